@@ -1,0 +1,502 @@
+//! Actions: what an agent can do during or after a call (call a webhook, transfer, hold, …).
+//!
+//! Reference: <https://docs.talkover.ai/api-reference/endpoints/list-actions> and the pages beside it.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::agents::{require, AgentId};
+use crate::envelope::{Ack, Envelope, ListEnvelope};
+use crate::error::Error;
+use crate::macros::{id_type, operation, string_enum};
+use crate::operation::Operation as _;
+use crate::registry::OperationInfo;
+use crate::secret::SecretString;
+use crate::validate;
+use crate::Timestamp;
+
+id_type! {
+    /// The id of an action.
+    ActionId
+}
+
+string_enum! {
+    /// What an action does.
+    pub enum ActionType {
+        /// Calls an HTTP endpoint.
+        Webhook = "webhook",
+        /// Transfers the call to a number.
+        Transfer = "transfer",
+        /// Puts the call on hold.
+        Hold = "hold",
+        /// Runs an external integration.
+        External = "external",
+    }
+}
+
+string_enum! {
+    /// Whether an action (or a training) is in use.
+    pub enum ActiveStatus {
+        /// In use.
+        Active = "active",
+        /// Kept but not used.
+        Inactive = "inactive",
+    }
+}
+
+string_enum! {
+    /// How a webhook action authenticates to its URL.
+    pub enum AuthorizationScheme {
+        /// No authorization.
+        None = "none",
+        /// `Authorization: Bearer …`.
+        Bearer = "bearer",
+        /// HTTP basic authentication.
+        Basic = "basic",
+        /// An API key header.
+        ApiKey = "api_key",
+        /// Headers given in `custom_headers`.
+        Custom = "custom",
+    }
+}
+
+string_enum! {
+    /// When an action runs.
+    pub enum ExecutionMode {
+        /// During the conversation; the agent uses the answer.
+        DuringCall = "during_call",
+        /// After the call ends (external actions only).
+        PostCall = "post_call",
+    }
+}
+
+/// An action of an agent.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Action {
+    /// The action's id.
+    pub id: ActionId,
+    /// Name.
+    pub name: String,
+    /// Display label.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// What it does, for the agent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Its type.
+    #[serde(rename = "type")]
+    pub action_type: ActionType,
+    /// The inputs the agent collects before running it.
+    #[serde(default)]
+    pub input_schema: Vec<ActionInput>,
+    /// Type-specific configuration, as the API returns it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config: Option<Value>,
+    /// What triggers the action, as the API returns it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action_trigger: Option<Value>,
+    /// The webhook URL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// The authorization URL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authorization_url: Option<String>,
+    /// Active or inactive.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current_status: Option<ActiveStatus>,
+    /// When it was created.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<Timestamp>,
+    /// When it last changed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<Timestamp>,
+}
+
+/// An input of an action.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ActionInput {
+    /// The input's name.
+    pub name: String,
+    /// Its type (`string`, `integer`, …).
+    #[serde(rename = "type")]
+    pub input_type: String,
+    /// Whether the agent must collect it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub required: Option<bool>,
+    /// What it is, for the agent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// A fixed value (a string or a number, as the input's type says).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<Value>,
+}
+
+impl ActionInput {
+    /// An input with a name and type.
+    pub fn new(name: impl Into<String>, input_type: impl Into<String>) -> Self {
+        Self { name: name.into(), input_type: input_type.into(), required: None, description: None, value: None }
+    }
+
+    /// Whether the agent must collect it.
+    pub fn required(mut self, required: bool) -> Self {
+        self.required = Some(required);
+        self
+    }
+
+    /// What it is, for the agent.
+    pub fn description(mut self, description: impl Into<String>) -> Self {
+        self.description = Some(description.into());
+        self
+    }
+
+    /// A fixed value.
+    pub fn value(mut self, value: impl Into<Value>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+}
+
+/// A header a webhook action sends. Its value may carry credentials, so it is a secret.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CustomHeader {
+    /// The header's name.
+    pub key: String,
+    /// The header's value.
+    pub value: SecretString,
+}
+
+impl CustomHeader {
+    /// A header.
+    pub fn new(key: impl Into<String>, value: impl Into<SecretString>) -> Self {
+        Self { key: key.into(), value: value.into() }
+    }
+}
+
+/// The integration an action uses.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct IntegrationRef {
+    /// The integration's id.
+    pub id: String,
+}
+
+impl IntegrationRef {
+    /// An integration by id.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self { id: id.into() }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// list-actions
+
+/// [List an agent's actions](https://docs.talkover.ai/api-reference/endpoints/list-actions).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ListActions {
+    /// The agent.
+    pub agent_id: AgentId,
+}
+
+impl ListActions {
+    /// The agent's actions.
+    pub fn new(agent_id: impl Into<AgentId>) -> Self {
+        Self { agent_id: agent_id.into() }
+    }
+}
+
+operation!(ListActions {
+    id: "list-actions",
+    method: GET,
+    path: "/api/v1/agents/{agent_id}/actions",
+    safe_to_repeat: true,
+    path_params: [agent_id],
+    response: ListEnvelope<Action>,
+});
+
+// ---------------------------------------------------------------------------------------------------
+// create-action
+
+/// The body of [`CreateAction`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct NewAction {
+    /// The flow node the action belongs to.
+    pub node_id: String,
+    /// Name (up to 255 characters).
+    pub name: String,
+    /// What it does, for the agent.
+    pub description: String,
+    /// Its type.
+    #[serde(rename = "type")]
+    pub action_type: ActionType,
+    /// Inputs the agent collects.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inputs: Option<Vec<ActionInput>>,
+    /// The integration it uses.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub integration: Option<IntegrationRef>,
+    /// Webhook URL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Authorization URL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authorization_url: Option<String>,
+    /// How it authenticates to `url` (the API's default is `none`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authorization_scheme: Option<AuthorizationScheme>,
+    /// Headers sent with the webhook request.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_headers: Option<Vec<CustomHeader>>,
+    /// What the agent says when the webhook is called.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub speak_on_send: Option<String>,
+    /// What the agent says when the webhook answers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub speak_on_receive: Option<String>,
+    /// When the action runs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub execution_mode: Option<ExecutionMode>,
+    /// Hold duration in seconds (hold actions).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hold_duration: Option<u32>,
+    /// E.164 number to transfer to (transfer actions).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transfer_to: Option<String>,
+    /// Active or inactive.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current_status: Option<ActiveStatus>,
+}
+
+impl NewAction {
+    /// An action with its required fields; set the others with the chaining methods.
+    pub fn new(
+        node_id: impl Into<String>,
+        name: impl Into<String>,
+        description: impl Into<String>,
+        action_type: ActionType,
+    ) -> Self {
+        Self {
+            node_id: node_id.into(),
+            name: name.into(),
+            description: description.into(),
+            action_type,
+            inputs: None,
+            integration: None,
+            url: None,
+            authorization_url: None,
+            authorization_scheme: None,
+            custom_headers: None,
+            speak_on_send: None,
+            speak_on_receive: None,
+            execution_mode: None,
+            hold_duration: None,
+            transfer_to: None,
+            current_status: None,
+        }
+    }
+
+    /// Inputs the agent collects.
+    pub fn inputs(mut self, inputs: impl IntoIterator<Item = ActionInput>) -> Self {
+        self.inputs = Some(inputs.into_iter().collect());
+        self
+    }
+
+    /// The integration it uses.
+    pub fn integration(mut self, id: impl Into<String>) -> Self {
+        self.integration = Some(IntegrationRef::new(id));
+        self
+    }
+
+    /// Webhook URL.
+    pub fn url(mut self, url: impl Into<String>) -> Self {
+        self.url = Some(url.into());
+        self
+    }
+
+    /// Authorization URL.
+    pub fn authorization_url(mut self, url: impl Into<String>) -> Self {
+        self.authorization_url = Some(url.into());
+        self
+    }
+
+    /// How it authenticates to `url`.
+    pub fn authorization_scheme(mut self, scheme: AuthorizationScheme) -> Self {
+        self.authorization_scheme = Some(scheme);
+        self
+    }
+
+    /// Adds a header sent with the webhook request.
+    pub fn custom_header(mut self, key: impl Into<String>, value: impl Into<SecretString>) -> Self {
+        self.custom_headers.get_or_insert_with(Vec::new).push(CustomHeader::new(key, value));
+        self
+    }
+
+    /// What the agent says when the webhook is called.
+    pub fn speak_on_send(mut self, phrase: impl Into<String>) -> Self {
+        self.speak_on_send = Some(phrase.into());
+        self
+    }
+
+    /// What the agent says when the webhook answers.
+    pub fn speak_on_receive(mut self, phrase: impl Into<String>) -> Self {
+        self.speak_on_receive = Some(phrase.into());
+        self
+    }
+
+    /// When the action runs.
+    pub fn execution_mode(mut self, mode: ExecutionMode) -> Self {
+        self.execution_mode = Some(mode);
+        self
+    }
+
+    /// Hold duration in seconds.
+    pub fn hold_duration(mut self, seconds: u32) -> Self {
+        self.hold_duration = Some(seconds);
+        self
+    }
+
+    /// E.164 number to transfer to.
+    pub fn transfer_to(mut self, number: impl Into<String>) -> Self {
+        self.transfer_to = Some(number.into());
+        self
+    }
+
+    /// Active or inactive.
+    pub fn current_status(mut self, status: ActiveStatus) -> Self {
+        self.current_status = Some(status);
+        self
+    }
+}
+
+/// [Create or update an action](https://docs.talkover.ai/api-reference/endpoints/create-action) of an agent
+/// (the API upserts by `node_id`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CreateAction {
+    /// The agent.
+    pub agent_id: AgentId,
+    /// The action.
+    pub body: NewAction,
+}
+
+impl CreateAction {
+    /// Creates the action on the agent.
+    pub fn new(agent_id: impl Into<AgentId>, body: NewAction) -> Self {
+        Self { agent_id: agent_id.into(), body }
+    }
+
+    fn check(&self) -> Result<(), Error> {
+        validate::length(Self::ID, "name", &self.body.name, 1, 255)?;
+        if self.body.action_type == ActionType::Transfer {
+            require(Self::ID, "transfer_to", &self.body.transfer_to)?;
+        }
+        Ok(())
+    }
+}
+
+operation!(CreateAction {
+    id: "create-action",
+    method: POST,
+    path: "/api/v1/agents/{agent_id}/actions",
+    safe_to_repeat: false,
+    path_params: [agent_id],
+    body: NewAction,
+    response: Envelope<Action>,
+    validate: CreateAction::check,
+});
+
+// ---------------------------------------------------------------------------------------------------
+// delete-action
+
+/// [Delete an action](https://docs.talkover.ai/api-reference/endpoints/delete-action). The agent goes back
+/// to draft and must be published again.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct DeleteAction {
+    /// The agent.
+    pub agent_id: AgentId,
+    /// The action.
+    pub action_id: ActionId,
+}
+
+impl DeleteAction {
+    /// Deletes the action from the agent.
+    pub fn new(agent_id: impl Into<AgentId>, action_id: impl Into<ActionId>) -> Self {
+        Self { agent_id: agent_id.into(), action_id: action_id.into() }
+    }
+}
+
+operation!(DeleteAction {
+    id: "delete-action",
+    method: DELETE,
+    path: "/api/v1/agents/{agent_id}/actions/{action_id}",
+    safe_to_repeat: true,
+    path_params: [agent_id, action_id],
+    response: Ack,
+});
+
+// ---------------------------------------------------------------------------------------------------
+// list-action-integrations
+
+/// [List the integrations actions can use](https://docs.talkover.ai/api-reference/endpoints/list-action-integrations).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ListActionIntegrations {}
+
+impl ListActionIntegrations {
+    /// The catalog of integrations.
+    pub fn new() -> Self {
+        Self {}
+    }
+}
+
+operation!(ListActionIntegrations {
+    id: "list-action-integrations",
+    method: GET,
+    path: "/api/v1/action-integrations",
+    safe_to_repeat: true,
+    path_params: [],
+    response: ListEnvelope<ActionIntegration>,
+});
+
+string_enum! {
+    /// What an integration is for.
+    pub enum IntegrationCategory {
+        /// Calendars and meetings.
+        Scheduling = "scheduling",
+        /// CRMs and data stores.
+        Data = "data",
+        /// Email and messaging.
+        Communication = "communication",
+    }
+}
+
+/// An integration actions can use.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ActionIntegration {
+    /// The identifier to use in [`NewAction::integration`].
+    pub identifier: String,
+    /// Display name.
+    pub display_name: String,
+    /// What it does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Its category.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<IntegrationCategory>,
+    /// Its icon.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub icon_url: Option<String>,
+}
+
+pub(crate) const OPERATIONS: &[OperationInfo] = &[
+    OperationInfo::of::<ListActions>(),
+    OperationInfo::of::<CreateAction>(),
+    OperationInfo::of::<DeleteAction>(),
+    OperationInfo::of::<ListActionIntegrations>(),
+];

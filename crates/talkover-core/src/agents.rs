@@ -1,0 +1,1066 @@
+//! Voice agents: create, list, read, configure, publish and unpublish, delete, and their pricing.
+//!
+//! Reference: <https://docs.talkover.ai/api-reference/endpoints/list-agents> and the pages beside it.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::actions::Action;
+use crate::envelope::{Ack, Envelope, ListEnvelope};
+use crate::error::Error;
+use crate::macros::{id_type, operation, string_enum};
+use crate::page::PagedOperation;
+use crate::registry::OperationInfo;
+use crate::trainings::Training;
+use crate::validate;
+use crate::Timestamp;
+
+id_type! {
+    /// The id of a voice agent.
+    AgentId
+}
+
+id_type! {
+    /// The id of a voice.
+    VoiceId
+}
+
+id_type! {
+    /// The id of a phone number.
+    PhoneNumberId
+}
+
+string_enum! {
+    /// Whether an agent is live.
+    pub enum AgentStatus {
+        /// Not taking calls.
+        Draft = "draft",
+        /// Live: answers inbound calls or places outbound ones.
+        Published = "published",
+    }
+}
+
+string_enum! {
+    /// Which way an agent's calls go.
+    pub enum Direction {
+        /// The agent answers calls.
+        Inbound = "inbound",
+        /// The agent places calls.
+        Outbound = "outbound",
+    }
+}
+
+string_enum! {
+    /// How readily the agent lets the caller interrupt it.
+    pub enum InterruptSensitivity {
+        /// Rarely interrupted.
+        Low = "low",
+        /// The default.
+        Medium = "medium",
+        /// Easily interrupted.
+        High = "high",
+    }
+}
+
+string_enum! {
+    /// Who speaks first when a call connects.
+    pub enum WhoSpeaksFirst {
+        /// The agent greets first.
+        Agent = "agent",
+        /// The agent waits for the other party.
+        User = "user",
+    }
+}
+
+/// A voice agent, as the agent endpoints return it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Agent {
+    /// The agent's id.
+    pub id: AgentId,
+    /// Internal name.
+    pub name: String,
+    /// Display label.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// What the agent does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Language code (`en-US`, `fr-FR`, …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
+    /// The voice, once one is set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub voice: Option<Voice>,
+    /// What the agent says first.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub initial_message: Option<String>,
+    /// How readily the agent can be interrupted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interrupt_sensitivity: Option<InterruptSensitivity>,
+    /// Speaking speed multiplier.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conversation_speed: Option<f64>,
+    /// Seconds before the initial message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub initial_message_delay: Option<u32>,
+    /// Whether the agent asks if someone is there when the line goes quiet.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ask_if_human_present_on_idle: Option<bool>,
+    /// Inbound or outbound.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub direction: Option<Direction>,
+    /// Who speaks first.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub who_speaks_first: Option<WhoSpeaksFirst>,
+    /// Draft or published.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current_status: Option<AgentStatus>,
+    /// Whether this is a sandbox agent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_sandbox: Option<bool>,
+    /// Whether everything publishing needs is set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_ready_to_publish: Option<bool>,
+    /// Sampling temperature of the language model.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub llm_temperature: Option<f64>,
+    /// When the agent was created.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<Timestamp>,
+    /// When the agent was last changed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<Timestamp>,
+    /// The agent's trainings.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trainings: Option<Vec<Training>>,
+    /// The agent's actions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actions: Option<Vec<Action>>,
+    /// The phone numbers attached to the agent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone_numbers: Option<Vec<AgentPhoneNumber>>,
+}
+
+/// An agent's voice.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Voice {
+    /// The voice's id.
+    pub id: VoiceId,
+    /// Name.
+    pub name: String,
+    /// Display label.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// Stability, 0.5 to 1.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stability: Option<f64>,
+    /// Similarity boost, 0.5 to 1.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub similarity_boost: Option<f64>,
+    /// Background sound (`office`, `cafe`, `quiet`, …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ambient_background: Option<String>,
+    /// The template the voice comes from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template: Option<VoiceTemplateRef>,
+}
+
+/// The voice template a voice is based on.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct VoiceTemplateRef {
+    /// The template's id.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+}
+
+/// A phone number as it appears on an agent.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct AgentPhoneNumber {
+    /// The number's id.
+    pub id: PhoneNumberId,
+    /// E.164 number.
+    pub number: String,
+    /// ISO country code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country_code: Option<String>,
+    /// Nationally formatted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub formatted_number: Option<String>,
+    /// Internationally formatted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub international_number: Option<String>,
+    /// The number's status (`active`, …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current_status: Option<String>,
+}
+
+// ---------------------------------------------------------------------------------------------------
+// list-agents
+
+/// Filters and pagination of [`ListAgents`].
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ListAgentsQuery {
+    /// Only agents with this status.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<AgentStatus>,
+    /// Only agents with this direction.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub direction: Option<Direction>,
+    /// Search in names and labels.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub search: Option<String>,
+    /// Items per page, 1 to 100 (the API's default is 20).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub per_page: Option<u32>,
+    /// Page number, from 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<u64>,
+}
+
+/// [List agents](https://docs.talkover.ai/api-reference/endpoints/list-agents), with filters.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ListAgents {
+    /// Filters and pagination.
+    #[serde(default)]
+    pub query: ListAgentsQuery,
+}
+
+impl ListAgents {
+    /// All agents, first page.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Only agents with this status.
+    pub fn status(mut self, status: AgentStatus) -> Self {
+        self.query.status = Some(status);
+        self
+    }
+
+    /// Only agents with this direction.
+    pub fn direction(mut self, direction: Direction) -> Self {
+        self.query.direction = Some(direction);
+        self
+    }
+
+    /// Search in names and labels.
+    pub fn search(mut self, search: impl Into<String>) -> Self {
+        self.query.search = Some(search.into());
+        self
+    }
+
+    /// Items per page, 1 to 100.
+    pub fn per_page(mut self, per_page: u32) -> Self {
+        self.query.per_page = Some(per_page);
+        self
+    }
+
+    /// Page number, from 1.
+    pub fn page(mut self, page: u64) -> Self {
+        self.query.page = Some(page);
+        self
+    }
+
+    fn check(&self) -> Result<(), Error> {
+        validate::optional(self.query.per_page, |n| validate::range(Self::ID, "per_page", n, 1, 100))
+    }
+}
+
+impl PagedOperation for ListAgents {
+    type Item = Agent;
+    fn set_page(&mut self, page: u64) {
+        self.query.page = Some(page);
+    }
+}
+
+use crate::operation::Operation as _;
+
+operation!(ListAgents {
+    id: "list-agents",
+    method: GET,
+    path: "/api/v1/agents",
+    safe_to_repeat: true,
+    path_params: [],
+    query: ListAgentsQuery,
+    response: ListEnvelope<Agent>,
+    validate: ListAgents::check,
+});
+
+// ---------------------------------------------------------------------------------------------------
+// create-agent
+
+/// The body of [`CreateAgent`]. Fields the reference marks required are checked before sending.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CreateAgentBody {
+    /// Display label (required, up to 255 characters).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// What the agent does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Internal name (required, up to 255 characters).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Language code (required), e.g. `en-US`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
+    /// What the agent says first.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub initial_message: Option<String>,
+    /// How readily the agent can be interrupted (required).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interrupt_sensitivity: Option<InterruptSensitivity>,
+    /// How quickly the agent decides the caller has finished speaking (required, e.g. `auto`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub endpointing_sensitivity: Option<String>,
+    /// How the agent handles phone menus (required, e.g. `off`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ivr_navigation_mode: Option<String>,
+    /// Speaking speed multiplier (required, 0.1 to 3.0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conversation_speed: Option<f64>,
+    /// Seconds before the initial message (required, 0 to 60).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub initial_message_delay: Option<u32>,
+    /// Ask whether someone is there when the line goes quiet (required).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ask_if_human_present_on_idle: Option<bool>,
+    /// Seconds of silence before the idle check (required, 1 to 60).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idle_time_seconds: Option<u32>,
+    /// Idle checks before hanging up (1 to 10).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_idle_check_count: Option<u32>,
+    /// Longest call in seconds (1 to 3600).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_call_duration_seconds: Option<u32>,
+    /// Say goodbye when the longest call duration is reached.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub say_goodbye_on_max_duration: Option<bool>,
+    /// Seconds of caller silence before the agent ends the call (5 to 120).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_inactivity_timeout_seconds: Option<u32>,
+    /// Seconds of silence at the start of a call before the first idle check (1 to 60).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub initial_idle_time_seconds: Option<u32>,
+    /// Idle checks at the start of a call (0 to 10).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub initial_max_idle_check_count: Option<u32>,
+    /// Sampling temperature of the language model (required, 0 to 2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub llm_temperature: Option<f64>,
+    /// Record calls (required).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enable_recording: Option<bool>,
+    /// Inbound or outbound (required).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub direction: Option<Direction>,
+    /// Who speaks first (required).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub who_speaks_first: Option<WhoSpeaksFirst>,
+    /// Phone numbers to attach.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone_number_ids: Option<Vec<PhoneNumberId>>,
+}
+
+/// [Create an agent](https://docs.talkover.ai/api-reference/endpoints/create-agent), as a draft.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CreateAgent {
+    /// The new agent.
+    pub body: CreateAgentBody,
+}
+
+impl CreateAgent {
+    /// Creates an agent from a body.
+    pub fn new(body: CreateAgentBody) -> Self {
+        Self { body }
+    }
+
+    fn check(&self) -> Result<(), Error> {
+        let b = &self.body;
+        let id = Self::ID;
+        require(id, "label", &b.label)?;
+        require(id, "name", &b.name)?;
+        require(id, "language", &b.language)?;
+        require(id, "interrupt_sensitivity", &b.interrupt_sensitivity)?;
+        require(id, "endpointing_sensitivity", &b.endpointing_sensitivity)?;
+        require(id, "ivr_navigation_mode", &b.ivr_navigation_mode)?;
+        require(id, "conversation_speed", &b.conversation_speed)?;
+        require(id, "initial_message_delay", &b.initial_message_delay)?;
+        require(id, "ask_if_human_present_on_idle", &b.ask_if_human_present_on_idle)?;
+        require(id, "idle_time_seconds", &b.idle_time_seconds)?;
+        require(id, "llm_temperature", &b.llm_temperature)?;
+        require(id, "enable_recording", &b.enable_recording)?;
+        require(id, "direction", &b.direction)?;
+        require(id, "who_speaks_first", &b.who_speaks_first)?;
+        validate::optional(b.label.as_deref(), |v| validate::length(id, "label", v, 1, 255))?;
+        validate::optional(b.name.as_deref(), |v| validate::length(id, "name", v, 1, 255))?;
+        validate::optional(b.conversation_speed, |v| validate::range(id, "conversation_speed", v, 0.1, 3.0))?;
+        validate::optional(b.initial_message_delay, |v| validate::range(id, "initial_message_delay", v, 0, 60))?;
+        validate::optional(b.idle_time_seconds, |v| validate::range(id, "idle_time_seconds", v, 1, 60))?;
+        validate::optional(b.max_idle_check_count, |v| validate::range(id, "max_idle_check_count", v, 1, 10))?;
+        validate::optional(b.max_call_duration_seconds, |v| {
+            validate::range(id, "max_call_duration_seconds", v, 1, 3600)
+        })?;
+        validate::optional(b.user_inactivity_timeout_seconds, |v| {
+            validate::range(id, "user_inactivity_timeout_seconds", v, 5, 120)
+        })?;
+        validate::optional(b.initial_idle_time_seconds, |v| {
+            validate::range(id, "initial_idle_time_seconds", v, 1, 60)
+        })?;
+        validate::optional(b.initial_max_idle_check_count, |v| {
+            validate::range(id, "initial_max_idle_check_count", v, 0, 10)
+        })?;
+        validate::optional(b.llm_temperature, |v| validate::range(id, "llm_temperature", v, 0.0, 2.0))
+    }
+}
+
+/// Fails when a field the reference marks required is unset.
+pub(crate) fn require<T>(operation: &'static str, field: &str, value: &Option<T>) -> Result<(), Error> {
+    match value {
+        Some(_) => Ok(()),
+        None => Err(Error::invalid_request(operation, Some(field), "is required")),
+    }
+}
+
+operation!(CreateAgent {
+    id: "create-agent",
+    method: POST,
+    path: "/api/v1/agents",
+    safe_to_repeat: false,
+    path_params: [],
+    body: CreateAgentBody,
+    response: Envelope<Agent>,
+    validate: CreateAgent::check,
+});
+
+// ---------------------------------------------------------------------------------------------------
+// Operations on one agent with no body.
+
+macro_rules! agent_operation {
+    ($(#[$meta:meta])* $ty:ident) => {
+        $(#[$meta])*
+        #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+        #[non_exhaustive]
+        pub struct $ty {
+            /// The agent.
+            pub agent_id: AgentId,
+        }
+
+        impl $ty {
+            /// The operation on this agent.
+            pub fn new(agent_id: impl Into<AgentId>) -> Self {
+                Self { agent_id: agent_id.into() }
+            }
+        }
+    };
+}
+
+agent_operation! {
+    /// [Get an agent](https://docs.talkover.ai/api-reference/endpoints/get-agent) with its voice, trainings,
+    /// actions and phone numbers.
+    GetAgent
+}
+
+operation!(GetAgent {
+    id: "get-agent",
+    method: GET,
+    path: "/api/v1/agents/{agent_id}",
+    safe_to_repeat: true,
+    path_params: [agent_id],
+    response: Envelope<Agent>,
+});
+
+agent_operation! {
+    /// [Publish an agent](https://docs.talkover.ai/api-reference/endpoints/publish-agent), so it takes calls.
+    PublishAgent
+}
+
+operation!(PublishAgent {
+    id: "publish-agent",
+    method: POST,
+    path: "/api/v1/agents/{agent_id}/publish",
+    safe_to_repeat: true,
+    path_params: [agent_id],
+    response: Envelope<AgentStatusChange>,
+});
+
+agent_operation! {
+    /// [Unpublish an agent](https://docs.talkover.ai/api-reference/endpoints/unpublish-agent): back to draft,
+    /// keeping its knowledge, voice, trainings, actions and phone numbers. Calls in progress go on.
+    UnpublishAgent
+}
+
+operation!(UnpublishAgent {
+    id: "unpublish-agent",
+    method: POST,
+    path: "/api/v1/agents/{agent_id}/unpublish",
+    safe_to_repeat: true,
+    path_params: [agent_id],
+    response: Envelope<AgentStatusChange>,
+});
+
+agent_operation! {
+    /// [Delete an agent](https://docs.talkover.ai/api-reference/endpoints/delete-agent), for good.
+    DeleteAgent
+}
+
+operation!(DeleteAgent {
+    id: "delete-agent",
+    method: DELETE,
+    path: "/api/v1/agents/{agent_id}",
+    safe_to_repeat: true,
+    path_params: [agent_id],
+    response: Ack,
+});
+
+/// An agent's state after publishing or unpublishing.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct AgentStatusChange {
+    /// The agent's id.
+    pub id: AgentId,
+    /// Its name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Its status now.
+    pub current_status: AgentStatus,
+    /// Whether everything publishing needs is set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_ready_to_publish: Option<bool>,
+    /// When it changed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<Timestamp>,
+}
+
+// ---------------------------------------------------------------------------------------------------
+// update-agent-knowledge
+
+/// The body of [`UpdateAgentKnowledge`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct AgentKnowledge {
+    /// What the agent does (at least 5 characters).
+    pub description: String,
+    /// What the agent says first (5 to 255 characters).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub initial_message: Option<String>,
+    /// How readily the agent can be interrupted.
+    pub interrupt_sensitivity: InterruptSensitivity,
+    /// Ask whether someone is there when the line goes quiet.
+    pub ask_if_human_present_on_idle: bool,
+    /// Sampling temperature of the language model, 0 to 2.
+    pub llm_temperature: f64,
+    /// Seconds before the initial message, 0 to 60.
+    pub initial_message_delay: u32,
+}
+
+impl AgentKnowledge {
+    /// The knowledge settings, all of which the API requires except the initial message.
+    pub fn new(
+        description: impl Into<String>,
+        interrupt_sensitivity: InterruptSensitivity,
+        ask_if_human_present_on_idle: bool,
+        llm_temperature: f64,
+        initial_message_delay: u32,
+    ) -> Self {
+        Self {
+            description: description.into(),
+            initial_message: None,
+            interrupt_sensitivity,
+            ask_if_human_present_on_idle,
+            llm_temperature,
+            initial_message_delay,
+        }
+    }
+
+    /// What the agent says first.
+    pub fn initial_message(mut self, message: impl Into<String>) -> Self {
+        self.initial_message = Some(message.into());
+        self
+    }
+}
+
+/// [Update an agent's knowledge](https://docs.talkover.ai/api-reference/endpoints/update-agent-knowledge):
+/// its description, greeting and conversational behaviour.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct UpdateAgentKnowledge {
+    /// The agent.
+    pub agent_id: AgentId,
+    /// The new settings.
+    pub body: AgentKnowledge,
+}
+
+impl UpdateAgentKnowledge {
+    /// Replaces the agent's knowledge settings.
+    pub fn new(agent_id: impl Into<AgentId>, body: AgentKnowledge) -> Self {
+        Self { agent_id: agent_id.into(), body }
+    }
+
+    fn check(&self) -> Result<(), Error> {
+        let (id, b) = (Self::ID, &self.body);
+        validate::length(id, "description", &b.description, 5, usize::MAX)?;
+        validate::optional(b.initial_message.as_deref(), |v| validate::length(id, "initial_message", v, 5, 255))?;
+        validate::range(id, "llm_temperature", b.llm_temperature, 0.0, 2.0)?;
+        validate::range(id, "initial_message_delay", b.initial_message_delay, 0, 60)
+    }
+}
+
+operation!(UpdateAgentKnowledge {
+    id: "update-agent-knowledge",
+    method: PUT,
+    path: "/api/v1/agents/{agent_id}/knowledge",
+    safe_to_repeat: true,
+    path_params: [agent_id],
+    body: AgentKnowledge,
+    response: Envelope<Agent>,
+    validate: UpdateAgentKnowledge::check,
+});
+
+// ---------------------------------------------------------------------------------------------------
+// update-agent-voice
+
+/// The body of [`UpdateAgentVoice`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct AgentVoiceSettings {
+    /// The voice to use.
+    pub voice_id: VoiceId,
+    /// Speaking speed multiplier.
+    pub conversation_speed: f64,
+    /// Who speaks first.
+    pub who_speaks_first: WhoSpeaksFirst,
+    /// Background sound (`office`, `cafe`, `quiet`, …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ambient_background: Option<String>,
+    /// Background volume, 0 to 2 (the API's default is 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ambient_volume: Option<f64>,
+    /// Language code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
+    /// Similarity to the original voice, 0.5 to 1.0 (returned as the voice's `similarity_boost`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub similarity: Option<f64>,
+    /// Stability, 0.5 to 1.0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stability: Option<f64>,
+}
+
+impl AgentVoiceSettings {
+    /// The required voice settings; set the others with the chaining methods.
+    pub fn new(voice_id: impl Into<VoiceId>, conversation_speed: f64, who_speaks_first: WhoSpeaksFirst) -> Self {
+        Self {
+            voice_id: voice_id.into(),
+            conversation_speed,
+            who_speaks_first,
+            ambient_background: None,
+            ambient_volume: None,
+            language: None,
+            similarity: None,
+            stability: None,
+        }
+    }
+
+    /// Background sound.
+    pub fn ambient_background(mut self, background: impl Into<String>) -> Self {
+        self.ambient_background = Some(background.into());
+        self
+    }
+
+    /// Background volume, 0 to 2.
+    pub fn ambient_volume(mut self, volume: f64) -> Self {
+        self.ambient_volume = Some(volume);
+        self
+    }
+
+    /// Language code.
+    pub fn language(mut self, language: impl Into<String>) -> Self {
+        self.language = Some(language.into());
+        self
+    }
+
+    /// Similarity, 0.5 to 1.0.
+    pub fn similarity(mut self, similarity: f64) -> Self {
+        self.similarity = Some(similarity);
+        self
+    }
+
+    /// Stability, 0.5 to 1.0.
+    pub fn stability(mut self, stability: f64) -> Self {
+        self.stability = Some(stability);
+        self
+    }
+}
+
+/// [Update an agent's voice](https://docs.talkover.ai/api-reference/endpoints/update-agent-voice).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct UpdateAgentVoice {
+    /// The agent.
+    pub agent_id: AgentId,
+    /// The new settings.
+    pub body: AgentVoiceSettings,
+}
+
+impl UpdateAgentVoice {
+    /// Replaces the agent's voice settings.
+    pub fn new(agent_id: impl Into<AgentId>, body: AgentVoiceSettings) -> Self {
+        Self { agent_id: agent_id.into(), body }
+    }
+
+    fn check(&self) -> Result<(), Error> {
+        // The page's prose bounds for conversation_speed contradict its own examples; the documented
+        // create-agent range (0.1 to 3.0) is the one enforced here.
+        let (id, b) = (Self::ID, &self.body);
+        validate::range(id, "conversation_speed", b.conversation_speed, 0.1, 3.0)?;
+        validate::optional(b.ambient_volume, |v| validate::range(id, "ambient_volume", v, 0.0, 2.0))?;
+        validate::optional(b.similarity, |v| validate::range(id, "similarity", v, 0.5, 1.0))?;
+        validate::optional(b.stability, |v| validate::range(id, "stability", v, 0.5, 1.0))
+    }
+}
+
+operation!(UpdateAgentVoice {
+    id: "update-agent-voice",
+    method: PUT,
+    path: "/api/v1/agents/{agent_id}/voice",
+    safe_to_repeat: true,
+    path_params: [agent_id],
+    body: AgentVoiceSettings,
+    response: Envelope<Agent>,
+    validate: UpdateAgentVoice::check,
+});
+
+// ---------------------------------------------------------------------------------------------------
+// update-agent-calling
+
+/// The body of [`UpdateAgentCalling`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct AgentCallingSettings {
+    /// Inbound or outbound.
+    pub direction: Direction,
+    /// Phone numbers to attach.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone_number_ids: Option<Vec<PhoneNumberId>>,
+}
+
+impl AgentCallingSettings {
+    /// Calling settings with a direction.
+    pub fn new(direction: Direction) -> Self {
+        Self { direction, phone_number_ids: None }
+    }
+
+    /// Phone numbers to attach.
+    pub fn phone_number_ids<I: Into<PhoneNumberId>>(mut self, ids: impl IntoIterator<Item = I>) -> Self {
+        self.phone_number_ids = Some(ids.into_iter().map(Into::into).collect());
+        self
+    }
+}
+
+/// [Update an agent's calling settings](https://docs.talkover.ai/api-reference/endpoints/update-agent-calling):
+/// direction and phone numbers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct UpdateAgentCalling {
+    /// The agent.
+    pub agent_id: AgentId,
+    /// The new settings.
+    pub body: AgentCallingSettings,
+}
+
+impl UpdateAgentCalling {
+    /// Replaces the agent's calling settings.
+    pub fn new(agent_id: impl Into<AgentId>, body: AgentCallingSettings) -> Self {
+        Self { agent_id: agent_id.into(), body }
+    }
+}
+
+operation!(UpdateAgentCalling {
+    id: "update-agent-calling",
+    method: PUT,
+    path: "/api/v1/agents/{agent_id}/calling",
+    safe_to_repeat: true,
+    path_params: [agent_id],
+    body: AgentCallingSettings,
+    response: Envelope<AgentCalling>,
+});
+
+/// An agent's calling settings as the API returns them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct AgentCalling {
+    /// The agent's id.
+    pub id: AgentId,
+    /// Its name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Inbound or outbound.
+    pub direction: Direction,
+    /// Its status.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current_status: Option<AgentStatus>,
+    /// The attached phone numbers.
+    #[serde(default)]
+    pub phone_numbers: Vec<AgentPhoneNumber>,
+    /// When it changed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<Timestamp>,
+}
+
+// ---------------------------------------------------------------------------------------------------
+// update-advanced-settings
+
+/// The body of [`UpdateAdvancedSettings`] and the settings the API returns.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct AdvancedSettings {
+    /// Cache the synthesized initial message (needs the call volume of
+    /// [`CheckOptimizedCostsEligibility`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enable_initial_message_cache: Option<bool>,
+}
+
+impl AdvancedSettings {
+    /// Turns the initial-message cache on or off.
+    pub fn enable_initial_message_cache(mut self, enable: bool) -> Self {
+        self.enable_initial_message_cache = Some(enable);
+        self
+    }
+}
+
+/// [Update an agent's advanced settings](https://docs.talkover.ai/api-reference/endpoints/update-advanced-settings).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct UpdateAdvancedSettings {
+    /// The agent.
+    pub agent_id: AgentId,
+    /// The settings to change; unset ones are left as they are.
+    pub body: AdvancedSettings,
+}
+
+impl UpdateAdvancedSettings {
+    /// Changes the given advanced settings.
+    pub fn new(agent_id: impl Into<AgentId>, body: AdvancedSettings) -> Self {
+        Self { agent_id: agent_id.into(), body }
+    }
+}
+
+operation!(UpdateAdvancedSettings {
+    id: "update-advanced-settings",
+    method: PATCH,
+    path: "/api/v1/agents/{agent_id}/advanced-settings",
+    safe_to_repeat: true,
+    path_params: [agent_id],
+    body: AdvancedSettings,
+    response: Envelope<AgentAdvancedSettings>,
+});
+
+/// An agent's advanced settings as the API returns them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct AgentAdvancedSettings {
+    /// The agent's id.
+    pub id: AgentId,
+    /// Its name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The settings now in force.
+    pub advanced_settings: AdvancedSettings,
+    /// When they changed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<Timestamp>,
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Pricing
+
+agent_operation! {
+    /// [Check whether an agent can use optimized costs](https://docs.talkover.ai/api-reference/endpoints/check-optimized-costs-eligibility)
+    /// (enough calls in the recent window).
+    CheckOptimizedCostsEligibility
+}
+
+operation!(CheckOptimizedCostsEligibility {
+    id: "check-optimized-costs-eligibility",
+    method: GET,
+    path: "/api/v1/agents/{agent_id}/optimized-costs-eligibility",
+    safe_to_repeat: true,
+    path_params: [agent_id],
+    response: Envelope<OptimizedCostsEligibility>,
+});
+
+/// Whether an agent has the call volume optimized costs need.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct OptimizedCostsEligibility {
+    /// Whether the agent is eligible.
+    pub eligible: bool,
+    /// Calls in the window.
+    pub current_calls: u64,
+    /// Calls needed.
+    pub required_calls: u64,
+    /// The window, in days.
+    pub threshold_days: u32,
+    /// Calls still missing, when not eligible.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calls_remaining: Option<u64>,
+}
+
+agent_operation! {
+    /// [Get an agent's price breakdown](https://docs.talkover.ai/api-reference/endpoints/get-agent-pricing)
+    /// per component.
+    GetAgentPricing
+}
+
+operation!(GetAgentPricing {
+    id: "get-agent-pricing",
+    method: GET,
+    path: "/api/v1/agents/{agent_id}/pricing",
+    safe_to_repeat: true,
+    path_params: [agent_id],
+    response: Envelope<AgentPricing>,
+});
+
+/// What an agent costs to run, component by component.
+///
+/// Prices are `f64` because the API sends them as JSON numbers; they are estimates to display, not amounts
+/// to bill.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct AgentPricing {
+    /// The agent's id.
+    pub agent_id: AgentId,
+    /// Currency code (`USD`).
+    pub currency: String,
+    /// Voice, transcription and language-model prices.
+    pub components: PricingComponents,
+    /// Telephony prices.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transport: Option<TransportPricing>,
+    /// The estimated total per minute.
+    pub estimated_cost_per_minute: f64,
+    /// When the estimate was made.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calculated_at: Option<Timestamp>,
+}
+
+/// The priced components of an agent.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct PricingComponents {
+    /// Speech synthesis.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub voice_synthesis: Option<ComponentPrice>,
+    /// Speech recognition.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transcription: Option<ComponentPrice>,
+    /// The language model.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language_model: Option<ComponentPrice>,
+}
+
+/// The price of one component.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ComponentPrice {
+    /// What the price is per (`per_minute`, `per_1k_tokens`).
+    pub unit: String,
+    /// Price per unit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price: Option<f64>,
+    /// Price per unit of input (language models).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input_price: Option<f64>,
+    /// Price per unit of output (language models).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output_price: Option<f64>,
+    /// Quality tier (`high_fidelity`, …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tier: Option<String>,
+}
+
+/// Telephony prices by direction.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct TransportPricing {
+    /// Outbound calls.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outbound: Option<TelephonyPrice>,
+    /// Inbound calls.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inbound: Option<TelephonyPrice>,
+}
+
+/// The telephony price for one country and direction.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct TelephonyPrice {
+    /// ISO country code.
+    pub country_code: String,
+    /// What the price is per.
+    pub unit: String,
+    /// Price per unit.
+    pub price: f64,
+}
+
+agent_operation! {
+    /// [Get a summary of an agent's price](https://docs.talkover.ai/api-reference/endpoints/get-agent-pricing-summary).
+    GetAgentPricingSummary
+}
+
+operation!(GetAgentPricingSummary {
+    id: "get-agent-pricing-summary",
+    method: GET,
+    path: "/api/v1/agents/{agent_id}/pricing/summary",
+    safe_to_repeat: true,
+    path_params: [agent_id],
+    response: Envelope<AgentPricingSummary>,
+});
+
+/// The short form of [`AgentPricing`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct AgentPricingSummary {
+    /// The agent's id.
+    pub agent_id: AgentId,
+    /// Currency code.
+    pub currency: String,
+    /// The estimated total per minute.
+    pub estimated_cost_per_minute: f64,
+    /// The voice quality tier.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub voice_quality_tier: Option<String>,
+    /// Whether optimized costs are on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub optimized_costs_enabled: Option<bool>,
+}
+
+/// Extra data some agent errors carry (for example update-advanced-settings' eligibility details).
+pub type ErrorDetails = Value;
+
+pub(crate) const OPERATIONS: &[OperationInfo] = &[
+    OperationInfo::of::<ListAgents>(),
+    OperationInfo::of::<CreateAgent>(),
+    OperationInfo::of::<GetAgent>(),
+    OperationInfo::of::<UpdateAgentKnowledge>(),
+    OperationInfo::of::<UpdateAgentVoice>(),
+    OperationInfo::of::<UpdateAgentCalling>(),
+    OperationInfo::of::<PublishAgent>(),
+    OperationInfo::of::<UnpublishAgent>(),
+    OperationInfo::of::<DeleteAgent>(),
+    OperationInfo::of::<UpdateAdvancedSettings>(),
+    OperationInfo::of::<CheckOptimizedCostsEligibility>(),
+    OperationInfo::of::<GetAgentPricing>(),
+    OperationInfo::of::<GetAgentPricingSummary>(),
+];

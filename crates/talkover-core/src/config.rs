@@ -1,0 +1,190 @@
+//! What every request needs besides the operation: where to send it and who sends it.
+
+use http::HeaderValue;
+
+use crate::error::Error;
+use crate::secret::SecretString;
+
+/// The production API's base URL.
+pub const DEFAULT_BASE_URL: &str = "https://app.talkover.ai/api/v1";
+
+/// The `User-Agent` the SDK sends unless told otherwise.
+pub const DEFAULT_USER_AGENT: &str = concat!("talkover-rust/", env!("CARGO_PKG_VERSION"));
+
+/// Where the API lives.
+///
+/// The base URL names the `/api/v1` root (`https://app.talkover.ai/api/v1`). Operation paths are documented
+/// from the host root (`/api/v1/agents`, and `/api/user` for the one operation outside v1), so the SDK keeps
+/// whatever the base URL has *before* `/api/v1` as a mount prefix and appends the documented path to it:
+/// `http://127.0.0.1:8080` and `http://127.0.0.1:8080/api/v1` both reach `/api/v1/agents` and `/api/user`,
+/// and `https://proxy.example/talkover/api/v1` reaches `/talkover/api/v1/agents` and `/talkover/api/user`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BaseUrl {
+    origin: String,
+    prefix: String,
+}
+
+impl BaseUrl {
+    /// Parses a base URL. `https` is required, except for loopback hosts (`127.0.0.0/8`, `::1`,
+    /// `localhost`), where plain `http` is accepted.
+    pub fn parse(url: &str) -> Result<Self, Error> {
+        Self::parse_inner(url, false)
+    }
+
+    /// Parses a base URL and accepts plain `http` to any host. The token then crosses the network
+    /// unencrypted: use this only on a network you trust.
+    pub fn parse_insecure(url: &str) -> Result<Self, Error> {
+        Self::parse_inner(url, true)
+    }
+
+    fn parse_inner(url: &str, allow_insecure: bool) -> Result<Self, Error> {
+        let invalid = |message: &str| Error::invalid_request("config", Some("base_url"), message);
+        let uri: http::Uri = url.trim().parse().map_err(|_| invalid("not a valid URL"))?;
+        let scheme = uri.scheme_str().ok_or_else(|| invalid("the URL has no scheme"))?;
+        let authority = uri.authority().ok_or_else(|| invalid("the URL has no host"))?;
+        if uri.query().is_some() {
+            return Err(invalid("the base URL cannot have a query string"));
+        }
+        match scheme {
+            "https" => {}
+            "http" if allow_insecure || is_loopback(authority.host()) => {}
+            "http" => {
+                return Err(invalid(
+                    "plain http is accepted only for loopback hosts; use https, or parse_insecure on a trusted network",
+                ))
+            }
+            _ => return Err(invalid("the scheme must be https or http")),
+        }
+        let path = uri.path().trim_end_matches('/');
+        let prefix = path.strip_suffix("/api/v1").unwrap_or(path).to_owned();
+        Ok(Self { origin: format!("{scheme}://{authority}"), prefix })
+    }
+
+    /// `scheme://host[:port]`.
+    pub fn origin(&self) -> &str {
+        &self.origin
+    }
+
+    /// The path the API is mounted under, before `/api` (empty for the production API).
+    pub fn prefix(&self) -> &str {
+        &self.prefix
+    }
+}
+
+impl Default for BaseUrl {
+    fn default() -> Self {
+        Self::parse(DEFAULT_BASE_URL).expect("the default base URL is valid")
+    }
+}
+
+fn is_loopback(host: &str) -> bool {
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    if host.eq_ignore_ascii_case("localhost") {
+        return true;
+    }
+    host.parse::<std::net::IpAddr>().map(|ip| ip.is_loopback()).unwrap_or(false)
+}
+
+/// The settings every request is built with.
+#[derive(Clone)]
+pub struct ClientConfig {
+    base_url: BaseUrl,
+    authorization: HeaderValue,
+    user_agent: HeaderValue,
+}
+
+impl ClientConfig {
+    /// A configuration for the given token, on the production API.
+    pub fn new(token: impl Into<SecretString>) -> Result<Self, Error> {
+        Ok(Self {
+            base_url: BaseUrl::default(),
+            authorization: authorization(&token.into())?,
+            user_agent: HeaderValue::from_static(DEFAULT_USER_AGENT),
+        })
+    }
+
+    /// Sets the base URL.
+    pub fn with_base_url(mut self, base_url: BaseUrl) -> Self {
+        self.base_url = base_url;
+        self
+    }
+
+    /// Sets the `User-Agent` header.
+    pub fn with_user_agent(mut self, user_agent: &str) -> Result<Self, Error> {
+        self.user_agent = HeaderValue::from_str(user_agent).map_err(|_| {
+            Error::invalid_request("config", Some("user_agent"), "not a valid header value")
+        })?;
+        Ok(self)
+    }
+
+    /// The base URL.
+    pub fn base_url(&self) -> &BaseUrl {
+        &self.base_url
+    }
+
+    /// The `Authorization` header value (marked sensitive, so `http` never prints it).
+    pub fn authorization(&self) -> &HeaderValue {
+        &self.authorization
+    }
+
+    /// The `User-Agent` header value.
+    pub fn user_agent(&self) -> &HeaderValue {
+        &self.user_agent
+    }
+}
+
+impl std::fmt::Debug for ClientConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientConfig")
+            .field("base_url", &self.base_url)
+            .field("token", &"[redacted]")
+            .field("user_agent", &self.user_agent)
+            .finish()
+    }
+}
+
+fn authorization(token: &SecretString) -> Result<HeaderValue, Error> {
+    let invalid = |message: &str| Error::invalid_request("config", Some("token"), message);
+    let token = token.expose_secret().trim();
+    if token.is_empty() {
+        return Err(invalid("the token is empty"));
+    }
+    let mut value = HeaderValue::from_str(&format!("Bearer {token}"))
+        .map_err(|_| invalid("the token contains characters not allowed in a header"))?;
+    value.set_sensitive(true);
+    Ok(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_urls_keep_their_mount_prefix() {
+        let url = BaseUrl::parse("https://app.talkover.ai/api/v1/").unwrap();
+        assert_eq!((url.origin(), url.prefix()), ("https://app.talkover.ai", ""));
+        let url = BaseUrl::parse("http://127.0.0.1:8080").unwrap();
+        assert_eq!((url.origin(), url.prefix()), ("http://127.0.0.1:8080", ""));
+        let url = BaseUrl::parse("https://proxy.example/talkover/api/v1").unwrap();
+        assert_eq!(url.prefix(), "/talkover");
+        assert!(BaseUrl::parse("http://[::1]:9/api/v1").is_ok());
+        assert!(BaseUrl::parse("http://localhost/api/v1").is_ok());
+    }
+
+    #[test]
+    fn plain_http_needs_loopback_or_an_explicit_opt_in() {
+        let err = BaseUrl::parse("http://api.example.com/api/v1").unwrap_err();
+        assert!(err.to_string().contains("base_url"), "{err}");
+        assert!(BaseUrl::parse_insecure("http://api.example.com/api/v1").is_ok());
+        assert!(BaseUrl::parse("ftp://x/api/v1").is_err());
+        assert!(BaseUrl::parse("not a url").is_err());
+    }
+
+    #[test]
+    fn the_token_never_prints_and_cannot_inject_headers() {
+        let config = ClientConfig::new("talq_secret_value").unwrap();
+        assert!(!format!("{config:?}").contains("talq_secret_value"));
+        assert!(ClientConfig::new("talq\r\nX-Evil: 1").is_err());
+        assert!(ClientConfig::new("  ").is_err());
+    }
+}

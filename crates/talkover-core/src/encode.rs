@@ -1,0 +1,286 @@
+//! The one place where values become URL text: path segments and query strings.
+
+use std::fmt::Write;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::error::Error;
+
+/// Whether a byte is RFC 3986 `unreserved`.
+fn is_unreserved(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~')
+}
+
+/// Appends `value` percent-encoded so that it is exactly one path segment.
+///
+/// Everything outside `unreserved` is escaped, and a segment that is exactly `.` or `..` has its dots
+/// escaped too, so no URL library can fold it away as a dot-segment.
+pub fn push_path_segment(out: &mut String, value: &str) {
+    if value == "." || value == ".." {
+        for _ in 0..value.len() {
+            out.push_str("%2E");
+        }
+        return;
+    }
+    push_escaped(out, value);
+}
+
+fn push_escaped(out: &mut String, value: &str) {
+    for &byte in value.as_bytes() {
+        if is_unreserved(byte) {
+            out.push(byte as char);
+        } else {
+            let _ = write!(out, "%{byte:02X}");
+        }
+    }
+}
+
+/// Expands a path template such as `/api/v1/agents/{agent_id}` into `out`, asking `param` for each
+/// placeholder's value. A missing or empty value is an invalid request: it would address another resource.
+pub fn expand_path<'a>(
+    out: &mut String,
+    operation: &'static str,
+    template: &'static str,
+    param: impl Fn(&str) -> Option<&'a str>,
+) -> Result<(), Error> {
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let close = rest[open..]
+            .find('}')
+            .map(|i| open + i)
+            .expect("path templates are static and well formed");
+        let name = &rest[open + 1..close];
+        match param(name) {
+            Some(value) if !value.is_empty() => push_path_segment(out, value),
+            _ => {
+                return Err(Error::invalid_request(
+                    operation,
+                    Some(name),
+                    "path parameter is empty",
+                ))
+            }
+        }
+        rest = &rest[close + 1..];
+    }
+    out.push_str(rest);
+    Ok(())
+}
+
+/// The placeholder names of a path template, in order.
+pub fn path_placeholders(template: &str) -> impl Iterator<Item = &str> {
+    template.split('{').skip(1).filter_map(|part| part.split_once('}').map(|(name, _)| name))
+}
+
+/// Turns a serializable query struct into `(name, value)` pairs.
+///
+/// Unset (`None`/`null`) fields are left out, booleans are `true`/`false`, and an array field is repeated
+/// once per element as `name[]`, the way the API's PHP back end reads lists.
+pub fn query_pairs<T: Serialize + ?Sized>(
+    operation: &'static str,
+    query: &T,
+) -> Result<Vec<(String, String)>, Error> {
+    let value = serde_json::to_value(query)
+        .map_err(|e| Error::invalid_request(operation, None, format!("query: {e}")))?;
+    let mut pairs = Vec::new();
+    match value {
+        Value::Null => {}
+        Value::Object(map) => {
+            for (name, value) in map {
+                match value {
+                    Value::Array(items) => {
+                        let name = format!("{name}[]");
+                        for item in items {
+                            if let Some(text) = scalar_text(operation, &name, item)? {
+                                pairs.push((name.clone(), text));
+                            }
+                        }
+                    }
+                    other => {
+                        if let Some(text) = scalar_text(operation, &name, other)? {
+                            pairs.push((name, text));
+                        }
+                    }
+                }
+            }
+        }
+        _ => return Err(Error::invalid_request(operation, None, "query must be a struct")),
+    }
+    Ok(pairs)
+}
+
+fn scalar_text(operation: &'static str, name: &str, value: Value) -> Result<Option<String>, Error> {
+    Ok(match value {
+        Value::Null => None,
+        Value::Bool(b) => Some(b.to_string()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::String(s) => Some(s),
+        Value::Array(_) | Value::Object(_) => {
+            return Err(Error::invalid_request(
+                operation,
+                Some(name),
+                "nested values cannot be sent in a query string",
+            ))
+        }
+    })
+}
+
+/// Appends `?name=value&...` form-encoded (a `+` in a value is sent as `%2B`, a space as `%20`).
+pub fn push_query(out: &mut String, pairs: &[(String, String)]) {
+    for (i, (name, value)) in pairs.iter().enumerate() {
+        out.push(if i == 0 { '?' } else { '&' });
+        push_escaped(out, name);
+        out.push('=');
+        push_escaped(out, value);
+    }
+}
+
+/// Decodes an `application/x-www-form-urlencoded` string into pairs (a `+` is a space).
+pub fn parse_query(query: &str) -> Vec<(String, String)> {
+    query
+        .split('&')
+        .filter(|part| !part.is_empty())
+        .map(|part| {
+            let (name, value) = part.split_once('=').unwrap_or((part, ""));
+            (form_decode(name), form_decode(value))
+        })
+        .collect()
+}
+
+/// Decodes one form-encoded component; invalid escapes are kept as written, invalid UTF-8 is replaced.
+pub fn form_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() => {
+                match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                    (Some(h), Some(l)) => {
+                        out.push(h << 4 | l);
+                        i += 2;
+                    }
+                    _ => out.push(b'%'),
+                }
+            }
+            other => out.push(other),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Decodes percent-escapes in a path (a `+` stays a `+`).
+pub fn percent_decode(text: &str) -> Vec<u8> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                out.push(h << 4 | l);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    out
+}
+
+fn hex(byte: u8) -> Option<u8> {
+    match byte {
+        b'0'..=b'9' => Some(byte - b'0'),
+        b'a'..=b'f' => Some(byte - b'a' + 10),
+        b'A'..=b'F' => Some(byte - b'A' + 10),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn segment(value: &str) -> String {
+        let mut out = String::new();
+        push_path_segment(&mut out, value);
+        out
+    }
+
+    #[test]
+    fn a_path_parameter_is_always_one_segment() {
+        assert_eq!(segment("550e8400-e29b"), "550e8400-e29b");
+        assert_eq!(segment("a/b"), "a%2Fb");
+        assert_eq!(segment(".."), "%2E%2E");
+        assert_eq!(segment("."), "%2E");
+        assert_eq!(segment("..."), "...");
+        assert_eq!(segment("?x#y"), "%3Fx%23y");
+        assert_eq!(segment("100%"), "100%25");
+        assert_eq!(segment("+33 6"), "%2B33%206");
+        assert_eq!(segment("é"), "%C3%A9");
+    }
+
+    #[test]
+    fn templates_expand_and_reject_empty_values() {
+        let mut out = String::new();
+        expand_path(&mut out, "delete-action", "/api/v1/agents/{agent_id}/actions/{action_id}", |n| {
+            match n {
+                "agent_id" => Some("a/1"),
+                "action_id" => Some("x"),
+                _ => None,
+            }
+        })
+        .unwrap();
+        assert_eq!(out, "/api/v1/agents/a%2F1/actions/x");
+
+        let err = expand_path(&mut String::new(), "get-agent", "/api/v1/agents/{agent_id}", |_| Some(""))
+            .unwrap_err();
+        assert_eq!(err.kind(), crate::ErrorKind::InvalidRequest);
+        assert!(err.to_string().contains("agent_id"), "{err}");
+    }
+
+    #[test]
+    fn query_strings_are_form_encoded() {
+        #[derive(Serialize)]
+        struct Q {
+            search: Option<&'static str>,
+            page: Option<u32>,
+            skipped: Option<u32>,
+            calendar_ids: Vec<&'static str>,
+            flag: bool,
+        }
+        let pairs = query_pairs(
+            "x",
+            &Q { search: Some("+33 6&x=y"), page: Some(2), skipped: None, calendar_ids: vec!["a", "b"], flag: true },
+        )
+        .unwrap();
+        let mut out = String::new();
+        push_query(&mut out, &pairs);
+        assert!(out.contains("search=%2B33%206%26x%3Dy"), "{out}");
+        assert!(out.contains("calendar_ids%5B%5D=a&calendar_ids%5B%5D=b"), "{out}");
+        assert!(!out.contains("skipped"));
+        let mut decoded = parse_query(&out[1..]);
+        decoded.sort();
+        assert_eq!(
+            decoded,
+            vec![
+                ("calendar_ids[]".into(), "a".into()),
+                ("calendar_ids[]".into(), "b".into()),
+                ("flag".into(), "true".into()),
+                ("page".into(), "2".into()),
+                ("search".into(), "+33 6&x=y".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn form_decoding_handles_plus_and_bad_escapes() {
+        assert_eq!(form_decode("a+b%2Bc"), "a b+c");
+        assert_eq!(form_decode("100%"), "100%");
+        assert_eq!(form_decode("%zz%4"), "%zz%4");
+        assert_eq!(percent_decode("a%2Fb+%"), b"a/b+%".to_vec());
+    }
+}

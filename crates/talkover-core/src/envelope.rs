@@ -1,0 +1,101 @@
+//! The response shapes the API wraps its data in.
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use crate::operation::ResponseBody;
+use crate::page::{Page, Pagination};
+
+/// `{"success": true, "message": "…", "data": …}`: the API's usual envelope. `success` and `message` are
+/// absent from some operations' answers (`{"data": …}`), and both forms decode.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Envelope<T> {
+    /// The envelope's success flag.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+    /// A human-readable note on what was done.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// The payload.
+    pub data: T,
+}
+
+impl<T: DeserializeOwned + Serialize> ResponseBody for Envelope<T> {
+    type Output = T;
+    fn into_output(self) -> T {
+        self.data
+    }
+    fn success_flag(&self) -> Option<bool> {
+        self.success
+    }
+}
+
+/// `{"success": true, "message": "…"}`: the answer of operations that return no data.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Ack {
+    /// The envelope's success flag.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+    /// A human-readable note on what was done.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl ResponseBody for Ack {
+    type Output = Ack;
+    fn into_output(self) -> Ack {
+        self
+    }
+    fn success_flag(&self) -> Option<bool> {
+        self.success
+    }
+}
+
+/// `{"success": true, "data": […], "meta" | "pagination": {…}}`: the answer of list operations, with the
+/// page information under either name the API uses.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ListEnvelope<T> {
+    /// The envelope's success flag.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+    /// A human-readable note.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// The items of this page.
+    pub data: Vec<T>,
+    /// Page information, as some operations name it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub meta: Option<Pagination>,
+    /// Page information, as other operations name it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pagination: Option<Pagination>,
+}
+
+impl<T: DeserializeOwned + Serialize> ResponseBody for ListEnvelope<T> {
+    type Output = Page<T>;
+    fn into_output(self) -> Page<T> {
+        self.into()
+    }
+    fn success_flag(&self) -> Option<bool> {
+        self.success
+    }
+}
+
+impl<T> From<ListEnvelope<T>> for Page<T> {
+    fn from(list: ListEnvelope<T>) -> Self {
+        Page { items: list.data, pagination: list.pagination.or(list.meta) }
+    }
+}
+
+/// A body with no envelope: the documented object itself.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Bare<T>(pub T);
+
+impl<T: DeserializeOwned + Serialize> ResponseBody for Bare<T> {
+    type Output = T;
+    fn into_output(self) -> T {
+        self.0
+    }
+}

@@ -1,0 +1,513 @@
+//! One error type for every operation, split by the phase where the call failed.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::time::{Duration, SystemTime};
+
+use http::{HeaderMap, StatusCode};
+use serde_json::Value;
+
+/// What went wrong, in the words of the fixture format (`kind().as_str()` gives `not_found`, `validation`, …).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The SDK refused to send the request (an empty path parameter, a value outside a documented bound).
+    InvalidRequest,
+    /// The request could not be exchanged with the server (connect, TLS, timeout, I/O, size limit).
+    Transport,
+    /// 400.
+    BadRequest,
+    /// 401.
+    Unauthorized,
+    /// 403.
+    Forbidden,
+    /// 404.
+    NotFound,
+    /// 409.
+    Conflict,
+    /// 422, with field errors.
+    Validation,
+    /// 429.
+    RateLimited,
+    /// 5xx.
+    Server,
+    /// A 2xx answer whose envelope says `"success": false`.
+    Unsuccessful,
+    /// A 2xx answer whose body is not the documented response.
+    Decode,
+    /// Any other status.
+    Http,
+}
+
+impl ErrorKind {
+    /// The kind's name as the fixture format spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::InvalidRequest => "invalid_request",
+            Self::Transport => "transport",
+            Self::BadRequest => "bad_request",
+            Self::Unauthorized => "unauthorized",
+            Self::Forbidden => "forbidden",
+            Self::NotFound => "not_found",
+            Self::Conflict => "conflict",
+            Self::Validation => "validation",
+            Self::RateLimited => "rate_limited",
+            Self::Server => "server",
+            Self::Unsuccessful => "unsuccessful",
+            Self::Decode => "decode",
+            Self::Http => "http",
+        }
+    }
+
+    /// The kind of an error answer with this status.
+    pub fn from_status(status: StatusCode) -> Self {
+        match status.as_u16() {
+            400 => Self::BadRequest,
+            401 => Self::Unauthorized,
+            403 => Self::Forbidden,
+            404 => Self::NotFound,
+            409 => Self::Conflict,
+            422 => Self::Validation,
+            429 => Self::RateLimited,
+            500..=599 => Self::Server,
+            _ => Self::Http,
+        }
+    }
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The error of every Talkover call.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Never sent: the request was invalid before it left the program.
+    #[error(transparent)]
+    InvalidRequest(Box<InvalidRequest>),
+    /// The request and its answer could not be exchanged.
+    #[error(transparent)]
+    Transport(#[from] TransportError),
+    /// The API answered, and said no.
+    #[error(transparent)]
+    Api(Box<ApiError>),
+    /// The API answered 2xx, but the body is not the documented response.
+    #[error(transparent)]
+    Decode(Box<DecodeError>),
+}
+
+impl Error {
+    pub(crate) fn invalid_request(
+        operation: &'static str,
+        field: Option<&str>,
+        message: impl Into<String>,
+    ) -> Self {
+        Self::InvalidRequest(Box::new(InvalidRequest {
+            operation,
+            field: field.map(str::to_owned),
+            message: message.into(),
+        }))
+    }
+
+    /// The error's kind.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Self::InvalidRequest(_) => ErrorKind::InvalidRequest,
+            Self::Transport(_) => ErrorKind::Transport,
+            Self::Api(e) => e.kind,
+            Self::Decode(_) => ErrorKind::Decode,
+        }
+    }
+
+    /// The HTTP status, when the server answered.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Self::Api(e) => Some(e.status),
+            Self::Decode(e) => Some(e.status),
+            _ => None,
+        }
+    }
+
+    /// The API's error, when the server answered with one.
+    pub fn as_api(&self) -> Option<&ApiError> {
+        match self {
+            Self::Api(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The machine-readable error code, when the body carried one (`ACTION_NOT_FOUND`, …).
+    pub fn code(&self) -> Option<&str> {
+        self.as_api().and_then(|e| e.code.as_deref())
+    }
+
+    /// The human-readable message the API gave.
+    pub fn message(&self) -> Option<&str> {
+        self.as_api().and_then(|e| e.message.as_deref())
+    }
+
+    /// The request id the server gave in a response header, if any.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::Api(e) => e.request_id.as_deref(),
+            Self::Decode(e) => e.request_id.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// Whether the same request may succeed when tried again later: transport failures, 408, 429 and 5xx.
+    ///
+    /// This says nothing about whether repeating it is *safe*: that depends on the operation
+    /// (see [`crate::Operation::SAFE_TO_REPEAT`]).
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Self::Transport(e) => e.kind != TransportErrorKind::BodyTooLarge,
+            Self::Api(e) => {
+                e.status == StatusCode::REQUEST_TIMEOUT
+                    || e.status == StatusCode::TOO_MANY_REQUESTS
+                    || e.status.is_server_error()
+            }
+            _ => false,
+        }
+    }
+}
+
+/// A request the SDK refused to send.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{operation}: invalid request{}: {message}", field.as_ref().map(|f| format!(" (`{f}`)")).unwrap_or_default())]
+#[non_exhaustive]
+pub struct InvalidRequest {
+    /// The operation id.
+    pub operation: &'static str,
+    /// The parameter at fault, by its documented name.
+    pub field: Option<String>,
+    /// What is wrong with it.
+    pub message: String,
+}
+
+/// How a transport failed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TransportErrorKind {
+    /// The connection could not be opened (refused, DNS failure): the request was certainly not sent.
+    Connect,
+    /// The TLS handshake failed: the request was certainly not sent.
+    Tls,
+    /// No complete answer came in time; the request may have reached the server.
+    Timeout,
+    /// The connection failed while the request or answer was on the wire.
+    Io,
+    /// The answer was larger than the configured limit.
+    BodyTooLarge,
+    /// Anything else the HTTP client reported.
+    Other,
+}
+
+/// A failure to exchange a request and its answer.
+#[derive(Debug, thiserror::Error)]
+#[error("transport error ({kind:?}): {message}")]
+pub struct TransportError {
+    kind: TransportErrorKind,
+    message: String,
+    #[source]
+    source: Option<Box<dyn std::error::Error + Send + Sync>>,
+}
+
+impl TransportError {
+    /// A transport error of the given kind.
+    pub fn new(kind: TransportErrorKind, message: impl Into<String>) -> Self {
+        Self { kind, message: message.into(), source: None }
+    }
+
+    /// Attaches the underlying error.
+    pub fn with_source(mut self, source: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        self.source = Some(source.into());
+        self
+    }
+
+    /// How it failed.
+    pub fn kind(&self) -> TransportErrorKind {
+        self.kind
+    }
+
+    /// Whether the request certainly never reached the server, so that sending it again cannot repeat it.
+    pub fn certainly_not_sent(&self) -> bool {
+        matches!(self.kind, TransportErrorKind::Connect | TransportErrorKind::Tls)
+    }
+}
+
+/// The raw body of an answer, kept for diagnosis. Its `Debug` shows only its length, since a body may hold
+/// a secret the API returned.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct RawBody(Vec<u8>);
+
+impl RawBody {
+    /// The bytes as received.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+
+    /// The body as text, with invalid UTF-8 replaced.
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0).into_owned()
+    }
+}
+
+impl fmt::Debug for RawBody {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "<{} bytes>", self.0.len())
+    }
+}
+
+impl From<Vec<u8>> for RawBody {
+    fn from(bytes: Vec<u8>) -> Self {
+        Self(bytes)
+    }
+}
+
+/// The API's answer to a request it refused.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct ApiError {
+    /// The operation id.
+    pub operation: &'static str,
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The kind, from the status (or [`ErrorKind::Unsuccessful`] for a 2xx with `"success": false`).
+    pub kind: ErrorKind,
+    /// The machine-readable code, from whichever error shape carried it.
+    pub code: Option<String>,
+    /// The human-readable message, from whichever error shape carried it.
+    pub message: Option<String>,
+    /// Validation messages by field (`{"errors": {"field": ["..."]}}`).
+    pub field_errors: BTreeMap<String, Vec<String>>,
+    /// Messages not tied to a field (`{"errors": ["..."]}`).
+    pub errors: Vec<String>,
+    /// The request id the server gave, if any.
+    pub request_id: Option<String>,
+    /// How long the server asked to wait before trying again (`Retry-After`).
+    pub retry_after: Option<Duration>,
+    /// The response headers.
+    pub headers: HeaderMap,
+    /// The response body as received.
+    pub body: RawBody,
+}
+
+impl ApiError {
+    /// Reads an error answer. Any body is accepted: one that is not JSON keeps only the status.
+    pub fn from_parts(operation: &'static str, status: StatusCode, headers: HeaderMap, body: Vec<u8>) -> Self {
+        let kind = ErrorKind::from_status(status);
+        let mut error = Self {
+            operation,
+            status,
+            kind,
+            code: None,
+            message: None,
+            field_errors: BTreeMap::new(),
+            errors: Vec::new(),
+            request_id: request_id(&headers),
+            retry_after: retry_after(&headers, SystemTime::now()),
+            headers,
+            body: RawBody(Vec::new()),
+        };
+        if let Ok(Value::Object(map)) = serde_json::from_slice::<Value>(&body) {
+            error.read_body(&map);
+        }
+        error.body = RawBody(body);
+        error
+    }
+
+    fn read_body(&mut self, map: &serde_json::Map<String, Value>) {
+        let text = |v: Option<&Value>| v.and_then(Value::as_str).map(str::to_owned);
+        self.message = text(map.get("message"));
+        self.code = text(map.get("code"));
+        match map.get("error") {
+            // {"success": false, "error": {"code", "message", "details"}}
+            Some(Value::Object(inner)) => {
+                self.code = self.code.take().or_else(|| text(inner.get("code")));
+                self.message = self.message.take().or_else(|| text(inner.get("message")));
+            }
+            // {"error": "UNAUTHORIZED", "message", "status_code"}; alone, `error` is the message itself.
+            Some(Value::String(error)) => {
+                if self.message.is_none() {
+                    self.message = Some(error.clone());
+                } else if self.code.is_none() {
+                    self.code = Some(error.clone());
+                }
+            }
+            _ => {}
+        }
+        match map.get("errors") {
+            Some(Value::Object(fields)) => {
+                for (field, messages) in fields {
+                    let messages = match messages {
+                        Value::Array(items) => items.iter().filter_map(Value::as_str).map(str::to_owned).collect(),
+                        Value::String(one) => vec![one.clone()],
+                        _ => Vec::new(),
+                    };
+                    self.field_errors.insert(field.clone(), messages);
+                }
+            }
+            Some(Value::Array(items)) => {
+                self.errors = items.iter().filter_map(Value::as_str).map(str::to_owned).collect();
+            }
+            _ => {}
+        }
+    }
+
+    /// The body parsed as JSON, when it is JSON.
+    pub fn body_json(&self) -> Option<Value> {
+        serde_json::from_slice(self.body.as_bytes()).ok()
+    }
+
+    /// A field of the JSON body decoded as `T` (for example make-campaign-call's `existing_call`).
+    pub fn body_field<T: serde::de::DeserializeOwned>(&self, name: &str) -> Option<T> {
+        let mut value = self.body_json()?;
+        let field = value.get_mut(name)?.take();
+        serde_json::from_value(field).ok()
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: the API answered {} ({})", self.operation, self.status, self.kind)?;
+        if let Some(message) = &self.message {
+            write!(f, ": {message}")?;
+        }
+        if let Some(code) = &self.code {
+            write!(f, " [{code}]")?;
+        }
+        if !self.field_errors.is_empty() {
+            let fields: Vec<&str> = self.field_errors.keys().map(String::as_str).collect();
+            write!(f, " (fields: {})", fields.join(", "))?;
+        }
+        if let Some(id) = &self.request_id {
+            write!(f, " (request id {id})")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+/// A 2xx answer that is not the documented response.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct DecodeError {
+    /// The operation id.
+    pub operation: &'static str,
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// Where in the body decoding failed (`data[0].voice.stability`), empty at the top.
+    pub path: String,
+    /// What the decoder said.
+    pub message: String,
+    /// The request id the server gave, if any.
+    pub request_id: Option<String>,
+    /// The response body as received.
+    pub body: RawBody,
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: could not decode the {} answer", self.operation, self.status)?;
+        if !self.path.is_empty() && self.path != "." {
+            write!(f, " at `{}`", self.path)?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+impl std::error::Error for DecodeError {}
+
+impl DecodeError {
+    pub(crate) fn new(
+        operation: &'static str,
+        status: StatusCode,
+        headers: &HeaderMap,
+        path: String,
+        message: String,
+        body: Vec<u8>,
+    ) -> Self {
+        Self { operation, status, path, message, request_id: request_id(headers), body: RawBody(body) }
+    }
+}
+
+/// The request id a response carries, from `x-request-id` or `request-id`.
+pub fn request_id(headers: &HeaderMap) -> Option<String> {
+    ["x-request-id", "request-id"]
+        .iter()
+        .find_map(|name| headers.get(*name))
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+}
+
+/// The delay a `Retry-After` header asks for, in seconds or as an HTTP date (relative to `now`).
+pub fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
+    let value = headers.get(http::header::RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(secs) = value.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let at = httpdate::parse_http_date(value).ok()?;
+    Some(at.duration_since(now).unwrap_or(Duration::ZERO))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn api(status: u16, body: &str) -> ApiError {
+        ApiError::from_parts("x", StatusCode::from_u16(status).unwrap(), HeaderMap::new(), body.as_bytes().to_vec())
+    }
+
+    #[test]
+    fn every_documented_error_shape_decodes() {
+        let e = api(404, r#"{"success":false,"message":"Action not found"}"#);
+        assert_eq!((e.kind, e.message.as_deref(), e.code.as_deref()), (ErrorKind::NotFound, Some("Action not found"), None));
+
+        let e = api(422, r#"{"success":false,"message":"No","code":"LOG_NOT_RETRIABLE"}"#);
+        assert_eq!((e.message.as_deref(), e.code.as_deref()), (Some("No"), Some("LOG_NOT_RETRIABLE")));
+
+        let e = api(422, r#"{"message":"Invalid","errors":{"name":["required"],"b":"x"}}"#);
+        assert_eq!(e.field_errors.keys().collect::<Vec<_>>(), ["b", "name"]);
+        assert_eq!(e.field_errors["b"], ["x"]);
+
+        let e = api(401, r#"{"success":false,"error":{"code":"INVALID_API_KEY","message":"Bad key","details":{}}}"#);
+        assert_eq!((e.message.as_deref(), e.code.as_deref()), (Some("Bad key"), Some("INVALID_API_KEY")));
+
+        let e = api(401, r#"{"error":"TOKEN_EXPIRED","message":"Expired","status_code":401}"#);
+        assert_eq!((e.message.as_deref(), e.code.as_deref()), (Some("Expired"), Some("TOKEN_EXPIRED")));
+
+        let e = api(500, r#"{"error":"Failed to generate demo audio"}"#);
+        assert_eq!((e.message.as_deref(), e.code.as_deref()), (Some("Failed to generate demo audio"), None));
+
+        let e = api(401, r#"{"message":"Unauthenticated."}"#);
+        assert_eq!(e.message.as_deref(), Some("Unauthenticated."));
+    }
+
+    #[test]
+    fn a_non_json_body_keeps_the_status() {
+        let e = api(502, "<html>Bad Gateway</html>");
+        assert_eq!(e.kind, ErrorKind::Server);
+        assert_eq!(e.status.as_u16(), 502);
+        assert_eq!(e.message, None);
+        assert_eq!(e.body.text(), "<html>Bad Gateway</html>");
+        assert_eq!(format!("{:?}", e.body), "<24 bytes>");
+    }
+
+    #[test]
+    fn retry_after_reads_seconds_and_dates() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        let mut headers = HeaderMap::new();
+        headers.insert("retry-after", "7".parse().unwrap());
+        assert_eq!(retry_after(&headers, now), Some(Duration::from_secs(7)));
+        let later = httpdate::fmt_http_date(now + Duration::from_secs(30));
+        headers.insert("retry-after", later.parse().unwrap());
+        assert_eq!(retry_after(&headers, now), Some(Duration::from_secs(30)));
+        headers.insert("retry-after", "soon".parse().unwrap());
+        assert_eq!(retry_after(&headers, now), None);
+    }
+}

@@ -1,0 +1,46 @@
+//! The Talkover API as data: typed requests and responses for every documented operation, the error
+//! model, and the transport traits an HTTP client implements. No I/O happens here.
+//!
+//! Each operation is one type implementing [`Operation`]: its id, method, path template, whether it is
+//! safe to repeat, how its request is built ([`build_request`]) and how its answer is decoded
+//! ([`decode_response`]). Any HTTP client can run it; the `talkover` crate runs it on reqwest or ureq.
+//!
+//! ```
+//! use talkover_core::{agents::UnpublishAgent, build_request, ClientConfig};
+//!
+//! let config = ClientConfig::new("talq_example").unwrap();
+//! let request = build_request(&UnpublishAgent::new("agent/1"), &config).unwrap();
+//! assert_eq!(request.method(), "POST");
+//! assert_eq!(request.uri(), "https://app.talkover.ai/api/v1/agents/agent%2F1/unpublish");
+//! ```
+#![warn(missing_docs)]
+#![forbid(unsafe_code)]
+
+pub(crate) mod macros;
+
+pub mod config;
+pub mod encode;
+pub mod envelope;
+pub mod error;
+pub mod operation;
+pub mod page;
+pub mod registry;
+pub mod secret;
+pub mod transport;
+pub mod validate;
+
+pub mod actions;
+pub mod agents;
+pub mod trainings;
+
+pub use config::{BaseUrl, ClientConfig, DEFAULT_BASE_URL, DEFAULT_USER_AGENT};
+pub use envelope::{Ack, Bare, Envelope, ListEnvelope};
+pub use error::{ApiError, DecodeError, Error, ErrorKind, InvalidRequest, RawBody, TransportError, TransportErrorKind};
+pub use operation::{build_request, decode_body, decode_response, Operation, Output, ResponseBody};
+pub use page::{Page, PagedOperation, Pagination};
+pub use secret::SecretString;
+pub use transport::{BlockingTransport, HttpRequest, HttpResponse, Transport};
+
+/// A timestamp as the API writes it (RFC 3339, for example `2024-01-15T10:30:00Z`), kept verbatim so
+/// that no precision or offset is lost.
+pub type Timestamp = String;

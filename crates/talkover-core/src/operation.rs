@@ -1,0 +1,160 @@
+//! One definition per API operation, and the two things the SDK does with it: build its request and decode
+//! its answer.
+
+use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
+use http::{HeaderValue, Method};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use crate::config::ClientConfig;
+use crate::encode;
+use crate::error::{ApiError, DecodeError, Error, ErrorKind};
+use crate::transport::{HttpRequest, HttpResponse};
+
+/// One documented operation of the Talkover API.
+///
+/// A value of an operation type is one call: its path parameters, its query (`query` field) and its body
+/// (`body` field). The same value runs on the async and the blocking client, or on any transport through
+/// [`build_request`] and [`decode_response`].
+pub trait Operation: Send + Sync + Sized {
+    /// The query string's parameters (`()` when there are none).
+    type Query: Serialize;
+    /// The JSON body (`()` when there is none).
+    type Body: Serialize;
+    /// The documented response body, decoded whole (envelope included).
+    type Response: ResponseBody;
+
+    /// The operation's id: its reference page's file name (`unpublish-agent`).
+    const ID: &'static str;
+    /// The HTTP method.
+    const METHOD: Method;
+    /// The path template from the host root, as documented (`/api/v1/agents/{agent_id}/unpublish`).
+    const PATH: &'static str;
+    /// Whether sending the request twice has the same effect as sending it once.
+    ///
+    /// Decided from what the operation does, not from its method: placing a call, creating, toggling,
+    /// testing, triggering and retrying are not safe to repeat, and no layer of this SDK re-sends them once
+    /// they may have reached the server.
+    const SAFE_TO_REPEAT: bool;
+
+    /// The value of the path parameter `name` (a placeholder of [`Operation::PATH`]).
+    fn path_param(&self, _name: &str) -> Option<&str> {
+        None
+    }
+
+    /// The query parameters, if the operation has any.
+    fn query(&self) -> Option<&Self::Query> {
+        None
+    }
+
+    /// The body, if the operation sends one.
+    fn body(&self) -> Option<&Self::Body> {
+        None
+    }
+
+    /// Checks the bounds the reference documents, before anything is sent.
+    fn validate(&self) -> Result<(), Error> {
+        Ok(())
+    }
+}
+
+/// What the caller gets back from operation `O`.
+pub type Output<O> = <<O as Operation>::Response as ResponseBody>::Output;
+
+/// A documented response body.
+pub trait ResponseBody: DeserializeOwned + Serialize {
+    /// What the caller gets from this body (the envelope's `data`, a [`crate::Page`], …).
+    type Output;
+
+    /// Unwraps the body into what the caller gets.
+    fn into_output(self) -> Self::Output;
+
+    /// The envelope's `success` flag, for shapes that have one. A 2xx answer whose flag is `false` is an
+    /// error of kind [`ErrorKind::Unsuccessful`].
+    fn success_flag(&self) -> Option<bool> {
+        None
+    }
+}
+
+/// Builds the HTTP request for an operation.
+pub fn build_request<O: Operation>(operation: &O, config: &ClientConfig) -> Result<HttpRequest, Error> {
+    operation.validate()?;
+    let base = config.base_url();
+    let mut uri = String::with_capacity(base.origin().len() + base.prefix().len() + O::PATH.len() + 48);
+    uri.push_str(base.origin());
+    uri.push_str(base.prefix());
+    encode::expand_path(&mut uri, O::ID, O::PATH, |name| operation.path_param(name))?;
+    if let Some(query) = operation.query() {
+        let pairs = encode::query_pairs(O::ID, query)?;
+        encode::push_query(&mut uri, &pairs);
+    }
+    let body = match operation.body() {
+        Some(body) => Some(
+            serde_json::to_vec(body)
+                .map_err(|e| Error::invalid_request(O::ID, None, format!("body: {e}")))?,
+        ),
+        None => None,
+    };
+    let mut builder = http::Request::builder()
+        .method(O::METHOD)
+        .uri(uri)
+        .header(ACCEPT, HeaderValue::from_static("application/json"))
+        .header(AUTHORIZATION, config.authorization().clone())
+        .header(USER_AGENT, config.user_agent().clone());
+    if body.is_some() {
+        builder = builder.header(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    }
+    builder
+        .body(body.unwrap_or_default())
+        .map_err(|e| Error::invalid_request(O::ID, None, format!("could not build the request: {e}")))
+}
+
+/// Decodes an answer into the operation's output, or the error it carries.
+pub fn decode_response<O: Operation>(response: HttpResponse) -> Result<Output<O>, Error> {
+    decode_body::<O>(response).map(ResponseBody::into_output)
+}
+
+/// Decodes an answer into the operation's whole documented response body (envelope included).
+pub fn decode_body<O: Operation>(response: HttpResponse) -> Result<O::Response, Error> {
+    let (parts, body) = response.into_parts();
+    if !parts.status.is_success() {
+        return Err(Error::Api(Box::new(ApiError::from_parts(O::ID, parts.status, parts.headers, body))));
+    }
+    // A 2xx with no body (204) decodes as an empty object, so acknowledgement shapes still work.
+    let bytes: &[u8] = if body.iter().all(u8::is_ascii_whitespace) { b"{}" } else { &body };
+    match serde_json::from_slice::<O::Response>(bytes) {
+        Ok(decoded) if decoded.success_flag() == Some(false) => Err(unsuccessful::<O>(parts, body)),
+        Ok(decoded) => Ok(decoded),
+        Err(_) if says_unsuccessful(bytes) => Err(unsuccessful::<O>(parts, body)),
+        Err(first) => {
+            // Decode again only on failure, to say where in the body it failed.
+            let mut de = serde_json::Deserializer::from_slice(bytes);
+            let (path, message) = match serde_path_to_error::deserialize::<_, O::Response>(&mut de) {
+                Err(e) => (e.path().to_string(), e.into_inner().to_string()),
+                Ok(_) => (String::new(), first.to_string()),
+            };
+            Err(Error::Decode(Box::new(DecodeError::new(
+                O::ID,
+                parts.status,
+                &parts.headers,
+                path,
+                message,
+                body,
+            ))))
+        }
+    }
+}
+
+fn says_unsuccessful(bytes: &[u8]) -> bool {
+    #[derive(serde::Deserialize)]
+    struct Probe {
+        success: Option<bool>,
+    }
+    matches!(serde_json::from_slice::<Probe>(bytes), Ok(Probe { success: Some(false) }))
+}
+
+fn unsuccessful<O: Operation>(parts: http::response::Parts, body: Vec<u8>) -> Error {
+    let mut error = ApiError::from_parts(O::ID, parts.status, parts.headers, body);
+    error.kind = ErrorKind::Unsuccessful;
+    Error::Api(Box::new(error))
+}

@@ -1,0 +1,65 @@
+//! What an HTTP client must do for the SDK: move one request's bytes and bring back the answer's.
+
+use std::future::Future;
+use std::sync::Arc;
+
+use crate::error::TransportError;
+
+/// A request as the SDK builds it.
+pub type HttpRequest = http::Request<Vec<u8>>;
+/// An answer as a transport returns it.
+pub type HttpResponse = http::Response<Vec<u8>>;
+
+/// An asynchronous HTTP transport.
+///
+/// A transport moves bytes and loses nothing: every method, every header and every status comes back as a
+/// response (a 404 is `Ok`); only failures to exchange the request are errors.
+///
+/// Any `Fn(HttpRequest) -> impl Future<Output = Result<HttpResponse, TransportError>>` is a transport, so a
+/// test can stand in for the network with a closure.
+#[async_trait::async_trait]
+pub trait Transport: Send + Sync {
+    /// Sends the request and returns the whole answer.
+    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError>;
+}
+
+/// A blocking HTTP transport, with the same contract as [`Transport`].
+///
+/// Any `Fn(HttpRequest) -> Result<HttpResponse, TransportError>` is a blocking transport.
+pub trait BlockingTransport: Send + Sync {
+    /// Sends the request and returns the whole answer.
+    fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError>;
+}
+
+#[async_trait::async_trait]
+impl<F, Fut> Transport for F
+where
+    F: Fn(HttpRequest) -> Fut + Send + Sync,
+    Fut: Future<Output = Result<HttpResponse, TransportError>> + Send,
+{
+    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+        self(request).await
+    }
+}
+
+impl<F> BlockingTransport for F
+where
+    F: Fn(HttpRequest) -> Result<HttpResponse, TransportError> + Send + Sync,
+{
+    fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+        self(request)
+    }
+}
+
+#[async_trait::async_trait]
+impl Transport for Arc<dyn Transport> {
+    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+        (**self).send(request).await
+    }
+}
+
+impl BlockingTransport for Arc<dyn BlockingTransport> {
+    fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+        (**self).send(request)
+    }
+}
