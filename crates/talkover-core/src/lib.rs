@@ -19,6 +19,7 @@
 pub(crate) mod macros;
 
 pub mod config;
+pub mod decimal;
 pub mod encode;
 pub mod envelope;
 pub mod error;
@@ -29,11 +30,25 @@ pub mod secret;
 pub mod transport;
 pub mod validate;
 
+pub mod account;
 pub mod actions;
 pub mod agents;
+pub mod auto_topup;
+pub mod calendars;
+pub mod callbacks;
+pub mod calls;
+pub mod campaign_sftp;
+pub mod campaigns;
+pub mod credits;
+pub mod flows;
+pub mod phone_numbers;
+pub mod sip_trunks;
 pub mod trainings;
+pub mod voice_templates;
+pub mod webhooks;
 
 pub use config::{BaseUrl, ClientConfig, DEFAULT_BASE_URL, DEFAULT_USER_AGENT};
+pub use decimal::Decimal;
 pub use envelope::{Ack, Bare, Envelope, ListEnvelope};
 pub use error::{ApiError, DecodeError, Error, ErrorKind, InvalidRequest, RawBody, TransportError, TransportErrorKind};
 pub use operation::{build_request, decode_body, decode_response, Operation, Output, ResponseBody};

@@ -111,7 +111,10 @@ fn build_from_params<O: Operation + DeserializeOwned>(
     if let Some(body) = params.body.as_ref().filter(|b| !b.is_null()) {
         fields.insert("body".to_owned(), body.clone());
     }
-    let operation: O = serde_path_to_error::deserialize(Value::Object(fields)).map_err(|e| {
+    // Through text rather than `from_value`, so that types reading raw JSON numbers (`Decimal`) work.
+    let text = Value::Object(fields).to_string();
+    let mut de = serde_json::Deserializer::from_str(&text);
+    let operation: O = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         Error::invalid_request(
             O::ID,
             Some(&e.path().to_string()),
@@ -141,6 +144,23 @@ static GROUPS: &[&[OperationInfo]] = &[
     crate::agents::OPERATIONS,
     crate::actions::OPERATIONS,
     crate::trainings::OPERATIONS,
+    crate::calls::OPERATIONS,
+    crate::campaigns::OPERATIONS,
+    crate::webhooks::OPERATIONS,
+    crate::campaign_sftp::OPERATIONS,
+    crate::flows::OPERATIONS,
+    crate::callbacks::OPERATIONS,
+    crate::calendars::OPERATIONS,
+    crate::calendars::members::OPERATIONS,
+    crate::calendars::events::OPERATIONS,
+    crate::calendars::availability::OPERATIONS,
+    crate::calendars::providers::OPERATIONS,
+    crate::voice_templates::OPERATIONS,
+    crate::phone_numbers::OPERATIONS,
+    crate::sip_trunks::OPERATIONS,
+    crate::auto_topup::OPERATIONS,
+    crate::credits::OPERATIONS,
+    crate::account::OPERATIONS,
 ];
 
 #[cfg(test)]

@@ -1,0 +1,5 @@
+//! Events of a calendar, their meetings and attendees.
+
+use crate::registry::OperationInfo;
+
+pub(crate) const OPERATIONS: &[OperationInfo] = &[];

@@ -1,0 +1,5 @@
+//! Calls: place calls from an agent or a campaign, end them, find active ones, list history.
+
+use crate::registry::OperationInfo;
+
+pub(crate) const OPERATIONS: &[OperationInfo] = &[];

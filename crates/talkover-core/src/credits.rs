@@ -1,0 +1,5 @@
+//! Credits: the balance and purchases.
+
+use crate::registry::OperationInfo;
+
+pub(crate) const OPERATIONS: &[OperationInfo] = &[];

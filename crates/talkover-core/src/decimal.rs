@@ -1,0 +1,149 @@
+//! Exact decimal amounts (money, credits).
+
+use std::fmt;
+
+use serde::de::Error as _;
+use serde_json::value::RawValue;
+
+/// An exact decimal number as the API wrote it (`50.00`, `0.10`), for money and credit amounts.
+///
+/// The API sends amounts as JSON numbers; decoding them into `f64` would lose their exact value
+/// (`0.1 + 0.2 != 0.3`). `Decimal` keeps the digits verbatim and writes them back unchanged, whether the API
+/// sent a number or a numeric string. Convert with [`Decimal::as_str`], [`Decimal::to_minor_units`] or your
+/// own decimal crate; build one with [`Decimal::new`] (checked) or `From<u64>`.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct Decimal {
+    text: String,
+    quoted: bool,
+}
+
+impl Decimal {
+    /// Parses a decimal such as `100`, `100.00` or `-0.5`.
+    pub fn new(text: &str) -> Option<Self> {
+        is_decimal(text).then(|| Self { text: text.to_owned(), quoted: false })
+    }
+
+    /// The digits as written.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// The amount in minor units for `scale` decimal places (cents for 2): `12.34` → `1234`. `None` when
+    /// the amount has more decimal places than `scale` or does not fit.
+    pub fn to_minor_units(&self, scale: u32) -> Option<i128> {
+        let (negative, digits) = match self.text.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, self.text.as_str()),
+        };
+        let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+        let fraction = fraction.trim_end_matches('0');
+        if fraction.len() > scale as usize || whole.contains(['e', 'E']) || fraction.contains(['e', 'E']) {
+            return None;
+        }
+        let mut value: i128 = whole.parse().ok()?;
+        for _ in 0..scale {
+            value = value.checked_mul(10)?;
+        }
+        if !fraction.is_empty() {
+            let pad = scale as usize - fraction.len();
+            let mut frac: i128 = fraction.parse().ok()?;
+            for _ in 0..pad {
+                frac = frac.checked_mul(10)?;
+            }
+            value = value.checked_add(frac)?;
+        }
+        Some(if negative { -value } else { value })
+    }
+
+    /// The amount as `f64`, for display or arithmetic that tolerates rounding.
+    pub fn to_f64(&self) -> f64 {
+        self.text.parse().unwrap_or(f64::NAN)
+    }
+}
+
+fn is_decimal(text: &str) -> bool {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    let (whole, fraction) = match digits.split_once('.') {
+        Some((w, f)) => (w, Some(f)),
+        None => (digits, None),
+    };
+    !whole.is_empty()
+        && whole.bytes().all(|b| b.is_ascii_digit())
+        && fraction.is_none_or(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()))
+}
+
+impl fmt::Debug for Decimal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Decimal({})", self.text)
+    }
+}
+
+impl fmt::Display for Decimal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+impl From<u64> for Decimal {
+    fn from(value: u64) -> Self {
+        Self { text: value.to_string(), quoted: false }
+    }
+}
+
+impl std::str::FromStr for Decimal {
+    type Err = crate::error::Error;
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        Self::new(text).ok_or_else(|| crate::error::Error::invalid_request("decimal", None, "not a decimal number"))
+    }
+}
+
+impl serde::Serialize for Decimal {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if self.quoted {
+            return serializer.serialize_str(&self.text);
+        }
+        // Written back as the same JSON number, digit for digit.
+        match RawValue::from_string(self.text.clone()) {
+            Ok(raw) => raw.serialize(serializer),
+            Err(_) => serializer.serialize_str(&self.text),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Decimal {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let raw = Box::<RawValue>::deserialize(deserializer)?;
+        let text = raw.get().trim();
+        let (text, quoted) = match text.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
+            Some(inner) => (inner, true),
+            None => (text, false),
+        };
+        if !is_decimal(text) {
+            return Err(D::Error::custom(format!("expected a decimal amount, found {text}")));
+        }
+        Ok(Self { text: text.to_owned(), quoted })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts_keep_their_digits() {
+        #[derive(serde::Deserialize, serde::Serialize)]
+        struct T {
+            a: Decimal,
+            b: Decimal,
+        }
+        let t: T = serde_json::from_str(r#"{"a": 50.00, "b": "0.10"}"#).unwrap();
+        assert_eq!(t.a.as_str(), "50.00");
+        assert_eq!(t.a.to_minor_units(2), Some(5000));
+        assert_eq!(t.b.to_minor_units(2), Some(10));
+        assert_eq!(serde_json::to_string(&t).unwrap(), r#"{"a":50.00,"b":"0.10"}"#);
+        assert!(serde_json::from_str::<T>(r#"{"a": true, "b": 1}"#).is_err());
+        assert_eq!(Decimal::new("-1.5").unwrap().to_minor_units(2), Some(-150));
+        assert_eq!(Decimal::new("1.005").unwrap().to_minor_units(2), None);
+        assert!(Decimal::new("1e5").is_none());
+    }
+}
