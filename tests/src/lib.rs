@@ -1,1 +1,52 @@
+//! The conformance runner: recorded Talkover API exchanges (fixtures in the format of `FIXTURES.md`) run
+//! through the SDK in memory, and over loopback HTTP through the reqwest and ureq transports.
 
+pub mod compare;
+pub mod fixture;
+pub mod run;
+pub mod server;
+
+use std::path::Path;
+
+pub use run::{run_dir, Mode, Outcome};
+
+pub(crate) fn compare_short(value: &serde_json::Value) -> String {
+    let text = value.to_string();
+    text.chars().take(120).collect()
+}
+
+/// Runs the fixtures below `dir` and prints one line per failure, then the closing line
+/// `conformance: N passed, M failed`. Returns whether everything passed (and something ran).
+pub fn run_and_report(dir: &Path, mode: Mode) -> bool {
+    let outcomes = match run_dir(dir, mode) {
+        Ok(outcomes) => outcomes,
+        Err(problem) => {
+            println!("FAIL {}: {problem}", dir.display());
+            println!("conformance: 0 passed, 1 failed");
+            return false;
+        }
+    };
+    let mut passed = 0;
+    let mut failed = 0;
+    for outcome in &outcomes {
+        if outcome.passed() {
+            passed += 1;
+        } else {
+            failed += 1;
+            println!("FAIL {}", outcome.label);
+            for problem in &outcome.problems {
+                println!("    {problem}");
+            }
+        }
+    }
+    if outcomes.is_empty() {
+        println!("no fixture found in {}", dir.display());
+    }
+    println!("conformance: {passed} passed, {failed} failed");
+    failed == 0 && passed > 0
+}
+
+/// The project's own fixture folder.
+pub fn fixtures_dir() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
+}

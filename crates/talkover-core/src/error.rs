@@ -100,7 +100,8 @@ pub enum Error {
 }
 
 impl Error {
-    pub(crate) fn invalid_request(
+    /// An error for a request refused before sending: `field` names the parameter at fault.
+    pub fn invalid_request(
         operation: &'static str,
         field: Option<&str>,
         message: impl Into<String>,

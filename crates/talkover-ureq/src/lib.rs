@@ -1,0 +1,120 @@
+//! The blocking transport of the Talkover SDK, on [`ureq`] 3.
+//!
+//! It moves bytes and knows nothing about endpoints: every method, header and status comes back as a
+//! response (ureq is configured not to turn 4xx/5xx into errors, and not to follow redirects, so the
+//! bearer token never goes to another host). No async runtime is involved.
+#![warn(missing_docs)]
+#![forbid(unsafe_code)]
+
+use std::time::Duration;
+
+use talkover_core::transport::{BlockingTransport, HttpRequest, HttpResponse};
+use talkover_core::{TransportError, TransportErrorKind};
+
+/// The default limit on a response body: 32 MiB.
+pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 32 * 1024 * 1024;
+
+/// Timeouts and limits of a [`UreqTransport`].
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct UreqConfig {
+    /// Time to open a connection.
+    pub connect_timeout: Option<Duration>,
+    /// Time for a whole exchange, from sending to the last byte of the answer.
+    pub timeout: Option<Duration>,
+    /// The largest answer accepted.
+    pub max_response_bytes: u64,
+}
+
+impl Default for UreqConfig {
+    fn default() -> Self {
+        Self {
+            connect_timeout: Some(Duration::from_secs(10)),
+            timeout: Some(Duration::from_secs(60)),
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+        }
+    }
+}
+
+/// A [`BlockingTransport`] on a [`ureq::Agent`] (which pools connections).
+#[derive(Clone, Debug)]
+pub struct UreqTransport {
+    agent: ureq::Agent,
+    max_response_bytes: u64,
+}
+
+impl UreqTransport {
+    /// A transport with the default timeouts and limits.
+    pub fn new() -> Self {
+        Self::with_config(&UreqConfig::default())
+    }
+
+    /// A transport with the given timeouts and limits.
+    pub fn with_config(config: &UreqConfig) -> Self {
+        let agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .max_redirects_will_error(false)
+            .timeout_connect(config.connect_timeout)
+            .timeout_global(config.timeout)
+            .build()
+            .new_agent();
+        Self { agent, max_response_bytes: config.max_response_bytes }
+    }
+
+    /// A transport on an agent you configured. Configure it with `http_status_as_error(false)`, or error
+    /// answers will not reach the SDK's error decoding.
+    pub fn from_agent(agent: ureq::Agent, max_response_bytes: u64) -> Self {
+        Self { agent, max_response_bytes }
+    }
+}
+
+impl Default for UreqTransport {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl BlockingTransport for UreqTransport {
+    fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+        let (parts, body) = request.into_parts();
+        // A body-less POST, PUT or PATCH still says `content-length: 0` (an empty chunked body would be
+        // refused by some proxies); other methods send no body framing at all.
+        let wants_length = matches!(parts.method, http::Method::POST | http::Method::PUT | http::Method::PATCH);
+        let result = if body.is_empty() && !wants_length {
+            self.agent.run(http::Request::from_parts(parts, ()))
+        } else {
+            self.agent.run(http::Request::from_parts(parts, body))
+        };
+        let response = result.map_err(map_error)?;
+        let (parts, mut body) = response.into_parts();
+        let bytes = body
+            .with_config()
+            .limit(self.max_response_bytes)
+            .read_to_vec()
+            .map_err(map_error)?;
+        Ok(http::Response::from_parts(parts, bytes))
+    }
+}
+
+fn map_error(error: ureq::Error) -> TransportError {
+    use std::io::ErrorKind as Io;
+    let kind = match &error {
+        ureq::Error::HostNotFound | ureq::Error::ConnectionFailed => TransportErrorKind::Connect,
+        ureq::Error::Io(e) if matches!(e.kind(), Io::ConnectionRefused | Io::AddrNotAvailable) => {
+            TransportErrorKind::Connect
+        }
+        ureq::Error::Timeout(ureq::Timeout::Connect | ureq::Timeout::Resolve) => TransportErrorKind::Connect,
+        ureq::Error::Timeout(_) => TransportErrorKind::Timeout,
+        ureq::Error::Io(e) if matches!(e.kind(), Io::TimedOut | Io::WouldBlock) => TransportErrorKind::Timeout,
+        ureq::Error::Io(_) | ureq::Error::Protocol(_) => TransportErrorKind::Io,
+        ureq::Error::Tls(_) => TransportErrorKind::Tls,
+        #[cfg(feature = "rustls")]
+        ureq::Error::Rustls(_) => TransportErrorKind::Tls,
+        #[cfg(feature = "native-tls")]
+        ureq::Error::NativeTls(_) => TransportErrorKind::Tls,
+        ureq::Error::BodyExceedsLimit(_) => TransportErrorKind::BodyTooLarge,
+        _ => TransportErrorKind::Other,
+    };
+    TransportError::new(kind, error.to_string()).with_source(error)
+}

@@ -1,0 +1,134 @@
+//! Building clients: token, base URL, timeouts, user agent, transport.
+
+use std::time::Duration;
+
+use talkover_core::{BaseUrl, ClientConfig, Error, SecretString};
+
+/// The environment variable holding the API token.
+pub const TOKEN_ENV: &str = "TALKOVER_TOKEN";
+/// The environment variable overriding the base URL.
+pub const BASE_URL_ENV: &str = "TALKOVER_BASE_URL";
+
+/// The default time to open a connection.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// The default time for one whole exchange.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+/// The default limit on the size of an answer.
+pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 32 * 1024 * 1024;
+
+/// Builds a client. Get one from [`crate::Client::builder`] or [`crate::blocking::Client::builder`].
+#[must_use]
+pub struct ClientBuilder<T> {
+    pub(crate) token: Option<SecretString>,
+    pub(crate) base_url: Option<String>,
+    pub(crate) insecure: bool,
+    pub(crate) user_agent: Option<String>,
+    pub(crate) connect_timeout: Duration,
+    pub(crate) timeout: Duration,
+    pub(crate) max_response_bytes: u64,
+    pub(crate) transport: Option<T>,
+}
+
+impl<T> Default for ClientBuilder<T> {
+    fn default() -> Self {
+        Self {
+            token: None,
+            base_url: None,
+            insecure: false,
+            user_agent: None,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            timeout: DEFAULT_TIMEOUT,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            transport: None,
+        }
+    }
+}
+
+impl<T> std::fmt::Debug for ClientBuilder<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("token", &self.token.as_ref().map(|_| "[redacted]"))
+            .field("base_url", &self.base_url)
+            .field("user_agent", &self.user_agent)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("timeout", &self.timeout)
+            .field("max_response_bytes", &self.max_response_bytes)
+            .field("custom_transport", &self.transport.is_some())
+            .finish()
+    }
+}
+
+impl<T> ClientBuilder<T> {
+    /// The API token (`talq_…`).
+    pub fn token(mut self, token: impl Into<SecretString>) -> Self {
+        self.token = Some(token.into());
+        self
+    }
+
+    /// The base URL (default `https://app.talkover.ai/api/v1`). Plain `http` is accepted only for loopback
+    /// hosts.
+    pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
+        self.base_url = Some(base_url.into());
+        self
+    }
+
+    /// Accepts a plain `http` base URL to any host. The token then crosses the network unencrypted.
+    pub fn danger_accept_insecure_http(mut self) -> Self {
+        self.insecure = true;
+        self
+    }
+
+    /// The `User-Agent` header (default `talkover-rust/<version>`).
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = Some(user_agent.into());
+        self
+    }
+
+    /// Time to open a connection (default 10 s). Applies to the built-in transports.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Time for one whole exchange, from sending to the last byte of the answer (default 60 s). Applies to
+    /// the built-in transports.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// The largest answer accepted (default 32 MiB). Applies to the built-in transports.
+    pub fn max_response_bytes(mut self, bytes: u64) -> Self {
+        self.max_response_bytes = bytes;
+        self
+    }
+
+    /// Reads `TALKOVER_TOKEN` and, when set, `TALKOVER_BASE_URL`.
+    pub fn from_env(mut self) -> Result<Self, Error> {
+        let token = std::env::var(TOKEN_ENV).map_err(|_| config_error("token", "TALKOVER_TOKEN is not set"))?;
+        self.token = Some(SecretString::from(token));
+        if let Ok(url) = std::env::var(BASE_URL_ENV) {
+            if !url.trim().is_empty() {
+                self.base_url = Some(url);
+            }
+        }
+        Ok(self)
+    }
+
+    pub(crate) fn client_config(&self) -> Result<ClientConfig, Error> {
+        let token = self.token.clone().ok_or_else(|| config_error("token", "no token was given"))?;
+        let mut config = ClientConfig::new(token)?;
+        if let Some(url) = &self.base_url {
+            let base = if self.insecure { BaseUrl::parse_insecure(url)? } else { BaseUrl::parse(url)? };
+            config = config.with_base_url(base);
+        }
+        if let Some(agent) = &self.user_agent {
+            config = config.with_user_agent(agent)?;
+        }
+        Ok(config)
+    }
+}
+
+pub(crate) fn config_error(field: &str, message: &str) -> Error {
+    Error::invalid_request("config", Some(field), message)
+}

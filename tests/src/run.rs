@@ -1,0 +1,261 @@
+//! Running fixtures through the SDK: in memory, and over loopback HTTP through each transport.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use talkover::registry::{self, OperationInfo};
+use talkover::{ClientConfig, Error, HttpRequest, HttpResponse};
+
+use crate::compare::{json_diff, same_multiset, same_path, Nulls};
+use crate::fixture::{self, Expect, ExpectedRequest, Fixture};
+use crate::server::{Exchange, LoopbackServer};
+
+/// The token every fixture's requests are built with.
+pub const TOKEN: &str = "talq_conformance_token";
+/// The base URL every fixture's requests are built with.
+pub const BASE_URL: &str = "https://app.talkover.ai/api/v1";
+
+/// The result of one fixture (through one transport).
+#[derive(Debug)]
+pub struct Outcome {
+    /// Which fixture, and through what.
+    pub label: String,
+    /// What differed; empty when it passed.
+    pub problems: Vec<String>,
+}
+
+impl Outcome {
+    /// Whether the fixture passed.
+    pub fn passed(&self) -> bool {
+        self.problems.is_empty()
+    }
+}
+
+/// How to run the fixtures.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// Build and decode in memory.
+    InMemory,
+    /// Over loopback HTTP through every transport.
+    Wire,
+}
+
+/// Runs every fixture below `dir`.
+pub fn run_dir(dir: &Path, mode: Mode) -> Result<Vec<Outcome>, String> {
+    let files = fixture::find(dir)?;
+    let mut outcomes = Vec::new();
+    let mut loaded = Vec::new();
+    for file in files {
+        match fixture::load(&file).and_then(|f| known(&f).map(|op| (f, op))) {
+            Ok(pair) => loaded.push(pair),
+            Err(problem) => outcomes.push(Outcome { label: file.display().to_string(), problems: vec![problem] }),
+        }
+    }
+    match mode {
+        Mode::InMemory => {
+            for (fixture, op) in &loaded {
+                outcomes.push(run_in_memory(fixture, op));
+            }
+        }
+        Mode::Wire => outcomes.extend(run_wire(&loaded)?),
+    }
+    Ok(outcomes)
+}
+
+fn known(fixture: &Fixture) -> Result<&'static OperationInfo, String> {
+    registry::operation(&fixture.operation)
+        .ok_or_else(|| format!("unknown operation id `{}`", fixture.operation))
+}
+
+fn config() -> ClientConfig {
+    ClientConfig::new(TOKEN).expect("the conformance token is valid")
+}
+
+/// Runs one fixture in memory: build the request, compare it, decode the recorded answer, compare that.
+pub fn run_in_memory(fixture: &Fixture, op: &OperationInfo) -> Outcome {
+    let label = fixture.file.display().to_string();
+    let mut problems = Vec::new();
+    match op.build_request(&fixture.params, &config()) {
+        Err(error) => check_refusal(fixture, &error, &mut problems),
+        Ok(request) => {
+            if let Some(expected) = &fixture.request {
+                check_request(expected, &request, &mut problems);
+            } else {
+                problems.push("the SDK built a request the fixture expects it to refuse".into());
+            }
+            if let Some(response) = &fixture.response {
+                match response.to_http() {
+                    Ok(http) => check_decoded(fixture, op.decode(http), &mut problems),
+                    Err(e) => problems.push(e),
+                }
+            }
+        }
+    }
+    Outcome { label, problems }
+}
+
+fn check_refusal(fixture: &Fixture, error: &Error, problems: &mut Vec<String>) {
+    match &fixture.expect {
+        Expect::Error(e) if e.kind.as_deref() == Some("invalid_request") => {
+            check_error(e, error, problems);
+        }
+        _ => problems.push(format!("the SDK refused to build the request: {error}")),
+    }
+}
+
+/// Compares a built request with what the fixture expects on the wire.
+pub fn check_request(expected: &ExpectedRequest, request: &HttpRequest, problems: &mut Vec<String>) {
+    let uri = request.uri();
+    let actual_query = talkover::encode::parse_query(uri.query().unwrap_or(""));
+    check_wire(
+        expected,
+        request.method().as_str(),
+        uri.path(),
+        &actual_query,
+        |name| request.headers().get(name).map(|v| v.to_str().unwrap_or("<not text>").to_owned()),
+        request.body(),
+        problems,
+    );
+}
+
+/// Compares the parts of a request as sent with what the fixture expects.
+pub fn check_wire(
+    expected: &ExpectedRequest,
+    method: &str,
+    path: &str,
+    query: &[(String, String)],
+    header: impl Fn(&str) -> Option<String>,
+    body: &[u8],
+    problems: &mut Vec<String>,
+) {
+    if method != expected.method {
+        problems.push(format!("method: expected {}, got {method}", expected.method));
+    }
+    if !same_path(&expected.path, path) {
+        problems.push(format!("path: expected {}, got {path}", expected.path));
+    }
+    if !same_multiset(&expected.query, query) {
+        problems.push(format!("query: expected {:?}, got {:?}", expected.query, query));
+    }
+    let auth = format!("Bearer {TOKEN}");
+    for (name, value) in expected.headers.iter().chain(std::iter::once(&("authorization".to_owned(), auth))) {
+        match header(name) {
+            Some(actual) if &actual == value => {}
+            Some(actual) if name == "authorization" => {
+                problems.push(format!("header authorization: expected the bearer token, got {} bytes", actual.len()))
+            }
+            Some(actual) => problems.push(format!("header {name}: expected {value:?}, got {actual:?}")),
+            None => problems.push(format!("header {name}: expected {value:?}, missing")),
+        }
+    }
+    match (&expected.body, body.is_empty()) {
+        (None, true) => {}
+        (None, false) => problems.push(format!("body: expected none, got {}", String::from_utf8_lossy(body))),
+        (Some(_), true) => problems.push("body: expected a JSON body, got none".into()),
+        (Some(want), false) => match serde_json::from_slice::<serde_json::Value>(body) {
+            Ok(got) => {
+                for line in json_diff(want, &got, Nulls::Distinct) {
+                    problems.push(format!("request body {line}"));
+                }
+            }
+            Err(e) => problems.push(format!("body: not JSON: {e}")),
+        },
+    }
+}
+
+fn check_decoded(fixture: &Fixture, decoded: Result<serde_json::Value, Error>, problems: &mut Vec<String>) {
+    match (&fixture.expect, decoded) {
+        (Expect::Strict, Ok(value)) => {
+            let recorded = fixture.response.as_ref().and_then(|r| r.json.as_ref());
+            match recorded {
+                Some(body) => {
+                    for line in json_diff(body, &value, Nulls::Absent) {
+                        problems.push(format!("decoded response {line}"));
+                    }
+                }
+                None => problems.push("a strict fixture needs a JSON `response.body`".into()),
+            }
+        }
+        (Expect::Lenient, Ok(_)) => {}
+        (Expect::Strict | Expect::Lenient, Err(error)) => problems.push(format!("expected success, got: {error}")),
+        (Expect::Error(_), Ok(value)) => {
+            problems.push(format!("expected an error, decoded {}", crate::compare_short(&value)))
+        }
+        (Expect::Error(expected), Err(error)) => check_error(expected, &error, problems),
+    }
+}
+
+fn check_error(expected: &fixture::ExpectedError, error: &Error, problems: &mut Vec<String>) {
+    let mut check = |what: &str, want: Option<String>, got: Option<String>| {
+        if let Some(want) = want {
+            if got.as_ref() != Some(&want) {
+                problems.push(format!("error {what}: expected {want:?}, got {got:?} ({error})"));
+            }
+        }
+    };
+    check("status", expected.status.map(|s| s.to_string()), error.status().map(|s| s.as_u16().to_string()));
+    check("kind", expected.kind.clone(), Some(error.kind().as_str().to_owned()));
+    check("code", expected.code.clone(), error.code().map(str::to_owned));
+    check("message", expected.message.clone(), error.message().map(str::to_owned));
+    let api = error.as_api();
+    check(
+        "fields",
+        expected.fields.as_ref().map(|f| f.join(",")),
+        api.map(|a| a.field_errors.keys().cloned().collect::<Vec<_>>().join(",")),
+    );
+    check(
+        "retry_after_secs",
+        expected.retry_after_secs.map(|s| s.to_string()),
+        api.and_then(|a| a.retry_after).map(|d| d.as_secs().to_string()),
+    );
+}
+
+/// The transports the wire mode runs through.
+const TRANSPORTS: [&str; 2] = ["reqwest", "ureq"];
+
+fn run_wire(loaded: &[(Fixture, &'static OperationInfo)]) -> Result<Vec<Outcome>, String> {
+    let server = LoopbackServer::start().map_err(|e| format!("cannot start the loopback server: {e}"))?;
+    let base = server.base_url();
+    let config = ClientConfig::new(TOKEN)
+        .expect("valid token")
+        .with_base_url(talkover::BaseUrl::parse(&base).map_err(|e| e.to_string())?);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start a runtime: {e}"))?;
+    let reqwest = talkover_reqwest::ReqwestTransport::new().map_err(|e| e.to_string())?;
+    let ureq = talkover_ureq::UreqTransport::new();
+    let async_send: Arc<dyn talkover::Transport> = Arc::new(reqwest);
+    let mut outcomes = Vec::new();
+    for (fixture, op) in loaded {
+        for transport in TRANSPORTS {
+            let label = format!("{} [{transport}]", fixture.file.display());
+            let mut problems = Vec::new();
+            match op.build_request(&fixture.params, &config) {
+                Err(error) => check_refusal(fixture, &error, &mut problems),
+                Ok(_) if fixture.request.is_none() => {
+                    problems.push("the SDK built a request the fixture expects it to refuse".into())
+                }
+                Ok(request) => {
+                    let (expected, response) = match (&fixture.request, &fixture.response) {
+                        (Some(q), Some(r)) => (q.clone(), r.clone()),
+                        _ => unreachable!("checked when loading"),
+                    };
+                    server.expect(Exchange { request: expected, response });
+                    let answer: Result<HttpResponse, talkover::TransportError> = match transport {
+                        "reqwest" => runtime.block_on(async_send.send(request)),
+                        _ => talkover::BlockingTransport::send(&ureq, request),
+                    };
+                    problems.extend(server.take_problems());
+                    match answer {
+                        Ok(http) => check_decoded(fixture, op.decode(http), &mut problems),
+                        Err(e) => problems.push(format!("transport failed: {e}")),
+                    }
+                }
+            }
+            outcomes.push(Outcome { label, problems });
+        }
+    }
+    server.stop();
+    Ok(outcomes)
+}
