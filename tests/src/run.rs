@@ -48,7 +48,10 @@ pub fn run_dir(dir: &Path, mode: Mode) -> Result<Vec<Outcome>, String> {
     for file in files {
         match fixture::load(&file).and_then(|f| known(&f).map(|op| (f, op))) {
             Ok(pair) => loaded.push(pair),
-            Err(problem) => outcomes.push(Outcome { label: file.display().to_string(), problems: vec![problem] }),
+            Err(problem) => outcomes.push(Outcome {
+                label: file.display().to_string(),
+                problems: vec![problem],
+            }),
         }
     }
     match mode {
@@ -104,7 +107,11 @@ fn check_refusal(fixture: &Fixture, error: &Error, problems: &mut Vec<String>) {
 }
 
 /// Compares a built request with what the fixture expects on the wire.
-pub fn check_request(expected: &ExpectedRequest, request: &HttpRequest, problems: &mut Vec<String>) {
+pub fn check_request(
+    expected: &ExpectedRequest,
+    request: &HttpRequest,
+    problems: &mut Vec<String>,
+) {
     let uri = request.uri();
     let actual_query = talkover::encode::parse_query(uri.query().unwrap_or(""));
     check_wire(
@@ -112,7 +119,12 @@ pub fn check_request(expected: &ExpectedRequest, request: &HttpRequest, problems
         request.method().as_str(),
         uri.path(),
         &actual_query,
-        |name| request.headers().get(name).map(|v| v.to_str().unwrap_or("<not text>").to_owned()),
+        |name| {
+            request
+                .headers()
+                .get(name)
+                .map(|v| v.to_str().unwrap_or("<not text>").to_owned())
+        },
         request.body(),
         problems,
     );
@@ -129,28 +141,44 @@ pub fn check_wire(
     problems: &mut Vec<String>,
 ) {
     if method != expected.method {
-        problems.push(format!("method: expected {}, got {method}", expected.method));
+        problems.push(format!(
+            "method: expected {}, got {method}",
+            expected.method
+        ));
     }
     if !same_path(&expected.path, path) {
         problems.push(format!("path: expected {}, got {path}", expected.path));
     }
     if !same_multiset(&expected.query, query) {
-        problems.push(format!("query: expected {:?}, got {:?}", expected.query, query));
+        problems.push(format!(
+            "query: expected {:?}, got {:?}",
+            expected.query, query
+        ));
     }
     let auth = format!("Bearer {TOKEN}");
-    for (name, value) in expected.headers.iter().chain(std::iter::once(&("authorization".to_owned(), auth))) {
+    for (name, value) in expected
+        .headers
+        .iter()
+        .chain(std::iter::once(&("authorization".to_owned(), auth)))
+    {
         match header(name) {
             Some(actual) if &actual == value => {}
-            Some(actual) if name == "authorization" => {
-                problems.push(format!("header authorization: expected the bearer token, got {} bytes", actual.len()))
+            Some(actual) if name == "authorization" => problems.push(format!(
+                "header authorization: expected the bearer token, got {} bytes",
+                actual.len()
+            )),
+            Some(actual) => {
+                problems.push(format!("header {name}: expected {value:?}, got {actual:?}"))
             }
-            Some(actual) => problems.push(format!("header {name}: expected {value:?}, got {actual:?}")),
             None => problems.push(format!("header {name}: expected {value:?}, missing")),
         }
     }
     match (&expected.body, body.is_empty()) {
         (None, true) => {}
-        (None, false) => problems.push(format!("body: expected none, got {}", String::from_utf8_lossy(body))),
+        (None, false) => problems.push(format!(
+            "body: expected none, got {}",
+            String::from_utf8_lossy(body)
+        )),
         (Some(_), true) => problems.push("body: expected a JSON body, got none".into()),
         (Some(want), false) => match serde_json::from_slice::<serde_json::Value>(body) {
             Ok(got) => {
@@ -163,7 +191,11 @@ pub fn check_wire(
     }
 }
 
-fn check_decoded(fixture: &Fixture, decoded: Result<serde_json::Value, Error>, problems: &mut Vec<String>) {
+fn check_decoded(
+    fixture: &Fixture,
+    decoded: Result<serde_json::Value, Error>,
+    problems: &mut Vec<String>,
+) {
     match (&fixture.expect, decoded) {
         (Expect::Strict, Ok(value)) => {
             let recorded = fixture.response.as_ref().and_then(|r| r.json.as_ref());
@@ -177,10 +209,13 @@ fn check_decoded(fixture: &Fixture, decoded: Result<serde_json::Value, Error>, p
             }
         }
         (Expect::Lenient, Ok(_)) => {}
-        (Expect::Strict | Expect::Lenient, Err(error)) => problems.push(format!("expected success, got: {error}")),
-        (Expect::Error(_), Ok(value)) => {
-            problems.push(format!("expected an error, decoded {}", crate::compare_short(&value)))
+        (Expect::Strict | Expect::Lenient, Err(error)) => {
+            problems.push(format!("expected success, got: {error}"))
         }
+        (Expect::Error(_), Ok(value)) => problems.push(format!(
+            "expected an error, decoded {}",
+            crate::compare_short(&value)
+        )),
         (Expect::Error(expected), Err(error)) => check_error(expected, &error, problems),
     }
 }
@@ -189,14 +224,32 @@ fn check_error(expected: &fixture::ExpectedError, error: &Error, problems: &mut 
     let mut check = |what: &str, want: Option<String>, got: Option<String>| {
         if let Some(want) = want {
             if got.as_ref() != Some(&want) {
-                problems.push(format!("error {what}: expected {want:?}, got {got:?} ({error})"));
+                problems.push(format!(
+                    "error {what}: expected {want:?}, got {got:?} ({error})"
+                ));
             }
         }
     };
-    check("status", expected.status.map(|s| s.to_string()), error.status().map(|s| s.as_u16().to_string()));
-    check("kind", expected.kind.clone(), Some(error.kind().as_str().to_owned()));
-    check("code", expected.code.clone(), error.code().map(str::to_owned));
-    check("message", expected.message.clone(), error.message().map(str::to_owned));
+    check(
+        "status",
+        expected.status.map(|s| s.to_string()),
+        error.status().map(|s| s.as_u16().to_string()),
+    );
+    check(
+        "kind",
+        expected.kind.clone(),
+        Some(error.kind().as_str().to_owned()),
+    );
+    check(
+        "code",
+        expected.code.clone(),
+        error.code().map(str::to_owned),
+    );
+    check(
+        "message",
+        expected.message.clone(),
+        error.message().map(str::to_owned),
+    );
     let api = error.as_api();
     check(
         "fields",
@@ -206,7 +259,8 @@ fn check_error(expected: &fixture::ExpectedError, error: &Error, problems: &mut 
     check(
         "retry_after_secs",
         expected.retry_after_secs.map(|s| s.to_string()),
-        api.and_then(|a| a.retry_after).map(|d| d.as_secs().to_string()),
+        api.and_then(|a| a.retry_after)
+            .map(|d| d.as_secs().to_string()),
     );
 }
 
@@ -214,7 +268,8 @@ fn check_error(expected: &fixture::ExpectedError, error: &Error, problems: &mut 
 const TRANSPORTS: [&str; 2] = ["reqwest", "ureq"];
 
 fn run_wire(loaded: &[(Fixture, &'static OperationInfo)]) -> Result<Vec<Outcome>, String> {
-    let server = LoopbackServer::start().map_err(|e| format!("cannot start the loopback server: {e}"))?;
+    let server =
+        LoopbackServer::start().map_err(|e| format!("cannot start the loopback server: {e}"))?;
     let base = server.base_url();
     let config = ClientConfig::new(TOKEN)
         .expect("valid token")
@@ -241,7 +296,10 @@ fn run_wire(loaded: &[(Fixture, &'static OperationInfo)]) -> Result<Vec<Outcome>
                         (Some(q), Some(r)) => (q.clone(), r.clone()),
                         _ => unreachable!("checked when loading"),
                     };
-                    server.expect(Exchange { request: expected, response });
+                    server.expect(Exchange {
+                        request: expected,
+                        response,
+                    });
                     let answer: Result<HttpResponse, talkover::TransportError> = match transport {
                         "reqwest" => runtime.block_on(async_send.send(request)),
                         _ => talkover::BlockingTransport::send(&ureq, request),

@@ -1,38 +1,308 @@
-use std::path::PathBuf;
-use std::process::ExitCode;
+//! The project's tasks: `cargo xtask test | lint | conformance | operations`.
 
-use talkover_conformance::{fixtures_dir, run_and_report, Mode};
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+use talkover_conformance::{fixture, fixtures_dir, run_and_report, Mode};
+
+const USAGE: &str = "usage: cargo xtask <command>
+
+  test                              everything CI runs: lint, the tests of every crate in the feature
+                                    matrix, conformance in memory and over loopback HTTP
+  lint                              fmt, clippy (warnings denied), dependency and fixture checks
+  conformance [--fixtures DIR] [--wire]
+                                    run fixtures (default: tests/fixtures) through the SDK
+  operations                        list every operation: <id> <METHOD> <path template>";
+
+/// Crates no part of the core's dependency tree may contain.
+const FORBIDDEN_IN_CORE: &[&str] = &["reqwest", "ureq", "tokio", "hyper"];
+/// Crates the blocking transport's tree may not contain.
+const FORBIDDEN_IN_UREQ: &[&str] = &["reqwest", "tokio", "hyper"];
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    match args.first().map(String::as_str) {
-        Some("conformance") => {
-            let mut dir = fixtures_dir();
-            let mut mode = Mode::InMemory;
-            let mut rest = args[1..].iter();
-            while let Some(arg) = rest.next() {
-                match arg.as_str() {
-                    "--wire" => mode = Mode::Wire,
-                    "--fixtures" => match rest.next() {
-                        Some(d) => dir = PathBuf::from(d),
-                        None => return usage(),
-                    },
-                    _ => return usage(),
-                }
-            }
-            if run_and_report(&dir, mode) { ExitCode::SUCCESS } else { ExitCode::FAILURE }
-        }
+    let result = match args.first().map(String::as_str) {
+        Some("test") => test(),
+        Some("lint") => lint(),
+        Some("conformance") => conformance(&args[1..]),
         Some("operations") => {
             for op in talkover::registry::operations() {
                 println!("{} {} {}", op.id, op.method, op.path);
             }
-            ExitCode::SUCCESS
+            Ok(())
         }
-        _ => usage(),
+        _ => {
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(problem) => {
+            eprintln!("xtask: {problem}");
+            ExitCode::FAILURE
+        }
     }
 }
 
-fn usage() -> ExitCode {
-    eprintln!("usage: cargo xtask <test|lint|conformance [--fixtures DIR] [--wire]|operations>");
-    ExitCode::from(2)
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace")
+        .to_path_buf()
+}
+
+fn conformance(args: &[String]) -> Result<(), String> {
+    let mut dir = fixtures_dir();
+    let mut mode = Mode::InMemory;
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        match arg.as_str() {
+            "--wire" => mode = Mode::Wire,
+            "--fixtures" => dir = PathBuf::from(rest.next().ok_or("--fixtures needs a folder")?),
+            other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
+        }
+    }
+    if run_and_report(&dir, mode) {
+        Ok(())
+    } else {
+        Err("conformance failed".into())
+    }
+}
+
+fn cargo(args: &[&str]) -> Result<(), String> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    eprintln!("$ cargo {}", args.join(" "));
+    let status = Command::new(cargo)
+        .args(args)
+        .current_dir(root())
+        .status()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("`cargo {}` failed", args.join(" ")))
+    }
+}
+
+fn cargo_output(args: &[&str]) -> Result<String, String> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let output = Command::new(cargo)
+        .args(args)
+        .current_dir(root())
+        .output()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "`cargo {}` failed: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+/// The feature sets of the facade that CI builds and tests.
+const FEATURE_MATRIX: &[(&str, &[&str])] = &[
+    ("no default features", &["--no-default-features"]),
+    (
+        "reqwest",
+        &["--no-default-features", "--features", "reqwest"],
+    ),
+    ("ureq", &["--no-default-features", "--features", "ureq"]),
+    (
+        "reqwest and ureq",
+        &["--no-default-features", "--features", "reqwest,ureq"],
+    ),
+];
+
+fn test() -> Result<(), String> {
+    lint()?;
+    // The crates whose behaviour does not depend on the facade's features, once.
+    cargo(&[
+        "test",
+        "--locked",
+        "-p",
+        "talkover-core",
+        "-p",
+        "talkover-reqwest",
+        "-p",
+        "talkover-ureq",
+    ])?;
+    cargo(&[
+        "test",
+        "--locked",
+        "-p",
+        "talkover-conformance",
+        "-p",
+        "xtask",
+    ])?;
+    for (name, flags) in FEATURE_MATRIX {
+        eprintln!("== talkover with {name}");
+        let mut args = vec!["test", "--locked", "-p", "talkover"];
+        args.extend_from_slice(flags);
+        cargo(&args)?;
+    }
+    eprintln!("== conformance, in memory");
+    conformance(&[])?;
+    eprintln!("== conformance, over loopback HTTP through reqwest and ureq");
+    conformance(&["--wire".to_owned()])
+}
+
+fn lint() -> Result<(), String> {
+    cargo(&["fmt", "--all", "--", "--check"])?;
+    cargo(&[
+        "clippy",
+        "--locked",
+        "--workspace",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ])?;
+    for (name, flags) in FEATURE_MATRIX {
+        eprintln!("== clippy, talkover with {name}");
+        let mut args = vec!["clippy", "--locked", "-p", "talkover"];
+        args.extend_from_slice(flags);
+        args.extend_from_slice(&["--", "-D", "warnings"]);
+        cargo(&args)?;
+    }
+    check_tree("talkover-core", &[], FORBIDDEN_IN_CORE)?;
+    check_tree("talkover-ureq", &[], FORBIDDEN_IN_UREQ)?;
+    check_tree(
+        "talkover",
+        &["--no-default-features", "--features", "ureq"],
+        FORBIDDEN_IN_UREQ,
+    )?;
+    check_fixtures()?;
+    eprintln!("lint: ok");
+    Ok(())
+}
+
+/// Fails when the normal dependency tree of `package` (with `flags`) contains a forbidden crate.
+fn check_tree(package: &str, flags: &[&str], forbidden: &[&str]) -> Result<(), String> {
+    let mut args = vec![
+        "tree", "--locked", "-p", package, "-e", "normal", "--prefix", "none", "--format", "{p}",
+    ];
+    args.extend_from_slice(flags);
+    let tree = cargo_output(&args)?;
+    let found: BTreeSet<&str> = tree
+        .lines()
+        .filter_map(|line| line.split_whitespace().next())
+        .filter(|name| forbidden.contains(name))
+        .collect();
+    if found.is_empty() {
+        eprintln!(
+            "tree of {package} {}: none of {forbidden:?}",
+            flags.join(" ")
+        );
+        Ok(())
+    } else {
+        Err(format!(
+            "the dependency tree of {package} {} contains {found:?}",
+            flags.join(" ")
+        ))
+    }
+}
+
+/// Every registered operation has an `ok` fixture and, where its page documents errors, an `error`
+/// fixture; every fixture names a registered operation.
+fn check_fixtures() -> Result<(), String> {
+    let dir = fixtures_dir();
+    let mut ok = BTreeSet::new();
+    let mut errors = BTreeSet::new();
+    let mut problems = Vec::new();
+    for file in fixture::find(&dir)? {
+        match fixture::load(&file) {
+            Ok(f) => {
+                if talkover::registry::operation(&f.operation).is_none() {
+                    problems.push(format!("{}: names no registered operation", file.display()));
+                }
+                match f.expect {
+                    fixture::Expect::Error(_) => errors.insert(f.operation),
+                    _ => ok.insert(f.operation),
+                };
+            }
+            Err(problem) => problems.push(format!("{}: {problem}", file.display())),
+        }
+    }
+    let pages = reference_pages();
+    for op in talkover::registry::operations() {
+        if !ok.contains(op.id) {
+            problems.push(format!("{}: no `ok` fixture", op.id));
+        }
+        if let Some(pages) = &pages {
+            match std::fs::read_to_string(pages.join(format!("{}.mdx", op.id))) {
+                Ok(page) if documents_errors(&page) && !errors.contains(op.id) => {
+                    problems.push(format!(
+                        "{}: the page documents errors but no `error` fixture exists",
+                        op.id
+                    ))
+                }
+                Ok(_) => {}
+                Err(_) => problems.push(format!("{}: no reference page {}.mdx", op.id, op.id)),
+            }
+        }
+    }
+    if pages.is_none() {
+        eprintln!("lint: the API reference was not found beside the repository; error-fixture coverage not checked");
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "fixture checks failed:\n  {}",
+            problems.join("\n  ")
+        ))
+    }
+}
+
+/// `../shared/talkover-api/api-reference/endpoints`, beside the repository, when present.
+fn reference_pages() -> Option<PathBuf> {
+    let dir = root()
+        .parent()?
+        .join("shared/talkover-api/api-reference/endpoints");
+    dir.is_dir().then_some(dir)
+}
+
+/// Whether a reference page shows an error answer: a JSON example under a heading that names a 4xx/5xx
+/// status or an error.
+fn documents_errors(page: &str) -> bool {
+    let mut in_error_section = false;
+    for line in page.lines() {
+        let trimmed = line.trim();
+        if trimmed.starts_with('#') {
+            let lower = trimmed.to_ascii_lowercase();
+            in_error_section = lower.contains("error")
+                || lower.contains("fail")
+                || lower
+                    .split(|c: char| !c.is_ascii_digit())
+                    .any(|n| n.len() == 3 && (n.starts_with('4') || n.starts_with('5')));
+            if lower.contains("error codes") {
+                in_error_section = false;
+            }
+        } else if in_error_section && trimmed.starts_with("```json") {
+            return true;
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_sections_are_recognized() {
+        assert!(documents_errors(
+            "## Error responses\n\n### 404 Not Found\n\n```json\n{}\n```"
+        ));
+        assert!(documents_errors(
+            "### Validation Error (422)\n```json\n{}\n```"
+        ));
+        assert!(!documents_errors(
+            "## Response\n```json\n{}\n```\n## Error codes\n| a |"
+        ));
+    }
 }

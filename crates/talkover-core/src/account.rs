@@ -1,5 +1,352 @@
-//! The account: API tokens, the current user, and the API's health.
+//! The account: the user's personal access tokens, the current user, and the API's health.
+//!
+//! These operations answer in shapes of their own: the token list and a created token come as
+//! `{"data": …}` with no `success` flag, revoking a token answers a bare `{"message": …}`, and the current
+//! user and the health check are bare objects. A newly created token is a [`SecretString`]: shown once,
+//! never printed. No amounts of money appear here.
+//!
+//! Reference: <https://docs.talkover.ai/api-reference/endpoints/list-user-api-tokens> and the pages beside
+//! it.
 
+use serde::{Deserialize, Serialize};
+
+use crate::envelope::{Ack, Bare, Envelope, ListEnvelope};
+use crate::error::Error;
+use crate::macros::{id_type, operation};
+use crate::operation::Operation as _;
 use crate::registry::OperationInfo;
+use crate::secret::SecretString;
+use crate::validate;
+use crate::Timestamp;
 
-pub(crate) const OPERATIONS: &[OperationInfo] = &[];
+id_type! {
+    /// The id of a personal access token.
+    ApiTokenId
+}
+
+id_type! {
+    /// The id of a user.
+    UserId
+}
+
+id_type! {
+    /// The id of an environment.
+    EnvironmentId
+}
+
+/// A personal access token, as listed: its metadata, never its value.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ApiToken {
+    /// The token's id.
+    pub id: ApiTokenId,
+    /// Its name.
+    pub name: String,
+    /// What it may do (`*` for everything).
+    #[serde(default)]
+    pub abilities: Vec<String>,
+    /// When it was last used, if ever.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_used_at: Option<Timestamp>,
+    /// When it was created.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<Timestamp>,
+}
+
+// ---------------------------------------------------------------------------------------------------
+// list-user-api-tokens
+
+/// [List the current user's personal access tokens](https://docs.talkover.ai/api-reference/endpoints/list-user-api-tokens)
+/// (metadata only).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ListUserApiTokens {}
+
+impl ListUserApiTokens {
+    /// Every token of the user.
+    pub fn new() -> Self {
+        Self {}
+    }
+}
+
+// The answer is `{"data": [...]}`; ListEnvelope accepts the missing `success`.
+operation!(ListUserApiTokens {
+    id: "list-user-api-tokens",
+    method: GET,
+    path: "/api/v1/user/api-tokens",
+    safe_to_repeat: true,
+    path_params: [],
+    response: ListEnvelope<ApiToken>,
+});
+
+// ---------------------------------------------------------------------------------------------------
+// create-user-api-token
+
+/// The body of [`CreateUserApiToken`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct NewApiToken {
+    /// A name to recognise the token by (up to 255 characters).
+    pub name: String,
+    /// What it may do (`["*"]` for everything, the API's default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub abilities: Option<Vec<String>>,
+}
+
+impl NewApiToken {
+    /// A token with full access.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            abilities: None,
+        }
+    }
+
+    /// Limits what the token may do.
+    pub fn abilities<S: Into<String>>(mut self, abilities: impl IntoIterator<Item = S>) -> Self {
+        self.abilities = Some(abilities.into_iter().map(Into::into).collect());
+        self
+    }
+}
+
+/// [Create a personal access token](https://docs.talkover.ai/api-reference/endpoints/create-user-api-token)
+/// for the current user. Its value is in the answer only this once: store it then.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CreateUserApiToken {
+    /// The new token.
+    pub body: NewApiToken,
+}
+
+impl CreateUserApiToken {
+    /// Creates the token.
+    pub fn new(body: NewApiToken) -> Self {
+        Self { body }
+    }
+
+    fn check(&self) -> Result<(), Error> {
+        validate::length(Self::ID, "name", &self.body.name, 1, 255)
+    }
+}
+
+// The answer is `{"data": {...}}`; Envelope accepts the missing `success`.
+operation!(CreateUserApiToken {
+    id: "create-user-api-token",
+    method: POST,
+    path: "/api/v1/user/api-tokens",
+    safe_to_repeat: false,
+    path_params: [],
+    body: NewApiToken,
+    response: Envelope<CreatedApiToken>,
+    validate: CreateUserApiToken::check,
+});
+
+/// A token just created, with its value. `Debug` does not print the value.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CreatedApiToken {
+    /// The token's id.
+    pub id: ApiTokenId,
+    /// Its name.
+    pub name: String,
+    /// What it may do.
+    #[serde(default)]
+    pub abilities: Vec<String>,
+    /// The token itself, to send as `Authorization: Bearer …`. Returned only this once.
+    pub token: SecretString,
+    /// When it was created.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<Timestamp>,
+}
+
+// ---------------------------------------------------------------------------------------------------
+// delete-user-api-token
+
+/// [Revoke a personal access token](https://docs.talkover.ai/api-reference/endpoints/delete-user-api-token),
+/// at once and for good.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct DeleteUserApiToken {
+    /// The token.
+    pub token_id: ApiTokenId,
+}
+
+impl DeleteUserApiToken {
+    /// Revokes the token.
+    pub fn new(token_id: impl Into<ApiTokenId>) -> Self {
+        Self {
+            token_id: token_id.into(),
+        }
+    }
+}
+
+// The answer is a bare `{"message": "..."}`: Ack, whose `success` is optional.
+operation!(DeleteUserApiToken {
+    id: "delete-user-api-token",
+    method: DELETE,
+    path: "/api/v1/user/api-tokens/{token_id}",
+    safe_to_repeat: true,
+    path_params: [token_id],
+    response: Ack,
+});
+
+// ---------------------------------------------------------------------------------------------------
+// get-current-user
+
+/// [Get the current user](https://docs.talkover.ai/api-reference/endpoints/get-current-user), the one the
+/// session token belongs to.
+///
+/// This operation lives at `/api/user`, outside `/api/v1`; the base URL's mount prefix still applies
+/// (see [`BaseUrl`](crate::BaseUrl)). The answer is the bare user object.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct GetCurrentUser {}
+
+impl GetCurrentUser {
+    /// The current user.
+    pub fn new() -> Self {
+        Self {}
+    }
+}
+
+operation!(GetCurrentUser {
+    id: "get-current-user",
+    method: GET,
+    path: "/api/user",
+    safe_to_repeat: true,
+    path_params: [],
+    response: Bare<User>,
+});
+
+/// A user of the dashboard.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct User {
+    /// The user's id.
+    pub id: UserId,
+    /// Full name.
+    pub name: String,
+    /// Email address.
+    pub email: String,
+    /// The environment the user is working in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current_environment_id: Option<EnvironmentId>,
+    /// When the user signed up.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<Timestamp>,
+}
+
+// ---------------------------------------------------------------------------------------------------
+// health
+
+/// [Check that the API is up](https://docs.talkover.ai/api-reference/endpoints/health): a liveness probe
+/// that needs no token (the SDK sends its token anyway) and is not rate limited.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct HealthCheck {}
+
+impl HealthCheck {
+    /// The probe.
+    pub fn new() -> Self {
+        Self {}
+    }
+}
+
+operation!(HealthCheck {
+    id: "health",
+    method: GET,
+    path: "/api/v1/health",
+    safe_to_repeat: true,
+    path_params: [],
+    response: Bare<ServiceHealth>,
+});
+
+/// The API's answer to a liveness probe.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ServiceHealth {
+    /// `ok` when the service is up.
+    pub status: String,
+}
+
+pub(crate) const OPERATIONS: &[OperationInfo] = &[
+    OperationInfo::of::<ListUserApiTokens>(),
+    OperationInfo::of::<CreateUserApiToken>(),
+    OperationInfo::of::<DeleteUserApiToken>(),
+    OperationInfo::of::<GetCurrentUser>(),
+    OperationInfo::of::<HealthCheck>(),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{build_request, decode_response, BaseUrl, ClientConfig, ErrorKind};
+
+    #[test]
+    fn the_current_user_is_outside_v1_whatever_the_base_url() {
+        let cases = [
+            (
+                "https://app.talkover.ai/api/v1",
+                "https://app.talkover.ai/api/user",
+            ),
+            ("http://127.0.0.1:9999", "http://127.0.0.1:9999/api/user"),
+            (
+                "http://127.0.0.1:9999/api/v1",
+                "http://127.0.0.1:9999/api/user",
+            ),
+        ];
+        for (base, expected) in cases {
+            let config = ClientConfig::new("talq_test")
+                .unwrap()
+                .with_base_url(BaseUrl::parse(base).unwrap());
+            let request = build_request(&GetCurrentUser::new(), &config).unwrap();
+            assert_eq!(request.uri(), expected, "base URL {base}");
+        }
+    }
+
+    #[test]
+    fn a_created_token_is_never_printed() {
+        let body = br#"{"data":{"id":"t1","name":"CI","abilities":["*"],"token":"1|abc123def456.","created_at":"2024-01-15T19:00:00Z"}}"#;
+        let response = http::Response::builder()
+            .status(200)
+            .body(body.to_vec())
+            .unwrap();
+        let created = decode_response::<CreateUserApiToken>(response).unwrap();
+        assert_eq!(created.token.expose_secret(), "1|abc123def456.");
+        let printed = format!("{created:?} {created:#?}");
+        assert!(!printed.contains("abc123def456"), "{printed}");
+    }
+
+    #[test]
+    fn token_names_are_1_to_255_characters() {
+        let config = ClientConfig::new("talq_test").unwrap();
+        for name in [String::new(), "n".repeat(256)] {
+            let error = build_request(&CreateUserApiToken::new(NewApiToken::new(name)), &config)
+                .unwrap_err();
+            assert_eq!(error.kind(), ErrorKind::InvalidRequest);
+            assert!(
+                matches!(&error, Error::InvalidRequest(e) if e.field.as_deref() == Some("name")),
+                "{error}"
+            );
+        }
+        let request = build_request(
+            &CreateUserApiToken::new(NewApiToken::new("CI").abilities(["read"])),
+            &config,
+        )
+        .unwrap();
+        assert_eq!(
+            request.body().as_slice(),
+            br#"{"name":"CI","abilities":["read"]}"#
+        );
+    }
+
+    #[test]
+    fn a_revocation_answer_is_a_bare_message() {
+        let response = http::Response::builder()
+            .status(200)
+            .body(br#"{"message":"Token revoked"}"#.to_vec())
+            .unwrap();
+        let ack = decode_response::<DeleteUserApiToken>(response).unwrap();
+        assert_eq!(ack.message.as_deref(), Some("Token revoked"));
+    }
+}

@@ -1,5 +1,579 @@
-//! Automatic credit top-up: settings, tests, history and payment methods.
+//! Auto top-up: recharge the balance when it runs low or on a day of the month, test it, turn it off,
+//! read its history and the payment methods it can charge.
+//!
+//! Every money amount here (thresholds, recharge and scheduled amounts, the daily limit, charges and
+//! balances) is a [`Decimal`], never `f64`, so amounts keep their exact digits.
+//!
+//! Reference: <https://docs.talkover.ai/api-reference/endpoints/get-auto-topup-settings> and the pages
+//! beside it.
 
+use serde::{Deserialize, Serialize};
+
+use crate::agents::require;
+use crate::credits::{amount_range, CreditCharge, TransactionId};
+use crate::decimal::Decimal;
+use crate::envelope::{Envelope, ListEnvelope};
+use crate::error::Error;
+use crate::macros::{id_type, operation, string_enum};
+use crate::operation::Operation as _;
+use crate::page::PagedOperation;
 use crate::registry::OperationInfo;
+use crate::validate;
+use crate::Timestamp;
 
-pub(crate) const OPERATIONS: &[OperationInfo] = &[];
+id_type! {
+    /// The id of a saved payment method.
+    PaymentMethodId
+}
+
+id_type! {
+    /// The id of one auto top-up event in the history.
+    AutoTopupEventId
+}
+
+/// The auto top-up configuration, as the settings, update and disable operations return it.
+///
+/// The update and disable answers carry only part of it, so everything but `is_enabled` is optional.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct AutoTopupSettings {
+    /// Whether auto top-up is on at all.
+    pub is_enabled: bool,
+    /// The balance below which a recharge fires.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub threshold_amount: Option<Decimal>,
+    /// What each threshold recharge charges.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recharge_amount: Option<Decimal>,
+    /// Whether the monthly scheduled recharge is on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scheduled_payment_enabled: Option<bool>,
+    /// What the scheduled recharge charges.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scheduled_amount: Option<Decimal>,
+    /// The day of the month (1 to 28) of the scheduled recharge.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub day_of_month: Option<u32>,
+    /// The payment method charged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_method_id: Option<PaymentMethodId>,
+    /// The most auto top-up may charge in one day (set by the plan).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub daily_limit: Option<Decimal>,
+    /// Recharges made today.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recharge_count_today: Option<u32>,
+    /// When the last recharge happened.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_recharge_at: Option<Timestamp>,
+    /// Currency code of the amounts (`USD`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
+    /// When the settings last changed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<Timestamp>,
+}
+
+// ---------------------------------------------------------------------------------------------------
+// get-auto-topup-settings
+
+/// [Get the auto top-up settings](https://docs.talkover.ai/api-reference/endpoints/get-auto-topup-settings).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct GetAutoTopupSettings {}
+
+impl GetAutoTopupSettings {
+    /// The current settings.
+    pub fn new() -> Self {
+        Self {}
+    }
+}
+
+operation!(GetAutoTopupSettings {
+    id: "get-auto-topup-settings",
+    method: GET,
+    path: "/api/v1/auto-topup/settings",
+    safe_to_repeat: true,
+    path_params: [],
+    response: Envelope<AutoTopupSettings>,
+});
+
+// ---------------------------------------------------------------------------------------------------
+// update-auto-topup-settings
+
+/// The body of [`UpdateAutoTopupSettings`]: the settings to change; unset ones are left as they are.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct AutoTopupSettingsUpdate {
+    /// Turns auto top-up on or off as a whole.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_enabled: Option<bool>,
+    /// The balance below which a recharge fires (1 to 1000).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub threshold_amount: Option<Decimal>,
+    /// What each threshold recharge charges (1 to 1000).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recharge_amount: Option<Decimal>,
+    /// Turns the monthly scheduled recharge on or off.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scheduled_payment_enabled: Option<bool>,
+    /// What the scheduled recharge charges (1 to 1000; required when turning the scheduled recharge on).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scheduled_amount: Option<Decimal>,
+    /// The day of the month of the scheduled recharge (1 to 28).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub day_of_month: Option<u32>,
+    /// A payment method already saved on the account (see [`ListAutoTopupPaymentMethods`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_method_id: Option<PaymentMethodId>,
+}
+
+impl AutoTopupSettingsUpdate {
+    /// An update that changes nothing yet; add settings with the chaining methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Turns auto top-up on or off as a whole.
+    pub fn is_enabled(mut self, enabled: bool) -> Self {
+        self.is_enabled = Some(enabled);
+        self
+    }
+
+    /// The balance below which a recharge fires (1 to 1000).
+    pub fn threshold_amount(mut self, amount: Decimal) -> Self {
+        self.threshold_amount = Some(amount);
+        self
+    }
+
+    /// What each threshold recharge charges (1 to 1000).
+    pub fn recharge_amount(mut self, amount: Decimal) -> Self {
+        self.recharge_amount = Some(amount);
+        self
+    }
+
+    /// Turns the monthly scheduled recharge on or off.
+    pub fn scheduled_payment_enabled(mut self, enabled: bool) -> Self {
+        self.scheduled_payment_enabled = Some(enabled);
+        self
+    }
+
+    /// What the scheduled recharge charges (1 to 1000).
+    pub fn scheduled_amount(mut self, amount: Decimal) -> Self {
+        self.scheduled_amount = Some(amount);
+        self
+    }
+
+    /// The day of the month of the scheduled recharge (1 to 28).
+    pub fn day_of_month(mut self, day: u32) -> Self {
+        self.day_of_month = Some(day);
+        self
+    }
+
+    /// The saved payment method to charge.
+    pub fn payment_method_id(mut self, id: impl Into<PaymentMethodId>) -> Self {
+        self.payment_method_id = Some(id.into());
+        self
+    }
+}
+
+/// [Update the auto top-up settings](https://docs.talkover.ai/api-reference/endpoints/update-auto-topup-settings):
+/// threshold recharges, monthly scheduled recharges, or both.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct UpdateAutoTopupSettings {
+    /// The settings to change.
+    pub body: AutoTopupSettingsUpdate,
+}
+
+impl UpdateAutoTopupSettings {
+    /// Changes the given settings.
+    pub fn new(body: AutoTopupSettingsUpdate) -> Self {
+        Self { body }
+    }
+
+    fn check(&self) -> Result<(), Error> {
+        let (id, b) = (Self::ID, &self.body);
+        validate::optional(b.threshold_amount.as_ref(), |v| {
+            amount_range(id, "threshold_amount", v, 1, 1000)
+        })?;
+        validate::optional(b.recharge_amount.as_ref(), |v| {
+            amount_range(id, "recharge_amount", v, 1, 1000)
+        })?;
+        validate::optional(b.scheduled_amount.as_ref(), |v| {
+            amount_range(id, "scheduled_amount", v, 1, 1000)
+        })?;
+        validate::optional(b.day_of_month, |v| {
+            validate::range(id, "day_of_month", v, 1, 28)
+        })?;
+        if b.scheduled_payment_enabled == Some(true) {
+            require(id, "scheduled_amount", &b.scheduled_amount)?;
+        }
+        Ok(())
+    }
+}
+
+operation!(UpdateAutoTopupSettings {
+    id: "update-auto-topup-settings",
+    method: PUT,
+    path: "/api/v1/auto-topup/settings",
+    safe_to_repeat: true,
+    path_params: [],
+    body: AutoTopupSettingsUpdate,
+    response: Envelope<AutoTopupSettings>,
+    validate: UpdateAutoTopupSettings::check,
+});
+
+// ---------------------------------------------------------------------------------------------------
+// test-auto-topup
+
+/// [Test auto top-up](https://docs.talkover.ai/api-reference/endpoints/test-auto-topup) with a real,
+/// one-off recharge. It charges the payment method and counts toward the daily limit, so it is never
+/// repeated automatically. A declined payment is a 402 (kind `http`, code `PAYMENT_FAILED`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct TestAutoTopup {}
+
+impl TestAutoTopup {
+    /// One test recharge.
+    pub fn new() -> Self {
+        Self {}
+    }
+}
+
+operation!(TestAutoTopup {
+    id: "test-auto-topup",
+    method: POST,
+    path: "/api/v1/auto-topup/test",
+    safe_to_repeat: false,
+    path_params: [],
+    response: Envelope<CreditCharge>,
+});
+
+// ---------------------------------------------------------------------------------------------------
+// disable-auto-topup
+
+/// [Turn auto top-up off](https://docs.talkover.ai/api-reference/endpoints/disable-auto-topup), keeping
+/// its configuration. Recharges already queued may still go through.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct DisableAutoTopup {}
+
+impl DisableAutoTopup {
+    /// Turns auto top-up off.
+    pub fn new() -> Self {
+        Self {}
+    }
+}
+
+operation!(DisableAutoTopup {
+    id: "disable-auto-topup",
+    method: POST,
+    path: "/api/v1/auto-topup/disable",
+    safe_to_repeat: true,
+    path_params: [],
+    response: Envelope<AutoTopupSettings>,
+});
+
+// ---------------------------------------------------------------------------------------------------
+// get-auto-topup-history
+
+string_enum! {
+    /// What made an auto top-up fire.
+    pub enum AutoTopupTrigger {
+        /// The balance fell below the threshold.
+        Threshold = "threshold",
+        /// The scheduled day of the month came.
+        Scheduled = "scheduled",
+        /// A [`TestAutoTopup`] call.
+        Test = "test",
+    }
+}
+
+string_enum! {
+    /// Where an auto top-up payment stands.
+    pub enum AutoTopupStatus {
+        /// The payment is in flight.
+        Pending = "pending",
+        /// The payment went through and the balance was credited.
+        Succeeded = "succeeded",
+        /// The payment was declined or failed.
+        Failed = "failed",
+    }
+}
+
+/// One recharge in the auto top-up history.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct AutoTopupEvent {
+    /// The event's id.
+    pub id: AutoTopupEventId,
+    /// The amount charged (or attempted).
+    pub amount: Decimal,
+    /// Currency code (`USD`).
+    pub currency: String,
+    /// What made it fire.
+    pub trigger: AutoTopupTrigger,
+    /// Where the payment stands.
+    pub status: AutoTopupStatus,
+    /// The balance before the recharge (successful recharges).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub balance_before: Option<Decimal>,
+    /// The balance after the recharge (successful recharges).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub balance_after: Option<Decimal>,
+    /// Why the payment failed (`card_declined`, …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failure_reason: Option<String>,
+    /// The payment method charged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_method_id: Option<PaymentMethodId>,
+    /// The payment transaction (successful recharges).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transaction_id: Option<TransactionId>,
+    /// When it fired.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<Timestamp>,
+}
+
+/// Pagination of [`GetAutoTopupHistory`].
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct AutoTopupHistoryQuery {
+    /// Items per page, 1 to 100 (the API's default is 25).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub per_page: Option<u32>,
+    /// Page number, from 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<u64>,
+}
+
+/// [Get the auto top-up history](https://docs.talkover.ai/api-reference/endpoints/get-auto-topup-history),
+/// newest first, one page at a time.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct GetAutoTopupHistory {
+    /// Pagination.
+    #[serde(default)]
+    pub query: AutoTopupHistoryQuery,
+}
+
+impl GetAutoTopupHistory {
+    /// The first page of the history.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Items per page, 1 to 100.
+    pub fn per_page(mut self, per_page: u32) -> Self {
+        self.query.per_page = Some(per_page);
+        self
+    }
+
+    /// Page number, from 1.
+    pub fn page(mut self, page: u64) -> Self {
+        self.query.page = Some(page);
+        self
+    }
+
+    fn check(&self) -> Result<(), Error> {
+        validate::optional(self.query.per_page, |n| {
+            validate::range(Self::ID, "per_page", n, 1, 100)
+        })
+    }
+}
+
+impl PagedOperation for GetAutoTopupHistory {
+    type Item = AutoTopupEvent;
+    fn set_page(&mut self, page: u64) {
+        self.query.page = Some(page);
+    }
+}
+
+operation!(GetAutoTopupHistory {
+    id: "get-auto-topup-history",
+    method: GET,
+    path: "/api/v1/auto-topup/history",
+    safe_to_repeat: true,
+    path_params: [],
+    query: AutoTopupHistoryQuery,
+    response: ListEnvelope<AutoTopupEvent>,
+    validate: GetAutoTopupHistory::check,
+});
+
+// ---------------------------------------------------------------------------------------------------
+// list-auto-topup-payment-methods
+
+string_enum! {
+    /// The kind of a payment method.
+    pub enum PaymentMethodType {
+        /// A card (the only kind today).
+        Card = "card",
+    }
+}
+
+/// A payment method saved on the account. Cards are tokenized: only their brand, last digits and expiry
+/// are shown.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct PaymentMethod {
+    /// The id to give as `payment_method_id`.
+    pub id: PaymentMethodId,
+    /// Its kind.
+    #[serde(rename = "type")]
+    pub method_type: PaymentMethodType,
+    /// The card's details, for cards.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card: Option<Card>,
+    /// Whether it is the default payment method.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_default: Option<bool>,
+    /// When it was saved.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<Timestamp>,
+}
+
+/// What the API shows of a saved card.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Card {
+    /// Brand (`visa`, `mastercard`, `amex`, …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub brand: Option<String>,
+    /// The last four digits.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last4: Option<String>,
+    /// Expiry month, 1 to 12.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exp_month: Option<u32>,
+    /// Expiry year (four digits).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exp_year: Option<u32>,
+}
+
+/// [List the payment methods](https://docs.talkover.ai/api-reference/endpoints/list-auto-topup-payment-methods)
+/// auto top-up can charge. Cards are added in the dashboard, not through the API.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ListAutoTopupPaymentMethods {}
+
+impl ListAutoTopupPaymentMethods {
+    /// The saved payment methods.
+    pub fn new() -> Self {
+        Self {}
+    }
+}
+
+operation!(ListAutoTopupPaymentMethods {
+    id: "list-auto-topup-payment-methods",
+    method: GET,
+    path: "/api/v1/auto-topup/payment-methods",
+    safe_to_repeat: true,
+    path_params: [],
+    response: ListEnvelope<PaymentMethod>,
+});
+
+pub(crate) const OPERATIONS: &[OperationInfo] = &[
+    OperationInfo::of::<GetAutoTopupSettings>(),
+    OperationInfo::of::<UpdateAutoTopupSettings>(),
+    OperationInfo::of::<TestAutoTopup>(),
+    OperationInfo::of::<DisableAutoTopup>(),
+    OperationInfo::of::<GetAutoTopupHistory>(),
+    OperationInfo::of::<ListAutoTopupPaymentMethods>(),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{build_request, ClientConfig, ErrorKind};
+
+    fn dec(text: &str) -> Decimal {
+        Decimal::new(text).unwrap()
+    }
+
+    fn refused_field<O: crate::Operation>(operation: &O) -> Option<String> {
+        let error = build_request(operation, &ClientConfig::new("talq_test").unwrap()).unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::InvalidRequest, "{error}");
+        match error {
+            Error::InvalidRequest(e) => e.field,
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn amounts_and_days_are_checked_before_sending() {
+        let update = |b: AutoTopupSettingsUpdate| UpdateAutoTopupSettings::new(b);
+        let field = |b| refused_field(&update(b));
+        assert_eq!(
+            field(AutoTopupSettingsUpdate::new().threshold_amount(dec("0.99"))).as_deref(),
+            Some("threshold_amount")
+        );
+        assert_eq!(
+            field(AutoTopupSettingsUpdate::new().recharge_amount(dec("1000.01"))).as_deref(),
+            Some("recharge_amount")
+        );
+        assert_eq!(
+            field(AutoTopupSettingsUpdate::new().scheduled_amount(dec("-1"))).as_deref(),
+            Some("scheduled_amount")
+        );
+        assert_eq!(
+            field(AutoTopupSettingsUpdate::new().day_of_month(29)).as_deref(),
+            Some("day_of_month")
+        );
+        assert_eq!(
+            field(AutoTopupSettingsUpdate::new().day_of_month(0)).as_deref(),
+            Some("day_of_month")
+        );
+        assert_eq!(
+            field(
+                AutoTopupSettingsUpdate::new()
+                    .scheduled_payment_enabled(true)
+                    .day_of_month(1)
+            )
+            .as_deref(),
+            Some("scheduled_amount")
+        );
+
+        let config = ClientConfig::new("talq_test").unwrap();
+        let ok = AutoTopupSettingsUpdate::new()
+            .is_enabled(true)
+            .threshold_amount(dec("1"))
+            .recharge_amount(dec("1000.00"))
+            .scheduled_payment_enabled(true)
+            .scheduled_amount(dec("200"))
+            .day_of_month(28);
+        let request = build_request(&update(ok), &config).unwrap();
+        assert_eq!(
+            std::str::from_utf8(request.body()).unwrap(),
+            r#"{"is_enabled":true,"threshold_amount":1,"recharge_amount":1000.00,"scheduled_payment_enabled":true,"scheduled_amount":200,"day_of_month":28}"#
+        );
+        // Nothing set: nothing sent but an empty object.
+        let request = build_request(&update(AutoTopupSettingsUpdate::new()), &config).unwrap();
+        assert_eq!(request.body().as_slice(), b"{}");
+    }
+
+    #[test]
+    fn history_pages_are_bounded_and_settable() {
+        assert_eq!(
+            refused_field(&GetAutoTopupHistory::new().per_page(0)).as_deref(),
+            Some("per_page")
+        );
+        assert_eq!(
+            refused_field(&GetAutoTopupHistory::new().per_page(101)).as_deref(),
+            Some("per_page")
+        );
+        let mut history = GetAutoTopupHistory::new().per_page(100);
+        history.set_page(3);
+        let request = build_request(&history, &ClientConfig::new("talq_test").unwrap()).unwrap();
+        assert_eq!(request.uri().path(), "/api/v1/auto-topup/history");
+        let mut pairs = crate::encode::parse_query(request.uri().query().unwrap());
+        pairs.sort();
+        assert_eq!(
+            pairs,
+            [
+                ("page".to_owned(), "3".to_owned()),
+                ("per_page".to_owned(), "100".to_owned())
+            ]
+        );
+    }
+}

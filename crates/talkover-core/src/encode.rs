@@ -70,7 +70,10 @@ pub fn expand_path<'a>(
 
 /// The placeholder names of a path template, in order.
 pub fn path_placeholders(template: &str) -> impl Iterator<Item = &str> {
-    template.split('{').skip(1).filter_map(|part| part.split_once('}').map(|(name, _)| name))
+    template
+        .split('{')
+        .skip(1)
+        .filter_map(|part| part.split_once('}').map(|(name, _)| name))
 }
 
 /// Turns a serializable query struct into `(name, value)` pairs.
@@ -105,7 +108,13 @@ pub fn query_pairs<T: Serialize + ?Sized>(
                 }
             }
         }
-        _ => return Err(Error::invalid_request(operation, None, "query must be a struct")),
+        _ => {
+            return Err(Error::invalid_request(
+                operation,
+                None,
+                "query must be a struct",
+            ))
+        }
     }
     Ok(pairs)
 }
@@ -156,15 +165,13 @@ pub fn form_decode(text: &str) -> String {
     while i < bytes.len() {
         match bytes[i] {
             b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() => {
-                match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                    (Some(h), Some(l)) => {
-                        out.push(h << 4 | l);
-                        i += 2;
-                    }
-                    _ => out.push(b'%'),
+            b'%' if i + 2 < bytes.len() => match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                (Some(h), Some(l)) => {
+                    out.push(h << 4 | l);
+                    i += 2;
                 }
-            }
+                _ => out.push(b'%'),
+            },
             other => out.push(other),
         }
         i += 1;
@@ -226,18 +233,26 @@ mod tests {
     #[test]
     fn templates_expand_and_reject_empty_values() {
         let mut out = String::new();
-        expand_path(&mut out, "delete-action", "/api/v1/agents/{agent_id}/actions/{action_id}", |n| {
-            match n {
+        expand_path(
+            &mut out,
+            "delete-action",
+            "/api/v1/agents/{agent_id}/actions/{action_id}",
+            |n| match n {
                 "agent_id" => Some("a/1"),
                 "action_id" => Some("x"),
                 _ => None,
-            }
-        })
+            },
+        )
         .unwrap();
         assert_eq!(out, "/api/v1/agents/a%2F1/actions/x");
 
-        let err = expand_path(&mut String::new(), "get-agent", "/api/v1/agents/{agent_id}", |_| Some(""))
-            .unwrap_err();
+        let err = expand_path(
+            &mut String::new(),
+            "get-agent",
+            "/api/v1/agents/{agent_id}",
+            |_| Some(""),
+        )
+        .unwrap_err();
         assert_eq!(err.kind(), crate::ErrorKind::InvalidRequest);
         assert!(err.to_string().contains("agent_id"), "{err}");
     }
@@ -254,13 +269,22 @@ mod tests {
         }
         let pairs = query_pairs(
             "x",
-            &Q { search: Some("+33 6&x=y"), page: Some(2), skipped: None, calendar_ids: vec!["a", "b"], flag: true },
+            &Q {
+                search: Some("+33 6&x=y"),
+                page: Some(2),
+                skipped: None,
+                calendar_ids: vec!["a", "b"],
+                flag: true,
+            },
         )
         .unwrap();
         let mut out = String::new();
         push_query(&mut out, &pairs);
         assert!(out.contains("search=%2B33%206%26x%3Dy"), "{out}");
-        assert!(out.contains("calendar_ids%5B%5D=a&calendar_ids%5B%5D=b"), "{out}");
+        assert!(
+            out.contains("calendar_ids%5B%5D=a&calendar_ids%5B%5D=b"),
+            "{out}"
+        );
         assert!(!out.contains("skipped"));
         let mut decoded = parse_query(&out[1..]);
         decoded.sort();

@@ -50,7 +50,10 @@ pub mod webhooks;
 pub use config::{BaseUrl, ClientConfig, DEFAULT_BASE_URL, DEFAULT_USER_AGENT};
 pub use decimal::Decimal;
 pub use envelope::{Ack, Bare, Envelope, ListEnvelope};
-pub use error::{ApiError, DecodeError, Error, ErrorKind, InvalidRequest, RawBody, TransportError, TransportErrorKind};
+pub use error::{
+    ApiError, DecodeError, Error, ErrorKind, InvalidRequest, RawBody, TransportError,
+    TransportErrorKind,
+};
 pub use operation::{build_request, decode_body, decode_response, Operation, Output, ResponseBody};
 pub use page::{Page, PagedOperation, Pagination};
 pub use secret::SecretString;

@@ -77,7 +77,14 @@ mod tests {
     fn page(items: usize, current: u64, per_page: u64, total: u64, last: Option<u64>) -> Page<u8> {
         Page {
             items: vec![0; items],
-            pagination: Some(Pagination { current_page: current, per_page, total, last_page: last, from: None, to: None }),
+            pagination: Some(Pagination {
+                current_page: current,
+                per_page,
+                total,
+                last_page: last,
+                from: None,
+                to: None,
+            }),
         }
     }
 
@@ -88,6 +95,13 @@ mod tests {
         assert_eq!(page(10, 2, 10, 25, None).next_page(), Some(3));
         assert_eq!(page(5, 3, 10, 25, None).next_page(), None);
         assert_eq!(page(0, 1, 10, 25, Some(3)).next_page(), None);
-        assert_eq!(Page::<u8> { items: vec![1], pagination: None }.next_page(), None);
+        assert_eq!(
+            Page::<u8> {
+                items: vec![1],
+                pagination: None
+            }
+            .next_page(),
+            None
+        );
     }
 }

@@ -1,5 +1,380 @@
-//! Phone numbers of the account, and requests to release them.
+//! Phone numbers: list the environment's numbers, and ask for (or cancel) the release of one.
+//!
+//! Prices (`current_price`, `monthly_renewal_cost`) are money, so they are [`Decimal`], never `f64`.
+//!
+//! Reference: <https://docs.talkover.ai/api-reference/endpoints/list-phone-numbers> and the pages beside it.
 
+use serde::{Deserialize, Serialize};
+
+use crate::decimal::Decimal;
+use crate::envelope::{Ack, Envelope, ListEnvelope};
+use crate::error::Error;
+use crate::macros::{id_type, operation, string_enum};
+use crate::operation::Operation as _;
 use crate::registry::OperationInfo;
+use crate::validate;
+use crate::Timestamp;
 
-pub(crate) const OPERATIONS: &[OperationInfo] = &[];
+pub use crate::agents::PhoneNumberId;
+
+id_type! {
+    /// The id of a phone number release request.
+    ReleaseRequestId
+}
+
+string_enum! {
+    /// What a phone number is for.
+    pub enum PhoneNumberType {
+        /// Voice calls.
+        Voice = "voice",
+        /// Text messages.
+        Sms = "sms",
+        /// WhatsApp.
+        Whatsapp = "whatsapp",
+        /// Picture messages.
+        Mms = "mms",
+        /// Fax.
+        Fax = "fax",
+    }
+}
+
+string_enum! {
+    /// Whether a phone number is in service.
+    pub enum PhoneNumberStatus {
+        /// In service.
+        Active = "active",
+        /// Out of service.
+        Inactive = "inactive",
+        /// Being set up.
+        Pending = "pending",
+        /// Suspended.
+        Suspended = "suspended",
+    }
+}
+
+/// A phone number of the environment.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct PhoneNumber {
+    /// The number's id.
+    pub id: PhoneNumberId,
+    /// E.164 number.
+    pub number: String,
+    /// ISO country code.
+    pub country_code: String,
+    /// Nationally formatted, for display.
+    pub formatted_number: String,
+    /// Internationally formatted.
+    pub international_number: String,
+    /// What it is for.
+    #[serde(rename = "type")]
+    pub number_type: PhoneNumberType,
+    /// Whether it takes voice calls.
+    pub has_voice: bool,
+    /// Whether it takes text messages.
+    pub has_sms: bool,
+    /// Whether it takes picture messages.
+    pub has_mms: bool,
+    /// Whether it takes faxes.
+    pub has_fax: bool,
+    /// Whether it works with WhatsApp.
+    pub has_whatsapp: bool,
+    /// Whether it is in service.
+    pub current_status: PhoneNumberStatus,
+    /// Whether it is a sandbox number.
+    pub is_sandbox: bool,
+    /// Its current price, in `currency`.
+    pub current_price: Decimal,
+    /// Currency code (`USD`).
+    pub currency: String,
+    /// The next renewal date (`YYYY-MM-DD`).
+    pub renewal_date: String,
+    /// Whether it renews by itself.
+    pub auto_renewal: bool,
+    /// When it was added.
+    pub created_at: Timestamp,
+    /// When it last changed.
+    pub updated_at: Timestamp,
+    /// What the monthly renewal costs.
+    pub monthly_renewal_cost: Decimal,
+    /// Days until the monthly renewal.
+    pub days_until_monthly_renewal: i64,
+    /// Whether the monthly renewal is due.
+    pub is_due_for_monthly_renewal: bool,
+}
+
+// ---------------------------------------------------------------------------------------------------
+// list-phone-numbers
+
+/// Filters of [`ListPhoneNumbers`].
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ListPhoneNumbersQuery {
+    /// Only numbers of this type.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub number_type: Option<PhoneNumberType>,
+    /// Only numbers that take (or do not take) voice calls.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub has_voice: Option<bool>,
+    /// Only numbers that work (or do not work) with WhatsApp.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub has_whatsapp: Option<bool>,
+    /// Search by number or id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub search: Option<String>,
+}
+
+/// [List the phone numbers](https://docs.talkover.ai/api-reference/endpoints/list-phone-numbers) of the
+/// environment, with filters.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ListPhoneNumbers {
+    /// Filters.
+    #[serde(default)]
+    pub query: ListPhoneNumbersQuery,
+}
+
+impl ListPhoneNumbers {
+    /// All phone numbers.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Only numbers of this type.
+    pub fn number_type(mut self, number_type: PhoneNumberType) -> Self {
+        self.query.number_type = Some(number_type);
+        self
+    }
+
+    /// Only numbers that take (or do not take) voice calls.
+    pub fn has_voice(mut self, has_voice: bool) -> Self {
+        self.query.has_voice = Some(has_voice);
+        self
+    }
+
+    /// Only numbers that work (or do not work) with WhatsApp.
+    pub fn has_whatsapp(mut self, has_whatsapp: bool) -> Self {
+        self.query.has_whatsapp = Some(has_whatsapp);
+        self
+    }
+
+    /// Search by number (`+1234567890`) or id.
+    pub fn search(mut self, search: impl Into<String>) -> Self {
+        self.query.search = Some(search.into());
+        self
+    }
+}
+
+operation!(ListPhoneNumbers {
+    id: "list-phone-numbers",
+    method: GET,
+    path: "/api/v1/phone-numbers",
+    safe_to_repeat: true,
+    path_params: [],
+    query: ListPhoneNumbersQuery,
+    response: ListEnvelope<PhoneNumber>,
+});
+
+// ---------------------------------------------------------------------------------------------------
+// Release requests
+
+string_enum! {
+    /// Where a release request stands.
+    pub enum ReleaseRequestStatus {
+        /// Waiting for review.
+        Pending = "pending",
+        /// Approved: the number is (or will be) released.
+        Approved = "approved",
+        /// Refused (see `rejection_reason`).
+        Rejected = "rejected",
+        /// Cancelled before it was resolved.
+        Cancelled = "cancelled",
+    }
+}
+
+/// A request to release a phone number.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ReleaseRequest {
+    /// The request's id.
+    pub id: ReleaseRequestId,
+    /// The number to release.
+    pub phone_number_id: PhoneNumberId,
+    /// The number, E.164.
+    pub phone_number: String,
+    /// Why it is released.
+    pub reason: String,
+    /// Where the request stands.
+    pub status: ReleaseRequestStatus,
+    /// Why it was refused (rejected requests).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rejection_reason: Option<String>,
+    /// When it was made.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requested_at: Option<Timestamp>,
+    /// When it was resolved (approved, rejected or cancelled).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolved_at: Option<Timestamp>,
+}
+
+/// [List the release requests](https://docs.talkover.ai/api-reference/endpoints/list-release-requests),
+/// pending and past.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ListReleaseRequests {}
+
+impl ListReleaseRequests {
+    /// Every release request.
+    pub fn new() -> Self {
+        Self {}
+    }
+}
+
+operation!(ListReleaseRequests {
+    id: "list-release-requests",
+    method: GET,
+    path: "/api/v1/phone-numbers/release-requests",
+    safe_to_repeat: true,
+    path_params: [],
+    response: ListEnvelope<ReleaseRequest>,
+});
+
+/// The body of [`RequestPhoneRelease`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct PhoneReleaseRequest {
+    /// Why the number is no longer needed (10 to 500 characters).
+    pub reason: String,
+}
+
+impl PhoneReleaseRequest {
+    /// A release request with its reason.
+    pub fn new(reason: impl Into<String>) -> Self {
+        Self {
+            reason: reason.into(),
+        }
+    }
+}
+
+/// [Ask to release a phone number](https://docs.talkover.ai/api-reference/endpoints/request-phone-release)
+/// from the environment. Detach it from every agent first; once approved, the number cannot be recovered.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct RequestPhoneRelease {
+    /// The number to release.
+    pub phone_number_id: PhoneNumberId,
+    /// The reason.
+    pub body: PhoneReleaseRequest,
+}
+
+impl RequestPhoneRelease {
+    /// Asks to release the number, giving a reason (10 to 500 characters).
+    pub fn new(phone_number_id: impl Into<PhoneNumberId>, reason: impl Into<String>) -> Self {
+        Self {
+            phone_number_id: phone_number_id.into(),
+            body: PhoneReleaseRequest::new(reason),
+        }
+    }
+
+    fn check(&self) -> Result<(), Error> {
+        validate::length(Self::ID, "reason", &self.body.reason, 10, 500)
+    }
+}
+
+operation!(RequestPhoneRelease {
+    id: "request-phone-release",
+    method: POST,
+    path: "/api/v1/phone-numbers/{phone_number_id}/request-release",
+    safe_to_repeat: false,
+    path_params: [phone_number_id],
+    body: PhoneReleaseRequest,
+    response: Envelope<ReleaseRequest>,
+    validate: RequestPhoneRelease::check,
+});
+
+/// [Cancel a release request](https://docs.talkover.ai/api-reference/endpoints/cancel-release-request)
+/// that is still pending. It stays in the list, as cancelled.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CancelReleaseRequest {
+    /// The request.
+    pub release_request_id: ReleaseRequestId,
+}
+
+impl CancelReleaseRequest {
+    /// Cancels the request.
+    pub fn new(release_request_id: impl Into<ReleaseRequestId>) -> Self {
+        Self {
+            release_request_id: release_request_id.into(),
+        }
+    }
+}
+
+operation!(CancelReleaseRequest {
+    id: "cancel-release-request",
+    method: DELETE,
+    path: "/api/v1/phone-numbers/release-requests/{release_request_id}",
+    safe_to_repeat: true,
+    path_params: [release_request_id],
+    response: Ack,
+});
+
+pub(crate) const OPERATIONS: &[OperationInfo] = &[
+    OperationInfo::of::<ListPhoneNumbers>(),
+    OperationInfo::of::<ListReleaseRequests>(),
+    OperationInfo::of::<RequestPhoneRelease>(),
+    OperationInfo::of::<CancelReleaseRequest>(),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{build_request, ClientConfig, ErrorKind};
+
+    fn config() -> ClientConfig {
+        ClientConfig::new("talq_test").unwrap()
+    }
+
+    #[test]
+    fn release_reasons_must_be_10_to_500_characters() {
+        for reason in ["too short".to_owned(), "x".repeat(501)] {
+            let error =
+                build_request(&RequestPhoneRelease::new("phone-1", reason), &config()).unwrap_err();
+            assert_eq!(error.kind(), ErrorKind::InvalidRequest);
+            assert!(
+                matches!(&error, Error::InvalidRequest(e) if e.field.as_deref() == Some("reason")),
+                "{error}"
+            );
+        }
+        // Counted in characters, not bytes.
+        assert!(build_request(
+            &RequestPhoneRelease::new("phone-1", "é".repeat(500)),
+            &config()
+        )
+        .is_ok());
+        let request = build_request(
+            &RequestPhoneRelease::new("phone 1", "ten chars!"),
+            &config(),
+        )
+        .unwrap();
+        assert_eq!(
+            request.uri(),
+            "https://app.talkover.ai/api/v1/phone-numbers/phone%201/request-release"
+        );
+        assert_eq!(request.body().as_slice(), br#"{"reason":"ten chars!"}"#);
+    }
+
+    #[test]
+    fn filters_encode_plus_signs_and_booleans() {
+        let list = ListPhoneNumbers::new()
+            .search("+1234567890")
+            .has_voice(true)
+            .number_type(PhoneNumberType::Voice);
+        let request = build_request(&list, &config()).unwrap();
+        let query = request.uri().query().unwrap();
+        assert!(query.contains("search=%2B1234567890"), "{query}");
+        assert!(query.contains("has_voice=true"), "{query}");
+        assert!(query.contains("type=voice"), "{query}");
+        assert!(!query.contains("has_whatsapp"), "{query}");
+    }
+}

@@ -1,5 +1,821 @@
-//! SIP trunks: bring-your-own-carrier trunks and their numbers (DIDs).
+//! Custom SIP trunks: register a carrier's trunk, verify it, watch its health, and attach numbers (DIDs).
+//!
+//! The trunk's password is a [`SecretString`]: sent when creating or updating, never returned, never
+//! printed. No amounts of money appear in these operations.
+//!
+//! Reference: <https://docs.talkover.ai/api-reference/endpoints/list-sip-trunks> and the pages beside it.
 
+use serde::{Deserialize, Serialize};
+
+use crate::agents::PhoneNumberId;
+use crate::envelope::{Ack, Envelope, ListEnvelope};
+use crate::error::Error;
+use crate::macros::{id_type, operation, string_enum};
+use crate::operation::Operation as _;
 use crate::registry::OperationInfo;
+use crate::secret::SecretString;
+use crate::validate;
+use crate::Timestamp;
 
-pub(crate) const OPERATIONS: &[OperationInfo] = &[];
+id_type! {
+    /// The id of a SIP trunk.
+    SipTrunkId
+}
+
+string_enum! {
+    /// The transport SIP signalling uses.
+    pub enum SipTransport {
+        /// UDP (port 5060 by default).
+        Udp = "udp",
+        /// TCP (port 5060 by default).
+        Tcp = "tcp",
+        /// TLS (port 5061 by default; the API's default transport).
+        Tls = "tls",
+    }
+}
+
+string_enum! {
+    /// The outcome of a trunk's last health check.
+    pub enum SipTrunkHealthStatus {
+        /// The trunk answered.
+        Healthy = "healthy",
+        /// The trunk did not answer, or refused.
+        Unhealthy = "unhealthy",
+    }
+}
+
+/// A SIP trunk. The list and the update answer carry only part of it, hence the optional fields; the
+/// password is never returned.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct SipTrunk {
+    /// The trunk's id.
+    pub id: SipTrunkId,
+    /// Its name.
+    pub name: String,
+    /// The carrier or SIP provider.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider_name: Option<String>,
+    /// SIP domain or proxy host.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub domain: Option<String>,
+    /// SIP username.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    /// Signalling transport.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transport: Option<SipTransport>,
+    /// SIP port.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub port: Option<u16>,
+    /// Outbound proxy host, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outbound_proxy: Option<String>,
+    /// SIP authentication realm, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auth_realm: Option<String>,
+    /// Whether the trunk is in use.
+    pub is_active: bool,
+    /// Whether a verification succeeded.
+    pub is_verified: bool,
+    /// The outcome of the last health check.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub health_status: Option<SipTrunkHealthStatus>,
+    /// When the last health check ran.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_health_check_at: Option<Timestamp>,
+    /// When it was created.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<Timestamp>,
+    /// When it last changed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<Timestamp>,
+}
+
+/// A number (DID) attached to a SIP trunk. It is a phone number of the environment too.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct SipTrunkDid {
+    /// The number's id.
+    pub id: PhoneNumberId,
+    /// E.164 number.
+    pub number: String,
+    /// ISO country code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country_code: Option<String>,
+    /// Nationally formatted, for display.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub formatted_number: Option<String>,
+    /// The trunk it is attached to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trunk_id: Option<SipTrunkId>,
+}
+
+// ---------------------------------------------------------------------------------------------------
+// list-sip-trunks
+
+/// [List the SIP trunks](https://docs.talkover.ai/api-reference/endpoints/list-sip-trunks) of the
+/// environment.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ListSipTrunks {}
+
+impl ListSipTrunks {
+    /// Every SIP trunk.
+    pub fn new() -> Self {
+        Self {}
+    }
+}
+
+operation!(ListSipTrunks {
+    id: "list-sip-trunks",
+    method: GET,
+    path: "/api/v1/sip-trunks",
+    safe_to_repeat: true,
+    path_params: [],
+    response: ListEnvelope<SipTrunk>,
+});
+
+// ---------------------------------------------------------------------------------------------------
+// create-sip-trunk
+
+/// The body of [`CreateSipTrunk`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct NewSipTrunk {
+    /// Name (up to 255 characters).
+    pub name: String,
+    /// The carrier or SIP provider.
+    pub provider_name: String,
+    /// SIP domain or proxy host (`sip.carrier-x.com`).
+    pub domain: String,
+    /// SIP username.
+    pub username: String,
+    /// SIP password (stored encrypted, never returned).
+    pub password: SecretString,
+    /// SIP port, 1 to 65535 (the API picks 5060 or 5061 from the transport).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub port: Option<u16>,
+    /// Signalling transport (the API's default is TLS).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transport: Option<SipTransport>,
+    /// Outbound proxy host.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outbound_proxy: Option<String>,
+    /// SIP authentication realm, if the carrier needs one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auth_realm: Option<String>,
+    /// Whether the trunk is in use (the API's default is `false`: verify it first).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_active: Option<bool>,
+}
+
+impl NewSipTrunk {
+    /// A trunk with its required fields; set the others with the chaining methods.
+    pub fn new(
+        name: impl Into<String>,
+        provider_name: impl Into<String>,
+        domain: impl Into<String>,
+        username: impl Into<String>,
+        password: impl Into<SecretString>,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            provider_name: provider_name.into(),
+            domain: domain.into(),
+            username: username.into(),
+            password: password.into(),
+            port: None,
+            transport: None,
+            outbound_proxy: None,
+            auth_realm: None,
+            is_active: None,
+        }
+    }
+
+    /// SIP port, 1 to 65535.
+    pub fn port(mut self, port: u16) -> Self {
+        self.port = Some(port);
+        self
+    }
+
+    /// Signalling transport.
+    pub fn transport(mut self, transport: SipTransport) -> Self {
+        self.transport = Some(transport);
+        self
+    }
+
+    /// Outbound proxy host.
+    pub fn outbound_proxy(mut self, host: impl Into<String>) -> Self {
+        self.outbound_proxy = Some(host.into());
+        self
+    }
+
+    /// SIP authentication realm.
+    pub fn auth_realm(mut self, realm: impl Into<String>) -> Self {
+        self.auth_realm = Some(realm.into());
+        self
+    }
+
+    /// Whether the trunk is in use.
+    pub fn is_active(mut self, active: bool) -> Self {
+        self.is_active = Some(active);
+        self
+    }
+}
+
+/// [Register a SIP trunk](https://docs.talkover.ai/api-reference/endpoints/create-sip-trunk) for the
+/// environment. Run [`VerifySipTrunk`] before activating it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CreateSipTrunk {
+    /// The new trunk.
+    pub body: NewSipTrunk,
+}
+
+impl CreateSipTrunk {
+    /// Registers the trunk.
+    pub fn new(body: NewSipTrunk) -> Self {
+        Self { body }
+    }
+
+    fn check(&self) -> Result<(), Error> {
+        let (id, b) = (Self::ID, &self.body);
+        validate::length(id, "name", &b.name, 1, 255)?;
+        validate::optional(b.port, |p| validate::range(id, "port", p, 1, 65535))
+    }
+}
+
+operation!(CreateSipTrunk {
+    id: "create-sip-trunk",
+    method: POST,
+    path: "/api/v1/sip-trunks",
+    safe_to_repeat: false,
+    path_params: [],
+    body: NewSipTrunk,
+    response: Envelope<SipTrunk>,
+    validate: CreateSipTrunk::check,
+});
+
+// ---------------------------------------------------------------------------------------------------
+// get-sip-trunk
+
+/// [Get a SIP trunk](https://docs.talkover.ai/api-reference/endpoints/get-sip-trunk) and its whole
+/// configuration (but not its password).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct GetSipTrunk {
+    /// The trunk.
+    pub trunk_id: SipTrunkId,
+}
+
+impl GetSipTrunk {
+    /// The trunk.
+    pub fn new(trunk_id: impl Into<SipTrunkId>) -> Self {
+        Self {
+            trunk_id: trunk_id.into(),
+        }
+    }
+}
+
+operation!(GetSipTrunk {
+    id: "get-sip-trunk",
+    method: GET,
+    path: "/api/v1/sip-trunks/{trunk_id}",
+    safe_to_repeat: true,
+    path_params: [trunk_id],
+    response: Envelope<SipTrunk>,
+});
+
+// ---------------------------------------------------------------------------------------------------
+// update-sip-trunk
+
+/// The body of [`UpdateSipTrunk`]: the fields of [`NewSipTrunk`], each optional; unset ones are left as
+/// they are.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct SipTrunkUpdate {
+    /// Name (up to 255 characters).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The carrier or SIP provider.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider_name: Option<String>,
+    /// SIP domain or proxy host.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub domain: Option<String>,
+    /// SIP username.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    /// SIP password.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<SecretString>,
+    /// SIP port, 1 to 65535.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub port: Option<u16>,
+    /// Signalling transport.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transport: Option<SipTransport>,
+    /// Outbound proxy host.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outbound_proxy: Option<String>,
+    /// SIP authentication realm.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auth_realm: Option<String>,
+    /// Whether the trunk is in use.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_active: Option<bool>,
+}
+
+impl SipTrunkUpdate {
+    /// An update that changes nothing yet; add fields with the chaining methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Renames the trunk (up to 255 characters).
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// The carrier or SIP provider.
+    pub fn provider_name(mut self, provider_name: impl Into<String>) -> Self {
+        self.provider_name = Some(provider_name.into());
+        self
+    }
+
+    /// SIP domain or proxy host.
+    pub fn domain(mut self, domain: impl Into<String>) -> Self {
+        self.domain = Some(domain.into());
+        self
+    }
+
+    /// SIP username.
+    pub fn username(mut self, username: impl Into<String>) -> Self {
+        self.username = Some(username.into());
+        self
+    }
+
+    /// SIP password.
+    pub fn password(mut self, password: impl Into<SecretString>) -> Self {
+        self.password = Some(password.into());
+        self
+    }
+
+    /// SIP port, 1 to 65535.
+    pub fn port(mut self, port: u16) -> Self {
+        self.port = Some(port);
+        self
+    }
+
+    /// Signalling transport.
+    pub fn transport(mut self, transport: SipTransport) -> Self {
+        self.transport = Some(transport);
+        self
+    }
+
+    /// Outbound proxy host.
+    pub fn outbound_proxy(mut self, host: impl Into<String>) -> Self {
+        self.outbound_proxy = Some(host.into());
+        self
+    }
+
+    /// SIP authentication realm.
+    pub fn auth_realm(mut self, realm: impl Into<String>) -> Self {
+        self.auth_realm = Some(realm.into());
+        self
+    }
+
+    /// Whether the trunk is in use.
+    pub fn is_active(mut self, active: bool) -> Self {
+        self.is_active = Some(active);
+        self
+    }
+}
+
+/// [Update a SIP trunk](https://docs.talkover.ai/api-reference/endpoints/update-sip-trunk). After changing
+/// credentials, domain or transport, verify it again before reactivating it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct UpdateSipTrunk {
+    /// The trunk.
+    pub trunk_id: SipTrunkId,
+    /// The fields to change.
+    pub body: SipTrunkUpdate,
+}
+
+impl UpdateSipTrunk {
+    /// Changes the given fields of the trunk.
+    pub fn new(trunk_id: impl Into<SipTrunkId>, body: SipTrunkUpdate) -> Self {
+        Self {
+            trunk_id: trunk_id.into(),
+            body,
+        }
+    }
+
+    fn check(&self) -> Result<(), Error> {
+        let (id, b) = (Self::ID, &self.body);
+        validate::optional(b.name.as_deref(), |v| {
+            validate::length(id, "name", v, 1, 255)
+        })?;
+        validate::optional(b.port, |p| validate::range(id, "port", p, 1, 65535))
+    }
+}
+
+operation!(UpdateSipTrunk {
+    id: "update-sip-trunk",
+    method: PUT,
+    path: "/api/v1/sip-trunks/{trunk_id}",
+    safe_to_repeat: true,
+    path_params: [trunk_id],
+    body: SipTrunkUpdate,
+    response: Envelope<SipTrunk>,
+    validate: UpdateSipTrunk::check,
+});
+
+// ---------------------------------------------------------------------------------------------------
+// delete-sip-trunk
+
+/// [Delete a SIP trunk](https://docs.talkover.ai/api-reference/endpoints/delete-sip-trunk), for good. Its
+/// DIDs must be removed first (otherwise 409, code `TRUNK_HAS_DIDS`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct DeleteSipTrunk {
+    /// The trunk.
+    pub trunk_id: SipTrunkId,
+}
+
+impl DeleteSipTrunk {
+    /// Deletes the trunk.
+    pub fn new(trunk_id: impl Into<SipTrunkId>) -> Self {
+        Self {
+            trunk_id: trunk_id.into(),
+        }
+    }
+}
+
+operation!(DeleteSipTrunk {
+    id: "delete-sip-trunk",
+    method: DELETE,
+    path: "/api/v1/sip-trunks/{trunk_id}",
+    safe_to_repeat: true,
+    path_params: [trunk_id],
+    response: Ack,
+});
+
+// ---------------------------------------------------------------------------------------------------
+// verify-sip-trunk
+
+/// [Verify a SIP trunk](https://docs.talkover.ai/api-reference/endpoints/verify-sip-trunk): a connectivity
+/// check whose outcome is stored on the trunk.
+///
+/// A failed check comes back as `"success": false`, which is an error of kind
+/// [`Unsuccessful`](crate::ErrorKind::Unsuccessful); its body still holds a [`SipTrunkVerification`] with
+/// the reason (`ApiError::body_field::<SipTrunkVerification>("data")`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct VerifySipTrunk {
+    /// The trunk.
+    pub trunk_id: SipTrunkId,
+}
+
+impl VerifySipTrunk {
+    /// Verifies the trunk.
+    pub fn new(trunk_id: impl Into<SipTrunkId>) -> Self {
+        Self {
+            trunk_id: trunk_id.into(),
+        }
+    }
+}
+
+// Repeating a verification only probes the carrier again and stores the newer outcome.
+operation!(VerifySipTrunk {
+    id: "verify-sip-trunk",
+    method: POST,
+    path: "/api/v1/sip-trunks/{trunk_id}/verify",
+    safe_to_repeat: true,
+    path_params: [trunk_id],
+    response: Envelope<SipTrunkVerification>,
+});
+
+/// The outcome of a trunk verification.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct SipTrunkVerification {
+    /// Whether the trunk is now verified.
+    pub is_verified: bool,
+    /// The outcome of the check.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub health_status: Option<SipTrunkHealthStatus>,
+    /// When the check ran.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_health_check_at: Option<Timestamp>,
+    /// Why the check failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+// ---------------------------------------------------------------------------------------------------
+// get-sip-trunk-health
+
+/// [Check a SIP trunk's health](https://docs.talkover.ai/api-reference/endpoints/get-sip-trunk-health) live
+/// (the API caches results briefly, so polling is fine). An unhealthy trunk is still a success.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct GetSipTrunkHealth {
+    /// The trunk.
+    pub trunk_id: SipTrunkId,
+}
+
+impl GetSipTrunkHealth {
+    /// The trunk's health.
+    pub fn new(trunk_id: impl Into<SipTrunkId>) -> Self {
+        Self {
+            trunk_id: trunk_id.into(),
+        }
+    }
+}
+
+operation!(GetSipTrunkHealth {
+    id: "get-sip-trunk-health",
+    method: GET,
+    path: "/api/v1/sip-trunks/{trunk_id}/health",
+    safe_to_repeat: true,
+    path_params: [trunk_id],
+    response: Envelope<SipTrunkHealth>,
+});
+
+/// A live health check of a trunk.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct SipTrunkHealth {
+    /// Whether the trunk answered.
+    pub is_healthy: bool,
+    /// How long it took to answer (or to give up), in milliseconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response_time_ms: Option<u64>,
+    /// What went wrong, when unhealthy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// When the check ran.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checked_at: Option<Timestamp>,
+}
+
+// ---------------------------------------------------------------------------------------------------
+// DIDs
+
+/// [List the numbers attached to a SIP trunk](https://docs.talkover.ai/api-reference/endpoints/list-sip-trunk-dids).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ListSipTrunkDids {
+    /// The trunk.
+    pub trunk_id: SipTrunkId,
+}
+
+impl ListSipTrunkDids {
+    /// The trunk's numbers.
+    pub fn new(trunk_id: impl Into<SipTrunkId>) -> Self {
+        Self {
+            trunk_id: trunk_id.into(),
+        }
+    }
+}
+
+operation!(ListSipTrunkDids {
+    id: "list-sip-trunk-dids",
+    method: GET,
+    path: "/api/v1/sip-trunks/{trunk_id}/dids",
+    safe_to_repeat: true,
+    path_params: [trunk_id],
+    response: ListEnvelope<SipTrunkDid>,
+});
+
+/// The body of [`CreateSipTrunkDid`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct NewSipTrunkDid {
+    /// ISO 3166-1 alpha-2 country code (`US`, `BR`, …).
+    pub country_code: String,
+    /// The number, E.164 (`+15551234567`).
+    pub number: String,
+}
+
+impl NewSipTrunkDid {
+    /// A number with its country.
+    pub fn new(country_code: impl Into<String>, number: impl Into<String>) -> Self {
+        Self {
+            country_code: country_code.into(),
+            number: number.into(),
+        }
+    }
+}
+
+/// [Attach a number to a SIP trunk](https://docs.talkover.ai/api-reference/endpoints/create-sip-trunk-did).
+/// A number already in the environment is refused (409, code `DID_ALREADY_EXISTS`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CreateSipTrunkDid {
+    /// The trunk.
+    pub trunk_id: SipTrunkId,
+    /// The number.
+    pub body: NewSipTrunkDid,
+}
+
+impl CreateSipTrunkDid {
+    /// Attaches the number to the trunk.
+    pub fn new(trunk_id: impl Into<SipTrunkId>, body: NewSipTrunkDid) -> Self {
+        Self {
+            trunk_id: trunk_id.into(),
+            body,
+        }
+    }
+
+    fn check(&self) -> Result<(), Error> {
+        let (id, b) = (Self::ID, &self.body);
+        if !(b.country_code.len() == 2 && b.country_code.bytes().all(|c| c.is_ascii_alphabetic())) {
+            return Err(Error::invalid_request(
+                id,
+                Some("country_code"),
+                "must be a two-letter ISO 3166-1 code",
+            ));
+        }
+        // E.164: a `+` and at most 15 digits, the first not 0.
+        let digits = b.number.strip_prefix('+').unwrap_or("");
+        let e164 = (2..=15).contains(&digits.len())
+            && digits.bytes().all(|c| c.is_ascii_digit())
+            && !digits.starts_with('0');
+        if !e164 {
+            return Err(Error::invalid_request(
+                id,
+                Some("number"),
+                "must be an E.164 number such as +15551234567",
+            ));
+        }
+        Ok(())
+    }
+}
+
+operation!(CreateSipTrunkDid {
+    id: "create-sip-trunk-did",
+    method: POST,
+    path: "/api/v1/sip-trunks/{trunk_id}/dids",
+    safe_to_repeat: false,
+    path_params: [trunk_id],
+    body: NewSipTrunkDid,
+    response: Envelope<SipTrunkDid>,
+    validate: CreateSipTrunkDid::check,
+});
+
+/// [Remove a number from a SIP trunk](https://docs.talkover.ai/api-reference/endpoints/delete-sip-trunk-did).
+/// A number still attached to an agent is refused (409, code `DID_IN_USE`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct DeleteSipTrunkDid {
+    /// The trunk.
+    pub trunk_id: SipTrunkId,
+    /// The number.
+    pub phone_number_id: PhoneNumberId,
+}
+
+impl DeleteSipTrunkDid {
+    /// Removes the number from the trunk.
+    pub fn new(trunk_id: impl Into<SipTrunkId>, phone_number_id: impl Into<PhoneNumberId>) -> Self {
+        Self {
+            trunk_id: trunk_id.into(),
+            phone_number_id: phone_number_id.into(),
+        }
+    }
+}
+
+operation!(DeleteSipTrunkDid {
+    id: "delete-sip-trunk-did",
+    method: DELETE,
+    path: "/api/v1/sip-trunks/{trunk_id}/dids/{phone_number_id}",
+    safe_to_repeat: true,
+    path_params: [trunk_id, phone_number_id],
+    response: Ack,
+});
+
+pub(crate) const OPERATIONS: &[OperationInfo] = &[
+    OperationInfo::of::<ListSipTrunks>(),
+    OperationInfo::of::<CreateSipTrunk>(),
+    OperationInfo::of::<GetSipTrunk>(),
+    OperationInfo::of::<UpdateSipTrunk>(),
+    OperationInfo::of::<DeleteSipTrunk>(),
+    OperationInfo::of::<VerifySipTrunk>(),
+    OperationInfo::of::<GetSipTrunkHealth>(),
+    OperationInfo::of::<ListSipTrunkDids>(),
+    OperationInfo::of::<CreateSipTrunkDid>(),
+    OperationInfo::of::<DeleteSipTrunkDid>(),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{build_request, ClientConfig, ErrorKind};
+
+    fn refused_field<O: crate::Operation>(operation: &O) -> Option<String> {
+        let error = build_request(operation, &ClientConfig::new("talq_test").unwrap()).unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::InvalidRequest, "{error}");
+        match error {
+            Error::InvalidRequest(e) => e.field,
+            _ => None,
+        }
+    }
+
+    fn trunk() -> NewSipTrunk {
+        NewSipTrunk::new(
+            "Primary",
+            "carrier-x",
+            "sip.carrier-x.com",
+            "user_42",
+            "hunter2-secret",
+        )
+    }
+
+    #[test]
+    fn passwords_are_sent_but_never_printed() {
+        let create = CreateSipTrunk::new(trunk().port(5061).transport(SipTransport::Tls));
+        assert!(!format!("{create:?}").contains("hunter2-secret"));
+        let update =
+            UpdateSipTrunk::new("trunk-1", SipTrunkUpdate::new().password("hunter2-secret"));
+        assert!(!format!("{update:?}").contains("hunter2-secret"));
+        let request = build_request(&create, &ClientConfig::new("talq_test").unwrap()).unwrap();
+        let body = std::str::from_utf8(request.body()).unwrap();
+        assert!(body.contains(r#""password":"hunter2-secret""#), "{body}");
+        assert!(
+            !body.contains("is_active") && !body.contains("null"),
+            "{body}"
+        );
+    }
+
+    #[test]
+    fn names_ports_and_numbers_are_checked_before_sending() {
+        assert_eq!(
+            refused_field(&CreateSipTrunk::new(trunk().port(0))).as_deref(),
+            Some("port")
+        );
+        let mut long = trunk();
+        long.name = "n".repeat(256);
+        assert_eq!(
+            refused_field(&CreateSipTrunk::new(long)).as_deref(),
+            Some("name")
+        );
+        let rename =
+            |name: String| UpdateSipTrunk::new("trunk-1", SipTrunkUpdate::new().name(name));
+        assert_eq!(
+            refused_field(&rename("n".repeat(256))).as_deref(),
+            Some("name")
+        );
+        assert_eq!(
+            refused_field(&rename(String::new())).as_deref(),
+            Some("name")
+        );
+        assert_eq!(
+            refused_field(&UpdateSipTrunk::new(
+                "trunk-1",
+                SipTrunkUpdate::new().port(0)
+            ))
+            .as_deref(),
+            Some("port")
+        );
+
+        let did = |country: &str, number: &str| {
+            CreateSipTrunkDid::new("trunk-1", NewSipTrunkDid::new(country, number))
+        };
+        assert_eq!(
+            refused_field(&did("USA", "+15551234567")).as_deref(),
+            Some("country_code")
+        );
+        assert_eq!(
+            refused_field(&did("US", "5551234567")).as_deref(),
+            Some("number")
+        );
+        assert_eq!(
+            refused_field(&did("US", "+1555123456789012")).as_deref(),
+            Some("number")
+        );
+        let config = ClientConfig::new("talq_test").unwrap();
+        assert!(build_request(&did("US", "+15551234567"), &config).is_ok());
+        assert!(build_request(
+            &UpdateSipTrunk::new("trunk-1", SipTrunkUpdate::new().port(65535)),
+            &config
+        )
+        .is_ok());
+    }
+
+    #[test]
+    fn did_paths_escape_both_ids() {
+        let request = build_request(
+            &DeleteSipTrunkDid::new("trunk/1", "+15551234567"),
+            &ClientConfig::new("talq_test").unwrap(),
+        )
+        .unwrap();
+        assert_eq!(
+            request.uri(),
+            "https://app.talkover.ai/api/v1/sip-trunks/trunk%2F1/dids/%2B15551234567"
+        );
+    }
+}

@@ -1,5 +1,219 @@
-//! Voice templates: the voices agents can use, and demos of them.
+//! Voice templates: the voices an agent can use, grouped by display name, and demo audio of each.
+//!
+//! A template's `cost` is a price per minute in USD, so it is a [`Decimal`], never `f64` (the API sends it
+//! as a string, `"0.10"`, and it is written back the same way).
+//!
+//! Reference: <https://docs.talkover.ai/api-reference/endpoints/list-voice-templates> and the page beside it.
 
+use serde::{Deserialize, Serialize};
+
+use crate::decimal::Decimal;
+use crate::envelope::{Bare, ListEnvelope};
+use crate::macros::{id_type, operation, string_enum};
 use crate::registry::OperationInfo;
 
-pub(crate) const OPERATIONS: &[OperationInfo] = &[];
+id_type! {
+    /// The id of a voice template.
+    VoiceTemplateId
+}
+
+string_enum! {
+    /// The gender of a voice.
+    pub enum VoiceGender {
+        /// A male voice.
+        Male = "male",
+        /// A female voice.
+        Female = "female",
+    }
+}
+
+string_enum! {
+    /// The quality tier of a voice; higher tiers cost more per minute.
+    pub enum QualityTier {
+        /// The cheapest tier.
+        Basic = "basic",
+        /// Better quality.
+        Pro = "pro",
+        /// The best quality.
+        Ultra = "ultra",
+        /// Voices still in testing.
+        Beta = "beta",
+    }
+}
+
+/// The templates of one voice, one per quality tier.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct VoiceTemplateGroup {
+    /// The voice's display name.
+    pub display_name: String,
+    /// The voice in each tier it comes in.
+    #[serde(default)]
+    pub voices: Vec<VoiceTemplate>,
+}
+
+/// One voice in one quality tier.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct VoiceTemplate {
+    /// The template's id.
+    pub id: VoiceTemplateId,
+    /// The voice's name.
+    pub name: String,
+    /// Its gender.
+    pub gender: VoiceGender,
+    /// Language code (`en-US`, `pt-BR`, …).
+    pub language: String,
+    /// Its quality tier.
+    pub quality_tier: QualityTier,
+    /// Price per minute, in USD.
+    pub cost: Decimal,
+}
+
+// ---------------------------------------------------------------------------------------------------
+// list-voice-templates
+
+/// Filters of [`ListVoiceTemplates`].
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ListVoiceTemplatesQuery {
+    /// Only voices in this language (`en-US`, `pt-BR`, …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
+    /// Only voices of this tier.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quality_tier: Option<QualityTier>,
+    /// Only voices of this gender.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gender: Option<VoiceGender>,
+}
+
+/// [List the voice templates](https://docs.talkover.ai/api-reference/endpoints/list-voice-templates),
+/// grouped by display name, with filters.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ListVoiceTemplates {
+    /// Filters.
+    #[serde(default)]
+    pub query: ListVoiceTemplatesQuery,
+}
+
+impl ListVoiceTemplates {
+    /// Every voice template.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Only voices in this language.
+    pub fn language(mut self, language: impl Into<String>) -> Self {
+        self.query.language = Some(language.into());
+        self
+    }
+
+    /// Only voices of this tier.
+    pub fn quality_tier(mut self, tier: QualityTier) -> Self {
+        self.query.quality_tier = Some(tier);
+        self
+    }
+
+    /// Only voices of this gender.
+    pub fn gender(mut self, gender: VoiceGender) -> Self {
+        self.query.gender = Some(gender);
+        self
+    }
+}
+
+operation!(ListVoiceTemplates {
+    id: "list-voice-templates",
+    method: GET,
+    path: "/api/v1/voice-templates",
+    safe_to_repeat: true,
+    path_params: [],
+    query: ListVoiceTemplatesQuery,
+    response: ListEnvelope<VoiceTemplateGroup>,
+});
+
+// ---------------------------------------------------------------------------------------------------
+// generate-voice-demo
+
+/// [Generate demo audio](https://docs.talkover.ai/api-reference/endpoints/generate-voice-demo) of a voice
+/// template. Generation can take a few seconds.
+///
+/// The API answers with the bare object (no `success`/`data` envelope).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct GenerateVoiceDemo {
+    /// The template.
+    pub voice_template_id: VoiceTemplateId,
+}
+
+impl GenerateVoiceDemo {
+    /// A demo of the template.
+    pub fn new(voice_template_id: impl Into<VoiceTemplateId>) -> Self {
+        Self {
+            voice_template_id: voice_template_id.into(),
+        }
+    }
+}
+
+operation!(GenerateVoiceDemo {
+    id: "generate-voice-demo",
+    method: GET,
+    path: "/api/v1/voice-templates/{voice_template_id}/demo",
+    safe_to_repeat: true,
+    path_params: [voice_template_id],
+    response: Bare<VoiceDemo>,
+});
+
+/// Demo audio of a voice template.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct VoiceDemo {
+    /// A signed, temporary URL of the MP3 file.
+    pub mp3_url: String,
+}
+
+pub(crate) const OPERATIONS: &[OperationInfo] = &[
+    OperationInfo::of::<ListVoiceTemplates>(),
+    OperationInfo::of::<GenerateVoiceDemo>(),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{build_request, decode_response, ClientConfig};
+
+    #[test]
+    fn filters_are_sent_by_their_documented_names() {
+        let list = ListVoiceTemplates::new()
+            .gender(VoiceGender::Female)
+            .quality_tier(QualityTier::Pro)
+            .language("pt-BR");
+        let request = build_request(&list, &ClientConfig::new("talq_test").unwrap()).unwrap();
+        let mut pairs = crate::encode::parse_query(request.uri().query().unwrap());
+        pairs.sort();
+        let expected = [
+            ("gender", "female"),
+            ("language", "pt-BR"),
+            ("quality_tier", "pro"),
+        ];
+        assert_eq!(pairs, expected.map(|(n, v)| (n.to_owned(), v.to_owned())));
+    }
+
+    #[test]
+    fn demos_decode_from_a_bare_object_and_costs_keep_their_digits() {
+        let response = http::Response::builder()
+            .status(200)
+            .body(br#"{"mp3_url":"https://x/a.mp3"}"#.to_vec())
+            .unwrap();
+        let demo = decode_response::<GenerateVoiceDemo>(response).unwrap();
+        assert_eq!(demo.mp3_url, "https://x/a.mp3");
+
+        let template: VoiceTemplate = serde_json::from_str(
+            r#"{"id":"v","name":"B","gender":"female","language":"pt-BR","quality_tier":"ultra","cost":"0.10"}"#,
+        )
+        .unwrap();
+        assert_eq!(template.cost.to_minor_units(2), Some(10));
+        assert_eq!(serde_json::to_value(&template).unwrap()["cost"], "0.10");
+    }
+}

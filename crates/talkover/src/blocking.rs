@@ -3,7 +3,8 @@
 use std::sync::Arc;
 
 use talkover_core::{
-    build_request, decode_response, BlockingTransport, ClientConfig, Error, Operation, Output, PagedOperation,
+    build_request, decode_response, BlockingTransport, ClientConfig, Error, Operation, Output,
+    PagedOperation,
 };
 
 use crate::execute::{Execute, Sealed};
@@ -31,7 +32,9 @@ struct Inner {
 
 impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("blocking::Client").field("config", &self.inner.config).finish_non_exhaustive()
+        f.debug_struct("blocking::Client")
+            .field("config", &self.inner.config)
+            .finish_non_exhaustive()
     }
 }
 
@@ -52,8 +55,16 @@ impl Client {
     }
 
     /// A client on any blocking transport (a closure in tests, your own HTTP stack in production).
-    pub fn with_transport(config: ClientConfig, transport: impl BlockingTransport + 'static) -> Self {
-        Self { inner: Arc::new(Inner { config, transport: Arc::new(transport) }) }
+    pub fn with_transport(
+        config: ClientConfig,
+        transport: impl BlockingTransport + 'static,
+    ) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                config,
+                transport: Arc::new(transport),
+            }),
+        }
     }
 
     /// The configuration requests are built with.
@@ -83,7 +94,9 @@ impl ClientBuilder {
             Some(transport) => transport,
             None => default_transport(&self)?,
         };
-        Ok(Client { inner: Arc::new(Inner { config, transport }) })
+        Ok(Client {
+            inner: Arc::new(Inner { config, transport }),
+        })
     }
 }
 
@@ -93,7 +106,9 @@ fn default_transport(builder: &ClientBuilder) -> Result<Arc<dyn BlockingTranspor
     settings.connect_timeout = Some(builder.connect_timeout);
     settings.timeout = Some(builder.timeout);
     settings.max_response_bytes = builder.max_response_bytes;
-    Ok(Arc::new(talkover_ureq::UreqTransport::with_config(&settings)))
+    Ok(Arc::new(talkover_ureq::UreqTransport::with_config(
+        &settings,
+    )))
 }
 
 #[cfg(not(any(feature = "ureq", feature = "ureq-native-tls")))]
@@ -126,7 +141,11 @@ impl Execute for Client {
         O: PagedOperation + Send + 'static,
         O::Item: Send + 'static,
     {
-        Items { client: self.clone(), next: Some(operation), buffer: Vec::new().into_iter() }
+        Items {
+            client: self.clone(),
+            next: Some(operation),
+            buffer: Vec::new().into_iter(),
+        }
     }
 }
 

@@ -1,10 +1,13 @@
 //! Handlers for agents, their actions and their trainings.
 
 use talkover_core::actions::{
-    Action, ActionId, ActionIntegration, CreateAction, DeleteAction, ListActionIntegrations, ListActions, NewAction,
+    Action, ActionId, ActionIntegration, CreateAction, DeleteAction, ListActionIntegrations,
+    ListActions, NewAction,
 };
 use talkover_core::agents::*;
-use talkover_core::trainings::{CreateTraining, DeleteTraining, ListTrainings, NewTraining, Training, TrainingId};
+use talkover_core::trainings::{
+    CreateTraining, DeleteTraining, ListTrainings, NewTraining, Training, TrainingId,
+};
 use talkover_core::{Ack, Page};
 
 use crate::execute::{Execute, Pending};
@@ -50,12 +53,21 @@ impl<'c, C: Execute> Agents<'c, C> {
     }
 
     /// [Update an agent's knowledge](https://docs.talkover.ai/api-reference/endpoints/update-agent-knowledge).
-    pub fn update_knowledge(&self, agent_id: impl Into<AgentId>, knowledge: AgentKnowledge) -> C::Call<Agent> {
-        self.client.call(UpdateAgentKnowledge::new(agent_id, knowledge))
+    pub fn update_knowledge(
+        &self,
+        agent_id: impl Into<AgentId>,
+        knowledge: AgentKnowledge,
+    ) -> C::Call<Agent> {
+        self.client
+            .call(UpdateAgentKnowledge::new(agent_id, knowledge))
     }
 
     /// [Update an agent's voice](https://docs.talkover.ai/api-reference/endpoints/update-agent-voice).
-    pub fn update_voice(&self, agent_id: impl Into<AgentId>, voice: AgentVoiceSettings) -> C::Call<Agent> {
+    pub fn update_voice(
+        &self,
+        agent_id: impl Into<AgentId>,
+        voice: AgentVoiceSettings,
+    ) -> C::Call<Agent> {
         self.client.call(UpdateAgentVoice::new(agent_id, voice))
     }
 
@@ -74,7 +86,8 @@ impl<'c, C: Execute> Agents<'c, C> {
         agent_id: impl Into<AgentId>,
         settings: AdvancedSettings,
     ) -> C::Call<AgentAdvancedSettings> {
-        self.client.call(UpdateAdvancedSettings::new(agent_id, settings))
+        self.client
+            .call(UpdateAdvancedSettings::new(agent_id, settings))
     }
 
     /// [Publish an agent](https://docs.talkover.ai/api-reference/endpoints/publish-agent).
@@ -94,8 +107,12 @@ impl<'c, C: Execute> Agents<'c, C> {
     }
 
     /// [Check optimized-costs eligibility](https://docs.talkover.ai/api-reference/endpoints/check-optimized-costs-eligibility).
-    pub fn optimized_costs_eligibility(&self, agent_id: impl Into<AgentId>) -> C::Call<OptimizedCostsEligibility> {
-        self.client.call(CheckOptimizedCostsEligibility::new(agent_id))
+    pub fn optimized_costs_eligibility(
+        &self,
+        agent_id: impl Into<AgentId>,
+    ) -> C::Call<OptimizedCostsEligibility> {
+        self.client
+            .call(CheckOptimizedCostsEligibility::new(agent_id))
     }
 
     /// [Get an agent's price breakdown](https://docs.talkover.ai/api-reference/endpoints/get-agent-pricing).
@@ -110,12 +127,18 @@ impl<'c, C: Execute> Agents<'c, C> {
 
     /// The actions of one agent.
     pub fn actions(&self, agent_id: impl Into<AgentId>) -> Actions<'c, C> {
-        Actions { client: self.client, agent_id: agent_id.into() }
+        Actions {
+            client: self.client,
+            agent_id: agent_id.into(),
+        }
     }
 
     /// The trainings of one agent.
     pub fn trainings(&self, agent_id: impl Into<AgentId>) -> Trainings<'c, C> {
-        Trainings { client: self.client, agent_id: agent_id.into() }
+        Trainings {
+            client: self.client,
+            agent_id: agent_id.into(),
+        }
     }
 }
 
@@ -181,7 +204,8 @@ impl<C: Execute> Actions<'_, C> {
     /// [Delete an action](https://docs.talkover.ai/api-reference/endpoints/delete-action); the agent goes back
     /// to draft.
     pub fn delete(&self, action_id: impl Into<ActionId>) -> C::Call<Ack> {
-        self.client.call(DeleteAction::new(&self.agent_id, action_id))
+        self.client
+            .call(DeleteAction::new(&self.agent_id, action_id))
     }
 }
 
@@ -213,12 +237,14 @@ impl<C: Execute> Trainings<'_, C> {
 
     /// [Create or update a training](https://docs.talkover.ai/api-reference/endpoints/create-training).
     pub fn create(&self, training: NewTraining) -> C::Call<Training> {
-        self.client.call(CreateTraining::new(&self.agent_id, training))
+        self.client
+            .call(CreateTraining::new(&self.agent_id, training))
     }
 
     /// [Delete a training](https://docs.talkover.ai/api-reference/endpoints/delete-training).
     pub fn delete(&self, training_id: impl Into<TrainingId>) -> C::Call<Ack> {
-        self.client.call(DeleteTraining::new(&self.agent_id, training_id))
+        self.client
+            .call(DeleteTraining::new(&self.agent_id, training_id))
     }
 }
 

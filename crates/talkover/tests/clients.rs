@@ -1,0 +1,441 @@
+//! Both clients on closure transports: the exact requests they build and what they make of answers.
+
+use std::future::poll_fn;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use futures_core::Stream;
+use talkover::agents::{
+    AgentStatus, CreateAgentBody, Direction, InterruptSensitivity, WhoSpeaksFirst,
+};
+use talkover::{ClientConfig, ErrorKind, HttpRequest, HttpResponse, TransportError};
+
+const TOKEN: &str = "talq_test_token_0123456789";
+
+fn config() -> ClientConfig {
+    ClientConfig::new(TOKEN).unwrap()
+}
+
+fn json(status: u16, body: &str) -> HttpResponse {
+    http::Response::builder()
+        .status(status)
+        .header("content-type", "application/json")
+        .body(body.as_bytes().to_vec())
+        .unwrap()
+}
+
+/// A blocking transport that records requests and answers with `answer`.
+fn recording(
+    answer: impl Fn(&HttpRequest) -> HttpResponse + Send + Sync + 'static,
+) -> (
+    Arc<Mutex<Vec<HttpRequest>>>,
+    impl Fn(HttpRequest) -> Result<HttpResponse, TransportError> + Send + Sync,
+) {
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let log = seen.clone();
+    let transport = move |request: HttpRequest| {
+        let response = answer(&request);
+        log.lock().unwrap().push(request);
+        Ok(response)
+    };
+    (seen, transport)
+}
+
+fn header<'a>(request: &'a HttpRequest, name: &str) -> Option<&'a str> {
+    request.headers().get(name).map(|v| v.to_str().unwrap())
+}
+
+const UNPUBLISHED: &str = r#"{"success":true,"message":"Agent unpublished successfully","data":{"id":"550e8400-e29b-41d4-a716-446655440000","name":"SupportBot","current_status":"draft","is_ready_to_publish":false,"updated_at":"2024-01-15T10:55:00Z"}}"#;
+
+#[tokio::test]
+async fn async_unpublish_sends_exactly_the_documented_request() {
+    let seen = Arc::new(Mutex::new(Vec::<HttpRequest>::new()));
+    let log = seen.clone();
+    let client = talkover::Client::with_transport(config(), move |request: HttpRequest| {
+        log.lock().unwrap().push(request);
+        async { Ok(json(200, UNPUBLISHED)) }
+    });
+
+    let agent = client
+        .agents()
+        .unpublish("550e8400-e29b-41d4-a716-446655440000")
+        .await
+        .unwrap();
+
+    assert_eq!(agent.current_status, AgentStatus::Draft);
+    let seen = seen.lock().unwrap();
+    let request = &seen[0];
+    assert_eq!(request.method(), "POST");
+    assert_eq!(
+        request.uri(),
+        "https://app.talkover.ai/api/v1/agents/550e8400-e29b-41d4-a716-446655440000/unpublish"
+    );
+    assert_eq!(
+        header(request, "authorization"),
+        Some(&*format!("Bearer {TOKEN}"))
+    );
+    assert_eq!(header(request, "accept"), Some("application/json"));
+    assert_eq!(
+        header(request, "user-agent"),
+        Some(talkover::DEFAULT_USER_AGENT)
+    );
+    assert!(talkover::DEFAULT_USER_AGENT.starts_with("talkover-rust/"));
+    assert_eq!(
+        header(request, "content-type"),
+        None,
+        "no body, no content type"
+    );
+    assert!(request.body().is_empty());
+}
+
+#[test]
+fn blocking_delete_action_escapes_each_id_as_one_segment() {
+    let (seen, transport) = recording(|_| {
+        json(
+            200,
+            r#"{"success":true,"message":"Agent action deleted successfully"}"#,
+        )
+    });
+    let client = talkover::blocking::Client::with_transport(config(), transport);
+
+    let ack = client
+        .agents()
+        .actions("agent/../1")
+        .delete("a b?c#d+%")
+        .unwrap();
+
+    assert_eq!(
+        ack.message.as_deref(),
+        Some("Agent action deleted successfully")
+    );
+    let request = &seen.lock().unwrap()[0];
+    assert_eq!(request.method(), "DELETE");
+    assert_eq!(
+        request.uri().path(),
+        "/api/v1/agents/agent%2F..%2F1/actions/a%20b%3Fc%23d%2B%25"
+    );
+    assert_eq!(request.uri().query(), None);
+}
+
+#[test]
+fn a_dot_dot_id_cannot_climb_the_path() {
+    let (seen, transport) = recording(|_| json(200, UNPUBLISHED));
+    let client = talkover::blocking::Client::with_transport(config(), transport);
+    client.agents().unpublish("..").unwrap();
+    assert_eq!(
+        seen.lock().unwrap()[0].uri().path(),
+        "/api/v1/agents/%2E%2E/unpublish"
+    );
+}
+
+#[test]
+fn list_filters_are_typed_and_form_encoded() {
+    let (seen, transport) = recording(|_| {
+        json(
+            200,
+            r#"{"success":true,"data":[],"meta":{"current_page":1,"per_page":5,"total":0,"last_page":1}}"#,
+        )
+    });
+    let client = talkover::blocking::Client::with_transport(config(), transport);
+
+    let page = client
+        .agents()
+        .list()
+        .status(AgentStatus::Published)
+        .direction(Direction::Inbound)
+        .search("+33 support & sales")
+        .per_page(5)
+        .send()
+        .unwrap();
+
+    assert!(page.items.is_empty());
+    let request = &seen.lock().unwrap()[0];
+    let mut pairs = talkover::encode::parse_query(request.uri().query().unwrap());
+    pairs.sort();
+    let expected: Vec<(String, String)> = [
+        ("direction", "inbound"),
+        ("per_page", "5"),
+        ("search", "+33 support & sales"),
+        ("status", "published"),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    assert_eq!(pairs, expected);
+    assert!(request
+        .uri()
+        .query()
+        .unwrap()
+        .contains("search=%2B33%20support%20%26%20sales"));
+}
+
+#[test]
+fn create_sends_json_and_leaves_unset_fields_out() {
+    let (seen, transport) = recording(|_| {
+        json(
+            201,
+            r#"{"success":true,"message":"Agent created successfully","data":{"id":"a1","name":"SupportBot"}}"#,
+        )
+    });
+    let client = talkover::blocking::Client::with_transport(config(), transport);
+    let mut body = CreateAgentBody::default();
+    body.label = Some("Support".into());
+    body.name = Some("SupportBot".into());
+    body.language = Some("en-US".into());
+    body.interrupt_sensitivity = Some(InterruptSensitivity::Medium);
+    body.endpointing_sensitivity = Some("auto".into());
+    body.ivr_navigation_mode = Some("off".into());
+    body.conversation_speed = Some(1.0);
+    body.initial_message_delay = Some(0);
+    body.ask_if_human_present_on_idle = Some(false);
+    body.idle_time_seconds = Some(5);
+    body.llm_temperature = Some(0.7);
+    body.enable_recording = Some(true);
+    body.direction = Some(Direction::Inbound);
+    body.who_speaks_first = Some(WhoSpeaksFirst::Agent);
+
+    let agent = client.agents().create(body).unwrap();
+
+    assert_eq!(agent.id.as_str(), "a1");
+    let request = &seen.lock().unwrap()[0];
+    assert_eq!(header(request, "content-type"), Some("application/json"));
+    let sent: serde_json::Value = serde_json::from_slice(request.body()).unwrap();
+    let object = sent.as_object().unwrap();
+    assert_eq!(object.len(), 14, "only the fields that were set: {sent}");
+    assert!(!object.contains_key("description"));
+    assert_eq!(sent["who_speaks_first"], "agent");
+}
+
+#[test]
+fn invalid_input_is_refused_before_anything_is_sent() {
+    let calls = Arc::new(AtomicUsize::new(0));
+    let counter = calls.clone();
+    let client = talkover::blocking::Client::with_transport(config(), move |_: HttpRequest| {
+        counter.fetch_add(1, Ordering::SeqCst);
+        Ok(json(200, UNPUBLISHED))
+    });
+
+    let empty = client.agents().unpublish("").unwrap_err();
+    assert_eq!(empty.kind(), ErrorKind::InvalidRequest);
+    assert!(empty.to_string().contains("agent_id"), "{empty}");
+
+    let missing = client
+        .agents()
+        .create(CreateAgentBody::default())
+        .unwrap_err();
+    assert_eq!(missing.kind(), ErrorKind::InvalidRequest);
+    assert!(missing.to_string().contains("`label`"), "{missing}");
+
+    let too_many = client.agents().list().per_page(1000).send().unwrap_err();
+    assert!(too_many.to_string().contains("per_page"), "{too_many}");
+
+    assert_eq!(calls.load(Ordering::SeqCst), 0);
+}
+
+#[test]
+fn error_answers_keep_status_kind_and_request_id() {
+    let answers = [
+        (
+            404,
+            "application/json",
+            r#"{"success":false,"message":"Action not found"}"#,
+        ),
+        (502, "text/html", "<html><body>Bad Gateway</body></html>"),
+        (
+            200,
+            "application/json",
+            r#"{"success":false,"message":"Test failed"}"#,
+        ),
+        (
+            200,
+            "application/json",
+            r#"{"success":true,"message":"ok","data":{"id": 5}}"#,
+        ),
+        (200, "application/json", "{\"success\":true,\"data\":"),
+    ];
+    let expected = [
+        (ErrorKind::NotFound, Some("Action not found")),
+        (ErrorKind::Server, None),
+        (ErrorKind::Unsuccessful, Some("Test failed")),
+        (ErrorKind::Decode, None),
+        (ErrorKind::Decode, None),
+    ];
+    for ((status, content_type, body), (kind, message)) in answers.into_iter().zip(expected) {
+        let client = talkover::blocking::Client::with_transport(config(), move |_: HttpRequest| {
+            Ok(http::Response::builder()
+                .status(status)
+                .header("content-type", content_type)
+                .header("x-request-id", "req-42")
+                .body(body.as_bytes().to_vec())
+                .unwrap())
+        });
+        let error = client.agents().get("a1").unwrap_err();
+        assert_eq!(error.kind(), kind, "{status} {body}");
+        assert_eq!(error.status().map(|s| s.as_u16()), Some(status));
+        assert_eq!(error.message(), message);
+        assert_eq!(error.request_id(), Some("req-42"));
+        assert!(!format!("{error:?}").contains(TOKEN));
+    }
+}
+
+#[test]
+fn a_transport_failure_is_a_transport_error() {
+    let client = talkover::blocking::Client::with_transport(config(), |_: HttpRequest| {
+        Err(TransportError::new(
+            talkover::TransportErrorKind::Connect,
+            "connection refused",
+        ))
+    });
+    let error = client.agents().get("a1").unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Transport);
+    assert!(error.is_retryable());
+    assert_eq!(error.status(), None);
+}
+
+fn page_answer(request: &HttpRequest) -> HttpResponse {
+    let page: u64 = talkover::encode::parse_query(request.uri().query().unwrap_or(""))
+        .into_iter()
+        .find(|(k, _)| k == "page")
+        .map(|(_, v)| v.parse().unwrap())
+        .unwrap_or(1);
+    let items: Vec<String> = (0..2)
+        .map(|i| {
+            format!(
+                r#"{{"id":"agent-{}","name":"Agent {}"}}"#,
+                page * 10 + i,
+                page * 10 + i
+            )
+        })
+        .collect();
+    json(
+        200,
+        &format!(
+            r#"{{"success":true,"data":[{}],"meta":{{"current_page":{page},"per_page":2,"total":6,"last_page":3}}}}"#,
+            items.join(",")
+        ),
+    )
+}
+
+#[test]
+fn blocking_items_fetch_every_page_lazily() {
+    let (seen, transport) = recording(page_answer);
+    let client = talkover::blocking::Client::with_transport(config(), transport);
+
+    let mut items = client.agents().list().per_page(2).items();
+    let first = items.next().unwrap().unwrap();
+    assert_eq!(first.id.as_str(), "agent-10");
+    assert_eq!(
+        seen.lock().unwrap().len(),
+        1,
+        "only the first page is fetched so far"
+    );
+
+    let rest: Vec<String> = items.map(|a| a.unwrap().id.into_string()).collect();
+    assert_eq!(
+        rest,
+        ["agent-11", "agent-20", "agent-21", "agent-30", "agent-31"]
+    );
+    assert_eq!(seen.lock().unwrap().len(), 3);
+}
+
+async fn next<S: Stream + Unpin>(stream: &mut S) -> Option<S::Item> {
+    poll_fn(|cx| Pin::new(&mut *stream).poll_next(cx)).await
+}
+
+#[tokio::test]
+async fn async_items_stream_every_page() {
+    let calls = Arc::new(AtomicUsize::new(0));
+    let counter = calls.clone();
+    let client = talkover::Client::with_transport(config(), move |request: HttpRequest| {
+        counter.fetch_add(1, Ordering::SeqCst);
+        let response = page_answer(&request);
+        async move { Ok(response) }
+    });
+
+    let mut stream = client.agents().list().per_page(2).items();
+    let mut ids = Vec::new();
+    while let Some(agent) = next(&mut stream).await {
+        ids.push(agent.unwrap().id.into_string());
+    }
+    assert_eq!(
+        ids,
+        ["agent-10", "agent-11", "agent-20", "agent-21", "agent-30", "agent-31"]
+    );
+    assert_eq!(calls.load(Ordering::SeqCst), 3);
+}
+
+#[test]
+fn pagination_stops_on_an_error_and_on_an_empty_page() {
+    let calls = Arc::new(AtomicUsize::new(0));
+    let counter = calls.clone();
+    let client = talkover::blocking::Client::with_transport(config(), move |_: HttpRequest| {
+        counter.fetch_add(1, Ordering::SeqCst);
+        // A server that claims more pages but sends none.
+        Ok(json(
+            200,
+            r#"{"success":true,"data":[],"meta":{"current_page":1,"per_page":2,"total":99,"last_page":50}}"#,
+        ))
+    });
+    assert_eq!(client.agents().list().items().count(), 0);
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
+
+    let client =
+        talkover::blocking::Client::with_transport(config(), |_: HttpRequest| Ok(json(500, "{}")));
+    let results: Vec<_> = client.agents().list().items().collect();
+    assert_eq!(results.len(), 1);
+    assert_eq!(results[0].as_ref().unwrap_err().kind(), ErrorKind::Server);
+}
+
+#[test]
+fn clients_and_builders_never_print_the_token() {
+    let client =
+        talkover::blocking::Client::with_transport(config(), |_: HttpRequest| Ok(json(200, "{}")));
+    assert!(!format!("{client:?}").contains(TOKEN));
+    let builder = talkover::Client::builder().token(TOKEN);
+    assert!(!format!("{builder:?}").contains(TOKEN));
+}
+
+#[test]
+fn builders_check_their_settings() {
+    let err = talkover::blocking::Client::builder().build().unwrap_err();
+    assert!(err.to_string().contains("token"), "{err}");
+    let err = talkover::Client::builder()
+        .token(TOKEN)
+        .base_url("http://api.example.com/api/v1")
+        .build()
+        .unwrap_err();
+    assert!(err.to_string().contains("base_url"), "{err}");
+    let built = talkover::blocking::Client::builder()
+        .token(TOKEN)
+        .base_url("http://127.0.0.1:9/api/v1")
+        .transport(|_: HttpRequest| Ok(json(200, "{}")))
+        .build();
+    assert!(built.is_ok());
+}
+
+#[cfg(feature = "ureq")]
+#[test]
+fn the_blocking_client_has_a_built_in_transport_with_ureq() {
+    assert!(talkover::blocking::Client::new(TOKEN).is_ok());
+}
+
+#[cfg(not(feature = "ureq"))]
+#[test]
+fn without_ureq_the_blocking_client_asks_for_a_transport() {
+    let err = talkover::blocking::Client::new(TOKEN).unwrap_err();
+    assert!(err.to_string().contains("transport"), "{err}");
+}
+
+#[cfg(feature = "reqwest")]
+#[test]
+fn the_async_client_has_a_built_in_transport_with_reqwest() {
+    assert!(talkover::Client::new(TOKEN).is_ok());
+}
+
+#[cfg(not(feature = "reqwest"))]
+#[test]
+fn without_reqwest_the_async_client_asks_for_a_transport() {
+    let err = talkover::Client::new(TOKEN).unwrap_err();
+    assert!(err.to_string().contains("transport"), "{err}");
+}
