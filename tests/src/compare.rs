@@ -39,11 +39,7 @@ fn diff(expected: &Value, actual: &Value, nulls: Nulls, path: &str, out: &mut Ve
         }
         (Value::Array(e), Value::Array(a)) => {
             if e.len() != a.len() {
-                out.push(format!(
-                    "{path}: expected {} items, got {}",
-                    e.len(),
-                    a.len()
-                ));
+                out.push(format!("{path}: expected {} items, got {}", e.len(), a.len()));
             }
             for (i, (ev, av)) in e.iter().zip(a).enumerate() {
                 diff(ev, av, nulls, &format!("{path}[{i}]"), out);
@@ -111,24 +107,10 @@ mod tests {
 
     #[test]
     fn nulls_and_numbers_compare_as_the_format_says() {
-        assert!(json_diff(
-            &json!({"a": null, "b": 1}),
-            &json!({"b": 1.0}),
-            Nulls::Absent
-        )
-        .is_empty());
-        assert_eq!(
-            json_diff(&json!({"a": null}), &json!({}), Nulls::Distinct).len(),
-            1
-        );
-        assert_eq!(
-            json_diff(&json!({}), &json!({"a": null}), Nulls::Distinct).len(),
-            1
-        );
-        assert_eq!(
-            json_diff(&json!([1, 2]), &json!([1]), Nulls::Absent).len(),
-            1
-        );
+        assert!(json_diff(&json!({"a": null, "b": 1}), &json!({"b": 1.0}), Nulls::Absent).is_empty());
+        assert_eq!(json_diff(&json!({"a": null}), &json!({}), Nulls::Distinct).len(), 1);
+        assert_eq!(json_diff(&json!({}), &json!({"a": null}), Nulls::Distinct).len(), 1);
+        assert_eq!(json_diff(&json!([1, 2]), &json!([1]), Nulls::Absent).len(), 1);
         assert_eq!(
             json_diff(&json!({"a": "x"}), &json!({"a": "y"}), Nulls::Absent),
             ["$.a: expected \"x\", got \"y\""]

@@ -57,9 +57,7 @@ impl RecordedResponse {
         for (name, value) in &self.headers {
             builder = builder.header(name.as_str(), value.as_str());
         }
-        builder
-            .body(self.bytes.clone())
-            .map_err(|e| format!("response: {e}"))
+        builder.body(self.bytes.clone()).map_err(|e| format!("response: {e}"))
     }
 }
 
@@ -116,25 +114,16 @@ pub fn load(file: &Path) -> Result<Fixture, String> {
     let value: Value = serde_json::from_str(&text).map_err(|e| format!("not valid JSON: {e}"))?;
     let root = value.as_object().ok_or("a fixture must be a JSON object")?;
     let operation = string(root, "operation")?.to_owned();
-    let folder = file
-        .parent()
-        .and_then(Path::file_name)
-        .and_then(|n| n.to_str())
-        .unwrap_or("");
+    let folder = file.parent().and_then(Path::file_name).and_then(|n| n.to_str()).unwrap_or("");
     if folder != operation {
-        return Err(format!(
-            "the folder `{folder}` and the operation `{operation}` disagree"
-        ));
+        return Err(format!("the folder `{folder}` and the operation `{operation}` disagree"));
     }
     let params = match root.get("params") {
-        Some(p) => {
-            serde_json::from_value::<Params>(p.clone()).map_err(|e| format!("`params`: {e}"))?
-        }
+        Some(p) => serde_json::from_value::<Params>(p.clone()).map_err(|e| format!("`params`: {e}"))?,
         None => return Err("missing key `params`".into()),
     };
     let expect = expect(root.get("expect").ok_or("missing key `expect`")?)?;
-    let refused =
-        matches!(&expect, Expect::Error(e) if e.kind.as_deref() == Some("invalid_request"));
+    let refused = matches!(&expect, Expect::Error(e) if e.kind.as_deref() == Some("invalid_request"));
     let request = match root.get("request") {
         Some(r) => Some(request(r)?),
         None if refused => None,
@@ -145,14 +134,7 @@ pub fn load(file: &Path) -> Result<Fixture, String> {
         None if refused => None,
         None => return Err("missing key `response`".into()),
     };
-    Ok(Fixture {
-        file: file.to_path_buf(),
-        operation,
-        params,
-        request,
-        response,
-        expect,
-    })
+    Ok(Fixture { file: file.to_path_buf(), operation, params, request, response, expect })
 }
 
 fn string<'a>(map: &'a Map<String, Value>, key: &str) -> Result<&'a str, String> {
@@ -185,20 +167,14 @@ fn request(value: &Value) -> Result<ExpectedRequest, String> {
             .iter()
             .map(|pair| match pair.as_array().map(Vec::as_slice) {
                 Some([Value::String(n), Value::String(v)]) => Ok((n.clone(), v.clone())),
-                _ => Err(format!(
-                    "`request.query` entries must be [name, value] strings, found {pair}"
-                )),
+                _ => Err(format!("`request.query` entries must be [name, value] strings, found {pair}")),
             })
             .collect::<Result<_, _>>()?,
         Some(_) => return Err("`request.query` must be a list of [name, value] pairs".into()),
     };
     Ok(ExpectedRequest {
-        method: string(map, "method")
-            .map_err(|e| format!("request: {e}"))?
-            .to_owned(),
-        path: string(map, "path")
-            .map_err(|e| format!("request: {e}"))?
-            .to_owned(),
+        method: string(map, "method").map_err(|e| format!("request: {e}"))?.to_owned(),
+        path: string(map, "path").map_err(|e| format!("request: {e}"))?.to_owned(),
         query,
         headers: headers(map.get("headers"), "request")?,
         body: map.get("body").filter(|b| !b.is_null()).cloned(),
@@ -214,20 +190,12 @@ fn response(value: &Value) -> Result<RecordedResponse, String> {
         .ok_or("`response.status` must be an HTTP status")? as u16;
     let (json, bytes) = match (map.get("body"), map.get("body_text")) {
         (Some(_), Some(_)) => return Err("`response` has both `body` and `body_text`".into()),
-        (Some(body), None) => (
-            Some(body.clone()),
-            serde_json::to_vec(body).map_err(|e| e.to_string())?,
-        ),
+        (Some(body), None) => (Some(body.clone()), serde_json::to_vec(body).map_err(|e| e.to_string())?),
         (None, Some(Value::String(text))) => (None, text.clone().into_bytes()),
         (None, Some(_)) => return Err("`response.body_text` must be a string".into()),
         (None, None) => (None, Vec::new()),
     };
-    Ok(RecordedResponse {
-        status,
-        headers: headers(map.get("headers"), "response")?,
-        json,
-        bytes,
-    })
+    Ok(RecordedResponse { status, headers: headers(map.get("headers"), "response")?, json, bytes })
 }
 
 fn expect(value: &Value) -> Result<Expect, String> {
@@ -235,9 +203,7 @@ fn expect(value: &Value) -> Result<Expect, String> {
     match (map.get("ok"), map.get("error")) {
         (Some(Value::String(mode)), None) if mode == "strict" => Ok(Expect::Strict),
         (Some(Value::String(mode)), None) if mode == "lenient" => Ok(Expect::Lenient),
-        (Some(other), None) => Err(format!(
-            "`expect.ok` must be \"strict\" or \"lenient\", found {other}"
-        )),
+        (Some(other), None) => Err(format!("`expect.ok` must be \"strict\" or \"lenient\", found {other}")),
         (None, Some(Value::Object(e))) => {
             let text = |k: &str| e.get(k).and_then(Value::as_str).map(str::to_owned);
             let fields = match e.get("fields") {
@@ -245,23 +211,12 @@ fn expect(value: &Value) -> Result<Expect, String> {
                 Some(Value::Array(items)) => Some(
                     items
                         .iter()
-                        .map(|i| {
-                            i.as_str()
-                                .map(str::to_owned)
-                                .ok_or("`expect.error.fields` must hold strings")
-                        })
+                        .map(|i| i.as_str().map(str::to_owned).ok_or("`expect.error.fields` must hold strings"))
                         .collect::<Result<Vec<_>, _>>()?,
                 ),
                 Some(_) => return Err("`expect.error.fields` must be a list".into()),
             };
-            let known = [
-                "status",
-                "kind",
-                "code",
-                "message",
-                "fields",
-                "retry_after_secs",
-            ];
+            let known = ["status", "kind", "code", "message", "fields", "retry_after_secs"];
             if let Some(unknown) = e.keys().find(|k| !known.contains(&k.as_str())) {
                 return Err(format!("unknown key `expect.error.{unknown}`"));
             }

@@ -48,10 +48,7 @@ pub fn run_dir(dir: &Path, mode: Mode) -> Result<Vec<Outcome>, String> {
     for file in files {
         match fixture::load(&file).and_then(|f| known(&f).map(|op| (f, op))) {
             Ok(pair) => loaded.push(pair),
-            Err(problem) => outcomes.push(Outcome {
-                label: file.display().to_string(),
-                problems: vec![problem],
-            }),
+            Err(problem) => outcomes.push(Outcome { label: file.display().to_string(), problems: vec![problem] }),
         }
     }
     match mode {
@@ -66,8 +63,7 @@ pub fn run_dir(dir: &Path, mode: Mode) -> Result<Vec<Outcome>, String> {
 }
 
 fn known(fixture: &Fixture) -> Result<&'static OperationInfo, String> {
-    registry::operation(&fixture.operation)
-        .ok_or_else(|| format!("unknown operation id `{}`", fixture.operation))
+    registry::operation(&fixture.operation).ok_or_else(|| format!("unknown operation id `{}`", fixture.operation))
 }
 
 fn config() -> ClientConfig {
@@ -107,11 +103,7 @@ fn check_refusal(fixture: &Fixture, error: &Error, problems: &mut Vec<String>) {
 }
 
 /// Compares a built request with what the fixture expects on the wire.
-pub fn check_request(
-    expected: &ExpectedRequest,
-    request: &HttpRequest,
-    problems: &mut Vec<String>,
-) {
+pub fn check_request(expected: &ExpectedRequest, request: &HttpRequest, problems: &mut Vec<String>) {
     let uri = request.uri();
     let actual_query = talkover::encode::parse_query(uri.query().unwrap_or(""));
     check_wire(
@@ -119,12 +111,7 @@ pub fn check_request(
         request.method().as_str(),
         uri.path(),
         &actual_query,
-        |name| {
-            request
-                .headers()
-                .get(name)
-                .map(|v| v.to_str().unwrap_or("<not text>").to_owned())
-        },
+        |name| request.headers().get(name).map(|v| v.to_str().unwrap_or("<not text>").to_owned()),
         request.body(),
         problems,
     );
@@ -141,44 +128,28 @@ pub fn check_wire(
     problems: &mut Vec<String>,
 ) {
     if method != expected.method {
-        problems.push(format!(
-            "method: expected {}, got {method}",
-            expected.method
-        ));
+        problems.push(format!("method: expected {}, got {method}", expected.method));
     }
     if !same_path(&expected.path, path) {
         problems.push(format!("path: expected {}, got {path}", expected.path));
     }
     if !same_multiset(&expected.query, query) {
-        problems.push(format!(
-            "query: expected {:?}, got {:?}",
-            expected.query, query
-        ));
+        problems.push(format!("query: expected {:?}, got {:?}", expected.query, query));
     }
     let auth = format!("Bearer {TOKEN}");
-    for (name, value) in expected
-        .headers
-        .iter()
-        .chain(std::iter::once(&("authorization".to_owned(), auth)))
-    {
+    for (name, value) in expected.headers.iter().chain(std::iter::once(&("authorization".to_owned(), auth))) {
         match header(name) {
             Some(actual) if &actual == value => {}
-            Some(actual) if name == "authorization" => problems.push(format!(
-                "header authorization: expected the bearer token, got {} bytes",
-                actual.len()
-            )),
-            Some(actual) => {
-                problems.push(format!("header {name}: expected {value:?}, got {actual:?}"))
+            Some(actual) if name == "authorization" => {
+                problems.push(format!("header authorization: expected the bearer token, got {} bytes", actual.len()))
             }
+            Some(actual) => problems.push(format!("header {name}: expected {value:?}, got {actual:?}")),
             None => problems.push(format!("header {name}: expected {value:?}, missing")),
         }
     }
     match (&expected.body, body.is_empty()) {
         (None, true) => {}
-        (None, false) => problems.push(format!(
-            "body: expected none, got {}",
-            String::from_utf8_lossy(body)
-        )),
+        (None, false) => problems.push(format!("body: expected none, got {}", String::from_utf8_lossy(body))),
         (Some(_), true) => problems.push("body: expected a JSON body, got none".into()),
         (Some(want), false) => match serde_json::from_slice::<serde_json::Value>(body) {
             Ok(got) => {
@@ -191,11 +162,7 @@ pub fn check_wire(
     }
 }
 
-fn check_decoded(
-    fixture: &Fixture,
-    decoded: Result<serde_json::Value, Error>,
-    problems: &mut Vec<String>,
-) {
+fn check_decoded(fixture: &Fixture, decoded: Result<serde_json::Value, Error>, problems: &mut Vec<String>) {
     match (&fixture.expect, decoded) {
         (Expect::Strict, Ok(value)) => {
             let recorded = fixture.response.as_ref().and_then(|r| r.json.as_ref());
@@ -209,13 +176,10 @@ fn check_decoded(
             }
         }
         (Expect::Lenient, Ok(_)) => {}
-        (Expect::Strict | Expect::Lenient, Err(error)) => {
-            problems.push(format!("expected success, got: {error}"))
+        (Expect::Strict | Expect::Lenient, Err(error)) => problems.push(format!("expected success, got: {error}")),
+        (Expect::Error(_), Ok(value)) => {
+            problems.push(format!("expected an error, decoded {}", crate::compare_short(&value)))
         }
-        (Expect::Error(_), Ok(value)) => problems.push(format!(
-            "expected an error, decoded {}",
-            crate::compare_short(&value)
-        )),
         (Expect::Error(expected), Err(error)) => check_error(expected, &error, problems),
     }
 }
@@ -224,32 +188,14 @@ fn check_error(expected: &fixture::ExpectedError, error: &Error, problems: &mut 
     let mut check = |what: &str, want: Option<String>, got: Option<String>| {
         if let Some(want) = want {
             if got.as_ref() != Some(&want) {
-                problems.push(format!(
-                    "error {what}: expected {want:?}, got {got:?} ({error})"
-                ));
+                problems.push(format!("error {what}: expected {want:?}, got {got:?} ({error})"));
             }
         }
     };
-    check(
-        "status",
-        expected.status.map(|s| s.to_string()),
-        error.status().map(|s| s.as_u16().to_string()),
-    );
-    check(
-        "kind",
-        expected.kind.clone(),
-        Some(error.kind().as_str().to_owned()),
-    );
-    check(
-        "code",
-        expected.code.clone(),
-        error.code().map(str::to_owned),
-    );
-    check(
-        "message",
-        expected.message.clone(),
-        error.message().map(str::to_owned),
-    );
+    check("status", expected.status.map(|s| s.to_string()), error.status().map(|s| s.as_u16().to_string()));
+    check("kind", expected.kind.clone(), Some(error.kind().as_str().to_owned()));
+    check("code", expected.code.clone(), error.code().map(str::to_owned));
+    check("message", expected.message.clone(), error.message().map(str::to_owned));
     let api = error.as_api();
     check(
         "fields",
@@ -259,8 +205,7 @@ fn check_error(expected: &fixture::ExpectedError, error: &Error, problems: &mut 
     check(
         "retry_after_secs",
         expected.retry_after_secs.map(|s| s.to_string()),
-        api.and_then(|a| a.retry_after)
-            .map(|d| d.as_secs().to_string()),
+        api.and_then(|a| a.retry_after).map(|d| d.as_secs().to_string()),
     );
 }
 
@@ -268,8 +213,7 @@ fn check_error(expected: &fixture::ExpectedError, error: &Error, problems: &mut 
 const TRANSPORTS: [&str; 2] = ["reqwest", "ureq"];
 
 fn run_wire(loaded: &[(Fixture, &'static OperationInfo)]) -> Result<Vec<Outcome>, String> {
-    let server =
-        LoopbackServer::start().map_err(|e| format!("cannot start the loopback server: {e}"))?;
+    let server = LoopbackServer::start().map_err(|e| format!("cannot start the loopback server: {e}"))?;
     let base = server.base_url();
     let config = ClientConfig::new(TOKEN)
         .expect("valid token")
@@ -296,10 +240,7 @@ fn run_wire(loaded: &[(Fixture, &'static OperationInfo)]) -> Result<Vec<Outcome>
                         (Some(q), Some(r)) => (q.clone(), r.clone()),
                         _ => unreachable!("checked when loading"),
                     };
-                    server.expect(Exchange {
-                        request: expected,
-                        response,
-                    });
+                    server.expect(Exchange { request: expected, response });
                     let answer: Result<HttpResponse, talkover::TransportError> = match transport {
                         "reqwest" => runtime.block_on(async_send.send(request)),
                         _ => talkover::BlockingTransport::send(&ureq, request),

@@ -59,12 +59,7 @@ impl LoopbackServer {
                 }
             })
         };
-        Ok(Self {
-            addr,
-            state,
-            stopping,
-            thread: Some(thread),
-        })
+        Ok(Self { addr, state, stopping, thread: Some(thread) })
     }
 
     /// `http://127.0.0.1:PORT/api/v1`.
@@ -148,19 +143,13 @@ fn read_request(stream: &TcpStream) -> Result<Option<Incoming>, String> {
             headers.push((name.trim().to_ascii_lowercase(), value.trim().to_owned()));
         }
     }
-    if headers
-        .iter()
-        .any(|(n, v)| n == "transfer-encoding" && v.contains("chunked"))
-    {
+    if headers.iter().any(|(n, v)| n == "transfer-encoding" && v.contains("chunked")) {
         return Err("chunked request bodies are not expected from the SDK".into());
     }
     let length = headers
         .iter()
         .find(|(n, _)| n == "content-length")
-        .map(|(_, v)| {
-            v.parse::<usize>()
-                .map_err(|_| "bad content-length".to_owned())
-        })
+        .map(|(_, v)| v.parse::<usize>().map_err(|_| "bad content-length".to_owned()))
         .transpose()?
         .unwrap_or(0);
     if length > MAX_BODY {
@@ -168,12 +157,7 @@ fn read_request(stream: &TcpStream) -> Result<Option<Incoming>, String> {
     }
     let mut body = vec![0; length];
     reader.read_exact(&mut body).map_err(|e| e.to_string())?;
-    Ok(Some(Incoming {
-        method,
-        target,
-        headers,
-        body,
-    }))
+    Ok(Some(Incoming { method, target, headers, body }))
 }
 
 fn serve(mut stream: TcpStream, state: &Mutex<State>) {
@@ -183,14 +167,8 @@ fn serve(mut stream: TcpStream, state: &Mutex<State>) {
         Ok(Some(incoming)) => incoming,
         Ok(None) => return,
         Err(problem) => {
-            state
-                .lock()
-                .expect("server state")
-                .problems
-                .push(format!("server: {problem}"));
-            let _ = stream.write_all(
-                b"HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\nconnection: close\r\n\r\n",
-            );
+            state.lock().expect("server state").problems.push(format!("server: {problem}"));
+            let _ = stream.write_all(b"HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
             return;
         }
     };
@@ -201,47 +179,25 @@ fn serve(mut stream: TcpStream, state: &Mutex<State>) {
         let mut problems = Vec::new();
         match &next {
             Some(exchange) => {
-                let (path, query) = incoming
-                    .target
-                    .split_once('?')
-                    .unwrap_or((&incoming.target, ""));
+                let (path, query) = incoming.target.split_once('?').unwrap_or((&incoming.target, ""));
                 let pairs = talkover::encode::parse_query(query);
                 let header = |name: &str| {
-                    let values: Vec<&str> = incoming
-                        .headers
-                        .iter()
-                        .filter(|(n, _)| n == name)
-                        .map(|(_, v)| v.as_str())
-                        .collect();
+                    let values: Vec<&str> =
+                        incoming.headers.iter().filter(|(n, _)| n == name).map(|(_, v)| v.as_str()).collect();
                     (!values.is_empty()).then(|| values.join(", "))
                 };
-                check_wire(
-                    &exchange.request,
-                    &incoming.method,
-                    path,
-                    &pairs,
-                    header,
-                    &incoming.body,
-                    &mut problems,
-                );
+                check_wire(&exchange.request, &incoming.method, path, &pairs, header, &incoming.body, &mut problems);
             }
-            None => problems.push(format!(
-                "unexpected request {} {}",
-                incoming.method, incoming.target
-            )),
+            None => problems.push(format!("unexpected request {} {}", incoming.method, incoming.target)),
         }
-        state
-            .problems
-            .extend(problems.into_iter().map(|p| format!("on the wire: {p}")));
+        state.problems.extend(problems.into_iter().map(|p| format!("on the wire: {p}")));
         next
     };
     let mut out = Vec::new();
     match exchange {
         Some(Exchange { response, .. }) => {
-            let reason = http::StatusCode::from_u16(response.status)
-                .ok()
-                .and_then(|s| s.canonical_reason())
-                .unwrap_or("Status");
+            let reason =
+                http::StatusCode::from_u16(response.status).ok().and_then(|s| s.canonical_reason()).unwrap_or("Status");
             out.extend_from_slice(format!("HTTP/1.1 {} {reason}\r\n", response.status).as_bytes());
             for (name, value) in &response.headers {
                 if name != "content-length" && name != "connection" && name != "transfer-encoding" {
@@ -249,17 +205,12 @@ fn serve(mut stream: TcpStream, state: &Mutex<State>) {
                 }
             }
             out.extend_from_slice(
-                format!(
-                    "content-length: {}\r\nconnection: close\r\n\r\n",
-                    response.bytes.len()
-                )
-                .as_bytes(),
+                format!("content-length: {}\r\nconnection: close\r\n\r\n", response.bytes.len()).as_bytes(),
             );
             out.extend_from_slice(&response.bytes);
         }
-        None => out.extend_from_slice(
-            b"HTTP/1.1 500 Internal Server Error\r\ncontent-length: 0\r\nconnection: close\r\n\r\n",
-        ),
+        None => out
+            .extend_from_slice(b"HTTP/1.1 500 Internal Server Error\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"),
     }
     let _ = stream.write_all(&out);
     let _ = stream.flush();

@@ -47,10 +47,7 @@ fn main() -> ExitCode {
 }
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("xtask lives in the workspace")
-        .to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
 }
 
 fn conformance(args: &[String]) -> Result<(), String> {
@@ -74,11 +71,8 @@ fn conformance(args: &[String]) -> Result<(), String> {
 fn cargo(args: &[&str]) -> Result<(), String> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     eprintln!("$ cargo {}", args.join(" "));
-    let status = Command::new(cargo)
-        .args(args)
-        .current_dir(root())
-        .status()
-        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    let status =
+        Command::new(cargo).args(args).current_dir(root()).status().map_err(|e| format!("cannot run cargo: {e}"))?;
     if status.success() {
         Ok(())
     } else {
@@ -88,17 +82,10 @@ fn cargo(args: &[&str]) -> Result<(), String> {
 
 fn cargo_output(args: &[&str]) -> Result<String, String> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let output = Command::new(cargo)
-        .args(args)
-        .current_dir(root())
-        .output()
-        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    let output =
+        Command::new(cargo).args(args).current_dir(root()).output().map_err(|e| format!("cannot run cargo: {e}"))?;
     if !output.status.success() {
-        return Err(format!(
-            "`cargo {}` failed: {}",
-            args.join(" "),
-            String::from_utf8_lossy(&output.stderr)
-        ));
+        return Err(format!("`cargo {}` failed: {}", args.join(" "), String::from_utf8_lossy(&output.stderr)));
     }
     Ok(String::from_utf8_lossy(&output.stdout).into_owned())
 }
@@ -106,38 +93,16 @@ fn cargo_output(args: &[&str]) -> Result<String, String> {
 /// The feature sets of the facade that CI builds and tests.
 const FEATURE_MATRIX: &[(&str, &[&str])] = &[
     ("no default features", &["--no-default-features"]),
-    (
-        "reqwest",
-        &["--no-default-features", "--features", "reqwest"],
-    ),
+    ("reqwest", &["--no-default-features", "--features", "reqwest"]),
     ("ureq", &["--no-default-features", "--features", "ureq"]),
-    (
-        "reqwest and ureq",
-        &["--no-default-features", "--features", "reqwest,ureq"],
-    ),
+    ("reqwest and ureq", &["--no-default-features", "--features", "reqwest,ureq"]),
 ];
 
 fn test() -> Result<(), String> {
     lint()?;
     // The crates whose behaviour does not depend on the facade's features, once.
-    cargo(&[
-        "test",
-        "--locked",
-        "-p",
-        "talkover-core",
-        "-p",
-        "talkover-reqwest",
-        "-p",
-        "talkover-ureq",
-    ])?;
-    cargo(&[
-        "test",
-        "--locked",
-        "-p",
-        "talkover-conformance",
-        "-p",
-        "xtask",
-    ])?;
+    cargo(&["test", "--locked", "-p", "talkover-core", "-p", "talkover-reqwest", "-p", "talkover-ureq"])?;
+    cargo(&["test", "--locked", "-p", "talkover-conformance", "-p", "xtask"])?;
     for (name, flags) in FEATURE_MATRIX {
         eprintln!("== talkover with {name}");
         let mut args = vec!["test", "--locked", "-p", "talkover"];
@@ -152,15 +117,7 @@ fn test() -> Result<(), String> {
 
 fn lint() -> Result<(), String> {
     cargo(&["fmt", "--all", "--", "--check"])?;
-    cargo(&[
-        "clippy",
-        "--locked",
-        "--workspace",
-        "--all-targets",
-        "--",
-        "-D",
-        "warnings",
-    ])?;
+    cargo(&["clippy", "--locked", "--workspace", "--all-targets", "--", "-D", "warnings"])?;
     for (name, flags) in FEATURE_MATRIX {
         eprintln!("== clippy, talkover with {name}");
         let mut args = vec!["clippy", "--locked", "-p", "talkover"];
@@ -170,11 +127,7 @@ fn lint() -> Result<(), String> {
     }
     check_tree("talkover-core", &[], FORBIDDEN_IN_CORE)?;
     check_tree("talkover-ureq", &[], FORBIDDEN_IN_UREQ)?;
-    check_tree(
-        "talkover",
-        &["--no-default-features", "--features", "ureq"],
-        FORBIDDEN_IN_UREQ,
-    )?;
+    check_tree("talkover", &["--no-default-features", "--features", "ureq"], FORBIDDEN_IN_UREQ)?;
     check_fixtures()?;
     eprintln!("lint: ok");
     Ok(())
@@ -182,9 +135,7 @@ fn lint() -> Result<(), String> {
 
 /// Fails when the normal dependency tree of `package` (with `flags`) contains a forbidden crate.
 fn check_tree(package: &str, flags: &[&str], forbidden: &[&str]) -> Result<(), String> {
-    let mut args = vec![
-        "tree", "--locked", "-p", package, "-e", "normal", "--prefix", "none", "--format", "{p}",
-    ];
+    let mut args = vec!["tree", "--locked", "-p", package, "-e", "normal", "--prefix", "none", "--format", "{p}"];
     args.extend_from_slice(flags);
     let tree = cargo_output(&args)?;
     let found: BTreeSet<&str> = tree
@@ -193,16 +144,10 @@ fn check_tree(package: &str, flags: &[&str], forbidden: &[&str]) -> Result<(), S
         .filter(|name| forbidden.contains(name))
         .collect();
     if found.is_empty() {
-        eprintln!(
-            "tree of {package} {}: none of {forbidden:?}",
-            flags.join(" ")
-        );
+        eprintln!("tree of {package} {}: none of {forbidden:?}", flags.join(" "));
         Ok(())
     } else {
-        Err(format!(
-            "the dependency tree of {package} {} contains {found:?}",
-            flags.join(" ")
-        ))
+        Err(format!("the dependency tree of {package} {} contains {found:?}", flags.join(" ")))
     }
 }
 
@@ -235,10 +180,7 @@ fn check_fixtures() -> Result<(), String> {
         if let Some(pages) = &pages {
             match std::fs::read_to_string(pages.join(format!("{}.mdx", op.id))) {
                 Ok(page) if documents_errors(&page) && !errors.contains(op.id) => {
-                    problems.push(format!(
-                        "{}: the page documents errors but no `error` fixture exists",
-                        op.id
-                    ))
+                    problems.push(format!("{}: the page documents errors but no `error` fixture exists", op.id))
                 }
                 Ok(_) => {}
                 Err(_) => problems.push(format!("{}: no reference page {}.mdx", op.id, op.id)),
@@ -251,18 +193,13 @@ fn check_fixtures() -> Result<(), String> {
     if problems.is_empty() {
         Ok(())
     } else {
-        Err(format!(
-            "fixture checks failed:\n  {}",
-            problems.join("\n  ")
-        ))
+        Err(format!("fixture checks failed:\n  {}", problems.join("\n  ")))
     }
 }
 
 /// `../shared/talkover-api/api-reference/endpoints`, beside the repository, when present.
 fn reference_pages() -> Option<PathBuf> {
-    let dir = root()
-        .parent()?
-        .join("shared/talkover-api/api-reference/endpoints");
+    let dir = root().parent()?.join("shared/talkover-api/api-reference/endpoints");
     dir.is_dir().then_some(dir)
 }
 
@@ -295,14 +232,8 @@ mod tests {
 
     #[test]
     fn error_sections_are_recognized() {
-        assert!(documents_errors(
-            "## Error responses\n\n### 404 Not Found\n\n```json\n{}\n```"
-        ));
-        assert!(documents_errors(
-            "### Validation Error (422)\n```json\n{}\n```"
-        ));
-        assert!(!documents_errors(
-            "## Response\n```json\n{}\n```\n## Error codes\n| a |"
-        ));
+        assert!(documents_errors("## Error responses\n\n### 404 Not Found\n\n```json\n{}\n```"));
+        assert!(documents_errors("### Validation Error (422)\n```json\n{}\n```"));
+        assert!(!documents_errors("## Response\n```json\n{}\n```\n## Error codes\n| a |"));
     }
 }

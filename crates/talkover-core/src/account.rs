@@ -96,10 +96,7 @@ pub struct NewApiToken {
 impl NewApiToken {
     /// A token with full access.
     pub fn new(name: impl Into<String>) -> Self {
-        Self {
-            name: name.into(),
-            abilities: None,
-        }
+        Self { name: name.into(), abilities: None }
     }
 
     /// Limits what the token may do.
@@ -174,9 +171,7 @@ pub struct DeleteUserApiToken {
 impl DeleteUserApiToken {
     /// Revokes the token.
     pub fn new(token_id: impl Into<ApiTokenId>) -> Self {
-        Self {
-            token_id: token_id.into(),
-        }
+        Self { token_id: token_id.into() }
     }
 }
 
@@ -285,20 +280,12 @@ mod tests {
     #[test]
     fn the_current_user_is_outside_v1_whatever_the_base_url() {
         let cases = [
-            (
-                "https://app.talkover.ai/api/v1",
-                "https://app.talkover.ai/api/user",
-            ),
+            ("https://app.talkover.ai/api/v1", "https://app.talkover.ai/api/user"),
             ("http://127.0.0.1:9999", "http://127.0.0.1:9999/api/user"),
-            (
-                "http://127.0.0.1:9999/api/v1",
-                "http://127.0.0.1:9999/api/user",
-            ),
+            ("http://127.0.0.1:9999/api/v1", "http://127.0.0.1:9999/api/user"),
         ];
         for (base, expected) in cases {
-            let config = ClientConfig::new("talq_test")
-                .unwrap()
-                .with_base_url(BaseUrl::parse(base).unwrap());
+            let config = ClientConfig::new("talq_test").unwrap().with_base_url(BaseUrl::parse(base).unwrap());
             let request = build_request(&GetCurrentUser::new(), &config).unwrap();
             assert_eq!(request.uri(), expected, "base URL {base}");
         }
@@ -307,10 +294,7 @@ mod tests {
     #[test]
     fn a_created_token_is_never_printed() {
         let body = br#"{"data":{"id":"t1","name":"CI","abilities":["*"],"token":"1|abc123def456.","created_at":"2024-01-15T19:00:00Z"}}"#;
-        let response = http::Response::builder()
-            .status(200)
-            .body(body.to_vec())
-            .unwrap();
+        let response = http::Response::builder().status(200).body(body.to_vec()).unwrap();
         let created = decode_response::<CreateUserApiToken>(response).unwrap();
         assert_eq!(created.token.expose_secret(), "1|abc123def456.");
         let printed = format!("{created:?} {created:#?}");
@@ -321,31 +305,18 @@ mod tests {
     fn token_names_are_1_to_255_characters() {
         let config = ClientConfig::new("talq_test").unwrap();
         for name in [String::new(), "n".repeat(256)] {
-            let error = build_request(&CreateUserApiToken::new(NewApiToken::new(name)), &config)
-                .unwrap_err();
+            let error = build_request(&CreateUserApiToken::new(NewApiToken::new(name)), &config).unwrap_err();
             assert_eq!(error.kind(), ErrorKind::InvalidRequest);
-            assert!(
-                matches!(&error, Error::InvalidRequest(e) if e.field.as_deref() == Some("name")),
-                "{error}"
-            );
+            assert!(matches!(&error, Error::InvalidRequest(e) if e.field.as_deref() == Some("name")), "{error}");
         }
-        let request = build_request(
-            &CreateUserApiToken::new(NewApiToken::new("CI").abilities(["read"])),
-            &config,
-        )
-        .unwrap();
-        assert_eq!(
-            request.body().as_slice(),
-            br#"{"name":"CI","abilities":["read"]}"#
-        );
+        let request =
+            build_request(&CreateUserApiToken::new(NewApiToken::new("CI").abilities(["read"])), &config).unwrap();
+        assert_eq!(request.body().as_slice(), br#"{"name":"CI","abilities":["read"]}"#);
     }
 
     #[test]
     fn a_revocation_answer_is_a_bare_message() {
-        let response = http::Response::builder()
-            .status(200)
-            .body(br#"{"message":"Token revoked"}"#.to_vec())
-            .unwrap();
+        let response = http::Response::builder().status(200).body(br#"{"message":"Token revoked"}"#.to_vec()).unwrap();
         let ack = decode_response::<DeleteUserApiToken>(response).unwrap();
         assert_eq!(ack.message.as_deref(), Some("Token revoked"));
     }

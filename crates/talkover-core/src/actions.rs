@@ -136,13 +136,7 @@ pub struct ActionInput {
 impl ActionInput {
     /// An input with a name and type.
     pub fn new(name: impl Into<String>, input_type: impl Into<String>) -> Self {
-        Self {
-            name: name.into(),
-            input_type: input_type.into(),
-            required: None,
-            description: None,
-            value: None,
-        }
+        Self { name: name.into(), input_type: input_type.into(), required: None, description: None, value: None }
     }
 
     /// Whether the agent must collect it.
@@ -177,10 +171,7 @@ pub struct CustomHeader {
 impl CustomHeader {
     /// A header.
     pub fn new(key: impl Into<String>, value: impl Into<SecretString>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
+        Self { key: key.into(), value: value.into() }
     }
 }
 
@@ -213,9 +204,7 @@ pub struct ListActions {
 impl ListActions {
     /// The agent's actions.
     pub fn new(agent_id: impl Into<AgentId>) -> Self {
-        Self {
-            agent_id: agent_id.into(),
-        }
+        Self { agent_id: agent_id.into() }
     }
 }
 
@@ -342,9 +331,7 @@ impl NewAction {
 
     /// Adds a header sent with the webhook request.
     pub fn custom_header(mut self, key: impl Into<String>, value: impl Into<SecretString>) -> Self {
-        self.custom_headers
-            .get_or_insert_with(Vec::new)
-            .push(CustomHeader::new(key, value));
+        self.custom_headers.get_or_insert_with(Vec::new).push(CustomHeader::new(key, value));
         self
     }
 
@@ -399,10 +386,7 @@ pub struct CreateAction {
 impl CreateAction {
     /// Creates the action on the agent.
     pub fn new(agent_id: impl Into<AgentId>, body: NewAction) -> Self {
-        Self {
-            agent_id: agent_id.into(),
-            body,
-        }
+        Self { agent_id: agent_id.into(), body }
     }
 
     fn check(&self) -> Result<(), Error> {
@@ -442,10 +426,7 @@ pub struct DeleteAction {
 impl DeleteAction {
     /// Deletes the action from the agent.
     pub fn new(agent_id: impl Into<AgentId>, action_id: impl Into<ActionId>) -> Self {
-        Self {
-            agent_id: agent_id.into(),
-            action_id: action_id.into(),
-        }
+        Self { agent_id: agent_id.into(), action_id: action_id.into() }
     }
 }
 

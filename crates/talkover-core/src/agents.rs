@@ -269,9 +269,7 @@ impl ListAgents {
     }
 
     fn check(&self) -> Result<(), Error> {
-        validate::optional(self.query.per_page, |n| {
-            validate::range(Self::ID, "per_page", n, 1, 100)
-        })
+        validate::optional(self.query.per_page, |n| validate::range(Self::ID, "per_page", n, 1, 100))
     }
 }
 
@@ -398,34 +396,18 @@ impl CreateAgent {
         require(id, "ivr_navigation_mode", &b.ivr_navigation_mode)?;
         require(id, "conversation_speed", &b.conversation_speed)?;
         require(id, "initial_message_delay", &b.initial_message_delay)?;
-        require(
-            id,
-            "ask_if_human_present_on_idle",
-            &b.ask_if_human_present_on_idle,
-        )?;
+        require(id, "ask_if_human_present_on_idle", &b.ask_if_human_present_on_idle)?;
         require(id, "idle_time_seconds", &b.idle_time_seconds)?;
         require(id, "llm_temperature", &b.llm_temperature)?;
         require(id, "enable_recording", &b.enable_recording)?;
         require(id, "direction", &b.direction)?;
         require(id, "who_speaks_first", &b.who_speaks_first)?;
-        validate::optional(b.label.as_deref(), |v| {
-            validate::length(id, "label", v, 1, 255)
-        })?;
-        validate::optional(b.name.as_deref(), |v| {
-            validate::length(id, "name", v, 1, 255)
-        })?;
-        validate::optional(b.conversation_speed, |v| {
-            validate::range(id, "conversation_speed", v, 0.1, 3.0)
-        })?;
-        validate::optional(b.initial_message_delay, |v| {
-            validate::range(id, "initial_message_delay", v, 0, 60)
-        })?;
-        validate::optional(b.idle_time_seconds, |v| {
-            validate::range(id, "idle_time_seconds", v, 1, 60)
-        })?;
-        validate::optional(b.max_idle_check_count, |v| {
-            validate::range(id, "max_idle_check_count", v, 1, 10)
-        })?;
+        validate::optional(b.label.as_deref(), |v| validate::length(id, "label", v, 1, 255))?;
+        validate::optional(b.name.as_deref(), |v| validate::length(id, "name", v, 1, 255))?;
+        validate::optional(b.conversation_speed, |v| validate::range(id, "conversation_speed", v, 0.1, 3.0))?;
+        validate::optional(b.initial_message_delay, |v| validate::range(id, "initial_message_delay", v, 0, 60))?;
+        validate::optional(b.idle_time_seconds, |v| validate::range(id, "idle_time_seconds", v, 1, 60))?;
+        validate::optional(b.max_idle_check_count, |v| validate::range(id, "max_idle_check_count", v, 1, 10))?;
         validate::optional(b.max_call_duration_seconds, |v| {
             validate::range(id, "max_call_duration_seconds", v, 1, 3600)
         })?;
@@ -438,25 +420,15 @@ impl CreateAgent {
         validate::optional(b.initial_max_idle_check_count, |v| {
             validate::range(id, "initial_max_idle_check_count", v, 0, 10)
         })?;
-        validate::optional(b.llm_temperature, |v| {
-            validate::range(id, "llm_temperature", v, 0.0, 2.0)
-        })
+        validate::optional(b.llm_temperature, |v| validate::range(id, "llm_temperature", v, 0.0, 2.0))
     }
 }
 
 /// Fails when a field the reference marks required is unset.
-pub(crate) fn require<T>(
-    operation: &'static str,
-    field: &str,
-    value: &Option<T>,
-) -> Result<(), Error> {
+pub(crate) fn require<T>(operation: &'static str, field: &str, value: &Option<T>) -> Result<(), Error> {
     match value {
         Some(_) => Ok(()),
-        None => Err(Error::invalid_request(
-            operation,
-            Some(field),
-            "is required",
-        )),
+        None => Err(Error::invalid_request(operation, Some(field), "is required")),
     }
 }
 
@@ -632,18 +604,13 @@ pub struct UpdateAgentKnowledge {
 impl UpdateAgentKnowledge {
     /// Replaces the agent's knowledge settings.
     pub fn new(agent_id: impl Into<AgentId>, body: AgentKnowledge) -> Self {
-        Self {
-            agent_id: agent_id.into(),
-            body,
-        }
+        Self { agent_id: agent_id.into(), body }
     }
 
     fn check(&self) -> Result<(), Error> {
         let (id, b) = (Self::ID, &self.body);
         validate::length(id, "description", &b.description, 5, usize::MAX)?;
-        validate::optional(b.initial_message.as_deref(), |v| {
-            validate::length(id, "initial_message", v, 5, 255)
-        })?;
+        validate::optional(b.initial_message.as_deref(), |v| validate::length(id, "initial_message", v, 5, 255))?;
         validate::range(id, "llm_temperature", b.llm_temperature, 0.0, 2.0)?;
         validate::range(id, "initial_message_delay", b.initial_message_delay, 0, 60)
     }
@@ -692,11 +659,7 @@ pub struct AgentVoiceSettings {
 
 impl AgentVoiceSettings {
     /// The required voice settings; set the others with the chaining methods.
-    pub fn new(
-        voice_id: impl Into<VoiceId>,
-        conversation_speed: f64,
-        who_speaks_first: WhoSpeaksFirst,
-    ) -> Self {
+    pub fn new(voice_id: impl Into<VoiceId>, conversation_speed: f64, who_speaks_first: WhoSpeaksFirst) -> Self {
         Self {
             voice_id: voice_id.into(),
             conversation_speed,
@@ -753,10 +716,7 @@ pub struct UpdateAgentVoice {
 impl UpdateAgentVoice {
     /// Replaces the agent's voice settings.
     pub fn new(agent_id: impl Into<AgentId>, body: AgentVoiceSettings) -> Self {
-        Self {
-            agent_id: agent_id.into(),
-            body,
-        }
+        Self { agent_id: agent_id.into(), body }
     }
 
     fn check(&self) -> Result<(), Error> {
@@ -764,15 +724,9 @@ impl UpdateAgentVoice {
         // create-agent range (0.1 to 3.0) is the one enforced here.
         let (id, b) = (Self::ID, &self.body);
         validate::range(id, "conversation_speed", b.conversation_speed, 0.1, 3.0)?;
-        validate::optional(b.ambient_volume, |v| {
-            validate::range(id, "ambient_volume", v, 0.0, 2.0)
-        })?;
-        validate::optional(b.similarity, |v| {
-            validate::range(id, "similarity", v, 0.5, 1.0)
-        })?;
-        validate::optional(b.stability, |v| {
-            validate::range(id, "stability", v, 0.5, 1.0)
-        })
+        validate::optional(b.ambient_volume, |v| validate::range(id, "ambient_volume", v, 0.0, 2.0))?;
+        validate::optional(b.similarity, |v| validate::range(id, "similarity", v, 0.5, 1.0))?;
+        validate::optional(b.stability, |v| validate::range(id, "stability", v, 0.5, 1.0))
     }
 }
 
@@ -804,17 +758,11 @@ pub struct AgentCallingSettings {
 impl AgentCallingSettings {
     /// Calling settings with a direction.
     pub fn new(direction: Direction) -> Self {
-        Self {
-            direction,
-            phone_number_ids: None,
-        }
+        Self { direction, phone_number_ids: None }
     }
 
     /// Phone numbers to attach.
-    pub fn phone_number_ids<I: Into<PhoneNumberId>>(
-        mut self,
-        ids: impl IntoIterator<Item = I>,
-    ) -> Self {
+    pub fn phone_number_ids<I: Into<PhoneNumberId>>(mut self, ids: impl IntoIterator<Item = I>) -> Self {
         self.phone_number_ids = Some(ids.into_iter().map(Into::into).collect());
         self
     }
@@ -834,10 +782,7 @@ pub struct UpdateAgentCalling {
 impl UpdateAgentCalling {
     /// Replaces the agent's calling settings.
     pub fn new(agent_id: impl Into<AgentId>, body: AgentCallingSettings) -> Self {
-        Self {
-            agent_id: agent_id.into(),
-            body,
-        }
+        Self { agent_id: agent_id.into(), body }
     }
 }
 
@@ -907,10 +852,7 @@ pub struct UpdateAdvancedSettings {
 impl UpdateAdvancedSettings {
     /// Changes the given advanced settings.
     pub fn new(agent_id: impl Into<AgentId>, body: AdvancedSettings) -> Self {
-        Self {
-            agent_id: agent_id.into(),
-            body,
-        }
+        Self { agent_id: agent_id.into(), body }
     }
 }
 

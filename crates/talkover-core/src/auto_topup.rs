@@ -194,18 +194,10 @@ impl UpdateAutoTopupSettings {
 
     fn check(&self) -> Result<(), Error> {
         let (id, b) = (Self::ID, &self.body);
-        validate::optional(b.threshold_amount.as_ref(), |v| {
-            amount_range(id, "threshold_amount", v, 1, 1000)
-        })?;
-        validate::optional(b.recharge_amount.as_ref(), |v| {
-            amount_range(id, "recharge_amount", v, 1, 1000)
-        })?;
-        validate::optional(b.scheduled_amount.as_ref(), |v| {
-            amount_range(id, "scheduled_amount", v, 1, 1000)
-        })?;
-        validate::optional(b.day_of_month, |v| {
-            validate::range(id, "day_of_month", v, 1, 28)
-        })?;
+        validate::optional(b.threshold_amount.as_ref(), |v| amount_range(id, "threshold_amount", v, 1, 1000))?;
+        validate::optional(b.recharge_amount.as_ref(), |v| amount_range(id, "recharge_amount", v, 1, 1000))?;
+        validate::optional(b.scheduled_amount.as_ref(), |v| amount_range(id, "scheduled_amount", v, 1, 1000))?;
+        validate::optional(b.day_of_month, |v| validate::range(id, "day_of_month", v, 1, 28))?;
         if b.scheduled_payment_enabled == Some(true) {
             require(id, "scheduled_amount", &b.scheduled_amount)?;
         }
@@ -377,9 +369,7 @@ impl GetAutoTopupHistory {
     }
 
     fn check(&self) -> Result<(), Error> {
-        validate::optional(self.query.per_page, |n| {
-            validate::range(Self::ID, "per_page", n, 1, 100)
-        })
+        validate::optional(self.query.per_page, |n| validate::range(Self::ID, "per_page", n, 1, 100))
     }
 }
 
@@ -516,21 +506,10 @@ mod tests {
             field(AutoTopupSettingsUpdate::new().scheduled_amount(dec("-1"))).as_deref(),
             Some("scheduled_amount")
         );
+        assert_eq!(field(AutoTopupSettingsUpdate::new().day_of_month(29)).as_deref(), Some("day_of_month"));
+        assert_eq!(field(AutoTopupSettingsUpdate::new().day_of_month(0)).as_deref(), Some("day_of_month"));
         assert_eq!(
-            field(AutoTopupSettingsUpdate::new().day_of_month(29)).as_deref(),
-            Some("day_of_month")
-        );
-        assert_eq!(
-            field(AutoTopupSettingsUpdate::new().day_of_month(0)).as_deref(),
-            Some("day_of_month")
-        );
-        assert_eq!(
-            field(
-                AutoTopupSettingsUpdate::new()
-                    .scheduled_payment_enabled(true)
-                    .day_of_month(1)
-            )
-            .as_deref(),
+            field(AutoTopupSettingsUpdate::new().scheduled_payment_enabled(true).day_of_month(1)).as_deref(),
             Some("scheduled_amount")
         );
 
@@ -554,26 +533,14 @@ mod tests {
 
     #[test]
     fn history_pages_are_bounded_and_settable() {
-        assert_eq!(
-            refused_field(&GetAutoTopupHistory::new().per_page(0)).as_deref(),
-            Some("per_page")
-        );
-        assert_eq!(
-            refused_field(&GetAutoTopupHistory::new().per_page(101)).as_deref(),
-            Some("per_page")
-        );
+        assert_eq!(refused_field(&GetAutoTopupHistory::new().per_page(0)).as_deref(), Some("per_page"));
+        assert_eq!(refused_field(&GetAutoTopupHistory::new().per_page(101)).as_deref(), Some("per_page"));
         let mut history = GetAutoTopupHistory::new().per_page(100);
         history.set_page(3);
         let request = build_request(&history, &ClientConfig::new("talq_test").unwrap()).unwrap();
         assert_eq!(request.uri().path(), "/api/v1/auto-topup/history");
         let mut pairs = crate::encode::parse_query(request.uri().query().unwrap());
         pairs.sort();
-        assert_eq!(
-            pairs,
-            [
-                ("page".to_owned(), "3".to_owned()),
-                ("per_page".to_owned(), "100".to_owned())
-            ]
-        );
+        assert_eq!(pairs, [("page".to_owned(), "3".to_owned()), ("per_page".to_owned(), "100".to_owned())]);
     }
 }

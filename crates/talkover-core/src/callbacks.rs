@@ -1,5 +1,605 @@
 //! Callback agents: agents that answer when someone calls back a number another agent called from.
+//!
+//! An inbound agent becomes a callback agent for one or more outbound *source* agents: when a contact a
+//! source agent called dials back, the call goes to the callback agent.
+//!
+//! Reference: <https://docs.talkover.ai/api-reference/endpoints/list-callback-agents> and the pages beside
+//! it.
 
+use serde::{Deserialize, Serialize};
+
+use crate::agents::{AgentId, AgentStatus, Direction};
+use crate::envelope::{Ack, Envelope, ListEnvelope};
+use crate::error::Error;
+use crate::flows::{FlowValidation, ValidationAnswer};
+use crate::macros::{operation, string_enum};
+use crate::operation::{Operation as _, ResponseBody};
 use crate::registry::OperationInfo;
+use crate::time::Date;
 
-pub(crate) const OPERATIONS: &[OperationInfo] = &[];
+string_enum! {
+    /// The outcome of a source agent's call that makes the contact eligible for a callback.
+    ///
+    /// Spelled as the callback pages spell them (`no_answer`), which differs from the call history's
+    /// [`CallStatus`](crate::calls::CallStatus) (`no-answer`).
+    pub enum CallbackTriggerStatus {
+        /// Nobody picked up.
+        NoAnswer = "no_answer",
+        /// The call reached voicemail.
+        Voicemail = "voicemail",
+        /// The line was busy.
+        Busy = "busy",
+    }
+}
+
+/// A callback agent and the sources it takes callbacks for.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CallbackAgent {
+    /// The agent's id.
+    pub id: AgentId,
+    /// Its internal name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Its display label.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// Its direction (always inbound for a callback agent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub direction: Option<Direction>,
+    /// Draft or published.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current_status: Option<AgentStatus>,
+    /// Where its callbacks come from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub callback_config: Option<CallbackConfig>,
+}
+
+/// Where a callback agent's callbacks come from.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CallbackConfig {
+    /// The outbound agents whose contacts are routed to this agent when they call back.
+    #[serde(default)]
+    pub source_agent_ids: Vec<AgentId>,
+}
+
+/// An outbound agent that is, or can be, a source of callbacks.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct SourceAgent {
+    /// The agent's id.
+    pub id: AgentId,
+    /// Its internal name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Its display label.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// Its direction (outbound).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub direction: Option<Direction>,
+    /// Draft or published.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current_status: Option<AgentStatus>,
+}
+
+/// The body of [`SetAgentAsCallback`] and [`UpdateCallbackSources`]: the full list of source agents.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CallbackSources {
+    /// The outbound agents to take callbacks for (at least one).
+    pub source_agent_ids: Vec<AgentId>,
+}
+
+impl CallbackSources {
+    /// The source agents.
+    pub fn new<I: Into<AgentId>>(source_agent_ids: impl IntoIterator<Item = I>) -> Self {
+        Self { source_agent_ids: source_agent_ids.into_iter().map(Into::into).collect() }
+    }
+
+    fn check(&self, operation: &'static str) -> Result<(), Error> {
+        if self.source_agent_ids.is_empty() {
+            return Err(Error::invalid_request(
+                operation,
+                Some("source_agent_ids"),
+                "must name at least one agent (use RemoveCallbackRole to drop the role)",
+            ));
+        }
+        Ok(())
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// list-callback-agents
+
+/// [List callback agents](https://docs.talkover.ai/api-reference/endpoints/list-callback-agents): the
+/// inbound agents set up to take callbacks.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ListCallbackAgents {}
+
+impl ListCallbackAgents {
+    /// Every callback agent.
+    pub fn new() -> Self {
+        Self {}
+    }
+}
+
+operation!(ListCallbackAgents {
+    id: "list-callback-agents",
+    method: GET,
+    path: "/api/v1/callback-agents",
+    safe_to_repeat: true,
+    path_params: [],
+    response: ListEnvelope<CallbackAgent>,
+});
+
+// ---------------------------------------------------------------------------------------------------
+// list-callback-source-agents
+
+/// [List the agents that can be callback sources](https://docs.talkover.ai/api-reference/endpoints/list-callback-source-agents):
+/// the published outbound agents.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ListCallbackSourceAgents {}
+
+impl ListCallbackSourceAgents {
+    /// Every eligible source agent.
+    pub fn new() -> Self {
+        Self {}
+    }
+}
+
+operation!(ListCallbackSourceAgents {
+    id: "list-callback-source-agents",
+    method: GET,
+    path: "/api/v1/callback-agents/source-agents",
+    safe_to_repeat: true,
+    path_params: [],
+    response: ListEnvelope<SourceAgent>,
+});
+
+// ---------------------------------------------------------------------------------------------------
+// get-callback-stats
+
+/// The date range of [`GetCallbackStats`].
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CallbackStatsQuery {
+    /// First day counted (the API's default is 30 days ago).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_date: Option<Date>,
+    /// Last day counted (the API's default is today).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_date: Option<Date>,
+}
+
+/// [Get callback statistics](https://docs.talkover.ai/api-reference/endpoints/get-callback-stats) across
+/// all callback agents, for a range of days (both ends included).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct GetCallbackStats {
+    /// The date range.
+    #[serde(default)]
+    pub query: CallbackStatsQuery,
+}
+
+impl GetCallbackStats {
+    /// Statistics for the API's default range (the last 30 days).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// First day counted.
+    pub fn start_date(mut self, date: Date) -> Self {
+        self.query.start_date = Some(date);
+        self
+    }
+
+    /// Last day counted.
+    pub fn end_date(mut self, date: Date) -> Self {
+        self.query.end_date = Some(date);
+        self
+    }
+
+    fn check(&self) -> Result<(), Error> {
+        if let (Some(start), Some(end)) = (&self.query.start_date, &self.query.end_date) {
+            // Same-width YYYY-MM-DD texts order like the dates they denote.
+            if end < start {
+                return Err(Error::invalid_request(
+                    Self::ID,
+                    Some("end_date"),
+                    format!("must not be before start_date ({start}), got {end}"),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+operation!(GetCallbackStats {
+    id: "get-callback-stats",
+    method: GET,
+    path: "/api/v1/callback-agents/stats",
+    safe_to_repeat: true,
+    path_params: [],
+    query: CallbackStatsQuery,
+    response: Envelope<CallbackStats>,
+    validate: GetCallbackStats::check,
+});
+
+/// Callback counts over a range of days.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CallbackStats {
+    /// The range counted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period: Option<StatsPeriod>,
+    /// Inbound calls routed to callback agents.
+    pub total_callbacks_received: u64,
+    /// Callbacks that connected with the agent.
+    pub callbacks_answered: u64,
+    /// Calls to a callback agent with no recent outbound call to match them to.
+    pub callbacks_unmatched: u64,
+    /// Callbacks per source agent.
+    #[serde(default)]
+    pub callbacks_by_source_agent: Vec<SourceAgentCallbacks>,
+}
+
+/// A range of days, both ends included.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct StatsPeriod {
+    /// The first day.
+    pub start: Date,
+    /// The last day.
+    pub end: Date,
+}
+
+/// The callbacks that came back to one source agent's calls.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct SourceAgentCallbacks {
+    /// The source agent.
+    pub source_agent_id: AgentId,
+    /// Its name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// How many callbacks.
+    pub count: u64,
+}
+
+// ---------------------------------------------------------------------------------------------------
+// get-callback-agent
+
+/// [Get a callback agent](https://docs.talkover.ai/api-reference/endpoints/get-callback-agent) with its
+/// source agents and callback counts. An agent that is not a callback agent is not found (404).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct GetCallbackAgent {
+    /// The callback agent.
+    pub agent_id: AgentId,
+}
+
+impl GetCallbackAgent {
+    /// The agent's callback setup.
+    pub fn new(agent_id: impl Into<AgentId>) -> Self {
+        Self { agent_id: agent_id.into() }
+    }
+}
+
+operation!(GetCallbackAgent {
+    id: "get-callback-agent",
+    method: GET,
+    path: "/api/v1/callback-agents/{agent_id}",
+    safe_to_repeat: true,
+    path_params: [agent_id],
+    response: Envelope<CallbackAgentDetails>,
+});
+
+/// A callback agent's setup and activity.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CallbackAgentDetails {
+    /// The agent.
+    pub agent: CallbackAgent,
+    /// The agents it takes callbacks for.
+    #[serde(default)]
+    pub source_agents: Vec<SourceAgent>,
+    /// Its callback counts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stats: Option<CallbackAgentStats>,
+}
+
+/// One callback agent's callback counts.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CallbackAgentStats {
+    /// Callbacks routed to the agent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_callbacks_received: Option<u64>,
+    /// Callbacks that connected.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub callbacks_answered: Option<u64>,
+}
+
+// ---------------------------------------------------------------------------------------------------
+// check-callback-constraints
+
+/// The outcome of [`CheckCallbackConstraints`]: valid, or the problems the API found. The same type as a
+/// flow check's outcome, so [`ConstraintCheck::from_result`] reads a refusal the same way.
+pub type ConstraintCheck = FlowValidation;
+
+/// The body of [`CheckCallbackConstraints`]: a proposed callback setup. Every field is optional.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ProposedCallbackConfig {
+    /// Whether the agent would be a callback agent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_callback_agent: Option<bool>,
+    /// The source agents.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub callback_source_agents: Option<Vec<AgentId>>,
+    /// Which outcomes of a source agent's call make the contact eligible for a callback.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub callback_trigger_statuses: Option<Vec<CallbackTriggerStatus>>,
+}
+
+impl ProposedCallbackConfig {
+    /// An empty proposal; set its parts with the chaining methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Whether the agent would be a callback agent.
+    pub fn is_callback_agent(mut self, is_callback_agent: bool) -> Self {
+        self.is_callback_agent = Some(is_callback_agent);
+        self
+    }
+
+    /// The source agents.
+    pub fn callback_source_agents<I: Into<AgentId>>(mut self, ids: impl IntoIterator<Item = I>) -> Self {
+        self.callback_source_agents = Some(ids.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// The call outcomes that trigger a callback.
+    pub fn callback_trigger_statuses(mut self, statuses: impl IntoIterator<Item = CallbackTriggerStatus>) -> Self {
+        self.callback_trigger_statuses = Some(statuses.into_iter().collect());
+        self
+    }
+}
+
+/// [Check a callback setup](https://docs.talkover.ai/api-reference/endpoints/check-callback-constraints)
+/// without saving it.
+///
+/// A valid setup gives [`ConstraintCheck::Valid`]. The API reports an invalid one as `"success": false`,
+/// which is an error; pass the result through [`ConstraintCheck::from_result`] to get
+/// [`ConstraintCheck::Invalid`] with the problems instead.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CheckCallbackConstraints {
+    /// The agent that would be the callback agent.
+    pub agent_id: AgentId,
+    /// The proposed setup.
+    pub body: ProposedCallbackConfig,
+}
+
+impl CheckCallbackConstraints {
+    /// Checks `proposal` for the agent.
+    pub fn new(agent_id: impl Into<AgentId>, proposal: ProposedCallbackConfig) -> Self {
+        Self { agent_id: agent_id.into(), body: proposal }
+    }
+}
+
+operation!(CheckCallbackConstraints {
+    id: "check-callback-constraints",
+    method: POST,
+    path: "/api/v1/callback-agents/{agent_id}/check-constraints",
+    safe_to_repeat: true,
+    path_params: [agent_id],
+    body: ProposedCallbackConfig,
+    response: ConstraintCheckAnswer,
+});
+
+/// The answer of [`CheckCallbackConstraints`], read as a [`ConstraintCheck`].
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ConstraintCheckAnswer(pub ValidationAnswer);
+
+impl ResponseBody for ConstraintCheckAnswer {
+    type Output = ConstraintCheck;
+    fn into_output(self) -> ConstraintCheck {
+        self.0.outcome()
+    }
+    fn success_flag(&self) -> Option<bool> {
+        self.0.success
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// set-agent-as-callback, update-callback-sources, remove-callback-role
+
+/// [Make an agent a callback agent](https://docs.talkover.ai/api-reference/endpoints/set-agent-as-callback)
+/// for the given outbound agents. The agent must be inbound (otherwise a 422 with code
+/// `INVALID_AGENT_DIRECTION`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct SetAgentAsCallback {
+    /// The inbound agent.
+    pub agent_id: AgentId,
+    /// Its source agents.
+    pub body: CallbackSources,
+}
+
+impl SetAgentAsCallback {
+    /// Makes the agent take callbacks for `source_agent_ids`.
+    pub fn new<I: Into<AgentId>>(agent_id: impl Into<AgentId>, source_agent_ids: impl IntoIterator<Item = I>) -> Self {
+        Self { agent_id: agent_id.into(), body: CallbackSources::new(source_agent_ids) }
+    }
+
+    fn check(&self) -> Result<(), Error> {
+        self.body.check(Self::ID)
+    }
+}
+
+// Sets the role and the whole source list: sending it again leaves the same state.
+operation!(SetAgentAsCallback {
+    id: "set-agent-as-callback",
+    method: POST,
+    path: "/api/v1/agents/{agent_id}/callback",
+    safe_to_repeat: true,
+    path_params: [agent_id],
+    body: CallbackSources,
+    response: Envelope<CallbackAgent>,
+    validate: SetAgentAsCallback::check,
+});
+
+/// [Replace a callback agent's sources](https://docs.talkover.ai/api-reference/endpoints/update-callback-sources):
+/// the list sent becomes the whole list. To drop every source, use [`RemoveCallbackRole`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct UpdateCallbackSources {
+    /// The callback agent.
+    pub agent_id: AgentId,
+    /// Its new source agents.
+    pub body: CallbackSources,
+}
+
+impl UpdateCallbackSources {
+    /// Replaces the agent's sources with `source_agent_ids`.
+    pub fn new<I: Into<AgentId>>(agent_id: impl Into<AgentId>, source_agent_ids: impl IntoIterator<Item = I>) -> Self {
+        Self { agent_id: agent_id.into(), body: CallbackSources::new(source_agent_ids) }
+    }
+
+    fn check(&self) -> Result<(), Error> {
+        self.body.check(Self::ID)
+    }
+}
+
+operation!(UpdateCallbackSources {
+    id: "update-callback-sources",
+    method: PUT,
+    path: "/api/v1/agents/{agent_id}/callback",
+    safe_to_repeat: true,
+    path_params: [agent_id],
+    body: CallbackSources,
+    response: Envelope<CallbackAgent>,
+    validate: UpdateCallbackSources::check,
+});
+
+/// [Remove the callback role](https://docs.talkover.ai/api-reference/endpoints/remove-callback-role) from
+/// an agent. It keeps its other settings and goes on taking ordinary inbound calls.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct RemoveCallbackRole {
+    /// The callback agent.
+    pub agent_id: AgentId,
+}
+
+impl RemoveCallbackRole {
+    /// Removes the agent's callback role.
+    pub fn new(agent_id: impl Into<AgentId>) -> Self {
+        Self { agent_id: agent_id.into() }
+    }
+}
+
+operation!(RemoveCallbackRole {
+    id: "remove-callback-role",
+    method: DELETE,
+    path: "/api/v1/agents/{agent_id}/callback",
+    safe_to_repeat: true,
+    path_params: [agent_id],
+    response: Ack,
+});
+
+pub(crate) const OPERATIONS: &[OperationInfo] = &[
+    OperationInfo::of::<ListCallbackAgents>(),
+    OperationInfo::of::<ListCallbackSourceAgents>(),
+    OperationInfo::of::<GetCallbackStats>(),
+    OperationInfo::of::<GetCallbackAgent>(),
+    OperationInfo::of::<CheckCallbackConstraints>(),
+    OperationInfo::of::<SetAgentAsCallback>(),
+    OperationInfo::of::<UpdateCallbackSources>(),
+    OperationInfo::of::<RemoveCallbackRole>(),
+];
+
+#[cfg(test)]
+mod tests {
+    use http::{Response, StatusCode};
+    use serde_json::json;
+
+    use super::*;
+    use crate::operation::{build_request, decode_response};
+    use crate::{ClientConfig, ErrorKind};
+
+    fn config() -> ClientConfig {
+        ClientConfig::new("talq_test").unwrap()
+    }
+
+    #[test]
+    fn stats_dates_are_typed_and_ordered() {
+        let op = GetCallbackStats::new()
+            .start_date(Date::new("2024-01-01").unwrap())
+            .end_date(Date::from_ymd(2024, 1, 31).unwrap());
+        let request = build_request(&op, &config()).unwrap();
+        // Parameters go out in name order.
+        assert_eq!(
+            request.uri(),
+            "https://app.talkover.ai/api/v1/callback-agents/stats?end_date=2024-01-31&start_date=2024-01-01"
+        );
+        let backwards = GetCallbackStats::new()
+            .start_date(Date::new("2024-02-01").unwrap())
+            .end_date(Date::new("2024-01-31").unwrap());
+        let err = build_request(&backwards, &config()).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidRequest);
+        assert!(err.to_string().contains("`end_date`"), "{err}");
+        // A caller's JSON with an impossible date is refused when it becomes the typed operation.
+        assert!(serde_json::from_value::<GetCallbackStats>(json!({"query": {"start_date": "2024-02-30"}})).is_err());
+    }
+
+    #[test]
+    fn source_lists_need_at_least_one_agent() {
+        let empty: [&str; 0] = [];
+        for err in [
+            build_request(&SetAgentAsCallback::new("agent-1", empty), &config()).unwrap_err(),
+            build_request(&UpdateCallbackSources::new("agent-1", empty), &config()).unwrap_err(),
+        ] {
+            assert_eq!(err.kind(), ErrorKind::InvalidRequest);
+            assert!(err.to_string().contains("`source_agent_ids`"), "{err}");
+        }
+        let request = build_request(&UpdateCallbackSources::new("agent-1", ["agent-2"]), &config()).unwrap();
+        assert_eq!(request.body(), br#"{"source_agent_ids":["agent-2"]}"#);
+    }
+
+    #[test]
+    fn constraint_checks_are_typed() {
+        let proposal = ProposedCallbackConfig::new()
+            .is_callback_agent(true)
+            .callback_source_agents(["agent-2"])
+            .callback_trigger_statuses([CallbackTriggerStatus::NoAnswer, CallbackTriggerStatus::Busy]);
+        let request = build_request(&CheckCallbackConstraints::new("agent-1", proposal), &config()).unwrap();
+        assert_eq!(
+            serde_json::from_slice::<serde_json::Value>(request.body()).unwrap(),
+            json!({"is_callback_agent": true, "callback_source_agents": ["agent-2"], "callback_trigger_statuses": ["no_answer", "busy"]})
+        );
+
+        let answer = |body: serde_json::Value| {
+            Response::builder().status(StatusCode::OK).body(serde_json::to_vec(&body).unwrap()).unwrap()
+        };
+        let ok = decode_response::<CheckCallbackConstraints>(answer(
+            json!({"success": true, "message": "Configuration is valid"}),
+        ));
+        assert!(ConstraintCheck::from_result(ok).unwrap().is_valid());
+        let refused = decode_response::<CheckCallbackConstraints>(answer(json!({
+            "success": false,
+            "message": "Configuration has errors",
+            "errors": ["Agent must be inbound to serve as a callback agent"]
+        })));
+        assert_eq!(refused.as_ref().unwrap_err().kind(), ErrorKind::Unsuccessful);
+        let outcome = ConstraintCheck::from_result(refused).unwrap();
+        assert_eq!(outcome.message(), Some("Configuration has errors"));
+        assert_eq!(outcome.problems(), ["Agent must be inbound to serve as a callback agent"]);
+    }
+}

@@ -1,5 +1,822 @@
 //! Calls: place calls from an agent or a campaign, end them, find active ones, list history.
+//!
+//! Reference: <https://docs.talkover.ai/api-reference/endpoints/make-call> and the pages beside it.
+//!
+//! Placing a call rings a phone and costs money, so [`MakeCall`] and [`MakeCampaignCall`] are never
+//! re-sent by the SDK once they may have reached the server.
+//!
+//! ```
+//! use talkover_core::calls::{MakeCall, NewCall};
+//! use talkover_core::{build_request, ClientConfig};
+//!
+//! let config = ClientConfig::new("talq_example").unwrap();
+//! let call = MakeCall::new("agent_123456", NewCall::new("+1234567890").payload_value("customer_name", "Ada"));
+//! let request = build_request(&call, &config).unwrap();
+//! assert_eq!(request.uri(), "https://app.talkover.ai/api/v1/agents/agent_123456/call");
+//! ```
 
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::agents::{AgentId, Direction};
+use crate::campaigns::{CampaignId, CampaignSummary};
+use crate::envelope::{Bare, Envelope, ListEnvelope};
+use crate::error::Error;
+use crate::macros::{id_type, operation, string_enum};
+use crate::operation::Operation as _;
+use crate::page::PagedOperation;
 use crate::registry::OperationInfo;
+use crate::time::Date;
+use crate::validate;
+use crate::Timestamp;
 
-pub(crate) const OPERATIONS: &[OperationInfo] = &[];
+id_type! {
+    /// The id of a call (also the `call_sid` that [`EndCall`] takes).
+    CallId
+}
+
+string_enum! {
+    /// Where a call is in its life.
+    ///
+    /// Agent calls go `initiated` → `ringing` → `answered` → `completed` (or `failed`, `busy`, `no-answer`);
+    /// campaign calls start `queued` or `scheduled`. `voicemail` appears as a campaign call outcome (for
+    /// example in a campaign's `auto_dnc_trigger_statuses`).
+    pub enum CallStatus {
+        /// Created, being processed.
+        Initiated = "initiated",
+        /// The phone is ringing.
+        Ringing = "ringing",
+        /// The conversation is under way.
+        Answered = "answered",
+        /// Finished normally.
+        Completed = "completed",
+        /// Could not be placed or broke off.
+        Failed = "failed",
+        /// The line was busy.
+        Busy = "busy",
+        /// Nobody picked up.
+        NoAnswer = "no-answer",
+        /// A campaign call accepted and waiting to be dispatched.
+        Queued = "queued",
+        /// A campaign call set for a later time inside the campaign's hours.
+        Scheduled = "scheduled",
+        /// A campaign call that reached voicemail.
+        Voicemail = "voicemail",
+    }
+}
+
+string_enum! {
+    /// Why a call ended.
+    pub enum EndedReason {
+        /// Hung up through [`EndCall`].
+        EndedByApi = "ended_by_api",
+    }
+}
+
+/// The agent a call or campaign belongs to, in short.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct AgentSummary {
+    /// The agent's id.
+    pub id: AgentId,
+    /// Its internal name.
+    pub name: String,
+    /// Its display label.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+}
+
+/// A call from the call history ([`ListCalls`], [`GetAgentCalls`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Call {
+    /// The call's id.
+    pub id: CallId,
+    /// The telephony provider's id for the call.
+    pub sid: String,
+    /// The number called, E.164.
+    pub to: String,
+    /// The number called, formatted for display.
+    pub to_formatted: String,
+    /// The calling number, E.164.
+    pub from: String,
+    /// The calling number, formatted for display.
+    pub from_formatted: String,
+    /// Whether it was a test call (not billed, left out of analytics).
+    pub is_testing: bool,
+    /// Inbound or outbound.
+    pub direction: Direction,
+    /// Where the call is.
+    pub status: CallStatus,
+    /// Length in seconds (0 until it ends).
+    pub duration: u64,
+    /// The agent that handled it (absent from [`GetAgentCalls`], where the agent is known).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent: Option<AgentSummary>,
+    /// When the call was created.
+    pub created_at: Timestamp,
+    /// When it last changed.
+    pub updated_at: Timestamp,
+}
+
+// ---------------------------------------------------------------------------------------------------
+// make-call
+
+/// The body of [`MakeCall`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct NewCall {
+    /// The number to call, in international format (`+1234567890`).
+    pub to: String,
+    /// Values for the placeholders of the agent's prompt.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payload: Option<Map<String, Value>>,
+    /// Your own data, not used in the conversation but sent back in every webhook event of the call.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub context: Option<Map<String, Value>>,
+    /// Seconds to wait before dialling, 0 to 3600 (the API's default is 0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delay_seconds: Option<u32>,
+    /// Mark the call as a test: not billed, left out of analytics (the API's default is `false`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_testing: Option<bool>,
+}
+
+impl NewCall {
+    /// A call to `to` (international format).
+    pub fn new(to: impl Into<String>) -> Self {
+        Self { to: to.into(), payload: None, context: None, delay_seconds: None, is_testing: None }
+    }
+
+    /// Replaces the prompt placeholders' values.
+    pub fn payload(mut self, payload: Map<String, Value>) -> Self {
+        self.payload = Some(payload);
+        self
+    }
+
+    /// Sets one prompt placeholder's value.
+    pub fn payload_value(mut self, key: impl Into<String>, value: impl Into<Value>) -> Self {
+        self.payload.get_or_insert_with(Map::new).insert(key.into(), value.into());
+        self
+    }
+
+    /// Replaces the data sent back in webhook events.
+    pub fn context(mut self, context: Map<String, Value>) -> Self {
+        self.context = Some(context);
+        self
+    }
+
+    /// Sets one value of the data sent back in webhook events.
+    pub fn context_value(mut self, key: impl Into<String>, value: impl Into<Value>) -> Self {
+        self.context.get_or_insert_with(Map::new).insert(key.into(), value.into());
+        self
+    }
+
+    /// Seconds to wait before dialling, 0 to 3600.
+    pub fn delay_seconds(mut self, seconds: u32) -> Self {
+        self.delay_seconds = Some(seconds);
+        self
+    }
+
+    /// Marks the call as a test.
+    pub fn is_testing(mut self, is_testing: bool) -> Self {
+        self.is_testing = Some(is_testing);
+        self
+    }
+}
+
+/// [Make a call](https://docs.talkover.ai/api-reference/endpoints/make-call) with an agent.
+///
+/// Not safe to repeat: every request rings a phone and may be billed.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct MakeCall {
+    /// The agent that handles the call.
+    pub agent_id: AgentId,
+    /// Who to call, and with what data.
+    pub body: NewCall,
+}
+
+impl MakeCall {
+    /// Places the call with the agent.
+    pub fn new(agent_id: impl Into<AgentId>, body: NewCall) -> Self {
+        Self { agent_id: agent_id.into(), body }
+    }
+
+    fn check(&self) -> Result<(), Error> {
+        let (id, b) = (Self::ID, &self.body);
+        validate::length(id, "to", &b.to, 1, usize::MAX)?;
+        validate::optional(b.delay_seconds, |v| validate::range(id, "delay_seconds", v, 0, 3600))
+    }
+}
+
+operation!(MakeCall {
+    id: "make-call",
+    method: POST,
+    path: "/api/v1/agents/{agent_id}/call",
+    safe_to_repeat: false,
+    path_params: [agent_id],
+    body: NewCall,
+    response: Envelope<PlacedCall>,
+    validate: MakeCall::check,
+});
+
+/// A call just placed by [`MakeCall`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct PlacedCall {
+    /// The call's id: use it to follow the call and to match webhook events.
+    pub id: CallId,
+    /// The agent handling it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent_id: Option<AgentId>,
+    /// The number called.
+    pub to: String,
+    /// Where the call is (`initiated` at first).
+    pub status: CallStatus,
+    /// When it was created.
+    pub created_at: Timestamp,
+}
+
+// ---------------------------------------------------------------------------------------------------
+// make-campaign-call
+
+/// The body of [`MakeCampaignCall`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct NewCampaignCall {
+    /// The number to call, E.164 (`+1234567890`).
+    pub to: String,
+    /// Values for the placeholders of the campaign agent's prompt.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payload: Option<Map<String, Value>>,
+    /// Your own data, sent back in every webhook event of the call.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub context: Option<Map<String, Value>>,
+    /// Mark the call as a test: not billed, left out of analytics (the API's default is `false`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_testing: Option<bool>,
+    /// Queue the call even if this number already has an active or queued call in the campaign (the API's
+    /// default is `false`, which answers 409 with the existing call: see [`existing_call`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_duplicates: Option<bool>,
+}
+
+impl NewCampaignCall {
+    /// A campaign call to `to` (E.164).
+    pub fn new(to: impl Into<String>) -> Self {
+        Self { to: to.into(), payload: None, context: None, is_testing: None, allow_duplicates: None }
+    }
+
+    /// Replaces the prompt placeholders' values.
+    pub fn payload(mut self, payload: Map<String, Value>) -> Self {
+        self.payload = Some(payload);
+        self
+    }
+
+    /// Sets one prompt placeholder's value.
+    pub fn payload_value(mut self, key: impl Into<String>, value: impl Into<Value>) -> Self {
+        self.payload.get_or_insert_with(Map::new).insert(key.into(), value.into());
+        self
+    }
+
+    /// Replaces the data sent back in webhook events.
+    pub fn context(mut self, context: Map<String, Value>) -> Self {
+        self.context = Some(context);
+        self
+    }
+
+    /// Sets one value of the data sent back in webhook events.
+    pub fn context_value(mut self, key: impl Into<String>, value: impl Into<Value>) -> Self {
+        self.context.get_or_insert_with(Map::new).insert(key.into(), value.into());
+        self
+    }
+
+    /// Marks the call as a test.
+    pub fn is_testing(mut self, is_testing: bool) -> Self {
+        self.is_testing = Some(is_testing);
+        self
+    }
+
+    /// Queues the call even when the number already has one in the campaign.
+    pub fn allow_duplicates(mut self, allow: bool) -> Self {
+        self.allow_duplicates = Some(allow);
+        self
+    }
+}
+
+/// [Make a campaign call](https://docs.talkover.ai/api-reference/endpoints/make-campaign-call): queue a
+/// call that follows the campaign's agent, schedule, retries and do-not-call rules.
+///
+/// Not safe to repeat: every accepted request queues a call. A 409 answer carries the call already queued
+/// for the number; read it with [`existing_call`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct MakeCampaignCall {
+    /// The campaign.
+    pub campaign_id: CampaignId,
+    /// Who to call, and with what data.
+    pub body: NewCampaignCall,
+}
+
+impl MakeCampaignCall {
+    /// Queues the call in the campaign.
+    pub fn new(campaign_id: impl Into<CampaignId>, body: NewCampaignCall) -> Self {
+        Self { campaign_id: campaign_id.into(), body }
+    }
+
+    fn check(&self) -> Result<(), Error> {
+        validate::length(Self::ID, "to", &self.body.to, 1, usize::MAX)
+    }
+}
+
+operation!(MakeCampaignCall {
+    id: "make-campaign-call",
+    method: POST,
+    path: "/api/v1/campaigns/{campaign_id}/call",
+    safe_to_repeat: false,
+    path_params: [campaign_id],
+    body: NewCampaignCall,
+    response: Bare<QueuedCampaignCall>,
+    validate: MakeCampaignCall::check,
+});
+
+/// The answer of [`MakeCampaignCall`] (sent without the usual envelope).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct QueuedCampaignCall {
+    /// The queued call.
+    pub campaign_call: CampaignCall,
+    /// The campaign as it was when the call was queued.
+    pub campaign: CampaignSummary,
+}
+
+/// A call of a campaign: as queued by [`MakeCampaignCall`], as listed by
+/// [`GetCampaign`](crate::campaigns::GetCampaign), or as the duplicate a 409 names ([`existing_call`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CampaignCall {
+    /// The call's id.
+    pub id: CallId,
+    /// The campaign it belongs to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub campaign_id: Option<CampaignId>,
+    /// The number called.
+    pub to: String,
+    /// Where the call is (`queued` or `scheduled` when just queued).
+    pub status: CallStatus,
+    /// Retries made so far.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retries: Option<u32>,
+    /// When the call is expected to be placed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scheduled_at: Option<Timestamp>,
+    /// When it was created.
+    pub created_at: Timestamp,
+}
+
+/// The call a 409 answer of [`MakeCampaignCall`] names: already active or queued for the same number.
+pub type ExistingCall = CampaignCall;
+
+/// The call already active or queued for the same number, when `err` is the 409 answer of
+/// [`MakeCampaignCall`] (or any API error whose body carries `existing_call`).
+///
+/// ```
+/// # fn handle(err: talkover_core::Error) {
+/// if let Some(call) = talkover_core::calls::existing_call(&err) {
+///     println!("already queued: {} ({})", call.id, call.status);
+/// }
+/// # }
+/// ```
+pub fn existing_call(err: &Error) -> Option<ExistingCall> {
+    err.as_api()?.body_field("existing_call")
+}
+
+// ---------------------------------------------------------------------------------------------------
+// end-call
+
+/// The body of [`EndCall`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct EndCallBody {
+    /// The call to hang up: the `id` [`MakeCall`] returned.
+    pub call_sid: CallId,
+}
+
+impl EndCallBody {
+    /// Names the call to hang up.
+    pub fn new(call_sid: impl Into<CallId>) -> Self {
+        Self { call_sid: call_sid.into() }
+    }
+}
+
+/// [End a call](https://docs.talkover.ai/api-reference/endpoints/end-call): hang up an active call of an
+/// agent. The hang-up completes shortly after the answer.
+///
+/// Not safe to repeat: a second request for a call that has ended answers 409.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct EndCall {
+    /// The agent that owns the call.
+    pub agent_id: AgentId,
+    /// The call.
+    pub body: EndCallBody,
+}
+
+impl EndCall {
+    /// Hangs up the agent's call `call_sid`.
+    pub fn new(agent_id: impl Into<AgentId>, call_sid: impl Into<CallId>) -> Self {
+        Self { agent_id: agent_id.into(), body: EndCallBody::new(call_sid) }
+    }
+
+    fn check(&self) -> Result<(), Error> {
+        validate::length(Self::ID, "call_sid", self.body.call_sid.as_str(), 1, usize::MAX)
+    }
+}
+
+operation!(EndCall {
+    id: "end-call",
+    method: POST,
+    path: "/api/v1/agents/{agent_id}/end-call",
+    safe_to_repeat: false,
+    path_params: [agent_id],
+    body: EndCallBody,
+    response: Envelope<EndedCall>,
+    validate: EndCall::check,
+});
+
+/// A call after [`EndCall`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct EndedCall {
+    /// The call's id.
+    pub id: CallId,
+    /// Its status (`completed`, possibly a moment after the answer).
+    pub status: CallStatus,
+    /// When it ended.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ended_at: Option<Timestamp>,
+    /// Why it ended (`ended_by_api`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ended_reason: Option<EndedReason>,
+}
+
+// ---------------------------------------------------------------------------------------------------
+// get-active-call
+
+/// [Get the active call](https://docs.talkover.ai/api-reference/endpoints/get-active-call) between an agent
+/// and a phone number: an `initiated`, `ringing` or `answered` call, usually one. A 404 means there is none.
+///
+/// The number goes in the path as one segment; its `+` is sent as `%2B`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct GetActiveCall {
+    /// The agent.
+    pub agent_id: AgentId,
+    /// The phone number, E.164 (`+15551234567`).
+    pub phone: String,
+}
+
+impl GetActiveCall {
+    /// The agent's active calls with `phone`.
+    pub fn new(agent_id: impl Into<AgentId>, phone: impl Into<String>) -> Self {
+        Self { agent_id: agent_id.into(), phone: phone.into() }
+    }
+}
+
+operation!(GetActiveCall {
+    id: "get-active-call",
+    method: GET,
+    path: "/api/v1/agents/{agent_id}/active-call/{phone}",
+    safe_to_repeat: true,
+    path_params: [agent_id, phone],
+    response: ListEnvelope<ActiveCall>,
+});
+
+/// A call in progress, as [`GetActiveCall`] returns it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ActiveCall {
+    /// The call's id.
+    pub id: CallId,
+    /// The agent on the call.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent_id: Option<AgentId>,
+    /// The other party's number.
+    pub to: String,
+    /// `initiated`, `ringing` or `answered`.
+    pub status: CallStatus,
+    /// When the call started.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub started_at: Option<Timestamp>,
+    /// Seconds since it started.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration_seconds: Option<u64>,
+}
+
+// ---------------------------------------------------------------------------------------------------
+// list-calls, get-agent-calls
+
+/// The filters and pagination [`ListCalls`] and [`GetAgentCalls`] share.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CallFilters {
+    /// Only calls with this status.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<CallStatus>,
+    /// Only calls in this direction.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub direction: Option<Direction>,
+    /// Only calls from this date on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_from: Option<Date>,
+    /// Only calls up to this date.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_to: Option<Date>,
+    /// Search in phone numbers and call SIDs (a number keeps its `+`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub search: Option<String>,
+    /// Items per page, 1 to 100 (the API's default is 20).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub per_page: Option<u32>,
+    /// Page number, from 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<u64>,
+}
+
+impl CallFilters {
+    fn check(&self, operation: &'static str) -> Result<(), Error> {
+        validate::optional(self.per_page, |n| validate::range(operation, "per_page", n, 1, 100))?;
+        validate::optional(self.page, |n| validate::range(operation, "page", n, 1, u64::MAX))
+    }
+}
+
+/// The query of [`ListCalls`]: the shared filters and an agent.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ListCallsQuery {
+    /// Only calls of this agent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent_id: Option<AgentId>,
+    /// Status, direction, dates, search and pagination.
+    #[serde(flatten)]
+    pub filters: CallFilters,
+}
+
+/// Chaining setters for the shared call filters of a list operation.
+macro_rules! call_filter_setters {
+    ($ty:ident, $($filters:ident).+) => {
+        impl $ty {
+            /// Only calls with this status.
+            pub fn status(mut self, status: CallStatus) -> Self {
+                self.$($filters).+.status = Some(status);
+                self
+            }
+
+            /// Only calls in this direction.
+            pub fn direction(mut self, direction: Direction) -> Self {
+                self.$($filters).+.direction = Some(direction);
+                self
+            }
+
+            /// Only calls from this date on.
+            pub fn date_from(mut self, date: Date) -> Self {
+                self.$($filters).+.date_from = Some(date);
+                self
+            }
+
+            /// Only calls up to this date.
+            pub fn date_to(mut self, date: Date) -> Self {
+                self.$($filters).+.date_to = Some(date);
+                self
+            }
+
+            /// Search in phone numbers and call SIDs.
+            pub fn search(mut self, search: impl Into<String>) -> Self {
+                self.$($filters).+.search = Some(search.into());
+                self
+            }
+
+            /// Items per page, 1 to 100.
+            pub fn per_page(mut self, per_page: u32) -> Self {
+                self.$($filters).+.per_page = Some(per_page);
+                self
+            }
+
+            /// Page number, from 1.
+            pub fn page(mut self, page: u64) -> Self {
+                self.$($filters).+.page = Some(page);
+                self
+            }
+        }
+
+        impl PagedOperation for $ty {
+            type Item = Call;
+            fn set_page(&mut self, page: u64) {
+                self.$($filters).+.page = Some(page);
+            }
+        }
+    };
+}
+
+/// [List calls](https://docs.talkover.ai/api-reference/endpoints/list-calls) of the environment, with
+/// filters and pagination.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ListCalls {
+    /// Filters and pagination.
+    #[serde(default)]
+    pub query: ListCallsQuery,
+}
+
+impl ListCalls {
+    /// All calls, first page.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Only calls of this agent.
+    pub fn agent_id(mut self, agent_id: impl Into<AgentId>) -> Self {
+        self.query.agent_id = Some(agent_id.into());
+        self
+    }
+
+    fn check(&self) -> Result<(), Error> {
+        self.query.filters.check(Self::ID)
+    }
+}
+
+call_filter_setters!(ListCalls, query.filters);
+
+operation!(ListCalls {
+    id: "list-calls",
+    method: GET,
+    path: "/api/v1/calls",
+    safe_to_repeat: true,
+    path_params: [],
+    query: ListCallsQuery,
+    response: ListEnvelope<Call>,
+    validate: ListCalls::check,
+});
+
+/// [List an agent's calls](https://docs.talkover.ai/api-reference/endpoints/get-agent-calls), with the same
+/// filters as [`ListCalls`]. The calls come without their `agent`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct GetAgentCalls {
+    /// The agent.
+    pub agent_id: AgentId,
+    /// Filters and pagination.
+    #[serde(default)]
+    pub query: CallFilters,
+}
+
+impl GetAgentCalls {
+    /// The agent's calls, first page.
+    pub fn new(agent_id: impl Into<AgentId>) -> Self {
+        Self { agent_id: agent_id.into(), query: CallFilters::default() }
+    }
+
+    fn check(&self) -> Result<(), Error> {
+        self.query.check(Self::ID)
+    }
+}
+
+call_filter_setters!(GetAgentCalls, query);
+
+operation!(GetAgentCalls {
+    id: "get-agent-calls",
+    method: GET,
+    path: "/api/v1/agents/{agent_id}/calls",
+    safe_to_repeat: true,
+    path_params: [agent_id],
+    query: CallFilters,
+    response: ListEnvelope<Call>,
+    validate: GetAgentCalls::check,
+});
+
+pub(crate) const OPERATIONS: &[OperationInfo] = &[
+    OperationInfo::of::<MakeCall>(),
+    OperationInfo::of::<MakeCampaignCall>(),
+    OperationInfo::of::<EndCall>(),
+    OperationInfo::of::<GetActiveCall>(),
+    OperationInfo::of::<ListCalls>(),
+    OperationInfo::of::<GetAgentCalls>(),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::{ApiError, ErrorKind};
+    use crate::{build_request, decode_response, ClientConfig, Operation};
+
+    fn config() -> ClientConfig {
+        ClientConfig::new("talq_test").unwrap()
+    }
+
+    fn invalid_field<O: Operation>(op: &O) -> String {
+        let err = build_request(op, &config()).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidRequest, "{err}");
+        match err {
+            Error::InvalidRequest(e) => e.field.unwrap_or_default(),
+            other => panic!("{other}"),
+        }
+    }
+
+    #[test]
+    fn placing_calls_is_never_safe_to_repeat() {
+        let safe = |id: &str| crate::registry::operation(id).unwrap().safe_to_repeat;
+        for id in ["make-call", "make-campaign-call", "end-call"] {
+            assert!(!safe(id), "{id}");
+        }
+        for id in ["get-active-call", "list-calls", "get-agent-calls"] {
+            assert!(safe(id), "{id}");
+        }
+    }
+
+    #[test]
+    fn delay_seconds_is_bounded_before_sending() {
+        let call = |delay| MakeCall::new("agent", NewCall::new("+1234567890").delay_seconds(delay));
+        assert!(build_request(&call(0), &config()).is_ok());
+        assert!(build_request(&call(3600), &config()).is_ok());
+        assert_eq!(invalid_field(&call(3601)), "delay_seconds");
+        assert_eq!(invalid_field(&MakeCall::new("agent", NewCall::new(""))), "to");
+        assert_eq!(invalid_field(&MakeCampaignCall::new("c", NewCampaignCall::new(""))), "to");
+        assert_eq!(invalid_field(&EndCall::new("agent", "")), "call_sid");
+    }
+
+    #[test]
+    fn unset_options_are_not_sent() {
+        let request = build_request(&MakeCall::new("a", NewCall::new("+1")), &config()).unwrap();
+        assert_eq!(request.body().as_slice(), br#"{"to":"+1"}"#);
+        let body = NewCampaignCall::new("+1").payload_value("name", "Ada").allow_duplicates(true);
+        let request = build_request(&MakeCampaignCall::new("c", body), &config()).unwrap();
+        let sent: Value = serde_json::from_slice(request.body()).unwrap();
+        assert_eq!(sent, serde_json::json!({"to": "+1", "payload": {"name": "Ada"}, "allow_duplicates": true}));
+    }
+
+    #[test]
+    fn a_phone_number_keeps_its_plus() {
+        let request = build_request(&GetActiveCall::new("agent-uuid", "+15551234567"), &config()).unwrap();
+        assert_eq!(request.uri().path(), "/api/v1/agents/agent-uuid/active-call/%2B15551234567");
+
+        let request = build_request(&ListCalls::new().search("+1234567890").agent_id("a"), &config()).unwrap();
+        let query = request.uri().query().unwrap();
+        assert!(query.contains("search=%2B1234567890"), "{query}");
+        assert!(query.contains("agent_id=a"), "{query}");
+
+        let list = GetAgentCalls::new("a").search("+33 6").direction(Direction::Outbound);
+        let request = build_request(&list, &config()).unwrap();
+        let pairs = crate::encode::parse_query(request.uri().query().unwrap());
+        assert!(pairs.contains(&("search".into(), "+33 6".into())), "{pairs:?}");
+    }
+
+    #[test]
+    fn filters_are_typed_and_paginate() {
+        let mut list =
+            ListCalls::new().status(CallStatus::NoAnswer).date_from(Date::new("2024-01-01").unwrap()).per_page(50);
+        list.set_page(3);
+        let request = build_request(&list, &config()).unwrap();
+        let mut pairs = crate::encode::parse_query(request.uri().query().unwrap());
+        pairs.sort();
+        let expected: Vec<(String, String)> =
+            [("date_from", "2024-01-01"), ("page", "3"), ("per_page", "50"), ("status", "no-answer")]
+                .iter()
+                .map(|(n, v)| (n.to_string(), v.to_string()))
+                .collect();
+        assert_eq!(pairs, expected);
+        assert_eq!(invalid_field(&ListCalls::new().per_page(101)), "per_page");
+        assert_eq!(invalid_field(&GetAgentCalls::new("a").per_page(0)), "per_page");
+        // A malformed date never reaches the wire: the fixture parameters fail to decode.
+        assert!(serde_json::from_value::<ListCalls>(serde_json::json!({"query": {"date_from": "01/02/2024"}})).is_err());
+    }
+
+    #[test]
+    fn a_duplicate_campaign_call_is_read_from_the_409() {
+        let body = br#"{"success":false,"message":"A call to this number already exists in this campaign",
+            "existing_call":{"id":"call-uuid-existing","campaign_id":"campaign-uuid-1","to":"+1234567890",
+            "status":"queued","created_at":"2024-01-15T09:50:00Z"}}"#;
+        let response = http::Response::builder().status(409).body(body.to_vec()).unwrap();
+        let err = decode_response::<MakeCampaignCall>(response).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Conflict);
+        let call = existing_call(&err).unwrap();
+        assert_eq!(call.id.as_str(), "call-uuid-existing");
+        assert_eq!(call.status, CallStatus::Queued);
+        assert_eq!(call.campaign_id.unwrap().as_str(), "campaign-uuid-1");
+
+        let other = Error::Api(Box::new(ApiError::from_parts(
+            "make-campaign-call",
+            http::StatusCode::NOT_FOUND,
+            http::HeaderMap::new(),
+            br#"{"success":false,"message":"Campaign not found"}"#.to_vec(),
+        )));
+        assert!(existing_call(&other).is_none());
+    }
+
+    #[test]
+    fn unknown_statuses_are_kept() {
+        let call: ActiveCall = serde_json::from_str(r#"{"id":"c","to":"+1","status":"on-hold"}"#).unwrap();
+        assert_eq!(call.status, CallStatus::Unknown("on-hold".into()));
+        assert_eq!(serde_json::to_value(&call.status).unwrap(), "on-hold");
+    }
+}

@@ -1,5 +1,793 @@
 //! SFTP import and export of a campaign's contacts and results.
+//!
+//! Reference: <https://docs.talkover.ai/api-reference/endpoints/get-campaign-sftp> and the pages beside it.
+//!
+//! A new configuration starts disabled: [`TestCampaignSftpConnection`] must succeed before
+//! [`UpdateCampaignSftp`] can enable it. Passwords, private keys and passphrases are
+//! [`SecretString`]s: sent, never printed, and never returned by the API.
 
+use serde::{Deserialize, Serialize};
+
+use crate::agents::require;
+use crate::campaigns::{CampaignFileId, CampaignId};
+use crate::envelope::{Envelope, ListEnvelope};
+use crate::error::Error;
+use crate::macros::{id_type, operation, string_enum};
+use crate::operation::Operation as _;
+use crate::page::PagedOperation;
 use crate::registry::OperationInfo;
+use crate::secret::SecretString;
+use crate::validate;
+use crate::Timestamp;
 
-pub(crate) const OPERATIONS: &[OperationInfo] = &[];
+id_type! {
+    /// The id of a campaign's SFTP configuration.
+    SftpConfigId
+}
+
+id_type! {
+    /// The id of a queued SFTP import or export job.
+    SftpJobId
+}
+
+id_type! {
+    /// The id of an SFTP job log entry.
+    SftpLogId
+}
+
+string_enum! {
+    /// How the SFTP server is logged into.
+    pub enum SftpAuthType {
+        /// With `password`.
+        Password = "password",
+        /// With a PEM `private_key` (and its passphrase, if any).
+        PrivateKey = "private_key",
+    }
+}
+
+string_enum! {
+    /// When new contact files are imported.
+    pub enum ImportSchedule {
+        /// Only through [`TriggerCampaignSftpImport`].
+        Manual = "manual",
+        /// Every hour.
+        Hourly = "hourly",
+        /// Every day.
+        Daily = "daily",
+    }
+}
+
+string_enum! {
+    /// Which way an SFTP job moves files.
+    pub enum SftpJobType {
+        /// Contact lists from the server.
+        Import = "import",
+        /// Call results to the server.
+        Export = "export",
+    }
+}
+
+string_enum! {
+    /// Where an SFTP job is.
+    pub enum SftpJobStatus {
+        /// In progress.
+        Running = "running",
+        /// Done without errors.
+        Succeeded = "succeeded",
+        /// Done with errors (see the log's `error`).
+        Failed = "failed",
+        /// Stopped by hand.
+        Cancelled = "cancelled",
+    }
+}
+
+/// A campaign's SFTP configuration. The password and private key are never returned. Which fields are
+/// present depends on the endpoint (create and update return a subset).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct SftpConfig {
+    /// The configuration's id.
+    pub id: SftpConfigId,
+    /// The campaign it belongs to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub campaign_id: Option<CampaignId>,
+    /// The server's host name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host: Option<String>,
+    /// The server's port.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub port: Option<u16>,
+    /// The login.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    /// How the login authenticates.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auth_type: Option<SftpAuthType>,
+    /// Remote folder scanned for contact lists.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub import_path: Option<String>,
+    /// Remote folder call results are written to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub export_path: Option<String>,
+    /// When contact lists are imported.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub import_schedule: Option<ImportSchedule>,
+    /// Whether the integration runs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_enabled: Option<bool>,
+    /// When the connection was last tested.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_test_at: Option<Timestamp>,
+    /// Whether that test succeeded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_test_success: Option<bool>,
+    /// When the configuration was created.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<Timestamp>,
+    /// When it last changed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<Timestamp>,
+}
+
+/// Operations addressing one campaign's SFTP integration with no body.
+macro_rules! sftp_operation {
+    ($(#[$meta:meta])* $ty:ident) => {
+        $(#[$meta])*
+        #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+        #[non_exhaustive]
+        pub struct $ty {
+            /// The campaign.
+            pub campaign_id: CampaignId,
+        }
+
+        impl $ty {
+            /// The operation on this campaign's SFTP integration.
+            pub fn new(campaign_id: impl Into<CampaignId>) -> Self {
+                Self { campaign_id: campaign_id.into() }
+            }
+        }
+    };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// get-campaign-sftp
+
+sftp_operation! {
+    /// [Get a campaign's SFTP configuration](https://docs.talkover.ai/api-reference/endpoints/get-campaign-sftp),
+    /// without its credentials.
+    GetCampaignSftp
+}
+
+operation!(GetCampaignSftp {
+    id: "get-campaign-sftp",
+    method: GET,
+    path: "/api/v1/campaigns/{campaign_id}/sftp",
+    safe_to_repeat: true,
+    path_params: [campaign_id],
+    response: Envelope<SftpConfig>,
+});
+
+// ---------------------------------------------------------------------------------------------------
+// create-campaign-sftp
+
+/// The body of [`CreateCampaignSftp`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct NewSftpConfig {
+    /// The server's host name.
+    pub host: String,
+    /// The server's port, 1 to 65535 (the API's default is 22).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub port: Option<u16>,
+    /// The login.
+    pub username: String,
+    /// How the login authenticates.
+    pub auth_type: SftpAuthType,
+    /// The password (required with [`SftpAuthType::Password`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<SecretString>,
+    /// The PEM private key (required with [`SftpAuthType::PrivateKey`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub private_key: Option<SecretString>,
+    /// The private key's passphrase, if it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub private_key_passphrase: Option<SecretString>,
+    /// Remote folder scanned for contact lists (`/inbox`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub import_path: Option<String>,
+    /// Remote folder call results are written to (`/outbox`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub export_path: Option<String>,
+    /// When contact lists are imported (the API's default is `manual`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub import_schedule: Option<ImportSchedule>,
+}
+
+impl NewSftpConfig {
+    /// A configuration with its login; set the credential matching `auth_type` with
+    /// [`NewSftpConfig::password`] or [`NewSftpConfig::private_key`].
+    pub fn new(host: impl Into<String>, username: impl Into<String>, auth_type: SftpAuthType) -> Self {
+        Self {
+            host: host.into(),
+            port: None,
+            username: username.into(),
+            auth_type,
+            password: None,
+            private_key: None,
+            private_key_passphrase: None,
+            import_path: None,
+            export_path: None,
+            import_schedule: None,
+        }
+    }
+
+    /// A configuration that logs in with a password.
+    pub fn with_password(
+        host: impl Into<String>,
+        username: impl Into<String>,
+        password: impl Into<SecretString>,
+    ) -> Self {
+        Self::new(host, username, SftpAuthType::Password).password(password)
+    }
+
+    /// A configuration that logs in with a PEM private key.
+    pub fn with_private_key(
+        host: impl Into<String>,
+        username: impl Into<String>,
+        private_key: impl Into<SecretString>,
+    ) -> Self {
+        Self::new(host, username, SftpAuthType::PrivateKey).private_key(private_key)
+    }
+
+    /// The server's port, 1 to 65535.
+    pub fn port(mut self, port: u16) -> Self {
+        self.port = Some(port);
+        self
+    }
+
+    /// The password.
+    pub fn password(mut self, password: impl Into<SecretString>) -> Self {
+        self.password = Some(password.into());
+        self
+    }
+
+    /// The PEM private key.
+    pub fn private_key(mut self, key: impl Into<SecretString>) -> Self {
+        self.private_key = Some(key.into());
+        self
+    }
+
+    /// The private key's passphrase.
+    pub fn private_key_passphrase(mut self, passphrase: impl Into<SecretString>) -> Self {
+        self.private_key_passphrase = Some(passphrase.into());
+        self
+    }
+
+    /// Remote folder scanned for contact lists.
+    pub fn import_path(mut self, path: impl Into<String>) -> Self {
+        self.import_path = Some(path.into());
+        self
+    }
+
+    /// Remote folder call results are written to.
+    pub fn export_path(mut self, path: impl Into<String>) -> Self {
+        self.export_path = Some(path.into());
+        self
+    }
+
+    /// When contact lists are imported.
+    pub fn import_schedule(mut self, schedule: ImportSchedule) -> Self {
+        self.import_schedule = Some(schedule);
+        self
+    }
+}
+
+/// [Configure SFTP for a campaign](https://docs.talkover.ai/api-reference/endpoints/create-campaign-sftp).
+/// The configuration starts disabled.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CreateCampaignSftp {
+    /// The campaign.
+    pub campaign_id: CampaignId,
+    /// The configuration.
+    pub body: NewSftpConfig,
+}
+
+impl CreateCampaignSftp {
+    /// Configures SFTP for the campaign.
+    pub fn new(campaign_id: impl Into<CampaignId>, body: NewSftpConfig) -> Self {
+        Self { campaign_id: campaign_id.into(), body }
+    }
+
+    fn check(&self) -> Result<(), Error> {
+        let (id, b) = (Self::ID, &self.body);
+        validate::length(id, "host", &b.host, 1, usize::MAX)?;
+        validate::length(id, "username", &b.username, 1, usize::MAX)?;
+        validate::optional(b.port, |p| validate::range(id, "port", p, 1, u16::MAX))?;
+        match b.auth_type {
+            SftpAuthType::Password => require(id, "password", &b.password),
+            SftpAuthType::PrivateKey => require(id, "private_key", &b.private_key),
+            SftpAuthType::Unknown(_) => Ok(()),
+        }
+    }
+}
+
+operation!(CreateCampaignSftp {
+    id: "create-campaign-sftp",
+    method: POST,
+    path: "/api/v1/campaigns/{campaign_id}/sftp",
+    safe_to_repeat: false,
+    path_params: [campaign_id],
+    body: NewSftpConfig,
+    response: Envelope<SftpConfig>,
+    validate: CreateCampaignSftp::check,
+});
+
+// ---------------------------------------------------------------------------------------------------
+// update-campaign-sftp
+
+/// The body of [`UpdateCampaignSftp`]: only the fields set are sent, and only those change.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct SftpConfigChanges {
+    /// New host name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host: Option<String>,
+    /// New port, 1 to 65535.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub port: Option<u16>,
+    /// New login.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    /// New authentication method.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auth_type: Option<SftpAuthType>,
+    /// New password.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<SecretString>,
+    /// New PEM private key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub private_key: Option<SecretString>,
+    /// New passphrase of the private key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub private_key_passphrase: Option<SecretString>,
+    /// New import folder.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub import_path: Option<String>,
+    /// New export folder.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub export_path: Option<String>,
+    /// New import schedule.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub import_schedule: Option<ImportSchedule>,
+    /// Turn the integration on or off (turning it on needs a successful connection test, else 422).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_enabled: Option<bool>,
+}
+
+impl SftpConfigChanges {
+    /// No changes yet; add them with the chaining methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// New host name.
+    pub fn host(mut self, host: impl Into<String>) -> Self {
+        self.host = Some(host.into());
+        self
+    }
+
+    /// New port, 1 to 65535.
+    pub fn port(mut self, port: u16) -> Self {
+        self.port = Some(port);
+        self
+    }
+
+    /// New login.
+    pub fn username(mut self, username: impl Into<String>) -> Self {
+        self.username = Some(username.into());
+        self
+    }
+
+    /// New authentication method.
+    pub fn auth_type(mut self, auth_type: SftpAuthType) -> Self {
+        self.auth_type = Some(auth_type);
+        self
+    }
+
+    /// New password.
+    pub fn password(mut self, password: impl Into<SecretString>) -> Self {
+        self.password = Some(password.into());
+        self
+    }
+
+    /// New PEM private key.
+    pub fn private_key(mut self, key: impl Into<SecretString>) -> Self {
+        self.private_key = Some(key.into());
+        self
+    }
+
+    /// New passphrase of the private key.
+    pub fn private_key_passphrase(mut self, passphrase: impl Into<SecretString>) -> Self {
+        self.private_key_passphrase = Some(passphrase.into());
+        self
+    }
+
+    /// New import folder.
+    pub fn import_path(mut self, path: impl Into<String>) -> Self {
+        self.import_path = Some(path.into());
+        self
+    }
+
+    /// New export folder.
+    pub fn export_path(mut self, path: impl Into<String>) -> Self {
+        self.export_path = Some(path.into());
+        self
+    }
+
+    /// New import schedule.
+    pub fn import_schedule(mut self, schedule: ImportSchedule) -> Self {
+        self.import_schedule = Some(schedule);
+        self
+    }
+
+    /// Turns the integration on or off.
+    pub fn is_enabled(mut self, enabled: bool) -> Self {
+        self.is_enabled = Some(enabled);
+        self
+    }
+}
+
+/// [Update a campaign's SFTP configuration](https://docs.talkover.ai/api-reference/endpoints/update-campaign-sftp),
+/// or enable or disable it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct UpdateCampaignSftp {
+    /// The campaign.
+    pub campaign_id: CampaignId,
+    /// The changes.
+    pub body: SftpConfigChanges,
+}
+
+impl UpdateCampaignSftp {
+    /// Applies `changes` to the campaign's SFTP configuration.
+    pub fn new(campaign_id: impl Into<CampaignId>, changes: SftpConfigChanges) -> Self {
+        Self { campaign_id: campaign_id.into(), body: changes }
+    }
+
+    fn check(&self) -> Result<(), Error> {
+        let (id, b) = (Self::ID, &self.body);
+        validate::optional(b.host.as_deref(), |v| validate::length(id, "host", v, 1, usize::MAX))?;
+        validate::optional(b.username.as_deref(), |v| validate::length(id, "username", v, 1, usize::MAX))?;
+        validate::optional(b.port, |p| validate::range(id, "port", p, 1, u16::MAX))
+    }
+}
+
+operation!(UpdateCampaignSftp {
+    id: "update-campaign-sftp",
+    method: PUT,
+    path: "/api/v1/campaigns/{campaign_id}/sftp",
+    safe_to_repeat: true,
+    path_params: [campaign_id],
+    body: SftpConfigChanges,
+    response: Envelope<SftpConfig>,
+    validate: UpdateCampaignSftp::check,
+});
+
+// ---------------------------------------------------------------------------------------------------
+// test-campaign-sftp-connection
+
+sftp_operation! {
+    /// [Test a campaign's SFTP connection](https://docs.talkover.ai/api-reference/endpoints/test-campaign-sftp-connection).
+    /// The result is stored on the configuration; a failed test comes back as an error of kind
+    /// [`Unsuccessful`](crate::ErrorKind::Unsuccessful) whose body's `data.error` says why.
+    TestCampaignSftpConnection
+}
+
+operation!(TestCampaignSftpConnection {
+    id: "test-campaign-sftp-connection",
+    method: POST,
+    path: "/api/v1/campaigns/{campaign_id}/sftp/test-connection",
+    safe_to_repeat: false,
+    path_params: [campaign_id],
+    response: Envelope<SftpTestResult>,
+});
+
+/// The outcome of [`TestCampaignSftpConnection`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct SftpTestResult {
+    /// When the test ran.
+    pub tested_at: Timestamp,
+    /// Whether the import folder could be reached.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub import_path_accessible: Option<bool>,
+    /// Whether the export folder could be reached.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub export_path_accessible: Option<bool>,
+    /// Why the test failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+// ---------------------------------------------------------------------------------------------------
+// trigger-campaign-sftp-import, trigger-campaign-sftp-export
+
+sftp_operation! {
+    /// [Import new contact files now](https://docs.talkover.ai/api-reference/endpoints/trigger-campaign-sftp-import)
+    /// from the campaign's import folder. A 409 means an import is already running; follow progress with
+    /// [`ListCampaignSftpLogs`].
+    TriggerCampaignSftpImport
+}
+
+operation!(TriggerCampaignSftpImport {
+    id: "trigger-campaign-sftp-import",
+    method: POST,
+    path: "/api/v1/campaigns/{campaign_id}/sftp/trigger-import",
+    safe_to_repeat: false,
+    path_params: [campaign_id],
+    response: Envelope<SftpJob>,
+});
+
+/// The body of [`TriggerCampaignSftpExport`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct SftpExportFiles {
+    /// The campaign files to export (at least one), from [`Campaign::files`](crate::campaigns::Campaign::files).
+    pub file_data_ids: Vec<CampaignFileId>,
+}
+
+impl SftpExportFiles {
+    /// The files to export.
+    pub fn new<I: Into<CampaignFileId>>(ids: impl IntoIterator<Item = I>) -> Self {
+        Self { file_data_ids: ids.into_iter().map(Into::into).collect() }
+    }
+}
+
+/// [Export campaign result files now](https://docs.talkover.ai/api-reference/endpoints/trigger-campaign-sftp-export)
+/// to the campaign's export folder. A 409 means an export is already running.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct TriggerCampaignSftpExport {
+    /// The campaign.
+    pub campaign_id: CampaignId,
+    /// The files to export.
+    pub body: SftpExportFiles,
+}
+
+impl TriggerCampaignSftpExport {
+    /// Exports the files `file_data_ids` of the campaign.
+    pub fn new<I: Into<CampaignFileId>>(
+        campaign_id: impl Into<CampaignId>,
+        file_data_ids: impl IntoIterator<Item = I>,
+    ) -> Self {
+        Self { campaign_id: campaign_id.into(), body: SftpExportFiles::new(file_data_ids) }
+    }
+
+    fn check(&self) -> Result<(), Error> {
+        if self.body.file_data_ids.is_empty() {
+            return Err(Error::invalid_request(Self::ID, Some("file_data_ids"), "needs at least one file"));
+        }
+        Ok(())
+    }
+}
+
+operation!(TriggerCampaignSftpExport {
+    id: "trigger-campaign-sftp-export",
+    method: POST,
+    path: "/api/v1/campaigns/{campaign_id}/sftp/trigger-export",
+    safe_to_repeat: false,
+    path_params: [campaign_id],
+    body: SftpExportFiles,
+    response: Envelope<SftpJob>,
+    validate: TriggerCampaignSftpExport::check,
+});
+
+/// A queued SFTP import or export job.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct SftpJob {
+    /// The job's id.
+    pub job_id: SftpJobId,
+    /// When it was queued (imports).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queued_at: Option<Timestamp>,
+    /// How many files it exports (exports).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub files_count: Option<u64>,
+}
+
+// ---------------------------------------------------------------------------------------------------
+// list-campaign-sftp-logs
+
+/// Pagination of [`ListCampaignSftpLogs`].
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ListCampaignSftpLogsQuery {
+    /// Items per page, 1 to 100 (the API's default is 25).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub per_page: Option<u32>,
+    /// Page number, from 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<u64>,
+}
+
+/// [List a campaign's SFTP job logs](https://docs.talkover.ai/api-reference/endpoints/list-campaign-sftp-logs):
+/// recent imports and exports with their status, counts and errors.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ListCampaignSftpLogs {
+    /// The campaign.
+    pub campaign_id: CampaignId,
+    /// Pagination.
+    #[serde(default)]
+    pub query: ListCampaignSftpLogsQuery,
+}
+
+impl ListCampaignSftpLogs {
+    /// The campaign's SFTP logs, first page.
+    pub fn new(campaign_id: impl Into<CampaignId>) -> Self {
+        Self { campaign_id: campaign_id.into(), query: ListCampaignSftpLogsQuery::default() }
+    }
+
+    /// Items per page, 1 to 100.
+    pub fn per_page(mut self, per_page: u32) -> Self {
+        self.query.per_page = Some(per_page);
+        self
+    }
+
+    /// Page number, from 1.
+    pub fn page(mut self, page: u64) -> Self {
+        self.query.page = Some(page);
+        self
+    }
+
+    fn check(&self) -> Result<(), Error> {
+        let id = Self::ID;
+        validate::optional(self.query.per_page, |n| validate::range(id, "per_page", n, 1, 100))?;
+        validate::optional(self.query.page, |n| validate::range(id, "page", n, 1, u64::MAX))
+    }
+}
+
+impl PagedOperation for ListCampaignSftpLogs {
+    type Item = SftpLog;
+    fn set_page(&mut self, page: u64) {
+        self.query.page = Some(page);
+    }
+}
+
+operation!(ListCampaignSftpLogs {
+    id: "list-campaign-sftp-logs",
+    method: GET,
+    path: "/api/v1/campaigns/{campaign_id}/sftp/logs",
+    safe_to_repeat: true,
+    path_params: [campaign_id],
+    query: ListCampaignSftpLogsQuery,
+    response: ListEnvelope<SftpLog>,
+    validate: ListCampaignSftpLogs::check,
+});
+
+/// One SFTP import or export job, as logged.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct SftpLog {
+    /// The log entry's id.
+    pub id: SftpLogId,
+    /// Import or export.
+    #[serde(rename = "type")]
+    pub job_type: SftpJobType,
+    /// Where the job is.
+    pub status: SftpJobStatus,
+    /// Files handled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub files_processed: Option<u64>,
+    /// Rows handled (imports).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rows_processed: Option<u64>,
+    /// What went wrong, for a failed job.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// When the job started.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub started_at: Option<Timestamp>,
+    /// When it finished.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub completed_at: Option<Timestamp>,
+}
+
+pub(crate) const OPERATIONS: &[OperationInfo] = &[
+    OperationInfo::of::<GetCampaignSftp>(),
+    OperationInfo::of::<CreateCampaignSftp>(),
+    OperationInfo::of::<UpdateCampaignSftp>(),
+    OperationInfo::of::<TestCampaignSftpConnection>(),
+    OperationInfo::of::<TriggerCampaignSftpImport>(),
+    OperationInfo::of::<TriggerCampaignSftpExport>(),
+    OperationInfo::of::<ListCampaignSftpLogs>(),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ErrorKind;
+    use crate::{build_request, decode_response, ClientConfig, Operation};
+
+    fn config() -> ClientConfig {
+        ClientConfig::new("talq_test").unwrap()
+    }
+
+    fn invalid_field<O: Operation>(op: &O) -> String {
+        let err = build_request(op, &config()).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidRequest, "{err}");
+        match err {
+            Error::InvalidRequest(e) => e.field.unwrap_or_default(),
+            other => panic!("{other}"),
+        }
+    }
+
+    #[test]
+    fn credentials_are_sent_but_never_printed() {
+        let body = NewSftpConfig::with_private_key("sftp.example.com", "user", "-----BEGIN KEY-----")
+            .private_key_passphrase("hunter2");
+        let create = CreateCampaignSftp::new("c", body);
+        let printed = format!("{create:?}");
+        assert!(!printed.contains("BEGIN KEY") && !printed.contains("hunter2"), "{printed}");
+        let changes = SftpConfigChanges::new().password("s3cret");
+        assert!(!format!("{changes:?}").contains("s3cret"));
+
+        let request = build_request(&create, &config()).unwrap();
+        let sent: serde_json::Value = serde_json::from_slice(request.body()).unwrap();
+        assert_eq!(sent["private_key"], "-----BEGIN KEY-----");
+        assert_eq!(sent["private_key_passphrase"], "hunter2");
+        assert!(sent.get("password").is_none());
+    }
+
+    #[test]
+    fn the_credential_of_the_auth_type_is_required() {
+        let create = |b| CreateCampaignSftp::new("c", b);
+        assert_eq!(invalid_field(&create(NewSftpConfig::new("h", "u", SftpAuthType::Password))), "password");
+        assert_eq!(invalid_field(&create(NewSftpConfig::new("h", "u", SftpAuthType::PrivateKey))), "private_key");
+        assert_eq!(invalid_field(&create(NewSftpConfig::with_password("h", "u", "p").port(0))), "port");
+        assert_eq!(invalid_field(&create(NewSftpConfig::with_password("", "u", "p"))), "host");
+        assert!(build_request(&create(NewSftpConfig::with_password("h", "u", "p").port(2222)), &config()).is_ok());
+        assert_eq!(invalid_field(&UpdateCampaignSftp::new("c", SftpConfigChanges::new().port(0))), "port");
+    }
+
+    #[test]
+    fn exports_need_files_and_logs_paginate() {
+        let none: [&str; 0] = [];
+        assert_eq!(invalid_field(&TriggerCampaignSftpExport::new("c", none)), "file_data_ids");
+        assert_eq!(invalid_field(&ListCampaignSftpLogs::new("c").per_page(101)), "per_page");
+        let mut logs = ListCampaignSftpLogs::new("c").per_page(10);
+        logs.set_page(2);
+        let request = build_request(&logs, &config()).unwrap();
+        assert_eq!(request.uri().path_and_query().unwrap(), "/api/v1/campaigns/c/sftp/logs?page=2&per_page=10");
+    }
+
+    #[test]
+    fn testing_triggering_and_creating_are_not_safe_to_repeat() {
+        let safe = |id: &str| crate::registry::operation(id).unwrap().safe_to_repeat;
+        for id in [
+            "create-campaign-sftp",
+            "test-campaign-sftp-connection",
+            "trigger-campaign-sftp-import",
+            "trigger-campaign-sftp-export",
+        ] {
+            assert!(!safe(id), "{id}");
+        }
+        for id in ["get-campaign-sftp", "update-campaign-sftp", "list-campaign-sftp-logs"] {
+            assert!(safe(id), "{id}");
+        }
+    }
+
+    #[test]
+    fn a_failed_connection_test_is_an_error() {
+        let body = br#"{"success":false,"message":"SFTP connection failed",
+            "data":{"tested_at":"2024-01-15T16:45:00Z","error":"Authentication failed"}}"#;
+        let response = http::Response::builder().status(200).body(body.to_vec()).unwrap();
+        let err = decode_response::<TestCampaignSftpConnection>(response).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Unsuccessful);
+        assert_eq!(err.message(), Some("SFTP connection failed"));
+        let result: SftpTestResult = err.as_api().unwrap().body_field("data").unwrap();
+        assert_eq!(result.error.as_deref(), Some("Authentication failed"));
+    }
+}

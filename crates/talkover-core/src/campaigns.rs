@@ -1,5 +1,1218 @@
 //! Campaigns: batches of outbound calls with schedules, retries and do-not-call rules.
+//!
+//! Reference: <https://docs.talkover.ai/api-reference/endpoints/list-campaigns> and the pages beside it.
+//!
+//! ```
+//! use talkover_core::campaigns::{CampaignType, CreateCampaign, NewCampaign};
+//! use talkover_core::time::Date;
+//! use talkover_core::{build_request, ClientConfig};
+//!
+//! let campaign = NewCampaign::new(
+//!     "Sales Campaign Q1",
+//!     CampaignType::Sales,
+//!     "agent-uuid-1",
+//!     Date::new("2024-01-01").unwrap(),
+//!     "America/New_York",
+//! )
+//! .days_of_week([1, 2, 3, 4, 5])
+//! .call_time_range("09:00", "17:00")
+//! .max_retries(3);
+//! let request = build_request(&CreateCampaign::new(campaign), &ClientConfig::new("talq_example").unwrap());
+//! assert!(request.is_ok());
+//! ```
 
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::agents::AgentId;
+use crate::calls::{AgentSummary, CallStatus, CampaignCall};
+use crate::envelope::{Ack, Envelope, ListEnvelope};
+use crate::error::Error;
+use crate::macros::{id_type, operation, string_enum};
+use crate::operation::Operation as _;
+use crate::page::PagedOperation;
 use crate::registry::OperationInfo;
+use crate::time::Date;
+use crate::validate;
+use crate::Timestamp;
 
-pub(crate) const OPERATIONS: &[OperationInfo] = &[];
+id_type! {
+    /// The id of a campaign.
+    CampaignId
+}
+
+id_type! {
+    /// The id of a file uploaded to a campaign (what
+    /// [`TriggerCampaignSftpExport`](crate::campaign_sftp::TriggerCampaignSftpExport) exports).
+    CampaignFileId
+}
+
+string_enum! {
+    /// Where a campaign is in its life.
+    pub enum CampaignStatus {
+        /// Being set up; places no calls.
+        Draft = "draft",
+        /// Placing calls on its schedule.
+        Active = "active",
+        /// Places no new calls; calls in progress go on.
+        Paused = "paused",
+        /// Finished (final).
+        Completed = "completed",
+        /// Stopped for good (final).
+        Cancelled = "cancelled",
+    }
+}
+
+string_enum! {
+    /// What a campaign is for.
+    pub enum CampaignType {
+        /// Sales outreach.
+        Sales = "sales",
+        /// Following up earlier contacts.
+        FollowUp = "follow_up",
+        /// Reminders.
+        Reminder = "reminder",
+        /// Anything else.
+        Custom = "custom",
+    }
+}
+
+string_enum! {
+    /// Which do-not-call list a campaign checks.
+    pub enum DoNotCallListSource {
+        /// The list shared by every campaign of the environment.
+        Environment = "environment",
+        /// The platform-wide list.
+        Global = "global",
+        /// The campaign's own `do_not_call_custom_list`.
+        Custom = "custom",
+        /// The campaign's own list, as get-campaign names it.
+        Campaign = "campaign",
+    }
+}
+
+string_enum! {
+    /// How far the processing of an uploaded contact file has gone.
+    pub enum CampaignFileStatus {
+        /// Still uploading.
+        Uploading = "uploading",
+        /// Being read.
+        Processing = "processing",
+        /// Read.
+        Processed = "processed",
+        /// Could not be read.
+        Failed = "failed",
+    }
+}
+
+/// A daily window in which a campaign may place calls, in the campaign's time zone.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CallTimeRange {
+    /// Opening time, `HH:MM` (24 h).
+    pub start: String,
+    /// Closing time, `HH:MM` (24 h), after `start`.
+    pub end: String,
+}
+
+impl CallTimeRange {
+    /// A window from `start` to `end` (`HH:MM`).
+    pub fn new(start: impl Into<String>, end: impl Into<String>) -> Self {
+        Self { start: start.into(), end: end.into() }
+    }
+}
+
+/// A campaign, as the campaign endpoints return it. Which fields are present depends on the endpoint
+/// (get-campaign returns the most; update-campaign a subset).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Campaign {
+    /// The campaign's id.
+    pub id: CampaignId,
+    /// Its name.
+    pub name: String,
+    /// What it is about.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Where it is in its life.
+    pub status: CampaignStatus,
+    /// What it is for.
+    pub campaign_type: CampaignType,
+    /// The agent placing its calls.
+    pub agent_id: AgentId,
+    /// First day it may call (`YYYY-MM-DD`).
+    pub start_date: String,
+    /// Last day it may call (`YYYY-MM-DD`), if set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_date: Option<String>,
+    /// Weekdays it may call, 1 (Monday) to 7 (Sunday).
+    #[serde(default)]
+    pub days_of_week: Vec<u8>,
+    /// Daily calling windows.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub call_time_ranges: Option<Vec<CallTimeRange>>,
+    /// Earliest calling time (`HH:MM:SS`), the single-window form older campaigns report.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub earliest_call_time: Option<String>,
+    /// Latest calling time (`HH:MM:SS`), the single-window form older campaigns report.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latest_call_time: Option<String>,
+    /// IANA time zone of the schedule.
+    pub timezone: String,
+    /// Seconds before the first attempt.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub initial_call_delay: Option<u32>,
+    /// Most retries per contact.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_retries: Option<u32>,
+    /// Hours between retries.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_cooldown_hours: Option<u32>,
+    /// Whether the campaign completes itself once every contact is processed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_complete: Option<bool>,
+    /// Whether calls that completed without converting are retried.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_on_no_conversion: Option<bool>,
+    /// Whether contacts rest for a while after the campaign completes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enable_post_completion_cooldown: Option<bool>,
+    /// How long contacts rest after completion, in hours.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub post_completion_cooldown_hours: Option<u32>,
+    /// Hours to wait after a successful call.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success_cooldown_hours: Option<u32>,
+    /// Hours to wait after reaching voicemail.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub voicemail_cooldown_hours: Option<u32>,
+    /// Hours to wait after no answer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub no_answer_cooldown_hours: Option<u32>,
+    /// Hours to wait after a busy line.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub busy_cooldown_hours: Option<u32>,
+    /// Hours to wait after a failed call.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failed_cooldown_hours: Option<u32>,
+    /// Whether contacts are checked against a do-not-call list.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub do_not_call_enabled: Option<bool>,
+    /// Which do-not-call list.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub do_not_call_list_source: Option<DoNotCallListSource>,
+    /// The campaign's own blocked numbers (E.164).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub do_not_call_custom_list: Option<Vec<String>>,
+    /// Whether contacts are added to the do-not-call list automatically.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_add_to_dnc_enabled: Option<bool>,
+    /// Call outcomes that add a contact to the do-not-call list.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_dnc_trigger_statuses: Option<Vec<CallStatus>>,
+    /// Call errors that add a contact to the do-not-call list (`invalid_number`, `disconnected`, …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_dnc_trigger_errors: Option<Vec<String>>,
+    /// The campaign's agent, in short.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent: Option<AgentSummary>,
+    /// The campaign's calls (get-campaign).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calls: Option<Vec<CampaignCall>>,
+    /// The contact files uploaded to it (get-campaign).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub files: Option<Vec<CampaignFile>>,
+    /// Call statistics.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stats: Option<CampaignStats>,
+    /// When it was created.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<Timestamp>,
+    /// When it last changed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<Timestamp>,
+}
+
+/// A campaign in short, as [`MakeCampaignCall`](crate::calls::MakeCampaignCall) returns it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CampaignSummary {
+    /// The campaign's id.
+    pub id: CampaignId,
+    /// Its name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Its status.
+    pub status: CampaignStatus,
+}
+
+/// A contact file uploaded to a campaign.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CampaignFile {
+    /// The file's id.
+    pub id: CampaignFileId,
+    /// Its name as uploaded.
+    pub original_filename: String,
+    /// Its name after conversion.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub processed_filename: Option<String>,
+    /// How far its processing has gone.
+    pub status: CampaignFileStatus,
+    /// Records in the file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_records: Option<u64>,
+    /// Records read successfully.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub processed_records: Option<u64>,
+}
+
+/// A campaign's call statistics.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CampaignStats {
+    /// Calls in the campaign.
+    pub total_calls: u64,
+    /// Calls completed.
+    pub completed_calls: u64,
+    /// Calls failed.
+    pub failed_calls: u64,
+    /// Share of successful calls, in percent.
+    pub success_rate: f64,
+    /// Average call length in seconds (get-campaign).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub average_duration: Option<u64>,
+}
+
+// ---------------------------------------------------------------------------------------------------
+// list-campaigns
+
+/// Filters and pagination of [`ListCampaigns`].
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ListCampaignsQuery {
+    /// Only campaigns with this status.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<CampaignStatus>,
+    /// Only campaigns of this type.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub campaign_type: Option<CampaignType>,
+    /// Only campaigns of this agent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent_id: Option<AgentId>,
+    /// Only campaigns from this date on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_from: Option<Date>,
+    /// Only campaigns up to this date.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_to: Option<Date>,
+    /// Search in names and descriptions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub search: Option<String>,
+    /// Items per page, 1 to 100 (the API's default is 20).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub per_page: Option<u32>,
+    /// Page number, from 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<u64>,
+}
+
+/// [List campaigns](https://docs.talkover.ai/api-reference/endpoints/list-campaigns), with filters, their
+/// agent and call statistics.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ListCampaigns {
+    /// Filters and pagination.
+    #[serde(default)]
+    pub query: ListCampaignsQuery,
+}
+
+impl ListCampaigns {
+    /// All campaigns, first page.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Only campaigns with this status.
+    pub fn status(mut self, status: CampaignStatus) -> Self {
+        self.query.status = Some(status);
+        self
+    }
+
+    /// Only campaigns of this type.
+    pub fn campaign_type(mut self, campaign_type: CampaignType) -> Self {
+        self.query.campaign_type = Some(campaign_type);
+        self
+    }
+
+    /// Only campaigns of this agent.
+    pub fn agent_id(mut self, agent_id: impl Into<AgentId>) -> Self {
+        self.query.agent_id = Some(agent_id.into());
+        self
+    }
+
+    /// Only campaigns from this date on.
+    pub fn date_from(mut self, date: Date) -> Self {
+        self.query.date_from = Some(date);
+        self
+    }
+
+    /// Only campaigns up to this date.
+    pub fn date_to(mut self, date: Date) -> Self {
+        self.query.date_to = Some(date);
+        self
+    }
+
+    /// Search in names and descriptions.
+    pub fn search(mut self, search: impl Into<String>) -> Self {
+        self.query.search = Some(search.into());
+        self
+    }
+
+    /// Items per page, 1 to 100.
+    pub fn per_page(mut self, per_page: u32) -> Self {
+        self.query.per_page = Some(per_page);
+        self
+    }
+
+    /// Page number, from 1.
+    pub fn page(mut self, page: u64) -> Self {
+        self.query.page = Some(page);
+        self
+    }
+
+    fn check(&self) -> Result<(), Error> {
+        let id = Self::ID;
+        validate::optional(self.query.per_page, |n| validate::range(id, "per_page", n, 1, 100))?;
+        validate::optional(self.query.page, |n| validate::range(id, "page", n, 1, u64::MAX))
+    }
+}
+
+impl PagedOperation for ListCampaigns {
+    type Item = Campaign;
+    fn set_page(&mut self, page: u64) {
+        self.query.page = Some(page);
+    }
+}
+
+operation!(ListCampaigns {
+    id: "list-campaigns",
+    method: GET,
+    path: "/api/v1/campaigns",
+    safe_to_repeat: true,
+    path_params: [],
+    query: ListCampaignsQuery,
+    response: ListEnvelope<Campaign>,
+    validate: ListCampaigns::check,
+});
+
+// ---------------------------------------------------------------------------------------------------
+// Settings shared by create-campaign and update-campaign
+
+/// Defines the campaign settings both [`NewCampaign`] and [`CampaignChanges`] carry, all optional, with
+/// their chaining setters, so the two bodies cannot drift apart.
+macro_rules! campaign_settings {
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident {
+            $( $(#[$fmeta:meta])* pub $field:ident: $fty:ty, )*
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+        #[non_exhaustive]
+        pub struct $name {
+            $( $(#[$fmeta])* pub $field: $fty, )*
+            /// Seconds before the first attempt (the API's default is 0).
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub initial_call_delay: Option<u32>,
+            /// Most retries per contact, 0 to 10 (the API's default is 3).
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub max_retries: Option<u32>,
+            /// Hours between retries, 1 to 168 (the API's default is 24).
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub retry_cooldown_hours: Option<u32>,
+            /// Complete the campaign once every contact is processed.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub auto_complete: Option<bool>,
+            /// Retry calls that completed without converting, after the cooldown.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub retry_on_no_conversion: Option<bool>,
+            /// Let contacts rest after the campaign completes, so another campaign does not call them at once.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub enable_post_completion_cooldown: Option<bool>,
+            /// How long contacts rest after completion, 1 to 168 hours (the API's default is 168).
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub post_completion_cooldown_hours: Option<u32>,
+            /// Hours to wait after a successful call, 1 to 168.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub success_cooldown_hours: Option<u32>,
+            /// Hours to wait after reaching voicemail, 1 to 168.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub voicemail_cooldown_hours: Option<u32>,
+            /// Hours to wait after no answer, 1 to 168.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub no_answer_cooldown_hours: Option<u32>,
+            /// Hours to wait after a busy line, 1 to 168.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub busy_cooldown_hours: Option<u32>,
+            /// Hours to wait after a failed call, 1 to 168.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub failed_cooldown_hours: Option<u32>,
+            /// Check contacts against a do-not-call list (the API's default is `false`).
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub do_not_call_enabled: Option<bool>,
+            /// Which do-not-call list.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub do_not_call_list_source: Option<DoNotCallListSource>,
+            /// The campaign's own blocked numbers (E.164), used with the `custom` source.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub do_not_call_custom_list: Option<Vec<String>>,
+            /// Add contacts to the do-not-call list automatically on the trigger statuses and errors.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub auto_add_to_dnc_enabled: Option<bool>,
+            /// Call outcomes that add a contact to the do-not-call list (`completed`, `voicemail`, …).
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub auto_dnc_trigger_statuses: Option<Vec<CallStatus>>,
+            /// Call errors that add a contact to the do-not-call list (`invalid_number`, …).
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub auto_dnc_trigger_errors: Option<Vec<String>>,
+        }
+
+        impl $name {
+            /// The body with its own fields given and every shared setting unset.
+            #[allow(clippy::too_many_arguments, dead_code)]
+            fn with_fields($($field: $fty),*) -> Self {
+                Self {
+                    $($field,)*
+                    initial_call_delay: None,
+                    max_retries: None,
+                    retry_cooldown_hours: None,
+                    auto_complete: None,
+                    retry_on_no_conversion: None,
+                    enable_post_completion_cooldown: None,
+                    post_completion_cooldown_hours: None,
+                    success_cooldown_hours: None,
+                    voicemail_cooldown_hours: None,
+                    no_answer_cooldown_hours: None,
+                    busy_cooldown_hours: None,
+                    failed_cooldown_hours: None,
+                    do_not_call_enabled: None,
+                    do_not_call_list_source: None,
+                    do_not_call_custom_list: None,
+                    auto_add_to_dnc_enabled: None,
+                    auto_dnc_trigger_statuses: None,
+                    auto_dnc_trigger_errors: None,
+                }
+            }
+
+            /// Seconds before the first attempt.
+            pub fn initial_call_delay(mut self, seconds: u32) -> Self {
+                self.initial_call_delay = Some(seconds);
+                self
+            }
+
+            /// Most retries per contact, 0 to 10.
+            pub fn max_retries(mut self, retries: u32) -> Self {
+                self.max_retries = Some(retries);
+                self
+            }
+
+            /// Hours between retries, 1 to 168.
+            pub fn retry_cooldown_hours(mut self, hours: u32) -> Self {
+                self.retry_cooldown_hours = Some(hours);
+                self
+            }
+
+            /// Complete the campaign once every contact is processed.
+            pub fn auto_complete(mut self, enabled: bool) -> Self {
+                self.auto_complete = Some(enabled);
+                self
+            }
+
+            /// Retry calls that completed without converting.
+            pub fn retry_on_no_conversion(mut self, enabled: bool) -> Self {
+                self.retry_on_no_conversion = Some(enabled);
+                self
+            }
+
+            /// Let contacts rest after the campaign completes.
+            pub fn enable_post_completion_cooldown(mut self, enabled: bool) -> Self {
+                self.enable_post_completion_cooldown = Some(enabled);
+                self
+            }
+
+            /// How long contacts rest after completion, 1 to 168 hours.
+            pub fn post_completion_cooldown_hours(mut self, hours: u32) -> Self {
+                self.post_completion_cooldown_hours = Some(hours);
+                self
+            }
+
+            /// Hours to wait after a successful call, 1 to 168.
+            pub fn success_cooldown_hours(mut self, hours: u32) -> Self {
+                self.success_cooldown_hours = Some(hours);
+                self
+            }
+
+            /// Hours to wait after reaching voicemail, 1 to 168.
+            pub fn voicemail_cooldown_hours(mut self, hours: u32) -> Self {
+                self.voicemail_cooldown_hours = Some(hours);
+                self
+            }
+
+            /// Hours to wait after no answer, 1 to 168.
+            pub fn no_answer_cooldown_hours(mut self, hours: u32) -> Self {
+                self.no_answer_cooldown_hours = Some(hours);
+                self
+            }
+
+            /// Hours to wait after a busy line, 1 to 168.
+            pub fn busy_cooldown_hours(mut self, hours: u32) -> Self {
+                self.busy_cooldown_hours = Some(hours);
+                self
+            }
+
+            /// Hours to wait after a failed call, 1 to 168.
+            pub fn failed_cooldown_hours(mut self, hours: u32) -> Self {
+                self.failed_cooldown_hours = Some(hours);
+                self
+            }
+
+            /// Check contacts against a do-not-call list.
+            pub fn do_not_call_enabled(mut self, enabled: bool) -> Self {
+                self.do_not_call_enabled = Some(enabled);
+                self
+            }
+
+            /// Which do-not-call list.
+            pub fn do_not_call_list_source(mut self, source: DoNotCallListSource) -> Self {
+                self.do_not_call_list_source = Some(source);
+                self
+            }
+
+            /// The campaign's own blocked numbers (E.164).
+            pub fn do_not_call_custom_list<I: Into<String>>(mut self, numbers: impl IntoIterator<Item = I>) -> Self {
+                self.do_not_call_custom_list = Some(numbers.into_iter().map(Into::into).collect());
+                self
+            }
+
+            /// Add contacts to the do-not-call list automatically.
+            pub fn auto_add_to_dnc_enabled(mut self, enabled: bool) -> Self {
+                self.auto_add_to_dnc_enabled = Some(enabled);
+                self
+            }
+
+            /// Call outcomes that add a contact to the do-not-call list.
+            pub fn auto_dnc_trigger_statuses(mut self, statuses: impl IntoIterator<Item = CallStatus>) -> Self {
+                self.auto_dnc_trigger_statuses = Some(statuses.into_iter().collect());
+                self
+            }
+
+            /// Call errors that add a contact to the do-not-call list.
+            pub fn auto_dnc_trigger_errors<I: Into<String>>(mut self, errors: impl IntoIterator<Item = I>) -> Self {
+                self.auto_dnc_trigger_errors = Some(errors.into_iter().map(Into::into).collect());
+                self
+            }
+
+            fn check_settings(&self, id: &'static str) -> Result<(), Error> {
+                let hours = |field: &str, value: Option<u32>| {
+                    validate::optional(value, |v| validate::range(id, field, v, 1, 168))
+                };
+                validate::optional(self.max_retries, |v| validate::range(id, "max_retries", v, 0, 10))?;
+                hours("retry_cooldown_hours", self.retry_cooldown_hours)?;
+                hours("post_completion_cooldown_hours", self.post_completion_cooldown_hours)?;
+                hours("success_cooldown_hours", self.success_cooldown_hours)?;
+                hours("voicemail_cooldown_hours", self.voicemail_cooldown_hours)?;
+                hours("no_answer_cooldown_hours", self.no_answer_cooldown_hours)?;
+                hours("busy_cooldown_hours", self.busy_cooldown_hours)?;
+                hours("failed_cooldown_hours", self.failed_cooldown_hours)
+            }
+        }
+    };
+}
+
+fn check_days_of_week(id: &'static str, days: &[u8]) -> Result<(), Error> {
+    if days.is_empty() {
+        return Err(Error::invalid_request(id, Some("days_of_week"), "needs at least one day"));
+    }
+    for (i, day) in days.iter().enumerate() {
+        validate::range(id, &format!("days_of_week.{i}"), *day, 1, 7)?;
+    }
+    Ok(())
+}
+
+fn check_call_time_ranges(id: &'static str, ranges: &[CallTimeRange]) -> Result<(), Error> {
+    if ranges.is_empty() {
+        return Err(Error::invalid_request(id, Some("call_time_ranges"), "needs at least one window"));
+    }
+    for (i, range) in ranges.iter().enumerate() {
+        let start = minutes_of_day(&range.start).ok_or_else(|| {
+            Error::invalid_request(id, Some(&format!("call_time_ranges.{i}.start")), "expected HH:MM")
+        })?;
+        let end = minutes_of_day(&range.end)
+            .ok_or_else(|| Error::invalid_request(id, Some(&format!("call_time_ranges.{i}.end")), "expected HH:MM"))?;
+        if end <= start {
+            return Err(Error::invalid_request(
+                id,
+                Some(&format!("call_time_ranges.{i}.end")),
+                format!("must be after the window's start ({})", range.start),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// `HH:MM` (24 h) as minutes since midnight.
+fn minutes_of_day(text: &str) -> Option<u32> {
+    let bytes = text.as_bytes();
+    if bytes.len() != 5 || bytes[2] != b':' || !bytes.iter().enumerate().all(|(i, b)| i == 2 || b.is_ascii_digit()) {
+        return None;
+    }
+    let number = |range: std::ops::Range<usize>| text[range].parse::<u32>().ok();
+    let (hours, minutes) = (number(0..2)?, number(3..5)?);
+    (hours < 24 && minutes < 60).then_some(hours * 60 + minutes)
+}
+
+fn check_end_after_start(id: &'static str, start: Option<&Date>, end: Option<&Date>) -> Result<(), Error> {
+    match (start, end) {
+        // `YYYY-MM-DD` texts order like the dates they name.
+        (Some(start), Some(end)) if end.as_str() <= start.as_str() => {
+            Err(Error::invalid_request(id, Some("end_date"), format!("must be after start_date ({start})")))
+        }
+        _ => Ok(()),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// create-campaign
+
+campaign_settings! {
+    /// The body of [`CreateCampaign`]. The campaign starts as a draft.
+    pub struct NewCampaign {
+        /// Name, up to 255 characters.
+        pub name: String,
+        /// What it is about.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub description: Option<String>,
+        /// What it is for.
+        pub campaign_type: CampaignType,
+        /// The agent placing its calls (must exist in the environment).
+        pub agent_id: AgentId,
+        /// First day it may call.
+        pub start_date: Date,
+        /// Last day it may call, after `start_date`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub end_date: Option<Date>,
+        /// Weekdays it may call, 1 (Monday) to 7 (Sunday); at least one.
+        #[serde(default)]
+        pub days_of_week: Vec<u8>,
+        /// Daily calling windows; at least one.
+        #[serde(default)]
+        pub call_time_ranges: Vec<CallTimeRange>,
+        /// IANA time zone of the windows (`America/New_York`), up to 50 characters.
+        pub timezone: String,
+    }
+}
+
+impl NewCampaign {
+    /// A campaign with its required identification and schedule; add the weekdays and windows with
+    /// [`NewCampaign::days_of_week`] and [`NewCampaign::call_time_range`] (both are required), and the
+    /// rest with the other chaining methods.
+    pub fn new(
+        name: impl Into<String>,
+        campaign_type: CampaignType,
+        agent_id: impl Into<AgentId>,
+        start_date: Date,
+        timezone: impl Into<String>,
+    ) -> Self {
+        Self::with_fields(
+            name.into(),
+            None,
+            campaign_type,
+            agent_id.into(),
+            start_date,
+            None,
+            Vec::new(),
+            Vec::new(),
+            timezone.into(),
+        )
+    }
+
+    /// What it is about.
+    pub fn description(mut self, description: impl Into<String>) -> Self {
+        self.description = Some(description.into());
+        self
+    }
+
+    /// Last day it may call.
+    pub fn end_date(mut self, date: Date) -> Self {
+        self.end_date = Some(date);
+        self
+    }
+
+    /// Weekdays it may call, 1 (Monday) to 7 (Sunday).
+    pub fn days_of_week(mut self, days: impl IntoIterator<Item = u8>) -> Self {
+        self.days_of_week = days.into_iter().collect();
+        self
+    }
+
+    /// Adds a daily calling window (`HH:MM` to `HH:MM`).
+    pub fn call_time_range(mut self, start: impl Into<String>, end: impl Into<String>) -> Self {
+        self.call_time_ranges.push(CallTimeRange::new(start, end));
+        self
+    }
+}
+
+/// [Create a campaign](https://docs.talkover.ai/api-reference/endpoints/create-campaign), as a draft
+/// (activate it with [`UpdateCampaignStatus`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CreateCampaign {
+    /// The new campaign.
+    pub body: NewCampaign,
+}
+
+impl CreateCampaign {
+    /// Creates the campaign.
+    pub fn new(body: NewCampaign) -> Self {
+        Self { body }
+    }
+
+    fn check(&self) -> Result<(), Error> {
+        let (id, b) = (Self::ID, &self.body);
+        validate::length(id, "name", &b.name, 1, 255)?;
+        validate::length(id, "agent_id", b.agent_id.as_str(), 1, usize::MAX)?;
+        check_end_after_start(id, Some(&b.start_date), b.end_date.as_ref())?;
+        check_days_of_week(id, &b.days_of_week)?;
+        check_call_time_ranges(id, &b.call_time_ranges)?;
+        validate::length(id, "timezone", &b.timezone, 1, 50)?;
+        b.check_settings(id)
+    }
+}
+
+operation!(CreateCampaign {
+    id: "create-campaign",
+    method: POST,
+    path: "/api/v1/campaigns",
+    safe_to_repeat: false,
+    path_params: [],
+    body: NewCampaign,
+    response: Envelope<Campaign>,
+    validate: CreateCampaign::check,
+});
+
+// ---------------------------------------------------------------------------------------------------
+// get-campaign
+
+/// [Get a campaign](https://docs.talkover.ai/api-reference/endpoints/get-campaign) with its calls, files
+/// and statistics.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct GetCampaign {
+    /// The campaign.
+    pub campaign_id: CampaignId,
+}
+
+impl GetCampaign {
+    /// The campaign `campaign_id`.
+    pub fn new(campaign_id: impl Into<CampaignId>) -> Self {
+        Self { campaign_id: campaign_id.into() }
+    }
+}
+
+operation!(GetCampaign {
+    id: "get-campaign",
+    method: GET,
+    path: "/api/v1/campaigns/{campaign_id}",
+    safe_to_repeat: true,
+    path_params: [campaign_id],
+    response: Envelope<Campaign>,
+});
+
+// ---------------------------------------------------------------------------------------------------
+// update-campaign
+
+campaign_settings! {
+    /// The body of [`UpdateCampaign`]: only the fields set are sent, and only those change.
+    ///
+    /// `end_date` has three states: unset (left as it is), a date, or cleared — sent as `null`, which the
+    /// API reads as "remove the end date" ([`CampaignChanges::clear_end_date`]).
+    #[derive(Default)]
+    pub struct CampaignChanges {
+        /// New name, up to 255 characters.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub name: Option<String>,
+        /// New description.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub description: Option<String>,
+        /// New type.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub campaign_type: Option<CampaignType>,
+        /// New agent.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub agent_id: Option<AgentId>,
+        /// New first day.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub start_date: Option<Date>,
+        /// New last day: `None` leaves it, `Some(None)` clears it (sent as `null`), `Some(Some(d))` sets it.
+        #[serde(default, skip_serializing_if = "Option::is_none", with = "nullable")]
+        pub end_date: Option<Option<Date>>,
+        /// New weekdays, 1 to 7; at least one.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub days_of_week: Option<Vec<u8>>,
+        /// New calling windows; at least one.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub call_time_ranges: Option<Vec<CallTimeRange>>,
+        /// New IANA time zone, up to 50 characters.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub timezone: Option<String>,
+    }
+}
+
+impl CampaignChanges {
+    /// No changes yet; add them with the chaining methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// New name.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// New description.
+    pub fn description(mut self, description: impl Into<String>) -> Self {
+        self.description = Some(description.into());
+        self
+    }
+
+    /// New type.
+    pub fn campaign_type(mut self, campaign_type: CampaignType) -> Self {
+        self.campaign_type = Some(campaign_type);
+        self
+    }
+
+    /// New agent.
+    pub fn agent_id(mut self, agent_id: impl Into<AgentId>) -> Self {
+        self.agent_id = Some(agent_id.into());
+        self
+    }
+
+    /// New first day.
+    pub fn start_date(mut self, date: Date) -> Self {
+        self.start_date = Some(date);
+        self
+    }
+
+    /// New last day.
+    pub fn end_date(mut self, date: Date) -> Self {
+        self.end_date = Some(Some(date));
+        self
+    }
+
+    /// Removes the end date (sends `"end_date": null`).
+    pub fn clear_end_date(mut self) -> Self {
+        self.end_date = Some(None);
+        self
+    }
+
+    /// New weekdays, 1 (Monday) to 7 (Sunday).
+    pub fn days_of_week(mut self, days: impl IntoIterator<Item = u8>) -> Self {
+        self.days_of_week = Some(days.into_iter().collect());
+        self
+    }
+
+    /// New calling windows (replacing the old ones).
+    pub fn call_time_ranges(mut self, ranges: impl IntoIterator<Item = CallTimeRange>) -> Self {
+        self.call_time_ranges = Some(ranges.into_iter().collect());
+        self
+    }
+
+    /// New time zone.
+    pub fn timezone(mut self, timezone: impl Into<String>) -> Self {
+        self.timezone = Some(timezone.into());
+        self
+    }
+}
+
+/// `Option<Option<T>>` in serde: an absent key is `None` (with `#[serde(default)]`), `null` is `Some(None)`,
+/// a value is `Some(Some(value))`.
+mod nullable {
+    use super::*;
+
+    pub(super) fn serialize<T: Serialize, S: Serializer>(
+        value: &Option<Option<T>>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match value {
+            Some(inner) => inner.serialize(serializer),
+            None => serializer.serialize_none(),
+        }
+    }
+
+    pub(super) fn deserialize<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<Option<T>>, D::Error> {
+        Option::<T>::deserialize(deserializer).map(Some)
+    }
+}
+
+/// [Update a campaign](https://docs.talkover.ai/api-reference/endpoints/update-campaign): change only the
+/// settings given (change the status with [`UpdateCampaignStatus`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct UpdateCampaign {
+    /// The campaign.
+    pub campaign_id: CampaignId,
+    /// The changes.
+    pub body: CampaignChanges,
+}
+
+impl UpdateCampaign {
+    /// Applies `changes` to the campaign.
+    pub fn new(campaign_id: impl Into<CampaignId>, changes: CampaignChanges) -> Self {
+        Self { campaign_id: campaign_id.into(), body: changes }
+    }
+
+    fn check(&self) -> Result<(), Error> {
+        let (id, b) = (Self::ID, &self.body);
+        validate::optional(b.name.as_deref(), |v| validate::length(id, "name", v, 1, 255))?;
+        check_end_after_start(id, b.start_date.as_ref(), b.end_date.as_ref().and_then(Option::as_ref))?;
+        validate::optional(b.days_of_week.as_deref(), |v| check_days_of_week(id, v))?;
+        validate::optional(b.call_time_ranges.as_deref(), |v| check_call_time_ranges(id, v))?;
+        validate::optional(b.timezone.as_deref(), |v| validate::length(id, "timezone", v, 1, 50))?;
+        b.check_settings(id)
+    }
+}
+
+operation!(UpdateCampaign {
+    id: "update-campaign",
+    method: PUT,
+    path: "/api/v1/campaigns/{campaign_id}",
+    safe_to_repeat: true,
+    path_params: [campaign_id],
+    body: CampaignChanges,
+    response: Envelope<Campaign>,
+    validate: UpdateCampaign::check,
+});
+
+// ---------------------------------------------------------------------------------------------------
+// update-campaign-status
+
+/// The body of [`UpdateCampaignStatus`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CampaignStatusBody {
+    /// The new status.
+    pub status: CampaignStatus,
+}
+
+/// [Update a campaign's status](https://docs.talkover.ai/api-reference/endpoints/update-campaign-status):
+/// activate, pause, complete or cancel it.
+///
+/// Allowed moves: draft → active or cancelled; active → paused, completed or cancelled; paused → active,
+/// completed or cancelled. `completed` and `cancelled` are final; the API answers 400 to anything else.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct UpdateCampaignStatus {
+    /// The campaign.
+    pub campaign_id: CampaignId,
+    /// The new status.
+    pub body: CampaignStatusBody,
+}
+
+impl UpdateCampaignStatus {
+    /// Moves the campaign to `status`.
+    pub fn new(campaign_id: impl Into<CampaignId>, status: CampaignStatus) -> Self {
+        Self { campaign_id: campaign_id.into(), body: CampaignStatusBody { status } }
+    }
+}
+
+operation!(UpdateCampaignStatus {
+    id: "update-campaign-status",
+    method: PATCH,
+    path: "/api/v1/campaigns/{campaign_id}/status",
+    safe_to_repeat: true,
+    path_params: [campaign_id],
+    body: CampaignStatusBody,
+    response: Envelope<CampaignStatusChange>,
+});
+
+/// A campaign's status after [`UpdateCampaignStatus`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CampaignStatusChange {
+    /// The campaign's id.
+    pub id: CampaignId,
+    /// Its status now.
+    pub status: CampaignStatus,
+    /// When it changed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<Timestamp>,
+}
+
+// ---------------------------------------------------------------------------------------------------
+// delete-campaign
+
+/// [Delete a campaign](https://docs.talkover.ai/api-reference/endpoints/delete-campaign) with its calls,
+/// files and statistics, for good. An active campaign must be paused or cancelled first.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct DeleteCampaign {
+    /// The campaign.
+    pub campaign_id: CampaignId,
+}
+
+impl DeleteCampaign {
+    /// Deletes the campaign `campaign_id`.
+    pub fn new(campaign_id: impl Into<CampaignId>) -> Self {
+        Self { campaign_id: campaign_id.into() }
+    }
+}
+
+operation!(DeleteCampaign {
+    id: "delete-campaign",
+    method: DELETE,
+    path: "/api/v1/campaigns/{campaign_id}",
+    safe_to_repeat: true,
+    path_params: [campaign_id],
+    response: Ack,
+});
+
+pub(crate) const OPERATIONS: &[OperationInfo] = &[
+    OperationInfo::of::<ListCampaigns>(),
+    OperationInfo::of::<CreateCampaign>(),
+    OperationInfo::of::<GetCampaign>(),
+    OperationInfo::of::<UpdateCampaign>(),
+    OperationInfo::of::<UpdateCampaignStatus>(),
+    OperationInfo::of::<DeleteCampaign>(),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ErrorKind;
+    use crate::{build_request, ClientConfig, Operation};
+    use serde_json::{json, Value};
+
+    fn config() -> ClientConfig {
+        ClientConfig::new("talq_test").unwrap()
+    }
+
+    fn date(text: &str) -> Date {
+        Date::new(text).unwrap()
+    }
+
+    fn basic() -> NewCampaign {
+        NewCampaign::new("Sales", CampaignType::Sales, "agent-1", date("2024-01-01"), "America/New_York")
+            .days_of_week([1, 2, 3, 4, 5])
+            .call_time_range("09:00", "17:00")
+    }
+
+    fn invalid_field<O: Operation>(op: &O) -> String {
+        let err = build_request(op, &config()).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidRequest, "{err}");
+        match err {
+            Error::InvalidRequest(e) => e.field.unwrap_or_default(),
+            other => panic!("{other}"),
+        }
+    }
+
+    fn sent_body<O: Operation>(op: &O) -> Value {
+        serde_json::from_slice(build_request(op, &config()).unwrap().body()).unwrap()
+    }
+
+    #[test]
+    fn create_sends_only_what_is_set() {
+        let body = sent_body(&CreateCampaign::new(basic()));
+        assert_eq!(
+            body,
+            json!({
+                "name": "Sales", "campaign_type": "sales", "agent_id": "agent-1", "start_date": "2024-01-01",
+                "days_of_week": [1, 2, 3, 4, 5], "call_time_ranges": [{"start": "09:00", "end": "17:00"}],
+                "timezone": "America/New_York"
+            })
+        );
+    }
+
+    #[test]
+    fn create_bounds_are_checked_before_sending() {
+        let create = |b: NewCampaign| CreateCampaign::new(b);
+        assert!(build_request(&create(basic()), &config()).is_ok());
+        assert_eq!(invalid_field(&create(basic().max_retries(11))), "max_retries");
+        assert_eq!(invalid_field(&create(basic().retry_cooldown_hours(0))), "retry_cooldown_hours");
+        assert_eq!(invalid_field(&create(basic().busy_cooldown_hours(169))), "busy_cooldown_hours");
+        assert_eq!(invalid_field(&create(basic().post_completion_cooldown_hours(0))), "post_completion_cooldown_hours");
+        assert_eq!(invalid_field(&create(basic().days_of_week([]))), "days_of_week");
+        assert_eq!(invalid_field(&create(basic().days_of_week([1, 8]))), "days_of_week.1");
+        assert_eq!(invalid_field(&create(basic().call_time_range("14:00", "13:00"))), "call_time_ranges.1.end");
+        assert_eq!(invalid_field(&create(basic().call_time_range("9h", "13:00"))), "call_time_ranges.1.start");
+        assert_eq!(invalid_field(&create(basic().end_date(date("2023-12-31")))), "end_date");
+        let mut no_windows = basic();
+        no_windows.call_time_ranges.clear();
+        assert_eq!(invalid_field(&create(no_windows)), "call_time_ranges");
+        let mut long = basic();
+        long.timezone = "x".repeat(51);
+        assert_eq!(invalid_field(&create(long)), "timezone");
+        let mut long = basic();
+        long.name = "x".repeat(256);
+        assert_eq!(invalid_field(&create(long)), "name");
+    }
+
+    #[test]
+    fn update_sends_only_the_changes_and_can_clear_the_end_date() {
+        let update = UpdateCampaign::new("c", CampaignChanges::new().timezone("Europe/London").max_retries(2));
+        assert_eq!(sent_body(&update), json!({"timezone": "Europe/London", "max_retries": 2}));
+        assert_eq!(sent_body(&UpdateCampaign::new("c", CampaignChanges::new())), json!({}));
+
+        let cleared = UpdateCampaign::new("c", CampaignChanges::new().clear_end_date());
+        assert_eq!(sent_body(&cleared), json!({"end_date": null}));
+        let set = UpdateCampaign::new("c", CampaignChanges::new().end_date(date("2024-03-31")));
+        assert_eq!(sent_body(&set), json!({"end_date": "2024-03-31"}));
+
+        // The three states read back from JSON the same way.
+        let read = |v: Value| serde_json::from_value::<CampaignChanges>(v).unwrap().end_date;
+        assert_eq!(read(json!({})), None);
+        assert_eq!(read(json!({"end_date": null})), Some(None));
+        assert_eq!(read(json!({"end_date": "2024-03-31"})), Some(Some(date("2024-03-31"))));
+    }
+
+    #[test]
+    fn update_bounds_are_checked_before_sending() {
+        let update = |c: CampaignChanges| UpdateCampaign::new("c", c);
+        assert_eq!(invalid_field(&update(CampaignChanges::new().days_of_week([]))), "days_of_week");
+        assert_eq!(invalid_field(&update(CampaignChanges::new().call_time_ranges([]))), "call_time_ranges");
+        assert_eq!(invalid_field(&update(CampaignChanges::new().failed_cooldown_hours(200))), "failed_cooldown_hours");
+        assert_eq!(invalid_field(&update(CampaignChanges::new().name(""))), "name");
+        let backwards = CampaignChanges::new().start_date(date("2024-02-01")).end_date(date("2024-01-01"));
+        assert_eq!(invalid_field(&update(backwards)), "end_date");
+        assert!(build_request(&update(CampaignChanges::new().clear_end_date()), &config()).is_ok());
+    }
+
+    #[test]
+    fn list_filters_are_typed() {
+        let list = ListCampaigns::new()
+            .status(CampaignStatus::Active)
+            .campaign_type(CampaignType::FollowUp)
+            .search("Sales Campaign")
+            .date_to(date("2024-02-01"));
+        let request = build_request(&list, &config()).unwrap();
+        let query = request.uri().query().unwrap();
+        assert!(query.contains("campaign_type=follow_up"), "{query}");
+        assert!(query.contains("search=Sales%20Campaign"), "{query}");
+        assert!(query.contains("date_to=2024-02-01"), "{query}");
+        assert_eq!(invalid_field(&ListCampaigns::new().per_page(0)), "per_page");
+        let mut paged = ListCampaigns::new();
+        paged.set_page(2);
+        assert_eq!(build_request(&paged, &config()).unwrap().uri().query(), Some("page=2"));
+    }
+
+    #[test]
+    fn safe_to_repeat_follows_what_each_operation_does() {
+        let safe = |id: &str| crate::registry::operation(id).unwrap().safe_to_repeat;
+        assert!(!safe("create-campaign"));
+        for id in ["list-campaigns", "get-campaign", "update-campaign", "update-campaign-status", "delete-campaign"] {
+            assert!(safe(id), "{id}");
+        }
+    }
+}

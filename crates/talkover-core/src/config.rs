@@ -40,12 +40,8 @@ impl BaseUrl {
     fn parse_inner(url: &str, allow_insecure: bool) -> Result<Self, Error> {
         let invalid = |message: &str| Error::invalid_request("config", Some("base_url"), message);
         let uri: http::Uri = url.trim().parse().map_err(|_| invalid("not a valid URL"))?;
-        let scheme = uri
-            .scheme_str()
-            .ok_or_else(|| invalid("the URL has no scheme"))?;
-        let authority = uri
-            .authority()
-            .ok_or_else(|| invalid("the URL has no host"))?;
+        let scheme = uri.scheme_str().ok_or_else(|| invalid("the URL has no scheme"))?;
+        let authority = uri.authority().ok_or_else(|| invalid("the URL has no host"))?;
         if uri.query().is_some() {
             return Err(invalid("the base URL cannot have a query string"));
         }
@@ -61,10 +57,7 @@ impl BaseUrl {
         }
         let path = uri.path().trim_end_matches('/');
         let prefix = path.strip_suffix("/api/v1").unwrap_or(path).to_owned();
-        Ok(Self {
-            origin: format!("{scheme}://{authority}"),
-            prefix,
-        })
+        Ok(Self { origin: format!("{scheme}://{authority}"), prefix })
     }
 
     /// `scheme://host[:port]`.
@@ -89,9 +82,7 @@ fn is_loopback(host: &str) -> bool {
     if host.eq_ignore_ascii_case("localhost") {
         return true;
     }
-    host.parse::<std::net::IpAddr>()
-        .map(|ip| ip.is_loopback())
-        .unwrap_or(false)
+    host.parse::<std::net::IpAddr>().map(|ip| ip.is_loopback()).unwrap_or(false)
 }
 
 /// The settings every request is built with.
@@ -120,9 +111,8 @@ impl ClientConfig {
 
     /// Sets the `User-Agent` header.
     pub fn with_user_agent(mut self, user_agent: &str) -> Result<Self, Error> {
-        self.user_agent = HeaderValue::from_str(user_agent).map_err(|_| {
-            Error::invalid_request("config", Some("user_agent"), "not a valid header value")
-        })?;
+        self.user_agent = HeaderValue::from_str(user_agent)
+            .map_err(|_| Error::invalid_request("config", Some("user_agent"), "not a valid header value"))?;
         Ok(self)
     }
 
@@ -171,10 +161,7 @@ mod tests {
     #[test]
     fn base_urls_keep_their_mount_prefix() {
         let url = BaseUrl::parse("https://app.talkover.ai/api/v1/").unwrap();
-        assert_eq!(
-            (url.origin(), url.prefix()),
-            ("https://app.talkover.ai", "")
-        );
+        assert_eq!((url.origin(), url.prefix()), ("https://app.talkover.ai", ""));
         let url = BaseUrl::parse("http://127.0.0.1:8080").unwrap();
         assert_eq!((url.origin(), url.prefix()), ("http://127.0.0.1:8080", ""));
         let url = BaseUrl::parse("https://proxy.example/talkover/api/v1").unwrap();

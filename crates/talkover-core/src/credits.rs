@@ -95,10 +95,7 @@ impl CreditPurchase {
     /// A purchase of `amount`, charged to the default payment method unless
     /// [`CreditPurchase::payment_method_id`] says otherwise.
     pub fn new(amount: Decimal) -> Self {
-        Self {
-            amount,
-            payment_method_id: None,
-        }
+        Self { amount, payment_method_id: None }
     }
 
     /// The saved payment method to charge.
@@ -160,17 +157,9 @@ fn parts(value: &Decimal) -> Parts {
     let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
     let whole = whole.trim_start_matches('0');
     let fraction = fraction.bytes().any(|b| b != b'0');
-    let whole = if whole.is_empty() {
-        0
-    } else {
-        whole.parse().unwrap_or(u128::MAX)
-    };
+    let whole = if whole.is_empty() { 0 } else { whole.parse().unwrap_or(u128::MAX) };
     let negative = negative && (whole != 0 || fraction);
-    Parts {
-        negative,
-        whole,
-        fraction,
-    }
+    Parts { negative, whole, fraction }
 }
 
 /// Fails unless `min <= value <= max`.
@@ -183,8 +172,7 @@ pub(crate) fn amount_range(
 ) -> Result<(), Error> {
     let p = parts(value);
     let (min, max) = (u128::from(min), u128::from(max));
-    let inside =
-        !p.negative && p.whole >= min && (p.whole < max || (p.whole == max && !p.fraction));
+    let inside = !p.negative && p.whole >= min && (p.whole < max || (p.whole == max && !p.fraction));
     if !inside {
         return Err(Error::invalid_request(
             operation,
@@ -199,19 +187,13 @@ pub(crate) fn amount_range(
 pub(crate) fn positive(operation: &'static str, field: &str, value: &Decimal) -> Result<(), Error> {
     let p = parts(value);
     if p.negative || (p.whole == 0 && !p.fraction) {
-        return Err(Error::invalid_request(
-            operation,
-            Some(field),
-            format!("must be more than 0, got {value}"),
-        ));
+        return Err(Error::invalid_request(operation, Some(field), format!("must be more than 0, got {value}")));
     }
     Ok(())
 }
 
-pub(crate) const OPERATIONS: &[OperationInfo] = &[
-    OperationInfo::of::<GetCreditsBalance>(),
-    OperationInfo::of::<PurchaseCredits>(),
-];
+pub(crate) const OPERATIONS: &[OperationInfo] =
+    &[OperationInfo::of::<GetCreditsBalance>(), OperationInfo::of::<PurchaseCredits>()];
 
 #[cfg(test)]
 mod tests {
@@ -234,41 +216,27 @@ mod tests {
     fn purchase_amount_must_be_positive() {
         let config = ClientConfig::new("talq_test").unwrap();
         for bad in ["0", "0.00", "-0", "-5", "-0.01"] {
-            let err = build_request(
-                &PurchaseCredits::new(CreditPurchase::new(dec(bad))),
-                &config,
-            )
-            .unwrap_err();
+            let err = build_request(&PurchaseCredits::new(CreditPurchase::new(dec(bad))), &config).unwrap_err();
             assert_eq!(refused_field(err).as_deref(), Some("amount"), "{bad}");
         }
-        let request = build_request(
-            &PurchaseCredits::new(CreditPurchase::new(dec("0.01")).payment_method_id("pm_1")),
-            &config,
-        )
-        .unwrap();
-        assert_eq!(
-            request.body().as_slice(),
-            br#"{"amount":0.01,"payment_method_id":"pm_1"}"#
-        );
+        let request =
+            build_request(&PurchaseCredits::new(CreditPurchase::new(dec("0.01")).payment_method_id("pm_1")), &config)
+                .unwrap();
+        assert_eq!(request.body().as_slice(), br#"{"amount":0.01,"payment_method_id":"pm_1"}"#);
     }
 
     #[test]
     fn amount_ranges_compare_the_exact_digits() {
         let check = |v: &str| amount_range("x", "a", &dec(v), 1, 1000).is_ok();
-        assert!(
-            check("1") && check("1.00") && check("1000") && check("1000.000") && check("999.99")
-        );
-        assert!(
-            !check("0.99") && !check("1000.001") && !check("1001") && !check("-5") && !check("0")
-        );
+        assert!(check("1") && check("1.00") && check("1000") && check("1000.000") && check("999.99"));
+        assert!(!check("0.99") && !check("1000.001") && !check("1001") && !check("-5") && !check("0"));
         assert!(!check("99999999999999999999999999999999999999999999"));
     }
 
     #[test]
     fn amounts_keep_their_digits() {
         let balance: Envelope<CreditsBalance> =
-            serde_json::from_str(r#"{"success":true,"data":{"balance":250.10,"currency":"USD"}}"#)
-                .unwrap();
+            serde_json::from_str(r#"{"success":true,"data":{"balance":250.10,"currency":"USD"}}"#).unwrap();
         assert_eq!(balance.data.balance.as_str(), "250.10");
     }
 }

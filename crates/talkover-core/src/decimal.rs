@@ -20,10 +20,7 @@ pub struct Decimal {
 impl Decimal {
     /// Parses a decimal such as `100`, `100.00` or `-0.5`.
     pub fn new(text: &str) -> Option<Self> {
-        is_decimal(text).then(|| Self {
-            text: text.to_owned(),
-            quoted: false,
-        })
+        is_decimal(text).then(|| Self { text: text.to_owned(), quoted: false })
     }
 
     /// The digits as written.
@@ -40,10 +37,7 @@ impl Decimal {
         };
         let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
         let fraction = fraction.trim_end_matches('0');
-        if fraction.len() > scale as usize
-            || whole.contains(['e', 'E'])
-            || fraction.contains(['e', 'E'])
-        {
+        if fraction.len() > scale as usize || whole.contains(['e', 'E']) || fraction.contains(['e', 'E']) {
             return None;
         }
         let mut value: i128 = whole.parse().ok()?;
@@ -92,19 +86,14 @@ impl fmt::Display for Decimal {
 
 impl From<u64> for Decimal {
     fn from(value: u64) -> Self {
-        Self {
-            text: value.to_string(),
-            quoted: false,
-        }
+        Self { text: value.to_string(), quoted: false }
     }
 }
 
 impl std::str::FromStr for Decimal {
     type Err = crate::error::Error;
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        Self::new(text).ok_or_else(|| {
-            crate::error::Error::invalid_request("decimal", None, "not a decimal number")
-        })
+        Self::new(text).ok_or_else(|| crate::error::Error::invalid_request("decimal", None, "not a decimal number"))
     }
 }
 
@@ -130,14 +119,9 @@ impl<'de> serde::Deserialize<'de> for Decimal {
             None => (text, false),
         };
         if !is_decimal(text) {
-            return Err(D::Error::custom(format!(
-                "expected a decimal amount, found {text}"
-            )));
+            return Err(D::Error::custom(format!("expected a decimal amount, found {text}")));
         }
-        Ok(Self {
-            text: text.to_owned(),
-            quoted,
-        })
+        Ok(Self { text: text.to_owned(), quoted })
     }
 }
 
@@ -156,10 +140,7 @@ mod tests {
         assert_eq!(t.a.as_str(), "50.00");
         assert_eq!(t.a.to_minor_units(2), Some(5000));
         assert_eq!(t.b.to_minor_units(2), Some(10));
-        assert_eq!(
-            serde_json::to_string(&t).unwrap(),
-            r#"{"a":50.00,"b":"0.10"}"#
-        );
+        assert_eq!(serde_json::to_string(&t).unwrap(), r#"{"a":50.00,"b":"0.10"}"#);
         assert!(serde_json::from_str::<T>(r#"{"a": true, "b": 1}"#).is_err());
         assert_eq!(Decimal::new("-1.5").unwrap().to_minor_units(2), Some(-150));
         assert_eq!(Decimal::new("1.005").unwrap().to_minor_units(2), None);

@@ -47,20 +47,11 @@ pub fn expand_path<'a>(
     let mut rest = template;
     while let Some(open) = rest.find('{') {
         out.push_str(&rest[..open]);
-        let close = rest[open..]
-            .find('}')
-            .map(|i| open + i)
-            .expect("path templates are static and well formed");
+        let close = rest[open..].find('}').map(|i| open + i).expect("path templates are static and well formed");
         let name = &rest[open + 1..close];
         match param(name) {
             Some(value) if !value.is_empty() => push_path_segment(out, value),
-            _ => {
-                return Err(Error::invalid_request(
-                    operation,
-                    Some(name),
-                    "path parameter is empty",
-                ))
-            }
+            _ => return Err(Error::invalid_request(operation, Some(name), "path parameter is empty")),
         }
         rest = &rest[close + 1..];
     }
@@ -70,22 +61,16 @@ pub fn expand_path<'a>(
 
 /// The placeholder names of a path template, in order.
 pub fn path_placeholders(template: &str) -> impl Iterator<Item = &str> {
-    template
-        .split('{')
-        .skip(1)
-        .filter_map(|part| part.split_once('}').map(|(name, _)| name))
+    template.split('{').skip(1).filter_map(|part| part.split_once('}').map(|(name, _)| name))
 }
 
 /// Turns a serializable query struct into `(name, value)` pairs.
 ///
 /// Unset (`None`/`null`) fields are left out, booleans are `true`/`false`, and an array field is repeated
 /// once per element as `name[]`, the way the API's PHP back end reads lists.
-pub fn query_pairs<T: Serialize + ?Sized>(
-    operation: &'static str,
-    query: &T,
-) -> Result<Vec<(String, String)>, Error> {
-    let value = serde_json::to_value(query)
-        .map_err(|e| Error::invalid_request(operation, None, format!("query: {e}")))?;
+pub fn query_pairs<T: Serialize + ?Sized>(operation: &'static str, query: &T) -> Result<Vec<(String, String)>, Error> {
+    let value =
+        serde_json::to_value(query).map_err(|e| Error::invalid_request(operation, None, format!("query: {e}")))?;
     let mut pairs = Vec::new();
     match value {
         Value::Null => {}
@@ -108,13 +93,7 @@ pub fn query_pairs<T: Serialize + ?Sized>(
                 }
             }
         }
-        _ => {
-            return Err(Error::invalid_request(
-                operation,
-                None,
-                "query must be a struct",
-            ))
-        }
+        _ => return Err(Error::invalid_request(operation, None, "query must be a struct")),
     }
     Ok(pairs)
 }
@@ -126,11 +105,7 @@ fn scalar_text(operation: &'static str, name: &str, value: Value) -> Result<Opti
         Value::Number(n) => Some(n.to_string()),
         Value::String(s) => Some(s),
         Value::Array(_) | Value::Object(_) => {
-            return Err(Error::invalid_request(
-                operation,
-                Some(name),
-                "nested values cannot be sent in a query string",
-            ))
+            return Err(Error::invalid_request(operation, Some(name), "nested values cannot be sent in a query string"))
         }
     })
 }
@@ -233,26 +208,15 @@ mod tests {
     #[test]
     fn templates_expand_and_reject_empty_values() {
         let mut out = String::new();
-        expand_path(
-            &mut out,
-            "delete-action",
-            "/api/v1/agents/{agent_id}/actions/{action_id}",
-            |n| match n {
-                "agent_id" => Some("a/1"),
-                "action_id" => Some("x"),
-                _ => None,
-            },
-        )
+        expand_path(&mut out, "delete-action", "/api/v1/agents/{agent_id}/actions/{action_id}", |n| match n {
+            "agent_id" => Some("a/1"),
+            "action_id" => Some("x"),
+            _ => None,
+        })
         .unwrap();
         assert_eq!(out, "/api/v1/agents/a%2F1/actions/x");
 
-        let err = expand_path(
-            &mut String::new(),
-            "get-agent",
-            "/api/v1/agents/{agent_id}",
-            |_| Some(""),
-        )
-        .unwrap_err();
+        let err = expand_path(&mut String::new(), "get-agent", "/api/v1/agents/{agent_id}", |_| Some("")).unwrap_err();
         assert_eq!(err.kind(), crate::ErrorKind::InvalidRequest);
         assert!(err.to_string().contains("agent_id"), "{err}");
     }
@@ -269,22 +233,13 @@ mod tests {
         }
         let pairs = query_pairs(
             "x",
-            &Q {
-                search: Some("+33 6&x=y"),
-                page: Some(2),
-                skipped: None,
-                calendar_ids: vec!["a", "b"],
-                flag: true,
-            },
+            &Q { search: Some("+33 6&x=y"), page: Some(2), skipped: None, calendar_ids: vec!["a", "b"], flag: true },
         )
         .unwrap();
         let mut out = String::new();
         push_query(&mut out, &pairs);
         assert!(out.contains("search=%2B33%206%26x%3Dy"), "{out}");
-        assert!(
-            out.contains("calendar_ids%5B%5D=a&calendar_ids%5B%5D=b"),
-            "{out}"
-        );
+        assert!(out.contains("calendar_ids%5B%5D=a&calendar_ids%5B%5D=b"), "{out}");
         assert!(!out.contains("skipped"));
         let mut decoded = parse_query(&out[1..]);
         decoded.sort();

@@ -84,10 +84,7 @@ impl<T: DeserializeOwned + Serialize> ResponseBody for ListEnvelope<T> {
 
 impl<T> From<ListEnvelope<T>> for Page<T> {
     fn from(list: ListEnvelope<T>) -> Self {
-        Page {
-            items: list.data,
-            pagination: list.pagination.or(list.meta),
-        }
+        Page { items: list.data, pagination: list.pagination.or(list.meta) }
     }
 }
 

@@ -101,11 +101,7 @@ pub enum Error {
 
 impl Error {
     /// An error for a request refused before sending: `field` names the parameter at fault.
-    pub fn invalid_request(
-        operation: &'static str,
-        field: Option<&str>,
-        message: impl Into<String>,
-    ) -> Self {
+    pub fn invalid_request(operation: &'static str, field: Option<&str>, message: impl Into<String>) -> Self {
         Self::InvalidRequest(Box::new(InvalidRequest {
             operation,
             field: field.map(str::to_owned),
@@ -220,18 +216,11 @@ pub struct TransportError {
 impl TransportError {
     /// A transport error of the given kind.
     pub fn new(kind: TransportErrorKind, message: impl Into<String>) -> Self {
-        Self {
-            kind,
-            message: message.into(),
-            source: None,
-        }
+        Self { kind, message: message.into(), source: None }
     }
 
     /// Attaches the underlying error.
-    pub fn with_source(
-        mut self,
-        source: impl Into<Box<dyn std::error::Error + Send + Sync>>,
-    ) -> Self {
+    pub fn with_source(mut self, source: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
         self.source = Some(source.into());
         self
     }
@@ -243,10 +232,7 @@ impl TransportError {
 
     /// Whether the request certainly never reached the server, so that sending it again cannot repeat it.
     pub fn certainly_not_sent(&self) -> bool {
-        matches!(
-            self.kind,
-            TransportErrorKind::Connect | TransportErrorKind::Tls
-        )
+        matches!(self.kind, TransportErrorKind::Connect | TransportErrorKind::Tls)
     }
 }
 
@@ -309,12 +295,7 @@ pub struct ApiError {
 
 impl ApiError {
     /// Reads an error answer. Any body is accepted: one that is not JSON keeps only the status.
-    pub fn from_parts(
-        operation: &'static str,
-        status: StatusCode,
-        headers: HeaderMap,
-        body: Vec<u8>,
-    ) -> Self {
+    pub fn from_parts(operation: &'static str, status: StatusCode, headers: HeaderMap, body: Vec<u8>) -> Self {
         let kind = ErrorKind::from_status(status);
         let mut error = Self {
             operation,
@@ -360,11 +341,7 @@ impl ApiError {
             Some(Value::Object(fields)) => {
                 for (field, messages) in fields {
                     let messages = match messages {
-                        Value::Array(items) => items
-                            .iter()
-                            .filter_map(Value::as_str)
-                            .map(str::to_owned)
-                            .collect(),
+                        Value::Array(items) => items.iter().filter_map(Value::as_str).map(str::to_owned).collect(),
                         Value::String(one) => vec![one.clone()],
                         _ => Vec::new(),
                     };
@@ -372,11 +349,7 @@ impl ApiError {
                 }
             }
             Some(Value::Array(items)) => {
-                self.errors = items
-                    .iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_owned)
-                    .collect();
+                self.errors = items.iter().filter_map(Value::as_str).map(str::to_owned).collect();
             }
             _ => {}
         }
@@ -397,11 +370,7 @@ impl ApiError {
 
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}: the API answered {} ({})",
-            self.operation, self.status, self.kind
-        )?;
+        write!(f, "{}: the API answered {} ({})", self.operation, self.status, self.kind)?;
         if let Some(message) = &self.message {
             write!(f, ": {message}")?;
         }
@@ -441,11 +410,7 @@ pub struct DecodeError {
 
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}: could not decode the {} answer",
-            self.operation, self.status
-        )?;
+        write!(f, "{}: could not decode the {} answer", self.operation, self.status)?;
         if !self.path.is_empty() && self.path != "." {
             write!(f, " at `{}`", self.path)?;
         }
@@ -464,14 +429,7 @@ impl DecodeError {
         message: String,
         body: Vec<u8>,
     ) -> Self {
-        Self {
-            operation,
-            status,
-            path,
-            message,
-            request_id: request_id(headers),
-            body: RawBody(body),
-        }
+        Self { operation, status, path, message, request_id: request_id(headers), body: RawBody(body) }
     }
 }
 
@@ -486,11 +444,7 @@ pub fn request_id(headers: &HeaderMap) -> Option<String> {
 
 /// The delay a `Retry-After` header asks for, in seconds or as an HTTP date (relative to `now`).
 pub fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
-    let value = headers
-        .get(http::header::RETRY_AFTER)?
-        .to_str()
-        .ok()?
-        .trim();
+    let value = headers.get(http::header::RETRY_AFTER)?.to_str().ok()?.trim();
     if let Ok(secs) = value.parse::<u64>() {
         return Some(Duration::from_secs(secs));
     }
@@ -503,12 +457,7 @@ mod tests {
     use super::*;
 
     fn api(status: u16, body: &str) -> ApiError {
-        ApiError::from_parts(
-            "x",
-            StatusCode::from_u16(status).unwrap(),
-            HeaderMap::new(),
-            body.as_bytes().to_vec(),
-        )
+        ApiError::from_parts("x", StatusCode::from_u16(status).unwrap(), HeaderMap::new(), body.as_bytes().to_vec())
     }
 
     #[test]
@@ -519,45 +468,21 @@ mod tests {
             (ErrorKind::NotFound, Some("Action not found"), None)
         );
 
-        let e = api(
-            422,
-            r#"{"success":false,"message":"No","code":"LOG_NOT_RETRIABLE"}"#,
-        );
-        assert_eq!(
-            (e.message.as_deref(), e.code.as_deref()),
-            (Some("No"), Some("LOG_NOT_RETRIABLE"))
-        );
+        let e = api(422, r#"{"success":false,"message":"No","code":"LOG_NOT_RETRIABLE"}"#);
+        assert_eq!((e.message.as_deref(), e.code.as_deref()), (Some("No"), Some("LOG_NOT_RETRIABLE")));
 
-        let e = api(
-            422,
-            r#"{"message":"Invalid","errors":{"name":["required"],"b":"x"}}"#,
-        );
+        let e = api(422, r#"{"message":"Invalid","errors":{"name":["required"],"b":"x"}}"#);
         assert_eq!(e.field_errors.keys().collect::<Vec<_>>(), ["b", "name"]);
         assert_eq!(e.field_errors["b"], ["x"]);
 
-        let e = api(
-            401,
-            r#"{"success":false,"error":{"code":"INVALID_API_KEY","message":"Bad key","details":{}}}"#,
-        );
-        assert_eq!(
-            (e.message.as_deref(), e.code.as_deref()),
-            (Some("Bad key"), Some("INVALID_API_KEY"))
-        );
+        let e = api(401, r#"{"success":false,"error":{"code":"INVALID_API_KEY","message":"Bad key","details":{}}}"#);
+        assert_eq!((e.message.as_deref(), e.code.as_deref()), (Some("Bad key"), Some("INVALID_API_KEY")));
 
-        let e = api(
-            401,
-            r#"{"error":"TOKEN_EXPIRED","message":"Expired","status_code":401}"#,
-        );
-        assert_eq!(
-            (e.message.as_deref(), e.code.as_deref()),
-            (Some("Expired"), Some("TOKEN_EXPIRED"))
-        );
+        let e = api(401, r#"{"error":"TOKEN_EXPIRED","message":"Expired","status_code":401}"#);
+        assert_eq!((e.message.as_deref(), e.code.as_deref()), (Some("Expired"), Some("TOKEN_EXPIRED")));
 
         let e = api(500, r#"{"error":"Failed to generate demo audio"}"#);
-        assert_eq!(
-            (e.message.as_deref(), e.code.as_deref()),
-            (Some("Failed to generate demo audio"), None)
-        );
+        assert_eq!((e.message.as_deref(), e.code.as_deref()), (Some("Failed to generate demo audio"), None));
 
         let e = api(401, r#"{"message":"Unauthenticated."}"#);
         assert_eq!(e.message.as_deref(), Some("Unauthenticated."));

@@ -1,5 +1,864 @@
 //! Conversation flows: the graph of nodes an agent follows, its validation and versions.
+//!
+//! An agent runs either `llm_driven` (the language model steers, from its knowledge and actions) or
+//! `flow_driven`, following a [`FlowConfig`]: nodes ([`FlowNode`]) joined by `next` links and by the
+//! conditional [`FlowBranch`]es of decision nodes, entered at `initial_node_id`.
+//!
+//! ```
+//! use talkover_core::flows::{AgentFlow, FlowConfig, FlowNode, UpdateAgentFlow, ValidateAgentFlow};
+//!
+//! let flow = FlowConfig::new("greet")
+//!     .meta("Intake", "1.0.0")
+//!     .node(FlowNode::say("greet", "Hi! Is now a good time?").next("qualify"))
+//!     .node(FlowNode::decision("qualify").branch("yes", "book").branch("no", "bye"))
+//!     .node(FlowNode::action("book").field("action_id", "action-uuid").next("bye"))
+//!     .node(FlowNode::end("bye"))
+//!     .global_function("end_conversation", "Ends the call");
+//!
+//! // Dry-run it first, then save it.
+//! let check = ValidateAgentFlow::new("agent-uuid", flow.clone());
+//! let save = UpdateAgentFlow::new("agent-uuid", AgentFlow::flow_driven(flow));
+//! # let _ = (check, save);
+//! ```
+//!
+//! Reference: <https://docs.talkover.ai/api-reference/endpoints/get-agent-flow> and the pages beside it.
 
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::agents::{require, AgentId};
+use crate::envelope::Envelope;
+use crate::error::{Error, ErrorKind};
+use crate::macros::{id_type, operation, string_enum};
+use crate::operation::{Operation as _, ResponseBody};
 use crate::registry::OperationInfo;
+use crate::Timestamp;
 
-pub(crate) const OPERATIONS: &[OperationInfo] = &[];
+id_type! {
+    /// The id of a node, unique within its flow. `next`, branches and `initial_node_id` refer to nodes by it.
+    FlowNodeId
+}
+
+id_type! {
+    /// The id of a saved version of an agent's flow.
+    FlowVersionId
+}
+
+string_enum! {
+    /// What steers an agent's conversations.
+    pub enum ConversationMode {
+        /// The language model, from the agent's knowledge and actions (the default).
+        LlmDriven = "llm_driven",
+        /// A node graph ([`FlowConfig`]) decides each turn.
+        FlowDriven = "flow_driven",
+    }
+}
+
+string_enum! {
+    /// What a flow node does.
+    pub enum FlowNodeType {
+        /// Says its `content`, then goes to `next`.
+        Say = "say",
+        /// Asks its `content` and waits for the answer.
+        Ask = "ask",
+        /// Picks one of its `branches` from what the caller said.
+        Decision = "decision",
+        /// Runs an action of the agent.
+        Action = "action",
+        /// Transfers the call.
+        Transfer = "transfer",
+        /// Ends the conversation.
+        End = "end",
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The flow graph
+
+/// An agent's conversation mode and, when it is `flow_driven`, its flow: what [`GetAgentFlow`] returns and
+/// what [`UpdateAgentFlow`] sends.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct AgentFlow {
+    /// What steers the agent's conversations.
+    pub conversation_mode: ConversationMode,
+    /// The flow (absent or `null` in `llm_driven` mode; required to switch to `flow_driven`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flow_config: Option<FlowConfig>,
+}
+
+impl AgentFlow {
+    /// Any mode, with no flow.
+    pub fn new(conversation_mode: ConversationMode) -> Self {
+        Self { conversation_mode, flow_config: None }
+    }
+
+    /// `llm_driven`, with no flow.
+    pub fn llm_driven() -> Self {
+        Self::new(ConversationMode::LlmDriven)
+    }
+
+    /// `flow_driven`, following `flow`.
+    pub fn flow_driven(flow: FlowConfig) -> Self {
+        Self { conversation_mode: ConversationMode::FlowDriven, flow_config: Some(flow) }
+    }
+
+    /// Sets the flow.
+    pub fn flow_config(mut self, flow: FlowConfig) -> Self {
+        self.flow_config = Some(flow);
+        self
+    }
+}
+
+/// A conversation flow: a graph of nodes entered at `initial_node_id`.
+///
+/// `initial_node_id` and `nodes` are required when a flow is sent ([`UpdateAgentFlow`] and
+/// [`ValidateAgentFlow`] check it before sending); they are `Option` because the API's answers do not always
+/// include them. Fields this SDK does not model are kept in `extra` and sent back unchanged.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct FlowConfig {
+    /// The node the conversation starts at (must be one of `nodes`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub initial_node_id: Option<FlowNodeId>,
+    /// The flow's name and version.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub meta: Option<FlowMeta>,
+    /// The nodes, each with a unique id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nodes: Option<Vec<FlowNode>>,
+    /// Functions the agent can call from any node.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub global_functions: Option<Vec<GlobalFunction>>,
+    /// Other top-level fields, kept as given.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+impl FlowConfig {
+    /// An empty flow entered at `initial_node_id`; add nodes with [`FlowConfig::node`].
+    pub fn new(initial_node_id: impl Into<FlowNodeId>) -> Self {
+        Self { initial_node_id: Some(initial_node_id.into()), nodes: Some(Vec::new()), ..Self::default() }
+    }
+
+    /// Names and versions the flow.
+    pub fn meta(mut self, name: impl Into<String>, version: impl Into<String>) -> Self {
+        self.meta = Some(FlowMeta::new().name(name).version(version));
+        self
+    }
+
+    /// Adds a node.
+    pub fn node(mut self, node: FlowNode) -> Self {
+        self.nodes.get_or_insert_with(Vec::new).push(node);
+        self
+    }
+
+    /// Adds nodes.
+    pub fn nodes(mut self, nodes: impl IntoIterator<Item = FlowNode>) -> Self {
+        self.nodes.get_or_insert_with(Vec::new).extend(nodes);
+        self
+    }
+
+    /// Adds a global function.
+    pub fn global_function(mut self, name: impl Into<String>, description: impl Into<String>) -> Self {
+        let function = GlobalFunction::new(name).description(description);
+        self.global_functions.get_or_insert_with(Vec::new).push(function);
+        self
+    }
+
+    /// Sets a top-level field this SDK does not model.
+    pub fn field(mut self, name: impl Into<String>, value: impl Into<Value>) -> Self {
+        self.extra.insert(name.into(), value.into());
+        self
+    }
+
+    /// The node with this id, if the flow has one.
+    pub fn find_node(&self, id: &str) -> Option<&FlowNode> {
+        self.nodes.as_deref().unwrap_or_default().iter().find(|node| node.id.as_str() == id)
+    }
+
+    // `initial_node_id` and `nodes` are required whenever a flow is sent.
+    fn check(&self, operation: &'static str) -> Result<(), Error> {
+        require(operation, "flow_config.initial_node_id", &self.initial_node_id)?;
+        require(operation, "flow_config.nodes", &self.nodes)
+    }
+}
+
+/// A flow's name and version.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct FlowMeta {
+    /// The flow's name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The flow's version, as the caller numbers it (`1.2.0`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+}
+
+impl FlowMeta {
+    /// No name, no version.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The flow's name.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// The flow's version.
+    pub fn version(mut self, version: impl Into<String>) -> Self {
+        self.version = Some(version.into());
+        self
+    }
+}
+
+/// A node of a flow.
+///
+/// The fields every node type shares are modelled; the fields only some node types take (an action node's
+/// action, a transfer node's number, …) go in `extra` (see [`FlowNode::field`]) and are sent as
+/// top-level fields of the node. Do not put `id`, `type`, `content`, `next` or `branches` in `extra`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct FlowNode {
+    /// The node's id, unique in the flow.
+    pub id: FlowNodeId,
+    /// What the node does.
+    #[serde(rename = "type")]
+    pub node_type: FlowNodeType,
+    /// What the agent says or asks (`say` and `ask` nodes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content: Option<String>,
+    /// The node that follows this one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next: Option<FlowNodeId>,
+    /// Where a `decision` node can go, each under a condition.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub branches: Option<Vec<FlowBranch>>,
+    /// Type-specific fields, kept as given.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+impl FlowNode {
+    /// A node of any type.
+    pub fn new(id: impl Into<FlowNodeId>, node_type: FlowNodeType) -> Self {
+        Self { id: id.into(), node_type, content: None, next: None, branches: None, extra: Map::new() }
+    }
+
+    /// A `say` node.
+    pub fn say(id: impl Into<FlowNodeId>, content: impl Into<String>) -> Self {
+        Self::new(id, FlowNodeType::Say).content(content)
+    }
+
+    /// An `ask` node.
+    pub fn ask(id: impl Into<FlowNodeId>, content: impl Into<String>) -> Self {
+        Self::new(id, FlowNodeType::Ask).content(content)
+    }
+
+    /// A `decision` node; add its branches with [`FlowNode::branch`].
+    pub fn decision(id: impl Into<FlowNodeId>) -> Self {
+        Self::new(id, FlowNodeType::Decision)
+    }
+
+    /// An `action` node; name the action with [`FlowNode::field`].
+    pub fn action(id: impl Into<FlowNodeId>) -> Self {
+        Self::new(id, FlowNodeType::Action)
+    }
+
+    /// A `transfer` node.
+    pub fn transfer(id: impl Into<FlowNodeId>) -> Self {
+        Self::new(id, FlowNodeType::Transfer)
+    }
+
+    /// An `end` node.
+    pub fn end(id: impl Into<FlowNodeId>) -> Self {
+        Self::new(id, FlowNodeType::End)
+    }
+
+    /// What the agent says or asks.
+    pub fn content(mut self, content: impl Into<String>) -> Self {
+        self.content = Some(content.into());
+        self
+    }
+
+    /// The node that follows.
+    pub fn next(mut self, next: impl Into<FlowNodeId>) -> Self {
+        self.next = Some(next.into());
+        self
+    }
+
+    /// Adds a branch to `next` taken when the caller's answer matches `condition`.
+    pub fn branch(self, condition: impl Into<BranchCondition>, next: impl Into<FlowNodeId>) -> Self {
+        self.with_branch(FlowBranch::new(condition, next))
+    }
+
+    /// Adds a branch built with [`FlowBranch`].
+    pub fn with_branch(mut self, branch: FlowBranch) -> Self {
+        self.branches.get_or_insert_with(Vec::new).push(branch);
+        self
+    }
+
+    /// Sets a type-specific field.
+    pub fn field(mut self, name: impl Into<String>, value: impl Into<Value>) -> Self {
+        self.extra.insert(name.into(), value.into());
+        self
+    }
+
+    /// The nodes this one can lead to: its `next`, then its branches' targets.
+    pub fn targets(&self) -> impl Iterator<Item = &FlowNodeId> {
+        self.next.iter().chain(self.branches.iter().flatten().filter_map(|branch| branch.next.as_ref()))
+    }
+}
+
+/// One way out of a decision node: the node to go to when the condition matches.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct FlowBranch {
+    /// When the branch is taken (the API's `match`; absent on a fallback branch).
+    #[serde(rename = "match", default, skip_serializing_if = "Option::is_none")]
+    pub condition: Option<BranchCondition>,
+    /// The node it leads to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next: Option<FlowNodeId>,
+    /// Other fields of the branch, kept as given.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+impl FlowBranch {
+    /// A branch to `next` under `condition`.
+    pub fn new(condition: impl Into<BranchCondition>, next: impl Into<FlowNodeId>) -> Self {
+        Self { condition: Some(condition.into()), next: Some(next.into()), extra: Map::new() }
+    }
+
+    /// A branch to `next` with no condition.
+    pub fn otherwise(next: impl Into<FlowNodeId>) -> Self {
+        Self { condition: None, next: Some(next.into()), extra: Map::new() }
+    }
+
+    /// Sets another field of the branch.
+    pub fn field(mut self, name: impl Into<String>, value: impl Into<Value>) -> Self {
+        self.extra.insert(name.into(), value.into());
+        self
+    }
+}
+
+/// A branch's condition: the answer it matches (`"yes"`), or a structured condition kept as JSON.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum BranchCondition {
+    /// The answer to match, as the reference shows it.
+    Text(String),
+    /// Any other form the API accepts, kept as given.
+    Other(Value),
+}
+
+impl BranchCondition {
+    /// The condition's text, when it is text.
+    pub fn as_text(&self) -> Option<&str> {
+        match self {
+            Self::Text(text) => Some(text),
+            Self::Other(_) => None,
+        }
+    }
+}
+
+impl From<&str> for BranchCondition {
+    fn from(text: &str) -> Self {
+        Self::Text(text.to_owned())
+    }
+}
+
+impl From<String> for BranchCondition {
+    fn from(text: String) -> Self {
+        Self::Text(text)
+    }
+}
+
+impl From<Value> for BranchCondition {
+    fn from(value: Value) -> Self {
+        match value {
+            Value::String(text) => Self::Text(text),
+            other => Self::Other(other),
+        }
+    }
+}
+
+/// A function the agent can call from any node (`end_conversation`, `transfer_call`, `repeat_question`, …).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct GlobalFunction {
+    /// The function's name.
+    pub name: String,
+    /// What it does, for the agent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Other fields of the function, kept as given.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+impl GlobalFunction {
+    /// A function by name.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self { name: name.into(), description: None, extra: Map::new() }
+    }
+
+    /// What it does, for the agent.
+    pub fn description(mut self, description: impl Into<String>) -> Self {
+        self.description = Some(description.into());
+        self
+    }
+
+    /// Sets another field of the function.
+    pub fn field(mut self, name: impl Into<String>, value: impl Into<Value>) -> Self {
+        self.extra.insert(name.into(), value.into());
+        self
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// get-agent-flow
+
+/// [Get an agent's flow](https://docs.talkover.ai/api-reference/endpoints/get-agent-flow): its conversation
+/// mode and, when flow-driven, its flow.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct GetAgentFlow {
+    /// The agent.
+    pub agent_id: AgentId,
+}
+
+impl GetAgentFlow {
+    /// The agent's flow.
+    pub fn new(agent_id: impl Into<AgentId>) -> Self {
+        Self { agent_id: agent_id.into() }
+    }
+}
+
+operation!(GetAgentFlow {
+    id: "get-agent-flow",
+    method: GET,
+    path: "/api/v1/agents/{agent_id}/flow",
+    safe_to_repeat: true,
+    path_params: [agent_id],
+    response: Envelope<AgentFlow>,
+});
+
+// ---------------------------------------------------------------------------------------------------
+// update-agent-flow
+
+/// [Update an agent's flow](https://docs.talkover.ai/api-reference/endpoints/update-agent-flow): set its
+/// conversation mode and, for `flow_driven`, the flow it follows.
+///
+/// A flow the API finds invalid is refused with a 422 listing the problems;
+/// [`FlowValidation::from_error`] reads them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct UpdateAgentFlow {
+    /// The agent.
+    pub agent_id: AgentId,
+    /// The mode and flow.
+    pub body: AgentFlow,
+}
+
+impl UpdateAgentFlow {
+    /// Replaces the agent's mode and flow.
+    pub fn new(agent_id: impl Into<AgentId>, body: AgentFlow) -> Self {
+        Self { agent_id: agent_id.into(), body }
+    }
+
+    fn check(&self) -> Result<(), Error> {
+        if self.body.conversation_mode == ConversationMode::FlowDriven {
+            require(Self::ID, "flow_config", &self.body.flow_config)?;
+        }
+        self.body.flow_config.as_ref().map_or(Ok(()), |flow| flow.check(Self::ID))
+    }
+}
+
+operation!(UpdateAgentFlow {
+    id: "update-agent-flow",
+    method: PUT,
+    path: "/api/v1/agents/{agent_id}/flow",
+    safe_to_repeat: true,
+    path_params: [agent_id],
+    body: AgentFlow,
+    response: Envelope<AgentFlow>,
+    validate: UpdateAgentFlow::check,
+});
+
+// ---------------------------------------------------------------------------------------------------
+// validate-agent-flow
+
+/// The body of [`ValidateAgentFlow`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct FlowToValidate {
+    /// The flow to check.
+    pub flow_config: FlowConfig,
+}
+
+impl FlowToValidate {
+    /// A flow to check.
+    pub fn new(flow_config: FlowConfig) -> Self {
+        Self { flow_config }
+    }
+}
+
+/// [Validate a flow](https://docs.talkover.ai/api-reference/endpoints/validate-agent-flow) without saving
+/// it: the same checks [`UpdateAgentFlow`] runs (unique node ids, reachable nodes, existing targets, the
+/// fields each node type needs).
+///
+/// A valid flow gives [`FlowValidation::Valid`]. The API reports an invalid one as `"success": false` (or
+/// a 422), which is an error; pass the result through [`FlowValidation::from_result`] to get
+/// [`FlowValidation::Invalid`] with the problems instead.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ValidateAgentFlow {
+    /// The agent the flow is for (actions it refers to are looked up there).
+    pub agent_id: AgentId,
+    /// The flow.
+    pub body: FlowToValidate,
+}
+
+impl ValidateAgentFlow {
+    /// Checks `flow` for the agent.
+    pub fn new(agent_id: impl Into<AgentId>, flow: FlowConfig) -> Self {
+        Self { agent_id: agent_id.into(), body: FlowToValidate::new(flow) }
+    }
+
+    fn check(&self) -> Result<(), Error> {
+        self.body.flow_config.check(Self::ID)
+    }
+}
+
+operation!(ValidateAgentFlow {
+    id: "validate-agent-flow",
+    method: POST,
+    path: "/api/v1/agents/{agent_id}/flow/validate",
+    safe_to_repeat: true,
+    path_params: [agent_id],
+    body: FlowToValidate,
+    response: ValidationAnswer,
+    validate: ValidateAgentFlow::check,
+});
+
+/// The answer of a dry-run check: `{"success", "message", "errors"?}`, read as a [`FlowValidation`].
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ValidationAnswer {
+    /// The envelope's success flag.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+    /// What the API said.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// The problems found.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub errors: Option<Vec<String>>,
+}
+
+impl ValidationAnswer {
+    pub(crate) fn outcome(self) -> FlowValidation {
+        match self.errors {
+            Some(problems) if !problems.is_empty() => FlowValidation::Invalid { message: self.message, problems },
+            _ => FlowValidation::Valid { message: self.message },
+        }
+    }
+}
+
+impl ResponseBody for ValidationAnswer {
+    type Output = FlowValidation;
+    fn into_output(self) -> FlowValidation {
+        self.outcome()
+    }
+    fn success_flag(&self) -> Option<bool> {
+        self.success
+    }
+}
+
+/// The outcome of a dry-run check: [`ValidateAgentFlow`]'s, and (as
+/// [`ConstraintCheck`](crate::callbacks::ConstraintCheck))
+/// [`CheckCallbackConstraints`](crate::callbacks::CheckCallbackConstraints)'s.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum FlowValidation {
+    /// Nothing to fix.
+    Valid {
+        /// What the API said (`Flow is valid`).
+        message: Option<String>,
+    },
+    /// The problems the API found, one sentence each.
+    Invalid {
+        /// What the API said about them, if anything.
+        message: Option<String>,
+        /// The problems.
+        problems: Vec<String>,
+    },
+}
+
+impl FlowValidation {
+    /// Whether nothing needs fixing.
+    pub fn is_valid(&self) -> bool {
+        matches!(self, Self::Valid { .. })
+    }
+
+    /// The problems found (empty when valid).
+    pub fn problems(&self) -> &[String] {
+        match self {
+            Self::Valid { .. } => &[],
+            Self::Invalid { problems, .. } => problems,
+        }
+    }
+
+    /// What the API said.
+    pub fn message(&self) -> Option<&str> {
+        match self {
+            Self::Valid { message } | Self::Invalid { message, .. } => message.as_deref(),
+        }
+    }
+
+    /// Reads the problems out of the error a refused check or save gives: an answer with
+    /// `"success": false`, or a 422 (as [`UpdateAgentFlow`] gives). `errors` given as a list are the
+    /// problems; given by field, each becomes `field: message`. `None` for any other error (not found,
+    /// unauthorized, transport, …), which says nothing about the flow.
+    pub fn from_error(error: &Error) -> Option<Self> {
+        let api = error.as_api()?;
+        let mut problems = api.errors.clone();
+        for (field, messages) in &api.field_errors {
+            problems.extend(messages.iter().map(|message| format!("{field}: {message}")));
+        }
+        let refused = match api.kind {
+            ErrorKind::Unsuccessful => true,
+            ErrorKind::Validation => !problems.is_empty(),
+            _ => false,
+        };
+        refused.then(|| Self::Invalid { message: api.message.clone(), problems })
+    }
+
+    /// Turns a check's result into its outcome: `Ok(Invalid)` for the errors [`FlowValidation::from_error`]
+    /// reads, the error itself for any other.
+    pub fn from_result(result: Result<Self, Error>) -> Result<Self, Error> {
+        match result {
+            Ok(outcome) => Ok(outcome),
+            Err(error) => Self::from_error(&error).ok_or(error),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// list-agent-flow-versions
+
+/// [List an agent's flow versions](https://docs.talkover.ai/api-reference/endpoints/list-agent-flow-versions):
+/// one per save, newest first.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ListAgentFlowVersions {
+    /// The agent.
+    pub agent_id: AgentId,
+}
+
+impl ListAgentFlowVersions {
+    /// The agent's flow versions.
+    pub fn new(agent_id: impl Into<AgentId>) -> Self {
+        Self { agent_id: agent_id.into() }
+    }
+}
+
+operation!(ListAgentFlowVersions {
+    id: "list-agent-flow-versions",
+    method: GET,
+    path: "/api/v1/agents/{agent_id}/flow/versions",
+    safe_to_repeat: true,
+    path_params: [agent_id],
+    response: Envelope<FlowVersions>,
+});
+
+/// The saved versions of an agent's flow.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct FlowVersions {
+    /// The versions, newest first.
+    #[serde(default)]
+    pub versions: Vec<FlowVersion>,
+}
+
+/// One saved version of an agent's flow.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct FlowVersion {
+    /// The version's id.
+    pub id: FlowVersionId,
+    /// The version number from the flow's `meta`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    /// When it was saved.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<Timestamp>,
+    /// Whether it is the flow in use.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_current: Option<bool>,
+    /// The flow as saved, when the API includes it (restoring a version means sending it back with
+    /// [`UpdateAgentFlow`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flow_config: Option<FlowConfig>,
+}
+
+pub(crate) const OPERATIONS: &[OperationInfo] = &[
+    OperationInfo::of::<GetAgentFlow>(),
+    OperationInfo::of::<UpdateAgentFlow>(),
+    OperationInfo::of::<ValidateAgentFlow>(),
+    OperationInfo::of::<ListAgentFlowVersions>(),
+];
+
+#[cfg(test)]
+mod tests {
+    use http::{Response, StatusCode};
+    use serde_json::json;
+
+    use super::*;
+    use crate::operation::{build_request, decode_response};
+    use crate::ClientConfig;
+
+    fn config() -> ClientConfig {
+        ClientConfig::new("talq_test").unwrap()
+    }
+
+    fn answer(status: u16, body: Value) -> crate::HttpResponse {
+        Response::builder()
+            .status(StatusCode::from_u16(status).unwrap())
+            .header("content-type", "application/json")
+            .body(serde_json::to_vec(&body).unwrap())
+            .unwrap()
+    }
+
+    fn sample_flow() -> FlowConfig {
+        FlowConfig::new("greet")
+            .meta("Sales Qualification Flow", "1.2.0")
+            .node(FlowNode::say("greet", "Hi! Are you the right person?").next("qualify"))
+            .node(
+                FlowNode::decision("qualify")
+                    .branch("yes", "book")
+                    .branch("no", "transfer")
+                    .with_branch(FlowBranch::new(json!({"intent": "callback_later"}), "bye"))
+                    .with_branch(FlowBranch::otherwise("qualify").field("max_retries", 2)),
+            )
+            .node(FlowNode::ask("book", "Which day suits you?").next("bye"))
+            .node(FlowNode::action("log").field("action_id", "action-uuid").next("bye"))
+            .node(FlowNode::transfer("transfer").field("transfer_to", "+15551234567"))
+            .node(FlowNode::new("hold", FlowNodeType::from("wait")).field("seconds", 5).next("bye"))
+            .node(FlowNode::end("bye"))
+            .global_function("end_conversation", "Ends the call gracefully")
+            .field("settings", json!({"language": "en-US"}))
+    }
+
+    #[test]
+    fn a_flow_built_in_rust_round_trips_exactly() {
+        let flow = AgentFlow::flow_driven(sample_flow());
+        let json = serde_json::to_value(&flow).unwrap();
+        assert_eq!(json["flow_config"]["initial_node_id"], "greet");
+        assert_eq!(json["flow_config"]["nodes"][1]["branches"][0], json!({"match": "yes", "next": "book"}));
+        assert_eq!(json["flow_config"]["nodes"][1]["branches"][2]["match"], json!({"intent": "callback_later"}));
+        assert_eq!(json["flow_config"]["nodes"][1]["branches"][3], json!({"next": "qualify", "max_retries": 2}));
+        assert_eq!(json["flow_config"]["nodes"][3]["action_id"], "action-uuid");
+        assert_eq!(json["flow_config"]["nodes"][5]["type"], "wait");
+        assert_eq!(json["flow_config"]["settings"]["language"], "en-US");
+
+        let text = serde_json::to_string(&flow).unwrap();
+        let back: AgentFlow = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, flow);
+        assert_eq!(serde_json::to_value(&back).unwrap(), json);
+        assert_eq!(
+            back.flow_config.as_ref().unwrap().nodes.as_ref().unwrap()[5].node_type,
+            FlowNodeType::Unknown("wait".into())
+        );
+        let targets: Vec<&str> = back
+            .flow_config
+            .as_ref()
+            .unwrap()
+            .find_node("qualify")
+            .unwrap()
+            .targets()
+            .map(FlowNodeId::as_str)
+            .collect();
+        assert_eq!(targets, ["book", "transfer", "bye", "qualify"]);
+    }
+
+    #[test]
+    fn a_flow_from_the_api_round_trips_exactly() {
+        let json = json!({
+            "conversation_mode": "flow_driven",
+            "flow_config": {
+                "initial_node_id": "a",
+                "nodes": [
+                    {"id": "a", "type": "say", "content": "Hi", "next": "b", "voice_hint": {"pace": "slow"}},
+                    {"id": "b", "type": "decision", "branches": [{"match": "yes", "next": "c", "priority": 1}]},
+                    {"id": "c", "type": "end"}
+                ],
+                "global_functions": [{"name": "transfer_call", "parameters": {"to": "+1555"}}],
+                "version_note": null
+            }
+        });
+        let flow: AgentFlow = serde_json::from_value(json.clone()).unwrap();
+        assert_eq!(serde_json::to_value(&flow).unwrap(), json);
+    }
+
+    #[test]
+    fn llm_driven_sends_no_flow_and_flow_driven_needs_one() {
+        let request = build_request(&UpdateAgentFlow::new("agent-1", AgentFlow::llm_driven()), &config()).unwrap();
+        assert_eq!(request.body(), br#"{"conversation_mode":"llm_driven"}"#);
+
+        let err = build_request(&UpdateAgentFlow::new("a", AgentFlow::new(ConversationMode::FlowDriven)), &config())
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidRequest);
+        assert!(err.to_string().contains("`flow_config`"), "{err}");
+
+        let mut no_start = sample_flow();
+        no_start.initial_node_id = None;
+        let err = build_request(&ValidateAgentFlow::new("a", no_start), &config()).unwrap_err();
+        assert!(err.to_string().contains("`flow_config.initial_node_id`"), "{err}");
+        let err =
+            build_request(&ValidateAgentFlow::new("a", FlowConfig::default().field("x", 1)), &config()).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidRequest);
+    }
+
+    #[test]
+    fn validation_outcomes_are_typed() {
+        let valid =
+            decode_response::<ValidateAgentFlow>(answer(200, json!({"success": true, "message": "Flow is valid"})));
+        let valid = FlowValidation::from_result(valid).unwrap();
+        assert!(valid.is_valid());
+        assert_eq!(valid.message(), Some("Flow is valid"));
+
+        let refused = decode_response::<ValidateAgentFlow>(answer(
+            200,
+            json!({"success": false, "errors": ["Duplicate node id: 'a'", "Node 'c' is unreachable"]}),
+        ));
+        assert_eq!(refused.as_ref().unwrap_err().kind(), ErrorKind::Unsuccessful);
+        let outcome = FlowValidation::from_result(refused).unwrap();
+        assert!(!outcome.is_valid());
+        assert_eq!(outcome.problems(), ["Duplicate node id: 'a'", "Node 'c' is unreachable"]);
+
+        let rejected = decode_response::<UpdateAgentFlow>(answer(
+            422,
+            json!({"success": false, "message": "Flow validation failed", "errors": ["initial_node_id 'x' not found in nodes"]}),
+        ))
+        .unwrap_err();
+        let outcome = FlowValidation::from_error(&rejected).unwrap();
+        assert_eq!(outcome.message(), Some("Flow validation failed"));
+        assert_eq!(outcome.problems(), ["initial_node_id 'x' not found in nodes"]);
+
+        let by_field = decode_response::<ValidateAgentFlow>(answer(
+            422,
+            json!({"message": "Invalid", "errors": {"flow_config.nodes": ["is required"]}}),
+        ));
+        assert_eq!(FlowValidation::from_result(by_field).unwrap().problems(), ["flow_config.nodes: is required"]);
+
+        let missing = decode_response::<ValidateAgentFlow>(answer(404, json!({"message": "Agent not found"})));
+        assert_eq!(FlowValidation::from_result(missing).unwrap_err().kind(), ErrorKind::NotFound);
+    }
+}

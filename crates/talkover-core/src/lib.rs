@@ -26,7 +26,9 @@ pub mod error;
 pub mod operation;
 pub mod page;
 pub mod registry;
+pub mod replay;
 pub mod secret;
+pub mod time;
 pub mod transport;
 pub mod validate;
 
@@ -50,10 +52,7 @@ pub mod webhooks;
 pub use config::{BaseUrl, ClientConfig, DEFAULT_BASE_URL, DEFAULT_USER_AGENT};
 pub use decimal::Decimal;
 pub use envelope::{Ack, Bare, Envelope, ListEnvelope};
-pub use error::{
-    ApiError, DecodeError, Error, ErrorKind, InvalidRequest, RawBody, TransportError,
-    TransportErrorKind,
-};
+pub use error::{ApiError, DecodeError, Error, ErrorKind, InvalidRequest, RawBody, TransportError, TransportErrorKind};
 pub use operation::{build_request, decode_body, decode_response, Operation, Output, ResponseBody};
 pub use page::{Page, PagedOperation, Pagination};
 pub use secret::SecretString;

@@ -77,14 +77,10 @@ pub trait ResponseBody: DeserializeOwned + Serialize {
 }
 
 /// Builds the HTTP request for an operation.
-pub fn build_request<O: Operation>(
-    operation: &O,
-    config: &ClientConfig,
-) -> Result<HttpRequest, Error> {
+pub fn build_request<O: Operation>(operation: &O, config: &ClientConfig) -> Result<HttpRequest, Error> {
     operation.validate()?;
     let base = config.base_url();
-    let mut uri =
-        String::with_capacity(base.origin().len() + base.prefix().len() + O::PATH.len() + 48);
+    let mut uri = String::with_capacity(base.origin().len() + base.prefix().len() + O::PATH.len() + 48);
     uri.push_str(base.origin());
     uri.push_str(base.prefix());
     encode::expand_path(&mut uri, O::ID, O::PATH, |name| operation.path_param(name))?;
@@ -93,10 +89,9 @@ pub fn build_request<O: Operation>(
         encode::push_query(&mut uri, &pairs);
     }
     let body = match operation.body() {
-        Some(body) => Some(
-            serde_json::to_vec(body)
-                .map_err(|e| Error::invalid_request(O::ID, None, format!("body: {e}")))?,
-        ),
+        Some(body) => {
+            Some(serde_json::to_vec(body).map_err(|e| Error::invalid_request(O::ID, None, format!("body: {e}")))?)
+        }
         None => None,
     };
     let mut builder = http::Request::builder()
@@ -108,9 +103,9 @@ pub fn build_request<O: Operation>(
     if body.is_some() {
         builder = builder.header(CONTENT_TYPE, HeaderValue::from_static("application/json"));
     }
-    builder.body(body.unwrap_or_default()).map_err(|e| {
-        Error::invalid_request(O::ID, None, format!("could not build the request: {e}"))
-    })
+    builder
+        .body(body.unwrap_or_default())
+        .map_err(|e| Error::invalid_request(O::ID, None, format!("could not build the request: {e}")))
 }
 
 /// Decodes an answer into the operation's output, or the error it carries.
@@ -122,19 +117,10 @@ pub fn decode_response<O: Operation>(response: HttpResponse) -> Result<Output<O>
 pub fn decode_body<O: Operation>(response: HttpResponse) -> Result<O::Response, Error> {
     let (parts, body) = response.into_parts();
     if !parts.status.is_success() {
-        return Err(Error::Api(Box::new(ApiError::from_parts(
-            O::ID,
-            parts.status,
-            parts.headers,
-            body,
-        ))));
+        return Err(Error::Api(Box::new(ApiError::from_parts(O::ID, parts.status, parts.headers, body))));
     }
     // A 2xx with no body (204) decodes as an empty object, so acknowledgement shapes still work.
-    let bytes: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
-        b"{}"
-    } else {
-        &body
-    };
+    let bytes: &[u8] = if body.iter().all(u8::is_ascii_whitespace) { b"{}" } else { &body };
     match serde_json::from_slice::<O::Response>(bytes) {
         Ok(decoded) if decoded.success_flag() == Some(false) => Err(unsuccessful::<O>(parts, body)),
         Ok(decoded) => Ok(decoded),
@@ -142,19 +128,11 @@ pub fn decode_body<O: Operation>(response: HttpResponse) -> Result<O::Response, 
         Err(first) => {
             // Decode again only on failure, to say where in the body it failed.
             let mut de = serde_json::Deserializer::from_slice(bytes);
-            let (path, message) = match serde_path_to_error::deserialize::<_, O::Response>(&mut de)
-            {
+            let (path, message) = match serde_path_to_error::deserialize::<_, O::Response>(&mut de) {
                 Err(e) => (e.path().to_string(), e.into_inner().to_string()),
                 Ok(_) => (String::new(), first.to_string()),
             };
-            Err(Error::Decode(Box::new(DecodeError::new(
-                O::ID,
-                parts.status,
-                &parts.headers,
-                path,
-                message,
-                body,
-            ))))
+            Err(Error::Decode(Box::new(DecodeError::new(O::ID, parts.status, &parts.headers, path, message, body))))
         }
     }
 }
@@ -164,12 +142,7 @@ fn says_unsuccessful(bytes: &[u8]) -> bool {
     struct Probe {
         success: Option<bool>,
     }
-    matches!(
-        serde_json::from_slice::<Probe>(bytes),
-        Ok(Probe {
-            success: Some(false)
-        })
-    )
+    matches!(serde_json::from_slice::<Probe>(bytes), Ok(Probe { success: Some(false) }))
 }
 
 fn unsuccessful<O: Operation>(parts: http::response::Parts, body: Vec<u8>) -> Error {

@@ -95,13 +95,6 @@ mod tests {
         assert_eq!(page(10, 2, 10, 25, None).next_page(), Some(3));
         assert_eq!(page(5, 3, 10, 25, None).next_page(), None);
         assert_eq!(page(0, 1, 10, 25, Some(3)).next_page(), None);
-        assert_eq!(
-            Page::<u8> {
-                items: vec![1],
-                pagination: None
-            }
-            .next_page(),
-            None
-        );
+        assert_eq!(Page::<u8> { items: vec![1], pagination: None }.next_page(), None);
     }
 }

@@ -250,9 +250,7 @@ pub struct PhoneReleaseRequest {
 impl PhoneReleaseRequest {
     /// A release request with its reason.
     pub fn new(reason: impl Into<String>) -> Self {
-        Self {
-            reason: reason.into(),
-        }
+        Self { reason: reason.into() }
     }
 }
 
@@ -270,10 +268,7 @@ pub struct RequestPhoneRelease {
 impl RequestPhoneRelease {
     /// Asks to release the number, giving a reason (10 to 500 characters).
     pub fn new(phone_number_id: impl Into<PhoneNumberId>, reason: impl Into<String>) -> Self {
-        Self {
-            phone_number_id: phone_number_id.into(),
-            body: PhoneReleaseRequest::new(reason),
-        }
+        Self { phone_number_id: phone_number_id.into(), body: PhoneReleaseRequest::new(reason) }
     }
 
     fn check(&self) -> Result<(), Error> {
@@ -304,9 +299,7 @@ pub struct CancelReleaseRequest {
 impl CancelReleaseRequest {
     /// Cancels the request.
     pub fn new(release_request_id: impl Into<ReleaseRequestId>) -> Self {
-        Self {
-            release_request_id: release_request_id.into(),
-        }
+        Self { release_request_id: release_request_id.into() }
     }
 }
 
@@ -338,38 +331,20 @@ mod tests {
     #[test]
     fn release_reasons_must_be_10_to_500_characters() {
         for reason in ["too short".to_owned(), "x".repeat(501)] {
-            let error =
-                build_request(&RequestPhoneRelease::new("phone-1", reason), &config()).unwrap_err();
+            let error = build_request(&RequestPhoneRelease::new("phone-1", reason), &config()).unwrap_err();
             assert_eq!(error.kind(), ErrorKind::InvalidRequest);
-            assert!(
-                matches!(&error, Error::InvalidRequest(e) if e.field.as_deref() == Some("reason")),
-                "{error}"
-            );
+            assert!(matches!(&error, Error::InvalidRequest(e) if e.field.as_deref() == Some("reason")), "{error}");
         }
         // Counted in characters, not bytes.
-        assert!(build_request(
-            &RequestPhoneRelease::new("phone-1", "é".repeat(500)),
-            &config()
-        )
-        .is_ok());
-        let request = build_request(
-            &RequestPhoneRelease::new("phone 1", "ten chars!"),
-            &config(),
-        )
-        .unwrap();
-        assert_eq!(
-            request.uri(),
-            "https://app.talkover.ai/api/v1/phone-numbers/phone%201/request-release"
-        );
+        assert!(build_request(&RequestPhoneRelease::new("phone-1", "é".repeat(500)), &config()).is_ok());
+        let request = build_request(&RequestPhoneRelease::new("phone 1", "ten chars!"), &config()).unwrap();
+        assert_eq!(request.uri(), "https://app.talkover.ai/api/v1/phone-numbers/phone%201/request-release");
         assert_eq!(request.body().as_slice(), br#"{"reason":"ten chars!"}"#);
     }
 
     #[test]
     fn filters_encode_plus_signs_and_booleans() {
-        let list = ListPhoneNumbers::new()
-            .search("+1234567890")
-            .has_voice(true)
-            .number_type(PhoneNumberType::Voice);
+        let list = ListPhoneNumbers::new().search("+1234567890").has_voice(true).number_type(PhoneNumberType::Voice);
         let request = build_request(&list, &config()).unwrap();
         let query = request.uri().query().unwrap();
         assert!(query.contains("search=%2B1234567890"), "{query}");

@@ -58,11 +58,7 @@ impl OperationInfo {
 
     /// Builds the typed operation from JSON parameters (through the same types a caller uses) and then
     /// its HTTP request.
-    pub fn build_request(
-        &self,
-        params: &Params,
-        config: &ClientConfig,
-    ) -> Result<HttpRequest, Error> {
+    pub fn build_request(&self, params: &Params, config: &ClientConfig) -> Result<HttpRequest, Error> {
         (self.build)(params, config)
     }
 
@@ -104,13 +100,7 @@ fn build_from_params<O: Operation + DeserializeOwned>(
         let value = match params.path.get(name) {
             Some(Value::String(s)) => s.clone(),
             Some(Value::Number(n)) => n.to_string(),
-            Some(_) => {
-                return Err(Error::invalid_request(
-                    O::ID,
-                    Some(name),
-                    "a path parameter must be a string",
-                ))
-            }
+            Some(_) => return Err(Error::invalid_request(O::ID, Some(name), "a path parameter must be a string")),
             None => String::new(),
         };
         fields.insert(name.to_owned(), Value::String(value));
@@ -128,10 +118,7 @@ fn build_from_params<O: Operation + DeserializeOwned>(
         Error::invalid_request(
             O::ID,
             Some(&e.path().to_string()),
-            format!(
-                "the parameters do not fit the operation's types: {}",
-                e.inner()
-            ),
+            format!("the parameters do not fit the operation's types: {}", e.inner()),
         )
     })?;
     build_request(&operation, config)
@@ -139,13 +126,8 @@ fn build_from_params<O: Operation + DeserializeOwned>(
 
 fn decode_to_json<O: Operation>(response: HttpResponse) -> Result<Value, Error> {
     let body = decode_body::<O>(response)?;
-    serde_json::to_value(&body).map_err(|e| {
-        Error::invalid_request(
-            O::ID,
-            None,
-            format!("could not serialize the response: {e}"),
-        )
-    })
+    serde_json::to_value(&body)
+        .map_err(|e| Error::invalid_request(O::ID, None, format!("could not serialize the response: {e}")))
 }
 
 /// Every operation of the API, in the reference's order of resources.

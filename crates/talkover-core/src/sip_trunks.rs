@@ -272,9 +272,7 @@ pub struct GetSipTrunk {
 impl GetSipTrunk {
     /// The trunk.
     pub fn new(trunk_id: impl Into<SipTrunkId>) -> Self {
-        Self {
-            trunk_id: trunk_id.into(),
-        }
+        Self { trunk_id: trunk_id.into() }
     }
 }
 
@@ -408,17 +406,12 @@ pub struct UpdateSipTrunk {
 impl UpdateSipTrunk {
     /// Changes the given fields of the trunk.
     pub fn new(trunk_id: impl Into<SipTrunkId>, body: SipTrunkUpdate) -> Self {
-        Self {
-            trunk_id: trunk_id.into(),
-            body,
-        }
+        Self { trunk_id: trunk_id.into(), body }
     }
 
     fn check(&self) -> Result<(), Error> {
         let (id, b) = (Self::ID, &self.body);
-        validate::optional(b.name.as_deref(), |v| {
-            validate::length(id, "name", v, 1, 255)
-        })?;
+        validate::optional(b.name.as_deref(), |v| validate::length(id, "name", v, 1, 255))?;
         validate::optional(b.port, |p| validate::range(id, "port", p, 1, 65535))
     }
 }
@@ -449,9 +442,7 @@ pub struct DeleteSipTrunk {
 impl DeleteSipTrunk {
     /// Deletes the trunk.
     pub fn new(trunk_id: impl Into<SipTrunkId>) -> Self {
-        Self {
-            trunk_id: trunk_id.into(),
-        }
+        Self { trunk_id: trunk_id.into() }
     }
 }
 
@@ -483,9 +474,7 @@ pub struct VerifySipTrunk {
 impl VerifySipTrunk {
     /// Verifies the trunk.
     pub fn new(trunk_id: impl Into<SipTrunkId>) -> Self {
-        Self {
-            trunk_id: trunk_id.into(),
-        }
+        Self { trunk_id: trunk_id.into() }
     }
 }
 
@@ -531,9 +520,7 @@ pub struct GetSipTrunkHealth {
 impl GetSipTrunkHealth {
     /// The trunk's health.
     pub fn new(trunk_id: impl Into<SipTrunkId>) -> Self {
-        Self {
-            trunk_id: trunk_id.into(),
-        }
+        Self { trunk_id: trunk_id.into() }
     }
 }
 
@@ -577,9 +564,7 @@ pub struct ListSipTrunkDids {
 impl ListSipTrunkDids {
     /// The trunk's numbers.
     pub fn new(trunk_id: impl Into<SipTrunkId>) -> Self {
-        Self {
-            trunk_id: trunk_id.into(),
-        }
+        Self { trunk_id: trunk_id.into() }
     }
 }
 
@@ -605,10 +590,7 @@ pub struct NewSipTrunkDid {
 impl NewSipTrunkDid {
     /// A number with its country.
     pub fn new(country_code: impl Into<String>, number: impl Into<String>) -> Self {
-        Self {
-            country_code: country_code.into(),
-            number: number.into(),
-        }
+        Self { country_code: country_code.into(), number: number.into() }
     }
 }
 
@@ -626,32 +608,20 @@ pub struct CreateSipTrunkDid {
 impl CreateSipTrunkDid {
     /// Attaches the number to the trunk.
     pub fn new(trunk_id: impl Into<SipTrunkId>, body: NewSipTrunkDid) -> Self {
-        Self {
-            trunk_id: trunk_id.into(),
-            body,
-        }
+        Self { trunk_id: trunk_id.into(), body }
     }
 
     fn check(&self) -> Result<(), Error> {
         let (id, b) = (Self::ID, &self.body);
         if !(b.country_code.len() == 2 && b.country_code.bytes().all(|c| c.is_ascii_alphabetic())) {
-            return Err(Error::invalid_request(
-                id,
-                Some("country_code"),
-                "must be a two-letter ISO 3166-1 code",
-            ));
+            return Err(Error::invalid_request(id, Some("country_code"), "must be a two-letter ISO 3166-1 code"));
         }
         // E.164: a `+` and at most 15 digits, the first not 0.
         let digits = b.number.strip_prefix('+').unwrap_or("");
-        let e164 = (2..=15).contains(&digits.len())
-            && digits.bytes().all(|c| c.is_ascii_digit())
-            && !digits.starts_with('0');
+        let e164 =
+            (2..=15).contains(&digits.len()) && digits.bytes().all(|c| c.is_ascii_digit()) && !digits.starts_with('0');
         if !e164 {
-            return Err(Error::invalid_request(
-                id,
-                Some("number"),
-                "must be an E.164 number such as +15551234567",
-            ));
+            return Err(Error::invalid_request(id, Some("number"), "must be an E.164 number such as +15551234567"));
         }
         Ok(())
     }
@@ -682,10 +652,7 @@ pub struct DeleteSipTrunkDid {
 impl DeleteSipTrunkDid {
     /// Removes the number from the trunk.
     pub fn new(trunk_id: impl Into<SipTrunkId>, phone_number_id: impl Into<PhoneNumberId>) -> Self {
-        Self {
-            trunk_id: trunk_id.into(),
-            phone_number_id: phone_number_id.into(),
-        }
+        Self { trunk_id: trunk_id.into(), phone_number_id: phone_number_id.into() }
     }
 }
 
@@ -726,96 +693,49 @@ mod tests {
     }
 
     fn trunk() -> NewSipTrunk {
-        NewSipTrunk::new(
-            "Primary",
-            "carrier-x",
-            "sip.carrier-x.com",
-            "user_42",
-            "hunter2-secret",
-        )
+        NewSipTrunk::new("Primary", "carrier-x", "sip.carrier-x.com", "user_42", "hunter2-secret")
     }
 
     #[test]
     fn passwords_are_sent_but_never_printed() {
         let create = CreateSipTrunk::new(trunk().port(5061).transport(SipTransport::Tls));
         assert!(!format!("{create:?}").contains("hunter2-secret"));
-        let update =
-            UpdateSipTrunk::new("trunk-1", SipTrunkUpdate::new().password("hunter2-secret"));
+        let update = UpdateSipTrunk::new("trunk-1", SipTrunkUpdate::new().password("hunter2-secret"));
         assert!(!format!("{update:?}").contains("hunter2-secret"));
         let request = build_request(&create, &ClientConfig::new("talq_test").unwrap()).unwrap();
         let body = std::str::from_utf8(request.body()).unwrap();
         assert!(body.contains(r#""password":"hunter2-secret""#), "{body}");
-        assert!(
-            !body.contains("is_active") && !body.contains("null"),
-            "{body}"
-        );
+        assert!(!body.contains("is_active") && !body.contains("null"), "{body}");
     }
 
     #[test]
     fn names_ports_and_numbers_are_checked_before_sending() {
-        assert_eq!(
-            refused_field(&CreateSipTrunk::new(trunk().port(0))).as_deref(),
-            Some("port")
-        );
+        assert_eq!(refused_field(&CreateSipTrunk::new(trunk().port(0))).as_deref(), Some("port"));
         let mut long = trunk();
         long.name = "n".repeat(256);
+        assert_eq!(refused_field(&CreateSipTrunk::new(long)).as_deref(), Some("name"));
+        let rename = |name: String| UpdateSipTrunk::new("trunk-1", SipTrunkUpdate::new().name(name));
+        assert_eq!(refused_field(&rename("n".repeat(256))).as_deref(), Some("name"));
+        assert_eq!(refused_field(&rename(String::new())).as_deref(), Some("name"));
         assert_eq!(
-            refused_field(&CreateSipTrunk::new(long)).as_deref(),
-            Some("name")
-        );
-        let rename =
-            |name: String| UpdateSipTrunk::new("trunk-1", SipTrunkUpdate::new().name(name));
-        assert_eq!(
-            refused_field(&rename("n".repeat(256))).as_deref(),
-            Some("name")
-        );
-        assert_eq!(
-            refused_field(&rename(String::new())).as_deref(),
-            Some("name")
-        );
-        assert_eq!(
-            refused_field(&UpdateSipTrunk::new(
-                "trunk-1",
-                SipTrunkUpdate::new().port(0)
-            ))
-            .as_deref(),
+            refused_field(&UpdateSipTrunk::new("trunk-1", SipTrunkUpdate::new().port(0))).as_deref(),
             Some("port")
         );
 
-        let did = |country: &str, number: &str| {
-            CreateSipTrunkDid::new("trunk-1", NewSipTrunkDid::new(country, number))
-        };
-        assert_eq!(
-            refused_field(&did("USA", "+15551234567")).as_deref(),
-            Some("country_code")
-        );
-        assert_eq!(
-            refused_field(&did("US", "5551234567")).as_deref(),
-            Some("number")
-        );
-        assert_eq!(
-            refused_field(&did("US", "+1555123456789012")).as_deref(),
-            Some("number")
-        );
+        let did = |country: &str, number: &str| CreateSipTrunkDid::new("trunk-1", NewSipTrunkDid::new(country, number));
+        assert_eq!(refused_field(&did("USA", "+15551234567")).as_deref(), Some("country_code"));
+        assert_eq!(refused_field(&did("US", "5551234567")).as_deref(), Some("number"));
+        assert_eq!(refused_field(&did("US", "+1555123456789012")).as_deref(), Some("number"));
         let config = ClientConfig::new("talq_test").unwrap();
         assert!(build_request(&did("US", "+15551234567"), &config).is_ok());
-        assert!(build_request(
-            &UpdateSipTrunk::new("trunk-1", SipTrunkUpdate::new().port(65535)),
-            &config
-        )
-        .is_ok());
+        assert!(build_request(&UpdateSipTrunk::new("trunk-1", SipTrunkUpdate::new().port(65535)), &config).is_ok());
     }
 
     #[test]
     fn did_paths_escape_both_ids() {
-        let request = build_request(
-            &DeleteSipTrunkDid::new("trunk/1", "+15551234567"),
-            &ClientConfig::new("talq_test").unwrap(),
-        )
-        .unwrap();
-        assert_eq!(
-            request.uri(),
-            "https://app.talkover.ai/api/v1/sip-trunks/trunk%2F1/dids/%2B15551234567"
-        );
+        let request =
+            build_request(&DeleteSipTrunkDid::new("trunk/1", "+15551234567"), &ClientConfig::new("talq_test").unwrap())
+                .unwrap();
+        assert_eq!(request.uri(), "https://app.talkover.ai/api/v1/sip-trunks/trunk%2F1/dids/%2B15551234567");
     }
 }

@@ -51,9 +51,7 @@ pub struct ListTrainings {
 impl ListTrainings {
     /// The agent's trainings.
     pub fn new(agent_id: impl Into<AgentId>) -> Self {
-        Self {
-            agent_id: agent_id.into(),
-        }
+        Self { agent_id: agent_id.into() }
     }
 }
 
@@ -85,12 +83,7 @@ pub struct NewTraining {
 impl NewTraining {
     /// A training with its subject and instructions.
     pub fn new(subject: impl Into<String>, instructions: impl Into<String>) -> Self {
-        Self {
-            node_id: None,
-            subject: subject.into(),
-            instructions: instructions.into(),
-            current_status: None,
-        }
+        Self { node_id: None, subject: subject.into(), instructions: instructions.into(), current_status: None }
     }
 
     /// The flow node the training belongs to.
@@ -120,21 +113,12 @@ pub struct CreateTraining {
 impl CreateTraining {
     /// Creates the training on the agent.
     pub fn new(agent_id: impl Into<AgentId>, body: NewTraining) -> Self {
-        Self {
-            agent_id: agent_id.into(),
-            body,
-        }
+        Self { agent_id: agent_id.into(), body }
     }
 
     fn check(&self) -> Result<(), Error> {
         validate::length(Self::ID, "subject", &self.body.subject, 1, 255)?;
-        validate::length(
-            Self::ID,
-            "instructions",
-            &self.body.instructions,
-            1,
-            usize::MAX,
-        )
+        validate::length(Self::ID, "instructions", &self.body.instructions, 1, usize::MAX)
     }
 }
 
@@ -162,10 +146,7 @@ pub struct DeleteTraining {
 impl DeleteTraining {
     /// Deletes the training from the agent.
     pub fn new(agent_id: impl Into<AgentId>, training_id: impl Into<TrainingId>) -> Self {
-        Self {
-            agent_id: agent_id.into(),
-            training_id: training_id.into(),
-        }
+        Self { agent_id: agent_id.into(), training_id: training_id.into() }
     }
 }
 

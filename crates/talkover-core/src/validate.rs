@@ -3,13 +3,7 @@
 use crate::error::Error;
 
 /// Fails when `value` has fewer than `min` or more than `max` characters.
-pub fn length(
-    operation: &'static str,
-    field: &str,
-    value: &str,
-    min: usize,
-    max: usize,
-) -> Result<(), Error> {
+pub fn length(operation: &'static str, field: &str, value: &str, min: usize, max: usize) -> Result<(), Error> {
     let count = value.chars().count();
     if count < min || count > max {
         return Err(Error::invalid_request(
@@ -41,10 +35,7 @@ pub fn range<T: PartialOrd + std::fmt::Display>(
 }
 
 /// Applies `check` to an optional value.
-pub fn optional<T>(
-    value: Option<T>,
-    check: impl FnOnce(T) -> Result<(), Error>,
-) -> Result<(), Error> {
+pub fn optional<T>(value: Option<T>, check: impl FnOnce(T) -> Result<(), Error>) -> Result<(), Error> {
     value.map_or(Ok(()), check)
 }
 

@@ -150,9 +150,7 @@ pub struct GenerateVoiceDemo {
 impl GenerateVoiceDemo {
     /// A demo of the template.
     pub fn new(voice_template_id: impl Into<VoiceTemplateId>) -> Self {
-        Self {
-            voice_template_id: voice_template_id.into(),
-        }
+        Self { voice_template_id: voice_template_id.into() }
     }
 }
 
@@ -173,10 +171,8 @@ pub struct VoiceDemo {
     pub mp3_url: String,
 }
 
-pub(crate) const OPERATIONS: &[OperationInfo] = &[
-    OperationInfo::of::<ListVoiceTemplates>(),
-    OperationInfo::of::<GenerateVoiceDemo>(),
-];
+pub(crate) const OPERATIONS: &[OperationInfo] =
+    &[OperationInfo::of::<ListVoiceTemplates>(), OperationInfo::of::<GenerateVoiceDemo>()];
 
 #[cfg(test)]
 mod tests {
@@ -185,27 +181,19 @@ mod tests {
 
     #[test]
     fn filters_are_sent_by_their_documented_names() {
-        let list = ListVoiceTemplates::new()
-            .gender(VoiceGender::Female)
-            .quality_tier(QualityTier::Pro)
-            .language("pt-BR");
+        let list =
+            ListVoiceTemplates::new().gender(VoiceGender::Female).quality_tier(QualityTier::Pro).language("pt-BR");
         let request = build_request(&list, &ClientConfig::new("talq_test").unwrap()).unwrap();
         let mut pairs = crate::encode::parse_query(request.uri().query().unwrap());
         pairs.sort();
-        let expected = [
-            ("gender", "female"),
-            ("language", "pt-BR"),
-            ("quality_tier", "pro"),
-        ];
+        let expected = [("gender", "female"), ("language", "pt-BR"), ("quality_tier", "pro")];
         assert_eq!(pairs, expected.map(|(n, v)| (n.to_owned(), v.to_owned())));
     }
 
     #[test]
     fn demos_decode_from_a_bare_object_and_costs_keep_their_digits() {
-        let response = http::Response::builder()
-            .status(200)
-            .body(br#"{"mp3_url":"https://x/a.mp3"}"#.to_vec())
-            .unwrap();
+        let response =
+            http::Response::builder().status(200).body(br#"{"mp3_url":"https://x/a.mp3"}"#.to_vec()).unwrap();
         let demo = decode_response::<GenerateVoiceDemo>(response).unwrap();
         assert_eq!(demo.mp3_url, "https://x/a.mp3");
 

@@ -1,5 +1,1499 @@
 //! Webhooks of agents and of campaigns: subscriptions, deliveries (logs), tests and retries.
+//!
+//! Agent webhooks fire on the events of each call; campaign webhooks on the events of a campaign and its
+//! calls. Both are configured with the same settings ([`NewWebhook`], [`WebhookChanges`]), and their
+//! deliveries are logged in the same shape ([`WebhookLog`]); they differ in their event names
+//! ([`AgentWebhookEvent`], [`CampaignWebhookEvent`]), in campaign webhooks' `include_call_events`, and in
+//! what their endpoints return.
+//!
+//! Reference: <https://docs.talkover.ai/api-reference/endpoints/list-agent-webhooks> and
+//! <https://docs.talkover.ai/api-reference/endpoints/list-campaign-webhooks>, and the pages beside them.
 
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+use std::hash::Hash;
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::actions::{AuthorizationScheme, CustomHeader};
+use crate::agents::AgentId;
+use crate::campaigns::CampaignId;
+use crate::envelope::{Ack, Envelope, ListEnvelope};
+use crate::error::Error;
+use crate::macros::{id_type, operation, string_enum};
+use crate::operation::Operation as _;
+use crate::page::PagedOperation;
 use crate::registry::OperationInfo;
+use crate::secret::SecretString;
+use crate::validate;
+use crate::Timestamp;
 
-pub(crate) const OPERATIONS: &[OperationInfo] = &[];
+id_type! {
+    /// The id of a webhook (of an agent or of a campaign).
+    WebhookId
+}
+
+id_type! {
+    /// The id of one logged delivery attempt of a webhook.
+    WebhookLogId
+}
+
+string_enum! {
+    /// An event an agent webhook can subscribe to: something that happened during one call.
+    pub enum AgentWebhookEvent {
+        /// The call started.
+        PhoneCallStarted = "event_phone_call_started",
+        /// The call ended.
+        PhoneCallEnded = "event_phone_call_ended",
+        /// The call could not be connected.
+        PhoneCallDidNotConnect = "event_phone_call_did_not_connect",
+        /// The call's connection came up.
+        PhoneCallConnected = "event_phone_call_connected",
+        /// The call's connection went down.
+        PhoneCallDisconnected = "event_phone_call_disconnected",
+        /// The call's connection failed.
+        PhoneCallError = "event_phone_call_error",
+        /// Someone joined the call.
+        ParticipantJoined = "event_participant_joined",
+        /// Someone left the call.
+        ParticipantLeft = "event_participant_left",
+        /// A voicemail system answered.
+        VoicemailDetected = "event_voicemail_detected",
+        /// The agent left a voicemail message.
+        VoicemailMessageLeft = "event_voicemail_message_left",
+        /// A conversation with a person began.
+        ConversationStarted = "event_conversation_started",
+        /// The conversation with a person finished.
+        ConversationEnded = "event_conversation_ended",
+        /// The agent ran one of its actions.
+        Action = "event_action",
+        /// One of the agent's actions failed.
+        ActionFailed = "event_action_failed",
+        /// A recording of the call is available.
+        Recording = "event_recording",
+        /// The media connection was opened.
+        ConnectionEstablished = "event_connection_established",
+        /// The media connection was closed.
+        ConnectionClosed = "event_connection_closed",
+        /// The media connection failed.
+        ConnectionError = "event_connection_error",
+        /// The user joined the call.
+        UserConnected = "event_user_connected",
+        /// The user left the call.
+        UserDisconnected = "event_user_disconnected",
+        /// The client joined the call.
+        ClientConnected = "event_client_connected",
+        /// The client left the call.
+        ClientDisconnected = "event_client_disconnected",
+    }
+}
+
+string_enum! {
+    /// An event a campaign webhook can subscribe to: a step of the campaign, of one of its calls, or (with
+    /// `include_call_events`) a call-level event.
+    pub enum CampaignWebhookEvent {
+        /// The campaign was created.
+        CampaignCreated = "campaign.created",
+        /// The campaign started.
+        CampaignStarted = "campaign.started",
+        /// The campaign was paused.
+        CampaignPaused = "campaign.paused",
+        /// The campaign finished.
+        CampaignCompleted = "campaign.completed",
+        /// The campaign's settings changed.
+        CampaignUpdated = "campaign.updated",
+        /// A campaign call was queued.
+        CampaignCallQueued = "campaign_call.queued",
+        /// A campaign call started.
+        CampaignCallStarted = "campaign_call.started",
+        /// A campaign call finished.
+        CampaignCallCompleted = "campaign_call.completed",
+        /// A campaign call will be tried again later.
+        CampaignCallRetryScheduled = "campaign_call.retry_scheduled",
+        /// A campaign call failed for good.
+        CampaignCallFailed = "campaign_call.failed",
+        /// A recording of a call is available.
+        Recording = "event_recording",
+        /// The transcript of a call is available.
+        CallTranscript = "event_call_transcript",
+        /// The report of a call is available.
+        CallReport = "event_call_report",
+    }
+}
+
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for super::AgentWebhookEvent {}
+    impl Sealed for super::CampaignWebhookEvent {}
+}
+
+/// The event names of one kind of webhook: [`AgentWebhookEvent`] or [`CampaignWebhookEvent`]. The shared
+/// webhook types are generic over it.
+pub trait WebhookEvent:
+    sealed::Sealed + Clone + fmt::Debug + Eq + Hash + Serialize + DeserializeOwned + Send + Sync + 'static
+{
+}
+
+impl WebhookEvent for AgentWebhookEvent {}
+impl WebhookEvent for CampaignWebhookEvent {}
+
+string_enum! {
+    /// The HTTP method a webhook delivers its events with.
+    pub enum WebhookHttpMethod {
+        /// `POST` (the API's default).
+        Post = "POST",
+        /// `PUT`.
+        Put = "PUT",
+        /// `PATCH`.
+        Patch = "PATCH",
+    }
+}
+
+string_enum! {
+    /// The state of an agent webhook.
+    pub enum WebhookStatus {
+        /// Enabled, delivering events.
+        Active = "active",
+        /// Turned off.
+        Disabled = "disabled",
+        /// Enabled, but deliveries are failing.
+        Error = "error",
+    }
+}
+
+string_enum! {
+    /// Where one delivery attempt stands.
+    pub enum DeliveryStatus {
+        /// Waiting to be sent.
+        Pending = "pending",
+        /// The target answered 2xx.
+        Success = "success",
+        /// The target answered something else, or could not be reached.
+        Failed = "failed",
+        /// Failed, and another attempt will be made.
+        Retrying = "retrying",
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Shared request bodies
+
+/// The settings of a new webhook, for agents ([`NewAgentWebhook`]) and, inside [`NewCampaignWebhook`],
+/// for campaigns.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(bound = "E: WebhookEvent")]
+#[non_exhaustive]
+pub struct NewWebhook<E: WebhookEvent> {
+    /// Name (1 to 255 characters).
+    pub name: String,
+    /// Where events are delivered (up to 500 characters).
+    pub webhook_url: String,
+    /// Secret the API signs each delivery with (HMAC-SHA256), up to 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub webhook_secret: Option<SecretString>,
+    /// The events to deliver (at least one).
+    pub events: Vec<E>,
+    /// Seconds to wait for the target, 5 to 120 (the API's default is 30).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout: Option<u32>,
+    /// Further attempts after a failed delivery, 0 to 10 (the API's default is 3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_retries: Option<u32>,
+    /// Whether the webhook delivers (the API's default is `true`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// The HTTP method of deliveries (the API's default is `POST`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub http_method: Option<WebhookHttpMethod>,
+    /// How deliveries authenticate to the target (the API's default is `none`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authorization_scheme: Option<AuthorizationScheme>,
+    /// Headers sent with every delivery; their values are secrets.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_headers: Option<Vec<CustomHeader>>,
+    /// Payload templates replacing the default payload of some events, by event (free-form objects with
+    /// `{{…}}` placeholders).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payload_templates: Option<HashMap<E, Value>>,
+}
+
+/// The changes to a webhook; unset fields are left as they are. For agents ([`AgentWebhookChanges`]) and,
+/// inside [`CampaignWebhookChanges`], for campaigns.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(bound = "E: WebhookEvent")]
+#[non_exhaustive]
+pub struct WebhookChanges<E: WebhookEvent> {
+    /// New name (1 to 255 characters).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// New delivery URL (up to 500 characters).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub webhook_url: Option<String>,
+    /// New signing secret (up to 255 characters).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub webhook_secret: Option<SecretString>,
+    /// New list of events (at least one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub events: Option<Vec<E>>,
+    /// New timeout in seconds, 5 to 120.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout: Option<u32>,
+    /// New number of further attempts after a failure, 0 to 10.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_retries: Option<u32>,
+    /// Turn delivering on or off.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// New HTTP method of deliveries.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub http_method: Option<WebhookHttpMethod>,
+    /// New authorization scheme.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authorization_scheme: Option<AuthorizationScheme>,
+    /// New headers sent with every delivery.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_headers: Option<Vec<CustomHeader>>,
+    /// New payload templates, by event.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payload_templates: Option<HashMap<E, Value>>,
+}
+
+impl<E: WebhookEvent> Default for WebhookChanges<E> {
+    fn default() -> Self {
+        Self {
+            name: None,
+            webhook_url: None,
+            webhook_secret: None,
+            events: None,
+            timeout: None,
+            max_retries: None,
+            enabled: None,
+            http_method: None,
+            authorization_scheme: None,
+            custom_headers: None,
+            payload_templates: None,
+        }
+    }
+}
+
+/// Chaining setters of the optional settings both body shapes share. `$inner` names the field that holds
+/// the shared settings in a body that wraps them (the campaign bodies).
+macro_rules! optional_setters {
+    ($event:ty $(, $inner:ident)?) => {
+        /// Secret the API signs each delivery with, up to 255 characters.
+        pub fn webhook_secret(mut self, secret: impl Into<SecretString>) -> Self {
+            self$(.$inner)?.webhook_secret = Some(secret.into());
+            self
+        }
+
+        /// Seconds to wait for the target, 5 to 120.
+        pub fn timeout(mut self, seconds: u32) -> Self {
+            self$(.$inner)?.timeout = Some(seconds);
+            self
+        }
+
+        /// Further attempts after a failed delivery, 0 to 10.
+        pub fn max_retries(mut self, retries: u32) -> Self {
+            self$(.$inner)?.max_retries = Some(retries);
+            self
+        }
+
+        /// Whether the webhook delivers.
+        pub fn enabled(mut self, enabled: bool) -> Self {
+            self$(.$inner)?.enabled = Some(enabled);
+            self
+        }
+
+        /// The HTTP method of deliveries.
+        pub fn http_method(mut self, method: WebhookHttpMethod) -> Self {
+            self$(.$inner)?.http_method = Some(method);
+            self
+        }
+
+        /// How deliveries authenticate to the target.
+        pub fn authorization_scheme(mut self, scheme: AuthorizationScheme) -> Self {
+            self$(.$inner)?.authorization_scheme = Some(scheme);
+            self
+        }
+
+        /// Adds a header sent with every delivery.
+        pub fn custom_header(mut self, key: impl Into<String>, value: impl Into<SecretString>) -> Self {
+            self$(.$inner)?.custom_headers.get_or_insert_with(Vec::new).push(CustomHeader::new(key, value));
+            self
+        }
+
+        /// Sets the payload template of one event.
+        pub fn payload_template(mut self, event: $event, template: impl Into<Value>) -> Self {
+            self$(.$inner)?.payload_templates.get_or_insert_with(HashMap::new).insert(event, template.into());
+            self
+        }
+    };
+}
+
+/// Chaining setters of the fields a create body requires and a change body leaves optional.
+macro_rules! change_setters {
+    ($event:ty $(, $inner:ident)?) => {
+        /// New name.
+        pub fn name(mut self, name: impl Into<String>) -> Self {
+            self$(.$inner)?.name = Some(name.into());
+            self
+        }
+
+        /// New delivery URL.
+        pub fn webhook_url(mut self, url: impl Into<String>) -> Self {
+            self$(.$inner)?.webhook_url = Some(url.into());
+            self
+        }
+
+        /// New list of events (at least one).
+        pub fn events(mut self, events: impl IntoIterator<Item = $event>) -> Self {
+            self$(.$inner)?.events = Some(events.into_iter().collect());
+            self
+        }
+    };
+}
+
+impl<E: WebhookEvent> NewWebhook<E> {
+    /// A webhook with its required settings; set the others with the chaining methods.
+    pub fn new(name: impl Into<String>, webhook_url: impl Into<String>, events: impl IntoIterator<Item = E>) -> Self {
+        Self {
+            name: name.into(),
+            webhook_url: webhook_url.into(),
+            webhook_secret: None,
+            events: events.into_iter().collect(),
+            timeout: None,
+            max_retries: None,
+            enabled: None,
+            http_method: None,
+            authorization_scheme: None,
+            custom_headers: None,
+            payload_templates: None,
+        }
+    }
+
+    optional_setters!(E);
+
+    fn check(&self, operation: &'static str) -> Result<(), Error> {
+        validate::length(operation, "name", &self.name, 1, 255)?;
+        validate::length(operation, "webhook_url", &self.webhook_url, 1, 500)?;
+        check_events(operation, &self.events)?;
+        check_settings(operation, self.webhook_secret.as_ref(), self.timeout, self.max_retries)
+    }
+}
+
+impl<E: WebhookEvent> WebhookChanges<E> {
+    /// No changes yet; add them with the chaining methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    change_setters!(E);
+    optional_setters!(E);
+
+    fn check(&self, operation: &'static str) -> Result<(), Error> {
+        validate::optional(self.name.as_deref(), |v| validate::length(operation, "name", v, 1, 255))?;
+        validate::optional(self.webhook_url.as_deref(), |v| validate::length(operation, "webhook_url", v, 1, 500))?;
+        validate::optional(self.events.as_deref(), |v| check_events(operation, v))?;
+        check_settings(operation, self.webhook_secret.as_ref(), self.timeout, self.max_retries)
+    }
+}
+
+fn check_events<E>(operation: &'static str, events: &[E]) -> Result<(), Error> {
+    if events.is_empty() {
+        return Err(Error::invalid_request(operation, Some("events"), "must hold at least 1 event"));
+    }
+    Ok(())
+}
+
+fn check_settings(
+    operation: &'static str,
+    secret: Option<&SecretString>,
+    timeout: Option<u32>,
+    max_retries: Option<u32>,
+) -> Result<(), Error> {
+    validate::optional(secret, |s| validate::length(operation, "webhook_secret", s.expose_secret(), 0, 255))?;
+    validate::optional(timeout, |v| validate::range(operation, "timeout", v, 5, 120))?;
+    validate::optional(max_retries, |v| validate::range(operation, "max_retries", v, 0, 10))
+}
+
+/// The body of [`CreateWebhook`].
+pub type NewAgentWebhook = NewWebhook<AgentWebhookEvent>;
+
+/// The body of [`UpdateWebhook`].
+pub type AgentWebhookChanges = WebhookChanges<AgentWebhookEvent>;
+
+/// The body of [`CreateCampaignWebhook`]: the shared webhook settings, and whether call-level events are
+/// delivered too.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct NewCampaignWebhook {
+    /// The settings every webhook has (sent at the top level of the body).
+    #[serde(flatten)]
+    pub webhook: NewWebhook<CampaignWebhookEvent>,
+    /// Also deliver the call-level events of the campaign's calls.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub include_call_events: Option<bool>,
+}
+
+impl NewCampaignWebhook {
+    /// A campaign webhook with its required settings; set the others with the chaining methods.
+    pub fn new(
+        name: impl Into<String>,
+        webhook_url: impl Into<String>,
+        events: impl IntoIterator<Item = CampaignWebhookEvent>,
+    ) -> Self {
+        Self { webhook: NewWebhook::new(name, webhook_url, events), include_call_events: None }
+    }
+
+    optional_setters!(CampaignWebhookEvent, webhook);
+
+    /// Also deliver the call-level events of the campaign's calls.
+    pub fn include_call_events(mut self, include: bool) -> Self {
+        self.include_call_events = Some(include);
+        self
+    }
+}
+
+/// The body of [`UpdateCampaignWebhook`]: changes to the shared settings, and to `include_call_events`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CampaignWebhookChanges {
+    /// Changes to the settings every webhook has (sent at the top level of the body).
+    #[serde(flatten)]
+    pub webhook: WebhookChanges<CampaignWebhookEvent>,
+    /// Whether call-level events are delivered too.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub include_call_events: Option<bool>,
+}
+
+impl CampaignWebhookChanges {
+    /// No changes yet; add them with the chaining methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    change_setters!(CampaignWebhookEvent, webhook);
+    optional_setters!(CampaignWebhookEvent, webhook);
+
+    /// Whether call-level events are delivered too.
+    pub fn include_call_events(mut self, include: bool) -> Self {
+        self.include_call_events = Some(include);
+        self
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Shared responses
+
+/// One delivery attempt of a webhook, as the log endpoints list it. Agent and campaign webhooks log in the
+/// same shape; only their event names differ ([`AgentWebhookLog`], [`CampaignWebhookLog`]).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(bound = "E: WebhookEvent")]
+#[non_exhaustive]
+pub struct WebhookLog<E: WebhookEvent> {
+    /// The attempt's id (what [`RetryWebhookLog`] takes).
+    pub id: WebhookLogId,
+    /// The webhook.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub webhook_id: Option<WebhookId>,
+    /// The delivered event.
+    pub event: E,
+    /// Which attempt this was, from 1.
+    pub attempt: u32,
+    /// How it went.
+    pub status: DeliveryStatus,
+    /// The target's HTTP status, when it answered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub http_status: Option<u16>,
+    /// The payload sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_payload: Option<Value>,
+    /// The target's answer, as text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response_body: Option<String>,
+    /// The target's response headers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response_headers: Option<BTreeMap<String, String>>,
+    /// What went wrong, for failed attempts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// How long the attempt took, in milliseconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration_ms: Option<u64>,
+    /// When the target accepted it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivered_at: Option<Timestamp>,
+    /// When the attempt was logged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<Timestamp>,
+}
+
+/// A delivery attempt of an agent webhook.
+pub type AgentWebhookLog = WebhookLog<AgentWebhookEvent>;
+
+/// A delivery attempt of a campaign webhook.
+pub type CampaignWebhookLog = WebhookLog<CampaignWebhookEvent>;
+
+/// Pagination of the log lists.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct WebhookLogsQuery {
+    /// Items per page, 1 to 100 (the API's default is 25).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub per_page: Option<u32>,
+    /// Page number, from 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<u64>,
+}
+
+impl WebhookLogsQuery {
+    fn check(&self, operation: &'static str) -> Result<(), Error> {
+        validate::optional(self.per_page, |n| validate::range(operation, "per_page", n, 1, 100))
+    }
+}
+
+/// A retry the API has queued: a new log entry for a new attempt; the original entry is kept.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct WebhookRetry {
+    /// The new attempt's log entry.
+    pub log_id: WebhookLogId,
+    /// The attempt being retried.
+    pub original_log_id: WebhookLogId,
+    /// When the retry was queued.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queued_at: Option<Timestamp>,
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Agent webhooks
+
+/// An agent's webhook, as the agent webhook endpoints return it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct AgentWebhook {
+    /// The webhook's id.
+    pub id: WebhookId,
+    /// The agent it belongs to.
+    pub agent_id: AgentId,
+    /// Name.
+    pub name: String,
+    /// Where events are delivered.
+    pub webhook_url: String,
+    /// The events it delivers.
+    #[serde(default)]
+    pub events: Vec<AgentWebhookEvent>,
+    /// Seconds to wait for the target.
+    pub timeout: u32,
+    /// Further attempts after a failed delivery.
+    pub max_retries: u32,
+    /// Whether it delivers.
+    pub enabled: bool,
+    /// When it was created.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<Timestamp>,
+    /// When it last changed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<Timestamp>,
+    /// How many events it delivers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub events_count: Option<u32>,
+    /// Active, disabled or failing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<WebhookStatus>,
+}
+
+/// An event agent webhooks can subscribe to, with the API's description of it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct AvailableEvent {
+    /// The event.
+    pub event: AgentWebhookEvent,
+    /// What it means.
+    pub description: String,
+}
+
+/// An agent's webhooks and the events agent webhooks can subscribe to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct AgentWebhookList {
+    /// The agent's webhooks.
+    #[serde(default)]
+    pub webhooks: Vec<AgentWebhook>,
+    /// The events that can be subscribed to, in the API's order (sent as an object from event name to
+    /// description).
+    #[serde(default, with = "event_descriptions")]
+    pub available_events: Vec<AvailableEvent>,
+}
+
+impl AgentWebhookList {
+    /// The API's description of an event, if it offers the event.
+    pub fn description(&self, event: &AgentWebhookEvent) -> Option<&str> {
+        self.available_events.iter().find(|e| &e.event == event).map(|e| e.description.as_str())
+    }
+}
+
+/// `available_events` as an object (`{"event_…": "description"}`) on the wire, as a list here, so that the
+/// API's order is kept without an ordered-map dependency.
+mod event_descriptions {
+    use std::fmt;
+
+    use serde::de::{MapAccess, Visitor};
+    use serde::ser::SerializeMap;
+    use serde::{Deserializer, Serializer};
+
+    use super::AvailableEvent;
+
+    pub(super) fn serialize<S: Serializer>(events: &[AvailableEvent], serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(events.len()))?;
+        for e in events {
+            map.serialize_entry(&e.event, &e.description)?;
+        }
+        map.end()
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<AvailableEvent>, D::Error> {
+        struct Events;
+        impl<'de> Visitor<'de> for Events {
+            type Value = Vec<AvailableEvent>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object from event names to descriptions")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut events = Vec::with_capacity(map.size_hint().unwrap_or(0).min(256));
+                while let Some((event, description)) = map.next_entry()? {
+                    events.push(AvailableEvent { event, description });
+                }
+                Ok(events)
+            }
+        }
+        deserializer.deserialize_map(Events)
+    }
+}
+
+/// [List an agent's webhooks](https://docs.talkover.ai/api-reference/endpoints/list-agent-webhooks),
+/// with the events agent webhooks can subscribe to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ListAgentWebhooks {
+    /// The agent.
+    pub agent_id: AgentId,
+}
+
+impl ListAgentWebhooks {
+    /// The agent's webhooks.
+    pub fn new(agent_id: impl Into<AgentId>) -> Self {
+        Self { agent_id: agent_id.into() }
+    }
+}
+
+operation!(ListAgentWebhooks {
+    id: "list-agent-webhooks",
+    method: GET,
+    path: "/api/v1/agents/{agent_id}/webhooks",
+    safe_to_repeat: true,
+    path_params: [agent_id],
+    response: Envelope<AgentWebhookList>,
+});
+
+/// [Create a webhook](https://docs.talkover.ai/api-reference/endpoints/create-webhook) on an agent.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CreateWebhook {
+    /// The agent.
+    pub agent_id: AgentId,
+    /// The new webhook.
+    pub body: NewAgentWebhook,
+}
+
+impl CreateWebhook {
+    /// Creates the webhook on the agent.
+    pub fn new(agent_id: impl Into<AgentId>, body: NewAgentWebhook) -> Self {
+        Self { agent_id: agent_id.into(), body }
+    }
+
+    fn check(&self) -> Result<(), Error> {
+        self.body.check(Self::ID)
+    }
+}
+
+operation!(CreateWebhook {
+    id: "create-webhook",
+    method: POST,
+    path: "/api/v1/agents/{agent_id}/webhooks",
+    safe_to_repeat: false,
+    path_params: [agent_id],
+    body: NewAgentWebhook,
+    response: Envelope<AgentWebhook>,
+    validate: CreateWebhook::check,
+});
+
+/// Operations on one webhook of an agent, with no body.
+macro_rules! agent_webhook_operation {
+    ($(#[$meta:meta])* $ty:ident) => {
+        $(#[$meta])*
+        #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+        #[non_exhaustive]
+        pub struct $ty {
+            /// The agent.
+            pub agent_id: AgentId,
+            /// The webhook.
+            pub webhook_id: WebhookId,
+        }
+
+        impl $ty {
+            /// The operation on this webhook of this agent.
+            pub fn new(agent_id: impl Into<AgentId>, webhook_id: impl Into<WebhookId>) -> Self {
+                Self { agent_id: agent_id.into(), webhook_id: webhook_id.into() }
+            }
+        }
+    };
+}
+
+agent_webhook_operation! {
+    /// [Get a webhook of an agent](https://docs.talkover.ai/api-reference/endpoints/get-webhook-details).
+    GetWebhookDetails
+}
+
+operation!(GetWebhookDetails {
+    id: "get-webhook-details",
+    method: GET,
+    path: "/api/v1/agents/{agent_id}/webhooks/{webhook_id}",
+    safe_to_repeat: true,
+    path_params: [agent_id, webhook_id],
+    response: Envelope<AgentWebhook>,
+});
+
+/// [Update a webhook of an agent](https://docs.talkover.ai/api-reference/endpoints/update-webhook): only the
+/// fields set in the body change.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct UpdateWebhook {
+    /// The agent.
+    pub agent_id: AgentId,
+    /// The webhook.
+    pub webhook_id: WebhookId,
+    /// The changes.
+    pub body: AgentWebhookChanges,
+}
+
+impl UpdateWebhook {
+    /// Applies the changes to the webhook.
+    pub fn new(agent_id: impl Into<AgentId>, webhook_id: impl Into<WebhookId>, body: AgentWebhookChanges) -> Self {
+        Self { agent_id: agent_id.into(), webhook_id: webhook_id.into(), body }
+    }
+
+    fn check(&self) -> Result<(), Error> {
+        self.body.check(Self::ID)
+    }
+}
+
+operation!(UpdateWebhook {
+    id: "update-webhook",
+    method: PUT,
+    path: "/api/v1/agents/{agent_id}/webhooks/{webhook_id}",
+    safe_to_repeat: true,
+    path_params: [agent_id, webhook_id],
+    body: AgentWebhookChanges,
+    response: Envelope<AgentWebhook>,
+    validate: UpdateWebhook::check,
+});
+
+agent_webhook_operation! {
+    /// [Delete a webhook of an agent](https://docs.talkover.ai/api-reference/endpoints/delete-webhook), for
+    /// good.
+    DeleteWebhook
+}
+
+operation!(DeleteWebhook {
+    id: "delete-webhook",
+    method: DELETE,
+    path: "/api/v1/agents/{agent_id}/webhooks/{webhook_id}",
+    safe_to_repeat: true,
+    path_params: [agent_id, webhook_id],
+    response: Ack,
+});
+
+agent_webhook_operation! {
+    /// [Turn a webhook of an agent on or off](https://docs.talkover.ai/api-reference/endpoints/toggle-webhook-status),
+    /// whichever it is not. Sending it twice undoes it, so it is never re-sent.
+    ToggleWebhookStatus
+}
+
+operation!(ToggleWebhookStatus {
+    id: "toggle-webhook-status",
+    method: PATCH,
+    path: "/api/v1/agents/{agent_id}/webhooks/{webhook_id}/toggle",
+    safe_to_repeat: false,
+    path_params: [agent_id, webhook_id],
+    response: Envelope<AgentWebhook>,
+});
+
+agent_webhook_operation! {
+    /// [Send a test event to a webhook of an agent](https://docs.talkover.ai/api-reference/endpoints/test-webhook)
+    /// (`webhook.test`). A failed delivery comes back as an error of kind
+    /// [`Unsuccessful`](crate::ErrorKind::Unsuccessful) carrying the API's message.
+    TestWebhook
+}
+
+operation!(TestWebhook {
+    id: "test-webhook",
+    method: POST,
+    path: "/api/v1/agents/{agent_id}/webhooks/{webhook_id}/test",
+    safe_to_repeat: false,
+    path_params: [agent_id, webhook_id],
+    response: Envelope<WebhookTestResult>,
+});
+
+/// How the target answered a test delivery.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct WebhookTestResult {
+    /// The target's HTTP status.
+    pub status_code: u16,
+    /// How long the target took, in milliseconds.
+    pub response_time: u64,
+}
+
+/// [List the delivery attempts of a webhook of an agent](https://docs.talkover.ai/api-reference/endpoints/list-webhook-logs),
+/// a page at a time (logs are kept 30 days).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ListWebhookLogs {
+    /// The agent.
+    pub agent_id: AgentId,
+    /// The webhook.
+    pub webhook_id: WebhookId,
+    /// Pagination.
+    #[serde(default)]
+    pub query: WebhookLogsQuery,
+}
+
+impl ListWebhookLogs {
+    /// The webhook's delivery attempts, first page.
+    pub fn new(agent_id: impl Into<AgentId>, webhook_id: impl Into<WebhookId>) -> Self {
+        Self { agent_id: agent_id.into(), webhook_id: webhook_id.into(), query: WebhookLogsQuery::default() }
+    }
+
+    /// Items per page, 1 to 100.
+    pub fn per_page(mut self, per_page: u32) -> Self {
+        self.query.per_page = Some(per_page);
+        self
+    }
+
+    /// Page number, from 1.
+    pub fn page(mut self, page: u64) -> Self {
+        self.query.page = Some(page);
+        self
+    }
+
+    fn check(&self) -> Result<(), Error> {
+        self.query.check(Self::ID)
+    }
+}
+
+impl PagedOperation for ListWebhookLogs {
+    type Item = AgentWebhookLog;
+    fn set_page(&mut self, page: u64) {
+        self.query.page = Some(page);
+    }
+}
+
+operation!(ListWebhookLogs {
+    id: "list-webhook-logs",
+    method: GET,
+    path: "/api/v1/agents/{agent_id}/webhooks/{webhook_id}/logs",
+    safe_to_repeat: true,
+    path_params: [agent_id, webhook_id],
+    query: WebhookLogsQuery,
+    response: ListEnvelope<AgentWebhookLog>,
+    validate: ListWebhookLogs::check,
+});
+
+/// [Retry a failed delivery of a webhook of an agent](https://docs.talkover.ai/api-reference/endpoints/retry-webhook-log).
+/// The retry is a new attempt with the webhook's current settings; sending this twice would queue two.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct RetryWebhookLog {
+    /// The agent.
+    pub agent_id: AgentId,
+    /// The webhook.
+    pub webhook_id: WebhookId,
+    /// The failed attempt.
+    pub log_id: WebhookLogId,
+}
+
+impl RetryWebhookLog {
+    /// Retries the attempt.
+    pub fn new(
+        agent_id: impl Into<AgentId>,
+        webhook_id: impl Into<WebhookId>,
+        log_id: impl Into<WebhookLogId>,
+    ) -> Self {
+        Self { agent_id: agent_id.into(), webhook_id: webhook_id.into(), log_id: log_id.into() }
+    }
+}
+
+operation!(RetryWebhookLog {
+    id: "retry-webhook-log",
+    method: POST,
+    path: "/api/v1/agents/{agent_id}/webhooks/{webhook_id}/logs/{log_id}/retry",
+    safe_to_repeat: false,
+    path_params: [agent_id, webhook_id, log_id],
+    response: Envelope<WebhookRetry>,
+});
+
+// ---------------------------------------------------------------------------------------------------
+// Campaign webhooks
+
+/// A campaign's webhook. The campaign endpoints return only some fields depending on the operation (a
+/// toggle returns the id and `enabled`, an update the changed fields), so all but the id are optional.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CampaignWebhook {
+    /// The webhook's id.
+    pub id: WebhookId,
+    /// The campaign it belongs to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub campaign_id: Option<CampaignId>,
+    /// Name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Where events are delivered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub webhook_url: Option<String>,
+    /// The events it delivers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub events: Option<Vec<CampaignWebhookEvent>>,
+    /// Whether it delivers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// Seconds to wait for the target.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout: Option<u32>,
+    /// Further attempts after a failed delivery.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_retries: Option<u32>,
+    /// Whether call-level events are delivered too.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub include_call_events: Option<bool>,
+    /// When it was created.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<Timestamp>,
+    /// When it last changed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<Timestamp>,
+}
+
+/// A campaign's webhooks and the events campaign webhooks can subscribe to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CampaignWebhookList {
+    /// The campaign's webhooks.
+    #[serde(default)]
+    pub webhooks: Vec<CampaignWebhook>,
+    /// The events that can be subscribed to (names only, unlike the agent list).
+    #[serde(default)]
+    pub available_events: Vec<CampaignWebhookEvent>,
+}
+
+/// [List a campaign's webhooks](https://docs.talkover.ai/api-reference/endpoints/list-campaign-webhooks),
+/// with the events campaign webhooks can subscribe to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ListCampaignWebhooks {
+    /// The campaign.
+    pub campaign_id: CampaignId,
+}
+
+impl ListCampaignWebhooks {
+    /// The campaign's webhooks.
+    pub fn new(campaign_id: impl Into<CampaignId>) -> Self {
+        Self { campaign_id: campaign_id.into() }
+    }
+}
+
+operation!(ListCampaignWebhooks {
+    id: "list-campaign-webhooks",
+    method: GET,
+    path: "/api/v1/campaigns/{campaign_id}/webhooks",
+    safe_to_repeat: true,
+    path_params: [campaign_id],
+    response: Envelope<CampaignWebhookList>,
+});
+
+/// [Create a webhook on a campaign](https://docs.talkover.ai/api-reference/endpoints/create-campaign-webhook).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CreateCampaignWebhook {
+    /// The campaign.
+    pub campaign_id: CampaignId,
+    /// The new webhook.
+    pub body: NewCampaignWebhook,
+}
+
+impl CreateCampaignWebhook {
+    /// Creates the webhook on the campaign.
+    pub fn new(campaign_id: impl Into<CampaignId>, body: NewCampaignWebhook) -> Self {
+        Self { campaign_id: campaign_id.into(), body }
+    }
+
+    fn check(&self) -> Result<(), Error> {
+        self.body.webhook.check(Self::ID)
+    }
+}
+
+operation!(CreateCampaignWebhook {
+    id: "create-campaign-webhook",
+    method: POST,
+    path: "/api/v1/campaigns/{campaign_id}/webhooks",
+    safe_to_repeat: false,
+    path_params: [campaign_id],
+    body: NewCampaignWebhook,
+    response: Envelope<CampaignWebhook>,
+    validate: CreateCampaignWebhook::check,
+});
+
+/// Operations on one webhook of a campaign, with no body.
+macro_rules! campaign_webhook_operation {
+    ($(#[$meta:meta])* $ty:ident) => {
+        $(#[$meta])*
+        #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+        #[non_exhaustive]
+        pub struct $ty {
+            /// The campaign.
+            pub campaign_id: CampaignId,
+            /// The webhook.
+            pub webhook_id: WebhookId,
+        }
+
+        impl $ty {
+            /// The operation on this webhook of this campaign.
+            pub fn new(campaign_id: impl Into<CampaignId>, webhook_id: impl Into<WebhookId>) -> Self {
+                Self { campaign_id: campaign_id.into(), webhook_id: webhook_id.into() }
+            }
+        }
+    };
+}
+
+campaign_webhook_operation! {
+    /// [Get a webhook of a campaign](https://docs.talkover.ai/api-reference/endpoints/get-campaign-webhook).
+    GetCampaignWebhook
+}
+
+operation!(GetCampaignWebhook {
+    id: "get-campaign-webhook",
+    method: GET,
+    path: "/api/v1/campaigns/{campaign_id}/webhooks/{webhook_id}",
+    safe_to_repeat: true,
+    path_params: [campaign_id, webhook_id],
+    response: Envelope<CampaignWebhook>,
+});
+
+/// [Update a webhook of a campaign](https://docs.talkover.ai/api-reference/endpoints/update-campaign-webhook):
+/// only the fields set in the body change.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct UpdateCampaignWebhook {
+    /// The campaign.
+    pub campaign_id: CampaignId,
+    /// The webhook.
+    pub webhook_id: WebhookId,
+    /// The changes.
+    pub body: CampaignWebhookChanges,
+}
+
+impl UpdateCampaignWebhook {
+    /// Applies the changes to the webhook.
+    pub fn new(
+        campaign_id: impl Into<CampaignId>,
+        webhook_id: impl Into<WebhookId>,
+        body: CampaignWebhookChanges,
+    ) -> Self {
+        Self { campaign_id: campaign_id.into(), webhook_id: webhook_id.into(), body }
+    }
+
+    fn check(&self) -> Result<(), Error> {
+        self.body.webhook.check(Self::ID)
+    }
+}
+
+operation!(UpdateCampaignWebhook {
+    id: "update-campaign-webhook",
+    method: PUT,
+    path: "/api/v1/campaigns/{campaign_id}/webhooks/{webhook_id}",
+    safe_to_repeat: true,
+    path_params: [campaign_id, webhook_id],
+    body: CampaignWebhookChanges,
+    response: Envelope<CampaignWebhook>,
+    validate: UpdateCampaignWebhook::check,
+});
+
+campaign_webhook_operation! {
+    /// [Delete a webhook of a campaign](https://docs.talkover.ai/api-reference/endpoints/delete-campaign-webhook);
+    /// its delivery logs are kept for the usual period.
+    DeleteCampaignWebhook
+}
+
+operation!(DeleteCampaignWebhook {
+    id: "delete-campaign-webhook",
+    method: DELETE,
+    path: "/api/v1/campaigns/{campaign_id}/webhooks/{webhook_id}",
+    safe_to_repeat: true,
+    path_params: [campaign_id, webhook_id],
+    response: Ack,
+});
+
+campaign_webhook_operation! {
+    /// [Turn a webhook of a campaign on or off](https://docs.talkover.ai/api-reference/endpoints/toggle-campaign-webhook),
+    /// whichever it is not. Sending it twice undoes it, so it is never re-sent.
+    ToggleCampaignWebhook
+}
+
+operation!(ToggleCampaignWebhook {
+    id: "toggle-campaign-webhook",
+    method: PATCH,
+    path: "/api/v1/campaigns/{campaign_id}/webhooks/{webhook_id}/toggle",
+    safe_to_repeat: false,
+    path_params: [campaign_id, webhook_id],
+    response: Envelope<CampaignWebhook>,
+});
+
+campaign_webhook_operation! {
+    /// [Send a test event to a webhook of a campaign](https://docs.talkover.ai/api-reference/endpoints/test-campaign-webhook):
+    /// one synthetic event among those it subscribes to.
+    TestCampaignWebhook
+}
+
+operation!(TestCampaignWebhook {
+    id: "test-campaign-webhook",
+    method: POST,
+    path: "/api/v1/campaigns/{campaign_id}/webhooks/{webhook_id}/test",
+    safe_to_repeat: false,
+    path_params: [campaign_id, webhook_id],
+    response: Ack,
+});
+
+/// [List the delivery attempts of a webhook of a campaign](https://docs.talkover.ai/api-reference/endpoints/list-campaign-webhook-logs),
+/// a page at a time.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ListCampaignWebhookLogs {
+    /// The campaign.
+    pub campaign_id: CampaignId,
+    /// The webhook.
+    pub webhook_id: WebhookId,
+    /// Pagination.
+    #[serde(default)]
+    pub query: WebhookLogsQuery,
+}
+
+impl ListCampaignWebhookLogs {
+    /// The webhook's delivery attempts, first page.
+    pub fn new(campaign_id: impl Into<CampaignId>, webhook_id: impl Into<WebhookId>) -> Self {
+        Self { campaign_id: campaign_id.into(), webhook_id: webhook_id.into(), query: WebhookLogsQuery::default() }
+    }
+
+    /// Items per page, 1 to 100.
+    pub fn per_page(mut self, per_page: u32) -> Self {
+        self.query.per_page = Some(per_page);
+        self
+    }
+
+    /// Page number, from 1.
+    pub fn page(mut self, page: u64) -> Self {
+        self.query.page = Some(page);
+        self
+    }
+
+    fn check(&self) -> Result<(), Error> {
+        self.query.check(Self::ID)
+    }
+}
+
+impl PagedOperation for ListCampaignWebhookLogs {
+    type Item = CampaignWebhookLog;
+    fn set_page(&mut self, page: u64) {
+        self.query.page = Some(page);
+    }
+}
+
+operation!(ListCampaignWebhookLogs {
+    id: "list-campaign-webhook-logs",
+    method: GET,
+    path: "/api/v1/campaigns/{campaign_id}/webhooks/{webhook_id}/logs",
+    safe_to_repeat: true,
+    path_params: [campaign_id, webhook_id],
+    query: WebhookLogsQuery,
+    response: ListEnvelope<CampaignWebhookLog>,
+    validate: ListCampaignWebhookLogs::check,
+});
+
+/// [Retry a failed delivery of a webhook of a campaign](https://docs.talkover.ai/api-reference/endpoints/retry-campaign-webhook-log).
+/// The retry is a new attempt; sending this twice would queue two.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct RetryCampaignWebhookLog {
+    /// The campaign.
+    pub campaign_id: CampaignId,
+    /// The webhook.
+    pub webhook_id: WebhookId,
+    /// The failed attempt.
+    pub log_id: WebhookLogId,
+}
+
+impl RetryCampaignWebhookLog {
+    /// Retries the attempt.
+    pub fn new(
+        campaign_id: impl Into<CampaignId>,
+        webhook_id: impl Into<WebhookId>,
+        log_id: impl Into<WebhookLogId>,
+    ) -> Self {
+        Self { campaign_id: campaign_id.into(), webhook_id: webhook_id.into(), log_id: log_id.into() }
+    }
+}
+
+operation!(RetryCampaignWebhookLog {
+    id: "retry-campaign-webhook-log",
+    method: POST,
+    path: "/api/v1/campaigns/{campaign_id}/webhooks/{webhook_id}/logs/{log_id}/retry",
+    safe_to_repeat: false,
+    path_params: [campaign_id, webhook_id, log_id],
+    response: Envelope<WebhookRetry>,
+});
+
+pub(crate) const OPERATIONS: &[OperationInfo] = &[
+    OperationInfo::of::<ListAgentWebhooks>(),
+    OperationInfo::of::<CreateWebhook>(),
+    OperationInfo::of::<GetWebhookDetails>(),
+    OperationInfo::of::<UpdateWebhook>(),
+    OperationInfo::of::<DeleteWebhook>(),
+    OperationInfo::of::<ToggleWebhookStatus>(),
+    OperationInfo::of::<TestWebhook>(),
+    OperationInfo::of::<ListWebhookLogs>(),
+    OperationInfo::of::<RetryWebhookLog>(),
+    OperationInfo::of::<ListCampaignWebhooks>(),
+    OperationInfo::of::<CreateCampaignWebhook>(),
+    OperationInfo::of::<GetCampaignWebhook>(),
+    OperationInfo::of::<UpdateCampaignWebhook>(),
+    OperationInfo::of::<DeleteCampaignWebhook>(),
+    OperationInfo::of::<ToggleCampaignWebhook>(),
+    OperationInfo::of::<TestCampaignWebhook>(),
+    OperationInfo::of::<ListCampaignWebhookLogs>(),
+    OperationInfo::of::<RetryCampaignWebhookLog>(),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::ClientConfig;
+    use crate::error::ErrorKind;
+    use crate::operation::{build_request, Operation};
+
+    fn config() -> ClientConfig {
+        ClientConfig::new("talq_test").unwrap()
+    }
+
+    /// The field an operation refuses to send, or a panic if it sends it.
+    fn refused<O: Operation>(operation: &O) -> String {
+        match build_request(operation, &config()) {
+            Err(Error::InvalidRequest(e)) => {
+                assert_eq!(e.operation, O::ID);
+                e.field.clone().unwrap_or_default()
+            }
+            Err(other) => panic!("{}: unexpected error {other:?}", O::ID),
+            Ok(_) => panic!("{}: the request was built", O::ID),
+        }
+    }
+
+    fn agent_body() -> NewAgentWebhook {
+        NewWebhook::new("Hook", "https://example.com/hook", [AgentWebhookEvent::PhoneCallEnded])
+    }
+
+    fn campaign_body() -> NewCampaignWebhook {
+        NewCampaignWebhook::new("Hook", "https://example.com/hook", [CampaignWebhookEvent::CampaignCompleted])
+    }
+
+    #[test]
+    fn create_bounds_are_checked_before_sending() {
+        let create = |body| CreateWebhook::new("a", body);
+        assert!(build_request(&create(agent_body().timeout(5).max_retries(0)), &config()).is_ok());
+        assert!(build_request(&create(agent_body().timeout(120).max_retries(10)), &config()).is_ok());
+        assert!(build_request(&create(agent_body().webhook_secret("s".repeat(255))), &config()).is_ok());
+
+        let mut long_name = agent_body();
+        long_name.name = "n".repeat(256);
+        assert_eq!(refused(&create(long_name)), "name");
+        let mut long_url = agent_body();
+        long_url.webhook_url = format!("https://example.com/{}", "p".repeat(481));
+        assert_eq!(refused(&create(long_url)), "webhook_url");
+        assert_eq!(refused(&create(agent_body().webhook_secret("s".repeat(256)))), "webhook_secret");
+        let no_events = NewWebhook::new("Hook", "https://example.com/hook", Vec::<AgentWebhookEvent>::new());
+        assert_eq!(refused(&create(no_events)), "events");
+        assert_eq!(refused(&create(agent_body().timeout(4))), "timeout");
+        assert_eq!(refused(&create(agent_body().timeout(121))), "timeout");
+        assert_eq!(refused(&create(agent_body().max_retries(11))), "max_retries");
+    }
+
+    #[test]
+    fn campaign_bodies_share_the_checks() {
+        let create = |body| CreateCampaignWebhook::new("c", body);
+        assert!(build_request(&create(campaign_body().include_call_events(true)), &config()).is_ok());
+        assert_eq!(refused(&create(campaign_body().timeout(200))), "timeout");
+        let no_events = NewCampaignWebhook::new("Hook", "https://example.com/hook", []);
+        assert_eq!(refused(&create(no_events)), "events");
+
+        let update = |body| UpdateCampaignWebhook::new("c", "w", body);
+        assert!(build_request(&update(CampaignWebhookChanges::new()), &config()).is_ok());
+        assert_eq!(refused(&update(CampaignWebhookChanges::new().events([]))), "events");
+        assert_eq!(refused(&update(CampaignWebhookChanges::new().max_retries(11))), "max_retries");
+    }
+
+    #[test]
+    fn update_checks_only_what_is_set() {
+        let update = |body| UpdateWebhook::new("a", "w", body);
+        let request = build_request(&update(AgentWebhookChanges::new()), &config()).unwrap();
+        assert_eq!(request.body(), b"{}");
+        assert_eq!(refused(&update(AgentWebhookChanges::new().name(""))), "name");
+        assert_eq!(refused(&update(AgentWebhookChanges::new().name("n".repeat(256)))), "name");
+        assert_eq!(refused(&update(AgentWebhookChanges::new().webhook_url("u".repeat(501)))), "webhook_url");
+        assert_eq!(refused(&update(AgentWebhookChanges::new().webhook_secret("s".repeat(256)))), "webhook_secret");
+        assert_eq!(refused(&update(AgentWebhookChanges::new().events([]))), "events");
+        assert_eq!(refused(&update(AgentWebhookChanges::new().timeout(0))), "timeout");
+        assert_eq!(refused(&update(AgentWebhookChanges::new().max_retries(11))), "max_retries");
+    }
+
+    #[test]
+    fn log_pages_are_bounded_and_sent_in_the_query() {
+        assert_eq!(refused(&ListWebhookLogs::new("a", "w").per_page(0)), "per_page");
+        assert_eq!(refused(&ListCampaignWebhookLogs::new("c", "w").per_page(101)), "per_page");
+        let mut list = ListWebhookLogs::new("a b", "w/1").per_page(100);
+        list.set_page(3);
+        let request = build_request(&list, &config()).unwrap();
+        assert_eq!(
+            request.uri(),
+            "https://app.talkover.ai/api/v1/agents/a%20b/webhooks/w%2F1/logs?page=3&per_page=100"
+        );
+        let request = build_request(&ListCampaignWebhookLogs::new("c", "w"), &config()).unwrap();
+        assert_eq!(request.uri(), "https://app.talkover.ai/api/v1/campaigns/c/webhooks/w/logs");
+    }
+
+    #[test]
+    fn secrets_and_header_values_never_print() {
+        let body = agent_body().webhook_secret("whsec_top").custom_header("X-Api-Key", "key_top");
+        let changes = AgentWebhookChanges::new().webhook_secret("whsec_top").custom_header("X-Api-Key", "key_top");
+        let campaign = campaign_body().webhook_secret("whsec_top").custom_header("X-Api-Key", "key_top");
+        for printed in
+            [format!("{:?}", CreateWebhook::new("a", body.clone())), format!("{changes:?}"), format!("{campaign:?}")]
+        {
+            assert!(!printed.contains("whsec_top") && !printed.contains("key_top"), "{printed}");
+            assert!(printed.contains("[redacted]"), "{printed}");
+        }
+        // The request body still carries them: the API needs them.
+        let request = build_request(&CreateWebhook::new("a", body), &config()).unwrap();
+        let sent: Value = serde_json::from_slice(request.body()).unwrap();
+        assert_eq!(sent["webhook_secret"], "whsec_top");
+        assert_eq!(sent["custom_headers"][0], serde_json::json!({"key": "X-Api-Key", "value": "key_top"}));
+    }
+
+    #[test]
+    fn include_call_events_is_a_campaign_field_at_the_top_level() {
+        let body = campaign_body()
+            .include_call_events(true)
+            .http_method(WebhookHttpMethod::Put)
+            .payload_template(CampaignWebhookEvent::CampaignCompleted, serde_json::json!({"id": "{{campaign.id}}"}));
+        let sent = serde_json::to_value(&body).unwrap();
+        assert_eq!(
+            sent,
+            serde_json::json!({
+                "name": "Hook",
+                "webhook_url": "https://example.com/hook",
+                "events": ["campaign.completed"],
+                "http_method": "PUT",
+                "payload_templates": {"campaign.completed": {"id": "{{campaign.id}}"}},
+                "include_call_events": true
+            })
+        );
+        let back: NewCampaignWebhook = serde_json::from_value(sent).unwrap();
+        assert_eq!(back, body);
+        assert!(serde_json::to_value(agent_body()).unwrap().get("include_call_events").is_none());
+    }
+
+    #[test]
+    fn event_names_keep_unknown_values() {
+        let events: Vec<AgentWebhookEvent> =
+            serde_json::from_str(r#"["event_phone_call_ended", "event_from_the_future"]"#).unwrap();
+        assert_eq!(events[0], AgentWebhookEvent::PhoneCallEnded);
+        assert_eq!(events[1], AgentWebhookEvent::Unknown("event_from_the_future".into()));
+        assert_eq!(serde_json::to_string(&events).unwrap(), r#"["event_phone_call_ended","event_from_the_future"]"#);
+        assert_eq!(
+            CampaignWebhookEvent::from("campaign_call.retry_scheduled"),
+            CampaignWebhookEvent::CampaignCallRetryScheduled
+        );
+        assert_eq!(CampaignWebhookEvent::CallReport.as_str(), "event_call_report");
+    }
+
+    #[test]
+    fn available_events_decode_typed_in_the_api_order() {
+        let list: AgentWebhookList = serde_json::from_str(
+            r#"{"webhooks": [], "available_events": {
+                "event_recording": "Recording ready",
+                "event_action": "Action run",
+                "event_new_kind": "Something new"
+            }}"#,
+        )
+        .unwrap();
+        let names: Vec<_> = list.available_events.iter().map(|e| e.event.as_str()).collect();
+        assert_eq!(names, ["event_recording", "event_action", "event_new_kind"]);
+        assert_eq!(list.description(&AgentWebhookEvent::Action), Some("Action run"));
+        assert_eq!(list.description(&AgentWebhookEvent::PhoneCallEnded), None);
+        assert_eq!(
+            serde_json::to_string(&list).unwrap(),
+            r#"{"webhooks":[],"available_events":{"event_recording":"Recording ready","event_action":"Action run","event_new_kind":"Something new"}}"#
+        );
+    }
+
+    #[test]
+    fn toggles_tests_retries_and_creates_are_never_repeated() {
+        let safe = |id: &str| crate::registry::operation(id).unwrap_or_else(|| panic!("{id}")).safe_to_repeat;
+        for id in [
+            "create-webhook",
+            "toggle-webhook-status",
+            "test-webhook",
+            "retry-webhook-log",
+            "create-campaign-webhook",
+            "toggle-campaign-webhook",
+            "test-campaign-webhook",
+            "retry-campaign-webhook-log",
+        ] {
+            assert!(!safe(id), "{id}");
+        }
+        for id in [
+            "list-agent-webhooks",
+            "get-webhook-details",
+            "update-webhook",
+            "delete-webhook",
+            "list-webhook-logs",
+            "list-campaign-webhooks",
+            "get-campaign-webhook",
+            "update-campaign-webhook",
+            "delete-campaign-webhook",
+            "list-campaign-webhook-logs",
+        ] {
+            assert!(safe(id), "{id}");
+        }
+    }
+
+    #[test]
+    fn a_failed_test_delivery_is_an_error_with_the_api_message() {
+        let response = http::Response::builder()
+            .status(200)
+            .body(br#"{"success": false, "message": "Webhook test failed: Connection timeout"}"#.to_vec())
+            .unwrap();
+        let err = crate::decode_response::<TestWebhook>(response).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Unsuccessful);
+        assert_eq!(err.message(), Some("Webhook test failed: Connection timeout"));
+    }
+}

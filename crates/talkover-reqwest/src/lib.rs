@@ -58,41 +58,31 @@ impl ReqwestTransport {
         if let Some(timeout) = config.timeout {
             builder = builder.timeout(timeout);
         }
-        let client = builder.build().map_err(|e| {
-            TransportError::new(TransportErrorKind::Other, e.to_string()).with_source(e)
-        })?;
-        Ok(Self {
-            client,
-            max_response_bytes: config.max_response_bytes,
-        })
+        let client = builder
+            .build()
+            .map_err(|e| TransportError::new(TransportErrorKind::Other, e.to_string()).with_source(e))?;
+        Ok(Self { client, max_response_bytes: config.max_response_bytes })
     }
 
     /// A transport on a client you configured. Disable redirects on it
     /// (`redirect::Policy::none()`) unless you have a reason not to.
     pub fn from_client(client: reqwest::Client, max_response_bytes: u64) -> Self {
-        Self {
-            client,
-            max_response_bytes,
-        }
+        Self { client, max_response_bytes }
     }
 }
 
 #[async_trait::async_trait]
 impl Transport for ReqwestTransport {
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
-        let request = reqwest::Request::try_from(request).map_err(|e| {
-            TransportError::new(TransportErrorKind::Other, e.to_string()).with_source(e)
-        })?;
+        let request = reqwest::Request::try_from(request)
+            .map_err(|e| TransportError::new(TransportErrorKind::Other, e.to_string()).with_source(e))?;
         let mut response = self.client.execute(request).await.map_err(map_error)?;
-        let mut builder = http::Response::builder()
-            .status(response.status())
-            .version(response.version());
+        let mut builder = http::Response::builder().status(response.status()).version(response.version());
         if let Some(headers) = builder.headers_mut() {
             *headers = std::mem::take(response.headers_mut());
         }
         let limit = self.max_response_bytes;
-        let mut body =
-            Vec::with_capacity(response.content_length().unwrap_or(0).min(limit) as usize);
+        let mut body = Vec::with_capacity(response.content_length().unwrap_or(0).min(limit) as usize);
         while let Some(chunk) = response.chunk().await.map_err(map_error)? {
             if (body.len() + chunk.len()) as u64 > limit {
                 return Err(TransportError::new(
@@ -102,9 +92,7 @@ impl Transport for ReqwestTransport {
             }
             body.extend_from_slice(&chunk);
         }
-        builder.body(body).map_err(|e| {
-            TransportError::new(TransportErrorKind::Other, e.to_string()).with_source(e)
-        })
+        builder.body(body).map_err(|e| TransportError::new(TransportErrorKind::Other, e.to_string()).with_source(e))
     }
 }
 

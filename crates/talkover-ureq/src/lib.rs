@@ -59,19 +59,13 @@ impl UreqTransport {
             .timeout_global(config.timeout)
             .build()
             .new_agent();
-        Self {
-            agent,
-            max_response_bytes: config.max_response_bytes,
-        }
+        Self { agent, max_response_bytes: config.max_response_bytes }
     }
 
     /// A transport on an agent you configured. Configure it with `http_status_as_error(false)`, or error
     /// answers will not reach the SDK's error decoding.
     pub fn from_agent(agent: ureq::Agent, max_response_bytes: u64) -> Self {
-        Self {
-            agent,
-            max_response_bytes,
-        }
+        Self { agent, max_response_bytes }
     }
 }
 
@@ -86,10 +80,7 @@ impl BlockingTransport for UreqTransport {
         let (parts, body) = request.into_parts();
         // A body-less POST, PUT or PATCH still says `content-length: 0` (an empty chunked body would be
         // refused by some proxies); other methods send no body framing at all.
-        let wants_length = matches!(
-            parts.method,
-            http::Method::POST | http::Method::PUT | http::Method::PATCH
-        );
+        let wants_length = matches!(parts.method, http::Method::POST | http::Method::PUT | http::Method::PATCH);
         let result = if body.is_empty() && !wants_length {
             self.agent.run(http::Request::from_parts(parts, ()))
         } else {
@@ -97,11 +88,7 @@ impl BlockingTransport for UreqTransport {
         };
         let response = result.map_err(map_error)?;
         let (parts, mut body) = response.into_parts();
-        let bytes = body
-            .with_config()
-            .limit(self.max_response_bytes)
-            .read_to_vec()
-            .map_err(map_error)?;
+        let bytes = body.with_config().limit(self.max_response_bytes).read_to_vec().map_err(map_error)?;
         Ok(http::Response::from_parts(parts, bytes))
     }
 }
@@ -113,13 +100,9 @@ fn map_error(error: ureq::Error) -> TransportError {
         ureq::Error::Io(e) if matches!(e.kind(), Io::ConnectionRefused | Io::AddrNotAvailable) => {
             TransportErrorKind::Connect
         }
-        ureq::Error::Timeout(ureq::Timeout::Connect | ureq::Timeout::Resolve) => {
-            TransportErrorKind::Connect
-        }
+        ureq::Error::Timeout(ureq::Timeout::Connect | ureq::Timeout::Resolve) => TransportErrorKind::Connect,
         ureq::Error::Timeout(_) => TransportErrorKind::Timeout,
-        ureq::Error::Io(e) if matches!(e.kind(), Io::TimedOut | Io::WouldBlock) => {
-            TransportErrorKind::Timeout
-        }
+        ureq::Error::Io(e) if matches!(e.kind(), Io::TimedOut | Io::WouldBlock) => TransportErrorKind::Timeout,
         ureq::Error::Io(_) | ureq::Error::Protocol(_) => TransportErrorKind::Io,
         ureq::Error::Tls(_) => TransportErrorKind::Tls,
         #[cfg(feature = "rustls")]

@@ -3,8 +3,7 @@
 use std::sync::Arc;
 
 use talkover_core::{
-    build_request, decode_response, BlockingTransport, ClientConfig, Error, Operation, Output,
-    PagedOperation,
+    build_request, decode_response, BlockingTransport, ClientConfig, Error, Operation, Output, PagedOperation,
 };
 
 use crate::execute::{Execute, Sealed};
@@ -32,9 +31,7 @@ struct Inner {
 
 impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("blocking::Client")
-            .field("config", &self.inner.config)
-            .finish_non_exhaustive()
+        f.debug_struct("blocking::Client").field("config", &self.inner.config).finish_non_exhaustive()
     }
 }
 
@@ -55,16 +52,8 @@ impl Client {
     }
 
     /// A client on any blocking transport (a closure in tests, your own HTTP stack in production).
-    pub fn with_transport(
-        config: ClientConfig,
-        transport: impl BlockingTransport + 'static,
-    ) -> Self {
-        Self {
-            inner: Arc::new(Inner {
-                config,
-                transport: Arc::new(transport),
-            }),
-        }
+    pub fn with_transport(config: ClientConfig, transport: impl BlockingTransport + 'static) -> Self {
+        Self { inner: Arc::new(Inner { config, transport: Arc::new(transport) }) }
     }
 
     /// The configuration requests are built with.
@@ -94,9 +83,7 @@ impl ClientBuilder {
             Some(transport) => transport,
             None => default_transport(&self)?,
         };
-        Ok(Client {
-            inner: Arc::new(Inner { config, transport }),
-        })
+        Ok(Client { inner: Arc::new(Inner { config, transport }) })
     }
 }
 
@@ -106,9 +93,7 @@ fn default_transport(builder: &ClientBuilder) -> Result<Arc<dyn BlockingTranspor
     settings.connect_timeout = Some(builder.connect_timeout);
     settings.timeout = Some(builder.timeout);
     settings.max_response_bytes = builder.max_response_bytes;
-    Ok(Arc::new(talkover_ureq::UreqTransport::with_config(
-        &settings,
-    )))
+    Ok(Arc::new(talkover_ureq::UreqTransport::with_config(&settings)))
 }
 
 #[cfg(not(any(feature = "ureq", feature = "ureq-native-tls")))]
@@ -141,11 +126,7 @@ impl Execute for Client {
         O: PagedOperation + Send + 'static,
         O::Item: Send + 'static,
     {
-        Items {
-            client: self.clone(),
-            next: Some(operation),
-            buffer: Vec::new().into_iter(),
-        }
+        Items { client: self.clone(), next: Some(operation), buffer: Vec::new().into_iter() }
     }
 }
 

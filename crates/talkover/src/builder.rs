@@ -105,8 +105,7 @@ impl<T> ClientBuilder<T> {
 
     /// Reads `TALKOVER_TOKEN` and, when set, `TALKOVER_BASE_URL`.
     pub fn from_env(mut self) -> Result<Self, Error> {
-        let token = std::env::var(TOKEN_ENV)
-            .map_err(|_| config_error("token", "TALKOVER_TOKEN is not set"))?;
+        let token = std::env::var(TOKEN_ENV).map_err(|_| config_error("token", "TALKOVER_TOKEN is not set"))?;
         self.token = Some(SecretString::from(token));
         if let Ok(url) = std::env::var(BASE_URL_ENV) {
             if !url.trim().is_empty() {
@@ -117,17 +116,10 @@ impl<T> ClientBuilder<T> {
     }
 
     pub(crate) fn client_config(&self) -> Result<ClientConfig, Error> {
-        let token = self
-            .token
-            .clone()
-            .ok_or_else(|| config_error("token", "no token was given"))?;
+        let token = self.token.clone().ok_or_else(|| config_error("token", "no token was given"))?;
         let mut config = ClientConfig::new(token)?;
         if let Some(url) = &self.base_url {
-            let base = if self.insecure {
-                BaseUrl::parse_insecure(url)?
-            } else {
-                BaseUrl::parse(url)?
-            };
+            let base = if self.insecure { BaseUrl::parse_insecure(url)? } else { BaseUrl::parse(url)? };
             config = config.with_base_url(base);
         }
         if let Some(agent) = &self.user_agent {

@@ -6,8 +6,7 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use talkover_core::{
-    build_request, decode_response, ClientConfig, Error, Operation, Output, Page, PagedOperation,
-    Transport,
+    build_request, decode_response, ClientConfig, Error, Operation, Output, Page, PagedOperation, Transport,
 };
 
 use crate::builder::ClientBuilder;
@@ -37,9 +36,7 @@ struct Inner {
 
 impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Client")
-            .field("config", &self.inner.config)
-            .finish_non_exhaustive()
+        f.debug_struct("Client").field("config", &self.inner.config).finish_non_exhaustive()
     }
 }
 
@@ -61,12 +58,7 @@ impl Client {
 
     /// A client on any transport (a closure in tests, your own HTTP stack in production).
     pub fn with_transport(config: ClientConfig, transport: impl Transport + 'static) -> Self {
-        Self {
-            inner: Arc::new(Inner {
-                config,
-                transport: Arc::new(transport),
-            }),
-        }
+        Self { inner: Arc::new(Inner { config, transport: Arc::new(transport) }) }
     }
 
     /// The configuration requests are built with.
@@ -96,23 +88,17 @@ impl ClientBuilder<Arc<dyn Transport>> {
             Some(transport) => transport,
             None => default_transport(&self)?,
         };
-        Ok(Client {
-            inner: Arc::new(Inner { config, transport }),
-        })
+        Ok(Client { inner: Arc::new(Inner { config, transport }) })
     }
 }
 
 #[cfg(any(feature = "reqwest", feature = "reqwest-native-tls"))]
-fn default_transport(
-    builder: &ClientBuilder<Arc<dyn Transport>>,
-) -> Result<Arc<dyn Transport>, Error> {
+fn default_transport(builder: &ClientBuilder<Arc<dyn Transport>>) -> Result<Arc<dyn Transport>, Error> {
     let mut settings = talkover_reqwest::ReqwestConfig::default();
     settings.connect_timeout = Some(builder.connect_timeout);
     settings.timeout = Some(builder.timeout);
     settings.max_response_bytes = builder.max_response_bytes;
-    Ok(Arc::new(talkover_reqwest::ReqwestTransport::with_config(
-        &settings,
-    )?))
+    Ok(Arc::new(talkover_reqwest::ReqwestTransport::with_config(&settings)?))
 }
 
 #[cfg(not(any(feature = "reqwest", feature = "reqwest-native-tls")))]
@@ -146,12 +132,7 @@ impl Execute for Client {
         O: PagedOperation + Send + 'static,
         O::Item: Send + 'static,
     {
-        ItemStream {
-            client: self.clone(),
-            next: Some(operation),
-            pending: None,
-            buffer: Vec::new().into_iter(),
-        }
+        ItemStream { client: self.clone(), next: Some(operation), pending: None, buffer: Vec::new().into_iter() }
     }
 }
 

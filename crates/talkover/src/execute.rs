@@ -49,10 +49,7 @@ where
     }
 
     pub(crate) fn map(self, f: impl FnOnce(O) -> O) -> Self {
-        Self {
-            client: self.client,
-            operation: f(self.operation),
-        }
+        Self { client: self.client, operation: f(self.operation) }
     }
 
     /// The operation as built so far.

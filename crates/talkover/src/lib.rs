@@ -28,8 +28,7 @@ mod execute;
 pub mod resources;
 
 pub use builder::{
-    ClientBuilder, BASE_URL_ENV, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
-    DEFAULT_TIMEOUT, TOKEN_ENV,
+    ClientBuilder, BASE_URL_ENV, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, TOKEN_ENV,
 };
 pub use client::{BoxFuture, Client, ItemStream};
 pub use execute::{Execute, Pending};

@@ -6,9 +6,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use futures_core::Stream;
-use talkover::agents::{
-    AgentStatus, CreateAgentBody, Direction, InterruptSensitivity, WhoSpeaksFirst,
-};
+use talkover::agents::{AgentStatus, CreateAgentBody, Direction, InterruptSensitivity, WhoSpeaksFirst};
 use talkover::{ClientConfig, ErrorKind, HttpRequest, HttpResponse, TransportError};
 
 const TOKEN: &str = "talq_test_token_0123456789";
@@ -28,10 +26,7 @@ fn json(status: u16, body: &str) -> HttpResponse {
 /// A blocking transport that records requests and answers with `answer`.
 fn recording(
     answer: impl Fn(&HttpRequest) -> HttpResponse + Send + Sync + 'static,
-) -> (
-    Arc<Mutex<Vec<HttpRequest>>>,
-    impl Fn(HttpRequest) -> Result<HttpResponse, TransportError> + Send + Sync,
-) {
+) -> (Arc<Mutex<Vec<HttpRequest>>>, impl Fn(HttpRequest) -> Result<HttpResponse, TransportError> + Send + Sync) {
     let seen = Arc::new(Mutex::new(Vec::new()));
     let log = seen.clone();
     let transport = move |request: HttpRequest| {
@@ -57,64 +52,33 @@ async fn async_unpublish_sends_exactly_the_documented_request() {
         async { Ok(json(200, UNPUBLISHED)) }
     });
 
-    let agent = client
-        .agents()
-        .unpublish("550e8400-e29b-41d4-a716-446655440000")
-        .await
-        .unwrap();
+    let agent = client.agents().unpublish("550e8400-e29b-41d4-a716-446655440000").await.unwrap();
 
     assert_eq!(agent.current_status, AgentStatus::Draft);
     let seen = seen.lock().unwrap();
     let request = &seen[0];
     assert_eq!(request.method(), "POST");
-    assert_eq!(
-        request.uri(),
-        "https://app.talkover.ai/api/v1/agents/550e8400-e29b-41d4-a716-446655440000/unpublish"
-    );
-    assert_eq!(
-        header(request, "authorization"),
-        Some(&*format!("Bearer {TOKEN}"))
-    );
+    assert_eq!(request.uri(), "https://app.talkover.ai/api/v1/agents/550e8400-e29b-41d4-a716-446655440000/unpublish");
+    assert_eq!(header(request, "authorization"), Some(&*format!("Bearer {TOKEN}")));
     assert_eq!(header(request, "accept"), Some("application/json"));
-    assert_eq!(
-        header(request, "user-agent"),
-        Some(talkover::DEFAULT_USER_AGENT)
-    );
+    assert_eq!(header(request, "user-agent"), Some(talkover::DEFAULT_USER_AGENT));
     assert!(talkover::DEFAULT_USER_AGENT.starts_with("talkover-rust/"));
-    assert_eq!(
-        header(request, "content-type"),
-        None,
-        "no body, no content type"
-    );
+    assert_eq!(header(request, "content-type"), None, "no body, no content type");
     assert!(request.body().is_empty());
 }
 
 #[test]
 fn blocking_delete_action_escapes_each_id_as_one_segment() {
-    let (seen, transport) = recording(|_| {
-        json(
-            200,
-            r#"{"success":true,"message":"Agent action deleted successfully"}"#,
-        )
-    });
+    let (seen, transport) =
+        recording(|_| json(200, r#"{"success":true,"message":"Agent action deleted successfully"}"#));
     let client = talkover::blocking::Client::with_transport(config(), transport);
 
-    let ack = client
-        .agents()
-        .actions("agent/../1")
-        .delete("a b?c#d+%")
-        .unwrap();
+    let ack = client.agents().actions("agent/../1").delete("a b?c#d+%").unwrap();
 
-    assert_eq!(
-        ack.message.as_deref(),
-        Some("Agent action deleted successfully")
-    );
+    assert_eq!(ack.message.as_deref(), Some("Agent action deleted successfully"));
     let request = &seen.lock().unwrap()[0];
     assert_eq!(request.method(), "DELETE");
-    assert_eq!(
-        request.uri().path(),
-        "/api/v1/agents/agent%2F..%2F1/actions/a%20b%3Fc%23d%2B%25"
-    );
+    assert_eq!(request.uri().path(), "/api/v1/agents/agent%2F..%2F1/actions/a%20b%3Fc%23d%2B%25");
     assert_eq!(request.uri().query(), None);
 }
 
@@ -123,19 +87,13 @@ fn a_dot_dot_id_cannot_climb_the_path() {
     let (seen, transport) = recording(|_| json(200, UNPUBLISHED));
     let client = talkover::blocking::Client::with_transport(config(), transport);
     client.agents().unpublish("..").unwrap();
-    assert_eq!(
-        seen.lock().unwrap()[0].uri().path(),
-        "/api/v1/agents/%2E%2E/unpublish"
-    );
+    assert_eq!(seen.lock().unwrap()[0].uri().path(), "/api/v1/agents/%2E%2E/unpublish");
 }
 
 #[test]
 fn list_filters_are_typed_and_form_encoded() {
     let (seen, transport) = recording(|_| {
-        json(
-            200,
-            r#"{"success":true,"data":[],"meta":{"current_page":1,"per_page":5,"total":0,"last_page":1}}"#,
-        )
+        json(200, r#"{"success":true,"data":[],"meta":{"current_page":1,"per_page":5,"total":0,"last_page":1}}"#)
     });
     let client = talkover::blocking::Client::with_transport(config(), transport);
 
@@ -153,30 +111,19 @@ fn list_filters_are_typed_and_form_encoded() {
     let request = &seen.lock().unwrap()[0];
     let mut pairs = talkover::encode::parse_query(request.uri().query().unwrap());
     pairs.sort();
-    let expected: Vec<(String, String)> = [
-        ("direction", "inbound"),
-        ("per_page", "5"),
-        ("search", "+33 support & sales"),
-        ("status", "published"),
-    ]
-    .iter()
-    .map(|(k, v)| (k.to_string(), v.to_string()))
-    .collect();
+    let expected: Vec<(String, String)> =
+        [("direction", "inbound"), ("per_page", "5"), ("search", "+33 support & sales"), ("status", "published")]
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
     assert_eq!(pairs, expected);
-    assert!(request
-        .uri()
-        .query()
-        .unwrap()
-        .contains("search=%2B33%20support%20%26%20sales"));
+    assert!(request.uri().query().unwrap().contains("search=%2B33%20support%20%26%20sales"));
 }
 
 #[test]
 fn create_sends_json_and_leaves_unset_fields_out() {
     let (seen, transport) = recording(|_| {
-        json(
-            201,
-            r#"{"success":true,"message":"Agent created successfully","data":{"id":"a1","name":"SupportBot"}}"#,
-        )
+        json(201, r#"{"success":true,"message":"Agent created successfully","data":{"id":"a1","name":"SupportBot"}}"#)
     });
     let client = talkover::blocking::Client::with_transport(config(), transport);
     let mut body = CreateAgentBody::default();
@@ -220,10 +167,7 @@ fn invalid_input_is_refused_before_anything_is_sent() {
     assert_eq!(empty.kind(), ErrorKind::InvalidRequest);
     assert!(empty.to_string().contains("agent_id"), "{empty}");
 
-    let missing = client
-        .agents()
-        .create(CreateAgentBody::default())
-        .unwrap_err();
+    let missing = client.agents().create(CreateAgentBody::default()).unwrap_err();
     assert_eq!(missing.kind(), ErrorKind::InvalidRequest);
     assert!(missing.to_string().contains("`label`"), "{missing}");
 
@@ -236,22 +180,10 @@ fn invalid_input_is_refused_before_anything_is_sent() {
 #[test]
 fn error_answers_keep_status_kind_and_request_id() {
     let answers = [
-        (
-            404,
-            "application/json",
-            r#"{"success":false,"message":"Action not found"}"#,
-        ),
+        (404, "application/json", r#"{"success":false,"message":"Action not found"}"#),
         (502, "text/html", "<html><body>Bad Gateway</body></html>"),
-        (
-            200,
-            "application/json",
-            r#"{"success":false,"message":"Test failed"}"#,
-        ),
-        (
-            200,
-            "application/json",
-            r#"{"success":true,"message":"ok","data":{"id": 5}}"#,
-        ),
+        (200, "application/json", r#"{"success":false,"message":"Test failed"}"#),
+        (200, "application/json", r#"{"success":true,"message":"ok","data":{"id": 5}}"#),
         (200, "application/json", "{\"success\":true,\"data\":"),
     ];
     let expected = [
@@ -282,10 +214,7 @@ fn error_answers_keep_status_kind_and_request_id() {
 #[test]
 fn a_transport_failure_is_a_transport_error() {
     let client = talkover::blocking::Client::with_transport(config(), |_: HttpRequest| {
-        Err(TransportError::new(
-            talkover::TransportErrorKind::Connect,
-            "connection refused",
-        ))
+        Err(TransportError::new(talkover::TransportErrorKind::Connect, "connection refused"))
     });
     let error = client.agents().get("a1").unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Transport);
@@ -299,15 +228,8 @@ fn page_answer(request: &HttpRequest) -> HttpResponse {
         .find(|(k, _)| k == "page")
         .map(|(_, v)| v.parse().unwrap())
         .unwrap_or(1);
-    let items: Vec<String> = (0..2)
-        .map(|i| {
-            format!(
-                r#"{{"id":"agent-{}","name":"Agent {}"}}"#,
-                page * 10 + i,
-                page * 10 + i
-            )
-        })
-        .collect();
+    let items: Vec<String> =
+        (0..2).map(|i| format!(r#"{{"id":"agent-{}","name":"Agent {}"}}"#, page * 10 + i, page * 10 + i)).collect();
     json(
         200,
         &format!(
@@ -325,17 +247,10 @@ fn blocking_items_fetch_every_page_lazily() {
     let mut items = client.agents().list().per_page(2).items();
     let first = items.next().unwrap().unwrap();
     assert_eq!(first.id.as_str(), "agent-10");
-    assert_eq!(
-        seen.lock().unwrap().len(),
-        1,
-        "only the first page is fetched so far"
-    );
+    assert_eq!(seen.lock().unwrap().len(), 1, "only the first page is fetched so far");
 
     let rest: Vec<String> = items.map(|a| a.unwrap().id.into_string()).collect();
-    assert_eq!(
-        rest,
-        ["agent-11", "agent-20", "agent-21", "agent-30", "agent-31"]
-    );
+    assert_eq!(rest, ["agent-11", "agent-20", "agent-21", "agent-30", "agent-31"]);
     assert_eq!(seen.lock().unwrap().len(), 3);
 }
 
@@ -358,10 +273,7 @@ async fn async_items_stream_every_page() {
     while let Some(agent) = next(&mut stream).await {
         ids.push(agent.unwrap().id.into_string());
     }
-    assert_eq!(
-        ids,
-        ["agent-10", "agent-11", "agent-20", "agent-21", "agent-30", "agent-31"]
-    );
+    assert_eq!(ids, ["agent-10", "agent-11", "agent-20", "agent-21", "agent-30", "agent-31"]);
     assert_eq!(calls.load(Ordering::SeqCst), 3);
 }
 
@@ -372,16 +284,12 @@ fn pagination_stops_on_an_error_and_on_an_empty_page() {
     let client = talkover::blocking::Client::with_transport(config(), move |_: HttpRequest| {
         counter.fetch_add(1, Ordering::SeqCst);
         // A server that claims more pages but sends none.
-        Ok(json(
-            200,
-            r#"{"success":true,"data":[],"meta":{"current_page":1,"per_page":2,"total":99,"last_page":50}}"#,
-        ))
+        Ok(json(200, r#"{"success":true,"data":[],"meta":{"current_page":1,"per_page":2,"total":99,"last_page":50}}"#))
     });
     assert_eq!(client.agents().list().items().count(), 0);
     assert_eq!(calls.load(Ordering::SeqCst), 1);
 
-    let client =
-        talkover::blocking::Client::with_transport(config(), |_: HttpRequest| Ok(json(500, "{}")));
+    let client = talkover::blocking::Client::with_transport(config(), |_: HttpRequest| Ok(json(500, "{}")));
     let results: Vec<_> = client.agents().list().items().collect();
     assert_eq!(results.len(), 1);
     assert_eq!(results[0].as_ref().unwrap_err().kind(), ErrorKind::Server);
@@ -389,8 +297,7 @@ fn pagination_stops_on_an_error_and_on_an_empty_page() {
 
 #[test]
 fn clients_and_builders_never_print_the_token() {
-    let client =
-        talkover::blocking::Client::with_transport(config(), |_: HttpRequest| Ok(json(200, "{}")));
+    let client = talkover::blocking::Client::with_transport(config(), |_: HttpRequest| Ok(json(200, "{}")));
     assert!(!format!("{client:?}").contains(TOKEN));
     let builder = talkover::Client::builder().token(TOKEN);
     assert!(!format!("{builder:?}").contains(TOKEN));
@@ -400,11 +307,7 @@ fn clients_and_builders_never_print_the_token() {
 fn builders_check_their_settings() {
     let err = talkover::blocking::Client::builder().build().unwrap_err();
     assert!(err.to_string().contains("token"), "{err}");
-    let err = talkover::Client::builder()
-        .token(TOKEN)
-        .base_url("http://api.example.com/api/v1")
-        .build()
-        .unwrap_err();
+    let err = talkover::Client::builder().token(TOKEN).base_url("http://api.example.com/api/v1").build().unwrap_err();
     assert!(err.to_string().contains("base_url"), "{err}");
     let built = talkover::blocking::Client::builder()
         .token(TOKEN)

@@ -1,16 +1,24 @@
 //! Handlers for agents, their actions and their trainings.
 
 use talkover_core::actions::{
-    Action, ActionId, ActionIntegration, CreateAction, DeleteAction, ListActionIntegrations,
-    ListActions, NewAction,
+    Action, ActionId, ActionIntegration, CreateAction, DeleteAction, ListActionIntegrations, ListActions, NewAction,
 };
 use talkover_core::agents::*;
-use talkover_core::trainings::{
-    CreateTraining, DeleteTraining, ListTrainings, NewTraining, Training, TrainingId,
-};
+use talkover_core::trainings::{CreateTraining, DeleteTraining, ListTrainings, NewTraining, Training, TrainingId};
 use talkover_core::{Ack, Page};
 
 use crate::execute::{Execute, Pending};
+use crate::resources::{entry_point, root_handler};
+
+entry_point! {
+    /// Voice agents, and through them their actions and trainings.
+    agents -> Agents
+}
+
+entry_point! {
+    /// The integrations actions can use.
+    action_integrations -> ActionIntegrations
+}
 
 /// Voice agents: `client.agents()`.
 ///
@@ -28,7 +36,7 @@ use crate::execute::{Execute, Pending};
 /// ```
 #[derive(Debug)]
 pub struct Agents<'c, C> {
-    client: &'c C,
+    pub(crate) client: &'c C,
 }
 
 impl<'c, C: Execute> Agents<'c, C> {
@@ -53,30 +61,17 @@ impl<'c, C: Execute> Agents<'c, C> {
     }
 
     /// [Update an agent's knowledge](https://docs.talkover.ai/api-reference/endpoints/update-agent-knowledge).
-    pub fn update_knowledge(
-        &self,
-        agent_id: impl Into<AgentId>,
-        knowledge: AgentKnowledge,
-    ) -> C::Call<Agent> {
-        self.client
-            .call(UpdateAgentKnowledge::new(agent_id, knowledge))
+    pub fn update_knowledge(&self, agent_id: impl Into<AgentId>, knowledge: AgentKnowledge) -> C::Call<Agent> {
+        self.client.call(UpdateAgentKnowledge::new(agent_id, knowledge))
     }
 
     /// [Update an agent's voice](https://docs.talkover.ai/api-reference/endpoints/update-agent-voice).
-    pub fn update_voice(
-        &self,
-        agent_id: impl Into<AgentId>,
-        voice: AgentVoiceSettings,
-    ) -> C::Call<Agent> {
+    pub fn update_voice(&self, agent_id: impl Into<AgentId>, voice: AgentVoiceSettings) -> C::Call<Agent> {
         self.client.call(UpdateAgentVoice::new(agent_id, voice))
     }
 
     /// [Update an agent's calling settings](https://docs.talkover.ai/api-reference/endpoints/update-agent-calling).
-    pub fn update_calling(
-        &self,
-        agent_id: impl Into<AgentId>,
-        calling: AgentCallingSettings,
-    ) -> C::Call<AgentCalling> {
+    pub fn update_calling(&self, agent_id: impl Into<AgentId>, calling: AgentCallingSettings) -> C::Call<AgentCalling> {
         self.client.call(UpdateAgentCalling::new(agent_id, calling))
     }
 
@@ -86,8 +81,7 @@ impl<'c, C: Execute> Agents<'c, C> {
         agent_id: impl Into<AgentId>,
         settings: AdvancedSettings,
     ) -> C::Call<AgentAdvancedSettings> {
-        self.client
-            .call(UpdateAdvancedSettings::new(agent_id, settings))
+        self.client.call(UpdateAdvancedSettings::new(agent_id, settings))
     }
 
     /// [Publish an agent](https://docs.talkover.ai/api-reference/endpoints/publish-agent).
@@ -107,12 +101,8 @@ impl<'c, C: Execute> Agents<'c, C> {
     }
 
     /// [Check optimized-costs eligibility](https://docs.talkover.ai/api-reference/endpoints/check-optimized-costs-eligibility).
-    pub fn optimized_costs_eligibility(
-        &self,
-        agent_id: impl Into<AgentId>,
-    ) -> C::Call<OptimizedCostsEligibility> {
-        self.client
-            .call(CheckOptimizedCostsEligibility::new(agent_id))
+    pub fn optimized_costs_eligibility(&self, agent_id: impl Into<AgentId>) -> C::Call<OptimizedCostsEligibility> {
+        self.client.call(CheckOptimizedCostsEligibility::new(agent_id))
     }
 
     /// [Get an agent's price breakdown](https://docs.talkover.ai/api-reference/endpoints/get-agent-pricing).
@@ -127,18 +117,12 @@ impl<'c, C: Execute> Agents<'c, C> {
 
     /// The actions of one agent.
     pub fn actions(&self, agent_id: impl Into<AgentId>) -> Actions<'c, C> {
-        Actions {
-            client: self.client,
-            agent_id: agent_id.into(),
-        }
+        Actions { client: self.client, agent_id: agent_id.into() }
     }
 
     /// The trainings of one agent.
     pub fn trainings(&self, agent_id: impl Into<AgentId>) -> Trainings<'c, C> {
-        Trainings {
-            client: self.client,
-            agent_id: agent_id.into(),
-        }
+        Trainings { client: self.client, agent_id: agent_id.into() }
     }
 }
 
@@ -204,8 +188,7 @@ impl<C: Execute> Actions<'_, C> {
     /// [Delete an action](https://docs.talkover.ai/api-reference/endpoints/delete-action); the agent goes back
     /// to draft.
     pub fn delete(&self, action_id: impl Into<ActionId>) -> C::Call<Ack> {
-        self.client
-            .call(DeleteAction::new(&self.agent_id, action_id))
+        self.client.call(DeleteAction::new(&self.agent_id, action_id))
     }
 }
 
@@ -237,37 +220,30 @@ impl<C: Execute> Trainings<'_, C> {
 
     /// [Create or update a training](https://docs.talkover.ai/api-reference/endpoints/create-training).
     pub fn create(&self, training: NewTraining) -> C::Call<Training> {
-        self.client
-            .call(CreateTraining::new(&self.agent_id, training))
+        self.client.call(CreateTraining::new(&self.agent_id, training))
     }
 
     /// [Delete a training](https://docs.talkover.ai/api-reference/endpoints/delete-training).
     pub fn delete(&self, training_id: impl Into<TrainingId>) -> C::Call<Ack> {
-        self.client
-            .call(DeleteTraining::new(&self.agent_id, training_id))
+        self.client.call(DeleteTraining::new(&self.agent_id, training_id))
     }
 }
 
-/// The integrations actions can use: `client.action_integrations()`.
-///
-/// ```no_run
-/// # async fn run() -> Result<(), talkover::Error> {
-/// let client = talkover::Client::from_env()?;
-/// for integration in client.action_integrations().list().await?.items {
-///     println!("{}: {}", integration.identifier, integration.display_name);
-/// }
-/// # Ok(()) }
-/// ```
-#[derive(Debug)]
-pub struct ActionIntegrations<'c, C> {
-    client: &'c C,
+root_handler! {
+    /// The integrations actions can use: `client.action_integrations()`.
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), talkover::Error> {
+    /// let client = talkover::Client::from_env()?;
+    /// for integration in client.action_integrations().list().await?.items {
+    ///     println!("{}: {}", integration.identifier, integration.display_name);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    ActionIntegrations
 }
 
-impl<'c, C: Execute> ActionIntegrations<'c, C> {
-    pub(crate) fn new(client: &'c C) -> Self {
-        Self { client }
-    }
-
+impl<C: Execute> ActionIntegrations<'_, C> {
     /// [List the integrations](https://docs.talkover.ai/api-reference/endpoints/list-action-integrations).
     pub fn list(&self) -> C::Call<Page<ActionIntegration>> {
         self.client.call(ListActionIntegrations::new())

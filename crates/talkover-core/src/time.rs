@@ -1,0 +1,409 @@
+//! Calendar dates and instants for query parameters and request bodies, checked before they are sent.
+//!
+//! The API reads `from`, `to`, `start_date`, `end_date` and the like as text. A bare `2024-01-15T10:30:00`
+//! would leave the server to guess the time zone, so [`DateTime`] insists on an offset (`Z` or `+02:00`)
+//! and [`Date`] on the `YYYY-MM-DD` form. Both keep the text exactly as given and serialize as a string.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::de::Error as _;
+
+/// Why a text is not a [`Date`] or a [`DateTime`].
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{input:?} is not a valid {expected}: {reason}")]
+pub struct TimeError {
+    input: String,
+    expected: &'static str,
+    reason: &'static str,
+}
+
+impl TimeError {
+    fn new(input: &str, expected: &'static str, reason: &'static str) -> Self {
+        Self { input: input.to_owned(), expected, reason }
+    }
+
+    /// The text that was rejected.
+    pub fn input(&self) -> &str {
+        &self.input
+    }
+
+    /// What was wrong with it.
+    pub fn reason(&self) -> &str {
+        self.reason
+    }
+}
+
+/// A calendar date without a time of day, written `YYYY-MM-DD` (`2024-01-15`).
+///
+/// Dates compare in calendar order (`<` on two dates is `earlier than`).
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Date(String);
+
+impl Date {
+    /// Parses `YYYY-MM-DD`, checking that the month and the day exist (`2023-02-29` is refused).
+    pub fn new(text: &str) -> Result<Self, TimeError> {
+        parse_date(text.as_bytes()).map_err(|reason| TimeError::new(text, "date (YYYY-MM-DD)", reason))?;
+        Ok(Self(text.to_owned()))
+    }
+
+    /// Builds a date from its parts, checking that it exists.
+    pub fn from_ymd(year: u16, month: u8, day: u8) -> Result<Self, TimeError> {
+        Self::new(&format!("{year:04}-{month:02}-{day:02}"))
+    }
+
+    /// The date as written.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The year.
+    pub fn year(&self) -> u16 {
+        digits(&self.0.as_bytes()[0..4]) as u16
+    }
+
+    /// The month, 1 to 12.
+    pub fn month(&self) -> u8 {
+        digits(&self.0.as_bytes()[5..7]) as u8
+    }
+
+    /// The day of the month, from 1.
+    pub fn day(&self) -> u8 {
+        digits(&self.0.as_bytes()[8..10]) as u8
+    }
+}
+
+/// An instant written in RFC 3339 with an explicit offset: `2024-01-15T10:30:00Z`,
+/// `2024-01-15T10:30:00.250+02:00`. A text without `Z` or `±HH:MM` is refused, so the instant is never
+/// ambiguous. The text is kept verbatim (offset and fractional seconds included).
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct DateTime(String);
+
+impl DateTime {
+    /// Parses an RFC 3339 date-time with a mandatory offset.
+    pub fn new(text: &str) -> Result<Self, TimeError> {
+        parse_date_time(text.as_bytes())
+            .map_err(|reason| TimeError::new(text, "RFC 3339 date-time with offset", reason))?;
+        Ok(Self(text.to_owned()))
+    }
+
+    /// The date-time as written.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The calendar date part, in the date-time's own offset.
+    pub fn date(&self) -> Date {
+        Date(self.0[..10].to_owned())
+    }
+
+    /// An instant given as seconds since 1970-01-01T00:00:00Z, written in UTC (`…Z`). Fails outside the
+    /// years 0000 to 9999.
+    pub fn from_unix_timestamp(seconds: i64) -> Result<Self, TimeError> {
+        let days = seconds.div_euclid(86_400);
+        let secs = seconds.rem_euclid(86_400);
+        let (year, month, day) = civil_from_days(days);
+        if !(0..=9999).contains(&year) {
+            return Err(TimeError::new(&seconds.to_string(), "Unix timestamp", "outside the years 0000 to 9999"));
+        }
+        Ok(Self(format!("{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z", secs / 3600, secs % 3600 / 60, secs % 60)))
+    }
+
+    /// Seconds since 1970-01-01T00:00:00Z (fractional seconds dropped; a leap second counts as the next
+    /// second).
+    pub fn unix_timestamp(&self) -> i64 {
+        let b = self.0.as_bytes();
+        let date = self.date();
+        let days = days_from_civil(i64::from(date.year()), u32::from(date.month()), u32::from(date.day()));
+        let time = i64::from(digits(&b[11..13]) * 3600 + digits(&b[14..16]) * 60 + digits(&b[17..19]));
+        days * 86_400 + time - i64::from(self.offset_minutes()) * 60
+    }
+
+    /// Compares the instants two date-times denote, whatever their offsets (`==` compares the text:
+    /// `10:00:00Z` and `11:00:00+01:00` are the same instant but not equal values).
+    pub fn cmp_instant(&self, other: &DateTime) -> std::cmp::Ordering {
+        self.unix_timestamp().cmp(&other.unix_timestamp()).then_with(|| self.nanos().cmp(&other.nanos()))
+    }
+
+    fn nanos(&self) -> u32 {
+        let fraction = self.0[19..].strip_prefix('.').unwrap_or("");
+        let digits_only = fraction.bytes().take_while(u8::is_ascii_digit).take(9);
+        let (value, count) = digits_only.fold((0u32, 0u32), |(n, c), b| (n * 10 + u32::from(b - b'0'), c + 1));
+        value * 10u32.pow(9 - count)
+    }
+
+    /// The offset from UTC in minutes (`0` for `Z`, `120` for `+02:00`, `-300` for `-05:00`).
+    pub fn offset_minutes(&self) -> i32 {
+        let bytes = self.0.as_bytes();
+        match bytes[bytes.len() - 1] {
+            b'Z' | b'z' => 0,
+            _ => {
+                let offset = &bytes[bytes.len() - 6..];
+                let minutes = (digits(&offset[1..3]) * 60 + digits(&offset[4..6])) as i32;
+                if offset[0] == b'-' {
+                    -minutes
+                } else {
+                    minutes
+                }
+            }
+        }
+    }
+}
+
+// Howard Hinnant's days-from-civil algorithm: days since 1970-01-01 of a proleptic Gregorian date.
+fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let m = i64::from(month);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(day) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+// The inverse of `days_from_civil`.
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+fn digits(bytes: &[u8]) -> u32 {
+    bytes.iter().fold(0, |n, b| n * 10 + u32::from(b - b'0'))
+}
+
+fn number(bytes: &[u8], range: std::ops::RangeInclusive<u32>, reason: &'static str) -> Result<u32, &'static str> {
+    if !bytes.iter().all(u8::is_ascii_digit) {
+        return Err(reason);
+    }
+    let n = digits(bytes);
+    if range.contains(&n) {
+        Ok(n)
+    } else {
+        Err(reason)
+    }
+}
+
+fn parse_date(bytes: &[u8]) -> Result<(), &'static str> {
+    if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
+        return Err("expected YYYY-MM-DD");
+    }
+    let year = number(&bytes[0..4], 0..=9999, "the year is not four digits")?;
+    let month = number(&bytes[5..7], 1..=12, "the month is not 01 to 12")?;
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let days = match month {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    };
+    number(&bytes[8..10], 1..=days, "the day does not exist in that month")?;
+    Ok(())
+}
+
+fn parse_date_time(bytes: &[u8]) -> Result<(), &'static str> {
+    if bytes.len() < 20 {
+        return Err("expected YYYY-MM-DDTHH:MM:SS followed by Z or an offset");
+    }
+    parse_date(&bytes[..10])?;
+    if !matches!(bytes[10], b'T' | b't') {
+        return Err("expected T between the date and the time");
+    }
+    if bytes[13] != b':' || bytes[16] != b':' {
+        return Err("expected HH:MM:SS");
+    }
+    number(&bytes[11..13], 0..=23, "the hour is not 00 to 23")?;
+    number(&bytes[14..16], 0..=59, "the minute is not 00 to 59")?;
+    // 60 allows a leap second, as RFC 3339 does.
+    number(&bytes[17..19], 0..=60, "the second is not 00 to 60")?;
+    let mut rest = &bytes[19..];
+    if let Some(fraction) = rest.strip_prefix(b".") {
+        let count = fraction.iter().take_while(|b| b.is_ascii_digit()).count();
+        if count == 0 {
+            return Err("expected digits after the decimal point");
+        }
+        rest = &fraction[count..];
+    }
+    match rest {
+        [b'Z' | b'z'] => Ok(()),
+        [b'+' | b'-', h1, h2, b':', m1, m2] => {
+            number(&[*h1, *h2], 0..=23, "the offset hour is not 00 to 23")?;
+            number(&[*m1, *m2], 0..=59, "the offset minute is not 00 to 59")?;
+            Ok(())
+        }
+        [] => Err("the time zone offset is missing (add Z or ±HH:MM)"),
+        _ => Err("expected Z or an offset ±HH:MM at the end"),
+    }
+}
+
+macro_rules! text_type {
+    ($name:ident) => {
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, concat!(stringify!($name), "({})"), self.0)
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = TimeError;
+
+            fn from_str(text: &str) -> Result<Self, TimeError> {
+                Self::new(text)
+            }
+        }
+
+        impl TryFrom<&str> for $name {
+            type Error = TimeError;
+
+            fn try_from(text: &str) -> Result<Self, TimeError> {
+                Self::new(text)
+            }
+        }
+
+        impl TryFrom<String> for $name {
+            type Error = TimeError;
+
+            fn try_from(text: String) -> Result<Self, TimeError> {
+                Self::new(&text)
+            }
+        }
+
+        impl AsRef<str> for $name {
+            fn as_ref(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(value: $name) -> String {
+                value.0
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(&self.0)
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let text = String::deserialize(deserializer)?;
+                Self::new(&text).map_err(D::Error::custom)
+            }
+        }
+    };
+}
+
+text_type!(Date);
+text_type!(DateTime);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_checked() {
+        let date = Date::new("2024-02-29").unwrap();
+        assert_eq!((date.year(), date.month(), date.day()), (2024, 2, 29));
+        assert_eq!(date.to_string(), "2024-02-29");
+        assert_eq!(Date::from_ymd(2024, 1, 5).unwrap().as_str(), "2024-01-05");
+        for bad in [
+            "2023-02-29",
+            "2100-02-29",
+            "2024-13-01",
+            "2024-00-10",
+            "2024-04-31",
+            "2024-1-15",
+            "24-01-15",
+            "2024/01/15",
+            "2024-01-15T00:00:00Z",
+            "",
+            "２０２４-01-15",
+        ] {
+            assert!(Date::new(bad).is_err(), "{bad} accepted");
+        }
+        assert!(Date::new("2000-02-29").is_ok());
+    }
+
+    #[test]
+    fn date_times_need_an_offset() {
+        for good in [
+            "2024-01-15T10:30:00Z",
+            "2024-01-15t10:30:00z",
+            "2024-01-15T10:30:00.123456Z",
+            "2024-01-15T10:30:00+02:00",
+            "2024-01-15T23:59:60-05:30",
+        ] {
+            assert_eq!(DateTime::new(good).unwrap().as_str(), good);
+        }
+        for bad in [
+            "2024-01-15T10:30:00",
+            "2024-01-15 10:30:00Z",
+            "2024-01-15T10:30Z",
+            "2024-01-15T24:00:00Z",
+            "2024-01-15T10:60:00Z",
+            "2024-01-15T10:30:00.Z",
+            "2024-01-15T10:30:00+0200",
+            "2024-01-15T10:30:00+24:00",
+            "2024-02-30T10:30:00Z",
+            "2024-01-15T10:30:00Zjunk",
+            "2024-01-15",
+        ] {
+            let error = DateTime::new(bad).unwrap_err();
+            assert_eq!(error.input(), bad);
+        }
+        assert!(DateTime::new("2024-01-15T10:30:00").unwrap_err().reason().contains("offset"));
+    }
+
+    #[test]
+    fn offsets_and_dates_are_read_back() {
+        let instant = DateTime::new("2024-03-01T08:00:00.5-05:30").unwrap();
+        assert_eq!(instant.offset_minutes(), -330);
+        assert_eq!(instant.date(), Date::new("2024-03-01").unwrap());
+        assert_eq!(DateTime::new("2024-03-01T08:00:00Z").unwrap().offset_minutes(), 0);
+        assert_eq!(DateTime::new("2024-03-01T08:00:00+02:00").unwrap().offset_minutes(), 120);
+    }
+
+    #[test]
+    fn unix_timestamps_and_instant_order() {
+        let epoch = DateTime::from_unix_timestamp(0).unwrap();
+        assert_eq!(epoch.as_str(), "1970-01-01T00:00:00Z");
+        let instant = DateTime::from_unix_timestamp(1_705_314_600).unwrap();
+        assert_eq!(instant.as_str(), "2024-01-15T10:30:00Z");
+        assert_eq!(DateTime::from_unix_timestamp(951_782_400).unwrap().as_str(), "2000-02-29T00:00:00Z");
+        assert_eq!(DateTime::from_unix_timestamp(-1).unwrap().as_str(), "1969-12-31T23:59:59Z");
+        assert!(DateTime::from_unix_timestamp(i64::MAX / 2).is_err());
+        let shifted = DateTime::new("2024-01-15T12:30:00+02:00").unwrap();
+        assert_eq!(shifted.unix_timestamp(), 1_705_314_600);
+        assert_ne!(shifted, instant);
+        assert_eq!(shifted.cmp_instant(&instant), std::cmp::Ordering::Equal);
+        let later = DateTime::new("2024-01-15T10:30:00.001Z").unwrap();
+        assert_eq!(instant.cmp_instant(&later), std::cmp::Ordering::Less);
+        assert_eq!(DateTime::new("2024-01-15T05:30:00-05:00").unwrap().unix_timestamp(), 1_705_314_600);
+    }
+
+    #[test]
+    fn serde_is_a_checked_string() {
+        let instant: DateTime = serde_json::from_str("\"2024-01-15T10:30:00.000+01:00\"").unwrap();
+        assert_eq!(serde_json::to_string(&instant).unwrap(), "\"2024-01-15T10:30:00.000+01:00\"");
+        assert!(serde_json::from_str::<DateTime>("\"2024-01-15T10:30:00\"").is_err());
+        let date: Date = serde_json::from_str("\"2024-01-15\"").unwrap();
+        assert_eq!(serde_json::to_value(&date).unwrap(), "2024-01-15");
+        assert!(serde_json::from_str::<Date>("\"2024-02-30\"").is_err());
+        assert_eq!(format!("{date:?}"), "Date(2024-01-15)");
+    }
+}
