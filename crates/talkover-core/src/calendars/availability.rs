@@ -1,5 +1,808 @@
-//! Availability rules of a calendar, and free-slot queries.
+//! Availability rules of a calendar (recurring weekly windows and exception dates), and the free slots
+//! they leave.
+//!
+//! Rule values are typed the way the API writes them: weekdays as [`Weekday`] (`1` = Monday … `7` =
+//! Sunday), hours as [`TimeOfDay`] (`HH:MM`, read in the rule's `timezone`, or the calendar's), dates as
+//! [`Date`] (`YYYY-MM-DD`), and the range of a slot query as [`DateTime`]s with an explicit offset.
+//!
+//! ```
+//! use talkover_core::calendars::availability::{
+//!     AvailabilityException, CreateAvailabilityRule, QueryAvailability, RecurringAvailability, TimeOfDay, Weekday,
+//! };
+//! use talkover_core::time::{Date, DateTime};
+//!
+//! // Open Monday to Friday, 09:00 to 17:00 New York time; closed on Christmas Day.
+//! let hours = RecurringAvailability::new(Weekday::MONDAY_TO_FRIDAY, TimeOfDay::new(9, 0)?, "17:00".parse()?)
+//!     .timezone("America/New_York");
+//! let open = CreateAvailabilityRule::new("calendar-uuid", hours);
+//! let christmas = AvailabilityException::new(Date::new("2024-12-25")?, false);
+//! let closed = CreateAvailabilityRule::new("calendar-uuid", christmas);
+//!
+//! // The 45-minute slots left free in a week.
+//! let from = DateTime::new("2024-01-15T00:00:00-05:00")?;
+//! let to = DateTime::new("2024-01-22T00:00:00-05:00")?;
+//! let slots = QueryAvailability::new("calendar-uuid", from, to).duration_minutes(45);
+//! # let _ = (open, closed, slots);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! Reference: <https://docs.talkover.ai/api-reference/endpoints/list-availability-rules> and the pages beside
+//! it.
 
+use std::cmp::Ordering;
+use std::fmt;
+use std::str::FromStr;
+
+use serde::de::{Error as _, Unexpected};
+use serde::{Deserialize, Serialize};
+
+use super::events::check_order;
+use super::CalendarId;
+use crate::envelope::{Ack, Envelope, ListEnvelope};
+use crate::error::Error;
+use crate::macros::{id_type, operation, string_enum};
+use crate::operation::Operation as _;
 use crate::registry::OperationInfo;
+use crate::time::{Date, DateTime};
+use crate::validate;
 
-pub(crate) const OPERATIONS: &[OperationInfo] = &[];
+id_type! {
+    /// The id of an availability rule.
+    AvailabilityRuleId
+}
+
+string_enum! {
+    /// What an availability rule is.
+    pub enum AvailabilityRuleType {
+        /// A window repeated every week on some weekdays.
+        Recurring = "recurring",
+        /// One date, made available or blocked whatever the recurring rules say.
+        Exception = "exception",
+    }
+}
+
+/// A day of the week, written as the API's number: `1` = Monday … `7` = Sunday (ISO 8601).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Weekday {
+    /// `1`.
+    Monday = 1,
+    /// `2`.
+    Tuesday = 2,
+    /// `3`.
+    Wednesday = 3,
+    /// `4`.
+    Thursday = 4,
+    /// `5`.
+    Friday = 5,
+    /// `6`.
+    Saturday = 6,
+    /// `7`.
+    Sunday = 7,
+}
+
+impl Weekday {
+    /// Monday to Sunday.
+    pub const ALL: [Weekday; 7] = [
+        Weekday::Monday,
+        Weekday::Tuesday,
+        Weekday::Wednesday,
+        Weekday::Thursday,
+        Weekday::Friday,
+        Weekday::Saturday,
+        Weekday::Sunday,
+    ];
+
+    /// Monday to Friday.
+    pub const MONDAY_TO_FRIDAY: [Weekday; 5] =
+        [Weekday::Monday, Weekday::Tuesday, Weekday::Wednesday, Weekday::Thursday, Weekday::Friday];
+
+    /// The API's number for the day, 1 (Monday) to 7 (Sunday).
+    pub fn number(self) -> u8 {
+        self as u8
+    }
+
+    /// The day with the API's number, if it is 1 to 7.
+    pub fn from_number(number: u8) -> Option<Self> {
+        Self::ALL.get(usize::from(number).checked_sub(1)?).copied()
+    }
+}
+
+impl Serialize for Weekday {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_u8(self.number())
+    }
+}
+
+impl<'de> Deserialize<'de> for Weekday {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = Weekday;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a weekday number from 1 (Monday) to 7 (Sunday)")
+            }
+            fn visit_u64<E: serde::de::Error>(self, value: u64) -> Result<Weekday, E> {
+                u8::try_from(value)
+                    .ok()
+                    .and_then(Weekday::from_number)
+                    .ok_or_else(|| E::invalid_value(Unexpected::Unsigned(value), &self))
+            }
+            fn visit_i64<E: serde::de::Error>(self, value: i64) -> Result<Weekday, E> {
+                match u64::try_from(value) {
+                    Ok(value) => self.visit_u64(value),
+                    Err(_) => Err(E::invalid_value(Unexpected::Signed(value), &self)),
+                }
+            }
+        }
+        deserializer.deserialize_u8(Visitor)
+    }
+}
+
+/// Why a text is not a [`TimeOfDay`].
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{input:?} is not a time of day (HH:MM, 00:00 to 23:59)")]
+pub struct TimeOfDayError {
+    input: String,
+}
+
+impl TimeOfDayError {
+    /// The text that was rejected.
+    pub fn input(&self) -> &str {
+        &self.input
+    }
+}
+
+/// A time of day to the minute, written `HH:MM` on a 24-hour clock (`09:00`, `17:30`).
+///
+/// It has no time zone of its own: a rule's hours are read in the rule's `timezone`, or the calendar's.
+/// Values order from `00:00` to `23:59`.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TimeOfDay {
+    hour: u8,
+    minute: u8,
+}
+
+impl TimeOfDay {
+    /// The time `hour:minute`, with `hour` 0 to 23 and `minute` 0 to 59.
+    pub fn new(hour: u8, minute: u8) -> Result<Self, TimeOfDayError> {
+        if hour < 24 && minute < 60 {
+            Ok(Self { hour, minute })
+        } else {
+            Err(TimeOfDayError { input: format!("{hour:02}:{minute:02}") })
+        }
+    }
+
+    /// Parses exactly `HH:MM`.
+    pub fn parse(text: &str) -> Result<Self, TimeOfDayError> {
+        let invalid = || TimeOfDayError { input: text.to_owned() };
+        let bytes = text.as_bytes();
+        if bytes.len() != 5 || bytes[2] != b':' || !bytes[..2].iter().chain(&bytes[3..]).all(u8::is_ascii_digit) {
+            return Err(invalid());
+        }
+        let hour = (bytes[0] - b'0') * 10 + (bytes[1] - b'0');
+        let minute = (bytes[3] - b'0') * 10 + (bytes[4] - b'0');
+        Self::new(hour, minute).map_err(|_| invalid())
+    }
+
+    /// The hour, 0 to 23.
+    pub fn hour(self) -> u8 {
+        self.hour
+    }
+
+    /// The minute, 0 to 59.
+    pub fn minute(self) -> u8 {
+        self.minute
+    }
+}
+
+impl fmt::Display for TimeOfDay {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:02}:{:02}", self.hour, self.minute)
+    }
+}
+
+impl fmt::Debug for TimeOfDay {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "TimeOfDay({self})")
+    }
+}
+
+impl FromStr for TimeOfDay {
+    type Err = TimeOfDayError;
+    fn from_str(text: &str) -> Result<Self, TimeOfDayError> {
+        Self::parse(text)
+    }
+}
+
+impl TryFrom<&str> for TimeOfDay {
+    type Error = TimeOfDayError;
+    fn try_from(text: &str) -> Result<Self, TimeOfDayError> {
+        Self::parse(text)
+    }
+}
+
+impl Serialize for TimeOfDay {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for TimeOfDay {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        Self::parse(&text).map_err(D::Error::custom)
+    }
+}
+
+/// An availability rule as the API returns it. Which fields are set depends on the rule's type: a
+/// recurring rule has weekdays, hours and perhaps a time zone; an exception has a date and whether it is
+/// available.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct AvailabilityRule {
+    /// The rule's id.
+    pub id: AvailabilityRuleId,
+    /// Recurring or exception.
+    #[serde(rename = "type")]
+    pub rule_type: AvailabilityRuleType,
+    /// The weekdays a recurring window applies to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub days_of_week: Option<Vec<Weekday>>,
+    /// When a recurring window opens.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<TimeOfDay>,
+    /// When a recurring window closes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<TimeOfDay>,
+    /// The IANA time zone the hours are read in (`America/New_York`); absent means the calendar's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timezone: Option<String>,
+    /// The date of an exception.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<Date>,
+    /// Whether an exception date is open (`true`) or blocked (`false`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub available: Option<bool>,
+}
+
+/// What the API gives back after [`UpdateAvailabilityRule`]: the rule's id and the fields that changed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct UpdatedAvailabilityRule {
+    /// The rule's id.
+    pub id: AvailabilityRuleId,
+    /// Recurring or exception.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub rule_type: Option<AvailabilityRuleType>,
+    /// The weekdays of a recurring window.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub days_of_week: Option<Vec<Weekday>>,
+    /// When a recurring window opens.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<TimeOfDay>,
+    /// When a recurring window closes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<TimeOfDay>,
+    /// The IANA time zone of the hours.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timezone: Option<String>,
+    /// The date of an exception.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<Date>,
+    /// Whether an exception date is open or blocked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub available: Option<bool>,
+}
+
+fn check_days(operation: &'static str, days: &[Weekday]) -> Result<(), Error> {
+    if days.is_empty() {
+        return Err(Error::invalid_request(operation, Some("days_of_week"), "must list at least one weekday"));
+    }
+    Ok(())
+}
+
+fn check_window(operation: &'static str, start: TimeOfDay, end: TimeOfDay) -> Result<(), Error> {
+    match end.cmp(&start) {
+        Ordering::Greater => Ok(()),
+        _ => Err(Error::invalid_request(
+            operation,
+            Some("end_time"),
+            format!("must be after `start_time` ({end} is not after {start})"),
+        )),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// list-availability-rules
+
+/// [List the availability rules of a calendar](https://docs.talkover.ai/api-reference/endpoints/list-availability-rules):
+/// its weekly windows and exception dates.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ListAvailabilityRules {
+    /// The calendar.
+    pub calendar_id: CalendarId,
+}
+
+impl ListAvailabilityRules {
+    /// The calendar's rules.
+    pub fn new(calendar_id: impl Into<CalendarId>) -> Self {
+        Self { calendar_id: calendar_id.into() }
+    }
+}
+
+operation!(ListAvailabilityRules {
+    id: "list-availability-rules",
+    method: GET,
+    path: "/api/v1/calendars/{calendar_id}/availability-rules",
+    safe_to_repeat: true,
+    path_params: [calendar_id],
+    response: ListEnvelope<AvailabilityRule>,
+});
+
+// ---------------------------------------------------------------------------------------------------
+// create-availability-rule
+
+/// A weekly window: open on `days_of_week` from `start_time` to `end_time`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct RecurringAvailability {
+    /// The weekdays it applies to (at least one).
+    pub days_of_week: Vec<Weekday>,
+    /// When the window opens.
+    pub start_time: TimeOfDay,
+    /// When it closes: after `start_time`.
+    pub end_time: TimeOfDay,
+    /// The IANA time zone of the hours (`America/New_York`); the calendar's when unset.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timezone: Option<String>,
+}
+
+impl RecurringAvailability {
+    /// A window on the given weekdays, in the calendar's time zone unless [`Self::timezone`] is set.
+    pub fn new(days_of_week: impl IntoIterator<Item = Weekday>, start_time: TimeOfDay, end_time: TimeOfDay) -> Self {
+        Self { days_of_week: days_of_week.into_iter().collect(), start_time, end_time, timezone: None }
+    }
+
+    /// The IANA time zone of the hours.
+    pub fn timezone(mut self, timezone: impl Into<String>) -> Self {
+        self.timezone = Some(timezone.into());
+        self
+    }
+}
+
+/// One date made available, or blocked, whatever the recurring windows say.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct AvailabilityException {
+    /// The date.
+    pub date: Date,
+    /// `true` to open the date, `false` to block it (a holiday).
+    pub available: bool,
+}
+
+impl AvailabilityException {
+    /// An exception for a date.
+    pub fn new(date: Date, available: bool) -> Self {
+        Self { date, available }
+    }
+}
+
+/// The body of [`CreateAvailabilityRule`]: a recurring window or an exception date, sent with its `type`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum NewAvailabilityRule {
+    /// `"type": "recurring"`.
+    Recurring(RecurringAvailability),
+    /// `"type": "exception"`.
+    Exception(AvailabilityException),
+}
+
+impl From<RecurringAvailability> for NewAvailabilityRule {
+    fn from(rule: RecurringAvailability) -> Self {
+        Self::Recurring(rule)
+    }
+}
+
+impl From<AvailabilityException> for NewAvailabilityRule {
+    fn from(rule: AvailabilityException) -> Self {
+        Self::Exception(rule)
+    }
+}
+
+/// [Add an availability rule to a calendar](https://docs.talkover.ai/api-reference/endpoints/create-availability-rule):
+/// a weekly window or an exception date.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CreateAvailabilityRule {
+    /// The calendar.
+    pub calendar_id: CalendarId,
+    /// The rule.
+    pub body: NewAvailabilityRule,
+}
+
+impl CreateAvailabilityRule {
+    /// Adds the rule (a [`RecurringAvailability`] or an [`AvailabilityException`]) to the calendar.
+    pub fn new(calendar_id: impl Into<CalendarId>, body: impl Into<NewAvailabilityRule>) -> Self {
+        Self { calendar_id: calendar_id.into(), body: body.into() }
+    }
+
+    fn check(&self) -> Result<(), Error> {
+        match &self.body {
+            NewAvailabilityRule::Recurring(rule) => {
+                check_days(Self::ID, &rule.days_of_week)?;
+                check_window(Self::ID, rule.start_time, rule.end_time)
+            }
+            NewAvailabilityRule::Exception(_) => Ok(()),
+        }
+    }
+}
+
+operation!(CreateAvailabilityRule {
+    id: "create-availability-rule",
+    method: POST,
+    path: "/api/v1/calendars/{calendar_id}/availability-rules",
+    safe_to_repeat: false,
+    path_params: [calendar_id],
+    body: NewAvailabilityRule,
+    response: Envelope<AvailabilityRule>,
+    validate: CreateAvailabilityRule::check,
+});
+
+// ---------------------------------------------------------------------------------------------------
+// update-availability-rule
+
+/// The body of [`UpdateAvailabilityRule`]: the fields of a rule, each optional; unset ones are left as
+/// they are.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct AvailabilityRuleUpdate {
+    /// Recurring or exception.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub rule_type: Option<AvailabilityRuleType>,
+    /// The weekdays of a recurring window (at least one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub days_of_week: Option<Vec<Weekday>>,
+    /// When a recurring window opens.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<TimeOfDay>,
+    /// When a recurring window closes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<TimeOfDay>,
+    /// The IANA time zone of the hours.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timezone: Option<String>,
+    /// The date of an exception.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<Date>,
+    /// Whether an exception date is open or blocked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub available: Option<bool>,
+}
+
+impl AvailabilityRuleUpdate {
+    /// A change of nothing yet; add fields with the chaining methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// New type.
+    pub fn rule_type(mut self, rule_type: AvailabilityRuleType) -> Self {
+        self.rule_type = Some(rule_type);
+        self
+    }
+
+    /// New weekdays.
+    pub fn days_of_week(mut self, days: impl IntoIterator<Item = Weekday>) -> Self {
+        self.days_of_week = Some(days.into_iter().collect());
+        self
+    }
+
+    /// New opening time.
+    pub fn start_time(mut self, start_time: TimeOfDay) -> Self {
+        self.start_time = Some(start_time);
+        self
+    }
+
+    /// New closing time.
+    pub fn end_time(mut self, end_time: TimeOfDay) -> Self {
+        self.end_time = Some(end_time);
+        self
+    }
+
+    /// New IANA time zone.
+    pub fn timezone(mut self, timezone: impl Into<String>) -> Self {
+        self.timezone = Some(timezone.into());
+        self
+    }
+
+    /// New exception date.
+    pub fn date(mut self, date: Date) -> Self {
+        self.date = Some(date);
+        self
+    }
+
+    /// Open or block the exception date.
+    pub fn available(mut self, available: bool) -> Self {
+        self.available = Some(available);
+        self
+    }
+}
+
+/// [Update an availability rule](https://docs.talkover.ai/api-reference/endpoints/update-availability-rule):
+/// only the fields set in the body change.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct UpdateAvailabilityRule {
+    /// The calendar.
+    pub calendar_id: CalendarId,
+    /// The rule.
+    pub rule_id: AvailabilityRuleId,
+    /// The changes.
+    pub body: AvailabilityRuleUpdate,
+}
+
+impl UpdateAvailabilityRule {
+    /// Applies the changes to the rule.
+    pub fn new(
+        calendar_id: impl Into<CalendarId>,
+        rule_id: impl Into<AvailabilityRuleId>,
+        body: AvailabilityRuleUpdate,
+    ) -> Self {
+        Self { calendar_id: calendar_id.into(), rule_id: rule_id.into(), body }
+    }
+
+    fn check(&self) -> Result<(), Error> {
+        let b = &self.body;
+        validate::optional(b.days_of_week.as_deref(), |days| check_days(Self::ID, days))?;
+        // A single bound can only be checked against the stored rule, by the server.
+        match (b.start_time, b.end_time) {
+            (Some(start), Some(end)) => check_window(Self::ID, start, end),
+            _ => Ok(()),
+        }
+    }
+}
+
+operation!(UpdateAvailabilityRule {
+    id: "update-availability-rule",
+    method: PUT,
+    path: "/api/v1/calendars/{calendar_id}/availability-rules/{rule_id}",
+    safe_to_repeat: true,
+    path_params: [calendar_id, rule_id],
+    body: AvailabilityRuleUpdate,
+    response: Envelope<UpdatedAvailabilityRule>,
+    validate: UpdateAvailabilityRule::check,
+});
+
+// ---------------------------------------------------------------------------------------------------
+// delete-availability-rule
+
+/// [Delete an availability rule](https://docs.talkover.ai/api-reference/endpoints/delete-availability-rule).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct DeleteAvailabilityRule {
+    /// The calendar.
+    pub calendar_id: CalendarId,
+    /// The rule.
+    pub rule_id: AvailabilityRuleId,
+}
+
+impl DeleteAvailabilityRule {
+    /// Deletes the rule.
+    pub fn new(calendar_id: impl Into<CalendarId>, rule_id: impl Into<AvailabilityRuleId>) -> Self {
+        Self { calendar_id: calendar_id.into(), rule_id: rule_id.into() }
+    }
+}
+
+operation!(DeleteAvailabilityRule {
+    id: "delete-availability-rule",
+    method: DELETE,
+    path: "/api/v1/calendars/{calendar_id}/availability-rules/{rule_id}",
+    safe_to_repeat: true,
+    path_params: [calendar_id, rule_id],
+    response: Ack,
+});
+
+// ---------------------------------------------------------------------------------------------------
+// query-availability
+
+/// The range and slot length of [`QueryAvailability`]. Both ends are required, so this query has no
+/// default.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct AvailabilityQuery {
+    /// Where the range starts.
+    pub from: DateTime,
+    /// Where it ends: after `from`.
+    pub to: DateTime,
+    /// Slot length in minutes, at least 1 (the API's default is 30).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration_minutes: Option<u32>,
+}
+
+/// [Compute the free slots of a calendar](https://docs.talkover.ai/api-reference/endpoints/query-availability)
+/// over a range: inside its recurring windows, outside its events and blocked dates.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct QueryAvailability {
+    /// The calendar.
+    pub calendar_id: CalendarId,
+    /// The range and slot length.
+    pub query: AvailabilityQuery,
+}
+
+impl QueryAvailability {
+    /// The free slots between `from` and `to`, of the API's default length.
+    pub fn new(calendar_id: impl Into<CalendarId>, from: DateTime, to: DateTime) -> Self {
+        Self { calendar_id: calendar_id.into(), query: AvailabilityQuery { from, to, duration_minutes: None } }
+    }
+
+    /// Slot length in minutes, at least 1.
+    pub fn duration_minutes(mut self, minutes: u32) -> Self {
+        self.query.duration_minutes = Some(minutes);
+        self
+    }
+
+    fn check(&self) -> Result<(), Error> {
+        let (id, q) = (Self::ID, &self.query);
+        check_order(id, "from", &q.from, "to", &q.to)?;
+        validate::optional(q.duration_minutes, |n| validate::range(id, "duration_minutes", n, 1, u32::MAX))
+    }
+}
+
+operation!(QueryAvailability {
+    id: "query-availability",
+    method: GET,
+    path: "/api/v1/calendars/{calendar_id}/availability",
+    safe_to_repeat: true,
+    path_params: [calendar_id],
+    query: AvailabilityQuery,
+    response: ListEnvelope<AvailableSlot>,
+    validate: QueryAvailability::check,
+});
+
+/// A free slot of a calendar: a start and end that can be given to
+/// [`NewCalendarEvent::new`](super::events::NewCalendarEvent::new) as they are.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct AvailableSlot {
+    /// When the slot starts.
+    pub start_at: DateTime,
+    /// When it ends.
+    pub end_at: DateTime,
+}
+
+pub(crate) const OPERATIONS: &[OperationInfo] = &[
+    OperationInfo::of::<ListAvailabilityRules>(),
+    OperationInfo::of::<CreateAvailabilityRule>(),
+    OperationInfo::of::<UpdateAvailabilityRule>(),
+    OperationInfo::of::<DeleteAvailabilityRule>(),
+    OperationInfo::of::<QueryAvailability>(),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::encode::parse_query;
+    use crate::{build_request, ClientConfig, ErrorKind};
+    use serde_json::json;
+
+    fn config() -> ClientConfig {
+        ClientConfig::new("talq_x").unwrap()
+    }
+
+    fn hm(text: &str) -> TimeOfDay {
+        text.parse().unwrap()
+    }
+
+    fn invalid_field(error: Error) -> Option<String> {
+        assert_eq!(error.kind(), ErrorKind::InvalidRequest, "{error}");
+        match error {
+            Error::InvalidRequest(e) => e.field,
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn times_of_day_are_strict_hh_mm() {
+        assert_eq!(hm("09:05"), TimeOfDay::new(9, 5).unwrap());
+        assert_eq!(hm("23:59").to_string(), "23:59");
+        assert_eq!(format!("{:?}", hm("00:00")), "TimeOfDay(00:00)");
+        assert!(hm("09:00") < hm("17:00"));
+        for bad in ["9:00", "09:0", "24:00", "12:60", "09:00:00", "0900", "09.00", "+9:00", "", "０9:00"] {
+            let err = bad.parse::<TimeOfDay>().unwrap_err();
+            assert_eq!(err.input(), bad);
+        }
+        assert!(TimeOfDay::new(24, 0).is_err());
+        assert_eq!(serde_json::to_value(hm("17:30")).unwrap(), json!("17:30"));
+        assert!(serde_json::from_value::<TimeOfDay>(json!("7:30")).is_err());
+    }
+
+    #[test]
+    fn weekdays_are_numbers_from_monday() {
+        assert_eq!(serde_json::to_value(Weekday::MONDAY_TO_FRIDAY).unwrap(), json!([1, 2, 3, 4, 5]));
+        assert_eq!(serde_json::from_value::<Weekday>(json!(7)).unwrap(), Weekday::Sunday);
+        for bad in [json!(0), json!(8), json!(-1), json!("1"), json!(1.5)] {
+            assert!(serde_json::from_value::<Weekday>(bad.clone()).is_err(), "{bad}");
+        }
+        assert_eq!(Weekday::from_number(3), Some(Weekday::Wednesday));
+        assert_eq!(Weekday::from_number(0), None);
+    }
+
+    #[test]
+    fn rules_are_sent_with_their_type() {
+        let rule =
+            RecurringAvailability::new(Weekday::MONDAY_TO_FRIDAY, hm("09:00"), hm("17:00")).timezone("Europe/Paris");
+        let request = build_request(&CreateAvailabilityRule::new("c", rule), &config()).unwrap();
+        assert_eq!(
+            serde_json::from_slice::<serde_json::Value>(request.body()).unwrap(),
+            json!({"type": "recurring", "days_of_week": [1, 2, 3, 4, 5], "start_time": "09:00",
+                   "end_time": "17:00", "timezone": "Europe/Paris"})
+        );
+        let holiday = AvailabilityException::new(Date::new("2024-12-25").unwrap(), false);
+        let request = build_request(&CreateAvailabilityRule::new("c", holiday), &config()).unwrap();
+        assert_eq!(
+            serde_json::from_slice::<serde_json::Value>(request.body()).unwrap(),
+            json!({"type": "exception", "date": "2024-12-25", "available": false})
+        );
+    }
+
+    #[test]
+    fn bad_rules_are_refused_before_sending() {
+        let empty = RecurringAvailability::new([], hm("09:00"), hm("17:00"));
+        let err = build_request(&CreateAvailabilityRule::new("c", empty), &config()).unwrap_err();
+        assert_eq!(invalid_field(err).as_deref(), Some("days_of_week"));
+
+        let backwards = RecurringAvailability::new([Weekday::Monday], hm("17:00"), hm("09:00"));
+        let err = build_request(&CreateAvailabilityRule::new("c", backwards), &config()).unwrap_err();
+        assert_eq!(invalid_field(err).as_deref(), Some("end_time"));
+
+        let update = AvailabilityRuleUpdate::new().start_time(hm("10:00")).end_time(hm("10:00"));
+        let err = build_request(&UpdateAvailabilityRule::new("c", "r", update), &config()).unwrap_err();
+        assert_eq!(invalid_field(err).as_deref(), Some("end_time"));
+        let update = AvailabilityRuleUpdate::new().days_of_week([]);
+        let err = build_request(&UpdateAvailabilityRule::new("c", "r", update), &config()).unwrap_err();
+        assert_eq!(invalid_field(err).as_deref(), Some("days_of_week"));
+        let update = AvailabilityRuleUpdate::new().end_time(hm("18:00"));
+        assert!(build_request(&UpdateAvailabilityRule::new("c", "r", update), &config()).is_ok());
+
+        // From JSON parameters: a weekday outside 1..=7 and an unknown rule type never reach the wire.
+        let op = crate::registry::operation("create-availability-rule").unwrap();
+        for body in [
+            json!({"type": "recurring", "days_of_week": [0], "start_time": "09:00", "end_time": "17:00"}),
+            json!({"type": "weekly", "days_of_week": [1], "start_time": "09:00", "end_time": "17:00"}),
+            json!({"type": "exception", "date": "2024-02-30", "available": false}),
+        ] {
+            let params: crate::registry::Params =
+                serde_json::from_value(json!({"path": {"calendar_id": "c"}, "body": body})).unwrap();
+            let err = op.build_request(&params, &config()).unwrap_err();
+            assert_eq!(err.kind(), ErrorKind::InvalidRequest, "{body}");
+        }
+    }
+
+    #[test]
+    fn slot_queries_need_an_ordered_range() {
+        let from = DateTime::new("2024-01-15T00:00:00+01:00").unwrap();
+        let to = DateTime::new("2024-01-22T00:00:00Z").unwrap();
+        let op = QueryAvailability::new("c", from.clone(), to.clone()).duration_minutes(45);
+        let request = build_request(&op, &config()).unwrap();
+        let query = request.uri().query().unwrap();
+        assert!(query.contains("%2B01%3A00"), "{query}");
+        let mut pairs = parse_query(query);
+        pairs.sort();
+        assert_eq!(
+            pairs,
+            vec![
+                ("duration_minutes".into(), "45".into()),
+                ("from".into(), "2024-01-15T00:00:00+01:00".into()),
+                ("to".into(), "2024-01-22T00:00:00Z".into()),
+            ]
+        );
+
+        let err = build_request(&QueryAvailability::new("c", to.clone(), from.clone()), &config()).unwrap_err();
+        assert_eq!(invalid_field(err).as_deref(), Some("to"));
+        let err = build_request(&QueryAvailability::new("c", from, to).duration_minutes(0), &config()).unwrap_err();
+        assert_eq!(invalid_field(err).as_deref(), Some("duration_minutes"));
+    }
+}

@@ -1,5 +1,833 @@
-//! Events of a calendar, their meetings and attendees.
+//! Events of a calendar, their video meetings and their attendees.
+//!
+//! Event times are [`DateTime`]s: RFC 3339 with an explicit offset, so an event never depends on a time
+//! zone the server would have to guess.
+//!
+//! ```
+//! use talkover_core::calendars::events::{AddEventAttendee, CreateCalendarEvent, NewCalendarEvent, NewEventAttendee};
+//! use talkover_core::time::DateTime;
+//!
+//! let demo = NewCalendarEvent::new(
+//!     "Demo with Acme",
+//!     DateTime::new("2024-01-20T15:00:00Z")?,
+//!     DateTime::new("2024-01-20T15:30:00Z")?,
+//! )
+//! .event_type("meeting")
+//! .attendee("Jane Doe", "jane@acme.com");
+//! let create = CreateCalendarEvent::new("calendar-uuid", demo);
+//! let invite = AddEventAttendee::new("calendar-uuid", "event-uuid", NewEventAttendee::new("Bob", "bob@acme.com"));
+//! # let _ = (create, invite);
+//! # Ok::<(), talkover_core::time::TimeError>(())
+//! ```
+//!
+//! Reference: <https://docs.talkover.ai/api-reference/endpoints/list-calendar-events> and the pages beside
+//! it.
 
+use serde::{Deserialize, Serialize};
+
+use super::CalendarId;
+use crate::account::UserId;
+use crate::envelope::{Ack, Envelope, ListEnvelope};
+use crate::error::Error;
+use crate::macros::{id_type, operation, string_enum};
+use crate::operation::Operation as _;
 use crate::registry::OperationInfo;
+use crate::time::DateTime;
+use crate::Timestamp;
 
-pub(crate) const OPERATIONS: &[OperationInfo] = &[];
+id_type! {
+    /// The id of a calendar event.
+    EventId
+}
+
+id_type! {
+    /// The id of an attendee of an event.
+    AttendeeId
+}
+
+string_enum! {
+    /// Whether an event takes place.
+    pub enum EventStatus {
+        /// It takes place (the API's default).
+        Confirmed = "confirmed",
+        /// Not settled yet.
+        Tentative = "tentative",
+        /// Called off.
+        Cancelled = "cancelled",
+    }
+}
+
+string_enum! {
+    /// What kind of party owns an event.
+    pub enum EventOwnerType {
+        /// A user of the account.
+        User = "user",
+        /// A voice agent.
+        Agent = "agent",
+    }
+}
+
+/// An event of a calendar.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CalendarEvent {
+    /// The event's id.
+    pub id: EventId,
+    /// The calendar it belongs to.
+    pub calendar_id: CalendarId,
+    /// Title.
+    pub title: String,
+    /// Longer description.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// When it starts.
+    pub start_at: DateTime,
+    /// When it ends.
+    pub end_at: DateTime,
+    /// Whether it takes place.
+    pub status: EventStatus,
+    /// A free-form tag (`meeting`, `block`, `appointment`, …).
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub event_type: Option<String>,
+    /// The user who created it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<UserId>,
+    /// The id of its owner: a user or an agent, as [`CalendarEvent::owner_type`] says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner_id: Option<String>,
+    /// What kind of party owns it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner_type: Option<EventOwnerType>,
+    /// Who takes part (given when a single event is read).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attendees: Option<Vec<EventAttendee>>,
+    /// The video meeting link, once one was made ([`CreateEventMeeting`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub meeting_url: Option<String>,
+}
+
+/// What the API gives back after [`UpdateCalendarEvent`]: the event's id and the fields that changed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct UpdatedCalendarEvent {
+    /// The event's id.
+    pub id: EventId,
+    /// The calendar it belongs to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calendar_id: Option<CalendarId>,
+    /// Title.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Longer description.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// When it starts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_at: Option<DateTime>,
+    /// When it ends.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_at: Option<DateTime>,
+    /// Whether it takes place.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<EventStatus>,
+    /// A free-form tag.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub event_type: Option<String>,
+    /// The user who created it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<UserId>,
+    /// The id of its owner.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner_id: Option<String>,
+    /// What kind of party owns it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner_type: Option<EventOwnerType>,
+    /// Who takes part.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attendees: Option<Vec<EventAttendee>>,
+    /// The video meeting link.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub meeting_url: Option<String>,
+    /// When it changed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<Timestamp>,
+}
+
+/// Someone who takes part in an event.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct EventAttendee {
+    /// The attendee's id (used to remove them).
+    pub id: AttendeeId,
+    /// Display name (attendees synced from a provider may have none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Email address.
+    pub email: String,
+}
+
+/// An attendee to invite: in [`NewCalendarEvent::attendees`], and the body of [`AddEventAttendee`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct NewEventAttendee {
+    /// Display name.
+    pub name: String,
+    /// Email address.
+    pub email: String,
+}
+
+impl NewEventAttendee {
+    /// An attendee by name and email address.
+    pub fn new(name: impl Into<String>, email: impl Into<String>) -> Self {
+        Self { name: name.into(), email: email.into() }
+    }
+}
+
+/// Fails unless `end` comes after `start` (both named by their documented field names).
+pub(crate) fn check_order(
+    operation: &'static str,
+    start_field: &str,
+    start: &DateTime,
+    end_field: &str,
+    end: &DateTime,
+) -> Result<(), Error> {
+    if end.cmp_instant(start).is_gt() {
+        Ok(())
+    } else {
+        Err(Error::invalid_request(
+            operation,
+            Some(end_field),
+            format!("must be after `{start_field}` ({end} is not after {start})"),
+        ))
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// list-calendar-events
+
+/// Filters of [`ListCalendarEvents`].
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ListCalendarEventsQuery {
+    /// Only events starting at or after this instant.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<DateTime>,
+    /// Only events ending at or before this instant.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<DateTime>,
+    /// Only events with this status.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<EventStatus>,
+}
+
+/// [List the events of a calendar](https://docs.talkover.ai/api-reference/endpoints/list-calendar-events),
+/// optionally within a time range.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ListCalendarEvents {
+    /// The calendar.
+    pub calendar_id: CalendarId,
+    /// Filters.
+    #[serde(default)]
+    pub query: ListCalendarEventsQuery,
+}
+
+impl ListCalendarEvents {
+    /// All events of the calendar.
+    pub fn new(calendar_id: impl Into<CalendarId>) -> Self {
+        Self { calendar_id: calendar_id.into(), query: ListCalendarEventsQuery::default() }
+    }
+
+    /// Only events starting at or after this instant.
+    pub fn from(mut self, from: DateTime) -> Self {
+        self.query.from = Some(from);
+        self
+    }
+
+    /// Only events ending at or before this instant.
+    pub fn to(mut self, to: DateTime) -> Self {
+        self.query.to = Some(to);
+        self
+    }
+
+    /// Only events with this status.
+    pub fn status(mut self, status: EventStatus) -> Self {
+        self.query.status = Some(status);
+        self
+    }
+
+    fn check(&self) -> Result<(), Error> {
+        // An empty window (`from` = `to`) is allowed, as on get-calendar-events-batch: it only finds nothing.
+        match (&self.query.from, &self.query.to) {
+            (Some(from), Some(to)) if to.cmp_instant(from).is_lt() => Err(Error::invalid_request(
+                Self::ID,
+                Some("to"),
+                format!("must not be before `from` ({to} is before {from})"),
+            )),
+            _ => Ok(()),
+        }
+    }
+}
+
+operation!(ListCalendarEvents {
+    id: "list-calendar-events",
+    method: GET,
+    path: "/api/v1/calendars/{calendar_id}/events",
+    safe_to_repeat: true,
+    path_params: [calendar_id],
+    query: ListCalendarEventsQuery,
+    response: ListEnvelope<CalendarEvent>,
+    validate: ListCalendarEvents::check,
+});
+
+// ---------------------------------------------------------------------------------------------------
+// create-calendar-event
+
+/// The body of [`CreateCalendarEvent`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct NewCalendarEvent {
+    /// Title.
+    pub title: String,
+    /// Longer description.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// When it starts.
+    pub start_at: DateTime,
+    /// When it ends: after `start_at`.
+    pub end_at: DateTime,
+    /// Whether it takes place (the API's default is confirmed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<EventStatus>,
+    /// A free-form tag (`meeting`, `block`, `appointment`, …).
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub event_type: Option<String>,
+    /// The user creating it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<UserId>,
+    /// The id of its owner, a user or an agent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner_id: Option<String>,
+    /// What kind of party `owner_id` is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner_type: Option<EventOwnerType>,
+    /// People to invite.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attendees: Option<Vec<NewEventAttendee>>,
+}
+
+impl NewCalendarEvent {
+    /// An event with its title and time; set the rest with the chaining methods.
+    pub fn new(title: impl Into<String>, start_at: DateTime, end_at: DateTime) -> Self {
+        Self {
+            title: title.into(),
+            description: None,
+            start_at,
+            end_at,
+            status: None,
+            event_type: None,
+            created_by: None,
+            owner_id: None,
+            owner_type: None,
+            attendees: None,
+        }
+    }
+
+    /// Longer description.
+    pub fn description(mut self, description: impl Into<String>) -> Self {
+        self.description = Some(description.into());
+        self
+    }
+
+    /// Whether it takes place.
+    pub fn status(mut self, status: EventStatus) -> Self {
+        self.status = Some(status);
+        self
+    }
+
+    /// A free-form tag (`meeting`, `block`, `appointment`, …).
+    pub fn event_type(mut self, event_type: impl Into<String>) -> Self {
+        self.event_type = Some(event_type.into());
+        self
+    }
+
+    /// The user creating it.
+    pub fn created_by(mut self, user_id: impl Into<UserId>) -> Self {
+        self.created_by = Some(user_id.into());
+        self
+    }
+
+    /// The id of its owner.
+    pub fn owner_id(mut self, owner_id: impl Into<String>) -> Self {
+        self.owner_id = Some(owner_id.into());
+        self
+    }
+
+    /// What kind of party the owner is.
+    pub fn owner_type(mut self, owner_type: EventOwnerType) -> Self {
+        self.owner_type = Some(owner_type);
+        self
+    }
+
+    /// Invites someone.
+    pub fn attendee(mut self, name: impl Into<String>, email: impl Into<String>) -> Self {
+        self.attendees.get_or_insert_with(Vec::new).push(NewEventAttendee::new(name, email));
+        self
+    }
+
+    /// The people to invite.
+    pub fn attendees(mut self, attendees: impl IntoIterator<Item = NewEventAttendee>) -> Self {
+        self.attendees = Some(attendees.into_iter().collect());
+        self
+    }
+}
+
+/// [Create an event](https://docs.talkover.ai/api-reference/endpoints/create-calendar-event) on a calendar.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CreateCalendarEvent {
+    /// The calendar.
+    pub calendar_id: CalendarId,
+    /// The event.
+    pub body: NewCalendarEvent,
+}
+
+impl CreateCalendarEvent {
+    /// Creates the event on the calendar.
+    pub fn new(calendar_id: impl Into<CalendarId>, body: NewCalendarEvent) -> Self {
+        Self { calendar_id: calendar_id.into(), body }
+    }
+
+    fn check(&self) -> Result<(), Error> {
+        check_order(Self::ID, "start_at", &self.body.start_at, "end_at", &self.body.end_at)
+    }
+}
+
+operation!(CreateCalendarEvent {
+    id: "create-calendar-event",
+    method: POST,
+    path: "/api/v1/calendars/{calendar_id}/events",
+    safe_to_repeat: false,
+    path_params: [calendar_id],
+    body: NewCalendarEvent,
+    response: Envelope<CalendarEvent>,
+    validate: CreateCalendarEvent::check,
+});
+
+// ---------------------------------------------------------------------------------------------------
+// get-calendar-event
+
+/// [Get an event](https://docs.talkover.ai/api-reference/endpoints/get-calendar-event) with its attendees.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct GetCalendarEvent {
+    /// The calendar.
+    pub calendar_id: CalendarId,
+    /// The event.
+    pub event_id: EventId,
+}
+
+impl GetCalendarEvent {
+    /// Reads the event.
+    pub fn new(calendar_id: impl Into<CalendarId>, event_id: impl Into<EventId>) -> Self {
+        Self { calendar_id: calendar_id.into(), event_id: event_id.into() }
+    }
+}
+
+operation!(GetCalendarEvent {
+    id: "get-calendar-event",
+    method: GET,
+    path: "/api/v1/calendars/{calendar_id}/events/{event_id}",
+    safe_to_repeat: true,
+    path_params: [calendar_id, event_id],
+    response: Envelope<CalendarEvent>,
+});
+
+// ---------------------------------------------------------------------------------------------------
+// update-calendar-event
+
+/// The body of [`UpdateCalendarEvent`]: the fields of [`NewCalendarEvent`], each optional; unset ones are
+/// left as they are.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CalendarEventUpdate {
+    /// Title.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Longer description.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// When it starts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_at: Option<DateTime>,
+    /// When it ends: after `start_at`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_at: Option<DateTime>,
+    /// Whether it takes place.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<EventStatus>,
+    /// A free-form tag.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub event_type: Option<String>,
+    /// The user who created it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<UserId>,
+    /// The id of its owner.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner_id: Option<String>,
+    /// What kind of party the owner is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner_type: Option<EventOwnerType>,
+    /// The people invited.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attendees: Option<Vec<NewEventAttendee>>,
+}
+
+impl CalendarEventUpdate {
+    /// A change of nothing yet; add fields with the chaining methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// New title.
+    pub fn title(mut self, title: impl Into<String>) -> Self {
+        self.title = Some(title.into());
+        self
+    }
+
+    /// New description.
+    pub fn description(mut self, description: impl Into<String>) -> Self {
+        self.description = Some(description.into());
+        self
+    }
+
+    /// New start.
+    pub fn start_at(mut self, start_at: DateTime) -> Self {
+        self.start_at = Some(start_at);
+        self
+    }
+
+    /// New end.
+    pub fn end_at(mut self, end_at: DateTime) -> Self {
+        self.end_at = Some(end_at);
+        self
+    }
+
+    /// New status (for example [`EventStatus::Cancelled`]).
+    pub fn status(mut self, status: EventStatus) -> Self {
+        self.status = Some(status);
+        self
+    }
+
+    /// New tag.
+    pub fn event_type(mut self, event_type: impl Into<String>) -> Self {
+        self.event_type = Some(event_type.into());
+        self
+    }
+
+    /// New creator.
+    pub fn created_by(mut self, user_id: impl Into<UserId>) -> Self {
+        self.created_by = Some(user_id.into());
+        self
+    }
+
+    /// New owner id.
+    pub fn owner_id(mut self, owner_id: impl Into<String>) -> Self {
+        self.owner_id = Some(owner_id.into());
+        self
+    }
+
+    /// New owner type.
+    pub fn owner_type(mut self, owner_type: EventOwnerType) -> Self {
+        self.owner_type = Some(owner_type);
+        self
+    }
+
+    /// The people invited.
+    pub fn attendees(mut self, attendees: impl IntoIterator<Item = NewEventAttendee>) -> Self {
+        self.attendees = Some(attendees.into_iter().collect());
+        self
+    }
+}
+
+/// [Update an event](https://docs.talkover.ai/api-reference/endpoints/update-calendar-event): only the
+/// fields set in the body change.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct UpdateCalendarEvent {
+    /// The calendar.
+    pub calendar_id: CalendarId,
+    /// The event.
+    pub event_id: EventId,
+    /// The changes.
+    pub body: CalendarEventUpdate,
+}
+
+impl UpdateCalendarEvent {
+    /// Applies the changes to the event.
+    pub fn new(calendar_id: impl Into<CalendarId>, event_id: impl Into<EventId>, body: CalendarEventUpdate) -> Self {
+        Self { calendar_id: calendar_id.into(), event_id: event_id.into(), body }
+    }
+
+    fn check(&self) -> Result<(), Error> {
+        // Only both ends can be compared here; the server checks a single one against the stored event.
+        match (&self.body.start_at, &self.body.end_at) {
+            (Some(start), Some(end)) => check_order(Self::ID, "start_at", start, "end_at", end),
+            _ => Ok(()),
+        }
+    }
+}
+
+operation!(UpdateCalendarEvent {
+    id: "update-calendar-event",
+    method: PUT,
+    path: "/api/v1/calendars/{calendar_id}/events/{event_id}",
+    safe_to_repeat: true,
+    path_params: [calendar_id, event_id],
+    body: CalendarEventUpdate,
+    response: Envelope<UpdatedCalendarEvent>,
+    validate: UpdateCalendarEvent::check,
+});
+
+// ---------------------------------------------------------------------------------------------------
+// delete-calendar-event
+
+/// [Delete an event](https://docs.talkover.ai/api-reference/endpoints/delete-calendar-event). Attendees of a
+/// confirmed event are told.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct DeleteCalendarEvent {
+    /// The calendar.
+    pub calendar_id: CalendarId,
+    /// The event.
+    pub event_id: EventId,
+}
+
+impl DeleteCalendarEvent {
+    /// Deletes the event.
+    pub fn new(calendar_id: impl Into<CalendarId>, event_id: impl Into<EventId>) -> Self {
+        Self { calendar_id: calendar_id.into(), event_id: event_id.into() }
+    }
+}
+
+operation!(DeleteCalendarEvent {
+    id: "delete-calendar-event",
+    method: DELETE,
+    path: "/api/v1/calendars/{calendar_id}/events/{event_id}",
+    safe_to_repeat: true,
+    path_params: [calendar_id, event_id],
+    response: Ack,
+});
+
+// ---------------------------------------------------------------------------------------------------
+// create-event-meeting
+
+/// [Make a video meeting link for an event](https://docs.talkover.ai/api-reference/endpoints/create-event-meeting)
+/// through the calendar's connected provider; the link is also stored as the event's `meeting_url`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CreateEventMeeting {
+    /// The calendar.
+    pub calendar_id: CalendarId,
+    /// The event.
+    pub event_id: EventId,
+}
+
+impl CreateEventMeeting {
+    /// Makes a meeting link for the event.
+    pub fn new(calendar_id: impl Into<CalendarId>, event_id: impl Into<EventId>) -> Self {
+        Self { calendar_id: calendar_id.into(), event_id: event_id.into() }
+    }
+}
+
+operation!(CreateEventMeeting {
+    id: "create-event-meeting",
+    method: POST,
+    path: "/api/v1/calendars/{calendar_id}/events/{event_id}/meeting",
+    safe_to_repeat: false,
+    path_params: [calendar_id, event_id],
+    response: Envelope<EventMeeting>,
+});
+
+/// The video meeting made for an event.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct EventMeeting {
+    /// The event.
+    pub event_id: EventId,
+    /// The link to join.
+    pub meeting_url: String,
+    /// The meeting's id at the provider.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub meeting_id: Option<String>,
+}
+
+// ---------------------------------------------------------------------------------------------------
+// add-event-attendee
+
+/// [Add an attendee to an event](https://docs.talkover.ai/api-reference/endpoints/add-event-attendee).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct AddEventAttendee {
+    /// The calendar.
+    pub calendar_id: CalendarId,
+    /// The event.
+    pub event_id: EventId,
+    /// The attendee.
+    pub body: NewEventAttendee,
+}
+
+impl AddEventAttendee {
+    /// Invites the attendee to the event.
+    pub fn new(calendar_id: impl Into<CalendarId>, event_id: impl Into<EventId>, body: NewEventAttendee) -> Self {
+        Self { calendar_id: calendar_id.into(), event_id: event_id.into(), body }
+    }
+}
+
+operation!(AddEventAttendee {
+    id: "add-event-attendee",
+    method: POST,
+    path: "/api/v1/calendars/{calendar_id}/events/{event_id}/attendees",
+    safe_to_repeat: false,
+    path_params: [calendar_id, event_id],
+    body: NewEventAttendee,
+    response: Envelope<EventAttendee>,
+});
+
+// ---------------------------------------------------------------------------------------------------
+// remove-event-attendee
+
+/// [Remove an attendee from an event](https://docs.talkover.ai/api-reference/endpoints/remove-event-attendee).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct RemoveEventAttendee {
+    /// The calendar.
+    pub calendar_id: CalendarId,
+    /// The event.
+    pub event_id: EventId,
+    /// The attendee.
+    pub attendee_id: AttendeeId,
+}
+
+impl RemoveEventAttendee {
+    /// Removes the attendee from the event.
+    pub fn new(
+        calendar_id: impl Into<CalendarId>,
+        event_id: impl Into<EventId>,
+        attendee_id: impl Into<AttendeeId>,
+    ) -> Self {
+        Self { calendar_id: calendar_id.into(), event_id: event_id.into(), attendee_id: attendee_id.into() }
+    }
+}
+
+operation!(RemoveEventAttendee {
+    id: "remove-event-attendee",
+    method: DELETE,
+    path: "/api/v1/calendars/{calendar_id}/events/{event_id}/attendees/{attendee_id}",
+    safe_to_repeat: true,
+    path_params: [calendar_id, event_id, attendee_id],
+    response: Ack,
+});
+
+pub(crate) const OPERATIONS: &[OperationInfo] = &[
+    OperationInfo::of::<ListCalendarEvents>(),
+    OperationInfo::of::<CreateCalendarEvent>(),
+    OperationInfo::of::<GetCalendarEvent>(),
+    OperationInfo::of::<UpdateCalendarEvent>(),
+    OperationInfo::of::<DeleteCalendarEvent>(),
+    OperationInfo::of::<CreateEventMeeting>(),
+    OperationInfo::of::<AddEventAttendee>(),
+    OperationInfo::of::<RemoveEventAttendee>(),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::encode::parse_query;
+    use crate::{build_request, ClientConfig, ErrorKind};
+
+    fn at(text: &str) -> DateTime {
+        DateTime::new(text).unwrap()
+    }
+
+    fn config() -> ClientConfig {
+        ClientConfig::new("talq_x").unwrap()
+    }
+
+    fn invalid_field(error: Error) -> Option<String> {
+        assert_eq!(error.kind(), ErrorKind::InvalidRequest, "{error}");
+        match error {
+            Error::InvalidRequest(e) => e.field,
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn an_event_must_end_after_it_starts() {
+        let body = NewCalendarEvent::new("Demo", at("2024-01-20T15:30:00Z"), at("2024-01-20T15:00:00Z"));
+        let err = build_request(&CreateCalendarEvent::new("c", body), &config()).unwrap_err();
+        assert_eq!(invalid_field(err).as_deref(), Some("end_at"));
+
+        let body = NewCalendarEvent::new("Demo", at("2024-01-20T16:00:00+01:00"), at("2024-01-20T15:00:00Z"));
+        let err = build_request(&CreateCalendarEvent::new("c", body), &config()).unwrap_err();
+        assert_eq!(invalid_field(err).as_deref(), Some("end_at"), "equal instants are refused");
+
+        let body = NewCalendarEvent::new("Demo", at("2024-01-20T16:00:00+01:00"), at("2024-01-20T15:30:00Z"));
+        assert!(build_request(&CreateCalendarEvent::new("c", body), &config()).is_ok());
+
+        let update = CalendarEventUpdate::new().start_at(at("2024-01-20T15:00:00Z")).end_at(at("2024-01-20T14:00:00Z"));
+        let err = build_request(&UpdateCalendarEvent::new("c", "e", update), &config()).unwrap_err();
+        assert_eq!(invalid_field(err).as_deref(), Some("end_at"));
+        let update = CalendarEventUpdate::new().end_at(at("2024-01-20T14:00:00Z"));
+        assert!(build_request(&UpdateCalendarEvent::new("c", "e", update), &config()).is_ok());
+
+        let list = ListCalendarEvents::new("c").from(at("2024-01-22T00:00:00Z")).to(at("2024-01-15T00:00:00Z"));
+        assert_eq!(invalid_field(build_request(&list, &config()).unwrap_err()).as_deref(), Some("to"));
+        let list = ListCalendarEvents::new("c").from(at("2024-01-22T01:00:00+01:00")).to(at("2024-01-22T00:00:00Z"));
+        assert!(build_request(&list, &config()).is_ok(), "an empty window is allowed");
+    }
+
+    #[test]
+    fn offsets_in_the_query_are_escaped() {
+        let list = ListCalendarEvents::new("c")
+            .from(at("2024-01-15T00:00:00+01:00"))
+            .to(at("2024-01-22T00:00:00-05:00"))
+            .status(EventStatus::Tentative);
+        let request = build_request(&list, &config()).unwrap();
+        let query = request.uri().query().unwrap();
+        assert!(query.contains("from=2024-01-15T00%3A00%3A00%2B01%3A00"), "{query}");
+        let mut pairs = parse_query(query);
+        pairs.sort();
+        assert_eq!(
+            pairs,
+            vec![
+                ("from".into(), "2024-01-15T00:00:00+01:00".into()),
+                ("status".into(), "tentative".into()),
+                ("to".into(), "2024-01-22T00:00:00-05:00".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn times_without_an_offset_are_refused_from_json_params() {
+        let op = crate::registry::operation("create-calendar-event").unwrap();
+        let params: crate::registry::Params = serde_json::from_value(serde_json::json!({
+            "path": {"calendar_id": "c"},
+            "body": {"title": "Demo", "start_at": "2024-01-20T15:00:00", "end_at": "2024-01-20T15:30:00Z"}
+        }))
+        .unwrap();
+        let err = op.build_request(&params, &config()).unwrap_err();
+        assert_eq!(invalid_field(err).as_deref(), Some("body.start_at"));
+    }
+
+    #[test]
+    fn attendees_are_added_under_the_event() {
+        let op = AddEventAttendee::new("cal", "ev", NewEventAttendee::new("Jane Doe", "jane@acme.com"));
+        let request = build_request(&op, &config()).unwrap();
+        assert_eq!(request.uri().path(), "/api/v1/calendars/cal/events/ev/attendees");
+        assert_eq!(
+            serde_json::from_slice::<serde_json::Value>(request.body()).unwrap(),
+            serde_json::json!({"name": "Jane Doe", "email": "jane@acme.com"})
+        );
+    }
+}

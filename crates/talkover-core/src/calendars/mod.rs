@@ -1,10 +1,543 @@
 //! Calendars, their members, events, availability rules and provider connections.
+//!
+//! This module holds the calendars themselves, events across several calendars at once, and provider
+//! syncs across all calendars; the submodules hold what belongs to one calendar.
+//!
+//! Reference: <https://docs.talkover.ai/api-reference/endpoints/list-calendars> and the pages beside it.
 
 pub mod availability;
 pub mod events;
 pub mod members;
 pub mod providers;
 
-use crate::registry::OperationInfo;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
-pub(crate) const OPERATIONS: &[OperationInfo] = &[];
+use crate::account::UserId;
+use crate::envelope::{Ack, Envelope, ListEnvelope};
+use crate::error::Error;
+use crate::macros::{id_type, operation};
+use crate::operation::Operation as _;
+use crate::registry::OperationInfo;
+use crate::time::DateTime;
+use crate::validate;
+use crate::Timestamp;
+
+use self::events::CalendarEvent;
+
+id_type!(
+    /// Identifies a calendar.
+    CalendarId
+);
+
+/// A calendar.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Calendar {
+    /// The calendar's id.
+    pub id: CalendarId,
+    /// Its name.
+    pub name: String,
+    /// Its IANA time zone (`America/New_York`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timezone: Option<String>,
+    /// The user who owns it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner_id: Option<UserId>,
+    /// Free-form data the caller attached.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Value>,
+    /// When it was created.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<Timestamp>,
+    /// When it last changed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<Timestamp>,
+}
+
+// ---------------------------------------------------------------------------------------------------
+// list-calendars
+
+/// The options of [`ListCalendars`].
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ListCalendarsQuery {
+    /// Items per page, 1 to 100 (the API's default is 25).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub per_page: Option<u32>,
+}
+
+/// [List calendars](https://docs.talkover.ai/api-reference/endpoints/list-calendars) of the environment.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ListCalendars {
+    /// The options.
+    #[serde(default)]
+    pub query: ListCalendarsQuery,
+}
+
+impl ListCalendars {
+    /// The environment's calendars.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Items per page, 1 to 100.
+    pub fn per_page(mut self, per_page: u32) -> Self {
+        self.query.per_page = Some(per_page);
+        self
+    }
+
+    fn check(&self) -> Result<(), Error> {
+        validate::optional(self.query.per_page, |n| validate::range(Self::ID, "per_page", n, 1, 100))
+    }
+}
+
+operation!(ListCalendars {
+    id: "list-calendars",
+    method: GET,
+    path: "/api/v1/calendars",
+    safe_to_repeat: true,
+    path_params: [],
+    query: ListCalendarsQuery,
+    response: ListEnvelope<Calendar>,
+    validate: ListCalendars::check,
+});
+
+// ---------------------------------------------------------------------------------------------------
+// create-calendar
+
+/// The body of [`CreateCalendar`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct NewCalendar {
+    /// Its name (up to 255 characters).
+    pub name: String,
+    /// Its IANA time zone (the API's default is the environment's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timezone: Option<String>,
+    /// The user who will own it.
+    pub owner_id: UserId,
+    /// Free-form data to attach.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Value>,
+}
+
+impl NewCalendar {
+    /// A calendar with a name and an owner.
+    pub fn new(name: impl Into<String>, owner_id: impl Into<UserId>) -> Self {
+        Self { name: name.into(), timezone: None, owner_id: owner_id.into(), metadata: None }
+    }
+
+    /// Its IANA time zone.
+    pub fn timezone(mut self, timezone: impl Into<String>) -> Self {
+        self.timezone = Some(timezone.into());
+        self
+    }
+
+    /// Free-form data to attach.
+    pub fn metadata(mut self, metadata: impl Into<Value>) -> Self {
+        self.metadata = Some(metadata.into());
+        self
+    }
+}
+
+/// [Create a calendar](https://docs.talkover.ai/api-reference/endpoints/create-calendar).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CreateCalendar {
+    /// The new calendar.
+    pub body: NewCalendar,
+}
+
+impl CreateCalendar {
+    /// Creates the calendar.
+    pub fn new(body: NewCalendar) -> Self {
+        Self { body }
+    }
+
+    fn check(&self) -> Result<(), Error> {
+        validate::length(Self::ID, "name", &self.body.name, 1, 255)
+    }
+}
+
+operation!(CreateCalendar {
+    id: "create-calendar",
+    method: POST,
+    path: "/api/v1/calendars",
+    safe_to_repeat: false,
+    path_params: [],
+    body: NewCalendar,
+    response: Envelope<Calendar>,
+    validate: CreateCalendar::check,
+});
+
+// ---------------------------------------------------------------------------------------------------
+// get-calendar, delete-calendar
+
+/// [Get a calendar](https://docs.talkover.ai/api-reference/endpoints/get-calendar).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct GetCalendar {
+    /// The calendar.
+    pub calendar_id: CalendarId,
+}
+
+impl GetCalendar {
+    /// The calendar.
+    pub fn new(calendar_id: impl Into<CalendarId>) -> Self {
+        Self { calendar_id: calendar_id.into() }
+    }
+}
+
+operation!(GetCalendar {
+    id: "get-calendar",
+    method: GET,
+    path: "/api/v1/calendars/{calendar_id}",
+    safe_to_repeat: true,
+    path_params: [calendar_id],
+    response: Envelope<Calendar>,
+});
+
+/// [Delete a calendar](https://docs.talkover.ai/api-reference/endpoints/delete-calendar) for good, with its
+/// events, members, availability rules and provider connections.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct DeleteCalendar {
+    /// The calendar.
+    pub calendar_id: CalendarId,
+}
+
+impl DeleteCalendar {
+    /// Deletes the calendar.
+    pub fn new(calendar_id: impl Into<CalendarId>) -> Self {
+        Self { calendar_id: calendar_id.into() }
+    }
+}
+
+operation!(DeleteCalendar {
+    id: "delete-calendar",
+    method: DELETE,
+    path: "/api/v1/calendars/{calendar_id}",
+    safe_to_repeat: true,
+    path_params: [calendar_id],
+    response: Ack,
+});
+
+// ---------------------------------------------------------------------------------------------------
+// update-calendar
+
+/// The body of [`UpdateCalendar`]: the fields to change; unset ones are left as they are.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CalendarUpdate {
+    /// A new name (up to 255 characters).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// A new IANA time zone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timezone: Option<String>,
+    /// New free-form data.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Value>,
+}
+
+impl CalendarUpdate {
+    /// No change yet; add changes with the chaining methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A new name.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// A new IANA time zone.
+    pub fn timezone(mut self, timezone: impl Into<String>) -> Self {
+        self.timezone = Some(timezone.into());
+        self
+    }
+
+    /// New free-form data.
+    pub fn metadata(mut self, metadata: impl Into<Value>) -> Self {
+        self.metadata = Some(metadata.into());
+        self
+    }
+}
+
+/// [Update a calendar](https://docs.talkover.ai/api-reference/endpoints/update-calendar): its name, time
+/// zone or metadata. The answer holds the id and the fields that changed.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct UpdateCalendar {
+    /// The calendar.
+    pub calendar_id: CalendarId,
+    /// The changes.
+    pub body: CalendarUpdate,
+}
+
+impl UpdateCalendar {
+    /// Changes the calendar.
+    pub fn new(calendar_id: impl Into<CalendarId>, body: CalendarUpdate) -> Self {
+        Self { calendar_id: calendar_id.into(), body }
+    }
+
+    fn check(&self) -> Result<(), Error> {
+        // The limit is documented on create; a name the API would refuse there is refused here too.
+        validate::optional(self.body.name.as_deref(), |name| validate::length(Self::ID, "name", name, 1, 255))
+    }
+}
+
+operation!(UpdateCalendar {
+    id: "update-calendar",
+    method: PUT,
+    path: "/api/v1/calendars/{calendar_id}",
+    safe_to_repeat: true,
+    path_params: [calendar_id],
+    body: CalendarUpdate,
+    response: Envelope<Calendar>,
+    validate: UpdateCalendar::check,
+});
+
+// ---------------------------------------------------------------------------------------------------
+// get-calendar-events-batch
+
+/// The calendars and time window of [`GetCalendarEventsBatch`].
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CalendarEventsBatchQuery {
+    /// The calendars (at least one), sent as `calendar_ids[]` once per calendar.
+    #[serde(default)]
+    pub calendar_ids: Vec<CalendarId>,
+    /// Only events starting at or after this instant.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<DateTime>,
+    /// Only events ending at or before this instant.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<DateTime>,
+}
+
+/// [Get the events of several calendars](https://docs.talkover.ai/api-reference/endpoints/get-calendar-events-batch)
+/// in one call, optionally within a time window.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct GetCalendarEventsBatch {
+    /// The calendars and window.
+    #[serde(default)]
+    pub query: CalendarEventsBatchQuery,
+}
+
+impl GetCalendarEventsBatch {
+    /// The events of these calendars.
+    pub fn new<I: Into<CalendarId>>(calendar_ids: impl IntoIterator<Item = I>) -> Self {
+        Self {
+            query: CalendarEventsBatchQuery {
+                calendar_ids: calendar_ids.into_iter().map(Into::into).collect(),
+                from: None,
+                to: None,
+            },
+        }
+    }
+
+    /// Only events starting at or after `from`.
+    pub fn from(mut self, from: DateTime) -> Self {
+        self.query.from = Some(from);
+        self
+    }
+
+    /// Only events ending at or before `to`.
+    pub fn to(mut self, to: DateTime) -> Self {
+        self.query.to = Some(to);
+        self
+    }
+
+    fn check(&self) -> Result<(), Error> {
+        let q = &self.query;
+        if q.calendar_ids.is_empty() {
+            return Err(Error::invalid_request(Self::ID, Some("calendar_ids"), "must name at least one calendar"));
+        }
+        if let (Some(from), Some(to)) = (&q.from, &q.to) {
+            if to.cmp_instant(from).is_lt() {
+                return Err(Error::invalid_request(
+                    Self::ID,
+                    Some("to"),
+                    format!("must not be before from ({from}), got {to}"),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+operation!(GetCalendarEventsBatch {
+    id: "get-calendar-events-batch",
+    method: GET,
+    path: "/api/v1/calendars/events",
+    safe_to_repeat: true,
+    path_params: [],
+    query: CalendarEventsBatchQuery,
+    response: ListEnvelope<CalendarEvent>,
+    validate: GetCalendarEventsBatch::check,
+});
+
+// ---------------------------------------------------------------------------------------------------
+// trigger-calendars-sync, get-calendars-sync-status
+
+/// [Sync every calendar with its providers](https://docs.talkover.ai/api-reference/endpoints/trigger-calendars-sync).
+/// The sync runs in the background; follow it with [`GetCalendarsSyncStatus`].
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct TriggerCalendarsSync {}
+
+impl TriggerCalendarsSync {
+    /// Starts a sync.
+    pub fn new() -> Self {
+        Self {}
+    }
+}
+
+operation!(TriggerCalendarsSync {
+    id: "trigger-calendars-sync",
+    method: POST,
+    path: "/api/v1/calendars/sync",
+    safe_to_repeat: false,
+    path_params: [],
+    response: Envelope<CalendarsSync>,
+});
+
+/// Which calendars a sync started for.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CalendarsSync {
+    /// Calendars now syncing.
+    #[serde(default)]
+    pub syncing: Vec<CalendarId>,
+    /// Calendars that needed no sync.
+    #[serde(default)]
+    pub up_to_date: Vec<CalendarId>,
+}
+
+/// [Get the sync status of calendars](https://docs.talkover.ai/api-reference/endpoints/get-calendars-sync-status)
+/// that have a provider connection.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct GetCalendarsSyncStatus {}
+
+impl GetCalendarsSyncStatus {
+    /// The status of every connected calendar.
+    pub fn new() -> Self {
+        Self {}
+    }
+}
+
+operation!(GetCalendarsSyncStatus {
+    id: "get-calendars-sync-status",
+    method: GET,
+    path: "/api/v1/calendars/sync-status",
+    safe_to_repeat: true,
+    path_params: [],
+    response: ListEnvelope<CalendarSyncStatus>,
+});
+
+/// Where one calendar's provider sync stands.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CalendarSyncStatus {
+    /// The calendar.
+    pub calendar_id: CalendarId,
+    /// The provider it syncs with, by the identifier the environment's configuration gives it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider: Option<String>,
+    /// When the last sync finished (absent before the first).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_sync_at: Option<Timestamp>,
+    /// Whether a sync is running.
+    pub is_syncing: bool,
+    /// Events brought in by syncing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub events_synced: Option<u64>,
+}
+
+pub(crate) const OPERATIONS: &[OperationInfo] = &[
+    OperationInfo::of::<ListCalendars>(),
+    OperationInfo::of::<CreateCalendar>(),
+    OperationInfo::of::<GetCalendar>(),
+    OperationInfo::of::<UpdateCalendar>(),
+    OperationInfo::of::<DeleteCalendar>(),
+    OperationInfo::of::<GetCalendarEventsBatch>(),
+    OperationInfo::of::<TriggerCalendarsSync>(),
+    OperationInfo::of::<GetCalendarsSyncStatus>(),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::operation::build_request;
+    use crate::{ClientConfig, ErrorKind};
+
+    fn config() -> ClientConfig {
+        ClientConfig::new("talq_test").unwrap()
+    }
+
+    #[test]
+    fn batch_events_repeat_calendar_ids_and_escape_offsets() {
+        let op = GetCalendarEventsBatch::new(["cal-1", "cal/2"])
+            .from(DateTime::new("2024-01-15T00:00:00+02:00").unwrap())
+            .to(DateTime::new("2024-01-22T00:00:00Z").unwrap());
+        let request = build_request(&op, &config()).unwrap();
+        assert_eq!(
+            request.uri(),
+            "https://app.talkover.ai/api/v1/calendars/events\
+             ?calendar_ids%5B%5D=cal-1&calendar_ids%5B%5D=cal%2F2\
+             &from=2024-01-15T00%3A00%3A00%2B02%3A00&to=2024-01-22T00%3A00%3A00Z"
+        );
+        let pairs = crate::encode::parse_query(request.uri().query().unwrap());
+        assert_eq!(pairs[0], ("calendar_ids[]".to_owned(), "cal-1".to_owned()));
+        assert_eq!(pairs[1], ("calendar_ids[]".to_owned(), "cal/2".to_owned()));
+        assert_eq!(pairs[2], ("from".to_owned(), "2024-01-15T00:00:00+02:00".to_owned()));
+    }
+
+    #[test]
+    fn batch_events_need_calendars_and_an_ordered_window() {
+        let none: [&str; 0] = [];
+        let err = build_request(&GetCalendarEventsBatch::new(none), &config()).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidRequest);
+        assert!(err.to_string().contains("`calendar_ids`"), "{err}");
+
+        let backwards = GetCalendarEventsBatch::new(["cal-1"])
+            .from(DateTime::new("2024-01-15T10:00:00Z").unwrap())
+            .to(DateTime::new("2024-01-15T11:00:00+02:00").unwrap());
+        let err = build_request(&backwards, &config()).unwrap_err();
+        assert!(err.to_string().contains("`to`"), "{err}");
+        // The same instant written with two offsets is an empty window, not a backwards one.
+        let same = GetCalendarEventsBatch::new(["cal-1"])
+            .from(DateTime::new("2024-01-15T10:00:00Z").unwrap())
+            .to(DateTime::new("2024-01-15T12:00:00+02:00").unwrap());
+        assert!(build_request(&same, &config()).is_ok());
+
+        // A caller's JSON with a time that has no offset is refused when it becomes the typed operation.
+        let untyped = serde_json::json!({"query": {"calendar_ids": ["cal-1"], "from": "2024-01-15T10:00:00"}});
+        assert!(serde_json::from_value::<GetCalendarEventsBatch>(untyped).is_err());
+    }
+
+    #[test]
+    fn calendar_names_and_page_sizes_are_bounded() {
+        let long = "x".repeat(256);
+        let err =
+            build_request(&CreateCalendar::new(NewCalendar::new(long.as_str(), "user-1")), &config()).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidRequest);
+        assert!(err.to_string().contains("`name`"), "{err}");
+        let err = build_request(&UpdateCalendar::new("cal-1", CalendarUpdate::new().name("")), &config()).unwrap_err();
+        assert!(err.to_string().contains("`name`"), "{err}");
+        let err = build_request(&ListCalendars::new().per_page(101), &config()).unwrap_err();
+        assert!(err.to_string().contains("`per_page`"), "{err}");
+        let request = build_request(
+            &CreateCalendar::new(NewCalendar::new("Sales", "user-1").timezone("America/New_York")),
+            &config(),
+        )
+        .unwrap();
+        assert_eq!(request.body(), br#"{"name":"Sales","timezone":"America/New_York","owner_id":"user-1"}"#);
+    }
+}
