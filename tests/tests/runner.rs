@@ -1,0 +1,98 @@
+//! The conformance runner itself: it passes good fixtures and catches every kind of bad one.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use serde_json::{json, Value};
+use talkover_conformance::{fixtures_dir, run_dir, Mode};
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("talkover-runner-{}-{name}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn original() -> Value {
+    let text = fs::read_to_string(fixtures_dir().join("delete-action/error-404-action-not-found.json")).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+fn write(dir: &Path, folder: &str, fixture: &Value) {
+    fs::create_dir_all(dir.join(folder)).unwrap();
+    fs::write(dir.join(folder).join("case.json"), serde_json::to_vec_pretty(fixture).unwrap()).unwrap();
+}
+
+fn problems(fixture: Value, folder: &str, mode: Mode) -> Vec<String> {
+    let dir = scratch(&format!("{folder}-{:?}", mode));
+    write(&dir, folder, &fixture);
+    let outcomes = run_dir(&dir, mode).unwrap();
+    let _ = fs::remove_dir_all(&dir);
+    outcomes.into_iter().flat_map(|o| o.problems).collect()
+}
+
+#[test]
+fn a_documented_fixture_passes_in_memory_and_on_the_wire() {
+    assert_eq!(problems(original(), "delete-action", Mode::InMemory), Vec::<String>::new());
+    assert_eq!(problems(original(), "delete-action", Mode::Wire), Vec::<String>::new());
+}
+
+#[test]
+fn every_kind_of_mismatch_is_caught() {
+    let cases: Vec<(&str, Box<dyn Fn(&mut Value)>)> = vec![
+        ("path", Box::new(|f| f["request"]["path"] = json!("/api/v1/agents/x/actions/missing"))),
+        ("method", Box::new(|f| f["request"]["method"] = json!("POST"))),
+        ("query", Box::new(|f| f["request"]["query"] = json!([["page", "2"]]))),
+        ("header accept", Box::new(|f| f["request"]["headers"]["accept"] = json!("text/html"))),
+        ("body", Box::new(|f| f["request"]["body"] = json!({"x": 1}))),
+        ("error kind", Box::new(|f| f["expect"]["error"]["kind"] = json!("conflict"))),
+        ("error message", Box::new(|f| f["expect"]["error"]["message"] = json!("Something else"))),
+        ("error status", Box::new(|f| f["expect"]["error"]["status"] = json!(410))),
+        ("expected success", Box::new(|f| f["expect"] = json!({"ok": "strict"}))),
+    ];
+    for (what, mutate) in cases {
+        let mut fixture = original();
+        mutate(&mut fixture);
+        let found = problems(fixture.clone(), "delete-action", Mode::InMemory);
+        assert!(!found.is_empty(), "{what} mismatch not caught in memory");
+        if what != "error kind" && what != "error message" && what != "error status" && what != "expected success" {
+            let found = problems(fixture, "delete-action", Mode::Wire);
+            assert!(found.iter().any(|p| p.contains("on the wire")), "{what} mismatch not caught on the wire: {found:?}");
+        }
+    }
+}
+
+#[test]
+fn a_strict_fixture_fails_when_a_field_is_not_modelled() {
+    let text = fs::read_to_string(fixtures_dir().join("publish-agent/ok-publish.json")).unwrap();
+    let mut fixture: Value = serde_json::from_str(&text).unwrap();
+    fixture["response"]["body"]["data"]["brand_new_field"] = json!(true);
+    let found = problems(fixture.clone(), "publish-agent", Mode::InMemory);
+    assert!(found.iter().any(|p| p.contains("brand_new_field")), "{found:?}");
+    fixture["expect"] = json!({"ok": "lenient"});
+    assert_eq!(problems(fixture, "publish-agent", Mode::InMemory), Vec::<String>::new());
+}
+
+#[test]
+fn malformed_fixtures_are_failures_that_say_why() {
+    let mut unknown = original();
+    unknown["operation"] = json!("no-such-operation");
+    let found = problems(unknown, "no-such-operation", Mode::InMemory);
+    assert!(found.iter().any(|p| p.contains("unknown operation")), "{found:?}");
+
+    let found = problems(original(), "delete-training", Mode::InMemory);
+    assert!(found.iter().any(|p| p.contains("disagree")), "{found:?}");
+
+    let mut missing = original();
+    missing.as_object_mut().unwrap().remove("expect");
+    let found = problems(missing, "delete-action", Mode::InMemory);
+    assert!(found.iter().any(|p| p.contains("expect")), "{found:?}");
+}
+
+#[test]
+fn an_empty_folder_runs_nothing() {
+    let dir = scratch("empty");
+    assert!(run_dir(&dir, Mode::InMemory).unwrap().is_empty());
+    assert!(!talkover_conformance::run_and_report(&dir, Mode::InMemory));
+    let _ = fs::remove_dir_all(&dir);
+}
