@@ -32,3 +32,8 @@ pub use builder::{
 };
 pub use client::{BoxFuture, Client, ItemStream};
 pub use execute::{Execute, Pending};
+
+/// The README's examples, compiled as doctests so they cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+struct ReadmeDoctests;

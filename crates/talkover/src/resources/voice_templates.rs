@@ -1,1 +1,62 @@
 //! Handlers for voice templates.
+
+use talkover_core::voice_templates::{
+    GenerateVoiceDemo, ListVoiceTemplates, QualityTier, VoiceDemo, VoiceGender, VoiceTemplateId,
+};
+
+use crate::execute::{Execute, Pending};
+use crate::resources::{entry_point, root_handler};
+
+entry_point! {
+    /// Voice templates: the voices agents can use, and demo audio of each.
+    voice_templates -> VoiceTemplates
+}
+
+root_handler! {
+    /// Voice templates: `client.voice_templates()`.
+    ///
+    /// ```no_run
+    /// use talkover::voice_templates::{QualityTier, VoiceGender};
+    ///
+    /// # async fn run() -> Result<(), talkover::Error> {
+    /// let client = talkover::Client::from_env()?;
+    /// let groups = client.voice_templates().list().gender(VoiceGender::Female).quality_tier(QualityTier::Pro).send().await?;
+    /// for voice in groups.items.iter().flat_map(|group| &group.voices) {
+    ///     let demo = client.voice_templates().demo(&voice.id).await?;
+    ///     println!("{} ({}, {} USD/min): {}", voice.name, voice.language, voice.cost, demo.mp3_url);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    VoiceTemplates
+}
+
+impl<'c, C: Execute> VoiceTemplates<'c, C> {
+    /// [List the voice templates](https://docs.talkover.ai/api-reference/endpoints/list-voice-templates),
+    /// grouped by display name; set filters on the returned request, then `send()`.
+    pub fn list(&self) -> Pending<'c, C, ListVoiceTemplates> {
+        Pending::new(self.client, ListVoiceTemplates::new())
+    }
+
+    /// [Generate demo audio](https://docs.talkover.ai/api-reference/endpoints/generate-voice-demo) of a voice
+    /// template: a signed, temporary MP3 URL. Generation can take a few seconds.
+    pub fn demo(&self, voice_template_id: impl Into<VoiceTemplateId>) -> C::Call<VoiceDemo> {
+        self.client.call(GenerateVoiceDemo::new(voice_template_id))
+    }
+}
+
+impl<C: Execute> Pending<'_, C, ListVoiceTemplates> {
+    /// Only voices in this language (`en-US`, `pt-BR`, …).
+    pub fn language(self, language: impl Into<String>) -> Self {
+        self.map(|op| op.language(language))
+    }
+
+    /// Only voices of this quality tier.
+    pub fn quality_tier(self, tier: QualityTier) -> Self {
+        self.map(|op| op.quality_tier(tier))
+    }
+
+    /// Only voices of this gender.
+    pub fn gender(self, gender: VoiceGender) -> Self {
+        self.map(|op| op.gender(gender))
+    }
+}
