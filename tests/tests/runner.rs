@@ -57,7 +57,10 @@ fn every_kind_of_mismatch_is_caught() {
         assert!(!found.is_empty(), "{what} mismatch not caught in memory");
         if what != "error kind" && what != "error message" && what != "error status" && what != "expected success" {
             let found = problems(fixture, "delete-action", Mode::Wire);
-            assert!(found.iter().any(|p| p.contains("on the wire")), "{what} mismatch not caught on the wire: {found:?}");
+            assert!(
+                found.iter().any(|p| p.contains("on the wire")),
+                "{what} mismatch not caught on the wire: {found:?}"
+            );
         }
     }
 }

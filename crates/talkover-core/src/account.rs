@@ -150,6 +150,7 @@ pub struct CreatedApiToken {
     #[serde(default)]
     pub abilities: Vec<String>,
     /// The token itself, to send as `Authorization: Bearer …`. Returned only this once.
+    #[serde(serialize_with = "crate::secret::expose")]
     pub token: SecretString,
     /// When it was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -165,6 +165,7 @@ pub struct CustomHeader {
     /// The header's name.
     pub key: String,
     /// The header's value.
+    #[serde(serialize_with = "crate::secret::expose")]
     pub value: SecretString,
 }
 

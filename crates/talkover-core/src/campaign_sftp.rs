@@ -184,13 +184,13 @@ pub struct NewSftpConfig {
     /// How the login authenticates.
     pub auth_type: SftpAuthType,
     /// The password (required with [`SftpAuthType::Password`]).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(serialize_with = "crate::secret::expose", default, skip_serializing_if = "Option::is_none")]
     pub password: Option<SecretString>,
     /// The PEM private key (required with [`SftpAuthType::PrivateKey`]).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(serialize_with = "crate::secret::expose", default, skip_serializing_if = "Option::is_none")]
     pub private_key: Option<SecretString>,
     /// The private key's passphrase, if it has one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(serialize_with = "crate::secret::expose", default, skip_serializing_if = "Option::is_none")]
     pub private_key_passphrase: Option<SecretString>,
     /// Remote folder scanned for contact lists (`/inbox`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -343,13 +343,13 @@ pub struct SftpConfigChanges {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auth_type: Option<SftpAuthType>,
     /// New password.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(serialize_with = "crate::secret::expose", default, skip_serializing_if = "Option::is_none")]
     pub password: Option<SecretString>,
     /// New PEM private key.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(serialize_with = "crate::secret::expose", default, skip_serializing_if = "Option::is_none")]
     pub private_key: Option<SecretString>,
     /// New passphrase of the private key.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(serialize_with = "crate::secret::expose", default, skip_serializing_if = "Option::is_none")]
     pub private_key_passphrase: Option<SecretString>,
     /// New import folder.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -355,6 +355,11 @@ impl ApiError {
         }
     }
 
+    /// The rate-limit state the answer reported, if any.
+    pub fn rate_limit(&self) -> Option<crate::retry::RateLimit> {
+        crate::retry::RateLimit::from_headers(&self.headers)
+    }
+
     /// The body parsed as JSON, when it is JSON.
     pub fn body_json(&self) -> Option<Value> {
         serde_json::from_slice(self.body.as_bytes()).ok()

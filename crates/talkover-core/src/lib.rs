@@ -25,8 +25,10 @@ pub mod envelope;
 pub mod error;
 pub mod operation;
 pub mod page;
+pub mod record;
 pub mod registry;
 pub mod replay;
+pub mod retry;
 pub mod secret;
 pub mod time;
 pub mod transport;
@@ -47,14 +49,18 @@ pub mod phone_numbers;
 pub mod sip_trunks;
 pub mod trainings;
 pub mod voice_templates;
+pub mod webhook_delivery;
 pub mod webhooks;
 
 pub use config::{BaseUrl, ClientConfig, DEFAULT_BASE_URL, DEFAULT_USER_AGENT};
 pub use decimal::Decimal;
 pub use envelope::{Ack, Bare, Envelope, ListEnvelope};
 pub use error::{ApiError, DecodeError, Error, ErrorKind, InvalidRequest, RawBody, TransportError, TransportErrorKind};
-pub use operation::{build_request, decode_body, decode_response, Operation, Output, ResponseBody};
+pub use operation::{
+    build_request, decode_body, decode_response, decode_with_response, Operation, Output, ResponseBody, WithResponse,
+};
 pub use page::{Page, PagedOperation, Pagination};
+pub use retry::{RateLimit, RetryBudget, RetryPolicy};
 pub use secret::SecretString;
 pub use transport::{BlockingTransport, HttpRequest, HttpResponse, Transport};
 

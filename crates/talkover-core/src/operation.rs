@@ -113,6 +113,38 @@ pub fn decode_response<O: Operation>(response: HttpResponse) -> Result<Output<O>
     decode_body::<O>(response).map(ResponseBody::into_output)
 }
 
+/// A decoded value with the answer's status and headers (rate limits, request id).
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct WithResponse<T> {
+    /// The HTTP status.
+    pub status: http::StatusCode,
+    /// The response headers.
+    pub headers: http::HeaderMap,
+    /// The decoded value.
+    pub value: T,
+}
+
+impl<T> WithResponse<T> {
+    /// The request id the server gave, if any.
+    pub fn request_id(&self) -> Option<String> {
+        crate::error::request_id(&self.headers)
+    }
+
+    /// The rate-limit state the answer reported, if any.
+    pub fn rate_limit(&self) -> Option<crate::retry::RateLimit> {
+        crate::retry::RateLimit::from_headers(&self.headers)
+    }
+}
+
+/// Decodes an answer into the operation's output, keeping its status and headers.
+pub fn decode_with_response<O: Operation>(response: HttpResponse) -> Result<WithResponse<Output<O>>, Error> {
+    let status = response.status();
+    let headers = response.headers().clone();
+    let value = decode_response::<O>(response)?;
+    Ok(WithResponse { status, headers, value })
+}
+
 /// Decodes an answer into the operation's whole documented response body (envelope included).
 pub fn decode_body<O: Operation>(response: HttpResponse) -> Result<O::Response, Error> {
     let (parts, body) = response.into_parts();

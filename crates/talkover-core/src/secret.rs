@@ -1,14 +1,19 @@
 //! Secret strings: API tokens, webhook secrets, passwords.
+//!
+//! A [`SecretString`] does not implement `Serialize`: a field that must send its secret says so with
+//! `#[serde(serialize_with = "talkover_core::secret::expose")]`, so no secret reaches serialized output by
+//! accident (a log line of a whole struct, a `serde_json::to_string` of a response).
 
 use std::fmt;
 
+use serde::Serializer;
 use zeroize::Zeroize;
 
 /// A secret string (an API token, a webhook secret, a password).
 ///
 /// `Debug` and `Display` print `[redacted]`; the memory is zeroized on drop. The value is read only through
-/// [`SecretString::expose_secret`]. Serializing writes the value itself, because request bodies that carry a
-/// secret must send it; nothing in this SDK serializes a secret anywhere but into a request body.
+/// [`SecretString::expose_secret`], or serialized by a field that names [`expose`] as its serializer.
+/// Deserializing accepts only a JSON string, and its error for any other value does not repeat the value.
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct SecretString(String);
 
@@ -59,15 +64,101 @@ impl From<&str> for SecretString {
     }
 }
 
-impl serde::Serialize for SecretString {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+/// Serializes a secret's value: for the fields of request bodies that must send it, as
+/// `#[serde(serialize_with = "talkover_core::secret::expose")]` on a [`SecretString`] or an
+/// `Option<SecretString>` field.
+pub fn expose<T, S>(secret: &T, serializer: S) -> Result<S::Ok, S::Error>
+where
+    T: ExposeSecret + ?Sized,
+    S: Serializer,
+{
+    secret.serialize_exposed(serializer)
+}
+
+/// The secret-holding field types [`expose`] serializes: [`SecretString`] and `Option<SecretString>`.
+pub trait ExposeSecret: sealed::Sealed {
+    /// Serializes the secret's value (`None` as the serializer's none).
+    fn serialize_exposed<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error>;
+}
+
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for super::SecretString {}
+    impl Sealed for Option<super::SecretString> {}
+}
+
+impl ExposeSecret for SecretString {
+    fn serialize_exposed<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(&self.0)
+    }
+}
+
+impl ExposeSecret for Option<SecretString> {
+    fn serialize_exposed<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Some(secret) => serializer.serialize_some(secret.expose_secret()),
+            None => serializer.serialize_none(),
+        }
     }
 }
 
 impl<'de> serde::Deserialize<'de> for SecretString {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self)
+        // Through `deserialize_any`, so that a value of the wrong type reaches the visitor, whose error
+        // does not repeat it (serde's default message would quote a number or a boolean).
+        deserializer.deserialize_any(SecretVisitor)
+    }
+}
+
+struct SecretVisitor;
+
+impl SecretVisitor {
+    fn wrong_type<E: serde::de::Error>(found: &str) -> E {
+        E::custom(format_args!("invalid type: {found} (value not shown), expected a secret string"))
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for SecretVisitor {
+    type Value = SecretString;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a secret string")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<SecretString, E> {
+        Ok(SecretString::new(value))
+    }
+
+    fn visit_string<E: serde::de::Error>(self, value: String) -> Result<SecretString, E> {
+        Ok(SecretString(value))
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<SecretString, E> {
+        Err(Self::wrong_type("boolean"))
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<SecretString, E> {
+        Err(Self::wrong_type("integer"))
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<SecretString, E> {
+        Err(Self::wrong_type("integer"))
+    }
+
+    fn visit_i128<E: serde::de::Error>(self, _: i128) -> Result<SecretString, E> {
+        Err(Self::wrong_type("integer"))
+    }
+
+    fn visit_u128<E: serde::de::Error>(self, _: u128) -> Result<SecretString, E> {
+        Err(Self::wrong_type("integer"))
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<SecretString, E> {
+        Err(Self::wrong_type("number"))
+    }
+
+    fn visit_bytes<E: serde::de::Error>(self, _: &[u8]) -> Result<SecretString, E> {
+        Err(Self::wrong_type("bytes"))
     }
 }
 
@@ -81,5 +172,32 @@ mod tests {
         assert_eq!(format!("{secret:?}"), "[redacted]");
         assert_eq!(secret.to_string(), "[redacted]");
         assert_eq!(secret.expose_secret(), "talq_live_abcdef");
+    }
+
+    #[test]
+    fn serializing_is_explicit_and_decoding_errors_do_not_repeat_the_value() {
+        #[derive(serde::Serialize, serde::Deserialize)]
+        struct Body {
+            #[serde(serialize_with = "expose")]
+            token: SecretString,
+            #[serde(default, serialize_with = "expose", skip_serializing_if = "Option::is_none")]
+            password: Option<SecretString>,
+            #[serde(serialize_with = "expose")]
+            passphrase: Option<SecretString>,
+        }
+        let body = Body { token: "t0k".into(), password: Some("pw".into()), passphrase: None };
+        let json = serde_json::to_string(&body).unwrap();
+        assert_eq!(json, r#"{"token":"t0k","password":"pw","passphrase":null}"#);
+        let back: Body = serde_json::from_str(&json).unwrap();
+        assert_eq!(back.token.expose_secret(), "t0k");
+        assert_eq!(back.password.map(|p| p.expose_secret().to_owned()).as_deref(), Some("pw"));
+
+        for wrong in [r#"{"token":918273645}"#, r#"{"token":-918273645}"#, r#"{"token":9182.73645}"#] {
+            let err = serde_json::from_str::<Body>(wrong).err().unwrap().to_string();
+            assert!(!err.contains("918273645") && !err.contains("9182.7"), "{err}");
+        }
+        let err = serde_json::from_str::<Body>(r#"{"token":true}"#).err().unwrap().to_string();
+        assert!(err.contains("boolean") && !err.contains("true"), "{err}");
+        assert!(serde_json::from_str::<Body>(r#"{"token":["x"]}"#).is_err());
     }
 }

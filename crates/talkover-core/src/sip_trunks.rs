@@ -152,6 +152,7 @@ pub struct NewSipTrunk {
     /// SIP username.
     pub username: String,
     /// SIP password (stored encrypted, never returned).
+    #[serde(serialize_with = "crate::secret::expose")]
     pub password: SecretString,
     /// SIP port, 1 to 65535 (the API picks 5060 or 5061 from the transport).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -306,7 +307,7 @@ pub struct SipTrunkUpdate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
     /// SIP password.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(serialize_with = "crate::secret::expose", default, skip_serializing_if = "Option::is_none")]
     pub password: Option<SecretString>,
     /// SIP port, 1 to 65535.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -191,7 +191,7 @@ pub struct NewWebhook<E: WebhookEvent> {
     /// Where events are delivered (up to 500 characters).
     pub webhook_url: String,
     /// Secret the API signs each delivery with (HMAC-SHA256), up to 255 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(serialize_with = "crate::secret::expose", default, skip_serializing_if = "Option::is_none")]
     pub webhook_secret: Option<SecretString>,
     /// The events to deliver (at least one).
     pub events: Vec<E>,
@@ -232,7 +232,7 @@ pub struct WebhookChanges<E: WebhookEvent> {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook_url: Option<String>,
     /// New signing secret (up to 255 characters).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(serialize_with = "crate::secret::expose", default, skip_serializing_if = "Option::is_none")]
     pub webhook_secret: Option<SecretString>,
     /// New list of events (at least one).
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -2,8 +2,11 @@
 
 use std::sync::Arc;
 
+use std::time::Instant;
+
 use talkover_core::{
-    build_request, decode_response, BlockingTransport, ClientConfig, Error, Operation, Output, PagedOperation,
+    build_request, decode_response, decode_with_response, BlockingTransport, ClientConfig, Error, HttpResponse,
+    Operation, Output, PagedOperation, RetryPolicy, WithResponse,
 };
 
 use crate::execute::{Execute, Sealed};
@@ -24,9 +27,11 @@ pub struct Client {
     inner: Arc<Inner>,
 }
 
+#[derive(Clone)]
 struct Inner {
     config: ClientConfig,
     transport: Arc<dyn BlockingTransport>,
+    retry: RetryPolicy,
 }
 
 impl std::fmt::Debug for Client {
@@ -51,9 +56,23 @@ impl Client {
         Self::builder().from_env()?.build()
     }
 
-    /// A client on any blocking transport (a closure in tests, your own HTTP stack in production).
+    /// A client on any blocking transport (a closure in tests, your own HTTP stack in production), with
+    /// the default retry policy.
     pub fn with_transport(config: ClientConfig, transport: impl BlockingTransport + 'static) -> Self {
-        Self { inner: Arc::new(Inner { config, transport: Arc::new(transport) }) }
+        Self { inner: Arc::new(Inner { config, transport: Arc::new(transport), retry: RetryPolicy::default() }) }
+    }
+
+    /// A client that shares this one's connections and retry budget but retries by `policy`: use it for
+    /// one call (`client.with_retry_policy(RetryPolicy::none()).agents().get(..)`) or keep it.
+    pub fn with_retry_policy(&self, policy: RetryPolicy) -> Self {
+        let mut inner = (*self.inner).clone();
+        inner.retry = policy.sharing_budget_of(&self.inner.retry);
+        Self { inner: Arc::new(inner) }
+    }
+
+    /// The retry policy.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.inner.retry
     }
 
     /// The configuration requests are built with.
@@ -61,11 +80,31 @@ impl Client {
         &self.inner.config
     }
 
-    /// Runs any operation.
+    /// Runs any operation, retrying as the client's policy allows.
     pub fn execute<O: Operation>(&self, operation: O) -> Result<Output<O>, Error> {
-        let request = build_request(&operation, &self.inner.config)?;
-        let response = self.inner.transport.send(request)?;
-        decode_response::<O>(response)
+        decode_response::<O>(self.send(&operation)?)
+    }
+
+    /// Runs any operation and keeps the answer's status and headers (rate limits, request id) beside the
+    /// value.
+    pub fn execute_with_response<O: Operation>(&self, operation: O) -> Result<WithResponse<Output<O>>, Error> {
+        decode_with_response::<O>(self.send(&operation)?)
+    }
+
+    fn send<O: Operation>(&self, operation: &O) -> Result<HttpResponse, Error> {
+        let _span = tracing::debug_span!("talkover", operation = O::ID).entered();
+        let mut retries = 0;
+        loop {
+            let request = build_request(operation, &self.inner.config)?;
+            let started = Instant::now();
+            let result = self.inner.transport.send(request);
+            let decision = crate::attempts::after_attempt::<O>(&self.inner.retry, retries, started, &result);
+            match crate::attempts::retry_delay(decision) {
+                Some(delay) => std::thread::sleep(delay),
+                None => return result.map_err(Error::from),
+            }
+            retries += 1;
+        }
     }
 }
 
@@ -83,7 +122,7 @@ impl ClientBuilder {
             Some(transport) => transport,
             None => default_transport(&self)?,
         };
-        Ok(Client { inner: Arc::new(Inner { config, transport }) })
+        Ok(Client { inner: Arc::new(Inner { config, transport, retry: self.retry.clone() }) })
     }
 }
 

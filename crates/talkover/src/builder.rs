@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use talkover_core::{BaseUrl, ClientConfig, Error, SecretString};
+use talkover_core::{BaseUrl, ClientConfig, Error, RetryPolicy, SecretString};
 
 /// The environment variable holding the API token.
 pub const TOKEN_ENV: &str = "TALKOVER_TOKEN";
@@ -27,6 +27,8 @@ pub struct ClientBuilder<T> {
     pub(crate) timeout: Duration,
     pub(crate) max_response_bytes: u64,
     pub(crate) transport: Option<T>,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) sleep: Option<crate::client::Sleep>,
 }
 
 impl<T> Default for ClientBuilder<T> {
@@ -40,6 +42,8 @@ impl<T> Default for ClientBuilder<T> {
             timeout: DEFAULT_TIMEOUT,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             transport: None,
+            retry: RetryPolicy::default(),
+            sleep: None,
         }
     }
 }
@@ -54,6 +58,7 @@ impl<T> std::fmt::Debug for ClientBuilder<T> {
             .field("timeout", &self.timeout)
             .field("max_response_bytes", &self.max_response_bytes)
             .field("custom_transport", &self.transport.is_some())
+            .field("retry", &self.retry)
             .finish()
     }
 }
@@ -100,6 +105,18 @@ impl<T> ClientBuilder<T> {
     /// The largest answer accepted (default 32 MiB). Applies to the built-in transports.
     pub fn max_response_bytes(mut self, bytes: u64) -> Self {
         self.max_response_bytes = bytes;
+        self
+    }
+
+    /// Retries after the first attempt (default 2; 0 turns retrying off).
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.retry.max_retries = retries;
+        self
+    }
+
+    /// The whole retry policy (backoff, jitter, `Retry-After` cap, budget).
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
         self
     }
 

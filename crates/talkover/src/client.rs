@@ -4,10 +4,13 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
 
 use talkover_core::{
-    build_request, decode_response, ClientConfig, Error, Operation, Output, Page, PagedOperation, Transport,
+    build_request, decode_response, decode_with_response, ClientConfig, Error, HttpResponse, Operation, Output, Page,
+    PagedOperation, RetryPolicy, Transport, WithResponse,
 };
+use tracing::Instrument;
 
 use crate::builder::ClientBuilder;
 use crate::execute::{Execute, Sealed};
@@ -29,9 +32,25 @@ pub struct Client {
     inner: Arc<Inner>,
 }
 
+#[derive(Clone)]
 struct Inner {
     config: ClientConfig,
     transport: Arc<dyn Transport>,
+    retry: RetryPolicy,
+    sleep: Option<Sleep>,
+}
+
+/// How the async client waits between attempts.
+pub type Sleep = Arc<dyn Fn(Duration) -> Pin<Box<dyn Future<Output = ()> + Send>> + Send + Sync>;
+
+#[cfg(any(feature = "reqwest", feature = "reqwest-native-tls"))]
+fn default_sleep() -> Option<Sleep> {
+    Some(Arc::new(|delay| Box::pin(tokio::time::sleep(delay))))
+}
+
+#[cfg(not(any(feature = "reqwest", feature = "reqwest-native-tls")))]
+fn default_sleep() -> Option<Sleep> {
+    None
 }
 
 impl std::fmt::Debug for Client {
@@ -56,9 +75,25 @@ impl Client {
         Self::builder().from_env()?.build()
     }
 
-    /// A client on any transport (a closure in tests, your own HTTP stack in production).
+    /// A client on any transport (a closure in tests, your own HTTP stack in production), with the
+    /// default retry policy.
     pub fn with_transport(config: ClientConfig, transport: impl Transport + 'static) -> Self {
-        Self { inner: Arc::new(Inner { config, transport: Arc::new(transport) }) }
+        let inner =
+            Inner { config, transport: Arc::new(transport), retry: RetryPolicy::default(), sleep: default_sleep() };
+        Self { inner: Arc::new(inner) }
+    }
+
+    /// A client that shares this one's connections and retry budget but retries by `policy`: use it for
+    /// one call (`client.with_retry_policy(RetryPolicy::none()).agents().get(..)`) or keep it.
+    pub fn with_retry_policy(&self, policy: RetryPolicy) -> Self {
+        let mut inner = (*self.inner).clone();
+        inner.retry = policy.sharing_budget_of(&self.inner.retry);
+        Self { inner: Arc::new(inner) }
+    }
+
+    /// The retry policy.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.inner.retry
     }
 
     /// The configuration requests are built with.
@@ -66,15 +101,50 @@ impl Client {
         &self.inner.config
     }
 
-    /// Runs any operation.
+    /// Runs any operation, retrying as the client's policy allows.
     pub async fn execute<O: Operation>(&self, operation: O) -> Result<Output<O>, Error> {
-        let request = build_request(&operation, &self.inner.config)?;
-        let response = self.inner.transport.send(request).await?;
-        decode_response::<O>(response)
+        decode_response::<O>(self.send(&operation).await?)
+    }
+
+    /// Runs any operation and keeps the answer's status and headers (rate limits, request id) beside the
+    /// value.
+    pub async fn execute_with_response<O: Operation>(&self, operation: O) -> Result<WithResponse<Output<O>>, Error> {
+        decode_with_response::<O>(self.send(&operation).await?)
+    }
+
+    async fn send<O: Operation>(&self, operation: &O) -> Result<HttpResponse, Error> {
+        let span = tracing::debug_span!("talkover", operation = O::ID);
+        async {
+            let mut retries = 0;
+            loop {
+                let request = build_request(operation, &self.inner.config)?;
+                let started = Instant::now();
+                let result = self.inner.transport.send(request).await;
+                let decision = crate::attempts::after_attempt::<O>(&self.inner.retry, retries, started, &result);
+                match (crate::attempts::retry_delay(decision), &self.inner.sleep) {
+                    (Some(delay), Some(sleep)) => sleep(delay).await,
+                    (Some(delay), None) if delay.is_zero() => {}
+                    _ => return result.map_err(Error::from),
+                }
+                retries += 1;
+            }
+        }
+        .instrument(span)
+        .await
     }
 }
 
 impl ClientBuilder<Arc<dyn Transport>> {
+    /// How to wait between attempts, for a client without the `reqwest` feature (which waits on tokio).
+    /// Without one, such a client retries only when no wait is needed.
+    pub fn sleep(
+        mut self,
+        sleep: impl Fn(Duration) -> Pin<Box<dyn Future<Output = ()> + Send>> + Send + Sync + 'static,
+    ) -> Self {
+        self.sleep = Some(Arc::new(sleep));
+        self
+    }
+
     /// Sends requests through this transport instead of the built-in one.
     pub fn transport(mut self, transport: impl Transport + 'static) -> Self {
         self.transport = Some(Arc::new(transport));
@@ -88,7 +158,8 @@ impl ClientBuilder<Arc<dyn Transport>> {
             Some(transport) => transport,
             None => default_transport(&self)?,
         };
-        Ok(Client { inner: Arc::new(Inner { config, transport }) })
+        let sleep = self.sleep.clone().or_else(default_sleep);
+        Ok(Client { inner: Arc::new(Inner { config, transport, retry: self.retry.clone(), sleep }) })
     }
 }
 

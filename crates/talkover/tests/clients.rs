@@ -4,6 +4,7 @@ use std::future::poll_fn;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use futures_core::Stream;
 use talkover::agents::{AgentStatus, CreateAgentBody, Direction, InterruptSensitivity, WhoSpeaksFirst};
@@ -23,10 +24,12 @@ fn json(status: u16, body: &str) -> HttpResponse {
         .unwrap()
 }
 
+type Log = Arc<Mutex<Vec<HttpRequest>>>;
+
 /// A blocking transport that records requests and answers with `answer`.
 fn recording(
     answer: impl Fn(&HttpRequest) -> HttpResponse + Send + Sync + 'static,
-) -> (Arc<Mutex<Vec<HttpRequest>>>, impl Fn(HttpRequest) -> Result<HttpResponse, TransportError> + Send + Sync) {
+) -> (Log, impl Fn(HttpRequest) -> Result<HttpResponse, TransportError> + Send + Sync) {
     let seen = Arc::new(Mutex::new(Vec::new()));
     let log = seen.clone();
     let transport = move |request: HttpRequest| {
@@ -202,7 +205,7 @@ fn error_answers_keep_status_kind_and_request_id() {
                 .body(body.as_bytes().to_vec())
                 .unwrap())
         });
-        let error = client.agents().get("a1").unwrap_err();
+        let error = client.with_retry_policy(talkover::RetryPolicy::none()).agents().get("a1").unwrap_err();
         assert_eq!(error.kind(), kind, "{status} {body}");
         assert_eq!(error.status().map(|s| s.as_u16()), Some(status));
         assert_eq!(error.message(), message);
@@ -213,10 +216,15 @@ fn error_answers_keep_status_kind_and_request_id() {
 
 #[test]
 fn a_transport_failure_is_a_transport_error() {
-    let client = talkover::blocking::Client::with_transport(config(), |_: HttpRequest| {
+    let calls = Arc::new(AtomicUsize::new(0));
+    let counter = calls.clone();
+    let client = talkover::blocking::Client::with_transport(config(), move |_: HttpRequest| {
+        counter.fetch_add(1, Ordering::SeqCst);
         Err(TransportError::new(talkover::TransportErrorKind::Connect, "connection refused"))
-    });
+    })
+    .with_retry_policy(talkover::RetryPolicy::default().backoff(Duration::from_millis(1), Duration::from_millis(2)));
     let error = client.agents().get("a1").unwrap_err();
+    assert_eq!(calls.load(Ordering::SeqCst), 3, "the first attempt and two retries");
     assert_eq!(error.kind(), ErrorKind::Transport);
     assert!(error.is_retryable());
     assert_eq!(error.status(), None);
@@ -289,7 +297,8 @@ fn pagination_stops_on_an_error_and_on_an_empty_page() {
     assert_eq!(client.agents().list().items().count(), 0);
     assert_eq!(calls.load(Ordering::SeqCst), 1);
 
-    let client = talkover::blocking::Client::with_transport(config(), |_: HttpRequest| Ok(json(500, "{}")));
+    let client = talkover::blocking::Client::with_transport(config(), |_: HttpRequest| Ok(json(500, "{}")))
+        .with_retry_policy(talkover::RetryPolicy::none());
     let results: Vec<_> = client.agents().list().items().collect();
     assert_eq!(results.len(), 1);
     assert_eq!(results[0].as_ref().unwrap_err().kind(), ErrorKind::Server);

@@ -1,1 +1,107 @@
-//! Handlers for account.
+//! Handlers for the account: personal access tokens, the current user and the API's health.
+
+use talkover_core::account::{
+    ApiToken, ApiTokenId, CreateUserApiToken, CreatedApiToken, DeleteUserApiToken, GetCurrentUser, HealthCheck,
+    ListUserApiTokens, NewApiToken, ServiceHealth, User,
+};
+use talkover_core::{Ack, Page};
+
+use crate::execute::Execute;
+use crate::resources::{entry_point, root_handler};
+
+entry_point! {
+    /// The current user's personal access tokens.
+    api_tokens -> ApiTokens
+}
+
+root_handler! {
+    /// The current user's personal access tokens: `client.api_tokens()`.
+    ///
+    /// ```no_run
+    /// use talkover::account::NewApiToken;
+    ///
+    /// # async fn run() -> Result<(), talkover::Error> {
+    /// let client = talkover::Client::from_env()?;
+    /// let created = client.api_tokens().create(NewApiToken::new("CI Pipeline").abilities(["read"])).await?;
+    /// let secret = created.token.expose_secret(); // shown this once: store it now
+    /// # let _ = secret;
+    /// for token in client.api_tokens().list().await?.items {
+    ///     println!("{} {:?}", token.name, token.last_used_at);
+    /// }
+    /// client.api_tokens().delete(&created.id).await?;
+    /// # Ok(()) }
+    /// ```
+    ApiTokens
+}
+
+impl<C: Execute> ApiTokens<'_, C> {
+    /// [List the personal access tokens](https://docs.talkover.ai/api-reference/endpoints/list-user-api-tokens)
+    /// of the current user: their metadata, never their values.
+    pub fn list(&self) -> C::Call<Page<ApiToken>> {
+        self.client.call(ListUserApiTokens::new())
+    }
+
+    /// [Create a personal access token](https://docs.talkover.ai/api-reference/endpoints/create-user-api-token);
+    /// its value is in the answer only this once. Never retried once it may have reached the server.
+    pub fn create(&self, token: NewApiToken) -> C::Call<CreatedApiToken> {
+        self.client.call(CreateUserApiToken::new(token))
+    }
+
+    /// [Revoke a personal access token](https://docs.talkover.ai/api-reference/endpoints/delete-user-api-token),
+    /// at once and for good.
+    pub fn delete(&self, token_id: impl Into<ApiTokenId>) -> C::Call<Ack> {
+        self.client.call(DeleteUserApiToken::new(token_id))
+    }
+}
+
+/// Adds `client.$name()`, running one operation with no parameters, to both clients, each with an example of
+/// its own.
+macro_rules! direct_call {
+    ($(#[$meta:meta])* $name:ident -> $output:ty = $operation:expr) => {
+        impl crate::Client {
+            $(#[$meta])*
+            ///
+            #[doc = concat!(
+                "```no_run\n",
+                "# async fn run() -> Result<(), talkover::Error> {\n",
+                "let client = talkover::Client::from_env()?;\n",
+                "let answer = client.", stringify!($name), "().await?;\n",
+                "println!(\"{answer:?}\");\n",
+                "# Ok(()) }\n",
+                "```",
+            )]
+            pub fn $name(&self) -> crate::BoxFuture<$output> {
+                Execute::call(self, $operation)
+            }
+        }
+
+        impl crate::blocking::Client {
+            $(#[$meta])*
+            ///
+            #[doc = concat!(
+                "```no_run\n",
+                "# fn run() -> Result<(), talkover::Error> {\n",
+                "let client = talkover::blocking::Client::from_env()?;\n",
+                "let answer = client.", stringify!($name), "()?;\n",
+                "println!(\"{answer:?}\");\n",
+                "# Ok(()) }\n",
+                "```",
+            )]
+            pub fn $name(&self) -> Result<$output, talkover_core::Error> {
+                Execute::call(self, $operation)
+            }
+        }
+    };
+}
+
+direct_call! {
+    /// [Get the current user](https://docs.talkover.ai/api-reference/endpoints/get-current-user), the one the
+    /// token belongs to. Sent to `/api/user`, outside `/api/v1`, whatever the base URL's version prefix.
+    current_user -> User = GetCurrentUser::new()
+}
+
+direct_call! {
+    /// [Check that the API is up](https://docs.talkover.ai/api-reference/endpoints/health): a liveness probe,
+    /// not rate limited.
+    health -> ServiceHealth = HealthCheck::new()
+}

@@ -1,1 +1,93 @@
-//! Handlers for auto topup.
+//! Handlers for auto top-up.
+
+use talkover_core::auto_topup::{
+    AutoTopupSettings, AutoTopupSettingsUpdate, DisableAutoTopup, GetAutoTopupHistory, GetAutoTopupSettings,
+    ListAutoTopupPaymentMethods, PaymentMethod, TestAutoTopup, UpdateAutoTopupSettings,
+};
+use talkover_core::credits::CreditCharge;
+use talkover_core::Page;
+
+use crate::execute::{Execute, Pending};
+use crate::resources::{entry_point, root_handler};
+
+entry_point! {
+    /// Auto top-up: recharging the balance when it runs low or on a day of the month.
+    auto_topup -> AutoTopup
+}
+
+root_handler! {
+    /// Auto top-up: `client.auto_topup()`.
+    ///
+    /// ```no_run
+    /// use talkover::auto_topup::AutoTopupSettingsUpdate;
+    /// use talkover::Decimal;
+    ///
+    /// # fn run() -> Result<(), talkover::Error> {
+    /// let client = talkover::blocking::Client::from_env()?;
+    /// let card = client.auto_topup().payment_methods()?.items.into_iter().next().expect("a saved card");
+    /// let amount = |text| Decimal::new(text).expect("a decimal");
+    /// client.auto_topup().update(
+    ///     AutoTopupSettingsUpdate::new()
+    ///         .is_enabled(true)
+    ///         .threshold_amount(amount("50"))
+    ///         .recharge_amount(amount("100"))
+    ///         .payment_method_id(card.id),
+    /// )?;
+    /// for event in client.auto_topup().history().per_page(100).items() {
+    ///     let event = event?;
+    ///     println!("{} {} {:?}", event.amount, event.currency, event.status);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    AutoTopup
+}
+
+impl<'c, C: Execute> AutoTopup<'c, C> {
+    /// [Get the auto top-up settings](https://docs.talkover.ai/api-reference/endpoints/get-auto-topup-settings).
+    pub fn settings(&self) -> C::Call<AutoTopupSettings> {
+        self.client.call(GetAutoTopupSettings::new())
+    }
+
+    /// [Update the auto top-up settings](https://docs.talkover.ai/api-reference/endpoints/update-auto-topup-settings):
+    /// threshold recharges, monthly scheduled recharges, or both; unset settings are left as they are.
+    pub fn update(&self, settings: AutoTopupSettingsUpdate) -> C::Call<AutoTopupSettings> {
+        self.client.call(UpdateAutoTopupSettings::new(settings))
+    }
+
+    /// [Test auto top-up](https://docs.talkover.ai/api-reference/endpoints/test-auto-topup) with a real,
+    /// one-off recharge that counts toward the daily limit. Charges the payment method: never retried once it
+    /// may have reached the server.
+    pub fn test(&self) -> C::Call<CreditCharge> {
+        self.client.call(TestAutoTopup::new())
+    }
+
+    /// [Turn auto top-up off](https://docs.talkover.ai/api-reference/endpoints/disable-auto-topup), keeping
+    /// its configuration.
+    pub fn disable(&self) -> C::Call<AutoTopupSettings> {
+        self.client.call(DisableAutoTopup::new())
+    }
+
+    /// [Get the auto top-up history](https://docs.talkover.ai/api-reference/endpoints/get-auto-topup-history),
+    /// newest first; `send()` for one page or `items()` for all of them.
+    pub fn history(&self) -> Pending<'c, C, GetAutoTopupHistory> {
+        Pending::new(self.client, GetAutoTopupHistory::new())
+    }
+
+    /// [List the payment methods](https://docs.talkover.ai/api-reference/endpoints/list-auto-topup-payment-methods)
+    /// auto top-up can charge.
+    pub fn payment_methods(&self) -> C::Call<Page<PaymentMethod>> {
+        self.client.call(ListAutoTopupPaymentMethods::new())
+    }
+}
+
+impl<C: Execute> Pending<'_, C, GetAutoTopupHistory> {
+    /// Items per page, 1 to 100.
+    pub fn per_page(self, per_page: u32) -> Self {
+        self.map(|op| op.per_page(per_page))
+    }
+
+    /// Page number, from 1.
+    pub fn page(self, page: u64) -> Self {
+        self.map(|op| op.page(page))
+    }
+}

@@ -1,1 +1,126 @@
-//! Handlers for callbacks.
+//! Handlers for callbacks: inbound agents that answer when a contact calls back an outbound agent.
+
+use talkover_core::agents::AgentId;
+use talkover_core::callbacks::{
+    CallbackAgent, CallbackAgentDetails, CheckCallbackConstraints, ConstraintCheck, GetCallbackAgent, GetCallbackStats,
+    ListCallbackAgents, ListCallbackSourceAgents, ProposedCallbackConfig, RemoveCallbackRole, SetAgentAsCallback,
+    SourceAgent, UpdateCallbackSources,
+};
+use talkover_core::time::Date;
+use talkover_core::{Ack, Page};
+
+use crate::execute::{Execute, Pending};
+use crate::resources::{entry_point, root_handler};
+
+entry_point! {
+    /// Callback agents: inbound agents that take the calls of contacts calling back outbound agents.
+    callback_agents -> CallbackAgents
+}
+
+root_handler! {
+    /// Callback agents: `client.callback_agents()`.
+    ///
+    /// An inbound agent becomes a callback agent for one or more outbound *source* agents: when a contact a
+    /// source agent called dials back, the call goes to it. Check a setup with
+    /// [`check_constraints`](CallbackAgents::check_constraints) (read its outcome with
+    /// [`ConstraintCheck::from_result`]), then apply it with [`set`](CallbackAgents::set).
+    ///
+    /// ```no_run
+    /// use talkover::callbacks::{CallbackTriggerStatus, ConstraintCheck, ProposedCallbackConfig};
+    ///
+    /// # async fn run() -> Result<(), talkover::Error> {
+    /// let client = talkover::Client::from_env()?;
+    /// let callbacks = client.callback_agents();
+    /// let inbound = "550e8400-e29b-41d4-a716-446655440000";
+    /// let proposal = ProposedCallbackConfig::new()
+    ///     .is_callback_agent(true)
+    ///     .callback_source_agents(["agent-uuid-2"])
+    ///     .callback_trigger_statuses([CallbackTriggerStatus::NoAnswer]);
+    /// let check = ConstraintCheck::from_result(callbacks.check_constraints(inbound, proposal).await)?;
+    /// if check.is_valid() {
+    ///     callbacks.set(inbound, ["agent-uuid-2"]).await?;
+    /// }
+    /// for agent in callbacks.list().await?.items {
+    ///     println!("{} {:?}", agent.id, agent.name);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    CallbackAgents
+}
+
+impl<'c, C: Execute> CallbackAgents<'c, C> {
+    /// [List callback agents](https://docs.talkover.ai/api-reference/endpoints/list-callback-agents): the
+    /// inbound agents set up to take callbacks.
+    pub fn list(&self) -> C::Call<Page<CallbackAgent>> {
+        self.client.call(ListCallbackAgents::new())
+    }
+
+    /// [List the agents that can be callback sources](https://docs.talkover.ai/api-reference/endpoints/list-callback-source-agents):
+    /// the published outbound agents.
+    pub fn source_agents(&self) -> C::Call<Page<SourceAgent>> {
+        self.client.call(ListCallbackSourceAgents::new())
+    }
+
+    /// [Get callback statistics](https://docs.talkover.ai/api-reference/endpoints/get-callback-stats) across
+    /// all callback agents; set the date range on the returned request (the last 30 days by default), then
+    /// `send()`.
+    pub fn stats(&self) -> Pending<'c, C, GetCallbackStats> {
+        Pending::new(self.client, GetCallbackStats::new())
+    }
+
+    /// [Get a callback agent](https://docs.talkover.ai/api-reference/endpoints/get-callback-agent) with its
+    /// source agents and callback counts. An agent that is not a callback agent is not found.
+    pub fn get(&self, agent_id: impl Into<AgentId>) -> C::Call<CallbackAgentDetails> {
+        self.client.call(GetCallbackAgent::new(agent_id))
+    }
+
+    /// [Check a callback setup](https://docs.talkover.ai/api-reference/endpoints/check-callback-constraints)
+    /// for an agent without saving it. A refused setup comes back as an error: pass the result through
+    /// [`ConstraintCheck::from_result`] to get [`ConstraintCheck::Invalid`] with the problems.
+    pub fn check_constraints(
+        &self,
+        agent_id: impl Into<AgentId>,
+        proposal: ProposedCallbackConfig,
+    ) -> C::Call<ConstraintCheck> {
+        self.client.call(CheckCallbackConstraints::new(agent_id, proposal))
+    }
+
+    /// [Set an agent as callback agent](https://docs.talkover.ai/api-reference/endpoints/set-agent-as-callback)
+    /// for the given outbound agents (at least one). The agent must be inbound.
+    pub fn set<I: Into<AgentId>>(
+        &self,
+        agent_id: impl Into<AgentId>,
+        source_agent_ids: impl IntoIterator<Item = I>,
+    ) -> C::Call<CallbackAgent> {
+        self.client.call(SetAgentAsCallback::new(agent_id, source_agent_ids))
+    }
+
+    /// [Update a callback agent's sources](https://docs.talkover.ai/api-reference/endpoints/update-callback-sources):
+    /// the list sent (at least one agent) becomes the whole list. To drop every source, use
+    /// [`remove`](CallbackAgents::remove).
+    pub fn update_sources<I: Into<AgentId>>(
+        &self,
+        agent_id: impl Into<AgentId>,
+        source_agent_ids: impl IntoIterator<Item = I>,
+    ) -> C::Call<CallbackAgent> {
+        self.client.call(UpdateCallbackSources::new(agent_id, source_agent_ids))
+    }
+
+    /// [Remove the callback role](https://docs.talkover.ai/api-reference/endpoints/remove-callback-role) from
+    /// an agent. It keeps its other settings and goes on taking ordinary inbound calls.
+    pub fn remove(&self, agent_id: impl Into<AgentId>) -> C::Call<Ack> {
+        self.client.call(RemoveCallbackRole::new(agent_id))
+    }
+}
+
+impl<C: Execute> Pending<'_, C, GetCallbackStats> {
+    /// First day counted (the API's default is 30 days ago).
+    pub fn start_date(self, date: Date) -> Self {
+        self.map(|op| op.start_date(date))
+    }
+
+    /// Last day counted (the API's default is today).
+    pub fn end_date(self, date: Date) -> Self {
+        self.map(|op| op.end_date(date))
+    }
+}

@@ -1,1 +1,164 @@
-//! Handlers for calls.
+//! Handlers for calls: the call history, active calls, hanging up, and placing calls from an agent or a
+//! campaign.
+
+use talkover_core::agents::{AgentId, Direction};
+use talkover_core::calls::*;
+use talkover_core::campaigns::CampaignId;
+use talkover_core::time::Date;
+use talkover_core::Page;
+
+use crate::execute::{Execute, Pending};
+use crate::resources::{entry_point, root_handler, Agents, Campaigns};
+
+entry_point! {
+    /// Calls: the call history, active calls, and hanging up.
+    calls -> Calls
+}
+
+root_handler! {
+    /// Calls: `client.calls()`. Place a call with [`Agents::call`] or [`Campaigns::call`].
+    ///
+    /// ```no_run
+    /// use talkover::calls::CallStatus;
+    ///
+    /// # fn run() -> Result<(), talkover::Error> {
+    /// let client = talkover::blocking::Client::from_env()?;
+    /// for call in client.calls().list().status(CallStatus::Completed).search("+1234567890").items() {
+    ///     let call = call?;
+    ///     println!("{} {} {}s", call.id, call.to, call.duration);
+    /// }
+    /// let agent_id = "550e8400-e29b-41d4-a716-446655440000";
+    /// let active = client.calls().active(agent_id, "+15551234567")?;
+    /// if let Some(call) = active.items.first() {
+    ///     client.calls().end(agent_id, &call.id)?;
+    /// }
+    /// # Ok(()) }
+    /// ```
+    Calls
+}
+
+impl<'c, C: Execute> Calls<'c, C> {
+    /// [List calls](https://docs.talkover.ai/api-reference/endpoints/list-calls) of the environment; set
+    /// filters on the returned request, then `send()` for one page or `items()` for all of them.
+    pub fn list(&self) -> Pending<'c, C, ListCalls> {
+        Pending::new(self.client, ListCalls::new())
+    }
+
+    /// [Get the active call](https://docs.talkover.ai/api-reference/endpoints/get-active-call) between an
+    /// agent and a phone number (E.164, `+15551234567`); a 404 means there is none.
+    pub fn active(&self, agent_id: impl Into<AgentId>, phone: impl Into<String>) -> C::Call<Page<ActiveCall>> {
+        self.client.call(GetActiveCall::new(agent_id, phone))
+    }
+
+    /// [End a call](https://docs.talkover.ai/api-reference/endpoints/end-call) of an agent: `call_sid` is the
+    /// `id` the call was placed with. Never retried once it may have reached the server (a second request
+    /// for an ended call answers 409).
+    pub fn end(&self, agent_id: impl Into<AgentId>, call_sid: impl Into<CallId>) -> C::Call<EndedCall> {
+        self.client.call(EndCall::new(agent_id, call_sid))
+    }
+}
+
+impl<'c, C: Execute> Agents<'c, C> {
+    /// [Make a call](https://docs.talkover.ai/api-reference/endpoints/make-call) with an agent. It rings a
+    /// phone and may be billed: never retried once it may have reached the server.
+    ///
+    /// ```no_run
+    /// use talkover::calls::NewCall;
+    ///
+    /// # async fn run() -> Result<(), talkover::Error> {
+    /// let client = talkover::Client::from_env()?;
+    /// let call = NewCall::new("+1234567890").payload_value("customer_name", "Ada").context_value("ticket", 42);
+    /// let placed = client.agents().call("550e8400-e29b-41d4-a716-446655440000", call).await?;
+    /// println!("{} is {}", placed.id, placed.status);
+    /// # Ok(()) }
+    /// ```
+    pub fn call(&self, agent_id: impl Into<AgentId>, call: NewCall) -> C::Call<PlacedCall> {
+        self.client.call(MakeCall::new(agent_id, call))
+    }
+
+    /// [List an agent's calls](https://docs.talkover.ai/api-reference/endpoints/get-agent-calls); set filters
+    /// on the returned request, then `send()` for one page or `items()` for all of them.
+    pub fn calls(&self, agent_id: impl Into<AgentId>) -> Pending<'c, C, GetAgentCalls> {
+        Pending::new(self.client, GetAgentCalls::new(agent_id))
+    }
+}
+
+impl<'c, C: Execute> Campaigns<'c, C> {
+    /// [Make a campaign call](https://docs.talkover.ai/api-reference/endpoints/make-campaign-call): queue a
+    /// call that follows the campaign's agent, schedule, retries and do-not-call rules. Every accepted
+    /// request queues a call: never retried once it may have reached the server.
+    ///
+    /// When the number already has an active or queued call in the campaign, the API answers 409 with that
+    /// call, which [`existing_call`](crate::calls::existing_call) reads (or set
+    /// [`NewCampaignCall::allow_duplicates`] to queue anyway):
+    ///
+    /// ```no_run
+    /// use talkover::calls::{existing_call, NewCampaignCall};
+    ///
+    /// # fn run() -> Result<(), talkover::Error> {
+    /// let client = talkover::blocking::Client::from_env()?;
+    /// match client.campaigns().call("campaign-uuid-1", NewCampaignCall::new("+1234567890")) {
+    ///     Ok(queued) => println!("queued {} ({})", queued.campaign_call.id, queued.campaign_call.status),
+    ///     Err(err) => match existing_call(&err) {
+    ///         Some(call) => println!("already there: {} ({})", call.id, call.status),
+    ///         None => return Err(err),
+    ///     },
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn call(&self, campaign_id: impl Into<CampaignId>, call: NewCampaignCall) -> C::Call<QueuedCampaignCall> {
+        self.client.call(MakeCampaignCall::new(campaign_id, call))
+    }
+}
+
+impl<C: Execute> Pending<'_, C, ListCalls> {
+    /// Only calls of this agent.
+    pub fn agent_id(self, agent_id: impl Into<AgentId>) -> Self {
+        self.map(|op| op.agent_id(agent_id))
+    }
+}
+
+/// The filters [`ListCalls`] and [`GetAgentCalls`] share, forwarded to the pending request.
+macro_rules! call_filters {
+    ($op:ty) => {
+        impl<C: Execute> Pending<'_, C, $op> {
+            /// Only calls with this status.
+            pub fn status(self, status: CallStatus) -> Self {
+                self.map(|op| op.status(status))
+            }
+
+            /// Only calls in this direction.
+            pub fn direction(self, direction: Direction) -> Self {
+                self.map(|op| op.direction(direction))
+            }
+
+            /// Only calls from this date on.
+            pub fn date_from(self, date: Date) -> Self {
+                self.map(|op| op.date_from(date))
+            }
+
+            /// Only calls up to this date.
+            pub fn date_to(self, date: Date) -> Self {
+                self.map(|op| op.date_to(date))
+            }
+
+            /// Search in phone numbers and call SIDs (a number keeps its `+`).
+            pub fn search(self, search: impl Into<String>) -> Self {
+                self.map(|op| op.search(search))
+            }
+
+            /// Items per page, 1 to 100.
+            pub fn per_page(self, per_page: u32) -> Self {
+                self.map(|op| op.per_page(per_page))
+            }
+
+            /// Page number, from 1.
+            pub fn page(self, page: u64) -> Self {
+                self.map(|op| op.page(page))
+            }
+        }
+    };
+}
+
+call_filters!(ListCalls);
+call_filters!(GetAgentCalls);

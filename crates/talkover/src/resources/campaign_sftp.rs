@@ -1,1 +1,101 @@
-//! Handlers for campaign sftp.
+//! Handlers for a campaign's SFTP import and export.
+
+use talkover_core::campaign_sftp::*;
+use talkover_core::campaigns::{CampaignFileId, CampaignId};
+
+use crate::execute::{Execute, Pending};
+use crate::resources::Campaigns;
+
+impl<'c, C: Execute> Campaigns<'c, C> {
+    /// The SFTP integration of one campaign.
+    pub fn sftp(&self, campaign_id: impl Into<CampaignId>) -> CampaignSftp<'c, C> {
+        CampaignSftp { client: self.client, campaign_id: campaign_id.into() }
+    }
+}
+
+/// The SFTP import and export of a campaign: `client.campaigns().sftp(&campaign_id)`. A new configuration
+/// starts disabled; enable it with [`CampaignSftp::update`] once [`CampaignSftp::test_connection`] succeeds.
+///
+/// ```no_run
+/// use talkover::campaign_sftp::{ImportSchedule, NewSftpConfig, SftpConfigChanges};
+///
+/// # async fn run() -> Result<(), talkover::Error> {
+/// let client = talkover::Client::from_env()?;
+/// let sftp = client.campaigns().sftp("campaign-uuid");
+/// let config = NewSftpConfig::with_password("sftp.example.com", "campaigns_user", "secret")
+///     .import_path("/inbox")
+///     .export_path("/outbox");
+/// sftp.create(config).await?;
+/// sftp.test_connection().await?;
+/// sftp.update(SftpConfigChanges::new().import_schedule(ImportSchedule::Hourly).is_enabled(true)).await?;
+/// let job = sftp.trigger_import().await?;
+/// println!("import {} queued", job.job_id);
+/// # Ok(()) }
+/// ```
+#[derive(Debug)]
+pub struct CampaignSftp<'c, C> {
+    client: &'c C,
+    campaign_id: CampaignId,
+}
+
+impl<'c, C: Execute> CampaignSftp<'c, C> {
+    /// [Get the campaign's SFTP configuration](https://docs.talkover.ai/api-reference/endpoints/get-campaign-sftp),
+    /// without its credentials.
+    pub fn get(&self) -> C::Call<SftpConfig> {
+        self.client.call(GetCampaignSftp::new(&self.campaign_id))
+    }
+
+    /// [Configure SFTP for the campaign](https://docs.talkover.ai/api-reference/endpoints/create-campaign-sftp),
+    /// disabled at first. Never retried once it may have reached the server.
+    pub fn create(&self, config: NewSftpConfig) -> C::Call<SftpConfig> {
+        self.client.call(CreateCampaignSftp::new(&self.campaign_id, config))
+    }
+
+    /// [Update the campaign's SFTP configuration](https://docs.talkover.ai/api-reference/endpoints/update-campaign-sftp),
+    /// or enable or disable it: only the fields set in `changes` change.
+    pub fn update(&self, changes: SftpConfigChanges) -> C::Call<SftpConfig> {
+        self.client.call(UpdateCampaignSftp::new(&self.campaign_id, changes))
+    }
+
+    /// [Test the SFTP connection](https://docs.talkover.ai/api-reference/endpoints/test-campaign-sftp-connection);
+    /// a failed test is an error of kind [`Unsuccessful`](crate::ErrorKind::Unsuccessful). Never retried once
+    /// it may have reached the server.
+    pub fn test_connection(&self) -> C::Call<SftpTestResult> {
+        self.client.call(TestCampaignSftpConnection::new(&self.campaign_id))
+    }
+
+    /// [Import new contact files now](https://docs.talkover.ai/api-reference/endpoints/trigger-campaign-sftp-import)
+    /// from the import folder; a 409 means an import is already running. Never retried once it may have
+    /// reached the server.
+    pub fn trigger_import(&self) -> C::Call<SftpJob> {
+        self.client.call(TriggerCampaignSftpImport::new(&self.campaign_id))
+    }
+
+    /// [Export campaign files now](https://docs.talkover.ai/api-reference/endpoints/trigger-campaign-sftp-export)
+    /// to the export folder: `file_data_ids` are ids from the campaign's `files` (at least one); a 409 means
+    /// an export is already running. Never retried once it may have reached the server.
+    pub fn trigger_export<I: Into<CampaignFileId>>(
+        &self,
+        file_data_ids: impl IntoIterator<Item = I>,
+    ) -> C::Call<SftpJob> {
+        self.client.call(TriggerCampaignSftpExport::new(&self.campaign_id, file_data_ids))
+    }
+
+    /// [List the SFTP job logs](https://docs.talkover.ai/api-reference/endpoints/list-campaign-sftp-logs):
+    /// recent imports and exports; `send()` for one page or `items()` for all of them.
+    pub fn logs(&self) -> Pending<'c, C, ListCampaignSftpLogs> {
+        Pending::new(self.client, ListCampaignSftpLogs::new(&self.campaign_id))
+    }
+}
+
+impl<C: Execute> Pending<'_, C, ListCampaignSftpLogs> {
+    /// Items per page, 1 to 100.
+    pub fn per_page(self, per_page: u32) -> Self {
+        self.map(|op| op.per_page(per_page))
+    }
+
+    /// Page number, from 1.
+    pub fn page(self, page: u64) -> Self {
+        self.map(|op| op.page(page))
+    }
+}

@@ -1,1 +1,123 @@
-//! Handlers for campaigns.
+//! Handlers for campaigns. Their calls, webhooks and SFTP integration are reached from
+//! [`Campaigns`] too (`call`, `webhooks`, `sftp`).
+
+use talkover_core::agents::AgentId;
+use talkover_core::campaigns::*;
+use talkover_core::time::Date;
+use talkover_core::Ack;
+
+use crate::execute::{Execute, Pending};
+use crate::resources::{entry_point, root_handler};
+
+entry_point! {
+    /// Campaigns, and through them their calls, webhooks and SFTP integration.
+    campaigns -> Campaigns
+}
+
+root_handler! {
+    /// Campaigns: `client.campaigns()`.
+    ///
+    /// ```no_run
+    /// use talkover::campaigns::{CampaignStatus, CampaignType, NewCampaign};
+    /// use talkover::time::Date;
+    ///
+    /// # async fn run() -> Result<(), talkover::Error> {
+    /// let client = talkover::Client::from_env()?;
+    /// let start = Date::new("2024-01-01").expect("a valid date");
+    /// let draft = NewCampaign::new("Sales Q1", CampaignType::Sales, "agent-uuid-1", start, "America/New_York")
+    ///     .days_of_week([1, 2, 3, 4, 5])
+    ///     .call_time_range("09:00", "17:00");
+    /// let campaign = client.campaigns().create(draft).await?;
+    /// client.campaigns().update_status(&campaign.id, CampaignStatus::Active).await?;
+    /// for campaign in client.campaigns().list().status(CampaignStatus::Active).send().await?.items {
+    ///     println!("{} {}", campaign.id, campaign.name);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    Campaigns
+}
+
+impl<'c, C: Execute> Campaigns<'c, C> {
+    /// [List campaigns](https://docs.talkover.ai/api-reference/endpoints/list-campaigns) with their agent and
+    /// statistics; set filters on the returned request, then `send()` for one page or `items()` for all of
+    /// them.
+    pub fn list(&self) -> Pending<'c, C, ListCampaigns> {
+        Pending::new(self.client, ListCampaigns::new())
+    }
+
+    /// [Create a campaign](https://docs.talkover.ai/api-reference/endpoints/create-campaign), as a draft.
+    /// Never retried once it may have reached the server.
+    pub fn create(&self, campaign: NewCampaign) -> C::Call<Campaign> {
+        self.client.call(CreateCampaign::new(campaign))
+    }
+
+    /// [Get a campaign](https://docs.talkover.ai/api-reference/endpoints/get-campaign) with its calls, files
+    /// and statistics.
+    pub fn get(&self, campaign_id: impl Into<CampaignId>) -> C::Call<Campaign> {
+        self.client.call(GetCampaign::new(campaign_id))
+    }
+
+    /// [Update a campaign](https://docs.talkover.ai/api-reference/endpoints/update-campaign): only the
+    /// settings set in `changes` change.
+    pub fn update(&self, campaign_id: impl Into<CampaignId>, changes: CampaignChanges) -> C::Call<Campaign> {
+        self.client.call(UpdateCampaign::new(campaign_id, changes))
+    }
+
+    /// [Update a campaign's status](https://docs.talkover.ai/api-reference/endpoints/update-campaign-status):
+    /// activate, pause, complete or cancel it.
+    pub fn update_status(
+        &self,
+        campaign_id: impl Into<CampaignId>,
+        status: CampaignStatus,
+    ) -> C::Call<CampaignStatusChange> {
+        self.client.call(UpdateCampaignStatus::new(campaign_id, status))
+    }
+
+    /// [Delete a campaign](https://docs.talkover.ai/api-reference/endpoints/delete-campaign) with its calls,
+    /// files and statistics; an active campaign must be paused or cancelled first.
+    pub fn delete(&self, campaign_id: impl Into<CampaignId>) -> C::Call<Ack> {
+        self.client.call(DeleteCampaign::new(campaign_id))
+    }
+}
+
+impl<C: Execute> Pending<'_, C, ListCampaigns> {
+    /// Only campaigns with this status.
+    pub fn status(self, status: CampaignStatus) -> Self {
+        self.map(|op| op.status(status))
+    }
+
+    /// Only campaigns of this type.
+    pub fn campaign_type(self, campaign_type: CampaignType) -> Self {
+        self.map(|op| op.campaign_type(campaign_type))
+    }
+
+    /// Only campaigns of this agent.
+    pub fn agent_id(self, agent_id: impl Into<AgentId>) -> Self {
+        self.map(|op| op.agent_id(agent_id))
+    }
+
+    /// Only campaigns from this date on.
+    pub fn date_from(self, date: Date) -> Self {
+        self.map(|op| op.date_from(date))
+    }
+
+    /// Only campaigns up to this date.
+    pub fn date_to(self, date: Date) -> Self {
+        self.map(|op| op.date_to(date))
+    }
+
+    /// Search in names and descriptions.
+    pub fn search(self, search: impl Into<String>) -> Self {
+        self.map(|op| op.search(search))
+    }
+
+    /// Items per page, 1 to 100.
+    pub fn per_page(self, per_page: u32) -> Self {
+        self.map(|op| op.per_page(per_page))
+    }
+
+    /// Page number, from 1.
+    pub fn page(self, page: u64) -> Self {
+        self.map(|op| op.page(page))
+    }
+}

@@ -1,1 +1,93 @@
-//! Handlers for flows.
+//! Handlers for flows: the conversation graph of an agent, reached through `client.agents().flow(&agent_id)`.
+
+use talkover_core::agents::AgentId;
+use talkover_core::flows::{
+    AgentFlow, FlowConfig, FlowValidation, FlowVersions, GetAgentFlow, ListAgentFlowVersions, UpdateAgentFlow,
+    ValidateAgentFlow,
+};
+
+use crate::execute::Execute;
+use crate::resources::Agents;
+
+impl<'c, C: Execute> Agents<'c, C> {
+    /// The conversation flow of one agent.
+    pub fn flow(&self, agent_id: impl Into<AgentId>) -> Flow<'c, C> {
+        Flow { client: self.client, agent_id: agent_id.into() }
+    }
+}
+
+/// The conversation flow of an agent: `client.agents().flow(&agent_id)`.
+///
+/// Dry-run a flow with [`Flow::validate`], then save it with [`Flow::update`]. The API reports an invalid
+/// flow as an error; [`FlowValidation::from_result`] turns that error into
+/// [`FlowValidation::Invalid`] with the problems.
+///
+/// ```no_run
+/// use talkover::flows::{AgentFlow, FlowConfig, FlowNode, FlowValidation};
+///
+/// # fn run() -> Result<(), talkover::Error> {
+/// let client = talkover::blocking::Client::from_env()?;
+/// let flow = client.agents().flow("550e8400-e29b-41d4-a716-446655440000");
+/// let draft = FlowConfig::new("greet")
+///     .node(FlowNode::say("greet", "Hi! Is now a good time?").next("bye"))
+///     .node(FlowNode::end("bye"));
+/// let check = FlowValidation::from_result(flow.validate(draft.clone()))?;
+/// if check.is_valid() {
+///     flow.update(AgentFlow::flow_driven(draft))?;
+/// } else {
+///     for problem in check.problems() {
+///         eprintln!("{problem}");
+///     }
+/// }
+/// # Ok(()) }
+/// ```
+#[derive(Debug)]
+pub struct Flow<'c, C> {
+    client: &'c C,
+    agent_id: AgentId,
+}
+
+impl<C: Execute> Flow<'_, C> {
+    /// [Get the agent's flow](https://docs.talkover.ai/api-reference/endpoints/get-agent-flow): its
+    /// conversation mode and, when flow-driven, the flow it follows.
+    pub fn get(&self) -> C::Call<AgentFlow> {
+        self.client.call(GetAgentFlow::new(&self.agent_id))
+    }
+
+    /// [Update the agent's flow](https://docs.talkover.ai/api-reference/endpoints/update-agent-flow): its
+    /// conversation mode and, for `flow_driven`, the flow. A flow the API finds invalid is refused with a
+    /// 422; [`FlowValidation::from_error`] reads the problems out of it.
+    pub fn update(&self, flow: AgentFlow) -> C::Call<AgentFlow> {
+        self.client.call(UpdateAgentFlow::new(&self.agent_id, flow))
+    }
+
+    /// [Validate a flow](https://docs.talkover.ai/api-reference/endpoints/validate-agent-flow) for the agent
+    /// without saving it.
+    ///
+    /// A valid flow gives [`FlowValidation::Valid`]; an invalid one comes back as an error (the API answers
+    /// `"success": false`): pass the result through [`FlowValidation::from_result`] to get
+    /// [`FlowValidation::Invalid`] with the problems, and any other error as it was.
+    ///
+    /// ```no_run
+    /// use talkover::flows::{FlowConfig, FlowNode, FlowValidation};
+    ///
+    /// # async fn run() -> Result<(), talkover::Error> {
+    /// let client = talkover::Client::from_env()?;
+    /// let draft = FlowConfig::new("greet").node(FlowNode::say("greet", "Hi!").next("missing"));
+    /// let check = client.agents().flow("550e8400-e29b-41d4-a716-446655440000").validate(draft).await;
+    /// match FlowValidation::from_result(check)? {
+    ///     outcome if outcome.is_valid() => println!("ok"),
+    ///     outcome => println!("fix: {:?}", outcome.problems()),
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn validate(&self, flow: FlowConfig) -> C::Call<FlowValidation> {
+        self.client.call(ValidateAgentFlow::new(&self.agent_id, flow))
+    }
+
+    /// [List the agent's flow versions](https://docs.talkover.ai/api-reference/endpoints/list-agent-flow-versions),
+    /// one per save, newest first.
+    pub fn versions(&self) -> C::Call<FlowVersions> {
+        self.client.call(ListAgentFlowVersions::new(&self.agent_id))
+    }
+}

@@ -1,8 +1,8 @@
 //! Handlers for phone numbers and their release requests.
 
 use talkover_core::phone_numbers::{
-    CancelReleaseRequest, ListPhoneNumbers, ListReleaseRequests, PhoneNumberId, PhoneNumberType,
-    ReleaseRequest, ReleaseRequestId, RequestPhoneRelease,
+    CancelReleaseRequest, ListPhoneNumbers, ListReleaseRequests, PhoneNumberId, PhoneNumberType, ReleaseRequest,
+    ReleaseRequestId, RequestPhoneRelease,
 };
 use talkover_core::{Ack, Page};
 

@@ -1,0 +1,620 @@
+//! A transport wrapper that records each exchange as a fixture in the conformance format (`FIXTURES.md`),
+//! so that a session against the live API (or an emulator) can be replayed later with
+//! [`Replay`](crate::replay::Replay) or run by the conformance suite.
+//!
+//! The token is never written, and secret fields (`password`, `secret`, `webhook_secret`, `token`,
+//! `private_key`, `private_key_passphrase`, and the values of `custom_headers`) are replaced by
+//! [`REDACTED`] in request and response bodies alike. The core does no I/O: fixtures are handed out as
+//! `(suggested relative path, fixture)` pairs through [`Recording::take`] or a callback
+//! ([`Recorder::on_record`]); writing them to files is the caller's business.
+//!
+//! ```
+//! use talkover_core::agents::UnpublishAgent;
+//! use talkover_core::record::Recorder;
+//! use talkover_core::{build_request, decode_response, BlockingTransport, ClientConfig, HttpRequest};
+//!
+//! let network = |_request: HttpRequest| {
+//!     let body = br#"{"success":true,"data":{"id":"a1","current_status":"draft"}}"#;
+//!     Ok(http::Response::builder().status(200).header("content-type", "application/json").body(body.to_vec()).unwrap())
+//! };
+//! let recorder = Recorder::new(network);
+//! let recording = recorder.recording();
+//!
+//! let config = ClientConfig::new("talq_secret_token").unwrap();
+//! let request = build_request(&UnpublishAgent::new("a1"), &config).unwrap();
+//! let agent = decode_response::<UnpublishAgent>(recorder.send(request).unwrap()).unwrap();
+//! assert_eq!(agent.id.as_str(), "a1");
+//!
+//! let fixtures = recording.take();
+//! assert_eq!(fixtures[0].0, "unpublish-agent/ok-recorded-001.json");
+//! assert_eq!(fixtures[0].1["params"]["path"]["agent_id"], "a1");
+//! assert!(!fixtures[0].1.to_string().contains("talq_secret_token"));
+//! ```
+
+use std::fmt;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use serde_json::{json, Map, Value};
+
+use crate::config::ClientConfig;
+use crate::encode;
+use crate::error::{Error, TransportError};
+use crate::registry::{self, OperationInfo, Params};
+use crate::transport::{BlockingTransport, HttpRequest, HttpResponse, Transport};
+
+/// What a secret value is replaced with.
+pub const REDACTED: &str = "[redacted]";
+
+/// The body fields whose values are secrets, wherever they appear. The values of `custom_headers` are
+/// secrets too.
+pub const SECRET_FIELDS: &[&str] =
+    &["password", "secret", "webhook_secret", "token", "private_key", "private_key_passphrase"];
+
+/// The token fixtures are built and checked with (the conformance runner's).
+const FIXTURE_TOKEN: &str = "talq_conformance_token";
+
+/// The response headers a fixture keeps.
+const KEPT_RESPONSE_HEADERS: &[&str] = &["content-type", "retry-after", "x-request-id", "request-id"];
+
+/// The request headers a fixture lists (the rest are not checked by the runner).
+const KEPT_REQUEST_HEADERS: &[&str] = &["accept", "content-type"];
+
+type Sink = Arc<dyn Fn(&str, &Value) + Send + Sync>;
+
+/// The fixtures recorded so far: a cheap handle shared between a [`Recorder`] and whoever reads them.
+#[derive(Clone, Default)]
+pub struct Recording {
+    inner: Arc<Mutex<RecordingState>>,
+}
+
+#[derive(Default)]
+struct RecordingState {
+    fixtures: Vec<(String, Value)>,
+    count: u64,
+    skipped: Vec<String>,
+}
+
+impl fmt::Debug for Recording {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let state = self.lock();
+        f.debug_struct("Recording")
+            .field("fixtures", &state.fixtures.len())
+            .field("skipped", &state.skipped.len())
+            .finish()
+    }
+}
+
+impl Recording {
+    /// An empty recording.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn lock(&self) -> MutexGuard<'_, RecordingState> {
+        // A panic while recording leaves the list usable: it is only ever appended to.
+        self.inner.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Removes and returns the fixtures recorded so far, each with its suggested relative path
+    /// (`<operation-id>/<case>.json`).
+    pub fn take(&self) -> Vec<(String, Value)> {
+        std::mem::take(&mut self.lock().fixtures)
+    }
+
+    /// A copy of the fixtures recorded so far, left in place.
+    pub fn fixtures(&self) -> Vec<(String, Value)> {
+        self.lock().fixtures.clone()
+    }
+
+    /// How many fixtures are waiting to be taken.
+    pub fn len(&self) -> usize {
+        self.lock().fixtures.len()
+    }
+
+    /// Whether no fixture is waiting to be taken.
+    pub fn is_empty(&self) -> bool {
+        self.lock().fixtures.is_empty()
+    }
+
+    /// The exchanges that could not be recorded (no operation of the registry has their method and path),
+    /// as `METHOD /path: reason`.
+    pub fn skipped(&self) -> Vec<String> {
+        self.lock().skipped.clone()
+    }
+
+    fn push(&self, prefix: &str, operation: &str, status: u16, fixture: Value) -> (String, Value) {
+        let mut state = self.lock();
+        state.count += 1;
+        let outcome = if (200..300).contains(&status) { "ok".to_owned() } else { format!("error-{status}") };
+        let path = format!("{operation}/{outcome}-{prefix}-{:03}.json", state.count);
+        state.fixtures.push((path.clone(), fixture.clone()));
+        (path, fixture)
+    }
+
+    fn skip(&self, what: String) {
+        self.lock().skipped.push(what);
+    }
+}
+
+/// Wraps a [`Transport`] or [`BlockingTransport`] and records every exchange that went through it.
+///
+/// The wrapped transport's answers are passed on unchanged; recording happens beside them. Exchanges that
+/// failed in the transport (no answer) are not recorded.
+pub struct Recorder<T> {
+    inner: T,
+    recording: Recording,
+    sink: Option<Sink>,
+    case_prefix: String,
+}
+
+impl<T> fmt::Debug for Recorder<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Recorder")
+            .field("recording", &self.recording)
+            .field("case_prefix", &self.case_prefix)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<T> Recorder<T> {
+    /// Records every exchange of `inner`.
+    pub fn new(inner: T) -> Self {
+        Self::with_recording(inner, Recording::new())
+    }
+
+    /// Records into an existing [`Recording`] (to gather several transports' exchanges in one list).
+    pub fn with_recording(inner: T, recording: Recording) -> Self {
+        Self { inner, recording, sink: None, case_prefix: "recorded".to_owned() }
+    }
+
+    /// A handle on the fixtures recorded so far. Take it before handing the recorder to a client.
+    pub fn recording(&self) -> Recording {
+        self.recording.clone()
+    }
+
+    /// Calls `sink` with each fixture as soon as it is recorded (its suggested relative path, and the
+    /// fixture). The fixture is kept in the [`Recording`] as well.
+    pub fn on_record(mut self, sink: impl Fn(&str, &Value) + Send + Sync + 'static) -> Self {
+        self.sink = Some(Arc::new(sink));
+        self
+    }
+
+    /// The word in each case name (`ok-<prefix>-001.json`); `recorded` by default.
+    pub fn case_prefix(mut self, prefix: impl Into<String>) -> Self {
+        let prefix: String = prefix.into();
+        let clean: String =
+            prefix.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '-' }).collect();
+        self.case_prefix = if clean.is_empty() { "recorded".to_owned() } else { clean };
+        self
+    }
+
+    /// The wrapped transport.
+    pub fn inner(&self) -> &T {
+        &self.inner
+    }
+
+    fn record(&self, request: &Snapshot, response: &HttpResponse) {
+        match fixture_of(request, response) {
+            Ok((operation, fixture)) => {
+                let (path, fixture) =
+                    self.recording.push(&self.case_prefix, operation, response.status().as_u16(), fixture);
+                if let Some(sink) = &self.sink {
+                    sink(&path, &fixture);
+                }
+            }
+            Err(reason) => self.recording.skip(format!("{} {}: {reason}", request.method, request.path)),
+        }
+    }
+}
+
+impl<T: BlockingTransport> BlockingTransport for Recorder<T> {
+    fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+        let snapshot = Snapshot::of(&request);
+        let response = self.inner.send(request)?;
+        self.record(&snapshot, &response);
+        Ok(response)
+    }
+}
+
+#[async_trait::async_trait]
+impl<T: Transport> Transport for Recorder<T> {
+    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+        let snapshot = Snapshot::of(&request);
+        let response = self.inner.send(request).await?;
+        self.record(&snapshot, &response);
+        Ok(response)
+    }
+}
+
+/// Builds the fixture of one exchange: its operation id (found in the registry by method and path) and the
+/// fixture, with the token and secret fields redacted. Fails when no operation has the request's method
+/// and path.
+pub fn fixture_from_exchange(request: &HttpRequest, response: &HttpResponse) -> Result<(&'static str, Value), String> {
+    fixture_of(&Snapshot::of(request), response)
+}
+
+/// What is kept of a request before it is handed to the transport.
+struct Snapshot {
+    method: String,
+    path: String,
+    query: String,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+    token: Option<String>,
+}
+
+impl Snapshot {
+    fn of(request: &HttpRequest) -> Self {
+        let header = |name: &str| request.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let token = header("authorization")
+            .and_then(|v| v.strip_prefix("Bearer ").map(|t| t.trim().to_owned()))
+            .filter(|t| !t.is_empty());
+        Self {
+            method: request.method().as_str().to_owned(),
+            path: request.uri().path().to_owned(),
+            query: request.uri().query().unwrap_or_default().to_owned(),
+            headers: KEPT_REQUEST_HEADERS.iter().filter_map(|n| header(n).map(|v| ((*n).to_owned(), v))).collect(),
+            body: request.body().clone(),
+            token,
+        }
+    }
+}
+
+/// The operation a request is for, and its path from the API root: a base URL's mount prefix
+/// (`http://host/mock/api/v1`) is stripped, so the fixture replays on any base URL.
+fn find_operation(method: &str, path: &str) -> Option<(&'static OperationInfo, String, Map<String, Value>)> {
+    let starts = std::iter::once(0).chain(path.match_indices('/').map(|(i, _)| i).filter(|&i| i > 0));
+    for start in starts {
+        let suffix = &path[start..];
+        let best = registry::operations()
+            .filter(|op| op.method.as_str() == method)
+            .filter_map(|op| op.match_path(suffix).map(|params| (op, params)))
+            // The most specific template wins (most literal segments).
+            .max_by_key(|(op, _)| op.path.split('/').filter(|s| !s.starts_with('{')).count());
+        if let Some((op, params)) = best {
+            return Some((op, suffix.to_owned(), params));
+        }
+    }
+    None
+}
+
+fn fixture_of(request: &Snapshot, response: &HttpResponse) -> Result<(&'static str, Value), String> {
+    let (op, path, path_params) =
+        find_operation(&request.method, &request.path).ok_or("no documented operation has this method and path")?;
+    let token = request.token.as_deref();
+
+    let pairs = encode::parse_query(&request.query);
+    let body = if request.body.iter().all(u8::is_ascii_whitespace) {
+        None
+    } else {
+        let mut body: Value =
+            serde_json::from_slice(&request.body).map_err(|e| format!("the request body is not JSON: {e}"))?;
+        redact(&mut body, token);
+        Some(body)
+    };
+    let query = typed_query(op, &path_params, &pairs, body.as_ref());
+
+    let mut headers = Map::new();
+    for (name, value) in &request.headers {
+        headers.insert(name.clone(), Value::String(redact_text(value, token)));
+    }
+    let wire_query: Vec<Value> = pairs.iter().map(|(n, v)| json!([n, redact_text(v, token)])).collect();
+
+    let status = response.status().as_u16();
+    let mut response_headers = Map::new();
+    for name in KEPT_RESPONSE_HEADERS {
+        if let Some(value) = response.headers().get(*name).and_then(|v| v.to_str().ok()) {
+            response_headers.insert((*name).to_owned(), Value::String(redact_text(value, token)));
+        }
+    }
+    let mut recorded_response = json!({ "status": status, "headers": response_headers });
+    let answer_bytes = match serde_json::from_slice::<Value>(response.body()) {
+        Ok(mut answer) => {
+            redact(&mut answer, token);
+            let bytes = serde_json::to_vec(&answer).unwrap_or_default();
+            recorded_response["body"] = answer;
+            bytes
+        }
+        Err(_) if response.body().is_empty() => Vec::new(),
+        Err(_) => {
+            let text = redact_text(&String::from_utf8_lossy(response.body()), token);
+            recorded_response["body_text"] = Value::String(text.clone());
+            text.into_bytes()
+        }
+    };
+    let expect = expectation(op, response, answer_bytes, recorded_response.get("body"));
+
+    let fixture = json!({
+        "operation": op.id,
+        "description": format!("recorded: {} {path} answered {status}", request.method),
+        "params": { "path": path_params, "query": query, "body": body },
+        "request": {
+            "method": request.method,
+            "path": path,
+            "query": wire_query,
+            "headers": headers,
+            "body": body,
+        },
+        "response": recorded_response,
+        "expect": expect,
+    });
+    Ok((op.id, fixture))
+}
+
+/// The query as the fixture's `params.query`: numbers and booleans where the operation's types take them,
+/// strings otherwise. Each guess is checked by building the operation from the parameters; a parameter
+/// the types refuse as a number is retried as a string.
+fn typed_query(
+    op: &OperationInfo,
+    path: &Map<String, Value>,
+    pairs: &[(String, String)],
+    body: Option<&Value>,
+) -> Value {
+    let mut as_text: Vec<String> = Vec::new();
+    let config = ClientConfig::new(FIXTURE_TOKEN).expect("a valid token");
+    // Each round turns at least one more parameter into text, so this ends.
+    for _ in 0..=pairs.len() {
+        let query = query_object(pairs, &as_text);
+        let params = Params { path: path.clone(), query: Some(query.clone()), body: body.cloned() };
+        let field = match op.build_request(&params, &config) {
+            Err(Error::InvalidRequest(e)) => e.field.clone(),
+            _ => return query,
+        };
+        let Some(name) = field.as_deref().and_then(|f| f.strip_prefix("query.")) else {
+            return query;
+        };
+        let name = name.split(['.', '[']).next().unwrap_or(name).to_owned();
+        if as_text.contains(&name) || !pairs.iter().any(|(n, _)| n.trim_end_matches("[]") == name) {
+            return query;
+        }
+        as_text.push(name);
+    }
+    query_object(pairs, &as_text)
+}
+
+fn query_object(pairs: &[(String, String)], as_text: &[String]) -> Value {
+    let mut object = Map::new();
+    for (raw_name, value) in pairs {
+        let repeated = raw_name.ends_with("[]");
+        let name = raw_name.trim_end_matches("[]");
+        let value =
+            if as_text.iter().any(|n| n == name) { Value::String(value.clone()) } else { guess_scalar(value) };
+        match object.get_mut(name) {
+            Some(Value::Array(items)) => items.push(value),
+            Some(previous) => {
+                let first = previous.take();
+                *previous = Value::Array(vec![first, value]);
+            }
+            None if repeated => {
+                object.insert(name.to_owned(), Value::Array(vec![value]));
+            }
+            None => {
+                object.insert(name.to_owned(), value);
+            }
+        }
+    }
+    Value::Object(object)
+}
+
+fn guess_scalar(text: &str) -> Value {
+    match text {
+        "true" => return Value::Bool(true),
+        "false" => return Value::Bool(false),
+        _ => {}
+    }
+    // Only plain integers: `+1234` or `007` are phone numbers and codes, not numbers.
+    let plain = !text.is_empty()
+        && text.bytes().all(|b| b.is_ascii_digit())
+        && (text == "0" || !text.starts_with('0'))
+        && text.len() < 16;
+    match text.parse::<u64>() {
+        Ok(n) if plain => Value::from(n),
+        _ => Value::String(text.to_owned()),
+    }
+}
+
+/// What the SDK makes of the (redacted) answer, in the fixture's `expect` form.
+fn expectation(op: &OperationInfo, original: &HttpResponse, bytes: Vec<u8>, body: Option<&Value>) -> Value {
+    let mut builder = http::Response::builder().status(original.status());
+    for (name, value) in original.headers() {
+        builder = builder.header(name, value);
+    }
+    let Ok(response) = builder.body(bytes) else {
+        return json!({ "ok": "lenient" });
+    };
+    match op.decode(response) {
+        Ok(typed) => match body {
+            Some(body) if same_ignoring_nulls(body, &typed) => json!({ "ok": "strict" }),
+            _ => json!({ "ok": "lenient" }),
+        },
+        Err(Error::Api(e)) => {
+            let mut error = json!({ "status": e.status.as_u16(), "kind": e.kind.as_str() });
+            if let Some(code) = &e.code {
+                error["code"] = Value::String(code.clone());
+            }
+            if let Some(message) = &e.message {
+                error["message"] = Value::String(message.clone());
+            }
+            if e.kind == crate::ErrorKind::Validation && !e.field_errors.is_empty() {
+                error["fields"] = e.field_errors.keys().cloned().collect();
+            }
+            if let (crate::ErrorKind::RateLimited, Some(after)) = (e.kind, e.retry_after) {
+                error["retry_after_secs"] = Value::from(after.as_secs());
+            }
+            json!({ "error": error })
+        }
+        Err(other) => {
+            let mut error = json!({ "kind": other.kind().as_str() });
+            if let Some(status) = other.status() {
+                error["status"] = Value::from(status.as_u16());
+            }
+            json!({ "error": error })
+        }
+    }
+}
+
+/// JSON equality where a `null` and an absent key are equal and numbers compare by value.
+fn same_ignoring_nulls(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            let covered = |from: &Map<String, Value>, to: &Map<String, Value>| {
+                from.iter().all(|(k, v)| match to.get(k) {
+                    Some(w) => same_ignoring_nulls(v, w),
+                    None => v.is_null(),
+                })
+            };
+            covered(x, y) && covered(y, x)
+        }
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(v, w)| same_ignoring_nulls(v, w))
+        }
+        (Value::Number(x), Value::Number(y)) => match (x.as_i64(), y.as_i64(), x.as_u64(), y.as_u64()) {
+            (Some(p), Some(q), _, _) => p == q,
+            (_, _, Some(p), Some(q)) => p == q,
+            _ => x.as_f64() == y.as_f64(),
+        },
+        _ => a == b,
+    }
+}
+
+/// Replaces secret fields and every occurrence of the token in a JSON value.
+pub fn redact(value: &mut Value, token: Option<&str>) {
+    match value {
+        Value::Object(map) => {
+            for (key, field) in map.iter_mut() {
+                if SECRET_FIELDS.contains(&key.as_str()) && !field.is_null() {
+                    *field = Value::String(REDACTED.to_owned());
+                } else if key == "custom_headers" {
+                    redact_header_values(field);
+                } else {
+                    redact(field, token);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|item| redact(item, token)),
+        Value::String(text) => {
+            if token.is_some_and(|t| text.contains(t)) {
+                *text = redact_text(text, token);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// `custom_headers` as `[{"key", "value"}]` (the API's form) or as an object of names to values.
+fn redact_header_values(headers: &mut Value) {
+    match headers {
+        Value::Array(items) => {
+            for item in items {
+                match item.get_mut("value") {
+                    Some(value) if !value.is_null() => *value = Value::String(REDACTED.to_owned()),
+                    _ => {}
+                }
+            }
+        }
+        Value::Object(map) => {
+            for value in map.values_mut().filter(|v| !v.is_null()) {
+                *value = Value::String(REDACTED.to_owned());
+            }
+        }
+        _ => {}
+    }
+}
+
+fn redact_text(text: &str, token: Option<&str>) -> String {
+    match token {
+        Some(token) if text.contains(token) => text.replace(token, REDACTED),
+        _ => text.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(method: &str, uri: &str, body: Option<Value>) -> HttpRequest {
+        let mut builder = http::Request::builder()
+            .method(method)
+            .uri(uri)
+            .header("authorization", "Bearer talq_live_secret")
+            .header("accept", "application/json");
+        if body.is_some() {
+            builder = builder.header("content-type", "application/json");
+        }
+        builder.body(body.map(|b| b.to_string().into_bytes()).unwrap_or_default()).unwrap()
+    }
+
+    fn response(status: u16, body: Value) -> HttpResponse {
+        http::Response::builder()
+            .status(status)
+            .header("content-type", "application/json")
+            .header("set-cookie", "session=abc")
+            .body(body.to_string().into_bytes())
+            .unwrap()
+    }
+
+    #[test]
+    fn finds_the_operation_and_strips_a_mount_prefix() {
+        let req = request("DELETE", "http://127.0.0.1:9/mock/api/v1/agents/a%2Fb/actions/x", None);
+        let (id, fixture) =
+            fixture_from_exchange(&req, &response(200, json!({"success": true, "message": "deleted"}))).unwrap();
+        assert_eq!(id, "delete-action");
+        assert_eq!(fixture["request"]["path"], "/api/v1/agents/a%2Fb/actions/x");
+        assert_eq!(fixture["params"]["path"], json!({"agent_id": "a/b", "action_id": "x"}));
+        assert_eq!(fixture["expect"], json!({"ok": "strict"}));
+        assert_eq!(fixture["response"]["headers"], json!({"content-type": "application/json"}));
+        assert!(fixture_from_exchange(&request("GET", "http://h/nowhere", None), &response(200, json!({}))).is_err());
+    }
+
+    #[test]
+    fn query_values_take_the_types_the_operation_needs() {
+        let req = request("GET", "https://h/api/v1/agents?search=12345&per_page=5&status=draft", None);
+        let body = json!({"success": true, "data": [], "meta": {"current_page": 1, "per_page": 5, "total": 0}});
+        let (_, fixture) = fixture_from_exchange(&req, &response(200, body)).unwrap();
+        assert_eq!(fixture["params"]["query"], json!({"search": "12345", "per_page": 5, "status": "draft"}));
+        assert_eq!(fixture["request"]["query"], json!([["search", "12345"], ["per_page", "5"], ["status", "draft"]]));
+    }
+
+    #[test]
+    fn secrets_and_the_token_are_never_written() {
+        let body = json!({
+            "name": "Hook", "webhook_url": "https://example.com/talq_live_secret", "webhook_secret": "s3cret",
+            "events": ["event_phone_call_started"],
+            "custom_headers": [{"key": "X-Api-Key", "value": "k3y"}],
+        });
+        let req = request("POST", "https://h/api/v1/agents/a1/webhooks", Some(body));
+        let answer = json!({"success": false, "message": "The given data was invalid.",
+            "errors": {"webhook_url": ["bad"]}, "token": "talq_other"});
+        let recorder = Recorder::new(move |_: HttpRequest| Ok(response(422, answer.clone())));
+        let recording = recorder.recording();
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let sink_seen = seen.clone();
+        let recorder = recorder.on_record(move |path, _| sink_seen.lock().unwrap().push(path.to_owned()));
+        let answered = BlockingTransport::send(&recorder, req).unwrap();
+        assert_eq!(answered.status(), 422);
+
+        let fixtures = recording.take();
+        assert_eq!(fixtures.len(), 1);
+        let (path, fixture) = &fixtures[0];
+        assert_eq!(path, "create-webhook/error-422-recorded-001.json");
+        assert_eq!(seen.lock().unwrap().as_slice(), [path.clone()]);
+        let text = fixture.to_string();
+        for secret in ["talq_live_secret", "s3cret", "k3y", "talq_other", "authorization", "session=abc"] {
+            assert!(!text.contains(secret), "{secret} was written: {text}");
+        }
+        assert_eq!(fixture["params"]["body"]["webhook_secret"], REDACTED);
+        assert_eq!(fixture["request"]["body"]["custom_headers"][0]["key"], "X-Api-Key");
+        assert_eq!(fixture["expect"]["error"]["kind"], "validation");
+        assert_eq!(fixture["expect"]["error"]["fields"], json!(["webhook_url"]));
+        assert!(recording.is_empty());
+    }
+
+    #[test]
+    fn non_json_answers_are_kept_as_text() {
+        let req = request("GET", "https://h/api/v1/agents/a1", None);
+        let html = http::Response::builder().status(502).body(b"<html>bad gateway</html>".to_vec()).unwrap();
+        let (_, fixture) = fixture_from_exchange(&req, &html).unwrap();
+        assert_eq!(fixture["response"]["body_text"], "<html>bad gateway</html>");
+        assert_eq!(fixture["expect"], json!({"error": {"status": 502, "kind": "server"}}));
+    }
+}

@@ -1,0 +1,373 @@
+//! Retry policy as data, and the decision the clients run after every attempt.
+//!
+//! The rules: a request that is safe to repeat ([`crate::Operation::SAFE_TO_REPEAT`]) is retried after
+//! connection failures, timeouts, broken connections, and answers 408, 409, 429 and 5xx. A request that is
+//! *not* safe to repeat (placing a call, creating, toggling, testing, triggering, purchasing) is retried only
+//! when it certainly never reached the server (the connection or the TLS handshake failed) or when the
+//! server refused it with 429; never after a timeout, a reset or a 5xx, since it may have been carried out.
+
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use http::{HeaderMap, StatusCode};
+
+use crate::error::{retry_after, TransportError, TransportErrorKind};
+
+/// How a client retries.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct RetryPolicy {
+    /// Retries after the first attempt (0 turns retrying off). Default 2.
+    pub max_retries: u32,
+    /// The delay before the first retry. Default 0.5 s.
+    pub initial_backoff: Duration,
+    /// The longest delay between attempts. Default 8 s.
+    pub max_backoff: Duration,
+    /// The fraction of each delay taken off at random (0 to 1), so that clients do not retry in step.
+    /// Default 0.25.
+    pub jitter: f64,
+    /// The longest `Retry-After` honoured; an answer asking for a longer wait is not retried. Default 60 s.
+    pub max_retry_after: Duration,
+    /// Statuses retried for requests that are safe to repeat. Default 408, 409, 429 and every 5xx.
+    pub retry_statuses: Vec<u16>,
+    /// The budget shared by every call of a client, so a failing API is not hammered.
+    pub budget: Option<RetryBudget>,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self {
+            max_retries: 2,
+            initial_backoff: Duration::from_millis(500),
+            max_backoff: Duration::from_secs(8),
+            jitter: 0.25,
+            max_retry_after: Duration::from_secs(60),
+            retry_statuses: [408, 409, 429].into_iter().chain(500..=599).collect(),
+            budget: Some(RetryBudget::default()),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// A policy that never retries.
+    pub fn none() -> Self {
+        Self { max_retries: 0, ..Self::default() }
+    }
+
+    /// Sets the number of retries after the first attempt.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.max_retries = retries;
+        self
+    }
+
+    /// Sets the first delay and the longest one.
+    pub fn backoff(mut self, initial: Duration, max: Duration) -> Self {
+        self.initial_backoff = initial;
+        self.max_backoff = max.max(initial);
+        self
+    }
+
+    /// Sets the jitter fraction (clamped to 0..=1).
+    pub fn jitter(mut self, jitter: f64) -> Self {
+        self.jitter = if jitter.is_finite() { jitter.clamp(0.0, 1.0) } else { 0.0 };
+        self
+    }
+
+    /// Sets the longest `Retry-After` honoured.
+    pub fn max_retry_after(mut self, max: Duration) -> Self {
+        self.max_retry_after = max;
+        self
+    }
+
+    /// Sets (or removes) the shared retry budget.
+    pub fn budget(mut self, budget: Option<RetryBudget>) -> Self {
+        self.budget = budget;
+        self
+    }
+
+    /// This policy, drawing on `other`'s budget when both have one (so clients derived from one client
+    /// share a single budget).
+    pub fn sharing_budget_of(mut self, other: &RetryPolicy) -> Self {
+        if self.budget.is_some() && other.budget.is_some() {
+            self.budget = other.budget.clone();
+        }
+        self
+    }
+
+    /// Decides what to do after attempt number `retries_done + 1` of an operation ended with `outcome`.
+    /// `random` is a number in `0..1` for the jitter.
+    pub fn decide(&self, retries_done: u32, outcome: &Attempt<'_>, safe_to_repeat: bool, random: f64) -> Decision {
+        let retryable = match outcome {
+            Attempt::Answered { status, .. } if status.is_success() => return Decision::Done,
+            Attempt::Answered { status, .. } if safe_to_repeat => self.retry_statuses.contains(&status.as_u16()),
+            Attempt::Answered { status, .. } => *status == StatusCode::TOO_MANY_REQUESTS,
+            Attempt::Failed(error) if safe_to_repeat => error.kind() != TransportErrorKind::BodyTooLarge,
+            Attempt::Failed(error) => error.certainly_not_sent(),
+        };
+        if !retryable {
+            return Decision::Stop(StopReason::NotRetryable);
+        }
+        if retries_done >= self.max_retries {
+            return Decision::Stop(StopReason::OutOfAttempts);
+        }
+        let asked = match outcome {
+            Attempt::Answered { headers, .. } => retry_after(headers, SystemTime::now()),
+            Attempt::Failed(_) => None,
+        };
+        let delay = match asked {
+            Some(wait) if wait > self.max_retry_after => return Decision::Stop(StopReason::RetryAfterTooLong),
+            Some(wait) => wait,
+            None => self.backoff_for(retries_done, random),
+        };
+        if let Some(budget) = &self.budget {
+            if !budget.try_withdraw(outcome.cost()) {
+                return Decision::Stop(StopReason::BudgetExhausted);
+            }
+        }
+        Decision::Retry(delay)
+    }
+
+    /// The delay before retry number `retries_done + 1`: doubling from the initial backoff up to the
+    /// maximum, less a random share of up to `jitter`.
+    pub fn backoff_for(&self, retries_done: u32, random: f64) -> Duration {
+        let doubled = self.initial_backoff.saturating_mul(1u32.checked_shl(retries_done.min(31)).unwrap_or(u32::MAX));
+        let capped = doubled.min(self.max_backoff);
+        let random = if random.is_finite() { random.clamp(0.0, 1.0) } else { 0.0 };
+        capped.mul_f64(1.0 - self.jitter * random)
+    }
+
+    /// Records a successful call, refunding the budget a little.
+    pub fn record_success(&self) {
+        if let Some(budget) = &self.budget {
+            budget.deposit(1);
+        }
+    }
+}
+
+/// How an attempt ended, as the retry decision sees it.
+#[derive(Debug)]
+pub enum Attempt<'a> {
+    /// The server answered.
+    Answered {
+        /// Its status.
+        status: StatusCode,
+        /// Its headers (for `Retry-After`).
+        headers: &'a HeaderMap,
+    },
+    /// The exchange failed.
+    Failed(&'a TransportError),
+}
+
+impl Attempt<'_> {
+    fn cost(&self) -> u32 {
+        match self {
+            Attempt::Failed(e) if e.kind() == TransportErrorKind::Timeout => TIMEOUT_RETRY_COST,
+            _ => RETRY_COST,
+        }
+    }
+}
+
+/// What to do after an attempt.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Decision {
+    /// The call succeeded.
+    Done,
+    /// Try again after this delay.
+    Retry(Duration),
+    /// Give the outcome to the caller.
+    Stop(StopReason),
+}
+
+/// Why a failed attempt is not retried.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StopReason {
+    /// This outcome is not retried for this operation.
+    NotRetryable,
+    /// The policy's retries are used up.
+    OutOfAttempts,
+    /// The server asked for a longer wait than the policy accepts.
+    RetryAfterTooLong,
+    /// The client's retry budget is spent.
+    BudgetExhausted,
+}
+
+const RETRY_COST: u32 = 5;
+const TIMEOUT_RETRY_COST: u32 = 10;
+
+/// A token bucket shared by every call of a client (and its clones): each retry withdraws tokens (5, or 10
+/// after a timeout), each success deposits one, and retries stop while the bucket is empty. With the
+/// default 500 tokens a client makes at most 100 retries in a row against a failing API.
+#[derive(Clone, Debug)]
+pub struct RetryBudget {
+    tokens: Arc<AtomicU32>,
+    capacity: u32,
+}
+
+impl RetryBudget {
+    /// A budget of `capacity` tokens, full.
+    pub fn new(capacity: u32) -> Self {
+        Self { tokens: Arc::new(AtomicU32::new(capacity)), capacity }
+    }
+
+    /// The tokens left.
+    pub fn available(&self) -> u32 {
+        self.tokens.load(Ordering::Relaxed)
+    }
+
+    fn try_withdraw(&self, cost: u32) -> bool {
+        self.tokens.fetch_update(Ordering::AcqRel, Ordering::Acquire, |t| t.checked_sub(cost)).is_ok()
+    }
+
+    fn deposit(&self, amount: u32) {
+        let capacity = self.capacity;
+        let _ = self.tokens.fetch_update(Ordering::AcqRel, Ordering::Acquire, |t| Some((t + amount).min(capacity)));
+    }
+}
+
+impl Default for RetryBudget {
+    fn default() -> Self {
+        Self::new(500)
+    }
+}
+
+/// A number in `0..1` for jitter, from a per-process random seed and a counter (no dependency needed; the
+/// values only have to differ between clients and attempts).
+pub fn jitter_sample() -> f64 {
+    use std::hash::{BuildHasher, Hasher};
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    static SEED: std::sync::OnceLock<std::collections::hash_map::RandomState> = std::sync::OnceLock::new();
+    let mut hasher = SEED.get_or_init(Default::default).build_hasher();
+    hasher.write_u64(COUNTER.fetch_add(1, Ordering::Relaxed));
+    (hasher.finish() >> 11) as f64 / (1u64 << 53) as f64
+}
+
+/// The rate-limit state an answer reports (`X-RateLimit-Limit`, `-Remaining`, `-Reset`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RateLimit {
+    /// Requests allowed in the window.
+    pub limit: Option<u64>,
+    /// Requests left in the window.
+    pub remaining: Option<u64>,
+    /// When the window resets, as the server wrote it (seconds, usually a Unix time).
+    pub reset: Option<u64>,
+}
+
+impl RateLimit {
+    /// Reads the rate-limit headers; `None` when the answer carries none.
+    pub fn from_headers(headers: &HeaderMap) -> Option<Self> {
+        let number = |name: &str| headers.get(name)?.to_str().ok()?.trim().parse::<u64>().ok();
+        let limit = Self {
+            limit: number("x-ratelimit-limit"),
+            remaining: number("x-ratelimit-remaining"),
+            reset: number("x-ratelimit-reset"),
+        };
+        (limit != Self::default()).then_some(limit)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answered(status: u16, headers: &HeaderMap) -> Attempt<'_> {
+        Attempt::Answered { status: StatusCode::from_u16(status).unwrap(), headers }
+    }
+
+    fn no_jitter() -> RetryPolicy {
+        RetryPolicy::default().jitter(0.0).budget(None)
+    }
+
+    #[test]
+    fn safe_requests_retry_on_transient_failures_with_doubling_backoff() {
+        let policy = no_jitter();
+        let h = HeaderMap::new();
+        for status in [408, 409, 429, 500, 502, 503, 504] {
+            assert_eq!(policy.decide(0, &answered(status, &h), true, 0.0), Decision::Retry(Duration::from_millis(500)));
+        }
+        assert_eq!(policy.decide(1, &answered(503, &h), true, 0.0), Decision::Retry(Duration::from_secs(1)));
+        assert_eq!(policy.decide(2, &answered(503, &h), true, 0.0), Decision::Stop(StopReason::OutOfAttempts));
+        for status in [400, 401, 403, 404, 422] {
+            assert_eq!(policy.decide(0, &answered(status, &h), true, 0.0), Decision::Stop(StopReason::NotRetryable));
+        }
+        assert_eq!(policy.decide(0, &answered(200, &h), true, 0.0), Decision::Done);
+        let timeout = TransportError::new(TransportErrorKind::Timeout, "t");
+        assert!(matches!(policy.decide(0, &Attempt::Failed(&timeout), true, 0.0), Decision::Retry(_)));
+    }
+
+    #[test]
+    fn unsafe_requests_retry_only_when_never_sent_or_refused_with_429() {
+        let policy = no_jitter();
+        let h = HeaderMap::new();
+        let refused = TransportError::new(TransportErrorKind::Connect, "refused");
+        let tls = TransportError::new(TransportErrorKind::Tls, "handshake");
+        let timeout = TransportError::new(TransportErrorKind::Timeout, "t");
+        let reset = TransportError::new(TransportErrorKind::Io, "reset");
+        assert!(matches!(policy.decide(0, &Attempt::Failed(&refused), false, 0.0), Decision::Retry(_)));
+        assert!(matches!(policy.decide(0, &Attempt::Failed(&tls), false, 0.0), Decision::Retry(_)));
+        assert!(matches!(policy.decide(0, &answered(429, &h), false, 0.0), Decision::Retry(_)));
+        for outcome in [
+            Attempt::Failed(&timeout),
+            Attempt::Failed(&reset),
+            answered(500, &h),
+            answered(503, &h),
+            answered(409, &h),
+        ] {
+            assert_eq!(policy.decide(0, &outcome, false, 0.0), Decision::Stop(StopReason::NotRetryable), "{outcome:?}");
+        }
+    }
+
+    #[test]
+    fn retry_after_is_honoured_up_to_the_cap() {
+        let policy = no_jitter();
+        let mut h = HeaderMap::new();
+        h.insert("retry-after", "3".parse().unwrap());
+        assert_eq!(policy.decide(0, &answered(429, &h), true, 0.0), Decision::Retry(Duration::from_secs(3)));
+        h.insert("retry-after", "3600".parse().unwrap());
+        assert_eq!(policy.decide(0, &answered(429, &h), true, 0.0), Decision::Stop(StopReason::RetryAfterTooLong));
+    }
+
+    #[test]
+    fn jitter_takes_off_at_most_its_share_and_max_retries_zero_turns_retrying_off() {
+        let policy = RetryPolicy::default();
+        assert_eq!(policy.backoff_for(0, 1.0), Duration::from_millis(375));
+        assert_eq!(policy.backoff_for(10, 0.0), Duration::from_secs(8));
+        assert_eq!(policy.backoff_for(u32::MAX, 0.0), Duration::from_secs(8));
+        let h = HeaderMap::new();
+        assert_eq!(
+            RetryPolicy::none().decide(0, &answered(503, &h), true, 0.5),
+            Decision::Stop(StopReason::OutOfAttempts)
+        );
+        let sample = jitter_sample();
+        assert!((0.0..1.0).contains(&sample));
+    }
+
+    #[test]
+    fn the_budget_stops_retries_and_refills_on_success() {
+        let budget = RetryBudget::new(10);
+        let policy = no_jitter().budget(Some(budget.clone()));
+        let h = HeaderMap::new();
+        assert!(matches!(policy.decide(0, &answered(503, &h), true, 0.0), Decision::Retry(_)));
+        assert!(matches!(policy.decide(0, &answered(503, &h), true, 0.0), Decision::Retry(_)));
+        assert_eq!(policy.decide(0, &answered(503, &h), true, 0.0), Decision::Stop(StopReason::BudgetExhausted));
+        for _ in 0..5 {
+            policy.record_success();
+        }
+        assert_eq!(budget.available(), 5);
+        assert!(matches!(policy.decide(0, &answered(503, &h), true, 0.0), Decision::Retry(_)));
+    }
+
+    #[test]
+    fn rate_limit_headers_are_read() {
+        let mut h = HeaderMap::new();
+        assert_eq!(RateLimit::from_headers(&h), None);
+        h.insert("x-ratelimit-limit", "100".parse().unwrap());
+        h.insert("x-ratelimit-remaining", "99".parse().unwrap());
+        h.insert("x-ratelimit-reset", "1700000000".parse().unwrap());
+        assert_eq!(
+            RateLimit::from_headers(&h),
+            Some(RateLimit { limit: Some(100), remaining: Some(99), reset: Some(1_700_000_000) })
+        );
+    }
+}

@@ -1,0 +1,475 @@
+//! Receiving webhook deliveries, for servers: the shape of a delivery and, with the `webhook-signatures`
+//! feature (on by default), checking its signature.
+//!
+//! A webhook created with a `webhook_secret` signs every delivery with HMAC-SHA256 keyed by that secret.
+//! **The reference does not name the header that carries the signature**, so [`verify_signature`] takes
+//! the header's *value*: find the header in a delivery you receive (send one with
+//! [`TestWebhook`](crate::webhooks::TestWebhook)) and pass its value. The signature is checked over the
+//! body's exact bytes, so verify before parsing, and parse the same bytes you verified.
+//!
+//! ```
+//! # #[cfg(feature = "webhook-signatures")] {
+//! use talkover_core::webhook_delivery::{verify_signature, WebhookDelivery};
+//! use talkover_core::SecretString;
+//!
+//! let secret = SecretString::new("whsec_example");
+//! let body = br#"{"event":"webhook.test","agent_id":"agent-1","webhook_id":"hook-1","test":true}"#;
+//! # let signature_header = talkover_core::webhook_delivery::sign(&secret, body);
+//! // `signature_header`: the value of the delivery's signature header, as received.
+//! verify_signature(&secret, body, &signature_header).expect("signed with our secret");
+//! let delivery: WebhookDelivery = WebhookDelivery::from_slice(body).unwrap();
+//! assert!(delivery.is_test());
+//! # }
+//! ```
+//!
+//! The reference documents no timestamp inside the signed content, so a valid signature does not prove a
+//! delivery is fresh: to refuse replays, check [`WebhookDelivery::timestamp`] or remember what you
+//! processed. Read bodies with a size limit before calling anything here.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::agents::AgentId;
+use crate::webhooks::{AgentWebhookEvent, WebhookEvent, WebhookId};
+use crate::Timestamp;
+
+/// The event name of the payload [`TestWebhook`](crate::webhooks::TestWebhook) sends.
+pub const TEST_EVENT: &str = "webhook.test";
+
+/// One delivery of a webhook, as the API sends it to your endpoint.
+///
+/// The named fields are those of the envelope the reference shows (event, agent, webhook, timestamp, test
+/// flag); each is optional, since a payload template can reshape a delivery. Every other field of the body
+/// lands in [`payload`](Self::payload), so fields the API adds later are kept, not refused.
+///
+/// Agent webhooks deliver [`AgentWebhookEvent`]s (the default type parameter); campaign webhooks deliver
+/// [`CampaignWebhookEvent`](crate::webhooks::CampaignWebhookEvent)s: decode those as
+/// `WebhookDelivery<CampaignWebhookEvent>`. Event names this version does not know (including
+/// [`TEST_EVENT`]) decode as the enum's `Unknown` value.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(bound = "E: WebhookEvent")]
+#[non_exhaustive]
+pub struct WebhookDelivery<E: WebhookEvent = AgentWebhookEvent> {
+    /// What happened.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event: Option<E>,
+    /// The agent the webhook belongs to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent_id: Option<AgentId>,
+    /// The agent's name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent_name: Option<String>,
+    /// The webhook that delivered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub webhook_id: Option<WebhookId>,
+    /// The webhook's name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub webhook_name: Option<String>,
+    /// When the event happened (RFC 3339, as the API wrote it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timestamp: Option<Timestamp>,
+    /// Whether this is a test delivery rather than a real event.
+    #[serde(default)]
+    pub test: bool,
+    /// Every other field of the delivery, as sent: the event's own data (`call_id`, `duration`, …).
+    #[serde(flatten)]
+    pub payload: Map<String, Value>,
+}
+
+impl<E: WebhookEvent> WebhookDelivery<E> {
+    /// Decodes a delivery's body. Call it on the bytes whose signature you verified.
+    pub fn from_slice(body: &[u8]) -> Result<Self, DeliveryDecodeError> {
+        let mut de = serde_json::Deserializer::from_slice(body);
+        let delivery = serde_path_to_error::deserialize(&mut de)
+            .map_err(|e| DeliveryDecodeError { path: e.path().to_string(), message: e.into_inner().to_string() })?;
+        de.end().map_err(|e| DeliveryDecodeError { path: String::new(), message: e.to_string() })?;
+        Ok(delivery)
+    }
+
+    /// Whether this is a test delivery: its `test` flag is set or its event is [`TEST_EVENT`].
+    pub fn is_test(&self) -> bool {
+        self.test || self.event_name().as_deref() == Some(TEST_EVENT)
+    }
+
+    /// The event's name as the API spelled it.
+    pub fn event_name(&self) -> Option<String> {
+        match serde_json::to_value(self.event.as_ref()?) {
+            Ok(Value::String(name)) => Some(name),
+            _ => None,
+        }
+    }
+}
+
+/// A body that is not a webhook delivery (not JSON, not an object, or a known field of the wrong type).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("not a webhook delivery{}: {message}", if path.is_empty() || path == "." { String::new() } else { format!(" (at `{path}`)") })]
+#[non_exhaustive]
+pub struct DeliveryDecodeError {
+    /// Where in the body decoding failed, empty or `.` at the top.
+    pub path: String,
+    /// What the decoder said.
+    pub message: String,
+}
+
+#[cfg(feature = "webhook-signatures")]
+pub use signatures::{sign, verify_signature, SignatureError, SigningSecret};
+
+#[cfg(feature = "webhook-signatures")]
+mod signatures {
+    use hmac::{Hmac, KeyInit, Mac};
+    use sha2::Sha256;
+
+    use crate::secret::SecretString;
+
+    /// The length of an HMAC-SHA256 signature, in bytes.
+    const SIGNATURE_LEN: usize = 32;
+
+    /// Why a delivery's signature was refused.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, thiserror::Error)]
+    #[non_exhaustive]
+    pub enum SignatureError {
+        /// The secret is empty: no signature can be checked against it.
+        #[error("the webhook secret is empty")]
+        EmptySecret,
+        /// The header's value is not an HMAC-SHA256 signature in hex or base64 (with or without `sha256=`).
+        #[error("the signature is not a hex or base64 HMAC-SHA256 value")]
+        Malformed,
+        /// The signature is well formed but does not match the body: not signed with this secret, or changed
+        /// on the way.
+        #[error("the signature does not match the body")]
+        Mismatch,
+    }
+
+    /// A webhook secret [`verify_signature`] and [`sign`] accept: a [`SecretString`], a `str` or `String`,
+    /// or raw bytes.
+    pub trait SigningSecret: private::Key {}
+
+    mod private {
+        /// The key bytes. In a private module, so that the trait reads no secret for anyone else.
+        pub trait Key {
+            fn key(&self) -> &[u8];
+        }
+
+        impl Key for crate::secret::SecretString {
+            fn key(&self) -> &[u8] {
+                self.expose_secret().as_bytes()
+            }
+        }
+
+        impl Key for str {
+            fn key(&self) -> &[u8] {
+                self.as_bytes()
+            }
+        }
+
+        impl Key for String {
+            fn key(&self) -> &[u8] {
+                self.as_bytes()
+            }
+        }
+
+        impl Key for [u8] {
+            fn key(&self) -> &[u8] {
+                self
+            }
+        }
+
+        impl Key for Vec<u8> {
+            fn key(&self) -> &[u8] {
+                self
+            }
+        }
+    }
+
+    impl SigningSecret for SecretString {}
+    impl SigningSecret for str {}
+    impl SigningSecret for String {}
+    impl SigningSecret for [u8] {}
+    impl SigningSecret for Vec<u8> {}
+
+    fn mac<K: SigningSecret + ?Sized>(secret: &K, body: &[u8]) -> Result<Hmac<Sha256>, SignatureError> {
+        let key = secret.key();
+        if key.is_empty() {
+            return Err(SignatureError::EmptySecret);
+        }
+        let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(key).map_err(|_| SignatureError::EmptySecret)?;
+        mac.update(body);
+        Ok(mac)
+    }
+
+    /// Checks that `signature` is the HMAC-SHA256 of `body` keyed with the webhook's `secret`.
+    ///
+    /// `signature` is the value of the delivery's signature header, which **you** pick out of the request:
+    /// the reference says every delivery of a webhook with a secret carries one, but does not name it.
+    /// Hex (either case) and base64 (standard or URL-safe, padded or not) are accepted, with or without a
+    /// `sha256=` prefix; surrounding whitespace is ignored. `body` must be the exact bytes received. The
+    /// comparison takes the same time wherever the values differ.
+    ///
+    /// ```
+    /// use talkover_core::webhook_delivery::{verify_signature, SignatureError};
+    ///
+    /// // RFC 4231, test case 2.
+    /// let hex = "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843";
+    /// assert_eq!(verify_signature("Jefe", b"what do ya want for nothing?", hex), Ok(()));
+    /// assert_eq!(verify_signature("Jefe", b"what do ya want for nothing!", hex), Err(SignatureError::Mismatch));
+    /// ```
+    pub fn verify_signature<K: SigningSecret + ?Sized>(
+        secret: &K,
+        body: &[u8],
+        signature: &str,
+    ) -> Result<(), SignatureError> {
+        let mac = mac(secret, body)?;
+        let expected = parse_signature(signature).ok_or(SignatureError::Malformed)?;
+        mac.verify_slice(&expected).map_err(|_| SignatureError::Mismatch)
+    }
+
+    /// The signature of `body` under `secret`, in lowercase hex: what a delivery of `body` carries. For
+    /// testing a receiver.
+    ///
+    /// # Panics
+    ///
+    /// When `secret` is empty.
+    pub fn sign<K: SigningSecret + ?Sized>(secret: &K, body: &[u8]) -> String {
+        let tag = mac(secret, body).expect("the webhook secret is empty").finalize().into_bytes();
+        let mut out = String::with_capacity(2 * SIGNATURE_LEN);
+        for byte in tag.iter() {
+            out.push(char::from(HEX_DIGITS[usize::from(byte >> 4)]));
+            out.push(char::from(HEX_DIGITS[usize::from(byte & 0x0f)]));
+        }
+        out
+    }
+
+    const HEX_DIGITS: &[u8; 16] = b"0123456789abcdef";
+
+    /// The signature's bytes, from hex or base64, with an optional `sha256=` prefix.
+    fn parse_signature(value: &str) -> Option<[u8; SIGNATURE_LEN]> {
+        let value = value.trim();
+        let value = match value.get(..7) {
+            Some(prefix) if prefix.eq_ignore_ascii_case("sha256=") => value[7..].trim_start(),
+            _ => value,
+        };
+        // 64 characters of hex and 43 or 44 of base64: the lengths never overlap.
+        if value.len() == 2 * SIGNATURE_LEN {
+            decode_hex(value.as_bytes())
+        } else {
+            decode_base64(value.as_bytes())
+        }
+    }
+
+    fn decode_hex(text: &[u8]) -> Option<[u8; SIGNATURE_LEN]> {
+        let mut out = [0u8; SIGNATURE_LEN];
+        for (byte, pair) in out.iter_mut().zip(text.chunks_exact(2)) {
+            *byte = hex_digit(pair[0])? << 4 | hex_digit(pair[1])?;
+        }
+        Some(out)
+    }
+
+    fn hex_digit(c: u8) -> Option<u8> {
+        match c {
+            b'0'..=b'9' => Some(c - b'0'),
+            b'a'..=b'f' => Some(c - b'a' + 10),
+            b'A'..=b'F' => Some(c - b'A' + 10),
+            _ => None,
+        }
+    }
+
+    /// Standard or URL-safe base64 of exactly 32 bytes, padded (`=`) or not.
+    fn decode_base64(text: &[u8]) -> Option<[u8; SIGNATURE_LEN]> {
+        let text = match text {
+            [rest @ .., b'='] if text.len() == 44 => rest,
+            _ => text,
+        };
+        if text.len() != 43 {
+            return None;
+        }
+        let mut out = [0u8; SIGNATURE_LEN];
+        let (mut acc, mut bits, mut n) = (0u32, 0u32, 0usize);
+        for &c in text {
+            acc = acc << 6 | u32::from(base64_digit(c)?);
+            bits += 6;
+            if bits >= 8 {
+                bits -= 8;
+                // 43 digits carry 258 bits: 32 whole bytes and 2 leftover bits, which are dropped.
+                if n < SIGNATURE_LEN {
+                    out[n] = (acc >> bits) as u8;
+                    n += 1;
+                }
+                acc &= (1 << bits) - 1;
+            }
+        }
+        (n == SIGNATURE_LEN).then_some(out)
+    }
+
+    fn base64_digit(c: u8) -> Option<u8> {
+        match c {
+            b'A'..=b'Z' => Some(c - b'A'),
+            b'a'..=b'z' => Some(c - b'a' + 26),
+            b'0'..=b'9' => Some(c - b'0' + 52),
+            b'+' | b'-' => Some(62),
+            b'/' | b'_' => Some(63),
+            _ => None,
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        /// RFC 4231 test cases 1, 2 and 6 (hex as published), with their base64 forms (standard alphabet)
+        /// computed by an independent implementation (Python's `hmac` and `base64`).
+        const VECTORS: &[(&[u8], &[u8], &str, &str)] = &[
+            (
+                &[0x0b; 20],
+                b"Hi There",
+                "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7",
+                "sDRMYdjbOFNcqK/OrwvxK4gdwgDJgz2nJuk3bC4yz/c=",
+            ),
+            (
+                b"Jefe",
+                b"what do ya want for nothing?",
+                "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843",
+                "W9zBRr9gdU5qBCQmCJV1x1oAPwidJzmDnexYuWTsOEM=",
+            ),
+            (
+                &[0xaa; 131],
+                b"Test Using Larger Than Block-Size Key - Hash Key First",
+                "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54",
+                "YOQxWR7gtn8Niiaqy/W3f44LxiE3KMUUBUYEDw7jf1Q=",
+            ),
+        ];
+
+        #[test]
+        fn rfc_4231_vectors_verify_in_every_accepted_spelling() {
+            for &(key, data, hex, base64) in VECTORS {
+                assert_eq!(sign(key, data), hex);
+                let url_safe = base64.replace('+', "-").replace('/', "_");
+                let spellings = [
+                    hex.to_owned(),
+                    hex.to_uppercase(),
+                    format!("sha256={hex}"),
+                    format!("SHA256={}", hex.to_uppercase()),
+                    format!("  {hex}\r\n"),
+                    base64.to_owned(),
+                    base64.trim_end_matches('=').to_owned(),
+                    url_safe.clone(),
+                    url_safe.trim_end_matches('=').to_owned(),
+                    format!("sha256={base64}"),
+                ];
+                for signature in &spellings {
+                    assert_eq!(verify_signature(key, data, signature), Ok(()), "{signature}");
+                }
+            }
+        }
+
+        #[test]
+        fn a_changed_body_or_signature_or_another_secret_is_a_mismatch() {
+            let (key, data, hex, _) = VECTORS[1];
+            let mut changed = data.to_vec();
+            changed[0] ^= 1;
+            assert_eq!(verify_signature(key, &changed, hex), Err(SignatureError::Mismatch));
+            assert_eq!(verify_signature("Jeff", data, hex), Err(SignatureError::Mismatch));
+            let mut flipped = hex.to_owned().into_bytes();
+            flipped[63] = if flipped[63] == b'0' { b'1' } else { b'0' };
+            let flipped = String::from_utf8(flipped).unwrap();
+            assert_eq!(verify_signature(key, data, &flipped), Err(SignatureError::Mismatch));
+            // Another vector's valid signature.
+            assert_eq!(verify_signature(key, data, VECTORS[0].2), Err(SignatureError::Mismatch));
+        }
+
+        #[test]
+        fn malformed_signatures_and_empty_secrets_are_refused() {
+            let (key, data, hex, base64) = VECTORS[1];
+            for bad in [
+                "",
+                "sha256=",
+                &hex[..62],
+                &format!("{hex}00"),
+                &hex.replace('5', "g"),
+                &base64[..40],
+                &format!("{base64}="),
+                &base64.replace('W', "*"),
+                "sha1=5bdcc146bf60754e6a042426089575c75a003f08",
+                "sha256 =5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843",
+                "é5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec384",
+            ] {
+                assert_eq!(verify_signature(key, data, bad), Err(SignatureError::Malformed), "{bad:?}");
+            }
+            assert_eq!(verify_signature("", data, hex), Err(SignatureError::EmptySecret));
+            assert_eq!(verify_signature(&SecretString::new(""), data, hex), Err(SignatureError::EmptySecret));
+        }
+
+        #[test]
+        fn every_kind_of_secret_gives_the_same_signature() {
+            let body = br#"{"event":"event_phone_call_ended"}"#;
+            let expected = sign("whsec_1", body);
+            assert_eq!(sign(&SecretString::new("whsec_1"), body), expected);
+            assert_eq!(sign(&String::from("whsec_1"), body), expected);
+            assert_eq!(sign(b"whsec_1".as_slice(), body), expected);
+            assert_eq!(sign(&b"whsec_1".to_vec(), body), expected);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::webhooks::CampaignWebhookEvent;
+
+    #[test]
+    fn the_documented_test_payload_decodes() {
+        let body = br#"{
+            "event": "webhook.test",
+            "agent_id": "9fbef0b7-8d4e-4a08-9207-66c22155721d",
+            "agent_name": "My Agent",
+            "webhook_id": "9fcafbf2-7593-44d6-8cd7-1b221beba62a",
+            "webhook_name": "My Webhook",
+            "timestamp": "2025-09-03T23:19:51.000Z",
+            "test": true
+        }"#;
+        let delivery: WebhookDelivery = WebhookDelivery::from_slice(body).unwrap();
+        assert_eq!(delivery.event, Some(AgentWebhookEvent::Unknown(TEST_EVENT.to_owned())));
+        assert_eq!(delivery.agent_id.as_ref().map(AgentId::as_str), Some("9fbef0b7-8d4e-4a08-9207-66c22155721d"));
+        assert_eq!(delivery.webhook_name.as_deref(), Some("My Webhook"));
+        assert_eq!(delivery.timestamp.as_deref(), Some("2025-09-03T23:19:51.000Z"));
+        assert!(delivery.test && delivery.is_test());
+        assert!(delivery.payload.is_empty());
+    }
+
+    #[test]
+    fn events_and_new_fields_are_kept() {
+        let body = br#"{"event":"event_phone_call_ended","call_id":"call-uuid","duration":45,"brand_new":{"x":[1]}}"#;
+        let delivery: WebhookDelivery = WebhookDelivery::from_slice(body).unwrap();
+        assert_eq!(delivery.event, Some(AgentWebhookEvent::PhoneCallEnded));
+        assert_eq!(delivery.event_name().as_deref(), Some("event_phone_call_ended"));
+        assert!(!delivery.is_test());
+        assert_eq!(delivery.payload["call_id"], "call-uuid");
+        assert_eq!(delivery.payload["duration"], 45);
+        assert_eq!(delivery.payload["brand_new"]["x"][0], 1);
+
+        let body = br#"{"event":"event_something_new","timestamp":"2025-01-01T00:00:00Z"}"#;
+        let delivery: WebhookDelivery = WebhookDelivery::from_slice(body).unwrap();
+        assert_eq!(delivery.event, Some(AgentWebhookEvent::Unknown("event_something_new".to_owned())));
+
+        let body = br#"{"event":"campaign_call.completed","campaign_id":"c-1"}"#;
+        let delivery = WebhookDelivery::<CampaignWebhookEvent>::from_slice(body).unwrap();
+        assert_eq!(delivery.event, Some(CampaignWebhookEvent::CampaignCallCompleted));
+        assert_eq!(delivery.payload["campaign_id"], "c-1");
+    }
+
+    #[test]
+    fn a_reshaped_delivery_without_an_event_still_decodes() {
+        let body = br#"{"call_id":"call-uuid","duration":45}"#;
+        let delivery: WebhookDelivery = WebhookDelivery::from_slice(body).unwrap();
+        assert_eq!((delivery.event, delivery.test), (None, false));
+        assert_eq!(delivery.payload.len(), 2);
+    }
+
+    #[test]
+    fn bodies_that_are_not_deliveries_are_errors() {
+        for body in [&b""[..], b"null", b"[]", b"\"x\"", b"{", b"{} {}", b"\xff\xfe", br#"{"test":"yes"}"#] {
+            assert!(WebhookDelivery::<AgentWebhookEvent>::from_slice(body).is_err(), "{body:?}");
+        }
+        let err = WebhookDelivery::<AgentWebhookEvent>::from_slice(br#"{"agent_id":5}"#).unwrap_err();
+        assert!(err.to_string().starts_with("not a webhook delivery"), "{err}");
+    }
+}

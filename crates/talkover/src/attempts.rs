@@ -1,0 +1,62 @@
+//! What both clients do around each attempt: decide whether to retry, and trace it.
+
+use std::time::{Duration, Instant};
+
+use talkover_core::retry::{jitter_sample, Attempt, Decision, RetryPolicy};
+use talkover_core::{HttpResponse, Operation, TransportError};
+
+/// Decides what follows an attempt, and records it as a tracing event (operation, method, path template,
+/// attempt, status or failure kind, latency, retry delay). No token, header value or body is recorded.
+pub(crate) fn after_attempt<O: Operation>(
+    policy: &RetryPolicy,
+    retries_done: u32,
+    started: Instant,
+    result: &Result<HttpResponse, TransportError>,
+) -> Decision {
+    let attempt = match result {
+        Ok(response) => Attempt::Answered { status: response.status(), headers: response.headers() },
+        Err(error) => Attempt::Failed(error),
+    };
+    let decision = policy.decide(retries_done, &attempt, O::SAFE_TO_REPEAT, jitter_sample());
+    if decision == Decision::Done {
+        policy.record_success();
+    }
+    let latency_ms = started.elapsed().as_millis() as u64;
+    let retry_in_ms = match decision {
+        Decision::Retry(delay) => delay.as_millis() as u64,
+        _ => 0,
+    };
+    match result {
+        Ok(response) => tracing::debug!(
+            operation = O::ID,
+            method = %O::METHOD,
+            path = O::PATH,
+            attempt = retries_done + 1,
+            status = response.status().as_u16(),
+            latency_ms,
+            retry_in_ms,
+            decision = ?decision,
+            "talkover attempt"
+        ),
+        Err(error) => tracing::debug!(
+            operation = O::ID,
+            method = %O::METHOD,
+            path = O::PATH,
+            attempt = retries_done + 1,
+            failure = ?error.kind(),
+            latency_ms,
+            retry_in_ms,
+            decision = ?decision,
+            "talkover attempt"
+        ),
+    }
+    decision
+}
+
+/// The delay of a retry decision, if it is one.
+pub(crate) fn retry_delay(decision: Decision) -> Option<Duration> {
+    match decision {
+        Decision::Retry(delay) => Some(delay),
+        _ => None,
+    }
+}

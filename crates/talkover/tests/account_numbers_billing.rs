@@ -1,0 +1,537 @@
+//! The voice template, phone number, SIP trunk, auto top-up and account handlers, on closure transports that
+//! answer each operation's documented success example (tests/fixtures/<id>/ok-*.json).
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use serde_json::value::RawValue;
+use serde_json::Value;
+use talkover::account::NewApiToken;
+use talkover::auto_topup::{AutoTopupSettingsUpdate, AutoTopupStatus, PaymentMethodType};
+use talkover::phone_numbers::{PhoneNumberType, ReleaseRequestStatus};
+use talkover::sip_trunks::{NewSipTrunk, NewSipTrunkDid, SipTransport, SipTrunkHealthStatus, SipTrunkUpdate};
+use talkover::voice_templates::{QualityTier, VoiceGender};
+use talkover::{ClientConfig, Decimal, Error, HttpRequest, HttpResponse, TransportError};
+
+const TOKEN: &str = "talq_test_token_0123456789";
+
+macro_rules! fixture {
+    ($path:literal) => {
+        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/", $path))
+    };
+}
+
+/// A fixture's documented answer, its body byte for byte (amounts keep their digits).
+fn answer(fixture: &str) -> HttpResponse {
+    let parts: HashMap<String, Box<RawValue>> = serde_json::from_str(fixture).unwrap();
+    let response: HashMap<String, Box<RawValue>> = serde_json::from_str(parts["response"].get()).unwrap();
+    let status: u16 = serde_json::from_str(response["status"].get()).unwrap();
+    http::Response::builder()
+        .status(status)
+        .header("content-type", "application/json")
+        .body(response["body"].get().as_bytes().to_vec())
+        .unwrap()
+}
+
+fn json(status: u16, body: &str) -> HttpResponse {
+    http::Response::builder()
+        .status(status)
+        .header("content-type", "application/json")
+        .body(body.as_bytes().to_vec())
+        .unwrap()
+}
+
+type Log = Arc<Mutex<Vec<HttpRequest>>>;
+
+/// A blocking client whose transport records each request and answers it with the next of `answers`.
+fn client_answering(answers: Vec<HttpResponse>) -> (talkover::blocking::Client, Log) {
+    let seen = Log::default();
+    let log = seen.clone();
+    let answers = Mutex::new(answers.into_iter());
+    let transport = move |request: HttpRequest| -> Result<HttpResponse, TransportError> {
+        log.lock().unwrap().push(request);
+        Ok(answers.lock().unwrap().next().expect("no more answers"))
+    };
+    let client = talkover::blocking::Client::with_transport(ClientConfig::new(TOKEN).unwrap(), transport);
+    (client, seen)
+}
+
+/// Runs `call` against the fixture's answer; checks that the one request sent is the fixture's (method, path,
+/// query, body) and returns it with the decoded value.
+fn exchange<T>(fixture: &str, call: impl FnOnce(&talkover::blocking::Client) -> Result<T, Error>) -> (T, HttpRequest) {
+    let (client, seen) = client_answering(vec![answer(fixture)]);
+    let value = call(&client).unwrap();
+    let mut seen = seen.lock().unwrap();
+    assert_eq!(seen.len(), 1, "one request");
+    let request = seen.remove(0);
+
+    let expected: Value = serde_json::from_str(fixture).unwrap();
+    let expected = &expected["request"];
+    assert_eq!(request.method().as_str(), expected["method"], "method");
+    assert_eq!(request.uri().path(), expected["path"], "path");
+    assert_eq!(query(&request), fixture_query(expected), "query");
+    let body = if request.body().is_empty() { Value::Null } else { serde_json::from_slice(request.body()).unwrap() };
+    assert_eq!(body, expected["body"], "body");
+    (value, request)
+}
+
+fn query(request: &HttpRequest) -> Vec<(String, String)> {
+    let mut pairs = request.uri().query().map(talkover::encode::parse_query).unwrap_or_default();
+    pairs.sort();
+    pairs
+}
+
+fn fixture_query(request: &Value) -> Vec<(String, String)> {
+    let mut pairs: Vec<(String, String)> = request["query"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|pair| (pair[0].as_str().unwrap().to_owned(), pair[1].as_str().unwrap().to_owned()))
+        .collect();
+    pairs.sort();
+    pairs
+}
+
+fn pairs(expected: &[(&str, &str)]) -> Vec<(String, String)> {
+    let mut pairs: Vec<_> = expected.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    pairs.sort();
+    pairs
+}
+
+fn amount(text: &str) -> Decimal {
+    Decimal::new(text).unwrap()
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Voice templates
+
+#[test]
+fn voice_templates_list_sends_gender_and_tier_filters() {
+    let (groups, request) = exchange(fixture!("list-voice-templates/ok-filter-gender-quality-tier.json"), |c| {
+        c.voice_templates().list().gender(VoiceGender::Female).quality_tier(QualityTier::Pro).send()
+    });
+    assert_eq!(request.method(), "GET");
+    assert_eq!(request.uri().path(), "/api/v1/voice-templates");
+    assert_eq!(query(&request), pairs(&[("gender", "female"), ("quality_tier", "pro")]));
+    assert_eq!(groups.items[0].display_name, "Bianca");
+    assert_eq!(groups.items[0].voices[1].quality_tier, QualityTier::Pro);
+    assert_eq!(groups.items[0].voices[1].cost.as_str(), "0.16");
+}
+
+#[test]
+fn voice_templates_list_sends_the_language_filter() {
+    let (groups, request) = exchange(fixture!("list-voice-templates/ok-filter-language.json"), |c| {
+        c.voice_templates().list().language("pt-BR").send()
+    });
+    assert_eq!(query(&request), pairs(&[("language", "pt-BR")]));
+    assert_eq!(groups.items[0].voices[0].language, "pt-BR");
+}
+
+#[test]
+fn voice_templates_demo() {
+    let (demo, request) = exchange(fixture!("generate-voice-demo/ok-demo-url.json"), |c| {
+        c.voice_templates().demo("voice-template-uuid-1")
+    });
+    assert_eq!(request.method(), "GET");
+    assert_eq!(request.uri().path(), "/api/v1/voice-templates/voice-template-uuid-1/demo");
+    assert_eq!(demo.mp3_url, "https://example.com/storage/demo-audio/signed-url-here.mp3");
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Phone numbers
+
+#[test]
+fn phone_numbers_list_with_has_voice() {
+    let (numbers, request) =
+        exchange(fixture!("list-phone-numbers/ok-has-voice.json"), |c| c.phone_numbers().list().has_voice(true).send());
+    assert_eq!(request.method(), "GET");
+    assert_eq!(request.uri().path(), "/api/v1/phone-numbers");
+    assert_eq!(query(&request), pairs(&[("has_voice", "true")]));
+    assert_eq!(numbers.items.len(), 2);
+    assert_eq!(numbers.items[1].number, "+1987654321");
+    assert_eq!(numbers.items[0].current_price.as_str(), "1.00");
+}
+
+#[test]
+fn phone_numbers_list_with_search_encodes_the_plus() {
+    let (numbers, request) = exchange(fixture!("list-phone-numbers/ok-search-number.json"), |c| {
+        c.phone_numbers().list().search("+1234567890").send()
+    });
+    assert_eq!(request.uri().query(), Some("search=%2B1234567890"));
+    assert_eq!(numbers.items[0].id.as_str(), "phone-uuid-1");
+}
+
+#[test]
+fn phone_numbers_list_with_type_and_whatsapp_filters() {
+    let (client, seen) = client_answering(vec![answer(fixture!("list-phone-numbers/ok-all-numbers.json"))]);
+    let numbers =
+        client.phone_numbers().list().number_type(PhoneNumberType::Whatsapp).has_whatsapp(false).send().unwrap();
+    assert_eq!(numbers.items[0].number_type, PhoneNumberType::Voice);
+    let request = &seen.lock().unwrap()[0];
+    assert_eq!(request.uri().path(), "/api/v1/phone-numbers");
+    assert_eq!(query(request), pairs(&[("has_whatsapp", "false"), ("type", "whatsapp")]));
+}
+
+#[test]
+fn phone_numbers_release_requests() {
+    let (requests, request) =
+        exchange(fixture!("list-release-requests/ok-list.json"), |c| c.phone_numbers().release_requests());
+    assert_eq!(request.method(), "GET");
+    assert_eq!(request.uri().path(), "/api/v1/phone-numbers/release-requests");
+    assert_eq!(requests.items[1].status, ReleaseRequestStatus::Approved);
+    assert!(requests.items[0].resolved_at.is_none());
+}
+
+#[test]
+fn phone_numbers_request_release() {
+    let reason = "We migrated outbound calling to a new toll-free number and no longer need this DID.";
+    let (release, request) = exchange(fixture!("request-phone-release/ok-created.json"), |c| {
+        c.phone_numbers().request_release("phone-uuid-1", reason)
+    });
+    assert_eq!(request.method(), "POST");
+    assert_eq!(request.uri().path(), "/api/v1/phone-numbers/phone-uuid-1/request-release");
+    assert_eq!(serde_json::from_slice::<Value>(request.body()).unwrap(), serde_json::json!({ "reason": reason }));
+    assert_eq!(release.id.as_str(), "request-uuid-1");
+    assert_eq!(release.status, ReleaseRequestStatus::Pending);
+}
+
+#[test]
+fn phone_numbers_cancel_release() {
+    let (ack, request) = exchange(fixture!("cancel-release-request/ok-cancelled.json"), |c| {
+        c.phone_numbers().cancel_release("request-uuid-1")
+    });
+    assert_eq!(request.method(), "DELETE");
+    assert_eq!(request.uri().path(), "/api/v1/phone-numbers/release-requests/request-uuid-1");
+    assert_eq!(ack.message.as_deref(), Some("Release request cancelled"));
+}
+
+// ---------------------------------------------------------------------------------------------------
+// SIP trunks
+
+#[test]
+fn sip_trunks_list() {
+    let (trunks, request) = exchange(fixture!("list-sip-trunks/ok-list.json"), |c| c.sip_trunks().list());
+    assert_eq!(request.method(), "GET");
+    assert_eq!(request.uri().path(), "/api/v1/sip-trunks");
+    assert_eq!(trunks.items[0].name, "Primary Carrier — US");
+    assert_eq!(trunks.items[0].health_status, Some(SipTrunkHealthStatus::Healthy));
+}
+
+#[test]
+fn sip_trunks_create_sends_the_password_but_never_prints_it() {
+    let trunk =
+        NewSipTrunk::new("Primary Carrier — US", "carrier-x", "sip.carrier-x.com", "user_42", "secret-password")
+            .port(5061)
+            .transport(SipTransport::Tls);
+    assert!(!format!("{trunk:?}").contains("secret-password"));
+    let (created, request) = exchange(fixture!("create-sip-trunk/ok-created.json"), |c| c.sip_trunks().create(trunk));
+    assert_eq!(request.method(), "POST");
+    assert_eq!(request.uri().path(), "/api/v1/sip-trunks");
+    let body: Value = serde_json::from_slice(request.body()).unwrap();
+    assert_eq!(body["password"], "secret-password");
+    assert_eq!(body["port"], 5061);
+    assert_eq!(created.id.as_str(), "trunk-uuid-1");
+    assert!(!created.is_verified);
+}
+
+#[test]
+fn sip_trunks_get() {
+    let (trunk, request) = exchange(fixture!("get-sip-trunk/ok-trunk.json"), |c| c.sip_trunks().get("trunk-uuid-1"));
+    assert_eq!(request.method(), "GET");
+    assert_eq!(request.uri().path(), "/api/v1/sip-trunks/trunk-uuid-1");
+    assert_eq!(trunk.username.as_deref(), Some("user_42"));
+    assert_eq!(trunk.port, Some(5061));
+}
+
+#[test]
+fn sip_trunks_update() {
+    let (trunk, request) = exchange(fixture!("update-sip-trunk/ok-renamed.json"), |c| {
+        c.sip_trunks()
+            .update("trunk-uuid-1", SipTrunkUpdate::new().name("Primary Carrier — US (renamed)").is_active(false))
+    });
+    assert_eq!(request.method(), "PUT");
+    assert_eq!(request.uri().path(), "/api/v1/sip-trunks/trunk-uuid-1");
+    assert_eq!(
+        serde_json::from_slice::<Value>(request.body()).unwrap(),
+        serde_json::json!({ "name": "Primary Carrier — US (renamed)", "is_active": false })
+    );
+    assert_eq!(trunk.name, "Primary Carrier — US (renamed)");
+    assert!(!trunk.is_active);
+}
+
+#[test]
+fn sip_trunks_delete() {
+    let (ack, request) =
+        exchange(fixture!("delete-sip-trunk/ok-deleted.json"), |c| c.sip_trunks().delete("trunk-uuid-1"));
+    assert_eq!(request.method(), "DELETE");
+    assert_eq!(request.uri().path(), "/api/v1/sip-trunks/trunk-uuid-1");
+    assert_eq!(ack.message.as_deref(), Some("SIP trunk deleted"));
+}
+
+#[test]
+fn sip_trunks_verify() {
+    let (verification, request) =
+        exchange(fixture!("verify-sip-trunk/ok-verified.json"), |c| c.sip_trunks().verify("trunk-uuid-1"));
+    assert_eq!(request.method(), "POST");
+    assert_eq!(request.uri().path(), "/api/v1/sip-trunks/trunk-uuid-1/verify");
+    assert!(request.body().is_empty());
+    assert!(verification.is_verified);
+}
+
+#[test]
+fn sip_trunks_health_reports_an_unhealthy_trunk_as_data() {
+    let (health, request) =
+        exchange(fixture!("get-sip-trunk-health/ok-unhealthy.json"), |c| c.sip_trunks().health("trunk-uuid-1"));
+    assert_eq!(request.method(), "GET");
+    assert_eq!(request.uri().path(), "/api/v1/sip-trunks/trunk-uuid-1/health");
+    assert!(!health.is_healthy);
+    assert_eq!(health.error.as_deref(), Some("Connection timeout"));
+}
+
+#[test]
+fn sip_trunk_dids_list() {
+    let (dids, request) =
+        exchange(fixture!("list-sip-trunk-dids/ok-list.json"), |c| c.sip_trunks().dids("trunk-uuid-1").list());
+    assert_eq!(request.method(), "GET");
+    assert_eq!(request.uri().path(), "/api/v1/sip-trunks/trunk-uuid-1/dids");
+    assert_eq!(dids.items[1].number, "+15559876543");
+}
+
+#[test]
+fn sip_trunk_dids_create() {
+    let (did, request) = exchange(fixture!("create-sip-trunk-did/ok-created.json"), |c| {
+        c.sip_trunks().dids("trunk-uuid-1").create(NewSipTrunkDid::new("US", "+15551234567"))
+    });
+    assert_eq!(request.method(), "POST");
+    assert_eq!(request.uri().path(), "/api/v1/sip-trunks/trunk-uuid-1/dids");
+    assert_eq!(
+        serde_json::from_slice::<Value>(request.body()).unwrap(),
+        serde_json::json!({ "country_code": "US", "number": "+15551234567" })
+    );
+    assert_eq!(did.trunk_id.as_ref().map(|id| id.as_str()), Some("trunk-uuid-1"));
+}
+
+#[test]
+fn sip_trunk_dids_delete() {
+    let (ack, request) = exchange(fixture!("delete-sip-trunk-did/ok-removed.json"), |c| {
+        c.sip_trunks().dids("trunk-uuid-1").delete("phone-uuid-1")
+    });
+    assert_eq!(request.method(), "DELETE");
+    assert_eq!(request.uri().path(), "/api/v1/sip-trunks/trunk-uuid-1/dids/phone-uuid-1");
+    assert_eq!(ack.message.as_deref(), Some("DID removed"));
+}
+
+#[test]
+fn sip_trunk_ids_are_escaped_as_one_segment() {
+    let (client, seen) = client_answering(vec![answer(fixture!("delete-sip-trunk-did/ok-removed.json"))]);
+    client.sip_trunks().dids("trunk/1").delete("+1 555").unwrap();
+    assert_eq!(seen.lock().unwrap()[0].uri().path(), "/api/v1/sip-trunks/trunk%2F1/dids/%2B1%20555");
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Auto top-up
+
+#[test]
+fn auto_topup_settings() {
+    let (settings, request) =
+        exchange(fixture!("get-auto-topup-settings/ok-settings.json"), |c| c.auto_topup().settings());
+    assert_eq!(request.method(), "GET");
+    assert_eq!(request.uri().path(), "/api/v1/auto-topup/settings");
+    assert!(settings.is_enabled);
+    assert_eq!(settings.threshold_amount.as_ref().map(Decimal::as_str), Some("50.00"));
+}
+
+#[test]
+fn auto_topup_update_threshold() {
+    let (settings, request) = exchange(fixture!("update-auto-topup-settings/ok-threshold.json"), |c| {
+        c.auto_topup().update(
+            AutoTopupSettingsUpdate::new()
+                .is_enabled(true)
+                .threshold_amount(amount("50"))
+                .recharge_amount(amount("100"))
+                .payment_method_id("pm_uuid_1"),
+        )
+    });
+    assert_eq!(request.method(), "PUT");
+    assert_eq!(request.uri().path(), "/api/v1/auto-topup/settings");
+    assert_eq!(
+        std::str::from_utf8(request.body()).unwrap(),
+        r#"{"is_enabled":true,"threshold_amount":50,"recharge_amount":100,"payment_method_id":"pm_uuid_1"}"#
+    );
+    assert_eq!(settings.payment_method_id.as_ref().map(|id| id.as_str()), Some("pm_uuid_1"));
+}
+
+#[test]
+fn auto_topup_update_scheduled() {
+    let (settings, request) = exchange(fixture!("update-auto-topup-settings/ok-scheduled.json"), |c| {
+        c.auto_topup().update(
+            AutoTopupSettingsUpdate::new()
+                .is_enabled(true)
+                .scheduled_payment_enabled(true)
+                .scheduled_amount(amount("200"))
+                .day_of_month(1)
+                .payment_method_id("pm_uuid_1"),
+        )
+    });
+    assert_eq!(request.method(), "PUT");
+    let body: Value = serde_json::from_slice(request.body()).unwrap();
+    assert_eq!(body["day_of_month"], 1);
+    assert_eq!(settings.daily_limit.as_ref().map(Decimal::as_str), Some("500.00"));
+}
+
+#[test]
+fn auto_topup_test() {
+    let (charge, request) = exchange(fixture!("test-auto-topup/ok-test-recharge.json"), |c| c.auto_topup().test());
+    assert_eq!(request.method(), "POST");
+    assert_eq!(request.uri().path(), "/api/v1/auto-topup/test");
+    assert!(request.body().is_empty());
+    assert_eq!(charge.new_balance.as_str(), "250.00");
+    assert_eq!(charge.transaction_id.as_str(), "txn_uuid_1");
+}
+
+#[test]
+fn auto_topup_disable() {
+    let (settings, request) = exchange(fixture!("disable-auto-topup/ok-disabled.json"), |c| c.auto_topup().disable());
+    assert_eq!(request.method(), "POST");
+    assert_eq!(request.uri().path(), "/api/v1/auto-topup/disable");
+    assert!(!settings.is_enabled);
+}
+
+#[test]
+fn auto_topup_history_one_page() {
+    let (page, request) =
+        exchange(fixture!("get-auto-topup-history/ok-history.json"), |c| c.auto_topup().history().per_page(10).send());
+    assert_eq!(request.method(), "GET");
+    assert_eq!(request.uri().path(), "/api/v1/auto-topup/history");
+    assert_eq!(query(&request), pairs(&[("per_page", "10")]));
+    assert_eq!(page.items[1].status, AutoTopupStatus::Failed);
+    assert_eq!(page.next_page(), Some(2));
+}
+
+#[test]
+fn auto_topup_history_items_fetch_the_next_page() {
+    let empty = r#"{"success":true,"data":[],"pagination":{"current_page":2,"per_page":10,"total":23,"last_page":3}}"#;
+    let (client, seen) =
+        client_answering(vec![answer(fixture!("get-auto-topup-history/ok-history.json")), json(200, empty)]);
+    let events: Vec<_> = client.auto_topup().history().page(1).per_page(10).items().collect::<Result<_, _>>().unwrap();
+    assert_eq!(events.len(), 2);
+    assert_eq!(events[0].id.as_str(), "topup-uuid-1");
+    let seen = seen.lock().unwrap();
+    assert_eq!(seen.len(), 2);
+    assert_eq!(query(&seen[0]), pairs(&[("page", "1"), ("per_page", "10")]));
+    // The fixture says page 1 of 3: the next request asks for page 2, whose emptiness ends the list.
+    assert_eq!(query(&seen[1]), pairs(&[("page", "2"), ("per_page", "10")]));
+}
+
+#[test]
+fn auto_topup_payment_methods() {
+    let (methods, request) =
+        exchange(fixture!("list-auto-topup-payment-methods/ok-list.json"), |c| c.auto_topup().payment_methods());
+    assert_eq!(request.method(), "GET");
+    assert_eq!(request.uri().path(), "/api/v1/auto-topup/payment-methods");
+    assert_eq!(methods.items[0].method_type, PaymentMethodType::Card);
+    assert_eq!(methods.items[1].card.as_ref().and_then(|card| card.last4.as_deref()), Some("5555"));
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Account
+
+#[test]
+fn api_tokens_list() {
+    let (tokens, request) = exchange(fixture!("list-user-api-tokens/ok-list.json"), |c| c.api_tokens().list());
+    assert_eq!(request.method(), "GET");
+    assert_eq!(request.uri().path(), "/api/v1/user/api-tokens");
+    assert_eq!(tokens.items[1].name, "Local Development");
+    assert!(tokens.items[1].last_used_at.is_none());
+}
+
+#[test]
+fn api_tokens_create_keeps_the_value_secret() {
+    let (created, request) = exchange(fixture!("create-user-api-token/ok-created.json"), |c| {
+        c.api_tokens().create(NewApiToken::new("CI Pipeline").abilities(["*"]))
+    });
+    assert_eq!(request.method(), "POST");
+    assert_eq!(request.uri().path(), "/api/v1/user/api-tokens");
+    assert_eq!(request.body().as_slice(), br#"{"name":"CI Pipeline","abilities":["*"]}"#);
+    assert_eq!(created.token.expose_secret(), "1|abc123def456.");
+    assert!(!format!("{created:?}").contains("abc123def456"));
+}
+
+#[test]
+fn api_tokens_delete() {
+    let (ack, request) =
+        exchange(fixture!("delete-user-api-token/ok-revoked.json"), |c| c.api_tokens().delete("token-uuid-1"));
+    assert_eq!(request.method(), "DELETE");
+    assert_eq!(request.uri().path(), "/api/v1/user/api-tokens/token-uuid-1");
+    assert_eq!(ack.message.as_deref(), Some("Token revoked"));
+}
+
+#[test]
+fn current_user() {
+    let (user, request) = exchange(fixture!("get-current-user/ok-user.json"), |c| c.current_user());
+    assert_eq!(request.method(), "GET");
+    assert_eq!(request.uri(), "https://app.talkover.ai/api/user");
+    assert_eq!(user.email, "alice@example.com");
+}
+
+#[test]
+fn current_user_leaves_the_version_prefix_of_a_custom_base_url() {
+    let seen = Log::default();
+    let log = seen.clone();
+    let user_fixture = fixture!("get-current-user/ok-user.json");
+    let client = talkover::blocking::Client::builder()
+        .token(TOKEN)
+        .base_url("http://127.0.0.1:9/api/v1")
+        .transport(move |request: HttpRequest| -> Result<HttpResponse, TransportError> {
+            log.lock().unwrap().push(request);
+            Ok(answer(user_fixture))
+        })
+        .build()
+        .unwrap();
+
+    let user = client.current_user().unwrap();
+
+    assert_eq!(user.id.as_str(), "user-uuid-1");
+    let request = &seen.lock().unwrap()[0];
+    assert_eq!(request.method(), "GET");
+    assert_eq!(request.uri(), "http://127.0.0.1:9/api/user");
+    assert_eq!(request.uri().path(), "/api/user");
+}
+
+#[test]
+fn health() {
+    let (health, request) = exchange(fixture!("health/ok-status.json"), |c| c.health());
+    assert_eq!(request.method(), "GET");
+    assert_eq!(request.uri().path(), "/api/v1/health");
+    assert_eq!(health.status, "ok");
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The async client runs the same handlers.
+
+#[tokio::test]
+async fn async_client_runs_the_same_handlers() {
+    let seen = Log::default();
+    let log = seen.clone();
+    let client = talkover::Client::with_transport(ClientConfig::new(TOKEN).unwrap(), move |request: HttpRequest| {
+        let response = match request.uri().path() {
+            "/api/v1/voice-templates" => answer(fixture!("list-voice-templates/ok-filter-language.json")),
+            "/api/v1/sip-trunks/trunk-uuid-1/health" => answer(fixture!("get-sip-trunk-health/ok-healthy.json")),
+            other => json(404, &format!(r#"{{"message":"unexpected {other}"}}"#)),
+        };
+        log.lock().unwrap().push(request);
+        async move { Ok(response) }
+    });
+
+    let groups = client.voice_templates().list().language("pt-BR").send().await.unwrap();
+    let health = client.sip_trunks().health("trunk-uuid-1").await.unwrap();
+
+    assert_eq!(groups.items[1].display_name, "Isabela");
+    assert!(health.is_healthy);
+    assert_eq!(health.response_time_ms, Some(142));
+    let seen = seen.lock().unwrap();
+    assert_eq!(seen.len(), 2);
+    assert_eq!(seen[0].method(), "GET");
+    assert_eq!(query(&seen[0]), pairs(&[("language", "pt-BR")]));
+    assert_eq!(seen[1].uri().path(), "/api/v1/sip-trunks/trunk-uuid-1/health");
+}

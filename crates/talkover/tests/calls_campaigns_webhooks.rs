@@ -1,0 +1,740 @@
+//! The call, campaign, webhook and campaign SFTP handlers on closure transports: each method sends the
+//! documented request and decodes the documented answer (both from the operation's fixture).
+
+use std::sync::{Arc, Mutex};
+
+use serde_json::Value;
+use talkover::calls::{existing_call, CallStatus, NewCall, NewCampaignCall};
+use talkover::campaign_sftp::{ImportSchedule, NewSftpConfig, SftpConfigChanges, SftpJobType};
+use talkover::campaigns::{CallTimeRange, CampaignChanges, CampaignStatus, CampaignType, NewCampaign};
+use talkover::time::Date;
+use talkover::webhooks::{
+    AgentWebhookChanges, AgentWebhookEvent, CampaignWebhookChanges, CampaignWebhookEvent, DeliveryStatus,
+    NewAgentWebhook, NewCampaignWebhook, WebhookStatus,
+};
+use talkover::{ClientConfig, ErrorKind, HttpRequest, HttpResponse};
+
+/// The text of `tests/fixtures/<operation>/<case>.json`.
+macro_rules! fixture {
+    ($case:literal) => {
+        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/", $case, ".json"))
+    };
+}
+
+type Seen = Arc<Mutex<Vec<HttpRequest>>>;
+
+fn config() -> ClientConfig {
+    ClientConfig::new("talq_test_token_0123456789").unwrap()
+}
+
+fn parse(fixture: &str) -> Value {
+    serde_json::from_str(fixture).unwrap()
+}
+
+/// The fixture's documented answer.
+fn answer(fixture: &Value) -> HttpResponse {
+    let response = &fixture["response"];
+    http::Response::builder()
+        .status(response["status"].as_u64().unwrap() as u16)
+        .header("content-type", "application/json")
+        .body(serde_json::to_vec(&response["body"]).unwrap())
+        .unwrap()
+}
+
+/// A blocking client whose transport records each request and answers with the fixture's response.
+fn blocking(fixture: &str) -> (Value, Seen, talkover::blocking::Client) {
+    let fixture = parse(fixture);
+    let documented = fixture.clone();
+    let seen = Seen::default();
+    let log = seen.clone();
+    let client = talkover::blocking::Client::with_transport(config(), move |request: HttpRequest| {
+        log.lock().unwrap().push(request);
+        Ok(answer(&documented))
+    });
+    (fixture, seen, client)
+}
+
+/// The one request sent.
+fn sent(seen: &Seen) -> HttpRequest {
+    let mut seen = seen.lock().unwrap();
+    assert_eq!(seen.len(), 1, "exactly one request");
+    seen.pop().unwrap()
+}
+
+fn sorted_query(request: &HttpRequest) -> Vec<(String, String)> {
+    let mut pairs = talkover::encode::parse_query(request.uri().query().unwrap_or(""));
+    pairs.sort();
+    pairs
+}
+
+/// Checks the method and path, and that the query and body are the fixture's documented ones (none when it
+/// documents none).
+fn assert_request(request: &HttpRequest, method: &str, path: &str, fixture: &Value) {
+    assert_eq!(request.method(), method);
+    assert_eq!(request.uri().path(), path);
+    let documented = &fixture["request"];
+    let mut query: Vec<(String, String)> = documented["query"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|pair| (pair[0].as_str().unwrap().to_owned(), pair[1].as_str().unwrap().to_owned()))
+        .collect();
+    query.sort();
+    assert_eq!(sorted_query(request), query, "query");
+    if documented["body"].is_null() {
+        assert!(request.body().is_empty(), "no body");
+        assert!(request.headers().get("content-type").is_none());
+    } else {
+        let body: Value = serde_json::from_slice(request.body()).unwrap();
+        assert_eq!(body, documented["body"], "body");
+        assert_eq!(request.headers().get("content-type").unwrap(), "application/json");
+    }
+}
+
+fn date(text: &str) -> Date {
+    Date::new(text).unwrap()
+}
+
+// -------------------------------------------------------------------------------------------------
+// Calls
+
+#[test]
+fn agents_call_places_a_call() {
+    let (fixture, seen, client) = blocking(fixture!("make-call/ok-initiated"));
+    let call = NewCall::new("+1234567890")
+        .payload_value("customer_name", "John Doe")
+        .payload_value("account_id", "ACC123")
+        .context_value("user_id", "user_123")
+        .context_value("source", "web_app")
+        .delay_seconds(0)
+        .is_testing(false);
+
+    let placed = client.agents().call("agent_123456", call).unwrap();
+
+    assert_eq!(placed.id.as_str(), "call_789012");
+    assert_eq!(placed.status, CallStatus::Initiated);
+    assert_request(&sent(&seen), "POST", "/api/v1/agents/agent_123456/call", &fixture);
+}
+
+#[test]
+fn campaigns_call_queues_a_campaign_call() {
+    let (fixture, seen, client) = blocking(fixture!("make-campaign-call/ok-regular"));
+
+    let queued = client.campaigns().call("campaign-uuid-1", NewCampaignCall::new("+1234567890")).unwrap();
+
+    assert_eq!(queued.campaign_call.id.as_str(), "call-uuid-1");
+    assert_eq!(queued.campaign_call.status, CallStatus::Queued);
+    assert_eq!(queued.campaign.status, CampaignStatus::Active);
+    assert_request(&sent(&seen), "POST", "/api/v1/campaigns/campaign-uuid-1/call", &fixture);
+}
+
+#[test]
+fn a_duplicate_campaign_call_names_the_existing_call() {
+    let (_, seen, client) = blocking(fixture!("make-campaign-call/error-409-duplicate-call"));
+
+    let err = client.campaigns().call("campaign-uuid-1", NewCampaignCall::new("+1234567890")).unwrap_err();
+
+    assert_eq!(err.kind(), ErrorKind::Conflict);
+    let call = existing_call(&err).expect("the 409 carries the existing call");
+    assert_eq!(call.id.as_str(), "call-uuid-existing");
+    assert_eq!(call.status, CallStatus::Queued);
+    assert_eq!(sent(&seen).uri().path(), "/api/v1/campaigns/campaign-uuid-1/call");
+}
+
+#[test]
+fn placing_calls_is_sent_once_even_when_the_answer_is_retryable() {
+    let seen = Seen::default();
+    let log = seen.clone();
+    let client = talkover::blocking::Client::with_transport(config(), move |request: HttpRequest| {
+        log.lock().unwrap().push(request);
+        Ok(http::Response::builder().status(503).body(Vec::new()).unwrap())
+    });
+
+    let err = client.agents().call("agent_123456", NewCall::new("+1234567890")).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Server);
+    assert_eq!(sent(&seen).uri().path(), "/api/v1/agents/agent_123456/call");
+
+    client.campaigns().call("campaign-uuid-1", NewCampaignCall::new("+1234567890")).unwrap_err();
+    assert_eq!(sent(&seen).uri().path(), "/api/v1/campaigns/campaign-uuid-1/call");
+}
+
+#[test]
+fn calls_end_hangs_up() {
+    let (fixture, seen, client) = blocking(fixture!("end-call/ok-ended-by-api"));
+
+    let ended = client.calls().end("agent-uuid", "call-uuid-123").unwrap();
+
+    assert_eq!(ended.status, CallStatus::Completed);
+    assert_eq!(ended.ended_reason.unwrap().to_string(), "ended_by_api");
+    assert_request(&sent(&seen), "POST", "/api/v1/agents/agent-uuid/end-call", &fixture);
+}
+
+#[test]
+fn calls_active_escapes_the_phone_number() {
+    let (fixture, seen, client) = blocking(fixture!("get-active-call/ok-active-call-found"));
+
+    let active = client.calls().active("agent-uuid", "+15551234567").unwrap();
+
+    assert_eq!(active.items.len(), 1);
+    assert_eq!(active.items[0].duration_seconds, Some(42));
+    assert_request(&sent(&seen), "GET", "/api/v1/agents/agent-uuid/active-call/%2B15551234567", &fixture);
+}
+
+#[test]
+fn calls_list_sends_its_filters() {
+    let (fixture, seen, client) = blocking(fixture!("list-calls/ok-completed-from-date"));
+
+    let page = client.calls().list().status(CallStatus::Completed).date_from(date("2024-01-01")).per_page(50).send();
+
+    let page = page.unwrap();
+    assert_eq!(page.items[0].agent.as_ref().unwrap().name, "Sales Agent");
+    assert_request(&sent(&seen), "GET", "/api/v1/calls", &fixture);
+}
+
+#[test]
+fn agents_calls_lists_one_agents_calls() {
+    let (fixture, seen, client) = blocking(fixture!("get-agent-calls/ok-search-phone"));
+
+    let page = client
+        .agents()
+        .calls("agent-uuid-1")
+        .direction(talkover::agents::Direction::Outbound)
+        .search("+1234567890")
+        .send()
+        .unwrap();
+
+    assert_eq!(page.items[0].sid, "call_sid_123");
+    let request = sent(&seen);
+    assert!(request.uri().query().unwrap().contains("search=%2B1234567890"));
+    assert_request(&request, "GET", "/api/v1/agents/agent-uuid-1/calls", &fixture);
+}
+
+// -------------------------------------------------------------------------------------------------
+// Campaigns
+
+#[test]
+fn campaigns_list_sends_its_filters() {
+    let (fixture, seen, client) = blocking(fixture!("list-campaigns/ok-active-sales"));
+
+    let page = client
+        .campaigns()
+        .list()
+        .status(CampaignStatus::Active)
+        .campaign_type(CampaignType::Sales)
+        .per_page(50)
+        .send()
+        .unwrap();
+
+    assert_eq!(page.items[0].stats.as_ref().unwrap().total_calls, 100);
+    assert_request(&sent(&seen), "GET", "/api/v1/campaigns", &fixture);
+}
+
+#[test]
+fn campaigns_create_sends_the_new_campaign() {
+    let (fixture, seen, client) = blocking(fixture!("create-campaign/ok-basic-sales"));
+    let campaign = NewCampaign::new(
+        "Sales Campaign Q1",
+        CampaignType::Sales,
+        "agent-uuid-1",
+        date("2024-01-01"),
+        "America/New_York",
+    )
+    .description("Outbound sales campaign for Q1")
+    .days_of_week([1, 2, 3, 4, 5])
+    .call_time_range("09:00", "17:00");
+
+    let created = client.campaigns().create(campaign).unwrap();
+
+    assert_eq!(created.status, CampaignStatus::Draft);
+    assert_request(&sent(&seen), "POST", "/api/v1/campaigns", &fixture);
+}
+
+#[test]
+fn campaigns_get_reads_one_campaign() {
+    let (fixture, seen, client) = blocking(fixture!("get-campaign/ok-details"));
+
+    let campaign = client.campaigns().get("campaign-uuid-1").unwrap();
+
+    assert_eq!(campaign.name, "Sales Campaign");
+    assert_request(&sent(&seen), "GET", "/api/v1/campaigns/campaign-uuid-1", &fixture);
+}
+
+#[test]
+fn campaigns_update_sends_only_the_changes() {
+    let (fixture, seen, client) = blocking(fixture!("update-campaign/ok-call-windows"));
+    let changes = CampaignChanges::new()
+        .call_time_ranges([CallTimeRange::new("10:00", "12:00"), CallTimeRange::new("14:00", "16:00")])
+        .timezone("America/Sao_Paulo");
+
+    let campaign = client.campaigns().update("campaign-uuid-1", changes).unwrap();
+
+    assert_eq!(campaign.timezone, "America/Sao_Paulo");
+    assert_request(&sent(&seen), "PUT", "/api/v1/campaigns/campaign-uuid-1", &fixture);
+}
+
+#[test]
+fn campaigns_update_status_sends_the_status() {
+    let (fixture, seen, client) = blocking(fixture!("update-campaign-status/ok-activate"));
+
+    let change = client.campaigns().update_status("campaign-uuid-1", CampaignStatus::Active).unwrap();
+
+    assert_eq!(change.status, CampaignStatus::Active);
+    assert_request(&sent(&seen), "PATCH", "/api/v1/campaigns/campaign-uuid-1/status", &fixture);
+}
+
+#[test]
+fn campaigns_delete_deletes() {
+    let (fixture, seen, client) = blocking(fixture!("delete-campaign/ok-deleted"));
+
+    let ack = client.campaigns().delete("campaign-uuid-1").unwrap();
+
+    assert_eq!(ack.message.as_deref(), Some("Campaign deleted successfully"));
+    assert_request(&sent(&seen), "DELETE", "/api/v1/campaigns/campaign-uuid-1", &fixture);
+}
+
+// -------------------------------------------------------------------------------------------------
+// Agent webhooks
+
+const AGENT: &str = "9fbef0b7-8d4e-4a08-9207-66c22155721d";
+const WEBHOOK: &str = "9fcafbf2-7593-44d6-8cd7-1b221beba62a";
+const AGENT_WEBHOOK_PATH: &str =
+    "/api/v1/agents/9fbef0b7-8d4e-4a08-9207-66c22155721d/webhooks/9fcafbf2-7593-44d6-8cd7-1b221beba62a";
+
+#[test]
+fn agent_webhooks_list_reads_webhooks_and_events() {
+    let (fixture, seen, client) = blocking(fixture!("list-agent-webhooks/ok-list"));
+
+    let list = client.agents().webhooks(AGENT).list().unwrap();
+
+    assert_eq!(list.webhooks[0].id.as_str(), WEBHOOK);
+    assert_eq!(list.description(&AgentWebhookEvent::PhoneCallStarted), Some("Phone call has started"));
+    assert_request(&sent(&seen), "GET", "/api/v1/agents/9fbef0b7-8d4e-4a08-9207-66c22155721d/webhooks", &fixture);
+}
+
+#[test]
+fn agent_webhooks_create_sends_the_new_webhook() {
+    let (fixture, seen, client) = blocking(fixture!("create-webhook/ok-create"));
+    let events = [AgentWebhookEvent::PhoneCallStarted, AgentWebhookEvent::PhoneCallEnded];
+    let webhook = NewAgentWebhook::new("My Webhook", "https://example.com/webhook", events)
+        .webhook_secret("optional_secret_for_hmac")
+        .timeout(30)
+        .max_retries(3)
+        .enabled(true);
+
+    let created = client.agents().webhooks(AGENT).create(webhook).unwrap();
+
+    assert_eq!(created.events_count, Some(2));
+    assert_request(&sent(&seen), "POST", "/api/v1/agents/9fbef0b7-8d4e-4a08-9207-66c22155721d/webhooks", &fixture);
+}
+
+#[test]
+fn agent_webhooks_get_reads_one_webhook() {
+    let (fixture, seen, client) = blocking(fixture!("get-webhook-details/ok-get"));
+
+    let webhook = client.agents().webhooks(AGENT).get(WEBHOOK).unwrap();
+
+    assert_eq!(webhook.status, Some(WebhookStatus::Active));
+    assert_request(&sent(&seen), "GET", AGENT_WEBHOOK_PATH, &fixture);
+}
+
+#[test]
+fn agent_webhooks_update_sends_the_changes() {
+    let (fixture, seen, client) = blocking(fixture!("update-webhook/ok-update"));
+    let changes = AgentWebhookChanges::new()
+        .name("Updated Webhook Name")
+        .webhook_url("https://newexample.com/webhook")
+        .webhook_secret("new_secret")
+        .events([AgentWebhookEvent::PhoneCallStarted, AgentWebhookEvent::ConversationStarted])
+        .timeout(45)
+        .max_retries(5)
+        .enabled(false);
+
+    let webhook = client.agents().webhooks(AGENT).update(WEBHOOK, changes).unwrap();
+
+    assert_eq!(webhook.name, "Updated Webhook Name");
+    assert_request(&sent(&seen), "PUT", AGENT_WEBHOOK_PATH, &fixture);
+}
+
+#[test]
+fn agent_webhooks_delete_deletes() {
+    let (fixture, seen, client) = blocking(fixture!("delete-webhook/ok-delete"));
+
+    let ack = client.agents().webhooks(AGENT).delete(WEBHOOK).unwrap();
+
+    assert_eq!(ack.message.as_deref(), Some("Webhook deleted successfully"));
+    assert_request(&sent(&seen), "DELETE", AGENT_WEBHOOK_PATH, &fixture);
+}
+
+#[test]
+fn agent_webhooks_toggle_flips_the_webhook() {
+    let (fixture, seen, client) = blocking(fixture!("toggle-webhook-status/ok-disabled"));
+
+    let webhook = client.agents().webhooks(AGENT).toggle(WEBHOOK).unwrap();
+
+    assert!(!webhook.enabled);
+    assert_request(&sent(&seen), "PATCH", &format!("{AGENT_WEBHOOK_PATH}/toggle"), &fixture);
+}
+
+#[test]
+fn agent_webhooks_test_sends_a_test_event() {
+    let (fixture, seen, client) = blocking(fixture!("test-webhook/ok-test-sent"));
+
+    let result = client.agents().webhooks(AGENT).test(WEBHOOK).unwrap();
+
+    assert_eq!(result.response_time, 150);
+    assert_request(&sent(&seen), "POST", &format!("{AGENT_WEBHOOK_PATH}/test"), &fixture);
+}
+
+#[test]
+fn agent_webhooks_logs_lists_deliveries() {
+    let (fixture, seen, client) = blocking(fixture!("list-webhook-logs/ok-list-per-page-50"));
+
+    let page = client.agents().webhooks("agent-uuid").logs("webhook-uuid").per_page(50).send().unwrap();
+
+    assert_eq!(page.items[1].status, DeliveryStatus::Failed);
+    assert_request(&sent(&seen), "GET", "/api/v1/agents/agent-uuid/webhooks/webhook-uuid/logs", &fixture);
+}
+
+#[test]
+fn agent_webhooks_retry_log_queues_a_retry() {
+    let (fixture, seen, client) = blocking(fixture!("retry-webhook-log/ok-retry-queued"));
+
+    let retry = client.agents().webhooks("agent-uuid").retry_log("webhook-uuid", "log-uuid").unwrap();
+
+    assert_eq!(retry.log_id.as_str(), "new-log-uuid");
+    let path = "/api/v1/agents/agent-uuid/webhooks/webhook-uuid/logs/log-uuid/retry";
+    assert_request(&sent(&seen), "POST", path, &fixture);
+}
+
+// -------------------------------------------------------------------------------------------------
+// Campaign webhooks
+
+const CAMPAIGN_WEBHOOK_PATH: &str = "/api/v1/campaigns/campaign-uuid/webhooks/webhook-uuid-1";
+
+#[test]
+fn campaign_webhooks_list_reads_webhooks_and_events() {
+    let (fixture, seen, client) = blocking(fixture!("list-campaign-webhooks/ok-list"));
+
+    let list = client.campaigns().webhooks("campaign-uuid").list().unwrap();
+
+    assert_eq!(list.webhooks[0].name.as_deref(), Some("Lifecycle Webhook"));
+    assert!(list.available_events.contains(&CampaignWebhookEvent::CampaignCallFailed));
+    assert_request(&sent(&seen), "GET", "/api/v1/campaigns/campaign-uuid/webhooks", &fixture);
+}
+
+#[test]
+fn campaign_webhooks_create_sends_the_new_webhook() {
+    let (fixture, seen, client) = blocking(fixture!("create-campaign-webhook/ok-create"));
+    let events = [
+        CampaignWebhookEvent::CampaignStarted,
+        CampaignWebhookEvent::CampaignCompleted,
+        CampaignWebhookEvent::CampaignCallCompleted,
+    ];
+    let webhook = NewCampaignWebhook::new("Lifecycle Webhook", "https://example.com/campaign-events", events)
+        .include_call_events(false);
+
+    let created = client.campaigns().webhooks("campaign-uuid").create(webhook).unwrap();
+
+    assert_eq!(created.id.as_str(), "webhook-uuid-1");
+    assert_request(&sent(&seen), "POST", "/api/v1/campaigns/campaign-uuid/webhooks", &fixture);
+}
+
+#[test]
+fn campaign_webhooks_get_reads_one_webhook() {
+    let (fixture, seen, client) = blocking(fixture!("get-campaign-webhook/ok-get"));
+
+    let webhook = client.campaigns().webhooks("campaign-uuid").get("webhook-uuid-1").unwrap();
+
+    assert_eq!(webhook.timeout, Some(30));
+    assert_request(&sent(&seen), "GET", CAMPAIGN_WEBHOOK_PATH, &fixture);
+}
+
+#[test]
+fn campaign_webhooks_update_sends_the_changes() {
+    let (fixture, seen, client) = blocking(fixture!("update-campaign-webhook/ok-update"));
+    let changes = CampaignWebhookChanges::new()
+        .events([CampaignWebhookEvent::CampaignCompleted, CampaignWebhookEvent::CampaignCallFailed])
+        .include_call_events(true);
+
+    let webhook = client.campaigns().webhooks("campaign-uuid").update("webhook-uuid-1", changes).unwrap();
+
+    assert_eq!(webhook.include_call_events, Some(true));
+    assert_request(&sent(&seen), "PUT", CAMPAIGN_WEBHOOK_PATH, &fixture);
+}
+
+#[test]
+fn campaign_webhooks_delete_deletes() {
+    let (fixture, seen, client) = blocking(fixture!("delete-campaign-webhook/ok-delete"));
+
+    let ack = client.campaigns().webhooks("campaign-uuid").delete("webhook-uuid-1").unwrap();
+
+    assert_eq!(ack.message.as_deref(), Some("Campaign webhook deleted"));
+    assert_request(&sent(&seen), "DELETE", CAMPAIGN_WEBHOOK_PATH, &fixture);
+}
+
+#[test]
+fn campaign_webhooks_toggle_flips_the_webhook() {
+    let (fixture, seen, client) = blocking(fixture!("toggle-campaign-webhook/ok-disabled"));
+
+    let webhook = client.campaigns().webhooks("campaign-uuid").toggle("webhook-uuid-1").unwrap();
+
+    assert_eq!(webhook.enabled, Some(false));
+    assert_request(&sent(&seen), "PATCH", &format!("{CAMPAIGN_WEBHOOK_PATH}/toggle"), &fixture);
+}
+
+#[test]
+fn campaign_webhooks_test_dispatches_a_test_event() {
+    let (fixture, seen, client) = blocking(fixture!("test-campaign-webhook/ok-dispatched"));
+
+    let ack = client.campaigns().webhooks("campaign-uuid").test("webhook-uuid-1").unwrap();
+
+    assert_eq!(ack.message.as_deref(), Some("Test payload dispatched"));
+    assert_request(&sent(&seen), "POST", &format!("{CAMPAIGN_WEBHOOK_PATH}/test"), &fixture);
+}
+
+#[test]
+fn campaign_webhooks_logs_lists_deliveries() {
+    let (fixture, seen, client) = blocking(fixture!("list-campaign-webhook-logs/ok-list"));
+
+    let page = client.campaigns().webhooks("campaign-uuid").logs("webhook-uuid-1").send().unwrap();
+
+    assert_eq!(page.items[0].event, CampaignWebhookEvent::CampaignStarted);
+    assert_eq!(page.pagination.unwrap().total, 47);
+    assert_request(&sent(&seen), "GET", &format!("{CAMPAIGN_WEBHOOK_PATH}/logs"), &fixture);
+}
+
+#[test]
+fn campaign_webhooks_retry_log_queues_a_retry() {
+    let (fixture, seen, client) = blocking(fixture!("retry-campaign-webhook-log/ok-retry-queued"));
+
+    let retry = client.campaigns().webhooks("campaign-uuid").retry_log("webhook-uuid-1", "log-uuid-1").unwrap();
+
+    assert_eq!(retry.original_log_id.as_str(), "log-uuid-1");
+    assert_request(&sent(&seen), "POST", &format!("{CAMPAIGN_WEBHOOK_PATH}/logs/log-uuid-1/retry"), &fixture);
+}
+
+// -------------------------------------------------------------------------------------------------
+// Campaign SFTP
+
+#[test]
+fn sftp_get_reads_the_configuration() {
+    let (fixture, seen, client) = blocking(fixture!("get-campaign-sftp/ok-config"));
+
+    let config = client.campaigns().sftp("campaign-uuid").get().unwrap();
+
+    assert_eq!(config.import_schedule, Some(ImportSchedule::Daily));
+    assert_request(&sent(&seen), "GET", "/api/v1/campaigns/campaign-uuid/sftp", &fixture);
+}
+
+#[test]
+fn sftp_create_sends_the_configuration() {
+    let (fixture, seen, client) = blocking(fixture!("create-campaign-sftp/ok-password-auth"));
+    let config = NewSftpConfig::with_password("sftp.example.com", "campaigns_user", "secret")
+        .port(22)
+        .import_path("/inbox")
+        .export_path("/outbox")
+        .import_schedule(ImportSchedule::Daily);
+
+    let created = client.campaigns().sftp("campaign-uuid").create(config).unwrap();
+
+    assert_eq!(created.is_enabled, Some(false));
+    assert_request(&sent(&seen), "POST", "/api/v1/campaigns/campaign-uuid/sftp", &fixture);
+}
+
+#[test]
+fn sftp_update_sends_the_changes() {
+    let (fixture, seen, client) = blocking(fixture!("update-campaign-sftp/ok-enable-hourly"));
+    let changes = SftpConfigChanges::new().import_schedule(ImportSchedule::Hourly).is_enabled(true);
+
+    let config = client.campaigns().sftp("campaign-uuid").update(changes).unwrap();
+
+    assert_eq!(config.is_enabled, Some(true));
+    assert_request(&sent(&seen), "PUT", "/api/v1/campaigns/campaign-uuid/sftp", &fixture);
+}
+
+#[test]
+fn sftp_test_connection_reports_the_folders() {
+    let (fixture, seen, client) = blocking(fixture!("test-campaign-sftp-connection/ok-success"));
+
+    let result = client.campaigns().sftp("campaign-uuid").test_connection().unwrap();
+
+    assert_eq!(result.export_path_accessible, Some(true));
+    assert_request(&sent(&seen), "POST", "/api/v1/campaigns/campaign-uuid/sftp/test-connection", &fixture);
+}
+
+#[test]
+fn sftp_trigger_import_queues_an_import() {
+    let (fixture, seen, client) = blocking(fixture!("trigger-campaign-sftp-import/ok-queued"));
+
+    let job = client.campaigns().sftp("campaign-uuid").trigger_import().unwrap();
+
+    assert_eq!(job.job_id.as_str(), "job-uuid-1");
+    assert_request(&sent(&seen), "POST", "/api/v1/campaigns/campaign-uuid/sftp/trigger-import", &fixture);
+}
+
+#[test]
+fn sftp_trigger_export_sends_the_files() {
+    let (fixture, seen, client) = blocking(fixture!("trigger-campaign-sftp-export/ok-queued"));
+
+    let job = client.campaigns().sftp("campaign-uuid").trigger_export(["file-uuid-1", "file-uuid-2"]).unwrap();
+
+    assert_eq!(job.files_count, Some(2));
+    assert_request(&sent(&seen), "POST", "/api/v1/campaigns/campaign-uuid/sftp/trigger-export", &fixture);
+}
+
+#[test]
+fn sftp_logs_lists_jobs() {
+    let (fixture, seen, client) = blocking(fixture!("list-campaign-sftp-logs/ok-logs"));
+
+    let page = client.campaigns().sftp("campaign-uuid").logs().send().unwrap();
+
+    assert_eq!(page.items[0].job_type, SftpJobType::Import);
+    assert_eq!(page.items[0].rows_processed, Some(1840));
+    assert_request(&sent(&seen), "GET", "/api/v1/campaigns/campaign-uuid/sftp/logs", &fixture);
+}
+
+// -------------------------------------------------------------------------------------------------
+// Forwarding setters not covered by a fixture
+
+/// A blocking client answering every request with an empty last page.
+fn empty_pages() -> (Seen, talkover::blocking::Client) {
+    let seen = Seen::default();
+    let log = seen.clone();
+    let client = talkover::blocking::Client::with_transport(config(), move |request: HttpRequest| {
+        log.lock().unwrap().push(request);
+        let body = r#"{"success":true,"data":[],"meta":{"current_page":2,"per_page":10,"total":0,"last_page":1}}"#;
+        Ok(http::Response::builder().status(200).body(body.as_bytes().to_vec()).unwrap())
+    });
+    (seen, client)
+}
+
+fn pairs(expected: &[(&str, &str)]) -> Vec<(String, String)> {
+    let mut pairs: Vec<(String, String)> = expected.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    pairs.sort();
+    pairs
+}
+
+#[test]
+fn every_list_setter_reaches_the_query() {
+    let (seen, client) = empty_pages();
+    let dates = [("date_from", "2024-01-01"), ("date_to", "2024-01-31"), ("page", "2"), ("per_page", "10")];
+
+    client
+        .calls()
+        .list()
+        .agent_id("agent-uuid-1")
+        .status(CallStatus::NoAnswer)
+        .direction(talkover::agents::Direction::Inbound)
+        .date_from(date("2024-01-01"))
+        .date_to(date("2024-01-31"))
+        .search("+33 6")
+        .per_page(10)
+        .page(2)
+        .send()
+        .unwrap();
+    let mut expected = dates.to_vec();
+    expected.extend([
+        ("agent_id", "agent-uuid-1"),
+        ("status", "no-answer"),
+        ("direction", "inbound"),
+        ("search", "+33 6"),
+    ]);
+    assert_eq!(sorted_query(&sent(&seen)), pairs(&expected));
+
+    client
+        .agents()
+        .calls("agent-uuid-1")
+        .status(CallStatus::Busy)
+        .date_from(date("2024-01-01"))
+        .date_to(date("2024-01-31"))
+        .per_page(10)
+        .page(2)
+        .send()
+        .unwrap();
+    let mut expected = dates.to_vec();
+    expected.push(("status", "busy"));
+    assert_eq!(sorted_query(&sent(&seen)), pairs(&expected));
+
+    client
+        .campaigns()
+        .list()
+        .agent_id("agent-uuid-1")
+        .date_from(date("2024-01-01"))
+        .date_to(date("2024-01-31"))
+        .search("Q1 & Q2")
+        .per_page(10)
+        .page(2)
+        .send()
+        .unwrap();
+    let mut expected = dates.to_vec();
+    expected.extend([("agent_id", "agent-uuid-1"), ("search", "Q1 & Q2")]);
+    assert_eq!(sorted_query(&sent(&seen)), pairs(&expected));
+
+    let paging = pairs(&[("page", "2"), ("per_page", "10")]);
+    client.agents().webhooks("a").logs("w").page(2).per_page(10).send().unwrap();
+    assert_eq!(sorted_query(&sent(&seen)), paging);
+    client.campaigns().webhooks("c").logs("w").page(2).per_page(10).send().unwrap();
+    assert_eq!(sorted_query(&sent(&seen)), paging);
+    client.campaigns().sftp("c").logs().page(2).per_page(10).send().unwrap();
+    assert_eq!(sorted_query(&sent(&seen)), paging);
+}
+
+#[test]
+fn list_items_walk_every_page() {
+    let seen = Seen::default();
+    let log = seen.clone();
+    let client = talkover::blocking::Client::with_transport(config(), move |request: HttpRequest| {
+        let page = sorted_query(&request).into_iter().find(|(k, _)| k == "page").map_or(1, |(_, v)| v.parse().unwrap());
+        log.lock().unwrap().push(request);
+        let body = format!(
+            r#"{{"success":true,"data":[{{"id":"log-{page}","type":"import","status":"succeeded"}}],
+            "pagination":{{"current_page":{page},"per_page":1,"total":2}}}}"#
+        );
+        Ok(http::Response::builder().status(200).body(body.into_bytes()).unwrap())
+    });
+
+    let ids: Vec<String> = client
+        .campaigns()
+        .sftp("campaign-uuid")
+        .logs()
+        .per_page(1)
+        .items()
+        .map(|l| l.unwrap().id.into_string())
+        .collect();
+
+    assert_eq!(ids, ["log-1", "log-2"]);
+    assert_eq!(seen.lock().unwrap().len(), 2);
+}
+
+// -------------------------------------------------------------------------------------------------
+// The async client
+
+#[tokio::test]
+async fn the_async_client_runs_the_same_handlers() {
+    let seen = Seen::default();
+    let log = seen.clone();
+    let client = talkover::Client::with_transport(config(), move |request: HttpRequest| {
+        let fixture = match request.uri().path() {
+            "/api/v1/agents/agent_123456/call" => fixture!("make-call/ok-initiated"),
+            "/api/v1/campaigns/campaign-uuid/webhooks/webhook-uuid-1/toggle" => {
+                fixture!("toggle-campaign-webhook/ok-disabled")
+            }
+            other => panic!("unexpected request to {other}"),
+        };
+        let response = answer(&parse(fixture));
+        log.lock().unwrap().push(request);
+        async move { Ok(response) }
+    });
+
+    let placed = client.agents().call("agent_123456", NewCall::new("+1234567890")).await.unwrap();
+    let toggled = client.campaigns().webhooks("campaign-uuid").toggle("webhook-uuid-1").await.unwrap();
+
+    assert_eq!(placed.to, "+1234567890");
+    assert_eq!(toggled.enabled, Some(false));
+    let seen = seen.lock().unwrap();
+    assert_eq!(seen.len(), 2);
+    assert_eq!(seen[0].method(), "POST");
+    assert_eq!(serde_json::from_slice::<Value>(seen[0].body()).unwrap(), serde_json::json!({"to": "+1234567890"}));
+    assert_eq!(seen[1].method(), "PATCH");
+    assert!(seen[1].body().is_empty());
+}
