@@ -407,3 +407,10 @@ mod tests {
         assert_eq!(format!("{date:?}"), "Date(2024-01-15)");
     }
 }
+
+impl From<TimeError> for crate::Error {
+    /// A date or time that does not parse is an invalid request: nothing was sent.
+    fn from(error: TimeError) -> Self {
+        crate::Error::invalid_request("time", None, error.to_string())
+    }
+}

@@ -806,3 +806,10 @@ mod tests {
         assert_eq!(invalid_field(err).as_deref(), Some("duration_minutes"));
     }
 }
+
+impl From<TimeOfDayError> for crate::Error {
+    /// An hour of day that does not parse is an invalid request: nothing was sent.
+    fn from(error: TimeOfDayError) -> Self {
+        crate::Error::invalid_request("time", None, error.to_string())
+    }
+}
