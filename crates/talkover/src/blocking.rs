@@ -160,6 +160,15 @@ impl Execute for Client {
         self.execute(operation)
     }
 
+    fn call_then<O, T>(&self, operation: O, then: fn(Result<Output<O>, Error>) -> Result<T, Error>) -> Result<T, Error>
+    where
+        O: Operation + 'static,
+        Output<O>: Send + 'static,
+        T: Send + 'static,
+    {
+        then(self.execute(operation))
+    }
+
     fn items<O>(&self, operation: O) -> Items<O>
     where
         O: PagedOperation + Send + 'static,

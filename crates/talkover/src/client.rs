@@ -198,6 +198,16 @@ impl Execute for Client {
         Box::pin(async move { client.execute(operation).await })
     }
 
+    fn call_then<O, T>(&self, operation: O, then: fn(Result<Output<O>, Error>) -> Result<T, Error>) -> BoxFuture<T>
+    where
+        O: Operation + 'static,
+        Output<O>: Send + 'static,
+        T: Send + 'static,
+    {
+        let client = self.clone();
+        Box::pin(async move { then(client.execute(operation).await) })
+    }
+
     fn items<O>(&self, operation: O) -> ItemStream<O>
     where
         O: PagedOperation + Send + 'static,

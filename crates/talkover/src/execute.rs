@@ -1,6 +1,6 @@
 //! What the async and the blocking client have in common, so that resource handlers are written once.
 
-use talkover_core::{Operation, Output, PagedOperation};
+use talkover_core::{Error, Operation, Output, PagedOperation};
 
 mod sealed {
     pub trait Sealed {}
@@ -25,6 +25,14 @@ pub trait Execute: Sealed + Sized {
     where
         O: Operation + 'static,
         Output<O>: Send + 'static;
+
+    /// Runs one operation and passes its result through `then` (for handlers that turn a documented
+    /// refusal into a typed outcome).
+    fn call_then<O, T>(&self, operation: O, then: fn(Result<Output<O>, Error>) -> Result<T, Error>) -> Self::Call<T>
+    where
+        O: Operation + 'static,
+        Output<O>: Send + 'static,
+        T: Send + 'static;
 
     /// Runs a list operation page after page, yielding its items.
     fn items<O>(&self, operation: O) -> Self::Items<O>

@@ -13,9 +13,9 @@ use talkover::calendars::members::{CalendarRole, NewCalendarMember};
 use talkover::calendars::providers::NewProviderConnection;
 use talkover::calendars::{CalendarUpdate, NewCalendar};
 use talkover::callbacks::{CallbackTriggerStatus, ConstraintCheck, ProposedCallbackConfig};
-use talkover::flows::{AgentFlow, ConversationMode, FlowConfig, FlowNode, FlowValidation};
+use talkover::flows::{AgentFlow, ConversationMode, FlowConfig, FlowNode};
 use talkover::time::{Date, DateTime};
-use talkover::{ClientConfig, ErrorKind, HttpRequest, HttpResponse};
+use talkover::{ClientConfig, HttpRequest, HttpResponse};
 
 /// A fixture file, by its path under tests/fixtures.
 macro_rules! fixture {
@@ -156,10 +156,8 @@ fn flow_validate_valid() {
 fn flow_validate_invalid_reads_as_a_typed_outcome() {
     let fx = fixture!("validate-agent-flow/error-200-invalid.json");
     let (seen, client) = blocking(&fx);
-    let result = client.agents().flow("agent-uuid").validate(intake_flow());
+    let outcome = client.agents().flow("agent-uuid").validate(intake_flow()).unwrap();
     assert_one_sent(&seen, &fx);
-    assert_eq!(result.as_ref().unwrap_err().kind(), ErrorKind::Unsuccessful);
-    let outcome = FlowValidation::from_result(result).unwrap();
     assert!(!outcome.is_valid());
     assert_eq!(outcome.problems(), ["Duplicate node id: 'node-greet'", "Node 'node-end' is unreachable"]);
 }
@@ -243,8 +241,7 @@ fn callback_agents_check_constraints_valid() {
 fn callback_agents_check_constraints_invalid_reads_as_a_typed_outcome() {
     let fx = fixture!("check-callback-constraints/error-200-invalid.json");
     let (seen, client) = blocking(&fx);
-    let check =
-        ConstraintCheck::from_result(client.callback_agents().check_constraints("agent-uuid-1", proposal())).unwrap();
+    let check: ConstraintCheck = client.callback_agents().check_constraints("agent-uuid-1", proposal()).unwrap();
     assert_one_sent(&seen, &fx);
     assert_eq!(check.problems().len(), 2);
     assert_eq!(check.message(), Some("Configuration has errors"));
@@ -652,8 +649,7 @@ async fn async_client_validates_a_flow_and_adds_an_attendee() {
         async move { Ok(response) }
     });
 
-    let check = client.agents().flow("agent-uuid").validate(intake_flow()).await;
-    let outcome = FlowValidation::from_result(check).unwrap();
+    let outcome = client.agents().flow("agent-uuid").validate(intake_flow()).await.unwrap();
     assert_eq!(outcome.problems().len(), 2);
 
     let attendee = client

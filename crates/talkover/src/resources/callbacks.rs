@@ -22,8 +22,8 @@ root_handler! {
     ///
     /// An inbound agent becomes a callback agent for one or more outbound *source* agents: when a contact a
     /// source agent called dials back, the call goes to it. Check a setup with
-    /// [`check_constraints`](CallbackAgents::check_constraints) (read its outcome with
-    /// [`ConstraintCheck::from_result`]), then apply it with [`set`](CallbackAgents::set).
+    /// [`check_constraints`](CallbackAgents::check_constraints) (a typed [`ConstraintCheck`]), then apply it
+    /// with [`set`](CallbackAgents::set).
     ///
     /// ```no_run
     /// use talkover::callbacks::{CallbackTriggerStatus, ConstraintCheck, ProposedCallbackConfig};
@@ -36,7 +36,7 @@ root_handler! {
     ///     .is_callback_agent(true)
     ///     .callback_source_agents(["agent-uuid-2"])
     ///     .callback_trigger_statuses([CallbackTriggerStatus::NoAnswer]);
-    /// let check = ConstraintCheck::from_result(callbacks.check_constraints(inbound, proposal).await)?;
+    /// let check: ConstraintCheck = callbacks.check_constraints(inbound, proposal).await?;
     /// if check.is_valid() {
     ///     callbacks.set(inbound, ["agent-uuid-2"]).await?;
     /// }
@@ -75,14 +75,14 @@ impl<'c, C: Execute> CallbackAgents<'c, C> {
     }
 
     /// [Check a callback setup](https://docs.talkover.ai/api-reference/endpoints/check-callback-constraints)
-    /// for an agent without saving it. A refused setup comes back as an error: pass the result through
-    /// [`ConstraintCheck::from_result`] to get [`ConstraintCheck::Invalid`] with the problems.
+    /// for an agent without saving it: [`ConstraintCheck::Valid`], or [`ConstraintCheck::Invalid`] with the
+    /// problems the API listed.
     pub fn check_constraints(
         &self,
         agent_id: impl Into<AgentId>,
         proposal: ProposedCallbackConfig,
     ) -> C::Call<ConstraintCheck> {
-        self.client.call(CheckCallbackConstraints::new(agent_id, proposal))
+        self.client.call_then(CheckCallbackConstraints::new(agent_id, proposal), ConstraintCheck::from_result)
     }
 
     /// [Set an agent as callback agent](https://docs.talkover.ai/api-reference/endpoints/set-agent-as-callback)

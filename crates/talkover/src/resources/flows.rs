@@ -18,9 +18,8 @@ impl<'c, C: Execute> Agents<'c, C> {
 
 /// The conversation flow of an agent: `client.agents().flow(&agent_id)`.
 ///
-/// Dry-run a flow with [`Flow::validate`], then save it with [`Flow::update`]. The API reports an invalid
-/// flow as an error; [`FlowValidation::from_result`] turns that error into
-/// [`FlowValidation::Invalid`] with the problems.
+/// Dry-run a flow with [`Flow::validate`] (a typed [`FlowValidation`]: valid, or the list of problems),
+/// then save it with [`Flow::update`].
 ///
 /// ```no_run
 /// use talkover::flows::{AgentFlow, FlowConfig, FlowNode, FlowValidation};
@@ -31,7 +30,7 @@ impl<'c, C: Execute> Agents<'c, C> {
 /// let draft = FlowConfig::new("greet")
 ///     .node(FlowNode::say("greet", "Hi! Is now a good time?").next("bye"))
 ///     .node(FlowNode::end("bye"));
-/// let check = FlowValidation::from_result(flow.validate(draft.clone()))?;
+/// let check: FlowValidation = flow.validate(draft.clone())?;
 /// if check.is_valid() {
 ///     flow.update(AgentFlow::flow_driven(draft))?;
 /// } else {
@@ -64,9 +63,9 @@ impl<C: Execute> Flow<'_, C> {
     /// [Validate a flow](https://docs.talkover.ai/api-reference/endpoints/validate-agent-flow) for the agent
     /// without saving it.
     ///
-    /// A valid flow gives [`FlowValidation::Valid`]; an invalid one comes back as an error (the API answers
-    /// `"success": false`): pass the result through [`FlowValidation::from_result`] to get
-    /// [`FlowValidation::Invalid`] with the problems, and any other error as it was.
+    /// A valid flow gives [`FlowValidation::Valid`], an invalid one [`FlowValidation::Invalid`] with the
+    /// problems (the API's `"success": false` and validation answers are read as the outcome, not as an
+    /// error); any other failure is an error as usual.
     ///
     /// ```no_run
     /// use talkover::flows::{FlowConfig, FlowNode, FlowValidation};
@@ -74,15 +73,15 @@ impl<C: Execute> Flow<'_, C> {
     /// # async fn run() -> Result<(), talkover::Error> {
     /// let client = talkover::Client::from_env()?;
     /// let draft = FlowConfig::new("greet").node(FlowNode::say("greet", "Hi!").next("missing"));
-    /// let check = client.agents().flow("550e8400-e29b-41d4-a716-446655440000").validate(draft).await;
-    /// match FlowValidation::from_result(check)? {
+    /// let check = client.agents().flow("550e8400-e29b-41d4-a716-446655440000").validate(draft).await?;
+    /// match check {
     ///     outcome if outcome.is_valid() => println!("ok"),
     ///     outcome => println!("fix: {:?}", outcome.problems()),
     /// }
     /// # Ok(()) }
     /// ```
     pub fn validate(&self, flow: FlowConfig) -> C::Call<FlowValidation> {
-        self.client.call(ValidateAgentFlow::new(&self.agent_id, flow))
+        self.client.call_then(ValidateAgentFlow::new(&self.agent_id, flow), FlowValidation::from_result)
     }
 
     /// [List the agent's flow versions](https://docs.talkover.ai/api-reference/endpoints/list-agent-flow-versions),
