@@ -1,53 +1,94 @@
-//! The SDK's main job, end to end, on the async client: create an agent, give it an action and a
-//! training, publish it, list agents, look at its price and the credit balance, then unpublish it and
-//! delete the action.
+//! The SDK's main job, end to end, on the async client: create an agent, give it a voice and an action,
+//! publish it, list agents, place a test call and find it in the agent's calls, then unpublish the agent
+//! and delete the action.
 //!
-//! `cargo run --example quickstart` runs it on the embedded replay of the documented exchanges; with
-//! `TALKOVER_TOKEN` set it runs against the API (and creates a real draft agent).
+//! `cargo run --example quickstart` starts the local emulator (`talkover-mock`) on 127.0.0.1 and runs
+//! against it over real HTTP: no token, no network. With `TALKOVER_TOKEN` set it runs against the API and
+//! creates a real draft agent; it rings a phone only if `TALKOVER_TEST_PHONE` names one.
 
-use talkover_examples::{demo_action, demo_agent, demo_training, status};
+use talkover::agents::AgentStatus;
+use talkover::calls::NewCall;
+use talkover_examples::{demo_action, demo_agent, demo_voice, status, test_phone};
 
 #[tokio::main(flavor = "current_thread")]
-async fn main() -> Result<(), talkover::Error> {
-    let client = if talkover_examples::live() {
-        println!("TALKOVER_TOKEN is set: talking to the API");
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let live = talkover_examples::live();
+    // Kept alive until the end: dropping the emulator stops it.
+    let mut emulator = None;
+    let client = if live {
         talkover::Client::from_env()?
     } else {
-        println!("TALKOVER_TOKEN is not set: running on the embedded replay of the documented API (no network)");
-        talkover::Client::with_transport(talkover_examples::replay_config(), talkover_examples::replay())
+        let server = talkover_mock::Server::start().await?;
+        let client = talkover::Client::builder().base_url(server.base_url()).token(server.token()).build()?;
+        emulator = Some(server);
+        client
     };
+    match &emulator {
+        Some(_) => println!("TALKOVER_TOKEN is not set: started the local emulator (no network, no credits)"),
+        None => println!("TALKOVER_TOKEN is set: talking to the API"),
+    }
+    println!("   base URL {}\n", talkover_examples::base_url(client.config()));
 
     let agent = client.agents().create(demo_agent()).await?;
-    println!("1. created agent {} ({}), status {}", agent.name, agent.id, status(&agent.current_status));
+    println!("1. Created agent {} ({})", agent.name, agent.id);
+    println!(
+        "   status {}, ready to publish: {}",
+        status(&agent.current_status),
+        agent.is_ready_to_publish == Some(true)
+    );
+
+    let voices = client.voice_templates().list().send().await?;
+    let (voice, voice_name) = demo_voice(&voices.items).ok_or("the API offers no voice template")?;
+    client.agents().update_voice(&agent.id, voice).await?;
+    println!("2. Gave it the voice {voice_name}");
 
     let action = client.agents().actions(&agent.id).create(demo_action()).await?;
-    println!("2. added action {} ({})", action.name, action.id);
-
-    let training = client.agents().trainings(&agent.id).create(demo_training()).await?;
-    println!("3. added training \"{}\"", training.subject);
+    println!("3. Added the action \"{}\" ({})", action.name, action.id);
 
     let published = client.agents().publish(&agent.id).await?;
-    println!("4. published: status {}", published.current_status);
+    println!("4. Published: status {}", published.current_status);
 
-    let page = client.agents().list().send().await?;
-    println!("5. agents on the first page:");
+    let page = client.agents().list().status(AgentStatus::Published).per_page(10).send().await?;
+    let total = page.pagination.as_ref().map_or(page.items.len() as u64, |p| p.total);
+    println!("5. Published agents ({total} in all, first page):");
     for listed in &page.items {
         println!("   - {} {} ({})", listed.id, listed.name, status(&listed.current_status));
     }
 
-    let price = client.agents().pricing_summary(&agent.id).await?;
-    println!("6. estimated cost: {} {} per minute", price.estimated_cost_per_minute, price.currency);
+    match test_phone(live) {
+        Some(phone) => {
+            let call = NewCall::new(&phone).is_testing(true).payload_value("customer_name", "Ada");
+            match client.agents().call(&agent.id, call).await {
+                Ok(placed) => println!("6. Placed a test call to {}: {} is {}", placed.to, placed.id, placed.status),
+                Err(error) => println!("6. The test call to {phone} was refused: {error}"),
+            }
+        }
+        None => println!("6. No test call: set {} to ring a phone", talkover_examples::TEST_PHONE_ENV),
+    }
 
-    let balance = client.credits().balance().await?;
-    println!("7. credit balance: {} {}", balance.balance, balance.currency);
+    let calls = client.agents().calls(&agent.id).send().await?;
+    println!("7. The agent's calls:");
+    for call in &calls.items {
+        let test = if call.is_testing { " (test)" } else { "" };
+        println!("   - {} to {} from {}: {}{test}", call.id, call.to, call.from, call.status);
+    }
+    if calls.items.is_empty() {
+        println!("   (none)");
+    }
 
     let unpublished = client.agents().unpublish(&agent.id).await?;
     println!(
-        "8. unpublished: status {} (knowledge, voice, trainings, actions and numbers are kept)",
+        "8. Unpublished: status {} (knowledge, voice, trainings, actions and numbers are kept)",
         unpublished.current_status
     );
 
     let deleted = client.agents().actions(&agent.id).delete(&action.id).await?;
-    println!("9. deleted action {}: {}", action.id, deleted.message.unwrap_or_default());
+    let after = client.agents().get(&agent.id).await?;
+    println!("9. Deleted the action: {}", deleted.message.unwrap_or_default());
+    println!(
+        "   the agent has {} actions and is {}",
+        after.actions.as_ref().map_or(0, Vec::len),
+        status(&after.current_status)
+    );
     Ok(())
 }

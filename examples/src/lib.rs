@@ -1,57 +1,47 @@
-//! What the quickstart examples share: the client they run on.
+//! What the quickstart examples share: where they run, and what they create.
 //!
 //! With `TALKOVER_TOKEN` set, the examples talk to the API named by `TALKOVER_BASE_URL` (the production
-//! API by default). Without it they run on an embedded replay of the API reference's documented
-//! exchanges: no token, no network, no credits spent.
+//! API by default). Without it they start the local emulator (`talkover-mock`) on 127.0.0.1 and talk to it
+//! over real loopback HTTP: no token, no network, no credits spent.
 
 use talkover::actions::{ActionInput, ActionType, ActiveStatus, NewAction};
-use talkover::agents::{CreateAgentBody, Direction, InterruptSensitivity, WhoSpeaksFirst};
-use talkover::replay::Replay;
-use talkover::trainings::NewTraining;
-use talkover::ClientConfig;
+use talkover::agents::{AgentVoiceSettings, CreateAgentBody, Direction, InterruptSensitivity, WhoSpeaksFirst};
+use talkover::voice_templates::{QualityTier, VoiceTemplateGroup};
 
-/// The documented exchanges the embedded default answers from.
-const RECORDED: &[(&str, &str)] = &[
-    ("create-agent/ok-inbound-support.json", include_str!("../../tests/fixtures/create-agent/ok-inbound-support.json")),
-    ("create-action/ok-webhook.json", include_str!("../../tests/fixtures/create-action/ok-webhook.json")),
-    ("create-training/ok-active.json", include_str!("../../tests/fixtures/create-training/ok-active.json")),
-    ("publish-agent/ok-publish.json", include_str!("../../tests/fixtures/publish-agent/ok-publish.json")),
-    ("list-agents/ok-list-all.json", include_str!("../../tests/fixtures/list-agents/ok-list-all.json")),
-    (
-        "get-agent-pricing-summary/ok-summary.json",
-        include_str!("../../tests/fixtures/get-agent-pricing-summary/ok-summary.json"),
-    ),
-    ("get-credits-balance/ok-balance.json", include_str!("../../tests/fixtures/get-credits-balance/ok-balance.json")),
-    ("unpublish-agent/ok-unpublish.json", include_str!("../../tests/fixtures/unpublish-agent/ok-unpublish.json")),
-    ("delete-action/ok-delete.json", include_str!("../../tests/fixtures/delete-action/ok-delete.json")),
-];
+/// The environment variable naming the phone to ring with the test call when running against the API.
+pub const TEST_PHONE_ENV: &str = "TALKOVER_TEST_PHONE";
 
-/// The agent id of the documented exchanges.
-pub const DEMO_AGENT_ID: &str = "550e8400-e29b-41d4-a716-446655440000";
-
-/// The embedded default: the reference's documented answers.
-pub fn replay() -> Replay {
-    Replay::from_fixtures(RECORDED.iter().copied()).expect("the embedded exchanges are valid fixtures")
-}
-
-/// The configuration of the embedded default (its token is a placeholder that never leaves the process).
-pub fn replay_config() -> ClientConfig {
-    ClientConfig::new("talq_embedded_demo").expect("a valid placeholder token")
-}
+/// The number the test call goes to on the emulator (a number reserved for fiction).
+pub const EMULATED_TEST_PHONE: &str = "+15555550100";
 
 /// Whether the examples run against a real API.
 pub fn live() -> bool {
     std::env::var(talkover::TOKEN_ENV).is_ok_and(|token| !token.trim().is_empty())
 }
 
-/// The agent the quickstart creates (the reference's example agent).
+/// Where the test call goes: the emulator's fictional number, or on the API the number in
+/// `TALKOVER_TEST_PHONE` (no call is placed on the API without one: a test call is not billed, but it
+/// still rings a phone).
+pub fn test_phone(live: bool) -> Option<String> {
+    if !live {
+        return Some(EMULATED_TEST_PHONE.to_owned());
+    }
+    std::env::var(TEST_PHONE_ENV).ok().map(|p| p.trim().to_owned()).filter(|p| !p.is_empty())
+}
+
+/// The base URL a client talks to, for printing.
+pub fn base_url(config: &talkover::ClientConfig) -> String {
+    format!("{}{}/api/v1", config.base_url().origin(), config.base_url().prefix())
+}
+
+/// The agent the quickstart creates: an outbound agent with every field the reference requires.
 pub fn demo_agent() -> CreateAgentBody {
     let mut agent = CreateAgentBody::default();
-    agent.name = Some("SupportBot".into());
-    agent.label = Some("Customer Support Agent".into());
-    agent.description = Some("Handles customer inquiries and support requests".into());
+    agent.name = Some("QuickstartBot".into());
+    agent.label = Some("Quickstart Agent".into());
+    agent.description = Some("Calls customers back to confirm their appointments".into());
     agent.language = Some("en-US".into());
-    agent.initial_message = Some("Hello, how can I help you today?".into());
+    agent.initial_message = Some("Hello, I am calling about your appointment.".into());
     agent.interrupt_sensitivity = Some(InterruptSensitivity::Medium);
     agent.endpointing_sensitivity = Some("auto".into());
     agent.ivr_navigation_mode = Some("off".into());
@@ -60,34 +50,36 @@ pub fn demo_agent() -> CreateAgentBody {
     agent.ask_if_human_present_on_idle = Some(false);
     agent.idle_time_seconds = Some(5);
     agent.llm_temperature = Some(0.7);
-    agent.enable_recording = Some(true);
-    agent.direction = Some(Direction::Inbound);
+    agent.enable_recording = Some(false);
+    agent.direction = Some(Direction::Outbound);
     agent.who_speaks_first = Some(WhoSpeaksFirst::Agent);
     agent
 }
 
-/// The action the quickstart adds.
+/// The action the quickstart adds: a webhook the agent calls to book a meeting.
 pub fn demo_action() -> NewAction {
-    NewAction::new("action-node-456", "Schedule Meeting", "Schedule a meeting with the customer", ActionType::Webhook)
-        .inputs([
-            ActionInput::new("date", "string").required(true).description("Meeting date"),
-            ActionInput::new("time", "string").required(true).description("Meeting time"),
-        ])
-        .integration("integration-uuid")
-        .url("https://api.example.com/schedule")
-        .authorization_url("https://api.example.com/auth")
-        .current_status(ActiveStatus::Active)
+    NewAction::new(
+        "quickstart-action-node",
+        "Schedule Meeting",
+        "Schedule a meeting with the customer",
+        ActionType::Webhook,
+    )
+    .inputs([
+        ActionInput::new("date", "string").required(true).description("Meeting date"),
+        ActionInput::new("time", "string").required(true).description("Meeting time"),
+    ])
+    .url("https://api.example.com/schedule")
+    .current_status(ActiveStatus::Active)
 }
 
-/// The training the quickstart adds.
-pub fn demo_training() -> NewTraining {
-    NewTraining::new(
-        "Product Knowledge",
-        "Learn about our product features, pricing, and common use cases. Focus on the main benefits and how \
-         to address common customer questions. Always provide accurate information about our services.",
-    )
-    .node_id("training-node-123")
-    .current_status(ActiveStatus::Active)
+/// The voice the quickstart gives its agent: the first basic-tier voice (high-fidelity tiers need more
+/// settings), in the voice's own language. Returns the settings and the voice's name.
+pub fn demo_voice(groups: &[VoiceTemplateGroup]) -> Option<(AgentVoiceSettings, String)> {
+    let voices = || groups.iter().flat_map(|group| &group.voices);
+    let voice = voices().find(|v| v.quality_tier == QualityTier::Basic).or_else(|| voices().next())?;
+    let settings =
+        AgentVoiceSettings::new(voice.id.as_str(), 1.2, WhoSpeaksFirst::Agent).language(voice.language.clone());
+    Some((settings, format!("{} ({}, {})", voice.name, voice.language, voice.quality_tier)))
 }
 
 /// A status for printing.

@@ -37,9 +37,11 @@ fn a_documented_fixture_passes_in_memory_and_on_the_wire() {
     assert_eq!(problems(original(), "delete-action", Mode::Wire), Vec::<String>::new());
 }
 
+type Mutation = Box<dyn Fn(&mut Value)>;
+
 #[test]
 fn every_kind_of_mismatch_is_caught() {
-    let cases: Vec<(&str, Box<dyn Fn(&mut Value)>)> = vec![
+    let cases: Vec<(&str, Mutation)> = vec![
         ("path", Box::new(|f| f["request"]["path"] = json!("/api/v1/agents/x/actions/missing"))),
         ("method", Box::new(|f| f["request"]["method"] = json!("POST"))),
         ("query", Box::new(|f| f["request"]["query"] = json!([["page", "2"]]))),

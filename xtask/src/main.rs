@@ -13,7 +13,8 @@ const USAGE: &str = "usage: cargo xtask <command>
   lint                              fmt, clippy (warnings denied), dependency and fixture checks
   conformance [--fixtures DIR] [--wire]
                                     run fixtures (default: tests/fixtures) through the SDK
-  operations                        list every operation: <id> <METHOD> <path template>";
+  operations                        list every operation: <id> <METHOD> <path template>
+  bench [--quick]                   the benchmarks (release build); writes target/bench/report.json";
 
 /// Crates no part of the core's dependency tree may contain.
 const FORBIDDEN_IN_CORE: &[&str] = &["reqwest", "ureq", "tokio", "hyper"];
@@ -26,6 +27,7 @@ fn main() -> ExitCode {
         Some("test") => test(),
         Some("lint") => lint(),
         Some("conformance") => conformance(&args[1..]),
+        Some("bench") => bench(&args[1..]),
         Some("operations") => {
             for op in talkover::registry::operations() {
                 println!("{} {} {}", op.id, op.method, op.path);
@@ -98,11 +100,28 @@ const FEATURE_MATRIX: &[(&str, &[&str])] = &[
     ("reqwest and ureq", &["--no-default-features", "--features", "reqwest,ureq"]),
 ];
 
+fn bench(args: &[String]) -> Result<(), String> {
+    let mut command = vec!["run", "--locked", "--release", "-p", "talkover-bench", "--"];
+    command.extend(args.iter().map(String::as_str));
+    cargo(&command)
+}
+
 fn test() -> Result<(), String> {
     lint()?;
     // The crates whose behaviour does not depend on the facade's features, once.
     cargo(&["test", "--locked", "-p", "talkover-core", "-p", "talkover-reqwest", "-p", "talkover-ureq"])?;
-    cargo(&["test", "--locked", "-p", "talkover-conformance", "-p", "xtask"])?;
+    cargo(&[
+        "test",
+        "--locked",
+        "-p",
+        "talkover-conformance",
+        "-p",
+        "talkover-mock",
+        "-p",
+        "talkover-examples",
+        "-p",
+        "xtask",
+    ])?;
     for (name, flags) in FEATURE_MATRIX {
         eprintln!("== talkover with {name}");
         let mut args = vec!["test", "--locked", "-p", "talkover"];
@@ -112,7 +131,9 @@ fn test() -> Result<(), String> {
     eprintln!("== conformance, in memory");
     conformance(&[])?;
     eprintln!("== conformance, over loopback HTTP through reqwest and ureq");
-    conformance(&["--wire".to_owned()])
+    conformance(&["--wire".to_owned()])?;
+    eprintln!("== benchmarks, smoke run (debug build; figures are not meaningful here)");
+    cargo(&["run", "--locked", "-p", "talkover-bench", "--", "--quick"])
 }
 
 fn lint() -> Result<(), String> {

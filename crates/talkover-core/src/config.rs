@@ -130,6 +130,15 @@ impl ClientConfig {
     pub fn user_agent(&self) -> &HeaderValue {
         &self.user_agent
     }
+
+    /// Removes this configuration's token from an error's texts (see [`Error::redact_secret`]): for errors
+    /// of answers to requests built with it, in case the API echoed the token.
+    pub fn redact(&self, error: Error) -> Error {
+        match self.authorization.to_str().ok().and_then(|value| value.strip_prefix("Bearer ")) {
+            Some(token) => error.redact_secret(token),
+            None => error,
+        }
+    }
 }
 
 impl std::fmt::Debug for ClientConfig {
@@ -185,5 +194,20 @@ mod tests {
         assert!(!format!("{config:?}").contains("talq_secret_value"));
         assert!(ClientConfig::new("talq\r\nX-Evil: 1").is_err());
         assert!(ClientConfig::new("  ").is_err());
+    }
+
+    #[test]
+    fn errors_lose_the_token_the_api_echoed() {
+        let config = ClientConfig::new("plain-token-value-42").unwrap();
+        let body = br#"{"message":"bad token plain-token-value-42"}"#.to_vec();
+        let error = Error::Api(Box::new(crate::ApiError::from_parts(
+            "x",
+            http::StatusCode::UNAUTHORIZED,
+            http::HeaderMap::new(),
+            body,
+        )));
+        let error = config.redact(error);
+        assert_eq!(error.message(), Some("bad token [redacted]"));
+        assert!(!format!("{error:?}").contains("plain-token-value-42"));
     }
 }

@@ -155,6 +155,21 @@ impl Error {
         }
     }
 
+    /// Replaces every occurrence of `secret` (at least 8 characters) in the error's texts, and in the
+    /// values of the answer's headers that hold it, with `[redacted]`, so that an API echoing the token it
+    /// was sent cannot leak it through this error's `Debug` or `Display`. Text that looks like a Talkover
+    /// credential (`talq_…`, `<id>|<token>`) in an answer is redacted already when the error is made.
+    pub fn redact_secret(mut self, secret: &str) -> Self {
+        let secret = Some(secret);
+        match &mut self {
+            Self::InvalidRequest(e) => crate::secret::redact_in(&mut e.message, secret),
+            Self::Transport(e) => crate::secret::redact_in(&mut e.message, secret),
+            Self::Api(e) => e.redact(secret),
+            Self::Decode(e) => e.redact(secret),
+        }
+        self
+    }
+
     /// Whether the same request may succeed when tried again later: transport failures, 408, 429 and 5xx.
     ///
     /// This says nothing about whether repeating it is *safe*: that depends on the operation
@@ -314,7 +329,33 @@ impl ApiError {
             error.read_body(&map);
         }
         error.body = RawBody(body);
+        error.redact(None);
         error
+    }
+
+    /// Redacts `secret` and credential-like text from every text an error shows; header values holding
+    /// either are marked sensitive, so that `Debug` shows `Sensitive` instead.
+    fn redact(&mut self, secret: Option<&str>) {
+        use crate::secret::redact_in;
+        let texts = self.message.iter_mut().chain(self.code.iter_mut()).chain(self.request_id.iter_mut());
+        texts.chain(self.errors.iter_mut()).chain(self.field_errors.values_mut().flatten()).for_each(|text| {
+            redact_in(text, secret);
+        });
+        if self.field_errors.keys().any(|key| is_redacted(key, secret)) {
+            let fields = std::mem::take(&mut self.field_errors);
+            self.field_errors = fields
+                .into_iter()
+                .map(|(mut key, messages)| {
+                    redact_in(&mut key, secret);
+                    (key, messages)
+                })
+                .collect();
+        }
+        for value in self.headers.values_mut() {
+            if is_redacted(&String::from_utf8_lossy(value.as_bytes()), secret) {
+                value.set_sensitive(true);
+            }
+        }
     }
 
     fn read_body(&mut self, map: &serde_json::Map<String, Value>) {
@@ -434,8 +475,63 @@ impl DecodeError {
         message: String,
         body: Vec<u8>,
     ) -> Self {
-        Self { operation, status, path, message, request_id: request_id(headers), body: RawBody(body) }
+        let message = hide_string_values(&message);
+        let mut error = Self { operation, status, path, message, request_id: request_id(headers), body: RawBody(body) };
+        error.redact(None);
+        error
     }
+
+    fn redact(&mut self, secret: Option<&str>) {
+        for text in [&mut self.path, &mut self.message].into_iter().chain(self.request_id.as_mut()) {
+            crate::secret::redact_in(text, secret);
+        }
+    }
+}
+
+/// A decoder message without the string values it quotes from the body (`invalid type: string "…"`,
+/// `unknown variant `…``): a value of the wrong type may be a secret. The path still says where decoding
+/// failed, and the raw body holds the value for whoever reads it on purpose.
+fn hide_string_values(message: &str) -> String {
+    const HIDDEN: &str = "(value not shown)";
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    loop {
+        let string = rest.find("string \"").map(|i| (i, i + 8));
+        let variant = rest.find("unknown variant `").map(|i| (i, i + 17));
+        let Some((at, open)) = [string, variant].into_iter().flatten().min() else {
+            out.push_str(rest);
+            return out;
+        };
+        out.push_str(&rest[..open - 1]);
+        out.push_str(HIDDEN);
+        let quoted = &rest[open..];
+        rest = if rest[at..].starts_with("string") {
+            // Rust's `{:?}` of the string: ends at the first quote not escaped by a backslash.
+            let mut escaped = false;
+            let end = quoted.char_indices().find_map(|(i, c)| match (escaped, c) {
+                (false, '\\') => {
+                    escaped = true;
+                    None
+                }
+                (false, '"') => Some(i + 1),
+                _ => {
+                    escaped = false;
+                    None
+                }
+            });
+            &quoted[end.unwrap_or(quoted.len())..]
+        } else {
+            let end = quoted.rfind("`, expected").or_else(|| quoted.rfind('`')).map_or(quoted.len(), |i| i + 1);
+            &quoted[end..]
+        };
+    }
+}
+
+/// Whether redacting `text` would change it.
+fn is_redacted(text: &str, secret: Option<&str>) -> bool {
+    let mut copy = text.to_owned();
+    crate::secret::redact_in(&mut copy, secret);
+    copy != text
 }
 
 /// The request id a response carries, from `x-request-id` or `request-id`.
@@ -501,6 +597,44 @@ mod tests {
         assert_eq!(e.message, None);
         assert_eq!(e.body.text(), "<html>Bad Gateway</html>");
         assert_eq!(format!("{:?}", e.body), "<24 bytes>");
+    }
+
+    #[test]
+    fn decode_messages_do_not_repeat_string_values() {
+        let cases = [
+            (
+                r#"invalid type: string "whsec_abc", expected u32 at line 1"#,
+                "invalid type: string (value not shown), expected u32 at line 1",
+            ),
+            (
+                r#"invalid value: string "a\"b\\", expected x; string "c""#,
+                "invalid value: string (value not shown), expected x; string (value not shown)",
+            ),
+            (
+                "unknown variant `s3cret`, expected one of `a`, `b`",
+                "unknown variant (value not shown), expected one of `a`, `b`",
+            ),
+            ("missing field `id`", "missing field `id`"),
+            (r#"invalid type: string "unterminated"#, "invalid type: string (value not shown)"),
+        ];
+        for (message, expected) in cases {
+            assert_eq!(hide_string_values(message), expected);
+        }
+    }
+
+    #[test]
+    fn echoed_tokens_are_redacted() {
+        let mut headers = HeaderMap::new();
+        headers.insert("www-authenticate", "Bearer token=talq_echoed_value".parse().unwrap());
+        let body = r#"{"message":"Bad token talq_echoed_value","errors":{"talq_echoed_value":["custom-secret-1"]}}"#;
+        let e = ApiError::from_parts("x", StatusCode::UNAUTHORIZED, headers, body.as_bytes().to_vec());
+        let error = Error::Api(Box::new(e)).redact_secret("custom-secret-1");
+        for shown in [format!("{error}"), format!("{error:?}")] {
+            assert!(!shown.contains("echoed_value") && !shown.contains("custom-secret-1"), "{shown}");
+        }
+        assert_eq!(error.message(), Some("Bad token [redacted]"));
+        // The raw body is kept as received, for whoever reads it on purpose.
+        assert!(error.as_api().unwrap().body.text().contains("talq_echoed_value"));
     }
 
     #[test]

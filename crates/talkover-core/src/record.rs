@@ -5,8 +5,9 @@
 //! The token is never written, and secret fields (`password`, `secret`, `webhook_secret`, `token`,
 //! `private_key`, `private_key_passphrase`, and the values of `custom_headers`) are replaced by
 //! [`REDACTED`] in request and response bodies alike. The core does no I/O: fixtures are handed out as
-//! `(suggested relative path, fixture)` pairs through [`Recording::take`] or a callback
-//! ([`Recorder::on_record`]); writing them to files is the caller's business.
+//! `(suggested relative path, fixture JSON text)` pairs through [`Recording::take`] or a callback
+//! ([`Recorder::on_record`]); writing them to files is the caller's business. The text keeps numbers as
+//! the server wrote them (`250.00` stays `250.00`), which a `serde_json::Value` would not.
 //!
 //! ```
 //! use talkover_core::agents::UnpublishAgent;
@@ -26,9 +27,11 @@
 //! assert_eq!(agent.id.as_str(), "a1");
 //!
 //! let fixtures = recording.take();
-//! assert_eq!(fixtures[0].0, "unpublish-agent/ok-recorded-001.json");
-//! assert_eq!(fixtures[0].1["params"]["path"]["agent_id"], "a1");
-//! assert!(!fixtures[0].1.to_string().contains("talq_secret_token"));
+//! let (path, text) = &fixtures[0];
+//! assert_eq!(path, "unpublish-agent/ok-recorded-001.json");
+//! let fixture: serde_json::Value = serde_json::from_str(text).unwrap();
+//! assert_eq!(fixture["params"]["path"]["agent_id"], "a1");
+//! assert!(!text.contains("talq_secret_token"));
 //! ```
 
 use std::fmt;
@@ -59,7 +62,7 @@ const KEPT_RESPONSE_HEADERS: &[&str] = &["content-type", "retry-after", "x-reque
 /// The request headers a fixture lists (the rest are not checked by the runner).
 const KEPT_REQUEST_HEADERS: &[&str] = &["accept", "content-type"];
 
-type Sink = Arc<dyn Fn(&str, &Value) + Send + Sync>;
+type Sink = Arc<dyn Fn(&str, &str) + Send + Sync>;
 
 /// The fixtures recorded so far: a cheap handle shared between a [`Recorder`] and whoever reads them.
 #[derive(Clone, Default)]
@@ -69,7 +72,7 @@ pub struct Recording {
 
 #[derive(Default)]
 struct RecordingState {
-    fixtures: Vec<(String, Value)>,
+    fixtures: Vec<(String, String)>,
     count: u64,
     skipped: Vec<String>,
 }
@@ -95,14 +98,15 @@ impl Recording {
         self.inner.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// Removes and returns the fixtures recorded so far, each with its suggested relative path
-    /// (`<operation-id>/<case>.json`).
-    pub fn take(&self) -> Vec<(String, Value)> {
+    /// Removes and returns the fixtures recorded so far: each one's suggested relative path
+    /// (`<operation-id>/<case>.json`) and its JSON text (pretty-printed, ready to be written to that file or
+    /// handed to [`Replay::from_fixtures`](crate::replay::Replay::from_fixtures)).
+    pub fn take(&self) -> Vec<(String, String)> {
         std::mem::take(&mut self.lock().fixtures)
     }
 
     /// A copy of the fixtures recorded so far, left in place.
-    pub fn fixtures(&self) -> Vec<(String, Value)> {
+    pub fn fixtures(&self) -> Vec<(String, String)> {
         self.lock().fixtures.clone()
     }
 
@@ -122,7 +126,7 @@ impl Recording {
         self.lock().skipped.clone()
     }
 
-    fn push(&self, prefix: &str, operation: &str, status: u16, fixture: Value) -> (String, Value) {
+    fn push(&self, prefix: &str, operation: &str, status: u16, fixture: String) -> (String, String) {
         let mut state = self.lock();
         state.count += 1;
         let outcome = if (200..300).contains(&status) { "ok".to_owned() } else { format!("error-{status}") };
@@ -172,9 +176,9 @@ impl<T> Recorder<T> {
         self.recording.clone()
     }
 
-    /// Calls `sink` with each fixture as soon as it is recorded (its suggested relative path, and the
-    /// fixture). The fixture is kept in the [`Recording`] as well.
-    pub fn on_record(mut self, sink: impl Fn(&str, &Value) + Send + Sync + 'static) -> Self {
+    /// Calls `sink` with each fixture as soon as it is recorded (its suggested relative path, and its JSON
+    /// text). The fixture is kept in the [`Recording`] as well.
+    pub fn on_record(mut self, sink: impl Fn(&str, &str) + Send + Sync + 'static) -> Self {
         self.sink = Some(Arc::new(sink));
         self
     }
@@ -227,9 +231,9 @@ impl<T: Transport> Transport for Recorder<T> {
 }
 
 /// Builds the fixture of one exchange: its operation id (found in the registry by method and path) and the
-/// fixture, with the token and secret fields redacted. Fails when no operation has the request's method
-/// and path.
-pub fn fixture_from_exchange(request: &HttpRequest, response: &HttpResponse) -> Result<(&'static str, Value), String> {
+/// fixture's JSON text, with the token and secret fields redacted. Fails when no operation has the
+/// request's method and path.
+pub fn fixture_from_exchange(request: &HttpRequest, response: &HttpResponse) -> Result<(&'static str, String), String> {
     fixture_of(&Snapshot::of(request), response)
 }
 
@@ -278,7 +282,35 @@ fn find_operation(method: &str, path: &str) -> Option<(&'static OperationInfo, S
     None
 }
 
-fn fixture_of(request: &Snapshot, response: &HttpResponse) -> Result<(&'static str, Value), String> {
+/// A JSON body, redacted, and its text as sent when redacting changed nothing in it.
+struct JsonBody {
+    value: Value,
+    verbatim: Option<String>,
+}
+
+impl JsonBody {
+    fn read(bytes: &[u8], token: Option<&str>) -> Result<Self, serde_json::Error> {
+        let original: Value = serde_json::from_slice(bytes)?;
+        let mut value = original.clone();
+        redact(&mut value, token);
+        let verbatim = (value == original).then(|| String::from_utf8_lossy(bytes).trim().to_owned());
+        Ok(Self { value, verbatim })
+    }
+
+    fn bytes(&self) -> Vec<u8> {
+        match &self.verbatim {
+            Some(text) => text.clone().into_bytes(),
+            None => serde_json::to_vec(&self.value).unwrap_or_default(),
+        }
+    }
+}
+
+/// Marks where a verbatim body goes in the fixture's text.
+fn marker(place: &str) -> String {
+    format!("\u{1}talkover-record:{place}\u{1}")
+}
+
+fn fixture_of(request: &Snapshot, response: &HttpResponse) -> Result<(&'static str, String), String> {
     let (op, path, path_params) =
         find_operation(&request.method, &request.path).ok_or("no documented operation has this method and path")?;
     let token = request.token.as_deref();
@@ -287,12 +319,9 @@ fn fixture_of(request: &Snapshot, response: &HttpResponse) -> Result<(&'static s
     let body = if request.body.iter().all(u8::is_ascii_whitespace) {
         None
     } else {
-        let mut body: Value =
-            serde_json::from_slice(&request.body).map_err(|e| format!("the request body is not JSON: {e}"))?;
-        redact(&mut body, token);
-        Some(body)
+        Some(JsonBody::read(&request.body, token).map_err(|e| format!("the request body is not JSON: {e}"))?)
     };
-    let query = typed_query(op, &path_params, &pairs, body.as_ref());
+    let query = typed_query(op, &path_params, &pairs, body.as_ref().map(|b| &b.value));
 
     let mut headers = Map::new();
     for (name, value) in &request.headers {
@@ -307,38 +336,62 @@ fn fixture_of(request: &Snapshot, response: &HttpResponse) -> Result<(&'static s
             response_headers.insert((*name).to_owned(), Value::String(redact_text(value, token)));
         }
     }
+    let mut verbatim: Vec<(String, String)> = Vec::new();
     let mut recorded_response = json!({ "status": status, "headers": response_headers });
-    let answer_bytes = match serde_json::from_slice::<Value>(response.body()) {
-        Ok(mut answer) => {
-            redact(&mut answer, token);
-            let bytes = serde_json::to_vec(&answer).unwrap_or_default();
-            recorded_response["body"] = answer;
-            bytes
+    let answer = match JsonBody::read(response.body(), token) {
+        Ok(answer) => {
+            let bytes = answer.bytes();
+            recorded_response["body"] = match answer.verbatim.clone() {
+                Some(text) => {
+                    verbatim.push((marker("response"), text));
+                    Value::String(marker("response"))
+                }
+                None => answer.value.clone(),
+            };
+            Some((answer, bytes))
         }
-        Err(_) if response.body().is_empty() => Vec::new(),
+        Err(_) if response.body().is_empty() => None,
         Err(_) => {
             let text = redact_text(&String::from_utf8_lossy(response.body()), token);
-            recorded_response["body_text"] = Value::String(text.clone());
-            text.into_bytes()
+            recorded_response["body_text"] = Value::String(text);
+            None
         }
     };
-    let expect = expectation(op, response, answer_bytes, recorded_response.get("body"));
+    let (answer, answer_bytes) = match answer {
+        Some((answer, bytes)) => (Some(answer.value), bytes),
+        None => (None, recorded_response.get("body_text").and_then(Value::as_str).unwrap_or("").as_bytes().to_vec()),
+    };
+    let expect = expectation(op, response, answer_bytes, answer.as_ref());
 
+    let request_body = match &body {
+        Some(JsonBody { verbatim: Some(text), .. }) => {
+            verbatim.push((marker("request"), text.clone()));
+            Value::String(marker("request"))
+        }
+        Some(body) => body.value.clone(),
+        None => Value::Null,
+    };
     let fixture = json!({
         "operation": op.id,
         "description": format!("recorded: {} {path} answered {status}", request.method),
-        "params": { "path": path_params, "query": query, "body": body },
+        "params": { "path": path_params, "query": query, "body": request_body },
         "request": {
             "method": request.method,
             "path": path,
             "query": wire_query,
             "headers": headers,
-            "body": body,
+            "body": request_body,
         },
         "response": recorded_response,
         "expect": expect,
     });
-    Ok((op.id, fixture))
+    let mut text = serde_json::to_string_pretty(&fixture).map_err(|e| e.to_string())?;
+    for (place, body) in verbatim {
+        let quoted = serde_json::to_string(&place).map_err(|e| e.to_string())?;
+        text = text.replace(&quoted, &body);
+    }
+    text.push('\n');
+    Ok((op.id, text))
 }
 
 /// The query as the fixture's `params.query`: numbers and booleans where the operation's types take them,
@@ -377,8 +430,7 @@ fn query_object(pairs: &[(String, String)], as_text: &[String]) -> Value {
     for (raw_name, value) in pairs {
         let repeated = raw_name.ends_with("[]");
         let name = raw_name.trim_end_matches("[]");
-        let value =
-            if as_text.iter().any(|n| n == name) { Value::String(value.clone()) } else { guess_scalar(value) };
+        let value = if as_text.iter().any(|n| n == name) { Value::String(value.clone()) } else { guess_scalar(value) };
         match object.get_mut(name) {
             Some(Value::Array(items)) => items.push(value),
             Some(previous) => {
@@ -492,11 +544,7 @@ pub fn redact(value: &mut Value, token: Option<&str>) {
             }
         }
         Value::Array(items) => items.iter_mut().for_each(|item| redact(item, token)),
-        Value::String(text) => {
-            if token.is_some_and(|t| text.contains(t)) {
-                *text = redact_text(text, token);
-            }
-        }
+        Value::String(text) if token.is_some_and(|t| text.contains(t)) => *text = redact_text(text, token),
         _ => {}
     }
 }
@@ -556,8 +604,9 @@ mod tests {
     #[test]
     fn finds_the_operation_and_strips_a_mount_prefix() {
         let req = request("DELETE", "http://127.0.0.1:9/mock/api/v1/agents/a%2Fb/actions/x", None);
-        let (id, fixture) =
+        let (id, text) =
             fixture_from_exchange(&req, &response(200, json!({"success": true, "message": "deleted"}))).unwrap();
+        let fixture: Value = serde_json::from_str(&text).unwrap();
         assert_eq!(id, "delete-action");
         assert_eq!(fixture["request"]["path"], "/api/v1/agents/a%2Fb/actions/x");
         assert_eq!(fixture["params"]["path"], json!({"agent_id": "a/b", "action_id": "x"}));
@@ -570,7 +619,8 @@ mod tests {
     fn query_values_take_the_types_the_operation_needs() {
         let req = request("GET", "https://h/api/v1/agents?search=12345&per_page=5&status=draft", None);
         let body = json!({"success": true, "data": [], "meta": {"current_page": 1, "per_page": 5, "total": 0}});
-        let (_, fixture) = fixture_from_exchange(&req, &response(200, body)).unwrap();
+        let (_, text) = fixture_from_exchange(&req, &response(200, body)).unwrap();
+        let fixture: Value = serde_json::from_str(&text).unwrap();
         assert_eq!(fixture["params"]["query"], json!({"search": "12345", "per_page": 5, "status": "draft"}));
         assert_eq!(fixture["request"]["query"], json!([["search", "12345"], ["per_page", "5"], ["status", "draft"]]));
     }
@@ -595,10 +645,10 @@ mod tests {
 
         let fixtures = recording.take();
         assert_eq!(fixtures.len(), 1);
-        let (path, fixture) = &fixtures[0];
+        let (path, text) = &fixtures[0];
         assert_eq!(path, "create-webhook/error-422-recorded-001.json");
-        assert_eq!(seen.lock().unwrap().as_slice(), [path.clone()]);
-        let text = fixture.to_string();
+        assert_eq!(seen.lock().unwrap().as_slice(), std::slice::from_ref(path));
+        let fixture: Value = serde_json::from_str(text).unwrap();
         for secret in ["talq_live_secret", "s3cret", "k3y", "talq_other", "authorization", "session=abc"] {
             assert!(!text.contains(secret), "{secret} was written: {text}");
         }
@@ -610,10 +660,23 @@ mod tests {
     }
 
     #[test]
+    fn numbers_keep_the_digits_the_server_wrote() {
+        let req = request("GET", "https://h/api/v1/credits/balance", None);
+        let text = r#"{"success":true,"data":{"balance":250.00,"currency":"USD"}}"#;
+        let answer = http::Response::builder().status(200).body(text.as_bytes().to_vec()).unwrap();
+        let (id, fixture) = fixture_from_exchange(&req, &answer).unwrap();
+        assert_eq!(id, "get-credits-balance");
+        assert!(fixture.contains(r#""balance":250.00"#), "{fixture}");
+        let parsed: Value = serde_json::from_str(&fixture).unwrap();
+        assert_eq!(parsed["expect"], json!({"ok": "strict"}));
+    }
+
+    #[test]
     fn non_json_answers_are_kept_as_text() {
         let req = request("GET", "https://h/api/v1/agents/a1", None);
         let html = http::Response::builder().status(502).body(b"<html>bad gateway</html>".to_vec()).unwrap();
-        let (_, fixture) = fixture_from_exchange(&req, &html).unwrap();
+        let (_, text) = fixture_from_exchange(&req, &html).unwrap();
+        let fixture: Value = serde_json::from_str(&text).unwrap();
         assert_eq!(fixture["response"]["body_text"], "<html>bad gateway</html>");
         assert_eq!(fixture["expect"], json!({"error": {"status": 502, "kind": "server"}}));
     }

@@ -162,6 +162,62 @@ impl<'de> serde::de::Visitor<'de> for SecretVisitor {
     }
 }
 
+/// What replaces a secret in text.
+pub(crate) const REDACTED: &str = "[redacted]";
+
+/// Replaces what looks like a Talkover credential with `[redacted]`: an environment token (`talq_` and the
+/// characters that follow it) or a personal access token (`<id>|<at least 8 letters or digits>`). For text
+/// that comes from an answer (an error message echoing the token it was sent), where the exact token is not
+/// known.
+pub(crate) fn redact_credentials(text: &str) -> std::borrow::Cow<'_, str> {
+    let bytes = text.as_bytes();
+    let token_char = |b: u8| b.is_ascii_alphanumeric() || b"_-.~+/=".contains(&b);
+    let mut out = String::new();
+    let (mut copied, mut i) = (0, 0);
+    while i < bytes.len() {
+        let end = if bytes[i..].starts_with(b"talq_") {
+            let end = i + 5 + bytes[i + 5..].iter().take_while(|&&b| token_char(b)).count();
+            (end > i + 5).then_some(end)
+        } else if bytes[i].is_ascii_digit() && (i == 0 || !bytes[i - 1].is_ascii_alphanumeric()) {
+            let digits = bytes[i..].iter().take_while(|b| b.is_ascii_digit()).count();
+            let bar = i + digits;
+            let tail =
+                bytes.get(bar + 1..).unwrap_or_default().iter().take_while(|b| b.is_ascii_alphanumeric()).count();
+            (bytes.get(bar) == Some(&b'|') && tail >= 8).then_some(bar + 1 + tail)
+        } else {
+            None
+        };
+        match end {
+            Some(end) => {
+                out.push_str(&text[copied..i]);
+                out.push_str(REDACTED);
+                copied = end;
+                i = end;
+            }
+            None => i += 1,
+        }
+    }
+    if copied == 0 {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    out.push_str(&text[copied..]);
+    std::borrow::Cow::Owned(out)
+}
+
+/// Replaces every occurrence of `secret` in `text` with `[redacted]`, and credential-like text too (see
+/// [`redact_credentials`]). Secrets shorter than 8 characters are not searched for, so that a test token
+/// such as `t` does not mangle every message.
+pub(crate) fn redact_in(text: &mut String, secret: Option<&str>) {
+    if let Some(secret) = secret.filter(|s| s.len() >= 8) {
+        if text.contains(secret) {
+            *text = text.replace(secret, REDACTED);
+        }
+    }
+    if let std::borrow::Cow::Owned(redacted) = redact_credentials(text) {
+        *text = redacted;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -199,5 +255,27 @@ mod tests {
         let err = serde_json::from_str::<Body>(r#"{"token":true}"#).err().unwrap().to_string();
         assert!(err.contains("boolean") && !err.contains("true"), "{err}");
         assert!(serde_json::from_str::<Body>(r#"{"token":["x"]}"#).is_err());
+    }
+
+    #[test]
+    fn credential_like_text_is_redacted() {
+        let cases = [
+            ("Invalid token talq_live_AbC-123.x given", "Invalid token [redacted] given"),
+            ("talq_a talq_ talq_b", "[redacted] talq_ [redacted]"),
+            (r#"{"token":"1|abc123def456."}"#, r#"{"token":"[redacted]."}"#),
+            ("Bearer 42|abcdefgh", "Bearer [redacted]"),
+            ("page 1|2 of 3|abcdefg", "page 1|2 of 3|abcdefg"),
+            ("x9|abcdefghij and ab12|abcdefghij", "x9|abcdefghij and ab12|abcdefghij"),
+            ("nothing here, é talq", "nothing here, é talq"),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(redact_credentials(text), expected, "{text}");
+        }
+        let mut text = "echo: s3cr3t-value and s3cr3t-value".to_owned();
+        redact_in(&mut text, Some("s3cr3t-value"));
+        assert_eq!(text, "echo: [redacted] and [redacted]");
+        let mut text = "short t stays".to_owned();
+        redact_in(&mut text, Some("t"));
+        assert_eq!(text, "short t stays");
     }
 }

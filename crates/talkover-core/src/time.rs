@@ -311,6 +311,13 @@ macro_rules! text_type {
 text_type!(Date);
 text_type!(DateTime);
 
+impl From<TimeError> for crate::Error {
+    /// A date or time that does not parse is an invalid request: nothing was sent.
+    fn from(error: TimeError) -> Self {
+        crate::Error::invalid_request("time", None, error.to_string())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -405,12 +412,5 @@ mod tests {
         assert_eq!(serde_json::to_value(&date).unwrap(), "2024-01-15");
         assert!(serde_json::from_str::<Date>("\"2024-02-30\"").is_err());
         assert_eq!(format!("{date:?}"), "Date(2024-01-15)");
-    }
-}
-
-impl From<TimeError> for crate::Error {
-    /// A date or time that does not parse is an invalid request: nothing was sent.
-    fn from(error: TimeError) -> Self {
-        crate::Error::invalid_request("time", None, error.to_string())
     }
 }

@@ -82,13 +82,15 @@ impl Client {
 
     /// Runs any operation, retrying as the client's policy allows.
     pub fn execute<O: Operation>(&self, operation: O) -> Result<Output<O>, Error> {
-        decode_response::<O>(self.send(&operation)?)
+        // An answer may echo the token: it never reaches the caller's error.
+        self.send(&operation).and_then(decode_response::<O>).map_err(|e| self.inner.config.redact(e))
     }
 
     /// Runs any operation and keeps the answer's status and headers (rate limits, request id) beside the
     /// value.
     pub fn execute_with_response<O: Operation>(&self, operation: O) -> Result<WithResponse<Output<O>>, Error> {
-        decode_with_response::<O>(self.send(&operation)?)
+        // An answer may echo the token: it never reaches the caller's error.
+        self.send(&operation).and_then(decode_with_response::<O>).map_err(|e| self.inner.config.redact(e))
     }
 
     fn send<O: Operation>(&self, operation: &O) -> Result<HttpResponse, Error> {

@@ -681,6 +681,13 @@ pub(crate) const OPERATIONS: &[OperationInfo] = &[
     OperationInfo::of::<QueryAvailability>(),
 ];
 
+impl From<TimeOfDayError> for crate::Error {
+    /// An hour of day that does not parse is an invalid request: nothing was sent.
+    fn from(error: TimeOfDayError) -> Self {
+        crate::Error::invalid_request("time", None, error.to_string())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -804,12 +811,5 @@ mod tests {
         assert_eq!(invalid_field(err).as_deref(), Some("to"));
         let err = build_request(&QueryAvailability::new("c", from, to).duration_minutes(0), &config()).unwrap_err();
         assert_eq!(invalid_field(err).as_deref(), Some("duration_minutes"));
-    }
-}
-
-impl From<TimeOfDayError> for crate::Error {
-    /// An hour of day that does not parse is an invalid request: nothing was sent.
-    fn from(error: TimeOfDayError) -> Self {
-        crate::Error::invalid_request("time", None, error.to_string())
     }
 }

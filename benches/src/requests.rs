@@ -1,0 +1,416 @@
+//! Request overhead: get-agent and list-agents through the SDK's clients against the same requests written
+//! by hand, over loopback HTTP, at concurrency 1 and 64.
+
+use std::hint::black_box;
+use std::sync::{Arc, Barrier};
+use std::time::{Duration, Instant};
+
+use talkover::agents::AgentStatus;
+
+use crate::hand::{self, HandAgent, HandEnvelope, HandList, Headers};
+use crate::harness::{self, Contender, Sample, Usage, UsageMeter};
+use crate::server::DOCUMENTED_AGENT_ID;
+use crate::{Settings, TOKEN};
+
+/// The two operations measured.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Op {
+    /// get-agent.
+    GetAgent,
+    /// list-agents (first page, no filters).
+    ListAgents,
+}
+
+impl Op {
+    /// The operation id.
+    pub fn id(self) -> &'static str {
+        match self {
+            Op::GetAgent => "get-agent",
+            Op::ListAgents => "list-agents",
+        }
+    }
+}
+
+/// The samples of one comparison of the SDK with hand-written code.
+pub struct Comparison {
+    /// `async` or `blocking`.
+    pub transport: &'static str,
+    /// The operation.
+    pub op: Op,
+    /// Requests in flight at once.
+    pub concurrency: usize,
+    /// Requests per run.
+    pub ops_per_run: u64,
+    /// The SDK's runs.
+    pub sdk: Vec<Sample>,
+    /// The hand-written code's runs.
+    pub hand: Vec<Sample>,
+}
+
+const CONCURRENCIES: [usize; 2] = [1, 64];
+const OPS: [Op; 2] = [Op::GetAgent, Op::ListAgents];
+
+fn check_agent(agent: &talkover::agents::Agent) -> Result<(), String> {
+    if agent.id.as_str() != DOCUMENTED_AGENT_ID || agent.current_status != Some(AgentStatus::Published) {
+        return Err(format!("unexpected agent {:?}", agent.id));
+    }
+    Ok(())
+}
+
+// ------------------------------------------------------------------------------------------------
+// async
+
+async fn sdk_async_one(client: &talkover::Client, op: Op) -> Result<(), String> {
+    match op {
+        Op::GetAgent => {
+            let agent = client.agents().get(DOCUMENTED_AGENT_ID).await.map_err(|e| e.to_string())?;
+            black_box(agent);
+        }
+        Op::ListAgents => {
+            let page = client.agents().list().send().await.map_err(|e| e.to_string())?;
+            black_box(page);
+        }
+    }
+    Ok(())
+}
+
+async fn hand_async_one(client: &reqwest::Client, headers: &Headers, op: Op, url: &str) -> Result<(), String> {
+    match op {
+        Op::GetAgent => {
+            let agent: HandEnvelope<HandAgent> =
+                hand::reqwest_get(client, headers, url).await.map_err(|e| e.to_string())?;
+            black_box(agent);
+        }
+        Op::ListAgents => {
+            let page: HandList<HandAgent> = hand::reqwest_get(client, headers, url).await.map_err(|e| e.to_string())?;
+            black_box(page);
+        }
+    }
+    Ok(())
+}
+
+struct AsyncContenders {
+    runtime: tokio::runtime::Runtime,
+    sdk: talkover::Client,
+    hand: reqwest::Client,
+    headers: Headers,
+    get_url: Arc<str>,
+    list_url: Arc<str>,
+}
+
+impl AsyncContenders {
+    fn new(base_url: &str) -> Result<Self, String> {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| e.to_string())?;
+        let sdk = talkover::Client::builder().token(TOKEN).base_url(base_url).build().map_err(|e| e.to_string())?;
+        Ok(Self {
+            runtime,
+            sdk,
+            hand: hand::reqwest_client().map_err(|e| e.to_string())?,
+            headers: Headers::new(TOKEN),
+            get_url: format!("{base_url}/agents/{DOCUMENTED_AGENT_ID}").into(),
+            list_url: format!("{base_url}/agents").into(),
+        })
+    }
+
+    fn url(&self, op: Op) -> Arc<str> {
+        match op {
+            Op::GetAgent => self.get_url.clone(),
+            Op::ListAgents => self.list_url.clone(),
+        }
+    }
+
+    /// `ops` requests through the SDK, `concurrency` at a time, on this thread's runtime.
+    fn sdk_run(&self, op: Op, concurrency: usize, ops: u64) -> Result<Sample, String> {
+        let client = &self.sdk;
+        self.measure(ops, async move {
+            if concurrency == 1 {
+                for _ in 0..ops {
+                    sdk_async_one(client, op).await?;
+                }
+                return Ok(());
+            }
+            let mut tasks = tokio::task::JoinSet::new();
+            for _ in 0..concurrency {
+                let client = client.clone();
+                let n = ops / concurrency as u64;
+                tasks.spawn(async move {
+                    for _ in 0..n {
+                        sdk_async_one(&client, op).await?;
+                    }
+                    Ok::<_, String>(())
+                });
+            }
+            while let Some(done) = tasks.join_next().await {
+                done.map_err(|e| e.to_string())??;
+            }
+            Ok(())
+        })
+    }
+
+    fn hand_run(&self, op: Op, concurrency: usize, ops: u64) -> Result<Sample, String> {
+        let (client, headers, url) = (&self.hand, &self.headers, self.url(op));
+        self.measure(ops, async move {
+            if concurrency == 1 {
+                for _ in 0..ops {
+                    hand_async_one(client, headers, op, &url).await?;
+                }
+                return Ok(());
+            }
+            let mut tasks = tokio::task::JoinSet::new();
+            for _ in 0..concurrency {
+                let (client, headers, url) = (client.clone(), headers.clone(), url.clone());
+                let n = ops / concurrency as u64;
+                tasks.spawn(async move {
+                    for _ in 0..n {
+                        hand_async_one(&client, &headers, op, &url).await?;
+                    }
+                    Ok::<_, String>(())
+                });
+            }
+            while let Some(done) = tasks.join_next().await {
+                done.map_err(|e| e.to_string())??;
+            }
+            Ok(())
+        })
+    }
+
+    /// Runs `work` on the current-thread runtime: everything the client does (its connection tasks
+    /// included) happens on this thread, so its CPU time and allocations are the client's.
+    fn measure(&self, ops: u64, work: impl std::future::Future<Output = Result<(), String>>) -> Result<Sample, String> {
+        let meter = UsageMeter::start();
+        let started = Instant::now();
+        self.runtime.block_on(work)?;
+        let wall = started.elapsed();
+        Ok(Sample { ops, wall, usage: meter.stop() })
+    }
+}
+
+/// The async comparisons: `talkover::Client` against reqwest + serde_json.
+pub fn async_overhead(settings: &Settings, base_url: &str) -> Result<Vec<Comparison>, String> {
+    let contenders = AsyncContenders::new(base_url)?;
+    // The SDK answers what the documented bodies say.
+    contenders.runtime.block_on(async {
+        check_agent(&contenders.sdk.agents().get(DOCUMENTED_AGENT_ID).await.map_err(|e| e.to_string())?)?;
+        let page = contenders.sdk.agents().list().send().await.map_err(|e| e.to_string())?;
+        match page.items.first() {
+            Some(agent) if page.items.len() == 1 => check_agent(agent),
+            _ => Err("list-agents did not give the documented page".to_owned()),
+        }
+    })?;
+    let mut out = Vec::new();
+    for concurrency in CONCURRENCIES {
+        for op in OPS {
+            let ops = calibrate(settings, concurrency, &mut || contenders.hand_run(op, concurrency, 64 * 4))?;
+            // Warm both pools to `concurrency` connections.
+            contenders.sdk_run(op, concurrency, ops)?;
+            contenders.hand_run(op, concurrency, ops)?;
+            let mut runs: Vec<Contender<'_>> = vec![
+                ("sdk", Box::new(|| contenders.sdk_run(op, concurrency, ops))),
+                ("hand", Box::new(|| contenders.hand_run(op, concurrency, ops))),
+            ];
+            let mut samples = harness::alternate(settings.rounds, &mut runs)?.into_iter();
+            let (sdk, hand) = (samples.next().unwrap_or_default(), samples.next().unwrap_or_default());
+            out.push(Comparison { transport: "async", op, concurrency, ops_per_run: ops, sdk, hand });
+        }
+    }
+    Ok(out)
+}
+
+// ------------------------------------------------------------------------------------------------
+// blocking
+
+fn sdk_blocking_one(client: &talkover::blocking::Client, op: Op) -> Result<(), String> {
+    match op {
+        Op::GetAgent => {
+            black_box(client.agents().get(DOCUMENTED_AGENT_ID).map_err(|e| e.to_string())?);
+        }
+        Op::ListAgents => {
+            black_box(client.agents().list().send().map_err(|e| e.to_string())?);
+        }
+    }
+    Ok(())
+}
+
+fn hand_blocking_one(agent: &ureq::Agent, headers: &Headers, op: Op, url: &str) -> Result<(), String> {
+    match op {
+        Op::GetAgent => {
+            let agent: HandEnvelope<HandAgent> = hand::ureq_get(agent, headers, url).map_err(|e| e.to_string())?;
+            black_box(agent);
+        }
+        Op::ListAgents => {
+            let page: HandList<HandAgent> = hand::ureq_get(agent, headers, url).map_err(|e| e.to_string())?;
+            black_box(page);
+        }
+    }
+    Ok(())
+}
+
+/// Runs `ops` calls of `one` on `concurrency` threads (this one when 1), timing from the moment all
+/// threads are ready, and summing the threads' CPU time and allocations.
+fn threaded_run(concurrency: usize, ops: u64, one: &(dyn Fn() -> Result<(), String> + Sync)) -> Result<Sample, String> {
+    if concurrency == 1 {
+        let meter = UsageMeter::start();
+        let started = Instant::now();
+        for _ in 0..ops {
+            one()?;
+        }
+        let wall = started.elapsed();
+        return Ok(Sample { ops, wall, usage: meter.stop() });
+    }
+    let per_thread = ops / concurrency as u64;
+    let barrier = Barrier::new(concurrency + 1);
+    std::thread::scope(|scope| {
+        let threads: Vec<_> = (0..concurrency)
+            .map(|_| {
+                let barrier = &barrier;
+                scope.spawn(move || {
+                    barrier.wait();
+                    let meter = UsageMeter::start();
+                    let mut result = Ok(());
+                    for _ in 0..per_thread {
+                        result = one();
+                        if result.is_err() {
+                            break;
+                        }
+                    }
+                    (result, meter.stop())
+                })
+            })
+            .collect();
+        barrier.wait();
+        let started = Instant::now();
+        let mut usage = Usage { cpu: Some(Duration::ZERO), ..Usage::default() };
+        let mut failure = None;
+        for thread in threads {
+            match thread.join() {
+                Ok((result, used)) => {
+                    usage.add(used);
+                    if let Err(e) = result {
+                        failure = Some(e);
+                    }
+                }
+                Err(_) => failure = Some("a request thread panicked".to_owned()),
+            }
+        }
+        let wall = started.elapsed();
+        match failure {
+            Some(e) => Err(e),
+            None => Ok(Sample { ops: per_thread * concurrency as u64, wall, usage }),
+        }
+    })
+}
+
+/// The blocking comparisons: `talkover::blocking::Client` against ureq + serde_json.
+///
+/// At concurrency 1 the SDK client is built the default way. At 64, both sides use a ureq agent keeping
+/// 64 idle connections per host (ureq's default, and so the SDK's, keeps 3: with 64 threads most requests
+/// would open a new connection, on both sides, and the run would measure TCP handshakes).
+pub fn blocking_overhead(settings: &Settings, base_url: &str) -> Result<Vec<Comparison>, String> {
+    let headers = Headers::new(TOKEN);
+    let get_url = format!("{base_url}/agents/{DOCUMENTED_AGENT_ID}");
+    let list_url = format!("{base_url}/agents");
+    let url = |op| if op == Op::GetAgent { get_url.as_str() } else { list_url.as_str() };
+    let mut out = Vec::new();
+    for concurrency in CONCURRENCIES {
+        let builder = talkover::blocking::Client::builder().token(TOKEN).base_url(base_url);
+        let (sdk, agent) = if concurrency == 1 {
+            (builder.build().map_err(|e| e.to_string())?, hand::ureq_agent(None))
+        } else {
+            let transport = talkover_ureq::UreqTransport::from_agent(
+                hand::ureq_agent(Some(concurrency)),
+                talkover::DEFAULT_MAX_RESPONSE_BYTES,
+            );
+            (builder.transport(transport).build().map_err(|e| e.to_string())?, hand::ureq_agent(Some(concurrency)))
+        };
+        check_agent(&sdk.agents().get(DOCUMENTED_AGENT_ID).map_err(|e| e.to_string())?)?;
+        for op in OPS {
+            let sdk_one = || sdk_blocking_one(&sdk, op);
+            let hand_one = || hand_blocking_one(&agent, &headers, op, url(op));
+            let ops = calibrate(settings, concurrency, &mut || threaded_run(concurrency, 64 * 4, &hand_one))?;
+            threaded_run(concurrency, ops, &sdk_one)?;
+            threaded_run(concurrency, ops, &hand_one)?;
+            let mut runs: Vec<Contender<'_>> = vec![
+                ("sdk", Box::new(|| threaded_run(concurrency, ops, &sdk_one))),
+                ("hand", Box::new(|| threaded_run(concurrency, ops, &hand_one))),
+            ];
+            let mut samples = harness::alternate(settings.rounds, &mut runs)?.into_iter();
+            let (sdk, hand) = (samples.next().unwrap_or_default(), samples.next().unwrap_or_default());
+            out.push(Comparison { transport: "blocking", op, concurrency, ops_per_run: ops, sdk, hand });
+        }
+    }
+    Ok(out)
+}
+
+/// Requests per run for about `settings.run_target` of wall time, from one warm-up run.
+fn calibrate(
+    settings: &Settings,
+    concurrency: usize,
+    run: &mut dyn FnMut() -> Result<Sample, String>,
+) -> Result<u64, String> {
+    run()?;
+    let sample = run()?;
+    let step = concurrency as u64;
+    Ok(harness::ops_for(settings.run_target, &sample, step, step * settings.min_ops_per_thread, 1_000_000))
+}
+
+/// The hidden subcommand of [`profile`].
+pub const PROFILE_SUBCOMMAND: &str = "__requests";
+
+/// `__requests <async|blocking> <get-agent|list-agents> <sdk|hand> <n>`: `n` requests of one contender at
+/// concurrency 1, after a warm-up, for a profiler. Under callgrind, collect only the measured calls with
+/// `--collect-atstart=no --toggle-collect='*measured_requests*'`.
+pub fn profile(args: &[String]) -> Result<(), String> {
+    let [client, op, who, n] = args else {
+        return Err(format!("usage: {PROFILE_SUBCOMMAND} <async|blocking> <get-agent|list-agents> <sdk|hand> <n>"));
+    };
+    let op = match op.as_str() {
+        "get-agent" => Op::GetAgent,
+        "list-agents" => Op::ListAgents,
+        other => return Err(format!("unknown operation {other}")),
+    };
+    let n: u64 = n.parse().map_err(|_| "n must be a number")?;
+    let server = crate::server::Server::start(crate::server::Documented::load()?).map_err(|e| e.to_string())?;
+    let base_url = server.base_url();
+    let sample = match (client.as_str(), who.as_str()) {
+        ("async", who @ ("sdk" | "hand")) => {
+            let contenders = AsyncContenders::new(&base_url)?;
+            let run = |ops| if who == "sdk" { contenders.sdk_run(op, 1, ops) } else { contenders.hand_run(op, 1, ops) };
+            run(100)?;
+            measured_requests(&|| run(n))?
+        }
+        ("blocking", who @ ("sdk" | "hand")) => {
+            let sdk = talkover::blocking::Client::builder()
+                .token(TOKEN)
+                .base_url(&base_url)
+                .build()
+                .map_err(|e| e.to_string())?;
+            let (agent, headers) = (hand::ureq_agent(None), Headers::new(TOKEN));
+            let url = match op {
+                Op::GetAgent => format!("{base_url}/agents/{DOCUMENTED_AGENT_ID}"),
+                Op::ListAgents => format!("{base_url}/agents"),
+            };
+            let one = || {
+                if who == "sdk" {
+                    sdk_blocking_one(&sdk, op)
+                } else {
+                    hand_blocking_one(&agent, &headers, op, &url)
+                }
+            };
+            threaded_run(1, 100, &one)?;
+            measured_requests(&|| threaded_run(1, n, &one))?
+        }
+        _ => return Err("the client is async or blocking, the contender sdk or hand".into()),
+    };
+    eprintln!(
+        "{n} requests: {:.1} µs each, {:.1} allocations each",
+        sample.wall_per_op() / 1e3,
+        sample.allocations_per_op()
+    );
+    Ok(())
+}
+
+/// The measured part of [`profile`], a separate function so a profiler can collect it alone.
+#[inline(never)]
+fn measured_requests(run: &dyn Fn() -> Result<Sample, String>) -> Result<Sample, String> {
+    run()
+}

@@ -1,0 +1,294 @@
+//! A local emulator of the Talkover API, built on `talkover-core`'s own request and response types and its
+//! operation registry: test code that uses the SDK with no token, no network and no credits spent.
+//!
+//! - **Stateful** where a test needs it: agents (create, list with filters and pages, get, knowledge, voice,
+//!   calling and advanced settings, publish, unpublish, delete), their actions, trainings and webhooks,
+//!   calls (make-call records a call; list-calls and get-agent-calls show it; end-call and get-active-call
+//!   follow it) and campaigns (with their status rules and campaign calls). The documented rules hold:
+//!   unpublishing sets `current_status` to `draft` and keeps knowledge, voice, trainings, actions and
+//!   numbers; changing an agent's actions, trainings, knowledge or voice takes it back to `draft`; an agent
+//!   is published only with a description, a voice and a direction (422 naming what is missing); unknown
+//!   ids answer the documented 404 bodies, invalid bodies a 422 with field errors, a missing or wrong token
+//!   the operation's documented 401.
+//! - **Every other operation** answers from the recorded fixtures (built in, or a folder of your own):
+//!   the example recorded for the same path if there is one, otherwise the operation's documented answer
+//!   with your ids in place of the example's.
+//! - **Faults on demand**: latency, a share of `500`s, a burst of `429`s with `Retry-After`
+//!   ([`Faults`]), to test retry handling.
+//!
+//! It binds 127.0.0.1 only, on the port you choose or a free one.
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let server = talkover_mock::Server::start().await?;
+//! let client = talkover::Client::builder().base_url(server.base_url()).token(server.token()).build()?;
+//! let agents = client.agents().list().send().await?;
+//! # Ok(()) }
+//! ```
+//!
+//! From a test without an async runtime, [`Server::start_blocking`] runs the server on a thread of its own:
+//!
+//! ```no_run
+//! # fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let server = talkover_mock::Server::start_blocking()?;
+//! let client = talkover::blocking::Client::builder().base_url(server.base_url()).token(server.token()).build()?;
+//! client.agents().unpublish("550e8400-e29b-41d4-a716-446655440000")?;
+//! # Ok(()) }
+//! ```
+//!
+//! As a binary: `cargo run -p talkover-mock -- --port 8080` (`--help` lists the switches).
+#![warn(missing_docs)]
+#![forbid(unsafe_code)]
+
+mod emulator;
+mod fixtures;
+mod reply;
+mod state;
+
+use std::io;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::State;
+use axum::Router;
+use tokio::sync::oneshot;
+
+pub use emulator::{Emulator, Faults, DEFAULT_TOKEN};
+
+use emulator::{Settings, MAX_BODY};
+
+/// Sets up a [`Server`]: port, token, fixtures, faults.
+#[derive(Clone, Debug, Default)]
+#[must_use]
+pub struct ServerBuilder {
+    settings: Settings,
+    port: u16,
+}
+
+impl ServerBuilder {
+    /// The port to bind on 127.0.0.1 (default 0: a free port the system picks).
+    pub fn port(mut self, port: u16) -> Self {
+        self.port = port;
+        self
+    }
+
+    /// The token requests must carry (default [`DEFAULT_TOKEN`]).
+    pub fn token(mut self, token: impl Into<String>) -> Self {
+        self.settings.token = token.into();
+        self
+    }
+
+    /// Answers the operations the emulator does not model from the fixtures below `dir` (every `*.json`,
+    /// in the shared fixture format) instead of the built-in ones.
+    pub fn fixtures_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.settings.fixtures_dir = Some(dir.into());
+        self
+    }
+
+    /// Whether the reference's example agent (`550e8400-e29b-41d4-a716-446655440000`, published, with a
+    /// voice, a training, an action and a number) exists from the start (default yes), so that the
+    /// reference's examples run as written.
+    pub fn example_agent(mut self, seed: bool) -> Self {
+        self.settings.seed_agent = seed;
+        self
+    }
+
+    /// The faults to inject.
+    pub fn faults(mut self, faults: Faults) -> Self {
+        self.settings.faults = faults;
+        self
+    }
+
+    /// Adds `latency` before every answer.
+    pub fn latency(mut self, latency: Duration) -> Self {
+        self.settings.faults = self.settings.faults.latency(latency);
+        self
+    }
+
+    /// Answers this share of requests (0 to 1) with `500`.
+    pub fn error_rate(mut self, rate: f64) -> Self {
+        self.settings.faults = self.settings.faults.error_rate(rate);
+        self
+    }
+
+    /// Answers the first `requests` requests with `429` and `Retry-After: retry_after_secs`.
+    pub fn rate_limit_burst(mut self, requests: u32, retry_after_secs: u64) -> Self {
+        self.settings.faults = self.settings.faults.rate_limit_burst(requests, retry_after_secs);
+        self
+    }
+
+    /// The emulator alone, with no server: a transport for in-process tests.
+    pub fn emulator(self) -> io::Result<Emulator> {
+        Emulator::with_settings(self.settings).map_err(io::Error::other)
+    }
+
+    /// Starts the server as a task of the current tokio runtime. Use the async client on that runtime; a
+    /// blocking client on the same thread would wait for a server that cannot run, so use
+    /// [`ServerBuilder::start_blocking`] for it.
+    pub async fn start(self) -> io::Result<Server> {
+        let port = self.port;
+        let emulator = Arc::new(self.emulator()?);
+        let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, port)).await?;
+        let addr = listener.local_addr()?;
+        let (stop, stopped) = oneshot::channel();
+        tokio::spawn(serve(listener, emulator.clone(), stopped));
+        Ok(Server { addr, emulator, stop: Some(stop), thread: None })
+    }
+
+    /// Starts the server on a thread of its own, with its own runtime: for tests and programs with no
+    /// async runtime (the blocking client's).
+    pub fn start_blocking(self) -> io::Result<Server> {
+        let port = self.port;
+        let emulator = Arc::new(self.emulator()?);
+        let listener = std::net::TcpListener::bind((Ipv4Addr::LOCALHOST, port))?;
+        listener.set_nonblocking(true)?;
+        let addr = listener.local_addr()?;
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+        let (stop, stopped) = oneshot::channel();
+        let served = emulator.clone();
+        let thread = std::thread::Builder::new().name("talkover-mock".into()).spawn(move || {
+            runtime.block_on(async move {
+                match tokio::net::TcpListener::from_std(listener) {
+                    Ok(listener) => serve(listener, served, stopped).await,
+                    Err(e) => eprintln!("talkover-mock: cannot serve on {addr}: {e}"),
+                }
+            });
+        })?;
+        Ok(Server { addr, emulator, stop: Some(stop), thread: Some(thread) })
+    }
+}
+
+/// A running emulator on 127.0.0.1. Dropping it stops it.
+#[derive(Debug)]
+pub struct Server {
+    addr: SocketAddr,
+    emulator: Arc<Emulator>,
+    stop: Option<oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Server {
+    /// A builder, to choose the port, the token, the fixtures or faults.
+    pub fn builder() -> ServerBuilder {
+        ServerBuilder::default()
+    }
+
+    /// Starts an emulator with the default settings on a free port, on the current tokio runtime.
+    pub async fn start() -> io::Result<Self> {
+        Self::builder().start().await
+    }
+
+    /// Starts an emulator with the default settings on a free port, on a thread of its own.
+    pub fn start_blocking() -> io::Result<Self> {
+        Self::builder().start_blocking()
+    }
+
+    /// The base URL to give a client: `http://127.0.0.1:PORT/api/v1`.
+    pub fn base_url(&self) -> String {
+        format!("http://{}/api/v1", self.addr)
+    }
+
+    /// The address the server listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The token requests must carry.
+    pub fn token(&self) -> &str {
+        self.emulator.token()
+    }
+
+    /// The emulator behind the server (to change its faults, or count its requests).
+    pub fn emulator(&self) -> &Emulator {
+        &self.emulator
+    }
+
+    /// Replaces the faults to inject, from the next request on.
+    pub fn set_faults(&self, faults: Faults) {
+        self.emulator.set_faults(faults);
+    }
+
+    /// Stops the server (dropping it does the same).
+    pub fn shutdown(self) {}
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+async fn serve(listener: tokio::net::TcpListener, emulator: Arc<Emulator>, stopped: oneshot::Receiver<()>) {
+    let app = Router::new().fallback(answer).with_state(emulator);
+    tokio::select! {
+        result = axum::serve(listener, app) => {
+            if let Err(e) = result {
+                eprintln!("talkover-mock: {e}");
+            }
+        }
+        _ = stopped => {}
+    }
+}
+
+async fn answer(State(emulator): State<Arc<Emulator>>, request: axum::extract::Request) -> axum::response::Response {
+    let (parts, body) = request.into_parts();
+    let response = match axum::body::to_bytes(body, MAX_BODY).await {
+        Ok(bytes) => {
+            let latency = emulator.latency();
+            if !latency.is_zero() {
+                tokio::time::sleep(latency).await;
+            }
+            emulator.handle(&http::Request::from_parts(parts, bytes.to_vec()))
+        }
+        Err(_) => {
+            let body = serde_json::json!({ "success": false, "message": "The request body is too large." });
+            let mut response = http::Response::new(body.to_string().into_bytes());
+            *response.status_mut() = http::StatusCode::PAYLOAD_TOO_LARGE;
+            response
+        }
+    };
+    response.map(axum::body::Body::from)
+}
+
+/// Writes recorded fixtures (the `(relative path, JSON text)` pairs
+/// [`talkover_core::record::Recording::take`] hands out) below `dir`, one file each, creating folders as
+/// needed. Returns the files written.
+///
+/// A path that would leave `dir` (absolute, or with `..`) is refused.
+///
+/// ```no_run
+/// use talkover_core::record::Recorder;
+///
+/// # fn run(transport: impl talkover_core::BlockingTransport + 'static) -> std::io::Result<()> {
+/// let recorder = Recorder::new(transport);
+/// let recording = recorder.recording();
+/// // ... run a session on a client built with `.transport(recorder)` ...
+/// talkover_mock::write_fixtures("tests/fixtures".as_ref(), &recording.take())?;
+/// # Ok(()) }
+/// ```
+pub fn write_fixtures(dir: &Path, fixtures: &[(String, String)]) -> io::Result<Vec<PathBuf>> {
+    let mut written = Vec::with_capacity(fixtures.len());
+    for (relative, fixture) in fixtures {
+        let relative = Path::new(relative);
+        if !relative.components().all(|c| matches!(c, Component::Normal(_))) {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("{} is not a relative path inside the folder", relative.display()),
+            ));
+        }
+        let path = dir.join(relative);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(&path, fixture)?;
+        written.push(path);
+    }
+    Ok(written)
+}

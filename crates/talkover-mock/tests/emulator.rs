@@ -1,0 +1,218 @@
+//! The rest of the emulator, over loopback HTTP: campaigns and webhooks by their rules, replayed
+//! operations with the caller's ids, fault injection, the binary, and the in-process transport.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{agent, api, assert_api, fields, voice};
+use talkover::agents::{GetAgentPricing, PublishAgent};
+use talkover::calls::{existing_call, CallStatus, MakeCampaignCall, NewCampaignCall};
+use talkover::campaigns::{
+    CampaignStatus, CampaignType, CreateCampaign, DeleteCampaign, GetCampaign, ListCampaigns, NewCampaign,
+    UpdateCampaignStatus,
+};
+use talkover::time::Date;
+use talkover::webhooks::{
+    AgentWebhookChanges, AgentWebhookEvent, CreateWebhook, GetWebhookDetails, ListAgentWebhooks, NewAgentWebhook,
+    TestWebhook, ToggleWebhookStatus, UpdateWebhook,
+};
+use talkover::{ClientConfig, ErrorKind};
+use talkover_mock::{Faults, Server};
+
+fn client(server: &Server) -> talkover::blocking::Client {
+    talkover::blocking::Client::builder()
+        .base_url(server.base_url())
+        .token(server.token())
+        .max_retries(0)
+        .build()
+        .expect("a client")
+}
+
+fn campaign(agent_id: &talkover::agents::AgentId) -> NewCampaign {
+    NewCampaign::new("Renewals", CampaignType::Reminder, agent_id, Date::new("2030-01-01").unwrap(), "Europe/Paris")
+        .days_of_week([1, 2, 3, 4, 5])
+        .call_time_range("09:00", "17:00")
+}
+
+#[test]
+fn campaigns_follow_their_status_rules() {
+    let server = Server::start_blocking().unwrap();
+    let client = client(&server);
+    let agent = client.agents().create(agent("Campaigner")).unwrap();
+
+    let created = client.execute(CreateCampaign::new(campaign(&agent.id))).unwrap();
+    assert_eq!(created.status, CampaignStatus::Draft);
+    assert_eq!(created.agent.as_ref().map(|a| a.name.as_str()), Some("Campaigner"));
+    let unknown_agent = client.execute(CreateCampaign::new(campaign(&"no-such-agent".into()))).unwrap_err();
+    assert_eq!(fields(&unknown_agent), ["agent_id"]);
+
+    let id = created.id.clone();
+    let draft_call = client.execute(MakeCampaignCall::new(&id, NewCampaignCall::new("+15551230000"))).unwrap_err();
+    assert_api(&draft_call, 400, ErrorKind::BadRequest, "Campaign is not active");
+    let activated = client.execute(UpdateCampaignStatus::new(&id, CampaignStatus::Active)).unwrap();
+    assert_eq!(activated.status, CampaignStatus::Active);
+    let back = client.execute(UpdateCampaignStatus::new(&id, CampaignStatus::Draft)).unwrap_err();
+    assert_api(&back, 400, ErrorKind::BadRequest, "Cannot transition from active to draft status");
+
+    let queued = client.execute(MakeCampaignCall::new(&id, NewCampaignCall::new("+15551230000"))).unwrap();
+    assert_eq!(queued.campaign_call.status, CallStatus::Queued);
+    let duplicate = client.execute(MakeCampaignCall::new(&id, NewCampaignCall::new("+15551230000"))).unwrap_err();
+    assert_eq!(api(&duplicate).kind, ErrorKind::Conflict);
+    assert_eq!(existing_call(&duplicate).map(|c| c.id), Some(queued.campaign_call.id.clone()));
+    let details = client.execute(GetCampaign::new(&id)).unwrap();
+    assert_eq!(details.calls.as_ref().map(Vec::len), Some(1));
+    let listed = client.execute(ListCampaigns::new().status(CampaignStatus::Active).agent_id(&agent.id)).unwrap();
+    assert_eq!(listed.items.iter().map(|c| &c.id).collect::<Vec<_>>(), [&id]);
+
+    let active = client.execute(DeleteCampaign::new(&id)).unwrap_err();
+    assert_api(&active, 403, ErrorKind::Forbidden, "Cannot delete active campaign");
+    client.execute(UpdateCampaignStatus::new(&id, CampaignStatus::Paused)).unwrap();
+    client.execute(DeleteCampaign::new(&id)).unwrap();
+    assert_api(&client.execute(GetCampaign::new(&id)).unwrap_err(), 404, ErrorKind::NotFound, "Campaign not found");
+}
+
+#[test]
+fn agent_webhooks_are_kept_and_replayed_operations_use_the_callers_ids() {
+    let server = Server::start_blocking().unwrap();
+    let client = client(&server);
+    let agent = client.agents().create(agent("Hooked")).unwrap();
+    let id = agent.id.clone();
+
+    let new = NewAgentWebhook::new("Ends", "https://example.com/hook", [AgentWebhookEvent::PhoneCallEnded])
+        .webhook_secret("whsec_1");
+    let webhook = client.execute(CreateWebhook::new(&id, new)).unwrap();
+    assert!(webhook.enabled);
+    let list = client.execute(ListAgentWebhooks::new(&id)).unwrap();
+    assert_eq!(list.webhooks.iter().map(|w| &w.id).collect::<Vec<_>>(), [&webhook.id]);
+    assert!(list.description(&AgentWebhookEvent::PhoneCallEnded).is_some());
+    let toggled = client.execute(ToggleWebhookStatus::new(&id, &webhook.id)).unwrap();
+    assert!(!toggled.enabled);
+    let changes = AgentWebhookChanges::new().name("Renamed").timeout(45);
+    let updated = client.execute(UpdateWebhook::new(&id, &webhook.id, changes)).unwrap();
+    assert_eq!((updated.name.as_str(), updated.timeout, updated.enabled), ("Renamed", 45, false));
+    let fetched = client.execute(GetWebhookDetails::new(&id, &webhook.id)).unwrap();
+    assert_eq!(fetched, updated);
+
+    // test-webhook is not modelled: it answers the documented result, for this webhook.
+    assert_eq!(client.execute(TestWebhook::new(&id, &webhook.id)).unwrap().status_code, 200);
+    let missing = client.execute(TestWebhook::new(&id, "no-such-webhook")).unwrap_err();
+    assert_api(&missing, 404, ErrorKind::NotFound, "Webhook not found.");
+    let no_agent = client.execute(GetWebhookDetails::new("no-such-agent", &webhook.id)).unwrap_err();
+    assert_api(&no_agent, 404, ErrorKind::NotFound, "Agent not found in this environment.");
+
+    // get-agent-pricing is replayed with the caller's agent id in place of the example's.
+    let pricing = client.execute(GetAgentPricing::new(&id)).unwrap();
+    assert_eq!(pricing.agent_id, id);
+    let unknown = client.execute(GetAgentPricing::new("no-such-agent")).unwrap_err();
+    assert_eq!(api(&unknown).status.as_u16(), 404);
+    // The reference's own example still answers as documented.
+    let documented = client.execute(GetAgentPricing::new("550e8400-e29b-41d4-a716-446655440000")).unwrap();
+    assert_eq!(documented.currency, "USD");
+}
+
+#[test]
+fn faults_are_injected_on_demand() {
+    let server = Server::builder().rate_limit_burst(2, 7).start_blocking().unwrap();
+    let client = client(&server);
+    for _ in 0..2 {
+        let limited = client.agents().list().send().unwrap_err();
+        assert_eq!(api(&limited).kind, ErrorKind::RateLimited);
+        assert_eq!(api(&limited).retry_after, Some(Duration::from_secs(7)));
+        assert!(limited.is_retryable());
+    }
+    assert!(client.agents().list().send().is_ok(), "the burst is over");
+
+    server.set_faults(Faults::new().error_rate(1.0));
+    let failed = client.agents().list().send().unwrap_err();
+    assert_eq!(api(&failed).kind, ErrorKind::Server);
+
+    server.set_faults(Faults::new().latency(Duration::from_millis(150)));
+    let started = Instant::now();
+    client.agents().list().send().unwrap();
+    assert!(started.elapsed() >= Duration::from_millis(150), "{:?}", started.elapsed());
+
+    // A client that retries rides out a burst that asks for no wait.
+    server.set_faults(Faults::new().rate_limit_burst(1, 0));
+    let patient = talkover::blocking::Client::builder()
+        .base_url(server.base_url())
+        .token(server.token())
+        .max_retries(2)
+        .build()
+        .unwrap();
+    assert!(patient.agents().list().send().is_ok());
+    assert_eq!(server.emulator().faults().rate_limit_burst, 1);
+}
+
+#[test]
+fn the_binary_serves_from_any_directory() {
+    let dir = std::env::temp_dir();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_talkover-mock"))
+        .args(["--port", "0", "--token", "talq_binary_token", "--no-example-agent"])
+        .current_dir(&dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the binary runs");
+    let mut first = String::new();
+    let mut stdout = BufReader::new(child.stdout.take().expect("piped"));
+    stdout.read_line(&mut first).expect("the binary says where it listens");
+    let base_url = first.trim().rsplit(' ').next().unwrap_or_default().to_owned();
+    let result = std::panic::catch_unwind(|| {
+        assert!(base_url.starts_with("http://127.0.0.1:"), "{first:?}");
+        let client = talkover::blocking::Client::builder()
+            .base_url(&base_url)
+            .token("talq_binary_token")
+            .max_retries(0)
+            .build()
+            .unwrap();
+        assert!(client.agents().list().send().unwrap().items.is_empty());
+        // Answered from the embedded fixtures, whatever the working directory.
+        assert_eq!(client.credits().balance().unwrap().currency, "USD");
+    });
+    child.kill().expect("the binary stops");
+    child.wait().expect("the binary is reaped");
+    drop(stdout);
+    if let Err(panic) = result {
+        std::panic::resume_unwind(panic);
+    }
+}
+
+#[test]
+fn the_emulator_is_also_an_in_process_transport() {
+    let emulator = Server::builder().token("talq_in_process").emulator().unwrap();
+    assert!(emulator.fixture_count() > 100);
+    let config = ClientConfig::new("talq_in_process").unwrap();
+    let client = talkover::blocking::Client::with_transport(config, emulator);
+    let created = client.agents().create(agent("In Process")).unwrap();
+    client.agents().update_voice(&created.id, voice()).unwrap();
+    let published = client.execute(PublishAgent::new(&created.id)).unwrap();
+    assert_eq!(published.current_status, talkover::agents::AgentStatus::Published);
+}
+
+#[test]
+fn unknown_routes_and_methods_are_refused() {
+    let server = Server::start_blocking().unwrap();
+    let transport = talkover_ureq::UreqTransport::new();
+    let send = |method: &str, path: &str| {
+        let request = http::Request::builder()
+            .method(method)
+            .uri(format!("http://{}{path}", server.addr()))
+            .header("authorization", format!("Bearer {}", server.token()))
+            .body(Vec::new())
+            .unwrap();
+        talkover::BlockingTransport::send(&transport, request).unwrap()
+    };
+    assert_eq!(send("GET", "/api/v1/no-such-thing").status(), 404);
+    assert_eq!(send("PATCH", "/api/v1/agents").status(), 405);
+    assert_eq!(send("GET", "/api/v1/health").status(), 200);
+    let bad_json = http::Request::builder()
+        .method("POST")
+        .uri(format!("{}/agents", server.base_url()))
+        .header("authorization", format!("Bearer {}", server.token()))
+        .body(b"{not json".to_vec())
+        .unwrap();
+    assert_eq!(talkover::BlockingTransport::send(&transport, bad_json).unwrap().status(), 400);
+}

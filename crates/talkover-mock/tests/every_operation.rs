@@ -1,0 +1,60 @@
+//! Every documented operation answers on the emulator: the reference's own example request of each one,
+//! built through the SDK's types, gets an answer the SDK decodes (or one of the API's documented errors,
+//! for the stateful operations whose example names an id the emulator does not hold).
+
+use serde_json::Value;
+use talkover::registry::{self, Params};
+use talkover::{BlockingTransport, ClientConfig, Error};
+
+const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures");
+
+/// The first successful example of an operation, as the fixture's `params`.
+fn example(operation: &str) -> Option<Params> {
+    let dir = std::path::Path::new(FIXTURES).join(operation);
+    let mut files: Vec<_> = std::fs::read_dir(dir).ok()?.flatten().map(|e| e.path()).collect();
+    files.sort();
+    files.into_iter().find_map(|path| {
+        let fixture: Value = serde_json::from_str(&std::fs::read_to_string(&path).ok()?).ok()?;
+        let status = fixture.pointer("/response/status")?.as_u64()?;
+        let ok = fixture.pointer("/expect/ok").is_some();
+        (ok && (200..300).contains(&status)).then(|| serde_json::from_value(fixture["params"].clone()).ok())?
+    })
+}
+
+#[test]
+fn every_operation_answers_its_documented_example() {
+    let emulator = talkover_mock::Server::builder().token("talq_every_operation").emulator().unwrap();
+    let config = ClientConfig::new("talq_every_operation")
+        .unwrap()
+        .with_base_url(talkover::BaseUrl::parse("http://127.0.0.1/api/v1").unwrap());
+    let (mut decoded, mut refused, mut problems) = (0, 0, Vec::new());
+    let operations: Vec<_> = registry::operations().collect();
+    assert!(operations.len() >= 127, "{} operations", operations.len());
+    for op in operations {
+        let Some(params) = example(op.id) else {
+            problems.push(format!("{}: no successful example to send", op.id));
+            continue;
+        };
+        let request = match op.build_request(&params, &config) {
+            Ok(request) => request,
+            Err(e) => {
+                problems.push(format!("{}: the example does not build: {e}", op.id));
+                continue;
+            }
+        };
+        let response = BlockingTransport::send(&emulator, request).unwrap();
+        let status = response.status().as_u16();
+        match op.decode(response) {
+            Ok(_) => decoded += 1,
+            Err(Error::Api(e)) if matches!(status, 404 | 422) => {
+                // A stateful operation refusing an id or a body it does not hold.
+                assert!(e.message.is_some(), "{}: {status} without a message", op.id);
+                refused += 1;
+            }
+            Err(e) => problems.push(format!("{}: {status}: {e}", op.id)),
+        }
+    }
+    eprintln!("{decoded} operations answered their example, {refused} refused an id they do not hold");
+    assert!(problems.is_empty(), "{} operations failed:\n{}", problems.len(), problems.join("\n"));
+    assert!(decoded >= 100, "only {decoded} operations answered their example ({refused} refused)");
+}

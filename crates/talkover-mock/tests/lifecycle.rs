@@ -1,0 +1,192 @@
+//! The agent lifecycle a user runs, through both of the SDK's clients, against the emulator over real
+//! loopback HTTP: the async client on reqwest and the blocking client on ureq.
+
+mod common;
+
+use common::{action, agent, api, assert_api, fields, test_call, voice};
+use talkover::agents::AgentStatus;
+use talkover::calls::{CallStatus, GetAgentCalls, ListCalls, MakeCall};
+use talkover::trainings::NewTraining;
+use talkover::ErrorKind;
+
+fn async_client(server: &talkover_mock::Server, token: &str) -> talkover::Client {
+    talkover::Client::builder().base_url(server.base_url()).token(token).max_retries(0).build().expect("a client")
+}
+
+fn blocking_client(server: &talkover_mock::Server, token: &str) -> talkover::blocking::Client {
+    talkover::blocking::Client::builder()
+        .base_url(server.base_url())
+        .token(token)
+        .max_retries(0)
+        .build()
+        .expect("a client")
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn agent_lifecycle_on_the_async_client() {
+    let server = talkover_mock::Server::start().await.expect("the emulator starts");
+    assert!(server.base_url().starts_with("http://127.0.0.1:"), "{}", server.base_url());
+    let client = async_client(&server, server.token());
+    let agents = client.agents();
+
+    // A new agent is a draft, and cannot be published before it has a voice.
+    let created = agents.create(agent("Lifecycle Async")).await.unwrap();
+    assert_eq!(created.current_status, Some(AgentStatus::Draft));
+    assert_eq!(created.is_ready_to_publish, Some(false));
+    let id = created.id.clone();
+    let action = agents.actions(&id).create(action()).await.unwrap();
+    assert_eq!(action.name, "Schedule Meeting");
+    let training = agents.trainings(&id).create(NewTraining::new("Refunds", "Five business days.")).await.unwrap();
+    let refused = agents.publish(&id).await.unwrap_err();
+    assert_eq!(api(&refused).kind, ErrorKind::Validation);
+    assert_eq!(fields(&refused), ["voice_id"]);
+
+    let with_voice = agents.update_voice(&id, voice()).await.unwrap();
+    assert_eq!(with_voice.voice.as_ref().map(|v| v.name.as_str()), Some("Bianca"));
+    let published = agents.publish(&id).await.unwrap();
+    assert_eq!(published.current_status, AgentStatus::Published);
+
+    // The published agent is listed under its status, and not under the other.
+    let listed = agents.list().status(AgentStatus::Published).search("lifecycle async").send().await.unwrap();
+    assert_eq!(listed.items.iter().map(|a| &a.id).collect::<Vec<_>>(), [&id]);
+    assert_eq!(listed.pagination.as_ref().map(|p| p.total), Some(1));
+    let drafts = agents.list().status(AgentStatus::Draft).search("lifecycle async").send().await.unwrap();
+    assert!(drafts.items.is_empty());
+
+    // A test call is recorded and shows in both call lists.
+    let placed = client.execute(MakeCall::new(&id, test_call())).await.unwrap();
+    assert_eq!(placed.status, CallStatus::Initiated);
+    let agent_calls = client.execute(GetAgentCalls::new(&id)).await.unwrap();
+    assert_eq!(agent_calls.items.len(), 1);
+    assert_eq!(agent_calls.items[0].id, placed.id);
+    assert!(agent_calls.items[0].is_testing);
+    assert_eq!(agent_calls.items[0].to, "+15551234567");
+    let all_calls = client.execute(ListCalls::new().agent_id(&id)).await.unwrap();
+    assert_eq!(all_calls.items.iter().map(|c| &c.id).collect::<Vec<_>>(), [&placed.id]);
+
+    // Unpublishing keeps everything attached to the agent.
+    let unpublished = agents.unpublish(&id).await.unwrap();
+    assert_eq!(unpublished.current_status, AgentStatus::Draft);
+    let kept = agents.get(&id).await.unwrap();
+    assert_eq!(kept.current_status, Some(AgentStatus::Draft));
+    assert!(kept.voice.is_some());
+    assert_eq!(kept.actions.as_ref().map(Vec::len), Some(1));
+    assert_eq!(kept.trainings.as_ref().map(|t| t[0].id.clone()), Some(training.id));
+    assert_eq!(kept.description, created.description);
+
+    // Deleting an action takes a published agent back to draft.
+    assert_eq!(agents.publish(&id).await.unwrap().current_status, AgentStatus::Published);
+    let deleted = agents.actions(&id).delete(&action.id).await.unwrap();
+    assert_eq!(deleted.message.as_deref(), Some("Agent action deleted successfully"));
+    let after = agents.get(&id).await.unwrap();
+    assert_eq!(after.current_status, Some(AgentStatus::Draft));
+    assert_eq!(after.actions.as_ref().map(Vec::len), Some(0));
+
+    // Unknown ids answer the documented 404 bodies.
+    assert_api(&agents.get("no-such-agent").await.unwrap_err(), 404, ErrorKind::NotFound, "Agent not found");
+    let missing_action = agents.actions(&id).delete(&action.id).await.unwrap_err();
+    assert_api(&missing_action, 404, ErrorKind::NotFound, "Action not found");
+    let missing_call = client.execute(MakeCall::new("no-such-agent", test_call())).await.unwrap_err();
+    assert_eq!(api(&missing_call).code.as_deref(), Some("AGENT_NOT_FOUND"));
+
+    // A body the API refuses names its fields.
+    let mut incomplete = agent("Incomplete");
+    incomplete.label = None;
+    incomplete.language = None;
+    let invalid = client.execute(raw_create(incomplete)).await.unwrap_err();
+    assert_api(&invalid, 422, ErrorKind::Validation, "The given data was invalid.");
+    assert_eq!(fields(&invalid), ["label", "language"]);
+
+    // A wrong token is refused with the documented 401.
+    let intruder = async_client(&server, "talq_wrong_token");
+    let refused = intruder.agents().get(&id).await.unwrap_err();
+    assert_api(&refused, 401, ErrorKind::Unauthorized, "Unauthenticated.");
+}
+
+#[test]
+fn agent_lifecycle_on_the_blocking_client() {
+    let server = talkover_mock::Server::start_blocking().expect("the emulator starts");
+    let client = blocking_client(&server, server.token());
+    let agents = client.agents();
+
+    let created = agents.create(agent("Lifecycle Blocking")).unwrap();
+    assert_eq!(created.current_status, Some(AgentStatus::Draft));
+    let id = created.id.clone();
+    let action = agents.actions(&id).create(action()).unwrap();
+    let refused = agents.publish(&id).unwrap_err();
+    assert_eq!(fields(&refused), ["voice_id"]);
+    agents.update_voice(&id, voice()).unwrap();
+    assert_eq!(agents.publish(&id).unwrap().current_status, AgentStatus::Published);
+
+    let listed = agents.list().status(AgentStatus::Published).search("lifecycle blocking").send().unwrap();
+    assert_eq!(listed.items.len(), 1);
+    assert_eq!(listed.items[0].id, id);
+
+    let placed = client.execute(MakeCall::new(&id, test_call())).unwrap();
+    let calls = client.execute(GetAgentCalls::new(&id)).unwrap();
+    assert_eq!(calls.items.iter().map(|c| &c.id).collect::<Vec<_>>(), [&placed.id]);
+    let everywhere = client.execute(ListCalls::new().status(CallStatus::Initiated)).unwrap();
+    assert!(everywhere.items.iter().any(|c| c.id == placed.id));
+
+    assert_eq!(agents.unpublish(&id).unwrap().current_status, AgentStatus::Draft);
+    let kept = agents.get(&id).unwrap();
+    assert!(kept.voice.is_some());
+    assert_eq!(kept.actions.as_ref().map(Vec::len), Some(1));
+
+    assert_eq!(agents.publish(&id).unwrap().current_status, AgentStatus::Published);
+    agents.actions(&id).delete(&action.id).unwrap();
+    assert_eq!(agents.get(&id).unwrap().current_status, Some(AgentStatus::Draft));
+
+    assert_api(&agents.get("no-such-agent").unwrap_err(), 404, ErrorKind::NotFound, "Agent not found");
+    let again = agents.actions(&id).delete(&action.id).unwrap_err();
+    assert_api(&again, 404, ErrorKind::NotFound, "Action not found");
+    let mut incomplete = agent("Incomplete");
+    incomplete.who_speaks_first = None;
+    let invalid = client.execute(raw_create(incomplete)).unwrap_err();
+    assert_eq!(fields(&invalid), ["who_speaks_first"]);
+
+    let intruder = blocking_client(&server, "talq_wrong_token");
+    assert_api(&intruder.agents().list().send().unwrap_err(), 401, ErrorKind::Unauthorized, "Unauthenticated.");
+}
+
+/// Pages follow `per_page` and `page`, with `meta` counting every match.
+#[test]
+fn agents_list_in_pages() {
+    let server = talkover_mock::Server::builder().example_agent(false).start_blocking().unwrap();
+    let client = blocking_client(&server, server.token());
+    for n in 0..5 {
+        client.agents().create(agent(&format!("Paged {n}"))).unwrap();
+    }
+    let second = client.agents().list().per_page(2).page(2).send().unwrap();
+    let names: Vec<&str> = second.items.iter().map(|a| a.name.as_str()).collect();
+    assert_eq!(names, ["Paged 2", "Paged 3"]);
+    let meta = second.pagination.clone().unwrap();
+    assert_eq!((meta.current_page, meta.per_page, meta.total, meta.last_page), (2, 2, 5, Some(3)));
+    let every: Vec<_> = client.agents().list().per_page(2).items().collect::<Result<_, _>>().unwrap();
+    assert_eq!(every.len(), 5);
+    let outbound = client.agents().list().direction(talkover::agents::Direction::Inbound).send().unwrap();
+    assert!(outbound.items.is_empty());
+}
+
+/// A create request that skips the SDK's own checks, to see the API's 422.
+fn raw_create(body: talkover::agents::CreateAgentBody) -> Unchecked {
+    Unchecked(body)
+}
+
+/// create-agent without the client-side required-field check: the emulator must refuse it itself.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Unchecked(talkover::agents::CreateAgentBody);
+
+impl talkover::Operation for Unchecked {
+    type Query = ();
+    type Body = talkover::agents::CreateAgentBody;
+    type Response = talkover::Envelope<talkover::agents::Agent>;
+    const ID: &'static str = "create-agent";
+    const METHOD: http::Method = http::Method::POST;
+    const PATH: &'static str = "/api/v1/agents";
+    const SAFE_TO_REPEAT: bool = false;
+
+    fn body(&self) -> Option<&Self::Body> {
+        Some(&self.0)
+    }
+}

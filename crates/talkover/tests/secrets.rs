@@ -1,0 +1,647 @@
+//! No secret leaves through what the SDK shows or sends where it should not.
+//!
+//! - The `Debug` and `Display` of the clients (both), their configuration, builders, every error kind
+//!   (never sent, transport, each API status with bodies and headers that echo the token, a 2xx that says
+//!   `"success": false`, decoding failures of bodies that hold a created token or a webhook secret), the
+//!   request and response types that hold secrets, and the tracing output of failing calls hold none of
+//!   the secrets.
+//! - Redirects are never followed: a loopback server answering 3xx to another loopback listener gets the
+//!   error as a 3xx, and the other listener never sees a request (so the token never reaches it).
+
+use std::fmt::{Debug, Display, Write as _};
+use std::sync::{Arc, Mutex};
+
+use talkover::account::{CreatedApiToken, NewApiToken};
+use talkover::actions::{ActionType, CustomHeader, NewAction};
+use talkover::agents::{GetAgent, UnpublishAgent};
+use talkover::campaign_sftp::{CreateCampaignSftp, NewSftpConfig, SftpConfigChanges, UpdateCampaignSftp};
+use talkover::sip_trunks::{CreateSipTrunk, NewSipTrunk, SipTrunkUpdate, UpdateSipTrunk};
+use talkover::webhooks::{
+    AgentWebhookChanges, AgentWebhookEvent, CampaignWebhookChanges, CampaignWebhookEvent, CreateCampaignWebhook,
+    CreateWebhook, NewAgentWebhook, NewCampaignWebhook, UpdateCampaignWebhook, UpdateWebhook,
+};
+use talkover::{ClientConfig, Error, ErrorKind, HttpRequest, HttpResponse, TransportError, TransportErrorKind};
+
+const TOKEN: &str = "talq_leaktest_9f8e7d6c5b4a3210";
+const CREATED_TOKEN: &str = "7|leaktestCreatedToken4242";
+const WEBHOOK_SECRET: &str = "whsec_leaktest_0a1b2c3d";
+const HEADER_VALUE: &str = "hdr-leaktest-55aa";
+const SIP_PASSWORD: &str = "sip-leaktest-pass-77";
+const SFTP_PASSWORD: &str = "sftp-leaktest-pass-88";
+const SFTP_KEY: &str = "-----BEGIN OPENSSH PRIVATE KEY----- leaktest-key-99";
+const SFTP_PASSPHRASE: &str = "sftp-leaktest-phrase-11";
+
+/// Each secret, and the distinctive part of each (so that a partial echo is caught too).
+const SECRETS: &[&str] = &[
+    TOKEN,
+    "leaktest_9f8e7d6c5b4a3210",
+    CREATED_TOKEN,
+    "leaktestCreatedToken4242",
+    WEBHOOK_SECRET,
+    "leaktest_0a1b2c3d",
+    HEADER_VALUE,
+    SIP_PASSWORD,
+    SFTP_PASSWORD,
+    SFTP_KEY,
+    "leaktest-key-99",
+    SFTP_PASSPHRASE,
+];
+
+fn assert_clean(what: &str, shown: &str) {
+    for secret in SECRETS {
+        assert!(!shown.contains(secret), "{what} shows the secret {secret:?}:\n{shown}");
+    }
+}
+
+fn check_debug(what: &str, value: &(impl Debug + ?Sized)) {
+    assert_clean(what, &format!("{value:?}"));
+    assert_clean(what, &format!("{value:#?}"));
+}
+
+fn check_both(what: &str, value: &(impl Debug + Display + ?Sized)) {
+    check_debug(what, value);
+    assert_clean(what, &value.to_string());
+}
+
+/// An error, its sources, and everything its helpers give.
+fn check_error(what: &str, error: &Error) {
+    check_both(what, error);
+    let mut source = std::error::Error::source(error);
+    while let Some(inner) = source {
+        assert_clean(what, &format!("{inner} {inner:?}"));
+        source = inner.source();
+    }
+    let helpers = format!("{:?} {:?} {:?} {:?}", error.message(), error.code(), error.request_id(), error.kind());
+    assert_clean(what, &helpers);
+    if let Some(api) = error.as_api() {
+        check_both(what, api);
+        check_debug(what, &api.headers);
+        check_debug(what, &api.field_errors);
+    }
+}
+
+fn config() -> ClientConfig {
+    ClientConfig::new(TOKEN).unwrap()
+}
+
+fn answer(status: u16, headers: &[(&str, &str)], body: &str) -> HttpResponse {
+    let mut builder = http::Response::builder().status(status);
+    for (name, value) in headers {
+        builder = builder.header(*name, *value);
+    }
+    builder.body(body.as_bytes().to_vec()).unwrap()
+}
+
+/// Answers that echo secrets back: every error status, with JSON and non-JSON bodies and echoing headers.
+fn echoing_answers() -> Vec<(String, HttpResponse)> {
+    let echo = format!(
+        r#"{{"success":false,"message":"Invalid token {TOKEN}","code":"BAD {TOKEN}","errors":{{"token":["{TOKEN} is wrong"],"{TOKEN}":["x"]}},"error":{{"code":"E","message":"{TOKEN}","details":{{"token":"{TOKEN}"}}}}}}"#
+    );
+    let headers = [
+        ("www-authenticate", &*format!("Bearer realm=\"api\", token=\"{TOKEN}\"")),
+        ("x-request-id", &*format!("req-{TOKEN}")),
+        ("x-echo", &*format!("Bearer {TOKEN}")),
+    ];
+    let mut answers = Vec::new();
+    for status in [400, 401, 403, 404, 405, 408, 409, 410, 418, 422, 429, 500, 502, 503, 504] {
+        answers.push((format!("{status} json"), answer(status, &headers, &echo)));
+        answers.push((format!("{status} html"), answer(status, &headers, &format!("<html>Bearer {TOKEN}</html>"))));
+        answers.push((
+            format!("{status} error string"),
+            answer(
+                status,
+                &[],
+                &format!(r#"{{"error":"{TOKEN}","message":"Unauthenticated {TOKEN}","status_code":{status}}}"#),
+            ),
+        ));
+    }
+    answers.push(("200 unsuccessful".into(), answer(200, &headers, &echo)));
+    answers
+}
+
+/// Answers to get-agent whose bodies hold secrets and do not decode.
+fn undecodable_agent_answers() -> Vec<(String, HttpResponse)> {
+    [
+        format!(r#"{{"success":true,"data":{{"id":5,"name":"{TOKEN}"}}}}"#),
+        format!(r#"{{"success":true,"data":{{"id":"{TOKEN}","name":["{WEBHOOK_SECRET}"]}}}}"#),
+        format!(r#"{{"success":true,"data":{{"id":"a","name":{{"webhook_secret":"{WEBHOOK_SECRET}"}},"current_status":7}}}}"#),
+        format!(r#"{{"success":true,"data":"{TOKEN}"}}"#),
+        format!(r#"{{"success":true,"data":{{"{TOKEN}":1}}}} trailing {WEBHOOK_SECRET}"#),
+    ]
+    .into_iter()
+    .enumerate()
+    .map(|(i, body)| (format!("undecodable agent {i}"), answer(200, &[("x-request-id", TOKEN)], &body)))
+    .collect()
+}
+
+/// Answers to create-user-api-token that hold the new token and do not decode.
+fn undecodable_token_answers() -> Vec<(String, HttpResponse)> {
+    [
+        format!(r#"{{"data":{{"id":5,"name":"CI","token":"{CREATED_TOKEN}"}}}}"#),
+        format!(r#"{{"data":{{"id":"t","name":"CI","abilities":"{CREATED_TOKEN}","token":"{CREATED_TOKEN}"}}}}"#),
+        format!(r#"{{"data":{{"id":"t","name":"{CREATED_TOKEN}","token":["{CREATED_TOKEN}"]}}}}"#),
+        format!(r#"{{"data":{{"id":"t","name":"CI","token":4242424242}},"webhook_secret":"{WEBHOOK_SECRET}"}}"#),
+        format!(
+            r#"{{"data":{{"id":"t","name":"CI","token":"{CREATED_TOKEN}","created_at":{{"{WEBHOOK_SECRET}":1}}}}}}"#
+        ),
+    ]
+    .into_iter()
+    .enumerate()
+    .map(|(i, body)| (format!("undecodable created token {i}"), answer(200, &[], &body)))
+    .collect()
+}
+
+fn created_token_answer() -> HttpResponse {
+    let body = format!(
+        r#"{{"data":{{"id":"token-uuid-1","name":"CI","abilities":["*"],"token":"{CREATED_TOKEN}","created_at":"2024-01-15T19:00:00Z"}}}}"#
+    );
+    answer(200, &[], &body)
+}
+
+fn async_client(answer: HttpResponse) -> talkover::Client {
+    let answer = Arc::new(answer);
+    talkover::Client::builder()
+        .token(TOKEN)
+        .max_retries(0)
+        .transport(move |_: HttpRequest| {
+            let answer = answer.clone();
+            async move { Ok((*answer).clone()) }
+        })
+        .build()
+        .unwrap()
+}
+
+fn blocking_client(answer: HttpResponse) -> talkover::blocking::Client {
+    talkover::blocking::Client::builder()
+        .token(TOKEN)
+        .max_retries(0)
+        .transport(move |_: HttpRequest| Ok(answer.clone()))
+        .build()
+        .unwrap()
+}
+
+#[test]
+fn clients_configs_and_builders_never_show_the_token() {
+    let config = config();
+    check_debug("config", &config);
+    check_debug("authorization header", config.authorization());
+    check_debug("async builder", &talkover::Client::builder().token(TOKEN).base_url("https://api.example/api/v1"));
+    check_debug("blocking builder", &talkover::blocking::Client::builder().token(TOKEN).user_agent("me"));
+    let client = async_client(answer(200, &[], "{}"));
+    check_debug("async client", &client);
+    check_debug("async client config", client.config());
+    let client = blocking_client(answer(200, &[], "{}"));
+    check_debug("blocking client", &client);
+    check_debug("blocking client config", client.config());
+    check_debug(
+        "async client on a custom transport",
+        &talkover::Client::with_transport(config.clone(), |_| async {
+            Err::<HttpResponse, _>(TransportError::new(TransportErrorKind::Other, "x"))
+        }),
+    );
+    check_debug("token", &talkover::SecretString::new(TOKEN));
+    check_both("token", &talkover::SecretString::new(TOKEN));
+
+    #[cfg(any(feature = "reqwest", feature = "reqwest-native-tls"))]
+    check_debug("async client on reqwest", &talkover::Client::new(TOKEN).unwrap());
+    #[cfg(any(feature = "ureq", feature = "ureq-native-tls"))]
+    check_debug("blocking client on ureq", &talkover::blocking::Client::new(TOKEN).unwrap());
+}
+
+#[test]
+fn built_requests_mark_the_token_sensitive() {
+    let request = talkover::build_request(&UnpublishAgent::new("a"), &config()).unwrap();
+    check_debug("request", &request);
+    assert!(request.headers()["authorization"].is_sensitive());
+}
+
+#[test]
+fn types_that_hold_secrets_never_show_them() {
+    let webhook = NewAgentWebhook::new("n", "https://example.com/hook", [AgentWebhookEvent::PhoneCallEnded])
+        .webhook_secret(WEBHOOK_SECRET)
+        .custom_header("X-Api-Key", HEADER_VALUE);
+    check_debug("new agent webhook", &webhook);
+    check_debug("create-webhook", &CreateWebhook::new("a", webhook));
+    let changes = AgentWebhookChanges::new().webhook_secret(WEBHOOK_SECRET).custom_header("X-Api-Key", HEADER_VALUE);
+    check_debug("agent webhook changes", &changes);
+    check_debug("update-webhook", &UpdateWebhook::new("a", "w", changes));
+    let campaign = NewCampaignWebhook::new("n", "https://example.com/hook", [CampaignWebhookEvent::CampaignCreated])
+        .webhook_secret(WEBHOOK_SECRET)
+        .custom_header("X-Api-Key", HEADER_VALUE);
+    check_debug("create-campaign-webhook", &CreateCampaignWebhook::new("c", campaign));
+    let changes = CampaignWebhookChanges::new().webhook_secret(WEBHOOK_SECRET);
+    check_debug("update-campaign-webhook", &UpdateCampaignWebhook::new("c", "w", changes));
+
+    let trunk = NewSipTrunk::new("Primary", "carrier", "sip.carrier.example", "user", SIP_PASSWORD);
+    check_debug("create-sip-trunk", &CreateSipTrunk::new(trunk));
+    check_debug("update-sip-trunk", &UpdateSipTrunk::new("t", SipTrunkUpdate::new().password(SIP_PASSWORD)));
+
+    let sftp = NewSftpConfig::with_password("sftp.example", "user", SFTP_PASSWORD)
+        .private_key(SFTP_KEY)
+        .private_key_passphrase(SFTP_PASSPHRASE);
+    check_debug("create-campaign-sftp", &CreateCampaignSftp::new("c", sftp));
+    let changes =
+        SftpConfigChanges::new().password(SFTP_PASSWORD).private_key(SFTP_KEY).private_key_passphrase(SFTP_PASSPHRASE);
+    check_debug("update-campaign-sftp", &UpdateCampaignSftp::new("c", changes));
+
+    let action = NewAction::new("node-1", "Notify", "Posts the call", ActionType::Webhook)
+        .custom_header("Authorization", format!("Bearer {HEADER_VALUE}"));
+    check_debug("new action", &action);
+    check_debug("custom header", &CustomHeader::new("X-Api-Key", HEADER_VALUE));
+
+    let created: CreatedApiToken = serde_json::from_value(serde_json::json!({
+        "id": "token-uuid-1", "name": "CI", "abilities": ["*"], "token": CREATED_TOKEN
+    }))
+    .unwrap();
+    check_debug("created token", &created);
+    assert_eq!(created.token.expose_secret(), CREATED_TOKEN);
+}
+
+#[tokio::test]
+async fn every_error_kind_of_the_async_client_hides_secrets() {
+    let invalid = async_client(answer(200, &[], "{}"))
+        .execute(CreateWebhook::new(
+            "a",
+            NewAgentWebhook::new("n", "https://example.com/hook", [AgentWebhookEvent::PhoneCallEnded])
+                .webhook_secret(format!("{WEBHOOK_SECRET}{}", "s".repeat(300))),
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(invalid.kind(), ErrorKind::InvalidRequest);
+    check_error("invalid request", &invalid);
+    let config_error = talkover::Client::builder().token(format!("{TOKEN}\r\nX-Evil: 1")).build().unwrap_err();
+    check_error("config error", &config_error);
+
+    let transport = talkover::Client::builder()
+        .token(TOKEN)
+        .max_retries(0)
+        .transport(|_: HttpRequest| async {
+            Err::<HttpResponse, _>(TransportError::new(TransportErrorKind::Connect, "connection refused"))
+        })
+        .build()
+        .unwrap()
+        .execute(GetAgent::new("a"))
+        .await
+        .unwrap_err();
+    assert_eq!(transport.kind(), ErrorKind::Transport);
+    check_error("transport error", &transport);
+
+    for (what, response) in echoing_answers().into_iter().chain(undecodable_agent_answers()) {
+        let error = async_client(response).execute(GetAgent::new("a")).await.unwrap_err();
+        check_error(&what, &error);
+    }
+    for (what, response) in undecodable_token_answers() {
+        let error = async_client(response).api_tokens().create(NewApiToken::new("CI")).await;
+        check_error(&what, &error.unwrap_err());
+    }
+    let created = async_client(created_token_answer()).api_tokens().create(NewApiToken::new("CI")).await;
+    check_debug("created token", &created.unwrap());
+}
+
+#[test]
+fn every_error_kind_of_the_blocking_client_hides_secrets() {
+    let transport = talkover::blocking::Client::builder()
+        .token(TOKEN)
+        .max_retries(0)
+        .transport(|_: HttpRequest| Err(TransportError::new(TransportErrorKind::Timeout, "timed out")))
+        .build()
+        .unwrap()
+        .execute(GetAgent::new("a"))
+        .unwrap_err();
+    check_error("transport error", &transport);
+    for (what, response) in echoing_answers().into_iter().chain(undecodable_agent_answers()) {
+        let error = blocking_client(response).execute(GetAgent::new("a")).unwrap_err();
+        check_error(&what, &error);
+    }
+    for (what, response) in undecodable_token_answers() {
+        let error = blocking_client(response).api_tokens().create(NewApiToken::new("CI")).unwrap_err();
+        check_error(&what, &error);
+    }
+    let created = blocking_client(created_token_answer()).api_tokens().create(NewApiToken::new("CI"));
+    check_debug("created token", &created.unwrap());
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Tracing.
+
+/// A tracing subscriber that writes every span's and event's fields into one string.
+#[derive(Clone, Default)]
+struct Capture(Arc<Mutex<String>>);
+
+struct Fields<'a>(&'a mut String);
+
+impl tracing::field::Visit for Fields<'_> {
+    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn Debug) {
+        let _ = write!(self.0, "{}={value:?} ", field.name());
+    }
+}
+
+impl tracing::Subscriber for Capture {
+    fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
+        true
+    }
+
+    fn new_span(&self, span: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+        let mut out = self.0.lock().unwrap();
+        let _ = write!(out, "\nspan {} ", span.metadata().name());
+        span.record(&mut Fields(&mut out));
+        tracing::span::Id::from_u64(1)
+    }
+
+    fn record(&self, _: &tracing::span::Id, values: &tracing::span::Record<'_>) {
+        values.record(&mut Fields(&mut self.0.lock().unwrap()));
+    }
+
+    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
+
+    fn event(&self, event: &tracing::Event<'_>) {
+        let mut out = self.0.lock().unwrap();
+        let _ = write!(out, "\nevent {} ", event.metadata().target());
+        event.record(&mut Fields(&mut out));
+    }
+
+    fn enter(&self, _: &tracing::span::Id) {}
+
+    fn exit(&self, _: &tracing::span::Id) {}
+}
+
+#[test]
+fn tracing_of_failing_calls_shows_no_secret() {
+    let capture = Capture::default();
+    tracing::subscriber::with_default(capture.clone(), || {
+        let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        for (_, response) in echoing_answers().into_iter().chain(undecodable_agent_answers()) {
+            let _ = runtime.block_on(async_client(response.clone()).execute(GetAgent::new("a")));
+            let _ = blocking_client(response).execute(GetAgent::new("a"));
+        }
+        for (_, response) in undecodable_token_answers() {
+            let _ = blocking_client(response).api_tokens().create(NewApiToken::new("CI"));
+        }
+    });
+    let shown = capture.0.lock().unwrap().clone();
+    assert!(shown.contains("get-agent"), "nothing was traced: {shown}");
+    assert_clean("tracing output", &shown);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Through the built-in transports, on loopback servers bounded in connections and time, on 127.0.0.1 only.
+
+#[cfg(any(feature = "reqwest", feature = "reqwest-native-tls", feature = "ureq", feature = "ureq-native-tls"))]
+mod wire {
+    use std::io::{ErrorKind as IoErrorKind, Read, Write};
+    use std::net::{TcpListener, TcpStream};
+    use std::thread::JoinHandle;
+    use std::time::{Duration, Instant};
+
+    use super::*;
+
+    /// One request as a loopback server saw it: the request line and the headers, lower-cased names.
+    #[derive(Debug)]
+    struct Seen {
+        line: String,
+        headers: Vec<(String, String)>,
+    }
+
+    impl Seen {
+        fn header(&self, name: &str) -> Option<&str> {
+            self.headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+        }
+    }
+
+    fn read_request(stream: &mut TcpStream) -> Option<Seen> {
+        stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+        let mut buffer = Vec::new();
+        let mut chunk = [0u8; 4096];
+        let head_end = loop {
+            if let Some(at) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
+                break at;
+            }
+            let n = stream.read(&mut chunk).ok()?;
+            if n == 0 || buffer.len() > 64 * 1024 {
+                return None;
+            }
+            buffer.extend_from_slice(&chunk[..n]);
+        };
+        let head = String::from_utf8_lossy(&buffer[..head_end]).into_owned();
+        let mut lines = head.split("\r\n");
+        let line = lines.next()?.to_owned();
+        let headers: Vec<(String, String)> = lines
+            .filter_map(|l| l.split_once(':'))
+            .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_owned()))
+            .collect();
+        let length: usize =
+            headers.iter().find(|(n, _)| n == "content-length").and_then(|(_, v)| v.parse().ok()).unwrap_or(0);
+        let mut body = buffer.len() - head_end - 4;
+        while body < length.min(1 << 20) {
+            let n = stream.read(&mut chunk).ok()?;
+            if n == 0 {
+                break;
+            }
+            body += n;
+        }
+        Some(Seen { line, headers })
+    }
+
+    /// Serves up to `count` connections on 127.0.0.1 (for at most 15 s), answering each request with
+    /// `respond`; gives back the requests seen.
+    fn serve(count: usize, respond: impl Fn(&Seen) -> String + Send + 'static) -> (u16, JoinHandle<Vec<Seen>>) {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.set_nonblocking(true).unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let handle = std::thread::spawn(move || {
+            let deadline = Instant::now() + Duration::from_secs(15);
+            let mut seen = Vec::new();
+            while seen.len() < count && Instant::now() < deadline {
+                match listener.accept() {
+                    Ok((mut stream, _)) => {
+                        stream.set_nonblocking(false).unwrap();
+                        if let Some(request) = read_request(&mut stream) {
+                            let _ = stream.write_all(respond(&request).as_bytes());
+                            let _ = stream.flush();
+                            seen.push(request);
+                        }
+                    }
+                    Err(e) if e.kind() == IoErrorKind::WouldBlock => std::thread::sleep(Duration::from_millis(5)),
+                    Err(e) => panic!("accept: {e}"),
+                }
+            }
+            seen
+        });
+        (port, handle)
+    }
+
+    /// A listener nobody should reach.
+    struct Elsewhere(TcpListener);
+
+    impl Elsewhere {
+        fn bind() -> Self {
+            let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+            listener.set_nonblocking(true).unwrap();
+            Self(listener)
+        }
+
+        fn url(&self) -> String {
+            format!("http://127.0.0.1:{}/api/v1/agents/stolen/unpublish", self.0.local_addr().unwrap().port())
+        }
+
+        /// Fails if any connection reached the listener (a followed redirect connects before the call returns).
+        fn assert_untouched(&self) {
+            match self.0.accept() {
+                Err(e) if e.kind() == IoErrorKind::WouldBlock => {}
+                Ok((mut stream, _)) => {
+                    let request = read_request(&mut stream);
+                    panic!("the redirect target received a connection: {request:?}")
+                }
+                Err(e) => panic!("accept: {e}"),
+            }
+        }
+    }
+
+    const REDIRECTS: [u16; 5] = [301, 302, 303, 307, 308];
+
+    /// Answers each request with the redirect status its agent id names, pointing at `target`.
+    fn redirecting(target: String) -> impl Fn(&Seen) -> String + Send + 'static {
+        move |request: &Seen| {
+            let status =
+                REDIRECTS.iter().find(|s| request.line.contains(&format!("/agents/{s}"))).copied().unwrap_or(302);
+            format!(
+            "HTTP/1.1 {status} Moved\r\nLocation: {target}\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{{}}"
+        )
+        }
+    }
+
+    fn assert_redirect_not_followed(status: u16, result: Result<impl Debug, Error>) {
+        let error = result.expect_err("a redirect is not a success");
+        assert_eq!(error.status().map(|s| s.as_u16()), Some(status), "{error}");
+        check_error("redirect", &error);
+    }
+
+    fn assert_token_went_only_to_the_origin(seen: &[Seen]) {
+        assert_eq!(seen.len(), 2 * REDIRECTS.len(), "{seen:?}");
+        for request in seen {
+            assert_eq!(request.header("authorization"), Some(&*format!("Bearer {TOKEN}")), "{}", request.line);
+        }
+    }
+
+    #[cfg(any(feature = "reqwest", feature = "reqwest-native-tls"))]
+    #[tokio::test]
+    async fn reqwest_never_follows_a_redirect() {
+        let elsewhere = Elsewhere::bind();
+        let (port, server) = serve(2 * REDIRECTS.len(), redirecting(elsewhere.url()));
+        let client = talkover::Client::builder()
+            .token(TOKEN)
+            .base_url(format!("http://127.0.0.1:{port}/api/v1"))
+            .max_retries(0)
+            .timeout(Duration::from_secs(10))
+            .build()
+            .unwrap();
+        for status in REDIRECTS {
+            assert_redirect_not_followed(status, client.execute(GetAgent::new(status.to_string())).await);
+            assert_redirect_not_followed(status, client.execute(UnpublishAgent::new(status.to_string())).await);
+        }
+        elsewhere.assert_untouched();
+        assert_token_went_only_to_the_origin(&server.join().unwrap());
+    }
+
+    #[cfg(any(feature = "ureq", feature = "ureq-native-tls"))]
+    #[test]
+    fn ureq_never_follows_a_redirect() {
+        let elsewhere = Elsewhere::bind();
+        let (port, server) = serve(2 * REDIRECTS.len(), redirecting(elsewhere.url()));
+        let client = talkover::blocking::Client::builder()
+            .token(TOKEN)
+            .base_url(format!("http://127.0.0.1:{port}/api/v1"))
+            .max_retries(0)
+            .timeout(Duration::from_secs(10))
+            .build()
+            .unwrap();
+        for status in REDIRECTS {
+            assert_redirect_not_followed(status, client.execute(GetAgent::new(status.to_string())));
+            assert_redirect_not_followed(status, client.execute(UnpublishAgent::new(status.to_string())));
+        }
+        elsewhere.assert_untouched();
+        assert_token_went_only_to_the_origin(&server.join().unwrap());
+    }
+
+    /// Answers 401 with a body and headers that echo the `Authorization` header the server received.
+    fn echoing(request: &Seen) -> String {
+        let auth = request.header("authorization").unwrap_or_default();
+        let body = format!(r#"{{"message":"Invalid credentials: {auth}","errors":{{"authorization":["{auth}"]}}}}"#);
+        format!(
+        "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: {auth}\r\nX-Request-Id: {auth}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    }
+
+    #[cfg(any(feature = "reqwest", feature = "reqwest-native-tls"))]
+    #[test]
+    fn reqwest_errors_and_tracing_hide_a_token_the_server_echoes() {
+        let (port, server) = serve(1, echoing);
+        let capture = Capture::default();
+        let error = tracing::subscriber::with_default(capture.clone(), || {
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            let client = talkover::Client::builder()
+                .token(TOKEN)
+                .base_url(format!("http://127.0.0.1:{port}"))
+                .max_retries(0)
+                .build()
+                .unwrap();
+            runtime.block_on(client.execute(GetAgent::new("a"))).unwrap_err()
+        });
+        assert_eq!(error.kind(), ErrorKind::Unauthorized);
+        check_error("echoed token over reqwest", &error);
+        assert_clean("tracing over reqwest", &capture.0.lock().unwrap());
+        assert_eq!(server.join().unwrap().len(), 1);
+    }
+
+    #[cfg(any(feature = "ureq", feature = "ureq-native-tls"))]
+    #[test]
+    fn ureq_errors_and_tracing_hide_a_token_the_server_echoes() {
+        let (port, server) = serve(1, echoing);
+        let capture = Capture::default();
+        let error = tracing::subscriber::with_default(capture.clone(), || {
+            let client = talkover::blocking::Client::builder()
+                .token(TOKEN)
+                .base_url(format!("http://127.0.0.1:{port}"))
+                .max_retries(0)
+                .build()
+                .unwrap();
+            client.execute(GetAgent::new("a")).unwrap_err()
+        });
+        assert_eq!(error.kind(), ErrorKind::Unauthorized);
+        check_error("echoed token over ureq", &error);
+        assert_clean("tracing over ureq", &capture.0.lock().unwrap());
+        assert_eq!(server.join().unwrap().len(), 1);
+    }
+
+    #[cfg(any(feature = "reqwest", feature = "reqwest-native-tls"))]
+    #[tokio::test]
+    async fn reqwest_transport_errors_hide_the_token() {
+        // A port with nothing listening: bound, then closed.
+        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let client = talkover::Client::builder()
+            .token(TOKEN)
+            .base_url(format!("http://127.0.0.1:{port}/api/v1"))
+            .max_retries(0)
+            .build()
+            .unwrap();
+        let error = client.execute(GetAgent::new("a")).await.unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::Transport);
+        check_error("reqwest connect error", &error);
+    }
+
+    #[cfg(any(feature = "ureq", feature = "ureq-native-tls"))]
+    #[test]
+    fn ureq_transport_errors_hide_the_token() {
+        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let client = talkover::blocking::Client::builder()
+            .token(TOKEN)
+            .base_url(format!("http://127.0.0.1:{port}/api/v1"))
+            .max_retries(0)
+            .build()
+            .unwrap();
+        let error = client.execute(GetAgent::new("a")).unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::Transport);
+        check_error("ureq connect error", &error);
+    }
+}
