@@ -58,7 +58,8 @@ impl Replay {
                 }
             };
             let body = match (response.get("body"), response.get("body_text")) {
-                (Some(body), _) => serde_json::to_vec(body).map_err(|e| format!("{name}: {e}"))?,
+                // The recorded text itself, so amounts keep their digits (`250.00`, not `250.0`).
+                (Some(_), _) => raw_body(text).map_err(|e| format!("{name}: {e}"))?,
                 (None, Some(Value::String(text))) => text.clone().into_bytes(),
                 _ => Vec::new(),
             };
@@ -128,6 +129,21 @@ impl Replay {
     }
 }
 
+fn raw_body(fixture: &str) -> Result<Vec<u8>, serde_json::Error> {
+    #[derive(serde::Deserialize)]
+    struct Fixture<'a> {
+        #[serde(borrow)]
+        response: Response<'a>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Response<'a> {
+        #[serde(borrow)]
+        body: &'a serde_json::value::RawValue,
+    }
+    let fixture: Fixture<'_> = serde_json::from_str(fixture)?;
+    Ok(fixture.response.body.get().as_bytes().to_vec())
+}
+
 fn common_prefix(a: &str, b: &str) -> usize {
     a.bytes().zip(b.bytes()).take_while(|(x, y)| x == y).count()
 }
@@ -166,7 +182,7 @@ mod tests {
         let replay = Replay::from_fixtures([("delete-action/ok.json", FIXTURE)]).unwrap();
         let hit = replay.answer(&request("DELETE", "http://127.0.0.1/api/v1/agents/a/actions/b")).unwrap();
         assert_eq!(hit.status(), 200);
-        assert_eq!(hit.body(), br#"{"message":"deleted","success":true}"#);
+        assert_eq!(hit.body(), br#"{"success": true, "message": "deleted"}"#);
         let miss = replay.answer(&request("DELETE", "http://127.0.0.1/api/v1/agents/a/actions/c")).unwrap();
         assert_eq!(miss.status(), 404);
         assert!(String::from_utf8_lossy(miss.body()).contains("delete-action/ok.json"));
