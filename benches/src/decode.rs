@@ -43,7 +43,7 @@ fn timed<T>(bytes: &[u8], decode: impl FnOnce(HttpResponse) -> Result<T, String>
     let started = Instant::now();
     let out = decode(input)?;
     let wall = started.elapsed();
-    Ok((Sample { ops: 1, wall, usage: meter.stop() }, out))
+    Ok((Sample { ops: 1, wall, usage: meter.stop(), connections: 0 }, out))
 }
 
 /// A page of about `settings.decode_bytes`, built from the documented agent with distinct ids.

@@ -7,11 +7,14 @@
 //! ```
 //!
 //! Absolute times on a shared machine are noise; the results are ratios of contenders measured in the
-//! same run, alternating run by run, reported as the median and spread of the per-round ratios.
+//! same run, alternating run by run, reported as the median and spread of the ratios per block of rounds
+//! (each block runs every contender in every position once).
+#![warn(missing_docs)]
 
 mod decode;
 mod hand;
 mod harness;
+mod instructions;
 mod memory;
 mod report;
 mod request_build;
@@ -29,15 +32,18 @@ static ALLOCATOR: harness::Counting = harness::Counting;
 /// The token every client sends (the loopback server does not check it).
 pub const TOKEN: &str = "talq_benchmark_token";
 
-const USAGE: &str = "usage: talkover-bench [--quick] [--only PART] [--out FILE]
+const USAGE: &str = "usage: talkover-bench [--quick] [--only PART] [--no-pin] [--out FILE]
 
   --quick      a smoke run of every part, with tiny counts (seconds; figures are not meaningful)
-  --only PART  run one part: async, blocking, decode, build, pagination or weight (the others are
-               reported empty)
-  --out FILE   where to write the JSON report (default: <target>/bench/report.json)";
+  --only PART  run one part: async, blocking, instructions, decode, build, pagination or weight
+               (the others are reported empty)
+  --no-pin     leave threads where the scheduler puts them (by default the client and the loopback
+               server share one CPU, which makes the request figures repeatable)
+  --out FILE   where to write the JSON report (default: <target>/bench/report.json, report-quick.json
+               for --quick)";
 
 /// The parts of a run, as `--only` names them.
-const PARTS: [&str; 6] = ["async", "blocking", "decode", "build", "pagination", "weight"];
+const PARTS: [&str; 7] = ["async", "blocking", "instructions", "decode", "build", "pagination", "weight"];
 
 /// How much work each part does.
 #[derive(Clone, Debug)]
@@ -46,6 +52,8 @@ pub struct Settings {
     pub quick: bool,
     /// The one part to run, if not all.
     pub only: Option<String>,
+    /// Whether to pin the process to one CPU.
+    pub pin: bool,
     /// Rounds (runs of each contender) of the request and request-build comparisons.
     pub rounds: usize,
     /// Wall time aimed at for one run of requests.
@@ -64,6 +72,10 @@ pub struct Settings {
     pub build_ops_max: u64,
     /// The list lengths paginated, the first a one-page baseline.
     pub pagination_totals: [u64; 3],
+    /// Rounds of the callgrind counts (0: skipped unless asked for with `--only instructions`).
+    pub instruction_rounds: usize,
+    /// Requests per callgrind count.
+    pub instruction_requests: u64,
 }
 
 impl Settings {
@@ -71,15 +83,18 @@ impl Settings {
         Self {
             quick: false,
             only: None,
-            rounds: 31,
-            run_target: Duration::from_millis(60),
+            pin: true,
+            rounds: 60,
+            run_target: Duration::from_millis(40),
             min_ops_per_thread: 2,
             calibration_ops: 256,
             decode_bytes: 5_000_000,
-            decode_rounds: 31,
+            decode_rounds: 42,
             build_run_target: Duration::from_millis(10),
             build_ops_max: 1_000_000,
             pagination_totals: [100, 10_000, 100_000],
+            instruction_rounds: 3,
+            instruction_requests: 1000,
         }
     }
 
@@ -87,7 +102,8 @@ impl Settings {
         Self {
             quick: true,
             only: None,
-            rounds: 3,
+            pin: true,
+            rounds: 4,
             run_target: Duration::from_millis(2),
             min_ops_per_thread: 1,
             calibration_ops: 64,
@@ -96,6 +112,8 @@ impl Settings {
             build_run_target: Duration::from_millis(1),
             build_ops_max: 200,
             pagination_totals: [100, 1_000, 3_000],
+            instruction_rounds: 0,
+            instruction_requests: 20,
         }
     }
 }
@@ -104,10 +122,11 @@ fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
 }
 
-fn default_report_path() -> PathBuf {
+/// `<target>/bench/report.json`, or `report-quick.json` for a smoke run, which must not overwrite a full report.
+fn default_report_path(quick: bool) -> PathBuf {
     let target =
         std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| workspace_root().join("target"));
-    target.join("bench").join("report.json")
+    target.join("bench").join(if quick { "report-quick.json" } else { "report.json" })
 }
 
 fn main() -> ExitCode {
@@ -128,22 +147,29 @@ fn main() -> ExitCode {
 
 fn parse(args: &[String]) -> Result<(Settings, PathBuf), String> {
     let mut settings = Settings::full();
-    let mut out = default_report_path();
+    let mut out = None;
     let mut only = None;
+    let mut pin = true;
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--quick" => settings = Settings::quick(),
+            "--no-pin" => pin = false,
             "--only" => match args.next() {
                 Some(part) if PARTS.contains(&part.as_str()) => only = Some(part.clone()),
                 _ => return Err(format!("--only takes one of {}", PARTS.join(", "))),
             },
-            "--out" => out = args.next().ok_or(USAGE)?.into(),
+            "--out" => out = Some(PathBuf::from(args.next().ok_or(USAGE)?)),
             "-h" | "--help" => return Err(USAGE.into()),
             other => return Err(format!("unknown argument {other}\n{USAGE}")),
         }
     }
+    if settings.quick && only.as_deref() == Some("instructions") {
+        settings.instruction_rounds = 1;
+    }
+    let out = out.unwrap_or_else(|| default_report_path(settings.quick));
     settings.only = only;
+    settings.pin = pin;
     Ok((settings, out))
 }
 
@@ -164,20 +190,31 @@ fn run(settings: &Settings, out: &Path) -> Result<(), String> {
     if cfg!(debug_assertions) && !settings.quick {
         eprintln!("talkover-bench: warning: a debug build; run with --release for meaningful figures");
     }
+    // Before any thread starts, so that all inherit it.
+    let pinned_cpu = if settings.pin { harness::pin_to_one_cpu() } else { None };
     let documented = server::Documented::load()?;
     let server = server::Server::start(server::Documented::load()?).map_err(|e| format!("server: {e}"))?;
-    let base_url = server.base_url();
 
     let mut requests = Vec::new();
     if settings.runs("async") {
         let t = step("request overhead, async (talkover::Client vs reqwest)");
-        requests.extend(requests::async_overhead(settings, &base_url)?);
+        requests.extend(requests::async_overhead(settings, &server)?);
         eprintln!("  {:.1} s", t.elapsed().as_secs_f64());
     }
     if settings.runs("blocking") {
         let t = step("request overhead, blocking (talkover::blocking::Client vs ureq)");
-        requests.extend(requests::blocking_overhead(settings, &base_url)?);
+        requests.extend(requests::blocking_overhead(settings, &server)?);
         eprintln!("  {:.1} s", t.elapsed().as_secs_f64());
+    }
+    let mut instructions = Err("skipped".to_owned());
+    if settings.runs("instructions") && settings.instruction_rounds > 0 {
+        if instructions::valgrind_available() {
+            let t = step("instructions per request (callgrind)");
+            instructions = Ok(instructions::instructions(settings)?);
+            eprintln!("  {:.1} s", t.elapsed().as_secs_f64());
+        } else {
+            instructions = Err("valgrind is not installed".to_owned());
+        }
     }
     let mut decode = None;
     if settings.runs("decode") {
@@ -202,15 +239,24 @@ fn run(settings: &Settings, out: &Path) -> Result<(), String> {
         eprintln!("  {:.1} s", t.elapsed().as_secs_f64());
     }
     drop(server);
-    let mut weight = Err("not run".to_owned());
+    let mut weight = Err(report::NOT_RUN.to_owned());
     if settings.runs("weight") {
         let t = step("weight (cargo tree)");
         weight = weight::weight(&workspace_root());
         eprintln!("  {:.1} s", t.elapsed().as_secs_f64());
     }
 
-    let report =
-        report::Report::new(settings, &requests, decode.as_ref(), &build, &pagination, weight, started.elapsed());
+    let measured = report::Measured {
+        pinned_cpu,
+        requests,
+        instructions,
+        decode,
+        build,
+        pagination,
+        weight,
+        elapsed: started.elapsed(),
+    };
+    let report = report::Report::new(settings, measured);
     print!("{}", report.table());
     if let Some(dir) = out.parent() {
         std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use crate::decode::DecodeResult;
 use crate::harness::{Sample, Spread};
+use crate::instructions::InstructionRow;
 use crate::memory::ChildReport;
 use crate::request_build::BuildResult;
 use crate::requests::Comparison;
@@ -31,10 +32,14 @@ pub struct Report {
     pub date: String,
     /// The machine.
     pub machine: Machine,
+    /// The CPU the benchmark (client and loopback server) was pinned to, if it was.
+    pub pinned_cpu: Option<usize>,
     /// Seconds the whole run took (the build excluded).
     pub elapsed_s: f64,
     /// Request overhead, async then blocking.
     pub requests: Vec<RequestRow>,
+    /// Instructions per request counted by callgrind, or why they were not.
+    pub instructions: Result<Vec<InstructionRow>, String>,
     /// Decode of one large page (absent when the part did not run).
     pub decode: Option<DecodeRow>,
     /// Request build.
@@ -50,7 +55,7 @@ pub struct Report {
 /// The machine the run was on.
 #[derive(Serialize)]
 pub struct Machine {
-    /// Logical CPUs available.
+    /// Logical CPUs of the machine.
     pub cores: usize,
     /// Total memory, KiB.
     pub memory_kib: Option<u64>,
@@ -77,9 +82,9 @@ pub struct RequestRow {
     pub sdk_us_per_request: f64,
     /// The hand-written code's wall time per request, median of runs, µs.
     pub hand_us_per_request: f64,
-    /// SDK / hand-written wall time per request, per round.
+    /// SDK / hand-written wall time per request, per block of two rounds (see `Spread::of_ratios`).
     pub wall_ratio: Spread,
-    /// SDK / hand-written CPU time of the client threads per request, per round.
+    /// SDK / hand-written CPU time of the client threads per request, per block of two rounds.
     pub cpu_ratio: Option<Spread>,
     /// The SDK's client CPU time per request, median, µs.
     pub sdk_cpu_us_per_request: Option<f64>,
@@ -89,6 +94,14 @@ pub struct RequestRow {
     pub sdk_allocations_per_request: f64,
     /// The hand-written code's allocations per request, median.
     pub hand_allocations_per_request: f64,
+    /// The SDK's wall time per request of each round, ns (round order; even rounds ran the SDK first).
+    pub sdk_wall_ns: Vec<f64>,
+    /// The hand-written code's wall time per request of each round, ns.
+    pub hand_wall_ns: Vec<f64>,
+    /// Connections the server accepted during the SDK's measured runs (0 when the pool kept them all).
+    pub sdk_new_connections: u64,
+    /// Connections the server accepted during the hand-written code's measured runs.
+    pub hand_new_connections: u64,
     /// The goal on the median wall ratio.
     pub goal: f64,
     /// Whether the median wall ratio meets the goal.
@@ -112,9 +125,9 @@ pub struct DecodeRow {
     pub hand_ms: f64,
     /// The SDK's throughput, MB/s (10^6 bytes).
     pub sdk_mb_per_s: f64,
-    /// SDK / `Value`, per round.
+    /// SDK / `Value`, per block of three rounds.
     pub sdk_over_value: Spread,
-    /// SDK / hand-written structs, per round.
+    /// SDK / hand-written structs, per block of three rounds.
     pub sdk_over_hand: Spread,
     /// Allocations of one decode: SDK, `Value`, hand-written.
     pub allocations: [f64; 3],
@@ -137,7 +150,7 @@ pub struct BuildRow {
     pub sdk_ns: Spread,
     /// Hand-built, ns per request, per run.
     pub hand_ns: Spread,
-    /// SDK / hand-built, per round.
+    /// SDK / hand-built, per block of two rounds.
     pub ratio: Spread,
     /// Allocations per request: SDK, hand-built.
     pub allocations: [f64; 2],
@@ -193,21 +206,34 @@ fn median_opt(samples: &[Sample], figure: impl Fn(&Sample) -> Option<f64>) -> Op
     values.filter(|v| !v.is_empty()).map(|v| Spread::of(v).median)
 }
 
+/// What the parts of a run measured, before it is summarized.
+pub struct Measured {
+    /// The CPU the run was pinned to, if it was.
+    pub pinned_cpu: Option<usize>,
+    /// Request overhead comparisons.
+    pub requests: Vec<Comparison>,
+    /// Callgrind counts, or why there are none.
+    pub instructions: Result<Vec<InstructionRow>, String>,
+    /// The decode comparison, if it ran.
+    pub decode: Option<DecodeResult>,
+    /// Request-build comparisons.
+    pub build: Vec<BuildResult>,
+    /// Pagination children's reports.
+    pub pagination: Vec<ChildReport>,
+    /// Dependency trees, or why there are none.
+    pub weight: Result<Weight, String>,
+    /// How long the run took.
+    pub elapsed: Duration,
+}
+
 impl Report {
     /// Gathers the figures.
-    pub fn new(
-        settings: &Settings,
-        requests: &[Comparison],
-        decode: Option<&DecodeResult>,
-        build: &[BuildResult],
-        pagination: &[ChildReport],
-        weight: Result<Weight, String>,
-        elapsed: Duration,
-    ) -> Self {
+    pub fn new(settings: &Settings, measured: Measured) -> Self {
+        let Measured { pinned_cpu, requests, instructions, decode, build, pagination, weight, elapsed } = measured;
         let requests: Vec<RequestRow> = requests.iter().map(|c| request_row(settings, c)).collect();
-        let decode = decode.map(|d| decode_row(settings, d));
+        let decode = decode.as_ref().map(|d| decode_row(settings, d));
         let build = build.iter().map(build_row).collect();
-        let pagination = pagination_summary(pagination);
+        let pagination = pagination_summary(&pagination);
         let mut goals = Vec::new();
         for r in &requests {
             goals.push(Goal {
@@ -215,6 +241,14 @@ impl Report {
                 value: r.wall_ratio.median,
                 limit: r.goal,
                 met: r.met,
+            });
+        }
+        for r in instructions.iter().flatten() {
+            goals.push(Goal {
+                what: format!("{} {} c1: SDK / hand-written, instructions", r.transport, r.operation),
+                value: r.ratio.median,
+                limit: REQUEST_GOAL,
+                met: r.ratio.median <= REQUEST_GOAL,
             });
         }
         if let Some(decode) = &decode {
@@ -246,8 +280,10 @@ impl Report {
             profile: if cfg!(debug_assertions) { "debug" } else { "release" },
             date: utc_now(),
             machine: machine(),
+            pinned_cpu,
             elapsed_s: elapsed.as_secs_f64(),
             requests,
+            instructions,
             decode,
             build,
             pagination,
@@ -268,19 +304,76 @@ impl Report {
             self.machine.cores,
             self.machine.memory_kib.unwrap_or(0) / 1024
         );
+        match self.pinned_cpu {
+            Some(cpu) => {
+                let _ = writeln!(t, "client and loopback server pinned to CPU {cpu}");
+            }
+            None => {
+                let _ = writeln!(t, "not pinned: threads go where the scheduler puts them");
+            }
+        }
         if self.mode == "quick" || self.profile == "debug" {
             let _ = writeln!(t, "(a smoke run: the figures below are not meaningful)");
         }
-        let _ = writeln!(t, "\nRequest overhead: SDK / hand-written, median [p25–p75] (min–max) over rounds");
+        if !self.requests.is_empty() {
+            self.requests_table(&mut t);
+        }
+        match &self.instructions {
+            Ok(rows) => instructions_table(&mut t, rows),
+            Err(e) if e == "skipped" => {}
+            Err(e) => {
+                let _ = writeln!(t, "\nInstructions per request: not counted ({e})");
+            }
+        }
+        if let Some(d) = &self.decode {
+            decode_table(&mut t, d);
+        }
+        if !self.build.is_empty() {
+            self.build_table(&mut t);
+        }
+        if !self.pagination.runs.is_empty() {
+            self.pagination_table(&mut t);
+        }
+        match &self.weight {
+            Ok(w) => weight_table(&mut t, w),
+            Err(e) if e == NOT_RUN => {}
+            Err(e) => {
+                let _ = writeln!(t, "\nWeight: could not read the trees: {e}");
+            }
+        }
+        if self.mode == "quick" {
+            let _ = writeln!(t, "\nGoals: not judged on a smoke run");
+        } else {
+            let met = self.goals.iter().filter(|g| g.met).count();
+            let _ = writeln!(t, "\nGoals met: {met} of {}", self.goals.len());
+            for g in self.goals.iter().filter(|g| !g.met) {
+                let _ = writeln!(t, "  missed: {} = {:.3} (limit {})", g.what, g.value, g.limit);
+            }
+        }
+        let _ = writeln!(t, "({:.0} s)", self.elapsed_s);
+        t
+    }
+
+    fn requests_table(&self, t: &mut String) {
+        let _ =
+            writeln!(t, "\nRequest overhead: SDK / hand-written, median [p25–p75] (min–max) over blocks of two rounds");
         let _ = writeln!(
             t,
-            "{:<9} {:<12} {:>4} {:>9} {:>9}  {:<34} {:<22} {:>11}  goal",
-            "client", "operation", "conc", "sdk µs", "hand µs", "wall ratio", "client-CPU ratio", "allocs s/h"
+            "{:<9} {:<12} {:>4} {:>9} {:>9}  {:<34} {:<22} {:>11} {:>11}  goal",
+            "client",
+            "operation",
+            "conc",
+            "sdk µs",
+            "hand µs",
+            "wall ratio",
+            "client-CPU ratio",
+            "allocs s/h",
+            "new conn"
         );
         for r in &self.requests {
             let _ = writeln!(
                 t,
-                "{:<9} {:<12} {:>4} {:>9.1} {:>9.1}  {:<34} {:<22} {:>5.0}/{:<5.0}  {}",
+                "{:<9} {:<12} {:>4} {:>9.1} {:>9.1}  {:<34} {:<22} {:>5.0}/{:<5.0} {:>5}/{:<5}  {}",
                 r.transport,
                 r.operation,
                 r.concurrency,
@@ -290,40 +383,14 @@ impl Report {
                 r.cpu_ratio.as_ref().map(|s| spread(s, false)).unwrap_or_else(|| "n/a".into()),
                 r.sdk_allocations_per_request,
                 r.hand_allocations_per_request,
+                r.sdk_new_connections,
+                r.hand_new_connections,
                 verdict(r.met, r.wall_ratio.median, r.goal),
             );
         }
-        if let Some(d) = &self.decode {
-            let _ = writeln!(
-                t,
-                "\nDecode: list-agents page of {:.2} MB ({} agents), median of {} rounds",
-                d.bytes as f64 / 1e6,
-                d.items,
-                d.rounds
-            );
-            let _ = writeln!(
-                t,
-                "  SDK (decode_response::<ListAgents>)  {:>8.2} ms  {:>6.0} MB/s  {:>7.0} allocations",
-                d.sdk_ms, d.sdk_mb_per_s, d.allocations[0]
-            );
-            let _ = writeln!(
-                t,
-                "  serde_json::Value                    {:>8.2} ms  {:>19.0} allocations",
-                d.value_ms, d.allocations[1]
-            );
-            let _ = writeln!(
-                t,
-                "  hand-written structs                 {:>8.2} ms  {:>19.0} allocations",
-                d.hand_ms, d.allocations[2]
-            );
-            let _ = writeln!(
-                t,
-                "  SDK / Value  {}  {}\n  SDK / hand   {}",
-                spread(&d.sdk_over_value, true),
-                verdict(d.met, d.sdk_over_value.median, d.goal),
-                spread(&d.sdk_over_hand, true)
-            );
-        }
+    }
+
+    fn build_table(&self, t: &mut String) {
         let _ = writeln!(t, "\nRequest build: ns per request, median [p25–p75]; allocations per request");
         let _ = writeln!(
             t,
@@ -343,6 +410,9 @@ impl Report {
                 b.allocations[1],
             );
         }
+    }
+
+    fn pagination_table(&self, t: &mut String) {
         let _ = writeln!(
             t,
             "\nPagination memory: peak RSS (VmHWM) of a child paginating, {} per page",
@@ -366,36 +436,71 @@ impl Report {
                 verdict(p.met, p.difference_percent.abs(), p.goal_percent)
             );
         }
-        let _ = writeln!(t, "\nWeight: distinct crates in `cargo tree -p talkover -e normal`");
-        match &self.weight {
-            Ok(w) => {
-                for tree in &w.trees {
-                    let _ = writeln!(
-                        t,
-                        "  {:<20} {:>4} crates   tokio/hyper/reqwest: {}",
-                        tree.features,
-                        tree.crates,
-                        if tree.tokio_or_hyper.is_empty() { "none".to_owned() } else { tree.tokio_or_hyper.join(", ") }
-                    );
-                }
-                let _ = writeln!(
-                    t,
-                    "  ureq-only tree free of tokio, hyper, reqwest: {}",
-                    if w.ureq_tree_is_clean { "yes" } else { "NO" }
-                );
-            }
-            Err(e) => {
-                let _ = writeln!(t, "  could not read the trees: {e}");
-            }
-        }
-        let met = self.goals.iter().filter(|g| g.met).count();
-        let _ = writeln!(t, "\nGoals met: {met} of {}", self.goals.len());
-        for g in self.goals.iter().filter(|g| !g.met) {
-            let _ = writeln!(t, "  missed: {} = {:.3} (limit {})", g.what, g.value, g.limit);
-        }
-        let _ = writeln!(t, "({:.0} s)", self.elapsed_s);
-        t
     }
+}
+
+/// What `weight` holds when the part did not run.
+pub const NOT_RUN: &str = "not run";
+
+fn decode_table(t: &mut String, d: &DecodeRow) {
+    let _ = writeln!(
+        t,
+        "\nDecode: list-agents page of {:.2} MB ({} agents), median of {} rounds",
+        d.bytes as f64 / 1e6,
+        d.items,
+        d.rounds
+    );
+    let _ = writeln!(
+        t,
+        "  SDK (decode_response::<ListAgents>)  {:>8.2} ms  {:>6.0} MB/s  {:>7.0} allocations",
+        d.sdk_ms, d.sdk_mb_per_s, d.allocations[0]
+    );
+    let _ = writeln!(
+        t,
+        "  serde_json::Value                    {:>8.2} ms  {:>19.0} allocations",
+        d.value_ms, d.allocations[1]
+    );
+    let _ = writeln!(
+        t,
+        "  hand-written structs                 {:>8.2} ms  {:>19.0} allocations",
+        d.hand_ms, d.allocations[2]
+    );
+    let _ = writeln!(
+        t,
+        "  SDK / Value  {}  {}\n  SDK / hand   {}",
+        spread(&d.sdk_over_value, true),
+        verdict(d.met, d.sdk_over_value.median, d.goal),
+        spread(&d.sdk_over_hand, true)
+    );
+}
+
+fn instructions_table(t: &mut String, rows: &[InstructionRow]) {
+    let _ = writeln!(t, "\nInstructions per request (callgrind, client threads only, concurrency 1), median of rounds");
+    let _ =
+        writeln!(t, "{:<9} {:<12} {:>10} {:>10}  {:<26} goal", "client", "operation", "sdk", "hand", "ratio [min–max]");
+    for r in rows {
+        let median = |v: &[f64]| Spread::of(v.iter().copied()).median;
+        let _ = writeln!(
+            t,
+            "{:<9} {:<12} {:>10.0} {:>10.0}  {:<26} {}",
+            r.transport,
+            r.operation,
+            median(&r.sdk),
+            median(&r.hand),
+            format!("{:.3} [{:.3}–{:.3}]", r.ratio.median, r.ratio.min, r.ratio.max),
+            verdict(r.ratio.median <= REQUEST_GOAL, r.ratio.median, REQUEST_GOAL)
+        );
+    }
+}
+
+fn weight_table(t: &mut String, w: &Weight) {
+    let _ = writeln!(t, "\nWeight: distinct crates in `cargo tree -p talkover -e normal`");
+    for tree in &w.trees {
+        let found = if tree.tokio_or_hyper.is_empty() { "none".to_owned() } else { tree.tokio_or_hyper.join(", ") };
+        let _ = writeln!(t, "  {:<20} {:>4} crates   tokio/hyper/reqwest: {found}", tree.features, tree.crates);
+    }
+    let clean = if w.ureq_tree_is_clean { "yes" } else { "NO" };
+    let _ = writeln!(t, "  ureq-only tree free of tokio, hyper, reqwest: {clean}");
 }
 
 fn spread(s: &Spread, extremes: bool) -> String {
@@ -415,7 +520,7 @@ fn verdict(met: bool, value: f64, goal: f64) -> String {
 }
 
 fn request_row(settings: &Settings, c: &Comparison) -> RequestRow {
-    let wall_ratio = Spread::of_ratios(&c.sdk, &c.hand, |s| Some(s.wall_per_op())).unwrap_or(Spread::of([]));
+    let wall_ratio = Spread::of_ratios(&c.sdk, &c.hand, 2, |s| Some(s.wall_per_op())).unwrap_or(Spread::of([]));
     let us = |s: &Sample| s.wall_per_op() / 1e3;
     RequestRow {
         transport: c.transport,
@@ -425,11 +530,15 @@ fn request_row(settings: &Settings, c: &Comparison) -> RequestRow {
         rounds: settings.rounds,
         sdk_us_per_request: median(&c.sdk, us),
         hand_us_per_request: median(&c.hand, us),
-        cpu_ratio: Spread::of_ratios(&c.sdk, &c.hand, Sample::cpu_per_op),
+        cpu_ratio: Spread::of_ratios(&c.sdk, &c.hand, 2, Sample::cpu_per_op),
         sdk_cpu_us_per_request: median_opt(&c.sdk, |s| s.cpu_per_op().map(|ns| ns / 1e3)),
         hand_cpu_us_per_request: median_opt(&c.hand, |s| s.cpu_per_op().map(|ns| ns / 1e3)),
         sdk_allocations_per_request: median(&c.sdk, Sample::allocations_per_op),
         hand_allocations_per_request: median(&c.hand, Sample::allocations_per_op),
+        sdk_wall_ns: c.sdk.iter().map(Sample::wall_per_op).collect(),
+        hand_wall_ns: c.hand.iter().map(Sample::wall_per_op).collect(),
+        sdk_new_connections: c.sdk.iter().map(|s| s.connections).sum(),
+        hand_new_connections: c.hand.iter().map(|s| s.connections).sum(),
         goal: REQUEST_GOAL,
         met: wall_ratio.median <= REQUEST_GOAL,
         wall_ratio,
@@ -439,7 +548,7 @@ fn request_row(settings: &Settings, c: &Comparison) -> RequestRow {
 fn decode_row(settings: &Settings, d: &DecodeResult) -> DecodeRow {
     let ms = |s: &Sample| s.wall.as_secs_f64() * 1e3;
     let wall = |s: &Sample| Some(s.wall_per_op());
-    let sdk_over_value = Spread::of_ratios(&d.sdk, &d.value, wall).unwrap_or(Spread::of([]));
+    let sdk_over_value = Spread::of_ratios(&d.sdk, &d.value, 3, wall).unwrap_or(Spread::of([]));
     let sdk_ms = median(&d.sdk, ms);
     DecodeRow {
         bytes: d.bytes,
@@ -449,7 +558,7 @@ fn decode_row(settings: &Settings, d: &DecodeResult) -> DecodeRow {
         value_ms: median(&d.value, ms),
         hand_ms: median(&d.hand, ms),
         sdk_mb_per_s: d.bytes as f64 / 1e6 / (sdk_ms / 1e3),
-        sdk_over_hand: Spread::of_ratios(&d.sdk, &d.hand, wall).unwrap_or(Spread::of([])),
+        sdk_over_hand: Spread::of_ratios(&d.sdk, &d.hand, 3, wall).unwrap_or(Spread::of([])),
         allocations: [
             median(&d.sdk, Sample::allocations_per_op),
             median(&d.value, Sample::allocations_per_op),
@@ -468,7 +577,7 @@ fn build_row(b: &BuildResult) -> BuildRow {
         ops_per_run: b.ops_per_run,
         sdk_ns: Spread::of(b.sdk.iter().map(Sample::wall_per_op)),
         hand_ns: Spread::of(b.hand.iter().map(Sample::wall_per_op)),
-        ratio: Spread::of_ratios(&b.sdk, &b.hand, |s| Some(s.wall_per_op())).unwrap_or(Spread::of([])),
+        ratio: Spread::of_ratios(&b.sdk, &b.hand, 2, |s| Some(s.wall_per_op())).unwrap_or(Spread::of([])),
         allocations: [median(&b.sdk, Sample::allocations_per_op), median(&b.hand, Sample::allocations_per_op)],
     }
 }
@@ -496,7 +605,11 @@ fn pagination_summary(runs: &[ChildReport]) -> Pagination {
 fn machine() -> Machine {
     let read = |path: &str| std::fs::read_to_string(path).ok();
     Machine {
-        cores: std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
+        // Counted from /proc/cpuinfo: the process may be pinned to one of them by now.
+        cores: read("/proc/cpuinfo")
+            .map(|c| c.lines().filter(|l| l.starts_with("processor")).count())
+            .filter(|&n| n > 0)
+            .unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)),
         memory_kib: read("/proc/meminfo").and_then(|m| {
             m.lines()
                 .find_map(|l| l.strip_prefix("MemTotal:"))

@@ -9,7 +9,7 @@ use talkover::agents::AgentStatus;
 
 use crate::hand::{self, HandAgent, HandEnvelope, HandList, Headers};
 use crate::harness::{self, Contender, Sample, Usage, UsageMeter};
-use crate::server::DOCUMENTED_AGENT_ID;
+use crate::server::{Server, DOCUMENTED_AGENT_ID};
 use crate::{Settings, TOKEN};
 
 /// The two operations measured.
@@ -181,13 +181,13 @@ impl AsyncContenders {
         let started = Instant::now();
         self.runtime.block_on(work)?;
         let wall = started.elapsed();
-        Ok(Sample { ops, wall, usage: meter.stop() })
+        Ok(Sample { ops, wall, usage: meter.stop(), connections: 0 })
     }
 }
 
 /// The async comparisons: `talkover::Client` against reqwest + serde_json.
-pub fn async_overhead(settings: &Settings, base_url: &str) -> Result<Vec<Comparison>, String> {
-    let contenders = AsyncContenders::new(base_url)?;
+pub fn async_overhead(settings: &Settings, server: &Server) -> Result<Vec<Comparison>, String> {
+    let contenders = AsyncContenders::new(&server.base_url())?;
     // The SDK answers what the documented bodies say.
     contenders.runtime.block_on(async {
         check_agent(&contenders.sdk.agents().get(DOCUMENTED_AGENT_ID).await.map_err(|e| e.to_string())?)?;
@@ -204,9 +204,22 @@ pub fn async_overhead(settings: &Settings, base_url: &str) -> Result<Vec<Compari
             // Warm both pools to `concurrency` connections.
             contenders.sdk_run(op, concurrency, ops)?;
             contenders.hand_run(op, concurrency, ops)?;
+            let warm = warm_up_ops(ops, concurrency);
             let mut runs: Vec<Contender<'_>> = vec![
-                ("sdk", Box::new(|| contenders.sdk_run(op, concurrency, ops))),
-                ("hand", Box::new(|| contenders.hand_run(op, concurrency, ops))),
+                (
+                    "sdk",
+                    Box::new(|| {
+                        contenders.sdk_run(op, concurrency, warm)?;
+                        counting(server, || contenders.sdk_run(op, concurrency, ops))
+                    }),
+                ),
+                (
+                    "hand",
+                    Box::new(|| {
+                        contenders.hand_run(op, concurrency, warm)?;
+                        counting(server, || contenders.hand_run(op, concurrency, ops))
+                    }),
+                ),
             ];
             let mut samples = harness::alternate(settings.rounds, &mut runs)?.into_iter();
             let (sdk, hand) = (samples.next().unwrap_or_default(), samples.next().unwrap_or_default());
@@ -245,8 +258,11 @@ fn hand_blocking_one(agent: &ureq::Agent, headers: &Headers, op: Op, url: &str) 
     Ok(())
 }
 
-/// Runs `ops` calls of `one` on `concurrency` threads (this one when 1), timing from the moment all
-/// threads are ready, and summing the threads' CPU time and allocations.
+/// Runs `ops` calls of `one` on `concurrency` threads (this one when 1), timing from the first thread's
+/// first call to the last thread's last, and summing the threads' CPU time and allocations.
+///
+/// The threads read the clock themselves: once released together, they may run long before the thread
+/// that released them is scheduled again (always so when the process is pinned to one CPU).
 fn threaded_run(concurrency: usize, ops: u64, one: &(dyn Fn() -> Result<(), String> + Sync)) -> Result<Sample, String> {
     if concurrency == 1 {
         let meter = UsageMeter::start();
@@ -255,10 +271,10 @@ fn threaded_run(concurrency: usize, ops: u64, one: &(dyn Fn() -> Result<(), Stri
             one()?;
         }
         let wall = started.elapsed();
-        return Ok(Sample { ops, wall, usage: meter.stop() });
+        return Ok(Sample { ops, wall, usage: meter.stop(), connections: 0 });
     }
     let per_thread = ops / concurrency as u64;
-    let barrier = Barrier::new(concurrency + 1);
+    let barrier = Barrier::new(concurrency);
     std::thread::scope(|scope| {
         let threads: Vec<_> = (0..concurrency)
             .map(|_| {
@@ -266,6 +282,7 @@ fn threaded_run(concurrency: usize, ops: u64, one: &(dyn Fn() -> Result<(), Stri
                 scope.spawn(move || {
                     barrier.wait();
                     let meter = UsageMeter::start();
+                    let started = Instant::now();
                     let mut result = Ok(());
                     for _ in 0..per_thread {
                         result = one();
@@ -273,18 +290,19 @@ fn threaded_run(concurrency: usize, ops: u64, one: &(dyn Fn() -> Result<(), Stri
                             break;
                         }
                     }
-                    (result, meter.stop())
+                    (result, meter.stop(), started, Instant::now())
                 })
             })
             .collect();
-        barrier.wait();
-        let started = Instant::now();
         let mut usage = Usage { cpu: Some(Duration::ZERO), ..Usage::default() };
+        let (mut first, mut last): (Option<Instant>, Option<Instant>) = (None, None);
         let mut failure = None;
         for thread in threads {
             match thread.join() {
-                Ok((result, used)) => {
+                Ok((result, used, started, ended)) => {
                     usage.add(used);
+                    first = Some(first.map_or(started, |t| t.min(started)));
+                    last = Some(last.map_or(ended, |t| t.max(ended)));
                     if let Err(e) = result {
                         failure = Some(e);
                     }
@@ -292,36 +310,45 @@ fn threaded_run(concurrency: usize, ops: u64, one: &(dyn Fn() -> Result<(), Stri
                 Err(_) => failure = Some("a request thread panicked".to_owned()),
             }
         }
-        let wall = started.elapsed();
+        let wall = match (first, last) {
+            (Some(first), Some(last)) => last.duration_since(first),
+            _ => Duration::ZERO,
+        };
         match failure {
             Some(e) => Err(e),
-            None => Ok(Sample { ops: per_thread * concurrency as u64, wall, usage }),
+            None => Ok(Sample { ops: per_thread * concurrency as u64, wall, usage, connections: 0 }),
         }
     })
 }
 
-/// The blocking comparisons: `talkover::blocking::Client` against ureq + serde_json.
+/// The blocking SDK client and the hand-written code's ureq agent for `concurrency` threads.
 ///
-/// At concurrency 1 the SDK client is built the default way. At 64, both sides use a ureq agent keeping
-/// 64 idle connections per host (ureq's default, and so the SDK's, keeps 3: with 64 threads most requests
-/// would open a new connection, on both sides, and the run would measure TCP handshakes).
-pub fn blocking_overhead(settings: &Settings, base_url: &str) -> Result<Vec<Comparison>, String> {
+/// At concurrency 1 the SDK client is built the default way. Above, both sides use a ureq agent keeping
+/// `concurrency` idle connections per host (ureq's default, and so the SDK's, keeps 3: with 64 threads
+/// most requests would open a new connection, on both sides, and the run would measure TCP handshakes).
+fn blocking_clients(base_url: &str, concurrency: usize) -> Result<(talkover::blocking::Client, ureq::Agent), String> {
+    let builder = talkover::blocking::Client::builder().token(TOKEN).base_url(base_url);
+    if concurrency == 1 {
+        return Ok((builder.build().map_err(|e| e.to_string())?, hand::ureq_agent(None)));
+    }
+    let transport = talkover_ureq::UreqTransport::from_agent(
+        hand::ureq_agent(Some(concurrency)),
+        talkover::DEFAULT_MAX_RESPONSE_BYTES,
+    );
+    Ok((builder.transport(transport).build().map_err(|e| e.to_string())?, hand::ureq_agent(Some(concurrency))))
+}
+
+/// The blocking comparisons: `talkover::blocking::Client` against ureq + serde_json.
+/// Clients as [`blocking_clients`] builds them.
+pub fn blocking_overhead(settings: &Settings, server: &Server) -> Result<Vec<Comparison>, String> {
+    let base_url = &server.base_url();
     let headers = Headers::new(TOKEN);
     let get_url = format!("{base_url}/agents/{DOCUMENTED_AGENT_ID}");
     let list_url = format!("{base_url}/agents");
     let url = |op| if op == Op::GetAgent { get_url.as_str() } else { list_url.as_str() };
     let mut out = Vec::new();
     for concurrency in CONCURRENCIES {
-        let builder = talkover::blocking::Client::builder().token(TOKEN).base_url(base_url);
-        let (sdk, agent) = if concurrency == 1 {
-            (builder.build().map_err(|e| e.to_string())?, hand::ureq_agent(None))
-        } else {
-            let transport = talkover_ureq::UreqTransport::from_agent(
-                hand::ureq_agent(Some(concurrency)),
-                talkover::DEFAULT_MAX_RESPONSE_BYTES,
-            );
-            (builder.transport(transport).build().map_err(|e| e.to_string())?, hand::ureq_agent(Some(concurrency)))
-        };
+        let (sdk, agent) = blocking_clients(base_url, concurrency)?;
         check_agent(&sdk.agents().get(DOCUMENTED_AGENT_ID).map_err(|e| e.to_string())?)?;
         for op in OPS {
             let sdk_one = || sdk_blocking_one(&sdk, op);
@@ -329,9 +356,22 @@ pub fn blocking_overhead(settings: &Settings, base_url: &str) -> Result<Vec<Comp
             let ops = calibrate(settings, concurrency, &mut || threaded_run(concurrency, 64 * 4, &hand_one))?;
             threaded_run(concurrency, ops, &sdk_one)?;
             threaded_run(concurrency, ops, &hand_one)?;
+            let warm = warm_up_ops(ops, concurrency);
             let mut runs: Vec<Contender<'_>> = vec![
-                ("sdk", Box::new(|| threaded_run(concurrency, ops, &sdk_one))),
-                ("hand", Box::new(|| threaded_run(concurrency, ops, &hand_one))),
+                (
+                    "sdk",
+                    Box::new(|| {
+                        threaded_run(concurrency, warm, &sdk_one)?;
+                        counting(server, || threaded_run(concurrency, ops, &sdk_one))
+                    }),
+                ),
+                (
+                    "hand",
+                    Box::new(|| {
+                        threaded_run(concurrency, warm, &hand_one)?;
+                        counting(server, || threaded_run(concurrency, ops, &hand_one))
+                    }),
+                ),
             ];
             let mut samples = harness::alternate(settings.rounds, &mut runs)?.into_iter();
             let (sdk, hand) = (samples.next().unwrap_or_default(), samples.next().unwrap_or_default());
@@ -339,6 +379,25 @@ pub fn blocking_overhead(settings: &Settings, base_url: &str) -> Result<Vec<Comp
         }
     }
     Ok(out)
+}
+
+/// Requests of the unmeasured run before each measured one.
+///
+/// Contenders alternate A B | B A | A B, so without it every other run would start right after the other
+/// contender's: its connections idle, their server threads parked, its memory out of the caches. At
+/// concurrency 64 that costs the cold run about 4 %, which split the per-round ratios in two groups and
+/// left the median to fall anywhere between them.
+fn warm_up_ops(ops: u64, concurrency: usize) -> u64 {
+    let step = concurrency as u64;
+    ((ops / 4) / step).max(2) * step
+}
+
+/// Runs `run`, recording the connections the server accepted meanwhile (a pooled client opens none).
+fn counting(server: &Server, run: impl FnOnce() -> Result<Sample, String>) -> Result<Sample, String> {
+    let before = server.connections();
+    let mut sample = run()?;
+    sample.connections = server.connections() - before;
+    Ok(sample)
 }
 
 /// Requests per run for about `settings.run_target` of wall time, from one warm-up run.
@@ -350,19 +409,31 @@ fn calibrate(
     run()?;
     let sample = run()?;
     let step = concurrency as u64;
-    Ok(harness::ops_for(settings.run_target, &sample, step, step * settings.min_ops_per_thread, 1_000_000))
+    // No loopback request takes less than 5 µs: a bound should the calibration run mismeasure.
+    let max = (settings.run_target.as_nanos() / 5_000) as u64;
+    Ok(harness::ops_for(settings.run_target, &sample, step, step * settings.min_ops_per_thread, max.max(step)))
 }
 
 /// The hidden subcommand of [`profile`].
 pub const PROFILE_SUBCOMMAND: &str = "__requests";
 
-/// `__requests <async|blocking> <get-agent|list-agents> <sdk|hand> <n>`: `n` requests of one contender at
-/// concurrency 1, after a warm-up, for a profiler. Under callgrind, collect only the measured calls with
+/// `__requests <async|blocking> <get-agent|list-agents> <sdk|hand> <n> [concurrency]`: `n` requests of one
+/// contender (at concurrency 1 unless given), after a warm-up, for a profiler. Under callgrind, collect only the measured calls with
 /// `--collect-atstart=no --toggle-collect='*measured_requests*'`.
 pub fn profile(args: &[String]) -> Result<(), String> {
-    let [client, op, who, n] = args else {
-        return Err(format!("usage: {PROFILE_SUBCOMMAND} <async|blocking> <get-agent|list-agents> <sdk|hand> <n>"));
+    let (client, op, who, n, concurrency) = match args {
+        [client, op, who, n] => (client, op, who, n, 1),
+        [client, op, who, n, c] => (client, op, who, n, c.parse().map_err(|_| "concurrency must be a number")?),
+        _ => {
+            return Err(format!(
+                "usage: {PROFILE_SUBCOMMAND} <async|blocking> <get-agent|list-agents> <sdk|hand> <n> [concurrency]"
+            ))
+        }
     };
+    let concurrency: usize = concurrency;
+    if !(1..=256).contains(&concurrency) {
+        return Err("concurrency is 1 to 256".into());
+    }
     let op = match op.as_str() {
         "get-agent" => Op::GetAgent,
         "list-agents" => Op::ListAgents,
@@ -374,17 +445,19 @@ pub fn profile(args: &[String]) -> Result<(), String> {
     let sample = match (client.as_str(), who.as_str()) {
         ("async", who @ ("sdk" | "hand")) => {
             let contenders = AsyncContenders::new(&base_url)?;
-            let run = |ops| if who == "sdk" { contenders.sdk_run(op, 1, ops) } else { contenders.hand_run(op, 1, ops) };
-            run(100)?;
+            let run = |ops| {
+                if who == "sdk" {
+                    contenders.sdk_run(op, concurrency, ops)
+                } else {
+                    contenders.hand_run(op, concurrency, ops)
+                }
+            };
+            run(100.max(concurrency as u64))?;
             measured_requests(&|| run(n))?
         }
         ("blocking", who @ ("sdk" | "hand")) => {
-            let sdk = talkover::blocking::Client::builder()
-                .token(TOKEN)
-                .base_url(&base_url)
-                .build()
-                .map_err(|e| e.to_string())?;
-            let (agent, headers) = (hand::ureq_agent(None), Headers::new(TOKEN));
+            let (sdk, agent) = blocking_clients(&base_url, concurrency)?;
+            let headers = Headers::new(TOKEN);
             let url = match op {
                 Op::GetAgent => format!("{base_url}/agents/{DOCUMENTED_AGENT_ID}"),
                 Op::ListAgents => format!("{base_url}/agents"),
@@ -396,8 +469,8 @@ pub fn profile(args: &[String]) -> Result<(), String> {
                     hand_blocking_one(&agent, &headers, op, &url)
                 }
             };
-            threaded_run(1, 100, &one)?;
-            measured_requests(&|| threaded_run(1, n, &one))?
+            threaded_run(concurrency, 100.max(concurrency as u64), &one)?;
+            measured_requests(&|| threaded_run(concurrency, n, &one))?
         }
         _ => return Err("the client is async or blocking, the contender sdk or hand".into()),
     };

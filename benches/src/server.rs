@@ -6,7 +6,7 @@
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Duration;
@@ -169,6 +169,7 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 /// The running server.
 pub struct Server {
     addr: SocketAddr,
+    connections: Arc<AtomicU64>,
     stopping: Arc<AtomicBool>,
     accept: Option<JoinHandle<()>>,
 }
@@ -192,14 +193,16 @@ impl Server {
             documented,
         });
         let stopping = Arc::new(AtomicBool::new(false));
+        let connections = Arc::new(AtomicU64::new(0));
         let accept = {
-            let stopping = stopping.clone();
+            let (stopping, connections) = (stopping.clone(), connections.clone());
             std::thread::Builder::new().name("bench-server".into()).spawn(move || {
                 for stream in listener.incoming().take(MAX_CONNECTIONS as usize) {
                     if stopping.load(Ordering::SeqCst) {
                         break;
                     }
                     if let Ok(stream) = stream {
+                        connections.fetch_add(1, Ordering::Relaxed);
                         let answers = answers.clone();
                         let _ = std::thread::Builder::new()
                             .name("bench-conn".into())
@@ -209,7 +212,12 @@ impl Server {
                 }
             })?
         };
-        Ok(Self { addr, stopping, accept: Some(accept) })
+        Ok(Self { addr, connections, stopping, accept: Some(accept) })
+    }
+
+    /// Connections accepted so far.
+    pub fn connections(&self) -> u64 {
+        self.connections.load(Ordering::Relaxed)
     }
 
     /// `http://127.0.0.1:PORT/api/v1`: get-agent and list-agents answer with the documented bodies.
