@@ -634,8 +634,11 @@ fn check_days_of_week(id: &'static str, days: &[u8]) -> Result<(), Error> {
     if days.is_empty() {
         return Err(Error::invalid_request(id, Some("days_of_week"), "needs at least one day"));
     }
-    for (i, day) in days.iter().enumerate() {
-        validate::range(id, &format!("days_of_week.{i}"), *day, 1, 7)?;
+    // The field's name is formatted only for a day out of range.
+    for (i, &day) in days.iter().enumerate() {
+        if !(1..=7).contains(&day) {
+            validate::range(id, &format!("days_of_week.{i}"), day, 1, 7)?;
+        }
     }
     Ok(())
 }

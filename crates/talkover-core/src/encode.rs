@@ -1,7 +1,5 @@
 //! The one place where values become URL text: path segments and query strings.
 
-use std::fmt::Write;
-
 use serde::Serialize;
 use serde_json::Value;
 
@@ -27,12 +25,23 @@ pub fn push_path_segment(out: &mut String, value: &str) {
 }
 
 fn push_escaped(out: &mut String, value: &str) {
-    for &byte in value.as_bytes() {
-        if is_unreserved(byte) {
-            out.push(byte as char);
-        } else {
-            let _ = write!(out, "%{byte:02X}");
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let bytes = value.as_bytes();
+    // Copy runs of unreserved bytes at once; a run starts and ends on ASCII, so on char boundaries.
+    let mut run = 0;
+    for (i, &byte) in bytes.iter().enumerate() {
+        if !is_unreserved(byte) {
+            if run < i {
+                out.push_str(&value[run..i]);
+            }
+            out.push('%');
+            out.push(char::from(HEX[usize::from(byte >> 4)]));
+            out.push(char::from(HEX[usize::from(byte & 0xF)]));
+            run = i + 1;
         }
+    }
+    if run < bytes.len() {
+        out.push_str(&value[run..]);
     }
 }
 

@@ -94,18 +94,22 @@ pub fn build_request<O: Operation>(operation: &O, config: &ClientConfig) -> Resu
         }
         None => None,
     };
-    let mut builder = http::Request::builder()
-        .method(O::METHOD)
-        .uri(uri)
-        .header(ACCEPT, HeaderValue::from_static("application/json"))
-        .header(AUTHORIZATION, config.authorization().clone())
-        .header(USER_AGENT, config.user_agent().clone());
-    if body.is_some() {
-        builder = builder.header(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    let uri = http::Uri::try_from(uri)
+        .map_err(|e| Error::invalid_request(O::ID, None, format!("could not build the request: {e}")))?;
+    // Built in place rather than through `http::request::Builder`, whose every step moves the request.
+    let has_body = body.is_some();
+    let mut request = http::Request::new(body.unwrap_or_default());
+    *request.method_mut() = O::METHOD;
+    *request.uri_mut() = uri;
+    let headers = request.headers_mut();
+    headers.reserve(4);
+    headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+    headers.insert(AUTHORIZATION, config.authorization().clone());
+    headers.insert(USER_AGENT, config.user_agent().clone());
+    if has_body {
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
     }
-    builder
-        .body(body.unwrap_or_default())
-        .map_err(|e| Error::invalid_request(O::ID, None, format!("could not build the request: {e}")))
+    Ok(request)
 }
 
 /// Decodes an answer into the operation's output, or the error it carries.

@@ -74,26 +74,60 @@ impl ReqwestTransport {
 #[async_trait::async_trait]
 impl Transport for ReqwestTransport {
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
-        let request = reqwest::Request::try_from(request)
-            .map_err(|e| TransportError::new(TransportErrorKind::Other, e.to_string()).with_source(e))?;
-        let mut response = self.client.execute(request).await.map_err(map_error)?;
-        let mut builder = http::Response::builder().status(response.status()).version(response.version());
-        if let Some(headers) = builder.headers_mut() {
-            *headers = std::mem::take(response.headers_mut());
-        }
-        let limit = self.max_response_bytes;
-        let mut body = Vec::with_capacity(response.content_length().unwrap_or(0).min(limit) as usize);
-        while let Some(chunk) = response.chunk().await.map_err(map_error)? {
-            if (body.len() + chunk.len()) as u64 > limit {
-                return Err(TransportError::new(
-                    TransportErrorKind::BodyTooLarge,
-                    format!("the answer is larger than the limit of {limit} bytes"),
-                ));
-            }
-            body.extend_from_slice(&chunk);
-        }
-        builder.body(body).map_err(|e| TransportError::new(TransportErrorKind::Other, e.to_string()).with_source(e))
+        // The conversion is a plain function and the body is read by another `async fn`, so that no local
+        // of either is kept in this future: one lives per request in flight, and its size counts.
+        let response = self.client.execute(to_reqwest(request)?).await.map_err(map_error)?;
+        read_answer(response, self.max_response_bytes).await
     }
+}
+
+/// The request for reqwest, built in place: `reqwest::Request::try_from` formats the URI with `Display`
+/// before parsing it, and gives a body-less GET an empty body to poll.
+fn to_reqwest(request: HttpRequest) -> Result<reqwest::Request, TransportError> {
+    let (parts, body) = request.into_parts();
+    let url = reqwest::Url::parse(&uri_text(&parts.uri))
+        .map_err(|e| TransportError::new(TransportErrorKind::Other, e.to_string()).with_source(e))?;
+    let mut request = reqwest::Request::new(parts.method, url);
+    *request.headers_mut() = parts.headers;
+    *request.version_mut() = parts.version;
+    if !body.is_empty() {
+        *request.body_mut() = Some(body.into());
+    }
+    Ok(request)
+}
+
+/// Reads the whole answer, up to `limit` bytes.
+async fn read_answer(mut response: reqwest::Response, limit: u64) -> Result<HttpResponse, TransportError> {
+    let (status, version) = (response.status(), response.version());
+    let headers = std::mem::take(response.headers_mut());
+    let mut body = Vec::with_capacity(response.content_length().unwrap_or(0).min(limit) as usize);
+    while let Some(chunk) = response.chunk().await.map_err(map_error)? {
+        if (body.len() + chunk.len()) as u64 > limit {
+            return Err(TransportError::new(
+                TransportErrorKind::BodyTooLarge,
+                format!("the answer is larger than the limit of {limit} bytes"),
+            ));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    let mut answer = http::Response::new(body);
+    *answer.status_mut() = status;
+    *answer.version_mut() = version;
+    *answer.headers_mut() = headers;
+    Ok(answer)
+}
+
+/// The URI as text, from its parts (no formatting machinery).
+fn uri_text(uri: &http::Uri) -> String {
+    let scheme = uri.scheme_str().unwrap_or("https");
+    let authority = uri.authority().map_or("", |a| a.as_str());
+    let path = uri.path_and_query().map_or("/", |p| p.as_str());
+    let mut text = String::with_capacity(scheme.len() + 3 + authority.len() + path.len());
+    text.push_str(scheme);
+    text.push_str("://");
+    text.push_str(authority);
+    text.push_str(path);
+    text
 }
 
 fn map_error(error: reqwest::Error) -> TransportError {

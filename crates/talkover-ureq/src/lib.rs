@@ -24,6 +24,9 @@ pub struct UreqConfig {
     pub timeout: Option<Duration>,
     /// The largest answer accepted.
     pub max_response_bytes: u64,
+    /// Idle connections kept per host for reuse (ureq's own default of 3 makes a service calling from
+    /// many threads open a new connection for most requests).
+    pub max_idle_connections_per_host: usize,
 }
 
 impl Default for UreqConfig {
@@ -32,6 +35,7 @@ impl Default for UreqConfig {
             connect_timeout: Some(Duration::from_secs(10)),
             timeout: Some(Duration::from_secs(60)),
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            max_idle_connections_per_host: 32,
         }
     }
 }
@@ -57,6 +61,8 @@ impl UreqTransport {
             .max_redirects_will_error(false)
             .timeout_connect(config.connect_timeout)
             .timeout_global(config.timeout)
+            .max_idle_connections_per_host(config.max_idle_connections_per_host)
+            .max_idle_connections(config.max_idle_connections_per_host.max(100))
             .build()
             .new_agent();
         Self { agent, max_response_bytes: config.max_response_bytes }
