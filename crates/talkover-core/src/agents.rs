@@ -269,7 +269,7 @@ impl ListAgents {
     }
 
     fn check(&self) -> Result<(), Error> {
-        validate::optional(self.query.per_page, |n| validate::range(Self::ID, "per_page", n, 1, 100))
+        validate::pagination(Self::ID, self.query.per_page, None)
     }
 }
 

@@ -381,9 +381,7 @@ impl ListCampaigns {
     }
 
     fn check(&self) -> Result<(), Error> {
-        let id = Self::ID;
-        validate::optional(self.query.per_page, |n| validate::range(id, "per_page", n, 1, 100))?;
-        validate::optional(self.query.page, |n| validate::range(id, "page", n, 1, u64::MAX))
+        validate::pagination(Self::ID, self.query.per_page, self.query.page)
     }
 }
 

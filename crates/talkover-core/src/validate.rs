@@ -34,6 +34,12 @@ pub fn range<T: PartialOrd + std::fmt::Display>(
     Ok(())
 }
 
+/// Checks a list's pagination: `per_page` 1 to 100 (the bound every list page documents) and `page` from 1.
+pub fn pagination(operation: &'static str, per_page: Option<u32>, page: Option<u64>) -> Result<(), Error> {
+    optional(per_page, |n| range(operation, "per_page", n, 1, 100))?;
+    optional(page, |n| range(operation, "page", n, 1, u64::MAX))
+}
+
 /// Applies `check` to an optional value.
 pub fn optional<T>(value: Option<T>, check: impl FnOnce(T) -> Result<(), Error>) -> Result<(), Error> {
     value.map_or(Ok(()), check)
@@ -52,5 +58,8 @@ mod tests {
         assert!(range("x", "delay_seconds", 3601, 0, 3600).is_err());
         assert!(range("x", "speed", f64::NAN, 0.1, 3.0).is_err());
         assert!(optional(None::<u32>, |v| range("x", "y", v, 0, 1)).is_ok());
+        assert!(pagination("x", Some(100), Some(1)).is_ok());
+        assert!(pagination("x", Some(101), None).unwrap_err().to_string().contains("`per_page`"));
+        assert!(pagination("x", None, Some(0)).unwrap_err().to_string().contains("`page`"));
     }
 }

@@ -550,8 +550,7 @@ pub struct WebhookLogsQuery {
 
 impl WebhookLogsQuery {
     fn check(&self, operation: &'static str) -> Result<(), Error> {
-        validate::optional(self.per_page, |n| validate::range(operation, "per_page", n, 1, 100))?;
-        validate::optional(self.page, |n| validate::range(operation, "page", n, 1, u64::MAX))
+        validate::pagination(operation, self.per_page, self.page)
     }
 }
 
