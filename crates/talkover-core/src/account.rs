@@ -12,27 +12,13 @@ use serde::{Deserialize, Serialize};
 
 use crate::envelope::{Ack, Bare, Envelope, ListEnvelope};
 use crate::error::Error;
-use crate::macros::{id_type, operation};
+use crate::macros::operations;
 use crate::operation::Operation as _;
-use crate::registry::OperationInfo;
 use crate::secret::SecretString;
 use crate::validate;
 use crate::Timestamp;
 
-id_type! {
-    /// The id of a personal access token.
-    ApiTokenId
-}
-
-id_type! {
-    /// The id of a user.
-    UserId
-}
-
-id_type! {
-    /// The id of an environment.
-    EnvironmentId
-}
+pub use crate::ids::{ApiTokenId, EnvironmentId, UserId};
 
 /// A personal access token, as listed: its metadata, never its value.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -56,29 +42,7 @@ pub struct ApiToken {
 // ---------------------------------------------------------------------------------------------------
 // list-user-api-tokens
 
-/// [List the current user's personal access tokens](https://docs.talkover.ai/api-reference/endpoints/list-user-api-tokens)
-/// (metadata only).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct ListUserApiTokens {}
-
-impl ListUserApiTokens {
-    /// Every token of the user.
-    pub fn new() -> Self {
-        Self {}
-    }
-}
-
 // The answer is `{"data": [...]}`; ListEnvelope accepts the missing `success`.
-operation!(ListUserApiTokens {
-    id: "list-user-api-tokens",
-    method: GET,
-    path: "/api/v1/user/api-tokens",
-    safe_to_repeat: true,
-    path_params: [],
-    response: ListEnvelope<ApiToken>,
-});
-
 // ---------------------------------------------------------------------------------------------------
 // create-user-api-token
 
@@ -106,38 +70,13 @@ impl NewApiToken {
     }
 }
 
-/// [Create a personal access token](https://docs.talkover.ai/api-reference/endpoints/create-user-api-token)
-/// for the current user. Its value is in the answer only this once: store it then.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct CreateUserApiToken {
-    /// The new token.
-    pub body: NewApiToken,
-}
-
 impl CreateUserApiToken {
-    /// Creates the token.
-    pub fn new(body: NewApiToken) -> Self {
-        Self { body }
-    }
-
     fn check(&self) -> Result<(), Error> {
         validate::length(Self::ID, "name", &self.body.name, 1, 255)
     }
 }
 
 // The answer is `{"data": {...}}`; Envelope accepts the missing `success`.
-operation!(CreateUserApiToken {
-    id: "create-user-api-token",
-    method: POST,
-    path: "/api/v1/user/api-tokens",
-    safe_to_repeat: false,
-    path_params: [],
-    body: NewApiToken,
-    response: Envelope<CreatedApiToken>,
-    validate: CreateUserApiToken::check,
-});
-
 /// A token just created, with its value. `Debug` does not print the value.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -160,59 +99,9 @@ pub struct CreatedApiToken {
 // ---------------------------------------------------------------------------------------------------
 // delete-user-api-token
 
-/// [Revoke a personal access token](https://docs.talkover.ai/api-reference/endpoints/delete-user-api-token),
-/// at once and for good.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct DeleteUserApiToken {
-    /// The token.
-    pub token_id: ApiTokenId,
-}
-
-impl DeleteUserApiToken {
-    /// Revokes the token.
-    pub fn new(token_id: impl Into<ApiTokenId>) -> Self {
-        Self { token_id: token_id.into() }
-    }
-}
-
 // The answer is a bare `{"message": "..."}`: Ack, whose `success` is optional.
-operation!(DeleteUserApiToken {
-    id: "delete-user-api-token",
-    method: DELETE,
-    path: "/api/v1/user/api-tokens/{token_id}",
-    safe_to_repeat: true,
-    path_params: [token_id],
-    response: Ack,
-});
-
 // ---------------------------------------------------------------------------------------------------
 // get-current-user
-
-/// [Get the current user](https://docs.talkover.ai/api-reference/endpoints/get-current-user), the one the
-/// session token belongs to.
-///
-/// This operation lives at `/api/user`, outside `/api/v1`; the base URL's mount prefix still applies
-/// (see [`BaseUrl`](crate::BaseUrl)). The answer is the bare user object.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct GetCurrentUser {}
-
-impl GetCurrentUser {
-    /// The current user.
-    pub fn new() -> Self {
-        Self {}
-    }
-}
-
-operation!(GetCurrentUser {
-    id: "get-current-user",
-    method: GET,
-    path: "/api/user",
-    safe_to_repeat: true,
-    path_params: [],
-    response: Bare<User>,
-});
 
 /// A user of the dashboard.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -235,28 +124,6 @@ pub struct User {
 // ---------------------------------------------------------------------------------------------------
 // health
 
-/// [Check that the API is up](https://docs.talkover.ai/api-reference/endpoints/health): a liveness probe
-/// that needs no token (the SDK sends its token anyway) and is not rate limited.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct HealthCheck {}
-
-impl HealthCheck {
-    /// The probe.
-    pub fn new() -> Self {
-        Self {}
-    }
-}
-
-operation!(HealthCheck {
-    id: "health",
-    method: GET,
-    path: "/api/v1/health",
-    safe_to_repeat: true,
-    path_params: [],
-    response: Bare<ServiceHealth>,
-});
-
 /// The API's answer to a liveness probe.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -265,13 +132,66 @@ pub struct ServiceHealth {
     pub status: String,
 }
 
-pub(crate) const OPERATIONS: &[OperationInfo] = &[
-    OperationInfo::of::<ListUserApiTokens>(),
-    OperationInfo::of::<CreateUserApiToken>(),
-    OperationInfo::of::<DeleteUserApiToken>(),
-    OperationInfo::of::<GetCurrentUser>(),
-    OperationInfo::of::<HealthCheck>(),
-];
+// ---------------------------------------------------------------------------------------------------
+// The operations
+
+operations! {
+    /// [List the current user's personal access tokens](https://docs.talkover.ai/api-reference/endpoints/list-user-api-tokens)
+    /// (metadata only).
+    ListUserApiTokens {
+        id: "list-user-api-tokens",
+        method: GET,
+        path: "/api/v1/user/api-tokens",
+        response: ListEnvelope<ApiToken>,
+        safe_to_repeat: true,
+    }
+
+    /// [Create a personal access token](https://docs.talkover.ai/api-reference/endpoints/create-user-api-token)
+    /// for the current user. Its value is in the answer only this once: store it then.
+    CreateUserApiToken {
+        id: "create-user-api-token",
+        method: POST,
+        path: "/api/v1/user/api-tokens",
+        body: NewApiToken,
+        response: Envelope<CreatedApiToken>,
+        safe_to_repeat: false,
+        validate: CreateUserApiToken::check,
+    }
+
+    /// [Revoke a personal access token](https://docs.talkover.ai/api-reference/endpoints/delete-user-api-token),
+    /// at once and for good.
+    DeleteUserApiToken {
+        id: "delete-user-api-token",
+        method: DELETE,
+        path: "/api/v1/user/api-tokens/{token_id}",
+        params: { token_id: ApiTokenId },
+        response: Ack,
+        safe_to_repeat: true,
+    }
+
+    /// [Get the current user](https://docs.talkover.ai/api-reference/endpoints/get-current-user), the one the
+    /// session token belongs to.
+    ///
+    /// This operation lives at `/api/user`, outside `/api/v1`; the base URL's mount prefix still applies
+    /// (see [`BaseUrl`](crate::BaseUrl)). The answer is the bare user object.
+    GetCurrentUser {
+        id: "get-current-user",
+        method: GET,
+        path: "/api/user",
+        response: Bare<User>,
+        safe_to_repeat: true,
+    }
+
+    /// [Check that the API is up](https://docs.talkover.ai/api-reference/endpoints/health): a liveness probe
+    /// that needs no token (the SDK sends its token anyway) and is not rate limited.
+    HealthCheck {
+        id: "health",
+        method: GET,
+        path: "/api/v1/health",
+        response: Bare<ServiceHealth>,
+        safe_to_repeat: true,
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -5,20 +5,17 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::agents::{require, AgentId};
 use crate::envelope::{Ack, Envelope, ListEnvelope};
 use crate::error::Error;
-use crate::macros::{id_type, operation, string_enum};
+use crate::ids::AgentId;
+use crate::macros::{operations, string_enum};
 use crate::operation::Operation as _;
-use crate::registry::OperationInfo;
 use crate::secret::SecretString;
 use crate::validate;
+use crate::validate::require;
 use crate::Timestamp;
 
-id_type! {
-    /// The id of an action.
-    ActionId
-}
+pub use crate::ids::ActionId;
 
 string_enum! {
     /// What an action does.
@@ -192,33 +189,6 @@ impl IntegrationRef {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// list-actions
-
-/// [List an agent's actions](https://docs.talkover.ai/api-reference/endpoints/list-actions).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct ListActions {
-    /// The agent.
-    pub agent_id: AgentId,
-}
-
-impl ListActions {
-    /// The agent's actions.
-    pub fn new(agent_id: impl Into<AgentId>) -> Self {
-        Self { agent_id: agent_id.into() }
-    }
-}
-
-operation!(ListActions {
-    id: "list-actions",
-    method: GET,
-    path: "/api/v1/agents/{agent_id}/actions",
-    safe_to_repeat: true,
-    path_params: [agent_id],
-    response: ListEnvelope<Action>,
-});
-
-// ---------------------------------------------------------------------------------------------------
 // create-action
 
 /// The body of [`CreateAction`].
@@ -373,23 +343,7 @@ impl NewAction {
     }
 }
 
-/// [Create or update an action](https://docs.talkover.ai/api-reference/endpoints/create-action) of an agent
-/// (the API upserts by `node_id`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct CreateAction {
-    /// The agent.
-    pub agent_id: AgentId,
-    /// The action.
-    pub body: NewAction,
-}
-
 impl CreateAction {
-    /// Creates the action on the agent.
-    pub fn new(agent_id: impl Into<AgentId>, body: NewAction) -> Self {
-        Self { agent_id: agent_id.into(), body }
-    }
-
     fn check(&self) -> Result<(), Error> {
         validate::length(Self::ID, "name", &self.body.name, 1, 255)?;
         if self.body.action_type == ActionType::Transfer {
@@ -399,70 +353,8 @@ impl CreateAction {
     }
 }
 
-operation!(CreateAction {
-    id: "create-action",
-    method: POST,
-    path: "/api/v1/agents/{agent_id}/actions",
-    safe_to_repeat: false,
-    path_params: [agent_id],
-    body: NewAction,
-    response: Envelope<Action>,
-    validate: CreateAction::check,
-});
-
-// ---------------------------------------------------------------------------------------------------
-// delete-action
-
-/// [Delete an action](https://docs.talkover.ai/api-reference/endpoints/delete-action). The agent goes back
-/// to draft and must be published again.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct DeleteAction {
-    /// The agent.
-    pub agent_id: AgentId,
-    /// The action.
-    pub action_id: ActionId,
-}
-
-impl DeleteAction {
-    /// Deletes the action from the agent.
-    pub fn new(agent_id: impl Into<AgentId>, action_id: impl Into<ActionId>) -> Self {
-        Self { agent_id: agent_id.into(), action_id: action_id.into() }
-    }
-}
-
-operation!(DeleteAction {
-    id: "delete-action",
-    method: DELETE,
-    path: "/api/v1/agents/{agent_id}/actions/{action_id}",
-    safe_to_repeat: true,
-    path_params: [agent_id, action_id],
-    response: Ack,
-});
-
 // ---------------------------------------------------------------------------------------------------
 // list-action-integrations
-
-/// [List the integrations actions can use](https://docs.talkover.ai/api-reference/endpoints/list-action-integrations).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct ListActionIntegrations {}
-
-impl ListActionIntegrations {
-    /// The catalog of integrations.
-    pub fn new() -> Self {
-        Self {}
-    }
-}
-
-operation!(ListActionIntegrations {
-    id: "list-action-integrations",
-    method: GET,
-    path: "/api/v1/action-integrations",
-    safe_to_repeat: true,
-    path_params: [],
-    response: ListEnvelope<ActionIntegration>,
-});
 
 string_enum! {
     /// What an integration is for.
@@ -495,9 +387,50 @@ pub struct ActionIntegration {
     pub icon_url: Option<String>,
 }
 
-pub(crate) const OPERATIONS: &[OperationInfo] = &[
-    OperationInfo::of::<ListActions>(),
-    OperationInfo::of::<CreateAction>(),
-    OperationInfo::of::<DeleteAction>(),
-    OperationInfo::of::<ListActionIntegrations>(),
-];
+// ---------------------------------------------------------------------------------------------------
+// The operations
+
+operations! {
+    /// [List an agent's actions](https://docs.talkover.ai/api-reference/endpoints/list-actions).
+    ListActions {
+        id: "list-actions",
+        method: GET,
+        path: "/api/v1/agents/{agent_id}/actions",
+        params: { agent_id: AgentId },
+        response: ListEnvelope<Action>,
+        safe_to_repeat: true,
+    }
+
+    /// [Create or update an action](https://docs.talkover.ai/api-reference/endpoints/create-action) of an agent
+    /// (the API upserts by `node_id`).
+    CreateAction {
+        id: "create-action",
+        method: POST,
+        path: "/api/v1/agents/{agent_id}/actions",
+        params: { agent_id: AgentId },
+        body: NewAction,
+        response: Envelope<Action>,
+        safe_to_repeat: false,
+        validate: CreateAction::check,
+    }
+
+    /// [Delete an action](https://docs.talkover.ai/api-reference/endpoints/delete-action). The agent goes back
+    /// to draft and must be published again.
+    DeleteAction {
+        id: "delete-action",
+        method: DELETE,
+        path: "/api/v1/agents/{agent_id}/actions/{action_id}",
+        params: { agent_id: AgentId, action_id: ActionId },
+        response: Ack,
+        safe_to_repeat: true,
+    }
+
+    /// [List the integrations actions can use](https://docs.talkover.ai/api-reference/endpoints/list-action-integrations).
+    ListActionIntegrations {
+        id: "list-action-integrations",
+        method: GET,
+        path: "/api/v1/action-integrations",
+        response: ListEnvelope<ActionIntegration>,
+        safe_to_repeat: true,
+    }
+}

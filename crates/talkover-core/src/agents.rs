@@ -8,27 +8,13 @@ use serde_json::Value;
 use crate::actions::Action;
 use crate::envelope::{Ack, Envelope, ListEnvelope};
 use crate::error::Error;
-use crate::macros::{id_type, operation, string_enum};
-use crate::page::PagedOperation;
-use crate::registry::OperationInfo;
+use crate::macros::{operations, string_enum};
+use crate::operation::Operation as _;
 use crate::trainings::Training;
 use crate::validate;
 use crate::Timestamp;
 
-id_type! {
-    /// The id of a voice agent.
-    AgentId
-}
-
-id_type! {
-    /// The id of a voice.
-    VoiceId
-}
-
-id_type! {
-    /// The id of a phone number.
-    PhoneNumberId
-}
+pub use crate::ids::{AgentId, PhoneNumberId, VoiceId};
 
 string_enum! {
     /// Whether an agent is live.
@@ -200,100 +186,6 @@ pub struct AgentPhoneNumber {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// list-agents
-
-/// Filters and pagination of [`ListAgents`].
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct ListAgentsQuery {
-    /// Only agents with this status.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<AgentStatus>,
-    /// Only agents with this direction.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub direction: Option<Direction>,
-    /// Search in names and labels.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub search: Option<String>,
-    /// Items per page, 1 to 100 (the API's default is 20).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub per_page: Option<u32>,
-    /// Page number, from 1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub page: Option<u64>,
-}
-
-/// [List agents](https://docs.talkover.ai/api-reference/endpoints/list-agents), with filters.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct ListAgents {
-    /// Filters and pagination.
-    #[serde(default)]
-    pub query: ListAgentsQuery,
-}
-
-impl ListAgents {
-    /// All agents, first page.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Only agents with this status.
-    pub fn status(mut self, status: AgentStatus) -> Self {
-        self.query.status = Some(status);
-        self
-    }
-
-    /// Only agents with this direction.
-    pub fn direction(mut self, direction: Direction) -> Self {
-        self.query.direction = Some(direction);
-        self
-    }
-
-    /// Search in names and labels.
-    pub fn search(mut self, search: impl Into<String>) -> Self {
-        self.query.search = Some(search.into());
-        self
-    }
-
-    /// Items per page, 1 to 100.
-    pub fn per_page(mut self, per_page: u32) -> Self {
-        self.query.per_page = Some(per_page);
-        self
-    }
-
-    /// Page number, from 1.
-    pub fn page(mut self, page: u64) -> Self {
-        self.query.page = Some(page);
-        self
-    }
-
-    fn check(&self) -> Result<(), Error> {
-        validate::pagination(Self::ID, self.query.per_page, None)
-    }
-}
-
-impl PagedOperation for ListAgents {
-    type Item = Agent;
-    fn set_page(&mut self, page: u64) {
-        self.query.page = Some(page);
-    }
-}
-
-use crate::operation::Operation as _;
-
-operation!(ListAgents {
-    id: "list-agents",
-    method: GET,
-    path: "/api/v1/agents",
-    safe_to_repeat: true,
-    path_params: [],
-    query: ListAgentsQuery,
-    response: ListEnvelope<Agent>,
-    validate: ListAgents::check,
-});
-
-// ---------------------------------------------------------------------------------------------------
 // create-agent
 
 /// The body of [`CreateAgent`]. Fields the reference marks required are checked before sending.
@@ -371,37 +263,24 @@ pub struct CreateAgentBody {
     pub phone_number_ids: Option<Vec<PhoneNumberId>>,
 }
 
-/// [Create an agent](https://docs.talkover.ai/api-reference/endpoints/create-agent), as a draft.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct CreateAgent {
-    /// The new agent.
-    pub body: CreateAgentBody,
-}
-
 impl CreateAgent {
-    /// Creates an agent from a body.
-    pub fn new(body: CreateAgentBody) -> Self {
-        Self { body }
-    }
-
     fn check(&self) -> Result<(), Error> {
         let b = &self.body;
         let id = Self::ID;
-        require(id, "label", &b.label)?;
-        require(id, "name", &b.name)?;
-        require(id, "language", &b.language)?;
-        require(id, "interrupt_sensitivity", &b.interrupt_sensitivity)?;
-        require(id, "endpointing_sensitivity", &b.endpointing_sensitivity)?;
-        require(id, "ivr_navigation_mode", &b.ivr_navigation_mode)?;
-        require(id, "conversation_speed", &b.conversation_speed)?;
-        require(id, "initial_message_delay", &b.initial_message_delay)?;
-        require(id, "ask_if_human_present_on_idle", &b.ask_if_human_present_on_idle)?;
-        require(id, "idle_time_seconds", &b.idle_time_seconds)?;
-        require(id, "llm_temperature", &b.llm_temperature)?;
-        require(id, "enable_recording", &b.enable_recording)?;
-        require(id, "direction", &b.direction)?;
-        require(id, "who_speaks_first", &b.who_speaks_first)?;
+        validate::require(id, "label", &b.label)?;
+        validate::require(id, "name", &b.name)?;
+        validate::require(id, "language", &b.language)?;
+        validate::require(id, "interrupt_sensitivity", &b.interrupt_sensitivity)?;
+        validate::require(id, "endpointing_sensitivity", &b.endpointing_sensitivity)?;
+        validate::require(id, "ivr_navigation_mode", &b.ivr_navigation_mode)?;
+        validate::require(id, "conversation_speed", &b.conversation_speed)?;
+        validate::require(id, "initial_message_delay", &b.initial_message_delay)?;
+        validate::require(id, "ask_if_human_present_on_idle", &b.ask_if_human_present_on_idle)?;
+        validate::require(id, "idle_time_seconds", &b.idle_time_seconds)?;
+        validate::require(id, "llm_temperature", &b.llm_temperature)?;
+        validate::require(id, "enable_recording", &b.enable_recording)?;
+        validate::require(id, "direction", &b.direction)?;
+        validate::require(id, "who_speaks_first", &b.who_speaks_first)?;
         validate::optional(b.label.as_deref(), |v| validate::length(id, "label", v, 1, 255))?;
         validate::optional(b.name.as_deref(), |v| validate::length(id, "name", v, 1, 255))?;
         validate::optional(b.conversation_speed, |v| validate::range(id, "conversation_speed", v, 0.1, 3.0))?;
@@ -424,104 +303,8 @@ impl CreateAgent {
     }
 }
 
-/// Fails when a field the reference marks required is unset.
-pub(crate) fn require<T>(operation: &'static str, field: &str, value: &Option<T>) -> Result<(), Error> {
-    match value {
-        Some(_) => Ok(()),
-        None => Err(Error::invalid_request(operation, Some(field), "is required")),
-    }
-}
-
-operation!(CreateAgent {
-    id: "create-agent",
-    method: POST,
-    path: "/api/v1/agents",
-    safe_to_repeat: false,
-    path_params: [],
-    body: CreateAgentBody,
-    response: Envelope<Agent>,
-    validate: CreateAgent::check,
-});
-
 // ---------------------------------------------------------------------------------------------------
 // Operations on one agent with no body.
-
-macro_rules! agent_operation {
-    ($(#[$meta:meta])* $ty:ident) => {
-        $(#[$meta])*
-        #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-        #[non_exhaustive]
-        pub struct $ty {
-            /// The agent.
-            pub agent_id: AgentId,
-        }
-
-        impl $ty {
-            /// The operation on this agent.
-            pub fn new(agent_id: impl Into<AgentId>) -> Self {
-                Self { agent_id: agent_id.into() }
-            }
-        }
-    };
-}
-
-agent_operation! {
-    /// [Get an agent](https://docs.talkover.ai/api-reference/endpoints/get-agent) with its voice, trainings,
-    /// actions and phone numbers.
-    GetAgent
-}
-
-operation!(GetAgent {
-    id: "get-agent",
-    method: GET,
-    path: "/api/v1/agents/{agent_id}",
-    safe_to_repeat: true,
-    path_params: [agent_id],
-    response: Envelope<Agent>,
-});
-
-agent_operation! {
-    /// [Publish an agent](https://docs.talkover.ai/api-reference/endpoints/publish-agent), so it takes calls.
-    PublishAgent
-}
-
-operation!(PublishAgent {
-    id: "publish-agent",
-    method: POST,
-    path: "/api/v1/agents/{agent_id}/publish",
-    safe_to_repeat: true,
-    path_params: [agent_id],
-    response: Envelope<AgentStatusChange>,
-});
-
-agent_operation! {
-    /// [Unpublish an agent](https://docs.talkover.ai/api-reference/endpoints/unpublish-agent): back to draft,
-    /// keeping its knowledge, voice, trainings, actions and phone numbers. Calls in progress go on.
-    UnpublishAgent
-}
-
-operation!(UnpublishAgent {
-    id: "unpublish-agent",
-    method: POST,
-    path: "/api/v1/agents/{agent_id}/unpublish",
-    safe_to_repeat: true,
-    path_params: [agent_id],
-    response: Envelope<AgentStatusChange>,
-});
-
-agent_operation! {
-    /// [Delete an agent](https://docs.talkover.ai/api-reference/endpoints/delete-agent), for good.
-    DeleteAgent
-}
-
-operation!(DeleteAgent {
-    id: "delete-agent",
-    method: DELETE,
-    path: "/api/v1/agents/{agent_id}",
-    safe_to_repeat: true,
-    path_params: [agent_id],
-    response: Ack,
-});
 
 /// An agent's state after publishing or unpublishing.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -590,23 +373,7 @@ impl AgentKnowledge {
     }
 }
 
-/// [Update an agent's knowledge](https://docs.talkover.ai/api-reference/endpoints/update-agent-knowledge):
-/// its description, greeting and conversational behaviour.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct UpdateAgentKnowledge {
-    /// The agent.
-    pub agent_id: AgentId,
-    /// The new settings.
-    pub body: AgentKnowledge,
-}
-
 impl UpdateAgentKnowledge {
-    /// Replaces the agent's knowledge settings.
-    pub fn new(agent_id: impl Into<AgentId>, body: AgentKnowledge) -> Self {
-        Self { agent_id: agent_id.into(), body }
-    }
-
     fn check(&self) -> Result<(), Error> {
         let (id, b) = (Self::ID, &self.body);
         validate::length(id, "description", &b.description, 5, usize::MAX)?;
@@ -615,17 +382,6 @@ impl UpdateAgentKnowledge {
         validate::range(id, "initial_message_delay", b.initial_message_delay, 0, 60)
     }
 }
-
-operation!(UpdateAgentKnowledge {
-    id: "update-agent-knowledge",
-    method: PUT,
-    path: "/api/v1/agents/{agent_id}/knowledge",
-    safe_to_repeat: true,
-    path_params: [agent_id],
-    body: AgentKnowledge,
-    response: Envelope<Agent>,
-    validate: UpdateAgentKnowledge::check,
-});
 
 // ---------------------------------------------------------------------------------------------------
 // update-agent-voice
@@ -703,22 +459,7 @@ impl AgentVoiceSettings {
     }
 }
 
-/// [Update an agent's voice](https://docs.talkover.ai/api-reference/endpoints/update-agent-voice).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct UpdateAgentVoice {
-    /// The agent.
-    pub agent_id: AgentId,
-    /// The new settings.
-    pub body: AgentVoiceSettings,
-}
-
 impl UpdateAgentVoice {
-    /// Replaces the agent's voice settings.
-    pub fn new(agent_id: impl Into<AgentId>, body: AgentVoiceSettings) -> Self {
-        Self { agent_id: agent_id.into(), body }
-    }
-
     fn check(&self) -> Result<(), Error> {
         // The page's prose bounds for conversation_speed contradict its own examples; the documented
         // create-agent range (0.1 to 3.0) is the one enforced here.
@@ -729,17 +470,6 @@ impl UpdateAgentVoice {
         validate::optional(b.stability, |v| validate::range(id, "stability", v, 0.5, 1.0))
     }
 }
-
-operation!(UpdateAgentVoice {
-    id: "update-agent-voice",
-    method: PUT,
-    path: "/api/v1/agents/{agent_id}/voice",
-    safe_to_repeat: true,
-    path_params: [agent_id],
-    body: AgentVoiceSettings,
-    response: Envelope<Agent>,
-    validate: UpdateAgentVoice::check,
-});
 
 // ---------------------------------------------------------------------------------------------------
 // update-agent-calling
@@ -767,34 +497,6 @@ impl AgentCallingSettings {
         self
     }
 }
-
-/// [Update an agent's calling settings](https://docs.talkover.ai/api-reference/endpoints/update-agent-calling):
-/// direction and phone numbers.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct UpdateAgentCalling {
-    /// The agent.
-    pub agent_id: AgentId,
-    /// The new settings.
-    pub body: AgentCallingSettings,
-}
-
-impl UpdateAgentCalling {
-    /// Replaces the agent's calling settings.
-    pub fn new(agent_id: impl Into<AgentId>, body: AgentCallingSettings) -> Self {
-        Self { agent_id: agent_id.into(), body }
-    }
-}
-
-operation!(UpdateAgentCalling {
-    id: "update-agent-calling",
-    method: PUT,
-    path: "/api/v1/agents/{agent_id}/calling",
-    safe_to_repeat: true,
-    path_params: [agent_id],
-    body: AgentCallingSettings,
-    response: Envelope<AgentCalling>,
-});
 
 /// An agent's calling settings as the API returns them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -839,33 +541,6 @@ impl AdvancedSettings {
     }
 }
 
-/// [Update an agent's advanced settings](https://docs.talkover.ai/api-reference/endpoints/update-advanced-settings).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct UpdateAdvancedSettings {
-    /// The agent.
-    pub agent_id: AgentId,
-    /// The settings to change; unset ones are left as they are.
-    pub body: AdvancedSettings,
-}
-
-impl UpdateAdvancedSettings {
-    /// Changes the given advanced settings.
-    pub fn new(agent_id: impl Into<AgentId>, body: AdvancedSettings) -> Self {
-        Self { agent_id: agent_id.into(), body }
-    }
-}
-
-operation!(UpdateAdvancedSettings {
-    id: "update-advanced-settings",
-    method: PATCH,
-    path: "/api/v1/agents/{agent_id}/advanced-settings",
-    safe_to_repeat: true,
-    path_params: [agent_id],
-    body: AdvancedSettings,
-    response: Envelope<AgentAdvancedSettings>,
-});
-
 /// An agent's advanced settings as the API returns them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -885,21 +560,6 @@ pub struct AgentAdvancedSettings {
 // ---------------------------------------------------------------------------------------------------
 // Pricing
 
-agent_operation! {
-    /// [Check whether an agent can use optimized costs](https://docs.talkover.ai/api-reference/endpoints/check-optimized-costs-eligibility)
-    /// (enough calls in the recent window).
-    CheckOptimizedCostsEligibility
-}
-
-operation!(CheckOptimizedCostsEligibility {
-    id: "check-optimized-costs-eligibility",
-    method: GET,
-    path: "/api/v1/agents/{agent_id}/optimized-costs-eligibility",
-    safe_to_repeat: true,
-    path_params: [agent_id],
-    response: Envelope<OptimizedCostsEligibility>,
-});
-
 /// Whether an agent has the call volume optimized costs need.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -916,21 +576,6 @@ pub struct OptimizedCostsEligibility {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub calls_remaining: Option<u64>,
 }
-
-agent_operation! {
-    /// [Get an agent's price breakdown](https://docs.talkover.ai/api-reference/endpoints/get-agent-pricing)
-    /// per component.
-    GetAgentPricing
-}
-
-operation!(GetAgentPricing {
-    id: "get-agent-pricing",
-    method: GET,
-    path: "/api/v1/agents/{agent_id}/pricing",
-    safe_to_repeat: true,
-    path_params: [agent_id],
-    response: Envelope<AgentPricing>,
-});
 
 /// What an agent costs to run, component by component.
 ///
@@ -1014,20 +659,6 @@ pub struct TelephonyPrice {
     pub price: f64,
 }
 
-agent_operation! {
-    /// [Get a summary of an agent's price](https://docs.talkover.ai/api-reference/endpoints/get-agent-pricing-summary).
-    GetAgentPricingSummary
-}
-
-operation!(GetAgentPricingSummary {
-    id: "get-agent-pricing-summary",
-    method: GET,
-    path: "/api/v1/agents/{agent_id}/pricing/summary",
-    safe_to_repeat: true,
-    path_params: [agent_id],
-    response: Envelope<AgentPricingSummary>,
-});
-
 /// The short form of [`AgentPricing`].
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -1049,18 +680,162 @@ pub struct AgentPricingSummary {
 /// Extra data some agent errors carry (for example update-advanced-settings' eligibility details).
 pub type ErrorDetails = Value;
 
-pub(crate) const OPERATIONS: &[OperationInfo] = &[
-    OperationInfo::of::<ListAgents>(),
-    OperationInfo::of::<CreateAgent>(),
-    OperationInfo::of::<GetAgent>(),
-    OperationInfo::of::<UpdateAgentKnowledge>(),
-    OperationInfo::of::<UpdateAgentVoice>(),
-    OperationInfo::of::<UpdateAgentCalling>(),
-    OperationInfo::of::<PublishAgent>(),
-    OperationInfo::of::<UnpublishAgent>(),
-    OperationInfo::of::<DeleteAgent>(),
-    OperationInfo::of::<UpdateAdvancedSettings>(),
-    OperationInfo::of::<CheckOptimizedCostsEligibility>(),
-    OperationInfo::of::<GetAgentPricing>(),
-    OperationInfo::of::<GetAgentPricingSummary>(),
-];
+// ---------------------------------------------------------------------------------------------------
+// The operations
+
+operations! {
+    /// [List agents](https://docs.talkover.ai/api-reference/endpoints/list-agents), with filters.
+    ListAgents {
+        id: "list-agents",
+        method: GET,
+        path: "/api/v1/agents",
+        query: ListAgentsQuery {
+            /// Only agents with this status.
+            status: AgentStatus,
+            /// Only agents with this direction.
+            direction: Direction,
+            /// Search in names and labels.
+            search: String,
+            /// Items per page, 1 to 100 (the API's default is 20).
+            per_page: u32,
+            /// Page number, from 1.
+            page: u64,
+        },
+        response: ListEnvelope<Agent>,
+        items: Agent,
+        safe_to_repeat: true,
+    }
+
+    /// [Create an agent](https://docs.talkover.ai/api-reference/endpoints/create-agent), as a draft.
+    CreateAgent {
+        id: "create-agent",
+        method: POST,
+        path: "/api/v1/agents",
+        body: CreateAgentBody,
+        response: Envelope<Agent>,
+        safe_to_repeat: false,
+        validate: CreateAgent::check,
+    }
+
+    /// [Get an agent](https://docs.talkover.ai/api-reference/endpoints/get-agent) with its voice, trainings,
+    /// actions and phone numbers.
+    GetAgent {
+        id: "get-agent",
+        method: GET,
+        path: "/api/v1/agents/{agent_id}",
+        params: { agent_id: AgentId },
+        response: Envelope<Agent>,
+        safe_to_repeat: true,
+    }
+
+    /// [Publish an agent](https://docs.talkover.ai/api-reference/endpoints/publish-agent), so it takes calls.
+    PublishAgent {
+        id: "publish-agent",
+        method: POST,
+        path: "/api/v1/agents/{agent_id}/publish",
+        params: { agent_id: AgentId },
+        response: Envelope<AgentStatusChange>,
+        safe_to_repeat: true,
+    }
+
+    /// [Unpublish an agent](https://docs.talkover.ai/api-reference/endpoints/unpublish-agent): back to draft,
+    /// keeping its knowledge, voice, trainings, actions and phone numbers. Calls in progress go on.
+    UnpublishAgent {
+        id: "unpublish-agent",
+        method: POST,
+        path: "/api/v1/agents/{agent_id}/unpublish",
+        params: { agent_id: AgentId },
+        response: Envelope<AgentStatusChange>,
+        safe_to_repeat: true,
+    }
+
+    /// [Delete an agent](https://docs.talkover.ai/api-reference/endpoints/delete-agent), for good.
+    DeleteAgent {
+        id: "delete-agent",
+        method: DELETE,
+        path: "/api/v1/agents/{agent_id}",
+        params: { agent_id: AgentId },
+        response: Ack,
+        safe_to_repeat: true,
+    }
+
+    /// [Update an agent's knowledge](https://docs.talkover.ai/api-reference/endpoints/update-agent-knowledge):
+    /// its description, greeting and conversational behaviour.
+    UpdateAgentKnowledge {
+        id: "update-agent-knowledge",
+        method: PUT,
+        path: "/api/v1/agents/{agent_id}/knowledge",
+        params: { agent_id: AgentId },
+        body: AgentKnowledge,
+        response: Envelope<Agent>,
+        safe_to_repeat: true,
+        validate: UpdateAgentKnowledge::check,
+    }
+
+    /// [Update an agent's voice](https://docs.talkover.ai/api-reference/endpoints/update-agent-voice).
+    UpdateAgentVoice {
+        id: "update-agent-voice",
+        method: PUT,
+        path: "/api/v1/agents/{agent_id}/voice",
+        params: { agent_id: AgentId },
+        body: AgentVoiceSettings,
+        response: Envelope<Agent>,
+        safe_to_repeat: true,
+        validate: UpdateAgentVoice::check,
+    }
+
+    /// [Update an agent's calling settings](https://docs.talkover.ai/api-reference/endpoints/update-agent-calling):
+    /// direction and phone numbers.
+    UpdateAgentCalling {
+        id: "update-agent-calling",
+        method: PUT,
+        path: "/api/v1/agents/{agent_id}/calling",
+        params: { agent_id: AgentId },
+        body: AgentCallingSettings,
+        response: Envelope<AgentCalling>,
+        safe_to_repeat: true,
+    }
+
+    /// [Update an agent's advanced settings](https://docs.talkover.ai/api-reference/endpoints/update-advanced-settings).
+    UpdateAdvancedSettings {
+        id: "update-advanced-settings",
+        method: PATCH,
+        path: "/api/v1/agents/{agent_id}/advanced-settings",
+        params: { agent_id: AgentId },
+        body: AdvancedSettings,
+        response: Envelope<AgentAdvancedSettings>,
+        safe_to_repeat: true,
+    }
+
+    /// [Check whether an agent can use optimized costs](https://docs.talkover.ai/api-reference/endpoints/check-optimized-costs-eligibility)
+    /// (enough calls in the recent window).
+    CheckOptimizedCostsEligibility {
+        id: "check-optimized-costs-eligibility",
+        method: GET,
+        path: "/api/v1/agents/{agent_id}/optimized-costs-eligibility",
+        params: { agent_id: AgentId },
+        response: Envelope<OptimizedCostsEligibility>,
+        safe_to_repeat: true,
+    }
+
+    /// [Get an agent's price breakdown](https://docs.talkover.ai/api-reference/endpoints/get-agent-pricing)
+    /// per component.
+    GetAgentPricing {
+        id: "get-agent-pricing",
+        method: GET,
+        path: "/api/v1/agents/{agent_id}/pricing",
+        params: { agent_id: AgentId },
+        response: Envelope<AgentPricing>,
+        safe_to_repeat: true,
+    }
+
+    /// [Get a summary of an agent's price](https://docs.talkover.ai/api-reference/endpoints/get-agent-pricing-summary).
+    GetAgentPricingSummary {
+        id: "get-agent-pricing-summary",
+        method: GET,
+        path: "/api/v1/agents/{agent_id}/pricing/summary",
+        params: { agent_id: AgentId },
+        response: Envelope<AgentPricingSummary>,
+        safe_to_repeat: true,
+    }
+}

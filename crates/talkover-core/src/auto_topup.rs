@@ -9,27 +9,19 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::agents::require;
-use crate::credits::{amount_range, CreditCharge, TransactionId};
+use crate::credits::CreditCharge;
 use crate::decimal::Decimal;
 use crate::envelope::{Envelope, ListEnvelope};
 use crate::error::Error;
-use crate::macros::{id_type, operation, string_enum};
+use crate::ids::TransactionId;
+use crate::macros::{operations, string_enum};
 use crate::operation::Operation as _;
-use crate::page::PagedOperation;
-use crate::registry::OperationInfo;
 use crate::validate;
+use crate::validate::amount_range;
+use crate::validate::require;
 use crate::Timestamp;
 
-id_type! {
-    /// The id of a saved payment method.
-    PaymentMethodId
-}
-
-id_type! {
-    /// The id of one auto top-up event in the history.
-    AutoTopupEventId
-}
+pub use crate::ids::{AutoTopupEventId, PaymentMethodId};
 
 /// The auto top-up configuration, as the settings, update and disable operations return it.
 ///
@@ -73,30 +65,6 @@ pub struct AutoTopupSettings {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
 }
-
-// ---------------------------------------------------------------------------------------------------
-// get-auto-topup-settings
-
-/// [Get the auto top-up settings](https://docs.talkover.ai/api-reference/endpoints/get-auto-topup-settings).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct GetAutoTopupSettings {}
-
-impl GetAutoTopupSettings {
-    /// The current settings.
-    pub fn new() -> Self {
-        Self {}
-    }
-}
-
-operation!(GetAutoTopupSettings {
-    id: "get-auto-topup-settings",
-    method: GET,
-    path: "/api/v1/auto-topup/settings",
-    safe_to_repeat: true,
-    path_params: [],
-    response: Envelope<AutoTopupSettings>,
-});
 
 // ---------------------------------------------------------------------------------------------------
 // update-auto-topup-settings
@@ -177,21 +145,7 @@ impl AutoTopupSettingsUpdate {
     }
 }
 
-/// [Update the auto top-up settings](https://docs.talkover.ai/api-reference/endpoints/update-auto-topup-settings):
-/// threshold recharges, monthly scheduled recharges, or both.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct UpdateAutoTopupSettings {
-    /// The settings to change.
-    pub body: AutoTopupSettingsUpdate,
-}
-
 impl UpdateAutoTopupSettings {
-    /// Changes the given settings.
-    pub fn new(body: AutoTopupSettingsUpdate) -> Self {
-        Self { body }
-    }
-
     fn check(&self) -> Result<(), Error> {
         let (id, b) = (Self::ID, &self.body);
         validate::optional(b.threshold_amount.as_ref(), |v| amount_range(id, "threshold_amount", v, 1, 1000))?;
@@ -204,68 +158,6 @@ impl UpdateAutoTopupSettings {
         Ok(())
     }
 }
-
-operation!(UpdateAutoTopupSettings {
-    id: "update-auto-topup-settings",
-    method: PUT,
-    path: "/api/v1/auto-topup/settings",
-    safe_to_repeat: true,
-    path_params: [],
-    body: AutoTopupSettingsUpdate,
-    response: Envelope<AutoTopupSettings>,
-    validate: UpdateAutoTopupSettings::check,
-});
-
-// ---------------------------------------------------------------------------------------------------
-// test-auto-topup
-
-/// [Test auto top-up](https://docs.talkover.ai/api-reference/endpoints/test-auto-topup) with a real,
-/// one-off recharge. It charges the payment method and counts toward the daily limit, so it is never
-/// repeated automatically. A declined payment is a 402 (kind `http`, code `PAYMENT_FAILED`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct TestAutoTopup {}
-
-impl TestAutoTopup {
-    /// One test recharge.
-    pub fn new() -> Self {
-        Self {}
-    }
-}
-
-operation!(TestAutoTopup {
-    id: "test-auto-topup",
-    method: POST,
-    path: "/api/v1/auto-topup/test",
-    safe_to_repeat: false,
-    path_params: [],
-    response: Envelope<CreditCharge>,
-});
-
-// ---------------------------------------------------------------------------------------------------
-// disable-auto-topup
-
-/// [Turn auto top-up off](https://docs.talkover.ai/api-reference/endpoints/disable-auto-topup), keeping
-/// its configuration. Recharges already queued may still go through.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct DisableAutoTopup {}
-
-impl DisableAutoTopup {
-    /// Turns auto top-up off.
-    pub fn new() -> Self {
-        Self {}
-    }
-}
-
-operation!(DisableAutoTopup {
-    id: "disable-auto-topup",
-    method: POST,
-    path: "/api/v1/auto-topup/disable",
-    safe_to_repeat: true,
-    path_params: [],
-    response: Envelope<AutoTopupSettings>,
-});
 
 // ---------------------------------------------------------------------------------------------------
 // get-auto-topup-history
@@ -328,69 +220,6 @@ pub struct AutoTopupEvent {
     pub created_at: Option<Timestamp>,
 }
 
-/// Pagination of [`GetAutoTopupHistory`].
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct AutoTopupHistoryQuery {
-    /// Items per page, 1 to 100 (the API's default is 25).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub per_page: Option<u32>,
-    /// Page number, from 1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub page: Option<u64>,
-}
-
-/// [Get the auto top-up history](https://docs.talkover.ai/api-reference/endpoints/get-auto-topup-history),
-/// newest first, one page at a time.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct GetAutoTopupHistory {
-    /// Pagination.
-    #[serde(default)]
-    pub query: AutoTopupHistoryQuery,
-}
-
-impl GetAutoTopupHistory {
-    /// The first page of the history.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Items per page, 1 to 100.
-    pub fn per_page(mut self, per_page: u32) -> Self {
-        self.query.per_page = Some(per_page);
-        self
-    }
-
-    /// Page number, from 1.
-    pub fn page(mut self, page: u64) -> Self {
-        self.query.page = Some(page);
-        self
-    }
-
-    fn check(&self) -> Result<(), Error> {
-        validate::pagination(Self::ID, self.query.per_page, None)
-    }
-}
-
-impl PagedOperation for GetAutoTopupHistory {
-    type Item = AutoTopupEvent;
-    fn set_page(&mut self, page: u64) {
-        self.query.page = Some(page);
-    }
-}
-
-operation!(GetAutoTopupHistory {
-    id: "get-auto-topup-history",
-    method: GET,
-    path: "/api/v1/auto-topup/history",
-    safe_to_repeat: true,
-    path_params: [],
-    query: AutoTopupHistoryQuery,
-    response: ListEnvelope<AutoTopupEvent>,
-    validate: GetAutoTopupHistory::check,
-});
-
 // ---------------------------------------------------------------------------------------------------
 // list-auto-topup-payment-methods
 
@@ -441,40 +270,84 @@ pub struct Card {
     pub exp_year: Option<u32>,
 }
 
-/// [List the payment methods](https://docs.talkover.ai/api-reference/endpoints/list-auto-topup-payment-methods)
-/// auto top-up can charge. Cards are added in the dashboard, not through the API.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct ListAutoTopupPaymentMethods {}
+// ---------------------------------------------------------------------------------------------------
+// The operations
 
-impl ListAutoTopupPaymentMethods {
-    /// The saved payment methods.
-    pub fn new() -> Self {
-        Self {}
+operations! {
+    /// [Get the auto top-up settings](https://docs.talkover.ai/api-reference/endpoints/get-auto-topup-settings).
+    GetAutoTopupSettings {
+        id: "get-auto-topup-settings",
+        method: GET,
+        path: "/api/v1/auto-topup/settings",
+        response: Envelope<AutoTopupSettings>,
+        safe_to_repeat: true,
+    }
+
+    /// [Update the auto top-up settings](https://docs.talkover.ai/api-reference/endpoints/update-auto-topup-settings):
+    /// threshold recharges, monthly scheduled recharges, or both.
+    UpdateAutoTopupSettings {
+        id: "update-auto-topup-settings",
+        method: PUT,
+        path: "/api/v1/auto-topup/settings",
+        body: AutoTopupSettingsUpdate,
+        response: Envelope<AutoTopupSettings>,
+        safe_to_repeat: true,
+        validate: UpdateAutoTopupSettings::check,
+    }
+
+    /// [Test auto top-up](https://docs.talkover.ai/api-reference/endpoints/test-auto-topup) with a real,
+    /// one-off recharge. It charges the payment method and counts toward the daily limit, so it is never
+    /// repeated automatically. A declined payment is a 402 (kind `http`, code `PAYMENT_FAILED`).
+    TestAutoTopup {
+        id: "test-auto-topup",
+        method: POST,
+        path: "/api/v1/auto-topup/test",
+        response: Envelope<CreditCharge>,
+        safe_to_repeat: false,
+    }
+
+    /// [Turn auto top-up off](https://docs.talkover.ai/api-reference/endpoints/disable-auto-topup), keeping
+    /// its configuration. Recharges already queued may still go through.
+    DisableAutoTopup {
+        id: "disable-auto-topup",
+        method: POST,
+        path: "/api/v1/auto-topup/disable",
+        response: Envelope<AutoTopupSettings>,
+        safe_to_repeat: true,
+    }
+
+    /// [Get the auto top-up history](https://docs.talkover.ai/api-reference/endpoints/get-auto-topup-history),
+    /// newest first, one page at a time.
+    GetAutoTopupHistory {
+        id: "get-auto-topup-history",
+        method: GET,
+        path: "/api/v1/auto-topup/history",
+        query: AutoTopupHistoryQuery {
+            /// Items per page, 1 to 100 (the API's default is 25).
+            per_page: u32,
+            /// Page number, from 1.
+            page: u64,
+        },
+        response: ListEnvelope<AutoTopupEvent>,
+        items: AutoTopupEvent,
+        safe_to_repeat: true,
+    }
+
+    /// [List the payment methods](https://docs.talkover.ai/api-reference/endpoints/list-auto-topup-payment-methods)
+    /// auto top-up can charge. Cards are added in the dashboard, not through the API.
+    ListAutoTopupPaymentMethods {
+        id: "list-auto-topup-payment-methods",
+        method: GET,
+        path: "/api/v1/auto-topup/payment-methods",
+        response: ListEnvelope<PaymentMethod>,
+        safe_to_repeat: true,
     }
 }
-
-operation!(ListAutoTopupPaymentMethods {
-    id: "list-auto-topup-payment-methods",
-    method: GET,
-    path: "/api/v1/auto-topup/payment-methods",
-    safe_to_repeat: true,
-    path_params: [],
-    response: ListEnvelope<PaymentMethod>,
-});
-
-pub(crate) const OPERATIONS: &[OperationInfo] = &[
-    OperationInfo::of::<GetAutoTopupSettings>(),
-    OperationInfo::of::<UpdateAutoTopupSettings>(),
-    OperationInfo::of::<TestAutoTopup>(),
-    OperationInfo::of::<DisableAutoTopup>(),
-    OperationInfo::of::<GetAutoTopupHistory>(),
-    OperationInfo::of::<ListAutoTopupPaymentMethods>(),
-];
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::page::PagedOperation;
     use crate::{build_request, ClientConfig, ErrorKind};
 
     fn dec(text: &str) -> Decimal {

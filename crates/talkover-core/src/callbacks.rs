@@ -8,13 +8,13 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::agents::{AgentId, AgentStatus, Direction};
+use crate::agents::{AgentStatus, Direction};
 use crate::envelope::{Ack, Envelope, ListEnvelope};
 use crate::error::Error;
 use crate::flows::{FlowValidation, ValidationAnswer};
-use crate::macros::{operation, string_enum};
+use crate::ids::AgentId;
+use crate::macros::{operations, string_enum};
 use crate::operation::{Operation as _, ResponseBody};
-use crate::registry::OperationInfo;
 use crate::time::Date;
 
 string_enum! {
@@ -111,98 +111,9 @@ impl CallbackSources {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// list-callback-agents
-
-/// [List callback agents](https://docs.talkover.ai/api-reference/endpoints/list-callback-agents): the
-/// inbound agents set up to take callbacks.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct ListCallbackAgents {}
-
-impl ListCallbackAgents {
-    /// Every callback agent.
-    pub fn new() -> Self {
-        Self {}
-    }
-}
-
-operation!(ListCallbackAgents {
-    id: "list-callback-agents",
-    method: GET,
-    path: "/api/v1/callback-agents",
-    safe_to_repeat: true,
-    path_params: [],
-    response: ListEnvelope<CallbackAgent>,
-});
-
-// ---------------------------------------------------------------------------------------------------
-// list-callback-source-agents
-
-/// [List the agents that can be callback sources](https://docs.talkover.ai/api-reference/endpoints/list-callback-source-agents):
-/// the published outbound agents.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct ListCallbackSourceAgents {}
-
-impl ListCallbackSourceAgents {
-    /// Every eligible source agent.
-    pub fn new() -> Self {
-        Self {}
-    }
-}
-
-operation!(ListCallbackSourceAgents {
-    id: "list-callback-source-agents",
-    method: GET,
-    path: "/api/v1/callback-agents/source-agents",
-    safe_to_repeat: true,
-    path_params: [],
-    response: ListEnvelope<SourceAgent>,
-});
-
-// ---------------------------------------------------------------------------------------------------
 // get-callback-stats
 
-/// The date range of [`GetCallbackStats`].
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct CallbackStatsQuery {
-    /// First day counted (the API's default is 30 days ago).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub start_date: Option<Date>,
-    /// Last day counted (the API's default is today).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub end_date: Option<Date>,
-}
-
-/// [Get callback statistics](https://docs.talkover.ai/api-reference/endpoints/get-callback-stats) across
-/// all callback agents, for a range of days (both ends included).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct GetCallbackStats {
-    /// The date range.
-    #[serde(default)]
-    pub query: CallbackStatsQuery,
-}
-
 impl GetCallbackStats {
-    /// Statistics for the API's default range (the last 30 days).
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// First day counted.
-    pub fn start_date(mut self, date: Date) -> Self {
-        self.query.start_date = Some(date);
-        self
-    }
-
-    /// Last day counted.
-    pub fn end_date(mut self, date: Date) -> Self {
-        self.query.end_date = Some(date);
-        self
-    }
-
     fn check(&self) -> Result<(), Error> {
         if let (Some(start), Some(end)) = (&self.query.start_date, &self.query.end_date) {
             // Same-width YYYY-MM-DD texts order like the dates they denote.
@@ -217,17 +128,6 @@ impl GetCallbackStats {
         Ok(())
     }
 }
-
-operation!(GetCallbackStats {
-    id: "get-callback-stats",
-    method: GET,
-    path: "/api/v1/callback-agents/stats",
-    safe_to_repeat: true,
-    path_params: [],
-    query: CallbackStatsQuery,
-    response: Envelope<CallbackStats>,
-    validate: GetCallbackStats::check,
-});
 
 /// Callback counts over a range of days.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -272,31 +172,6 @@ pub struct SourceAgentCallbacks {
 
 // ---------------------------------------------------------------------------------------------------
 // get-callback-agent
-
-/// [Get a callback agent](https://docs.talkover.ai/api-reference/endpoints/get-callback-agent) with its
-/// source agents and callback counts. An agent that is not a callback agent is not found (404).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct GetCallbackAgent {
-    /// The callback agent.
-    pub agent_id: AgentId,
-}
-
-impl GetCallbackAgent {
-    /// The agent's callback setup.
-    pub fn new(agent_id: impl Into<AgentId>) -> Self {
-        Self { agent_id: agent_id.into() }
-    }
-}
-
-operation!(GetCallbackAgent {
-    id: "get-callback-agent",
-    method: GET,
-    path: "/api/v1/callback-agents/{agent_id}",
-    safe_to_repeat: true,
-    path_params: [agent_id],
-    response: Envelope<CallbackAgentDetails>,
-});
 
 /// A callback agent's setup and activity.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -371,37 +246,12 @@ impl ProposedCallbackConfig {
     }
 }
 
-/// [Check a callback setup](https://docs.talkover.ai/api-reference/endpoints/check-callback-constraints)
-/// without saving it.
-///
-/// A valid setup gives [`ConstraintCheck::Valid`]. The API reports an invalid one as `"success": false`,
-/// which is an error; pass the result through [`ConstraintCheck::from_result`] to get
-/// [`ConstraintCheck::Invalid`] with the problems instead.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct CheckCallbackConstraints {
-    /// The agent that would be the callback agent.
-    pub agent_id: AgentId,
-    /// The proposed setup.
-    pub body: ProposedCallbackConfig,
-}
-
 impl CheckCallbackConstraints {
     /// Checks `proposal` for the agent.
     pub fn new(agent_id: impl Into<AgentId>, proposal: ProposedCallbackConfig) -> Self {
         Self { agent_id: agent_id.into(), body: proposal }
     }
 }
-
-operation!(CheckCallbackConstraints {
-    id: "check-callback-constraints",
-    method: POST,
-    path: "/api/v1/callback-agents/{agent_id}/check-constraints",
-    safe_to_repeat: true,
-    path_params: [agent_id],
-    body: ProposedCallbackConfig,
-    response: ConstraintCheckAnswer,
-});
 
 /// The answer of [`CheckCallbackConstraints`], read as a [`ConstraintCheck`].
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -421,18 +271,6 @@ impl ResponseBody for ConstraintCheckAnswer {
 // ---------------------------------------------------------------------------------------------------
 // set-agent-as-callback, update-callback-sources, remove-callback-role
 
-/// [Make an agent a callback agent](https://docs.talkover.ai/api-reference/endpoints/set-agent-as-callback)
-/// for the given outbound agents. The agent must be inbound (otherwise a 422 with code
-/// `INVALID_AGENT_DIRECTION`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct SetAgentAsCallback {
-    /// The inbound agent.
-    pub agent_id: AgentId,
-    /// Its source agents.
-    pub body: CallbackSources,
-}
-
 impl SetAgentAsCallback {
     /// Makes the agent take callbacks for `source_agent_ids`.
     pub fn new<I: Into<AgentId>>(agent_id: impl Into<AgentId>, source_agent_ids: impl IntoIterator<Item = I>) -> Self {
@@ -445,28 +283,6 @@ impl SetAgentAsCallback {
 }
 
 // Sets the role and the whole source list: sending it again leaves the same state.
-operation!(SetAgentAsCallback {
-    id: "set-agent-as-callback",
-    method: POST,
-    path: "/api/v1/agents/{agent_id}/callback",
-    safe_to_repeat: true,
-    path_params: [agent_id],
-    body: CallbackSources,
-    response: Envelope<CallbackAgent>,
-    validate: SetAgentAsCallback::check,
-});
-
-/// [Replace a callback agent's sources](https://docs.talkover.ai/api-reference/endpoints/update-callback-sources):
-/// the list sent becomes the whole list. To drop every source, use [`RemoveCallbackRole`].
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct UpdateCallbackSources {
-    /// The callback agent.
-    pub agent_id: AgentId,
-    /// Its new source agents.
-    pub body: CallbackSources,
-}
-
 impl UpdateCallbackSources {
     /// Replaces the agent's sources with `source_agent_ids`.
     pub fn new<I: Into<AgentId>>(agent_id: impl Into<AgentId>, source_agent_ids: impl IntoIterator<Item = I>) -> Self {
@@ -478,52 +294,115 @@ impl UpdateCallbackSources {
     }
 }
 
-operation!(UpdateCallbackSources {
-    id: "update-callback-sources",
-    method: PUT,
-    path: "/api/v1/agents/{agent_id}/callback",
-    safe_to_repeat: true,
-    path_params: [agent_id],
-    body: CallbackSources,
-    response: Envelope<CallbackAgent>,
-    validate: UpdateCallbackSources::check,
-});
+// ---------------------------------------------------------------------------------------------------
+// The operations
 
-/// [Remove the callback role](https://docs.talkover.ai/api-reference/endpoints/remove-callback-role) from
-/// an agent. It keeps its other settings and goes on taking ordinary inbound calls.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct RemoveCallbackRole {
-    /// The callback agent.
-    pub agent_id: AgentId,
-}
+operations! {
+    /// [List callback agents](https://docs.talkover.ai/api-reference/endpoints/list-callback-agents): the
+    /// inbound agents set up to take callbacks.
+    ListCallbackAgents {
+        id: "list-callback-agents",
+        method: GET,
+        path: "/api/v1/callback-agents",
+        response: ListEnvelope<CallbackAgent>,
+        safe_to_repeat: true,
+    }
 
-impl RemoveCallbackRole {
-    /// Removes the agent's callback role.
-    pub fn new(agent_id: impl Into<AgentId>) -> Self {
-        Self { agent_id: agent_id.into() }
+    /// [List the agents that can be callback sources](https://docs.talkover.ai/api-reference/endpoints/list-callback-source-agents):
+    /// the published outbound agents.
+    ListCallbackSourceAgents {
+        id: "list-callback-source-agents",
+        method: GET,
+        path: "/api/v1/callback-agents/source-agents",
+        response: ListEnvelope<SourceAgent>,
+        safe_to_repeat: true,
+    }
+
+    /// [Get callback statistics](https://docs.talkover.ai/api-reference/endpoints/get-callback-stats) across
+    /// all callback agents, for a range of days (both ends included).
+    GetCallbackStats {
+        id: "get-callback-stats",
+        method: GET,
+        path: "/api/v1/callback-agents/stats",
+        query: CallbackStatsQuery {
+            /// First day counted (the API's default is 30 days ago).
+            start_date: Date,
+            /// Last day counted (the API's default is today).
+            end_date: Date,
+        },
+        response: Envelope<CallbackStats>,
+        safe_to_repeat: true,
+        validate: GetCallbackStats::check,
+    }
+
+    /// [Get a callback agent](https://docs.talkover.ai/api-reference/endpoints/get-callback-agent) with its
+    /// source agents and callback counts. An agent that is not a callback agent is not found (404).
+    GetCallbackAgent {
+        id: "get-callback-agent",
+        method: GET,
+        path: "/api/v1/callback-agents/{agent_id}",
+        params: { agent_id: AgentId },
+        response: Envelope<CallbackAgentDetails>,
+        safe_to_repeat: true,
+    }
+
+    /// [Check a callback setup](https://docs.talkover.ai/api-reference/endpoints/check-callback-constraints)
+    /// without saving it.
+    ///
+    /// A valid setup gives [`ConstraintCheck::Valid`]. The API reports an invalid one as `"success": false`,
+    /// which is an error; pass the result through [`ConstraintCheck::from_result`] to get
+    /// [`ConstraintCheck::Invalid`] with the problems instead.
+    CheckCallbackConstraints {
+        id: "check-callback-constraints",
+        method: POST,
+        path: "/api/v1/callback-agents/{agent_id}/check-constraints",
+        params: { agent_id: AgentId },
+        body: ProposedCallbackConfig,
+        response: ConstraintCheckAnswer,
+        safe_to_repeat: true,
+        constructor: manual,
+    }
+
+    /// [Make an agent a callback agent](https://docs.talkover.ai/api-reference/endpoints/set-agent-as-callback)
+    /// for the given outbound agents. The agent must be inbound (otherwise a 422 with code
+    /// `INVALID_AGENT_DIRECTION`).
+    SetAgentAsCallback {
+        id: "set-agent-as-callback",
+        method: POST,
+        path: "/api/v1/agents/{agent_id}/callback",
+        params: { agent_id: AgentId },
+        body: CallbackSources,
+        response: Envelope<CallbackAgent>,
+        safe_to_repeat: true,
+        validate: SetAgentAsCallback::check,
+        constructor: manual,
+    }
+
+    /// [Replace a callback agent's sources](https://docs.talkover.ai/api-reference/endpoints/update-callback-sources):
+    /// the list sent becomes the whole list. To drop every source, use [`RemoveCallbackRole`].
+    UpdateCallbackSources {
+        id: "update-callback-sources",
+        method: PUT,
+        path: "/api/v1/agents/{agent_id}/callback",
+        params: { agent_id: AgentId },
+        body: CallbackSources,
+        response: Envelope<CallbackAgent>,
+        safe_to_repeat: true,
+        validate: UpdateCallbackSources::check,
+        constructor: manual,
+    }
+
+    /// [Remove the callback role](https://docs.talkover.ai/api-reference/endpoints/remove-callback-role) from
+    /// an agent. It keeps its other settings and goes on taking ordinary inbound calls.
+    RemoveCallbackRole {
+        id: "remove-callback-role",
+        method: DELETE,
+        path: "/api/v1/agents/{agent_id}/callback",
+        params: { agent_id: AgentId },
+        response: Ack,
+        safe_to_repeat: true,
     }
 }
-
-operation!(RemoveCallbackRole {
-    id: "remove-callback-role",
-    method: DELETE,
-    path: "/api/v1/agents/{agent_id}/callback",
-    safe_to_repeat: true,
-    path_params: [agent_id],
-    response: Ack,
-});
-
-pub(crate) const OPERATIONS: &[OperationInfo] = &[
-    OperationInfo::of::<ListCallbackAgents>(),
-    OperationInfo::of::<ListCallbackSourceAgents>(),
-    OperationInfo::of::<GetCallbackStats>(),
-    OperationInfo::of::<GetCallbackAgent>(),
-    OperationInfo::of::<CheckCallbackConstraints>(),
-    OperationInfo::of::<SetAgentAsCallback>(),
-    OperationInfo::of::<UpdateCallbackSources>(),
-    OperationInfo::of::<RemoveCallbackRole>(),
-];
 
 #[cfg(test)]
 mod tests {

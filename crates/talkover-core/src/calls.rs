@@ -18,22 +18,18 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::agents::{AgentId, Direction};
-use crate::campaigns::{CampaignId, CampaignSummary};
+use crate::agents::Direction;
+use crate::campaigns::CampaignSummary;
 use crate::envelope::{Bare, Envelope, ListEnvelope};
 use crate::error::Error;
-use crate::macros::{id_type, operation, string_enum};
+use crate::ids::{AgentId, CampaignId};
+use crate::macros::{operations, string_enum};
 use crate::operation::Operation as _;
-use crate::page::PagedOperation;
-use crate::registry::OperationInfo;
 use crate::time::Date;
 use crate::validate;
 use crate::Timestamp;
 
-id_type! {
-    /// The id of a call (also the `call_sid` that [`EndCall`] takes).
-    CallId
-}
+pub use crate::ids::CallId;
 
 string_enum! {
     /// Where a call is in its life.
@@ -185,41 +181,13 @@ impl NewCall {
     }
 }
 
-/// [Make a call](https://docs.talkover.ai/api-reference/endpoints/make-call) with an agent.
-///
-/// Not safe to repeat: every request rings a phone and may be billed.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct MakeCall {
-    /// The agent that handles the call.
-    pub agent_id: AgentId,
-    /// Who to call, and with what data.
-    pub body: NewCall,
-}
-
 impl MakeCall {
-    /// Places the call with the agent.
-    pub fn new(agent_id: impl Into<AgentId>, body: NewCall) -> Self {
-        Self { agent_id: agent_id.into(), body }
-    }
-
     fn check(&self) -> Result<(), Error> {
         let (id, b) = (Self::ID, &self.body);
         validate::length(id, "to", &b.to, 1, usize::MAX)?;
         validate::optional(b.delay_seconds, |v| validate::range(id, "delay_seconds", v, 0, 3600))
     }
 }
-
-operation!(MakeCall {
-    id: "make-call",
-    method: POST,
-    path: "/api/v1/agents/{agent_id}/call",
-    safe_to_repeat: false,
-    path_params: [agent_id],
-    body: NewCall,
-    response: Envelope<PlacedCall>,
-    validate: MakeCall::check,
-});
 
 /// A call just placed by [`MakeCall`].
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -305,41 +273,11 @@ impl NewCampaignCall {
     }
 }
 
-/// [Make a campaign call](https://docs.talkover.ai/api-reference/endpoints/make-campaign-call): queue a
-/// call that follows the campaign's agent, schedule, retries and do-not-call rules.
-///
-/// Not safe to repeat: every accepted request queues a call. A 409 answer carries the call already queued
-/// for the number; read it with [`existing_call`].
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct MakeCampaignCall {
-    /// The campaign.
-    pub campaign_id: CampaignId,
-    /// Who to call, and with what data.
-    pub body: NewCampaignCall,
-}
-
 impl MakeCampaignCall {
-    /// Queues the call in the campaign.
-    pub fn new(campaign_id: impl Into<CampaignId>, body: NewCampaignCall) -> Self {
-        Self { campaign_id: campaign_id.into(), body }
-    }
-
     fn check(&self) -> Result<(), Error> {
         validate::length(Self::ID, "to", &self.body.to, 1, usize::MAX)
     }
 }
-
-operation!(MakeCampaignCall {
-    id: "make-campaign-call",
-    method: POST,
-    path: "/api/v1/campaigns/{campaign_id}/call",
-    safe_to_repeat: false,
-    path_params: [campaign_id],
-    body: NewCampaignCall,
-    response: Bare<QueuedCampaignCall>,
-    validate: MakeCampaignCall::check,
-});
 
 /// The answer of [`MakeCampaignCall`] (sent without the usual envelope).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -410,19 +348,6 @@ impl EndCallBody {
     }
 }
 
-/// [End a call](https://docs.talkover.ai/api-reference/endpoints/end-call): hang up an active call of an
-/// agent. The hang-up completes shortly after the answer.
-///
-/// Not safe to repeat: a second request for a call that has ended answers 409.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct EndCall {
-    /// The agent that owns the call.
-    pub agent_id: AgentId,
-    /// The call.
-    pub body: EndCallBody,
-}
-
 impl EndCall {
     /// Hangs up the agent's call `call_sid`.
     pub fn new(agent_id: impl Into<AgentId>, call_sid: impl Into<CallId>) -> Self {
@@ -433,17 +358,6 @@ impl EndCall {
         validate::length(Self::ID, "call_sid", self.body.call_sid.as_str(), 1, usize::MAX)
     }
 }
-
-operation!(EndCall {
-    id: "end-call",
-    method: POST,
-    path: "/api/v1/agents/{agent_id}/end-call",
-    safe_to_repeat: false,
-    path_params: [agent_id],
-    body: EndCallBody,
-    response: Envelope<EndedCall>,
-    validate: EndCall::check,
-});
 
 /// A call after [`EndCall`].
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -463,35 +377,6 @@ pub struct EndedCall {
 
 // ---------------------------------------------------------------------------------------------------
 // get-active-call
-
-/// [Get the active call](https://docs.talkover.ai/api-reference/endpoints/get-active-call) between an agent
-/// and a phone number: an `initiated`, `ringing` or `answered` call, usually one. A 404 means there is none.
-///
-/// The number goes in the path as one segment; its `+` is sent as `%2B`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct GetActiveCall {
-    /// The agent.
-    pub agent_id: AgentId,
-    /// The phone number, E.164 (`+15551234567`).
-    pub phone: String,
-}
-
-impl GetActiveCall {
-    /// The agent's active calls with `phone`.
-    pub fn new(agent_id: impl Into<AgentId>, phone: impl Into<String>) -> Self {
-        Self { agent_id: agent_id.into(), phone: phone.into() }
-    }
-}
-
-operation!(GetActiveCall {
-    id: "get-active-call",
-    method: GET,
-    path: "/api/v1/agents/{agent_id}/active-call/{phone}",
-    safe_to_repeat: true,
-    path_params: [agent_id, phone],
-    response: ListEnvelope<ActiveCall>,
-});
 
 /// A call in progress, as [`GetActiveCall`] returns it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -515,198 +400,131 @@ pub struct ActiveCall {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// list-calls, get-agent-calls
+// The operations
 
-/// The filters and pagination [`ListCalls`] and [`GetAgentCalls`] share.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct CallFilters {
-    /// Only calls with this status.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<CallStatus>,
-    /// Only calls in this direction.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub direction: Option<Direction>,
-    /// Only calls from this date on.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub date_from: Option<Date>,
-    /// Only calls up to this date.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub date_to: Option<Date>,
-    /// Search in phone numbers and call SIDs (a number keeps its `+`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub search: Option<String>,
-    /// Items per page, 1 to 100 (the API's default is 20).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub per_page: Option<u32>,
-    /// Page number, from 1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub page: Option<u64>,
-}
-
-impl CallFilters {
-    fn check(&self, operation: &'static str) -> Result<(), Error> {
-        validate::pagination(operation, self.per_page, self.page)
+operations! {
+    /// [Make a call](https://docs.talkover.ai/api-reference/endpoints/make-call) with an agent.
+    ///
+    /// Not safe to repeat: every request rings a phone and may be billed.
+    MakeCall {
+        id: "make-call",
+        method: POST,
+        path: "/api/v1/agents/{agent_id}/call",
+        params: { agent_id: AgentId },
+        body: NewCall,
+        response: Envelope<PlacedCall>,
+        safe_to_repeat: false,
+        validate: MakeCall::check,
     }
-}
 
-/// The query of [`ListCalls`]: the shared filters and an agent.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct ListCallsQuery {
-    /// Only calls of this agent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub agent_id: Option<AgentId>,
-    /// Status, direction, dates, search and pagination.
-    #[serde(flatten)]
-    pub filters: CallFilters,
-}
+    /// [Make a campaign call](https://docs.talkover.ai/api-reference/endpoints/make-campaign-call): queue a
+    /// call that follows the campaign's agent, schedule, retries and do-not-call rules.
+    ///
+    /// Not safe to repeat: every accepted request queues a call. A 409 answer carries the call already queued
+    /// for the number; read it with [`existing_call`].
+    MakeCampaignCall {
+        id: "make-campaign-call",
+        method: POST,
+        path: "/api/v1/campaigns/{campaign_id}/call",
+        params: { campaign_id: CampaignId },
+        body: NewCampaignCall,
+        response: Bare<QueuedCampaignCall>,
+        safe_to_repeat: false,
+        validate: MakeCampaignCall::check,
+    }
 
-/// Chaining setters for the shared call filters of a list operation.
-macro_rules! call_filter_setters {
-    ($ty:ident, $($filters:ident).+) => {
-        impl $ty {
+    /// [End a call](https://docs.talkover.ai/api-reference/endpoints/end-call): hang up an active call of an
+    /// agent. The hang-up completes shortly after the answer.
+    ///
+    /// Not safe to repeat: a second request for a call that has ended answers 409.
+    EndCall {
+        id: "end-call",
+        method: POST,
+        path: "/api/v1/agents/{agent_id}/end-call",
+        params: { agent_id: AgentId },
+        body: EndCallBody,
+        response: Envelope<EndedCall>,
+        safe_to_repeat: false,
+        validate: EndCall::check,
+        constructor: manual,
+    }
+
+    /// [Get the active call](https://docs.talkover.ai/api-reference/endpoints/get-active-call) between an agent
+    /// and a phone number: an `initiated`, `ringing` or `answered` call, usually one. A 404 means there is none.
+    ///
+    /// The number goes in the path as one segment; its `+` is sent as `%2B`.
+    GetActiveCall {
+        id: "get-active-call",
+        method: GET,
+        path: "/api/v1/agents/{agent_id}/active-call/{phone}",
+        params: { agent_id: AgentId, phone: String },
+        response: ListEnvelope<ActiveCall>,
+        safe_to_repeat: true,
+    }
+
+    /// [List calls](https://docs.talkover.ai/api-reference/endpoints/list-calls) of the environment, with
+    /// filters and pagination.
+    ListCalls {
+        id: "list-calls",
+        method: GET,
+        path: "/api/v1/calls",
+        query: ListCallsQuery {
+            /// Only calls of this agent.
+            agent_id: AgentId,
             /// Only calls with this status.
-            pub fn status(mut self, status: CallStatus) -> Self {
-                self.$($filters).+.status = Some(status);
-                self
-            }
-
+            status: CallStatus,
             /// Only calls in this direction.
-            pub fn direction(mut self, direction: Direction) -> Self {
-                self.$($filters).+.direction = Some(direction);
-                self
-            }
-
+            direction: Direction,
             /// Only calls from this date on.
-            pub fn date_from(mut self, date: Date) -> Self {
-                self.$($filters).+.date_from = Some(date);
-                self
-            }
-
+            date_from: Date,
             /// Only calls up to this date.
-            pub fn date_to(mut self, date: Date) -> Self {
-                self.$($filters).+.date_to = Some(date);
-                self
-            }
-
-            /// Search in phone numbers and call SIDs.
-            pub fn search(mut self, search: impl Into<String>) -> Self {
-                self.$($filters).+.search = Some(search.into());
-                self
-            }
-
-            /// Items per page, 1 to 100.
-            pub fn per_page(mut self, per_page: u32) -> Self {
-                self.$($filters).+.per_page = Some(per_page);
-                self
-            }
-
+            date_to: Date,
+            /// Search in phone numbers and call SIDs (a number keeps its `+`).
+            search: String,
+            /// Items per page, 1 to 100 (the API's default is 20).
+            per_page: u32,
             /// Page number, from 1.
-            pub fn page(mut self, page: u64) -> Self {
-                self.$($filters).+.page = Some(page);
-                self
-            }
-        }
-
-        impl PagedOperation for $ty {
-            type Item = Call;
-            fn set_page(&mut self, page: u64) {
-                self.$($filters).+.page = Some(page);
-            }
-        }
-    };
-}
-
-/// [List calls](https://docs.talkover.ai/api-reference/endpoints/list-calls) of the environment, with
-/// filters and pagination.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct ListCalls {
-    /// Filters and pagination.
-    #[serde(default)]
-    pub query: ListCallsQuery,
-}
-
-impl ListCalls {
-    /// All calls, first page.
-    pub fn new() -> Self {
-        Self::default()
+            page: u64,
+        },
+        response: ListEnvelope<Call>,
+        items: Call,
+        safe_to_repeat: true,
     }
 
-    /// Only calls of this agent.
-    pub fn agent_id(mut self, agent_id: impl Into<AgentId>) -> Self {
-        self.query.agent_id = Some(agent_id.into());
-        self
-    }
-
-    fn check(&self) -> Result<(), Error> {
-        self.query.filters.check(Self::ID)
-    }
-}
-
-call_filter_setters!(ListCalls, query.filters);
-
-operation!(ListCalls {
-    id: "list-calls",
-    method: GET,
-    path: "/api/v1/calls",
-    safe_to_repeat: true,
-    path_params: [],
-    query: ListCallsQuery,
-    response: ListEnvelope<Call>,
-    validate: ListCalls::check,
-});
-
-/// [List an agent's calls](https://docs.talkover.ai/api-reference/endpoints/get-agent-calls), with the same
-/// filters as [`ListCalls`]. The calls come without their `agent`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct GetAgentCalls {
-    /// The agent.
-    pub agent_id: AgentId,
-    /// Filters and pagination.
-    #[serde(default)]
-    pub query: CallFilters,
-}
-
-impl GetAgentCalls {
-    /// The agent's calls, first page.
-    pub fn new(agent_id: impl Into<AgentId>) -> Self {
-        Self { agent_id: agent_id.into(), query: CallFilters::default() }
-    }
-
-    fn check(&self) -> Result<(), Error> {
-        self.query.check(Self::ID)
+    /// [List an agent's calls](https://docs.talkover.ai/api-reference/endpoints/get-agent-calls), with the same
+    /// filters as [`ListCalls`]. The calls come without their `agent`.
+    GetAgentCalls {
+        id: "get-agent-calls",
+        method: GET,
+        path: "/api/v1/agents/{agent_id}/calls",
+        params: { agent_id: AgentId },
+        query: CallFilters {
+            /// Only calls with this status.
+            status: CallStatus,
+            /// Only calls in this direction.
+            direction: Direction,
+            /// Only calls from this date on.
+            date_from: Date,
+            /// Only calls up to this date.
+            date_to: Date,
+            /// Search in phone numbers and call SIDs (a number keeps its `+`).
+            search: String,
+            /// Items per page, 1 to 100 (the API's default is 20).
+            per_page: u32,
+            /// Page number, from 1.
+            page: u64,
+        },
+        response: ListEnvelope<Call>,
+        items: Call,
+        safe_to_repeat: true,
     }
 }
-
-call_filter_setters!(GetAgentCalls, query);
-
-operation!(GetAgentCalls {
-    id: "get-agent-calls",
-    method: GET,
-    path: "/api/v1/agents/{agent_id}/calls",
-    safe_to_repeat: true,
-    path_params: [agent_id],
-    query: CallFilters,
-    response: ListEnvelope<Call>,
-    validate: GetAgentCalls::check,
-});
-
-pub(crate) const OPERATIONS: &[OperationInfo] = &[
-    OperationInfo::of::<MakeCall>(),
-    OperationInfo::of::<MakeCampaignCall>(),
-    OperationInfo::of::<EndCall>(),
-    OperationInfo::of::<GetActiveCall>(),
-    OperationInfo::of::<ListCalls>(),
-    OperationInfo::of::<GetAgentCalls>(),
-];
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::error::{ApiError, ErrorKind};
+    use crate::page::PagedOperation;
     use crate::{build_request, decode_response, ClientConfig, Operation};
 
     fn config() -> ClientConfig {

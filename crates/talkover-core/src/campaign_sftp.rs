@@ -8,32 +8,17 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::agents::require;
-use crate::campaigns::{CampaignFileId, CampaignId};
 use crate::envelope::{Envelope, ListEnvelope};
 use crate::error::Error;
-use crate::macros::{id_type, operation, string_enum};
+use crate::ids::{CampaignFileId, CampaignId};
+use crate::macros::{operations, string_enum};
 use crate::operation::Operation as _;
-use crate::page::PagedOperation;
-use crate::registry::OperationInfo;
 use crate::secret::SecretString;
 use crate::validate;
+use crate::validate::require;
 use crate::Timestamp;
 
-id_type! {
-    /// The id of a campaign's SFTP configuration.
-    SftpConfigId
-}
-
-id_type! {
-    /// The id of a queued SFTP import or export job.
-    SftpJobId
-}
-
-id_type! {
-    /// The id of an SFTP job log entry.
-    SftpLogId
-}
+pub use crate::ids::{SftpConfigId, SftpJobId, SftpLogId};
 
 string_enum! {
     /// How the SFTP server is logged into.
@@ -128,44 +113,6 @@ pub struct SftpConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
 }
-
-/// Operations addressing one campaign's SFTP integration with no body.
-macro_rules! sftp_operation {
-    ($(#[$meta:meta])* $ty:ident) => {
-        $(#[$meta])*
-        #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-        #[non_exhaustive]
-        pub struct $ty {
-            /// The campaign.
-            pub campaign_id: CampaignId,
-        }
-
-        impl $ty {
-            /// The operation on this campaign's SFTP integration.
-            pub fn new(campaign_id: impl Into<CampaignId>) -> Self {
-                Self { campaign_id: campaign_id.into() }
-            }
-        }
-    };
-}
-
-// ---------------------------------------------------------------------------------------------------
-// get-campaign-sftp
-
-sftp_operation! {
-    /// [Get a campaign's SFTP configuration](https://docs.talkover.ai/api-reference/endpoints/get-campaign-sftp),
-    /// without its credentials.
-    GetCampaignSftp
-}
-
-operation!(GetCampaignSftp {
-    id: "get-campaign-sftp",
-    method: GET,
-    path: "/api/v1/campaigns/{campaign_id}/sftp",
-    safe_to_repeat: true,
-    path_params: [campaign_id],
-    response: Envelope<SftpConfig>,
-});
 
 // ---------------------------------------------------------------------------------------------------
 // create-campaign-sftp
@@ -282,23 +229,7 @@ impl NewSftpConfig {
     }
 }
 
-/// [Configure SFTP for a campaign](https://docs.talkover.ai/api-reference/endpoints/create-campaign-sftp).
-/// The configuration starts disabled.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct CreateCampaignSftp {
-    /// The campaign.
-    pub campaign_id: CampaignId,
-    /// The configuration.
-    pub body: NewSftpConfig,
-}
-
 impl CreateCampaignSftp {
-    /// Configures SFTP for the campaign.
-    pub fn new(campaign_id: impl Into<CampaignId>, body: NewSftpConfig) -> Self {
-        Self { campaign_id: campaign_id.into(), body }
-    }
-
     fn check(&self) -> Result<(), Error> {
         let (id, b) = (Self::ID, &self.body);
         validate::length(id, "host", &b.host, 1, usize::MAX)?;
@@ -311,17 +242,6 @@ impl CreateCampaignSftp {
         }
     }
 }
-
-operation!(CreateCampaignSftp {
-    id: "create-campaign-sftp",
-    method: POST,
-    path: "/api/v1/campaigns/{campaign_id}/sftp",
-    safe_to_repeat: false,
-    path_params: [campaign_id],
-    body: NewSftpConfig,
-    response: Envelope<SftpConfig>,
-    validate: CreateCampaignSftp::check,
-});
 
 // ---------------------------------------------------------------------------------------------------
 // update-campaign-sftp
@@ -438,17 +358,6 @@ impl SftpConfigChanges {
     }
 }
 
-/// [Update a campaign's SFTP configuration](https://docs.talkover.ai/api-reference/endpoints/update-campaign-sftp),
-/// or enable or disable it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct UpdateCampaignSftp {
-    /// The campaign.
-    pub campaign_id: CampaignId,
-    /// The changes.
-    pub body: SftpConfigChanges,
-}
-
 impl UpdateCampaignSftp {
     /// Applies `changes` to the campaign's SFTP configuration.
     pub fn new(campaign_id: impl Into<CampaignId>, changes: SftpConfigChanges) -> Self {
@@ -463,35 +372,8 @@ impl UpdateCampaignSftp {
     }
 }
 
-operation!(UpdateCampaignSftp {
-    id: "update-campaign-sftp",
-    method: PUT,
-    path: "/api/v1/campaigns/{campaign_id}/sftp",
-    safe_to_repeat: true,
-    path_params: [campaign_id],
-    body: SftpConfigChanges,
-    response: Envelope<SftpConfig>,
-    validate: UpdateCampaignSftp::check,
-});
-
 // ---------------------------------------------------------------------------------------------------
 // test-campaign-sftp-connection
-
-sftp_operation! {
-    /// [Test a campaign's SFTP connection](https://docs.talkover.ai/api-reference/endpoints/test-campaign-sftp-connection).
-    /// The result is stored on the configuration; a failed test comes back as an error of kind
-    /// [`Unsuccessful`](crate::ErrorKind::Unsuccessful) whose body's `data.error` says why.
-    TestCampaignSftpConnection
-}
-
-operation!(TestCampaignSftpConnection {
-    id: "test-campaign-sftp-connection",
-    method: POST,
-    path: "/api/v1/campaigns/{campaign_id}/sftp/test-connection",
-    safe_to_repeat: false,
-    path_params: [campaign_id],
-    response: Envelope<SftpTestResult>,
-});
 
 /// The outcome of [`TestCampaignSftpConnection`].
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -513,22 +395,6 @@ pub struct SftpTestResult {
 // ---------------------------------------------------------------------------------------------------
 // trigger-campaign-sftp-import, trigger-campaign-sftp-export
 
-sftp_operation! {
-    /// [Import new contact files now](https://docs.talkover.ai/api-reference/endpoints/trigger-campaign-sftp-import)
-    /// from the campaign's import folder. A 409 means an import is already running; follow progress with
-    /// [`ListCampaignSftpLogs`].
-    TriggerCampaignSftpImport
-}
-
-operation!(TriggerCampaignSftpImport {
-    id: "trigger-campaign-sftp-import",
-    method: POST,
-    path: "/api/v1/campaigns/{campaign_id}/sftp/trigger-import",
-    safe_to_repeat: false,
-    path_params: [campaign_id],
-    response: Envelope<SftpJob>,
-});
-
 /// The body of [`TriggerCampaignSftpExport`].
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -542,17 +408,6 @@ impl SftpExportFiles {
     pub fn new<I: Into<CampaignFileId>>(ids: impl IntoIterator<Item = I>) -> Self {
         Self { file_data_ids: ids.into_iter().map(Into::into).collect() }
     }
-}
-
-/// [Export campaign result files now](https://docs.talkover.ai/api-reference/endpoints/trigger-campaign-sftp-export)
-/// to the campaign's export folder. A 409 means an export is already running.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct TriggerCampaignSftpExport {
-    /// The campaign.
-    pub campaign_id: CampaignId,
-    /// The files to export.
-    pub body: SftpExportFiles,
 }
 
 impl TriggerCampaignSftpExport {
@@ -572,17 +427,6 @@ impl TriggerCampaignSftpExport {
     }
 }
 
-operation!(TriggerCampaignSftpExport {
-    id: "trigger-campaign-sftp-export",
-    method: POST,
-    path: "/api/v1/campaigns/{campaign_id}/sftp/trigger-export",
-    safe_to_repeat: false,
-    path_params: [campaign_id],
-    body: SftpExportFiles,
-    response: Envelope<SftpJob>,
-    validate: TriggerCampaignSftpExport::check,
-});
-
 /// A queued SFTP import or export job.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -599,71 +443,6 @@ pub struct SftpJob {
 
 // ---------------------------------------------------------------------------------------------------
 // list-campaign-sftp-logs
-
-/// Pagination of [`ListCampaignSftpLogs`].
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct ListCampaignSftpLogsQuery {
-    /// Items per page, 1 to 100 (the API's default is 25).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub per_page: Option<u32>,
-    /// Page number, from 1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub page: Option<u64>,
-}
-
-/// [List a campaign's SFTP job logs](https://docs.talkover.ai/api-reference/endpoints/list-campaign-sftp-logs):
-/// recent imports and exports with their status, counts and errors.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct ListCampaignSftpLogs {
-    /// The campaign.
-    pub campaign_id: CampaignId,
-    /// Pagination.
-    #[serde(default)]
-    pub query: ListCampaignSftpLogsQuery,
-}
-
-impl ListCampaignSftpLogs {
-    /// The campaign's SFTP logs, first page.
-    pub fn new(campaign_id: impl Into<CampaignId>) -> Self {
-        Self { campaign_id: campaign_id.into(), query: ListCampaignSftpLogsQuery::default() }
-    }
-
-    /// Items per page, 1 to 100.
-    pub fn per_page(mut self, per_page: u32) -> Self {
-        self.query.per_page = Some(per_page);
-        self
-    }
-
-    /// Page number, from 1.
-    pub fn page(mut self, page: u64) -> Self {
-        self.query.page = Some(page);
-        self
-    }
-
-    fn check(&self) -> Result<(), Error> {
-        validate::pagination(Self::ID, self.query.per_page, self.query.page)
-    }
-}
-
-impl PagedOperation for ListCampaignSftpLogs {
-    type Item = SftpLog;
-    fn set_page(&mut self, page: u64) {
-        self.query.page = Some(page);
-    }
-}
-
-operation!(ListCampaignSftpLogs {
-    id: "list-campaign-sftp-logs",
-    method: GET,
-    path: "/api/v1/campaigns/{campaign_id}/sftp/logs",
-    safe_to_repeat: true,
-    path_params: [campaign_id],
-    query: ListCampaignSftpLogsQuery,
-    response: ListEnvelope<SftpLog>,
-    validate: ListCampaignSftpLogs::check,
-});
 
 /// One SFTP import or export job, as logged.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -693,20 +472,110 @@ pub struct SftpLog {
     pub completed_at: Option<Timestamp>,
 }
 
-pub(crate) const OPERATIONS: &[OperationInfo] = &[
-    OperationInfo::of::<GetCampaignSftp>(),
-    OperationInfo::of::<CreateCampaignSftp>(),
-    OperationInfo::of::<UpdateCampaignSftp>(),
-    OperationInfo::of::<TestCampaignSftpConnection>(),
-    OperationInfo::of::<TriggerCampaignSftpImport>(),
-    OperationInfo::of::<TriggerCampaignSftpExport>(),
-    OperationInfo::of::<ListCampaignSftpLogs>(),
-];
+// ---------------------------------------------------------------------------------------------------
+// The operations
+
+operations! {
+    /// [Get a campaign's SFTP configuration](https://docs.talkover.ai/api-reference/endpoints/get-campaign-sftp),
+    /// without its credentials.
+    GetCampaignSftp {
+        id: "get-campaign-sftp",
+        method: GET,
+        path: "/api/v1/campaigns/{campaign_id}/sftp",
+        params: { campaign_id: CampaignId },
+        response: Envelope<SftpConfig>,
+        safe_to_repeat: true,
+    }
+
+    /// [Configure SFTP for a campaign](https://docs.talkover.ai/api-reference/endpoints/create-campaign-sftp).
+    /// The configuration starts disabled.
+    CreateCampaignSftp {
+        id: "create-campaign-sftp",
+        method: POST,
+        path: "/api/v1/campaigns/{campaign_id}/sftp",
+        params: { campaign_id: CampaignId },
+        body: NewSftpConfig,
+        response: Envelope<SftpConfig>,
+        safe_to_repeat: false,
+        validate: CreateCampaignSftp::check,
+    }
+
+    /// [Update a campaign's SFTP configuration](https://docs.talkover.ai/api-reference/endpoints/update-campaign-sftp),
+    /// or enable or disable it.
+    UpdateCampaignSftp {
+        id: "update-campaign-sftp",
+        method: PUT,
+        path: "/api/v1/campaigns/{campaign_id}/sftp",
+        params: { campaign_id: CampaignId },
+        body: SftpConfigChanges,
+        response: Envelope<SftpConfig>,
+        safe_to_repeat: true,
+        validate: UpdateCampaignSftp::check,
+        constructor: manual,
+    }
+
+    /// [Test a campaign's SFTP connection](https://docs.talkover.ai/api-reference/endpoints/test-campaign-sftp-connection).
+    /// The result is stored on the configuration; a failed test comes back as an error of kind
+    /// [`Unsuccessful`](crate::ErrorKind::Unsuccessful) whose body's `data.error` says why.
+    TestCampaignSftpConnection {
+        id: "test-campaign-sftp-connection",
+        method: POST,
+        path: "/api/v1/campaigns/{campaign_id}/sftp/test-connection",
+        params: { campaign_id: CampaignId },
+        response: Envelope<SftpTestResult>,
+        safe_to_repeat: false,
+    }
+
+    /// [Import new contact files now](https://docs.talkover.ai/api-reference/endpoints/trigger-campaign-sftp-import)
+    /// from the campaign's import folder. A 409 means an import is already running; follow progress with
+    /// [`ListCampaignSftpLogs`].
+    TriggerCampaignSftpImport {
+        id: "trigger-campaign-sftp-import",
+        method: POST,
+        path: "/api/v1/campaigns/{campaign_id}/sftp/trigger-import",
+        params: { campaign_id: CampaignId },
+        response: Envelope<SftpJob>,
+        safe_to_repeat: false,
+    }
+
+    /// [Export campaign result files now](https://docs.talkover.ai/api-reference/endpoints/trigger-campaign-sftp-export)
+    /// to the campaign's export folder. A 409 means an export is already running.
+    TriggerCampaignSftpExport {
+        id: "trigger-campaign-sftp-export",
+        method: POST,
+        path: "/api/v1/campaigns/{campaign_id}/sftp/trigger-export",
+        params: { campaign_id: CampaignId },
+        body: SftpExportFiles,
+        response: Envelope<SftpJob>,
+        safe_to_repeat: false,
+        validate: TriggerCampaignSftpExport::check,
+        constructor: manual,
+    }
+
+    /// [List a campaign's SFTP job logs](https://docs.talkover.ai/api-reference/endpoints/list-campaign-sftp-logs):
+    /// recent imports and exports with their status, counts and errors.
+    ListCampaignSftpLogs {
+        id: "list-campaign-sftp-logs",
+        method: GET,
+        path: "/api/v1/campaigns/{campaign_id}/sftp/logs",
+        params: { campaign_id: CampaignId },
+        query: ListCampaignSftpLogsQuery {
+            /// Items per page, 1 to 100 (the API's default is 25).
+            per_page: u32,
+            /// Page number, from 1.
+            page: u64,
+        },
+        response: ListEnvelope<SftpLog>,
+        items: SftpLog,
+        safe_to_repeat: true,
+    }
+}
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::error::ErrorKind;
+    use crate::page::PagedOperation;
     use crate::{build_request, decode_response, ClientConfig, Operation};
 
     fn config() -> ClientConfig {

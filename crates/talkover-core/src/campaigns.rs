@@ -23,28 +23,17 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::agents::AgentId;
 use crate::calls::{AgentSummary, CallStatus, CampaignCall};
 use crate::envelope::{Ack, Envelope, ListEnvelope};
 use crate::error::Error;
-use crate::macros::{id_type, operation, string_enum};
+use crate::ids::AgentId;
+use crate::macros::{operations, string_enum};
 use crate::operation::Operation as _;
-use crate::page::PagedOperation;
-use crate::registry::OperationInfo;
 use crate::time::Date;
 use crate::validate;
 use crate::Timestamp;
 
-id_type! {
-    /// The id of a campaign.
-    CampaignId
-}
-
-id_type! {
-    /// The id of a file uploaded to a campaign (what
-    /// [`TriggerCampaignSftpExport`](crate::campaign_sftp::TriggerCampaignSftpExport) exports).
-    CampaignFileId
-}
+pub use crate::ids::{CampaignFileId, CampaignId};
 
 string_enum! {
     /// Where a campaign is in its life.
@@ -282,126 +271,6 @@ pub struct CampaignStats {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub average_duration: Option<u64>,
 }
-
-// ---------------------------------------------------------------------------------------------------
-// list-campaigns
-
-/// Filters and pagination of [`ListCampaigns`].
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct ListCampaignsQuery {
-    /// Only campaigns with this status.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<CampaignStatus>,
-    /// Only campaigns of this type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub campaign_type: Option<CampaignType>,
-    /// Only campaigns of this agent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub agent_id: Option<AgentId>,
-    /// Only campaigns from this date on.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub date_from: Option<Date>,
-    /// Only campaigns up to this date.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub date_to: Option<Date>,
-    /// Search in names and descriptions.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub search: Option<String>,
-    /// Items per page, 1 to 100 (the API's default is 20).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub per_page: Option<u32>,
-    /// Page number, from 1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub page: Option<u64>,
-}
-
-/// [List campaigns](https://docs.talkover.ai/api-reference/endpoints/list-campaigns), with filters, their
-/// agent and call statistics.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct ListCampaigns {
-    /// Filters and pagination.
-    #[serde(default)]
-    pub query: ListCampaignsQuery,
-}
-
-impl ListCampaigns {
-    /// All campaigns, first page.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Only campaigns with this status.
-    pub fn status(mut self, status: CampaignStatus) -> Self {
-        self.query.status = Some(status);
-        self
-    }
-
-    /// Only campaigns of this type.
-    pub fn campaign_type(mut self, campaign_type: CampaignType) -> Self {
-        self.query.campaign_type = Some(campaign_type);
-        self
-    }
-
-    /// Only campaigns of this agent.
-    pub fn agent_id(mut self, agent_id: impl Into<AgentId>) -> Self {
-        self.query.agent_id = Some(agent_id.into());
-        self
-    }
-
-    /// Only campaigns from this date on.
-    pub fn date_from(mut self, date: Date) -> Self {
-        self.query.date_from = Some(date);
-        self
-    }
-
-    /// Only campaigns up to this date.
-    pub fn date_to(mut self, date: Date) -> Self {
-        self.query.date_to = Some(date);
-        self
-    }
-
-    /// Search in names and descriptions.
-    pub fn search(mut self, search: impl Into<String>) -> Self {
-        self.query.search = Some(search.into());
-        self
-    }
-
-    /// Items per page, 1 to 100.
-    pub fn per_page(mut self, per_page: u32) -> Self {
-        self.query.per_page = Some(per_page);
-        self
-    }
-
-    /// Page number, from 1.
-    pub fn page(mut self, page: u64) -> Self {
-        self.query.page = Some(page);
-        self
-    }
-
-    fn check(&self) -> Result<(), Error> {
-        validate::pagination(Self::ID, self.query.per_page, self.query.page)
-    }
-}
-
-impl PagedOperation for ListCampaigns {
-    type Item = Campaign;
-    fn set_page(&mut self, page: u64) {
-        self.query.page = Some(page);
-    }
-}
-
-operation!(ListCampaigns {
-    id: "list-campaigns",
-    method: GET,
-    path: "/api/v1/campaigns",
-    safe_to_repeat: true,
-    path_params: [],
-    query: ListCampaignsQuery,
-    response: ListEnvelope<Campaign>,
-    validate: ListCampaigns::check,
-});
 
 // ---------------------------------------------------------------------------------------------------
 // Settings shared by create-campaign and update-campaign
@@ -763,21 +632,7 @@ impl NewCampaign {
     }
 }
 
-/// [Create a campaign](https://docs.talkover.ai/api-reference/endpoints/create-campaign), as a draft
-/// (activate it with [`UpdateCampaignStatus`]).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct CreateCampaign {
-    /// The new campaign.
-    pub body: NewCampaign,
-}
-
 impl CreateCampaign {
-    /// Creates the campaign.
-    pub fn new(body: NewCampaign) -> Self {
-        Self { body }
-    }
-
     fn check(&self) -> Result<(), Error> {
         let (id, b) = (Self::ID, &self.body);
         validate::length(id, "name", &b.name, 1, 255)?;
@@ -789,45 +644,6 @@ impl CreateCampaign {
         b.check_settings(id)
     }
 }
-
-operation!(CreateCampaign {
-    id: "create-campaign",
-    method: POST,
-    path: "/api/v1/campaigns",
-    safe_to_repeat: false,
-    path_params: [],
-    body: NewCampaign,
-    response: Envelope<Campaign>,
-    validate: CreateCampaign::check,
-});
-
-// ---------------------------------------------------------------------------------------------------
-// get-campaign
-
-/// [Get a campaign](https://docs.talkover.ai/api-reference/endpoints/get-campaign) with its calls, files
-/// and statistics.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct GetCampaign {
-    /// The campaign.
-    pub campaign_id: CampaignId,
-}
-
-impl GetCampaign {
-    /// The campaign `campaign_id`.
-    pub fn new(campaign_id: impl Into<CampaignId>) -> Self {
-        Self { campaign_id: campaign_id.into() }
-    }
-}
-
-operation!(GetCampaign {
-    id: "get-campaign",
-    method: GET,
-    path: "/api/v1/campaigns/{campaign_id}",
-    safe_to_repeat: true,
-    path_params: [campaign_id],
-    response: Envelope<Campaign>,
-});
 
 // ---------------------------------------------------------------------------------------------------
 // update-campaign
@@ -958,17 +774,6 @@ mod nullable {
     }
 }
 
-/// [Update a campaign](https://docs.talkover.ai/api-reference/endpoints/update-campaign): change only the
-/// settings given (change the status with [`UpdateCampaignStatus`]).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct UpdateCampaign {
-    /// The campaign.
-    pub campaign_id: CampaignId,
-    /// The changes.
-    pub body: CampaignChanges,
-}
-
 impl UpdateCampaign {
     /// Applies `changes` to the campaign.
     pub fn new(campaign_id: impl Into<CampaignId>, changes: CampaignChanges) -> Self {
@@ -986,17 +791,6 @@ impl UpdateCampaign {
     }
 }
 
-operation!(UpdateCampaign {
-    id: "update-campaign",
-    method: PUT,
-    path: "/api/v1/campaigns/{campaign_id}",
-    safe_to_repeat: true,
-    path_params: [campaign_id],
-    body: CampaignChanges,
-    response: Envelope<Campaign>,
-    validate: UpdateCampaign::check,
-});
-
 // ---------------------------------------------------------------------------------------------------
 // update-campaign-status
 
@@ -1008,36 +802,12 @@ pub struct CampaignStatusBody {
     pub status: CampaignStatus,
 }
 
-/// [Update a campaign's status](https://docs.talkover.ai/api-reference/endpoints/update-campaign-status):
-/// activate, pause, complete or cancel it.
-///
-/// Allowed moves: draft → active or cancelled; active → paused, completed or cancelled; paused → active,
-/// completed or cancelled. `completed` and `cancelled` are final; the API answers 400 to anything else.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct UpdateCampaignStatus {
-    /// The campaign.
-    pub campaign_id: CampaignId,
-    /// The new status.
-    pub body: CampaignStatusBody,
-}
-
 impl UpdateCampaignStatus {
     /// Moves the campaign to `status`.
     pub fn new(campaign_id: impl Into<CampaignId>, status: CampaignStatus) -> Self {
         Self { campaign_id: campaign_id.into(), body: CampaignStatusBody { status } }
     }
 }
-
-operation!(UpdateCampaignStatus {
-    id: "update-campaign-status",
-    method: PATCH,
-    path: "/api/v1/campaigns/{campaign_id}/status",
-    safe_to_repeat: true,
-    path_params: [campaign_id],
-    body: CampaignStatusBody,
-    response: Envelope<CampaignStatusChange>,
-});
 
 /// A campaign's status after [`UpdateCampaignStatus`].
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -1053,46 +823,108 @@ pub struct CampaignStatusChange {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// delete-campaign
+// The operations
 
-/// [Delete a campaign](https://docs.talkover.ai/api-reference/endpoints/delete-campaign) with its calls,
-/// files and statistics, for good. An active campaign must be paused or cancelled first.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct DeleteCampaign {
-    /// The campaign.
-    pub campaign_id: CampaignId,
-}
+operations! {
+    /// [List campaigns](https://docs.talkover.ai/api-reference/endpoints/list-campaigns), with filters, their
+    /// agent and call statistics.
+    ListCampaigns {
+        id: "list-campaigns",
+        method: GET,
+        path: "/api/v1/campaigns",
+        query: ListCampaignsQuery {
+            /// Only campaigns with this status.
+            status: CampaignStatus,
+            /// Only campaigns of this type.
+            campaign_type: CampaignType,
+            /// Only campaigns of this agent.
+            agent_id: AgentId,
+            /// Only campaigns from this date on.
+            date_from: Date,
+            /// Only campaigns up to this date.
+            date_to: Date,
+            /// Search in names and descriptions.
+            search: String,
+            /// Items per page, 1 to 100 (the API's default is 20).
+            per_page: u32,
+            /// Page number, from 1.
+            page: u64,
+        },
+        response: ListEnvelope<Campaign>,
+        items: Campaign,
+        safe_to_repeat: true,
+    }
 
-impl DeleteCampaign {
-    /// Deletes the campaign `campaign_id`.
-    pub fn new(campaign_id: impl Into<CampaignId>) -> Self {
-        Self { campaign_id: campaign_id.into() }
+    /// [Create a campaign](https://docs.talkover.ai/api-reference/endpoints/create-campaign), as a draft
+    /// (activate it with [`UpdateCampaignStatus`]).
+    CreateCampaign {
+        id: "create-campaign",
+        method: POST,
+        path: "/api/v1/campaigns",
+        body: NewCampaign,
+        response: Envelope<Campaign>,
+        safe_to_repeat: false,
+        validate: CreateCampaign::check,
+    }
+
+    /// [Get a campaign](https://docs.talkover.ai/api-reference/endpoints/get-campaign) with its calls, files
+    /// and statistics.
+    GetCampaign {
+        id: "get-campaign",
+        method: GET,
+        path: "/api/v1/campaigns/{campaign_id}",
+        params: { campaign_id: CampaignId },
+        response: Envelope<Campaign>,
+        safe_to_repeat: true,
+    }
+
+    /// [Update a campaign](https://docs.talkover.ai/api-reference/endpoints/update-campaign): change only the
+    /// settings given (change the status with [`UpdateCampaignStatus`]).
+    UpdateCampaign {
+        id: "update-campaign",
+        method: PUT,
+        path: "/api/v1/campaigns/{campaign_id}",
+        params: { campaign_id: CampaignId },
+        body: CampaignChanges,
+        response: Envelope<Campaign>,
+        safe_to_repeat: true,
+        validate: UpdateCampaign::check,
+        constructor: manual,
+    }
+
+    /// [Update a campaign's status](https://docs.talkover.ai/api-reference/endpoints/update-campaign-status):
+    /// activate, pause, complete or cancel it.
+    ///
+    /// Allowed moves: draft → active or cancelled; active → paused, completed or cancelled; paused → active,
+    /// completed or cancelled. `completed` and `cancelled` are final; the API answers 400 to anything else.
+    UpdateCampaignStatus {
+        id: "update-campaign-status",
+        method: PATCH,
+        path: "/api/v1/campaigns/{campaign_id}/status",
+        params: { campaign_id: CampaignId },
+        body: CampaignStatusBody,
+        response: Envelope<CampaignStatusChange>,
+        safe_to_repeat: true,
+        constructor: manual,
+    }
+
+    /// [Delete a campaign](https://docs.talkover.ai/api-reference/endpoints/delete-campaign) with its calls,
+    /// files and statistics, for good. An active campaign must be paused or cancelled first.
+    DeleteCampaign {
+        id: "delete-campaign",
+        method: DELETE,
+        path: "/api/v1/campaigns/{campaign_id}",
+        params: { campaign_id: CampaignId },
+        response: Ack,
+        safe_to_repeat: true,
     }
 }
-
-operation!(DeleteCampaign {
-    id: "delete-campaign",
-    method: DELETE,
-    path: "/api/v1/campaigns/{campaign_id}",
-    safe_to_repeat: true,
-    path_params: [campaign_id],
-    response: Ack,
-});
-
-pub(crate) const OPERATIONS: &[OperationInfo] = &[
-    OperationInfo::of::<ListCampaigns>(),
-    OperationInfo::of::<CreateCampaign>(),
-    OperationInfo::of::<GetCampaign>(),
-    OperationInfo::of::<UpdateCampaign>(),
-    OperationInfo::of::<UpdateCampaignStatus>(),
-    OperationInfo::of::<DeleteCampaign>(),
-];
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::error::ErrorKind;
+    use crate::page::PagedOperation;
     use crate::{build_request, ClientConfig, Operation};
     use serde_json::{json, Value};
 

@@ -1,9 +1,8 @@
 //! Exact decimal amounts (money, credits).
 
-use std::fmt;
-
 use serde::de::Error as _;
 use serde_json::value::RawValue;
+use std::fmt;
 
 /// An exact decimal number as the API wrote it (`50.00`, `0.10`), for money and credit amounts.
 ///

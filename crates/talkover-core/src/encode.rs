@@ -73,6 +73,36 @@ pub fn path_placeholders(template: &str) -> impl Iterator<Item = &str> {
     template.split('{').skip(1).filter_map(|part| part.split_once('}').map(|(name, _)| name))
 }
 
+/// Whether the placeholders of `template` are exactly `names`, in order. Evaluated at compile time for
+/// every declared operation, so a path parameter cannot be misnamed or forgotten.
+pub const fn placeholders_are(template: &str, names: &[&str]) -> bool {
+    let t = template.as_bytes();
+    let (mut i, mut k) = (0, 0);
+    while i < t.len() {
+        if t[i] == b'{' {
+            if k >= names.len() {
+                return false;
+            }
+            let name = names[k].as_bytes();
+            let mut j = 0;
+            while j < name.len() {
+                if i + 1 + j >= t.len() || t[i + 1 + j] != name[j] {
+                    return false;
+                }
+                j += 1;
+            }
+            if i + 1 + j >= t.len() || t[i + 1 + j] != b'}' {
+                return false;
+            }
+            k += 1;
+            i += j + 2;
+        } else {
+            i += 1;
+        }
+    }
+    k == names.len()
+}
+
 /// Turns a serializable query struct into `(name, value)` pairs.
 ///
 /// Unset (`None`/`null`) fields are left out, booleans are `true`/`false`, and an array field is repeated

@@ -1,11 +1,10 @@
 //! One error type for every operation, split by the phase where the call failed.
 
+use http::{HeaderMap, StatusCode};
+use serde_json::Value;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::time::{Duration, SystemTime};
-
-use http::{HeaderMap, StatusCode};
-use serde_json::Value;
 
 /// What went wrong, in the words of the fixture format (`kind().as_str()` gives `not_found`, `validation`, …).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

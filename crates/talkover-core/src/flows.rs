@@ -26,23 +26,15 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::agents::{require, AgentId};
 use crate::envelope::Envelope;
 use crate::error::{Error, ErrorKind};
-use crate::macros::{id_type, operation, string_enum};
+use crate::ids::AgentId;
+use crate::macros::{operations, string_enum};
 use crate::operation::{Operation as _, ResponseBody};
-use crate::registry::OperationInfo;
+use crate::validate::require;
 use crate::Timestamp;
 
-id_type! {
-    /// The id of a node, unique within its flow. `next`, branches and `initial_node_id` refer to nodes by it.
-    FlowNodeId
-}
-
-id_type! {
-    /// The id of a saved version of an agent's flow.
-    FlowVersionId
-}
+pub use crate::ids::{FlowNodeId, FlowVersionId};
 
 string_enum! {
     /// What steers an agent's conversations.
@@ -422,56 +414,9 @@ impl GlobalFunction {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// get-agent-flow
-
-/// [Get an agent's flow](https://docs.talkover.ai/api-reference/endpoints/get-agent-flow): its conversation
-/// mode and, when flow-driven, its flow.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct GetAgentFlow {
-    /// The agent.
-    pub agent_id: AgentId,
-}
-
-impl GetAgentFlow {
-    /// The agent's flow.
-    pub fn new(agent_id: impl Into<AgentId>) -> Self {
-        Self { agent_id: agent_id.into() }
-    }
-}
-
-operation!(GetAgentFlow {
-    id: "get-agent-flow",
-    method: GET,
-    path: "/api/v1/agents/{agent_id}/flow",
-    safe_to_repeat: true,
-    path_params: [agent_id],
-    response: Envelope<AgentFlow>,
-});
-
-// ---------------------------------------------------------------------------------------------------
 // update-agent-flow
 
-/// [Update an agent's flow](https://docs.talkover.ai/api-reference/endpoints/update-agent-flow): set its
-/// conversation mode and, for `flow_driven`, the flow it follows.
-///
-/// A flow the API finds invalid is refused with a 422 listing the problems;
-/// [`FlowValidation::from_error`] reads them.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct UpdateAgentFlow {
-    /// The agent.
-    pub agent_id: AgentId,
-    /// The mode and flow.
-    pub body: AgentFlow,
-}
-
 impl UpdateAgentFlow {
-    /// Replaces the agent's mode and flow.
-    pub fn new(agent_id: impl Into<AgentId>, body: AgentFlow) -> Self {
-        Self { agent_id: agent_id.into(), body }
-    }
-
     fn check(&self) -> Result<(), Error> {
         if self.body.conversation_mode == ConversationMode::FlowDriven {
             require(Self::ID, "flow_config", &self.body.flow_config)?;
@@ -479,17 +424,6 @@ impl UpdateAgentFlow {
         self.body.flow_config.as_ref().map_or(Ok(()), |flow| flow.check(Self::ID))
     }
 }
-
-operation!(UpdateAgentFlow {
-    id: "update-agent-flow",
-    method: PUT,
-    path: "/api/v1/agents/{agent_id}/flow",
-    safe_to_repeat: true,
-    path_params: [agent_id],
-    body: AgentFlow,
-    response: Envelope<AgentFlow>,
-    validate: UpdateAgentFlow::check,
-});
 
 // ---------------------------------------------------------------------------------------------------
 // validate-agent-flow
@@ -509,22 +443,6 @@ impl FlowToValidate {
     }
 }
 
-/// [Validate a flow](https://docs.talkover.ai/api-reference/endpoints/validate-agent-flow) without saving
-/// it: the same checks [`UpdateAgentFlow`] runs (unique node ids, reachable nodes, existing targets, the
-/// fields each node type needs).
-///
-/// A valid flow gives [`FlowValidation::Valid`]. The API reports an invalid one as `"success": false` (or
-/// a 422), which is an error; pass the result through [`FlowValidation::from_result`] to get
-/// [`FlowValidation::Invalid`] with the problems instead.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct ValidateAgentFlow {
-    /// The agent the flow is for (actions it refers to are looked up there).
-    pub agent_id: AgentId,
-    /// The flow.
-    pub body: FlowToValidate,
-}
-
 impl ValidateAgentFlow {
     /// Checks `flow` for the agent.
     pub fn new(agent_id: impl Into<AgentId>, flow: FlowConfig) -> Self {
@@ -535,17 +453,6 @@ impl ValidateAgentFlow {
         self.body.flow_config.check(Self::ID)
     }
 }
-
-operation!(ValidateAgentFlow {
-    id: "validate-agent-flow",
-    method: POST,
-    path: "/api/v1/agents/{agent_id}/flow/validate",
-    safe_to_repeat: true,
-    path_params: [agent_id],
-    body: FlowToValidate,
-    response: ValidationAnswer,
-    validate: ValidateAgentFlow::check,
-});
 
 /// The answer of a dry-run check: `{"success", "message", "errors"?}`, read as a [`FlowValidation`].
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -653,31 +560,6 @@ impl FlowValidation {
 // ---------------------------------------------------------------------------------------------------
 // list-agent-flow-versions
 
-/// [List an agent's flow versions](https://docs.talkover.ai/api-reference/endpoints/list-agent-flow-versions):
-/// one per save, newest first.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct ListAgentFlowVersions {
-    /// The agent.
-    pub agent_id: AgentId,
-}
-
-impl ListAgentFlowVersions {
-    /// The agent's flow versions.
-    pub fn new(agent_id: impl Into<AgentId>) -> Self {
-        Self { agent_id: agent_id.into() }
-    }
-}
-
-operation!(ListAgentFlowVersions {
-    id: "list-agent-flow-versions",
-    method: GET,
-    path: "/api/v1/agents/{agent_id}/flow/versions",
-    safe_to_repeat: true,
-    path_params: [agent_id],
-    response: Envelope<FlowVersions>,
-});
-
 /// The saved versions of an agent's flow.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -708,12 +590,67 @@ pub struct FlowVersion {
     pub flow_config: Option<FlowConfig>,
 }
 
-pub(crate) const OPERATIONS: &[OperationInfo] = &[
-    OperationInfo::of::<GetAgentFlow>(),
-    OperationInfo::of::<UpdateAgentFlow>(),
-    OperationInfo::of::<ValidateAgentFlow>(),
-    OperationInfo::of::<ListAgentFlowVersions>(),
-];
+// ---------------------------------------------------------------------------------------------------
+// The operations
+
+operations! {
+    /// [Get an agent's flow](https://docs.talkover.ai/api-reference/endpoints/get-agent-flow): its conversation
+    /// mode and, when flow-driven, its flow.
+    GetAgentFlow {
+        id: "get-agent-flow",
+        method: GET,
+        path: "/api/v1/agents/{agent_id}/flow",
+        params: { agent_id: AgentId },
+        response: Envelope<AgentFlow>,
+        safe_to_repeat: true,
+    }
+
+    /// [Update an agent's flow](https://docs.talkover.ai/api-reference/endpoints/update-agent-flow): set its
+    /// conversation mode and, for `flow_driven`, the flow it follows.
+    ///
+    /// A flow the API finds invalid is refused with a 422 listing the problems;
+    /// [`FlowValidation::from_error`] reads them.
+    UpdateAgentFlow {
+        id: "update-agent-flow",
+        method: PUT,
+        path: "/api/v1/agents/{agent_id}/flow",
+        params: { agent_id: AgentId },
+        body: AgentFlow,
+        response: Envelope<AgentFlow>,
+        safe_to_repeat: true,
+        validate: UpdateAgentFlow::check,
+    }
+
+    /// [Validate a flow](https://docs.talkover.ai/api-reference/endpoints/validate-agent-flow) without saving
+    /// it: the same checks [`UpdateAgentFlow`] runs (unique node ids, reachable nodes, existing targets, the
+    /// fields each node type needs).
+    ///
+    /// A valid flow gives [`FlowValidation::Valid`]. The API reports an invalid one as `"success": false` (or
+    /// a 422), which is an error; pass the result through [`FlowValidation::from_result`] to get
+    /// [`FlowValidation::Invalid`] with the problems instead.
+    ValidateAgentFlow {
+        id: "validate-agent-flow",
+        method: POST,
+        path: "/api/v1/agents/{agent_id}/flow/validate",
+        params: { agent_id: AgentId },
+        body: FlowToValidate,
+        response: ValidationAnswer,
+        safe_to_repeat: true,
+        validate: ValidateAgentFlow::check,
+        constructor: manual,
+    }
+
+    /// [List an agent's flow versions](https://docs.talkover.ai/api-reference/endpoints/list-agent-flow-versions):
+    /// one per save, newest first.
+    ListAgentFlowVersions {
+        id: "list-agent-flow-versions",
+        method: GET,
+        path: "/api/v1/agents/{agent_id}/flow/versions",
+        params: { agent_id: AgentId },
+        response: Envelope<FlowVersions>,
+        safe_to_repeat: true,
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -21,8 +21,11 @@ pub(crate) mod macros;
 pub mod config;
 pub mod decimal;
 pub mod encode;
+mod entry;
 pub mod envelope;
 pub mod error;
+pub mod execute;
+pub mod ids;
 pub mod operation;
 pub mod page;
 pub mod record;
@@ -56,6 +59,7 @@ pub use config::{BaseUrl, ClientConfig, DEFAULT_BASE_URL, DEFAULT_USER_AGENT};
 pub use decimal::Decimal;
 pub use envelope::{Ack, Bare, Envelope, ListEnvelope};
 pub use error::{ApiError, DecodeError, Error, ErrorKind, InvalidRequest, RawBody, TransportError, TransportErrorKind};
+pub use execute::{Execute, IntoParam, Pending};
 pub use operation::{
     build_request, decode_body, decode_response, decode_with_response, Operation, Output, ResponseBody, WithResponse,
 };

@@ -67,6 +67,30 @@ macro_rules! id_type {
                 id.clone()
             }
         }
+
+        impl $crate::execute::IntoParam<$name> for &str {
+            fn into_param(self) -> $name {
+                $name::from(self)
+            }
+        }
+
+        impl $crate::execute::IntoParam<$name> for String {
+            fn into_param(self) -> $name {
+                $name(self)
+            }
+        }
+
+        impl $crate::execute::IntoParam<$name> for &String {
+            fn into_param(self) -> $name {
+                $name::from(self)
+            }
+        }
+
+        impl $crate::execute::IntoParam<$name> for &$name {
+            fn into_param(self) -> $name {
+                self.clone()
+            }
+        }
     };
 }
 
@@ -113,6 +137,12 @@ macro_rules! string_enum {
             }
         }
 
+        impl $crate::execute::IntoParam<$name> for &str {
+            fn into_param(self) -> $name {
+                $name::from(self)
+            }
+        }
+
         impl ::std::str::FromStr for $name {
             type Err = ::std::convert::Infallible;
             fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -147,58 +177,214 @@ macro_rules! string_enum {
 pub(crate) use id_type;
 pub(crate) use string_enum;
 
-/// Implements [`crate::Operation`] for an operation struct that follows the crate's convention: path
-/// parameters are fields named as in the path template, the query is the field `query`, the body the
-/// field `body`.
-macro_rules! operation {
+/// Declares a resource module's operations, one declaration each, and from it everything the SDK needs
+/// of them:
+///
+/// - the operation's struct (path parameters as typed fields, `query`, `body`) and its `new` constructor
+///   (path parameters, then the body; `constructor: manual` when the module writes its own);
+/// - its [`crate::Operation`] impl, with the path parameters named once and checked against the path
+///   template at compile time;
+/// - for `query: Name { .. }`, the query struct (every parameter optional) and one setter per parameter on
+///   the operation and on [`crate::Pending`] (`query_type: Type => { field: T, .. }` names a query struct
+///   written by hand, for queries with required parameters, and which of its optional fields get setters);
+/// - for `items: Item`, [`crate::PagedOperation`] and the pagination bounds check;
+/// - the module's `OPERATIONS`, its entries in the registry.
+///
+/// The recipe for adding an operation is in `ARCHITECTURE.md`.
+macro_rules! operations {
     (
-        $ty:ident {
-            id: $id:literal,
-            method: $method:ident,
-            path: $path:literal,
-            safe_to_repeat: $safe:literal,
-            path_params: [$($param:ident),* $(,)?],
-            $(query: $query:ty,)?
-            $(body: $body:ty,)?
-            response: $response:ty,
-            $(validate: $validate:path,)?
-        }
+        $(
+            $(#[doc = $doc:literal])*
+            $ty:ident {
+                id: $id:literal,
+                method: $method:ident,
+                path: $path:literal,
+                $(params: { $($param:ident: $pty:ty),+ $(,)? },)?
+                $(query: $qty:ident {
+                    $( $(#[doc = $qdoc:literal])* $(#[serde($($qserde:tt)*)])? $qfield:ident: $qfty:ty ),* $(,)?
+                },)?
+                $(query_type: $qext:ty $(=> {
+                    $( $(#[doc = $sdoc:literal])* $sfield:ident: $sfty:ty ),* $(,)?
+                })?,)?
+                $(body: $body:ty,)?
+                response: $response:ty,
+                $(items: $item:ty,)?
+                safe_to_repeat: $safe:literal,
+                $(validate: $validate:path,)?
+                $(constructor: $ctor:ident,)?
+            }
+        )*
     ) => {
-        impl $crate::operation::Operation for $ty {
-            type Query = $crate::macros::operation!(@or_unit $($query)?);
-            type Body = $crate::macros::operation!(@or_unit $($body)?);
-            type Response = $response;
-            const ID: &'static str = $id;
-            const METHOD: ::http::Method = ::http::Method::$method;
-            const PATH: &'static str = $path;
-            const SAFE_TO_REPEAT: bool = $safe;
+        $(
+            $(#[doc = $doc])*
+            #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+            #[non_exhaustive]
+            pub struct $ty {
+                $($(
+                    #[doc = concat!("The `{", stringify!($param), "}` of the path.")]
+                    pub $param: $pty,
+                )+)?
+                $(
+                    #[doc = concat!("The query parameters ([`", stringify!($qty), "`]).")]
+                    #[serde(default)]
+                    pub query: $qty,
+                )?
+                $(
+                    #[doc = "The query parameters."]
+                    pub query: $qext,
+                )?
+                $(
+                    #[doc = "The request body."]
+                    pub body: $body,
+                )?
+            }
 
-            #[allow(unused_variables)]
-            fn path_param(&self, name: &str) -> Option<&str> {
-                match name {
-                    $( stringify!($param) => Some(self.$param.as_str()), )*
-                    _ => None,
+            const _: () = assert!(
+                $crate::encode::placeholders_are($path, &[$($(stringify!($param)),+)?]),
+                concat!("the path parameters of ", stringify!($ty), " are not the placeholders of its path"),
+            );
+
+            $crate::macros::operations!(@new [$($ctor)?] $ty [$($($param: $pty),+)?] [$($qty)?] [$($body)?]);
+
+            impl $crate::operation::Operation for $ty {
+                type Query = $crate::macros::operations!(@or_unit $($qty)? $($qext)?);
+                type Body = $crate::macros::operations!(@or_unit $($body)?);
+                type Response = $response;
+                const ID: &'static str = $id;
+                const METHOD: ::http::Method = ::http::Method::$method;
+                const PATH: &'static str = $path;
+                const SAFE_TO_REPEAT: bool = $safe;
+
+                #[allow(unused_variables)]
+                fn path_param(&self, name: &str) -> Option<&str> {
+                    match name {
+                        $($( stringify!($param) => Some(self.$param.as_str()), )+)?
+                        _ => None,
+                    }
+                }
+                $(
+                    fn query(&self) -> Option<&$qty> {
+                        Some(&self.query)
+                    }
+                )?
+                $(
+                    fn query(&self) -> Option<&$qext> {
+                        Some(&self.query)
+                    }
+                )?
+                $(
+                    fn body(&self) -> Option<&$body> {
+                        Some(&self.body)
+                    }
+                )?
+
+                fn validate(&self) -> Result<(), $crate::error::Error> {
+                    $(
+                        let _: ::std::marker::PhantomData<$item>;
+                        $crate::validate::pagination($id, self.query.per_page, self.query.page)?;
+                    )?
+                    $( $validate(self)?; )?
+                    Ok(())
                 }
             }
+
             $(
-                fn query(&self) -> Option<&$query> {
-                    Some(&self.query)
+                #[doc = concat!("The query parameters of [`", stringify!($ty), "`]; every one is optional.")]
+                #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+                #[non_exhaustive]
+                pub struct $qty {
+                    $(
+                        $(#[doc = $qdoc])*
+                        $(#[serde($($qserde)*)])?
+                        #[serde(default, skip_serializing_if = "Option::is_none")]
+                        pub $qfield: Option<$qfty>,
+                    )*
+                }
+
+                impl $ty {
+                    $(
+                        $(#[doc = $qdoc])*
+                        pub fn $qfield(mut self, value: impl $crate::execute::IntoParam<$qfty>) -> Self {
+                            self.query.$qfield = Some($crate::execute::IntoParam::into_param(value));
+                            self
+                        }
+                    )*
+                }
+
+                impl<C: $crate::execute::Execute> $crate::execute::Pending<'_, C, $ty> {
+                    $(
+                        $(#[doc = $qdoc])*
+                        pub fn $qfield(self, value: impl $crate::execute::IntoParam<$qfty>) -> Self {
+                            self.map(|op| op.$qfield(value))
+                        }
+                    )*
                 }
             )?
+
+            $($(
+                impl $ty {
+                    $(
+                        $(#[doc = $sdoc])*
+                        pub fn $sfield(mut self, value: impl $crate::execute::IntoParam<$sfty>) -> Self {
+                            self.query.$sfield = Some($crate::execute::IntoParam::into_param(value));
+                            self
+                        }
+                    )*
+                }
+
+                impl<C: $crate::execute::Execute> $crate::execute::Pending<'_, C, $ty> {
+                    $(
+                        $(#[doc = $sdoc])*
+                        pub fn $sfield(self, value: impl $crate::execute::IntoParam<$sfty>) -> Self {
+                            self.map(|op| op.$sfield(value))
+                        }
+                    )*
+                }
+            )?)?
+
             $(
-                fn body(&self) -> Option<&$body> {
-                    Some(&self.body)
+                impl $crate::page::PagedOperation for $ty {
+                    type Item = $item;
+                    fn set_page(&mut self, page: u64) {
+                        self.query.page = Some(page);
+                    }
                 }
             )?
-            $(
-                fn validate(&self) -> Result<(), $crate::error::Error> {
-                    $validate(self)
+        )*
+
+        pub(crate) const OPERATIONS: &[$crate::entry::OperationInfo] =
+            &[$($crate::entry::OperationInfo::of::<$ty>(),)*];
+    };
+    (@new [manual] $($rest:tt)*) => {};
+    (@new [] $ty:ident [] [$($qty:ident)?] []) => {
+        impl $ty {
+            /// The operation; optional query parameters have setters.
+            pub fn new() -> Self {
+                Self { $(query: <$qty as ::std::default::Default>::default())? }
+            }
+        }
+
+        impl ::std::default::Default for $ty {
+            fn default() -> Self {
+                Self::new()
+            }
+        }
+    };
+    (@new [] $ty:ident [$($param:ident: $pty:ty),*] [$($qty:ident)?] [$($body:ty)?]) => {
+        impl $ty {
+            /// The operation, from its path parameters and its body; optional query parameters have
+            /// setters.
+            pub fn new($($param: impl ::std::convert::Into<$pty>,)* $(body: $body)?) -> Self {
+                Self {
+                    $($param: $param.into(),)*
+                    $(query: <$qty as ::std::default::Default>::default(),)?
+                    $(body: { let body: $body = body; body },)?
                 }
-            )?
+            }
         }
     };
     (@or_unit) => { () };
     (@or_unit $ty:ty) => { $ty };
 }
 
-pub(crate) use operation;
+pub(crate) use operations;

@@ -9,18 +9,12 @@ use serde::{Deserialize, Serialize};
 use crate::decimal::Decimal;
 use crate::envelope::{Ack, Envelope, ListEnvelope};
 use crate::error::Error;
-use crate::macros::{id_type, operation, string_enum};
+use crate::macros::{operations, string_enum};
 use crate::operation::Operation as _;
-use crate::registry::OperationInfo;
 use crate::validate;
 use crate::Timestamp;
 
-pub use crate::agents::PhoneNumberId;
-
-id_type! {
-    /// The id of a phone number release request.
-    ReleaseRequestId
-}
+pub use crate::ids::{PhoneNumberId, ReleaseRequestId};
 
 string_enum! {
     /// What a phone number is for.
@@ -104,78 +98,6 @@ pub struct PhoneNumber {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// list-phone-numbers
-
-/// Filters of [`ListPhoneNumbers`].
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct ListPhoneNumbersQuery {
-    /// Only numbers of this type.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub number_type: Option<PhoneNumberType>,
-    /// Only numbers that take (or do not take) voice calls.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub has_voice: Option<bool>,
-    /// Only numbers that work (or do not work) with WhatsApp.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub has_whatsapp: Option<bool>,
-    /// Search by number or id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub search: Option<String>,
-}
-
-/// [List the phone numbers](https://docs.talkover.ai/api-reference/endpoints/list-phone-numbers) of the
-/// environment, with filters.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct ListPhoneNumbers {
-    /// Filters.
-    #[serde(default)]
-    pub query: ListPhoneNumbersQuery,
-}
-
-impl ListPhoneNumbers {
-    /// All phone numbers.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Only numbers of this type.
-    pub fn number_type(mut self, number_type: PhoneNumberType) -> Self {
-        self.query.number_type = Some(number_type);
-        self
-    }
-
-    /// Only numbers that take (or do not take) voice calls.
-    pub fn has_voice(mut self, has_voice: bool) -> Self {
-        self.query.has_voice = Some(has_voice);
-        self
-    }
-
-    /// Only numbers that work (or do not work) with WhatsApp.
-    pub fn has_whatsapp(mut self, has_whatsapp: bool) -> Self {
-        self.query.has_whatsapp = Some(has_whatsapp);
-        self
-    }
-
-    /// Search by number (`+1234567890`) or id.
-    pub fn search(mut self, search: impl Into<String>) -> Self {
-        self.query.search = Some(search.into());
-        self
-    }
-}
-
-operation!(ListPhoneNumbers {
-    id: "list-phone-numbers",
-    method: GET,
-    path: "/api/v1/phone-numbers",
-    safe_to_repeat: true,
-    path_params: [],
-    query: ListPhoneNumbersQuery,
-    response: ListEnvelope<PhoneNumber>,
-});
-
-// ---------------------------------------------------------------------------------------------------
 // Release requests
 
 string_enum! {
@@ -217,28 +139,6 @@ pub struct ReleaseRequest {
     pub resolved_at: Option<Timestamp>,
 }
 
-/// [List the release requests](https://docs.talkover.ai/api-reference/endpoints/list-release-requests),
-/// pending and past.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct ListReleaseRequests {}
-
-impl ListReleaseRequests {
-    /// Every release request.
-    pub fn new() -> Self {
-        Self {}
-    }
-}
-
-operation!(ListReleaseRequests {
-    id: "list-release-requests",
-    method: GET,
-    path: "/api/v1/phone-numbers/release-requests",
-    safe_to_repeat: true,
-    path_params: [],
-    response: ListEnvelope<ReleaseRequest>,
-});
-
 /// The body of [`RequestPhoneRelease`].
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -254,17 +154,6 @@ impl PhoneReleaseRequest {
     }
 }
 
-/// [Ask to release a phone number](https://docs.talkover.ai/api-reference/endpoints/request-phone-release)
-/// from the environment. Detach it from every agent first; once approved, the number cannot be recovered.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct RequestPhoneRelease {
-    /// The number to release.
-    pub phone_number_id: PhoneNumberId,
-    /// The reason.
-    pub body: PhoneReleaseRequest,
-}
-
 impl RequestPhoneRelease {
     /// Asks to release the number, giving a reason (10 to 500 characters).
     pub fn new(phone_number_id: impl Into<PhoneNumberId>, reason: impl Into<String>) -> Self {
@@ -276,48 +165,66 @@ impl RequestPhoneRelease {
     }
 }
 
-operation!(RequestPhoneRelease {
-    id: "request-phone-release",
-    method: POST,
-    path: "/api/v1/phone-numbers/{phone_number_id}/request-release",
-    safe_to_repeat: false,
-    path_params: [phone_number_id],
-    body: PhoneReleaseRequest,
-    response: Envelope<ReleaseRequest>,
-    validate: RequestPhoneRelease::check,
-});
+// ---------------------------------------------------------------------------------------------------
+// The operations
 
-/// [Cancel a release request](https://docs.talkover.ai/api-reference/endpoints/cancel-release-request)
-/// that is still pending. It stays in the list, as cancelled.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct CancelReleaseRequest {
-    /// The request.
-    pub release_request_id: ReleaseRequestId,
-}
+operations! {
+    /// [List the phone numbers](https://docs.talkover.ai/api-reference/endpoints/list-phone-numbers) of the
+    /// environment, with filters.
+    ListPhoneNumbers {
+        id: "list-phone-numbers",
+        method: GET,
+        path: "/api/v1/phone-numbers",
+        query: ListPhoneNumbersQuery {
+            /// Only numbers of this type.
+            #[serde(rename = "type")]
+            number_type: PhoneNumberType,
+            /// Only numbers that take (or do not take) voice calls.
+            has_voice: bool,
+            /// Only numbers that work (or do not work) with WhatsApp.
+            has_whatsapp: bool,
+            /// Search by number or id.
+            search: String,
+        },
+        response: ListEnvelope<PhoneNumber>,
+        safe_to_repeat: true,
+    }
 
-impl CancelReleaseRequest {
-    /// Cancels the request.
-    pub fn new(release_request_id: impl Into<ReleaseRequestId>) -> Self {
-        Self { release_request_id: release_request_id.into() }
+    /// [List the release requests](https://docs.talkover.ai/api-reference/endpoints/list-release-requests),
+    /// pending and past.
+    ListReleaseRequests {
+        id: "list-release-requests",
+        method: GET,
+        path: "/api/v1/phone-numbers/release-requests",
+        response: ListEnvelope<ReleaseRequest>,
+        safe_to_repeat: true,
+    }
+
+    /// [Ask to release a phone number](https://docs.talkover.ai/api-reference/endpoints/request-phone-release)
+    /// from the environment. Detach it from every agent first; once approved, the number cannot be recovered.
+    RequestPhoneRelease {
+        id: "request-phone-release",
+        method: POST,
+        path: "/api/v1/phone-numbers/{phone_number_id}/request-release",
+        params: { phone_number_id: PhoneNumberId },
+        body: PhoneReleaseRequest,
+        response: Envelope<ReleaseRequest>,
+        safe_to_repeat: false,
+        validate: RequestPhoneRelease::check,
+        constructor: manual,
+    }
+
+    /// [Cancel a release request](https://docs.talkover.ai/api-reference/endpoints/cancel-release-request)
+    /// that is still pending. It stays in the list, as cancelled.
+    CancelReleaseRequest {
+        id: "cancel-release-request",
+        method: DELETE,
+        path: "/api/v1/phone-numbers/release-requests/{release_request_id}",
+        params: { release_request_id: ReleaseRequestId },
+        response: Ack,
+        safe_to_repeat: true,
     }
 }
-
-operation!(CancelReleaseRequest {
-    id: "cancel-release-request",
-    method: DELETE,
-    path: "/api/v1/phone-numbers/release-requests/{release_request_id}",
-    safe_to_repeat: true,
-    path_params: [release_request_id],
-    response: Ack,
-});
-
-pub(crate) const OPERATIONS: &[OperationInfo] = &[
-    OperationInfo::of::<ListPhoneNumbers>(),
-    OperationInfo::of::<ListReleaseRequests>(),
-    OperationInfo::of::<RequestPhoneRelease>(),
-    OperationInfo::of::<CancelReleaseRequest>(),
-];
 
 #[cfg(test)]
 mod tests {

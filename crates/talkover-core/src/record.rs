@@ -34,10 +34,9 @@
 //! assert!(!text.contains("talq_secret_token"));
 //! ```
 
+use serde_json::{json, Map, Value};
 use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard};
-
-use serde_json::{json, Map, Value};
 
 use crate::config::ClientConfig;
 use crate::encode;

@@ -6,11 +6,10 @@
 //! when it certainly never reached the server (the connection or the TLS handshake failed) or when the
 //! server refused it with 429; never after a timeout, a reset or a 5xx, since it may have been carried out.
 
+use http::{HeaderMap, StatusCode};
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
-
-use http::{HeaderMap, StatusCode};
 
 use crate::error::{retry_after, TransportError, TransportErrorKind};
 

@@ -4,9 +4,8 @@
 //! `#[serde(serialize_with = "talkover_core::secret::expose")]`, so no secret reaches serialized output by
 //! accident (a log line of a whole struct, a `serde_json::to_string` of a response).
 
-use std::fmt;
-
 use serde::Serializer;
+use std::fmt;
 use zeroize::Zeroize;
 
 /// A secret string (an API token, a webhook secret, a password).

@@ -7,20 +7,16 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::agents::PhoneNumberId;
 use crate::envelope::{Ack, Envelope, ListEnvelope};
 use crate::error::Error;
-use crate::macros::{id_type, operation, string_enum};
+use crate::ids::PhoneNumberId;
+use crate::macros::{operations, string_enum};
 use crate::operation::Operation as _;
-use crate::registry::OperationInfo;
 use crate::secret::SecretString;
 use crate::validate;
 use crate::Timestamp;
 
-id_type! {
-    /// The id of a SIP trunk.
-    SipTrunkId
-}
+pub use crate::ids::SipTrunkId;
 
 string_enum! {
     /// The transport SIP signalling uses.
@@ -112,31 +108,6 @@ pub struct SipTrunkDid {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// list-sip-trunks
-
-/// [List the SIP trunks](https://docs.talkover.ai/api-reference/endpoints/list-sip-trunks) of the
-/// environment.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct ListSipTrunks {}
-
-impl ListSipTrunks {
-    /// Every SIP trunk.
-    pub fn new() -> Self {
-        Self {}
-    }
-}
-
-operation!(ListSipTrunks {
-    id: "list-sip-trunks",
-    method: GET,
-    path: "/api/v1/sip-trunks",
-    safe_to_repeat: true,
-    path_params: [],
-    response: ListEnvelope<SipTrunk>,
-});
-
-// ---------------------------------------------------------------------------------------------------
 // create-sip-trunk
 
 /// The body of [`CreateSipTrunk`].
@@ -225,66 +196,13 @@ impl NewSipTrunk {
     }
 }
 
-/// [Register a SIP trunk](https://docs.talkover.ai/api-reference/endpoints/create-sip-trunk) for the
-/// environment. Run [`VerifySipTrunk`] before activating it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct CreateSipTrunk {
-    /// The new trunk.
-    pub body: NewSipTrunk,
-}
-
 impl CreateSipTrunk {
-    /// Registers the trunk.
-    pub fn new(body: NewSipTrunk) -> Self {
-        Self { body }
-    }
-
     fn check(&self) -> Result<(), Error> {
         let (id, b) = (Self::ID, &self.body);
         validate::length(id, "name", &b.name, 1, 255)?;
         validate::optional(b.port, |p| validate::range(id, "port", p, 1, 65535))
     }
 }
-
-operation!(CreateSipTrunk {
-    id: "create-sip-trunk",
-    method: POST,
-    path: "/api/v1/sip-trunks",
-    safe_to_repeat: false,
-    path_params: [],
-    body: NewSipTrunk,
-    response: Envelope<SipTrunk>,
-    validate: CreateSipTrunk::check,
-});
-
-// ---------------------------------------------------------------------------------------------------
-// get-sip-trunk
-
-/// [Get a SIP trunk](https://docs.talkover.ai/api-reference/endpoints/get-sip-trunk) and its whole
-/// configuration (but not its password).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct GetSipTrunk {
-    /// The trunk.
-    pub trunk_id: SipTrunkId,
-}
-
-impl GetSipTrunk {
-    /// The trunk.
-    pub fn new(trunk_id: impl Into<SipTrunkId>) -> Self {
-        Self { trunk_id: trunk_id.into() }
-    }
-}
-
-operation!(GetSipTrunk {
-    id: "get-sip-trunk",
-    method: GET,
-    path: "/api/v1/sip-trunks/{trunk_id}",
-    safe_to_repeat: true,
-    path_params: [trunk_id],
-    response: Envelope<SipTrunk>,
-});
 
 // ---------------------------------------------------------------------------------------------------
 // update-sip-trunk
@@ -393,23 +311,7 @@ impl SipTrunkUpdate {
     }
 }
 
-/// [Update a SIP trunk](https://docs.talkover.ai/api-reference/endpoints/update-sip-trunk). After changing
-/// credentials, domain or transport, verify it again before reactivating it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct UpdateSipTrunk {
-    /// The trunk.
-    pub trunk_id: SipTrunkId,
-    /// The fields to change.
-    pub body: SipTrunkUpdate,
-}
-
 impl UpdateSipTrunk {
-    /// Changes the given fields of the trunk.
-    pub fn new(trunk_id: impl Into<SipTrunkId>, body: SipTrunkUpdate) -> Self {
-        Self { trunk_id: trunk_id.into(), body }
-    }
-
     fn check(&self) -> Result<(), Error> {
         let (id, b) = (Self::ID, &self.body);
         validate::optional(b.name.as_deref(), |v| validate::length(id, "name", v, 1, 255))?;
@@ -417,78 +319,10 @@ impl UpdateSipTrunk {
     }
 }
 
-operation!(UpdateSipTrunk {
-    id: "update-sip-trunk",
-    method: PUT,
-    path: "/api/v1/sip-trunks/{trunk_id}",
-    safe_to_repeat: true,
-    path_params: [trunk_id],
-    body: SipTrunkUpdate,
-    response: Envelope<SipTrunk>,
-    validate: UpdateSipTrunk::check,
-});
-
-// ---------------------------------------------------------------------------------------------------
-// delete-sip-trunk
-
-/// [Delete a SIP trunk](https://docs.talkover.ai/api-reference/endpoints/delete-sip-trunk), for good. Its
-/// DIDs must be removed first (otherwise 409, code `TRUNK_HAS_DIDS`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct DeleteSipTrunk {
-    /// The trunk.
-    pub trunk_id: SipTrunkId,
-}
-
-impl DeleteSipTrunk {
-    /// Deletes the trunk.
-    pub fn new(trunk_id: impl Into<SipTrunkId>) -> Self {
-        Self { trunk_id: trunk_id.into() }
-    }
-}
-
-operation!(DeleteSipTrunk {
-    id: "delete-sip-trunk",
-    method: DELETE,
-    path: "/api/v1/sip-trunks/{trunk_id}",
-    safe_to_repeat: true,
-    path_params: [trunk_id],
-    response: Ack,
-});
-
 // ---------------------------------------------------------------------------------------------------
 // verify-sip-trunk
 
-/// [Verify a SIP trunk](https://docs.talkover.ai/api-reference/endpoints/verify-sip-trunk): a connectivity
-/// check whose outcome is stored on the trunk.
-///
-/// A failed check comes back as `"success": false`, which is an error of kind
-/// [`Unsuccessful`](crate::ErrorKind::Unsuccessful); its body still holds a [`SipTrunkVerification`] with
-/// the reason (`ApiError::body_field::<SipTrunkVerification>("data")`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct VerifySipTrunk {
-    /// The trunk.
-    pub trunk_id: SipTrunkId,
-}
-
-impl VerifySipTrunk {
-    /// Verifies the trunk.
-    pub fn new(trunk_id: impl Into<SipTrunkId>) -> Self {
-        Self { trunk_id: trunk_id.into() }
-    }
-}
-
 // Repeating a verification only probes the carrier again and stores the newer outcome.
-operation!(VerifySipTrunk {
-    id: "verify-sip-trunk",
-    method: POST,
-    path: "/api/v1/sip-trunks/{trunk_id}/verify",
-    safe_to_repeat: true,
-    path_params: [trunk_id],
-    response: Envelope<SipTrunkVerification>,
-});
-
 /// The outcome of a trunk verification.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -508,31 +342,6 @@ pub struct SipTrunkVerification {
 
 // ---------------------------------------------------------------------------------------------------
 // get-sip-trunk-health
-
-/// [Check a SIP trunk's health](https://docs.talkover.ai/api-reference/endpoints/get-sip-trunk-health) live
-/// (the API caches results briefly, so polling is fine). An unhealthy trunk is still a success.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct GetSipTrunkHealth {
-    /// The trunk.
-    pub trunk_id: SipTrunkId,
-}
-
-impl GetSipTrunkHealth {
-    /// The trunk's health.
-    pub fn new(trunk_id: impl Into<SipTrunkId>) -> Self {
-        Self { trunk_id: trunk_id.into() }
-    }
-}
-
-operation!(GetSipTrunkHealth {
-    id: "get-sip-trunk-health",
-    method: GET,
-    path: "/api/v1/sip-trunks/{trunk_id}/health",
-    safe_to_repeat: true,
-    path_params: [trunk_id],
-    response: Envelope<SipTrunkHealth>,
-});
 
 /// A live health check of a trunk.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -554,30 +363,6 @@ pub struct SipTrunkHealth {
 // ---------------------------------------------------------------------------------------------------
 // DIDs
 
-/// [List the numbers attached to a SIP trunk](https://docs.talkover.ai/api-reference/endpoints/list-sip-trunk-dids).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct ListSipTrunkDids {
-    /// The trunk.
-    pub trunk_id: SipTrunkId,
-}
-
-impl ListSipTrunkDids {
-    /// The trunk's numbers.
-    pub fn new(trunk_id: impl Into<SipTrunkId>) -> Self {
-        Self { trunk_id: trunk_id.into() }
-    }
-}
-
-operation!(ListSipTrunkDids {
-    id: "list-sip-trunk-dids",
-    method: GET,
-    path: "/api/v1/sip-trunks/{trunk_id}/dids",
-    safe_to_repeat: true,
-    path_params: [trunk_id],
-    response: ListEnvelope<SipTrunkDid>,
-});
-
 /// The body of [`CreateSipTrunkDid`].
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -595,23 +380,7 @@ impl NewSipTrunkDid {
     }
 }
 
-/// [Attach a number to a SIP trunk](https://docs.talkover.ai/api-reference/endpoints/create-sip-trunk-did).
-/// A number already in the environment is refused (409, code `DID_ALREADY_EXISTS`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct CreateSipTrunkDid {
-    /// The trunk.
-    pub trunk_id: SipTrunkId,
-    /// The number.
-    pub body: NewSipTrunkDid,
-}
-
 impl CreateSipTrunkDid {
-    /// Attaches the number to the trunk.
-    pub fn new(trunk_id: impl Into<SipTrunkId>, body: NewSipTrunkDid) -> Self {
-        Self { trunk_id: trunk_id.into(), body }
-    }
-
     fn check(&self) -> Result<(), Error> {
         let (id, b) = (Self::ID, &self.body);
         if !(b.country_code.len() == 2 && b.country_code.bytes().all(|c| c.is_ascii_alphabetic())) {
@@ -628,56 +397,127 @@ impl CreateSipTrunkDid {
     }
 }
 
-operation!(CreateSipTrunkDid {
-    id: "create-sip-trunk-did",
-    method: POST,
-    path: "/api/v1/sip-trunks/{trunk_id}/dids",
-    safe_to_repeat: false,
-    path_params: [trunk_id],
-    body: NewSipTrunkDid,
-    response: Envelope<SipTrunkDid>,
-    validate: CreateSipTrunkDid::check,
-});
+// ---------------------------------------------------------------------------------------------------
+// The operations
 
-/// [Remove a number from a SIP trunk](https://docs.talkover.ai/api-reference/endpoints/delete-sip-trunk-did).
-/// A number still attached to an agent is refused (409, code `DID_IN_USE`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct DeleteSipTrunkDid {
-    /// The trunk.
-    pub trunk_id: SipTrunkId,
-    /// The number.
-    pub phone_number_id: PhoneNumberId,
-}
+operations! {
+    /// [List the SIP trunks](https://docs.talkover.ai/api-reference/endpoints/list-sip-trunks) of the
+    /// environment.
+    ListSipTrunks {
+        id: "list-sip-trunks",
+        method: GET,
+        path: "/api/v1/sip-trunks",
+        response: ListEnvelope<SipTrunk>,
+        safe_to_repeat: true,
+    }
 
-impl DeleteSipTrunkDid {
-    /// Removes the number from the trunk.
-    pub fn new(trunk_id: impl Into<SipTrunkId>, phone_number_id: impl Into<PhoneNumberId>) -> Self {
-        Self { trunk_id: trunk_id.into(), phone_number_id: phone_number_id.into() }
+    /// [Register a SIP trunk](https://docs.talkover.ai/api-reference/endpoints/create-sip-trunk) for the
+    /// environment. Run [`VerifySipTrunk`] before activating it.
+    CreateSipTrunk {
+        id: "create-sip-trunk",
+        method: POST,
+        path: "/api/v1/sip-trunks",
+        body: NewSipTrunk,
+        response: Envelope<SipTrunk>,
+        safe_to_repeat: false,
+        validate: CreateSipTrunk::check,
+    }
+
+    /// [Get a SIP trunk](https://docs.talkover.ai/api-reference/endpoints/get-sip-trunk) and its whole
+    /// configuration (but not its password).
+    GetSipTrunk {
+        id: "get-sip-trunk",
+        method: GET,
+        path: "/api/v1/sip-trunks/{trunk_id}",
+        params: { trunk_id: SipTrunkId },
+        response: Envelope<SipTrunk>,
+        safe_to_repeat: true,
+    }
+
+    /// [Update a SIP trunk](https://docs.talkover.ai/api-reference/endpoints/update-sip-trunk). After changing
+    /// credentials, domain or transport, verify it again before reactivating it.
+    UpdateSipTrunk {
+        id: "update-sip-trunk",
+        method: PUT,
+        path: "/api/v1/sip-trunks/{trunk_id}",
+        params: { trunk_id: SipTrunkId },
+        body: SipTrunkUpdate,
+        response: Envelope<SipTrunk>,
+        safe_to_repeat: true,
+        validate: UpdateSipTrunk::check,
+    }
+
+    /// [Delete a SIP trunk](https://docs.talkover.ai/api-reference/endpoints/delete-sip-trunk), for good. Its
+    /// DIDs must be removed first (otherwise 409, code `TRUNK_HAS_DIDS`).
+    DeleteSipTrunk {
+        id: "delete-sip-trunk",
+        method: DELETE,
+        path: "/api/v1/sip-trunks/{trunk_id}",
+        params: { trunk_id: SipTrunkId },
+        response: Ack,
+        safe_to_repeat: true,
+    }
+
+    /// [Verify a SIP trunk](https://docs.talkover.ai/api-reference/endpoints/verify-sip-trunk): a connectivity
+    /// check whose outcome is stored on the trunk.
+    ///
+    /// A failed check comes back as `"success": false`, which is an error of kind
+    /// [`Unsuccessful`](crate::ErrorKind::Unsuccessful); its body still holds a [`SipTrunkVerification`] with
+    /// the reason (`ApiError::body_field::<SipTrunkVerification>("data")`).
+    VerifySipTrunk {
+        id: "verify-sip-trunk",
+        method: POST,
+        path: "/api/v1/sip-trunks/{trunk_id}/verify",
+        params: { trunk_id: SipTrunkId },
+        response: Envelope<SipTrunkVerification>,
+        safe_to_repeat: true,
+    }
+
+    /// [Check a SIP trunk's health](https://docs.talkover.ai/api-reference/endpoints/get-sip-trunk-health) live
+    /// (the API caches results briefly, so polling is fine). An unhealthy trunk is still a success.
+    GetSipTrunkHealth {
+        id: "get-sip-trunk-health",
+        method: GET,
+        path: "/api/v1/sip-trunks/{trunk_id}/health",
+        params: { trunk_id: SipTrunkId },
+        response: Envelope<SipTrunkHealth>,
+        safe_to_repeat: true,
+    }
+
+    /// [List the numbers attached to a SIP trunk](https://docs.talkover.ai/api-reference/endpoints/list-sip-trunk-dids).
+    ListSipTrunkDids {
+        id: "list-sip-trunk-dids",
+        method: GET,
+        path: "/api/v1/sip-trunks/{trunk_id}/dids",
+        params: { trunk_id: SipTrunkId },
+        response: ListEnvelope<SipTrunkDid>,
+        safe_to_repeat: true,
+    }
+
+    /// [Attach a number to a SIP trunk](https://docs.talkover.ai/api-reference/endpoints/create-sip-trunk-did).
+    /// A number already in the environment is refused (409, code `DID_ALREADY_EXISTS`).
+    CreateSipTrunkDid {
+        id: "create-sip-trunk-did",
+        method: POST,
+        path: "/api/v1/sip-trunks/{trunk_id}/dids",
+        params: { trunk_id: SipTrunkId },
+        body: NewSipTrunkDid,
+        response: Envelope<SipTrunkDid>,
+        safe_to_repeat: false,
+        validate: CreateSipTrunkDid::check,
+    }
+
+    /// [Remove a number from a SIP trunk](https://docs.talkover.ai/api-reference/endpoints/delete-sip-trunk-did).
+    /// A number still attached to an agent is refused (409, code `DID_IN_USE`).
+    DeleteSipTrunkDid {
+        id: "delete-sip-trunk-did",
+        method: DELETE,
+        path: "/api/v1/sip-trunks/{trunk_id}/dids/{phone_number_id}",
+        params: { trunk_id: SipTrunkId, phone_number_id: PhoneNumberId },
+        response: Ack,
+        safe_to_repeat: true,
     }
 }
-
-operation!(DeleteSipTrunkDid {
-    id: "delete-sip-trunk-did",
-    method: DELETE,
-    path: "/api/v1/sip-trunks/{trunk_id}/dids/{phone_number_id}",
-    safe_to_repeat: true,
-    path_params: [trunk_id, phone_number_id],
-    response: Ack,
-});
-
-pub(crate) const OPERATIONS: &[OperationInfo] = &[
-    OperationInfo::of::<ListSipTrunks>(),
-    OperationInfo::of::<CreateSipTrunk>(),
-    OperationInfo::of::<GetSipTrunk>(),
-    OperationInfo::of::<UpdateSipTrunk>(),
-    OperationInfo::of::<DeleteSipTrunk>(),
-    OperationInfo::of::<VerifySipTrunk>(),
-    OperationInfo::of::<GetSipTrunkHealth>(),
-    OperationInfo::of::<ListSipTrunkDids>(),
-    OperationInfo::of::<CreateSipTrunkDid>(),
-    OperationInfo::of::<DeleteSipTrunkDid>(),
-];
 
 #[cfg(test)]
 mod tests {

@@ -4,10 +4,9 @@
 //! would leave the server to guess the time zone, so [`DateTime`] insists on an offset (`Z` or `+02:00`)
 //! and [`Date`] on the `YYYY-MM-DD` form. Both keep the text exactly as given and serialize as a string.
 
+use serde::de::Error as _;
 use std::fmt;
 use std::str::FromStr;
-
-use serde::de::Error as _;
 
 /// Why a text is not a [`Date`] or a [`DateTime`].
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]

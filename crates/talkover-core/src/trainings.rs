@@ -5,19 +5,15 @@
 use serde::{Deserialize, Serialize};
 
 use crate::actions::ActiveStatus;
-use crate::agents::AgentId;
 use crate::envelope::{Ack, Envelope, ListEnvelope};
 use crate::error::Error;
-use crate::macros::{id_type, operation};
+use crate::ids::AgentId;
+use crate::macros::operations;
 use crate::operation::Operation as _;
-use crate::registry::OperationInfo;
 use crate::validate;
 use crate::Timestamp;
 
-id_type! {
-    /// The id of a training.
-    TrainingId
-}
+pub use crate::ids::TrainingId;
 
 /// A training of an agent.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -39,30 +35,6 @@ pub struct Training {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
 }
-
-/// [List an agent's trainings](https://docs.talkover.ai/api-reference/endpoints/list-trainings).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct ListTrainings {
-    /// The agent.
-    pub agent_id: AgentId,
-}
-
-impl ListTrainings {
-    /// The agent's trainings.
-    pub fn new(agent_id: impl Into<AgentId>) -> Self {
-        Self { agent_id: agent_id.into() }
-    }
-}
-
-operation!(ListTrainings {
-    id: "list-trainings",
-    method: GET,
-    path: "/api/v1/agents/{agent_id}/trainings",
-    safe_to_repeat: true,
-    path_params: [agent_id],
-    response: ListEnvelope<Training>,
-});
 
 /// The body of [`CreateTraining`].
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -99,68 +71,47 @@ impl NewTraining {
     }
 }
 
-/// [Create or update a training](https://docs.talkover.ai/api-reference/endpoints/create-training) of an
-/// agent.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct CreateTraining {
-    /// The agent.
-    pub agent_id: AgentId,
-    /// The training.
-    pub body: NewTraining,
-}
-
 impl CreateTraining {
-    /// Creates the training on the agent.
-    pub fn new(agent_id: impl Into<AgentId>, body: NewTraining) -> Self {
-        Self { agent_id: agent_id.into(), body }
-    }
-
     fn check(&self) -> Result<(), Error> {
         validate::length(Self::ID, "subject", &self.body.subject, 1, 255)?;
         validate::length(Self::ID, "instructions", &self.body.instructions, 1, usize::MAX)
     }
 }
 
-operation!(CreateTraining {
-    id: "create-training",
-    method: POST,
-    path: "/api/v1/agents/{agent_id}/trainings",
-    safe_to_repeat: false,
-    path_params: [agent_id],
-    body: NewTraining,
-    response: Envelope<Training>,
-    validate: CreateTraining::check,
-});
+// ---------------------------------------------------------------------------------------------------
+// The operations
 
-/// [Delete a training](https://docs.talkover.ai/api-reference/endpoints/delete-training).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct DeleteTraining {
-    /// The agent.
-    pub agent_id: AgentId,
-    /// The training.
-    pub training_id: TrainingId,
-}
+operations! {
+    /// [List an agent's trainings](https://docs.talkover.ai/api-reference/endpoints/list-trainings).
+    ListTrainings {
+        id: "list-trainings",
+        method: GET,
+        path: "/api/v1/agents/{agent_id}/trainings",
+        params: { agent_id: AgentId },
+        response: ListEnvelope<Training>,
+        safe_to_repeat: true,
+    }
 
-impl DeleteTraining {
-    /// Deletes the training from the agent.
-    pub fn new(agent_id: impl Into<AgentId>, training_id: impl Into<TrainingId>) -> Self {
-        Self { agent_id: agent_id.into(), training_id: training_id.into() }
+    /// [Create or update a training](https://docs.talkover.ai/api-reference/endpoints/create-training) of an
+    /// agent.
+    CreateTraining {
+        id: "create-training",
+        method: POST,
+        path: "/api/v1/agents/{agent_id}/trainings",
+        params: { agent_id: AgentId },
+        body: NewTraining,
+        response: Envelope<Training>,
+        safe_to_repeat: false,
+        validate: CreateTraining::check,
+    }
+
+    /// [Delete a training](https://docs.talkover.ai/api-reference/endpoints/delete-training).
+    DeleteTraining {
+        id: "delete-training",
+        method: DELETE,
+        path: "/api/v1/agents/{agent_id}/trainings/{training_id}",
+        params: { agent_id: AgentId, training_id: TrainingId },
+        response: Ack,
+        safe_to_repeat: true,
     }
 }
-
-operation!(DeleteTraining {
-    id: "delete-training",
-    method: DELETE,
-    path: "/api/v1/agents/{agent_id}/trainings/{training_id}",
-    safe_to_repeat: true,
-    path_params: [agent_id, training_id],
-    response: Ack,
-});
-
-pub(crate) const OPERATIONS: &[OperationInfo] = &[
-    OperationInfo::of::<ListTrainings>(),
-    OperationInfo::of::<CreateTraining>(),
-    OperationInfo::of::<DeleteTraining>(),
-];

@@ -1,5 +1,6 @@
 //! Checks of the bounds the reference documents, run before a request is sent.
 
+use crate::decimal::Decimal;
 use crate::error::Error;
 
 /// Fails when `value` has fewer than `min` or more than `max` characters.
@@ -45,9 +46,75 @@ pub fn optional<T>(value: Option<T>, check: impl FnOnce(T) -> Result<(), Error>)
     value.map_or(Ok(()), check)
 }
 
+/// Fails when a field the reference marks required is unset.
+pub fn require<T>(operation: &'static str, field: &str, value: &Option<T>) -> Result<(), Error> {
+    match value {
+        Some(_) => Ok(()),
+        None => Err(Error::invalid_request(operation, Some(field), "is required")),
+    }
+}
+
+/// The parts of a decimal that bounds need: its sign, its whole part (saturating) and whether it has a
+/// non-zero fraction. Compared on the digits, so no rounding can let `1000.001` through as `1000`.
+struct Parts {
+    negative: bool,
+    whole: u128,
+    fraction: bool,
+}
+
+fn parts(value: &Decimal) -> Parts {
+    let text = value.as_str();
+    let (negative, digits) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+    let whole = whole.trim_start_matches('0');
+    let fraction = fraction.bytes().any(|b| b != b'0');
+    let whole = if whole.is_empty() { 0 } else { whole.parse().unwrap_or(u128::MAX) };
+    let negative = negative && (whole != 0 || fraction);
+    Parts { negative, whole, fraction }
+}
+
+/// Fails unless `min <= value <= max`.
+pub fn amount_range(operation: &'static str, field: &str, value: &Decimal, min: u64, max: u64) -> Result<(), Error> {
+    let p = parts(value);
+    let (min, max) = (u128::from(min), u128::from(max));
+    let inside = !p.negative && p.whole >= min && (p.whole < max || (p.whole == max && !p.fraction));
+    if !inside {
+        return Err(Error::invalid_request(
+            operation,
+            Some(field),
+            format!("must be between {min} and {max}, got {value}"),
+        ));
+    }
+    Ok(())
+}
+
+/// Fails unless `value > 0`.
+pub fn positive(operation: &'static str, field: &str, value: &Decimal) -> Result<(), Error> {
+    let p = parts(value);
+    if p.negative || (p.whole == 0 && !p.fraction) {
+        return Err(Error::invalid_request(operation, Some(field), format!("must be more than 0, got {value}")));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn dec(text: &str) -> Decimal {
+        Decimal::new(text).unwrap()
+    }
+
+    #[test]
+    fn amount_ranges_compare_the_exact_digits() {
+        let check = |v: &str| amount_range("x", "a", &dec(v), 1, 1000).is_ok();
+        assert!(check("1") && check("1.00") && check("1000") && check("1000.000") && check("999.99"));
+        assert!(!check("0.99") && !check("1000.001") && !check("1001") && !check("-5") && !check("0"));
+        assert!(!check("99999999999999999999999999999999999999999999"));
+    }
 
     #[test]
     fn bounds_name_the_field() {

@@ -9,13 +9,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::decimal::Decimal;
 use crate::envelope::{Bare, ListEnvelope};
-use crate::macros::{id_type, operation, string_enum};
-use crate::registry::OperationInfo;
+use crate::macros::{operations, string_enum};
 
-id_type! {
-    /// The id of a voice template.
-    VoiceTemplateId
-}
+pub use crate::ids::VoiceTemplateId;
 
 string_enum! {
     /// The gender of a voice.
@@ -71,97 +67,7 @@ pub struct VoiceTemplate {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// list-voice-templates
-
-/// Filters of [`ListVoiceTemplates`].
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct ListVoiceTemplatesQuery {
-    /// Only voices in this language (`en-US`, `pt-BR`, …).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub language: Option<String>,
-    /// Only voices of this tier.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub quality_tier: Option<QualityTier>,
-    /// Only voices of this gender.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gender: Option<VoiceGender>,
-}
-
-/// [List the voice templates](https://docs.talkover.ai/api-reference/endpoints/list-voice-templates),
-/// grouped by display name, with filters.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct ListVoiceTemplates {
-    /// Filters.
-    #[serde(default)]
-    pub query: ListVoiceTemplatesQuery,
-}
-
-impl ListVoiceTemplates {
-    /// Every voice template.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Only voices in this language.
-    pub fn language(mut self, language: impl Into<String>) -> Self {
-        self.query.language = Some(language.into());
-        self
-    }
-
-    /// Only voices of this tier.
-    pub fn quality_tier(mut self, tier: QualityTier) -> Self {
-        self.query.quality_tier = Some(tier);
-        self
-    }
-
-    /// Only voices of this gender.
-    pub fn gender(mut self, gender: VoiceGender) -> Self {
-        self.query.gender = Some(gender);
-        self
-    }
-}
-
-operation!(ListVoiceTemplates {
-    id: "list-voice-templates",
-    method: GET,
-    path: "/api/v1/voice-templates",
-    safe_to_repeat: true,
-    path_params: [],
-    query: ListVoiceTemplatesQuery,
-    response: ListEnvelope<VoiceTemplateGroup>,
-});
-
-// ---------------------------------------------------------------------------------------------------
 // generate-voice-demo
-
-/// [Generate demo audio](https://docs.talkover.ai/api-reference/endpoints/generate-voice-demo) of a voice
-/// template. Generation can take a few seconds.
-///
-/// The API answers with the bare object (no `success`/`data` envelope).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct GenerateVoiceDemo {
-    /// The template.
-    pub voice_template_id: VoiceTemplateId,
-}
-
-impl GenerateVoiceDemo {
-    /// A demo of the template.
-    pub fn new(voice_template_id: impl Into<VoiceTemplateId>) -> Self {
-        Self { voice_template_id: voice_template_id.into() }
-    }
-}
-
-operation!(GenerateVoiceDemo {
-    id: "generate-voice-demo",
-    method: GET,
-    path: "/api/v1/voice-templates/{voice_template_id}/demo",
-    safe_to_repeat: true,
-    path_params: [voice_template_id],
-    response: Bare<VoiceDemo>,
-});
 
 /// Demo audio of a voice template.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -171,8 +77,41 @@ pub struct VoiceDemo {
     pub mp3_url: String,
 }
 
-pub(crate) const OPERATIONS: &[OperationInfo] =
-    &[OperationInfo::of::<ListVoiceTemplates>(), OperationInfo::of::<GenerateVoiceDemo>()];
+// ---------------------------------------------------------------------------------------------------
+// The operations
+
+operations! {
+    /// [List the voice templates](https://docs.talkover.ai/api-reference/endpoints/list-voice-templates),
+    /// grouped by display name, with filters.
+    ListVoiceTemplates {
+        id: "list-voice-templates",
+        method: GET,
+        path: "/api/v1/voice-templates",
+        query: ListVoiceTemplatesQuery {
+            /// Only voices in this language (`en-US`, `pt-BR`, …).
+            language: String,
+            /// Only voices of this tier.
+            quality_tier: QualityTier,
+            /// Only voices of this gender.
+            gender: VoiceGender,
+        },
+        response: ListEnvelope<VoiceTemplateGroup>,
+        safe_to_repeat: true,
+    }
+
+    /// [Generate demo audio](https://docs.talkover.ai/api-reference/endpoints/generate-voice-demo) of a voice
+    /// template. Generation can take a few seconds.
+    ///
+    /// The API answers with the bare object (no `success`/`data` envelope).
+    GenerateVoiceDemo {
+        id: "generate-voice-demo",
+        method: GET,
+        path: "/api/v1/voice-templates/{voice_template_id}/demo",
+        params: { voice_template_id: VoiceTemplateId },
+        response: Bare<VoiceDemo>,
+        safe_to_repeat: true,
+    }
+}
 
 #[cfg(test)]
 mod tests {

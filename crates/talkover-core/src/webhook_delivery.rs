@@ -29,8 +29,8 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::agents::AgentId;
-use crate::webhooks::{AgentWebhookEvent, WebhookEvent, WebhookId};
+use crate::ids::{AgentId, WebhookId};
+use crate::webhooks::{AgentWebhookEvent, WebhookEvent};
 use crate::Timestamp;
 
 /// The event name of the payload [`TestWebhook`](crate::webhooks::TestWebhook) sends.

@@ -9,36 +9,24 @@
 //! Reference: <https://docs.talkover.ai/api-reference/endpoints/list-agent-webhooks> and
 //! <https://docs.talkover.ai/api-reference/endpoints/list-campaign-webhooks>, and the pages beside them.
 
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::hash::Hash;
 
-use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
-use serde_json::Value;
-
 use crate::actions::{AuthorizationScheme, CustomHeader};
-use crate::agents::AgentId;
-use crate::campaigns::CampaignId;
 use crate::envelope::{Ack, Envelope, ListEnvelope};
 use crate::error::Error;
-use crate::macros::{id_type, operation, string_enum};
+use crate::ids::{AgentId, CampaignId};
+use crate::macros::{operations, string_enum};
 use crate::operation::Operation as _;
-use crate::page::PagedOperation;
-use crate::registry::OperationInfo;
 use crate::secret::SecretString;
 use crate::validate;
 use crate::Timestamp;
 
-id_type! {
-    /// The id of a webhook (of an agent or of a campaign).
-    WebhookId
-}
-
-id_type! {
-    /// The id of one logged delivery attempt of a webhook.
-    WebhookLogId
-}
+pub use crate::ids::{WebhookId, WebhookLogId};
 
 string_enum! {
     /// An event an agent webhook can subscribe to: something that happened during one call.
@@ -536,24 +524,6 @@ pub type AgentWebhookLog = WebhookLog<AgentWebhookEvent>;
 /// A delivery attempt of a campaign webhook.
 pub type CampaignWebhookLog = WebhookLog<CampaignWebhookEvent>;
 
-/// Pagination of the log lists.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct WebhookLogsQuery {
-    /// Items per page, 1 to 100 (the API's default is 25).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub per_page: Option<u32>,
-    /// Page number, from 1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub page: Option<u64>,
-}
-
-impl WebhookLogsQuery {
-    fn check(&self, operation: &'static str) -> Result<(), Error> {
-        validate::pagination(operation, self.per_page, self.page)
-    }
-}
-
 /// A retry the API has queued: a new log entry for a new attempt; the original entry is kept.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -673,179 +643,17 @@ mod event_descriptions {
     }
 }
 
-/// [List an agent's webhooks](https://docs.talkover.ai/api-reference/endpoints/list-agent-webhooks),
-/// with the events agent webhooks can subscribe to.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct ListAgentWebhooks {
-    /// The agent.
-    pub agent_id: AgentId,
-}
-
-impl ListAgentWebhooks {
-    /// The agent's webhooks.
-    pub fn new(agent_id: impl Into<AgentId>) -> Self {
-        Self { agent_id: agent_id.into() }
-    }
-}
-
-operation!(ListAgentWebhooks {
-    id: "list-agent-webhooks",
-    method: GET,
-    path: "/api/v1/agents/{agent_id}/webhooks",
-    safe_to_repeat: true,
-    path_params: [agent_id],
-    response: Envelope<AgentWebhookList>,
-});
-
-/// [Create a webhook](https://docs.talkover.ai/api-reference/endpoints/create-webhook) on an agent.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct CreateWebhook {
-    /// The agent.
-    pub agent_id: AgentId,
-    /// The new webhook.
-    pub body: NewAgentWebhook,
-}
-
 impl CreateWebhook {
-    /// Creates the webhook on the agent.
-    pub fn new(agent_id: impl Into<AgentId>, body: NewAgentWebhook) -> Self {
-        Self { agent_id: agent_id.into(), body }
-    }
-
     fn check(&self) -> Result<(), Error> {
         self.body.check(Self::ID)
     }
-}
-
-operation!(CreateWebhook {
-    id: "create-webhook",
-    method: POST,
-    path: "/api/v1/agents/{agent_id}/webhooks",
-    safe_to_repeat: false,
-    path_params: [agent_id],
-    body: NewAgentWebhook,
-    response: Envelope<AgentWebhook>,
-    validate: CreateWebhook::check,
-});
-
-/// Operations on one webhook of an agent, with no body.
-macro_rules! agent_webhook_operation {
-    ($(#[$meta:meta])* $ty:ident) => {
-        $(#[$meta])*
-        #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-        #[non_exhaustive]
-        pub struct $ty {
-            /// The agent.
-            pub agent_id: AgentId,
-            /// The webhook.
-            pub webhook_id: WebhookId,
-        }
-
-        impl $ty {
-            /// The operation on this webhook of this agent.
-            pub fn new(agent_id: impl Into<AgentId>, webhook_id: impl Into<WebhookId>) -> Self {
-                Self { agent_id: agent_id.into(), webhook_id: webhook_id.into() }
-            }
-        }
-    };
-}
-
-agent_webhook_operation! {
-    /// [Get a webhook of an agent](https://docs.talkover.ai/api-reference/endpoints/get-webhook-details).
-    GetWebhookDetails
-}
-
-operation!(GetWebhookDetails {
-    id: "get-webhook-details",
-    method: GET,
-    path: "/api/v1/agents/{agent_id}/webhooks/{webhook_id}",
-    safe_to_repeat: true,
-    path_params: [agent_id, webhook_id],
-    response: Envelope<AgentWebhook>,
-});
-
-/// [Update a webhook of an agent](https://docs.talkover.ai/api-reference/endpoints/update-webhook): only the
-/// fields set in the body change.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct UpdateWebhook {
-    /// The agent.
-    pub agent_id: AgentId,
-    /// The webhook.
-    pub webhook_id: WebhookId,
-    /// The changes.
-    pub body: AgentWebhookChanges,
 }
 
 impl UpdateWebhook {
-    /// Applies the changes to the webhook.
-    pub fn new(agent_id: impl Into<AgentId>, webhook_id: impl Into<WebhookId>, body: AgentWebhookChanges) -> Self {
-        Self { agent_id: agent_id.into(), webhook_id: webhook_id.into(), body }
-    }
-
     fn check(&self) -> Result<(), Error> {
         self.body.check(Self::ID)
     }
 }
-
-operation!(UpdateWebhook {
-    id: "update-webhook",
-    method: PUT,
-    path: "/api/v1/agents/{agent_id}/webhooks/{webhook_id}",
-    safe_to_repeat: true,
-    path_params: [agent_id, webhook_id],
-    body: AgentWebhookChanges,
-    response: Envelope<AgentWebhook>,
-    validate: UpdateWebhook::check,
-});
-
-agent_webhook_operation! {
-    /// [Delete a webhook of an agent](https://docs.talkover.ai/api-reference/endpoints/delete-webhook), for
-    /// good.
-    DeleteWebhook
-}
-
-operation!(DeleteWebhook {
-    id: "delete-webhook",
-    method: DELETE,
-    path: "/api/v1/agents/{agent_id}/webhooks/{webhook_id}",
-    safe_to_repeat: true,
-    path_params: [agent_id, webhook_id],
-    response: Ack,
-});
-
-agent_webhook_operation! {
-    /// [Turn a webhook of an agent on or off](https://docs.talkover.ai/api-reference/endpoints/toggle-webhook-status),
-    /// whichever it is not. Sending it twice undoes it, so it is never re-sent.
-    ToggleWebhookStatus
-}
-
-operation!(ToggleWebhookStatus {
-    id: "toggle-webhook-status",
-    method: PATCH,
-    path: "/api/v1/agents/{agent_id}/webhooks/{webhook_id}/toggle",
-    safe_to_repeat: false,
-    path_params: [agent_id, webhook_id],
-    response: Envelope<AgentWebhook>,
-});
-
-agent_webhook_operation! {
-    /// [Send a test event to a webhook of an agent](https://docs.talkover.ai/api-reference/endpoints/test-webhook)
-    /// (`webhook.test`). A failed delivery comes back as an error of kind
-    /// [`Unsuccessful`](crate::ErrorKind::Unsuccessful) carrying the API's message.
-    TestWebhook
-}
-
-operation!(TestWebhook {
-    id: "test-webhook",
-    method: POST,
-    path: "/api/v1/agents/{agent_id}/webhooks/{webhook_id}/test",
-    safe_to_repeat: false,
-    path_params: [agent_id, webhook_id],
-    response: Envelope<WebhookTestResult>,
-});
 
 /// How the target answered a test delivery.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -856,94 +664,6 @@ pub struct WebhookTestResult {
     /// How long the target took, in milliseconds.
     pub response_time: u64,
 }
-
-/// [List the delivery attempts of a webhook of an agent](https://docs.talkover.ai/api-reference/endpoints/list-webhook-logs),
-/// a page at a time (logs are kept 30 days).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct ListWebhookLogs {
-    /// The agent.
-    pub agent_id: AgentId,
-    /// The webhook.
-    pub webhook_id: WebhookId,
-    /// Pagination.
-    #[serde(default)]
-    pub query: WebhookLogsQuery,
-}
-
-impl ListWebhookLogs {
-    /// The webhook's delivery attempts, first page.
-    pub fn new(agent_id: impl Into<AgentId>, webhook_id: impl Into<WebhookId>) -> Self {
-        Self { agent_id: agent_id.into(), webhook_id: webhook_id.into(), query: WebhookLogsQuery::default() }
-    }
-
-    /// Items per page, 1 to 100.
-    pub fn per_page(mut self, per_page: u32) -> Self {
-        self.query.per_page = Some(per_page);
-        self
-    }
-
-    /// Page number, from 1.
-    pub fn page(mut self, page: u64) -> Self {
-        self.query.page = Some(page);
-        self
-    }
-
-    fn check(&self) -> Result<(), Error> {
-        self.query.check(Self::ID)
-    }
-}
-
-impl PagedOperation for ListWebhookLogs {
-    type Item = AgentWebhookLog;
-    fn set_page(&mut self, page: u64) {
-        self.query.page = Some(page);
-    }
-}
-
-operation!(ListWebhookLogs {
-    id: "list-webhook-logs",
-    method: GET,
-    path: "/api/v1/agents/{agent_id}/webhooks/{webhook_id}/logs",
-    safe_to_repeat: true,
-    path_params: [agent_id, webhook_id],
-    query: WebhookLogsQuery,
-    response: ListEnvelope<AgentWebhookLog>,
-    validate: ListWebhookLogs::check,
-});
-
-/// [Retry a failed delivery of a webhook of an agent](https://docs.talkover.ai/api-reference/endpoints/retry-webhook-log).
-/// The retry is a new attempt with the webhook's current settings; sending this twice would queue two.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct RetryWebhookLog {
-    /// The agent.
-    pub agent_id: AgentId,
-    /// The webhook.
-    pub webhook_id: WebhookId,
-    /// The failed attempt.
-    pub log_id: WebhookLogId,
-}
-
-impl RetryWebhookLog {
-    /// Retries the attempt.
-    pub fn new(
-        agent_id: impl Into<AgentId>,
-        webhook_id: impl Into<WebhookId>,
-        log_id: impl Into<WebhookLogId>,
-    ) -> Self {
-        Self { agent_id: agent_id.into(), webhook_id: webhook_id.into(), log_id: log_id.into() }
-    }
-}
-
-operation!(RetryWebhookLog {
-    id: "retry-webhook-log",
-    method: POST,
-    path: "/api/v1/agents/{agent_id}/webhooks/{webhook_id}/logs/{log_id}/retry",
-    safe_to_repeat: false,
-    path_params: [agent_id, webhook_id, log_id],
-    response: Envelope<WebhookRetry>,
-});
 
 // ---------------------------------------------------------------------------------------------------
 // Campaign webhooks
@@ -999,291 +719,239 @@ pub struct CampaignWebhookList {
     pub available_events: Vec<CampaignWebhookEvent>,
 }
 
-/// [List a campaign's webhooks](https://docs.talkover.ai/api-reference/endpoints/list-campaign-webhooks),
-/// with the events campaign webhooks can subscribe to.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct ListCampaignWebhooks {
-    /// The campaign.
-    pub campaign_id: CampaignId,
-}
-
-impl ListCampaignWebhooks {
-    /// The campaign's webhooks.
-    pub fn new(campaign_id: impl Into<CampaignId>) -> Self {
-        Self { campaign_id: campaign_id.into() }
-    }
-}
-
-operation!(ListCampaignWebhooks {
-    id: "list-campaign-webhooks",
-    method: GET,
-    path: "/api/v1/campaigns/{campaign_id}/webhooks",
-    safe_to_repeat: true,
-    path_params: [campaign_id],
-    response: Envelope<CampaignWebhookList>,
-});
-
-/// [Create a webhook on a campaign](https://docs.talkover.ai/api-reference/endpoints/create-campaign-webhook).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct CreateCampaignWebhook {
-    /// The campaign.
-    pub campaign_id: CampaignId,
-    /// The new webhook.
-    pub body: NewCampaignWebhook,
-}
-
 impl CreateCampaignWebhook {
-    /// Creates the webhook on the campaign.
-    pub fn new(campaign_id: impl Into<CampaignId>, body: NewCampaignWebhook) -> Self {
-        Self { campaign_id: campaign_id.into(), body }
-    }
-
     fn check(&self) -> Result<(), Error> {
         self.body.webhook.check(Self::ID)
     }
-}
-
-operation!(CreateCampaignWebhook {
-    id: "create-campaign-webhook",
-    method: POST,
-    path: "/api/v1/campaigns/{campaign_id}/webhooks",
-    safe_to_repeat: false,
-    path_params: [campaign_id],
-    body: NewCampaignWebhook,
-    response: Envelope<CampaignWebhook>,
-    validate: CreateCampaignWebhook::check,
-});
-
-/// Operations on one webhook of a campaign, with no body.
-macro_rules! campaign_webhook_operation {
-    ($(#[$meta:meta])* $ty:ident) => {
-        $(#[$meta])*
-        #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-        #[non_exhaustive]
-        pub struct $ty {
-            /// The campaign.
-            pub campaign_id: CampaignId,
-            /// The webhook.
-            pub webhook_id: WebhookId,
-        }
-
-        impl $ty {
-            /// The operation on this webhook of this campaign.
-            pub fn new(campaign_id: impl Into<CampaignId>, webhook_id: impl Into<WebhookId>) -> Self {
-                Self { campaign_id: campaign_id.into(), webhook_id: webhook_id.into() }
-            }
-        }
-    };
-}
-
-campaign_webhook_operation! {
-    /// [Get a webhook of a campaign](https://docs.talkover.ai/api-reference/endpoints/get-campaign-webhook).
-    GetCampaignWebhook
-}
-
-operation!(GetCampaignWebhook {
-    id: "get-campaign-webhook",
-    method: GET,
-    path: "/api/v1/campaigns/{campaign_id}/webhooks/{webhook_id}",
-    safe_to_repeat: true,
-    path_params: [campaign_id, webhook_id],
-    response: Envelope<CampaignWebhook>,
-});
-
-/// [Update a webhook of a campaign](https://docs.talkover.ai/api-reference/endpoints/update-campaign-webhook):
-/// only the fields set in the body change.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct UpdateCampaignWebhook {
-    /// The campaign.
-    pub campaign_id: CampaignId,
-    /// The webhook.
-    pub webhook_id: WebhookId,
-    /// The changes.
-    pub body: CampaignWebhookChanges,
 }
 
 impl UpdateCampaignWebhook {
-    /// Applies the changes to the webhook.
-    pub fn new(
-        campaign_id: impl Into<CampaignId>,
-        webhook_id: impl Into<WebhookId>,
-        body: CampaignWebhookChanges,
-    ) -> Self {
-        Self { campaign_id: campaign_id.into(), webhook_id: webhook_id.into(), body }
-    }
-
     fn check(&self) -> Result<(), Error> {
         self.body.webhook.check(Self::ID)
     }
 }
 
-operation!(UpdateCampaignWebhook {
-    id: "update-campaign-webhook",
-    method: PUT,
-    path: "/api/v1/campaigns/{campaign_id}/webhooks/{webhook_id}",
-    safe_to_repeat: true,
-    path_params: [campaign_id, webhook_id],
-    body: CampaignWebhookChanges,
-    response: Envelope<CampaignWebhook>,
-    validate: UpdateCampaignWebhook::check,
-});
+// ---------------------------------------------------------------------------------------------------
+// The operations
 
-campaign_webhook_operation! {
+operations! {
+    /// [List an agent's webhooks](https://docs.talkover.ai/api-reference/endpoints/list-agent-webhooks),
+    /// with the events agent webhooks can subscribe to.
+    ListAgentWebhooks {
+        id: "list-agent-webhooks",
+        method: GET,
+        path: "/api/v1/agents/{agent_id}/webhooks",
+        params: { agent_id: AgentId },
+        response: Envelope<AgentWebhookList>,
+        safe_to_repeat: true,
+    }
+
+    /// [Create a webhook](https://docs.talkover.ai/api-reference/endpoints/create-webhook) on an agent.
+    CreateWebhook {
+        id: "create-webhook",
+        method: POST,
+        path: "/api/v1/agents/{agent_id}/webhooks",
+        params: { agent_id: AgentId },
+        body: NewAgentWebhook,
+        response: Envelope<AgentWebhook>,
+        safe_to_repeat: false,
+        validate: CreateWebhook::check,
+    }
+
+    /// [Get a webhook of an agent](https://docs.talkover.ai/api-reference/endpoints/get-webhook-details).
+    GetWebhookDetails {
+        id: "get-webhook-details",
+        method: GET,
+        path: "/api/v1/agents/{agent_id}/webhooks/{webhook_id}",
+        params: { agent_id: AgentId, webhook_id: WebhookId },
+        response: Envelope<AgentWebhook>,
+        safe_to_repeat: true,
+    }
+
+    /// [Update a webhook of an agent](https://docs.talkover.ai/api-reference/endpoints/update-webhook): only the
+    /// fields set in the body change.
+    UpdateWebhook {
+        id: "update-webhook",
+        method: PUT,
+        path: "/api/v1/agents/{agent_id}/webhooks/{webhook_id}",
+        params: { agent_id: AgentId, webhook_id: WebhookId },
+        body: AgentWebhookChanges,
+        response: Envelope<AgentWebhook>,
+        safe_to_repeat: true,
+        validate: UpdateWebhook::check,
+    }
+
+    /// [Delete a webhook of an agent](https://docs.talkover.ai/api-reference/endpoints/delete-webhook), for
+    /// good.
+    DeleteWebhook {
+        id: "delete-webhook",
+        method: DELETE,
+        path: "/api/v1/agents/{agent_id}/webhooks/{webhook_id}",
+        params: { agent_id: AgentId, webhook_id: WebhookId },
+        response: Ack,
+        safe_to_repeat: true,
+    }
+
+    /// [Turn a webhook of an agent on or off](https://docs.talkover.ai/api-reference/endpoints/toggle-webhook-status),
+    /// whichever it is not. Sending it twice undoes it, so it is never re-sent.
+    ToggleWebhookStatus {
+        id: "toggle-webhook-status",
+        method: PATCH,
+        path: "/api/v1/agents/{agent_id}/webhooks/{webhook_id}/toggle",
+        params: { agent_id: AgentId, webhook_id: WebhookId },
+        response: Envelope<AgentWebhook>,
+        safe_to_repeat: false,
+    }
+
+    /// [Send a test event to a webhook of an agent](https://docs.talkover.ai/api-reference/endpoints/test-webhook)
+    /// (`webhook.test`). A failed delivery comes back as an error of kind
+    /// [`Unsuccessful`](crate::ErrorKind::Unsuccessful) carrying the API's message.
+    TestWebhook {
+        id: "test-webhook",
+        method: POST,
+        path: "/api/v1/agents/{agent_id}/webhooks/{webhook_id}/test",
+        params: { agent_id: AgentId, webhook_id: WebhookId },
+        response: Envelope<WebhookTestResult>,
+        safe_to_repeat: false,
+    }
+
+    /// [List the delivery attempts of a webhook of an agent](https://docs.talkover.ai/api-reference/endpoints/list-webhook-logs),
+    /// a page at a time (logs are kept 30 days).
+    ListWebhookLogs {
+        id: "list-webhook-logs",
+        method: GET,
+        path: "/api/v1/agents/{agent_id}/webhooks/{webhook_id}/logs",
+        params: { agent_id: AgentId, webhook_id: WebhookId },
+        query: WebhookLogsQuery {
+            /// Items per page, 1 to 100 (the API's default is 25).
+            per_page: u32,
+            /// Page number, from 1.
+            page: u64,
+        },
+        response: ListEnvelope<AgentWebhookLog>,
+        items: AgentWebhookLog,
+        safe_to_repeat: true,
+    }
+
+    /// [Retry a failed delivery of a webhook of an agent](https://docs.talkover.ai/api-reference/endpoints/retry-webhook-log).
+    /// The retry is a new attempt with the webhook's current settings; sending this twice would queue two.
+    RetryWebhookLog {
+        id: "retry-webhook-log",
+        method: POST,
+        path: "/api/v1/agents/{agent_id}/webhooks/{webhook_id}/logs/{log_id}/retry",
+        params: { agent_id: AgentId, webhook_id: WebhookId, log_id: WebhookLogId },
+        response: Envelope<WebhookRetry>,
+        safe_to_repeat: false,
+    }
+
+    /// [List a campaign's webhooks](https://docs.talkover.ai/api-reference/endpoints/list-campaign-webhooks),
+    /// with the events campaign webhooks can subscribe to.
+    ListCampaignWebhooks {
+        id: "list-campaign-webhooks",
+        method: GET,
+        path: "/api/v1/campaigns/{campaign_id}/webhooks",
+        params: { campaign_id: CampaignId },
+        response: Envelope<CampaignWebhookList>,
+        safe_to_repeat: true,
+    }
+
+    /// [Create a webhook on a campaign](https://docs.talkover.ai/api-reference/endpoints/create-campaign-webhook).
+    CreateCampaignWebhook {
+        id: "create-campaign-webhook",
+        method: POST,
+        path: "/api/v1/campaigns/{campaign_id}/webhooks",
+        params: { campaign_id: CampaignId },
+        body: NewCampaignWebhook,
+        response: Envelope<CampaignWebhook>,
+        safe_to_repeat: false,
+        validate: CreateCampaignWebhook::check,
+    }
+
+    /// [Get a webhook of a campaign](https://docs.talkover.ai/api-reference/endpoints/get-campaign-webhook).
+    GetCampaignWebhook {
+        id: "get-campaign-webhook",
+        method: GET,
+        path: "/api/v1/campaigns/{campaign_id}/webhooks/{webhook_id}",
+        params: { campaign_id: CampaignId, webhook_id: WebhookId },
+        response: Envelope<CampaignWebhook>,
+        safe_to_repeat: true,
+    }
+
+    /// [Update a webhook of a campaign](https://docs.talkover.ai/api-reference/endpoints/update-campaign-webhook):
+    /// only the fields set in the body change.
+    UpdateCampaignWebhook {
+        id: "update-campaign-webhook",
+        method: PUT,
+        path: "/api/v1/campaigns/{campaign_id}/webhooks/{webhook_id}",
+        params: { campaign_id: CampaignId, webhook_id: WebhookId },
+        body: CampaignWebhookChanges,
+        response: Envelope<CampaignWebhook>,
+        safe_to_repeat: true,
+        validate: UpdateCampaignWebhook::check,
+    }
+
     /// [Delete a webhook of a campaign](https://docs.talkover.ai/api-reference/endpoints/delete-campaign-webhook);
     /// its delivery logs are kept for the usual period.
-    DeleteCampaignWebhook
-}
+    DeleteCampaignWebhook {
+        id: "delete-campaign-webhook",
+        method: DELETE,
+        path: "/api/v1/campaigns/{campaign_id}/webhooks/{webhook_id}",
+        params: { campaign_id: CampaignId, webhook_id: WebhookId },
+        response: Ack,
+        safe_to_repeat: true,
+    }
 
-operation!(DeleteCampaignWebhook {
-    id: "delete-campaign-webhook",
-    method: DELETE,
-    path: "/api/v1/campaigns/{campaign_id}/webhooks/{webhook_id}",
-    safe_to_repeat: true,
-    path_params: [campaign_id, webhook_id],
-    response: Ack,
-});
-
-campaign_webhook_operation! {
     /// [Turn a webhook of a campaign on or off](https://docs.talkover.ai/api-reference/endpoints/toggle-campaign-webhook),
     /// whichever it is not. Sending it twice undoes it, so it is never re-sent.
-    ToggleCampaignWebhook
-}
+    ToggleCampaignWebhook {
+        id: "toggle-campaign-webhook",
+        method: PATCH,
+        path: "/api/v1/campaigns/{campaign_id}/webhooks/{webhook_id}/toggle",
+        params: { campaign_id: CampaignId, webhook_id: WebhookId },
+        response: Envelope<CampaignWebhook>,
+        safe_to_repeat: false,
+    }
 
-operation!(ToggleCampaignWebhook {
-    id: "toggle-campaign-webhook",
-    method: PATCH,
-    path: "/api/v1/campaigns/{campaign_id}/webhooks/{webhook_id}/toggle",
-    safe_to_repeat: false,
-    path_params: [campaign_id, webhook_id],
-    response: Envelope<CampaignWebhook>,
-});
-
-campaign_webhook_operation! {
     /// [Send a test event to a webhook of a campaign](https://docs.talkover.ai/api-reference/endpoints/test-campaign-webhook):
     /// one synthetic event among those it subscribes to.
-    TestCampaignWebhook
-}
-
-operation!(TestCampaignWebhook {
-    id: "test-campaign-webhook",
-    method: POST,
-    path: "/api/v1/campaigns/{campaign_id}/webhooks/{webhook_id}/test",
-    safe_to_repeat: false,
-    path_params: [campaign_id, webhook_id],
-    response: Ack,
-});
-
-/// [List the delivery attempts of a webhook of a campaign](https://docs.talkover.ai/api-reference/endpoints/list-campaign-webhook-logs),
-/// a page at a time.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct ListCampaignWebhookLogs {
-    /// The campaign.
-    pub campaign_id: CampaignId,
-    /// The webhook.
-    pub webhook_id: WebhookId,
-    /// Pagination.
-    #[serde(default)]
-    pub query: WebhookLogsQuery,
-}
-
-impl ListCampaignWebhookLogs {
-    /// The webhook's delivery attempts, first page.
-    pub fn new(campaign_id: impl Into<CampaignId>, webhook_id: impl Into<WebhookId>) -> Self {
-        Self { campaign_id: campaign_id.into(), webhook_id: webhook_id.into(), query: WebhookLogsQuery::default() }
+    TestCampaignWebhook {
+        id: "test-campaign-webhook",
+        method: POST,
+        path: "/api/v1/campaigns/{campaign_id}/webhooks/{webhook_id}/test",
+        params: { campaign_id: CampaignId, webhook_id: WebhookId },
+        response: Ack,
+        safe_to_repeat: false,
     }
 
-    /// Items per page, 1 to 100.
-    pub fn per_page(mut self, per_page: u32) -> Self {
-        self.query.per_page = Some(per_page);
-        self
+    /// [List the delivery attempts of a webhook of a campaign](https://docs.talkover.ai/api-reference/endpoints/list-campaign-webhook-logs),
+    /// a page at a time.
+    ListCampaignWebhookLogs {
+        id: "list-campaign-webhook-logs",
+        method: GET,
+        path: "/api/v1/campaigns/{campaign_id}/webhooks/{webhook_id}/logs",
+        params: { campaign_id: CampaignId, webhook_id: WebhookId },
+        query: CampaignWebhookLogsQuery {
+            /// Items per page, 1 to 100 (the API's default is 25).
+            per_page: u32,
+            /// Page number, from 1.
+            page: u64,
+        },
+        response: ListEnvelope<CampaignWebhookLog>,
+        items: CampaignWebhookLog,
+        safe_to_repeat: true,
     }
 
-    /// Page number, from 1.
-    pub fn page(mut self, page: u64) -> Self {
-        self.query.page = Some(page);
-        self
-    }
-
-    fn check(&self) -> Result<(), Error> {
-        self.query.check(Self::ID)
-    }
-}
-
-impl PagedOperation for ListCampaignWebhookLogs {
-    type Item = CampaignWebhookLog;
-    fn set_page(&mut self, page: u64) {
-        self.query.page = Some(page);
-    }
-}
-
-operation!(ListCampaignWebhookLogs {
-    id: "list-campaign-webhook-logs",
-    method: GET,
-    path: "/api/v1/campaigns/{campaign_id}/webhooks/{webhook_id}/logs",
-    safe_to_repeat: true,
-    path_params: [campaign_id, webhook_id],
-    query: WebhookLogsQuery,
-    response: ListEnvelope<CampaignWebhookLog>,
-    validate: ListCampaignWebhookLogs::check,
-});
-
-/// [Retry a failed delivery of a webhook of a campaign](https://docs.talkover.ai/api-reference/endpoints/retry-campaign-webhook-log).
-/// The retry is a new attempt; sending this twice would queue two.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct RetryCampaignWebhookLog {
-    /// The campaign.
-    pub campaign_id: CampaignId,
-    /// The webhook.
-    pub webhook_id: WebhookId,
-    /// The failed attempt.
-    pub log_id: WebhookLogId,
-}
-
-impl RetryCampaignWebhookLog {
-    /// Retries the attempt.
-    pub fn new(
-        campaign_id: impl Into<CampaignId>,
-        webhook_id: impl Into<WebhookId>,
-        log_id: impl Into<WebhookLogId>,
-    ) -> Self {
-        Self { campaign_id: campaign_id.into(), webhook_id: webhook_id.into(), log_id: log_id.into() }
+    /// [Retry a failed delivery of a webhook of a campaign](https://docs.talkover.ai/api-reference/endpoints/retry-campaign-webhook-log).
+    /// The retry is a new attempt; sending this twice would queue two.
+    RetryCampaignWebhookLog {
+        id: "retry-campaign-webhook-log",
+        method: POST,
+        path: "/api/v1/campaigns/{campaign_id}/webhooks/{webhook_id}/logs/{log_id}/retry",
+        params: { campaign_id: CampaignId, webhook_id: WebhookId, log_id: WebhookLogId },
+        response: Envelope<WebhookRetry>,
+        safe_to_repeat: false,
     }
 }
-
-operation!(RetryCampaignWebhookLog {
-    id: "retry-campaign-webhook-log",
-    method: POST,
-    path: "/api/v1/campaigns/{campaign_id}/webhooks/{webhook_id}/logs/{log_id}/retry",
-    safe_to_repeat: false,
-    path_params: [campaign_id, webhook_id, log_id],
-    response: Envelope<WebhookRetry>,
-});
-
-pub(crate) const OPERATIONS: &[OperationInfo] = &[
-    OperationInfo::of::<ListAgentWebhooks>(),
-    OperationInfo::of::<CreateWebhook>(),
-    OperationInfo::of::<GetWebhookDetails>(),
-    OperationInfo::of::<UpdateWebhook>(),
-    OperationInfo::of::<DeleteWebhook>(),
-    OperationInfo::of::<ToggleWebhookStatus>(),
-    OperationInfo::of::<TestWebhook>(),
-    OperationInfo::of::<ListWebhookLogs>(),
-    OperationInfo::of::<RetryWebhookLog>(),
-    OperationInfo::of::<ListCampaignWebhooks>(),
-    OperationInfo::of::<CreateCampaignWebhook>(),
-    OperationInfo::of::<GetCampaignWebhook>(),
-    OperationInfo::of::<UpdateCampaignWebhook>(),
-    OperationInfo::of::<DeleteCampaignWebhook>(),
-    OperationInfo::of::<ToggleCampaignWebhook>(),
-    OperationInfo::of::<TestCampaignWebhook>(),
-    OperationInfo::of::<ListCampaignWebhookLogs>(),
-    OperationInfo::of::<RetryCampaignWebhookLog>(),
-];
 
 #[cfg(test)]
 mod tests {
@@ -1291,6 +959,7 @@ mod tests {
     use crate::config::ClientConfig;
     use crate::error::ErrorKind;
     use crate::operation::{build_request, Operation};
+    use crate::page::PagedOperation;
 
     fn config() -> ClientConfig {
         ClientConfig::new("talq_test").unwrap()

@@ -865,14 +865,16 @@ impl State {
 
     fn list_calls(&mut self, req: &Request<'_>) -> Answer {
         let query: ListCallsQuery = reply::query(req.query, &["per_page", "page"])?;
+        // The same parameters less `agent_id`: the filters get-agent-calls shares.
+        let filters: CallFilters = reply::query(req.query, &["per_page", "page"])?;
         let mut invalid = Invalid::default();
-        Self::check_filters(&query.filters, &mut invalid);
+        Self::check_filters(&filters, &mut invalid);
         let mut list = ListCalls::new();
         list.query = query.clone();
         invalid.core(list.validate());
         invalid.check()?;
-        let calls = self.filtered_calls(&query.filters, query.agent_id.as_ref().map(|a| a.as_str()));
-        let (items, pagination) = paginate(&calls, query.filters.page, query.filters.per_page);
+        let calls = self.filtered_calls(&filters, query.agent_id.as_ref().map(|a| a.as_str()));
+        let (items, pagination) = paginate(&calls, filters.page, filters.per_page);
         Ok(Reply::list(items, None, Some(pagination)))
     }
 

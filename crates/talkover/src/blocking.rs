@@ -9,7 +9,7 @@ use talkover_core::{
     Operation, Output, PagedOperation, RetryPolicy, WithResponse,
 };
 
-use crate::execute::{Execute, Sealed};
+use talkover_core::execute::Execute;
 
 /// The blocking builder's type.
 pub type ClientBuilder = crate::builder::ClientBuilder<Arc<dyn BlockingTransport>>;
@@ -144,8 +144,6 @@ fn default_transport(_: &ClientBuilder) -> Result<Arc<dyn BlockingTransport>, Er
         "no built-in blocking transport: enable the `ureq` feature or pass one with `transport`",
     ))
 }
-
-impl Sealed for Client {}
 
 impl Execute for Client {
     type Call<T: Send + 'static> = Result<T, Error>;

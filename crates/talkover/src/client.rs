@@ -13,7 +13,7 @@ use talkover_core::{
 use tracing::Instrument;
 
 use crate::builder::ClientBuilder;
-use crate::execute::{Execute, Sealed};
+use talkover_core::execute::Execute;
 
 /// A boxed future, as handler methods of the async client return.
 pub type BoxFuture<T> = Pin<Box<dyn Future<Output = Result<T, Error>> + Send + 'static>>;
@@ -181,8 +181,6 @@ fn default_transport(_: &ClientBuilder<Arc<dyn Transport>>) -> Result<Arc<dyn Tr
         "no built-in async transport: enable the `reqwest` feature or pass one with `transport`",
     ))
 }
-
-impl Sealed for Client {}
 
 impl Execute for Client {
     type Call<T: Send + 'static> = BoxFuture<T>;

@@ -25,14 +25,12 @@ mod attempts;
 pub mod blocking;
 mod builder;
 mod client;
-mod execute;
 pub mod resources;
 
 pub use builder::{
     ClientBuilder, BASE_URL_ENV, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, TOKEN_ENV,
 };
 pub use client::{BoxFuture, Client, ItemStream, Sleep};
-pub use execute::{Execute, Pending};
 
 /// The README's examples, compiled as doctests so they cannot rot.
 #[cfg(doctest)]

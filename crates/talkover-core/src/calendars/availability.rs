@@ -29,27 +29,22 @@
 //! Reference: <https://docs.talkover.ai/api-reference/endpoints/list-availability-rules> and the pages beside
 //! it.
 
+use serde::de::{Error as _, Unexpected};
+use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
 use std::fmt;
 use std::str::FromStr;
 
-use serde::de::{Error as _, Unexpected};
-use serde::{Deserialize, Serialize};
-
 use super::events::check_order;
-use super::CalendarId;
 use crate::envelope::{Ack, Envelope, ListEnvelope};
 use crate::error::Error;
-use crate::macros::{id_type, operation, string_enum};
+use crate::ids::CalendarId;
+use crate::macros::{operations, string_enum};
 use crate::operation::Operation as _;
-use crate::registry::OperationInfo;
 use crate::time::{Date, DateTime};
 use crate::validate;
 
-id_type! {
-    /// The id of an availability rule.
-    AvailabilityRuleId
-}
+pub use crate::ids::AvailabilityRuleId;
 
 string_enum! {
     /// What an availability rule is.
@@ -313,34 +308,6 @@ fn check_window(operation: &'static str, start: TimeOfDay, end: TimeOfDay) -> Re
 }
 
 // ---------------------------------------------------------------------------------------------------
-// list-availability-rules
-
-/// [List the availability rules of a calendar](https://docs.talkover.ai/api-reference/endpoints/list-availability-rules):
-/// its weekly windows and exception dates.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct ListAvailabilityRules {
-    /// The calendar.
-    pub calendar_id: CalendarId,
-}
-
-impl ListAvailabilityRules {
-    /// The calendar's rules.
-    pub fn new(calendar_id: impl Into<CalendarId>) -> Self {
-        Self { calendar_id: calendar_id.into() }
-    }
-}
-
-operation!(ListAvailabilityRules {
-    id: "list-availability-rules",
-    method: GET,
-    path: "/api/v1/calendars/{calendar_id}/availability-rules",
-    safe_to_repeat: true,
-    path_params: [calendar_id],
-    response: ListEnvelope<AvailabilityRule>,
-});
-
-// ---------------------------------------------------------------------------------------------------
 // create-availability-rule
 
 /// A weekly window: open on `days_of_week` from `start_time` to `end_time`.
@@ -411,17 +378,6 @@ impl From<AvailabilityException> for NewAvailabilityRule {
     }
 }
 
-/// [Add an availability rule to a calendar](https://docs.talkover.ai/api-reference/endpoints/create-availability-rule):
-/// a weekly window or an exception date.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct CreateAvailabilityRule {
-    /// The calendar.
-    pub calendar_id: CalendarId,
-    /// The rule.
-    pub body: NewAvailabilityRule,
-}
-
 impl CreateAvailabilityRule {
     /// Adds the rule (a [`RecurringAvailability`] or an [`AvailabilityException`]) to the calendar.
     pub fn new(calendar_id: impl Into<CalendarId>, body: impl Into<NewAvailabilityRule>) -> Self {
@@ -438,17 +394,6 @@ impl CreateAvailabilityRule {
         }
     }
 }
-
-operation!(CreateAvailabilityRule {
-    id: "create-availability-rule",
-    method: POST,
-    path: "/api/v1/calendars/{calendar_id}/availability-rules",
-    safe_to_repeat: false,
-    path_params: [calendar_id],
-    body: NewAvailabilityRule,
-    response: Envelope<AvailabilityRule>,
-    validate: CreateAvailabilityRule::check,
-});
 
 // ---------------------------------------------------------------------------------------------------
 // update-availability-rule
@@ -530,29 +475,7 @@ impl AvailabilityRuleUpdate {
     }
 }
 
-/// [Update an availability rule](https://docs.talkover.ai/api-reference/endpoints/update-availability-rule):
-/// only the fields set in the body change.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct UpdateAvailabilityRule {
-    /// The calendar.
-    pub calendar_id: CalendarId,
-    /// The rule.
-    pub rule_id: AvailabilityRuleId,
-    /// The changes.
-    pub body: AvailabilityRuleUpdate,
-}
-
 impl UpdateAvailabilityRule {
-    /// Applies the changes to the rule.
-    pub fn new(
-        calendar_id: impl Into<CalendarId>,
-        rule_id: impl Into<AvailabilityRuleId>,
-        body: AvailabilityRuleUpdate,
-    ) -> Self {
-        Self { calendar_id: calendar_id.into(), rule_id: rule_id.into(), body }
-    }
-
     fn check(&self) -> Result<(), Error> {
         let b = &self.body;
         validate::optional(b.days_of_week.as_deref(), |days| check_days(Self::ID, days))?;
@@ -563,46 +486,6 @@ impl UpdateAvailabilityRule {
         }
     }
 }
-
-operation!(UpdateAvailabilityRule {
-    id: "update-availability-rule",
-    method: PUT,
-    path: "/api/v1/calendars/{calendar_id}/availability-rules/{rule_id}",
-    safe_to_repeat: true,
-    path_params: [calendar_id, rule_id],
-    body: AvailabilityRuleUpdate,
-    response: Envelope<UpdatedAvailabilityRule>,
-    validate: UpdateAvailabilityRule::check,
-});
-
-// ---------------------------------------------------------------------------------------------------
-// delete-availability-rule
-
-/// [Delete an availability rule](https://docs.talkover.ai/api-reference/endpoints/delete-availability-rule).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct DeleteAvailabilityRule {
-    /// The calendar.
-    pub calendar_id: CalendarId,
-    /// The rule.
-    pub rule_id: AvailabilityRuleId,
-}
-
-impl DeleteAvailabilityRule {
-    /// Deletes the rule.
-    pub fn new(calendar_id: impl Into<CalendarId>, rule_id: impl Into<AvailabilityRuleId>) -> Self {
-        Self { calendar_id: calendar_id.into(), rule_id: rule_id.into() }
-    }
-}
-
-operation!(DeleteAvailabilityRule {
-    id: "delete-availability-rule",
-    method: DELETE,
-    path: "/api/v1/calendars/{calendar_id}/availability-rules/{rule_id}",
-    safe_to_repeat: true,
-    path_params: [calendar_id, rule_id],
-    response: Ack,
-});
 
 // ---------------------------------------------------------------------------------------------------
 // query-availability
@@ -621,27 +504,10 @@ pub struct AvailabilityQuery {
     pub duration_minutes: Option<u32>,
 }
 
-/// [Compute the free slots of a calendar](https://docs.talkover.ai/api-reference/endpoints/query-availability)
-/// over a range: inside its recurring windows, outside its events and blocked dates.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct QueryAvailability {
-    /// The calendar.
-    pub calendar_id: CalendarId,
-    /// The range and slot length.
-    pub query: AvailabilityQuery,
-}
-
 impl QueryAvailability {
     /// The free slots between `from` and `to`, of the API's default length.
     pub fn new(calendar_id: impl Into<CalendarId>, from: DateTime, to: DateTime) -> Self {
         Self { calendar_id: calendar_id.into(), query: AvailabilityQuery { from, to, duration_minutes: None } }
-    }
-
-    /// Slot length in minutes, at least 1.
-    pub fn duration_minutes(mut self, minutes: u32) -> Self {
-        self.query.duration_minutes = Some(minutes);
-        self
     }
 
     fn check(&self) -> Result<(), Error> {
@@ -650,17 +516,6 @@ impl QueryAvailability {
         validate::optional(q.duration_minutes, |n| validate::range(id, "duration_minutes", n, 1, u32::MAX))
     }
 }
-
-operation!(QueryAvailability {
-    id: "query-availability",
-    method: GET,
-    path: "/api/v1/calendars/{calendar_id}/availability",
-    safe_to_repeat: true,
-    path_params: [calendar_id],
-    query: AvailabilityQuery,
-    response: ListEnvelope<AvailableSlot>,
-    validate: QueryAvailability::check,
-});
 
 /// A free slot of a calendar: a start and end that can be given to
 /// [`NewCalendarEvent::new`](super::events::NewCalendarEvent::new) as they are.
@@ -673,18 +528,80 @@ pub struct AvailableSlot {
     pub end_at: DateTime,
 }
 
-pub(crate) const OPERATIONS: &[OperationInfo] = &[
-    OperationInfo::of::<ListAvailabilityRules>(),
-    OperationInfo::of::<CreateAvailabilityRule>(),
-    OperationInfo::of::<UpdateAvailabilityRule>(),
-    OperationInfo::of::<DeleteAvailabilityRule>(),
-    OperationInfo::of::<QueryAvailability>(),
-];
-
 impl From<TimeOfDayError> for crate::Error {
     /// An hour of day that does not parse is an invalid request: nothing was sent.
     fn from(error: TimeOfDayError) -> Self {
         crate::Error::invalid_request("time", None, error.to_string())
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The operations
+
+operations! {
+    /// [List the availability rules of a calendar](https://docs.talkover.ai/api-reference/endpoints/list-availability-rules):
+    /// its weekly windows and exception dates.
+    ListAvailabilityRules {
+        id: "list-availability-rules",
+        method: GET,
+        path: "/api/v1/calendars/{calendar_id}/availability-rules",
+        params: { calendar_id: CalendarId },
+        response: ListEnvelope<AvailabilityRule>,
+        safe_to_repeat: true,
+    }
+
+    /// [Add an availability rule to a calendar](https://docs.talkover.ai/api-reference/endpoints/create-availability-rule):
+    /// a weekly window or an exception date.
+    CreateAvailabilityRule {
+        id: "create-availability-rule",
+        method: POST,
+        path: "/api/v1/calendars/{calendar_id}/availability-rules",
+        params: { calendar_id: CalendarId },
+        body: NewAvailabilityRule,
+        response: Envelope<AvailabilityRule>,
+        safe_to_repeat: false,
+        validate: CreateAvailabilityRule::check,
+        constructor: manual,
+    }
+
+    /// [Update an availability rule](https://docs.talkover.ai/api-reference/endpoints/update-availability-rule):
+    /// only the fields set in the body change.
+    UpdateAvailabilityRule {
+        id: "update-availability-rule",
+        method: PUT,
+        path: "/api/v1/calendars/{calendar_id}/availability-rules/{rule_id}",
+        params: { calendar_id: CalendarId, rule_id: AvailabilityRuleId },
+        body: AvailabilityRuleUpdate,
+        response: Envelope<UpdatedAvailabilityRule>,
+        safe_to_repeat: true,
+        validate: UpdateAvailabilityRule::check,
+    }
+
+    /// [Delete an availability rule](https://docs.talkover.ai/api-reference/endpoints/delete-availability-rule).
+    DeleteAvailabilityRule {
+        id: "delete-availability-rule",
+        method: DELETE,
+        path: "/api/v1/calendars/{calendar_id}/availability-rules/{rule_id}",
+        params: { calendar_id: CalendarId, rule_id: AvailabilityRuleId },
+        response: Ack,
+        safe_to_repeat: true,
+    }
+
+    /// [Compute the free slots of a calendar](https://docs.talkover.ai/api-reference/endpoints/query-availability)
+    /// over a range: inside its recurring windows, outside its events and blocked dates.
+    QueryAvailability {
+        id: "query-availability",
+        method: GET,
+        path: "/api/v1/calendars/{calendar_id}/availability",
+        params: { calendar_id: CalendarId },
+        query_type: AvailabilityQuery => {
+            /// Slot length in minutes, at least 1 (the API's default is 30).
+            duration_minutes: u32,
+        },
+        response: ListEnvelope<AvailableSlot>,
+        safe_to_repeat: true,
+        validate: QueryAvailability::check,
+        constructor: manual,
     }
 }
 

@@ -25,25 +25,16 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::CalendarId;
-use crate::account::UserId;
 use crate::envelope::{Ack, Envelope, ListEnvelope};
 use crate::error::Error;
-use crate::macros::{id_type, operation, string_enum};
+use crate::ids::CalendarId;
+use crate::ids::UserId;
+use crate::macros::{operations, string_enum};
 use crate::operation::Operation as _;
-use crate::registry::OperationInfo;
 use crate::time::DateTime;
 use crate::Timestamp;
 
-id_type! {
-    /// The id of a calendar event.
-    EventId
-}
-
-id_type! {
-    /// The id of an attendee of an event.
-    AttendeeId
-}
+pub use crate::ids::{AttendeeId, EventId};
 
 string_enum! {
     /// Whether an event takes place.
@@ -205,57 +196,7 @@ pub(crate) fn check_order(
 // ---------------------------------------------------------------------------------------------------
 // list-calendar-events
 
-/// Filters of [`ListCalendarEvents`].
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct ListCalendarEventsQuery {
-    /// Only events starting at or after this instant.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub from: Option<DateTime>,
-    /// Only events ending at or before this instant.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub to: Option<DateTime>,
-    /// Only events with this status.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<EventStatus>,
-}
-
-/// [List the events of a calendar](https://docs.talkover.ai/api-reference/endpoints/list-calendar-events),
-/// optionally within a time range.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct ListCalendarEvents {
-    /// The calendar.
-    pub calendar_id: CalendarId,
-    /// Filters.
-    #[serde(default)]
-    pub query: ListCalendarEventsQuery,
-}
-
 impl ListCalendarEvents {
-    /// All events of the calendar.
-    pub fn new(calendar_id: impl Into<CalendarId>) -> Self {
-        Self { calendar_id: calendar_id.into(), query: ListCalendarEventsQuery::default() }
-    }
-
-    /// Only events starting at or after this instant.
-    pub fn from(mut self, from: DateTime) -> Self {
-        self.query.from = Some(from);
-        self
-    }
-
-    /// Only events ending at or before this instant.
-    pub fn to(mut self, to: DateTime) -> Self {
-        self.query.to = Some(to);
-        self
-    }
-
-    /// Only events with this status.
-    pub fn status(mut self, status: EventStatus) -> Self {
-        self.query.status = Some(status);
-        self
-    }
-
     fn check(&self) -> Result<(), Error> {
         // An empty window (`from` = `to`) is allowed, as on get-calendar-events-batch: it only finds nothing.
         match (&self.query.from, &self.query.to) {
@@ -268,17 +209,6 @@ impl ListCalendarEvents {
         }
     }
 }
-
-operation!(ListCalendarEvents {
-    id: "list-calendar-events",
-    method: GET,
-    path: "/api/v1/calendars/{calendar_id}/events",
-    safe_to_repeat: true,
-    path_params: [calendar_id],
-    query: ListCalendarEventsQuery,
-    response: ListEnvelope<CalendarEvent>,
-    validate: ListCalendarEvents::check,
-});
 
 // ---------------------------------------------------------------------------------------------------
 // create-calendar-event
@@ -382,66 +312,11 @@ impl NewCalendarEvent {
     }
 }
 
-/// [Create an event](https://docs.talkover.ai/api-reference/endpoints/create-calendar-event) on a calendar.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct CreateCalendarEvent {
-    /// The calendar.
-    pub calendar_id: CalendarId,
-    /// The event.
-    pub body: NewCalendarEvent,
-}
-
 impl CreateCalendarEvent {
-    /// Creates the event on the calendar.
-    pub fn new(calendar_id: impl Into<CalendarId>, body: NewCalendarEvent) -> Self {
-        Self { calendar_id: calendar_id.into(), body }
-    }
-
     fn check(&self) -> Result<(), Error> {
         check_order(Self::ID, "start_at", &self.body.start_at, "end_at", &self.body.end_at)
     }
 }
-
-operation!(CreateCalendarEvent {
-    id: "create-calendar-event",
-    method: POST,
-    path: "/api/v1/calendars/{calendar_id}/events",
-    safe_to_repeat: false,
-    path_params: [calendar_id],
-    body: NewCalendarEvent,
-    response: Envelope<CalendarEvent>,
-    validate: CreateCalendarEvent::check,
-});
-
-// ---------------------------------------------------------------------------------------------------
-// get-calendar-event
-
-/// [Get an event](https://docs.talkover.ai/api-reference/endpoints/get-calendar-event) with its attendees.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct GetCalendarEvent {
-    /// The calendar.
-    pub calendar_id: CalendarId,
-    /// The event.
-    pub event_id: EventId,
-}
-
-impl GetCalendarEvent {
-    /// Reads the event.
-    pub fn new(calendar_id: impl Into<CalendarId>, event_id: impl Into<EventId>) -> Self {
-        Self { calendar_id: calendar_id.into(), event_id: event_id.into() }
-    }
-}
-
-operation!(GetCalendarEvent {
-    id: "get-calendar-event",
-    method: GET,
-    path: "/api/v1/calendars/{calendar_id}/events/{event_id}",
-    safe_to_repeat: true,
-    path_params: [calendar_id, event_id],
-    response: Envelope<CalendarEvent>,
-});
 
 // ---------------------------------------------------------------------------------------------------
 // update-calendar-event
@@ -550,25 +425,7 @@ impl CalendarEventUpdate {
     }
 }
 
-/// [Update an event](https://docs.talkover.ai/api-reference/endpoints/update-calendar-event): only the
-/// fields set in the body change.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct UpdateCalendarEvent {
-    /// The calendar.
-    pub calendar_id: CalendarId,
-    /// The event.
-    pub event_id: EventId,
-    /// The changes.
-    pub body: CalendarEventUpdate,
-}
-
 impl UpdateCalendarEvent {
-    /// Applies the changes to the event.
-    pub fn new(calendar_id: impl Into<CalendarId>, event_id: impl Into<EventId>, body: CalendarEventUpdate) -> Self {
-        Self { calendar_id: calendar_id.into(), event_id: event_id.into(), body }
-    }
-
     fn check(&self) -> Result<(), Error> {
         // Only both ends can be compared here; the server checks a single one against the stored event.
         match (&self.body.start_at, &self.body.end_at) {
@@ -578,76 +435,8 @@ impl UpdateCalendarEvent {
     }
 }
 
-operation!(UpdateCalendarEvent {
-    id: "update-calendar-event",
-    method: PUT,
-    path: "/api/v1/calendars/{calendar_id}/events/{event_id}",
-    safe_to_repeat: true,
-    path_params: [calendar_id, event_id],
-    body: CalendarEventUpdate,
-    response: Envelope<UpdatedCalendarEvent>,
-    validate: UpdateCalendarEvent::check,
-});
-
-// ---------------------------------------------------------------------------------------------------
-// delete-calendar-event
-
-/// [Delete an event](https://docs.talkover.ai/api-reference/endpoints/delete-calendar-event). Attendees of a
-/// confirmed event are told.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct DeleteCalendarEvent {
-    /// The calendar.
-    pub calendar_id: CalendarId,
-    /// The event.
-    pub event_id: EventId,
-}
-
-impl DeleteCalendarEvent {
-    /// Deletes the event.
-    pub fn new(calendar_id: impl Into<CalendarId>, event_id: impl Into<EventId>) -> Self {
-        Self { calendar_id: calendar_id.into(), event_id: event_id.into() }
-    }
-}
-
-operation!(DeleteCalendarEvent {
-    id: "delete-calendar-event",
-    method: DELETE,
-    path: "/api/v1/calendars/{calendar_id}/events/{event_id}",
-    safe_to_repeat: true,
-    path_params: [calendar_id, event_id],
-    response: Ack,
-});
-
 // ---------------------------------------------------------------------------------------------------
 // create-event-meeting
-
-/// [Make a video meeting link for an event](https://docs.talkover.ai/api-reference/endpoints/create-event-meeting)
-/// through the calendar's connected provider; the link is also stored as the event's `meeting_url`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct CreateEventMeeting {
-    /// The calendar.
-    pub calendar_id: CalendarId,
-    /// The event.
-    pub event_id: EventId,
-}
-
-impl CreateEventMeeting {
-    /// Makes a meeting link for the event.
-    pub fn new(calendar_id: impl Into<CalendarId>, event_id: impl Into<EventId>) -> Self {
-        Self { calendar_id: calendar_id.into(), event_id: event_id.into() }
-    }
-}
-
-operation!(CreateEventMeeting {
-    id: "create-event-meeting",
-    method: POST,
-    path: "/api/v1/calendars/{calendar_id}/events/{event_id}/meeting",
-    safe_to_repeat: false,
-    path_params: [calendar_id, event_id],
-    response: Envelope<EventMeeting>,
-});
 
 /// The video meeting made for an event.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -663,82 +452,107 @@ pub struct EventMeeting {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// add-event-attendee
+// The operations
 
-/// [Add an attendee to an event](https://docs.talkover.ai/api-reference/endpoints/add-event-attendee).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct AddEventAttendee {
-    /// The calendar.
-    pub calendar_id: CalendarId,
-    /// The event.
-    pub event_id: EventId,
-    /// The attendee.
-    pub body: NewEventAttendee,
-}
+operations! {
+    /// [List the events of a calendar](https://docs.talkover.ai/api-reference/endpoints/list-calendar-events),
+    /// optionally within a time range.
+    ListCalendarEvents {
+        id: "list-calendar-events",
+        method: GET,
+        path: "/api/v1/calendars/{calendar_id}/events",
+        params: { calendar_id: CalendarId },
+        query: ListCalendarEventsQuery {
+            /// Only events starting at or after this instant.
+            from: DateTime,
+            /// Only events ending at or before this instant.
+            to: DateTime,
+            /// Only events with this status.
+            status: EventStatus,
+        },
+        response: ListEnvelope<CalendarEvent>,
+        safe_to_repeat: true,
+        validate: ListCalendarEvents::check,
+    }
 
-impl AddEventAttendee {
-    /// Invites the attendee to the event.
-    pub fn new(calendar_id: impl Into<CalendarId>, event_id: impl Into<EventId>, body: NewEventAttendee) -> Self {
-        Self { calendar_id: calendar_id.into(), event_id: event_id.into(), body }
+    /// [Create an event](https://docs.talkover.ai/api-reference/endpoints/create-calendar-event) on a calendar.
+    CreateCalendarEvent {
+        id: "create-calendar-event",
+        method: POST,
+        path: "/api/v1/calendars/{calendar_id}/events",
+        params: { calendar_id: CalendarId },
+        body: NewCalendarEvent,
+        response: Envelope<CalendarEvent>,
+        safe_to_repeat: false,
+        validate: CreateCalendarEvent::check,
+    }
+
+    /// [Get an event](https://docs.talkover.ai/api-reference/endpoints/get-calendar-event) with its attendees.
+    GetCalendarEvent {
+        id: "get-calendar-event",
+        method: GET,
+        path: "/api/v1/calendars/{calendar_id}/events/{event_id}",
+        params: { calendar_id: CalendarId, event_id: EventId },
+        response: Envelope<CalendarEvent>,
+        safe_to_repeat: true,
+    }
+
+    /// [Update an event](https://docs.talkover.ai/api-reference/endpoints/update-calendar-event): only the
+    /// fields set in the body change.
+    UpdateCalendarEvent {
+        id: "update-calendar-event",
+        method: PUT,
+        path: "/api/v1/calendars/{calendar_id}/events/{event_id}",
+        params: { calendar_id: CalendarId, event_id: EventId },
+        body: CalendarEventUpdate,
+        response: Envelope<UpdatedCalendarEvent>,
+        safe_to_repeat: true,
+        validate: UpdateCalendarEvent::check,
+    }
+
+    /// [Delete an event](https://docs.talkover.ai/api-reference/endpoints/delete-calendar-event). Attendees of a
+    /// confirmed event are told.
+    DeleteCalendarEvent {
+        id: "delete-calendar-event",
+        method: DELETE,
+        path: "/api/v1/calendars/{calendar_id}/events/{event_id}",
+        params: { calendar_id: CalendarId, event_id: EventId },
+        response: Ack,
+        safe_to_repeat: true,
+    }
+
+    /// [Make a video meeting link for an event](https://docs.talkover.ai/api-reference/endpoints/create-event-meeting)
+    /// through the calendar's connected provider; the link is also stored as the event's `meeting_url`.
+    CreateEventMeeting {
+        id: "create-event-meeting",
+        method: POST,
+        path: "/api/v1/calendars/{calendar_id}/events/{event_id}/meeting",
+        params: { calendar_id: CalendarId, event_id: EventId },
+        response: Envelope<EventMeeting>,
+        safe_to_repeat: false,
+    }
+
+    /// [Add an attendee to an event](https://docs.talkover.ai/api-reference/endpoints/add-event-attendee).
+    AddEventAttendee {
+        id: "add-event-attendee",
+        method: POST,
+        path: "/api/v1/calendars/{calendar_id}/events/{event_id}/attendees",
+        params: { calendar_id: CalendarId, event_id: EventId },
+        body: NewEventAttendee,
+        response: Envelope<EventAttendee>,
+        safe_to_repeat: false,
+    }
+
+    /// [Remove an attendee from an event](https://docs.talkover.ai/api-reference/endpoints/remove-event-attendee).
+    RemoveEventAttendee {
+        id: "remove-event-attendee",
+        method: DELETE,
+        path: "/api/v1/calendars/{calendar_id}/events/{event_id}/attendees/{attendee_id}",
+        params: { calendar_id: CalendarId, event_id: EventId, attendee_id: AttendeeId },
+        response: Ack,
+        safe_to_repeat: true,
     }
 }
-
-operation!(AddEventAttendee {
-    id: "add-event-attendee",
-    method: POST,
-    path: "/api/v1/calendars/{calendar_id}/events/{event_id}/attendees",
-    safe_to_repeat: false,
-    path_params: [calendar_id, event_id],
-    body: NewEventAttendee,
-    response: Envelope<EventAttendee>,
-});
-
-// ---------------------------------------------------------------------------------------------------
-// remove-event-attendee
-
-/// [Remove an attendee from an event](https://docs.talkover.ai/api-reference/endpoints/remove-event-attendee).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct RemoveEventAttendee {
-    /// The calendar.
-    pub calendar_id: CalendarId,
-    /// The event.
-    pub event_id: EventId,
-    /// The attendee.
-    pub attendee_id: AttendeeId,
-}
-
-impl RemoveEventAttendee {
-    /// Removes the attendee from the event.
-    pub fn new(
-        calendar_id: impl Into<CalendarId>,
-        event_id: impl Into<EventId>,
-        attendee_id: impl Into<AttendeeId>,
-    ) -> Self {
-        Self { calendar_id: calendar_id.into(), event_id: event_id.into(), attendee_id: attendee_id.into() }
-    }
-}
-
-operation!(RemoveEventAttendee {
-    id: "remove-event-attendee",
-    method: DELETE,
-    path: "/api/v1/calendars/{calendar_id}/events/{event_id}/attendees/{attendee_id}",
-    safe_to_repeat: true,
-    path_params: [calendar_id, event_id, attendee_id],
-    response: Ack,
-});
-
-pub(crate) const OPERATIONS: &[OperationInfo] = &[
-    OperationInfo::of::<ListCalendarEvents>(),
-    OperationInfo::of::<CreateCalendarEvent>(),
-    OperationInfo::of::<GetCalendarEvent>(),
-    OperationInfo::of::<UpdateCalendarEvent>(),
-    OperationInfo::of::<DeleteCalendarEvent>(),
-    OperationInfo::of::<CreateEventMeeting>(),
-    OperationInfo::of::<AddEventAttendee>(),
-    OperationInfo::of::<RemoveEventAttendee>(),
-];
 
 #[cfg(test)]
 mod tests {

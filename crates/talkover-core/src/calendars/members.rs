@@ -13,17 +13,13 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::CalendarId;
-use crate::account::UserId;
 use crate::envelope::{Ack, Envelope, ListEnvelope};
-use crate::macros::{id_type, operation, string_enum};
-use crate::registry::OperationInfo;
+use crate::ids::CalendarId;
+use crate::ids::UserId;
+use crate::macros::{operations, string_enum};
 use crate::Timestamp;
 
-id_type! {
-    /// The id of a calendar membership (not the member's user id).
-    CalendarMemberId
-}
+pub use crate::ids::CalendarMemberId;
 
 string_enum! {
     /// What a member may do with a calendar.
@@ -60,34 +56,6 @@ pub struct CalendarMember {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// list-calendar-members
-
-/// [List the members of a calendar](https://docs.talkover.ai/api-reference/endpoints/list-calendar-members)
-/// with their roles.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct ListCalendarMembers {
-    /// The calendar.
-    pub calendar_id: CalendarId,
-}
-
-impl ListCalendarMembers {
-    /// The calendar's members.
-    pub fn new(calendar_id: impl Into<CalendarId>) -> Self {
-        Self { calendar_id: calendar_id.into() }
-    }
-}
-
-operation!(ListCalendarMembers {
-    id: "list-calendar-members",
-    method: GET,
-    path: "/api/v1/calendars/{calendar_id}/members",
-    safe_to_repeat: true,
-    path_params: [calendar_id],
-    response: ListEnvelope<CalendarMember>,
-});
-
-// ---------------------------------------------------------------------------------------------------
 // add-calendar-member
 
 /// The body of [`AddCalendarMember`].
@@ -106,34 +74,6 @@ impl NewCalendarMember {
         Self { user_id: user_id.into(), role }
     }
 }
-
-/// [Give a user access to a calendar](https://docs.talkover.ai/api-reference/endpoints/add-calendar-member)
-/// with a role.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct AddCalendarMember {
-    /// The calendar.
-    pub calendar_id: CalendarId,
-    /// The new member.
-    pub body: NewCalendarMember,
-}
-
-impl AddCalendarMember {
-    /// Adds the member to the calendar.
-    pub fn new(calendar_id: impl Into<CalendarId>, body: NewCalendarMember) -> Self {
-        Self { calendar_id: calendar_id.into(), body }
-    }
-}
-
-operation!(AddCalendarMember {
-    id: "add-calendar-member",
-    method: POST,
-    path: "/api/v1/calendars/{calendar_id}/members",
-    safe_to_repeat: false,
-    path_params: [calendar_id],
-    body: NewCalendarMember,
-    response: Envelope<CalendarMember>,
-});
 
 // ---------------------------------------------------------------------------------------------------
 // update-calendar-member
@@ -159,19 +99,6 @@ impl From<CalendarRole> for CalendarMemberUpdate {
     }
 }
 
-/// [Change a calendar member's role](https://docs.talkover.ai/api-reference/endpoints/update-calendar-member).
-/// Making another member `owner` is how ownership is handed over.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct UpdateCalendarMember {
-    /// The calendar.
-    pub calendar_id: CalendarId,
-    /// The membership.
-    pub member_id: CalendarMemberId,
-    /// The new role.
-    pub body: CalendarMemberUpdate,
-}
-
 impl UpdateCalendarMember {
     /// Gives the member a new role (a [`CalendarRole`] or a [`CalendarMemberUpdate`]).
     pub fn new(
@@ -183,52 +110,57 @@ impl UpdateCalendarMember {
     }
 }
 
-operation!(UpdateCalendarMember {
-    id: "update-calendar-member",
-    method: PUT,
-    path: "/api/v1/calendars/{calendar_id}/members/{member_id}",
-    safe_to_repeat: true,
-    path_params: [calendar_id, member_id],
-    body: CalendarMemberUpdate,
-    response: Envelope<CalendarMember>,
-});
-
 // ---------------------------------------------------------------------------------------------------
-// remove-calendar-member
+// The operations
 
-/// [Take a member's access to a calendar away](https://docs.talkover.ai/api-reference/endpoints/remove-calendar-member).
-/// The owner cannot be removed until ownership has been given to another member.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct RemoveCalendarMember {
-    /// The calendar.
-    pub calendar_id: CalendarId,
-    /// The membership.
-    pub member_id: CalendarMemberId,
-}
+operations! {
+    /// [List the members of a calendar](https://docs.talkover.ai/api-reference/endpoints/list-calendar-members)
+    /// with their roles.
+    ListCalendarMembers {
+        id: "list-calendar-members",
+        method: GET,
+        path: "/api/v1/calendars/{calendar_id}/members",
+        params: { calendar_id: CalendarId },
+        response: ListEnvelope<CalendarMember>,
+        safe_to_repeat: true,
+    }
 
-impl RemoveCalendarMember {
-    /// Removes the member from the calendar.
-    pub fn new(calendar_id: impl Into<CalendarId>, member_id: impl Into<CalendarMemberId>) -> Self {
-        Self { calendar_id: calendar_id.into(), member_id: member_id.into() }
+    /// [Give a user access to a calendar](https://docs.talkover.ai/api-reference/endpoints/add-calendar-member)
+    /// with a role.
+    AddCalendarMember {
+        id: "add-calendar-member",
+        method: POST,
+        path: "/api/v1/calendars/{calendar_id}/members",
+        params: { calendar_id: CalendarId },
+        body: NewCalendarMember,
+        response: Envelope<CalendarMember>,
+        safe_to_repeat: false,
+    }
+
+    /// [Change a calendar member's role](https://docs.talkover.ai/api-reference/endpoints/update-calendar-member).
+    /// Making another member `owner` is how ownership is handed over.
+    UpdateCalendarMember {
+        id: "update-calendar-member",
+        method: PUT,
+        path: "/api/v1/calendars/{calendar_id}/members/{member_id}",
+        params: { calendar_id: CalendarId, member_id: CalendarMemberId },
+        body: CalendarMemberUpdate,
+        response: Envelope<CalendarMember>,
+        safe_to_repeat: true,
+        constructor: manual,
+    }
+
+    /// [Take a member's access to a calendar away](https://docs.talkover.ai/api-reference/endpoints/remove-calendar-member).
+    /// The owner cannot be removed until ownership has been given to another member.
+    RemoveCalendarMember {
+        id: "remove-calendar-member",
+        method: DELETE,
+        path: "/api/v1/calendars/{calendar_id}/members/{member_id}",
+        params: { calendar_id: CalendarId, member_id: CalendarMemberId },
+        response: Ack,
+        safe_to_repeat: true,
     }
 }
-
-operation!(RemoveCalendarMember {
-    id: "remove-calendar-member",
-    method: DELETE,
-    path: "/api/v1/calendars/{calendar_id}/members/{member_id}",
-    safe_to_repeat: true,
-    path_params: [calendar_id, member_id],
-    response: Ack,
-});
-
-pub(crate) const OPERATIONS: &[OperationInfo] = &[
-    OperationInfo::of::<ListCalendarMembers>(),
-    OperationInfo::of::<AddCalendarMember>(),
-    OperationInfo::of::<UpdateCalendarMember>(),
-    OperationInfo::of::<RemoveCalendarMember>(),
-];
 
 #[cfg(test)]
 mod tests {

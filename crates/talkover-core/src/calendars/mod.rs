@@ -13,22 +13,17 @@ pub mod providers;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::account::UserId;
+use self::events::CalendarEvent;
 use crate::envelope::{Ack, Envelope, ListEnvelope};
 use crate::error::Error;
-use crate::macros::{id_type, operation};
+use crate::ids::UserId;
+use crate::macros::operations;
 use crate::operation::Operation as _;
-use crate::registry::OperationInfo;
 use crate::time::DateTime;
 use crate::validate;
 use crate::Timestamp;
 
-use self::events::CalendarEvent;
-
-id_type!(
-    /// Identifies a calendar.
-    CalendarId
-);
+pub use crate::ids::CalendarId;
 
 /// A calendar.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -58,51 +53,11 @@ pub struct Calendar {
 // ---------------------------------------------------------------------------------------------------
 // list-calendars
 
-/// The options of [`ListCalendars`].
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct ListCalendarsQuery {
-    /// Items per page, 1 to 100 (the API's default is 25).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub per_page: Option<u32>,
-}
-
-/// [List calendars](https://docs.talkover.ai/api-reference/endpoints/list-calendars) of the environment.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct ListCalendars {
-    /// The options.
-    #[serde(default)]
-    pub query: ListCalendarsQuery,
-}
-
 impl ListCalendars {
-    /// The environment's calendars.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Items per page, 1 to 100.
-    pub fn per_page(mut self, per_page: u32) -> Self {
-        self.query.per_page = Some(per_page);
-        self
-    }
-
     fn check(&self) -> Result<(), Error> {
         validate::pagination(Self::ID, self.query.per_page, None)
     }
 }
-
-operation!(ListCalendars {
-    id: "list-calendars",
-    method: GET,
-    path: "/api/v1/calendars",
-    safe_to_repeat: true,
-    path_params: [],
-    query: ListCalendarsQuery,
-    response: ListEnvelope<Calendar>,
-    validate: ListCalendars::check,
-});
 
 // ---------------------------------------------------------------------------------------------------
 // create-calendar
@@ -142,87 +97,11 @@ impl NewCalendar {
     }
 }
 
-/// [Create a calendar](https://docs.talkover.ai/api-reference/endpoints/create-calendar).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct CreateCalendar {
-    /// The new calendar.
-    pub body: NewCalendar,
-}
-
 impl CreateCalendar {
-    /// Creates the calendar.
-    pub fn new(body: NewCalendar) -> Self {
-        Self { body }
-    }
-
     fn check(&self) -> Result<(), Error> {
         validate::length(Self::ID, "name", &self.body.name, 1, 255)
     }
 }
-
-operation!(CreateCalendar {
-    id: "create-calendar",
-    method: POST,
-    path: "/api/v1/calendars",
-    safe_to_repeat: false,
-    path_params: [],
-    body: NewCalendar,
-    response: Envelope<Calendar>,
-    validate: CreateCalendar::check,
-});
-
-// ---------------------------------------------------------------------------------------------------
-// get-calendar, delete-calendar
-
-/// [Get a calendar](https://docs.talkover.ai/api-reference/endpoints/get-calendar).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct GetCalendar {
-    /// The calendar.
-    pub calendar_id: CalendarId,
-}
-
-impl GetCalendar {
-    /// The calendar.
-    pub fn new(calendar_id: impl Into<CalendarId>) -> Self {
-        Self { calendar_id: calendar_id.into() }
-    }
-}
-
-operation!(GetCalendar {
-    id: "get-calendar",
-    method: GET,
-    path: "/api/v1/calendars/{calendar_id}",
-    safe_to_repeat: true,
-    path_params: [calendar_id],
-    response: Envelope<Calendar>,
-});
-
-/// [Delete a calendar](https://docs.talkover.ai/api-reference/endpoints/delete-calendar) for good, with its
-/// events, members, availability rules and provider connections.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct DeleteCalendar {
-    /// The calendar.
-    pub calendar_id: CalendarId,
-}
-
-impl DeleteCalendar {
-    /// Deletes the calendar.
-    pub fn new(calendar_id: impl Into<CalendarId>) -> Self {
-        Self { calendar_id: calendar_id.into() }
-    }
-}
-
-operation!(DeleteCalendar {
-    id: "delete-calendar",
-    method: DELETE,
-    path: "/api/v1/calendars/{calendar_id}",
-    safe_to_repeat: true,
-    path_params: [calendar_id],
-    response: Ack,
-});
 
 // ---------------------------------------------------------------------------------------------------
 // update-calendar
@@ -267,39 +146,12 @@ impl CalendarUpdate {
     }
 }
 
-/// [Update a calendar](https://docs.talkover.ai/api-reference/endpoints/update-calendar): its name, time
-/// zone or metadata. The answer holds the id and the fields that changed.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct UpdateCalendar {
-    /// The calendar.
-    pub calendar_id: CalendarId,
-    /// The changes.
-    pub body: CalendarUpdate,
-}
-
 impl UpdateCalendar {
-    /// Changes the calendar.
-    pub fn new(calendar_id: impl Into<CalendarId>, body: CalendarUpdate) -> Self {
-        Self { calendar_id: calendar_id.into(), body }
-    }
-
     fn check(&self) -> Result<(), Error> {
         // The limit is documented on create; a name the API would refuse there is refused here too.
         validate::optional(self.body.name.as_deref(), |name| validate::length(Self::ID, "name", name, 1, 255))
     }
 }
-
-operation!(UpdateCalendar {
-    id: "update-calendar",
-    method: PUT,
-    path: "/api/v1/calendars/{calendar_id}",
-    safe_to_repeat: true,
-    path_params: [calendar_id],
-    body: CalendarUpdate,
-    response: Envelope<Calendar>,
-    validate: UpdateCalendar::check,
-});
 
 // ---------------------------------------------------------------------------------------------------
 // get-calendar-events-batch
@@ -319,16 +171,6 @@ pub struct CalendarEventsBatchQuery {
     pub to: Option<DateTime>,
 }
 
-/// [Get the events of several calendars](https://docs.talkover.ai/api-reference/endpoints/get-calendar-events-batch)
-/// in one call, optionally within a time window.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct GetCalendarEventsBatch {
-    /// The calendars and window.
-    #[serde(default)]
-    pub query: CalendarEventsBatchQuery,
-}
-
 impl GetCalendarEventsBatch {
     /// The events of these calendars.
     pub fn new<I: Into<CalendarId>>(calendar_ids: impl IntoIterator<Item = I>) -> Self {
@@ -339,18 +181,6 @@ impl GetCalendarEventsBatch {
                 to: None,
             },
         }
-    }
-
-    /// Only events starting at or after `from`.
-    pub fn from(mut self, from: DateTime) -> Self {
-        self.query.from = Some(from);
-        self
-    }
-
-    /// Only events ending at or before `to`.
-    pub fn to(mut self, to: DateTime) -> Self {
-        self.query.to = Some(to);
-        self
     }
 
     fn check(&self) -> Result<(), Error> {
@@ -371,41 +201,8 @@ impl GetCalendarEventsBatch {
     }
 }
 
-operation!(GetCalendarEventsBatch {
-    id: "get-calendar-events-batch",
-    method: GET,
-    path: "/api/v1/calendars/events",
-    safe_to_repeat: true,
-    path_params: [],
-    query: CalendarEventsBatchQuery,
-    response: ListEnvelope<CalendarEvent>,
-    validate: GetCalendarEventsBatch::check,
-});
-
 // ---------------------------------------------------------------------------------------------------
 // trigger-calendars-sync, get-calendars-sync-status
-
-/// [Sync every calendar with its providers](https://docs.talkover.ai/api-reference/endpoints/trigger-calendars-sync).
-/// The sync runs in the background; follow it with [`GetCalendarsSyncStatus`].
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct TriggerCalendarsSync {}
-
-impl TriggerCalendarsSync {
-    /// Starts a sync.
-    pub fn new() -> Self {
-        Self {}
-    }
-}
-
-operation!(TriggerCalendarsSync {
-    id: "trigger-calendars-sync",
-    method: POST,
-    path: "/api/v1/calendars/sync",
-    safe_to_repeat: false,
-    path_params: [],
-    response: Envelope<CalendarsSync>,
-});
 
 /// Which calendars a sync started for.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -418,28 +215,6 @@ pub struct CalendarsSync {
     #[serde(default)]
     pub up_to_date: Vec<CalendarId>,
 }
-
-/// [Get the sync status of calendars](https://docs.talkover.ai/api-reference/endpoints/get-calendars-sync-status)
-/// that have a provider connection.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct GetCalendarsSyncStatus {}
-
-impl GetCalendarsSyncStatus {
-    /// The status of every connected calendar.
-    pub fn new() -> Self {
-        Self {}
-    }
-}
-
-operation!(GetCalendarsSyncStatus {
-    id: "get-calendars-sync-status",
-    method: GET,
-    path: "/api/v1/calendars/sync-status",
-    safe_to_repeat: true,
-    path_params: [],
-    response: ListEnvelope<CalendarSyncStatus>,
-});
 
 /// Where one calendar's provider sync stands.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -460,16 +235,107 @@ pub struct CalendarSyncStatus {
     pub events_synced: Option<u64>,
 }
 
-pub(crate) const OPERATIONS: &[OperationInfo] = &[
-    OperationInfo::of::<ListCalendars>(),
-    OperationInfo::of::<CreateCalendar>(),
-    OperationInfo::of::<GetCalendar>(),
-    OperationInfo::of::<UpdateCalendar>(),
-    OperationInfo::of::<DeleteCalendar>(),
-    OperationInfo::of::<GetCalendarEventsBatch>(),
-    OperationInfo::of::<TriggerCalendarsSync>(),
-    OperationInfo::of::<GetCalendarsSyncStatus>(),
-];
+// ---------------------------------------------------------------------------------------------------
+// The operations
+
+operations! {
+    /// [List calendars](https://docs.talkover.ai/api-reference/endpoints/list-calendars) of the environment.
+    ListCalendars {
+        id: "list-calendars",
+        method: GET,
+        path: "/api/v1/calendars",
+        query: ListCalendarsQuery {
+            /// Items per page, 1 to 100 (the API's default is 25).
+            per_page: u32,
+        },
+        response: ListEnvelope<Calendar>,
+        safe_to_repeat: true,
+        validate: ListCalendars::check,
+    }
+
+    /// [Create a calendar](https://docs.talkover.ai/api-reference/endpoints/create-calendar).
+    CreateCalendar {
+        id: "create-calendar",
+        method: POST,
+        path: "/api/v1/calendars",
+        body: NewCalendar,
+        response: Envelope<Calendar>,
+        safe_to_repeat: false,
+        validate: CreateCalendar::check,
+    }
+
+    /// [Get a calendar](https://docs.talkover.ai/api-reference/endpoints/get-calendar).
+    GetCalendar {
+        id: "get-calendar",
+        method: GET,
+        path: "/api/v1/calendars/{calendar_id}",
+        params: { calendar_id: CalendarId },
+        response: Envelope<Calendar>,
+        safe_to_repeat: true,
+    }
+
+    /// [Delete a calendar](https://docs.talkover.ai/api-reference/endpoints/delete-calendar) for good, with its
+    /// events, members, availability rules and provider connections.
+    DeleteCalendar {
+        id: "delete-calendar",
+        method: DELETE,
+        path: "/api/v1/calendars/{calendar_id}",
+        params: { calendar_id: CalendarId },
+        response: Ack,
+        safe_to_repeat: true,
+    }
+
+    /// [Update a calendar](https://docs.talkover.ai/api-reference/endpoints/update-calendar): its name, time
+    /// zone or metadata. The answer holds the id and the fields that changed.
+    UpdateCalendar {
+        id: "update-calendar",
+        method: PUT,
+        path: "/api/v1/calendars/{calendar_id}",
+        params: { calendar_id: CalendarId },
+        body: CalendarUpdate,
+        response: Envelope<Calendar>,
+        safe_to_repeat: true,
+        validate: UpdateCalendar::check,
+    }
+
+    /// [Get the events of several calendars](https://docs.talkover.ai/api-reference/endpoints/get-calendar-events-batch)
+    /// in one call, optionally within a time window.
+    GetCalendarEventsBatch {
+        id: "get-calendar-events-batch",
+        method: GET,
+        path: "/api/v1/calendars/events",
+        query_type: CalendarEventsBatchQuery => {
+            /// Only events starting at or after `from`.
+            from: DateTime,
+            /// Only events ending at or before `to`.
+            to: DateTime,
+        },
+        response: ListEnvelope<CalendarEvent>,
+        safe_to_repeat: true,
+        validate: GetCalendarEventsBatch::check,
+        constructor: manual,
+    }
+
+    /// [Sync every calendar with its providers](https://docs.talkover.ai/api-reference/endpoints/trigger-calendars-sync).
+    /// The sync runs in the background; follow it with [`GetCalendarsSyncStatus`].
+    TriggerCalendarsSync {
+        id: "trigger-calendars-sync",
+        method: POST,
+        path: "/api/v1/calendars/sync",
+        response: Envelope<CalendarsSync>,
+        safe_to_repeat: false,
+    }
+
+    /// [Get the sync status of calendars](https://docs.talkover.ai/api-reference/endpoints/get-calendars-sync-status)
+    /// that have a provider connection.
+    GetCalendarsSyncStatus {
+        id: "get-calendars-sync-status",
+        method: GET,
+        path: "/api/v1/calendars/sync-status",
+        response: ListEnvelope<CalendarSyncStatus>,
+        safe_to_repeat: true,
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -17,16 +17,12 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::CalendarId;
 use crate::envelope::{Ack, Envelope, ListEnvelope};
-use crate::macros::{id_type, operation};
-use crate::registry::OperationInfo;
+use crate::ids::CalendarId;
+use crate::macros::operations;
 use crate::Timestamp;
 
-id_type! {
-    /// The id of a provider connection (the `provider_id` of the paths).
-    ProviderConnectionId
-}
+pub use crate::ids::ProviderConnectionId;
 
 /// A connection of a calendar to an external provider.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -50,33 +46,6 @@ pub struct ProviderConnection {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// list-provider-connections
-
-/// [List the provider connections of a calendar](https://docs.talkover.ai/api-reference/endpoints/list-provider-connections).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct ListProviderConnections {
-    /// The calendar.
-    pub calendar_id: CalendarId,
-}
-
-impl ListProviderConnections {
-    /// The calendar's connections.
-    pub fn new(calendar_id: impl Into<CalendarId>) -> Self {
-        Self { calendar_id: calendar_id.into() }
-    }
-}
-
-operation!(ListProviderConnections {
-    id: "list-provider-connections",
-    method: GET,
-    path: "/api/v1/calendars/{calendar_id}/providers",
-    safe_to_repeat: true,
-    path_params: [calendar_id],
-    response: ListEnvelope<ProviderConnection>,
-});
-
-// ---------------------------------------------------------------------------------------------------
 // create-provider-connection
 
 /// The body of [`CreateProviderConnection`].
@@ -96,94 +65,8 @@ impl NewProviderConnection {
     }
 }
 
-/// [Start connecting a calendar to a provider](https://docs.talkover.ai/api-reference/endpoints/create-provider-connection).
-/// The connection is inactive until the user authorizes it at the returned `authorization_url`; the
-/// first sync then runs by itself.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct CreateProviderConnection {
-    /// The calendar.
-    pub calendar_id: CalendarId,
-    /// The provider and redirect.
-    pub body: NewProviderConnection,
-}
-
-impl CreateProviderConnection {
-    /// Starts the connection.
-    pub fn new(calendar_id: impl Into<CalendarId>, body: NewProviderConnection) -> Self {
-        Self { calendar_id: calendar_id.into(), body }
-    }
-}
-
-operation!(CreateProviderConnection {
-    id: "create-provider-connection",
-    method: POST,
-    path: "/api/v1/calendars/{calendar_id}/providers",
-    safe_to_repeat: false,
-    path_params: [calendar_id],
-    body: NewProviderConnection,
-    response: Envelope<ProviderConnection>,
-});
-
-// ---------------------------------------------------------------------------------------------------
-// disconnect-provider
-
-/// [Disconnect a calendar from a provider](https://docs.talkover.ai/api-reference/endpoints/disconnect-provider).
-/// Events already synced stay, but no longer change with the provider.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct DisconnectProvider {
-    /// The calendar.
-    pub calendar_id: CalendarId,
-    /// The connection.
-    pub provider_id: ProviderConnectionId,
-}
-
-impl DisconnectProvider {
-    /// Removes the connection.
-    pub fn new(calendar_id: impl Into<CalendarId>, provider_id: impl Into<ProviderConnectionId>) -> Self {
-        Self { calendar_id: calendar_id.into(), provider_id: provider_id.into() }
-    }
-}
-
-operation!(DisconnectProvider {
-    id: "disconnect-provider",
-    method: DELETE,
-    path: "/api/v1/calendars/{calendar_id}/providers/{provider_id}",
-    safe_to_repeat: true,
-    path_params: [calendar_id, provider_id],
-    response: Ack,
-});
-
 // ---------------------------------------------------------------------------------------------------
 // trigger-provider-sync
-
-/// [Sync one provider connection now](https://docs.talkover.ai/api-reference/endpoints/trigger-provider-sync),
-/// rather than every calendar.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct TriggerProviderSync {
-    /// The calendar.
-    pub calendar_id: CalendarId,
-    /// The connection.
-    pub provider_id: ProviderConnectionId,
-}
-
-impl TriggerProviderSync {
-    /// Queues a sync of the connection.
-    pub fn new(calendar_id: impl Into<CalendarId>, provider_id: impl Into<ProviderConnectionId>) -> Self {
-        Self { calendar_id: calendar_id.into(), provider_id: provider_id.into() }
-    }
-}
-
-operation!(TriggerProviderSync {
-    id: "trigger-provider-sync",
-    method: POST,
-    path: "/api/v1/calendars/{calendar_id}/providers/{provider_id}/sync",
-    safe_to_repeat: false,
-    path_params: [calendar_id, provider_id],
-    response: Envelope<QueuedSync>,
-});
 
 /// A sync the API accepted to run.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -196,12 +79,55 @@ pub struct QueuedSync {
     pub queued_at: Option<Timestamp>,
 }
 
-pub(crate) const OPERATIONS: &[OperationInfo] = &[
-    OperationInfo::of::<ListProviderConnections>(),
-    OperationInfo::of::<CreateProviderConnection>(),
-    OperationInfo::of::<DisconnectProvider>(),
-    OperationInfo::of::<TriggerProviderSync>(),
-];
+// ---------------------------------------------------------------------------------------------------
+// The operations
+
+operations! {
+    /// [List the provider connections of a calendar](https://docs.talkover.ai/api-reference/endpoints/list-provider-connections).
+    ListProviderConnections {
+        id: "list-provider-connections",
+        method: GET,
+        path: "/api/v1/calendars/{calendar_id}/providers",
+        params: { calendar_id: CalendarId },
+        response: ListEnvelope<ProviderConnection>,
+        safe_to_repeat: true,
+    }
+
+    /// [Start connecting a calendar to a provider](https://docs.talkover.ai/api-reference/endpoints/create-provider-connection).
+    /// The connection is inactive until the user authorizes it at the returned `authorization_url`; the
+    /// first sync then runs by itself.
+    CreateProviderConnection {
+        id: "create-provider-connection",
+        method: POST,
+        path: "/api/v1/calendars/{calendar_id}/providers",
+        params: { calendar_id: CalendarId },
+        body: NewProviderConnection,
+        response: Envelope<ProviderConnection>,
+        safe_to_repeat: false,
+    }
+
+    /// [Disconnect a calendar from a provider](https://docs.talkover.ai/api-reference/endpoints/disconnect-provider).
+    /// Events already synced stay, but no longer change with the provider.
+    DisconnectProvider {
+        id: "disconnect-provider",
+        method: DELETE,
+        path: "/api/v1/calendars/{calendar_id}/providers/{provider_id}",
+        params: { calendar_id: CalendarId, provider_id: ProviderConnectionId },
+        response: Ack,
+        safe_to_repeat: true,
+    }
+
+    /// [Sync one provider connection now](https://docs.talkover.ai/api-reference/endpoints/trigger-provider-sync),
+    /// rather than every calendar.
+    TriggerProviderSync {
+        id: "trigger-provider-sync",
+        method: POST,
+        path: "/api/v1/calendars/{calendar_id}/providers/{provider_id}/sync",
+        params: { calendar_id: CalendarId, provider_id: ProviderConnectionId },
+        response: Envelope<QueuedSync>,
+        safe_to_repeat: false,
+    }
+}
 
 #[cfg(test)]
 mod tests {

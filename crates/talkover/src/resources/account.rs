@@ -6,8 +6,8 @@ use talkover_core::account::{
 };
 use talkover_core::{Ack, Page};
 
-use crate::execute::Execute;
 use crate::resources::{entry_point, root_handler};
+use talkover_core::execute::Execute;
 
 entry_point! {
     /// The current user's personal access tokens.

@@ -7,8 +7,8 @@ use talkover_core::agents::*;
 use talkover_core::trainings::{CreateTraining, DeleteTraining, ListTrainings, NewTraining, Training, TrainingId};
 use talkover_core::{Ack, Page};
 
-use crate::execute::{Execute, Pending};
 use crate::resources::{entry_point, root_handler};
+use talkover_core::execute::{Execute, Pending};
 
 entry_point! {
     /// Voice agents, and through them their actions and trainings.
@@ -123,33 +123,6 @@ impl<'c, C: Execute> Agents<'c, C> {
     /// The trainings of one agent.
     pub fn trainings(&self, agent_id: impl Into<AgentId>) -> Trainings<'c, C> {
         Trainings { client: self.client, agent_id: agent_id.into() }
-    }
-}
-
-impl<C: Execute> Pending<'_, C, ListAgents> {
-    /// Only agents with this status.
-    pub fn status(self, status: AgentStatus) -> Self {
-        self.map(|op| op.status(status))
-    }
-
-    /// Only agents with this direction.
-    pub fn direction(self, direction: Direction) -> Self {
-        self.map(|op| op.direction(direction))
-    }
-
-    /// Search in names and labels.
-    pub fn search(self, search: impl Into<String>) -> Self {
-        self.map(|op| op.search(search))
-    }
-
-    /// Items per page, 1 to 100.
-    pub fn per_page(self, per_page: u32) -> Self {
-        self.map(|op| op.per_page(per_page))
-    }
-
-    /// Page number, from 1.
-    pub fn page(self, page: u64) -> Self {
-        self.map(|op| op.page(page))
     }
 }
 

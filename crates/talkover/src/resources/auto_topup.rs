@@ -7,8 +7,8 @@ use talkover_core::auto_topup::{
 use talkover_core::credits::CreditCharge;
 use talkover_core::Page;
 
-use crate::execute::{Execute, Pending};
 use crate::resources::{entry_point, root_handler};
+use talkover_core::execute::{Execute, Pending};
 
 entry_point! {
     /// Auto top-up: recharging the balance when it runs low or on a day of the month.
@@ -77,17 +77,5 @@ impl<'c, C: Execute> AutoTopup<'c, C> {
     /// auto top-up can charge.
     pub fn payment_methods(&self) -> C::Call<Page<PaymentMethod>> {
         self.client.call(ListAutoTopupPaymentMethods::new())
-    }
-}
-
-impl<C: Execute> Pending<'_, C, GetAutoTopupHistory> {
-    /// Items per page, 1 to 100.
-    pub fn per_page(self, per_page: u32) -> Self {
-        self.map(|op| op.per_page(per_page))
-    }
-
-    /// Page number, from 1.
-    pub fn page(self, page: u64) -> Self {
-        self.map(|op| op.page(page))
     }
 }

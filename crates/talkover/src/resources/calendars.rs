@@ -7,8 +7,8 @@ use talkover_core::calendars::availability::{
 };
 use talkover_core::calendars::events::{
     AddEventAttendee, AttendeeId, CalendarEvent, CalendarEventUpdate, CreateCalendarEvent, CreateEventMeeting,
-    DeleteCalendarEvent, EventAttendee, EventId, EventMeeting, EventStatus, GetCalendarEvent, ListCalendarEvents,
-    NewCalendarEvent, NewEventAttendee, RemoveEventAttendee, UpdateCalendarEvent, UpdatedCalendarEvent,
+    DeleteCalendarEvent, EventAttendee, EventId, EventMeeting, GetCalendarEvent, ListCalendarEvents, NewCalendarEvent,
+    NewEventAttendee, RemoveEventAttendee, UpdateCalendarEvent, UpdatedCalendarEvent,
 };
 use talkover_core::calendars::members::{
     AddCalendarMember, CalendarMember, CalendarMemberId, CalendarMemberUpdate, ListCalendarMembers, NewCalendarMember,
@@ -26,8 +26,8 @@ use talkover_core::calendars::{
 use talkover_core::time::DateTime;
 use talkover_core::{Ack, Page};
 
-use crate::execute::{Execute, Pending};
 use crate::resources::{entry_point, root_handler};
+use talkover_core::execute::{Execute, Pending};
 
 entry_point! {
     /// Calendars, and through them their members, events, availability rules and provider connections.
@@ -129,25 +129,6 @@ impl<'c, C: Execute> Calendars<'c, C> {
     /// The provider connections of one calendar.
     pub fn providers(&self, calendar_id: impl Into<CalendarId>) -> CalendarProviders<'c, C> {
         CalendarProviders { client: self.client, calendar_id: calendar_id.into() }
-    }
-}
-
-impl<C: Execute> Pending<'_, C, ListCalendars> {
-    /// Items per page, 1 to 100.
-    pub fn per_page(self, per_page: u32) -> Self {
-        self.map(|op| op.per_page(per_page))
-    }
-}
-
-impl<C: Execute> Pending<'_, C, GetCalendarEventsBatch> {
-    /// Only events starting at or after `from`.
-    pub fn from(self, from: DateTime) -> Self {
-        self.map(|op| op.from(from))
-    }
-
-    /// Only events ending at or before `to`.
-    pub fn to(self, to: DateTime) -> Self {
-        self.map(|op| op.to(to))
     }
 }
 
@@ -267,23 +248,6 @@ impl<'c, C: Execute> CalendarEvents<'c, C> {
     }
 }
 
-impl<C: Execute> Pending<'_, C, ListCalendarEvents> {
-    /// Only events starting at or after `from`.
-    pub fn from(self, from: DateTime) -> Self {
-        self.map(|op| op.from(from))
-    }
-
-    /// Only events ending at or before `to`.
-    pub fn to(self, to: DateTime) -> Self {
-        self.map(|op| op.to(to))
-    }
-
-    /// Only events with this status.
-    pub fn status(self, status: EventStatus) -> Self {
-        self.map(|op| op.status(status))
-    }
-}
-
 /// The attendees of an event: `client.calendars().events(&calendar_id).attendees(&event_id)`.
 ///
 /// ```no_run
@@ -378,13 +342,6 @@ impl<'c, C: Execute> CalendarAvailability<'c, C> {
     /// slots between `from` and `to`; set the slot length on the returned request, then `send()`.
     pub fn query(&self, from: DateTime, to: DateTime) -> Pending<'c, C, QueryAvailability> {
         Pending::new(self.client, QueryAvailability::new(&self.calendar_id, from, to))
-    }
-}
-
-impl<C: Execute> Pending<'_, C, QueryAvailability> {
-    /// Slot length in minutes, at least 1 (the API's default is 30).
-    pub fn duration_minutes(self, minutes: u32) -> Self {
-        self.map(|op| op.duration_minutes(minutes))
     }
 }
 

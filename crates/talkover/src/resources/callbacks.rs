@@ -6,11 +6,10 @@ use talkover_core::callbacks::{
     ListCallbackAgents, ListCallbackSourceAgents, ProposedCallbackConfig, RemoveCallbackRole, SetAgentAsCallback,
     SourceAgent, UpdateCallbackSources,
 };
-use talkover_core::time::Date;
 use talkover_core::{Ack, Page};
 
-use crate::execute::{Execute, Pending};
 use crate::resources::{entry_point, root_handler};
+use talkover_core::execute::{Execute, Pending};
 
 entry_point! {
     /// Callback agents: inbound agents that take the calls of contacts calling back outbound agents.
@@ -110,17 +109,5 @@ impl<'c, C: Execute> CallbackAgents<'c, C> {
     /// an agent. It keeps its other settings and goes on taking ordinary inbound calls.
     pub fn remove(&self, agent_id: impl Into<AgentId>) -> C::Call<Ack> {
         self.client.call(RemoveCallbackRole::new(agent_id))
-    }
-}
-
-impl<C: Execute> Pending<'_, C, GetCallbackStats> {
-    /// First day counted (the API's default is 30 days ago).
-    pub fn start_date(self, date: Date) -> Self {
-        self.map(|op| op.start_date(date))
-    }
-
-    /// Last day counted (the API's default is today).
-    pub fn end_date(self, date: Date) -> Self {
-        self.map(|op| op.end_date(date))
     }
 }

@@ -1,14 +1,13 @@
 //! Handlers for calls: the call history, active calls, hanging up, and placing calls from an agent or a
 //! campaign.
 
-use talkover_core::agents::{AgentId, Direction};
+use talkover_core::agents::AgentId;
 use talkover_core::calls::*;
 use talkover_core::campaigns::CampaignId;
-use talkover_core::time::Date;
 use talkover_core::Page;
 
-use crate::execute::{Execute, Pending};
 use crate::resources::{entry_point, root_handler, Agents, Campaigns};
+use talkover_core::execute::{Execute, Pending};
 
 entry_point! {
     /// Calls: the call history, active calls, and hanging up.
@@ -110,55 +109,3 @@ impl<'c, C: Execute> Campaigns<'c, C> {
         self.client.call(MakeCampaignCall::new(campaign_id, call))
     }
 }
-
-impl<C: Execute> Pending<'_, C, ListCalls> {
-    /// Only calls of this agent.
-    pub fn agent_id(self, agent_id: impl Into<AgentId>) -> Self {
-        self.map(|op| op.agent_id(agent_id))
-    }
-}
-
-/// The filters [`ListCalls`] and [`GetAgentCalls`] share, forwarded to the pending request.
-macro_rules! call_filters {
-    ($op:ty) => {
-        impl<C: Execute> Pending<'_, C, $op> {
-            /// Only calls with this status.
-            pub fn status(self, status: CallStatus) -> Self {
-                self.map(|op| op.status(status))
-            }
-
-            /// Only calls in this direction.
-            pub fn direction(self, direction: Direction) -> Self {
-                self.map(|op| op.direction(direction))
-            }
-
-            /// Only calls from this date on.
-            pub fn date_from(self, date: Date) -> Self {
-                self.map(|op| op.date_from(date))
-            }
-
-            /// Only calls up to this date.
-            pub fn date_to(self, date: Date) -> Self {
-                self.map(|op| op.date_to(date))
-            }
-
-            /// Search in phone numbers and call SIDs (a number keeps its `+`).
-            pub fn search(self, search: impl Into<String>) -> Self {
-                self.map(|op| op.search(search))
-            }
-
-            /// Items per page, 1 to 100.
-            pub fn per_page(self, per_page: u32) -> Self {
-                self.map(|op| op.per_page(per_page))
-            }
-
-            /// Page number, from 1.
-            pub fn page(self, page: u64) -> Self {
-                self.map(|op| op.page(page))
-            }
-        }
-    };
-}
-
-call_filters!(ListCalls);
-call_filters!(GetAgentCalls);

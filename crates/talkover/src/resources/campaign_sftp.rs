@@ -3,8 +3,8 @@
 use talkover_core::campaign_sftp::*;
 use talkover_core::campaigns::{CampaignFileId, CampaignId};
 
-use crate::execute::{Execute, Pending};
 use crate::resources::Campaigns;
+use talkover_core::execute::{Execute, Pending};
 
 impl<'c, C: Execute> Campaigns<'c, C> {
     /// The SFTP integration of one campaign.
@@ -85,17 +85,5 @@ impl<'c, C: Execute> CampaignSftp<'c, C> {
     /// recent imports and exports; `send()` for one page or `items()` for all of them.
     pub fn logs(&self) -> Pending<'c, C, ListCampaignSftpLogs> {
         Pending::new(self.client, ListCampaignSftpLogs::new(&self.campaign_id))
-    }
-}
-
-impl<C: Execute> Pending<'_, C, ListCampaignSftpLogs> {
-    /// Items per page, 1 to 100.
-    pub fn per_page(self, per_page: u32) -> Self {
-        self.map(|op| op.per_page(per_page))
-    }
-
-    /// Page number, from 1.
-    pub fn page(self, page: u64) -> Self {
-        self.map(|op| op.page(page))
     }
 }

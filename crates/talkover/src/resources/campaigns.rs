@@ -1,13 +1,11 @@
 //! Handlers for campaigns. Their calls, webhooks and SFTP integration are reached from
 //! [`Campaigns`] too (`call`, `webhooks`, `sftp`).
 
-use talkover_core::agents::AgentId;
 use talkover_core::campaigns::*;
-use talkover_core::time::Date;
 use talkover_core::Ack;
 
-use crate::execute::{Execute, Pending};
 use crate::resources::{entry_point, root_handler};
+use talkover_core::execute::{Execute, Pending};
 
 entry_point! {
     /// Campaigns, and through them their calls, webhooks and SFTP integration.
@@ -77,47 +75,5 @@ impl<'c, C: Execute> Campaigns<'c, C> {
     /// files and statistics; an active campaign must be paused or cancelled first.
     pub fn delete(&self, campaign_id: impl Into<CampaignId>) -> C::Call<Ack> {
         self.client.call(DeleteCampaign::new(campaign_id))
-    }
-}
-
-impl<C: Execute> Pending<'_, C, ListCampaigns> {
-    /// Only campaigns with this status.
-    pub fn status(self, status: CampaignStatus) -> Self {
-        self.map(|op| op.status(status))
-    }
-
-    /// Only campaigns of this type.
-    pub fn campaign_type(self, campaign_type: CampaignType) -> Self {
-        self.map(|op| op.campaign_type(campaign_type))
-    }
-
-    /// Only campaigns of this agent.
-    pub fn agent_id(self, agent_id: impl Into<AgentId>) -> Self {
-        self.map(|op| op.agent_id(agent_id))
-    }
-
-    /// Only campaigns from this date on.
-    pub fn date_from(self, date: Date) -> Self {
-        self.map(|op| op.date_from(date))
-    }
-
-    /// Only campaigns up to this date.
-    pub fn date_to(self, date: Date) -> Self {
-        self.map(|op| op.date_to(date))
-    }
-
-    /// Search in names and descriptions.
-    pub fn search(self, search: impl Into<String>) -> Self {
-        self.map(|op| op.search(search))
-    }
-
-    /// Items per page, 1 to 100.
-    pub fn per_page(self, per_page: u32) -> Self {
-        self.map(|op| op.per_page(per_page))
-    }
-
-    /// Page number, from 1.
-    pub fn page(self, page: u64) -> Self {
-        self.map(|op| op.page(page))
     }
 }

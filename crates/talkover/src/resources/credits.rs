@@ -2,8 +2,8 @@
 
 use talkover_core::credits::{CreditCharge, CreditPurchase, CreditsBalance, GetCreditsBalance, PurchaseCredits};
 
-use crate::execute::Execute;
 use crate::resources::{entry_point, root_handler};
+use talkover_core::execute::Execute;
 
 entry_point! {
     /// Credits: the balance and purchases.

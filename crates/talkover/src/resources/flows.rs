@@ -6,8 +6,8 @@ use talkover_core::flows::{
     ValidateAgentFlow,
 };
 
-use crate::execute::Execute;
 use crate::resources::Agents;
+use talkover_core::execute::Execute;
 
 impl<'c, C: Execute> Agents<'c, C> {
     /// The conversation flow of one agent.

@@ -60,7 +60,7 @@ macro_rules! root_handler {
             pub(crate) client: &'c C,
         }
 
-        impl<'c, C: crate::execute::Execute> $handler<'c, C> {
+        impl<'c, C: talkover_core::execute::Execute> $handler<'c, C> {
             pub(crate) fn new(client: &'c C) -> Self {
                 Self { client }
             }

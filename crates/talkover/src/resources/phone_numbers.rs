@@ -1,13 +1,13 @@
 //! Handlers for phone numbers and their release requests.
 
 use talkover_core::phone_numbers::{
-    CancelReleaseRequest, ListPhoneNumbers, ListReleaseRequests, PhoneNumberId, PhoneNumberType, ReleaseRequest,
-    ReleaseRequestId, RequestPhoneRelease,
+    CancelReleaseRequest, ListPhoneNumbers, ListReleaseRequests, PhoneNumberId, ReleaseRequest, ReleaseRequestId,
+    RequestPhoneRelease,
 };
 use talkover_core::{Ack, Page};
 
-use crate::execute::{Execute, Pending};
 use crate::resources::{entry_point, root_handler};
+use talkover_core::execute::{Execute, Pending};
 
 entry_point! {
     /// The environment's phone numbers, and requests to release them.
@@ -61,27 +61,5 @@ impl<'c, C: Execute> PhoneNumbers<'c, C> {
     /// that is still pending; it stays in the list, as cancelled.
     pub fn cancel_release(&self, release_request_id: impl Into<ReleaseRequestId>) -> C::Call<Ack> {
         self.client.call(CancelReleaseRequest::new(release_request_id))
-    }
-}
-
-impl<C: Execute> Pending<'_, C, ListPhoneNumbers> {
-    /// Only numbers of this type.
-    pub fn number_type(self, number_type: PhoneNumberType) -> Self {
-        self.map(|op| op.number_type(number_type))
-    }
-
-    /// Only numbers that take (or do not take) voice calls.
-    pub fn has_voice(self, has_voice: bool) -> Self {
-        self.map(|op| op.has_voice(has_voice))
-    }
-
-    /// Only numbers that work (or do not work) with WhatsApp.
-    pub fn has_whatsapp(self, has_whatsapp: bool) -> Self {
-        self.map(|op| op.has_whatsapp(has_whatsapp))
-    }
-
-    /// Search by number (`+1234567890`) or id.
-    pub fn search(self, search: impl Into<String>) -> Self {
-        self.map(|op| op.search(search))
     }
 }

@@ -8,8 +8,8 @@ use talkover_core::sip_trunks::{
 };
 use talkover_core::{Ack, Page};
 
-use crate::execute::Execute;
 use crate::resources::{entry_point, root_handler};
+use talkover_core::execute::Execute;
 
 entry_point! {
     /// Custom SIP trunks, and through them the numbers (DIDs) attached to each.

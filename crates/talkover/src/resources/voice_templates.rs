@@ -1,11 +1,9 @@
 //! Handlers for voice templates.
 
-use talkover_core::voice_templates::{
-    GenerateVoiceDemo, ListVoiceTemplates, QualityTier, VoiceDemo, VoiceGender, VoiceTemplateId,
-};
+use talkover_core::voice_templates::{GenerateVoiceDemo, ListVoiceTemplates, VoiceDemo, VoiceTemplateId};
 
-use crate::execute::{Execute, Pending};
 use crate::resources::{entry_point, root_handler};
+use talkover_core::execute::{Execute, Pending};
 
 entry_point! {
     /// Voice templates: the voices agents can use, and demo audio of each.
@@ -41,22 +39,5 @@ impl<'c, C: Execute> VoiceTemplates<'c, C> {
     /// template: a signed, temporary MP3 URL. Generation can take a few seconds.
     pub fn demo(&self, voice_template_id: impl Into<VoiceTemplateId>) -> C::Call<VoiceDemo> {
         self.client.call(GenerateVoiceDemo::new(voice_template_id))
-    }
-}
-
-impl<C: Execute> Pending<'_, C, ListVoiceTemplates> {
-    /// Only voices in this language (`en-US`, `pt-BR`, …).
-    pub fn language(self, language: impl Into<String>) -> Self {
-        self.map(|op| op.language(language))
-    }
-
-    /// Only voices of this quality tier.
-    pub fn quality_tier(self, tier: QualityTier) -> Self {
-        self.map(|op| op.quality_tier(tier))
-    }
-
-    /// Only voices of this gender.
-    pub fn gender(self, gender: VoiceGender) -> Self {
-        self.map(|op| op.gender(gender))
     }
 }

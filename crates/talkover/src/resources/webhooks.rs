@@ -5,8 +5,8 @@ use talkover_core::campaigns::CampaignId;
 use talkover_core::webhooks::*;
 use talkover_core::Ack;
 
-use crate::execute::{Execute, Pending};
 use crate::resources::{Agents, Campaigns};
+use talkover_core::execute::{Execute, Pending};
 
 impl<'c, C: Execute> Agents<'c, C> {
     /// The webhooks of one agent.
@@ -187,29 +187,5 @@ impl<'c, C: Execute> CampaignWebhooks<'c, C> {
         log_id: impl Into<WebhookLogId>,
     ) -> C::Call<WebhookRetry> {
         self.client.call(RetryCampaignWebhookLog::new(&self.campaign_id, webhook_id, log_id))
-    }
-}
-
-impl<C: Execute> Pending<'_, C, ListWebhookLogs> {
-    /// Items per page, 1 to 100.
-    pub fn per_page(self, per_page: u32) -> Self {
-        self.map(|op| op.per_page(per_page))
-    }
-
-    /// Page number, from 1.
-    pub fn page(self, page: u64) -> Self {
-        self.map(|op| op.page(page))
-    }
-}
-
-impl<C: Execute> Pending<'_, C, ListCampaignWebhookLogs> {
-    /// Items per page, 1 to 100.
-    pub fn per_page(self, per_page: u32) -> Self {
-        self.map(|op| op.per_page(per_page))
-    }
-
-    /// Page number, from 1.
-    pub fn page(self, page: u64) -> Self {
-        self.map(|op| op.page(page))
     }
 }

@@ -1,0 +1,130 @@
+//! What runs operations, abstracted: the async and the blocking client of the `talkover` crate implement
+//! [`Execute`], and resource handlers and [`Pending`] requests are written once against it.
+//!
+//! Nothing here does I/O. Implement [`Execute`] yourself to run the `talkover` handlers on an executor of
+//! your own (a test double, another HTTP stack).
+
+use crate::error::Error;
+use crate::operation::{Operation, Output};
+use crate::page::PagedOperation;
+
+/// Something that runs operations: `talkover::Client` (async) or `talkover::blocking::Client`.
+///
+/// Resource handlers are generic over it: on the async client a handler method returns a future, on the
+/// blocking client it returns the result directly.
+pub trait Execute: Sized {
+    /// What a call returns: a future of `Result<T>` (async) or `Result<T>` (blocking).
+    type Call<T: Send + 'static>;
+    /// What auto-pagination returns: a `Stream` (async) or an `Iterator` (blocking) of items.
+    type Items<O: PagedOperation + Send + 'static>
+    where
+        O::Item: Send + 'static;
+
+    /// Runs one operation.
+    fn call<O>(&self, operation: O) -> Self::Call<Output<O>>
+    where
+        O: Operation + 'static,
+        Output<O>: Send + 'static;
+
+    /// Runs one operation and passes its result through `then` (for handlers that turn a documented
+    /// refusal into a typed outcome).
+    fn call_then<O, T>(&self, operation: O, then: fn(Result<Output<O>, Error>) -> Result<T, Error>) -> Self::Call<T>
+    where
+        O: Operation + 'static,
+        Output<O>: Send + 'static,
+        T: Send + 'static;
+
+    /// Runs a list operation page after page, yielding its items.
+    fn items<O>(&self, operation: O) -> Self::Items<O>
+    where
+        O: PagedOperation + Send + 'static,
+        O::Item: Send + 'static;
+}
+
+/// An operation bound to a client, waiting for optional parameters and then [`Pending::send`].
+///
+/// Every optional query parameter of an operation has a setter here and on the operation itself, both
+/// generated from the operation's declaration.
+#[must_use = "nothing is sent until `send` (or `items`) is called"]
+pub struct Pending<'c, C, O> {
+    client: &'c C,
+    operation: O,
+}
+
+impl<C, O: std::fmt::Debug> std::fmt::Debug for Pending<'_, C, O> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pending").field("operation", &self.operation).finish_non_exhaustive()
+    }
+}
+
+impl<'c, C, O> Pending<'c, C, O> {
+    /// Binds `operation` to `client`.
+    pub fn new(client: &'c C, operation: O) -> Self {
+        Self { client, operation }
+    }
+
+    /// Changes the operation (for setters no declaration generates).
+    pub fn map(self, f: impl FnOnce(O) -> O) -> Self {
+        Self { client: self.client, operation: f(self.operation) }
+    }
+
+    /// The operation as built so far.
+    pub fn operation(&self) -> &O {
+        &self.operation
+    }
+
+    /// The operation as built so far, to send on another client or keep.
+    pub fn into_operation(self) -> O {
+        self.operation
+    }
+}
+
+impl<C: Execute, O: Operation + 'static> Pending<'_, C, O>
+where
+    Output<O>: Send + 'static,
+{
+    /// Sends the request.
+    pub fn send(self) -> C::Call<Output<O>> {
+        self.client.call(self.operation)
+    }
+}
+
+impl<C: Execute, O> Pending<'_, C, O>
+where
+    O: PagedOperation + Send + 'static,
+    O::Item: Send + 'static,
+{
+    /// Every item of the list, fetching pages lazily as they are consumed, starting at the page this
+    /// request names (the first by default). A `Stream` on the async client, an `Iterator` on the blocking
+    /// one.
+    pub fn items(self) -> C::Items<O> {
+        self.client.items(self.operation)
+    }
+}
+
+/// A value a generated setter accepts for a field of type `T`: `T` itself, and for text-like fields
+/// (strings, ids, string enums) a `&str` or `String` as well.
+///
+/// It exists so that `per_page(50)` infers `u32` while `search("x")` and `status("draft")` convert.
+pub trait IntoParam<T> {
+    /// The field's value.
+    fn into_param(self) -> T;
+}
+
+impl<T> IntoParam<T> for T {
+    fn into_param(self) -> T {
+        self
+    }
+}
+
+impl IntoParam<String> for &str {
+    fn into_param(self) -> String {
+        self.to_owned()
+    }
+}
+
+impl IntoParam<String> for &String {
+    fn into_param(self) -> String {
+        self.clone()
+    }
+}
