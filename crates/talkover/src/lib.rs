@@ -25,6 +25,7 @@ mod attempts;
 pub mod blocking;
 mod builder;
 mod client;
+mod client_core;
 mod execute;
 pub mod resources;
 
