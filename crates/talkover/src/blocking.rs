@@ -68,9 +68,26 @@ impl Client {
     }
 }
 
-/// The blocking builder takes no setting of its own.
+/// The blocking builder takes no setting of its own; its built-in transport is ureq.
 impl Side for Arc<dyn BlockingTransport> {
     type Settings = ();
+
+    #[cfg(any(feature = "ureq", feature = "ureq-native-tls"))]
+    fn default_transport(builder: &ClientBuilder) -> Result<Self, Error> {
+        let mut settings = talkover_ureq::UreqConfig::default();
+        settings.connect_timeout = Some(builder.connect_timeout);
+        settings.timeout = Some(builder.timeout);
+        settings.max_response_bytes = builder.max_response_bytes;
+        Ok(Arc::new(talkover_ureq::UreqTransport::with_config(&settings)))
+    }
+
+    #[cfg(not(any(feature = "ureq", feature = "ureq-native-tls")))]
+    fn default_transport(_: &ClientBuilder) -> Result<Self, Error> {
+        Err(crate::builder::config_error(
+            "transport",
+            "no built-in blocking transport: enable the `ureq` feature or pass one with `transport`",
+        ))
+    }
 }
 
 impl ClientBuilder {
@@ -82,25 +99,8 @@ impl ClientBuilder {
 
     /// Builds the client.
     pub fn build(self) -> Result<Client, Error> {
-        Ok(Client { inner: Arc::new(ClientCore::build(self, default_transport, |()| ThreadSleep)?) })
+        Ok(Client { inner: Arc::new(ClientCore::build(self, |()| ThreadSleep)?) })
     }
-}
-
-#[cfg(any(feature = "ureq", feature = "ureq-native-tls"))]
-fn default_transport(builder: &ClientBuilder) -> Result<Arc<dyn BlockingTransport>, Error> {
-    let mut settings = talkover_ureq::UreqConfig::default();
-    settings.connect_timeout = Some(builder.connect_timeout);
-    settings.timeout = Some(builder.timeout);
-    settings.max_response_bytes = builder.max_response_bytes;
-    Ok(Arc::new(talkover_ureq::UreqTransport::with_config(&settings)))
-}
-
-#[cfg(not(any(feature = "ureq", feature = "ureq-native-tls")))]
-fn default_transport(_: &ClientBuilder) -> Result<Arc<dyn BlockingTransport>, Error> {
-    Err(crate::builder::config_error(
-        "transport",
-        "no built-in blocking transport: enable the `ureq` feature or pass one with `transport`",
-    ))
 }
 
 impl Execute for Client {

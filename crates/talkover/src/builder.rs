@@ -18,10 +18,14 @@ pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 32 * 1024 * 1024;
 
 mod sealed {
     /// The transport type of one kind of client's builder (`Arc<dyn Transport>` or
-    /// `Arc<dyn BlockingTransport>`), naming the settings only that kind of client takes.
-    pub trait Side {
+    /// `Arc<dyn BlockingTransport>`): the settings only that kind of client takes, and its built-in
+    /// transport.
+    pub trait Side: Sized {
         /// The settings only this kind of client takes (the async client's `sleep`).
         type Settings: Default;
+
+        /// The built-in transport, for a builder given none.
+        fn default_transport(builder: &super::ClientBuilder<Self>) -> Result<Self, super::Error>;
     }
 }
 

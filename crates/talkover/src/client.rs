@@ -92,9 +92,26 @@ impl Client {
     }
 }
 
-/// The async builder's own setting: how to wait between attempts.
+/// The async builder's own setting (how to wait between attempts) and its built-in transport (reqwest).
 impl Side for Arc<dyn Transport> {
     type Settings = Option<Sleep>;
+
+    #[cfg(any(feature = "reqwest", feature = "reqwest-native-tls"))]
+    fn default_transport(builder: &ClientBuilder<Self>) -> Result<Self, Error> {
+        let mut settings = talkover_reqwest::ReqwestConfig::default();
+        settings.connect_timeout = Some(builder.connect_timeout);
+        settings.timeout = Some(builder.timeout);
+        settings.max_response_bytes = builder.max_response_bytes;
+        Ok(Arc::new(talkover_reqwest::ReqwestTransport::with_config(&settings)?))
+    }
+
+    #[cfg(not(any(feature = "reqwest", feature = "reqwest-native-tls")))]
+    fn default_transport(_: &ClientBuilder<Self>) -> Result<Self, Error> {
+        Err(crate::builder::config_error(
+            "transport",
+            "no built-in async transport: enable the `reqwest` feature or pass one with `transport`",
+        ))
+    }
 }
 
 impl ClientBuilder<Arc<dyn Transport>> {
@@ -116,26 +133,9 @@ impl ClientBuilder<Arc<dyn Transport>> {
 
     /// Builds the client.
     pub fn build(self) -> Result<Client, Error> {
-        let core = ClientCore::build(self, default_transport, |sleep| AsyncWait(sleep.or_else(default_sleep)))?;
+        let core = ClientCore::build(self, |sleep| AsyncWait(sleep.or_else(default_sleep)))?;
         Ok(Client { inner: Arc::new(core) })
     }
-}
-
-#[cfg(any(feature = "reqwest", feature = "reqwest-native-tls"))]
-fn default_transport(builder: &ClientBuilder<Arc<dyn Transport>>) -> Result<Arc<dyn Transport>, Error> {
-    let mut settings = talkover_reqwest::ReqwestConfig::default();
-    settings.connect_timeout = Some(builder.connect_timeout);
-    settings.timeout = Some(builder.timeout);
-    settings.max_response_bytes = builder.max_response_bytes;
-    Ok(Arc::new(talkover_reqwest::ReqwestTransport::with_config(&settings)?))
-}
-
-#[cfg(not(any(feature = "reqwest", feature = "reqwest-native-tls")))]
-fn default_transport(_: &ClientBuilder<Arc<dyn Transport>>) -> Result<Arc<dyn Transport>, Error> {
-    Err(crate::builder::config_error(
-        "transport",
-        "no built-in async transport: enable the `reqwest` feature or pass one with `transport`",
-    ))
 }
 
 impl Execute for Client {

@@ -49,11 +49,10 @@ impl<T: ?Sized, W: Wait> ClientCore<T, W> {
         Self { config, transport, retry: RetryPolicy::default(), wait: W::default_wait() }
     }
 
-    /// A core as `builder` describes it, on `default_transport` unless the builder names a transport, waiting
-    /// as `wait` makes of the builder's own settings.
+    /// A core as `builder` describes it, on the built-in transport unless the builder names one, waiting as
+    /// `wait` makes of the builder's own settings.
     pub(crate) fn build(
         builder: ClientBuilder<Arc<T>>,
-        default_transport: fn(&ClientBuilder<Arc<T>>) -> Result<Arc<T>, Error>,
         wait: impl FnOnce(<Arc<T> as Side>::Settings) -> W,
     ) -> Result<Self, Error>
     where
@@ -62,7 +61,7 @@ impl<T: ?Sized, W: Wait> ClientCore<T, W> {
         let config = builder.client_config()?;
         let transport = match builder.transport {
             Some(transport) => transport,
-            None => default_transport(&builder)?,
+            None => Side::default_transport(&builder)?,
         };
         Ok(Self { config, transport, retry: builder.retry, wait: wait(builder.side) })
     }
