@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::envelope::ListEnvelope;
+use crate::error::Error;
 use crate::operation::Operation;
 
 /// Where a page sits in a list, as the API reports it (under `meta` or `pagination`).
@@ -70,6 +71,86 @@ pub trait PagedOperation: Operation<Response = ListEnvelope<Self::Item>> + Clone
     fn set_page(&mut self, page: u64);
 }
 
+/// Auto-pagination with no I/O: which page to ask for next, and the items of the pages received so far.
+///
+/// A client drives it: it yields [`Paginator::next_item`] while there is one, otherwise sends
+/// [`Paginator::next_operation`] (if any; `None` means the list is done) and hands the result to
+/// [`Paginator::on_page`]. The list starts at the page the first operation names, and ends after a page
+/// with no successor (an empty page always ends it, see [`Page::next_page`]) or after an error.
+///
+/// ```
+/// use talkover_core::campaigns::ListCampaigns;
+/// use talkover_core::page::Paginator;
+/// use talkover_core::{build_request, decode_response, ClientConfig};
+///
+/// let config = ClientConfig::new("talq_example").unwrap();
+/// let mut pages = Paginator::new(ListCampaigns::new());
+/// let mut fetched = 0;
+/// while let Some(operation) = pages.next_operation() {
+///     let _request = build_request(&operation, &config).unwrap(); // sent with any HTTP client
+///     let body = r#"{"data": [], "meta": {"current_page": 1, "per_page": 15, "total": 0}}"#;
+///     let answer = http::Response::new(body.as_bytes().to_vec());
+///     pages.on_page(decode_response::<ListCampaigns>(answer)).unwrap();
+///     fetched += 1;
+///     while let Some(campaign) = pages.next_item() {
+///         println!("{}", campaign.name);
+///     }
+/// }
+/// assert_eq!(fetched, 1); // an empty page ends the list
+/// ```
+#[derive(Clone, Debug)]
+pub struct Paginator<O: PagedOperation> {
+    next: Option<O>,
+    buffer: std::vec::IntoIter<O::Item>,
+}
+
+impl<O: PagedOperation> Paginator<O> {
+    /// A paginator whose first request is `operation` (at the page it names, the first by default).
+    pub fn new(operation: O) -> Self {
+        Self { next: Some(operation), buffer: Vec::new().into_iter() }
+    }
+
+    /// The next item of the pages received so far, if one is left.
+    pub fn next_item(&mut self) -> Option<O::Item> {
+        self.buffer.next()
+    }
+
+    /// The operation that fetches the next page, or `None` when the list is done or items of the last page
+    /// are still to be taken with [`Paginator::next_item`]. Send it, then pass its result to
+    /// [`Paginator::on_page`].
+    pub fn next_operation(&self) -> Option<O> {
+        match self.buffer.len() {
+            0 => self.next.clone(),
+            _ => None,
+        }
+    }
+
+    /// Takes the result of the operation [`Paginator::next_operation`] gave: a page's items are buffered
+    /// and the following page is asked for next, if there is one; an error ends the list and is handed
+    /// back, for the caller to yield.
+    pub fn on_page(&mut self, page: Result<Page<O::Item>, Error>) -> Result<(), Error> {
+        match page {
+            Ok(page) => {
+                match (page.next_page(), self.next.as_mut()) {
+                    (Some(next), Some(operation)) => operation.set_page(next),
+                    _ => self.next = None,
+                }
+                self.buffer = page.items.into_iter();
+                Ok(())
+            }
+            Err(error) => {
+                self.next = None;
+                Err(error)
+            }
+        }
+    }
+
+    /// Whether every item has been taken and no page is left to fetch.
+    pub fn is_done(&self) -> bool {
+        self.next.is_none() && self.buffer.len() == 0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -96,5 +177,97 @@ mod tests {
         assert_eq!(page(5, 3, 10, 25, None).next_page(), None);
         assert_eq!(page(0, 1, 10, 25, Some(3)).next_page(), None);
         assert_eq!(Page::<u8> { items: vec![1], pagination: None }.next_page(), None);
+    }
+
+    /// A list operation of numbers, for driving a paginator by hand.
+    #[derive(Clone, Debug, PartialEq)]
+    struct Numbers {
+        page: Option<u64>,
+    }
+
+    impl Operation for Numbers {
+        type Query = ();
+        type Body = ();
+        type Response = ListEnvelope<u32>;
+        const ID: &'static str = "list-numbers";
+        const METHOD: http::Method = http::Method::GET;
+        const PATH: &'static str = "/api/v1/numbers";
+        const SAFE_TO_REPEAT: bool = true;
+    }
+
+    impl PagedOperation for Numbers {
+        type Item = u32;
+        fn set_page(&mut self, page: u64) {
+            self.page = Some(page);
+        }
+    }
+
+    fn numbers(items: &[u32], current: u64, last: u64) -> Page<u32> {
+        Page {
+            items: items.to_vec(),
+            pagination: Some(Pagination {
+                current_page: current,
+                per_page: 2,
+                total: 0,
+                last_page: Some(last),
+                from: None,
+                to: None,
+            }),
+        }
+    }
+
+    fn drain(pages: &mut Paginator<Numbers>) -> Vec<u32> {
+        std::iter::from_fn(|| pages.next_item()).collect()
+    }
+
+    #[test]
+    fn paginator_starts_at_the_named_page_and_follows_until_the_last() {
+        let mut pages = Paginator::new(Numbers { page: Some(2) });
+        assert!(!pages.is_done());
+        assert_eq!(pages.next_operation(), Some(Numbers { page: Some(2) }));
+        pages.on_page(Ok(numbers(&[3, 4], 2, 3))).unwrap();
+        assert_eq!(pages.next_operation(), None, "items of this page come first");
+        assert_eq!(pages.next_item(), Some(3));
+        assert_eq!(pages.next_operation(), None);
+        assert_eq!(drain(&mut pages), [4]);
+        assert_eq!(pages.next_operation(), Some(Numbers { page: Some(3) }));
+        pages.on_page(Ok(numbers(&[5], 3, 3))).unwrap();
+        assert_eq!(pages.next_operation(), None);
+        assert!(!pages.is_done());
+        assert_eq!(drain(&mut pages), [5]);
+        assert_eq!(pages.next_operation(), None);
+        assert!(pages.is_done());
+    }
+
+    #[test]
+    fn paginator_stops_on_an_empty_page_whatever_the_counts_say() {
+        let mut pages = Paginator::new(Numbers { page: None });
+        pages.on_page(Ok(numbers(&[1, 2], 1, 9))).unwrap();
+        assert_eq!(drain(&mut pages), [1, 2]);
+        assert_eq!(pages.next_operation(), Some(Numbers { page: Some(2) }));
+        pages.on_page(Ok(numbers(&[], 2, 9))).unwrap();
+        assert_eq!(pages.next_item(), None);
+        assert_eq!(pages.next_operation(), None);
+        assert!(pages.is_done());
+    }
+
+    #[test]
+    fn paginator_stops_on_a_page_without_pagination() {
+        let mut pages = Paginator::new(Numbers { page: None });
+        pages.on_page(Ok(Page { items: vec![7], pagination: None })).unwrap();
+        assert_eq!(drain(&mut pages), [7]);
+        assert_eq!(pages.next_operation(), None);
+    }
+
+    #[test]
+    fn paginator_hands_back_an_error_and_stops_after_it() {
+        let mut pages = Paginator::new(Numbers { page: None });
+        pages.on_page(Ok(numbers(&[1], 1, 3))).unwrap();
+        assert_eq!(drain(&mut pages), [1]);
+        let error = pages.on_page(Err(Error::invalid_request("list-numbers", None, "refused"))).unwrap_err();
+        assert!(error.to_string().contains("refused"), "{error}");
+        assert_eq!(pages.next_item(), None);
+        assert_eq!(pages.next_operation(), None);
+        assert!(pages.is_done());
     }
 }

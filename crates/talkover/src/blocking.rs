@@ -1,14 +1,14 @@
 //! The blocking client: the same operations and handlers, with no async runtime.
 
 use std::sync::Arc;
-
-use std::time::Instant;
+use std::time::Duration;
 
 use talkover_core::{
-    build_request, decode_response, decode_with_response, BlockingTransport, ClientConfig, Error, HttpResponse,
-    Operation, Output, PagedOperation, RetryPolicy, WithResponse,
+    BlockingTransport, Error, HttpResponse, Operation, Output, PagedOperation, Paginator, WithResponse,
 };
 
+use crate::builder::Side;
+use crate::client_core::{client_api, span, ClientCore, Next, Wait};
 use talkover_core::execute::Execute;
 
 /// The blocking builder's type.
@@ -24,89 +24,69 @@ pub type ClientBuilder = crate::builder::ClientBuilder<Arc<dyn BlockingTransport
 /// ```
 #[derive(Clone)]
 pub struct Client {
-    inner: Arc<Inner>,
+    inner: Arc<ClientCore<dyn BlockingTransport, ThreadSleep>>,
 }
 
+client_api!(Client, "blocking::Client", ClientBuilder, BlockingTransport, "blocking ");
+
+/// The blocking client waits between attempts by sleeping the thread.
 #[derive(Clone)]
-struct Inner {
-    config: ClientConfig,
-    transport: Arc<dyn BlockingTransport>,
-    retry: RetryPolicy,
-}
+pub(crate) struct ThreadSleep;
 
-impl std::fmt::Debug for Client {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("blocking::Client").field("config", &self.inner.config).finish_non_exhaustive()
+impl Wait for ThreadSleep {
+    fn default_wait() -> Self {
+        Self
+    }
+
+    fn can_wait(&self, _: Duration) -> bool {
+        true
     }
 }
 
 impl Client {
-    /// A builder.
-    pub fn builder() -> ClientBuilder {
-        ClientBuilder::default()
-    }
-
-    /// A client for this token on the production API, with the default transport.
-    pub fn new(token: impl Into<talkover_core::SecretString>) -> Result<Self, Error> {
-        Self::builder().token(token).build()
-    }
-
-    /// A client configured from `TALKOVER_TOKEN` and, when set, `TALKOVER_BASE_URL`.
-    pub fn from_env() -> Result<Self, Error> {
-        Self::builder().from_env()?.build()
-    }
-
-    /// A client on any blocking transport (a closure in tests, your own HTTP stack in production), with
-    /// the default retry policy.
-    pub fn with_transport(config: ClientConfig, transport: impl BlockingTransport + 'static) -> Self {
-        Self { inner: Arc::new(Inner { config, transport: Arc::new(transport), retry: RetryPolicy::default() }) }
-    }
-
-    /// A client that shares this one's connections and retry budget but retries by `policy`: use it for
-    /// one call (`client.with_retry_policy(RetryPolicy::none()).agents().get(..)`) or keep it.
-    pub fn with_retry_policy(&self, policy: RetryPolicy) -> Self {
-        let mut inner = (*self.inner).clone();
-        inner.retry = policy.sharing_budget_of(&self.inner.retry);
-        Self { inner: Arc::new(inner) }
-    }
-
-    /// The retry policy.
-    pub fn retry_policy(&self) -> &RetryPolicy {
-        &self.inner.retry
-    }
-
-    /// The configuration requests are built with.
-    pub fn config(&self) -> &ClientConfig {
-        &self.inner.config
-    }
-
     /// Runs any operation, retrying as the client's policy allows.
     pub fn execute<O: Operation>(&self, operation: O) -> Result<Output<O>, Error> {
-        // An answer may echo the token: it never reaches the caller's error.
-        self.send(&operation).and_then(decode_response::<O>).map_err(|e| self.inner.config.redact(e))
+        self.inner.output::<O>(self.send(&operation))
     }
 
     /// Runs any operation and keeps the answer's status and headers (rate limits, request id) beside the
     /// value.
     pub fn execute_with_response<O: Operation>(&self, operation: O) -> Result<WithResponse<Output<O>>, Error> {
-        // An answer may echo the token: it never reaches the caller's error.
-        self.send(&operation).and_then(decode_with_response::<O>).map_err(|e| self.inner.config.redact(e))
+        self.inner.output_with_response::<O>(self.send(&operation))
     }
 
     fn send<O: Operation>(&self, operation: &O) -> Result<HttpResponse, Error> {
-        let _span = tracing::debug_span!("talkover", operation = O::ID).entered();
-        let mut retries = 0;
+        let _span = span::<O>().entered();
+        let mut attempts = self.inner.attempts(operation);
         loop {
-            let request = build_request(operation, &self.inner.config)?;
-            let started = Instant::now();
-            let result = self.inner.transport.send(request);
-            let decision = crate::attempts::after_attempt::<O>(&self.inner.retry, retries, started, &result);
-            match crate::attempts::retry_delay(decision) {
-                Some(delay) => std::thread::sleep(delay),
-                None => return result.map_err(Error::from),
+            let request = attempts.request()?;
+            match attempts.after(self.inner.transport().send(request)) {
+                Next::Retry(delay) => std::thread::sleep(delay),
+                Next::Done(answer) => return answer,
             }
-            retries += 1;
         }
+    }
+}
+
+/// The blocking builder takes no setting of its own; its built-in transport is ureq.
+impl Side for Arc<dyn BlockingTransport> {
+    type Settings = ();
+
+    #[cfg(any(feature = "ureq", feature = "ureq-native-tls"))]
+    fn default_transport(builder: &ClientBuilder) -> Result<Self, Error> {
+        let mut settings = talkover_ureq::UreqConfig::default();
+        settings.connect_timeout = Some(builder.connect_timeout);
+        settings.timeout = Some(builder.timeout);
+        settings.max_response_bytes = builder.max_response_bytes;
+        Ok(Arc::new(talkover_ureq::UreqTransport::with_config(&settings)))
+    }
+
+    #[cfg(not(any(feature = "ureq", feature = "ureq-native-tls")))]
+    fn default_transport(_: &ClientBuilder) -> Result<Self, Error> {
+        Err(crate::builder::config_error(
+            "transport",
+            "no built-in blocking transport: enable the `ureq` feature or pass one with `transport`",
+        ))
     }
 }
 
@@ -119,30 +99,8 @@ impl ClientBuilder {
 
     /// Builds the client.
     pub fn build(self) -> Result<Client, Error> {
-        let config = self.client_config()?;
-        let transport = match self.transport {
-            Some(transport) => transport,
-            None => default_transport(&self)?,
-        };
-        Ok(Client { inner: Arc::new(Inner { config, transport, retry: self.retry.clone() }) })
+        Ok(Client { inner: Arc::new(ClientCore::build(self, |()| ThreadSleep)?) })
     }
-}
-
-#[cfg(any(feature = "ureq", feature = "ureq-native-tls"))]
-fn default_transport(builder: &ClientBuilder) -> Result<Arc<dyn BlockingTransport>, Error> {
-    let mut settings = talkover_ureq::UreqConfig::default();
-    settings.connect_timeout = Some(builder.connect_timeout);
-    settings.timeout = Some(builder.timeout);
-    settings.max_response_bytes = builder.max_response_bytes;
-    Ok(Arc::new(talkover_ureq::UreqTransport::with_config(&settings)))
-}
-
-#[cfg(not(any(feature = "ureq", feature = "ureq-native-tls")))]
-fn default_transport(_: &ClientBuilder) -> Result<Arc<dyn BlockingTransport>, Error> {
-    Err(crate::builder::config_error(
-        "transport",
-        "no built-in blocking transport: enable the `ureq` feature or pass one with `transport`",
-    ))
 }
 
 impl Execute for Client {
@@ -174,16 +132,16 @@ impl Execute for Client {
         O: PagedOperation + Send + 'static,
         O::Item: Send + 'static,
     {
-        Items { client: self.clone(), next: Some(operation), buffer: Vec::new().into_iter() }
+        Items { client: self.clone(), pages: Paginator::new(operation) }
     }
 }
 
-/// Every item of a list operation, fetched page by page as the iterator advances.
+/// Every item of a list operation, fetched page by page as the iterator advances: a blocking driver of a
+/// [`Paginator`].
 #[must_use = "iterators do nothing unless advanced"]
 pub struct Items<O: PagedOperation> {
     client: Client,
-    next: Option<O>,
-    buffer: std::vec::IntoIter<O::Item>,
+    pages: Paginator<O>,
 }
 
 impl<O: PagedOperation> Iterator for Items<O> {
@@ -191,20 +149,12 @@ impl<O: PagedOperation> Iterator for Items<O> {
 
     fn next(&mut self) -> Option<Self::Item> {
         loop {
-            if let Some(item) = self.buffer.next() {
+            if let Some(item) = self.pages.next_item() {
                 return Some(Ok(item));
             }
-            let op = self.next.take()?;
-            match self.client.execute(op.clone()) {
-                Ok(page) => {
-                    if let Some(next) = page.next_page() {
-                        let mut op = op;
-                        op.set_page(next);
-                        self.next = Some(op);
-                    }
-                    self.buffer = page.items.into_iter();
-                }
-                Err(error) => return Some(Err(error)),
+            let operation = self.pages.next_operation()?;
+            if let Err(error) = self.pages.on_page(self.client.execute(operation)) {
+                return Some(Err(error));
             }
         }
     }

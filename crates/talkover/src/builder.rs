@@ -16,9 +16,24 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 /// The default limit on the size of an answer.
 pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 32 * 1024 * 1024;
 
+mod sealed {
+    /// The transport type of one kind of client's builder (`Arc<dyn Transport>` or
+    /// `Arc<dyn BlockingTransport>`): the settings only that kind of client takes, and its built-in
+    /// transport.
+    pub trait Side: Sized {
+        /// The settings only this kind of client takes (the async client's `sleep`).
+        type Settings: Default;
+
+        /// The built-in transport, for a builder given none.
+        fn default_transport(builder: &super::ClientBuilder<Self>) -> Result<Self, super::Error>;
+    }
+}
+
+pub(crate) use sealed::Side;
+
 /// Builds a client. Get one from [`crate::Client::builder`] or [`crate::blocking::Client::builder`].
 #[must_use]
-pub struct ClientBuilder<T> {
+pub struct ClientBuilder<T: Side> {
     pub(crate) token: Option<SecretString>,
     pub(crate) base_url: Option<String>,
     pub(crate) insecure: bool,
@@ -28,10 +43,10 @@ pub struct ClientBuilder<T> {
     pub(crate) max_response_bytes: u64,
     pub(crate) transport: Option<T>,
     pub(crate) retry: RetryPolicy,
-    pub(crate) sleep: Option<crate::client::Sleep>,
+    pub(crate) side: T::Settings,
 }
 
-impl<T> Default for ClientBuilder<T> {
+impl<T: Side> Default for ClientBuilder<T> {
     fn default() -> Self {
         Self {
             token: None,
@@ -43,12 +58,12 @@ impl<T> Default for ClientBuilder<T> {
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             transport: None,
             retry: RetryPolicy::default(),
-            sleep: None,
+            side: T::Settings::default(),
         }
     }
 }
 
-impl<T> std::fmt::Debug for ClientBuilder<T> {
+impl<T: Side> std::fmt::Debug for ClientBuilder<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("token", &self.token.as_ref().map(|_| "[redacted]"))
@@ -63,7 +78,7 @@ impl<T> std::fmt::Debug for ClientBuilder<T> {
     }
 }
 
-impl<T> ClientBuilder<T> {
+impl<T: Side> ClientBuilder<T> {
     /// The API token (`talq_…`).
     pub fn token(mut self, token: impl Into<SecretString>) -> Self {
         self.token = Some(token.into());

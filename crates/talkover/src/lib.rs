@@ -25,6 +25,7 @@ mod attempts;
 pub mod blocking;
 mod builder;
 mod client;
+mod client_core;
 pub mod resources;
 
 pub use builder::{

@@ -1,0 +1,209 @@
+//! The core both clients share: their state, their construction, their retry loop's decisions and the
+//! redaction of their errors. The async client (`client.rs`) and the blocking one (`blocking.rs`) keep only
+//! what differs: awaiting or blocking on the transport, and how to wait between attempts.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use talkover_core::{
+    build_request, decode_response, decode_with_response, ClientConfig, Error, HttpRequest, HttpResponse, Operation,
+    Output, RetryPolicy, TransportError, WithResponse,
+};
+
+use crate::attempts::{after_attempt, retry_delay};
+use crate::builder::{ClientBuilder, Side};
+
+/// How a client waits between attempts, as far as its retry loop must know.
+pub(crate) trait Wait: Clone {
+    /// How a client built with `with_transport` waits.
+    fn default_wait() -> Self;
+
+    /// Whether the client can wait `delay` before the next attempt (if not, the attempt's result stands).
+    fn can_wait(&self, delay: Duration) -> bool;
+}
+
+/// A client's state, on a transport `T` (`dyn Transport` or `dyn BlockingTransport`), waiting between
+/// attempts with `W`. Each client holds one behind an `Arc`, so cloning a client is one reference count.
+pub(crate) struct ClientCore<T: ?Sized, W> {
+    config: ClientConfig,
+    transport: Arc<T>,
+    retry: RetryPolicy,
+    wait: W,
+}
+
+// Not derived: that would ask for `T: Clone`, and `T` is a trait object.
+impl<T: ?Sized, W: Clone> Clone for ClientCore<T, W> {
+    fn clone(&self) -> Self {
+        Self {
+            config: self.config.clone(),
+            transport: Arc::clone(&self.transport),
+            retry: self.retry.clone(),
+            wait: self.wait.clone(),
+        }
+    }
+}
+
+impl<T: ?Sized, W: Wait> ClientCore<T, W> {
+    /// A core on this transport, with the default retry policy and way of waiting.
+    pub(crate) fn new(config: ClientConfig, transport: Arc<T>) -> Self {
+        Self { config, transport, retry: RetryPolicy::default(), wait: W::default_wait() }
+    }
+
+    /// A core as `builder` describes it, on the built-in transport unless the builder names one, waiting as
+    /// `wait` makes of the builder's own settings.
+    pub(crate) fn build(
+        builder: ClientBuilder<Arc<T>>,
+        wait: impl FnOnce(<Arc<T> as Side>::Settings) -> W,
+    ) -> Result<Self, Error>
+    where
+        Arc<T>: Side,
+    {
+        let config = builder.client_config()?;
+        let transport = match builder.transport {
+            Some(transport) => transport,
+            None => Side::default_transport(&builder)?,
+        };
+        Ok(Self { config, transport, retry: builder.retry, wait: wait(builder.side) })
+    }
+
+    /// This core, retrying by `policy` while drawing on this one's retry budget.
+    pub(crate) fn with_retry_policy(&self, policy: RetryPolicy) -> Self {
+        let mut core = self.clone();
+        core.retry = policy.sharing_budget_of(&self.retry);
+        core
+    }
+
+    pub(crate) fn config(&self) -> &ClientConfig {
+        &self.config
+    }
+
+    pub(crate) fn retry_policy(&self) -> &RetryPolicy {
+        &self.retry
+    }
+
+    pub(crate) fn transport(&self) -> &T {
+        &self.transport
+    }
+
+    pub(crate) fn wait(&self) -> &W {
+        &self.wait
+    }
+
+    /// The attempts of one call of `operation`.
+    pub(crate) fn attempts<'c, O: Operation>(&'c self, operation: &'c O) -> Attempts<'c, O, T, W> {
+        Attempts { core: self, operation, retries: 0, started: Instant::now() }
+    }
+
+    /// The caller's value from the last attempt's answer. An answer may echo the token: it never reaches
+    /// the caller's error.
+    pub(crate) fn output<O: Operation>(&self, answer: Result<HttpResponse, Error>) -> Result<Output<O>, Error> {
+        answer.and_then(decode_response::<O>).map_err(|e| self.config.redact(e))
+    }
+
+    /// [`ClientCore::output`], keeping the answer's status and headers beside the value.
+    pub(crate) fn output_with_response<O: Operation>(
+        &self,
+        answer: Result<HttpResponse, Error>,
+    ) -> Result<WithResponse<Output<O>>, Error> {
+        answer.and_then(decode_with_response::<O>).map_err(|e| self.config.redact(e))
+    }
+}
+
+/// The span a call of `O` runs in.
+pub(crate) fn span<O: Operation>() -> tracing::Span {
+    tracing::debug_span!("talkover", operation = O::ID)
+}
+
+/// The retry loop of one call, without its I/O: the client builds each attempt's request with
+/// [`Attempts::request`], sends it, and hands the transport's result to [`Attempts::after`], which says
+/// whether to wait and try again or what the call's answer is.
+pub(crate) struct Attempts<'c, O, T: ?Sized, W> {
+    core: &'c ClientCore<T, W>,
+    operation: &'c O,
+    retries: u32,
+    started: Instant,
+}
+
+/// What follows an attempt.
+pub(crate) enum Next {
+    /// Wait this long, then make another attempt.
+    Retry(Duration),
+    /// The call's answer.
+    Done(Result<HttpResponse, Error>),
+}
+
+impl<O: Operation, T: ?Sized, W: Wait> Attempts<'_, O, T, W> {
+    /// The request of the next attempt.
+    pub(crate) fn request(&mut self) -> Result<HttpRequest, Error> {
+        let request = build_request(self.operation, &self.core.config)?;
+        self.started = Instant::now();
+        Ok(request)
+    }
+
+    /// Decides what follows the attempt that ended with `result`, and traces it.
+    pub(crate) fn after(&mut self, result: Result<HttpResponse, TransportError>) -> Next {
+        let decision = after_attempt::<O>(&self.core.retry, self.retries, self.started, &result);
+        match retry_delay(decision) {
+            Some(delay) if self.core.wait.can_wait(delay) => {
+                self.retries += 1;
+                Next::Retry(delay)
+            }
+            _ => Next::Done(result.map_err(Error::from)),
+        }
+    }
+}
+
+/// The public methods both clients share, each a thin wrapper of [`ClientCore`]: `$client` is the client
+/// type (with an `inner: Arc<ClientCore<dyn $transport, _>>` field), `$name` its name in `Debug`,
+/// `$builder` its builder type and `$kind` the word that names its kind of transport in the docs.
+macro_rules! client_api {
+    ($client:ident, $name:literal, $builder:ty, $transport:path, $kind:literal) => {
+        impl ::std::fmt::Debug for $client {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct($name).field("config", self.inner.config()).finish_non_exhaustive()
+            }
+        }
+
+        impl $client {
+            /// A builder.
+            pub fn builder() -> $builder {
+                <$builder>::default()
+            }
+
+            /// A client for this token on the production API, with the default transport.
+            pub fn new(token: impl Into<::talkover_core::SecretString>) -> Result<Self, ::talkover_core::Error> {
+                Self::builder().token(token).build()
+            }
+
+            /// A client configured from `TALKOVER_TOKEN` and, when set, `TALKOVER_BASE_URL`.
+            pub fn from_env() -> Result<Self, ::talkover_core::Error> {
+                Self::builder().from_env()?.build()
+            }
+
+            #[doc = concat!("A client on any ", $kind, "transport (a closure in tests, your own HTTP stack in")]
+            /// production), with the default retry policy.
+            pub fn with_transport(config: ::talkover_core::ClientConfig, transport: impl $transport + 'static) -> Self {
+                let transport: ::std::sync::Arc<dyn $transport> = ::std::sync::Arc::new(transport);
+                Self { inner: ::std::sync::Arc::new($crate::client_core::ClientCore::new(config, transport)) }
+            }
+
+            /// A client that shares this one's connections and retry budget but retries by `policy`: use it
+            /// for one call (`client.with_retry_policy(RetryPolicy::none()).agents().get(..)`) or keep it.
+            pub fn with_retry_policy(&self, policy: ::talkover_core::RetryPolicy) -> Self {
+                Self { inner: ::std::sync::Arc::new(self.inner.with_retry_policy(policy)) }
+            }
+
+            /// The retry policy.
+            pub fn retry_policy(&self) -> &::talkover_core::RetryPolicy {
+                self.inner.retry_policy()
+            }
+
+            /// The configuration requests are built with.
+            pub fn config(&self) -> &::talkover_core::ClientConfig {
+                self.inner.config()
+            }
+        }
+    };
+}
+
+pub(crate) use client_api;
