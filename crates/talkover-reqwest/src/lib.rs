@@ -69,15 +69,22 @@ impl ReqwestTransport {
     pub fn from_client(client: reqwest::Client, max_response_bytes: u64) -> Self {
         Self { client, max_response_bytes }
     }
+
+    /// Sends one request, as [`Transport::send`] does, without boxing its future: a caller that knows it
+    /// holds this transport (the SDK's async client on its built-in transport) saves an allocation per
+    /// request.
+    pub async fn send_request(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+        // The conversion is a plain function and the body is read by another `async fn`, so that no local
+        // of either is kept in this future: one lives per request in flight, and its size counts.
+        let response = self.client.execute(to_reqwest(request)?).await.map_err(map_error)?;
+        read_answer(response, self.max_response_bytes).await
+    }
 }
 
 #[async_trait::async_trait]
 impl Transport for ReqwestTransport {
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
-        // The conversion is a plain function and the body is read by another `async fn`, so that no local
-        // of either is kept in this future: one lives per request in flight, and its size counts.
-        let response = self.client.execute(to_reqwest(request)?).await.map_err(map_error)?;
-        read_answer(response, self.max_response_bytes).await
+        self.send_request(request).await
     }
 }
 

@@ -35,18 +35,33 @@ client_api!(Client, "Client", ClientBuilder<Arc<dyn Transport>>, Transport, "");
 /// How the async client waits between attempts.
 pub type Sleep = Arc<dyn Fn(Duration) -> Pin<Box<dyn Future<Output = ()> + Send>> + Send + Sync>;
 
-/// The async client's way of waiting: its sleep function, if it has one (without one it retries only when
-/// no wait is needed).
+/// What only the async client holds: its sleep function, if it has one (without one it retries only when
+/// no wait is needed), and its built-in transport when it runs on it.
 #[derive(Clone)]
-pub(crate) struct AsyncWait(Option<Sleep>);
+pub(crate) struct AsyncWait {
+    sleep: Option<Sleep>,
+    /// Called directly rather than through `dyn Transport`, whose `send` boxes each request's future.
+    #[cfg(any(feature = "reqwest", feature = "reqwest-native-tls"))]
+    builtin: Option<talkover_reqwest::ReqwestTransport>,
+}
+
+impl AsyncWait {
+    fn new(sleep: Option<Sleep>) -> Self {
+        Self {
+            sleep,
+            #[cfg(any(feature = "reqwest", feature = "reqwest-native-tls"))]
+            builtin: None,
+        }
+    }
+}
 
 impl Wait for AsyncWait {
     fn default_wait() -> Self {
-        Self(default_sleep())
+        Self::new(default_sleep())
     }
 
     fn can_wait(&self, delay: Duration) -> bool {
-        self.0.is_some() || delay.is_zero()
+        self.sleep.is_some() || delay.is_zero()
     }
 }
 
@@ -77,9 +92,16 @@ impl Client {
             let mut attempts = self.inner.attempts(operation);
             loop {
                 let request = attempts.request()?;
-                match attempts.after(self.inner.transport().send(request).await) {
+                #[cfg(any(feature = "reqwest", feature = "reqwest-native-tls"))]
+                let result = match &self.inner.wait().builtin {
+                    Some(builtin) => builtin.send_request(request).await,
+                    None => self.inner.transport().send(request).await,
+                };
+                #[cfg(not(any(feature = "reqwest", feature = "reqwest-native-tls")))]
+                let result = self.inner.transport().send(request).await;
+                match attempts.after(result) {
                     Next::Retry(delay) => {
-                        if let Some(sleep) = &self.inner.wait().0 {
+                        if let Some(sleep) = &self.inner.wait().sleep {
                             sleep(delay).await;
                         }
                     }
@@ -98,11 +120,7 @@ impl Side for Arc<dyn Transport> {
 
     #[cfg(any(feature = "reqwest", feature = "reqwest-native-tls"))]
     fn default_transport(builder: &ClientBuilder<Self>) -> Result<Self, Error> {
-        let mut settings = talkover_reqwest::ReqwestConfig::default();
-        settings.connect_timeout = Some(builder.connect_timeout);
-        settings.timeout = Some(builder.timeout);
-        settings.max_response_bytes = builder.max_response_bytes;
-        Ok(Arc::new(talkover_reqwest::ReqwestTransport::with_config(&settings)?))
+        Ok(Arc::new(builtin_transport(builder)?))
     }
 
     #[cfg(not(any(feature = "reqwest", feature = "reqwest-native-tls")))]
@@ -133,9 +151,35 @@ impl ClientBuilder<Arc<dyn Transport>> {
 
     /// Builds the client.
     pub fn build(self) -> Result<Client, Error> {
-        let core = ClientCore::build(self, |sleep| AsyncWait(sleep.or_else(default_sleep)))?;
+        let builder = self;
+        #[cfg(any(feature = "reqwest", feature = "reqwest-native-tls"))]
+        let (builtin, builder) = match builder.transport {
+            Some(_) => (None, builder),
+            None => {
+                let builtin = builtin_transport(&builder)?;
+                (Some(builtin.clone()), builder.transport(builtin))
+            }
+        };
+        let core = ClientCore::build(builder, |sleep| {
+            #[allow(unused_mut)]
+            let mut side = AsyncWait::new(sleep.or_else(default_sleep));
+            #[cfg(any(feature = "reqwest", feature = "reqwest-native-tls"))]
+            {
+                side.builtin = builtin;
+            }
+            side
+        })?;
         Ok(Client { inner: Arc::new(core) })
     }
+}
+
+#[cfg(any(feature = "reqwest", feature = "reqwest-native-tls"))]
+fn builtin_transport(builder: &ClientBuilder<Arc<dyn Transport>>) -> Result<talkover_reqwest::ReqwestTransport, Error> {
+    let mut settings = talkover_reqwest::ReqwestConfig::default();
+    settings.connect_timeout = Some(builder.connect_timeout);
+    settings.timeout = Some(builder.timeout);
+    settings.max_response_bytes = builder.max_response_bytes;
+    Ok(talkover_reqwest::ReqwestTransport::with_config(&settings)?)
 }
 
 impl Execute for Client {

@@ -370,13 +370,22 @@ fn tracing_of_failing_calls_shows_no_secret() {
     let capture = Capture::default();
     tracing::subscriber::with_default(capture.clone(), || {
         let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
-        for (_, response) in echoing_answers().into_iter().chain(undecodable_agent_answers()) {
-            let _ = runtime.block_on(async_client(response.clone()).execute(GetAgent::new("a")));
-            let _ = blocking_client(response).execute(GetAgent::new("a"));
-        }
-        for (_, response) in undecodable_token_answers() {
-            let _ = blocking_client(response).api_tokens().create(NewApiToken::new("CI"));
-        }
+        let run = || {
+            for (_, response) in echoing_answers().into_iter().chain(undecodable_agent_answers()) {
+                let _ = runtime.block_on(async_client(response.clone()).execute(GetAgent::new("a")));
+                let _ = blocking_client(response).execute(GetAgent::new("a"));
+            }
+            for (_, response) in undecodable_token_answers() {
+                let _ = blocking_client(response).api_tokens().create(NewApiToken::new("CI"));
+            }
+        };
+        // Other tests of this binary hit the same call sites on other threads, with no subscriber: one that
+        // registered a call site while this subscriber was being installed leaves it cached as "not
+        // interested". A first round registers every call site; the interest is then computed anew.
+        run();
+        tracing::callsite::rebuild_interest_cache();
+        capture.0.lock().unwrap().clear();
+        run();
     });
     let shown = capture.0.lock().unwrap().clone();
     assert!(shown.contains("get-agent"), "nothing was traced: {shown}");
