@@ -23,6 +23,7 @@ pub mod decimal;
 pub mod encode;
 pub mod envelope;
 pub mod error;
+pub mod fixture;
 pub mod operation;
 pub mod page;
 pub mod record;
