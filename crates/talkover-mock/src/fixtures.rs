@@ -86,7 +86,7 @@ impl Catalog {
 
     /// Whether a fixture of the operation was recorded for exactly this path.
     pub(crate) fn has_path(&self, operation: &str, path: &str) -> bool {
-        self.of(operation).iter().any(|f| f.request.as_ref().is_some_and(|r| fixture::same_path(&r.path, path)))
+        self.of(operation).iter().any(|f| recorded_for(f, path))
     }
 
     /// Answers a request from the operation's fixtures.
@@ -106,8 +106,7 @@ impl Catalog {
     ) -> Option<Replayed> {
         let usable: Vec<&Fixture> =
             self.of(operation).iter().filter(|f| !matches!(status_of(f), 401 | 429 | 500..)).collect();
-        let same_path =
-            usable.iter().copied().filter(|f| f.request.as_ref().is_some_and(|r| fixture::same_path(&r.path, path)));
+        let same_path = usable.iter().copied().filter(|f| recorded_for(f, path));
         if let Some(fixture) = fixture::best_match(same_path, query, body) {
             return Some(answer(fixture, &[]));
         }
@@ -124,6 +123,11 @@ impl Catalog {
             .collect();
         Some(answer(fixture, &replacements))
     }
+}
+
+/// Whether the fixture's request went to this path (compared as the format compares `request.path`).
+fn recorded_for(fixture: &Fixture, path: &str) -> bool {
+    fixture.request.as_ref().is_some_and(|r| fixture::same_path(&r.path, path))
 }
 
 fn status_of(fixture: &Fixture) -> u16 {
