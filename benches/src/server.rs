@@ -11,8 +11,7 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use serde::Deserialize;
-use serde_json::value::RawValue;
+use talkover::fixture::{Fixture, RecordedBody};
 
 /// The documented answer of get-agent (`tests/fixtures/get-agent/ok-get-by-id.json`).
 const GET_AGENT_FIXTURE: &str = include_str!("../../tests/fixtures/get-agent/ok-get-by-id.json");
@@ -32,19 +31,6 @@ const MAX_REQUESTS_PER_CONNECTION: u64 = 100_000_000;
 const MAX_CONNECTIONS: u64 = 100_000;
 /// The largest generated page, in items.
 const MAX_PAGE_ITEMS: u64 = 100_000;
-
-#[derive(Deserialize)]
-struct Fixture<'a> {
-    #[serde(borrow)]
-    response: FixtureResponse<'a>,
-}
-
-#[derive(Deserialize)]
-struct FixtureResponse<'a> {
-    status: u16,
-    #[serde(borrow)]
-    body: &'a RawValue,
-}
 
 /// The documented bodies, compact, with their keys in the documented order.
 pub struct Documented {
@@ -124,11 +110,17 @@ fn push_agent_id(out: &mut Vec<u8>, n: u64) {
 }
 
 fn fixture_body(text: &str) -> Result<Vec<u8>, String> {
-    let fixture: Fixture<'_> = serde_json::from_str(text).map_err(|e| format!("fixture: {e}"))?;
-    if fixture.response.status != 200 {
+    let fixture = Fixture::parse(text).map_err(|e| format!("fixture: {e}"))?;
+    let (raw, status) = match &fixture.response {
+        Some(response) => match &response.body {
+            RecordedBody::Json { text, .. } => (text.as_str(), response.status),
+            _ => return Err("the fixture's answer is not JSON".into()),
+        },
+        None => return Err("the fixture records no answer".into()),
+    };
+    if status != 200 {
         return Err("the fixture is not a 200 answer".into());
     }
-    let raw = fixture.response.body.get();
     let compact = minify(raw);
     let a: serde_json::Value = serde_json::from_str(raw).map_err(|e| e.to_string())?;
     let b: serde_json::Value = serde_json::from_slice(&compact).map_err(|e| e.to_string())?;

@@ -1,8 +1,6 @@
 //! The conformance runner: recorded Talkover API exchanges (fixtures in the format of `FIXTURES.md`) run
 //! through the SDK in memory, and over loopback HTTP through the reqwest and ureq transports.
 
-pub mod compare;
-pub mod fixture;
 pub mod run;
 pub mod server;
 

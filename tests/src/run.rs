@@ -3,17 +3,13 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use talkover::registry::{self, OperationInfo};
-use talkover::{ClientConfig, Error, HttpRequest, HttpResponse};
+use talkover::fixture::{
+    self, json_diff, same_pairs, same_path, Expect, ExpectedError, Fixture, Nulls, Request, CONFORMANCE_TOKEN,
+};
+use talkover::registry::OperationInfo;
+use talkover::{Error, HttpRequest, HttpResponse};
 
-use crate::compare::{json_diff, same_multiset, same_path, Nulls};
-use crate::fixture::{self, Expect, ExpectedRequest, Fixture};
 use crate::server::{Exchange, LoopbackServer};
-
-/// The token every fixture's requests are built with.
-pub const TOKEN: &str = "talq_conformance_token";
-/// The base URL every fixture's requests are built with.
-pub const BASE_URL: &str = "https://app.talkover.ai/api/v1";
 
 /// The result of one fixture (through one transport).
 #[derive(Debug)]
@@ -42,11 +38,11 @@ pub enum Mode {
 
 /// Runs every fixture below `dir`.
 pub fn run_dir(dir: &Path, mode: Mode) -> Result<Vec<Outcome>, String> {
-    let files = fixture::find(dir)?;
+    let files = fixture::find_files(dir)?;
     let mut outcomes = Vec::new();
     let mut loaded = Vec::new();
     for file in files {
-        match fixture::load(&file).and_then(|f| known(&f).map(|op| (f, op))) {
+        match fixture::load_file(&file).and_then(|f| known(&f).map(|op| (f, op))) {
             Ok(pair) => loaded.push(pair),
             Err(problem) => outcomes.push(Outcome { label: file.display().to_string(), problems: vec![problem] }),
         }
@@ -63,18 +59,14 @@ pub fn run_dir(dir: &Path, mode: Mode) -> Result<Vec<Outcome>, String> {
 }
 
 fn known(fixture: &Fixture) -> Result<&'static OperationInfo, String> {
-    registry::operation(&fixture.operation).ok_or_else(|| format!("unknown operation id `{}`", fixture.operation))
-}
-
-fn config() -> ClientConfig {
-    ClientConfig::new(TOKEN).expect("the conformance token is valid")
+    fixture.operation_info().ok_or_else(|| format!("unknown operation id `{}`", fixture.operation))
 }
 
 /// Runs one fixture in memory: build the request, compare it, decode the recorded answer, compare that.
 pub fn run_in_memory(fixture: &Fixture, op: &OperationInfo) -> Outcome {
-    let label = fixture.file.display().to_string();
+    let label = fixture.name.clone();
     let mut problems = Vec::new();
-    match op.build_request(&fixture.params, &config()) {
+    match op.build_request(&fixture.params, &fixture::conformance_config()) {
         Err(error) => check_refusal(fixture, &error, &mut problems),
         Ok(request) => {
             if let Some(expected) = &fixture.request {
@@ -95,15 +87,13 @@ pub fn run_in_memory(fixture: &Fixture, op: &OperationInfo) -> Outcome {
 
 fn check_refusal(fixture: &Fixture, error: &Error, problems: &mut Vec<String>) {
     match &fixture.expect {
-        Expect::Error(e) if e.kind.as_deref() == Some("invalid_request") => {
-            check_error(e, error, problems);
-        }
+        Expect::Error(e) if fixture.expect.refused() => check_error(e, error, problems),
         _ => problems.push(format!("the SDK refused to build the request: {error}")),
     }
 }
 
 /// Compares a built request with what the fixture expects on the wire.
-pub fn check_request(expected: &ExpectedRequest, request: &HttpRequest, problems: &mut Vec<String>) {
+pub fn check_request(expected: &Request, request: &HttpRequest, problems: &mut Vec<String>) {
     let uri = request.uri();
     let actual_query = talkover::encode::parse_query(uri.query().unwrap_or(""));
     check_wire(
@@ -119,7 +109,7 @@ pub fn check_request(expected: &ExpectedRequest, request: &HttpRequest, problems
 
 /// Compares the parts of a request as sent with what the fixture expects.
 pub fn check_wire(
-    expected: &ExpectedRequest,
+    expected: &Request,
     method: &str,
     path: &str,
     query: &[(String, String)],
@@ -133,10 +123,10 @@ pub fn check_wire(
     if !same_path(&expected.path, path) {
         problems.push(format!("path: expected {}, got {path}", expected.path));
     }
-    if !same_multiset(&expected.query, query) {
+    if !same_pairs(&expected.query, query) {
         problems.push(format!("query: expected {:?}, got {:?}", expected.query, query));
     }
-    let auth = format!("Bearer {TOKEN}");
+    let auth = format!("Bearer {CONFORMANCE_TOKEN}");
     for (name, value) in expected.headers.iter().chain(std::iter::once(&("authorization".to_owned(), auth))) {
         match header(name) {
             Some(actual) if &actual == value => {}
@@ -165,7 +155,7 @@ pub fn check_wire(
 fn check_decoded(fixture: &Fixture, decoded: Result<serde_json::Value, Error>, problems: &mut Vec<String>) {
     match (&fixture.expect, decoded) {
         (Expect::Strict, Ok(value)) => {
-            let recorded = fixture.response.as_ref().and_then(|r| r.json.as_ref());
+            let recorded = fixture.response.as_ref().and_then(|r| r.body.json());
             match recorded {
                 Some(body) => {
                     for line in json_diff(body, &value, Nulls::Absent) {
@@ -184,7 +174,7 @@ fn check_decoded(fixture: &Fixture, decoded: Result<serde_json::Value, Error>, p
     }
 }
 
-fn check_error(expected: &fixture::ExpectedError, error: &Error, problems: &mut Vec<String>) {
+fn check_error(expected: &ExpectedError, error: &Error, problems: &mut Vec<String>) {
     let mut check = |what: &str, want: Option<String>, got: Option<String>| {
         if let Some(want) = want {
             if got.as_ref() != Some(&want) {
@@ -215,9 +205,8 @@ const TRANSPORTS: [&str; 2] = ["reqwest", "ureq"];
 fn run_wire(loaded: &[(Fixture, &'static OperationInfo)]) -> Result<Vec<Outcome>, String> {
     let server = LoopbackServer::start().map_err(|e| format!("cannot start the loopback server: {e}"))?;
     let base = server.base_url();
-    let config = ClientConfig::new(TOKEN)
-        .expect("valid token")
-        .with_base_url(talkover::BaseUrl::parse(&base).map_err(|e| e.to_string())?);
+    let config =
+        fixture::conformance_config().with_base_url(talkover::BaseUrl::parse(&base).map_err(|e| e.to_string())?);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -228,7 +217,7 @@ fn run_wire(loaded: &[(Fixture, &'static OperationInfo)]) -> Result<Vec<Outcome>
     let mut outcomes = Vec::new();
     for (fixture, op) in loaded {
         for transport in TRANSPORTS {
-            let label = format!("{} [{transport}]", fixture.file.display());
+            let label = format!("{} [{transport}]", fixture.name);
             let mut problems = Vec::new();
             match op.build_request(&fixture.params, &config) {
                 Err(error) => check_refusal(fixture, &error, &mut problems),

@@ -8,7 +8,8 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use crate::fixture::{ExpectedRequest, RecordedResponse};
+use talkover::fixture::{Request, Response};
+
 use crate::run::check_wire;
 
 const MAX_HEAD: usize = 64 * 1024;
@@ -19,9 +20,9 @@ const IO_TIMEOUT: Duration = Duration::from_secs(10);
 #[derive(Debug, Clone)]
 pub struct Exchange {
     /// What must arrive.
-    pub request: ExpectedRequest,
+    pub request: Request,
     /// What to answer.
-    pub response: RecordedResponse,
+    pub response: Response,
 }
 
 #[derive(Default)]
@@ -205,9 +206,9 @@ fn serve(mut stream: TcpStream, state: &Mutex<State>) {
                 }
             }
             out.extend_from_slice(
-                format!("content-length: {}\r\nconnection: close\r\n\r\n", response.bytes.len()).as_bytes(),
+                format!("content-length: {}\r\nconnection: close\r\n\r\n", response.body.bytes().len()).as_bytes(),
             );
-            out.extend_from_slice(&response.bytes);
+            out.extend_from_slice(response.body.bytes());
         }
         None => out
             .extend_from_slice(b"HTTP/1.1 500 Internal Server Error\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"),

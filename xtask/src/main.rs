@@ -4,7 +4,8 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
-use talkover_conformance::{fixture, fixtures_dir, run_and_report, Mode};
+use talkover::fixture;
+use talkover_conformance::{fixtures_dir, run_and_report, Mode};
 
 const USAGE: &str = "usage: cargo xtask <command>
 
@@ -179,8 +180,8 @@ fn check_fixtures() -> Result<(), String> {
     let mut ok = BTreeSet::new();
     let mut errors = BTreeSet::new();
     let mut problems = Vec::new();
-    for file in fixture::find(&dir)? {
-        match fixture::load(&file) {
+    for file in fixture::find_files(&dir)? {
+        match fixture::load_file(&file) {
             Ok(f) => {
                 if talkover::registry::operation(&f.operation).is_none() {
                     problems.push(format!("{}: names no registered operation", file.display()));

@@ -1,5 +1,6 @@
 //! The Talkover API as data: typed requests and responses for every documented operation, the error
-//! model, and the transport traits an HTTP client implements. No I/O happens here.
+//! model, and the transport traits an HTTP client implements. No I/O happens here, apart from reading
+//! fixture files with `std::fs` in [`fixture`].
 //!
 //! Each operation is one type implementing [`Operation`]: its id, method, path template, whether it is
 //! safe to repeat, how its request is built ([`build_request`]) and how its answer is decoded
@@ -25,6 +26,7 @@ mod entry;
 pub mod envelope;
 pub mod error;
 pub mod execute;
+pub mod fixture;
 pub mod ids;
 pub mod operation;
 pub mod page;

@@ -38,10 +38,10 @@ use serde_json::{json, Map, Value};
 use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use crate::config::ClientConfig;
 use crate::encode;
 use crate::error::{Error, TransportError};
-use crate::registry::{self, OperationInfo, Params};
+use crate::fixture::{self, Nulls};
+use crate::registry::{OperationInfo, Params};
 use crate::transport::{BlockingTransport, HttpRequest, HttpResponse, Transport};
 
 /// What a secret value is replaced with.
@@ -51,9 +51,6 @@ pub const REDACTED: &str = "[redacted]";
 /// secrets too.
 pub const SECRET_FIELDS: &[&str] =
     &["password", "secret", "webhook_secret", "token", "private_key", "private_key_passphrase"];
-
-/// The token fixtures are built and checked with (the conformance runner's).
-const FIXTURE_TOKEN: &str = "talq_conformance_token";
 
 /// The response headers a fixture keeps.
 const KEPT_RESPONSE_HEADERS: &[&str] = &["content-type", "retry-after", "x-request-id", "request-id"];
@@ -263,24 +260,6 @@ impl Snapshot {
     }
 }
 
-/// The operation a request is for, and its path from the API root: a base URL's mount prefix
-/// (`http://host/mock/api/v1`) is stripped, so the fixture replays on any base URL.
-fn find_operation(method: &str, path: &str) -> Option<(&'static OperationInfo, String, Map<String, Value>)> {
-    let starts = std::iter::once(0).chain(path.match_indices('/').map(|(i, _)| i).filter(|&i| i > 0));
-    for start in starts {
-        let suffix = &path[start..];
-        let best = registry::operations()
-            .filter(|op| op.method.as_str() == method)
-            .filter_map(|op| op.match_path(suffix).map(|params| (op, params)))
-            // The most specific template wins (most literal segments).
-            .max_by_key(|(op, _)| op.path.split('/').filter(|s| !s.starts_with('{')).count());
-        if let Some((op, params)) = best {
-            return Some((op, suffix.to_owned(), params));
-        }
-    }
-    None
-}
-
 /// A JSON body, redacted, and its text as sent when redacting changed nothing in it.
 struct JsonBody {
     value: Value,
@@ -310,8 +289,10 @@ fn marker(place: &str) -> String {
 }
 
 fn fixture_of(request: &Snapshot, response: &HttpResponse) -> Result<(&'static str, String), String> {
-    let (op, path, path_params) =
-        find_operation(&request.method, &request.path).ok_or("no documented operation has this method and path")?;
+    // A base URL's mount prefix (`http://host/mock/api/v1`) is left out, so the fixture replays on any
+    // base URL.
+    let (op, path, path_params) = fixture::route_mounted(&request.method, &request.path)
+        .ok_or("no documented operation has this method and path")?;
     let token = request.token.as_deref();
 
     let pairs = encode::parse_query(&request.query);
@@ -403,7 +384,7 @@ fn typed_query(
     body: Option<&Value>,
 ) -> Value {
     let mut as_text: Vec<String> = Vec::new();
-    let config = ClientConfig::new(FIXTURE_TOKEN).expect("a valid token");
+    let config = fixture::conformance_config();
     // Each round turns at least one more parameter into text, so this ends.
     for _ in 0..=pairs.len() {
         let query = query_object(pairs, &as_text);
@@ -475,7 +456,7 @@ fn expectation(op: &OperationInfo, original: &HttpResponse, bytes: Vec<u8>, body
     };
     match op.decode(response) {
         Ok(typed) => match body {
-            Some(body) if same_ignoring_nulls(body, &typed) => json!({ "ok": "strict" }),
+            Some(body) if fixture::json_equal(body, &typed, Nulls::Absent) => json!({ "ok": "strict" }),
             _ => json!({ "ok": "lenient" }),
         },
         Err(Error::Api(e)) => {
@@ -501,30 +482,6 @@ fn expectation(op: &OperationInfo, original: &HttpResponse, bytes: Vec<u8>, body
             }
             json!({ "error": error })
         }
-    }
-}
-
-/// JSON equality where a `null` and an absent key are equal and numbers compare by value.
-fn same_ignoring_nulls(a: &Value, b: &Value) -> bool {
-    match (a, b) {
-        (Value::Object(x), Value::Object(y)) => {
-            let covered = |from: &Map<String, Value>, to: &Map<String, Value>| {
-                from.iter().all(|(k, v)| match to.get(k) {
-                    Some(w) => same_ignoring_nulls(v, w),
-                    None => v.is_null(),
-                })
-            };
-            covered(x, y) && covered(y, x)
-        }
-        (Value::Array(x), Value::Array(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(v, w)| same_ignoring_nulls(v, w))
-        }
-        (Value::Number(x), Value::Number(y)) => match (x.as_i64(), y.as_i64(), x.as_u64(), y.as_u64()) {
-            (Some(p), Some(q), _, _) => p == q,
-            (_, _, Some(p), Some(q)) => p == q,
-            _ => x.as_f64() == y.as_f64(),
-        },
-        _ => a == b,
     }
 }
 
@@ -611,6 +568,8 @@ mod tests {
         assert_eq!(fixture["params"]["path"], json!({"agent_id": "a/b", "action_id": "x"}));
         assert_eq!(fixture["expect"], json!({"ok": "strict"}));
         assert_eq!(fixture["response"]["headers"], json!({"content-type": "application/json"}));
+        let parsed = crate::fixture::Fixture::parse(&text).unwrap();
+        assert!(parsed.fits("DELETE", "/api/v1/agents/a%2fb/actions/x"));
         assert!(fixture_from_exchange(&request("GET", "http://h/nowhere", None), &response(200, json!({}))).is_err());
     }
 
@@ -655,6 +614,7 @@ mod tests {
         assert_eq!(fixture["request"]["body"]["custom_headers"][0]["key"], "X-Api-Key");
         assert_eq!(fixture["expect"]["error"]["kind"], "validation");
         assert_eq!(fixture["expect"]["error"]["fields"], json!(["webhook_url"]));
+        crate::fixture::Fixture::parse(text).unwrap();
         assert!(recording.is_empty());
     }
 

@@ -5,75 +5,27 @@ use serde_json::Value;
 
 use crate::encode;
 use crate::error::{TransportError, TransportErrorKind};
+use crate::fixture::{self, Fixture};
 use crate::transport::{BlockingTransport, HttpRequest, HttpResponse, Transport};
 
-/// One recorded exchange.
-#[derive(Clone, Debug)]
-struct Recorded {
-    name: String,
-    method: String,
-    path: String,
-    query: Vec<(String, String)>,
-    body: Option<Value>,
-    status: u16,
-    headers: Vec<(String, String)>,
-    response: Vec<u8>,
-}
-
 /// Answers each request with the recorded response whose request matches it: same method and path, and
-/// among those the one whose query and body match best. A request nothing matches gets a `404` whose
-/// message names the closest recording, so a test says what it missed.
+/// among those the one whose query and body match best ([`fixture::best_match`]; the latest recording
+/// among equals). A request nothing matches gets a `404` whose message names the closest recording, so a
+/// test says what it missed.
 ///
-/// Build it from fixture texts you read yourself ([`Replay::from_fixtures`]); the core does no I/O.
+/// Build it from fixture texts you read yourself ([`Replay::from_fixtures`]), or from a folder with
+/// [`fixture::read_dir`].
 #[derive(Clone, Debug, Default)]
 pub struct Replay {
-    recorded: Vec<Recorded>,
+    recorded: Vec<Fixture>,
 }
 
 impl Replay {
     /// Loads fixtures from `(name, JSON text)` pairs. Fixtures without a recorded exchange (refused
     /// requests) are skipped; a text that is not a fixture is an error naming it.
     pub fn from_fixtures<'a>(fixtures: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<Self, String> {
-        let mut recorded = Vec::new();
-        for (name, text) in fixtures {
-            let value: Value = serde_json::from_str(text).map_err(|e| format!("{name}: {e}"))?;
-            let (Some(request), Some(response)) = (value.get("request"), value.get("response")) else {
-                continue;
-            };
-            let text_of = |v: &Value, key: &str| v.get(key).and_then(Value::as_str).map(str::to_owned);
-            let pairs = |v: Option<&Value>| -> Vec<(String, String)> {
-                match v {
-                    Some(Value::Array(items)) => items
-                        .iter()
-                        .filter_map(|pair| match pair.as_array().map(Vec::as_slice) {
-                            Some([Value::String(n), Value::String(v)]) => Some((n.clone(), v.clone())),
-                            _ => None,
-                        })
-                        .collect(),
-                    Some(Value::Object(map)) => map
-                        .iter()
-                        .filter_map(|(k, v)| v.as_str().map(|v| (k.to_ascii_lowercase(), v.to_owned())))
-                        .collect(),
-                    _ => Vec::new(),
-                }
-            };
-            let body = match (response.get("body"), response.get("body_text")) {
-                // The recorded text itself, so amounts keep their digits (`250.00`, not `250.0`).
-                (Some(_), _) => raw_body(text).map_err(|e| format!("{name}: {e}"))?,
-                (None, Some(Value::String(text))) => text.clone().into_bytes(),
-                _ => Vec::new(),
-            };
-            recorded.push(Recorded {
-                name: name.to_owned(),
-                method: text_of(request, "method").ok_or_else(|| format!("{name}: no request.method"))?,
-                path: text_of(request, "path").ok_or_else(|| format!("{name}: no request.path"))?,
-                query: pairs(request.get("query")),
-                body: request.get("body").filter(|b| !b.is_null()).cloned(),
-                status: response.get("status").and_then(Value::as_u64).unwrap_or(200) as u16,
-                headers: pairs(response.get("headers")),
-                response: body,
-            });
-        }
+        let mut recorded = Fixture::parse_all(fixtures)?;
+        recorded.retain(|f| f.exchange().is_some());
         Ok(Self { recorded })
     }
 
@@ -91,57 +43,30 @@ impl Replay {
     pub fn answer(&self, request: &HttpRequest) -> Result<HttpResponse, TransportError> {
         let method = request.method().as_str();
         let path = request.uri().path();
-        let mut query = encode::parse_query(request.uri().query().unwrap_or(""));
-        query.sort();
+        let query = encode::parse_query(request.uri().query().unwrap_or(""));
         let body: Option<Value> = serde_json::from_slice(request.body()).ok();
-        let score = |r: &Recorded| {
-            let mut recorded_query = r.query.clone();
-            recorded_query.sort();
-            let same_query = recorded_query == query;
-            let same_body = r.body == body;
-            // Prefer successful answers when several recordings fit equally.
-            (same_query as u8) * 4 + (same_body as u8) * 2 + ((200..300).contains(&r.status) as u8)
-        };
-        let best = self
-            .recorded
-            .iter()
-            .filter(|r| r.method == method && r.path.eq_ignore_ascii_case(path))
-            .max_by_key(|r| score(r));
-        let (status, headers, body) = match best {
-            Some(r) => (r.status, r.headers.clone(), r.response.clone()),
+        let fitting = self.recorded.iter().rev().filter(|f| f.fits(method, path));
+        let response = match fixture::best_match(fitting, &query, body.as_ref()).and_then(|f| f.response.as_ref()) {
+            Some(response) => response.to_http(),
             None => {
                 let closest = self
                     .recorded
                     .iter()
-                    .max_by_key(|r| common_prefix(&r.path, path) + if r.method == method { 1 } else { 0 })
-                    .map(|r| format!("; the closest recording is {} ({} {})", r.name, r.method, r.path))
+                    .filter_map(|f| Some((f, f.request.as_ref()?)))
+                    .max_by_key(|(_, r)| common_prefix(&r.path, path) + usize::from(r.method == method))
+                    .map(|(f, r)| format!("; the closest recording is {} ({} {})", f.name, r.method, r.path))
                     .unwrap_or_default();
                 let message = format!("no recorded exchange for {method} {path}{closest}");
                 let body = serde_json::json!({ "success": false, "message": message });
-                (404, vec![("content-type".to_owned(), "application/json".to_owned())], body.to_string().into_bytes())
+                http::Response::builder()
+                    .status(404)
+                    .header("content-type", "application/json")
+                    .body(body.to_string().into_bytes())
+                    .map_err(|e| e.to_string())
             }
         };
-        let mut builder = http::Response::builder().status(status);
-        for (name, value) in headers {
-            builder = builder.header(name, value);
-        }
-        builder.body(body).map_err(|e| TransportError::new(TransportErrorKind::Other, e.to_string()))
+        response.map_err(|e| TransportError::new(TransportErrorKind::Other, e))
     }
-}
-
-fn raw_body(fixture: &str) -> Result<Vec<u8>, serde_json::Error> {
-    #[derive(serde::Deserialize)]
-    struct Fixture<'a> {
-        #[serde(borrow)]
-        response: Response<'a>,
-    }
-    #[derive(serde::Deserialize)]
-    struct Response<'a> {
-        #[serde(borrow)]
-        body: &'a serde_json::value::RawValue,
-    }
-    let fixture: Fixture<'_> = serde_json::from_str(fixture)?;
-    Ok(fixture.response.body.get().as_bytes().to_vec())
 }
 
 fn common_prefix(a: &str, b: &str) -> usize {

@@ -6,8 +6,8 @@ use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
 use http::{HeaderValue, StatusCode};
-use serde_json::{json, Map, Value};
-use talkover_core::registry::{self, OperationInfo};
+use serde_json::{json, Value};
+use talkover_core::fixture::{self, Route};
 use talkover_core::{BlockingTransport, HttpRequest, HttpResponse, Transport, TransportError};
 
 use crate::fixtures::{query_pairs, Catalog};
@@ -141,12 +141,6 @@ impl std::fmt::Debug for Emulator {
     }
 }
 
-enum Route {
-    Found(&'static OperationInfo, Map<String, Value>),
-    WrongMethod,
-    Unknown,
-}
-
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     // A handler that panicked leaves the state as it was before the request.
     mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -204,27 +198,6 @@ impl Emulator {
         lock(&self.faults).faults.latency
     }
 
-    fn route(method: &str, path: &str) -> Route {
-        let mut path_matches = false;
-        let mut best: Option<(&'static OperationInfo, Map<String, Value>)> = None;
-        for op in registry::operations() {
-            let Some(params) = op.match_path(path) else { continue };
-            path_matches = true;
-            if op.method.as_str() != method {
-                continue;
-            }
-            let literal = |op: &OperationInfo| op.path.split('/').filter(|s| !s.starts_with('{')).count();
-            if best.as_ref().is_none_or(|(b, _)| literal(op) > literal(b)) {
-                best = Some((op, params));
-            }
-        }
-        match best {
-            Some((op, params)) => Route::Found(op, params),
-            None if path_matches => Route::WrongMethod,
-            None => Route::Unknown,
-        }
-    }
-
     /// Answers one request, without the injected latency (the server and the transports add it).
     pub fn handle(&self, request: &HttpRequest) -> HttpResponse {
         let number = self.requests.fetch_add(1, Ordering::Relaxed) + 1;
@@ -253,8 +226,8 @@ impl Emulator {
     fn answer(&self, request: &HttpRequest) -> Reply {
         let method = request.method().as_str();
         let path = request.uri().path();
-        let (op, params) = match Self::route(method, path) {
-            Route::Found(op, params) => (op, params),
+        let (op, params) = match fixture::route(method, path) {
+            Route::Found { operation, params } => (operation, params),
             Route::WrongMethod => {
                 return Reply::new(
                     405,
