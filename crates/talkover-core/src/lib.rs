@@ -28,6 +28,7 @@ pub mod error;
 pub mod execute;
 pub mod fixture;
 pub mod ids;
+mod json_path;
 pub mod operation;
 pub mod page;
 pub mod record;

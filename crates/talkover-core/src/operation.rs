@@ -161,14 +161,18 @@ pub fn decode_body<O: Operation>(response: HttpResponse) -> Result<O::Response, 
         Ok(decoded) if decoded.success_flag() == Some(false) => Err(unsuccessful::<O>(parts, body)),
         Ok(decoded) => Ok(decoded),
         Err(_) if says_unsuccessful(bytes) => Err(unsuccessful::<O>(parts, body)),
-        Err(first) => {
-            // Decode again only on failure, to say where in the body it failed.
-            let mut de = serde_json::Deserializer::from_slice(bytes);
-            let (path, message) = match serde_path_to_error::deserialize::<_, O::Response>(&mut de) {
-                Err(e) => (e.path().to_string(), e.into_inner().to_string()),
-                Ok(_) => (String::new(), first.to_string()),
-            };
-            Err(Error::Decode(Box::new(DecodeError::new(O::ID, parts.status, &parts.headers, path, message, body))))
+        Err(e) => {
+            // The position is turned into a path by a scan of the text: a path-tracking decoder would
+            // compile every response type's `Deserialize` a second time.
+            let path = crate::json_path::at(bytes, e.line(), e.column());
+            Err(Error::Decode(Box::new(DecodeError::new(
+                O::ID,
+                parts.status,
+                &parts.headers,
+                path,
+                e.to_string(),
+                body,
+            ))))
         }
     }
 }

@@ -1,0 +1,189 @@
+//! Where in a JSON text a decoding error happened, as a path (`data.items[3].voice`), found from the
+//! error's line and column by scanning the text once.
+//!
+//! Decoding reports the position only; asking a path-tracking deserializer instead would compile every
+//! response type's `Deserialize` a second time. This scan is one plain function for all of them.
+
+/// The path of the value being read at `line`/`column` (1-based, as `serde_json::Error` gives them).
+/// Empty at the top level.
+pub(crate) fn at(text: &[u8], line: usize, column: usize) -> String {
+    let mut start = 0;
+    for _ in 1..line {
+        match text[start..].iter().position(|&b| b == b'\n') {
+            Some(i) => start += i + 1,
+            None => break,
+        }
+    }
+    // The column names the byte the error was found at.
+    path_at(text, (start + column).min(text.len()))
+}
+
+enum Frame {
+    /// An object, with the key of the member being read.
+    Object(Option<String>),
+    /// An array, with the index of the element being read, once one has begun.
+    Array(usize, bool),
+}
+
+fn render(stack: &[Frame]) -> String {
+    let mut path = String::new();
+    for frame in stack {
+        match frame {
+            Frame::Object(Some(key)) => {
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(key);
+            }
+            Frame::Array(index, true) => {
+                path.push('[');
+                path.push_str(&index.to_string());
+                path.push(']');
+            }
+            Frame::Object(None) | Frame::Array(_, false) => break,
+        }
+    }
+    path
+}
+
+fn path_at(text: &[u8], end: usize) -> String {
+    let mut stack: Vec<Frame> = Vec::new();
+    // The path of the container closed last, for an error reported just after it (a missing field).
+    let mut closed: Option<String> = None;
+    let mut i = 0;
+    while i < end {
+        let b = text[i];
+        if !b.is_ascii_whitespace() {
+            closed = None;
+        }
+        match b {
+            b'{' | b'[' => {
+                if let Some(Frame::Array(_, started)) = stack.last_mut() {
+                    *started = true;
+                }
+                stack.push(if b == b'{' { Frame::Object(None) } else { Frame::Array(0, false) });
+            }
+            b'}' | b']' => {
+                stack.pop();
+                closed = Some(render(&stack));
+                if let Some(Frame::Array(_, started)) = stack.last_mut() {
+                    *started = false;
+                }
+            }
+            b',' => match stack.last_mut() {
+                Some(Frame::Object(key)) => *key = None,
+                Some(Frame::Array(index, started)) => {
+                    *index += 1;
+                    *started = false;
+                }
+                None => {}
+            },
+            b'"' => {
+                let start = i + 1;
+                i = start;
+                while i < text.len() && text[i] != b'"' {
+                    i += if text[i] == b'\\' { 2 } else { 1 };
+                }
+                match stack.last_mut() {
+                    Some(Frame::Object(key @ None)) => *key = Some(key_text(&text[start..i.min(text.len())])),
+                    Some(Frame::Array(_, started)) => *started = true,
+                    _ => {}
+                }
+            }
+            b':' => {}
+            _ => {
+                if let Some(Frame::Array(_, started)) = stack.last_mut() {
+                    *started = true;
+                }
+            }
+        }
+        i += 1;
+    }
+    // A container closed at the very end with others still open is a text cut short, not a member
+    // missing from that container.
+    let cut_short = end == text.len() && !stack.is_empty();
+    match closed {
+        Some(path) if !cut_short => path,
+        _ => render(&stack),
+    }
+}
+
+fn key_text(raw: &[u8]) -> String {
+    if !raw.contains(&b'\\') {
+        return String::from_utf8_lossy(raw).into_owned();
+    }
+    let mut quoted = Vec::with_capacity(raw.len() + 2);
+    quoted.push(b'"');
+    quoted.extend_from_slice(raw);
+    quoted.push(b'"');
+    serde_json::from_slice(&quoted).unwrap_or_else(|_| String::from_utf8_lossy(raw).into_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use serde::Deserialize;
+
+    #[allow(dead_code)]
+    #[derive(Deserialize)]
+    struct Voice {
+        id: String,
+        stability: Option<f64>,
+    }
+
+    #[allow(dead_code)]
+    #[derive(Deserialize)]
+    struct Agent {
+        id: String,
+        tags: Option<Vec<u32>>,
+        voice: Option<Voice>,
+        #[serde(rename = "we\"ird")]
+        weird: Option<bool>,
+    }
+
+    #[allow(dead_code)]
+    #[derive(Deserialize)]
+    struct Body {
+        success: bool,
+        data: Vec<Agent>,
+    }
+
+    /// The scan names the same place as a path-tracking deserializer, on every kind of mistake.
+    #[test]
+    fn paths_match_a_tracking_decoder() {
+        let bodies = [
+            r#"{"success": true, "data": [{"id": "a"}, {"id": 5}]}"#,
+            r#"{"success": true, "data": [{"id": "a", "voice": {"id": "v", "stability": "high"}}]}"#,
+            r#"{"success": true, "data": [{"id": "a", "voice": {"stability": 0.5}}]}"#,
+            r#"{"success": true, "data": [{"id": "a"}, {"id": "b", "tags": [1, 2, "x"]}]}"#,
+            r#"{"success": true, "data": [{"id": "a"}, {"id": "b", "tags": [1, {"n": 2}]}]}"#,
+            r#"{"success": true, "data": [{"id": "a", "we\"ird": "yes"}]}"#,
+            r#"{"success": true, "data": {"id": "a"}}"#,
+            r#"{"success": "yes", "data": []}"#,
+            r#"{"data": []}"#,
+            "{\n  \"success\": true,\n  \"data\": [\n    {\"id\": \"a\", \"voice\": {\"id\": 7}}\n  ]\n}",
+            r#"{"success": true, "data": [{"id": "a", "voice": [1]}]}"#,
+            r#"{"success": true, "data": [{"id": "a", "tags": {"x": 1}}]}"#,
+            r#"[1, 2]"#,
+            r#"{"success": true, "data": [{"id": "a"}"#,
+        ];
+        for body in bodies {
+            let plain = serde_json::from_str::<Body>(body).err().expect(body);
+            let mut de = serde_json::Deserializer::from_str(body);
+            let tracked = serde_path_to_error::deserialize::<_, Body>(&mut de).err().expect(body);
+            let expected = tracked.path().to_string();
+            let expected = if expected == "." { String::new() } else { expected };
+            assert_eq!(super::at(body.as_bytes(), plain.line(), plain.column()), expected, "{body}: {plain}");
+        }
+    }
+
+    /// What a caller sees: the decode error of an operation names the field that did not fit.
+    #[test]
+    fn decode_errors_name_the_field() {
+        let body = br#"{"success": true, "data": {"id": "a", "name": "x", "voice": {"id": "v", "name": "n", "stability": "high"}}}"#;
+        let response = http::Response::builder().status(200).body(body.to_vec()).unwrap();
+        match crate::decode_response::<crate::agents::GetAgent>(response) {
+            Err(crate::Error::Decode(e)) => assert_eq!(e.path, "data.voice.stability", "{e}"),
+            other => panic!("{other:?}"),
+        }
+    }
+}
