@@ -627,6 +627,11 @@ pub struct AgentWebhookList {
 }
 
 impl AgentWebhookList {
+    /// A list of webhooks with no event descriptions, for servers and emulators that answer with one.
+    pub fn new(webhooks: Vec<AgentWebhook>) -> Self {
+        Self { webhooks, available_events: Vec::new() }
+    }
+
     /// The API's description of an event, if it offers the event.
     pub fn description(&self, event: &AgentWebhookEvent) -> Option<&str> {
         self.available_events.iter().find(|e| &e.event == event).map(|e| e.description.as_str())
