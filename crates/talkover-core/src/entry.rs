@@ -45,8 +45,11 @@ pub struct OperationInfo {
     pub safe_to_repeat: bool,
     build: fn(&Params, &ClientConfig) -> Result<HttpRequest, Error>,
     decode: fn(HttpResponse) -> Result<Value, Error>,
-    incoming: fn(&Map<String, Value>, &[(String, String)], Option<&Value>) -> Result<Incoming, Error>,
+    incoming: DecodeIncoming,
 }
+
+/// How an entry decodes an incoming request: path parameters, query pairs, JSON body.
+type DecodeIncoming = fn(&Map<String, Value>, &[(String, String)], Option<&Value>) -> Result<Incoming, Error>;
 
 impl OperationInfo {
     /// The registry entry of operation type `O`.
