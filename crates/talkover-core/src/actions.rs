@@ -110,6 +110,28 @@ pub struct Action {
     pub updated_at: Option<Timestamp>,
 }
 
+impl Action {
+    /// An action with its id, name and type and nothing else set, for servers and emulators that answer
+    /// with one.
+    pub fn new(id: impl Into<ActionId>, name: impl Into<String>, action_type: ActionType) -> Self {
+        Self {
+            id: id.into(),
+            name: name.into(),
+            label: None,
+            description: None,
+            action_type,
+            input_schema: Vec::new(),
+            config: None,
+            action_trigger: None,
+            url: None,
+            authorization_url: None,
+            current_status: None,
+            created_at: None,
+            updated_at: None,
+        }
+    }
+}
+
 /// An input of an action.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]

@@ -128,6 +128,37 @@ pub struct Agent {
     pub phone_numbers: Option<Vec<AgentPhoneNumber>>,
 }
 
+impl Agent {
+    /// An agent with its id and name and nothing else set, for servers and emulators that answer with one
+    /// (the API gives agents; a caller does not make them).
+    pub fn new(id: impl Into<AgentId>, name: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            name: name.into(),
+            label: None,
+            description: None,
+            language: None,
+            voice: None,
+            initial_message: None,
+            interrupt_sensitivity: None,
+            conversation_speed: None,
+            initial_message_delay: None,
+            ask_if_human_present_on_idle: None,
+            direction: None,
+            who_speaks_first: None,
+            current_status: None,
+            is_sandbox: None,
+            is_ready_to_publish: None,
+            llm_temperature: None,
+            created_at: None,
+            updated_at: None,
+            trainings: None,
+            actions: None,
+            phone_numbers: None,
+        }
+    }
+}
+
 /// An agent's voice.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -183,6 +214,20 @@ pub struct AgentPhoneNumber {
     /// The number's status (`active`, …).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_status: Option<String>,
+}
+
+impl AgentPhoneNumber {
+    /// A number with its id and E.164 text and nothing else set, for servers and emulators.
+    pub fn new(id: impl Into<PhoneNumberId>, number: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            number: number.into(),
+            country_code: None,
+            formatted_number: None,
+            international_number: None,
+            current_status: None,
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------------------------------

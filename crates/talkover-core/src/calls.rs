@@ -82,6 +82,13 @@ pub struct AgentSummary {
     pub label: Option<String>,
 }
 
+impl AgentSummary {
+    /// An agent in short, by its id and name.
+    pub fn new(id: impl Into<AgentId>, name: impl Into<String>) -> Self {
+        Self { id: id.into(), name: name.into(), label: None }
+    }
+}
+
 /// A call from the call history ([`ListCalls`], [`GetAgentCalls`]).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -113,6 +120,38 @@ pub struct Call {
     pub created_at: Timestamp,
     /// When it last changed.
     pub updated_at: Timestamp,
+}
+
+impl Call {
+    /// A call from `from` to `to` with its id and SID, created at `created_at`; its numbers are shown as
+    /// given, it is not a test call, lasted 0 seconds and has no agent until set. For servers and
+    /// emulators that answer with one.
+    pub fn new(
+        id: impl Into<CallId>,
+        sid: impl Into<String>,
+        from: impl Into<String>,
+        to: impl Into<String>,
+        direction: Direction,
+        status: CallStatus,
+        created_at: impl Into<Timestamp>,
+    ) -> Self {
+        let (from, to, created_at) = (from.into(), to.into(), created_at.into());
+        Self {
+            id: id.into(),
+            sid: sid.into(),
+            to_formatted: to.clone(),
+            to,
+            from_formatted: from.clone(),
+            from,
+            is_testing: false,
+            direction,
+            status,
+            duration: 0,
+            agent: None,
+            updated_at: created_at.clone(),
+            created_at,
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -1,6 +1,9 @@
-//! What the registry keeps of each operation: its facts and two type-erased functions, to build its
-//! request from JSON parameters and to decode its answer to JSON. Resource modules produce these entries
-//! from their declarations; only [`crate::registry`] names every resource module.
+//! What the registry keeps of each operation: its facts and three type-erased functions, to build its
+//! request from JSON parameters, to decode its answer to JSON, and (for servers and emulators) to decode
+//! an incoming request into the typed operation. Resource modules produce these entries from their
+//! declarations; only [`crate::registry`] names every resource module.
+
+use std::any::Any;
 
 use http::Method;
 use serde::de::DeserializeOwned;
@@ -42,11 +45,15 @@ pub struct OperationInfo {
     pub safe_to_repeat: bool,
     build: fn(&Params, &ClientConfig) -> Result<HttpRequest, Error>,
     decode: fn(HttpResponse) -> Result<Value, Error>,
+    incoming: DecodeIncoming,
 }
+
+/// How an entry decodes an incoming request: path parameters, query pairs, JSON body.
+type DecodeIncoming = fn(&Map<String, Value>, &[(String, String)], Option<&Value>) -> Result<Incoming, Error>;
 
 impl OperationInfo {
     /// The registry entry of operation type `O`.
-    pub const fn of<O: Operation + DeserializeOwned>() -> Self {
+    pub const fn of<O: Operation + DeserializeOwned + 'static>() -> Self {
         Self {
             id: O::ID,
             method: O::METHOD,
@@ -54,6 +61,7 @@ impl OperationInfo {
             safe_to_repeat: O::SAFE_TO_REPEAT,
             build: build_from_params::<O>,
             decode: decode_to_json::<O>,
+            incoming: decode_incoming::<O>,
         }
     }
 
@@ -67,6 +75,23 @@ impl OperationInfo {
     /// value shows what the types kept of the answer.
     pub fn decode(&self, response: HttpResponse) -> Result<Value, Error> {
         (self.decode)(response)
+    }
+
+    /// Decodes a request as a server receives it into the typed operation, through the same types a
+    /// caller uses: `path` holds the path parameters by placeholder name (as [`OperationInfo::match_path`]
+    /// gives them), `query` the decoded query string pairs (a name ending in `[]` makes a list; numbers and
+    /// booleans are read from their text where the type asks for them), `body` the JSON body.
+    ///
+    /// It does not run the operation's checks: [`Incoming::validate`] does, the same ones the SDK runs
+    /// before sending. An error names the field at fault (`body.name`, `query.page`); a field the types
+    /// require and the request lacks is reported with the message `is required`, as the checks do.
+    pub fn decode_request(
+        &self,
+        path: &Map<String, Value>,
+        query: &[(String, String)],
+        body: Option<&Value>,
+    ) -> Result<Incoming, Error> {
+        (self.incoming)(path, query, body)
     }
 
     /// Matches a request path (percent-encoded, from the host root) against this operation's template,
@@ -92,6 +117,155 @@ impl OperationInfo {
     }
 }
 
+/// An incoming request decoded into its typed operation ([`OperationInfo::decode_request`]).
+pub struct Incoming {
+    id: &'static str,
+    operation: Box<dyn Any + Send + Sync>,
+    validate: fn(&(dyn Any + Send + Sync)) -> Result<(), Error>,
+}
+
+impl Incoming {
+    fn new<O: Operation + 'static>(operation: O) -> Self {
+        Self { id: O::ID, operation: Box::new(operation), validate: validate_erased::<O> }
+    }
+
+    /// The operation's id.
+    pub fn id(&self) -> &'static str {
+        self.id
+    }
+
+    /// Runs the operation's checks: [`Operation::validate`], the bounds the reference documents.
+    pub fn validate(&self) -> Result<(), Error> {
+        (self.validate)(self.operation.as_ref())
+    }
+
+    /// The typed operation, if it is an `O`.
+    pub fn get<O: Operation + 'static>(&self) -> Option<&O> {
+        self.operation.downcast_ref()
+    }
+
+    /// The typed operation, if it is an `O`; otherwise the request back.
+    pub fn into_operation<O: Operation + 'static>(self) -> Result<O, Self> {
+        let Self { id, operation, validate } = self;
+        operation.downcast().map(|o| *o).map_err(|operation| Self { id, operation, validate })
+    }
+}
+
+impl std::fmt::Debug for Incoming {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Incoming").field("id", &self.id).finish_non_exhaustive()
+    }
+}
+
+fn validate_erased<O: Operation + 'static>(operation: &(dyn Any + Send + Sync)) -> Result<(), Error> {
+    match operation.downcast_ref::<O>() {
+        Some(operation) => operation.validate(),
+        None => Err(Error::invalid_request(O::ID, None, "not a request of this operation")),
+    }
+}
+
+/// Deserializes an operation from its JSON fields (path parameters by name, `query`, `body`), through
+/// text rather than `from_value`, so that types reading raw JSON numbers (`Decimal`) work.
+fn operation_from_json<O: Operation + DeserializeOwned>(
+    fields: &Value,
+) -> Result<O, serde_path_to_error::Error<serde_json::Error>> {
+    let text = fields.to_string();
+    let mut de = serde_json::Deserializer::from_str(&text);
+    serde_path_to_error::deserialize(&mut de)
+}
+
+/// The error for parameters that do not fit an operation's types, naming the field at fault.
+fn misfit<O: Operation>(e: &serde_path_to_error::Error<serde_json::Error>) -> Error {
+    let path = e.path().to_string();
+    let message = e.inner().to_string();
+    if let Some(missing) = message.strip_prefix("missing field `").and_then(|m| m.split('`').next()) {
+        let field = match path.as_str() {
+            "" | "." => missing.to_owned(),
+            parent => format!("{parent}.{missing}"),
+        };
+        return Error::invalid_request(O::ID, Some(&field), "is required");
+    }
+    Error::invalid_request(O::ID, Some(&path), format!("the parameters do not fit the operation's types: {message}"))
+}
+
+fn decode_incoming<O: Operation + DeserializeOwned + 'static>(
+    path: &Map<String, Value>,
+    query: &[(String, String)],
+    body: Option<&Value>,
+) -> Result<Incoming, Error> {
+    let mut fields = Map::new();
+    for name in encode::path_placeholders(O::PATH) {
+        let value = path.get(name).and_then(Value::as_str).unwrap_or_default();
+        fields.insert(name.to_owned(), Value::String(value.to_owned()));
+    }
+    let mut pairs = Map::new();
+    for (name, value) in query {
+        let value = Value::String(value.clone());
+        match name.strip_suffix("[]") {
+            Some(list) => match pairs.entry(list).or_insert_with(|| Value::Array(Vec::new())) {
+                Value::Array(items) => items.push(value),
+                single => *single = Value::Array(vec![single.take(), value]),
+            },
+            None => {
+                pairs.insert(name.clone(), value);
+            }
+        }
+    }
+    fields.insert("query".to_owned(), Value::Object(pairs));
+    if let Some(body) = body.filter(|b| !b.is_null()) {
+        fields.insert("body".to_owned(), body.clone());
+    }
+    let mut fields = Value::Object(fields);
+    // Query values arrive as text: one whose type wants a number or a boolean is read again as one.
+    for _ in 0..=query.len() {
+        match operation_from_json::<O>(&fields) {
+            Ok(operation) => return Ok(Incoming::new(operation)),
+            Err(e) => {
+                let path = e.path().to_string();
+                let retry = path.strip_prefix("query.").is_some_and(|name| reread_query_value(&mut fields, name));
+                if !retry {
+                    return Err(misfit::<O>(&e));
+                }
+            }
+        }
+    }
+    operation_from_json::<O>(&fields).map(Incoming::new).map_err(|e| misfit::<O>(&e))
+}
+
+/// Reads the query value at `name` (`page`, `status[1]`) as a number or a boolean, if its text is one.
+fn reread_query_value(fields: &mut Value, name: &str) -> bool {
+    let (name, index) = match name.split_once('[') {
+        Some((name, rest)) => (name, rest.trim_end_matches(']').parse::<usize>().ok()),
+        None => (name, None),
+    };
+    let Some(slot) = fields.get_mut("query").and_then(|q| q.get_mut(name)) else {
+        return false;
+    };
+    let slot = match index {
+        Some(i) => match slot.get_mut(i) {
+            Some(item) => item,
+            None => return false,
+        },
+        None => slot,
+    };
+    let Value::String(text) = slot else {
+        return false;
+    };
+    let reread = if let Ok(n) = text.parse::<u64>() {
+        Value::from(n)
+    } else if let Ok(n) = text.parse::<i64>() {
+        Value::from(n)
+    } else if let Some(n) = text.parse::<f64>().ok().and_then(serde_json::Number::from_f64) {
+        Value::Number(n)
+    } else if let Ok(b) = text.parse::<bool>() {
+        Value::Bool(b)
+    } else {
+        return false;
+    };
+    *slot = reread;
+    true
+}
+
 fn build_from_params<O: Operation + DeserializeOwned>(
     params: &Params,
     config: &ClientConfig,
@@ -112,10 +286,7 @@ fn build_from_params<O: Operation + DeserializeOwned>(
     if let Some(body) = params.body.as_ref().filter(|b| !b.is_null()) {
         fields.insert("body".to_owned(), body.clone());
     }
-    // Through text rather than `from_value`, so that types reading raw JSON numbers (`Decimal`) work.
-    let text = Value::Object(fields).to_string();
-    let mut de = serde_json::Deserializer::from_str(&text);
-    let operation: O = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+    let operation: O = operation_from_json(&Value::Object(fields)).map_err(|e| {
         Error::invalid_request(
             O::ID,
             Some(&e.path().to_string()),

@@ -1,7 +1,7 @@
 //! The table of every operation the SDK knows, for tools that work from an operation id and JSON
 //! parameters (the conformance runner, emulators, recorders) rather than from Rust types.
 
-pub use crate::entry::{OperationInfo, Params};
+pub use crate::entry::{Incoming, OperationInfo, Params};
 
 /// Every operation of the API, in the reference's order of resources.
 pub fn operations() -> impl Iterator<Item = &'static OperationInfo> {
@@ -38,7 +38,10 @@ static GROUPS: &[&[OperationInfo]] = &[
 
 #[cfg(test)]
 mod tests {
+    use serde_json::{Map, Value};
+
     use super::*;
+    use crate::error::Error;
 
     #[test]
     fn ids_are_unique_and_paths_documented() {
@@ -60,5 +63,30 @@ mod tests {
         assert_eq!(params["action_id"], "x");
         assert!(op.match_path("/api/v1/agents/a/actions").is_none());
         assert!(op.match_path("/api/v1/agents//actions/x").is_none());
+    }
+
+    #[test]
+    fn incoming_requests_decode_into_their_typed_operation() {
+        use crate::agents::{CreateAgent, ListAgents};
+        let pairs = |p: &[(&str, &str)]| p.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect::<Vec<_>>();
+        let list = operation("list-agents").unwrap();
+        let incoming = list.decode_request(&Default::default(), &pairs(&[("per_page", "2"), ("search", "42")]), None);
+        let incoming = incoming.unwrap();
+        assert_eq!(incoming.id(), "list-agents");
+        let typed = incoming.get::<ListAgents>().unwrap();
+        assert_eq!((typed.query.per_page, typed.query.search.as_deref()), (Some(2), Some("42")));
+        assert!(incoming.validate().is_ok());
+        assert!(incoming.get::<CreateAgent>().is_none());
+        let too_many = list.decode_request(&Default::default(), &pairs(&[("per_page", "101")]), None).unwrap();
+        assert!(too_many.validate().unwrap_err().to_string().contains("per_page"));
+        let not_a_number = list.decode_request(&Default::default(), &pairs(&[("page", "two")]), None).unwrap_err();
+        assert!(matches!(&not_a_number, Error::InvalidRequest(e) if e.field.as_deref() == Some("query.page")));
+
+        let create = operation("create-action").unwrap();
+        let path: Map<String, Value> = serde_json::from_str(r#"{"agent_id": "a"}"#).unwrap();
+        let body = serde_json::json!({ "node_id": "n", "description": "d", "type": "webhook" });
+        let missing = create.decode_request(&path, &[], Some(&body)).unwrap_err();
+        let Error::InvalidRequest(missing) = missing else { panic!("{missing}") };
+        assert_eq!((missing.field.as_deref(), missing.message.as_str()), (Some("body.name"), "is required"));
     }
 }

@@ -36,6 +36,21 @@ pub struct Training {
     pub updated_at: Option<Timestamp>,
 }
 
+impl Training {
+    /// A training with its id, subject and instructions and nothing else set, for servers and emulators
+    /// that answer with one.
+    pub fn new(id: impl Into<TrainingId>, subject: impl Into<String>, instructions: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            subject: subject.into(),
+            instructions: instructions.into(),
+            current_status: None,
+            created_at: None,
+            updated_at: None,
+        }
+    }
+}
+
 /// The body of [`CreateTraining`].
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]

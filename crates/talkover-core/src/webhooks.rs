@@ -575,6 +575,34 @@ pub struct AgentWebhook {
     pub status: Option<WebhookStatus>,
 }
 
+impl AgentWebhook {
+    /// A webhook of an agent with its id, name, URL and events, enabled, with the API's defaults (a
+    /// timeout of 30 seconds, 3 retries) and nothing else set, for servers and emulators that answer with
+    /// one.
+    pub fn new(
+        id: impl Into<WebhookId>,
+        agent_id: impl Into<AgentId>,
+        name: impl Into<String>,
+        webhook_url: impl Into<String>,
+        events: Vec<AgentWebhookEvent>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            agent_id: agent_id.into(),
+            name: name.into(),
+            webhook_url: webhook_url.into(),
+            events,
+            timeout: 30,
+            max_retries: 3,
+            enabled: true,
+            created_at: None,
+            updated_at: None,
+            events_count: None,
+            status: None,
+        }
+    }
+}
+
 /// An event agent webhooks can subscribe to, with the API's description of it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -599,6 +627,11 @@ pub struct AgentWebhookList {
 }
 
 impl AgentWebhookList {
+    /// A list of webhooks with no event descriptions, for servers and emulators that answer with one.
+    pub fn new(webhooks: Vec<AgentWebhook>) -> Self {
+        Self { webhooks, available_events: Vec::new() }
+    }
+
     /// The API's description of an event, if it offers the event.
     pub fn description(&self, event: &AgentWebhookEvent) -> Option<&str> {
         self.available_events.iter().find(|e| &e.event == event).map(|e| e.description.as_str())

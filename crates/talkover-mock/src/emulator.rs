@@ -12,7 +12,7 @@ use talkover_core::{BlockingTransport, HttpRequest, HttpResponse, Transport, Tra
 
 use crate::fixtures::{query_pairs, Catalog};
 use crate::reply::Reply;
-use crate::state::{self, State, AGENT_WEBHOOK_OPERATIONS, STATEFUL};
+use crate::state::{self, State};
 
 /// The token the emulator accepts unless told otherwise.
 pub const DEFAULT_TOKEN: &str = "talq_mock_token";
@@ -257,18 +257,11 @@ impl Emulator {
             }
         };
         let query = query_pairs(request.uri().query());
-        let req = state::Request {
-            operation: op.id,
-            path: &params,
-            query: &query,
-            body: body.as_ref(),
-            catalog: &self.catalog,
-        };
+        let req =
+            state::Request { operation: op, path: &params, query: &query, body: body.as_ref(), catalog: &self.catalog };
         let mut state = lock(&self.state);
-        if STATEFUL.contains(&op.id) {
-            if let Some(reply) = state.handle(&req) {
-                return reply;
-            }
+        if let Some(reply) = state.handle(&req) {
+            return reply;
         }
         // A documented example answers as recorded; for the caller's own ids, the state decides first
         // whether they exist.
@@ -280,7 +273,7 @@ impl Emulator {
             if param("campaign_id").is_some_and(|id| !state.has_campaign(id)) {
                 return state::campaign_not_found(&req);
             }
-            if AGENT_WEBHOOK_OPERATIONS.contains(&op.id) {
+            if state::is_agent_webhook_operation(op) {
                 if let (Some(agent), Some(webhook)) = (param("agent_id"), param("webhook_id")) {
                     if !state.has_webhook(agent, webhook) {
                         return state::webhook_not_found(&req);

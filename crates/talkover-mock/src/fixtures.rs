@@ -84,6 +84,11 @@ impl Catalog {
         self.of(operation).iter().filter(|f| f.successful()).find_map(|f| f.response.as_ref()?.body.json())
     }
 
+    /// The body of the first successful example request of an operation.
+    pub(crate) fn documented_request_body(&self, operation: &str) -> Option<&Map<String, Value>> {
+        self.of(operation).iter().filter(|f| f.successful()).find_map(|f| f.params.body.as_ref()?.as_object())
+    }
+
     /// Whether a fixture of the operation was recorded for exactly this path.
     pub(crate) fn has_path(&self, operation: &str, path: &str) -> bool {
         self.of(operation).iter().any(|f| recorded_for(f, path))

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 use talkover_core::{Ack, Envelope, Error, ListEnvelope, Pagination};
 
 /// One answer of the emulator: a status and a JSON body.
@@ -22,10 +22,19 @@ impl Reply {
         Self { status, body, headers: Vec::new(), raw: None }
     }
 
-    /// One of the core's response types, sent in its own field order.
+    /// One of the core's response types, sent in its own field order (a 500 naming the type, should it
+    /// not serialize).
     pub(crate) fn typed<T: Serialize>(status: u16, value: &T) -> Self {
-        let raw = serde_json::to_vec(value).expect("the core's types serialize to JSON");
-        Self { status, body: Value::Null, headers: Vec::new(), raw: Some(raw) }
+        match serde_json::to_vec(value) {
+            Ok(raw) => Self { status, body: Value::Null, headers: Vec::new(), raw: Some(raw) },
+            Err(e) => Self::bug::<T>(&e.to_string()),
+        }
+    }
+
+    /// The 500 of an answer the emulator could not build: a bug in the emulator, said as such.
+    pub(crate) fn bug<T>(message: &str) -> Self {
+        let message = format!("talkover-mock could not build a {}: {message}", std::any::type_name::<T>());
+        Self::fail(500, &message)
     }
 
     /// `{"success": true, "message"?, "data"}`.
@@ -68,21 +77,18 @@ impl Reply {
     }
 }
 
-pub(crate) fn to_json<T: Serialize>(value: &T) -> Value {
-    serde_json::to_value(value).expect("the core's types serialize to JSON")
+/// One of the core's types as JSON, or the 500 of a bug.
+pub(crate) fn to_json<T: Serialize>(value: &T) -> Result<Value, Reply> {
+    serde_json::to_value(value).map_err(|e| Reply::bug::<T>(&e.to_string()))
 }
 
-/// Builds one of the core's types from JSON (how a type marked `#[non_exhaustive]` is made outside the
-/// core). The JSON is the emulator's own, so a failure is a bug in the emulator.
-pub(crate) fn from_json<T: DeserializeOwned>(value: Value) -> T {
+/// Builds one of the core's types from JSON, for the answers the core has no constructor for (a type
+/// marked `#[non_exhaustive]` cannot be written as a literal outside the core). The JSON is the emulator's
+/// own, so a failure is a bug in the emulator: it answers 500, naming the type and the field.
+pub(crate) fn from_json<T: DeserializeOwned>(value: Value) -> Result<T, Reply> {
     let text = value.to_string();
     let mut de = serde_json::Deserializer::from_str(&text);
-    match serde_path_to_error::deserialize(&mut de) {
-        Ok(typed) => typed,
-        Err(e) => {
-            panic!("talkover-mock built a {} the core refuses at {}: {}", std::any::type_name::<T>(), e.path(), e)
-        }
-    }
+    serde_path_to_error::deserialize(&mut de).map_err(|e| Reply::bug::<T>(&format!("at {}: {}", e.path(), e.inner())))
 }
 
 /// Validation messages by field, answered as the API's 422.
@@ -109,14 +115,40 @@ impl Invalid {
         self.add(field, format!("The selected {} is invalid.", words(field)));
     }
 
+    /// Refuses a value of one of the core's string enums that the reference does not document, as the API
+    /// does. The core keeps such a value in the enum's `Unknown` variant rather than failing to decode it,
+    /// so that a value the API adds later is data; the emulator answers for the documented API.
+    pub(crate) fn documented<E: std::fmt::Debug>(&mut self, field: &str, value: Option<&E>) {
+        if value.is_some_and(|v| format!("{v:?}").starts_with("Unknown(")) {
+            self.selected(field);
+        }
+    }
+
     /// Adds the field a core check refused, in the API's words.
     pub(crate) fn core(&mut self, result: Result<(), Error>) {
-        if let Err(Error::InvalidRequest(e)) = result {
-            let field = e.field.clone().unwrap_or_else(|| "body".to_owned());
-            let field = field.strip_prefix("body.").unwrap_or(&field).to_owned();
-            let field = field.strip_prefix("query.").unwrap_or(&field).to_owned();
-            let message = e.message.trim_end_matches('.');
-            self.add(&field, format!("The {} {message}.", words(&field)));
+        if let Err(error) = result {
+            let (field, message) = refused_field(&error);
+            self.add(&field, format!("The {} {}.", words(&field), message.trim_end_matches('.')));
+        }
+    }
+
+    /// Adds the field whose value does not fit the core's types (decoding the request failed), in the
+    /// API's words.
+    pub(crate) fn misfit(&mut self, error: &Error) {
+        let (field, message) = refused_field(error);
+        let name = field.rsplit('.').next().unwrap_or(&field);
+        let in_query =
+            matches!(error, Error::InvalidRequest(e) if e.field.as_deref().is_some_and(|f| f.starts_with("query.")));
+        if is_required(error) {
+            self.required(&field);
+        } else if name.starts_with("date") || name.ends_with("_date") {
+            self.add(&field, format!("The {} must be a valid date.", words(&field)));
+        } else if in_query && (message.contains("expected u") || message.contains("expected i")) {
+            self.add(&field, format!("The {} must be an integer.", words(&field)));
+        } else if in_query {
+            self.add(&field, format!("The {} is invalid.", words(&field)));
+        } else {
+            self.add(&field, format!("The {} field is invalid.", words(&field)));
         }
     }
 
@@ -132,64 +164,23 @@ impl Invalid {
     }
 }
 
-/// Reads a JSON body into one of the core's request bodies. Required fields missing from the body are
-/// all reported; a value of the wrong type is reported under its field.
-pub(crate) fn body<T: DeserializeOwned>(body: Option<&Value>, required: &[&str]) -> Result<T, Reply> {
-    let object = body.and_then(Value::as_object).cloned().unwrap_or_default();
-    let mut invalid = Invalid::default();
-    for field in required {
-        if object.get(*field).is_none_or(Value::is_null) {
-            invalid.required(field);
+/// The field a core error names, without the `body.` or `query.` its decoding puts in front, and its
+/// message.
+pub(crate) fn refused_field(error: &Error) -> (String, String) {
+    match error {
+        Error::InvalidRequest(e) => {
+            let field = e.field.as_deref().unwrap_or("body");
+            let field = field.strip_prefix("body.").or_else(|| field.strip_prefix("query.")).unwrap_or(field);
+            (field.to_owned(), e.message.clone())
         }
+        other => ("body".to_owned(), other.to_string()),
     }
-    invalid.check()?;
-    typed(Value::Object(object), "field is invalid")
 }
 
-/// Reads a query string into one of the core's query types: `numeric` names the integer parameters.
-pub(crate) fn query<T: DeserializeOwned>(pairs: &[(String, String)], numeric: &[&str]) -> Result<T, Reply> {
-    let mut object = Map::new();
-    let mut invalid = Invalid::default();
-    for (raw, value) in pairs {
-        let name = raw.trim_end_matches("[]");
-        let value = if numeric.contains(&name) {
-            match value.parse::<u64>() {
-                Ok(n) => Value::from(n),
-                Err(_) => {
-                    invalid.add(name, format!("The {} must be an integer.", words(name)));
-                    continue;
-                }
-            }
-        } else {
-            Value::String(value.clone())
-        };
-        object.insert(name.to_owned(), value);
-    }
-    invalid.check()?;
-    typed(Value::Object(object), "is invalid")
-}
-
-fn typed<T: DeserializeOwned>(value: Value, what: &str) -> Result<T, Reply> {
-    let text = value.to_string();
-    let mut de = serde_json::Deserializer::from_str(&text);
-    serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let mut field = e.path().to_string();
-        let message = e.inner().to_string();
-        if field.is_empty() || field == "." {
-            // "missing field `x`" names the field in its message.
-            field = message.split('`').nth(1).unwrap_or("body").to_owned();
-        }
-        let mut invalid = Invalid::default();
-        let name = field.split('.').next_back().unwrap_or(&field);
-        if name.starts_with("date") || name.ends_with("_date") {
-            invalid.add(&field, format!("The {} must be a valid date.", words(&field)));
-        } else if message.starts_with("missing field") {
-            invalid.required(&field);
-        } else {
-            invalid.add(&field, format!("The {} {what}.", words(&field)));
-        }
-        invalid.check().expect_err("one field was refused")
-    })
+/// Whether a core error says a field is missing: a required field absent (or `null`, which the API
+/// reads as absent).
+pub(crate) fn is_required(error: &Error) -> bool {
+    matches!(error, Error::InvalidRequest(e) if e.message == "is required" || e.message.contains("invalid type: null"))
 }
 
 /// Pages a list the way the API does: `per_page` items (20 by default, 1 to 100) from page `page`.

@@ -1,0 +1,257 @@
+//! Agents: create, list, get, knowledge, voice, calling and advanced settings, publish, unpublish, delete.
+
+use serde_json::json;
+use talkover_core::agents::{
+    AdvancedSettings, Agent, AgentAdvancedSettings, AgentCalling, AgentPhoneNumber, AgentStatus, AgentStatusChange,
+    CreateAgent, ListAgents, UpdateAdvancedSettings, UpdateAgentCalling, UpdateAgentKnowledge, UpdateAgentVoice,
+};
+
+use super::{calls::is_active, formatted, now, AgentEntry, Answer, Request, State};
+use crate::reply::{from_json, paginate, Invalid, Reply};
+
+impl State {
+    pub(super) fn list_agents(&mut self, req: &Request<'_>) -> Answer {
+        let (list, mut invalid) = req.decode::<ListAgents>()?;
+        let query = list.query;
+        invalid.documented("status", query.status.as_ref());
+        invalid.documented("direction", query.direction.as_ref());
+        invalid.check()?;
+        let search = query.search.as_deref().map(str::to_lowercase).filter(|s| !s.is_empty());
+        let matching: Vec<Agent> = self
+            .agents
+            .iter()
+            .map(|e| &e.agent)
+            .filter(|a| query.status.as_ref().is_none_or(|s| a.current_status.as_ref() == Some(s)))
+            .filter(|a| query.direction.as_ref().is_none_or(|d| a.direction.as_ref() == Some(d)))
+            .filter(|a| {
+                search.as_ref().is_none_or(|s| {
+                    a.name.to_lowercase().contains(s) || a.label.as_deref().unwrap_or("").to_lowercase().contains(s)
+                })
+            })
+            .cloned()
+            .collect();
+        let (items, mut meta) = paginate(&matching, query.page, query.per_page);
+        // list-agents reports its page under `meta`, without positions.
+        meta.from = None;
+        meta.to = None;
+        Ok(Reply::list(items, Some(meta), None))
+    }
+
+    pub(super) fn get_agent(&mut self, req: &Request<'_>) -> Answer {
+        let index = self.agent_index(req)?;
+        Ok(Reply::data(200, None, &self.agents[index].agent))
+    }
+
+    pub(super) fn create_agent(&mut self, req: &Request<'_>) -> Answer {
+        let (create, mut invalid) = req.decode::<CreateAgent>()?;
+        let body = create.body;
+        invalid.documented("interrupt_sensitivity", body.interrupt_sensitivity.as_ref());
+        invalid.documented("direction", body.direction.as_ref());
+        invalid.documented("who_speaks_first", body.who_speaks_first.as_ref());
+        invalid.check()?;
+
+        let now = now();
+        let id = self.new_id();
+        let phone_numbers: Vec<AgentPhoneNumber> =
+            body.phone_number_ids.iter().flatten().map(|n| self.phone_number(n.as_str())).collect();
+        let mut agent = Agent::new(id, body.name.unwrap_or_default());
+        agent.label = body.label;
+        agent.description = body.description;
+        agent.language = body.language;
+        agent.initial_message = body.initial_message;
+        agent.interrupt_sensitivity = body.interrupt_sensitivity;
+        agent.conversation_speed = body.conversation_speed;
+        agent.initial_message_delay = body.initial_message_delay;
+        agent.ask_if_human_present_on_idle = body.ask_if_human_present_on_idle;
+        agent.direction = body.direction;
+        agent.who_speaks_first = body.who_speaks_first;
+        agent.llm_temperature = body.llm_temperature;
+        agent.current_status = Some(AgentStatus::Draft);
+        agent.is_sandbox = Some(false);
+        agent.created_at = Some(now.clone());
+        agent.updated_at = Some(now);
+        agent.trainings = Some(Vec::new());
+        agent.actions = Some(Vec::new());
+        agent.phone_numbers = Some(phone_numbers);
+        agent.is_ready_to_publish = Some(missing_for_publish(&agent).is_empty());
+        let reply = Reply::data(201, Some("Agent created successfully"), &agent);
+        self.agents.push(AgentEntry::new(agent));
+        Ok(reply)
+    }
+
+    pub(super) fn phone_number(&self, id: &str) -> AgentPhoneNumber {
+        if let Some(known) = self.numbers.iter().find(|n| n.id.as_str() == id) {
+            return known.clone();
+        }
+        // An id the examples do not know still gets a number, so any id the caller owns works.
+        let digits: u64 = id.bytes().fold(0u64, |acc, b| acc.wrapping_mul(31).wrapping_add(u64::from(b))) % 10_000;
+        let mut number = AgentPhoneNumber::new(id, format!("+1555010{digits:04}"));
+        number.country_code = Some("US".to_owned());
+        number.formatted_number = Some(formatted(&number.number));
+        number.current_status = Some("active".to_owned());
+        number
+    }
+
+    /// Any change to what an agent knows or how it sounds takes it back to draft.
+    pub(super) fn changed(&mut self, index: usize) {
+        let agent = &mut self.agents[index].agent;
+        agent.current_status = Some(AgentStatus::Draft);
+        agent.updated_at = Some(now());
+        agent.is_ready_to_publish = Some(missing_for_publish(agent).is_empty());
+    }
+
+    pub(super) fn update_knowledge(&mut self, req: &Request<'_>) -> Answer {
+        let index = self.agent_index(req)?;
+        let (update, mut invalid) = req.decode::<UpdateAgentKnowledge>()?;
+        let body = update.body;
+        invalid.documented("interrupt_sensitivity", Some(&body.interrupt_sensitivity));
+        invalid.check()?;
+        let agent = &mut self.agents[index].agent;
+        agent.description = Some(body.description);
+        if body.initial_message.is_some() {
+            agent.initial_message = body.initial_message;
+        }
+        agent.interrupt_sensitivity = Some(body.interrupt_sensitivity);
+        agent.ask_if_human_present_on_idle = Some(body.ask_if_human_present_on_idle);
+        agent.llm_temperature = Some(body.llm_temperature);
+        agent.initial_message_delay = Some(body.initial_message_delay);
+        self.changed(index);
+        Ok(Reply::data(200, Some("Agent knowledge updated successfully"), &self.agents[index].agent))
+    }
+
+    pub(super) fn update_voice(&mut self, req: &Request<'_>) -> Answer {
+        let index = self.agent_index(req)?;
+        let (update, mut invalid) = req.decode::<UpdateAgentVoice>()?;
+        let body = update.body;
+        invalid.documented("who_speaks_first", Some(&body.who_speaks_first));
+        invalid.check()?;
+        let template = body.voice_id.as_str().to_owned();
+        let name = self.voice_names.iter().find(|(id, _)| *id == template).map(|(_, n)| n.clone());
+        let name = name.unwrap_or_else(|| "Voice".to_owned());
+        let voice_id = self.new_id();
+        let voice = from_json(json!({
+            "id": voice_id,
+            "name": name,
+            "label": format!("{name} Voice"),
+            "stability": body.stability,
+            "similarity_boost": body.similarity,
+            "ambient_background": body.ambient_background,
+            "template": { "id": template, "name": name },
+        }))?;
+        let agent = &mut self.agents[index].agent;
+        agent.voice = Some(voice);
+        agent.conversation_speed = Some(body.conversation_speed);
+        agent.who_speaks_first = Some(body.who_speaks_first);
+        if body.language.is_some() {
+            agent.language = body.language;
+        }
+        self.changed(index);
+        Ok(Reply::data(200, Some("Agent voice updated successfully"), &self.agents[index].agent))
+    }
+
+    pub(super) fn update_calling(&mut self, req: &Request<'_>) -> Answer {
+        let index = self.agent_index(req)?;
+        let (update, mut invalid) = req.decode::<UpdateAgentCalling>()?;
+        let body = update.body;
+        invalid.documented("direction", Some(&body.direction));
+        invalid.check()?;
+        let numbers: Option<Vec<AgentPhoneNumber>> =
+            body.phone_number_ids.as_ref().map(|ids| ids.iter().map(|id| self.phone_number(id.as_str())).collect());
+        let now = now();
+        let agent = &mut self.agents[index].agent;
+        agent.direction = Some(body.direction.clone());
+        if let Some(numbers) = numbers {
+            agent.phone_numbers = Some(numbers);
+        }
+        agent.updated_at = Some(now.clone());
+        let calling: AgentCalling = from_json(json!({
+            "id": agent.id, "name": agent.name, "direction": body.direction, "current_status": agent.current_status,
+            "phone_numbers": agent.phone_numbers.clone().unwrap_or_default(), "updated_at": now,
+        }))?;
+        Ok(Reply::data(200, Some("Agent calling settings updated successfully"), calling))
+    }
+
+    pub(super) fn update_advanced(&mut self, req: &Request<'_>) -> Answer {
+        let index = self.agent_index(req)?;
+        let (update, invalid) = req.decode::<UpdateAdvancedSettings>()?;
+        invalid.check()?;
+        let body: AdvancedSettings = update.body;
+        let now = now();
+        let entry = &mut self.agents[index];
+        if body.enable_initial_message_cache.is_some() {
+            entry.advanced.enable_initial_message_cache = body.enable_initial_message_cache;
+        }
+        entry.agent.updated_at = Some(now.clone());
+        let settings: AgentAdvancedSettings = from_json(json!({
+            "id": entry.agent.id, "name": entry.agent.name, "advanced_settings": entry.advanced, "updated_at": now,
+        }))?;
+        Ok(Reply::data(200, Some("Advanced settings updated successfully"), settings))
+    }
+
+    fn status_change(&self, index: usize, message: &str) -> Answer {
+        let agent = &self.agents[index].agent;
+        let change: AgentStatusChange = from_json(json!({
+            "id": agent.id, "name": agent.name, "current_status": agent.current_status,
+            "is_ready_to_publish": agent.is_ready_to_publish, "updated_at": agent.updated_at,
+        }))?;
+        Ok(Reply::data(200, Some(message), change))
+    }
+
+    pub(super) fn publish(&mut self, req: &Request<'_>) -> Answer {
+        let index = self.agent_index(req)?;
+        let mut invalid = Invalid::default();
+        for (field, message) in missing_for_publish(&self.agents[index].agent) {
+            invalid.add(field, message);
+        }
+        invalid.check()?;
+        let agent = &mut self.agents[index].agent;
+        agent.current_status = Some(AgentStatus::Published);
+        agent.is_ready_to_publish = Some(true);
+        agent.updated_at = Some(now());
+        self.status_change(index, "Agent published successfully")
+    }
+
+    pub(super) fn unpublish(&mut self, req: &Request<'_>) -> Answer {
+        let index = self.agent_index(req)?;
+        // Back to draft; knowledge, voice, trainings, actions and numbers stay as they are.
+        let agent = &mut self.agents[index].agent;
+        agent.current_status = Some(AgentStatus::Draft);
+        agent.updated_at = Some(now());
+        self.status_change(index, "Agent unpublished successfully")
+    }
+
+    pub(super) fn delete_agent(&mut self, req: &Request<'_>) -> Answer {
+        let index = self.agent_index(req)?;
+        let id = self.agents[index].agent.id.clone();
+        if self.agents[index].agent.current_status == Some(AgentStatus::Published) {
+            return Err(Reply::fail_code(
+                409,
+                "Published agents must be unpublished before deletion.",
+                "AGENT_IS_PUBLISHED",
+            ));
+        }
+        if self.calls.iter().any(|c| c.call.agent.as_ref().is_some_and(|a| a.id == id) && is_active(&c.call.status)) {
+            return Err(Reply::fail(409, "Cannot delete agent while it has active calls."));
+        }
+        self.agents.remove(index);
+        Ok(Reply::ack("Agent deleted successfully"))
+    }
+}
+
+/// What an agent still lacks before it can be published: knowledge, a voice and calling settings.
+pub(super) fn missing_for_publish(agent: &Agent) -> Vec<(&'static str, &'static str)> {
+    let mut missing = Vec::new();
+    if agent.description.as_deref().is_none_or(|d| d.trim().is_empty()) {
+        missing.push((
+            "description",
+            "The agent needs a description before it can be published (update-agent-knowledge).",
+        ));
+    }
+    if agent.voice.is_none() {
+        missing.push(("voice_id", "The agent needs a voice before it can be published (update-agent-voice)."));
+    }
+    if agent.direction.is_none() {
+        missing.push(("direction", "The agent needs a direction before it can be published (update-agent-calling)."));
+    }
+    missing
+}

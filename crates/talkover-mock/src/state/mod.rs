@@ -1,0 +1,332 @@
+//! The emulator's memory: agents with their actions, trainings and webhooks, calls, and campaigns, kept as
+//! the core's own types and changed by the rules the reference documents.
+//!
+//! Each request arrives decoded into its typed operation through the core's registry
+//! ([`Request::decode`]), with the core's own checks run on it; [`HANDLERS`] is the one list of the
+//! operations answered from this state, by the ids their types declare. One module per resource holds
+//! the handlers.
+
+mod actions;
+mod agents;
+mod calls;
+mod campaigns;
+mod webhooks;
+
+use serde_json::{Map, Value};
+use talkover_core::actions::{CreateAction, DeleteAction, ListActions};
+use talkover_core::agents::{
+    AdvancedSettings, Agent, AgentPhoneNumber, CreateAgent, DeleteAgent, GetAgent, ListAgents, PublishAgent,
+    UnpublishAgent, UpdateAdvancedSettings, UpdateAgentCalling, UpdateAgentKnowledge, UpdateAgentVoice,
+};
+use talkover_core::calls::{Call, EndCall, GetActiveCall, GetAgentCalls, ListCalls, MakeCall, MakeCampaignCall};
+use talkover_core::campaigns::{
+    Campaign, CreateCampaign, DeleteCampaign, GetCampaign, ListCampaigns, UpdateCampaign, UpdateCampaignStatus,
+};
+use talkover_core::registry::OperationInfo;
+use talkover_core::time::DateTime;
+use talkover_core::trainings::{CreateTraining, DeleteTraining, ListTrainings};
+use talkover_core::webhooks::{
+    AgentWebhook, AgentWebhookList, CreateWebhook, DeleteWebhook, GetWebhookDetails, ListAgentWebhooks,
+    ToggleWebhookStatus, UpdateWebhook,
+};
+use talkover_core::Operation;
+
+use crate::fixtures::Catalog;
+use crate::reply::{is_required, refused_field, Invalid, Reply};
+
+type Answer = Result<Reply, Reply>;
+type Handler = fn(&mut State, &Request<'_>) -> Answer;
+
+/// The operations the emulator answers from its state, by the ids their types declare, with their
+/// handlers; every other operation is replayed from the fixtures.
+const HANDLERS: &[(&str, Handler)] = &[
+    (ListAgents::ID, State::list_agents),
+    (CreateAgent::ID, State::create_agent),
+    (GetAgent::ID, State::get_agent),
+    (UpdateAgentKnowledge::ID, State::update_knowledge),
+    (UpdateAgentVoice::ID, State::update_voice),
+    (UpdateAgentCalling::ID, State::update_calling),
+    (UpdateAdvancedSettings::ID, State::update_advanced),
+    (PublishAgent::ID, State::publish),
+    (UnpublishAgent::ID, State::unpublish),
+    (DeleteAgent::ID, State::delete_agent),
+    (ListActions::ID, State::list_actions),
+    (CreateAction::ID, State::create_action),
+    (DeleteAction::ID, State::delete_action),
+    (ListTrainings::ID, State::list_trainings),
+    (CreateTraining::ID, State::create_training),
+    (DeleteTraining::ID, State::delete_training),
+    (ListAgentWebhooks::ID, State::list_webhooks),
+    (CreateWebhook::ID, State::create_webhook),
+    (GetWebhookDetails::ID, State::get_webhook),
+    (UpdateWebhook::ID, State::update_webhook),
+    (DeleteWebhook::ID, State::delete_webhook),
+    (ToggleWebhookStatus::ID, State::toggle_webhook),
+    (MakeCall::ID, State::make_call),
+    (ListCalls::ID, State::list_calls),
+    (GetAgentCalls::ID, State::agent_calls),
+    (EndCall::ID, State::end_call),
+    (GetActiveCall::ID, State::active_call),
+    (ListCampaigns::ID, State::list_campaigns),
+    (CreateCampaign::ID, State::create_campaign),
+    (GetCampaign::ID, State::get_campaign),
+    (UpdateCampaign::ID, State::update_campaign),
+    (UpdateCampaignStatus::ID, State::update_campaign_status),
+    (DeleteCampaign::ID, State::delete_campaign),
+    (MakeCampaignCall::ID, State::make_campaign_call),
+];
+
+struct AgentEntry {
+    agent: Agent,
+    advanced: AdvancedSettings,
+    /// Actions and trainings are upserted by flow node.
+    action_nodes: Vec<(String, String)>,
+    training_nodes: Vec<(String, String)>,
+    webhooks: Vec<AgentWebhook>,
+}
+
+impl AgentEntry {
+    fn new(agent: Agent) -> Self {
+        Self {
+            agent,
+            advanced: AdvancedSettings::default(),
+            action_nodes: Vec::new(),
+            training_nodes: Vec::new(),
+            webhooks: Vec::new(),
+        }
+    }
+}
+
+struct CallEntry {
+    call: Call,
+    ended_at: Option<String>,
+}
+
+/// Everything the emulator remembers.
+pub(crate) struct State {
+    next_id: u64,
+    agents: Vec<AgentEntry>,
+    calls: Vec<CallEntry>,
+    campaigns: Vec<Campaign>,
+    voice_names: Vec<(String, String)>,
+    numbers: Vec<AgentPhoneNumber>,
+    webhook_events: AgentWebhookList,
+}
+
+/// What a handler needs besides the state.
+pub(crate) struct Request<'a> {
+    pub(crate) operation: &'static OperationInfo,
+    pub(crate) path: &'a Map<String, Value>,
+    pub(crate) query: &'a [(String, String)],
+    pub(crate) body: Option<&'a Value>,
+    pub(crate) catalog: &'a Catalog,
+}
+
+impl Request<'_> {
+    fn param(&self, name: &str) -> &str {
+        self.path.get(name).and_then(Value::as_str).unwrap_or_default()
+    }
+
+    /// The request as its typed operation, decoded through the core's registry, with what the core's
+    /// checks refused in the [`Invalid`] given back (the handler adds its own findings and answers 422
+    /// if there is any). Fields the types or the checks require and the request lacks are answered at
+    /// once, all of them, as the API does: to find the next one after the first, the documented
+    /// example's value stands in for each missing one.
+    fn decode<O: Operation + 'static>(&self) -> Result<(O, Invalid), Reply> {
+        let mut body = match self.body {
+            Some(Value::Object(fields)) => fields.clone(),
+            _ => Map::new(),
+        };
+        let example = self.catalog.documented_request_body(self.operation.id);
+        let mut missing = Invalid::default();
+        let mut any_missing = false;
+        for _ in 0..=body.len() + example.map_or(0, Map::len) {
+            let body_value = Value::Object(body.clone());
+            let refused = match self.operation.decode_request(self.path, self.query, Some(&body_value)) {
+                Ok(incoming) => match incoming.validate() {
+                    Err(e) if is_required(&e) => e,
+                    _ if any_missing => break,
+                    checked => {
+                        let operation =
+                            incoming.into_operation::<O>().map_err(|_| Reply::bug::<O>("not this operation"))?;
+                        let mut invalid = Invalid::default();
+                        invalid.core(checked);
+                        return Ok((operation, invalid));
+                    }
+                },
+                Err(e) if is_required(&e) => e,
+                Err(_) if any_missing => break,
+                Err(e) => {
+                    let mut invalid = Invalid::default();
+                    invalid.misfit(&e);
+                    return Err(invalid.check().err().unwrap_or_else(|| Reply::bug::<O>("an empty refusal")));
+                }
+            };
+            let (field, _) = refused_field(&refused);
+            missing.required(&field);
+            any_missing = true;
+            let stand_in = example.and_then(|e| e.get(&field)).filter(|_| body.get(&field).is_none_or(Value::is_null));
+            match stand_in {
+                Some(value) => body.insert(field, value.clone()),
+                None => break,
+            };
+        }
+        Err(missing.check().err().unwrap_or_else(|| Reply::bug::<O>("an empty refusal")))
+    }
+}
+
+fn now() -> String {
+    let seconds = unix_now();
+    DateTime::from_unix_timestamp(seconds).map(|t| t.as_str().to_owned()).unwrap_or_default()
+}
+
+fn unix_now() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or_default()
+}
+
+fn is_phone_number(text: &str) -> bool {
+    let digits = text.strip_prefix('+').unwrap_or("");
+    (7..=15).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()) && !digits.starts_with('0')
+}
+
+fn formatted(number: &str) -> String {
+    match number.strip_prefix("+1") {
+        Some(rest) if rest.len() == 10 => format!("({}) {}-{}", &rest[..3], &rest[3..6], &rest[6..]),
+        _ => number.to_owned(),
+    }
+}
+
+fn is_url(text: &str) -> bool {
+    let rest = text.strip_prefix("https://").or_else(|| text.strip_prefix("http://"));
+    rest.is_some_and(|r| !r.is_empty() && !r.starts_with('/') && !r.contains(char::is_whitespace))
+}
+
+impl State {
+    /// A state seeded from the documented examples: the voice templates and phone numbers a request may
+    /// name, the events agent webhooks offer, and (with `seed_agent`) the reference's example agent.
+    pub(crate) fn new(catalog: &Catalog, seed_agent: bool) -> Self {
+        let mut voice_names = Vec::new();
+        if let Some(groups) = catalog.documented_success("list-voice-templates").and_then(|b| b.get("data")) {
+            for voice in
+                groups.as_array().into_iter().flatten().flat_map(|g| g["voices"].as_array().into_iter().flatten())
+            {
+                if let (Some(id), Some(name)) = (voice["id"].as_str(), voice["name"].as_str()) {
+                    voice_names.push((id.to_owned(), name.to_owned()));
+                }
+            }
+        }
+        let numbers = catalog
+            .documented_success("list-phone-numbers")
+            .and_then(|b| b.get("data"))
+            .and_then(Value::as_array)
+            .map(|numbers| {
+                numbers
+                    .iter()
+                    .filter_map(|n| serde_json::from_value::<AgentPhoneNumber>(n.clone()).ok())
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default();
+        let webhook_events = catalog
+            .documented_success(ListAgentWebhooks::ID)
+            .and_then(|b| b.get("data"))
+            .and_then(|d| serde_json::from_value::<AgentWebhookList>(d.clone()).ok())
+            .map(|mut list| {
+                list.webhooks.clear();
+                list
+            })
+            .unwrap_or_else(|| AgentWebhookList::new(Vec::new()));
+        let mut state = Self {
+            next_id: 0,
+            agents: Vec::new(),
+            calls: Vec::new(),
+            campaigns: Vec::new(),
+            voice_names,
+            numbers,
+            webhook_events,
+        };
+        if seed_agent {
+            let documented = catalog.documented_success(GetAgent::ID).and_then(|b| b.get("data")).cloned();
+            if let Some(agent) = documented.and_then(|a| serde_json::from_value::<Agent>(a).ok()) {
+                state.agents.push(AgentEntry::new(agent));
+            }
+        }
+        state
+    }
+
+    fn new_id(&mut self) -> String {
+        self.next_id += 1;
+        format!("00000000-7a1c-4000-8000-{:012x}", self.next_id)
+    }
+
+    /// Whether an agent exists.
+    pub(crate) fn has_agent(&self, id: &str) -> bool {
+        self.agents.iter().any(|a| a.agent.id.as_str() == id)
+    }
+
+    /// Whether a campaign exists.
+    pub(crate) fn has_campaign(&self, id: &str) -> bool {
+        self.campaigns.iter().any(|c| c.id.as_str() == id)
+    }
+
+    /// Whether an agent has a webhook.
+    pub(crate) fn has_webhook(&self, agent_id: &str, webhook_id: &str) -> bool {
+        self.agents
+            .iter()
+            .find(|a| a.agent.id.as_str() == agent_id)
+            .is_some_and(|a| a.webhooks.iter().any(|w| w.id.as_str() == webhook_id))
+    }
+
+    fn agent_index(&self, req: &Request<'_>) -> Result<usize, Reply> {
+        let id = req.param("agent_id");
+        self.agents.iter().position(|a| a.agent.id.as_str() == id).ok_or_else(|| agent_not_found(req))
+    }
+
+    fn campaign_index(&self, req: &Request<'_>) -> Result<usize, Reply> {
+        let id = req.param("campaign_id");
+        self.campaigns.iter().position(|c| c.id.as_str() == id).ok_or_else(|| campaign_not_found(req))
+    }
+
+    /// Answers a stateful operation, or `None` for an operation the state does not model.
+    pub(crate) fn handle(&mut self, req: &Request<'_>) -> Option<Reply> {
+        let (_, handler) = HANDLERS.iter().find(|(id, _)| *id == req.operation.id)?;
+        Some(handler(self, req).unwrap_or_else(|refused| refused))
+    }
+}
+
+/// Whether an operation is one of an agent's webhooks (its path lies below the agent webhooks' path).
+pub(crate) fn is_agent_webhook_operation(operation: &OperationInfo) -> bool {
+    operation.path.starts_with(ListAgentWebhooks::PATH)
+}
+
+/// The operation's documented error body for `status` (the fixture whose name holds `hint`), or the usual
+/// `{success: false, message}` shape.
+fn documented(req: &Request<'_>, status: u16, hint: Option<&str>, message: &str) -> Reply {
+    match req.catalog.documented_error(req.operation.id, status, hint) {
+        Some(body) => Reply::new(status, body),
+        None => Reply::fail(status, message),
+    }
+}
+
+/// The documented 404 of an operation for an agent that does not exist.
+pub(crate) fn agent_not_found(req: &Request<'_>) -> Reply {
+    let mut reply = match req.catalog.documented_error(req.operation.id, 404, Some("agent")) {
+        Some(body) => Reply::new(404, body),
+        None if is_agent_webhook_operation(req.operation) => Reply::fail(404, "Agent not found in this environment."),
+        None => Reply::fail(404, "Agent not found"),
+    };
+    // make-call's documented body names the agent it did not find.
+    if let Some(details) = reply.body.pointer_mut("/error/details/agent_id") {
+        *details = Value::String(req.param("agent_id").to_owned());
+    }
+    reply
+}
+
+/// The documented 404 of an operation for a campaign that does not exist.
+pub(crate) fn campaign_not_found(req: &Request<'_>) -> Reply {
+    documented(req, 404, Some("campaign"), "Campaign not found")
+}
+
+/// The documented 404 of an agent webhook operation for a webhook the agent does not have.
+pub(crate) fn webhook_not_found(req: &Request<'_>) -> Reply {
+    documented(req, 404, Some("webhook-not-found"), "Webhook not found.")
+}
