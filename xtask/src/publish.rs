@@ -48,10 +48,9 @@ pub fn msrv() -> Result<(), String> {
     eprintln!("== installing Rust {version} (the declared rust-version) with rustup");
     let install = ["toolchain", "install", &version, "--profile", "minimal", "--no-self-update"];
     eprintln!("$ rustup {}", install.join(" "));
-    let mut child = Command::new("rustup")
-        .args(install)
-        .spawn()
-        .map_err(|e| format!("cannot run rustup ({e}): the MSRV check needs rustup on PATH; Rust {version} was not checked"))?;
+    let mut child = Command::new("rustup").args(install).spawn().map_err(|e| {
+        format!("cannot run rustup ({e}): the MSRV check needs rustup on PATH; Rust {version} was not checked")
+    })?;
     let started = Instant::now();
     let status = loop {
         if let Some(status) = child.try_wait().map_err(|e| format!("rustup: {e}"))? {
