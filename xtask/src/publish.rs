@@ -109,7 +109,8 @@ pub fn package() -> Result<(), String> {
     let folder = |name: &str| unpacked.join(format!("{name}-{version}"));
     for name in PUBLISHED {
         let file = packages.join(format!("{name}-{version}.crate"));
-        run(Command::new("tar").arg("xzf").arg(&file).arg("-C").arg(&unpacked), &root())?;
+        // `m`: the files get the time of unpacking, so that cargo rebuilds what changed since the last run.
+        run(Command::new("tar").arg("xzmf").arg(&file).arg("-C").arg(&unpacked), &root())?;
     }
 
     let build_dir = packages.join("build");
