@@ -75,7 +75,7 @@ fn check(n: u64, total: u64, agent: &talkover::agents::Agent) -> Result<(), Stri
         return Err(format!("more than {total} items"));
     }
     // Comparing every id costs a format per item; every 97th is enough to catch a repeated or lost page.
-    if n % 97 == 0 && agent.id.as_str() != agent_id(n) {
+    if n.is_multiple_of(97) && agent.id.as_str() != agent_id(n) {
         return Err(format!("item {n} is {}", agent.id));
     }
     Ok(())

@@ -86,3 +86,17 @@ pub fn demo_voice(groups: &[VoiceTemplateGroup]) -> Option<(AgentVoiceSettings, 
 pub fn status(status: &Option<talkover::agents::AgentStatus>) -> &str {
     status.as_ref().map(|s| s.as_str()).unwrap_or("unknown")
 }
+
+/// The client an example runs on, and the emulator it talks to when `TALKOVER_TOKEN` is not set. Keep the
+/// emulator alive as long as the client is used: dropping it stops it.
+pub async fn connect() -> Result<(talkover::Client, Option<talkover_mock::Server>), Box<dyn std::error::Error>> {
+    if live() {
+        let client = talkover::Client::from_env()?;
+        println!("TALKOVER_TOKEN is set: talking to {}\n", base_url(client.config()));
+        return Ok((client, None));
+    }
+    let server = talkover_mock::Server::start().await?;
+    let client = talkover::Client::builder().base_url(server.base_url()).token(server.token()).build()?;
+    println!("TALKOVER_TOKEN is not set: talking to the local emulator at {}\n", base_url(client.config()));
+    Ok((client, Some(server)))
+}

@@ -1,4 +1,4 @@
-//! The project's tasks: `cargo xtask test | lint | conformance | operations`.
+//! The project's tasks: `cargo xtask test | lint | msrv | package | conformance | operations | bench`.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -7,6 +7,8 @@ use std::process::{Command, ExitCode};
 use talkover::fixture;
 use talkover_conformance::{fixtures_dir, run_and_report, Mode};
 
+mod publish;
+
 const USAGE: &str = "usage: cargo xtask <command>
 
   test                              everything CI runs: lint, the tests of every crate in the feature
@@ -14,6 +16,10 @@ const USAGE: &str = "usage: cargo xtask <command>
   lint                              fmt, clippy (warnings denied), dependency and fixture checks
   conformance [--fixtures DIR] [--wire]
                                     run fixtures (default: tests/fixtures) through the SDK
+  msrv                              install the declared rust-version with rustup and check the library
+                                    crates on it, every feature set, with the locked dependencies
+  package                           `cargo package` each published crate into target/package, unpack
+                                    them and build each from its unpacked folder, siblings patched in
   operations                        list every operation: <id> <METHOD> <path template>
   bench [--quick]                   the benchmarks (release build); writes target/bench/report.json";
 
@@ -29,6 +35,8 @@ fn main() -> ExitCode {
         Some("lint") => lint(),
         Some("conformance") => conformance(&args[1..]),
         Some("bench") => bench(&args[1..]),
+        Some("msrv") => publish::msrv(),
+        Some("package") => publish::package(),
         Some("operations") => {
             for op in talkover::registry::operations() {
                 println!("{} {} {}", op.id, op.method, op.path);

@@ -127,6 +127,7 @@ mod signatures {
     /// Why a delivery's signature was refused.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, thiserror::Error)]
     #[non_exhaustive]
+    #[cfg_attr(docsrs, doc(cfg(feature = "webhook-signatures")))]
     pub enum SignatureError {
         /// The secret is empty: no signature can be checked against it.
         #[error("the webhook secret is empty")]
@@ -142,6 +143,7 @@ mod signatures {
 
     /// A webhook secret [`verify_signature`] and [`sign`] accept: a [`SecretString`], a `str` or `String`,
     /// or raw bytes.
+    #[cfg_attr(docsrs, doc(cfg(feature = "webhook-signatures")))]
     pub trait SigningSecret: private::Key {}
 
     mod private {
@@ -213,6 +215,7 @@ mod signatures {
     /// assert_eq!(verify_signature("Jefe", b"what do ya want for nothing?", hex), Ok(()));
     /// assert_eq!(verify_signature("Jefe", b"what do ya want for nothing!", hex), Err(SignatureError::Mismatch));
     /// ```
+    #[cfg_attr(docsrs, doc(cfg(feature = "webhook-signatures")))]
     pub fn verify_signature<K: SigningSecret + ?Sized>(
         secret: &K,
         body: &[u8],
@@ -229,6 +232,7 @@ mod signatures {
     /// # Panics
     ///
     /// When `secret` is empty.
+    #[cfg_attr(docsrs, doc(cfg(feature = "webhook-signatures")))]
     pub fn sign<K: SigningSecret + ?Sized>(secret: &K, body: &[u8]) -> String {
         let tag = mac(secret, body).expect("the webhook secret is empty").finalize().into_bytes();
         let mut out = String::with_capacity(2 * SIGNATURE_LEN);

@@ -5,6 +5,7 @@
 //! with the webpki roots by default (`rustls` feature), or the platform's library (`native-tls`).
 #![warn(missing_docs)]
 #![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 use std::time::Duration;
 

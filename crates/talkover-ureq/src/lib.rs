@@ -5,6 +5,7 @@
 //! bearer token never goes to another host). No async runtime is involved.
 #![warn(missing_docs)]
 #![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 use std::time::Duration;
 

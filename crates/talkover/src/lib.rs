@@ -18,6 +18,7 @@
 //! request id) and could not decode ([`Error::Decode`]).
 #![warn(missing_docs)]
 #![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub use talkover_core::*;
 
