@@ -166,18 +166,16 @@ fn validate_erased<O: Operation + 'static>(operation: &(dyn Any + Send + Sync)) 
 
 /// Deserializes an operation from its JSON fields (path parameters by name, `query`, `body`), through
 /// text rather than `from_value`, so that types reading raw JSON numbers (`Decimal`) work.
-fn operation_from_json<O: Operation + DeserializeOwned>(
-    fields: &Value,
-) -> Result<O, serde_path_to_error::Error<serde_json::Error>> {
+/// A failure names where, found from the error's position (see [`crate::json_path`]).
+fn operation_from_json<O: Operation + DeserializeOwned>(fields: &Value) -> Result<O, (String, serde_json::Error)> {
     let text = fields.to_string();
-    let mut de = serde_json::Deserializer::from_str(&text);
-    serde_path_to_error::deserialize(&mut de)
+    serde_json::from_str(&text).map_err(|e| (crate::json_path::at(text.as_bytes(), e.line(), e.column()), e))
 }
 
 /// The error for parameters that do not fit an operation's types, naming the field at fault.
-fn misfit<O: Operation>(e: &serde_path_to_error::Error<serde_json::Error>) -> Error {
-    let path = e.path().to_string();
-    let message = e.inner().to_string();
+fn misfit<O: Operation>((path, e): &(String, serde_json::Error)) -> Error {
+    let path = path.clone();
+    let message = e.to_string();
     if let Some(missing) = message.strip_prefix("missing field `").and_then(|m| m.split('`').next()) {
         let field = match path.as_str() {
             "" | "." => missing.to_owned(),
@@ -221,8 +219,7 @@ fn decode_incoming<O: Operation + DeserializeOwned + 'static>(
         match operation_from_json::<O>(&fields) {
             Ok(operation) => return Ok(Incoming::new(operation)),
             Err(e) => {
-                let path = e.path().to_string();
-                let retry = path.strip_prefix("query.").is_some_and(|name| reread_query_value(&mut fields, name));
+                let retry = e.0.strip_prefix("query.").is_some_and(|name| reread_query_value(&mut fields, name));
                 if !retry {
                     return Err(misfit::<O>(&e));
                 }
@@ -286,12 +283,8 @@ fn build_from_params<O: Operation + DeserializeOwned>(
     if let Some(body) = params.body.as_ref().filter(|b| !b.is_null()) {
         fields.insert("body".to_owned(), body.clone());
     }
-    let operation: O = operation_from_json(&Value::Object(fields)).map_err(|e| {
-        Error::invalid_request(
-            O::ID,
-            Some(&e.path().to_string()),
-            format!("the parameters do not fit the operation's types: {}", e.inner()),
-        )
+    let operation: O = operation_from_json(&Value::Object(fields)).map_err(|(path, e)| {
+        Error::invalid_request(O::ID, Some(&path), format!("the parameters do not fit the operation's types: {e}"))
     })?;
     build_request(&operation, config)
 }

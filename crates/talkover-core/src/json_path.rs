@@ -25,9 +25,15 @@ enum Frame {
     Array(usize, bool),
 }
 
-fn render(stack: &[Frame]) -> String {
+/// The path of the value being read; `element_done` leaves out the index of an array element that has
+/// just ended.
+fn render(stack: &[Frame], element_done: bool) -> String {
     let mut path = String::new();
-    for frame in stack {
+    let last = stack.len().saturating_sub(1);
+    for (depth, frame) in stack.iter().enumerate() {
+        if element_done && depth == last && matches!(frame, Frame::Array(..)) {
+            break;
+        }
         match frame {
             Frame::Object(Some(key)) => {
                 if !path.is_empty() {
@@ -48,13 +54,14 @@ fn render(stack: &[Frame]) -> String {
 
 fn path_at(text: &[u8], end: usize) -> String {
     let mut stack: Vec<Frame> = Vec::new();
-    // The path of the container closed last, for an error reported just after it (a missing field).
-    let mut closed: Option<String> = None;
+    // Whether the last thing read closed a container: an error reported there (a missing field) is about
+    // that container, whose path is the stack's once it is popped.
+    let mut closed = false;
     let mut i = 0;
     while i < end {
         let b = text[i];
         if !b.is_ascii_whitespace() {
-            closed = None;
+            closed = false;
         }
         match b {
             b'{' | b'[' => {
@@ -65,10 +72,7 @@ fn path_at(text: &[u8], end: usize) -> String {
             }
             b'}' | b']' => {
                 stack.pop();
-                closed = Some(render(&stack));
-                if let Some(Frame::Array(_, started)) = stack.last_mut() {
-                    *started = false;
-                }
+                closed = true;
             }
             b',' => match stack.last_mut() {
                 Some(Frame::Object(key)) => *key = None,
@@ -102,10 +106,7 @@ fn path_at(text: &[u8], end: usize) -> String {
     // A container closed at the very end with others still open is a text cut short, not a member
     // missing from that container.
     let cut_short = end == text.len() && !stack.is_empty();
-    match closed {
-        Some(path) if !cut_short => path,
-        _ => render(&stack),
-    }
+    render(&stack, closed && cut_short)
 }
 
 fn key_text(raw: &[u8]) -> String {
