@@ -1,6 +1,7 @@
-//! Embeds the recorded fixtures (`tests/fixtures` of the workspace) in the emulator, so that the binary and
-//! the library answer every operation from any working directory. `TALKOVER_MOCK_FIXTURES` names another
-//! folder at build time.
+//! Embeds the recorded fixtures (this crate's `fixtures` folder, which the workspace's `tests/fixtures`
+//! links to) in the emulator, so that the binary and the library answer every operation from any working
+//! directory, and a packaged emulator carries its seed data. `TALKOVER_MOCK_FIXTURES` names another folder
+//! at build time.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -9,7 +10,7 @@ fn main() {
     println!("cargo:rerun-if-env-changed=TALKOVER_MOCK_FIXTURES");
     let dir = match std::env::var_os("TALKOVER_MOCK_FIXTURES") {
         Some(dir) => PathBuf::from(dir),
-        None => Path::new(&std::env::var_os("CARGO_MANIFEST_DIR").expect("set by cargo")).join("../../tests/fixtures"),
+        None => Path::new(&std::env::var_os("CARGO_MANIFEST_DIR").expect("set by cargo")).join("fixtures"),
     };
     let mut files = Vec::new();
     if dir.is_dir() {

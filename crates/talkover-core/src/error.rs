@@ -6,6 +6,8 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::time::{Duration, SystemTime};
 
+pub use crate::rate_limit::retry_after;
+
 /// What went wrong, in the words of the fixture format (`kind().as_str()` gives `not_found`, `validation`, …).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -396,8 +398,8 @@ impl ApiError {
     }
 
     /// The rate-limit state the answer reported, if any.
-    pub fn rate_limit(&self) -> Option<crate::retry::RateLimit> {
-        crate::retry::RateLimit::from_headers(&self.headers)
+    pub fn rate_limit(&self) -> Option<crate::rate_limit::RateLimit> {
+        crate::rate_limit::RateLimit::from_headers(&self.headers)
     }
 
     /// The body parsed as JSON, when it is JSON.
@@ -540,16 +542,6 @@ pub fn request_id(headers: &HeaderMap) -> Option<String> {
         .find_map(|name| headers.get(*name))
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned)
-}
-
-/// The delay a `Retry-After` header asks for, in seconds or as an HTTP date (relative to `now`).
-pub fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
-    let value = headers.get(http::header::RETRY_AFTER)?.to_str().ok()?.trim();
-    if let Ok(secs) = value.parse::<u64>() {
-        return Some(Duration::from_secs(secs));
-    }
-    let at = httpdate::parse_http_date(value).ok()?;
-    Some(at.duration_since(now).unwrap_or(Duration::ZERO))
 }
 
 #[cfg(test)]

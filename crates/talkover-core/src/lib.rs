@@ -32,6 +32,7 @@ pub mod ids;
 mod json_path;
 pub mod operation;
 pub mod page;
+pub mod rate_limit;
 pub mod record;
 pub mod registry;
 pub mod replay;

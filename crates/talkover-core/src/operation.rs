@@ -136,8 +136,8 @@ impl<T> WithResponse<T> {
     }
 
     /// The rate-limit state the answer reported, if any.
-    pub fn rate_limit(&self) -> Option<crate::retry::RateLimit> {
-        crate::retry::RateLimit::from_headers(&self.headers)
+    pub fn rate_limit(&self) -> Option<crate::rate_limit::RateLimit> {
+        crate::rate_limit::RateLimit::from_headers(&self.headers)
     }
 }
 

@@ -11,7 +11,10 @@ use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use crate::error::{retry_after, TransportError, TransportErrorKind};
+use crate::error::{TransportError, TransportErrorKind};
+use crate::rate_limit::retry_after;
+
+pub use crate::rate_limit::RateLimit;
 
 /// How a client retries.
 #[derive(Clone, Debug)]
@@ -239,31 +242,6 @@ pub fn jitter_sample() -> f64 {
     let mut hasher = SEED.get_or_init(Default::default).build_hasher();
     hasher.write_u64(COUNTER.fetch_add(1, Ordering::Relaxed));
     (hasher.finish() >> 11) as f64 / (1u64 << 53) as f64
-}
-
-/// The rate-limit state an answer reports (`X-RateLimit-Limit`, `-Remaining`, `-Reset`).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct RateLimit {
-    /// Requests allowed in the window.
-    pub limit: Option<u64>,
-    /// Requests left in the window.
-    pub remaining: Option<u64>,
-    /// When the window resets, as the server wrote it (seconds, usually a Unix time).
-    pub reset: Option<u64>,
-}
-
-impl RateLimit {
-    /// Reads the rate-limit headers; `None` when the answer carries none.
-    pub fn from_headers(headers: &HeaderMap) -> Option<Self> {
-        let number = |name: &str| headers.get(name)?.to_str().ok()?.trim().parse::<u64>().ok();
-        let limit = Self {
-            limit: number("x-ratelimit-limit"),
-            remaining: number("x-ratelimit-remaining"),
-            reset: number("x-ratelimit-reset"),
-        };
-        (limit != Self::default()).then_some(limit)
-    }
 }
 
 #[cfg(test)]

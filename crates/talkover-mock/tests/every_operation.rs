@@ -6,7 +6,7 @@ use serde_json::Value;
 use talkover::registry::{self, Params};
 use talkover::{BlockingTransport, ClientConfig, Error};
 
-const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures");
+const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures");
 
 /// The first successful example of an operation, as the fixture's `params`.
 fn example(operation: &str) -> Option<Params> {
