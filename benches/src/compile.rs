@@ -3,7 +3,8 @@
 //! Each build runs in a target directory of its own (`<target>/bench/compile-time`), so measuring does not
 //! throw away the workspace's build; the first run there builds the dependencies once. Before each timed
 //! build, `cargo clean -p talkover-core` removes the crate's own artifacts only, so what is timed is the
-//! crate's own compile (and cargo's small fixed cost of starting).
+//! crate's own compile (and cargo's small fixed cost of starting). The builds run on every CPU the process
+//! was allowed before the benchmark pinned itself to one.
 
 use std::path::Path;
 use std::process::Command;
