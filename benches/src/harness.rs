@@ -79,6 +79,7 @@ pub fn pin_to_one_cpu() -> Option<usize> {
             return None;
         }
         let cpu = (0..libc::CPU_SETSIZE as usize).rev().find(|&cpu| libc::CPU_ISSET(cpu, &allowed))?;
+        let _ = ALLOWED.set(allowed);
         let mut one: libc::cpu_set_t = std::mem::zeroed();
         libc::CPU_SET(cpu, &mut one);
         (libc::sched_setaffinity(0, size, &one) == 0).then_some(cpu)
@@ -90,6 +91,26 @@ pub fn pin_to_one_cpu() -> Option<usize> {
 pub fn pin_to_one_cpu() -> Option<usize> {
     None
 }
+
+/// The CPUs the process was allowed before [`pin_to_one_cpu`].
+#[cfg(target_os = "linux")]
+static ALLOWED: std::sync::OnceLock<libc::cpu_set_t> = std::sync::OnceLock::new();
+
+/// Gives the calling thread back the CPUs it was allowed before [`pin_to_one_cpu`], so that what it starts
+/// next (the timed builds, which use every core) is not confined to one.
+#[cfg(target_os = "linux")]
+pub fn unpin() {
+    if let Some(allowed) = ALLOWED.get() {
+        // SAFETY: acts on the calling thread (pid 0) with a set read by `sched_getaffinity`, of its size.
+        unsafe {
+            libc::sched_setaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), allowed);
+        }
+    }
+}
+
+/// Pinning is only done on Linux.
+#[cfg(not(target_os = "linux"))]
+pub fn unpin() {}
 
 /// What the measuring threads did during one run.
 #[derive(Clone, Copy, Debug, Default)]

@@ -11,6 +11,7 @@
 //! (each block runs every contender in every position once).
 #![warn(missing_docs)]
 
+mod compile;
 mod decode;
 mod hand;
 mod harness;
@@ -35,15 +36,16 @@ pub const TOKEN: &str = "talq_benchmark_token";
 const USAGE: &str = "usage: talkover-bench [--quick] [--only PART] [--no-pin] [--out FILE]
 
   --quick      a smoke run of every part, with tiny counts (seconds; figures are not meaningful)
-  --only PART  run one part: async, blocking, instructions, decode, build, pagination or weight
-               (the others are reported empty)
+  --only PART  run one part: async, blocking, instructions, decode, build, pagination, weight or compile
+               (the others are reported empty; compile, the clean build time of talkover-core, is left
+               out of a --quick run unless asked for this way)
   --no-pin     leave threads where the scheduler puts them (by default the client and the loopback
                server share one CPU, which makes the request figures repeatable)
   --out FILE   where to write the JSON report (default: <target>/bench/report.json, report-quick.json
                for --quick)";
 
 /// The parts of a run, as `--only` names them.
-const PARTS: [&str; 7] = ["async", "blocking", "instructions", "decode", "build", "pagination", "weight"];
+const PARTS: [&str; 8] = ["async", "blocking", "instructions", "decode", "build", "pagination", "weight", "compile"];
 
 /// How much work each part does.
 #[derive(Clone, Debug)]
@@ -76,6 +78,8 @@ pub struct Settings {
     pub instruction_rounds: usize,
     /// Requests per callgrind count.
     pub instruction_requests: u64,
+    /// Timed clean builds of talkover-core per profile (0: skipped unless asked for with `--only compile`).
+    pub compile_runs: usize,
 }
 
 impl Settings {
@@ -95,6 +99,7 @@ impl Settings {
             pagination_totals: [100, 10_000, 100_000],
             instruction_rounds: 3,
             instruction_requests: 1000,
+            compile_runs: 2,
         }
     }
 
@@ -114,6 +119,7 @@ impl Settings {
             pagination_totals: [100, 1_000, 3_000],
             instruction_rounds: 0,
             instruction_requests: 20,
+            compile_runs: 0,
         }
     }
 }
@@ -124,9 +130,13 @@ fn workspace_root() -> PathBuf {
 
 /// `<target>/bench/report.json`, or `report-quick.json` for a smoke run, which must not overwrite a full report.
 fn default_report_path(quick: bool) -> PathBuf {
-    let target =
-        std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| workspace_root().join("target"));
+    let target = target_dir();
     target.join("bench").join(if quick { "report-quick.json" } else { "report.json" })
+}
+
+/// The workspace's target directory.
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| workspace_root().join("target"))
 }
 
 fn main() -> ExitCode {
@@ -166,6 +176,9 @@ fn parse(args: &[String]) -> Result<(Settings, PathBuf), String> {
     }
     if settings.quick && only.as_deref() == Some("instructions") {
         settings.instruction_rounds = 1;
+    }
+    if settings.quick && only.as_deref() == Some("compile") {
+        settings.compile_runs = 1;
     }
     let out = out.unwrap_or_else(|| default_report_path(settings.quick));
     settings.only = only;
@@ -245,6 +258,14 @@ fn run(settings: &Settings, out: &Path) -> Result<(), String> {
         weight = weight::weight(&workspace_root());
         eprintln!("  {:.1} s", t.elapsed().as_secs_f64());
     }
+    let mut compile = Err(report::NOT_RUN.to_owned());
+    if settings.runs("compile") && settings.compile_runs > 0 {
+        let t = step("compile time of talkover-core (clean builds of the crate, release and debug)");
+        // The builds use every core the machine gives, as a user's build does.
+        harness::unpin();
+        compile = compile::compile_time(&workspace_root(), &target_dir(), settings.compile_runs);
+        eprintln!("  {:.1} s", t.elapsed().as_secs_f64());
+    }
 
     let measured = report::Measured {
         pinned_cpu,
@@ -254,6 +275,7 @@ fn run(settings: &Settings, out: &Path) -> Result<(), String> {
         build,
         pagination,
         weight,
+        compile,
         elapsed: started.elapsed(),
     };
     let report = report::Report::new(settings, measured);

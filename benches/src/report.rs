@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 
+use crate::compile::CompileTime;
 use crate::decode::DecodeResult;
 use crate::harness::{Sample, Spread};
 use crate::instructions::InstructionRow;
@@ -48,6 +49,8 @@ pub struct Report {
     pub pagination: Pagination,
     /// Dependency trees, or why they could not be read.
     pub weight: Result<Weight, String>,
+    /// Clean build times of talkover-core, or why there are none.
+    pub compile: Result<CompileTime, String>,
     /// Every goal, met or not.
     pub goals: Vec<Goal>,
 }
@@ -222,6 +225,8 @@ pub struct Measured {
     pub pagination: Vec<ChildReport>,
     /// Dependency trees, or why there are none.
     pub weight: Result<Weight, String>,
+    /// Clean build times of talkover-core, or why there are none.
+    pub compile: Result<CompileTime, String>,
     /// How long the run took.
     pub elapsed: Duration,
 }
@@ -229,7 +234,8 @@ pub struct Measured {
 impl Report {
     /// Gathers the figures.
     pub fn new(settings: &Settings, measured: Measured) -> Self {
-        let Measured { pinned_cpu, requests, instructions, decode, build, pagination, weight, elapsed } = measured;
+        let Measured { pinned_cpu, requests, instructions, decode, build, pagination, weight, compile, elapsed } =
+            measured;
         let requests: Vec<RequestRow> = requests.iter().map(|c| request_row(settings, c)).collect();
         let decode = decode.as_ref().map(|d| decode_row(settings, d));
         let build = build.iter().map(build_row).collect();
@@ -275,6 +281,14 @@ impl Report {
                 met: w.ureq_tree_is_clean,
             });
         }
+        for p in compile.iter().flat_map(|c| &c.profiles) {
+            goals.push(Goal {
+                what: format!("clean {} build of talkover-core alone, fastest run, s", p.profile),
+                value: p.min(),
+                limit: p.goal_s,
+                met: p.min() <= p.goal_s,
+            });
+        }
         Self {
             mode: if settings.quick { "quick" } else { "full" },
             profile: if cfg!(debug_assertions) { "debug" } else { "release" },
@@ -288,6 +302,7 @@ impl Report {
             build,
             pagination,
             weight,
+            compile,
             goals,
         }
     }
@@ -339,6 +354,13 @@ impl Report {
             Err(e) if e == NOT_RUN => {}
             Err(e) => {
                 let _ = writeln!(t, "\nWeight: could not read the trees: {e}");
+            }
+        }
+        match &self.compile {
+            Ok(c) => compile_table(&mut t, c),
+            Err(e) if e == NOT_RUN => {}
+            Err(e) => {
+                let _ = writeln!(t, "\nCompile time: could not build talkover-core: {e}");
             }
         }
         if self.mode == "quick" {
@@ -501,6 +523,23 @@ fn weight_table(t: &mut String, w: &Weight) {
     }
     let clean = if w.ureq_tree_is_clean { "yes" } else { "NO" };
     let _ = writeln!(t, "  ureq-only tree free of tokio, hyper, reqwest: {clean}");
+}
+
+fn compile_table(t: &mut String, c: &CompileTime) {
+    let _ = writeln!(t, "\nCompile time: clean build of talkover-core alone (dependencies built), seconds");
+    for p in &c.profiles {
+        let runs: Vec<String> = p.seconds.iter().map(|s| format!("{s:.1}")).collect();
+        let _ = writeln!(
+            t,
+            "  {:<8} fastest {:>6.1}  (range {:.1}–{:.1}; runs: {})  {}",
+            p.profile,
+            p.min(),
+            p.min(),
+            p.max(),
+            runs.join(", "),
+            verdict(p.min() <= p.goal_s, p.min(), p.goal_s)
+        );
+    }
 }
 
 fn spread(s: &Spread, extremes: bool) -> String {

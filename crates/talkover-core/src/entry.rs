@@ -167,13 +167,21 @@ fn validate_erased<O: Operation + 'static>(operation: &(dyn Any + Send + Sync)) 
 /// Deserializes an operation from its JSON fields (path parameters by name, `query`, `body`), through
 /// text rather than `from_value`, so that types reading raw JSON numbers (`Decimal`) work.
 /// A failure names where, found from the error's position (see [`crate::json_path`]).
+///
+/// Read from bytes, like answers are, so the types an operation shares with responses (identifiers, enums,
+/// amounts) have one `Deserialize` compiled, not one per reader.
 fn operation_from_json<O: Operation + DeserializeOwned>(fields: &Value) -> Result<O, (String, serde_json::Error)> {
     let text = fields.to_string();
-    serde_json::from_str(&text).map_err(|e| (crate::json_path::at(text.as_bytes(), e.line(), e.column()), e))
+    serde_json::from_slice(text.as_bytes()).map_err(|e| locate(&text, e))
+}
+
+/// Names where in `text` the error `e` happened.
+fn locate(text: &str, e: serde_json::Error) -> (String, serde_json::Error) {
+    (crate::json_path::at(text.as_bytes(), e.line(), e.column()), e)
 }
 
 /// The error for parameters that do not fit an operation's types, naming the field at fault.
-fn misfit<O: Operation>((path, e): &(String, serde_json::Error)) -> Error {
+fn misfit(id: &'static str, (path, e): &(String, serde_json::Error)) -> Error {
     let path = path.clone();
     let message = e.to_string();
     if let Some(missing) = message.strip_prefix("missing field `").and_then(|m| m.split('`').next()) {
@@ -181,9 +189,9 @@ fn misfit<O: Operation>((path, e): &(String, serde_json::Error)) -> Error {
             "" | "." => missing.to_owned(),
             parent => format!("{parent}.{missing}"),
         };
-        return Error::invalid_request(O::ID, Some(&field), "is required");
+        return Error::invalid_request(id, Some(&field), "is required");
     }
-    Error::invalid_request(O::ID, Some(&path), format!("the parameters do not fit the operation's types: {message}"))
+    Error::invalid_request(id, Some(&path), format!("the parameters do not fit the operation's types: {message}"))
 }
 
 fn decode_incoming<O: Operation + DeserializeOwned + 'static>(
@@ -191,8 +199,26 @@ fn decode_incoming<O: Operation + DeserializeOwned + 'static>(
     query: &[(String, String)],
     body: Option<&Value>,
 ) -> Result<Incoming, Error> {
+    decode_incoming_erased(O::ID, O::PATH, path, query, body, &|fields| {
+        operation_from_json::<O>(fields).map(Incoming::new)
+    })
+}
+
+/// Reads an operation from its JSON fields, or names where they do not fit.
+type DecodeOperation<'a> = &'a dyn Fn(&Value) -> Result<Incoming, (String, serde_json::Error)>;
+
+/// The part of [`decode_incoming`] that does not depend on the operation's type: `decode` reads the
+/// operation from its JSON fields.
+fn decode_incoming_erased(
+    id: &'static str,
+    template: &'static str,
+    path: &Map<String, Value>,
+    query: &[(String, String)],
+    body: Option<&Value>,
+    decode: DecodeOperation<'_>,
+) -> Result<Incoming, Error> {
     let mut fields = Map::new();
-    for name in encode::path_placeholders(O::PATH) {
+    for name in encode::path_placeholders(template) {
         let value = path.get(name).and_then(Value::as_str).unwrap_or_default();
         fields.insert(name.to_owned(), Value::String(value.to_owned()));
     }
@@ -216,17 +242,17 @@ fn decode_incoming<O: Operation + DeserializeOwned + 'static>(
     let mut fields = Value::Object(fields);
     // Query values arrive as text: one whose type wants a number or a boolean is read again as one.
     for _ in 0..=query.len() {
-        match operation_from_json::<O>(&fields) {
-            Ok(operation) => return Ok(Incoming::new(operation)),
+        match decode(&fields) {
+            Ok(incoming) => return Ok(incoming),
             Err(e) => {
                 let retry = e.0.strip_prefix("query.").is_some_and(|name| reread_query_value(&mut fields, name));
                 if !retry {
-                    return Err(misfit::<O>(&e));
+                    return Err(misfit(id, &e));
                 }
             }
         }
     }
-    operation_from_json::<O>(&fields).map(Incoming::new).map_err(|e| misfit::<O>(&e))
+    decode(&fields).map_err(|e| misfit(id, &e))
 }
 
 /// Reads the query value at `name` (`page`, `status[1]`) as a number or a boolean, if its text is one.
@@ -267,12 +293,24 @@ fn build_from_params<O: Operation + DeserializeOwned>(
     params: &Params,
     config: &ClientConfig,
 ) -> Result<HttpRequest, Error> {
+    let fields = params_fields(O::ID, O::PATH, params)?;
+    let operation: O = operation_from_json(&fields).map_err(|e| unfit_params(O::ID, e))?;
+    build_request(&operation, config)
+}
+
+/// The error for registry parameters that do not fit an operation's types.
+fn unfit_params(id: &'static str, (path, e): (String, serde_json::Error)) -> Error {
+    Error::invalid_request(id, Some(&path), format!("the parameters do not fit the operation's types: {e}"))
+}
+
+/// The JSON fields an operation deserializes from, given its registry parameters.
+fn params_fields(id: &'static str, template: &'static str, params: &Params) -> Result<Value, Error> {
     let mut fields = Map::new();
-    for name in encode::path_placeholders(O::PATH) {
+    for name in encode::path_placeholders(template) {
         let value = match params.path.get(name) {
             Some(Value::String(s)) => s.clone(),
             Some(Value::Number(n)) => n.to_string(),
-            Some(_) => return Err(Error::invalid_request(O::ID, Some(name), "a path parameter must be a string")),
+            Some(_) => return Err(Error::invalid_request(id, Some(name), "a path parameter must be a string")),
             None => String::new(),
         };
         fields.insert(name.to_owned(), Value::String(value));
@@ -283,14 +321,14 @@ fn build_from_params<O: Operation + DeserializeOwned>(
     if let Some(body) = params.body.as_ref().filter(|b| !b.is_null()) {
         fields.insert("body".to_owned(), body.clone());
     }
-    let operation: O = operation_from_json(&Value::Object(fields)).map_err(|(path, e)| {
-        Error::invalid_request(O::ID, Some(&path), format!("the parameters do not fit the operation's types: {e}"))
-    })?;
-    build_request(&operation, config)
+    Ok(Value::Object(fields))
 }
 
 fn decode_to_json<O: Operation>(response: HttpResponse) -> Result<Value, Error> {
     let body = decode_body::<O>(response)?;
-    serde_json::to_value(&body)
-        .map_err(|e| Error::invalid_request(O::ID, None, format!("could not serialize the response: {e}")))
+    serde_json::to_value(&body).map_err(|e| unserializable(O::ID, e))
+}
+
+fn unserializable(id: &'static str, e: serde_json::Error) -> Error {
+    Error::invalid_request(id, None, format!("could not serialize the response: {e}"))
 }

@@ -77,29 +77,68 @@ pub trait ResponseBody: DeserializeOwned + Serialize {
 }
 
 /// Builds the HTTP request for an operation.
+///
+/// A thin shim over [`build_request_erased`]: only the checks, the path parameters and the serializing of
+/// the query and the body depend on the operation's type, so the rest is compiled once for all operations.
 pub fn build_request<O: Operation>(operation: &O, config: &ClientConfig) -> Result<HttpRequest, Error> {
     operation.validate()?;
+    let query = operation.query().map(|query| move || encode::query_pairs(O::ID, query));
+    let body = operation.body().map(|body| {
+        move || serde_json::to_vec(body).map_err(|e| Error::invalid_request(O::ID, None, format!("body: {e}")))
+    });
+    build_request_erased(
+        Facts { id: O::ID, method: &O::METHOD, path: O::PATH },
+        config,
+        &|name| operation.path_param(name),
+        query.as_ref().map(|q| q as QueryPairs<'_>),
+        body.as_ref().map(|b| b as BodyBytes<'_>),
+    )
+}
+
+/// Serializes an operation's query into pairs, when asked.
+type QueryPairs<'a> = &'a dyn Fn() -> Result<Vec<(String, String)>, Error>;
+/// Serializes an operation's body into JSON bytes, when asked.
+type BodyBytes<'a> = &'a dyn Fn() -> Result<Vec<u8>, Error>;
+/// Decodes the bytes of an answer into the typed body, keeps it, and gives back its `success` flag.
+type DecodeTyped<'a> = &'a mut dyn FnMut(&[u8]) -> Result<Option<bool>, serde_json::Error>;
+
+/// What the non-generic part of request building needs of an operation's type.
+#[derive(Clone, Copy)]
+struct Facts<'a> {
+    id: &'static str,
+    method: &'a Method,
+    path: &'static str,
+}
+
+/// The part of [`build_request`] that does not depend on the operation's type. The query and the body are
+/// serialized when asked, after the path is expanded, so errors come in the same order as before.
+fn build_request_erased<'o>(
+    facts: Facts<'_>,
+    config: &ClientConfig,
+    path_param: &dyn Fn(&str) -> Option<&'o str>,
+    query: Option<QueryPairs<'_>>,
+    body: Option<BodyBytes<'_>>,
+) -> Result<HttpRequest, Error> {
+    let Facts { id, method, path } = facts;
     let base = config.base_url();
-    let mut uri = String::with_capacity(base.origin().len() + base.prefix().len() + O::PATH.len() + 48);
+    let mut uri = String::with_capacity(base.origin().len() + base.prefix().len() + path.len() + 48);
     uri.push_str(base.origin());
     uri.push_str(base.prefix());
-    encode::expand_path(&mut uri, O::ID, O::PATH, |name| operation.path_param(name))?;
-    if let Some(query) = operation.query() {
-        let pairs = encode::query_pairs(O::ID, query)?;
+    encode::expand_path(&mut uri, id, path, path_param)?;
+    if let Some(query) = query {
+        let pairs = query()?;
         encode::push_query(&mut uri, &pairs);
     }
-    let body = match operation.body() {
-        Some(body) => {
-            Some(serde_json::to_vec(body).map_err(|e| Error::invalid_request(O::ID, None, format!("body: {e}")))?)
-        }
+    let body = match body {
+        Some(body) => Some(body()?),
         None => None,
     };
     let uri = http::Uri::try_from(uri)
-        .map_err(|e| Error::invalid_request(O::ID, None, format!("could not build the request: {e}")))?;
+        .map_err(|e| Error::invalid_request(id, None, format!("could not build the request: {e}")))?;
     // Built in place rather than through `http::request::Builder`, whose every step moves the request.
     let has_body = body.is_some();
     let mut request = http::Request::new(body.unwrap_or_default());
-    *request.method_mut() = O::METHOD;
+    *request.method_mut() = method.clone();
     *request.uri_mut() = uri;
     let headers = request.headers_mut();
     headers.reserve(4);
@@ -150,29 +189,37 @@ pub fn decode_with_response<O: Operation>(response: HttpResponse) -> Result<With
 }
 
 /// Decodes an answer into the operation's whole documented response body (envelope included).
+///
+/// A thin shim over [`decode_body_erased`]: only the typed decoding depends on the operation's type.
 pub fn decode_body<O: Operation>(response: HttpResponse) -> Result<O::Response, Error> {
+    let mut decoded = None;
+    decode_body_erased(O::ID, response, &mut |bytes| {
+        let body = serde_json::from_slice::<O::Response>(bytes)?;
+        let flag = body.success_flag();
+        decoded = Some(body);
+        Ok(flag)
+    })?;
+    Ok(decoded.expect("a successful decode keeps its value"))
+}
+
+/// The part of [`decode_body`] that does not depend on the operation's type: `decode` decodes the bytes
+/// into the typed body, keeps it, and gives back its `success` flag.
+fn decode_body_erased(id: &'static str, response: HttpResponse, decode: DecodeTyped<'_>) -> Result<(), Error> {
     let (parts, body) = response.into_parts();
     if !parts.status.is_success() {
-        return Err(Error::Api(Box::new(ApiError::from_parts(O::ID, parts.status, parts.headers, body))));
+        return Err(Error::Api(Box::new(ApiError::from_parts(id, parts.status, parts.headers, body))));
     }
     // A 2xx with no body (204) decodes as an empty object, so acknowledgement shapes still work.
     let bytes: &[u8] = if body.iter().all(u8::is_ascii_whitespace) { b"{}" } else { &body };
-    match serde_json::from_slice::<O::Response>(bytes) {
-        Ok(decoded) if decoded.success_flag() == Some(false) => Err(unsuccessful::<O>(parts, body)),
-        Ok(decoded) => Ok(decoded),
-        Err(_) if says_unsuccessful(bytes) => Err(unsuccessful::<O>(parts, body)),
+    match decode(bytes) {
+        Ok(Some(false)) => Err(unsuccessful(id, parts, body)),
+        Ok(_) => Ok(()),
+        Err(_) if says_unsuccessful(bytes) => Err(unsuccessful(id, parts, body)),
         Err(e) => {
             // The position is turned into a path by a scan of the text: a path-tracking decoder would
             // compile every response type's `Deserialize` a second time.
             let path = crate::json_path::at(bytes, e.line(), e.column());
-            Err(Error::Decode(Box::new(DecodeError::new(
-                O::ID,
-                parts.status,
-                &parts.headers,
-                path,
-                e.to_string(),
-                body,
-            ))))
+            Err(Error::Decode(Box::new(DecodeError::new(id, parts.status, &parts.headers, path, e.to_string(), body))))
         }
     }
 }
@@ -185,8 +232,8 @@ fn says_unsuccessful(bytes: &[u8]) -> bool {
     matches!(serde_json::from_slice::<Probe>(bytes), Ok(Probe { success: Some(false) }))
 }
 
-fn unsuccessful<O: Operation>(parts: http::response::Parts, body: Vec<u8>) -> Error {
-    let mut error = ApiError::from_parts(O::ID, parts.status, parts.headers, body);
+fn unsuccessful(id: &'static str, parts: http::response::Parts, body: Vec<u8>) -> Error {
+    let mut error = ApiError::from_parts(id, parts.status, parts.headers, body);
     error.kind = ErrorKind::Unsuccessful;
     Error::Api(Box::new(error))
 }
