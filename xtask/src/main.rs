@@ -155,6 +155,13 @@ fn lint() -> Result<(), String> {
         args.extend_from_slice(&["--", "-D", "warnings"]);
         cargo(&args)?;
     }
+    // What docs.rs builds: every feature, and no broken or private link in the published crates' docs.
+    let mut args = vec!["doc", "--locked", "--no-deps", "--all-features"];
+    for name in publish::PUBLISHED {
+        args.extend_from_slice(&["-p", name]);
+    }
+    args.extend_from_slice(&["--config", r#"build.rustdocflags=["-D", "warnings"]"#]);
+    cargo(&args)?;
     check_tree("talkover-core", &[], FORBIDDEN_IN_CORE)?;
     check_tree("talkover-ureq", &[], FORBIDDEN_IN_UREQ)?;
     check_tree("talkover", &["--no-default-features", "--features", "ureq"], FORBIDDEN_IN_UREQ)?;

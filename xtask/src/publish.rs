@@ -7,7 +7,8 @@ use std::time::{Duration, Instant};
 use crate::{cargo, root};
 
 /// The crates published to crates.io, each after the ones it depends on.
-const PUBLISHED: &[&str] = &["talkover-core", "talkover-reqwest", "talkover-ureq", "talkover", "talkover-mock"];
+pub(crate) const PUBLISHED: &[&str] =
+    &["talkover-core", "talkover-reqwest", "talkover-ureq", "talkover", "talkover-mock"];
 
 /// The feature sets of each published crate that `msrv` checks on the declared `rust-version`.
 const MSRV_MATRIX: &[(&str, &[&str])] = &[

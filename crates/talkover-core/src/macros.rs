@@ -301,45 +301,11 @@ macro_rules! operations {
                     )*
                 }
 
-                impl $ty {
-                    $(
-                        $(#[doc = $qdoc])*
-                        pub fn $qfield(mut self, value: impl $crate::execute::IntoParam<$qfty>) -> Self {
-                            self.query.$qfield = Some($crate::execute::IntoParam::into_param(value));
-                            self
-                        }
-                    )*
-                }
-
-                impl<C: $crate::execute::Execute> $crate::execute::Pending<'_, C, $ty> {
-                    $(
-                        $(#[doc = $qdoc])*
-                        pub fn $qfield(self, value: impl $crate::execute::IntoParam<$qfty>) -> Self {
-                            self.map(|op| op.$qfield(value))
-                        }
-                    )*
-                }
+                $crate::macros::operations!(@setters $ty [$( [$(#[doc = $qdoc])*] $qfield: $qfty ),*]);
             )?
 
             $($(
-                impl $ty {
-                    $(
-                        $(#[doc = $sdoc])*
-                        pub fn $sfield(mut self, value: impl $crate::execute::IntoParam<$sfty>) -> Self {
-                            self.query.$sfield = Some($crate::execute::IntoParam::into_param(value));
-                            self
-                        }
-                    )*
-                }
-
-                impl<C: $crate::execute::Execute> $crate::execute::Pending<'_, C, $ty> {
-                    $(
-                        $(#[doc = $sdoc])*
-                        pub fn $sfield(self, value: impl $crate::execute::IntoParam<$sfty>) -> Self {
-                            self.map(|op| op.$sfield(value))
-                        }
-                    )*
-                }
+                $crate::macros::operations!(@setters $ty [$( [$(#[doc = $sdoc])*] $sfield: $sfty ),*]);
             )?)?
 
             $(
@@ -354,6 +320,27 @@ macro_rules! operations {
 
         pub(crate) const OPERATIONS: &[$crate::entry::OperationInfo] =
             &[$($crate::entry::OperationInfo::of::<$ty>(),)*];
+    };
+    // One setter per optional query parameter, on the operation and on `Pending`.
+    (@setters $ty:ident [$( [$(#[doc = $doc:literal])*] $field:ident: $fty:ty ),*]) => {
+        impl $ty {
+            $(
+                $(#[doc = $doc])*
+                pub fn $field(mut self, value: impl $crate::execute::IntoParam<$fty>) -> Self {
+                    self.query.$field = Some($crate::execute::IntoParam::into_param(value));
+                    self
+                }
+            )*
+        }
+
+        impl<C: $crate::execute::Execute> $crate::execute::Pending<'_, C, $ty> {
+            $(
+                $(#[doc = $doc])*
+                pub fn $field(self, value: impl $crate::execute::IntoParam<$fty>) -> Self {
+                    self.map(|op| op.$field(value))
+                }
+            )*
+        }
     };
     (@new [manual] $($rest:tt)*) => {};
     (@new [] $ty:ident [] [$($qty:ident)?] []) => {

@@ -78,7 +78,7 @@ pub trait ResponseBody: DeserializeOwned + Serialize {
 
 /// Builds the HTTP request for an operation.
 ///
-/// A thin shim over [`build_request_erased`]: only the checks, the path parameters and the serializing of
+/// A thin shim over `build_request_erased`: only the checks, the path parameters and the serializing of
 /// the query and the body depend on the operation's type, so the rest is compiled once for all operations.
 pub fn build_request<O: Operation>(operation: &O, config: &ClientConfig) -> Result<HttpRequest, Error> {
     operation.validate()?;
@@ -190,7 +190,7 @@ pub fn decode_with_response<O: Operation>(response: HttpResponse) -> Result<With
 
 /// Decodes an answer into the operation's whole documented response body (envelope included).
 ///
-/// A thin shim over [`decode_body_erased`]: only the typed decoding depends on the operation's type.
+/// A thin shim over `decode_body_erased`: only the typed decoding depends on the operation's type.
 pub fn decode_body<O: Operation>(response: HttpResponse) -> Result<O::Response, Error> {
     let mut decoded = None;
     decode_body_erased(O::ID, response, &mut |bytes| {
