@@ -60,6 +60,9 @@ pub mod voice_templates;
 pub mod webhook_delivery;
 pub mod webhooks;
 
+/// The `http` crate (1.x), whose request, response and header types the SDK speaks.
+pub use http;
+
 pub use config::{BaseUrl, ClientConfig, DEFAULT_BASE_URL, DEFAULT_USER_AGENT};
 pub use decimal::Decimal;
 pub use envelope::{Ack, Bare, Envelope, ListEnvelope};

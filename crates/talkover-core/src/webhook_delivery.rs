@@ -2,9 +2,9 @@
 //! feature (on by default), checking its signature.
 //!
 //! A webhook created with a `webhook_secret` signs every delivery with HMAC-SHA256 keyed by that secret.
-//! **The reference does not name the header that carries the signature**, so [`verify_signature`] takes
-//! the header's *value*: find the header in a delivery you receive (send one with
-//! [`TestWebhook`](crate::webhooks::TestWebhook)) and pass its value. The signature is checked over the
+//! **The reference does not name the header that carries the signature**, so [`verify_delivery`] looks
+//! for it in every header whose name contains `signature` (the emulator, `talkover-mock`, sends
+//! `X-Talkover-Signature`); [`verify_signature`] takes one header's value when you know which it is. The signature is checked over the
 //! body's exact bytes, so verify before parsing, and parse the same bytes you verified.
 //!
 //! ```
@@ -112,7 +112,7 @@ pub struct DeliveryDecodeError {
 }
 
 #[cfg(feature = "webhook-signatures")]
-pub use signatures::{sign, verify_signature, SignatureError, SigningSecret};
+pub use signatures::{sign, verify_delivery, verify_signature, SignatureError, SigningSecret};
 
 #[cfg(feature = "webhook-signatures")]
 mod signatures {
@@ -139,6 +139,9 @@ mod signatures {
         /// on the way.
         #[error("the signature does not match the body")]
         Mismatch,
+        /// [`verify_delivery`] found no header whose name contains `signature`.
+        #[error("the delivery carries no signature header")]
+        MissingSignature,
     }
 
     /// A webhook secret [`verify_signature`] and [`sign`] accept: a [`SecretString`], a `str` or `String`,
@@ -224,6 +227,57 @@ mod signatures {
         let mac = mac(secret, body)?;
         let expected = parse_signature(signature).ok_or(SignatureError::Malformed)?;
         mac.verify_slice(&expected).map_err(|_| SignatureError::Mismatch)
+    }
+
+    /// Checks a whole delivery: finds its signature in any header whose name contains `signature` (in any
+    /// case: `X-Talkover-Signature`, `X-Webhook-Signature`, `Signature`, …) and checks it with
+    /// [`verify_signature`]. Use this when you do not want to depend on the header's exact name, which the
+    /// reference does not give.
+    ///
+    /// When several such headers (or several values of one) are present, the delivery is accepted if any of
+    /// them verifies. Otherwise the error says why: [`SignatureError::MissingSignature`] when there is none,
+    /// [`SignatureError::Mismatch`] when at least one was well formed, [`SignatureError::Malformed`] when
+    /// none was. A header value that is not visible ASCII counts as malformed.
+    ///
+    /// ```
+    /// use talkover_core::http::{HeaderMap, HeaderValue};
+    /// use talkover_core::webhook_delivery::{sign, verify_delivery, SignatureError};
+    ///
+    /// let body = br#"{"event":"webhook.test","test":true}"#;
+    /// let mut headers = HeaderMap::new();
+    /// assert_eq!(verify_delivery(&headers, body, "whsec_1"), Err(SignatureError::MissingSignature));
+    /// headers.insert("x-talkover-signature", HeaderValue::from_str(&sign("whsec_1", body)).unwrap());
+    /// assert_eq!(verify_delivery(&headers, body, "whsec_1"), Ok(()));
+    /// assert_eq!(verify_delivery(&headers, body, "whsec_2"), Err(SignatureError::Mismatch));
+    /// ```
+    #[cfg_attr(docsrs, doc(cfg(feature = "webhook-signatures")))]
+    pub fn verify_delivery<K: SigningSecret + ?Sized>(
+        headers: &http::HeaderMap,
+        body: &[u8],
+        secret: &K,
+    ) -> Result<(), SignatureError> {
+        let mac = mac(secret, body)?;
+        let mut outcome = Err(SignatureError::MissingSignature);
+        let candidates =
+            headers.iter().filter(|(name, _)| contains_ignore_case(name.as_str().as_bytes(), b"signature"));
+        for (_, value) in candidates {
+            let parsed = value.to_str().ok().and_then(parse_signature);
+            match parsed {
+                Some(expected) => {
+                    if mac.clone().verify_slice(&expected).is_ok() {
+                        return Ok(());
+                    }
+                    outcome = Err(SignatureError::Mismatch);
+                }
+                None if outcome == Err(SignatureError::MissingSignature) => outcome = Err(SignatureError::Malformed),
+                None => {}
+            }
+        }
+        outcome
+    }
+
+    fn contains_ignore_case(haystack: &[u8], needle: &[u8]) -> bool {
+        haystack.windows(needle.len()).any(|window| window.eq_ignore_ascii_case(needle))
     }
 
     /// The signature of `body` under `secret`, in lowercase hex: what a delivery of `body` carries. For
@@ -378,6 +432,33 @@ mod signatures {
             assert_eq!(verify_signature(key, data, &flipped), Err(SignatureError::Mismatch));
             // Another vector's valid signature.
             assert_eq!(verify_signature(key, data, VECTORS[0].2), Err(SignatureError::Mismatch));
+        }
+
+        #[test]
+        fn a_delivery_verifies_by_any_header_whose_name_contains_signature() {
+            use http::{HeaderMap, HeaderName, HeaderValue};
+            let (key, data, hex, base64) = VECTORS[1];
+            for name in ["x-talkover-signature", "signature", "webhook-signature-sha256", "X-Signature"] {
+                let mut headers = HeaderMap::new();
+                headers.insert("content-type", HeaderValue::from_static("application/json"));
+                headers.insert(HeaderName::from_bytes(name.as_bytes()).unwrap(), HeaderValue::from_static(hex));
+                assert_eq!(verify_delivery(&headers, data, key), Ok(()), "{name}");
+                assert_eq!(verify_delivery(&headers, b"other", key), Err(SignatureError::Mismatch), "{name}");
+            }
+            let mut headers = HeaderMap::new();
+            headers.insert("x-sig", HeaderValue::from_static(hex));
+            assert_eq!(verify_delivery(&headers, data, key), Err(SignatureError::MissingSignature));
+            // A malformed header beside a valid one: the valid one wins, whichever comes first.
+            headers.insert("x-signature-old", HeaderValue::from_static("not-a-signature"));
+            assert_eq!(verify_delivery(&headers, data, key), Err(SignatureError::Malformed));
+            headers.append("x-signature-old", HeaderValue::from_static(base64));
+            assert_eq!(verify_delivery(&headers, data, key), Ok(()));
+            // A wrong one beside a malformed one is a mismatch, not malformed.
+            let mut headers = HeaderMap::new();
+            headers.insert("x-signature-a", HeaderValue::from_static("zz"));
+            headers.insert("x-signature-b", HeaderValue::from_static(VECTORS[0].2));
+            assert_eq!(verify_delivery(&headers, data, key), Err(SignatureError::Mismatch));
+            assert_eq!(verify_delivery(&headers, data, ""), Err(SignatureError::EmptySecret));
         }
 
         #[test]
