@@ -1,96 +1,14 @@
 //! `talkover-mock`: the Talkover API emulator on 127.0.0.1, for trying the SDK or any HTTP client with no
-//! token and no network.
+//! token and no network. The options are in [`talkover_mock::cli`].
 
-use std::io::Write as _;
 use std::process::ExitCode;
-use std::time::Duration;
-
-use talkover_mock::{Faults, Server, DEFAULT_TOKEN};
-
-const USAGE: &str = "usage: talkover-mock [options]
-
-Serves the Talkover API on http://127.0.0.1:PORT/api/v1 until stopped (Ctrl-C).
-
-options:
-  --port N               port on 127.0.0.1 (default 8080; 0 picks a free one)
-  --token TOKEN          the bearer token requests must carry (default talq_mock_token)
-  --fixtures DIR         answer unmodelled operations from the fixtures below DIR instead of the built-in ones
-  --no-example-agent     start with no agent (by default the reference's example agent exists)
-  --latency-ms N         wait N milliseconds before every answer
-  --error-rate R         answer this share of requests (0 to 1) with 500
-  --rate-limit-burst N   answer the first N requests with 429
-  --retry-after S        the Retry-After of those 429s, in seconds (default 1)
-  --seed N               seed of the error-rate draw
-  -h, --help             this text";
 
 fn main() -> ExitCode {
-    match run(std::env::args().skip(1).collect()) {
+    match talkover_mock::cli::run(std::env::args().skip(1).collect()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("talkover-mock: {message}");
             ExitCode::from(2)
         }
     }
-}
-
-fn run(args: Vec<String>) -> Result<(), String> {
-    let mut builder = Server::builder().port(8080);
-    let mut faults = Faults::new();
-    let mut token = DEFAULT_TOKEN.to_owned();
-    let mut args = args.into_iter();
-    while let Some(arg) = args.next() {
-        let mut value = |name: &str| args.next().ok_or_else(|| format!("{name} needs a value\n\n{USAGE}"));
-        match arg.as_str() {
-            "-h" | "--help" => {
-                println!("{USAGE}");
-                return Ok(());
-            }
-            "--port" => builder = builder.port(number(&arg, &value(&arg)?)?),
-            "--token" => token = value(&arg)?,
-            "--fixtures" => builder = builder.fixtures_dir(value(&arg)?),
-            "--no-example-agent" => builder = builder.example_agent(false),
-            "--latency-ms" => faults = faults.latency(Duration::from_millis(number(&arg, &value(&arg)?)?)),
-            "--error-rate" => {
-                let rate: f64 = value(&arg)?.parse().map_err(|_| "--error-rate needs a number from 0 to 1")?;
-                faults = faults.error_rate(rate);
-            }
-            "--rate-limit-burst" => {
-                let retry_after = faults.retry_after_secs;
-                faults = faults.rate_limit_burst(number(&arg, &value(&arg)?)?, retry_after);
-            }
-            "--retry-after" => {
-                let burst = faults.rate_limit_burst;
-                faults = faults.rate_limit_burst(burst, number(&arg, &value(&arg)?)?);
-            }
-            "--seed" => faults = faults.seed(number(&arg, &value(&arg)?)?),
-            other => return Err(format!("unknown option {other}\n\n{USAGE}")),
-        }
-    }
-    if token.trim().is_empty() {
-        return Err("--token cannot be empty".into());
-    }
-    let builder = builder.token(token.clone()).faults(faults.clone());
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| e.to_string())?;
-    runtime.block_on(async move {
-        let server = builder.start().await.map_err(|e| format!("cannot start: {e}"))?;
-        // Whoever reads the banner may stop reading: the server goes on either way.
-        let mut out = std::io::stdout().lock();
-        let _ = writeln!(out, "talkover-mock listening on {}", server.base_url());
-        let _ = writeln!(out, "  token: {token}  (send Authorization: Bearer {token})");
-        let fixtures = server.emulator().fixture_count();
-        let _ = writeln!(out, "  {fixtures} recorded exchanges for the operations it does not model");
-        if faults != Faults::new() {
-            let _ = writeln!(out, "  faults: {faults:?}");
-        }
-        let _ = writeln!(out, "  try: curl -H 'Authorization: Bearer {token}' {}/agents", server.base_url());
-        let _ = out.flush();
-        drop(out);
-        std::future::pending::<()>().await;
-        drop(server);
-        Ok(())
-    })
-}
-
-fn number<T: std::str::FromStr>(name: &str, text: &str) -> Result<T, String> {
-    text.parse().map_err(|_| format!("{name} needs a whole number, got {text:?}"))
 }
