@@ -188,6 +188,30 @@ impl Error {
     }
 }
 
+/// One problem with one field of a request, in the same shape whoever found it: the API (a 422's
+/// `errors`, a 400's `error.details.field`) or the SDK's own checks before sending ([`InvalidRequest`]).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct FieldError {
+    /// The field, by its documented name (`to`, `phone_number_ids.0`, …).
+    pub field: String,
+    /// What is wrong with it.
+    pub message: String,
+}
+
+impl FieldError {
+    /// A problem with `field`.
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self { field: field.into(), message: message.into() }
+    }
+}
+
+impl std::fmt::Display for FieldError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "`{}`: {}", self.field, self.message)
+    }
+}
+
 /// A request the SDK refused to send.
 #[derive(Debug, Clone, thiserror::Error)]
 #[error("{operation}: invalid request{}: {message}", field.as_ref().map(|f| format!(" (`{f}`)")).unwrap_or_default())]

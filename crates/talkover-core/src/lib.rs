@@ -66,7 +66,9 @@ pub use http;
 pub use config::{BaseUrl, ClientConfig, DEFAULT_BASE_URL, DEFAULT_USER_AGENT};
 pub use decimal::Decimal;
 pub use envelope::{Ack, Bare, Envelope, ListEnvelope};
-pub use error::{ApiError, DecodeError, Error, ErrorKind, InvalidRequest, RawBody, TransportError, TransportErrorKind};
+pub use error::{
+    ApiError, DecodeError, Error, ErrorKind, FieldError, InvalidRequest, RawBody, TransportError, TransportErrorKind,
+};
 pub use execute::{Execute, IntoParam, Pending};
 pub use operation::{
     build_request, decode_body, decode_response, decode_with_response, Operation, Output, ResponseBody, WithResponse,
