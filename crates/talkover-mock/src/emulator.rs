@@ -2,14 +2,16 @@
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, MutexGuard};
-use std::time::Duration;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use http::{HeaderValue, StatusCode};
 use serde_json::{json, Value};
 use talkover_core::fixture::{self, Route};
-use talkover_core::{BlockingTransport, HttpRequest, HttpResponse, Transport, TransportError};
+use talkover_core::webhooks::TestWebhook;
+use talkover_core::{BlockingTransport, HttpRequest, HttpResponse, Operation as _, Transport, TransportError};
 
+use crate::deliver::{Deliveries, Job, Waiter};
 use crate::fixtures::{query_pairs, Catalog};
 use crate::reply::Reply;
 use crate::state::{self, State};
@@ -111,12 +113,61 @@ pub(crate) struct Settings {
     pub(crate) fixtures_dir: Option<PathBuf>,
     pub(crate) seed_agent: bool,
     pub(crate) faults: Faults,
+    pub(crate) rate_limit: Option<u32>,
+    pub(crate) clock_scale: f64,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Self { token: DEFAULT_TOKEN.to_owned(), fixtures_dir: None, seed_agent: true, faults: Faults::default() }
+        Self {
+            token: DEFAULT_TOKEN.to_owned(),
+            fixtures_dir: None,
+            seed_agent: true,
+            faults: Faults::default(),
+            rate_limit: None,
+            clock_scale: 1.0,
+        }
     }
+}
+
+/// The requests per minute the rate-limit headers report when no limit is set: the Standard plan's.
+pub const DEFAULT_RATE_LIMIT: u32 = 100;
+
+/// The rate-limit window: a minute from its first request.
+const RATE_WINDOW: Duration = Duration::from_secs(60);
+
+/// Where the emulator's control endpoints live (outside the API's `/api/v1`).
+pub const CONTROL_PREFIX: &str = "/_emulator/";
+
+struct RateWindow {
+    started: Instant,
+    count: u32,
+}
+
+/// How a request stands against the rate limit.
+struct RateCount {
+    limit: u32,
+    remaining: u32,
+    /// Seconds until the window resets, from 1.
+    reset_in: u64,
+    exceeded: bool,
+}
+
+impl RateCount {
+    fn headers(&self) -> Vec<(String, String)> {
+        let now = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or_default();
+        vec![
+            ("x-ratelimit-limit".to_owned(), self.limit.to_string()),
+            ("x-ratelimit-remaining".to_owned(), self.remaining.to_string()),
+            ("x-ratelimit-reset".to_owned(), (now + self.reset_in).to_string()),
+        ]
+    }
+}
+
+/// What answering a request takes: an answer now, or a test delivery to wait for first.
+enum Step {
+    Done(Reply),
+    Test(Job),
 }
 
 /// The Talkover API emulated in memory: agents, actions, trainings, agent webhooks, calls and campaigns
@@ -127,9 +178,12 @@ impl Default for Settings {
 pub struct Emulator {
     token: String,
     catalog: Catalog,
-    state: Mutex<State>,
+    state: Arc<Mutex<State>>,
     faults: Mutex<FaultState>,
     requests: AtomicU64,
+    rate_limit: Option<u32>,
+    rate: Mutex<RateWindow>,
+    deliveries: Deliveries,
 }
 
 impl std::fmt::Debug for Emulator {
@@ -141,7 +195,7 @@ impl std::fmt::Debug for Emulator {
     }
 }
 
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     // A handler that panicked leaves the state as it was before the request.
     mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
@@ -158,13 +212,20 @@ impl Emulator {
             Some(dir) => Catalog::from_dir(dir)?,
             None => Catalog::embedded(),
         };
-        let state = State::new(&catalog, settings.seed_agent);
+        let mut state = State::new(&catalog, settings.seed_agent);
+        state.clock().set_scale(settings.clock_scale);
+        let state = Arc::new(Mutex::new(state));
+        let deliveries =
+            Deliveries::start(Arc::downgrade(&state)).map_err(|e| format!("cannot start deliveries: {e}"))?;
         Ok(Self {
             token: settings.token,
             catalog,
-            state: Mutex::new(state),
+            state,
             faults: Mutex::new(FaultState::new(settings.faults)),
             requests: AtomicU64::new(0),
+            rate_limit: settings.rate_limit.filter(|n| *n > 0),
+            rate: Mutex::new(RateWindow { started: Instant::now(), count: 0 }),
+            deliveries,
         })
     }
 
@@ -198,10 +259,105 @@ impl Emulator {
         lock(&self.faults).faults.latency
     }
 
-    /// Answers one request, without the injected latency (the server and the transports add it).
+    /// The emulator's clock now, as the API writes instants (RFC 3339, UTC).
+    pub fn clock_now(&self) -> String {
+        lock(&self.state).clock().timestamp()
+    }
+
+    /// Moves the emulator's clock forward by `by` at once: the calls and campaigns move on as if that
+    /// time had passed, and the webhook events of each step are sent (in the background).
+    pub fn advance_clock(&self, by: Duration) {
+        let jobs = {
+            let mut state = lock(&self.state);
+            state.clock().advance(by);
+            state.tick();
+            state.take_outbox()
+        };
+        self.deliveries.send(jobs);
+    }
+
+    /// Sets how many seconds of the emulator's clock pass per wall-clock second, from now on: 1 (the
+    /// default) runs at the wall clock's pace, 0 freezes it (only [`Emulator::advance_clock`] moves
+    /// it), 60 makes a second a minute.
+    pub fn set_clock_scale(&self, scale: f64) {
+        lock(&self.state).clock().set_scale(scale);
+    }
+
+    /// How many seconds of the emulator's clock pass per wall-clock second.
+    pub fn clock_scale(&self) -> f64 {
+        lock(&self.state).clock().scale()
+    }
+
+    /// Answers one request, without the injected latency (the server and the transports add it). A
+    /// test-webhook request waits here for its delivery, blocking the calling thread: from async code
+    /// use the server or the [`Transport`] implementation, which wait without blocking.
     pub fn handle(&self, request: &HttpRequest) -> HttpResponse {
         let number = self.requests.fetch_add(1, Ordering::Relaxed) + 1;
-        let reply = self.answer(request);
+        let rate = self.count(request);
+        let reply = match self.step(request, rate.as_ref()) {
+            Step::Done(reply) => reply,
+            Step::Test(mut job) => {
+                let wait = state::test_wait(&job);
+                let (tx, rx) = std::sync::mpsc::channel();
+                job.waiter = Some(Waiter::Blocking(tx));
+                self.deliveries.send([job]);
+                state::test_answer(rx.recv_timeout(wait).ok())
+            }
+        };
+        self.finish(number, reply, rate)
+    }
+
+    /// [`Emulator::handle`] for async callers: a test-webhook request waits for its delivery without
+    /// blocking the thread.
+    pub(crate) async fn handle_async(&self, request: &HttpRequest) -> HttpResponse {
+        let number = self.requests.fetch_add(1, Ordering::Relaxed) + 1;
+        let rate = self.count(request);
+        let reply = match self.step(request, rate.as_ref()) {
+            Step::Done(reply) => reply,
+            Step::Test(mut job) => {
+                let wait = state::test_wait(&job);
+                let (tx, rx) = tokio::sync::oneshot::channel();
+                job.waiter = Some(Waiter::Async(tx));
+                self.deliveries.send([job]);
+                state::test_answer(tokio::time::timeout(wait, rx).await.ok().and_then(Result::ok))
+            }
+        };
+        self.finish(number, reply, rate)
+    }
+
+    /// Counts an API request against the rate limit (the control endpoints are not counted).
+    fn count(&self, request: &HttpRequest) -> Option<RateCount> {
+        if request.uri().path().starts_with(CONTROL_PREFIX) {
+            return None;
+        }
+        let mut window = lock(&self.rate);
+        let mut elapsed = window.started.elapsed();
+        if elapsed >= RATE_WINDOW {
+            *window = RateWindow { started: Instant::now(), count: 0 };
+            elapsed = Duration::ZERO;
+        }
+        window.count = window.count.saturating_add(1);
+        let limit = self.rate_limit.unwrap_or(DEFAULT_RATE_LIMIT);
+        Some(RateCount {
+            limit,
+            remaining: limit.saturating_sub(window.count),
+            reset_in: (RATE_WINDOW - elapsed).as_secs_f64().ceil().max(1.0) as u64,
+            exceeded: self.rate_limit.is_some_and(|limit| window.count > limit),
+        })
+    }
+
+    fn step(&self, request: &HttpRequest, rate: Option<&RateCount>) -> Step {
+        if request.uri().path().starts_with(CONTROL_PREFIX) {
+            return Step::Done(self.control(request));
+        }
+        match self.answer(request, rate) {
+            Ok(reply) => Step::Done(reply),
+            Err(job) => Step::Test(*job),
+        }
+    }
+
+    /// The answer's bytes, status and headers.
+    fn finish(&self, number: u64, reply: Reply, rate: Option<RateCount>) -> HttpResponse {
         let bytes = match reply.raw {
             Some(raw) => raw,
             None => serde_json::to_vec(&reply.body).unwrap_or_default(),
@@ -213,7 +369,8 @@ impl Emulator {
         if let Ok(id) = HeaderValue::from_str(&format!("mock-{number}")) {
             headers.insert("x-request-id", id);
         }
-        for (name, value) in reply.headers {
+        let rate_headers = rate.map(|r| r.headers()).unwrap_or_default();
+        for (name, value) in rate_headers.into_iter().chain(reply.headers) {
             if let (Ok(name), Ok(value)) =
                 (http::HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(&value))
             {
@@ -223,19 +380,55 @@ impl Emulator {
         response
     }
 
-    fn answer(&self, request: &HttpRequest) -> Reply {
+    /// The emulator's control endpoints: `GET /_emulator/clock`, `POST /_emulator/clock/advance`
+    /// (`{"seconds": N}`), `POST /_emulator/clock/scale` (`{"scale": S}`). Each answers the clock.
+    fn control(&self, request: &HttpRequest) -> Reply {
+        let path = request.uri().path().trim_end_matches('/');
+        let method = request.method();
+        let body: Value = serde_json::from_slice(request.body()).unwrap_or(Value::Null);
+        let query = query_pairs(request.uri().query());
+        let number = |name: &str| {
+            body.get(name)
+                .and_then(Value::as_f64)
+                .or_else(|| query.iter().find(|(k, _)| k == name).and_then(|(_, v)| v.parse().ok()))
+                .filter(|n: &f64| n.is_finite() && *n >= 0.0)
+        };
+        match (method.as_str(), path) {
+            ("GET", "/_emulator/clock") => {}
+            ("POST", "/_emulator/clock/advance") => match number("seconds") {
+                Some(seconds) if seconds <= 10.0 * 365.0 * 86_400.0 => {
+                    self.advance_clock(Duration::from_secs_f64(seconds))
+                }
+                _ => {
+                    return Reply::fail(422, "Send the seconds to advance by: {\"seconds\": N}, N from 0 to ten years.")
+                }
+            },
+            ("POST", "/_emulator/clock/scale") => match number("scale") {
+                Some(scale) => self.set_clock_scale(scale),
+                None => return Reply::fail(422, "Send the clock's new pace: {\"scale\": S}, S from 0."),
+            },
+            _ => return Reply::fail(404, &format!("No emulator control at {method} {path}.")),
+        }
+        let (now, scale) = {
+            let mut state = lock(&self.state);
+            (state.clock().timestamp(), state.clock().scale())
+        };
+        Reply::new(200, json!({ "success": true, "data": { "now": now, "scale": scale } }))
+    }
+
+    fn answer(&self, request: &HttpRequest, rate: Option<&RateCount>) -> Result<Reply, Box<Job>> {
         let method = request.method().as_str();
         let path = request.uri().path();
         let (op, params) = match fixture::route(method, path) {
             Route::Found { operation, params } => (operation, params),
             Route::WrongMethod => {
-                return Reply::new(
+                return Ok(Reply::new(
                     405,
                     json!({ "message": format!("The {method} method is not supported for route {path}.") }),
-                )
+                ))
             }
             Route::Unknown => {
-                return Reply::new(404, json!({ "message": format!("The route {path} could not be found.") }))
+                return Ok(Reply::new(404, json!({ "message": format!("The route {path} could not be found.") })))
             }
         };
         if op.id != "health" && !self.authorized(request) {
@@ -243,46 +436,65 @@ impl Emulator {
                 .catalog
                 .documented_error(op.id, 401, None)
                 .unwrap_or_else(|| json!({ "success": false, "message": "Unauthenticated." }));
-            return Reply::new(401, body);
+            return Ok(Reply::new(401, body));
+        }
+        if let Some(rate) = rate.filter(|r| r.exceeded) {
+            let body = self.catalog.documented_error(op.id, 429, None).unwrap_or_else(
+                || json!({ "success": false, "message": "Too many requests. Please try again later." }),
+            );
+            let mut reply = Reply::new(429, body);
+            reply.headers.push(("retry-after".to_owned(), rate.reset_in.to_string()));
+            return Ok(reply);
         }
         if let Some(fault) = self.fault(op.id) {
-            return fault;
+            return Ok(fault);
         }
         let body = if request.body().iter().all(u8::is_ascii_whitespace) {
             None
         } else {
             match serde_json::from_slice::<Value>(request.body()) {
                 Ok(body) => Some(body),
-                Err(_) => return Reply::fail(400, "The request body is not valid JSON."),
+                Err(_) => return Ok(Reply::fail(400, "The request body is not valid JSON.")),
             }
         };
         let query = query_pairs(request.uri().query());
         let req =
             state::Request { operation: op, path: &params, query: &query, body: body.as_ref(), catalog: &self.catalog };
         let mut state = lock(&self.state);
-        if let Some(reply) = state.handle(&req) {
-            return reply;
+        state.tick();
+        if op.id == TestWebhook::ID {
+            let job = state.test_webhook(&req);
+            let jobs = state.take_outbox();
+            drop(state);
+            self.deliveries.send(jobs);
+            return job.map(|job| Err(Box::new(job))).unwrap_or_else(Ok);
+        }
+        let handled = state.handle(&req);
+        let jobs = state.take_outbox();
+        self.deliveries.send(jobs);
+        if let Some(reply) = handled {
+            return Ok(reply);
         }
         // A documented example answers as recorded; for the caller's own ids, the state decides first
         // whether they exist.
         if !self.catalog.has_path(op.id, path) {
             let param = |name: &str| params.get(name).and_then(Value::as_str);
             if param("agent_id").is_some_and(|id| !state.has_agent(id)) {
-                return state::agent_not_found(&req);
+                return Ok(state::agent_not_found(&req));
             }
             if param("campaign_id").is_some_and(|id| !state.has_campaign(id)) {
-                return state::campaign_not_found(&req);
+                return Ok(state::campaign_not_found(&req));
             }
             if state::is_agent_webhook_operation(op) {
                 if let (Some(agent), Some(webhook)) = (param("agent_id"), param("webhook_id")) {
                     if !state.has_webhook(agent, webhook) {
-                        return state::webhook_not_found(&req);
+                        return Ok(state::webhook_not_found(&req));
                     }
                 }
             }
         }
         drop(state);
-        match self.catalog.replay(op.id, path, &query, body.as_ref(), &params) {
+        Ok(match self.catalog.replay(op.id, path, &query, body.as_ref(), &params) {
             Some(replayed) => Reply {
                 status: replayed.status,
                 body: Value::Null,
@@ -290,7 +502,7 @@ impl Emulator {
                 raw: Some(replayed.body),
             },
             None => Reply::fail(501, &format!("talkover-mock has no recorded answer for {}", op.id)),
-        }
+        })
     }
 
     fn authorized(&self, request: &HttpRequest) -> bool {
@@ -345,6 +557,6 @@ impl Transport for Emulator {
         if !latency.is_zero() {
             tokio::time::sleep(latency).await;
         }
-        Ok(self.handle(&request))
+        Ok(self.handle_async(&request).await)
     }
 }

@@ -41,6 +41,8 @@
 #![forbid(unsafe_code)]
 
 pub mod cli;
+mod clock;
+mod deliver;
 mod emulator;
 mod fixtures;
 mod reply;
@@ -56,7 +58,8 @@ use axum::extract::State;
 use axum::Router;
 use tokio::sync::oneshot;
 
-pub use emulator::{Emulator, Faults, DEFAULT_TOKEN};
+pub use deliver::SIGNATURE_HEADER;
+pub use emulator::{Emulator, Faults, CONTROL_PREFIX, DEFAULT_RATE_LIMIT, DEFAULT_TOKEN};
 
 use emulator::{Settings, MAX_BODY};
 
@@ -117,6 +120,20 @@ impl ServerBuilder {
     /// Answers the first `requests` requests with `429` and `Retry-After: retry_after_secs`.
     pub fn rate_limit_burst(mut self, requests: u32, retry_after_secs: u64) -> Self {
         self.settings.faults = self.settings.faults.rate_limit_burst(requests, retry_after_secs);
+        self
+    }
+
+    /// Refuses requests beyond `per_minute` in a minute with `429` and `Retry-After` (default: no limit;
+    /// the `X-RateLimit-*` headers then report [`DEFAULT_RATE_LIMIT`]). 0 means no limit.
+    pub fn rate_limit(mut self, per_minute: u32) -> Self {
+        self.settings.rate_limit = Some(per_minute);
+        self
+    }
+
+    /// How many seconds of the emulator's clock pass per wall-clock second (default 1: a call completes
+    /// within 5 seconds). 0 freezes the clock, so that only [`Server::advance_clock`] moves calls on.
+    pub fn clock_scale(mut self, scale: f64) -> Self {
+        self.settings.clock_scale = scale;
         self
     }
 
@@ -211,6 +228,21 @@ impl Server {
         self.emulator.set_faults(faults);
     }
 
+    /// Moves the emulator's clock forward by `by` at once (see [`Emulator::advance_clock`]).
+    pub fn advance_clock(&self, by: Duration) {
+        self.emulator.advance_clock(by);
+    }
+
+    /// Sets the pace of the emulator's clock from now on (see [`Emulator::set_clock_scale`]).
+    pub fn set_clock_scale(&self, scale: f64) {
+        self.emulator.set_clock_scale(scale);
+    }
+
+    /// The emulator's clock now (RFC 3339, UTC).
+    pub fn clock_now(&self) -> String {
+        self.emulator.clock_now()
+    }
+
     /// Stops the server (dropping it does the same).
     pub fn shutdown(self) {}
 }
@@ -246,7 +278,7 @@ async fn answer(State(emulator): State<Arc<Emulator>>, request: axum::extract::R
             if !latency.is_zero() {
                 tokio::time::sleep(latency).await;
             }
-            emulator.handle(&http::Request::from_parts(parts, bytes.to_vec()))
+            emulator.handle_async(&http::Request::from_parts(parts, bytes.to_vec())).await
         }
         Err(_) => {
             let body = serde_json::json!({ "success": false, "message": "The request body is too large." });

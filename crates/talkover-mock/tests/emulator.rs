@@ -96,8 +96,12 @@ fn agent_webhooks_are_kept_and_replayed_operations_use_the_callers_ids() {
     let fetched = client.execute(GetWebhookDetails::new(&id, &webhook.id)).unwrap();
     assert_eq!(fetched, updated);
 
-    // test-webhook is not modelled: it answers the documented result, for this webhook.
-    assert_eq!(client.execute(TestWebhook::new(&id, &webhook.id)).unwrap().status_code, 200);
+    // test-webhook really delivers; the emulator sends to http:// URLs only, so this one fails, in the
+    // documented shape.
+    let failed = client.execute(TestWebhook::new(&id, &webhook.id)).unwrap_err();
+    assert_eq!(api(&failed).kind, ErrorKind::Unsuccessful);
+    let message = api(&failed).message.as_deref().unwrap_or_default();
+    assert!(message.starts_with("Webhook test failed: "), "{message}");
     let missing = client.execute(TestWebhook::new(&id, "no-such-webhook")).unwrap_err();
     assert_api(&missing, 404, ErrorKind::NotFound, "Webhook not found.");
     let no_agent = client.execute(GetWebhookDetails::new("no-such-agent", &webhook.id)).unwrap_err();

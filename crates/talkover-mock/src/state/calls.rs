@@ -1,16 +1,125 @@
-//! Calls: make-call records one; list-calls and get-agent-calls show them; end-call and get-active-call
-//! follow them.
+//! Calls: make-call places one, which then progresses on the emulator's clock (see [`Outcome`]);
+//! list-calls and get-agent-calls show them; end-call and get-active-call follow them. Each step emits the
+//! agent webhooks' call events.
 
-use serde_json::json;
+use serde_json::{json, Map, Value};
 use talkover_core::agents::{AgentStatus, Direction};
 use talkover_core::calls::{
     ActiveCall, AgentSummary, Call, CallFilters, CallStatus, EndCall, EndedCall, GetAgentCalls, ListCalls, MakeCall,
     PlacedCall,
 };
-use talkover_core::time::DateTime;
+use talkover_core::webhooks::AgentWebhookEvent;
 
-use super::{documented, formatted, is_phone_number, now, unix_now, Answer, CallEntry, Request, State};
+use super::{documented, formatted, is_phone_number, Answer, CallEntry, Request, State};
 use crate::reply::{from_json, paginate, Invalid, Reply};
+
+/// How a call placed to a number ends, chosen by the number's last four digits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Outcome {
+    /// `…1111`: rings, nobody picks up: `no-answer`.
+    NoAnswer,
+    /// `…2222`: the line is busy: `busy`.
+    Busy,
+    /// `…3333`: the call cannot be placed: `failed`.
+    Failed,
+    /// `…4444`: a voicemail system answers and the agent leaves a message: `completed` (a campaign call
+    /// ends `voicemail`).
+    Voicemail,
+    /// `…5555`: answered, and goes on for an hour of the emulator's time unless ended.
+    Long,
+    /// Any other number: answered, a conversation, `completed` after 2 seconds of talk.
+    Answered,
+}
+
+/// When (milliseconds after placing) a call starts ringing, is answered, and ends.
+const RINGING_MS: i64 = 1_000;
+const ANSWERED_MS: i64 = 2_000;
+const ENDED_MS: i64 = 4_000;
+const LONG_ENDED_MS: i64 = 3_600_000;
+
+impl Outcome {
+    pub(crate) fn of(number: &str) -> Self {
+        let digits: String = number.chars().filter(char::is_ascii_digit).collect();
+        match digits.get(digits.len().saturating_sub(4)..).unwrap_or("") {
+            "1111" => Self::NoAnswer,
+            "2222" => Self::Busy,
+            "3333" => Self::Failed,
+            "4444" => Self::Voicemail,
+            "5555" => Self::Long,
+            _ => Self::Answered,
+        }
+    }
+
+    /// The statuses the call goes through after `initiated`, each with when it is reached.
+    pub(crate) fn stages(self) -> &'static [(i64, CallStatus)] {
+        use CallStatus::*;
+        match self {
+            Self::NoAnswer => &[(RINGING_MS, Ringing), (ENDED_MS, NoAnswer)],
+            Self::Busy => &[(RINGING_MS, Busy)],
+            Self::Failed => &[(RINGING_MS, Failed)],
+            Self::Voicemail | Self::Answered => {
+                &[(RINGING_MS, Ringing), (ANSWERED_MS, Answered), (ENDED_MS, Completed)]
+            }
+            Self::Long => &[(RINGING_MS, Ringing), (ANSWERED_MS, Answered), (LONG_ENDED_MS, Completed)],
+        }
+    }
+
+    /// The agent webhook events of reaching `status`.
+    pub(crate) fn events(self, status: &CallStatus) -> &'static [AgentWebhookEvent] {
+        use AgentWebhookEvent::*;
+        match (status, self) {
+            (CallStatus::Initiated, _) => &[PhoneCallStarted],
+            (CallStatus::Answered, Self::Voicemail) => &[PhoneCallConnected, VoicemailDetected],
+            (CallStatus::Answered, _) => &[PhoneCallConnected, ConversationStarted],
+            (CallStatus::Completed, Self::Voicemail) => &[VoicemailMessageLeft, PhoneCallEnded],
+            (CallStatus::Completed, _) => &[ConversationEnded, PhoneCallEnded],
+            (CallStatus::NoAnswer | CallStatus::Busy, _) => &[PhoneCallDidNotConnect, PhoneCallEnded],
+            (CallStatus::Failed, _) => &[PhoneCallError, PhoneCallEnded],
+            _ => &[],
+        }
+    }
+}
+
+/// Where a call stands on the emulator's clock.
+#[derive(Clone, Debug)]
+pub(crate) struct Progress {
+    pub(crate) outcome: Outcome,
+    pub(crate) placed_ms: i64,
+    pub(crate) answered_ms: Option<i64>,
+}
+
+impl Progress {
+    pub(crate) fn new(outcome: Outcome, placed_ms: i64) -> Self {
+        Self { outcome, placed_ms, answered_ms: None }
+    }
+
+    /// The stages reached by `now_ms` that come after `current`, in order.
+    pub(crate) fn due(&self, current: &CallStatus, now_ms: i64) -> Vec<(i64, CallStatus)> {
+        let stages = self.outcome.stages();
+        let from = stages.iter().position(|(_, s)| s == current).map_or(0, |i| i + 1);
+        if *current != CallStatus::Initiated && from == 0 {
+            return Vec::new(); // ended another way (end-call)
+        }
+        stages[from..].iter().filter(|(at, _)| self.placed_ms + at <= now_ms).cloned().collect()
+    }
+
+    /// The talk time, in whole seconds, of a call that ends at `end_ms`.
+    pub(crate) fn duration(&self, end_ms: i64) -> u64 {
+        self.answered_ms.map_or(0, |answered| ((end_ms - answered).max(0) / 1000) as u64)
+    }
+}
+
+/// The data of a call event, beside the delivery's envelope.
+fn call_data(call: &Call) -> Map<String, Value> {
+    let data = json!({
+        "call_id": call.id, "call_sid": call.sid, "to": call.to, "from": call.from, "direction": call.direction,
+        "status": call.status, "duration": call.duration, "is_testing": call.is_testing,
+    });
+    match data {
+        Value::Object(fields) => fields,
+        _ => Map::new(),
+    }
+}
 
 impl State {
     pub(super) fn make_call(&mut self, req: &Request<'_>) -> Answer {
@@ -43,9 +152,11 @@ impl State {
             .unwrap_or_else(|| "+15550100000".to_owned());
         let mut summary = AgentSummary::new(agent.id.clone(), agent.name.clone());
         summary.label = agent.label.clone();
-        let now = now();
+        let now = self.live.clock.timestamp();
+        let placed_ms = self.live.clock.now_ms();
         let id = self.new_id();
         let sid = format!("CA{:032x}", self.next_id);
+        let outcome = Outcome::of(&body.to);
         let mut call = Call::new(id, sid, from, body.to, Direction::Outbound, CallStatus::Initiated, now);
         call.to_formatted = formatted(&call.to);
         call.from_formatted = formatted(&call.from);
@@ -55,7 +166,12 @@ impl State {
             "id": call.id, "agent_id": make.agent_id, "to": call.to, "status": call.status,
             "created_at": call.created_at,
         }))?;
-        self.calls.push(CallEntry { call, ended_at: None });
+        let agent_id = make.agent_id.as_str().to_owned();
+        let data = call_data(&call);
+        self.calls.push(CallEntry { call, ended_at: None, progress: Progress::new(outcome, placed_ms) });
+        for event in outcome.events(&CallStatus::Initiated) {
+            self.emit_agent(&agent_id, event.clone(), &data);
+        }
         Ok(Reply::data(200, None, placed))
     }
 
@@ -128,31 +244,39 @@ impl State {
         if !is_active(&entry.call.status) {
             return Err(Reply::fail_code(409, "Call is not active", "CALL_NOT_ACTIVE"));
         }
-        let now = now();
+        let now = self.live.clock.timestamp();
+        let now_ms = self.live.clock.now_ms();
+        let was_answered = entry.call.status == CallStatus::Answered;
         entry.call.status = CallStatus::Completed;
-        entry.call.updated_at = now.clone();
+        entry.call.duration = entry.progress.duration(now_ms);
+        entry.call.updated_at = crate::clock::stamp(now.clone());
         entry.ended_at = Some(now);
         let ended: EndedCall = from_json(json!({
             "id": entry.call.id, "status": entry.call.status, "ended_at": entry.ended_at,
             "ended_reason": "ended_by_api",
         }))?;
+        let mut data = call_data(&entry.call);
+        data.insert("ended_reason".into(), json!("ended_by_api"));
+        if was_answered {
+            self.emit_agent(agent_id, AgentWebhookEvent::ConversationEnded, &data);
+        }
+        self.emit_agent(agent_id, AgentWebhookEvent::PhoneCallEnded, &data);
         Ok(Reply::data(200, None, ended))
     }
 
     pub(super) fn active_call(&mut self, req: &Request<'_>) -> Answer {
         self.agent_index(req)?;
         let (agent_id, phone) = (req.param("agent_id"), req.param("phone"));
-        let now = unix_now();
+        let now_ms = self.live.clock.now_ms();
         let active = self
             .calls
             .iter()
             .filter(|c| c.call.agent.as_ref().is_some_and(|a| a.id.as_str() == agent_id))
             .filter(|c| c.call.to == phone && is_active(&c.call.status))
             .map(|c| {
-                let started = DateTime::new(&c.call.created_at).map(|t| t.unix_timestamp()).unwrap_or(now);
                 from_json(json!({
                     "id": c.call.id, "agent_id": agent_id, "to": c.call.to, "status": c.call.status,
-                    "started_at": c.call.created_at, "duration_seconds": (now - started).max(0),
+                    "started_at": c.call.created_at, "duration_seconds": (now_ms - c.progress.placed_ms).max(0) / 1000,
                 }))
             })
             .collect::<Result<Vec<ActiveCall>, Reply>>()?;
@@ -160,6 +284,35 @@ impl State {
             return Err(documented(req, 404, None, "No active call found for this phone number"));
         }
         Ok(Reply::list(active, None, None))
+    }
+}
+
+impl State {
+    /// Moves every call on to where the clock says it is, emitting the events of each step.
+    pub(super) fn progress_calls(&mut self) {
+        let now_ms = self.live.clock.now_ms();
+        let mut events = Vec::new();
+        for entry in &mut self.calls {
+            for (at, status) in entry.progress.due(&entry.call.status, now_ms) {
+                let reached_ms = entry.progress.placed_ms + at;
+                if status == CallStatus::Answered {
+                    entry.progress.answered_ms = Some(reached_ms);
+                }
+                if !is_active(&status) {
+                    entry.call.duration = entry.progress.duration(reached_ms);
+                    entry.ended_at = Some(crate::clock::timestamp(reached_ms));
+                }
+                entry.call.status = status.clone();
+                entry.call.updated_at = crate::clock::stamp(crate::clock::timestamp(reached_ms));
+                let agent_id = entry.call.agent.as_ref().map(|a| a.id.as_str().to_owned()).unwrap_or_default();
+                for event in entry.progress.outcome.events(&status) {
+                    events.push((agent_id.clone(), event.clone(), call_data(&entry.call)));
+                }
+            }
+        }
+        for (agent_id, event, data) in events {
+            self.emit_agent(&agent_id, event, &data);
+        }
     }
 }
 

@@ -1,12 +1,20 @@
-//! Campaigns, with their status rules and campaign calls.
+//! Campaigns, with their status rules and campaign calls. A campaign call is queued by make-campaign-call
+//! and dialled on the emulator's clock while its campaign is `active` and inside its schedule (start and
+//! end dates, days of the week, call hours, read in UTC); it then progresses as an agent's call does (the
+//! number decides the outcome), and a call that does not connect is tried again after the campaign's
+//! cooldown while it has retries left. Each step emits the campaign webhooks' events.
 
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 use talkover_core::calls::{AgentSummary, CallStatus, CampaignCall, MakeCampaignCall, QueuedCampaignCall};
 use talkover_core::campaigns::{
     Campaign, CampaignStatus, CampaignStatusChange, CreateCampaign, ListCampaigns, UpdateCampaign, UpdateCampaignStatus,
 };
 
-use super::{calls::is_active, is_phone_number, now, Answer, Request, State};
+use talkover_core::time::DateTime;
+use talkover_core::webhooks::CampaignWebhookEvent;
+
+use super::calls::{is_active, Outcome, Progress};
+use super::{is_phone_number, now, Answer, Request, State};
 use crate::reply::{from_json, paginate, to_json, Invalid, Reply};
 
 impl State {
@@ -87,6 +95,7 @@ impl State {
         fields.insert("updated_at".into(), json!(now));
         let campaign: Campaign = from_json(data)?;
         self.campaigns.push(campaign.clone());
+        self.emit_campaign(campaign.id.as_str(), CampaignWebhookEvent::CampaignCreated, &Map::new());
         Ok(Reply::data(201, None, campaign))
     }
 
@@ -109,6 +118,8 @@ impl State {
             target.insert("updated_at".into(), json!(now()));
         }
         self.campaigns[index] = from_json(merged)?;
+        let id = self.campaigns[index].id.as_str().to_owned();
+        self.emit_campaign(&id, CampaignWebhookEvent::CampaignUpdated, &Map::new());
         Ok(Reply::data(200, None, &self.campaigns[index]))
     }
 
@@ -130,11 +141,21 @@ impl State {
             let message = format!("Cannot transition from {} to {} status", campaign.status, wanted);
             return Err(Reply::fail(400, &message));
         }
-        campaign.status = wanted;
+        campaign.status = wanted.clone();
         campaign.updated_at = Some(now());
         let change: CampaignStatusChange = from_json(json!({
             "id": campaign.id, "status": campaign.status, "updated_at": campaign.updated_at,
         }))?;
+        let event = match wanted {
+            Active => Some(CampaignWebhookEvent::CampaignStarted),
+            Paused => Some(CampaignWebhookEvent::CampaignPaused),
+            Completed => Some(CampaignWebhookEvent::CampaignCompleted),
+            _ => None,
+        };
+        if let Some(event) = event {
+            let id = change.id.as_str().to_owned();
+            self.emit_campaign(&id, event, &Map::new());
+        }
         Ok(Reply::data(200, Some("Campaign status updated successfully"), change))
     }
 
@@ -162,7 +183,7 @@ impl State {
         invalid.check()?;
         let body = make.body;
         if self.campaigns[index].status != CampaignStatus::Active {
-            return Err(Reply::fail(400, "Campaign is not active"));
+            return Err(Reply::fail_code(400, "Campaign is not active", "CAMPAIGN_NOT_ACTIVE"));
         }
         let campaign_id = self.campaigns[index].id.clone();
         let calls = self.campaigns[index].calls.get_or_insert_with(Vec::new);
@@ -173,11 +194,12 @@ impl State {
                 json!({
                     "success": false,
                     "message": "A call to this number already exists in this campaign",
+                    "code": "DUPLICATE_CALL",
                     "existing_call": to_json(existing)?,
                 }),
             ));
         }
-        let now = now();
+        let now = self.live.clock.timestamp();
         let id = self.new_id();
         let call: CampaignCall = from_json(json!({
             "id": id, "campaign_id": campaign_id, "to": body.to, "status": CallStatus::Queued, "retries": 0,
@@ -192,6 +214,158 @@ impl State {
             "campaign_call": call,
             "campaign": { "id": campaign.id, "name": campaign.name, "status": campaign.status },
         }))?;
+        let data = campaign_call_data(&call);
+        self.emit_campaign(campaign_id.as_str(), CampaignWebhookEvent::CampaignCallQueued, &data);
         Ok(Reply::typed(201, &queued))
     }
+
+    /// Dials the queued calls of the active campaigns that are inside their schedule, and moves the
+    /// dialled ones on, emitting the events of each step.
+    pub(super) fn dial_campaigns(&mut self) {
+        let now_ms = self.live.clock.now_ms();
+        let last_tick_ms = self.live.last_tick_ms;
+        let mut events: Vec<(String, CampaignWebhookEvent, Map<String, Value>)> = Vec::new();
+        for campaign in &mut self.campaigns {
+            let dialling = campaign.status == CampaignStatus::Active && in_schedule(campaign, now_ms);
+            let campaign_id = campaign.id.as_str().to_owned();
+            let max_retries = campaign.max_retries.unwrap_or(3).min(10);
+            let mut finished = (0, 0);
+            for call in campaign.calls.iter_mut().flatten() {
+                let waiting = matches!(call.status, CallStatus::Queued | CallStatus::Scheduled);
+                let scheduled_ms = call.scheduled_at.as_ref().map_or(0, |at| ms_of(at.as_str()));
+                if waiting && dialling && scheduled_ms <= now_ms {
+                    // Dialled when it became due, or at the last tick if it was due then.
+                    let placed_ms = scheduled_ms.max(last_tick_ms).min(now_ms);
+                    call.status = CallStatus::Initiated;
+                    self.live.dials.retain(|d| d.call_id != call.id.as_str());
+                    self.live.dials.push(Dial {
+                        call_id: call.id.as_str().to_owned(),
+                        progress: Progress::new(Outcome::of(&call.to), placed_ms),
+                        finished: false,
+                    });
+                    events.push((
+                        campaign_id.clone(),
+                        CampaignWebhookEvent::CampaignCallStarted,
+                        campaign_call_data(call),
+                    ));
+                }
+                let Some(dial) = self.live.dials.iter_mut().find(|d| d.call_id == call.id.as_str()) else { continue };
+                for (at, status) in dial.progress.due(&call.status, now_ms) {
+                    let reached_ms = dial.progress.placed_ms + at;
+                    if status == CallStatus::Answered {
+                        dial.progress.answered_ms = Some(reached_ms);
+                    }
+                    let status = match (&status, dial.progress.outcome) {
+                        (CallStatus::Completed, Outcome::Voicemail) => CallStatus::Voicemail,
+                        _ => status,
+                    };
+                    call.status = status.clone();
+                    if is_active(&status) {
+                        continue;
+                    }
+                    dial.finished = true;
+                    let mut data = campaign_call_data(call);
+                    data.insert("duration".into(), json!(dial.progress.duration(reached_ms)));
+                    if matches!(status, CallStatus::Completed | CallStatus::Voicemail) {
+                        finished.0 += 1;
+                        events.push((campaign_id.clone(), CampaignWebhookEvent::CampaignCallCompleted, data));
+                    } else if call.retries.unwrap_or(0) < max_retries {
+                        let hours = match status {
+                            CallStatus::NoAnswer => campaign.no_answer_cooldown_hours,
+                            CallStatus::Busy => campaign.busy_cooldown_hours,
+                            _ => campaign.failed_cooldown_hours,
+                        };
+                        let hours = hours.or(campaign.retry_cooldown_hours).unwrap_or(24);
+                        let at = reached_ms + i64::from(hours) * 3_600_000;
+                        call.retries = Some(call.retries.unwrap_or(0) + 1);
+                        call.status = CallStatus::Scheduled;
+                        call.scheduled_at = Some(crate::clock::stamp(crate::clock::timestamp(at)));
+                        data.insert("retries".into(), json!(call.retries));
+                        data.insert("scheduled_at".into(), json!(call.scheduled_at));
+                        events.push((campaign_id.clone(), CampaignWebhookEvent::CampaignCallRetryScheduled, data));
+                        break;
+                    } else {
+                        finished.1 += 1;
+                        events.push((campaign_id.clone(), CampaignWebhookEvent::CampaignCallFailed, data));
+                    }
+                }
+            }
+            if finished != (0, 0) {
+                if let Some(stats) = campaign.stats.as_mut() {
+                    stats.completed_calls += finished.0;
+                    stats.failed_calls += finished.1;
+                    let done = stats.completed_calls + stats.failed_calls;
+                    stats.success_rate =
+                        if done == 0 { 0.0 } else { stats.completed_calls as f64 * 100.0 / done as f64 };
+                }
+            }
+        }
+        self.live.dials.retain(|d| !d.finished);
+        for (campaign_id, event, data) in events {
+            self.emit_campaign(&campaign_id, event, &data);
+        }
+    }
+}
+
+/// A campaign call being dialled.
+pub(crate) struct Dial {
+    call_id: String,
+    progress: Progress,
+    finished: bool,
+}
+
+/// The data of a campaign call event, beside the delivery's envelope.
+fn campaign_call_data(call: &CampaignCall) -> Map<String, Value> {
+    let data = json!({
+        "campaign_call_id": call.id, "to": call.to, "status": call.status, "retries": call.retries.unwrap_or(0),
+    });
+    match data {
+        Value::Object(fields) => fields,
+        _ => Map::new(),
+    }
+}
+
+/// Milliseconds since the epoch of an RFC 3339 instant (0 when it is not one, so that it is due).
+fn ms_of(text: &str) -> i64 {
+    DateTime::new(text).map(|t| t.unix_timestamp() * 1000).unwrap_or(0)
+}
+
+/// Whether the campaign may call at `now_ms`: on or after its start date, not after its end date, on
+/// one of its days of the week and inside its call hours, all read in UTC.
+fn in_schedule(campaign: &Campaign, now_ms: i64) -> bool {
+    let now = crate::clock::timestamp(now_ms);
+    let (day, time) = (now.get(..10).unwrap_or(""), now.get(11..16).unwrap_or(""));
+    if !campaign.start_date.is_empty() && day < campaign.start_date.get(..10).unwrap_or("") {
+        return false;
+    }
+    if campaign.end_date.as_deref().is_some_and(|end| !end.is_empty() && day > end.get(..10).unwrap_or(end)) {
+        return false;
+    }
+    // 1970-01-01 was a Thursday (4, with Monday 1 and Sunday 7).
+    let weekday = ((now_ms.div_euclid(86_400_000) + 3).rem_euclid(7) + 1) as u8;
+    if !campaign.days_of_week.is_empty() && !campaign.days_of_week.contains(&weekday) {
+        return false;
+    }
+    if let Some(earliest) = campaign.earliest_call_time.as_deref().filter(|t| !t.is_empty()) {
+        if time < earliest.get(..5).unwrap_or(earliest) {
+            return false;
+        }
+    }
+    if let Some(latest) = campaign.latest_call_time.as_deref().filter(|t| !t.is_empty()) {
+        if !before_close(time, latest) {
+            return false;
+        }
+    }
+    match campaign.call_time_ranges.as_deref() {
+        Some(ranges) if !ranges.is_empty() => {
+            ranges.iter().any(|r| time >= r.start.get(..5).unwrap_or("") && before_close(time, &r.end))
+        }
+        _ => true,
+    }
+}
+
+/// Whether `time` (`HH:MM`) is before a closing time; `23:59` closes at midnight.
+fn before_close(time: &str, close: &str) -> bool {
+    let close = close.get(..5).unwrap_or(close);
+    close == "23:59" || time < close
 }

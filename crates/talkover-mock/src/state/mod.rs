@@ -10,7 +10,10 @@ mod actions;
 mod agents;
 mod calls;
 mod campaigns;
+mod live;
 mod webhooks;
+
+pub(crate) use webhooks::{test_answer, test_wait};
 
 use serde_json::{Map, Value};
 use talkover_core::actions::{CreateAction, DeleteAction, ListActions};
@@ -28,6 +31,11 @@ use talkover_core::trainings::{CreateTraining, DeleteTraining, ListTrainings};
 use talkover_core::webhooks::{
     AgentWebhook, AgentWebhookList, CreateWebhook, DeleteWebhook, GetWebhookDetails, ListAgentWebhooks,
     ToggleWebhookStatus, UpdateWebhook,
+};
+use talkover_core::webhooks::{
+    CreateCampaignWebhook, DeleteCampaignWebhook, GetCampaignWebhook, ListCampaignWebhookLogs, ListCampaignWebhooks,
+    ListWebhookLogs, RetryCampaignWebhookLog, RetryWebhookLog, TestCampaignWebhook, ToggleCampaignWebhook,
+    UpdateCampaignWebhook,
 };
 use talkover_core::Operation;
 
@@ -62,6 +70,17 @@ const HANDLERS: &[(&str, Handler)] = &[
     (UpdateWebhook::ID, State::update_webhook),
     (DeleteWebhook::ID, State::delete_webhook),
     (ToggleWebhookStatus::ID, State::toggle_webhook),
+    (ListWebhookLogs::ID, State::list_webhook_logs),
+    (RetryWebhookLog::ID, State::retry_webhook_log),
+    (ListCampaignWebhooks::ID, State::list_campaign_webhooks),
+    (CreateCampaignWebhook::ID, State::create_campaign_webhook),
+    (GetCampaignWebhook::ID, State::get_campaign_webhook),
+    (UpdateCampaignWebhook::ID, State::update_campaign_webhook),
+    (DeleteCampaignWebhook::ID, State::delete_campaign_webhook),
+    (ToggleCampaignWebhook::ID, State::toggle_campaign_webhook),
+    (TestCampaignWebhook::ID, State::test_campaign_webhook),
+    (ListCampaignWebhookLogs::ID, State::list_campaign_webhook_logs),
+    (RetryCampaignWebhookLog::ID, State::retry_campaign_webhook_log),
     (MakeCall::ID, State::make_call),
     (ListCalls::ID, State::list_calls),
     (GetAgentCalls::ID, State::agent_calls),
@@ -100,6 +119,7 @@ impl AgentEntry {
 struct CallEntry {
     call: Call,
     ended_at: Option<String>,
+    progress: calls::Progress,
 }
 
 /// Everything the emulator remembers.
@@ -111,6 +131,7 @@ pub(crate) struct State {
     voice_names: Vec<(String, String)>,
     numbers: Vec<AgentPhoneNumber>,
     webhook_events: AgentWebhookList,
+    live: live::Live,
 }
 
 /// What a handler needs besides the state.
@@ -243,6 +264,7 @@ impl State {
             voice_names,
             numbers,
             webhook_events,
+            live: live::Live::default(),
         };
         if seed_agent {
             let documented = catalog.documented_success(GetAgent::ID).and_then(|b| b.get("data")).cloned();

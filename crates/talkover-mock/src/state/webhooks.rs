@@ -1,9 +1,20 @@
-//! An agent's webhooks: create, list, get, update, toggle, delete.
+//! Webhooks of agents and of campaigns: create, list, get, update, toggle, delete, test, their delivery
+//! logs and retries. Deliveries themselves are [`crate::deliver`]'s.
 
-use talkover_core::webhooks::{AgentWebhook, AgentWebhookEvent, CreateWebhook, UpdateWebhook, WebhookStatus};
+use std::time::Duration;
 
-use super::{is_url, now, webhook_not_found, Answer, Request, State};
-use crate::reply::{Invalid, Reply};
+use serde_json::{json, Value};
+use talkover_core::webhook_delivery::TEST_EVENT;
+use talkover_core::webhooks::{
+    AgentWebhook, CampaignWebhook, CampaignWebhookEvent, CampaignWebhookList, CreateCampaignWebhook, CreateWebhook,
+    ListCampaignWebhookLogs, ListWebhookLogs, NewWebhook, UpdateCampaignWebhook, UpdateWebhook, WebhookChanges,
+    WebhookEvent, WebhookStatus,
+};
+
+use super::live::{event_name, HookSettings, Target};
+use super::{documented, is_url, now, webhook_not_found, Answer, Request, State};
+use crate::deliver::{Attempt, Job};
+use crate::reply::{from_json, paginate, to_json, Invalid, Reply};
 
 impl State {
     pub(super) fn list_webhooks(&mut self, req: &Request<'_>) -> Answer {
@@ -27,7 +38,8 @@ impl State {
 
     pub(super) fn delete_webhook(&mut self, req: &Request<'_>) -> Answer {
         let (a, w) = self.webhook(req)?;
-        self.agents[a].webhooks.remove(w);
+        let removed = self.agents[a].webhooks.remove(w);
+        self.live.hooks.remove(removed.id.as_str());
         Ok(Reply::ack("Webhook deleted successfully"))
     }
 
@@ -39,6 +51,7 @@ impl State {
         invalid.check()?;
         let now = now();
         let id = self.new_id();
+        self.live.hooks.insert(id.clone(), settings_of(&body));
         let mut webhook = AgentWebhook::new(id, create.agent_id, body.name, body.webhook_url, body.events);
         webhook.timeout = body.timeout.unwrap_or(webhook.timeout);
         webhook.max_retries = body.max_retries.unwrap_or(webhook.max_retries);
@@ -57,6 +70,7 @@ impl State {
         check_url_and_events(changes.webhook_url.as_ref(), changes.events.as_ref(), &mut invalid);
         invalid.check()?;
         let webhook = &mut self.agents[a].webhooks[w];
+        change_settings(self.live.hooks.entry(webhook.id.as_str().to_owned()).or_default(), &changes);
         if let Some(name) = changes.name {
             webhook.name = name;
         }
@@ -90,7 +104,7 @@ impl State {
 }
 
 /// The rules the API holds a webhook's URL and events to, beyond the core's checks.
-fn check_url_and_events(url: Option<&String>, events: Option<&Vec<AgentWebhookEvent>>, invalid: &mut Invalid) {
+fn check_url_and_events<E: WebhookEvent>(url: Option<&String>, events: Option<&Vec<E>>, invalid: &mut Invalid) {
     if url.is_some_and(|u| !is_url(u)) {
         invalid.add("webhook_url", "The webhook url must be a valid URL.");
     }
@@ -106,4 +120,274 @@ fn refresh_webhook(webhook: &mut AgentWebhook) {
     webhook.events_count = Some(webhook.events.len() as u32);
     webhook.status = Some(if webhook.enabled { WebhookStatus::Active } else { WebhookStatus::Disabled });
     webhook.updated_at = Some(now());
+}
+
+/// The delivery settings a new webhook's body gives (those its answers do not show).
+fn settings_of<E: WebhookEvent>(body: &NewWebhook<E>) -> HookSettings {
+    HookSettings {
+        secret: body.webhook_secret.clone(),
+        method: body.http_method.clone(),
+        headers: body.custom_headers.clone().unwrap_or_default(),
+    }
+}
+
+/// Applies the delivery settings an update's body changes.
+fn change_settings<E: WebhookEvent>(settings: &mut HookSettings, changes: &WebhookChanges<E>) {
+    if let Some(secret) = &changes.webhook_secret {
+        settings.secret = Some(secret.clone());
+    }
+    if let Some(method) = &changes.http_method {
+        settings.method = Some(method.clone());
+    }
+    if let Some(headers) = &changes.custom_headers {
+        settings.headers = headers.clone();
+    }
+}
+
+/// The answer test-webhook gives for how its delivery went.
+pub(crate) fn test_answer(attempt: Option<Attempt>) -> Reply {
+    let attempt = attempt.unwrap_or_else(|| Attempt { error: Some("Connection timeout".into()), ..Attempt::default() });
+    match attempt.http_status {
+        Some(status) if attempt.succeeded() => Reply::new(
+            200,
+            json!({
+                "success": true, "message": "Test webhook sent successfully",
+                "data": { "status_code": status, "response_time": attempt.duration_ms },
+            }),
+        ),
+        Some(status) => {
+            let reason = http::StatusCode::from_u16(status).ok().and_then(|s| s.canonical_reason()).unwrap_or("");
+            Reply::fail(200, format!("Webhook test failed: HTTP {status} {reason}").trim_end())
+        }
+        None => {
+            let error = attempt.error.unwrap_or_else(|| "no answer".into());
+            Reply::fail(200, &format!("Webhook test failed: {error}"))
+        }
+    }
+}
+
+impl State {
+    /// The test delivery of an agent's webhook, for the emulator to send and wait for (test-webhook answers
+    /// with how the target answered). Unknown agents and webhooks answer their documented 404s.
+    pub(crate) fn test_webhook(&mut self, req: &Request<'_>) -> Result<Job, Reply> {
+        let (a, w) = self.webhook(req)?;
+        let (agent, hook) = (&self.agents[a].agent, &self.agents[a].webhooks[w]);
+        let payload = json!({
+            "event": TEST_EVENT, "agent_id": agent.id, "agent_name": agent.name, "webhook_id": hook.id,
+            "webhook_name": hook.name, "timestamp": self.live.clock.timestamp(), "test": true,
+        });
+        let target =
+            Target { webhook_id: hook.id.as_str(), url: &hook.webhook_url, timeout: hook.timeout, max_retries: 0 };
+        Ok(self.live.job(&target, TEST_EVENT.to_owned(), payload))
+    }
+
+    pub(super) fn list_webhook_logs(&mut self, req: &Request<'_>) -> Answer {
+        self.webhook(req)?;
+        let (list, invalid) = req.decode::<ListWebhookLogs>()?;
+        invalid.check()?;
+        Ok(self.logs_page(req.param("webhook_id"), list.query.page, list.query.per_page))
+    }
+
+    pub(super) fn retry_webhook_log(&mut self, req: &Request<'_>) -> Answer {
+        let (a, w) = self.webhook(req)?;
+        let hook = &self.agents[a].webhooks[w];
+        let target = (hook.id.as_str().to_owned(), hook.webhook_url.clone(), hook.timeout);
+        self.retry(req, &target, "Webhook retry queued successfully")
+    }
+
+    /// One page of a webhook's logs, newest first (25 a page unless asked).
+    fn logs_page(&self, webhook_id: &str, page: Option<u64>, per_page: Option<u32>) -> Reply {
+        let logs: Vec<_> = self.live.logs.get(webhook_id).into_iter().flatten().rev().cloned().collect();
+        let (items, pagination) = paginate(&logs, page, Some(per_page.unwrap_or(25)));
+        Reply::list(items, None, Some(pagination))
+    }
+
+    /// Queues a new attempt of a logged delivery with the webhook's current settings. A delivery that
+    /// succeeded, or whose retry is still waiting, cannot be retried (the documented 422).
+    fn retry(&mut self, req: &Request<'_>, target: &(String, String, u32), message: &str) -> Answer {
+        let (webhook_id, url, timeout) = target;
+        let log_id = req.param("log_id");
+        let logs = self.live.logs.get(webhook_id.as_str());
+        let Some(original) = logs.into_iter().flatten().find(|l| l.id == log_id).cloned() else {
+            return Err(documented(req, 404, Some("log"), "Webhook log not found."));
+        };
+        if matches!(original.status, "success" | "pending") {
+            return Err(Reply::fail_code(422, "Log cannot be retried", "LOG_NOT_RETRIABLE"));
+        }
+        let payload = original.resend.map(|r| r.payload).unwrap_or(original.request_payload);
+        let target = Target { webhook_id, url, timeout: *timeout, max_retries: 0 };
+        let mut job = self.live.job(&target, original.event.clone(), payload.clone());
+        let new_id = self.new_id();
+        let queued_at = self.live.clock.timestamp();
+        job.log_id = Some(new_id.clone());
+        job.first_attempt = original.attempt + 1;
+        self.live.logs.entry(webhook_id.clone()).or_default().push(crate::deliver::LogEntry {
+            id: new_id.clone(),
+            webhook_id: webhook_id.clone(),
+            event: original.event,
+            attempt: original.attempt + 1,
+            status: "pending",
+            http_status: None,
+            request_payload: payload,
+            response_body: None,
+            response_headers: None,
+            error: None,
+            duration_ms: None,
+            delivered_at: None,
+            created_at: queued_at.clone(),
+            resend: None,
+        });
+        self.live.outbox.push(job);
+        let data = json!({ "log_id": new_id, "original_log_id": original.id, "queued_at": queued_at });
+        Ok(Reply::new(200, json!({ "success": true, "message": message, "data": data })))
+    }
+
+    // -------------------------------------------------------------------------------------------------
+    // Campaign webhooks
+
+    fn campaign_hook(&self, req: &Request<'_>) -> Result<usize, Reply> {
+        let campaign = self.campaign_index(req)?;
+        let campaign_id = self.campaigns[campaign].id.as_str();
+        let id = req.param("webhook_id");
+        self.live
+            .campaign_hooks
+            .iter()
+            .position(|w| w.id.as_str() == id && w.campaign_id.as_ref().is_some_and(|c| c.as_str() == campaign_id))
+            .ok_or_else(|| documented(req, 404, Some("webhook"), "Webhook not found."))
+    }
+
+    pub(super) fn list_campaign_webhooks(&mut self, req: &Request<'_>) -> Answer {
+        let index = self.campaign_index(req)?;
+        let campaign_id = self.campaigns[index].id.as_str();
+        let webhooks: Vec<CampaignWebhook> = self
+            .live
+            .campaign_hooks
+            .iter()
+            .filter(|w| w.campaign_id.as_ref().is_some_and(|c| c.as_str() == campaign_id))
+            .cloned()
+            .collect();
+        let available_events = req
+            .catalog
+            .documented_success(<talkover_core::webhooks::ListCampaignWebhooks as talkover_core::Operation>::ID)
+            .and_then(|b| b.pointer("/data/available_events"))
+            .and_then(|e| serde_json::from_value::<Vec<CampaignWebhookEvent>>(e.clone()).ok())
+            .unwrap_or_default();
+        let list: CampaignWebhookList =
+            from_json(json!({ "webhooks": to_json(&webhooks)?, "available_events": available_events }))?;
+        Ok(Reply::data(200, None, list))
+    }
+
+    pub(super) fn create_campaign_webhook(&mut self, req: &Request<'_>) -> Answer {
+        let index = self.campaign_index(req)?;
+        let (create, mut invalid) = req.decode::<CreateCampaignWebhook>()?;
+        let body = create.body;
+        let hook = &body.webhook;
+        check_url_and_events(Some(&hook.webhook_url), Some(&hook.events), &mut invalid);
+        invalid.check()?;
+        let id = self.new_id();
+        let now = self.live.clock.timestamp();
+        let webhook: CampaignWebhook = from_json(json!({
+            "id": id, "campaign_id": self.campaigns[index].id, "name": hook.name, "webhook_url": hook.webhook_url,
+            "events": hook.events, "enabled": hook.enabled.unwrap_or(true), "timeout": hook.timeout.unwrap_or(30),
+            "max_retries": hook.max_retries.unwrap_or(3),
+            "include_call_events": body.include_call_events.unwrap_or(false),
+            "created_at": now, "updated_at": now,
+        }))?;
+        self.live.hooks.insert(id, settings_of(hook));
+        self.live.campaign_hooks.push(webhook.clone());
+        Ok(Reply::data(200, None, webhook))
+    }
+
+    pub(super) fn get_campaign_webhook(&mut self, req: &Request<'_>) -> Answer {
+        let index = self.campaign_hook(req)?;
+        Ok(Reply::data(200, None, &self.live.campaign_hooks[index]))
+    }
+
+    pub(super) fn update_campaign_webhook(&mut self, req: &Request<'_>) -> Answer {
+        let index = self.campaign_hook(req)?;
+        let (update, mut invalid) = req.decode::<UpdateCampaignWebhook>()?;
+        let body = update.body;
+        let changes = &body.webhook;
+        check_url_and_events(changes.webhook_url.as_ref(), changes.events.as_ref(), &mut invalid);
+        invalid.check()?;
+        let now = self.live.clock.timestamp();
+        let webhook = &mut self.live.campaign_hooks[index];
+        change_settings(self.live.hooks.entry(webhook.id.as_str().to_owned()).or_default(), changes);
+        let mut merged = to_json(webhook)?;
+        if let Some(fields) = merged.as_object_mut() {
+            let mut set = |name: &str, value: Value| {
+                if !value.is_null() {
+                    fields.insert(name.to_owned(), value);
+                }
+            };
+            set("name", json!(changes.name));
+            set("webhook_url", json!(changes.webhook_url));
+            set("events", json!(changes.events));
+            set("enabled", json!(changes.enabled));
+            set("timeout", json!(changes.timeout));
+            set("max_retries", json!(changes.max_retries));
+            set("include_call_events", json!(body.include_call_events));
+            set("updated_at", json!(now));
+        }
+        *webhook = from_json(merged)?;
+        Ok(Reply::data(200, Some("Campaign webhook updated"), webhook.clone()))
+    }
+
+    pub(super) fn delete_campaign_webhook(&mut self, req: &Request<'_>) -> Answer {
+        let index = self.campaign_hook(req)?;
+        let removed = self.live.campaign_hooks.remove(index);
+        self.live.hooks.remove(removed.id.as_str());
+        Ok(Reply::ack("Campaign webhook deleted"))
+    }
+
+    pub(super) fn toggle_campaign_webhook(&mut self, req: &Request<'_>) -> Answer {
+        let index = self.campaign_hook(req)?;
+        let now = self.live.clock.timestamp();
+        let webhook = &mut self.live.campaign_hooks[index];
+        let enabled = !webhook.enabled.unwrap_or(true);
+        webhook.enabled = Some(enabled);
+        webhook.updated_at = Some(crate::clock::stamp(now));
+        let message = if enabled { "Webhook enabled" } else { "Webhook disabled" };
+        let data = json!({ "id": webhook.id, "enabled": enabled });
+        Ok(Reply::new(200, json!({ "success": true, "message": message, "data": data })))
+    }
+
+    /// Sends the first event the webhook subscribes to, marked as a test, in the background.
+    pub(super) fn test_campaign_webhook(&mut self, req: &Request<'_>) -> Answer {
+        let index = self.campaign_hook(req)?;
+        let campaign = &self.campaigns[self.campaign_index(req)?];
+        let hook = &self.live.campaign_hooks[index];
+        let event = hook.events.as_ref().and_then(|e| e.first()).map(event_name).unwrap_or_else(|| TEST_EVENT.into());
+        let payload = json!({
+            "event": event, "campaign_id": campaign.id, "campaign_name": campaign.name,
+            "campaign_status": campaign.status, "webhook_id": hook.id, "webhook_name": hook.name,
+            "timestamp": self.live.clock.timestamp(), "test": true,
+        });
+        let url = hook.webhook_url.clone().unwrap_or_default();
+        let target =
+            Target { webhook_id: hook.id.as_str(), url: &url, timeout: hook.timeout.unwrap_or(30), max_retries: 0 };
+        let job = self.live.job(&target, event, payload);
+        self.live.outbox.push(job);
+        Ok(Reply::ack("Test payload dispatched"))
+    }
+
+    pub(super) fn list_campaign_webhook_logs(&mut self, req: &Request<'_>) -> Answer {
+        self.campaign_hook(req)?;
+        let (list, invalid) = req.decode::<ListCampaignWebhookLogs>()?;
+        invalid.check()?;
+        Ok(self.logs_page(req.param("webhook_id"), list.query.page, list.query.per_page))
+    }
+
+    pub(super) fn retry_campaign_webhook_log(&mut self, req: &Request<'_>) -> Answer {
+        let index = self.campaign_hook(req)?;
+        let hook = &self.live.campaign_hooks[index];
+        let target =
+            (hook.id.as_str().to_owned(), hook.webhook_url.clone().unwrap_or_default(), hook.timeout.unwrap_or(30));
+        self.retry(req, &target, "Webhook retry queued")
+    }
+}
+
+/// How long test-webhook waits for its delivery before answering that it timed out.
+pub(crate) fn test_wait(job: &Job) -> Duration {
+    job.timeout + Duration::from_secs(1)
 }

@@ -1,0 +1,94 @@
+//! The emulator's clock: the time calls and campaigns progress on.
+//!
+//! It starts at the wall-clock time the emulator starts and runs at the wall clock's pace times a scale
+//! (1 by default; 0 freezes it; 60 makes a wall-clock second a minute). A test moves it forward at once
+//! with [`Clock::advance`], so that it never has to sleep to see a call end.
+
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use talkover_core::time::DateTime;
+use talkover_core::Timestamp;
+
+/// The emulator's clock, in milliseconds since the Unix epoch.
+#[derive(Clone, Debug)]
+pub(crate) struct Clock {
+    /// The wall-clock instant of the last change of pace (or the start).
+    anchor: Instant,
+    /// The emulator's time at `anchor`, in milliseconds since the epoch.
+    at_anchor_ms: i64,
+    scale: f64,
+}
+
+impl Clock {
+    pub(crate) fn new(scale: f64) -> Self {
+        let wall = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or_default();
+        Self { anchor: Instant::now(), at_anchor_ms: wall, scale: sanitize(scale) }
+    }
+
+    /// The emulator's time, in milliseconds since the epoch.
+    pub(crate) fn now_ms(&self) -> i64 {
+        let elapsed = self.anchor.elapsed().as_secs_f64() * 1000.0 * self.scale;
+        self.at_anchor_ms.saturating_add(elapsed as i64)
+    }
+
+    /// The emulator's time as the API writes it (RFC 3339 in UTC, whole seconds).
+    pub(crate) fn timestamp(&self) -> String {
+        timestamp(self.now_ms())
+    }
+
+    /// Moves the clock forward by `by`, at once.
+    pub(crate) fn advance(&mut self, by: Duration) {
+        let ms = i64::try_from(by.as_millis()).unwrap_or(i64::MAX);
+        self.at_anchor_ms = self.at_anchor_ms.saturating_add(ms);
+    }
+
+    /// How many emulator seconds pass per wall-clock second.
+    pub(crate) fn scale(&self) -> f64 {
+        self.scale
+    }
+
+    /// Changes the pace from now on (0 freezes the clock).
+    pub(crate) fn set_scale(&mut self, scale: f64) {
+        self.at_anchor_ms = self.now_ms();
+        self.anchor = Instant::now();
+        self.scale = sanitize(scale);
+    }
+}
+
+/// A scale the clock can run at: finite, from 0 to a million.
+fn sanitize(scale: f64) -> f64 {
+    if scale.is_finite() {
+        scale.clamp(0.0, 1_000_000.0)
+    } else {
+        1.0
+    }
+}
+
+/// The core's timestamp from the emulator's text.
+#[allow(clippy::useless_conversion)] // The core may give timestamps a type of their own.
+pub(crate) fn stamp(text: String) -> Timestamp {
+    Timestamp::from(text)
+}
+
+/// Milliseconds since the epoch as the API writes an instant.
+pub(crate) fn timestamp(ms: i64) -> String {
+    DateTime::from_unix_timestamp(ms.div_euclid(1000)).map(|t| t.as_str().to_owned()).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_frozen_clock_moves_only_when_advanced() {
+        let mut clock = Clock::new(0.0);
+        let before = clock.now_ms();
+        std::thread::sleep(Duration::from_millis(5));
+        assert_eq!(clock.now_ms(), before);
+        clock.advance(Duration::from_secs(90));
+        assert_eq!(clock.now_ms(), before + 90_000);
+        clock.set_scale(f64::NAN);
+        assert_eq!(clock.scale(), 1.0);
+        assert!(clock.now_ms() >= before + 90_000);
+    }
+}

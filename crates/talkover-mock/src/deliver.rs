@@ -1,0 +1,266 @@
+//! Webhook deliveries: each event the state emits becomes a [`Job`], sent in the background by a thread of
+//! the emulator's own (with its own tokio runtime), so that no answer waits for a webhook's target.
+//!
+//! A delivery is an HTTP request with the webhook's method and custom headers, a JSON body, and, when the
+//! webhook has a secret, the header [`SIGNATURE_HEADER`]: the HMAC-SHA256 of the exact body under the
+//! secret, in lowercase hex (`talkover_core::webhook_delivery::sign`). Every attempt is logged on the
+//! webhook (status, HTTP status, latency, error); a failed one is tried again, up to the webhook's
+//! `max_retries` times, each within the webhook's `timeout`.
+//!
+//! The same thread ticks the emulator's clock every [`TICK`], so that calls progress and their events
+//! are delivered with no request to drive them.
+
+use std::collections::BTreeMap;
+use std::sync::{Mutex, Weak};
+use std::time::{Duration, Instant};
+
+use axum::body::Bytes;
+use http_body_util::{BodyExt, Full, Limited};
+use serde::Serialize;
+use serde_json::Value;
+use talkover_core::SecretString;
+use tokio::sync::{mpsc, oneshot};
+
+use crate::emulator::lock;
+use crate::state::State;
+
+/// The header that carries a delivery's signature.
+pub const SIGNATURE_HEADER: &str = "X-Talkover-Signature";
+
+/// The header that names a delivery's event.
+pub(crate) const EVENT_HEADER: &str = "X-Talkover-Event";
+
+/// How often the delivery thread moves calls on.
+pub(crate) const TICK: Duration = Duration::from_millis(100);
+
+/// The most attempts after the first, whatever a webhook says (the API allows 0 to 10).
+const MAX_RETRIES: u32 = 10;
+
+/// The longest a target may take, whatever a webhook says (the API allows 5 to 120 seconds).
+const MAX_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// The most of a target's answer kept in a log.
+const MAX_RESPONSE: usize = 64 * 1024;
+
+/// One event to deliver to one webhook.
+pub(crate) struct Job {
+    pub(crate) webhook_id: String,
+    pub(crate) event: String,
+    pub(crate) url: String,
+    pub(crate) method: http::Method,
+    pub(crate) headers: Vec<(String, SecretString)>,
+    pub(crate) secret: Option<SecretString>,
+    pub(crate) timeout: Duration,
+    pub(crate) max_retries: u32,
+    pub(crate) payload: Value,
+    /// The log entry the first attempt fills in (a queued retry), instead of a new one.
+    pub(crate) log_id: Option<String>,
+    /// The number of the first attempt (1, or the retried attempt's plus one).
+    pub(crate) first_attempt: u32,
+    /// Told how the first attempt went (test-webhook answers with it).
+    pub(crate) waiter: Option<Waiter>,
+}
+
+impl std::fmt::Debug for Job {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // No secret, no header value.
+        f.debug_struct("Job")
+            .field("webhook_id", &self.webhook_id)
+            .field("event", &self.event)
+            .field("url", &self.url)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Who waits for a delivery's first attempt.
+pub(crate) enum Waiter {
+    Blocking(std::sync::mpsc::Sender<Attempt>),
+    Async(oneshot::Sender<Attempt>),
+}
+
+impl Waiter {
+    fn tell(self, attempt: Attempt) {
+        match self {
+            Self::Blocking(tx) => drop(tx.send(attempt)),
+            Self::Async(tx) => drop(tx.send(attempt)),
+        }
+    }
+}
+
+/// How one attempt went.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Attempt {
+    pub(crate) http_status: Option<u16>,
+    pub(crate) response_body: Option<String>,
+    pub(crate) response_headers: Option<BTreeMap<String, String>>,
+    pub(crate) error: Option<String>,
+    pub(crate) duration_ms: u64,
+}
+
+impl Attempt {
+    pub(crate) fn succeeded(&self) -> bool {
+        self.http_status.is_some_and(|s| (200..300).contains(&s))
+    }
+}
+
+/// One attempt as a webhook's logs list it.
+#[derive(Clone, Debug, Serialize)]
+pub(crate) struct LogEntry {
+    pub(crate) id: String,
+    pub(crate) webhook_id: String,
+    pub(crate) event: String,
+    pub(crate) attempt: u32,
+    pub(crate) status: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) http_status: Option<u16>,
+    pub(crate) request_payload: Value,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) response_body: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) response_headers: Option<BTreeMap<String, String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) error: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) duration_ms: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) delivered_at: Option<String>,
+    pub(crate) created_at: String,
+    /// What a retry of this entry re-sends.
+    #[serde(skip)]
+    pub(crate) resend: Option<Resend>,
+}
+
+/// What a retry needs beyond the webhook's current settings.
+#[derive(Clone, Debug)]
+pub(crate) struct Resend {
+    pub(crate) payload: Value,
+}
+
+/// The handle on the delivery thread. Dropping it ends the thread (deliveries under way are dropped).
+#[derive(Debug)]
+pub(crate) struct Deliveries {
+    jobs: mpsc::UnboundedSender<Job>,
+}
+
+impl Deliveries {
+    /// Starts the delivery thread, which logs on `state` and ticks its clock while it exists.
+    pub(crate) fn start(state: Weak<Mutex<State>>) -> std::io::Result<Self> {
+        let (jobs, mut incoming) = mpsc::unbounded_channel::<Job>();
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+        std::thread::Builder::new().name("talkover-mock-deliveries".into()).spawn(move || {
+            runtime.block_on(async move {
+                let ticker = tokio::spawn(tick(state.clone()));
+                while let Some(job) = incoming.recv().await {
+                    tokio::spawn(deliver(job, state.clone()));
+                }
+                ticker.abort();
+            });
+        })?;
+        Ok(Self { jobs })
+    }
+
+    pub(crate) fn send(&self, jobs: impl IntoIterator<Item = Job>) {
+        for job in jobs {
+            // The thread only stops once this handle is dropped.
+            let _ = self.jobs.send(job);
+        }
+    }
+}
+
+/// Moves the state's clock-driven changes on, and sends what they emit, until the state is gone.
+async fn tick(state: Weak<Mutex<State>>) {
+    loop {
+        tokio::time::sleep(TICK).await;
+        let Some(shared) = state.upgrade() else { return };
+        let jobs = {
+            let mut state = lock(&shared);
+            state.tick();
+            state.take_outbox()
+        };
+        drop(shared);
+        for job in jobs {
+            tokio::spawn(deliver(job, state.clone()));
+        }
+    }
+}
+
+/// Delivers one job: attempts until one succeeds or the retries run out, logging each.
+async fn deliver(mut job: Job, state: Weak<Mutex<State>>) {
+    let body = Bytes::from(serde_json::to_vec(&job.payload).unwrap_or_default());
+    let retries = job.max_retries.min(MAX_RETRIES);
+    for n in 0..=retries {
+        let started = Instant::now();
+        let timeout = job.timeout.clamp(Duration::from_millis(1), MAX_TIMEOUT);
+        let mut attempt = match tokio::time::timeout(timeout, send(&job, body.clone())).await {
+            Ok(Ok(answered)) => answered,
+            Ok(Err(error)) => Attempt { error: Some(error), ..Attempt::default() },
+            Err(_) => Attempt { error: Some(format!("timed out after {} s", timeout.as_secs())), ..Attempt::default() },
+        };
+        attempt.duration_ms = started.elapsed().as_millis() as u64;
+        let last = attempt.succeeded() || n == retries;
+        if let Some(shared) = state.upgrade() {
+            lock(&shared).record_attempt(&job, job.first_attempt + n, &attempt, last);
+        }
+        job.log_id = None;
+        if let Some(waiter) = job.waiter.take() {
+            waiter.tell(attempt.clone());
+        }
+        if last {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(200) * (n + 1)).await;
+    }
+}
+
+/// One HTTP request to the webhook's URL.
+async fn send(job: &Job, body: Bytes) -> Result<Attempt, String> {
+    let uri: http::Uri = job.url.parse().map_err(|e| format!("not a URL: {e}"))?;
+    if uri.scheme_str() != Some("http") {
+        return Err("the emulator delivers to http:// URLs only".into());
+    }
+    let host = uri.host().ok_or("the URL has no host")?.trim_matches(['[', ']']).to_owned();
+    let port = uri.port_u16().unwrap_or(80);
+    let authority = uri.authority().map(|a| a.as_str().to_owned()).unwrap_or_else(|| host.clone());
+    let stream = tokio::net::TcpStream::connect((host.as_str(), port))
+        .await
+        .map_err(|e| format!("cannot connect to {authority}: {e}"))?;
+    let (mut sender, connection) = hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream))
+        .await
+        .map_err(|e| format!("cannot talk HTTP to {authority}: {e}"))?;
+    tokio::spawn(connection);
+    let path = uri.path_and_query().map_or("/", |p| p.as_str());
+    let mut request = http::Request::builder()
+        .method(job.method.clone())
+        .uri(path)
+        .header(http::header::HOST, authority)
+        .header(http::header::CONTENT_TYPE, "application/json")
+        .header(http::header::USER_AGENT, concat!("talkover-mock/", env!("CARGO_PKG_VERSION")))
+        .header(EVENT_HEADER, job.event.as_str());
+    for (name, value) in &job.headers {
+        request = request.header(name.as_str(), value.expose_secret());
+    }
+    if let Some(secret) = job.secret.as_ref().filter(|s| !s.expose_secret().is_empty()) {
+        request = request.header(SIGNATURE_HEADER, talkover_core::webhook_delivery::sign(secret, &body));
+    }
+    let request = request.body(Full::new(body)).map_err(|e| format!("cannot build the request: {e}"))?;
+    let response = sender.send_request(request).await.map_err(|e| format!("no answer: {e}"))?;
+    let status = response.status().as_u16();
+    let headers = response
+        .headers()
+        .iter()
+        .filter_map(|(name, value)| Some((name.as_str().to_owned(), value.to_str().ok()?.to_owned())))
+        .collect();
+    let error = (!(200..300).contains(&status))
+        .then(|| response.status().canonical_reason().unwrap_or("unsuccessful answer").to_owned());
+    let text = match Limited::new(response.into_body(), MAX_RESPONSE).collect().await {
+        Ok(collected) => Some(String::from_utf8_lossy(&collected.to_bytes()).into_owned()),
+        Err(_) => None,
+    };
+    Ok(Attempt {
+        http_status: Some(status),
+        response_body: text,
+        response_headers: Some(headers),
+        error,
+        duration_ms: 0,
+    })
+}

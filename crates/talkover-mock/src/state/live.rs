@@ -1,0 +1,226 @@
+//! What moves on its own: the emulator's clock, the calls it drives, and the webhook deliveries the
+//! changes emit (settings that answers do not show, logs of every attempt, the outbox of events to send).
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use serde::Serialize;
+use serde_json::{json, Map, Value};
+use talkover_core::actions::CustomHeader;
+use talkover_core::campaigns::CampaignStatus;
+use talkover_core::webhooks::{AgentWebhookEvent, CampaignWebhook, CampaignWebhookEvent, WebhookHttpMethod};
+use talkover_core::SecretString;
+
+use super::State;
+use crate::clock::Clock;
+use crate::deliver::{Attempt, Job, LogEntry, Resend};
+
+/// The part of the state that time and deliveries change.
+pub(crate) struct Live {
+    pub(crate) clock: Clock,
+    /// Delivery settings the answers do not show, by webhook id (agent and campaign webhooks alike).
+    pub(super) hooks: HashMap<String, HookSettings>,
+    /// Every delivery attempt, by webhook id, oldest first.
+    pub(super) logs: HashMap<String, Vec<LogEntry>>,
+    /// Campaign webhooks, in creation order.
+    pub(super) campaign_hooks: Vec<CampaignWebhook>,
+    /// Campaign calls being dialled.
+    pub(super) dials: Vec<super::campaigns::Dial>,
+    /// Deliveries to start.
+    pub(super) outbox: Vec<Job>,
+    /// The clock's time at the last tick.
+    pub(super) last_tick_ms: i64,
+}
+
+impl Default for Live {
+    fn default() -> Self {
+        Self {
+            clock: Clock::new(1.0),
+            hooks: HashMap::new(),
+            logs: HashMap::new(),
+            campaign_hooks: Vec::new(),
+            dials: Vec::new(),
+            outbox: Vec::new(),
+            last_tick_ms: 0,
+        }
+    }
+}
+
+/// How a webhook delivers, beyond what its answers show.
+#[derive(Clone, Debug, Default)]
+pub(super) struct HookSettings {
+    pub(super) secret: Option<SecretString>,
+    pub(super) method: Option<WebhookHttpMethod>,
+    pub(super) headers: Vec<CustomHeader>,
+}
+
+impl HookSettings {
+    fn method(&self) -> http::Method {
+        match self.method {
+            Some(WebhookHttpMethod::Put) => http::Method::PUT,
+            Some(WebhookHttpMethod::Patch) => http::Method::PATCH,
+            _ => http::Method::POST,
+        }
+    }
+}
+
+/// An event's name as the API spells it.
+pub(super) fn event_name<E: Serialize>(event: &E) -> String {
+    match serde_json::to_value(event) {
+        Ok(Value::String(name)) => name,
+        _ => String::new(),
+    }
+}
+
+/// Where a delivery goes and how it is tried.
+pub(super) struct Target<'a> {
+    pub(super) webhook_id: &'a str,
+    pub(super) url: &'a str,
+    pub(super) timeout: u32,
+    pub(super) max_retries: u32,
+}
+
+impl Live {
+    /// A delivery of `payload` to a webhook, with its stored settings.
+    pub(super) fn job(&self, target: &Target<'_>, event: String, payload: Value) -> Job {
+        let settings = self.hooks.get(target.webhook_id).cloned().unwrap_or_default();
+        Job {
+            webhook_id: target.webhook_id.to_owned(),
+            event,
+            url: target.url.to_owned(),
+            method: settings.method(),
+            headers: settings.headers.into_iter().map(|h| (h.key, h.value)).collect(),
+            secret: settings.secret,
+            timeout: Duration::from_secs(u64::from(target.timeout.max(1))),
+            max_retries: target.max_retries,
+            payload,
+            log_id: None,
+            first_attempt: 1,
+            waiter: None,
+        }
+    }
+}
+
+impl State {
+    /// The deliveries to start, taken out of the state.
+    pub(crate) fn take_outbox(&mut self) -> Vec<Job> {
+        std::mem::take(&mut self.live.outbox)
+    }
+
+    /// The emulator's clock.
+    pub(crate) fn clock(&mut self) -> &mut Clock {
+        &mut self.live.clock
+    }
+
+    /// Applies every change the clock has brought about since the last tick: calls move on, campaign
+    /// calls are dialled. The events they emit wait in the outbox.
+    pub(crate) fn tick(&mut self) {
+        self.progress_calls();
+        self.dial_campaigns();
+        self.live.last_tick_ms = self.live.clock.now_ms();
+    }
+
+    /// Logs one delivery attempt on its webhook (filling in a queued retry's entry when there is one).
+    pub(crate) fn record_attempt(&mut self, job: &Job, number: u32, attempt: &Attempt, last: bool) {
+        let now = self.live.clock.timestamp();
+        let id = match &job.log_id {
+            Some(id) => id.clone(),
+            None => self.new_id(),
+        };
+        let status = match (attempt.succeeded(), last) {
+            (true, _) => "success",
+            (false, true) => "failed",
+            (false, false) => "retrying",
+        };
+        let entry = LogEntry {
+            id: id.clone(),
+            webhook_id: job.webhook_id.clone(),
+            event: job.event.clone(),
+            attempt: number,
+            status,
+            http_status: attempt.http_status,
+            request_payload: job.payload.clone(),
+            response_body: attempt.response_body.clone(),
+            response_headers: attempt.response_headers.clone(),
+            error: attempt.error.clone(),
+            duration_ms: Some(attempt.duration_ms),
+            delivered_at: attempt.succeeded().then(|| now.clone()),
+            created_at: now,
+            resend: Some(Resend { payload: job.payload.clone() }),
+        };
+        let logs = self.live.logs.entry(job.webhook_id.clone()).or_default();
+        match logs.iter_mut().find(|l| l.id == id) {
+            Some(queued) => {
+                let created_at = std::mem::take(&mut queued.created_at);
+                *queued = LogEntry { created_at, ..entry };
+            }
+            None => logs.push(entry),
+        }
+    }
+
+    /// Queues `event` for every enabled webhook of the agent that subscribes to it, with `data` beside the
+    /// delivery's envelope.
+    pub(super) fn emit_agent(&mut self, agent_id: &str, event: AgentWebhookEvent, data: &Map<String, Value>) {
+        let Some(entry) = self.agents.iter().find(|a| a.agent.id.as_str() == agent_id) else { return };
+        let name = event_name(&event);
+        let timestamp = self.live.clock.timestamp();
+        for hook in entry.webhooks.iter().filter(|w| w.enabled && w.events.contains(&event)) {
+            let mut payload = json!({
+                "event": name, "agent_id": entry.agent.id, "agent_name": entry.agent.name,
+                "webhook_id": hook.id, "webhook_name": hook.name, "timestamp": timestamp,
+            });
+            extend(&mut payload, data);
+            let target = Target {
+                webhook_id: hook.id.as_str(),
+                url: &hook.webhook_url,
+                timeout: hook.timeout,
+                max_retries: hook.max_retries,
+            };
+            let job = self.live.job(&target, name.clone(), payload);
+            self.live.outbox.push(job);
+        }
+    }
+
+    /// Queues `event` for every enabled webhook of the campaign that subscribes to it.
+    pub(super) fn emit_campaign(&mut self, campaign_id: &str, event: CampaignWebhookEvent, data: &Map<String, Value>) {
+        let name = event_name(&event);
+        let campaign = self.campaigns.iter().find(|c| c.id.as_str() == campaign_id);
+        let campaign_name = campaign.map(|c| c.name.clone());
+        let status = campaign.map(|c| c.status.clone()).unwrap_or(CampaignStatus::Draft);
+        let timestamp = self.live.clock.timestamp();
+        let mut jobs = Vec::new();
+        for hook in self
+            .live
+            .campaign_hooks
+            .iter()
+            .filter(|w| w.campaign_id.as_ref().is_some_and(|c| c.as_str() == campaign_id))
+        {
+            let subscribed = hook.events.as_ref().is_some_and(|events| events.contains(&event));
+            if hook.enabled == Some(false) || !subscribed {
+                continue;
+            }
+            let mut payload = json!({
+                "event": name, "campaign_id": campaign_id, "campaign_name": campaign_name,
+                "campaign_status": status, "webhook_id": hook.id, "webhook_name": hook.name,
+                "timestamp": timestamp,
+            });
+            extend(&mut payload, data);
+            let target = Target {
+                webhook_id: hook.id.as_str(),
+                url: hook.webhook_url.as_deref().unwrap_or_default(),
+                timeout: hook.timeout.unwrap_or(30),
+                max_retries: hook.max_retries.unwrap_or(3),
+            };
+            jobs.push(self.live.job(&target, name.clone(), payload));
+        }
+        self.live.outbox.extend(jobs);
+    }
+}
+
+fn extend(payload: &mut Value, data: &Map<String, Value>) {
+    if let Some(fields) = payload.as_object_mut() {
+        for (key, value) in data {
+            fields.insert(key.clone(), value.clone());
+        }
+    }
+}

@@ -1,0 +1,539 @@
+//! What moves on its own: signed webhook deliveries to a receiver on 127.0.0.1, calls that progress on
+//! the emulator's clock to the outcome their number chooses, campaign calls and campaign webhooks, and the
+//! rate limit. Driven through both of the SDK's clients and over plain HTTP, with the clock advanced by
+//! the tests (never slept on).
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, AtomicU16, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use common::{agent, api, assert_api, voice};
+use serde_json::{json, Value};
+use talkover::agents::AgentId;
+use talkover::calls::{
+    CallStatus, EndCall, GetActiveCall, ListCalls, MakeCall, MakeCampaignCall, NewCall, NewCampaignCall,
+};
+use talkover::campaigns::{
+    CampaignStatus, CampaignType, CreateCampaign, GetCampaign, NewCampaign, UpdateCampaignStatus,
+};
+use talkover::http::HeaderMap;
+use talkover::time::Date;
+use talkover::webhooks::{
+    AgentWebhookEvent, CampaignWebhookChanges, CampaignWebhookEvent, CreateCampaignWebhook, CreateWebhook,
+    DeleteCampaignWebhook, DeliveryStatus, GetCampaignWebhook, ListCampaignWebhooks, ListWebhookLogs, NewAgentWebhook,
+    NewCampaignWebhook, RetryWebhookLog, TestWebhook, ToggleCampaignWebhook, UpdateCampaignWebhook, WebhookHttpMethod,
+};
+use talkover::ErrorKind;
+use talkover_core::webhook_delivery::{verify_delivery, SignatureError, WebhookDelivery};
+use talkover_mock::Server;
+
+const SECRET: &str = "whsec_live_tests";
+
+/// How long a test waits for something the emulator does in the background.
+const DEADLINE: Duration = Duration::from_secs(20);
+
+// ---------------------------------------------------------------------------------------------------
+// A webhook receiver on 127.0.0.1
+
+/// One request the receiver got.
+#[derive(Clone, Debug)]
+struct Received {
+    method: String,
+    headers: HeaderMap,
+    body: Vec<u8>,
+}
+
+impl Received {
+    fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).expect("a delivery's body is JSON")
+    }
+
+    fn event(&self) -> String {
+        self.json()["event"].as_str().unwrap_or_default().to_owned()
+    }
+}
+
+/// A webhook target: answers every request with its current status and keeps what it got.
+struct Receiver {
+    addr: SocketAddr,
+    received: Arc<Mutex<Vec<Received>>>,
+    status: Arc<AtomicU16>,
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Receiver {
+    fn start() -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("a port on 127.0.0.1");
+        listener.set_nonblocking(true).unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (received, status, stop) =
+            (Arc::new(Mutex::new(Vec::new())), Arc::new(AtomicU16::new(200)), Arc::new(AtomicBool::new(false)));
+        let (kept, answer, stopped) = (received.clone(), status.clone(), stop.clone());
+        let thread = std::thread::spawn(move || {
+            let until = Instant::now() + Duration::from_secs(120);
+            while !stopped.load(Ordering::Relaxed) && Instant::now() < until {
+                match listener.accept() {
+                    Ok((stream, _)) => {
+                        if let Some(request) = read_request(stream, answer.load(Ordering::Relaxed)) {
+                            kept.lock().unwrap().push(request);
+                        }
+                    }
+                    Err(_) => std::thread::sleep(Duration::from_millis(5)),
+                }
+            }
+        });
+        Self { addr, received, status, stop, thread: Some(thread) }
+    }
+
+    fn url(&self) -> String {
+        format!("http://{}/hooks", self.addr)
+    }
+
+    fn answer_with(&self, status: u16) {
+        self.status.store(status, Ordering::Relaxed);
+    }
+
+    /// Waits (up to [`DEADLINE`]) until `count` requests have arrived, and returns them all.
+    fn wait_for(&self, count: usize) -> Vec<Received> {
+        let until = Instant::now() + DEADLINE;
+        loop {
+            let received = self.received.lock().unwrap().clone();
+            if received.len() >= count {
+                return received;
+            }
+            assert!(Instant::now() < until, "{} deliveries arrived, {count} expected", received.len());
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+}
+
+impl Drop for Receiver {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// Reads one HTTP/1.1 request and answers it with `status`.
+fn read_request(mut stream: TcpStream, status: u16) -> Option<Received> {
+    stream.set_nonblocking(false).ok()?;
+    stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+    let mut data = Vec::new();
+    let mut chunk = [0u8; 4096];
+    let head_end = loop {
+        if let Some(end) = data.windows(4).position(|w| w == b"\r\n\r\n") {
+            break end;
+        }
+        let n = stream.read(&mut chunk).ok()?;
+        if n == 0 || data.len() > 1 << 20 {
+            return None;
+        }
+        data.extend_from_slice(&chunk[..n]);
+    };
+    let head = String::from_utf8_lossy(&data[..head_end]).into_owned();
+    let mut lines = head.split("\r\n");
+    let method = lines.next()?.split(' ').next()?.to_owned();
+    let mut headers = HeaderMap::new();
+    for line in lines {
+        let (name, value) = line.split_once(':')?;
+        let name = talkover::http::HeaderName::from_bytes(name.trim().as_bytes()).ok()?;
+        headers.append(name, value.trim().parse().ok()?);
+    }
+    let length: usize = headers.get("content-length").and_then(|v| v.to_str().ok()?.parse().ok()).unwrap_or(0);
+    let mut body = data[head_end + 4..].to_vec();
+    while body.len() < length {
+        let n = stream.read(&mut chunk).ok()?;
+        if n == 0 {
+            return None;
+        }
+        body.extend_from_slice(&chunk[..n]);
+    }
+    let answer = format!("HTTP/1.1 {status} Answer\r\ncontent-type: application/json\r\ncontent-length: 17\r\nconnection: close\r\n\r\n{{\"received\":true}}");
+    stream.write_all(answer.as_bytes()).ok()?;
+    Some(Received { method, headers, body })
+}
+
+/// Every delivery is signed with the webhook's secret, and only with it.
+fn assert_signed(deliveries: &[Received]) {
+    for delivery in deliveries {
+        assert_eq!(verify_delivery(&delivery.headers, &delivery.body, SECRET), Ok(()), "{delivery:?}");
+        assert_eq!(verify_delivery(&delivery.headers, &delivery.body, "whsec_other"), Err(SignatureError::Mismatch));
+        assert!(delivery.headers.contains_key("x-talkover-signature"));
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Plain HTTP, as a script in another language would speak it
+
+struct Answer {
+    status: u16,
+    headers: HeaderMap,
+    body: Value,
+}
+
+impl Answer {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+}
+
+fn plain(server: &Server, method: &str, path: &str, body: Option<Value>) -> Answer {
+    let mut stream = TcpStream::connect(server.addr()).expect("the emulator answers");
+    stream.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    let body = body.map(|b| b.to_string()).unwrap_or_default();
+    let request = format!(
+        "{method} {path} HTTP/1.1\r\nhost: {}\r\nauthorization: Bearer {}\r\naccept: application/json\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+        server.addr(),
+        server.token(),
+        body.len(),
+    );
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).unwrap();
+    let text = String::from_utf8(raw).expect("a UTF-8 answer");
+    let (head, body) = text.split_once("\r\n\r\n").expect("an HTTP answer");
+    let mut lines = head.split("\r\n");
+    let status = lines.next().and_then(|l| l.split(' ').nth(1)).and_then(|s| s.parse().ok()).expect("a status");
+    let mut headers = HeaderMap::new();
+    for (name, value) in lines.filter_map(|l| l.split_once(':')) {
+        headers.append(
+            talkover::http::HeaderName::from_bytes(name.trim().as_bytes()).unwrap(),
+            value.trim().parse().unwrap(),
+        );
+    }
+    Answer { status, headers, body: serde_json::from_str(body).unwrap_or(Value::Null) }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The clients
+
+fn blocking(server: &Server) -> talkover::blocking::Client {
+    talkover::blocking::Client::builder()
+        .base_url(server.base_url())
+        .token(server.token())
+        .max_retries(0)
+        .build()
+        .expect("a client")
+}
+
+fn published_agent(client: &talkover::blocking::Client, name: &str) -> AgentId {
+    let created = client.agents().create(agent(name)).unwrap();
+    client.agents().update_voice(&created.id, voice()).unwrap();
+    client.agents().publish(&created.id).unwrap();
+    created.id
+}
+
+fn statuses(client: &talkover::blocking::Client, agent: &AgentId) -> Vec<(String, CallStatus, u64)> {
+    let calls = client.execute(ListCalls::new().agent_id(agent).per_page(100)).unwrap();
+    let mut found: Vec<_> = calls.items.into_iter().map(|c| (c.to, c.status, c.duration)).collect();
+    found.sort_by(|a, b| a.0.cmp(&b.0));
+    found
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The tests
+
+#[tokio::test(flavor = "current_thread")]
+async fn test_webhook_delivers_a_signed_test_payload() {
+    let server = Server::start().await.unwrap();
+    let receiver = Receiver::start();
+    let client =
+        talkover::Client::builder().base_url(server.base_url()).token(server.token()).max_retries(0).build().unwrap();
+    let agent = client.agents().create(agent("Receiving")).await.unwrap();
+    let hook = NewAgentWebhook::new("Receiver", receiver.url(), [AgentWebhookEvent::PhoneCallEnded])
+        .webhook_secret(SECRET)
+        .http_method(WebhookHttpMethod::Put)
+        .custom_header("X-Team", "calls");
+    let webhook = client.execute(CreateWebhook::new(&agent.id, hook)).await.unwrap();
+
+    let result = client.execute(TestWebhook::new(&agent.id, &webhook.id)).await.unwrap();
+    assert_eq!(result.status_code, 200);
+    let received = receiver.wait_for(1);
+    assert_eq!(received.len(), 1);
+    assert_signed(&received);
+    assert_eq!(received[0].method, "PUT");
+    assert_eq!(received[0].headers.get("x-team").and_then(|v| v.to_str().ok()), Some("calls"));
+    let delivery: WebhookDelivery = WebhookDelivery::from_slice(&received[0].body).unwrap();
+    assert!(delivery.is_test());
+    assert_eq!(delivery.agent_id.as_ref(), Some(&agent.id));
+    assert_eq!(delivery.webhook_id.as_ref(), Some(&webhook.id));
+    assert_eq!(delivery.webhook_name.as_deref(), Some("Receiver"));
+
+    let logs = client.execute(ListWebhookLogs::new(&agent.id, &webhook.id)).await.unwrap();
+    assert_eq!(logs.items.len(), 1);
+    assert_eq!((logs.items[0].status.clone(), logs.items[0].http_status), (DeliveryStatus::Success, Some(200)));
+    assert_eq!(logs.items[0].request_payload.as_ref().map(|p| p["test"].clone()), Some(json!(true)));
+
+    // A target that refuses makes the test fail, in the documented shape.
+    receiver.answer_with(500);
+    let failed = client.execute(TestWebhook::new(&agent.id, &webhook.id)).await.unwrap_err();
+    assert_eq!(api(&failed).kind, ErrorKind::Unsuccessful);
+    assert_eq!(api(&failed).message.as_deref(), Some("Webhook test failed: HTTP 500 Internal Server Error"));
+}
+
+#[test]
+fn calls_reach_the_outcome_their_number_chooses() {
+    let server = Server::builder().clock_scale(0.0).start_blocking().unwrap();
+    let receiver = Receiver::start();
+    let client = blocking(&server);
+    let agent = published_agent(&client, "Outcomes");
+    let events = [AgentWebhookEvent::PhoneCallStarted, AgentWebhookEvent::PhoneCallEnded];
+    let hook = NewAgentWebhook::new("Calls", receiver.url(), events).webhook_secret(SECRET);
+    client.execute(CreateWebhook::new(&agent, hook)).unwrap();
+
+    let numbers = ["+15550001111", "+15550002222", "+15550003333", "+15550004444", "+15550009876"];
+    for number in numbers {
+        let placed = client.execute(MakeCall::new(&agent, NewCall::new(number))).unwrap();
+        assert_eq!(placed.status, CallStatus::Initiated);
+    }
+    server.advance_clock(Duration::from_millis(1500));
+    let ringing = statuses(&client, &agent);
+    assert_eq!(ringing.iter().find(|c| c.0 == "+15550009876").map(|c| c.1.clone()), Some(CallStatus::Ringing));
+    assert_eq!(ringing.iter().find(|c| c.0 == "+15550002222").map(|c| c.1.clone()), Some(CallStatus::Busy));
+
+    server.advance_clock(Duration::from_secs(10));
+    let ended = statuses(&client, &agent);
+    assert_eq!(
+        ended,
+        [
+            ("+15550001111".to_owned(), CallStatus::NoAnswer, 0),
+            ("+15550002222".to_owned(), CallStatus::Busy, 0),
+            ("+15550003333".to_owned(), CallStatus::Failed, 0),
+            ("+15550004444".to_owned(), CallStatus::Completed, 2),
+            ("+15550009876".to_owned(), CallStatus::Completed, 2),
+        ]
+    );
+
+    // Each call was announced when placed and when it ended, signed.
+    let received = receiver.wait_for(2 * numbers.len());
+    assert_signed(&received);
+    let seen: BTreeSet<(String, String)> =
+        received.iter().map(|r| (r.event(), r.json()["to"].as_str().unwrap_or_default().to_owned())).collect();
+    for number in numbers {
+        assert!(seen.contains(&("event_phone_call_started".to_owned(), number.to_owned())), "{seen:?}");
+        assert!(seen.contains(&("event_phone_call_ended".to_owned(), number.to_owned())), "{seen:?}");
+    }
+    let no_answer = received.iter().find(|r| r.event() == "event_phone_call_ended" && r.json()["to"] == "+15550001111");
+    assert_eq!(no_answer.map(|r| r.json()["status"].clone()), Some(json!("no-answer")));
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn end_call_ends_an_active_call() {
+    let server = Server::builder().clock_scale(0.0).start().await.unwrap();
+    let client =
+        talkover::Client::builder().base_url(server.base_url()).token(server.token()).max_retries(0).build().unwrap();
+    let agent = client.agents().create(agent("Hanging up")).await.unwrap();
+    client.agents().update_voice(&agent.id, voice()).await.unwrap();
+    client.agents().publish(&agent.id).await.unwrap();
+    let number = "+15550005555";
+    let placed = client.execute(MakeCall::new(&agent.id, NewCall::new(number))).await.unwrap();
+
+    server.advance_clock(Duration::from_secs(30));
+    let active = client.execute(GetActiveCall::new(&agent.id, number)).await.unwrap();
+    assert_eq!(
+        active.items.iter().map(|c| (&c.id, &c.status)).collect::<Vec<_>>(),
+        [(&placed.id, &CallStatus::Answered)]
+    );
+    assert_eq!(active.items[0].duration_seconds, Some(30));
+
+    let ended = client.execute(EndCall::new(&agent.id, placed.id.clone())).await.unwrap();
+    assert_eq!(ended.status, CallStatus::Completed);
+    let gone = client.execute(GetActiveCall::new(&agent.id, number)).await.unwrap_err();
+    assert_eq!(api(&gone).status.as_u16(), 404);
+    let again = client.execute(EndCall::new(&agent.id, placed.id.clone())).await.unwrap_err();
+    assert_eq!(api(&again).code.as_deref(), Some("CALL_NOT_ACTIVE"));
+    // An hour later the call is still the one that was ended, with its talk time.
+    server.advance_clock(Duration::from_secs(3600));
+    let calls = client.execute(ListCalls::new().agent_id(&agent.id)).await.unwrap();
+    assert_eq!(calls.items.iter().map(|c| (&c.status, c.duration)).collect::<Vec<_>>(), [(&CallStatus::Completed, 28)]);
+}
+
+#[test]
+fn rate_limit_headers_on_every_answer_and_429_past_the_limit() {
+    let server = Server::builder().rate_limit(3).start_blocking().unwrap();
+    for remaining in ["2", "1", "0"] {
+        let answer = plain(&server, "GET", "/api/v1/agents", None);
+        assert_eq!(answer.status, 200);
+        assert_eq!(answer.header("x-ratelimit-limit"), Some("3"));
+        assert_eq!(answer.header("x-ratelimit-remaining"), Some(remaining));
+        let reset: u64 = answer.header("x-ratelimit-reset").and_then(|r| r.parse().ok()).expect("a reset time");
+        assert!(reset > 1_700_000_000, "{reset}");
+    }
+    let refused = plain(&server, "GET", "/api/v1/agents", None);
+    assert_eq!(refused.status, 429);
+    let retry_after: u64 = refused.header("retry-after").and_then(|r| r.parse().ok()).expect("a Retry-After");
+    assert!((1..=60).contains(&retry_after), "{retry_after}");
+    assert_eq!(refused.body["message"], "Too many requests. Please try again later.");
+    assert_eq!(refused.header("x-ratelimit-remaining"), Some("0"));
+
+    // The SDK reads the same: a rate-limited error with its delay and the headers' state.
+    let error = blocking(&server).agents().list().send().unwrap_err();
+    assert_eq!(api(&error).kind, ErrorKind::RateLimited);
+    assert_eq!(api(&error).retry_after.map(|d| d.as_secs() >= 1), Some(true));
+    let state = api(&error).rate_limit().expect("rate-limit headers");
+    assert_eq!((state.limit, state.remaining), (Some(3), Some(0)));
+
+    // Without a limit the headers report the Standard plan's and nothing is refused.
+    let open = Server::start_blocking().unwrap();
+    let answer = plain(&open, "GET", "/api/v1/agents", None);
+    assert_eq!((answer.status, answer.header("x-ratelimit-limit")), (200, Some("100")));
+}
+
+#[test]
+fn a_script_drives_calls_and_the_clock_over_plain_http() {
+    let server = Server::start_blocking().unwrap();
+    let receiver = Receiver::start();
+    let frozen = plain(&server, "POST", "/_emulator/clock/scale", Some(json!({ "scale": 0 })));
+    assert_eq!((frozen.status, frozen.body["data"]["scale"].clone()), (200, json!(0.0)));
+    let agent = "550e8400-e29b-41d4-a716-446655440000"; // the reference's example agent, published
+    let hook = json!({
+        "name": "Script", "webhook_url": receiver.url(), "webhook_secret": SECRET,
+        "events": ["event_phone_call_ended"],
+    });
+    let created = plain(&server, "POST", &format!("/api/v1/agents/{agent}/webhooks"), Some(hook));
+    assert_eq!(created.status, 200, "{}", created.body);
+    let placed = plain(&server, "POST", &format!("/api/v1/agents/{agent}/call"), Some(json!({ "to": "+15550003333" })));
+    assert_eq!(placed.status, 200, "{}", placed.body);
+    let call_id = placed.body["data"]["id"].clone();
+
+    let before = plain(&server, "GET", "/_emulator/clock", None).body["data"]["now"].clone();
+    let advanced = plain(&server, "POST", "/_emulator/clock/advance", Some(json!({ "seconds": 60 })));
+    assert_eq!(advanced.status, 200);
+    assert_ne!(advanced.body["data"]["now"], before);
+    let refused = plain(&server, "POST", "/_emulator/clock/advance", Some(json!({ "seconds": "soon" })));
+    assert_eq!(refused.status, 422);
+
+    let failed = plain(&server, "GET", "/api/v1/calls?status=failed", None);
+    let ids: Vec<&Value> = failed.body["data"].as_array().unwrap().iter().map(|c| &c["id"]).collect();
+    assert_eq!(ids, [&call_id]);
+    let received = receiver.wait_for(1);
+    assert_signed(&received);
+    assert_eq!(
+        (received[0].event(), received[0].json()["call_id"].clone()),
+        ("event_phone_call_ended".to_owned(), call_id)
+    );
+}
+
+#[test]
+fn webhook_logs_record_attempts_and_a_retry_resends() {
+    let server = Server::builder().clock_scale(0.0).start_blocking().unwrap();
+    let receiver = Receiver::start();
+    receiver.answer_with(500);
+    let client = blocking(&server);
+    let agent = published_agent(&client, "Retrying");
+    let hook = NewAgentWebhook::new("Flaky", receiver.url(), [AgentWebhookEvent::PhoneCallStarted])
+        .webhook_secret(SECRET)
+        .max_retries(1);
+    let webhook = client.execute(CreateWebhook::new(&agent, hook)).unwrap();
+    client.execute(MakeCall::new(&agent, NewCall::new("+15550001234"))).unwrap();
+
+    // The first attempt and its one retry both fail, and both are logged (newest first).
+    receiver.wait_for(2);
+    let logs = poll_logs(&client, &agent, &webhook.id, |logs| logs.len() == 2);
+    let seen: Vec<_> = logs.iter().map(|l| (l.attempt, l.status.clone(), l.http_status)).collect();
+    assert_eq!(seen, [(2, DeliveryStatus::Failed, Some(500)), (1, DeliveryStatus::Retrying, Some(500))]);
+    assert!(logs.iter().all(|l| l.error.is_some() && l.duration_ms.is_some()));
+
+    // Retried once the target is back: a new attempt, logged apart, delivered with the same payload.
+    receiver.answer_with(200);
+    let retry = client.execute(RetryWebhookLog::new(&agent, &webhook.id, &logs[0].id)).unwrap();
+    assert_eq!(retry.original_log_id, logs[0].id);
+    let logs = poll_logs(&client, &agent, &webhook.id, |logs| {
+        logs.iter().any(|l| l.id == retry.log_id && l.status == DeliveryStatus::Success)
+    });
+    let retried = logs.iter().find(|l| l.id == retry.log_id).unwrap();
+    assert_eq!((retried.attempt, retried.http_status), (3, Some(200)));
+    let received = receiver.wait_for(3);
+    assert_signed(&received);
+    assert_eq!(received[2].body, received[0].body);
+
+    let again = client.execute(RetryWebhookLog::new(&agent, &webhook.id, &retry.log_id)).unwrap_err();
+    assert_api(&again, 422, ErrorKind::Validation, "Log cannot be retried");
+    assert_eq!(api(&again).code.as_deref(), Some("LOG_NOT_RETRIABLE"));
+}
+
+fn poll_logs(
+    client: &talkover::blocking::Client,
+    agent: &AgentId,
+    webhook: &talkover::webhooks::WebhookId,
+    done: impl Fn(&[talkover::webhooks::AgentWebhookLog]) -> bool,
+) -> Vec<talkover::webhooks::AgentWebhookLog> {
+    let until = Instant::now() + DEADLINE;
+    loop {
+        let logs = client.execute(ListWebhookLogs::new(agent, webhook)).unwrap().items;
+        if done(&logs) {
+            return logs;
+        }
+        assert!(Instant::now() < until, "the logs never settled: {logs:?}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn campaign_webhooks_are_kept_and_campaign_calls_are_dialled() {
+    let server = Server::builder().clock_scale(0.0).start_blocking().unwrap();
+    let receiver = Receiver::start();
+    let client = blocking(&server);
+    let agent = published_agent(&client, "Dialler");
+    let campaign =
+        NewCampaign::new("Always on", CampaignType::Reminder, &agent, Date::new("2020-01-01").unwrap(), "UTC")
+            .days_of_week([1, 2, 3, 4, 5, 6, 7])
+            .call_time_range("00:00", "23:59")
+            .max_retries(0);
+    let campaign = client.execute(CreateCampaign::new(campaign)).unwrap();
+    let id = campaign.id.clone();
+
+    let events = [
+        CampaignWebhookEvent::CampaignStarted,
+        CampaignWebhookEvent::CampaignCallCompleted,
+        CampaignWebhookEvent::CampaignCallFailed,
+    ];
+    let new = NewCampaignWebhook::new("Mine", receiver.url(), events).webhook_secret(SECRET);
+    let webhook = client.execute(CreateCampaignWebhook::new(&id, new)).unwrap();
+    assert_eq!(webhook.name.as_deref(), Some("Mine"));
+    let listed = client.execute(ListCampaignWebhooks::new(&id)).unwrap();
+    assert_eq!(listed.webhooks.iter().map(|w| &w.id).collect::<Vec<_>>(), [&webhook.id]);
+    let renamed = client
+        .execute(UpdateCampaignWebhook::new(&id, &webhook.id, CampaignWebhookChanges::new().name("Ours")))
+        .unwrap();
+    assert_eq!(client.execute(GetCampaignWebhook::new(&id, &webhook.id)).unwrap(), renamed);
+
+    client.execute(UpdateCampaignStatus::new(&id, CampaignStatus::Active)).unwrap();
+    for number in ["+15550001234", "+15550003333"] {
+        client.execute(MakeCampaignCall::new(&id, NewCampaignCall::new(number))).unwrap();
+    }
+    server.advance_clock(Duration::from_secs(10));
+    let calls = client.execute(GetCampaign::new(&id)).unwrap().calls.unwrap_or_default();
+    let mut outcomes: Vec<_> = calls.iter().map(|c| (c.to.as_str(), c.status.clone())).collect();
+    outcomes.sort_by(|a, b| a.0.cmp(b.0));
+    assert_eq!(outcomes, [("+15550001234", CallStatus::Completed), ("+15550003333", CallStatus::Failed)]);
+
+    let received = receiver.wait_for(3);
+    assert_signed(&received);
+    let seen: BTreeSet<String> = received.iter().map(Received::event).collect();
+    let expected = ["campaign.started", "campaign_call.completed", "campaign_call.failed"];
+    assert_eq!(seen, expected.iter().map(|e| e.to_string()).collect());
+    assert!(received.iter().all(|r| r.json()["campaign_id"] == json!(id) && r.json()["webhook_name"] == "Ours"));
+
+    // A paused campaign takes no calls, with the documented code.
+    client.execute(UpdateCampaignStatus::new(&id, CampaignStatus::Paused)).unwrap();
+    let paused = client.execute(MakeCampaignCall::new(&id, NewCampaignCall::new("+15550007777"))).unwrap_err();
+    assert_api(&paused, 400, ErrorKind::BadRequest, "Campaign is not active");
+    assert_eq!(api(&paused).code.as_deref(), Some("CAMPAIGN_NOT_ACTIVE"));
+
+    let toggled = client.execute(ToggleCampaignWebhook::new(&id, &webhook.id)).unwrap();
+    assert_eq!(toggled.enabled, Some(false));
+    client.execute(DeleteCampaignWebhook::new(&id, &webhook.id)).unwrap();
+    let gone = client.execute(GetCampaignWebhook::new(&id, &webhook.id)).unwrap_err();
+    assert_eq!(api(&gone).status.as_u16(), 404);
+    assert!(client.execute(ListCampaignWebhooks::new(&id)).unwrap().webhooks.is_empty());
+}
