@@ -16,6 +16,10 @@ options:
   --no-example-agent     start with no agent (by default the reference's example agent exists)
   --latency-ms N         wait N milliseconds before every answer
   --error-rate R         answer this share of requests (0 to 1) with 500
+  --rate-limit N         refuse requests past N a minute with 429 and Retry-After (default: no limit;
+                         the X-RateLimit-* headers then report 100 a minute)
+  --clock-scale S        emulator seconds per wall-clock second (default 1: a call completes in 4 s;
+                         0 freezes the clock, which then moves only by POST /_emulator/clock/advance)
   --rate-limit-burst N   answer the first N requests with 429
   --retry-after S        the Retry-After of those 429s, in seconds (default 1)
   --seed N               seed of the error-rate draw
@@ -54,6 +58,14 @@ pub fn run(args: Vec<String>) -> Result<(), String> {
                 faults = faults.rate_limit_burst(burst, number(&arg, &value(&arg)?)?);
             }
             "--seed" => faults = faults.seed(number(&arg, &value(&arg)?)?),
+            "--rate-limit" => builder = builder.rate_limit(number(&arg, &value(&arg)?)?),
+            "--clock-scale" => {
+                let scale: f64 = value(&arg)?.parse().map_err(|_| "--clock-scale needs a number from 0")?;
+                if !scale.is_finite() || scale < 0.0 {
+                    return Err("--clock-scale needs a number from 0".into());
+                }
+                builder = builder.clock_scale(scale);
+            }
             other => return Err(format!("unknown option {other}\n\n{USAGE}")),
         }
     }
@@ -74,6 +86,11 @@ pub fn run(args: Vec<String>) -> Result<(), String> {
             let _ = writeln!(out, "  faults: {faults:?}");
         }
         let _ = writeln!(out, "  try: curl -H 'Authorization: Bearer {token}' {}/agents", server.base_url());
+        let _ = writeln!(
+            out,
+            "  clock: curl -X POST -d '{{\"seconds\": 60}}' http://{}/_emulator/clock/advance",
+            server.addr()
+        );
         let _ = out.flush();
         drop(out);
         std::future::pending::<()>().await;

@@ -141,25 +141,38 @@ pub const CONTROL_PREFIX: &str = "/_emulator/";
 
 struct RateWindow {
     started: Instant,
+    /// When the window ends, in seconds since the epoch.
+    reset_at: u64,
     count: u32,
+}
+
+impl RateWindow {
+    fn new() -> Self {
+        Self { started: Instant::now(), reset_at: unix_now() + RATE_WINDOW.as_secs(), count: 0 }
+    }
+}
+
+fn unix_now() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or_default()
 }
 
 /// How a request stands against the rate limit.
 struct RateCount {
     limit: u32,
     remaining: u32,
-    /// Seconds until the window resets, from 1.
+    /// When the window resets, in seconds since the epoch.
+    reset_at: u64,
+    /// Seconds until then, from 1.
     reset_in: u64,
     exceeded: bool,
 }
 
 impl RateCount {
     fn headers(&self) -> Vec<(String, String)> {
-        let now = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or_default();
         vec![
             ("x-ratelimit-limit".to_owned(), self.limit.to_string()),
             ("x-ratelimit-remaining".to_owned(), self.remaining.to_string()),
-            ("x-ratelimit-reset".to_owned(), (now + self.reset_in).to_string()),
+            ("x-ratelimit-reset".to_owned(), self.reset_at.to_string()),
         ]
     }
 }
@@ -224,7 +237,7 @@ impl Emulator {
             faults: Mutex::new(FaultState::new(settings.faults)),
             requests: AtomicU64::new(0),
             rate_limit: settings.rate_limit.filter(|n| *n > 0),
-            rate: Mutex::new(RateWindow { started: Instant::now(), count: 0 }),
+            rate: Mutex::new(RateWindow::new()),
             deliveries,
         })
     }
@@ -331,17 +344,16 @@ impl Emulator {
             return None;
         }
         let mut window = lock(&self.rate);
-        let mut elapsed = window.started.elapsed();
-        if elapsed >= RATE_WINDOW {
-            *window = RateWindow { started: Instant::now(), count: 0 };
-            elapsed = Duration::ZERO;
+        if window.started.elapsed() >= RATE_WINDOW {
+            *window = RateWindow::new();
         }
         window.count = window.count.saturating_add(1);
         let limit = self.rate_limit.unwrap_or(DEFAULT_RATE_LIMIT);
         Some(RateCount {
             limit,
             remaining: limit.saturating_sub(window.count),
-            reset_in: (RATE_WINDOW - elapsed).as_secs_f64().ceil().max(1.0) as u64,
+            reset_at: window.reset_at,
+            reset_in: window.reset_at.saturating_sub(unix_now()).max(1),
             exceeded: self.rate_limit.is_some_and(|limit| window.count > limit),
         })
     }

@@ -15,6 +15,37 @@
 //!   with your ids in place of the example's.
 //! - **Faults on demand**: latency, a share of `500`s, a burst of `429`s with `Retry-After`
 //!   ([`Faults`]), to test retry handling.
+//! - **Webhook deliveries**, in the background: test-webhook sends the documented test payload and
+//!   answers with how the target took it; call and campaign events go to every enabled webhook subscribed
+//!   to them, with the webhook's method and custom headers, signed in [`SIGNATURE_HEADER`]
+//!   (`X-Talkover-Signature`: the lowercase hex HMAC-SHA256 of the exact body under the webhook's secret;
+//!   check it with `talkover_core::webhook_delivery::verify_delivery`). Every attempt is logged on the
+//!   webhook; `timeout` and `max_retries` hold; retry-webhook-log sends again. Targets are `http://` URLs.
+//! - **Calls that progress** on the emulator's clock: `initiated`, `ringing` after 1 s, `answered` after
+//!   2 s, `completed` after 4 s (2 s of talk). The number's last four digits choose another end: `1111`
+//!   `no-answer`, `2222` `busy`, `3333` `failed`, `4444` voicemail (`completed`; a campaign call ends
+//!   `voicemail`), `5555` stays `answered` for an hour (for get-active-call and end-call). Campaign calls
+//!   are dialled while their campaign is active and inside its schedule (read in UTC).
+//! - **A clock tests drive**: it runs at the wall clock's pace unless scaled
+//!   ([`ServerBuilder::clock_scale`]; 0 freezes it) and jumps with [`Server::advance_clock`], or over
+//!   HTTP outside the API (no token): `GET /_emulator/clock`, `POST /_emulator/clock/advance`
+//!   (`{"seconds": N}`), `POST /_emulator/clock/scale` (`{"scale": S}`).
+//! - **Rate limits**: every API answer carries `X-RateLimit-Limit`, `-Remaining` and `-Reset` (the Unix
+//!   time the one-minute window ends); with [`ServerBuilder::rate_limit`] requests past the limit answer
+//!   `429` with `Retry-After`.
+//!
+//! ```no_run
+//! # fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! use std::time::Duration;
+//! use talkover::calls::{MakeCall, NewCall};
+//!
+//! let server = talkover_mock::Server::builder().clock_scale(0.0).start_blocking()?;
+//! let client = talkover::blocking::Client::builder().base_url(server.base_url()).token(server.token()).build()?;
+//! let agent = "550e8400-e29b-41d4-a716-446655440000"; // the reference's example agent, published
+//! client.execute(MakeCall::new(agent, NewCall::new("+15550001111")))?;
+//! server.advance_clock(Duration::from_secs(10)); // the call has rung out: no-answer
+//! # Ok(()) }
+//! ```
 //!
 //! It binds 127.0.0.1 only, on the port you choose or a free one.
 //!

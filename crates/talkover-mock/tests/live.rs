@@ -360,6 +360,7 @@ async fn end_call_ends_an_active_call() {
 #[test]
 fn rate_limit_headers_on_every_answer_and_429_past_the_limit() {
     let server = Server::builder().rate_limit(3).start_blocking().unwrap();
+    let mut resets = BTreeSet::new();
     for remaining in ["2", "1", "0"] {
         let answer = plain(&server, "GET", "/api/v1/agents", None);
         assert_eq!(answer.status, 200);
@@ -367,7 +368,9 @@ fn rate_limit_headers_on_every_answer_and_429_past_the_limit() {
         assert_eq!(answer.header("x-ratelimit-remaining"), Some(remaining));
         let reset: u64 = answer.header("x-ratelimit-reset").and_then(|r| r.parse().ok()).expect("a reset time");
         assert!(reset > 1_700_000_000, "{reset}");
+        resets.insert(reset);
     }
+    assert_eq!(resets.len(), 1, "one window, one reset time: {resets:?}");
     let refused = plain(&server, "GET", "/api/v1/agents", None);
     assert_eq!(refused.status, 429);
     let retry_after: u64 = refused.header("retry-after").and_then(|r| r.parse().ok()).expect("a Retry-After");
