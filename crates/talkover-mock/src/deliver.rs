@@ -220,7 +220,11 @@ async fn send(job: &Job, body: Bytes) -> Result<Attempt, String> {
     }
     let host = uri.host().ok_or("the URL has no host")?.trim_matches(['[', ']']).to_owned();
     let port = uri.port_u16().unwrap_or(80);
-    let authority = uri.authority().map(|a| a.as_str().to_owned()).unwrap_or_else(|| host.clone());
+    // Host and port only: credentials in the URL are never repeated in a header or a log.
+    let authority = match uri.port_u16() {
+        Some(port) => format!("{}:{port}", uri.host().unwrap_or_default()),
+        None => uri.host().unwrap_or_default().to_owned(),
+    };
     let stream = tokio::net::TcpStream::connect((host.as_str(), port))
         .await
         .map_err(|e| format!("cannot connect to {authority}: {e}"))?;

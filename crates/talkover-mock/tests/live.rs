@@ -20,7 +20,8 @@ use talkover::calls::{
     CallStatus, EndCall, GetActiveCall, ListCalls, MakeCall, MakeCampaignCall, NewCall, NewCampaignCall,
 };
 use talkover::campaigns::{
-    CampaignStatus, CampaignType, CreateCampaign, GetCampaign, NewCampaign, UpdateCampaignStatus,
+    CampaignChanges, CampaignStatus, CampaignType, CreateCampaign, GetCampaign, NewCampaign, UpdateCampaign,
+    UpdateCampaignStatus,
 };
 use talkover::http::HeaderMap;
 use talkover::time::Date;
@@ -514,6 +515,10 @@ fn campaign_webhooks_are_kept_and_campaign_calls_are_dialled() {
     for number in ["+15550001234", "+15550003333"] {
         client.execute(MakeCampaignCall::new(&id, NewCampaignCall::new(number))).unwrap();
     }
+    // Its schedule cannot change under its calls while it is active.
+    let reschedule = UpdateCampaign::new(&id, CampaignChanges::new().days_of_week([1]));
+    let busy = client.execute(reschedule).unwrap_err();
+    assert_eq!((api(&busy).status.as_u16(), api(&busy).code.as_deref()), (409, Some("CAMPAIGN_HAS_ACTIVE_CALLS")));
     server.advance_clock(Duration::from_secs(10));
     let calls = client.execute(GetCampaign::new(&id)).unwrap().calls.unwrap_or_default();
     let mut outcomes: Vec<_> = calls.iter().map(|c| (c.to.as_str(), c.status.clone())).collect();
@@ -539,4 +544,24 @@ fn campaign_webhooks_are_kept_and_campaign_calls_are_dialled() {
     let gone = client.execute(GetCampaignWebhook::new(&id, &webhook.id)).unwrap_err();
     assert_eq!(api(&gone).status.as_u16(), 404);
     assert!(client.execute(ListCampaignWebhooks::new(&id)).unwrap().webhooks.is_empty());
+}
+
+#[test]
+fn on_the_default_clock_a_call_completes_by_itself() {
+    let server = Server::start_blocking().unwrap();
+    let receiver = Receiver::start();
+    let client = blocking(&server);
+    let agent = published_agent(&client, "Wall clock");
+    let hook =
+        NewAgentWebhook::new("Ended", receiver.url(), [AgentWebhookEvent::PhoneCallEnded]).webhook_secret(SECRET);
+    client.execute(CreateWebhook::new(&agent, hook)).unwrap();
+    let placed = client.execute(MakeCall::new(&agent, NewCall::new("+15550006789"))).unwrap();
+
+    // Nobody advances the clock: the call ends on its own, and its end is delivered.
+    let received = receiver.wait_for(1);
+    assert_signed(&received);
+    assert_eq!(received[0].json()["call_id"], json!(placed.id));
+    assert_eq!(received[0].json()["status"], "completed");
+    let calls = client.execute(ListCalls::new().agent_id(&agent)).unwrap();
+    assert_eq!(calls.items.iter().map(|c| (&c.status, c.duration)).collect::<Vec<_>>(), [(&CallStatus::Completed, 2)]);
 }

@@ -14,7 +14,18 @@ use talkover_core::time::DateTime;
 use talkover_core::webhooks::CampaignWebhookEvent;
 
 use super::calls::{is_active, Outcome, Progress};
-use super::{is_phone_number, now, Answer, Request, State};
+use super::{is_phone_number, Answer, Request, State};
+
+/// The fields of a campaign's schedule, which cannot change under queued calls of an active campaign.
+const SCHEDULE: &[&str] = &[
+    "start_date",
+    "end_date",
+    "days_of_week",
+    "call_time_ranges",
+    "earliest_call_time",
+    "latest_call_time",
+    "timezone",
+];
 use crate::reply::{from_json, paginate, to_json, Invalid, Reply};
 
 impl State {
@@ -73,7 +84,7 @@ impl State {
             invalid.selected("agent_id");
         }
         invalid.check()?;
-        let now = now();
+        let now = self.live.clock.timestamp();
         let mut data = to_json(&body)?;
         let Some(fields) = data.as_object_mut() else {
             return Err(Reply::bug::<Campaign>("a campaign body is not an object"));
@@ -108,14 +119,29 @@ impl State {
             invalid.selected("agent_id");
         }
         invalid.check()?;
+        let changed = to_json(&changes)?;
+        let campaign = &self.campaigns[index];
+        let reschedules = SCHEDULE.iter().any(|field| changed.get(field).is_some_and(|v| !v.is_null()));
+        let waiting = campaign
+            .calls
+            .iter()
+            .flatten()
+            .any(|c| matches!(c.status, CallStatus::Queued | CallStatus::Scheduled) || is_active(&c.status));
+        if reschedules && waiting && campaign.status == CampaignStatus::Active {
+            return Err(Reply::fail_code(
+                409,
+                "Cannot update schedule while there are queued calls. Pause the campaign first.",
+                "CAMPAIGN_HAS_ACTIVE_CALLS",
+            ));
+        }
         // The changes carry the campaign's own field names: merge them into it.
-        let mut merged = to_json(&self.campaigns[index])?;
-        if let (Some(target), Value::Object(changed)) = (merged.as_object_mut(), to_json(&changes)?) {
+        let mut merged = to_json(campaign)?;
+        if let (Some(target), Value::Object(changed)) = (merged.as_object_mut(), changed) {
             target.extend(changed);
             if let Some(agent_id) = changes.agent_id.as_ref() {
                 target.insert("agent".into(), to_json(&self.agent_summary(agent_id.as_str()))?);
             }
-            target.insert("updated_at".into(), json!(now()));
+            target.insert("updated_at".into(), json!(self.live.clock.timestamp()));
         }
         self.campaigns[index] = from_json(merged)?;
         let id = self.campaigns[index].id.as_str().to_owned();
@@ -142,7 +168,7 @@ impl State {
             return Err(Reply::fail(400, &message));
         }
         campaign.status = wanted.clone();
-        campaign.updated_at = Some(now());
+        campaign.updated_at = Some(crate::clock::stamp(self.live.clock.timestamp()));
         let change: CampaignStatusChange = from_json(json!({
             "id": campaign.id, "status": campaign.status, "updated_at": campaign.updated_at,
         }))?;
