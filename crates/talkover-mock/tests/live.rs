@@ -27,8 +27,9 @@ use talkover::http::HeaderMap;
 use talkover::time::Date;
 use talkover::webhooks::{
     AgentWebhookEvent, CampaignWebhookChanges, CampaignWebhookEvent, CreateCampaignWebhook, CreateWebhook,
-    DeleteCampaignWebhook, DeliveryStatus, GetCampaignWebhook, ListCampaignWebhooks, ListWebhookLogs, NewAgentWebhook,
-    NewCampaignWebhook, RetryWebhookLog, TestWebhook, ToggleCampaignWebhook, UpdateCampaignWebhook, WebhookHttpMethod,
+    DeleteCampaignWebhook, DeliveryStatus, GetCampaignWebhook, GetWebhookDetails, ListCampaignWebhooks,
+    ListWebhookLogs, NewAgentWebhook, NewCampaignWebhook, RetryWebhookLog, TestWebhook, ToggleCampaignWebhook,
+    UpdateCampaignWebhook, WebhookHttpMethod, WebhookStatus,
 };
 use talkover::ErrorKind;
 use talkover_core::webhook_delivery::{verify_delivery, SignatureError, WebhookDelivery};
@@ -446,6 +447,8 @@ fn webhook_logs_record_attempts_and_a_retry_resends() {
     let seen: Vec<_> = logs.iter().map(|l| (l.attempt, l.status.clone(), l.http_status)).collect();
     assert_eq!(seen, [(2, DeliveryStatus::Failed, Some(500)), (1, DeliveryStatus::Retrying, Some(500))]);
     assert!(logs.iter().all(|l| l.error.is_some() && l.duration_ms.is_some()));
+    let details = client.execute(GetWebhookDetails::new(&agent, &webhook.id)).unwrap();
+    assert_eq!(details.status, Some(WebhookStatus::Error), "its deliveries fail");
 
     // Retried once the target is back: a new attempt, logged apart, delivered with the same payload.
     receiver.answer_with(200);
@@ -459,6 +462,9 @@ fn webhook_logs_record_attempts_and_a_retry_resends() {
     let received = receiver.wait_for(3);
     assert_signed(&received);
     assert_eq!(received[2].body, received[0].body);
+
+    let details = client.execute(GetWebhookDetails::new(&agent, &webhook.id)).unwrap();
+    assert_eq!(details.status, Some(WebhookStatus::Active), "delivering again");
 
     let again = client.execute(RetryWebhookLog::new(&agent, &webhook.id, &retry.log_id)).unwrap_err();
     assert_api(&again, 422, ErrorKind::Validation, "Log cannot be retried");

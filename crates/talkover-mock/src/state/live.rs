@@ -8,7 +8,9 @@ use serde::Serialize;
 use serde_json::{json, Map, Value};
 use talkover_core::actions::CustomHeader;
 use talkover_core::campaigns::CampaignStatus;
-use talkover_core::webhooks::{AgentWebhookEvent, CampaignWebhook, CampaignWebhookEvent, WebhookHttpMethod};
+use talkover_core::webhooks::{
+    AgentWebhookEvent, CampaignWebhook, CampaignWebhookEvent, WebhookHttpMethod, WebhookStatus,
+};
 use talkover_core::SecretString;
 
 use super::State;
@@ -148,6 +150,14 @@ impl State {
             created_at: now,
             resend: Some(Resend { payload: job.payload.clone() }),
         };
+        if last {
+            // An agent webhook whose deliveries fail shows it, until one succeeds.
+            let hook =
+                self.agents.iter_mut().flat_map(|a| a.webhooks.iter_mut()).find(|w| w.id.as_str() == job.webhook_id);
+            if let Some(hook) = hook.filter(|w| w.enabled) {
+                hook.status = Some(if attempt.succeeded() { WebhookStatus::Active } else { WebhookStatus::Error });
+            }
+        }
         let logs = self.live.logs.entry(job.webhook_id.clone()).or_default();
         match logs.iter_mut().find(|l| l.id == id) {
             Some(queued) => {
