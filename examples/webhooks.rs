@@ -1,9 +1,10 @@
 //! Webhooks: create one on an agent with a signing secret, ask the API to send it a test delivery, read its
 //! delivery logs, and verify and decode a delivery the way your endpoint does (`handle_delivery`).
 //!
-//! `cargo run --example webhooks` runs on the local emulator: no token, no network. The emulator does not
-//! send deliveries, so the example signs one as the API does and hands it to `handle_delivery`; see
-//! `webhook_receiver.rs` for the same in an HTTP server. With `TALKOVER_TOKEN` set it creates the webhook on
+//! `cargo run --example webhooks` runs on the local emulator: no token, no network. The emulator really
+//! sends the test delivery, to `http://` URLs only, so to this webhook's `https://example.com` it fails, and
+//! the example shows how a failed test reads; it then signs a delivery as the API does and hands it to
+//! `handle_delivery`. See `webhook_receiver.rs` for the same in an HTTP server. With `TALKOVER_TOKEN` set it creates the webhook on
 //! a new draft agent of your account and deletes it at the end.
 
 use talkover::webhook_delivery::{sign, verify_signature, WebhookDelivery};
@@ -35,8 +36,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .await?;
     println!("webhook {} ({}) -> {}, enabled: {}", webhook.name, webhook.id, webhook.webhook_url, webhook.enabled);
 
-    let test = webhooks.test(&webhook.id).await?;
-    println!("test delivery: the endpoint answered {} in {} ms", test.status_code, test.response_time);
+    // A test that does not reach the endpoint, or that it refuses, comes back as an error.
+    match webhooks.test(&webhook.id).await {
+        Ok(test) => println!("test delivery: the endpoint answered {} in {} ms", test.status_code, test.response_time),
+        Err(error) => println!("test delivery failed: {}", error.message().unwrap_or("no message")),
+    }
     for log in webhooks.logs(&webhook.id).per_page(10).send().await?.items {
         println!("  log: {} attempt {}: {}", log.event, log.attempt, log.status);
     }
