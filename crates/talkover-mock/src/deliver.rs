@@ -8,9 +8,10 @@
 //! `max_retries` times, each within the webhook's `timeout`.
 //!
 //! The same thread ticks the emulator's clock every [`TICK`], so that calls progress and their events
-//! are delivered with no request to drive them.
+//! are delivered with no request to drive them. Each webhook has its own queue: it receives its events
+//! in the order they happened.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Mutex, Weak};
 use std::time::{Duration, Instant};
 
@@ -149,16 +150,35 @@ impl Deliveries {
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
         std::thread::Builder::new().name("talkover-mock-deliveries".into()).spawn(move || {
             runtime.block_on(async move {
-                let ticker = tokio::spawn(tick(state.clone()));
-                while let Some(job) = incoming.recv().await {
-                    tokio::spawn(deliver(job, state.clone()));
+                let mut queues = Queues { state: state.clone(), by_webhook: HashMap::new() };
+                let mut ticks = tokio::time::interval(TICK);
+                loop {
+                    tokio::select! {
+                        job = incoming.recv() => match job {
+                            Some(job) => queues.dispatch(job),
+                            None => return,
+                        },
+                        _ = ticks.tick() => {
+                            let Some(shared) = state.upgrade() else { return };
+                            let mut locked = lock(&shared);
+                            locked.tick();
+                            let jobs = locked.take_outbox();
+                            // Whatever was sent before this tick took the state is older: it goes first.
+                            while let Ok(job) = incoming.try_recv() {
+                                queues.dispatch(job);
+                            }
+                            drop(locked);
+                            jobs.into_iter().for_each(|job| queues.dispatch(job));
+                        }
+                    }
                 }
-                ticker.abort();
             });
         })?;
         Ok(Self { jobs })
     }
 
+    /// Hands jobs to the delivery thread. Call it with the state locked, so that the thread sees events
+    /// in the order the state emitted them.
     pub(crate) fn send(&self, jobs: impl IntoIterator<Item = Job>) {
         for job in jobs {
             // The thread only stops once this handle is dropped.
@@ -167,20 +187,36 @@ impl Deliveries {
     }
 }
 
-/// Moves the state's clock-driven changes on, and sends what they emit, until the state is gone.
-async fn tick(state: Weak<Mutex<State>>) {
-    loop {
-        tokio::time::sleep(TICK).await;
-        let Some(shared) = state.upgrade() else { return };
-        let jobs = {
-            let mut state = lock(&shared);
-            state.tick();
-            state.take_outbox()
-        };
-        drop(shared);
-        for job in jobs {
-            tokio::spawn(deliver(job, state.clone()));
+/// One queue of deliveries per webhook, so that a webhook receives its events in the order they
+/// happened (a call's start before its end); a test delivery, which its caller waits for, goes at once.
+struct Queues {
+    state: Weak<Mutex<State>>,
+    by_webhook: HashMap<String, mpsc::UnboundedSender<Job>>,
+}
+
+impl Queues {
+    fn dispatch(&mut self, job: Job) {
+        if job.waiter.is_some() {
+            tokio::spawn(deliver(job, self.state.clone()));
+            return;
         }
+        let job = match self.by_webhook.get(&job.webhook_id) {
+            Some(queue) => match queue.send(job) {
+                Ok(()) => return,
+                Err(mpsc::error::SendError(job)) => job,
+            },
+            None => job,
+        };
+        let (queue, mut jobs) = mpsc::unbounded_channel::<Job>();
+        let state = self.state.clone();
+        tokio::spawn(async move {
+            while let Some(job) = jobs.recv().await {
+                deliver(job, state.clone()).await;
+            }
+        });
+        let webhook_id = job.webhook_id.clone();
+        let _ = queue.send(job);
+        self.by_webhook.insert(webhook_id, queue);
     }
 }
 

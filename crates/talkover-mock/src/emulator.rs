@@ -280,13 +280,10 @@ impl Emulator {
     /// Moves the emulator's clock forward by `by` at once: the calls and campaigns move on as if that
     /// time had passed, and the webhook events of each step are sent (in the background).
     pub fn advance_clock(&self, by: Duration) {
-        let jobs = {
-            let mut state = lock(&self.state);
-            state.clock().advance(by);
-            state.tick();
-            state.take_outbox()
-        };
-        self.deliveries.send(jobs);
+        let mut state = lock(&self.state);
+        state.clock().advance(by);
+        state.tick();
+        self.deliveries.send(state.take_outbox());
     }
 
     /// Sets how many seconds of the emulator's clock pass per wall-clock second, from now on: 1 (the
@@ -476,9 +473,8 @@ impl Emulator {
         state.tick();
         if op.id == TestWebhook::ID {
             let job = state.test_webhook(&req);
-            let jobs = state.take_outbox();
+            self.deliveries.send(state.take_outbox());
             drop(state);
-            self.deliveries.send(jobs);
             return job.map(|job| Err(Box::new(job))).unwrap_or_else(Ok);
         }
         let handled = state.handle(&req);

@@ -324,6 +324,11 @@ fn calls_reach_the_outcome_their_number_chooses() {
         assert!(seen.contains(&("event_phone_call_started".to_owned(), number.to_owned())), "{seen:?}");
         assert!(seen.contains(&("event_phone_call_ended".to_owned(), number.to_owned())), "{seen:?}");
     }
+    // A webhook receives a call's events in the order they happened.
+    for number in numbers {
+        let at = |event: &str| received.iter().position(|r| r.event() == event && r.json()["to"] == number);
+        assert!(at("event_phone_call_started") < at("event_phone_call_ended"), "{number}: {seen:?}");
+    }
     let no_answer = received.iter().find(|r| r.event() == "event_phone_call_ended" && r.json()["to"] == "+15550001111");
     assert_eq!(no_answer.map(|r| r.json()["status"].clone()), Some(json!("no-answer")));
 }
