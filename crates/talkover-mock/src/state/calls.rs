@@ -325,3 +325,30 @@ fn check_filters(filters: &CallFilters, invalid: &mut Invalid) {
 pub(super) fn is_active(status: &CallStatus) -> bool {
     matches!(status, CallStatus::Initiated | CallStatus::Ringing | CallStatus::Answered)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_last_four_digits_choose_the_outcome() {
+        let outcomes: Vec<_> = ["+15550001111", "+1 555 000 2222", "+445550003333", "+15550004444", "+15550005555"]
+            .into_iter()
+            .map(Outcome::of)
+            .collect();
+        use Outcome::*;
+        assert_eq!(outcomes, [NoAnswer, Busy, Failed, Voicemail, Long]);
+        assert_eq!(Outcome::of("+15551234567"), Answered);
+        assert_eq!(Outcome::of("1"), Answered);
+    }
+
+    #[test]
+    fn a_call_passes_every_stage_it_has_reached() {
+        let progress = Progress::new(Outcome::Answered, 1_000);
+        let due: Vec<_> = progress.due(&CallStatus::Initiated, 1_000 + ANSWERED_MS).into_iter().map(|s| s.1).collect();
+        assert_eq!(due, [CallStatus::Ringing, CallStatus::Answered]);
+        let rest: Vec<_> = progress.due(&CallStatus::Answered, i64::MAX / 2).into_iter().map(|s| s.1).collect();
+        assert_eq!(rest, [CallStatus::Completed]);
+        assert!(progress.due(&CallStatus::Completed, i64::MAX / 2).is_empty());
+    }
+}

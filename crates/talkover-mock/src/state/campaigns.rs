@@ -367,9 +367,7 @@ fn in_schedule(campaign: &Campaign, now_ms: i64) -> bool {
     if campaign.end_date.as_deref().is_some_and(|end| !end.is_empty() && day > end.get(..10).unwrap_or(end)) {
         return false;
     }
-    // 1970-01-01 was a Thursday (4, with Monday 1 and Sunday 7).
-    let weekday = ((now_ms.div_euclid(86_400_000) + 3).rem_euclid(7) + 1) as u8;
-    if !campaign.days_of_week.is_empty() && !campaign.days_of_week.contains(&weekday) {
+    if !campaign.days_of_week.is_empty() && !campaign.days_of_week.contains(&weekday(now_ms)) {
         return false;
     }
     if let Some(earliest) = campaign.earliest_call_time.as_deref().filter(|t| !t.is_empty()) {
@@ -390,8 +388,28 @@ fn in_schedule(campaign: &Campaign, now_ms: i64) -> bool {
     }
 }
 
+/// The day of the week of an instant in UTC, from 1 (Monday) to 7 (Sunday).
+fn weekday(ms: i64) -> u8 {
+    // 1970-01-01 was a Thursday.
+    ((ms.div_euclid(86_400_000) + 3).rem_euclid(7) + 1) as u8
+}
+
 /// Whether `time` (`HH:MM`) is before a closing time; `23:59` closes at midnight.
 fn before_close(time: &str, close: &str) -> bool {
     let close = close.get(..5).unwrap_or(close);
     close == "23:59" || time < close
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn weekdays_and_closing_times() {
+        assert_eq!(weekday(0), 4, "1970-01-01, a Thursday");
+        assert_eq!(weekday(ms_of("2024-01-01T00:00:00Z")), 1, "a Monday");
+        assert_eq!(weekday(ms_of("2024-01-07T23:59:59Z")), 7, "a Sunday");
+        assert!(before_close("16:59", "17:00") && !before_close("17:00", "17:00"));
+        assert!(before_close("23:59", "23:59"));
+    }
 }
