@@ -17,7 +17,8 @@
 //!   ([`Faults`]), to test retry handling.
 //! - **Webhook deliveries**, in the background: test-webhook sends the documented test payload and
 //!   answers with how the target took it; call and campaign events go to every enabled webhook subscribed
-//!   to them, with the webhook's method and custom headers, signed in [`SIGNATURE_HEADER`]
+//!   to them, with the webhook's method, custom headers and payload templates (`{{call.id}}`, …),
+//!   in order for each webhook, signed in [`SIGNATURE_HEADER`]
 //!   (`X-Talkover-Signature`: the lowercase hex HMAC-SHA256 of the exact body under the webhook's secret;
 //!   check it with `talkover_core::webhook_delivery::verify_delivery`). Every attempt is logged on the
 //!   webhook; `timeout` and `max_retries` hold; retry-webhook-log sends again. Targets are `http://` URLs.

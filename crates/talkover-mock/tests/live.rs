@@ -408,6 +408,9 @@ fn a_script_drives_calls_and_the_clock_over_plain_http() {
     let hook = json!({
         "name": "Script", "webhook_url": receiver.url(), "webhook_secret": SECRET,
         "events": ["event_phone_call_ended"],
+        "payload_templates": {
+            "event_phone_call_ended": { "event": "{{event}}", "call_id": "{{call.id}}", "summary": "{{call.to}} {{call.status}}" },
+        },
     });
     let created = plain(&server, "POST", &format!("/api/v1/agents/{agent}/webhooks"), Some(hook));
     assert_eq!(created.status, 200, "{}", created.body);
@@ -431,6 +434,9 @@ fn a_script_drives_calls_and_the_clock_over_plain_http() {
         (received[0].event(), received[0].json()["call_id"].clone()),
         ("event_phone_call_ended".to_owned(), call_id)
     );
+    // The webhook's payload template shaped the body.
+    assert_eq!(received[0].json()["summary"], "+15550003333 failed");
+    assert_eq!(received[0].json().as_object().map(|o| o.len()), Some(3));
 }
 
 #[test]

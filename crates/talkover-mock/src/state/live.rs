@@ -54,6 +54,8 @@ pub(super) struct HookSettings {
     pub(super) secret: Option<SecretString>,
     pub(super) method: Option<WebhookHttpMethod>,
     pub(super) headers: Vec<CustomHeader>,
+    /// Payload templates, by event name.
+    pub(super) templates: HashMap<String, Value>,
 }
 
 impl HookSettings {
@@ -86,6 +88,10 @@ impl Live {
     /// A delivery of `payload` to a webhook, with its stored settings.
     pub(super) fn job(&self, target: &Target<'_>, event: String, payload: Value) -> Job {
         let settings = self.hooks.get(target.webhook_id).cloned().unwrap_or_default();
+        let payload = match settings.templates.get(&event) {
+            Some(template) => render(template, &context(&payload)),
+            None => payload,
+        };
         Job {
             webhook_id: target.webhook_id.to_owned(),
             event,
@@ -227,10 +233,89 @@ impl State {
     }
 }
 
+/// What a payload template's `{{…}}` placeholders can name: the delivery's own fields, and the same
+/// grouped as `call.*`, `agent.*`, `webhook.*` and `campaign.*`.
+fn context(payload: &Value) -> Value {
+    let field = |name: &str| payload.get(name).cloned().unwrap_or(Value::Null);
+    let call_id = payload.get("call_id").or_else(|| payload.get("campaign_call_id")).cloned();
+    let mut context = payload.clone();
+    if let Some(fields) = context.as_object_mut() {
+        fields.insert(
+            "call".into(),
+            json!({
+                "id": call_id, "sid": field("call_sid"), "to": field("to"), "from": field("from"),
+                "status": field("status"), "duration": field("duration"), "direction": field("direction"),
+            }),
+        );
+        fields.insert("agent".into(), json!({ "id": field("agent_id"), "name": field("agent_name") }));
+        fields.insert("webhook".into(), json!({ "id": field("webhook_id"), "name": field("webhook_name") }));
+        fields.insert(
+            "campaign".into(),
+            json!({ "id": field("campaign_id"), "name": field("campaign_name"), "status": field("campaign_status") }),
+        );
+    }
+    context
+}
+
+/// A payload template with its placeholders filled in from `context`: a string that is one placeholder
+/// becomes the value itself (a number stays a number), placeholders inside text become text, and a name
+/// the context does not hold becomes `null` (or nothing, inside text).
+pub(super) fn render(template: &Value, context: &Value) -> Value {
+    let lookup = |path: &str| path.trim().split('.').try_fold(context, |value, key| value.get(key));
+    match template {
+        Value::String(text) => {
+            let whole = text.trim().strip_prefix("{{").and_then(|t| t.strip_suffix("}}"));
+            if let Some(path) = whole.filter(|p| !p.contains("{{") && !p.contains("}}")) {
+                return lookup(path).cloned().unwrap_or(Value::Null);
+            }
+            let mut out = String::with_capacity(text.len());
+            let mut rest = text.as_str();
+            while let Some(start) = rest.find("{{") {
+                let Some(end) = rest[start..].find("}}") else { break };
+                out.push_str(&rest[..start]);
+                match lookup(&rest[start + 2..start + end]) {
+                    Some(Value::String(s)) => out.push_str(s),
+                    Some(Value::Null) | None => {}
+                    Some(other) => out.push_str(&other.to_string()),
+                }
+                rest = &rest[start + end + 2..];
+            }
+            out.push_str(rest);
+            Value::String(out)
+        }
+        Value::Array(items) => Value::Array(items.iter().map(|item| render(item, context)).collect()),
+        Value::Object(fields) => {
+            Value::Object(fields.iter().map(|(key, value)| (key.clone(), render(value, context))).collect())
+        }
+        other => other.clone(),
+    }
+}
+
 fn extend(payload: &mut Value, data: &Map<String, Value>) {
     if let Some(fields) = payload.as_object_mut() {
         for (key, value) in data {
             fields.insert(key.clone(), value.clone());
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn templates_take_the_delivery_s_values() {
+        let payload = json!({ "event": "event_phone_call_ended", "call_id": "c-1", "to": "+1555", "duration": 42 });
+        let template = json!({
+            "id": "{{call.id}}", "seconds": "{{ call.duration }}", "text": "Call {{call.id}} to {{to}} ({{nothing}})",
+            "list": ["{{event}}", 1], "unclosed": "{{call.id", "missing": "{{call.nothing}}",
+        });
+        assert_eq!(
+            render(&template, &context(&payload)),
+            json!({
+                "id": "c-1", "seconds": 42, "text": "Call c-1 to +1555 ()", "list": ["event_phone_call_ended", 1],
+                "unclosed": "{{call.id", "missing": null,
+            })
+        );
     }
 }

@@ -1,6 +1,7 @@
 //! Webhooks of agents and of campaigns: create, list, get, update, toggle, delete, test, their delivery
 //! logs and retries. Deliveries themselves are [`crate::deliver`]'s.
 
+use std::collections::HashMap;
 use std::time::Duration;
 
 use serde_json::{json, Value};
@@ -128,7 +129,13 @@ fn settings_of<E: WebhookEvent>(body: &NewWebhook<E>) -> HookSettings {
         secret: body.webhook_secret.clone(),
         method: body.http_method.clone(),
         headers: body.custom_headers.clone().unwrap_or_default(),
+        templates: templates(body.payload_templates.as_ref()),
     }
+}
+
+/// Payload templates by event name.
+fn templates<E: WebhookEvent>(by_event: Option<&HashMap<E, Value>>) -> HashMap<String, Value> {
+    by_event.into_iter().flatten().map(|(event, template)| (event_name(event), template.clone())).collect()
 }
 
 /// Applies the delivery settings an update's body changes.
@@ -141,6 +148,9 @@ fn change_settings<E: WebhookEvent>(settings: &mut HookSettings, changes: &Webho
     }
     if let Some(headers) = &changes.custom_headers {
         settings.headers = headers.clone();
+    }
+    if changes.payload_templates.is_some() {
+        settings.templates = templates(changes.payload_templates.as_ref());
     }
 }
 
