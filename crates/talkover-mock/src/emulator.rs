@@ -448,9 +448,13 @@ impl Emulator {
             return Ok(Reply::new(401, body));
         }
         if let Some(rate) = rate.filter(|r| r.exceeded) {
-            let body = self.catalog.documented_error(op.id, 429, None).unwrap_or_else(
+            let mut body = self.catalog.documented_error(op.id, 429, None).unwrap_or_else(
                 || json!({ "success": false, "message": "Too many requests. Please try again later." }),
             );
+            // make-call's documented body says how long to wait: the same as Retry-After.
+            if let Some(wait) = body.pointer_mut("/error/details/retry_after") {
+                *wait = json!(rate.reset_in);
+            }
             let mut reply = Reply::new(429, body);
             reply.headers.push(("retry-after".to_owned(), rate.reset_in.to_string()));
             return Ok(reply);

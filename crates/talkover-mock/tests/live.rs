@@ -392,6 +392,13 @@ fn rate_limit_headers_on_every_answer_and_429_past_the_limit() {
     let state = api(&error).rate_limit().expect("rate-limit headers");
     assert_eq!((state.limit, state.remaining), (Some(3), Some(0)));
 
+    // make-call's documented 429 names its code and the same wait.
+    let agent = "550e8400-e29b-41d4-a716-446655440000";
+    let call = plain(&server, "POST", &format!("/api/v1/agents/{agent}/call"), Some(json!({ "to": "+15550001234" })));
+    assert_eq!((call.status, call.body["error"]["code"].clone()), (429, json!("RATE_LIMIT_EXCEEDED")));
+    let wait = call.header("retry-after").and_then(|r| r.parse::<u64>().ok());
+    assert_eq!(call.body["error"]["details"]["retry_after"].as_u64(), wait);
+
     // Without a limit the headers report the Standard plan's and nothing is refused.
     let open = Server::start_blocking().unwrap();
     let answer = plain(&open, "GET", "/api/v1/agents", None);
