@@ -548,6 +548,12 @@ fn campaign_webhooks_are_kept_and_campaign_calls_are_dialled() {
     let mut outcomes: Vec<_> = calls.iter().map(|c| (c.to.as_str(), c.status.clone())).collect();
     outcomes.sort_by(|a, b| a.0.cmp(b.0));
     assert_eq!(outcomes, [("+15550001234", CallStatus::Completed), ("+15550003333", CallStatus::Failed)]);
+    // Each was placed as a call of the campaign's agent.
+    let placed = statuses(&client, &agent);
+    assert_eq!(
+        placed,
+        [("+15550001234".to_owned(), CallStatus::Completed, 2), ("+15550003333".to_owned(), CallStatus::Failed, 0)]
+    );
 
     let received = receiver.wait_for(3);
     assert_signed(&received);

@@ -139,10 +139,22 @@ impl State {
         let (make, invalid) = req.decode::<MakeCall>()?;
         invalid.check()?;
         let body = make.body;
-        let agent = &self.agents[index].agent;
-        if agent.current_status != Some(AgentStatus::Published) {
+        if self.agents[index].agent.current_status != Some(AgentStatus::Published) {
             return Err(Reply::error_object(400, "AGENT_INACTIVE", "Agent is not published", None));
         }
+        let placed_ms = self.live.clock.now_ms();
+        let call = self.place_call(index, body.to, body.is_testing.unwrap_or(false), placed_ms);
+        let placed: PlacedCall = from_json(json!({
+            "id": call.id, "agent_id": make.agent_id, "to": call.to, "status": call.status,
+            "created_at": call.created_at,
+        }))?;
+        Ok(Reply::data(200, None, placed))
+    }
+
+    /// Places a call from an agent at `placed_ms` on the emulator's clock: it starts `initiated` and
+    /// progresses from there. Emits its start.
+    pub(super) fn place_call(&mut self, index: usize, to: String, is_testing: bool, placed_ms: i64) -> Call {
+        let agent = &self.agents[index].agent;
         let from = agent
             .phone_numbers
             .iter()
@@ -152,27 +164,22 @@ impl State {
             .unwrap_or_else(|| "+15550100000".to_owned());
         let mut summary = AgentSummary::new(agent.id.clone(), agent.name.clone());
         summary.label = agent.label.clone();
-        let now = self.live.clock.timestamp();
-        let placed_ms = self.live.clock.now_ms();
+        let agent_id = agent.id.as_str().to_owned();
+        let now = crate::clock::timestamp(placed_ms);
         let id = self.new_id();
         let sid = format!("CA{:032x}", self.next_id);
-        let outcome = Outcome::of(&body.to);
-        let mut call = Call::new(id, sid, from, body.to, Direction::Outbound, CallStatus::Initiated, now);
+        let outcome = Outcome::of(&to);
+        let mut call = Call::new(id, sid, from, to, Direction::Outbound, CallStatus::Initiated, now);
         call.to_formatted = formatted(&call.to);
         call.from_formatted = formatted(&call.from);
-        call.is_testing = body.is_testing.unwrap_or(false);
+        call.is_testing = is_testing;
         call.agent = Some(summary);
-        let placed: PlacedCall = from_json(json!({
-            "id": call.id, "agent_id": make.agent_id, "to": call.to, "status": call.status,
-            "created_at": call.created_at,
-        }))?;
-        let agent_id = make.agent_id.as_str().to_owned();
         let data = call_data(&call);
-        self.calls.push(CallEntry { call, ended_at: None, progress: Progress::new(outcome, placed_ms) });
+        self.calls.push(CallEntry { call: call.clone(), ended_at: None, progress: Progress::new(outcome, placed_ms) });
         for event in outcome.events(&CallStatus::Initiated) {
             self.emit_agent(&agent_id, event.clone(), &data);
         }
-        Ok(Reply::data(200, None, placed))
+        call
     }
 
     fn filtered_calls(&self, filters: &CallFilters, agent_id: Option<&str>) -> Vec<Call> {

@@ -13,7 +13,7 @@ use talkover_core::campaigns::{
 use talkover_core::time::DateTime;
 use talkover_core::webhooks::CampaignWebhookEvent;
 
-use super::calls::{is_active, Outcome, Progress};
+use super::calls::{is_active, Outcome};
 use super::{is_phone_number, Answer, Request, State};
 
 /// The fields of a campaign's schedule, which cannot change under queued calls of an active campaign.
@@ -245,75 +245,84 @@ impl State {
         Ok(Reply::typed(201, &queued))
     }
 
-    /// Dials the queued calls of the active campaigns that are inside their schedule, and moves the
-    /// dialled ones on, emitting the events of each step.
+    /// Dials the queued calls of the active campaigns that are inside their schedule (each becomes a call
+    /// of the campaign's agent, which progresses and emits the agent webhooks' events like any other),
+    /// and follows the dialled ones, emitting the campaign webhooks' events of each step.
     pub(super) fn dial_campaigns(&mut self) {
         let now_ms = self.live.clock.now_ms();
         let last_tick_ms = self.live.last_tick_ms;
         let mut events: Vec<(String, CampaignWebhookEvent, Map<String, Value>)> = Vec::new();
+        let mut to_place = Vec::new();
         for campaign in &mut self.campaigns {
-            let dialling = campaign.status == CampaignStatus::Active && in_schedule(campaign, now_ms);
+            if campaign.status != CampaignStatus::Active || !in_schedule(campaign, now_ms) {
+                continue;
+            }
+            let Some(agent) = self.agents.iter().position(|a| a.agent.id == campaign.agent_id) else { continue };
+            for call in campaign.calls.iter_mut().flatten() {
+                let waiting = matches!(call.status, CallStatus::Queued | CallStatus::Scheduled);
+                let scheduled_ms = call.scheduled_at.as_ref().map_or(0, |at| ms_of(at.as_str()));
+                if waiting && scheduled_ms <= now_ms {
+                    // Dialled when it became due, or at the last tick if it was due then.
+                    let placed_ms = scheduled_ms.max(last_tick_ms).min(now_ms);
+                    call.status = CallStatus::Initiated;
+                    to_place.push((agent, call.id.as_str().to_owned(), call.to.clone(), placed_ms));
+                    let data = campaign_call_data(call);
+                    events.push((campaign.id.as_str().to_owned(), CampaignWebhookEvent::CampaignCallStarted, data));
+                }
+            }
+        }
+        for (agent, campaign_call_id, to, placed_ms) in to_place {
+            let call = self.place_call(agent, to, false, placed_ms);
+            self.live.dials.retain(|d| d.campaign_call_id != campaign_call_id);
+            self.live.dials.push(Dial { campaign_call_id, call_id: call.id.as_str().to_owned() });
+        }
+        // The calls just placed catch up with the clock.
+        self.progress_calls();
+        let mut finished_dials = Vec::new();
+        for campaign in &mut self.campaigns {
             let campaign_id = campaign.id.as_str().to_owned();
             let max_retries = campaign.max_retries.unwrap_or(3).min(10);
             let mut finished = (0, 0);
             for call in campaign.calls.iter_mut().flatten() {
-                let waiting = matches!(call.status, CallStatus::Queued | CallStatus::Scheduled);
-                let scheduled_ms = call.scheduled_at.as_ref().map_or(0, |at| ms_of(at.as_str()));
-                if waiting && dialling && scheduled_ms <= now_ms {
-                    // Dialled when it became due, or at the last tick if it was due then.
-                    let placed_ms = scheduled_ms.max(last_tick_ms).min(now_ms);
-                    call.status = CallStatus::Initiated;
-                    self.live.dials.retain(|d| d.call_id != call.id.as_str());
-                    self.live.dials.push(Dial {
-                        call_id: call.id.as_str().to_owned(),
-                        progress: Progress::new(Outcome::of(&call.to), placed_ms),
-                        finished: false,
-                    });
-                    events.push((
-                        campaign_id.clone(),
-                        CampaignWebhookEvent::CampaignCallStarted,
-                        campaign_call_data(call),
-                    ));
+                let Some(dial) = self.live.dials.iter().find(|d| d.campaign_call_id == call.id.as_str()) else {
+                    continue;
+                };
+                let Some(entry) = self.calls.iter().find(|c| c.call.id.as_str() == dial.call_id) else { continue };
+                let (status, duration) = (entry.call.status.clone(), entry.call.duration);
+                if is_active(&status) {
+                    call.status = status;
+                    continue;
                 }
-                let Some(dial) = self.live.dials.iter_mut().find(|d| d.call_id == call.id.as_str()) else { continue };
-                for (at, status) in dial.progress.due(&call.status, now_ms) {
-                    let reached_ms = dial.progress.placed_ms + at;
-                    if status == CallStatus::Answered {
-                        dial.progress.answered_ms = Some(reached_ms);
-                    }
-                    let status = match (&status, dial.progress.outcome) {
-                        (CallStatus::Completed, Outcome::Voicemail) => CallStatus::Voicemail,
-                        _ => status,
+                finished_dials.push(dial.call_id.clone());
+                let voicemail = entry.progress.outcome == Outcome::Voicemail;
+                call.status = match status {
+                    CallStatus::Completed if voicemail => CallStatus::Voicemail,
+                    other => other,
+                };
+                let mut data = campaign_call_data(call);
+                data.insert("call_id".into(), json!(dial.call_id));
+                data.insert("duration".into(), json!(duration));
+                if matches!(call.status, CallStatus::Completed | CallStatus::Voicemail) {
+                    finished.0 += 1;
+                    events.push((campaign_id.clone(), CampaignWebhookEvent::CampaignCallCompleted, data));
+                } else if call.retries.unwrap_or(0) < max_retries {
+                    let hours = match call.status {
+                        CallStatus::NoAnswer => campaign.no_answer_cooldown_hours,
+                        CallStatus::Busy => campaign.busy_cooldown_hours,
+                        _ => campaign.failed_cooldown_hours,
                     };
-                    call.status = status.clone();
-                    if is_active(&status) {
-                        continue;
-                    }
-                    dial.finished = true;
-                    let mut data = campaign_call_data(call);
-                    data.insert("duration".into(), json!(dial.progress.duration(reached_ms)));
-                    if matches!(status, CallStatus::Completed | CallStatus::Voicemail) {
-                        finished.0 += 1;
-                        events.push((campaign_id.clone(), CampaignWebhookEvent::CampaignCallCompleted, data));
-                    } else if call.retries.unwrap_or(0) < max_retries {
-                        let hours = match status {
-                            CallStatus::NoAnswer => campaign.no_answer_cooldown_hours,
-                            CallStatus::Busy => campaign.busy_cooldown_hours,
-                            _ => campaign.failed_cooldown_hours,
-                        };
-                        let hours = hours.or(campaign.retry_cooldown_hours).unwrap_or(24);
-                        let at = reached_ms + i64::from(hours) * 3_600_000;
-                        call.retries = Some(call.retries.unwrap_or(0) + 1);
-                        call.status = CallStatus::Scheduled;
-                        call.scheduled_at = Some(crate::clock::stamp(crate::clock::timestamp(at)));
-                        data.insert("retries".into(), json!(call.retries));
-                        data.insert("scheduled_at".into(), json!(call.scheduled_at));
-                        events.push((campaign_id.clone(), CampaignWebhookEvent::CampaignCallRetryScheduled, data));
-                        break;
-                    } else {
-                        finished.1 += 1;
-                        events.push((campaign_id.clone(), CampaignWebhookEvent::CampaignCallFailed, data));
-                    }
+                    let hours = hours.or(campaign.retry_cooldown_hours).unwrap_or(24);
+                    let ended_ms = entry.ended_at.as_deref().map_or(now_ms, ms_of);
+                    let at = ended_ms + i64::from(hours) * 3_600_000;
+                    call.retries = Some(call.retries.unwrap_or(0) + 1);
+                    call.status = CallStatus::Scheduled;
+                    call.scheduled_at = Some(crate::clock::stamp(crate::clock::timestamp(at)));
+                    data.insert("retries".into(), json!(call.retries));
+                    data.insert("scheduled_at".into(), json!(call.scheduled_at));
+                    events.push((campaign_id.clone(), CampaignWebhookEvent::CampaignCallRetryScheduled, data));
+                } else {
+                    finished.1 += 1;
+                    events.push((campaign_id.clone(), CampaignWebhookEvent::CampaignCallFailed, data));
                 }
             }
             if finished != (0, 0) {
@@ -326,18 +335,17 @@ impl State {
                 }
             }
         }
-        self.live.dials.retain(|d| !d.finished);
+        self.live.dials.retain(|d| !finished_dials.contains(&d.call_id));
         for (campaign_id, event, data) in events {
             self.emit_campaign(&campaign_id, event, &data);
         }
     }
 }
 
-/// A campaign call being dialled.
+/// A campaign call being dialled: the agent's call that places it.
 pub(crate) struct Dial {
+    campaign_call_id: String,
     call_id: String,
-    progress: Progress,
-    finished: bool,
 }
 
 /// The data of a campaign call event, beside the delivery's envelope.
