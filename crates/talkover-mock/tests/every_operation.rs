@@ -1,6 +1,7 @@
 //! Every documented operation answers on the emulator: the reference's own example request of each one,
 //! built through the SDK's types, gets an answer the SDK decodes (or one of the API's documented errors,
-//! for the stateful operations whose example names an id the emulator does not hold).
+//! for the stateful operations whose example names an id the emulator does not hold, or conflicts with
+//! what it holds: the recorded trunk still has its numbers, the recorded number is already attached).
 
 use serde_json::Value;
 use talkover::registry::{self, Params};
@@ -46,9 +47,10 @@ fn every_operation_answers_its_documented_example() {
         let status = response.status().as_u16();
         match op.decode(response) {
             Ok(_) => decoded += 1,
-            Err(Error::Api(e)) if matches!(status, 404 | 422) => {
-                // A stateful operation refusing an id or a body it does not hold.
+            Err(Error::Api(e)) if matches!(status, 404 | 409 | 422) => {
+                // A stateful operation refusing an id or a body it does not hold, or a documented conflict.
                 assert!(e.message.is_some(), "{}: {status} without a message", op.id);
+                assert!(status != 409 || e.code.is_some(), "{}: a conflict without its code", op.id);
                 refused += 1;
             }
             Err(e) => problems.push(format!("{}: {status}: {e}", op.id)),
@@ -56,5 +58,5 @@ fn every_operation_answers_its_documented_example() {
     }
     eprintln!("{decoded} operations answered their example, {refused} refused an id they do not hold");
     assert!(problems.is_empty(), "{} operations failed:\n{}", problems.len(), problems.join("\n"));
-    assert!(decoded >= 100, "only {decoded} operations answered their example ({refused} refused)");
+    assert!(decoded >= 95, "only {decoded} operations answered their example ({refused} refused)");
 }

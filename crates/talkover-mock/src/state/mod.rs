@@ -10,6 +10,7 @@ mod actions;
 mod agents;
 mod calls;
 mod campaigns;
+mod sip_trunks;
 mod webhooks;
 
 use serde_json::{Map, Value};
@@ -23,6 +24,7 @@ use talkover_core::campaigns::{
     Campaign, CreateCampaign, DeleteCampaign, GetCampaign, ListCampaigns, UpdateCampaign, UpdateCampaignStatus,
 };
 use talkover_core::registry::OperationInfo;
+use talkover_core::sip_trunks as sip;
 use talkover_core::time::DateTime;
 use talkover_core::trainings::{CreateTraining, DeleteTraining, ListTrainings};
 use talkover_core::webhooks::{
@@ -74,6 +76,16 @@ const HANDLERS: &[(&str, Handler)] = &[
     (UpdateCampaignStatus::ID, State::update_campaign_status),
     (DeleteCampaign::ID, State::delete_campaign),
     (MakeCampaignCall::ID, State::make_campaign_call),
+    (sip::ListSipTrunks::ID, State::list_sip_trunks),
+    (sip::CreateSipTrunk::ID, State::create_sip_trunk),
+    (sip::GetSipTrunk::ID, State::get_sip_trunk),
+    (sip::UpdateSipTrunk::ID, State::update_sip_trunk),
+    (sip::DeleteSipTrunk::ID, State::delete_sip_trunk),
+    (sip::VerifySipTrunk::ID, State::verify_sip_trunk),
+    (sip::GetSipTrunkHealth::ID, State::sip_trunk_health),
+    (sip::ListSipTrunkDids::ID, State::list_sip_trunk_dids),
+    (sip::CreateSipTrunkDid::ID, State::create_sip_trunk_did),
+    (sip::DeleteSipTrunkDid::ID, State::delete_sip_trunk_did),
 ];
 
 struct AgentEntry {
@@ -111,6 +123,7 @@ pub(crate) struct State {
     voice_names: Vec<(String, String)>,
     numbers: Vec<AgentPhoneNumber>,
     webhook_events: AgentWebhookList,
+    sip: sip_trunks::SipTrunks,
 }
 
 /// What a handler needs besides the state.
@@ -243,6 +256,7 @@ impl State {
             voice_names,
             numbers,
             webhook_events,
+            sip: sip_trunks::SipTrunks::seed(catalog),
         };
         if seed_agent {
             let documented = catalog.documented_success(GetAgent::ID).and_then(|b| b.get("data")).cloned();
@@ -304,6 +318,16 @@ fn documented(req: &Request<'_>, status: u16, hint: Option<&str>, message: &str)
     match req.catalog.documented_error(req.operation.id, status, hint) {
         Some(body) => Reply::new(status, body),
         None => Reply::fail(status, message),
+    }
+}
+
+/// The operation's documented error for `status` with `code` (the fixture named after the code), or
+/// `{success: false, message, code}`.
+fn coded(req: &Request<'_>, status: u16, code: &str, message: &str) -> Reply {
+    let hint = code.to_lowercase().replace('_', "-");
+    match req.catalog.documented_error(req.operation.id, status, Some(&hint)) {
+        Some(body) if body.get("code").and_then(Value::as_str) == Some(code) => Reply::new(status, body),
+        _ => Reply::fail_code(status, message, code),
     }
 }
 
