@@ -16,7 +16,8 @@ fn trunk(name: &str) -> NewSipTrunk {
 #[test]
 fn a_trunk_lives_from_create_to_delete_on_the_blocking_client() {
     let server = Server::start_blocking().unwrap();
-    let client = talkover::blocking::Client::builder().base_url(server.base_url()).token(server.token()).build().unwrap();
+    let client =
+        talkover::blocking::Client::builder().base_url(server.base_url()).token(server.token()).build().unwrap();
     let trunks = client.sip_trunks();
 
     let seeded = trunks.list().unwrap().items;
@@ -93,7 +94,8 @@ fn invalid_trunks_and_numbers_answer_422() {
         r#"{"name":"x","provider_name":"p","domain":"d","username":"u","password":"pw","port":0}"#,
     );
     assert_eq!((status, error_fields(&body)), (422, vec!["port".to_owned()]), "{body}");
-    let (status, body) = send(&server, "POST", "/sip-trunks/trunk-uuid-1/dids", r#"{"country_code":"US","number":"555"}"#);
+    let (status, body) =
+        send(&server, "POST", "/sip-trunks/trunk-uuid-1/dids", r#"{"country_code":"US","number":"555"}"#);
     assert_eq!((status, error_fields(&body)), (422, vec!["number".to_owned()]), "{body}");
     let (status, _) = send(&server, "GET", "/sip-trunks", "");
     assert_eq!(status, 200);

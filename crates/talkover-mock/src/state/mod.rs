@@ -10,6 +10,7 @@ mod actions;
 mod agents;
 mod calls;
 mod campaigns;
+mod credits;
 mod sip_trunks;
 mod webhooks;
 
@@ -32,6 +33,7 @@ use talkover_core::webhooks::{
     ToggleWebhookStatus, UpdateWebhook,
 };
 use talkover_core::Operation;
+use talkover_core::{auto_topup as topup, credits as money};
 
 use crate::fixtures::Catalog;
 use crate::reply::{is_required, refused_field, Invalid, Reply};
@@ -86,6 +88,13 @@ const HANDLERS: &[(&str, Handler)] = &[
     (sip::ListSipTrunkDids::ID, State::list_sip_trunk_dids),
     (sip::CreateSipTrunkDid::ID, State::create_sip_trunk_did),
     (sip::DeleteSipTrunkDid::ID, State::delete_sip_trunk_did),
+    (money::GetCreditsBalance::ID, State::credits_balance),
+    (money::PurchaseCredits::ID, State::purchase_credits),
+    (topup::GetAutoTopupSettings::ID, State::auto_topup_settings),
+    (topup::UpdateAutoTopupSettings::ID, State::update_auto_topup),
+    (topup::TestAutoTopup::ID, State::test_auto_topup),
+    (topup::DisableAutoTopup::ID, State::disable_auto_topup),
+    (topup::GetAutoTopupHistory::ID, State::auto_topup_history),
 ];
 
 struct AgentEntry {
@@ -124,6 +133,7 @@ pub(crate) struct State {
     numbers: Vec<AgentPhoneNumber>,
     webhook_events: AgentWebhookList,
     sip: sip_trunks::SipTrunks,
+    credits: credits::Credits,
 }
 
 /// What a handler needs besides the state.
@@ -257,6 +267,7 @@ impl State {
             numbers,
             webhook_events,
             sip: sip_trunks::SipTrunks::seed(catalog),
+            credits: credits::Credits::seed(catalog),
         };
         if seed_agent {
             let documented = catalog.documented_success(GetAgent::ID).and_then(|b| b.get("data")).cloned();

@@ -6,9 +6,8 @@
 //! be removed (409 `DID_IN_USE`).
 
 use talkover_core::sip_trunks::{
-    CreateSipTrunk, CreateSipTrunkDid, ListSipTrunkDids, ListSipTrunks, NewSipTrunk, NewSipTrunkDid, SipTrunk,
-    SipTrunkDid, SipTrunkHealth, SipTrunkHealthStatus, SipTrunkUpdate, SipTrunkVerification, SipTransport,
-    UpdateSipTrunk,
+    CreateSipTrunk, CreateSipTrunkDid, ListSipTrunkDids, ListSipTrunks, NewSipTrunk, NewSipTrunkDid, SipTransport,
+    SipTrunk, SipTrunkDid, SipTrunkHealth, SipTrunkHealthStatus, SipTrunkUpdate, SipTrunkVerification, UpdateSipTrunk,
 };
 use talkover_core::Operation;
 
@@ -225,9 +224,8 @@ impl State {
         else {
             return Err(documented(req, 404, None, "DID not found"));
         };
-        let in_use = self.agents.iter().any(|a| {
-            a.agent.phone_numbers.iter().flatten().any(|n| n.id.as_str() == did_id)
-        });
+        let in_use =
+            self.agents.iter().any(|a| a.agent.phone_numbers.iter().flatten().any(|n| n.id.as_str() == did_id));
         if in_use {
             return Err(coded(req, 409, "DID_IN_USE", "DID is still assigned to active agents"));
         }
