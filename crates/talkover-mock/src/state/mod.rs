@@ -8,6 +8,7 @@
 
 mod actions;
 mod agents;
+mod api_tokens;
 mod calls;
 mod campaigns;
 mod credits;
@@ -15,6 +16,7 @@ mod sip_trunks;
 mod webhooks;
 
 use serde_json::{Map, Value};
+use talkover_core::account as tokens;
 use talkover_core::actions::{CreateAction, DeleteAction, ListActions};
 use talkover_core::agents::{
     AdvancedSettings, Agent, AgentPhoneNumber, CreateAgent, DeleteAgent, GetAgent, ListAgents, PublishAgent,
@@ -95,6 +97,9 @@ const HANDLERS: &[(&str, Handler)] = &[
     (topup::TestAutoTopup::ID, State::test_auto_topup),
     (topup::DisableAutoTopup::ID, State::disable_auto_topup),
     (topup::GetAutoTopupHistory::ID, State::auto_topup_history),
+    (tokens::ListUserApiTokens::ID, State::list_api_tokens),
+    (tokens::CreateUserApiToken::ID, State::create_api_token),
+    (tokens::DeleteUserApiToken::ID, State::delete_api_token),
 ];
 
 struct AgentEntry {
@@ -134,6 +139,7 @@ pub(crate) struct State {
     webhook_events: AgentWebhookList,
     sip: sip_trunks::SipTrunks,
     credits: credits::Credits,
+    tokens: api_tokens::ApiTokens,
 }
 
 /// What a handler needs besides the state.
@@ -268,6 +274,7 @@ impl State {
             webhook_events,
             sip: sip_trunks::SipTrunks::seed(catalog),
             credits: credits::Credits::seed(catalog),
+            tokens: api_tokens::ApiTokens::seed(catalog),
         };
         if seed_agent {
             let documented = catalog.documented_success(GetAgent::ID).and_then(|b| b.get("data")).cloned();
