@@ -24,7 +24,6 @@ fn example(operation: &str) -> Option<Params> {
 
 #[test]
 fn every_operation_answers_its_documented_example() {
-    let emulator = talkover_mock::Server::builder().token("talq_every_operation").emulator().unwrap();
     let config = ClientConfig::new("talq_every_operation")
         .unwrap()
         .with_base_url(talkover::BaseUrl::parse("http://127.0.0.1/api/v1").unwrap());
@@ -43,6 +42,9 @@ fn every_operation_answers_its_documented_example() {
                 continue;
             }
         };
+        // Each example assumes the recorded data as it was recorded: a fresh emulator for each, so that an
+        // example deleting a recorded resource does not take it from the examples after it.
+        let emulator = talkover_mock::Server::builder().token("talq_every_operation").emulator().unwrap();
         let response = BlockingTransport::send(&emulator, request).unwrap();
         let status = response.status().as_u16();
         match op.decode(response) {

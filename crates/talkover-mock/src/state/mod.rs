@@ -9,6 +9,7 @@
 mod actions;
 mod agents;
 mod api_tokens;
+mod calendars;
 mod calls;
 mod campaigns;
 mod credits;
@@ -22,6 +23,7 @@ use talkover_core::agents::{
     AdvancedSettings, Agent, AgentPhoneNumber, CreateAgent, DeleteAgent, GetAgent, ListAgents, PublishAgent,
     UnpublishAgent, UpdateAdvancedSettings, UpdateAgentCalling, UpdateAgentKnowledge, UpdateAgentVoice,
 };
+use talkover_core::calendars::{self as cal, availability as avail, events as ev, members as mem, providers as prov};
 use talkover_core::calls::{Call, EndCall, GetActiveCall, GetAgentCalls, ListCalls, MakeCall, MakeCampaignCall};
 use talkover_core::campaigns::{
     Campaign, CreateCampaign, DeleteCampaign, GetCampaign, ListCampaigns, UpdateCampaign, UpdateCampaignStatus,
@@ -100,6 +102,32 @@ const HANDLERS: &[(&str, Handler)] = &[
     (tokens::ListUserApiTokens::ID, State::list_api_tokens),
     (tokens::CreateUserApiToken::ID, State::create_api_token),
     (tokens::DeleteUserApiToken::ID, State::delete_api_token),
+    (cal::ListCalendars::ID, State::list_calendars),
+    (cal::CreateCalendar::ID, State::create_calendar),
+    (cal::GetCalendar::ID, State::get_calendar),
+    (cal::UpdateCalendar::ID, State::update_calendar),
+    (cal::DeleteCalendar::ID, State::delete_calendar),
+    (cal::GetCalendarEventsBatch::ID, State::calendar_events_batch),
+    (mem::ListCalendarMembers::ID, State::list_calendar_members),
+    (mem::AddCalendarMember::ID, State::add_calendar_member),
+    (mem::UpdateCalendarMember::ID, State::update_calendar_member),
+    (mem::RemoveCalendarMember::ID, State::remove_calendar_member),
+    (ev::ListCalendarEvents::ID, State::list_calendar_events),
+    (ev::CreateCalendarEvent::ID, State::create_calendar_event),
+    (ev::GetCalendarEvent::ID, State::get_calendar_event),
+    (ev::UpdateCalendarEvent::ID, State::update_calendar_event),
+    (ev::DeleteCalendarEvent::ID, State::delete_calendar_event),
+    (ev::CreateEventMeeting::ID, State::create_event_meeting),
+    (ev::AddEventAttendee::ID, State::add_event_attendee),
+    (ev::RemoveEventAttendee::ID, State::remove_event_attendee),
+    (avail::ListAvailabilityRules::ID, State::list_availability_rules),
+    (avail::CreateAvailabilityRule::ID, State::create_availability_rule),
+    (avail::UpdateAvailabilityRule::ID, State::update_availability_rule),
+    (avail::DeleteAvailabilityRule::ID, State::delete_availability_rule),
+    (prov::ListProviderConnections::ID, State::list_provider_connections),
+    (prov::CreateProviderConnection::ID, State::create_provider_connection),
+    (prov::DisconnectProvider::ID, State::disconnect_provider),
+    (prov::TriggerProviderSync::ID, State::trigger_provider_sync),
 ];
 
 struct AgentEntry {
@@ -140,6 +168,7 @@ pub(crate) struct State {
     sip: sip_trunks::SipTrunks,
     credits: credits::Credits,
     tokens: api_tokens::ApiTokens,
+    calendars: calendars::Calendars,
 }
 
 /// What a handler needs besides the state.
@@ -275,6 +304,7 @@ impl State {
             sip: sip_trunks::SipTrunks::seed(catalog),
             credits: credits::Credits::seed(catalog),
             tokens: api_tokens::ApiTokens::seed(catalog),
+            calendars: calendars::Calendars::seed(catalog),
         };
         if seed_agent {
             let documented = catalog.documented_success(GetAgent::ID).and_then(|b| b.get("data")).cloned();
