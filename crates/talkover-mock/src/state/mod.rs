@@ -13,6 +13,7 @@ mod calendars;
 mod calls;
 mod campaigns;
 mod credits;
+mod flows;
 mod sip_trunks;
 mod webhooks;
 
@@ -28,6 +29,7 @@ use talkover_core::calls::{Call, EndCall, GetActiveCall, GetAgentCalls, ListCall
 use talkover_core::campaigns::{
     Campaign, CreateCampaign, DeleteCampaign, GetCampaign, ListCampaigns, UpdateCampaign, UpdateCampaignStatus,
 };
+use talkover_core::flows as flow;
 use talkover_core::registry::OperationInfo;
 use talkover_core::sip_trunks as sip;
 use talkover_core::time::DateTime;
@@ -128,6 +130,10 @@ const HANDLERS: &[(&str, Handler)] = &[
     (prov::CreateProviderConnection::ID, State::create_provider_connection),
     (prov::DisconnectProvider::ID, State::disconnect_provider),
     (prov::TriggerProviderSync::ID, State::trigger_provider_sync),
+    (flow::GetAgentFlow::ID, State::get_agent_flow),
+    (flow::UpdateAgentFlow::ID, State::update_agent_flow),
+    (flow::ValidateAgentFlow::ID, State::validate_agent_flow),
+    (flow::ListAgentFlowVersions::ID, State::list_agent_flow_versions),
 ];
 
 struct AgentEntry {
@@ -169,6 +175,7 @@ pub(crate) struct State {
     credits: credits::Credits,
     tokens: api_tokens::ApiTokens,
     calendars: calendars::Calendars,
+    flows: flows::Flows,
 }
 
 /// What a handler needs besides the state.
@@ -305,6 +312,7 @@ impl State {
             credits: credits::Credits::seed(catalog),
             tokens: api_tokens::ApiTokens::seed(catalog),
             calendars: calendars::Calendars::seed(catalog),
+            flows: flows::Flows::default(),
         };
         if seed_agent {
             let documented = catalog.documented_success(GetAgent::ID).and_then(|b| b.get("data")).cloned();
@@ -312,6 +320,8 @@ impl State {
                 state.agents.push(AgentEntry::new(agent));
             }
         }
+        let example_agent = state.agents.first().map(|a| a.agent.id.as_str().to_owned());
+        state.flows = flows::Flows::seed(catalog, example_agent.as_deref());
         state
     }
 
