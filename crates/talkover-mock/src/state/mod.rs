@@ -10,6 +10,7 @@ mod actions;
 mod agents;
 mod api_tokens;
 mod calendars;
+mod callbacks;
 mod calls;
 mod campaigns;
 mod credits;
@@ -25,6 +26,7 @@ use talkover_core::agents::{
     UnpublishAgent, UpdateAdvancedSettings, UpdateAgentCalling, UpdateAgentKnowledge, UpdateAgentVoice,
 };
 use talkover_core::calendars::{self as cal, availability as avail, events as ev, members as mem, providers as prov};
+use talkover_core::callbacks as cb;
 use talkover_core::calls::{Call, EndCall, GetActiveCall, GetAgentCalls, ListCalls, MakeCall, MakeCampaignCall};
 use talkover_core::campaigns::{
     Campaign, CreateCampaign, DeleteCampaign, GetCampaign, ListCampaigns, UpdateCampaign, UpdateCampaignStatus,
@@ -134,6 +136,13 @@ const HANDLERS: &[(&str, Handler)] = &[
     (flow::UpdateAgentFlow::ID, State::update_agent_flow),
     (flow::ValidateAgentFlow::ID, State::validate_agent_flow),
     (flow::ListAgentFlowVersions::ID, State::list_agent_flow_versions),
+    (cb::ListCallbackAgents::ID, State::list_callback_agents),
+    (cb::ListCallbackSourceAgents::ID, State::list_callback_source_agents),
+    (cb::GetCallbackAgent::ID, State::get_callback_agent),
+    (cb::CheckCallbackConstraints::ID, State::check_callback_constraints),
+    (cb::SetAgentAsCallback::ID, State::set_agent_as_callback),
+    (cb::UpdateCallbackSources::ID, State::update_callback_sources),
+    (cb::RemoveCallbackRole::ID, State::remove_callback_role),
 ];
 
 struct AgentEntry {
@@ -176,6 +185,7 @@ pub(crate) struct State {
     tokens: api_tokens::ApiTokens,
     calendars: calendars::Calendars,
     flows: flows::Flows,
+    callbacks: callbacks::Callbacks,
 }
 
 /// What a handler needs besides the state.
@@ -313,6 +323,7 @@ impl State {
             tokens: api_tokens::ApiTokens::seed(catalog),
             calendars: calendars::Calendars::seed(catalog),
             flows: flows::Flows::default(),
+            callbacks: callbacks::Callbacks::seed(catalog),
         };
         if seed_agent {
             let documented = catalog.documented_success(GetAgent::ID).and_then(|b| b.get("data")).cloned();
