@@ -15,6 +15,7 @@ mod calls;
 mod campaigns;
 mod credits;
 mod flows;
+mod sftp;
 mod sip_trunks;
 mod webhooks;
 
@@ -28,6 +29,7 @@ use talkover_core::agents::{
 use talkover_core::calendars::{self as cal, availability as avail, events as ev, members as mem, providers as prov};
 use talkover_core::callbacks as cb;
 use talkover_core::calls::{Call, EndCall, GetActiveCall, GetAgentCalls, ListCalls, MakeCall, MakeCampaignCall};
+use talkover_core::campaign_sftp as sftp_ops;
 use talkover_core::campaigns::{
     Campaign, CreateCampaign, DeleteCampaign, GetCampaign, ListCampaigns, UpdateCampaign, UpdateCampaignStatus,
 };
@@ -143,6 +145,13 @@ const HANDLERS: &[(&str, Handler)] = &[
     (cb::SetAgentAsCallback::ID, State::set_agent_as_callback),
     (cb::UpdateCallbackSources::ID, State::update_callback_sources),
     (cb::RemoveCallbackRole::ID, State::remove_callback_role),
+    (sftp_ops::GetCampaignSftp::ID, State::get_campaign_sftp),
+    (sftp_ops::CreateCampaignSftp::ID, State::create_campaign_sftp),
+    (sftp_ops::UpdateCampaignSftp::ID, State::update_campaign_sftp),
+    (sftp_ops::TestCampaignSftpConnection::ID, State::test_campaign_sftp),
+    (sftp_ops::TriggerCampaignSftpImport::ID, State::trigger_sftp_import),
+    (sftp_ops::TriggerCampaignSftpExport::ID, State::trigger_sftp_export),
+    (sftp_ops::ListCampaignSftpLogs::ID, State::list_sftp_logs),
 ];
 
 struct AgentEntry {
@@ -186,6 +195,7 @@ pub(crate) struct State {
     calendars: calendars::Calendars,
     flows: flows::Flows,
     callbacks: callbacks::Callbacks,
+    sftp: sftp::Sftp,
 }
 
 /// What a handler needs besides the state.
@@ -324,6 +334,7 @@ impl State {
             calendars: calendars::Calendars::seed(catalog),
             flows: flows::Flows::default(),
             callbacks: callbacks::Callbacks::seed(catalog),
+            sftp: sftp::Sftp::seed(catalog),
         };
         if seed_agent {
             let documented = catalog.documented_success(GetAgent::ID).and_then(|b| b.get("data")).cloned();
