@@ -15,6 +15,7 @@ mod calls;
 mod campaigns;
 mod credits;
 mod flows;
+mod release_requests;
 mod sftp;
 mod sip_trunks;
 mod webhooks;
@@ -34,6 +35,7 @@ use talkover_core::campaigns::{
     Campaign, CreateCampaign, DeleteCampaign, GetCampaign, ListCampaigns, UpdateCampaign, UpdateCampaignStatus,
 };
 use talkover_core::flows as flow;
+use talkover_core::phone_numbers as numbers;
 use talkover_core::registry::OperationInfo;
 use talkover_core::sip_trunks as sip;
 use talkover_core::time::DateTime;
@@ -152,6 +154,9 @@ const HANDLERS: &[(&str, Handler)] = &[
     (sftp_ops::TriggerCampaignSftpImport::ID, State::trigger_sftp_import),
     (sftp_ops::TriggerCampaignSftpExport::ID, State::trigger_sftp_export),
     (sftp_ops::ListCampaignSftpLogs::ID, State::list_sftp_logs),
+    (numbers::ListReleaseRequests::ID, State::list_release_requests),
+    (numbers::RequestPhoneRelease::ID, State::request_phone_release),
+    (numbers::CancelReleaseRequest::ID, State::cancel_release_request),
 ];
 
 struct AgentEntry {
@@ -196,6 +201,7 @@ pub(crate) struct State {
     flows: flows::Flows,
     callbacks: callbacks::Callbacks,
     sftp: sftp::Sftp,
+    releases: release_requests::ReleaseRequests,
 }
 
 /// What a handler needs besides the state.
@@ -335,6 +341,7 @@ impl State {
             flows: flows::Flows::default(),
             callbacks: callbacks::Callbacks::seed(catalog),
             sftp: sftp::Sftp::seed(catalog),
+            releases: release_requests::ReleaseRequests::seed(catalog),
         };
         if seed_agent {
             let documented = catalog.documented_success(GetAgent::ID).and_then(|b| b.get("data")).cloned();

@@ -55,6 +55,13 @@ impl SipTrunks {
     }
 }
 
+impl SipTrunks {
+    /// The E.164 number of one of the trunks' DIDs.
+    pub(crate) fn number_of(&self, id: &str) -> Option<String> {
+        self.dids.iter().find(|d| d.id.as_str() == id).map(|d| d.number.clone())
+    }
+}
+
 /// The trunk a create request describes (its password is kept by no one: the API never returns it).
 fn new_trunk(id: String, body: NewSipTrunk) -> Result<SipTrunk, Reply> {
     let transport = body.transport.unwrap_or(SipTransport::Tls);
