@@ -53,6 +53,7 @@ fn every_operation_answers_its_documented_example() {
                 // A stateful operation refusing an id or a body it does not hold, or a documented conflict.
                 assert!(e.message.is_some(), "{}: {status} without a message", op.id);
                 assert!(status != 409 || e.code.is_some(), "{}: a conflict without its code", op.id);
+                eprintln!("{}: {status} {}", op.id, e.message.as_deref().unwrap_or_default());
                 refused += 1;
             }
             Err(e) => problems.push(format!("{}: {status}: {e}", op.id)),

@@ -1,7 +1,8 @@
 //! Calendars with their members, events (and the events' attendees and meeting links), availability rules
 //! and provider connections.
 //!
-//! Creating a calendar makes its owner a member with the `owner` role. An event's end must come after its
+//! Creating a calendar makes its owner a member with the `owner` role; adding a user who is already a
+//! member gives them the new role. An event's end must come after its
 //! start, also when an update moves only one of them; a recurring rule's end time after its start time,
 //! likewise. A meeting link needs an active provider connection (422 `MEETING_PROVIDER_REQUIRED`); a new
 //! provider connection is inactive until its authorization completes, which the emulator leaves to the
@@ -317,11 +318,14 @@ impl State {
         let c = self.calendar_index(req)?;
         let (add, mut invalid) = req.decode::<AddCalendarMember>()?;
         invalid.documented("role", Some(&add.body.role));
-        let user = &add.body.user_id;
-        if self.calendars.calendars[c].members.iter().any(|m| m.user_id.as_ref() == Some(user)) {
-            invalid.add("user_id", "The user is already a member of this calendar.");
-        }
         invalid.check()?;
+        // Adding someone who is already a member gives them the role asked for.
+        let user = &add.body.user_id;
+        if let Some(member) = self.calendars.calendars[c].members.iter_mut().find(|m| m.user_id.as_ref() == Some(user))
+        {
+            member.role = add.body.role;
+            return Ok(Reply::data(200, None, &*member));
+        }
         let member = new_member(self.new_id(), add.body)?;
         self.calendars.calendars[c].members.push(member.clone());
         Ok(Reply::data(200, None, member))

@@ -28,23 +28,38 @@ struct FlowEntry {
 #[derive(Default)]
 pub(crate) struct Flows {
     flows: Vec<FlowEntry>,
+    recorded_agents: Vec<String>,
 }
 
 impl Flows {
-    /// The recorded flow and versions, given to the reference's example agent (when it exists).
+    /// The recorded flow and versions, for the agent the recordings name (which exists for these
+    /// operations even though the agents' state does not hold it) and for the reference's example agent
+    /// (when it exists).
     pub(crate) fn seed(catalog: &Catalog, example_agent: Option<&str>) -> Self {
         let mut seeded = Self::default();
-        let Some(agent_id) = example_agent else { return seeded };
+        let recorded_agent = catalog
+            .of("get-agent-flow")
+            .iter()
+            .find(|f| f.successful())
+            .and_then(|f| f.params.path.get("agent_id")?.as_str().map(str::to_owned));
+        seeded.recorded_agents.extend(recorded_agent.clone());
+        for agent_id in recorded_agent.iter().map(String::as_str).chain(example_agent) {
+            seeded.seed_agent(catalog, agent_id);
+        }
+        seeded
+    }
+
+    fn seed_agent(&mut self, catalog: &Catalog, agent_id: &str) {
+        let seeded = self;
         let recorded = |operation: &str| catalog.documented_success(operation).and_then(|b| b.get("data")).cloned();
         let Some(flow) = recorded("get-agent-flow").and_then(|f| serde_json::from_value::<AgentFlow>(f).ok()) else {
-            return seeded;
+            return;
         };
         let versions = recorded("list-agent-flow-versions")
             .and_then(|v| serde_json::from_value::<FlowVersions>(v).ok())
             .map(|v| v.versions)
             .unwrap_or_default();
         seeded.flows.push(FlowEntry { agent_id: agent_id.to_owned(), flow, versions });
-        seeded
     }
 }
 
@@ -115,7 +130,7 @@ fn flow_to_validate(body: FlowToValidate) -> FlowConfig {
 impl State {
     fn flow_agent(&self, req: &Request<'_>) -> Result<String, Reply> {
         let id = req.param("agent_id");
-        if self.has_agent(id) {
+        if self.has_agent(id) || self.flows.recorded_agents.iter().any(|a| a == id) {
             Ok(id.to_owned())
         } else {
             Err(agent_not_found(req))

@@ -1,6 +1,7 @@
 //! Campaigns' SFTP settings, connection tests, import and export jobs, and their logs.
 //!
-//! Credentials are taken and never returned. A connection test succeeds unless the host ends in
+//! Creating settings for a campaign that has them replaces them. Credentials are taken and never
+//! returned. A connection test succeeds unless the host ends in
 //! `.invalid` (the name reserved for names that never resolve); SFTP can be enabled only after a
 //! successful test (422 `SFTP_TEST_REQUIRED`), and changing where or how to connect calls for a new test.
 //! An import or export runs at once: its log says `succeeded` (or `failed`, for a host that fails its
@@ -140,12 +141,13 @@ impl State {
         invalid.documented("auth_type", Some(&create.body.auth_type));
         invalid.documented("import_schedule", create.body.import_schedule.as_ref());
         invalid.check()?;
-        if existing.is_some() {
-            return Err(Reply::fail(409, "SFTP is already configured for this campaign; update it instead"));
-        }
         let campaign_id = req.param("campaign_id").to_owned();
         let config = new_config(self.new_id(), &campaign_id, create.body)?;
-        self.sftp.entries.push(SftpEntry { campaign_id, config: config.clone(), logs: Vec::new() });
+        // Creating settings again replaces them (they need a new test); the logs stay.
+        match existing {
+            Some(e) => self.sftp.entries[e].config = config.clone(),
+            None => self.sftp.entries.push(SftpEntry { campaign_id, config: config.clone(), logs: Vec::new() }),
+        }
         Ok(Reply::data(200, None, config))
     }
 
