@@ -1,5 +1,7 @@
-//! The emulator's memory: agents with their actions, trainings and webhooks, calls, and campaigns, kept as
-//! the core's own types and changed by the rules the reference documents.
+//! The emulator's memory: agents with their actions, trainings and webhooks, calls, and campaigns; SIP
+//! trunks, credits and auto top-up, API tokens, calendars, flows, callback roles, campaigns' SFTP settings
+//! and release requests (seeded from the recorded examples), kept as the core's own types and changed by
+//! the rules the reference documents.
 //!
 //! Each request arrives decoded into its typed operation through the core's registry
 //! ([`Request::decode`]), with the core's own checks run on it; [`HANDLERS`] is the one list of the
