@@ -30,7 +30,7 @@ use talkover_core::calendars::{
 use talkover_core::time::DateTime;
 use talkover_core::Operation;
 
-use super::{coded, documented, is_url, now, Answer, Request, State};
+use super::{coded, documented, is_url, now, timestamp, Answer, Request, State};
 use crate::fixtures::Catalog;
 use crate::reply::{from_json, to_json, Invalid, Reply};
 
@@ -127,7 +127,7 @@ fn apply_calendar(calendar: &mut Calendar, update: CalendarUpdate) {
     if update.metadata.is_some() {
         calendar.metadata = update.metadata;
     }
-    calendar.updated_at = Some(now().into());
+    calendar.updated_at = Some(timestamp(now()));
 }
 
 fn new_member(id: String, body: NewCalendarMember) -> Result<CalendarMember, Reply> {
@@ -552,7 +552,7 @@ impl State {
     pub(super) fn trigger_provider_sync(&mut self, req: &Request<'_>) -> Answer {
         let (c, p) = self.provider_index(req)?;
         let now = now();
-        self.calendars.calendars[c].providers[p].last_sync_at = Some(now.clone().into());
+        self.calendars.calendars[c].providers[p].last_sync_at = Some(timestamp(now.clone()));
         let queued: QueuedSync = from_json(json!({ "queued": true, "queued_at": now }))?;
         Ok(Reply::data(200, None, queued))
     }

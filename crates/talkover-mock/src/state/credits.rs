@@ -14,7 +14,7 @@ use talkover_core::credits::{CreditCharge, CreditPurchase, CreditsBalance, Purch
 use talkover_core::decimal::Decimal;
 use talkover_core::Operation;
 
-use super::{coded, now, Answer, Request, State};
+use super::{coded, now, timestamp, Answer, Request, State};
 use crate::fixtures::Catalog;
 use crate::reply::{from_json, paginate, Reply};
 
@@ -94,7 +94,7 @@ impl Credits {
         }))?;
         self.history.insert(0, event);
         self.settings.recharge_count_today = Some(self.settings.recharge_count_today.unwrap_or(0) + 1);
-        self.settings.last_recharge_at = Some(now.into());
+        self.settings.last_recharge_at = Some(timestamp(now));
         Ok(charge)
     }
 }
@@ -122,7 +122,7 @@ fn apply_settings(settings: &mut AutoTopupSettings, update: AutoTopupSettingsUpd
     if update.payment_method_id.is_some() {
         settings.payment_method_id = update.payment_method_id;
     }
-    settings.updated_at = Some(now().into());
+    settings.updated_at = Some(timestamp(now()));
 }
 
 /// The amount and payment method of a purchase.
@@ -200,7 +200,7 @@ impl State {
 
     pub(super) fn disable_auto_topup(&mut self, _req: &Request<'_>) -> Answer {
         self.credits.settings.is_enabled = false;
-        self.credits.settings.updated_at = Some(now().into());
+        self.credits.settings.updated_at = Some(timestamp(now()));
         Ok(Reply::data(200, None, &self.credits.settings))
     }
 

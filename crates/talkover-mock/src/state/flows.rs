@@ -97,7 +97,7 @@ fn flow_problems(config: &FlowConfig) -> Vec<String> {
             let next: Vec<String> = nodes
                 .iter()
                 .filter(|n| reached.contains(n.id.as_str()))
-                .flat_map(|n| targets(n))
+                .flat_map(&targets)
                 .filter(|t| ids.contains(t.as_str()))
                 .collect();
             reached.extend(next);

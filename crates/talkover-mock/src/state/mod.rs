@@ -273,6 +273,13 @@ fn now() -> String {
     DateTime::from_unix_timestamp(seconds).map(|t| t.as_str().to_owned()).unwrap_or_default()
 }
 
+/// A time as the core's timestamp type (the conversion keeps working should that type stop being a
+/// `String`).
+#[allow(clippy::useless_conversion)]
+fn timestamp(text: String) -> talkover_core::Timestamp {
+    text.into()
+}
+
 fn unix_now() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or_default()
 }

@@ -12,7 +12,7 @@ use talkover_core::phone_numbers::{
 };
 use talkover_core::Operation;
 
-use super::{coded, documented, now, Answer, Request, State};
+use super::{coded, documented, now, timestamp, Answer, Request, State};
 use crate::fixtures::Catalog;
 use crate::reply::{from_json, Reply};
 
@@ -103,7 +103,7 @@ impl State {
             ));
         }
         request.status = ReleaseRequestStatus::Cancelled;
-        request.resolved_at = Some(now().into());
+        request.resolved_at = Some(timestamp(now()));
         Ok(Reply::ack("Release request cancelled"))
     }
 }

@@ -15,7 +15,7 @@ use talkover_core::campaign_sftp::{
 };
 use talkover_core::{Envelope, Operation};
 
-use super::{campaign_not_found, coded, documented, now, Answer, Request, State};
+use super::{campaign_not_found, coded, documented, now, timestamp, Answer, Request, State};
 use crate::fixtures::Catalog;
 use crate::reply::{from_json, paginate, Reply};
 
@@ -98,7 +98,7 @@ fn apply_changes(config: &mut SftpConfig, changes: SftpConfigChanges) -> bool {
         config.last_test_success = None;
         config.is_enabled = Some(false);
     }
-    config.updated_at = Some(now().into());
+    config.updated_at = Some(timestamp(now()));
     if let Some(enabled) = changes.is_enabled {
         config.is_enabled = Some(enabled);
     }
@@ -171,7 +171,7 @@ impl State {
         let now = now();
         let config = &mut self.sftp.entries[e].config;
         let ok = reachable(config);
-        config.last_test_at = Some(now.clone().into());
+        config.last_test_at = Some(timestamp(now.clone()));
         config.last_test_success = Some(ok);
         let result: SftpTestResult = if ok {
             from_json(json!({ "tested_at": now, "import_path_accessible": true, "export_path_accessible": true }))?

@@ -11,7 +11,7 @@ use talkover_core::sip_trunks::{
 };
 use talkover_core::Operation;
 
-use super::{coded, documented, formatted, now, Answer, Request, State};
+use super::{coded, documented, formatted, now, timestamp, Answer, Request, State};
 use crate::fixtures::Catalog;
 use crate::reply::{from_json, Reply};
 
@@ -113,7 +113,7 @@ fn apply_update(trunk: &mut SipTrunk, update: SipTrunkUpdate) {
         trunk.is_verified = false;
         trunk.health_status = None;
     }
-    trunk.updated_at = Some(now().into());
+    trunk.updated_at = Some(timestamp(now()));
 }
 
 fn new_did(id: String, trunk_id: &str, body: NewSipTrunkDid) -> Result<SipTrunkDid, Reply> {
@@ -179,8 +179,8 @@ impl State {
         let trunk = &mut self.sip.trunks[index];
         trunk.is_verified = true;
         trunk.health_status = Some(SipTrunkHealthStatus::Healthy);
-        trunk.last_health_check_at = Some(now.clone().into());
-        trunk.updated_at = Some(now.clone().into());
+        trunk.last_health_check_at = Some(timestamp(now.clone()));
+        trunk.updated_at = Some(timestamp(now.clone()));
         let verification: SipTrunkVerification = from_json(serde_json::json!({
             "is_verified": true, "health_status": SipTrunkHealthStatus::Healthy, "last_health_check_at": now,
         }))?;
