@@ -26,7 +26,7 @@ fn purchases_and_recharges_move_the_balance() {
 
     let before = cents(&client.credits().balance().unwrap().balance);
     let charge = client.credits().purchase(CreditPurchase::new(dec("100.10")).payment_method_id("pm_uuid_1")).unwrap();
-    assert_eq!(cents(&charge.amount_charged), 10010);
+    assert_eq!(charge.amount_charged.as_str(), "100.10", "amounts keep their digits");
     assert_eq!(cents(&charge.new_balance), before + 10010);
     assert_eq!(cents(&client.credits().balance().unwrap().balance), before + 10010);
     let second = client.credits().purchase(CreditPurchase::new(dec("0.05"))).unwrap();

@@ -24,6 +24,8 @@ const SCALE: u32 = 4;
 /// The account's money: its balance, auto top-up settings and history, and the payment methods on file.
 pub(crate) struct Credits {
     balance: i128,
+    /// When the balance last changed (the recorded time until it does).
+    as_of: Option<String>,
     currency: String,
     settings: AutoTopupSettings,
     history: Vec<AutoTopupEvent>,
@@ -49,9 +51,11 @@ impl Credits {
     pub(crate) fn seed(catalog: &Catalog) -> Self {
         let recorded = |operation: &str| catalog.documented_success(operation).and_then(|b| b.get("data")).cloned();
         let balance = recorded("get-credits-balance").and_then(|b| serde_json::from_value::<CreditsBalance>(b).ok());
+        // Without recorded settings, auto top-up is as the recorded balance says.
+        let enabled = balance.as_ref().and_then(|b| b.auto_topup_enabled).unwrap_or(false);
         let settings = recorded("get-auto-topup-settings")
             .and_then(|s| serde_json::from_value::<AutoTopupSettings>(s).ok())
-            .unwrap_or_else(|| serde_json::from_value(serde_json::json!({ "is_enabled": false })).expect("settings"));
+            .unwrap_or_else(|| serde_json::from_value(serde_json::json!({ "is_enabled": enabled })).expect("settings"));
         let history: Vec<AutoTopupEvent> =
             recorded(GetAutoTopupHistory::ID).and_then(|h| serde_json::from_value(h).ok()).unwrap_or_default();
         let methods: Vec<PaymentMethod> = recorded("list-auto-topup-payment-methods")
@@ -59,6 +63,7 @@ impl Credits {
             .unwrap_or_default();
         Self {
             balance: balance.as_ref().and_then(|b| units(&b.balance)).unwrap_or_default(),
+            as_of: balance.as_ref().and_then(|b| b.as_of.as_ref()).map(|t| t.as_str().to_owned()),
             currency: balance.map(|b| b.currency).unwrap_or_else(|| "USD".to_owned()),
             settings,
             history,
@@ -73,10 +78,14 @@ impl Credits {
     /// Adds `amount` units, and the charge's record.
     fn charge(&mut self, amount: i128, transaction_id: String) -> Result<CreditCharge, Reply> {
         self.balance += amount;
-        from_json(serde_json::json!({
-            "amount_charged": decimal(amount), "currency": self.currency, "new_balance": decimal(self.balance),
-            "transaction_id": transaction_id,
-        }))
+        self.as_of = Some(now());
+        // Amounts are set on the typed value, not written in JSON, which would read them as `f64`.
+        let mut charge: CreditCharge = from_json(serde_json::json!({
+            "amount_charged": 0, "currency": self.currency, "new_balance": 0, "transaction_id": transaction_id,
+        }))?;
+        charge.amount_charged = decimal(amount);
+        charge.new_balance = decimal(self.balance);
+        Ok(charge)
     }
 
     /// Records a recharge of the auto top-up's amount, added to the balance.
@@ -86,12 +95,14 @@ impl Credits {
         let transaction_id = format!("txn_{id}");
         let charge = self.charge(amount, transaction_id.clone())?;
         let now = now();
-        let event: AutoTopupEvent = from_json(serde_json::json!({
-            "id": id, "amount": decimal(amount), "currency": self.currency, "trigger": trigger,
-            "status": AutoTopupStatus::Succeeded, "balance_before": decimal(before),
-            "balance_after": decimal(self.balance), "payment_method_id": self.settings.payment_method_id,
+        let mut event: AutoTopupEvent = from_json(serde_json::json!({
+            "id": id, "amount": 0, "currency": self.currency, "trigger": trigger,
+            "status": AutoTopupStatus::Succeeded, "payment_method_id": self.settings.payment_method_id,
             "transaction_id": transaction_id, "created_at": now,
         }))?;
+        event.amount = decimal(amount);
+        event.balance_before = Some(decimal(before));
+        event.balance_after = Some(decimal(self.balance));
         self.history.insert(0, event);
         self.settings.recharge_count_today = Some(self.settings.recharge_count_today.unwrap_or(0) + 1);
         self.settings.last_recharge_at = Some(timestamp(now));
@@ -138,6 +149,7 @@ impl State {
     pub(crate) fn spend_credits(&mut self, amount: &Decimal) {
         let Some(amount) = units(amount).filter(|a| *a > 0) else { return };
         self.credits.balance -= amount;
+        self.credits.as_of = Some(now());
         let threshold = self.credits.settings.threshold_amount.as_ref().and_then(units);
         let low = threshold.is_some_and(|t| self.credits.balance < t);
         if self.credits.settings.is_enabled && low && self.credits.configured() {
@@ -149,10 +161,11 @@ impl State {
 
     pub(super) fn credits_balance(&mut self, _req: &Request<'_>) -> Answer {
         let credits = &self.credits;
-        let balance: CreditsBalance = from_json(serde_json::json!({
-            "balance": decimal(credits.balance), "currency": credits.currency,
-            "auto_topup_enabled": credits.settings.is_enabled, "as_of": now(),
+        let mut balance: CreditsBalance = from_json(serde_json::json!({
+            "balance": 0, "currency": credits.currency, "auto_topup_enabled": credits.settings.is_enabled,
+            "as_of": credits.as_of.clone().unwrap_or_else(now),
         }))?;
+        balance.balance = decimal(credits.balance);
         Ok(Reply::data(200, None, balance))
     }
 
