@@ -94,6 +94,10 @@ fn a_calendar_and_its_members_events_and_rules_are_kept() {
     assert_eq!(rules.list().unwrap().items[0].end_time, Some(time("18:00")));
     let inverted = rules.update(&rule.id, AvailabilityRuleUpdate::new().end_time(time("08:00"))).unwrap_err();
     assert_eq!(api(&inverted).status.as_u16(), 422);
+    let window = (at("2030-03-04T00:00:00Z"), at("2030-03-05T00:00:00Z"));
+    assert!(rules.query(window.0.clone(), window.1.clone()).send().is_ok());
+    let nowhere = calendars.availability("no-such-calendar").query(window.0, window.1).send().unwrap_err();
+    assert_eq!(api(&nowhere).status.as_u16(), 404);
     rules.delete(&rule.id).unwrap();
     assert!(rules.list().unwrap().items.is_empty());
 

@@ -6,13 +6,13 @@
 //! start, also when an update moves only one of them; a recurring rule's end time after its start time,
 //! likewise. A meeting link needs an active provider connection (422 `MEETING_PROVIDER_REQUIRED`); a new
 //! provider connection is inactive until its authorization completes, which the emulator leaves to the
-//! recorded connections. Free slots (query-availability) and the environment-wide sync operations answer
-//! from the recordings.
+//! recorded connections. Free slots (query-availability) are checked against the calendars and answered
+//! with the recorded example; the environment-wide sync operations answer from the recordings.
 
 use serde_json::{json, Value};
 use talkover_core::calendars::availability::{
     AvailabilityRule, AvailabilityRuleType, AvailabilityRuleUpdate, CreateAvailabilityRule, ListAvailabilityRules,
-    NewAvailabilityRule, UpdateAvailabilityRule, UpdatedAvailabilityRule,
+    NewAvailabilityRule, QueryAvailability, UpdateAvailabilityRule, UpdatedAvailabilityRule,
 };
 use talkover_core::calendars::events::{
     AddEventAttendee, CalendarEvent, CalendarEventUpdate, CreateCalendarEvent, EventAttendee, EventMeeting,
@@ -547,6 +547,28 @@ impl State {
         let (c, p) = self.provider_index(req)?;
         self.calendars.calendars[c].providers.remove(p);
         Ok(Reply::ack("Provider connection removed"))
+    }
+
+    /// Free slots: the calendar must exist and the query pass the core's checks; the slots themselves are
+    /// the recorded example's (the emulator keeps no time zone data to compute them).
+    pub(super) fn query_availability(&mut self, req: &Request<'_>) -> Answer {
+        self.calendar_index(req)?;
+        let (_, invalid) = req.decode::<QueryAvailability>()?;
+        invalid.check()?;
+        let mut path = String::new();
+        let expanded = talkover_core::encode::expand_path(&mut path, req.operation.id, req.operation.path, |name| {
+            req.path.get(name).and_then(Value::as_str)
+        });
+        expanded.map_err(|e| Reply::fail(400, &e.to_string()))?;
+        match req.catalog.replay(req.operation.id, &path, req.query, req.body, req.path) {
+            Some(replayed) => Ok(Reply {
+                status: replayed.status,
+                body: Value::Null,
+                headers: replayed.headers,
+                raw: Some(replayed.body),
+            }),
+            None => Ok(Reply::list(Vec::<Value>::new(), None, None)),
+        }
     }
 
     pub(super) fn trigger_provider_sync(&mut self, req: &Request<'_>) -> Answer {

@@ -134,6 +134,7 @@ const HANDLERS: &[(&str, Handler)] = &[
     (avail::CreateAvailabilityRule::ID, State::create_availability_rule),
     (avail::UpdateAvailabilityRule::ID, State::update_availability_rule),
     (avail::DeleteAvailabilityRule::ID, State::delete_availability_rule),
+    (avail::QueryAvailability::ID, State::query_availability),
     (prov::ListProviderConnections::ID, State::list_provider_connections),
     (prov::CreateProviderConnection::ID, State::create_provider_connection),
     (prov::DisconnectProvider::ID, State::disconnect_provider),
