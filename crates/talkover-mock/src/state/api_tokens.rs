@@ -7,7 +7,7 @@
 use talkover_core::account::{ApiToken, CreateUserApiToken, CreatedApiToken, ListUserApiTokens, NewApiToken};
 use talkover_core::{Ack, Envelope, ListEnvelope, Operation};
 
-use super::{documented, now, unix_now, Answer, Request, State};
+use super::{documented, now, timestamp, unix_now, Answer, Request, State};
 use crate::fixtures::Catalog;
 use crate::reply::{from_json, Reply};
 
@@ -73,12 +73,12 @@ impl State {
         let id = self.new_id();
         let now = now();
         let plain = self.tokens.plain_text();
-        let stored: ApiToken = from_json(serde_json::json!({
-            "id": id, "name": name, "abilities": abilities, "last_used_at": null, "created_at": now,
+        let mut stored: ApiToken = from_json(serde_json::json!({ "id": id, "name": name, "abilities": abilities }))?;
+        stored.created_at = Some(timestamp(now.clone()));
+        let mut created: CreatedApiToken = from_json(serde_json::json!({
+            "id": id, "name": name, "abilities": abilities, "token": plain,
         }))?;
-        let created: CreatedApiToken = from_json(serde_json::json!({
-            "id": id, "name": name, "abilities": abilities, "token": plain, "created_at": now,
-        }))?;
+        created.created_at = Some(timestamp(now));
         self.tokens.tokens.push(stored);
         Ok(Reply::typed(200, &Envelope { success: None, message: None, data: created }))
     }

@@ -109,12 +109,14 @@ impl Calendars {
 // --- what requests ask for, read in one place each --------------------------------------------------
 
 fn new_calendar(id: String, body: NewCalendar) -> Result<Calendar, Reply> {
-    let now = now();
-    from_json(json!({
-        "id": id, "name": body.name, "timezone": body.timezone.unwrap_or_else(|| "UTC".to_owned()),
-        "owner_id": body.owner_id, "metadata": body.metadata.unwrap_or_else(|| json!({})),
-        "created_at": now, "updated_at": now,
-    }))
+    // The required fields in JSON (the type has no public constructor), the optional ones typed.
+    let mut calendar: Calendar = from_json(json!({ "id": id, "name": body.name }))?;
+    calendar.timezone = Some(body.timezone.unwrap_or_else(|| "UTC".to_owned()));
+    calendar.owner_id = Some(body.owner_id);
+    calendar.metadata = Some(body.metadata.unwrap_or_else(|| json!({})));
+    calendar.created_at = Some(timestamp(now()));
+    calendar.updated_at = calendar.created_at.clone();
+    Ok(calendar)
 }
 
 fn apply_calendar(calendar: &mut Calendar, update: CalendarUpdate) {
@@ -131,11 +133,16 @@ fn apply_calendar(calendar: &mut Calendar, update: CalendarUpdate) {
 }
 
 fn new_member(id: String, body: NewCalendarMember) -> Result<CalendarMember, Reply> {
-    from_json(json!({ "id": id, "user_id": body.user_id, "role": body.role, "added_at": now() }))
+    let mut member: CalendarMember = from_json(json!({ "id": id, "role": body.role }))?;
+    member.user_id = Some(body.user_id);
+    member.added_at = Some(timestamp(now()));
+    Ok(member)
 }
 
 fn new_attendee(id: String, body: NewEventAttendee) -> Result<EventAttendee, Reply> {
-    from_json(json!({ "id": id, "name": body.name, "email": body.email }))
+    let mut attendee: EventAttendee = from_json(json!({ "id": id, "email": body.email }))?;
+    attendee.name = Some(body.name);
+    Ok(attendee)
 }
 
 fn new_event(state: &mut State, calendar: &Value, body: NewCalendarEvent) -> Result<CalendarEvent, Reply> {
@@ -145,12 +152,17 @@ fn new_event(state: &mut State, calendar: &Value, body: NewCalendarEvent) -> Res
         .into_iter()
         .map(|a| new_attendee(state.new_id(), a))
         .collect::<Result<Vec<_>, _>>()?;
-    from_json(json!({
-        "id": state.new_id(), "calendar_id": calendar, "title": body.title, "description": body.description,
-        "start_at": body.start_at, "end_at": body.end_at, "status": body.status.unwrap_or(EventStatus::Confirmed),
-        "type": body.event_type, "created_by": body.created_by, "owner_id": body.owner_id,
-        "owner_type": body.owner_type, "attendees": attendees,
-    }))
+    let mut event: CalendarEvent = from_json(json!({
+        "id": state.new_id(), "calendar_id": calendar, "title": body.title, "start_at": body.start_at,
+        "end_at": body.end_at, "status": body.status.unwrap_or(EventStatus::Confirmed),
+    }))?;
+    event.description = body.description;
+    event.event_type = body.event_type;
+    event.created_by = body.created_by;
+    event.owner_id = body.owner_id;
+    event.owner_type = body.owner_type;
+    event.attendees = Some(attendees);
+    Ok(event)
 }
 
 /// Applies an event update (new attendees get ids from `ids`).
@@ -228,7 +240,10 @@ fn new_provider(id: String, body: NewProviderConnection) -> Result<ProviderConne
     let mut url = "https://provider.example.com/oauth/authorize".to_owned();
     let pairs = [("connection".to_owned(), id.clone()), ("redirect_uri".to_owned(), body.redirect_uri)];
     talkover_core::encode::push_query(&mut url, &pairs);
-    from_json(json!({ "id": id, "provider": body.provider, "is_active": false, "authorization_url": url }))
+    let mut connection: ProviderConnection =
+        from_json(json!({ "id": id, "provider": body.provider, "is_active": false }))?;
+    connection.authorization_url = Some(url);
+    Ok(connection)
 }
 
 /// Whether an event lies in `[from, to]`.
@@ -408,9 +423,8 @@ impl State {
             invalid.check()?;
         }
         self.calendars.calendars[c].events[e] = event.clone();
-        let mut updated = to_json(&event)?;
-        updated["updated_at"] = json!(now());
-        let updated: UpdatedCalendarEvent = from_json(updated)?;
+        let mut updated: UpdatedCalendarEvent = from_json(to_json(&event)?)?;
+        updated.updated_at = Some(timestamp(now()));
         Ok(Reply::data(200, None, updated))
     }
 
@@ -434,8 +448,8 @@ impl State {
         let meeting_id = format!("meeting-{}", event.id.as_str());
         let url = event.meeting_url.clone().unwrap_or_else(|| format!("https://meet.example.com/{meeting_id}"));
         event.meeting_url = Some(url.clone());
-        let meeting: EventMeeting =
-            from_json(json!({ "event_id": event.id, "meeting_url": url, "meeting_id": meeting_id }))?;
+        let mut meeting: EventMeeting = from_json(json!({ "event_id": event.id, "meeting_url": url }))?;
+        meeting.meeting_id = Some(meeting_id);
         Ok(Reply::data(200, None, meeting))
     }
 
@@ -575,7 +589,8 @@ impl State {
         let (c, p) = self.provider_index(req)?;
         let now = now();
         self.calendars.calendars[c].providers[p].last_sync_at = Some(timestamp(now.clone()));
-        let queued: QueuedSync = from_json(json!({ "queued": true, "queued_at": now }))?;
+        let mut queued: QueuedSync = from_json(json!({ "queued": true }))?;
+        queued.queued_at = Some(timestamp(now));
         Ok(Reply::data(200, None, queued))
     }
 }

@@ -9,7 +9,7 @@
 use serde_json::json;
 use talkover_core::agents::{AgentStatus, Direction};
 use talkover_core::callbacks::{
-    CallbackAgent, CallbackAgentDetails, CallbackAgentStats, CallbackSources, CheckCallbackConstraints,
+    CallbackAgent, CallbackAgentDetails, CallbackAgentStats, CallbackConfig, CallbackSources, CheckCallbackConstraints,
     ConstraintCheckAnswer, ProposedCallbackConfig, SetAgentAsCallback, SourceAgent, UpdateCallbackSources,
 };
 use talkover_core::flows::ValidationAnswer;
@@ -80,22 +80,27 @@ impl State {
     fn callback_candidate(&self, id: &str) -> Option<SourceAgent> {
         if let Some(entry) = self.agents.iter().find(|a| a.agent.id.as_str() == id) {
             let agent = &entry.agent;
-            return from_json(json!({
-                "id": agent.id, "name": agent.name, "label": agent.label, "direction": agent.direction,
-                "current_status": agent.current_status,
-            }))
-            .ok();
+            let mut summary: SourceAgent = from_json(json!({ "id": agent.id })).ok()?;
+            summary.name = Some(agent.name.clone());
+            summary.label = agent.label.clone();
+            summary.direction = agent.direction.clone();
+            summary.current_status = agent.current_status.clone();
+            return Some(summary);
         }
         self.callbacks.recorded_agents.iter().find(|a| a.id.as_str() == id).cloned()
     }
 
     fn callback_agent(&self, role: &Role) -> Result<CallbackAgent, Reply> {
-        let mut agent = match self.callback_candidate(&role.agent_id) {
+        let summary = match self.callback_candidate(&role.agent_id) {
             Some(summary) => to_json(&summary)?,
             None => json!({ "id": role.agent_id }),
         };
-        agent["callback_config"] = json!({ "source_agent_ids": role.sources });
-        from_json(agent)
+        let mut agent: CallbackAgent = from_json(summary)?;
+        let sources = role.sources.iter().map(|s| s.as_str().into()).collect();
+        let mut config = CallbackConfig::default();
+        config.source_agent_ids = sources;
+        agent.callback_config = Some(config);
+        Ok(agent)
     }
 
     /// Sets the callback role with these sources (set-agent-as-callback and update-callback-sources).
@@ -157,9 +162,9 @@ impl State {
         };
         let agent = self.callback_agent(role)?;
         let sources: Vec<SourceAgent> = role.sources.iter().filter_map(|s| self.callback_candidate(s)).collect();
-        let details: CallbackAgentDetails = from_json(json!({
-            "agent": agent, "source_agents": sources, "stats": role.stats,
-        }))?;
+        let mut details: CallbackAgentDetails = from_json(json!({ "agent": agent }))?;
+        details.source_agents = sources;
+        details.stats = Some(role.stats.clone());
         Ok(Reply::data(200, None, details))
     }
 

@@ -13,7 +13,7 @@ use talkover_core::flows::{
     ValidationAnswer,
 };
 
-use super::{agent_not_found, now, Answer, Request, State};
+use super::{agent_not_found, now, timestamp, Answer, Request, State};
 use crate::fixtures::Catalog;
 use crate::reply::{from_json, Reply};
 
@@ -168,10 +168,11 @@ impl State {
             let number = self.flows.flows[position].versions.len() + 1;
             let config = flow.flow_config.clone();
             let label = config.as_ref().and_then(|c| c.meta.as_ref()?.version.clone());
-            let version: FlowVersion = from_json(json!({
-                "id": id, "version": label.unwrap_or_else(|| format!("{number}")), "created_at": now(),
-                "is_current": true, "flow_config": config,
-            }))?;
+            let mut version: FlowVersion = from_json(json!({ "id": id }))?;
+            version.version = Some(label.unwrap_or_else(|| format!("{number}")));
+            version.created_at = Some(timestamp(now()));
+            version.is_current = Some(true);
+            version.flow_config = config;
             let entry = &mut self.flows.flows[position];
             entry.versions.iter_mut().for_each(|v| v.is_current = Some(false));
             entry.versions.insert(0, version);

@@ -81,10 +81,11 @@ impl State {
                 "Phone number is currently assigned to active agents and cannot be released",
             ));
         }
-        let created: ReleaseRequest = from_json(json!({
+        let mut created: ReleaseRequest = from_json(json!({
             "id": self.new_id(), "phone_number_id": id, "phone_number": number,
-            "reason": release_reason(request.body), "status": ReleaseRequestStatus::Pending, "requested_at": now(),
+            "reason": release_reason(request.body), "status": ReleaseRequestStatus::Pending,
         }))?;
+        created.requested_at = Some(timestamp(now()));
         self.releases.requests.insert(0, created.clone());
         Ok(Reply::data(201, None, created))
     }

@@ -54,13 +54,20 @@ impl Sftp {
 }
 
 fn new_config(id: String, campaign_id: &str, body: NewSftpConfig) -> Result<SftpConfig, Reply> {
-    let now = now();
-    from_json(json!({
-        "id": id, "campaign_id": campaign_id, "host": body.host, "port": body.port.unwrap_or(22),
-        "username": body.username, "auth_type": body.auth_type, "import_path": body.import_path,
-        "export_path": body.export_path, "import_schedule": body.import_schedule.unwrap_or(ImportSchedule::Manual),
-        "is_enabled": false, "created_at": now, "updated_at": now,
-    }))
+    // The required fields in JSON (the type has no public constructor), the optional ones typed.
+    let mut config: SftpConfig = from_json(json!({ "id": id }))?;
+    config.campaign_id = Some(campaign_id.into());
+    config.host = Some(body.host);
+    config.port = Some(body.port.unwrap_or(22));
+    config.username = Some(body.username);
+    config.auth_type = Some(body.auth_type);
+    config.import_path = body.import_path;
+    config.export_path = body.export_path;
+    config.import_schedule = Some(body.import_schedule.unwrap_or(ImportSchedule::Manual));
+    config.is_enabled = Some(false);
+    config.created_at = Some(timestamp(now()));
+    config.updated_at = config.created_at.clone();
+    Ok(config)
 }
 
 /// Applies changes; new connection details take the last test's success away. Returns whether the
@@ -173,11 +180,13 @@ impl State {
         let ok = reachable(config);
         config.last_test_at = Some(timestamp(now.clone()));
         config.last_test_success = Some(ok);
-        let result: SftpTestResult = if ok {
-            from_json(json!({ "tested_at": now, "import_path_accessible": true, "export_path_accessible": true }))?
+        let mut result: SftpTestResult = from_json(json!({ "tested_at": now }))?;
+        if ok {
+            result.import_path_accessible = Some(true);
+            result.export_path_accessible = Some(true);
         } else {
-            from_json(json!({ "tested_at": now, "error": "Could not resolve host" }))?
-        };
+            result.error = Some("Could not resolve host".to_owned());
+        }
         let (success, message) =
             if ok { (true, "SFTP connection successful") } else { (false, "SFTP connection failed") };
         let envelope = Envelope { success: Some(success), message: Some(message.to_owned()), data: result };
@@ -191,15 +200,19 @@ impl State {
         let entry = &mut self.sftp.entries[e];
         let ok = reachable(&entry.config);
         let status = if ok { SftpJobStatus::Succeeded } else { SftpJobStatus::Failed };
-        let log: SftpLog = from_json(json!({
-            "id": format!("log-{id}"), "type": job_type, "status": status,
-            "files_processed": if ok { files } else { 0 }, "rows_processed": 0,
-            "error": (!ok).then_some("Could not resolve host"), "started_at": now,
-            "completed_at": now,
-        }))?;
+        let mut log: SftpLog =
+            from_json(json!({ "id": format!("log-{id}"), "type": job_type.clone(), "status": status }))?;
+        log.files_processed = Some(if ok { files } else { 0 });
+        log.rows_processed = Some(0);
+        log.error = (!ok).then(|| "Could not resolve host".to_owned());
+        log.started_at = Some(timestamp(now.clone()));
+        log.completed_at = Some(timestamp(now.clone()));
         entry.logs.insert(0, log);
         let files_count = (job_type == SftpJobType::Export).then_some(files);
-        from_json(json!({ "job_id": id, "queued_at": now, "files_count": files_count }))
+        let mut job: SftpJob = from_json(json!({ "job_id": id }))?;
+        job.queued_at = Some(timestamp(now));
+        job.files_count = files_count;
+        Ok(job)
     }
 
     pub(super) fn trigger_sftp_import(&mut self, req: &Request<'_>) -> Answer {

@@ -66,13 +66,20 @@ impl SipTrunks {
 fn new_trunk(id: String, body: NewSipTrunk) -> Result<SipTrunk, Reply> {
     let transport = body.transport.unwrap_or(SipTransport::Tls);
     let port = body.port.unwrap_or(if transport == SipTransport::Tls { 5061 } else { 5060 });
-    let now = now();
-    from_json(serde_json::json!({
-        "id": id, "name": body.name, "provider_name": body.provider_name, "domain": body.domain,
-        "username": body.username, "transport": transport, "port": port, "outbound_proxy": body.outbound_proxy,
-        "auth_realm": body.auth_realm, "is_active": body.is_active.unwrap_or(false), "is_verified": false,
-        "created_at": now, "updated_at": now,
-    }))
+    // The required fields in JSON (the type has no public constructor), the optional ones typed.
+    let mut trunk: SipTrunk =
+        from_json(serde_json::json!({ "id": id, "name": body.name, "is_active": false, "is_verified": false }))?;
+    trunk.provider_name = Some(body.provider_name);
+    trunk.domain = Some(body.domain);
+    trunk.username = Some(body.username);
+    trunk.transport = Some(transport);
+    trunk.port = Some(port);
+    trunk.outbound_proxy = body.outbound_proxy;
+    trunk.auth_realm = body.auth_realm;
+    trunk.is_active = body.is_active.unwrap_or(false);
+    trunk.created_at = Some(timestamp(now()));
+    trunk.updated_at = trunk.created_at.clone();
+    Ok(trunk)
 }
 
 /// Applies an update; changing how the trunk is reached takes its verification away.
@@ -118,10 +125,11 @@ fn apply_update(trunk: &mut SipTrunk, update: SipTrunkUpdate) {
 
 fn new_did(id: String, trunk_id: &str, body: NewSipTrunkDid) -> Result<SipTrunkDid, Reply> {
     let formatted = formatted(&body.number);
-    from_json(serde_json::json!({
-        "id": id, "number": body.number, "country_code": body.country_code.to_uppercase(),
-        "formatted_number": formatted, "trunk_id": trunk_id,
-    }))
+    let mut did: SipTrunkDid = from_json(serde_json::json!({ "id": id, "number": body.number }))?;
+    did.country_code = Some(body.country_code.to_uppercase());
+    did.formatted_number = Some(formatted);
+    did.trunk_id = Some(trunk_id.into());
+    Ok(did)
 }
 
 impl State {
@@ -181,9 +189,9 @@ impl State {
         trunk.health_status = Some(SipTrunkHealthStatus::Healthy);
         trunk.last_health_check_at = Some(timestamp(now.clone()));
         trunk.updated_at = Some(timestamp(now.clone()));
-        let verification: SipTrunkVerification = from_json(serde_json::json!({
-            "is_verified": true, "health_status": SipTrunkHealthStatus::Healthy, "last_health_check_at": now,
-        }))?;
+        let mut verification: SipTrunkVerification = from_json(serde_json::json!({ "is_verified": true }))?;
+        verification.health_status = trunk.health_status.clone();
+        verification.last_health_check_at = trunk.last_health_check_at.clone();
         Ok(Reply::data(200, None, verification))
     }
 
@@ -192,10 +200,10 @@ impl State {
         let trunk = &self.sip.trunks[index];
         let healthy = trunk.is_verified && trunk.health_status != Some(SipTrunkHealthStatus::Unhealthy);
         let error = (!healthy).then_some("The trunk has not passed a verification");
-        let health: SipTrunkHealth = from_json(serde_json::json!({
-            "is_healthy": healthy, "response_time_ms": if healthy { 120 } else { 5000 }, "error": error,
-            "checked_at": now(),
-        }))?;
+        let mut health: SipTrunkHealth = from_json(serde_json::json!({ "is_healthy": healthy }))?;
+        health.response_time_ms = Some(if healthy { 120 } else { 5000 });
+        health.error = error.map(str::to_owned);
+        health.checked_at = Some(timestamp(now()));
         Ok(Reply::data(200, None, health))
     }
 
