@@ -1,9 +1,9 @@
 //! Billing: the credit balance, the auto top-up settings, the saved cards, turning auto top-up on and its
 //! history.
 //!
-//! `cargo run --example billing` runs on the local emulator: no token, no network (it answers billing with
-//! the reference's recorded examples). With `TALKOVER_TOKEN` set it only reads: it changes no setting and
-//! charges nothing.
+//! `cargo run --example billing` runs on the local emulator: no token, no network (it starts from the
+//! reference's recorded balance, settings and cards, and keeps what the example changes). With
+//! `TALKOVER_TOKEN` set it only reads: it changes no setting and charges nothing.
 
 use talkover::auto_topup::AutoTopupSettingsUpdate;
 use talkover::Decimal;

@@ -1,9 +1,9 @@
 //! Phone numbers and SIP trunks: list your numbers and their release requests, bring a carrier's SIP trunk,
 //! verify it, check its health and attach a number (DID) to it.
 //!
-//! `cargo run --example numbers_sip_trunks` runs on the local emulator: no token, no network (it answers
-//! these operations with the reference's recorded examples). With `TALKOVER_TOKEN` set it only lists: adding
-//! a trunk needs your carrier's real credentials.
+//! `cargo run --example numbers_sip_trunks` runs on the local emulator: no token, no network (it starts
+//! with the reference's recorded numbers and trunk, and keeps what the example adds). With `TALKOVER_TOKEN`
+//! set it only lists: adding a trunk needs your carrier's real credentials.
 
 use talkover::sip_trunks::{NewSipTrunk, NewSipTrunkDid, SipTransport};
 use talkover_examples::connect;
@@ -45,7 +45,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     for did in trunks.dids(&trunk.id).list().await?.items {
         println!("  DID {}", did.number);
     }
+    // A trunk with numbers attached cannot be deleted (409 TRUNK_HAS_DIDS): detach them first.
+    trunks.dids(&trunk.id).delete(&did.id).await?;
     trunks.delete(&trunk.id).await?;
-    println!("trunk deleted");
+    println!("number detached, trunk deleted");
     Ok(())
 }

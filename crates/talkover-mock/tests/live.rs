@@ -595,3 +595,19 @@ fn on_the_default_clock_a_call_completes_by_itself() {
     let calls = client.execute(ListCalls::new().agent_id(&agent)).unwrap();
     assert_eq!(calls.items.iter().map(|c| (&c.status, c.duration)).collect::<Vec<_>>(), [(&CallStatus::Completed, 2)]);
 }
+
+#[test]
+fn a_finished_call_is_paid_from_the_balance() {
+    let server = Server::builder().clock_scale(0.0).start_blocking().unwrap();
+    let client = blocking(&server);
+    let agent = published_agent(&client, "Paying");
+    let ten_thousandths = |client: &talkover::blocking::Client| {
+        client.credits().balance().unwrap().balance.to_minor_units(4).expect("a balance in range")
+    };
+    let before = ten_thousandths(&client);
+    client.execute(MakeCall::new(&agent, NewCall::new("+15550009876"))).unwrap();
+    client.execute(MakeCall::new(&agent, NewCall::new("+15550002222"))).unwrap();
+    server.advance_clock(Duration::from_secs(10));
+    // The answered call talked 2 s: 2 / 60 of 0.0855, rounded up to 0.0029. The busy one costs nothing.
+    assert_eq!(ten_thousandths(&client), before - 29);
+}

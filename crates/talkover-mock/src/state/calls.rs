@@ -264,9 +264,11 @@ impl State {
         }))?;
         let mut data = call_data(&entry.call);
         data.insert("ended_reason".into(), json!("ended_by_api"));
+        let duration = entry.call.duration;
         if was_answered {
             self.emit_agent(agent_id, AgentWebhookEvent::ConversationEnded, &data);
         }
+        self.charge_call(duration);
         self.emit_agent(agent_id, AgentWebhookEvent::PhoneCallEnded, &data);
         Ok(Reply::data(200, None, ended))
     }
@@ -299,6 +301,7 @@ impl State {
     pub(super) fn progress_calls(&mut self) {
         let now_ms = self.live.clock.now_ms();
         let mut events = Vec::new();
+        let mut ended = Vec::new();
         for entry in &mut self.calls {
             for (at, status) in entry.progress.due(&entry.call.status, now_ms) {
                 let reached_ms = entry.progress.placed_ms + at;
@@ -308,6 +311,7 @@ impl State {
                 if !is_active(&status) {
                     entry.call.duration = entry.progress.duration(reached_ms);
                     entry.ended_at = Some(crate::clock::timestamp(reached_ms));
+                    ended.push(entry.call.duration);
                 }
                 entry.call.status = status.clone();
                 entry.call.updated_at = crate::clock::stamp(crate::clock::timestamp(reached_ms));
@@ -319,6 +323,9 @@ impl State {
         }
         for (agent_id, event, data) in events {
             self.emit_agent(&agent_id, event, &data);
+        }
+        for duration in ended {
+            self.charge_call(duration);
         }
     }
 }

@@ -1,5 +1,7 @@
-//! The emulator's memory: agents with their actions, trainings and webhooks, calls, and campaigns, kept as
-//! the core's own types and changed by the rules the reference documents.
+//! The emulator's memory: agents with their actions, trainings and webhooks, calls, and campaigns; SIP
+//! trunks, credits and auto top-up, API tokens, calendars, flows, callback roles, campaigns' SFTP settings
+//! and release requests (seeded from the recorded examples), kept as the core's own types and changed by
+//! the rules the reference documents.
 //!
 //! Each request arrives decoded into its typed operation through the core's registry
 //! ([`Request::decode`]), with the core's own checks run on it; [`HANDLERS`] is the one list of the
@@ -8,24 +10,39 @@
 
 mod actions;
 mod agents;
+mod api_tokens;
+mod calendars;
+mod callbacks;
 mod calls;
 mod campaigns;
+mod credits;
+mod flows;
 mod live;
+mod release_requests;
+mod sftp;
+mod sip_trunks;
 mod webhooks;
 
 pub(crate) use webhooks::{test_answer, test_wait};
 
 use serde_json::{Map, Value};
+use talkover_core::account as tokens;
 use talkover_core::actions::{CreateAction, DeleteAction, ListActions};
 use talkover_core::agents::{
     AdvancedSettings, Agent, AgentPhoneNumber, CreateAgent, DeleteAgent, GetAgent, ListAgents, PublishAgent,
     UnpublishAgent, UpdateAdvancedSettings, UpdateAgentCalling, UpdateAgentKnowledge, UpdateAgentVoice,
 };
+use talkover_core::calendars::{self as cal, availability as avail, events as ev, members as mem, providers as prov};
+use talkover_core::callbacks as cb;
 use talkover_core::calls::{Call, EndCall, GetActiveCall, GetAgentCalls, ListCalls, MakeCall, MakeCampaignCall};
+use talkover_core::campaign_sftp as sftp_ops;
 use talkover_core::campaigns::{
     Campaign, CreateCampaign, DeleteCampaign, GetCampaign, ListCampaigns, UpdateCampaign, UpdateCampaignStatus,
 };
+use talkover_core::flows as flow;
+use talkover_core::phone_numbers as numbers;
 use talkover_core::registry::OperationInfo;
+use talkover_core::sip_trunks as sip;
 use talkover_core::time::DateTime;
 use talkover_core::trainings::{CreateTraining, DeleteTraining, ListTrainings};
 use talkover_core::webhooks::{
@@ -38,6 +55,7 @@ use talkover_core::webhooks::{
     UpdateCampaignWebhook,
 };
 use talkover_core::Operation;
+use talkover_core::{auto_topup as topup, credits as money};
 
 use crate::fixtures::Catalog;
 use crate::reply::{is_required, refused_field, Invalid, Reply};
@@ -93,6 +111,74 @@ const HANDLERS: &[(&str, Handler)] = &[
     (UpdateCampaignStatus::ID, State::update_campaign_status),
     (DeleteCampaign::ID, State::delete_campaign),
     (MakeCampaignCall::ID, State::make_campaign_call),
+    (sip::ListSipTrunks::ID, State::list_sip_trunks),
+    (sip::CreateSipTrunk::ID, State::create_sip_trunk),
+    (sip::GetSipTrunk::ID, State::get_sip_trunk),
+    (sip::UpdateSipTrunk::ID, State::update_sip_trunk),
+    (sip::DeleteSipTrunk::ID, State::delete_sip_trunk),
+    (sip::VerifySipTrunk::ID, State::verify_sip_trunk),
+    (sip::GetSipTrunkHealth::ID, State::sip_trunk_health),
+    (sip::ListSipTrunkDids::ID, State::list_sip_trunk_dids),
+    (sip::CreateSipTrunkDid::ID, State::create_sip_trunk_did),
+    (sip::DeleteSipTrunkDid::ID, State::delete_sip_trunk_did),
+    (money::GetCreditsBalance::ID, State::credits_balance),
+    (money::PurchaseCredits::ID, State::purchase_credits),
+    (topup::GetAutoTopupSettings::ID, State::auto_topup_settings),
+    (topup::UpdateAutoTopupSettings::ID, State::update_auto_topup),
+    (topup::TestAutoTopup::ID, State::test_auto_topup),
+    (topup::DisableAutoTopup::ID, State::disable_auto_topup),
+    (topup::GetAutoTopupHistory::ID, State::auto_topup_history),
+    (tokens::ListUserApiTokens::ID, State::list_api_tokens),
+    (tokens::CreateUserApiToken::ID, State::create_api_token),
+    (tokens::DeleteUserApiToken::ID, State::delete_api_token),
+    (cal::ListCalendars::ID, State::list_calendars),
+    (cal::CreateCalendar::ID, State::create_calendar),
+    (cal::GetCalendar::ID, State::get_calendar),
+    (cal::UpdateCalendar::ID, State::update_calendar),
+    (cal::DeleteCalendar::ID, State::delete_calendar),
+    (cal::GetCalendarEventsBatch::ID, State::calendar_events_batch),
+    (mem::ListCalendarMembers::ID, State::list_calendar_members),
+    (mem::AddCalendarMember::ID, State::add_calendar_member),
+    (mem::UpdateCalendarMember::ID, State::update_calendar_member),
+    (mem::RemoveCalendarMember::ID, State::remove_calendar_member),
+    (ev::ListCalendarEvents::ID, State::list_calendar_events),
+    (ev::CreateCalendarEvent::ID, State::create_calendar_event),
+    (ev::GetCalendarEvent::ID, State::get_calendar_event),
+    (ev::UpdateCalendarEvent::ID, State::update_calendar_event),
+    (ev::DeleteCalendarEvent::ID, State::delete_calendar_event),
+    (ev::CreateEventMeeting::ID, State::create_event_meeting),
+    (ev::AddEventAttendee::ID, State::add_event_attendee),
+    (ev::RemoveEventAttendee::ID, State::remove_event_attendee),
+    (avail::ListAvailabilityRules::ID, State::list_availability_rules),
+    (avail::CreateAvailabilityRule::ID, State::create_availability_rule),
+    (avail::UpdateAvailabilityRule::ID, State::update_availability_rule),
+    (avail::DeleteAvailabilityRule::ID, State::delete_availability_rule),
+    (avail::QueryAvailability::ID, State::query_availability),
+    (prov::ListProviderConnections::ID, State::list_provider_connections),
+    (prov::CreateProviderConnection::ID, State::create_provider_connection),
+    (prov::DisconnectProvider::ID, State::disconnect_provider),
+    (prov::TriggerProviderSync::ID, State::trigger_provider_sync),
+    (flow::GetAgentFlow::ID, State::get_agent_flow),
+    (flow::UpdateAgentFlow::ID, State::update_agent_flow),
+    (flow::ValidateAgentFlow::ID, State::validate_agent_flow),
+    (flow::ListAgentFlowVersions::ID, State::list_agent_flow_versions),
+    (cb::ListCallbackAgents::ID, State::list_callback_agents),
+    (cb::ListCallbackSourceAgents::ID, State::list_callback_source_agents),
+    (cb::GetCallbackAgent::ID, State::get_callback_agent),
+    (cb::CheckCallbackConstraints::ID, State::check_callback_constraints),
+    (cb::SetAgentAsCallback::ID, State::set_agent_as_callback),
+    (cb::UpdateCallbackSources::ID, State::update_callback_sources),
+    (cb::RemoveCallbackRole::ID, State::remove_callback_role),
+    (sftp_ops::GetCampaignSftp::ID, State::get_campaign_sftp),
+    (sftp_ops::CreateCampaignSftp::ID, State::create_campaign_sftp),
+    (sftp_ops::UpdateCampaignSftp::ID, State::update_campaign_sftp),
+    (sftp_ops::TestCampaignSftpConnection::ID, State::test_campaign_sftp),
+    (sftp_ops::TriggerCampaignSftpImport::ID, State::trigger_sftp_import),
+    (sftp_ops::TriggerCampaignSftpExport::ID, State::trigger_sftp_export),
+    (sftp_ops::ListCampaignSftpLogs::ID, State::list_sftp_logs),
+    (numbers::ListReleaseRequests::ID, State::list_release_requests),
+    (numbers::RequestPhoneRelease::ID, State::request_phone_release),
+    (numbers::CancelReleaseRequest::ID, State::cancel_release_request),
 ];
 
 struct AgentEntry {
@@ -132,6 +218,14 @@ pub(crate) struct State {
     numbers: Vec<AgentPhoneNumber>,
     webhook_events: AgentWebhookList,
     live: live::Live,
+    sip: sip_trunks::SipTrunks,
+    credits: credits::Credits,
+    tokens: api_tokens::ApiTokens,
+    calendars: calendars::Calendars,
+    flows: flows::Flows,
+    callbacks: callbacks::Callbacks,
+    sftp: sftp::Sftp,
+    releases: release_requests::ReleaseRequests,
 }
 
 /// What a handler needs besides the state.
@@ -201,6 +295,13 @@ fn now() -> String {
     DateTime::from_unix_timestamp(seconds).map(|t| t.as_str().to_owned()).unwrap_or_default()
 }
 
+/// A time as the core's timestamp type (the conversion keeps working should that type stop being a
+/// `String`).
+#[allow(clippy::useless_conversion)]
+fn timestamp(text: String) -> talkover_core::Timestamp {
+    text.into()
+}
+
 fn unix_now() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or_default()
 }
@@ -265,6 +366,14 @@ impl State {
             numbers,
             webhook_events,
             live: live::Live::default(),
+            sip: sip_trunks::SipTrunks::seed(catalog),
+            credits: credits::Credits::seed(catalog),
+            tokens: api_tokens::ApiTokens::seed(catalog),
+            calendars: calendars::Calendars::seed(catalog),
+            flows: flows::Flows::default(),
+            callbacks: callbacks::Callbacks::seed(catalog),
+            sftp: sftp::Sftp::seed(catalog),
+            releases: release_requests::ReleaseRequests::seed(catalog),
         };
         if seed_agent {
             let documented = catalog.documented_success(GetAgent::ID).and_then(|b| b.get("data")).cloned();
@@ -272,6 +381,8 @@ impl State {
                 state.agents.push(AgentEntry::new(agent));
             }
         }
+        let example_agent = state.agents.first().map(|a| a.agent.id.as_str().to_owned());
+        state.flows = flows::Flows::seed(catalog, example_agent.as_deref());
         state
     }
 
@@ -326,6 +437,16 @@ fn documented(req: &Request<'_>, status: u16, hint: Option<&str>, message: &str)
     match req.catalog.documented_error(req.operation.id, status, hint) {
         Some(body) => Reply::new(status, body),
         None => Reply::fail(status, message),
+    }
+}
+
+/// The operation's documented error for `status` with `code` (the fixture named after the code), or
+/// `{success: false, message, code}`.
+fn coded(req: &Request<'_>, status: u16, code: &str, message: &str) -> Reply {
+    let hint = code.to_lowercase().replace('_', "-");
+    match req.catalog.documented_error(req.operation.id, status, Some(&hint)) {
+        Some(body) if body.get("code").and_then(Value::as_str) == Some(code) => Reply::new(status, body),
+        _ => Reply::fail_code(status, message, code),
     }
 }
 

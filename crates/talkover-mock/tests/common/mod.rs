@@ -2,6 +2,8 @@
 
 #![allow(dead_code)]
 
+pub mod raw;
+
 use talkover::actions::{ActionInput, ActionType, NewAction};
 use talkover::agents::{AgentVoiceSettings, CreateAgentBody, Direction, InterruptSensitivity, WhoSpeaksFirst};
 use talkover::calls::NewCall;

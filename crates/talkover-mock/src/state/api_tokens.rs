@@ -1,0 +1,96 @@
+//! The user's API tokens: create, list, revoke. A new token's plain text is in the create answer and
+//! nowhere else: the emulator keeps only the token's description, as the API keeps only a hash.
+//!
+//! These operations answer in the account API's own shapes: `{"data": …}` with no `success` flag, and a
+//! bare `{"message": …}` for a revocation.
+
+use talkover_core::account::{ApiToken, CreateUserApiToken, CreatedApiToken, ListUserApiTokens, NewApiToken};
+use talkover_core::{Ack, Envelope, ListEnvelope, Operation};
+
+use super::{documented, now, timestamp, unix_now, Answer, Request, State};
+use crate::fixtures::Catalog;
+use crate::reply::{from_json, Reply};
+
+/// The tokens of the user, without their plain text.
+#[derive(Default)]
+pub(crate) struct ApiTokens {
+    tokens: Vec<ApiToken>,
+    /// Numbers the tokens' plain text (`<n>|…`), as the API does.
+    issued: u64,
+    /// Spreads the plain text's characters.
+    rng: u64,
+}
+
+impl ApiTokens {
+    /// The tokens of the recorded examples.
+    pub(crate) fn seed(catalog: &Catalog) -> Self {
+        let tokens: Vec<ApiToken> = catalog
+            .documented_success(ListUserApiTokens::ID)
+            .and_then(|b| b.get("data"))
+            .and_then(|d| serde_json::from_value(d.clone()).ok())
+            .unwrap_or_default();
+        let issued = tokens.len() as u64;
+        Self { tokens, issued, rng: (unix_now() as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1 }
+    }
+
+    /// A new token's plain text: its number, a bar, and 40 letters and digits.
+    fn plain_text(&mut self) -> String {
+        const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+        self.issued += 1;
+        let mut text = format!("{}|", self.issued);
+        for _ in 0..40 {
+            self.rng ^= self.rng >> 12;
+            self.rng ^= self.rng << 25;
+            self.rng ^= self.rng >> 27;
+            let draw = self.rng.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 32;
+            text.push(char::from(ALPHABET[(draw % ALPHABET.len() as u64) as usize]));
+        }
+        text
+    }
+}
+
+/// The name and abilities a create request asks for (all abilities when none are named).
+fn token_parts(body: NewApiToken) -> (String, Vec<String>) {
+    (body.name, body.abilities.unwrap_or_else(|| vec!["*".to_owned()]))
+}
+
+impl State {
+    pub(super) fn list_api_tokens(&mut self, _req: &Request<'_>) -> Answer {
+        let list = ListEnvelope {
+            success: None,
+            message: None,
+            data: self.tokens.tokens.clone(),
+            meta: None,
+            pagination: None,
+        };
+        Ok(Reply::typed(200, &list))
+    }
+
+    pub(super) fn create_api_token(&mut self, req: &Request<'_>) -> Answer {
+        let (create, invalid) = req.decode::<CreateUserApiToken>()?;
+        invalid.check()?;
+        let (name, abilities) = token_parts(create.body);
+        let id = self.new_id();
+        let now = now();
+        let plain = self.tokens.plain_text();
+        let mut stored: ApiToken = from_json(serde_json::json!({ "id": id, "name": name, "abilities": abilities }))?;
+        stored.created_at = Some(timestamp(now.clone()));
+        let mut created: CreatedApiToken = from_json(serde_json::json!({
+            "id": id, "name": name, "abilities": abilities, "token": plain,
+        }))?;
+        created.created_at = Some(timestamp(now));
+        self.tokens.tokens.push(stored);
+        Ok(Reply::typed(200, &Envelope { success: None, message: None, data: created }))
+    }
+
+    pub(super) fn delete_api_token(&mut self, req: &Request<'_>) -> Answer {
+        let id = req.param("token_id");
+        let Some(position) = self.tokens.tokens.iter().position(|t| t.id.as_str() == id) else {
+            return Err(documented(req, 404, None, "API token not found"));
+        };
+        self.tokens.tokens.remove(position);
+        let mut ack = Ack::default();
+        ack.message = Some("Token revoked".to_owned());
+        Ok(Reply::typed(200, &ack))
+    }
+}

@@ -1,0 +1,596 @@
+//! Calendars with their members, events (and the events' attendees and meeting links), availability rules
+//! and provider connections.
+//!
+//! Creating a calendar makes its owner a member with the `owner` role; adding a user who is already a
+//! member gives them the new role. An event's end must come after its
+//! start, also when an update moves only one of them; a recurring rule's end time after its start time,
+//! likewise. A meeting link needs an active provider connection (422 `MEETING_PROVIDER_REQUIRED`); a new
+//! provider connection is inactive until its authorization completes, which the emulator leaves to the
+//! recorded connections. Free slots (query-availability) are checked against the calendars and answered
+//! with the recorded example; the environment-wide sync operations answer from the recordings.
+
+use serde_json::{json, Value};
+use talkover_core::calendars::availability::{
+    AvailabilityRule, AvailabilityRuleType, AvailabilityRuleUpdate, CreateAvailabilityRule, ListAvailabilityRules,
+    NewAvailabilityRule, QueryAvailability, UpdateAvailabilityRule, UpdatedAvailabilityRule,
+};
+use talkover_core::calendars::events::{
+    AddEventAttendee, CalendarEvent, CalendarEventUpdate, CreateCalendarEvent, EventAttendee, EventMeeting,
+    EventStatus, ListCalendarEvents, NewCalendarEvent, NewEventAttendee, UpdateCalendarEvent, UpdatedCalendarEvent,
+};
+use talkover_core::calendars::members::{
+    AddCalendarMember, CalendarMember, CalendarRole, ListCalendarMembers, NewCalendarMember, UpdateCalendarMember,
+};
+use talkover_core::calendars::providers::{
+    CreateProviderConnection, ListProviderConnections, NewProviderConnection, ProviderConnection, QueuedSync,
+};
+use talkover_core::calendars::{
+    Calendar, CalendarUpdate, CreateCalendar, GetCalendarEventsBatch, ListCalendars, NewCalendar, UpdateCalendar,
+};
+use talkover_core::time::DateTime;
+use talkover_core::Operation;
+
+use super::{coded, documented, is_url, now, timestamp, Answer, Request, State};
+use crate::fixtures::Catalog;
+use crate::reply::{from_json, to_json, Invalid, Reply};
+
+/// One calendar and everything below it.
+struct CalendarEntry {
+    calendar: Calendar,
+    members: Vec<CalendarMember>,
+    events: Vec<CalendarEvent>,
+    rules: Vec<AvailabilityRule>,
+    providers: Vec<ProviderConnection>,
+}
+
+impl CalendarEntry {
+    fn new(calendar: Calendar) -> Self {
+        Self { calendar, members: Vec::new(), events: Vec::new(), rules: Vec::new(), providers: Vec::new() }
+    }
+}
+
+/// The calendars of the environment.
+#[derive(Default)]
+pub(crate) struct Calendars {
+    calendars: Vec<CalendarEntry>,
+}
+
+/// The recorded items of a list operation (and the calendar its example names), read as `T`.
+fn recorded_list<T: serde::de::DeserializeOwned>(catalog: &Catalog, operation: &str) -> Vec<T> {
+    catalog
+        .documented_success(operation)
+        .and_then(|b| b.get("data"))
+        .and_then(|d| serde_json::from_value(d.clone()).ok())
+        .unwrap_or_default()
+}
+
+fn recorded_item<T: serde::de::DeserializeOwned>(catalog: &Catalog, operation: &str) -> Option<T> {
+    let data = catalog.documented_success(operation)?.get("data")?;
+    serde_json::from_value(data.clone()).ok()
+}
+
+/// Adds `item` unless one with the same id is there.
+fn merge<T>(items: &mut Vec<T>, item: T, same: impl Fn(&T, &T) -> bool) {
+    if !items.iter().any(|i| same(i, &item)) {
+        items.push(item);
+    }
+}
+
+impl Calendars {
+    /// The calendar of the recorded examples, with its members, events, rules and connections.
+    pub(crate) fn seed(catalog: &Catalog) -> Self {
+        let mut seeded = Self::default();
+        let full: Option<Calendar> = recorded_item(catalog, "get-calendar");
+        for calendar in full.into_iter().chain(recorded_list::<Calendar>(catalog, ListCalendars::ID)) {
+            if !seeded.calendars.iter().any(|c| c.calendar.id == calendar.id) {
+                seeded.calendars.push(CalendarEntry::new(calendar));
+            }
+        }
+        let Some(entry) = seeded.calendars.first_mut() else { return seeded };
+        for member in recorded_list::<CalendarMember>(catalog, ListCalendarMembers::ID) {
+            merge(&mut entry.members, member, |a, b| a.id == b.id);
+        }
+        let full_event: Option<CalendarEvent> = recorded_item(catalog, "get-calendar-event");
+        for event in full_event.into_iter().chain(recorded_list::<CalendarEvent>(catalog, ListCalendarEvents::ID)) {
+            if event.calendar_id == entry.calendar.id {
+                merge(&mut entry.events, event, |a, b| a.id == b.id);
+            }
+        }
+        for rule in recorded_list::<AvailabilityRule>(catalog, ListAvailabilityRules::ID) {
+            merge(&mut entry.rules, rule, |a, b| a.id == b.id);
+        }
+        for provider in recorded_list::<ProviderConnection>(catalog, ListProviderConnections::ID) {
+            merge(&mut entry.providers, provider, |a, b| a.id == b.id);
+        }
+        seeded
+    }
+}
+
+// --- what requests ask for, read in one place each --------------------------------------------------
+
+fn new_calendar(id: String, body: NewCalendar) -> Result<Calendar, Reply> {
+    // The required fields in JSON (the type has no public constructor), the optional ones typed.
+    let mut calendar: Calendar = from_json(json!({ "id": id, "name": body.name }))?;
+    calendar.timezone = Some(body.timezone.unwrap_or_else(|| "UTC".to_owned()));
+    calendar.owner_id = Some(body.owner_id);
+    calendar.metadata = Some(body.metadata.unwrap_or_else(|| json!({})));
+    calendar.created_at = Some(timestamp(now()));
+    calendar.updated_at = calendar.created_at.clone();
+    Ok(calendar)
+}
+
+fn apply_calendar(calendar: &mut Calendar, update: CalendarUpdate) {
+    if let Some(name) = update.name {
+        calendar.name = name;
+    }
+    if update.timezone.is_some() {
+        calendar.timezone = update.timezone;
+    }
+    if update.metadata.is_some() {
+        calendar.metadata = update.metadata;
+    }
+    calendar.updated_at = Some(timestamp(now()));
+}
+
+fn new_member(id: String, body: NewCalendarMember) -> Result<CalendarMember, Reply> {
+    let mut member: CalendarMember = from_json(json!({ "id": id, "role": body.role }))?;
+    member.user_id = Some(body.user_id);
+    member.added_at = Some(timestamp(now()));
+    Ok(member)
+}
+
+fn new_attendee(id: String, body: NewEventAttendee) -> Result<EventAttendee, Reply> {
+    let mut attendee: EventAttendee = from_json(json!({ "id": id, "email": body.email }))?;
+    attendee.name = Some(body.name);
+    Ok(attendee)
+}
+
+fn new_event(state: &mut State, calendar: &Value, body: NewCalendarEvent) -> Result<CalendarEvent, Reply> {
+    let attendees = body
+        .attendees
+        .unwrap_or_default()
+        .into_iter()
+        .map(|a| new_attendee(state.new_id(), a))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut event: CalendarEvent = from_json(json!({
+        "id": state.new_id(), "calendar_id": calendar, "title": body.title, "start_at": body.start_at,
+        "end_at": body.end_at, "status": body.status.unwrap_or(EventStatus::Confirmed),
+    }))?;
+    event.description = body.description;
+    event.event_type = body.event_type;
+    event.created_by = body.created_by;
+    event.owner_id = body.owner_id;
+    event.owner_type = body.owner_type;
+    event.attendees = Some(attendees);
+    Ok(event)
+}
+
+/// Applies an event update (new attendees get ids from `ids`).
+fn apply_event(
+    event: &mut CalendarEvent,
+    update: CalendarEventUpdate,
+    mut ids: impl FnMut() -> String,
+) -> Result<(), Reply> {
+    if let Some(title) = update.title {
+        event.title = title;
+    }
+    if update.description.is_some() {
+        event.description = update.description;
+    }
+    if let Some(start) = update.start_at {
+        event.start_at = start;
+    }
+    if let Some(end) = update.end_at {
+        event.end_at = end;
+    }
+    if let Some(status) = update.status {
+        event.status = status;
+    }
+    if update.event_type.is_some() {
+        event.event_type = update.event_type;
+    }
+    if update.created_by.is_some() {
+        event.created_by = update.created_by;
+    }
+    if update.owner_id.is_some() {
+        event.owner_id = update.owner_id;
+    }
+    if update.owner_type.is_some() {
+        event.owner_type = update.owner_type;
+    }
+    if let Some(attendees) = update.attendees {
+        event.attendees = Some(attendees.into_iter().map(|a| new_attendee(ids(), a)).collect::<Result<Vec<_>, _>>()?);
+    }
+    Ok(())
+}
+
+fn new_rule(id: String, body: NewAvailabilityRule) -> Result<AvailabilityRule, Reply> {
+    let mut rule = to_json(&body)?;
+    if let Some(fields) = rule.as_object_mut() {
+        fields.insert("id".into(), json!(id));
+    }
+    from_json(rule)
+}
+
+fn apply_rule(rule: &mut AvailabilityRule, update: AvailabilityRuleUpdate) {
+    if let Some(kind) = update.rule_type {
+        rule.rule_type = kind;
+    }
+    if update.days_of_week.is_some() {
+        rule.days_of_week = update.days_of_week;
+    }
+    if update.start_time.is_some() {
+        rule.start_time = update.start_time;
+    }
+    if update.end_time.is_some() {
+        rule.end_time = update.end_time;
+    }
+    if update.timezone.is_some() {
+        rule.timezone = update.timezone;
+    }
+    if update.date.is_some() {
+        rule.date = update.date;
+    }
+    if update.available.is_some() {
+        rule.available = update.available;
+    }
+}
+
+fn new_provider(id: String, body: NewProviderConnection) -> Result<ProviderConnection, Reply> {
+    let mut url = "https://provider.example.com/oauth/authorize".to_owned();
+    let pairs = [("connection".to_owned(), id.clone()), ("redirect_uri".to_owned(), body.redirect_uri)];
+    talkover_core::encode::push_query(&mut url, &pairs);
+    let mut connection: ProviderConnection =
+        from_json(json!({ "id": id, "provider": body.provider, "is_active": false }))?;
+    connection.authorization_url = Some(url);
+    Ok(connection)
+}
+
+/// Whether an event lies in `[from, to]`.
+fn in_range(event: &CalendarEvent, from: Option<&DateTime>, to: Option<&DateTime>) -> bool {
+    from.is_none_or(|f| event.start_at.cmp_instant(f).is_ge()) && to.is_none_or(|t| event.end_at.cmp_instant(t).is_le())
+}
+
+// --- the handlers ----------------------------------------------------------------------------------
+
+impl State {
+    fn calendar_index(&self, req: &Request<'_>) -> Result<usize, Reply> {
+        let id = req.param("calendar_id");
+        let found = self.calendars.calendars.iter().position(|c| c.calendar.id.as_str() == id);
+        found.ok_or_else(|| documented(req, 404, Some("calendar"), "Calendar not found"))
+    }
+
+    fn event_index(&self, req: &Request<'_>) -> Result<(usize, usize), Reply> {
+        let c = self.calendar_index(req)?;
+        let id = req.param("event_id");
+        let found = self.calendars.calendars[c].events.iter().position(|e| e.id.as_str() == id);
+        found.map(|e| (c, e)).ok_or_else(|| documented(req, 404, Some("event"), "Event not found"))
+    }
+
+    pub(super) fn list_calendars(&mut self, req: &Request<'_>) -> Answer {
+        let (list, invalid) = req.decode::<ListCalendars>()?;
+        invalid.check()?;
+        let per_page = list.query.per_page.unwrap_or(20).clamp(1, 100) as usize;
+        let items: Vec<Calendar> = self.calendars.calendars.iter().take(per_page).map(|c| c.calendar.clone()).collect();
+        Ok(Reply::list(items, None, None))
+    }
+
+    pub(super) fn create_calendar(&mut self, req: &Request<'_>) -> Answer {
+        let (create, invalid) = req.decode::<CreateCalendar>()?;
+        invalid.check()?;
+        let owner = NewCalendarMember::new(create.body.owner_id.clone(), CalendarRole::Owner);
+        let calendar = new_calendar(self.new_id(), create.body)?;
+        let mut entry = CalendarEntry::new(calendar.clone());
+        entry.members.push(new_member(self.new_id(), owner)?);
+        self.calendars.calendars.push(entry);
+        Ok(Reply::data(200, None, calendar))
+    }
+
+    pub(super) fn get_calendar(&mut self, req: &Request<'_>) -> Answer {
+        let c = self.calendar_index(req)?;
+        Ok(Reply::data(200, None, &self.calendars.calendars[c].calendar))
+    }
+
+    pub(super) fn update_calendar(&mut self, req: &Request<'_>) -> Answer {
+        let c = self.calendar_index(req)?;
+        let (update, invalid) = req.decode::<UpdateCalendar>()?;
+        invalid.check()?;
+        let calendar = &mut self.calendars.calendars[c].calendar;
+        apply_calendar(calendar, update.body);
+        Ok(Reply::data(200, None, &*calendar))
+    }
+
+    pub(super) fn delete_calendar(&mut self, req: &Request<'_>) -> Answer {
+        let c = self.calendar_index(req)?;
+        self.calendars.calendars.remove(c);
+        Ok(Reply::ack("Calendar deleted"))
+    }
+
+    pub(super) fn calendar_events_batch(&mut self, req: &Request<'_>) -> Answer {
+        let (batch, invalid) = req.decode::<GetCalendarEventsBatch>()?;
+        invalid.check()?;
+        let q = batch.query;
+        let events: Vec<CalendarEvent> = self
+            .calendars
+            .calendars
+            .iter()
+            .filter(|c| q.calendar_ids.contains(&c.calendar.id))
+            .flat_map(|c| c.events.iter())
+            .filter(|e| in_range(e, q.from.as_ref(), q.to.as_ref()))
+            .cloned()
+            .collect();
+        Ok(Reply::list(events, None, None))
+    }
+
+    // members
+
+    pub(super) fn list_calendar_members(&mut self, req: &Request<'_>) -> Answer {
+        let c = self.calendar_index(req)?;
+        Ok(Reply::list(self.calendars.calendars[c].members.clone(), None, None))
+    }
+
+    pub(super) fn add_calendar_member(&mut self, req: &Request<'_>) -> Answer {
+        let c = self.calendar_index(req)?;
+        let (add, mut invalid) = req.decode::<AddCalendarMember>()?;
+        invalid.documented("role", Some(&add.body.role));
+        invalid.check()?;
+        // Adding someone who is already a member gives them the role asked for.
+        let user = &add.body.user_id;
+        if let Some(member) = self.calendars.calendars[c].members.iter_mut().find(|m| m.user_id.as_ref() == Some(user))
+        {
+            member.role = add.body.role;
+            return Ok(Reply::data(200, None, &*member));
+        }
+        let member = new_member(self.new_id(), add.body)?;
+        self.calendars.calendars[c].members.push(member.clone());
+        Ok(Reply::data(200, None, member))
+    }
+
+    fn member_index(&self, req: &Request<'_>) -> Result<(usize, usize), Reply> {
+        let c = self.calendar_index(req)?;
+        let id = req.param("member_id");
+        let found = self.calendars.calendars[c].members.iter().position(|m| m.id.as_str() == id);
+        found.map(|m| (c, m)).ok_or_else(|| documented(req, 404, Some("member"), "Member not found"))
+    }
+
+    pub(super) fn update_calendar_member(&mut self, req: &Request<'_>) -> Answer {
+        let (c, m) = self.member_index(req)?;
+        let (update, mut invalid) = req.decode::<UpdateCalendarMember>()?;
+        invalid.documented("role", Some(&update.body.role));
+        invalid.check()?;
+        let member = &mut self.calendars.calendars[c].members[m];
+        member.role = update.body.role;
+        Ok(Reply::data(200, None, &*member))
+    }
+
+    pub(super) fn remove_calendar_member(&mut self, req: &Request<'_>) -> Answer {
+        let (c, m) = self.member_index(req)?;
+        self.calendars.calendars[c].members.remove(m);
+        Ok(Reply::ack("Member removed"))
+    }
+
+    // events
+
+    pub(super) fn list_calendar_events(&mut self, req: &Request<'_>) -> Answer {
+        let c = self.calendar_index(req)?;
+        let (list, mut invalid) = req.decode::<ListCalendarEvents>()?;
+        invalid.documented("status", list.query.status.as_ref());
+        invalid.check()?;
+        let q = list.query;
+        let events: Vec<CalendarEvent> = self.calendars.calendars[c]
+            .events
+            .iter()
+            .filter(|e| in_range(e, q.from.as_ref(), q.to.as_ref()))
+            .filter(|e| q.status.as_ref().is_none_or(|s| &e.status == s))
+            .cloned()
+            .collect();
+        Ok(Reply::list(events, None, None))
+    }
+
+    pub(super) fn create_calendar_event(&mut self, req: &Request<'_>) -> Answer {
+        let c = self.calendar_index(req)?;
+        let (create, mut invalid) = req.decode::<CreateCalendarEvent>()?;
+        invalid.documented("status", create.body.status.as_ref());
+        invalid.documented("owner_type", create.body.owner_type.as_ref());
+        invalid.check()?;
+        let calendar = to_json(&self.calendars.calendars[c].calendar.id)?;
+        let event = new_event(self, &calendar, create.body)?;
+        self.calendars.calendars[c].events.push(event.clone());
+        Ok(Reply::data(200, None, event))
+    }
+
+    pub(super) fn get_calendar_event(&mut self, req: &Request<'_>) -> Answer {
+        let (c, e) = self.event_index(req)?;
+        Ok(Reply::data(200, None, &self.calendars.calendars[c].events[e]))
+    }
+
+    pub(super) fn update_calendar_event(&mut self, req: &Request<'_>) -> Answer {
+        let (c, e) = self.event_index(req)?;
+        let (update, mut invalid) = req.decode::<UpdateCalendarEvent>()?;
+        invalid.documented("status", update.body.status.as_ref());
+        invalid.documented("owner_type", update.body.owner_type.as_ref());
+        invalid.check()?;
+        let mut event = self.calendars.calendars[c].events[e].clone();
+        let mut ids = Vec::new();
+        for _ in 0..update.body.attendees.as_ref().map_or(0, Vec::len) {
+            ids.push(self.new_id());
+        }
+        let mut ids = ids.into_iter();
+        apply_event(&mut event, update.body, || ids.next().unwrap_or_default())?;
+        if !event.end_at.cmp_instant(&event.start_at).is_gt() {
+            let mut invalid = Invalid::default();
+            invalid.add("end_at", "The end at must be a date after start at.");
+            invalid.check()?;
+        }
+        self.calendars.calendars[c].events[e] = event.clone();
+        let mut updated: UpdatedCalendarEvent = from_json(to_json(&event)?)?;
+        updated.updated_at = Some(timestamp(now()));
+        Ok(Reply::data(200, None, updated))
+    }
+
+    pub(super) fn delete_calendar_event(&mut self, req: &Request<'_>) -> Answer {
+        let (c, e) = self.event_index(req)?;
+        self.calendars.calendars[c].events.remove(e);
+        Ok(Reply::ack("Event deleted"))
+    }
+
+    pub(super) fn create_event_meeting(&mut self, req: &Request<'_>) -> Answer {
+        let (c, e) = self.event_index(req)?;
+        if !self.calendars.calendars[c].providers.iter().any(|p| p.is_active) {
+            return Err(coded(
+                req,
+                422,
+                "MEETING_PROVIDER_REQUIRED",
+                "Calendar has no connected provider that supports meeting links",
+            ));
+        }
+        let event = &mut self.calendars.calendars[c].events[e];
+        let meeting_id = format!("meeting-{}", event.id.as_str());
+        let url = event.meeting_url.clone().unwrap_or_else(|| format!("https://meet.example.com/{meeting_id}"));
+        event.meeting_url = Some(url.clone());
+        let mut meeting: EventMeeting = from_json(json!({ "event_id": event.id, "meeting_url": url }))?;
+        meeting.meeting_id = Some(meeting_id);
+        Ok(Reply::data(200, None, meeting))
+    }
+
+    pub(super) fn add_event_attendee(&mut self, req: &Request<'_>) -> Answer {
+        let (c, e) = self.event_index(req)?;
+        let (add, mut invalid) = req.decode::<AddEventAttendee>()?;
+        if !add.body.email.contains('@') {
+            invalid.add("email", "The email must be a valid email address.");
+        }
+        invalid.check()?;
+        let attendee = new_attendee(self.new_id(), add.body)?;
+        self.calendars.calendars[c].events[e].attendees.get_or_insert_with(Vec::new).push(attendee.clone());
+        Ok(Reply::data(200, None, attendee))
+    }
+
+    pub(super) fn remove_event_attendee(&mut self, req: &Request<'_>) -> Answer {
+        let (c, e) = self.event_index(req)?;
+        let id = req.param("attendee_id");
+        let attendees = self.calendars.calendars[c].events[e].attendees.get_or_insert_with(Vec::new);
+        let Some(position) = attendees.iter().position(|a| a.id.as_str() == id) else {
+            return Err(documented(req, 404, Some("attendee"), "Attendee not found"));
+        };
+        attendees.remove(position);
+        Ok(Reply::ack("Attendee removed"))
+    }
+
+    // availability rules
+
+    pub(super) fn list_availability_rules(&mut self, req: &Request<'_>) -> Answer {
+        let c = self.calendar_index(req)?;
+        Ok(Reply::list(self.calendars.calendars[c].rules.clone(), None, None))
+    }
+
+    pub(super) fn create_availability_rule(&mut self, req: &Request<'_>) -> Answer {
+        let c = self.calendar_index(req)?;
+        let (create, invalid) = req.decode::<CreateAvailabilityRule>()?;
+        invalid.check()?;
+        let rule = new_rule(self.new_id(), create.body)?;
+        self.calendars.calendars[c].rules.push(rule.clone());
+        Ok(Reply::data(200, None, rule))
+    }
+
+    fn rule_index(&self, req: &Request<'_>) -> Result<(usize, usize), Reply> {
+        let c = self.calendar_index(req)?;
+        let id = req.param("rule_id");
+        let found = self.calendars.calendars[c].rules.iter().position(|r| r.id.as_str() == id);
+        found.map(|r| (c, r)).ok_or_else(|| documented(req, 404, Some("rule"), "Availability rule not found"))
+    }
+
+    pub(super) fn update_availability_rule(&mut self, req: &Request<'_>) -> Answer {
+        let (c, r) = self.rule_index(req)?;
+        let (update, mut invalid) = req.decode::<UpdateAvailabilityRule>()?;
+        invalid.documented("type", update.body.rule_type.as_ref());
+        invalid.check()?;
+        let mut rule = self.calendars.calendars[c].rules[r].clone();
+        apply_rule(&mut rule, update.body);
+        let mut invalid = Invalid::default();
+        if let (Some(start), Some(end)) = (rule.start_time, rule.end_time) {
+            if end <= start {
+                invalid.add("end_time", "The end time must be a time after start time.");
+            }
+        }
+        match rule.rule_type {
+            AvailabilityRuleType::Recurring if rule.days_of_week.as_ref().is_none_or(Vec::is_empty) => {
+                invalid.required("days_of_week")
+            }
+            AvailabilityRuleType::Exception if rule.date.is_none() => invalid.required("date"),
+            _ => {}
+        }
+        invalid.check()?;
+        self.calendars.calendars[c].rules[r] = rule.clone();
+        let updated: UpdatedAvailabilityRule = from_json(to_json(&rule)?)?;
+        Ok(Reply::data(200, None, updated))
+    }
+
+    pub(super) fn delete_availability_rule(&mut self, req: &Request<'_>) -> Answer {
+        let (c, r) = self.rule_index(req)?;
+        self.calendars.calendars[c].rules.remove(r);
+        Ok(Reply::ack("Availability rule deleted"))
+    }
+
+    // provider connections
+
+    pub(super) fn list_provider_connections(&mut self, req: &Request<'_>) -> Answer {
+        let c = self.calendar_index(req)?;
+        Ok(Reply::list(self.calendars.calendars[c].providers.clone(), None, None))
+    }
+
+    pub(super) fn create_provider_connection(&mut self, req: &Request<'_>) -> Answer {
+        let c = self.calendar_index(req)?;
+        let (create, mut invalid) = req.decode::<CreateProviderConnection>()?;
+        if !is_url(&create.body.redirect_uri) {
+            invalid.add("redirect_uri", "The redirect uri must be a valid URL.");
+        }
+        invalid.check()?;
+        let provider = new_provider(self.new_id(), create.body)?;
+        self.calendars.calendars[c].providers.push(provider.clone());
+        Ok(Reply::data(200, None, provider))
+    }
+
+    fn provider_index(&self, req: &Request<'_>) -> Result<(usize, usize), Reply> {
+        let c = self.calendar_index(req)?;
+        let id = req.param("provider_id");
+        let found = self.calendars.calendars[c].providers.iter().position(|p| p.id.as_str() == id);
+        found.map(|p| (c, p)).ok_or_else(|| documented(req, 404, Some("provider"), "Provider connection not found"))
+    }
+
+    pub(super) fn disconnect_provider(&mut self, req: &Request<'_>) -> Answer {
+        let (c, p) = self.provider_index(req)?;
+        self.calendars.calendars[c].providers.remove(p);
+        Ok(Reply::ack("Provider connection removed"))
+    }
+
+    /// Free slots: the calendar must exist and the query pass the core's checks; the slots themselves are
+    /// the recorded example's (the emulator keeps no time zone data to compute them).
+    pub(super) fn query_availability(&mut self, req: &Request<'_>) -> Answer {
+        self.calendar_index(req)?;
+        let (_, invalid) = req.decode::<QueryAvailability>()?;
+        invalid.check()?;
+        let mut path = String::new();
+        let expanded = talkover_core::encode::expand_path(&mut path, req.operation.id, req.operation.path, |name| {
+            req.path.get(name).and_then(Value::as_str)
+        });
+        expanded.map_err(|e| Reply::fail(400, &e.to_string()))?;
+        match req.catalog.replay(req.operation.id, &path, req.query, req.body, req.path) {
+            Some(replayed) => Ok(Reply {
+                status: replayed.status,
+                body: Value::Null,
+                headers: replayed.headers,
+                raw: Some(replayed.body),
+            }),
+            None => Ok(Reply::list(Vec::<Value>::new(), None, None)),
+        }
+    }
+
+    pub(super) fn trigger_provider_sync(&mut self, req: &Request<'_>) -> Answer {
+        let (c, p) = self.provider_index(req)?;
+        let now = now();
+        self.calendars.calendars[c].providers[p].last_sync_at = Some(timestamp(now.clone()));
+        let mut queued: QueuedSync = from_json(json!({ "queued": true }))?;
+        queued.queued_at = Some(timestamp(now));
+        Ok(Reply::data(200, None, queued))
+    }
+}

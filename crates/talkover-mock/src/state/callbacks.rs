@@ -1,0 +1,234 @@
+//! Callback agents: an inbound agent given the role of answering the people outbound source agents called.
+//!
+//! The agents are the emulator's own agents, plus those the recorded callback examples name (so that the
+//! recorded ids exist). Only an inbound agent can take the role (422 `INVALID_AGENT_DIRECTION`); its
+//! sources must be agents. Setting or updating the sources sets the role and the whole list; removing the
+//! role from an agent without it answers the documented 404. The callback statistics answer from the
+//! recordings, as the emulator routes no callbacks.
+
+use serde_json::json;
+use talkover_core::agents::{AgentStatus, Direction};
+use talkover_core::callbacks::{
+    CallbackAgent, CallbackAgentDetails, CallbackAgentStats, CallbackConfig, CallbackSources, CheckCallbackConstraints,
+    ConstraintCheckAnswer, ProposedCallbackConfig, SetAgentAsCallback, SourceAgent, UpdateCallbackSources,
+};
+use talkover_core::flows::ValidationAnswer;
+
+use super::{agent_not_found, coded, documented, Answer, Request, State};
+use crate::fixtures::Catalog;
+use crate::reply::{from_json, to_json, Invalid, Reply};
+
+/// One agent with the callback role.
+struct Role {
+    agent_id: String,
+    sources: Vec<String>,
+    stats: CallbackAgentStats,
+}
+
+/// The callback roles, and the agents the recordings name.
+#[derive(Default)]
+pub(crate) struct Callbacks {
+    roles: Vec<Role>,
+    recorded_agents: Vec<SourceAgent>,
+}
+
+impl Callbacks {
+    /// The recorded callback agent with its sources and statistics.
+    pub(crate) fn seed(catalog: &Catalog) -> Self {
+        let mut seeded = Self::default();
+        let recorded = |operation: &str| catalog.documented_success(operation).and_then(|b| b.get("data")).cloned();
+        let agents: Vec<CallbackAgent> =
+            recorded("list-callback-agents").and_then(|a| serde_json::from_value(a).ok()).unwrap_or_default();
+        let sources: Vec<SourceAgent> =
+            recorded("list-callback-source-agents").and_then(|a| serde_json::from_value(a).ok()).unwrap_or_default();
+        let details: Option<CallbackAgentDetails> =
+            recorded("get-callback-agent").and_then(|d| serde_json::from_value(d).ok());
+        for agent in agents {
+            let summary = serde_json::to_value(&agent).ok().and_then(|a| serde_json::from_value::<SourceAgent>(a).ok());
+            let stats =
+                details.as_ref().filter(|d| d.agent.id == agent.id).and_then(|d| d.stats.clone()).unwrap_or_default();
+            let sources = agent.callback_config.map(|c| c.source_agent_ids).unwrap_or_default();
+            seeded.roles.push(Role {
+                agent_id: agent.id.as_str().to_owned(),
+                sources: sources.iter().map(|s| s.as_str().to_owned()).collect(),
+                stats,
+            });
+            seeded.recorded_agents.extend(summary);
+        }
+        for source in sources {
+            if !seeded.recorded_agents.iter().any(|a| a.id == source.id) {
+                seeded.recorded_agents.push(source);
+            }
+        }
+        seeded
+    }
+}
+
+/// The sources a set or update asks for.
+fn source_ids(body: CallbackSources) -> Vec<String> {
+    body.source_agent_ids.iter().map(|id| id.as_str().to_owned()).collect()
+}
+
+/// The agents and whether the role is wanted, from a proposal.
+fn proposal_parts(body: ProposedCallbackConfig) -> (bool, Vec<String>) {
+    let sources = body.callback_source_agents.unwrap_or_default();
+    (body.is_callback_agent.unwrap_or(true), sources.iter().map(|id| id.as_str().to_owned()).collect())
+}
+
+impl State {
+    /// An agent as the callback operations show it: one of the emulator's agents, or a recorded one.
+    fn callback_candidate(&self, id: &str) -> Option<SourceAgent> {
+        if let Some(entry) = self.agents.iter().find(|a| a.agent.id.as_str() == id) {
+            let agent = &entry.agent;
+            let mut summary: SourceAgent = from_json(json!({ "id": agent.id })).ok()?;
+            summary.name = Some(agent.name.clone());
+            summary.label = agent.label.clone();
+            summary.direction = agent.direction.clone();
+            summary.current_status = agent.current_status.clone();
+            return Some(summary);
+        }
+        self.callbacks.recorded_agents.iter().find(|a| a.id.as_str() == id).cloned()
+    }
+
+    fn callback_agent(&self, role: &Role) -> Result<CallbackAgent, Reply> {
+        let summary = match self.callback_candidate(&role.agent_id) {
+            Some(summary) => to_json(&summary)?,
+            None => json!({ "id": role.agent_id }),
+        };
+        let mut agent: CallbackAgent = from_json(summary)?;
+        let sources = role.sources.iter().map(|s| s.as_str().into()).collect();
+        let mut config = CallbackConfig::default();
+        config.source_agent_ids = sources;
+        agent.callback_config = Some(config);
+        Ok(agent)
+    }
+
+    /// Sets the callback role with these sources (set-agent-as-callback and update-callback-sources).
+    fn set_callback_role(&mut self, req: &Request<'_>, sources: Vec<String>, mut invalid: Invalid) -> Answer {
+        let id = req.param("agent_id");
+        let Some(agent) = self.callback_candidate(id) else { return Err(agent_not_found(req)) };
+        for (i, source) in sources.iter().enumerate() {
+            if self.callback_candidate(source).is_none() {
+                invalid.selected(&format!("source_agent_ids.{i}"));
+            }
+        }
+        invalid.check()?;
+        if agent.direction != Some(Direction::Inbound) {
+            return Err(coded(
+                req,
+                422,
+                "INVALID_AGENT_DIRECTION",
+                "Agent must have direction=inbound to serve as a callback",
+            ));
+        }
+        let position = match self.callbacks.roles.iter().position(|r| r.agent_id == id) {
+            Some(position) => position,
+            None => {
+                let role = Role { agent_id: id.to_owned(), sources: Vec::new(), stats: CallbackAgentStats::default() };
+                self.callbacks.roles.push(role);
+                self.callbacks.roles.len() - 1
+            }
+        };
+        self.callbacks.roles[position].sources = sources;
+        let agent = self.callback_agent(&self.callbacks.roles[position])?;
+        Ok(Reply::data(200, None, agent))
+    }
+
+    pub(super) fn list_callback_agents(&mut self, _req: &Request<'_>) -> Answer {
+        let agents = self.callbacks.roles.iter().map(|r| self.callback_agent(r)).collect::<Result<Vec<_>, _>>()?;
+        Ok(Reply::list(agents, None, None))
+    }
+
+    pub(super) fn list_callback_source_agents(&mut self, _req: &Request<'_>) -> Answer {
+        let mut ids: Vec<String> = self.agents.iter().map(|a| a.agent.id.as_str().to_owned()).collect();
+        ids.extend(self.callbacks.recorded_agents.iter().map(|a| a.id.as_str().to_owned()));
+        let mut sources: Vec<SourceAgent> = Vec::new();
+        for id in ids {
+            let Some(agent) = self.callback_candidate(&id) else { continue };
+            if agent.direction == Some(Direction::Outbound) && !sources.iter().any(|s| s.id == agent.id) {
+                sources.push(agent);
+            }
+        }
+        Ok(Reply::list(sources, None, None))
+    }
+
+    pub(super) fn get_callback_agent(&mut self, req: &Request<'_>) -> Answer {
+        let id = req.param("agent_id");
+        let Some(role) = self.callbacks.roles.iter().find(|r| r.agent_id == id) else {
+            if self.callback_candidate(id).is_none() {
+                return Err(agent_not_found(req));
+            }
+            return Err(documented(req, 404, None, "Agent is not configured as a callback agent"));
+        };
+        let agent = self.callback_agent(role)?;
+        let sources: Vec<SourceAgent> = role.sources.iter().filter_map(|s| self.callback_candidate(s)).collect();
+        let mut details: CallbackAgentDetails = from_json(json!({ "agent": agent }))?;
+        details.source_agents = sources;
+        details.stats = Some(role.stats.clone());
+        Ok(Reply::data(200, None, details))
+    }
+
+    pub(super) fn check_callback_constraints(&mut self, req: &Request<'_>) -> Answer {
+        let id = req.param("agent_id");
+        let Some(agent) = self.callback_candidate(id) else { return Err(agent_not_found(req)) };
+        let (check, mut invalid) = req.decode::<CheckCallbackConstraints>()?;
+        for (i, status) in check.body.callback_trigger_statuses.iter().flatten().enumerate() {
+            invalid.documented(&format!("callback_trigger_statuses.{i}"), Some(status));
+        }
+        invalid.check()?;
+        let (wanted, sources) = proposal_parts(check.body);
+        let mut problems = Vec::new();
+        if wanted {
+            if agent.direction != Some(Direction::Inbound) {
+                problems.push("Agent must be inbound to serve as a callback agent".to_owned());
+            }
+            if sources.is_empty() {
+                problems.push("A callback agent needs at least one source agent".to_owned());
+            }
+            for source in &sources {
+                match self.callback_candidate(source) {
+                    None => problems.push(format!("Source agent {source} does not exist")),
+                    Some(s) if s.direction != Some(Direction::Outbound) => {
+                        problems.push(format!("Source agent {source} is not outbound"))
+                    }
+                    Some(s) if s.current_status != Some(AgentStatus::Published) => {
+                        problems.push(format!("Source agent {source} is not published"))
+                    }
+                    Some(_) => {}
+                }
+            }
+        }
+        let mut answer = ValidationAnswer::default();
+        if problems.is_empty() {
+            answer.success = Some(true);
+            answer.message = Some("Configuration is valid".to_owned());
+        } else {
+            answer.success = Some(false);
+            answer.message = Some("Configuration has errors".to_owned());
+            answer.errors = Some(problems);
+        }
+        Ok(Reply::typed(200, &ConstraintCheckAnswer(answer)))
+    }
+
+    pub(super) fn set_agent_as_callback(&mut self, req: &Request<'_>) -> Answer {
+        let (set, invalid) = req.decode::<SetAgentAsCallback>()?;
+        self.set_callback_role(req, source_ids(set.body), invalid)
+    }
+
+    pub(super) fn update_callback_sources(&mut self, req: &Request<'_>) -> Answer {
+        let (update, invalid) = req.decode::<UpdateCallbackSources>()?;
+        self.set_callback_role(req, source_ids(update.body), invalid)
+    }
+
+    pub(super) fn remove_callback_role(&mut self, req: &Request<'_>) -> Answer {
+        let id = req.param("agent_id");
+        if self.callback_candidate(id).is_none() {
+            return Err(agent_not_found(req));
+        }
+        let Some(position) = self.callbacks.roles.iter().position(|r| r.agent_id == id) else {
+            return Err(Reply::fail(404, "Agent is not configured as a callback agent"));
+        };
+        self.callbacks.roles.remove(position);
+        Ok(Reply::ack("Callback role removed"))
+    }
+}

@@ -1,0 +1,266 @@
+//! Credits and auto top-up: the balance, purchases, spending, the auto top-up settings, test recharges and
+//! the recharge history.
+//!
+//! Amounts are kept in ten-thousandths of the account currency, so that the emulator adds and subtracts
+//! exactly; they are written back as [`Decimal`]s with at least two decimal places. A purchase or a test
+//! recharge adds to the balance; spending (call completion) takes from it, and when auto top-up is on and
+//! the balance falls below its threshold, a recharge of its amount is added and recorded in the history.
+
+use talkover_core::auto_topup::{
+    AutoTopupEvent, AutoTopupSettings, AutoTopupSettingsUpdate, AutoTopupStatus, AutoTopupTrigger, GetAutoTopupHistory,
+    PaymentMethod, PaymentMethodId, UpdateAutoTopupSettings,
+};
+use talkover_core::credits::{CreditCharge, CreditPurchase, CreditsBalance, PurchaseCredits};
+use talkover_core::decimal::Decimal;
+use talkover_core::Operation;
+
+use super::{coded, now, timestamp, Answer, Request, State};
+use crate::fixtures::Catalog;
+use crate::reply::{from_json, paginate, Reply};
+
+/// Ten-thousandths of the currency per unit.
+const SCALE: u32 = 4;
+
+/// The account's money: its balance, auto top-up settings and history, and the payment methods on file.
+pub(crate) struct Credits {
+    balance: i128,
+    /// When the balance last changed (the recorded time until it does).
+    as_of: Option<String>,
+    currency: String,
+    settings: AutoTopupSettings,
+    history: Vec<AutoTopupEvent>,
+    payment_methods: Vec<PaymentMethodId>,
+}
+
+fn units(amount: &Decimal) -> Option<i128> {
+    amount.to_minor_units(SCALE)
+}
+
+/// An amount in units as the API writes it: `250.00`, `12.3456`.
+fn decimal(units: i128) -> Decimal {
+    let sign = if units < 0 { "-" } else { "" };
+    let whole = units.abs() / 10_i128.pow(SCALE);
+    let fraction = format!("{:04}", units.abs() % 10_i128.pow(SCALE));
+    let fraction = fraction.trim_end_matches('0');
+    let fraction = if fraction.len() < 2 { format!("{fraction:0<2}") } else { fraction.to_owned() };
+    Decimal::new(&format!("{sign}{whole}.{fraction}")).unwrap_or_else(|| Decimal::from(0))
+}
+
+impl Credits {
+    /// The balance, settings, history and payment methods of the recorded examples.
+    pub(crate) fn seed(catalog: &Catalog) -> Self {
+        let recorded = |operation: &str| catalog.documented_success(operation).and_then(|b| b.get("data")).cloned();
+        let balance = recorded("get-credits-balance").and_then(|b| serde_json::from_value::<CreditsBalance>(b).ok());
+        // Without recorded settings, auto top-up is as the recorded balance says.
+        let enabled = balance.as_ref().and_then(|b| b.auto_topup_enabled).unwrap_or(false);
+        let settings = recorded("get-auto-topup-settings")
+            .and_then(|s| serde_json::from_value::<AutoTopupSettings>(s).ok())
+            .unwrap_or_else(|| serde_json::from_value(serde_json::json!({ "is_enabled": enabled })).expect("settings"));
+        let history: Vec<AutoTopupEvent> =
+            recorded(GetAutoTopupHistory::ID).and_then(|h| serde_json::from_value(h).ok()).unwrap_or_default();
+        let methods: Vec<PaymentMethod> = recorded("list-auto-topup-payment-methods")
+            .and_then(|m| serde_json::from_value(m).ok())
+            .unwrap_or_default();
+        Self {
+            balance: balance.as_ref().and_then(|b| units(&b.balance)).unwrap_or_default(),
+            as_of: balance.as_ref().and_then(|b| b.as_of.as_ref()).map(|t| t.as_str().to_owned()),
+            currency: balance.map(|b| b.currency).unwrap_or_else(|| "USD".to_owned()),
+            settings,
+            history,
+            payment_methods: methods.into_iter().map(|m| m.id).collect(),
+        }
+    }
+
+    fn configured(&self) -> bool {
+        self.settings.payment_method_id.is_some() && self.settings.recharge_amount.is_some()
+    }
+
+    /// Adds `amount` units, and the charge's record.
+    fn charge(&mut self, amount: i128, transaction_id: String) -> Result<CreditCharge, Reply> {
+        self.balance += amount;
+        self.as_of = Some(now());
+        // Amounts are set on the typed value, not written in JSON, which would read them as `f64`.
+        let mut charge: CreditCharge = from_json(serde_json::json!({
+            "amount_charged": 0, "currency": self.currency, "new_balance": 0, "transaction_id": transaction_id,
+        }))?;
+        charge.amount_charged = decimal(amount);
+        charge.new_balance = decimal(self.balance);
+        Ok(charge)
+    }
+
+    /// Records a recharge of the auto top-up's amount, added to the balance.
+    fn recharge(&mut self, id: String, trigger: AutoTopupTrigger) -> Result<CreditCharge, Reply> {
+        let amount = self.settings.recharge_amount.as_ref().and_then(units).unwrap_or_default();
+        let before = self.balance;
+        let transaction_id = format!("txn_{id}");
+        let charge = self.charge(amount, transaction_id.clone())?;
+        let now = now();
+        let mut event: AutoTopupEvent = from_json(serde_json::json!({
+            "id": id, "amount": 0, "currency": self.currency, "trigger": trigger,
+            "status": AutoTopupStatus::Succeeded, "payment_method_id": self.settings.payment_method_id,
+            "transaction_id": transaction_id, "created_at": now,
+        }))?;
+        event.amount = decimal(amount);
+        event.balance_before = Some(decimal(before));
+        event.balance_after = Some(decimal(self.balance));
+        self.history.insert(0, event);
+        self.settings.recharge_count_today = Some(self.settings.recharge_count_today.unwrap_or(0) + 1);
+        self.settings.last_recharge_at = Some(timestamp(now));
+        Ok(charge)
+    }
+}
+
+/// What an update asks for, applied to the stored settings.
+fn apply_settings(settings: &mut AutoTopupSettings, update: AutoTopupSettingsUpdate) {
+    if let Some(enabled) = update.is_enabled {
+        settings.is_enabled = enabled;
+    }
+    if update.threshold_amount.is_some() {
+        settings.threshold_amount = update.threshold_amount;
+    }
+    if update.recharge_amount.is_some() {
+        settings.recharge_amount = update.recharge_amount;
+    }
+    if update.scheduled_payment_enabled.is_some() {
+        settings.scheduled_payment_enabled = update.scheduled_payment_enabled;
+    }
+    if update.scheduled_amount.is_some() {
+        settings.scheduled_amount = update.scheduled_amount;
+    }
+    if update.day_of_month.is_some() {
+        settings.day_of_month = update.day_of_month;
+    }
+    if update.payment_method_id.is_some() {
+        settings.payment_method_id = update.payment_method_id;
+    }
+    settings.updated_at = Some(timestamp(now()));
+}
+
+/// The amount and payment method of a purchase.
+fn purchase_parts(purchase: CreditPurchase) -> (Decimal, Option<PaymentMethodId>) {
+    (purchase.amount, purchase.payment_method_id)
+}
+
+impl State {
+    /// Takes `amount` from the balance (what a completed call costs). When auto top-up is on and the
+    /// balance falls below its threshold, a recharge is added and recorded. The balance may go negative,
+    /// as a call that already happened is owed.
+    pub(crate) fn spend_credits(&mut self, amount: &Decimal) {
+        let Some(amount) = units(amount).filter(|a| *a > 0) else { return };
+        self.credits.balance -= amount;
+        self.credits.as_of = Some(now());
+        let threshold = self.credits.settings.threshold_amount.as_ref().and_then(units);
+        let low = threshold.is_some_and(|t| self.credits.balance < t);
+        if self.credits.settings.is_enabled && low && self.credits.configured() {
+            let id = self.new_id();
+            // The recharge's record is built from the emulator's own values; it cannot fail to build.
+            let _ = self.credits.recharge(id, AutoTopupTrigger::Threshold);
+        }
+    }
+
+    /// Charges a finished call: its talk time at the reference's example rate of 0.0855 a minute
+    /// (get-agent-pricing-summary's `estimated_cost_per_minute`), counted per started second and rounded
+    /// up to the ten-thousandth.
+    pub(crate) fn charge_call(&mut self, duration_seconds: u64) {
+        const PER_MINUTE_TEN_THOUSANDTHS: u64 = 855;
+        let cost = (duration_seconds.saturating_mul(PER_MINUTE_TEN_THOUSANDTHS)).div_ceil(60);
+        if cost == 0 {
+            return;
+        }
+        let text = format!("{}.{:04}", cost / 10_000, cost % 10_000);
+        if let Some(amount) = Decimal::new(&text) {
+            self.spend_credits(&amount);
+        }
+    }
+
+    pub(super) fn credits_balance(&mut self, _req: &Request<'_>) -> Answer {
+        let credits = &self.credits;
+        let mut balance: CreditsBalance = from_json(serde_json::json!({
+            "balance": 0, "currency": credits.currency, "auto_topup_enabled": credits.settings.is_enabled,
+            "as_of": credits.as_of.clone().unwrap_or_else(now),
+        }))?;
+        balance.balance = decimal(credits.balance);
+        Ok(Reply::data(200, None, balance))
+    }
+
+    pub(super) fn purchase_credits(&mut self, req: &Request<'_>) -> Answer {
+        let (purchase, mut invalid) = req.decode::<PurchaseCredits>()?;
+        let (amount, method) = purchase_parts(purchase.body);
+        let units = units(&amount);
+        if units.is_none() {
+            invalid.add("amount", "The amount must have at most 4 decimal places.");
+        }
+        if method.as_ref().is_some_and(|m| !self.credits.payment_methods.contains(m)) {
+            invalid.selected("payment_method_id");
+        }
+        invalid.check()?;
+        let id = self.new_id();
+        let charge = self.credits.charge(units.unwrap_or_default(), format!("txn_{id}"))?;
+        Ok(Reply::data(200, None, charge))
+    }
+
+    pub(super) fn auto_topup_settings(&mut self, _req: &Request<'_>) -> Answer {
+        let mut settings = self.credits.settings.clone();
+        settings.currency = Some(self.credits.currency.clone());
+        Ok(Reply::data(200, None, settings))
+    }
+
+    pub(super) fn update_auto_topup(&mut self, req: &Request<'_>) -> Answer {
+        let (update, mut invalid) = req.decode::<UpdateAutoTopupSettings>()?;
+        let method = update.body.payment_method_id.as_ref();
+        if method.is_some_and(|m| !self.credits.payment_methods.contains(m)) {
+            invalid.selected("payment_method_id");
+        }
+        invalid.check()?;
+        apply_settings(&mut self.credits.settings, update.body);
+        Ok(Reply::data(200, None, &self.credits.settings))
+    }
+
+    pub(super) fn test_auto_topup(&mut self, req: &Request<'_>) -> Answer {
+        if !self.credits.configured() {
+            return Err(coded(req, 422, "AUTO_TOPUP_NOT_CONFIGURED", "Auto topup is not configured"));
+        }
+        let id = self.new_id();
+        let charge = self.credits.recharge(id, AutoTopupTrigger::Test)?;
+        Ok(Reply::data(200, Some("Test recharge completed successfully"), charge))
+    }
+
+    pub(super) fn disable_auto_topup(&mut self, _req: &Request<'_>) -> Answer {
+        self.credits.settings.is_enabled = false;
+        self.credits.settings.updated_at = Some(timestamp(now()));
+        Ok(Reply::data(200, None, &self.credits.settings))
+    }
+
+    pub(super) fn auto_topup_history(&mut self, req: &Request<'_>) -> Answer {
+        let (history, invalid) = req.decode::<GetAutoTopupHistory>()?;
+        invalid.check()?;
+        let (items, mut pagination) = paginate(&self.credits.history, history.query.page, history.query.per_page);
+        pagination.from = None;
+        pagination.to = None;
+        Ok(Reply::list(items, None, Some(pagination)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spending_takes_from_the_balance_and_a_low_balance_recharges() {
+        let mut state = State::new(&Catalog::embedded(), false);
+        // The recorded settings: enabled, threshold 50, recharge 100, a payment method.
+        state.credits.balance = units(&Decimal::from(60)).unwrap();
+        let history = state.credits.history.len();
+        state.spend_credits(&Decimal::new("5.25").unwrap());
+        assert_eq!(decimal(state.credits.balance).as_str(), "54.75");
+        assert_eq!(state.credits.history.len(), history);
+        state.spend_credits(&Decimal::from(10));
+        assert_eq!(decimal(state.credits.balance).as_str(), "144.75", "44.75 was below 50: 100 added");
+        assert_eq!(state.credits.history.len(), history + 1);
+        assert_eq!(state.credits.history[0].trigger, AutoTopupTrigger::Threshold);
+        assert_eq!(state.credits.history[0].balance_before.as_ref().map(Decimal::as_str), Some("44.75"));
+        state.credits.settings.is_enabled = false;
+        state.spend_credits(&Decimal::from(100));
+        assert_eq!(decimal(state.credits.balance).as_str(), "44.75");
+    }
+}

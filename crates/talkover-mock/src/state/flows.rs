@@ -1,0 +1,206 @@
+//! Agents' conversation flows and their versions.
+//!
+//! An agent without a saved flow is `llm_driven` with no flow. A flow is checked as a graph before it is
+//! saved (and by validate-agent-flow, which saves nothing): the initial node must exist, node ids must be
+//! unique, every `next` must name a node, and every node must be reachable from the initial one. Each
+//! saved flow becomes the current version; the versions list newest first.
+
+use std::collections::BTreeSet;
+
+use serde_json::json;
+use talkover_core::flows::{
+    AgentFlow, FlowConfig, FlowToValidate, FlowVersion, FlowVersions, UpdateAgentFlow, ValidateAgentFlow,
+    ValidationAnswer,
+};
+
+use super::{agent_not_found, now, timestamp, Answer, Request, State};
+use crate::fixtures::Catalog;
+use crate::reply::{from_json, Reply};
+
+/// One agent's flow and its saved versions (newest first).
+struct FlowEntry {
+    agent_id: String,
+    flow: AgentFlow,
+    versions: Vec<FlowVersion>,
+}
+
+/// The flows of the agents that saved one.
+#[derive(Default)]
+pub(crate) struct Flows {
+    flows: Vec<FlowEntry>,
+    recorded_agents: Vec<String>,
+}
+
+impl Flows {
+    /// The recorded flow and versions, for the agent the recordings name (which exists for these
+    /// operations even though the agents' state does not hold it) and for the reference's example agent
+    /// (when it exists).
+    pub(crate) fn seed(catalog: &Catalog, example_agent: Option<&str>) -> Self {
+        let mut seeded = Self::default();
+        let recorded_agent = catalog
+            .of("get-agent-flow")
+            .iter()
+            .find(|f| f.successful())
+            .and_then(|f| f.params.path.get("agent_id")?.as_str().map(str::to_owned));
+        seeded.recorded_agents.extend(recorded_agent.clone());
+        for agent_id in recorded_agent.iter().map(String::as_str).chain(example_agent) {
+            seeded.seed_agent(catalog, agent_id);
+        }
+        seeded
+    }
+
+    fn seed_agent(&mut self, catalog: &Catalog, agent_id: &str) {
+        let seeded = self;
+        let recorded = |operation: &str| catalog.documented_success(operation).and_then(|b| b.get("data")).cloned();
+        let Some(flow) = recorded("get-agent-flow").and_then(|f| serde_json::from_value::<AgentFlow>(f).ok()) else {
+            return;
+        };
+        let versions = recorded("list-agent-flow-versions")
+            .and_then(|v| serde_json::from_value::<FlowVersions>(v).ok())
+            .map(|v| v.versions)
+            .unwrap_or_default();
+        seeded.flows.push(FlowEntry { agent_id: agent_id.to_owned(), flow, versions });
+    }
+}
+
+/// What is wrong with a flow's graph, in the API's words; empty when nothing is.
+fn flow_problems(config: &FlowConfig) -> Vec<String> {
+    let mut problems = Vec::new();
+    let nodes = config.nodes.as_deref().unwrap_or_default();
+    let mut ids = BTreeSet::new();
+    for node in nodes {
+        if !ids.insert(node.id.as_str()) {
+            problems.push(format!("Duplicate node id: '{}'", node.id.as_str()));
+        }
+    }
+    let initial = config.initial_node_id.as_ref().map(|i| i.as_str()).unwrap_or_default();
+    if !ids.contains(initial) {
+        problems.push(format!("initial_node_id '{initial}' not found in nodes"));
+    }
+    let targets = |node: &talkover_core::flows::FlowNode| -> Vec<String> {
+        let branches = node.branches.iter().flatten().filter_map(|b| b.next.as_ref());
+        node.next.iter().chain(branches).map(|n| n.as_str().to_owned()).collect()
+    };
+    for node in nodes {
+        for next in targets(node) {
+            if !ids.contains(next.as_str()) {
+                problems.push(format!("Node '{}' references unknown next node '{next}'", node.id.as_str()));
+            }
+        }
+    }
+    // Reachability from the initial node, over at most as many rounds as there are nodes.
+    let mut reached: BTreeSet<String> = BTreeSet::new();
+    if ids.contains(initial) {
+        reached.insert(initial.to_owned());
+        for _ in 0..nodes.len() {
+            let before = reached.len();
+            let next: Vec<String> = nodes
+                .iter()
+                .filter(|n| reached.contains(n.id.as_str()))
+                .flat_map(&targets)
+                .filter(|t| ids.contains(t.as_str()))
+                .collect();
+            reached.extend(next);
+            if reached.len() == before {
+                break;
+            }
+        }
+        for id in &ids {
+            if !reached.contains(*id) {
+                problems.push(format!("Node '{id}' is unreachable"));
+            }
+        }
+    }
+    problems
+}
+
+/// The flow an update asks for; a switch to `llm_driven` with no flow keeps the stored one.
+fn flow_update(stored: Option<&AgentFlow>, body: AgentFlow) -> AgentFlow {
+    let mut flow = body;
+    if flow.flow_config.is_none() {
+        flow.flow_config = stored.and_then(|s| s.flow_config.clone());
+    }
+    flow
+}
+
+fn flow_to_validate(body: FlowToValidate) -> FlowConfig {
+    body.flow_config
+}
+
+impl State {
+    fn flow_agent(&self, req: &Request<'_>) -> Result<String, Reply> {
+        let id = req.param("agent_id");
+        if self.has_agent(id) || self.flows.recorded_agents.iter().any(|a| a == id) {
+            Ok(id.to_owned())
+        } else {
+            Err(agent_not_found(req))
+        }
+    }
+
+    pub(super) fn get_agent_flow(&mut self, req: &Request<'_>) -> Answer {
+        let agent = self.flow_agent(req)?;
+        let flow = self.flows.flows.iter().find(|f| f.agent_id == agent).map(|f| f.flow.clone());
+        Ok(Reply::data(200, None, flow.unwrap_or_else(AgentFlow::llm_driven)))
+    }
+
+    pub(super) fn update_agent_flow(&mut self, req: &Request<'_>) -> Answer {
+        let agent = self.flow_agent(req)?;
+        let (update, mut invalid) = req.decode::<UpdateAgentFlow>()?;
+        invalid.documented("conversation_mode", Some(&update.body.conversation_mode));
+        invalid.check()?;
+        let saves_config = update.body.flow_config.is_some();
+        let position = self.flows.flows.iter().position(|f| f.agent_id == agent);
+        let flow = flow_update(position.map(|p| &self.flows.flows[p].flow), update.body);
+        if saves_config {
+            let problems = flow.flow_config.as_ref().map(flow_problems).unwrap_or_default();
+            if !problems.is_empty() {
+                let body = json!({ "success": false, "message": "Flow validation failed", "errors": problems });
+                return Err(Reply::new(422, body));
+            }
+        }
+        let position = position.unwrap_or_else(|| {
+            let empty = FlowEntry { agent_id: agent.clone(), flow: AgentFlow::llm_driven(), versions: Vec::new() };
+            self.flows.flows.push(empty);
+            self.flows.flows.len() - 1
+        });
+        if saves_config {
+            let id = self.new_id();
+            let number = self.flows.flows[position].versions.len() + 1;
+            let config = flow.flow_config.clone();
+            let label = config.as_ref().and_then(|c| c.meta.as_ref()?.version.clone());
+            let mut version: FlowVersion = from_json(json!({ "id": id }))?;
+            version.version = Some(label.unwrap_or_else(|| format!("{number}")));
+            version.created_at = Some(timestamp(now()));
+            version.is_current = Some(true);
+            version.flow_config = config;
+            let entry = &mut self.flows.flows[position];
+            entry.versions.iter_mut().for_each(|v| v.is_current = Some(false));
+            entry.versions.insert(0, version);
+        }
+        self.flows.flows[position].flow = flow.clone();
+        Ok(Reply::data(200, None, flow))
+    }
+
+    pub(super) fn validate_agent_flow(&mut self, req: &Request<'_>) -> Answer {
+        self.flow_agent(req)?;
+        let (validate, invalid) = req.decode::<ValidateAgentFlow>()?;
+        invalid.check()?;
+        let problems = flow_problems(&flow_to_validate(validate.body));
+        let mut answer = ValidationAnswer::default();
+        if problems.is_empty() {
+            answer.success = Some(true);
+            answer.message = Some("Flow is valid".to_owned());
+        } else {
+            answer.success = Some(false);
+            answer.errors = Some(problems);
+        }
+        Ok(Reply::typed(200, &answer))
+    }
+
+    pub(super) fn list_agent_flow_versions(&mut self, req: &Request<'_>) -> Answer {
+        let agent = self.flow_agent(req)?;
+        let versions = self.flows.flows.iter().find(|f| f.agent_id == agent).map(|f| f.versions.clone());
+        let versions: FlowVersions = from_json(json!({ "versions": versions.unwrap_or_default() }))?;
+        Ok(Reply::data(200, None, versions))
+    }
+}

@@ -1,0 +1,110 @@
+//! Requests to release phone numbers: request, list, cancel.
+//!
+//! A number can be released only when no published agent uses it (422 `PHONE_NUMBER_IN_USE`) and no
+//! request for it is pending (409 `RELEASE_ALREADY_PENDING`). A request stays pending (the API's staff
+//! decide, not the emulator) until it is cancelled; a request no longer pending cannot be cancelled
+//! (409 `RELEASE_ALREADY_RESOLVED`).
+
+use serde_json::json;
+use talkover_core::agents::AgentStatus;
+use talkover_core::phone_numbers::{
+    ListReleaseRequests, PhoneReleaseRequest, ReleaseRequest, ReleaseRequestStatus, RequestPhoneRelease,
+};
+use talkover_core::Operation;
+
+use super::{coded, documented, now, timestamp, Answer, Request, State};
+use crate::fixtures::Catalog;
+use crate::reply::{from_json, Reply};
+
+/// The release requests of the environment, newest first.
+#[derive(Default)]
+pub(crate) struct ReleaseRequests {
+    requests: Vec<ReleaseRequest>,
+}
+
+impl ReleaseRequests {
+    /// The recorded requests.
+    pub(crate) fn seed(catalog: &Catalog) -> Self {
+        let requests = catalog
+            .documented_success(ListReleaseRequests::ID)
+            .and_then(|b| b.get("data"))
+            .and_then(|d| serde_json::from_value(d.clone()).ok())
+            .unwrap_or_default();
+        Self { requests }
+    }
+}
+
+fn release_reason(body: PhoneReleaseRequest) -> String {
+    body.reason
+}
+
+impl State {
+    /// The E.164 number of one of the environment's numbers (its own, or a SIP trunk's).
+    fn environment_number(&self, id: &str) -> Option<String> {
+        let own = self.numbers.iter().find(|n| n.id.as_str() == id).map(|n| n.number.clone());
+        own.or_else(|| self.sip.number_of(id))
+    }
+
+    pub(super) fn list_release_requests(&mut self, _req: &Request<'_>) -> Answer {
+        Ok(Reply::list(self.releases.requests.clone(), None, None))
+    }
+
+    pub(super) fn request_phone_release(&mut self, req: &Request<'_>) -> Answer {
+        let id = req.param("phone_number_id").to_owned();
+        let Some(number) = self.environment_number(&id) else {
+            return Err(documented(req, 404, Some("not-found"), "Phone number not found"));
+        };
+        let (request, invalid) = req.decode::<RequestPhoneRelease>()?;
+        invalid.check()?;
+        let pending = self
+            .releases
+            .requests
+            .iter()
+            .any(|r| r.phone_number_id.as_str() == id && r.status == ReleaseRequestStatus::Pending);
+        if pending {
+            return Err(coded(
+                req,
+                409,
+                "RELEASE_ALREADY_PENDING",
+                "A release request for this phone number is already pending",
+            ));
+        }
+        let in_use = self.agents.iter().any(|a| {
+            a.agent.current_status == Some(AgentStatus::Published)
+                && a.agent.phone_numbers.iter().flatten().any(|n| n.id.as_str() == id)
+        });
+        if in_use {
+            return Err(coded(
+                req,
+                422,
+                "PHONE_NUMBER_IN_USE",
+                "Phone number is currently assigned to active agents and cannot be released",
+            ));
+        }
+        let mut created: ReleaseRequest = from_json(json!({
+            "id": self.new_id(), "phone_number_id": id, "phone_number": number,
+            "reason": release_reason(request.body), "status": ReleaseRequestStatus::Pending,
+        }))?;
+        created.requested_at = Some(timestamp(now()));
+        self.releases.requests.insert(0, created.clone());
+        Ok(Reply::data(201, None, created))
+    }
+
+    pub(super) fn cancel_release_request(&mut self, req: &Request<'_>) -> Answer {
+        let id = req.param("release_request_id");
+        let Some(request) = self.releases.requests.iter_mut().find(|r| r.id.as_str() == id) else {
+            return Err(documented(req, 404, Some("not-found"), "Release request not found"));
+        };
+        if request.status != ReleaseRequestStatus::Pending {
+            return Err(coded(
+                req,
+                409,
+                "RELEASE_ALREADY_RESOLVED",
+                "Release request already resolved and cannot be cancelled",
+            ));
+        }
+        request.status = ReleaseRequestStatus::Cancelled;
+        request.resolved_at = Some(timestamp(now()));
+        Ok(Reply::ack("Release request cancelled"))
+    }
+}

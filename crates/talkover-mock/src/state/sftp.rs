@@ -1,0 +1,242 @@
+//! Campaigns' SFTP settings, connection tests, import and export jobs, and their logs.
+//!
+//! Creating settings for a campaign that has them replaces them. Credentials are taken and never
+//! returned. A connection test succeeds unless the host ends in
+//! `.invalid` (the name reserved for names that never resolve); SFTP can be enabled only after a
+//! successful test (422 `SFTP_TEST_REQUIRED`), and changing where or how to connect calls for a new test.
+//! An import or export runs at once: its log says `succeeded` (or `failed`, for a host that fails its
+//! test), newest first.
+
+use serde_json::json;
+use talkover_core::campaign_sftp::{
+    CreateCampaignSftp, ImportSchedule, ListCampaignSftpLogs, NewSftpConfig, SftpConfig, SftpConfigChanges,
+    SftpExportFiles, SftpJob, SftpJobStatus, SftpJobType, SftpLog, SftpTestResult, TriggerCampaignSftpExport,
+    UpdateCampaignSftp,
+};
+use talkover_core::{Envelope, Operation};
+
+use super::{campaign_not_found, coded, documented, now, timestamp, Answer, Request, State};
+use crate::fixtures::Catalog;
+use crate::reply::{from_json, paginate, Reply};
+
+/// One campaign's SFTP settings and job logs (newest first).
+struct SftpEntry {
+    campaign_id: String,
+    config: SftpConfig,
+    logs: Vec<SftpLog>,
+}
+
+/// The SFTP settings of the campaigns that have them.
+#[derive(Default)]
+pub(crate) struct Sftp {
+    entries: Vec<SftpEntry>,
+    /// Campaigns the recordings name, which exist for these operations even if the campaigns' state
+    /// does not hold them.
+    recorded_campaigns: Vec<String>,
+}
+
+impl Sftp {
+    /// The recorded settings and logs, for the recorded campaign.
+    pub(crate) fn seed(catalog: &Catalog) -> Self {
+        let mut seeded = Self::default();
+        let recorded = |operation: &str| catalog.documented_success(operation).and_then(|b| b.get("data")).cloned();
+        let Some(config) = recorded("get-campaign-sftp").and_then(|c| serde_json::from_value::<SftpConfig>(c).ok())
+        else {
+            return seeded;
+        };
+        let Some(campaign_id) = config.campaign_id.as_ref().map(|c| c.as_str().to_owned()) else { return seeded };
+        let logs: Vec<SftpLog> =
+            recorded(ListCampaignSftpLogs::ID).and_then(|l| serde_json::from_value(l).ok()).unwrap_or_default();
+        seeded.recorded_campaigns.push(campaign_id.clone());
+        seeded.entries.push(SftpEntry { campaign_id, config, logs });
+        seeded
+    }
+}
+
+fn new_config(id: String, campaign_id: &str, body: NewSftpConfig) -> Result<SftpConfig, Reply> {
+    // The required fields in JSON (the type has no public constructor), the optional ones typed.
+    let mut config: SftpConfig = from_json(json!({ "id": id }))?;
+    config.campaign_id = Some(campaign_id.into());
+    config.host = Some(body.host);
+    config.port = Some(body.port.unwrap_or(22));
+    config.username = Some(body.username);
+    config.auth_type = Some(body.auth_type);
+    config.import_path = body.import_path;
+    config.export_path = body.export_path;
+    config.import_schedule = Some(body.import_schedule.unwrap_or(ImportSchedule::Manual));
+    config.is_enabled = Some(false);
+    config.created_at = Some(timestamp(now()));
+    config.updated_at = config.created_at.clone();
+    Ok(config)
+}
+
+/// Applies changes; new connection details take the last test's success away. Returns whether the
+/// changes ask to enable SFTP.
+fn apply_changes(config: &mut SftpConfig, changes: SftpConfigChanges) -> bool {
+    let reconnects = changes.host.is_some()
+        || changes.port.is_some()
+        || changes.username.is_some()
+        || changes.auth_type.is_some()
+        || changes.password.is_some()
+        || changes.private_key.is_some()
+        || changes.private_key_passphrase.is_some();
+    if changes.host.is_some() {
+        config.host = changes.host;
+    }
+    if changes.port.is_some() {
+        config.port = changes.port;
+    }
+    if changes.username.is_some() {
+        config.username = changes.username;
+    }
+    if changes.auth_type.is_some() {
+        config.auth_type = changes.auth_type;
+    }
+    if changes.import_path.is_some() {
+        config.import_path = changes.import_path;
+    }
+    if changes.export_path.is_some() {
+        config.export_path = changes.export_path;
+    }
+    if changes.import_schedule.is_some() {
+        config.import_schedule = changes.import_schedule;
+    }
+    if reconnects {
+        config.last_test_success = None;
+        config.is_enabled = Some(false);
+    }
+    config.updated_at = Some(timestamp(now()));
+    if let Some(enabled) = changes.is_enabled {
+        config.is_enabled = Some(enabled);
+    }
+    changes.is_enabled == Some(true)
+}
+
+fn export_files(body: SftpExportFiles) -> u64 {
+    body.file_data_ids.len() as u64
+}
+
+/// Whether the configured host can be reached.
+fn reachable(config: &SftpConfig) -> bool {
+    !config.host.as_deref().unwrap_or_default().to_ascii_lowercase().ends_with(".invalid")
+}
+
+impl State {
+    /// The campaign's position among the SFTP settings, or `None` when it has none; 404 for a campaign
+    /// that does not exist.
+    fn sftp_campaign(&self, req: &Request<'_>) -> Result<Option<usize>, Reply> {
+        let id = req.param("campaign_id");
+        if !self.has_campaign(id) && !self.sftp.recorded_campaigns.iter().any(|c| c == id) {
+            return Err(campaign_not_found(req));
+        }
+        Ok(self.sftp.entries.iter().position(|e| e.campaign_id == id))
+    }
+
+    fn sftp_entry(&self, req: &Request<'_>) -> Result<usize, Reply> {
+        self.sftp_campaign(req)?
+            .ok_or_else(|| documented(req, 404, Some("not-configured"), "SFTP is not configured for this campaign"))
+    }
+
+    pub(super) fn get_campaign_sftp(&mut self, req: &Request<'_>) -> Answer {
+        let e = self.sftp_entry(req)?;
+        Ok(Reply::data(200, None, &self.sftp.entries[e].config))
+    }
+
+    pub(super) fn create_campaign_sftp(&mut self, req: &Request<'_>) -> Answer {
+        let existing = self.sftp_campaign(req)?;
+        let (create, mut invalid) = req.decode::<CreateCampaignSftp>()?;
+        invalid.documented("auth_type", Some(&create.body.auth_type));
+        invalid.documented("import_schedule", create.body.import_schedule.as_ref());
+        invalid.check()?;
+        let campaign_id = req.param("campaign_id").to_owned();
+        let config = new_config(self.new_id(), &campaign_id, create.body)?;
+        // Creating settings again replaces them (they need a new test); the logs stay.
+        match existing {
+            Some(e) => self.sftp.entries[e].config = config.clone(),
+            None => self.sftp.entries.push(SftpEntry { campaign_id, config: config.clone(), logs: Vec::new() }),
+        }
+        Ok(Reply::data(200, None, config))
+    }
+
+    pub(super) fn update_campaign_sftp(&mut self, req: &Request<'_>) -> Answer {
+        let e = self.sftp_entry(req)?;
+        let (update, mut invalid) = req.decode::<UpdateCampaignSftp>()?;
+        invalid.documented("auth_type", update.body.auth_type.as_ref());
+        invalid.documented("import_schedule", update.body.import_schedule.as_ref());
+        invalid.check()?;
+        let mut config = self.sftp.entries[e].config.clone();
+        let enables = apply_changes(&mut config, update.body);
+        if enables && config.last_test_success != Some(true) {
+            return Err(coded(req, 422, "SFTP_TEST_REQUIRED", "Run a successful test connection before enabling SFTP"));
+        }
+        self.sftp.entries[e].config = config.clone();
+        Ok(Reply::data(200, None, config))
+    }
+
+    pub(super) fn test_campaign_sftp(&mut self, req: &Request<'_>) -> Answer {
+        let e = self.sftp_entry(req)?;
+        let now = now();
+        let config = &mut self.sftp.entries[e].config;
+        let ok = reachable(config);
+        config.last_test_at = Some(timestamp(now.clone()));
+        config.last_test_success = Some(ok);
+        let mut result: SftpTestResult = from_json(json!({ "tested_at": now }))?;
+        if ok {
+            result.import_path_accessible = Some(true);
+            result.export_path_accessible = Some(true);
+        } else {
+            result.error = Some("Could not resolve host".to_owned());
+        }
+        let (success, message) =
+            if ok { (true, "SFTP connection successful") } else { (false, "SFTP connection failed") };
+        let envelope = Envelope { success: Some(success), message: Some(message.to_owned()), data: result };
+        Ok(Reply::typed(200, &envelope))
+    }
+
+    /// Runs a job at once and logs it.
+    fn run_sftp_job(&mut self, e: usize, job_type: SftpJobType, files: u64) -> Result<SftpJob, Reply> {
+        let id = self.new_id();
+        let now = now();
+        let entry = &mut self.sftp.entries[e];
+        let ok = reachable(&entry.config);
+        let status = if ok { SftpJobStatus::Succeeded } else { SftpJobStatus::Failed };
+        let mut log: SftpLog =
+            from_json(json!({ "id": format!("log-{id}"), "type": job_type.clone(), "status": status }))?;
+        log.files_processed = Some(if ok { files } else { 0 });
+        log.rows_processed = Some(0);
+        log.error = (!ok).then(|| "Could not resolve host".to_owned());
+        log.started_at = Some(timestamp(now.clone()));
+        log.completed_at = Some(timestamp(now.clone()));
+        entry.logs.insert(0, log);
+        let files_count = (job_type == SftpJobType::Export).then_some(files);
+        let mut job: SftpJob = from_json(json!({ "job_id": id }))?;
+        job.queued_at = Some(timestamp(now));
+        job.files_count = files_count;
+        Ok(job)
+    }
+
+    pub(super) fn trigger_sftp_import(&mut self, req: &Request<'_>) -> Answer {
+        let e = self.sftp_entry(req)?;
+        let job = self.run_sftp_job(e, SftpJobType::Import, 0)?;
+        Ok(Reply::data(200, Some("SFTP import queued"), job))
+    }
+
+    pub(super) fn trigger_sftp_export(&mut self, req: &Request<'_>) -> Answer {
+        let e = self.sftp_entry(req)?;
+        let (export, invalid) = req.decode::<TriggerCampaignSftpExport>()?;
+        invalid.check()?;
+        let job = self.run_sftp_job(e, SftpJobType::Export, export_files(export.body))?;
+        Ok(Reply::data(200, Some("SFTP export queued"), job))
+    }
+
+    pub(super) fn list_sftp_logs(&mut self, req: &Request<'_>) -> Answer {
+        let e = self.sftp_entry(req)?;
+        let (list, invalid) = req.decode::<ListCampaignSftpLogs>()?;
+        invalid.check()?;
+        let per_page = list.query.per_page.or(Some(25));
+        let (items, mut pagination) = paginate(&self.sftp.entries[e].logs, list.query.page, per_page);
+        pagination.from = None;
+        pagination.to = None;
+        Ok(Reply::list(items, None, Some(pagination)))
+    }
+}

@@ -1,0 +1,254 @@
+//! SIP trunks and the numbers (DIDs) attached to them: create, list, get, update, verify, health, delete.
+//!
+//! Verifying a trunk marks it verified and healthy; its health check answers from that last outcome. A
+//! trunk that still has numbers cannot be deleted (409 `TRUNK_HAS_DIDS`); a number already in the
+//! environment cannot be attached twice (409 `DID_ALREADY_EXISTS`); a number an agent still uses cannot
+//! be removed (409 `DID_IN_USE`).
+
+use talkover_core::sip_trunks::{
+    CreateSipTrunk, CreateSipTrunkDid, ListSipTrunkDids, ListSipTrunks, NewSipTrunk, NewSipTrunkDid, SipTransport,
+    SipTrunk, SipTrunkDid, SipTrunkHealth, SipTrunkHealthStatus, SipTrunkUpdate, SipTrunkVerification, UpdateSipTrunk,
+};
+use talkover_core::Operation;
+
+use super::{coded, documented, formatted, now, timestamp, Answer, Request, State};
+use crate::fixtures::Catalog;
+use crate::reply::{from_json, Reply};
+
+/// The trunks of the environment, with their numbers.
+#[derive(Default)]
+pub(crate) struct SipTrunks {
+    trunks: Vec<SipTrunk>,
+    dids: Vec<SipTrunkDid>,
+}
+
+impl SipTrunks {
+    /// The trunks and numbers of the recorded examples.
+    pub(crate) fn seed(catalog: &Catalog) -> Self {
+        let mut seeded = Self::default();
+        let recorded = |operation: &str| catalog.documented_success(operation).and_then(|b| b.get("data")).cloned();
+        // The get example carries the whole trunk; the list example only part of it.
+        if let Some(trunk) = recorded("get-sip-trunk").and_then(|t| serde_json::from_value::<SipTrunk>(t).ok()) {
+            seeded.trunks.push(trunk);
+        }
+        let listed: Vec<SipTrunk> =
+            recorded(ListSipTrunks::ID).and_then(|l| serde_json::from_value(l).ok()).unwrap_or_default();
+        for trunk in listed {
+            if !seeded.trunks.iter().any(|t| t.id == trunk.id) {
+                seeded.trunks.push(trunk);
+            }
+        }
+        let did_trunk = catalog
+            .of(ListSipTrunkDids::ID)
+            .iter()
+            .find(|f| f.successful())
+            .and_then(|f| f.params.path.get("trunk_id")?.as_str().map(str::to_owned));
+        let dids: Vec<SipTrunkDid> =
+            recorded(ListSipTrunkDids::ID).and_then(|l| serde_json::from_value(l).ok()).unwrap_or_default();
+        for mut did in dids {
+            if did.trunk_id.is_none() {
+                did.trunk_id = did_trunk.clone().map(Into::into);
+            }
+            seeded.dids.push(did);
+        }
+        seeded
+    }
+}
+
+impl SipTrunks {
+    /// The E.164 number of one of the trunks' DIDs.
+    pub(crate) fn number_of(&self, id: &str) -> Option<String> {
+        self.dids.iter().find(|d| d.id.as_str() == id).map(|d| d.number.clone())
+    }
+}
+
+/// The trunk a create request describes (its password is kept by no one: the API never returns it).
+fn new_trunk(id: String, body: NewSipTrunk) -> Result<SipTrunk, Reply> {
+    let transport = body.transport.unwrap_or(SipTransport::Tls);
+    let port = body.port.unwrap_or(if transport == SipTransport::Tls { 5061 } else { 5060 });
+    // The required fields in JSON (the type has no public constructor), the optional ones typed.
+    let mut trunk: SipTrunk =
+        from_json(serde_json::json!({ "id": id, "name": body.name, "is_active": false, "is_verified": false }))?;
+    trunk.provider_name = Some(body.provider_name);
+    trunk.domain = Some(body.domain);
+    trunk.username = Some(body.username);
+    trunk.transport = Some(transport);
+    trunk.port = Some(port);
+    trunk.outbound_proxy = body.outbound_proxy;
+    trunk.auth_realm = body.auth_realm;
+    trunk.is_active = body.is_active.unwrap_or(false);
+    trunk.created_at = Some(timestamp(now()));
+    trunk.updated_at = trunk.created_at.clone();
+    Ok(trunk)
+}
+
+/// Applies an update; changing how the trunk is reached takes its verification away.
+fn apply_update(trunk: &mut SipTrunk, update: SipTrunkUpdate) {
+    let reconnects = update.domain.is_some()
+        || update.username.is_some()
+        || update.password.is_some()
+        || update.transport.is_some()
+        || update.port.is_some();
+    if let Some(name) = update.name {
+        trunk.name = name;
+    }
+    if update.provider_name.is_some() {
+        trunk.provider_name = update.provider_name;
+    }
+    if update.domain.is_some() {
+        trunk.domain = update.domain;
+    }
+    if update.username.is_some() {
+        trunk.username = update.username;
+    }
+    if update.port.is_some() {
+        trunk.port = update.port;
+    }
+    if update.transport.is_some() {
+        trunk.transport = update.transport;
+    }
+    if update.outbound_proxy.is_some() {
+        trunk.outbound_proxy = update.outbound_proxy;
+    }
+    if update.auth_realm.is_some() {
+        trunk.auth_realm = update.auth_realm;
+    }
+    if let Some(active) = update.is_active {
+        trunk.is_active = active;
+    }
+    if reconnects {
+        trunk.is_verified = false;
+        trunk.health_status = None;
+    }
+    trunk.updated_at = Some(timestamp(now()));
+}
+
+fn new_did(id: String, trunk_id: &str, body: NewSipTrunkDid) -> Result<SipTrunkDid, Reply> {
+    let formatted = formatted(&body.number);
+    let mut did: SipTrunkDid = from_json(serde_json::json!({ "id": id, "number": body.number }))?;
+    did.country_code = Some(body.country_code.to_uppercase());
+    did.formatted_number = Some(formatted);
+    did.trunk_id = Some(trunk_id.into());
+    Ok(did)
+}
+
+impl State {
+    fn trunk_index(&self, req: &Request<'_>) -> Result<usize, Reply> {
+        let id = req.param("trunk_id");
+        self.sip.trunks.iter().position(|t| t.id.as_str() == id).ok_or_else(|| trunk_not_found(req))
+    }
+
+    pub(super) fn list_sip_trunks(&mut self, _req: &Request<'_>) -> Answer {
+        Ok(Reply::list(self.sip.trunks.clone(), None, None))
+    }
+
+    pub(super) fn create_sip_trunk(&mut self, req: &Request<'_>) -> Answer {
+        let (create, mut invalid) = req.decode::<CreateSipTrunk>()?;
+        invalid.documented("transport", create.body.transport.as_ref());
+        invalid.check()?;
+        let trunk = new_trunk(self.new_id(), create.body)?;
+        self.sip.trunks.push(trunk.clone());
+        Ok(Reply::data(200, None, trunk))
+    }
+
+    pub(super) fn get_sip_trunk(&mut self, req: &Request<'_>) -> Answer {
+        let index = self.trunk_index(req)?;
+        Ok(Reply::data(200, None, &self.sip.trunks[index]))
+    }
+
+    pub(super) fn update_sip_trunk(&mut self, req: &Request<'_>) -> Answer {
+        let index = self.trunk_index(req)?;
+        let (update, mut invalid) = req.decode::<UpdateSipTrunk>()?;
+        invalid.documented("transport", update.body.transport.as_ref());
+        invalid.check()?;
+        let trunk = &mut self.sip.trunks[index];
+        apply_update(trunk, update.body);
+        Ok(Reply::data(200, None, &*trunk))
+    }
+
+    pub(super) fn delete_sip_trunk(&mut self, req: &Request<'_>) -> Answer {
+        let index = self.trunk_index(req)?;
+        let id = self.sip.trunks[index].id.clone();
+        if self.sip.dids.iter().any(|d| d.trunk_id.as_ref() == Some(&id)) {
+            return Err(coded(
+                req,
+                409,
+                "TRUNK_HAS_DIDS",
+                "Trunk still has DIDs attached. Delete DIDs before deleting the trunk.",
+            ));
+        }
+        self.sip.trunks.remove(index);
+        Ok(Reply::ack("SIP trunk deleted"))
+    }
+
+    pub(super) fn verify_sip_trunk(&mut self, req: &Request<'_>) -> Answer {
+        let index = self.trunk_index(req)?;
+        let now = now();
+        let trunk = &mut self.sip.trunks[index];
+        trunk.is_verified = true;
+        trunk.health_status = Some(SipTrunkHealthStatus::Healthy);
+        trunk.last_health_check_at = Some(timestamp(now.clone()));
+        trunk.updated_at = Some(timestamp(now.clone()));
+        let mut verification: SipTrunkVerification = from_json(serde_json::json!({ "is_verified": true }))?;
+        verification.health_status = trunk.health_status.clone();
+        verification.last_health_check_at = trunk.last_health_check_at.clone();
+        Ok(Reply::data(200, None, verification))
+    }
+
+    pub(super) fn sip_trunk_health(&mut self, req: &Request<'_>) -> Answer {
+        let index = self.trunk_index(req)?;
+        let trunk = &self.sip.trunks[index];
+        let healthy = trunk.is_verified && trunk.health_status != Some(SipTrunkHealthStatus::Unhealthy);
+        let error = (!healthy).then_some("The trunk has not passed a verification");
+        let mut health: SipTrunkHealth = from_json(serde_json::json!({ "is_healthy": healthy }))?;
+        health.response_time_ms = Some(if healthy { 120 } else { 5000 });
+        health.error = error.map(str::to_owned);
+        health.checked_at = Some(timestamp(now()));
+        Ok(Reply::data(200, None, health))
+    }
+
+    pub(super) fn list_sip_trunk_dids(&mut self, req: &Request<'_>) -> Answer {
+        let index = self.trunk_index(req)?;
+        let id = &self.sip.trunks[index].id;
+        let dids: Vec<SipTrunkDid> =
+            self.sip.dids.iter().filter(|d| d.trunk_id.as_ref() == Some(id)).cloned().collect();
+        Ok(Reply::list(dids, None, None))
+    }
+
+    pub(super) fn create_sip_trunk_did(&mut self, req: &Request<'_>) -> Answer {
+        let index = self.trunk_index(req)?;
+        let (create, invalid) = req.decode::<CreateSipTrunkDid>()?;
+        invalid.check()?;
+        let number = create.body.number.as_str();
+        let taken = self.sip.dids.iter().any(|d| d.number == number) || self.numbers.iter().any(|n| n.number == number);
+        if taken {
+            return Err(coded(req, 409, "DID_ALREADY_EXISTS", "This number is already registered in your environment"));
+        }
+        let trunk_id = self.sip.trunks[index].id.as_str().to_owned();
+        let did = new_did(self.new_id(), &trunk_id, create.body)?;
+        self.sip.dids.push(did.clone());
+        Ok(Reply::data(200, None, did))
+    }
+
+    pub(super) fn delete_sip_trunk_did(&mut self, req: &Request<'_>) -> Answer {
+        let index = self.trunk_index(req)?;
+        let trunk_id = &self.sip.trunks[index].id;
+        let did_id = req.param("phone_number_id");
+        let Some(position) =
+            self.sip.dids.iter().position(|d| d.id.as_str() == did_id && d.trunk_id.as_ref() == Some(trunk_id))
+        else {
+            return Err(documented(req, 404, None, "DID not found"));
+        };
+        let in_use =
+            self.agents.iter().any(|a| a.agent.phone_numbers.iter().flatten().any(|n| n.id.as_str() == did_id));
+        if in_use {
+            return Err(coded(req, 409, "DID_IN_USE", "DID is still assigned to active agents"));
+        }
+        self.sip.dids.remove(position);
+        Ok(Reply::ack("DID removed"))
+    }
+}
+
+fn trunk_not_found(req: &Request<'_>) -> Reply {
+    documented(req, 404, Some("trunk"), "SIP trunk not found")
+}

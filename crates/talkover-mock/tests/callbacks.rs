@@ -1,0 +1,76 @@
+//! Callback roles are kept by the emulator: an inbound agent takes the role with its sources, is listed
+//! and returned with them, and loses the role on removal; the documented refusals answer as documented.
+
+mod common;
+
+use common::raw::{error_fields, send};
+use common::{agent, api, voice};
+use talkover::agents::{AgentStatus, Direction, PublishAgent};
+use talkover::callbacks::{CallbackTriggerStatus, ProposedCallbackConfig};
+use talkover_mock::Server;
+
+#[test]
+fn an_inbound_agent_takes_and_loses_the_callback_role() {
+    let server = Server::start_blocking().unwrap();
+    let client =
+        talkover::blocking::Client::builder().base_url(server.base_url()).token(server.token()).build().unwrap();
+    let mut inbound = agent("Returns desk");
+    inbound.direction = Some(Direction::Inbound);
+    let inbound = client.agents().create(inbound).unwrap();
+    let outbound = client.agents().create(agent("Renewals caller")).unwrap();
+    let callbacks = client.callback_agents();
+
+    // A draft source is not ready yet.
+    let proposal = ProposedCallbackConfig::new()
+        .is_callback_agent(true)
+        .callback_source_agents([outbound.id.clone()])
+        .callback_trigger_statuses([CallbackTriggerStatus::NoAnswer]);
+    let check = callbacks.check_constraints(&inbound.id, proposal.clone()).unwrap();
+    assert_eq!(check.problems(), [format!("Source agent {} is not published", outbound.id.as_str())]);
+    client.agents().update_voice(&outbound.id, voice()).unwrap();
+    let published = client.execute(PublishAgent::new(&outbound.id)).unwrap();
+    assert_eq!(published.current_status, AgentStatus::Published);
+    assert!(callbacks.check_constraints(&inbound.id, proposal).unwrap().is_valid());
+    assert!(callbacks.source_agents().unwrap().items.iter().any(|s| s.id == outbound.id));
+
+    let before = callbacks.list().unwrap().items.len();
+    let role = callbacks.set(&inbound.id, [outbound.id.clone()]).unwrap();
+    assert_eq!(role.callback_config.map(|c| c.source_agent_ids), Some(vec![outbound.id.clone()]));
+    assert_eq!(callbacks.list().unwrap().items.len(), before + 1);
+    let details = callbacks.get(&inbound.id).unwrap();
+    assert_eq!(details.agent.name.as_deref(), Some("Returns desk"));
+    assert_eq!(details.source_agents.len(), 1);
+
+    let replaced = callbacks.update_sources(&inbound.id, ["agent-uuid-2"]).unwrap();
+    assert_eq!(replaced.callback_config.unwrap().source_agent_ids[0].as_str(), "agent-uuid-2");
+    assert_eq!(callbacks.get(&inbound.id).unwrap().source_agents[0].name.as_deref(), Some("Sales Outbound"));
+
+    // An outbound agent cannot take the role.
+    let wrong = callbacks.set(&outbound.id, [inbound.id.clone()]).unwrap_err();
+    assert_eq!(api(&wrong).code.as_deref(), Some("INVALID_AGENT_DIRECTION"));
+
+    callbacks.remove(&inbound.id).unwrap();
+    assert_eq!(callbacks.list().unwrap().items.len(), before);
+    let gone = callbacks.get(&inbound.id).unwrap_err();
+    assert_eq!(api(&gone).status.as_u16(), 404);
+    assert_eq!(api(&gone).message.as_deref(), Some("Agent is not configured as a callback agent"));
+}
+
+#[tokio::test]
+async fn the_async_client_sees_the_recorded_callback_agent() {
+    let server = Server::start().await.unwrap();
+    let client = talkover::Client::builder().base_url(server.base_url()).token(server.token()).build().unwrap();
+    let listed = client.callback_agents().list().await.unwrap().items;
+    assert!(listed.iter().any(|a| a.id.as_str() == "agent-uuid-1"));
+    client.callback_agents().remove("agent-uuid-1").await.unwrap();
+    assert!(client.callback_agents().list().await.unwrap().items.iter().all(|a| a.id.as_str() != "agent-uuid-1"));
+}
+
+#[test]
+fn invalid_sources_answer_422() {
+    let server = Server::start_blocking().unwrap();
+    let (status, body) = send(&server, "POST", "/agents/agent-uuid-1/callback", r#"{"source_agent_ids":[]}"#);
+    assert_eq!((status, error_fields(&body)), (422, vec!["source_agent_ids".to_owned()]), "{body}");
+    let (status, body) = send(&server, "POST", "/agents/agent-uuid-1/callback", r#"{"source_agent_ids":["nobody"]}"#);
+    assert_eq!((status, error_fields(&body)), (422, vec!["source_agent_ids.0".to_owned()]), "{body}");
+}

@@ -1,0 +1,97 @@
+//! Campaigns' SFTP settings are kept by the emulator: created settings are returned without their
+//! credentials, enabling needs a successful test, and every import and export is in the logs.
+
+mod common;
+
+use common::api;
+use common::raw::{error_fields, send};
+use talkover::campaign_sftp::{ImportSchedule, NewSftpConfig, SftpConfigChanges, SftpJobStatus, SftpJobType};
+use talkover::campaigns::{CampaignType, NewCampaign};
+use talkover::time::Date;
+use talkover::ErrorKind;
+use talkover_mock::Server;
+
+const EXAMPLE_AGENT: &str = "550e8400-e29b-41d4-a716-446655440000";
+
+fn campaign() -> NewCampaign {
+    NewCampaign::new("Renewals", CampaignType::Reminder, EXAMPLE_AGENT, Date::new("2030-01-01").unwrap(), "UTC")
+        .days_of_week([1, 2, 3, 4, 5])
+        .call_time_range("09:00", "17:00")
+}
+
+#[test]
+fn sftp_settings_are_tested_enabled_and_logged() {
+    let server = Server::start_blocking().unwrap();
+    let client =
+        talkover::blocking::Client::builder().base_url(server.base_url()).token(server.token()).build().unwrap();
+    let created = client.campaigns().create(campaign()).unwrap();
+    let sftp = client.campaigns().sftp(&created.id);
+
+    assert_eq!(api(&sftp.get().unwrap_err()).status.as_u16(), 404, "no settings yet");
+    let config = sftp
+        .create(
+            NewSftpConfig::with_password("sftp.partner.invalid", "uploader", "pa55word")
+                .import_path("/in")
+                .import_schedule(ImportSchedule::Daily),
+        )
+        .unwrap();
+    assert_eq!(config.port, Some(22));
+    assert_eq!(config.is_enabled, Some(false));
+    assert_eq!(sftp.get().unwrap(), config);
+    let (_, raw) = send(&server, "GET", &format!("/campaigns/{}/sftp", created.id.as_str()), "");
+    assert!(!raw.to_string().contains("pa55word"), "the password is never returned");
+
+    // The host cannot be resolved: the test fails, and SFTP cannot be enabled.
+    let failed = sftp.test_connection().unwrap_err();
+    assert_eq!(failed.kind(), ErrorKind::Unsuccessful, "{failed}");
+    let refused = sftp.update(SftpConfigChanges::new().is_enabled(true)).unwrap_err();
+    assert_eq!(api(&refused).code.as_deref(), Some("SFTP_TEST_REQUIRED"));
+    let job = sftp.trigger_import().unwrap();
+    let logs = sftp.logs().send().unwrap().items;
+    assert_eq!(logs.len(), 1);
+    assert_eq!((logs[0].job_type.clone(), logs[0].status.clone()), (SftpJobType::Import, SftpJobStatus::Failed));
+    assert!(!job.job_id.as_str().is_empty());
+
+    // A host that answers: the test passes and SFTP can be enabled.
+    sftp.update(SftpConfigChanges::new().host("sftp.partner.example")).unwrap();
+    let tested = sftp.test_connection().unwrap();
+    assert_eq!(tested.import_path_accessible, Some(true));
+    let enabled =
+        sftp.update(SftpConfigChanges::new().is_enabled(true).import_schedule(ImportSchedule::Hourly)).unwrap();
+    assert_eq!(enabled.is_enabled, Some(true));
+    let stored = sftp.get().unwrap();
+    assert_eq!(stored.import_schedule, Some(ImportSchedule::Hourly));
+    assert_eq!(stored.last_test_success, Some(true));
+
+    let export = sftp.trigger_export(["file-1", "file-2"]).unwrap();
+    assert_eq!(export.files_count, Some(2));
+    let logs = sftp.logs().send().unwrap().items;
+    assert_eq!(logs.len(), 2);
+    assert_eq!((logs[0].job_type.clone(), logs[0].status.clone()), (SftpJobType::Export, SftpJobStatus::Succeeded));
+    assert_eq!(logs[0].files_processed, Some(2));
+
+    let unknown = client.campaigns().sftp("no-such-campaign").get().unwrap_err();
+    assert_eq!(api(&unknown).status.as_u16(), 404);
+}
+
+#[tokio::test]
+async fn the_async_client_sees_the_recorded_settings() {
+    let server = Server::start().await.unwrap();
+    let client = talkover::Client::builder().base_url(server.base_url()).token(server.token()).build().unwrap();
+    let sftp = client.campaigns().sftp("campaign-uuid");
+    assert_eq!(sftp.get().await.unwrap().host.as_deref(), Some("sftp.example.com"));
+    let before = sftp.logs().send().await.unwrap().items.len();
+    sftp.trigger_import().await.unwrap();
+    assert_eq!(sftp.logs().send().await.unwrap().items.len(), before + 1);
+}
+
+#[test]
+fn invalid_sftp_bodies_answer_422() {
+    let server = Server::start_blocking().unwrap();
+    let (status, body) =
+        send(&server, "POST", "/campaigns/campaign-uuid/sftp", r#"{"host":"h","username":"u","auth_type":"password"}"#);
+    assert_eq!((status, error_fields(&body)), (422, vec!["password".to_owned()]), "{body}");
+    let (status, body) =
+        send(&server, "POST", "/campaigns/campaign-uuid/sftp/trigger-export", r#"{"file_data_ids":[]}"#);
+    assert_eq!((status, error_fields(&body)), (422, vec!["file_data_ids".to_owned()]), "{body}");
+}

@@ -1,0 +1,24 @@
+//! Plain HTTP to the emulator, for bodies the SDK would refuse to send.
+
+use serde_json::Value;
+use talkover_mock::Server;
+
+/// Sends `body` (JSON text) with `method` to `path` below the base URL; the status and the JSON answer.
+pub fn send(server: &Server, method: &str, path: &str, body: &str) -> (u16, Value) {
+    let transport = talkover_ureq::UreqTransport::new();
+    let request = http::Request::builder()
+        .method(method)
+        .uri(format!("{}{path}", server.base_url()))
+        .header("authorization", format!("Bearer {}", server.token()))
+        .header("content-type", "application/json")
+        .body(body.as_bytes().to_vec())
+        .expect("a request");
+    let response = talkover::BlockingTransport::send(&transport, request).expect("an answer");
+    let status = response.status().as_u16();
+    (status, serde_json::from_slice(response.body()).unwrap_or(Value::Null))
+}
+
+/// The field names of a 422 answer's `errors`, sorted.
+pub fn error_fields(body: &Value) -> Vec<String> {
+    body["errors"].as_object().map(|e| e.keys().cloned().collect()).unwrap_or_default()
+}

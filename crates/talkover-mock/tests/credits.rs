@@ -1,0 +1,87 @@
+//! Credits and auto top-up are kept by the emulator: purchases and test recharges move the balance, settings
+//! stick, disabling keeps the configuration, and each recharge is in the history.
+
+mod common;
+
+use common::api;
+use common::raw::{error_fields, send};
+use talkover::auto_topup::{AutoTopupSettingsUpdate, AutoTopupTrigger};
+use talkover::credits::CreditPurchase;
+use talkover::decimal::Decimal;
+use talkover_mock::Server;
+
+fn dec(text: &str) -> Decimal {
+    Decimal::new(text).unwrap()
+}
+
+fn cents(amount: &Decimal) -> i128 {
+    amount.to_minor_units(2).unwrap()
+}
+
+#[test]
+fn purchases_and_recharges_move_the_balance() {
+    let server = Server::start_blocking().unwrap();
+    let client =
+        talkover::blocking::Client::builder().base_url(server.base_url()).token(server.token()).build().unwrap();
+
+    let before = cents(&client.credits().balance().unwrap().balance);
+    let charge = client.credits().purchase(CreditPurchase::new(dec("100.10")).payment_method_id("pm_uuid_1")).unwrap();
+    assert_eq!(charge.amount_charged.as_str(), "100.10", "amounts keep their digits");
+    assert_eq!(cents(&charge.new_balance), before + 10010);
+    assert_eq!(cents(&client.credits().balance().unwrap().balance), before + 10010);
+    let second = client.credits().purchase(CreditPurchase::new(dec("0.05"))).unwrap();
+    assert_ne!(second.transaction_id, charge.transaction_id);
+    assert_eq!(cents(&client.credits().balance().unwrap().balance), before + 10015);
+
+    let topup = client.auto_topup();
+    let settings = topup
+        .update(
+            AutoTopupSettingsUpdate::new().is_enabled(true).recharge_amount(dec("25")).payment_method_id("pm_uuid_2"),
+        )
+        .unwrap();
+    assert_eq!(settings.recharge_amount.as_ref().map(cents), Some(2500));
+    let stored = topup.settings().unwrap();
+    assert_eq!(stored.payment_method_id.as_ref().map(|m| m.as_str()), Some("pm_uuid_2"));
+    assert!(stored.is_enabled);
+
+    let history_before = topup.history().send().unwrap().items.len();
+    let test = topup.test().unwrap();
+    assert_eq!(cents(&test.amount_charged), 2500);
+    assert_eq!(cents(&client.credits().balance().unwrap().balance), before + 12515);
+    let history = topup.history().send().unwrap().items;
+    assert_eq!(history.len(), history_before + 1);
+    assert_eq!(history[0].trigger, AutoTopupTrigger::Test);
+    assert_eq!(history[0].balance_after.as_ref().map(cents), Some(before + 12515));
+
+    let disabled = topup.disable().unwrap();
+    assert!(!disabled.is_enabled);
+    let kept = topup.settings().unwrap();
+    assert!(!kept.is_enabled);
+    assert_eq!(kept.recharge_amount.as_ref().map(cents), Some(2500), "disabling keeps the configuration");
+    assert_eq!(client.credits().balance().unwrap().auto_topup_enabled, Some(false));
+}
+
+#[tokio::test]
+async fn the_async_client_sees_the_same_balance() {
+    let server = Server::start().await.unwrap();
+    let client = talkover::Client::builder().base_url(server.base_url()).token(server.token()).build().unwrap();
+    let before = cents(&client.credits().balance().await.unwrap().balance);
+    client.credits().purchase(CreditPurchase::new(dec("12.34"))).await.unwrap();
+    assert_eq!(cents(&client.credits().balance().await.unwrap().balance), before + 1234);
+    let unknown = client.credits().purchase(CreditPurchase::new(dec("1")).payment_method_id("pm_nope")).await;
+    let error = unknown.unwrap_err();
+    assert_eq!(api(&error).status.as_u16(), 422);
+    assert!(api(&error).field_errors.contains_key("payment_method_id"), "{error}");
+    assert_eq!(cents(&client.credits().balance().await.unwrap().balance), before + 1234);
+}
+
+#[test]
+fn invalid_purchases_and_settings_answer_422() {
+    let server = Server::start_blocking().unwrap();
+    let (status, body) = send(&server, "POST", "/credits/purchase", "{}");
+    assert_eq!((status, error_fields(&body)), (422, vec!["amount".to_owned()]), "{body}");
+    let (status, body) = send(&server, "POST", "/credits/purchase", r#"{"amount":-5}"#);
+    assert_eq!((status, error_fields(&body)), (422, vec!["amount".to_owned()]), "{body}");
+    let (status, body) = send(&server, "PUT", "/auto-topup/settings", r#"{"day_of_month":31}"#);
+    assert_eq!((status, error_fields(&body)), (422, vec!["day_of_month".to_owned()]), "{body}");
+}

@@ -1,0 +1,71 @@
+//! Phone-number release requests are kept by the emulator: a request is listed as pending, a second one
+//! for the same number is refused, a cancelled one stays listed as cancelled, and a number a published
+//! agent uses cannot be released.
+
+mod common;
+
+use common::raw::{error_fields, send};
+use common::{agent, api, voice};
+use talkover::agents::PublishAgent;
+use talkover::phone_numbers::ReleaseRequestStatus;
+use talkover::ErrorKind;
+use talkover_mock::Server;
+
+const REASON: &str = "Moved this line to the new toll-free number";
+
+#[test]
+fn a_release_request_is_pending_until_cancelled() {
+    let server = Server::start_blocking().unwrap();
+    let client =
+        talkover::blocking::Client::builder().base_url(server.base_url()).token(server.token()).build().unwrap();
+    let numbers = client.phone_numbers();
+    let before = numbers.release_requests().unwrap().items;
+
+    let request = numbers.request_release("phone-uuid-2", REASON).unwrap();
+    assert_eq!(request.status, ReleaseRequestStatus::Pending);
+    assert_eq!(request.phone_number, "+1987654321");
+    assert_eq!(request.reason, REASON);
+    let listed = numbers.release_requests().unwrap().items;
+    assert_eq!(listed.len(), before.len() + 1);
+    assert_eq!(listed[0], request);
+
+    let again = numbers.request_release("phone-uuid-2", REASON).unwrap_err();
+    assert_eq!(api(&again).status.as_u16(), 409);
+    assert_eq!(api(&again).code.as_deref(), Some("RELEASE_ALREADY_PENDING"));
+
+    numbers.cancel_release(&request.id).unwrap();
+    let cancelled = numbers.release_requests().unwrap().items.into_iter().find(|r| r.id == request.id).unwrap();
+    assert_eq!(cancelled.status, ReleaseRequestStatus::Cancelled);
+    assert!(cancelled.resolved_at.is_some());
+    let twice = numbers.cancel_release(&request.id).unwrap_err();
+    assert_eq!(api(&twice).code.as_deref(), Some("RELEASE_ALREADY_RESOLVED"));
+    let unknown = numbers.cancel_release("no-such-request").unwrap_err();
+    common::assert_api(&unknown, 404, ErrorKind::NotFound, "Release request not found");
+    // Once cancelled, the number can be asked for again.
+    numbers.request_release("phone-uuid-2", REASON).unwrap();
+}
+
+#[tokio::test]
+async fn a_number_a_published_agent_uses_cannot_be_released() {
+    let server = Server::start().await.unwrap();
+    let client = talkover::Client::builder().base_url(server.base_url()).token(server.token()).build().unwrap();
+    let mut body = agent("Line owner");
+    body.phone_number_ids = Some(vec!["phone-uuid-2".into()]);
+    let owner = client.agents().create(body).await.unwrap();
+    client.agents().update_voice(&owner.id, voice()).await.unwrap();
+    client.execute(PublishAgent::new(&owner.id)).await.unwrap();
+    let refused = client.phone_numbers().request_release("phone-uuid-2", REASON).await.unwrap_err();
+    assert_eq!(api(&refused).status.as_u16(), 422);
+    assert_eq!(api(&refused).code.as_deref(), Some("PHONE_NUMBER_IN_USE"));
+    let missing = client.phone_numbers().request_release("no-such-number", REASON).await.unwrap_err();
+    assert_eq!(api(&missing).status.as_u16(), 404);
+}
+
+#[test]
+fn a_short_reason_answers_422() {
+    let server = Server::start_blocking().unwrap();
+    let (status, body) = send(&server, "POST", "/phone-numbers/phone-uuid-2/request-release", r#"{"reason":"short"}"#);
+    assert_eq!((status, error_fields(&body)), (422, vec!["reason".to_owned()]), "{body}");
+    let (status, body) = send(&server, "POST", "/phone-numbers/phone-uuid-2/request-release", "{}");
+    assert_eq!((status, error_fields(&body)), (422, vec!["reason".to_owned()]), "{body}");
+}
