@@ -638,6 +638,29 @@ fn hide_string_values(message: &str) -> String {
     }
 }
 
+/// The error code an error body carries, read as [`ApiError`] reads it; `None` for a body that is not a
+/// JSON object or carries none.
+pub(crate) fn code_in_body(body: &[u8]) -> Option<String> {
+    let Ok(Value::Object(map)) = serde_json::from_slice::<Value>(body) else {
+        return None;
+    };
+    let mut error = ApiError {
+        operation: "",
+        status: StatusCode::BAD_REQUEST,
+        kind: ErrorKind::BadRequest,
+        code: None,
+        message: None,
+        field_errors: BTreeMap::new(),
+        errors: Vec::new(),
+        request_id: None,
+        retry_after: None,
+        headers: HeaderMap::new(),
+        body: RawBody(Vec::new()),
+    };
+    error.read_body(&map);
+    error.code
+}
+
 /// Whether redacting `text` would change it.
 fn is_redacted(text: &str, secret: Option<&str>) -> bool {
     let mut copy = text.to_owned();
