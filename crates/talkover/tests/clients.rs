@@ -285,6 +285,25 @@ async fn async_items_stream_every_page() {
     assert_eq!(calls.load(Ordering::SeqCst), 3);
 }
 
+#[tokio::test]
+async fn async_items_need_nothing_but_the_sdk() {
+    let client = talkover::Client::with_transport(config(), |request: HttpRequest| {
+        let response = page_answer(&request);
+        async move { Ok(response) }
+    });
+    // `next()` and `try_collect()` are the stream's own methods: no combinator trait is in scope here.
+    let mut stream = client.agents().list().per_page(2).items();
+    let first = stream.next().await.unwrap().unwrap();
+    assert_eq!(first.id.into_string(), "agent-10");
+    let rest = stream.try_collect().await.unwrap();
+    let ids: Vec<String> = rest.into_iter().map(|agent| agent.id.into_string()).collect();
+    assert_eq!(ids, ["agent-11", "agent-20", "agent-21", "agent-30", "agent-31"]);
+
+    let failing = talkover::Client::with_transport(config(), |_: HttpRequest| async { Ok(json(404, "{}")) });
+    let error = failing.agents().list().items().try_collect().await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::NotFound);
+}
+
 #[test]
 fn pagination_stops_on_an_error_and_on_an_empty_page() {
     let calls = Arc::new(AtomicUsize::new(0));

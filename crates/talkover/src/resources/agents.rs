@@ -34,6 +34,10 @@ entry_point! {
 /// client.agents().unpublish("550e8400-e29b-41d4-a716-446655440000").await?;
 /// # Ok(()) }
 /// ```
+///
+/// Its methods return `C::Call<T>`: a future resolving to `Result<T, Error>` on [`Client`](crate::Client),
+/// the `Result<T, Error>` itself on [`blocking::Client`](crate::blocking::Client) (see
+/// [`resources`](crate::resources)).
 #[derive(Debug)]
 pub struct Agents<'c, C> {
     pub(crate) client: &'c C,
@@ -141,6 +145,10 @@ impl<'c, C: Execute> Agents<'c, C> {
 /// actions.delete(&action.id)?;
 /// # Ok(()) }
 /// ```
+///
+/// Its methods return `C::Call<T>`: a future resolving to `Result<T, Error>` on [`Client`](crate::Client),
+/// the `Result<T, Error>` itself on [`blocking::Client`](crate::blocking::Client) (see
+/// [`resources`](crate::resources)).
 #[derive(Debug)]
 pub struct Actions<'c, C> {
     client: &'c C,
@@ -179,6 +187,10 @@ impl<C: Execute> Actions<'_, C> {
 /// }
 /// # Ok(()) }
 /// ```
+///
+/// Its methods return `C::Call<T>`: a future resolving to `Result<T, Error>` on [`Client`](crate::Client),
+/// the `Result<T, Error>` itself on [`blocking::Client`](crate::blocking::Client) (see
+/// [`resources`](crate::resources)).
 #[derive(Debug)]
 pub struct Trainings<'c, C> {
     client: &'c C,

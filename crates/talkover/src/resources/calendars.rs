@@ -145,6 +145,10 @@ impl<'c, C: Execute> Calendars<'c, C> {
 /// members.remove(&member.id)?;
 /// # Ok(()) }
 /// ```
+///
+/// Its methods return `C::Call<T>`: a future resolving to `Result<T, Error>` on [`Client`](crate::Client),
+/// the `Result<T, Error>` itself on [`blocking::Client`](crate::blocking::Client) (see
+/// [`resources`](crate::resources)).
 #[derive(Debug)]
 pub struct CalendarMembers<'c, C> {
     client: &'c C,
@@ -201,6 +205,10 @@ impl<C: Execute> CalendarMembers<'_, C> {
 /// events.update(&event.id, CalendarEventUpdate::new().status(EventStatus::Cancelled)).await?;
 /// # Ok(()) }
 /// ```
+///
+/// Its methods return `C::Call<T>`: a future resolving to `Result<T, Error>` on [`Client`](crate::Client),
+/// the `Result<T, Error>` itself on [`blocking::Client`](crate::blocking::Client) (see
+/// [`resources`](crate::resources)).
 #[derive(Debug)]
 pub struct CalendarEvents<'c, C> {
     client: &'c C,
@@ -260,6 +268,10 @@ impl<'c, C: Execute> CalendarEvents<'c, C> {
 /// attendees.remove(&jane.id)?;
 /// # Ok(()) }
 /// ```
+///
+/// Its methods return `C::Call<T>`: a future resolving to `Result<T, Error>` on [`Client`](crate::Client),
+/// the `Result<T, Error>` itself on [`blocking::Client`](crate::blocking::Client) (see
+/// [`resources`](crate::resources)).
 #[derive(Debug)]
 pub struct EventAttendees<'c, C> {
     client: &'c C,
@@ -303,6 +315,10 @@ impl<C: Execute> EventAttendees<'_, C> {
 /// }
 /// # Ok(()) }
 /// ```
+///
+/// Its methods return `C::Call<T>`: a future resolving to `Result<T, Error>` on [`Client`](crate::Client),
+/// the `Result<T, Error>` itself on [`blocking::Client`](crate::blocking::Client) (see
+/// [`resources`](crate::resources)).
 #[derive(Debug)]
 pub struct CalendarAvailability<'c, C> {
     client: &'c C,
@@ -361,6 +377,10 @@ impl<'c, C: Execute> CalendarAvailability<'c, C> {
 /// providers.sync(&connection.id).await?;
 /// # Ok(()) }
 /// ```
+///
+/// Its methods return `C::Call<T>`: a future resolving to `Result<T, Error>` on [`Client`](crate::Client),
+/// the `Result<T, Error>` itself on [`blocking::Client`](crate::blocking::Client) (see
+/// [`resources`](crate::resources)).
 #[derive(Debug)]
 pub struct CalendarProviders<'c, C> {
     client: &'c C,

@@ -87,6 +87,14 @@ impl<'c, C: Execute> Campaigns<'c, C> {
     /// call that follows the campaign's agent, schedule, retries and do-not-call rules. Every accepted
     /// request queues a call: never retried once it may have reached the server.
     ///
+    /// **The campaign must be active first**: a new campaign is a draft, and a draft, paused, completed or
+    /// cancelled campaign refuses calls with 400 [`CAMPAIGN_NOT_ACTIVE`](crate::ErrorCode::CampaignNotActive);
+    /// activate it with [`update_status`](Campaigns::update_status)`(id, CampaignStatus::Active)`.
+    ///
+    /// The API has no paged list of a campaign's calls: [`get`](Campaigns::get) returns the campaign with
+    /// its calls in [`Campaign::calls`](crate::campaigns::Campaign::calls) (and its counts in its
+    /// statistics); [`Calls::get`] follows one call by the id this method returns.
+    ///
     /// When the number already has an active or queued call in the campaign, the API answers 409 with that
     /// call, which [`existing_call`](crate::calls::existing_call) reads (or set
     /// [`NewCampaignCall::allow_duplicates`] to queue anyway):

@@ -32,6 +32,10 @@ impl<'c, C: Execute> Campaigns<'c, C> {
 /// println!("import {} queued", job.job_id);
 /// # Ok(()) }
 /// ```
+///
+/// Its methods return `C::Call<T>`: a future resolving to `Result<T, Error>` on [`Client`](crate::Client),
+/// the `Result<T, Error>` itself on [`blocking::Client`](crate::blocking::Client) (see
+/// [`resources`](crate::resources)).
 #[derive(Debug)]
 pub struct CampaignSftp<'c, C> {
     client: &'c C,

@@ -13,7 +13,9 @@ entry_point! {
 }
 
 root_handler! {
-    /// Campaigns: `client.campaigns()`.
+    /// Campaigns: `client.campaigns()`. A campaign is created as a draft and places calls
+    /// ([`Campaigns::call`]) only once active ([`Campaigns::update_status`]); its calls are listed in the
+    /// campaign [`Campaigns::get`] returns.
     ///
     /// ```no_run
     /// use talkover::campaigns::{CampaignStatus, CampaignType, NewCampaign};
@@ -50,7 +52,8 @@ impl<'c, C: Execute> Campaigns<'c, C> {
     }
 
     /// [Get a campaign](https://docs.talkover.ai/api-reference/endpoints/get-campaign) with its calls, files
-    /// and statistics.
+    /// and statistics. This is how to see a campaign's calls (in [`Campaign::calls`]): the API has no paged
+    /// list of them.
     pub fn get(&self, campaign_id: impl Into<CampaignId>) -> C::Call<Campaign> {
         self.client.call(GetCampaign::new(campaign_id))
     }

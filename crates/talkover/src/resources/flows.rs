@@ -40,6 +40,10 @@ impl<'c, C: Execute> Agents<'c, C> {
 /// }
 /// # Ok(()) }
 /// ```
+///
+/// Its methods return `C::Call<T>`: a future resolving to `Result<T, Error>` on [`Client`](crate::Client),
+/// the `Result<T, Error>` itself on [`blocking::Client`](crate::blocking::Client) (see
+/// [`resources`](crate::resources)).
 #[derive(Debug)]
 pub struct Flow<'c, C> {
     client: &'c C,

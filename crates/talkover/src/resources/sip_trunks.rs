@@ -104,6 +104,10 @@ impl<'c, C: Execute> SipTrunks<'c, C> {
 /// dids.delete(&did.id)?;
 /// # Ok(()) }
 /// ```
+///
+/// Its methods return `C::Call<T>`: a future resolving to `Result<T, Error>` on [`Client`](crate::Client),
+/// the `Result<T, Error>` itself on [`blocking::Client`](crate::blocking::Client) (see
+/// [`resources`](crate::resources)).
 #[derive(Debug)]
 pub struct SipTrunkDids<'c, C> {
     client: &'c C,

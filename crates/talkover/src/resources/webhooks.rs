@@ -41,6 +41,10 @@ impl<'c, C: Execute> Campaigns<'c, C> {
 /// }
 /// # Ok(()) }
 /// ```
+///
+/// Its methods return `C::Call<T>`: a future resolving to `Result<T, Error>` on [`Client`](crate::Client),
+/// the `Result<T, Error>` itself on [`blocking::Client`](crate::blocking::Client) (see
+/// [`resources`](crate::resources)).
 #[derive(Debug)]
 pub struct AgentWebhooks<'c, C> {
     client: &'c C,
@@ -121,6 +125,10 @@ impl<'c, C: Execute> AgentWebhooks<'c, C> {
 /// webhooks.test(&webhook.id).await?;
 /// # Ok(()) }
 /// ```
+///
+/// Its methods return `C::Call<T>`: a future resolving to `Result<T, Error>` on [`Client`](crate::Client),
+/// the `Result<T, Error>` itself on [`blocking::Client`](crate::blocking::Client) (see
+/// [`resources`](crate::resources)).
 #[derive(Debug)]
 pub struct CampaignWebhooks<'c, C> {
     client: &'c C,
