@@ -22,6 +22,7 @@ pub(crate) mod macros;
 
 pub mod config;
 pub mod decimal;
+pub mod documented_errors;
 pub mod encode;
 mod entry;
 pub mod envelope;
