@@ -36,7 +36,9 @@ fn what_to_do(error: &Error) -> String {
                 format!("fix these fields and send again: {}", fields.join("; "))
             }
             ErrorKind::BadRequest => format!("the API refused the request: {}", api.message.as_deref().unwrap_or("-")),
-            ErrorKind::RateLimited => format!("slow down; try again after {:?}", error.retry_after().unwrap_or_default()),
+            ErrorKind::RateLimited => {
+                format!("slow down; try again after {:?}", error.retry_after().unwrap_or_default())
+            }
             ErrorKind::Server => "the API failed (safe requests were already retried): try again later".to_owned(),
             ErrorKind::Unsuccessful => format!("the API said no: {}", api.message.as_deref().unwrap_or("-")),
             _ => format!("HTTP {}: log it with the request id {:?}", api.status, api.request_id),

@@ -91,7 +91,8 @@ impl<C: Execute, O: Operation + 'static> Pending<'_, C, O>
 where
     Output<O>: Send + 'static,
 {
-    /// Sends the request.
+    /// Sends the request: on the async client a future resolving to `Result<T, Error>` (await it), on the
+    /// blocking client the `Result<T, Error>` itself (see [`Execute::Call`]).
     pub fn send(self) -> C::Call<Output<O>> {
         self.client.call(self.operation)
     }
@@ -103,8 +104,9 @@ where
     O::Item: Send + 'static,
 {
     /// Every item of the list, fetching pages lazily as they are consumed, starting at the page this
-    /// request names (the first by default). A `Stream` on the async client, an `Iterator` on the blocking
-    /// one.
+    /// request names (the first by default). On the async client a `talkover::ItemStream` (its own
+    /// `next().await` and `try_collect().await`, or any `Stream` combinator), on the blocking one an
+    /// `Iterator`; each item is a `Result` (see [`Execute::Items`]).
     pub fn items(self) -> C::Items<O> {
         self.client.items(self.operation)
     }
