@@ -7,7 +7,7 @@
 
 use talkover::calls::NewCall;
 use talkover::webhooks::{AgentWebhookEvent, NewAgentWebhook};
-use talkover::{Error, ErrorKind, HttpResponse};
+use talkover::{Error, ErrorCode, ErrorKind, HttpResponse};
 
 /// The decision each kind of error calls for.
 fn what_to_do(error: &Error) -> String {
@@ -26,10 +26,19 @@ fn what_to_do(error: &Error) -> String {
             ErrorKind::Unauthorized => "the token is wrong or revoked: fix TALKOVER_TOKEN, do not retry".to_owned(),
             ErrorKind::Forbidden => "the token may not do this: do not retry".to_owned(),
             ErrorKind::NotFound => "the id is wrong or was deleted: drop it".to_owned(),
-            ErrorKind::Conflict => "the resource's state forbids it now: read its state, then decide".to_owned(),
-            ErrorKind::Validation => format!("fix these fields and send again: {:?}", api.field_errors),
+            ErrorKind::PaymentRequired => "the account is out of credits: buy some, or turn on auto top-up".to_owned(),
+            ErrorKind::Conflict => match error.error_code() {
+                Some(ErrorCode::AgentIsPublished) => "unpublish the agent, then delete it".to_owned(),
+                _ => "the resource's state forbids it now: read its state, then decide".to_owned(),
+            },
+            ErrorKind::Validation | ErrorKind::BadRequest if !error.field_errors().is_empty() => {
+                let fields: Vec<String> = error.field_errors().iter().map(ToString::to_string).collect();
+                format!("fix these fields and send again: {}", fields.join("; "))
+            }
             ErrorKind::BadRequest => format!("the API refused the request: {}", api.message.as_deref().unwrap_or("-")),
-            ErrorKind::RateLimited => format!("slow down; try again after {:?}", api.retry_after.unwrap_or_default()),
+            ErrorKind::RateLimited => {
+                format!("slow down; try again after {:?}", error.retry_after().unwrap_or_default())
+            }
             ErrorKind::Server => "the API failed (safe requests were already retried): try again later".to_owned(),
             ErrorKind::Unsuccessful => format!("the API said no: {}", api.message.as_deref().unwrap_or("-")),
             _ => format!("HTTP {}: log it with the request id {:?}", api.status, api.request_id),

@@ -7,6 +7,7 @@ use std::process::{Command, ExitCode};
 use talkover::fixture;
 use talkover_conformance::{fixtures_dir, run_and_report, Mode};
 
+mod errors_doc;
 mod publish;
 
 const USAGE: &str = "usage: cargo xtask <command>
@@ -21,6 +22,8 @@ const USAGE: &str = "usage: cargo xtask <command>
   package                           `cargo package` each published crate into target/package, unpack
                                     them and build each from its unpacked folder, siblings patched in
   operations                        list every operation: <id> <METHOD> <path template>
+  errors                            read each operation's documented failures from the reference pages into
+                                    the core's table, and write every handler's `# Errors` section from it
   bench [--quick]                   the benchmarks (release build); writes target/bench/report.json";
 
 /// Crates no part of the core's dependency tree may contain.
@@ -37,6 +40,7 @@ fn main() -> ExitCode {
         Some("bench") => bench(&args[1..]),
         Some("msrv") => publish::msrv(),
         Some("package") => publish::package(),
+        Some("errors") => errors_doc::generate(),
         Some("operations") => {
             for op in talkover::registry::operations() {
                 println!("{} {} {}", op.id, op.method, op.path);
@@ -166,6 +170,7 @@ fn lint() -> Result<(), String> {
     check_tree("talkover-ureq", &[], FORBIDDEN_IN_UREQ)?;
     check_tree("talkover", &["--no-default-features", "--features", "ureq"], FORBIDDEN_IN_UREQ)?;
     check_fixtures()?;
+    errors_doc::check()?;
     eprintln!("lint: ok");
     Ok(())
 }

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::time::{Duration, SystemTime};
 
+pub use crate::error_code::ErrorCode;
 pub use crate::rate_limit::retry_after;
 
 /// What went wrong, in the words of the fixture format (`kind().as_str()` gives `not_found`, `validation`, …).
@@ -20,6 +21,8 @@ pub enum ErrorKind {
     BadRequest,
     /// 401.
     Unauthorized,
+    /// 402: the account cannot pay for what was asked (insufficient credits, a declined payment).
+    PaymentRequired,
     /// 403.
     Forbidden,
     /// 404.
@@ -48,6 +51,7 @@ impl ErrorKind {
             Self::Transport => "transport",
             Self::BadRequest => "bad_request",
             Self::Unauthorized => "unauthorized",
+            Self::PaymentRequired => "payment_required",
             Self::Forbidden => "forbidden",
             Self::NotFound => "not_found",
             Self::Conflict => "conflict",
@@ -65,6 +69,7 @@ impl ErrorKind {
         match status.as_u16() {
             400 => Self::BadRequest,
             401 => Self::Unauthorized,
+            402 => Self::PaymentRequired,
             403 => Self::Forbidden,
             404 => Self::NotFound,
             409 => Self::Conflict,
@@ -140,6 +145,49 @@ impl Error {
     /// The machine-readable error code, when the body carried one (`ACTION_NOT_FOUND`, …).
     pub fn code(&self) -> Option<&str> {
         self.as_api().and_then(|e| e.code.as_deref())
+    }
+
+    /// The machine-readable error code as a documented [`ErrorCode`], when the body carried one; a code
+    /// this version does not know is [`ErrorCode::Unknown`], with its text.
+    ///
+    /// ```
+    /// use talkover_core::{error::ErrorCode, http::{HeaderMap, StatusCode}, ApiError, Error};
+    ///
+    /// let body = br#"{"success": false, "message": "Unpublish it first", "code": "AGENT_IS_PUBLISHED"}"#;
+    /// let api = ApiError::from_parts("delete-agent", StatusCode::CONFLICT, HeaderMap::new(), body.to_vec());
+    /// let err = Error::Api(Box::new(api));
+    /// assert_eq!(err.error_code(), Some(ErrorCode::AgentIsPublished));
+    /// assert_eq!(err.code(), Some("AGENT_IS_PUBLISHED"));
+    /// ```
+    pub fn error_code(&self) -> Option<ErrorCode> {
+        self.code().map(ErrorCode::from)
+    }
+
+    /// Every problem with a field of the request, in one shape whoever found it: the fields of a 422's
+    /// `errors` (one entry per message), the field a 400 names in `error.details.field` (with the answer's
+    /// message), or the fields the SDK's own checks refused before sending. Empty when the error is not
+    /// about a field.
+    ///
+    /// ```
+    /// use talkover_core::{http::{HeaderMap, StatusCode}, ApiError, Error};
+    ///
+    /// let body = br#"{"error": {"code": "INVALID_PHONE_NUMBER", "message": "Not E.164", "details": {"field": "to"}}}"#;
+    /// let api = ApiError::from_parts("make-call", StatusCode::BAD_REQUEST, HeaderMap::new(), body.to_vec());
+    /// let problems = Error::Api(Box::new(api)).field_errors();
+    /// assert_eq!((problems[0].field.as_str(), problems[0].message.as_str()), ("to", "Not E.164"));
+    /// ```
+    pub fn field_errors(&self) -> Vec<FieldError> {
+        match self {
+            Self::InvalidRequest(e) => e.field.iter().map(|field| FieldError::new(field, &e.message)).collect(),
+            Self::Api(e) => e.all_field_errors(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// How long the server asked to wait before trying again: its `Retry-After` header, or else the
+    /// `retry_after` seconds some error bodies carry (`{"error": {"details": {"retry_after": 60}}}`).
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.as_api().and_then(ApiError::retry_after_hint)
     }
 
     /// The human-readable message the API gave.
@@ -421,6 +469,44 @@ impl ApiError {
         }
     }
 
+    /// [`Error::field_errors`] of this answer: the 422 `errors` by field, else the field a 400 names in
+    /// `error.details.field`.
+    pub fn all_field_errors(&self) -> Vec<FieldError> {
+        let mut problems: Vec<FieldError> = self
+            .field_errors
+            .iter()
+            .flat_map(|(field, messages)| {
+                let messages = if messages.is_empty() { vec![String::new()] } else { messages.clone() };
+                messages.into_iter().map(move |message| FieldError::new(field.clone(), message))
+            })
+            .collect();
+        if problems.is_empty() {
+            if let Some(mut field) = self.error_detail("field").and_then(|v| v.as_str().map(str::to_owned)) {
+                crate::secret::redact_in(&mut field, None);
+                let message = self.message.clone().or_else(|| self.code.clone()).unwrap_or_default();
+                problems.push(FieldError::new(field, message));
+            }
+        }
+        problems
+    }
+
+    /// The wait the server asked for: `Retry-After`, else a `retry_after` number of seconds in the body
+    /// (`error.details.retry_after`, `details.retry_after` or `retry_after`).
+    pub fn retry_after_hint(&self) -> Option<Duration> {
+        self.retry_after.or_else(|| {
+            let body = self.body_json()?;
+            let seconds = self.error_detail("retry_after").or_else(|| body.get("retry_after").cloned())?;
+            seconds.as_u64().or_else(|| seconds.as_str()?.trim().parse().ok()).map(Duration::from_secs)
+        })
+    }
+
+    /// A value of the body's `details` (under `error`, or at the top).
+    fn error_detail(&self, name: &str) -> Option<Value> {
+        let body = self.body_json()?;
+        let details = body.get("error").and_then(|e| e.get("details")).or_else(|| body.get("details"))?;
+        details.get(name).cloned()
+    }
+
     /// The rate-limit state the answer reported, if any.
     pub fn rate_limit(&self) -> Option<crate::rate_limit::RateLimit> {
         crate::rate_limit::RateLimit::from_headers(&self.headers)
@@ -552,6 +638,29 @@ fn hide_string_values(message: &str) -> String {
     }
 }
 
+/// The error code an error body carries, read as [`ApiError`] reads it; `None` for a body that is not a
+/// JSON object or carries none.
+pub(crate) fn code_in_body(body: &[u8]) -> Option<String> {
+    let Ok(Value::Object(map)) = serde_json::from_slice::<Value>(body) else {
+        return None;
+    };
+    let mut error = ApiError {
+        operation: "",
+        status: StatusCode::BAD_REQUEST,
+        kind: ErrorKind::BadRequest,
+        code: None,
+        message: None,
+        field_errors: BTreeMap::new(),
+        errors: Vec::new(),
+        request_id: None,
+        retry_after: None,
+        headers: HeaderMap::new(),
+        body: RawBody(Vec::new()),
+    };
+    error.read_body(&map);
+    error.code
+}
+
 /// Whether redacting `text` would change it.
 fn is_redacted(text: &str, secret: Option<&str>) -> bool {
     let mut copy = text.to_owned();
@@ -602,6 +711,102 @@ mod tests {
 
         let e = api(401, r#"{"message":"Unauthenticated."}"#);
         assert_eq!(e.message.as_deref(), Some("Unauthenticated."));
+    }
+
+    fn err(status: u16, body: &str) -> Error {
+        Error::Api(Box::new(api(status, body)))
+    }
+
+    fn pairs(problems: &[FieldError]) -> Vec<(&str, &str)> {
+        problems.iter().map(|p| (p.field.as_str(), p.message.as_str())).collect()
+    }
+
+    #[test]
+    fn field_errors_of_a_422_list_every_message_of_every_field() {
+        // create-action's documented 422.
+        let e = err(
+            422,
+            r#"{"success": false, "message": "The given data was invalid.", "errors": {"name": ["The name field is required."], "type": ["The selected type is invalid."], "url": ["The url must be a valid URL.", "Second."]}}"#,
+        );
+        assert_eq!(
+            pairs(&e.field_errors()),
+            [
+                ("name", "The name field is required."),
+                ("type", "The selected type is invalid."),
+                ("url", "The url must be a valid URL."),
+                ("url", "Second."),
+            ]
+        );
+    }
+
+    #[test]
+    fn field_errors_of_a_400_come_from_its_details_field() {
+        // make-call's documented 400.
+        let e = err(
+            400,
+            r#"{"error": {"code": "INVALID_PHONE_NUMBER", "message": "Phone number must be in international format (e.g., +1234567890)", "details": {"field": "to", "value": "1234567890"}}}"#,
+        );
+        assert_eq!(e.kind(), ErrorKind::BadRequest);
+        assert_eq!(
+            pairs(&e.field_errors()),
+            [("to", "Phone number must be in international format (e.g., +1234567890)")]
+        );
+        assert_eq!(e.error_code(), Some(ErrorCode::InvalidPhoneNumber));
+        // A 400 without details names no field.
+        assert!(err(400, r#"{"error": {"code": "AGENT_INACTIVE", "message": "Not published"}}"#)
+            .field_errors()
+            .is_empty());
+    }
+
+    #[test]
+    fn field_errors_of_the_sdks_own_refusal() {
+        let e = Error::invalid_request("make-call", Some("delay_seconds"), "must be at most 3600");
+        assert_eq!(e.kind(), ErrorKind::InvalidRequest);
+        assert_eq!(pairs(&e.field_errors()), [("delay_seconds", "must be at most 3600")]);
+        assert!(Error::invalid_request("x", None, "no field").field_errors().is_empty());
+    }
+
+    #[test]
+    fn error_code_reads_documented_codes_and_keeps_unknown_text() {
+        let e = err(409, r#"{"success": false, "message": "Unpublish first", "code": "AGENT_IS_PUBLISHED"}"#);
+        assert_eq!(e.error_code(), Some(ErrorCode::AgentIsPublished));
+        assert_eq!(e.code(), Some("AGENT_IS_PUBLISHED"));
+        let e = err(401, r#"{"error": "TOKEN_EXPIRED", "message": "Expired", "status_code": 401}"#);
+        assert_eq!(e.error_code(), Some(ErrorCode::TokenExpired));
+        let e = err(409, r#"{"success": false, "message": "New", "code": "SOMETHING_NEWER"}"#);
+        assert_eq!(e.error_code(), Some(ErrorCode::Unknown("SOMETHING_NEWER".into())));
+        assert_eq!(e.code(), Some("SOMETHING_NEWER"));
+        assert_eq!(err(404, r#"{"success": false, "message": "Agent not found"}"#).error_code(), None);
+    }
+
+    #[test]
+    fn a_402_has_its_own_kind() {
+        // make-call's documented 402.
+        let e = err(
+            402,
+            r#"{"error": {"code": "INSUFFICIENT_CREDITS", "message": "Account has insufficient credits to place this call"}}"#,
+        );
+        assert_eq!(e.kind(), ErrorKind::PaymentRequired);
+        assert_eq!(e.kind().as_str(), "payment_required");
+        assert_eq!(e.error_code(), Some(ErrorCode::InsufficientCredits));
+        assert!(!e.is_retryable());
+    }
+
+    #[test]
+    fn retry_after_of_a_429_from_its_header_or_its_body() {
+        let mut headers = HeaderMap::new();
+        headers.insert("retry-after", "12".parse().unwrap());
+        let body = br#"{"success": false, "message": "Too many requests"}"#.to_vec();
+        let e = Error::Api(Box::new(ApiError::from_parts("x", StatusCode::TOO_MANY_REQUESTS, headers, body)));
+        assert_eq!(e.retry_after(), Some(Duration::from_secs(12)));
+        // make-call's documented 429 says it in the body only.
+        let e = err(
+            429,
+            r#"{"error": {"code": "RATE_LIMIT_EXCEEDED", "message": "Rate limit exceeded. Please wait before making more requests.", "details": {"retry_after": 60}}}"#,
+        );
+        assert_eq!((e.kind(), e.retry_after()), (ErrorKind::RateLimited, Some(Duration::from_secs(60))));
+        assert_eq!(err(404, r#"{"success": false}"#).retry_after(), None);
+        assert_eq!(Error::invalid_request("x", None, "no").retry_after(), None);
     }
 
     #[test]

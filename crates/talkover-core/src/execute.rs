@@ -13,9 +13,17 @@ use crate::page::PagedOperation;
 /// Resource handlers are generic over it: on the async client a handler method returns a future, on the
 /// blocking client it returns the result directly.
 pub trait Execute: Sized {
-    /// What a call returns: a future of `Result<T>` (async) or `Result<T>` (blocking).
+    /// What a handler method returns, `C::Call<T>` in its signature:
+    ///
+    /// - on the async `talkover::Client`, a future (`talkover::BoxFuture<T>`) resolving to
+    ///   `Result<T, Error>`: `client.agents().get(id).await?`;
+    /// - on `talkover::blocking::Client`, the `Result<T, Error>` itself: `client.agents().get(id)?`.
+    ///
+    /// Nothing is sent until the future is polled (async) or immediately (blocking).
     type Call<T: Send + 'static>;
-    /// What auto-pagination returns: a `Stream` (async) or an `Iterator` (blocking) of items.
+    /// What auto-pagination (`.items()`) returns: on the async client a `talkover::ItemStream`, a
+    /// `Stream` of `Result<Item, Error>` with its own `next().await` and `try_collect().await`; on the
+    /// blocking client an `Iterator` of `Result<Item, Error>`.
     type Items<O: PagedOperation + Send + 'static>
     where
         O::Item: Send + 'static;
@@ -83,7 +91,8 @@ impl<C: Execute, O: Operation + 'static> Pending<'_, C, O>
 where
     Output<O>: Send + 'static,
 {
-    /// Sends the request.
+    /// Sends the request: on the async client a future resolving to `Result<T, Error>` (await it), on the
+    /// blocking client the `Result<T, Error>` itself (see [`Execute::Call`]).
     pub fn send(self) -> C::Call<Output<O>> {
         self.client.call(self.operation)
     }
@@ -95,8 +104,9 @@ where
     O::Item: Send + 'static,
 {
     /// Every item of the list, fetching pages lazily as they are consumed, starting at the page this
-    /// request names (the first by default). A `Stream` on the async client, an `Iterator` on the blocking
-    /// one.
+    /// request names (the first by default). On the async client a `talkover::ItemStream` (its own
+    /// `next().await` and `try_collect().await`, or any `Stream` combinator), on the blocking one an
+    /// `Iterator`; each item is a `Result` (see [`Execute::Items`]).
     pub fn items(self) -> C::Items<O> {
         self.client.items(self.operation)
     }

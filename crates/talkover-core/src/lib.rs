@@ -22,10 +22,12 @@ pub(crate) mod macros;
 
 pub mod config;
 pub mod decimal;
+pub mod documented_errors;
 pub mod encode;
 mod entry;
 pub mod envelope;
 pub mod error;
+mod error_code;
 pub mod execute;
 pub mod fixture;
 pub mod ids;
@@ -67,7 +69,8 @@ pub use config::{BaseUrl, ClientConfig, DEFAULT_BASE_URL, DEFAULT_USER_AGENT};
 pub use decimal::Decimal;
 pub use envelope::{Ack, Bare, Envelope, ListEnvelope};
 pub use error::{
-    ApiError, DecodeError, Error, ErrorKind, FieldError, InvalidRequest, RawBody, TransportError, TransportErrorKind,
+    ApiError, DecodeError, Error, ErrorCode, ErrorKind, FieldError, InvalidRequest, RawBody, TransportError,
+    TransportErrorKind,
 };
 pub use execute::{Execute, IntoParam, Pending};
 pub use operation::{

@@ -1,10 +1,15 @@
 //! Retry policy as data, and the decision the clients run after every attempt.
 //!
 //! The rules: a request that is safe to repeat ([`crate::Operation::SAFE_TO_REPEAT`]) is retried after
-//! connection failures, timeouts, broken connections, and answers 408, 409, 429 and 5xx. A request that is
+//! connection failures, timeouts, broken connections, and answers 408, 429 and 5xx. A request that is
 //! *not* safe to repeat (placing a call, creating, toggling, testing, triggering, purchasing) is retried only
 //! when it certainly never reached the server (the connection or the TLS handshake failed) or when the
 //! server refused it with 429; never after a timeout, a reset or a 5xx, since it may have been carried out.
+//!
+//! A documented business answer is never retried, whatever the statuses configured: a 4xx whose body
+//! carries one of the reference's error codes ([`crate::ErrorCode::is_business_answer`]), such as
+//! delete-agent's 409 `AGENT_IS_PUBLISHED`. A 409 is the API's considered answer about the resource's
+//! state, so it is not among the default retried statuses either.
 
 use http::{HeaderMap, StatusCode};
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
@@ -31,7 +36,8 @@ pub struct RetryPolicy {
     pub jitter: f64,
     /// The longest `Retry-After` honoured; an answer asking for a longer wait is not retried. Default 60 s.
     pub max_retry_after: Duration,
-    /// Statuses retried for requests that are safe to repeat. Default 408, 409, 429 and every 5xx.
+    /// Statuses retried for requests that are safe to repeat. Default 408, 429 and every 5xx. A 4xx
+    /// answer carrying a documented business code is not retried even when its status is listed.
     pub retry_statuses: Vec<u16>,
     /// The budget shared by every call of a client, so a failing API is not hammered.
     pub budget: Option<RetryBudget>,
@@ -45,7 +51,7 @@ impl Default for RetryPolicy {
             max_backoff: Duration::from_secs(8),
             jitter: 0.25,
             max_retry_after: Duration::from_secs(60),
-            retry_statuses: [408, 409, 429].into_iter().chain(500..=599).collect(),
+            retry_statuses: [408, 429].into_iter().chain(500..=599).collect(),
             budget: Some(RetryBudget::default()),
         }
     }
@@ -102,6 +108,7 @@ impl RetryPolicy {
     pub fn decide(&self, retries_done: u32, outcome: &Attempt<'_>, safe_to_repeat: bool, random: f64) -> Decision {
         let retryable = match outcome {
             Attempt::Answered { status, .. } if status.is_success() => return Decision::Done,
+            Attempt::Answered { status, body, .. } if status.is_client_error() && is_business_answer(body) => false,
             Attempt::Answered { status, .. } if safe_to_repeat => self.retry_statuses.contains(&status.as_u16()),
             Attempt::Answered { status, .. } => *status == StatusCode::TOO_MANY_REQUESTS,
             Attempt::Failed(error) if safe_to_repeat => error.kind() != TransportErrorKind::BodyTooLarge,
@@ -156,6 +163,8 @@ pub enum Attempt<'a> {
         status: StatusCode,
         /// Its headers (for `Retry-After`).
         headers: &'a HeaderMap,
+        /// Its body (for the error code of a refusal).
+        body: &'a [u8],
     },
     /// The exchange failed.
     Failed(&'a TransportError),
@@ -168,6 +177,11 @@ impl Attempt<'_> {
             _ => RETRY_COST,
         }
     }
+}
+
+/// Whether an error body carries a documented code that asking again cannot change.
+fn is_business_answer(body: &[u8]) -> bool {
+    crate::error::code_in_body(body).is_some_and(|code| crate::ErrorCode::from(code.as_str()).is_business_answer())
 }
 
 /// What to do after an attempt.
@@ -249,7 +263,7 @@ mod tests {
     use super::*;
 
     fn answered(status: u16, headers: &HeaderMap) -> Attempt<'_> {
-        Attempt::Answered { status: StatusCode::from_u16(status).unwrap(), headers }
+        Attempt::Answered { status: StatusCode::from_u16(status).unwrap(), headers, body: b"" }
     }
 
     fn no_jitter() -> RetryPolicy {
@@ -260,12 +274,12 @@ mod tests {
     fn safe_requests_retry_on_transient_failures_with_doubling_backoff() {
         let policy = no_jitter();
         let h = HeaderMap::new();
-        for status in [408, 409, 429, 500, 502, 503, 504] {
+        for status in [408, 429, 500, 502, 503, 504] {
             assert_eq!(policy.decide(0, &answered(status, &h), true, 0.0), Decision::Retry(Duration::from_millis(500)));
         }
         assert_eq!(policy.decide(1, &answered(503, &h), true, 0.0), Decision::Retry(Duration::from_secs(1)));
         assert_eq!(policy.decide(2, &answered(503, &h), true, 0.0), Decision::Stop(StopReason::OutOfAttempts));
-        for status in [400, 401, 403, 404, 422] {
+        for status in [400, 401, 402, 403, 404, 409, 422] {
             assert_eq!(policy.decide(0, &answered(status, &h), true, 0.0), Decision::Stop(StopReason::NotRetryable));
         }
         assert_eq!(policy.decide(0, &answered(200, &h), true, 0.0), Decision::Done);
@@ -293,6 +307,27 @@ mod tests {
         ] {
             assert_eq!(policy.decide(0, &outcome, false, 0.0), Decision::Stop(StopReason::NotRetryable), "{outcome:?}");
         }
+    }
+
+    #[test]
+    fn a_documented_business_answer_is_never_retried() {
+        let h = HeaderMap::new();
+        let mut policy = no_jitter();
+        policy.retry_statuses.extend([400, 409]);
+        let conflict = |body: &'static [u8]| Attempt::Answered { status: StatusCode::CONFLICT, headers: &h, body };
+        // delete-agent's documented refusal: not retried even with 409 listed.
+        let published = br#"{"success":false,"message":"Unpublish first","code":"AGENT_IS_PUBLISHED"}"#;
+        assert_eq!(policy.decide(0, &conflict(published), true, 0.0), Decision::Stop(StopReason::NotRetryable));
+        let nested = br#"{"error":{"code":"CAMPAIGN_NOT_ACTIVE","message":"Not active"}}"#;
+        let bad = Attempt::Answered { status: StatusCode::BAD_REQUEST, headers: &h, body: nested };
+        assert_eq!(policy.decide(0, &bad, true, 0.0), Decision::Stop(StopReason::NotRetryable));
+        // A listed status without a documented code is the caller's choice to retry.
+        assert!(matches!(policy.decide(0, &conflict(br#"{"message":"busy"}"#), true, 0.0), Decision::Retry(_)));
+        assert!(matches!(policy.decide(0, &conflict(br#"{"code":"NEW_CODE"}"#), true, 0.0), Decision::Retry(_)));
+        // The documented rate-limit code is no business answer: a 429 is retried still.
+        let limited = br#"{"error":{"code":"RATE_LIMIT_EXCEEDED","message":"Slow down"}}"#;
+        let attempt = Attempt::Answered { status: StatusCode::TOO_MANY_REQUESTS, headers: &h, body: limited };
+        assert!(matches!(policy.decide(0, &attempt, false, 0.0), Decision::Retry(_)));
     }
 
     #[test]

@@ -2,7 +2,9 @@
 //!
 //! It moves bytes and knows nothing about endpoints: every method, header and status comes back as a
 //! response. Redirects are not followed, so the bearer token never goes to another host. TLS is rustls
-//! with the webpki roots by default (`rustls` feature), or the platform's library (`native-tls`).
+//! with the webpki roots by default (`rustls` feature), or the platform's library
+//! (`native-tls`, which wins when both are enabled). It is built on reqwest 0.13: a `reqwest::Client` of
+//! your own goes in with [`ReqwestTransport::from_client`].
 #![warn(missing_docs)]
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
@@ -53,6 +55,10 @@ impl ReqwestTransport {
     /// A transport with the given timeouts and limits.
     pub fn with_config(config: &ReqwestConfig) -> Result<Self, TransportError> {
         let mut builder = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none());
+        #[cfg(all(feature = "rustls", not(feature = "native-tls")))]
+        {
+            builder = builder.tls_backend_preconfigured(rustls_config()?);
+        }
         if let Some(timeout) = config.connect_timeout {
             builder = builder.connect_timeout(timeout);
         }
@@ -80,6 +86,21 @@ impl ReqwestTransport {
         let response = self.client.execute(to_reqwest(request)?).await.map_err(map_error)?;
         read_answer(response, self.max_response_bytes).await
     }
+}
+
+/// The TLS settings of the `rustls` feature: rustls on reqwest's own provider (`aws-lc-rs`), trusting the
+/// webpki roots (Mozilla's, compiled in) as the blocking transport does, rather than reqwest 0.13's
+/// default of the platform's verifier.
+#[cfg(all(feature = "rustls", not(feature = "native-tls")))]
+fn rustls_config() -> Result<rustls::ClientConfig, TransportError> {
+    let provider = std::sync::Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let roots = rustls::RootCertStore { roots: webpki_roots::TLS_SERVER_ROOTS.to_vec() };
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| TransportError::new(TransportErrorKind::Tls, e.to_string()).with_source(e))?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    Ok(config)
 }
 
 #[async_trait::async_trait]
@@ -150,4 +171,22 @@ fn map_error(error: reqwest::Error) -> TransportError {
         TransportErrorKind::Other
     };
     TransportError::new(kind, error.to_string()).with_source(error)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn the_default_transport_builds_and_reports_a_refused_connection() {
+        // Building configures TLS (rustls and the webpki roots, under `rustls`), and an HTTPS request to a
+        // closed loopback port fails as a connection error.
+        let transport = ReqwestTransport::new().expect("the default transport builds");
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        drop(listener);
+        let request = http::Request::get(format!("https://127.0.0.1:{port}/api/v1/health")).body(Vec::new()).unwrap();
+        let error = transport.send_request(request).await.unwrap_err();
+        assert_eq!(error.kind(), TransportErrorKind::Connect, "{error}");
+    }
 }

@@ -14,7 +14,9 @@ pub(crate) fn after_attempt<O: Operation>(
     result: &Result<HttpResponse, TransportError>,
 ) -> Decision {
     let attempt = match result {
-        Ok(response) => Attempt::Answered { status: response.status(), headers: response.headers() },
+        Ok(response) => {
+            Attempt::Answered { status: response.status(), headers: response.headers(), body: response.body() }
+        }
         Err(error) => Attempt::Failed(error),
     };
     let decision = policy.decide(retries_done, &attempt, O::SAFE_TO_REPEAT, jitter_sample());

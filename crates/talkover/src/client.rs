@@ -218,12 +218,50 @@ impl Execute for Client {
 }
 
 /// Every item of a list operation, fetched page by page as the stream is polled: an async driver of a
-/// [`Paginator`].
+/// [`Paginator`], returned by `.items()` on the async client.
+///
+/// It is a [`futures_core::Stream`] (re-exported as [`talkover::Stream`](crate::Stream)), so any stream
+/// combinator works on it; it needs none, though: [`ItemStream::next`] gives the next item and
+/// [`ItemStream::try_collect`] gathers them all.
+///
+/// ```no_run
+/// use talkover::agents::AgentStatus;
+///
+/// # async fn run() -> Result<(), talkover::Error> {
+/// let client = talkover::Client::from_env()?;
+/// let mut agents = client.agents().list().status(AgentStatus::Published).items();
+/// while let Some(agent) = agents.next().await {
+///     println!("{}", agent?.name);
+/// }
+/// let every_campaign = client.campaigns().list().items().try_collect().await?;
+/// println!("{} campaigns", every_campaign.len());
+/// # Ok(()) }
+/// ```
 #[must_use = "streams do nothing unless polled"]
 pub struct ItemStream<O: PagedOperation> {
     client: Client,
     pages: Paginator<O>,
     pending: Option<BoxFuture<Page<O::Item>>>,
+}
+
+impl<O> ItemStream<O>
+where
+    O: PagedOperation + Send + 'static,
+    O::Item: Send + 'static,
+{
+    /// The next item: `None` once the list is done, and after an error (which ends the list).
+    pub async fn next(&mut self) -> Option<Result<O::Item, Error>> {
+        std::future::poll_fn(|cx| futures_core::Stream::poll_next(Pin::new(&mut *self), cx)).await
+    }
+
+    /// Every remaining item, in order; the first error ends the list and is returned instead.
+    pub async fn try_collect(mut self) -> Result<Vec<O::Item>, Error> {
+        let mut items = Vec::new();
+        while let Some(item) = self.next().await {
+            items.push(item?);
+        }
+        Ok(items)
+    }
 }
 
 // No field is pinned structurally: the pending future is boxed.

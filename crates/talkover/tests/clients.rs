@@ -285,6 +285,25 @@ async fn async_items_stream_every_page() {
     assert_eq!(calls.load(Ordering::SeqCst), 3);
 }
 
+#[tokio::test]
+async fn async_items_need_nothing_but_the_sdk() {
+    let client = talkover::Client::with_transport(config(), |request: HttpRequest| {
+        let response = page_answer(&request);
+        async move { Ok(response) }
+    });
+    // `next()` and `try_collect()` are the stream's own methods: no combinator trait is in scope here.
+    let mut stream = client.agents().list().per_page(2).items();
+    let first = stream.next().await.unwrap().unwrap();
+    assert_eq!(first.id.into_string(), "agent-10");
+    let rest = stream.try_collect().await.unwrap();
+    let ids: Vec<String> = rest.into_iter().map(|agent| agent.id.into_string()).collect();
+    assert_eq!(ids, ["agent-11", "agent-20", "agent-21", "agent-30", "agent-31"]);
+
+    let failing = talkover::Client::with_transport(config(), |_: HttpRequest| async { Ok(json(404, "{}")) });
+    let error = failing.agents().list().items().try_collect().await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::NotFound);
+}
+
 #[test]
 fn pagination_stops_on_an_error_and_on_an_empty_page() {
     let calls = Arc::new(AtomicUsize::new(0));
@@ -350,4 +369,42 @@ fn the_async_client_has_a_built_in_transport_with_reqwest() {
 fn without_reqwest_the_async_client_asks_for_a_transport() {
     let err = talkover::Client::new(TOKEN).unwrap_err();
     assert!(err.to_string().contains("transport"), "{err}");
+}
+
+/// delete-agent's documented refusal of a published agent (its page's error table: 409 `AGENT_IS_PUBLISHED`).
+const AGENT_IS_PUBLISHED: &str =
+    r#"{"success":false,"message":"Published agents must be unpublished first.","code":"AGENT_IS_PUBLISHED"}"#;
+
+#[test]
+fn a_documented_conflict_is_sent_exactly_once() {
+    let quick = talkover::RetryPolicy::default().backoff(Duration::from_millis(1), Duration::from_millis(2));
+    let mut listing_409 = quick.clone();
+    listing_409.retry_statuses.push(409);
+    for policy in [quick, listing_409] {
+        let (seen, transport) = recording(|_| json(409, AGENT_IS_PUBLISHED));
+        let client = talkover::blocking::Client::with_transport(config(), transport).with_retry_policy(policy);
+        let error = client.agents().delete("550e8400-e29b-41d4-a716-446655440000").unwrap_err();
+        assert_eq!(seen.lock().unwrap().len(), 1, "sent once, never retried");
+        assert_eq!(error.kind(), ErrorKind::Conflict);
+        assert_eq!(error.error_code(), Some(talkover::ErrorCode::AgentIsPublished));
+    }
+    // The page's own 409 example carries no code: 409 is not among the statuses retried by default.
+    let (seen, transport) =
+        recording(|_| json(409, r#"{"success":false,"message":"Cannot delete agent while it has active calls."}"#));
+    let client = talkover::blocking::Client::with_transport(config(), transport);
+    assert_eq!(client.agents().delete("a1").unwrap_err().kind(), ErrorKind::Conflict);
+    assert_eq!(seen.lock().unwrap().len(), 1, "sent once, never retried");
+}
+
+#[tokio::test]
+async fn a_documented_conflict_is_sent_exactly_once_by_the_async_client() {
+    let calls = Arc::new(AtomicUsize::new(0));
+    let counter = calls.clone();
+    let client = talkover::Client::with_transport(config(), move |_: HttpRequest| {
+        counter.fetch_add(1, Ordering::SeqCst);
+        async { Ok(json(409, AGENT_IS_PUBLISHED)) }
+    });
+    let error = client.agents().delete("550e8400-e29b-41d4-a716-446655440000").await.unwrap_err();
+    assert_eq!(calls.load(Ordering::SeqCst), 1, "sent once, never retried");
+    assert_eq!(error.code(), Some("AGENT_IS_PUBLISHED"));
 }

@@ -44,12 +44,22 @@ root_handler! {
 
 impl<'c, C: Execute> AutoTopup<'c, C> {
     /// [Get the auto top-up settings](https://docs.talkover.ai/api-reference/endpoints/get-auto-topup-settings).
+    ///
+    /// # Errors
+    ///
+    /// Its reference page documents no error answer; like any call, it can still fail with a
+    /// transport error or an `Api` error of any status.
     pub fn settings(&self) -> C::Call<AutoTopupSettings> {
         self.client.call(GetAutoTopupSettings::new())
     }
 
     /// [Update the auto top-up settings](https://docs.talkover.ai/api-reference/endpoints/update-auto-topup-settings):
     /// threshold recharges, monthly scheduled recharges, or both; unset settings are left as they are.
+    ///
+    /// # Errors
+    ///
+    /// Its reference page documents no error answer; like any call, it can still fail with a
+    /// transport error or an `Api` error of any status.
     pub fn update(&self, settings: AutoTopupSettingsUpdate) -> C::Call<AutoTopupSettings> {
         self.client.call(UpdateAutoTopupSettings::new(settings))
     }
@@ -57,24 +67,49 @@ impl<'c, C: Execute> AutoTopup<'c, C> {
     /// [Test auto top-up](https://docs.talkover.ai/api-reference/endpoints/test-auto-topup) with a real,
     /// one-off recharge that counts toward the daily limit. Charges the payment method: never retried once it
     /// may have reached the server.
+    ///
+    /// # Errors
+    ///
+    /// The failures its reference page documents, as `Error::Api` (read them with `err.status()` and
+    /// `err.error_code()`):
+    ///
+    /// | status | code | when |
+    /// |---|---|---|
+    /// | 402 | `PAYMENT_FAILED` | the payment method on file was declined or the charge failed |
+    /// | 422 | `AUTO_TOPUP_NOT_CONFIGURED` | auto top-up cannot be tested before it has been set up |
     pub fn test(&self) -> C::Call<CreditCharge> {
         self.client.call(TestAutoTopup::new())
     }
 
     /// [Turn auto top-up off](https://docs.talkover.ai/api-reference/endpoints/disable-auto-topup), keeping
     /// its configuration.
+    ///
+    /// # Errors
+    ///
+    /// Its reference page documents no error answer; like any call, it can still fail with a
+    /// transport error or an `Api` error of any status.
     pub fn disable(&self) -> C::Call<AutoTopupSettings> {
         self.client.call(DisableAutoTopup::new())
     }
 
     /// [Get the auto top-up history](https://docs.talkover.ai/api-reference/endpoints/get-auto-topup-history),
     /// newest first; `send()` for one page or `items()` for all of them.
+    ///
+    /// # Errors
+    ///
+    /// Its reference page documents no error answer; like any call, it can still fail with a
+    /// transport error or an `Api` error of any status.
     pub fn history(&self) -> Pending<'c, C, GetAutoTopupHistory> {
         Pending::new(self.client, GetAutoTopupHistory::new())
     }
 
     /// [List the payment methods](https://docs.talkover.ai/api-reference/endpoints/list-auto-topup-payment-methods)
     /// auto top-up can charge.
+    ///
+    /// # Errors
+    ///
+    /// Its reference page documents no error answer; like any call, it can still fail with a
+    /// transport error or an `Api` error of any status.
     pub fn payment_methods(&self) -> C::Call<Page<PaymentMethod>> {
         self.client.call(ListAutoTopupPaymentMethods::new())
     }

@@ -62,35 +62,65 @@ root_handler! {
 impl<'c, C: Execute> Calendars<'c, C> {
     /// [List calendars](https://docs.talkover.ai/api-reference/endpoints/list-calendars); set the page size on
     /// the returned request, then `send()`.
+    ///
+    /// # Errors
+    ///
+    /// Its reference page documents no error answer; like any call, it can still fail with a
+    /// transport error or an `Api` error of any status.
     pub fn list(&self) -> Pending<'c, C, ListCalendars> {
         Pending::new(self.client, ListCalendars::new())
     }
 
     /// [Create a calendar](https://docs.talkover.ai/api-reference/endpoints/create-calendar). Never retried
     /// once it may have reached the server.
+    ///
+    /// # Errors
+    ///
+    /// Its reference page documents no error answer; like any call, it can still fail with a
+    /// transport error or an `Api` error of any status.
     pub fn create(&self, calendar: NewCalendar) -> C::Call<Calendar> {
         self.client.call(CreateCalendar::new(calendar))
     }
 
     /// [Get a calendar](https://docs.talkover.ai/api-reference/endpoints/get-calendar).
+    ///
+    /// # Errors
+    ///
+    /// Its reference page documents no error answer; like any call, it can still fail with a
+    /// transport error or an `Api` error of any status.
     pub fn get(&self, calendar_id: impl Into<CalendarId>) -> C::Call<Calendar> {
         self.client.call(GetCalendar::new(calendar_id))
     }
 
     /// [Update a calendar](https://docs.talkover.ai/api-reference/endpoints/update-calendar): its name, time
     /// zone or metadata. The answer holds the id and the fields that changed.
+    ///
+    /// # Errors
+    ///
+    /// Its reference page documents no error answer; like any call, it can still fail with a
+    /// transport error or an `Api` error of any status.
     pub fn update(&self, calendar_id: impl Into<CalendarId>, update: CalendarUpdate) -> C::Call<Calendar> {
         self.client.call(UpdateCalendar::new(calendar_id, update))
     }
 
     /// [Delete a calendar](https://docs.talkover.ai/api-reference/endpoints/delete-calendar) for good, with its
     /// events, members, availability rules and provider connections.
+    ///
+    /// # Errors
+    ///
+    /// Its reference page documents no error answer; like any call, it can still fail with a
+    /// transport error or an `Api` error of any status.
     pub fn delete(&self, calendar_id: impl Into<CalendarId>) -> C::Call<Ack> {
         self.client.call(DeleteCalendar::new(calendar_id))
     }
 
     /// [Get the events of several calendars](https://docs.talkover.ai/api-reference/endpoints/get-calendar-events-batch)
     /// (at least one) in one call; set a time window on the returned request, then `send()`.
+    ///
+    /// # Errors
+    ///
+    /// Its reference page documents no error answer; like any call, it can still fail with a
+    /// transport error or an `Api` error of any status.
     pub fn events_batch<I: Into<CalendarId>>(
         &self,
         calendar_ids: impl IntoIterator<Item = I>,
@@ -101,12 +131,22 @@ impl<'c, C: Execute> Calendars<'c, C> {
     /// [Sync every calendar with its providers](https://docs.talkover.ai/api-reference/endpoints/trigger-calendars-sync)
     /// in the background; follow it with [`sync_status`](Calendars::sync_status). Never retried once it may
     /// have reached the server.
+    ///
+    /// # Errors
+    ///
+    /// Its reference page documents no error answer; like any call, it can still fail with a
+    /// transport error or an `Api` error of any status.
     pub fn sync(&self) -> C::Call<CalendarsSync> {
         self.client.call(TriggerCalendarsSync::new())
     }
 
     /// [Get the sync status of calendars](https://docs.talkover.ai/api-reference/endpoints/get-calendars-sync-status)
     /// that have a provider connection.
+    ///
+    /// # Errors
+    ///
+    /// Its reference page documents no error answer; like any call, it can still fail with a
+    /// transport error or an `Api` error of any status.
     pub fn sync_status(&self) -> C::Call<Page<CalendarSyncStatus>> {
         self.client.call(GetCalendarsSyncStatus::new())
     }
@@ -145,6 +185,10 @@ impl<'c, C: Execute> Calendars<'c, C> {
 /// members.remove(&member.id)?;
 /// # Ok(()) }
 /// ```
+///
+/// Its methods return `C::Call<T>`: a future resolving to `Result<T, Error>` on [`Client`](crate::Client),
+/// the `Result<T, Error>` itself on [`blocking::Client`](crate::blocking::Client) (see
+/// [`resources`](crate::resources)).
 #[derive(Debug)]
 pub struct CalendarMembers<'c, C> {
     client: &'c C,
@@ -153,18 +197,33 @@ pub struct CalendarMembers<'c, C> {
 
 impl<C: Execute> CalendarMembers<'_, C> {
     /// [List the calendar's members](https://docs.talkover.ai/api-reference/endpoints/list-calendar-members).
+    ///
+    /// # Errors
+    ///
+    /// Its reference page documents no error answer; like any call, it can still fail with a
+    /// transport error or an `Api` error of any status.
     pub fn list(&self) -> C::Call<Page<CalendarMember>> {
         self.client.call(ListCalendarMembers::new(&self.calendar_id))
     }
 
     /// [Add a member](https://docs.talkover.ai/api-reference/endpoints/add-calendar-member) with a role. Never
     /// retried once it may have reached the server.
+    ///
+    /// # Errors
+    ///
+    /// Its reference page documents no error answer; like any call, it can still fail with a
+    /// transport error or an `Api` error of any status.
     pub fn add(&self, member: NewCalendarMember) -> C::Call<CalendarMember> {
         self.client.call(AddCalendarMember::new(&self.calendar_id, member))
     }
 
     /// [Update a member](https://docs.talkover.ai/api-reference/endpoints/update-calendar-member): change
     /// their role (a [`CalendarRole`](crate::calendars::members::CalendarRole) will do).
+    ///
+    /// # Errors
+    ///
+    /// Its reference page documents no error answer; like any call, it can still fail with a
+    /// transport error or an `Api` error of any status.
     pub fn update(
         &self,
         member_id: impl Into<CalendarMemberId>,
@@ -174,6 +233,11 @@ impl<C: Execute> CalendarMembers<'_, C> {
     }
 
     /// [Remove a member](https://docs.talkover.ai/api-reference/endpoints/remove-calendar-member).
+    ///
+    /// # Errors
+    ///
+    /// Its reference page documents no error answer; like any call, it can still fail with a
+    /// transport error or an `Api` error of any status.
     pub fn remove(&self, member_id: impl Into<CalendarMemberId>) -> C::Call<Ack> {
         self.client.call(RemoveCalendarMember::new(&self.calendar_id, member_id))
     }
@@ -201,6 +265,10 @@ impl<C: Execute> CalendarMembers<'_, C> {
 /// events.update(&event.id, CalendarEventUpdate::new().status(EventStatus::Cancelled)).await?;
 /// # Ok(()) }
 /// ```
+///
+/// Its methods return `C::Call<T>`: a future resolving to `Result<T, Error>` on [`Client`](crate::Client),
+/// the `Result<T, Error>` itself on [`blocking::Client`](crate::blocking::Client) (see
+/// [`resources`](crate::resources)).
 #[derive(Debug)]
 pub struct CalendarEvents<'c, C> {
     client: &'c C,
@@ -210,34 +278,68 @@ pub struct CalendarEvents<'c, C> {
 impl<'c, C: Execute> CalendarEvents<'c, C> {
     /// [List the calendar's events](https://docs.talkover.ai/api-reference/endpoints/list-calendar-events); set
     /// a time window or status on the returned request, then `send()`.
+    ///
+    /// # Errors
+    ///
+    /// Its reference page documents no error answer; like any call, it can still fail with a
+    /// transport error or an `Api` error of any status.
     pub fn list(&self) -> Pending<'c, C, ListCalendarEvents> {
         Pending::new(self.client, ListCalendarEvents::new(&self.calendar_id))
     }
 
     /// [Create an event](https://docs.talkover.ai/api-reference/endpoints/create-calendar-event). Never retried
     /// once it may have reached the server.
+    ///
+    /// # Errors
+    ///
+    /// Its reference page documents no error answer; like any call, it can still fail with a
+    /// transport error or an `Api` error of any status.
     pub fn create(&self, event: NewCalendarEvent) -> C::Call<CalendarEvent> {
         self.client.call(CreateCalendarEvent::new(&self.calendar_id, event))
     }
 
     /// [Get an event](https://docs.talkover.ai/api-reference/endpoints/get-calendar-event) with its attendees.
+    ///
+    /// # Errors
+    ///
+    /// Its reference page documents no error answer; like any call, it can still fail with a
+    /// transport error or an `Api` error of any status.
     pub fn get(&self, event_id: impl Into<EventId>) -> C::Call<CalendarEvent> {
         self.client.call(GetCalendarEvent::new(&self.calendar_id, event_id))
     }
 
     /// [Update an event](https://docs.talkover.ai/api-reference/endpoints/update-calendar-event): only the
     /// fields set change. The answer holds the id and the fields that changed.
+    ///
+    /// # Errors
+    ///
+    /// Its reference page documents no error answer; like any call, it can still fail with a
+    /// transport error or an `Api` error of any status.
     pub fn update(&self, event_id: impl Into<EventId>, update: CalendarEventUpdate) -> C::Call<UpdatedCalendarEvent> {
         self.client.call(UpdateCalendarEvent::new(&self.calendar_id, event_id, update))
     }
 
     /// [Delete an event](https://docs.talkover.ai/api-reference/endpoints/delete-calendar-event).
+    ///
+    /// # Errors
+    ///
+    /// Its reference page documents no error answer; like any call, it can still fail with a
+    /// transport error or an `Api` error of any status.
     pub fn delete(&self, event_id: impl Into<EventId>) -> C::Call<Ack> {
         self.client.call(DeleteCalendarEvent::new(&self.calendar_id, event_id))
     }
 
     /// [Create a meeting link for an event](https://docs.talkover.ai/api-reference/endpoints/create-event-meeting)
     /// through the calendar's provider connection. Never retried once it may have reached the server.
+    ///
+    /// # Errors
+    ///
+    /// The failures its reference page documents, as `Error::Api` (read them with `err.status()` and
+    /// `err.error_code()`):
+    ///
+    /// | status | code | when |
+    /// |---|---|---|
+    /// | 422 | `MEETING_PROVIDER_REQUIRED` | a meeting link needs a connected meeting provider (Google, Microsoft, Zoom) first |
     pub fn create_meeting(&self, event_id: impl Into<EventId>) -> C::Call<EventMeeting> {
         self.client.call(CreateEventMeeting::new(&self.calendar_id, event_id))
     }
@@ -260,6 +362,10 @@ impl<'c, C: Execute> CalendarEvents<'c, C> {
 /// attendees.remove(&jane.id)?;
 /// # Ok(()) }
 /// ```
+///
+/// Its methods return `C::Call<T>`: a future resolving to `Result<T, Error>` on [`Client`](crate::Client),
+/// the `Result<T, Error>` itself on [`blocking::Client`](crate::blocking::Client) (see
+/// [`resources`](crate::resources)).
 #[derive(Debug)]
 pub struct EventAttendees<'c, C> {
     client: &'c C,
@@ -270,11 +376,21 @@ pub struct EventAttendees<'c, C> {
 impl<C: Execute> EventAttendees<'_, C> {
     /// [Add an attendee to the event](https://docs.talkover.ai/api-reference/endpoints/add-event-attendee).
     /// Never retried once it may have reached the server.
+    ///
+    /// # Errors
+    ///
+    /// Its reference page documents no error answer; like any call, it can still fail with a
+    /// transport error or an `Api` error of any status.
     pub fn add(&self, attendee: NewEventAttendee) -> C::Call<EventAttendee> {
         self.client.call(AddEventAttendee::new(&self.calendar_id, &self.event_id, attendee))
     }
 
     /// [Remove an attendee from the event](https://docs.talkover.ai/api-reference/endpoints/remove-event-attendee).
+    ///
+    /// # Errors
+    ///
+    /// Its reference page documents no error answer; like any call, it can still fail with a
+    /// transport error or an `Api` error of any status.
     pub fn remove(&self, attendee_id: impl Into<AttendeeId>) -> C::Call<Ack> {
         self.client.call(RemoveEventAttendee::new(&self.calendar_id, &self.event_id, attendee_id))
     }
@@ -303,6 +419,10 @@ impl<C: Execute> EventAttendees<'_, C> {
 /// }
 /// # Ok(()) }
 /// ```
+///
+/// Its methods return `C::Call<T>`: a future resolving to `Result<T, Error>` on [`Client`](crate::Client),
+/// the `Result<T, Error>` itself on [`blocking::Client`](crate::blocking::Client) (see
+/// [`resources`](crate::resources)).
 #[derive(Debug)]
 pub struct CalendarAvailability<'c, C> {
     client: &'c C,
@@ -311,6 +431,11 @@ pub struct CalendarAvailability<'c, C> {
 
 impl<'c, C: Execute> CalendarAvailability<'c, C> {
     /// [List the calendar's availability rules](https://docs.talkover.ai/api-reference/endpoints/list-availability-rules).
+    ///
+    /// # Errors
+    ///
+    /// Its reference page documents no error answer; like any call, it can still fail with a
+    /// transport error or an `Api` error of any status.
     pub fn list(&self) -> C::Call<Page<AvailabilityRule>> {
         self.client.call(ListAvailabilityRules::new(&self.calendar_id))
     }
@@ -319,12 +444,22 @@ impl<'c, C: Execute> CalendarAvailability<'c, C> {
     /// a [`RecurringAvailability`](crate::calendars::availability::RecurringAvailability) or an
     /// [`AvailabilityException`](crate::calendars::availability::AvailabilityException). Never retried
     /// once it may have reached the server.
+    ///
+    /// # Errors
+    ///
+    /// Its reference page documents no error answer; like any call, it can still fail with a
+    /// transport error or an `Api` error of any status.
     pub fn create(&self, rule: impl Into<NewAvailabilityRule>) -> C::Call<AvailabilityRule> {
         self.client.call(CreateAvailabilityRule::new(&self.calendar_id, rule))
     }
 
     /// [Update an availability rule](https://docs.talkover.ai/api-reference/endpoints/update-availability-rule):
     /// only the fields set change. The answer holds the id and the fields that changed.
+    ///
+    /// # Errors
+    ///
+    /// Its reference page documents no error answer; like any call, it can still fail with a
+    /// transport error or an `Api` error of any status.
     pub fn update(
         &self,
         rule_id: impl Into<AvailabilityRuleId>,
@@ -334,12 +469,22 @@ impl<'c, C: Execute> CalendarAvailability<'c, C> {
     }
 
     /// [Delete an availability rule](https://docs.talkover.ai/api-reference/endpoints/delete-availability-rule).
+    ///
+    /// # Errors
+    ///
+    /// Its reference page documents no error answer; like any call, it can still fail with a
+    /// transport error or an `Api` error of any status.
     pub fn delete(&self, rule_id: impl Into<AvailabilityRuleId>) -> C::Call<Ack> {
         self.client.call(DeleteAvailabilityRule::new(&self.calendar_id, rule_id))
     }
 
     /// [Query availability](https://docs.talkover.ai/api-reference/endpoints/query-availability): the free
     /// slots between `from` and `to`; set the slot length on the returned request, then `send()`.
+    ///
+    /// # Errors
+    ///
+    /// Its reference page documents no error answer; like any call, it can still fail with a
+    /// transport error or an `Api` error of any status.
     pub fn query(&self, from: DateTime, to: DateTime) -> Pending<'c, C, QueryAvailability> {
         Pending::new(self.client, QueryAvailability::new(&self.calendar_id, from, to))
     }
@@ -361,6 +506,10 @@ impl<'c, C: Execute> CalendarAvailability<'c, C> {
 /// providers.sync(&connection.id).await?;
 /// # Ok(()) }
 /// ```
+///
+/// Its methods return `C::Call<T>`: a future resolving to `Result<T, Error>` on [`Client`](crate::Client),
+/// the `Result<T, Error>` itself on [`blocking::Client`](crate::blocking::Client) (see
+/// [`resources`](crate::resources)).
 #[derive(Debug)]
 pub struct CalendarProviders<'c, C> {
     client: &'c C,
@@ -369,6 +518,11 @@ pub struct CalendarProviders<'c, C> {
 
 impl<C: Execute> CalendarProviders<'_, C> {
     /// [List the calendar's provider connections](https://docs.talkover.ai/api-reference/endpoints/list-provider-connections).
+    ///
+    /// # Errors
+    ///
+    /// Its reference page documents no error answer; like any call, it can still fail with a
+    /// transport error or an `Api` error of any status.
     pub fn list(&self) -> C::Call<Page<ProviderConnection>> {
         self.client.call(ListProviderConnections::new(&self.calendar_id))
     }
@@ -376,18 +530,33 @@ impl<C: Execute> CalendarProviders<'_, C> {
     /// [Create a provider connection](https://docs.talkover.ai/api-reference/endpoints/create-provider-connection):
     /// it stays inactive until the user authorizes it at the returned `authorization_url`. Never retried
     /// once it may have reached the server.
+    ///
+    /// # Errors
+    ///
+    /// Its reference page documents no error answer; like any call, it can still fail with a
+    /// transport error or an `Api` error of any status.
     pub fn connect(&self, connection: NewProviderConnection) -> C::Call<ProviderConnection> {
         self.client.call(CreateProviderConnection::new(&self.calendar_id, connection))
     }
 
     /// [Disconnect a provider](https://docs.talkover.ai/api-reference/endpoints/disconnect-provider): events
     /// already synced stay, but no longer change with the provider.
+    ///
+    /// # Errors
+    ///
+    /// Its reference page documents no error answer; like any call, it can still fail with a
+    /// transport error or an `Api` error of any status.
     pub fn disconnect(&self, provider_id: impl Into<ProviderConnectionId>) -> C::Call<Ack> {
         self.client.call(DisconnectProvider::new(&self.calendar_id, provider_id))
     }
 
     /// [Sync one provider connection now](https://docs.talkover.ai/api-reference/endpoints/trigger-provider-sync).
     /// Never retried once it may have reached the server.
+    ///
+    /// # Errors
+    ///
+    /// Its reference page documents no error answer; like any call, it can still fail with a
+    /// transport error or an `Api` error of any status.
     pub fn sync(&self, provider_id: impl Into<ProviderConnectionId>) -> C::Call<QueuedSync> {
         self.client.call(TriggerProviderSync::new(&self.calendar_id, provider_id))
     }

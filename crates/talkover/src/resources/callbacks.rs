@@ -50,12 +50,22 @@ root_handler! {
 impl<'c, C: Execute> CallbackAgents<'c, C> {
     /// [List callback agents](https://docs.talkover.ai/api-reference/endpoints/list-callback-agents): the
     /// inbound agents set up to take callbacks.
+    ///
+    /// # Errors
+    ///
+    /// Its reference page documents no error answer; like any call, it can still fail with a
+    /// transport error or an `Api` error of any status.
     pub fn list(&self) -> C::Call<Page<CallbackAgent>> {
         self.client.call(ListCallbackAgents::new())
     }
 
     /// [List the agents that can be callback sources](https://docs.talkover.ai/api-reference/endpoints/list-callback-source-agents):
     /// the published outbound agents.
+    ///
+    /// # Errors
+    ///
+    /// Its reference page documents no error answer; like any call, it can still fail with a
+    /// transport error or an `Api` error of any status.
     pub fn source_agents(&self) -> C::Call<Page<SourceAgent>> {
         self.client.call(ListCallbackSourceAgents::new())
     }
@@ -63,12 +73,26 @@ impl<'c, C: Execute> CallbackAgents<'c, C> {
     /// [Get callback statistics](https://docs.talkover.ai/api-reference/endpoints/get-callback-stats) across
     /// all callback agents; set the date range on the returned request (the last 30 days by default), then
     /// `send()`.
+    ///
+    /// # Errors
+    ///
+    /// Its reference page documents no error answer; like any call, it can still fail with a
+    /// transport error or an `Api` error of any status.
     pub fn stats(&self) -> Pending<'c, C, GetCallbackStats> {
         Pending::new(self.client, GetCallbackStats::new())
     }
 
     /// [Get a callback agent](https://docs.talkover.ai/api-reference/endpoints/get-callback-agent) with its
     /// source agents and callback counts. An agent that is not a callback agent is not found.
+    ///
+    /// # Errors
+    ///
+    /// The failures its reference page documents, as `Error::Api` (read them with `err.status()` and
+    /// `err.error_code()`):
+    ///
+    /// | status | code | when |
+    /// |---|---|---|
+    /// | 404 | — | Not a callback agent |
     pub fn get(&self, agent_id: impl Into<AgentId>) -> C::Call<CallbackAgentDetails> {
         self.client.call(GetCallbackAgent::new(agent_id))
     }
@@ -76,6 +100,11 @@ impl<'c, C: Execute> CallbackAgents<'c, C> {
     /// [Check a callback setup](https://docs.talkover.ai/api-reference/endpoints/check-callback-constraints)
     /// for an agent without saving it: [`ConstraintCheck::Valid`], or [`ConstraintCheck::Invalid`] with the
     /// problems the API listed.
+    ///
+    /// # Errors
+    ///
+    /// Its reference page documents no error answer; like any call, it can still fail with a
+    /// transport error or an `Api` error of any status.
     pub fn check_constraints(
         &self,
         agent_id: impl Into<AgentId>,
@@ -86,6 +115,15 @@ impl<'c, C: Execute> CallbackAgents<'c, C> {
 
     /// [Set an agent as callback agent](https://docs.talkover.ai/api-reference/endpoints/set-agent-as-callback)
     /// for the given outbound agents (at least one). The agent must be inbound.
+    ///
+    /// # Errors
+    ///
+    /// The failures its reference page documents, as `Error::Api` (read them with `err.status()` and
+    /// `err.error_code()`):
+    ///
+    /// | status | code | when |
+    /// |---|---|---|
+    /// | 422 | `INVALID_AGENT_DIRECTION` | the operation needs an agent of the other direction (inbound or outbound) |
     pub fn set<I: Into<AgentId>>(
         &self,
         agent_id: impl Into<AgentId>,
@@ -97,6 +135,11 @@ impl<'c, C: Execute> CallbackAgents<'c, C> {
     /// [Update a callback agent's sources](https://docs.talkover.ai/api-reference/endpoints/update-callback-sources):
     /// the list sent (at least one agent) becomes the whole list. To drop every source, use
     /// [`remove`](CallbackAgents::remove).
+    ///
+    /// # Errors
+    ///
+    /// Its reference page documents no error answer; like any call, it can still fail with a
+    /// transport error or an `Api` error of any status.
     pub fn update_sources<I: Into<AgentId>>(
         &self,
         agent_id: impl Into<AgentId>,
@@ -107,6 +150,11 @@ impl<'c, C: Execute> CallbackAgents<'c, C> {
 
     /// [Remove the callback role](https://docs.talkover.ai/api-reference/endpoints/remove-callback-role) from
     /// an agent. It keeps its other settings and goes on taking ordinary inbound calls.
+    ///
+    /// # Errors
+    ///
+    /// Its reference page documents no error answer; like any call, it can still fail with a
+    /// transport error or an `Api` error of any status.
     pub fn remove(&self, agent_id: impl Into<AgentId>) -> C::Call<Ack> {
         self.client.call(RemoveCallbackRole::new(agent_id))
     }

@@ -39,12 +39,28 @@ root_handler! {
 impl<'c, C: Execute> Calls<'c, C> {
     /// [List calls](https://docs.talkover.ai/api-reference/endpoints/list-calls) of the environment; set
     /// filters on the returned request, then `send()` for one page or `items()` for all of them.
+    ///
+    /// # Errors
+    ///
+    /// The failures its reference page documents, as `Error::Api` (read them with `err.status()` and
+    /// `err.error_code()`):
+    ///
+    /// | status | code | when |
+    /// |---|---|---|
+    /// | 401 | `INVALID_TOKEN` | the bearer token is missing, malformed or revoked |
+    /// | 422 | `VALIDATION_ERROR` | the body failed the API's checks; the field problems are in `Error::field_errors()` |
+    /// | 500 | `SERVER_ERROR` | the server failed; trying again later may work |
     pub fn list(&self) -> Pending<'c, C, ListCalls> {
         Pending::new(self.client, ListCalls::new())
     }
 
     /// [Get the active call](https://docs.talkover.ai/api-reference/endpoints/get-active-call) between an
     /// agent and a phone number (E.164, `+15551234567`); a 404 means there is none.
+    ///
+    /// # Errors
+    ///
+    /// Its reference page documents no error answer; like any call, it can still fail with a
+    /// transport error or an `Api` error of any status.
     pub fn active(&self, agent_id: impl Into<AgentId>, phone: impl Into<String>) -> C::Call<Page<ActiveCall>> {
         self.client.call(GetActiveCall::new(agent_id, phone))
     }
@@ -52,6 +68,16 @@ impl<'c, C: Execute> Calls<'c, C> {
     /// [End a call](https://docs.talkover.ai/api-reference/endpoints/end-call) of an agent: `call_sid` is the
     /// `id` the call was placed with. Never retried once it may have reached the server (a second request
     /// for an ended call answers 409).
+    ///
+    /// # Errors
+    ///
+    /// The failures its reference page documents, as `Error::Api` (read them with `err.status()` and
+    /// `err.error_code()`):
+    ///
+    /// | status | code | when |
+    /// |---|---|---|
+    /// | 404 | — | Call not found |
+    /// | 409 | `CALL_NOT_ACTIVE` | the call has ended already, so there is nothing to end |
     pub fn end(&self, agent_id: impl Into<AgentId>, call_sid: impl Into<CallId>) -> C::Call<EndedCall> {
         self.client.call(EndCall::new(agent_id, call_sid))
     }
@@ -71,12 +97,39 @@ impl<'c, C: Execute> Agents<'c, C> {
     /// println!("{} is {}", placed.id, placed.status);
     /// # Ok(()) }
     /// ```
+    ///
+    /// # Errors
+    ///
+    /// The failures its reference page documents, as `Error::Api` (read them with `err.status()` and
+    /// `err.error_code()`):
+    ///
+    /// | status | code | when |
+    /// |---|---|---|
+    /// | 400 | `AGENT_INACTIVE` | the agent is not published, so it cannot place a call; publish it first |
+    /// | 400 | `INVALID_PHONE_NUMBER` | a phone number is not in E.164 form (`+` and the country code) |
+    /// | 400 | `MISSING_PHONE_NUMBER` | the request names no phone number to call |
+    /// | 401 | `INVALID_TOKEN` | the bearer token is missing, malformed or revoked |
+    /// | 402 | `INSUFFICIENT_CREDITS` | the balance cannot pay for what was asked; buy credits or turn on auto top-up |
+    /// | 404 | `AGENT_NOT_FOUND` | no agent with this id in the account |
+    /// | 429 | `RATE_LIMIT_EXCEEDED` | too many requests in the rate-limit window; wait (`Retry-After`) and try again |
     pub fn call(&self, agent_id: impl Into<AgentId>, call: NewCall) -> C::Call<PlacedCall> {
         self.client.call(MakeCall::new(agent_id, call))
     }
 
     /// [List an agent's calls](https://docs.talkover.ai/api-reference/endpoints/get-agent-calls); set filters
     /// on the returned request, then `send()` for one page or `items()` for all of them.
+    ///
+    /// # Errors
+    ///
+    /// The failures its reference page documents, as `Error::Api` (read them with `err.status()` and
+    /// `err.error_code()`):
+    ///
+    /// | status | code | when |
+    /// |---|---|---|
+    /// | 401 | `INVALID_TOKEN` | the bearer token is missing, malformed or revoked |
+    /// | 404 | `AGENT_NOT_FOUND` | no agent with this id in the account |
+    /// | 422 | `VALIDATION_ERROR` | the body failed the API's checks; the field problems are in `Error::field_errors()` |
+    /// | 500 | `SERVER_ERROR` | the server failed; trying again later may work |
     pub fn calls(&self, agent_id: impl Into<AgentId>) -> Pending<'c, C, GetAgentCalls> {
         Pending::new(self.client, GetAgentCalls::new(agent_id))
     }
@@ -86,6 +139,14 @@ impl<'c, C: Execute> Campaigns<'c, C> {
     /// [Make a campaign call](https://docs.talkover.ai/api-reference/endpoints/make-campaign-call): queue a
     /// call that follows the campaign's agent, schedule, retries and do-not-call rules. Every accepted
     /// request queues a call: never retried once it may have reached the server.
+    ///
+    /// **The campaign must be active first**: a new campaign is a draft, and a draft, paused, completed or
+    /// cancelled campaign refuses calls with 400 [`CAMPAIGN_NOT_ACTIVE`](crate::ErrorCode::CampaignNotActive);
+    /// activate it with [`update_status`](Campaigns::update_status)`(id, CampaignStatus::Active)`.
+    ///
+    /// The API has no paged list of a campaign's calls: [`get`](Campaigns::get) returns the campaign with
+    /// its calls in [`Campaign::calls`](crate::campaigns::Campaign::calls) (and its counts in its
+    /// statistics), each with its status, so that is where to follow the call this method queued.
     ///
     /// When the number already has an active or queued call in the campaign, the API answers 409 with that
     /// call, which [`existing_call`](crate::calls::existing_call) reads (or set
@@ -105,6 +166,22 @@ impl<'c, C: Execute> Campaigns<'c, C> {
     /// }
     /// # Ok(()) }
     /// ```
+    ///
+    /// # Errors
+    ///
+    /// The failures its reference page documents, as `Error::Api` (read them with `err.status()` and
+    /// `err.error_code()`):
+    ///
+    /// | status | code | when |
+    /// |---|---|---|
+    /// | 400 | `CAMPAIGN_NOT_ACTIVE` | the campaign is not running (draft, paused, completed); set its status to active before placing calls through it |
+    /// | 401 | `INVALID_TOKEN` | the bearer token is missing, malformed or revoked |
+    /// | 403 | `FORBIDDEN` | the request is not allowed for this resource in its present state |
+    /// | 404 | `CAMPAIGN_NOT_FOUND` | no campaign with this id in the account |
+    /// | 409 | `DUPLICATE_CALL` | the number already has a call queued or in progress in this campaign |
+    /// | 422 | `VALIDATION_ERROR` | the body failed the API's checks; the field problems are in `Error::field_errors()` |
+    /// | 429 | `RATE_LIMIT_EXCEEDED` | too many requests in the rate-limit window; wait (`Retry-After`) and try again |
+    /// | 500 | `SERVER_ERROR` | the server failed; trying again later may work |
     pub fn call(&self, campaign_id: impl Into<CampaignId>, call: NewCampaignCall) -> C::Call<QueuedCampaignCall> {
         self.client.call(MakeCampaignCall::new(campaign_id, call))
     }

@@ -32,6 +32,10 @@ impl<'c, C: Execute> Campaigns<'c, C> {
 /// println!("import {} queued", job.job_id);
 /// # Ok(()) }
 /// ```
+///
+/// Its methods return `C::Call<T>`: a future resolving to `Result<T, Error>` on [`Client`](crate::Client),
+/// the `Result<T, Error>` itself on [`blocking::Client`](crate::blocking::Client) (see
+/// [`resources`](crate::resources)).
 #[derive(Debug)]
 pub struct CampaignSftp<'c, C> {
     client: &'c C,
@@ -41,18 +45,37 @@ pub struct CampaignSftp<'c, C> {
 impl<'c, C: Execute> CampaignSftp<'c, C> {
     /// [Get the campaign's SFTP configuration](https://docs.talkover.ai/api-reference/endpoints/get-campaign-sftp),
     /// without its credentials.
+    ///
+    /// # Errors
+    ///
+    /// Its reference page documents no error answer; like any call, it can still fail with a
+    /// transport error or an `Api` error of any status.
     pub fn get(&self) -> C::Call<SftpConfig> {
         self.client.call(GetCampaignSftp::new(&self.campaign_id))
     }
 
     /// [Configure SFTP for the campaign](https://docs.talkover.ai/api-reference/endpoints/create-campaign-sftp),
     /// disabled at first. Never retried once it may have reached the server.
+    ///
+    /// # Errors
+    ///
+    /// Its reference page documents no error answer; like any call, it can still fail with a
+    /// transport error or an `Api` error of any status.
     pub fn create(&self, config: NewSftpConfig) -> C::Call<SftpConfig> {
         self.client.call(CreateCampaignSftp::new(&self.campaign_id, config))
     }
 
     /// [Update the campaign's SFTP configuration](https://docs.talkover.ai/api-reference/endpoints/update-campaign-sftp),
     /// or enable or disable it: only the fields set in `changes` change.
+    ///
+    /// # Errors
+    ///
+    /// The failures its reference page documents, as `Error::Api` (read them with `err.status()` and
+    /// `err.error_code()`):
+    ///
+    /// | status | code | when |
+    /// |---|---|---|
+    /// | 422 | `SFTP_TEST_REQUIRED` | SFTP sync can be enabled only after a successful connection test |
     pub fn update(&self, changes: SftpConfigChanges) -> C::Call<SftpConfig> {
         self.client.call(UpdateCampaignSftp::new(&self.campaign_id, changes))
     }
@@ -60,6 +83,11 @@ impl<'c, C: Execute> CampaignSftp<'c, C> {
     /// [Test the SFTP connection](https://docs.talkover.ai/api-reference/endpoints/test-campaign-sftp-connection);
     /// a failed test is an error of kind [`Unsuccessful`](crate::ErrorKind::Unsuccessful). Never retried once
     /// it may have reached the server.
+    ///
+    /// # Errors
+    ///
+    /// Its reference page documents no error answer; like any call, it can still fail with a
+    /// transport error or an `Api` error of any status.
     pub fn test_connection(&self) -> C::Call<SftpTestResult> {
         self.client.call(TestCampaignSftpConnection::new(&self.campaign_id))
     }
@@ -67,6 +95,15 @@ impl<'c, C: Execute> CampaignSftp<'c, C> {
     /// [Import new contact files now](https://docs.talkover.ai/api-reference/endpoints/trigger-campaign-sftp-import)
     /// from the import folder; a 409 means an import is already running. Never retried once it may have
     /// reached the server.
+    ///
+    /// # Errors
+    ///
+    /// The failures its reference page documents, as `Error::Api` (read them with `err.status()` and
+    /// `err.error_code()`):
+    ///
+    /// | status | code | when |
+    /// |---|---|---|
+    /// | 409 | `SFTP_IMPORT_IN_PROGRESS` | an import into this campaign is running; wait for it to finish |
     pub fn trigger_import(&self) -> C::Call<SftpJob> {
         self.client.call(TriggerCampaignSftpImport::new(&self.campaign_id))
     }
@@ -74,6 +111,15 @@ impl<'c, C: Execute> CampaignSftp<'c, C> {
     /// [Export campaign files now](https://docs.talkover.ai/api-reference/endpoints/trigger-campaign-sftp-export)
     /// to the export folder: `file_data_ids` are ids from the campaign's `files` (at least one); a 409 means
     /// an export is already running. Never retried once it may have reached the server.
+    ///
+    /// # Errors
+    ///
+    /// The failures its reference page documents, as `Error::Api` (read them with `err.status()` and
+    /// `err.error_code()`):
+    ///
+    /// | status | code | when |
+    /// |---|---|---|
+    /// | 409 | `SFTP_EXPORT_IN_PROGRESS` | an export of this campaign is running; wait for it to finish |
     pub fn trigger_export<I: Into<CampaignFileId>>(
         &self,
         file_data_ids: impl IntoIterator<Item = I>,
@@ -83,6 +129,11 @@ impl<'c, C: Execute> CampaignSftp<'c, C> {
 
     /// [List the SFTP job logs](https://docs.talkover.ai/api-reference/endpoints/list-campaign-sftp-logs):
     /// recent imports and exports; `send()` for one page or `items()` for all of them.
+    ///
+    /// # Errors
+    ///
+    /// Its reference page documents no error answer; like any call, it can still fail with a
+    /// transport error or an `Api` error of any status.
     pub fn logs(&self) -> Pending<'c, C, ListCampaignSftpLogs> {
         Pending::new(self.client, ListCampaignSftpLogs::new(&self.campaign_id))
     }

@@ -13,7 +13,9 @@ entry_point! {
 }
 
 root_handler! {
-    /// Campaigns: `client.campaigns()`.
+    /// Campaigns: `client.campaigns()`. A campaign is created as a draft and places calls
+    /// ([`Campaigns::call`]) only once active ([`Campaigns::update_status`]); its calls are listed in the
+    /// campaign [`Campaigns::get`] returns.
     ///
     /// ```no_run
     /// use talkover::campaigns::{CampaignStatus, CampaignType, NewCampaign};
@@ -39,30 +41,89 @@ impl<'c, C: Execute> Campaigns<'c, C> {
     /// [List campaigns](https://docs.talkover.ai/api-reference/endpoints/list-campaigns) with their agent and
     /// statistics; set filters on the returned request, then `send()` for one page or `items()` for all of
     /// them.
+    ///
+    /// # Errors
+    ///
+    /// The failures its reference page documents, as `Error::Api` (read them with `err.status()` and
+    /// `err.error_code()`):
+    ///
+    /// | status | code | when |
+    /// |---|---|---|
+    /// | 401 | `INVALID_TOKEN` | the bearer token is missing, malformed or revoked |
+    /// | 422 | `VALIDATION_ERROR` | the body failed the API's checks; the field problems are in `Error::field_errors()` |
+    /// | 500 | `SERVER_ERROR` | the server failed; trying again later may work |
     pub fn list(&self) -> Pending<'c, C, ListCampaigns> {
         Pending::new(self.client, ListCampaigns::new())
     }
 
     /// [Create a campaign](https://docs.talkover.ai/api-reference/endpoints/create-campaign), as a draft.
     /// Never retried once it may have reached the server.
+    ///
+    /// # Errors
+    ///
+    /// The failures its reference page documents, as `Error::Api` (read them with `err.status()` and
+    /// `err.error_code()`):
+    ///
+    /// | status | code | when |
+    /// |---|---|---|
+    /// | 401 | — | the token is missing, invalid or expired |
+    /// | 403 | `CAMPAIGN_LIMIT_REACHED` | the account's plan allows no more campaigns |
+    /// | 422 | — | a field fails the API's checks (`err.field_errors()` lists them) |
     pub fn create(&self, campaign: NewCampaign) -> C::Call<Campaign> {
         self.client.call(CreateCampaign::new(campaign))
     }
 
     /// [Get a campaign](https://docs.talkover.ai/api-reference/endpoints/get-campaign) with its calls, files
-    /// and statistics.
+    /// and statistics. This is how to see a campaign's calls (in [`Campaign::calls`]): the API has no paged
+    /// list of them.
+    ///
+    /// # Errors
+    ///
+    /// The failures its reference page documents, as `Error::Api` (read them with `err.status()` and
+    /// `err.error_code()`):
+    ///
+    /// | status | code | when |
+    /// |---|---|---|
+    /// | 401 | `INVALID_TOKEN` | the bearer token is missing, malformed or revoked |
+    /// | 404 | `CAMPAIGN_NOT_FOUND` | no campaign with this id in the account |
+    /// | 500 | `SERVER_ERROR` | the server failed; trying again later may work |
     pub fn get(&self, campaign_id: impl Into<CampaignId>) -> C::Call<Campaign> {
         self.client.call(GetCampaign::new(campaign_id))
     }
 
     /// [Update a campaign](https://docs.talkover.ai/api-reference/endpoints/update-campaign): only the
     /// settings set in `changes` change.
+    ///
+    /// # Errors
+    ///
+    /// The failures its reference page documents, as `Error::Api` (read them with `err.status()` and
+    /// `err.error_code()`):
+    ///
+    /// | status | code | when |
+    /// |---|---|---|
+    /// | 404 | — | the resource (or one the request names) does not exist |
+    /// | 409 | `CAMPAIGN_HAS_ACTIVE_CALLS` | the campaign has calls in progress, and this change must wait until they finish |
+    /// | 422 | — | a field fails the API's checks (`err.field_errors()` lists them) |
     pub fn update(&self, campaign_id: impl Into<CampaignId>, changes: CampaignChanges) -> C::Call<Campaign> {
         self.client.call(UpdateCampaign::new(campaign_id, changes))
     }
 
     /// [Update a campaign's status](https://docs.talkover.ai/api-reference/endpoints/update-campaign-status):
     /// activate, pause, complete or cancel it.
+    ///
+    /// # Errors
+    ///
+    /// The failures its reference page documents, as `Error::Api` (read them with `err.status()` and
+    /// `err.error_code()`):
+    ///
+    /// | status | code | when |
+    /// |---|---|---|
+    /// | 400 | `INVALID_TRANSITION` | the campaign cannot move from its present status to the one asked for |
+    /// | 401 | `INVALID_TOKEN` | the bearer token is missing, malformed or revoked |
+    /// | 403 | `FORBIDDEN` | the request is not allowed for this resource in its present state |
+    /// | 404 | `CAMPAIGN_NOT_FOUND` | no campaign with this id in the account |
+    /// | 422 | `VALIDATION_ERROR` | the body failed the API's checks; the field problems are in `Error::field_errors()` |
+    /// | 500 | `SERVER_ERROR` | the server failed; trying again later may work |
     pub fn update_status(
         &self,
         campaign_id: impl Into<CampaignId>,
@@ -73,6 +134,19 @@ impl<'c, C: Execute> Campaigns<'c, C> {
 
     /// [Delete a campaign](https://docs.talkover.ai/api-reference/endpoints/delete-campaign) with its calls,
     /// files and statistics; an active campaign must be paused or cancelled first.
+    ///
+    /// # Errors
+    ///
+    /// The failures its reference page documents, as `Error::Api` (read them with `err.status()` and
+    /// `err.error_code()`):
+    ///
+    /// | status | code | when |
+    /// |---|---|---|
+    /// | 401 | `INVALID_TOKEN` | the bearer token is missing, malformed or revoked |
+    /// | 403 | `FORBIDDEN` | the request is not allowed for this resource in its present state |
+    /// | 404 | `CAMPAIGN_NOT_FOUND` | no campaign with this id in the account |
+    /// | 409 | `CONFLICT` | something still running on the resource prevents the change (a campaign being deleted) |
+    /// | 500 | `SERVER_ERROR` | the server failed; trying again later may work |
     pub fn delete(&self, campaign_id: impl Into<CampaignId>) -> C::Call<Ack> {
         self.client.call(DeleteCampaign::new(campaign_id))
     }

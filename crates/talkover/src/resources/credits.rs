@@ -25,12 +25,26 @@ root_handler! {
 
 impl<C: Execute> Credits<'_, C> {
     /// [Get the credit balance](https://docs.talkover.ai/api-reference/endpoints/get-credits-balance).
+    ///
+    /// # Errors
+    ///
+    /// Its reference page documents no error answer; like any call, it can still fail with a
+    /// transport error or an `Api` error of any status.
     pub fn balance(&self) -> C::Call<CreditsBalance> {
         self.client.call(GetCreditsBalance::new())
     }
 
     /// [Purchase credits](https://docs.talkover.ai/api-reference/endpoints/purchase-credits). Charges the
     /// payment method: never retried once it may have reached the server.
+    ///
+    /// # Errors
+    ///
+    /// The failures its reference page documents, as `Error::Api` (read them with `err.status()` and
+    /// `err.error_code()`):
+    ///
+    /// | status | code | when |
+    /// |---|---|---|
+    /// | 402 | `PAYMENT_FAILED` | the payment method on file was declined or the charge failed |
     pub fn purchase(&self, purchase: CreditPurchase) -> C::Call<CreditCharge> {
         self.client.call(PurchaseCredits::new(purchase))
     }

@@ -40,6 +40,10 @@ impl<'c, C: Execute> Agents<'c, C> {
 /// }
 /// # Ok(()) }
 /// ```
+///
+/// Its methods return `C::Call<T>`: a future resolving to `Result<T, Error>` on [`Client`](crate::Client),
+/// the `Result<T, Error>` itself on [`blocking::Client`](crate::blocking::Client) (see
+/// [`resources`](crate::resources)).
 #[derive(Debug)]
 pub struct Flow<'c, C> {
     client: &'c C,
@@ -49,6 +53,11 @@ pub struct Flow<'c, C> {
 impl<C: Execute> Flow<'_, C> {
     /// [Get the agent's flow](https://docs.talkover.ai/api-reference/endpoints/get-agent-flow): its
     /// conversation mode and, when flow-driven, the flow it follows.
+    ///
+    /// # Errors
+    ///
+    /// Its reference page documents no error answer; like any call, it can still fail with a
+    /// transport error or an `Api` error of any status.
     pub fn get(&self) -> C::Call<AgentFlow> {
         self.client.call(GetAgentFlow::new(&self.agent_id))
     }
@@ -56,6 +65,15 @@ impl<C: Execute> Flow<'_, C> {
     /// [Update the agent's flow](https://docs.talkover.ai/api-reference/endpoints/update-agent-flow): its
     /// conversation mode and, for `flow_driven`, the flow. A flow the API finds invalid is refused with a
     /// 422; [`FlowValidation::from_error`] reads the problems out of it.
+    ///
+    /// # Errors
+    ///
+    /// The failures its reference page documents, as `Error::Api` (read them with `err.status()` and
+    /// `err.error_code()`):
+    ///
+    /// | status | code | when |
+    /// |---|---|---|
+    /// | 422 | — | Invalid flow |
     pub fn update(&self, flow: AgentFlow) -> C::Call<AgentFlow> {
         self.client.call(UpdateAgentFlow::new(&self.agent_id, flow))
     }
@@ -80,12 +98,22 @@ impl<C: Execute> Flow<'_, C> {
     /// }
     /// # Ok(()) }
     /// ```
+    ///
+    /// # Errors
+    ///
+    /// Its reference page documents no error answer; like any call, it can still fail with a
+    /// transport error or an `Api` error of any status.
     pub fn validate(&self, flow: FlowConfig) -> C::Call<FlowValidation> {
         self.client.call_then(ValidateAgentFlow::new(&self.agent_id, flow), FlowValidation::from_result)
     }
 
     /// [List the agent's flow versions](https://docs.talkover.ai/api-reference/endpoints/list-agent-flow-versions),
     /// one per save, newest first.
+    ///
+    /// # Errors
+    ///
+    /// Its reference page documents no error answer; like any call, it can still fail with a
+    /// transport error or an `Api` error of any status.
     pub fn versions(&self) -> C::Call<FlowVersions> {
         self.client.call(ListAgentFlowVersions::new(&self.agent_id))
     }

@@ -1,6 +1,23 @@
 //! Resource handlers, in the API's words. Each is generic over the client, so the async and the blocking
-//! client share them: on [`crate::Client`] a method returns a future, on [`crate::blocking::Client`] the
-//! result.
+//! client share them.
+//!
+//! # What a handler method returns
+//!
+//! A method whose signature reads `C::Call<T>` (see [`Execute::Call`](crate::Execute::Call)) returns:
+//!
+//! | client | `C::Call<T>` is | use |
+//! |---|---|---|
+//! | [`crate::Client`] | a future ([`crate::BoxFuture<T>`]) resolving to `Result<T, Error>` | `client.agents().get(id).await?` |
+//! | [`crate::blocking::Client`] | `Result<T, Error>` | `client.agents().get(id)?` |
+//!
+//! A method returning [`Pending`](crate::Pending) takes optional parameters first; its `send()` returns
+//! `C::Call<T>` as above, and for a list its `items()` returns every item: an [`ItemStream`](crate::ItemStream)
+//! (`next().await`, `try_collect().await`, or any `Stream` combinator) on the async client, an `Iterator`
+//! on the blocking one.
+//!
+//! Each method's `# Errors` section lists the failures its reference page documents; any call may also
+//! fail with a transport error, and the SDK refuses invalid input before sending
+//! ([`Error::InvalidRequest`](crate::Error::InvalidRequest)).
 
 mod account;
 mod agents;
@@ -55,6 +72,10 @@ macro_rules! entry_point {
 macro_rules! root_handler {
     ($(#[$meta:meta])* $handler:ident) => {
         $(#[$meta])*
+        ///
+        /// Its methods return `C::Call<T>`: a future resolving to `Result<T, Error>` on
+        /// [`Client`](crate::Client), the `Result<T, Error>` itself on
+        /// [`blocking::Client`](crate::blocking::Client) (see [`resources`](crate::resources)).
         #[derive(Debug)]
         pub struct $handler<'c, C> {
             pub(crate) client: &'c C,

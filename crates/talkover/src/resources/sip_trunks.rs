@@ -43,29 +43,58 @@ root_handler! {
 impl<'c, C: Execute> SipTrunks<'c, C> {
     /// [List the SIP trunks](https://docs.talkover.ai/api-reference/endpoints/list-sip-trunks) of the
     /// environment.
+    ///
+    /// # Errors
+    ///
+    /// Its reference page documents no error answer; like any call, it can still fail with a
+    /// transport error or an `Api` error of any status.
     pub fn list(&self) -> C::Call<Page<SipTrunk>> {
         self.client.call(ListSipTrunks::new())
     }
 
     /// [Register a SIP trunk](https://docs.talkover.ai/api-reference/endpoints/create-sip-trunk); verify it
     /// before activating it. Never retried once it may have reached the server.
+    ///
+    /// # Errors
+    ///
+    /// Its reference page documents no error answer; like any call, it can still fail with a
+    /// transport error or an `Api` error of any status.
     pub fn create(&self, trunk: NewSipTrunk) -> C::Call<SipTrunk> {
         self.client.call(CreateSipTrunk::new(trunk))
     }
 
     /// [Get a SIP trunk](https://docs.talkover.ai/api-reference/endpoints/get-sip-trunk).
+    ///
+    /// # Errors
+    ///
+    /// Its reference page documents no error answer; like any call, it can still fail with a
+    /// transport error or an `Api` error of any status.
     pub fn get(&self, trunk_id: impl Into<SipTrunkId>) -> C::Call<SipTrunk> {
         self.client.call(GetSipTrunk::new(trunk_id))
     }
 
     /// [Update a SIP trunk](https://docs.talkover.ai/api-reference/endpoints/update-sip-trunk); unset fields
     /// are left as they are.
+    ///
+    /// # Errors
+    ///
+    /// Its reference page documents no error answer; like any call, it can still fail with a
+    /// transport error or an `Api` error of any status.
     pub fn update(&self, trunk_id: impl Into<SipTrunkId>, update: SipTrunkUpdate) -> C::Call<SipTrunk> {
         self.client.call(UpdateSipTrunk::new(trunk_id, update))
     }
 
     /// [Delete a SIP trunk](https://docs.talkover.ai/api-reference/endpoints/delete-sip-trunk); remove its
     /// numbers first.
+    ///
+    /// # Errors
+    ///
+    /// The failures its reference page documents, as `Error::Api` (read them with `err.status()` and
+    /// `err.error_code()`):
+    ///
+    /// | status | code | when |
+    /// |---|---|---|
+    /// | 409 | `TRUNK_HAS_DIDS` | the trunk still has numbers (DIDs); remove them before deleting it |
     pub fn delete(&self, trunk_id: impl Into<SipTrunkId>) -> C::Call<Ack> {
         self.client.call(DeleteSipTrunk::new(trunk_id))
     }
@@ -73,12 +102,22 @@ impl<'c, C: Execute> SipTrunks<'c, C> {
     /// [Verify a SIP trunk](https://docs.talkover.ai/api-reference/endpoints/verify-sip-trunk): a connectivity
     /// check whose outcome is stored on the trunk. A failed check is an error of kind
     /// [`Unsuccessful`](crate::ErrorKind::Unsuccessful).
+    ///
+    /// # Errors
+    ///
+    /// Its reference page documents no error answer; like any call, it can still fail with a
+    /// transport error or an `Api` error of any status.
     pub fn verify(&self, trunk_id: impl Into<SipTrunkId>) -> C::Call<SipTrunkVerification> {
         self.client.call(VerifySipTrunk::new(trunk_id))
     }
 
     /// [Check a SIP trunk's health](https://docs.talkover.ai/api-reference/endpoints/get-sip-trunk-health)
     /// live; an unhealthy trunk is still a success.
+    ///
+    /// # Errors
+    ///
+    /// Its reference page documents no error answer; like any call, it can still fail with a
+    /// transport error or an `Api` error of any status.
     pub fn health(&self, trunk_id: impl Into<SipTrunkId>) -> C::Call<SipTrunkHealth> {
         self.client.call(GetSipTrunkHealth::new(trunk_id))
     }
@@ -104,6 +143,10 @@ impl<'c, C: Execute> SipTrunks<'c, C> {
 /// dids.delete(&did.id)?;
 /// # Ok(()) }
 /// ```
+///
+/// Its methods return `C::Call<T>`: a future resolving to `Result<T, Error>` on [`Client`](crate::Client),
+/// the `Result<T, Error>` itself on [`blocking::Client`](crate::blocking::Client) (see
+/// [`resources`](crate::resources)).
 #[derive(Debug)]
 pub struct SipTrunkDids<'c, C> {
     client: &'c C,
@@ -112,18 +155,41 @@ pub struct SipTrunkDids<'c, C> {
 
 impl<C: Execute> SipTrunkDids<'_, C> {
     /// [List the numbers attached to the trunk](https://docs.talkover.ai/api-reference/endpoints/list-sip-trunk-dids).
+    ///
+    /// # Errors
+    ///
+    /// Its reference page documents no error answer; like any call, it can still fail with a
+    /// transport error or an `Api` error of any status.
     pub fn list(&self) -> C::Call<Page<SipTrunkDid>> {
         self.client.call(ListSipTrunkDids::new(&self.trunk_id))
     }
 
     /// [Attach a number to the trunk](https://docs.talkover.ai/api-reference/endpoints/create-sip-trunk-did);
     /// a number already in the environment is refused. Never retried once it may have reached the server.
+    ///
+    /// # Errors
+    ///
+    /// The failures its reference page documents, as `Error::Api` (read them with `err.status()` and
+    /// `err.error_code()`):
+    ///
+    /// | status | code | when |
+    /// |---|---|---|
+    /// | 409 | `DID_ALREADY_EXISTS` | this number is in the SIP environment already |
     pub fn create(&self, did: NewSipTrunkDid) -> C::Call<SipTrunkDid> {
         self.client.call(CreateSipTrunkDid::new(&self.trunk_id, did))
     }
 
     /// [Remove a number from the trunk](https://docs.talkover.ai/api-reference/endpoints/delete-sip-trunk-did);
     /// a number still attached to an agent is refused.
+    ///
+    /// # Errors
+    ///
+    /// The failures its reference page documents, as `Error::Api` (read them with `err.status()` and
+    /// `err.error_code()`):
+    ///
+    /// | status | code | when |
+    /// |---|---|---|
+    /// | 409 | `DID_IN_USE` | the number is still attached to an agent; detach it before removing it |
     pub fn delete(&self, phone_number_id: impl Into<PhoneNumberId>) -> C::Call<Ack> {
         self.client.call(DeleteSipTrunkDid::new(&self.trunk_id, phone_number_id))
     }

@@ -31,12 +31,34 @@ root_handler! {
 impl<'c, C: Execute> VoiceTemplates<'c, C> {
     /// [List the voice templates](https://docs.talkover.ai/api-reference/endpoints/list-voice-templates),
     /// grouped by display name; set filters on the returned request, then `send()`.
+    ///
+    /// # Errors
+    ///
+    /// The failures its reference page documents, as `Error::Api` (read them with `err.status()` and
+    /// `err.error_code()`):
+    ///
+    /// | status | code | when |
+    /// |---|---|---|
+    /// | 401 | `INVALID_TOKEN` | the bearer token is missing, malformed or revoked |
+    /// | 422 | `VALIDATION_ERROR` | the body failed the API's checks; the field problems are in `Error::field_errors()` |
+    /// | 500 | `SERVER_ERROR` | the server failed; trying again later may work |
     pub fn list(&self) -> Pending<'c, C, ListVoiceTemplates> {
         Pending::new(self.client, ListVoiceTemplates::new())
     }
 
     /// [Generate demo audio](https://docs.talkover.ai/api-reference/endpoints/generate-voice-demo) of a voice
     /// template: a signed, temporary MP3 URL. Generation can take a few seconds.
+    ///
+    /// # Errors
+    ///
+    /// The failures its reference page documents, as `Error::Api` (read them with `err.status()` and
+    /// `err.error_code()`):
+    ///
+    /// | status | code | when |
+    /// |---|---|---|
+    /// | 401 | `INVALID_TOKEN` | the bearer token is missing, malformed or revoked |
+    /// | 404 | `VOICE_TEMPLATE_NOT_FOUND` | no voice template with this id |
+    /// | 500 | `DEMO_GENERATION_FAILED` | the server could not produce the voice sample; trying again later may work |
     pub fn demo(&self, voice_template_id: impl Into<VoiceTemplateId>) -> C::Call<VoiceDemo> {
         self.client.call(GenerateVoiceDemo::new(voice_template_id))
     }

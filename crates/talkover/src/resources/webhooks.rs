@@ -41,6 +41,10 @@ impl<'c, C: Execute> Campaigns<'c, C> {
 /// }
 /// # Ok(()) }
 /// ```
+///
+/// Its methods return `C::Call<T>`: a future resolving to `Result<T, Error>` on [`Client`](crate::Client),
+/// the `Result<T, Error>` itself on [`blocking::Client`](crate::blocking::Client) (see
+/// [`resources`](crate::resources)).
 #[derive(Debug)]
 pub struct AgentWebhooks<'c, C> {
     client: &'c C,
@@ -50,34 +54,96 @@ pub struct AgentWebhooks<'c, C> {
 impl<'c, C: Execute> AgentWebhooks<'c, C> {
     /// [List the agent's webhooks](https://docs.talkover.ai/api-reference/endpoints/list-agent-webhooks),
     /// with the events agent webhooks can subscribe to.
+    ///
+    /// # Errors
+    ///
+    /// The failures its reference page documents, as `Error::Api` (read them with `err.status()` and
+    /// `err.error_code()`):
+    ///
+    /// | status | code | when |
+    /// |---|---|---|
+    /// | 401 | — | the token is missing, invalid or expired |
+    /// | 404 | — | the resource (or one the request names) does not exist |
     pub fn list(&self) -> C::Call<AgentWebhookList> {
         self.client.call(ListAgentWebhooks::new(&self.agent_id))
     }
 
     /// [Create a webhook](https://docs.talkover.ai/api-reference/endpoints/create-webhook) on the agent.
     /// Never retried once it may have reached the server.
+    ///
+    /// # Errors
+    ///
+    /// The failures its reference page documents, as `Error::Api` (read them with `err.status()` and
+    /// `err.error_code()`):
+    ///
+    /// | status | code | when |
+    /// |---|---|---|
+    /// | 401 | — | the token is missing, invalid or expired |
+    /// | 404 | — | the resource (or one the request names) does not exist |
+    /// | 422 | — | a field fails the API's checks (`err.field_errors()` lists them) |
     pub fn create(&self, webhook: NewAgentWebhook) -> C::Call<AgentWebhook> {
         self.client.call(CreateWebhook::new(&self.agent_id, webhook))
     }
 
     /// [Get a webhook](https://docs.talkover.ai/api-reference/endpoints/get-webhook-details) of the agent.
+    ///
+    /// # Errors
+    ///
+    /// The failures its reference page documents, as `Error::Api` (read them with `err.status()` and
+    /// `err.error_code()`):
+    ///
+    /// | status | code | when |
+    /// |---|---|---|
+    /// | 401 | — | the token is missing, invalid or expired |
+    /// | 404 | — | the resource (or one the request names) does not exist |
     pub fn get(&self, webhook_id: impl Into<WebhookId>) -> C::Call<AgentWebhook> {
         self.client.call(GetWebhookDetails::new(&self.agent_id, webhook_id))
     }
 
     /// [Update a webhook](https://docs.talkover.ai/api-reference/endpoints/update-webhook) of the agent: only
     /// the fields set in `changes` change.
+    ///
+    /// # Errors
+    ///
+    /// The failures its reference page documents, as `Error::Api` (read them with `err.status()` and
+    /// `err.error_code()`):
+    ///
+    /// | status | code | when |
+    /// |---|---|---|
+    /// | 401 | — | the token is missing, invalid or expired |
+    /// | 404 | — | the resource (or one the request names) does not exist |
+    /// | 422 | — | a field fails the API's checks (`err.field_errors()` lists them) |
     pub fn update(&self, webhook_id: impl Into<WebhookId>, changes: AgentWebhookChanges) -> C::Call<AgentWebhook> {
         self.client.call(UpdateWebhook::new(&self.agent_id, webhook_id, changes))
     }
 
     /// [Delete a webhook](https://docs.talkover.ai/api-reference/endpoints/delete-webhook) of the agent.
+    ///
+    /// # Errors
+    ///
+    /// The failures its reference page documents, as `Error::Api` (read them with `err.status()` and
+    /// `err.error_code()`):
+    ///
+    /// | status | code | when |
+    /// |---|---|---|
+    /// | 401 | — | the token is missing, invalid or expired |
+    /// | 404 | — | the resource (or one the request names) does not exist |
     pub fn delete(&self, webhook_id: impl Into<WebhookId>) -> C::Call<Ack> {
         self.client.call(DeleteWebhook::new(&self.agent_id, webhook_id))
     }
 
     /// [Turn a webhook on or off](https://docs.talkover.ai/api-reference/endpoints/toggle-webhook-status),
     /// whichever it is not. Sending it twice undoes it: never retried once it may have reached the server.
+    ///
+    /// # Errors
+    ///
+    /// The failures its reference page documents, as `Error::Api` (read them with `err.status()` and
+    /// `err.error_code()`):
+    ///
+    /// | status | code | when |
+    /// |---|---|---|
+    /// | 401 | — | the token is missing, invalid or expired |
+    /// | 404 | — | the resource (or one the request names) does not exist |
     pub fn toggle(&self, webhook_id: impl Into<WebhookId>) -> C::Call<AgentWebhook> {
         self.client.call(ToggleWebhookStatus::new(&self.agent_id, webhook_id))
     }
@@ -85,18 +151,42 @@ impl<'c, C: Execute> AgentWebhooks<'c, C> {
     /// [Send a test event](https://docs.talkover.ai/api-reference/endpoints/test-webhook) to a webhook of the
     /// agent; a failed delivery is an error of kind [`Unsuccessful`](crate::ErrorKind::Unsuccessful). Never
     /// retried once it may have reached the server.
+    ///
+    /// # Errors
+    ///
+    /// The failures its reference page documents, as `Error::Api` (read them with `err.status()` and
+    /// `err.error_code()`):
+    ///
+    /// | status | code | when |
+    /// |---|---|---|
+    /// | 401 | — | the token is missing, invalid or expired |
+    /// | 404 | — | the resource (or one the request names) does not exist |
     pub fn test(&self, webhook_id: impl Into<WebhookId>) -> C::Call<WebhookTestResult> {
         self.client.call(TestWebhook::new(&self.agent_id, webhook_id))
     }
 
     /// [List the delivery attempts](https://docs.talkover.ai/api-reference/endpoints/list-webhook-logs) of a
     /// webhook of the agent; `send()` for one page or `items()` for all of them.
+    ///
+    /// # Errors
+    ///
+    /// Its reference page documents no error answer; like any call, it can still fail with a
+    /// transport error or an `Api` error of any status.
     pub fn logs(&self, webhook_id: impl Into<WebhookId>) -> Pending<'c, C, ListWebhookLogs> {
         Pending::new(self.client, ListWebhookLogs::new(&self.agent_id, webhook_id))
     }
 
     /// [Retry a failed delivery](https://docs.talkover.ai/api-reference/endpoints/retry-webhook-log) of a
     /// webhook of the agent, as a new attempt. Never retried once it may have reached the server.
+    ///
+    /// # Errors
+    ///
+    /// The failures its reference page documents, as `Error::Api` (read them with `err.status()` and
+    /// `err.error_code()`):
+    ///
+    /// | status | code | when |
+    /// |---|---|---|
+    /// | 422 | `LOG_NOT_RETRIABLE` | this webhook delivery cannot be sent again (it succeeded, or is not eligible) |
     pub fn retry_log(
         &self,
         webhook_id: impl Into<WebhookId>,
@@ -121,6 +211,10 @@ impl<'c, C: Execute> AgentWebhooks<'c, C> {
 /// webhooks.test(&webhook.id).await?;
 /// # Ok(()) }
 /// ```
+///
+/// Its methods return `C::Call<T>`: a future resolving to `Result<T, Error>` on [`Client`](crate::Client),
+/// the `Result<T, Error>` itself on [`blocking::Client`](crate::blocking::Client) (see
+/// [`resources`](crate::resources)).
 #[derive(Debug)]
 pub struct CampaignWebhooks<'c, C> {
     client: &'c C,
@@ -130,23 +224,43 @@ pub struct CampaignWebhooks<'c, C> {
 impl<'c, C: Execute> CampaignWebhooks<'c, C> {
     /// [List the campaign's webhooks](https://docs.talkover.ai/api-reference/endpoints/list-campaign-webhooks),
     /// with the events campaign webhooks can subscribe to.
+    ///
+    /// # Errors
+    ///
+    /// Its reference page documents no error answer; like any call, it can still fail with a
+    /// transport error or an `Api` error of any status.
     pub fn list(&self) -> C::Call<CampaignWebhookList> {
         self.client.call(ListCampaignWebhooks::new(&self.campaign_id))
     }
 
     /// [Create a webhook](https://docs.talkover.ai/api-reference/endpoints/create-campaign-webhook) on the
     /// campaign. Never retried once it may have reached the server.
+    ///
+    /// # Errors
+    ///
+    /// Its reference page documents no error answer; like any call, it can still fail with a
+    /// transport error or an `Api` error of any status.
     pub fn create(&self, webhook: NewCampaignWebhook) -> C::Call<CampaignWebhook> {
         self.client.call(CreateCampaignWebhook::new(&self.campaign_id, webhook))
     }
 
     /// [Get a webhook](https://docs.talkover.ai/api-reference/endpoints/get-campaign-webhook) of the campaign.
+    ///
+    /// # Errors
+    ///
+    /// Its reference page documents no error answer; like any call, it can still fail with a
+    /// transport error or an `Api` error of any status.
     pub fn get(&self, webhook_id: impl Into<WebhookId>) -> C::Call<CampaignWebhook> {
         self.client.call(GetCampaignWebhook::new(&self.campaign_id, webhook_id))
     }
 
     /// [Update a webhook](https://docs.talkover.ai/api-reference/endpoints/update-campaign-webhook) of the
     /// campaign: only the fields set in `changes` change.
+    ///
+    /// # Errors
+    ///
+    /// Its reference page documents no error answer; like any call, it can still fail with a
+    /// transport error or an `Api` error of any status.
     pub fn update(
         &self,
         webhook_id: impl Into<WebhookId>,
@@ -157,30 +271,55 @@ impl<'c, C: Execute> CampaignWebhooks<'c, C> {
 
     /// [Delete a webhook](https://docs.talkover.ai/api-reference/endpoints/delete-campaign-webhook) of the
     /// campaign.
+    ///
+    /// # Errors
+    ///
+    /// Its reference page documents no error answer; like any call, it can still fail with a
+    /// transport error or an `Api` error of any status.
     pub fn delete(&self, webhook_id: impl Into<WebhookId>) -> C::Call<Ack> {
         self.client.call(DeleteCampaignWebhook::new(&self.campaign_id, webhook_id))
     }
 
     /// [Turn a webhook on or off](https://docs.talkover.ai/api-reference/endpoints/toggle-campaign-webhook),
     /// whichever it is not. Sending it twice undoes it: never retried once it may have reached the server.
+    ///
+    /// # Errors
+    ///
+    /// Its reference page documents no error answer; like any call, it can still fail with a
+    /// transport error or an `Api` error of any status.
     pub fn toggle(&self, webhook_id: impl Into<WebhookId>) -> C::Call<CampaignWebhook> {
         self.client.call(ToggleCampaignWebhook::new(&self.campaign_id, webhook_id))
     }
 
     /// [Send a test event](https://docs.talkover.ai/api-reference/endpoints/test-campaign-webhook) to a
     /// webhook of the campaign. Never retried once it may have reached the server.
+    ///
+    /// # Errors
+    ///
+    /// Its reference page documents no error answer; like any call, it can still fail with a
+    /// transport error or an `Api` error of any status.
     pub fn test(&self, webhook_id: impl Into<WebhookId>) -> C::Call<Ack> {
         self.client.call(TestCampaignWebhook::new(&self.campaign_id, webhook_id))
     }
 
     /// [List the delivery attempts](https://docs.talkover.ai/api-reference/endpoints/list-campaign-webhook-logs)
     /// of a webhook of the campaign; `send()` for one page or `items()` for all of them.
+    ///
+    /// # Errors
+    ///
+    /// Its reference page documents no error answer; like any call, it can still fail with a
+    /// transport error or an `Api` error of any status.
     pub fn logs(&self, webhook_id: impl Into<WebhookId>) -> Pending<'c, C, ListCampaignWebhookLogs> {
         Pending::new(self.client, ListCampaignWebhookLogs::new(&self.campaign_id, webhook_id))
     }
 
     /// [Retry a failed delivery](https://docs.talkover.ai/api-reference/endpoints/retry-campaign-webhook-log)
     /// of a webhook of the campaign, as a new attempt. Never retried once it may have reached the server.
+    ///
+    /// # Errors
+    ///
+    /// Its reference page documents no error answer; like any call, it can still fail with a
+    /// transport error or an `Api` error of any status.
     pub fn retry_log(
         &self,
         webhook_id: impl Into<WebhookId>,
