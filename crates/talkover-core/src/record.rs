@@ -460,7 +460,7 @@ fn expectation(op: &OperationInfo, original: &HttpResponse, bytes: Vec<u8>, body
             _ => json!({ "ok": "lenient" }),
         },
         Err(Error::Api(e)) => {
-            let mut error = json!({ "status": e.status.as_u16(), "kind": e.kind.as_str() });
+            let mut error = json!({ "status": e.status.as_u16(), "kind": e.kind.fixture_kind() });
             if let Some(code) = &e.code {
                 error["code"] = Value::String(code.clone());
             }
@@ -476,7 +476,7 @@ fn expectation(op: &OperationInfo, original: &HttpResponse, bytes: Vec<u8>, body
             json!({ "error": error })
         }
         Err(other) => {
-            let mut error = json!({ "kind": other.kind().as_str() });
+            let mut error = json!({ "kind": other.kind().fixture_kind() });
             if let Some(status) = other.status() {
                 error["status"] = Value::from(status.as_u16());
             }

@@ -20,7 +20,7 @@ fn outcome<T: std::fmt::Debug>(result: Result<T, Error>) -> Value {
         Ok(value) => json!({ "ok": format!("{value:?}") }),
         Err(error) => match error.as_api() {
             Some(api) => json!({ "error": {
-                "status": api.status.as_u16(), "kind": api.kind.as_str(), "code": api.code, "message": api.message,
+                "status": api.status.as_u16(), "kind": api.kind.fixture_kind(), "code": api.code, "message": api.message,
                 "fields": api.field_errors.keys().collect::<Vec<_>>(),
             }}),
             None => json!({ "failed": error.to_string() }),
