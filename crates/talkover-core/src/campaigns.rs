@@ -128,11 +128,11 @@ pub struct Campaign {
     pub campaign_type: CampaignType,
     /// The agent placing its calls.
     pub agent_id: AgentId,
-    /// First day it may call (`YYYY-MM-DD`).
-    pub start_date: String,
-    /// Last day it may call (`YYYY-MM-DD`), if set.
+    /// First day it may call.
+    pub start_date: Date,
+    /// Last day it may call, if set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub end_date: Option<String>,
+    pub end_date: Option<Date>,
     /// Weekdays it may call, 1 (Monday) to 7 (Sunday).
     #[serde(default)]
     pub days_of_week: Vec<u8>,

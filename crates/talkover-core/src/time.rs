@@ -310,6 +310,199 @@ macro_rules! text_type {
 text_type!(Date);
 text_type!(DateTime);
 
+/// A date-time as a response carries it (`created_at`, `updated_at`, …): the API's text kept verbatim, and
+/// the [`DateTime`] it denotes when that text is RFC 3339 with an offset, as every documented example is.
+///
+/// Decoding never fails on the text's shape: a server that writes `2024-01-15 10:30:00` still yields the
+/// rest of its answer, and that field reads back as written with [`Timestamp::date_time`] giving `None`.
+/// Serializing writes the text unchanged, so a decoded response encodes back to the same JSON.
+///
+/// ```
+/// use talkover_core::time::{DateTime, Timestamp};
+///
+/// let created: Timestamp = serde_json::from_str("\"2024-01-15T10:30:00.000000Z\"")?;
+/// assert_eq!(created, "2024-01-15T10:30:00.000000Z");
+/// assert_eq!(created.date_time().map(DateTime::unix_timestamp), Some(1_705_314_600));
+/// assert_eq!(serde_json::to_string(&created)?, "\"2024-01-15T10:30:00.000000Z\"");
+///
+/// let odd = Timestamp::from("2024-01-15 10:30:00");
+/// assert_eq!((odd.as_str(), odd.date_time()), ("2024-01-15 10:30:00", None));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct Timestamp(Stamp);
+
+#[derive(Clone, PartialEq, Eq, Hash)]
+enum Stamp {
+    Valid(DateTime),
+    Other(String),
+}
+
+impl Timestamp {
+    /// Wraps a text, reading it as a [`DateTime`] when it is one.
+    pub fn new(text: impl Into<String>) -> Self {
+        let text = text.into();
+        if parse_date_time(text.as_bytes()).is_ok() {
+            Self(Stamp::Valid(DateTime(text)))
+        } else {
+            Self(Stamp::Other(text))
+        }
+    }
+
+    /// The text as the API wrote it.
+    pub fn as_str(&self) -> &str {
+        match &self.0 {
+            Stamp::Valid(instant) => instant.as_str(),
+            Stamp::Other(text) => text,
+        }
+    }
+
+    /// The instant, when the text is an RFC 3339 date-time with an offset; `None` for any other shape.
+    pub fn date_time(&self) -> Option<&DateTime> {
+        match &self.0 {
+            Stamp::Valid(instant) => Some(instant),
+            Stamp::Other(_) => None,
+        }
+    }
+
+    /// The instant, or why the text is not one.
+    pub fn to_date_time(&self) -> Result<DateTime, TimeError> {
+        match &self.0 {
+            Stamp::Valid(instant) => Ok(instant.clone()),
+            Stamp::Other(text) => DateTime::new(text),
+        }
+    }
+
+    /// The calendar date part, in the date-time's own offset, when the text is a date-time.
+    pub fn date(&self) -> Option<Date> {
+        self.date_time().map(DateTime::date)
+    }
+
+    /// Unwraps the text.
+    pub fn into_string(self) -> String {
+        match self.0 {
+            Stamp::Valid(instant) => instant.0,
+            Stamp::Other(text) => text,
+        }
+    }
+}
+
+impl fmt::Debug for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Timestamp({})", self.as_str())
+    }
+}
+
+impl fmt::Display for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<String> for Timestamp {
+    fn from(text: String) -> Self {
+        Self::new(text)
+    }
+}
+
+impl From<&str> for Timestamp {
+    fn from(text: &str) -> Self {
+        Self::new(text)
+    }
+}
+
+impl From<&String> for Timestamp {
+    fn from(text: &String) -> Self {
+        Self::new(text.as_str())
+    }
+}
+
+impl From<DateTime> for Timestamp {
+    fn from(instant: DateTime) -> Self {
+        Self(Stamp::Valid(instant))
+    }
+}
+
+impl From<&DateTime> for Timestamp {
+    fn from(instant: &DateTime) -> Self {
+        Self(Stamp::Valid(instant.clone()))
+    }
+}
+
+impl TryFrom<Timestamp> for DateTime {
+    type Error = TimeError;
+
+    fn try_from(stamp: Timestamp) -> Result<Self, TimeError> {
+        match stamp.0 {
+            Stamp::Valid(instant) => Ok(instant),
+            Stamp::Other(text) => DateTime::new(&text),
+        }
+    }
+}
+
+impl TryFrom<&Timestamp> for DateTime {
+    type Error = TimeError;
+
+    fn try_from(stamp: &Timestamp) -> Result<Self, TimeError> {
+        stamp.to_date_time()
+    }
+}
+
+impl From<Timestamp> for String {
+    fn from(stamp: Timestamp) -> String {
+        stamp.into_string()
+    }
+}
+
+impl AsRef<str> for Timestamp {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl PartialEq<str> for Timestamp {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for Timestamp {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl PartialEq<String> for Timestamp {
+    fn eq(&self, other: &String) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<DateTime> for Timestamp {
+    /// The same text (as `==` on two [`DateTime`]s); [`DateTime::cmp_instant`] compares instants.
+    fn eq(&self, other: &DateTime) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl PartialEq<Timestamp> for DateTime {
+    fn eq(&self, other: &Timestamp) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl serde::Serialize for Timestamp {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Timestamp {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::new)
+    }
+}
+
 impl From<TimeError> for crate::Error {
     /// A date or time that does not parse is an invalid request: nothing was sent.
     fn from(error: TimeError) -> Self {
@@ -411,5 +604,52 @@ mod tests {
         assert_eq!(serde_json::to_value(&date).unwrap(), "2024-01-15");
         assert!(serde_json::from_str::<Date>("\"2024-02-30\"").is_err());
         assert_eq!(format!("{date:?}"), "Date(2024-01-15)");
+    }
+
+    #[test]
+    fn timestamps_keep_the_text_and_read_the_instant() {
+        for text in ["2024-01-15T10:30:00Z", "2024-01-15T10:30:00.000000Z", "2024-01-15T11:30:00.5+01:00"] {
+            let json = format!("{{\"created_at\":\"{text}\"}}");
+            let value: std::collections::BTreeMap<String, Timestamp> = serde_json::from_str(&json).unwrap();
+            let stamp = &value["created_at"];
+            assert_eq!(stamp, text);
+            assert_eq!(stamp.as_str(), text);
+            assert_eq!(stamp.to_string(), text);
+            assert_eq!(stamp.date_time().unwrap().as_str(), text);
+            assert_eq!(serde_json::to_string(&value).unwrap(), json, "not byte-exact");
+        }
+        let utc: Timestamp = serde_json::from_str("\"2024-01-15T10:30:00Z\"").unwrap();
+        assert_eq!(utc.date_time().map(DateTime::unix_timestamp), Some(1_705_314_600));
+        assert_eq!(utc.date(), Some(Date::new("2024-01-15").unwrap()));
+        assert_eq!(DateTime::try_from(&utc).unwrap(), DateTime::new("2024-01-15T10:30:00Z").unwrap());
+        assert_eq!(format!("{utc:?}"), "Timestamp(2024-01-15T10:30:00Z)");
+    }
+
+    #[test]
+    fn a_timestamp_of_another_shape_still_decodes() {
+        let json = "{\"updated_at\":\"2024-01-15 10:30:00\"}";
+        let value: std::collections::BTreeMap<String, Timestamp> = serde_json::from_str(json).unwrap();
+        let stamp = &value["updated_at"];
+        assert_eq!(stamp, "2024-01-15 10:30:00");
+        assert_eq!(stamp.date_time(), None);
+        assert_eq!(stamp.date(), None);
+        assert!(stamp.to_date_time().unwrap_err().reason().contains("T"));
+        assert!(DateTime::try_from(stamp.clone()).is_err());
+        assert_eq!(serde_json::to_string(&value).unwrap(), json);
+        // Not a string at all is still an error: the field's type is text.
+        assert!(serde_json::from_str::<Timestamp>("17053146").is_err());
+    }
+
+    #[test]
+    fn timestamps_are_made_from_text_or_instants() {
+        let from_text: Timestamp = "2024-01-15T10:30:00Z".into();
+        let from_string = Timestamp::from(String::from("2024-01-15T10:30:00Z"));
+        let instant = DateTime::new("2024-01-15T10:30:00Z").unwrap();
+        assert_eq!(from_text, from_string);
+        assert_eq!(from_text, Timestamp::from(instant.clone()));
+        assert_eq!(from_text, instant);
+        assert_eq!(instant, from_text);
+        assert_eq!(String::from(from_text.clone()), "2024-01-15T10:30:00Z");
+        assert_ne!(from_text, Timestamp::from("2024-01-15T11:30:00+01:00"));
     }
 }

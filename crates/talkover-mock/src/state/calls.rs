@@ -68,8 +68,12 @@ impl State {
             .filter(|c| agent_id.is_none_or(|id| c.agent.as_ref().is_some_and(|a| a.id.as_str() == id)))
             .filter(|c| filters.status.as_ref().is_none_or(|s| &c.status == s))
             .filter(|c| filters.direction.as_ref().is_none_or(|d| &c.direction == d))
-            .filter(|c| filters.date_from.as_ref().is_none_or(|d| c.created_at.get(..10).unwrap_or("") >= d.as_str()))
-            .filter(|c| filters.date_to.as_ref().is_none_or(|d| c.created_at.get(..10).unwrap_or("") <= d.as_str()))
+            .filter(|c| {
+                filters.date_from.as_ref().is_none_or(|d| c.created_at.as_str().get(..10).unwrap_or("") >= d.as_str())
+            })
+            .filter(|c| {
+                filters.date_to.as_ref().is_none_or(|d| c.created_at.as_str().get(..10).unwrap_or("") <= d.as_str())
+            })
             .filter(|c| {
                 search.as_ref().is_none_or(|s| {
                     c.to.contains(s.as_str()) || c.from.contains(s.as_str()) || c.sid.to_lowercase().contains(s)
@@ -149,7 +153,7 @@ impl State {
             .filter(|c| c.call.agent.as_ref().is_some_and(|a| a.id.as_str() == agent_id))
             .filter(|c| c.call.to == phone && is_active(&c.call.status))
             .map(|c| {
-                let started = DateTime::new(&c.call.created_at).map(|t| t.unix_timestamp()).unwrap_or(now);
+                let started = c.call.created_at.date_time().map(DateTime::unix_timestamp).unwrap_or(now);
                 from_json(json!({
                     "id": c.call.id, "agent_id": agent_id, "to": c.call.to, "status": c.call.status,
                     "started_at": c.call.created_at, "duration_seconds": (now - started).max(0),

@@ -17,7 +17,7 @@ impl State {
         invalid.documented("campaign_type", query.campaign_type.as_ref());
         invalid.check()?;
         let search = query.search.as_deref().map(str::to_lowercase).filter(|s| !s.is_empty());
-        let day = |c: &Campaign| c.created_at.as_deref().and_then(|t| t.get(..10)).unwrap_or("").to_owned();
+        let day = |c: &Campaign| c.created_at.as_ref().and_then(|t| t.as_str().get(..10)).unwrap_or("").to_owned();
         let matching: Vec<Campaign> = self
             .campaigns
             .iter()

@@ -23,7 +23,7 @@ use talkover_core::campaigns::{
     Campaign, CreateCampaign, DeleteCampaign, GetCampaign, ListCampaigns, UpdateCampaign, UpdateCampaignStatus,
 };
 use talkover_core::registry::OperationInfo;
-use talkover_core::time::DateTime;
+use talkover_core::time::{DateTime, Timestamp};
 use talkover_core::trainings::{CreateTraining, DeleteTraining, ListTrainings};
 use talkover_core::webhooks::{
     AgentWebhook, AgentWebhookList, CreateWebhook, DeleteWebhook, GetWebhookDetails, ListAgentWebhooks,
@@ -99,7 +99,7 @@ impl AgentEntry {
 
 struct CallEntry {
     call: Call,
-    ended_at: Option<String>,
+    ended_at: Option<Timestamp>,
 }
 
 /// Everything the emulator remembers.
@@ -175,9 +175,9 @@ impl Request<'_> {
     }
 }
 
-fn now() -> String {
+fn now() -> Timestamp {
     let seconds = unix_now();
-    DateTime::from_unix_timestamp(seconds).map(|t| t.as_str().to_owned()).unwrap_or_default()
+    DateTime::from_unix_timestamp(seconds).map(Timestamp::from).unwrap_or_else(|_| Timestamp::from(""))
 }
 
 fn unix_now() -> i64 {
