@@ -510,6 +510,106 @@ impl From<TimeError> for crate::Error {
     }
 }
 
+/// Conversions to and from [`chrono`]'s types (feature `chrono`).
+///
+/// A [`DateTime`] becomes a `chrono::DateTime<FixedOffset>` keeping its offset, or a
+/// `chrono::DateTime<Utc>`; a [`Date`] a `NaiveDate`. The other way is fallible
+/// ([`TryFrom`]): the API's texts hold the years 0000 to 9999 only. A leap second (`23:59:60`) becomes
+/// chrono's leap-second representation.
+///
+/// ```
+/// # #[cfg(feature = "chrono")] {
+/// use chrono::{FixedOffset, NaiveDate, Utc};
+/// use talkover_core::time::{Date, DateTime, Timestamp};
+///
+/// let created = Timestamp::from("2024-01-15T11:30:00+01:00");
+/// let instant = created.date_time().map(chrono::DateTime::<FixedOffset>::from).unwrap();
+/// assert_eq!(instant.with_timezone(&Utc).to_rfc3339(), "2024-01-15T10:30:00+00:00");
+///
+/// let due = DateTime::try_from(chrono::DateTime::<Utc>::from_timestamp(1_705_314_600, 0).unwrap())?;
+/// assert_eq!(due.as_str(), "2024-01-15T10:30:00Z");
+/// let day = Date::try_from(NaiveDate::from_ymd_opt(2024, 2, 29).unwrap())?;
+/// assert_eq!(NaiveDate::from(&day).to_string(), "2024-02-29");
+/// # }
+/// # Ok::<(), talkover_core::time::TimeError>(())
+/// ```
+#[cfg(feature = "chrono")]
+#[cfg_attr(docsrs, doc(cfg(feature = "chrono")))]
+pub mod chrono_support {
+    use super::{digits, Date, DateTime, TimeError};
+    use chrono::{FixedOffset, NaiveDate, TimeZone, Utc};
+
+    // Every part was range-checked when the text was parsed (years 0000 to 9999, an offset under 24 h,
+    // fewer than 10^9 nanoseconds), and chrono covers all of it, so the conversion cannot fail.
+    const CHECKED: &str = "a parsed date-time lies within chrono's range";
+
+    impl From<&Date> for NaiveDate {
+        fn from(date: &Date) -> Self {
+            NaiveDate::from_ymd_opt(i32::from(date.year()), u32::from(date.month()), u32::from(date.day()))
+                .expect(CHECKED)
+        }
+    }
+
+    impl From<Date> for NaiveDate {
+        fn from(date: Date) -> Self {
+            NaiveDate::from(&date)
+        }
+    }
+
+    impl TryFrom<NaiveDate> for Date {
+        type Error = TimeError;
+
+        /// Fails outside the years 0000 to 9999.
+        fn try_from(date: NaiveDate) -> Result<Self, TimeError> {
+            Date::new(&date.format("%Y-%m-%d").to_string())
+        }
+    }
+
+    impl From<&DateTime> for chrono::DateTime<FixedOffset> {
+        fn from(instant: &DateTime) -> Self {
+            let b = instant.0.as_bytes();
+            let (hour, minute, second) = (digits(&b[11..13]), digits(&b[14..16]), digits(&b[17..19]));
+            // chrono writes a leap second as second 59 with a nanosecond count of one second or more.
+            let (second, nanos) =
+                if second == 60 { (59, instant.nanos() + 1_000_000_000) } else { (second, instant.nanos()) };
+            let local = NaiveDate::from(instant.date()).and_hms_nano_opt(hour, minute, second, nanos).expect(CHECKED);
+            let offset = FixedOffset::east_opt(instant.offset_minutes() * 60).expect(CHECKED);
+            offset.from_local_datetime(&local).single().expect(CHECKED)
+        }
+    }
+
+    impl From<DateTime> for chrono::DateTime<FixedOffset> {
+        fn from(instant: DateTime) -> Self {
+            Self::from(&instant)
+        }
+    }
+
+    impl From<&DateTime> for chrono::DateTime<Utc> {
+        fn from(instant: &DateTime) -> Self {
+            chrono::DateTime::<FixedOffset>::from(instant).with_timezone(&Utc)
+        }
+    }
+
+    impl From<DateTime> for chrono::DateTime<Utc> {
+        fn from(instant: DateTime) -> Self {
+            Self::from(&instant)
+        }
+    }
+
+    impl<Tz: TimeZone> TryFrom<chrono::DateTime<Tz>> for DateTime
+    where
+        Tz::Offset: std::fmt::Display,
+    {
+        type Error = TimeError;
+
+        /// Written in RFC 3339 with the value's own offset (`Z` for UTC) and as many fractional digits as
+        /// it needs. Fails outside the years 0000 to 9999.
+        fn try_from(instant: chrono::DateTime<Tz>) -> Result<Self, TimeError> {
+            DateTime::new(&instant.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true))
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -651,5 +751,49 @@ mod tests {
         assert_eq!(instant, from_text);
         assert_eq!(String::from(from_text.clone()), "2024-01-15T10:30:00Z");
         assert_ne!(from_text, Timestamp::from("2024-01-15T11:30:00+01:00"));
+    }
+
+    #[cfg(feature = "chrono")]
+    #[test]
+    fn chrono_conversions_keep_the_instant_and_the_offset() {
+        use chrono::{FixedOffset, NaiveDate, Timelike, Utc};
+
+        let instant = DateTime::new("2024-01-15T12:30:00.250+02:00").unwrap();
+        let fixed = chrono::DateTime::<FixedOffset>::from(&instant);
+        assert_eq!(fixed.to_rfc3339(), "2024-01-15T12:30:00.250+02:00");
+        assert_eq!(fixed.offset().local_minus_utc(), 7200);
+        assert_eq!(fixed.timestamp(), instant.unix_timestamp());
+        let utc = chrono::DateTime::<Utc>::from(instant.clone());
+        assert_eq!(utc.to_rfc3339(), "2024-01-15T10:30:00.250+00:00");
+        // Back: the offset is kept, UTC is written with Z.
+        assert_eq!(DateTime::try_from(fixed).unwrap().as_str(), "2024-01-15T12:30:00.250+02:00");
+        assert_eq!(DateTime::try_from(utc).unwrap().as_str(), "2024-01-15T10:30:00.250Z");
+        let whole = chrono::DateTime::<Utc>::from_timestamp(1_705_314_600, 0).unwrap();
+        assert_eq!(DateTime::try_from(whole).unwrap().as_str(), "2024-01-15T10:30:00Z");
+
+        // The ends of the range and the widest offsets convert without failing.
+        for text in
+            ["0000-01-01T00:00:00+23:59", "9999-12-31T23:59:59.999999999-23:59", "2024-02-29T00:00:00.123456789012Z"]
+        {
+            let instant = DateTime::new(text).unwrap();
+            let converted = chrono::DateTime::<FixedOffset>::from(&instant);
+            assert_eq!(converted.timestamp(), instant.unix_timestamp(), "{text}");
+        }
+        // A leap second: chrono keeps it as second 59 and more than 10^9 nanoseconds.
+        let leap = chrono::DateTime::<FixedOffset>::from(DateTime::new("2016-12-31T23:59:60.5Z").unwrap());
+        assert_eq!((leap.second(), leap.nanosecond()), (59, 1_500_000_000));
+        assert_eq!(DateTime::try_from(leap).unwrap().as_str(), "2016-12-31T23:59:60.500Z");
+
+        let far = chrono::DateTime::<Utc>::from_timestamp(253_402_300_800, 0).unwrap();
+        assert!(DateTime::try_from(far).is_err(), "year 10000 accepted");
+
+        let date = Date::new("2024-02-29").unwrap();
+        assert_eq!(NaiveDate::from(&date), NaiveDate::from_ymd_opt(2024, 2, 29).unwrap());
+        assert_eq!(
+            Date::try_from(NaiveDate::from_ymd_opt(2024, 1, 5).unwrap()).unwrap(),
+            Date::new("2024-01-05").unwrap()
+        );
+        assert!(Date::try_from(NaiveDate::from_ymd_opt(-1, 1, 1).unwrap()).is_err());
+        assert!(Date::try_from(NaiveDate::from_ymd_opt(10_000, 1, 1).unwrap()).is_err());
     }
 }
