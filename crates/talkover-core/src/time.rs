@@ -310,6 +310,110 @@ macro_rules! text_type {
 text_type!(Date);
 text_type!(DateTime);
 
+/// A day of the week, written as the API's number: `1` = Monday … `7` = Sunday (ISO 8601).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Weekday {
+    /// `1`.
+    Monday = 1,
+    /// `2`.
+    Tuesday = 2,
+    /// `3`.
+    Wednesday = 3,
+    /// `4`.
+    Thursday = 4,
+    /// `5`.
+    Friday = 5,
+    /// `6`.
+    Saturday = 6,
+    /// `7`.
+    Sunday = 7,
+}
+
+impl Weekday {
+    /// Monday to Sunday.
+    pub const ALL: [Weekday; 7] = [
+        Weekday::Monday,
+        Weekday::Tuesday,
+        Weekday::Wednesday,
+        Weekday::Thursday,
+        Weekday::Friday,
+        Weekday::Saturday,
+        Weekday::Sunday,
+    ];
+
+    /// Monday to Friday.
+    pub const MONDAY_TO_FRIDAY: [Weekday; 5] =
+        [Weekday::Monday, Weekday::Tuesday, Weekday::Wednesday, Weekday::Thursday, Weekday::Friday];
+
+    /// The API's number for the day, 1 (Monday) to 7 (Sunday).
+    pub fn number(self) -> u8 {
+        self as u8
+    }
+
+    /// The day with the API's number, if it is 1 to 7.
+    pub fn from_number(number: u8) -> Option<Self> {
+        Self::ALL.get(usize::from(number).checked_sub(1)?).copied()
+    }
+}
+
+impl serde::Serialize for Weekday {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_u8(self.number())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Weekday {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = Weekday;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a weekday number from 1 (Monday) to 7 (Sunday)")
+            }
+            fn visit_u64<E: serde::de::Error>(self, value: u64) -> Result<Weekday, E> {
+                u8::try_from(value)
+                    .ok()
+                    .and_then(Weekday::from_number)
+                    .ok_or_else(|| E::invalid_value(serde::de::Unexpected::Unsigned(value), &self))
+            }
+            fn visit_i64<E: serde::de::Error>(self, value: i64) -> Result<Weekday, E> {
+                match u64::try_from(value) {
+                    Ok(value) => self.visit_u64(value),
+                    Err(_) => Err(E::invalid_value(serde::de::Unexpected::Signed(value), &self)),
+                }
+            }
+        }
+        deserializer.deserialize_u8(Visitor)
+    }
+}
+
+impl fmt::Display for Weekday {
+    /// The day's English name (`Monday`); serialization writes the API's number instead.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self, f)
+    }
+}
+
+impl From<Weekday> for u8 {
+    fn from(day: Weekday) -> u8 {
+        day.number()
+    }
+}
+
+impl TryFrom<u8> for Weekday {
+    type Error = WeekdayError;
+
+    /// The day with the API's number; fails outside 1 to 7.
+    fn try_from(number: u8) -> Result<Self, WeekdayError> {
+        Self::from_number(number).ok_or(WeekdayError(number))
+    }
+}
+
+/// A number that is no weekday of the API (which counts 1 = Monday to 7 = Sunday).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{0} is not a weekday number (1 = Monday to 7 = Sunday)")]
+pub struct WeekdayError(pub u8);
+
 /// A date-time as a response carries it (`created_at`, `updated_at`, …): the API's text kept verbatim, and
 /// the [`DateTime`] it denotes when that text is RFC 3339 with an offset, as every documented example is.
 ///
@@ -751,6 +855,26 @@ mod tests {
         assert_eq!(instant, from_text);
         assert_eq!(String::from(from_text.clone()), "2024-01-15T10:30:00Z");
         assert_ne!(from_text, Timestamp::from("2024-01-15T11:30:00+01:00"));
+    }
+
+    #[test]
+    fn weekdays_round_trip_as_the_api_numbers() {
+        let days: Vec<Weekday> = serde_json::from_str("[2,3,4,7]").unwrap();
+        assert_eq!(days, [Weekday::Tuesday, Weekday::Wednesday, Weekday::Thursday, Weekday::Sunday]);
+        assert_eq!(serde_json::to_string(&days).unwrap(), "[2,3,4,7]");
+        for day in Weekday::ALL {
+            let text = serde_json::to_string(&day).unwrap();
+            assert_eq!(serde_json::from_str::<Weekday>(&text).unwrap(), day);
+            assert_eq!(Weekday::try_from(u8::from(day)), Ok(day));
+        }
+        assert_eq!(Weekday::Monday.to_string(), "Monday");
+        assert_eq!(
+            Weekday::try_from(8).unwrap_err().to_string(),
+            "8 is not a weekday number (1 = Monday to 7 = Sunday)"
+        );
+        for bad in ["0", "8", "-1", "\"1\"", "1.5", "256"] {
+            assert!(serde_json::from_str::<Weekday>(bad).is_err(), "{bad} accepted");
+        }
     }
 
     #[cfg(feature = "chrono")]
