@@ -486,6 +486,11 @@ macro_rules! campaign_settings {
                     validate::optional(value, |v| validate::range(id, field, v, 1, 168))
                 };
                 validate::optional(self.max_retries, |v| validate::range(id, "max_retries", v, 0, 10))?;
+                for (i, number) in self.do_not_call_custom_list.iter().flatten().enumerate() {
+                    if !validate::is_e164(number) {
+                        validate::e164(id, &format!("do_not_call_custom_list.{i}"), number)?;
+                    }
+                }
                 hours("retry_cooldown_hours", self.retry_cooldown_hours)?;
                 hours("post_completion_cooldown_hours", self.post_completion_cooldown_hours)?;
                 hours("success_cooldown_hours", self.success_cooldown_hours)?;
@@ -973,6 +978,9 @@ mod tests {
         assert_eq!(invalid_field(&create(basic().busy_cooldown_hours(169))), "busy_cooldown_hours");
         assert_eq!(invalid_field(&create(basic().post_completion_cooldown_hours(0))), "post_completion_cooldown_hours");
         assert_eq!(invalid_field(&create(basic().days_of_week(Vec::<Weekday>::new()))), "days_of_week");
+        let dnc = basic().do_not_call_custom_list(["+15551234567", "555-123-4567"]);
+        assert_eq!(invalid_field(&create(dnc)), "do_not_call_custom_list.1");
+        assert!(build_request(&create(basic().do_not_call_custom_list(["+15551234567"])), &config()).is_ok());
         assert_eq!(invalid_field(&create(basic().call_time_range("14:00", "13:00"))), "call_time_ranges.1.end");
         assert_eq!(invalid_field(&create(basic().call_time_range("9h", "13:00"))), "call_time_ranges.1.start");
         assert_eq!(invalid_field(&create(basic().end_date(date("2023-12-31")))), "end_date");

@@ -185,8 +185,7 @@ fn unix_now() -> i64 {
 }
 
 fn is_phone_number(text: &str) -> bool {
-    let digits = text.strip_prefix('+').unwrap_or("");
-    (7..=15).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()) && !digits.starts_with('0')
+    talkover_core::validate::is_e164(text)
 }
 
 fn formatted(number: &str) -> String {
