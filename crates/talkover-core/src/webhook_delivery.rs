@@ -554,7 +554,10 @@ mod tests {
         for body in [&b""[..], b"null", b"[]", b"\"x\"", b"{", b"{} {}", b"\xff\xfe", br#"{"test":"yes"}"#] {
             assert!(WebhookDelivery::<AgentWebhookEvent>::from_slice(body).is_err(), "{body:?}");
         }
-        let err = WebhookDelivery::<AgentWebhookEvent>::from_slice(br#"{"agent_id":5}"#).unwrap_err();
+        let err = WebhookDelivery::<AgentWebhookEvent>::from_slice(br#"{"agent_id":true}"#).unwrap_err();
         assert!(err.to_string().starts_with("not a webhook delivery"), "{err}");
+        // An id written as a number is an id, kept as its digits.
+        let numbered = WebhookDelivery::<AgentWebhookEvent>::from_slice(br#"{"agent_id":5}"#).unwrap();
+        assert_eq!(numbered.agent_id.as_ref().map(AgentId::as_str), Some("5"));
     }
 }
