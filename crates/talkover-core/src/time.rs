@@ -1,8 +1,11 @@
-//! Calendar dates and instants for query parameters and request bodies, checked before they are sent.
+//! Calendar dates, instants and weekdays, in requests and in responses.
 //!
 //! The API reads `from`, `to`, `start_date`, `end_date` and the like as text. A bare `2024-01-15T10:30:00`
 //! would leave the server to guess the time zone, so [`DateTime`] insists on an offset (`Z` or `+02:00`)
 //! and [`Date`] on the `YYYY-MM-DD` form. Both keep the text exactly as given and serialize as a string.
+//! A response's date-times are [`Timestamp`]s: the API's text as sent, with the [`DateTime`] it denotes.
+//! [`Weekday`] is the API's day number, 1 (Monday) to 7 (Sunday). With the `chrono` feature, dates and
+//! date-times convert to and from chrono's types ([`chrono_support`]).
 
 use serde::de::Error as _;
 use std::fmt;
