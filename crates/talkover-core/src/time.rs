@@ -5,7 +5,7 @@
 //! and [`Date`] on the `YYYY-MM-DD` form. Both keep the text exactly as given and serialize as a string.
 //! A response's date-times are [`Timestamp`]s: the API's text as sent, with the [`DateTime`] it denotes.
 //! [`Weekday`] is the API's day number, 1 (Monday) to 7 (Sunday). With the `chrono` feature, dates and
-//! date-times convert to and from chrono's types ([`chrono_support`]).
+//! date-times convert to and from chrono's types (module `chrono_support`).
 
 use serde::de::Error as _;
 use std::fmt;
