@@ -8,7 +8,7 @@
 
 use talkover::calls::{existing_call, NewCall, NewCampaignCall};
 use talkover::campaigns::{CampaignStatus, CampaignType, NewCampaign};
-use talkover::time::Date;
+use talkover::time::{Date, Weekday};
 use talkover_examples::{connect, demo_action, demo_agent, demo_voice, test_phone};
 
 #[tokio::main(flavor = "current_thread")]
@@ -30,7 +30,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         Date::new("2030-01-06")?,
         "America/New_York",
     )
-    .days_of_week([1, 2, 3, 4, 5])
+    .days_of_week(Weekday::MONDAY_TO_FRIDAY)
     .call_time_range("09:00", "17:00");
     let campaign = client.campaigns().create(draft).await?;
     let activated = client.campaigns().update_status(&campaign.id, CampaignStatus::Active).await?;

@@ -85,7 +85,7 @@ pub fn log(delivery: Delivery) {
         delivery.event_name().unwrap_or_else(|| "(no event name)".to_owned()),
         delivery.agent_id.as_ref().map_or("-", |id| id.as_str()),
         delivery.webhook_id.as_ref().map_or("-", |id| id.as_str()),
-        delivery.timestamp.as_deref().unwrap_or("-"),
+        delivery.timestamp.as_ref().map_or("-", |at| at.as_str()),
         fields.join(", "),
     );
 }

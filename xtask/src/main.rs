@@ -121,8 +121,20 @@ fn bench(args: &[String]) -> Result<(), String> {
 
 fn test() -> Result<(), String> {
     lint()?;
-    // The crates whose behaviour does not depend on the facade's features, once.
-    cargo(&["test", "--locked", "-p", "talkover-core", "-p", "talkover-reqwest", "-p", "talkover-ureq"])?;
+    // The crates whose behaviour does not depend on the facade's features, once (the core with its
+    // optional date-time conversions, which have tests of their own).
+    cargo(&[
+        "test",
+        "--locked",
+        "-p",
+        "talkover-core",
+        "-p",
+        "talkover-reqwest",
+        "-p",
+        "talkover-ureq",
+        "--features",
+        "talkover-core/chrono",
+    ])?;
     cargo(&[
         "test",
         "--locked",
@@ -152,6 +164,18 @@ fn test() -> Result<(), String> {
 fn lint() -> Result<(), String> {
     cargo(&["fmt", "--all", "--", "--check"])?;
     cargo(&["clippy", "--locked", "--workspace", "--all-targets", "--", "-D", "warnings"])?;
+    cargo(&[
+        "clippy",
+        "--locked",
+        "-p",
+        "talkover-core",
+        "--all-targets",
+        "--features",
+        "chrono",
+        "--",
+        "-D",
+        "warnings",
+    ])?;
     for (name, flags) in FEATURE_MATRIX {
         eprintln!("== clippy, talkover with {name}");
         let mut args = vec!["clippy", "--locked", "-p", "talkover"];

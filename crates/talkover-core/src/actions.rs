@@ -371,7 +371,7 @@ impl CreateAction {
         if self.body.action_type == ActionType::Transfer {
             require(Self::ID, "transfer_to", &self.body.transfer_to)?;
         }
-        Ok(())
+        validate::optional(self.body.transfer_to.as_deref(), |v| validate::e164(Self::ID, "transfer_to", v))
     }
 }
 

@@ -223,7 +223,7 @@ impl NewCall {
 impl MakeCall {
     fn check(&self) -> Result<(), Error> {
         let (id, b) = (Self::ID, &self.body);
-        validate::length(id, "to", &b.to, 1, usize::MAX)?;
+        validate::e164(id, "to", &b.to)?;
         validate::optional(b.delay_seconds, |v| validate::range(id, "delay_seconds", v, 0, 3600))
     }
 }
@@ -314,7 +314,13 @@ impl NewCampaignCall {
 
 impl MakeCampaignCall {
     fn check(&self) -> Result<(), Error> {
-        validate::length(Self::ID, "to", &self.body.to, 1, usize::MAX)
+        validate::e164(Self::ID, "to", &self.body.to)
+    }
+}
+
+impl GetActiveCall {
+    fn check(&self) -> Result<(), Error> {
+        validate::e164(Self::ID, "phone", &self.phone)
     }
 }
 
@@ -499,6 +505,7 @@ operations! {
         params: { agent_id: AgentId, phone: String },
         response: ListEnvelope<ActiveCall>,
         safe_to_repeat: true,
+        validate: GetActiveCall::check,
     }
 
     /// [List calls](https://docs.talkover.ai/api-reference/endpoints/list-calls) of the environment, with
@@ -603,12 +610,40 @@ mod tests {
 
     #[test]
     fn unset_options_are_not_sent() {
-        let request = build_request(&MakeCall::new("a", NewCall::new("+1")), &config()).unwrap();
-        assert_eq!(request.body().as_slice(), br#"{"to":"+1"}"#);
-        let body = NewCampaignCall::new("+1").payload_value("name", "Ada").allow_duplicates(true);
+        let request = build_request(&MakeCall::new("a", NewCall::new("+1234567890")), &config()).unwrap();
+        assert_eq!(request.body().as_slice(), br#"{"to":"+1234567890"}"#);
+        let body = NewCampaignCall::new("+1234567890").payload_value("name", "Ada").allow_duplicates(true);
         let request = build_request(&MakeCampaignCall::new("c", body), &config()).unwrap();
         let sent: Value = serde_json::from_slice(request.body()).unwrap();
-        assert_eq!(sent, serde_json::json!({"to": "+1", "payload": {"name": "Ada"}, "allow_duplicates": true}));
+        assert_eq!(
+            sent,
+            serde_json::json!({"to": "+1234567890", "payload": {"name": "Ada"}, "allow_duplicates": true})
+        );
+    }
+
+    #[test]
+    fn numbers_not_in_e164_form_are_refused_before_sending() {
+        for bad in [
+            "1234567890",
+            "+1 234 567 890",
+            "+1-234-567-890",
+            "(555) 123-4567",
+            "+0123456789",
+            "+12345",
+            "+1234567890123456",
+            "+1234567890x",
+        ] {
+            let err = build_request(&MakeCall::new("agent", NewCall::new(bad)), &config()).unwrap_err();
+            let Error::InvalidRequest(invalid) = &err else { panic!("{err}") };
+            assert_eq!(invalid.field.as_deref(), Some("to"), "{bad}");
+            assert!(err.to_string().contains("E.164"), "{err}");
+            assert_eq!(invalid_field(&MakeCampaignCall::new("c", NewCampaignCall::new(bad))), "to");
+            assert_eq!(invalid_field(&GetActiveCall::new("agent", bad)), "phone");
+        }
+        for good in ["+1234567890", "+15551234567", "+447911123456", "+6831234"] {
+            assert!(build_request(&MakeCall::new("agent", NewCall::new(good)), &config()).is_ok(), "{good}");
+            assert!(build_request(&GetActiveCall::new("agent", good), &config()).is_ok(), "{good}");
+        }
     }
 
     #[test]

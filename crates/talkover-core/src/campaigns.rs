@@ -4,7 +4,7 @@
 //!
 //! ```
 //! use talkover_core::campaigns::{CampaignType, CreateCampaign, NewCampaign};
-//! use talkover_core::time::Date;
+//! use talkover_core::time::{Date, Weekday};
 //! use talkover_core::{build_request, ClientConfig};
 //!
 //! let campaign = NewCampaign::new(
@@ -14,7 +14,7 @@
 //!     Date::new("2024-01-01").unwrap(),
 //!     "America/New_York",
 //! )
-//! .days_of_week([1, 2, 3, 4, 5])
+//! .days_of_week(Weekday::MONDAY_TO_FRIDAY)
 //! .call_time_range("09:00", "17:00")
 //! .max_retries(3);
 //! let request = build_request(&CreateCampaign::new(campaign), &ClientConfig::new("talq_example").unwrap());
@@ -30,6 +30,7 @@ use crate::ids::AgentId;
 use crate::macros::{operations, string_enum};
 use crate::operation::Operation as _;
 use crate::time::Date;
+pub use crate::time::Weekday;
 use crate::validate;
 use crate::Timestamp;
 
@@ -128,14 +129,14 @@ pub struct Campaign {
     pub campaign_type: CampaignType,
     /// The agent placing its calls.
     pub agent_id: AgentId,
-    /// First day it may call (`YYYY-MM-DD`).
-    pub start_date: String,
-    /// Last day it may call (`YYYY-MM-DD`), if set.
+    /// First day it may call.
+    pub start_date: Date,
+    /// Last day it may call, if set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub end_date: Option<String>,
-    /// Weekdays it may call, 1 (Monday) to 7 (Sunday).
+    pub end_date: Option<Date>,
+    /// Weekdays it may call.
     #[serde(default)]
-    pub days_of_week: Vec<u8>,
+    pub days_of_week: Vec<Weekday>,
     /// Daily calling windows.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub call_time_ranges: Option<Vec<CallTimeRange>>,
@@ -485,6 +486,11 @@ macro_rules! campaign_settings {
                     validate::optional(value, |v| validate::range(id, field, v, 1, 168))
                 };
                 validate::optional(self.max_retries, |v| validate::range(id, "max_retries", v, 0, 10))?;
+                for (i, number) in self.do_not_call_custom_list.iter().flatten().enumerate() {
+                    if !validate::is_e164(number) {
+                        validate::e164(id, &format!("do_not_call_custom_list.{i}"), number)?;
+                    }
+                }
                 hours("retry_cooldown_hours", self.retry_cooldown_hours)?;
                 hours("post_completion_cooldown_hours", self.post_completion_cooldown_hours)?;
                 hours("success_cooldown_hours", self.success_cooldown_hours)?;
@@ -497,15 +503,10 @@ macro_rules! campaign_settings {
     };
 }
 
-fn check_days_of_week(id: &'static str, days: &[u8]) -> Result<(), Error> {
+fn check_days_of_week(id: &'static str, days: &[Weekday]) -> Result<(), Error> {
+    // Each day is in range by its type; only an empty list is left to refuse.
     if days.is_empty() {
         return Err(Error::invalid_request(id, Some("days_of_week"), "needs at least one day"));
-    }
-    // The field's name is formatted only for a day out of range.
-    for (i, &day) in days.iter().enumerate() {
-        if !(1..=7).contains(&day) {
-            validate::range(id, &format!("days_of_week.{i}"), day, 1, 7)?;
-        }
     }
     Ok(())
 }
@@ -572,9 +573,9 @@ campaign_settings! {
         /// Last day it may call, after `start_date`.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub end_date: Option<Date>,
-        /// Weekdays it may call, 1 (Monday) to 7 (Sunday); at least one.
+        /// Weekdays it may call; at least one.
         #[serde(default)]
-        pub days_of_week: Vec<u8>,
+        pub days_of_week: Vec<Weekday>,
         /// Daily calling windows; at least one.
         #[serde(default)]
         pub call_time_ranges: Vec<CallTimeRange>,
@@ -619,8 +620,8 @@ impl NewCampaign {
         self
     }
 
-    /// Weekdays it may call, 1 (Monday) to 7 (Sunday).
-    pub fn days_of_week(mut self, days: impl IntoIterator<Item = u8>) -> Self {
+    /// Weekdays it may call (sent as the API's numbers, 1 = Monday to 7 = Sunday).
+    pub fn days_of_week(mut self, days: impl IntoIterator<Item = Weekday>) -> Self {
         self.days_of_week = days.into_iter().collect();
         self
     }
@@ -675,7 +676,7 @@ campaign_settings! {
         pub end_date: Option<Option<Date>>,
         /// New weekdays, 1 to 7; at least one.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub days_of_week: Option<Vec<u8>>,
+        pub days_of_week: Option<Vec<Weekday>>,
         /// New calling windows; at least one.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub call_time_ranges: Option<Vec<CallTimeRange>>,
@@ -733,8 +734,8 @@ impl CampaignChanges {
         self
     }
 
-    /// New weekdays, 1 (Monday) to 7 (Sunday).
-    pub fn days_of_week(mut self, days: impl IntoIterator<Item = u8>) -> Self {
+    /// New weekdays (sent as the API's numbers, 1 = Monday to 7 = Sunday).
+    pub fn days_of_week(mut self, days: impl IntoIterator<Item = Weekday>) -> Self {
         self.days_of_week = Some(days.into_iter().collect());
         self
     }
@@ -938,7 +939,7 @@ mod tests {
 
     fn basic() -> NewCampaign {
         NewCampaign::new("Sales", CampaignType::Sales, "agent-1", date("2024-01-01"), "America/New_York")
-            .days_of_week([1, 2, 3, 4, 5])
+            .days_of_week(Weekday::MONDAY_TO_FRIDAY)
             .call_time_range("09:00", "17:00")
     }
 
@@ -976,8 +977,10 @@ mod tests {
         assert_eq!(invalid_field(&create(basic().retry_cooldown_hours(0))), "retry_cooldown_hours");
         assert_eq!(invalid_field(&create(basic().busy_cooldown_hours(169))), "busy_cooldown_hours");
         assert_eq!(invalid_field(&create(basic().post_completion_cooldown_hours(0))), "post_completion_cooldown_hours");
-        assert_eq!(invalid_field(&create(basic().days_of_week([]))), "days_of_week");
-        assert_eq!(invalid_field(&create(basic().days_of_week([1, 8]))), "days_of_week.1");
+        assert_eq!(invalid_field(&create(basic().days_of_week(Vec::<Weekday>::new()))), "days_of_week");
+        let dnc = basic().do_not_call_custom_list(["+15551234567", "555-123-4567"]);
+        assert_eq!(invalid_field(&create(dnc)), "do_not_call_custom_list.1");
+        assert!(build_request(&create(basic().do_not_call_custom_list(["+15551234567"])), &config()).is_ok());
         assert_eq!(invalid_field(&create(basic().call_time_range("14:00", "13:00"))), "call_time_ranges.1.end");
         assert_eq!(invalid_field(&create(basic().call_time_range("9h", "13:00"))), "call_time_ranges.1.start");
         assert_eq!(invalid_field(&create(basic().end_date(date("2023-12-31")))), "end_date");
@@ -1013,7 +1016,7 @@ mod tests {
     #[test]
     fn update_bounds_are_checked_before_sending() {
         let update = |c: CampaignChanges| UpdateCampaign::new("c", c);
-        assert_eq!(invalid_field(&update(CampaignChanges::new().days_of_week([]))), "days_of_week");
+        assert_eq!(invalid_field(&update(CampaignChanges::new().days_of_week(Vec::<Weekday>::new()))), "days_of_week");
         assert_eq!(invalid_field(&update(CampaignChanges::new().call_time_ranges([]))), "call_time_ranges");
         assert_eq!(invalid_field(&update(CampaignChanges::new().failed_cooldown_hours(200))), "failed_cooldown_hours");
         assert_eq!(invalid_field(&update(CampaignChanges::new().name(""))), "name");

@@ -1,6 +1,97 @@
 //! Every typed identifier of the API, in one place: each resource module re-exports its own.
 
-use crate::macros::id_type;
+use std::cmp::Ordering;
+use std::fmt;
+use std::hash::{Hash, Hasher};
+
+use crate::macros::{id_type, same_id};
+
+/// The text of an identifier, and whether the API wrote it as a JSON number. Two ids are equal, ordered
+/// and hashed by their text alone: `"42"` and `42` are the same id.
+#[derive(Clone)]
+pub(crate) struct IdText {
+    text: String,
+    number: bool,
+}
+
+impl IdText {
+    pub(crate) fn new(text: String) -> Self {
+        Self { text, number: false }
+    }
+
+    pub(crate) fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    pub(crate) fn into_string(self) -> String {
+        self.text
+    }
+}
+
+impl PartialEq for IdText {
+    fn eq(&self, other: &Self) -> bool {
+        self.text == other.text
+    }
+}
+
+impl Eq for IdText {}
+
+impl Hash for IdText {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.text.hash(state);
+    }
+}
+
+impl PartialOrd for IdText {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for IdText {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.text.cmp(&other.text)
+    }
+}
+
+impl serde::Serialize for IdText {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if self.number {
+            if let Ok(n) = self.text.parse::<u64>() {
+                return serializer.serialize_u64(n);
+            }
+            if let Ok(n) = self.text.parse::<i64>() {
+                return serializer.serialize_i64(n);
+            }
+        }
+        serializer.serialize_str(&self.text)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for IdText {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = IdText;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an identifier (a string or an integer)")
+            }
+            fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<IdText, E> {
+                Ok(IdText::new(text.to_owned()))
+            }
+            fn visit_string<E: serde::de::Error>(self, text: String) -> Result<IdText, E> {
+                Ok(IdText::new(text))
+            }
+            fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<IdText, E> {
+                Ok(IdText { text: n.to_string(), number: true })
+            }
+            fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<IdText, E> {
+                Ok(IdText { text: n.to_string(), number: true })
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
 
 id_type! {
     /// The id of a personal access token.
@@ -151,4 +242,53 @@ id_type! {
 id_type! {
     /// The id of a calendar.
     CalendarId
+}
+
+// A voice is chosen by its template: update-agent-voice's `voice_id` is an id from list-voice-templates,
+// and an agent's `voice.id` names the template that generate-voice-demo takes.
+same_id!(VoiceTemplateId, VoiceId);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::account::ApiToken;
+    use crate::agents::AgentVoiceSettings;
+    use crate::voice_templates::GenerateVoiceDemo;
+    use crate::{build_request, ClientConfig};
+
+    #[test]
+    fn a_number_id_decodes_as_its_decimal_text_and_goes_back_a_number() {
+        let json = r#"{"id":42,"name":"ci","abilities":["*"]}"#;
+        let token: ApiToken = serde_json::from_str(json).unwrap();
+        assert_eq!(token.id.as_str(), "42");
+        assert_eq!(token.id, ApiTokenId::from("42"));
+        assert_eq!(token.id.to_string(), "42");
+        assert_eq!(serde_json::to_string(&token).unwrap(), json);
+
+        let negative: UserId = serde_json::from_str("-7").unwrap();
+        assert_eq!((negative.as_str(), serde_json::to_string(&negative).unwrap().as_str()), ("-7", "-7"));
+        let text: UserId = serde_json::from_str(r#""42""#).unwrap();
+        assert_eq!(text, UserId::from("42"));
+        assert_eq!(serde_json::to_string(&text).unwrap(), r#""42""#);
+        assert_eq!(serde_json::to_string(&UserId::from("42")).unwrap(), r#""42""#);
+
+        for bad in ["4.2", "true", "null", "[1]", "{}"] {
+            let err = serde_json::from_str::<UserId>(bad).unwrap_err();
+            assert!(err.to_string().contains("a string or an integer"), "{bad}: {err}");
+        }
+    }
+
+    #[test]
+    fn a_voice_template_id_is_a_voice_id_and_back() {
+        let template = VoiceTemplateId::from("tmpl-1");
+        let voice: VoiceId = template.clone().into();
+        assert_eq!(voice.as_str(), "tmpl-1");
+        assert_eq!(VoiceTemplateId::from(&voice), template);
+        let settings = AgentVoiceSettings::new(&template, 1.2, crate::agents::WhoSpeaksFirst::Agent);
+        assert_eq!(settings.voice_id, VoiceId::from("tmpl-1"));
+        let demo = GenerateVoiceDemo::new(&voice);
+        let request = build_request(&demo, &ClientConfig::new("talq_test").unwrap()).unwrap();
+        assert_eq!(request.uri().path(), "/api/v1/voice-templates/tmpl-1/demo");
+        assert_eq!(String::from(voice), "tmpl-1");
+    }
 }

@@ -81,6 +81,5 @@ pub use retry::{RateLimit, RetryBudget, RetryPolicy};
 pub use secret::SecretString;
 pub use transport::{BlockingTransport, HttpRequest, HttpResponse, Transport};
 
-/// A timestamp as the API writes it (RFC 3339, for example `2024-01-15T10:30:00Z`), kept verbatim so
-/// that no precision or offset is lost.
-pub type Timestamp = String;
+/// A date-time of a response, kept as the API wrote it: see [`time::Timestamp`].
+pub use time::Timestamp;

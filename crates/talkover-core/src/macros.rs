@@ -5,66 +5,81 @@
 macro_rules! id_type {
     ($(#[$meta:meta])* $name:ident) => {
         $(#[$meta])*
+        ///
+        /// The API writes identifiers as strings, some as JSON numbers (`"id": 42`): both decode, a number
+        /// keeping its decimal text (`"42"`), and each serializes back the way it came.
         #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize)]
         #[serde(transparent)]
-        pub struct $name(String);
+        pub struct $name($crate::ids::IdText);
 
         impl $name {
             /// Wraps an identifier given by the API or the caller.
             pub fn new(id: impl Into<String>) -> Self {
-                Self(id.into())
+                Self($crate::ids::IdText::new(id.into()))
             }
 
-            /// The identifier as the API spells it.
+            /// The identifier as the API spells it (a number as its decimal digits).
             pub fn as_str(&self) -> &str {
-                &self.0
+                self.0.as_str()
             }
 
             /// Unwraps the identifier.
             pub fn into_string(self) -> String {
-                self.0
+                self.0.into_string()
             }
         }
 
         impl ::std::fmt::Debug for $name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                write!(f, "{}({:?})", stringify!($name), self.0)
+                write!(f, "{}({:?})", stringify!($name), self.as_str())
             }
         }
 
         impl ::std::fmt::Display for $name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(&self.0)
+                f.write_str(self.as_str())
             }
         }
 
         impl ::std::convert::AsRef<str> for $name {
             fn as_ref(&self) -> &str {
-                &self.0
+                self.as_str()
             }
         }
 
         impl ::std::convert::From<String> for $name {
             fn from(id: String) -> Self {
-                Self(id)
+                Self::new(id)
             }
         }
 
         impl ::std::convert::From<&str> for $name {
             fn from(id: &str) -> Self {
-                Self(id.to_owned())
+                Self::new(id)
             }
         }
 
         impl ::std::convert::From<&String> for $name {
             fn from(id: &String) -> Self {
-                Self(id.clone())
+                Self::new(id.as_str())
             }
         }
 
         impl ::std::convert::From<&$name> for $name {
             fn from(id: &$name) -> Self {
                 id.clone()
+            }
+        }
+
+        impl ::std::convert::From<$name> for String {
+            fn from(id: $name) -> String {
+                id.into_string()
+            }
+        }
+
+        impl ::std::convert::From<&$name> for String {
+            fn from(id: &$name) -> String {
+                id.as_str().to_owned()
             }
         }
 
@@ -76,7 +91,7 @@ macro_rules! id_type {
 
         impl $crate::execute::IntoParam<$name> for String {
             fn into_param(self) -> $name {
-                $name(self)
+                $name::new(self)
             }
         }
 
@@ -89,6 +104,40 @@ macro_rules! id_type {
         impl $crate::execute::IntoParam<$name> for &$name {
             fn into_param(self) -> $name {
                 self.clone()
+            }
+        }
+    };
+}
+
+/// Makes two identifier types convertible both ways, for ids the reference says are one and the same
+/// (`From` by value and by reference, and `IntoParam` for the path parameters).
+macro_rules! same_id {
+    ($a:ident, $b:ident) => {
+        $crate::macros::same_id!(@one $a => $b);
+        $crate::macros::same_id!(@one $b => $a);
+    };
+    (@one $from:ident => $to:ident) => {
+        impl ::std::convert::From<$from> for $to {
+            fn from(id: $from) -> $to {
+                $to(id.0)
+            }
+        }
+
+        impl ::std::convert::From<&$from> for $to {
+            fn from(id: &$from) -> $to {
+                $to(id.0.clone())
+            }
+        }
+
+        impl $crate::execute::IntoParam<$to> for $from {
+            fn into_param(self) -> $to {
+                $to::from(self)
+            }
+        }
+
+        impl $crate::execute::IntoParam<$to> for &$from {
+            fn into_param(self) -> $to {
+                $to::from(self)
             }
         }
     };
@@ -175,6 +224,7 @@ macro_rules! string_enum {
 }
 
 pub(crate) use id_type;
+pub(crate) use same_id;
 pub(crate) use string_enum;
 
 /// Declares a resource module's operations, one declaration each, and from it everything the SDK needs

@@ -11,6 +11,7 @@ use crate::envelope::{Ack, Envelope, ListEnvelope};
 use crate::error::Error;
 use crate::macros::{operations, string_enum};
 use crate::operation::Operation as _;
+use crate::time::Date;
 use crate::validate;
 use crate::Timestamp;
 
@@ -81,8 +82,8 @@ pub struct PhoneNumber {
     pub current_price: Decimal,
     /// Currency code (`USD`).
     pub currency: String,
-    /// The next renewal date (`YYYY-MM-DD`).
-    pub renewal_date: String,
+    /// The next renewal date.
+    pub renewal_date: Date,
     /// Whether it renews by itself.
     pub auto_renewal: bool,
     /// When it was added.

@@ -386,14 +386,7 @@ impl CreateSipTrunkDid {
         if !(b.country_code.len() == 2 && b.country_code.bytes().all(|c| c.is_ascii_alphabetic())) {
             return Err(Error::invalid_request(id, Some("country_code"), "must be a two-letter ISO 3166-1 code"));
         }
-        // E.164: a `+` and at most 15 digits, the first not 0.
-        let digits = b.number.strip_prefix('+').unwrap_or("");
-        let e164 =
-            (2..=15).contains(&digits.len()) && digits.bytes().all(|c| c.is_ascii_digit()) && !digits.starts_with('0');
-        if !e164 {
-            return Err(Error::invalid_request(id, Some("number"), "must be an E.164 number such as +15551234567"));
-        }
-        Ok(())
+        validate::e164(id, "number", &b.number)
     }
 }
 

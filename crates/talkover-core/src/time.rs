@@ -1,8 +1,11 @@
-//! Calendar dates and instants for query parameters and request bodies, checked before they are sent.
+//! Calendar dates, instants and weekdays, in requests and in responses.
 //!
 //! The API reads `from`, `to`, `start_date`, `end_date` and the like as text. A bare `2024-01-15T10:30:00`
 //! would leave the server to guess the time zone, so [`DateTime`] insists on an offset (`Z` or `+02:00`)
 //! and [`Date`] on the `YYYY-MM-DD` form. Both keep the text exactly as given and serialize as a string.
+//! A response's date-times are [`Timestamp`]s: the API's text as sent, with the [`DateTime`] it denotes.
+//! [`Weekday`] is the API's day number, 1 (Monday) to 7 (Sunday). With the `chrono` feature, dates and
+//! date-times convert to and from chrono's types (module `chrono_support`).
 
 use serde::de::Error as _;
 use std::fmt;
@@ -310,10 +313,407 @@ macro_rules! text_type {
 text_type!(Date);
 text_type!(DateTime);
 
+/// A day of the week, written as the API's number: `1` = Monday … `7` = Sunday (ISO 8601).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Weekday {
+    /// `1`.
+    Monday = 1,
+    /// `2`.
+    Tuesday = 2,
+    /// `3`.
+    Wednesday = 3,
+    /// `4`.
+    Thursday = 4,
+    /// `5`.
+    Friday = 5,
+    /// `6`.
+    Saturday = 6,
+    /// `7`.
+    Sunday = 7,
+}
+
+impl Weekday {
+    /// Monday to Sunday.
+    pub const ALL: [Weekday; 7] = [
+        Weekday::Monday,
+        Weekday::Tuesday,
+        Weekday::Wednesday,
+        Weekday::Thursday,
+        Weekday::Friday,
+        Weekday::Saturday,
+        Weekday::Sunday,
+    ];
+
+    /// Monday to Friday.
+    pub const MONDAY_TO_FRIDAY: [Weekday; 5] =
+        [Weekday::Monday, Weekday::Tuesday, Weekday::Wednesday, Weekday::Thursday, Weekday::Friday];
+
+    /// The API's number for the day, 1 (Monday) to 7 (Sunday).
+    pub fn number(self) -> u8 {
+        self as u8
+    }
+
+    /// The day with the API's number, if it is 1 to 7.
+    pub fn from_number(number: u8) -> Option<Self> {
+        Self::ALL.get(usize::from(number).checked_sub(1)?).copied()
+    }
+}
+
+impl serde::Serialize for Weekday {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_u8(self.number())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Weekday {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = Weekday;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a weekday number from 1 (Monday) to 7 (Sunday)")
+            }
+            fn visit_u64<E: serde::de::Error>(self, value: u64) -> Result<Weekday, E> {
+                u8::try_from(value)
+                    .ok()
+                    .and_then(Weekday::from_number)
+                    .ok_or_else(|| E::invalid_value(serde::de::Unexpected::Unsigned(value), &self))
+            }
+            fn visit_i64<E: serde::de::Error>(self, value: i64) -> Result<Weekday, E> {
+                match u64::try_from(value) {
+                    Ok(value) => self.visit_u64(value),
+                    Err(_) => Err(E::invalid_value(serde::de::Unexpected::Signed(value), &self)),
+                }
+            }
+        }
+        deserializer.deserialize_u8(Visitor)
+    }
+}
+
+impl fmt::Display for Weekday {
+    /// The day's English name (`Monday`); serialization writes the API's number instead.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self, f)
+    }
+}
+
+impl From<Weekday> for u8 {
+    fn from(day: Weekday) -> u8 {
+        day.number()
+    }
+}
+
+impl TryFrom<u8> for Weekday {
+    type Error = WeekdayError;
+
+    /// The day with the API's number; fails outside 1 to 7.
+    fn try_from(number: u8) -> Result<Self, WeekdayError> {
+        Self::from_number(number).ok_or(WeekdayError(number))
+    }
+}
+
+/// A number that is no weekday of the API (which counts 1 = Monday to 7 = Sunday).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{0} is not a weekday number (1 = Monday to 7 = Sunday)")]
+pub struct WeekdayError(pub u8);
+
+/// A date-time as a response carries it (`created_at`, `updated_at`, …): the API's text kept verbatim, and
+/// the [`DateTime`] it denotes when that text is RFC 3339 with an offset, as every documented example is.
+///
+/// Decoding never fails on the text's shape: a server that writes `2024-01-15 10:30:00` still yields the
+/// rest of its answer, and that field reads back as written with [`Timestamp::date_time`] giving `None`.
+/// Serializing writes the text unchanged, so a decoded response encodes back to the same JSON.
+///
+/// ```
+/// use talkover_core::time::{DateTime, Timestamp};
+///
+/// let created: Timestamp = serde_json::from_str("\"2024-01-15T10:30:00.000000Z\"")?;
+/// assert_eq!(created, "2024-01-15T10:30:00.000000Z");
+/// assert_eq!(created.date_time().map(DateTime::unix_timestamp), Some(1_705_314_600));
+/// assert_eq!(serde_json::to_string(&created)?, "\"2024-01-15T10:30:00.000000Z\"");
+///
+/// let odd = Timestamp::from("2024-01-15 10:30:00");
+/// assert_eq!((odd.as_str(), odd.date_time()), ("2024-01-15 10:30:00", None));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct Timestamp(Stamp);
+
+#[derive(Clone, PartialEq, Eq, Hash)]
+enum Stamp {
+    Valid(DateTime),
+    Other(String),
+}
+
+impl Timestamp {
+    /// Wraps a text, reading it as a [`DateTime`] when it is one.
+    pub fn new(text: impl Into<String>) -> Self {
+        let text = text.into();
+        if parse_date_time(text.as_bytes()).is_ok() {
+            Self(Stamp::Valid(DateTime(text)))
+        } else {
+            Self(Stamp::Other(text))
+        }
+    }
+
+    /// The text as the API wrote it.
+    pub fn as_str(&self) -> &str {
+        match &self.0 {
+            Stamp::Valid(instant) => instant.as_str(),
+            Stamp::Other(text) => text,
+        }
+    }
+
+    /// The instant, when the text is an RFC 3339 date-time with an offset; `None` for any other shape.
+    pub fn date_time(&self) -> Option<&DateTime> {
+        match &self.0 {
+            Stamp::Valid(instant) => Some(instant),
+            Stamp::Other(_) => None,
+        }
+    }
+
+    /// The instant, or why the text is not one.
+    pub fn to_date_time(&self) -> Result<DateTime, TimeError> {
+        match &self.0 {
+            Stamp::Valid(instant) => Ok(instant.clone()),
+            Stamp::Other(text) => DateTime::new(text),
+        }
+    }
+
+    /// The calendar date part, in the date-time's own offset, when the text is a date-time.
+    pub fn date(&self) -> Option<Date> {
+        self.date_time().map(DateTime::date)
+    }
+
+    /// Unwraps the text.
+    pub fn into_string(self) -> String {
+        match self.0 {
+            Stamp::Valid(instant) => instant.0,
+            Stamp::Other(text) => text,
+        }
+    }
+}
+
+impl fmt::Debug for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Timestamp({})", self.as_str())
+    }
+}
+
+impl fmt::Display for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<String> for Timestamp {
+    fn from(text: String) -> Self {
+        Self::new(text)
+    }
+}
+
+impl From<&str> for Timestamp {
+    fn from(text: &str) -> Self {
+        Self::new(text)
+    }
+}
+
+impl From<&String> for Timestamp {
+    fn from(text: &String) -> Self {
+        Self::new(text.as_str())
+    }
+}
+
+impl From<DateTime> for Timestamp {
+    fn from(instant: DateTime) -> Self {
+        Self(Stamp::Valid(instant))
+    }
+}
+
+impl From<&DateTime> for Timestamp {
+    fn from(instant: &DateTime) -> Self {
+        Self(Stamp::Valid(instant.clone()))
+    }
+}
+
+impl TryFrom<Timestamp> for DateTime {
+    type Error = TimeError;
+
+    fn try_from(stamp: Timestamp) -> Result<Self, TimeError> {
+        match stamp.0 {
+            Stamp::Valid(instant) => Ok(instant),
+            Stamp::Other(text) => DateTime::new(&text),
+        }
+    }
+}
+
+impl TryFrom<&Timestamp> for DateTime {
+    type Error = TimeError;
+
+    fn try_from(stamp: &Timestamp) -> Result<Self, TimeError> {
+        stamp.to_date_time()
+    }
+}
+
+impl From<Timestamp> for String {
+    fn from(stamp: Timestamp) -> String {
+        stamp.into_string()
+    }
+}
+
+impl AsRef<str> for Timestamp {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl PartialEq<str> for Timestamp {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for Timestamp {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl PartialEq<String> for Timestamp {
+    fn eq(&self, other: &String) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<DateTime> for Timestamp {
+    /// The same text (as `==` on two [`DateTime`]s); [`DateTime::cmp_instant`] compares instants.
+    fn eq(&self, other: &DateTime) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl PartialEq<Timestamp> for DateTime {
+    fn eq(&self, other: &Timestamp) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl serde::Serialize for Timestamp {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Timestamp {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::new)
+    }
+}
+
 impl From<TimeError> for crate::Error {
     /// A date or time that does not parse is an invalid request: nothing was sent.
     fn from(error: TimeError) -> Self {
         crate::Error::invalid_request("time", None, error.to_string())
+    }
+}
+
+/// Conversions to and from [`chrono`]'s types (feature `chrono`).
+///
+/// A [`DateTime`] becomes a `chrono::DateTime<FixedOffset>` keeping its offset, or a
+/// `chrono::DateTime<Utc>`; a [`Date`] a `NaiveDate`. The other way is fallible
+/// ([`TryFrom`]): the API's texts hold the years 0000 to 9999 only. A leap second (`23:59:60`) becomes
+/// chrono's leap-second representation.
+///
+/// ```
+/// # #[cfg(feature = "chrono")] {
+/// use chrono::{FixedOffset, NaiveDate, Utc};
+/// use talkover_core::time::{Date, DateTime, Timestamp};
+///
+/// let created = Timestamp::from("2024-01-15T11:30:00+01:00");
+/// let instant = created.date_time().map(chrono::DateTime::<FixedOffset>::from).unwrap();
+/// assert_eq!(instant.with_timezone(&Utc).to_rfc3339(), "2024-01-15T10:30:00+00:00");
+///
+/// let due = DateTime::try_from(chrono::DateTime::<Utc>::from_timestamp(1_705_314_600, 0).unwrap())?;
+/// assert_eq!(due.as_str(), "2024-01-15T10:30:00Z");
+/// let day = Date::try_from(NaiveDate::from_ymd_opt(2024, 2, 29).unwrap())?;
+/// assert_eq!(NaiveDate::from(&day).to_string(), "2024-02-29");
+/// # }
+/// # Ok::<(), talkover_core::time::TimeError>(())
+/// ```
+#[cfg(feature = "chrono")]
+#[cfg_attr(docsrs, doc(cfg(feature = "chrono")))]
+pub mod chrono_support {
+    use super::{digits, Date, DateTime, TimeError};
+    use chrono::{FixedOffset, NaiveDate, TimeZone, Utc};
+
+    // Every part was range-checked when the text was parsed (years 0000 to 9999, an offset under 24 h,
+    // fewer than 10^9 nanoseconds), and chrono covers all of it, so the conversion cannot fail.
+    const CHECKED: &str = "a parsed date-time lies within chrono's range";
+
+    impl From<&Date> for NaiveDate {
+        fn from(date: &Date) -> Self {
+            NaiveDate::from_ymd_opt(i32::from(date.year()), u32::from(date.month()), u32::from(date.day()))
+                .expect(CHECKED)
+        }
+    }
+
+    impl From<Date> for NaiveDate {
+        fn from(date: Date) -> Self {
+            NaiveDate::from(&date)
+        }
+    }
+
+    impl TryFrom<NaiveDate> for Date {
+        type Error = TimeError;
+
+        /// Fails outside the years 0000 to 9999.
+        fn try_from(date: NaiveDate) -> Result<Self, TimeError> {
+            Date::new(&date.format("%Y-%m-%d").to_string())
+        }
+    }
+
+    impl From<&DateTime> for chrono::DateTime<FixedOffset> {
+        fn from(instant: &DateTime) -> Self {
+            let b = instant.0.as_bytes();
+            let (hour, minute, second) = (digits(&b[11..13]), digits(&b[14..16]), digits(&b[17..19]));
+            // chrono writes a leap second as second 59 with a nanosecond count of one second or more.
+            let (second, nanos) =
+                if second == 60 { (59, instant.nanos() + 1_000_000_000) } else { (second, instant.nanos()) };
+            let local = NaiveDate::from(instant.date()).and_hms_nano_opt(hour, minute, second, nanos).expect(CHECKED);
+            let offset = FixedOffset::east_opt(instant.offset_minutes() * 60).expect(CHECKED);
+            offset.from_local_datetime(&local).single().expect(CHECKED)
+        }
+    }
+
+    impl From<DateTime> for chrono::DateTime<FixedOffset> {
+        fn from(instant: DateTime) -> Self {
+            Self::from(&instant)
+        }
+    }
+
+    impl From<&DateTime> for chrono::DateTime<Utc> {
+        fn from(instant: &DateTime) -> Self {
+            chrono::DateTime::<FixedOffset>::from(instant).with_timezone(&Utc)
+        }
+    }
+
+    impl From<DateTime> for chrono::DateTime<Utc> {
+        fn from(instant: DateTime) -> Self {
+            Self::from(&instant)
+        }
+    }
+
+    impl<Tz: TimeZone> TryFrom<chrono::DateTime<Tz>> for DateTime
+    where
+        Tz::Offset: std::fmt::Display,
+    {
+        type Error = TimeError;
+
+        /// Written in RFC 3339 with the value's own offset (`Z` for UTC) and as many fractional digits as
+        /// it needs. Fails outside the years 0000 to 9999.
+        fn try_from(instant: chrono::DateTime<Tz>) -> Result<Self, TimeError> {
+            DateTime::new(&instant.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true))
+        }
     }
 }
 
@@ -411,5 +811,116 @@ mod tests {
         assert_eq!(serde_json::to_value(&date).unwrap(), "2024-01-15");
         assert!(serde_json::from_str::<Date>("\"2024-02-30\"").is_err());
         assert_eq!(format!("{date:?}"), "Date(2024-01-15)");
+    }
+
+    #[test]
+    fn timestamps_keep_the_text_and_read_the_instant() {
+        for text in ["2024-01-15T10:30:00Z", "2024-01-15T10:30:00.000000Z", "2024-01-15T11:30:00.5+01:00"] {
+            let json = format!("{{\"created_at\":\"{text}\"}}");
+            let value: std::collections::BTreeMap<String, Timestamp> = serde_json::from_str(&json).unwrap();
+            let stamp = &value["created_at"];
+            assert_eq!(stamp, text);
+            assert_eq!(stamp.as_str(), text);
+            assert_eq!(stamp.to_string(), text);
+            assert_eq!(stamp.date_time().unwrap().as_str(), text);
+            assert_eq!(serde_json::to_string(&value).unwrap(), json, "not byte-exact");
+        }
+        let utc: Timestamp = serde_json::from_str("\"2024-01-15T10:30:00Z\"").unwrap();
+        assert_eq!(utc.date_time().map(DateTime::unix_timestamp), Some(1_705_314_600));
+        assert_eq!(utc.date(), Some(Date::new("2024-01-15").unwrap()));
+        assert_eq!(DateTime::try_from(&utc).unwrap(), DateTime::new("2024-01-15T10:30:00Z").unwrap());
+        assert_eq!(format!("{utc:?}"), "Timestamp(2024-01-15T10:30:00Z)");
+    }
+
+    #[test]
+    fn a_timestamp_of_another_shape_still_decodes() {
+        let json = "{\"updated_at\":\"2024-01-15 10:30:00\"}";
+        let value: std::collections::BTreeMap<String, Timestamp> = serde_json::from_str(json).unwrap();
+        let stamp = &value["updated_at"];
+        assert_eq!(stamp, "2024-01-15 10:30:00");
+        assert_eq!(stamp.date_time(), None);
+        assert_eq!(stamp.date(), None);
+        assert!(stamp.to_date_time().unwrap_err().reason().contains("T"));
+        assert!(DateTime::try_from(stamp.clone()).is_err());
+        assert_eq!(serde_json::to_string(&value).unwrap(), json);
+        // Not a string at all is still an error: the field's type is text.
+        assert!(serde_json::from_str::<Timestamp>("17053146").is_err());
+    }
+
+    #[test]
+    fn timestamps_are_made_from_text_or_instants() {
+        let from_text: Timestamp = "2024-01-15T10:30:00Z".into();
+        let from_string = Timestamp::from(String::from("2024-01-15T10:30:00Z"));
+        let instant = DateTime::new("2024-01-15T10:30:00Z").unwrap();
+        assert_eq!(from_text, from_string);
+        assert_eq!(from_text, Timestamp::from(instant.clone()));
+        assert_eq!(from_text, instant);
+        assert_eq!(instant, from_text);
+        assert_eq!(String::from(from_text.clone()), "2024-01-15T10:30:00Z");
+        assert_ne!(from_text, Timestamp::from("2024-01-15T11:30:00+01:00"));
+    }
+
+    #[test]
+    fn weekdays_round_trip_as_the_api_numbers() {
+        let days: Vec<Weekday> = serde_json::from_str("[2,3,4,7]").unwrap();
+        assert_eq!(days, [Weekday::Tuesday, Weekday::Wednesday, Weekday::Thursday, Weekday::Sunday]);
+        assert_eq!(serde_json::to_string(&days).unwrap(), "[2,3,4,7]");
+        for day in Weekday::ALL {
+            let text = serde_json::to_string(&day).unwrap();
+            assert_eq!(serde_json::from_str::<Weekday>(&text).unwrap(), day);
+            assert_eq!(Weekday::try_from(u8::from(day)), Ok(day));
+        }
+        assert_eq!(Weekday::Monday.to_string(), "Monday");
+        assert_eq!(
+            Weekday::try_from(8).unwrap_err().to_string(),
+            "8 is not a weekday number (1 = Monday to 7 = Sunday)"
+        );
+        for bad in ["0", "8", "-1", "\"1\"", "1.5", "256"] {
+            assert!(serde_json::from_str::<Weekday>(bad).is_err(), "{bad} accepted");
+        }
+    }
+
+    #[cfg(feature = "chrono")]
+    #[test]
+    fn chrono_conversions_keep_the_instant_and_the_offset() {
+        use chrono::{FixedOffset, NaiveDate, Timelike, Utc};
+
+        let instant = DateTime::new("2024-01-15T12:30:00.250+02:00").unwrap();
+        let fixed = chrono::DateTime::<FixedOffset>::from(&instant);
+        assert_eq!(fixed.to_rfc3339(), "2024-01-15T12:30:00.250+02:00");
+        assert_eq!(fixed.offset().local_minus_utc(), 7200);
+        assert_eq!(fixed.timestamp(), instant.unix_timestamp());
+        let utc = chrono::DateTime::<Utc>::from(instant.clone());
+        assert_eq!(utc.to_rfc3339(), "2024-01-15T10:30:00.250+00:00");
+        // Back: the offset is kept, UTC is written with Z.
+        assert_eq!(DateTime::try_from(fixed).unwrap().as_str(), "2024-01-15T12:30:00.250+02:00");
+        assert_eq!(DateTime::try_from(utc).unwrap().as_str(), "2024-01-15T10:30:00.250Z");
+        let whole = chrono::DateTime::<Utc>::from_timestamp(1_705_314_600, 0).unwrap();
+        assert_eq!(DateTime::try_from(whole).unwrap().as_str(), "2024-01-15T10:30:00Z");
+
+        // The ends of the range and the widest offsets convert without failing.
+        for text in
+            ["0000-01-01T00:00:00+23:59", "9999-12-31T23:59:59.999999999-23:59", "2024-02-29T00:00:00.123456789012Z"]
+        {
+            let instant = DateTime::new(text).unwrap();
+            let converted = chrono::DateTime::<FixedOffset>::from(&instant);
+            assert_eq!(converted.timestamp(), instant.unix_timestamp(), "{text}");
+        }
+        // A leap second: chrono keeps it as second 59 and more than 10^9 nanoseconds.
+        let leap = chrono::DateTime::<FixedOffset>::from(DateTime::new("2016-12-31T23:59:60.5Z").unwrap());
+        assert_eq!((leap.second(), leap.nanosecond()), (59, 1_500_000_000));
+        assert_eq!(DateTime::try_from(leap).unwrap().as_str(), "2016-12-31T23:59:60.500Z");
+
+        let far = chrono::DateTime::<Utc>::from_timestamp(253_402_300_800, 0).unwrap();
+        assert!(DateTime::try_from(far).is_err(), "year 10000 accepted");
+
+        let date = Date::new("2024-02-29").unwrap();
+        assert_eq!(NaiveDate::from(&date), NaiveDate::from_ymd_opt(2024, 2, 29).unwrap());
+        assert_eq!(
+            Date::try_from(NaiveDate::from_ymd_opt(2024, 1, 5).unwrap()).unwrap(),
+            Date::new("2024-01-05").unwrap()
+        );
+        assert!(Date::try_from(NaiveDate::from_ymd_opt(-1, 1, 1).unwrap()).is_err());
+        assert!(Date::try_from(NaiveDate::from_ymd_opt(10_000, 1, 1).unwrap()).is_err());
     }
 }

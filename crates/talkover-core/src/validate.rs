@@ -54,6 +54,26 @@ pub fn require<T>(operation: &'static str, field: &str, value: &Option<T>) -> Re
     }
 }
 
+/// Whether `text` is a phone number in E.164 form: a `+`, then 7 to 15 digits, the first not `0`
+/// (`+15551234567`). No spaces, dashes or brackets: the API takes the number exactly so.
+pub fn is_e164(text: &str) -> bool {
+    let digits = text.strip_prefix('+').unwrap_or("");
+    (7..=15).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()) && !digits.starts_with('0')
+}
+
+/// Fails unless `value` is a phone number in E.164 form (see [`is_e164`]).
+pub fn e164(operation: &'static str, field: &str, value: &str) -> Result<(), Error> {
+    if is_e164(value) {
+        return Ok(());
+    }
+    let problem = if value.is_empty() {
+        "is required: a phone number in E.164 form such as +15551234567".to_owned()
+    } else {
+        format!("must be a phone number in E.164 form such as +15551234567 (a +, then 7 to 15 digits), got {value:?}")
+    };
+    Err(Error::invalid_request(operation, Some(field), problem))
+}
+
 /// The parts of a decimal that bounds need: its sign, its whole part (saturating) and whether it has a
 /// non-zero fraction. Compared on the digits, so no rounding can let `1000.001` through as `1000`.
 struct Parts {

@@ -15,7 +15,7 @@ const EXAMPLE_AGENT: &str = "550e8400-e29b-41d4-a716-446655440000";
 
 fn campaign() -> NewCampaign {
     NewCampaign::new("Renewals", CampaignType::Reminder, EXAMPLE_AGENT, Date::new("2030-01-01").unwrap(), "UTC")
-        .days_of_week([1, 2, 3, 4, 5])
+        .days_of_week(talkover::time::Weekday::MONDAY_TO_FRIDAY)
         .call_time_range("09:00", "17:00")
 }
 

@@ -33,7 +33,7 @@ fn client(server: &Server) -> talkover::blocking::Client {
 
 fn campaign(agent_id: &talkover::agents::AgentId) -> NewCampaign {
     NewCampaign::new("Renewals", CampaignType::Reminder, agent_id, Date::new("2030-01-01").unwrap(), "Europe/Paris")
-        .days_of_week([1, 2, 3, 4, 5])
+        .days_of_week(talkover::time::Weekday::MONDAY_TO_FRIDAY)
         .call_time_range("09:00", "17:00")
 }
 

@@ -514,7 +514,7 @@ fn campaign_webhooks_are_kept_and_campaign_calls_are_dialled() {
     let agent = published_agent(&client, "Dialler");
     let campaign =
         NewCampaign::new("Always on", CampaignType::Reminder, &agent, Date::new("2020-01-01").unwrap(), "UTC")
-            .days_of_week([1, 2, 3, 4, 5, 6, 7])
+            .days_of_week(talkover::time::Weekday::ALL)
             .call_time_range("00:00", "23:59")
             .max_retries(0);
     let campaign = client.execute(CreateCampaign::new(campaign)).unwrap();
@@ -540,7 +540,7 @@ fn campaign_webhooks_are_kept_and_campaign_calls_are_dialled() {
         client.execute(MakeCampaignCall::new(&id, NewCampaignCall::new(number))).unwrap();
     }
     // Its schedule cannot change under its calls while it is active.
-    let reschedule = UpdateCampaign::new(&id, CampaignChanges::new().days_of_week([1]));
+    let reschedule = UpdateCampaign::new(&id, CampaignChanges::new().days_of_week([talkover::time::Weekday::Monday]));
     let busy = client.execute(reschedule).unwrap_err();
     assert_eq!((api(&busy).status.as_u16(), api(&busy).code.as_deref()), (409, Some("CAMPAIGN_HAS_ACTIVE_CALLS")));
     server.advance_clock(Duration::from_secs(10));

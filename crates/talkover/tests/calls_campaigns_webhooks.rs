@@ -240,7 +240,7 @@ fn campaigns_create_sends_the_new_campaign() {
         "America/New_York",
     )
     .description("Outbound sales campaign for Q1")
-    .days_of_week([1, 2, 3, 4, 5])
+    .days_of_week(talkover::time::Weekday::MONDAY_TO_FRIDAY)
     .call_time_range("09:00", "17:00");
 
     let created = client.campaigns().create(campaign).unwrap();

@@ -122,7 +122,7 @@ fn echoing_answers() -> Vec<(String, HttpResponse)> {
 /// Answers to get-agent whose bodies hold secrets and do not decode.
 fn undecodable_agent_answers() -> Vec<(String, HttpResponse)> {
     [
-        format!(r#"{{"success":true,"data":{{"id":5,"name":"{TOKEN}"}}}}"#),
+        format!(r#"{{"success":true,"data":{{"id":true,"name":"{TOKEN}"}}}}"#),
         format!(r#"{{"success":true,"data":{{"id":"{TOKEN}","name":["{WEBHOOK_SECRET}"]}}}}"#),
         format!(r#"{{"success":true,"data":{{"id":"a","name":{{"webhook_secret":"{WEBHOOK_SECRET}"}},"current_status":7}}}}"#),
         format!(r#"{{"success":true,"data":"{TOKEN}"}}"#),
@@ -137,7 +137,7 @@ fn undecodable_agent_answers() -> Vec<(String, HttpResponse)> {
 /// Answers to create-user-api-token that hold the new token and do not decode.
 fn undecodable_token_answers() -> Vec<(String, HttpResponse)> {
     [
-        format!(r#"{{"data":{{"id":5,"name":"CI","token":"{CREATED_TOKEN}"}}}}"#),
+        format!(r#"{{"data":{{"id":true,"name":"CI","token":"{CREATED_TOKEN}"}}}}"#),
         format!(r#"{{"data":{{"id":"t","name":"CI","abilities":"{CREATED_TOKEN}","token":"{CREATED_TOKEN}"}}}}"#),
         format!(r#"{{"data":{{"id":"t","name":"{CREATED_TOKEN}","token":["{CREATED_TOKEN}"]}}}}"#),
         format!(r#"{{"data":{{"id":"t","name":"CI","token":4242424242}},"webhook_secret":"{WEBHOOK_SECRET}"}}"#),

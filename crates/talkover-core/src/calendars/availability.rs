@@ -29,7 +29,7 @@
 //! Reference: <https://docs.talkover.ai/api-reference/endpoints/list-availability-rules> and the pages beside
 //! it.
 
-use serde::de::{Error as _, Unexpected};
+use serde::de::Error as _;
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
 use std::fmt;
@@ -41,6 +41,7 @@ use crate::error::Error;
 use crate::ids::CalendarId;
 use crate::macros::{operations, string_enum};
 use crate::operation::Operation as _;
+pub use crate::time::Weekday;
 use crate::time::{Date, DateTime};
 use crate::validate;
 
@@ -53,83 +54,6 @@ string_enum! {
         Recurring = "recurring",
         /// One date, made available or blocked whatever the recurring rules say.
         Exception = "exception",
-    }
-}
-
-/// A day of the week, written as the API's number: `1` = Monday … `7` = Sunday (ISO 8601).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Weekday {
-    /// `1`.
-    Monday = 1,
-    /// `2`.
-    Tuesday = 2,
-    /// `3`.
-    Wednesday = 3,
-    /// `4`.
-    Thursday = 4,
-    /// `5`.
-    Friday = 5,
-    /// `6`.
-    Saturday = 6,
-    /// `7`.
-    Sunday = 7,
-}
-
-impl Weekday {
-    /// Monday to Sunday.
-    pub const ALL: [Weekday; 7] = [
-        Weekday::Monday,
-        Weekday::Tuesday,
-        Weekday::Wednesday,
-        Weekday::Thursday,
-        Weekday::Friday,
-        Weekday::Saturday,
-        Weekday::Sunday,
-    ];
-
-    /// Monday to Friday.
-    pub const MONDAY_TO_FRIDAY: [Weekday; 5] =
-        [Weekday::Monday, Weekday::Tuesday, Weekday::Wednesday, Weekday::Thursday, Weekday::Friday];
-
-    /// The API's number for the day, 1 (Monday) to 7 (Sunday).
-    pub fn number(self) -> u8 {
-        self as u8
-    }
-
-    /// The day with the API's number, if it is 1 to 7.
-    pub fn from_number(number: u8) -> Option<Self> {
-        Self::ALL.get(usize::from(number).checked_sub(1)?).copied()
-    }
-}
-
-impl Serialize for Weekday {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_u8(self.number())
-    }
-}
-
-impl<'de> Deserialize<'de> for Weekday {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl serde::de::Visitor<'_> for Visitor {
-            type Value = Weekday;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a weekday number from 1 (Monday) to 7 (Sunday)")
-            }
-            fn visit_u64<E: serde::de::Error>(self, value: u64) -> Result<Weekday, E> {
-                u8::try_from(value)
-                    .ok()
-                    .and_then(Weekday::from_number)
-                    .ok_or_else(|| E::invalid_value(Unexpected::Unsigned(value), &self))
-            }
-            fn visit_i64<E: serde::de::Error>(self, value: i64) -> Result<Weekday, E> {
-                match u64::try_from(value) {
-                    Ok(value) => self.visit_u64(value),
-                    Err(_) => Err(E::invalid_value(Unexpected::Signed(value), &self)),
-                }
-            }
-        }
-        deserializer.deserialize_u8(Visitor)
     }
 }
 

@@ -191,8 +191,12 @@ impl State {
             .filter(|c| agent_id.is_none_or(|id| c.agent.as_ref().is_some_and(|a| a.id.as_str() == id)))
             .filter(|c| filters.status.as_ref().is_none_or(|s| &c.status == s))
             .filter(|c| filters.direction.as_ref().is_none_or(|d| &c.direction == d))
-            .filter(|c| filters.date_from.as_ref().is_none_or(|d| c.created_at.get(..10).unwrap_or("") >= d.as_str()))
-            .filter(|c| filters.date_to.as_ref().is_none_or(|d| c.created_at.get(..10).unwrap_or("") <= d.as_str()))
+            .filter(|c| {
+                filters.date_from.as_ref().is_none_or(|d| c.created_at.as_str().get(..10).unwrap_or("") >= d.as_str())
+            })
+            .filter(|c| {
+                filters.date_to.as_ref().is_none_or(|d| c.created_at.as_str().get(..10).unwrap_or("") <= d.as_str())
+            })
             .filter(|c| {
                 search.as_ref().is_none_or(|s| {
                     c.to.contains(s.as_str()) || c.from.contains(s.as_str()) || c.sid.to_lowercase().contains(s)
@@ -257,7 +261,7 @@ impl State {
         entry.call.status = CallStatus::Completed;
         entry.call.duration = entry.progress.duration(now_ms);
         entry.call.updated_at = crate::clock::stamp(now.clone());
-        entry.ended_at = Some(now);
+        entry.ended_at = Some(crate::clock::stamp(now));
         let ended: EndedCall = from_json(json!({
             "id": entry.call.id, "status": entry.call.status, "ended_at": entry.ended_at,
             "ended_reason": "ended_by_api",
@@ -310,7 +314,7 @@ impl State {
                 }
                 if !is_active(&status) {
                     entry.call.duration = entry.progress.duration(reached_ms);
-                    entry.ended_at = Some(crate::clock::timestamp(reached_ms));
+                    entry.ended_at = Some(crate::clock::stamp(crate::clock::timestamp(reached_ms)));
                     ended.push(entry.call.duration);
                 }
                 entry.call.status = status.clone();

@@ -36,7 +36,7 @@ impl State {
         invalid.documented("campaign_type", query.campaign_type.as_ref());
         invalid.check()?;
         let search = query.search.as_deref().map(str::to_lowercase).filter(|s| !s.is_empty());
-        let day = |c: &Campaign| c.created_at.as_deref().and_then(|t| t.get(..10)).unwrap_or("").to_owned();
+        let day = |c: &Campaign| c.created_at.as_ref().and_then(|t| t.as_str().get(..10)).unwrap_or("").to_owned();
         let matching: Vec<Campaign> = self
             .campaigns
             .iter()
@@ -312,7 +312,7 @@ impl State {
                         _ => campaign.failed_cooldown_hours,
                     };
                     let hours = hours.or(campaign.retry_cooldown_hours).unwrap_or(24);
-                    let ended_ms = entry.ended_at.as_deref().map_or(now_ms, ms_of);
+                    let ended_ms = entry.ended_at.as_ref().map_or(now_ms, |t| ms_of(t.as_str()));
                     let at = ended_ms + i64::from(hours) * 3_600_000;
                     call.retries = Some(call.retries.unwrap_or(0) + 1);
                     call.status = CallStatus::Scheduled;
@@ -369,13 +369,19 @@ fn ms_of(text: &str) -> i64 {
 fn in_schedule(campaign: &Campaign, now_ms: i64) -> bool {
     let now = crate::clock::timestamp(now_ms);
     let (day, time) = (now.get(..10).unwrap_or(""), now.get(11..16).unwrap_or(""));
-    if !campaign.start_date.is_empty() && day < campaign.start_date.get(..10).unwrap_or("") {
+    let start = campaign.start_date.as_str();
+    if !start.is_empty() && day < start.get(..10).unwrap_or("") {
         return false;
     }
-    if campaign.end_date.as_deref().is_some_and(|end| !end.is_empty() && day > end.get(..10).unwrap_or(end)) {
+    if campaign
+        .end_date
+        .as_ref()
+        .map(|d| d.as_str())
+        .is_some_and(|end| !end.is_empty() && day > end.get(..10).unwrap_or(end))
+    {
         return false;
     }
-    if !campaign.days_of_week.is_empty() && !campaign.days_of_week.contains(&weekday(now_ms)) {
+    if !campaign.days_of_week.is_empty() && !campaign.days_of_week.iter().any(|d| d.number() == weekday(now_ms)) {
         return false;
     }
     if let Some(earliest) = campaign.earliest_call_time.as_deref().filter(|t| !t.is_empty()) {

@@ -12,7 +12,7 @@ use talkover_core::auto_topup::{
 };
 use talkover_core::credits::{CreditCharge, CreditPurchase, CreditsBalance, PurchaseCredits};
 use talkover_core::decimal::Decimal;
-use talkover_core::Operation;
+use talkover_core::{Operation, Timestamp};
 
 use super::{coded, now, timestamp, Answer, Request, State};
 use crate::fixtures::Catalog;
@@ -25,7 +25,7 @@ const SCALE: u32 = 4;
 pub(crate) struct Credits {
     balance: i128,
     /// When the balance last changed (the recorded time until it does).
-    as_of: Option<String>,
+    as_of: Option<Timestamp>,
     currency: String,
     settings: AutoTopupSettings,
     history: Vec<AutoTopupEvent>,
@@ -63,7 +63,7 @@ impl Credits {
             .unwrap_or_default();
         Self {
             balance: balance.as_ref().and_then(|b| units(&b.balance)).unwrap_or_default(),
-            as_of: balance.as_ref().and_then(|b| b.as_of.as_ref()).map(|t| t.as_str().to_owned()),
+            as_of: balance.as_ref().and_then(|b| b.as_of.as_ref()).cloned(),
             currency: balance.map(|b| b.currency).unwrap_or_else(|| "USD".to_owned()),
             settings,
             history,

@@ -43,7 +43,7 @@ use talkover_core::flows as flow;
 use talkover_core::phone_numbers as numbers;
 use talkover_core::registry::OperationInfo;
 use talkover_core::sip_trunks as sip;
-use talkover_core::time::DateTime;
+use talkover_core::time::{DateTime, Timestamp};
 use talkover_core::trainings::{CreateTraining, DeleteTraining, ListTrainings};
 use talkover_core::webhooks::{
     AgentWebhook, AgentWebhookList, CreateWebhook, DeleteWebhook, GetWebhookDetails, ListAgentWebhooks,
@@ -204,7 +204,7 @@ impl AgentEntry {
 
 struct CallEntry {
     call: Call,
-    ended_at: Option<String>,
+    ended_at: Option<Timestamp>,
     progress: calls::Progress,
 }
 
@@ -290,16 +290,14 @@ impl Request<'_> {
     }
 }
 
-fn now() -> String {
+fn now() -> Timestamp {
     let seconds = unix_now();
-    DateTime::from_unix_timestamp(seconds).map(|t| t.as_str().to_owned()).unwrap_or_default()
+    DateTime::from_unix_timestamp(seconds).map(Timestamp::from).unwrap_or_else(|_| Timestamp::from(""))
 }
 
-/// A time as the core's timestamp type (the conversion keeps working should that type stop being a
-/// `String`).
-#[allow(clippy::useless_conversion)]
-fn timestamp(text: String) -> talkover_core::Timestamp {
-    text.into()
+/// A time (its text, or already a timestamp) as the core's timestamp type.
+fn timestamp(time: impl Into<Timestamp>) -> Timestamp {
+    time.into()
 }
 
 fn unix_now() -> i64 {
@@ -307,8 +305,7 @@ fn unix_now() -> i64 {
 }
 
 fn is_phone_number(text: &str) -> bool {
-    let digits = text.strip_prefix('+').unwrap_or("");
-    (7..=15).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()) && !digits.starts_with('0')
+    talkover_core::validate::is_e164(text)
 }
 
 fn formatted(number: &str) -> String {

@@ -19,13 +19,13 @@ root_handler! {
     ///
     /// ```no_run
     /// use talkover::campaigns::{CampaignStatus, CampaignType, NewCampaign};
-    /// use talkover::time::Date;
+    /// use talkover::time::{Date, Weekday};
     ///
     /// # async fn run() -> Result<(), talkover::Error> {
     /// let client = talkover::Client::from_env()?;
     /// let start = Date::new("2024-01-01").expect("a valid date");
     /// let draft = NewCampaign::new("Sales Q1", CampaignType::Sales, "agent-uuid-1", start, "America/New_York")
-    ///     .days_of_week([1, 2, 3, 4, 5])
+    ///     .days_of_week(Weekday::MONDAY_TO_FRIDAY)
     ///     .call_time_range("09:00", "17:00");
     /// let campaign = client.campaigns().create(draft).await?;
     /// client.campaigns().update_status(&campaign.id, CampaignStatus::Active).await?;
