@@ -25,7 +25,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::{json, Map, Value};
 use talkover::blocking::Client;
 use talkover::calls::{existing_call, MakeCampaignCall, NewCampaignCall};
-use talkover::campaigns::GetCampaign;
+use talkover::campaigns::{Campaign, GetCampaign};
 use talkover::rate_limit::{retry_after, RateLimit};
 use talkover::{Error, ErrorKind, RetryPolicy};
 
@@ -38,6 +38,8 @@ const JOURNAL_MAGIC: &str = "talkover-import 1";
 const MAX_PAUSE: Duration = Duration::from_secs(600);
 /// The most time between two sends that the rate-limit headers can ask for.
 const MAX_SPACING: Duration = Duration::from_secs(10);
+/// How many 429s in a row a read of the campaign waits out.
+const RATE_LIMITED_READS: u32 = 100;
 
 pub fn command() -> Command {
     Command::new("import")
@@ -430,7 +432,7 @@ impl Importer {
 
     /// The campaign's calls made since the import began: `(id, number)`.
     fn campaign_calls(&self) -> Result<Vec<(String, String)>, Failure> {
-        let campaign = self.reader.execute(GetCampaign::new(self.campaign_id.clone()))?;
+        let campaign = read_campaign(&self.reader, &self.campaign_id, &self.pacer)?;
         let journal = lock(&self.journal);
         Ok(campaign
             .calls
@@ -532,6 +534,23 @@ impl Importer {
         self.write(&format!("failed {} {}", row.line, escape(&problem)))?;
         Ok(State::Pending(Some(problem)))
     }
+}
+
+/// Reads the campaign (with its calls), waiting out rate limits as often as they come, up to a bound.
+fn read_campaign(reader: &Client, campaign_id: &str, pacer: &Pacer) -> Result<Campaign, Error> {
+    let mut last = None;
+    for _ in 0..RATE_LIMITED_READS {
+        pacer.wait();
+        match reader.execute(GetCampaign::new(campaign_id.to_owned())) {
+            Ok(campaign) => return Ok(campaign),
+            Err(e) if e.kind() == ErrorKind::RateLimited => {
+                pacer.pause(e.as_api().and_then(|a| a.retry_after).unwrap_or(Duration::from_secs(1)));
+                last = Some(e);
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Err(last.expect("at least one read"))
 }
 
 fn api_message(error: &Error) -> String {
@@ -678,7 +697,7 @@ impl Journal {
                 None => {}
             }
         }
-        let campaign = reader.execute(GetCampaign::new(campaign_id.to_owned()))?;
+        let campaign = read_campaign(reader, campaign_id, &Pacer::default())?;
         let baseline: HashSet<String> =
             campaign.calls.unwrap_or_default().into_iter().map(|c| c.id.as_str().to_owned()).collect();
         let mut text = format!("{header}\n");

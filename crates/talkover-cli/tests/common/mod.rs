@@ -1,6 +1,8 @@
 //! Running the built `talkover` binary against an emulator started in this process.
 #![allow(dead_code)]
 
+pub mod proxy;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
