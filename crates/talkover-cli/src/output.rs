@@ -81,6 +81,7 @@ fn key_fields(fields: &Map<String, Value>, prefix: &str, lines: &mut Vec<(String
             Value::Null => {}
             Value::Object(inner) if depth < 2 => key_fields(inner, &format!("{name}."), lines, depth + 1),
             Value::Object(inner) => lines.push((name, format!("{{{} fields}}", inner.len()))),
+            Value::Array(items) if items.is_empty() => lines.push((name, "[]".into())),
             Value::Array(items) if items.iter().all(|i| !i.is_object() && !i.is_array()) => {
                 lines.push((name, items.iter().map(scalar).collect::<Vec<_>>().join(", ")))
             }
