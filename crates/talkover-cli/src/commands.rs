@@ -103,6 +103,15 @@ pub fn takes_body(op: &OperationInfo) -> bool {
     !matches!(op.method.as_str(), "GET" | "HEAD")
 }
 
+/// Long flags every operation command has already: a query parameter of the same name is given with
+/// `--query`.
+const RESERVED: &[&str] = &["query", "data", "all", "output", "base-url", "token-file", "help", "version"];
+
+/// The argument id of a query parameter's flag.
+pub fn query_arg_id(name: &str) -> String {
+    format!("query:{name}")
+}
+
 const EXIT_CODES: &str = "\
 Exit codes:
   0   success
@@ -209,7 +218,7 @@ fn operation_command(cmd: &OperationCommand) -> Command {
     let about = format!("{} {}", op.method, op.path);
     let long_about = format!(
         "{} {}\n\nOperation: {}{}\nReference: {REFERENCE}{}\n\n\
-         Query parameters (documented on the reference page) are given with --query name=value, repeated for a list.\n\
+         Query parameters have their own flags (repeat one for a list), or are given with --query name=value.\n\
          {usage_hint}",
         op.method,
         op.path,
@@ -233,6 +242,21 @@ fn operation_command(cmd: &OperationCommand) -> Command {
     for (field, help) in positionals {
         command = command
             .arg(Arg::new(*field).value_name(field.to_uppercase()).help(format!("Body field `{field}`: {help}")));
+    }
+    for name in op.query_names() {
+        let flag = name.replace('_', "-");
+        if RESERVED.contains(&flag.as_str()) {
+            continue; // still reachable as --query NAME=VALUE
+        }
+        let mut arg = Arg::new(query_arg_id(name))
+            .long(flag.clone())
+            .value_name("VALUE")
+            .action(ArgAction::Append)
+            .help(format!("Query parameter `{name}` (see the reference page)"));
+        if flag != *name {
+            arg = arg.alias(*name);
+        }
+        command = command.arg(arg);
     }
     command = command.arg(
         Arg::new("query")

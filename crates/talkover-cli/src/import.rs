@@ -297,16 +297,17 @@ fn read_rows(
     let mut rows = Vec::new();
     let mut invalid = Vec::new();
     let mut seen_lines = HashSet::new();
+    let mut lines = LineCounter { bytes, offset: 0, line: 1 };
     for record in reader.records() {
         let record = match record {
             Ok(record) => record,
             Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
+                let line = e.position().map_or(0, |p| lines.at(p.byte()));
                 invalid.push((line, format!("cannot read the row: {e}")));
                 continue;
             }
         };
-        let line = record.position().map_or(0, |p| p.line());
+        let line = record.position().map_or(0, |p| lines.at(p.byte()));
         if !seen_lines.insert(line) {
             continue;
         }
@@ -348,6 +349,31 @@ fn read_rows(
         rows.push(Row { line, to, body });
     }
     Ok((rows, invalid))
+}
+
+/// The line of a byte offset in the file, counted forward as the reader advances (the reader's own line
+/// count leaves out blank lines).
+struct LineCounter<'a> {
+    bytes: &'a [u8],
+    offset: usize,
+    line: u64,
+}
+
+impl LineCounter<'_> {
+    fn at(&mut self, byte: u64) -> u64 {
+        let mut byte = usize::try_from(byte).unwrap_or(usize::MAX).min(self.bytes.len());
+        // A record's position can be that of the blank lines the reader skipped before it.
+        while matches!(self.bytes.get(byte), Some(b'\n' | b'\r')) {
+            byte += 1;
+        }
+        if byte < self.offset {
+            self.offset = 0;
+            self.line = 1;
+        }
+        self.line += self.bytes[self.offset..byte].iter().filter(|b| **b == b'\n').count() as u64;
+        self.offset = byte;
+        self.line
+    }
 }
 
 /// A number in E.164 (`+` and 7 to 15 digits, the first not 0), ignoring spaces, dashes, dots and
@@ -761,17 +787,19 @@ mod tests {
 
     #[test]
     fn rows_split_into_payload_and_context_and_bad_numbers_keep_their_line() {
-        let csv = "name,phone,context.crm_id,payload.plan\nAda,+15550100001,c1,gold\nBob,not a number,c2,\n\nCy,+15550100003,,\n";
+        let csv = "name,phone,context.crm_id,payload.plan\nAda,+15550100001,c1,gold\nBob,not a number,c2,\n\nCy,+15550100003,,\n\"Dee\nDa\",+15550100004,,\nEd,+1555,,\n";
         let (rows, invalid) = read_rows(csv.as_bytes(), None, false).unwrap();
-        assert_eq!(rows.len(), 2);
+        assert_eq!(rows.len(), 3);
         assert_eq!((rows[0].line, rows[0].to.as_str()), (2, "+15550100001"));
         let body = serde_json::to_value(&rows[0].body).unwrap();
         assert_eq!(
             body,
             json!({"to": "+15550100001", "payload": {"name": "Ada", "plan": "gold"}, "context": {"crm_id": "c1"}})
         );
-        assert_eq!(rows[1].line, 5);
-        assert_eq!(invalid.len(), 1);
+        assert_eq!(rows[1].line, 5, "blank lines count");
+        assert_eq!(rows[2].line, 6, "a quoted field may span lines");
+        assert_eq!(invalid.len(), 2);
+        assert_eq!(invalid[1].0, 8);
         assert_eq!(invalid[0].0, 3);
         assert!(invalid[0].1.contains("not a number"), "{invalid:?}");
     }

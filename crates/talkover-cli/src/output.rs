@@ -50,7 +50,7 @@ pub fn human(value: &Value) -> String {
             if let Some(p) = value.get("pagination").or_else(|| value.get("meta")).filter(|p| p.is_object()) {
                 let n = |k: &str| p.get(k).and_then(Value::as_u64).map(|v| v.to_string()).unwrap_or("?".into());
                 text.push_str(&format!(
-                    "page {} of {} ({} in all; --query page=N for another, --all for every one)\n",
+                    "page {} of {} ({} in all; --page N for another, --all for every one)\n",
                     n("current_page"),
                     n("last_page"),
                     n("total")
@@ -101,7 +101,8 @@ fn scalar(value: &Value) -> String {
     }
 }
 
-const PREFERRED: &[&str] = &["id", "name", "label", "status", "current_status", "to", "phone_number", "created_at"];
+const PREFERRED: &[&str] =
+    &["id", "name", "label", "status", "current_status", "to", "number", "phone_number", "created_at"];
 const MAX_COLUMNS: usize = 6;
 const MAX_CELL: usize = 40;
 

@@ -26,6 +26,7 @@ pub fn list_operations(format: Format) {
                 "command": format!("talkover {} {}", c.resource, c.action),
                 "method": c.operation.method.as_str(),
                 "path": c.operation.path,
+                "query": c.operation.query_names(),
                 "safe_to_repeat": c.operation.safe_to_repeat,
                 "reference": format!("{REFERENCE}{}", c.operation.id),
             })
@@ -65,12 +66,20 @@ pub fn params_from_args(op: &OperationInfo, args: &ArgMatches) -> Result<Params,
             params.path.insert(name.to_owned(), Value::String(value.clone()));
         }
     }
-    let mut query = Map::new();
+    let mut pairs = Vec::new();
+    for name in op.query_names() {
+        if let Ok(Some(values)) = args.try_get_many::<String>(&commands::query_arg_id(name)) {
+            pairs.extend(values.map(|v| ((*name).to_owned(), v.clone())));
+        }
+    }
     for pair in args.get_many::<String>("query").into_iter().flatten() {
         let (name, value) =
             pair.split_once('=').ok_or_else(|| Failure::usage(format!("--query takes NAME=VALUE, got {pair:?}")))?;
-        let name = name.trim().trim_end_matches("[]").to_owned();
-        let value = Value::String(value.to_owned());
+        pairs.push((name.trim().trim_end_matches("[]").to_owned(), value.to_owned()));
+    }
+    let mut query = Map::new();
+    for (name, value) in pairs {
+        let value = Value::String(value);
         match query.get_mut(&name) {
             Some(Value::Array(items)) => items.push(value),
             Some(single) => *single = Value::Array(vec![single.take(), value]),

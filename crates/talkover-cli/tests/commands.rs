@@ -63,7 +63,7 @@ fn all_pages_come_as_ndjson_and_a_terminal_format_is_a_table() {
         json(create);
     }
     let mut all = talkover(&url, &token);
-    all.args(["agents", "list", "--all", "--query", "per_page=1"]);
+    all.args(["agents", "list", "--all", "--per-page", "1"]);
     let output = run(all);
     assert!(output.status.success(), "{}", stderr(&output));
     let lines: Vec<Value> = stdout(&output).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
@@ -159,6 +159,13 @@ fn help_shows_the_parameters_and_the_reference_page() {
     assert!(help.contains("https://docs.talkover.ai/api-reference/endpoints/make-campaign-call"), "{help}");
     assert!(help.contains("not safe to repeat"), "{help}");
     assert!(help.contains("--data"), "{help}");
+
+    let mut list = Command::new(BIN);
+    list.args(["calls", "list", "--help"]).stdout(Stdio::piped());
+    let help = stdout(&run(list));
+    for flag in ["--agent-id <VALUE>", "--status <VALUE>", "--date-from <VALUE>", "--per-page <VALUE>", "--all"] {
+        assert!(help.contains(flag), "{flag} in {help}");
+    }
 }
 
 #[test]
