@@ -805,6 +805,27 @@ mod tests {
     }
 
     #[test]
+    fn rate_limit_headers_pace_the_sends() {
+        let headers = |remaining: &str, reset: &str| {
+            let mut h = talkover::http::HeaderMap::new();
+            h.insert("x-ratelimit-limit", "60".parse().unwrap());
+            h.insert("x-ratelimit-remaining", remaining.parse().unwrap());
+            h.insert("x-ratelimit-reset", reset.parse().unwrap());
+            h
+        };
+        let pacer = Pacer::default();
+        pacer.observe(&talkover::http::HeaderMap::new());
+        assert!(lock(&pacer.state).next_send.is_none(), "no headers, no pacing");
+        pacer.observe(&headers("10", "20"));
+        assert_eq!(lock(&pacer.state).spacing, Duration::from_secs(2), "20 s left for 10 requests");
+        let before = Instant::now();
+        pacer.observe(&headers("0", "30"));
+        let resume = lock(&pacer.state).next_send.expect("a pause");
+        assert!(resume >= before + Duration::from_secs(29), "none left: wait for the reset");
+        assert_eq!(reset_delay(0), Duration::ZERO);
+    }
+
+    #[test]
     fn journal_words_survive_escaping() {
         for text in ["plain", "two words", "100% sure\nnext"] {
             assert!(!escape(text).contains([' ', '\n']));

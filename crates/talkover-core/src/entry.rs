@@ -343,7 +343,7 @@ fn unserializable(id: &'static str, e: serde_json::Error) -> Error {
 }
 
 /// The query parameter names of `O`, read from its `Deserialize` implementation: the names a derived
-/// implementation hands to `deserialize_struct`, renames applied (see [`names::Probe`]).
+/// implementation hands to `deserialize_struct`, renames applied (see `names::Probe`).
 fn query_names_of<O: Operation + DeserializeOwned>() -> &'static [&'static str] {
     let mut found = None;
     let _ = O::deserialize(names::Probe { descend: Some("query"), found: &mut found });
