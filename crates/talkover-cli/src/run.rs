@@ -200,15 +200,24 @@ fn fetch_all(context: &Context, op: &'static OperationInfo, mut params: Params) 
     if let Some(start) = query.get("page").and_then(|p| p.as_u64().or_else(|| p.as_str()?.parse().ok())) {
         page = start.max(1);
     }
+    let progress = if crate::stderr_is_terminal() {
+        indicatif::ProgressBar::new_spinner()
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let mut fetched = 0usize;
     for _ in 0..MAX_PAGES {
         if let Some(query) = params.query.as_mut().and_then(Value::as_object_mut) {
             query.insert("page".into(), Value::from(page));
         }
-        let answer = context.client.execute_registered(op, &params)?;
+        progress.set_message(format!("page {page}, {fetched} items so far"));
+        progress.tick();
+        let answer = context.client.execute_registered(op, &params).inspect_err(|_| progress.finish_and_clear())?;
         let items = match answer.value.get("data") {
             Some(Value::Array(items)) => items.clone(),
             _ => {
                 // Not a list: the one answer, on one line.
+                progress.finish_and_clear();
                 output::print_line(&mut out, &answer.value).map_err(write_failure)?;
                 return Ok(());
             }
@@ -216,10 +225,14 @@ fn fetch_all(context: &Context, op: &'static OperationInfo, mut params: Params) 
         for item in &items {
             output::print_line(&mut out, item).map_err(write_failure)?;
         }
+        fetched += items.len();
         let pagination = answer.value.get("pagination").or_else(|| answer.value.get("meta"));
         match next_page(pagination, items.len()) {
             Some(next) if next > page => page = next,
-            _ => return Ok(()),
+            _ => {
+                progress.finish_and_clear();
+                return Ok(());
+            }
         }
     }
     Ok(())
