@@ -30,6 +30,8 @@ const USAGE: &str = "usage: cargo xtask <command>
 const FORBIDDEN_IN_CORE: &[&str] = &["reqwest", "ureq", "tokio", "hyper"];
 /// Crates the blocking transport's tree may not contain.
 const FORBIDDEN_IN_UREQ: &[&str] = &["reqwest", "tokio", "hyper"];
+/// The command line's own dependencies: the library's tree, whatever its features, stays without them.
+const CLI_ONLY: &[&str] = &["talkover-cli", "clap", "clap_builder", "indicatif", "console", "csv", "csv-core"];
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -145,6 +147,8 @@ fn test() -> Result<(), String> {
         "-p",
         "talkover-examples",
         "-p",
+        "talkover-cli",
+        "-p",
         "xtask",
     ])?;
     for (name, flags) in FEATURE_MATRIX {
@@ -193,6 +197,7 @@ fn lint() -> Result<(), String> {
     check_tree("talkover-core", &[], FORBIDDEN_IN_CORE)?;
     check_tree("talkover-ureq", &[], FORBIDDEN_IN_UREQ)?;
     check_tree("talkover", &["--no-default-features", "--features", "ureq"], FORBIDDEN_IN_UREQ)?;
+    check_tree("talkover", &["--all-features"], CLI_ONLY)?;
     check_fixtures()?;
     errors_doc::check()?;
     eprintln!("lint: ok");

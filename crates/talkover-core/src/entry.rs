@@ -46,6 +46,7 @@ pub struct OperationInfo {
     build: fn(&Params, &ClientConfig) -> Result<HttpRequest, Error>,
     decode: fn(HttpResponse) -> Result<Value, Error>,
     incoming: DecodeIncoming,
+    query_names: fn() -> &'static [&'static str],
 }
 
 /// How an entry decodes an incoming request: path parameters, query pairs, JSON body.
@@ -62,7 +63,15 @@ impl OperationInfo {
             build: build_from_params::<O>,
             decode: decode_to_json::<O>,
             incoming: decode_incoming::<O>,
+            query_names: query_names_of::<O>,
         }
+    }
+
+    /// The documented names of the operation's query parameters (`per_page`, `type`, …), in the order of
+    /// its declaration; empty for an operation without a query. For tools that offer them by name (a
+    /// command line's flags).
+    pub fn query_names(&self) -> &'static [&'static str] {
+        (self.query_names)()
     }
 
     /// Builds the typed operation from JSON parameters (through the same types a caller uses) and then
@@ -331,4 +340,93 @@ fn decode_to_json<O: Operation>(response: HttpResponse) -> Result<Value, Error> 
 
 fn unserializable(id: &'static str, e: serde_json::Error) -> Error {
     Error::invalid_request(id, None, format!("could not serialize the response: {e}"))
+}
+
+/// The query parameter names of `O`, read from its `Deserialize` implementation: the names a derived
+/// implementation hands to `deserialize_struct`, renames applied (see `names::Probe`).
+fn query_names_of<O: Operation + DeserializeOwned>() -> &'static [&'static str] {
+    let mut found = None;
+    let _ = O::deserialize(names::Probe { descend: Some("query"), found: &mut found });
+    found.unwrap_or(&[])
+}
+
+mod names {
+    use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
+
+    /// A deserializer that reads no data: it walks into the struct field `descend` (when the struct has
+    /// one) and records the field names of the struct it finds there, then stops with an error.
+    pub(super) struct Probe<'a> {
+        pub(super) descend: Option<&'static str>,
+        pub(super) found: &'a mut Option<&'static [&'static str]>,
+    }
+
+    #[derive(Debug)]
+    pub(super) struct Stop;
+
+    impl std::fmt::Display for Stop {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("field names probed")
+        }
+    }
+
+    impl std::error::Error for Stop {}
+
+    impl de::Error for Stop {
+        fn custom<T: std::fmt::Display>(_: T) -> Self {
+            Stop
+        }
+    }
+
+    impl<'de> Deserializer<'de> for Probe<'_> {
+        type Error = Stop;
+
+        fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Stop> {
+            Err(Stop)
+        }
+
+        fn deserialize_struct<V: Visitor<'de>>(
+            self,
+            _: &'static str,
+            fields: &'static [&'static str],
+            visitor: V,
+        ) -> Result<V::Value, Stop> {
+            match self.descend {
+                None => {
+                    *self.found = Some(fields);
+                    Err(Stop)
+                }
+                Some(field) if fields.contains(&field) => {
+                    visitor.visit_map(Descend { field: Some(field), found: self.found })
+                }
+                Some(_) => Err(Stop),
+            }
+        }
+
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf option unit
+            unit_struct newtype_struct seq tuple tuple_struct map enum identifier ignored_any
+        }
+    }
+
+    /// The one entry `field` of a map, whose value is probed for its field names.
+    struct Descend<'a> {
+        field: Option<&'static str>,
+        found: &'a mut Option<&'static [&'static str]>,
+    }
+
+    impl<'de> MapAccess<'de> for Descend<'_> {
+        type Error = Stop;
+
+        fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, Stop> {
+            match self.field {
+                Some(field) => seed.deserialize(de::value::BorrowedStrDeserializer::new(field)).map(Some),
+                None => Ok(None),
+            }
+        }
+
+        fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, Stop> {
+            self.field = None;
+            seed.deserialize(Probe { descend: None, found: self.found })
+        }
+    }
 }

@@ -169,6 +169,11 @@ pub struct WithResponse<T> {
 }
 
 impl<T> WithResponse<T> {
+    /// A value with the status and headers of the answer it came from.
+    pub fn new(status: http::StatusCode, headers: http::HeaderMap, value: T) -> Self {
+        Self { status, headers, value }
+    }
+
     /// The request id the server gave, if any.
     pub fn request_id(&self) -> Option<String> {
         crate::error::request_id(&self.headers)

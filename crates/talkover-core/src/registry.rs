@@ -56,6 +56,18 @@ mod tests {
     }
 
     #[test]
+    fn query_names_are_the_documented_ones() {
+        assert_eq!(
+            operation("list-agents").unwrap().query_names(),
+            ["status", "direction", "search", "per_page", "page"]
+        );
+        assert!(operation("list-phone-numbers").unwrap().query_names().contains(&"type"), "renames apply");
+        assert_eq!(operation("query-availability").unwrap().query_names(), ["from", "to", "duration_minutes"]);
+        assert!(operation("get-agent").unwrap().query_names().is_empty());
+        assert!(operation("create-agent").unwrap().query_names().is_empty());
+    }
+
+    #[test]
     fn paths_match_their_templates() {
         let op = operation("delete-action").unwrap();
         let params = op.match_path("/api/v1/agents/a%2Fb/actions/x").unwrap();

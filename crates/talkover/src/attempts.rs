@@ -3,11 +3,15 @@
 use std::time::{Duration, Instant};
 
 use talkover_core::retry::{jitter_sample, Attempt, Decision, RetryPolicy};
-use talkover_core::{HttpResponse, Operation, TransportError};
+use talkover_core::{HttpResponse, TransportError};
 
-/// Decides what follows an attempt, and records it as a tracing event (operation, method, path template,
-/// attempt, status or failure kind, latency, retry delay). No token, header value or body is recorded.
-pub(crate) fn after_attempt<O: Operation>(
+use crate::client_core::Call;
+
+/// Decides what follows an attempt of `call`, and records it as a tracing event (operation, method, path
+/// template, attempt, status or failure kind, latency, retry delay). No token, header value or body is
+/// recorded.
+pub(crate) fn after_attempt<C: Call + ?Sized>(
+    call: &C,
     policy: &RetryPolicy,
     retries_done: u32,
     started: Instant,
@@ -19,7 +23,7 @@ pub(crate) fn after_attempt<O: Operation>(
         }
         Err(error) => Attempt::Failed(error),
     };
-    let decision = policy.decide(retries_done, &attempt, O::SAFE_TO_REPEAT, jitter_sample());
+    let decision = policy.decide(retries_done, &attempt, call.safe_to_repeat(), jitter_sample());
     if decision == Decision::Done {
         policy.record_success();
     }
@@ -30,9 +34,9 @@ pub(crate) fn after_attempt<O: Operation>(
     };
     match result {
         Ok(response) => tracing::debug!(
-            operation = O::ID,
-            method = %O::METHOD,
-            path = O::PATH,
+            operation = call.id(),
+            method = %call.method(),
+            path = call.path(),
             attempt = retries_done + 1,
             status = response.status().as_u16(),
             latency_ms,
@@ -41,9 +45,9 @@ pub(crate) fn after_attempt<O: Operation>(
             "talkover attempt"
         ),
         Err(error) => tracing::debug!(
-            operation = O::ID,
-            method = %O::METHOD,
-            path = O::PATH,
+            operation = call.id(),
+            method = %call.method(),
+            path = call.path(),
             attempt = retries_done + 1,
             failure = ?error.kind(),
             latency_ms,

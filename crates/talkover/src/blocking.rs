@@ -8,8 +8,9 @@ use talkover_core::{
 };
 
 use crate::builder::Side;
-use crate::client_core::{client_api, span, ClientCore, Next, Wait};
+use crate::client_core::{client_api, span, span_of, ClientCore, Next, Registered, Wait};
 use talkover_core::execute::Execute;
+use talkover_core::registry::{OperationInfo, Params};
 
 /// The blocking builder's type.
 pub type ClientBuilder = crate::builder::ClientBuilder<Arc<dyn BlockingTransport>>;
@@ -55,8 +56,39 @@ impl Client {
         self.inner.output_with_response::<O>(self.send(&operation))
     }
 
+    /// Runs a registry operation from its JSON parameters (path parameters by placeholder name, query
+    /// parameters by documented name, the body), retrying as the client's policy allows for that operation
+    /// (never an operation that is not safe to repeat, unless the answer proves it was not processed).
+    /// The value is the operation's whole documented response body as JSON, decoded through its types.
+    ///
+    /// For tools that work from an operation id rather than from Rust types (command lines, scripts):
+    ///
+    /// ```no_run
+    /// # fn run(client: talkover::blocking::Client) -> Result<(), talkover::Error> {
+    /// use talkover::registry::{self, Params};
+    /// let op = registry::operation("get-agent").expect("a known operation");
+    /// let mut params = Params::default();
+    /// params.path.insert("agent_id".into(), "550e8400-e29b-41d4-a716-446655440000".into());
+    /// let answer = client.execute_registered(op, &params)?;
+    /// println!("{} {}", answer.status, answer.value);
+    /// # Ok(()) }
+    /// ```
+    pub fn execute_registered(
+        &self,
+        operation: &OperationInfo,
+        params: &Params,
+    ) -> Result<WithResponse<serde_json::Value>, Error> {
+        let _span = span_of(operation).entered();
+        let answer = self.send_call(&Registered { operation, params });
+        self.inner.registered_output(operation, answer)
+    }
+
     fn send<O: Operation>(&self, operation: &O) -> Result<HttpResponse, Error> {
         let _span = span::<O>().entered();
+        self.send_call(operation)
+    }
+
+    fn send_call<C: crate::client_core::Call + ?Sized>(&self, operation: &C) -> Result<HttpResponse, Error> {
         let mut attempts = self.inner.attempts(operation);
         loop {
             let request = attempts.request()?;

@@ -5,6 +5,8 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use talkover_core::http::Method;
+use talkover_core::registry::{OperationInfo, Params};
 use talkover_core::{
     build_request, decode_response, decode_with_response, ClientConfig, Error, HttpRequest, HttpResponse, Operation,
     Output, RetryPolicy, TransportError, WithResponse,
@@ -89,8 +91,8 @@ impl<T: ?Sized, W: Wait> ClientCore<T, W> {
         &self.wait
     }
 
-    /// The attempts of one call of `operation`.
-    pub(crate) fn attempts<'c, O: Operation>(&'c self, operation: &'c O) -> Attempts<'c, O, T, W> {
+    /// The attempts of one call of `operation` (a typed operation, or a [`Registered`] one).
+    pub(crate) fn attempts<'c, C: Call + ?Sized>(&'c self, operation: &'c C) -> Attempts<'c, C, T, W> {
         Attempts { core: self, operation, retries: 0, started: Instant::now() }
     }
 
@@ -107,6 +109,71 @@ impl<T: ?Sized, W: Wait> ClientCore<T, W> {
     ) -> Result<WithResponse<Output<O>>, Error> {
         answer.and_then(decode_with_response::<O>).map_err(|e| self.config.redact(e))
     }
+
+    /// The answer of a registry operation, decoded by its entry into its whole documented body as JSON,
+    /// with the answer's status and headers.
+    pub(crate) fn registered_output(
+        &self,
+        operation: &OperationInfo,
+        answer: Result<HttpResponse, Error>,
+    ) -> Result<WithResponse<serde_json::Value>, Error> {
+        let decoded = answer.and_then(|response| {
+            let (status, headers) = (response.status(), response.headers().clone());
+            operation.decode(response).map(|value| WithResponse::new(status, headers, value))
+        });
+        decoded.map_err(|e| self.config.redact(e))
+    }
+}
+
+/// What the retry loop needs of the thing it sends: a typed [`Operation`], or a [`Registered`] one.
+pub(crate) trait Call {
+    fn id(&self) -> &'static str;
+    fn method(&self) -> Method;
+    fn path(&self) -> &'static str;
+    fn safe_to_repeat(&self) -> bool;
+    fn build(&self, config: &ClientConfig) -> Result<HttpRequest, Error>;
+}
+
+impl<O: Operation> Call for O {
+    fn id(&self) -> &'static str {
+        O::ID
+    }
+    fn method(&self) -> Method {
+        O::METHOD
+    }
+    fn path(&self) -> &'static str {
+        O::PATH
+    }
+    fn safe_to_repeat(&self) -> bool {
+        O::SAFE_TO_REPEAT
+    }
+    fn build(&self, config: &ClientConfig) -> Result<HttpRequest, Error> {
+        build_request(self, config)
+    }
+}
+
+/// A registry operation with its JSON parameters, sent through the same retry loop as a typed one.
+pub(crate) struct Registered<'a> {
+    pub(crate) operation: &'a OperationInfo,
+    pub(crate) params: &'a Params,
+}
+
+impl Call for Registered<'_> {
+    fn id(&self) -> &'static str {
+        self.operation.id
+    }
+    fn method(&self) -> Method {
+        self.operation.method.clone()
+    }
+    fn path(&self) -> &'static str {
+        self.operation.path
+    }
+    fn safe_to_repeat(&self) -> bool {
+        self.operation.safe_to_repeat
+    }
+    fn build(&self, config: &ClientConfig) -> Result<HttpRequest, Error> {
+        self.operation.build_request(self.params, config)
+    }
 }
 
 /// The span a call of `O` runs in.
@@ -114,10 +181,15 @@ pub(crate) fn span<O: Operation>() -> tracing::Span {
     tracing::debug_span!("talkover", operation = O::ID)
 }
 
+/// The span a call of a registry operation runs in.
+pub(crate) fn span_of(operation: &OperationInfo) -> tracing::Span {
+    tracing::debug_span!("talkover", operation = operation.id)
+}
+
 /// The retry loop of one call, without its I/O: the client builds each attempt's request with
 /// [`Attempts::request`], sends it, and hands the transport's result to [`Attempts::after`], which says
 /// whether to wait and try again or what the call's answer is.
-pub(crate) struct Attempts<'c, O, T: ?Sized, W> {
+pub(crate) struct Attempts<'c, O: ?Sized, T: ?Sized, W> {
     core: &'c ClientCore<T, W>,
     operation: &'c O,
     retries: u32,
@@ -132,17 +204,17 @@ pub(crate) enum Next {
     Done(Result<HttpResponse, Error>),
 }
 
-impl<O: Operation, T: ?Sized, W: Wait> Attempts<'_, O, T, W> {
+impl<O: Call + ?Sized, T: ?Sized, W: Wait> Attempts<'_, O, T, W> {
     /// The request of the next attempt.
     pub(crate) fn request(&mut self) -> Result<HttpRequest, Error> {
-        let request = build_request(self.operation, &self.core.config)?;
+        let request = self.operation.build(&self.core.config)?;
         self.started = Instant::now();
         Ok(request)
     }
 
     /// Decides what follows the attempt that ended with `result`, and traces it.
     pub(crate) fn after(&mut self, result: Result<HttpResponse, TransportError>) -> Next {
-        let decision = after_attempt::<O>(&self.core.retry, self.retries, self.started, &result);
+        let decision = after_attempt(self.operation, &self.core.retry, self.retries, self.started, &result);
         match retry_delay(decision) {
             Some(delay) if self.core.wait.can_wait(delay) => {
                 self.retries += 1;

@@ -408,3 +408,46 @@ async fn a_documented_conflict_is_sent_exactly_once_by_the_async_client() {
     assert_eq!(calls.load(Ordering::SeqCst), 1, "sent once, never retried");
     assert_eq!(error.code(), Some("AGENT_IS_PUBLISHED"));
 }
+
+#[test]
+fn a_registry_operation_runs_through_the_blocking_retry_loop() {
+    use talkover::registry::{self, Params};
+    use talkover::RetryPolicy;
+
+    // A safe operation is tried again after a 503; the value is the whole documented body as JSON.
+    let calls = Arc::new(AtomicUsize::new(0));
+    let count = calls.clone();
+    let (seen, transport) = recording(move |_| match count.fetch_add(1, Ordering::SeqCst) {
+        0 => json(503, r#"{"success":false,"message":"busy"}"#),
+        _ => json(200, UNPUBLISHED),
+    });
+    let client = talkover::blocking::Client::with_transport(config(), transport)
+        .with_retry_policy(RetryPolicy::default().backoff(Duration::from_millis(1), Duration::from_millis(1)));
+    let op = registry::operation("unpublish-agent").unwrap();
+    let mut params = Params::default();
+    params.path.insert("agent_id".into(), "550e8400-e29b-41d4-a716-446655440000".into());
+    let answer = client.execute_registered(op, &params).unwrap();
+    assert_eq!(answer.status, 200);
+    assert_eq!(answer.value["data"]["current_status"], "draft");
+    assert_eq!(seen.lock().unwrap().len(), 2);
+    assert_eq!(seen.lock().unwrap()[1].uri().path(), "/api/v1/agents/550e8400-e29b-41d4-a716-446655440000/unpublish");
+
+    // An operation that is not safe to repeat is not tried again after a 500, and the error is the API's.
+    let (seen, transport) = recording(|_| json(500, r#"{"success":false,"message":"Internal server error."}"#));
+    let client = talkover::blocking::Client::with_transport(config(), transport);
+    let op = registry::operation("make-campaign-call").unwrap();
+    let mut params = Params::default();
+    params.path.insert("campaign_id".into(), "campaign-uuid-1".into());
+    params.body = Some(serde_json::json!({"to": "+1234567890"}));
+    let error = client.execute_registered(op, &params).unwrap_err();
+    assert_eq!((error.kind(), error.message()), (ErrorKind::Server, Some("Internal server error.")));
+    assert_eq!(seen.lock().unwrap().len(), 1);
+
+    // Parameters that do not fit are refused before sending, naming the field.
+    let mut params = Params::default();
+    params.path.insert("campaign_id".into(), "campaign-uuid-1".into());
+    params.body = Some(serde_json::json!({"to": 5}));
+    let error = client.execute_registered(op, &params).unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::InvalidRequest);
+    assert_eq!(seen.lock().unwrap().len(), 1);
+}

@@ -1,0 +1,287 @@
+//! The command tree, generated from the core's registry: one `talkover <resource> <action>` per operation,
+//! with its path parameters as positional arguments, `--query name=value`, `--data` for a body, and the
+//! link to its reference page in its help.
+
+use std::collections::BTreeMap;
+
+use clap::{Arg, ArgAction, Command};
+use talkover::registry::{self, OperationInfo};
+
+/// Where each operation's reference page lives.
+pub const REFERENCE: &str = "https://docs.talkover.ai/api-reference/endpoints/";
+
+/// Body fields that some operations also take as positional arguments after their path parameters, so
+/// that the common calls read naturally (`talkover calls make <agent_id> <number>`).
+const BODY_POSITIONALS: &[(&str, &[(&str, &str)])] = &[
+    ("make-call", &[("to", "the number to call, E.164 (+15550101234)")]),
+    ("make-campaign-call", &[("to", "the number to call, E.164 (+15550101234)")]),
+];
+
+/// Extra names under another resource for common operations, beside their generated place.
+const FRIENDLY: &[(&str, &str, &str)] = &[
+    // (resource, action, operation id)
+    ("calls", "make", "make-call"),
+    ("calls", "end", "end-call"),
+    ("calls", "active", "get-active-call"),
+    ("calls", "list-for-agent", "get-agent-calls"),
+];
+
+/// The command of one operation: `resource` and `action` as a user types them.
+#[derive(Clone, Debug)]
+pub struct OperationCommand {
+    pub resource: String,
+    pub action: String,
+    pub operation: &'static OperationInfo,
+}
+
+/// The resource an operation belongs to: the first segment of its path after the API version
+/// (`agents`, `campaigns`, `sip-trunks`, …).
+fn resource_of(op: &OperationInfo) -> String {
+    let rest = op.path.strip_prefix("/api/v1/").or_else(|| op.path.strip_prefix("/api/")).unwrap_or(op.path);
+    rest.split('/').next().unwrap_or("api").to_owned()
+}
+
+/// The words naming a resource, singular and plural (`sip-trunks` gives `sip`, `trunk`, `trunks`).
+fn resource_words(resource: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    for word in resource.split('-') {
+        words.push(word.to_owned());
+        if let Some(singular) = word.strip_suffix('s') {
+            words.push(singular.to_owned());
+        } else {
+            words.push(format!("{word}s"));
+        }
+    }
+    words
+}
+
+/// Every operation's command, in the registry's order: the action is the operation id without the words
+/// of its resource (`list-agents` under `agents` is `list`); where that would be empty or taken, the whole
+/// id.
+pub fn operation_commands() -> Vec<OperationCommand> {
+    // Each command also answers to its operation id, so an action never takes another one's id.
+    let mut taken: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for op in registry::operations() {
+        taken.entry(resource_of(op)).or_default().push(op.id.to_owned());
+    }
+    let mut commands = Vec::new();
+    for op in registry::operations() {
+        let resource = resource_of(op);
+        let words = resource_words(&resource);
+        let short: Vec<&str> = op.id.split('-').filter(|w| !words.iter().any(|r| r == w)).collect();
+        let used = taken.entry(resource.clone()).or_default();
+        let mut action = short.join("-");
+        if action.is_empty() && op.method.as_str() == "GET" {
+            action = "get".into();
+        }
+        if action.is_empty() || (action != op.id && used.contains(&action)) {
+            action = op.id.to_owned();
+        }
+        used.push(action.clone());
+        commands.push(OperationCommand { resource, action, operation: op });
+    }
+    for (resource, action, id) in FRIENDLY {
+        if let Some(op) = registry::operation(id) {
+            commands.push(OperationCommand { resource: (*resource).into(), action: (*action).into(), operation: op });
+        }
+    }
+    commands
+}
+
+/// The path parameters of an operation, in the order of its path.
+pub fn path_params(op: &OperationInfo) -> Vec<&'static str> {
+    op.path.split('/').filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}'))).collect()
+}
+
+/// The body fields an operation also takes as positional arguments.
+pub fn body_positionals(op: &OperationInfo) -> &'static [(&'static str, &'static str)] {
+    BODY_POSITIONALS.iter().find(|(id, _)| *id == op.id).map(|(_, fields)| *fields).unwrap_or(&[])
+}
+
+/// Whether an operation takes a JSON body.
+pub fn takes_body(op: &OperationInfo) -> bool {
+    !matches!(op.method.as_str(), "GET" | "HEAD")
+}
+
+/// Long flags every operation command has already: a query parameter of the same name is given with
+/// `--query`.
+const RESERVED: &[&str] = &["query", "data", "all", "output", "base-url", "token-file", "help", "version"];
+
+/// The argument id of a query parameter's flag.
+pub fn query_arg_id(name: &str) -> String {
+    format!("query:{name}")
+}
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0   success
+  1   local failure (a file cannot be read or written, a listener cannot bind)
+  2   wrong arguments
+  3   refused before sending (a parameter does not fit the operation, no token)
+  4   401 or 403: the token is missing, wrong or not allowed
+  5   404: not found
+  6   409: conflict
+  7   400 or 422: the API rejected the request's content
+  8   429: rate limited, retries exhausted
+  9   5xx: server error, retries exhausted
+  10  transport: the API could not be reached
+  11  the answer was not the documented one (decode, unsuccessful, other status)
+  12  campaigns import: some rows failed (run it again to retry them)";
+
+/// The whole command line.
+pub fn command() -> Command {
+    let mut root = Command::new("talkover")
+        .version(env!("CARGO_PKG_VERSION"))
+        .about("The Talkover API from the shell: every operation, a resumable campaign import, a webhook listener")
+        .long_about(
+            "The Talkover API from the shell.\n\n\
+             The token is read from TALKOVER_TOKEN or from the file given with --token-file; it is never printed. \
+             Output is a table or the key fields on a terminal, JSON when piped or with --output json.",
+        )
+        .after_help(EXIT_CODES)
+        .subcommand_required(true)
+        .arg_required_else_help(true)
+        .arg(
+            Arg::new("base-url")
+                .long("base-url")
+                .env("TALKOVER_BASE_URL")
+                .value_name("URL")
+                .global(true)
+                .help("The API's base URL (default https://app.talkover.ai/api/v1)"),
+        )
+        .arg(
+            Arg::new("token-file")
+                .long("token-file")
+                .value_name("PATH")
+                .global(true)
+                .help("Read the token from this file instead of TALKOVER_TOKEN"),
+        )
+        .arg(
+            Arg::new("output")
+                .long("output")
+                .short('o')
+                .value_name("FORMAT")
+                .value_parser(["auto", "table", "json"])
+                .default_value("auto")
+                .global(true)
+                .help("table on a terminal, json when piped (auto), or as given"),
+        )
+        .subcommand(Command::new("operations").about("List every operation and the command that runs it"));
+
+    let mut resources: BTreeMap<String, Command> = BTreeMap::new();
+    for cmd in operation_commands() {
+        let resource = resources.entry(cmd.resource.clone()).or_insert_with(|| {
+            Command::new(cmd.resource.clone())
+                .about(format!("Operations on {}", cmd.resource))
+                .subcommand_required(true)
+                .arg_required_else_help(true)
+        });
+        let sub = operation_command(&cmd);
+        *resource = std::mem::replace(resource, Command::new("")).subcommand(sub);
+    }
+    for (name, resource) in resources {
+        let resource = match name.as_str() {
+            "campaigns" => resource.subcommand(crate::import::command()),
+            "webhooks" => resource.subcommand(crate::listen::command()),
+            _ => resource,
+        };
+        root = root.subcommand(resource);
+    }
+    if !root.get_subcommands().any(|c| c.get_name() == "webhooks") {
+        root = root.subcommand(
+            Command::new("webhooks")
+                .about("Webhook deliveries")
+                .subcommand_required(true)
+                .subcommand(crate::listen::command()),
+        );
+    }
+    root.subcommand(
+        Command::new("mock")
+            .about("Run the API emulator on 127.0.0.1 (options as talkover-mock; `talkover mock --help` lists them)")
+            .disable_help_flag(true)
+            .arg(Arg::new("args").num_args(0..).trailing_var_arg(true).allow_hyphen_values(true).value_name("OPTIONS")),
+    )
+}
+
+fn operation_command(cmd: &OperationCommand) -> Command {
+    let op = cmd.operation;
+    let params = path_params(op);
+    let positionals = body_positionals(op);
+    let mut usage_hint = String::new();
+    if takes_body(op) {
+        usage_hint.push_str("The body is given with --data (JSON text, @file or - for stdin)");
+        if !positionals.is_empty() {
+            usage_hint.push_str("; the positional body fields are set over it");
+        }
+        usage_hint.push_str(".\n");
+    }
+    let about = format!("{} {}", op.method, op.path);
+    let long_about = format!(
+        "{} {}\n\nOperation: {}{}\nReference: {REFERENCE}{}\n\n\
+         Query parameters have their own flags (repeat one for a list), or are given with --query name=value.\n\
+         {usage_hint}",
+        op.method,
+        op.path,
+        op.id,
+        if op.safe_to_repeat {
+            ""
+        } else {
+            " (not safe to repeat: never retried unless the answer proves it was not processed)"
+        },
+        op.id,
+    );
+    let mut command = Command::new(cmd.action.clone()).about(about).long_about(long_about);
+    if cmd.action != op.id {
+        command = command.alias(op.id);
+    }
+    for name in &params {
+        command = command.arg(
+            Arg::new(*name).required(true).value_name(name.to_uppercase()).help(format!("The {{{name}}} of the path")),
+        );
+    }
+    for (field, help) in positionals {
+        command = command
+            .arg(Arg::new(*field).value_name(field.to_uppercase()).help(format!("Body field `{field}`: {help}")));
+    }
+    for name in op.query_names() {
+        let flag = name.replace('_', "-");
+        if RESERVED.contains(&flag.as_str()) {
+            continue; // still reachable as --query NAME=VALUE
+        }
+        let mut arg = Arg::new(query_arg_id(name))
+            .long(flag.clone())
+            .value_name("VALUE")
+            .action(ArgAction::Append)
+            .help(format!("Query parameter `{name}` (see the reference page)"));
+        if flag != *name {
+            arg = arg.alias(*name);
+        }
+        command = command.arg(arg);
+    }
+    command = command.arg(
+        Arg::new("query")
+            .long("query")
+            .short('q')
+            .value_name("NAME=VALUE")
+            .action(ArgAction::Append)
+            .help("A query parameter (repeat the name for a list)"),
+    );
+    if takes_body(op) {
+        command = command.arg(
+            Arg::new("data")
+                .long("data")
+                .short('d')
+                .value_name("JSON|@FILE|-")
+                .help("The JSON body: inline, @path to read a file, - to read stdin"),
+        );
+    }
+    if op.method.as_str() == "GET" {
+        command = command.arg(
+            Arg::new("all")
+                .long("all")
+                .action(ArgAction::SetTrue)
+                .help("Fetch every page of a list and write its items as NDJSON (one JSON object a line)"),
+        );
+    }
+    command
+}

@@ -1,0 +1,131 @@
+//! Why a command failed, how it is shown, and its exit code (documented in `talkover --help`).
+
+use std::fmt::Write as _;
+
+use talkover::{Error, ErrorKind};
+
+/// A failed command.
+#[derive(Debug)]
+pub enum Failure {
+    /// Wrong arguments (exit 2).
+    Usage(String),
+    /// Something local: a file, a socket (exit 1).
+    Local(String),
+    /// Refused before anything was sent (exit 3).
+    Refused(String),
+    /// The SDK's error, from the API or on the way to it.
+    Api(Box<Error>),
+    /// An import that ended with rows not queued (exit 12); the summary was printed already.
+    RowsFailed(usize),
+}
+
+impl Failure {
+    pub fn usage(message: String) -> Self {
+        Self::Usage(message)
+    }
+
+    pub fn local(message: String) -> Self {
+        Self::Local(message)
+    }
+
+    pub fn refused(message: String) -> Self {
+        Self::Refused(message)
+    }
+
+    /// The process's exit code.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Self::Usage(_) => 2,
+            Self::Local(_) => 1,
+            Self::Refused(_) => 3,
+            Self::Api(e) => exit_code_of(e),
+            Self::RowsFailed(_) => 12,
+        }
+    }
+
+    /// Writes the failure to standard error.
+    pub fn print(&self) {
+        eprint!("{}", self.describe());
+    }
+
+    /// The failure as shown to the user.
+    pub fn describe(&self) -> String {
+        match self {
+            Self::Usage(m) => format!("error: {m}\n"),
+            Self::Local(m) => format!("error: {m}\n"),
+            Self::Refused(m) => format!("error: invalid_request: {m}\n"),
+            Self::Api(e) => describe_error(e),
+            Self::RowsFailed(n) => {
+                format!("error: {n} rows were not queued; run the same command again to retry them\n")
+            }
+        }
+    }
+}
+
+impl From<Error> for Failure {
+    fn from(e: Error) -> Self {
+        Self::Api(Box::new(e))
+    }
+}
+
+/// The exit code of an SDK error, by its kind.
+pub fn exit_code_of(e: &Error) -> u8 {
+    match e.kind() {
+        ErrorKind::InvalidRequest => 3,
+        ErrorKind::Unauthorized | ErrorKind::Forbidden => 4,
+        ErrorKind::NotFound => 5,
+        ErrorKind::Conflict => 6,
+        ErrorKind::BadRequest | ErrorKind::Validation => 7,
+        ErrorKind::RateLimited => 8,
+        ErrorKind::Server => 9,
+        ErrorKind::Transport => 10,
+        _ => 11,
+    }
+}
+
+/// An SDK error in full: kind, status, code, message, the field problems and the request id. The SDK's
+/// errors never hold the token (it redacts answers that echo it).
+pub fn describe_error(e: &Error) -> String {
+    let mut out = format!("error: {}", e.kind());
+    if let Some(status) = e.status() {
+        let _ = write!(out, " ({})", status.as_u16());
+    }
+    if let Some(code) = e.code() {
+        let _ = write!(out, " {code}");
+    }
+    match e {
+        Error::Api(api) => {
+            let _ = write!(out, ": {}", api.message.as_deref().unwrap_or("(no message)"));
+            out.push('\n');
+            for (field, problems) in &api.field_errors {
+                for problem in problems {
+                    let _ = writeln!(out, "  {field}: {problem}");
+                }
+            }
+            for problem in &api.errors {
+                let _ = writeln!(out, "  {problem}");
+            }
+            if let Some(after) = api.retry_after {
+                let _ = writeln!(out, "  retry after: {} s", after.as_secs());
+            }
+        }
+        Error::InvalidRequest(invalid) => {
+            match &invalid.field {
+                Some(field) => {
+                    let _ = write!(out, ": {field}: {}", invalid.message);
+                }
+                None => {
+                    let _ = write!(out, ": {}", invalid.message);
+                }
+            }
+            out.push('\n');
+        }
+        other => {
+            let _ = writeln!(out, ": {other}");
+        }
+    }
+    if let Some(id) = e.request_id() {
+        let _ = writeln!(out, "  request id: {id}");
+    }
+    out
+}

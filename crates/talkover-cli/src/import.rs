@@ -1,0 +1,835 @@
+//! `talkover campaigns import <campaign_id> <contacts.csv>`: one campaign call per row, several at a time,
+//! resumable through a journal.
+//!
+//! make-campaign-call is not safe to repeat, so every attempt is journalled before it is sent
+//! (`send N`, synced to disk) and its outcome after (`queued N id`, `existing N id`, `invalid N message`,
+//! `unsent N`, `failed N message`). A row whose last entry is `send` was in flight when the import stopped:
+//! a later run settles it by what the API knows (the campaign's calls, as get-campaign lists them) and sends
+//! it again only when no call of its number appeared after the import began. The calls the campaign had
+//! before the first run (the `baseline`) never count as a row's.
+//!
+//! An answer that leaves it open whether the call was queued (a 5xx, a lost connection, an answer that
+//! cannot be read) is settled the same way at once. An answer that proves nothing was queued (a 429, a
+//! connection never made) leads to another attempt.
+
+use std::collections::{BTreeMap, HashSet};
+use std::fs::{File, OpenOptions};
+use std::io::{BufRead as _, BufReader, Write as _};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Mutex, MutexGuard};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use clap::{Arg, ArgAction, ArgMatches, Command};
+use indicatif::{ProgressBar, ProgressStyle};
+use serde_json::{json, Map, Value};
+use talkover::blocking::Client;
+use talkover::calls::{existing_call, MakeCampaignCall, NewCampaignCall};
+use talkover::campaigns::{Campaign, GetCampaign};
+use talkover::rate_limit::{retry_after, RateLimit};
+use talkover::{Error, ErrorKind, RetryPolicy};
+
+use crate::failure::{describe_error, Failure};
+use crate::output::Format;
+use crate::Context;
+
+const JOURNAL_MAGIC: &str = "talkover-import 1";
+/// The longest a rate limit makes the import wait at once.
+const MAX_PAUSE: Duration = Duration::from_secs(600);
+/// The most time between two sends that the rate-limit headers can ask for.
+const MAX_SPACING: Duration = Duration::from_secs(10);
+/// How many 429s in a row a read of the campaign waits out.
+const RATE_LIMITED_READS: u32 = 100;
+
+pub fn command() -> Command {
+    Command::new("import")
+        .about("Queue one campaign call per row of a CSV file (resumable: run it again after any stop)")
+        .long_about(
+            "Queues one campaign call (make-campaign-call) per row of a CSV file, several at a time.\n\n\
+             The phone column is the one named phone, phone_number, number or to (or --phone-column); numbers must be \
+             E.164 (+15550101234; spaces, dashes, dots and parentheses are ignored). Rows with a bad number are \
+             reported with their line number and never sent. A column named payload.NAME goes into the call's \
+             payload, context.NAME into its context, and any other column into the payload under its own name; \
+             empty cells are left out.\n\n\
+             A journal (default: next to the CSV file, named after it and the campaign) records every attempt \
+             before it is sent and its outcome after. Stopped at any moment, even killed, and run again with the \
+             same arguments, the import queues every valid row exactly once: a row that was in flight is settled \
+             from the campaign's calls, never sent blindly again.\n\n\
+             The import slows down as the X-RateLimit-* headers ask and waits out every 429's Retry-After.\n\
+             Reference: https://docs.talkover.ai/api-reference/endpoints/make-campaign-call",
+        )
+        .arg(
+            Arg::new("campaign_id").required(true).value_name("CAMPAIGN_ID").help("The campaign to queue the calls in"),
+        )
+        .arg(Arg::new("csv").required(true).value_name("CONTACTS.CSV").help("The CSV file, with a header row"))
+        .arg(Arg::new("journal").long("journal").value_name("PATH").help("The journal file"))
+        .arg(
+            Arg::new("concurrency")
+                .long("concurrency")
+                .short('j')
+                .value_name("N")
+                .value_parser(clap::value_parser!(u16).range(1..=64))
+                .default_value("4")
+                .help("Calls sent at a time"),
+        )
+        .arg(Arg::new("phone-column").long("phone-column").value_name("NAME").help("The column holding the numbers"))
+        .arg(
+            Arg::new("max-attempts")
+                .long("max-attempts")
+                .value_name("N")
+                .value_parser(clap::value_parser!(u32).range(1..=100))
+                .default_value("8")
+                .help("Attempts per row in one run before it counts as failed"),
+        )
+        .arg(Arg::new("testing").long("testing").action(ArgAction::SetTrue).help("Queue test calls (is_testing)"))
+}
+
+/// One valid row: its line in the file and its call.
+#[derive(Clone, Debug)]
+struct Row {
+    line: u64,
+    to: String,
+    body: NewCampaignCall,
+}
+
+/// What the journal says of a row.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum State {
+    Pending(Option<String>),
+    InFlight,
+    Queued(String),
+    Existing(String),
+    Invalid(String),
+}
+
+impl State {
+    fn settled(&self) -> bool {
+        matches!(self, Self::Queued(_) | Self::Existing(_) | Self::Invalid(_))
+    }
+}
+
+pub fn run(context: &Context, args: &ArgMatches) -> Result<u8, Failure> {
+    let campaign_id = args.get_one::<String>("campaign_id").expect("required").clone();
+    let csv_path = PathBuf::from(args.get_one::<String>("csv").expect("required"));
+    let concurrency = usize::from(*args.get_one::<u16>("concurrency").expect("has a default"));
+    let max_attempts = *args.get_one::<u32>("max-attempts").expect("has a default");
+    let testing = args.get_flag("testing");
+    let bytes =
+        std::fs::read(&csv_path).map_err(|e| Failure::local(format!("cannot read {}: {e}", csv_path.display())))?;
+    let (rows, mut invalid) = read_rows(&bytes, args.get_one::<String>("phone-column").map(String::as_str), testing)?;
+    let journal_path = match args.get_one::<String>("journal") {
+        Some(path) => PathBuf::from(path),
+        None => default_journal(&csv_path, &campaign_id),
+    };
+    let header = format!("{JOURNAL_MAGIC} {} {:016x}", escape(&campaign_id), fnv1a(&bytes));
+
+    // The answers of make-campaign-call are handled here, attempt by attempt: the client never retries it.
+    let sender = context.client_builder().retry_policy(RetryPolicy::none()).build()?;
+    let reader = context.client_builder().max_retries(6).build()?;
+    let journal = Journal::open(&journal_path, &header, &reader, &campaign_id)?;
+    let importer = Importer {
+        campaign_id,
+        journal: Mutex::new(journal),
+        sender,
+        reader,
+        pacer: Pacer::default(),
+        claimed: Mutex::new(HashSet::new()),
+        stop: AtomicBool::new(false),
+        fatal: Mutex::new(None),
+        max_attempts,
+    };
+    let mut states = importer.journal_states(&rows)?;
+    for state in states.values() {
+        if let State::Queued(id) | State::Existing(id) = state {
+            lock(&importer.claimed).insert(id.clone());
+        }
+    }
+    importer.settle_in_flight(&rows, &mut states)?;
+
+    let pending: Vec<&Row> = rows.iter().filter(|r| !states[&r.line].settled()).collect();
+    let progress = progress_bar(rows.len() as u64, (rows.len() - pending.len()) as u64);
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<(u64, State)>> = Mutex::new(Vec::new());
+    std::thread::scope(|scope| {
+        for _ in 0..concurrency.min(pending.len().max(1)) {
+            scope.spawn(|| loop {
+                if importer.stop.load(Ordering::SeqCst) {
+                    return;
+                }
+                let Some(row) = pending.get(next.fetch_add(1, Ordering::SeqCst)) else {
+                    return;
+                };
+                match importer.process(row) {
+                    Ok(state) => {
+                        progress.inc(u64::from(state.settled()));
+                        lock(&results).push((row.line, state));
+                    }
+                    Err(failure) => {
+                        importer.stop.store(true, Ordering::SeqCst);
+                        lock(&importer.fatal).get_or_insert(failure);
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    progress.finish_and_clear();
+    for (line, state) in results.into_inner().unwrap_or_else(|e| e.into_inner()) {
+        states.insert(line, state);
+    }
+
+    let mut summary = Summary::default();
+    for row in &rows {
+        match &states[&row.line] {
+            State::Queued(_) => summary.queued += 1,
+            State::Existing(_) => summary.already_queued += 1,
+            State::Invalid(message) => invalid.push((row.line, message.clone())),
+            State::Pending(message) => {
+                summary.failed.push((row.line, message.clone().unwrap_or_else(|| "not sent".into())))
+            }
+            State::InFlight => summary.failed.push((row.line, "in flight; settled on the next run".into())),
+        }
+    }
+    invalid.sort();
+    summary.invalid = invalid;
+    summary.print(context.format, &journal_path);
+    if let Some(failure) = importer.fatal.into_inner().unwrap_or_else(|e| e.into_inner()) {
+        return Err(failure);
+    }
+    if !summary.failed.is_empty() {
+        return Err(Failure::RowsFailed(summary.failed.len()));
+    }
+    Ok(0)
+}
+
+#[derive(Default)]
+struct Summary {
+    queued: usize,
+    already_queued: usize,
+    invalid: Vec<(u64, String)>,
+    failed: Vec<(u64, String)>,
+}
+
+impl Summary {
+    fn print(&self, format: Format, journal: &Path) {
+        let lines = |rows: &[(u64, String)]| -> Vec<Value> {
+            rows.iter().map(|(line, message)| json!({"line": line, "message": message})).collect()
+        };
+        match format {
+            Format::Json => crate::output::print(
+                &json!({
+                    "queued": self.queued,
+                    "already_queued": self.already_queued,
+                    "invalid": lines(&self.invalid),
+                    "failed": lines(&self.failed),
+                    "journal": journal.display().to_string(),
+                }),
+                Format::Json,
+            ),
+            Format::Table => {
+                let mut text = format!(
+                    "queued          {}\nalready queued  {}\ninvalid         {}\nfailed          {}\njournal         {}\n",
+                    self.queued,
+                    self.already_queued,
+                    self.invalid.len(),
+                    self.failed.len(),
+                    journal.display()
+                );
+                for (title, rows) in [("invalid rows:", &self.invalid), ("failed rows:", &self.failed)] {
+                    if !rows.is_empty() {
+                        text.push_str(title);
+                        text.push('\n');
+                        for (line, message) in rows {
+                            text.push_str(&format!("  line {line}: {message}\n"));
+                        }
+                    }
+                }
+                print!("{text}");
+            }
+        }
+    }
+}
+
+fn progress_bar(total: u64, done: u64) -> ProgressBar {
+    if !crate::stderr_is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(total);
+    if let Ok(style) = ProgressStyle::with_template("{bar:30} {pos}/{len} rows  {per_sec}  {eta} left  {msg}") {
+        bar.set_style(style);
+    }
+    bar.set_position(done);
+    bar
+}
+
+fn default_journal(csv: &Path, campaign_id: &str) -> PathBuf {
+    let safe: String =
+        campaign_id.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).collect();
+    let name = csv.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "contacts".into());
+    csv.with_file_name(format!("{name}.{safe}.journal"))
+}
+
+/// The rows of the CSV file: the valid ones, and the line and problem of each invalid one.
+#[allow(clippy::type_complexity)]
+fn read_rows(
+    bytes: &[u8],
+    phone_column: Option<&str>,
+    testing: bool,
+) -> Result<(Vec<Row>, Vec<(u64, String)>), Failure> {
+    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(bytes);
+    let headers = reader.headers().map_err(|e| Failure::usage(format!("cannot read the CSV header: {e}")))?.clone();
+    let names = ["phone", "phone_number", "phone number", "number", "to"];
+    let phone = headers
+        .iter()
+        .position(|h| match phone_column {
+            Some(wanted) => h.trim() == wanted,
+            None => names.iter().any(|n| h.trim().eq_ignore_ascii_case(n)),
+        })
+        .ok_or_else(|| {
+            Failure::usage(match phone_column {
+                Some(wanted) => format!("the CSV file has no column {wanted:?}"),
+                None => {
+                    "the CSV file has no phone column (phone, phone_number, number or to); name it with --phone-column"
+                        .into()
+                }
+            })
+        })?;
+    let mut rows = Vec::new();
+    let mut invalid = Vec::new();
+    let mut seen_lines = HashSet::new();
+    let mut lines = LineCounter { bytes, offset: 0, line: 1 };
+    for record in reader.records() {
+        let record = match record {
+            Ok(record) => record,
+            Err(e) => {
+                let line = e.position().map_or(0, |p| lines.at(p.byte()));
+                invalid.push((line, format!("cannot read the row: {e}")));
+                continue;
+            }
+        };
+        let line = record.position().map_or(0, |p| lines.at(p.byte()));
+        if !seen_lines.insert(line) {
+            continue;
+        }
+        if record.iter().all(|cell| cell.trim().is_empty()) {
+            continue;
+        }
+        let raw = record.get(phone).unwrap_or("");
+        let to = match e164(raw) {
+            Ok(to) => to,
+            Err(problem) => {
+                invalid.push((line, problem));
+                continue;
+            }
+        };
+        let mut payload = Map::new();
+        let mut context = Map::new();
+        for (i, (name, cell)) in headers.iter().zip(record.iter()).enumerate() {
+            let (name, cell) = (name.trim(), cell.trim());
+            if i == phone || cell.is_empty() || name.is_empty() {
+                continue;
+            }
+            let value = Value::String(cell.to_owned());
+            if let Some(key) = name.strip_prefix("context.") {
+                context.insert(key.to_owned(), value);
+            } else {
+                payload.insert(name.strip_prefix("payload.").unwrap_or(name).to_owned(), value);
+            }
+        }
+        let mut body = NewCampaignCall::new(to.clone());
+        if !payload.is_empty() {
+            body = body.payload(payload);
+        }
+        if !context.is_empty() {
+            body = body.context(context);
+        }
+        if testing {
+            body = body.is_testing(true);
+        }
+        rows.push(Row { line, to, body });
+    }
+    Ok((rows, invalid))
+}
+
+/// The line of a byte offset in the file, counted forward as the reader advances (the reader's own line
+/// count leaves out blank lines).
+struct LineCounter<'a> {
+    bytes: &'a [u8],
+    offset: usize,
+    line: u64,
+}
+
+impl LineCounter<'_> {
+    fn at(&mut self, byte: u64) -> u64 {
+        let mut byte = usize::try_from(byte).unwrap_or(usize::MAX).min(self.bytes.len());
+        // A record's position can be that of the blank lines the reader skipped before it.
+        while matches!(self.bytes.get(byte), Some(b'\n' | b'\r')) {
+            byte += 1;
+        }
+        if byte < self.offset {
+            self.offset = 0;
+            self.line = 1;
+        }
+        self.line += self.bytes[self.offset..byte].iter().filter(|b| **b == b'\n').count() as u64;
+        self.offset = byte;
+        self.line
+    }
+}
+
+/// A number in E.164 (`+` and 7 to 15 digits, the first not 0), ignoring spaces, dashes, dots and
+/// parentheses.
+fn e164(raw: &str) -> Result<String, String> {
+    let compact: String = raw.chars().filter(|c| !matches!(c, ' ' | '-' | '.' | '(' | ')' | '\t')).collect();
+    let shown = raw.trim();
+    let Some(digits) = compact.strip_prefix('+') else {
+        return Err(if shown.is_empty() {
+            "no phone number".to_owned()
+        } else {
+            format!("{shown:?} is not an E.164 number: it must start with + and the country code")
+        });
+    };
+    if !digits.bytes().all(|b| b.is_ascii_digit()) || digits.starts_with('0') || !(7..=15).contains(&digits.len()) {
+        return Err(format!("{shown:?} is not an E.164 number (+ then 7 to 15 digits, the first not 0)"));
+    }
+    Ok(compact)
+}
+
+struct Importer {
+    campaign_id: String,
+    journal: Mutex<Journal>,
+    sender: Client,
+    reader: Client,
+    pacer: Pacer,
+    /// Calls already attributed to a row: one call never settles two rows.
+    claimed: Mutex<HashSet<String>>,
+    stop: AtomicBool,
+    fatal: Mutex<Option<Failure>>,
+    max_attempts: u32,
+}
+
+impl Importer {
+    /// Each row's state by the journal.
+    fn journal_states(&self, rows: &[Row]) -> Result<BTreeMap<u64, State>, Failure> {
+        let mut states: BTreeMap<u64, State> = rows.iter().map(|r| (r.line, State::Pending(None))).collect();
+        for entry in &lock(&self.journal).entries {
+            let mut parts = entry.splitn(3, ' ');
+            let (kind, line, rest) = (parts.next(), parts.next(), parts.next().unwrap_or(""));
+            let Some(line) = line.and_then(|l| l.parse::<u64>().ok()) else {
+                continue;
+            };
+            let Some(state) = states.get_mut(&line) else {
+                continue;
+            };
+            *state = match kind {
+                Some("send") => State::InFlight,
+                Some("unsent") => State::Pending(None),
+                Some("failed") => State::Pending(Some(unescape(rest))),
+                Some("queued") => State::Queued(unescape(rest)),
+                Some("existing") => State::Existing(unescape(rest)),
+                Some("invalid") => State::Invalid(unescape(rest)),
+                _ => continue,
+            };
+        }
+        Ok(states)
+    }
+
+    /// Settles the rows that were in flight when an earlier run stopped, from the campaign's calls.
+    fn settle_in_flight(&self, rows: &[Row], states: &mut BTreeMap<u64, State>) -> Result<(), Failure> {
+        let in_flight: Vec<&Row> = rows.iter().filter(|r| states[&r.line] == State::InFlight).collect();
+        if in_flight.is_empty() {
+            return Ok(());
+        }
+        let calls = self.campaign_calls()?;
+        for row in in_flight {
+            let state = match self.claim(&calls, &row.to) {
+                Some(id) => {
+                    self.write(&format!("queued {} {}", row.line, escape(&id)))?;
+                    State::Queued(id)
+                }
+                None => {
+                    self.write(&format!("unsent {}", row.line))?;
+                    State::Pending(None)
+                }
+            };
+            states.insert(row.line, state);
+        }
+        Ok(())
+    }
+
+    /// The campaign's calls made since the import began: `(id, number)`.
+    fn campaign_calls(&self) -> Result<Vec<(String, String)>, Failure> {
+        let campaign = read_campaign(&self.reader, &self.campaign_id, &self.pacer)?;
+        let journal = lock(&self.journal);
+        Ok(campaign
+            .calls
+            .unwrap_or_default()
+            .into_iter()
+            .map(|c| (c.id.as_str().to_owned(), c.to))
+            .filter(|(id, _)| !journal.baseline.contains(id))
+            .collect())
+    }
+
+    /// A call of `to` among `calls` that no row has yet, now this row's.
+    fn claim(&self, calls: &[(String, String)], to: &str) -> Option<String> {
+        let mut claimed = lock(&self.claimed);
+        let (id, _) = calls.iter().find(|(id, number)| number == to && !claimed.contains(id))?;
+        claimed.insert(id.clone());
+        Some(id.clone())
+    }
+
+    fn write(&self, entry: &str) -> Result<(), Failure> {
+        lock(&self.journal).append(entry)
+    }
+
+    /// Sends one row until it is settled, it has used its attempts, or the import must stop.
+    fn process(&self, row: &Row) -> Result<State, Failure> {
+        let mut last_problem = None;
+        for attempt in 0..self.max_attempts {
+            if self.stop.load(Ordering::SeqCst) {
+                return Ok(State::Pending(last_problem));
+            }
+            self.pacer.wait();
+            self.write(&format!("send {}", row.line))?;
+            let operation = MakeCampaignCall::new(self.campaign_id.clone(), row.body.clone());
+            let error = match self.sender.execute_with_response(operation) {
+                Ok(answer) => {
+                    self.pacer.observe(&answer.headers);
+                    let id = answer.value.campaign_call.id.as_str().to_owned();
+                    lock(&self.claimed).insert(id.clone());
+                    self.write(&format!("queued {} {}", row.line, escape(&id)))?;
+                    return Ok(State::Queued(id));
+                }
+                Err(error) => error,
+            };
+            if let Some(api) = error.as_api() {
+                self.pacer.observe(&api.headers);
+            }
+            if let Some(existing) = existing_call(&error) {
+                let id = existing.id.as_str().to_owned();
+                lock(&self.claimed).insert(id.clone());
+                self.write(&format!("existing {} {}", row.line, escape(&id)))?;
+                return Ok(State::Existing(id));
+            }
+            let problem = one_line(&describe_error(&error));
+            match error.kind() {
+                // Proven not processed: wait as asked, then try again.
+                ErrorKind::RateLimited => {
+                    let asked = error.as_api().and_then(|a| a.retry_after).unwrap_or(Duration::from_secs(1));
+                    self.pacer.pause(asked);
+                    self.write(&format!("unsent {}", row.line))?;
+                }
+                // This row's content: the API's message, with the line.
+                ErrorKind::Validation => {
+                    let message = api_message(&error);
+                    self.write(&format!("invalid {} {}", row.line, escape(&message)))?;
+                    return Ok(State::Invalid(message));
+                }
+                // The whole import cannot go on (campaign missing or not active, token refused).
+                ErrorKind::BadRequest | ErrorKind::NotFound | ErrorKind::Unauthorized | ErrorKind::Forbidden => {
+                    self.write(&format!("unsent {}", row.line))?;
+                    return Err(error.into());
+                }
+                ErrorKind::InvalidRequest => {
+                    let message = one_line(&error.to_string());
+                    self.write(&format!("invalid {} {}", row.line, escape(&message)))?;
+                    return Ok(State::Invalid(message));
+                }
+                ErrorKind::Transport if matches!(&error, Error::Transport(t) if t.certainly_not_sent()) => {
+                    self.write(&format!("unsent {}", row.line))?;
+                    backoff(attempt);
+                }
+                // Queued or not, the answer does not say: ask the campaign.
+                _ => match self.campaign_calls() {
+                    Ok(calls) => match self.claim(&calls, &row.to) {
+                        Some(id) => {
+                            self.write(&format!("queued {} {}", row.line, escape(&id)))?;
+                            return Ok(State::Queued(id));
+                        }
+                        None => {
+                            self.write(&format!("unsent {}", row.line))?;
+                            backoff(attempt);
+                        }
+                    },
+                    // Unknown: the row stays in flight, for the next run to settle.
+                    Err(_) => return Ok(State::InFlight),
+                },
+            }
+            last_problem = Some(problem);
+        }
+        let problem = last_problem.unwrap_or_else(|| "not sent".into());
+        self.write(&format!("failed {} {}", row.line, escape(&problem)))?;
+        Ok(State::Pending(Some(problem)))
+    }
+}
+
+/// Reads the campaign (with its calls), waiting out rate limits as often as they come, up to a bound.
+fn read_campaign(reader: &Client, campaign_id: &str, pacer: &Pacer) -> Result<Campaign, Error> {
+    let mut last = None;
+    for _ in 0..RATE_LIMITED_READS {
+        pacer.wait();
+        match reader.execute(GetCampaign::new(campaign_id.to_owned())) {
+            Ok(campaign) => return Ok(campaign),
+            Err(e) if e.kind() == ErrorKind::RateLimited => {
+                pacer.pause(e.as_api().and_then(|a| a.retry_after).unwrap_or(Duration::from_secs(1)));
+                last = Some(e);
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Err(last.expect("at least one read"))
+}
+
+fn api_message(error: &Error) -> String {
+    let Some(api) = error.as_api() else {
+        return one_line(&error.to_string());
+    };
+    let mut message = api.message.clone().unwrap_or_else(|| "rejected".into());
+    let fields: Vec<String> =
+        api.field_errors.iter().flat_map(|(f, problems)| problems.iter().map(move |p| format!("{f}: {p}"))).collect();
+    if !fields.is_empty() {
+        message = format!("{message} ({})", fields.join("; "));
+    }
+    one_line(&message)
+}
+
+fn one_line(text: &str) -> String {
+    text.trim().lines().map(str::trim).collect::<Vec<_>>().join("; ")
+}
+
+fn backoff(attempt: u32) {
+    let millis = 100u64.saturating_mul(1 << attempt.min(6)).min(5_000);
+    std::thread::sleep(Duration::from_millis(millis));
+}
+
+/// Spaces the sends as the rate-limit headers ask, and holds them all during a pause.
+#[derive(Default)]
+struct Pacer {
+    state: Mutex<PacerState>,
+}
+
+#[derive(Default)]
+struct PacerState {
+    next_send: Option<Instant>,
+    spacing: Duration,
+}
+
+impl Pacer {
+    /// Waits for this send's turn.
+    fn wait(&self) {
+        let now = Instant::now();
+        let at = {
+            let mut state = lock(&self.state);
+            let at = state.next_send.map_or(now, |n| n.max(now));
+            state.next_send = Some(at + state.spacing);
+            at
+        };
+        let wait = at.saturating_duration_since(now).min(MAX_PAUSE);
+        if !wait.is_zero() {
+            std::thread::sleep(wait);
+        }
+    }
+
+    /// Holds every send for `delay`.
+    fn pause(&self, delay: Duration) {
+        let until = Instant::now() + delay.min(MAX_PAUSE);
+        let mut state = lock(&self.state);
+        if state.next_send.is_none_or(|n| n < until) {
+            state.next_send = Some(until);
+        }
+    }
+
+    /// Reads an answer's rate-limit headers: none left means a pause until the window resets; few left
+    /// means sends spread over what remains of the window.
+    fn observe(&self, headers: &talkover::http::HeaderMap) {
+        let Some(limit) = RateLimit::from_headers(headers) else {
+            return;
+        };
+        let reset_in = limit.reset.map(reset_delay).unwrap_or(Duration::from_secs(1));
+        match limit.remaining {
+            Some(0) => self.pause(reset_in),
+            Some(left) => {
+                lock(&self.state).spacing = (reset_in / u32::try_from(left).unwrap_or(u32::MAX)).min(MAX_SPACING)
+            }
+            None => {}
+        }
+        if let Some(asked) = retry_after(headers, SystemTime::now()) {
+            if limit.remaining == Some(0) {
+                self.pause(asked);
+            }
+        }
+    }
+}
+
+/// The time until a window resets: `reset` is a Unix time when it looks like one, else seconds.
+fn reset_delay(reset: u64) -> Duration {
+    if reset > 1_000_000_000 {
+        let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default().as_secs();
+        Duration::from_secs(reset.saturating_sub(now))
+    } else {
+        Duration::from_secs(reset)
+    }
+}
+
+/// The journal: a header naming the import, the campaign's calls before it began, then one entry per
+/// attempt and outcome, each synced to disk before the import goes on.
+struct Journal {
+    file: File,
+    entries: Vec<String>,
+    baseline: HashSet<String>,
+}
+
+impl Journal {
+    fn open(path: &Path, header: &str, reader: &Client, campaign_id: &str) -> Result<Self, Failure> {
+        let local = |e: std::io::Error| Failure::local(format!("journal {}: {e}", path.display()));
+        if path.exists() {
+            let text = std::fs::read(path).map_err(local)?;
+            // A last line without its newline was cut short by a stop: it never happened.
+            let complete = match text.iter().rposition(|b| *b == b'\n') {
+                Some(end) => &text[..=end],
+                None => &[][..],
+            };
+            let mut lines = BufReader::new(complete).lines().map_while(Result::ok);
+            match lines.next() {
+                Some(first) if first == header => {
+                    let mut entries = Vec::new();
+                    let mut baseline = HashSet::new();
+                    let mut started = false;
+                    for line in lines {
+                        if let Some(id) = line.strip_prefix("baseline ") {
+                            baseline.insert(unescape(id));
+                        } else if line == "started" {
+                            started = true;
+                        } else {
+                            entries.push(line);
+                        }
+                    }
+                    if started {
+                        let mut file = OpenOptions::new().append(true).open(path).map_err(local)?;
+                        if complete.len() != text.len() {
+                            // Ends the cut line, so the next entry starts on a line of its own.
+                            file.write_all(b"\n").and_then(|()| file.sync_data()).map_err(local)?;
+                        }
+                        return Ok(Self { file, entries, baseline });
+                    }
+                    // Stopped while writing the baseline: nothing was sent yet; start again.
+                }
+                Some(_) => {
+                    return Err(Failure::usage(format!(
+                        "the journal {} belongs to another import (another campaign or another CSV file); \
+                         pass --journal to use a new one",
+                        path.display()
+                    )))
+                }
+                None => {}
+            }
+        }
+        let campaign = read_campaign(reader, campaign_id, &Pacer::default())?;
+        let baseline: HashSet<String> =
+            campaign.calls.unwrap_or_default().into_iter().map(|c| c.id.as_str().to_owned()).collect();
+        let mut text = format!("{header}\n");
+        for id in &baseline {
+            text.push_str(&format!("baseline {}\n", escape(id)));
+        }
+        text.push_str("started\n");
+        let mut file = File::create(path).map_err(local)?;
+        file.write_all(text.as_bytes()).and_then(|()| file.sync_all()).map_err(local)?;
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            // The new file's name is durable too.
+            if let Ok(dir) = File::open(dir) {
+                let _ = dir.sync_all();
+            }
+        }
+        Ok(Self { file, entries: Vec::new(), baseline })
+    }
+
+    /// Appends one entry and syncs it to disk.
+    fn append(&mut self, entry: &str) -> Result<(), Failure> {
+        let line = format!("{entry}\n");
+        self.file
+            .write_all(line.as_bytes())
+            .and_then(|()| self.file.sync_data())
+            .map_err(|e| Failure::local(format!("cannot write the journal: {e}")))
+    }
+}
+
+/// Journal fields are single words: spaces, newlines and `%` are percent-encoded.
+fn escape(text: &str) -> String {
+    text.replace('%', "%25").replace(' ', "%20").replace('\n', "%0A").replace('\r', "%0D")
+}
+
+fn unescape(text: &str) -> String {
+    text.replace("%20", " ").replace("%0A", "\n").replace("%0D", "\r").replace("%25", "%")
+}
+
+/// FNV-1a, 64 bits: the CSV file's fingerprint in the journal's header (stable across builds).
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, b| (hash ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3))
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_must_be_e164() {
+        assert_eq!(e164("+1 (555) 010-1234").unwrap(), "+15550101234");
+        assert!(e164("5550101234").unwrap_err().contains("must start with +"));
+        assert!(e164("+0555010").is_err());
+        assert!(e164("+12").is_err());
+        assert!(e164("+1555abc1234").is_err());
+        assert!(e164("+1234567890123456").is_err());
+        assert_eq!(e164("  ").unwrap_err(), "no phone number");
+    }
+
+    #[test]
+    fn rows_split_into_payload_and_context_and_bad_numbers_keep_their_line() {
+        let csv = "name,phone,context.crm_id,payload.plan\nAda,+15550100001,c1,gold\nBob,not a number,c2,\n\nCy,+15550100003,,\n\"Dee\nDa\",+15550100004,,\nEd,+1555,,\n";
+        let (rows, invalid) = read_rows(csv.as_bytes(), None, false).unwrap();
+        assert_eq!(rows.len(), 3);
+        assert_eq!((rows[0].line, rows[0].to.as_str()), (2, "+15550100001"));
+        let body = serde_json::to_value(&rows[0].body).unwrap();
+        assert_eq!(
+            body,
+            json!({"to": "+15550100001", "payload": {"name": "Ada", "plan": "gold"}, "context": {"crm_id": "c1"}})
+        );
+        assert_eq!(rows[1].line, 5, "blank lines count");
+        assert_eq!(rows[2].line, 6, "a quoted field may span lines");
+        assert_eq!(invalid.len(), 2);
+        assert_eq!(invalid[1].0, 8);
+        assert_eq!(invalid[0].0, 3);
+        assert!(invalid[0].1.contains("not a number"), "{invalid:?}");
+    }
+
+    #[test]
+    fn rate_limit_headers_pace_the_sends() {
+        let headers = |remaining: &str, reset: &str| {
+            let mut h = talkover::http::HeaderMap::new();
+            h.insert("x-ratelimit-limit", "60".parse().unwrap());
+            h.insert("x-ratelimit-remaining", remaining.parse().unwrap());
+            h.insert("x-ratelimit-reset", reset.parse().unwrap());
+            h
+        };
+        let pacer = Pacer::default();
+        pacer.observe(&talkover::http::HeaderMap::new());
+        assert!(lock(&pacer.state).next_send.is_none(), "no headers, no pacing");
+        pacer.observe(&headers("10", "20"));
+        assert_eq!(lock(&pacer.state).spacing, Duration::from_secs(2), "20 s left for 10 requests");
+        let before = Instant::now();
+        pacer.observe(&headers("0", "30"));
+        let resume = lock(&pacer.state).next_send.expect("a pause");
+        assert!(resume >= before + Duration::from_secs(29), "none left: wait for the reset");
+        assert_eq!(reset_delay(0), Duration::ZERO);
+    }
+
+    #[test]
+    fn journal_words_survive_escaping() {
+        for text in ["plain", "two words", "100% sure\nnext"] {
+            assert!(!escape(text).contains([' ', '\n']));
+            assert_eq!(unescape(&escape(text)), text);
+        }
+    }
+}

@@ -1,0 +1,298 @@
+//! `talkover webhooks listen`: a local receiver of webhook deliveries on 127.0.0.1. Each delivery's
+//! signature is checked with the core's verifier (`verify_delivery`, any header whose name contains
+//! `signature`); a verified one is shown and, with `--forward-to`, sent on; one that does not verify is
+//! shown as refused and answered 401.
+
+use std::io::{BufRead as _, BufReader, Read as _, Write as _};
+use std::net::{Ipv4Addr, TcpListener, TcpStream};
+use std::time::Duration;
+
+use clap::{Arg, ArgMatches, Command};
+use serde_json::{json, Value};
+use talkover::http::{header, HeaderMap, HeaderName, HeaderValue, Method, Request, StatusCode};
+use talkover::webhook_delivery::verify_delivery;
+use talkover::{BlockingTransport as _, SecretString};
+use talkover_ureq::{UreqConfig, UreqTransport};
+
+use crate::failure::Failure;
+use crate::output::Format;
+
+/// The largest delivery body accepted.
+const MAX_BODY: usize = 4 * 1024 * 1024;
+/// The most header lines of one request.
+const MAX_HEADERS: usize = 100;
+/// The longest header line.
+const MAX_LINE: usize = 16 * 1024;
+
+pub fn command() -> Command {
+    Command::new("listen")
+        .about("Receive webhook deliveries on 127.0.0.1, check their signature, show them and forward them")
+        .long_about(
+            "Listens on 127.0.0.1:PORT for webhook deliveries (POST, JSON body). Each delivery's signature (HMAC-SHA256 \
+             of the body with the webhook's secret, in any header whose name contains `signature`) is checked: a \
+             delivery that verifies is shown (event, ids, payload), forwarded with --forward-to and answered with the \
+             forward's status (200 without one); one that does not is shown as REFUSED, answered 401 and not \
+             forwarded.\n\nThe first line on standard output is `listening on http://127.0.0.1:PORT/`; then one \
+             block per delivery on a terminal, one JSON object per line otherwise.",
+        )
+        .arg(
+            Arg::new("port")
+                .long("port")
+                .short('p')
+                .value_name("PORT")
+                .value_parser(clap::value_parser!(u16))
+                .default_value("4242")
+                .help("Port on 127.0.0.1 (0 picks a free one)"),
+        )
+        .arg(
+            Arg::new("secret")
+                .long("secret")
+                .value_name("SECRET")
+                .env("TALKOVER_WEBHOOK_SECRET")
+                .hide_env_values(true)
+                .required(true)
+                .help("The webhook's signing secret (or TALKOVER_WEBHOOK_SECRET)"),
+        )
+        .arg(
+            Arg::new("forward-to")
+                .long("forward-to")
+                .value_name("URL")
+                .help("Send every verified delivery on to this URL (POST, same body and headers)"),
+        )
+        .arg(
+            Arg::new("max-deliveries")
+                .long("max-deliveries")
+                .value_name("N")
+                .value_parser(clap::value_parser!(u64).range(1..))
+                .help("Stop after N requests (default: run until stopped)"),
+        )
+}
+
+pub fn run(args: &ArgMatches) -> Result<u8, Failure> {
+    let port = *args.get_one::<u16>("port").expect("has a default");
+    let secret = SecretString::new(args.get_one::<String>("secret").expect("required").clone());
+    if secret.is_empty() {
+        return Err(Failure::usage("--secret cannot be empty".into()));
+    }
+    let forward = match args.get_one::<String>("forward-to") {
+        Some(url) => {
+            let uri: talkover::http::Uri =
+                url.parse().map_err(|e| Failure::usage(format!("--forward-to {url:?} is not a URL: {e}")))?;
+            if uri.scheme().is_none() || uri.host().is_none() {
+                return Err(Failure::usage(format!("--forward-to {url:?} needs a scheme and a host")));
+            }
+            let mut config = UreqConfig::default();
+            config.timeout = Some(Duration::from_secs(30));
+            Some((uri, UreqTransport::with_config(&config)))
+        }
+        None => None,
+    };
+    let format = Format::of(args);
+    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, port))
+        .map_err(|e| Failure::local(format!("cannot listen on 127.0.0.1:{port}: {e}")))?;
+    let addr = listener.local_addr().map_err(|e| Failure::local(e.to_string()))?;
+    {
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "listening on http://{addr}/");
+        let _ = out.flush();
+    }
+    let limit = args.get_one::<u64>("max-deliveries").copied();
+    let mut served = 0u64;
+    for stream in listener.incoming() {
+        let Ok(stream) = stream else {
+            continue;
+        };
+        if let Err(e) = handle(stream, &secret, forward.as_ref(), format) {
+            eprintln!("webhooks listen: {e}");
+        }
+        served += 1;
+        if limit.is_some_and(|limit| served >= limit) {
+            break;
+        }
+    }
+    Ok(0)
+}
+
+/// A request as read from the socket.
+struct Incoming {
+    method: String,
+    target: String,
+    headers: HeaderMap,
+    body: Vec<u8>,
+}
+
+fn handle(
+    mut stream: TcpStream,
+    secret: &SecretString,
+    forward: Option<&(talkover::http::Uri, UreqTransport)>,
+    format: Format,
+) -> Result<(), String> {
+    stream.set_read_timeout(Some(Duration::from_secs(10))).map_err(|e| e.to_string())?;
+    stream.set_write_timeout(Some(Duration::from_secs(10))).map_err(|e| e.to_string())?;
+    let request = match read_request(&mut stream) {
+        Ok(request) => request,
+        Err((status, problem)) => {
+            respond(&mut stream, status, &json!({"error": problem}));
+            return Err(problem);
+        }
+    };
+    if request.method != "POST" {
+        respond(&mut stream, StatusCode::METHOD_NOT_ALLOWED, &json!({"error": "deliveries are POST requests"}));
+        return Ok(());
+    }
+    let body_json: Value = serde_json::from_slice(&request.body)
+        .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&request.body).into_owned()));
+    match verify_delivery(&request.headers, &request.body, secret) {
+        Err(problem) => {
+            show(format, false, Some(&problem.to_string()), &request.target, &body_json, None);
+            respond(&mut stream, StatusCode::UNAUTHORIZED, &json!({"error": "the signature does not verify"}));
+        }
+        Ok(()) => {
+            let forwarded = forward.map(|(uri, transport)| send_on(uri, transport, &request));
+            let status = match &forwarded {
+                None => StatusCode::OK,
+                Some(Ok(status)) => *status,
+                Some(Err(_)) => StatusCode::BAD_GATEWAY,
+            };
+            show(format, true, None, &request.target, &body_json, forwarded.as_ref());
+            respond(&mut stream, status, &json!({"received": true}));
+        }
+    }
+    Ok(())
+}
+
+fn read_request(stream: &mut TcpStream) -> Result<Incoming, (StatusCode, String)> {
+    let bad = |m: &str| (StatusCode::BAD_REQUEST, m.to_owned());
+    let mut reader = BufReader::new(stream.try_clone().map_err(|e| bad(&e.to_string()))?);
+    let mut line = String::new();
+    read_line(&mut reader, &mut line).map_err(|e| bad(&e))?;
+    let mut parts = line.split_whitespace();
+    let (method, target) = match (parts.next(), parts.next(), parts.next()) {
+        (Some(m), Some(t), Some(v)) if v.starts_with("HTTP/1.") => (m.to_owned(), t.to_owned()),
+        _ => return Err(bad("not an HTTP/1.x request")),
+    };
+    let mut headers = HeaderMap::new();
+    for _ in 0..=MAX_HEADERS {
+        line.clear();
+        read_line(&mut reader, &mut line).map_err(|e| bad(&e))?;
+        let text = line.trim_end_matches(['\r', '\n']);
+        if text.is_empty() {
+            break;
+        }
+        let (name, value) = text.split_once(':').ok_or_else(|| bad("a header line without a colon"))?;
+        let name =
+            HeaderName::from_bytes(name.trim().as_bytes()).map_err(|_| bad("a header name that is not valid"))?;
+        let value = HeaderValue::from_str(value.trim()).map_err(|_| bad("a header value that is not valid"))?;
+        headers.append(name, value);
+        if headers.len() > MAX_HEADERS {
+            return Err(bad("too many headers"));
+        }
+    }
+    if headers.contains_key(header::TRANSFER_ENCODING) {
+        return Err((StatusCode::LENGTH_REQUIRED, "send the body with a Content-Length".into()));
+    }
+    let length = match headers.get(header::CONTENT_LENGTH) {
+        Some(v) => {
+            v.to_str().ok().and_then(|v| v.trim().parse::<usize>().ok()).ok_or_else(|| bad("a bad Content-Length"))?
+        }
+        None => 0,
+    };
+    if length > MAX_BODY {
+        return Err((StatusCode::PAYLOAD_TOO_LARGE, format!("bodies up to {MAX_BODY} bytes")));
+    }
+    let mut body = vec![0; length];
+    reader.read_exact(&mut body).map_err(|e| bad(&format!("the body was cut short: {e}")))?;
+    Ok(Incoming { method, target, headers, body })
+}
+
+fn read_line(reader: &mut impl std::io::BufRead, line: &mut String) -> Result<(), String> {
+    let mut limited = reader.take(MAX_LINE as u64);
+    let n = limited.read_line(line).map_err(|e| e.to_string())?;
+    if n == 0 || !line.ends_with('\n') {
+        return Err("the request ended early or a line is too long".into());
+    }
+    Ok(())
+}
+
+fn respond(stream: &mut TcpStream, status: StatusCode, body: &Value) {
+    let body = body.to_string();
+    let head = format!(
+        "HTTP/1.1 {} {}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+        status.as_u16(),
+        status.canonical_reason().unwrap_or(""),
+        body.len()
+    );
+    let _ = stream.write_all(head.as_bytes()).and_then(|()| stream.write_all(body.as_bytes()));
+    let _ = stream.flush();
+}
+
+/// Sends a verified delivery on: the same body, its content type and signature headers.
+fn send_on(uri: &talkover::http::Uri, transport: &UreqTransport, request: &Incoming) -> Result<StatusCode, String> {
+    let mut builder = Request::builder().method(Method::POST).uri(uri.clone());
+    for (name, value) in &request.headers {
+        let keep = name == header::CONTENT_TYPE
+            || name.as_str().contains("signature")
+            || name.as_str().starts_with("x-talkover")
+            || name == header::USER_AGENT;
+        if keep {
+            builder = builder.header(name, value);
+        }
+    }
+    let forwarded = builder.body(request.body.clone()).map_err(|e| e.to_string())?;
+    transport.send(forwarded).map(|answer| answer.status()).map_err(|e| e.to_string())
+}
+
+fn show(
+    format: Format,
+    verified: bool,
+    problem: Option<&str>,
+    target: &str,
+    body: &Value,
+    forwarded: Option<&Result<StatusCode, String>>,
+) {
+    let event = body.get("event").and_then(Value::as_str);
+    let ids: serde_json::Map<String, Value> = body
+        .as_object()
+        .map(|o| o.iter().filter(|(k, v)| (k.ends_with("_id") || *k == "id") && v.is_string()))
+        .into_iter()
+        .flatten()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let forward = forwarded.map(|f| match f {
+        Ok(status) => json!({"status": status.as_u16()}),
+        Err(e) => json!({"error": e}),
+    });
+    let mut out = std::io::stdout().lock();
+    match format {
+        Format::Json => {
+            let line = json!({
+                "verified": verified,
+                "problem": problem,
+                "path": target,
+                "event": event,
+                "ids": ids,
+                "forwarded": forward,
+                "body": body,
+            });
+            let _ = writeln!(out, "{line}");
+        }
+        Format::Table => {
+            let title = if verified { "delivery" } else { "REFUSED delivery" };
+            let _ = writeln!(out, "── {title} {} {}", event.unwrap_or("(no event)"), target);
+            if let Some(problem) = problem {
+                let _ = writeln!(out, "   signature: {problem}");
+            }
+            for (k, v) in &ids {
+                let _ = writeln!(out, "   {k}: {}", v.as_str().unwrap_or_default());
+            }
+            if let Some(forward) = forward {
+                let _ = writeln!(out, "   forwarded: {forward}");
+            }
+            let pretty = serde_json::to_string_pretty(body).unwrap_or_default();
+            for line in pretty.lines() {
+                let _ = writeln!(out, "   {line}");
+            }
+        }
+    }
+    let _ = out.flush();
+}

@@ -1,0 +1,125 @@
+//! `talkover`: the Talkover API from the shell. See `talkover --help`.
+#![forbid(unsafe_code)]
+
+mod commands;
+mod failure;
+mod import;
+mod listen;
+mod output;
+mod run;
+
+use std::io::IsTerminal as _;
+use std::process::ExitCode;
+
+use clap::ArgMatches;
+use talkover::blocking::Client;
+
+use crate::failure::Failure;
+use crate::output::Format;
+
+fn main() -> ExitCode {
+    let matches = match commands::command().try_get_matches() {
+        Ok(matches) => matches,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    match dispatch(&matches) {
+        Ok(code) => ExitCode::from(code),
+        Err(failure) => {
+            failure.print();
+            ExitCode::from(failure.exit_code())
+        }
+    }
+}
+
+fn dispatch(matches: &ArgMatches) -> Result<u8, Failure> {
+    let (name, sub) = matches.subcommand().expect("a subcommand is required");
+    match name {
+        "operations" => {
+            run::list_operations(Format::of(sub));
+            Ok(0)
+        }
+        "mock" => mock(sub),
+        resource => {
+            let (action, args) = sub.subcommand().expect("an action is required");
+            match (resource, action) {
+                ("campaigns", "import") => import::run(&Context::new(args)?, args),
+                ("webhooks", "listen") => listen::run(args),
+                _ => {
+                    let command = commands::operation_commands()
+                        .into_iter()
+                        .find(|c| c.resource == resource && (c.action == action || c.operation.id == action))
+                        .ok_or_else(|| Failure::usage(format!("unknown command {resource} {action}")))?;
+                    run::run_operation(&Context::new(args)?, command.operation, args)?;
+                    Ok(0)
+                }
+            }
+        }
+    }
+}
+
+#[cfg(feature = "mock")]
+fn mock(args: &ArgMatches) -> Result<u8, Failure> {
+    let args: Vec<String> = args.get_many::<String>("args").map(|a| a.cloned().collect()).unwrap_or_default();
+    talkover_mock::cli::run(args).map_err(Failure::usage)?;
+    Ok(0)
+}
+
+#[cfg(not(feature = "mock"))]
+fn mock(_: &ArgMatches) -> Result<u8, Failure> {
+    Err(Failure::usage("this build of talkover has no emulator (the `mock` feature is off)".into()))
+}
+
+/// What every API command needs: the client and the output format.
+pub struct Context {
+    pub client: Client,
+    pub format: Format,
+    token: talkover::SecretString,
+    base_url: Option<String>,
+}
+
+impl Context {
+    fn new(args: &ArgMatches) -> Result<Self, Failure> {
+        let token = read_token(args)?;
+        let base_url = args.get_one::<String>("base-url").filter(|u| !u.trim().is_empty()).cloned();
+        let client = builder(&token, base_url.as_deref()).build()?;
+        Ok(Self { client, format: Format::of(args), token, base_url })
+    }
+
+    /// A builder with this context's token and base URL, for a client with another retry policy.
+    pub fn client_builder(&self) -> talkover::blocking::ClientBuilder {
+        builder(&self.token, self.base_url.as_deref())
+    }
+}
+
+fn builder(token: &talkover::SecretString, base_url: Option<&str>) -> talkover::blocking::ClientBuilder {
+    let builder = Client::builder().token(token.clone());
+    match base_url {
+        Some(url) => builder.base_url(url),
+        None => builder,
+    }
+}
+
+fn read_token(args: &ArgMatches) -> Result<talkover::SecretString, Failure> {
+    if let Some(path) = args.get_one::<String>("token-file") {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| Failure::local(format!("cannot read the token file {path}: {e}")))?;
+        let token = text.trim();
+        if token.is_empty() {
+            return Err(Failure::refused(format!("the token file {path} is empty")));
+        }
+        return Ok(talkover::SecretString::new(token));
+    }
+    match std::env::var(talkover::TOKEN_ENV) {
+        Ok(token) if !token.trim().is_empty() => Ok(talkover::SecretString::new(token.trim())),
+        _ => Err(Failure::refused("no token: set TALKOVER_TOKEN or pass --token-file PATH".into())),
+    }
+}
+
+/// Whether standard error is a terminal (progress bars go there only then).
+pub fn stderr_is_terminal() -> bool {
+    std::io::stderr().is_terminal()
+}

@@ -1,0 +1,185 @@
+//! What a command prints: a table for a list and the key fields for one resource on a terminal, JSON
+//! otherwise.
+
+use std::io::{IsTerminal as _, Write};
+
+use clap::ArgMatches;
+use serde_json::{Map, Value};
+
+/// How results are written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// For a person: a table, or `key: value` lines.
+    Table,
+    /// JSON, pretty-printed.
+    Json,
+}
+
+impl Format {
+    /// The format asked for: `--output`, or by whether standard output is a terminal.
+    pub fn of(args: &ArgMatches) -> Self {
+        match args.get_one::<String>("output").map(String::as_str) {
+            Some("json") => Self::Json,
+            Some("table") => Self::Table,
+            _ if std::io::stdout().is_terminal() => Self::Table,
+            _ => Self::Json,
+        }
+    }
+}
+
+/// Writes one answer.
+pub fn print(value: &Value, format: Format) {
+    let mut out = std::io::stdout().lock();
+    let text = match format {
+        Format::Json => serde_json::to_string_pretty(value).unwrap_or_default() + "\n",
+        Format::Table => human(value),
+    };
+    let _ = out.write_all(text.as_bytes());
+    let _ = out.flush();
+}
+
+/// An answer for a person.
+pub fn human(value: &Value) -> String {
+    let main = match value.get("data") {
+        Some(data) if !data.is_null() => data,
+        _ => value,
+    };
+    match main {
+        Value::Array(items) => {
+            let mut text = table(items);
+            if let Some(p) = value.get("pagination").or_else(|| value.get("meta")).filter(|p| p.is_object()) {
+                let n = |k: &str| p.get(k).and_then(Value::as_u64).map(|v| v.to_string()).unwrap_or("?".into());
+                text.push_str(&format!(
+                    "page {} of {} ({} in all; --page N for another, --all for every one)\n",
+                    n("current_page"),
+                    n("last_page"),
+                    n("total")
+                ));
+            }
+            text
+        }
+        Value::Object(fields) => {
+            let mut lines = Vec::new();
+            key_fields(fields, "", &mut lines, 0);
+            if lines.is_empty() {
+                return "(empty)\n".into();
+            }
+            let width = lines.iter().map(|(k, _)| k.chars().count()).max().unwrap_or(0);
+            lines.iter().map(|(k, v)| format!("{k:width$}  {v}\n")).collect()
+        }
+        other => format!("{}\n", scalar(other)),
+    }
+}
+
+fn key_fields(fields: &Map<String, Value>, prefix: &str, lines: &mut Vec<(String, String)>, depth: usize) {
+    for (key, value) in fields {
+        if prefix.is_empty() && key == "success" {
+            continue;
+        }
+        let name = format!("{prefix}{key}");
+        match value {
+            Value::Null => {}
+            Value::Object(inner) if depth < 2 => key_fields(inner, &format!("{name}."), lines, depth + 1),
+            Value::Object(inner) => lines.push((name, format!("{{{} fields}}", inner.len()))),
+            Value::Array(items) if items.is_empty() => lines.push((name, "[]".into())),
+            Value::Array(items) if items.iter().all(|i| !i.is_object() && !i.is_array()) => {
+                lines.push((name, items.iter().map(scalar).collect::<Vec<_>>().join(", ")))
+            }
+            Value::Array(items) => lines.push((name, format!("[{} items]", items.len()))),
+            scalar_value => lines.push((name, scalar(scalar_value))),
+        }
+    }
+}
+
+fn scalar(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        Value::Null => String::new(),
+        Value::Array(items) => format!("[{} items]", items.len()),
+        Value::Object(fields) => format!("{{{} fields}}", fields.len()),
+        other => other.to_string(),
+    }
+}
+
+const PREFERRED: &[&str] =
+    &["id", "name", "label", "status", "current_status", "to", "number", "phone_number", "created_at"];
+const MAX_COLUMNS: usize = 6;
+const MAX_CELL: usize = 40;
+
+/// A list as a table: the usual identifying columns first, then the first item's other plain fields.
+fn table(items: &[Value]) -> String {
+    if items.is_empty() {
+        return "(no items)\n".into();
+    }
+    let objects: Vec<&Map<String, Value>> = items.iter().filter_map(Value::as_object).collect();
+    if objects.len() != items.len() {
+        return items.iter().map(|i| format!("{}\n", scalar(i))).collect();
+    }
+    let plain = |v: &Value| !v.is_object() && !v.is_array();
+    let mut columns: Vec<&str> =
+        PREFERRED.iter().copied().filter(|c| objects.iter().any(|o| o.get(*c).is_some_and(plain))).collect();
+    for (key, value) in objects[0] {
+        if columns.len() >= MAX_COLUMNS {
+            break;
+        }
+        if plain(value) && !columns.contains(&key.as_str()) {
+            columns.push(key);
+        }
+    }
+    columns.truncate(MAX_COLUMNS);
+    let cell = |o: &Map<String, Value>, c: &str| {
+        let text = o.get(c).map(scalar).unwrap_or_default();
+        if text.chars().count() > MAX_CELL {
+            text.chars().take(MAX_CELL - 1).collect::<String>() + "…"
+        } else {
+            text
+        }
+    };
+    let rows: Vec<Vec<String>> = objects.iter().map(|o| columns.iter().map(|c| cell(o, c)).collect()).collect();
+    let widths: Vec<usize> = columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0).max(c.len()))
+        .collect();
+    let line = |cells: Vec<String>| {
+        let padded: Vec<String> = cells.iter().zip(&widths).map(|(c, w)| format!("{c:w$}")).collect();
+        padded.join("  ").trim_end().to_owned() + "\n"
+    };
+    let mut text = line(columns.iter().map(|c| c.to_uppercase()).collect());
+    for row in rows {
+        text.push_str(&line(row));
+    }
+    text
+}
+
+/// Writes one JSON value on one line (NDJSON).
+pub fn print_line(out: &mut impl Write, value: &Value) -> std::io::Result<()> {
+    serde_json::to_writer(&mut *out, value)?;
+    out.write_all(b"\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn a_list_is_a_table_with_the_identifying_columns_first() {
+        let text = human(&json!({"success": true, "data": [
+            {"status": "draft", "name": "Support", "id": "a1", "voice": {"id": "v"}},
+            {"status": "published", "name": "Sales", "id": "a2"}
+        ], "pagination": {"current_page": 1, "last_page": 3, "total": 5}}));
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[0].split_whitespace().collect::<Vec<_>>(), ["ID", "NAME", "STATUS"]);
+        assert_eq!(lines[2].split_whitespace().collect::<Vec<_>>(), ["a2", "Sales", "published"]);
+        assert!(lines[3].starts_with("page 1 of 3 (5 in all"), "{text}");
+    }
+
+    #[test]
+    fn one_resource_shows_its_fields_by_path() {
+        let text = human(&json!({"campaign_call": {"id": "c1", "to": "+15550100"}, "campaign": {"id": "k"}}));
+        assert!(text.contains("campaign_call.id  c1\n"), "{text}");
+        assert!(text.contains("campaign.id       k\n"), "{text}");
+    }
+}

@@ -1,0 +1,188 @@
+//! The command line around the operations: friendly names, output formats, `--all`, errors and their exit
+//! codes, the token, `--help`, `talkover mock`.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+
+use common::*;
+use serde_json::Value;
+use talkover_mock::Server;
+
+/// The first success fixture of an operation.
+fn first_ok(id: &str) -> std::path::PathBuf {
+    let mut files: Vec<_> = std::fs::read_dir(fixtures_dir().join(id)).unwrap().map(|e| e.unwrap().path()).collect();
+    files.sort();
+    files.into_iter().find(|f| f.file_name().unwrap().to_string_lossy().starts_with("ok")).unwrap()
+}
+
+#[test]
+fn friendly_names_run_their_operations() {
+    let server = Server::start_blocking().unwrap();
+    let (url, token) = (server.base_url(), server.token().to_owned());
+
+    let mut list = talkover(&url, &token);
+    list.args(["agents", "list"]);
+    assert_eq!(json(list)["data"][0]["id"], AGENT);
+
+    let mut call = talkover(&url, &token);
+    call.args(["calls", "make", AGENT, "+15550101234"]);
+    let placed = json(call);
+    assert_eq!(
+        (placed["data"]["to"].as_str(), placed["data"]["agent_id"].as_str()),
+        (Some("+15550101234"), Some(AGENT))
+    );
+
+    let mut calls = talkover(&url, &token);
+    calls.args(["calls", "list", "--query", "per_page=5"]);
+    let calls = json(calls);
+    assert_eq!(calls["data"][0]["to"], "+15550101234", "{calls}");
+
+    let mut unpublish = talkover(&url, &token);
+    unpublish.args(["agents", "unpublish", AGENT]);
+    json(unpublish);
+    let mut publish = talkover(&url, &token);
+    publish.args(["agents", "publish", AGENT]);
+    json(publish);
+    let mut get = talkover(&url, &token);
+    get.args(["agents", "get-agent", AGENT]); // the operation id works too
+    assert_eq!(json(get)["data"]["current_status"], "published");
+}
+
+#[test]
+fn all_pages_come_as_ndjson_and_a_terminal_format_is_a_table() {
+    let server = Server::start_blocking().unwrap();
+    let (url, token) = (server.base_url(), server.token().to_owned());
+    let fixture: Value = serde_json::from_str(&std::fs::read_to_string(first_ok("create-agent")).unwrap()).unwrap();
+    for i in 0..3 {
+        let mut body = fixture["params"]["body"].clone();
+        body["name"] = Value::from(format!("Agent {i}"));
+        let mut create = talkover(&url, &token);
+        create.args(["agents", "create", "--data", &body.to_string()]);
+        json(create);
+    }
+    let mut all = talkover(&url, &token);
+    all.args(["agents", "list", "--all", "--per-page", "1"]);
+    let output = run(all);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let lines: Vec<Value> = stdout(&output).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 4, "the example agent and three more, one a line");
+    assert_eq!(lines[0]["id"], AGENT);
+
+    let mut table = talkover(&url, &token);
+    table.args(["agents", "list", "--output", "table"]);
+    let text = stdout(&run(table));
+    let header: Vec<&str> = text.lines().next().unwrap().split_whitespace().collect();
+    assert_eq!(&header[..2], ["ID", "NAME"], "{text}");
+    assert!(text.contains("Agent 2"), "{text}");
+
+    let mut one = talkover(&url, &token);
+    one.args(["agents", "get", AGENT, "-o", "table"]);
+    let text = stdout(&run(one));
+    assert!(text.lines().any(|l| l.split_whitespace().collect::<Vec<_>>() == ["name", "SupportBot"]), "{text}");
+}
+
+#[test]
+fn errors_show_kind_status_message_fields_and_request_id_with_their_exit_code() {
+    let server = Server::start_blocking().unwrap();
+    let (url, token) = (server.base_url(), server.token().to_owned());
+
+    let mut missing = talkover(&url, &token);
+    missing.args(["campaigns", "get", "no-such-campaign"]);
+    let output = run(missing);
+    assert_eq!(output.status.code(), Some(5));
+    let shown = stderr(&output);
+    assert!(shown.starts_with("error: not_found (404)"), "{shown}");
+    assert!(shown.contains("Campaign not found") && shown.contains("request id: mock-"), "{shown}");
+
+    let campaign = active_campaign(&url, &token);
+    let mut invalid = talkover(&url, &token);
+    invalid.args(["campaigns", "make-call", &campaign, "12"]);
+    let output = run(invalid);
+    let shown = stderr(&output);
+    assert_eq!(output.status.code(), Some(7), "{shown}");
+    assert!(shown.starts_with("error: validation (422)"), "{shown}");
+    assert!(shown.contains("\n  to: "), "the field problems are listed: {shown}");
+
+    let mut incomplete = talkover(&url, &token);
+    incomplete.args(["agents", "create", "--data", r#"{"name":"x"}"#]);
+    let output = run(incomplete);
+    assert_eq!(output.status.code(), Some(3), "refused before sending: {}", stderr(&output));
+    assert!(stderr(&output).contains("is required"), "{}", stderr(&output));
+
+    let mut refused = talkover(&url, &token);
+    refused.args(["agents", "list", "--query", "per_page=1000"]);
+    let output = run(refused);
+    assert_eq!(output.status.code(), Some(3), "refused before sending: {}", stderr(&output));
+
+    let mut usage = talkover(&url, &token);
+    usage.args(["agents", "get"]);
+    assert_eq!(run(usage).status.code(), Some(2));
+}
+
+#[test]
+fn the_token_comes_from_the_environment_or_a_file_and_is_never_shown() {
+    let server = Server::start_blocking().unwrap();
+    let url = server.base_url();
+    let wrong = "talq_wrong_token_that_must_stay_secret";
+    let mut denied = talkover(&url, wrong);
+    denied.args(["agents", "list", "-o", "table"]);
+    let output = run(denied);
+    assert_eq!(output.status.code(), Some(4));
+    assert!(stderr(&output).starts_with("error: unauthorized (401)"), "{}", stderr(&output));
+    assert!(!stderr(&output).contains(wrong) && !stdout(&output).contains(wrong));
+
+    let dir = scratch("token-file");
+    let file = dir.join("token");
+    std::fs::write(&file, format!("{}\n", server.token())).unwrap();
+    let mut from_file = talkover(&url, "");
+    from_file.env_remove("TALKOVER_TOKEN").arg("--token-file").arg(&file).args(["agents", "list"]);
+    assert_eq!(json(from_file)["data"][0]["id"], AGENT);
+
+    let mut none = talkover(&url, "");
+    none.env_remove("TALKOVER_TOKEN").args(["agents", "list"]);
+    let output = run(none);
+    assert_eq!(output.status.code(), Some(3));
+    assert!(stderr(&output).contains("TALKOVER_TOKEN"), "{}", stderr(&output));
+}
+
+#[test]
+fn help_shows_the_parameters_and_the_reference_page() {
+    let output = run({
+        let mut c = Command::new(BIN);
+        c.args(["campaigns", "make-call", "--help"]).stdout(Stdio::piped());
+        c
+    });
+    let help = stdout(&output);
+    assert!(help.contains("<CAMPAIGN_ID>") && help.contains("[TO]"), "{help}");
+    assert!(help.contains("https://docs.talkover.ai/api-reference/endpoints/make-campaign-call"), "{help}");
+    assert!(help.contains("not safe to repeat"), "{help}");
+    assert!(help.contains("--data"), "{help}");
+
+    let mut list = Command::new(BIN);
+    list.args(["calls", "list", "--help"]).stdout(Stdio::piped());
+    let help = stdout(&run(list));
+    for flag in ["--agent-id <VALUE>", "--status <VALUE>", "--date-from <VALUE>", "--per-page <VALUE>", "--all"] {
+        assert!(help.contains(flag), "{flag} in {help}");
+    }
+}
+
+#[test]
+fn mock_runs_the_emulator_with_its_options() {
+    let mut child = Command::new(BIN)
+        .args(["mock", "--port", "0", "--no-example-agent"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let banner = lines.next().unwrap().unwrap();
+    let url = banner.strip_prefix("talkover-mock listening on ").unwrap_or_else(|| panic!("{banner}")).to_owned();
+    let mut list = talkover(&url, talkover_mock::DEFAULT_TOKEN);
+    list.args(["agents", "list"]);
+    let agents = json(list);
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(agents["data"], Value::Array(vec![]), "--no-example-agent reached the emulator");
+}

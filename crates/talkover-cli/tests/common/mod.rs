@@ -1,0 +1,79 @@
+//! Running the built `talkover` binary against an emulator started in this process.
+#![allow(dead_code)]
+
+pub mod proxy;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_talkover");
+
+/// The example agent the emulator starts with.
+pub const AGENT: &str = "550e8400-e29b-41d4-a716-446655440000";
+
+/// The command line against `base_url`, with the emulator's token, output piped (so JSON).
+pub fn talkover(base_url: &str, token: &str) -> Command {
+    let mut command = Command::new(BIN);
+    command
+        .env_clear()
+        .env("TALKOVER_TOKEN", token)
+        .env("TALKOVER_BASE_URL", base_url)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    command
+}
+
+pub fn run(mut command: Command) -> Output {
+    command.output().expect("the talkover binary runs")
+}
+
+pub fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Runs and expects success, giving stdout as JSON.
+pub fn json(command: Command) -> Value {
+    let output = run(command);
+    assert!(output.status.success(), "failed: {}\n{}", stderr(&output), stdout(&output));
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", stdout(&output)))
+}
+
+/// The recorded fixtures of the emulator (crates/talkover-mock/fixtures).
+pub fn fixtures_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../talkover-mock/fixtures")
+}
+
+/// A fresh folder under the target directory for one test's files.
+pub fn scratch(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("talkover-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Creates a campaign from the reference's create-campaign example (on the emulator's example agent) and
+/// activates it; gives its id.
+pub fn active_campaign(base_url: &str, token: &str) -> String {
+    let fixture: Value = serde_json::from_str(
+        &std::fs::read_to_string(fixtures_dir().join("create-campaign/ok-basic-sales.json")).unwrap(),
+    )
+    .unwrap();
+    let mut body = fixture["params"]["body"].clone();
+    body["agent_id"] = Value::from(AGENT);
+    let mut create = talkover(base_url, token);
+    create.args(["campaigns", "create", "--data", &body.to_string()]);
+    let created = json(create);
+    let id = created["data"]["id"].as_str().expect("the campaign's id").to_owned();
+    let mut activate = talkover(base_url, token);
+    activate.args(["campaigns", "update-status", &id, "--data", r#"{"status":"active"}"#]);
+    let activated = json(activate);
+    assert_eq!(activated["data"]["status"], "active", "{activated}");
+    id
+}

@@ -1,0 +1,97 @@
+//! Every operation of the registry runs from the command line: one invocation each, with the parameters
+//! of its recorded fixture, against the emulator.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use common::*;
+use serde_json::Value;
+
+/// The command of each operation id, as `talkover operations` lists it.
+fn commands(base_url: &str, token: &str) -> BTreeMap<String, Vec<String>> {
+    let mut list = talkover(base_url, token);
+    list.args(["operations", "--output", "json"]);
+    let mut commands = BTreeMap::new();
+    for row in json(list).as_array().expect("a list").iter() {
+        let words: Vec<String> = row["command"].as_str().unwrap().split(' ').skip(1).map(str::to_owned).collect();
+        commands.entry(row["id"].as_str().unwrap().to_owned()).or_insert(words);
+    }
+    commands
+}
+
+/// The fixture whose parameters an operation is run with: its first success example, else its first one.
+fn fixture_of(id: &str) -> Value {
+    let dir = fixtures_dir().join(id);
+    let mut files: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+    files.sort();
+    let chosen = files
+        .iter()
+        .find(|f| f.file_name().unwrap().to_string_lossy().starts_with("ok"))
+        .or(files.first())
+        .unwrap_or_else(|| panic!("no fixture for {id}"));
+    serde_json::from_str(&std::fs::read_to_string(chosen).unwrap()).unwrap()
+}
+
+fn text(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+#[test]
+fn every_operation_runs_from_its_command() {
+    let server = talkover_mock::Server::start_blocking().unwrap();
+    let (base_url, token) = (server.base_url(), server.token().to_owned());
+    let commands = commands(&base_url, &token);
+    let ids: Vec<&str> = talkover::registry::operations().map(|op| op.id).collect();
+    assert_eq!(commands.len(), ids.len(), "`talkover operations` lists every operation");
+    let mut answered = 0;
+    let mut problems = Vec::new();
+    for op in talkover::registry::operations() {
+        let fixture = fixture_of(op.id);
+        let params = &fixture["params"];
+        let mut command = talkover(&base_url, &token);
+        command.args(&commands[op.id]);
+        // Path parameters, positional in the order of the path.
+        for name in op.path.split('/').filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}'))) {
+            command.arg(text(&params["path"][name]));
+        }
+        if let Some(query) = params["query"].as_object() {
+            for (name, value) in query {
+                let values = match value {
+                    Value::Array(items) => items.clone(),
+                    Value::Null => continue,
+                    single => vec![single.clone()],
+                };
+                for value in values {
+                    command.arg("--query").arg(format!("{name}={}", text(&value)));
+                }
+            }
+        }
+        if let Some(body) = params.get("body").filter(|b| !b.is_null()) {
+            command.arg("--data").arg(body.to_string());
+        }
+        let output = run(command);
+        let code = output.status.code();
+        match code {
+            Some(0) => match serde_json::from_slice::<Value>(&output.stdout) {
+                Ok(_) => answered += 1,
+                Err(e) => problems.push(format!("{}: the output is not JSON ({e}): {}", op.id, stdout(&output))),
+            },
+            // The API's own answers (401/403, 404, 409, 400/422, 429, 5xx): reached the server, and shown.
+            Some(4..=9) => {
+                let shown = stderr(&output);
+                if !shown.starts_with("error: ") || !shown.contains("request id: mock-") {
+                    problems.push(format!("{}: the API error is not shown in full: {shown}", op.id));
+                }
+            }
+            _ => problems.push(format!("{}: exit {code:?}: {}", op.id, stderr(&output))),
+        }
+    }
+    assert!(problems.is_empty(), "{} operations failed:\n{}", problems.len(), problems.join("\n"));
+    eprintln!("{answered} of {} operations succeeded", ids.len());
+    // The stateful operations answer 404 for the fixtures' ids; the rest answer as recorded.
+    assert!(answered * 4 >= ids.len() * 3, "only {answered} of {} operations succeeded", ids.len());
+}

@@ -1,0 +1,185 @@
+//! `talkover campaigns import`: every valid row queued exactly once, through faults, a SIGKILL part-way
+//! and answers lost after the emulator queued the call.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use common::proxy::{Mode, Proxy};
+use common::*;
+use serde_json::Value;
+use talkover_mock::{Faults, Server};
+
+/// The campaign's calls: how many there are of each number.
+fn calls_by_number(base_url: &str, token: &str, campaign: &str) -> BTreeMap<String, usize> {
+    let mut get = talkover(base_url, token);
+    get.args(["campaigns", "get", campaign]);
+    let campaign = json(get);
+    let mut counts = BTreeMap::new();
+    for call in campaign["data"]["calls"].as_array().cloned().unwrap_or_default() {
+        *counts.entry(call["to"].as_str().unwrap().to_owned()).or_insert(0) += 1;
+    }
+    counts
+}
+
+fn import(base_url: &str, token: &str, campaign: &str, csv: &Path) -> std::process::Command {
+    let mut command = talkover(base_url, token);
+    command.args(["campaigns", "import", campaign]).arg(csv);
+    command
+}
+
+fn journal_entries(path: &Path, kind: &str) -> usize {
+    std::fs::read_to_string(path).unwrap_or_default().lines().filter(|l| l.starts_with(kind)).count()
+}
+
+#[test]
+fn a_thousand_rows_killed_part_way_are_each_queued_once() {
+    let server = Server::start_blocking().unwrap();
+    let (base_url, token) = (server.base_url(), server.token().to_owned());
+    let campaign = active_campaign(&base_url, &token);
+    let dir = scratch("import-kill");
+    let csv = dir.join("contacts.csv");
+
+    // 1 000 rows: every 37th number is bad, and rows 500 to 504 repeat earlier numbers.
+    let mut text = String::from("name,phone,context.crm_id\n");
+    let mut valid = BTreeMap::new();
+    let mut bad_lines = Vec::new();
+    for i in 0..1000u32 {
+        let line = i + 2;
+        let phone = if i % 37 == 5 {
+            bad_lines.push(line);
+            format!("555-{i:04}")
+        } else if (500..505).contains(&i) {
+            format!("+1555000{:04}", i - 400)
+        } else {
+            format!("+1555000{i:04}")
+        };
+        if !bad_lines.contains(&line) {
+            *valid.entry(phone.clone()).or_insert(0) += 1;
+        }
+        text.push_str(&format!("Contact {i},{phone},crm-{i}\n"));
+    }
+    std::fs::write(&csv, text).unwrap();
+    let journal = dir.join("contacts.csv.".to_owned() + &campaign + ".journal");
+
+    // A burst of 429s, then one request in ten answered 500, each answer a little late.
+    server.set_faults(Faults::new().rate_limit_burst(25, 1).error_rate(0.1).seed(7).latency(Duration::from_millis(5)));
+    let mut first = import(&base_url, &token, &campaign, &csv);
+    first.args(["--concurrency", "4"]).stdout(Stdio::null());
+    let mut child = first.spawn().unwrap();
+    let started = Instant::now();
+    while journal_entries(&journal, "queued ") < 150 {
+        assert!(started.elapsed() < Duration::from_secs(90), "the import made no progress");
+        if child.try_wait().unwrap().is_some() {
+            let mut problem = String::new();
+            std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut problem).unwrap();
+            panic!("the import ended before it could be killed: {problem}");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    let queued_before = journal_entries(&journal, "queued ");
+    assert!(queued_before < valid.len(), "killed part-way, not at the end");
+
+    let second = run(import(&base_url, &token, &campaign, &csv));
+    assert_eq!(second.status.code(), Some(0), "{}\n{}", stderr(&second), stdout(&second));
+    let summary: Value = serde_json::from_slice(&second.stdout).unwrap();
+    let rows_valid: usize = valid.values().sum();
+    let queued = summary["queued"].as_u64().unwrap() as usize;
+    let already = summary["already_queued"].as_u64().unwrap() as usize;
+    assert_eq!(queued, valid.len(), "{summary}");
+    assert_eq!(queued + already, rows_valid, "{summary}");
+    assert_eq!(summary["failed"], Value::Array(vec![]), "{summary}");
+    let invalid: Vec<u64> =
+        summary["invalid"].as_array().unwrap().iter().map(|r| r["line"].as_u64().unwrap()).collect();
+    assert_eq!(invalid, bad_lines.iter().map(|l| u64::from(*l)).collect::<Vec<_>>());
+    assert!(summary["invalid"][0]["message"].as_str().unwrap().contains("555-0005"), "{summary}");
+
+    server.set_faults(Faults::new());
+    let calls = calls_by_number(&base_url, &token, &campaign);
+    let once: BTreeMap<String, usize> = valid.keys().map(|k| (k.clone(), 1)).collect();
+    assert_eq!(calls, once, "exactly one campaign call per valid number");
+
+    // A third run finds everything settled and sends nothing.
+    let third = run(import(&base_url, &token, &campaign, &csv));
+    assert_eq!(third.status.code(), Some(0), "{}", stderr(&third));
+    assert_eq!(calls_by_number(&base_url, &token, &campaign), once);
+}
+
+fn small_csv(dir: &Path) -> std::path::PathBuf {
+    let csv = dir.join("few.csv");
+    std::fs::write(&csv, "phone,payload.first_name\n+15550100001,Ada\n+15550100002,Bob\n+15550100003,Cy\n").unwrap();
+    csv
+}
+
+#[test]
+fn an_answer_lost_after_the_call_was_queued_is_settled_not_sent_again() {
+    let server = Server::start_blocking().unwrap();
+    let token = server.token().to_owned();
+    let campaign = active_campaign(&server.base_url(), &token);
+    let proxy = Proxy::start(server.addr(), Mode::DropAnswer);
+    let csv = small_csv(&scratch("import-lost"));
+
+    let output = run(import(&proxy.base_url(), &token, &campaign, &csv));
+    assert_eq!(output.status.code(), Some(0), "{}\n{}", stderr(&output), stdout(&output));
+    let summary: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(summary["queued"], 3, "settled from the campaign's calls: {summary}");
+    assert_eq!(summary["already_queued"], 0, "not sent again (a second send would answer 409): {summary}");
+    assert_eq!(proxy.campaign_calls.load(std::sync::atomic::Ordering::SeqCst), 3, "one send per row");
+    let calls = calls_by_number(&server.base_url(), &token, &campaign);
+    assert_eq!(calls.values().copied().collect::<Vec<_>>(), [1, 1, 1]);
+}
+
+#[test]
+fn a_row_in_flight_when_killed_is_settled_by_the_next_run() {
+    let server = Server::start_blocking().unwrap();
+    let token = server.token().to_owned();
+    let campaign = active_campaign(&server.base_url(), &token);
+    let (tell, told) = std::sync::mpsc::channel();
+    let proxy = Proxy::start(server.addr(), Mode::HoldAnswer(tell));
+    let dir = scratch("import-in-flight");
+    let csv = small_csv(&dir);
+
+    let mut first = import(&proxy.base_url(), &token, &campaign, &csv);
+    first.args(["--concurrency", "1"]).stdout(Stdio::null()).stderr(Stdio::null());
+    let mut child = first.spawn().unwrap();
+    // The emulator has queued the first row's call; its answer is held: kill the import now.
+    told.recv_timeout(Duration::from_secs(60)).expect("the first row was sent");
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let journal = dir.join(format!("few.csv.{campaign}.journal"));
+    let text = std::fs::read_to_string(&journal).unwrap();
+    assert!(text.ends_with("send 2\n"), "in flight at the kill: {text}");
+
+    proxy.set_mode(Mode::Pass);
+    let sent_before = proxy.campaign_calls.load(std::sync::atomic::Ordering::SeqCst);
+    let output = run(import(&proxy.base_url(), &token, &campaign, &csv));
+    assert_eq!(output.status.code(), Some(0), "{}\n{}", stderr(&output), stdout(&output));
+    let summary: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!((summary["queued"].as_u64(), summary["already_queued"].as_u64()), (Some(3), Some(0)), "{summary}");
+    let sent = proxy.campaign_calls.load(std::sync::atomic::Ordering::SeqCst) - sent_before;
+    assert_eq!(sent, 2, "the row in flight is not sent again");
+    let calls = calls_by_number(&server.base_url(), &token, &campaign);
+    assert_eq!(calls.values().copied().collect::<Vec<_>>(), [1, 1, 1]);
+}
+
+#[test]
+fn a_journal_of_another_import_is_refused() {
+    let server = Server::start_blocking().unwrap();
+    let (base_url, token) = (server.base_url(), server.token().to_owned());
+    let campaign = active_campaign(&base_url, &token);
+    let dir = scratch("import-other");
+    let csv = small_csv(&dir);
+    let journal = dir.join("journal");
+    std::fs::write(&journal, "talkover-import 1 another-campaign 0000000000000000\nstarted\n").unwrap();
+    let mut command = import(&base_url, &token, &campaign, &csv);
+    command.arg("--journal").arg(&journal);
+    let output = run(command);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("belongs to another import"), "{}", stderr(&output));
+    assert!(calls_by_number(&base_url, &token, &campaign).is_empty());
+}

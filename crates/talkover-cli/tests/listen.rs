@@ -1,0 +1,108 @@
+//! `talkover webhooks listen`: a signed delivery is shown and forwarded, a forged one refused and not.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{Ipv4Addr, TcpListener, TcpStream};
+use std::process::{Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use serde_json::Value;
+use talkover::webhook_delivery::sign;
+
+const SECRET: &str = "whsec_cli_test_secret";
+
+/// POSTs `body` with these headers to 127.0.0.1:`port`; gives the answer's status.
+fn deliver(port: u16, headers: &[(&str, String)], body: &str) -> u16 {
+    let mut stream = TcpStream::connect((Ipv4Addr::LOCALHOST, port)).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    let mut request = format!(
+        "POST /hooks HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: {}\r\n",
+        body.len()
+    );
+    for (name, value) in headers {
+        request.push_str(&format!("{name}: {value}\r\n"));
+    }
+    request.push_str("\r\n");
+    request.push_str(body);
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    answer.split_whitespace().nth(1).unwrap().parse().unwrap()
+}
+
+/// A receiver standing for the user's own endpoint: gives each request's signature header and body.
+fn endpoint() -> (u16, mpsc::Receiver<(String, String)>) {
+    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten().take(10) {
+            stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let (mut length, mut signature) = (0, String::new());
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).unwrap() == 0 || line == "\r\n" {
+                    break;
+                }
+                let (name, value) = line.split_once(':').unwrap_or(("", ""));
+                match name.to_ascii_lowercase().as_str() {
+                    "content-length" => length = value.trim().parse().unwrap(),
+                    "x-talkover-signature" => signature = value.trim().to_owned(),
+                    _ => {}
+                }
+            }
+            let mut body = vec![0; length];
+            reader.read_exact(&mut body).unwrap();
+            let _ = tx.send((signature, String::from_utf8(body).unwrap()));
+            let mut stream = stream;
+            let _ = stream.write_all(b"HTTP/1.1 204 No Content\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
+        }
+    });
+    (port, rx)
+}
+
+#[test]
+fn a_signed_delivery_is_shown_and_forwarded_and_a_forged_one_refused() {
+    let (forward_port, forwarded) = endpoint();
+    let mut child = Command::new(common::BIN)
+        .env_clear()
+        .args(["webhooks", "listen", "--port", "0", "--secret", SECRET, "--max-deliveries", "2"])
+        .arg("--forward-to")
+        .arg(format!("http://127.0.0.1:{forward_port}/mine"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let banner = lines.next().unwrap().unwrap();
+    let port: u16 = banner
+        .strip_prefix("listening on http://127.0.0.1:")
+        .and_then(|rest| rest.trim_end_matches('/').parse().ok())
+        .unwrap_or_else(|| panic!("unexpected banner {banner:?}"));
+
+    let body =
+        r#"{"event":"call.completed","agent_id":"agent-1","webhook_id":"hook-1","call_id":"call-9","duration":42}"#;
+    let signed = deliver(port, &[("x-talkover-signature", sign(SECRET, body.as_bytes()))], body);
+    assert_eq!(signed, 204, "answered with the forward's status");
+    let forged = deliver(port, &[("x-talkover-signature", sign("not-the-secret", body.as_bytes()))], body);
+    assert_eq!(forged, 401);
+
+    let first: Value = serde_json::from_str(&lines.next().unwrap().unwrap()).unwrap();
+    assert_eq!(first["verified"], true);
+    assert_eq!(first["event"], "call.completed");
+    assert_eq!(first["ids"]["call_id"], "call-9");
+    assert_eq!(first["body"]["duration"], 42);
+    assert_eq!(first["forwarded"]["status"], 204);
+    let second: Value = serde_json::from_str(&lines.next().unwrap().unwrap()).unwrap();
+    assert_eq!(second["verified"], false);
+    assert!(second["problem"].as_str().unwrap().contains("match"), "{second}");
+    assert_eq!(second["body"]["call_id"], "call-9", "the refused delivery is shown");
+
+    let (signature, received) = forwarded.recv_timeout(Duration::from_secs(30)).unwrap();
+    assert_eq!((signature, received.as_str()), (sign(SECRET, body.as_bytes()), body), "forwarded as received");
+    assert!(forwarded.try_recv().is_err(), "the forged delivery is not forwarded");
+    assert!(child.wait().unwrap().success(), "stops after --max-deliveries");
+}
