@@ -26,7 +26,7 @@ use crate::ids::{AgentId, CampaignId};
 use crate::macros::{operations, string_enum};
 use crate::operation::Operation as _;
 use crate::time::Date;
-use crate::validate;
+use crate::validate::{self, Problems};
 use crate::Timestamp;
 
 pub use crate::ids::CallId;
@@ -223,8 +223,10 @@ impl NewCall {
 impl MakeCall {
     fn check(&self) -> Result<(), Error> {
         let (id, b) = (Self::ID, &self.body);
-        validate::length(id, "to", &b.to, 1, usize::MAX)?;
-        validate::optional(b.delay_seconds, |v| validate::range(id, "delay_seconds", v, 0, 3600))
+        let mut problems = Problems::new(id);
+        problems.check(validate::length(id, "to", &b.to, 1, usize::MAX));
+        problems.check(validate::optional(b.delay_seconds, |v| validate::range(id, "delay_seconds", v, 0, 3600)));
+        problems.finish()
     }
 }
 
@@ -574,7 +576,7 @@ mod tests {
         let err = build_request(op, &config()).unwrap_err();
         assert_eq!(err.kind(), ErrorKind::InvalidRequest, "{err}");
         match err {
-            Error::InvalidRequest(e) => e.field.unwrap_or_default(),
+            Error::InvalidRequest(e) => e.field().unwrap_or_default().to_owned(),
             other => panic!("{other}"),
         }
     }

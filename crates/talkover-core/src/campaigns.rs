@@ -30,7 +30,7 @@ use crate::ids::AgentId;
 use crate::macros::{operations, string_enum};
 use crate::operation::Operation as _;
 use crate::time::Date;
-use crate::validate;
+use crate::validate::{self, Problems};
 use crate::Timestamp;
 
 pub use crate::ids::{CampaignFileId, CampaignId};
@@ -484,14 +484,16 @@ macro_rules! campaign_settings {
                 let hours = |field: &str, value: Option<u32>| {
                     validate::optional(value, |v| validate::range(id, field, v, 1, 168))
                 };
-                validate::optional(self.max_retries, |v| validate::range(id, "max_retries", v, 0, 10))?;
-                hours("retry_cooldown_hours", self.retry_cooldown_hours)?;
-                hours("post_completion_cooldown_hours", self.post_completion_cooldown_hours)?;
-                hours("success_cooldown_hours", self.success_cooldown_hours)?;
-                hours("voicemail_cooldown_hours", self.voicemail_cooldown_hours)?;
-                hours("no_answer_cooldown_hours", self.no_answer_cooldown_hours)?;
-                hours("busy_cooldown_hours", self.busy_cooldown_hours)?;
-                hours("failed_cooldown_hours", self.failed_cooldown_hours)
+                let mut problems = Problems::new(id);
+                problems.check(validate::optional(self.max_retries, |v| validate::range(id, "max_retries", v, 0, 10)));
+                problems.check(hours("retry_cooldown_hours", self.retry_cooldown_hours));
+                problems.check(hours("post_completion_cooldown_hours", self.post_completion_cooldown_hours));
+                problems.check(hours("success_cooldown_hours", self.success_cooldown_hours));
+                problems.check(hours("voicemail_cooldown_hours", self.voicemail_cooldown_hours));
+                problems.check(hours("no_answer_cooldown_hours", self.no_answer_cooldown_hours));
+                problems.check(hours("busy_cooldown_hours", self.busy_cooldown_hours));
+                problems.check(hours("failed_cooldown_hours", self.failed_cooldown_hours));
+                problems.finish()
             }
         }
     };
@@ -502,33 +504,39 @@ fn check_days_of_week(id: &'static str, days: &[u8]) -> Result<(), Error> {
         return Err(Error::invalid_request(id, Some("days_of_week"), "needs at least one day"));
     }
     // The field's name is formatted only for a day out of range.
+    let mut problems = Problems::new(id);
     for (i, &day) in days.iter().enumerate() {
         if !(1..=7).contains(&day) {
-            validate::range(id, &format!("days_of_week.{i}"), day, 1, 7)?;
+            problems.check(validate::range(id, &format!("days_of_week.{i}"), day, 1, 7));
         }
     }
-    Ok(())
+    problems.finish()
 }
 
 fn check_call_time_ranges(id: &'static str, ranges: &[CallTimeRange]) -> Result<(), Error> {
     if ranges.is_empty() {
         return Err(Error::invalid_request(id, Some("call_time_ranges"), "needs at least one window"));
     }
+    let mut problems = Problems::new(id);
     for (i, range) in ranges.iter().enumerate() {
-        let start = minutes_of_day(&range.start).ok_or_else(|| {
-            Error::invalid_request(id, Some(&format!("call_time_ranges.{i}.start")), "expected HH:MM")
-        })?;
-        let end = minutes_of_day(&range.end)
-            .ok_or_else(|| Error::invalid_request(id, Some(&format!("call_time_ranges.{i}.end")), "expected HH:MM"))?;
-        if end <= start {
-            return Err(Error::invalid_request(
-                id,
-                Some(&format!("call_time_ranges.{i}.end")),
-                format!("must be after the window's start ({})", range.start),
-            ));
+        let start = minutes_of_day(&range.start);
+        if start.is_none() {
+            problems.add(format!("call_time_ranges.{i}.start"), "expected HH:MM");
+        }
+        let end = minutes_of_day(&range.end);
+        if end.is_none() {
+            problems.add(format!("call_time_ranges.{i}.end"), "expected HH:MM");
+        }
+        if let (Some(start), Some(end)) = (start, end) {
+            if end <= start {
+                problems.add(
+                    format!("call_time_ranges.{i}.end"),
+                    format!("must be after the window's start ({})", range.start),
+                );
+            }
         }
     }
-    Ok(())
+    problems.finish()
 }
 
 /// `HH:MM` (24 h) as minutes since midnight.
@@ -635,13 +643,15 @@ impl NewCampaign {
 impl CreateCampaign {
     fn check(&self) -> Result<(), Error> {
         let (id, b) = (Self::ID, &self.body);
-        validate::length(id, "name", &b.name, 1, 255)?;
-        validate::length(id, "agent_id", b.agent_id.as_str(), 1, usize::MAX)?;
-        check_end_after_start(id, Some(&b.start_date), b.end_date.as_ref())?;
-        check_days_of_week(id, &b.days_of_week)?;
-        check_call_time_ranges(id, &b.call_time_ranges)?;
-        validate::length(id, "timezone", &b.timezone, 1, 50)?;
-        b.check_settings(id)
+        let mut problems = Problems::new(id);
+        problems.check(validate::length(id, "name", &b.name, 1, 255));
+        problems.check(validate::length(id, "agent_id", b.agent_id.as_str(), 1, usize::MAX));
+        problems.check(check_end_after_start(id, Some(&b.start_date), b.end_date.as_ref()));
+        problems.check(check_days_of_week(id, &b.days_of_week));
+        problems.check(check_call_time_ranges(id, &b.call_time_ranges));
+        problems.check(validate::length(id, "timezone", &b.timezone, 1, 50));
+        problems.check(b.check_settings(id));
+        problems.finish()
     }
 }
 
@@ -782,12 +792,14 @@ impl UpdateCampaign {
 
     fn check(&self) -> Result<(), Error> {
         let (id, b) = (Self::ID, &self.body);
-        validate::optional(b.name.as_deref(), |v| validate::length(id, "name", v, 1, 255))?;
-        check_end_after_start(id, b.start_date.as_ref(), b.end_date.as_ref().and_then(Option::as_ref))?;
-        validate::optional(b.days_of_week.as_deref(), |v| check_days_of_week(id, v))?;
-        validate::optional(b.call_time_ranges.as_deref(), |v| check_call_time_ranges(id, v))?;
-        validate::optional(b.timezone.as_deref(), |v| validate::length(id, "timezone", v, 1, 50))?;
-        b.check_settings(id)
+        let mut problems = Problems::new(id);
+        problems.check(validate::optional(b.name.as_deref(), |v| validate::length(id, "name", v, 1, 255)));
+        problems.check(check_end_after_start(id, b.start_date.as_ref(), b.end_date.as_ref().and_then(Option::as_ref)));
+        problems.check(validate::optional(b.days_of_week.as_deref(), |v| check_days_of_week(id, v)));
+        problems.check(validate::optional(b.call_time_ranges.as_deref(), |v| check_call_time_ranges(id, v)));
+        problems.check(validate::optional(b.timezone.as_deref(), |v| validate::length(id, "timezone", v, 1, 50)));
+        problems.check(b.check_settings(id));
+        problems.finish()
     }
 }
 
@@ -946,7 +958,7 @@ mod tests {
         let err = build_request(op, &config()).unwrap_err();
         assert_eq!(err.kind(), ErrorKind::InvalidRequest, "{err}");
         match err {
-            Error::InvalidRequest(e) => e.field.unwrap_or_default(),
+            Error::InvalidRequest(e) => e.field().unwrap_or_default().to_owned(),
             other => panic!("{other}"),
         }
     }

@@ -102,12 +102,15 @@ pub enum Error {
 
 impl Error {
     /// An error for a request refused before sending: `field` names the parameter at fault.
+    ///
+    /// Without a field, the problem is with the request as a whole (its field is empty).
     pub fn invalid_request(operation: &'static str, field: Option<&str>, message: impl Into<String>) -> Self {
-        Self::InvalidRequest(Box::new(InvalidRequest {
-            operation,
-            field: field.map(str::to_owned),
-            message: message.into(),
-        }))
+        Self::invalid_fields(operation, vec![FieldError::new(field.unwrap_or_default(), message)])
+    }
+
+    /// An error for a request refused before sending, with every problem found in it.
+    pub fn invalid_fields(operation: &'static str, problems: Vec<FieldError>) -> Self {
+        Self::InvalidRequest(Box::new(InvalidRequest { operation, problems }))
     }
 
     /// The error's kind.
@@ -163,7 +166,11 @@ impl Error {
     pub fn redact_secret(mut self, secret: &str) -> Self {
         let secret = Some(secret);
         match &mut self {
-            Self::InvalidRequest(e) => crate::secret::redact_in(&mut e.message, secret),
+            Self::InvalidRequest(e) => {
+                for problem in &mut e.problems {
+                    crate::secret::redact_in(&mut problem.message, secret);
+                }
+            }
             Self::Transport(e) => crate::secret::redact_in(&mut e.message, secret),
             Self::Api(e) => e.redact(secret),
             Self::Decode(e) => e.redact(secret),
@@ -212,18 +219,59 @@ impl std::fmt::Display for FieldError {
     }
 }
 
-/// A request the SDK refused to send.
-#[derive(Debug, Clone, thiserror::Error)]
-#[error("{operation}: invalid request{}: {message}", field.as_ref().map(|f| format!(" (`{f}`)")).unwrap_or_default())]
+/// A request the SDK refused to send, with every problem the checks found in it (not only the first).
+///
+/// Each problem names its field by its documented name (`name`, `call_time_ranges.0.start`, `query.page`);
+/// a problem with the request as a whole has an empty field.
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct InvalidRequest {
     /// The operation id.
     pub operation: &'static str,
-    /// The parameter at fault, by its documented name.
-    pub field: Option<String>,
-    /// What is wrong with it.
-    pub message: String,
+    /// Every problem found, in the order the checks ran; never empty.
+    pub problems: Vec<FieldError>,
 }
+
+impl InvalidRequest {
+    /// Every problem found, each with its field.
+    pub fn problems(&self) -> &[FieldError] {
+        &self.problems
+    }
+
+    /// The field of the first problem, when it names one.
+    pub fn field(&self) -> Option<&str> {
+        self.problems.first().map(|p| p.field.as_str()).filter(|f| !f.is_empty())
+    }
+
+    /// What is wrong, for the first problem.
+    pub fn message(&self) -> &str {
+        self.problems.first().map_or("", |p| p.message.as_str())
+    }
+
+    /// Whether one of the problems is with `field`.
+    pub fn names(&self, field: &str) -> bool {
+        self.problems.iter().any(|p| p.field == field)
+    }
+}
+
+impl std::fmt::Display for InvalidRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: invalid request: ", self.operation)?;
+        for (i, problem) in self.problems.iter().enumerate() {
+            if i > 0 {
+                f.write_str("; ")?;
+            }
+            if problem.field.is_empty() {
+                f.write_str(&problem.message)?;
+            } else {
+                write!(f, "{problem}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for InvalidRequest {}
 
 /// How a transport failed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -31,7 +31,7 @@ use crate::error::{Error, ErrorKind};
 use crate::ids::AgentId;
 use crate::macros::{operations, string_enum};
 use crate::operation::{Operation as _, ResponseBody};
-use crate::validate::require;
+use crate::validate::{require, Problems};
 use crate::Timestamp;
 
 pub use crate::ids::{FlowNodeId, FlowVersionId};
@@ -171,8 +171,10 @@ impl FlowConfig {
 
     // `initial_node_id` and `nodes` are required whenever a flow is sent.
     fn check(&self, operation: &'static str) -> Result<(), Error> {
-        require(operation, "flow_config.initial_node_id", &self.initial_node_id)?;
-        require(operation, "flow_config.nodes", &self.nodes)
+        let mut problems = Problems::new(operation);
+        problems.check(require(operation, "flow_config.initial_node_id", &self.initial_node_id));
+        problems.check(require(operation, "flow_config.nodes", &self.nodes));
+        problems.finish()
     }
 }
 
@@ -418,10 +420,12 @@ impl GlobalFunction {
 
 impl UpdateAgentFlow {
     fn check(&self) -> Result<(), Error> {
+        let mut problems = Problems::new(Self::ID);
         if self.body.conversation_mode == ConversationMode::FlowDriven {
-            require(Self::ID, "flow_config", &self.body.flow_config)?;
+            problems.check(require(Self::ID, "flow_config", &self.body.flow_config));
         }
-        self.body.flow_config.as_ref().map_or(Ok(()), |flow| flow.check(Self::ID))
+        problems.check(self.body.flow_config.as_ref().map_or(Ok(()), |flow| flow.check(Self::ID)));
+        problems.finish()
     }
 }
 

@@ -80,13 +80,13 @@ mod tests {
         let too_many = list.decode_request(&Default::default(), &pairs(&[("per_page", "101")]), None).unwrap();
         assert!(too_many.validate().unwrap_err().to_string().contains("per_page"));
         let not_a_number = list.decode_request(&Default::default(), &pairs(&[("page", "two")]), None).unwrap_err();
-        assert!(matches!(&not_a_number, Error::InvalidRequest(e) if e.field.as_deref() == Some("query.page")));
+        assert!(matches!(&not_a_number, Error::InvalidRequest(e) if e.field() == Some("query.page")));
 
         let create = operation("create-action").unwrap();
         let path: Map<String, Value> = serde_json::from_str(r#"{"agent_id": "a"}"#).unwrap();
         let body = serde_json::json!({ "node_id": "n", "description": "d", "type": "webhook" });
         let missing = create.decode_request(&path, &[], Some(&body)).unwrap_err();
         let Error::InvalidRequest(missing) = missing else { panic!("{missing}") };
-        assert_eq!((missing.field.as_deref(), missing.message.as_str()), (Some("body.name"), "is required"));
+        assert_eq!((missing.field(), missing.message()), (Some("body.name"), "is required"));
     }
 }
