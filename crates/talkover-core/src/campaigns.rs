@@ -3,19 +3,19 @@
 //! Reference: <https://docs.talkover.ai/api-reference/endpoints/list-campaigns> and the pages beside it.
 //!
 //! ```
-//! use talkover_core::campaigns::{CampaignType, CreateCampaign, NewCampaign};
+//! use talkover_core::campaigns::{CallTimeRange, CampaignType, CreateCampaign, NewCampaign, NewCampaignRequired};
 //! use talkover_core::time::Date;
 //! use talkover_core::{build_request, ClientConfig};
 //!
-//! let campaign = NewCampaign::new(
-//!     "Sales Campaign Q1",
-//!     CampaignType::Sales,
-//!     "agent-uuid-1",
-//!     Date::new("2024-01-01").unwrap(),
-//!     "America/New_York",
-//! )
-//! .days_of_week([1, 2, 3, 4, 5])
-//! .call_time_range("09:00", "17:00")
+//! let campaign = NewCampaign::new(NewCampaignRequired {
+//!     name: "Sales Campaign Q1".into(),
+//!     campaign_type: CampaignType::Sales,
+//!     agent_id: "agent-uuid-1".into(),
+//!     start_date: Date::new("2024-01-01").unwrap(),
+//!     days_of_week: vec![1, 2, 3, 4, 5],
+//!     call_time_ranges: vec![CallTimeRange::new("09:00", "17:00")],
+//!     timezone: "America/New_York".into(),
+//! })
 //! .max_retries(3);
 //! let request = build_request(&CreateCampaign::new(campaign), &ClientConfig::new("talq_example").unwrap());
 //! assert!(request.is_ok());
@@ -581,37 +581,66 @@ campaign_settings! {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub end_date: Option<Date>,
         /// Weekdays it may call, 1 (Monday) to 7 (Sunday); at least one.
-        #[serde(default)]
         pub days_of_week: Vec<u8>,
         /// Daily calling windows; at least one.
-        #[serde(default)]
         pub call_time_ranges: Vec<CallTimeRange>,
         /// IANA time zone of the windows (`America/New_York`), up to 50 characters.
         pub timezone: String,
     }
 }
 
+/// The fields create-campaign requires, by name, for [`NewCampaign::new`].
+///
+/// Written as a struct literal, so that leaving one out is a compile error that names it (deliberately not
+/// `#[non_exhaustive]`).
+///
+/// ```compile_fail,E0063
+/// use talkover_core::campaigns::{CallTimeRange, CampaignType, NewCampaign, NewCampaignRequired};
+/// use talkover_core::time::Date;
+///
+/// // `call_time_ranges` is missing: this does not compile.
+/// let campaign = NewCampaign::new(NewCampaignRequired {
+///     name: "Renewals".into(),
+///     campaign_type: CampaignType::Reminder,
+///     agent_id: "agent-uuid-1".into(),
+///     start_date: Date::new("2030-01-01").unwrap(),
+///     days_of_week: vec![1, 2, 3, 4, 5],
+///     timezone: "Europe/Paris".into(),
+/// });
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewCampaignRequired {
+    /// Name, up to 255 characters.
+    pub name: String,
+    /// What it is for.
+    pub campaign_type: CampaignType,
+    /// The agent placing its calls.
+    pub agent_id: AgentId,
+    /// First day it may call.
+    pub start_date: Date,
+    /// Weekdays it may call, 1 (Monday) to 7 (Sunday); at least one.
+    pub days_of_week: Vec<u8>,
+    /// Daily calling windows; at least one.
+    pub call_time_ranges: Vec<CallTimeRange>,
+    /// IANA time zone of the windows (`America/New_York`), up to 50 characters.
+    pub timezone: String,
+}
+
 impl NewCampaign {
-    /// A campaign with its required identification and schedule; add the weekdays and windows with
-    /// [`NewCampaign::days_of_week`] and [`NewCampaign::call_time_range`] (both are required), and the
-    /// rest with the other chaining methods.
-    pub fn new(
-        name: impl Into<String>,
-        campaign_type: CampaignType,
-        agent_id: impl Into<AgentId>,
-        start_date: Date,
-        timezone: impl Into<String>,
-    ) -> Self {
+    /// A campaign with every required field and no optional one; set those with the chaining methods.
+    pub fn new(required: NewCampaignRequired) -> Self {
+        let NewCampaignRequired { name, campaign_type, agent_id, start_date, days_of_week, call_time_ranges, timezone } =
+            required;
         Self::with_fields(
-            name.into(),
+            name,
             None,
             campaign_type,
-            agent_id.into(),
+            agent_id,
             start_date,
             None,
-            Vec::new(),
-            Vec::new(),
-            timezone.into(),
+            days_of_week,
+            call_time_ranges,
+            timezone,
         )
     }
 
@@ -627,13 +656,13 @@ impl NewCampaign {
         self
     }
 
-    /// Weekdays it may call, 1 (Monday) to 7 (Sunday).
+    /// Replaces the weekdays it may call, 1 (Monday) to 7 (Sunday).
     pub fn days_of_week(mut self, days: impl IntoIterator<Item = u8>) -> Self {
         self.days_of_week = days.into_iter().collect();
         self
     }
 
-    /// Adds a daily calling window (`HH:MM` to `HH:MM`).
+    /// Adds another daily calling window (`HH:MM` to `HH:MM`).
     pub fn call_time_range(mut self, start: impl Into<String>, end: impl Into<String>) -> Self {
         self.call_time_ranges.push(CallTimeRange::new(start, end));
         self
@@ -814,10 +843,17 @@ pub struct CampaignStatusBody {
     pub status: CampaignStatus,
 }
 
+impl CampaignStatusBody {
+    /// The body moving a campaign to `status`.
+    pub fn new(status: CampaignStatus) -> Self {
+        Self { status }
+    }
+}
+
 impl UpdateCampaignStatus {
     /// Moves the campaign to `status`.
     pub fn new(campaign_id: impl Into<CampaignId>, status: CampaignStatus) -> Self {
-        Self { campaign_id: campaign_id.into(), body: CampaignStatusBody { status } }
+        Self { campaign_id: campaign_id.into(), body: CampaignStatusBody::new(status) }
     }
 }
 
@@ -949,9 +985,15 @@ mod tests {
     }
 
     fn basic() -> NewCampaign {
-        NewCampaign::new("Sales", CampaignType::Sales, "agent-1", date("2024-01-01"), "America/New_York")
-            .days_of_week([1, 2, 3, 4, 5])
-            .call_time_range("09:00", "17:00")
+        NewCampaign::new(NewCampaignRequired {
+            name: "Sales".into(),
+            campaign_type: CampaignType::Sales,
+            agent_id: "agent-1".into(),
+            start_date: date("2024-01-01"),
+            days_of_week: vec![1, 2, 3, 4, 5],
+            call_time_ranges: vec![CallTimeRange::new("09:00", "17:00")],
+            timezone: "America/New_York".into(),
+        })
     }
 
     fn invalid_field<O: Operation>(op: &O) -> String {
