@@ -163,6 +163,26 @@ fn agents_list_in_pages() {
     assert!(outbound.items.is_empty());
 }
 
+/// A body the SDK would refuse for several reasons is refused by the emulator for all of them, with the
+/// core's own checks, in one 422.
+#[test]
+fn every_problem_of_a_body_is_answered_at_once() {
+    let server = talkover_mock::Server::builder().example_agent(false).start_blocking().unwrap();
+    let client = blocking_client(&server, server.token());
+    let mut body = agent("Out of bounds");
+    body.name = String::new();
+    body.llm_temperature = 5.0;
+    body.idle_time_seconds = 0;
+    let refused_here = client.agents().create(body.clone()).unwrap_err();
+    assert_eq!(refused_here.kind(), ErrorKind::InvalidRequest);
+
+    let invalid = client.execute(raw_create(body, &[])).unwrap_err();
+    assert_api(&invalid, 422, ErrorKind::Validation, "The given data was invalid.");
+    let mut refused = fields(&invalid);
+    refused.sort();
+    assert_eq!(refused, ["idle_time_seconds", "llm_temperature", "name"]);
+}
+
 /// A create request without the fields named in `without`, which the SDK's types would not let a caller
 /// leave out, to see the API's 422.
 fn raw_create(body: talkover::agents::CreateAgentBody, without: &[&str]) -> Unchecked {
