@@ -247,11 +247,6 @@ impl InvalidRequest {
     pub fn message(&self) -> &str {
         self.problems.first().map_or("", |p| p.message.as_str())
     }
-
-    /// Whether one of the problems is with `field`.
-    pub fn names(&self, field: &str) -> bool {
-        self.problems.iter().any(|p| p.field == field)
-    }
 }
 
 impl std::fmt::Display for InvalidRequest {
@@ -619,6 +614,27 @@ pub fn request_id(headers: &HeaderMap) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn invalid_requests_list_every_problem_and_redact_each() {
+        let problems = vec![
+            FieldError::new("name", "must be 1 to 255 characters long, got 0"),
+            FieldError::new("", "query must be a struct"),
+            FieldError::new("webhook_url", "rejected talq_secret_value_1"),
+        ];
+        let error = Error::invalid_fields("create-webhook", problems).redact_secret("talq_secret_value_1");
+        assert_eq!(error.kind(), ErrorKind::InvalidRequest);
+        assert_eq!(
+            error.to_string(),
+            "create-webhook: invalid request: `name`: must be 1 to 255 characters long, got 0; \
+             query must be a struct; `webhook_url`: rejected [redacted]"
+        );
+        let Error::InvalidRequest(invalid) = &error else { unreachable!() };
+        assert_eq!((invalid.field(), invalid.problems().len()), (Some("name"), 3));
+        let whole = Error::invalid_request("x", None, "not a request of this operation");
+        let Error::InvalidRequest(whole) = &whole else { unreachable!() };
+        assert_eq!((whole.field(), whole.message()), (None, "not a request of this operation"));
+    }
 
     fn api(status: u16, body: &str) -> ApiError {
         ApiError::from_parts("x", StatusCode::from_u16(status).unwrap(), HeaderMap::new(), body.as_bytes().to_vec())
