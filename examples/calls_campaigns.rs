@@ -7,7 +7,7 @@
 //! calls only when `TALKOVER_TEST_PHONE` names a number to ring.
 
 use talkover::calls::{existing_call, NewCall, NewCampaignCall};
-use talkover::campaigns::{CampaignStatus, CampaignType, NewCampaign};
+use talkover::campaigns::{CallTimeRange, CampaignStatus, CampaignType, NewCampaign, NewCampaignRequired};
 use talkover::time::{Date, Weekday};
 use talkover_examples::{connect, demo_action, demo_agent, demo_voice, test_phone};
 
@@ -23,15 +23,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let published = client.agents().publish(&agent.id).await?;
     println!("agent {} ({}): {}", agent.name, agent.id, published.current_status);
 
-    let draft = NewCampaign::new(
-        "Appointment reminders",
-        CampaignType::Sales,
-        agent.id.clone(),
-        Date::new("2030-01-06")?,
-        "America/New_York",
-    )
-    .days_of_week(Weekday::MONDAY_TO_FRIDAY)
-    .call_time_range("09:00", "17:00");
+    let draft = NewCampaign::new(NewCampaignRequired {
+        name: "Appointment reminders".into(),
+        campaign_type: CampaignType::Sales,
+        agent_id: agent.id.clone(),
+        start_date: Date::new("2030-01-06")?,
+        days_of_week: Weekday::MONDAY_TO_FRIDAY.to_vec(),
+        call_time_ranges: vec![CallTimeRange::new("09:00", "17:00")],
+        timezone: "America/New_York".into(),
+    });
     let campaign = client.campaigns().create(draft).await?;
     let activated = client.campaigns().update_status(&campaign.id, CampaignStatus::Active).await?;
     println!("campaign {} ({}): {}", campaign.name, campaign.id, activated.status);

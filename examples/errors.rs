@@ -13,7 +13,7 @@ use talkover::{Error, ErrorCode, ErrorKind, HttpResponse};
 fn what_to_do(error: &Error) -> String {
     match error {
         Error::InvalidRequest(invalid) => {
-            format!("a bug on our side, never sent: fix `{}`", invalid.field.as_deref().unwrap_or("the request"))
+            format!("a bug on our side, never sent: fix `{}`", invalid.field().unwrap_or("the request"))
         }
         Error::Transport(transport) if transport.certainly_not_sent() => {
             "never reached the server: safe to try again later".to_owned()

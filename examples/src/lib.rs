@@ -5,7 +5,9 @@
 //! over real loopback HTTP: no token, no network, no credits spent.
 
 use talkover::actions::{ActionInput, ActionType, ActiveStatus, NewAction};
-use talkover::agents::{AgentVoiceSettings, CreateAgentBody, Direction, InterruptSensitivity, WhoSpeaksFirst};
+use talkover::agents::{
+    AgentVoiceSettings, CreateAgentBody, CreateAgentRequired, Direction, InterruptSensitivity, WhoSpeaksFirst,
+};
 use talkover::voice_templates::{QualityTier, VoiceTemplateGroup};
 
 /// The environment variable naming the phone to ring with the test call when running against the API.
@@ -36,24 +38,24 @@ pub fn base_url(config: &talkover::ClientConfig) -> String {
 
 /// The agent the quickstart creates: an outbound agent with every field the reference requires.
 pub fn demo_agent() -> CreateAgentBody {
-    let mut agent = CreateAgentBody::default();
-    agent.name = Some("QuickstartBot".into());
-    agent.label = Some("Quickstart Agent".into());
-    agent.description = Some("Calls customers back to confirm their appointments".into());
-    agent.language = Some("en-US".into());
-    agent.initial_message = Some("Hello, I am calling about your appointment.".into());
-    agent.interrupt_sensitivity = Some(InterruptSensitivity::Medium);
-    agent.endpointing_sensitivity = Some("auto".into());
-    agent.ivr_navigation_mode = Some("off".into());
-    agent.conversation_speed = Some(1.0);
-    agent.initial_message_delay = Some(0);
-    agent.ask_if_human_present_on_idle = Some(false);
-    agent.idle_time_seconds = Some(5);
-    agent.llm_temperature = Some(0.7);
-    agent.enable_recording = Some(false);
-    agent.direction = Some(Direction::Outbound);
-    agent.who_speaks_first = Some(WhoSpeaksFirst::Agent);
-    agent
+    CreateAgentBody::new(CreateAgentRequired {
+        label: "Quickstart Agent".into(),
+        name: "QuickstartBot".into(),
+        language: "en-US".into(),
+        direction: Direction::Outbound,
+        who_speaks_first: WhoSpeaksFirst::Agent,
+        interrupt_sensitivity: InterruptSensitivity::Medium,
+        endpointing_sensitivity: "auto".into(),
+        ivr_navigation_mode: "off".into(),
+        conversation_speed: 1.0,
+        initial_message_delay: 0,
+        ask_if_human_present_on_idle: false,
+        idle_time_seconds: 5,
+        llm_temperature: 0.7,
+        enable_recording: false,
+    })
+    .description("Calls customers back to confirm their appointments")
+    .initial_message("Hello, I am calling about your appointment.")
 }
 
 /// The action the quickstart adds: a webhook the agent calls to book a meeting.

@@ -110,15 +110,19 @@ pub fn describe_error(e: &Error) -> String {
             }
         }
         Error::InvalidRequest(invalid) => {
-            match &invalid.field {
-                Some(field) => {
-                    let _ = write!(out, ": {field}: {}", invalid.message);
-                }
-                None => {
-                    let _ = write!(out, ": {}", invalid.message);
+            // The first problem on the error's line, each further one on a line of its own.
+            let mut problems = invalid.problems().iter();
+            if let Some(first) = problems.next() {
+                if first.field.is_empty() {
+                    let _ = write!(out, ": {}", first.message);
+                } else {
+                    let _ = write!(out, ": {}: {}", first.field, first.message);
                 }
             }
             out.push('\n');
+            for problem in problems {
+                let _ = writeln!(out, "  {problem}");
+            }
         }
         other => {
             let _ = writeln!(out, ": {other}");

@@ -139,7 +139,7 @@ fn fit_query(context: &Context, op: &OperationInfo, params: &mut Params) -> Resu
         };
         let (field, wants_list) = match &error {
             Error::InvalidRequest(invalid) => {
-                (invalid.field.clone().unwrap_or_default(), invalid.message.contains("expected a sequence"))
+                (invalid.field().unwrap_or_default().to_owned(), invalid.message().contains("expected a sequence"))
             }
             _ => return Err(error.into()),
         };

@@ -101,9 +101,10 @@ fn errors_show_kind_status_message_fields_and_request_id_with_their_exit_code() 
     invalid.args(["campaigns", "make-call", &campaign, "12"]);
     let output = run(invalid);
     let shown = stderr(&output);
-    assert_eq!(output.status.code(), Some(7), "{shown}");
-    assert!(shown.starts_with("error: validation (422)"), "{shown}");
-    assert!(shown.contains("\n  to: "), "the field problems are listed: {shown}");
+    // Not E.164: refused before sending, naming the field.
+    assert_eq!(output.status.code(), Some(3), "{shown}");
+    assert!(shown.starts_with("error: invalid_request"), "{shown}");
+    assert!(shown.contains("to: must be a phone number in E.164 form"), "the field problem is shown: {shown}");
 
     let mut incomplete = talkover(&url, &token);
     incomplete.args(["agents", "create", "--data", r#"{"name":"x"}"#]);

@@ -228,7 +228,7 @@ mod tests {
         for name in [String::new(), "n".repeat(256)] {
             let error = build_request(&CreateUserApiToken::new(NewApiToken::new(name)), &config).unwrap_err();
             assert_eq!(error.kind(), ErrorKind::InvalidRequest);
-            assert!(matches!(&error, Error::InvalidRequest(e) if e.field.as_deref() == Some("name")), "{error}");
+            assert!(matches!(&error, Error::InvalidRequest(e) if e.field() == Some("name")), "{error}");
         }
         let request =
             build_request(&CreateUserApiToken::new(NewApiToken::new("CI").abilities(["read"])), &config).unwrap();

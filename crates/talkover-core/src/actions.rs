@@ -11,8 +11,8 @@ use crate::ids::AgentId;
 use crate::macros::{operations, string_enum};
 use crate::operation::Operation as _;
 use crate::secret::SecretString;
-use crate::validate;
 use crate::validate::require;
+use crate::validate::{self, Problems};
 use crate::Timestamp;
 
 pub use crate::ids::ActionId;
@@ -367,11 +367,15 @@ impl NewAction {
 
 impl CreateAction {
     fn check(&self) -> Result<(), Error> {
-        validate::length(Self::ID, "name", &self.body.name, 1, 255)?;
+        let mut problems = Problems::new(Self::ID);
+        problems.check(validate::length(Self::ID, "name", &self.body.name, 1, 255));
         if self.body.action_type == ActionType::Transfer {
-            require(Self::ID, "transfer_to", &self.body.transfer_to)?;
+            problems.check(require(Self::ID, "transfer_to", &self.body.transfer_to));
         }
-        validate::optional(self.body.transfer_to.as_deref(), |v| validate::e164(Self::ID, "transfer_to", v))
+        problems.check(validate::optional(self.body.transfer_to.as_deref(), |v| {
+            validate::e164(Self::ID, "transfer_to", v)
+        }));
+        problems.finish()
     }
 }
 

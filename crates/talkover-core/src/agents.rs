@@ -11,7 +11,7 @@ use crate::error::Error;
 use crate::macros::{operations, string_enum};
 use crate::operation::Operation as _;
 use crate::trainings::Training;
-use crate::validate;
+use crate::validate::{self, Problems};
 use crate::Timestamp;
 
 pub use crate::ids::{AgentId, PhoneNumberId, VoiceId};
@@ -233,46 +233,121 @@ impl AgentPhoneNumber {
 // ---------------------------------------------------------------------------------------------------
 // create-agent
 
-/// The body of [`CreateAgent`]. Fields the reference marks required are checked before sending.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// The fields create-agent requires, by name, for [`CreateAgentBody::new`].
+///
+/// Written as a struct literal, so that leaving one out is a compile error that names it (and a field the
+/// API comes to require is one too: this struct is deliberately not `#[non_exhaustive]`).
+///
+/// ```compile_fail,E0063
+/// use talkover_core::agents::{CreateAgentBody, CreateAgentRequired, Direction, InterruptSensitivity, WhoSpeaksFirst};
+///
+/// // `llm_temperature` is missing: this does not compile.
+/// let body = CreateAgentBody::new(CreateAgentRequired {
+///     label: "Reminders".into(),
+///     name: "reminders".into(),
+///     language: "en-US".into(),
+///     direction: Direction::Outbound,
+///     who_speaks_first: WhoSpeaksFirst::Agent,
+///     interrupt_sensitivity: InterruptSensitivity::Medium,
+///     endpointing_sensitivity: "auto".into(),
+///     ivr_navigation_mode: "off".into(),
+///     conversation_speed: 1.0,
+///     initial_message_delay: 0,
+///     ask_if_human_present_on_idle: true,
+///     idle_time_seconds: 5,
+///     enable_recording: false,
+/// });
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct CreateAgentRequired {
+    /// Display label, up to 255 characters.
+    pub label: String,
+    /// Internal name, up to 255 characters.
+    pub name: String,
+    /// Language code, e.g. `en-US`.
+    pub language: String,
+    /// Inbound or outbound.
+    pub direction: Direction,
+    /// Who speaks first.
+    pub who_speaks_first: WhoSpeaksFirst,
+    /// How readily the agent can be interrupted.
+    pub interrupt_sensitivity: InterruptSensitivity,
+    /// How quickly the agent decides the caller has finished speaking (e.g. `auto`).
+    pub endpointing_sensitivity: String,
+    /// How the agent handles phone menus (e.g. `off`).
+    pub ivr_navigation_mode: String,
+    /// Speaking speed multiplier, 0.1 to 3.0.
+    pub conversation_speed: f64,
+    /// Seconds before the initial message, 0 to 60.
+    pub initial_message_delay: u32,
+    /// Ask whether someone is there when the line goes quiet.
+    pub ask_if_human_present_on_idle: bool,
+    /// Seconds of silence before the idle check, 1 to 60.
+    pub idle_time_seconds: u32,
+    /// Sampling temperature of the language model, 0 to 2.
+    pub llm_temperature: f64,
+    /// Record calls.
+    pub enable_recording: bool,
+}
+
+/// The body of [`CreateAgent`]: build it with [`CreateAgentBody::new`] from the
+/// [required fields](CreateAgentRequired), then set the optional ones with the chaining methods.
+///
+/// ```
+/// use talkover_core::agents::{CreateAgentBody, CreateAgentRequired, Direction, InterruptSensitivity, WhoSpeaksFirst};
+///
+/// let body = CreateAgentBody::new(CreateAgentRequired {
+///     label: "Appointment reminders".into(),
+///     name: "reminders".into(),
+///     language: "en-US".into(),
+///     direction: Direction::Outbound,
+///     who_speaks_first: WhoSpeaksFirst::Agent,
+///     interrupt_sensitivity: InterruptSensitivity::Medium,
+///     endpointing_sensitivity: "auto".into(),
+///     ivr_navigation_mode: "off".into(),
+///     conversation_speed: 1.0,
+///     initial_message_delay: 0,
+///     ask_if_human_present_on_idle: true,
+///     idle_time_seconds: 5,
+///     llm_temperature: 0.7,
+///     enable_recording: false,
+/// })
+/// .description("Reminds customers of their appointments")
+/// .max_call_duration_seconds(600);
+/// assert_eq!(body.name, "reminders");
+/// ```
+///
+/// Decoding one (a server reading a request) fails with `missing field` for any field the reference
+/// requires.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateAgentBody {
-    /// Display label (required, up to 255 characters).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub label: Option<String>,
+    /// Display label (up to 255 characters).
+    pub label: String,
     /// What the agent does.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// Internal name (required, up to 255 characters).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Language code (required), e.g. `en-US`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub language: Option<String>,
+    /// Internal name (up to 255 characters).
+    pub name: String,
+    /// Language code, e.g. `en-US`.
+    pub language: String,
     /// What the agent says first.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub initial_message: Option<String>,
-    /// How readily the agent can be interrupted (required).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub interrupt_sensitivity: Option<InterruptSensitivity>,
-    /// How quickly the agent decides the caller has finished speaking (required, e.g. `auto`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub endpointing_sensitivity: Option<String>,
-    /// How the agent handles phone menus (required, e.g. `off`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ivr_navigation_mode: Option<String>,
-    /// Speaking speed multiplier (required, 0.1 to 3.0).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub conversation_speed: Option<f64>,
-    /// Seconds before the initial message (required, 0 to 60).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub initial_message_delay: Option<u32>,
-    /// Ask whether someone is there when the line goes quiet (required).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ask_if_human_present_on_idle: Option<bool>,
-    /// Seconds of silence before the idle check (required, 1 to 60).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub idle_time_seconds: Option<u32>,
+    /// How readily the agent can be interrupted.
+    pub interrupt_sensitivity: InterruptSensitivity,
+    /// How quickly the agent decides the caller has finished speaking (e.g. `auto`).
+    pub endpointing_sensitivity: String,
+    /// How the agent handles phone menus (e.g. `off`).
+    pub ivr_navigation_mode: String,
+    /// Speaking speed multiplier (0.1 to 3.0).
+    pub conversation_speed: f64,
+    /// Seconds before the initial message (0 to 60).
+    pub initial_message_delay: u32,
+    /// Ask whether someone is there when the line goes quiet.
+    pub ask_if_human_present_on_idle: bool,
+    /// Seconds of silence before the idle check (1 to 60).
+    pub idle_time_seconds: u32,
     /// Idle checks before hanging up (1 to 10).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_idle_check_count: Option<u32>,
@@ -291,60 +366,141 @@ pub struct CreateAgentBody {
     /// Idle checks at the start of a call (0 to 10).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub initial_max_idle_check_count: Option<u32>,
-    /// Sampling temperature of the language model (required, 0 to 2).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub llm_temperature: Option<f64>,
-    /// Record calls (required).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enable_recording: Option<bool>,
-    /// Inbound or outbound (required).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub direction: Option<Direction>,
-    /// Who speaks first (required).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub who_speaks_first: Option<WhoSpeaksFirst>,
+    /// Sampling temperature of the language model (0 to 2).
+    pub llm_temperature: f64,
+    /// Record calls.
+    pub enable_recording: bool,
+    /// Inbound or outbound.
+    pub direction: Direction,
+    /// Who speaks first.
+    pub who_speaks_first: WhoSpeaksFirst,
     /// Phone numbers to attach.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_number_ids: Option<Vec<PhoneNumberId>>,
 }
 
+impl CreateAgentBody {
+    /// The body with every required field and no optional one; set those with the chaining methods.
+    pub fn new(required: CreateAgentRequired) -> Self {
+        let CreateAgentRequired {
+            label,
+            name,
+            language,
+            direction,
+            who_speaks_first,
+            interrupt_sensitivity,
+            endpointing_sensitivity,
+            ivr_navigation_mode,
+            conversation_speed,
+            initial_message_delay,
+            ask_if_human_present_on_idle,
+            idle_time_seconds,
+            llm_temperature,
+            enable_recording,
+        } = required;
+        Self {
+            label,
+            description: None,
+            name,
+            language,
+            initial_message: None,
+            interrupt_sensitivity,
+            endpointing_sensitivity,
+            ivr_navigation_mode,
+            conversation_speed,
+            initial_message_delay,
+            ask_if_human_present_on_idle,
+            idle_time_seconds,
+            max_idle_check_count: None,
+            max_call_duration_seconds: None,
+            say_goodbye_on_max_duration: None,
+            user_inactivity_timeout_seconds: None,
+            initial_idle_time_seconds: None,
+            initial_max_idle_check_count: None,
+            llm_temperature,
+            enable_recording,
+            direction,
+            who_speaks_first,
+            phone_number_ids: None,
+        }
+    }
+
+    /// What the agent does.
+    pub fn description(mut self, description: impl Into<String>) -> Self {
+        self.description = Some(description.into());
+        self
+    }
+
+    /// What the agent says first.
+    pub fn initial_message(mut self, message: impl Into<String>) -> Self {
+        self.initial_message = Some(message.into());
+        self
+    }
+
+    /// Idle checks before hanging up, 1 to 10.
+    pub fn max_idle_check_count(mut self, count: u32) -> Self {
+        self.max_idle_check_count = Some(count);
+        self
+    }
+
+    /// Longest call in seconds, 1 to 3600.
+    pub fn max_call_duration_seconds(mut self, seconds: u32) -> Self {
+        self.max_call_duration_seconds = Some(seconds);
+        self
+    }
+
+    /// Say goodbye when the longest call duration is reached.
+    pub fn say_goodbye_on_max_duration(mut self, say_goodbye: bool) -> Self {
+        self.say_goodbye_on_max_duration = Some(say_goodbye);
+        self
+    }
+
+    /// Seconds of caller silence before the agent ends the call, 5 to 120.
+    pub fn user_inactivity_timeout_seconds(mut self, seconds: u32) -> Self {
+        self.user_inactivity_timeout_seconds = Some(seconds);
+        self
+    }
+
+    /// Seconds of silence at the start of a call before the first idle check, 1 to 60.
+    pub fn initial_idle_time_seconds(mut self, seconds: u32) -> Self {
+        self.initial_idle_time_seconds = Some(seconds);
+        self
+    }
+
+    /// Idle checks at the start of a call, 0 to 10.
+    pub fn initial_max_idle_check_count(mut self, count: u32) -> Self {
+        self.initial_max_idle_check_count = Some(count);
+        self
+    }
+
+    /// Phone numbers to attach.
+    pub fn phone_number_ids<I: Into<PhoneNumberId>>(mut self, ids: impl IntoIterator<Item = I>) -> Self {
+        self.phone_number_ids = Some(ids.into_iter().map(Into::into).collect());
+        self
+    }
+}
+
 impl CreateAgent {
     fn check(&self) -> Result<(), Error> {
-        let b = &self.body;
-        let id = Self::ID;
-        validate::require(id, "label", &b.label)?;
-        validate::require(id, "name", &b.name)?;
-        validate::require(id, "language", &b.language)?;
-        validate::require(id, "interrupt_sensitivity", &b.interrupt_sensitivity)?;
-        validate::require(id, "endpointing_sensitivity", &b.endpointing_sensitivity)?;
-        validate::require(id, "ivr_navigation_mode", &b.ivr_navigation_mode)?;
-        validate::require(id, "conversation_speed", &b.conversation_speed)?;
-        validate::require(id, "initial_message_delay", &b.initial_message_delay)?;
-        validate::require(id, "ask_if_human_present_on_idle", &b.ask_if_human_present_on_idle)?;
-        validate::require(id, "idle_time_seconds", &b.idle_time_seconds)?;
-        validate::require(id, "llm_temperature", &b.llm_temperature)?;
-        validate::require(id, "enable_recording", &b.enable_recording)?;
-        validate::require(id, "direction", &b.direction)?;
-        validate::require(id, "who_speaks_first", &b.who_speaks_first)?;
-        validate::optional(b.label.as_deref(), |v| validate::length(id, "label", v, 1, 255))?;
-        validate::optional(b.name.as_deref(), |v| validate::length(id, "name", v, 1, 255))?;
-        validate::optional(b.conversation_speed, |v| validate::range(id, "conversation_speed", v, 0.1, 3.0))?;
-        validate::optional(b.initial_message_delay, |v| validate::range(id, "initial_message_delay", v, 0, 60))?;
-        validate::optional(b.idle_time_seconds, |v| validate::range(id, "idle_time_seconds", v, 1, 60))?;
-        validate::optional(b.max_idle_check_count, |v| validate::range(id, "max_idle_check_count", v, 1, 10))?;
-        validate::optional(b.max_call_duration_seconds, |v| {
-            validate::range(id, "max_call_duration_seconds", v, 1, 3600)
-        })?;
-        validate::optional(b.user_inactivity_timeout_seconds, |v| {
-            validate::range(id, "user_inactivity_timeout_seconds", v, 5, 120)
-        })?;
-        validate::optional(b.initial_idle_time_seconds, |v| {
-            validate::range(id, "initial_idle_time_seconds", v, 1, 60)
-        })?;
-        validate::optional(b.initial_max_idle_check_count, |v| {
-            validate::range(id, "initial_max_idle_check_count", v, 0, 10)
-        })?;
-        validate::optional(b.llm_temperature, |v| validate::range(id, "llm_temperature", v, 0.0, 2.0))
+        let (id, b) = (Self::ID, &self.body);
+        let mut problems = Problems::new(id);
+        problems.check(validate::length(id, "label", &b.label, 1, 255));
+        problems.check(validate::length(id, "name", &b.name, 1, 255));
+        problems.check(validate::range(id, "conversation_speed", b.conversation_speed, 0.1, 3.0));
+        problems.check(validate::range(id, "initial_message_delay", b.initial_message_delay, 0, 60));
+        problems.check(validate::range(id, "idle_time_seconds", b.idle_time_seconds, 1, 60));
+        let optional_ranges = [
+            ("max_idle_check_count", b.max_idle_check_count, 1, 10),
+            ("max_call_duration_seconds", b.max_call_duration_seconds, 1, 3600),
+            ("user_inactivity_timeout_seconds", b.user_inactivity_timeout_seconds, 5, 120),
+            ("initial_idle_time_seconds", b.initial_idle_time_seconds, 1, 60),
+            ("initial_max_idle_check_count", b.initial_max_idle_check_count, 0, 10),
+        ];
+        for (field, value, min, max) in optional_ranges {
+            problems.check(validate::optional(value, |v| validate::range(id, field, v, min, max)));
+        }
+        problems.check(validate::range(id, "llm_temperature", b.llm_temperature, 0.0, 2.0));
+        problems.finish()
     }
 }
 
@@ -421,10 +577,14 @@ impl AgentKnowledge {
 impl UpdateAgentKnowledge {
     fn check(&self) -> Result<(), Error> {
         let (id, b) = (Self::ID, &self.body);
-        validate::length(id, "description", &b.description, 5, usize::MAX)?;
-        validate::optional(b.initial_message.as_deref(), |v| validate::length(id, "initial_message", v, 5, 255))?;
-        validate::range(id, "llm_temperature", b.llm_temperature, 0.0, 2.0)?;
-        validate::range(id, "initial_message_delay", b.initial_message_delay, 0, 60)
+        let mut problems = Problems::new(id);
+        problems.check(validate::length(id, "description", &b.description, 5, usize::MAX));
+        problems.check(validate::optional(b.initial_message.as_deref(), |v| {
+            validate::length(id, "initial_message", v, 5, 255)
+        }));
+        problems.check(validate::range(id, "llm_temperature", b.llm_temperature, 0.0, 2.0));
+        problems.check(validate::range(id, "initial_message_delay", b.initial_message_delay, 0, 60));
+        problems.finish()
     }
 }
 
@@ -509,10 +669,12 @@ impl UpdateAgentVoice {
         // The page's prose bounds for conversation_speed contradict its own examples; the documented
         // create-agent range (0.1 to 3.0) is the one enforced here.
         let (id, b) = (Self::ID, &self.body);
-        validate::range(id, "conversation_speed", b.conversation_speed, 0.1, 3.0)?;
-        validate::optional(b.ambient_volume, |v| validate::range(id, "ambient_volume", v, 0.0, 2.0))?;
-        validate::optional(b.similarity, |v| validate::range(id, "similarity", v, 0.5, 1.0))?;
-        validate::optional(b.stability, |v| validate::range(id, "stability", v, 0.5, 1.0))
+        let mut problems = Problems::new(id);
+        problems.check(validate::range(id, "conversation_speed", b.conversation_speed, 0.1, 3.0));
+        problems.check(validate::optional(b.ambient_volume, |v| validate::range(id, "ambient_volume", v, 0.0, 2.0)));
+        problems.check(validate::optional(b.similarity, |v| validate::range(id, "similarity", v, 0.5, 1.0)));
+        problems.check(validate::optional(b.stability, |v| validate::range(id, "stability", v, 0.5, 1.0)));
+        problems.finish()
     }
 }
 

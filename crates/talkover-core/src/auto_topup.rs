@@ -16,9 +16,9 @@ use crate::error::Error;
 use crate::ids::TransactionId;
 use crate::macros::{operations, string_enum};
 use crate::operation::Operation as _;
-use crate::validate;
 use crate::validate::amount_range;
 use crate::validate::require;
+use crate::validate::{self, Problems};
 use crate::Timestamp;
 
 pub use crate::ids::{AutoTopupEventId, PaymentMethodId};
@@ -148,14 +148,20 @@ impl AutoTopupSettingsUpdate {
 impl UpdateAutoTopupSettings {
     fn check(&self) -> Result<(), Error> {
         let (id, b) = (Self::ID, &self.body);
-        validate::optional(b.threshold_amount.as_ref(), |v| amount_range(id, "threshold_amount", v, 1, 1000))?;
-        validate::optional(b.recharge_amount.as_ref(), |v| amount_range(id, "recharge_amount", v, 1, 1000))?;
-        validate::optional(b.scheduled_amount.as_ref(), |v| amount_range(id, "scheduled_amount", v, 1, 1000))?;
-        validate::optional(b.day_of_month, |v| validate::range(id, "day_of_month", v, 1, 28))?;
+        let mut problems = Problems::new(id);
+        problems.check(validate::optional(b.threshold_amount.as_ref(), |v| {
+            amount_range(id, "threshold_amount", v, 1, 1000)
+        }));
+        problems
+            .check(validate::optional(b.recharge_amount.as_ref(), |v| amount_range(id, "recharge_amount", v, 1, 1000)));
+        problems.check(validate::optional(b.scheduled_amount.as_ref(), |v| {
+            amount_range(id, "scheduled_amount", v, 1, 1000)
+        }));
+        problems.check(validate::optional(b.day_of_month, |v| validate::range(id, "day_of_month", v, 1, 28)));
         if b.scheduled_payment_enabled == Some(true) {
-            require(id, "scheduled_amount", &b.scheduled_amount)?;
+            problems.check(require(id, "scheduled_amount", &b.scheduled_amount));
         }
-        Ok(())
+        problems.finish()
     }
 }
 
@@ -358,7 +364,7 @@ mod tests {
         let error = build_request(operation, &ClientConfig::new("talq_test").unwrap()).unwrap_err();
         assert_eq!(error.kind(), ErrorKind::InvalidRequest, "{error}");
         match error {
-            Error::InvalidRequest(e) => e.field,
+            Error::InvalidRequest(e) => e.field().map(str::to_owned),
             _ => None,
         }
     }

@@ -26,7 +26,7 @@ use crate::ids::{AgentId, CampaignId};
 use crate::macros::{operations, string_enum};
 use crate::operation::Operation as _;
 use crate::time::Date;
-use crate::validate;
+use crate::validate::{self, Problems};
 use crate::Timestamp;
 
 pub use crate::ids::CallId;
@@ -223,8 +223,10 @@ impl NewCall {
 impl MakeCall {
     fn check(&self) -> Result<(), Error> {
         let (id, b) = (Self::ID, &self.body);
-        validate::e164(id, "to", &b.to)?;
-        validate::optional(b.delay_seconds, |v| validate::range(id, "delay_seconds", v, 0, 3600))
+        let mut problems = Problems::new(id);
+        problems.check(validate::e164(id, "to", &b.to));
+        problems.check(validate::optional(b.delay_seconds, |v| validate::range(id, "delay_seconds", v, 0, 3600)));
+        problems.finish()
     }
 }
 
@@ -581,7 +583,7 @@ mod tests {
         let err = build_request(op, &config()).unwrap_err();
         assert_eq!(err.kind(), ErrorKind::InvalidRequest, "{err}");
         match err {
-            Error::InvalidRequest(e) => e.field.unwrap_or_default(),
+            Error::InvalidRequest(e) => e.field().unwrap_or_default().to_owned(),
             other => panic!("{other}"),
         }
     }
@@ -635,7 +637,7 @@ mod tests {
         ] {
             let err = build_request(&MakeCall::new("agent", NewCall::new(bad)), &config()).unwrap_err();
             let Error::InvalidRequest(invalid) = &err else { panic!("{err}") };
-            assert_eq!(invalid.field.as_deref(), Some("to"), "{bad}");
+            assert_eq!(invalid.field(), Some("to"), "{bad}");
             assert!(err.to_string().contains("E.164"), "{err}");
             assert_eq!(invalid_field(&MakeCampaignCall::new("c", NewCampaignCall::new(bad))), "to");
             assert_eq!(invalid_field(&GetActiveCall::new("agent", bad)), "phone");

@@ -14,8 +14,8 @@ use crate::ids::{CampaignFileId, CampaignId};
 use crate::macros::{operations, string_enum};
 use crate::operation::Operation as _;
 use crate::secret::SecretString;
-use crate::validate;
 use crate::validate::require;
+use crate::validate::{self, Problems};
 use crate::Timestamp;
 
 pub use crate::ids::{SftpConfigId, SftpJobId, SftpLogId};
@@ -232,14 +232,16 @@ impl NewSftpConfig {
 impl CreateCampaignSftp {
     fn check(&self) -> Result<(), Error> {
         let (id, b) = (Self::ID, &self.body);
-        validate::length(id, "host", &b.host, 1, usize::MAX)?;
-        validate::length(id, "username", &b.username, 1, usize::MAX)?;
-        validate::optional(b.port, |p| validate::range(id, "port", p, 1, u16::MAX))?;
-        match b.auth_type {
+        let mut problems = Problems::new(id);
+        problems.check(validate::length(id, "host", &b.host, 1, usize::MAX));
+        problems.check(validate::length(id, "username", &b.username, 1, usize::MAX));
+        problems.check(validate::optional(b.port, |p| validate::range(id, "port", p, 1, u16::MAX)));
+        problems.check(match b.auth_type {
             SftpAuthType::Password => require(id, "password", &b.password),
             SftpAuthType::PrivateKey => require(id, "private_key", &b.private_key),
             SftpAuthType::Unknown(_) => Ok(()),
-        }
+        });
+        problems.finish()
     }
 }
 
@@ -366,9 +368,12 @@ impl UpdateCampaignSftp {
 
     fn check(&self) -> Result<(), Error> {
         let (id, b) = (Self::ID, &self.body);
-        validate::optional(b.host.as_deref(), |v| validate::length(id, "host", v, 1, usize::MAX))?;
-        validate::optional(b.username.as_deref(), |v| validate::length(id, "username", v, 1, usize::MAX))?;
-        validate::optional(b.port, |p| validate::range(id, "port", p, 1, u16::MAX))
+        let mut problems = Problems::new(id);
+        problems.check(validate::optional(b.host.as_deref(), |v| validate::length(id, "host", v, 1, usize::MAX)));
+        problems
+            .check(validate::optional(b.username.as_deref(), |v| validate::length(id, "username", v, 1, usize::MAX)));
+        problems.check(validate::optional(b.port, |p| validate::range(id, "port", p, 1, u16::MAX)));
+        problems.finish()
     }
 }
 
@@ -586,7 +591,7 @@ mod tests {
         let err = build_request(op, &config()).unwrap_err();
         assert_eq!(err.kind(), ErrorKind::InvalidRequest, "{err}");
         match err {
-            Error::InvalidRequest(e) => e.field.unwrap_or_default(),
+            Error::InvalidRequest(e) => e.field().unwrap_or_default().to_owned(),
             other => panic!("{other}"),
         }
     }

@@ -3,19 +3,19 @@
 //! Reference: <https://docs.talkover.ai/api-reference/endpoints/list-campaigns> and the pages beside it.
 //!
 //! ```
-//! use talkover_core::campaigns::{CampaignType, CreateCampaign, NewCampaign};
+//! use talkover_core::campaigns::{CallTimeRange, CampaignType, CreateCampaign, NewCampaign, NewCampaignRequired};
 //! use talkover_core::time::{Date, Weekday};
 //! use talkover_core::{build_request, ClientConfig};
 //!
-//! let campaign = NewCampaign::new(
-//!     "Sales Campaign Q1",
-//!     CampaignType::Sales,
-//!     "agent-uuid-1",
-//!     Date::new("2024-01-01").unwrap(),
-//!     "America/New_York",
-//! )
-//! .days_of_week(Weekday::MONDAY_TO_FRIDAY)
-//! .call_time_range("09:00", "17:00")
+//! let campaign = NewCampaign::new(NewCampaignRequired {
+//!     name: "Sales Campaign Q1".into(),
+//!     campaign_type: CampaignType::Sales,
+//!     agent_id: "agent-uuid-1".into(),
+//!     start_date: Date::new("2024-01-01").unwrap(),
+//!     days_of_week: Weekday::MONDAY_TO_FRIDAY.to_vec(),
+//!     call_time_ranges: vec![CallTimeRange::new("09:00", "17:00")],
+//!     timezone: "America/New_York".into(),
+//! })
 //! .max_retries(3);
 //! let request = build_request(&CreateCampaign::new(campaign), &ClientConfig::new("talq_example").unwrap());
 //! assert!(request.is_ok());
@@ -31,7 +31,7 @@ use crate::macros::{operations, string_enum};
 use crate::operation::Operation as _;
 use crate::time::Date;
 pub use crate::time::Weekday;
-use crate::validate;
+use crate::validate::{self, Problems};
 use crate::Timestamp;
 
 pub use crate::ids::{CampaignFileId, CampaignId};
@@ -485,19 +485,21 @@ macro_rules! campaign_settings {
                 let hours = |field: &str, value: Option<u32>| {
                     validate::optional(value, |v| validate::range(id, field, v, 1, 168))
                 };
-                validate::optional(self.max_retries, |v| validate::range(id, "max_retries", v, 0, 10))?;
+                let mut problems = Problems::new(id);
+                problems.check(validate::optional(self.max_retries, |v| validate::range(id, "max_retries", v, 0, 10)));
                 for (i, number) in self.do_not_call_custom_list.iter().flatten().enumerate() {
                     if !validate::is_e164(number) {
-                        validate::e164(id, &format!("do_not_call_custom_list.{i}"), number)?;
+                        problems.check(validate::e164(id, &format!("do_not_call_custom_list.{i}"), number));
                     }
                 }
-                hours("retry_cooldown_hours", self.retry_cooldown_hours)?;
-                hours("post_completion_cooldown_hours", self.post_completion_cooldown_hours)?;
-                hours("success_cooldown_hours", self.success_cooldown_hours)?;
-                hours("voicemail_cooldown_hours", self.voicemail_cooldown_hours)?;
-                hours("no_answer_cooldown_hours", self.no_answer_cooldown_hours)?;
-                hours("busy_cooldown_hours", self.busy_cooldown_hours)?;
-                hours("failed_cooldown_hours", self.failed_cooldown_hours)
+                problems.check(hours("retry_cooldown_hours", self.retry_cooldown_hours));
+                problems.check(hours("post_completion_cooldown_hours", self.post_completion_cooldown_hours));
+                problems.check(hours("success_cooldown_hours", self.success_cooldown_hours));
+                problems.check(hours("voicemail_cooldown_hours", self.voicemail_cooldown_hours));
+                problems.check(hours("no_answer_cooldown_hours", self.no_answer_cooldown_hours));
+                problems.check(hours("busy_cooldown_hours", self.busy_cooldown_hours));
+                problems.check(hours("failed_cooldown_hours", self.failed_cooldown_hours));
+                problems.finish()
             }
         }
     };
@@ -515,21 +517,26 @@ fn check_call_time_ranges(id: &'static str, ranges: &[CallTimeRange]) -> Result<
     if ranges.is_empty() {
         return Err(Error::invalid_request(id, Some("call_time_ranges"), "needs at least one window"));
     }
+    let mut problems = Problems::new(id);
     for (i, range) in ranges.iter().enumerate() {
-        let start = minutes_of_day(&range.start).ok_or_else(|| {
-            Error::invalid_request(id, Some(&format!("call_time_ranges.{i}.start")), "expected HH:MM")
-        })?;
-        let end = minutes_of_day(&range.end)
-            .ok_or_else(|| Error::invalid_request(id, Some(&format!("call_time_ranges.{i}.end")), "expected HH:MM"))?;
-        if end <= start {
-            return Err(Error::invalid_request(
-                id,
-                Some(&format!("call_time_ranges.{i}.end")),
-                format!("must be after the window's start ({})", range.start),
-            ));
+        let start = minutes_of_day(&range.start);
+        if start.is_none() {
+            problems.add(format!("call_time_ranges.{i}.start"), "expected HH:MM");
+        }
+        let end = minutes_of_day(&range.end);
+        if end.is_none() {
+            problems.add(format!("call_time_ranges.{i}.end"), "expected HH:MM");
+        }
+        if let (Some(start), Some(end)) = (start, end) {
+            if end <= start {
+                problems.add(
+                    format!("call_time_ranges.{i}.end"),
+                    format!("must be after the window's start ({})", range.start),
+                );
+            }
         }
     }
-    Ok(())
+    problems.finish()
 }
 
 /// `HH:MM` (24 h) as minutes since midnight.
@@ -574,37 +581,66 @@ campaign_settings! {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub end_date: Option<Date>,
         /// Weekdays it may call; at least one.
-        #[serde(default)]
         pub days_of_week: Vec<Weekday>,
         /// Daily calling windows; at least one.
-        #[serde(default)]
         pub call_time_ranges: Vec<CallTimeRange>,
         /// IANA time zone of the windows (`America/New_York`), up to 50 characters.
         pub timezone: String,
     }
 }
 
+/// The fields create-campaign requires, by name, for [`NewCampaign::new`].
+///
+/// Written as a struct literal, so that leaving one out is a compile error that names it (deliberately not
+/// `#[non_exhaustive]`).
+///
+/// ```compile_fail,E0063
+/// use talkover_core::campaigns::{CallTimeRange, CampaignType, NewCampaign, NewCampaignRequired};
+/// use talkover_core::time::Date;
+///
+/// // `call_time_ranges` is missing: this does not compile.
+/// let campaign = NewCampaign::new(NewCampaignRequired {
+///     name: "Renewals".into(),
+///     campaign_type: CampaignType::Reminder,
+///     agent_id: "agent-uuid-1".into(),
+///     start_date: Date::new("2030-01-01").unwrap(),
+///     days_of_week: vec![1, 2, 3, 4, 5],
+///     timezone: "Europe/Paris".into(),
+/// });
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewCampaignRequired {
+    /// Name, up to 255 characters.
+    pub name: String,
+    /// What it is for.
+    pub campaign_type: CampaignType,
+    /// The agent placing its calls.
+    pub agent_id: AgentId,
+    /// First day it may call.
+    pub start_date: Date,
+    /// Weekdays it may call; at least one.
+    pub days_of_week: Vec<Weekday>,
+    /// Daily calling windows; at least one.
+    pub call_time_ranges: Vec<CallTimeRange>,
+    /// IANA time zone of the windows (`America/New_York`), up to 50 characters.
+    pub timezone: String,
+}
+
 impl NewCampaign {
-    /// A campaign with its required identification and schedule; add the weekdays and windows with
-    /// [`NewCampaign::days_of_week`] and [`NewCampaign::call_time_range`] (both are required), and the
-    /// rest with the other chaining methods.
-    pub fn new(
-        name: impl Into<String>,
-        campaign_type: CampaignType,
-        agent_id: impl Into<AgentId>,
-        start_date: Date,
-        timezone: impl Into<String>,
-    ) -> Self {
+    /// A campaign with every required field and no optional one; set those with the chaining methods.
+    pub fn new(required: NewCampaignRequired) -> Self {
+        let NewCampaignRequired { name, campaign_type, agent_id, start_date, days_of_week, call_time_ranges, timezone } =
+            required;
         Self::with_fields(
-            name.into(),
+            name,
             None,
             campaign_type,
-            agent_id.into(),
+            agent_id,
             start_date,
             None,
-            Vec::new(),
-            Vec::new(),
-            timezone.into(),
+            days_of_week,
+            call_time_ranges,
+            timezone,
         )
     }
 
@@ -620,13 +656,13 @@ impl NewCampaign {
         self
     }
 
-    /// Weekdays it may call (sent as the API's numbers, 1 = Monday to 7 = Sunday).
+    /// Replaces the weekdays it may call (sent as the API's numbers, 1 = Monday to 7 = Sunday).
     pub fn days_of_week(mut self, days: impl IntoIterator<Item = Weekday>) -> Self {
         self.days_of_week = days.into_iter().collect();
         self
     }
 
-    /// Adds a daily calling window (`HH:MM` to `HH:MM`).
+    /// Adds another daily calling window (`HH:MM` to `HH:MM`).
     pub fn call_time_range(mut self, start: impl Into<String>, end: impl Into<String>) -> Self {
         self.call_time_ranges.push(CallTimeRange::new(start, end));
         self
@@ -636,13 +672,15 @@ impl NewCampaign {
 impl CreateCampaign {
     fn check(&self) -> Result<(), Error> {
         let (id, b) = (Self::ID, &self.body);
-        validate::length(id, "name", &b.name, 1, 255)?;
-        validate::length(id, "agent_id", b.agent_id.as_str(), 1, usize::MAX)?;
-        check_end_after_start(id, Some(&b.start_date), b.end_date.as_ref())?;
-        check_days_of_week(id, &b.days_of_week)?;
-        check_call_time_ranges(id, &b.call_time_ranges)?;
-        validate::length(id, "timezone", &b.timezone, 1, 50)?;
-        b.check_settings(id)
+        let mut problems = Problems::new(id);
+        problems.check(validate::length(id, "name", &b.name, 1, 255));
+        problems.check(validate::length(id, "agent_id", b.agent_id.as_str(), 1, usize::MAX));
+        problems.check(check_end_after_start(id, Some(&b.start_date), b.end_date.as_ref()));
+        problems.check(check_days_of_week(id, &b.days_of_week));
+        problems.check(check_call_time_ranges(id, &b.call_time_ranges));
+        problems.check(validate::length(id, "timezone", &b.timezone, 1, 50));
+        problems.check(b.check_settings(id));
+        problems.finish()
     }
 }
 
@@ -783,12 +821,14 @@ impl UpdateCampaign {
 
     fn check(&self) -> Result<(), Error> {
         let (id, b) = (Self::ID, &self.body);
-        validate::optional(b.name.as_deref(), |v| validate::length(id, "name", v, 1, 255))?;
-        check_end_after_start(id, b.start_date.as_ref(), b.end_date.as_ref().and_then(Option::as_ref))?;
-        validate::optional(b.days_of_week.as_deref(), |v| check_days_of_week(id, v))?;
-        validate::optional(b.call_time_ranges.as_deref(), |v| check_call_time_ranges(id, v))?;
-        validate::optional(b.timezone.as_deref(), |v| validate::length(id, "timezone", v, 1, 50))?;
-        b.check_settings(id)
+        let mut problems = Problems::new(id);
+        problems.check(validate::optional(b.name.as_deref(), |v| validate::length(id, "name", v, 1, 255)));
+        problems.check(check_end_after_start(id, b.start_date.as_ref(), b.end_date.as_ref().and_then(Option::as_ref)));
+        problems.check(validate::optional(b.days_of_week.as_deref(), |v| check_days_of_week(id, v)));
+        problems.check(validate::optional(b.call_time_ranges.as_deref(), |v| check_call_time_ranges(id, v)));
+        problems.check(validate::optional(b.timezone.as_deref(), |v| validate::length(id, "timezone", v, 1, 50)));
+        problems.check(b.check_settings(id));
+        problems.finish()
     }
 }
 
@@ -803,10 +843,17 @@ pub struct CampaignStatusBody {
     pub status: CampaignStatus,
 }
 
+impl CampaignStatusBody {
+    /// The body moving a campaign to `status`.
+    pub fn new(status: CampaignStatus) -> Self {
+        Self { status }
+    }
+}
+
 impl UpdateCampaignStatus {
     /// Moves the campaign to `status`.
     pub fn new(campaign_id: impl Into<CampaignId>, status: CampaignStatus) -> Self {
-        Self { campaign_id: campaign_id.into(), body: CampaignStatusBody { status } }
+        Self { campaign_id: campaign_id.into(), body: CampaignStatusBody::new(status) }
     }
 }
 
@@ -938,16 +985,22 @@ mod tests {
     }
 
     fn basic() -> NewCampaign {
-        NewCampaign::new("Sales", CampaignType::Sales, "agent-1", date("2024-01-01"), "America/New_York")
-            .days_of_week(Weekday::MONDAY_TO_FRIDAY)
-            .call_time_range("09:00", "17:00")
+        NewCampaign::new(NewCampaignRequired {
+            name: "Sales".into(),
+            campaign_type: CampaignType::Sales,
+            agent_id: "agent-1".into(),
+            start_date: date("2024-01-01"),
+            days_of_week: Weekday::MONDAY_TO_FRIDAY.to_vec(),
+            call_time_ranges: vec![CallTimeRange::new("09:00", "17:00")],
+            timezone: "America/New_York".into(),
+        })
     }
 
     fn invalid_field<O: Operation>(op: &O) -> String {
         let err = build_request(op, &config()).unwrap_err();
         assert_eq!(err.kind(), ErrorKind::InvalidRequest, "{err}");
         match err {
-            Error::InvalidRequest(e) => e.field.unwrap_or_default(),
+            Error::InvalidRequest(e) => e.field().unwrap_or_default().to_owned(),
             other => panic!("{other}"),
         }
     }

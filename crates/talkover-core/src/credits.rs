@@ -126,7 +126,7 @@ mod tests {
     fn refused_field(error: Error) -> Option<String> {
         assert_eq!(error.kind(), ErrorKind::InvalidRequest, "{error}");
         match error {
-            Error::InvalidRequest(e) => e.field,
+            Error::InvalidRequest(e) => e.field().map(str::to_owned),
             _ => None,
         }
     }

@@ -303,13 +303,8 @@ fn build_from_params<O: Operation + DeserializeOwned>(
     config: &ClientConfig,
 ) -> Result<HttpRequest, Error> {
     let fields = params_fields(O::ID, O::PATH, params)?;
-    let operation: O = operation_from_json(&fields).map_err(|e| unfit_params(O::ID, e))?;
+    let operation: O = operation_from_json(&fields).map_err(|e| misfit(O::ID, &e))?;
     build_request(&operation, config)
-}
-
-/// The error for registry parameters that do not fit an operation's types.
-fn unfit_params(id: &'static str, (path, e): (String, serde_json::Error)) -> Error {
-    Error::invalid_request(id, Some(&path), format!("the parameters do not fit the operation's types: {e}"))
 }
 
 /// The JSON fields an operation deserializes from, given its registry parameters.

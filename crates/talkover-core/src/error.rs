@@ -119,12 +119,15 @@ pub enum Error {
 
 impl Error {
     /// An error for a request refused before sending: `field` names the parameter at fault.
+    ///
+    /// Without a field, the problem is with the request as a whole (its field is empty).
     pub fn invalid_request(operation: &'static str, field: Option<&str>, message: impl Into<String>) -> Self {
-        Self::InvalidRequest(Box::new(InvalidRequest {
-            operation,
-            field: field.map(str::to_owned),
-            message: message.into(),
-        }))
+        Self::invalid_fields(operation, vec![FieldError::new(field.unwrap_or_default(), message)])
+    }
+
+    /// An error for a request refused before sending, with every problem found in it.
+    pub fn invalid_fields(operation: &'static str, problems: Vec<FieldError>) -> Self {
+        Self::InvalidRequest(Box::new(InvalidRequest { operation, problems }))
     }
 
     /// The error's kind.
@@ -190,7 +193,7 @@ impl Error {
     /// ```
     pub fn field_errors(&self) -> Vec<FieldError> {
         match self {
-            Self::InvalidRequest(e) => e.field.iter().map(|field| FieldError::new(field, &e.message)).collect(),
+            Self::InvalidRequest(e) => e.problems().iter().filter(|p| !p.field.is_empty()).cloned().collect(),
             Self::Api(e) => e.all_field_errors(),
             _ => Vec::new(),
         }
@@ -223,7 +226,11 @@ impl Error {
     pub fn redact_secret(mut self, secret: &str) -> Self {
         let secret = Some(secret);
         match &mut self {
-            Self::InvalidRequest(e) => crate::secret::redact_in(&mut e.message, secret),
+            Self::InvalidRequest(e) => {
+                for problem in &mut e.problems {
+                    crate::secret::redact_in(&mut problem.message, secret);
+                }
+            }
             Self::Transport(e) => crate::secret::redact_in(&mut e.message, secret),
             Self::Api(e) => e.redact(secret),
             Self::Decode(e) => e.redact(secret),
@@ -272,18 +279,54 @@ impl std::fmt::Display for FieldError {
     }
 }
 
-/// A request the SDK refused to send.
-#[derive(Debug, Clone, thiserror::Error)]
-#[error("{operation}: invalid request{}: {message}", field.as_ref().map(|f| format!(" (`{f}`)")).unwrap_or_default())]
+/// A request the SDK refused to send, with every problem the checks found in it (not only the first).
+///
+/// Each problem names its field by its documented name (`name`, `call_time_ranges.0.start`, `query.page`);
+/// a problem with the request as a whole has an empty field.
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct InvalidRequest {
     /// The operation id.
     pub operation: &'static str,
-    /// The parameter at fault, by its documented name.
-    pub field: Option<String>,
-    /// What is wrong with it.
-    pub message: String,
+    /// Every problem found, in the order the checks ran; never empty.
+    pub problems: Vec<FieldError>,
 }
+
+impl InvalidRequest {
+    /// Every problem found, each with its field.
+    pub fn problems(&self) -> &[FieldError] {
+        &self.problems
+    }
+
+    /// The field of the first problem, when it names one.
+    pub fn field(&self) -> Option<&str> {
+        self.problems.first().map(|p| p.field.as_str()).filter(|f| !f.is_empty())
+    }
+
+    /// What is wrong, for the first problem.
+    pub fn message(&self) -> &str {
+        self.problems.first().map_or("", |p| p.message.as_str())
+    }
+}
+
+impl std::fmt::Display for InvalidRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: invalid request: ", self.operation)?;
+        for (i, problem) in self.problems.iter().enumerate() {
+            if i > 0 {
+                f.write_str("; ")?;
+            }
+            if problem.field.is_empty() {
+                f.write_str(&problem.message)?;
+            } else {
+                write!(f, "{problem}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for InvalidRequest {}
 
 /// How a transport failed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -692,6 +735,27 @@ pub fn request_id(headers: &HeaderMap) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn invalid_requests_list_every_problem_and_redact_each() {
+        let problems = vec![
+            FieldError::new("name", "must be 1 to 255 characters long, got 0"),
+            FieldError::new("", "query must be a struct"),
+            FieldError::new("webhook_url", "rejected talq_secret_value_1"),
+        ];
+        let error = Error::invalid_fields("create-webhook", problems).redact_secret("talq_secret_value_1");
+        assert_eq!(error.kind(), ErrorKind::InvalidRequest);
+        assert_eq!(
+            error.to_string(),
+            "create-webhook: invalid request: `name`: must be 1 to 255 characters long, got 0; \
+             query must be a struct; `webhook_url`: rejected [redacted]"
+        );
+        let Error::InvalidRequest(invalid) = &error else { unreachable!() };
+        assert_eq!((invalid.field(), invalid.problems().len()), (Some("name"), 3));
+        let whole = Error::invalid_request("x", None, "not a request of this operation");
+        let Error::InvalidRequest(whole) = &whole else { unreachable!() };
+        assert_eq!((whole.field(), whole.message()), (None, "not a request of this operation"));
+    }
 
     fn api(status: u16, body: &str) -> ApiError {
         ApiError::from_parts("x", StatusCode::from_u16(status).unwrap(), HeaderMap::new(), body.as_bytes().to_vec())

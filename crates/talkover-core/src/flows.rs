@@ -31,7 +31,7 @@ use crate::error::{Error, ErrorKind};
 use crate::ids::AgentId;
 use crate::macros::{operations, string_enum};
 use crate::operation::{Operation as _, ResponseBody};
-use crate::validate::require;
+use crate::validate::{require, Problems};
 use crate::Timestamp;
 
 pub use crate::ids::{FlowNodeId, FlowVersionId};
@@ -104,10 +104,12 @@ impl AgentFlow {
 
 /// A conversation flow: a graph of nodes entered at `initial_node_id`.
 ///
-/// `initial_node_id` and `nodes` are required when a flow is sent ([`UpdateAgentFlow`] and
-/// [`ValidateAgentFlow`] check it before sending); they are `Option` because the API's answers do not always
-/// include them. Fields this SDK does not model are kept in `extra` and sent back unchanged.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// `initial_node_id` and `nodes` are required when a flow is sent: [`FlowConfig::new`] takes the first and
+/// starts the second empty, and there is no `Default`. They are `Option` in the type because the API's
+/// answers do not always include them (update-agent-flow answers without them), so a flow taken from an
+/// answer is checked before it is sent back ([`UpdateAgentFlow`] and [`ValidateAgentFlow`] name each one
+/// missing). Fields this SDK does not model are kept in `extra` and sent back unchanged.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct FlowConfig {
     /// The node the conversation starts at (must be one of `nodes`).
@@ -130,7 +132,13 @@ pub struct FlowConfig {
 impl FlowConfig {
     /// An empty flow entered at `initial_node_id`; add nodes with [`FlowConfig::node`].
     pub fn new(initial_node_id: impl Into<FlowNodeId>) -> Self {
-        Self { initial_node_id: Some(initial_node_id.into()), nodes: Some(Vec::new()), ..Self::default() }
+        Self {
+            initial_node_id: Some(initial_node_id.into()),
+            meta: None,
+            nodes: Some(Vec::new()),
+            global_functions: None,
+            extra: Map::new(),
+        }
     }
 
     /// Names and versions the flow.
@@ -171,8 +179,10 @@ impl FlowConfig {
 
     // `initial_node_id` and `nodes` are required whenever a flow is sent.
     fn check(&self, operation: &'static str) -> Result<(), Error> {
-        require(operation, "flow_config.initial_node_id", &self.initial_node_id)?;
-        require(operation, "flow_config.nodes", &self.nodes)
+        let mut problems = Problems::new(operation);
+        problems.check(require(operation, "flow_config.initial_node_id", &self.initial_node_id));
+        problems.check(require(operation, "flow_config.nodes", &self.nodes));
+        problems.finish()
     }
 }
 
@@ -418,10 +428,12 @@ impl GlobalFunction {
 
 impl UpdateAgentFlow {
     fn check(&self) -> Result<(), Error> {
+        let mut problems = Problems::new(Self::ID);
         if self.body.conversation_mode == ConversationMode::FlowDriven {
-            require(Self::ID, "flow_config", &self.body.flow_config)?;
+            problems.check(require(Self::ID, "flow_config", &self.body.flow_config));
         }
-        self.body.flow_config.as_ref().map_or(Ok(()), |flow| flow.check(Self::ID))
+        problems.check(self.body.flow_config.as_ref().map_or(Ok(()), |flow| flow.check(Self::ID)));
+        problems.finish()
     }
 }
 
@@ -758,9 +770,14 @@ mod tests {
         no_start.initial_node_id = None;
         let err = build_request(&ValidateAgentFlow::new("a", no_start), &config()).unwrap_err();
         assert!(err.to_string().contains("`flow_config.initial_node_id`"), "{err}");
-        let err =
-            build_request(&ValidateAgentFlow::new("a", FlowConfig::default().field("x", 1)), &config()).unwrap_err();
-        assert_eq!(err.kind(), ErrorKind::InvalidRequest);
+        // A flow as update-agent-flow answers it, without either, names both.
+        let answered: FlowConfig = serde_json::from_value(json!({"x": 1})).unwrap();
+        let Error::InvalidRequest(err) = build_request(&ValidateAgentFlow::new("a", answered), &config()).unwrap_err()
+        else {
+            panic!("not refused")
+        };
+        let fields: Vec<&str> = err.problems().iter().map(|p| p.field.as_str()).collect();
+        assert_eq!(fields, ["flow_config.initial_node_id", "flow_config.nodes"]);
     }
 
     #[test]

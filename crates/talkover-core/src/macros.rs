@@ -329,12 +329,15 @@ macro_rules! operations {
                 )?
 
                 fn validate(&self) -> Result<(), $crate::error::Error> {
+                    // Every check runs, so that the error lists every problem of the request.
+                    #[allow(unused_mut)]
+                    let mut problems = $crate::validate::Problems::new($id);
                     $(
                         let _: ::std::marker::PhantomData<$item>;
-                        $crate::validate::pagination($id, self.query.per_page, self.query.page)?;
+                        problems.check($crate::validate::pagination($id, self.query.per_page, self.query.page));
                     )?
-                    $( $validate(self)?; )?
-                    Ok(())
+                    $( problems.check($validate(self)); )?
+                    problems.finish()
                 }
             }
 

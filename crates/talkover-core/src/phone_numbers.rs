@@ -241,7 +241,7 @@ mod tests {
         for reason in ["too short".to_owned(), "x".repeat(501)] {
             let error = build_request(&RequestPhoneRelease::new("phone-1", reason), &config()).unwrap_err();
             assert_eq!(error.kind(), ErrorKind::InvalidRequest);
-            assert!(matches!(&error, Error::InvalidRequest(e) if e.field.as_deref() == Some("reason")), "{error}");
+            assert!(matches!(&error, Error::InvalidRequest(e) if e.field() == Some("reason")), "{error}");
         }
         // Counted in characters, not bytes.
         assert!(build_request(&RequestPhoneRelease::new("phone-1", "é".repeat(500)), &config()).is_ok());

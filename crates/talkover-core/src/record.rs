@@ -390,7 +390,7 @@ fn typed_query(
         let query = query_object(pairs, &as_text);
         let params = Params { path: path.clone(), query: Some(query.clone()), body: body.cloned() };
         let field = match op.build_request(&params, &config) {
-            Err(Error::InvalidRequest(e)) => e.field.clone(),
+            Err(Error::InvalidRequest(e)) => e.field().map(str::to_owned),
             _ => return query,
         };
         let Some(name) = field.as_deref().and_then(|f| f.strip_prefix("query.")) else {

@@ -92,13 +92,29 @@ mod tests {
         let too_many = list.decode_request(&Default::default(), &pairs(&[("per_page", "101")]), None).unwrap();
         assert!(too_many.validate().unwrap_err().to_string().contains("per_page"));
         let not_a_number = list.decode_request(&Default::default(), &pairs(&[("page", "two")]), None).unwrap_err();
-        assert!(matches!(&not_a_number, Error::InvalidRequest(e) if e.field.as_deref() == Some("query.page")));
+        assert!(matches!(&not_a_number, Error::InvalidRequest(e) if e.field() == Some("query.page")));
 
         let create = operation("create-action").unwrap();
         let path: Map<String, Value> = serde_json::from_str(r#"{"agent_id": "a"}"#).unwrap();
         let body = serde_json::json!({ "node_id": "n", "description": "d", "type": "webhook" });
         let missing = create.decode_request(&path, &[], Some(&body)).unwrap_err();
         let Error::InvalidRequest(missing) = missing else { panic!("{missing}") };
-        assert_eq!((missing.field.as_deref(), missing.message.as_str()), (Some("body.name"), "is required"));
+        assert_eq!((missing.field(), missing.message()), (Some("body.name"), "is required"));
+
+        // create-agent's required fields are required by its body's type: a server decoding a body without
+        // one is told which.
+        let create = operation("create-agent").unwrap();
+        let mut body = serde_json::json!({
+            "label": "Reminders", "name": "reminders", "language": "en-US", "interrupt_sensitivity": "medium",
+            "endpointing_sensitivity": "auto", "ivr_navigation_mode": "off", "conversation_speed": 1.0,
+            "initial_message_delay": 0, "ask_if_human_present_on_idle": true, "idle_time_seconds": 5,
+            "llm_temperature": 0.7, "enable_recording": false, "direction": "outbound", "who_speaks_first": "agent"
+        });
+        assert!(create.decode_request(&Map::new(), &[], Some(&body)).unwrap().validate().is_ok());
+        body.as_object_mut().unwrap().remove("llm_temperature");
+        let Error::InvalidRequest(missing) = create.decode_request(&Map::new(), &[], Some(&body)).unwrap_err() else {
+            panic!("decoded without llm_temperature")
+        };
+        assert_eq!((missing.field(), missing.message()), (Some("body.llm_temperature"), "is required"));
     }
 }

@@ -13,7 +13,7 @@ use crate::ids::PhoneNumberId;
 use crate::macros::{operations, string_enum};
 use crate::operation::Operation as _;
 use crate::secret::SecretString;
-use crate::validate;
+use crate::validate::{self, Problems};
 use crate::Timestamp;
 
 pub use crate::ids::SipTrunkId;
@@ -199,8 +199,10 @@ impl NewSipTrunk {
 impl CreateSipTrunk {
     fn check(&self) -> Result<(), Error> {
         let (id, b) = (Self::ID, &self.body);
-        validate::length(id, "name", &b.name, 1, 255)?;
-        validate::optional(b.port, |p| validate::range(id, "port", p, 1, 65535))
+        let mut problems = Problems::new(id);
+        problems.check(validate::length(id, "name", &b.name, 1, 255));
+        problems.check(validate::optional(b.port, |p| validate::range(id, "port", p, 1, 65535)));
+        problems.finish()
     }
 }
 
@@ -314,8 +316,10 @@ impl SipTrunkUpdate {
 impl UpdateSipTrunk {
     fn check(&self) -> Result<(), Error> {
         let (id, b) = (Self::ID, &self.body);
-        validate::optional(b.name.as_deref(), |v| validate::length(id, "name", v, 1, 255))?;
-        validate::optional(b.port, |p| validate::range(id, "port", p, 1, 65535))
+        let mut problems = Problems::new(id);
+        problems.check(validate::optional(b.name.as_deref(), |v| validate::length(id, "name", v, 1, 255)));
+        problems.check(validate::optional(b.port, |p| validate::range(id, "port", p, 1, 65535)));
+        problems.finish()
     }
 }
 
@@ -383,10 +387,12 @@ impl NewSipTrunkDid {
 impl CreateSipTrunkDid {
     fn check(&self) -> Result<(), Error> {
         let (id, b) = (Self::ID, &self.body);
+        let mut problems = Problems::new(id);
         if !(b.country_code.len() == 2 && b.country_code.bytes().all(|c| c.is_ascii_alphabetic())) {
-            return Err(Error::invalid_request(id, Some("country_code"), "must be a two-letter ISO 3166-1 code"));
+            problems.add("country_code", "must be a two-letter ISO 3166-1 code");
         }
-        validate::e164(id, "number", &b.number)
+        problems.check(validate::e164(id, "number", &b.number));
+        problems.finish()
     }
 }
 
@@ -521,7 +527,7 @@ mod tests {
         let error = build_request(operation, &ClientConfig::new("talq_test").unwrap()).unwrap_err();
         assert_eq!(error.kind(), ErrorKind::InvalidRequest, "{error}");
         match error {
-            Error::InvalidRequest(e) => e.field,
+            Error::InvalidRequest(e) => e.field().map(str::to_owned),
             _ => None,
         }
     }

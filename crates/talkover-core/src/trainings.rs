@@ -10,7 +10,7 @@ use crate::error::Error;
 use crate::ids::AgentId;
 use crate::macros::operations;
 use crate::operation::Operation as _;
-use crate::validate;
+use crate::validate::{self, Problems};
 use crate::Timestamp;
 
 pub use crate::ids::TrainingId;
@@ -88,8 +88,10 @@ impl NewTraining {
 
 impl CreateTraining {
     fn check(&self) -> Result<(), Error> {
-        validate::length(Self::ID, "subject", &self.body.subject, 1, 255)?;
-        validate::length(Self::ID, "instructions", &self.body.instructions, 1, usize::MAX)
+        let mut problems = Problems::new(Self::ID);
+        problems.check(validate::length(Self::ID, "subject", &self.body.subject, 1, 255));
+        problems.check(validate::length(Self::ID, "instructions", &self.body.instructions, 1, usize::MAX));
+        problems.finish()
     }
 }
 

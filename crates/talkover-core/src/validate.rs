@@ -1,7 +1,69 @@
 //! Checks of the bounds the reference documents, run before a request is sent.
+//!
+//! Each check returns the problem it finds as an [`Error::InvalidRequest`]; an operation's check function
+//! runs all of its checks through a [`Problems`] collector, so that the error lists every problem of the
+//! request at once. Fields the reference marks required are not checked here: the body's type requires
+//! them.
 
 use crate::decimal::Decimal;
-use crate::error::Error;
+use crate::error::{Error, FieldError};
+
+/// Collects the problems of one request, so that the caller hears of all of them at once.
+///
+/// ```
+/// use talkover_core::validate::{self, Problems};
+///
+/// let mut problems = Problems::new("create-agent");
+/// problems.check(validate::length("create-agent", "name", "", 1, 255));
+/// problems.check(validate::range("create-agent", "llm_temperature", 2.5, 0.0, 2.0));
+/// let error = problems.finish().unwrap_err();
+/// let talkover_core::Error::InvalidRequest(invalid) = &error else { unreachable!() };
+/// let fields: Vec<&str> = invalid.problems().iter().map(|p| p.field.as_str()).collect();
+/// assert_eq!(fields, ["name", "llm_temperature"]);
+/// ```
+#[derive(Debug)]
+#[must_use = "call `finish` to turn the problems into the request's result"]
+pub struct Problems {
+    operation: &'static str,
+    found: Vec<FieldError>,
+}
+
+impl Problems {
+    /// No problems yet, for `operation`.
+    pub fn new(operation: &'static str) -> Self {
+        Self { operation, found: Vec::new() }
+    }
+
+    /// Keeps the problems of one check, if it failed.
+    pub fn check(&mut self, result: Result<(), Error>) -> &mut Self {
+        match result {
+            Ok(()) => {}
+            Err(Error::InvalidRequest(invalid)) => self.found.extend(invalid.problems),
+            Err(other) => self.found.push(FieldError::new("", other.to_string())),
+        }
+        self
+    }
+
+    /// Records a problem with `field`.
+    pub fn add(&mut self, field: impl Into<String>, message: impl Into<String>) -> &mut Self {
+        self.found.push(FieldError::new(field, message));
+        self
+    }
+
+    /// Whether no problem was found so far.
+    pub fn is_empty(&self) -> bool {
+        self.found.is_empty()
+    }
+
+    /// `Ok` when no check failed; otherwise one [`Error::InvalidRequest`] listing every problem.
+    pub fn finish(self) -> Result<(), Error> {
+        if self.found.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::invalid_fields(self.operation, self.found))
+        }
+    }
+}
 
 /// Fails when `value` has fewer than `min` or more than `max` characters.
 pub fn length(operation: &'static str, field: &str, value: &str, min: usize, max: usize) -> Result<(), Error> {
@@ -37,8 +99,10 @@ pub fn range<T: PartialOrd + std::fmt::Display>(
 
 /// Checks a list's pagination: `per_page` 1 to 100 (the bound every list page documents) and `page` from 1.
 pub fn pagination(operation: &'static str, per_page: Option<u32>, page: Option<u64>) -> Result<(), Error> {
-    optional(per_page, |n| range(operation, "per_page", n, 1, 100))?;
-    optional(page, |n| range(operation, "page", n, 1, u64::MAX))
+    let mut problems = Problems::new(operation);
+    problems.check(optional(per_page, |n| range(operation, "per_page", n, 1, 100)));
+    problems.check(optional(page, |n| range(operation, "page", n, 1, u64::MAX)));
+    problems.finish()
 }
 
 /// Applies `check` to an optional value.
@@ -46,7 +110,8 @@ pub fn optional<T>(value: Option<T>, check: impl FnOnce(T) -> Result<(), Error>)
     value.map_or(Ok(()), check)
 }
 
-/// Fails when a field the reference marks required is unset.
+/// Fails when a field that is required only in some cases (for one value of another field, say) is unset.
+/// Fields the reference always requires are required by the body's type instead.
 pub fn require<T>(operation: &'static str, field: &str, value: &Option<T>) -> Result<(), Error> {
     match value {
         Some(_) => Ok(()),
@@ -148,5 +213,22 @@ mod tests {
         assert!(pagination("x", Some(100), Some(1)).is_ok());
         assert!(pagination("x", Some(101), None).unwrap_err().to_string().contains("`per_page`"));
         assert!(pagination("x", None, Some(0)).unwrap_err().to_string().contains("`page`"));
+    }
+
+    #[test]
+    fn problems_are_all_kept_with_their_fields() {
+        let Err(Error::InvalidRequest(both)) = pagination("list-agents", Some(0), Some(0)) else { panic!() };
+        assert_eq!(both.operation, "list-agents");
+        let found: Vec<(&str, &str)> = both.problems().iter().map(|p| (p.field.as_str(), p.message.as_str())).collect();
+        assert_eq!(
+            found,
+            [
+                ("per_page", "must be between 1 and 100, got 0"),
+                ("page", "must be between 1 and 18446744073709551615, got 0")
+            ]
+        );
+        let text = both.to_string();
+        assert!(text.contains("`per_page`") && text.contains("`page`"), "{text}");
+        assert!(Problems::new("x").finish().is_ok());
     }
 }

@@ -23,7 +23,7 @@ use crate::ids::{AgentId, CampaignId};
 use crate::macros::{operations, string_enum};
 use crate::operation::Operation as _;
 use crate::secret::SecretString;
-use crate::validate;
+use crate::validate::{self, Problems};
 use crate::Timestamp;
 
 pub use crate::ids::{WebhookId, WebhookLogId};
@@ -364,10 +364,12 @@ impl<E: WebhookEvent> NewWebhook<E> {
     optional_setters!(E);
 
     fn check(&self, operation: &'static str) -> Result<(), Error> {
-        validate::length(operation, "name", &self.name, 1, 255)?;
-        validate::length(operation, "webhook_url", &self.webhook_url, 1, 500)?;
-        check_events(operation, &self.events)?;
-        check_settings(operation, self.webhook_secret.as_ref(), self.timeout, self.max_retries)
+        let mut problems = Problems::new(operation);
+        problems.check(validate::length(operation, "name", &self.name, 1, 255));
+        problems.check(validate::length(operation, "webhook_url", &self.webhook_url, 1, 500));
+        problems.check(check_events(operation, &self.events));
+        problems.check(check_settings(operation, self.webhook_secret.as_ref(), self.timeout, self.max_retries));
+        problems.finish()
     }
 }
 
@@ -381,10 +383,14 @@ impl<E: WebhookEvent> WebhookChanges<E> {
     optional_setters!(E);
 
     fn check(&self, operation: &'static str) -> Result<(), Error> {
-        validate::optional(self.name.as_deref(), |v| validate::length(operation, "name", v, 1, 255))?;
-        validate::optional(self.webhook_url.as_deref(), |v| validate::length(operation, "webhook_url", v, 1, 500))?;
-        validate::optional(self.events.as_deref(), |v| check_events(operation, v))?;
-        check_settings(operation, self.webhook_secret.as_ref(), self.timeout, self.max_retries)
+        let mut problems = Problems::new(operation);
+        problems.check(validate::optional(self.name.as_deref(), |v| validate::length(operation, "name", v, 1, 255)));
+        problems.check(validate::optional(self.webhook_url.as_deref(), |v| {
+            validate::length(operation, "webhook_url", v, 1, 500)
+        }));
+        problems.check(validate::optional(self.events.as_deref(), |v| check_events(operation, v)));
+        problems.check(check_settings(operation, self.webhook_secret.as_ref(), self.timeout, self.max_retries));
+        problems.finish()
     }
 }
 
@@ -401,9 +407,13 @@ fn check_settings(
     timeout: Option<u32>,
     max_retries: Option<u32>,
 ) -> Result<(), Error> {
-    validate::optional(secret, |s| validate::length(operation, "webhook_secret", s.expose_secret(), 0, 255))?;
-    validate::optional(timeout, |v| validate::range(operation, "timeout", v, 5, 120))?;
-    validate::optional(max_retries, |v| validate::range(operation, "max_retries", v, 0, 10))
+    let mut problems = Problems::new(operation);
+    problems.check(validate::optional(secret, |s| {
+        validate::length(operation, "webhook_secret", s.expose_secret(), 0, 255)
+    }));
+    problems.check(validate::optional(timeout, |v| validate::range(operation, "timeout", v, 5, 120)));
+    problems.check(validate::optional(max_retries, |v| validate::range(operation, "max_retries", v, 0, 10)));
+    problems.finish()
 }
 
 /// The body of [`CreateWebhook`].
@@ -1003,7 +1013,7 @@ mod tests {
         match build_request(operation, &config()) {
             Err(Error::InvalidRequest(e)) => {
                 assert_eq!(e.operation, O::ID);
-                e.field.clone().unwrap_or_default()
+                e.field().unwrap_or_default().to_owned()
             }
             Err(other) => panic!("{}: unexpected error {other:?}", O::ID),
             Ok(_) => panic!("{}: the request was built", O::ID),

@@ -664,7 +664,7 @@ proptest! {
                     // Only an empty value is refused for a path parameter, and a phone number not in
                     // E.164 form (get-active-call's `phone`).
                     let empty = expected.values().any(|v| v.as_str() == Some(""));
-                    let not_e164 = matches!(&error, Error::InvalidRequest(e) if e.field.as_deref() == Some("phone"))
+                    let not_e164 = matches!(&error, Error::InvalidRequest(e) if e.field() == Some("phone"))
                         && expected.get("phone").and_then(Value::as_str).is_some_and(|p| !validate::is_e164(p));
                     prop_assert!(empty || not_e164, "{}: {}", op.id, error);
                 }

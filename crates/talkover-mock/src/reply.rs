@@ -124,11 +124,24 @@ impl Invalid {
         }
     }
 
-    /// Adds the field a core check refused, in the API's words.
+    /// Adds every field a core check refused, in the API's words.
     pub(crate) fn core(&mut self, result: Result<(), Error>) {
-        if let Err(error) = result {
-            let (field, message) = refused_field(&error);
-            self.add(&field, format!("The {} {}.", words(&field), message.trim_end_matches('.')));
+        match result {
+            Ok(()) => {}
+            Err(Error::InvalidRequest(invalid)) => {
+                for problem in invalid.problems() {
+                    let field = unprefixed(if problem.field.is_empty() { "body" } else { &problem.field });
+                    if problem.message == "is required" {
+                        self.required(field);
+                    } else {
+                        self.add(field, format!("The {} {}.", words(field), problem.message.trim_end_matches('.')));
+                    }
+                }
+            }
+            Err(error) => {
+                let (field, message) = refused_field(&error);
+                self.add(&field, format!("The {} {}.", words(&field), message.trim_end_matches('.')));
+            }
         }
     }
 
@@ -137,8 +150,7 @@ impl Invalid {
     pub(crate) fn misfit(&mut self, error: &Error) {
         let (field, message) = refused_field(error);
         let name = field.rsplit('.').next().unwrap_or(&field);
-        let in_query =
-            matches!(error, Error::InvalidRequest(e) if e.field.as_deref().is_some_and(|f| f.starts_with("query.")));
+        let in_query = matches!(error, Error::InvalidRequest(e) if e.field().is_some_and(|f| f.starts_with("query.")));
         if is_required(error) {
             self.required(&field);
         } else if name.starts_with("date") || name.ends_with("_date") {
@@ -168,19 +180,20 @@ impl Invalid {
 /// message.
 pub(crate) fn refused_field(error: &Error) -> (String, String) {
     match error {
-        Error::InvalidRequest(e) => {
-            let field = e.field.as_deref().unwrap_or("body");
-            let field = field.strip_prefix("body.").or_else(|| field.strip_prefix("query.")).unwrap_or(field);
-            (field.to_owned(), e.message.clone())
-        }
+        Error::InvalidRequest(e) => (unprefixed(e.field().unwrap_or("body")).to_owned(), e.message().to_owned()),
         other => ("body".to_owned(), other.to_string()),
     }
+}
+
+/// A field's name without the `body.` or `query.` the decoding of a request puts in front.
+fn unprefixed(field: &str) -> &str {
+    field.strip_prefix("body.").or_else(|| field.strip_prefix("query.")).unwrap_or(field)
 }
 
 /// Whether a core error says a field is missing: a required field absent (or `null`, which the API
 /// reads as absent).
 pub(crate) fn is_required(error: &Error) -> bool {
-    matches!(error, Error::InvalidRequest(e) if e.message == "is required" || e.message.contains("invalid type: null"))
+    matches!(error, Error::InvalidRequest(e) if e.message() == "is required" || e.message().contains("invalid type: null"))
 }
 
 /// Pages a list the way the API does: `per_page` items (20 by default, 1 to 100) from page `page`.

@@ -4,7 +4,7 @@
 mod common;
 
 use common::raw::{error_fields, send};
-use common::{agent, api, voice};
+use common::{agent, agent_in, api, voice};
 use talkover::agents::{AgentStatus, Direction, PublishAgent};
 use talkover::callbacks::{CallbackTriggerStatus, ProposedCallbackConfig};
 use talkover_mock::Server;
@@ -14,9 +14,7 @@ fn an_inbound_agent_takes_and_loses_the_callback_role() {
     let server = Server::start_blocking().unwrap();
     let client =
         talkover::blocking::Client::builder().base_url(server.base_url()).token(server.token()).build().unwrap();
-    let mut inbound = agent("Returns desk");
-    inbound.direction = Some(Direction::Inbound);
-    let inbound = client.agents().create(inbound).unwrap();
+    let inbound = client.agents().create(agent_in("Returns desk", Direction::Inbound)).unwrap();
     let outbound = client.agents().create(agent("Renewals caller")).unwrap();
     let callbacks = client.callback_agents();
 

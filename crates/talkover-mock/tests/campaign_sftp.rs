@@ -6,17 +6,23 @@ mod common;
 use common::api;
 use common::raw::{error_fields, send};
 use talkover::campaign_sftp::{ImportSchedule, NewSftpConfig, SftpConfigChanges, SftpJobStatus, SftpJobType};
-use talkover::campaigns::{CampaignType, NewCampaign};
-use talkover::time::Date;
+use talkover::campaigns::{CallTimeRange, CampaignType, NewCampaign, NewCampaignRequired};
+use talkover::time::{Date, Weekday};
 use talkover::ErrorKind;
 use talkover_mock::Server;
 
 const EXAMPLE_AGENT: &str = "550e8400-e29b-41d4-a716-446655440000";
 
 fn campaign() -> NewCampaign {
-    NewCampaign::new("Renewals", CampaignType::Reminder, EXAMPLE_AGENT, Date::new("2030-01-01").unwrap(), "UTC")
-        .days_of_week(talkover::time::Weekday::MONDAY_TO_FRIDAY)
-        .call_time_range("09:00", "17:00")
+    NewCampaign::new(NewCampaignRequired {
+        name: "Renewals".into(),
+        campaign_type: CampaignType::Reminder,
+        agent_id: EXAMPLE_AGENT.into(),
+        start_date: Date::new("2030-01-01").unwrap(),
+        days_of_week: Weekday::MONDAY_TO_FRIDAY.to_vec(),
+        call_time_ranges: vec![CallTimeRange::new("09:00", "17:00")],
+        timezone: "UTC".into(),
+    })
 }
 
 #[test]

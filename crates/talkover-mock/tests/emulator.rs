@@ -11,8 +11,8 @@ use common::{agent, api, assert_api, fields, voice};
 use talkover::agents::{GetAgentPricing, PublishAgent};
 use talkover::calls::{existing_call, CallStatus, MakeCampaignCall, NewCampaignCall};
 use talkover::campaigns::{
-    CampaignStatus, CampaignType, CreateCampaign, DeleteCampaign, GetCampaign, ListCampaigns, NewCampaign,
-    UpdateCampaignStatus,
+    CallTimeRange, CampaignStatus, CampaignType, CreateCampaign, DeleteCampaign, GetCampaign, ListCampaigns,
+    NewCampaign, NewCampaignRequired, UpdateCampaignStatus,
 };
 use talkover::time::Date;
 use talkover::webhooks::{
@@ -32,9 +32,15 @@ fn client(server: &Server) -> talkover::blocking::Client {
 }
 
 fn campaign(agent_id: &talkover::agents::AgentId) -> NewCampaign {
-    NewCampaign::new("Renewals", CampaignType::Reminder, agent_id, Date::new("2030-01-01").unwrap(), "Europe/Paris")
-        .days_of_week(talkover::time::Weekday::MONDAY_TO_FRIDAY)
-        .call_time_range("09:00", "17:00")
+    NewCampaign::new(NewCampaignRequired {
+        name: "Renewals".into(),
+        campaign_type: CampaignType::Reminder,
+        agent_id: agent_id.clone(),
+        start_date: Date::new("2030-01-01").unwrap(),
+        days_of_week: talkover::time::Weekday::MONDAY_TO_FRIDAY.to_vec(),
+        call_time_ranges: vec![CallTimeRange::new("09:00", "17:00")],
+        timezone: "Europe/Paris".into(),
+    })
 }
 
 #[test]

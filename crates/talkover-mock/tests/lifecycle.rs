@@ -90,10 +90,7 @@ async fn agent_lifecycle_on_the_async_client() {
     assert_eq!(api(&missing_call).code.as_deref(), Some("AGENT_NOT_FOUND"));
 
     // A body the API refuses names its fields.
-    let mut incomplete = agent("Incomplete");
-    incomplete.label = None;
-    incomplete.language = None;
-    let invalid = client.execute(raw_create(incomplete)).await.unwrap_err();
+    let invalid = client.execute(raw_create(agent("Incomplete"), &["label", "language"])).await.unwrap_err();
     assert_api(&invalid, 422, ErrorKind::Validation, "The given data was invalid.");
     assert_eq!(fields(&invalid), ["label", "language"]);
 
@@ -140,9 +137,7 @@ fn agent_lifecycle_on_the_blocking_client() {
     assert_api(&agents.get("no-such-agent").unwrap_err(), 404, ErrorKind::NotFound, "Agent not found");
     let again = agents.actions(&id).delete(&action.id).unwrap_err();
     assert_api(&again, 404, ErrorKind::NotFound, "Action not found");
-    let mut incomplete = agent("Incomplete");
-    incomplete.who_speaks_first = None;
-    let invalid = client.execute(raw_create(incomplete)).unwrap_err();
+    let invalid = client.execute(raw_create(agent("Incomplete"), &["who_speaks_first"])).unwrap_err();
     assert_eq!(fields(&invalid), ["who_speaks_first"]);
 
     let intruder = blocking_client(&server, "talq_wrong_token");
@@ -168,18 +163,42 @@ fn agents_list_in_pages() {
     assert!(outbound.items.is_empty());
 }
 
-/// A create request that skips the SDK's own checks, to see the API's 422.
-fn raw_create(body: talkover::agents::CreateAgentBody) -> Unchecked {
+/// A body the SDK would refuse for several reasons is refused by the emulator for all of them, with the
+/// core's own checks, in one 422.
+#[test]
+fn every_problem_of_a_body_is_answered_at_once() {
+    let server = talkover_mock::Server::builder().example_agent(false).start_blocking().unwrap();
+    let client = blocking_client(&server, server.token());
+    let mut body = agent("Out of bounds");
+    body.name = String::new();
+    body.llm_temperature = 5.0;
+    body.idle_time_seconds = 0;
+    let refused_here = client.agents().create(body.clone()).unwrap_err();
+    assert_eq!(refused_here.kind(), ErrorKind::InvalidRequest);
+
+    let invalid = client.execute(raw_create(body, &[])).unwrap_err();
+    assert_api(&invalid, 422, ErrorKind::Validation, "The given data was invalid.");
+    let mut refused = fields(&invalid);
+    refused.sort();
+    assert_eq!(refused, ["idle_time_seconds", "llm_temperature", "name"]);
+}
+
+/// A create request without the fields named in `without`, which the SDK's types would not let a caller
+/// leave out, to see the API's 422.
+fn raw_create(body: talkover::agents::CreateAgentBody, without: &[&str]) -> Unchecked {
+    let mut body = serde_json::to_value(body).unwrap();
+    for field in without {
+        body.as_object_mut().unwrap().remove(*field).unwrap_or_else(|| panic!("the body has no `{field}`"));
+    }
     Unchecked(body)
 }
 
-/// create-agent without the client-side required-field check: the emulator must refuse it itself.
-#[derive(serde::Serialize, serde::Deserialize)]
-struct Unchecked(talkover::agents::CreateAgentBody);
+/// create-agent with a body the types do not check: the emulator must refuse it itself.
+struct Unchecked(serde_json::Value);
 
 impl talkover::Operation for Unchecked {
     type Query = ();
-    type Body = talkover::agents::CreateAgentBody;
+    type Body = serde_json::Value;
     type Response = talkover::Envelope<talkover::agents::Agent>;
     const ID: &'static str = "create-agent";
     const METHOD: http::Method = http::Method::POST;

@@ -20,8 +20,8 @@ use talkover::calls::{
     CallStatus, EndCall, GetActiveCall, ListCalls, MakeCall, MakeCampaignCall, NewCall, NewCampaignCall,
 };
 use talkover::campaigns::{
-    CampaignChanges, CampaignStatus, CampaignType, CreateCampaign, GetCampaign, NewCampaign, UpdateCampaign,
-    UpdateCampaignStatus,
+    CallTimeRange, CampaignChanges, CampaignStatus, CampaignType, CreateCampaign, GetCampaign, NewCampaign,
+    NewCampaignRequired, UpdateCampaign, UpdateCampaignStatus,
 };
 use talkover::http::HeaderMap;
 use talkover::time::Date;
@@ -512,11 +512,16 @@ fn campaign_webhooks_are_kept_and_campaign_calls_are_dialled() {
     let receiver = Receiver::start();
     let client = blocking(&server);
     let agent = published_agent(&client, "Dialler");
-    let campaign =
-        NewCampaign::new("Always on", CampaignType::Reminder, &agent, Date::new("2020-01-01").unwrap(), "UTC")
-            .days_of_week(talkover::time::Weekday::ALL)
-            .call_time_range("00:00", "23:59")
-            .max_retries(0);
+    let campaign = NewCampaign::new(NewCampaignRequired {
+        name: "Always on".into(),
+        campaign_type: CampaignType::Reminder,
+        agent_id: agent.clone(),
+        start_date: Date::new("2020-01-01").unwrap(),
+        days_of_week: talkover::time::Weekday::ALL.to_vec(),
+        call_time_ranges: vec![CallTimeRange::new("00:00", "23:59")],
+        timezone: "UTC".into(),
+    })
+    .max_retries(0);
     let campaign = client.execute(CreateCampaign::new(campaign)).unwrap();
     let id = campaign.id.clone();
 

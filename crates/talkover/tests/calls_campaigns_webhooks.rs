@@ -6,7 +6,9 @@ use std::sync::{Arc, Mutex};
 use serde_json::Value;
 use talkover::calls::{existing_call, CallStatus, NewCall, NewCampaignCall};
 use talkover::campaign_sftp::{ImportSchedule, NewSftpConfig, SftpConfigChanges, SftpJobType};
-use talkover::campaigns::{CallTimeRange, CampaignChanges, CampaignStatus, CampaignType, NewCampaign};
+use talkover::campaigns::{
+    CallTimeRange, CampaignChanges, CampaignStatus, CampaignType, NewCampaign, NewCampaignRequired,
+};
 use talkover::time::Date;
 use talkover::webhooks::{
     AgentWebhookChanges, AgentWebhookEvent, CampaignWebhookChanges, CampaignWebhookEvent, DeliveryStatus,
@@ -232,16 +234,16 @@ fn campaigns_list_sends_its_filters() {
 #[test]
 fn campaigns_create_sends_the_new_campaign() {
     let (fixture, seen, client) = blocking(fixture!("create-campaign/ok-basic-sales"));
-    let campaign = NewCampaign::new(
-        "Sales Campaign Q1",
-        CampaignType::Sales,
-        "agent-uuid-1",
-        date("2024-01-01"),
-        "America/New_York",
-    )
-    .description("Outbound sales campaign for Q1")
-    .days_of_week(talkover::time::Weekday::MONDAY_TO_FRIDAY)
-    .call_time_range("09:00", "17:00");
+    let campaign = NewCampaign::new(NewCampaignRequired {
+        name: "Sales Campaign Q1".into(),
+        campaign_type: CampaignType::Sales,
+        agent_id: "agent-uuid-1".into(),
+        start_date: date("2024-01-01"),
+        days_of_week: talkover::time::Weekday::MONDAY_TO_FRIDAY.to_vec(),
+        call_time_ranges: vec![CallTimeRange::new("09:00", "17:00")],
+        timezone: "America/New_York".into(),
+    })
+    .description("Outbound sales campaign for Q1");
 
     let created = client.campaigns().create(campaign).unwrap();
 

@@ -7,8 +7,10 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use futures_core::Stream;
-use talkover::agents::{AgentStatus, CreateAgentBody, Direction, InterruptSensitivity, WhoSpeaksFirst};
-use talkover::{ClientConfig, ErrorKind, HttpRequest, HttpResponse, TransportError};
+use talkover::agents::{
+    AgentStatus, CreateAgentBody, CreateAgentRequired, Direction, InterruptSensitivity, WhoSpeaksFirst,
+};
+use talkover::{ClientConfig, Error, ErrorKind, HttpRequest, HttpResponse, TransportError};
 
 const TOKEN: &str = "talq_test_token_0123456789";
 
@@ -123,27 +125,33 @@ fn list_filters_are_typed_and_form_encoded() {
     assert!(request.uri().query().unwrap().contains("search=%2B33%20support%20%26%20sales"));
 }
 
+/// An agent with every field create-agent requires and none of the optional ones.
+fn support_agent() -> CreateAgentBody {
+    CreateAgentBody::new(CreateAgentRequired {
+        label: "Support".into(),
+        name: "SupportBot".into(),
+        language: "en-US".into(),
+        direction: Direction::Inbound,
+        who_speaks_first: WhoSpeaksFirst::Agent,
+        interrupt_sensitivity: InterruptSensitivity::Medium,
+        endpointing_sensitivity: "auto".into(),
+        ivr_navigation_mode: "off".into(),
+        conversation_speed: 1.0,
+        initial_message_delay: 0,
+        ask_if_human_present_on_idle: false,
+        idle_time_seconds: 5,
+        llm_temperature: 0.7,
+        enable_recording: true,
+    })
+}
+
 #[test]
 fn create_sends_json_and_leaves_unset_fields_out() {
     let (seen, transport) = recording(|_| {
         json(201, r#"{"success":true,"message":"Agent created successfully","data":{"id":"a1","name":"SupportBot"}}"#)
     });
     let client = talkover::blocking::Client::with_transport(config(), transport);
-    let mut body = CreateAgentBody::default();
-    body.label = Some("Support".into());
-    body.name = Some("SupportBot".into());
-    body.language = Some("en-US".into());
-    body.interrupt_sensitivity = Some(InterruptSensitivity::Medium);
-    body.endpointing_sensitivity = Some("auto".into());
-    body.ivr_navigation_mode = Some("off".into());
-    body.conversation_speed = Some(1.0);
-    body.initial_message_delay = Some(0);
-    body.ask_if_human_present_on_idle = Some(false);
-    body.idle_time_seconds = Some(5);
-    body.llm_temperature = Some(0.7);
-    body.enable_recording = Some(true);
-    body.direction = Some(Direction::Inbound);
-    body.who_speaks_first = Some(WhoSpeaksFirst::Agent);
+    let body = support_agent();
 
     let agent = client.agents().create(body).unwrap();
 
@@ -170,9 +178,20 @@ fn invalid_input_is_refused_before_anything_is_sent() {
     assert_eq!(empty.kind(), ErrorKind::InvalidRequest);
     assert!(empty.to_string().contains("agent_id"), "{empty}");
 
-    let missing = client.agents().create(CreateAgentBody::default()).unwrap_err();
-    assert_eq!(missing.kind(), ErrorKind::InvalidRequest);
-    assert!(missing.to_string().contains("`label`"), "{missing}");
+    // Every problem of the request is reported at once, each with its field.
+    let mut body = support_agent().max_call_duration_seconds(0);
+    body.name = String::new();
+    body.llm_temperature = 2.5;
+    let Error::InvalidRequest(several) = client.agents().create(body).unwrap_err() else { panic!("not refused") };
+    assert_eq!(several.operation, "create-agent");
+    let fields: Vec<&str> = several.problems().iter().map(|p| p.field.as_str()).collect();
+    assert_eq!(fields, ["name", "max_call_duration_seconds", "llm_temperature"]);
+    assert_eq!(several.problems()[2].message, "must be between 0 and 2, got 2.5");
+    let text = several.to_string();
+    assert!(
+        text.contains("`name`") && text.contains("`max_call_duration_seconds`") && text.contains("`llm_temperature`"),
+        "{text}"
+    );
 
     let too_many = client.agents().list().per_page(1000).send().unwrap_err();
     assert!(too_many.to_string().contains("per_page"), "{too_many}");

@@ -43,7 +43,7 @@ use crate::macros::{operations, string_enum};
 use crate::operation::Operation as _;
 pub use crate::time::Weekday;
 use crate::time::{Date, DateTime};
-use crate::validate;
+use crate::validate::{self, Problems};
 
 pub use crate::ids::AvailabilityRuleId;
 
@@ -311,8 +311,10 @@ impl CreateAvailabilityRule {
     fn check(&self) -> Result<(), Error> {
         match &self.body {
             NewAvailabilityRule::Recurring(rule) => {
-                check_days(Self::ID, &rule.days_of_week)?;
-                check_window(Self::ID, rule.start_time, rule.end_time)
+                let mut problems = Problems::new(Self::ID);
+                problems.check(check_days(Self::ID, &rule.days_of_week));
+                problems.check(check_window(Self::ID, rule.start_time, rule.end_time));
+                problems.finish()
             }
             NewAvailabilityRule::Exception(_) => Ok(()),
         }
@@ -402,12 +404,13 @@ impl AvailabilityRuleUpdate {
 impl UpdateAvailabilityRule {
     fn check(&self) -> Result<(), Error> {
         let b = &self.body;
-        validate::optional(b.days_of_week.as_deref(), |days| check_days(Self::ID, days))?;
+        let mut problems = Problems::new(Self::ID);
+        problems.check(validate::optional(b.days_of_week.as_deref(), |days| check_days(Self::ID, days)));
         // A single bound can only be checked against the stored rule, by the server.
-        match (b.start_time, b.end_time) {
-            (Some(start), Some(end)) => check_window(Self::ID, start, end),
-            _ => Ok(()),
+        if let (Some(start), Some(end)) = (b.start_time, b.end_time) {
+            problems.check(check_window(Self::ID, start, end));
         }
+        problems.finish()
     }
 }
 
@@ -436,8 +439,11 @@ impl QueryAvailability {
 
     fn check(&self) -> Result<(), Error> {
         let (id, q) = (Self::ID, &self.query);
-        check_order(id, "from", &q.from, "to", &q.to)?;
-        validate::optional(q.duration_minutes, |n| validate::range(id, "duration_minutes", n, 1, u32::MAX))
+        let mut problems = Problems::new(id);
+        problems.check(check_order(id, "from", &q.from, "to", &q.to));
+        problems
+            .check(validate::optional(q.duration_minutes, |n| validate::range(id, "duration_minutes", n, 1, u32::MAX)));
+        problems.finish()
     }
 }
 
@@ -547,7 +553,7 @@ mod tests {
     fn invalid_field(error: Error) -> Option<String> {
         assert_eq!(error.kind(), ErrorKind::InvalidRequest, "{error}");
         match error {
-            Error::InvalidRequest(e) => e.field,
+            Error::InvalidRequest(e) => e.field().map(str::to_owned),
             _ => None,
         }
     }

@@ -571,7 +571,7 @@ mod tests {
     fn invalid_field(error: Error) -> Option<String> {
         assert_eq!(error.kind(), ErrorKind::InvalidRequest, "{error}");
         match error {
-            Error::InvalidRequest(e) => e.field,
+            Error::InvalidRequest(e) => e.field().map(str::to_owned),
             _ => None,
         }
     }

@@ -20,7 +20,7 @@ use crate::ids::UserId;
 use crate::macros::operations;
 use crate::operation::Operation as _;
 use crate::time::DateTime;
-use crate::validate;
+use crate::validate::{self, Problems};
 use crate::Timestamp;
 
 pub use crate::ids::CalendarId;
@@ -185,19 +185,16 @@ impl GetCalendarEventsBatch {
 
     fn check(&self) -> Result<(), Error> {
         let q = &self.query;
+        let mut problems = Problems::new(Self::ID);
         if q.calendar_ids.is_empty() {
-            return Err(Error::invalid_request(Self::ID, Some("calendar_ids"), "must name at least one calendar"));
+            problems.add("calendar_ids", "must name at least one calendar");
         }
         if let (Some(from), Some(to)) = (&q.from, &q.to) {
             if to.cmp_instant(from).is_lt() {
-                return Err(Error::invalid_request(
-                    Self::ID,
-                    Some("to"),
-                    format!("must not be before from ({from}), got {to}"),
-                ));
+                problems.add("to", format!("must not be before from ({from}), got {to}"));
             }
         }
-        Ok(())
+        problems.finish()
     }
 }
 

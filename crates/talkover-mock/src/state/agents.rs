@@ -45,27 +45,27 @@ impl State {
     pub(super) fn create_agent(&mut self, req: &Request<'_>) -> Answer {
         let (create, mut invalid) = req.decode::<CreateAgent>()?;
         let body = create.body;
-        invalid.documented("interrupt_sensitivity", body.interrupt_sensitivity.as_ref());
-        invalid.documented("direction", body.direction.as_ref());
-        invalid.documented("who_speaks_first", body.who_speaks_first.as_ref());
+        invalid.documented("interrupt_sensitivity", Some(&body.interrupt_sensitivity));
+        invalid.documented("direction", Some(&body.direction));
+        invalid.documented("who_speaks_first", Some(&body.who_speaks_first));
         invalid.check()?;
 
         let now = now();
         let id = self.new_id();
         let phone_numbers: Vec<AgentPhoneNumber> =
             body.phone_number_ids.iter().flatten().map(|n| self.phone_number(n.as_str())).collect();
-        let mut agent = Agent::new(id, body.name.unwrap_or_default());
-        agent.label = body.label;
+        let mut agent = Agent::new(id, body.name);
+        agent.label = Some(body.label);
         agent.description = body.description;
-        agent.language = body.language;
+        agent.language = Some(body.language);
         agent.initial_message = body.initial_message;
-        agent.interrupt_sensitivity = body.interrupt_sensitivity;
-        agent.conversation_speed = body.conversation_speed;
-        agent.initial_message_delay = body.initial_message_delay;
-        agent.ask_if_human_present_on_idle = body.ask_if_human_present_on_idle;
-        agent.direction = body.direction;
-        agent.who_speaks_first = body.who_speaks_first;
-        agent.llm_temperature = body.llm_temperature;
+        agent.interrupt_sensitivity = Some(body.interrupt_sensitivity);
+        agent.conversation_speed = Some(body.conversation_speed);
+        agent.initial_message_delay = Some(body.initial_message_delay);
+        agent.ask_if_human_present_on_idle = Some(body.ask_if_human_present_on_idle);
+        agent.direction = Some(body.direction);
+        agent.who_speaks_first = Some(body.who_speaks_first);
+        agent.llm_temperature = Some(body.llm_temperature);
         agent.current_status = Some(AgentStatus::Draft);
         agent.is_sandbox = Some(false);
         agent.created_at = Some(now.clone());

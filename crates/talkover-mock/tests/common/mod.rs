@@ -5,30 +5,37 @@
 pub mod raw;
 
 use talkover::actions::{ActionInput, ActionType, NewAction};
-use talkover::agents::{AgentVoiceSettings, CreateAgentBody, Direction, InterruptSensitivity, WhoSpeaksFirst};
+use talkover::agents::{
+    AgentVoiceSettings, CreateAgentBody, CreateAgentRequired, Direction, InterruptSensitivity, WhoSpeaksFirst,
+};
 use talkover::calls::NewCall;
 use talkover::{ApiError, Error, ErrorKind};
 
 /// The agent a user creates (every field the reference requires).
 pub fn agent(name: &str) -> CreateAgentBody {
-    let mut agent = CreateAgentBody::default();
-    agent.name = Some(name.into());
-    agent.label = Some(format!("{name} label"));
-    agent.description = Some("Calls customers back about their orders".into());
-    agent.language = Some("en-US".into());
-    agent.initial_message = Some("Hello, this is a test call.".into());
-    agent.interrupt_sensitivity = Some(InterruptSensitivity::Medium);
-    agent.endpointing_sensitivity = Some("auto".into());
-    agent.ivr_navigation_mode = Some("off".into());
-    agent.conversation_speed = Some(1.0);
-    agent.initial_message_delay = Some(0);
-    agent.ask_if_human_present_on_idle = Some(false);
-    agent.idle_time_seconds = Some(5);
-    agent.llm_temperature = Some(0.7);
-    agent.enable_recording = Some(false);
-    agent.direction = Some(Direction::Outbound);
-    agent.who_speaks_first = Some(WhoSpeaksFirst::Agent);
-    agent
+    agent_in(name, Direction::Outbound)
+}
+
+/// An agent that takes (`Inbound`) or places (`Outbound`) calls.
+pub fn agent_in(name: &str, direction: Direction) -> CreateAgentBody {
+    CreateAgentBody::new(CreateAgentRequired {
+        label: format!("{name} label"),
+        name: name.into(),
+        language: "en-US".into(),
+        direction,
+        who_speaks_first: WhoSpeaksFirst::Agent,
+        interrupt_sensitivity: InterruptSensitivity::Medium,
+        endpointing_sensitivity: "auto".into(),
+        ivr_navigation_mode: "off".into(),
+        conversation_speed: 1.0,
+        initial_message_delay: 0,
+        ask_if_human_present_on_idle: false,
+        idle_time_seconds: 5,
+        llm_temperature: 0.7,
+        enable_recording: false,
+    })
+    .description("Calls customers back about their orders")
+    .initial_message("Hello, this is a test call.")
 }
 
 /// A voice from the reference's voice templates.

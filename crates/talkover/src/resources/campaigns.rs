@@ -18,15 +18,20 @@ root_handler! {
     /// campaign [`Campaigns::get`] returns.
     ///
     /// ```no_run
-    /// use talkover::campaigns::{CampaignStatus, CampaignType, NewCampaign};
+    /// use talkover::campaigns::{CallTimeRange, CampaignStatus, CampaignType, NewCampaign, NewCampaignRequired};
     /// use talkover::time::{Date, Weekday};
     ///
     /// # async fn run() -> Result<(), talkover::Error> {
     /// let client = talkover::Client::from_env()?;
-    /// let start = Date::new("2024-01-01").expect("a valid date");
-    /// let draft = NewCampaign::new("Sales Q1", CampaignType::Sales, "agent-uuid-1", start, "America/New_York")
-    ///     .days_of_week(Weekday::MONDAY_TO_FRIDAY)
-    ///     .call_time_range("09:00", "17:00");
+    /// let draft = NewCampaign::new(NewCampaignRequired {
+    ///     name: "Sales Q1".into(),
+    ///     campaign_type: CampaignType::Sales,
+    ///     agent_id: "agent-uuid-1".into(),
+    ///     start_date: Date::new("2024-01-01").expect("a valid date"),
+    ///     days_of_week: Weekday::MONDAY_TO_FRIDAY.to_vec(),
+    ///     call_time_ranges: vec![CallTimeRange::new("09:00", "17:00")],
+    ///     timezone: "America/New_York".into(),
+    /// });
     /// let campaign = client.campaigns().create(draft).await?;
     /// client.campaigns().update_status(&campaign.id, CampaignStatus::Active).await?;
     /// for campaign in client.campaigns().list().status(CampaignStatus::Active).send().await?.items {
