@@ -37,7 +37,7 @@ fn journal_entries(path: &Path, kind: &str) -> usize {
 
 #[test]
 fn a_thousand_rows_killed_part_way_are_each_queued_once() {
-    let server = Server::start_blocking().unwrap();
+    let server = roomy_server();
     let (base_url, token) = (server.base_url(), server.token().to_owned());
     let campaign = active_campaign(&base_url, &token);
     let dir = scratch("import-kill");
@@ -118,7 +118,7 @@ fn small_csv(dir: &Path) -> std::path::PathBuf {
 
 #[test]
 fn an_answer_lost_after_the_call_was_queued_is_settled_not_sent_again() {
-    let server = Server::start_blocking().unwrap();
+    let server = roomy_server();
     let token = server.token().to_owned();
     let campaign = active_campaign(&server.base_url(), &token);
     let proxy = Proxy::start(server.addr(), Mode::DropAnswer);
@@ -136,7 +136,7 @@ fn an_answer_lost_after_the_call_was_queued_is_settled_not_sent_again() {
 
 #[test]
 fn a_row_in_flight_when_killed_is_settled_by_the_next_run() {
-    let server = Server::start_blocking().unwrap();
+    let server = roomy_server();
     let token = server.token().to_owned();
     let campaign = active_campaign(&server.base_url(), &token);
     let (tell, told) = std::sync::mpsc::channel();
@@ -169,7 +169,7 @@ fn a_row_in_flight_when_killed_is_settled_by_the_next_run() {
 
 #[test]
 fn a_journal_of_another_import_is_refused() {
-    let server = Server::start_blocking().unwrap();
+    let server = roomy_server();
     let (base_url, token) = (server.base_url(), server.token().to_owned());
     let campaign = active_campaign(&base_url, &token);
     let dir = scratch("import-other");
@@ -182,4 +182,10 @@ fn a_journal_of_another_import_is_refused() {
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr(&output).contains("belongs to another import"), "{}", stderr(&output));
     assert!(calls_by_number(&base_url, &token, &campaign).is_empty());
+}
+
+/// An emulator whose rate-limit headers leave room for every request of a test: by default they report
+/// the Standard plan's 100 a minute, which the import honours by slowing down.
+fn roomy_server() -> Server {
+    Server::builder().rate_limit(1_000_000).start_blocking().unwrap()
 }
