@@ -8,7 +8,7 @@ use crate::{cargo, root};
 
 /// The crates published to crates.io, each after the ones it depends on.
 pub(crate) const PUBLISHED: &[&str] =
-    &["talkover-core", "talkover-reqwest", "talkover-ureq", "talkover", "talkover-mock"];
+    &["talkover-core", "talkover-reqwest", "talkover-ureq", "talkover", "talkover-mock", "talkover-cli"];
 
 /// The feature sets of each published crate that `msrv` checks on the declared `rust-version`.
 const MSRV_MATRIX: &[(&str, &[&str])] = &[
@@ -117,11 +117,11 @@ pub fn package() -> Result<(), String> {
     let build_dir = packages.join("build");
     for name in PUBLISHED {
         let dir = folder(name);
-        let manifest = read(&dir.join("Cargo.toml"))?;
         std::fs::copy(root().join("Cargo.lock"), dir.join("Cargo.lock")).map_err(|e| format!("Cargo.lock: {e}"))?;
         let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
         command.args(["build", "--offline", "--all-features", "--target-dir"]).arg(&build_dir);
-        for sibling in PUBLISHED.iter().filter(|s| manifest.contains(&format!("dependencies.{s}]"))) {
+        // Every sibling it may reach, directly or not (the command line reaches the core through the facade).
+        for sibling in PUBLISHED.iter().filter(|s| **s != *name) {
             let path = folder(sibling);
             command.arg("--config").arg(format!("patch.crates-io.{sibling}.path={:?}", path.display().to_string()));
         }

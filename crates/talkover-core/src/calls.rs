@@ -568,6 +568,15 @@ operations! {
     }
 }
 
+impl ListCallsQuery {
+    /// The agent filter apart from the others, which are what [`GetAgentCalls`] takes: the same search
+    /// asked of one agent's calls.
+    pub fn split(self) -> (Option<AgentId>, CallFilters) {
+        let Self { agent_id, status, direction, date_from, date_to, search, per_page, page } = self;
+        (agent_id, CallFilters { status, direction, date_from, date_to, search, per_page, page })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -586,6 +595,16 @@ mod tests {
             Error::InvalidRequest(e) => e.field().unwrap_or_default().to_owned(),
             other => panic!("{other}"),
         }
+    }
+
+    #[test]
+    fn list_calls_query_splits_into_the_agent_and_the_shared_filters() {
+        let list = ListCalls::new().agent_id("a-1").status(CallStatus::Busy).search("+1555").per_page(5).page(2);
+        let (agent_id, filters) = list.query.split();
+        assert_eq!(agent_id.as_ref().map(AgentId::as_str), Some("a-1"));
+        assert_eq!(filters.status, Some(CallStatus::Busy));
+        assert_eq!((filters.search.as_deref(), filters.per_page, filters.page), (Some("+1555"), Some(5), Some(2)));
+        assert_eq!(GetAgentCalls::new("a-1").query, ListCalls::new().query.split().1);
     }
 
     #[test]

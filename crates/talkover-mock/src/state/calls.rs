@@ -208,19 +208,11 @@ impl State {
 
     pub(super) fn list_calls(&mut self, req: &Request<'_>) -> Answer {
         let (list, mut invalid) = req.decode::<ListCalls>()?;
-        let query = list.query;
         // The same parameters less `agent_id`: the filters get-agent-calls shares.
-        let mut filters = CallFilters::default();
-        filters.status = query.status;
-        filters.direction = query.direction;
-        filters.date_from = query.date_from;
-        filters.date_to = query.date_to;
-        filters.search = query.search;
-        filters.per_page = query.per_page;
-        filters.page = query.page;
+        let (agent_id, filters) = list.query.split();
         check_filters(&filters, &mut invalid);
         invalid.check()?;
-        let calls = self.filtered_calls(&filters, query.agent_id.as_ref().map(|a| a.as_str()));
+        let calls = self.filtered_calls(&filters, agent_id.as_ref().map(|a| a.as_str()));
         let (items, pagination) = paginate(&calls, filters.page, filters.per_page);
         Ok(Reply::list(items, None, Some(pagination)))
     }
