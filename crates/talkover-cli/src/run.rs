@@ -5,7 +5,6 @@ use std::io::{Read as _, Write as _};
 use clap::ArgMatches;
 use serde_json::{Map, Value};
 use talkover::registry::{OperationInfo, Params};
-use talkover::Error;
 
 use crate::commands::{self, body_positionals, path_params, REFERENCE};
 use crate::failure::Failure;
@@ -48,7 +47,8 @@ pub fn list_operations(format: Format) {
 /// Runs `op` with the arguments of its command, and prints the answer.
 pub fn run_operation(context: &Context, op: &'static OperationInfo, args: &ArgMatches) -> Result<(), Failure> {
     let mut params = params_from_args(op, args)?;
-    fit_query(context, op, &mut params)?;
+    // Query values arrive as text: read again as numbers, booleans or lists where the types want so.
+    op.fit_text_query(&mut params, context.client.config())?;
     if args.try_get_one::<bool>("all").ok().flatten().copied().unwrap_or(false) {
         return fetch_all(context, op, params);
     }
@@ -128,70 +128,6 @@ fn read_data(data: &str) -> Result<Value, Failure> {
     serde_json::from_str(&text).map_err(|e| Failure::usage(format!("the body from {from} is not JSON: {e}")))
 }
 
-/// Query values arrive as text: reads again as a number, a boolean or a list each one the operation's
-/// types want so, as the build says which (without sending anything).
-fn fit_query(context: &Context, op: &OperationInfo, params: &mut Params) -> Result<(), Failure> {
-    let budget = params.query.as_ref().and_then(Value::as_object).map_or(0, |q| 2 * q.len() + 1);
-    for _ in 0..=budget {
-        let error = match op.build_request(params, context.client.config()) {
-            Ok(_) => return Ok(()),
-            Err(e) => e,
-        };
-        let (field, wants_list) = match &error {
-            Error::InvalidRequest(invalid) => {
-                (invalid.field().unwrap_or_default().to_owned(), invalid.message().contains("expected a sequence"))
-            }
-            _ => return Err(error.into()),
-        };
-        let Some(name) = field.strip_prefix("query.") else {
-            return Err(error.into());
-        };
-        let Some(query) = params.query.as_mut() else {
-            return Err(error.into());
-        };
-        if !reread(query, name, wants_list) {
-            return Err(error.into());
-        }
-    }
-    Ok(())
-}
-
-/// Reads the query value at `name` (`page`, `status[1]`) again: as a one-item list when the type wants a
-/// list, else a text as a number or boolean. Whether it changed anything.
-fn reread(query: &mut Value, name: &str, wants_list: bool) -> bool {
-    let (name, index) = match name.split_once('[') {
-        Some((name, rest)) => (name, rest.trim_end_matches(']').parse::<usize>().ok()),
-        None => (name, None),
-    };
-    let Some(slot) = query.get_mut(name) else {
-        return false;
-    };
-    let slot = match index {
-        Some(i) => match slot.get_mut(i) {
-            Some(item) => item,
-            None => return false,
-        },
-        None => slot,
-    };
-    let Value::String(text) = slot else {
-        return false;
-    };
-    *slot = if wants_list && index.is_none() {
-        Value::Array(vec![Value::String(text.clone())])
-    } else if let Ok(n) = text.parse::<u64>() {
-        Value::from(n)
-    } else if let Ok(n) = text.parse::<i64>() {
-        Value::from(n)
-    } else if let Some(n) = text.parse::<f64>().ok().and_then(serde_json::Number::from_f64) {
-        Value::Number(n)
-    } else if let Ok(b) = text.parse::<bool>() {
-        Value::Bool(b)
-    } else {
-        return false;
-    };
-    true
-}
-
 /// `--all`: every page of a list, its items as NDJSON on standard output.
 fn fetch_all(context: &Context, op: &'static OperationInfo, mut params: Params) -> Result<(), Failure> {
     let mut out = std::io::stdout().lock();
@@ -263,19 +199,6 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-
-    #[test]
-    fn query_text_is_read_again_as_the_types_want() {
-        let mut query = json!({"page": "2", "status": "queued", "tags": ["a", "3"]});
-        assert!(reread(&mut query, "page", false));
-        assert!(reread(&mut query, "status", true));
-        assert!(reread(&mut query, "tags[1]", false));
-        assert_eq!(query, json!({"page": 2, "status": ["queued"], "tags": ["a", 3]}));
-        assert!(!reread(&mut query, "page", false));
-        assert!(!reread(&mut query, "missing", false));
-        let mut words = json!({"per_page": "abc"});
-        assert!(!reread(&mut words, "per_page", false));
-    }
 
     #[test]
     fn pages_end_on_the_last_one_or_an_empty_one() {

@@ -80,6 +80,35 @@ impl OperationInfo {
         (self.build)(params, config)
     }
 
+    /// Reads query values given as text (from a command line, a URL) again where the operation's types
+    /// want a number, a boolean or a list: `"50"` becomes `50` for `per_page`, `"active"` becomes
+    /// `["active"]` for a list. Nothing is sent; the request is only built to learn what fits. A value that
+    /// fits no reading is left as it is, and the error of building the request is returned.
+    pub fn fit_text_query(&self, params: &mut Params, config: &ClientConfig) -> Result<(), Error> {
+        let budget = params.query.as_ref().and_then(Value::as_object).map_or(0, |q| 2 * q.len() + 1);
+        for _ in 0..=budget {
+            let error = match self.build_request(params, config) {
+                Ok(_) => return Ok(()),
+                Err(error) => error,
+            };
+            let misfit = match &error {
+                Error::InvalidRequest(invalid) => invalid
+                    .field()
+                    .and_then(|f| f.strip_prefix("query."))
+                    .map(|name| (name.to_owned(), invalid.message().contains("expected a sequence"))),
+                _ => None,
+            };
+            let fixed = match (misfit, params.query.as_mut()) {
+                (Some((name, wants_list)), Some(query)) => reread_query_value(query, &name, wants_list),
+                _ => false,
+            };
+            if !fixed {
+                return Err(error);
+            }
+        }
+        self.build_request(params, config).map(drop)
+    }
+
     /// Decodes an answer into the typed response body, and gives it back as JSON: serializing the typed
     /// value shows what the types kept of the answer.
     pub fn decode(&self, response: HttpResponse) -> Result<Value, Error> {
@@ -254,7 +283,10 @@ fn decode_incoming_erased(
         match decode(&fields) {
             Ok(incoming) => return Ok(incoming),
             Err(e) => {
-                let retry = e.0.strip_prefix("query.").is_some_and(|name| reread_query_value(&mut fields, name));
+                let wants_list = e.1.to_string().contains("expected a sequence");
+                let retry = e.0.strip_prefix("query.").is_some_and(|name| {
+                    fields.get_mut("query").is_some_and(|query| reread_query_value(query, name, wants_list))
+                });
                 if !retry {
                     return Err(misfit(id, &e));
                 }
@@ -264,13 +296,14 @@ fn decode_incoming_erased(
     decode(&fields).map_err(|e| misfit(id, &e))
 }
 
-/// Reads the query value at `name` (`page`, `status[1]`) as a number or a boolean, if its text is one.
-fn reread_query_value(fields: &mut Value, name: &str) -> bool {
+/// Reads the query value at `name` (`page`, `status[1]`) of the query object `query` again: as a one-item
+/// list when its type wants a list, else its text as a number or a boolean. Whether it changed anything.
+fn reread_query_value(query: &mut Value, name: &str, wants_list: bool) -> bool {
     let (name, index) = match name.split_once('[') {
         Some((name, rest)) => (name, rest.trim_end_matches(']').parse::<usize>().ok()),
         None => (name, None),
     };
-    let Some(slot) = fields.get_mut("query").and_then(|q| q.get_mut(name)) else {
+    let Some(slot) = query.get_mut(name) else {
         return false;
     };
     let slot = match index {
@@ -283,7 +316,9 @@ fn reread_query_value(fields: &mut Value, name: &str) -> bool {
     let Value::String(text) = slot else {
         return false;
     };
-    let reread = if let Ok(n) = text.parse::<u64>() {
+    let reread = if wants_list && index.is_none() {
+        Value::Array(vec![Value::String(text.clone())])
+    } else if let Ok(n) = text.parse::<u64>() {
         Value::from(n)
     } else if let Ok(n) = text.parse::<i64>() {
         Value::from(n)
@@ -423,5 +458,45 @@ mod names {
             self.field = None;
             seed.deserialize(Probe { descend: None, found: self.found })
         }
+    }
+}
+
+#[cfg(test)]
+mod text_query_tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn query_text_is_read_again_as_the_types_want() {
+        let mut query = json!({"page": "2", "status": "queued", "tags": ["a", "3"]});
+        assert!(reread_query_value(&mut query, "page", false));
+        assert!(reread_query_value(&mut query, "status", true));
+        assert!(reread_query_value(&mut query, "tags[1]", false));
+        assert_eq!(query, json!({"page": 2, "status": ["queued"], "tags": ["a", 3]}));
+        assert!(!reread_query_value(&mut query, "page", false));
+        assert!(!reread_query_value(&mut query, "missing", false));
+        let mut words = json!({"per_page": "abc"});
+        assert!(!reread_query_value(&mut words, "per_page", false));
+    }
+
+    #[test]
+    fn text_query_values_fit_the_operation_or_the_build_error_is_returned() {
+        let config = ClientConfig::new("talq_test").unwrap();
+        let op = crate::registry::operation("list-calls").unwrap();
+        let query = json!({"per_page": "50", "page": "2", "status": "busy", "search": "+1555"});
+        let mut params = Params { query: Some(query), ..Params::default() };
+        op.fit_text_query(&mut params, &config).unwrap();
+        assert_eq!(params.query, Some(json!({"per_page": 50, "page": 2, "status": "busy", "search": "+1555"})));
+        let request = op.build_request(&params, &config).unwrap();
+        assert!(request.uri().query().unwrap().contains("per_page=50"), "{}", request.uri());
+
+        params.query = Some(json!({"per_page": "many"}));
+        let error = op.fit_text_query(&mut params, &config).unwrap_err();
+        assert_eq!(error.kind(), crate::ErrorKind::InvalidRequest);
+        assert_eq!(error.field_errors()[0].field, "query.per_page");
+        params.query = Some(json!({"per_page": "500"}));
+        let error = op.fit_text_query(&mut params, &config).unwrap_err();
+        assert_eq!(error.field_errors()[0].field, "per_page", "read as a number, then out of bounds");
     }
 }
