@@ -11,8 +11,7 @@ use talkover_mock::Server;
 #[test]
 fn a_token_is_shown_once_listed_and_revoked() {
     let server = Server::start_blocking().unwrap();
-    let client =
-        talkover::blocking::Client::builder().base_url(server.base_url()).token(server.token()).build().unwrap();
+    let client = common::blocking_client(&server);
     let tokens = client.api_tokens();
     let seeded = tokens.list().unwrap().items;
     assert!(seeded.iter().any(|t| t.id.as_str() == "token-uuid-1"));
@@ -45,7 +44,7 @@ fn a_token_is_shown_once_listed_and_revoked() {
 #[tokio::test]
 async fn the_async_client_creates_and_revokes_tokens() {
     let server = Server::start().await.unwrap();
-    let client = talkover::Client::builder().base_url(server.base_url()).token(server.token()).build().unwrap();
+    let client = common::async_client(&server);
     let created = client.api_tokens().create(NewApiToken::new("Async")).await.unwrap();
     assert!(client.api_tokens().list().await.unwrap().items.iter().any(|t| t.id == created.id));
     client.api_tokens().delete(&created.id).await.unwrap();

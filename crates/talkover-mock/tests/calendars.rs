@@ -25,8 +25,7 @@ fn time(text: &str) -> TimeOfDay {
 #[test]
 fn a_calendar_and_its_members_events_and_rules_are_kept() {
     let server = Server::start_blocking().unwrap();
-    let client =
-        talkover::blocking::Client::builder().base_url(server.base_url()).token(server.token()).build().unwrap();
+    let client = common::blocking_client(&server);
     let calendars = client.calendars();
     let seeded = calendars.list().send().unwrap().items;
     assert!(seeded.iter().any(|c| c.id.as_str() == "calendar-uuid-1"));
@@ -123,8 +122,7 @@ fn a_calendar_and_its_members_events_and_rules_are_kept() {
 #[test]
 fn the_recorded_calendar_has_its_recorded_content() {
     let server = Server::start_blocking().unwrap();
-    let client =
-        talkover::blocking::Client::builder().base_url(server.base_url()).token(server.token()).build().unwrap();
+    let client = common::blocking_client(&server);
     let calendars = client.calendars();
     // The recorded calendar has an active provider connection, so a meeting link can be made.
     let meeting = calendars.events("calendar-uuid-1").create_meeting("event-uuid-1").unwrap();
@@ -137,7 +135,7 @@ fn the_recorded_calendar_has_its_recorded_content() {
 #[tokio::test]
 async fn the_async_client_sees_the_same_calendars() {
     let server = Server::start().await.unwrap();
-    let client = talkover::Client::builder().base_url(server.base_url()).token(server.token()).build().unwrap();
+    let client = common::async_client(&server);
     let calendar = client.calendars().create(NewCalendar::new("Async", "user-uuid-1")).await.unwrap();
     assert_eq!(client.calendars().get(&calendar.id).await.unwrap().name, "Async");
     client.calendars().delete(&calendar.id).await.unwrap();

@@ -12,8 +12,7 @@ use talkover_mock::Server;
 #[test]
 fn an_inbound_agent_takes_and_loses_the_callback_role() {
     let server = Server::start_blocking().unwrap();
-    let client =
-        talkover::blocking::Client::builder().base_url(server.base_url()).token(server.token()).build().unwrap();
+    let client = common::blocking_client(&server);
     let inbound = client.agents().create(agent_in("Returns desk", Direction::Inbound)).unwrap();
     let outbound = client.agents().create(agent("Renewals caller")).unwrap();
     let callbacks = client.callback_agents();
@@ -57,7 +56,7 @@ fn an_inbound_agent_takes_and_loses_the_callback_role() {
 #[tokio::test]
 async fn the_async_client_sees_the_recorded_callback_agent() {
     let server = Server::start().await.unwrap();
-    let client = talkover::Client::builder().base_url(server.base_url()).token(server.token()).build().unwrap();
+    let client = common::async_client(&server);
     let listed = client.callback_agents().list().await.unwrap().items;
     assert!(listed.iter().any(|a| a.id.as_str() == "agent-uuid-1"));
     client.callback_agents().remove("agent-uuid-1").await.unwrap();

@@ -28,8 +28,7 @@ fn campaign() -> NewCampaign {
 #[test]
 fn sftp_settings_are_tested_enabled_and_logged() {
     let server = Server::start_blocking().unwrap();
-    let client =
-        talkover::blocking::Client::builder().base_url(server.base_url()).token(server.token()).build().unwrap();
+    let client = common::blocking_client(&server);
     let created = client.campaigns().create(campaign()).unwrap();
     let sftp = client.campaigns().sftp(&created.id);
 
@@ -83,7 +82,7 @@ fn sftp_settings_are_tested_enabled_and_logged() {
 #[tokio::test]
 async fn the_async_client_sees_the_recorded_settings() {
     let server = Server::start().await.unwrap();
-    let client = talkover::Client::builder().base_url(server.base_url()).token(server.token()).build().unwrap();
+    let client = common::async_client(&server);
     let sftp = client.campaigns().sftp("campaign-uuid");
     assert_eq!(sftp.get().await.unwrap().host.as_deref(), Some("sftp.example.com"));
     let before = sftp.logs().send().await.unwrap().items.len();

@@ -21,8 +21,7 @@ fn cents(amount: &Decimal) -> i128 {
 #[test]
 fn purchases_and_recharges_move_the_balance() {
     let server = Server::start_blocking().unwrap();
-    let client =
-        talkover::blocking::Client::builder().base_url(server.base_url()).token(server.token()).build().unwrap();
+    let client = common::blocking_client(&server);
 
     let before = cents(&client.credits().balance().unwrap().balance);
     let charge = client.credits().purchase(CreditPurchase::new(dec("100.10")).payment_method_id("pm_uuid_1")).unwrap();
@@ -64,7 +63,7 @@ fn purchases_and_recharges_move_the_balance() {
 #[tokio::test]
 async fn the_async_client_sees_the_same_balance() {
     let server = Server::start().await.unwrap();
-    let client = talkover::Client::builder().base_url(server.base_url()).token(server.token()).build().unwrap();
+    let client = common::async_client(&server);
     let before = cents(&client.credits().balance().await.unwrap().balance);
     client.credits().purchase(CreditPurchase::new(dec("12.34"))).await.unwrap();
     assert_eq!(cents(&client.credits().balance().await.unwrap().balance), before + 1234);

@@ -22,15 +22,6 @@ use talkover::webhooks::{
 use talkover::{ClientConfig, ErrorKind};
 use talkover_mock::{Faults, Server};
 
-fn client(server: &Server) -> talkover::blocking::Client {
-    talkover::blocking::Client::builder()
-        .base_url(server.base_url())
-        .token(server.token())
-        .max_retries(0)
-        .build()
-        .expect("a client")
-}
-
 fn campaign(agent_id: &talkover::agents::AgentId) -> NewCampaign {
     NewCampaign::new(NewCampaignRequired {
         name: "Renewals".into(),
@@ -46,7 +37,7 @@ fn campaign(agent_id: &talkover::agents::AgentId) -> NewCampaign {
 #[test]
 fn campaigns_follow_their_status_rules() {
     let server = Server::start_blocking().unwrap();
-    let client = client(&server);
+    let client = common::blocking_client(&server);
     let agent = client.agents().create(agent("Campaigner")).unwrap();
 
     let created = client.execute(CreateCampaign::new(campaign(&agent.id))).unwrap();
@@ -83,7 +74,7 @@ fn campaigns_follow_their_status_rules() {
 #[test]
 fn agent_webhooks_are_kept_and_replayed_operations_use_the_callers_ids() {
     let server = Server::start_blocking().unwrap();
-    let client = client(&server);
+    let client = common::blocking_client(&server);
     let agent = client.agents().create(agent("Hooked")).unwrap();
     let id = agent.id.clone();
 
@@ -126,7 +117,7 @@ fn agent_webhooks_are_kept_and_replayed_operations_use_the_callers_ids() {
 #[test]
 fn faults_are_injected_on_demand() {
     let server = Server::builder().rate_limit_burst(2, 7).start_blocking().unwrap();
-    let client = client(&server);
+    let client = common::blocking_client(&server);
     for _ in 0..2 {
         let limited = client.agents().list().send().unwrap_err();
         assert_eq!(api(&limited).kind, ErrorKind::RateLimited);

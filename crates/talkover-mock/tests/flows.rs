@@ -18,8 +18,7 @@ fn intake(version: &str) -> FlowConfig {
 #[test]
 fn a_saved_flow_is_returned_and_versioned() {
     let server = Server::start_blocking().unwrap();
-    let client =
-        talkover::blocking::Client::builder().base_url(server.base_url()).token(server.token()).build().unwrap();
+    let client = common::blocking_client(&server);
     let created = client.agents().create(agent("Flow agent")).unwrap();
     let flow = client.agents().flow(&created.id);
 
@@ -62,7 +61,7 @@ fn a_saved_flow_is_returned_and_versioned() {
 #[tokio::test]
 async fn the_async_client_sees_the_same_flow() {
     let server = Server::start().await.unwrap();
-    let client = talkover::Client::builder().base_url(server.base_url()).token(server.token()).build().unwrap();
+    let client = common::async_client(&server);
     let created = client.agents().create(agent("Async flow")).await.unwrap();
     client.agents().flow(&created.id).update(AgentFlow::flow_driven(intake("3.0.0"))).await.unwrap();
     let got = client.agents().flow(&created.id).get().await.unwrap();

@@ -218,15 +218,6 @@ fn plain(server: &Server, method: &str, path: &str, body: Option<Value>) -> Answ
 // ---------------------------------------------------------------------------------------------------
 // The clients
 
-fn blocking(server: &Server) -> talkover::blocking::Client {
-    talkover::blocking::Client::builder()
-        .base_url(server.base_url())
-        .token(server.token())
-        .max_retries(0)
-        .build()
-        .expect("a client")
-}
-
 fn published_agent(client: &talkover::blocking::Client, name: &str) -> AgentId {
     let created = client.agents().create(agent(name)).unwrap();
     client.agents().update_voice(&created.id, voice()).unwrap();
@@ -248,8 +239,7 @@ fn statuses(client: &talkover::blocking::Client, agent: &AgentId) -> Vec<(String
 async fn test_webhook_delivers_a_signed_test_payload() {
     let server = Server::start().await.unwrap();
     let receiver = Receiver::start();
-    let client =
-        talkover::Client::builder().base_url(server.base_url()).token(server.token()).max_retries(0).build().unwrap();
+    let client = common::async_client(&server);
     let agent = client.agents().create(agent("Receiving")).await.unwrap();
     let hook = NewAgentWebhook::new("Receiver", receiver.url(), [AgentWebhookEvent::PhoneCallEnded])
         .webhook_secret(SECRET)
@@ -286,7 +276,7 @@ async fn test_webhook_delivers_a_signed_test_payload() {
 fn calls_reach_the_outcome_their_number_chooses() {
     let server = Server::builder().clock_scale(0.0).start_blocking().unwrap();
     let receiver = Receiver::start();
-    let client = blocking(&server);
+    let client = common::blocking_client(&server);
     let agent = published_agent(&client, "Outcomes");
     let events = [AgentWebhookEvent::PhoneCallStarted, AgentWebhookEvent::PhoneCallEnded];
     let hook = NewAgentWebhook::new("Calls", receiver.url(), events).webhook_secret(SECRET);
@@ -336,8 +326,7 @@ fn calls_reach_the_outcome_their_number_chooses() {
 #[tokio::test(flavor = "current_thread")]
 async fn end_call_ends_an_active_call() {
     let server = Server::builder().clock_scale(0.0).start().await.unwrap();
-    let client =
-        talkover::Client::builder().base_url(server.base_url()).token(server.token()).max_retries(0).build().unwrap();
+    let client = common::async_client(&server);
     let agent = client.agents().create(agent("Hanging up")).await.unwrap();
     client.agents().update_voice(&agent.id, voice()).await.unwrap();
     client.agents().publish(&agent.id).await.unwrap();
@@ -386,7 +375,7 @@ fn rate_limit_headers_on_every_answer_and_429_past_the_limit() {
     assert_eq!(refused.header("x-ratelimit-remaining"), Some("0"));
 
     // The SDK reads the same: a rate-limited error with its delay and the headers' state.
-    let error = blocking(&server).agents().list().send().unwrap_err();
+    let error = common::blocking_client(&server).agents().list().send().unwrap_err();
     assert_eq!(api(&error).kind, ErrorKind::RateLimited);
     assert_eq!(api(&error).retry_after.map(|d| d.as_secs() >= 1), Some(true));
     let state = api(&error).rate_limit().expect("rate-limit headers");
@@ -451,7 +440,7 @@ fn webhook_logs_record_attempts_and_a_retry_resends() {
     let server = Server::builder().clock_scale(0.0).start_blocking().unwrap();
     let receiver = Receiver::start();
     receiver.answer_with(500);
-    let client = blocking(&server);
+    let client = common::blocking_client(&server);
     let agent = published_agent(&client, "Retrying");
     let hook = NewAgentWebhook::new("Flaky", receiver.url(), [AgentWebhookEvent::PhoneCallStarted])
         .webhook_secret(SECRET)
@@ -510,7 +499,7 @@ fn poll_logs(
 fn campaign_webhooks_are_kept_and_campaign_calls_are_dialled() {
     let server = Server::builder().clock_scale(0.0).start_blocking().unwrap();
     let receiver = Receiver::start();
-    let client = blocking(&server);
+    let client = common::blocking_client(&server);
     let agent = published_agent(&client, "Dialler");
     let campaign = NewCampaign::new(NewCampaignRequired {
         name: "Always on".into(),
@@ -585,7 +574,7 @@ fn campaign_webhooks_are_kept_and_campaign_calls_are_dialled() {
 fn on_the_default_clock_a_call_completes_by_itself() {
     let server = Server::start_blocking().unwrap();
     let receiver = Receiver::start();
-    let client = blocking(&server);
+    let client = common::blocking_client(&server);
     let agent = published_agent(&client, "Wall clock");
     let hook =
         NewAgentWebhook::new("Ended", receiver.url(), [AgentWebhookEvent::PhoneCallEnded]).webhook_secret(SECRET);
@@ -604,7 +593,7 @@ fn on_the_default_clock_a_call_completes_by_itself() {
 #[test]
 fn a_finished_call_is_paid_from_the_balance() {
     let server = Server::builder().clock_scale(0.0).start_blocking().unwrap();
-    let client = blocking(&server);
+    let client = common::blocking_client(&server);
     let agent = published_agent(&client, "Paying");
     let ten_thousandths = |client: &talkover::blocking::Client| {
         client.credits().balance().unwrap().balance.to_minor_units(4).expect("a balance in range")

@@ -16,8 +16,7 @@ const REASON: &str = "Moved this line to the new toll-free number";
 #[test]
 fn a_release_request_is_pending_until_cancelled() {
     let server = Server::start_blocking().unwrap();
-    let client =
-        talkover::blocking::Client::builder().base_url(server.base_url()).token(server.token()).build().unwrap();
+    let client = common::blocking_client(&server);
     let numbers = client.phone_numbers();
     let before = numbers.release_requests().unwrap().items;
 
@@ -48,10 +47,8 @@ fn a_release_request_is_pending_until_cancelled() {
 #[tokio::test]
 async fn a_number_a_published_agent_uses_cannot_be_released() {
     let server = Server::start().await.unwrap();
-    let client = talkover::Client::builder().base_url(server.base_url()).token(server.token()).build().unwrap();
-    let mut body = agent("Line owner");
-    body.phone_number_ids = Some(vec!["phone-uuid-2".into()]);
-    let owner = client.agents().create(body).await.unwrap();
+    let client = common::async_client(&server);
+    let owner = client.agents().create(agent("Line owner").phone_number_ids(["phone-uuid-2"])).await.unwrap();
     client.agents().update_voice(&owner.id, voice()).await.unwrap();
     client.execute(PublishAgent::new(&owner.id)).await.unwrap();
     let refused = client.phone_numbers().request_release("phone-uuid-2", REASON).await.unwrap_err();

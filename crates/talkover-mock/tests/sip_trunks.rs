@@ -16,8 +16,7 @@ fn trunk(name: &str) -> NewSipTrunk {
 #[test]
 fn a_trunk_lives_from_create_to_delete_on_the_blocking_client() {
     let server = Server::start_blocking().unwrap();
-    let client =
-        talkover::blocking::Client::builder().base_url(server.base_url()).token(server.token()).build().unwrap();
+    let client = common::blocking_client(&server);
     let trunks = client.sip_trunks();
 
     let seeded = trunks.list().unwrap().items;
@@ -71,7 +70,7 @@ fn a_trunk_lives_from_create_to_delete_on_the_blocking_client() {
 #[tokio::test]
 async fn the_async_client_sees_the_same_trunks() {
     let server = Server::start().await.unwrap();
-    let client = talkover::Client::builder().base_url(server.base_url()).token(server.token()).build().unwrap();
+    let client = common::async_client(&server);
     let created = client.sip_trunks().create(trunk("Async carrier").port(5080)).await.unwrap();
     assert_eq!(created.port, Some(5080));
     let got = client.sip_trunks().get(&created.id).await.unwrap();

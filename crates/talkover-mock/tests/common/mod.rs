@@ -11,6 +11,26 @@ use talkover::agents::{
 use talkover::calls::NewCall;
 use talkover::{ApiError, Error, ErrorKind};
 
+/// A blocking client of `server` that never retries: a test sees each answer as the emulator gave it.
+pub fn blocking_client(server: &talkover_mock::Server) -> talkover::blocking::Client {
+    talkover::blocking::Client::builder()
+        .base_url(server.base_url())
+        .token(server.token())
+        .max_retries(0)
+        .build()
+        .expect("a client")
+}
+
+/// An async client of `server` that never retries.
+pub fn async_client(server: &talkover_mock::Server) -> talkover::Client {
+    talkover::Client::builder()
+        .base_url(server.base_url())
+        .token(server.token())
+        .max_retries(0)
+        .build()
+        .expect("a client")
+}
+
 /// The agent a user creates (every field the reference requires).
 pub fn agent(name: &str) -> CreateAgentBody {
     agent_in(name, Direction::Outbound)
