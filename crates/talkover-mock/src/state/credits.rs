@@ -142,11 +142,21 @@ fn purchase_parts(purchase: CreditPurchase) -> (Decimal, Option<PaymentMethodId>
 }
 
 impl State {
-    /// Takes `amount` from the balance (what a completed call costs). When auto top-up is on and the
-    /// balance falls below its threshold, a recharge is added and recorded. The balance may go negative,
-    /// as a call that already happened is owed.
+    /// [`State::spend_units`] of a decimal amount.
+    #[cfg(test)]
     pub(crate) fn spend_credits(&mut self, amount: &Decimal) {
-        let Some(amount) = units(amount).filter(|a| *a > 0) else { return };
+        if let Some(amount) = units(amount) {
+            self.spend_units(amount);
+        }
+    }
+
+    /// Takes `amount` units (ten-thousandths) from the balance: what a finished call costs. When auto top-up
+    /// is on and the balance falls below its threshold, a recharge is added and recorded. The balance may go
+    /// negative, as a call that already happened is owed.
+    fn spend_units(&mut self, amount: i128) {
+        if amount <= 0 {
+            return;
+        }
         self.credits.balance -= amount;
         self.credits.as_of = Some(now());
         let threshold = self.credits.settings.threshold_amount.as_ref().and_then(units);
@@ -160,17 +170,10 @@ impl State {
 
     /// Charges a finished call: its talk time at the reference's example rate of 0.0855 a minute
     /// (get-agent-pricing-summary's `estimated_cost_per_minute`), counted per started second and rounded
-    /// up to the ten-thousandth.
+    /// up to the ten-thousandth (the unit of the balance).
     pub(crate) fn charge_call(&mut self, duration_seconds: u64) {
-        const PER_MINUTE_TEN_THOUSANDTHS: u64 = 855;
-        let cost = (duration_seconds.saturating_mul(PER_MINUTE_TEN_THOUSANDTHS)).div_ceil(60);
-        if cost == 0 {
-            return;
-        }
-        let text = format!("{}.{:04}", cost / 10_000, cost % 10_000);
-        if let Some(amount) = Decimal::new(&text) {
-            self.spend_credits(&amount);
-        }
+        const PER_MINUTE_UNITS: u64 = 855;
+        self.spend_units(i128::from(duration_seconds.saturating_mul(PER_MINUTE_UNITS).div_ceil(60)));
     }
 
     pub(super) fn credits_balance(&mut self, _req: &Request<'_>) -> Answer {
