@@ -112,7 +112,8 @@ const FEATURE_MATRIX: &[(&str, &[&str])] = &[
     ("no default features", &["--no-default-features"]),
     ("reqwest", &["--no-default-features", "--features", "reqwest"]),
     ("ureq", &["--no-default-features", "--features", "ureq"]),
-    ("reqwest and ureq", &["--no-default-features", "--features", "reqwest,ureq"]),
+    // Both transports together, with the registry (the rows above build without it).
+    ("reqwest, ureq and the registry", &["--no-default-features", "--features", "reqwest,ureq,registry"]),
 ];
 
 fn bench(args: &[String]) -> Result<(), String> {
@@ -124,7 +125,7 @@ fn bench(args: &[String]) -> Result<(), String> {
 fn test() -> Result<(), String> {
     lint()?;
     // The crates whose behaviour does not depend on the facade's features, once (the core with its
-    // optional date-time conversions, which have tests of their own).
+    // optional date-time conversions and its registry, which have tests of their own).
     cargo(&[
         "test",
         "--locked",
@@ -135,7 +136,7 @@ fn test() -> Result<(), String> {
         "-p",
         "talkover-ureq",
         "--features",
-        "talkover-core/chrono",
+        "talkover-core/chrono,talkover-core/registry",
     ])?;
     cargo(&[
         "test",
@@ -175,7 +176,7 @@ fn lint() -> Result<(), String> {
         "talkover-core",
         "--all-targets",
         "--features",
-        "chrono",
+        "chrono,registry",
         "--",
         "-D",
         "warnings",

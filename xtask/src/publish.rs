@@ -14,6 +14,7 @@ pub(crate) const PUBLISHED: &[&str] =
 const MSRV_MATRIX: &[(&str, &[&str])] = &[
     ("talkover-core", &[]),
     ("talkover-core", &["--no-default-features"]),
+    ("talkover-core", &["--all-features"]),
     ("talkover-reqwest", &[]),
     ("talkover-reqwest", &["--no-default-features"]),
     ("talkover-reqwest", &["--all-features"]),

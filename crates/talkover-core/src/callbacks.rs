@@ -435,7 +435,7 @@ mod tests {
         assert_eq!(err.kind(), ErrorKind::InvalidRequest);
         assert!(err.to_string().contains("`end_date`"), "{err}");
         // A caller's JSON with an impossible date is refused when it becomes the typed operation.
-        assert!(serde_json::from_value::<GetCallbackStats>(json!({"query": {"start_date": "2024-02-30"}})).is_err());
+        assert!(serde_json::from_value::<CallbackStatsQuery>(json!({"start_date": "2024-02-30"})).is_err());
     }
 
     #[test]

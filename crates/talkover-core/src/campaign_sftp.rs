@@ -636,6 +636,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "registry")]
     fn testing_triggering_and_creating_are_not_safe_to_repeat() {
         let safe = |id: &str| crate::registry::operation(id).unwrap().safe_to_repeat;
         for id in [

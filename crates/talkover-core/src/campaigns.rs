@@ -1097,6 +1097,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "registry")]
     fn safe_to_repeat_follows_what_each_operation_does() {
         let safe = |id: &str| crate::registry::operation(id).unwrap().safe_to_repeat;
         assert!(!safe("create-campaign"));

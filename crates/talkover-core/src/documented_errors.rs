@@ -137,6 +137,7 @@ mod tests {
     use super::*;
 
     #[test]
+    #[cfg(feature = "registry")]
     fn the_table_is_sorted_and_names_registered_operations_only() {
         let ids: Vec<&str> = all().map(|(id, _)| id).collect();
         let mut sorted = ids.clone();

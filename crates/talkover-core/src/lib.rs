@@ -24,19 +24,29 @@ pub mod config;
 pub mod decimal;
 pub mod documented_errors;
 pub mod encode;
+#[cfg(feature = "registry")]
+#[cfg_attr(docsrs, doc(cfg(feature = "registry")))]
 mod entry;
 pub mod envelope;
 pub mod error;
 mod error_code;
 pub mod execute;
+#[cfg(feature = "registry")]
+#[cfg_attr(docsrs, doc(cfg(feature = "registry")))]
 pub mod fixture;
 pub mod ids;
 mod json_path;
 pub mod operation;
 pub mod page;
 pub mod rate_limit;
+#[cfg(feature = "registry")]
+#[cfg_attr(docsrs, doc(cfg(feature = "registry")))]
 pub mod record;
+#[cfg(feature = "registry")]
+#[cfg_attr(docsrs, doc(cfg(feature = "registry")))]
 pub mod registry;
+#[cfg(feature = "registry")]
+#[cfg_attr(docsrs, doc(cfg(feature = "registry")))]
 pub mod replay;
 pub mod retry;
 pub mod secret;

@@ -267,7 +267,8 @@ macro_rules! operations {
     ) => {
         $(
             $(#[doc = $doc])*
-            #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+            #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+            #[cfg_attr(feature = "registry", derive(::serde::Deserialize))]
             #[non_exhaustive]
             pub struct $ty {
                 $($(
@@ -371,6 +372,7 @@ macro_rules! operations {
             )?
         )*
 
+        #[cfg(feature = "registry")]
         pub(crate) const OPERATIONS: &[$crate::entry::OperationInfo] =
             &[$($crate::entry::OperationInfo::of::<$ty>(),)*];
     };

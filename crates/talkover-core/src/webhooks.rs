@@ -1168,6 +1168,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "registry")]
     fn toggles_tests_retries_and_creates_are_never_repeated() {
         let safe = |id: &str| crate::registry::operation(id).unwrap_or_else(|| panic!("{id}")).safe_to_repeat;
         for id in [

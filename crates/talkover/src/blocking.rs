@@ -8,8 +8,11 @@ use talkover_core::{
 };
 
 use crate::builder::Side;
-use crate::client_core::{client_api, span, span_of, ClientCore, Next, Registered, Wait};
+use crate::client_core::{client_api, span, ClientCore, Next, Wait};
+#[cfg(feature = "registry")]
+use crate::client_core::{span_of, Registered};
 use talkover_core::execute::Execute;
+#[cfg(feature = "registry")]
 use talkover_core::registry::{OperationInfo, Params};
 
 /// The blocking builder's type.
@@ -56,6 +59,8 @@ impl Client {
         self.inner.output_with_response::<O>(self.send(&operation))
     }
 
+    #[cfg(feature = "registry")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "registry")))]
     /// Runs a registry operation from its JSON parameters (path parameters by placeholder name, query
     /// parameters by documented name, the body), retrying as the client's policy allows for that operation
     /// (never an operation that is not safe to repeat, unless the answer proves it was not processed).

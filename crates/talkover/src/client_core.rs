@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use talkover_core::http::Method;
+#[cfg(feature = "registry")]
 use talkover_core::registry::{OperationInfo, Params};
 use talkover_core::{
     build_request, decode_response, decode_with_response, ClientConfig, Error, HttpRequest, HttpResponse, Operation,
@@ -110,6 +111,7 @@ impl<T: ?Sized, W: Wait> ClientCore<T, W> {
         answer.and_then(decode_with_response::<O>).map_err(|e| self.config.redact(e))
     }
 
+    #[cfg(feature = "registry")]
     /// The answer of a registry operation, decoded by its entry into its whole documented body as JSON,
     /// with the answer's status and headers.
     pub(crate) fn registered_output(
@@ -152,12 +154,14 @@ impl<O: Operation> Call for O {
     }
 }
 
+#[cfg(feature = "registry")]
 /// A registry operation with its JSON parameters, sent through the same retry loop as a typed one.
 pub(crate) struct Registered<'a> {
     pub(crate) operation: &'a OperationInfo,
     pub(crate) params: &'a Params,
 }
 
+#[cfg(feature = "registry")]
 impl Call for Registered<'_> {
     fn id(&self) -> &'static str {
         self.operation.id
@@ -181,6 +185,7 @@ pub(crate) fn span<O: Operation>() -> tracing::Span {
     tracing::debug_span!("talkover", operation = O::ID)
 }
 
+#[cfg(feature = "registry")]
 /// The span a call of a registry operation runs in.
 pub(crate) fn span_of(operation: &OperationInfo) -> tracing::Span {
     tracing::debug_span!("talkover", operation = operation.id)

@@ -429,6 +429,7 @@ async fn a_documented_conflict_is_sent_exactly_once_by_the_async_client() {
 }
 
 #[test]
+#[cfg(feature = "registry")]
 fn a_registry_operation_runs_through_the_blocking_retry_loop() {
     use talkover::registry::{self, Params};
     use talkover::RetryPolicy;

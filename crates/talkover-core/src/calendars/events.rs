@@ -623,6 +623,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "registry")]
     fn times_without_an_offset_are_refused_from_json_params() {
         let op = crate::registry::operation("create-calendar-event").unwrap();
         let params: crate::registry::Params = serde_json::from_value(serde_json::json!({

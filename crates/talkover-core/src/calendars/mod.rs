@@ -381,8 +381,8 @@ mod tests {
         assert!(build_request(&same, &config()).is_ok());
 
         // A caller's JSON with a time that has no offset is refused when it becomes the typed operation.
-        let untyped = serde_json::json!({"query": {"calendar_ids": ["cal-1"], "from": "2024-01-15T10:00:00"}});
-        assert!(serde_json::from_value::<GetCalendarEventsBatch>(untyped).is_err());
+        let untyped = serde_json::json!({"calendar_ids": ["cal-1"], "from": "2024-01-15T10:00:00"});
+        assert!(serde_json::from_value::<CalendarEventsBatchQuery>(untyped).is_err());
     }
 
     #[test]
