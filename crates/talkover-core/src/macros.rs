@@ -267,8 +267,8 @@ macro_rules! operations {
     ) => {
         $(
             $(#[doc = $doc])*
-            #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
-            #[cfg_attr(feature = "registry", derive(::serde::Deserialize))]
+            #[derive(Clone, Debug, PartialEq)]
+            #[cfg_attr(feature = "registry", derive(::serde::Serialize, ::serde::Deserialize))]
             #[non_exhaustive]
             pub struct $ty {
                 $($(
@@ -277,7 +277,7 @@ macro_rules! operations {
                 )+)?
                 $(
                     #[doc = concat!("The query parameters ([`", stringify!($qty), "`]).")]
-                    #[serde(default)]
+                    #[cfg_attr(feature = "registry", serde(default))]
                     pub query: $qty,
                 )?
                 $(
