@@ -39,7 +39,7 @@ use super::events::check_order;
 use crate::envelope::{Ack, Envelope, ListEnvelope};
 use crate::error::Error;
 use crate::ids::CalendarId;
-use crate::macros::{operations, string_enum};
+use crate::macros::{operations, optional_setters, string_enum};
 use crate::operation::Operation as _;
 pub use crate::time::Weekday;
 use crate::time::{Date, DateTime};
@@ -255,10 +255,9 @@ impl RecurringAvailability {
         Self { days_of_week: days_of_week.into_iter().collect(), start_time, end_time, timezone: None }
     }
 
-    /// The IANA time zone of the hours.
-    pub fn timezone(mut self, timezone: impl Into<String>) -> Self {
-        self.timezone = Some(timezone.into());
-        self
+    optional_setters! {
+        /// The IANA time zone of the hours.
+        timezone: impl Into<String>,
     }
 }
 
@@ -358,10 +357,9 @@ impl AvailabilityRuleUpdate {
         Self::default()
     }
 
-    /// New type.
-    pub fn rule_type(mut self, rule_type: AvailabilityRuleType) -> Self {
-        self.rule_type = Some(rule_type);
-        self
+    optional_setters! {
+        /// New type.
+        rule_type: AvailabilityRuleType,
     }
 
     /// New weekdays.
@@ -370,34 +368,17 @@ impl AvailabilityRuleUpdate {
         self
     }
 
-    /// New opening time.
-    pub fn start_time(mut self, start_time: TimeOfDay) -> Self {
-        self.start_time = Some(start_time);
-        self
-    }
-
-    /// New closing time.
-    pub fn end_time(mut self, end_time: TimeOfDay) -> Self {
-        self.end_time = Some(end_time);
-        self
-    }
-
-    /// New IANA time zone.
-    pub fn timezone(mut self, timezone: impl Into<String>) -> Self {
-        self.timezone = Some(timezone.into());
-        self
-    }
-
-    /// New exception date.
-    pub fn date(mut self, date: Date) -> Self {
-        self.date = Some(date);
-        self
-    }
-
-    /// Open or block the exception date.
-    pub fn available(mut self, available: bool) -> Self {
-        self.available = Some(available);
-        self
+    optional_setters! {
+        /// New opening time.
+        start_time: TimeOfDay,
+        /// New closing time.
+        end_time: TimeOfDay,
+        /// New IANA time zone.
+        timezone: impl Into<String>,
+        /// New exception date.
+        date: Date,
+        /// Open or block the exception date.
+        available: bool,
     }
 }
 
