@@ -405,16 +405,13 @@ operations! {
 
 #[cfg(test)]
 mod tests {
+    use crate::operation::testing::config;
     use http::{Response, StatusCode};
     use serde_json::json;
 
     use super::*;
     use crate::operation::{build_request, decode_response};
-    use crate::{ClientConfig, ErrorKind};
-
-    fn config() -> ClientConfig {
-        ClientConfig::new("talq_test").unwrap()
-    }
+    use crate::ErrorKind;
 
     #[test]
     fn stats_dates_are_typed_and_ordered() {

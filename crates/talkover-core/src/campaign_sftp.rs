@@ -514,21 +514,9 @@ operations! {
 mod tests {
     use super::*;
     use crate::error::ErrorKind;
+    use crate::operation::testing::{config, invalid_field};
     use crate::page::PagedOperation;
-    use crate::{build_request, decode_response, ClientConfig, Operation};
-
-    fn config() -> ClientConfig {
-        ClientConfig::new("talq_test").unwrap()
-    }
-
-    fn invalid_field<O: Operation>(op: &O) -> String {
-        let err = build_request(op, &config()).unwrap_err();
-        assert_eq!(err.kind(), ErrorKind::InvalidRequest, "{err}");
-        match err {
-            Error::InvalidRequest(e) => e.field().unwrap_or_default().to_owned(),
-            other => panic!("{other}"),
-        }
-    }
+    use crate::{build_request, decode_response};
 
     #[test]
     fn credentials_are_sent_but_never_printed() {

@@ -894,14 +894,11 @@ operations! {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::ErrorKind;
-    use crate::page::PagedOperation;
-    use crate::{build_request, ClientConfig, Operation};
-    use serde_json::{json, Value};
 
-    fn config() -> ClientConfig {
-        ClientConfig::new("talq_test").unwrap()
-    }
+    use crate::operation::testing::{config, invalid_field};
+    use crate::page::PagedOperation;
+    use crate::{build_request, Operation};
+    use serde_json::{json, Value};
 
     fn date(text: &str) -> Date {
         Date::new(text).unwrap()
@@ -917,15 +914,6 @@ mod tests {
             call_time_ranges: vec![CallTimeRange::new("09:00", "17:00")],
             timezone: "America/New_York".into(),
         })
-    }
-
-    fn invalid_field<O: Operation>(op: &O) -> String {
-        let err = build_request(op, &config()).unwrap_err();
-        assert_eq!(err.kind(), ErrorKind::InvalidRequest, "{err}");
-        match err {
-            Error::InvalidRequest(e) => e.field().unwrap_or_default().to_owned(),
-            other => panic!("{other}"),
-        }
     }
 
     fn sent_body<O: Operation>(op: &O) -> Value {

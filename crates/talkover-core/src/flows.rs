@@ -654,16 +654,12 @@ operations! {
 
 #[cfg(test)]
 mod tests {
+    use crate::operation::testing::config;
     use http::{Response, StatusCode};
     use serde_json::json;
 
     use super::*;
     use crate::operation::{build_request, decode_response};
-    use crate::ClientConfig;
-
-    fn config() -> ClientConfig {
-        ClientConfig::new("talq_test").unwrap()
-    }
 
     fn answer(status: u16, body: Value) -> crate::HttpResponse {
         Response::builder()

@@ -997,14 +997,11 @@ operations! {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::ClientConfig;
+
     use crate::error::ErrorKind;
+    use crate::operation::testing::config;
     use crate::operation::{build_request, Operation};
     use crate::page::PagedOperation;
-
-    fn config() -> ClientConfig {
-        ClientConfig::new("talq_test").unwrap()
-    }
 
     /// The field an operation refuses to send, or a panic if it sends it.
     fn refused<O: Operation>(operation: &O) -> String {

@@ -520,23 +520,12 @@ operations! {
 mod tests {
     use super::*;
     use crate::encode::parse_query;
-    use crate::{build_request, ClientConfig, ErrorKind};
+    use crate::operation::testing::{config, field_of};
+    use crate::{build_request, ErrorKind};
     use serde_json::json;
-
-    fn config() -> ClientConfig {
-        ClientConfig::new("talq_x").unwrap()
-    }
 
     fn hm(text: &str) -> TimeOfDay {
         text.parse().unwrap()
-    }
-
-    fn invalid_field(error: Error) -> Option<String> {
-        assert_eq!(error.kind(), ErrorKind::InvalidRequest, "{error}");
-        match error {
-            Error::InvalidRequest(e) => e.field().map(str::to_owned),
-            _ => None,
-        }
     }
 
     #[test]
@@ -587,18 +576,18 @@ mod tests {
     fn bad_rules_are_refused_before_sending() {
         let empty = RecurringAvailability::new([], hm("09:00"), hm("17:00"));
         let err = build_request(&CreateAvailabilityRule::new("c", empty), &config()).unwrap_err();
-        assert_eq!(invalid_field(err).as_deref(), Some("days_of_week"));
+        assert_eq!(field_of(err).as_deref(), Some("days_of_week"));
 
         let backwards = RecurringAvailability::new([Weekday::Monday], hm("17:00"), hm("09:00"));
         let err = build_request(&CreateAvailabilityRule::new("c", backwards), &config()).unwrap_err();
-        assert_eq!(invalid_field(err).as_deref(), Some("end_time"));
+        assert_eq!(field_of(err).as_deref(), Some("end_time"));
 
         let update = AvailabilityRuleUpdate::new().start_time(hm("10:00")).end_time(hm("10:00"));
         let err = build_request(&UpdateAvailabilityRule::new("c", "r", update), &config()).unwrap_err();
-        assert_eq!(invalid_field(err).as_deref(), Some("end_time"));
+        assert_eq!(field_of(err).as_deref(), Some("end_time"));
         let update = AvailabilityRuleUpdate::new().days_of_week([]);
         let err = build_request(&UpdateAvailabilityRule::new("c", "r", update), &config()).unwrap_err();
-        assert_eq!(invalid_field(err).as_deref(), Some("days_of_week"));
+        assert_eq!(field_of(err).as_deref(), Some("days_of_week"));
         let update = AvailabilityRuleUpdate::new().end_time(hm("18:00"));
         assert!(build_request(&UpdateAvailabilityRule::new("c", "r", update), &config()).is_ok());
 
@@ -636,8 +625,8 @@ mod tests {
         );
 
         let err = build_request(&QueryAvailability::new("c", to.clone(), from.clone()), &config()).unwrap_err();
-        assert_eq!(invalid_field(err).as_deref(), Some("to"));
+        assert_eq!(field_of(err).as_deref(), Some("to"));
         let err = build_request(&QueryAvailability::new("c", from, to).duration_minutes(0), &config()).unwrap_err();
-        assert_eq!(invalid_field(err).as_deref(), Some("duration_minutes"));
+        assert_eq!(field_of(err).as_deref(), Some("duration_minutes"));
     }
 }

@@ -503,46 +503,35 @@ operations! {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::build_request;
     use crate::encode::parse_query;
-    use crate::{build_request, ClientConfig, ErrorKind};
+    use crate::operation::testing::{config, field_of};
 
     fn at(text: &str) -> DateTime {
         DateTime::new(text).unwrap()
-    }
-
-    fn config() -> ClientConfig {
-        ClientConfig::new("talq_x").unwrap()
-    }
-
-    fn invalid_field(error: Error) -> Option<String> {
-        assert_eq!(error.kind(), ErrorKind::InvalidRequest, "{error}");
-        match error {
-            Error::InvalidRequest(e) => e.field().map(str::to_owned),
-            _ => None,
-        }
     }
 
     #[test]
     fn an_event_must_end_after_it_starts() {
         let body = NewCalendarEvent::new("Demo", at("2024-01-20T15:30:00Z"), at("2024-01-20T15:00:00Z"));
         let err = build_request(&CreateCalendarEvent::new("c", body), &config()).unwrap_err();
-        assert_eq!(invalid_field(err).as_deref(), Some("end_at"));
+        assert_eq!(field_of(err).as_deref(), Some("end_at"));
 
         let body = NewCalendarEvent::new("Demo", at("2024-01-20T16:00:00+01:00"), at("2024-01-20T15:00:00Z"));
         let err = build_request(&CreateCalendarEvent::new("c", body), &config()).unwrap_err();
-        assert_eq!(invalid_field(err).as_deref(), Some("end_at"), "equal instants are refused");
+        assert_eq!(field_of(err).as_deref(), Some("end_at"), "equal instants are refused");
 
         let body = NewCalendarEvent::new("Demo", at("2024-01-20T16:00:00+01:00"), at("2024-01-20T15:30:00Z"));
         assert!(build_request(&CreateCalendarEvent::new("c", body), &config()).is_ok());
 
         let update = CalendarEventUpdate::new().start_at(at("2024-01-20T15:00:00Z")).end_at(at("2024-01-20T14:00:00Z"));
         let err = build_request(&UpdateCalendarEvent::new("c", "e", update), &config()).unwrap_err();
-        assert_eq!(invalid_field(err).as_deref(), Some("end_at"));
+        assert_eq!(field_of(err).as_deref(), Some("end_at"));
         let update = CalendarEventUpdate::new().end_at(at("2024-01-20T14:00:00Z"));
         assert!(build_request(&UpdateCalendarEvent::new("c", "e", update), &config()).is_ok());
 
         let list = ListCalendarEvents::new("c").from(at("2024-01-22T00:00:00Z")).to(at("2024-01-15T00:00:00Z"));
-        assert_eq!(invalid_field(build_request(&list, &config()).unwrap_err()).as_deref(), Some("to"));
+        assert_eq!(field_of(build_request(&list, &config()).unwrap_err()).as_deref(), Some("to"));
         let list = ListCalendarEvents::new("c").from(at("2024-01-22T01:00:00+01:00")).to(at("2024-01-22T00:00:00Z"));
         assert!(build_request(&list, &config()).is_ok(), "an empty window is allowed");
     }
@@ -577,7 +566,7 @@ mod tests {
         }))
         .unwrap();
         let err = op.build_request(&params, &config()).unwrap_err();
-        assert_eq!(invalid_field(err).as_deref(), Some("body.start_at"));
+        assert_eq!(field_of(err).as_deref(), Some("body.start_at"));
     }
 
     #[test]

@@ -324,11 +324,8 @@ operations! {
 mod tests {
     use super::*;
     use crate::operation::build_request;
-    use crate::{ClientConfig, ErrorKind};
-
-    fn config() -> ClientConfig {
-        ClientConfig::new("talq_test").unwrap()
-    }
+    use crate::operation::testing::config;
+    use crate::ErrorKind;
 
     #[test]
     fn batch_events_repeat_calendar_ids_and_escape_offsets() {
