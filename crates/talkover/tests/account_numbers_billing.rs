@@ -1,9 +1,12 @@
 //! The voice template, phone number, SIP trunk, auto top-up and account handlers, on closure transports that
 //! answer each operation's documented success example (tests/fixtures/<id>/ok-*.json).
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+mod common;
 
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use common::{json, Seen, TOKEN};
 use serde_json::value::RawValue;
 use serde_json::Value;
 use talkover::account::NewApiToken;
@@ -12,8 +15,6 @@ use talkover::phone_numbers::{PhoneNumberType, ReleaseRequestStatus};
 use talkover::sip_trunks::{NewSipTrunk, NewSipTrunkDid, SipTransport, SipTrunkHealthStatus, SipTrunkUpdate};
 use talkover::voice_templates::{QualityTier, VoiceGender};
 use talkover::{ClientConfig, Decimal, Error, HttpRequest, HttpResponse, TransportError};
-
-const TOKEN: &str = "talq_test_token_0123456789";
 
 macro_rules! fixture {
     ($path:literal) => {
@@ -26,26 +27,12 @@ fn answer(fixture: &str) -> HttpResponse {
     let parts: HashMap<String, Box<RawValue>> = serde_json::from_str(fixture).unwrap();
     let response: HashMap<String, Box<RawValue>> = serde_json::from_str(parts["response"].get()).unwrap();
     let status: u16 = serde_json::from_str(response["status"].get()).unwrap();
-    http::Response::builder()
-        .status(status)
-        .header("content-type", "application/json")
-        .body(response["body"].get().as_bytes().to_vec())
-        .unwrap()
+    json(status, response["body"].get())
 }
-
-fn json(status: u16, body: &str) -> HttpResponse {
-    http::Response::builder()
-        .status(status)
-        .header("content-type", "application/json")
-        .body(body.as_bytes().to_vec())
-        .unwrap()
-}
-
-type Log = Arc<Mutex<Vec<HttpRequest>>>;
 
 /// A blocking client whose transport records each request and answers it with the next of `answers`.
-fn client_answering(answers: Vec<HttpResponse>) -> (talkover::blocking::Client, Log) {
-    let seen = Log::default();
+fn client_answering(answers: Vec<HttpResponse>) -> (talkover::blocking::Client, Seen) {
+    let seen = Seen::default();
     let log = seen.clone();
     let answers = Mutex::new(answers.into_iter());
     let transport = move |request: HttpRequest| -> Result<HttpResponse, TransportError> {
@@ -476,7 +463,7 @@ fn current_user() {
 
 #[test]
 fn current_user_leaves_the_version_prefix_of_a_custom_base_url() {
-    let seen = Log::default();
+    let seen = Seen::default();
     let log = seen.clone();
     let user_fixture = fixture!("get-current-user/ok-user.json");
     let client = talkover::blocking::Client::builder()
@@ -511,7 +498,7 @@ fn health() {
 
 #[tokio::test]
 async fn async_client_runs_the_same_handlers() {
-    let seen = Log::default();
+    let seen = Seen::default();
     let log = seen.clone();
     let client = talkover::Client::with_transport(ClientConfig::new(TOKEN).unwrap(), move |request: HttpRequest| {
         let response = match request.uri().path() {

@@ -1,8 +1,9 @@
 //! The call, campaign, webhook and campaign SFTP handlers on closure transports: each method sends the
 //! documented request and decodes the documented answer (both from the operation's fixture).
 
-use std::sync::{Arc, Mutex};
+mod common;
 
+use common::{config, Seen};
 use serde_json::Value;
 use talkover::calls::{existing_call, CallStatus, NewCall, NewCampaignCall};
 use talkover::campaign_sftp::{ImportSchedule, NewSftpConfig, SftpConfigChanges, SftpJobType};
@@ -14,7 +15,7 @@ use talkover::webhooks::{
     AgentWebhookChanges, AgentWebhookEvent, CampaignWebhookChanges, CampaignWebhookEvent, DeliveryStatus,
     NewAgentWebhook, NewCampaignWebhook, WebhookStatus,
 };
-use talkover::{ClientConfig, ErrorKind, HttpRequest, HttpResponse};
+use talkover::{ErrorKind, HttpRequest, HttpResponse};
 
 /// The text of `tests/fixtures/<operation>/<case>.json`.
 macro_rules! fixture {
@@ -23,24 +24,13 @@ macro_rules! fixture {
     };
 }
 
-type Seen = Arc<Mutex<Vec<HttpRequest>>>;
-
-fn config() -> ClientConfig {
-    ClientConfig::new("talq_test_token_0123456789").unwrap()
-}
-
 fn parse(fixture: &str) -> Value {
     serde_json::from_str(fixture).unwrap()
 }
 
 /// The fixture's documented answer.
 fn answer(fixture: &Value) -> HttpResponse {
-    let response = &fixture["response"];
-    http::Response::builder()
-        .status(response["status"].as_u64().unwrap() as u16)
-        .header("content-type", "application/json")
-        .body(serde_json::to_vec(&response["body"]).unwrap())
-        .unwrap()
+    common::answer(&fixture["response"])
 }
 
 /// A blocking client whose transport records each request and answers with the fixture's response.
