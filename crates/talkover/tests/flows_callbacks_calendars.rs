@@ -6,7 +6,7 @@ mod common;
 
 use std::sync::{Arc, Mutex};
 
-use common::{answer, config, Seen};
+use common::{answer, config, documented_query, sent_query, Seen};
 use serde_json::Value;
 use talkover::calendars::availability::{
     AvailabilityException, AvailabilityRuleType, AvailabilityRuleUpdate, RecurringAvailability, TimeOfDay, Weekday,
@@ -47,16 +47,7 @@ impl Fixture {
         assert_eq!(request.uri().host(), Some("app.talkover.ai"), "{name}: host");
         assert_eq!(request.uri().path(), expected["path"], "{name}: path");
 
-        let mut query = talkover::encode::parse_query(request.uri().query().unwrap_or(""));
-        query.sort();
-        let mut documented: Vec<(String, String)> = expected["query"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|pair| (pair[0].as_str().unwrap().to_owned(), pair[1].as_str().unwrap().to_owned()))
-            .collect();
-        documented.sort();
-        assert_eq!(query, documented, "{name}: query");
+        assert_eq!(sent_query(request), documented_query(expected), "{name}: query");
 
         if expected["body"].is_null() {
             assert!(request.body().is_empty(), "{name}: no body expected");

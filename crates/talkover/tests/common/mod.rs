@@ -36,3 +36,29 @@ pub fn answer(response: &Value) -> HttpResponse {
         .body(serde_json::to_vec(&response["body"]).unwrap())
         .unwrap()
 }
+
+/// The query a request sent, its pairs sorted.
+pub fn sent_query(request: &HttpRequest) -> Vec<(String, String)> {
+    let mut pairs = talkover::encode::parse_query(request.uri().query().unwrap_or(""));
+    pairs.sort();
+    pairs
+}
+
+/// The query a fixture's `request` documents, its pairs sorted.
+pub fn documented_query(request: &Value) -> Vec<(String, String)> {
+    let mut pairs: Vec<(String, String)> = request["query"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|pair| (pair[0].as_str().unwrap().to_owned(), pair[1].as_str().unwrap().to_owned()))
+        .collect();
+    pairs.sort();
+    pairs
+}
+
+/// Query pairs written out, sorted, to compare with [`sent_query`].
+pub fn pairs(expected: &[(&str, &str)]) -> Vec<(String, String)> {
+    let mut pairs: Vec<(String, String)> = expected.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    pairs.sort();
+    pairs
+}
