@@ -30,7 +30,7 @@ use talkover_core::calendars::{
 use talkover_core::time::DateTime;
 use talkover_core::Operation;
 
-use super::{coded, documented, is_url, now, timestamp, Answer, Request, State};
+use super::{change, change_optional, coded, documented, is_url, now, timestamp, Answer, Request, State};
 use crate::fixtures::Catalog;
 use crate::reply::{from_json, to_json, Invalid, Reply};
 
@@ -120,15 +120,9 @@ fn new_calendar(id: String, body: NewCalendar) -> Result<Calendar, Reply> {
 }
 
 fn apply_calendar(calendar: &mut Calendar, update: CalendarUpdate) {
-    if let Some(name) = update.name {
-        calendar.name = name;
-    }
-    if update.timezone.is_some() {
-        calendar.timezone = update.timezone;
-    }
-    if update.metadata.is_some() {
-        calendar.metadata = update.metadata;
-    }
+    change(&mut calendar.name, update.name);
+    change_optional(&mut calendar.timezone, update.timezone);
+    change_optional(&mut calendar.metadata, update.metadata);
     calendar.updated_at = Some(timestamp(now()));
 }
 
@@ -171,33 +165,15 @@ fn apply_event(
     update: CalendarEventUpdate,
     mut ids: impl FnMut() -> String,
 ) -> Result<(), Reply> {
-    if let Some(title) = update.title {
-        event.title = title;
-    }
-    if update.description.is_some() {
-        event.description = update.description;
-    }
-    if let Some(start) = update.start_at {
-        event.start_at = start;
-    }
-    if let Some(end) = update.end_at {
-        event.end_at = end;
-    }
-    if let Some(status) = update.status {
-        event.status = status;
-    }
-    if update.event_type.is_some() {
-        event.event_type = update.event_type;
-    }
-    if update.created_by.is_some() {
-        event.created_by = update.created_by;
-    }
-    if update.owner_id.is_some() {
-        event.owner_id = update.owner_id;
-    }
-    if update.owner_type.is_some() {
-        event.owner_type = update.owner_type;
-    }
+    change(&mut event.title, update.title);
+    change_optional(&mut event.description, update.description);
+    change(&mut event.start_at, update.start_at);
+    change(&mut event.end_at, update.end_at);
+    change(&mut event.status, update.status);
+    change_optional(&mut event.event_type, update.event_type);
+    change_optional(&mut event.created_by, update.created_by);
+    change_optional(&mut event.owner_id, update.owner_id);
+    change_optional(&mut event.owner_type, update.owner_type);
     if let Some(attendees) = update.attendees {
         event.attendees = Some(attendees.into_iter().map(|a| new_attendee(ids(), a)).collect::<Result<Vec<_>, _>>()?);
     }
@@ -213,27 +189,13 @@ fn new_rule(id: String, body: NewAvailabilityRule) -> Result<AvailabilityRule, R
 }
 
 fn apply_rule(rule: &mut AvailabilityRule, update: AvailabilityRuleUpdate) {
-    if let Some(kind) = update.rule_type {
-        rule.rule_type = kind;
-    }
-    if update.days_of_week.is_some() {
-        rule.days_of_week = update.days_of_week;
-    }
-    if update.start_time.is_some() {
-        rule.start_time = update.start_time;
-    }
-    if update.end_time.is_some() {
-        rule.end_time = update.end_time;
-    }
-    if update.timezone.is_some() {
-        rule.timezone = update.timezone;
-    }
-    if update.date.is_some() {
-        rule.date = update.date;
-    }
-    if update.available.is_some() {
-        rule.available = update.available;
-    }
+    change(&mut rule.rule_type, update.rule_type);
+    change_optional(&mut rule.days_of_week, update.days_of_week);
+    change_optional(&mut rule.start_time, update.start_time);
+    change_optional(&mut rule.end_time, update.end_time);
+    change_optional(&mut rule.timezone, update.timezone);
+    change_optional(&mut rule.date, update.date);
+    change_optional(&mut rule.available, update.available);
 }
 
 fn new_provider(id: String, body: NewProviderConnection) -> Result<ProviderConnection, Reply> {

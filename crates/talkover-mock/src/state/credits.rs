@@ -14,7 +14,7 @@ use talkover_core::credits::{CreditCharge, CreditPurchase, CreditsBalance, Purch
 use talkover_core::decimal::Decimal;
 use talkover_core::{Operation, Timestamp};
 
-use super::{coded, now, timestamp, Answer, Request, State};
+use super::{change, change_optional, coded, now, timestamp, Answer, Request, State};
 use crate::fixtures::Catalog;
 use crate::reply::{from_json, paginate, Reply};
 
@@ -112,27 +112,13 @@ impl Credits {
 
 /// What an update asks for, applied to the stored settings.
 fn apply_settings(settings: &mut AutoTopupSettings, update: AutoTopupSettingsUpdate) {
-    if let Some(enabled) = update.is_enabled {
-        settings.is_enabled = enabled;
-    }
-    if update.threshold_amount.is_some() {
-        settings.threshold_amount = update.threshold_amount;
-    }
-    if update.recharge_amount.is_some() {
-        settings.recharge_amount = update.recharge_amount;
-    }
-    if update.scheduled_payment_enabled.is_some() {
-        settings.scheduled_payment_enabled = update.scheduled_payment_enabled;
-    }
-    if update.scheduled_amount.is_some() {
-        settings.scheduled_amount = update.scheduled_amount;
-    }
-    if update.day_of_month.is_some() {
-        settings.day_of_month = update.day_of_month;
-    }
-    if update.payment_method_id.is_some() {
-        settings.payment_method_id = update.payment_method_id;
-    }
+    change(&mut settings.is_enabled, update.is_enabled);
+    change_optional(&mut settings.threshold_amount, update.threshold_amount);
+    change_optional(&mut settings.recharge_amount, update.recharge_amount);
+    change_optional(&mut settings.scheduled_payment_enabled, update.scheduled_payment_enabled);
+    change_optional(&mut settings.scheduled_amount, update.scheduled_amount);
+    change_optional(&mut settings.day_of_month, update.day_of_month);
+    change_optional(&mut settings.payment_method_id, update.payment_method_id);
     settings.updated_at = Some(timestamp(now()));
 }
 

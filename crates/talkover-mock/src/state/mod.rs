@@ -290,6 +290,21 @@ impl Request<'_> {
     }
 }
 
+/// Applies one field of a change to the stored value: the change's value when it has one, else the stored
+/// value stays.
+fn change<T>(stored: &mut T, new: Option<T>) {
+    if let Some(new) = new {
+        *stored = new;
+    }
+}
+
+/// [`change`] for a stored field that is itself optional: a change leaving it out keeps it.
+fn change_optional<T>(stored: &mut Option<T>, new: Option<T>) {
+    if new.is_some() {
+        *stored = new;
+    }
+}
+
 fn now() -> Timestamp {
     let seconds = unix_now();
     DateTime::from_unix_timestamp(seconds).map(Timestamp::from).unwrap_or_else(|_| Timestamp::from(""))

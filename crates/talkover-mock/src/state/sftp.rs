@@ -15,7 +15,7 @@ use talkover_core::campaign_sftp::{
 };
 use talkover_core::{Envelope, Operation};
 
-use super::{campaign_not_found, coded, documented, now, timestamp, Answer, Request, State};
+use super::{campaign_not_found, change_optional, coded, documented, now, timestamp, Answer, Request, State};
 use crate::fixtures::Catalog;
 use crate::reply::{from_json, paginate, Reply};
 
@@ -80,35 +80,19 @@ fn apply_changes(config: &mut SftpConfig, changes: SftpConfigChanges) -> bool {
         || changes.password.is_some()
         || changes.private_key.is_some()
         || changes.private_key_passphrase.is_some();
-    if changes.host.is_some() {
-        config.host = changes.host;
-    }
-    if changes.port.is_some() {
-        config.port = changes.port;
-    }
-    if changes.username.is_some() {
-        config.username = changes.username;
-    }
-    if changes.auth_type.is_some() {
-        config.auth_type = changes.auth_type;
-    }
-    if changes.import_path.is_some() {
-        config.import_path = changes.import_path;
-    }
-    if changes.export_path.is_some() {
-        config.export_path = changes.export_path;
-    }
-    if changes.import_schedule.is_some() {
-        config.import_schedule = changes.import_schedule;
-    }
+    change_optional(&mut config.host, changes.host);
+    change_optional(&mut config.port, changes.port);
+    change_optional(&mut config.username, changes.username);
+    change_optional(&mut config.auth_type, changes.auth_type);
+    change_optional(&mut config.import_path, changes.import_path);
+    change_optional(&mut config.export_path, changes.export_path);
+    change_optional(&mut config.import_schedule, changes.import_schedule);
     if reconnects {
         config.last_test_success = None;
         config.is_enabled = Some(false);
     }
     config.updated_at = Some(timestamp(now()));
-    if let Some(enabled) = changes.is_enabled {
-        config.is_enabled = Some(enabled);
-    }
+    change_optional(&mut config.is_enabled, changes.is_enabled);
     changes.is_enabled == Some(true)
 }
 

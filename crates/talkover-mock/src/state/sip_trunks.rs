@@ -11,7 +11,7 @@ use talkover_core::sip_trunks::{
 };
 use talkover_core::Operation;
 
-use super::{coded, documented, formatted, now, timestamp, Answer, Request, State};
+use super::{change, change_optional, coded, documented, formatted, now, timestamp, Answer, Request, State};
 use crate::fixtures::Catalog;
 use crate::reply::{from_json, Reply};
 
@@ -89,33 +89,15 @@ fn apply_update(trunk: &mut SipTrunk, update: SipTrunkUpdate) {
         || update.password.is_some()
         || update.transport.is_some()
         || update.port.is_some();
-    if let Some(name) = update.name {
-        trunk.name = name;
-    }
-    if update.provider_name.is_some() {
-        trunk.provider_name = update.provider_name;
-    }
-    if update.domain.is_some() {
-        trunk.domain = update.domain;
-    }
-    if update.username.is_some() {
-        trunk.username = update.username;
-    }
-    if update.port.is_some() {
-        trunk.port = update.port;
-    }
-    if update.transport.is_some() {
-        trunk.transport = update.transport;
-    }
-    if update.outbound_proxy.is_some() {
-        trunk.outbound_proxy = update.outbound_proxy;
-    }
-    if update.auth_realm.is_some() {
-        trunk.auth_realm = update.auth_realm;
-    }
-    if let Some(active) = update.is_active {
-        trunk.is_active = active;
-    }
+    change(&mut trunk.name, update.name);
+    change_optional(&mut trunk.provider_name, update.provider_name);
+    change_optional(&mut trunk.domain, update.domain);
+    change_optional(&mut trunk.username, update.username);
+    change_optional(&mut trunk.port, update.port);
+    change_optional(&mut trunk.transport, update.transport);
+    change_optional(&mut trunk.outbound_proxy, update.outbound_proxy);
+    change_optional(&mut trunk.auth_realm, update.auth_realm);
+    change(&mut trunk.is_active, update.is_active);
     if reconnects {
         trunk.is_verified = false;
         trunk.health_status = None;

@@ -13,7 +13,7 @@ use talkover_core::webhooks::{
 };
 
 use super::live::{event_name, HookSettings, Target};
-use super::{documented, is_url, now, webhook_not_found, Answer, Request, State};
+use super::{change, documented, is_url, now, webhook_not_found, Answer, Request, State};
 use crate::deliver::{Attempt, Job};
 use crate::reply::{from_json, paginate, to_json, Invalid, Reply};
 
@@ -72,24 +72,12 @@ impl State {
         invalid.check()?;
         let webhook = &mut self.agents[a].webhooks[w];
         change_settings(self.live.hooks.entry(webhook.id.as_str().to_owned()).or_default(), &changes);
-        if let Some(name) = changes.name {
-            webhook.name = name;
-        }
-        if let Some(url) = changes.webhook_url {
-            webhook.webhook_url = url;
-        }
-        if let Some(events) = changes.events {
-            webhook.events = events;
-        }
-        if let Some(timeout) = changes.timeout {
-            webhook.timeout = timeout;
-        }
-        if let Some(retries) = changes.max_retries {
-            webhook.max_retries = retries;
-        }
-        if let Some(enabled) = changes.enabled {
-            webhook.enabled = enabled;
-        }
+        change(&mut webhook.name, changes.name);
+        change(&mut webhook.webhook_url, changes.webhook_url);
+        change(&mut webhook.events, changes.events);
+        change(&mut webhook.timeout, changes.timeout);
+        change(&mut webhook.max_retries, changes.max_retries);
+        change(&mut webhook.enabled, changes.enabled);
         refresh_webhook(webhook);
         Ok(Reply::data(200, Some("Webhook updated successfully"), webhook.clone()))
     }
