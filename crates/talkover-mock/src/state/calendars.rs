@@ -57,16 +57,7 @@ pub(crate) struct Calendars {
 
 /// The recorded items of a list operation (and the calendar its example names), read as `T`.
 fn recorded_list<T: serde::de::DeserializeOwned>(catalog: &Catalog, operation: &str) -> Vec<T> {
-    catalog
-        .documented_success(operation)
-        .and_then(|b| b.get("data"))
-        .and_then(|d| serde_json::from_value(d.clone()).ok())
-        .unwrap_or_default()
-}
-
-fn recorded_item<T: serde::de::DeserializeOwned>(catalog: &Catalog, operation: &str) -> Option<T> {
-    let data = catalog.documented_success(operation)?.get("data")?;
-    serde_json::from_value(data.clone()).ok()
+    catalog.documented_as(operation).unwrap_or_default()
 }
 
 /// Adds `item` unless one with the same id is there.
@@ -80,7 +71,7 @@ impl Calendars {
     /// The calendar of the recorded examples, with its members, events, rules and connections.
     pub(crate) fn seed(catalog: &Catalog) -> Self {
         let mut seeded = Self::default();
-        let full: Option<Calendar> = recorded_item(catalog, "get-calendar");
+        let full: Option<Calendar> = catalog.documented_as("get-calendar");
         for calendar in full.into_iter().chain(recorded_list::<Calendar>(catalog, ListCalendars::ID)) {
             if !seeded.calendars.iter().any(|c| c.calendar.id == calendar.id) {
                 seeded.calendars.push(CalendarEntry::new(calendar));
@@ -90,7 +81,7 @@ impl Calendars {
         for member in recorded_list::<CalendarMember>(catalog, ListCalendarMembers::ID) {
             merge(&mut entry.members, member, |a, b| a.id == b.id);
         }
-        let full_event: Option<CalendarEvent> = recorded_item(catalog, "get-calendar-event");
+        let full_event: Option<CalendarEvent> = catalog.documented_as("get-calendar-event");
         for event in full_event.into_iter().chain(recorded_list::<CalendarEvent>(catalog, ListCalendarEvents::ID)) {
             if event.calendar_id == entry.calendar.id {
                 merge(&mut entry.events, event, |a, b| a.id == b.id);

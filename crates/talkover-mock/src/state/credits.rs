@@ -49,18 +49,14 @@ fn decimal(units: i128) -> Decimal {
 impl Credits {
     /// The balance, settings, history and payment methods of the recorded examples.
     pub(crate) fn seed(catalog: &Catalog) -> Self {
-        let recorded = |operation: &str| catalog.documented_success(operation).and_then(|b| b.get("data")).cloned();
-        let balance = recorded("get-credits-balance").and_then(|b| serde_json::from_value::<CreditsBalance>(b).ok());
+        let balance = catalog.documented_as::<CreditsBalance>("get-credits-balance");
         // Without recorded settings, auto top-up is as the recorded balance says.
         let enabled = balance.as_ref().and_then(|b| b.auto_topup_enabled).unwrap_or(false);
-        let settings = recorded("get-auto-topup-settings")
-            .and_then(|s| serde_json::from_value::<AutoTopupSettings>(s).ok())
+        let settings = catalog
+            .documented_as::<AutoTopupSettings>("get-auto-topup-settings")
             .unwrap_or_else(|| serde_json::from_value(serde_json::json!({ "is_enabled": enabled })).expect("settings"));
-        let history: Vec<AutoTopupEvent> =
-            recorded(GetAutoTopupHistory::ID).and_then(|h| serde_json::from_value(h).ok()).unwrap_or_default();
-        let methods: Vec<PaymentMethod> = recorded("list-auto-topup-payment-methods")
-            .and_then(|m| serde_json::from_value(m).ok())
-            .unwrap_or_default();
+        let history: Vec<AutoTopupEvent> = catalog.documented_as(GetAutoTopupHistory::ID).unwrap_or_default();
+        let methods: Vec<PaymentMethod> = catalog.documented_as("list-auto-topup-payment-methods").unwrap_or_default();
         Self {
             balance: balance.as_ref().and_then(|b| units(&b.balance)).unwrap_or_default(),
             as_of: balance.as_ref().and_then(|b| b.as_of.as_ref()).cloned(),

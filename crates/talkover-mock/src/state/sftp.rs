@@ -39,14 +39,11 @@ impl Sftp {
     /// The recorded settings and logs, for the recorded campaign.
     pub(crate) fn seed(catalog: &Catalog) -> Self {
         let mut seeded = Self::default();
-        let recorded = |operation: &str| catalog.documented_success(operation).and_then(|b| b.get("data")).cloned();
-        let Some(config) = recorded("get-campaign-sftp").and_then(|c| serde_json::from_value::<SftpConfig>(c).ok())
-        else {
+        let Some(config) = catalog.documented_as::<SftpConfig>("get-campaign-sftp") else {
             return seeded;
         };
         let Some(campaign_id) = config.campaign_id.as_ref().map(|c| c.as_str().to_owned()) else { return seeded };
-        let logs: Vec<SftpLog> =
-            recorded(ListCampaignSftpLogs::ID).and_then(|l| serde_json::from_value(l).ok()).unwrap_or_default();
+        let logs: Vec<SftpLog> = catalog.documented_as(ListCampaignSftpLogs::ID).unwrap_or_default();
         seeded.recorded_campaigns.push(campaign_id.clone());
         seeded.entries.push(SftpEntry { campaign_id, config, logs });
         seeded

@@ -26,13 +26,11 @@ impl SipTrunks {
     /// The trunks and numbers of the recorded examples.
     pub(crate) fn seed(catalog: &Catalog) -> Self {
         let mut seeded = Self::default();
-        let recorded = |operation: &str| catalog.documented_success(operation).and_then(|b| b.get("data")).cloned();
         // The get example carries the whole trunk; the list example only part of it.
-        if let Some(trunk) = recorded("get-sip-trunk").and_then(|t| serde_json::from_value::<SipTrunk>(t).ok()) {
+        if let Some(trunk) = catalog.documented_as::<SipTrunk>("get-sip-trunk") {
             seeded.trunks.push(trunk);
         }
-        let listed: Vec<SipTrunk> =
-            recorded(ListSipTrunks::ID).and_then(|l| serde_json::from_value(l).ok()).unwrap_or_default();
+        let listed: Vec<SipTrunk> = catalog.documented_as(ListSipTrunks::ID).unwrap_or_default();
         for trunk in listed {
             if !seeded.trunks.iter().any(|t| t.id == trunk.id) {
                 seeded.trunks.push(trunk);
@@ -43,8 +41,7 @@ impl SipTrunks {
             .iter()
             .find(|f| f.successful())
             .and_then(|f| f.params.path.get("trunk_id")?.as_str().map(str::to_owned));
-        let dids: Vec<SipTrunkDid> =
-            recorded(ListSipTrunkDids::ID).and_then(|l| serde_json::from_value(l).ok()).unwrap_or_default();
+        let dids: Vec<SipTrunkDid> = catalog.documented_as(ListSipTrunkDids::ID).unwrap_or_default();
         for mut did in dids {
             if did.trunk_id.is_none() {
                 did.trunk_id = did_trunk.clone().map(Into::into);

@@ -266,8 +266,8 @@ impl State {
             .collect();
         let available_events = req
             .catalog
-            .documented_success(<talkover_core::webhooks::ListCampaignWebhooks as talkover_core::Operation>::ID)
-            .and_then(|b| b.pointer("/data/available_events"))
+            .documented_data(<talkover_core::webhooks::ListCampaignWebhooks as talkover_core::Operation>::ID)
+            .and_then(|d| d.get("available_events"))
             .and_then(|e| serde_json::from_value::<Vec<CampaignWebhookEvent>>(e.clone()).ok())
             .unwrap_or_default();
         let list: CampaignWebhookList =
