@@ -23,11 +23,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         emulator = Some(server);
         client
     };
-    match &emulator {
-        Some(_) => println!("TALKOVER_TOKEN is not set: started the local emulator (no network, no credits)"),
-        None => println!("TALKOVER_TOKEN is set: talking to the API"),
-    }
-    println!("   base URL {}\n", talkover_examples::base_url(client.config()));
+    talkover_examples::print_target(client.config(), emulator.is_some());
 
     let agent = client.agents().create(demo_agent()).await?;
     println!("1. Created agent {} ({})", agent.name, agent.id);
@@ -49,11 +45,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("4. Published: status {}", published.current_status);
 
     let page = client.agents().list().status(AgentStatus::Published).per_page(10).send().await?;
-    let total = page.pagination.as_ref().map_or(page.items.len() as u64, |p| p.total);
-    println!("5. Published agents ({total} in all, first page):");
-    for listed in &page.items {
-        println!("   - {} {} ({})", listed.id, listed.name, status(&listed.current_status));
-    }
+    talkover_examples::print_published_agents(&page);
 
     match test_phone(live) {
         Some(phone) => {
@@ -67,14 +59,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
 
     let calls = client.agents().calls(&agent.id).send().await?;
-    println!("7. The agent's calls:");
-    for call in &calls.items {
-        let test = if call.is_testing { " (test)" } else { "" };
-        println!("   - {} to {} from {}: {}{test}", call.id, call.to, call.from, call.status);
-    }
-    if calls.items.is_empty() {
-        println!("   (none)");
-    }
+    talkover_examples::print_calls(&calls.items);
 
     let unpublished = client.agents().unpublish(&agent.id).await?;
     println!(

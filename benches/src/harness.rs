@@ -7,6 +7,7 @@
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
+use std::process::{Child, ExitStatus};
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
@@ -111,6 +112,26 @@ pub fn unpin() {
 /// Pinning is only done on Linux.
 #[cfg(not(target_os = "linux"))]
 pub fn unpin() {}
+
+/// How long a child process of the benchmark may run.
+pub const CHILD_DEADLINE: Duration = Duration::from_secs(300);
+
+/// Waits for a child process, looking every `poll`; one that runs past [`CHILD_DEADLINE`] is killed and
+/// gives `None`.
+pub fn wait_child(child: &mut Child, poll: Duration) -> Result<Option<ExitStatus>, String> {
+    let started = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().map_err(|e| e.to_string())? {
+            return Ok(Some(status));
+        }
+        if started.elapsed() > CHILD_DEADLINE {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Ok(None);
+        }
+        std::thread::sleep(poll);
+    }
+}
 
 /// What the measuring threads did during one run.
 #[derive(Clone, Copy, Debug, Default)]

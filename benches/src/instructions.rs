@@ -7,16 +7,13 @@
 //! valgrind is not installed.
 
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde::Serialize;
 
-use crate::harness::Spread;
+use crate::harness::{self, Spread, CHILD_DEADLINE};
 use crate::requests::PROFILE_SUBCOMMAND;
 use crate::Settings;
-
-/// How long one callgrind child may run.
-const CHILD_DEADLINE: Duration = Duration::from_secs(300);
 
 /// One comparison in instructions.
 #[derive(Clone, Debug, Serialize)]
@@ -69,17 +66,8 @@ fn count(transport: &str, operation: &str, who: &str, requests: u64) -> Result<f
         let _ = std::io::Read::read_to_string(&mut stderr, &mut text);
         text
     });
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().map_err(|e| e.to_string())? {
-            break status;
-        }
-        if started.elapsed() > CHILD_DEADLINE {
-            let _ = child.kill();
-            let _ = child.wait();
-            return Err(format!("callgrind on {transport} {operation} {who} ran past {CHILD_DEADLINE:?}"));
-        }
-        std::thread::sleep(Duration::from_millis(20));
+    let Some(status) = harness::wait_child(&mut child, Duration::from_millis(20))? else {
+        return Err(format!("callgrind on {transport} {operation} {who} ran past {CHILD_DEADLINE:?}"));
     };
     let text = reader.join().map_err(|_| "stderr reader panicked")?;
     if !status.success() {

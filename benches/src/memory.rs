@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use futures_core::Stream;
 use serde::{Deserialize, Serialize};
 
+use crate::harness::{self, CHILD_DEADLINE};
 use crate::server::{agent_id, Server};
 use crate::TOKEN;
 
@@ -16,8 +17,6 @@ use crate::TOKEN;
 pub const SUBCOMMAND: &str = "__paginate";
 /// Items per page.
 pub const PER_PAGE: u32 = 100;
-/// How long a child may run.
-const CHILD_DEADLINE: Duration = Duration::from_secs(300);
 
 /// What a child reports.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -121,17 +120,8 @@ pub fn run_child(server: &Server, client: &str, total: u64) -> Result<ChildRepor
         .stderr(Stdio::inherit())
         .spawn()
         .map_err(|e| format!("cannot start the child: {e}"))?;
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().map_err(|e| e.to_string())? {
-            break status;
-        }
-        if started.elapsed() > CHILD_DEADLINE {
-            let _ = child.kill();
-            let _ = child.wait();
-            return Err(format!("the {client} child paginating {total} items ran past {CHILD_DEADLINE:?}"));
-        }
-        std::thread::sleep(Duration::from_millis(5));
+    let Some(status) = harness::wait_child(&mut child, Duration::from_millis(5))? else {
+        return Err(format!("the {client} child paginating {total} items ran past {CHILD_DEADLINE:?}"));
     };
     let mut stdout = String::new();
     if let Some(mut out) = child.stdout.take() {

@@ -89,6 +89,37 @@ pub fn status(status: &Option<talkover::agents::AgentStatus>) -> &str {
     status.as_ref().map(|s| s.as_str()).unwrap_or("unknown")
 }
 
+/// Says what the quickstarts talk to: the API, or the emulator they started (`emulated`).
+pub fn print_target(config: &talkover::ClientConfig, emulated: bool) {
+    if emulated {
+        println!("TALKOVER_TOKEN is not set: started the local emulator (no network, no credits)");
+    } else {
+        println!("TALKOVER_TOKEN is set: talking to the API");
+    }
+    println!("   base URL {}\n", base_url(config));
+}
+
+/// Prints step 5 of the quickstarts: the first page of published agents.
+pub fn print_published_agents(page: &talkover::Page<talkover::agents::Agent>) {
+    let total = page.pagination.as_ref().map_or(page.items.len() as u64, |p| p.total);
+    println!("5. Published agents ({total} in all, first page):");
+    for listed in &page.items {
+        println!("   - {} {} ({})", listed.id, listed.name, status(&listed.current_status));
+    }
+}
+
+/// Prints step 7 of the quickstarts: the agent's calls.
+pub fn print_calls(calls: &[talkover::calls::Call]) {
+    println!("7. The agent's calls:");
+    for call in calls {
+        let test = if call.is_testing { " (test)" } else { "" };
+        println!("   - {} to {} from {}: {}{test}", call.id, call.to, call.from, call.status);
+    }
+    if calls.is_empty() {
+        println!("   (none)");
+    }
+}
+
 /// The client an example runs on, and the emulator it talks to when `TALKOVER_TOKEN` is not set. Keep the
 /// emulator alive as long as the client is used: dropping it stops it.
 pub async fn connect() -> Result<(talkover::Client, Option<talkover_mock::Server>), Box<dyn std::error::Error>> {

@@ -200,18 +200,26 @@ fn policy() -> RetryPolicy {
     RetryPolicy::default().backoff(Duration::from_millis(10), Duration::from_millis(40)).jitter(0.0)
 }
 
+/// Builds a client of either kind with the settings every fault case runs under (a macro, as the async and
+/// blocking builders are different types).
+macro_rules! configured {
+    ($builder:expr, $base_url:expr, $policy:expr) => {
+        $builder
+            .token(TOKEN)
+            .base_url($base_url)
+            .timeout(TIMEOUT)
+            .max_response_bytes(SIZE_LIMIT)
+            .retry_policy($policy)
+            .build()
+    };
+}
+
 /// Runs one call through one transport against `base_url`; gives the outcome (the decoded id or the error).
 fn run(via: Via, base_url: &str, call: Call, policy: RetryPolicy) -> Result<String, Error> {
     let make_call = || MakeCall::new("a1", NewCall::new("+15551234567"));
     match via {
         Via::Reqwest => {
-            let client = talkover::Client::builder()
-                .token(TOKEN)
-                .base_url(base_url)
-                .timeout(TIMEOUT)
-                .max_response_bytes(SIZE_LIMIT)
-                .retry_policy(policy)
-                .build()?;
+            let client = configured!(talkover::Client::builder(), base_url, policy)?;
             let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
             runtime.block_on(async {
                 match call {
@@ -221,13 +229,7 @@ fn run(via: Via, base_url: &str, call: Call, policy: RetryPolicy) -> Result<Stri
             })
         }
         Via::Ureq => {
-            let client = talkover::blocking::Client::builder()
-                .token(TOKEN)
-                .base_url(base_url)
-                .timeout(TIMEOUT)
-                .max_response_bytes(SIZE_LIMIT)
-                .retry_policy(policy)
-                .build()?;
+            let client = configured!(talkover::blocking::Client::builder(), base_url, policy)?;
             match call {
                 Call::GetAgent => client.agents().get("a1").map(|a| a.id.into_string()),
                 Call::MakeCall => client.execute(make_call()).map(|c| c.id.into_string()),
@@ -419,22 +421,23 @@ fn check(via: Via, case: &Case) {
     }
 }
 
-#[test]
-fn every_fault_through_reqwest() {
+/// Runs every case through one transport (one test each, so the two run side by side).
+fn every_fault_through(via: Via, name: &str) {
     let cases = cases();
     for case in &cases {
-        check(Via::Reqwest, case);
+        check(via, case);
     }
-    println!("fault cases through reqwest: {}", cases.len() + 2);
+    println!("fault cases through {name}: {}", cases.len() + 2);
+}
+
+#[test]
+fn every_fault_through_reqwest() {
+    every_fault_through(Via::Reqwest, "reqwest");
 }
 
 #[test]
 fn every_fault_through_ureq() {
-    let cases = cases();
-    for case in &cases {
-        check(Via::Ureq, case);
-    }
-    println!("fault cases through ureq: {}", cases.len() + 2);
+    every_fault_through(Via::Ureq, "ureq");
 }
 
 fn refused_address() -> String {

@@ -8,7 +8,7 @@ use serde_json::Value;
 use crate::envelope::{Ack, Envelope, ListEnvelope};
 use crate::error::Error;
 use crate::ids::AgentId;
-use crate::macros::{operations, string_enum};
+use crate::macros::{operations, optional_setters, string_enum};
 use crate::operation::Operation as _;
 use crate::secret::SecretString;
 use crate::validate::require;
@@ -158,22 +158,13 @@ impl ActionInput {
         Self { name: name.into(), input_type: input_type.into(), required: None, description: None, value: None }
     }
 
-    /// Whether the agent must collect it.
-    pub fn required(mut self, required: bool) -> Self {
-        self.required = Some(required);
-        self
-    }
-
-    /// What it is, for the agent.
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-
-    /// A fixed value.
-    pub fn value(mut self, value: impl Into<Value>) -> Self {
-        self.value = Some(value.into());
-        self
+    optional_setters! {
+        /// Whether the agent must collect it.
+        required: bool,
+        /// What it is, for the agent.
+        description: impl Into<String>,
+        /// A fixed value.
+        value: impl Into<Value>,
     }
 }
 
@@ -304,22 +295,13 @@ impl NewAction {
         self
     }
 
-    /// Webhook URL.
-    pub fn url(mut self, url: impl Into<String>) -> Self {
-        self.url = Some(url.into());
-        self
-    }
-
-    /// Authorization URL.
-    pub fn authorization_url(mut self, url: impl Into<String>) -> Self {
-        self.authorization_url = Some(url.into());
-        self
-    }
-
-    /// How it authenticates to `url`.
-    pub fn authorization_scheme(mut self, scheme: AuthorizationScheme) -> Self {
-        self.authorization_scheme = Some(scheme);
-        self
+    optional_setters! {
+        /// Webhook URL.
+        url: impl Into<String>,
+        /// Authorization URL.
+        authorization_url(url): impl Into<String>,
+        /// How it authenticates to `url`.
+        authorization_scheme(scheme): AuthorizationScheme,
     }
 
     /// Adds a header sent with the webhook request.
@@ -328,40 +310,19 @@ impl NewAction {
         self
     }
 
-    /// What the agent says when the webhook is called.
-    pub fn speak_on_send(mut self, phrase: impl Into<String>) -> Self {
-        self.speak_on_send = Some(phrase.into());
-        self
-    }
-
-    /// What the agent says when the webhook answers.
-    pub fn speak_on_receive(mut self, phrase: impl Into<String>) -> Self {
-        self.speak_on_receive = Some(phrase.into());
-        self
-    }
-
-    /// When the action runs.
-    pub fn execution_mode(mut self, mode: ExecutionMode) -> Self {
-        self.execution_mode = Some(mode);
-        self
-    }
-
-    /// Hold duration in seconds.
-    pub fn hold_duration(mut self, seconds: u32) -> Self {
-        self.hold_duration = Some(seconds);
-        self
-    }
-
-    /// E.164 number to transfer to.
-    pub fn transfer_to(mut self, number: impl Into<String>) -> Self {
-        self.transfer_to = Some(number.into());
-        self
-    }
-
-    /// Active or inactive.
-    pub fn current_status(mut self, status: ActiveStatus) -> Self {
-        self.current_status = Some(status);
-        self
+    optional_setters! {
+        /// What the agent says when the webhook is called.
+        speak_on_send(phrase): impl Into<String>,
+        /// What the agent says when the webhook answers.
+        speak_on_receive(phrase): impl Into<String>,
+        /// When the action runs.
+        execution_mode(mode): ExecutionMode,
+        /// Hold duration in seconds.
+        hold_duration(seconds): u32,
+        /// E.164 number to transfer to.
+        transfer_to(number): impl Into<String>,
+        /// Active or inactive.
+        current_status(status): ActiveStatus,
     }
 }
 

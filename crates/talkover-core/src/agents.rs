@@ -8,7 +8,7 @@ use serde_json::Value;
 use crate::actions::Action;
 use crate::envelope::{Ack, Envelope, ListEnvelope};
 use crate::error::Error;
-use crate::macros::{operations, string_enum};
+use crate::macros::{operations, optional_setters, string_enum};
 use crate::operation::Operation as _;
 use crate::trainings::Training;
 use crate::validate::{self, Problems};
@@ -425,52 +425,23 @@ impl CreateAgentBody {
         }
     }
 
-    /// What the agent does.
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-
-    /// What the agent says first.
-    pub fn initial_message(mut self, message: impl Into<String>) -> Self {
-        self.initial_message = Some(message.into());
-        self
-    }
-
-    /// Idle checks before hanging up, 1 to 10.
-    pub fn max_idle_check_count(mut self, count: u32) -> Self {
-        self.max_idle_check_count = Some(count);
-        self
-    }
-
-    /// Longest call in seconds, 1 to 3600.
-    pub fn max_call_duration_seconds(mut self, seconds: u32) -> Self {
-        self.max_call_duration_seconds = Some(seconds);
-        self
-    }
-
-    /// Say goodbye when the longest call duration is reached.
-    pub fn say_goodbye_on_max_duration(mut self, say_goodbye: bool) -> Self {
-        self.say_goodbye_on_max_duration = Some(say_goodbye);
-        self
-    }
-
-    /// Seconds of caller silence before the agent ends the call, 5 to 120.
-    pub fn user_inactivity_timeout_seconds(mut self, seconds: u32) -> Self {
-        self.user_inactivity_timeout_seconds = Some(seconds);
-        self
-    }
-
-    /// Seconds of silence at the start of a call before the first idle check, 1 to 60.
-    pub fn initial_idle_time_seconds(mut self, seconds: u32) -> Self {
-        self.initial_idle_time_seconds = Some(seconds);
-        self
-    }
-
-    /// Idle checks at the start of a call, 0 to 10.
-    pub fn initial_max_idle_check_count(mut self, count: u32) -> Self {
-        self.initial_max_idle_check_count = Some(count);
-        self
+    optional_setters! {
+        /// What the agent does.
+        description: impl Into<String>,
+        /// What the agent says first.
+        initial_message(message): impl Into<String>,
+        /// Idle checks before hanging up, 1 to 10.
+        max_idle_check_count(count): u32,
+        /// Longest call in seconds, 1 to 3600.
+        max_call_duration_seconds(seconds): u32,
+        /// Say goodbye when the longest call duration is reached.
+        say_goodbye_on_max_duration(say_goodbye): bool,
+        /// Seconds of caller silence before the agent ends the call, 5 to 120.
+        user_inactivity_timeout_seconds(seconds): u32,
+        /// Seconds of silence at the start of a call before the first idle check, 1 to 60.
+        initial_idle_time_seconds(seconds): u32,
+        /// Idle checks at the start of a call, 0 to 10.
+        initial_max_idle_check_count(count): u32,
     }
 
     /// Phone numbers to attach.
@@ -567,10 +538,9 @@ impl AgentKnowledge {
         }
     }
 
-    /// What the agent says first.
-    pub fn initial_message(mut self, message: impl Into<String>) -> Self {
-        self.initial_message = Some(message.into());
-        self
+    optional_setters! {
+        /// What the agent says first.
+        initial_message(message): impl Into<String>,
     }
 }
 
@@ -633,34 +603,17 @@ impl AgentVoiceSettings {
         }
     }
 
-    /// Background sound.
-    pub fn ambient_background(mut self, background: impl Into<String>) -> Self {
-        self.ambient_background = Some(background.into());
-        self
-    }
-
-    /// Background volume, 0 to 2.
-    pub fn ambient_volume(mut self, volume: f64) -> Self {
-        self.ambient_volume = Some(volume);
-        self
-    }
-
-    /// Language code.
-    pub fn language(mut self, language: impl Into<String>) -> Self {
-        self.language = Some(language.into());
-        self
-    }
-
-    /// Similarity, 0.5 to 1.0.
-    pub fn similarity(mut self, similarity: f64) -> Self {
-        self.similarity = Some(similarity);
-        self
-    }
-
-    /// Stability, 0.5 to 1.0.
-    pub fn stability(mut self, stability: f64) -> Self {
-        self.stability = Some(stability);
-        self
+    optional_setters! {
+        /// Background sound.
+        ambient_background(background): impl Into<String>,
+        /// Background volume, 0 to 2.
+        ambient_volume(volume): f64,
+        /// Language code.
+        language: impl Into<String>,
+        /// Similarity, 0.5 to 1.0.
+        similarity: f64,
+        /// Stability, 0.5 to 1.0.
+        stability: f64,
     }
 }
 
@@ -741,10 +694,9 @@ pub struct AdvancedSettings {
 }
 
 impl AdvancedSettings {
-    /// Turns the initial-message cache on or off.
-    pub fn enable_initial_message_cache(mut self, enable: bool) -> Self {
-        self.enable_initial_message_cache = Some(enable);
-        self
+    optional_setters! {
+        /// Turns the initial-message cache on or off.
+        enable_initial_message_cache(enable): bool,
     }
 }
 

@@ -14,7 +14,7 @@ use crate::decimal::Decimal;
 use crate::envelope::{Envelope, ListEnvelope};
 use crate::error::Error;
 use crate::ids::TransactionId;
-use crate::macros::{operations, string_enum};
+use crate::macros::{operations, optional_setters, string_enum};
 use crate::operation::Operation as _;
 use crate::validate::amount_range;
 use crate::validate::require;
@@ -102,46 +102,21 @@ impl AutoTopupSettingsUpdate {
         Self::default()
     }
 
-    /// Turns auto top-up on or off as a whole.
-    pub fn is_enabled(mut self, enabled: bool) -> Self {
-        self.is_enabled = Some(enabled);
-        self
-    }
-
-    /// The balance below which a recharge fires (1 to 1000).
-    pub fn threshold_amount(mut self, amount: Decimal) -> Self {
-        self.threshold_amount = Some(amount);
-        self
-    }
-
-    /// What each threshold recharge charges (1 to 1000).
-    pub fn recharge_amount(mut self, amount: Decimal) -> Self {
-        self.recharge_amount = Some(amount);
-        self
-    }
-
-    /// Turns the monthly scheduled recharge on or off.
-    pub fn scheduled_payment_enabled(mut self, enabled: bool) -> Self {
-        self.scheduled_payment_enabled = Some(enabled);
-        self
-    }
-
-    /// What the scheduled recharge charges (1 to 1000).
-    pub fn scheduled_amount(mut self, amount: Decimal) -> Self {
-        self.scheduled_amount = Some(amount);
-        self
-    }
-
-    /// The day of the month of the scheduled recharge (1 to 28).
-    pub fn day_of_month(mut self, day: u32) -> Self {
-        self.day_of_month = Some(day);
-        self
-    }
-
-    /// The saved payment method to charge.
-    pub fn payment_method_id(mut self, id: impl Into<PaymentMethodId>) -> Self {
-        self.payment_method_id = Some(id.into());
-        self
+    optional_setters! {
+        /// Turns auto top-up on or off as a whole.
+        is_enabled(enabled): bool,
+        /// The balance below which a recharge fires (1 to 1000).
+        threshold_amount(amount): Decimal,
+        /// What each threshold recharge charges (1 to 1000).
+        recharge_amount(amount): Decimal,
+        /// Turns the monthly scheduled recharge on or off.
+        scheduled_payment_enabled(enabled): bool,
+        /// What the scheduled recharge charges (1 to 1000).
+        scheduled_amount(amount): Decimal,
+        /// The day of the month of the scheduled recharge (1 to 28).
+        day_of_month(day): u32,
+        /// The saved payment method to charge.
+        payment_method_id(id): impl Into<PaymentMethodId>,
     }
 }
 

@@ -13,7 +13,7 @@ use crate::envelope::{Ack, Envelope, ListEnvelope};
 use crate::error::Error;
 use crate::flows::{FlowValidation, ValidationAnswer};
 use crate::ids::AgentId;
-use crate::macros::{operations, string_enum};
+use crate::macros::{operations, optional_setters, string_enum};
 use crate::operation::{Operation as _, ResponseBody};
 use crate::time::Date;
 
@@ -227,10 +227,9 @@ impl ProposedCallbackConfig {
         Self::default()
     }
 
-    /// Whether the agent would be a callback agent.
-    pub fn is_callback_agent(mut self, is_callback_agent: bool) -> Self {
-        self.is_callback_agent = Some(is_callback_agent);
-        self
+    optional_setters! {
+        /// Whether the agent would be a callback agent.
+        is_callback_agent: bool,
     }
 
     /// The source agents.
@@ -406,16 +405,13 @@ operations! {
 
 #[cfg(test)]
 mod tests {
+    use crate::operation::testing::config;
     use http::{Response, StatusCode};
     use serde_json::json;
 
     use super::*;
     use crate::operation::{build_request, decode_response};
-    use crate::{ClientConfig, ErrorKind};
-
-    fn config() -> ClientConfig {
-        ClientConfig::new("talq_test").unwrap()
-    }
+    use crate::ErrorKind;
 
     #[test]
     fn stats_dates_are_typed_and_ordered() {

@@ -23,7 +23,7 @@ use crate::campaigns::CampaignSummary;
 use crate::envelope::{Bare, Envelope, ListEnvelope};
 use crate::error::Error;
 use crate::ids::{AgentId, CampaignId};
-use crate::macros::{operations, string_enum};
+use crate::macros::{operations, optional_setters, string_enum};
 use crate::operation::Operation as _;
 use crate::time::Date;
 use crate::validate::{self, Problems};
@@ -183,10 +183,9 @@ impl NewCall {
         Self { to: to.into(), payload: None, context: None, delay_seconds: None, is_testing: None }
     }
 
-    /// Replaces the prompt placeholders' values.
-    pub fn payload(mut self, payload: Map<String, Value>) -> Self {
-        self.payload = Some(payload);
-        self
+    optional_setters! {
+        /// Replaces the prompt placeholders' values.
+        payload: Map<String, Value>,
     }
 
     /// Sets one prompt placeholder's value.
@@ -195,10 +194,9 @@ impl NewCall {
         self
     }
 
-    /// Replaces the data sent back in webhook events.
-    pub fn context(mut self, context: Map<String, Value>) -> Self {
-        self.context = Some(context);
-        self
+    optional_setters! {
+        /// Replaces the data sent back in webhook events.
+        context: Map<String, Value>,
     }
 
     /// Sets one value of the data sent back in webhook events.
@@ -207,16 +205,11 @@ impl NewCall {
         self
     }
 
-    /// Seconds to wait before dialling, 0 to 3600.
-    pub fn delay_seconds(mut self, seconds: u32) -> Self {
-        self.delay_seconds = Some(seconds);
-        self
-    }
-
-    /// Marks the call as a test.
-    pub fn is_testing(mut self, is_testing: bool) -> Self {
-        self.is_testing = Some(is_testing);
-        self
+    optional_setters! {
+        /// Seconds to wait before dialling, 0 to 3600.
+        delay_seconds(seconds): u32,
+        /// Marks the call as a test.
+        is_testing: bool,
     }
 }
 
@@ -277,10 +270,9 @@ impl NewCampaignCall {
         Self { to: to.into(), payload: None, context: None, is_testing: None, allow_duplicates: None }
     }
 
-    /// Replaces the prompt placeholders' values.
-    pub fn payload(mut self, payload: Map<String, Value>) -> Self {
-        self.payload = Some(payload);
-        self
+    optional_setters! {
+        /// Replaces the prompt placeholders' values.
+        payload: Map<String, Value>,
     }
 
     /// Sets one prompt placeholder's value.
@@ -289,10 +281,9 @@ impl NewCampaignCall {
         self
     }
 
-    /// Replaces the data sent back in webhook events.
-    pub fn context(mut self, context: Map<String, Value>) -> Self {
-        self.context = Some(context);
-        self
+    optional_setters! {
+        /// Replaces the data sent back in webhook events.
+        context: Map<String, Value>,
     }
 
     /// Sets one value of the data sent back in webhook events.
@@ -301,16 +292,11 @@ impl NewCampaignCall {
         self
     }
 
-    /// Marks the call as a test.
-    pub fn is_testing(mut self, is_testing: bool) -> Self {
-        self.is_testing = Some(is_testing);
-        self
-    }
-
-    /// Queues the call even when the number already has one in the campaign.
-    pub fn allow_duplicates(mut self, allow: bool) -> Self {
-        self.allow_duplicates = Some(allow);
-        self
+    optional_setters! {
+        /// Marks the call as a test.
+        is_testing: bool,
+        /// Queues the call even when the number already has one in the campaign.
+        allow_duplicates(allow): bool,
     }
 }
 
@@ -581,21 +567,9 @@ impl ListCallsQuery {
 mod tests {
     use super::*;
     use crate::error::{ApiError, ErrorKind};
+    use crate::operation::testing::{config, invalid_field};
     use crate::page::PagedOperation;
-    use crate::{build_request, decode_response, ClientConfig, Operation};
-
-    fn config() -> ClientConfig {
-        ClientConfig::new("talq_test").unwrap()
-    }
-
-    fn invalid_field<O: Operation>(op: &O) -> String {
-        let err = build_request(op, &config()).unwrap_err();
-        assert_eq!(err.kind(), ErrorKind::InvalidRequest, "{err}");
-        match err {
-            Error::InvalidRequest(e) => e.field().unwrap_or_default().to_owned(),
-            other => panic!("{other}"),
-        }
-    }
+    use crate::{build_request, decode_response};
 
     #[test]
     fn list_calls_query_splits_into_the_agent_and_the_shared_filters() {

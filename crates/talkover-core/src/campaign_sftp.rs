@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::envelope::{Envelope, ListEnvelope};
 use crate::error::Error;
 use crate::ids::{CampaignFileId, CampaignId};
-use crate::macros::{operations, string_enum};
+use crate::macros::{operations, optional_setters, string_enum};
 use crate::operation::Operation as _;
 use crate::secret::SecretString;
 use crate::validate::require;
@@ -186,46 +186,21 @@ impl NewSftpConfig {
         Self::new(host, username, SftpAuthType::PrivateKey).private_key(private_key)
     }
 
-    /// The server's port, 1 to 65535.
-    pub fn port(mut self, port: u16) -> Self {
-        self.port = Some(port);
-        self
-    }
-
-    /// The password.
-    pub fn password(mut self, password: impl Into<SecretString>) -> Self {
-        self.password = Some(password.into());
-        self
-    }
-
-    /// The PEM private key.
-    pub fn private_key(mut self, key: impl Into<SecretString>) -> Self {
-        self.private_key = Some(key.into());
-        self
-    }
-
-    /// The private key's passphrase.
-    pub fn private_key_passphrase(mut self, passphrase: impl Into<SecretString>) -> Self {
-        self.private_key_passphrase = Some(passphrase.into());
-        self
-    }
-
-    /// Remote folder scanned for contact lists.
-    pub fn import_path(mut self, path: impl Into<String>) -> Self {
-        self.import_path = Some(path.into());
-        self
-    }
-
-    /// Remote folder call results are written to.
-    pub fn export_path(mut self, path: impl Into<String>) -> Self {
-        self.export_path = Some(path.into());
-        self
-    }
-
-    /// When contact lists are imported.
-    pub fn import_schedule(mut self, schedule: ImportSchedule) -> Self {
-        self.import_schedule = Some(schedule);
-        self
+    optional_setters! {
+        /// The server's port, 1 to 65535.
+        port: u16,
+        /// The password.
+        password: impl Into<SecretString>,
+        /// The PEM private key.
+        private_key(key): impl Into<SecretString>,
+        /// The private key's passphrase.
+        private_key_passphrase(passphrase): impl Into<SecretString>,
+        /// Remote folder scanned for contact lists.
+        import_path(path): impl Into<String>,
+        /// Remote folder call results are written to.
+        export_path(path): impl Into<String>,
+        /// When contact lists are imported.
+        import_schedule(schedule): ImportSchedule,
     }
 }
 
@@ -293,70 +268,29 @@ impl SftpConfigChanges {
         Self::default()
     }
 
-    /// New host name.
-    pub fn host(mut self, host: impl Into<String>) -> Self {
-        self.host = Some(host.into());
-        self
-    }
-
-    /// New port, 1 to 65535.
-    pub fn port(mut self, port: u16) -> Self {
-        self.port = Some(port);
-        self
-    }
-
-    /// New login.
-    pub fn username(mut self, username: impl Into<String>) -> Self {
-        self.username = Some(username.into());
-        self
-    }
-
-    /// New authentication method.
-    pub fn auth_type(mut self, auth_type: SftpAuthType) -> Self {
-        self.auth_type = Some(auth_type);
-        self
-    }
-
-    /// New password.
-    pub fn password(mut self, password: impl Into<SecretString>) -> Self {
-        self.password = Some(password.into());
-        self
-    }
-
-    /// New PEM private key.
-    pub fn private_key(mut self, key: impl Into<SecretString>) -> Self {
-        self.private_key = Some(key.into());
-        self
-    }
-
-    /// New passphrase of the private key.
-    pub fn private_key_passphrase(mut self, passphrase: impl Into<SecretString>) -> Self {
-        self.private_key_passphrase = Some(passphrase.into());
-        self
-    }
-
-    /// New import folder.
-    pub fn import_path(mut self, path: impl Into<String>) -> Self {
-        self.import_path = Some(path.into());
-        self
-    }
-
-    /// New export folder.
-    pub fn export_path(mut self, path: impl Into<String>) -> Self {
-        self.export_path = Some(path.into());
-        self
-    }
-
-    /// New import schedule.
-    pub fn import_schedule(mut self, schedule: ImportSchedule) -> Self {
-        self.import_schedule = Some(schedule);
-        self
-    }
-
-    /// Turns the integration on or off.
-    pub fn is_enabled(mut self, enabled: bool) -> Self {
-        self.is_enabled = Some(enabled);
-        self
+    optional_setters! {
+        /// New host name.
+        host: impl Into<String>,
+        /// New port, 1 to 65535.
+        port: u16,
+        /// New login.
+        username: impl Into<String>,
+        /// New authentication method.
+        auth_type: SftpAuthType,
+        /// New password.
+        password: impl Into<SecretString>,
+        /// New PEM private key.
+        private_key(key): impl Into<SecretString>,
+        /// New passphrase of the private key.
+        private_key_passphrase(passphrase): impl Into<SecretString>,
+        /// New import folder.
+        import_path(path): impl Into<String>,
+        /// New export folder.
+        export_path(path): impl Into<String>,
+        /// New import schedule.
+        import_schedule(schedule): ImportSchedule,
+        /// Turns the integration on or off.
+        is_enabled(enabled): bool,
     }
 }
 
@@ -580,21 +514,9 @@ operations! {
 mod tests {
     use super::*;
     use crate::error::ErrorKind;
+    use crate::operation::testing::{config, invalid_field};
     use crate::page::PagedOperation;
-    use crate::{build_request, decode_response, ClientConfig, Operation};
-
-    fn config() -> ClientConfig {
-        ClientConfig::new("talq_test").unwrap()
-    }
-
-    fn invalid_field<O: Operation>(op: &O) -> String {
-        let err = build_request(op, &config()).unwrap_err();
-        assert_eq!(err.kind(), ErrorKind::InvalidRequest, "{err}");
-        match err {
-            Error::InvalidRequest(e) => e.field().unwrap_or_default().to_owned(),
-            other => panic!("{other}"),
-        }
-    }
+    use crate::{build_request, decode_response};
 
     #[test]
     fn credentials_are_sent_but_never_printed() {

@@ -27,7 +27,7 @@ use crate::calls::{AgentSummary, CallStatus, CampaignCall};
 use crate::envelope::{Ack, Envelope, ListEnvelope};
 use crate::error::Error;
 use crate::ids::AgentId;
-use crate::macros::{operations, string_enum};
+use crate::macros::{operations, optional_setters, string_enum};
 use crate::operation::Operation as _;
 use crate::time::Date;
 pub use crate::time::Weekday;
@@ -373,88 +373,35 @@ macro_rules! campaign_settings {
                 }
             }
 
-            /// Seconds before the first attempt.
-            pub fn initial_call_delay(mut self, seconds: u32) -> Self {
-                self.initial_call_delay = Some(seconds);
-                self
-            }
-
-            /// Most retries per contact, 0 to 10.
-            pub fn max_retries(mut self, retries: u32) -> Self {
-                self.max_retries = Some(retries);
-                self
-            }
-
-            /// Hours between retries, 1 to 168.
-            pub fn retry_cooldown_hours(mut self, hours: u32) -> Self {
-                self.retry_cooldown_hours = Some(hours);
-                self
-            }
-
-            /// Complete the campaign once every contact is processed.
-            pub fn auto_complete(mut self, enabled: bool) -> Self {
-                self.auto_complete = Some(enabled);
-                self
-            }
-
-            /// Retry calls that completed without converting.
-            pub fn retry_on_no_conversion(mut self, enabled: bool) -> Self {
-                self.retry_on_no_conversion = Some(enabled);
-                self
-            }
-
-            /// Let contacts rest after the campaign completes.
-            pub fn enable_post_completion_cooldown(mut self, enabled: bool) -> Self {
-                self.enable_post_completion_cooldown = Some(enabled);
-                self
-            }
-
-            /// How long contacts rest after completion, 1 to 168 hours.
-            pub fn post_completion_cooldown_hours(mut self, hours: u32) -> Self {
-                self.post_completion_cooldown_hours = Some(hours);
-                self
-            }
-
-            /// Hours to wait after a successful call, 1 to 168.
-            pub fn success_cooldown_hours(mut self, hours: u32) -> Self {
-                self.success_cooldown_hours = Some(hours);
-                self
-            }
-
-            /// Hours to wait after reaching voicemail, 1 to 168.
-            pub fn voicemail_cooldown_hours(mut self, hours: u32) -> Self {
-                self.voicemail_cooldown_hours = Some(hours);
-                self
-            }
-
-            /// Hours to wait after no answer, 1 to 168.
-            pub fn no_answer_cooldown_hours(mut self, hours: u32) -> Self {
-                self.no_answer_cooldown_hours = Some(hours);
-                self
-            }
-
-            /// Hours to wait after a busy line, 1 to 168.
-            pub fn busy_cooldown_hours(mut self, hours: u32) -> Self {
-                self.busy_cooldown_hours = Some(hours);
-                self
-            }
-
-            /// Hours to wait after a failed call, 1 to 168.
-            pub fn failed_cooldown_hours(mut self, hours: u32) -> Self {
-                self.failed_cooldown_hours = Some(hours);
-                self
-            }
-
-            /// Check contacts against a do-not-call list.
-            pub fn do_not_call_enabled(mut self, enabled: bool) -> Self {
-                self.do_not_call_enabled = Some(enabled);
-                self
-            }
-
-            /// Which do-not-call list.
-            pub fn do_not_call_list_source(mut self, source: DoNotCallListSource) -> Self {
-                self.do_not_call_list_source = Some(source);
-                self
+            optional_setters! {
+                /// Seconds before the first attempt.
+                initial_call_delay(seconds): u32,
+                /// Most retries per contact, 0 to 10.
+                max_retries(retries): u32,
+                /// Hours between retries, 1 to 168.
+                retry_cooldown_hours(hours): u32,
+                /// Complete the campaign once every contact is processed.
+                auto_complete(enabled): bool,
+                /// Retry calls that completed without converting.
+                retry_on_no_conversion(enabled): bool,
+                /// Let contacts rest after the campaign completes.
+                enable_post_completion_cooldown(enabled): bool,
+                /// How long contacts rest after completion, 1 to 168 hours.
+                post_completion_cooldown_hours(hours): u32,
+                /// Hours to wait after a successful call, 1 to 168.
+                success_cooldown_hours(hours): u32,
+                /// Hours to wait after reaching voicemail, 1 to 168.
+                voicemail_cooldown_hours(hours): u32,
+                /// Hours to wait after no answer, 1 to 168.
+                no_answer_cooldown_hours(hours): u32,
+                /// Hours to wait after a busy line, 1 to 168.
+                busy_cooldown_hours(hours): u32,
+                /// Hours to wait after a failed call, 1 to 168.
+                failed_cooldown_hours(hours): u32,
+                /// Check contacts against a do-not-call list.
+                do_not_call_enabled(enabled): bool,
+                /// Which do-not-call list.
+                do_not_call_list_source(source): DoNotCallListSource,
             }
 
             /// The campaign's own blocked numbers (E.164).
@@ -463,10 +410,9 @@ macro_rules! campaign_settings {
                 self
             }
 
-            /// Add contacts to the do-not-call list automatically.
-            pub fn auto_add_to_dnc_enabled(mut self, enabled: bool) -> Self {
-                self.auto_add_to_dnc_enabled = Some(enabled);
-                self
+            optional_setters! {
+                /// Add contacts to the do-not-call list automatically.
+                auto_add_to_dnc_enabled(enabled): bool,
             }
 
             /// Call outcomes that add a contact to the do-not-call list.
@@ -644,16 +590,11 @@ impl NewCampaign {
         )
     }
 
-    /// What it is about.
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-
-    /// Last day it may call.
-    pub fn end_date(mut self, date: Date) -> Self {
-        self.end_date = Some(date);
-        self
+    optional_setters! {
+        /// What it is about.
+        description: impl Into<String>,
+        /// Last day it may call.
+        end_date(date): Date,
     }
 
     /// Replaces the weekdays it may call (sent as the API's numbers, 1 = Monday to 7 = Sunday).
@@ -730,34 +671,17 @@ impl CampaignChanges {
         Self::default()
     }
 
-    /// New name.
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-
-    /// New description.
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-
-    /// New type.
-    pub fn campaign_type(mut self, campaign_type: CampaignType) -> Self {
-        self.campaign_type = Some(campaign_type);
-        self
-    }
-
-    /// New agent.
-    pub fn agent_id(mut self, agent_id: impl Into<AgentId>) -> Self {
-        self.agent_id = Some(agent_id.into());
-        self
-    }
-
-    /// New first day.
-    pub fn start_date(mut self, date: Date) -> Self {
-        self.start_date = Some(date);
-        self
+    optional_setters! {
+        /// New name.
+        name: impl Into<String>,
+        /// New description.
+        description: impl Into<String>,
+        /// New type.
+        campaign_type: CampaignType,
+        /// New agent.
+        agent_id: impl Into<AgentId>,
+        /// New first day.
+        start_date(date): Date,
     }
 
     /// New last day.
@@ -784,10 +708,9 @@ impl CampaignChanges {
         self
     }
 
-    /// New time zone.
-    pub fn timezone(mut self, timezone: impl Into<String>) -> Self {
-        self.timezone = Some(timezone.into());
-        self
+    optional_setters! {
+        /// New time zone.
+        timezone: impl Into<String>,
     }
 }
 
@@ -971,14 +894,11 @@ operations! {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::ErrorKind;
-    use crate::page::PagedOperation;
-    use crate::{build_request, ClientConfig, Operation};
-    use serde_json::{json, Value};
 
-    fn config() -> ClientConfig {
-        ClientConfig::new("talq_test").unwrap()
-    }
+    use crate::operation::testing::{config, invalid_field};
+    use crate::page::PagedOperation;
+    use crate::{build_request, Operation};
+    use serde_json::{json, Value};
 
     fn date(text: &str) -> Date {
         Date::new(text).unwrap()
@@ -994,15 +914,6 @@ mod tests {
             call_time_ranges: vec![CallTimeRange::new("09:00", "17:00")],
             timezone: "America/New_York".into(),
         })
-    }
-
-    fn invalid_field<O: Operation>(op: &O) -> String {
-        let err = build_request(op, &config()).unwrap_err();
-        assert_eq!(err.kind(), ErrorKind::InvalidRequest, "{err}");
-        match err {
-            Error::InvalidRequest(e) => e.field().unwrap_or_default().to_owned(),
-            other => panic!("{other}"),
-        }
     }
 
     fn sent_body<O: Operation>(op: &O) -> Value {

@@ -11,7 +11,7 @@ use crate::decimal::Decimal;
 use crate::envelope::Envelope;
 use crate::error::Error;
 use crate::ids::PaymentMethodId;
-use crate::macros::operations;
+use crate::macros::{operations, optional_setters};
 use crate::operation::Operation as _;
 use crate::validate;
 use crate::Timestamp;
@@ -73,10 +73,9 @@ impl CreditPurchase {
         Self { amount, payment_method_id: None }
     }
 
-    /// The saved payment method to charge.
-    pub fn payment_method_id(mut self, id: impl Into<PaymentMethodId>) -> Self {
-        self.payment_method_id = Some(id.into());
-        self
+    optional_setters! {
+        /// The saved payment method to charge.
+        payment_method_id(id): impl Into<PaymentMethodId>,
     }
 }
 

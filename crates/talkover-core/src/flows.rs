@@ -29,7 +29,7 @@ use serde_json::{Map, Value};
 use crate::envelope::Envelope;
 use crate::error::{Error, ErrorKind};
 use crate::ids::AgentId;
-use crate::macros::{operations, string_enum};
+use crate::macros::{operations, optional_setters, string_enum};
 use crate::operation::{Operation as _, ResponseBody};
 use crate::validate::{require, Problems};
 use crate::Timestamp;
@@ -95,10 +95,9 @@ impl AgentFlow {
         Self { conversation_mode: ConversationMode::FlowDriven, flow_config: Some(flow) }
     }
 
-    /// Sets the flow.
-    pub fn flow_config(mut self, flow: FlowConfig) -> Self {
-        self.flow_config = Some(flow);
-        self
+    optional_setters! {
+        /// Sets the flow.
+        flow_config(flow): FlowConfig,
     }
 }
 
@@ -204,16 +203,11 @@ impl FlowMeta {
         Self::default()
     }
 
-    /// The flow's name.
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-
-    /// The flow's version.
-    pub fn version(mut self, version: impl Into<String>) -> Self {
-        self.version = Some(version.into());
-        self
+    optional_setters! {
+        /// The flow's name.
+        name: impl Into<String>,
+        /// The flow's version.
+        version: impl Into<String>,
     }
 }
 
@@ -280,16 +274,11 @@ impl FlowNode {
         Self::new(id, FlowNodeType::End)
     }
 
-    /// What the agent says or asks.
-    pub fn content(mut self, content: impl Into<String>) -> Self {
-        self.content = Some(content.into());
-        self
-    }
-
-    /// The node that follows.
-    pub fn next(mut self, next: impl Into<FlowNodeId>) -> Self {
-        self.next = Some(next.into());
-        self
+    optional_setters! {
+        /// What the agent says or asks.
+        content: impl Into<String>,
+        /// The node that follows.
+        next: impl Into<FlowNodeId>,
     }
 
     /// Adds a branch to `next` taken when the caller's answer matches `condition`.
@@ -410,10 +399,9 @@ impl GlobalFunction {
         Self { name: name.into(), description: None, extra: Map::new() }
     }
 
-    /// What it does, for the agent.
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
+    optional_setters! {
+        /// What it does, for the agent.
+        description: impl Into<String>,
     }
 
     /// Sets another field of the function.
@@ -666,16 +654,12 @@ operations! {
 
 #[cfg(test)]
 mod tests {
+    use crate::operation::testing::config;
     use http::{Response, StatusCode};
     use serde_json::json;
 
     use super::*;
     use crate::operation::{build_request, decode_response};
-    use crate::ClientConfig;
-
-    fn config() -> ClientConfig {
-        ClientConfig::new("talq_test").unwrap()
-    }
 
     fn answer(status: u16, body: Value) -> crate::HttpResponse {
         Response::builder()

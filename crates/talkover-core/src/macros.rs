@@ -223,7 +223,52 @@ macro_rules! string_enum {
     };
 }
 
+/// Writes the chaining setters of a body's optional fields, inside the body's `impl` block: each one sets
+/// the field of its own name to `Some(value)` and returns the body. Each entry keeps the setter's doc
+/// comment and its parameter's type; `impl Into<T>` takes anything convertible, and `name(param): T` names
+/// the parameter when it is not the field's name. Setters that do more than set one field stay
+/// hand-written beside the list.
+///
+/// ```text
+/// impl CalendarEventUpdate {
+///     optional_setters! {
+///         /// New description.
+///         description: impl Into<String>,
+///         /// New creator.
+///         created_by(user_id): impl Into<UserId>,
+///         /// New status.
+///         status: EventStatus,
+///     }
+/// }
+/// ```
+macro_rules! optional_setters {
+    () => {};
+    (@into [$(#[$doc:meta])*] $field:ident [$param:ident $($_field:ident)?] $ty:ty) => {
+        $(#[$doc])*
+        pub fn $field(mut self, $param: impl ::std::convert::Into<$ty>) -> Self {
+            self.$field = ::std::option::Option::Some($param.into());
+            self
+        }
+    };
+    (@value [$(#[$doc:meta])*] $field:ident [$param:ident $($_field:ident)?] $ty:ty) => {
+        $(#[$doc])*
+        pub fn $field(mut self, $param: $ty) -> Self {
+            self.$field = ::std::option::Option::Some($param);
+            self
+        }
+    };
+    ($(#[$doc:meta])* $field:ident $(($param:ident))?: impl Into<$ty:ty> $(, $($rest:tt)*)?) => {
+        $crate::macros::optional_setters!(@into [$(#[$doc])*] $field [$($param)? $field] $ty);
+        $crate::macros::optional_setters!($($($rest)*)?);
+    };
+    ($(#[$doc:meta])* $field:ident $(($param:ident))?: $ty:ty $(, $($rest:tt)*)?) => {
+        $crate::macros::optional_setters!(@value [$(#[$doc])*] $field [$($param)? $field] $ty);
+        $crate::macros::optional_setters!($($($rest)*)?);
+    };
+}
+
 pub(crate) use id_type;
+pub(crate) use optional_setters;
 pub(crate) use same_id;
 pub(crate) use string_enum;
 

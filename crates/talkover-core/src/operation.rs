@@ -242,3 +242,29 @@ fn unsuccessful(id: &'static str, parts: http::response::Parts, body: Vec<u8>) -
     error.kind = ErrorKind::Unsuccessful;
     Error::Api(Box::new(error))
 }
+
+/// What the resource modules' unit tests share.
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::{build_request, Operation};
+    use crate::config::ClientConfig;
+    use crate::error::Error;
+
+    /// A configuration with a test token.
+    pub(crate) fn config() -> ClientConfig {
+        ClientConfig::new("talq_test").unwrap()
+    }
+
+    /// The field an invalid-request error names; panics on any other error.
+    pub(crate) fn field_of(error: Error) -> Option<String> {
+        match error {
+            Error::InvalidRequest(e) => e.field().map(str::to_owned),
+            other => panic!("expected an invalid request, got {other}"),
+        }
+    }
+
+    /// The field named when building `op` is refused.
+    pub(crate) fn invalid_field<O: Operation>(op: &O) -> String {
+        field_of(build_request(op, &config()).unwrap_err()).unwrap_or_default()
+    }
+}

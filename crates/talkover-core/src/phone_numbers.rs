@@ -230,11 +230,8 @@ operations! {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{build_request, ClientConfig, ErrorKind};
-
-    fn config() -> ClientConfig {
-        ClientConfig::new("talq_test").unwrap()
-    }
+    use crate::operation::testing::config;
+    use crate::{build_request, ErrorKind};
 
     #[test]
     fn release_reasons_must_be_10_to_500_characters() {

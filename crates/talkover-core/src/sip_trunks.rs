@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::envelope::{Ack, Envelope, ListEnvelope};
 use crate::error::Error;
 use crate::ids::PhoneNumberId;
-use crate::macros::{operations, string_enum};
+use crate::macros::{operations, optional_setters, string_enum};
 use crate::operation::Operation as _;
 use crate::secret::SecretString;
 use crate::validate::{self, Problems};
@@ -165,34 +165,17 @@ impl NewSipTrunk {
         }
     }
 
-    /// SIP port, 1 to 65535.
-    pub fn port(mut self, port: u16) -> Self {
-        self.port = Some(port);
-        self
-    }
-
-    /// Signalling transport.
-    pub fn transport(mut self, transport: SipTransport) -> Self {
-        self.transport = Some(transport);
-        self
-    }
-
-    /// Outbound proxy host.
-    pub fn outbound_proxy(mut self, host: impl Into<String>) -> Self {
-        self.outbound_proxy = Some(host.into());
-        self
-    }
-
-    /// SIP authentication realm.
-    pub fn auth_realm(mut self, realm: impl Into<String>) -> Self {
-        self.auth_realm = Some(realm.into());
-        self
-    }
-
-    /// Whether the trunk is in use.
-    pub fn is_active(mut self, active: bool) -> Self {
-        self.is_active = Some(active);
-        self
+    optional_setters! {
+        /// SIP port, 1 to 65535.
+        port: u16,
+        /// Signalling transport.
+        transport: SipTransport,
+        /// Outbound proxy host.
+        outbound_proxy(host): impl Into<String>,
+        /// SIP authentication realm.
+        auth_realm(realm): impl Into<String>,
+        /// Whether the trunk is in use.
+        is_active(active): bool,
     }
 }
 
@@ -252,64 +235,27 @@ impl SipTrunkUpdate {
         Self::default()
     }
 
-    /// Renames the trunk (up to 255 characters).
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-
-    /// The carrier or SIP provider.
-    pub fn provider_name(mut self, provider_name: impl Into<String>) -> Self {
-        self.provider_name = Some(provider_name.into());
-        self
-    }
-
-    /// SIP domain or proxy host.
-    pub fn domain(mut self, domain: impl Into<String>) -> Self {
-        self.domain = Some(domain.into());
-        self
-    }
-
-    /// SIP username.
-    pub fn username(mut self, username: impl Into<String>) -> Self {
-        self.username = Some(username.into());
-        self
-    }
-
-    /// SIP password.
-    pub fn password(mut self, password: impl Into<SecretString>) -> Self {
-        self.password = Some(password.into());
-        self
-    }
-
-    /// SIP port, 1 to 65535.
-    pub fn port(mut self, port: u16) -> Self {
-        self.port = Some(port);
-        self
-    }
-
-    /// Signalling transport.
-    pub fn transport(mut self, transport: SipTransport) -> Self {
-        self.transport = Some(transport);
-        self
-    }
-
-    /// Outbound proxy host.
-    pub fn outbound_proxy(mut self, host: impl Into<String>) -> Self {
-        self.outbound_proxy = Some(host.into());
-        self
-    }
-
-    /// SIP authentication realm.
-    pub fn auth_realm(mut self, realm: impl Into<String>) -> Self {
-        self.auth_realm = Some(realm.into());
-        self
-    }
-
-    /// Whether the trunk is in use.
-    pub fn is_active(mut self, active: bool) -> Self {
-        self.is_active = Some(active);
-        self
+    optional_setters! {
+        /// Renames the trunk (up to 255 characters).
+        name: impl Into<String>,
+        /// The carrier or SIP provider.
+        provider_name: impl Into<String>,
+        /// SIP domain or proxy host.
+        domain: impl Into<String>,
+        /// SIP username.
+        username: impl Into<String>,
+        /// SIP password.
+        password: impl Into<SecretString>,
+        /// SIP port, 1 to 65535.
+        port: u16,
+        /// Signalling transport.
+        transport: SipTransport,
+        /// Outbound proxy host.
+        outbound_proxy(host): impl Into<String>,
+        /// SIP authentication realm.
+        auth_realm(realm): impl Into<String>,
+        /// Whether the trunk is in use.
+        is_active(active): bool,
     }
 }
 

@@ -8,7 +8,7 @@ use crate::actions::ActiveStatus;
 use crate::envelope::{Ack, Envelope, ListEnvelope};
 use crate::error::Error;
 use crate::ids::AgentId;
-use crate::macros::operations;
+use crate::macros::{operations, optional_setters};
 use crate::operation::Operation as _;
 use crate::validate::{self, Problems};
 use crate::Timestamp;
@@ -73,16 +73,11 @@ impl NewTraining {
         Self { node_id: None, subject: subject.into(), instructions: instructions.into(), current_status: None }
     }
 
-    /// The flow node the training belongs to.
-    pub fn node_id(mut self, node_id: impl Into<String>) -> Self {
-        self.node_id = Some(node_id.into());
-        self
-    }
-
-    /// Active or inactive.
-    pub fn current_status(mut self, status: ActiveStatus) -> Self {
-        self.current_status = Some(status);
-        self
+    optional_setters! {
+        /// The flow node the training belongs to.
+        node_id: impl Into<String>,
+        /// Active or inactive.
+        current_status(status): ActiveStatus,
     }
 }
 

@@ -20,7 +20,7 @@ use crate::actions::{AuthorizationScheme, CustomHeader};
 use crate::envelope::{Ack, Envelope, ListEnvelope};
 use crate::error::Error;
 use crate::ids::{AgentId, CampaignId};
-use crate::macros::{operations, string_enum};
+use crate::macros::{operations, optional_setters, string_enum};
 use crate::operation::Operation as _;
 use crate::secret::SecretString;
 use crate::validate::{self, Problems};
@@ -268,7 +268,7 @@ impl<E: WebhookEvent> Default for WebhookChanges<E> {
 
 /// Chaining setters of the optional settings both body shapes share. `$inner` names the field that holds
 /// the shared settings in a body that wraps them (the campaign bodies).
-macro_rules! optional_setters {
+macro_rules! shared_optional_setters {
     ($event:ty $(, $inner:ident)?) => {
         /// Secret the API signs each delivery with, up to 255 characters.
         pub fn webhook_secret(mut self, secret: impl Into<SecretString>) -> Self {
@@ -361,7 +361,7 @@ impl<E: WebhookEvent> NewWebhook<E> {
         }
     }
 
-    optional_setters!(E);
+    shared_optional_setters!(E);
 
     fn check(&self, operation: &'static str) -> Result<(), Error> {
         let mut problems = Problems::new(operation);
@@ -380,7 +380,7 @@ impl<E: WebhookEvent> WebhookChanges<E> {
     }
 
     change_setters!(E);
-    optional_setters!(E);
+    shared_optional_setters!(E);
 
     fn check(&self, operation: &'static str) -> Result<(), Error> {
         let mut problems = Problems::new(operation);
@@ -445,12 +445,11 @@ impl NewCampaignWebhook {
         Self { webhook: NewWebhook::new(name, webhook_url, events), include_call_events: None }
     }
 
-    optional_setters!(CampaignWebhookEvent, webhook);
+    shared_optional_setters!(CampaignWebhookEvent, webhook);
 
-    /// Also deliver the call-level events of the campaign's calls.
-    pub fn include_call_events(mut self, include: bool) -> Self {
-        self.include_call_events = Some(include);
-        self
+    optional_setters! {
+        /// Also deliver the call-level events of the campaign's calls.
+        include_call_events(include): bool,
     }
 }
 
@@ -473,12 +472,11 @@ impl CampaignWebhookChanges {
     }
 
     change_setters!(CampaignWebhookEvent, webhook);
-    optional_setters!(CampaignWebhookEvent, webhook);
+    shared_optional_setters!(CampaignWebhookEvent, webhook);
 
-    /// Whether call-level events are delivered too.
-    pub fn include_call_events(mut self, include: bool) -> Self {
-        self.include_call_events = Some(include);
-        self
+    optional_setters! {
+        /// Whether call-level events are delivered too.
+        include_call_events(include): bool,
     }
 }
 
@@ -999,14 +997,11 @@ operations! {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::ClientConfig;
+
     use crate::error::ErrorKind;
+    use crate::operation::testing::config;
     use crate::operation::{build_request, Operation};
     use crate::page::PagedOperation;
-
-    fn config() -> ClientConfig {
-        ClientConfig::new("talq_test").unwrap()
-    }
 
     /// The field an operation refuses to send, or a panic if it sends it.
     fn refused<O: Operation>(operation: &O) -> String {

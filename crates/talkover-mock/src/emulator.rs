@@ -302,15 +302,12 @@ impl Emulator {
     /// test-webhook request waits here for its delivery, blocking the calling thread: from async code
     /// use the server or the [`Transport`] implementation, which wait without blocking.
     pub fn handle(&self, request: &HttpRequest) -> HttpResponse {
-        let number = self.requests.fetch_add(1, Ordering::Relaxed) + 1;
-        let rate = self.count(request);
-        let reply = match self.step(request, rate.as_ref()) {
+        let (number, rate, step) = self.begin(request);
+        let reply = match step {
             Step::Done(reply) => reply,
-            Step::Test(mut job) => {
-                let wait = state::test_wait(&job);
+            Step::Test(job) => {
                 let (tx, rx) = std::sync::mpsc::channel();
-                job.waiter = Some(Waiter::Blocking(tx));
-                self.deliveries.send([job]);
+                let wait = self.send_test(job, Waiter::Blocking(tx));
                 state::test_answer(rx.recv_timeout(wait).ok())
             }
         };
@@ -320,19 +317,32 @@ impl Emulator {
     /// [`Emulator::handle`] for async callers: a test-webhook request waits for its delivery without
     /// blocking the thread.
     pub(crate) async fn handle_async(&self, request: &HttpRequest) -> HttpResponse {
-        let number = self.requests.fetch_add(1, Ordering::Relaxed) + 1;
-        let rate = self.count(request);
-        let reply = match self.step(request, rate.as_ref()) {
+        let (number, rate, step) = self.begin(request);
+        let reply = match step {
             Step::Done(reply) => reply,
-            Step::Test(mut job) => {
-                let wait = state::test_wait(&job);
+            Step::Test(job) => {
                 let (tx, rx) = tokio::sync::oneshot::channel();
-                job.waiter = Some(Waiter::Async(tx));
-                self.deliveries.send([job]);
+                let wait = self.send_test(job, Waiter::Async(tx));
                 state::test_answer(tokio::time::timeout(wait, rx).await.ok().and_then(Result::ok))
             }
         };
         self.finish(number, reply, rate)
+    }
+
+    /// Numbers and counts a request, and takes its step: what both ways of handling it share.
+    fn begin(&self, request: &HttpRequest) -> (u64, Option<RateCount>, Step) {
+        let number = self.requests.fetch_add(1, Ordering::Relaxed) + 1;
+        let rate = self.count(request);
+        let step = self.step(request, rate.as_ref());
+        (number, rate, step)
+    }
+
+    /// Sends a test-webhook delivery whose result goes to `waiter`; returns how long to wait for it.
+    fn send_test(&self, mut job: Job, waiter: Waiter) -> Duration {
+        let wait = state::test_wait(&job);
+        job.waiter = Some(waiter);
+        self.deliveries.send([job]);
+        wait
     }
 
     /// Counts an API request against the rate limit (the control endpoints are not counted).

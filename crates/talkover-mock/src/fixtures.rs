@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
+use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 use talkover_core::encode;
 use talkover_core::fixture::{self, Fixture, RecordedBody};
@@ -82,6 +83,16 @@ impl Catalog {
     /// The first successful JSON body recorded for an operation.
     pub(crate) fn documented_success(&self, operation: &str) -> Option<&Value> {
         self.of(operation).iter().filter(|f| f.successful()).find_map(|f| f.response.as_ref()?.body.json())
+    }
+
+    /// The `data` of the first successful JSON body recorded for an operation.
+    pub(crate) fn documented_data(&self, operation: &str) -> Option<&Value> {
+        self.documented_success(operation)?.get("data")
+    }
+
+    /// [`Catalog::documented_data`] read as `T`; `None` when there is none or it does not read.
+    pub(crate) fn documented_as<T: DeserializeOwned>(&self, operation: &str) -> Option<T> {
+        serde_json::from_value(self.documented_data(operation)?.clone()).ok()
     }
 
     /// The body of the first successful example request of an operation.

@@ -10,8 +10,7 @@ use talkover_mock::Server;
 
 #[test]
 fn a_token_is_shown_once_listed_and_revoked() {
-    let server = Server::start_blocking().unwrap();
-    let client = common::blocking_client(&server);
+    let (server, client) = common::start_blocking();
     let tokens = client.api_tokens();
     let seeded = tokens.list().unwrap().items;
     assert!(seeded.iter().any(|t| t.id.as_str() == "token-uuid-1"));

@@ -24,8 +24,7 @@ fn time(text: &str) -> TimeOfDay {
 
 #[test]
 fn a_calendar_and_its_members_events_and_rules_are_kept() {
-    let server = Server::start_blocking().unwrap();
-    let client = common::blocking_client(&server);
+    let (_server, client) = common::start_blocking();
     let calendars = client.calendars();
     let seeded = calendars.list().send().unwrap().items;
     assert!(seeded.iter().any(|c| c.id.as_str() == "calendar-uuid-1"));
@@ -121,8 +120,7 @@ fn a_calendar_and_its_members_events_and_rules_are_kept() {
 
 #[test]
 fn the_recorded_calendar_has_its_recorded_content() {
-    let server = Server::start_blocking().unwrap();
-    let client = common::blocking_client(&server);
+    let (_server, client) = common::start_blocking();
     let calendars = client.calendars();
     // The recorded calendar has an active provider connection, so a meeting link can be made.
     let meeting = calendars.events("calendar-uuid-1").create_meeting("event-uuid-1").unwrap();

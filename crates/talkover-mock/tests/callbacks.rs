@@ -11,8 +11,7 @@ use talkover_mock::Server;
 
 #[test]
 fn an_inbound_agent_takes_and_loses_the_callback_role() {
-    let server = Server::start_blocking().unwrap();
-    let client = common::blocking_client(&server);
+    let (_server, client) = common::start_blocking();
     let inbound = client.agents().create(agent_in("Returns desk", Direction::Inbound)).unwrap();
     let outbound = client.agents().create(agent("Renewals caller")).unwrap();
     let callbacks = client.callback_agents();

@@ -3,33 +3,18 @@
 
 mod common;
 
-use common::api;
 use common::raw::{error_fields, send};
+use common::{api, campaign};
 use talkover::campaign_sftp::{ImportSchedule, NewSftpConfig, SftpConfigChanges, SftpJobStatus, SftpJobType};
-use talkover::campaigns::{CallTimeRange, CampaignType, NewCampaign, NewCampaignRequired};
-use talkover::time::{Date, Weekday};
 use talkover::ErrorKind;
 use talkover_mock::Server;
 
 const EXAMPLE_AGENT: &str = "550e8400-e29b-41d4-a716-446655440000";
 
-fn campaign() -> NewCampaign {
-    NewCampaign::new(NewCampaignRequired {
-        name: "Renewals".into(),
-        campaign_type: CampaignType::Reminder,
-        agent_id: EXAMPLE_AGENT.into(),
-        start_date: Date::new("2030-01-01").unwrap(),
-        days_of_week: Weekday::MONDAY_TO_FRIDAY.to_vec(),
-        call_time_ranges: vec![CallTimeRange::new("09:00", "17:00")],
-        timezone: "UTC".into(),
-    })
-}
-
 #[test]
 fn sftp_settings_are_tested_enabled_and_logged() {
-    let server = Server::start_blocking().unwrap();
-    let client = common::blocking_client(&server);
-    let created = client.campaigns().create(campaign()).unwrap();
+    let (server, client) = common::start_blocking();
+    let created = client.campaigns().create(campaign(EXAMPLE_AGENT)).unwrap();
     let sftp = client.campaigns().sftp(&created.id);
 
     assert_eq!(api(&sftp.get().unwrap_err()).status.as_u16(), 404, "no settings yet");

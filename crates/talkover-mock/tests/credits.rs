@@ -20,8 +20,7 @@ fn cents(amount: &Decimal) -> i128 {
 
 #[test]
 fn purchases_and_recharges_move_the_balance() {
-    let server = Server::start_blocking().unwrap();
-    let client = common::blocking_client(&server);
+    let (_server, client) = common::start_blocking();
 
     let before = cents(&client.credits().balance().unwrap().balance);
     let charge = client.credits().purchase(CreditPurchase::new(dec("100.10")).payment_method_id("pm_uuid_1")).unwrap();

@@ -7,14 +7,12 @@ use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{agent, api, assert_api, fields, voice};
+use common::{agent, api, assert_api, campaign, fields, voice};
 use talkover::agents::{GetAgentPricing, PublishAgent};
 use talkover::calls::{existing_call, CallStatus, MakeCampaignCall, NewCampaignCall};
 use talkover::campaigns::{
-    CallTimeRange, CampaignStatus, CampaignType, CreateCampaign, DeleteCampaign, GetCampaign, ListCampaigns,
-    NewCampaign, NewCampaignRequired, UpdateCampaignStatus,
+    CampaignStatus, CreateCampaign, DeleteCampaign, GetCampaign, ListCampaigns, UpdateCampaignStatus,
 };
-use talkover::time::Date;
 use talkover::webhooks::{
     AgentWebhookChanges, AgentWebhookEvent, CreateWebhook, GetWebhookDetails, ListAgentWebhooks, NewAgentWebhook,
     TestWebhook, ToggleWebhookStatus, UpdateWebhook,
@@ -22,28 +20,15 @@ use talkover::webhooks::{
 use talkover::{ClientConfig, ErrorKind};
 use talkover_mock::{Faults, Server};
 
-fn campaign(agent_id: &talkover::agents::AgentId) -> NewCampaign {
-    NewCampaign::new(NewCampaignRequired {
-        name: "Renewals".into(),
-        campaign_type: CampaignType::Reminder,
-        agent_id: agent_id.clone(),
-        start_date: Date::new("2030-01-01").unwrap(),
-        days_of_week: talkover::time::Weekday::MONDAY_TO_FRIDAY.to_vec(),
-        call_time_ranges: vec![CallTimeRange::new("09:00", "17:00")],
-        timezone: "Europe/Paris".into(),
-    })
-}
-
 #[test]
 fn campaigns_follow_their_status_rules() {
-    let server = Server::start_blocking().unwrap();
-    let client = common::blocking_client(&server);
+    let (_server, client) = common::start_blocking();
     let agent = client.agents().create(agent("Campaigner")).unwrap();
 
     let created = client.execute(CreateCampaign::new(campaign(&agent.id))).unwrap();
     assert_eq!(created.status, CampaignStatus::Draft);
     assert_eq!(created.agent.as_ref().map(|a| a.name.as_str()), Some("Campaigner"));
-    let unknown_agent = client.execute(CreateCampaign::new(campaign(&"no-such-agent".into()))).unwrap_err();
+    let unknown_agent = client.execute(CreateCampaign::new(campaign("no-such-agent"))).unwrap_err();
     assert_eq!(fields(&unknown_agent), ["agent_id"]);
 
     let id = created.id.clone();
@@ -73,8 +58,7 @@ fn campaigns_follow_their_status_rules() {
 
 #[test]
 fn agent_webhooks_are_kept_and_replayed_operations_use_the_callers_ids() {
-    let server = Server::start_blocking().unwrap();
-    let client = common::blocking_client(&server);
+    let (_server, client) = common::start_blocking();
     let agent = client.agents().create(agent("Hooked")).unwrap();
     let id = agent.id.clone();
 

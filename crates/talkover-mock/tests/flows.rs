@@ -17,8 +17,7 @@ fn intake(version: &str) -> FlowConfig {
 
 #[test]
 fn a_saved_flow_is_returned_and_versioned() {
-    let server = Server::start_blocking().unwrap();
-    let client = common::blocking_client(&server);
+    let (_server, client) = common::start_blocking();
     let created = client.agents().create(agent("Flow agent")).unwrap();
     let flow = client.agents().flow(&created.id);
 

@@ -15,8 +15,7 @@ const REASON: &str = "Moved this line to the new toll-free number";
 
 #[test]
 fn a_release_request_is_pending_until_cancelled() {
-    let server = Server::start_blocking().unwrap();
-    let client = common::blocking_client(&server);
+    let (_server, client) = common::start_blocking();
     let numbers = client.phone_numbers();
     let before = numbers.release_requests().unwrap().items;
 

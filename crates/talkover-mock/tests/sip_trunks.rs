@@ -15,8 +15,7 @@ fn trunk(name: &str) -> NewSipTrunk {
 
 #[test]
 fn a_trunk_lives_from_create_to_delete_on_the_blocking_client() {
-    let server = Server::start_blocking().unwrap();
-    let client = common::blocking_client(&server);
+    let (_server, client) = common::start_blocking();
     let trunks = client.sip_trunks();
 
     let seeded = trunks.list().unwrap().items;

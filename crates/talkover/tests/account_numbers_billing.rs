@@ -1,9 +1,12 @@
 //! The voice template, phone number, SIP trunk, auto top-up and account handlers, on closure transports that
 //! answer each operation's documented success example (tests/fixtures/<id>/ok-*.json).
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+mod common;
 
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use common::{documented_query, json, pairs, sent_query, Seen, TOKEN};
 use serde_json::value::RawValue;
 use serde_json::Value;
 use talkover::account::NewApiToken;
@@ -12,8 +15,6 @@ use talkover::phone_numbers::{PhoneNumberType, ReleaseRequestStatus};
 use talkover::sip_trunks::{NewSipTrunk, NewSipTrunkDid, SipTransport, SipTrunkHealthStatus, SipTrunkUpdate};
 use talkover::voice_templates::{QualityTier, VoiceGender};
 use talkover::{ClientConfig, Decimal, Error, HttpRequest, HttpResponse, TransportError};
-
-const TOKEN: &str = "talq_test_token_0123456789";
 
 macro_rules! fixture {
     ($path:literal) => {
@@ -26,26 +27,12 @@ fn answer(fixture: &str) -> HttpResponse {
     let parts: HashMap<String, Box<RawValue>> = serde_json::from_str(fixture).unwrap();
     let response: HashMap<String, Box<RawValue>> = serde_json::from_str(parts["response"].get()).unwrap();
     let status: u16 = serde_json::from_str(response["status"].get()).unwrap();
-    http::Response::builder()
-        .status(status)
-        .header("content-type", "application/json")
-        .body(response["body"].get().as_bytes().to_vec())
-        .unwrap()
+    json(status, response["body"].get())
 }
-
-fn json(status: u16, body: &str) -> HttpResponse {
-    http::Response::builder()
-        .status(status)
-        .header("content-type", "application/json")
-        .body(body.as_bytes().to_vec())
-        .unwrap()
-}
-
-type Log = Arc<Mutex<Vec<HttpRequest>>>;
 
 /// A blocking client whose transport records each request and answers it with the next of `answers`.
-fn client_answering(answers: Vec<HttpResponse>) -> (talkover::blocking::Client, Log) {
-    let seen = Log::default();
+fn client_answering(answers: Vec<HttpResponse>) -> (talkover::blocking::Client, Seen) {
+    let seen = Seen::default();
     let log = seen.clone();
     let answers = Mutex::new(answers.into_iter());
     let transport = move |request: HttpRequest| -> Result<HttpResponse, TransportError> {
@@ -69,33 +56,10 @@ fn exchange<T>(fixture: &str, call: impl FnOnce(&talkover::blocking::Client) -> 
     let expected = &expected["request"];
     assert_eq!(request.method().as_str(), expected["method"], "method");
     assert_eq!(request.uri().path(), expected["path"], "path");
-    assert_eq!(query(&request), fixture_query(expected), "query");
+    assert_eq!(sent_query(&request), documented_query(expected), "query");
     let body = if request.body().is_empty() { Value::Null } else { serde_json::from_slice(request.body()).unwrap() };
     assert_eq!(body, expected["body"], "body");
     (value, request)
-}
-
-fn query(request: &HttpRequest) -> Vec<(String, String)> {
-    let mut pairs = request.uri().query().map(talkover::encode::parse_query).unwrap_or_default();
-    pairs.sort();
-    pairs
-}
-
-fn fixture_query(request: &Value) -> Vec<(String, String)> {
-    let mut pairs: Vec<(String, String)> = request["query"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|pair| (pair[0].as_str().unwrap().to_owned(), pair[1].as_str().unwrap().to_owned()))
-        .collect();
-    pairs.sort();
-    pairs
-}
-
-fn pairs(expected: &[(&str, &str)]) -> Vec<(String, String)> {
-    let mut pairs: Vec<_> = expected.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-    pairs.sort();
-    pairs
 }
 
 fn amount(text: &str) -> Decimal {
@@ -112,7 +76,7 @@ fn voice_templates_list_sends_gender_and_tier_filters() {
     });
     assert_eq!(request.method(), "GET");
     assert_eq!(request.uri().path(), "/api/v1/voice-templates");
-    assert_eq!(query(&request), pairs(&[("gender", "female"), ("quality_tier", "pro")]));
+    assert_eq!(sent_query(&request), pairs(&[("gender", "female"), ("quality_tier", "pro")]));
     assert_eq!(groups.items[0].display_name, "Bianca");
     assert_eq!(groups.items[0].voices[1].quality_tier, QualityTier::Pro);
     assert_eq!(groups.items[0].voices[1].cost.as_str(), "0.16");
@@ -123,7 +87,7 @@ fn voice_templates_list_sends_the_language_filter() {
     let (groups, request) = exchange(fixture!("list-voice-templates/ok-filter-language.json"), |c| {
         c.voice_templates().list().language("pt-BR").send()
     });
-    assert_eq!(query(&request), pairs(&[("language", "pt-BR")]));
+    assert_eq!(sent_query(&request), pairs(&[("language", "pt-BR")]));
     assert_eq!(groups.items[0].voices[0].language, "pt-BR");
 }
 
@@ -146,7 +110,7 @@ fn phone_numbers_list_with_has_voice() {
         exchange(fixture!("list-phone-numbers/ok-has-voice.json"), |c| c.phone_numbers().list().has_voice(true).send());
     assert_eq!(request.method(), "GET");
     assert_eq!(request.uri().path(), "/api/v1/phone-numbers");
-    assert_eq!(query(&request), pairs(&[("has_voice", "true")]));
+    assert_eq!(sent_query(&request), pairs(&[("has_voice", "true")]));
     assert_eq!(numbers.items.len(), 2);
     assert_eq!(numbers.items[1].number, "+1987654321");
     assert_eq!(numbers.items[0].current_price.as_str(), "1.00");
@@ -169,7 +133,7 @@ fn phone_numbers_list_with_type_and_whatsapp_filters() {
     assert_eq!(numbers.items[0].number_type, PhoneNumberType::Voice);
     let request = &seen.lock().unwrap()[0];
     assert_eq!(request.uri().path(), "/api/v1/phone-numbers");
-    assert_eq!(query(request), pairs(&[("has_whatsapp", "false"), ("type", "whatsapp")]));
+    assert_eq!(sent_query(request), pairs(&[("has_whatsapp", "false"), ("type", "whatsapp")]));
 }
 
 #[test]
@@ -403,7 +367,7 @@ fn auto_topup_history_one_page() {
         exchange(fixture!("get-auto-topup-history/ok-history.json"), |c| c.auto_topup().history().per_page(10).send());
     assert_eq!(request.method(), "GET");
     assert_eq!(request.uri().path(), "/api/v1/auto-topup/history");
-    assert_eq!(query(&request), pairs(&[("per_page", "10")]));
+    assert_eq!(sent_query(&request), pairs(&[("per_page", "10")]));
     assert_eq!(page.items[1].status, AutoTopupStatus::Failed);
     assert_eq!(page.next_page(), Some(2));
 }
@@ -418,9 +382,9 @@ fn auto_topup_history_items_fetch_the_next_page() {
     assert_eq!(events[0].id.as_str(), "topup-uuid-1");
     let seen = seen.lock().unwrap();
     assert_eq!(seen.len(), 2);
-    assert_eq!(query(&seen[0]), pairs(&[("page", "1"), ("per_page", "10")]));
+    assert_eq!(sent_query(&seen[0]), pairs(&[("page", "1"), ("per_page", "10")]));
     // The fixture says page 1 of 3: the next request asks for page 2, whose emptiness ends the list.
-    assert_eq!(query(&seen[1]), pairs(&[("page", "2"), ("per_page", "10")]));
+    assert_eq!(sent_query(&seen[1]), pairs(&[("page", "2"), ("per_page", "10")]));
 }
 
 #[test]
@@ -476,7 +440,7 @@ fn current_user() {
 
 #[test]
 fn current_user_leaves_the_version_prefix_of_a_custom_base_url() {
-    let seen = Log::default();
+    let seen = Seen::default();
     let log = seen.clone();
     let user_fixture = fixture!("get-current-user/ok-user.json");
     let client = talkover::blocking::Client::builder()
@@ -511,7 +475,7 @@ fn health() {
 
 #[tokio::test]
 async fn async_client_runs_the_same_handlers() {
-    let seen = Log::default();
+    let seen = Seen::default();
     let log = seen.clone();
     let client = talkover::Client::with_transport(ClientConfig::new(TOKEN).unwrap(), move |request: HttpRequest| {
         let response = match request.uri().path() {
@@ -532,6 +496,6 @@ async fn async_client_runs_the_same_handlers() {
     let seen = seen.lock().unwrap();
     assert_eq!(seen.len(), 2);
     assert_eq!(seen[0].method(), "GET");
-    assert_eq!(query(&seen[0]), pairs(&[("language", "pt-BR")]));
+    assert_eq!(sent_query(&seen[0]), pairs(&[("language", "pt-BR")]));
     assert_eq!(seen[1].uri().path(), "/api/v1/sip-trunks/trunk-uuid-1/health");
 }

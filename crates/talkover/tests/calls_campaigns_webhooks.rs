@@ -1,8 +1,9 @@
 //! The call, campaign, webhook and campaign SFTP handlers on closure transports: each method sends the
 //! documented request and decodes the documented answer (both from the operation's fixture).
 
-use std::sync::{Arc, Mutex};
+mod common;
 
+use common::{config, documented_query, pairs, sent_query, Seen};
 use serde_json::Value;
 use talkover::calls::{existing_call, CallStatus, NewCall, NewCampaignCall};
 use talkover::campaign_sftp::{ImportSchedule, NewSftpConfig, SftpConfigChanges, SftpJobType};
@@ -14,7 +15,7 @@ use talkover::webhooks::{
     AgentWebhookChanges, AgentWebhookEvent, CampaignWebhookChanges, CampaignWebhookEvent, DeliveryStatus,
     NewAgentWebhook, NewCampaignWebhook, WebhookStatus,
 };
-use talkover::{ClientConfig, ErrorKind, HttpRequest, HttpResponse};
+use talkover::{ErrorKind, HttpRequest, HttpResponse};
 
 /// The text of `tests/fixtures/<operation>/<case>.json`.
 macro_rules! fixture {
@@ -23,24 +24,13 @@ macro_rules! fixture {
     };
 }
 
-type Seen = Arc<Mutex<Vec<HttpRequest>>>;
-
-fn config() -> ClientConfig {
-    ClientConfig::new("talq_test_token_0123456789").unwrap()
-}
-
 fn parse(fixture: &str) -> Value {
     serde_json::from_str(fixture).unwrap()
 }
 
 /// The fixture's documented answer.
 fn answer(fixture: &Value) -> HttpResponse {
-    let response = &fixture["response"];
-    http::Response::builder()
-        .status(response["status"].as_u64().unwrap() as u16)
-        .header("content-type", "application/json")
-        .body(serde_json::to_vec(&response["body"]).unwrap())
-        .unwrap()
+    common::answer(&fixture["response"])
 }
 
 /// A blocking client whose transport records each request and answers with the fixture's response.
@@ -63,26 +53,13 @@ fn sent(seen: &Seen) -> HttpRequest {
     seen.pop().unwrap()
 }
 
-fn sorted_query(request: &HttpRequest) -> Vec<(String, String)> {
-    let mut pairs = talkover::encode::parse_query(request.uri().query().unwrap_or(""));
-    pairs.sort();
-    pairs
-}
-
 /// Checks the method and path, and that the query and body are the fixture's documented ones (none when it
 /// documents none).
 fn assert_request(request: &HttpRequest, method: &str, path: &str, fixture: &Value) {
     assert_eq!(request.method(), method);
     assert_eq!(request.uri().path(), path);
     let documented = &fixture["request"];
-    let mut query: Vec<(String, String)> = documented["query"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|pair| (pair[0].as_str().unwrap().to_owned(), pair[1].as_str().unwrap().to_owned()))
-        .collect();
-    query.sort();
-    assert_eq!(sorted_query(request), query, "query");
+    assert_eq!(sent_query(request), documented_query(documented), "query");
     if documented["body"].is_null() {
         assert!(request.body().is_empty(), "no body");
         assert!(request.headers().get("content-type").is_none());
@@ -610,12 +587,6 @@ fn empty_pages() -> (Seen, talkover::blocking::Client) {
     (seen, client)
 }
 
-fn pairs(expected: &[(&str, &str)]) -> Vec<(String, String)> {
-    let mut pairs: Vec<(String, String)> = expected.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-    pairs.sort();
-    pairs
-}
-
 #[test]
 fn every_list_setter_reaches_the_query() {
     let (seen, client) = empty_pages();
@@ -641,7 +612,7 @@ fn every_list_setter_reaches_the_query() {
         ("direction", "inbound"),
         ("search", "+33 6"),
     ]);
-    assert_eq!(sorted_query(&sent(&seen)), pairs(&expected));
+    assert_eq!(sent_query(&sent(&seen)), pairs(&expected));
 
     client
         .agents()
@@ -655,7 +626,7 @@ fn every_list_setter_reaches_the_query() {
         .unwrap();
     let mut expected = dates.to_vec();
     expected.push(("status", "busy"));
-    assert_eq!(sorted_query(&sent(&seen)), pairs(&expected));
+    assert_eq!(sent_query(&sent(&seen)), pairs(&expected));
 
     client
         .campaigns()
@@ -670,15 +641,15 @@ fn every_list_setter_reaches_the_query() {
         .unwrap();
     let mut expected = dates.to_vec();
     expected.extend([("agent_id", "agent-uuid-1"), ("search", "Q1 & Q2")]);
-    assert_eq!(sorted_query(&sent(&seen)), pairs(&expected));
+    assert_eq!(sent_query(&sent(&seen)), pairs(&expected));
 
     let paging = pairs(&[("page", "2"), ("per_page", "10")]);
     client.agents().webhooks("a").logs("w").page(2).per_page(10).send().unwrap();
-    assert_eq!(sorted_query(&sent(&seen)), paging);
+    assert_eq!(sent_query(&sent(&seen)), paging);
     client.campaigns().webhooks("c").logs("w").page(2).per_page(10).send().unwrap();
-    assert_eq!(sorted_query(&sent(&seen)), paging);
+    assert_eq!(sent_query(&sent(&seen)), paging);
     client.campaigns().sftp("c").logs().page(2).per_page(10).send().unwrap();
-    assert_eq!(sorted_query(&sent(&seen)), paging);
+    assert_eq!(sent_query(&sent(&seen)), paging);
 }
 
 #[test]
@@ -686,7 +657,7 @@ fn list_items_walk_every_page() {
     let seen = Seen::default();
     let log = seen.clone();
     let client = talkover::blocking::Client::with_transport(config(), move |request: HttpRequest| {
-        let page = sorted_query(&request).into_iter().find(|(k, _)| k == "page").map_or(1, |(_, v)| v.parse().unwrap());
+        let page = sent_query(&request).into_iter().find(|(k, _)| k == "page").map_or(1, |(_, v)| v.parse().unwrap());
         log.lock().unwrap().push(request);
         let body = format!(
             r#"{{"success":true,"data":[{{"id":"log-{page}","type":"import","status":"succeeded"}}],

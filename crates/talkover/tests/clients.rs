@@ -1,37 +1,24 @@
 //! Both clients on closure transports: the exact requests they build and what they make of answers.
 
+mod common;
+
 use std::future::poll_fn;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use common::{config, json, Seen, TOKEN};
 use futures_core::Stream;
 use talkover::agents::{
     AgentStatus, CreateAgentBody, CreateAgentRequired, Direction, InterruptSensitivity, WhoSpeaksFirst,
 };
-use talkover::{ClientConfig, Error, ErrorKind, HttpRequest, HttpResponse, TransportError};
-
-const TOKEN: &str = "talq_test_token_0123456789";
-
-fn config() -> ClientConfig {
-    ClientConfig::new(TOKEN).unwrap()
-}
-
-fn json(status: u16, body: &str) -> HttpResponse {
-    http::Response::builder()
-        .status(status)
-        .header("content-type", "application/json")
-        .body(body.as_bytes().to_vec())
-        .unwrap()
-}
-
-type Log = Arc<Mutex<Vec<HttpRequest>>>;
+use talkover::{Error, ErrorKind, HttpRequest, HttpResponse, TransportError};
 
 /// A blocking transport that records requests and answers with `answer`.
 fn recording(
     answer: impl Fn(&HttpRequest) -> HttpResponse + Send + Sync + 'static,
-) -> (Log, impl Fn(HttpRequest) -> Result<HttpResponse, TransportError> + Send + Sync) {
+) -> (Seen, impl Fn(HttpRequest) -> Result<HttpResponse, TransportError> + Send + Sync) {
     let seen = Arc::new(Mutex::new(Vec::new()));
     let log = seen.clone();
     let transport = move |request: HttpRequest| {

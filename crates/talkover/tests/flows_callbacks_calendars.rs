@@ -2,8 +2,11 @@
 //! its reference page documents and decodes the documented answer. Requests and answers come from the
 //! recorded fixtures (tests/fixtures/<operation>/ok-*.json).
 
+mod common;
+
 use std::sync::{Arc, Mutex};
 
+use common::{answer, config, documented_query, sent_query, Seen};
 use serde_json::Value;
 use talkover::calendars::availability::{
     AvailabilityException, AvailabilityRuleType, AvailabilityRuleUpdate, RecurringAvailability, TimeOfDay, Weekday,
@@ -15,7 +18,7 @@ use talkover::calendars::{CalendarUpdate, NewCalendar};
 use talkover::callbacks::{CallbackTriggerStatus, ConstraintCheck, ProposedCallbackConfig};
 use talkover::flows::{AgentFlow, ConversationMode, FlowConfig, FlowNode};
 use talkover::time::{Date, DateTime};
-use talkover::{ClientConfig, HttpRequest, HttpResponse};
+use talkover::{HttpRequest, HttpResponse};
 
 /// A fixture file, by its path under tests/fixtures.
 macro_rules! fixture {
@@ -44,16 +47,7 @@ impl Fixture {
         assert_eq!(request.uri().host(), Some("app.talkover.ai"), "{name}: host");
         assert_eq!(request.uri().path(), expected["path"], "{name}: path");
 
-        let mut query = talkover::encode::parse_query(request.uri().query().unwrap_or(""));
-        query.sort();
-        let mut documented: Vec<(String, String)> = expected["query"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|pair| (pair[0].as_str().unwrap().to_owned(), pair[1].as_str().unwrap().to_owned()))
-            .collect();
-        documented.sort();
-        assert_eq!(query, documented, "{name}: query");
+        assert_eq!(sent_query(request), documented_query(expected), "{name}: query");
 
         if expected["body"].is_null() {
             assert!(request.body().is_empty(), "{name}: no body expected");
@@ -63,21 +57,6 @@ impl Fixture {
             assert_eq!(request.headers()["content-type"], "application/json", "{name}: content type");
         }
     }
-}
-
-/// A fixture's `response` as an HTTP answer.
-fn answer(response: &Value) -> HttpResponse {
-    http::Response::builder()
-        .status(response["status"].as_u64().unwrap() as u16)
-        .header("content-type", "application/json")
-        .body(serde_json::to_vec(&response["body"]).unwrap())
-        .unwrap()
-}
-
-type Seen = Arc<Mutex<Vec<HttpRequest>>>;
-
-fn config() -> ClientConfig {
-    ClientConfig::new("talq_test_token_0123456789").unwrap()
 }
 
 /// A blocking client whose transport records each request and answers with the fixture's response.

@@ -39,7 +39,7 @@ use super::events::check_order;
 use crate::envelope::{Ack, Envelope, ListEnvelope};
 use crate::error::Error;
 use crate::ids::CalendarId;
-use crate::macros::{operations, string_enum};
+use crate::macros::{operations, optional_setters, string_enum};
 use crate::operation::Operation as _;
 pub use crate::time::Weekday;
 use crate::time::{Date, DateTime};
@@ -255,10 +255,9 @@ impl RecurringAvailability {
         Self { days_of_week: days_of_week.into_iter().collect(), start_time, end_time, timezone: None }
     }
 
-    /// The IANA time zone of the hours.
-    pub fn timezone(mut self, timezone: impl Into<String>) -> Self {
-        self.timezone = Some(timezone.into());
-        self
+    optional_setters! {
+        /// The IANA time zone of the hours.
+        timezone: impl Into<String>,
     }
 }
 
@@ -358,10 +357,9 @@ impl AvailabilityRuleUpdate {
         Self::default()
     }
 
-    /// New type.
-    pub fn rule_type(mut self, rule_type: AvailabilityRuleType) -> Self {
-        self.rule_type = Some(rule_type);
-        self
+    optional_setters! {
+        /// New type.
+        rule_type: AvailabilityRuleType,
     }
 
     /// New weekdays.
@@ -370,34 +368,17 @@ impl AvailabilityRuleUpdate {
         self
     }
 
-    /// New opening time.
-    pub fn start_time(mut self, start_time: TimeOfDay) -> Self {
-        self.start_time = Some(start_time);
-        self
-    }
-
-    /// New closing time.
-    pub fn end_time(mut self, end_time: TimeOfDay) -> Self {
-        self.end_time = Some(end_time);
-        self
-    }
-
-    /// New IANA time zone.
-    pub fn timezone(mut self, timezone: impl Into<String>) -> Self {
-        self.timezone = Some(timezone.into());
-        self
-    }
-
-    /// New exception date.
-    pub fn date(mut self, date: Date) -> Self {
-        self.date = Some(date);
-        self
-    }
-
-    /// Open or block the exception date.
-    pub fn available(mut self, available: bool) -> Self {
-        self.available = Some(available);
-        self
+    optional_setters! {
+        /// New opening time.
+        start_time: TimeOfDay,
+        /// New closing time.
+        end_time: TimeOfDay,
+        /// New IANA time zone.
+        timezone: impl Into<String>,
+        /// New exception date.
+        date: Date,
+        /// Open or block the exception date.
+        available: bool,
     }
 }
 
@@ -539,23 +520,12 @@ operations! {
 mod tests {
     use super::*;
     use crate::encode::parse_query;
-    use crate::{build_request, ClientConfig, ErrorKind};
+    use crate::operation::testing::{config, field_of};
+    use crate::{build_request, ErrorKind};
     use serde_json::json;
-
-    fn config() -> ClientConfig {
-        ClientConfig::new("talq_x").unwrap()
-    }
 
     fn hm(text: &str) -> TimeOfDay {
         text.parse().unwrap()
-    }
-
-    fn invalid_field(error: Error) -> Option<String> {
-        assert_eq!(error.kind(), ErrorKind::InvalidRequest, "{error}");
-        match error {
-            Error::InvalidRequest(e) => e.field().map(str::to_owned),
-            _ => None,
-        }
     }
 
     #[test]
@@ -606,18 +576,18 @@ mod tests {
     fn bad_rules_are_refused_before_sending() {
         let empty = RecurringAvailability::new([], hm("09:00"), hm("17:00"));
         let err = build_request(&CreateAvailabilityRule::new("c", empty), &config()).unwrap_err();
-        assert_eq!(invalid_field(err).as_deref(), Some("days_of_week"));
+        assert_eq!(field_of(err).as_deref(), Some("days_of_week"));
 
         let backwards = RecurringAvailability::new([Weekday::Monday], hm("17:00"), hm("09:00"));
         let err = build_request(&CreateAvailabilityRule::new("c", backwards), &config()).unwrap_err();
-        assert_eq!(invalid_field(err).as_deref(), Some("end_time"));
+        assert_eq!(field_of(err).as_deref(), Some("end_time"));
 
         let update = AvailabilityRuleUpdate::new().start_time(hm("10:00")).end_time(hm("10:00"));
         let err = build_request(&UpdateAvailabilityRule::new("c", "r", update), &config()).unwrap_err();
-        assert_eq!(invalid_field(err).as_deref(), Some("end_time"));
+        assert_eq!(field_of(err).as_deref(), Some("end_time"));
         let update = AvailabilityRuleUpdate::new().days_of_week([]);
         let err = build_request(&UpdateAvailabilityRule::new("c", "r", update), &config()).unwrap_err();
-        assert_eq!(invalid_field(err).as_deref(), Some("days_of_week"));
+        assert_eq!(field_of(err).as_deref(), Some("days_of_week"));
         let update = AvailabilityRuleUpdate::new().end_time(hm("18:00"));
         assert!(build_request(&UpdateAvailabilityRule::new("c", "r", update), &config()).is_ok());
 
@@ -651,8 +621,8 @@ mod tests {
         );
 
         let err = build_request(&QueryAvailability::new("c", to.clone(), from.clone()), &config()).unwrap_err();
-        assert_eq!(invalid_field(err).as_deref(), Some("to"));
+        assert_eq!(field_of(err).as_deref(), Some("to"));
         let err = build_request(&QueryAvailability::new("c", from, to).duration_minutes(0), &config()).unwrap_err();
-        assert_eq!(invalid_field(err).as_deref(), Some("duration_minutes"));
+        assert_eq!(field_of(err).as_deref(), Some("duration_minutes"));
     }
 }

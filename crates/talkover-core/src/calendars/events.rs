@@ -29,7 +29,7 @@ use crate::envelope::{Ack, Envelope, ListEnvelope};
 use crate::error::Error;
 use crate::ids::CalendarId;
 use crate::ids::UserId;
-use crate::macros::{operations, string_enum};
+use crate::macros::{operations, optional_setters, string_enum};
 use crate::operation::Operation as _;
 use crate::time::DateTime;
 use crate::Timestamp;
@@ -263,40 +263,19 @@ impl NewCalendarEvent {
         }
     }
 
-    /// Longer description.
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-
-    /// Whether it takes place.
-    pub fn status(mut self, status: EventStatus) -> Self {
-        self.status = Some(status);
-        self
-    }
-
-    /// A free-form tag (`meeting`, `block`, `appointment`, …).
-    pub fn event_type(mut self, event_type: impl Into<String>) -> Self {
-        self.event_type = Some(event_type.into());
-        self
-    }
-
-    /// The user creating it.
-    pub fn created_by(mut self, user_id: impl Into<UserId>) -> Self {
-        self.created_by = Some(user_id.into());
-        self
-    }
-
-    /// The id of its owner.
-    pub fn owner_id(mut self, owner_id: impl Into<String>) -> Self {
-        self.owner_id = Some(owner_id.into());
-        self
-    }
-
-    /// What kind of party the owner is.
-    pub fn owner_type(mut self, owner_type: EventOwnerType) -> Self {
-        self.owner_type = Some(owner_type);
-        self
+    optional_setters! {
+        /// Longer description.
+        description: impl Into<String>,
+        /// Whether it takes place.
+        status: EventStatus,
+        /// A free-form tag (`meeting`, `block`, `appointment`, …).
+        event_type: impl Into<String>,
+        /// The user creating it.
+        created_by(user_id): impl Into<UserId>,
+        /// The id of its owner.
+        owner_id: impl Into<String>,
+        /// What kind of party the owner is.
+        owner_type: EventOwnerType,
     }
 
     /// Invites someone.
@@ -364,58 +343,25 @@ impl CalendarEventUpdate {
         Self::default()
     }
 
-    /// New title.
-    pub fn title(mut self, title: impl Into<String>) -> Self {
-        self.title = Some(title.into());
-        self
-    }
-
-    /// New description.
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-
-    /// New start.
-    pub fn start_at(mut self, start_at: DateTime) -> Self {
-        self.start_at = Some(start_at);
-        self
-    }
-
-    /// New end.
-    pub fn end_at(mut self, end_at: DateTime) -> Self {
-        self.end_at = Some(end_at);
-        self
-    }
-
-    /// New status (for example [`EventStatus::Cancelled`]).
-    pub fn status(mut self, status: EventStatus) -> Self {
-        self.status = Some(status);
-        self
-    }
-
-    /// New tag.
-    pub fn event_type(mut self, event_type: impl Into<String>) -> Self {
-        self.event_type = Some(event_type.into());
-        self
-    }
-
-    /// New creator.
-    pub fn created_by(mut self, user_id: impl Into<UserId>) -> Self {
-        self.created_by = Some(user_id.into());
-        self
-    }
-
-    /// New owner id.
-    pub fn owner_id(mut self, owner_id: impl Into<String>) -> Self {
-        self.owner_id = Some(owner_id.into());
-        self
-    }
-
-    /// New owner type.
-    pub fn owner_type(mut self, owner_type: EventOwnerType) -> Self {
-        self.owner_type = Some(owner_type);
-        self
+    optional_setters! {
+        /// New title.
+        title: impl Into<String>,
+        /// New description.
+        description: impl Into<String>,
+        /// New start.
+        start_at: DateTime,
+        /// New end.
+        end_at: DateTime,
+        /// New status (for example [`EventStatus::Cancelled`]).
+        status: EventStatus,
+        /// New tag.
+        event_type: impl Into<String>,
+        /// New creator.
+        created_by(user_id): impl Into<UserId>,
+        /// New owner id.
+        owner_id: impl Into<String>,
+        /// New owner type.
+        owner_type: EventOwnerType,
     }
 
     /// The people invited.
@@ -557,46 +503,35 @@ operations! {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::build_request;
     use crate::encode::parse_query;
-    use crate::{build_request, ClientConfig, ErrorKind};
+    use crate::operation::testing::{config, field_of};
 
     fn at(text: &str) -> DateTime {
         DateTime::new(text).unwrap()
-    }
-
-    fn config() -> ClientConfig {
-        ClientConfig::new("talq_x").unwrap()
-    }
-
-    fn invalid_field(error: Error) -> Option<String> {
-        assert_eq!(error.kind(), ErrorKind::InvalidRequest, "{error}");
-        match error {
-            Error::InvalidRequest(e) => e.field().map(str::to_owned),
-            _ => None,
-        }
     }
 
     #[test]
     fn an_event_must_end_after_it_starts() {
         let body = NewCalendarEvent::new("Demo", at("2024-01-20T15:30:00Z"), at("2024-01-20T15:00:00Z"));
         let err = build_request(&CreateCalendarEvent::new("c", body), &config()).unwrap_err();
-        assert_eq!(invalid_field(err).as_deref(), Some("end_at"));
+        assert_eq!(field_of(err).as_deref(), Some("end_at"));
 
         let body = NewCalendarEvent::new("Demo", at("2024-01-20T16:00:00+01:00"), at("2024-01-20T15:00:00Z"));
         let err = build_request(&CreateCalendarEvent::new("c", body), &config()).unwrap_err();
-        assert_eq!(invalid_field(err).as_deref(), Some("end_at"), "equal instants are refused");
+        assert_eq!(field_of(err).as_deref(), Some("end_at"), "equal instants are refused");
 
         let body = NewCalendarEvent::new("Demo", at("2024-01-20T16:00:00+01:00"), at("2024-01-20T15:30:00Z"));
         assert!(build_request(&CreateCalendarEvent::new("c", body), &config()).is_ok());
 
         let update = CalendarEventUpdate::new().start_at(at("2024-01-20T15:00:00Z")).end_at(at("2024-01-20T14:00:00Z"));
         let err = build_request(&UpdateCalendarEvent::new("c", "e", update), &config()).unwrap_err();
-        assert_eq!(invalid_field(err).as_deref(), Some("end_at"));
+        assert_eq!(field_of(err).as_deref(), Some("end_at"));
         let update = CalendarEventUpdate::new().end_at(at("2024-01-20T14:00:00Z"));
         assert!(build_request(&UpdateCalendarEvent::new("c", "e", update), &config()).is_ok());
 
         let list = ListCalendarEvents::new("c").from(at("2024-01-22T00:00:00Z")).to(at("2024-01-15T00:00:00Z"));
-        assert_eq!(invalid_field(build_request(&list, &config()).unwrap_err()).as_deref(), Some("to"));
+        assert_eq!(field_of(build_request(&list, &config()).unwrap_err()).as_deref(), Some("to"));
         let list = ListCalendarEvents::new("c").from(at("2024-01-22T01:00:00+01:00")).to(at("2024-01-22T00:00:00Z"));
         assert!(build_request(&list, &config()).is_ok(), "an empty window is allowed");
     }
@@ -632,7 +567,7 @@ mod tests {
         }))
         .unwrap();
         let err = op.build_request(&params, &config()).unwrap_err();
-        assert_eq!(invalid_field(err).as_deref(), Some("body.start_at"));
+        assert_eq!(field_of(err).as_deref(), Some("body.start_at"));
     }
 
     #[test]

@@ -17,7 +17,7 @@ use self::events::CalendarEvent;
 use crate::envelope::{Ack, Envelope, ListEnvelope};
 use crate::error::Error;
 use crate::ids::UserId;
-use crate::macros::operations;
+use crate::macros::{operations, optional_setters};
 use crate::operation::Operation as _;
 use crate::time::DateTime;
 use crate::validate::{self, Problems};
@@ -84,16 +84,11 @@ impl NewCalendar {
         Self { name: name.into(), timezone: None, owner_id: owner_id.into(), metadata: None }
     }
 
-    /// Its IANA time zone.
-    pub fn timezone(mut self, timezone: impl Into<String>) -> Self {
-        self.timezone = Some(timezone.into());
-        self
-    }
-
-    /// Free-form data to attach.
-    pub fn metadata(mut self, metadata: impl Into<Value>) -> Self {
-        self.metadata = Some(metadata.into());
-        self
+    optional_setters! {
+        /// Its IANA time zone.
+        timezone: impl Into<String>,
+        /// Free-form data to attach.
+        metadata: impl Into<Value>,
     }
 }
 
@@ -127,22 +122,13 @@ impl CalendarUpdate {
         Self::default()
     }
 
-    /// A new name.
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-
-    /// A new IANA time zone.
-    pub fn timezone(mut self, timezone: impl Into<String>) -> Self {
-        self.timezone = Some(timezone.into());
-        self
-    }
-
-    /// New free-form data.
-    pub fn metadata(mut self, metadata: impl Into<Value>) -> Self {
-        self.metadata = Some(metadata.into());
-        self
+    optional_setters! {
+        /// A new name.
+        name: impl Into<String>,
+        /// A new IANA time zone.
+        timezone: impl Into<String>,
+        /// New free-form data.
+        metadata: impl Into<Value>,
     }
 }
 
@@ -338,11 +324,8 @@ operations! {
 mod tests {
     use super::*;
     use crate::operation::build_request;
-    use crate::{ClientConfig, ErrorKind};
-
-    fn config() -> ClientConfig {
-        ClientConfig::new("talq_test").unwrap()
-    }
+    use crate::operation::testing::config;
+    use crate::ErrorKind;
 
     #[test]
     fn batch_events_repeat_calendar_ids_and_escape_offsets() {

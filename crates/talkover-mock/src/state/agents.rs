@@ -6,7 +6,7 @@ use talkover_core::agents::{
     CreateAgent, ListAgents, UpdateAdvancedSettings, UpdateAgentCalling, UpdateAgentKnowledge, UpdateAgentVoice,
 };
 
-use super::{calls::is_active, formatted, now, AgentEntry, Answer, Request, State};
+use super::{calls::is_active, change_optional, formatted, now, AgentEntry, Answer, Request, State};
 use crate::reply::{from_json, paginate, Invalid, Reply};
 
 impl State {
@@ -108,9 +108,7 @@ impl State {
         invalid.check()?;
         let agent = &mut self.agents[index].agent;
         agent.description = Some(body.description);
-        if body.initial_message.is_some() {
-            agent.initial_message = body.initial_message;
-        }
+        change_optional(&mut agent.initial_message, body.initial_message);
         agent.interrupt_sensitivity = Some(body.interrupt_sensitivity);
         agent.ask_if_human_present_on_idle = Some(body.ask_if_human_present_on_idle);
         agent.llm_temperature = Some(body.llm_temperature);
@@ -142,9 +140,7 @@ impl State {
         agent.voice = Some(voice);
         agent.conversation_speed = Some(body.conversation_speed);
         agent.who_speaks_first = Some(body.who_speaks_first);
-        if body.language.is_some() {
-            agent.language = body.language;
-        }
+        change_optional(&mut agent.language, body.language);
         self.changed(index);
         Ok(Reply::data(200, Some("Agent voice updated successfully"), &self.agents[index].agent))
     }
@@ -178,9 +174,7 @@ impl State {
         let body: AdvancedSettings = update.body;
         let now = now();
         let entry = &mut self.agents[index];
-        if body.enable_initial_message_cache.is_some() {
-            entry.advanced.enable_initial_message_cache = body.enable_initial_message_cache;
-        }
+        change_optional(&mut entry.advanced.enable_initial_message_cache, body.enable_initial_message_cache);
         entry.agent.updated_at = Some(now.clone());
         let settings: AgentAdvancedSettings = from_json(json!({
             "id": entry.agent.id, "name": entry.agent.name, "advanced_settings": entry.advanced, "updated_at": now,

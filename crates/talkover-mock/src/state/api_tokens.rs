@@ -24,11 +24,7 @@ pub(crate) struct ApiTokens {
 impl ApiTokens {
     /// The tokens of the recorded examples.
     pub(crate) fn seed(catalog: &Catalog) -> Self {
-        let tokens: Vec<ApiToken> = catalog
-            .documented_success(ListUserApiTokens::ID)
-            .and_then(|b| b.get("data"))
-            .and_then(|d| serde_json::from_value(d.clone()).ok())
-            .unwrap_or_default();
+        let tokens: Vec<ApiToken> = catalog.documented_as(ListUserApiTokens::ID).unwrap_or_default();
         let issued = tokens.len() as u64;
         Self { tokens, issued, rng: (unix_now() as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1 }
     }

@@ -30,7 +30,7 @@ use talkover_core::calendars::{
 use talkover_core::time::DateTime;
 use talkover_core::Operation;
 
-use super::{coded, documented, is_url, now, timestamp, Answer, Request, State};
+use super::{change, change_optional, coded, documented, is_url, now, timestamp, Answer, Request, State};
 use crate::fixtures::Catalog;
 use crate::reply::{from_json, to_json, Invalid, Reply};
 
@@ -57,16 +57,7 @@ pub(crate) struct Calendars {
 
 /// The recorded items of a list operation (and the calendar its example names), read as `T`.
 fn recorded_list<T: serde::de::DeserializeOwned>(catalog: &Catalog, operation: &str) -> Vec<T> {
-    catalog
-        .documented_success(operation)
-        .and_then(|b| b.get("data"))
-        .and_then(|d| serde_json::from_value(d.clone()).ok())
-        .unwrap_or_default()
-}
-
-fn recorded_item<T: serde::de::DeserializeOwned>(catalog: &Catalog, operation: &str) -> Option<T> {
-    let data = catalog.documented_success(operation)?.get("data")?;
-    serde_json::from_value(data.clone()).ok()
+    catalog.documented_as(operation).unwrap_or_default()
 }
 
 /// Adds `item` unless one with the same id is there.
@@ -80,7 +71,7 @@ impl Calendars {
     /// The calendar of the recorded examples, with its members, events, rules and connections.
     pub(crate) fn seed(catalog: &Catalog) -> Self {
         let mut seeded = Self::default();
-        let full: Option<Calendar> = recorded_item(catalog, "get-calendar");
+        let full: Option<Calendar> = catalog.documented_as("get-calendar");
         for calendar in full.into_iter().chain(recorded_list::<Calendar>(catalog, ListCalendars::ID)) {
             if !seeded.calendars.iter().any(|c| c.calendar.id == calendar.id) {
                 seeded.calendars.push(CalendarEntry::new(calendar));
@@ -90,7 +81,7 @@ impl Calendars {
         for member in recorded_list::<CalendarMember>(catalog, ListCalendarMembers::ID) {
             merge(&mut entry.members, member, |a, b| a.id == b.id);
         }
-        let full_event: Option<CalendarEvent> = recorded_item(catalog, "get-calendar-event");
+        let full_event: Option<CalendarEvent> = catalog.documented_as("get-calendar-event");
         for event in full_event.into_iter().chain(recorded_list::<CalendarEvent>(catalog, ListCalendarEvents::ID)) {
             if event.calendar_id == entry.calendar.id {
                 merge(&mut entry.events, event, |a, b| a.id == b.id);
@@ -120,15 +111,9 @@ fn new_calendar(id: String, body: NewCalendar) -> Result<Calendar, Reply> {
 }
 
 fn apply_calendar(calendar: &mut Calendar, update: CalendarUpdate) {
-    if let Some(name) = update.name {
-        calendar.name = name;
-    }
-    if update.timezone.is_some() {
-        calendar.timezone = update.timezone;
-    }
-    if update.metadata.is_some() {
-        calendar.metadata = update.metadata;
-    }
+    change(&mut calendar.name, update.name);
+    change_optional(&mut calendar.timezone, update.timezone);
+    change_optional(&mut calendar.metadata, update.metadata);
     calendar.updated_at = Some(timestamp(now()));
 }
 
@@ -171,33 +156,15 @@ fn apply_event(
     update: CalendarEventUpdate,
     mut ids: impl FnMut() -> String,
 ) -> Result<(), Reply> {
-    if let Some(title) = update.title {
-        event.title = title;
-    }
-    if update.description.is_some() {
-        event.description = update.description;
-    }
-    if let Some(start) = update.start_at {
-        event.start_at = start;
-    }
-    if let Some(end) = update.end_at {
-        event.end_at = end;
-    }
-    if let Some(status) = update.status {
-        event.status = status;
-    }
-    if update.event_type.is_some() {
-        event.event_type = update.event_type;
-    }
-    if update.created_by.is_some() {
-        event.created_by = update.created_by;
-    }
-    if update.owner_id.is_some() {
-        event.owner_id = update.owner_id;
-    }
-    if update.owner_type.is_some() {
-        event.owner_type = update.owner_type;
-    }
+    change(&mut event.title, update.title);
+    change_optional(&mut event.description, update.description);
+    change(&mut event.start_at, update.start_at);
+    change(&mut event.end_at, update.end_at);
+    change(&mut event.status, update.status);
+    change_optional(&mut event.event_type, update.event_type);
+    change_optional(&mut event.created_by, update.created_by);
+    change_optional(&mut event.owner_id, update.owner_id);
+    change_optional(&mut event.owner_type, update.owner_type);
     if let Some(attendees) = update.attendees {
         event.attendees = Some(attendees.into_iter().map(|a| new_attendee(ids(), a)).collect::<Result<Vec<_>, _>>()?);
     }
@@ -213,27 +180,13 @@ fn new_rule(id: String, body: NewAvailabilityRule) -> Result<AvailabilityRule, R
 }
 
 fn apply_rule(rule: &mut AvailabilityRule, update: AvailabilityRuleUpdate) {
-    if let Some(kind) = update.rule_type {
-        rule.rule_type = kind;
-    }
-    if update.days_of_week.is_some() {
-        rule.days_of_week = update.days_of_week;
-    }
-    if update.start_time.is_some() {
-        rule.start_time = update.start_time;
-    }
-    if update.end_time.is_some() {
-        rule.end_time = update.end_time;
-    }
-    if update.timezone.is_some() {
-        rule.timezone = update.timezone;
-    }
-    if update.date.is_some() {
-        rule.date = update.date;
-    }
-    if update.available.is_some() {
-        rule.available = update.available;
-    }
+    change(&mut rule.rule_type, update.rule_type);
+    change_optional(&mut rule.days_of_week, update.days_of_week);
+    change_optional(&mut rule.start_time, update.start_time);
+    change_optional(&mut rule.end_time, update.end_time);
+    change_optional(&mut rule.timezone, update.timezone);
+    change_optional(&mut rule.date, update.date);
+    change_optional(&mut rule.available, update.available);
 }
 
 fn new_provider(id: String, body: NewProviderConnection) -> Result<ProviderConnection, Reply> {

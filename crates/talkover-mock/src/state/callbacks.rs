@@ -36,13 +36,9 @@ impl Callbacks {
     /// The recorded callback agent with its sources and statistics.
     pub(crate) fn seed(catalog: &Catalog) -> Self {
         let mut seeded = Self::default();
-        let recorded = |operation: &str| catalog.documented_success(operation).and_then(|b| b.get("data")).cloned();
-        let agents: Vec<CallbackAgent> =
-            recorded("list-callback-agents").and_then(|a| serde_json::from_value(a).ok()).unwrap_or_default();
-        let sources: Vec<SourceAgent> =
-            recorded("list-callback-source-agents").and_then(|a| serde_json::from_value(a).ok()).unwrap_or_default();
-        let details: Option<CallbackAgentDetails> =
-            recorded("get-callback-agent").and_then(|d| serde_json::from_value(d).ok());
+        let agents: Vec<CallbackAgent> = catalog.documented_as("list-callback-agents").unwrap_or_default();
+        let sources: Vec<SourceAgent> = catalog.documented_as("list-callback-source-agents").unwrap_or_default();
+        let details: Option<CallbackAgentDetails> = catalog.documented_as("get-callback-agent");
         for agent in agents {
             let summary = serde_json::to_value(&agent).ok().and_then(|a| serde_json::from_value::<SourceAgent>(a).ok());
             let stats =

@@ -14,7 +14,7 @@ use talkover_core::credits::{CreditCharge, CreditPurchase, CreditsBalance, Purch
 use talkover_core::decimal::Decimal;
 use talkover_core::{Operation, Timestamp};
 
-use super::{coded, now, timestamp, Answer, Request, State};
+use super::{change, change_optional, coded, now, timestamp, Answer, Request, State};
 use crate::fixtures::Catalog;
 use crate::reply::{from_json, paginate, Reply};
 
@@ -49,18 +49,14 @@ fn decimal(units: i128) -> Decimal {
 impl Credits {
     /// The balance, settings, history and payment methods of the recorded examples.
     pub(crate) fn seed(catalog: &Catalog) -> Self {
-        let recorded = |operation: &str| catalog.documented_success(operation).and_then(|b| b.get("data")).cloned();
-        let balance = recorded("get-credits-balance").and_then(|b| serde_json::from_value::<CreditsBalance>(b).ok());
+        let balance = catalog.documented_as::<CreditsBalance>("get-credits-balance");
         // Without recorded settings, auto top-up is as the recorded balance says.
         let enabled = balance.as_ref().and_then(|b| b.auto_topup_enabled).unwrap_or(false);
-        let settings = recorded("get-auto-topup-settings")
-            .and_then(|s| serde_json::from_value::<AutoTopupSettings>(s).ok())
+        let settings = catalog
+            .documented_as::<AutoTopupSettings>("get-auto-topup-settings")
             .unwrap_or_else(|| serde_json::from_value(serde_json::json!({ "is_enabled": enabled })).expect("settings"));
-        let history: Vec<AutoTopupEvent> =
-            recorded(GetAutoTopupHistory::ID).and_then(|h| serde_json::from_value(h).ok()).unwrap_or_default();
-        let methods: Vec<PaymentMethod> = recorded("list-auto-topup-payment-methods")
-            .and_then(|m| serde_json::from_value(m).ok())
-            .unwrap_or_default();
+        let history: Vec<AutoTopupEvent> = catalog.documented_as(GetAutoTopupHistory::ID).unwrap_or_default();
+        let methods: Vec<PaymentMethod> = catalog.documented_as("list-auto-topup-payment-methods").unwrap_or_default();
         Self {
             balance: balance.as_ref().and_then(|b| units(&b.balance)).unwrap_or_default(),
             as_of: balance.as_ref().and_then(|b| b.as_of.as_ref()).cloned(),
@@ -112,27 +108,13 @@ impl Credits {
 
 /// What an update asks for, applied to the stored settings.
 fn apply_settings(settings: &mut AutoTopupSettings, update: AutoTopupSettingsUpdate) {
-    if let Some(enabled) = update.is_enabled {
-        settings.is_enabled = enabled;
-    }
-    if update.threshold_amount.is_some() {
-        settings.threshold_amount = update.threshold_amount;
-    }
-    if update.recharge_amount.is_some() {
-        settings.recharge_amount = update.recharge_amount;
-    }
-    if update.scheduled_payment_enabled.is_some() {
-        settings.scheduled_payment_enabled = update.scheduled_payment_enabled;
-    }
-    if update.scheduled_amount.is_some() {
-        settings.scheduled_amount = update.scheduled_amount;
-    }
-    if update.day_of_month.is_some() {
-        settings.day_of_month = update.day_of_month;
-    }
-    if update.payment_method_id.is_some() {
-        settings.payment_method_id = update.payment_method_id;
-    }
+    change(&mut settings.is_enabled, update.is_enabled);
+    change_optional(&mut settings.threshold_amount, update.threshold_amount);
+    change_optional(&mut settings.recharge_amount, update.recharge_amount);
+    change_optional(&mut settings.scheduled_payment_enabled, update.scheduled_payment_enabled);
+    change_optional(&mut settings.scheduled_amount, update.scheduled_amount);
+    change_optional(&mut settings.day_of_month, update.day_of_month);
+    change_optional(&mut settings.payment_method_id, update.payment_method_id);
     settings.updated_at = Some(timestamp(now()));
 }
 

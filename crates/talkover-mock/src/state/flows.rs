@@ -51,14 +51,11 @@ impl Flows {
 
     fn seed_agent(&mut self, catalog: &Catalog, agent_id: &str) {
         let seeded = self;
-        let recorded = |operation: &str| catalog.documented_success(operation).and_then(|b| b.get("data")).cloned();
-        let Some(flow) = recorded("get-agent-flow").and_then(|f| serde_json::from_value::<AgentFlow>(f).ok()) else {
+        let Some(flow) = catalog.documented_as::<AgentFlow>("get-agent-flow") else {
             return;
         };
-        let versions = recorded("list-agent-flow-versions")
-            .and_then(|v| serde_json::from_value::<FlowVersions>(v).ok())
-            .map(|v| v.versions)
-            .unwrap_or_default();
+        let versions =
+            catalog.documented_as::<FlowVersions>("list-agent-flow-versions").map(|v| v.versions).unwrap_or_default();
         seeded.flows.push(FlowEntry { agent_id: agent_id.to_owned(), flow, versions });
     }
 }

@@ -290,6 +290,21 @@ impl Request<'_> {
     }
 }
 
+/// Applies one field of a change to the stored value: the change's value when it has one, else the stored
+/// value stays.
+fn change<T>(stored: &mut T, new: Option<T>) {
+    if let Some(new) = new {
+        *stored = new;
+    }
+}
+
+/// [`change`] for a stored field that is itself optional: a change leaving it out keeps it.
+fn change_optional<T>(stored: &mut Option<T>, new: Option<T>) {
+    if new.is_some() {
+        *stored = new;
+    }
+}
+
 fn now() -> Timestamp {
     let seconds = unix_now();
     DateTime::from_unix_timestamp(seconds).map(Timestamp::from).unwrap_or_else(|_| Timestamp::from(""))
@@ -325,7 +340,7 @@ impl State {
     /// name, the events agent webhooks offer, and (with `seed_agent`) the reference's example agent.
     pub(crate) fn new(catalog: &Catalog, seed_agent: bool) -> Self {
         let mut voice_names = Vec::new();
-        if let Some(groups) = catalog.documented_success("list-voice-templates").and_then(|b| b.get("data")) {
+        if let Some(groups) = catalog.documented_data("list-voice-templates") {
             for voice in
                 groups.as_array().into_iter().flatten().flat_map(|g| g["voices"].as_array().into_iter().flatten())
             {
@@ -335,8 +350,7 @@ impl State {
             }
         }
         let numbers = catalog
-            .documented_success("list-phone-numbers")
-            .and_then(|b| b.get("data"))
+            .documented_data("list-phone-numbers")
             .and_then(Value::as_array)
             .map(|numbers| {
                 numbers
@@ -346,9 +360,7 @@ impl State {
             })
             .unwrap_or_default();
         let webhook_events = catalog
-            .documented_success(ListAgentWebhooks::ID)
-            .and_then(|b| b.get("data"))
-            .and_then(|d| serde_json::from_value::<AgentWebhookList>(d.clone()).ok())
+            .documented_as::<AgentWebhookList>(ListAgentWebhooks::ID)
             .map(|mut list| {
                 list.webhooks.clear();
                 list
@@ -373,8 +385,7 @@ impl State {
             releases: release_requests::ReleaseRequests::seed(catalog),
         };
         if seed_agent {
-            let documented = catalog.documented_success(GetAgent::ID).and_then(|b| b.get("data")).cloned();
-            if let Some(agent) = documented.and_then(|a| serde_json::from_value::<Agent>(a).ok()) {
+            if let Some(agent) = catalog.documented_as::<Agent>(GetAgent::ID) {
                 state.agents.push(AgentEntry::new(agent));
             }
         }

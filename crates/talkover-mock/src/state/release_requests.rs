@@ -25,11 +25,7 @@ pub(crate) struct ReleaseRequests {
 impl ReleaseRequests {
     /// The recorded requests.
     pub(crate) fn seed(catalog: &Catalog) -> Self {
-        let requests = catalog
-            .documented_success(ListReleaseRequests::ID)
-            .and_then(|b| b.get("data"))
-            .and_then(|d| serde_json::from_value(d.clone()).ok())
-            .unwrap_or_default();
+        let requests = catalog.documented_as(ListReleaseRequests::ID).unwrap_or_default();
         Self { requests }
     }
 }

@@ -15,7 +15,7 @@ use talkover_core::campaign_sftp::{
 };
 use talkover_core::{Envelope, Operation};
 
-use super::{campaign_not_found, coded, documented, now, timestamp, Answer, Request, State};
+use super::{campaign_not_found, change_optional, coded, documented, now, timestamp, Answer, Request, State};
 use crate::fixtures::Catalog;
 use crate::reply::{from_json, paginate, Reply};
 
@@ -39,14 +39,11 @@ impl Sftp {
     /// The recorded settings and logs, for the recorded campaign.
     pub(crate) fn seed(catalog: &Catalog) -> Self {
         let mut seeded = Self::default();
-        let recorded = |operation: &str| catalog.documented_success(operation).and_then(|b| b.get("data")).cloned();
-        let Some(config) = recorded("get-campaign-sftp").and_then(|c| serde_json::from_value::<SftpConfig>(c).ok())
-        else {
+        let Some(config) = catalog.documented_as::<SftpConfig>("get-campaign-sftp") else {
             return seeded;
         };
         let Some(campaign_id) = config.campaign_id.as_ref().map(|c| c.as_str().to_owned()) else { return seeded };
-        let logs: Vec<SftpLog> =
-            recorded(ListCampaignSftpLogs::ID).and_then(|l| serde_json::from_value(l).ok()).unwrap_or_default();
+        let logs: Vec<SftpLog> = catalog.documented_as(ListCampaignSftpLogs::ID).unwrap_or_default();
         seeded.recorded_campaigns.push(campaign_id.clone());
         seeded.entries.push(SftpEntry { campaign_id, config, logs });
         seeded
@@ -80,35 +77,19 @@ fn apply_changes(config: &mut SftpConfig, changes: SftpConfigChanges) -> bool {
         || changes.password.is_some()
         || changes.private_key.is_some()
         || changes.private_key_passphrase.is_some();
-    if changes.host.is_some() {
-        config.host = changes.host;
-    }
-    if changes.port.is_some() {
-        config.port = changes.port;
-    }
-    if changes.username.is_some() {
-        config.username = changes.username;
-    }
-    if changes.auth_type.is_some() {
-        config.auth_type = changes.auth_type;
-    }
-    if changes.import_path.is_some() {
-        config.import_path = changes.import_path;
-    }
-    if changes.export_path.is_some() {
-        config.export_path = changes.export_path;
-    }
-    if changes.import_schedule.is_some() {
-        config.import_schedule = changes.import_schedule;
-    }
+    change_optional(&mut config.host, changes.host);
+    change_optional(&mut config.port, changes.port);
+    change_optional(&mut config.username, changes.username);
+    change_optional(&mut config.auth_type, changes.auth_type);
+    change_optional(&mut config.import_path, changes.import_path);
+    change_optional(&mut config.export_path, changes.export_path);
+    change_optional(&mut config.import_schedule, changes.import_schedule);
     if reconnects {
         config.last_test_success = None;
         config.is_enabled = Some(false);
     }
     config.updated_at = Some(timestamp(now()));
-    if let Some(enabled) = changes.is_enabled {
-        config.is_enabled = Some(enabled);
-    }
+    change_optional(&mut config.is_enabled, changes.is_enabled);
     changes.is_enabled == Some(true)
 }
 

@@ -11,7 +11,7 @@ use talkover_core::sip_trunks::{
 };
 use talkover_core::Operation;
 
-use super::{coded, documented, formatted, now, timestamp, Answer, Request, State};
+use super::{change, change_optional, coded, documented, formatted, now, timestamp, Answer, Request, State};
 use crate::fixtures::Catalog;
 use crate::reply::{from_json, Reply};
 
@@ -26,13 +26,11 @@ impl SipTrunks {
     /// The trunks and numbers of the recorded examples.
     pub(crate) fn seed(catalog: &Catalog) -> Self {
         let mut seeded = Self::default();
-        let recorded = |operation: &str| catalog.documented_success(operation).and_then(|b| b.get("data")).cloned();
         // The get example carries the whole trunk; the list example only part of it.
-        if let Some(trunk) = recorded("get-sip-trunk").and_then(|t| serde_json::from_value::<SipTrunk>(t).ok()) {
+        if let Some(trunk) = catalog.documented_as::<SipTrunk>("get-sip-trunk") {
             seeded.trunks.push(trunk);
         }
-        let listed: Vec<SipTrunk> =
-            recorded(ListSipTrunks::ID).and_then(|l| serde_json::from_value(l).ok()).unwrap_or_default();
+        let listed: Vec<SipTrunk> = catalog.documented_as(ListSipTrunks::ID).unwrap_or_default();
         for trunk in listed {
             if !seeded.trunks.iter().any(|t| t.id == trunk.id) {
                 seeded.trunks.push(trunk);
@@ -43,8 +41,7 @@ impl SipTrunks {
             .iter()
             .find(|f| f.successful())
             .and_then(|f| f.params.path.get("trunk_id")?.as_str().map(str::to_owned));
-        let dids: Vec<SipTrunkDid> =
-            recorded(ListSipTrunkDids::ID).and_then(|l| serde_json::from_value(l).ok()).unwrap_or_default();
+        let dids: Vec<SipTrunkDid> = catalog.documented_as(ListSipTrunkDids::ID).unwrap_or_default();
         for mut did in dids {
             if did.trunk_id.is_none() {
                 did.trunk_id = did_trunk.clone().map(Into::into);
@@ -89,33 +86,15 @@ fn apply_update(trunk: &mut SipTrunk, update: SipTrunkUpdate) {
         || update.password.is_some()
         || update.transport.is_some()
         || update.port.is_some();
-    if let Some(name) = update.name {
-        trunk.name = name;
-    }
-    if update.provider_name.is_some() {
-        trunk.provider_name = update.provider_name;
-    }
-    if update.domain.is_some() {
-        trunk.domain = update.domain;
-    }
-    if update.username.is_some() {
-        trunk.username = update.username;
-    }
-    if update.port.is_some() {
-        trunk.port = update.port;
-    }
-    if update.transport.is_some() {
-        trunk.transport = update.transport;
-    }
-    if update.outbound_proxy.is_some() {
-        trunk.outbound_proxy = update.outbound_proxy;
-    }
-    if update.auth_realm.is_some() {
-        trunk.auth_realm = update.auth_realm;
-    }
-    if let Some(active) = update.is_active {
-        trunk.is_active = active;
-    }
+    change(&mut trunk.name, update.name);
+    change_optional(&mut trunk.provider_name, update.provider_name);
+    change_optional(&mut trunk.domain, update.domain);
+    change_optional(&mut trunk.username, update.username);
+    change_optional(&mut trunk.port, update.port);
+    change_optional(&mut trunk.transport, update.transport);
+    change_optional(&mut trunk.outbound_proxy, update.outbound_proxy);
+    change_optional(&mut trunk.auth_realm, update.auth_realm);
+    change(&mut trunk.is_active, update.is_active);
     if reconnects {
         trunk.is_verified = false;
         trunk.health_status = None;

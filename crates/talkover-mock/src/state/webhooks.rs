@@ -13,7 +13,7 @@ use talkover_core::webhooks::{
 };
 
 use super::live::{event_name, HookSettings, Target};
-use super::{documented, is_url, now, webhook_not_found, Answer, Request, State};
+use super::{change, documented, is_url, now, webhook_not_found, Answer, Request, State};
 use crate::deliver::{Attempt, Job};
 use crate::reply::{from_json, paginate, to_json, Invalid, Reply};
 
@@ -72,24 +72,12 @@ impl State {
         invalid.check()?;
         let webhook = &mut self.agents[a].webhooks[w];
         change_settings(self.live.hooks.entry(webhook.id.as_str().to_owned()).or_default(), &changes);
-        if let Some(name) = changes.name {
-            webhook.name = name;
-        }
-        if let Some(url) = changes.webhook_url {
-            webhook.webhook_url = url;
-        }
-        if let Some(events) = changes.events {
-            webhook.events = events;
-        }
-        if let Some(timeout) = changes.timeout {
-            webhook.timeout = timeout;
-        }
-        if let Some(retries) = changes.max_retries {
-            webhook.max_retries = retries;
-        }
-        if let Some(enabled) = changes.enabled {
-            webhook.enabled = enabled;
-        }
+        change(&mut webhook.name, changes.name);
+        change(&mut webhook.webhook_url, changes.webhook_url);
+        change(&mut webhook.events, changes.events);
+        change(&mut webhook.timeout, changes.timeout);
+        change(&mut webhook.max_retries, changes.max_retries);
+        change(&mut webhook.enabled, changes.enabled);
         refresh_webhook(webhook);
         Ok(Reply::data(200, Some("Webhook updated successfully"), webhook.clone()))
     }
@@ -278,8 +266,8 @@ impl State {
             .collect();
         let available_events = req
             .catalog
-            .documented_success(<talkover_core::webhooks::ListCampaignWebhooks as talkover_core::Operation>::ID)
-            .and_then(|b| b.pointer("/data/available_events"))
+            .documented_data(<talkover_core::webhooks::ListCampaignWebhooks as talkover_core::Operation>::ID)
+            .and_then(|d| d.get("available_events"))
             .and_then(|e| serde_json::from_value::<Vec<CampaignWebhookEvent>>(e.clone()).ok())
             .unwrap_or_default();
         let list: CampaignWebhookList =

@@ -6,9 +6,11 @@ pub mod raw;
 
 use talkover::actions::{ActionInput, ActionType, NewAction};
 use talkover::agents::{
-    AgentVoiceSettings, CreateAgentBody, CreateAgentRequired, Direction, InterruptSensitivity, WhoSpeaksFirst,
+    AgentId, AgentVoiceSettings, CreateAgentBody, CreateAgentRequired, Direction, InterruptSensitivity, WhoSpeaksFirst,
 };
 use talkover::calls::NewCall;
+use talkover::campaigns::{CallTimeRange, CampaignType, NewCampaign, NewCampaignRequired};
+use talkover::time::{Date, Weekday};
 use talkover::{ApiError, Error, ErrorKind};
 
 /// A blocking client of `server` that never retries: a test sees each answer as the emulator gave it.
@@ -19,6 +21,13 @@ pub fn blocking_client(server: &talkover_mock::Server) -> talkover::blocking::Cl
         .max_retries(0)
         .build()
         .expect("a client")
+}
+
+/// A fresh emulator on loopback, and a never-retrying blocking client of it.
+pub fn start_blocking() -> (talkover_mock::Server, talkover::blocking::Client) {
+    let server = talkover_mock::Server::start_blocking().expect("an emulator");
+    let client = blocking_client(&server);
+    (server, client)
 }
 
 /// An async client of `server` that never retries.
@@ -68,6 +77,19 @@ pub fn action() -> NewAction {
     NewAction::new("node-schedule", "Schedule Meeting", "Books a meeting", ActionType::Webhook)
         .inputs([ActionInput::new("date", "string").required(true)])
         .url("https://example.com/schedule")
+}
+
+/// A reminder campaign of `agent_id` a user creates (every field the reference requires), starting in 2030.
+pub fn campaign(agent_id: impl Into<AgentId>) -> NewCampaign {
+    NewCampaign::new(NewCampaignRequired {
+        name: "Renewals".into(),
+        campaign_type: CampaignType::Reminder,
+        agent_id: agent_id.into(),
+        start_date: Date::new("2030-01-01").unwrap(),
+        days_of_week: Weekday::MONDAY_TO_FRIDAY.to_vec(),
+        call_time_ranges: vec![CallTimeRange::new("09:00", "17:00")],
+        timezone: "UTC".into(),
+    })
 }
 
 /// A test call: not billed.
