@@ -519,9 +519,9 @@ operations! {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::build_request;
     use crate::encode::parse_query;
     use crate::operation::testing::{config, field_of};
-    use crate::{build_request, ErrorKind};
     use serde_json::json;
 
     fn hm(text: &str) -> TimeOfDay {
