@@ -2,6 +2,11 @@
 //! with its default features (what a program on the `talkover` facade builds, judged against the goals),
 //! and with the `registry` feature as well (what tools built on the registry pay, reported without a goal).
 //!
+//! The judged builds are built as a program's dependency is, without incremental compilation (cargo builds
+//! crates from a registry that way, in any profile); the debug build as a member of this workspace, where
+//! cargo's default is incremental, is reported beside them without a goal: it does more work (it saves
+//! what the next build could reuse) and is what this repository's own `cargo build` pays.
+//!
 //! Each build runs in a target directory of its own (`<target>/bench/compile-time`), so measuring does not
 //! throw away the workspace's build; the first run there builds the dependencies once. Before each timed
 //! build, `cargo clean -p talkover-core` removes the crate's own artifacts only, so what is timed is the
@@ -26,6 +31,8 @@ pub struct ProfileTimes {
     pub profile: &'static str,
     /// The features beside the default ones (`registry`), or empty.
     pub features: &'static str,
+    /// Whether the build was incremental (as a workspace member's debug build is by default).
+    pub incremental: bool,
     /// Seconds of each clean build of the crate, in the order they ran.
     pub seconds: Vec<f64>,
     /// The goal, seconds, for the default features.
@@ -43,12 +50,16 @@ impl ProfileTimes {
         self.seconds.iter().copied().fold(0.0, f64::max)
     }
 
-    /// What was built: `release`, `debug, registry`, ….
+    /// What was built: `release`, `debug, registry`, `debug, incremental`, ….
     pub fn label(&self) -> String {
-        match self.features {
-            "" => self.profile.to_owned(),
-            features => format!("{}, {features}", self.profile),
+        let mut label = self.profile.to_owned();
+        if !self.features.is_empty() {
+            label = format!("{label}, {}", self.features);
         }
+        if self.incremental {
+            label.push_str(", incremental");
+        }
+        label
     }
 }
 
@@ -61,38 +72,47 @@ pub struct CompileTime {
     pub target_dir: String,
 }
 
+/// One build to time: profile, the features beside the default ones, its cargo flags, whether it is
+/// incremental, and its goal.
+type Build = (&'static str, &'static str, &'static [&'static str], bool, Option<f64>);
+
 /// Times `runs` clean builds of talkover-core per profile and feature set, in the workspace at `root`.
 pub fn compile_time(root: &Path, target: &Path, runs: usize) -> Result<CompileTime, String> {
     let target_dir = target.join("bench").join("compile-time");
     let mut profiles = Vec::new();
-    let sets: [(&str, &str, &[&str], Option<f64>); 4] = [
-        ("release", "", &["--release"], Some(RELEASE_GOAL_S)),
-        ("debug", "", &[], Some(DEBUG_GOAL_S)),
-        ("release", "registry", &["--release", "--features", "registry"], None),
-        ("debug", "registry", &["--features", "registry"], None),
+    let sets: [Build; 5] = [
+        ("release", "", &["--release"], false, Some(RELEASE_GOAL_S)),
+        ("debug", "", &[], false, Some(DEBUG_GOAL_S)),
+        ("debug", "", &[], true, None),
+        ("release", "registry", &["--release", "--features", "registry"], false, None),
+        ("debug", "registry", &["--features", "registry"], false, None),
     ];
-    for (profile, features, flags, goal_s) in sets {
+    for (profile, features, flags, incremental, goal_s) in sets {
+        let cargo = |args: &[&str], flags: &[&str]| cargo(root, &target_dir, incremental, args, flags);
         // The dependencies, built once (and after any change to them), not timed.
-        cargo(root, &target_dir, &["build", "--locked", "-p", "talkover-core"], flags)?;
+        cargo(&["build", "--locked", "-p", "talkover-core"], flags)?;
         let mut seconds = Vec::new();
         for _ in 0..runs {
-            cargo(root, &target_dir, &["clean", "-p", "talkover-core"], flags)?;
+            // `cargo clean` takes the profile, not the features.
+            let profile_only: Vec<&str> = flags.iter().copied().filter(|flag| *flag == "--release").collect();
+            cargo(&["clean", "-p", "talkover-core"], &profile_only)?;
             let started = Instant::now();
-            cargo(root, &target_dir, &["build", "--locked", "-p", "talkover-core"], flags)?;
+            cargo(&["build", "--locked", "-p", "talkover-core"], flags)?;
             seconds.push(started.elapsed().as_secs_f64());
         }
-        profiles.push(ProfileTimes { profile, features, seconds, goal_s });
+        profiles.push(ProfileTimes { profile, features, incremental, seconds, goal_s });
     }
     Ok(CompileTime { profiles, target_dir: target_dir.display().to_string() })
 }
 
-fn cargo(root: &Path, target_dir: &Path, args: &[&str], flags: &[&str]) -> Result<(), String> {
+fn cargo(root: &Path, target_dir: &Path, incremental: bool, args: &[&str], flags: &[&str]) -> Result<(), String> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let output = Command::new(&cargo)
         .args(args)
         .args(flags)
         .arg("--quiet")
         .env("CARGO_TARGET_DIR", target_dir)
+        .env("CARGO_INCREMENTAL", if incremental { "1" } else { "0" })
         .current_dir(root)
         .output()
         .map_err(|e| format!("cannot run cargo: {e}"))?;

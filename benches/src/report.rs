@@ -533,11 +533,11 @@ fn compile_table(t: &mut String, c: &CompileTime) {
         let runs: Vec<String> = p.seconds.iter().map(|s| format!("{s:.1}")).collect();
         let judged = match p.goal_s {
             Some(goal) => verdict(p.min() <= goal, p.min(), goal),
-            None => "(no goal: the tools' build)".to_owned(),
+            None => "(no goal)".to_owned(),
         };
         let _ = writeln!(
             t,
-            "  {:<18} fastest {:>6.1}  (range {:.1}–{:.1}; runs: {})  {judged}",
+            "  {:<30} fastest {:>6.1}  (range {:.1}–{:.1}; runs: {})  {judged}",
             p.label(),
             p.min(),
             p.min(),
