@@ -1,6 +1,11 @@
 //! The Talkover API as data: typed requests and responses for every documented operation, the error
 //! model, and the transport traits an HTTP client implements. No I/O happens here, apart from reading
-//! fixture files with `std::fs` in [`fixture`].
+//! fixture files with `std::fs` in `fixture` (with the `registry` feature).
+//!
+//! The `registry` feature adds `registry` (every operation by id, from and to JSON), `fixture`,
+//! `replay` and `record`, for tools: emulators, recorders, command lines, conformance runners. It is off
+//! by default because each registry entry compiles its operation's whole JSON reading and writing here;
+//! without it, a program compiles the serde code of the operations it calls, where it calls them.
 //!
 //! Each operation is one type implementing [`Operation`]: its id, method, path template, whether it is
 //! safe to repeat, how its request is built ([`build_request`]) and how its answer is decoded

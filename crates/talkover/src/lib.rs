@@ -16,6 +16,10 @@
 //! Errors are one [`Error`] type split by phase: never sent ([`Error::InvalidRequest`]), transport
 //! ([`Error::Transport`]), the API said no ([`Error::Api`], with status, kind, code, message, field errors and
 //! request id) and could not decode ([`Error::Decode`]).
+//!
+//! The `registry` feature (off by default) adds `registry`, `fixture`, `replay::Replay`,
+//! `record::Recorder` and `blocking::Client::execute_registered`: operations by id from and to JSON, and
+//! replaying or recording fixtures, for tools and tests.
 #![warn(missing_docs)]
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
