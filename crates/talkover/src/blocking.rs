@@ -59,8 +59,6 @@ impl Client {
         self.inner.output_with_response::<O>(self.send(&operation))
     }
 
-    #[cfg(feature = "registry")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "registry")))]
     /// Runs a registry operation from its JSON parameters (path parameters by placeholder name, query
     /// parameters by documented name, the body), retrying as the client's policy allows for that operation
     /// (never an operation that is not safe to repeat, unless the answer proves it was not processed).
@@ -78,6 +76,8 @@ impl Client {
     /// println!("{} {}", answer.status, answer.value);
     /// # Ok(()) }
     /// ```
+    #[cfg(feature = "registry")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "registry")))]
     pub fn execute_registered(
         &self,
         operation: &OperationInfo,

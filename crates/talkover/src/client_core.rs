@@ -111,9 +111,9 @@ impl<T: ?Sized, W: Wait> ClientCore<T, W> {
         answer.and_then(decode_with_response::<O>).map_err(|e| self.config.redact(e))
     }
 
-    #[cfg(feature = "registry")]
     /// The answer of a registry operation, decoded by its entry into its whole documented body as JSON,
     /// with the answer's status and headers.
+    #[cfg(feature = "registry")]
     pub(crate) fn registered_output(
         &self,
         operation: &OperationInfo,
@@ -154,8 +154,8 @@ impl<O: Operation> Call for O {
     }
 }
 
-#[cfg(feature = "registry")]
 /// A registry operation with its JSON parameters, sent through the same retry loop as a typed one.
+#[cfg(feature = "registry")]
 pub(crate) struct Registered<'a> {
     pub(crate) operation: &'a OperationInfo,
     pub(crate) params: &'a Params,
@@ -185,8 +185,8 @@ pub(crate) fn span<O: Operation>() -> tracing::Span {
     tracing::debug_span!("talkover", operation = O::ID)
 }
 
-#[cfg(feature = "registry")]
 /// The span a call of a registry operation runs in.
+#[cfg(feature = "registry")]
 pub(crate) fn span_of(operation: &OperationInfo) -> tracing::Span {
     tracing::debug_span!("talkover", operation = operation.id)
 }
