@@ -14,7 +14,7 @@ use crate::decimal::Decimal;
 use crate::envelope::{Envelope, ListEnvelope};
 use crate::error::Error;
 use crate::ids::TransactionId;
-use crate::macros::{operations, optional_setters, string_enum};
+use crate::macros::{operations, optional_fields, string_enum};
 use crate::operation::Operation as _;
 use crate::validate::amount_range;
 use crate::validate::require;
@@ -23,100 +23,76 @@ use crate::Timestamp;
 
 pub use crate::ids::{AutoTopupEventId, PaymentMethodId};
 
-/// The auto top-up configuration, as the settings, update and disable operations return it.
-///
-/// The update and disable answers carry only part of it, so everything but `is_enabled` is optional.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct AutoTopupSettings {
-    /// Whether auto top-up is on at all.
-    pub is_enabled: bool,
-    /// The balance below which a recharge fires.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub threshold_amount: Option<Decimal>,
-    /// What each threshold recharge charges.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub recharge_amount: Option<Decimal>,
-    /// Whether the monthly scheduled recharge is on.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scheduled_payment_enabled: Option<bool>,
-    /// What the scheduled recharge charges.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scheduled_amount: Option<Decimal>,
-    /// The day of the month (1 to 28) of the scheduled recharge.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub day_of_month: Option<u32>,
-    /// The payment method charged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payment_method_id: Option<PaymentMethodId>,
-    /// The most auto top-up may charge in one day (set by the plan).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub daily_limit: Option<Decimal>,
-    /// Recharges made today.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub recharge_count_today: Option<u32>,
-    /// When the last recharge happened.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_recharge_at: Option<Timestamp>,
-    /// Currency code of the amounts (`USD`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub currency: Option<String>,
-    /// When the settings last changed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<Timestamp>,
+/// The auto top-up settings [`AutoTopupSettingsUpdate`] changes and [`AutoTopupSettings`] reports, each
+/// written once, after the struct's own optional fields.
+macro_rules! auto_topup_settings {
+    ($(#[$meta:meta])* pub struct $name:ident { $($own:tt)* } $kind:ident { $($extra:tt)* }) => {
+        optional_fields! {
+            $(#[$meta])*
+            pub struct $name { $($own)* }
+            $kind {
+                $($extra)*
+                /// The balance below which a recharge fires (1 to 1000).
+                threshold_amount(amount): Decimal,
+                /// What each threshold recharge charges (1 to 1000).
+                recharge_amount(amount): Decimal,
+                /// Whether the monthly scheduled recharge is on.
+                scheduled_payment_enabled(enabled): bool,
+                /// What the scheduled recharge charges (1 to 1000; required when turning the scheduled
+                /// recharge on).
+                scheduled_amount(amount): Decimal,
+                /// The day of the month of the scheduled recharge (1 to 28).
+                day_of_month(day): u32,
+                /// The payment method charged: one already saved on the account (see
+                /// [`ListAutoTopupPaymentMethods`]).
+                payment_method_id(id): impl Into<PaymentMethodId>,
+            }
+        }
+    };
+}
+
+auto_topup_settings! {
+    /// The auto top-up configuration, as the settings, update and disable operations return it.
+    ///
+    /// The update and disable answers carry only part of it, so everything but `is_enabled` is optional.
+    #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct AutoTopupSettings {
+        /// Whether auto top-up is on at all.
+        pub is_enabled: bool,
+    }
+    optional {
+        /// The most auto top-up may charge in one day (set by the plan).
+        daily_limit: Decimal,
+        /// Recharges made today.
+        recharge_count_today: u32,
+        /// When the last recharge happened.
+        last_recharge_at: Timestamp,
+        /// Currency code of the amounts (`USD`).
+        currency: String,
+        /// When the settings last changed.
+        updated_at: Timestamp,
+    }
 }
 
 // ---------------------------------------------------------------------------------------------------
 // update-auto-topup-settings
 
-/// The body of [`UpdateAutoTopupSettings`]: the settings to change; unset ones are left as they are.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct AutoTopupSettingsUpdate {
-    /// Turns auto top-up on or off as a whole.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_enabled: Option<bool>,
-    /// The balance below which a recharge fires (1 to 1000).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub threshold_amount: Option<Decimal>,
-    /// What each threshold recharge charges (1 to 1000).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub recharge_amount: Option<Decimal>,
-    /// Turns the monthly scheduled recharge on or off.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scheduled_payment_enabled: Option<bool>,
-    /// What the scheduled recharge charges (1 to 1000; required when turning the scheduled recharge on).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scheduled_amount: Option<Decimal>,
-    /// The day of the month of the scheduled recharge (1 to 28).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub day_of_month: Option<u32>,
-    /// A payment method already saved on the account (see [`ListAutoTopupPaymentMethods`]).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payment_method_id: Option<PaymentMethodId>,
+auto_topup_settings! {
+    /// The body of [`UpdateAutoTopupSettings`]: the settings to change; unset ones are left as they are.
+    #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct AutoTopupSettingsUpdate {}
+    settable {
+        /// Turns auto top-up on or off as a whole.
+        is_enabled(enabled): bool,
+    }
 }
 
 impl AutoTopupSettingsUpdate {
     /// An update that changes nothing yet; add settings with the chaining methods.
     pub fn new() -> Self {
         Self::default()
-    }
-
-    optional_setters! {
-        /// Turns auto top-up on or off as a whole.
-        is_enabled(enabled): bool,
-        /// The balance below which a recharge fires (1 to 1000).
-        threshold_amount(amount): Decimal,
-        /// What each threshold recharge charges (1 to 1000).
-        recharge_amount(amount): Decimal,
-        /// Turns the monthly scheduled recharge on or off.
-        scheduled_payment_enabled(enabled): bool,
-        /// What the scheduled recharge charges (1 to 1000).
-        scheduled_amount(amount): Decimal,
-        /// The day of the month of the scheduled recharge (1 to 28).
-        day_of_month(day): u32,
-        /// The saved payment method to charge.
-        payment_method_id(id): impl Into<PaymentMethodId>,
     }
 }
 

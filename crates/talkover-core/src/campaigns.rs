@@ -27,7 +27,7 @@ use crate::calls::{AgentSummary, CallStatus, CampaignCall};
 use crate::envelope::{Ack, Envelope, ListEnvelope};
 use crate::error::Error;
 use crate::ids::AgentId;
-use crate::macros::{operations, optional_setters, string_enum};
+use crate::macros::{operations, optional_fields, string_enum};
 use crate::operation::Operation as _;
 use crate::time::Date;
 pub use crate::time::Weekday;
@@ -111,115 +111,162 @@ impl CallTimeRange {
     }
 }
 
-/// A campaign, as the campaign endpoints return it. Which fields are present depends on the endpoint
-/// (get-campaign returns the most; update-campaign a subset).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct Campaign {
-    /// The campaign's id.
-    pub id: CampaignId,
-    /// Its name.
-    pub name: String,
-    /// What it is about.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// Where it is in its life.
-    pub status: CampaignStatus,
-    /// What it is for.
-    pub campaign_type: CampaignType,
-    /// The agent placing its calls.
-    pub agent_id: AgentId,
-    /// First day it may call.
-    pub start_date: Date,
-    /// Last day it may call, if set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub end_date: Option<Date>,
-    /// Weekdays it may call.
-    #[serde(default)]
-    pub days_of_week: Vec<Weekday>,
-    /// Daily calling windows.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_time_ranges: Option<Vec<CallTimeRange>>,
-    /// Earliest calling time (`HH:MM:SS`), the single-window form older campaigns report.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub earliest_call_time: Option<String>,
-    /// Latest calling time (`HH:MM:SS`), the single-window form older campaigns report.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub latest_call_time: Option<String>,
-    /// IANA time zone of the schedule.
-    pub timezone: String,
-    /// Seconds before the first attempt.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub initial_call_delay: Option<u32>,
-    /// Most retries per contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_retries: Option<u32>,
-    /// Hours between retries.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub retry_cooldown_hours: Option<u32>,
-    /// Whether the campaign completes itself once every contact is processed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub auto_complete: Option<bool>,
-    /// Whether calls that completed without converting are retried.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub retry_on_no_conversion: Option<bool>,
-    /// Whether contacts rest for a while after the campaign completes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enable_post_completion_cooldown: Option<bool>,
-    /// How long contacts rest after completion, in hours.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub post_completion_cooldown_hours: Option<u32>,
-    /// Hours to wait after a successful call.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub success_cooldown_hours: Option<u32>,
-    /// Hours to wait after reaching voicemail.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub voicemail_cooldown_hours: Option<u32>,
-    /// Hours to wait after no answer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub no_answer_cooldown_hours: Option<u32>,
-    /// Hours to wait after a busy line.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub busy_cooldown_hours: Option<u32>,
-    /// Hours to wait after a failed call.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub failed_cooldown_hours: Option<u32>,
-    /// Whether contacts are checked against a do-not-call list.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub do_not_call_enabled: Option<bool>,
-    /// Which do-not-call list.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub do_not_call_list_source: Option<DoNotCallListSource>,
-    /// The campaign's own blocked numbers (E.164).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub do_not_call_custom_list: Option<Vec<String>>,
-    /// Whether contacts are added to the do-not-call list automatically.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub auto_add_to_dnc_enabled: Option<bool>,
-    /// Call outcomes that add a contact to the do-not-call list.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub auto_dnc_trigger_statuses: Option<Vec<CallStatus>>,
-    /// Call errors that add a contact to the do-not-call list (`invalid_number`, `disconnected`, …).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub auto_dnc_trigger_errors: Option<Vec<String>>,
-    /// The campaign's agent, in short.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub agent: Option<AgentSummary>,
-    /// The campaign's calls (get-campaign).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub calls: Option<Vec<CampaignCall>>,
-    /// The contact files uploaded to it (get-campaign).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub files: Option<Vec<CampaignFile>>,
-    /// Call statistics.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub stats: Option<CampaignStats>,
-    /// When it was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<Timestamp>,
-    /// When it last changed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<Timestamp>,
+// ---------------------------------------------------------------------------------------------------
+// Settings shared by create-campaign, update-campaign and the campaign itself
+
+/// Declares a struct with the campaign settings [`NewCampaign`] and [`CampaignChanges`] carry and
+/// [`Campaign`] reports, each written once, after the struct's own fields. `settable` gives the bodies their
+/// setters and the settings' checks; `optional` declares the fields only, for the answer.
+macro_rules! campaign_settings {
+    ($kind:ident; $(#[$meta:meta])* pub struct $name:ident { $($own:tt)* } $($groups:tt)*) => {
+        optional_fields! {
+            $(#[$meta])*
+            pub struct $name { $($own)* }
+            $($groups)*
+            $kind {
+                /// Seconds before the first attempt (the API's default is 0).
+                initial_call_delay(seconds): u32,
+                /// Most retries per contact, 0 to 10 (the API's default is 3).
+                max_retries(retries): u32,
+                /// Hours between retries, 1 to 168 (the API's default is 24).
+                retry_cooldown_hours(hours): u32,
+                /// Complete the campaign once every contact is processed.
+                auto_complete(enabled): bool,
+                /// Retry calls that completed without converting, after the cooldown.
+                retry_on_no_conversion(enabled): bool,
+                /// Let contacts rest after the campaign completes, so another campaign does not call them
+                /// at once.
+                enable_post_completion_cooldown(enabled): bool,
+                /// How long contacts rest after completion, 1 to 168 hours (the API's default is 168).
+                post_completion_cooldown_hours(hours): u32,
+                /// Hours to wait after a successful call, 1 to 168.
+                success_cooldown_hours(hours): u32,
+                /// Hours to wait after reaching voicemail, 1 to 168.
+                voicemail_cooldown_hours(hours): u32,
+                /// Hours to wait after no answer, 1 to 168.
+                no_answer_cooldown_hours(hours): u32,
+                /// Hours to wait after a busy line, 1 to 168.
+                busy_cooldown_hours(hours): u32,
+                /// Hours to wait after a failed call, 1 to 168.
+                failed_cooldown_hours(hours): u32,
+                /// Check contacts against a do-not-call list (the API's default is `false`).
+                do_not_call_enabled(enabled): bool,
+                /// Which do-not-call list.
+                do_not_call_list_source(source): DoNotCallListSource,
+            }
+            optional {
+                /// The campaign's own blocked numbers (E.164), used with the `custom` source.
+                do_not_call_custom_list: Vec<String>,
+            }
+            $kind {
+                /// Add contacts to the do-not-call list automatically on the trigger statuses and errors.
+                auto_add_to_dnc_enabled(enabled): bool,
+            }
+            optional {
+                /// Call outcomes that add a contact to the do-not-call list (`completed`, `voicemail`, …).
+                auto_dnc_trigger_statuses: Vec<CallStatus>,
+                /// Call errors that add a contact to the do-not-call list (`invalid_number`, …).
+                auto_dnc_trigger_errors: Vec<String>,
+            }
+        }
+        campaign_settings!(@$kind $name);
+    };
+    (@optional $name:ident) => {};
+    (@settable $name:ident) => {
+        impl $name {
+            /// The campaign's own blocked numbers (E.164).
+            pub fn do_not_call_custom_list<I: Into<String>>(mut self, numbers: impl IntoIterator<Item = I>) -> Self {
+                self.do_not_call_custom_list = Some(numbers.into_iter().map(Into::into).collect());
+                self
+            }
+
+            /// Call outcomes that add a contact to the do-not-call list.
+            pub fn auto_dnc_trigger_statuses(mut self, statuses: impl IntoIterator<Item = CallStatus>) -> Self {
+                self.auto_dnc_trigger_statuses = Some(statuses.into_iter().collect());
+                self
+            }
+
+            /// Call errors that add a contact to the do-not-call list.
+            pub fn auto_dnc_trigger_errors<I: Into<String>>(mut self, errors: impl IntoIterator<Item = I>) -> Self {
+                self.auto_dnc_trigger_errors = Some(errors.into_iter().map(Into::into).collect());
+                self
+            }
+            fn check_settings(&self, id: &'static str) -> Result<(), Error> {
+                let hours = |field: &str, value: Option<u32>| {
+                    validate::optional(value, |v| validate::range(id, field, v, 1, 168))
+                };
+                let mut problems = Problems::new(id);
+                problems.check(validate::optional(self.max_retries, |v| validate::range(id, "max_retries", v, 0, 10)));
+                for (i, number) in self.do_not_call_custom_list.iter().flatten().enumerate() {
+                    if !validate::is_e164(number) {
+                        problems.check(validate::e164(id, &format!("do_not_call_custom_list.{i}"), number));
+                    }
+                }
+                problems.check(hours("retry_cooldown_hours", self.retry_cooldown_hours));
+                problems.check(hours("post_completion_cooldown_hours", self.post_completion_cooldown_hours));
+                problems.check(hours("success_cooldown_hours", self.success_cooldown_hours));
+                problems.check(hours("voicemail_cooldown_hours", self.voicemail_cooldown_hours));
+                problems.check(hours("no_answer_cooldown_hours", self.no_answer_cooldown_hours));
+                problems.check(hours("busy_cooldown_hours", self.busy_cooldown_hours));
+                problems.check(hours("failed_cooldown_hours", self.failed_cooldown_hours));
+                problems.finish()
+            }
+        }
+    };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The campaign
+
+campaign_settings! {
+    optional;
+    /// A campaign, as the campaign endpoints return it. Which fields are present depends on the endpoint
+    /// (get-campaign returns the most; update-campaign a subset).
+    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct Campaign {
+        /// The campaign's id.
+        pub id: CampaignId,
+        /// Its name.
+        pub name: String,
+        /// Where it is in its life.
+        pub status: CampaignStatus,
+        /// What it is for.
+        pub campaign_type: CampaignType,
+        /// The agent placing its calls.
+        pub agent_id: AgentId,
+        /// First day it may call.
+        pub start_date: Date,
+        /// Weekdays it may call.
+        #[serde(default)]
+        pub days_of_week: Vec<Weekday>,
+        /// IANA time zone of the schedule.
+        pub timezone: String,
+    }
+    optional {
+        /// What it is about.
+        description: String,
+        /// Last day it may call, if set.
+        end_date: Date,
+        /// Daily calling windows.
+        call_time_ranges: Vec<CallTimeRange>,
+        /// Earliest calling time (`HH:MM:SS`), the single-window form older campaigns report.
+        earliest_call_time: String,
+        /// Latest calling time (`HH:MM:SS`), the single-window form older campaigns report.
+        latest_call_time: String,
+        /// The campaign's agent, in short.
+        agent: AgentSummary,
+        /// The campaign's calls (get-campaign).
+        calls: Vec<CampaignCall>,
+        /// The contact files uploaded to it (get-campaign).
+        files: Vec<CampaignFile>,
+        /// Call statistics.
+        stats: CampaignStats,
+        /// When it was created.
+        created_at: Timestamp,
+        /// When it last changed.
+        updated_at: Timestamp,
+    }
 }
 
 /// A campaign in short, as [`MakeCampaignCall`](crate::calls::MakeCampaignCall) returns it.
@@ -271,184 +318,6 @@ pub struct CampaignStats {
     /// Average call length in seconds (get-campaign).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub average_duration: Option<u64>,
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Settings shared by create-campaign and update-campaign
-
-/// Defines the campaign settings both [`NewCampaign`] and [`CampaignChanges`] carry, all optional, with
-/// their chaining setters, so the two bodies cannot drift apart.
-macro_rules! campaign_settings {
-    (
-        $(#[$meta:meta])*
-        pub struct $name:ident {
-            $( $(#[$fmeta:meta])* pub $field:ident: $fty:ty, )*
-        }
-    ) => {
-        $(#[$meta])*
-        #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-        #[non_exhaustive]
-        pub struct $name {
-            $( $(#[$fmeta])* pub $field: $fty, )*
-            /// Seconds before the first attempt (the API's default is 0).
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            pub initial_call_delay: Option<u32>,
-            /// Most retries per contact, 0 to 10 (the API's default is 3).
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            pub max_retries: Option<u32>,
-            /// Hours between retries, 1 to 168 (the API's default is 24).
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            pub retry_cooldown_hours: Option<u32>,
-            /// Complete the campaign once every contact is processed.
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            pub auto_complete: Option<bool>,
-            /// Retry calls that completed without converting, after the cooldown.
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            pub retry_on_no_conversion: Option<bool>,
-            /// Let contacts rest after the campaign completes, so another campaign does not call them at once.
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            pub enable_post_completion_cooldown: Option<bool>,
-            /// How long contacts rest after completion, 1 to 168 hours (the API's default is 168).
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            pub post_completion_cooldown_hours: Option<u32>,
-            /// Hours to wait after a successful call, 1 to 168.
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            pub success_cooldown_hours: Option<u32>,
-            /// Hours to wait after reaching voicemail, 1 to 168.
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            pub voicemail_cooldown_hours: Option<u32>,
-            /// Hours to wait after no answer, 1 to 168.
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            pub no_answer_cooldown_hours: Option<u32>,
-            /// Hours to wait after a busy line, 1 to 168.
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            pub busy_cooldown_hours: Option<u32>,
-            /// Hours to wait after a failed call, 1 to 168.
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            pub failed_cooldown_hours: Option<u32>,
-            /// Check contacts against a do-not-call list (the API's default is `false`).
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            pub do_not_call_enabled: Option<bool>,
-            /// Which do-not-call list.
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            pub do_not_call_list_source: Option<DoNotCallListSource>,
-            /// The campaign's own blocked numbers (E.164), used with the `custom` source.
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            pub do_not_call_custom_list: Option<Vec<String>>,
-            /// Add contacts to the do-not-call list automatically on the trigger statuses and errors.
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            pub auto_add_to_dnc_enabled: Option<bool>,
-            /// Call outcomes that add a contact to the do-not-call list (`completed`, `voicemail`, …).
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            pub auto_dnc_trigger_statuses: Option<Vec<CallStatus>>,
-            /// Call errors that add a contact to the do-not-call list (`invalid_number`, …).
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            pub auto_dnc_trigger_errors: Option<Vec<String>>,
-        }
-
-        impl $name {
-            /// The body with its own fields given and every shared setting unset.
-            #[allow(clippy::too_many_arguments, dead_code)]
-            fn with_fields($($field: $fty),*) -> Self {
-                Self {
-                    $($field,)*
-                    initial_call_delay: None,
-                    max_retries: None,
-                    retry_cooldown_hours: None,
-                    auto_complete: None,
-                    retry_on_no_conversion: None,
-                    enable_post_completion_cooldown: None,
-                    post_completion_cooldown_hours: None,
-                    success_cooldown_hours: None,
-                    voicemail_cooldown_hours: None,
-                    no_answer_cooldown_hours: None,
-                    busy_cooldown_hours: None,
-                    failed_cooldown_hours: None,
-                    do_not_call_enabled: None,
-                    do_not_call_list_source: None,
-                    do_not_call_custom_list: None,
-                    auto_add_to_dnc_enabled: None,
-                    auto_dnc_trigger_statuses: None,
-                    auto_dnc_trigger_errors: None,
-                }
-            }
-
-            optional_setters! {
-                /// Seconds before the first attempt.
-                initial_call_delay(seconds): u32,
-                /// Most retries per contact, 0 to 10.
-                max_retries(retries): u32,
-                /// Hours between retries, 1 to 168.
-                retry_cooldown_hours(hours): u32,
-                /// Complete the campaign once every contact is processed.
-                auto_complete(enabled): bool,
-                /// Retry calls that completed without converting.
-                retry_on_no_conversion(enabled): bool,
-                /// Let contacts rest after the campaign completes.
-                enable_post_completion_cooldown(enabled): bool,
-                /// How long contacts rest after completion, 1 to 168 hours.
-                post_completion_cooldown_hours(hours): u32,
-                /// Hours to wait after a successful call, 1 to 168.
-                success_cooldown_hours(hours): u32,
-                /// Hours to wait after reaching voicemail, 1 to 168.
-                voicemail_cooldown_hours(hours): u32,
-                /// Hours to wait after no answer, 1 to 168.
-                no_answer_cooldown_hours(hours): u32,
-                /// Hours to wait after a busy line, 1 to 168.
-                busy_cooldown_hours(hours): u32,
-                /// Hours to wait after a failed call, 1 to 168.
-                failed_cooldown_hours(hours): u32,
-                /// Check contacts against a do-not-call list.
-                do_not_call_enabled(enabled): bool,
-                /// Which do-not-call list.
-                do_not_call_list_source(source): DoNotCallListSource,
-            }
-
-            /// The campaign's own blocked numbers (E.164).
-            pub fn do_not_call_custom_list<I: Into<String>>(mut self, numbers: impl IntoIterator<Item = I>) -> Self {
-                self.do_not_call_custom_list = Some(numbers.into_iter().map(Into::into).collect());
-                self
-            }
-
-            optional_setters! {
-                /// Add contacts to the do-not-call list automatically.
-                auto_add_to_dnc_enabled(enabled): bool,
-            }
-
-            /// Call outcomes that add a contact to the do-not-call list.
-            pub fn auto_dnc_trigger_statuses(mut self, statuses: impl IntoIterator<Item = CallStatus>) -> Self {
-                self.auto_dnc_trigger_statuses = Some(statuses.into_iter().collect());
-                self
-            }
-
-            /// Call errors that add a contact to the do-not-call list.
-            pub fn auto_dnc_trigger_errors<I: Into<String>>(mut self, errors: impl IntoIterator<Item = I>) -> Self {
-                self.auto_dnc_trigger_errors = Some(errors.into_iter().map(Into::into).collect());
-                self
-            }
-
-            fn check_settings(&self, id: &'static str) -> Result<(), Error> {
-                let hours = |field: &str, value: Option<u32>| {
-                    validate::optional(value, |v| validate::range(id, field, v, 1, 168))
-                };
-                let mut problems = Problems::new(id);
-                problems.check(validate::optional(self.max_retries, |v| validate::range(id, "max_retries", v, 0, 10)));
-                for (i, number) in self.do_not_call_custom_list.iter().flatten().enumerate() {
-                    if !validate::is_e164(number) {
-                        problems.check(validate::e164(id, &format!("do_not_call_custom_list.{i}"), number));
-                    }
-                }
-                problems.check(hours("retry_cooldown_hours", self.retry_cooldown_hours));
-                problems.check(hours("post_completion_cooldown_hours", self.post_completion_cooldown_hours));
-                problems.check(hours("success_cooldown_hours", self.success_cooldown_hours));
-                problems.check(hours("voicemail_cooldown_hours", self.voicemail_cooldown_hours));
-                problems.check(hours("no_answer_cooldown_hours", self.no_answer_cooldown_hours));
-                problems.check(hours("busy_cooldown_hours", self.busy_cooldown_hours));
-                problems.check(hours("failed_cooldown_hours", self.failed_cooldown_hours));
-                problems.finish()
-            }
-        }
-    };
 }
 
 fn check_days_of_week(id: &'static str, days: &[Weekday]) -> Result<(), Error> {
@@ -510,28 +379,31 @@ fn check_end_after_start(id: &'static str, start: Option<&Date>, end: Option<&Da
 // create-campaign
 
 campaign_settings! {
+    settable;
     /// The body of [`CreateCampaign`]. The campaign starts as a draft.
+    #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    #[non_exhaustive]
     pub struct NewCampaign {
         /// Name, up to 255 characters.
         pub name: String,
-        /// What it is about.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub description: Option<String>,
         /// What it is for.
         pub campaign_type: CampaignType,
         /// The agent placing its calls (must exist in the environment).
         pub agent_id: AgentId,
         /// First day it may call.
         pub start_date: Date,
-        /// Last day it may call, after `start_date`.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub end_date: Option<Date>,
         /// Weekdays it may call; at least one.
         pub days_of_week: Vec<Weekday>,
         /// Daily calling windows; at least one.
         pub call_time_ranges: Vec<CallTimeRange>,
         /// IANA time zone of the windows (`America/New_York`), up to 50 characters.
         pub timezone: String,
+    }
+    settable {
+        /// What it is about.
+        description: impl Into<String>,
+        /// Last day it may call, after `start_date`.
+        end_date(date): Date,
     }
 }
 
@@ -577,24 +449,7 @@ impl NewCampaign {
     pub fn new(required: NewCampaignRequired) -> Self {
         let NewCampaignRequired { name, campaign_type, agent_id, start_date, days_of_week, call_time_ranges, timezone } =
             required;
-        Self::with_fields(
-            name,
-            None,
-            campaign_type,
-            agent_id,
-            start_date,
-            None,
-            days_of_week,
-            call_time_ranges,
-            timezone,
-        )
-    }
-
-    optional_setters! {
-        /// What it is about.
-        description: impl Into<String>,
-        /// Last day it may call.
-        end_date(date): Date,
+        Self::with_fields(name, campaign_type, agent_id, start_date, days_of_week, call_time_ranges, timezone)
     }
 
     /// Replaces the weekdays it may call (sent as the API's numbers, 1 = Monday to 7 = Sunday).
@@ -629,50 +484,16 @@ impl CreateCampaign {
 // update-campaign
 
 campaign_settings! {
+    settable;
     /// The body of [`UpdateCampaign`]: only the fields set are sent, and only those change.
     ///
     /// `end_date` has three states: unset (left as it is), a date, or cleared — sent as `null`, which the
     /// API reads as "remove the end date" ([`CampaignChanges::clear_end_date`]).
-    #[derive(Default)]
-    pub struct CampaignChanges {
+    #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct CampaignChanges {}
+    settable {
         /// New name, up to 255 characters.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub name: Option<String>,
-        /// New description.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub description: Option<String>,
-        /// New type.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub campaign_type: Option<CampaignType>,
-        /// New agent.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub agent_id: Option<AgentId>,
-        /// New first day.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub start_date: Option<Date>,
-        /// New last day: `None` leaves it, `Some(None)` clears it (sent as `null`), `Some(Some(d))` sets it.
-        #[serde(default, skip_serializing_if = "Option::is_none", with = "nullable")]
-        pub end_date: Option<Option<Date>>,
-        /// New weekdays, 1 to 7; at least one.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub days_of_week: Option<Vec<Weekday>>,
-        /// New calling windows; at least one.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub call_time_ranges: Option<Vec<CallTimeRange>>,
-        /// New IANA time zone, up to 50 characters.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub timezone: Option<String>,
-    }
-}
-
-impl CampaignChanges {
-    /// No changes yet; add them with the chaining methods.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    optional_setters! {
-        /// New name.
         name: impl Into<String>,
         /// New description.
         description: impl Into<String>,
@@ -682,6 +503,26 @@ impl CampaignChanges {
         agent_id: impl Into<AgentId>,
         /// New first day.
         start_date(date): Date,
+    }
+    optional {
+        /// New last day: `None` leaves it, `Some(None)` clears it (sent as `null`), `Some(Some(d))` sets it.
+        #[serde(with = "nullable")]
+        end_date: Option<Date>,
+        /// New weekdays, 1 to 7; at least one.
+        days_of_week: Vec<Weekday>,
+        /// New calling windows; at least one.
+        call_time_ranges: Vec<CallTimeRange>,
+    }
+    settable {
+        /// New IANA time zone, up to 50 characters.
+        timezone: impl Into<String>,
+    }
+}
+
+impl CampaignChanges {
+    /// No changes yet; add them with the chaining methods.
+    pub fn new() -> Self {
+        Self::default()
     }
 
     /// New last day.
@@ -706,11 +547,6 @@ impl CampaignChanges {
     pub fn call_time_ranges(mut self, ranges: impl IntoIterator<Item = CallTimeRange>) -> Self {
         self.call_time_ranges = Some(ranges.into_iter().collect());
         self
-    }
-
-    optional_setters! {
-        /// New time zone.
-        timezone: impl Into<String>,
     }
 }
 

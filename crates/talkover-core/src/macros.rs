@@ -267,7 +267,116 @@ macro_rules! optional_setters {
     };
 }
 
+/// Declares a struct from its own fields and lists of optional fields, each written once. Every entry of
+/// a list becomes a `pub` field of type `Option<T>`, left out of the JSON when unset and `None` when
+/// absent. Entries of a `settable` list also get their chaining setter (as [`optional_setters!`] writes
+/// it, with the field's doc); those of an `optional` list get none, for answers and for fields whose
+/// setter is written by hand. An entry is written as in [`optional_setters!`], and may carry one
+/// `#[serde(..)]` of its own (a rename, a `serialize_with`).
+///
+/// The struct also gets a private `with_fields`, which takes its own fields in order and leaves every
+/// listed one unset, for the constructors.
+///
+/// A module whose body and answer share fields keeps their list in one macro of its own that calls this
+/// one, so that the body, the answer and the setters cannot drift apart.
+///
+/// ```text
+/// optional_fields! {
+///     /// The body of `UpdateThing`.
+///     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+///     pub struct ThingUpdate {
+///         /// What to call it.
+///         pub name: String,
+///     }
+///     settable {
+///         /// New limit, 1 to 10.
+///         limit: u32,
+///         /// New owner.
+///         owner_id(owner): impl Into<UserId>,
+///     }
+///     optional {
+///         /// New tags (set with `tags`, written by hand).
+///         tags: Vec<String>,
+///     }
+/// }
+/// ```
+macro_rules! optional_fields {
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident $(<$gen:ident: $bound:path>)? {
+            $( $(#[$fmeta:meta])* pub $field:ident: $fty:ty ),* $(,)?
+        }
+        $($groups:tt)*
+    ) => {
+        $crate::macros::optional_fields!(
+            @munch [[$(#[$meta])*] $name [$(<$gen: $bound>)?] [$(<$gen>)?] [$( [$(#[$fmeta])*] $field: $fty; )*]]
+            [] $($groups)*
+        );
+    };
+    (
+        @munch [[$($meta:tt)*] $name:ident [$($gdecl:tt)*] [$($guse:tt)*] [$( [$($fmeta:tt)*] $field:ident: $fty:ty; )*]]
+        [$( { [$($doc:tt)*] [$($serde:tt)*] $ofield:ident [$($param:ident)*] $conv:tt $oty:ty } )*]
+    ) => {
+        $($meta)*
+        pub struct $name $($gdecl)* {
+            $( $($fmeta)* pub $field: $fty, )*
+            $(
+                $($doc)*
+                #[serde(default, skip_serializing_if = "Option::is_none")]
+                $($serde)*
+                pub $ofield: ::std::option::Option<$oty>,
+            )*
+        }
+
+        impl $($gdecl)* $name $($guse)* {
+            /// The struct with its own fields given and every optional one unset.
+            #[allow(dead_code, clippy::too_many_arguments)]
+            fn with_fields($($field: $fty),*) -> Self {
+                Self { $($field,)* $($ofield: ::std::option::Option::None,)* }
+            }
+
+            $( $crate::macros::optional_fields!(@setter $conv [$($doc)*] $ofield [$($param)*] $oty); )*
+        }
+    };
+    (@munch $head:tt [$($acc:tt)*] $kind:ident { $(,)? } $($groups:tt)*) => {
+        $crate::macros::optional_fields!(@munch $head [$($acc)*] $($groups)*);
+    };
+    (
+        @munch $head:tt [$($acc:tt)*]
+        $kind:ident {
+            $(#[doc = $doc:literal])* $(#[serde($($serde:tt)*)])? $field:ident $(($param:ident))?: impl Into<$ty:ty>
+            $(, $($rest:tt)*)?
+        }
+        $($groups:tt)*
+    ) => {
+        $crate::macros::optional_fields!(
+            @munch $head
+            [$($acc)* { [$(#[doc = $doc])*] [$(#[serde($($serde)*)])?] $field [$($param)? $field] [$kind into] $ty }]
+            $kind { $($($rest)*)? } $($groups)*
+        );
+    };
+    (
+        @munch $head:tt [$($acc:tt)*]
+        $kind:ident {
+            $(#[doc = $doc:literal])* $(#[serde($($serde:tt)*)])? $field:ident $(($param:ident))?: $ty:ty
+            $(, $($rest:tt)*)?
+        }
+        $($groups:tt)*
+    ) => {
+        $crate::macros::optional_fields!(
+            @munch $head
+            [$($acc)* { [$(#[doc = $doc])*] [$(#[serde($($serde)*)])?] $field [$($param)? $field] [$kind value] $ty }]
+            $kind { $($($rest)*)? } $($groups)*
+        );
+    };
+    (@setter [settable $conv:ident] $($entry:tt)*) => {
+        $crate::macros::optional_setters!(@$conv $($entry)*);
+    };
+    (@setter [optional $conv:ident] $($_entry:tt)*) => {};
+}
+
 pub(crate) use id_type;
+pub(crate) use optional_fields;
 pub(crate) use optional_setters;
 pub(crate) use same_id;
 pub(crate) use string_enum;
