@@ -29,7 +29,7 @@ use crate::envelope::{Ack, Envelope, ListEnvelope};
 use crate::error::Error;
 use crate::ids::CalendarId;
 use crate::ids::UserId;
-use crate::macros::{operations, optional_setters, string_enum};
+use crate::macros::{operations, optional_fields, string_enum};
 use crate::operation::Operation as _;
 use crate::time::DateTime;
 use crate::Timestamp;
@@ -58,90 +58,99 @@ string_enum! {
     }
 }
 
-/// An event of a calendar.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct CalendarEvent {
-    /// The event's id.
-    pub id: EventId,
-    /// The calendar it belongs to.
-    pub calendar_id: CalendarId,
-    /// Title.
-    pub title: String,
-    /// Longer description.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// When it starts.
-    pub start_at: DateTime,
-    /// When it ends.
-    pub end_at: DateTime,
-    /// Whether it takes place.
-    pub status: EventStatus,
-    /// A free-form tag (`meeting`, `block`, `appointment`, …).
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub event_type: Option<String>,
-    /// The user who created it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<UserId>,
-    /// The id of its owner: a user or an agent, as [`CalendarEvent::owner_type`] says.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub owner_id: Option<String>,
-    /// What kind of party owns it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub owner_type: Option<EventOwnerType>,
-    /// Who takes part (given when a single event is read).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attendees: Option<Vec<EventAttendee>>,
-    /// The video meeting link, once one was made ([`CreateEventMeeting`]).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub meeting_url: Option<String>,
+/// Declares a struct with the event fields [`NewCalendarEvent`], [`CalendarEventUpdate`] and the answers
+/// share, each written once, after the struct's own fields; `settable` gives the bodies their setters.
+macro_rules! event_fields {
+    ($kind:ident; $(#[$meta:meta])* pub struct $name:ident { $($own:tt)* } $($groups:tt)*) => {
+        optional_fields! {
+            $(#[$meta])*
+            pub struct $name { $($own)* }
+            $($groups)*
+            $kind {
+                /// Longer description.
+                description: impl Into<String>,
+                /// A free-form tag (`meeting`, `block`, `appointment`, …).
+                #[serde(rename = "type")]
+                event_type: impl Into<String>,
+                /// The user who created it.
+                created_by(user_id): impl Into<UserId>,
+                /// The id of its owner: a user or an agent, as `owner_type` says.
+                owner_id: impl Into<String>,
+                /// What kind of party owns it.
+                owner_type: EventOwnerType,
+            }
+        }
+    };
 }
 
-/// What the API gives back after [`UpdateCalendarEvent`]: the event's id and the fields that changed.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct UpdatedCalendarEvent {
-    /// The event's id.
-    pub id: EventId,
-    /// The calendar it belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub calendar_id: Option<CalendarId>,
-    /// Title.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
-    /// Longer description.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// When it starts.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub start_at: Option<DateTime>,
-    /// When it ends.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub end_at: Option<DateTime>,
-    /// Whether it takes place.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<EventStatus>,
-    /// A free-form tag.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub event_type: Option<String>,
-    /// The user who created it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<UserId>,
-    /// The id of its owner.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub owner_id: Option<String>,
-    /// What kind of party owns it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub owner_type: Option<EventOwnerType>,
-    /// Who takes part.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attendees: Option<Vec<EventAttendee>>,
-    /// The video meeting link.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub meeting_url: Option<String>,
-    /// When it changed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<Timestamp>,
+/// [`event_fields!`] with the fields a change may leave out and its answer echoes: title, times, status.
+macro_rules! event_changes {
+    ($kind:ident; $(#[$meta:meta])* pub struct $name:ident { $($own:tt)* } $($groups:tt)*) => {
+        event_fields! {
+            $kind;
+            $(#[$meta])*
+            pub struct $name { $($own)* }
+            $kind {
+                /// Title.
+                title: impl Into<String>,
+                /// When it starts.
+                start_at: DateTime,
+                /// When it ends: after `start_at`.
+                end_at: DateTime,
+                /// Whether it takes place.
+                status: EventStatus,
+            }
+            $($groups)*
+        }
+    };
+}
+
+event_fields! {
+    optional;
+    /// An event of a calendar.
+    #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct CalendarEvent {
+        /// The event's id.
+        pub id: EventId,
+        /// The calendar it belongs to.
+        pub calendar_id: CalendarId,
+        /// Title.
+        pub title: String,
+        /// When it starts.
+        pub start_at: DateTime,
+        /// When it ends.
+        pub end_at: DateTime,
+        /// Whether it takes place.
+        pub status: EventStatus,
+    }
+    optional {
+        /// Who takes part (given when a single event is read).
+        attendees: Vec<EventAttendee>,
+        /// The video meeting link, once one was made ([`CreateEventMeeting`]).
+        meeting_url: String,
+    }
+}
+
+event_changes! {
+    optional;
+    /// What the API gives back after [`UpdateCalendarEvent`]: the event's id and the fields that changed.
+    #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct UpdatedCalendarEvent {
+        /// The event's id.
+        pub id: EventId,
+    }
+    optional {
+        /// The calendar it belongs to.
+        calendar_id: CalendarId,
+        /// Who takes part.
+        attendees: Vec<EventAttendee>,
+        /// The video meeting link.
+        meeting_url: String,
+        /// When it changed.
+        updated_at: Timestamp,
+    }
 }
 
 /// Someone who takes part in an event.
@@ -213,69 +222,33 @@ impl ListCalendarEvents {
 // ---------------------------------------------------------------------------------------------------
 // create-calendar-event
 
-/// The body of [`CreateCalendarEvent`].
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct NewCalendarEvent {
-    /// Title.
-    pub title: String,
-    /// Longer description.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// When it starts.
-    pub start_at: DateTime,
-    /// When it ends: after `start_at`.
-    pub end_at: DateTime,
-    /// Whether it takes place (the API's default is confirmed).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<EventStatus>,
-    /// A free-form tag (`meeting`, `block`, `appointment`, …).
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub event_type: Option<String>,
-    /// The user creating it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<UserId>,
-    /// The id of its owner, a user or an agent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub owner_id: Option<String>,
-    /// What kind of party `owner_id` is.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub owner_type: Option<EventOwnerType>,
-    /// People to invite.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attendees: Option<Vec<NewEventAttendee>>,
+event_fields! {
+    settable;
+    /// The body of [`CreateCalendarEvent`].
+    #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct NewCalendarEvent {
+        /// Title.
+        pub title: String,
+        /// When it starts.
+        pub start_at: DateTime,
+        /// When it ends: after `start_at`.
+        pub end_at: DateTime,
+    }
+    settable {
+        /// Whether it takes place (the API's default is confirmed).
+        status: EventStatus,
+    }
+    optional {
+        /// People to invite.
+        attendees: Vec<NewEventAttendee>,
+    }
 }
 
 impl NewCalendarEvent {
     /// An event with its title and time; set the rest with the chaining methods.
     pub fn new(title: impl Into<String>, start_at: DateTime, end_at: DateTime) -> Self {
-        Self {
-            title: title.into(),
-            description: None,
-            start_at,
-            end_at,
-            status: None,
-            event_type: None,
-            created_by: None,
-            owner_id: None,
-            owner_type: None,
-            attendees: None,
-        }
-    }
-
-    optional_setters! {
-        /// Longer description.
-        description: impl Into<String>,
-        /// Whether it takes place.
-        status: EventStatus,
-        /// A free-form tag (`meeting`, `block`, `appointment`, …).
-        event_type: impl Into<String>,
-        /// The user creating it.
-        created_by(user_id): impl Into<UserId>,
-        /// The id of its owner.
-        owner_id: impl Into<String>,
-        /// What kind of party the owner is.
-        owner_type: EventOwnerType,
+        Self::with_fields(title.into(), start_at, end_at)
     }
 
     /// Invites someone.
@@ -300,68 +273,23 @@ impl CreateCalendarEvent {
 // ---------------------------------------------------------------------------------------------------
 // update-calendar-event
 
-/// The body of [`UpdateCalendarEvent`]: the fields of [`NewCalendarEvent`], each optional; unset ones are
-/// left as they are.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct CalendarEventUpdate {
-    /// Title.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
-    /// Longer description.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// When it starts.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub start_at: Option<DateTime>,
-    /// When it ends: after `start_at`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub end_at: Option<DateTime>,
-    /// Whether it takes place.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<EventStatus>,
-    /// A free-form tag.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub event_type: Option<String>,
-    /// The user who created it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<UserId>,
-    /// The id of its owner.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub owner_id: Option<String>,
-    /// What kind of party the owner is.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub owner_type: Option<EventOwnerType>,
-    /// The people invited.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attendees: Option<Vec<NewEventAttendee>>,
+event_changes! {
+    settable;
+    /// The body of [`UpdateCalendarEvent`]: the fields of [`NewCalendarEvent`], each optional; unset ones are
+    /// left as they are.
+    #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct CalendarEventUpdate {}
+    optional {
+        /// The people invited.
+        attendees: Vec<NewEventAttendee>,
+    }
 }
 
 impl CalendarEventUpdate {
     /// A change of nothing yet; add fields with the chaining methods.
     pub fn new() -> Self {
         Self::default()
-    }
-
-    optional_setters! {
-        /// New title.
-        title: impl Into<String>,
-        /// New description.
-        description: impl Into<String>,
-        /// New start.
-        start_at: DateTime,
-        /// New end.
-        end_at: DateTime,
-        /// New status (for example [`EventStatus::Cancelled`]).
-        status: EventStatus,
-        /// New tag.
-        event_type: impl Into<String>,
-        /// New creator.
-        created_by(user_id): impl Into<UserId>,
-        /// New owner id.
-        owner_id: impl Into<String>,
-        /// New owner type.
-        owner_type: EventOwnerType,
     }
 
     /// The people invited.
