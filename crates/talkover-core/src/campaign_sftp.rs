@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::envelope::{Envelope, ListEnvelope};
 use crate::error::Error;
 use crate::ids::{CampaignFileId, CampaignId};
-use crate::macros::{operations, optional_setters, string_enum};
+use crate::macros::{operations, optional_fields, string_enum};
 use crate::operation::Operation as _;
 use crate::secret::SecretString;
 use crate::validate::require;
@@ -66,106 +66,105 @@ string_enum! {
     }
 }
 
-/// A campaign's SFTP configuration. The password and private key are never returned. Which fields are
-/// present depends on the endpoint (create and update return a subset).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct SftpConfig {
-    /// The configuration's id.
-    pub id: SftpConfigId,
-    /// The campaign it belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub campaign_id: Option<CampaignId>,
-    /// The server's host name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host: Option<String>,
-    /// The server's port.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub port: Option<u16>,
-    /// The login.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub username: Option<String>,
-    /// How the login authenticates.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub auth_type: Option<SftpAuthType>,
-    /// Remote folder scanned for contact lists.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub import_path: Option<String>,
-    /// Remote folder call results are written to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub export_path: Option<String>,
-    /// When contact lists are imported.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub import_schedule: Option<ImportSchedule>,
-    /// Whether the integration runs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_enabled: Option<bool>,
-    /// When the connection was last tested.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_test_at: Option<Timestamp>,
-    /// Whether that test succeeded.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_test_success: Option<bool>,
-    /// When the configuration was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<Timestamp>,
-    /// When it last changed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<Timestamp>,
+/// Declares a struct with the SFTP settings the bodies and [`SftpConfig`] share, each written once, after
+/// the struct's own fields; `settable` gives the bodies their setters.
+macro_rules! sftp_settings {
+    ($kind:ident; $(#[$meta:meta])* pub struct $name:ident { $($own:tt)* } $($groups:tt)*) => {
+        optional_fields! {
+            $(#[$meta])*
+            pub struct $name { $($own)* }
+            $($groups)*
+            $kind {
+                /// The server's port, 1 to 65535 (the API's default is 22).
+                port: u16,
+                /// Remote folder scanned for contact lists (`/inbox`).
+                import_path(path): impl Into<String>,
+                /// Remote folder call results are written to (`/outbox`).
+                export_path(path): impl Into<String>,
+                /// When contact lists are imported (the API's default is `manual`).
+                import_schedule(schedule): ImportSchedule,
+            }
+        }
+    };
+}
+
+/// [`sftp_settings!`] with the credentials both bodies may send (never returned).
+macro_rules! sftp_credentials {
+    ($(#[$meta:meta])* pub struct $name:ident { $($own:tt)* } $($groups:tt)*) => {
+        sftp_settings! {
+            settable;
+            $(#[$meta])*
+            pub struct $name { $($own)* }
+            $($groups)*
+            settable {
+                /// The password (required with [`SftpAuthType::Password`]).
+                #[serde(serialize_with = "crate::secret::expose")]
+                password: impl Into<SecretString>,
+                /// The PEM private key (required with [`SftpAuthType::PrivateKey`]).
+                #[serde(serialize_with = "crate::secret::expose")]
+                private_key(key): impl Into<SecretString>,
+                /// The private key's passphrase, if it has one.
+                #[serde(serialize_with = "crate::secret::expose")]
+                private_key_passphrase(passphrase): impl Into<SecretString>,
+            }
+        }
+    };
+}
+
+sftp_settings! {
+    optional;
+    /// A campaign's SFTP configuration. The password and private key are never returned. Which fields are
+    /// present depends on the endpoint (create and update return a subset).
+    #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct SftpConfig {
+        /// The configuration's id.
+        pub id: SftpConfigId,
+    }
+    optional {
+        /// The campaign it belongs to.
+        campaign_id: CampaignId,
+        /// The server's host name.
+        host: String,
+        /// The login.
+        username: String,
+        /// How the login authenticates.
+        auth_type: SftpAuthType,
+        /// Whether the integration runs.
+        is_enabled: bool,
+        /// When the connection was last tested.
+        last_test_at: Timestamp,
+        /// Whether that test succeeded.
+        last_test_success: bool,
+        /// When the configuration was created.
+        created_at: Timestamp,
+        /// When it last changed.
+        updated_at: Timestamp,
+    }
 }
 
 // ---------------------------------------------------------------------------------------------------
 // create-campaign-sftp
 
-/// The body of [`CreateCampaignSftp`].
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct NewSftpConfig {
-    /// The server's host name.
-    pub host: String,
-    /// The server's port, 1 to 65535 (the API's default is 22).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub port: Option<u16>,
-    /// The login.
-    pub username: String,
-    /// How the login authenticates.
-    pub auth_type: SftpAuthType,
-    /// The password (required with [`SftpAuthType::Password`]).
-    #[serde(serialize_with = "crate::secret::expose", default, skip_serializing_if = "Option::is_none")]
-    pub password: Option<SecretString>,
-    /// The PEM private key (required with [`SftpAuthType::PrivateKey`]).
-    #[serde(serialize_with = "crate::secret::expose", default, skip_serializing_if = "Option::is_none")]
-    pub private_key: Option<SecretString>,
-    /// The private key's passphrase, if it has one.
-    #[serde(serialize_with = "crate::secret::expose", default, skip_serializing_if = "Option::is_none")]
-    pub private_key_passphrase: Option<SecretString>,
-    /// Remote folder scanned for contact lists (`/inbox`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub import_path: Option<String>,
-    /// Remote folder call results are written to (`/outbox`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub export_path: Option<String>,
-    /// When contact lists are imported (the API's default is `manual`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub import_schedule: Option<ImportSchedule>,
+sftp_credentials! {
+    /// The body of [`CreateCampaignSftp`].
+    #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct NewSftpConfig {
+        /// The server's host name.
+        pub host: String,
+        /// The login.
+        pub username: String,
+        /// How the login authenticates.
+        pub auth_type: SftpAuthType,
+    }
 }
 
 impl NewSftpConfig {
     /// A configuration with its login; set the credential matching `auth_type` with
     /// [`NewSftpConfig::password`] or [`NewSftpConfig::private_key`].
     pub fn new(host: impl Into<String>, username: impl Into<String>, auth_type: SftpAuthType) -> Self {
-        Self {
-            host: host.into(),
-            port: None,
-            username: username.into(),
-            auth_type,
-            password: None,
-            private_key: None,
-            private_key_passphrase: None,
-            import_path: None,
-            export_path: None,
-            import_schedule: None,
-        }
+        Self::with_fields(host.into(), username.into(), auth_type)
     }
 
     /// A configuration that logs in with a password.
@@ -184,23 +183,6 @@ impl NewSftpConfig {
         private_key: impl Into<SecretString>,
     ) -> Self {
         Self::new(host, username, SftpAuthType::PrivateKey).private_key(private_key)
-    }
-
-    optional_setters! {
-        /// The server's port, 1 to 65535.
-        port: u16,
-        /// The password.
-        password: impl Into<SecretString>,
-        /// The PEM private key.
-        private_key(key): impl Into<SecretString>,
-        /// The private key's passphrase.
-        private_key_passphrase(passphrase): impl Into<SecretString>,
-        /// Remote folder scanned for contact lists.
-        import_path(path): impl Into<String>,
-        /// Remote folder call results are written to.
-        export_path(path): impl Into<String>,
-        /// When contact lists are imported.
-        import_schedule(schedule): ImportSchedule,
     }
 }
 
@@ -223,74 +205,27 @@ impl CreateCampaignSftp {
 // ---------------------------------------------------------------------------------------------------
 // update-campaign-sftp
 
-/// The body of [`UpdateCampaignSftp`]: only the fields set are sent, and only those change.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct SftpConfigChanges {
-    /// New host name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host: Option<String>,
-    /// New port, 1 to 65535.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub port: Option<u16>,
-    /// New login.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub username: Option<String>,
-    /// New authentication method.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub auth_type: Option<SftpAuthType>,
-    /// New password.
-    #[serde(serialize_with = "crate::secret::expose", default, skip_serializing_if = "Option::is_none")]
-    pub password: Option<SecretString>,
-    /// New PEM private key.
-    #[serde(serialize_with = "crate::secret::expose", default, skip_serializing_if = "Option::is_none")]
-    pub private_key: Option<SecretString>,
-    /// New passphrase of the private key.
-    #[serde(serialize_with = "crate::secret::expose", default, skip_serializing_if = "Option::is_none")]
-    pub private_key_passphrase: Option<SecretString>,
-    /// New import folder.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub import_path: Option<String>,
-    /// New export folder.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub export_path: Option<String>,
-    /// New import schedule.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub import_schedule: Option<ImportSchedule>,
-    /// Turn the integration on or off (turning it on needs a successful connection test, else 422).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_enabled: Option<bool>,
+sftp_credentials! {
+    /// The body of [`UpdateCampaignSftp`]: only the fields set are sent, and only those change.
+    #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct SftpConfigChanges {}
+    settable {
+        /// New host name.
+        host: impl Into<String>,
+        /// New login.
+        username: impl Into<String>,
+        /// New authentication method.
+        auth_type: SftpAuthType,
+        /// Turn the integration on or off (turning it on needs a successful connection test, else 422).
+        is_enabled(enabled): bool,
+    }
 }
 
 impl SftpConfigChanges {
     /// No changes yet; add them with the chaining methods.
     pub fn new() -> Self {
         Self::default()
-    }
-
-    optional_setters! {
-        /// New host name.
-        host: impl Into<String>,
-        /// New port, 1 to 65535.
-        port: u16,
-        /// New login.
-        username: impl Into<String>,
-        /// New authentication method.
-        auth_type: SftpAuthType,
-        /// New password.
-        password: impl Into<SecretString>,
-        /// New PEM private key.
-        private_key(key): impl Into<SecretString>,
-        /// New passphrase of the private key.
-        private_key_passphrase(passphrase): impl Into<SecretString>,
-        /// New import folder.
-        import_path(path): impl Into<String>,
-        /// New export folder.
-        export_path(path): impl Into<String>,
-        /// New import schedule.
-        import_schedule(schedule): ImportSchedule,
-        /// Turns the integration on or off.
-        is_enabled(enabled): bool,
     }
 }
 
