@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::envelope::{Ack, Envelope, ListEnvelope};
 use crate::error::Error;
 use crate::ids::PhoneNumberId;
-use crate::macros::{operations, optional_setters, string_enum};
+use crate::macros::{operations, optional_fields, string_enum};
 use crate::operation::Operation as _;
 use crate::secret::SecretString;
 use crate::validate::{self, Problems};
@@ -40,52 +40,60 @@ string_enum! {
     }
 }
 
-/// A SIP trunk. The list and the update answer carry only part of it, hence the optional fields; the
-/// password is never returned.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct SipTrunk {
-    /// The trunk's id.
-    pub id: SipTrunkId,
-    /// Its name.
-    pub name: String,
-    /// The carrier or SIP provider.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub provider_name: Option<String>,
-    /// SIP domain or proxy host.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub domain: Option<String>,
-    /// SIP username.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub username: Option<String>,
-    /// Signalling transport.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub transport: Option<SipTransport>,
-    /// SIP port.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub port: Option<u16>,
-    /// Outbound proxy host, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub outbound_proxy: Option<String>,
-    /// SIP authentication realm, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub auth_realm: Option<String>,
-    /// Whether the trunk is in use.
-    pub is_active: bool,
-    /// Whether a verification succeeded.
-    pub is_verified: bool,
-    /// The outcome of the last health check.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub health_status: Option<SipTrunkHealthStatus>,
-    /// When the last health check ran.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_health_check_at: Option<Timestamp>,
-    /// When it was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<Timestamp>,
-    /// When it last changed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<Timestamp>,
+/// Declares a struct with the trunk settings the bodies and [`SipTrunk`] share, each written once, after the
+/// struct's own fields; `settable` gives the bodies their setters.
+macro_rules! sip_trunk_settings {
+    ($kind:ident; $(#[$meta:meta])* pub struct $name:ident { $($own:tt)* } $($groups:tt)*) => {
+        optional_fields! {
+            $(#[$meta])*
+            pub struct $name { $($own)* }
+            $($groups)*
+            $kind {
+                /// SIP port, 1 to 65535 (the API picks 5060 or 5061 from the transport).
+                port: u16,
+                /// Signalling transport (the API's default is TLS).
+                transport: SipTransport,
+                /// Outbound proxy host, if any.
+                outbound_proxy(host): impl Into<String>,
+                /// SIP authentication realm, if the carrier needs one.
+                auth_realm(realm): impl Into<String>,
+            }
+        }
+    };
+}
+
+sip_trunk_settings! {
+    optional;
+    /// A SIP trunk. The list and the update answer carry only part of it, hence the optional fields; the
+    /// password is never returned.
+    #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct SipTrunk {
+        /// The trunk's id.
+        pub id: SipTrunkId,
+        /// Its name.
+        pub name: String,
+        /// Whether the trunk is in use.
+        pub is_active: bool,
+        /// Whether a verification succeeded.
+        pub is_verified: bool,
+    }
+    optional {
+        /// The carrier or SIP provider.
+        provider_name: String,
+        /// SIP domain or proxy host.
+        domain: String,
+        /// SIP username.
+        username: String,
+        /// The outcome of the last health check.
+        health_status: SipTrunkHealthStatus,
+        /// When the last health check ran.
+        last_health_check_at: Timestamp,
+        /// When it was created.
+        created_at: Timestamp,
+        /// When it last changed.
+        updated_at: Timestamp,
+    }
 }
 
 /// A number (DID) attached to a SIP trunk. It is a phone number of the environment too.
@@ -110,36 +118,28 @@ pub struct SipTrunkDid {
 // ---------------------------------------------------------------------------------------------------
 // create-sip-trunk
 
-/// The body of [`CreateSipTrunk`].
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct NewSipTrunk {
-    /// Name (up to 255 characters).
-    pub name: String,
-    /// The carrier or SIP provider.
-    pub provider_name: String,
-    /// SIP domain or proxy host (`sip.carrier-x.com`).
-    pub domain: String,
-    /// SIP username.
-    pub username: String,
-    /// SIP password (stored encrypted, never returned).
-    #[serde(serialize_with = "crate::secret::expose")]
-    pub password: SecretString,
-    /// SIP port, 1 to 65535 (the API picks 5060 or 5061 from the transport).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub port: Option<u16>,
-    /// Signalling transport (the API's default is TLS).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub transport: Option<SipTransport>,
-    /// Outbound proxy host.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub outbound_proxy: Option<String>,
-    /// SIP authentication realm, if the carrier needs one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub auth_realm: Option<String>,
-    /// Whether the trunk is in use (the API's default is `false`: verify it first).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_active: Option<bool>,
+sip_trunk_settings! {
+    settable;
+    /// The body of [`CreateSipTrunk`].
+    #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct NewSipTrunk {
+        /// Name (up to 255 characters).
+        pub name: String,
+        /// The carrier or SIP provider.
+        pub provider_name: String,
+        /// SIP domain or proxy host (`sip.carrier-x.com`).
+        pub domain: String,
+        /// SIP username.
+        pub username: String,
+        /// SIP password (stored encrypted, never returned).
+        #[serde(serialize_with = "crate::secret::expose")]
+        pub password: SecretString,
+    }
+    settable {
+        /// Whether the trunk is in use (the API's default is `false`: verify it first).
+        is_active(active): bool,
+    }
 }
 
 impl NewSipTrunk {
@@ -151,31 +151,7 @@ impl NewSipTrunk {
         username: impl Into<String>,
         password: impl Into<SecretString>,
     ) -> Self {
-        Self {
-            name: name.into(),
-            provider_name: provider_name.into(),
-            domain: domain.into(),
-            username: username.into(),
-            password: password.into(),
-            port: None,
-            transport: None,
-            outbound_proxy: None,
-            auth_realm: None,
-            is_active: None,
-        }
-    }
-
-    optional_setters! {
-        /// SIP port, 1 to 65535.
-        port: u16,
-        /// Signalling transport.
-        transport: SipTransport,
-        /// Outbound proxy host.
-        outbound_proxy(host): impl Into<String>,
-        /// SIP authentication realm.
-        auth_realm(realm): impl Into<String>,
-        /// Whether the trunk is in use.
-        is_active(active): bool,
+        Self::with_fields(name.into(), provider_name.into(), domain.into(), username.into(), password.into())
     }
 }
 
@@ -192,51 +168,15 @@ impl CreateSipTrunk {
 // ---------------------------------------------------------------------------------------------------
 // update-sip-trunk
 
-/// The body of [`UpdateSipTrunk`]: the fields of [`NewSipTrunk`], each optional; unset ones are left as
-/// they are.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct SipTrunkUpdate {
-    /// Name (up to 255 characters).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// The carrier or SIP provider.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub provider_name: Option<String>,
-    /// SIP domain or proxy host.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub domain: Option<String>,
-    /// SIP username.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub username: Option<String>,
-    /// SIP password.
-    #[serde(serialize_with = "crate::secret::expose", default, skip_serializing_if = "Option::is_none")]
-    pub password: Option<SecretString>,
-    /// SIP port, 1 to 65535.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub port: Option<u16>,
-    /// Signalling transport.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub transport: Option<SipTransport>,
-    /// Outbound proxy host.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub outbound_proxy: Option<String>,
-    /// SIP authentication realm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub auth_realm: Option<String>,
-    /// Whether the trunk is in use.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_active: Option<bool>,
-}
-
-impl SipTrunkUpdate {
-    /// An update that changes nothing yet; add fields with the chaining methods.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    optional_setters! {
-        /// Renames the trunk (up to 255 characters).
+sip_trunk_settings! {
+    settable;
+    /// The body of [`UpdateSipTrunk`]: the fields of [`NewSipTrunk`], each optional; unset ones are left as
+    /// they are.
+    #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct SipTrunkUpdate {}
+    settable {
+        /// New name (up to 255 characters).
         name: impl Into<String>,
         /// The carrier or SIP provider.
         provider_name: impl Into<String>,
@@ -245,17 +185,17 @@ impl SipTrunkUpdate {
         /// SIP username.
         username: impl Into<String>,
         /// SIP password.
+        #[serde(serialize_with = "crate::secret::expose")]
         password: impl Into<SecretString>,
-        /// SIP port, 1 to 65535.
-        port: u16,
-        /// Signalling transport.
-        transport: SipTransport,
-        /// Outbound proxy host.
-        outbound_proxy(host): impl Into<String>,
-        /// SIP authentication realm.
-        auth_realm(realm): impl Into<String>,
         /// Whether the trunk is in use.
         is_active(active): bool,
+    }
+}
+
+impl SipTrunkUpdate {
+    /// An update that changes nothing yet; add fields with the chaining methods.
+    pub fn new() -> Self {
+        Self::default()
     }
 }
 
