@@ -20,7 +20,7 @@ use crate::actions::{AuthorizationScheme, CustomHeader};
 use crate::envelope::{Ack, Envelope, ListEnvelope};
 use crate::error::Error;
 use crate::ids::{AgentId, CampaignId};
-use crate::macros::{operations, optional_setters, string_enum};
+use crate::macros::{operations, optional_fields, optional_setters, string_enum};
 use crate::operation::Operation as _;
 use crate::secret::SecretString;
 use crate::validate::{self, Problems};
@@ -168,101 +168,75 @@ string_enum! {
 // ---------------------------------------------------------------------------------------------------
 // Shared request bodies
 
-/// The settings of a new webhook, for agents ([`NewAgentWebhook`]) and, inside [`NewCampaignWebhook`],
-/// for campaigns.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(bound = "E: WebhookEvent")]
-#[non_exhaustive]
-pub struct NewWebhook<E: WebhookEvent> {
-    /// Name (1 to 255 characters).
-    pub name: String,
-    /// Where events are delivered (up to 500 characters).
-    pub webhook_url: String,
-    /// Secret the API signs each delivery with (HMAC-SHA256), up to 255 characters.
-    #[serde(serialize_with = "crate::secret::expose", default, skip_serializing_if = "Option::is_none")]
-    pub webhook_secret: Option<SecretString>,
-    /// The events to deliver (at least one).
-    pub events: Vec<E>,
-    /// Seconds to wait for the target, 5 to 120 (the API's default is 30).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub timeout: Option<u32>,
-    /// Further attempts after a failed delivery, 0 to 10 (the API's default is 3).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_retries: Option<u32>,
-    /// Whether the webhook delivers (the API's default is `true`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    /// The HTTP method of deliveries (the API's default is `POST`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub http_method: Option<WebhookHttpMethod>,
-    /// How deliveries authenticate to the target (the API's default is `none`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub authorization_scheme: Option<AuthorizationScheme>,
-    /// Headers sent with every delivery; their values are secrets.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_headers: Option<Vec<CustomHeader>>,
-    /// Payload templates replacing the default payload of some events, by event (free-form objects with
-    /// `{{…}}` placeholders).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payload_templates: Option<HashMap<E, Value>>,
+/// Declares a webhook body with the optional settings [`NewWebhook`] and [`WebhookChanges`] share, each
+/// written once, after the body's own fields. Their setters are `shared_optional_setters!`, which the
+/// campaign bodies forward to their inner settings too.
+macro_rules! webhook_settings {
+    ($(#[$meta:meta])* pub struct $name:ident<E: WebhookEvent> { $($own:tt)* } $($groups:tt)*) => {
+        optional_fields! {
+            $(#[$meta])*
+            pub struct $name<E: WebhookEvent> { $($own)* }
+            $($groups)*
+            optional {
+                /// Secret the API signs each delivery with (HMAC-SHA256), up to 255 characters.
+                #[serde(serialize_with = "crate::secret::expose")]
+                webhook_secret: SecretString,
+                /// Seconds to wait for the target, 5 to 120 (the API's default is 30).
+                timeout: u32,
+                /// Further attempts after a failed delivery, 0 to 10 (the API's default is 3).
+                max_retries: u32,
+                /// Whether the webhook delivers (the API's default is `true`).
+                enabled: bool,
+                /// The HTTP method of deliveries (the API's default is `POST`).
+                http_method: WebhookHttpMethod,
+                /// How deliveries authenticate to the target (the API's default is `none`).
+                authorization_scheme: AuthorizationScheme,
+                /// Headers sent with every delivery; their values are secrets.
+                custom_headers: Vec<CustomHeader>,
+                /// Payload templates replacing the default payload of some events, by event (free-form
+                /// objects with `{{…}}` placeholders).
+                payload_templates: HashMap<E, Value>,
+            }
+        }
+    };
 }
 
-/// The changes to a webhook; unset fields are left as they are. For agents ([`AgentWebhookChanges`]) and,
-/// inside [`CampaignWebhookChanges`], for campaigns.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(bound = "E: WebhookEvent")]
-#[non_exhaustive]
-pub struct WebhookChanges<E: WebhookEvent> {
-    /// New name (1 to 255 characters).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// New delivery URL (up to 500 characters).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub webhook_url: Option<String>,
-    /// New signing secret (up to 255 characters).
-    #[serde(serialize_with = "crate::secret::expose", default, skip_serializing_if = "Option::is_none")]
-    pub webhook_secret: Option<SecretString>,
-    /// New list of events (at least one).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub events: Option<Vec<E>>,
-    /// New timeout in seconds, 5 to 120.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub timeout: Option<u32>,
-    /// New number of further attempts after a failure, 0 to 10.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_retries: Option<u32>,
-    /// Turn delivering on or off.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    /// New HTTP method of deliveries.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub http_method: Option<WebhookHttpMethod>,
-    /// New authorization scheme.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub authorization_scheme: Option<AuthorizationScheme>,
-    /// New headers sent with every delivery.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_headers: Option<Vec<CustomHeader>>,
-    /// New payload templates, by event.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payload_templates: Option<HashMap<E, Value>>,
+webhook_settings! {
+    /// The settings of a new webhook, for agents ([`NewAgentWebhook`]) and, inside [`NewCampaignWebhook`],
+    /// for campaigns.
+    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[serde(bound = "E: WebhookEvent")]
+    #[non_exhaustive]
+    pub struct NewWebhook<E: WebhookEvent> {
+        /// Name (1 to 255 characters).
+        pub name: String,
+        /// Where events are delivered (up to 500 characters).
+        pub webhook_url: String,
+        /// The events to deliver (at least one).
+        pub events: Vec<E>,
+    }
+}
+
+webhook_settings! {
+    /// The changes to a webhook; unset fields are left as they are. For agents ([`AgentWebhookChanges`])
+    /// and, inside [`CampaignWebhookChanges`], for campaigns.
+    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[serde(bound = "E: WebhookEvent")]
+    #[non_exhaustive]
+    pub struct WebhookChanges<E: WebhookEvent> {}
+    optional {
+        /// New name (1 to 255 characters).
+        name: String,
+        /// New delivery URL (up to 500 characters).
+        webhook_url: String,
+        /// New list of events (at least one).
+        events: Vec<E>,
+    }
 }
 
 impl<E: WebhookEvent> Default for WebhookChanges<E> {
     fn default() -> Self {
-        Self {
-            name: None,
-            webhook_url: None,
-            webhook_secret: None,
-            events: None,
-            timeout: None,
-            max_retries: None,
-            enabled: None,
-            http_method: None,
-            authorization_scheme: None,
-            custom_headers: None,
-            payload_templates: None,
-        }
+        Self::with_fields()
     }
 }
 
@@ -346,19 +320,7 @@ macro_rules! change_setters {
 impl<E: WebhookEvent> NewWebhook<E> {
     /// A webhook with its required settings; set the others with the chaining methods.
     pub fn new(name: impl Into<String>, webhook_url: impl Into<String>, events: impl IntoIterator<Item = E>) -> Self {
-        Self {
-            name: name.into(),
-            webhook_url: webhook_url.into(),
-            webhook_secret: None,
-            events: events.into_iter().collect(),
-            timeout: None,
-            max_retries: None,
-            enabled: None,
-            http_method: None,
-            authorization_scheme: None,
-            custom_headers: None,
-            payload_templates: None,
-        }
+        Self::with_fields(name.into(), webhook_url.into(), events.into_iter().collect())
     }
 
     shared_optional_setters!(E);
