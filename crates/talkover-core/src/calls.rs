@@ -23,7 +23,7 @@ use crate::campaigns::CampaignSummary;
 use crate::envelope::{Bare, Envelope, ListEnvelope};
 use crate::error::Error;
 use crate::ids::{AgentId, CampaignId};
-use crate::macros::{operations, optional_setters, string_enum};
+use crate::macros::{operations, optional_fields, string_enum};
 use crate::operation::Operation as _;
 use crate::time::Date;
 use crate::validate::{self, Problems};
@@ -157,59 +157,59 @@ impl Call {
 // ---------------------------------------------------------------------------------------------------
 // make-call
 
-/// The body of [`MakeCall`].
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct NewCall {
-    /// The number to call, in international format (`+1234567890`).
-    pub to: String,
-    /// Values for the placeholders of the agent's prompt.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payload: Option<Map<String, Value>>,
-    /// Your own data, not used in the conversation but sent back in every webhook event of the call.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub context: Option<Map<String, Value>>,
-    /// Seconds to wait before dialling, 0 to 3600 (the API's default is 0).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub delay_seconds: Option<u32>,
-    /// Mark the call as a test: not billed, left out of analytics (the API's default is `false`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_testing: Option<bool>,
+/// Declares a call body with the fields [`NewCall`] and [`NewCampaignCall`] share, each written once, around
+/// the body's own fields, and their setters.
+macro_rules! call_body {
+    ($(#[$meta:meta])* pub struct $name:ident { $($own:tt)* } $($groups:tt)*) => {
+        optional_fields! {
+            $(#[$meta])*
+            pub struct $name { $($own)* }
+            settable {
+                /// Values for the placeholders of the agent's prompt (replacing any set before).
+                payload: Map<String, Value>,
+                /// Your own data, not used in the conversation but sent back in every webhook event of the
+                /// call (replacing any set before).
+                context: Map<String, Value>,
+                /// Mark the call as a test: not billed, left out of analytics (the API's default is `false`).
+                is_testing: bool,
+            }
+            $($groups)*
+        }
+
+        impl $name {
+            /// Sets one prompt placeholder's value.
+            pub fn payload_value(mut self, key: impl Into<String>, value: impl Into<Value>) -> Self {
+                self.payload.get_or_insert_with(Map::new).insert(key.into(), value.into());
+                self
+            }
+
+            /// Sets one value of the data sent back in webhook events.
+            pub fn context_value(mut self, key: impl Into<String>, value: impl Into<Value>) -> Self {
+                self.context.get_or_insert_with(Map::new).insert(key.into(), value.into());
+                self
+            }
+        }
+    };
+}
+
+call_body! {
+    /// The body of [`MakeCall`].
+    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct NewCall {
+        /// The number to call, in international format (`+1234567890`).
+        pub to: String,
+    }
+    settable {
+        /// Seconds to wait before dialling, 0 to 3600 (the API's default is 0).
+        delay_seconds(seconds): u32,
+    }
 }
 
 impl NewCall {
     /// A call to `to` (international format).
     pub fn new(to: impl Into<String>) -> Self {
-        Self { to: to.into(), payload: None, context: None, delay_seconds: None, is_testing: None }
-    }
-
-    optional_setters! {
-        /// Replaces the prompt placeholders' values.
-        payload: Map<String, Value>,
-    }
-
-    /// Sets one prompt placeholder's value.
-    pub fn payload_value(mut self, key: impl Into<String>, value: impl Into<Value>) -> Self {
-        self.payload.get_or_insert_with(Map::new).insert(key.into(), value.into());
-        self
-    }
-
-    optional_setters! {
-        /// Replaces the data sent back in webhook events.
-        context: Map<String, Value>,
-    }
-
-    /// Sets one value of the data sent back in webhook events.
-    pub fn context_value(mut self, key: impl Into<String>, value: impl Into<Value>) -> Self {
-        self.context.get_or_insert_with(Map::new).insert(key.into(), value.into());
-        self
-    }
-
-    optional_setters! {
-        /// Seconds to wait before dialling, 0 to 3600.
-        delay_seconds(seconds): u32,
-        /// Marks the call as a test.
-        is_testing: bool,
+        Self::with_fields(to.into())
     }
 }
 
@@ -243,60 +243,25 @@ pub struct PlacedCall {
 // ---------------------------------------------------------------------------------------------------
 // make-campaign-call
 
-/// The body of [`MakeCampaignCall`].
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct NewCampaignCall {
-    /// The number to call, E.164 (`+1234567890`).
-    pub to: String,
-    /// Values for the placeholders of the campaign agent's prompt.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payload: Option<Map<String, Value>>,
-    /// Your own data, sent back in every webhook event of the call.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub context: Option<Map<String, Value>>,
-    /// Mark the call as a test: not billed, left out of analytics (the API's default is `false`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_testing: Option<bool>,
-    /// Queue the call even if this number already has an active or queued call in the campaign (the API's
-    /// default is `false`, which answers 409 with the existing call: see [`existing_call`]).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allow_duplicates: Option<bool>,
+call_body! {
+    /// The body of [`MakeCampaignCall`].
+    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct NewCampaignCall {
+        /// The number to call, E.164 (`+1234567890`).
+        pub to: String,
+    }
+    settable {
+        /// Queue the call even if this number already has an active or queued call in the campaign (the
+        /// API's default is `false`, which answers 409 with the existing call: see [`existing_call`]).
+        allow_duplicates(allow): bool,
+    }
 }
 
 impl NewCampaignCall {
     /// A campaign call to `to` (E.164).
     pub fn new(to: impl Into<String>) -> Self {
-        Self { to: to.into(), payload: None, context: None, is_testing: None, allow_duplicates: None }
-    }
-
-    optional_setters! {
-        /// Replaces the prompt placeholders' values.
-        payload: Map<String, Value>,
-    }
-
-    /// Sets one prompt placeholder's value.
-    pub fn payload_value(mut self, key: impl Into<String>, value: impl Into<Value>) -> Self {
-        self.payload.get_or_insert_with(Map::new).insert(key.into(), value.into());
-        self
-    }
-
-    optional_setters! {
-        /// Replaces the data sent back in webhook events.
-        context: Map<String, Value>,
-    }
-
-    /// Sets one value of the data sent back in webhook events.
-    pub fn context_value(mut self, key: impl Into<String>, value: impl Into<Value>) -> Self {
-        self.context.get_or_insert_with(Map::new).insert(key.into(), value.into());
-        self
-    }
-
-    optional_setters! {
-        /// Marks the call as a test.
-        is_testing: bool,
-        /// Queues the call even when the number already has one in the campaign.
-        allow_duplicates(allow): bool,
+        Self::with_fields(to.into())
     }
 }
 
