@@ -24,14 +24,12 @@ use crate::Timestamp;
 pub use crate::ids::{AutoTopupEventId, PaymentMethodId};
 
 /// The auto top-up settings [`AutoTopupSettingsUpdate`] changes and [`AutoTopupSettings`] reports, each
-/// written once, after the struct's own optional fields.
+/// written once, after the struct's own fields; `settable` gives the body its setters.
 macro_rules! auto_topup_settings {
-    ($(#[$meta:meta])* pub struct $name:ident { $($own:tt)* } $kind:ident { $($extra:tt)* }) => {
+    ($kind:ident; $($item:tt)*) => {
         optional_fields! {
-            $(#[$meta])*
-            pub struct $name { $($own)* }
+            $($item)*
             $kind {
-                $($extra)*
                 /// The balance below which a recharge fires (1 to 1000).
                 threshold_amount(amount): Decimal,
                 /// What each threshold recharge charges (1 to 1000).
@@ -52,6 +50,7 @@ macro_rules! auto_topup_settings {
 }
 
 auto_topup_settings! {
+    optional;
     /// The auto top-up configuration, as the settings, update and disable operations return it.
     ///
     /// The update and disable answers carry only part of it, so everything but `is_enabled` is optional.
@@ -79,6 +78,7 @@ auto_topup_settings! {
 // update-auto-topup-settings
 
 auto_topup_settings! {
+    settable;
     /// The body of [`UpdateAutoTopupSettings`]: the settings to change; unset ones are left as they are.
     #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
     #[non_exhaustive]

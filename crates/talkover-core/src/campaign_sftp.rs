@@ -69,11 +69,9 @@ string_enum! {
 /// Declares a struct with the SFTP settings the bodies and [`SftpConfig`] share, each written once, after
 /// the struct's own fields; `settable` gives the bodies their setters.
 macro_rules! sftp_settings {
-    ($kind:ident; $(#[$meta:meta])* pub struct $name:ident { $($own:tt)* } $($groups:tt)*) => {
+    ($kind:ident; $($item:tt)*) => {
         optional_fields! {
-            $(#[$meta])*
-            pub struct $name { $($own)* }
-            $($groups)*
+            $($item)*
             $kind {
                 /// The server's port, 1 to 65535 (the API's default is 22).
                 port: u16,
@@ -90,12 +88,10 @@ macro_rules! sftp_settings {
 
 /// [`sftp_settings!`] with the credentials both bodies may send (never returned).
 macro_rules! sftp_credentials {
-    ($(#[$meta:meta])* pub struct $name:ident { $($own:tt)* } $($groups:tt)*) => {
+    ($($item:tt)*) => {
         sftp_settings! {
             settable;
-            $(#[$meta])*
-            pub struct $name { $($own)* }
-            $($groups)*
+            $($item)*
             settable {
                 /// The password (required with [`SftpAuthType::Password`]).
                 #[serde(serialize_with = "crate::secret::expose")]

@@ -43,11 +43,9 @@ string_enum! {
 /// Declares a struct with the trunk settings the bodies and [`SipTrunk`] share, each written once, after the
 /// struct's own fields; `settable` gives the bodies their setters.
 macro_rules! sip_trunk_settings {
-    ($kind:ident; $(#[$meta:meta])* pub struct $name:ident { $($own:tt)* } $($groups:tt)*) => {
+    ($kind:ident; $($item:tt)*) => {
         optional_fields! {
-            $(#[$meta])*
-            pub struct $name { $($own)* }
-            $($groups)*
+            $($item)*
             $kind {
                 /// SIP port, 1 to 65535 (the API picks 5060 or 5061 from the transport).
                 port: u16,

@@ -172,11 +172,9 @@ string_enum! {
 /// written once, after the body's own fields. Their setters are `shared_optional_setters!`, which the
 /// campaign bodies forward to their inner settings too.
 macro_rules! webhook_settings {
-    ($(#[$meta:meta])* pub struct $name:ident<E: WebhookEvent> { $($own:tt)* } $($groups:tt)*) => {
+    ($($item:tt)*) => {
         optional_fields! {
-            $(#[$meta])*
-            pub struct $name<E: WebhookEvent> { $($own)* }
-            $($groups)*
+            $($item)*
             optional {
                 /// Secret the API signs each delivery with (HMAC-SHA256), up to 255 characters.
                 #[serde(serialize_with = "crate::secret::expose")]

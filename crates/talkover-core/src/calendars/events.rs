@@ -61,11 +61,9 @@ string_enum! {
 /// Declares a struct with the event fields [`NewCalendarEvent`], [`CalendarEventUpdate`] and the answers
 /// share, each written once, after the struct's own fields; `settable` gives the bodies their setters.
 macro_rules! event_fields {
-    ($kind:ident; $(#[$meta:meta])* pub struct $name:ident { $($own:tt)* } $($groups:tt)*) => {
+    ($kind:ident; $($item:tt)*) => {
         optional_fields! {
-            $(#[$meta])*
-            pub struct $name { $($own)* }
-            $($groups)*
+            $($item)*
             $kind {
                 /// Longer description.
                 description: impl Into<String>,
@@ -85,11 +83,10 @@ macro_rules! event_fields {
 
 /// [`event_fields!`] with the fields a change may leave out and its answer echoes: title, times, status.
 macro_rules! event_changes {
-    ($kind:ident; $(#[$meta:meta])* pub struct $name:ident { $($own:tt)* } $($groups:tt)*) => {
+    ($kind:ident; $($item:tt)*) => {
         event_fields! {
             $kind;
-            $(#[$meta])*
-            pub struct $name { $($own)* }
+            $($item)*
             $kind {
                 /// Title.
                 title: impl Into<String>,
@@ -100,7 +97,6 @@ macro_rules! event_changes {
                 /// Whether it takes place.
                 status: EventStatus,
             }
-            $($groups)*
         }
     };
 }
