@@ -8,7 +8,7 @@ use serde_json::Value;
 use crate::actions::Action;
 use crate::envelope::{Ack, Envelope, ListEnvelope};
 use crate::error::Error;
-use crate::macros::{operations, optional_setters, string_enum};
+use crate::macros::{operations, optional_fields, optional_setters, string_enum};
 use crate::operation::Operation as _;
 use crate::trainings::Training;
 use crate::validate::{self, Problems};
@@ -233,199 +233,98 @@ impl AgentPhoneNumber {
 // ---------------------------------------------------------------------------------------------------
 // create-agent
 
-/// The fields create-agent requires, by name, for [`CreateAgentBody::new`].
-///
-/// Written as a struct literal, so that leaving one out is a compile error that names it (and a field the
-/// API comes to require is one too: this struct is deliberately not `#[non_exhaustive]`).
-///
-/// ```compile_fail,E0063
-/// use talkover_core::agents::{CreateAgentBody, CreateAgentRequired, Direction, InterruptSensitivity, WhoSpeaksFirst};
-///
-/// // `llm_temperature` is missing: this does not compile.
-/// let body = CreateAgentBody::new(CreateAgentRequired {
-///     label: "Reminders".into(),
-///     name: "reminders".into(),
-///     language: "en-US".into(),
-///     direction: Direction::Outbound,
-///     who_speaks_first: WhoSpeaksFirst::Agent,
-///     interrupt_sensitivity: InterruptSensitivity::Medium,
-///     endpointing_sensitivity: "auto".into(),
-///     ivr_navigation_mode: "off".into(),
-///     conversation_speed: 1.0,
-///     initial_message_delay: 0,
-///     ask_if_human_present_on_idle: true,
-///     idle_time_seconds: 5,
-///     enable_recording: false,
-/// });
-/// ```
-#[derive(Clone, Debug, PartialEq)]
-pub struct CreateAgentRequired {
-    /// Display label, up to 255 characters.
-    pub label: String,
-    /// Internal name, up to 255 characters.
-    pub name: String,
-    /// Language code, e.g. `en-US`.
-    pub language: String,
-    /// Inbound or outbound.
-    pub direction: Direction,
-    /// Who speaks first.
-    pub who_speaks_first: WhoSpeaksFirst,
-    /// How readily the agent can be interrupted.
-    pub interrupt_sensitivity: InterruptSensitivity,
-    /// How quickly the agent decides the caller has finished speaking (e.g. `auto`).
-    pub endpointing_sensitivity: String,
-    /// How the agent handles phone menus (e.g. `off`).
-    pub ivr_navigation_mode: String,
-    /// Speaking speed multiplier, 0.1 to 3.0.
-    pub conversation_speed: f64,
-    /// Seconds before the initial message, 0 to 60.
-    pub initial_message_delay: u32,
-    /// Ask whether someone is there when the line goes quiet.
-    pub ask_if_human_present_on_idle: bool,
-    /// Seconds of silence before the idle check, 1 to 60.
-    pub idle_time_seconds: u32,
-    /// Sampling temperature of the language model, 0 to 2.
-    pub llm_temperature: f64,
-    /// Record calls.
-    pub enable_recording: bool,
-}
-
-/// The body of [`CreateAgent`]: build it with [`CreateAgentBody::new`] from the
-/// [required fields](CreateAgentRequired), then set the optional ones with the chaining methods.
-///
-/// ```
-/// use talkover_core::agents::{CreateAgentBody, CreateAgentRequired, Direction, InterruptSensitivity, WhoSpeaksFirst};
-///
-/// let body = CreateAgentBody::new(CreateAgentRequired {
-///     label: "Appointment reminders".into(),
-///     name: "reminders".into(),
-///     language: "en-US".into(),
-///     direction: Direction::Outbound,
-///     who_speaks_first: WhoSpeaksFirst::Agent,
-///     interrupt_sensitivity: InterruptSensitivity::Medium,
-///     endpointing_sensitivity: "auto".into(),
-///     ivr_navigation_mode: "off".into(),
-///     conversation_speed: 1.0,
-///     initial_message_delay: 0,
-///     ask_if_human_present_on_idle: true,
-///     idle_time_seconds: 5,
-///     llm_temperature: 0.7,
-///     enable_recording: false,
-/// })
-/// .description("Reminds customers of their appointments")
-/// .max_call_duration_seconds(600);
-/// assert_eq!(body.name, "reminders");
-/// ```
-///
-/// Decoding one (a server reading a request) fails with `missing field` for any field the reference
-/// requires.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct CreateAgentBody {
-    /// Display label (up to 255 characters).
-    pub label: String,
-    /// What the agent does.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// Internal name (up to 255 characters).
-    pub name: String,
-    /// Language code, e.g. `en-US`.
-    pub language: String,
-    /// What the agent says first.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub initial_message: Option<String>,
-    /// How readily the agent can be interrupted.
-    pub interrupt_sensitivity: InterruptSensitivity,
-    /// How quickly the agent decides the caller has finished speaking (e.g. `auto`).
-    pub endpointing_sensitivity: String,
-    /// How the agent handles phone menus (e.g. `off`).
-    pub ivr_navigation_mode: String,
-    /// Speaking speed multiplier (0.1 to 3.0).
-    pub conversation_speed: f64,
-    /// Seconds before the initial message (0 to 60).
-    pub initial_message_delay: u32,
-    /// Ask whether someone is there when the line goes quiet.
-    pub ask_if_human_present_on_idle: bool,
-    /// Seconds of silence before the idle check (1 to 60).
-    pub idle_time_seconds: u32,
-    /// Idle checks before hanging up (1 to 10).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_idle_check_count: Option<u32>,
-    /// Longest call in seconds (1 to 3600).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_call_duration_seconds: Option<u32>,
-    /// Say goodbye when the longest call duration is reached.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub say_goodbye_on_max_duration: Option<bool>,
-    /// Seconds of caller silence before the agent ends the call (5 to 120).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_inactivity_timeout_seconds: Option<u32>,
-    /// Seconds of silence at the start of a call before the first idle check (1 to 60).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub initial_idle_time_seconds: Option<u32>,
-    /// Idle checks at the start of a call (0 to 10).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub initial_max_idle_check_count: Option<u32>,
-    /// Sampling temperature of the language model (0 to 2).
-    pub llm_temperature: f64,
-    /// Record calls.
-    pub enable_recording: bool,
-    /// Inbound or outbound.
-    pub direction: Direction,
-    /// Who speaks first.
-    pub who_speaks_first: WhoSpeaksFirst,
-    /// Phone numbers to attach.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phone_number_ids: Option<Vec<PhoneNumberId>>,
-}
-
-impl CreateAgentBody {
-    /// The body with every required field and no optional one; set those with the chaining methods.
-    pub fn new(required: CreateAgentRequired) -> Self {
-        let CreateAgentRequired {
-            label,
-            name,
-            language,
-            direction,
-            who_speaks_first,
-            interrupt_sensitivity,
-            endpointing_sensitivity,
-            ivr_navigation_mode,
-            conversation_speed,
-            initial_message_delay,
-            ask_if_human_present_on_idle,
-            idle_time_seconds,
-            llm_temperature,
-            enable_recording,
-        } = required;
-        Self {
-            label,
-            description: None,
-            name,
-            language,
-            initial_message: None,
-            interrupt_sensitivity,
-            endpointing_sensitivity,
-            ivr_navigation_mode,
-            conversation_speed,
-            initial_message_delay,
-            ask_if_human_present_on_idle,
-            idle_time_seconds,
-            max_idle_check_count: None,
-            max_call_duration_seconds: None,
-            say_goodbye_on_max_duration: None,
-            user_inactivity_timeout_seconds: None,
-            initial_idle_time_seconds: None,
-            initial_max_idle_check_count: None,
-            llm_temperature,
-            enable_recording,
-            direction,
-            who_speaks_first,
-            phone_number_ids: None,
-        }
+optional_fields! {
+    /// The body of [`CreateAgent`]: build it with [`CreateAgentBody::new`] from the
+    /// [required fields](CreateAgentRequired), then set the optional ones with the chaining methods.
+    ///
+    /// ```
+    /// use talkover_core::agents::{CreateAgentBody, CreateAgentRequired, Direction, InterruptSensitivity, WhoSpeaksFirst};
+    ///
+    /// let body = CreateAgentBody::new(CreateAgentRequired {
+    ///     label: "Appointment reminders".into(),
+    ///     name: "reminders".into(),
+    ///     language: "en-US".into(),
+    ///     direction: Direction::Outbound,
+    ///     who_speaks_first: WhoSpeaksFirst::Agent,
+    ///     interrupt_sensitivity: InterruptSensitivity::Medium,
+    ///     endpointing_sensitivity: "auto".into(),
+    ///     ivr_navigation_mode: "off".into(),
+    ///     conversation_speed: 1.0,
+    ///     initial_message_delay: 0,
+    ///     ask_if_human_present_on_idle: true,
+    ///     idle_time_seconds: 5,
+    ///     llm_temperature: 0.7,
+    ///     enable_recording: false,
+    /// })
+    /// .description("Reminds customers of their appointments")
+    /// .max_call_duration_seconds(600);
+    /// assert_eq!(body.name, "reminders");
+    /// ```
+    ///
+    /// Decoding one (a server reading a request) fails with `missing field` for any field the reference
+    /// requires.
+    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct CreateAgentBody {
+        /// Display label, up to 255 characters.
+        pub label: String,
+        /// Internal name, up to 255 characters.
+        pub name: String,
+        /// Language code, e.g. `en-US`.
+        pub language: String,
+        /// Inbound or outbound.
+        pub direction: Direction,
+        /// Who speaks first.
+        pub who_speaks_first: WhoSpeaksFirst,
+        /// How readily the agent can be interrupted.
+        pub interrupt_sensitivity: InterruptSensitivity,
+        /// How quickly the agent decides the caller has finished speaking (e.g. `auto`).
+        pub endpointing_sensitivity: String,
+        /// How the agent handles phone menus (e.g. `off`).
+        pub ivr_navigation_mode: String,
+        /// Speaking speed multiplier, 0.1 to 3.0.
+        pub conversation_speed: f64,
+        /// Seconds before the initial message, 0 to 60.
+        pub initial_message_delay: u32,
+        /// Ask whether someone is there when the line goes quiet.
+        pub ask_if_human_present_on_idle: bool,
+        /// Seconds of silence before the idle check, 1 to 60.
+        pub idle_time_seconds: u32,
+        /// Sampling temperature of the language model, 0 to 2.
+        pub llm_temperature: f64,
+        /// Record calls.
+        pub enable_recording: bool,
     }
-
-    optional_setters! {
+    required {
+        /// The fields create-agent requires, by name, for [`CreateAgentBody::new`].
+        ///
+        /// Written as a struct literal, so that leaving one out is a compile error that names it (and a field the
+        /// API comes to require is one too: this struct is deliberately not `#[non_exhaustive]`).
+        ///
+        /// ```compile_fail,E0063
+        /// use talkover_core::agents::{CreateAgentBody, CreateAgentRequired, Direction, InterruptSensitivity, WhoSpeaksFirst};
+        ///
+        /// // `llm_temperature` is missing: this does not compile.
+        /// let body = CreateAgentBody::new(CreateAgentRequired {
+        ///     label: "Reminders".into(),
+        ///     name: "reminders".into(),
+        ///     language: "en-US".into(),
+        ///     direction: Direction::Outbound,
+        ///     who_speaks_first: WhoSpeaksFirst::Agent,
+        ///     interrupt_sensitivity: InterruptSensitivity::Medium,
+        ///     endpointing_sensitivity: "auto".into(),
+        ///     ivr_navigation_mode: "off".into(),
+        ///     conversation_speed: 1.0,
+        ///     initial_message_delay: 0,
+        ///     ask_if_human_present_on_idle: true,
+        ///     idle_time_seconds: 5,
+        ///     enable_recording: false,
+        /// });
+        /// ```
+        #[derive(Clone, Debug, PartialEq)]
+        pub struct CreateAgentRequired;
+    }
+    settable {
         /// What the agent does.
         description: impl Into<String>,
         /// What the agent says first.
@@ -443,7 +342,13 @@ impl CreateAgentBody {
         /// Idle checks at the start of a call, 0 to 10.
         initial_max_idle_check_count(count): u32,
     }
+    optional {
+        /// Phone numbers to attach.
+        phone_number_ids: Vec<PhoneNumberId>,
+    }
+}
 
+impl CreateAgentBody {
     /// Phone numbers to attach.
     pub fn phone_number_ids<I: Into<PhoneNumberId>>(mut self, ids: impl IntoIterator<Item = I>) -> Self {
         self.phone_number_ids = Some(ids.into_iter().map(Into::into).collect());

@@ -399,6 +399,29 @@ campaign_settings! {
         /// IANA time zone of the windows (`America/New_York`), up to 50 characters.
         pub timezone: String,
     }
+    required {
+        /// The fields create-campaign requires, by name, for [`NewCampaign::new`].
+        ///
+        /// Written as a struct literal, so that leaving one out is a compile error that names it (deliberately not
+        /// `#[non_exhaustive]`).
+        ///
+        /// ```compile_fail,E0063
+        /// use talkover_core::campaigns::{CallTimeRange, CampaignType, NewCampaign, NewCampaignRequired};
+        /// use talkover_core::time::Date;
+        ///
+        /// // `call_time_ranges` is missing: this does not compile.
+        /// let campaign = NewCampaign::new(NewCampaignRequired {
+        ///     name: "Renewals".into(),
+        ///     campaign_type: CampaignType::Reminder,
+        ///     agent_id: "agent-uuid-1".into(),
+        ///     start_date: Date::new("2030-01-01").unwrap(),
+        ///     days_of_week: vec![1, 2, 3, 4, 5],
+        ///     timezone: "Europe/Paris".into(),
+        /// });
+        /// ```
+        #[derive(Clone, Debug, PartialEq, Eq)]
+        pub struct NewCampaignRequired;
+    }
     settable {
         /// What it is about.
         description: impl Into<String>,
@@ -407,51 +430,7 @@ campaign_settings! {
     }
 }
 
-/// The fields create-campaign requires, by name, for [`NewCampaign::new`].
-///
-/// Written as a struct literal, so that leaving one out is a compile error that names it (deliberately not
-/// `#[non_exhaustive]`).
-///
-/// ```compile_fail,E0063
-/// use talkover_core::campaigns::{CallTimeRange, CampaignType, NewCampaign, NewCampaignRequired};
-/// use talkover_core::time::Date;
-///
-/// // `call_time_ranges` is missing: this does not compile.
-/// let campaign = NewCampaign::new(NewCampaignRequired {
-///     name: "Renewals".into(),
-///     campaign_type: CampaignType::Reminder,
-///     agent_id: "agent-uuid-1".into(),
-///     start_date: Date::new("2030-01-01").unwrap(),
-///     days_of_week: vec![1, 2, 3, 4, 5],
-///     timezone: "Europe/Paris".into(),
-/// });
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct NewCampaignRequired {
-    /// Name, up to 255 characters.
-    pub name: String,
-    /// What it is for.
-    pub campaign_type: CampaignType,
-    /// The agent placing its calls.
-    pub agent_id: AgentId,
-    /// First day it may call.
-    pub start_date: Date,
-    /// Weekdays it may call; at least one.
-    pub days_of_week: Vec<Weekday>,
-    /// Daily calling windows; at least one.
-    pub call_time_ranges: Vec<CallTimeRange>,
-    /// IANA time zone of the windows (`America/New_York`), up to 50 characters.
-    pub timezone: String,
-}
-
 impl NewCampaign {
-    /// A campaign with every required field and no optional one; set those with the chaining methods.
-    pub fn new(required: NewCampaignRequired) -> Self {
-        let NewCampaignRequired { name, campaign_type, agent_id, start_date, days_of_week, call_time_ranges, timezone } =
-            required;
-        Self::with_fields(name, campaign_type, agent_id, start_date, days_of_week, call_time_ranges, timezone)
-    }
-
     /// Replaces the weekdays it may call (sent as the API's numbers, 1 = Monday to 7 = Sunday).
     pub fn days_of_week(mut self, days: impl IntoIterator<Item = Weekday>) -> Self {
         self.days_of_week = days.into_iter().collect();

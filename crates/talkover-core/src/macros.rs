@@ -275,7 +275,9 @@ macro_rules! optional_setters {
 /// `#[serde(..)]` of its own (a rename, a `serialize_with`).
 ///
 /// The struct also gets a private `with_fields`, which takes its own fields in order and leaves every
-/// listed one unset, for the constructors.
+/// listed one unset, for the constructors. A body whose own fields are the ones the API requires can say
+/// `required { pub struct NameRequired; }` first: that struct gets the same fields and docs, and the body a
+/// `new(required)`, so a caller names every required field and leaving one out does not compile.
 ///
 /// A module whose body and answer share fields keeps their list in one macro of its own that calls this
 /// one, so that the body, the answer and the setters cannot drift apart.
@@ -301,6 +303,32 @@ macro_rules! optional_setters {
 /// }
 /// ```
 macro_rules! optional_fields {
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident {
+            $( $(#[doc = $fdoc:literal])* $(#[serde($($fserde:tt)*)])* pub $field:ident: $fty:ty ),* $(,)?
+        }
+        required { $(#[$rmeta:meta])* pub struct $required:ident; }
+        $($groups:tt)*
+    ) => {
+        $crate::macros::optional_fields! {
+            $(#[$meta])*
+            pub struct $name { $( $(#[doc = $fdoc])* $(#[serde($($fserde)*)])* pub $field: $fty, )* }
+            $($groups)*
+        }
+
+        $(#[$rmeta])*
+        pub struct $required { $( $(#[doc = $fdoc])* pub $field: $fty, )* }
+
+        impl $name {
+            /// The body with every required field given and no optional one; set those with the chaining
+            /// methods.
+            pub fn new(required: $required) -> Self {
+                let $required { $($field),* } = required;
+                Self::with_fields($($field),*)
+            }
+        }
+    };
     (
         $(#[$meta:meta])*
         pub struct $name:ident $(<$gen:ident: $bound:path>)? {
