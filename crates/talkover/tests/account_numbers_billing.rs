@@ -1,66 +1,17 @@
 //! The voice template, phone number, SIP trunk, auto top-up and account handlers, on closure transports that
 //! answer each operation's documented success example (tests/fixtures/<id>/ok-*.json).
 
+#[macro_use]
 mod common;
 
-use std::collections::HashMap;
-use std::sync::Mutex;
-
-use common::{documented_query, json, pairs, sent_query, Seen, TOKEN};
-use serde_json::value::RawValue;
+use common::{client_answering, exchange, json, pairs, sent_query, Seen, TOKEN};
 use serde_json::Value;
 use talkover::account::NewApiToken;
 use talkover::auto_topup::{AutoTopupSettingsUpdate, AutoTopupStatus, PaymentMethodType};
 use talkover::phone_numbers::{PhoneNumberType, ReleaseRequestStatus};
 use talkover::sip_trunks::{NewSipTrunk, NewSipTrunkDid, SipTransport, SipTrunkHealthStatus, SipTrunkUpdate};
 use talkover::voice_templates::{QualityTier, VoiceGender};
-use talkover::{ClientConfig, Decimal, Error, HttpRequest, HttpResponse, TransportError};
-
-macro_rules! fixture {
-    ($path:literal) => {
-        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/", $path))
-    };
-}
-
-/// A fixture's documented answer, its body byte for byte (amounts keep their digits).
-fn answer(fixture: &str) -> HttpResponse {
-    let parts: HashMap<String, Box<RawValue>> = serde_json::from_str(fixture).unwrap();
-    let response: HashMap<String, Box<RawValue>> = serde_json::from_str(parts["response"].get()).unwrap();
-    let status: u16 = serde_json::from_str(response["status"].get()).unwrap();
-    json(status, response["body"].get())
-}
-
-/// A blocking client whose transport records each request and answers it with the next of `answers`.
-fn client_answering(answers: Vec<HttpResponse>) -> (talkover::blocking::Client, Seen) {
-    let seen = Seen::default();
-    let log = seen.clone();
-    let answers = Mutex::new(answers.into_iter());
-    let transport = move |request: HttpRequest| -> Result<HttpResponse, TransportError> {
-        log.lock().unwrap().push(request);
-        Ok(answers.lock().unwrap().next().expect("no more answers"))
-    };
-    let client = talkover::blocking::Client::with_transport(ClientConfig::new(TOKEN).unwrap(), transport);
-    (client, seen)
-}
-
-/// Runs `call` against the fixture's answer; checks that the one request sent is the fixture's (method, path,
-/// query, body) and returns it with the decoded value.
-fn exchange<T>(fixture: &str, call: impl FnOnce(&talkover::blocking::Client) -> Result<T, Error>) -> (T, HttpRequest) {
-    let (client, seen) = client_answering(vec![answer(fixture)]);
-    let value = call(&client).unwrap();
-    let mut seen = seen.lock().unwrap();
-    assert_eq!(seen.len(), 1, "one request");
-    let request = seen.remove(0);
-
-    let expected: Value = serde_json::from_str(fixture).unwrap();
-    let expected = &expected["request"];
-    assert_eq!(request.method().as_str(), expected["method"], "method");
-    assert_eq!(request.uri().path(), expected["path"], "path");
-    assert_eq!(sent_query(&request), documented_query(expected), "query");
-    let body = if request.body().is_empty() { Value::Null } else { serde_json::from_slice(request.body()).unwrap() };
-    assert_eq!(body, expected["body"], "body");
-    (value, request)
-}
+use talkover::{ClientConfig, Decimal, HttpRequest, HttpResponse, TransportError};
 
 fn amount(text: &str) -> Decimal {
     Decimal::new(text).unwrap()
@@ -127,7 +78,7 @@ fn phone_numbers_list_with_search_encodes_the_plus() {
 
 #[test]
 fn phone_numbers_list_with_type_and_whatsapp_filters() {
-    let (client, seen) = client_answering(vec![answer(fixture!("list-phone-numbers/ok-all-numbers.json"))]);
+    let (seen, client) = client_answering(vec![fixture!("list-phone-numbers/ok-all-numbers.json").response()]);
     let numbers =
         client.phone_numbers().list().number_type(PhoneNumberType::Whatsapp).has_whatsapp(false).send().unwrap();
     assert_eq!(numbers.items[0].number_type, PhoneNumberType::Voice);
@@ -287,7 +238,7 @@ fn sip_trunk_dids_delete() {
 
 #[test]
 fn sip_trunk_ids_are_escaped_as_one_segment() {
-    let (client, seen) = client_answering(vec![answer(fixture!("delete-sip-trunk-did/ok-removed.json"))]);
+    let (seen, client) = client_answering(vec![fixture!("delete-sip-trunk-did/ok-removed.json").response()]);
     client.sip_trunks().dids("trunk/1").delete("+1 555").unwrap();
     assert_eq!(seen.lock().unwrap()[0].uri().path(), "/api/v1/sip-trunks/trunk%2F1/dids/%2B1%20555");
 }
@@ -375,8 +326,8 @@ fn auto_topup_history_one_page() {
 #[test]
 fn auto_topup_history_items_fetch_the_next_page() {
     let empty = r#"{"success":true,"data":[],"pagination":{"current_page":2,"per_page":10,"total":23,"last_page":3}}"#;
-    let (client, seen) =
-        client_answering(vec![answer(fixture!("get-auto-topup-history/ok-history.json")), json(200, empty)]);
+    let (seen, client) =
+        client_answering(vec![fixture!("get-auto-topup-history/ok-history.json").response(), json(200, empty)]);
     let events: Vec<_> = client.auto_topup().history().page(1).per_page(10).items().collect::<Result<_, _>>().unwrap();
     assert_eq!(events.len(), 2);
     assert_eq!(events[0].id.as_str(), "topup-uuid-1");
@@ -448,7 +399,7 @@ fn current_user_leaves_the_version_prefix_of_a_custom_base_url() {
         .base_url("http://127.0.0.1:9/api/v1")
         .transport(move |request: HttpRequest| -> Result<HttpResponse, TransportError> {
             log.lock().unwrap().push(request);
-            Ok(answer(user_fixture))
+            Ok(user_fixture.response())
         })
         .build()
         .unwrap();
@@ -479,8 +430,8 @@ async fn async_client_runs_the_same_handlers() {
     let log = seen.clone();
     let client = talkover::Client::with_transport(ClientConfig::new(TOKEN).unwrap(), move |request: HttpRequest| {
         let response = match request.uri().path() {
-            "/api/v1/voice-templates" => answer(fixture!("list-voice-templates/ok-filter-language.json")),
-            "/api/v1/sip-trunks/trunk-uuid-1/health" => answer(fixture!("get-sip-trunk-health/ok-healthy.json")),
+            "/api/v1/voice-templates" => fixture!("list-voice-templates/ok-filter-language.json").response(),
+            "/api/v1/sip-trunks/trunk-uuid-1/health" => fixture!("get-sip-trunk-health/ok-healthy.json").response(),
             other => json(404, &format!(r#"{{"message":"unexpected {other}"}}"#)),
         };
         log.lock().unwrap().push(request);

@@ -1,9 +1,10 @@
 //! The call, campaign, webhook and campaign SFTP handlers on closure transports: each method sends the
 //! documented request and decodes the documented answer (both from the operation's fixture).
 
+#[macro_use]
 mod common;
 
-use common::{config, documented_query, pairs, sent_query, Seen};
+use common::{blocking, config, pairs, sent, sent_query, Fixture, Seen};
 use serde_json::Value;
 use talkover::calls::{existing_call, CallStatus, NewCall, NewCampaignCall};
 use talkover::campaign_sftp::{ImportSchedule, NewSftpConfig, SftpConfigChanges, SftpJobType};
@@ -15,59 +16,13 @@ use talkover::webhooks::{
     AgentWebhookChanges, AgentWebhookEvent, CampaignWebhookChanges, CampaignWebhookEvent, DeliveryStatus,
     NewAgentWebhook, NewCampaignWebhook, WebhookStatus,
 };
-use talkover::{ErrorKind, HttpRequest, HttpResponse};
+use talkover::{ErrorKind, HttpRequest};
 
-/// The text of `tests/fixtures/<operation>/<case>.json`.
-macro_rules! fixture {
-    ($case:literal) => {
-        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/", $case, ".json"))
-    };
-}
-
-fn parse(fixture: &str) -> Value {
-    serde_json::from_str(fixture).unwrap()
-}
-
-/// The fixture's documented answer.
-fn answer(fixture: &Value) -> HttpResponse {
-    common::answer(&fixture["response"])
-}
-
-/// A blocking client whose transport records each request and answers with the fixture's response.
-fn blocking(fixture: &str) -> (Value, Seen, talkover::blocking::Client) {
-    let fixture = parse(fixture);
-    let documented = fixture.clone();
-    let seen = Seen::default();
-    let log = seen.clone();
-    let client = talkover::blocking::Client::with_transport(config(), move |request: HttpRequest| {
-        log.lock().unwrap().push(request);
-        Ok(answer(&documented))
-    });
-    (fixture, seen, client)
-}
-
-/// The one request sent.
-fn sent(seen: &Seen) -> HttpRequest {
-    let mut seen = seen.lock().unwrap();
-    assert_eq!(seen.len(), 1, "exactly one request");
-    seen.pop().unwrap()
-}
-
-/// Checks the method and path, and that the query and body are the fixture's documented ones (none when it
-/// documents none).
-fn assert_request(request: &HttpRequest, method: &str, path: &str, fixture: &Value) {
+/// Checks the method and path, and that the request is the fixture's documented one.
+fn assert_request(request: &HttpRequest, method: &str, path: &str, fixture: &Fixture) {
     assert_eq!(request.method(), method);
     assert_eq!(request.uri().path(), path);
-    let documented = &fixture["request"];
-    assert_eq!(sent_query(request), documented_query(documented), "query");
-    if documented["body"].is_null() {
-        assert!(request.body().is_empty(), "no body");
-        assert!(request.headers().get("content-type").is_none());
-    } else {
-        let body: Value = serde_json::from_slice(request.body()).unwrap();
-        assert_eq!(body, documented["body"], "body");
-        assert_eq!(request.headers().get("content-type").unwrap(), "application/json");
-    }
+    fixture.assert_sent(request);
 }
 
 fn date(text: &str) -> Date {
@@ -79,7 +34,8 @@ fn date(text: &str) -> Date {
 
 #[test]
 fn agents_call_places_a_call() {
-    let (fixture, seen, client) = blocking(fixture!("make-call/ok-initiated"));
+    let fixture = fixture!("make-call/ok-initiated.json");
+    let (seen, client) = blocking(&fixture);
     let call = NewCall::new("+1234567890")
         .payload_value("customer_name", "John Doe")
         .payload_value("account_id", "ACC123")
@@ -97,7 +53,8 @@ fn agents_call_places_a_call() {
 
 #[test]
 fn campaigns_call_queues_a_campaign_call() {
-    let (fixture, seen, client) = blocking(fixture!("make-campaign-call/ok-regular"));
+    let fixture = fixture!("make-campaign-call/ok-regular.json");
+    let (seen, client) = blocking(&fixture);
 
     let queued = client.campaigns().call("campaign-uuid-1", NewCampaignCall::new("+1234567890")).unwrap();
 
@@ -109,7 +66,7 @@ fn campaigns_call_queues_a_campaign_call() {
 
 #[test]
 fn a_duplicate_campaign_call_names_the_existing_call() {
-    let (_, seen, client) = blocking(fixture!("make-campaign-call/error-409-duplicate-call"));
+    let (seen, client) = blocking(&fixture!("make-campaign-call/error-409-duplicate-call.json"));
 
     let err = client.campaigns().call("campaign-uuid-1", NewCampaignCall::new("+1234567890")).unwrap_err();
 
@@ -139,7 +96,8 @@ fn placing_calls_is_sent_once_even_when_the_answer_is_retryable() {
 
 #[test]
 fn calls_end_hangs_up() {
-    let (fixture, seen, client) = blocking(fixture!("end-call/ok-ended-by-api"));
+    let fixture = fixture!("end-call/ok-ended-by-api.json");
+    let (seen, client) = blocking(&fixture);
 
     let ended = client.calls().end("agent-uuid", "call-uuid-123").unwrap();
 
@@ -150,7 +108,8 @@ fn calls_end_hangs_up() {
 
 #[test]
 fn calls_active_escapes_the_phone_number() {
-    let (fixture, seen, client) = blocking(fixture!("get-active-call/ok-active-call-found"));
+    let fixture = fixture!("get-active-call/ok-active-call-found.json");
+    let (seen, client) = blocking(&fixture);
 
     let active = client.calls().active("agent-uuid", "+15551234567").unwrap();
 
@@ -161,7 +120,8 @@ fn calls_active_escapes_the_phone_number() {
 
 #[test]
 fn calls_list_sends_its_filters() {
-    let (fixture, seen, client) = blocking(fixture!("list-calls/ok-completed-from-date"));
+    let fixture = fixture!("list-calls/ok-completed-from-date.json");
+    let (seen, client) = blocking(&fixture);
 
     let page = client.calls().list().status(CallStatus::Completed).date_from(date("2024-01-01")).per_page(50).send();
 
@@ -172,7 +132,8 @@ fn calls_list_sends_its_filters() {
 
 #[test]
 fn agents_calls_lists_one_agents_calls() {
-    let (fixture, seen, client) = blocking(fixture!("get-agent-calls/ok-search-phone"));
+    let fixture = fixture!("get-agent-calls/ok-search-phone.json");
+    let (seen, client) = blocking(&fixture);
 
     let page = client
         .agents()
@@ -193,7 +154,8 @@ fn agents_calls_lists_one_agents_calls() {
 
 #[test]
 fn campaigns_list_sends_its_filters() {
-    let (fixture, seen, client) = blocking(fixture!("list-campaigns/ok-active-sales"));
+    let fixture = fixture!("list-campaigns/ok-active-sales.json");
+    let (seen, client) = blocking(&fixture);
 
     let page = client
         .campaigns()
@@ -210,7 +172,8 @@ fn campaigns_list_sends_its_filters() {
 
 #[test]
 fn campaigns_create_sends_the_new_campaign() {
-    let (fixture, seen, client) = blocking(fixture!("create-campaign/ok-basic-sales"));
+    let fixture = fixture!("create-campaign/ok-basic-sales.json");
+    let (seen, client) = blocking(&fixture);
     let campaign = NewCampaign::new(NewCampaignRequired {
         name: "Sales Campaign Q1".into(),
         campaign_type: CampaignType::Sales,
@@ -230,7 +193,8 @@ fn campaigns_create_sends_the_new_campaign() {
 
 #[test]
 fn campaigns_get_reads_one_campaign() {
-    let (fixture, seen, client) = blocking(fixture!("get-campaign/ok-details"));
+    let fixture = fixture!("get-campaign/ok-details.json");
+    let (seen, client) = blocking(&fixture);
 
     let campaign = client.campaigns().get("campaign-uuid-1").unwrap();
 
@@ -240,7 +204,8 @@ fn campaigns_get_reads_one_campaign() {
 
 #[test]
 fn campaigns_update_sends_only_the_changes() {
-    let (fixture, seen, client) = blocking(fixture!("update-campaign/ok-call-windows"));
+    let fixture = fixture!("update-campaign/ok-call-windows.json");
+    let (seen, client) = blocking(&fixture);
     let changes = CampaignChanges::new()
         .call_time_ranges([CallTimeRange::new("10:00", "12:00"), CallTimeRange::new("14:00", "16:00")])
         .timezone("America/Sao_Paulo");
@@ -253,7 +218,8 @@ fn campaigns_update_sends_only_the_changes() {
 
 #[test]
 fn campaigns_update_status_sends_the_status() {
-    let (fixture, seen, client) = blocking(fixture!("update-campaign-status/ok-activate"));
+    let fixture = fixture!("update-campaign-status/ok-activate.json");
+    let (seen, client) = blocking(&fixture);
 
     let change = client.campaigns().update_status("campaign-uuid-1", CampaignStatus::Active).unwrap();
 
@@ -263,7 +229,8 @@ fn campaigns_update_status_sends_the_status() {
 
 #[test]
 fn campaigns_delete_deletes() {
-    let (fixture, seen, client) = blocking(fixture!("delete-campaign/ok-deleted"));
+    let fixture = fixture!("delete-campaign/ok-deleted.json");
+    let (seen, client) = blocking(&fixture);
 
     let ack = client.campaigns().delete("campaign-uuid-1").unwrap();
 
@@ -281,7 +248,8 @@ const AGENT_WEBHOOK_PATH: &str =
 
 #[test]
 fn agent_webhooks_list_reads_webhooks_and_events() {
-    let (fixture, seen, client) = blocking(fixture!("list-agent-webhooks/ok-list"));
+    let fixture = fixture!("list-agent-webhooks/ok-list.json");
+    let (seen, client) = blocking(&fixture);
 
     let list = client.agents().webhooks(AGENT).list().unwrap();
 
@@ -292,7 +260,8 @@ fn agent_webhooks_list_reads_webhooks_and_events() {
 
 #[test]
 fn agent_webhooks_create_sends_the_new_webhook() {
-    let (fixture, seen, client) = blocking(fixture!("create-webhook/ok-create"));
+    let fixture = fixture!("create-webhook/ok-create.json");
+    let (seen, client) = blocking(&fixture);
     let events = [AgentWebhookEvent::PhoneCallStarted, AgentWebhookEvent::PhoneCallEnded];
     let webhook = NewAgentWebhook::new("My Webhook", "https://example.com/webhook", events)
         .webhook_secret("optional_secret_for_hmac")
@@ -308,7 +277,8 @@ fn agent_webhooks_create_sends_the_new_webhook() {
 
 #[test]
 fn agent_webhooks_get_reads_one_webhook() {
-    let (fixture, seen, client) = blocking(fixture!("get-webhook-details/ok-get"));
+    let fixture = fixture!("get-webhook-details/ok-get.json");
+    let (seen, client) = blocking(&fixture);
 
     let webhook = client.agents().webhooks(AGENT).get(WEBHOOK).unwrap();
 
@@ -318,7 +288,8 @@ fn agent_webhooks_get_reads_one_webhook() {
 
 #[test]
 fn agent_webhooks_update_sends_the_changes() {
-    let (fixture, seen, client) = blocking(fixture!("update-webhook/ok-update"));
+    let fixture = fixture!("update-webhook/ok-update.json");
+    let (seen, client) = blocking(&fixture);
     let changes = AgentWebhookChanges::new()
         .name("Updated Webhook Name")
         .webhook_url("https://newexample.com/webhook")
@@ -336,7 +307,8 @@ fn agent_webhooks_update_sends_the_changes() {
 
 #[test]
 fn agent_webhooks_delete_deletes() {
-    let (fixture, seen, client) = blocking(fixture!("delete-webhook/ok-delete"));
+    let fixture = fixture!("delete-webhook/ok-delete.json");
+    let (seen, client) = blocking(&fixture);
 
     let ack = client.agents().webhooks(AGENT).delete(WEBHOOK).unwrap();
 
@@ -346,7 +318,8 @@ fn agent_webhooks_delete_deletes() {
 
 #[test]
 fn agent_webhooks_toggle_flips_the_webhook() {
-    let (fixture, seen, client) = blocking(fixture!("toggle-webhook-status/ok-disabled"));
+    let fixture = fixture!("toggle-webhook-status/ok-disabled.json");
+    let (seen, client) = blocking(&fixture);
 
     let webhook = client.agents().webhooks(AGENT).toggle(WEBHOOK).unwrap();
 
@@ -356,7 +329,8 @@ fn agent_webhooks_toggle_flips_the_webhook() {
 
 #[test]
 fn agent_webhooks_test_sends_a_test_event() {
-    let (fixture, seen, client) = blocking(fixture!("test-webhook/ok-test-sent"));
+    let fixture = fixture!("test-webhook/ok-test-sent.json");
+    let (seen, client) = blocking(&fixture);
 
     let result = client.agents().webhooks(AGENT).test(WEBHOOK).unwrap();
 
@@ -366,7 +340,8 @@ fn agent_webhooks_test_sends_a_test_event() {
 
 #[test]
 fn agent_webhooks_logs_lists_deliveries() {
-    let (fixture, seen, client) = blocking(fixture!("list-webhook-logs/ok-list-per-page-50"));
+    let fixture = fixture!("list-webhook-logs/ok-list-per-page-50.json");
+    let (seen, client) = blocking(&fixture);
 
     let page = client.agents().webhooks("agent-uuid").logs("webhook-uuid").per_page(50).send().unwrap();
 
@@ -376,7 +351,8 @@ fn agent_webhooks_logs_lists_deliveries() {
 
 #[test]
 fn agent_webhooks_retry_log_queues_a_retry() {
-    let (fixture, seen, client) = blocking(fixture!("retry-webhook-log/ok-retry-queued"));
+    let fixture = fixture!("retry-webhook-log/ok-retry-queued.json");
+    let (seen, client) = blocking(&fixture);
 
     let retry = client.agents().webhooks("agent-uuid").retry_log("webhook-uuid", "log-uuid").unwrap();
 
@@ -392,7 +368,8 @@ const CAMPAIGN_WEBHOOK_PATH: &str = "/api/v1/campaigns/campaign-uuid/webhooks/we
 
 #[test]
 fn campaign_webhooks_list_reads_webhooks_and_events() {
-    let (fixture, seen, client) = blocking(fixture!("list-campaign-webhooks/ok-list"));
+    let fixture = fixture!("list-campaign-webhooks/ok-list.json");
+    let (seen, client) = blocking(&fixture);
 
     let list = client.campaigns().webhooks("campaign-uuid").list().unwrap();
 
@@ -403,7 +380,8 @@ fn campaign_webhooks_list_reads_webhooks_and_events() {
 
 #[test]
 fn campaign_webhooks_create_sends_the_new_webhook() {
-    let (fixture, seen, client) = blocking(fixture!("create-campaign-webhook/ok-create"));
+    let fixture = fixture!("create-campaign-webhook/ok-create.json");
+    let (seen, client) = blocking(&fixture);
     let events = [
         CampaignWebhookEvent::CampaignStarted,
         CampaignWebhookEvent::CampaignCompleted,
@@ -420,7 +398,8 @@ fn campaign_webhooks_create_sends_the_new_webhook() {
 
 #[test]
 fn campaign_webhooks_get_reads_one_webhook() {
-    let (fixture, seen, client) = blocking(fixture!("get-campaign-webhook/ok-get"));
+    let fixture = fixture!("get-campaign-webhook/ok-get.json");
+    let (seen, client) = blocking(&fixture);
 
     let webhook = client.campaigns().webhooks("campaign-uuid").get("webhook-uuid-1").unwrap();
 
@@ -430,7 +409,8 @@ fn campaign_webhooks_get_reads_one_webhook() {
 
 #[test]
 fn campaign_webhooks_update_sends_the_changes() {
-    let (fixture, seen, client) = blocking(fixture!("update-campaign-webhook/ok-update"));
+    let fixture = fixture!("update-campaign-webhook/ok-update.json");
+    let (seen, client) = blocking(&fixture);
     let changes = CampaignWebhookChanges::new()
         .events([CampaignWebhookEvent::CampaignCompleted, CampaignWebhookEvent::CampaignCallFailed])
         .include_call_events(true);
@@ -443,7 +423,8 @@ fn campaign_webhooks_update_sends_the_changes() {
 
 #[test]
 fn campaign_webhooks_delete_deletes() {
-    let (fixture, seen, client) = blocking(fixture!("delete-campaign-webhook/ok-delete"));
+    let fixture = fixture!("delete-campaign-webhook/ok-delete.json");
+    let (seen, client) = blocking(&fixture);
 
     let ack = client.campaigns().webhooks("campaign-uuid").delete("webhook-uuid-1").unwrap();
 
@@ -453,7 +434,8 @@ fn campaign_webhooks_delete_deletes() {
 
 #[test]
 fn campaign_webhooks_toggle_flips_the_webhook() {
-    let (fixture, seen, client) = blocking(fixture!("toggle-campaign-webhook/ok-disabled"));
+    let fixture = fixture!("toggle-campaign-webhook/ok-disabled.json");
+    let (seen, client) = blocking(&fixture);
 
     let webhook = client.campaigns().webhooks("campaign-uuid").toggle("webhook-uuid-1").unwrap();
 
@@ -463,7 +445,8 @@ fn campaign_webhooks_toggle_flips_the_webhook() {
 
 #[test]
 fn campaign_webhooks_test_dispatches_a_test_event() {
-    let (fixture, seen, client) = blocking(fixture!("test-campaign-webhook/ok-dispatched"));
+    let fixture = fixture!("test-campaign-webhook/ok-dispatched.json");
+    let (seen, client) = blocking(&fixture);
 
     let ack = client.campaigns().webhooks("campaign-uuid").test("webhook-uuid-1").unwrap();
 
@@ -473,7 +456,8 @@ fn campaign_webhooks_test_dispatches_a_test_event() {
 
 #[test]
 fn campaign_webhooks_logs_lists_deliveries() {
-    let (fixture, seen, client) = blocking(fixture!("list-campaign-webhook-logs/ok-list"));
+    let fixture = fixture!("list-campaign-webhook-logs/ok-list.json");
+    let (seen, client) = blocking(&fixture);
 
     let page = client.campaigns().webhooks("campaign-uuid").logs("webhook-uuid-1").send().unwrap();
 
@@ -484,7 +468,8 @@ fn campaign_webhooks_logs_lists_deliveries() {
 
 #[test]
 fn campaign_webhooks_retry_log_queues_a_retry() {
-    let (fixture, seen, client) = blocking(fixture!("retry-campaign-webhook-log/ok-retry-queued"));
+    let fixture = fixture!("retry-campaign-webhook-log/ok-retry-queued.json");
+    let (seen, client) = blocking(&fixture);
 
     let retry = client.campaigns().webhooks("campaign-uuid").retry_log("webhook-uuid-1", "log-uuid-1").unwrap();
 
@@ -497,7 +482,8 @@ fn campaign_webhooks_retry_log_queues_a_retry() {
 
 #[test]
 fn sftp_get_reads_the_configuration() {
-    let (fixture, seen, client) = blocking(fixture!("get-campaign-sftp/ok-config"));
+    let fixture = fixture!("get-campaign-sftp/ok-config.json");
+    let (seen, client) = blocking(&fixture);
 
     let config = client.campaigns().sftp("campaign-uuid").get().unwrap();
 
@@ -507,7 +493,8 @@ fn sftp_get_reads_the_configuration() {
 
 #[test]
 fn sftp_create_sends_the_configuration() {
-    let (fixture, seen, client) = blocking(fixture!("create-campaign-sftp/ok-password-auth"));
+    let fixture = fixture!("create-campaign-sftp/ok-password-auth.json");
+    let (seen, client) = blocking(&fixture);
     let config = NewSftpConfig::with_password("sftp.example.com", "campaigns_user", "secret")
         .port(22)
         .import_path("/inbox")
@@ -522,7 +509,8 @@ fn sftp_create_sends_the_configuration() {
 
 #[test]
 fn sftp_update_sends_the_changes() {
-    let (fixture, seen, client) = blocking(fixture!("update-campaign-sftp/ok-enable-hourly"));
+    let fixture = fixture!("update-campaign-sftp/ok-enable-hourly.json");
+    let (seen, client) = blocking(&fixture);
     let changes = SftpConfigChanges::new().import_schedule(ImportSchedule::Hourly).is_enabled(true);
 
     let config = client.campaigns().sftp("campaign-uuid").update(changes).unwrap();
@@ -533,7 +521,8 @@ fn sftp_update_sends_the_changes() {
 
 #[test]
 fn sftp_test_connection_reports_the_folders() {
-    let (fixture, seen, client) = blocking(fixture!("test-campaign-sftp-connection/ok-success"));
+    let fixture = fixture!("test-campaign-sftp-connection/ok-success.json");
+    let (seen, client) = blocking(&fixture);
 
     let result = client.campaigns().sftp("campaign-uuid").test_connection().unwrap();
 
@@ -543,7 +532,8 @@ fn sftp_test_connection_reports_the_folders() {
 
 #[test]
 fn sftp_trigger_import_queues_an_import() {
-    let (fixture, seen, client) = blocking(fixture!("trigger-campaign-sftp-import/ok-queued"));
+    let fixture = fixture!("trigger-campaign-sftp-import/ok-queued.json");
+    let (seen, client) = blocking(&fixture);
 
     let job = client.campaigns().sftp("campaign-uuid").trigger_import().unwrap();
 
@@ -553,7 +543,8 @@ fn sftp_trigger_import_queues_an_import() {
 
 #[test]
 fn sftp_trigger_export_sends_the_files() {
-    let (fixture, seen, client) = blocking(fixture!("trigger-campaign-sftp-export/ok-queued"));
+    let fixture = fixture!("trigger-campaign-sftp-export/ok-queued.json");
+    let (seen, client) = blocking(&fixture);
 
     let job = client.campaigns().sftp("campaign-uuid").trigger_export(["file-uuid-1", "file-uuid-2"]).unwrap();
 
@@ -563,7 +554,8 @@ fn sftp_trigger_export_sends_the_files() {
 
 #[test]
 fn sftp_logs_lists_jobs() {
-    let (fixture, seen, client) = blocking(fixture!("list-campaign-sftp-logs/ok-logs"));
+    let fixture = fixture!("list-campaign-sftp-logs/ok-logs.json");
+    let (seen, client) = blocking(&fixture);
 
     let page = client.campaigns().sftp("campaign-uuid").logs().send().unwrap();
 
@@ -688,13 +680,13 @@ async fn the_async_client_runs_the_same_handlers() {
     let log = seen.clone();
     let client = talkover::Client::with_transport(config(), move |request: HttpRequest| {
         let fixture = match request.uri().path() {
-            "/api/v1/agents/agent_123456/call" => fixture!("make-call/ok-initiated"),
+            "/api/v1/agents/agent_123456/call" => fixture!("make-call/ok-initiated.json"),
             "/api/v1/campaigns/campaign-uuid/webhooks/webhook-uuid-1/toggle" => {
-                fixture!("toggle-campaign-webhook/ok-disabled")
+                fixture!("toggle-campaign-webhook/ok-disabled.json")
             }
             other => panic!("unexpected request to {other}"),
         };
-        let response = answer(&parse(fixture));
+        let response = fixture.response();
         log.lock().unwrap().push(request);
         async move { Ok(response) }
     });

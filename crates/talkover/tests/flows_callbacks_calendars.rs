@@ -2,12 +2,12 @@
 //! its reference page documents and decodes the documented answer. Requests and answers come from the
 //! recorded fixtures (tests/fixtures/<operation>/ok-*.json).
 
+#[macro_use]
 mod common;
 
 use std::sync::{Arc, Mutex};
 
-use common::{answer, config, documented_query, sent_query, Seen};
-use serde_json::Value;
+use common::{blocking, config, sent, Fixture, Seen};
 use talkover::calendars::availability::{
     AvailabilityException, AvailabilityRuleType, AvailabilityRuleUpdate, RecurringAvailability, TimeOfDay, Weekday,
 };
@@ -18,64 +18,11 @@ use talkover::calendars::{CalendarUpdate, NewCalendar};
 use talkover::callbacks::{CallbackTriggerStatus, ConstraintCheck, ProposedCallbackConfig};
 use talkover::flows::{AgentFlow, ConversationMode, FlowConfig, FlowNode};
 use talkover::time::{Date, DateTime};
-use talkover::{HttpRequest, HttpResponse};
-
-/// A fixture file, by its path under tests/fixtures.
-macro_rules! fixture {
-    ($path:literal) => {
-        Fixture::parse(include_str!(concat!("../../../tests/fixtures/", $path)))
-    };
-}
-
-struct Fixture(Value);
-
-impl Fixture {
-    fn parse(text: &str) -> Self {
-        Self(serde_json::from_str(text).expect("a fixture is JSON"))
-    }
-
-    /// The documented answer.
-    fn response(&self) -> HttpResponse {
-        answer(&self.0["response"])
-    }
-
-    /// Asserts that `request` is the documented one: method, path, query and body.
-    fn assert_sent(&self, request: &HttpRequest) {
-        let expected = &self.0["request"];
-        let name = self.0["operation"].as_str().unwrap();
-        assert_eq!(request.method().as_str(), expected["method"], "{name}: method");
-        assert_eq!(request.uri().host(), Some("app.talkover.ai"), "{name}: host");
-        assert_eq!(request.uri().path(), expected["path"], "{name}: path");
-
-        assert_eq!(sent_query(request), documented_query(expected), "{name}: query");
-
-        if expected["body"].is_null() {
-            assert!(request.body().is_empty(), "{name}: no body expected");
-        } else {
-            let sent: Value = serde_json::from_slice(request.body()).expect("a JSON body");
-            assert_eq!(sent, expected["body"], "{name}: body");
-            assert_eq!(request.headers()["content-type"], "application/json", "{name}: content type");
-        }
-    }
-}
-
-/// A blocking client whose transport records each request and answers with the fixture's response.
-fn blocking(fixture: &Fixture) -> (Seen, talkover::blocking::Client) {
-    let seen = Seen::default();
-    let log = seen.clone();
-    let documented = fixture.0["response"].clone();
-    let client = talkover::blocking::Client::with_transport(config(), move |request: HttpRequest| {
-        log.lock().unwrap().push(request);
-        Ok(answer(&documented))
-    });
-    (seen, client)
-}
+use talkover::HttpRequest;
 
 /// The one request a test sent, checked against the fixture.
 fn assert_one_sent(seen: &Seen, fixture: &Fixture) {
-    let seen = seen.lock().unwrap();
-    assert_eq!(seen.len(), 1, "exactly one request");
-    fixture.assert_sent(&seen[0]);
+    fixture.assert_sent(&sent(seen));
 }
 
 fn date_time(text: &str) -> DateTime {
