@@ -104,6 +104,16 @@ pub fn print_calls(calls: &[talkover::calls::Call]) {
     }
 }
 
+/// Prints step 9 of the quickstarts: the action deleted (`deleted`), and the agent read again afterwards.
+pub fn print_action_deleted(deleted: talkover::Ack, after: &talkover::agents::Agent) {
+    println!("9. Deleted the action: {}", deleted.message.unwrap_or_default());
+    println!(
+        "   the agent has {} actions and is {}",
+        after.actions.as_ref().map_or(0, Vec::len),
+        status(&after.current_status)
+    );
+}
+
 /// The client an example runs on, and the emulator it talks to when `TALKOVER_TOKEN` is not set. Keep the
 /// emulator alive as long as the client is used: dropping it stops it.
 pub async fn connect() -> Result<(talkover::Client, Option<talkover_mock::Server>), Box<dyn std::error::Error>> {
