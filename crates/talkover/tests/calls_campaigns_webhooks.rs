@@ -4,7 +4,7 @@
 #[macro_use]
 mod common;
 
-use common::{blocking, config, pairs, sent, sent_query, Fixture, Seen};
+use common::{blocking, config, exchange, pairs, sent, sent_query, Seen};
 use serde_json::Value;
 use talkover::calls::{existing_call, CallStatus, NewCall, NewCampaignCall};
 use talkover::campaign_sftp::{ImportSchedule, NewSftpConfig, SftpConfigChanges, SftpJobType};
@@ -18,11 +18,11 @@ use talkover::webhooks::{
 };
 use talkover::{ErrorKind, HttpRequest};
 
-/// Checks the method and path, and that the request is the fixture's documented one.
-fn assert_request(request: &HttpRequest, method: &str, path: &str, fixture: &Fixture) {
+/// Checks the method and path, as the reference page writes them (`exchange` has checked the rest
+/// against the fixture).
+fn assert_request(request: &HttpRequest, method: &str, path: &str) {
     assert_eq!(request.method(), method);
     assert_eq!(request.uri().path(), path);
-    fixture.assert_sent(request);
 }
 
 fn date(text: &str) -> Date {
@@ -34,8 +34,6 @@ fn date(text: &str) -> Date {
 
 #[test]
 fn agents_call_places_a_call() {
-    let fixture = fixture!("make-call/ok-initiated.json");
-    let (seen, client) = blocking(&fixture);
     let call = NewCall::new("+1234567890")
         .payload_value("customer_name", "John Doe")
         .payload_value("account_id", "ACC123")
@@ -44,24 +42,24 @@ fn agents_call_places_a_call() {
         .delay_seconds(0)
         .is_testing(false);
 
-    let placed = client.agents().call("agent_123456", call).unwrap();
+    let (placed, request) =
+        exchange(fixture!("make-call/ok-initiated.json"), |c| c.agents().call("agent_123456", call));
 
     assert_eq!(placed.id.as_str(), "call_789012");
     assert_eq!(placed.status, CallStatus::Initiated);
-    assert_request(&sent(&seen), "POST", "/api/v1/agents/agent_123456/call", &fixture);
+    assert_request(&request, "POST", "/api/v1/agents/agent_123456/call");
 }
 
 #[test]
 fn campaigns_call_queues_a_campaign_call() {
-    let fixture = fixture!("make-campaign-call/ok-regular.json");
-    let (seen, client) = blocking(&fixture);
-
-    let queued = client.campaigns().call("campaign-uuid-1", NewCampaignCall::new("+1234567890")).unwrap();
+    let (queued, request) = exchange(fixture!("make-campaign-call/ok-regular.json"), |c| {
+        c.campaigns().call("campaign-uuid-1", NewCampaignCall::new("+1234567890"))
+    });
 
     assert_eq!(queued.campaign_call.id.as_str(), "call-uuid-1");
     assert_eq!(queued.campaign_call.status, CallStatus::Queued);
     assert_eq!(queued.campaign.status, CampaignStatus::Active);
-    assert_request(&sent(&seen), "POST", "/api/v1/campaigns/campaign-uuid-1/call", &fixture);
+    assert_request(&request, "POST", "/api/v1/campaigns/campaign-uuid-1/call");
 }
 
 #[test]
@@ -96,57 +94,44 @@ fn placing_calls_is_sent_once_even_when_the_answer_is_retryable() {
 
 #[test]
 fn calls_end_hangs_up() {
-    let fixture = fixture!("end-call/ok-ended-by-api.json");
-    let (seen, client) = blocking(&fixture);
-
-    let ended = client.calls().end("agent-uuid", "call-uuid-123").unwrap();
+    let (ended, request) =
+        exchange(fixture!("end-call/ok-ended-by-api.json"), |c| c.calls().end("agent-uuid", "call-uuid-123"));
 
     assert_eq!(ended.status, CallStatus::Completed);
     assert_eq!(ended.ended_reason.unwrap().to_string(), "ended_by_api");
-    assert_request(&sent(&seen), "POST", "/api/v1/agents/agent-uuid/end-call", &fixture);
+    assert_request(&request, "POST", "/api/v1/agents/agent-uuid/end-call");
 }
 
 #[test]
 fn calls_active_escapes_the_phone_number() {
-    let fixture = fixture!("get-active-call/ok-active-call-found.json");
-    let (seen, client) = blocking(&fixture);
-
-    let active = client.calls().active("agent-uuid", "+15551234567").unwrap();
+    let (active, request) = exchange(fixture!("get-active-call/ok-active-call-found.json"), |c| {
+        c.calls().active("agent-uuid", "+15551234567")
+    });
 
     assert_eq!(active.items.len(), 1);
     assert_eq!(active.items[0].duration_seconds, Some(42));
-    assert_request(&sent(&seen), "GET", "/api/v1/agents/agent-uuid/active-call/%2B15551234567", &fixture);
+    assert_request(&request, "GET", "/api/v1/agents/agent-uuid/active-call/%2B15551234567");
 }
 
 #[test]
 fn calls_list_sends_its_filters() {
-    let fixture = fixture!("list-calls/ok-completed-from-date.json");
-    let (seen, client) = blocking(&fixture);
+    let (page, request) = exchange(fixture!("list-calls/ok-completed-from-date.json"), |c| {
+        c.calls().list().status(CallStatus::Completed).date_from(date("2024-01-01")).per_page(50).send()
+    });
 
-    let page = client.calls().list().status(CallStatus::Completed).date_from(date("2024-01-01")).per_page(50).send();
-
-    let page = page.unwrap();
     assert_eq!(page.items[0].agent.as_ref().unwrap().name, "Sales Agent");
-    assert_request(&sent(&seen), "GET", "/api/v1/calls", &fixture);
+    assert_request(&request, "GET", "/api/v1/calls");
 }
 
 #[test]
 fn agents_calls_lists_one_agents_calls() {
-    let fixture = fixture!("get-agent-calls/ok-search-phone.json");
-    let (seen, client) = blocking(&fixture);
-
-    let page = client
-        .agents()
-        .calls("agent-uuid-1")
-        .direction(talkover::agents::Direction::Outbound)
-        .search("+1234567890")
-        .send()
-        .unwrap();
+    let (page, request) = exchange(fixture!("get-agent-calls/ok-search-phone.json"), |c| {
+        c.agents().calls("agent-uuid-1").direction(talkover::agents::Direction::Outbound).search("+1234567890").send()
+    });
 
     assert_eq!(page.items[0].sid, "call_sid_123");
-    let request = sent(&seen);
     assert!(request.uri().query().unwrap().contains("search=%2B1234567890"));
-    assert_request(&request, "GET", "/api/v1/agents/agent-uuid-1/calls", &fixture);
+    assert_request(&request, "GET", "/api/v1/agents/agent-uuid-1/calls");
 }
 
 // -------------------------------------------------------------------------------------------------
@@ -154,26 +139,16 @@ fn agents_calls_lists_one_agents_calls() {
 
 #[test]
 fn campaigns_list_sends_its_filters() {
-    let fixture = fixture!("list-campaigns/ok-active-sales.json");
-    let (seen, client) = blocking(&fixture);
-
-    let page = client
-        .campaigns()
-        .list()
-        .status(CampaignStatus::Active)
-        .campaign_type(CampaignType::Sales)
-        .per_page(50)
-        .send()
-        .unwrap();
+    let (page, request) = exchange(fixture!("list-campaigns/ok-active-sales.json"), |c| {
+        c.campaigns().list().status(CampaignStatus::Active).campaign_type(CampaignType::Sales).per_page(50).send()
+    });
 
     assert_eq!(page.items[0].stats.as_ref().unwrap().total_calls, 100);
-    assert_request(&sent(&seen), "GET", "/api/v1/campaigns", &fixture);
+    assert_request(&request, "GET", "/api/v1/campaigns");
 }
 
 #[test]
 fn campaigns_create_sends_the_new_campaign() {
-    let fixture = fixture!("create-campaign/ok-basic-sales.json");
-    let (seen, client) = blocking(&fixture);
     let campaign = NewCampaign::new(NewCampaignRequired {
         name: "Sales Campaign Q1".into(),
         campaign_type: CampaignType::Sales,
@@ -185,57 +160,53 @@ fn campaigns_create_sends_the_new_campaign() {
     })
     .description("Outbound sales campaign for Q1");
 
-    let created = client.campaigns().create(campaign).unwrap();
+    let (created, request) =
+        exchange(fixture!("create-campaign/ok-basic-sales.json"), |c| c.campaigns().create(campaign));
 
     assert_eq!(created.status, CampaignStatus::Draft);
-    assert_request(&sent(&seen), "POST", "/api/v1/campaigns", &fixture);
+    assert_request(&request, "POST", "/api/v1/campaigns");
 }
 
 #[test]
 fn campaigns_get_reads_one_campaign() {
-    let fixture = fixture!("get-campaign/ok-details.json");
-    let (seen, client) = blocking(&fixture);
-
-    let campaign = client.campaigns().get("campaign-uuid-1").unwrap();
+    let (campaign, request) =
+        exchange(fixture!("get-campaign/ok-details.json"), |c| c.campaigns().get("campaign-uuid-1"));
 
     assert_eq!(campaign.name, "Sales Campaign");
-    assert_request(&sent(&seen), "GET", "/api/v1/campaigns/campaign-uuid-1", &fixture);
+    assert_request(&request, "GET", "/api/v1/campaigns/campaign-uuid-1");
 }
 
 #[test]
 fn campaigns_update_sends_only_the_changes() {
-    let fixture = fixture!("update-campaign/ok-call-windows.json");
-    let (seen, client) = blocking(&fixture);
     let changes = CampaignChanges::new()
         .call_time_ranges([CallTimeRange::new("10:00", "12:00"), CallTimeRange::new("14:00", "16:00")])
         .timezone("America/Sao_Paulo");
 
-    let campaign = client.campaigns().update("campaign-uuid-1", changes).unwrap();
+    let (campaign, request) = exchange(fixture!("update-campaign/ok-call-windows.json"), |c| {
+        c.campaigns().update("campaign-uuid-1", changes)
+    });
 
     assert_eq!(campaign.timezone, "America/Sao_Paulo");
-    assert_request(&sent(&seen), "PUT", "/api/v1/campaigns/campaign-uuid-1", &fixture);
+    assert_request(&request, "PUT", "/api/v1/campaigns/campaign-uuid-1");
 }
 
 #[test]
 fn campaigns_update_status_sends_the_status() {
-    let fixture = fixture!("update-campaign-status/ok-activate.json");
-    let (seen, client) = blocking(&fixture);
-
-    let change = client.campaigns().update_status("campaign-uuid-1", CampaignStatus::Active).unwrap();
+    let (change, request) = exchange(fixture!("update-campaign-status/ok-activate.json"), |c| {
+        c.campaigns().update_status("campaign-uuid-1", CampaignStatus::Active)
+    });
 
     assert_eq!(change.status, CampaignStatus::Active);
-    assert_request(&sent(&seen), "PATCH", "/api/v1/campaigns/campaign-uuid-1/status", &fixture);
+    assert_request(&request, "PATCH", "/api/v1/campaigns/campaign-uuid-1/status");
 }
 
 #[test]
 fn campaigns_delete_deletes() {
-    let fixture = fixture!("delete-campaign/ok-deleted.json");
-    let (seen, client) = blocking(&fixture);
-
-    let ack = client.campaigns().delete("campaign-uuid-1").unwrap();
+    let (ack, request) =
+        exchange(fixture!("delete-campaign/ok-deleted.json"), |c| c.campaigns().delete("campaign-uuid-1"));
 
     assert_eq!(ack.message.as_deref(), Some("Campaign deleted successfully"));
-    assert_request(&sent(&seen), "DELETE", "/api/v1/campaigns/campaign-uuid-1", &fixture);
+    assert_request(&request, "DELETE", "/api/v1/campaigns/campaign-uuid-1");
 }
 
 // -------------------------------------------------------------------------------------------------
@@ -248,20 +219,15 @@ const AGENT_WEBHOOK_PATH: &str =
 
 #[test]
 fn agent_webhooks_list_reads_webhooks_and_events() {
-    let fixture = fixture!("list-agent-webhooks/ok-list.json");
-    let (seen, client) = blocking(&fixture);
-
-    let list = client.agents().webhooks(AGENT).list().unwrap();
+    let (list, request) = exchange(fixture!("list-agent-webhooks/ok-list.json"), |c| c.agents().webhooks(AGENT).list());
 
     assert_eq!(list.webhooks[0].id.as_str(), WEBHOOK);
     assert_eq!(list.description(&AgentWebhookEvent::PhoneCallStarted), Some("Phone call has started"));
-    assert_request(&sent(&seen), "GET", "/api/v1/agents/9fbef0b7-8d4e-4a08-9207-66c22155721d/webhooks", &fixture);
+    assert_request(&request, "GET", "/api/v1/agents/9fbef0b7-8d4e-4a08-9207-66c22155721d/webhooks");
 }
 
 #[test]
 fn agent_webhooks_create_sends_the_new_webhook() {
-    let fixture = fixture!("create-webhook/ok-create.json");
-    let (seen, client) = blocking(&fixture);
     let events = [AgentWebhookEvent::PhoneCallStarted, AgentWebhookEvent::PhoneCallEnded];
     let webhook = NewAgentWebhook::new("My Webhook", "https://example.com/webhook", events)
         .webhook_secret("optional_secret_for_hmac")
@@ -269,27 +235,24 @@ fn agent_webhooks_create_sends_the_new_webhook() {
         .max_retries(3)
         .enabled(true);
 
-    let created = client.agents().webhooks(AGENT).create(webhook).unwrap();
+    let (created, request) =
+        exchange(fixture!("create-webhook/ok-create.json"), |c| c.agents().webhooks(AGENT).create(webhook));
 
     assert_eq!(created.events_count, Some(2));
-    assert_request(&sent(&seen), "POST", "/api/v1/agents/9fbef0b7-8d4e-4a08-9207-66c22155721d/webhooks", &fixture);
+    assert_request(&request, "POST", "/api/v1/agents/9fbef0b7-8d4e-4a08-9207-66c22155721d/webhooks");
 }
 
 #[test]
 fn agent_webhooks_get_reads_one_webhook() {
-    let fixture = fixture!("get-webhook-details/ok-get.json");
-    let (seen, client) = blocking(&fixture);
-
-    let webhook = client.agents().webhooks(AGENT).get(WEBHOOK).unwrap();
+    let (webhook, request) =
+        exchange(fixture!("get-webhook-details/ok-get.json"), |c| c.agents().webhooks(AGENT).get(WEBHOOK));
 
     assert_eq!(webhook.status, Some(WebhookStatus::Active));
-    assert_request(&sent(&seen), "GET", AGENT_WEBHOOK_PATH, &fixture);
+    assert_request(&request, "GET", AGENT_WEBHOOK_PATH);
 }
 
 #[test]
 fn agent_webhooks_update_sends_the_changes() {
-    let fixture = fixture!("update-webhook/ok-update.json");
-    let (seen, client) = blocking(&fixture);
     let changes = AgentWebhookChanges::new()
         .name("Updated Webhook Name")
         .webhook_url("https://newexample.com/webhook")
@@ -299,66 +262,59 @@ fn agent_webhooks_update_sends_the_changes() {
         .max_retries(5)
         .enabled(false);
 
-    let webhook = client.agents().webhooks(AGENT).update(WEBHOOK, changes).unwrap();
+    let (webhook, request) =
+        exchange(fixture!("update-webhook/ok-update.json"), |c| c.agents().webhooks(AGENT).update(WEBHOOK, changes));
 
     assert_eq!(webhook.name, "Updated Webhook Name");
-    assert_request(&sent(&seen), "PUT", AGENT_WEBHOOK_PATH, &fixture);
+    assert_request(&request, "PUT", AGENT_WEBHOOK_PATH);
 }
 
 #[test]
 fn agent_webhooks_delete_deletes() {
-    let fixture = fixture!("delete-webhook/ok-delete.json");
-    let (seen, client) = blocking(&fixture);
-
-    let ack = client.agents().webhooks(AGENT).delete(WEBHOOK).unwrap();
+    let (ack, request) =
+        exchange(fixture!("delete-webhook/ok-delete.json"), |c| c.agents().webhooks(AGENT).delete(WEBHOOK));
 
     assert_eq!(ack.message.as_deref(), Some("Webhook deleted successfully"));
-    assert_request(&sent(&seen), "DELETE", AGENT_WEBHOOK_PATH, &fixture);
+    assert_request(&request, "DELETE", AGENT_WEBHOOK_PATH);
 }
 
 #[test]
 fn agent_webhooks_toggle_flips_the_webhook() {
-    let fixture = fixture!("toggle-webhook-status/ok-disabled.json");
-    let (seen, client) = blocking(&fixture);
-
-    let webhook = client.agents().webhooks(AGENT).toggle(WEBHOOK).unwrap();
+    let (webhook, request) =
+        exchange(fixture!("toggle-webhook-status/ok-disabled.json"), |c| c.agents().webhooks(AGENT).toggle(WEBHOOK));
 
     assert!(!webhook.enabled);
-    assert_request(&sent(&seen), "PATCH", &format!("{AGENT_WEBHOOK_PATH}/toggle"), &fixture);
+    assert_request(&request, "PATCH", &format!("{AGENT_WEBHOOK_PATH}/toggle"));
 }
 
 #[test]
 fn agent_webhooks_test_sends_a_test_event() {
-    let fixture = fixture!("test-webhook/ok-test-sent.json");
-    let (seen, client) = blocking(&fixture);
-
-    let result = client.agents().webhooks(AGENT).test(WEBHOOK).unwrap();
+    let (result, request) =
+        exchange(fixture!("test-webhook/ok-test-sent.json"), |c| c.agents().webhooks(AGENT).test(WEBHOOK));
 
     assert_eq!(result.response_time, 150);
-    assert_request(&sent(&seen), "POST", &format!("{AGENT_WEBHOOK_PATH}/test"), &fixture);
+    assert_request(&request, "POST", &format!("{AGENT_WEBHOOK_PATH}/test"));
 }
 
 #[test]
 fn agent_webhooks_logs_lists_deliveries() {
-    let fixture = fixture!("list-webhook-logs/ok-list-per-page-50.json");
-    let (seen, client) = blocking(&fixture);
-
-    let page = client.agents().webhooks("agent-uuid").logs("webhook-uuid").per_page(50).send().unwrap();
+    let (page, request) = exchange(fixture!("list-webhook-logs/ok-list-per-page-50.json"), |c| {
+        c.agents().webhooks("agent-uuid").logs("webhook-uuid").per_page(50).send()
+    });
 
     assert_eq!(page.items[1].status, DeliveryStatus::Failed);
-    assert_request(&sent(&seen), "GET", "/api/v1/agents/agent-uuid/webhooks/webhook-uuid/logs", &fixture);
+    assert_request(&request, "GET", "/api/v1/agents/agent-uuid/webhooks/webhook-uuid/logs");
 }
 
 #[test]
 fn agent_webhooks_retry_log_queues_a_retry() {
-    let fixture = fixture!("retry-webhook-log/ok-retry-queued.json");
-    let (seen, client) = blocking(&fixture);
-
-    let retry = client.agents().webhooks("agent-uuid").retry_log("webhook-uuid", "log-uuid").unwrap();
+    let (retry, request) = exchange(fixture!("retry-webhook-log/ok-retry-queued.json"), |c| {
+        c.agents().webhooks("agent-uuid").retry_log("webhook-uuid", "log-uuid")
+    });
 
     assert_eq!(retry.log_id.as_str(), "new-log-uuid");
     let path = "/api/v1/agents/agent-uuid/webhooks/webhook-uuid/logs/log-uuid/retry";
-    assert_request(&sent(&seen), "POST", path, &fixture);
+    assert_request(&request, "POST", path);
 }
 
 // -------------------------------------------------------------------------------------------------
@@ -368,20 +324,16 @@ const CAMPAIGN_WEBHOOK_PATH: &str = "/api/v1/campaigns/campaign-uuid/webhooks/we
 
 #[test]
 fn campaign_webhooks_list_reads_webhooks_and_events() {
-    let fixture = fixture!("list-campaign-webhooks/ok-list.json");
-    let (seen, client) = blocking(&fixture);
-
-    let list = client.campaigns().webhooks("campaign-uuid").list().unwrap();
+    let (list, request) =
+        exchange(fixture!("list-campaign-webhooks/ok-list.json"), |c| c.campaigns().webhooks("campaign-uuid").list());
 
     assert_eq!(list.webhooks[0].name.as_deref(), Some("Lifecycle Webhook"));
     assert!(list.available_events.contains(&CampaignWebhookEvent::CampaignCallFailed));
-    assert_request(&sent(&seen), "GET", "/api/v1/campaigns/campaign-uuid/webhooks", &fixture);
+    assert_request(&request, "GET", "/api/v1/campaigns/campaign-uuid/webhooks");
 }
 
 #[test]
 fn campaign_webhooks_create_sends_the_new_webhook() {
-    let fixture = fixture!("create-campaign-webhook/ok-create.json");
-    let (seen, client) = blocking(&fixture);
     let events = [
         CampaignWebhookEvent::CampaignStarted,
         CampaignWebhookEvent::CampaignCompleted,
@@ -390,91 +342,87 @@ fn campaign_webhooks_create_sends_the_new_webhook() {
     let webhook = NewCampaignWebhook::new("Lifecycle Webhook", "https://example.com/campaign-events", events)
         .include_call_events(false);
 
-    let created = client.campaigns().webhooks("campaign-uuid").create(webhook).unwrap();
+    let (created, request) = exchange(fixture!("create-campaign-webhook/ok-create.json"), |c| {
+        c.campaigns().webhooks("campaign-uuid").create(webhook)
+    });
 
     assert_eq!(created.id.as_str(), "webhook-uuid-1");
-    assert_request(&sent(&seen), "POST", "/api/v1/campaigns/campaign-uuid/webhooks", &fixture);
+    assert_request(&request, "POST", "/api/v1/campaigns/campaign-uuid/webhooks");
 }
 
 #[test]
 fn campaign_webhooks_get_reads_one_webhook() {
-    let fixture = fixture!("get-campaign-webhook/ok-get.json");
-    let (seen, client) = blocking(&fixture);
-
-    let webhook = client.campaigns().webhooks("campaign-uuid").get("webhook-uuid-1").unwrap();
+    let (webhook, request) = exchange(fixture!("get-campaign-webhook/ok-get.json"), |c| {
+        c.campaigns().webhooks("campaign-uuid").get("webhook-uuid-1")
+    });
 
     assert_eq!(webhook.timeout, Some(30));
-    assert_request(&sent(&seen), "GET", CAMPAIGN_WEBHOOK_PATH, &fixture);
+    assert_request(&request, "GET", CAMPAIGN_WEBHOOK_PATH);
 }
 
 #[test]
 fn campaign_webhooks_update_sends_the_changes() {
-    let fixture = fixture!("update-campaign-webhook/ok-update.json");
-    let (seen, client) = blocking(&fixture);
     let changes = CampaignWebhookChanges::new()
         .events([CampaignWebhookEvent::CampaignCompleted, CampaignWebhookEvent::CampaignCallFailed])
         .include_call_events(true);
 
-    let webhook = client.campaigns().webhooks("campaign-uuid").update("webhook-uuid-1", changes).unwrap();
+    let (webhook, request) = exchange(fixture!("update-campaign-webhook/ok-update.json"), |c| {
+        c.campaigns().webhooks("campaign-uuid").update("webhook-uuid-1", changes)
+    });
 
     assert_eq!(webhook.include_call_events, Some(true));
-    assert_request(&sent(&seen), "PUT", CAMPAIGN_WEBHOOK_PATH, &fixture);
+    assert_request(&request, "PUT", CAMPAIGN_WEBHOOK_PATH);
 }
 
 #[test]
 fn campaign_webhooks_delete_deletes() {
-    let fixture = fixture!("delete-campaign-webhook/ok-delete.json");
-    let (seen, client) = blocking(&fixture);
-
-    let ack = client.campaigns().webhooks("campaign-uuid").delete("webhook-uuid-1").unwrap();
+    let (ack, request) = exchange(fixture!("delete-campaign-webhook/ok-delete.json"), |c| {
+        c.campaigns().webhooks("campaign-uuid").delete("webhook-uuid-1")
+    });
 
     assert_eq!(ack.message.as_deref(), Some("Campaign webhook deleted"));
-    assert_request(&sent(&seen), "DELETE", CAMPAIGN_WEBHOOK_PATH, &fixture);
+    assert_request(&request, "DELETE", CAMPAIGN_WEBHOOK_PATH);
 }
 
 #[test]
 fn campaign_webhooks_toggle_flips_the_webhook() {
-    let fixture = fixture!("toggle-campaign-webhook/ok-disabled.json");
-    let (seen, client) = blocking(&fixture);
-
-    let webhook = client.campaigns().webhooks("campaign-uuid").toggle("webhook-uuid-1").unwrap();
+    let (webhook, request) = exchange(fixture!("toggle-campaign-webhook/ok-disabled.json"), |c| {
+        c.campaigns().webhooks("campaign-uuid").toggle("webhook-uuid-1")
+    });
 
     assert_eq!(webhook.enabled, Some(false));
-    assert_request(&sent(&seen), "PATCH", &format!("{CAMPAIGN_WEBHOOK_PATH}/toggle"), &fixture);
+    assert_request(&request, "PATCH", &format!("{CAMPAIGN_WEBHOOK_PATH}/toggle"));
 }
 
 #[test]
 fn campaign_webhooks_test_dispatches_a_test_event() {
-    let fixture = fixture!("test-campaign-webhook/ok-dispatched.json");
-    let (seen, client) = blocking(&fixture);
-
-    let ack = client.campaigns().webhooks("campaign-uuid").test("webhook-uuid-1").unwrap();
+    let (ack, request) = exchange(fixture!("test-campaign-webhook/ok-dispatched.json"), |c| {
+        c.campaigns().webhooks("campaign-uuid").test("webhook-uuid-1")
+    });
 
     assert_eq!(ack.message.as_deref(), Some("Test payload dispatched"));
-    assert_request(&sent(&seen), "POST", &format!("{CAMPAIGN_WEBHOOK_PATH}/test"), &fixture);
+    assert_request(&request, "POST", &format!("{CAMPAIGN_WEBHOOK_PATH}/test"));
 }
 
 #[test]
 fn campaign_webhooks_logs_lists_deliveries() {
-    let fixture = fixture!("list-campaign-webhook-logs/ok-list.json");
-    let (seen, client) = blocking(&fixture);
-
-    let page = client.campaigns().webhooks("campaign-uuid").logs("webhook-uuid-1").send().unwrap();
+    let (page, request) = exchange(fixture!("list-campaign-webhook-logs/ok-list.json"), |c| {
+        c.campaigns().webhooks("campaign-uuid").logs("webhook-uuid-1").send()
+    });
 
     assert_eq!(page.items[0].event, CampaignWebhookEvent::CampaignStarted);
     assert_eq!(page.pagination.unwrap().total, 47);
-    assert_request(&sent(&seen), "GET", &format!("{CAMPAIGN_WEBHOOK_PATH}/logs"), &fixture);
+    assert_request(&request, "GET", &format!("{CAMPAIGN_WEBHOOK_PATH}/logs"));
 }
 
 #[test]
 fn campaign_webhooks_retry_log_queues_a_retry() {
-    let fixture = fixture!("retry-campaign-webhook-log/ok-retry-queued.json");
-    let (seen, client) = blocking(&fixture);
-
-    let retry = client.campaigns().webhooks("campaign-uuid").retry_log("webhook-uuid-1", "log-uuid-1").unwrap();
+    let (retry, request) = exchange(fixture!("retry-campaign-webhook-log/ok-retry-queued.json"), |c| {
+        c.campaigns().webhooks("campaign-uuid").retry_log("webhook-uuid-1", "log-uuid-1")
+    });
 
     assert_eq!(retry.original_log_id.as_str(), "log-uuid-1");
-    assert_request(&sent(&seen), "POST", &format!("{CAMPAIGN_WEBHOOK_PATH}/logs/log-uuid-1/retry"), &fixture);
+    assert_request(&request, "POST", &format!("{CAMPAIGN_WEBHOOK_PATH}/logs/log-uuid-1/retry"));
 }
 
 // -------------------------------------------------------------------------------------------------
@@ -482,86 +430,80 @@ fn campaign_webhooks_retry_log_queues_a_retry() {
 
 #[test]
 fn sftp_get_reads_the_configuration() {
-    let fixture = fixture!("get-campaign-sftp/ok-config.json");
-    let (seen, client) = blocking(&fixture);
-
-    let config = client.campaigns().sftp("campaign-uuid").get().unwrap();
+    let (config, request) =
+        exchange(fixture!("get-campaign-sftp/ok-config.json"), |c| c.campaigns().sftp("campaign-uuid").get());
 
     assert_eq!(config.import_schedule, Some(ImportSchedule::Daily));
-    assert_request(&sent(&seen), "GET", "/api/v1/campaigns/campaign-uuid/sftp", &fixture);
+    assert_request(&request, "GET", "/api/v1/campaigns/campaign-uuid/sftp");
 }
 
 #[test]
 fn sftp_create_sends_the_configuration() {
-    let fixture = fixture!("create-campaign-sftp/ok-password-auth.json");
-    let (seen, client) = blocking(&fixture);
     let config = NewSftpConfig::with_password("sftp.example.com", "campaigns_user", "secret")
         .port(22)
         .import_path("/inbox")
         .export_path("/outbox")
         .import_schedule(ImportSchedule::Daily);
 
-    let created = client.campaigns().sftp("campaign-uuid").create(config).unwrap();
+    let (created, request) = exchange(fixture!("create-campaign-sftp/ok-password-auth.json"), |c| {
+        c.campaigns().sftp("campaign-uuid").create(config)
+    });
 
     assert_eq!(created.is_enabled, Some(false));
-    assert_request(&sent(&seen), "POST", "/api/v1/campaigns/campaign-uuid/sftp", &fixture);
+    assert_request(&request, "POST", "/api/v1/campaigns/campaign-uuid/sftp");
 }
 
 #[test]
 fn sftp_update_sends_the_changes() {
-    let fixture = fixture!("update-campaign-sftp/ok-enable-hourly.json");
-    let (seen, client) = blocking(&fixture);
     let changes = SftpConfigChanges::new().import_schedule(ImportSchedule::Hourly).is_enabled(true);
 
-    let config = client.campaigns().sftp("campaign-uuid").update(changes).unwrap();
+    let (config, request) = exchange(fixture!("update-campaign-sftp/ok-enable-hourly.json"), |c| {
+        c.campaigns().sftp("campaign-uuid").update(changes)
+    });
 
     assert_eq!(config.is_enabled, Some(true));
-    assert_request(&sent(&seen), "PUT", "/api/v1/campaigns/campaign-uuid/sftp", &fixture);
+    assert_request(&request, "PUT", "/api/v1/campaigns/campaign-uuid/sftp");
 }
 
 #[test]
 fn sftp_test_connection_reports_the_folders() {
-    let fixture = fixture!("test-campaign-sftp-connection/ok-success.json");
-    let (seen, client) = blocking(&fixture);
-
-    let result = client.campaigns().sftp("campaign-uuid").test_connection().unwrap();
+    let (result, request) = exchange(fixture!("test-campaign-sftp-connection/ok-success.json"), |c| {
+        c.campaigns().sftp("campaign-uuid").test_connection()
+    });
 
     assert_eq!(result.export_path_accessible, Some(true));
-    assert_request(&sent(&seen), "POST", "/api/v1/campaigns/campaign-uuid/sftp/test-connection", &fixture);
+    assert_request(&request, "POST", "/api/v1/campaigns/campaign-uuid/sftp/test-connection");
 }
 
 #[test]
 fn sftp_trigger_import_queues_an_import() {
-    let fixture = fixture!("trigger-campaign-sftp-import/ok-queued.json");
-    let (seen, client) = blocking(&fixture);
-
-    let job = client.campaigns().sftp("campaign-uuid").trigger_import().unwrap();
+    let (job, request) = exchange(fixture!("trigger-campaign-sftp-import/ok-queued.json"), |c| {
+        c.campaigns().sftp("campaign-uuid").trigger_import()
+    });
 
     assert_eq!(job.job_id.as_str(), "job-uuid-1");
-    assert_request(&sent(&seen), "POST", "/api/v1/campaigns/campaign-uuid/sftp/trigger-import", &fixture);
+    assert_request(&request, "POST", "/api/v1/campaigns/campaign-uuid/sftp/trigger-import");
 }
 
 #[test]
 fn sftp_trigger_export_sends_the_files() {
-    let fixture = fixture!("trigger-campaign-sftp-export/ok-queued.json");
-    let (seen, client) = blocking(&fixture);
-
-    let job = client.campaigns().sftp("campaign-uuid").trigger_export(["file-uuid-1", "file-uuid-2"]).unwrap();
+    let (job, request) = exchange(fixture!("trigger-campaign-sftp-export/ok-queued.json"), |c| {
+        c.campaigns().sftp("campaign-uuid").trigger_export(["file-uuid-1", "file-uuid-2"])
+    });
 
     assert_eq!(job.files_count, Some(2));
-    assert_request(&sent(&seen), "POST", "/api/v1/campaigns/campaign-uuid/sftp/trigger-export", &fixture);
+    assert_request(&request, "POST", "/api/v1/campaigns/campaign-uuid/sftp/trigger-export");
 }
 
 #[test]
 fn sftp_logs_lists_jobs() {
-    let fixture = fixture!("list-campaign-sftp-logs/ok-logs.json");
-    let (seen, client) = blocking(&fixture);
-
-    let page = client.campaigns().sftp("campaign-uuid").logs().send().unwrap();
+    let (page, request) = exchange(fixture!("list-campaign-sftp-logs/ok-logs.json"), |c| {
+        c.campaigns().sftp("campaign-uuid").logs().send()
+    });
 
     assert_eq!(page.items[0].job_type, SftpJobType::Import);
     assert_eq!(page.items[0].rows_processed, Some(1840));
-    assert_request(&sent(&seen), "GET", "/api/v1/campaigns/campaign-uuid/sftp/logs", &fixture);
+    assert_request(&request, "GET", "/api/v1/campaigns/campaign-uuid/sftp/logs");
 }
 
 // -------------------------------------------------------------------------------------------------
