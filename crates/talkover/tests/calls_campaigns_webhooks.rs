@@ -4,7 +4,7 @@
 #[macro_use]
 mod common;
 
-use common::{blocking, config, exchange, pairs, sent, sent_query, Seen};
+use common::{assert_request, blocking, config, exchange, pairs, sent, sent_query, Seen};
 use serde_json::Value;
 use talkover::calls::{existing_call, CallStatus, NewCall, NewCampaignCall};
 use talkover::campaign_sftp::{ImportSchedule, NewSftpConfig, SftpConfigChanges, SftpJobType};
@@ -17,13 +17,6 @@ use talkover::webhooks::{
     NewAgentWebhook, NewCampaignWebhook, WebhookStatus,
 };
 use talkover::{ErrorKind, HttpRequest};
-
-/// Checks the method and path, as the reference page writes them (`exchange` has checked the rest
-/// against the fixture).
-fn assert_request(request: &HttpRequest, method: &str, path: &str) {
-    assert_eq!(request.method(), method);
-    assert_eq!(request.uri().path(), path);
-}
 
 fn date(text: &str) -> Date {
     Date::new(text).unwrap()

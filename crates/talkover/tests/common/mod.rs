@@ -110,6 +110,13 @@ pub fn sent(seen: &Seen) -> HttpRequest {
     seen.pop().unwrap()
 }
 
+/// Checks the method and path, as the reference page writes them (next to [`exchange`], which checks them
+/// against the fixture).
+pub fn assert_request(request: &HttpRequest, method: &str, path: &str) {
+    assert_eq!(request.method(), method);
+    assert_eq!(request.uri().path(), path);
+}
+
 /// Runs `call` against the fixture's answer, checks that the one request sent is the fixture's (see
 /// [`Fixture::assert_sent`]) and returns the decoded value with the request.
 pub fn exchange<T>(
