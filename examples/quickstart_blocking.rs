@@ -68,11 +68,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let deleted = client.agents().actions(&agent.id).delete(&action.id)?;
     let after = client.agents().get(&agent.id)?;
-    println!("9. Deleted the action: {}", deleted.message.unwrap_or_default());
-    println!(
-        "   the agent has {} actions and is {}",
-        after.actions.as_ref().map_or(0, Vec::len),
-        status(&after.current_status)
-    );
+    talkover_examples::print_action_deleted(deleted, &after);
     Ok(())
 }

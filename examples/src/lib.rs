@@ -5,9 +5,7 @@
 //! over real loopback HTTP: no token, no network, no credits spent.
 
 use talkover::actions::{ActionInput, ActionType, ActiveStatus, NewAction};
-use talkover::agents::{
-    AgentVoiceSettings, CreateAgentBody, CreateAgentRequired, Direction, InterruptSensitivity, WhoSpeaksFirst,
-};
+use talkover::agents::{AgentVoiceSettings, CreateAgentBody, Direction, WhoSpeaksFirst};
 use talkover::voice_templates::{QualityTier, VoiceTemplateGroup};
 
 /// The environment variable naming the phone to ring with the test call when running against the API.
@@ -36,26 +34,12 @@ pub fn base_url(config: &talkover::ClientConfig) -> String {
     format!("{}{}/api/v1", config.base_url().origin(), config.base_url().prefix())
 }
 
-/// The agent the quickstart creates: an outbound agent with every field the reference requires.
+/// The agent the quickstart creates: an outbound agent with every field the reference requires (ordinary
+/// values from [`talkover_mock::sample_agent`]), a description and an opening line.
 pub fn demo_agent() -> CreateAgentBody {
-    CreateAgentBody::new(CreateAgentRequired {
-        label: "Quickstart Agent".into(),
-        name: "QuickstartBot".into(),
-        language: "en-US".into(),
-        direction: Direction::Outbound,
-        who_speaks_first: WhoSpeaksFirst::Agent,
-        interrupt_sensitivity: InterruptSensitivity::Medium,
-        endpointing_sensitivity: "auto".into(),
-        ivr_navigation_mode: "off".into(),
-        conversation_speed: 1.0,
-        initial_message_delay: 0,
-        ask_if_human_present_on_idle: false,
-        idle_time_seconds: 5,
-        llm_temperature: 0.7,
-        enable_recording: false,
-    })
-    .description("Calls customers back to confirm their appointments")
-    .initial_message("Hello, I am calling about your appointment.")
+    talkover_mock::sample_agent("QuickstartBot", "Quickstart Agent", Direction::Outbound)
+        .description("Calls customers back to confirm their appointments")
+        .initial_message("Hello, I am calling about your appointment.")
 }
 
 /// The action the quickstart adds: a webhook the agent calls to book a meeting.
@@ -118,6 +102,16 @@ pub fn print_calls(calls: &[talkover::calls::Call]) {
     if calls.is_empty() {
         println!("   (none)");
     }
+}
+
+/// Prints step 9 of the quickstarts: the action deleted (`deleted`), and the agent read again afterwards.
+pub fn print_action_deleted(deleted: talkover::Ack, after: &talkover::agents::Agent) {
+    println!("9. Deleted the action: {}", deleted.message.unwrap_or_default());
+    println!(
+        "   the agent has {} actions and is {}",
+        after.actions.as_ref().map_or(0, Vec::len),
+        status(&after.current_status)
+    );
 }
 
 /// The client an example runs on, and the emulator it talks to when `TALKOVER_TOKEN` is not set. Keep the

@@ -116,6 +116,18 @@ const FEATURE_MATRIX: &[(&str, &[&str])] = &[
     ("reqwest, ureq and the registry", &["--no-default-features", "--features", "reqwest,ureq,registry"]),
 ];
 
+/// `cargo <subcommand> --locked -p talkover` with each feature set of [`FEATURE_MATRIX`], `tail` last.
+fn on_each_feature_set(subcommand: &str, tail: &[&str]) -> Result<(), String> {
+    for (name, flags) in FEATURE_MATRIX {
+        eprintln!("== {subcommand}, talkover with {name}");
+        let mut args = vec![subcommand, "--locked", "-p", "talkover"];
+        args.extend_from_slice(flags);
+        args.extend_from_slice(tail);
+        cargo(&args)?;
+    }
+    Ok(())
+}
+
 fn bench(args: &[String]) -> Result<(), String> {
     let mut command = vec!["run", "--locked", "--release", "-p", "talkover-bench", "--"];
     command.extend(args.iter().map(String::as_str));
@@ -152,12 +164,7 @@ fn test() -> Result<(), String> {
         "-p",
         "xtask",
     ])?;
-    for (name, flags) in FEATURE_MATRIX {
-        eprintln!("== talkover with {name}");
-        let mut args = vec!["test", "--locked", "-p", "talkover"];
-        args.extend_from_slice(flags);
-        cargo(&args)?;
-    }
+    on_each_feature_set("test", &[])?;
     eprintln!("== conformance, in memory");
     conformance(&[])?;
     eprintln!("== conformance, over loopback HTTP through reqwest and ureq");
@@ -183,13 +190,7 @@ fn lint() -> Result<(), String> {
         "-D",
         "warnings",
     ])?;
-    for (name, flags) in FEATURE_MATRIX {
-        eprintln!("== clippy, talkover with {name}");
-        let mut args = vec!["clippy", "--locked", "-p", "talkover"];
-        args.extend_from_slice(flags);
-        args.extend_from_slice(&["--", "-D", "warnings"]);
-        cargo(&args)?;
-    }
+    on_each_feature_set("clippy", &["--", "-D", "warnings"])?;
     // What docs.rs builds: every feature, and no broken or private link in the published crates' docs.
     let mut args = vec!["doc", "--locked", "--no-deps", "--all-features"];
     for name in publish::PUBLISHED {

@@ -13,22 +13,45 @@ use common::*;
 use serde_json::Value;
 use talkover_mock::{Faults, Server};
 
-/// The campaign's calls: how many there are of each number.
-fn calls_by_number(base_url: &str, token: &str, campaign: &str) -> BTreeMap<String, usize> {
-    let mut get = talkover(base_url, token);
-    get.args(["campaigns", "get", campaign]);
-    let campaign = json(get);
-    let mut counts = BTreeMap::new();
-    for call in campaign["data"]["calls"].as_array().cloned().unwrap_or_default() {
-        *counts.entry(call["to"].as_str().unwrap().to_owned()).or_insert(0) += 1;
-    }
-    counts
+/// An emulator for imports (see `roomy_server`) and an active campaign on it.
+struct Campaign {
+    server: Server,
+    token: String,
+    id: String,
 }
 
-fn import(base_url: &str, token: &str, campaign: &str, csv: &Path) -> std::process::Command {
-    let mut command = talkover(base_url, token);
-    command.args(["campaigns", "import", campaign]).arg(csv);
-    command
+impl Campaign {
+    fn start() -> Self {
+        let server = roomy_server();
+        let token = server.token().to_owned();
+        let id = active_campaign(&server.base_url(), &token);
+        Self { server, token, id }
+    }
+
+    /// `talkover campaigns import` of `csv` into the campaign, against the emulator.
+    fn import(&self, csv: &Path) -> std::process::Command {
+        self.import_through(&self.server.base_url(), csv)
+    }
+
+    /// `talkover campaigns import` of `csv` into the campaign, through `base_url` (a proxy in front of the
+    /// emulator).
+    fn import_through(&self, base_url: &str, csv: &Path) -> std::process::Command {
+        let mut command = talkover(base_url, &self.token);
+        command.args(["campaigns", "import", &self.id]).arg(csv);
+        command
+    }
+
+    /// The campaign's calls, as the emulator holds them: how many there are of each number.
+    fn calls_by_number(&self) -> BTreeMap<String, usize> {
+        let mut get = talkover(&self.server.base_url(), &self.token);
+        get.args(["campaigns", "get", &self.id]);
+        let campaign = json(get);
+        let mut counts = BTreeMap::new();
+        for call in campaign["data"]["calls"].as_array().cloned().unwrap_or_default() {
+            *counts.entry(call["to"].as_str().unwrap().to_owned()).or_insert(0) += 1;
+        }
+        counts
+    }
 }
 
 fn journal_entries(path: &Path, kind: &str) -> usize {
@@ -37,9 +60,7 @@ fn journal_entries(path: &Path, kind: &str) -> usize {
 
 #[test]
 fn a_thousand_rows_killed_part_way_are_each_queued_once() {
-    let server = roomy_server();
-    let (base_url, token) = (server.base_url(), server.token().to_owned());
-    let campaign = active_campaign(&base_url, &token);
+    let campaign = Campaign::start();
     let dir = scratch("import-kill");
     let csv = dir.join("contacts.csv");
 
@@ -63,11 +84,13 @@ fn a_thousand_rows_killed_part_way_are_each_queued_once() {
         text.push_str(&format!("Contact {i},{phone},crm-{i}\n"));
     }
     std::fs::write(&csv, text).unwrap();
-    let journal = dir.join("contacts.csv.".to_owned() + &campaign + ".journal");
+    let journal = dir.join(format!("contacts.csv.{}.journal", campaign.id));
 
     // A burst of 429s, then one request in ten answered 500, each answer a little late.
-    server.set_faults(Faults::new().rate_limit_burst(25, 1).error_rate(0.1).seed(7).latency(Duration::from_millis(5)));
-    let mut first = import(&base_url, &token, &campaign, &csv);
+    campaign
+        .server
+        .set_faults(Faults::new().rate_limit_burst(25, 1).error_rate(0.1).seed(7).latency(Duration::from_millis(5)));
+    let mut first = campaign.import(&csv);
     first.args(["--concurrency", "4"]).stdout(Stdio::null());
     let mut child = first.spawn().unwrap();
     let started = Instant::now();
@@ -85,7 +108,7 @@ fn a_thousand_rows_killed_part_way_are_each_queued_once() {
     let queued_before = journal_entries(&journal, "queued ");
     assert!(queued_before < valid.len(), "killed part-way, not at the end");
 
-    let second = run(import(&base_url, &token, &campaign, &csv));
+    let second = run(campaign.import(&csv));
     assert_eq!(second.status.code(), Some(0), "{}\n{}", stderr(&second), stdout(&second));
     let summary: Value = serde_json::from_slice(&second.stdout).unwrap();
     let rows_valid: usize = valid.values().sum();
@@ -99,15 +122,15 @@ fn a_thousand_rows_killed_part_way_are_each_queued_once() {
     assert_eq!(invalid, bad_lines.iter().map(|l| u64::from(*l)).collect::<Vec<_>>());
     assert!(summary["invalid"][0]["message"].as_str().unwrap().contains("555-0005"), "{summary}");
 
-    server.set_faults(Faults::new());
-    let calls = calls_by_number(&base_url, &token, &campaign);
+    campaign.server.set_faults(Faults::new());
+    let calls = campaign.calls_by_number();
     let once: BTreeMap<String, usize> = valid.keys().map(|k| (k.clone(), 1)).collect();
     assert_eq!(calls, once, "exactly one campaign call per valid number");
 
     // A third run finds everything settled and sends nothing.
-    let third = run(import(&base_url, &token, &campaign, &csv));
+    let third = run(campaign.import(&csv));
     assert_eq!(third.status.code(), Some(0), "{}", stderr(&third));
-    assert_eq!(calls_by_number(&base_url, &token, &campaign), once);
+    assert_eq!(campaign.calls_by_number(), once);
 }
 
 fn small_csv(dir: &Path) -> std::path::PathBuf {
@@ -118,70 +141,64 @@ fn small_csv(dir: &Path) -> std::path::PathBuf {
 
 #[test]
 fn an_answer_lost_after_the_call_was_queued_is_settled_not_sent_again() {
-    let server = roomy_server();
-    let token = server.token().to_owned();
-    let campaign = active_campaign(&server.base_url(), &token);
-    let proxy = Proxy::start(server.addr(), Mode::DropAnswer);
+    let campaign = Campaign::start();
+    let proxy = Proxy::start(campaign.server.addr(), Mode::DropAnswer);
     let csv = small_csv(&scratch("import-lost"));
 
-    let output = run(import(&proxy.base_url(), &token, &campaign, &csv));
+    let output = run(campaign.import_through(&proxy.base_url(), &csv));
     assert_eq!(output.status.code(), Some(0), "{}\n{}", stderr(&output), stdout(&output));
     let summary: Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(summary["queued"], 3, "settled from the campaign's calls: {summary}");
     assert_eq!(summary["already_queued"], 0, "not sent again (a second send would answer 409): {summary}");
     assert_eq!(proxy.campaign_calls.load(std::sync::atomic::Ordering::SeqCst), 3, "one send per row");
-    let calls = calls_by_number(&server.base_url(), &token, &campaign);
+    let calls = campaign.calls_by_number();
     assert_eq!(calls.values().copied().collect::<Vec<_>>(), [1, 1, 1]);
 }
 
 #[test]
 fn a_row_in_flight_when_killed_is_settled_by_the_next_run() {
-    let server = roomy_server();
-    let token = server.token().to_owned();
-    let campaign = active_campaign(&server.base_url(), &token);
+    let campaign = Campaign::start();
     let (tell, told) = std::sync::mpsc::channel();
-    let proxy = Proxy::start(server.addr(), Mode::HoldAnswer(tell));
+    let proxy = Proxy::start(campaign.server.addr(), Mode::HoldAnswer(tell));
     let dir = scratch("import-in-flight");
     let csv = small_csv(&dir);
 
-    let mut first = import(&proxy.base_url(), &token, &campaign, &csv);
+    let mut first = campaign.import_through(&proxy.base_url(), &csv);
     first.args(["--concurrency", "1"]).stdout(Stdio::null()).stderr(Stdio::null());
     let mut child = first.spawn().unwrap();
     // The emulator has queued the first row's call; its answer is held: kill the import now.
     told.recv_timeout(Duration::from_secs(60)).expect("the first row was sent");
     child.kill().unwrap();
     child.wait().unwrap();
-    let journal = dir.join(format!("few.csv.{campaign}.journal"));
+    let journal = dir.join(format!("few.csv.{}.journal", campaign.id));
     let text = std::fs::read_to_string(&journal).unwrap();
     assert!(text.ends_with("send 2\n"), "in flight at the kill: {text}");
 
     proxy.set_mode(Mode::Pass);
     let sent_before = proxy.campaign_calls.load(std::sync::atomic::Ordering::SeqCst);
-    let output = run(import(&proxy.base_url(), &token, &campaign, &csv));
+    let output = run(campaign.import_through(&proxy.base_url(), &csv));
     assert_eq!(output.status.code(), Some(0), "{}\n{}", stderr(&output), stdout(&output));
     let summary: Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!((summary["queued"].as_u64(), summary["already_queued"].as_u64()), (Some(3), Some(0)), "{summary}");
     let sent = proxy.campaign_calls.load(std::sync::atomic::Ordering::SeqCst) - sent_before;
     assert_eq!(sent, 2, "the row in flight is not sent again");
-    let calls = calls_by_number(&server.base_url(), &token, &campaign);
+    let calls = campaign.calls_by_number();
     assert_eq!(calls.values().copied().collect::<Vec<_>>(), [1, 1, 1]);
 }
 
 #[test]
 fn a_journal_of_another_import_is_refused() {
-    let server = roomy_server();
-    let (base_url, token) = (server.base_url(), server.token().to_owned());
-    let campaign = active_campaign(&base_url, &token);
+    let campaign = Campaign::start();
     let dir = scratch("import-other");
     let csv = small_csv(&dir);
     let journal = dir.join("journal");
     std::fs::write(&journal, "talkover-import 1 another-campaign 0000000000000000\nstarted\n").unwrap();
-    let mut command = import(&base_url, &token, &campaign, &csv);
+    let mut command = campaign.import(&csv);
     command.arg("--journal").arg(&journal);
     let output = run(command);
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr(&output).contains("belongs to another import"), "{}", stderr(&output));
-    assert!(calls_by_number(&base_url, &token, &campaign).is_empty());
+    assert!(campaign.calls_by_number().is_empty());
 }
 
 /// An emulator whose rate-limit headers leave room for every request of a test (by default they report

@@ -2,8 +2,17 @@
 
 use std::future::Future;
 use std::sync::Arc;
+use std::time::Duration;
 
 use crate::error::TransportError;
+
+/// The default time to open a connection: 10 s. The facade's builder and both built-in transports start
+/// from it.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// The default time for one whole exchange, from sending to the last byte of the answer: 60 s.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+/// The default limit on the size of an answer's body: 32 MiB. A larger answer is a transport error.
+pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 32 * 1024 * 1024;
 
 /// A request as the SDK builds it.
 pub type HttpRequest = http::Request<Vec<u8>>;

@@ -74,6 +74,9 @@
 //! # Ok(()) }
 //! ```
 //!
+//! [`sample_agent`] is a create-agent body with every required field filled in, for a test that needs an
+//! agent and not any particular one.
+//!
 //! As a binary: `cargo run -p talkover-mock -- --port 8080` (`--help` lists the switches).
 #![warn(missing_docs)]
 #![forbid(unsafe_code)]
@@ -84,6 +87,7 @@ mod deliver;
 mod emulator;
 mod fixtures;
 mod reply;
+mod sample;
 mod state;
 
 use std::io;
@@ -98,6 +102,7 @@ use tokio::sync::oneshot;
 
 pub use deliver::SIGNATURE_HEADER;
 pub use emulator::{Emulator, Faults, CONTROL_PREFIX, DEFAULT_RATE_LIMIT, DEFAULT_TOKEN};
+pub use sample::sample_agent;
 
 use emulator::{Settings, MAX_BODY};
 

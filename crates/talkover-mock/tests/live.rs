@@ -218,6 +218,14 @@ fn plain(server: &Server, method: &str, path: &str, body: Option<Value>) -> Answ
 // ---------------------------------------------------------------------------------------------------
 // The clients
 
+/// An emulator whose clock stands still until the test advances it, and a never-retrying blocking client
+/// of it.
+fn stopped_clock() -> (Server, talkover::blocking::Client) {
+    let server = Server::builder().clock_scale(0.0).start_blocking().unwrap();
+    let client = common::blocking_client(&server);
+    (server, client)
+}
+
 fn published_agent(client: &talkover::blocking::Client, name: &str) -> AgentId {
     let created = client.agents().create(agent(name)).unwrap();
     client.agents().update_voice(&created.id, voice()).unwrap();
@@ -274,9 +282,8 @@ async fn test_webhook_delivers_a_signed_test_payload() {
 
 #[test]
 fn calls_reach_the_outcome_their_number_chooses() {
-    let server = Server::builder().clock_scale(0.0).start_blocking().unwrap();
+    let (server, client) = stopped_clock();
     let receiver = Receiver::start();
-    let client = common::blocking_client(&server);
     let agent = published_agent(&client, "Outcomes");
     let events = [AgentWebhookEvent::PhoneCallStarted, AgentWebhookEvent::PhoneCallEnded];
     let hook = NewAgentWebhook::new("Calls", receiver.url(), events).webhook_secret(SECRET);
@@ -437,10 +444,9 @@ fn a_script_drives_calls_and_the_clock_over_plain_http() {
 
 #[test]
 fn webhook_logs_record_attempts_and_a_retry_resends() {
-    let server = Server::builder().clock_scale(0.0).start_blocking().unwrap();
+    let (_server, client) = stopped_clock();
     let receiver = Receiver::start();
     receiver.answer_with(500);
-    let client = common::blocking_client(&server);
     let agent = published_agent(&client, "Retrying");
     let hook = NewAgentWebhook::new("Flaky", receiver.url(), [AgentWebhookEvent::PhoneCallStarted])
         .webhook_secret(SECRET)
@@ -497,9 +503,8 @@ fn poll_logs(
 
 #[test]
 fn campaign_webhooks_are_kept_and_campaign_calls_are_dialled() {
-    let server = Server::builder().clock_scale(0.0).start_blocking().unwrap();
+    let (server, client) = stopped_clock();
     let receiver = Receiver::start();
-    let client = common::blocking_client(&server);
     let agent = published_agent(&client, "Dialler");
     let campaign = NewCampaign::new(NewCampaignRequired {
         name: "Always on".into(),
@@ -592,8 +597,7 @@ fn on_the_default_clock_a_call_completes_by_itself() {
 
 #[test]
 fn a_finished_call_is_paid_from_the_balance() {
-    let server = Server::builder().clock_scale(0.0).start_blocking().unwrap();
-    let client = common::blocking_client(&server);
+    let (server, client) = stopped_clock();
     let agent = published_agent(&client, "Paying");
     let ten_thousandths = |client: &talkover::blocking::Client| {
         client.credits().balance().unwrap().balance.to_minor_units(4).expect("a balance in range")

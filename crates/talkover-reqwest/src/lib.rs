@@ -14,8 +14,8 @@ use std::time::Duration;
 use talkover_core::transport::{HttpRequest, HttpResponse, Transport};
 use talkover_core::{TransportError, TransportErrorKind};
 
-/// The default limit on a response body: 32 MiB.
-pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 32 * 1024 * 1024;
+pub use talkover_core::transport::DEFAULT_MAX_RESPONSE_BYTES;
+use talkover_core::transport::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
 
 /// Timeouts and limits of a [`ReqwestTransport`].
 #[derive(Clone, Debug)]
@@ -32,8 +32,8 @@ pub struct ReqwestConfig {
 impl Default for ReqwestConfig {
     fn default() -> Self {
         Self {
-            connect_timeout: Some(Duration::from_secs(10)),
-            timeout: Some(Duration::from_secs(60)),
+            connect_timeout: Some(DEFAULT_CONNECT_TIMEOUT),
+            timeout: Some(DEFAULT_TIMEOUT),
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
         }
     }

@@ -12,8 +12,8 @@ use std::time::Duration;
 use talkover_core::transport::{BlockingTransport, HttpRequest, HttpResponse};
 use talkover_core::{TransportError, TransportErrorKind};
 
-/// The default limit on a response body: 32 MiB.
-pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 32 * 1024 * 1024;
+pub use talkover_core::transport::DEFAULT_MAX_RESPONSE_BYTES;
+use talkover_core::transport::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
 
 /// Timeouts and limits of a [`UreqTransport`].
 #[derive(Clone, Debug)]
@@ -33,8 +33,8 @@ pub struct UreqConfig {
 impl Default for UreqConfig {
     fn default() -> Self {
         Self {
-            connect_timeout: Some(Duration::from_secs(10)),
-            timeout: Some(Duration::from_secs(60)),
+            connect_timeout: Some(DEFAULT_CONNECT_TIMEOUT),
+            timeout: Some(DEFAULT_TIMEOUT),
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             max_idle_connections_per_host: 32,
         }

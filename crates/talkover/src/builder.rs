@@ -2,19 +2,13 @@
 
 use std::time::Duration;
 
+use talkover_core::transport::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT};
 use talkover_core::{BaseUrl, ClientConfig, Error, RetryPolicy, SecretString};
 
 /// The environment variable holding the API token.
 pub const TOKEN_ENV: &str = "TALKOVER_TOKEN";
 /// The environment variable overriding the base URL.
 pub const BASE_URL_ENV: &str = "TALKOVER_BASE_URL";
-
-/// The default time to open a connection.
-pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-/// The default time for one whole exchange.
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
-/// The default limit on the size of an answer.
-pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 32 * 1024 * 1024;
 
 mod sealed {
     /// The transport type of one kind of client's builder (`Arc<dyn Transport>` or

@@ -33,13 +33,13 @@ mod client;
 mod client_core;
 pub mod resources;
 
-pub use builder::{
-    ClientBuilder, BASE_URL_ENV, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, TOKEN_ENV,
-};
+pub use builder::{ClientBuilder, BASE_URL_ENV, TOKEN_ENV};
 pub use client::{BoxFuture, Client, ItemStream, Sleep};
 /// The `Stream` trait [`ItemStream`] implements (from `futures-core`), for use with any stream
 /// combinator library; [`ItemStream::next`] and [`ItemStream::try_collect`] need none.
 pub use futures_core::Stream;
+/// The builder's defaults, which the built-in transports share.
+pub use talkover_core::transport::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT};
 
 /// The README's examples, compiled as doctests so they cannot rot.
 #[cfg(doctest)]

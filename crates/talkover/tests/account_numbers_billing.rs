@@ -1,66 +1,17 @@
 //! The voice template, phone number, SIP trunk, auto top-up and account handlers, on closure transports that
 //! answer each operation's documented success example (tests/fixtures/<id>/ok-*.json).
 
+#[macro_use]
 mod common;
 
-use std::collections::HashMap;
-use std::sync::Mutex;
-
-use common::{documented_query, json, pairs, sent_query, Seen, TOKEN};
-use serde_json::value::RawValue;
+use common::{assert_request, client_answering, exchange, json, pairs, sent_query, Seen, TOKEN};
 use serde_json::Value;
 use talkover::account::NewApiToken;
 use talkover::auto_topup::{AutoTopupSettingsUpdate, AutoTopupStatus, PaymentMethodType};
 use talkover::phone_numbers::{PhoneNumberType, ReleaseRequestStatus};
 use talkover::sip_trunks::{NewSipTrunk, NewSipTrunkDid, SipTransport, SipTrunkHealthStatus, SipTrunkUpdate};
 use talkover::voice_templates::{QualityTier, VoiceGender};
-use talkover::{ClientConfig, Decimal, Error, HttpRequest, HttpResponse, TransportError};
-
-macro_rules! fixture {
-    ($path:literal) => {
-        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/", $path))
-    };
-}
-
-/// A fixture's documented answer, its body byte for byte (amounts keep their digits).
-fn answer(fixture: &str) -> HttpResponse {
-    let parts: HashMap<String, Box<RawValue>> = serde_json::from_str(fixture).unwrap();
-    let response: HashMap<String, Box<RawValue>> = serde_json::from_str(parts["response"].get()).unwrap();
-    let status: u16 = serde_json::from_str(response["status"].get()).unwrap();
-    json(status, response["body"].get())
-}
-
-/// A blocking client whose transport records each request and answers it with the next of `answers`.
-fn client_answering(answers: Vec<HttpResponse>) -> (talkover::blocking::Client, Seen) {
-    let seen = Seen::default();
-    let log = seen.clone();
-    let answers = Mutex::new(answers.into_iter());
-    let transport = move |request: HttpRequest| -> Result<HttpResponse, TransportError> {
-        log.lock().unwrap().push(request);
-        Ok(answers.lock().unwrap().next().expect("no more answers"))
-    };
-    let client = talkover::blocking::Client::with_transport(ClientConfig::new(TOKEN).unwrap(), transport);
-    (client, seen)
-}
-
-/// Runs `call` against the fixture's answer; checks that the one request sent is the fixture's (method, path,
-/// query, body) and returns it with the decoded value.
-fn exchange<T>(fixture: &str, call: impl FnOnce(&talkover::blocking::Client) -> Result<T, Error>) -> (T, HttpRequest) {
-    let (client, seen) = client_answering(vec![answer(fixture)]);
-    let value = call(&client).unwrap();
-    let mut seen = seen.lock().unwrap();
-    assert_eq!(seen.len(), 1, "one request");
-    let request = seen.remove(0);
-
-    let expected: Value = serde_json::from_str(fixture).unwrap();
-    let expected = &expected["request"];
-    assert_eq!(request.method().as_str(), expected["method"], "method");
-    assert_eq!(request.uri().path(), expected["path"], "path");
-    assert_eq!(sent_query(&request), documented_query(expected), "query");
-    let body = if request.body().is_empty() { Value::Null } else { serde_json::from_slice(request.body()).unwrap() };
-    assert_eq!(body, expected["body"], "body");
-    (value, request)
-}
+use talkover::{ClientConfig, Decimal, HttpRequest, HttpResponse, TransportError};
 
 fn amount(text: &str) -> Decimal {
     Decimal::new(text).unwrap()
@@ -74,8 +25,7 @@ fn voice_templates_list_sends_gender_and_tier_filters() {
     let (groups, request) = exchange(fixture!("list-voice-templates/ok-filter-gender-quality-tier.json"), |c| {
         c.voice_templates().list().gender(VoiceGender::Female).quality_tier(QualityTier::Pro).send()
     });
-    assert_eq!(request.method(), "GET");
-    assert_eq!(request.uri().path(), "/api/v1/voice-templates");
+    assert_request(&request, "GET", "/api/v1/voice-templates");
     assert_eq!(sent_query(&request), pairs(&[("gender", "female"), ("quality_tier", "pro")]));
     assert_eq!(groups.items[0].display_name, "Bianca");
     assert_eq!(groups.items[0].voices[1].quality_tier, QualityTier::Pro);
@@ -96,8 +46,7 @@ fn voice_templates_demo() {
     let (demo, request) = exchange(fixture!("generate-voice-demo/ok-demo-url.json"), |c| {
         c.voice_templates().demo("voice-template-uuid-1")
     });
-    assert_eq!(request.method(), "GET");
-    assert_eq!(request.uri().path(), "/api/v1/voice-templates/voice-template-uuid-1/demo");
+    assert_request(&request, "GET", "/api/v1/voice-templates/voice-template-uuid-1/demo");
     assert_eq!(demo.mp3_url, "https://example.com/storage/demo-audio/signed-url-here.mp3");
 }
 
@@ -108,8 +57,7 @@ fn voice_templates_demo() {
 fn phone_numbers_list_with_has_voice() {
     let (numbers, request) =
         exchange(fixture!("list-phone-numbers/ok-has-voice.json"), |c| c.phone_numbers().list().has_voice(true).send());
-    assert_eq!(request.method(), "GET");
-    assert_eq!(request.uri().path(), "/api/v1/phone-numbers");
+    assert_request(&request, "GET", "/api/v1/phone-numbers");
     assert_eq!(sent_query(&request), pairs(&[("has_voice", "true")]));
     assert_eq!(numbers.items.len(), 2);
     assert_eq!(numbers.items[1].number, "+1987654321");
@@ -127,7 +75,7 @@ fn phone_numbers_list_with_search_encodes_the_plus() {
 
 #[test]
 fn phone_numbers_list_with_type_and_whatsapp_filters() {
-    let (client, seen) = client_answering(vec![answer(fixture!("list-phone-numbers/ok-all-numbers.json"))]);
+    let (seen, client) = client_answering(vec![fixture!("list-phone-numbers/ok-all-numbers.json").response()]);
     let numbers =
         client.phone_numbers().list().number_type(PhoneNumberType::Whatsapp).has_whatsapp(false).send().unwrap();
     assert_eq!(numbers.items[0].number_type, PhoneNumberType::Voice);
@@ -140,8 +88,7 @@ fn phone_numbers_list_with_type_and_whatsapp_filters() {
 fn phone_numbers_release_requests() {
     let (requests, request) =
         exchange(fixture!("list-release-requests/ok-list.json"), |c| c.phone_numbers().release_requests());
-    assert_eq!(request.method(), "GET");
-    assert_eq!(request.uri().path(), "/api/v1/phone-numbers/release-requests");
+    assert_request(&request, "GET", "/api/v1/phone-numbers/release-requests");
     assert_eq!(requests.items[1].status, ReleaseRequestStatus::Approved);
     assert!(requests.items[0].resolved_at.is_none());
 }
@@ -152,8 +99,7 @@ fn phone_numbers_request_release() {
     let (release, request) = exchange(fixture!("request-phone-release/ok-created.json"), |c| {
         c.phone_numbers().request_release("phone-uuid-1", reason)
     });
-    assert_eq!(request.method(), "POST");
-    assert_eq!(request.uri().path(), "/api/v1/phone-numbers/phone-uuid-1/request-release");
+    assert_request(&request, "POST", "/api/v1/phone-numbers/phone-uuid-1/request-release");
     assert_eq!(serde_json::from_slice::<Value>(request.body()).unwrap(), serde_json::json!({ "reason": reason }));
     assert_eq!(release.id.as_str(), "request-uuid-1");
     assert_eq!(release.status, ReleaseRequestStatus::Pending);
@@ -164,8 +110,7 @@ fn phone_numbers_cancel_release() {
     let (ack, request) = exchange(fixture!("cancel-release-request/ok-cancelled.json"), |c| {
         c.phone_numbers().cancel_release("request-uuid-1")
     });
-    assert_eq!(request.method(), "DELETE");
-    assert_eq!(request.uri().path(), "/api/v1/phone-numbers/release-requests/request-uuid-1");
+    assert_request(&request, "DELETE", "/api/v1/phone-numbers/release-requests/request-uuid-1");
     assert_eq!(ack.message.as_deref(), Some("Release request cancelled"));
 }
 
@@ -175,8 +120,7 @@ fn phone_numbers_cancel_release() {
 #[test]
 fn sip_trunks_list() {
     let (trunks, request) = exchange(fixture!("list-sip-trunks/ok-list.json"), |c| c.sip_trunks().list());
-    assert_eq!(request.method(), "GET");
-    assert_eq!(request.uri().path(), "/api/v1/sip-trunks");
+    assert_request(&request, "GET", "/api/v1/sip-trunks");
     assert_eq!(trunks.items[0].name, "Primary Carrier — US");
     assert_eq!(trunks.items[0].health_status, Some(SipTrunkHealthStatus::Healthy));
 }
@@ -189,8 +133,7 @@ fn sip_trunks_create_sends_the_password_but_never_prints_it() {
             .transport(SipTransport::Tls);
     assert!(!format!("{trunk:?}").contains("secret-password"));
     let (created, request) = exchange(fixture!("create-sip-trunk/ok-created.json"), |c| c.sip_trunks().create(trunk));
-    assert_eq!(request.method(), "POST");
-    assert_eq!(request.uri().path(), "/api/v1/sip-trunks");
+    assert_request(&request, "POST", "/api/v1/sip-trunks");
     let body: Value = serde_json::from_slice(request.body()).unwrap();
     assert_eq!(body["password"], "secret-password");
     assert_eq!(body["port"], 5061);
@@ -201,8 +144,7 @@ fn sip_trunks_create_sends_the_password_but_never_prints_it() {
 #[test]
 fn sip_trunks_get() {
     let (trunk, request) = exchange(fixture!("get-sip-trunk/ok-trunk.json"), |c| c.sip_trunks().get("trunk-uuid-1"));
-    assert_eq!(request.method(), "GET");
-    assert_eq!(request.uri().path(), "/api/v1/sip-trunks/trunk-uuid-1");
+    assert_request(&request, "GET", "/api/v1/sip-trunks/trunk-uuid-1");
     assert_eq!(trunk.username.as_deref(), Some("user_42"));
     assert_eq!(trunk.port, Some(5061));
 }
@@ -213,8 +155,7 @@ fn sip_trunks_update() {
         c.sip_trunks()
             .update("trunk-uuid-1", SipTrunkUpdate::new().name("Primary Carrier — US (renamed)").is_active(false))
     });
-    assert_eq!(request.method(), "PUT");
-    assert_eq!(request.uri().path(), "/api/v1/sip-trunks/trunk-uuid-1");
+    assert_request(&request, "PUT", "/api/v1/sip-trunks/trunk-uuid-1");
     assert_eq!(
         serde_json::from_slice::<Value>(request.body()).unwrap(),
         serde_json::json!({ "name": "Primary Carrier — US (renamed)", "is_active": false })
@@ -227,8 +168,7 @@ fn sip_trunks_update() {
 fn sip_trunks_delete() {
     let (ack, request) =
         exchange(fixture!("delete-sip-trunk/ok-deleted.json"), |c| c.sip_trunks().delete("trunk-uuid-1"));
-    assert_eq!(request.method(), "DELETE");
-    assert_eq!(request.uri().path(), "/api/v1/sip-trunks/trunk-uuid-1");
+    assert_request(&request, "DELETE", "/api/v1/sip-trunks/trunk-uuid-1");
     assert_eq!(ack.message.as_deref(), Some("SIP trunk deleted"));
 }
 
@@ -236,8 +176,7 @@ fn sip_trunks_delete() {
 fn sip_trunks_verify() {
     let (verification, request) =
         exchange(fixture!("verify-sip-trunk/ok-verified.json"), |c| c.sip_trunks().verify("trunk-uuid-1"));
-    assert_eq!(request.method(), "POST");
-    assert_eq!(request.uri().path(), "/api/v1/sip-trunks/trunk-uuid-1/verify");
+    assert_request(&request, "POST", "/api/v1/sip-trunks/trunk-uuid-1/verify");
     assert!(request.body().is_empty());
     assert!(verification.is_verified);
 }
@@ -246,8 +185,7 @@ fn sip_trunks_verify() {
 fn sip_trunks_health_reports_an_unhealthy_trunk_as_data() {
     let (health, request) =
         exchange(fixture!("get-sip-trunk-health/ok-unhealthy.json"), |c| c.sip_trunks().health("trunk-uuid-1"));
-    assert_eq!(request.method(), "GET");
-    assert_eq!(request.uri().path(), "/api/v1/sip-trunks/trunk-uuid-1/health");
+    assert_request(&request, "GET", "/api/v1/sip-trunks/trunk-uuid-1/health");
     assert!(!health.is_healthy);
     assert_eq!(health.error.as_deref(), Some("Connection timeout"));
 }
@@ -256,8 +194,7 @@ fn sip_trunks_health_reports_an_unhealthy_trunk_as_data() {
 fn sip_trunk_dids_list() {
     let (dids, request) =
         exchange(fixture!("list-sip-trunk-dids/ok-list.json"), |c| c.sip_trunks().dids("trunk-uuid-1").list());
-    assert_eq!(request.method(), "GET");
-    assert_eq!(request.uri().path(), "/api/v1/sip-trunks/trunk-uuid-1/dids");
+    assert_request(&request, "GET", "/api/v1/sip-trunks/trunk-uuid-1/dids");
     assert_eq!(dids.items[1].number, "+15559876543");
 }
 
@@ -266,8 +203,7 @@ fn sip_trunk_dids_create() {
     let (did, request) = exchange(fixture!("create-sip-trunk-did/ok-created.json"), |c| {
         c.sip_trunks().dids("trunk-uuid-1").create(NewSipTrunkDid::new("US", "+15551234567"))
     });
-    assert_eq!(request.method(), "POST");
-    assert_eq!(request.uri().path(), "/api/v1/sip-trunks/trunk-uuid-1/dids");
+    assert_request(&request, "POST", "/api/v1/sip-trunks/trunk-uuid-1/dids");
     assert_eq!(
         serde_json::from_slice::<Value>(request.body()).unwrap(),
         serde_json::json!({ "country_code": "US", "number": "+15551234567" })
@@ -280,14 +216,13 @@ fn sip_trunk_dids_delete() {
     let (ack, request) = exchange(fixture!("delete-sip-trunk-did/ok-removed.json"), |c| {
         c.sip_trunks().dids("trunk-uuid-1").delete("phone-uuid-1")
     });
-    assert_eq!(request.method(), "DELETE");
-    assert_eq!(request.uri().path(), "/api/v1/sip-trunks/trunk-uuid-1/dids/phone-uuid-1");
+    assert_request(&request, "DELETE", "/api/v1/sip-trunks/trunk-uuid-1/dids/phone-uuid-1");
     assert_eq!(ack.message.as_deref(), Some("DID removed"));
 }
 
 #[test]
 fn sip_trunk_ids_are_escaped_as_one_segment() {
-    let (client, seen) = client_answering(vec![answer(fixture!("delete-sip-trunk-did/ok-removed.json"))]);
+    let (seen, client) = client_answering(vec![fixture!("delete-sip-trunk-did/ok-removed.json").response()]);
     client.sip_trunks().dids("trunk/1").delete("+1 555").unwrap();
     assert_eq!(seen.lock().unwrap()[0].uri().path(), "/api/v1/sip-trunks/trunk%2F1/dids/%2B1%20555");
 }
@@ -299,8 +234,7 @@ fn sip_trunk_ids_are_escaped_as_one_segment() {
 fn auto_topup_settings() {
     let (settings, request) =
         exchange(fixture!("get-auto-topup-settings/ok-settings.json"), |c| c.auto_topup().settings());
-    assert_eq!(request.method(), "GET");
-    assert_eq!(request.uri().path(), "/api/v1/auto-topup/settings");
+    assert_request(&request, "GET", "/api/v1/auto-topup/settings");
     assert!(settings.is_enabled);
     assert_eq!(settings.threshold_amount.as_ref().map(Decimal::as_str), Some("50.00"));
 }
@@ -316,8 +250,7 @@ fn auto_topup_update_threshold() {
                 .payment_method_id("pm_uuid_1"),
         )
     });
-    assert_eq!(request.method(), "PUT");
-    assert_eq!(request.uri().path(), "/api/v1/auto-topup/settings");
+    assert_request(&request, "PUT", "/api/v1/auto-topup/settings");
     assert_eq!(
         std::str::from_utf8(request.body()).unwrap(),
         r#"{"is_enabled":true,"threshold_amount":50,"recharge_amount":100,"payment_method_id":"pm_uuid_1"}"#
@@ -346,8 +279,7 @@ fn auto_topup_update_scheduled() {
 #[test]
 fn auto_topup_test() {
     let (charge, request) = exchange(fixture!("test-auto-topup/ok-test-recharge.json"), |c| c.auto_topup().test());
-    assert_eq!(request.method(), "POST");
-    assert_eq!(request.uri().path(), "/api/v1/auto-topup/test");
+    assert_request(&request, "POST", "/api/v1/auto-topup/test");
     assert!(request.body().is_empty());
     assert_eq!(charge.new_balance.as_str(), "250.00");
     assert_eq!(charge.transaction_id.as_str(), "txn_uuid_1");
@@ -356,8 +288,7 @@ fn auto_topup_test() {
 #[test]
 fn auto_topup_disable() {
     let (settings, request) = exchange(fixture!("disable-auto-topup/ok-disabled.json"), |c| c.auto_topup().disable());
-    assert_eq!(request.method(), "POST");
-    assert_eq!(request.uri().path(), "/api/v1/auto-topup/disable");
+    assert_request(&request, "POST", "/api/v1/auto-topup/disable");
     assert!(!settings.is_enabled);
 }
 
@@ -365,8 +296,7 @@ fn auto_topup_disable() {
 fn auto_topup_history_one_page() {
     let (page, request) =
         exchange(fixture!("get-auto-topup-history/ok-history.json"), |c| c.auto_topup().history().per_page(10).send());
-    assert_eq!(request.method(), "GET");
-    assert_eq!(request.uri().path(), "/api/v1/auto-topup/history");
+    assert_request(&request, "GET", "/api/v1/auto-topup/history");
     assert_eq!(sent_query(&request), pairs(&[("per_page", "10")]));
     assert_eq!(page.items[1].status, AutoTopupStatus::Failed);
     assert_eq!(page.next_page(), Some(2));
@@ -375,8 +305,8 @@ fn auto_topup_history_one_page() {
 #[test]
 fn auto_topup_history_items_fetch_the_next_page() {
     let empty = r#"{"success":true,"data":[],"pagination":{"current_page":2,"per_page":10,"total":23,"last_page":3}}"#;
-    let (client, seen) =
-        client_answering(vec![answer(fixture!("get-auto-topup-history/ok-history.json")), json(200, empty)]);
+    let (seen, client) =
+        client_answering(vec![fixture!("get-auto-topup-history/ok-history.json").response(), json(200, empty)]);
     let events: Vec<_> = client.auto_topup().history().page(1).per_page(10).items().collect::<Result<_, _>>().unwrap();
     assert_eq!(events.len(), 2);
     assert_eq!(events[0].id.as_str(), "topup-uuid-1");
@@ -391,8 +321,7 @@ fn auto_topup_history_items_fetch_the_next_page() {
 fn auto_topup_payment_methods() {
     let (methods, request) =
         exchange(fixture!("list-auto-topup-payment-methods/ok-list.json"), |c| c.auto_topup().payment_methods());
-    assert_eq!(request.method(), "GET");
-    assert_eq!(request.uri().path(), "/api/v1/auto-topup/payment-methods");
+    assert_request(&request, "GET", "/api/v1/auto-topup/payment-methods");
     assert_eq!(methods.items[0].method_type, PaymentMethodType::Card);
     assert_eq!(methods.items[1].card.as_ref().and_then(|card| card.last4.as_deref()), Some("5555"));
 }
@@ -403,8 +332,7 @@ fn auto_topup_payment_methods() {
 #[test]
 fn api_tokens_list() {
     let (tokens, request) = exchange(fixture!("list-user-api-tokens/ok-list.json"), |c| c.api_tokens().list());
-    assert_eq!(request.method(), "GET");
-    assert_eq!(request.uri().path(), "/api/v1/user/api-tokens");
+    assert_request(&request, "GET", "/api/v1/user/api-tokens");
     assert_eq!(tokens.items[1].name, "Local Development");
     assert!(tokens.items[1].last_used_at.is_none());
 }
@@ -414,8 +342,7 @@ fn api_tokens_create_keeps_the_value_secret() {
     let (created, request) = exchange(fixture!("create-user-api-token/ok-created.json"), |c| {
         c.api_tokens().create(NewApiToken::new("CI Pipeline").abilities(["*"]))
     });
-    assert_eq!(request.method(), "POST");
-    assert_eq!(request.uri().path(), "/api/v1/user/api-tokens");
+    assert_request(&request, "POST", "/api/v1/user/api-tokens");
     assert_eq!(request.body().as_slice(), br#"{"name":"CI Pipeline","abilities":["*"]}"#);
     assert_eq!(created.token.expose_secret(), "1|abc123def456.");
     assert!(!format!("{created:?}").contains("abc123def456"));
@@ -425,8 +352,7 @@ fn api_tokens_create_keeps_the_value_secret() {
 fn api_tokens_delete() {
     let (ack, request) =
         exchange(fixture!("delete-user-api-token/ok-revoked.json"), |c| c.api_tokens().delete("token-uuid-1"));
-    assert_eq!(request.method(), "DELETE");
-    assert_eq!(request.uri().path(), "/api/v1/user/api-tokens/token-uuid-1");
+    assert_request(&request, "DELETE", "/api/v1/user/api-tokens/token-uuid-1");
     assert_eq!(ack.message.as_deref(), Some("Token revoked"));
 }
 
@@ -448,7 +374,7 @@ fn current_user_leaves_the_version_prefix_of_a_custom_base_url() {
         .base_url("http://127.0.0.1:9/api/v1")
         .transport(move |request: HttpRequest| -> Result<HttpResponse, TransportError> {
             log.lock().unwrap().push(request);
-            Ok(answer(user_fixture))
+            Ok(user_fixture.response())
         })
         .build()
         .unwrap();
@@ -465,8 +391,7 @@ fn current_user_leaves_the_version_prefix_of_a_custom_base_url() {
 #[test]
 fn health() {
     let (health, request) = exchange(fixture!("health/ok-status.json"), |c| c.health());
-    assert_eq!(request.method(), "GET");
-    assert_eq!(request.uri().path(), "/api/v1/health");
+    assert_request(&request, "GET", "/api/v1/health");
     assert_eq!(health.status, "ok");
 }
 
@@ -479,8 +404,8 @@ async fn async_client_runs_the_same_handlers() {
     let log = seen.clone();
     let client = talkover::Client::with_transport(ClientConfig::new(TOKEN).unwrap(), move |request: HttpRequest| {
         let response = match request.uri().path() {
-            "/api/v1/voice-templates" => answer(fixture!("list-voice-templates/ok-filter-language.json")),
-            "/api/v1/sip-trunks/trunk-uuid-1/health" => answer(fixture!("get-sip-trunk-health/ok-healthy.json")),
+            "/api/v1/voice-templates" => fixture!("list-voice-templates/ok-filter-language.json").response(),
+            "/api/v1/sip-trunks/trunk-uuid-1/health" => fixture!("get-sip-trunk-health/ok-healthy.json").response(),
             other => json(404, &format!(r#"{{"message":"unexpected {other}"}}"#)),
         };
         log.lock().unwrap().push(request);

@@ -1,9 +1,10 @@
 //! The call, campaign, webhook and campaign SFTP handlers on closure transports: each method sends the
 //! documented request and decodes the documented answer (both from the operation's fixture).
 
+#[macro_use]
 mod common;
 
-use common::{config, documented_query, pairs, sent_query, Seen};
+use common::{assert_request, blocking, config, exchange, pairs, sent, sent_query, Seen};
 use serde_json::Value;
 use talkover::calls::{existing_call, CallStatus, NewCall, NewCampaignCall};
 use talkover::campaign_sftp::{ImportSchedule, NewSftpConfig, SftpConfigChanges, SftpJobType};
@@ -15,60 +16,7 @@ use talkover::webhooks::{
     AgentWebhookChanges, AgentWebhookEvent, CampaignWebhookChanges, CampaignWebhookEvent, DeliveryStatus,
     NewAgentWebhook, NewCampaignWebhook, WebhookStatus,
 };
-use talkover::{ErrorKind, HttpRequest, HttpResponse};
-
-/// The text of `tests/fixtures/<operation>/<case>.json`.
-macro_rules! fixture {
-    ($case:literal) => {
-        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/", $case, ".json"))
-    };
-}
-
-fn parse(fixture: &str) -> Value {
-    serde_json::from_str(fixture).unwrap()
-}
-
-/// The fixture's documented answer.
-fn answer(fixture: &Value) -> HttpResponse {
-    common::answer(&fixture["response"])
-}
-
-/// A blocking client whose transport records each request and answers with the fixture's response.
-fn blocking(fixture: &str) -> (Value, Seen, talkover::blocking::Client) {
-    let fixture = parse(fixture);
-    let documented = fixture.clone();
-    let seen = Seen::default();
-    let log = seen.clone();
-    let client = talkover::blocking::Client::with_transport(config(), move |request: HttpRequest| {
-        log.lock().unwrap().push(request);
-        Ok(answer(&documented))
-    });
-    (fixture, seen, client)
-}
-
-/// The one request sent.
-fn sent(seen: &Seen) -> HttpRequest {
-    let mut seen = seen.lock().unwrap();
-    assert_eq!(seen.len(), 1, "exactly one request");
-    seen.pop().unwrap()
-}
-
-/// Checks the method and path, and that the query and body are the fixture's documented ones (none when it
-/// documents none).
-fn assert_request(request: &HttpRequest, method: &str, path: &str, fixture: &Value) {
-    assert_eq!(request.method(), method);
-    assert_eq!(request.uri().path(), path);
-    let documented = &fixture["request"];
-    assert_eq!(sent_query(request), documented_query(documented), "query");
-    if documented["body"].is_null() {
-        assert!(request.body().is_empty(), "no body");
-        assert!(request.headers().get("content-type").is_none());
-    } else {
-        let body: Value = serde_json::from_slice(request.body()).unwrap();
-        assert_eq!(body, documented["body"], "body");
-        assert_eq!(request.headers().get("content-type").unwrap(), "application/json");
-    }
-}
+use talkover::{ErrorKind, HttpRequest};
 
 fn date(text: &str) -> Date {
     Date::new(text).unwrap()
@@ -79,7 +27,6 @@ fn date(text: &str) -> Date {
 
 #[test]
 fn agents_call_places_a_call() {
-    let (fixture, seen, client) = blocking(fixture!("make-call/ok-initiated"));
     let call = NewCall::new("+1234567890")
         .payload_value("customer_name", "John Doe")
         .payload_value("account_id", "ACC123")
@@ -88,28 +35,29 @@ fn agents_call_places_a_call() {
         .delay_seconds(0)
         .is_testing(false);
 
-    let placed = client.agents().call("agent_123456", call).unwrap();
+    let (placed, request) =
+        exchange(fixture!("make-call/ok-initiated.json"), |c| c.agents().call("agent_123456", call));
 
     assert_eq!(placed.id.as_str(), "call_789012");
     assert_eq!(placed.status, CallStatus::Initiated);
-    assert_request(&sent(&seen), "POST", "/api/v1/agents/agent_123456/call", &fixture);
+    assert_request(&request, "POST", "/api/v1/agents/agent_123456/call");
 }
 
 #[test]
 fn campaigns_call_queues_a_campaign_call() {
-    let (fixture, seen, client) = blocking(fixture!("make-campaign-call/ok-regular"));
-
-    let queued = client.campaigns().call("campaign-uuid-1", NewCampaignCall::new("+1234567890")).unwrap();
+    let (queued, request) = exchange(fixture!("make-campaign-call/ok-regular.json"), |c| {
+        c.campaigns().call("campaign-uuid-1", NewCampaignCall::new("+1234567890"))
+    });
 
     assert_eq!(queued.campaign_call.id.as_str(), "call-uuid-1");
     assert_eq!(queued.campaign_call.status, CallStatus::Queued);
     assert_eq!(queued.campaign.status, CampaignStatus::Active);
-    assert_request(&sent(&seen), "POST", "/api/v1/campaigns/campaign-uuid-1/call", &fixture);
+    assert_request(&request, "POST", "/api/v1/campaigns/campaign-uuid-1/call");
 }
 
 #[test]
 fn a_duplicate_campaign_call_names_the_existing_call() {
-    let (_, seen, client) = blocking(fixture!("make-campaign-call/error-409-duplicate-call"));
+    let (seen, client) = blocking(&fixture!("make-campaign-call/error-409-duplicate-call.json"));
 
     let err = client.campaigns().call("campaign-uuid-1", NewCampaignCall::new("+1234567890")).unwrap_err();
 
@@ -139,53 +87,44 @@ fn placing_calls_is_sent_once_even_when_the_answer_is_retryable() {
 
 #[test]
 fn calls_end_hangs_up() {
-    let (fixture, seen, client) = blocking(fixture!("end-call/ok-ended-by-api"));
-
-    let ended = client.calls().end("agent-uuid", "call-uuid-123").unwrap();
+    let (ended, request) =
+        exchange(fixture!("end-call/ok-ended-by-api.json"), |c| c.calls().end("agent-uuid", "call-uuid-123"));
 
     assert_eq!(ended.status, CallStatus::Completed);
     assert_eq!(ended.ended_reason.unwrap().to_string(), "ended_by_api");
-    assert_request(&sent(&seen), "POST", "/api/v1/agents/agent-uuid/end-call", &fixture);
+    assert_request(&request, "POST", "/api/v1/agents/agent-uuid/end-call");
 }
 
 #[test]
 fn calls_active_escapes_the_phone_number() {
-    let (fixture, seen, client) = blocking(fixture!("get-active-call/ok-active-call-found"));
-
-    let active = client.calls().active("agent-uuid", "+15551234567").unwrap();
+    let (active, request) = exchange(fixture!("get-active-call/ok-active-call-found.json"), |c| {
+        c.calls().active("agent-uuid", "+15551234567")
+    });
 
     assert_eq!(active.items.len(), 1);
     assert_eq!(active.items[0].duration_seconds, Some(42));
-    assert_request(&sent(&seen), "GET", "/api/v1/agents/agent-uuid/active-call/%2B15551234567", &fixture);
+    assert_request(&request, "GET", "/api/v1/agents/agent-uuid/active-call/%2B15551234567");
 }
 
 #[test]
 fn calls_list_sends_its_filters() {
-    let (fixture, seen, client) = blocking(fixture!("list-calls/ok-completed-from-date"));
+    let (page, request) = exchange(fixture!("list-calls/ok-completed-from-date.json"), |c| {
+        c.calls().list().status(CallStatus::Completed).date_from(date("2024-01-01")).per_page(50).send()
+    });
 
-    let page = client.calls().list().status(CallStatus::Completed).date_from(date("2024-01-01")).per_page(50).send();
-
-    let page = page.unwrap();
     assert_eq!(page.items[0].agent.as_ref().unwrap().name, "Sales Agent");
-    assert_request(&sent(&seen), "GET", "/api/v1/calls", &fixture);
+    assert_request(&request, "GET", "/api/v1/calls");
 }
 
 #[test]
 fn agents_calls_lists_one_agents_calls() {
-    let (fixture, seen, client) = blocking(fixture!("get-agent-calls/ok-search-phone"));
-
-    let page = client
-        .agents()
-        .calls("agent-uuid-1")
-        .direction(talkover::agents::Direction::Outbound)
-        .search("+1234567890")
-        .send()
-        .unwrap();
+    let (page, request) = exchange(fixture!("get-agent-calls/ok-search-phone.json"), |c| {
+        c.agents().calls("agent-uuid-1").direction(talkover::agents::Direction::Outbound).search("+1234567890").send()
+    });
 
     assert_eq!(page.items[0].sid, "call_sid_123");
-    let request = sent(&seen);
     assert!(request.uri().query().unwrap().contains("search=%2B1234567890"));
-    assert_request(&request, "GET", "/api/v1/agents/agent-uuid-1/calls", &fixture);
+    assert_request(&request, "GET", "/api/v1/agents/agent-uuid-1/calls");
 }
 
 // -------------------------------------------------------------------------------------------------
@@ -193,24 +132,16 @@ fn agents_calls_lists_one_agents_calls() {
 
 #[test]
 fn campaigns_list_sends_its_filters() {
-    let (fixture, seen, client) = blocking(fixture!("list-campaigns/ok-active-sales"));
-
-    let page = client
-        .campaigns()
-        .list()
-        .status(CampaignStatus::Active)
-        .campaign_type(CampaignType::Sales)
-        .per_page(50)
-        .send()
-        .unwrap();
+    let (page, request) = exchange(fixture!("list-campaigns/ok-active-sales.json"), |c| {
+        c.campaigns().list().status(CampaignStatus::Active).campaign_type(CampaignType::Sales).per_page(50).send()
+    });
 
     assert_eq!(page.items[0].stats.as_ref().unwrap().total_calls, 100);
-    assert_request(&sent(&seen), "GET", "/api/v1/campaigns", &fixture);
+    assert_request(&request, "GET", "/api/v1/campaigns");
 }
 
 #[test]
 fn campaigns_create_sends_the_new_campaign() {
-    let (fixture, seen, client) = blocking(fixture!("create-campaign/ok-basic-sales"));
     let campaign = NewCampaign::new(NewCampaignRequired {
         name: "Sales Campaign Q1".into(),
         campaign_type: CampaignType::Sales,
@@ -222,53 +153,53 @@ fn campaigns_create_sends_the_new_campaign() {
     })
     .description("Outbound sales campaign for Q1");
 
-    let created = client.campaigns().create(campaign).unwrap();
+    let (created, request) =
+        exchange(fixture!("create-campaign/ok-basic-sales.json"), |c| c.campaigns().create(campaign));
 
     assert_eq!(created.status, CampaignStatus::Draft);
-    assert_request(&sent(&seen), "POST", "/api/v1/campaigns", &fixture);
+    assert_request(&request, "POST", "/api/v1/campaigns");
 }
 
 #[test]
 fn campaigns_get_reads_one_campaign() {
-    let (fixture, seen, client) = blocking(fixture!("get-campaign/ok-details"));
-
-    let campaign = client.campaigns().get("campaign-uuid-1").unwrap();
+    let (campaign, request) =
+        exchange(fixture!("get-campaign/ok-details.json"), |c| c.campaigns().get("campaign-uuid-1"));
 
     assert_eq!(campaign.name, "Sales Campaign");
-    assert_request(&sent(&seen), "GET", "/api/v1/campaigns/campaign-uuid-1", &fixture);
+    assert_request(&request, "GET", "/api/v1/campaigns/campaign-uuid-1");
 }
 
 #[test]
 fn campaigns_update_sends_only_the_changes() {
-    let (fixture, seen, client) = blocking(fixture!("update-campaign/ok-call-windows"));
     let changes = CampaignChanges::new()
         .call_time_ranges([CallTimeRange::new("10:00", "12:00"), CallTimeRange::new("14:00", "16:00")])
         .timezone("America/Sao_Paulo");
 
-    let campaign = client.campaigns().update("campaign-uuid-1", changes).unwrap();
+    let (campaign, request) = exchange(fixture!("update-campaign/ok-call-windows.json"), |c| {
+        c.campaigns().update("campaign-uuid-1", changes)
+    });
 
     assert_eq!(campaign.timezone, "America/Sao_Paulo");
-    assert_request(&sent(&seen), "PUT", "/api/v1/campaigns/campaign-uuid-1", &fixture);
+    assert_request(&request, "PUT", "/api/v1/campaigns/campaign-uuid-1");
 }
 
 #[test]
 fn campaigns_update_status_sends_the_status() {
-    let (fixture, seen, client) = blocking(fixture!("update-campaign-status/ok-activate"));
-
-    let change = client.campaigns().update_status("campaign-uuid-1", CampaignStatus::Active).unwrap();
+    let (change, request) = exchange(fixture!("update-campaign-status/ok-activate.json"), |c| {
+        c.campaigns().update_status("campaign-uuid-1", CampaignStatus::Active)
+    });
 
     assert_eq!(change.status, CampaignStatus::Active);
-    assert_request(&sent(&seen), "PATCH", "/api/v1/campaigns/campaign-uuid-1/status", &fixture);
+    assert_request(&request, "PATCH", "/api/v1/campaigns/campaign-uuid-1/status");
 }
 
 #[test]
 fn campaigns_delete_deletes() {
-    let (fixture, seen, client) = blocking(fixture!("delete-campaign/ok-deleted"));
-
-    let ack = client.campaigns().delete("campaign-uuid-1").unwrap();
+    let (ack, request) =
+        exchange(fixture!("delete-campaign/ok-deleted.json"), |c| c.campaigns().delete("campaign-uuid-1"));
 
     assert_eq!(ack.message.as_deref(), Some("Campaign deleted successfully"));
-    assert_request(&sent(&seen), "DELETE", "/api/v1/campaigns/campaign-uuid-1", &fixture);
+    assert_request(&request, "DELETE", "/api/v1/campaigns/campaign-uuid-1");
 }
 
 // -------------------------------------------------------------------------------------------------
@@ -281,18 +212,15 @@ const AGENT_WEBHOOK_PATH: &str =
 
 #[test]
 fn agent_webhooks_list_reads_webhooks_and_events() {
-    let (fixture, seen, client) = blocking(fixture!("list-agent-webhooks/ok-list"));
-
-    let list = client.agents().webhooks(AGENT).list().unwrap();
+    let (list, request) = exchange(fixture!("list-agent-webhooks/ok-list.json"), |c| c.agents().webhooks(AGENT).list());
 
     assert_eq!(list.webhooks[0].id.as_str(), WEBHOOK);
     assert_eq!(list.description(&AgentWebhookEvent::PhoneCallStarted), Some("Phone call has started"));
-    assert_request(&sent(&seen), "GET", "/api/v1/agents/9fbef0b7-8d4e-4a08-9207-66c22155721d/webhooks", &fixture);
+    assert_request(&request, "GET", "/api/v1/agents/9fbef0b7-8d4e-4a08-9207-66c22155721d/webhooks");
 }
 
 #[test]
 fn agent_webhooks_create_sends_the_new_webhook() {
-    let (fixture, seen, client) = blocking(fixture!("create-webhook/ok-create"));
     let events = [AgentWebhookEvent::PhoneCallStarted, AgentWebhookEvent::PhoneCallEnded];
     let webhook = NewAgentWebhook::new("My Webhook", "https://example.com/webhook", events)
         .webhook_secret("optional_secret_for_hmac")
@@ -300,25 +228,24 @@ fn agent_webhooks_create_sends_the_new_webhook() {
         .max_retries(3)
         .enabled(true);
 
-    let created = client.agents().webhooks(AGENT).create(webhook).unwrap();
+    let (created, request) =
+        exchange(fixture!("create-webhook/ok-create.json"), |c| c.agents().webhooks(AGENT).create(webhook));
 
     assert_eq!(created.events_count, Some(2));
-    assert_request(&sent(&seen), "POST", "/api/v1/agents/9fbef0b7-8d4e-4a08-9207-66c22155721d/webhooks", &fixture);
+    assert_request(&request, "POST", "/api/v1/agents/9fbef0b7-8d4e-4a08-9207-66c22155721d/webhooks");
 }
 
 #[test]
 fn agent_webhooks_get_reads_one_webhook() {
-    let (fixture, seen, client) = blocking(fixture!("get-webhook-details/ok-get"));
-
-    let webhook = client.agents().webhooks(AGENT).get(WEBHOOK).unwrap();
+    let (webhook, request) =
+        exchange(fixture!("get-webhook-details/ok-get.json"), |c| c.agents().webhooks(AGENT).get(WEBHOOK));
 
     assert_eq!(webhook.status, Some(WebhookStatus::Active));
-    assert_request(&sent(&seen), "GET", AGENT_WEBHOOK_PATH, &fixture);
+    assert_request(&request, "GET", AGENT_WEBHOOK_PATH);
 }
 
 #[test]
 fn agent_webhooks_update_sends_the_changes() {
-    let (fixture, seen, client) = blocking(fixture!("update-webhook/ok-update"));
     let changes = AgentWebhookChanges::new()
         .name("Updated Webhook Name")
         .webhook_url("https://newexample.com/webhook")
@@ -328,61 +255,59 @@ fn agent_webhooks_update_sends_the_changes() {
         .max_retries(5)
         .enabled(false);
 
-    let webhook = client.agents().webhooks(AGENT).update(WEBHOOK, changes).unwrap();
+    let (webhook, request) =
+        exchange(fixture!("update-webhook/ok-update.json"), |c| c.agents().webhooks(AGENT).update(WEBHOOK, changes));
 
     assert_eq!(webhook.name, "Updated Webhook Name");
-    assert_request(&sent(&seen), "PUT", AGENT_WEBHOOK_PATH, &fixture);
+    assert_request(&request, "PUT", AGENT_WEBHOOK_PATH);
 }
 
 #[test]
 fn agent_webhooks_delete_deletes() {
-    let (fixture, seen, client) = blocking(fixture!("delete-webhook/ok-delete"));
-
-    let ack = client.agents().webhooks(AGENT).delete(WEBHOOK).unwrap();
+    let (ack, request) =
+        exchange(fixture!("delete-webhook/ok-delete.json"), |c| c.agents().webhooks(AGENT).delete(WEBHOOK));
 
     assert_eq!(ack.message.as_deref(), Some("Webhook deleted successfully"));
-    assert_request(&sent(&seen), "DELETE", AGENT_WEBHOOK_PATH, &fixture);
+    assert_request(&request, "DELETE", AGENT_WEBHOOK_PATH);
 }
 
 #[test]
 fn agent_webhooks_toggle_flips_the_webhook() {
-    let (fixture, seen, client) = blocking(fixture!("toggle-webhook-status/ok-disabled"));
-
-    let webhook = client.agents().webhooks(AGENT).toggle(WEBHOOK).unwrap();
+    let (webhook, request) =
+        exchange(fixture!("toggle-webhook-status/ok-disabled.json"), |c| c.agents().webhooks(AGENT).toggle(WEBHOOK));
 
     assert!(!webhook.enabled);
-    assert_request(&sent(&seen), "PATCH", &format!("{AGENT_WEBHOOK_PATH}/toggle"), &fixture);
+    assert_request(&request, "PATCH", &format!("{AGENT_WEBHOOK_PATH}/toggle"));
 }
 
 #[test]
 fn agent_webhooks_test_sends_a_test_event() {
-    let (fixture, seen, client) = blocking(fixture!("test-webhook/ok-test-sent"));
-
-    let result = client.agents().webhooks(AGENT).test(WEBHOOK).unwrap();
+    let (result, request) =
+        exchange(fixture!("test-webhook/ok-test-sent.json"), |c| c.agents().webhooks(AGENT).test(WEBHOOK));
 
     assert_eq!(result.response_time, 150);
-    assert_request(&sent(&seen), "POST", &format!("{AGENT_WEBHOOK_PATH}/test"), &fixture);
+    assert_request(&request, "POST", &format!("{AGENT_WEBHOOK_PATH}/test"));
 }
 
 #[test]
 fn agent_webhooks_logs_lists_deliveries() {
-    let (fixture, seen, client) = blocking(fixture!("list-webhook-logs/ok-list-per-page-50"));
-
-    let page = client.agents().webhooks("agent-uuid").logs("webhook-uuid").per_page(50).send().unwrap();
+    let (page, request) = exchange(fixture!("list-webhook-logs/ok-list-per-page-50.json"), |c| {
+        c.agents().webhooks("agent-uuid").logs("webhook-uuid").per_page(50).send()
+    });
 
     assert_eq!(page.items[1].status, DeliveryStatus::Failed);
-    assert_request(&sent(&seen), "GET", "/api/v1/agents/agent-uuid/webhooks/webhook-uuid/logs", &fixture);
+    assert_request(&request, "GET", "/api/v1/agents/agent-uuid/webhooks/webhook-uuid/logs");
 }
 
 #[test]
 fn agent_webhooks_retry_log_queues_a_retry() {
-    let (fixture, seen, client) = blocking(fixture!("retry-webhook-log/ok-retry-queued"));
-
-    let retry = client.agents().webhooks("agent-uuid").retry_log("webhook-uuid", "log-uuid").unwrap();
+    let (retry, request) = exchange(fixture!("retry-webhook-log/ok-retry-queued.json"), |c| {
+        c.agents().webhooks("agent-uuid").retry_log("webhook-uuid", "log-uuid")
+    });
 
     assert_eq!(retry.log_id.as_str(), "new-log-uuid");
     let path = "/api/v1/agents/agent-uuid/webhooks/webhook-uuid/logs/log-uuid/retry";
-    assert_request(&sent(&seen), "POST", path, &fixture);
+    assert_request(&request, "POST", path);
 }
 
 // -------------------------------------------------------------------------------------------------
@@ -392,18 +317,16 @@ const CAMPAIGN_WEBHOOK_PATH: &str = "/api/v1/campaigns/campaign-uuid/webhooks/we
 
 #[test]
 fn campaign_webhooks_list_reads_webhooks_and_events() {
-    let (fixture, seen, client) = blocking(fixture!("list-campaign-webhooks/ok-list"));
-
-    let list = client.campaigns().webhooks("campaign-uuid").list().unwrap();
+    let (list, request) =
+        exchange(fixture!("list-campaign-webhooks/ok-list.json"), |c| c.campaigns().webhooks("campaign-uuid").list());
 
     assert_eq!(list.webhooks[0].name.as_deref(), Some("Lifecycle Webhook"));
     assert!(list.available_events.contains(&CampaignWebhookEvent::CampaignCallFailed));
-    assert_request(&sent(&seen), "GET", "/api/v1/campaigns/campaign-uuid/webhooks", &fixture);
+    assert_request(&request, "GET", "/api/v1/campaigns/campaign-uuid/webhooks");
 }
 
 #[test]
 fn campaign_webhooks_create_sends_the_new_webhook() {
-    let (fixture, seen, client) = blocking(fixture!("create-campaign-webhook/ok-create"));
     let events = [
         CampaignWebhookEvent::CampaignStarted,
         CampaignWebhookEvent::CampaignCompleted,
@@ -412,84 +335,87 @@ fn campaign_webhooks_create_sends_the_new_webhook() {
     let webhook = NewCampaignWebhook::new("Lifecycle Webhook", "https://example.com/campaign-events", events)
         .include_call_events(false);
 
-    let created = client.campaigns().webhooks("campaign-uuid").create(webhook).unwrap();
+    let (created, request) = exchange(fixture!("create-campaign-webhook/ok-create.json"), |c| {
+        c.campaigns().webhooks("campaign-uuid").create(webhook)
+    });
 
     assert_eq!(created.id.as_str(), "webhook-uuid-1");
-    assert_request(&sent(&seen), "POST", "/api/v1/campaigns/campaign-uuid/webhooks", &fixture);
+    assert_request(&request, "POST", "/api/v1/campaigns/campaign-uuid/webhooks");
 }
 
 #[test]
 fn campaign_webhooks_get_reads_one_webhook() {
-    let (fixture, seen, client) = blocking(fixture!("get-campaign-webhook/ok-get"));
-
-    let webhook = client.campaigns().webhooks("campaign-uuid").get("webhook-uuid-1").unwrap();
+    let (webhook, request) = exchange(fixture!("get-campaign-webhook/ok-get.json"), |c| {
+        c.campaigns().webhooks("campaign-uuid").get("webhook-uuid-1")
+    });
 
     assert_eq!(webhook.timeout, Some(30));
-    assert_request(&sent(&seen), "GET", CAMPAIGN_WEBHOOK_PATH, &fixture);
+    assert_request(&request, "GET", CAMPAIGN_WEBHOOK_PATH);
 }
 
 #[test]
 fn campaign_webhooks_update_sends_the_changes() {
-    let (fixture, seen, client) = blocking(fixture!("update-campaign-webhook/ok-update"));
     let changes = CampaignWebhookChanges::new()
         .events([CampaignWebhookEvent::CampaignCompleted, CampaignWebhookEvent::CampaignCallFailed])
         .include_call_events(true);
 
-    let webhook = client.campaigns().webhooks("campaign-uuid").update("webhook-uuid-1", changes).unwrap();
+    let (webhook, request) = exchange(fixture!("update-campaign-webhook/ok-update.json"), |c| {
+        c.campaigns().webhooks("campaign-uuid").update("webhook-uuid-1", changes)
+    });
 
     assert_eq!(webhook.include_call_events, Some(true));
-    assert_request(&sent(&seen), "PUT", CAMPAIGN_WEBHOOK_PATH, &fixture);
+    assert_request(&request, "PUT", CAMPAIGN_WEBHOOK_PATH);
 }
 
 #[test]
 fn campaign_webhooks_delete_deletes() {
-    let (fixture, seen, client) = blocking(fixture!("delete-campaign-webhook/ok-delete"));
-
-    let ack = client.campaigns().webhooks("campaign-uuid").delete("webhook-uuid-1").unwrap();
+    let (ack, request) = exchange(fixture!("delete-campaign-webhook/ok-delete.json"), |c| {
+        c.campaigns().webhooks("campaign-uuid").delete("webhook-uuid-1")
+    });
 
     assert_eq!(ack.message.as_deref(), Some("Campaign webhook deleted"));
-    assert_request(&sent(&seen), "DELETE", CAMPAIGN_WEBHOOK_PATH, &fixture);
+    assert_request(&request, "DELETE", CAMPAIGN_WEBHOOK_PATH);
 }
 
 #[test]
 fn campaign_webhooks_toggle_flips_the_webhook() {
-    let (fixture, seen, client) = blocking(fixture!("toggle-campaign-webhook/ok-disabled"));
-
-    let webhook = client.campaigns().webhooks("campaign-uuid").toggle("webhook-uuid-1").unwrap();
+    let (webhook, request) = exchange(fixture!("toggle-campaign-webhook/ok-disabled.json"), |c| {
+        c.campaigns().webhooks("campaign-uuid").toggle("webhook-uuid-1")
+    });
 
     assert_eq!(webhook.enabled, Some(false));
-    assert_request(&sent(&seen), "PATCH", &format!("{CAMPAIGN_WEBHOOK_PATH}/toggle"), &fixture);
+    assert_request(&request, "PATCH", &format!("{CAMPAIGN_WEBHOOK_PATH}/toggle"));
 }
 
 #[test]
 fn campaign_webhooks_test_dispatches_a_test_event() {
-    let (fixture, seen, client) = blocking(fixture!("test-campaign-webhook/ok-dispatched"));
-
-    let ack = client.campaigns().webhooks("campaign-uuid").test("webhook-uuid-1").unwrap();
+    let (ack, request) = exchange(fixture!("test-campaign-webhook/ok-dispatched.json"), |c| {
+        c.campaigns().webhooks("campaign-uuid").test("webhook-uuid-1")
+    });
 
     assert_eq!(ack.message.as_deref(), Some("Test payload dispatched"));
-    assert_request(&sent(&seen), "POST", &format!("{CAMPAIGN_WEBHOOK_PATH}/test"), &fixture);
+    assert_request(&request, "POST", &format!("{CAMPAIGN_WEBHOOK_PATH}/test"));
 }
 
 #[test]
 fn campaign_webhooks_logs_lists_deliveries() {
-    let (fixture, seen, client) = blocking(fixture!("list-campaign-webhook-logs/ok-list"));
-
-    let page = client.campaigns().webhooks("campaign-uuid").logs("webhook-uuid-1").send().unwrap();
+    let (page, request) = exchange(fixture!("list-campaign-webhook-logs/ok-list.json"), |c| {
+        c.campaigns().webhooks("campaign-uuid").logs("webhook-uuid-1").send()
+    });
 
     assert_eq!(page.items[0].event, CampaignWebhookEvent::CampaignStarted);
     assert_eq!(page.pagination.unwrap().total, 47);
-    assert_request(&sent(&seen), "GET", &format!("{CAMPAIGN_WEBHOOK_PATH}/logs"), &fixture);
+    assert_request(&request, "GET", &format!("{CAMPAIGN_WEBHOOK_PATH}/logs"));
 }
 
 #[test]
 fn campaign_webhooks_retry_log_queues_a_retry() {
-    let (fixture, seen, client) = blocking(fixture!("retry-campaign-webhook-log/ok-retry-queued"));
-
-    let retry = client.campaigns().webhooks("campaign-uuid").retry_log("webhook-uuid-1", "log-uuid-1").unwrap();
+    let (retry, request) = exchange(fixture!("retry-campaign-webhook-log/ok-retry-queued.json"), |c| {
+        c.campaigns().webhooks("campaign-uuid").retry_log("webhook-uuid-1", "log-uuid-1")
+    });
 
     assert_eq!(retry.original_log_id.as_str(), "log-uuid-1");
-    assert_request(&sent(&seen), "POST", &format!("{CAMPAIGN_WEBHOOK_PATH}/logs/log-uuid-1/retry"), &fixture);
+    assert_request(&request, "POST", &format!("{CAMPAIGN_WEBHOOK_PATH}/logs/log-uuid-1/retry"));
 }
 
 // -------------------------------------------------------------------------------------------------
@@ -497,79 +423,80 @@ fn campaign_webhooks_retry_log_queues_a_retry() {
 
 #[test]
 fn sftp_get_reads_the_configuration() {
-    let (fixture, seen, client) = blocking(fixture!("get-campaign-sftp/ok-config"));
-
-    let config = client.campaigns().sftp("campaign-uuid").get().unwrap();
+    let (config, request) =
+        exchange(fixture!("get-campaign-sftp/ok-config.json"), |c| c.campaigns().sftp("campaign-uuid").get());
 
     assert_eq!(config.import_schedule, Some(ImportSchedule::Daily));
-    assert_request(&sent(&seen), "GET", "/api/v1/campaigns/campaign-uuid/sftp", &fixture);
+    assert_request(&request, "GET", "/api/v1/campaigns/campaign-uuid/sftp");
 }
 
 #[test]
 fn sftp_create_sends_the_configuration() {
-    let (fixture, seen, client) = blocking(fixture!("create-campaign-sftp/ok-password-auth"));
     let config = NewSftpConfig::with_password("sftp.example.com", "campaigns_user", "secret")
         .port(22)
         .import_path("/inbox")
         .export_path("/outbox")
         .import_schedule(ImportSchedule::Daily);
 
-    let created = client.campaigns().sftp("campaign-uuid").create(config).unwrap();
+    let (created, request) = exchange(fixture!("create-campaign-sftp/ok-password-auth.json"), |c| {
+        c.campaigns().sftp("campaign-uuid").create(config)
+    });
 
     assert_eq!(created.is_enabled, Some(false));
-    assert_request(&sent(&seen), "POST", "/api/v1/campaigns/campaign-uuid/sftp", &fixture);
+    assert_request(&request, "POST", "/api/v1/campaigns/campaign-uuid/sftp");
 }
 
 #[test]
 fn sftp_update_sends_the_changes() {
-    let (fixture, seen, client) = blocking(fixture!("update-campaign-sftp/ok-enable-hourly"));
     let changes = SftpConfigChanges::new().import_schedule(ImportSchedule::Hourly).is_enabled(true);
 
-    let config = client.campaigns().sftp("campaign-uuid").update(changes).unwrap();
+    let (config, request) = exchange(fixture!("update-campaign-sftp/ok-enable-hourly.json"), |c| {
+        c.campaigns().sftp("campaign-uuid").update(changes)
+    });
 
     assert_eq!(config.is_enabled, Some(true));
-    assert_request(&sent(&seen), "PUT", "/api/v1/campaigns/campaign-uuid/sftp", &fixture);
+    assert_request(&request, "PUT", "/api/v1/campaigns/campaign-uuid/sftp");
 }
 
 #[test]
 fn sftp_test_connection_reports_the_folders() {
-    let (fixture, seen, client) = blocking(fixture!("test-campaign-sftp-connection/ok-success"));
-
-    let result = client.campaigns().sftp("campaign-uuid").test_connection().unwrap();
+    let (result, request) = exchange(fixture!("test-campaign-sftp-connection/ok-success.json"), |c| {
+        c.campaigns().sftp("campaign-uuid").test_connection()
+    });
 
     assert_eq!(result.export_path_accessible, Some(true));
-    assert_request(&sent(&seen), "POST", "/api/v1/campaigns/campaign-uuid/sftp/test-connection", &fixture);
+    assert_request(&request, "POST", "/api/v1/campaigns/campaign-uuid/sftp/test-connection");
 }
 
 #[test]
 fn sftp_trigger_import_queues_an_import() {
-    let (fixture, seen, client) = blocking(fixture!("trigger-campaign-sftp-import/ok-queued"));
-
-    let job = client.campaigns().sftp("campaign-uuid").trigger_import().unwrap();
+    let (job, request) = exchange(fixture!("trigger-campaign-sftp-import/ok-queued.json"), |c| {
+        c.campaigns().sftp("campaign-uuid").trigger_import()
+    });
 
     assert_eq!(job.job_id.as_str(), "job-uuid-1");
-    assert_request(&sent(&seen), "POST", "/api/v1/campaigns/campaign-uuid/sftp/trigger-import", &fixture);
+    assert_request(&request, "POST", "/api/v1/campaigns/campaign-uuid/sftp/trigger-import");
 }
 
 #[test]
 fn sftp_trigger_export_sends_the_files() {
-    let (fixture, seen, client) = blocking(fixture!("trigger-campaign-sftp-export/ok-queued"));
-
-    let job = client.campaigns().sftp("campaign-uuid").trigger_export(["file-uuid-1", "file-uuid-2"]).unwrap();
+    let (job, request) = exchange(fixture!("trigger-campaign-sftp-export/ok-queued.json"), |c| {
+        c.campaigns().sftp("campaign-uuid").trigger_export(["file-uuid-1", "file-uuid-2"])
+    });
 
     assert_eq!(job.files_count, Some(2));
-    assert_request(&sent(&seen), "POST", "/api/v1/campaigns/campaign-uuid/sftp/trigger-export", &fixture);
+    assert_request(&request, "POST", "/api/v1/campaigns/campaign-uuid/sftp/trigger-export");
 }
 
 #[test]
 fn sftp_logs_lists_jobs() {
-    let (fixture, seen, client) = blocking(fixture!("list-campaign-sftp-logs/ok-logs"));
-
-    let page = client.campaigns().sftp("campaign-uuid").logs().send().unwrap();
+    let (page, request) = exchange(fixture!("list-campaign-sftp-logs/ok-logs.json"), |c| {
+        c.campaigns().sftp("campaign-uuid").logs().send()
+    });
 
     assert_eq!(page.items[0].job_type, SftpJobType::Import);
     assert_eq!(page.items[0].rows_processed, Some(1840));
-    assert_request(&sent(&seen), "GET", "/api/v1/campaigns/campaign-uuid/sftp/logs", &fixture);
+    assert_request(&request, "GET", "/api/v1/campaigns/campaign-uuid/sftp/logs");
 }
 
 // -------------------------------------------------------------------------------------------------
@@ -688,13 +615,13 @@ async fn the_async_client_runs_the_same_handlers() {
     let log = seen.clone();
     let client = talkover::Client::with_transport(config(), move |request: HttpRequest| {
         let fixture = match request.uri().path() {
-            "/api/v1/agents/agent_123456/call" => fixture!("make-call/ok-initiated"),
+            "/api/v1/agents/agent_123456/call" => fixture!("make-call/ok-initiated.json"),
             "/api/v1/campaigns/campaign-uuid/webhooks/webhook-uuid-1/toggle" => {
-                fixture!("toggle-campaign-webhook/ok-disabled")
+                fixture!("toggle-campaign-webhook/ok-disabled.json")
             }
             other => panic!("unexpected request to {other}"),
         };
-        let response = answer(&parse(fixture));
+        let response = fixture.response();
         log.lock().unwrap().push(request);
         async move { Ok(response) }
     });

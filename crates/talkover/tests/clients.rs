@@ -29,6 +29,19 @@ fn recording(
     (seen, transport)
 }
 
+/// A transport, blocking or async as `respond` is, that counts the requests it is sent.
+fn counting<R>(
+    respond: impl Fn(HttpRequest) -> R + Send + Sync,
+) -> (Arc<AtomicUsize>, impl Fn(HttpRequest) -> R + Send + Sync) {
+    let calls = Arc::new(AtomicUsize::new(0));
+    let counter = calls.clone();
+    let transport = move |request: HttpRequest| {
+        counter.fetch_add(1, Ordering::SeqCst);
+        respond(request)
+    };
+    (calls, transport)
+}
+
 fn header<'a>(request: &'a HttpRequest, name: &str) -> Option<&'a str> {
     request.headers().get(name).map(|v| v.to_str().unwrap())
 }
@@ -154,12 +167,8 @@ fn create_sends_json_and_leaves_unset_fields_out() {
 
 #[test]
 fn invalid_input_is_refused_before_anything_is_sent() {
-    let calls = Arc::new(AtomicUsize::new(0));
-    let counter = calls.clone();
-    let client = talkover::blocking::Client::with_transport(config(), move |_: HttpRequest| {
-        counter.fetch_add(1, Ordering::SeqCst);
-        Ok(json(200, UNPUBLISHED))
-    });
+    let (calls, transport) = counting(|_: HttpRequest| Ok(json(200, UNPUBLISHED)));
+    let client = talkover::blocking::Client::with_transport(config(), transport);
 
     let empty = client.agents().unpublish("").unwrap_err();
     assert_eq!(empty.kind(), ErrorKind::InvalidRequest);
@@ -222,13 +231,12 @@ fn error_answers_keep_status_kind_and_request_id() {
 
 #[test]
 fn a_transport_failure_is_a_transport_error() {
-    let calls = Arc::new(AtomicUsize::new(0));
-    let counter = calls.clone();
-    let client = talkover::blocking::Client::with_transport(config(), move |_: HttpRequest| {
-        counter.fetch_add(1, Ordering::SeqCst);
+    let (calls, transport) = counting(|_: HttpRequest| {
         Err(TransportError::new(talkover::TransportErrorKind::Connect, "connection refused"))
-    })
-    .with_retry_policy(talkover::RetryPolicy::default().backoff(Duration::from_millis(1), Duration::from_millis(2)));
+    });
+    let client = talkover::blocking::Client::with_transport(config(), transport).with_retry_policy(
+        talkover::RetryPolicy::default().backoff(Duration::from_millis(1), Duration::from_millis(2)),
+    );
     let error = client.agents().get("a1").unwrap_err();
     assert_eq!(calls.load(Ordering::SeqCst), 3, "the first attempt and two retries");
     assert_eq!(error.kind(), ErrorKind::Transport);
@@ -274,13 +282,11 @@ async fn next<S: Stream + Unpin>(stream: &mut S) -> Option<S::Item> {
 
 #[tokio::test]
 async fn async_items_stream_every_page() {
-    let calls = Arc::new(AtomicUsize::new(0));
-    let counter = calls.clone();
-    let client = talkover::Client::with_transport(config(), move |request: HttpRequest| {
-        counter.fetch_add(1, Ordering::SeqCst);
+    let (calls, transport) = counting(|request: HttpRequest| {
         let response = page_answer(&request);
         async move { Ok(response) }
     });
+    let client = talkover::Client::with_transport(config(), transport);
 
     let mut stream = client.agents().list().per_page(2).items();
     let mut ids = Vec::new();
@@ -312,13 +318,11 @@ async fn async_items_need_nothing_but_the_sdk() {
 
 #[test]
 fn pagination_stops_on_an_error_and_on_an_empty_page() {
-    let calls = Arc::new(AtomicUsize::new(0));
-    let counter = calls.clone();
-    let client = talkover::blocking::Client::with_transport(config(), move |_: HttpRequest| {
-        counter.fetch_add(1, Ordering::SeqCst);
+    let (calls, transport) = counting(|_: HttpRequest| {
         // A server that claims more pages but sends none.
         Ok(json(200, r#"{"success":true,"data":[],"meta":{"current_page":1,"per_page":2,"total":99,"last_page":50}}"#))
     });
+    let client = talkover::blocking::Client::with_transport(config(), transport);
     assert_eq!(client.agents().list().items().count(), 0);
     assert_eq!(calls.load(Ordering::SeqCst), 1);
 
@@ -404,12 +408,8 @@ fn a_documented_conflict_is_sent_exactly_once() {
 
 #[tokio::test]
 async fn a_documented_conflict_is_sent_exactly_once_by_the_async_client() {
-    let calls = Arc::new(AtomicUsize::new(0));
-    let counter = calls.clone();
-    let client = talkover::Client::with_transport(config(), move |_: HttpRequest| {
-        counter.fetch_add(1, Ordering::SeqCst);
-        async { Ok(json(409, AGENT_IS_PUBLISHED)) }
-    });
+    let (calls, transport) = counting(|_: HttpRequest| async { Ok(json(409, AGENT_IS_PUBLISHED)) });
+    let client = talkover::Client::with_transport(config(), transport);
     let error = client.agents().delete("550e8400-e29b-41d4-a716-446655440000").await.unwrap_err();
     assert_eq!(calls.load(Ordering::SeqCst), 1, "sent once, never retried");
     assert_eq!(error.code(), Some("AGENT_IS_PUBLISHED"));

@@ -2,12 +2,12 @@
 //! its reference page documents and decodes the documented answer. Requests and answers come from the
 //! recorded fixtures (tests/fixtures/<operation>/ok-*.json).
 
+#[macro_use]
 mod common;
 
 use std::sync::{Arc, Mutex};
 
-use common::{answer, config, documented_query, sent_query, Seen};
-use serde_json::Value;
+use common::{blocking, config, exchange, Seen};
 use talkover::calendars::availability::{
     AvailabilityException, AvailabilityRuleType, AvailabilityRuleUpdate, RecurringAvailability, TimeOfDay, Weekday,
 };
@@ -18,65 +18,7 @@ use talkover::calendars::{CalendarUpdate, NewCalendar};
 use talkover::callbacks::{CallbackTriggerStatus, ConstraintCheck, ProposedCallbackConfig};
 use talkover::flows::{AgentFlow, ConversationMode, FlowConfig, FlowNode};
 use talkover::time::{Date, DateTime};
-use talkover::{HttpRequest, HttpResponse};
-
-/// A fixture file, by its path under tests/fixtures.
-macro_rules! fixture {
-    ($path:literal) => {
-        Fixture::parse(include_str!(concat!("../../../tests/fixtures/", $path)))
-    };
-}
-
-struct Fixture(Value);
-
-impl Fixture {
-    fn parse(text: &str) -> Self {
-        Self(serde_json::from_str(text).expect("a fixture is JSON"))
-    }
-
-    /// The documented answer.
-    fn response(&self) -> HttpResponse {
-        answer(&self.0["response"])
-    }
-
-    /// Asserts that `request` is the documented one: method, path, query and body.
-    fn assert_sent(&self, request: &HttpRequest) {
-        let expected = &self.0["request"];
-        let name = self.0["operation"].as_str().unwrap();
-        assert_eq!(request.method().as_str(), expected["method"], "{name}: method");
-        assert_eq!(request.uri().host(), Some("app.talkover.ai"), "{name}: host");
-        assert_eq!(request.uri().path(), expected["path"], "{name}: path");
-
-        assert_eq!(sent_query(request), documented_query(expected), "{name}: query");
-
-        if expected["body"].is_null() {
-            assert!(request.body().is_empty(), "{name}: no body expected");
-        } else {
-            let sent: Value = serde_json::from_slice(request.body()).expect("a JSON body");
-            assert_eq!(sent, expected["body"], "{name}: body");
-            assert_eq!(request.headers()["content-type"], "application/json", "{name}: content type");
-        }
-    }
-}
-
-/// A blocking client whose transport records each request and answers with the fixture's response.
-fn blocking(fixture: &Fixture) -> (Seen, talkover::blocking::Client) {
-    let seen = Seen::default();
-    let log = seen.clone();
-    let documented = fixture.0["response"].clone();
-    let client = talkover::blocking::Client::with_transport(config(), move |request: HttpRequest| {
-        log.lock().unwrap().push(request);
-        Ok(answer(&documented))
-    });
-    (seen, client)
-}
-
-/// The one request a test sent, checked against the fixture.
-fn assert_one_sent(seen: &Seen, fixture: &Fixture) {
-    let seen = seen.lock().unwrap();
-    assert_eq!(seen.len(), 1, "exactly one request");
-    fixture.assert_sent(&seen[0]);
-}
+use talkover::HttpRequest;
 
 fn date_time(text: &str) -> DateTime {
     DateTime::new(text).unwrap()
@@ -93,60 +35,52 @@ fn intake_flow() -> FlowConfig {
 
 #[test]
 fn flow_get() {
-    let fx = fixture!("get-agent-flow/ok-flow-driven.json");
-    let (seen, client) = blocking(&fx);
-    let flow = client.agents().flow("agent-uuid").get().unwrap();
-    assert_one_sent(&seen, &fx);
+    let (flow, _) = exchange(fixture!("get-agent-flow/ok-flow-driven.json"), |c| c.agents().flow("agent-uuid").get());
     assert_eq!(flow.conversation_mode, ConversationMode::FlowDriven);
     assert_eq!(flow.flow_config.unwrap().initial_node_id.unwrap().as_str(), "node-greet");
 }
 
 #[test]
 fn flow_update_to_flow_driven() {
-    let fx = fixture!("update-agent-flow/ok-set-flow-driven.json");
-    let (seen, client) = blocking(&fx);
     let flow = intake_flow().meta("Intake v1", "1.0.0").global_function("end_conversation", "Ends the call");
-    let saved = client.agents().flow("agent-uuid").update(AgentFlow::flow_driven(flow)).unwrap();
-    assert_one_sent(&seen, &fx);
+    let (saved, _) = exchange(fixture!("update-agent-flow/ok-set-flow-driven.json"), |c| {
+        c.agents().flow("agent-uuid").update(AgentFlow::flow_driven(flow))
+    });
     assert_eq!(saved.conversation_mode, ConversationMode::FlowDriven);
 }
 
 #[test]
 fn flow_update_to_llm_driven() {
-    let fx = fixture!("update-agent-flow/ok-switch-to-llm-driven.json");
-    let (seen, client) = blocking(&fx);
-    let saved = client.agents().flow("agent-uuid").update(AgentFlow::llm_driven()).unwrap();
-    assert_one_sent(&seen, &fx);
+    let (saved, _) = exchange(fixture!("update-agent-flow/ok-switch-to-llm-driven.json"), |c| {
+        c.agents().flow("agent-uuid").update(AgentFlow::llm_driven())
+    });
     // The page's answer shows flow_driven even here; the SDK reports what the API says.
     assert_eq!(saved.conversation_mode, ConversationMode::FlowDriven);
 }
 
 #[test]
 fn flow_validate_valid() {
-    let fx = fixture!("validate-agent-flow/ok-valid.json");
-    let (seen, client) = blocking(&fx);
-    let outcome = client.agents().flow("agent-uuid").validate(intake_flow()).unwrap();
-    assert_one_sent(&seen, &fx);
+    let (outcome, _) = exchange(fixture!("validate-agent-flow/ok-valid.json"), |c| {
+        c.agents().flow("agent-uuid").validate(intake_flow())
+    });
     assert!(outcome.is_valid());
     assert_eq!(outcome.message(), Some("Flow is valid"));
 }
 
 #[test]
 fn flow_validate_invalid_reads_as_a_typed_outcome() {
-    let fx = fixture!("validate-agent-flow/error-200-invalid.json");
-    let (seen, client) = blocking(&fx);
-    let outcome = client.agents().flow("agent-uuid").validate(intake_flow()).unwrap();
-    assert_one_sent(&seen, &fx);
+    let (outcome, _) = exchange(fixture!("validate-agent-flow/error-200-invalid.json"), |c| {
+        c.agents().flow("agent-uuid").validate(intake_flow())
+    });
     assert!(!outcome.is_valid());
     assert_eq!(outcome.problems(), ["Duplicate node id: 'node-greet'", "Node 'node-end' is unreachable"]);
 }
 
 #[test]
 fn flow_versions() {
-    let fx = fixture!("list-agent-flow-versions/ok-three-versions.json");
-    let (seen, client) = blocking(&fx);
-    let versions = client.agents().flow("agent-uuid").versions().unwrap();
-    assert_one_sent(&seen, &fx);
+    let (versions, _) = exchange(fixture!("list-agent-flow-versions/ok-three-versions.json"), |c| {
+        c.agents().flow("agent-uuid").versions()
+    });
     assert_eq!(versions.versions.len(), 3);
     assert_eq!(versions.versions[0].is_current, Some(true));
 }
@@ -156,43 +90,33 @@ fn flow_versions() {
 
 #[test]
 fn callback_agents_list() {
-    let fx = fixture!("list-callback-agents/ok-one-agent.json");
-    let (seen, client) = blocking(&fx);
-    let page = client.callback_agents().list().unwrap();
-    assert_one_sent(&seen, &fx);
+    let (page, _) = exchange(fixture!("list-callback-agents/ok-one-agent.json"), |c| c.callback_agents().list());
     assert_eq!(page.items[0].callback_config.as_ref().unwrap().source_agent_ids.len(), 2);
 }
 
 #[test]
 fn callback_agents_source_agents() {
-    let fx = fixture!("list-callback-source-agents/ok-two-sources.json");
-    let (seen, client) = blocking(&fx);
-    let page = client.callback_agents().source_agents().unwrap();
-    assert_one_sent(&seen, &fx);
+    let (page, _) =
+        exchange(fixture!("list-callback-source-agents/ok-two-sources.json"), |c| c.callback_agents().source_agents());
     assert_eq!(page.items[1].name.as_deref(), Some("Survey Outbound"));
 }
 
 #[test]
 fn callback_agents_stats() {
-    let fx = fixture!("get-callback-stats/ok-january.json");
-    let (seen, client) = blocking(&fx);
-    let stats = client
-        .callback_agents()
-        .stats()
-        .start_date(Date::new("2024-01-01").unwrap())
-        .end_date(Date::from_ymd(2024, 1, 31).unwrap())
-        .send()
-        .unwrap();
-    assert_one_sent(&seen, &fx);
+    let (stats, _) = exchange(fixture!("get-callback-stats/ok-january.json"), |c| {
+        c.callback_agents()
+            .stats()
+            .start_date(Date::new("2024-01-01").unwrap())
+            .end_date(Date::from_ymd(2024, 1, 31).unwrap())
+            .send()
+    });
     assert_eq!(stats.total_callbacks_received, 184);
 }
 
 #[test]
 fn callback_agents_get() {
-    let fx = fixture!("get-callback-agent/ok-callback-handler.json");
-    let (seen, client) = blocking(&fx);
-    let details = client.callback_agents().get("agent-uuid-1").unwrap();
-    assert_one_sent(&seen, &fx);
+    let (details, _) =
+        exchange(fixture!("get-callback-agent/ok-callback-handler.json"), |c| c.callback_agents().get("agent-uuid-1"));
     assert_eq!(details.agent.name.as_deref(), Some("Callback Handler"));
 }
 
@@ -209,47 +133,42 @@ fn proposal() -> ProposedCallbackConfig {
 
 #[test]
 fn callback_agents_check_constraints_valid() {
-    let fx = fixture!("check-callback-constraints/ok-valid.json");
-    let (seen, client) = blocking(&fx);
-    let check = client.callback_agents().check_constraints("agent-uuid-1", proposal()).unwrap();
-    assert_one_sent(&seen, &fx);
+    let (check, _) = exchange(fixture!("check-callback-constraints/ok-valid.json"), |c| {
+        c.callback_agents().check_constraints("agent-uuid-1", proposal())
+    });
     assert_eq!(check.message(), Some("Configuration is valid"));
 }
 
 #[test]
 fn callback_agents_check_constraints_invalid_reads_as_a_typed_outcome() {
-    let fx = fixture!("check-callback-constraints/error-200-invalid.json");
-    let (seen, client) = blocking(&fx);
-    let check: ConstraintCheck = client.callback_agents().check_constraints("agent-uuid-1", proposal()).unwrap();
-    assert_one_sent(&seen, &fx);
+    let (check, _): (ConstraintCheck, _) =
+        exchange(fixture!("check-callback-constraints/error-200-invalid.json"), |c| {
+            c.callback_agents().check_constraints("agent-uuid-1", proposal())
+        });
     assert_eq!(check.problems().len(), 2);
     assert_eq!(check.message(), Some("Configuration has errors"));
 }
 
 #[test]
 fn callback_agents_set() {
-    let fx = fixture!("set-agent-as-callback/ok-two-sources.json");
-    let (seen, client) = blocking(&fx);
-    let agent = client.callback_agents().set("agent-uuid-1", ["agent-uuid-2", "agent-uuid-3"]).unwrap();
-    assert_one_sent(&seen, &fx);
+    let (agent, _) = exchange(fixture!("set-agent-as-callback/ok-two-sources.json"), |c| {
+        c.callback_agents().set("agent-uuid-1", ["agent-uuid-2", "agent-uuid-3"])
+    });
     assert_eq!(agent.callback_config.unwrap().source_agent_ids[1].as_str(), "agent-uuid-3");
 }
 
 #[test]
 fn callback_agents_update_sources() {
-    let fx = fixture!("update-callback-sources/ok-replace-sources.json");
-    let (seen, client) = blocking(&fx);
-    let agent = client.callback_agents().update_sources("agent-uuid-1", vec![String::from("agent-uuid-2")]).unwrap();
-    assert_one_sent(&seen, &fx);
+    let (agent, _) = exchange(fixture!("update-callback-sources/ok-replace-sources.json"), |c| {
+        c.callback_agents().update_sources("agent-uuid-1", vec![String::from("agent-uuid-2")])
+    });
     assert_eq!(agent.callback_config.unwrap().source_agent_ids.len(), 1);
 }
 
 #[test]
 fn callback_agents_remove() {
-    let fx = fixture!("remove-callback-role/ok-removed.json");
-    let (seen, client) = blocking(&fx);
-    let ack = client.callback_agents().remove("agent-uuid-1").unwrap();
-    assert_one_sent(&seen, &fx);
+    let (ack, _) =
+        exchange(fixture!("remove-callback-role/ok-removed.json"), |c| c.callback_agents().remove("agent-uuid-1"));
     assert_eq!(ack.message.as_deref(), Some("Callback role removed"));
 }
 
@@ -258,10 +177,7 @@ fn callback_agents_remove() {
 
 #[test]
 fn calendars_list() {
-    let fx = fixture!("list-calendars/ok-one-calendar.json");
-    let (seen, client) = blocking(&fx);
-    let page = client.calendars().list().send().unwrap();
-    assert_one_sent(&seen, &fx);
+    let (page, _) = exchange(fixture!("list-calendars/ok-one-calendar.json"), |c| c.calendars().list().send());
     assert_eq!(page.items[0].name, "Sales Demo Calendar");
 }
 
@@ -278,74 +194,54 @@ fn calendars_list_per_page() {
 
 #[test]
 fn calendars_create() {
-    let fx = fixture!("create-calendar/ok-created.json");
-    let (seen, client) = blocking(&fx);
-    let calendar = client
-        .calendars()
-        .create(NewCalendar::new("Sales Demo Calendar", "user-uuid-1").timezone("America/New_York"))
-        .unwrap();
-    assert_one_sent(&seen, &fx);
+    let (calendar, _) = exchange(fixture!("create-calendar/ok-created.json"), |c| {
+        c.calendars().create(NewCalendar::new("Sales Demo Calendar", "user-uuid-1").timezone("America/New_York"))
+    });
     assert_eq!(calendar.id.as_str(), "calendar-uuid-1");
 }
 
 #[test]
 fn calendars_get() {
-    let fx = fixture!("get-calendar/ok-calendar.json");
-    let (seen, client) = blocking(&fx);
-    let calendar = client.calendars().get("calendar-uuid-1").unwrap();
-    assert_one_sent(&seen, &fx);
+    let (calendar, _) = exchange(fixture!("get-calendar/ok-calendar.json"), |c| c.calendars().get("calendar-uuid-1"));
     assert_eq!(calendar.timezone.as_deref(), Some("America/New_York"));
 }
 
 #[test]
 fn calendars_update() {
-    let fx = fixture!("update-calendar/ok-rename.json");
-    let (seen, client) = blocking(&fx);
-    let calendar =
-        client.calendars().update("calendar-uuid-1", CalendarUpdate::new().name("Updated Calendar Name")).unwrap();
-    assert_one_sent(&seen, &fx);
+    let (calendar, _) = exchange(fixture!("update-calendar/ok-rename.json"), |c| {
+        c.calendars().update("calendar-uuid-1", CalendarUpdate::new().name("Updated Calendar Name"))
+    });
     assert_eq!(calendar.name, "Updated Calendar Name");
 }
 
 #[test]
 fn calendars_delete() {
-    let fx = fixture!("delete-calendar/ok-deleted.json");
-    let (seen, client) = blocking(&fx);
-    let ack = client.calendars().delete("calendar-uuid-1").unwrap();
-    assert_one_sent(&seen, &fx);
+    let (ack, _) = exchange(fixture!("delete-calendar/ok-deleted.json"), |c| c.calendars().delete("calendar-uuid-1"));
     assert_eq!(ack.message.as_deref(), Some("Calendar deleted"));
 }
 
 #[test]
 fn calendars_events_batch() {
-    let fx = fixture!("get-calendar-events-batch/ok-two-calendars-one-week.json");
-    let (seen, client) = blocking(&fx);
-    let page = client
-        .calendars()
-        .events_batch(["cal-1", "cal-2"])
-        .from(date_time("2024-01-15T00:00:00Z"))
-        .to(date_time("2024-01-22T00:00:00Z"))
-        .send()
-        .unwrap();
-    assert_one_sent(&seen, &fx);
+    let (page, _) = exchange(fixture!("get-calendar-events-batch/ok-two-calendars-one-week.json"), |c| {
+        c.calendars()
+            .events_batch(["cal-1", "cal-2"])
+            .from(date_time("2024-01-15T00:00:00Z"))
+            .to(date_time("2024-01-22T00:00:00Z"))
+            .send()
+    });
     assert_eq!(page.items[0].title, "Demo with Acme");
 }
 
 #[test]
 fn calendars_sync() {
-    let fx = fixture!("trigger-calendars-sync/ok-sync-started.json");
-    let (seen, client) = blocking(&fx);
-    let sync = client.calendars().sync().unwrap();
-    assert_one_sent(&seen, &fx);
+    let (sync, _) = exchange(fixture!("trigger-calendars-sync/ok-sync-started.json"), |c| c.calendars().sync());
     assert_eq!(sync.up_to_date[0].as_str(), "calendar-uuid-3");
 }
 
 #[test]
 fn calendars_sync_status() {
-    let fx = fixture!("get-calendars-sync-status/ok-one-calendar.json");
-    let (seen, client) = blocking(&fx);
-    let page = client.calendars().sync_status().unwrap();
-    assert_one_sent(&seen, &fx);
+    let (page, _) =
+        exchange(fixture!("get-calendars-sync-status/ok-one-calendar.json"), |c| c.calendars().sync_status());
     assert_eq!(page.items[0].events_synced, Some(142));
 }
 
@@ -354,41 +250,33 @@ fn calendars_sync_status() {
 
 #[test]
 fn members_list() {
-    let fx = fixture!("list-calendar-members/ok-list-members.json");
-    let (seen, client) = blocking(&fx);
-    let page = client.calendars().members("calendar-uuid-1").list().unwrap();
-    assert_one_sent(&seen, &fx);
+    let (page, _) = exchange(fixture!("list-calendar-members/ok-list-members.json"), |c| {
+        c.calendars().members("calendar-uuid-1").list()
+    });
     assert_eq!(page.items[1].role, CalendarRole::Editor);
 }
 
 #[test]
 fn members_add() {
-    let fx = fixture!("add-calendar-member/ok-add-editor.json");
-    let (seen, client) = blocking(&fx);
-    let member = client
-        .calendars()
-        .members("calendar-uuid-1")
-        .add(NewCalendarMember::new("user-uuid-2", CalendarRole::Editor))
-        .unwrap();
-    assert_one_sent(&seen, &fx);
+    let (member, _) = exchange(fixture!("add-calendar-member/ok-add-editor.json"), |c| {
+        c.calendars().members("calendar-uuid-1").add(NewCalendarMember::new("user-uuid-2", CalendarRole::Editor))
+    });
     assert_eq!(member.id.as_str(), "member-uuid-2");
 }
 
 #[test]
 fn members_update() {
-    let fx = fixture!("update-calendar-member/ok-change-role-viewer.json");
-    let (seen, client) = blocking(&fx);
-    let member = client.calendars().members("calendar-uuid-1").update("member-uuid-2", CalendarRole::Viewer).unwrap();
-    assert_one_sent(&seen, &fx);
+    let (member, _) = exchange(fixture!("update-calendar-member/ok-change-role-viewer.json"), |c| {
+        c.calendars().members("calendar-uuid-1").update("member-uuid-2", CalendarRole::Viewer)
+    });
     assert_eq!(member.role, CalendarRole::Viewer);
 }
 
 #[test]
 fn members_remove() {
-    let fx = fixture!("remove-calendar-member/ok-remove-member.json");
-    let (seen, client) = blocking(&fx);
-    let ack = client.calendars().members("calendar-uuid-1").remove("member-uuid-2").unwrap();
-    assert_one_sent(&seen, &fx);
+    let (ack, _) = exchange(fixture!("remove-calendar-member/ok-remove-member.json"), |c| {
+        c.calendars().members("calendar-uuid-1").remove("member-uuid-2")
+    });
     assert_eq!(ack.message.as_deref(), Some("Member removed"));
 }
 
@@ -397,17 +285,14 @@ fn members_remove() {
 
 #[test]
 fn events_list() {
-    let fx = fixture!("list-calendar-events/ok-list-events-in-range.json");
-    let (seen, client) = blocking(&fx);
-    let page = client
-        .calendars()
-        .events("calendar-uuid-1")
-        .list()
-        .from(date_time("2024-01-15T00:00:00Z"))
-        .to(date_time("2024-01-22T00:00:00Z"))
-        .send()
-        .unwrap();
-    assert_one_sent(&seen, &fx);
+    let (page, _) = exchange(fixture!("list-calendar-events/ok-list-events-in-range.json"), |c| {
+        c.calendars()
+            .events("calendar-uuid-1")
+            .list()
+            .from(date_time("2024-01-15T00:00:00Z"))
+            .to(date_time("2024-01-22T00:00:00Z"))
+            .send()
+    });
     assert_eq!(page.items[0].event_type.as_deref(), Some("meeting"));
 }
 
@@ -424,77 +309,66 @@ fn events_list_by_status() {
 
 #[test]
 fn events_create() {
-    let fx = fixture!("create-calendar-event/ok-create-meeting-with-attendee.json");
-    let (seen, client) = blocking(&fx);
     let demo =
         NewCalendarEvent::new("Demo with Acme", date_time("2024-01-20T15:00:00Z"), date_time("2024-01-20T15:30:00Z"))
             .event_type("meeting")
             .attendee("Jane Doe", "jane@acme.com");
-    let event = client.calendars().events("calendar-uuid-1").create(demo).unwrap();
-    assert_one_sent(&seen, &fx);
+    let (event, _) = exchange(fixture!("create-calendar-event/ok-create-meeting-with-attendee.json"), |c| {
+        c.calendars().events("calendar-uuid-1").create(demo)
+    });
     assert_eq!(event.id.as_str(), "event-uuid-1");
 }
 
 #[test]
 fn events_get() {
-    let fx = fixture!("get-calendar-event/ok-get-event-with-attendees.json");
-    let (seen, client) = blocking(&fx);
-    let event = client.calendars().events("calendar-uuid-1").get("event-uuid-1").unwrap();
-    assert_one_sent(&seen, &fx);
+    let (event, _) = exchange(fixture!("get-calendar-event/ok-get-event-with-attendees.json"), |c| {
+        c.calendars().events("calendar-uuid-1").get("event-uuid-1")
+    });
     assert_eq!(event.attendees.unwrap()[0].email, "jane@acme.com");
 }
 
 #[test]
 fn events_update() {
-    let fx = fixture!("update-calendar-event/ok-cancel-event.json");
-    let (seen, client) = blocking(&fx);
-    let event = client
-        .calendars()
-        .events("calendar-uuid-1")
-        .update("event-uuid-1", CalendarEventUpdate::new().status(EventStatus::Cancelled))
-        .unwrap();
-    assert_one_sent(&seen, &fx);
+    let (event, _) = exchange(fixture!("update-calendar-event/ok-cancel-event.json"), |c| {
+        c.calendars()
+            .events("calendar-uuid-1")
+            .update("event-uuid-1", CalendarEventUpdate::new().status(EventStatus::Cancelled))
+    });
     assert_eq!(event.status, Some(EventStatus::Cancelled));
 }
 
 #[test]
 fn events_delete() {
-    let fx = fixture!("delete-calendar-event/ok-delete-event.json");
-    let (seen, client) = blocking(&fx);
-    let ack = client.calendars().events("calendar-uuid-1").delete("event-uuid-1").unwrap();
-    assert_one_sent(&seen, &fx);
+    let (ack, _) = exchange(fixture!("delete-calendar-event/ok-delete-event.json"), |c| {
+        c.calendars().events("calendar-uuid-1").delete("event-uuid-1")
+    });
     assert_eq!(ack.message.as_deref(), Some("Event deleted"));
 }
 
 #[test]
 fn events_create_meeting() {
-    let fx = fixture!("create-event-meeting/ok-create-meeting-link.json");
-    let (seen, client) = blocking(&fx);
-    let meeting = client.calendars().events("calendar-uuid-1").create_meeting("event-uuid-1").unwrap();
-    assert_one_sent(&seen, &fx);
+    let (meeting, _) = exchange(fixture!("create-event-meeting/ok-create-meeting-link.json"), |c| {
+        c.calendars().events("calendar-uuid-1").create_meeting("event-uuid-1")
+    });
     assert_eq!(meeting.meeting_url, "https://meet.example.com/abc-123");
 }
 
 #[test]
 fn attendees_add() {
-    let fx = fixture!("add-event-attendee/ok-add-attendee.json");
-    let (seen, client) = blocking(&fx);
-    let attendee = client
-        .calendars()
-        .events("calendar-uuid-1")
-        .attendees("event-uuid-1")
-        .add(NewEventAttendee::new("Jane Doe", "jane@acme.com"))
-        .unwrap();
-    assert_one_sent(&seen, &fx);
+    let (attendee, _) = exchange(fixture!("add-event-attendee/ok-add-attendee.json"), |c| {
+        c.calendars()
+            .events("calendar-uuid-1")
+            .attendees("event-uuid-1")
+            .add(NewEventAttendee::new("Jane Doe", "jane@acme.com"))
+    });
     assert_eq!(attendee.id.as_str(), "att-uuid-1");
 }
 
 #[test]
 fn attendees_remove() {
-    let fx = fixture!("remove-event-attendee/ok-remove-attendee.json");
-    let (seen, client) = blocking(&fx);
-    let ack = client.calendars().events("calendar-uuid-1").attendees("event-uuid-1").remove("att-uuid-1").unwrap();
-    assert_one_sent(&seen, &fx);
+    let (ack, _) = exchange(fixture!("remove-event-attendee/ok-remove-attendee.json"), |c| {
+        c.calendars().events("calendar-uuid-1").attendees("event-uuid-1").remove("att-uuid-1")
+    });
     assert_eq!(ack.message.as_deref(), Some("Attendee removed"));
 }
 
@@ -503,68 +377,58 @@ fn attendees_remove() {
 
 #[test]
 fn availability_list() {
-    let fx = fixture!("list-availability-rules/ok-list-recurring-and-exception.json");
-    let (seen, client) = blocking(&fx);
-    let page = client.calendars().availability("calendar-uuid-1").list().unwrap();
-    assert_one_sent(&seen, &fx);
+    let (page, _) = exchange(fixture!("list-availability-rules/ok-list-recurring-and-exception.json"), |c| {
+        c.calendars().availability("calendar-uuid-1").list()
+    });
     assert_eq!(page.items[1].rule_type, AvailabilityRuleType::Exception);
 }
 
 #[test]
 fn availability_create_recurring() {
-    let fx = fixture!("create-availability-rule/ok-create-recurring.json");
-    let (seen, client) = blocking(&fx);
     let hours =
         RecurringAvailability::new(Weekday::MONDAY_TO_FRIDAY, TimeOfDay::new(9, 0).unwrap(), "17:00".parse().unwrap());
-    let rule = client.calendars().availability("calendar-uuid-1").create(hours).unwrap();
-    assert_one_sent(&seen, &fx);
+    let (rule, _) = exchange(fixture!("create-availability-rule/ok-create-recurring.json"), |c| {
+        c.calendars().availability("calendar-uuid-1").create(hours)
+    });
     assert_eq!(rule.days_of_week.unwrap().len(), 5);
 }
 
 #[test]
 fn availability_create_exception() {
-    let fx = fixture!("create-availability-rule/ok-create-exception.json");
-    let (seen, client) = blocking(&fx);
     let christmas = AvailabilityException::new(Date::new("2024-12-25").unwrap(), false);
-    let rule = client.calendars().availability("calendar-uuid-1").create(christmas).unwrap();
-    assert_one_sent(&seen, &fx);
+    let (rule, _) = exchange(fixture!("create-availability-rule/ok-create-exception.json"), |c| {
+        c.calendars().availability("calendar-uuid-1").create(christmas)
+    });
     assert_eq!(rule.id.as_str(), "rule-uuid-1");
 }
 
 #[test]
 fn availability_update() {
-    let fx = fixture!("update-availability-rule/ok-update-end-time.json");
-    let (seen, client) = blocking(&fx);
-    let rule = client
-        .calendars()
-        .availability("calendar-uuid-1")
-        .update("rule-uuid-1", AvailabilityRuleUpdate::new().end_time(TimeOfDay::new(18, 0).unwrap()))
-        .unwrap();
-    assert_one_sent(&seen, &fx);
+    let (rule, _) = exchange(fixture!("update-availability-rule/ok-update-end-time.json"), |c| {
+        c.calendars()
+            .availability("calendar-uuid-1")
+            .update("rule-uuid-1", AvailabilityRuleUpdate::new().end_time(TimeOfDay::new(18, 0).unwrap()))
+    });
     assert_eq!(rule.end_time, Some(TimeOfDay::new(18, 0).unwrap()));
 }
 
 #[test]
 fn availability_delete() {
-    let fx = fixture!("delete-availability-rule/ok-delete-rule.json");
-    let (seen, client) = blocking(&fx);
-    let ack = client.calendars().availability("calendar-uuid-1").delete("rule-uuid-1").unwrap();
-    assert_one_sent(&seen, &fx);
+    let (ack, _) = exchange(fixture!("delete-availability-rule/ok-delete-rule.json"), |c| {
+        c.calendars().availability("calendar-uuid-1").delete("rule-uuid-1")
+    });
     assert_eq!(ack.message.as_deref(), Some("Availability rule deleted"));
 }
 
 #[test]
 fn availability_query() {
-    let fx = fixture!("query-availability/ok-thirty-minute-slots.json");
-    let (seen, client) = blocking(&fx);
-    let slots = client
-        .calendars()
-        .availability("calendar-uuid-1")
-        .query(date_time("2024-01-15T00:00:00Z"), date_time("2024-01-22T00:00:00Z"))
-        .duration_minutes(30)
-        .send()
-        .unwrap();
-    assert_one_sent(&seen, &fx);
+    let (slots, _) = exchange(fixture!("query-availability/ok-thirty-minute-slots.json"), |c| {
+        c.calendars()
+            .availability("calendar-uuid-1")
+            .query(date_time("2024-01-15T00:00:00Z"), date_time("2024-01-22T00:00:00Z"))
+            .duration_minutes(30)
+            .send()
+    });
     assert_eq!(slots.items[2].end_at.as_str(), "2024-01-15T10:30:00Z");
 }
 
@@ -573,42 +437,36 @@ fn availability_query() {
 
 #[test]
 fn providers_list() {
-    let fx = fixture!("list-provider-connections/ok-list-connections.json");
-    let (seen, client) = blocking(&fx);
-    let page = client.calendars().providers("calendar-uuid-1").list().unwrap();
-    assert_one_sent(&seen, &fx);
+    let (page, _) = exchange(fixture!("list-provider-connections/ok-list-connections.json"), |c| {
+        c.calendars().providers("calendar-uuid-1").list()
+    });
     assert!(page.items[0].is_active);
 }
 
 #[test]
 fn providers_connect() {
-    let fx = fixture!("create-provider-connection/ok-start-oauth-connection.json");
-    let (seen, client) = blocking(&fx);
-    let connection = client
-        .calendars()
-        .providers("calendar-uuid-1")
-        .connect(NewProviderConnection::new("calendar_provider_a", "https://example.com/oauth/calendar/callback"))
-        .unwrap();
-    assert_one_sent(&seen, &fx);
+    let (connection, _) = exchange(fixture!("create-provider-connection/ok-start-oauth-connection.json"), |c| {
+        c.calendars()
+            .providers("calendar-uuid-1")
+            .connect(NewProviderConnection::new("calendar_provider_a", "https://example.com/oauth/calendar/callback"))
+    });
     assert!(!connection.is_active);
     assert!(connection.authorization_url.unwrap().starts_with("https://provider.example.com/"));
 }
 
 #[test]
 fn providers_disconnect() {
-    let fx = fixture!("disconnect-provider/ok-disconnect.json");
-    let (seen, client) = blocking(&fx);
-    let ack = client.calendars().providers("calendar-uuid-1").disconnect("conn-uuid-1").unwrap();
-    assert_one_sent(&seen, &fx);
+    let (ack, _) = exchange(fixture!("disconnect-provider/ok-disconnect.json"), |c| {
+        c.calendars().providers("calendar-uuid-1").disconnect("conn-uuid-1")
+    });
     assert_eq!(ack.message.as_deref(), Some("Provider connection removed"));
 }
 
 #[test]
 fn providers_sync() {
-    let fx = fixture!("trigger-provider-sync/ok-sync-queued.json");
-    let (seen, client) = blocking(&fx);
-    let sync = client.calendars().providers("calendar-uuid-1").sync("conn-uuid-1").unwrap();
-    assert_one_sent(&seen, &fx);
+    let (sync, _) = exchange(fixture!("trigger-provider-sync/ok-sync-queued.json"), |c| {
+        c.calendars().providers("calendar-uuid-1").sync("conn-uuid-1")
+    });
     assert!(sync.queued);
 }
 

@@ -479,6 +479,30 @@ mod wire {
         (port, handle)
     }
 
+    /// An async client of the loopback server on `port`, which never retries.
+    #[cfg(any(feature = "reqwest", feature = "reqwest-native-tls"))]
+    fn async_client_of(port: u16) -> talkover::Client {
+        talkover::Client::builder()
+            .token(TOKEN)
+            .base_url(format!("http://127.0.0.1:{port}/api/v1"))
+            .max_retries(0)
+            .timeout(Duration::from_secs(10))
+            .build()
+            .unwrap()
+    }
+
+    /// A blocking client of the loopback server on `port`, which never retries.
+    #[cfg(any(feature = "ureq", feature = "ureq-native-tls"))]
+    fn blocking_client_of(port: u16) -> talkover::blocking::Client {
+        talkover::blocking::Client::builder()
+            .token(TOKEN)
+            .base_url(format!("http://127.0.0.1:{port}/api/v1"))
+            .max_retries(0)
+            .timeout(Duration::from_secs(10))
+            .build()
+            .unwrap()
+    }
+
     /// A listener nobody should reach.
     struct Elsewhere(TcpListener);
 
@@ -537,13 +561,7 @@ mod wire {
     async fn reqwest_never_follows_a_redirect() {
         let elsewhere = Elsewhere::bind();
         let (port, server) = serve(2 * REDIRECTS.len(), redirecting(elsewhere.url()));
-        let client = talkover::Client::builder()
-            .token(TOKEN)
-            .base_url(format!("http://127.0.0.1:{port}/api/v1"))
-            .max_retries(0)
-            .timeout(Duration::from_secs(10))
-            .build()
-            .unwrap();
+        let client = async_client_of(port);
         for status in REDIRECTS {
             assert_redirect_not_followed(status, client.execute(GetAgent::new(status.to_string())).await);
             assert_redirect_not_followed(status, client.execute(UnpublishAgent::new(status.to_string())).await);
@@ -557,13 +575,7 @@ mod wire {
     fn ureq_never_follows_a_redirect() {
         let elsewhere = Elsewhere::bind();
         let (port, server) = serve(2 * REDIRECTS.len(), redirecting(elsewhere.url()));
-        let client = talkover::blocking::Client::builder()
-            .token(TOKEN)
-            .base_url(format!("http://127.0.0.1:{port}/api/v1"))
-            .max_retries(0)
-            .timeout(Duration::from_secs(10))
-            .build()
-            .unwrap();
+        let client = blocking_client_of(port);
         for status in REDIRECTS {
             assert_redirect_not_followed(status, client.execute(GetAgent::new(status.to_string())));
             assert_redirect_not_followed(status, client.execute(UnpublishAgent::new(status.to_string())));
@@ -589,12 +601,7 @@ mod wire {
         let capture = Capture::default();
         let error = tracing::subscriber::with_default(capture.clone(), || {
             let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-            let client = talkover::Client::builder()
-                .token(TOKEN)
-                .base_url(format!("http://127.0.0.1:{port}"))
-                .max_retries(0)
-                .build()
-                .unwrap();
+            let client = async_client_of(port);
             runtime.block_on(client.execute(GetAgent::new("a"))).unwrap_err()
         });
         assert_eq!(error.kind(), ErrorKind::Unauthorized);
@@ -609,12 +616,7 @@ mod wire {
         let (port, server) = serve(1, echoing);
         let capture = Capture::default();
         let error = tracing::subscriber::with_default(capture.clone(), || {
-            let client = talkover::blocking::Client::builder()
-                .token(TOKEN)
-                .base_url(format!("http://127.0.0.1:{port}"))
-                .max_retries(0)
-                .build()
-                .unwrap();
+            let client = blocking_client_of(port);
             client.execute(GetAgent::new("a")).unwrap_err()
         });
         assert_eq!(error.kind(), ErrorKind::Unauthorized);
@@ -628,12 +630,7 @@ mod wire {
     async fn reqwest_transport_errors_hide_the_token() {
         // A port with nothing listening: bound, then closed.
         let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let client = talkover::Client::builder()
-            .token(TOKEN)
-            .base_url(format!("http://127.0.0.1:{port}/api/v1"))
-            .max_retries(0)
-            .build()
-            .unwrap();
+        let client = async_client_of(port);
         let error = client.execute(GetAgent::new("a")).await.unwrap_err();
         assert_eq!(error.kind(), ErrorKind::Transport);
         check_error("reqwest connect error", &error);
@@ -643,12 +640,7 @@ mod wire {
     #[test]
     fn ureq_transport_errors_hide_the_token() {
         let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let client = talkover::blocking::Client::builder()
-            .token(TOKEN)
-            .base_url(format!("http://127.0.0.1:{port}/api/v1"))
-            .max_retries(0)
-            .build()
-            .unwrap();
+        let client = blocking_client_of(port);
         let error = client.execute(GetAgent::new("a")).unwrap_err();
         assert_eq!(error.kind(), ErrorKind::Transport);
         check_error("ureq connect error", &error);

@@ -5,9 +5,7 @@
 pub mod raw;
 
 use talkover::actions::{ActionInput, ActionType, NewAction};
-use talkover::agents::{
-    AgentId, AgentVoiceSettings, CreateAgentBody, CreateAgentRequired, Direction, InterruptSensitivity, WhoSpeaksFirst,
-};
+use talkover::agents::{AgentId, AgentVoiceSettings, CreateAgentBody, Direction, WhoSpeaksFirst};
 use talkover::calls::NewCall;
 use talkover::campaigns::{CallTimeRange, CampaignType, NewCampaign, NewCampaignRequired};
 use talkover::time::{Date, Weekday};
@@ -47,24 +45,9 @@ pub fn agent(name: &str) -> CreateAgentBody {
 
 /// An agent that takes (`Inbound`) or places (`Outbound`) calls.
 pub fn agent_in(name: &str, direction: Direction) -> CreateAgentBody {
-    CreateAgentBody::new(CreateAgentRequired {
-        label: format!("{name} label"),
-        name: name.into(),
-        language: "en-US".into(),
-        direction,
-        who_speaks_first: WhoSpeaksFirst::Agent,
-        interrupt_sensitivity: InterruptSensitivity::Medium,
-        endpointing_sensitivity: "auto".into(),
-        ivr_navigation_mode: "off".into(),
-        conversation_speed: 1.0,
-        initial_message_delay: 0,
-        ask_if_human_present_on_idle: false,
-        idle_time_seconds: 5,
-        llm_temperature: 0.7,
-        enable_recording: false,
-    })
-    .description("Calls customers back about their orders")
-    .initial_message("Hello, this is a test call.")
+    talkover_mock::sample_agent(name, &format!("{name} label"), direction)
+        .description("Calls customers back about their orders")
+        .initial_message("Hello, this is a test call.")
 }
 
 /// A voice from the reference's voice templates.

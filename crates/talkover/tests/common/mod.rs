@@ -1,12 +1,22 @@
-//! What the client tests share: the token, its configuration, JSON answers, and the log of what a transport
-//! was sent.
+//! What the client tests share: the token, its configuration, JSON answers, the log of what a transport
+//! was sent, and the recorded fixtures (tests/fixtures/<operation>/<case>.json) a handler test is checked
+//! against.
 
-#![allow(dead_code)]
+#![allow(dead_code, unused_macros)]
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
+use serde_json::value::RawValue;
 use serde_json::Value;
-use talkover::{ClientConfig, HttpRequest, HttpResponse};
+use talkover::{ClientConfig, Error, HttpRequest, HttpResponse, TransportError};
+
+/// The fixture `tests/fixtures/<operation>/<case>.json`, compiled in (a [`Fixture`]).
+macro_rules! fixture {
+    ($path:literal) => {
+        common::Fixture::new(include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/", $path)))
+    };
+}
 
 /// The token of the tests' clients.
 pub const TOKEN: &str = "talq_test_token_0123456789";
@@ -28,13 +38,96 @@ pub fn json(status: u16, body: &str) -> HttpResponse {
         .unwrap()
 }
 
-/// A fixture's `response` (its status and JSON body) as an HTTP answer.
-pub fn answer(response: &Value) -> HttpResponse {
-    http::Response::builder()
-        .status(response["status"].as_u64().unwrap() as u16)
-        .header("content-type", "application/json")
-        .body(serde_json::to_vec(&response["body"]).unwrap())
-        .unwrap()
+/// One recorded exchange of an operation: the request its reference page documents and the answer.
+#[derive(Clone)]
+pub struct Fixture {
+    text: &'static str,
+    value: Value,
+}
+
+impl Fixture {
+    /// The fixture of this JSON text (see the `fixture!` macro).
+    pub fn new(text: &'static str) -> Self {
+        Self { text, value: serde_json::from_str(text).expect("a fixture is JSON") }
+    }
+
+    /// The documented answer, its body byte for byte (amounts keep their digits).
+    pub fn response(&self) -> HttpResponse {
+        let parts: HashMap<&str, &RawValue> = serde_json::from_str(self.text).unwrap();
+        let response: HashMap<&str, &RawValue> = serde_json::from_str(parts["response"].get()).unwrap();
+        let status: u16 = serde_json::from_str(response["status"].get()).unwrap();
+        json(status, response["body"].get())
+    }
+
+    /// Asserts that `request` is the documented one: method, host, path, query, and the JSON body with its
+    /// content type (neither when the fixture documents no body).
+    pub fn assert_sent(&self, request: &HttpRequest) {
+        let expected = &self.value["request"];
+        let name = self.value["operation"].as_str().unwrap();
+        assert_eq!(request.method().as_str(), expected["method"], "{name}: method");
+        assert_eq!(request.uri().host(), Some("app.talkover.ai"), "{name}: host");
+        assert_eq!(request.uri().path(), expected["path"], "{name}: path");
+        assert_eq!(sent_query(request), documented_query(expected), "{name}: query");
+        if expected["body"].is_null() {
+            assert!(request.body().is_empty(), "{name}: no body expected");
+            assert!(request.headers().get("content-type").is_none(), "{name}: no content type expected");
+        } else {
+            let sent: Value = serde_json::from_slice(request.body()).expect("a JSON body");
+            assert_eq!(sent, expected["body"], "{name}: body");
+            assert_eq!(request.headers()["content-type"], "application/json", "{name}: content type");
+        }
+    }
+}
+
+/// A blocking client whose transport records each request and answers every one with the fixture's answer.
+pub fn blocking(fixture: &Fixture) -> (Seen, talkover::blocking::Client) {
+    let seen = Seen::default();
+    let log = seen.clone();
+    let documented = fixture.clone();
+    let client = talkover::blocking::Client::with_transport(config(), move |request: HttpRequest| {
+        log.lock().unwrap().push(request);
+        Ok(documented.response())
+    });
+    (seen, client)
+}
+
+/// A blocking client whose transport records each request and answers it with the next of `answers`.
+pub fn client_answering(answers: Vec<HttpResponse>) -> (Seen, talkover::blocking::Client) {
+    let seen = Seen::default();
+    let log = seen.clone();
+    let answers = Mutex::new(answers.into_iter());
+    let transport = move |request: HttpRequest| -> Result<HttpResponse, TransportError> {
+        log.lock().unwrap().push(request);
+        Ok(answers.lock().unwrap().next().expect("no more answers"))
+    };
+    (seen, talkover::blocking::Client::with_transport(config(), transport))
+}
+
+/// The one request a client sent.
+pub fn sent(seen: &Seen) -> HttpRequest {
+    let mut seen = seen.lock().unwrap();
+    assert_eq!(seen.len(), 1, "exactly one request");
+    seen.pop().unwrap()
+}
+
+/// Checks the method and path, as the reference page writes them (next to [`exchange`], which checks them
+/// against the fixture).
+pub fn assert_request(request: &HttpRequest, method: &str, path: &str) {
+    assert_eq!(request.method(), method);
+    assert_eq!(request.uri().path(), path);
+}
+
+/// Runs `call` against the fixture's answer, checks that the one request sent is the fixture's (see
+/// [`Fixture::assert_sent`]) and returns the decoded value with the request.
+pub fn exchange<T>(
+    fixture: Fixture,
+    call: impl FnOnce(&talkover::blocking::Client) -> Result<T, Error>,
+) -> (T, HttpRequest) {
+    let (seen, client) = blocking(&fixture);
+    let value = call(&client).unwrap();
+    let request = sent(&seen);
+    fixture.assert_sent(&request);
+    (value, request)
 }
 
 /// The query a request sent, its pairs sorted.
