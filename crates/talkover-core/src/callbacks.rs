@@ -13,7 +13,7 @@ use crate::envelope::{Ack, Envelope, ListEnvelope};
 use crate::error::Error;
 use crate::flows::{FlowValidation, ValidationAnswer};
 use crate::ids::AgentId;
-use crate::macros::{operations, optional_setters, string_enum};
+use crate::macros::{operations, optional_fields, optional_setters, string_enum};
 use crate::operation::{Operation as _, ResponseBody};
 use crate::time::Date;
 
@@ -32,27 +32,38 @@ string_enum! {
     }
 }
 
-/// A callback agent and the sources it takes callbacks for.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct CallbackAgent {
-    /// The agent's id.
-    pub id: AgentId,
-    /// Its internal name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Its display label.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub label: Option<String>,
-    /// Its direction (always inbound for a callback agent).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub direction: Option<Direction>,
-    /// Draft or published.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub current_status: Option<AgentStatus>,
-    /// Where its callbacks come from.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub callback_config: Option<CallbackConfig>,
+/// Declares a struct with the fields that describe an agent in short, as [`CallbackAgent`] and
+/// [`SourceAgent`] give them, each written once, after the struct's own fields.
+macro_rules! agent_in_short {
+    ($($item:tt)*) => {
+        optional_fields! {
+            $($item)*
+            optional {
+                /// Its internal name.
+                name: String,
+                /// Its display label.
+                label: String,
+                /// Its direction: inbound for a callback agent, outbound for a source.
+                direction: Direction,
+                /// Draft or published.
+                current_status: AgentStatus,
+            }
+        }
+    };
+}
+
+agent_in_short! {
+    /// A callback agent and the sources it takes callbacks for.
+    #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct CallbackAgent {
+        /// The agent's id.
+        pub id: AgentId,
+    }
+    optional {
+        /// Where its callbacks come from.
+        callback_config: CallbackConfig,
+    }
 }
 
 /// Where a callback agent's callbacks come from.
@@ -64,24 +75,14 @@ pub struct CallbackConfig {
     pub source_agent_ids: Vec<AgentId>,
 }
 
-/// An outbound agent that is, or can be, a source of callbacks.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct SourceAgent {
-    /// The agent's id.
-    pub id: AgentId,
-    /// Its internal name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Its display label.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub label: Option<String>,
-    /// Its direction (outbound).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub direction: Option<Direction>,
-    /// Draft or published.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub current_status: Option<AgentStatus>,
+agent_in_short! {
+    /// An outbound agent that is, or can be, a source of callbacks.
+    #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct SourceAgent {
+        /// The agent's id.
+        pub id: AgentId,
+    }
 }
 
 /// The body of [`SetAgentAsCallback`] and [`UpdateCallbackSources`]: the full list of source agents.

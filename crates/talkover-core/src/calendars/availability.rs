@@ -39,7 +39,7 @@ use super::events::check_order;
 use crate::envelope::{Ack, Envelope, ListEnvelope};
 use crate::error::Error;
 use crate::ids::CalendarId;
-use crate::macros::{operations, optional_setters, string_enum};
+use crate::macros::{operations, optional_fields, optional_setters, string_enum};
 use crate::operation::Operation as _;
 pub use crate::time::Weekday;
 use crate::time::{Date, DateTime};
@@ -153,64 +153,63 @@ impl<'de> Deserialize<'de> for TimeOfDay {
     }
 }
 
-/// An availability rule as the API returns it. Which fields are set depends on the rule's type: a
-/// recurring rule has weekdays, hours and perhaps a time zone; an exception has a date and whether it is
-/// available.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct AvailabilityRule {
-    /// The rule's id.
-    pub id: AvailabilityRuleId,
-    /// Recurring or exception.
-    #[serde(rename = "type")]
-    pub rule_type: AvailabilityRuleType,
-    /// The weekdays a recurring window applies to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub days_of_week: Option<Vec<Weekday>>,
-    /// When a recurring window opens.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub start_time: Option<TimeOfDay>,
-    /// When a recurring window closes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub end_time: Option<TimeOfDay>,
-    /// The IANA time zone the hours are read in (`America/New_York`); absent means the calendar's.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub timezone: Option<String>,
-    /// The date of an exception.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub date: Option<Date>,
-    /// Whether an exception date is open (`true`) or blocked (`false`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub available: Option<bool>,
+/// Declares a struct with the rule fields [`AvailabilityRule`], [`AvailabilityRuleUpdate`] and the update's
+/// answer share, each written once, after the struct's own fields; `settable` gives the body its setters.
+macro_rules! rule_fields {
+    ($kind:ident; $($item:tt)*) => {
+        optional_fields! {
+            $($item)*
+            optional {
+                /// The weekdays a recurring window applies to (at least one).
+                days_of_week: Vec<Weekday>,
+            }
+            $kind {
+                /// When a recurring window opens.
+                start_time: TimeOfDay,
+                /// When a recurring window closes: after `start_time`.
+                end_time: TimeOfDay,
+                /// The IANA time zone the hours are read in (`America/New_York`); absent means the
+                /// calendar's.
+                timezone: impl Into<String>,
+                /// The date of an exception.
+                date: Date,
+                /// Whether an exception date is open (`true`) or blocked (`false`).
+                available: bool,
+            }
+        }
+    };
 }
 
-/// What the API gives back after [`UpdateAvailabilityRule`]: the rule's id and the fields that changed.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct UpdatedAvailabilityRule {
-    /// The rule's id.
-    pub id: AvailabilityRuleId,
-    /// Recurring or exception.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub rule_type: Option<AvailabilityRuleType>,
-    /// The weekdays of a recurring window.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub days_of_week: Option<Vec<Weekday>>,
-    /// When a recurring window opens.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub start_time: Option<TimeOfDay>,
-    /// When a recurring window closes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub end_time: Option<TimeOfDay>,
-    /// The IANA time zone of the hours.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub timezone: Option<String>,
-    /// The date of an exception.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub date: Option<Date>,
-    /// Whether an exception date is open or blocked.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub available: Option<bool>,
+rule_fields! {
+    optional;
+    /// An availability rule as the API returns it. Which fields are set depends on the rule's type: a
+    /// recurring rule has weekdays, hours and perhaps a time zone; an exception has a date and whether it is
+    /// available.
+    #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct AvailabilityRule {
+        /// The rule's id.
+        pub id: AvailabilityRuleId,
+        /// Recurring or exception.
+        #[serde(rename = "type")]
+        pub rule_type: AvailabilityRuleType,
+    }
+}
+
+rule_fields! {
+    optional;
+    /// What the API gives back after [`UpdateAvailabilityRule`]: the rule's id and the fields that changed.
+    #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct UpdatedAvailabilityRule {
+        /// The rule's id.
+        pub id: AvailabilityRuleId,
+    }
+    optional {
+        /// Recurring or exception.
+        #[serde(rename = "type")]
+        rule_type: AvailabilityRuleType,
+    }
 }
 
 fn check_days(operation: &'static str, days: &[Weekday]) -> Result<(), Error> {
@@ -323,32 +322,18 @@ impl CreateAvailabilityRule {
 // ---------------------------------------------------------------------------------------------------
 // update-availability-rule
 
-/// The body of [`UpdateAvailabilityRule`]: the fields of a rule, each optional; unset ones are left as
-/// they are.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct AvailabilityRuleUpdate {
-    /// Recurring or exception.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub rule_type: Option<AvailabilityRuleType>,
-    /// The weekdays of a recurring window (at least one).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub days_of_week: Option<Vec<Weekday>>,
-    /// When a recurring window opens.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub start_time: Option<TimeOfDay>,
-    /// When a recurring window closes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub end_time: Option<TimeOfDay>,
-    /// The IANA time zone of the hours.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub timezone: Option<String>,
-    /// The date of an exception.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub date: Option<Date>,
-    /// Whether an exception date is open or blocked.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub available: Option<bool>,
+rule_fields! {
+    settable;
+    /// The body of [`UpdateAvailabilityRule`]: the fields of a rule, each optional; unset ones are left as
+    /// they are.
+    #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct AvailabilityRuleUpdate {}
+    settable {
+        /// New type.
+        #[serde(rename = "type")]
+        rule_type: AvailabilityRuleType,
+    }
 }
 
 impl AvailabilityRuleUpdate {
@@ -357,28 +342,10 @@ impl AvailabilityRuleUpdate {
         Self::default()
     }
 
-    optional_setters! {
-        /// New type.
-        rule_type: AvailabilityRuleType,
-    }
-
-    /// New weekdays.
+    /// New weekdays (at least one).
     pub fn days_of_week(mut self, days: impl IntoIterator<Item = Weekday>) -> Self {
         self.days_of_week = Some(days.into_iter().collect());
         self
-    }
-
-    optional_setters! {
-        /// New opening time.
-        start_time: TimeOfDay,
-        /// New closing time.
-        end_time: TimeOfDay,
-        /// New IANA time zone.
-        timezone: impl Into<String>,
-        /// New exception date.
-        date: Date,
-        /// Open or block the exception date.
-        available: bool,
     }
 }
 
