@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::envelope::{Ack, Bare, Envelope, ListEnvelope};
 use crate::error::Error;
-use crate::macros::operations;
+use crate::macros::{operations, optional_fields};
 use crate::operation::Operation as _;
 use crate::secret::SecretString;
 use crate::validate;
@@ -20,23 +20,25 @@ use crate::Timestamp;
 
 pub use crate::ids::{ApiTokenId, EnvironmentId, UserId};
 
-/// A personal access token, as listed: its metadata, never its value.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct ApiToken {
-    /// The token's id.
-    pub id: ApiTokenId,
-    /// Its name.
-    pub name: String,
-    /// What it may do (`*` for everything).
-    #[serde(default)]
-    pub abilities: Vec<String>,
-    /// When it was last used, if ever.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_used_at: Option<Timestamp>,
-    /// When it was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<Timestamp>,
+optional_fields! {
+    /// A personal access token, as listed: its metadata, never its value.
+    #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct ApiToken {
+        /// The token's id.
+        pub id: ApiTokenId,
+        /// Its name.
+        pub name: String,
+        /// What it may do (`*` for everything).
+        #[serde(default)]
+        pub abilities: Vec<String>,
+    }
+    optional {
+        /// When it was last used, if ever.
+        last_used_at: Timestamp,
+        /// When it was created.
+        created_at: Timestamp,
+    }
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -46,15 +48,18 @@ pub struct ApiToken {
 // ---------------------------------------------------------------------------------------------------
 // create-user-api-token
 
-/// The body of [`CreateUserApiToken`].
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct NewApiToken {
-    /// A name to recognise the token by (up to 255 characters).
-    pub name: String,
-    /// What it may do (`["*"]` for everything, the API's default).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub abilities: Option<Vec<String>>,
+optional_fields! {
+    /// The body of [`CreateUserApiToken`].
+    #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct NewApiToken {
+        /// A name to recognise the token by (up to 255 characters).
+        pub name: String,
+    }
+    optional {
+        /// What it may do (`["*"]` for everything, the API's default).
+        abilities: Vec<String>,
+    }
 }
 
 impl NewApiToken {
@@ -77,23 +82,26 @@ impl CreateUserApiToken {
 }
 
 // The answer is `{"data": {...}}`; Envelope accepts the missing `success`.
-/// A token just created, with its value. `Debug` does not print the value.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct CreatedApiToken {
-    /// The token's id.
-    pub id: ApiTokenId,
-    /// Its name.
-    pub name: String,
-    /// What it may do.
-    #[serde(default)]
-    pub abilities: Vec<String>,
-    /// The token itself, to send as `Authorization: Bearer …`. Returned only this once.
-    #[serde(serialize_with = "crate::secret::expose")]
-    pub token: SecretString,
-    /// When it was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<Timestamp>,
+optional_fields! {
+    /// A token just created, with its value. `Debug` does not print the value.
+    #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct CreatedApiToken {
+        /// The token's id.
+        pub id: ApiTokenId,
+        /// Its name.
+        pub name: String,
+        /// What it may do.
+        #[serde(default)]
+        pub abilities: Vec<String>,
+        /// The token itself, to send as `Authorization: Bearer …`. Returned only this once.
+        #[serde(serialize_with = "crate::secret::expose")]
+        pub token: SecretString,
+    }
+    optional {
+        /// When it was created.
+        created_at: Timestamp,
+    }
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -103,22 +111,24 @@ pub struct CreatedApiToken {
 // ---------------------------------------------------------------------------------------------------
 // get-current-user
 
-/// A user of the dashboard.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct User {
-    /// The user's id.
-    pub id: UserId,
-    /// Full name.
-    pub name: String,
-    /// Email address.
-    pub email: String,
-    /// The environment the user is working in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub current_environment_id: Option<EnvironmentId>,
-    /// When the user signed up.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<Timestamp>,
+optional_fields! {
+    /// A user of the dashboard.
+    #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct User {
+        /// The user's id.
+        pub id: UserId,
+        /// Full name.
+        pub name: String,
+        /// Email address.
+        pub email: String,
+    }
+    optional {
+        /// The environment the user is working in.
+        current_environment_id: EnvironmentId,
+        /// When the user signed up.
+        created_at: Timestamp,
+    }
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ use serde_json::Value;
 use crate::envelope::{Ack, Envelope, ListEnvelope};
 use crate::error::Error;
 use crate::ids::AgentId;
-use crate::macros::{operations, optional_setters, string_enum};
+use crate::macros::{operations, optional_fields, optional_setters, string_enum};
 use crate::operation::Operation as _;
 use crate::secret::SecretString;
 use crate::validate::require;
@@ -67,47 +67,42 @@ string_enum! {
     }
 }
 
-/// An action of an agent.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct Action {
-    /// The action's id.
-    pub id: ActionId,
-    /// Name.
-    pub name: String,
-    /// Display label.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub label: Option<String>,
-    /// What it does, for the agent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// Its type.
-    #[serde(rename = "type")]
-    pub action_type: ActionType,
-    /// The inputs the agent collects before running it.
-    #[serde(default)]
-    pub input_schema: Vec<ActionInput>,
-    /// Type-specific configuration, as the API returns it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub config: Option<Value>,
-    /// What triggers the action, as the API returns it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub action_trigger: Option<Value>,
-    /// The webhook URL.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
-    /// The authorization URL.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub authorization_url: Option<String>,
-    /// Active or inactive.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub current_status: Option<ActiveStatus>,
-    /// When it was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<Timestamp>,
-    /// When it last changed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<Timestamp>,
+optional_fields! {
+    /// An action of an agent.
+    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct Action {
+        /// The action's id.
+        pub id: ActionId,
+        /// Name.
+        pub name: String,
+        /// Its type.
+        #[serde(rename = "type")]
+        pub action_type: ActionType,
+        /// The inputs the agent collects before running it.
+        #[serde(default)]
+        pub input_schema: Vec<ActionInput>,
+    }
+    optional {
+        /// Display label.
+        label: String,
+        /// What it does, for the agent.
+        description: String,
+        /// Type-specific configuration, as the API returns it.
+        config: Value,
+        /// What triggers the action, as the API returns it.
+        action_trigger: Value,
+        /// The webhook URL.
+        url: String,
+        /// The authorization URL.
+        authorization_url: String,
+        /// Active or inactive.
+        current_status: ActiveStatus,
+        /// When it was created.
+        created_at: Timestamp,
+        /// When it last changed.
+        updated_at: Timestamp,
+    }
 }
 
 impl Action {
@@ -132,24 +127,25 @@ impl Action {
     }
 }
 
-/// An input of an action.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct ActionInput {
-    /// The input's name.
-    pub name: String,
-    /// Its type (`string`, `integer`, …).
-    #[serde(rename = "type")]
-    pub input_type: String,
-    /// Whether the agent must collect it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub required: Option<bool>,
-    /// What it is, for the agent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// A fixed value (a string or a number, as the input's type says).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<Value>,
+optional_fields! {
+    /// An input of an action.
+    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct ActionInput {
+        /// The input's name.
+        pub name: String,
+        /// Its type (`string`, `integer`, …).
+        #[serde(rename = "type")]
+        pub input_type: String,
+    }
+    optional {
+        /// Whether the agent must collect it.
+        required: bool,
+        /// What it is, for the agent.
+        description: String,
+        /// A fixed value (a string or a number, as the input's type says).
+        value: Value,
+    }
 }
 
 impl ActionInput {
@@ -204,55 +200,47 @@ impl IntegrationRef {
 // ---------------------------------------------------------------------------------------------------
 // create-action
 
-/// The body of [`CreateAction`].
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct NewAction {
-    /// The flow node the action belongs to.
-    pub node_id: String,
-    /// Name (up to 255 characters).
-    pub name: String,
-    /// What it does, for the agent.
-    pub description: String,
-    /// Its type.
-    #[serde(rename = "type")]
-    pub action_type: ActionType,
-    /// Inputs the agent collects.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub inputs: Option<Vec<ActionInput>>,
-    /// The integration it uses.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub integration: Option<IntegrationRef>,
-    /// Webhook URL.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
-    /// Authorization URL.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub authorization_url: Option<String>,
-    /// How it authenticates to `url` (the API's default is `none`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub authorization_scheme: Option<AuthorizationScheme>,
-    /// Headers sent with the webhook request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_headers: Option<Vec<CustomHeader>>,
-    /// What the agent says when the webhook is called.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub speak_on_send: Option<String>,
-    /// What the agent says when the webhook answers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub speak_on_receive: Option<String>,
-    /// When the action runs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub execution_mode: Option<ExecutionMode>,
-    /// Hold duration in seconds (hold actions).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hold_duration: Option<u32>,
-    /// E.164 number to transfer to (transfer actions).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub transfer_to: Option<String>,
-    /// Active or inactive.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub current_status: Option<ActiveStatus>,
+optional_fields! {
+    /// The body of [`CreateAction`].
+    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct NewAction {
+        /// The flow node the action belongs to.
+        pub node_id: String,
+        /// Name (up to 255 characters).
+        pub name: String,
+        /// What it does, for the agent.
+        pub description: String,
+        /// Its type.
+        #[serde(rename = "type")]
+        pub action_type: ActionType,
+    }
+    optional {
+        /// Inputs the agent collects.
+        inputs: Vec<ActionInput>,
+        /// The integration it uses.
+        integration: IntegrationRef,
+        /// Webhook URL.
+        url: String,
+        /// Authorization URL.
+        authorization_url: String,
+        /// How it authenticates to `url` (the API's default is `none`).
+        authorization_scheme: AuthorizationScheme,
+        /// Headers sent with the webhook request.
+        custom_headers: Vec<CustomHeader>,
+        /// What the agent says when the webhook is called.
+        speak_on_send: String,
+        /// What the agent says when the webhook answers.
+        speak_on_receive: String,
+        /// When the action runs.
+        execution_mode: ExecutionMode,
+        /// Hold duration in seconds (hold actions).
+        hold_duration: u32,
+        /// E.164 number to transfer to (transfer actions).
+        transfer_to: String,
+        /// Active or inactive.
+        current_status: ActiveStatus,
+    }
 }
 
 impl NewAction {
@@ -355,23 +343,24 @@ string_enum! {
     }
 }
 
-/// An integration actions can use.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct ActionIntegration {
-    /// The identifier to use in [`NewAction::integration`].
-    pub identifier: String,
-    /// Display name.
-    pub display_name: String,
-    /// What it does.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// Its category.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub category: Option<IntegrationCategory>,
-    /// Its icon.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub icon_url: Option<String>,
+optional_fields! {
+    /// An integration actions can use.
+    #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct ActionIntegration {
+        /// The identifier to use in [`NewAction::integration`].
+        pub identifier: String,
+        /// Display name.
+        pub display_name: String,
+    }
+    optional {
+        /// What it does.
+        description: String,
+        /// Its category.
+        category: IntegrationCategory,
+        /// Its icon.
+        icon_url: String,
+    }
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -58,74 +58,58 @@ string_enum! {
     }
 }
 
-/// A voice agent, as the agent endpoints return it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct Agent {
-    /// The agent's id.
-    pub id: AgentId,
-    /// Internal name.
-    pub name: String,
-    /// Display label.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub label: Option<String>,
-    /// What the agent does.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// Language code (`en-US`, `fr-FR`, …).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub language: Option<String>,
-    /// The voice, once one is set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub voice: Option<Voice>,
-    /// What the agent says first.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub initial_message: Option<String>,
-    /// How readily the agent can be interrupted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub interrupt_sensitivity: Option<InterruptSensitivity>,
-    /// Speaking speed multiplier.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub conversation_speed: Option<f64>,
-    /// Seconds before the initial message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub initial_message_delay: Option<u32>,
-    /// Whether the agent asks if someone is there when the line goes quiet.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ask_if_human_present_on_idle: Option<bool>,
-    /// Inbound or outbound.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub direction: Option<Direction>,
-    /// Who speaks first.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub who_speaks_first: Option<WhoSpeaksFirst>,
-    /// Draft or published.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub current_status: Option<AgentStatus>,
-    /// Whether this is a sandbox agent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_sandbox: Option<bool>,
-    /// Whether everything publishing needs is set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_ready_to_publish: Option<bool>,
-    /// Sampling temperature of the language model.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub llm_temperature: Option<f64>,
-    /// When the agent was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<Timestamp>,
-    /// When the agent was last changed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<Timestamp>,
-    /// The agent's trainings.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub trainings: Option<Vec<Training>>,
-    /// The agent's actions.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub actions: Option<Vec<Action>>,
-    /// The phone numbers attached to the agent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phone_numbers: Option<Vec<AgentPhoneNumber>>,
+optional_fields! {
+    /// A voice agent, as the agent endpoints return it.
+    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct Agent {
+        /// The agent's id.
+        pub id: AgentId,
+        /// Internal name.
+        pub name: String,
+    }
+    optional {
+        /// Display label.
+        label: String,
+        /// What the agent does.
+        description: String,
+        /// Language code (`en-US`, `fr-FR`, …).
+        language: String,
+        /// The voice, once one is set.
+        voice: Voice,
+        /// What the agent says first.
+        initial_message: String,
+        /// How readily the agent can be interrupted.
+        interrupt_sensitivity: InterruptSensitivity,
+        /// Speaking speed multiplier.
+        conversation_speed: f64,
+        /// Seconds before the initial message.
+        initial_message_delay: u32,
+        /// Whether the agent asks if someone is there when the line goes quiet.
+        ask_if_human_present_on_idle: bool,
+        /// Inbound or outbound.
+        direction: Direction,
+        /// Who speaks first.
+        who_speaks_first: WhoSpeaksFirst,
+        /// Draft or published.
+        current_status: AgentStatus,
+        /// Whether this is a sandbox agent.
+        is_sandbox: bool,
+        /// Whether everything publishing needs is set.
+        is_ready_to_publish: bool,
+        /// Sampling temperature of the language model.
+        llm_temperature: f64,
+        /// When the agent was created.
+        created_at: Timestamp,
+        /// When the agent was last changed.
+        updated_at: Timestamp,
+        /// The agent's trainings.
+        trainings: Vec<Training>,
+        /// The agent's actions.
+        actions: Vec<Action>,
+        /// The phone numbers attached to the agent.
+        phone_numbers: Vec<AgentPhoneNumber>,
+    }
 }
 
 impl Agent {
@@ -159,29 +143,28 @@ impl Agent {
     }
 }
 
-/// An agent's voice.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct Voice {
-    /// The voice's id.
-    pub id: VoiceId,
-    /// Name.
-    pub name: String,
-    /// Display label.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub label: Option<String>,
-    /// Stability, 0.5 to 1.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub stability: Option<f64>,
-    /// Similarity boost, 0.5 to 1.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub similarity_boost: Option<f64>,
-    /// Background sound (`office`, `cafe`, `quiet`, …).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ambient_background: Option<String>,
-    /// The template the voice comes from.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub template: Option<VoiceTemplateRef>,
+optional_fields! {
+    /// An agent's voice.
+    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct Voice {
+        /// The voice's id.
+        pub id: VoiceId,
+        /// Name.
+        pub name: String,
+    }
+    optional {
+        /// Display label.
+        label: String,
+        /// Stability, 0.5 to 1.0.
+        stability: f64,
+        /// Similarity boost, 0.5 to 1.0.
+        similarity_boost: f64,
+        /// Background sound (`office`, `cafe`, `quiet`, …).
+        ambient_background: String,
+        /// The template the voice comes from.
+        template: VoiceTemplateRef,
+    }
 }
 
 /// The voice template a voice is based on.
@@ -194,26 +177,26 @@ pub struct VoiceTemplateRef {
     pub name: String,
 }
 
-/// A phone number as it appears on an agent.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct AgentPhoneNumber {
-    /// The number's id.
-    pub id: PhoneNumberId,
-    /// E.164 number.
-    pub number: String,
-    /// ISO country code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub country_code: Option<String>,
-    /// Nationally formatted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub formatted_number: Option<String>,
-    /// Internationally formatted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub international_number: Option<String>,
-    /// The number's status (`active`, …).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub current_status: Option<String>,
+optional_fields! {
+    /// A phone number as it appears on an agent.
+    #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct AgentPhoneNumber {
+        /// The number's id.
+        pub id: PhoneNumberId,
+        /// E.164 number.
+        pub number: String,
+    }
+    optional {
+        /// ISO country code.
+        country_code: String,
+        /// Nationally formatted.
+        formatted_number: String,
+        /// Internationally formatted.
+        international_number: String,
+        /// The number's status (`active`, …).
+        current_status: String,
+    }
 }
 
 impl AgentPhoneNumber {
@@ -383,45 +366,49 @@ impl CreateAgent {
 // ---------------------------------------------------------------------------------------------------
 // Operations on one agent with no body.
 
-/// An agent's state after publishing or unpublishing.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct AgentStatusChange {
-    /// The agent's id.
-    pub id: AgentId,
-    /// Its name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Its status now.
-    pub current_status: AgentStatus,
-    /// Whether everything publishing needs is set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_ready_to_publish: Option<bool>,
-    /// When it changed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<Timestamp>,
+optional_fields! {
+    /// An agent's state after publishing or unpublishing.
+    #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct AgentStatusChange {
+        /// The agent's id.
+        pub id: AgentId,
+        /// Its status now.
+        pub current_status: AgentStatus,
+    }
+    optional {
+        /// Its name.
+        name: String,
+        /// Whether everything publishing needs is set.
+        is_ready_to_publish: bool,
+        /// When it changed.
+        updated_at: Timestamp,
+    }
 }
 
 // ---------------------------------------------------------------------------------------------------
 // update-agent-knowledge
 
-/// The body of [`UpdateAgentKnowledge`].
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct AgentKnowledge {
-    /// What the agent does (at least 5 characters).
-    pub description: String,
-    /// What the agent says first (5 to 255 characters).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub initial_message: Option<String>,
-    /// How readily the agent can be interrupted.
-    pub interrupt_sensitivity: InterruptSensitivity,
-    /// Ask whether someone is there when the line goes quiet.
-    pub ask_if_human_present_on_idle: bool,
-    /// Sampling temperature of the language model, 0 to 2.
-    pub llm_temperature: f64,
-    /// Seconds before the initial message, 0 to 60.
-    pub initial_message_delay: u32,
+optional_fields! {
+    /// The body of [`UpdateAgentKnowledge`].
+    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct AgentKnowledge {
+        /// What the agent does (at least 5 characters).
+        pub description: String,
+        /// How readily the agent can be interrupted.
+        pub interrupt_sensitivity: InterruptSensitivity,
+        /// Ask whether someone is there when the line goes quiet.
+        pub ask_if_human_present_on_idle: bool,
+        /// Sampling temperature of the language model, 0 to 2.
+        pub llm_temperature: f64,
+        /// Seconds before the initial message, 0 to 60.
+        pub initial_message_delay: u32,
+    }
+    optional {
+        /// What the agent says first (5 to 255 characters).
+        initial_message: String,
+    }
 }
 
 impl AgentKnowledge {
@@ -466,31 +453,30 @@ impl UpdateAgentKnowledge {
 // ---------------------------------------------------------------------------------------------------
 // update-agent-voice
 
-/// The body of [`UpdateAgentVoice`].
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct AgentVoiceSettings {
-    /// The voice to use.
-    pub voice_id: VoiceId,
-    /// Speaking speed multiplier.
-    pub conversation_speed: f64,
-    /// Who speaks first.
-    pub who_speaks_first: WhoSpeaksFirst,
-    /// Background sound (`office`, `cafe`, `quiet`, …).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ambient_background: Option<String>,
-    /// Background volume, 0 to 2 (the API's default is 1).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ambient_volume: Option<f64>,
-    /// Language code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub language: Option<String>,
-    /// Similarity to the original voice, 0.5 to 1.0 (returned as the voice's `similarity_boost`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub similarity: Option<f64>,
-    /// Stability, 0.5 to 1.0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub stability: Option<f64>,
+optional_fields! {
+    /// The body of [`UpdateAgentVoice`].
+    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct AgentVoiceSettings {
+        /// The voice to use.
+        pub voice_id: VoiceId,
+        /// Speaking speed multiplier.
+        pub conversation_speed: f64,
+        /// Who speaks first.
+        pub who_speaks_first: WhoSpeaksFirst,
+    }
+    optional {
+        /// Background sound (`office`, `cafe`, `quiet`, …).
+        ambient_background: String,
+        /// Background volume, 0 to 2 (the API's default is 1).
+        ambient_volume: f64,
+        /// Language code.
+        language: String,
+        /// Similarity to the original voice, 0.5 to 1.0 (returned as the voice's `similarity_boost`).
+        similarity: f64,
+        /// Stability, 0.5 to 1.0.
+        stability: f64,
+    }
 }
 
 impl AgentVoiceSettings {
@@ -539,15 +525,18 @@ impl UpdateAgentVoice {
 // ---------------------------------------------------------------------------------------------------
 // update-agent-calling
 
-/// The body of [`UpdateAgentCalling`].
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct AgentCallingSettings {
-    /// Inbound or outbound.
-    pub direction: Direction,
-    /// Phone numbers to attach.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phone_number_ids: Option<Vec<PhoneNumberId>>,
+optional_fields! {
+    /// The body of [`UpdateAgentCalling`].
+    #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct AgentCallingSettings {
+        /// Inbound or outbound.
+        pub direction: Direction,
+    }
+    optional {
+        /// Phone numbers to attach.
+        phone_number_ids: Vec<PhoneNumberId>,
+    }
 }
 
 impl AgentCallingSettings {
@@ -563,39 +552,42 @@ impl AgentCallingSettings {
     }
 }
 
-/// An agent's calling settings as the API returns them.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct AgentCalling {
-    /// The agent's id.
-    pub id: AgentId,
-    /// Its name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Inbound or outbound.
-    pub direction: Direction,
-    /// Its status.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub current_status: Option<AgentStatus>,
-    /// The attached phone numbers.
-    #[serde(default)]
-    pub phone_numbers: Vec<AgentPhoneNumber>,
-    /// When it changed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<Timestamp>,
+optional_fields! {
+    /// An agent's calling settings as the API returns them.
+    #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct AgentCalling {
+        /// The agent's id.
+        pub id: AgentId,
+        /// Inbound or outbound.
+        pub direction: Direction,
+        /// The attached phone numbers.
+        #[serde(default)]
+        pub phone_numbers: Vec<AgentPhoneNumber>,
+    }
+    optional {
+        /// Its name.
+        name: String,
+        /// Its status.
+        current_status: AgentStatus,
+        /// When it changed.
+        updated_at: Timestamp,
+    }
 }
 
 // ---------------------------------------------------------------------------------------------------
 // update-advanced-settings
 
-/// The body of [`UpdateAdvancedSettings`] and the settings the API returns.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct AdvancedSettings {
-    /// Cache the synthesized initial message (needs the call volume of
-    /// [`CheckOptimizedCostsEligibility`]).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enable_initial_message_cache: Option<bool>,
+optional_fields! {
+    /// The body of [`UpdateAdvancedSettings`] and the settings the API returns.
+    #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct AdvancedSettings {}
+    optional {
+        /// Cache the synthesized initial message (needs the call volume of
+        /// [`CheckOptimizedCostsEligibility`]).
+        enable_initial_message_cache: bool,
+    }
 }
 
 impl AdvancedSettings {
@@ -605,110 +597,118 @@ impl AdvancedSettings {
     }
 }
 
-/// An agent's advanced settings as the API returns them.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct AgentAdvancedSettings {
-    /// The agent's id.
-    pub id: AgentId,
-    /// Its name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// The settings now in force.
-    pub advanced_settings: AdvancedSettings,
-    /// When they changed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<Timestamp>,
+optional_fields! {
+    /// An agent's advanced settings as the API returns them.
+    #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct AgentAdvancedSettings {
+        /// The agent's id.
+        pub id: AgentId,
+        /// The settings now in force.
+        pub advanced_settings: AdvancedSettings,
+    }
+    optional {
+        /// Its name.
+        name: String,
+        /// When they changed.
+        updated_at: Timestamp,
+    }
 }
 
 // ---------------------------------------------------------------------------------------------------
 // Pricing
 
-/// Whether an agent has the call volume optimized costs need.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct OptimizedCostsEligibility {
-    /// Whether the agent is eligible.
-    pub eligible: bool,
-    /// Calls in the window.
-    pub current_calls: u64,
-    /// Calls needed.
-    pub required_calls: u64,
-    /// The window, in days.
-    pub threshold_days: u32,
-    /// Calls still missing, when not eligible.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub calls_remaining: Option<u64>,
+optional_fields! {
+    /// Whether an agent has the call volume optimized costs need.
+    #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct OptimizedCostsEligibility {
+        /// Whether the agent is eligible.
+        pub eligible: bool,
+        /// Calls in the window.
+        pub current_calls: u64,
+        /// Calls needed.
+        pub required_calls: u64,
+        /// The window, in days.
+        pub threshold_days: u32,
+    }
+    optional {
+        /// Calls still missing, when not eligible.
+        calls_remaining: u64,
+    }
 }
 
-/// What an agent costs to run, component by component.
-///
-/// Prices are `f64` because the API sends them as JSON numbers; they are estimates to display, not amounts
-/// to bill.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct AgentPricing {
-    /// The agent's id.
-    pub agent_id: AgentId,
-    /// Currency code (`USD`).
-    pub currency: String,
-    /// Voice, transcription and language-model prices.
-    pub components: PricingComponents,
-    /// Telephony prices.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub transport: Option<TransportPricing>,
-    /// The estimated total per minute.
-    pub estimated_cost_per_minute: f64,
-    /// When the estimate was made.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub calculated_at: Option<Timestamp>,
+optional_fields! {
+    /// What an agent costs to run, component by component.
+    ///
+    /// Prices are `f64` because the API sends them as JSON numbers; they are estimates to display, not amounts
+    /// to bill.
+    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct AgentPricing {
+        /// The agent's id.
+        pub agent_id: AgentId,
+        /// Currency code (`USD`).
+        pub currency: String,
+        /// Voice, transcription and language-model prices.
+        pub components: PricingComponents,
+        /// The estimated total per minute.
+        pub estimated_cost_per_minute: f64,
+    }
+    optional {
+        /// Telephony prices.
+        transport: TransportPricing,
+        /// When the estimate was made.
+        calculated_at: Timestamp,
+    }
 }
 
-/// The priced components of an agent.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct PricingComponents {
-    /// Speech synthesis.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub voice_synthesis: Option<ComponentPrice>,
-    /// Speech recognition.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub transcription: Option<ComponentPrice>,
-    /// The language model.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub language_model: Option<ComponentPrice>,
+optional_fields! {
+    /// The priced components of an agent.
+    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct PricingComponents {}
+    optional {
+        /// Speech synthesis.
+        voice_synthesis: ComponentPrice,
+        /// Speech recognition.
+        transcription: ComponentPrice,
+        /// The language model.
+        language_model: ComponentPrice,
+    }
 }
 
-/// The price of one component.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct ComponentPrice {
-    /// What the price is per (`per_minute`, `per_1k_tokens`).
-    pub unit: String,
-    /// Price per unit.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub price: Option<f64>,
-    /// Price per unit of input (language models).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub input_price: Option<f64>,
-    /// Price per unit of output (language models).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub output_price: Option<f64>,
-    /// Quality tier (`high_fidelity`, …).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tier: Option<String>,
+optional_fields! {
+    /// The price of one component.
+    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct ComponentPrice {
+        /// What the price is per (`per_minute`, `per_1k_tokens`).
+        pub unit: String,
+    }
+    optional {
+        /// Price per unit.
+        price: f64,
+        /// Price per unit of input (language models).
+        input_price: f64,
+        /// Price per unit of output (language models).
+        output_price: f64,
+        /// Quality tier (`high_fidelity`, …).
+        tier: String,
+    }
 }
 
-/// Telephony prices by direction.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct TransportPricing {
-    /// Outbound calls.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub outbound: Option<TelephonyPrice>,
-    /// Inbound calls.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub inbound: Option<TelephonyPrice>,
+optional_fields! {
+    /// Telephony prices by direction.
+    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct TransportPricing {}
+    optional {
+        /// Outbound calls.
+        outbound: TelephonyPrice,
+        /// Inbound calls.
+        inbound: TelephonyPrice,
+    }
 }
 
 /// The telephony price for one country and direction.
@@ -723,22 +723,24 @@ pub struct TelephonyPrice {
     pub price: f64,
 }
 
-/// The short form of [`AgentPricing`].
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct AgentPricingSummary {
-    /// The agent's id.
-    pub agent_id: AgentId,
-    /// Currency code.
-    pub currency: String,
-    /// The estimated total per minute.
-    pub estimated_cost_per_minute: f64,
-    /// The voice quality tier.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub voice_quality_tier: Option<String>,
-    /// Whether optimized costs are on.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub optimized_costs_enabled: Option<bool>,
+optional_fields! {
+    /// The short form of [`AgentPricing`].
+    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct AgentPricingSummary {
+        /// The agent's id.
+        pub agent_id: AgentId,
+        /// Currency code.
+        pub currency: String,
+        /// The estimated total per minute.
+        pub estimated_cost_per_minute: f64,
+    }
+    optional {
+        /// The voice quality tier.
+        voice_quality_tier: String,
+        /// Whether optimized costs are on.
+        optimized_costs_enabled: bool,
+    }
 }
 
 /// Extra data some agent errors carry (for example update-advanced-settings' eligibility details).

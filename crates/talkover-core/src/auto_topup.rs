@@ -143,38 +143,36 @@ string_enum! {
     }
 }
 
-/// One recharge in the auto top-up history.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct AutoTopupEvent {
-    /// The event's id.
-    pub id: AutoTopupEventId,
-    /// The amount charged (or attempted).
-    pub amount: Decimal,
-    /// Currency code (`USD`).
-    pub currency: String,
-    /// What made it fire.
-    pub trigger: AutoTopupTrigger,
-    /// Where the payment stands.
-    pub status: AutoTopupStatus,
-    /// The balance before the recharge (successful recharges).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub balance_before: Option<Decimal>,
-    /// The balance after the recharge (successful recharges).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub balance_after: Option<Decimal>,
-    /// Why the payment failed (`card_declined`, …).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub failure_reason: Option<String>,
-    /// The payment method charged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payment_method_id: Option<PaymentMethodId>,
-    /// The payment transaction (successful recharges).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub transaction_id: Option<TransactionId>,
-    /// When it fired.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<Timestamp>,
+optional_fields! {
+    /// One recharge in the auto top-up history.
+    #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct AutoTopupEvent {
+        /// The event's id.
+        pub id: AutoTopupEventId,
+        /// The amount charged (or attempted).
+        pub amount: Decimal,
+        /// Currency code (`USD`).
+        pub currency: String,
+        /// What made it fire.
+        pub trigger: AutoTopupTrigger,
+        /// Where the payment stands.
+        pub status: AutoTopupStatus,
+    }
+    optional {
+        /// The balance before the recharge (successful recharges).
+        balance_before: Decimal,
+        /// The balance after the recharge (successful recharges).
+        balance_after: Decimal,
+        /// Why the payment failed (`card_declined`, …).
+        failure_reason: String,
+        /// The payment method charged.
+        payment_method_id: PaymentMethodId,
+        /// The payment transaction (successful recharges).
+        transaction_id: TransactionId,
+        /// When it fired.
+        created_at: Timestamp,
+    }
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -188,43 +186,43 @@ string_enum! {
     }
 }
 
-/// A payment method saved on the account. Cards are tokenized: only their brand, last digits and expiry
-/// are shown.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct PaymentMethod {
-    /// The id to give as `payment_method_id`.
-    pub id: PaymentMethodId,
-    /// Its kind.
-    #[serde(rename = "type")]
-    pub method_type: PaymentMethodType,
-    /// The card's details, for cards.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub card: Option<Card>,
-    /// Whether it is the default payment method.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_default: Option<bool>,
-    /// When it was saved.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<Timestamp>,
+optional_fields! {
+    /// A payment method saved on the account. Cards are tokenized: only their brand, last digits and expiry
+    /// are shown.
+    #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct PaymentMethod {
+        /// The id to give as `payment_method_id`.
+        pub id: PaymentMethodId,
+        /// Its kind.
+        #[serde(rename = "type")]
+        pub method_type: PaymentMethodType,
+    }
+    optional {
+        /// The card's details, for cards.
+        card: Card,
+        /// Whether it is the default payment method.
+        is_default: bool,
+        /// When it was saved.
+        created_at: Timestamp,
+    }
 }
 
-/// What the API shows of a saved card.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct Card {
-    /// Brand (`visa`, `mastercard`, `amex`, …).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub brand: Option<String>,
-    /// The last four digits.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last4: Option<String>,
-    /// Expiry month, 1 to 12.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub exp_month: Option<u32>,
-    /// Expiry year (four digits).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub exp_year: Option<u32>,
+optional_fields! {
+    /// What the API shows of a saved card.
+    #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct Card {}
+    optional {
+        /// Brand (`visa`, `mastercard`, `amex`, …).
+        brand: String,
+        /// The last four digits.
+        last4: String,
+        /// Expiry month, 1 to 12.
+        exp_month: u32,
+        /// Expiry year (four digits).
+        exp_year: u32,
+    }
 }
 
 // ---------------------------------------------------------------------------------------------------

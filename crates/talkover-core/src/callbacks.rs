@@ -130,22 +130,25 @@ impl GetCallbackStats {
     }
 }
 
-/// Callback counts over a range of days.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct CallbackStats {
-    /// The range counted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub period: Option<StatsPeriod>,
-    /// Inbound calls routed to callback agents.
-    pub total_callbacks_received: u64,
-    /// Callbacks that connected with the agent.
-    pub callbacks_answered: u64,
-    /// Calls to a callback agent with no recent outbound call to match them to.
-    pub callbacks_unmatched: u64,
-    /// Callbacks per source agent.
-    #[serde(default)]
-    pub callbacks_by_source_agent: Vec<SourceAgentCallbacks>,
+optional_fields! {
+    /// Callback counts over a range of days.
+    #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct CallbackStats {
+        /// Inbound calls routed to callback agents.
+        pub total_callbacks_received: u64,
+        /// Callbacks that connected with the agent.
+        pub callbacks_answered: u64,
+        /// Calls to a callback agent with no recent outbound call to match them to.
+        pub callbacks_unmatched: u64,
+        /// Callbacks per source agent.
+        #[serde(default)]
+        pub callbacks_by_source_agent: Vec<SourceAgentCallbacks>,
+    }
+    optional {
+        /// The range counted.
+        period: StatsPeriod,
+    }
 }
 
 /// A range of days, both ends included.
@@ -158,46 +161,53 @@ pub struct StatsPeriod {
     pub end: Date,
 }
 
-/// The callbacks that came back to one source agent's calls.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct SourceAgentCallbacks {
-    /// The source agent.
-    pub source_agent_id: AgentId,
-    /// Its name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// How many callbacks.
-    pub count: u64,
+optional_fields! {
+    /// The callbacks that came back to one source agent's calls.
+    #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct SourceAgentCallbacks {
+        /// The source agent.
+        pub source_agent_id: AgentId,
+        /// How many callbacks.
+        pub count: u64,
+    }
+    optional {
+        /// Its name.
+        name: String,
+    }
 }
 
 // ---------------------------------------------------------------------------------------------------
 // get-callback-agent
 
-/// A callback agent's setup and activity.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct CallbackAgentDetails {
-    /// The agent.
-    pub agent: CallbackAgent,
-    /// The agents it takes callbacks for.
-    #[serde(default)]
-    pub source_agents: Vec<SourceAgent>,
-    /// Its callback counts.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub stats: Option<CallbackAgentStats>,
+optional_fields! {
+    /// A callback agent's setup and activity.
+    #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct CallbackAgentDetails {
+        /// The agent.
+        pub agent: CallbackAgent,
+        /// The agents it takes callbacks for.
+        #[serde(default)]
+        pub source_agents: Vec<SourceAgent>,
+    }
+    optional {
+        /// Its callback counts.
+        stats: CallbackAgentStats,
+    }
 }
 
-/// One callback agent's callback counts.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct CallbackAgentStats {
-    /// Callbacks routed to the agent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_callbacks_received: Option<u64>,
-    /// Callbacks that connected.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub callbacks_answered: Option<u64>,
+optional_fields! {
+    /// One callback agent's callback counts.
+    #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct CallbackAgentStats {}
+    optional {
+        /// Callbacks routed to the agent.
+        total_callbacks_received: u64,
+        /// Callbacks that connected.
+        callbacks_answered: u64,
+    }
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -207,19 +217,19 @@ pub struct CallbackAgentStats {
 /// flow check's outcome, so [`ConstraintCheck::from_result`] reads a refusal the same way.
 pub type ConstraintCheck = FlowValidation;
 
-/// The body of [`CheckCallbackConstraints`]: a proposed callback setup. Every field is optional.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct ProposedCallbackConfig {
-    /// Whether the agent would be a callback agent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_callback_agent: Option<bool>,
-    /// The source agents.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub callback_source_agents: Option<Vec<AgentId>>,
-    /// Which outcomes of a source agent's call make the contact eligible for a callback.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub callback_trigger_statuses: Option<Vec<CallbackTriggerStatus>>,
+optional_fields! {
+    /// The body of [`CheckCallbackConstraints`]: a proposed callback setup. Every field is optional.
+    #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct ProposedCallbackConfig {}
+    optional {
+        /// Whether the agent would be a callback agent.
+        is_callback_agent: bool,
+        /// The source agents.
+        callback_source_agents: Vec<AgentId>,
+        /// Which outcomes of a source agent's call make the contact eligible for a callback.
+        callback_trigger_statuses: Vec<CallbackTriggerStatus>,
+    }
 }
 
 impl ProposedCallbackConfig {

@@ -69,17 +69,20 @@ string_enum! {
     }
 }
 
-/// The agent a call or campaign belongs to, in short.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct AgentSummary {
-    /// The agent's id.
-    pub id: AgentId,
-    /// Its internal name.
-    pub name: String,
-    /// Its display label.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub label: Option<String>,
+optional_fields! {
+    /// The agent a call or campaign belongs to, in short.
+    #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct AgentSummary {
+        /// The agent's id.
+        pub id: AgentId,
+        /// Its internal name.
+        pub name: String,
+    }
+    optional {
+        /// Its display label.
+        label: String,
+    }
 }
 
 impl AgentSummary {
@@ -89,37 +92,40 @@ impl AgentSummary {
     }
 }
 
-/// A call from the call history ([`ListCalls`], [`GetAgentCalls`]).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct Call {
-    /// The call's id.
-    pub id: CallId,
-    /// The telephony provider's id for the call.
-    pub sid: String,
-    /// The number called, E.164.
-    pub to: String,
-    /// The number called, formatted for display.
-    pub to_formatted: String,
-    /// The calling number, E.164.
-    pub from: String,
-    /// The calling number, formatted for display.
-    pub from_formatted: String,
-    /// Whether it was a test call (not billed, left out of analytics).
-    pub is_testing: bool,
-    /// Inbound or outbound.
-    pub direction: Direction,
-    /// Where the call is.
-    pub status: CallStatus,
-    /// Length in seconds (0 until it ends).
-    pub duration: u64,
-    /// The agent that handled it (absent from [`GetAgentCalls`], where the agent is known).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub agent: Option<AgentSummary>,
-    /// When the call was created.
-    pub created_at: Timestamp,
-    /// When it last changed.
-    pub updated_at: Timestamp,
+optional_fields! {
+    /// A call from the call history ([`ListCalls`], [`GetAgentCalls`]).
+    #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct Call {
+        /// The call's id.
+        pub id: CallId,
+        /// The telephony provider's id for the call.
+        pub sid: String,
+        /// The number called, E.164.
+        pub to: String,
+        /// The number called, formatted for display.
+        pub to_formatted: String,
+        /// The calling number, E.164.
+        pub from: String,
+        /// The calling number, formatted for display.
+        pub from_formatted: String,
+        /// Whether it was a test call (not billed, left out of analytics).
+        pub is_testing: bool,
+        /// Inbound or outbound.
+        pub direction: Direction,
+        /// Where the call is.
+        pub status: CallStatus,
+        /// Length in seconds (0 until it ends).
+        pub duration: u64,
+        /// When the call was created.
+        pub created_at: Timestamp,
+        /// When it last changed.
+        pub updated_at: Timestamp,
+    }
+    optional {
+        /// The agent that handled it (absent from [`GetAgentCalls`], where the agent is known).
+        agent: AgentSummary,
+    }
 }
 
 impl Call {
@@ -223,21 +229,24 @@ impl MakeCall {
     }
 }
 
-/// A call just placed by [`MakeCall`].
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct PlacedCall {
-    /// The call's id: use it to follow the call and to match webhook events.
-    pub id: CallId,
-    /// The agent handling it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub agent_id: Option<AgentId>,
-    /// The number called.
-    pub to: String,
-    /// Where the call is (`initiated` at first).
-    pub status: CallStatus,
-    /// When it was created.
-    pub created_at: Timestamp,
+optional_fields! {
+    /// A call just placed by [`MakeCall`].
+    #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct PlacedCall {
+        /// The call's id: use it to follow the call and to match webhook events.
+        pub id: CallId,
+        /// The number called.
+        pub to: String,
+        /// Where the call is (`initiated` at first).
+        pub status: CallStatus,
+        /// When it was created.
+        pub created_at: Timestamp,
+    }
+    optional {
+        /// The agent handling it.
+        agent_id: AgentId,
+    }
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -287,28 +296,29 @@ pub struct QueuedCampaignCall {
     pub campaign: CampaignSummary,
 }
 
-/// A call of a campaign: as queued by [`MakeCampaignCall`], as listed by
-/// [`GetCampaign`](crate::campaigns::GetCampaign), or as the duplicate a 409 names ([`existing_call`]).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct CampaignCall {
-    /// The call's id.
-    pub id: CallId,
-    /// The campaign it belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub campaign_id: Option<CampaignId>,
-    /// The number called.
-    pub to: String,
-    /// Where the call is (`queued` or `scheduled` when just queued).
-    pub status: CallStatus,
-    /// Retries made so far.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub retries: Option<u32>,
-    /// When the call is expected to be placed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scheduled_at: Option<Timestamp>,
-    /// When it was created.
-    pub created_at: Timestamp,
+optional_fields! {
+    /// A call of a campaign: as queued by [`MakeCampaignCall`], as listed by
+    /// [`GetCampaign`](crate::campaigns::GetCampaign), or as the duplicate a 409 names ([`existing_call`]).
+    #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct CampaignCall {
+        /// The call's id.
+        pub id: CallId,
+        /// The number called.
+        pub to: String,
+        /// Where the call is (`queued` or `scheduled` when just queued).
+        pub status: CallStatus,
+        /// When it was created.
+        pub created_at: Timestamp,
+    }
+    optional {
+        /// The campaign it belongs to.
+        campaign_id: CampaignId,
+        /// Retries made so far.
+        retries: u32,
+        /// When the call is expected to be placed.
+        scheduled_at: Timestamp,
+    }
 }
 
 /// The call a 409 answer of [`MakeCampaignCall`] names: already active or queued for the same number.
@@ -357,44 +367,47 @@ impl EndCall {
     }
 }
 
-/// A call after [`EndCall`].
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct EndedCall {
-    /// The call's id.
-    pub id: CallId,
-    /// Its status (`completed`, possibly a moment after the answer).
-    pub status: CallStatus,
-    /// When it ended.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ended_at: Option<Timestamp>,
-    /// Why it ended (`ended_by_api`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ended_reason: Option<EndedReason>,
+optional_fields! {
+    /// A call after [`EndCall`].
+    #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct EndedCall {
+        /// The call's id.
+        pub id: CallId,
+        /// Its status (`completed`, possibly a moment after the answer).
+        pub status: CallStatus,
+    }
+    optional {
+        /// When it ended.
+        ended_at: Timestamp,
+        /// Why it ended (`ended_by_api`).
+        ended_reason: EndedReason,
+    }
 }
 
 // ---------------------------------------------------------------------------------------------------
 // get-active-call
 
-/// A call in progress, as [`GetActiveCall`] returns it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct ActiveCall {
-    /// The call's id.
-    pub id: CallId,
-    /// The agent on the call.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub agent_id: Option<AgentId>,
-    /// The other party's number.
-    pub to: String,
-    /// `initiated`, `ringing` or `answered`.
-    pub status: CallStatus,
-    /// When the call started.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub started_at: Option<Timestamp>,
-    /// Seconds since it started.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub duration_seconds: Option<u64>,
+optional_fields! {
+    /// A call in progress, as [`GetActiveCall`] returns it.
+    #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct ActiveCall {
+        /// The call's id.
+        pub id: CallId,
+        /// The other party's number.
+        pub to: String,
+        /// `initiated`, `ringing` or `answered`.
+        pub status: CallStatus,
+    }
+    optional {
+        /// The agent on the call.
+        agent_id: AgentId,
+        /// When the call started.
+        started_at: Timestamp,
+        /// Seconds since it started.
+        duration_seconds: u64,
+    }
 }
 
 // ---------------------------------------------------------------------------------------------------

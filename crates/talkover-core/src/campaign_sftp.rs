@@ -245,21 +245,22 @@ impl UpdateCampaignSftp {
 // ---------------------------------------------------------------------------------------------------
 // test-campaign-sftp-connection
 
-/// The outcome of [`TestCampaignSftpConnection`].
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct SftpTestResult {
-    /// When the test ran.
-    pub tested_at: Timestamp,
-    /// Whether the import folder could be reached.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub import_path_accessible: Option<bool>,
-    /// Whether the export folder could be reached.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub export_path_accessible: Option<bool>,
-    /// Why the test failed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
+optional_fields! {
+    /// The outcome of [`TestCampaignSftpConnection`].
+    #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct SftpTestResult {
+        /// When the test ran.
+        pub tested_at: Timestamp,
+    }
+    optional {
+        /// Whether the import folder could be reached.
+        import_path_accessible: bool,
+        /// Whether the export folder could be reached.
+        export_path_accessible: bool,
+        /// Why the test failed.
+        error: String,
+    }
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -297,49 +298,50 @@ impl TriggerCampaignSftpExport {
     }
 }
 
-/// A queued SFTP import or export job.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct SftpJob {
-    /// The job's id.
-    pub job_id: SftpJobId,
-    /// When it was queued (imports).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub queued_at: Option<Timestamp>,
-    /// How many files it exports (exports).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub files_count: Option<u64>,
+optional_fields! {
+    /// A queued SFTP import or export job.
+    #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct SftpJob {
+        /// The job's id.
+        pub job_id: SftpJobId,
+    }
+    optional {
+        /// When it was queued (imports).
+        queued_at: Timestamp,
+        /// How many files it exports (exports).
+        files_count: u64,
+    }
 }
 
 // ---------------------------------------------------------------------------------------------------
 // list-campaign-sftp-logs
 
-/// One SFTP import or export job, as logged.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct SftpLog {
-    /// The log entry's id.
-    pub id: SftpLogId,
-    /// Import or export.
-    #[serde(rename = "type")]
-    pub job_type: SftpJobType,
-    /// Where the job is.
-    pub status: SftpJobStatus,
-    /// Files handled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub files_processed: Option<u64>,
-    /// Rows handled (imports).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rows_processed: Option<u64>,
-    /// What went wrong, for a failed job.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
-    /// When the job started.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub started_at: Option<Timestamp>,
-    /// When it finished.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub completed_at: Option<Timestamp>,
+optional_fields! {
+    /// One SFTP import or export job, as logged.
+    #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct SftpLog {
+        /// The log entry's id.
+        pub id: SftpLogId,
+        /// Import or export.
+        #[serde(rename = "type")]
+        pub job_type: SftpJobType,
+        /// Where the job is.
+        pub status: SftpJobStatus,
+    }
+    optional {
+        /// Files handled.
+        files_processed: u64,
+        /// Rows handled (imports).
+        rows_processed: u64,
+        /// What went wrong, for a failed job.
+        error: String,
+        /// When the job started.
+        started_at: Timestamp,
+        /// When it finished.
+        completed_at: Timestamp,
+    }
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -269,55 +269,62 @@ campaign_settings! {
     }
 }
 
-/// A campaign in short, as [`MakeCampaignCall`](crate::calls::MakeCampaignCall) returns it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct CampaignSummary {
-    /// The campaign's id.
-    pub id: CampaignId,
-    /// Its name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Its status.
-    pub status: CampaignStatus,
+optional_fields! {
+    /// A campaign in short, as [`MakeCampaignCall`](crate::calls::MakeCampaignCall) returns it.
+    #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct CampaignSummary {
+        /// The campaign's id.
+        pub id: CampaignId,
+        /// Its status.
+        pub status: CampaignStatus,
+    }
+    optional {
+        /// Its name.
+        name: String,
+    }
 }
 
-/// A contact file uploaded to a campaign.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct CampaignFile {
-    /// The file's id.
-    pub id: CampaignFileId,
-    /// Its name as uploaded.
-    pub original_filename: String,
-    /// Its name after conversion.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub processed_filename: Option<String>,
-    /// How far its processing has gone.
-    pub status: CampaignFileStatus,
-    /// Records in the file.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_records: Option<u64>,
-    /// Records read successfully.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub processed_records: Option<u64>,
+optional_fields! {
+    /// A contact file uploaded to a campaign.
+    #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct CampaignFile {
+        /// The file's id.
+        pub id: CampaignFileId,
+        /// Its name as uploaded.
+        pub original_filename: String,
+        /// How far its processing has gone.
+        pub status: CampaignFileStatus,
+    }
+    optional {
+        /// Its name after conversion.
+        processed_filename: String,
+        /// Records in the file.
+        total_records: u64,
+        /// Records read successfully.
+        processed_records: u64,
+    }
 }
 
-/// A campaign's call statistics.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct CampaignStats {
-    /// Calls in the campaign.
-    pub total_calls: u64,
-    /// Calls completed.
-    pub completed_calls: u64,
-    /// Calls failed.
-    pub failed_calls: u64,
-    /// Share of successful calls, in percent.
-    pub success_rate: f64,
-    /// Average call length in seconds (get-campaign).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub average_duration: Option<u64>,
+optional_fields! {
+    /// A campaign's call statistics.
+    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct CampaignStats {
+        /// Calls in the campaign.
+        pub total_calls: u64,
+        /// Calls completed.
+        pub completed_calls: u64,
+        /// Calls failed.
+        pub failed_calls: u64,
+        /// Share of successful calls, in percent.
+        pub success_rate: f64,
+    }
+    optional {
+        /// Average call length in seconds (get-campaign).
+        average_duration: u64,
+    }
 }
 
 fn check_days_of_week(id: &'static str, days: &[Weekday]) -> Result<(), Error> {
@@ -595,17 +602,20 @@ impl UpdateCampaignStatus {
     }
 }
 
-/// A campaign's status after [`UpdateCampaignStatus`].
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct CampaignStatusChange {
-    /// The campaign's id.
-    pub id: CampaignId,
-    /// Its status now.
-    pub status: CampaignStatus,
-    /// When it changed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<Timestamp>,
+optional_fields! {
+    /// A campaign's status after [`UpdateCampaignStatus`].
+    #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct CampaignStatusChange {
+        /// The campaign's id.
+        pub id: CampaignId,
+        /// Its status now.
+        pub status: CampaignStatus,
+    }
+    optional {
+        /// When it changed.
+        updated_at: Timestamp,
+    }
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ use crate::decimal::Decimal;
 use crate::envelope::Envelope;
 use crate::error::Error;
 use crate::ids::PaymentMethodId;
-use crate::macros::{operations, optional_setters};
+use crate::macros::{operations, optional_fields, optional_setters};
 use crate::operation::Operation as _;
 use crate::validate;
 use crate::Timestamp;
@@ -36,34 +36,39 @@ pub struct CreditCharge {
 // ---------------------------------------------------------------------------------------------------
 // get-credits-balance
 
-/// The account's credit balance.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct CreditsBalance {
-    /// The balance, in `currency`.
-    pub balance: Decimal,
-    /// Currency code (`USD`).
-    pub currency: String,
-    /// Whether auto top-up is on.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub auto_topup_enabled: Option<bool>,
-    /// When the balance was read.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub as_of: Option<Timestamp>,
+optional_fields! {
+    /// The account's credit balance.
+    #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct CreditsBalance {
+        /// The balance, in `currency`.
+        pub balance: Decimal,
+        /// Currency code (`USD`).
+        pub currency: String,
+    }
+    optional {
+        /// Whether auto top-up is on.
+        auto_topup_enabled: bool,
+        /// When the balance was read.
+        as_of: Timestamp,
+    }
 }
 
 // ---------------------------------------------------------------------------------------------------
 // purchase-credits
 
-/// The body of [`PurchaseCredits`].
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct CreditPurchase {
-    /// How much to buy, in the account's currency (more than 0).
-    pub amount: Decimal,
-    /// The saved payment method to charge; the default one when unset.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payment_method_id: Option<PaymentMethodId>,
+optional_fields! {
+    /// The body of [`PurchaseCredits`].
+    #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct CreditPurchase {
+        /// How much to buy, in the account's currency (more than 0).
+        pub amount: Decimal,
+    }
+    optional {
+        /// The saved payment method to charge; the default one when unset.
+        payment_method_id: PaymentMethodId,
+    }
 }
 
 impl CreditPurchase {

@@ -29,7 +29,7 @@ use serde_json::{Map, Value};
 use crate::envelope::Envelope;
 use crate::error::{Error, ErrorKind};
 use crate::ids::AgentId;
-use crate::macros::{operations, optional_setters, string_enum};
+use crate::macros::{operations, optional_fields, optional_setters, string_enum};
 use crate::operation::{Operation as _, ResponseBody};
 use crate::validate::{require, Problems};
 use crate::Timestamp;
@@ -67,16 +67,19 @@ string_enum! {
 // ---------------------------------------------------------------------------------------------------
 // The flow graph
 
-/// An agent's conversation mode and, when it is `flow_driven`, its flow: what [`GetAgentFlow`] returns and
-/// what [`UpdateAgentFlow`] sends.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct AgentFlow {
-    /// What steers the agent's conversations.
-    pub conversation_mode: ConversationMode,
-    /// The flow (absent or `null` in `llm_driven` mode; required to switch to `flow_driven`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub flow_config: Option<FlowConfig>,
+optional_fields! {
+    /// An agent's conversation mode and, when it is `flow_driven`, its flow: what [`GetAgentFlow`] returns and
+    /// what [`UpdateAgentFlow`] sends.
+    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct AgentFlow {
+        /// What steers the agent's conversations.
+        pub conversation_mode: ConversationMode,
+    }
+    optional {
+        /// The flow (absent or `null` in `llm_driven` mode; required to switch to `flow_driven`).
+        flow_config: FlowConfig,
+    }
 }
 
 impl AgentFlow {
@@ -101,31 +104,31 @@ impl AgentFlow {
     }
 }
 
-/// A conversation flow: a graph of nodes entered at `initial_node_id`.
-///
-/// `initial_node_id` and `nodes` are required when a flow is sent: [`FlowConfig::new`] takes the first and
-/// starts the second empty, and there is no `Default`. They are `Option` in the type because the API's
-/// answers do not always include them (update-agent-flow answers without them), so a flow taken from an
-/// answer is checked before it is sent back ([`UpdateAgentFlow`] and [`ValidateAgentFlow`] name each one
-/// missing). Fields this SDK does not model are kept in `extra` and sent back unchanged.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct FlowConfig {
-    /// The node the conversation starts at (must be one of `nodes`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub initial_node_id: Option<FlowNodeId>,
-    /// The flow's name and version.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub meta: Option<FlowMeta>,
-    /// The nodes, each with a unique id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub nodes: Option<Vec<FlowNode>>,
-    /// Functions the agent can call from any node.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub global_functions: Option<Vec<GlobalFunction>>,
-    /// Other top-level fields, kept as given.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+optional_fields! {
+    /// A conversation flow: a graph of nodes entered at `initial_node_id`.
+    ///
+    /// `initial_node_id` and `nodes` are required when a flow is sent: [`FlowConfig::new`] takes the first and
+    /// starts the second empty, and there is no `Default`. They are `Option` in the type because the API's
+    /// answers do not always include them (update-agent-flow answers without them), so a flow taken from an
+    /// answer is checked before it is sent back ([`UpdateAgentFlow`] and [`ValidateAgentFlow`] name each one
+    /// missing). Fields this SDK does not model are kept in `extra` and sent back unchanged.
+    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct FlowConfig {
+        /// Other top-level fields, kept as given.
+        #[serde(flatten)]
+        pub extra: Map<String, Value>,
+    }
+    optional {
+        /// The node the conversation starts at (must be one of `nodes`).
+        initial_node_id: FlowNodeId,
+        /// The flow's name and version.
+        meta: FlowMeta,
+        /// The nodes, each with a unique id.
+        nodes: Vec<FlowNode>,
+        /// Functions the agent can call from any node.
+        global_functions: Vec<GlobalFunction>,
+    }
 }
 
 impl FlowConfig {
@@ -185,16 +188,17 @@ impl FlowConfig {
     }
 }
 
-/// A flow's name and version.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct FlowMeta {
-    /// The flow's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// The flow's version, as the caller numbers it (`1.2.0`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub version: Option<String>,
+optional_fields! {
+    /// A flow's name and version.
+    #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct FlowMeta {}
+    optional {
+        /// The flow's name.
+        name: String,
+        /// The flow's version, as the caller numbers it (`1.2.0`).
+        version: String,
+    }
 }
 
 impl FlowMeta {
@@ -211,31 +215,32 @@ impl FlowMeta {
     }
 }
 
-/// A node of a flow.
-///
-/// The fields every node type shares are modelled; the fields only some node types take (an action node's
-/// action, a transfer node's number, …) go in `extra` (see [`FlowNode::field`]) and are sent as
-/// top-level fields of the node. Do not put `id`, `type`, `content`, `next` or `branches` in `extra`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct FlowNode {
-    /// The node's id, unique in the flow.
-    pub id: FlowNodeId,
-    /// What the node does.
-    #[serde(rename = "type")]
-    pub node_type: FlowNodeType,
-    /// What the agent says or asks (`say` and `ask` nodes).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub content: Option<String>,
-    /// The node that follows this one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub next: Option<FlowNodeId>,
-    /// Where a `decision` node can go, each under a condition.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub branches: Option<Vec<FlowBranch>>,
-    /// Type-specific fields, kept as given.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+optional_fields! {
+    /// A node of a flow.
+    ///
+    /// The fields every node type shares are modelled; the fields only some node types take (an action node's
+    /// action, a transfer node's number, …) go in `extra` (see [`FlowNode::field`]) and are sent as
+    /// top-level fields of the node. Do not put `id`, `type`, `content`, `next` or `branches` in `extra`.
+    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct FlowNode {
+        /// The node's id, unique in the flow.
+        pub id: FlowNodeId,
+        /// What the node does.
+        #[serde(rename = "type")]
+        pub node_type: FlowNodeType,
+        /// Type-specific fields, kept as given.
+        #[serde(flatten)]
+        pub extra: Map<String, Value>,
+    }
+    optional {
+        /// What the agent says or asks (`say` and `ask` nodes).
+        content: String,
+        /// The node that follows this one.
+        next: FlowNodeId,
+        /// Where a `decision` node can go, each under a condition.
+        branches: Vec<FlowBranch>,
+    }
 }
 
 impl FlowNode {
@@ -304,19 +309,22 @@ impl FlowNode {
     }
 }
 
-/// One way out of a decision node: the node to go to when the condition matches.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct FlowBranch {
-    /// When the branch is taken (the API's `match`; absent on a fallback branch).
-    #[serde(rename = "match", default, skip_serializing_if = "Option::is_none")]
-    pub condition: Option<BranchCondition>,
-    /// The node it leads to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub next: Option<FlowNodeId>,
-    /// Other fields of the branch, kept as given.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+optional_fields! {
+    /// One way out of a decision node: the node to go to when the condition matches.
+    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct FlowBranch {
+        /// Other fields of the branch, kept as given.
+        #[serde(flatten)]
+        pub extra: Map<String, Value>,
+    }
+    optional {
+        /// When the branch is taken (the API's `match`; absent on a fallback branch).
+        #[serde(rename = "match")]
+        condition: BranchCondition,
+        /// The node it leads to.
+        next: FlowNodeId,
+    }
 }
 
 impl FlowBranch {
@@ -379,18 +387,21 @@ impl From<Value> for BranchCondition {
     }
 }
 
-/// A function the agent can call from any node (`end_conversation`, `transfer_call`, `repeat_question`, …).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct GlobalFunction {
-    /// The function's name.
-    pub name: String,
-    /// What it does, for the agent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// Other fields of the function, kept as given.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+optional_fields! {
+    /// A function the agent can call from any node (`end_conversation`, `transfer_call`, `repeat_question`, …).
+    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct GlobalFunction {
+        /// The function's name.
+        pub name: String,
+        /// Other fields of the function, kept as given.
+        #[serde(flatten)]
+        pub extra: Map<String, Value>,
+    }
+    optional {
+        /// What it does, for the agent.
+        description: String,
+    }
 }
 
 impl GlobalFunction {
@@ -454,19 +465,19 @@ impl ValidateAgentFlow {
     }
 }
 
-/// The answer of a dry-run check: `{"success", "message", "errors"?}`, read as a [`FlowValidation`].
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct ValidationAnswer {
-    /// The envelope's success flag.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub success: Option<bool>,
-    /// What the API said.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
-    /// The problems found.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub errors: Option<Vec<String>>,
+optional_fields! {
+    /// The answer of a dry-run check: `{"success", "message", "errors"?}`, read as a [`FlowValidation`].
+    #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct ValidationAnswer {}
+    optional {
+        /// The envelope's success flag.
+        success: bool,
+        /// What the API said.
+        message: String,
+        /// The problems found.
+        errors: Vec<String>,
+    }
 }
 
 impl ValidationAnswer {
@@ -569,25 +580,25 @@ pub struct FlowVersions {
     pub versions: Vec<FlowVersion>,
 }
 
-/// One saved version of an agent's flow.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct FlowVersion {
-    /// The version's id.
-    pub id: FlowVersionId,
-    /// The version number from the flow's `meta`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub version: Option<String>,
-    /// When it was saved.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<Timestamp>,
-    /// Whether it is the flow in use.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_current: Option<bool>,
-    /// The flow as saved, when the API includes it (restoring a version means sending it back with
-    /// [`UpdateAgentFlow`]).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub flow_config: Option<FlowConfig>,
+optional_fields! {
+    /// One saved version of an agent's flow.
+    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct FlowVersion {
+        /// The version's id.
+        pub id: FlowVersionId,
+    }
+    optional {
+        /// The version number from the flow's `meta`.
+        version: String,
+        /// When it was saved.
+        created_at: Timestamp,
+        /// Whether it is the flow in use.
+        is_current: bool,
+        /// The flow as saved, when the API includes it (restoring a version means sending it back with
+        /// [`UpdateAgentFlow`]).
+        flow_config: FlowConfig,
+    }
 }
 
 // ---------------------------------------------------------------------------------------------------

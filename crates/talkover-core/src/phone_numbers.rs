@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::decimal::Decimal;
 use crate::envelope::{Ack, Envelope, ListEnvelope};
 use crate::error::Error;
-use crate::macros::{operations, string_enum};
+use crate::macros::{operations, optional_fields, string_enum};
 use crate::operation::Operation as _;
 use crate::time::Date;
 use crate::validate;
@@ -115,29 +115,30 @@ string_enum! {
     }
 }
 
-/// A request to release a phone number.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct ReleaseRequest {
-    /// The request's id.
-    pub id: ReleaseRequestId,
-    /// The number to release.
-    pub phone_number_id: PhoneNumberId,
-    /// The number, E.164.
-    pub phone_number: String,
-    /// Why it is released.
-    pub reason: String,
-    /// Where the request stands.
-    pub status: ReleaseRequestStatus,
-    /// Why it was refused (rejected requests).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rejection_reason: Option<String>,
-    /// When it was made.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub requested_at: Option<Timestamp>,
-    /// When it was resolved (approved, rejected or cancelled).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resolved_at: Option<Timestamp>,
+optional_fields! {
+    /// A request to release a phone number.
+    #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct ReleaseRequest {
+        /// The request's id.
+        pub id: ReleaseRequestId,
+        /// The number to release.
+        pub phone_number_id: PhoneNumberId,
+        /// The number, E.164.
+        pub phone_number: String,
+        /// Why it is released.
+        pub reason: String,
+        /// Where the request stands.
+        pub status: ReleaseRequestStatus,
+    }
+    optional {
+        /// Why it was refused (rejected requests).
+        rejection_reason: String,
+        /// When it was made.
+        requested_at: Timestamp,
+        /// When it was resolved (approved, rejected or cancelled).
+        resolved_at: Timestamp,
+    }
 }
 
 /// The body of [`RequestPhoneRelease`].

@@ -94,23 +94,24 @@ sip_trunk_settings! {
     }
 }
 
-/// A number (DID) attached to a SIP trunk. It is a phone number of the environment too.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct SipTrunkDid {
-    /// The number's id.
-    pub id: PhoneNumberId,
-    /// E.164 number.
-    pub number: String,
-    /// ISO country code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub country_code: Option<String>,
-    /// Nationally formatted, for display.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub formatted_number: Option<String>,
-    /// The trunk it is attached to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub trunk_id: Option<SipTrunkId>,
+optional_fields! {
+    /// A number (DID) attached to a SIP trunk. It is a phone number of the environment too.
+    #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct SipTrunkDid {
+        /// The number's id.
+        pub id: PhoneNumberId,
+        /// E.164 number.
+        pub number: String,
+    }
+    optional {
+        /// ISO country code.
+        country_code: String,
+        /// Nationally formatted, for display.
+        formatted_number: String,
+        /// The trunk it is attached to.
+        trunk_id: SipTrunkId,
+    }
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -211,41 +212,43 @@ impl UpdateSipTrunk {
 // verify-sip-trunk
 
 // Repeating a verification only probes the carrier again and stores the newer outcome.
-/// The outcome of a trunk verification.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct SipTrunkVerification {
-    /// Whether the trunk is now verified.
-    pub is_verified: bool,
-    /// The outcome of the check.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub health_status: Option<SipTrunkHealthStatus>,
-    /// When the check ran.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_health_check_at: Option<Timestamp>,
-    /// Why the check failed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
+optional_fields! {
+    /// The outcome of a trunk verification.
+    #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct SipTrunkVerification {
+        /// Whether the trunk is now verified.
+        pub is_verified: bool,
+    }
+    optional {
+        /// The outcome of the check.
+        health_status: SipTrunkHealthStatus,
+        /// When the check ran.
+        last_health_check_at: Timestamp,
+        /// Why the check failed.
+        error: String,
+    }
 }
 
 // ---------------------------------------------------------------------------------------------------
 // get-sip-trunk-health
 
-/// A live health check of a trunk.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct SipTrunkHealth {
-    /// Whether the trunk answered.
-    pub is_healthy: bool,
-    /// How long it took to answer (or to give up), in milliseconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub response_time_ms: Option<u64>,
-    /// What went wrong, when unhealthy.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
-    /// When the check ran.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub checked_at: Option<Timestamp>,
+optional_fields! {
+    /// A live health check of a trunk.
+    #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct SipTrunkHealth {
+        /// Whether the trunk answered.
+        pub is_healthy: bool,
+    }
+    optional {
+        /// How long it took to answer (or to give up), in milliseconds.
+        response_time_ms: u64,
+        /// What went wrong, when unhealthy.
+        error: String,
+        /// When the check ran.
+        checked_at: Timestamp,
+    }
 }
 
 // ---------------------------------------------------------------------------------------------------

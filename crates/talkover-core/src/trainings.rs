@@ -8,32 +8,33 @@ use crate::actions::ActiveStatus;
 use crate::envelope::{Ack, Envelope, ListEnvelope};
 use crate::error::Error;
 use crate::ids::AgentId;
-use crate::macros::{operations, optional_setters};
+use crate::macros::{operations, optional_fields, optional_setters};
 use crate::operation::Operation as _;
 use crate::validate::{self, Problems};
 use crate::Timestamp;
 
 pub use crate::ids::TrainingId;
 
-/// A training of an agent.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct Training {
-    /// The training's id.
-    pub id: TrainingId,
-    /// Its subject.
-    pub subject: String,
-    /// What the agent should know or do.
-    pub instructions: String,
-    /// Active or inactive.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub current_status: Option<ActiveStatus>,
-    /// When it was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<Timestamp>,
-    /// When it last changed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<Timestamp>,
+optional_fields! {
+    /// A training of an agent.
+    #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct Training {
+        /// The training's id.
+        pub id: TrainingId,
+        /// Its subject.
+        pub subject: String,
+        /// What the agent should know or do.
+        pub instructions: String,
+    }
+    optional {
+        /// Active or inactive.
+        current_status: ActiveStatus,
+        /// When it was created.
+        created_at: Timestamp,
+        /// When it last changed.
+        updated_at: Timestamp,
+    }
 }
 
 impl Training {
@@ -51,20 +52,22 @@ impl Training {
     }
 }
 
-/// The body of [`CreateTraining`].
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct NewTraining {
-    /// The flow node the training belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub node_id: Option<String>,
-    /// Subject (up to 255 characters).
-    pub subject: String,
-    /// What the agent should know or do.
-    pub instructions: String,
-    /// Active or inactive (the API's default is active).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub current_status: Option<ActiveStatus>,
+optional_fields! {
+    /// The body of [`CreateTraining`].
+    #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct NewTraining {
+        /// Subject (up to 255 characters).
+        pub subject: String,
+        /// What the agent should know or do.
+        pub instructions: String,
+    }
+    optional {
+        /// The flow node the training belongs to.
+        node_id: String,
+        /// Active or inactive (the API's default is active).
+        current_status: ActiveStatus,
+    }
 }
 
 impl NewTraining {

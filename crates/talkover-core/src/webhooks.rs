@@ -382,17 +382,20 @@ pub type NewAgentWebhook = NewWebhook<AgentWebhookEvent>;
 /// The body of [`UpdateWebhook`].
 pub type AgentWebhookChanges = WebhookChanges<AgentWebhookEvent>;
 
-/// The body of [`CreateCampaignWebhook`]: the shared webhook settings, and whether call-level events are
-/// delivered too.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct NewCampaignWebhook {
-    /// The settings every webhook has (sent at the top level of the body).
-    #[serde(flatten)]
-    pub webhook: NewWebhook<CampaignWebhookEvent>,
-    /// Also deliver the call-level events of the campaign's calls.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub include_call_events: Option<bool>,
+optional_fields! {
+    /// The body of [`CreateCampaignWebhook`]: the shared webhook settings, and whether call-level events are
+    /// delivered too.
+    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct NewCampaignWebhook {
+        /// The settings every webhook has (sent at the top level of the body).
+        #[serde(flatten)]
+        pub webhook: NewWebhook<CampaignWebhookEvent>,
+    }
+    optional {
+        /// Also deliver the call-level events of the campaign's calls.
+        include_call_events: bool,
+    }
 }
 
 impl NewCampaignWebhook {
@@ -413,16 +416,19 @@ impl NewCampaignWebhook {
     }
 }
 
-/// The body of [`UpdateCampaignWebhook`]: changes to the shared settings, and to `include_call_events`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct CampaignWebhookChanges {
-    /// Changes to the settings every webhook has (sent at the top level of the body).
-    #[serde(flatten)]
-    pub webhook: WebhookChanges<CampaignWebhookEvent>,
-    /// Whether call-level events are delivered too.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub include_call_events: Option<bool>,
+optional_fields! {
+    /// The body of [`UpdateCampaignWebhook`]: changes to the shared settings, and to `include_call_events`.
+    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct CampaignWebhookChanges {
+        /// Changes to the settings every webhook has (sent at the top level of the body).
+        #[serde(flatten)]
+        pub webhook: WebhookChanges<CampaignWebhookEvent>,
+    }
+    optional {
+        /// Whether call-level events are delivered too.
+        include_call_events: bool,
+    }
 }
 
 impl CampaignWebhookChanges {
@@ -443,47 +449,42 @@ impl CampaignWebhookChanges {
 // ---------------------------------------------------------------------------------------------------
 // Shared responses
 
-/// One delivery attempt of a webhook, as the log endpoints list it. Agent and campaign webhooks log in the
-/// same shape; only their event names differ ([`AgentWebhookLog`], [`CampaignWebhookLog`]).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(bound = "E: WebhookEvent")]
-#[non_exhaustive]
-pub struct WebhookLog<E: WebhookEvent> {
-    /// The attempt's id (what [`RetryWebhookLog`] takes).
-    pub id: WebhookLogId,
-    /// The webhook.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub webhook_id: Option<WebhookId>,
-    /// The delivered event.
-    pub event: E,
-    /// Which attempt this was, from 1.
-    pub attempt: u32,
-    /// How it went.
-    pub status: DeliveryStatus,
-    /// The target's HTTP status, when it answered.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub http_status: Option<u16>,
-    /// The payload sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub request_payload: Option<Value>,
-    /// The target's answer, as text.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub response_body: Option<String>,
-    /// The target's response headers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub response_headers: Option<BTreeMap<String, String>>,
-    /// What went wrong, for failed attempts.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
-    /// How long the attempt took, in milliseconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub duration_ms: Option<u64>,
-    /// When the target accepted it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub delivered_at: Option<Timestamp>,
-    /// When the attempt was logged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<Timestamp>,
+optional_fields! {
+    /// One delivery attempt of a webhook, as the log endpoints list it. Agent and campaign webhooks log in the
+    /// same shape; only their event names differ ([`AgentWebhookLog`], [`CampaignWebhookLog`]).
+    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[serde(bound = "E: WebhookEvent")]
+    #[non_exhaustive]
+    pub struct WebhookLog<E: WebhookEvent> {
+        /// The attempt's id (what [`RetryWebhookLog`] takes).
+        pub id: WebhookLogId,
+        /// The delivered event.
+        pub event: E,
+        /// Which attempt this was, from 1.
+        pub attempt: u32,
+        /// How it went.
+        pub status: DeliveryStatus,
+    }
+    optional {
+        /// The webhook.
+        webhook_id: WebhookId,
+        /// The target's HTTP status, when it answered.
+        http_status: u16,
+        /// The payload sent.
+        request_payload: Value,
+        /// The target's answer, as text.
+        response_body: String,
+        /// The target's response headers.
+        response_headers: BTreeMap<String, String>,
+        /// What went wrong, for failed attempts.
+        error: String,
+        /// How long the attempt took, in milliseconds.
+        duration_ms: u64,
+        /// When the target accepted it.
+        delivered_at: Timestamp,
+        /// When the attempt was logged.
+        created_at: Timestamp,
+    }
 }
 
 /// A delivery attempt of an agent webhook.
@@ -492,55 +493,58 @@ pub type AgentWebhookLog = WebhookLog<AgentWebhookEvent>;
 /// A delivery attempt of a campaign webhook.
 pub type CampaignWebhookLog = WebhookLog<CampaignWebhookEvent>;
 
-/// A retry the API has queued: a new log entry for a new attempt; the original entry is kept.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct WebhookRetry {
-    /// The new attempt's log entry.
-    pub log_id: WebhookLogId,
-    /// The attempt being retried.
-    pub original_log_id: WebhookLogId,
-    /// When the retry was queued.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub queued_at: Option<Timestamp>,
+optional_fields! {
+    /// A retry the API has queued: a new log entry for a new attempt; the original entry is kept.
+    #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct WebhookRetry {
+        /// The new attempt's log entry.
+        pub log_id: WebhookLogId,
+        /// The attempt being retried.
+        pub original_log_id: WebhookLogId,
+    }
+    optional {
+        /// When the retry was queued.
+        queued_at: Timestamp,
+    }
 }
 
 // ---------------------------------------------------------------------------------------------------
 // Agent webhooks
 
-/// An agent's webhook, as the agent webhook endpoints return it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct AgentWebhook {
-    /// The webhook's id.
-    pub id: WebhookId,
-    /// The agent it belongs to.
-    pub agent_id: AgentId,
-    /// Name.
-    pub name: String,
-    /// Where events are delivered.
-    pub webhook_url: String,
-    /// The events it delivers.
-    #[serde(default)]
-    pub events: Vec<AgentWebhookEvent>,
-    /// Seconds to wait for the target.
-    pub timeout: u32,
-    /// Further attempts after a failed delivery.
-    pub max_retries: u32,
-    /// Whether it delivers.
-    pub enabled: bool,
-    /// When it was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<Timestamp>,
-    /// When it last changed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<Timestamp>,
-    /// How many events it delivers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub events_count: Option<u32>,
-    /// Active, disabled or failing.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<WebhookStatus>,
+optional_fields! {
+    /// An agent's webhook, as the agent webhook endpoints return it.
+    #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct AgentWebhook {
+        /// The webhook's id.
+        pub id: WebhookId,
+        /// The agent it belongs to.
+        pub agent_id: AgentId,
+        /// Name.
+        pub name: String,
+        /// Where events are delivered.
+        pub webhook_url: String,
+        /// The events it delivers.
+        #[serde(default)]
+        pub events: Vec<AgentWebhookEvent>,
+        /// Seconds to wait for the target.
+        pub timeout: u32,
+        /// Further attempts after a failed delivery.
+        pub max_retries: u32,
+        /// Whether it delivers.
+        pub enabled: bool,
+    }
+    optional {
+        /// When it was created.
+        created_at: Timestamp,
+        /// When it last changed.
+        updated_at: Timestamp,
+        /// How many events it delivers.
+        events_count: u32,
+        /// Active, disabled or failing.
+        status: WebhookStatus,
+    }
 }
 
 impl AgentWebhook {
@@ -669,43 +673,37 @@ pub struct WebhookTestResult {
 // ---------------------------------------------------------------------------------------------------
 // Campaign webhooks
 
-/// A campaign's webhook. The campaign endpoints return only some fields depending on the operation (a
-/// toggle returns the id and `enabled`, an update the changed fields), so all but the id are optional.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct CampaignWebhook {
-    /// The webhook's id.
-    pub id: WebhookId,
-    /// The campaign it belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub campaign_id: Option<CampaignId>,
-    /// Name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Where events are delivered.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub webhook_url: Option<String>,
-    /// The events it delivers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub events: Option<Vec<CampaignWebhookEvent>>,
-    /// Whether it delivers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    /// Seconds to wait for the target.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub timeout: Option<u32>,
-    /// Further attempts after a failed delivery.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_retries: Option<u32>,
-    /// Whether call-level events are delivered too.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub include_call_events: Option<bool>,
-    /// When it was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<Timestamp>,
-    /// When it last changed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<Timestamp>,
+optional_fields! {
+    /// A campaign's webhook. The campaign endpoints return only some fields depending on the operation (a
+    /// toggle returns the id and `enabled`, an update the changed fields), so all but the id are optional.
+    #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct CampaignWebhook {
+        /// The webhook's id.
+        pub id: WebhookId,
+    }
+    optional {
+        /// The campaign it belongs to.
+        campaign_id: CampaignId,
+        /// Name.
+        name: String,
+        /// Where events are delivered.
+        webhook_url: String,
+        /// The events it delivers.
+        events: Vec<CampaignWebhookEvent>,
+        /// Whether it delivers.
+        enabled: bool,
+        /// Seconds to wait for the target.
+        timeout: u32,
+        /// Further attempts after a failed delivery.
+        max_retries: u32,
+        /// Whether call-level events are delivered too.
+        include_call_events: bool,
+        /// When it was created.
+        created_at: Timestamp,
+        /// When it last changed.
+        updated_at: Timestamp,
+    }
 }
 
 /// A campaign's webhooks and the events campaign webhooks can subscribe to.

@@ -233,19 +233,22 @@ fn check_window(operation: &'static str, start: TimeOfDay, end: TimeOfDay) -> Re
 // ---------------------------------------------------------------------------------------------------
 // create-availability-rule
 
-/// A weekly window: open on `days_of_week` from `start_time` to `end_time`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct RecurringAvailability {
-    /// The weekdays it applies to (at least one).
-    pub days_of_week: Vec<Weekday>,
-    /// When the window opens.
-    pub start_time: TimeOfDay,
-    /// When it closes: after `start_time`.
-    pub end_time: TimeOfDay,
-    /// The IANA time zone of the hours (`America/New_York`); the calendar's when unset.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub timezone: Option<String>,
+optional_fields! {
+    /// A weekly window: open on `days_of_week` from `start_time` to `end_time`.
+    #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct RecurringAvailability {
+        /// The weekdays it applies to (at least one).
+        pub days_of_week: Vec<Weekday>,
+        /// When the window opens.
+        pub start_time: TimeOfDay,
+        /// When it closes: after `start_time`.
+        pub end_time: TimeOfDay,
+    }
+    optional {
+        /// The IANA time zone of the hours (`America/New_York`); the calendar's when unset.
+        timezone: String,
+    }
 }
 
 impl RecurringAvailability {
@@ -365,18 +368,21 @@ impl UpdateAvailabilityRule {
 // ---------------------------------------------------------------------------------------------------
 // query-availability
 
-/// The range and slot length of [`QueryAvailability`]. Both ends are required, so this query has no
-/// default.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct AvailabilityQuery {
-    /// Where the range starts.
-    pub from: DateTime,
-    /// Where it ends: after `from`.
-    pub to: DateTime,
-    /// Slot length in minutes, at least 1 (the API's default is 30).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub duration_minutes: Option<u32>,
+optional_fields! {
+    /// The range and slot length of [`QueryAvailability`]. Both ends are required, so this query has no
+    /// default.
+    #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct AvailabilityQuery {
+        /// Where the range starts.
+        pub from: DateTime,
+        /// Where it ends: after `from`.
+        pub to: DateTime,
+    }
+    optional {
+        /// Slot length in minutes, at least 1 (the API's default is 30).
+        duration_minutes: u32,
+    }
 }
 
 impl QueryAvailability {

@@ -149,17 +149,20 @@ event_changes! {
     }
 }
 
-/// Someone who takes part in an event.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct EventAttendee {
-    /// The attendee's id (used to remove them).
-    pub id: AttendeeId,
-    /// Display name (attendees synced from a provider may have none).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Email address.
-    pub email: String,
+optional_fields! {
+    /// Someone who takes part in an event.
+    #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct EventAttendee {
+        /// The attendee's id (used to remove them).
+        pub id: AttendeeId,
+        /// Email address.
+        pub email: String,
+    }
+    optional {
+        /// Display name (attendees synced from a provider may have none).
+        name: String,
+    }
 }
 
 /// An attendee to invite: in [`NewCalendarEvent::attendees`], and the body of [`AddEventAttendee`].
@@ -308,17 +311,20 @@ impl UpdateCalendarEvent {
 // ---------------------------------------------------------------------------------------------------
 // create-event-meeting
 
-/// The video meeting made for an event.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct EventMeeting {
-    /// The event.
-    pub event_id: EventId,
-    /// The link to join.
-    pub meeting_url: String,
-    /// The meeting's id at the provider.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub meeting_id: Option<String>,
+optional_fields! {
+    /// The video meeting made for an event.
+    #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct EventMeeting {
+        /// The event.
+        pub event_id: EventId,
+        /// The link to join.
+        pub meeting_url: String,
+    }
+    optional {
+        /// The meeting's id at the provider.
+        meeting_id: String,
+    }
 }
 
 // ---------------------------------------------------------------------------------------------------

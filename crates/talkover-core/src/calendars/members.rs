@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use crate::envelope::{Ack, Envelope, ListEnvelope};
 use crate::ids::CalendarId;
 use crate::ids::UserId;
-use crate::macros::{operations, string_enum};
+use crate::macros::{operations, optional_fields, string_enum};
 use crate::Timestamp;
 
 pub use crate::ids::CalendarMemberId;
@@ -33,26 +33,26 @@ string_enum! {
     }
 }
 
-/// A member of a calendar.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct CalendarMember {
-    /// The membership's id (used to change or remove it).
-    pub id: CalendarMemberId,
-    /// The user who is a member (absent from update answers).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_id: Option<UserId>,
-    /// The user's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// The user's email address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-    /// The member's role.
-    pub role: CalendarRole,
-    /// When the user became a member.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub added_at: Option<Timestamp>,
+optional_fields! {
+    /// A member of a calendar.
+    #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct CalendarMember {
+        /// The membership's id (used to change or remove it).
+        pub id: CalendarMemberId,
+        /// The member's role.
+        pub role: CalendarRole,
+    }
+    optional {
+        /// The user who is a member (absent from update answers).
+        user_id: UserId,
+        /// The user's name.
+        name: String,
+        /// The user's email address.
+        email: String,
+        /// When the user became a member.
+        added_at: Timestamp,
+    }
 }
 
 // ---------------------------------------------------------------------------------------------------

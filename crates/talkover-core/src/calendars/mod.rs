@@ -17,7 +17,7 @@ use self::events::CalendarEvent;
 use crate::envelope::{Ack, Envelope, ListEnvelope};
 use crate::error::Error;
 use crate::ids::UserId;
-use crate::macros::{operations, optional_setters};
+use crate::macros::{operations, optional_fields, optional_setters};
 use crate::operation::Operation as _;
 use crate::time::DateTime;
 use crate::validate::{self, Problems};
@@ -25,29 +25,28 @@ use crate::Timestamp;
 
 pub use crate::ids::CalendarId;
 
-/// A calendar.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct Calendar {
-    /// The calendar's id.
-    pub id: CalendarId,
-    /// Its name.
-    pub name: String,
-    /// Its IANA time zone (`America/New_York`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub timezone: Option<String>,
-    /// The user who owns it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub owner_id: Option<UserId>,
-    /// Free-form data the caller attached.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<Value>,
-    /// When it was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<Timestamp>,
-    /// When it last changed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<Timestamp>,
+optional_fields! {
+    /// A calendar.
+    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct Calendar {
+        /// The calendar's id.
+        pub id: CalendarId,
+        /// Its name.
+        pub name: String,
+    }
+    optional {
+        /// Its IANA time zone (`America/New_York`).
+        timezone: String,
+        /// The user who owns it.
+        owner_id: UserId,
+        /// Free-form data the caller attached.
+        metadata: Value,
+        /// When it was created.
+        created_at: Timestamp,
+        /// When it last changed.
+        updated_at: Timestamp,
+    }
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -62,20 +61,22 @@ impl ListCalendars {
 // ---------------------------------------------------------------------------------------------------
 // create-calendar
 
-/// The body of [`CreateCalendar`].
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct NewCalendar {
-    /// Its name (up to 255 characters).
-    pub name: String,
-    /// Its IANA time zone (the API's default is the environment's).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub timezone: Option<String>,
-    /// The user who will own it.
-    pub owner_id: UserId,
-    /// Free-form data to attach.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<Value>,
+optional_fields! {
+    /// The body of [`CreateCalendar`].
+    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct NewCalendar {
+        /// Its name (up to 255 characters).
+        pub name: String,
+        /// The user who will own it.
+        pub owner_id: UserId,
+    }
+    optional {
+        /// Its IANA time zone (the API's default is the environment's).
+        timezone: String,
+        /// Free-form data to attach.
+        metadata: Value,
+    }
 }
 
 impl NewCalendar {
@@ -101,19 +102,19 @@ impl CreateCalendar {
 // ---------------------------------------------------------------------------------------------------
 // update-calendar
 
-/// The body of [`UpdateCalendar`]: the fields to change; unset ones are left as they are.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct CalendarUpdate {
-    /// A new name (up to 255 characters).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// A new IANA time zone.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub timezone: Option<String>,
-    /// New free-form data.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<Value>,
+optional_fields! {
+    /// The body of [`UpdateCalendar`]: the fields to change; unset ones are left as they are.
+    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct CalendarUpdate {}
+    optional {
+        /// A new name (up to 255 characters).
+        name: String,
+        /// A new IANA time zone.
+        timezone: String,
+        /// New free-form data.
+        metadata: Value,
+    }
 }
 
 impl CalendarUpdate {
@@ -142,19 +143,21 @@ impl UpdateCalendar {
 // ---------------------------------------------------------------------------------------------------
 // get-calendar-events-batch
 
-/// The calendars and time window of [`GetCalendarEventsBatch`].
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct CalendarEventsBatchQuery {
-    /// The calendars (at least one), sent as `calendar_ids[]` once per calendar.
-    #[serde(default)]
-    pub calendar_ids: Vec<CalendarId>,
-    /// Only events starting at or after this instant.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub from: Option<DateTime>,
-    /// Only events ending at or before this instant.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub to: Option<DateTime>,
+optional_fields! {
+    /// The calendars and time window of [`GetCalendarEventsBatch`].
+    #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct CalendarEventsBatchQuery {
+        /// The calendars (at least one), sent as `calendar_ids[]` once per calendar.
+        #[serde(default)]
+        pub calendar_ids: Vec<CalendarId>,
+    }
+    optional {
+        /// Only events starting at or after this instant.
+        from: DateTime,
+        /// Only events ending at or before this instant.
+        to: DateTime,
+    }
 }
 
 impl GetCalendarEventsBatch {
@@ -199,23 +202,24 @@ pub struct CalendarsSync {
     pub up_to_date: Vec<CalendarId>,
 }
 
-/// Where one calendar's provider sync stands.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct CalendarSyncStatus {
-    /// The calendar.
-    pub calendar_id: CalendarId,
-    /// The provider it syncs with, by the identifier the environment's configuration gives it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub provider: Option<String>,
-    /// When the last sync finished (absent before the first).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_sync_at: Option<Timestamp>,
-    /// Whether a sync is running.
-    pub is_syncing: bool,
-    /// Events brought in by syncing.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub events_synced: Option<u64>,
+optional_fields! {
+    /// Where one calendar's provider sync stands.
+    #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct CalendarSyncStatus {
+        /// The calendar.
+        pub calendar_id: CalendarId,
+        /// Whether a sync is running.
+        pub is_syncing: bool,
+    }
+    optional {
+        /// The provider it syncs with, by the identifier the environment's configuration gives it.
+        provider: String,
+        /// When the last sync finished (absent before the first).
+        last_sync_at: Timestamp,
+        /// Events brought in by syncing.
+        events_synced: u64,
+    }
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -384,6 +388,7 @@ mod tests {
             &config(),
         )
         .unwrap();
-        assert_eq!(request.body(), br#"{"name":"Sales","timezone":"America/New_York","owner_id":"user-1"}"#);
+        let body: serde_json::Value = serde_json::from_slice(request.body()).unwrap();
+        assert_eq!(body, serde_json::json!({"name": "Sales", "timezone": "America/New_York", "owner_id": "user-1"}));
     }
 }

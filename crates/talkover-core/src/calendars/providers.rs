@@ -19,30 +19,31 @@ use serde::{Deserialize, Serialize};
 
 use crate::envelope::{Ack, Envelope, ListEnvelope};
 use crate::ids::CalendarId;
-use crate::macros::operations;
+use crate::macros::{operations, optional_fields};
 use crate::Timestamp;
 
 pub use crate::ids::ProviderConnectionId;
 
-/// A connection of a calendar to an external provider.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct ProviderConnection {
-    /// The connection's id.
-    pub id: ProviderConnectionId,
-    /// The provider, by the identifier the environment's configuration gives it.
-    pub provider: String,
-    /// The calendar on the provider's side (`primary`, …).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub external_calendar_id: Option<String>,
-    /// Whether the connection syncs: `false` until the user has authorized it at `authorization_url`.
-    pub is_active: bool,
-    /// When it last synced.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_sync_at: Option<Timestamp>,
-    /// Where the user authorizes access, on a connection just created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub authorization_url: Option<String>,
+optional_fields! {
+    /// A connection of a calendar to an external provider.
+    #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct ProviderConnection {
+        /// The connection's id.
+        pub id: ProviderConnectionId,
+        /// The provider, by the identifier the environment's configuration gives it.
+        pub provider: String,
+        /// Whether the connection syncs: `false` until the user has authorized it at `authorization_url`.
+        pub is_active: bool,
+    }
+    optional {
+        /// The calendar on the provider's side (`primary`, …).
+        external_calendar_id: String,
+        /// When it last synced.
+        last_sync_at: Timestamp,
+        /// Where the user authorizes access, on a connection just created.
+        authorization_url: String,
+    }
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -68,15 +69,18 @@ impl NewProviderConnection {
 // ---------------------------------------------------------------------------------------------------
 // trigger-provider-sync
 
-/// A sync the API accepted to run.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct QueuedSync {
-    /// Whether the sync was queued.
-    pub queued: bool,
-    /// When it was queued.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub queued_at: Option<Timestamp>,
+optional_fields! {
+    /// A sync the API accepted to run.
+    #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct QueuedSync {
+        /// Whether the sync was queued.
+        pub queued: bool,
+    }
+    optional {
+        /// When it was queued.
+        queued_at: Timestamp,
+    }
 }
 
 // ---------------------------------------------------------------------------------------------------
