@@ -8,7 +8,7 @@ use serde_json::Value;
 use crate::envelope::{Ack, Envelope, ListEnvelope};
 use crate::error::Error;
 use crate::ids::AgentId;
-use crate::macros::{operations, optional_fields, optional_setters, string_enum};
+use crate::macros::{operations, optional_fields, string_enum};
 use crate::operation::Operation as _;
 use crate::secret::SecretString;
 use crate::validate::require;
@@ -138,13 +138,13 @@ optional_fields! {
         #[serde(rename = "type")]
         pub input_type: String,
     }
-    optional {
+    settable {
         /// Whether the agent must collect it.
         required: bool,
         /// What it is, for the agent.
-        description: String,
+        description: impl Into<String>,
         /// A fixed value (a string or a number, as the input's type says).
-        value: Value,
+        value: impl Into<Value>,
     }
 }
 
@@ -152,15 +152,6 @@ impl ActionInput {
     /// An input with a name and type.
     pub fn new(name: impl Into<String>, input_type: impl Into<String>) -> Self {
         Self { name: name.into(), input_type: input_type.into(), required: None, description: None, value: None }
-    }
-
-    optional_setters! {
-        /// Whether the agent must collect it.
-        required: bool,
-        /// What it is, for the agent.
-        description: impl Into<String>,
-        /// A fixed value.
-        value: impl Into<Value>,
     }
 }
 
@@ -220,26 +211,32 @@ optional_fields! {
         inputs: Vec<ActionInput>,
         /// The integration it uses.
         integration: IntegrationRef,
+    }
+    settable {
         /// Webhook URL.
-        url: String,
+        url: impl Into<String>,
         /// Authorization URL.
-        authorization_url: String,
+        authorization_url(url): impl Into<String>,
         /// How it authenticates to `url` (the API's default is `none`).
-        authorization_scheme: AuthorizationScheme,
+        authorization_scheme(scheme): AuthorizationScheme,
+    }
+    optional {
         /// Headers sent with the webhook request.
         custom_headers: Vec<CustomHeader>,
+    }
+    settable {
         /// What the agent says when the webhook is called.
-        speak_on_send: String,
+        speak_on_send(phrase): impl Into<String>,
         /// What the agent says when the webhook answers.
-        speak_on_receive: String,
+        speak_on_receive(phrase): impl Into<String>,
         /// When the action runs.
-        execution_mode: ExecutionMode,
+        execution_mode(mode): ExecutionMode,
         /// Hold duration in seconds (hold actions).
-        hold_duration: u32,
+        hold_duration(seconds): u32,
         /// E.164 number to transfer to (transfer actions).
-        transfer_to: String,
+        transfer_to(number): impl Into<String>,
         /// Active or inactive.
-        current_status: ActiveStatus,
+        current_status(status): ActiveStatus,
     }
 }
 
@@ -283,34 +280,10 @@ impl NewAction {
         self
     }
 
-    optional_setters! {
-        /// Webhook URL.
-        url: impl Into<String>,
-        /// Authorization URL.
-        authorization_url(url): impl Into<String>,
-        /// How it authenticates to `url`.
-        authorization_scheme(scheme): AuthorizationScheme,
-    }
-
     /// Adds a header sent with the webhook request.
     pub fn custom_header(mut self, key: impl Into<String>, value: impl Into<SecretString>) -> Self {
         self.custom_headers.get_or_insert_with(Vec::new).push(CustomHeader::new(key, value));
         self
-    }
-
-    optional_setters! {
-        /// What the agent says when the webhook is called.
-        speak_on_send(phrase): impl Into<String>,
-        /// What the agent says when the webhook answers.
-        speak_on_receive(phrase): impl Into<String>,
-        /// When the action runs.
-        execution_mode(mode): ExecutionMode,
-        /// Hold duration in seconds.
-        hold_duration(seconds): u32,
-        /// E.164 number to transfer to.
-        transfer_to(number): impl Into<String>,
-        /// Active or inactive.
-        current_status(status): ActiveStatus,
     }
 }
 

@@ -8,7 +8,7 @@ use serde_json::Value;
 use crate::actions::Action;
 use crate::envelope::{Ack, Envelope, ListEnvelope};
 use crate::error::Error;
-use crate::macros::{operations, optional_fields, optional_setters, string_enum};
+use crate::macros::{operations, optional_fields, string_enum};
 use crate::operation::Operation as _;
 use crate::trainings::Training;
 use crate::validate::{self, Problems};
@@ -405,9 +405,9 @@ optional_fields! {
         /// Seconds before the initial message, 0 to 60.
         pub initial_message_delay: u32,
     }
-    optional {
+    settable {
         /// What the agent says first (5 to 255 characters).
-        initial_message: String,
+        initial_message(message): impl Into<String>,
     }
 }
 
@@ -428,11 +428,6 @@ impl AgentKnowledge {
             llm_temperature,
             initial_message_delay,
         }
-    }
-
-    optional_setters! {
-        /// What the agent says first.
-        initial_message(message): impl Into<String>,
     }
 }
 
@@ -465,13 +460,13 @@ optional_fields! {
         /// Who speaks first.
         pub who_speaks_first: WhoSpeaksFirst,
     }
-    optional {
+    settable {
         /// Background sound (`office`, `cafe`, `quiet`, …).
-        ambient_background: String,
+        ambient_background(background): impl Into<String>,
         /// Background volume, 0 to 2 (the API's default is 1).
-        ambient_volume: f64,
+        ambient_volume(volume): f64,
         /// Language code.
-        language: String,
+        language: impl Into<String>,
         /// Similarity to the original voice, 0.5 to 1.0 (returned as the voice's `similarity_boost`).
         similarity: f64,
         /// Stability, 0.5 to 1.0.
@@ -492,19 +487,6 @@ impl AgentVoiceSettings {
             similarity: None,
             stability: None,
         }
-    }
-
-    optional_setters! {
-        /// Background sound.
-        ambient_background(background): impl Into<String>,
-        /// Background volume, 0 to 2.
-        ambient_volume(volume): f64,
-        /// Language code.
-        language: impl Into<String>,
-        /// Similarity, 0.5 to 1.0.
-        similarity: f64,
-        /// Stability, 0.5 to 1.0.
-        stability: f64,
     }
 }
 
@@ -583,19 +565,14 @@ optional_fields! {
     #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct AdvancedSettings {}
-    optional {
+    settable {
         /// Cache the synthesized initial message (needs the call volume of
         /// [`CheckOptimizedCostsEligibility`]).
-        enable_initial_message_cache: bool,
-    }
-}
-
-impl AdvancedSettings {
-    optional_setters! {
-        /// Turns the initial-message cache on or off.
         enable_initial_message_cache(enable): bool,
     }
 }
+
+impl AdvancedSettings {}
 
 optional_fields! {
     /// An agent's advanced settings as the API returns them.

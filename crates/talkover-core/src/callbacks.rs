@@ -13,7 +13,7 @@ use crate::envelope::{Ack, Envelope, ListEnvelope};
 use crate::error::Error;
 use crate::flows::{FlowValidation, ValidationAnswer};
 use crate::ids::AgentId;
-use crate::macros::{operations, optional_fields, optional_setters, string_enum};
+use crate::macros::{operations, optional_fields, string_enum};
 use crate::operation::{Operation as _, ResponseBody};
 use crate::time::Date;
 
@@ -222,9 +222,11 @@ optional_fields! {
     #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct ProposedCallbackConfig {}
-    optional {
+    settable {
         /// Whether the agent would be a callback agent.
         is_callback_agent: bool,
+    }
+    optional {
         /// The source agents.
         callback_source_agents: Vec<AgentId>,
         /// Which outcomes of a source agent's call make the contact eligible for a callback.
@@ -236,11 +238,6 @@ impl ProposedCallbackConfig {
     /// An empty proposal; set its parts with the chaining methods.
     pub fn new() -> Self {
         Self::default()
-    }
-
-    optional_setters! {
-        /// Whether the agent would be a callback agent.
-        is_callback_agent: bool,
     }
 
     /// The source agents.

@@ -11,7 +11,7 @@ use crate::decimal::Decimal;
 use crate::envelope::Envelope;
 use crate::error::Error;
 use crate::ids::PaymentMethodId;
-use crate::macros::{operations, optional_fields, optional_setters};
+use crate::macros::{operations, optional_fields};
 use crate::operation::Operation as _;
 use crate::validate;
 use crate::Timestamp;
@@ -65,9 +65,9 @@ optional_fields! {
         /// How much to buy, in the account's currency (more than 0).
         pub amount: Decimal,
     }
-    optional {
+    settable {
         /// The saved payment method to charge; the default one when unset.
-        payment_method_id: PaymentMethodId,
+        payment_method_id(id): impl Into<PaymentMethodId>,
     }
 }
 
@@ -76,11 +76,6 @@ impl CreditPurchase {
     /// [`CreditPurchase::payment_method_id`] says otherwise.
     pub fn new(amount: Decimal) -> Self {
         Self { amount, payment_method_id: None }
-    }
-
-    optional_setters! {
-        /// The saved payment method to charge.
-        payment_method_id(id): impl Into<PaymentMethodId>,
     }
 }
 

@@ -29,7 +29,7 @@ use serde_json::{Map, Value};
 use crate::envelope::Envelope;
 use crate::error::{Error, ErrorKind};
 use crate::ids::AgentId;
-use crate::macros::{operations, optional_fields, optional_setters, string_enum};
+use crate::macros::{operations, optional_fields, string_enum};
 use crate::operation::{Operation as _, ResponseBody};
 use crate::validate::{require, Problems};
 use crate::Timestamp;
@@ -76,9 +76,9 @@ optional_fields! {
         /// What steers the agent's conversations.
         pub conversation_mode: ConversationMode,
     }
-    optional {
+    settable {
         /// The flow (absent or `null` in `llm_driven` mode; required to switch to `flow_driven`).
-        flow_config: FlowConfig,
+        flow_config(flow): FlowConfig,
     }
 }
 
@@ -96,11 +96,6 @@ impl AgentFlow {
     /// `flow_driven`, following `flow`.
     pub fn flow_driven(flow: FlowConfig) -> Self {
         Self { conversation_mode: ConversationMode::FlowDriven, flow_config: Some(flow) }
-    }
-
-    optional_setters! {
-        /// Sets the flow.
-        flow_config(flow): FlowConfig,
     }
 }
 
@@ -193,11 +188,11 @@ optional_fields! {
     #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct FlowMeta {}
-    optional {
+    settable {
         /// The flow's name.
-        name: String,
+        name: impl Into<String>,
         /// The flow's version, as the caller numbers it (`1.2.0`).
-        version: String,
+        version: impl Into<String>,
     }
 }
 
@@ -205,13 +200,6 @@ impl FlowMeta {
     /// No name, no version.
     pub fn new() -> Self {
         Self::default()
-    }
-
-    optional_setters! {
-        /// The flow's name.
-        name: impl Into<String>,
-        /// The flow's version.
-        version: impl Into<String>,
     }
 }
 
@@ -233,11 +221,13 @@ optional_fields! {
         #[serde(flatten)]
         pub extra: Map<String, Value>,
     }
-    optional {
+    settable {
         /// What the agent says or asks (`say` and `ask` nodes).
-        content: String,
+        content: impl Into<String>,
         /// The node that follows this one.
-        next: FlowNodeId,
+        next: impl Into<FlowNodeId>,
+    }
+    optional {
         /// Where a `decision` node can go, each under a condition.
         branches: Vec<FlowBranch>,
     }
@@ -277,13 +267,6 @@ impl FlowNode {
     /// An `end` node.
     pub fn end(id: impl Into<FlowNodeId>) -> Self {
         Self::new(id, FlowNodeType::End)
-    }
-
-    optional_setters! {
-        /// What the agent says or asks.
-        content: impl Into<String>,
-        /// The node that follows.
-        next: impl Into<FlowNodeId>,
     }
 
     /// Adds a branch to `next` taken when the caller's answer matches `condition`.
@@ -398,9 +381,9 @@ optional_fields! {
         #[serde(flatten)]
         pub extra: Map<String, Value>,
     }
-    optional {
+    settable {
         /// What it does, for the agent.
-        description: String,
+        description: impl Into<String>,
     }
 }
 
@@ -408,11 +391,6 @@ impl GlobalFunction {
     /// A function by name.
     pub fn new(name: impl Into<String>) -> Self {
         Self { name: name.into(), description: None, extra: Map::new() }
-    }
-
-    optional_setters! {
-        /// What it does, for the agent.
-        description: impl Into<String>,
     }
 
     /// Sets another field of the function.

@@ -223,56 +223,15 @@ macro_rules! string_enum {
     };
 }
 
-/// Writes the chaining setters of a body's optional fields, inside the body's `impl` block: each one sets
-/// the field of its own name to `Some(value)` and returns the body. Each entry keeps the setter's doc
-/// comment and its parameter's type; `impl Into<T>` takes anything convertible, and `name(param): T` names
-/// the parameter when it is not the field's name. Setters that do more than set one field stay
-/// hand-written beside the list.
-///
-/// ```text
-/// impl CalendarEventUpdate {
-///     optional_setters! {
-///         /// New description.
-///         description: impl Into<String>,
-///         /// New creator.
-///         created_by(user_id): impl Into<UserId>,
-///         /// New status.
-///         status: EventStatus,
-///     }
-/// }
-/// ```
-macro_rules! optional_setters {
-    () => {};
-    (@into [$(#[$doc:meta])*] $field:ident [$param:ident $($_field:ident)?] $ty:ty) => {
-        $(#[$doc])*
-        pub fn $field(mut self, $param: impl ::std::convert::Into<$ty>) -> Self {
-            self.$field = ::std::option::Option::Some($param.into());
-            self
-        }
-    };
-    (@value [$(#[$doc:meta])*] $field:ident [$param:ident $($_field:ident)?] $ty:ty) => {
-        $(#[$doc])*
-        pub fn $field(mut self, $param: $ty) -> Self {
-            self.$field = ::std::option::Option::Some($param);
-            self
-        }
-    };
-    ($(#[$doc:meta])* $field:ident $(($param:ident))?: impl Into<$ty:ty> $(, $($rest:tt)*)?) => {
-        $crate::macros::optional_setters!(@into [$(#[$doc])*] $field [$($param)? $field] $ty);
-        $crate::macros::optional_setters!($($($rest)*)?);
-    };
-    ($(#[$doc:meta])* $field:ident $(($param:ident))?: $ty:ty $(, $($rest:tt)*)?) => {
-        $crate::macros::optional_setters!(@value [$(#[$doc])*] $field [$($param)? $field] $ty);
-        $crate::macros::optional_setters!($($($rest)*)?);
-    };
-}
-
 /// Declares a struct from its own fields and lists of optional fields, each written once. Every entry of
 /// a list becomes a `pub` field of type `Option<T>`, left out of the JSON when unset and `None` when
-/// absent. Entries of a `settable` list also get their chaining setter (as [`optional_setters!`] writes
-/// it, with the field's doc); those of an `optional` list get none, for answers and for fields whose
-/// setter is written by hand. An entry is written as in [`optional_setters!`], and may carry one
-/// `#[serde(..)]` of its own (a rename, a `serialize_with`).
+/// absent. Entries of a `settable` list also get their chaining setter, with the field's doc, which sets
+/// the field to `Some(value)` and returns the struct; those of an `optional` list get none, for answers
+/// and for fields whose setter does more and is written by hand.
+///
+/// An entry is `name: T`, or `name: impl Into<T>` for a setter that takes anything convertible, or
+/// `name(param): ..` to name the setter's parameter; it may carry one `#[serde(..)]` of its own (a
+/// rename, a `serialize_with`).
 ///
 /// The struct also gets a private `with_fields`, which takes its own fields in order and leaves every
 /// listed one unset, for the constructors. A body whose own fields are the ones the API requires can say
@@ -397,15 +356,25 @@ macro_rules! optional_fields {
             $kind { $($($rest)*)? } $($groups)*
         );
     };
-    (@setter [settable $conv:ident] $($entry:tt)*) => {
-        $crate::macros::optional_setters!(@$conv $($entry)*);
+    (@setter [settable into] [$(#[$doc:meta])*] $field:ident [$param:ident $($_field:ident)?] $ty:ty) => {
+        $(#[$doc])*
+        pub fn $field(mut self, $param: impl ::std::convert::Into<$ty>) -> Self {
+            self.$field = ::std::option::Option::Some($param.into());
+            self
+        }
+    };
+    (@setter [settable value] [$(#[$doc:meta])*] $field:ident [$param:ident $($_field:ident)?] $ty:ty) => {
+        $(#[$doc])*
+        pub fn $field(mut self, $param: $ty) -> Self {
+            self.$field = ::std::option::Option::Some($param);
+            self
+        }
     };
     (@setter [optional $conv:ident] $($_entry:tt)*) => {};
 }
 
 pub(crate) use id_type;
 pub(crate) use optional_fields;
-pub(crate) use optional_setters;
 pub(crate) use same_id;
 pub(crate) use string_enum;
 

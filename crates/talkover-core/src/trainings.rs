@@ -8,7 +8,7 @@ use crate::actions::ActiveStatus;
 use crate::envelope::{Ack, Envelope, ListEnvelope};
 use crate::error::Error;
 use crate::ids::AgentId;
-use crate::macros::{operations, optional_fields, optional_setters};
+use crate::macros::{operations, optional_fields};
 use crate::operation::Operation as _;
 use crate::validate::{self, Problems};
 use crate::Timestamp;
@@ -62,11 +62,11 @@ optional_fields! {
         /// What the agent should know or do.
         pub instructions: String,
     }
-    optional {
+    settable {
         /// The flow node the training belongs to.
-        node_id: String,
+        node_id: impl Into<String>,
         /// Active or inactive (the API's default is active).
-        current_status: ActiveStatus,
+        current_status(status): ActiveStatus,
     }
 }
 
@@ -74,13 +74,6 @@ impl NewTraining {
     /// A training with its subject and instructions.
     pub fn new(subject: impl Into<String>, instructions: impl Into<String>) -> Self {
         Self { node_id: None, subject: subject.into(), instructions: instructions.into(), current_status: None }
-    }
-
-    optional_setters! {
-        /// The flow node the training belongs to.
-        node_id: impl Into<String>,
-        /// Active or inactive.
-        current_status(status): ActiveStatus,
     }
 }
 

@@ -20,7 +20,7 @@ use crate::actions::{AuthorizationScheme, CustomHeader};
 use crate::envelope::{Ack, Envelope, ListEnvelope};
 use crate::error::Error;
 use crate::ids::{AgentId, CampaignId};
-use crate::macros::{operations, optional_fields, optional_setters, string_enum};
+use crate::macros::{operations, optional_fields, string_enum};
 use crate::operation::Operation as _;
 use crate::secret::SecretString;
 use crate::validate::{self, Problems};
@@ -392,9 +392,9 @@ optional_fields! {
         #[serde(flatten)]
         pub webhook: NewWebhook<CampaignWebhookEvent>,
     }
-    optional {
+    settable {
         /// Also deliver the call-level events of the campaign's calls.
-        include_call_events: bool,
+        include_call_events(include): bool,
     }
 }
 
@@ -409,11 +409,6 @@ impl NewCampaignWebhook {
     }
 
     shared_optional_setters!(CampaignWebhookEvent, webhook);
-
-    optional_setters! {
-        /// Also deliver the call-level events of the campaign's calls.
-        include_call_events(include): bool,
-    }
 }
 
 optional_fields! {
@@ -425,9 +420,9 @@ optional_fields! {
         #[serde(flatten)]
         pub webhook: WebhookChanges<CampaignWebhookEvent>,
     }
-    optional {
+    settable {
         /// Whether call-level events are delivered too.
-        include_call_events: bool,
+        include_call_events(include): bool,
     }
 }
 
@@ -439,11 +434,6 @@ impl CampaignWebhookChanges {
 
     change_setters!(CampaignWebhookEvent, webhook);
     shared_optional_setters!(CampaignWebhookEvent, webhook);
-
-    optional_setters! {
-        /// Whether call-level events are delivered too.
-        include_call_events(include): bool,
-    }
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -39,7 +39,7 @@ use super::events::check_order;
 use crate::envelope::{Ack, Envelope, ListEnvelope};
 use crate::error::Error;
 use crate::ids::CalendarId;
-use crate::macros::{operations, optional_fields, optional_setters, string_enum};
+use crate::macros::{operations, optional_fields, string_enum};
 use crate::operation::Operation as _;
 pub use crate::time::Weekday;
 use crate::time::{Date, DateTime};
@@ -245,9 +245,9 @@ optional_fields! {
         /// When it closes: after `start_time`.
         pub end_time: TimeOfDay,
     }
-    optional {
+    settable {
         /// The IANA time zone of the hours (`America/New_York`); the calendar's when unset.
-        timezone: String,
+        timezone: impl Into<String>,
     }
 }
 
@@ -255,11 +255,6 @@ impl RecurringAvailability {
     /// A window on the given weekdays, in the calendar's time zone unless [`Self::timezone`] is set.
     pub fn new(days_of_week: impl IntoIterator<Item = Weekday>, start_time: TimeOfDay, end_time: TimeOfDay) -> Self {
         Self { days_of_week: days_of_week.into_iter().collect(), start_time, end_time, timezone: None }
-    }
-
-    optional_setters! {
-        /// The IANA time zone of the hours.
-        timezone: impl Into<String>,
     }
 }
 

@@ -17,7 +17,7 @@ use self::events::CalendarEvent;
 use crate::envelope::{Ack, Envelope, ListEnvelope};
 use crate::error::Error;
 use crate::ids::UserId;
-use crate::macros::{operations, optional_fields, optional_setters};
+use crate::macros::{operations, optional_fields};
 use crate::operation::Operation as _;
 use crate::time::DateTime;
 use crate::validate::{self, Problems};
@@ -71,11 +71,11 @@ optional_fields! {
         /// The user who will own it.
         pub owner_id: UserId,
     }
-    optional {
+    settable {
         /// Its IANA time zone (the API's default is the environment's).
-        timezone: String,
+        timezone: impl Into<String>,
         /// Free-form data to attach.
-        metadata: Value,
+        metadata: impl Into<Value>,
     }
 }
 
@@ -83,13 +83,6 @@ impl NewCalendar {
     /// A calendar with a name and an owner.
     pub fn new(name: impl Into<String>, owner_id: impl Into<UserId>) -> Self {
         Self { name: name.into(), timezone: None, owner_id: owner_id.into(), metadata: None }
-    }
-
-    optional_setters! {
-        /// Its IANA time zone.
-        timezone: impl Into<String>,
-        /// Free-form data to attach.
-        metadata: impl Into<Value>,
     }
 }
 
@@ -107,13 +100,13 @@ optional_fields! {
     #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct CalendarUpdate {}
-    optional {
+    settable {
         /// A new name (up to 255 characters).
-        name: String,
+        name: impl Into<String>,
         /// A new IANA time zone.
-        timezone: String,
+        timezone: impl Into<String>,
         /// New free-form data.
-        metadata: Value,
+        metadata: impl Into<Value>,
     }
 }
 
@@ -121,15 +114,6 @@ impl CalendarUpdate {
     /// No change yet; add changes with the chaining methods.
     pub fn new() -> Self {
         Self::default()
-    }
-
-    optional_setters! {
-        /// A new name.
-        name: impl Into<String>,
-        /// A new IANA time zone.
-        timezone: impl Into<String>,
-        /// New free-form data.
-        metadata: impl Into<Value>,
     }
 }
 
