@@ -301,7 +301,8 @@ macro_rules! optional_fields {
         );
     };
     (
-        @munch [[$($meta:tt)*] $name:ident [$($gdecl:tt)*] [$($guse:tt)*] [$( [$($fmeta:tt)*] $field:ident: $fty:ty; )*]]
+        @munch
+        [[$($meta:tt)*] $name:ident [$($gdecl:tt)*] [$($guse:tt)*] [$( [$($fmeta:tt)*] $field:ident: $fty:ty; )*]]
         [$( { [$($doc:tt)*] [$($serde:tt)*] $ofield:ident [$($param:ident)*] $conv:tt $oty:ty } )*]
     ) => {
         $($meta)*
