@@ -191,6 +191,7 @@ macro_rules! campaign_settings {
                 self.auto_dnc_trigger_errors = Some(errors.into_iter().map(Into::into).collect());
                 self
             }
+
             fn check_settings(&self, id: &'static str) -> Result<(), Error> {
                 let hours = |field: &str, value: Option<u32>| {
                     validate::optional(value, |v| validate::range(id, field, v, 1, 168))
