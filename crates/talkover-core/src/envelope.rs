@@ -3,21 +3,24 @@
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
+use crate::macros::optional_fields;
 use crate::operation::ResponseBody;
 use crate::page::{Page, Pagination};
 
-/// `{"success": true, "message": "…", "data": …}`: the API's usual envelope. `success` and `message` are
-/// absent from some operations' answers (`{"data": …}`), and both forms decode.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Envelope<T> {
-    /// The envelope's success flag.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub success: Option<bool>,
-    /// A human-readable note on what was done.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
-    /// The payload.
-    pub data: T,
+optional_fields! {
+    /// `{"success": true, "message": "…", "data": …}`: the API's usual envelope. `success` and `message` are
+    /// absent from some operations' answers (`{"data": …}`), and both forms decode.
+    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    pub struct Envelope<T> {
+        /// The payload.
+        pub data: T,
+    }
+    optional {
+        /// The envelope's success flag.
+        success: bool,
+        /// A human-readable note on what was done.
+        message: String,
+    }
 }
 
 impl<T: DeserializeOwned + Serialize> ResponseBody for Envelope<T> {
@@ -30,16 +33,17 @@ impl<T: DeserializeOwned + Serialize> ResponseBody for Envelope<T> {
     }
 }
 
-/// `{"success": true, "message": "…"}`: the answer of operations that return no data.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct Ack {
-    /// The envelope's success flag.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub success: Option<bool>,
-    /// A human-readable note on what was done.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
+optional_fields! {
+    /// `{"success": true, "message": "…"}`: the answer of operations that return no data.
+    #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct Ack {}
+    optional {
+        /// The envelope's success flag.
+        success: bool,
+        /// A human-readable note on what was done.
+        message: String,
+    }
 }
 
 impl ResponseBody for Ack {
@@ -52,24 +56,24 @@ impl ResponseBody for Ack {
     }
 }
 
-/// `{"success": true, "data": […], "meta" | "pagination": {…}}`: the answer of list operations, with the
-/// page information under either name the API uses.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct ListEnvelope<T> {
-    /// The envelope's success flag.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub success: Option<bool>,
-    /// A human-readable note.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
-    /// The items of this page.
-    pub data: Vec<T>,
-    /// Page information, as some operations name it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub meta: Option<Pagination>,
-    /// Page information, as other operations name it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pagination: Option<Pagination>,
+optional_fields! {
+    /// `{"success": true, "data": […], "meta" | "pagination": {…}}`: the answer of list operations, with the
+    /// page information under either name the API uses.
+    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    pub struct ListEnvelope<T> {
+        /// The items of this page.
+        pub data: Vec<T>,
+    }
+    optional {
+        /// The envelope's success flag.
+        success: bool,
+        /// A human-readable note.
+        message: String,
+        /// Page information, as some operations name it.
+        meta: Pagination,
+        /// Page information, as other operations name it.
+        pagination: Pagination,
+    }
 }
 
 impl<T: DeserializeOwned + Serialize> ResponseBody for ListEnvelope<T> {

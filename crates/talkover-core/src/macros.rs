@@ -290,19 +290,26 @@ macro_rules! optional_fields {
     };
     (
         $(#[$meta:meta])*
-        pub struct $name:ident $(<$gen:ident: $bound:path>)? {
+        pub struct $name:ident $(<$gen:ident $(: $bound:path)? $(= $default:ty)?>)? {
             $( $(#[$fmeta:meta])* pub $field:ident: $fty:ty ),* $(,)?
         }
         $($groups:tt)*
     ) => {
         $crate::macros::optional_fields!(
-            @munch [[$(#[$meta])*] $name [$(<$gen: $bound>)?] [$(<$gen>)?] [$( [$(#[$fmeta])*] $field: $fty; )*]]
+            @munch
+            [
+                [$(#[$meta])*] $name [$(<$gen $(: $bound)? $(= $default)?>)?] [$(<$gen $(: $bound)?>)?] [$(<$gen>)?]
+                [$( [$(#[$fmeta])*] $field: $fty; )*]
+            ]
             [] $($groups)*
         );
     };
     (
         @munch
-        [[$($meta:tt)*] $name:ident [$($gdecl:tt)*] [$($guse:tt)*] [$( [$($fmeta:tt)*] $field:ident: $fty:ty; )*]]
+        [
+            [$($meta:tt)*] $name:ident [$($gdecl:tt)*] [$($gimpl:tt)*] [$($guse:tt)*]
+            [$( [$($fmeta:tt)*] $field:ident: $fty:ty; )*]
+        ]
         [$( { [$($doc:tt)*] [$($serde:tt)*] $ofield:ident [$($param:ident)*] $conv:tt $oty:ty } )*]
     ) => {
         $($meta)*
@@ -316,7 +323,7 @@ macro_rules! optional_fields {
             )*
         }
 
-        impl $($gdecl)* $name $($guse)* {
+        impl $($gimpl)* $name $($guse)* {
             /// The struct with its own fields given and every optional one unset.
             #[allow(dead_code, clippy::too_many_arguments)]
             fn with_fields($($field: $fty),*) -> Self {

@@ -4,27 +4,29 @@ use serde::{Deserialize, Serialize};
 
 use crate::envelope::ListEnvelope;
 use crate::error::Error;
+use crate::macros::optional_fields;
 use crate::operation::Operation;
 
-/// Where a page sits in a list, as the API reports it (under `meta` or `pagination`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct Pagination {
-    /// This page's number, from 1.
-    pub current_page: u64,
-    /// Items per page.
-    pub per_page: u64,
-    /// Items in the whole list.
-    pub total: u64,
-    /// The last page's number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_page: Option<u64>,
-    /// The position of this page's first item in the list, from 1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub from: Option<u64>,
-    /// The position of this page's last item in the list.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub to: Option<u64>,
+optional_fields! {
+    /// Where a page sits in a list, as the API reports it (under `meta` or `pagination`).
+    #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct Pagination {
+        /// This page's number, from 1.
+        pub current_page: u64,
+        /// Items per page.
+        pub per_page: u64,
+        /// Items in the whole list.
+        pub total: u64,
+    }
+    optional {
+        /// The last page's number.
+        last_page: u64,
+        /// The position of this page's first item in the list, from 1.
+        from: u64,
+        /// The position of this page's last item in the list.
+        to: u64,
+    }
 }
 
 /// One page of a list operation's results.

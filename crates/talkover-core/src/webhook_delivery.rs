@@ -30,50 +30,49 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::ids::{AgentId, WebhookId};
+use crate::macros::optional_fields;
 use crate::webhooks::{AgentWebhookEvent, WebhookEvent};
 use crate::Timestamp;
 
 /// The event name of the payload [`TestWebhook`](crate::webhooks::TestWebhook) sends.
 pub const TEST_EVENT: &str = "webhook.test";
 
-/// One delivery of a webhook, as the API sends it to your endpoint.
-///
-/// The named fields are those of the envelope the reference shows (event, agent, webhook, timestamp, test
-/// flag); each is optional, since a payload template can reshape a delivery. Every other field of the body
-/// lands in [`payload`](Self::payload), so fields the API adds later are kept, not refused.
-///
-/// Agent webhooks deliver [`AgentWebhookEvent`]s (the default type parameter); campaign webhooks deliver
-/// [`CampaignWebhookEvent`](crate::webhooks::CampaignWebhookEvent)s: decode those as
-/// `WebhookDelivery<CampaignWebhookEvent>`. Event names this version does not know (including
-/// [`TEST_EVENT`]) decode as the enum's `Unknown` value.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(bound = "E: WebhookEvent")]
-#[non_exhaustive]
-pub struct WebhookDelivery<E: WebhookEvent = AgentWebhookEvent> {
-    /// What happened.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub event: Option<E>,
-    /// The agent the webhook belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub agent_id: Option<AgentId>,
-    /// The agent's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub agent_name: Option<String>,
-    /// The webhook that delivered.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub webhook_id: Option<WebhookId>,
-    /// The webhook's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub webhook_name: Option<String>,
-    /// When the event happened (RFC 3339, as the API wrote it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub timestamp: Option<Timestamp>,
-    /// Whether this is a test delivery rather than a real event.
-    #[serde(default)]
-    pub test: bool,
-    /// Every other field of the delivery, as sent: the event's own data (`call_id`, `duration`, …).
-    #[serde(flatten)]
-    pub payload: Map<String, Value>,
+optional_fields! {
+    /// One delivery of a webhook, as the API sends it to your endpoint.
+    ///
+    /// The named fields are those of the envelope the reference shows (event, agent, webhook, timestamp, test
+    /// flag); each is optional, since a payload template can reshape a delivery. Every other field of the body
+    /// lands in [`payload`](Self::payload), so fields the API adds later are kept, not refused.
+    ///
+    /// Agent webhooks deliver [`AgentWebhookEvent`]s (the default type parameter); campaign webhooks deliver
+    /// [`CampaignWebhookEvent`](crate::webhooks::CampaignWebhookEvent)s: decode those as
+    /// `WebhookDelivery<CampaignWebhookEvent>`. Event names this version does not know (including
+    /// [`TEST_EVENT`]) decode as the enum's `Unknown` value.
+    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[serde(bound = "E: WebhookEvent")]
+    #[non_exhaustive]
+    pub struct WebhookDelivery<E: WebhookEvent = AgentWebhookEvent> {
+        /// Whether this is a test delivery rather than a real event.
+        #[serde(default)]
+        pub test: bool,
+        /// Every other field of the delivery, as sent: the event's own data (`call_id`, `duration`, …).
+        #[serde(flatten)]
+        pub payload: Map<String, Value>,
+    }
+    optional {
+        /// What happened.
+        event: E,
+        /// The agent the webhook belongs to.
+        agent_id: AgentId,
+        /// The agent's name.
+        agent_name: String,
+        /// The webhook that delivered.
+        webhook_id: WebhookId,
+        /// The webhook's name.
+        webhook_name: String,
+        /// When the event happened (RFC 3339, as the API wrote it).
+        timestamp: Timestamp,
+    }
 }
 
 impl<E: WebhookEvent> WebhookDelivery<E> {
