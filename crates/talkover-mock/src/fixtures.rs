@@ -92,7 +92,7 @@ impl Catalog {
 
     /// [`Catalog::documented_data`] read as `T`; `None` when there is none or it does not read.
     pub(crate) fn documented_as<T: DeserializeOwned>(&self, operation: &str) -> Option<T> {
-        serde_json::from_value(self.documented_data(operation)?.clone()).ok()
+        T::deserialize(self.documented_data(operation)?).ok()
     }
 
     /// The body of the first successful example request of an operation.

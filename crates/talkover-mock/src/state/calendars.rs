@@ -55,7 +55,7 @@ pub(crate) struct Calendars {
     calendars: Vec<CalendarEntry>,
 }
 
-/// The recorded items of a list operation (and the calendar its example names), read as `T`.
+/// The recorded items of a list operation, read as `T`; none when there is no recording or it does not read.
 fn recorded_list<T: serde::de::DeserializeOwned>(catalog: &Catalog, operation: &str) -> Vec<T> {
     catalog.documented_as(operation).unwrap_or_default()
 }

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
+use serde::Deserialize as _;
 use serde_json::{json, Value};
 use talkover_core::webhook_delivery::TEST_EVENT;
 use talkover_core::webhooks::{
@@ -268,7 +269,7 @@ impl State {
             .catalog
             .documented_data(<talkover_core::webhooks::ListCampaignWebhooks as talkover_core::Operation>::ID)
             .and_then(|d| d.get("available_events"))
-            .and_then(|e| serde_json::from_value::<Vec<CampaignWebhookEvent>>(e.clone()).ok())
+            .and_then(|e| Vec::<CampaignWebhookEvent>::deserialize(e).ok())
             .unwrap_or_default();
         let list: CampaignWebhookList =
             from_json(json!({ "webhooks": to_json(&webhooks)?, "available_events": available_events }))?;
