@@ -9,6 +9,7 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use talkover_core::transport::{HttpRequest, HttpResponse, Transport};
@@ -44,6 +45,18 @@ impl Default for ReqwestConfig {
 pub struct ReqwestTransport {
     client: reqwest::Client,
     max_response_bytes: u64,
+    origin: OnceLock<Origin>,
+}
+
+/// The scheme and authority of the first `http` or `https` request sent, with its parsed URL. A request to
+/// the same origin (every request, for a client on one base URL) then takes a copy of that URL and sets
+/// only its path and query, instead of parsing the host again: that parse is most of what converting a
+/// request to reqwest costs.
+#[derive(Clone, Debug)]
+struct Origin {
+    scheme: String,
+    authority: String,
+    url: reqwest::Url,
 }
 
 impl ReqwestTransport {
@@ -68,13 +81,13 @@ impl ReqwestTransport {
         let client = builder
             .build()
             .map_err(|e| TransportError::new(TransportErrorKind::Other, e.to_string()).with_source(e))?;
-        Ok(Self { client, max_response_bytes: config.max_response_bytes })
+        Ok(Self { client, max_response_bytes: config.max_response_bytes, origin: OnceLock::new() })
     }
 
     /// A transport on a client you configured. Disable redirects on it
     /// (`redirect::Policy::none()`) unless you have a reason not to.
     pub fn from_client(client: reqwest::Client, max_response_bytes: u64) -> Self {
-        Self { client, max_response_bytes }
+        Self { client, max_response_bytes, origin: OnceLock::new() }
     }
 
     /// Sends one request, as [`Transport::send`] does, without boxing its future: a caller that knows it
@@ -83,7 +96,7 @@ impl ReqwestTransport {
     pub async fn send_request(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
         // The conversion is a plain function and the body is read by another `async fn`, so that no local
         // of either is kept in this future: one lives per request in flight, and its size counts.
-        let response = self.client.execute(to_reqwest(request)?).await.map_err(map_error)?;
+        let response = self.client.execute(self.to_reqwest(request)?).await.map_err(map_error)?;
         read_answer(response, self.max_response_bytes).await
     }
 }
@@ -110,19 +123,49 @@ impl Transport for ReqwestTransport {
     }
 }
 
-/// The request for reqwest, built in place: `reqwest::Request::try_from` formats the URI with `Display`
-/// before parsing it, and gives a body-less GET an empty body to poll.
-fn to_reqwest(request: HttpRequest) -> Result<reqwest::Request, TransportError> {
-    let (parts, body) = request.into_parts();
-    let url = reqwest::Url::parse(&uri_text(&parts.uri))
-        .map_err(|e| TransportError::new(TransportErrorKind::Other, e.to_string()).with_source(e))?;
-    let mut request = reqwest::Request::new(parts.method, url);
-    *request.headers_mut() = parts.headers;
-    *request.version_mut() = parts.version;
-    if !body.is_empty() {
-        *request.body_mut() = Some(body.into());
+impl ReqwestTransport {
+    /// The request for reqwest, built in place: `reqwest::Request::try_from` formats the URI with `Display`
+    /// before parsing it, and gives a body-less GET an empty body to poll.
+    fn to_reqwest(&self, request: HttpRequest) -> Result<reqwest::Request, TransportError> {
+        let (parts, body) = request.into_parts();
+        let url = self.url_of(&parts.uri)?;
+        let mut request = reqwest::Request::new(parts.method, url);
+        *request.headers_mut() = parts.headers;
+        *request.version_mut() = parts.version;
+        if !body.is_empty() {
+            *request.body_mut() = Some(body.into());
+        }
+        Ok(request)
     }
-    Ok(request)
+
+    /// The URL of a request: the cached origin's with this path and query when the origin is the same,
+    /// else parsed whole (and cached, if it is the first `http` or `https` origin seen).
+    fn url_of(&self, uri: &http::Uri) -> Result<reqwest::Url, TransportError> {
+        let scheme = uri.scheme_str().unwrap_or("https");
+        let authority = uri.authority().map_or("", |a| a.as_str());
+        if let Some(origin) = self.origin.get() {
+            if origin.scheme == scheme && origin.authority == authority {
+                let mut url = origin.url.clone();
+                let (path, query) = uri.path_and_query().map_or(("/", None), |p| (p.path(), p.query()));
+                url.set_path(path);
+                url.set_query(query);
+                return Ok(url);
+            }
+        }
+        let url = parse_url(&uri_text(uri))?;
+        if matches!(scheme, "http" | "https") && self.origin.get().is_none() {
+            let mut origin_url = url.clone();
+            origin_url.set_path("/");
+            origin_url.set_query(None);
+            let _ =
+                self.origin.set(Origin { scheme: scheme.to_owned(), authority: authority.to_owned(), url: origin_url });
+        }
+        Ok(url)
+    }
+}
+
+fn parse_url(text: &str) -> Result<reqwest::Url, TransportError> {
+    reqwest::Url::parse(text).map_err(|e| TransportError::new(TransportErrorKind::Other, e.to_string()).with_source(e))
 }
 
 /// Reads the whole answer, up to `limit` bytes.
@@ -176,6 +219,43 @@ fn map_error(error: reqwest::Error) -> TransportError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_url_built_on_the_cached_origin_is_the_url_parsed_whole() {
+        let origins =
+            ["http://127.0.0.1:8080", "https://api.talkover.ai", "http://[::1]:9000", "https://user:pw@Example.COM"];
+        let paths = [
+            "/",
+            "/api/v1/agents/550e8400-e29b-41d4-a716-446655440000",
+            "/api/v1/calls?search=%2B15550100&page=2&per_page=100",
+            "/api/v1/agents/a%2Fb/calls",
+            "/a/./b/../c",
+            "/a/%2e%2E/b",
+            "/x?",
+            "/x?q='a'&b=c%20d&e=%7B%7D",
+            "/%7Bid%7D/caf%C3%A9",
+            "//double/slash",
+        ];
+        for origin in origins {
+            let transport = ReqwestTransport::new().expect("the default transport builds");
+            let first = transport.url_of(&format!("{origin}/api/v1/health").parse().unwrap()).unwrap();
+            assert_eq!(first, reqwest::Url::parse(&format!("{origin}/api/v1/health")).unwrap());
+            assert!(transport.origin.get().is_some(), "{origin} is cached");
+            for path in paths {
+                let text = format!("{origin}{path}");
+                let uri: http::Uri = text.parse().unwrap();
+                let expected = reqwest::Url::parse(&text).unwrap();
+                assert_eq!(transport.url_of(&uri).unwrap().as_str(), expected.as_str(), "{text}");
+            }
+            // Another origin is parsed whole and leaves the cached one alone.
+            let other = "http://localhost:1/api/v1/agents?page=1";
+            assert_eq!(
+                transport.url_of(&other.parse().unwrap()).unwrap().as_str(),
+                reqwest::Url::parse(other).unwrap().as_str()
+            );
+            assert_eq!(transport.origin.get().unwrap().authority, origin.split("//").nth(1).unwrap());
+        }
+    }
 
     #[tokio::test]
     async fn the_default_transport_builds_and_reports_a_refused_connection() {
