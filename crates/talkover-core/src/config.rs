@@ -22,6 +22,9 @@ pub const DEFAULT_USER_AGENT: &str = concat!("talkover-rust/", env!("CARGO_PKG_V
 pub struct BaseUrl {
     origin: String,
     prefix: String,
+    // The origin parsed, so that a request's URI is put together from parts rather than parsed whole.
+    scheme: http::uri::Scheme,
+    authority: http::uri::Authority,
 }
 
 impl BaseUrl {
@@ -57,7 +60,12 @@ impl BaseUrl {
         }
         let path = uri.path().trim_end_matches('/');
         let prefix = path.strip_suffix("/api/v1").unwrap_or(path).to_owned();
-        Ok(Self { origin: format!("{scheme}://{authority}"), prefix })
+        Ok(Self {
+            origin: format!("{scheme}://{authority}"),
+            prefix,
+            scheme: uri.scheme().cloned().ok_or_else(|| invalid("the URL has no scheme"))?,
+            authority: authority.clone(),
+        })
     }
 
     /// `scheme://host[:port]`.
@@ -68,6 +76,15 @@ impl BaseUrl {
     /// The path the API is mounted under, before `/api` (empty for the production API).
     pub fn prefix(&self) -> &str {
         &self.prefix
+    }
+
+    /// The URI of `path_and_query` (which starts with [`prefix`](Self::prefix)) on this origin.
+    pub(crate) fn uri(&self, path_and_query: String) -> Result<http::Uri, http::Error> {
+        let mut parts = http::uri::Parts::default();
+        parts.scheme = Some(self.scheme.clone());
+        parts.authority = Some(self.authority.clone());
+        parts.path_and_query = Some(http::uri::PathAndQuery::try_from(path_and_query)?);
+        Ok(http::Uri::from_parts(parts)?)
     }
 }
 

@@ -54,9 +54,11 @@ pub fn expand_path<'a>(
     param: impl Fn(&str) -> Option<&'a str>,
 ) -> Result<(), Error> {
     let mut rest = template;
-    while let Some(open) = rest.find('{') {
+    // Bytes, not `str::find`: a template is a few dozen bytes, too short for a searcher to pay off.
+    let position = |text: &str, byte: u8| text.bytes().position(|b| b == byte);
+    while let Some(open) = position(rest, b'{') {
         out.push_str(&rest[..open]);
-        let close = rest[open..].find('}').map(|i| open + i).expect("path templates are static and well formed");
+        let close = position(&rest[open..], b'}').map(|i| open + i).expect("path templates are static and well formed");
         let name = &rest[open + 1..close];
         match param(name) {
             Some(value) if !value.is_empty() => push_path_segment(out, value),

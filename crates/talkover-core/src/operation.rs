@@ -121,19 +121,19 @@ fn build_request_erased<'o>(
 ) -> Result<HttpRequest, Error> {
     let Facts { id, method, path } = facts;
     let base = config.base_url();
-    let mut uri = String::with_capacity(base.origin().len() + base.prefix().len() + path.len() + 48);
-    uri.push_str(base.origin());
-    uri.push_str(base.prefix());
-    encode::expand_path(&mut uri, id, path, path_param)?;
+    let mut path_and_query = String::with_capacity(base.prefix().len() + path.len() + 48);
+    path_and_query.push_str(base.prefix());
+    encode::expand_path(&mut path_and_query, id, path, path_param)?;
     if let Some(query) = query {
         let pairs = query()?;
-        encode::push_query(&mut uri, &pairs);
+        encode::push_query(&mut path_and_query, &pairs);
     }
     let body = match body {
         Some(body) => Some(body()?),
         None => None,
     };
-    let uri = http::Uri::try_from(uri)
+    let uri = base
+        .uri(path_and_query)
         .map_err(|e| Error::invalid_request(id, None, format!("could not build the request: {e}")))?;
     // Built in place rather than through `http::request::Builder`, whose every step moves the request.
     let has_body = body.is_some();

@@ -23,7 +23,10 @@ pub(crate) fn after_attempt<C: Call + ?Sized>(
         }
         Err(error) => Attempt::Failed(error),
     };
-    let decision = policy.decide(retries_done, &attempt, call.safe_to_repeat(), jitter_sample());
+    // A success is never retried, so it needs no jitter (a hash per call).
+    let answered_ok = matches!(result, Ok(response) if response.status().is_success());
+    let random = if answered_ok { 0.0 } else { jitter_sample() };
+    let decision = policy.decide(retries_done, &attempt, call.safe_to_repeat(), random);
     if decision == Decision::Done {
         policy.record_success();
     }
