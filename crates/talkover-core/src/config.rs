@@ -48,6 +48,12 @@ impl BaseUrl {
         if uri.query().is_some() {
             return Err(invalid("the base URL cannot have a query string"));
         }
+        // A password in the URL would print wherever the URL does (`Debug`, logs, errors).
+        if authority.as_str().contains('@') {
+            return Err(invalid(
+                "the base URL cannot carry credentials; the token is sent in the Authorization header",
+            ));
+        }
         match scheme {
             "https" => {}
             "http" if allow_insecure || is_loopback(authority.host()) => {}
@@ -203,6 +209,13 @@ mod tests {
         assert!(BaseUrl::parse_insecure("http://api.example.com/api/v1").is_ok());
         assert!(BaseUrl::parse("ftp://x/api/v1").is_err());
         assert!(BaseUrl::parse("not a url").is_err());
+    }
+
+    #[test]
+    fn a_base_url_with_credentials_is_refused_without_echoing_them() {
+        let err = BaseUrl::parse("https://user:hunter2@app.talkover.ai/api/v1").unwrap_err();
+        assert!(err.to_string().contains("credentials"), "{err}");
+        assert!(!format!("{err} {err:?}").contains("hunter2"), "{err:?}");
     }
 
     #[test]

@@ -52,11 +52,18 @@ pub struct ReqwestTransport {
 /// the same origin (every request, for a client on one base URL) then takes a copy of that URL and sets
 /// only its path and query, instead of parsing the host again: that parse is most of what converting a
 /// request to reqwest costs.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 struct Origin {
     scheme: String,
     authority: String,
     url: reqwest::Url,
+}
+
+// Scheme and host only: an authority can carry a password.
+impl std::fmt::Debug for Origin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}://{}", self.scheme, self.url.host_str().unwrap_or(""))
+    }
 }
 
 impl ReqwestTransport {
@@ -247,6 +254,7 @@ mod tests {
                 let expected = reqwest::Url::parse(&text).unwrap();
                 assert_eq!(transport.url_of(&uri).unwrap().as_str(), expected.as_str(), "{text}");
             }
+            assert!(!format!("{transport:?}").contains("pw@"), "{transport:?}");
             // Another origin is parsed whole and leaves the cached one alone.
             let other = "http://localhost:1/api/v1/agents?page=1";
             assert_eq!(
