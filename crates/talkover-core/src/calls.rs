@@ -480,24 +480,7 @@ operations! {
         id: "list-calls",
         method: GET,
         path: "/api/v1/calls",
-        query: ListCallsQuery {
-            /// Only calls of this agent.
-            agent_id: AgentId,
-            /// Only calls with this status.
-            status: CallStatus,
-            /// Only calls in this direction.
-            direction: Direction,
-            /// Only calls from this date on.
-            date_from: Date,
-            /// Only calls up to this date.
-            date_to: Date,
-            /// Search in phone numbers and call SIDs (a number keeps its `+`).
-            search: String,
-            /// Items per page, 1 to 100 (the API's default is 20).
-            per_page: u32,
-            /// Page number, from 1.
-            page: u64,
-        },
+        query_struct: ListCallsQuery,
         response: ListEnvelope<Call>,
         items: Call,
         safe_to_repeat: true,
@@ -510,34 +493,73 @@ operations! {
         method: GET,
         path: "/api/v1/agents/{agent_id}/calls",
         params: { agent_id: AgentId },
-        query: CallFilters {
-            /// Only calls with this status.
-            status: CallStatus,
-            /// Only calls in this direction.
-            direction: Direction,
-            /// Only calls from this date on.
-            date_from: Date,
-            /// Only calls up to this date.
-            date_to: Date,
-            /// Search in phone numbers and call SIDs (a number keeps its `+`).
-            search: String,
-            /// Items per page, 1 to 100 (the API's default is 20).
-            per_page: u32,
-            /// Page number, from 1.
-            page: u64,
-        },
+        query_struct: CallFilters,
         response: ListEnvelope<Call>,
         items: Call,
         safe_to_repeat: true,
     }
 }
 
-impl ListCallsQuery {
-    /// The agent filter apart from the others, which are what [`GetAgentCalls`] takes: the same search
-    /// asked of one agent's calls.
-    pub fn split(self) -> (Option<AgentId>, CallFilters) {
-        let Self { agent_id, status, direction, date_from, date_to, search, per_page, page } = self;
-        (agent_id, CallFilters { status, direction, date_from, date_to, search, per_page, page })
+/// Declares the filters [`ListCalls`] and [`GetAgentCalls`] share, each written once: their two query
+/// structs, the setters of both operations (and of `Pending`), and [`ListCallsQuery::split`]. `agent` is
+/// the filter only [`ListCalls`] has; on [`GetAgentCalls`] the agent is in the path.
+macro_rules! call_filters {
+    (
+        agent { $(#[doc = $adoc:literal])* $agent:ident: $aty:ty }
+        filters { $( $(#[doc = $doc:literal])* $field:ident: $fty:ty ),* $(,)? }
+    ) => {
+        optional_fields! {
+            #[doc = "The query parameters of [`ListCalls`]; every one is optional."]
+            #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+            #[non_exhaustive]
+            pub struct ListCallsQuery {}
+            optional {
+                $(#[doc = $adoc])* $agent: $aty,
+                $( $(#[doc = $doc])* $field: $fty, )*
+            }
+        }
+
+        optional_fields! {
+            #[doc = "The query parameters of [`GetAgentCalls`]: those of [`ListCalls`] but the agent."]
+            #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+            #[non_exhaustive]
+            pub struct CallFilters {}
+            optional { $( $(#[doc = $doc])* $field: $fty, )* }
+        }
+
+        operations!(@setters ListCalls [[$(#[doc = $adoc])*] $agent: $aty $(, [$(#[doc = $doc])*] $field: $fty)*]);
+        operations!(@setters GetAgentCalls [$( [$(#[doc = $doc])*] $field: $fty ),*]);
+
+        impl ListCallsQuery {
+            /// The agent filter apart from the others, which are what [`GetAgentCalls`] takes: the same
+            /// search asked of one agent's calls.
+            pub fn split(self) -> (Option<$aty>, CallFilters) {
+                (self.$agent, CallFilters { $($field: self.$field),* })
+            }
+        }
+    };
+}
+
+call_filters! {
+    agent {
+        /// Only calls of this agent.
+        agent_id: AgentId
+    }
+    filters {
+        /// Only calls with this status.
+        status: CallStatus,
+        /// Only calls in this direction.
+        direction: Direction,
+        /// Only calls from this date on.
+        date_from: Date,
+        /// Only calls up to this date.
+        date_to: Date,
+        /// Search in phone numbers and call SIDs (a number keeps its `+`).
+        search: String,
+        /// Items per page, 1 to 100 (the API's default is 20).
+        per_page: u32,
+        /// Page number, from 1.
+        page: u64,
     }
 }
 

@@ -395,7 +395,9 @@ pub(crate) use string_enum;
 ///   template at compile time;
 /// - for `query: Name { .. }`, the query struct (every parameter optional) and one setter per parameter on
 ///   the operation and on [`crate::Pending`] (`query_type: Type => { field: T, .. }` names a query struct
-///   written by hand, for queries with required parameters, and which of its optional fields get setters);
+///   written by hand, for queries with required parameters, and which of its optional fields get setters;
+///   `query_struct: Type` names a query struct of optional parameters declared elsewhere, with its setters,
+///   for a filter list two operations share);
 /// - for `items: Item`, [`crate::PagedOperation`] and the pagination bounds check;
 /// - the module's `OPERATIONS`, its entries in the registry.
 ///
@@ -415,6 +417,7 @@ macro_rules! operations {
                 $(query_type: $qext:ty $(=> {
                     $( $(#[doc = $sdoc:literal])* $sfield:ident: $sfty:ty ),* $(,)?
                 })?,)?
+                $(query_struct: $qshared:ident,)?
                 $(body: $body:ty,)?
                 response: $response:ty,
                 $(items: $item:ty,)?
@@ -444,6 +447,11 @@ macro_rules! operations {
                     pub query: $qext,
                 )?
                 $(
+                    #[doc = concat!("The query parameters ([`", stringify!($qshared), "`]).")]
+                    #[cfg_attr(feature = "registry", serde(default))]
+                    pub query: $qshared,
+                )?
+                $(
                     #[doc = "The request body."]
                     pub body: $body,
                 )?
@@ -454,10 +462,10 @@ macro_rules! operations {
                 concat!("the path parameters of ", stringify!($ty), " are not the placeholders of its path"),
             );
 
-            $crate::macros::operations!(@new [$($ctor)?] $ty [$($($param: $pty),+)?] [$($qty)?] [$($body)?]);
+            $crate::macros::operations!(@new [$($ctor)?] $ty [$($($param: $pty),+)?] [$($qty)? $($qshared)?] [$($body)?]);
 
             impl $crate::operation::Operation for $ty {
-                type Query = $crate::macros::operations!(@or_unit $($qty)? $($qext)?);
+                type Query = $crate::macros::operations!(@or_unit $($qty)? $($qext)? $($qshared)?);
                 type Body = $crate::macros::operations!(@or_unit $($body)?);
                 type Response = $response;
                 const ID: &'static str = $id;
@@ -479,6 +487,11 @@ macro_rules! operations {
                 )?
                 $(
                     fn query(&self) -> Option<&$qext> {
+                        Some(&self.query)
+                    }
+                )?
+                $(
+                    fn query(&self) -> Option<&$qshared> {
                         Some(&self.query)
                     }
                 )?
