@@ -97,6 +97,10 @@ pub struct RequestRow {
     pub sdk_allocations_per_request: f64,
     /// The hand-written code's allocations per request, median.
     pub hand_allocations_per_request: f64,
+    /// Bytes of future one SDK request in flight holds (async: the caller's future and the boxed call).
+    pub sdk_future_bytes: Option<usize>,
+    /// Bytes of future one hand-written request in flight holds (async).
+    pub hand_future_bytes: Option<usize>,
     /// The SDK's wall time per request of each round, ns (round order; even rounds ran the SDK first).
     pub sdk_wall_ns: Vec<f64>,
     /// The hand-written code's wall time per request of each round, ns.
@@ -412,6 +416,15 @@ impl Report {
                 verdict(r.met, r.wall_ratio.median, r.goal),
             );
         }
+        let sizes: Vec<String> = self
+            .requests
+            .iter()
+            .filter(|r| r.concurrency == 1)
+            .filter_map(|r| Some(format!("{} {} / {} B", r.operation, r.sdk_future_bytes?, r.hand_future_bytes?)))
+            .collect();
+        if !sizes.is_empty() {
+            let _ = writeln!(t, "Future held per async request in flight, SDK / hand-written: {}", sizes.join(", "));
+        }
     }
 
     fn build_table(&self, t: &mut String) {
@@ -579,6 +592,8 @@ fn request_row(settings: &Settings, c: &Comparison) -> RequestRow {
         hand_cpu_us_per_request: median_opt(&c.hand, |s| s.cpu_per_op().map(|ns| ns / 1e3)),
         sdk_allocations_per_request: median(&c.sdk, Sample::allocations_per_op),
         hand_allocations_per_request: median(&c.hand, Sample::allocations_per_op),
+        sdk_future_bytes: c.future_bytes.map(|(sdk, _)| sdk),
+        hand_future_bytes: c.future_bytes.map(|(_, hand)| hand),
         sdk_wall_ns: c.sdk.iter().map(Sample::wall_per_op).collect(),
         hand_wall_ns: c.hand.iter().map(Sample::wall_per_op).collect(),
         sdk_new_connections: c.sdk.iter().map(|s| s.connections).sum(),

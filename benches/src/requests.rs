@@ -45,6 +45,8 @@ pub struct Comparison {
     pub sdk: Vec<Sample>,
     /// The hand-written code's runs.
     pub hand: Vec<Sample>,
+    /// Bytes of future one request in flight holds, SDK and hand-written (async only).
+    pub future_bytes: Option<(usize, usize)>,
 }
 
 const CONCURRENCIES: [usize; 2] = [1, 64];
@@ -110,6 +112,19 @@ impl AsyncContenders {
             get_url: format!("{base_url}/agents/{DOCUMENTED_AGENT_ID}").into(),
             list_url: format!("{base_url}/agents").into(),
         })
+    }
+
+    /// Bytes of future one request in flight holds, measured on futures built and dropped unpolled: for
+    /// the SDK, the caller's future and the boxed call it awaits; for the hand-written code, its future.
+    fn future_bytes(&self, op: Op) -> (usize, usize) {
+        let caller = std::mem::size_of_val(&sdk_async_one(&self.sdk, op));
+        let call = match op {
+            Op::GetAgent => std::mem::size_of_val(&*self.sdk.agents().get(DOCUMENTED_AGENT_ID)),
+            Op::ListAgents => std::mem::size_of_val(&*self.sdk.agents().list().send()),
+        };
+        let url = self.url(op);
+        let hand = std::mem::size_of_val(&hand_async_one(&self.hand, &self.headers, op, &url));
+        (caller + call, hand)
     }
 
     fn url(&self, op: Op) -> Arc<str> {
@@ -223,7 +238,8 @@ pub fn async_overhead(settings: &Settings, server: &Server) -> Result<Vec<Compar
             ];
             let mut samples = harness::alternate(settings.rounds, &mut runs)?.into_iter();
             let (sdk, hand) = (samples.next().unwrap_or_default(), samples.next().unwrap_or_default());
-            out.push(Comparison { transport: "async", op, concurrency, ops_per_run: ops, sdk, hand });
+            let future_bytes = Some(contenders.future_bytes(op));
+            out.push(Comparison { transport: "async", op, concurrency, ops_per_run: ops, sdk, hand, future_bytes });
         }
     }
     Ok(out)
@@ -375,7 +391,15 @@ pub fn blocking_overhead(settings: &Settings, server: &Server) -> Result<Vec<Com
             ];
             let mut samples = harness::alternate(settings.rounds, &mut runs)?.into_iter();
             let (sdk, hand) = (samples.next().unwrap_or_default(), samples.next().unwrap_or_default());
-            out.push(Comparison { transport: "blocking", op, concurrency, ops_per_run: ops, sdk, hand });
+            out.push(Comparison {
+                transport: "blocking",
+                op,
+                concurrency,
+                ops_per_run: ops,
+                sdk,
+                hand,
+                future_bytes: None,
+            });
         }
     }
     Ok(out)
