@@ -43,7 +43,7 @@ impl BaseUrl {
     fn parse_inner(url: &str, allow_insecure: bool) -> Result<Self, Error> {
         let invalid = |message: &str| Error::invalid_request("config", Some("base_url"), message);
         let uri: http::Uri = url.trim().parse().map_err(|_| invalid("not a valid URL"))?;
-        let scheme = uri.scheme_str().ok_or_else(|| invalid("the URL has no scheme"))?;
+        let scheme = uri.scheme().ok_or_else(|| invalid("the URL has no scheme"))?;
         let authority = uri.authority().ok_or_else(|| invalid("the URL has no host"))?;
         if uri.query().is_some() {
             return Err(invalid("the base URL cannot have a query string"));
@@ -54,7 +54,7 @@ impl BaseUrl {
                 "the base URL cannot carry credentials; the token is sent in the Authorization header",
             ));
         }
-        match scheme {
+        match scheme.as_str() {
             "https" => {}
             "http" if allow_insecure || is_loopback(authority.host()) => {}
             "http" => {
@@ -69,7 +69,7 @@ impl BaseUrl {
         Ok(Self {
             origin: format!("{scheme}://{authority}"),
             prefix,
-            scheme: uri.scheme().cloned().ok_or_else(|| invalid("the URL has no scheme"))?,
+            scheme: scheme.clone(),
             authority: authority.clone(),
         })
     }

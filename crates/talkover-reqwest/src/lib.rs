@@ -169,7 +169,8 @@ impl ReqwestTransport {
                 return Ok(url);
             }
         }
-        let url = parse_url(&uri_text(uri))?;
+        let path_and_query = uri.path_and_query().map_or("/", |p| p.as_str());
+        let url = parse_url(&[scheme, "://", authority, path_and_query].concat())?;
         if matches!(scheme, "http" | "https") && self.origin.get().is_none() {
             let mut origin_url = url.clone();
             origin_url.set_path("/");
@@ -209,19 +210,6 @@ fn read_answer(
         *answer.headers_mut() = std::mem::take(response.headers_mut());
         Ok(answer)
     }
-}
-
-/// The URI as text, from its parts (no formatting machinery).
-fn uri_text(uri: &http::Uri) -> String {
-    let scheme = uri.scheme_str().unwrap_or("https");
-    let authority = uri.authority().map_or("", |a| a.as_str());
-    let path = uri.path_and_query().map_or("/", |p| p.as_str());
-    let mut text = String::with_capacity(scheme.len() + 3 + authority.len() + path.len());
-    text.push_str(scheme);
-    text.push_str("://");
-    text.push_str(authority);
-    text.push_str(path);
-    text
 }
 
 fn map_error(error: reqwest::Error) -> TransportError {
