@@ -480,21 +480,7 @@ macro_rules! operations {
                         _ => None,
                     }
                 }
-                $(
-                    fn query(&self) -> Option<&$qty> {
-                        Some(&self.query)
-                    }
-                )?
-                $(
-                    fn query(&self) -> Option<&$qext> {
-                        Some(&self.query)
-                    }
-                )?
-                $(
-                    fn query(&self) -> Option<&$qshared> {
-                        Some(&self.query)
-                    }
-                )?
+                $crate::macros::operations!(@query_fn $($qty)? $($qext)? $($qshared)?);
                 $(
                     fn body(&self) -> Option<&$body> {
                         Some(&self.body)
@@ -595,6 +581,12 @@ macro_rules! operations {
                     $(body: { let body: $body = body; body },)?
                 }
             }
+        }
+    };
+    (@query_fn) => {};
+    (@query_fn $query:ty) => {
+        fn query(&self) -> Option<&$query> {
+            Some(&self.query)
         }
     };
     (@or_unit) => { () };
