@@ -206,9 +206,11 @@ optional_fields! {
         #[serde(rename = "type")]
         pub action_type: ActionType,
     }
-    optional {
+    settable {
         /// Inputs the agent collects.
-        inputs: Vec<ActionInput>,
+        inputs: impl IntoIterator<Item = ActionInput>,
+    }
+    optional {
         /// The integration it uses.
         integration: IntegrationRef,
     }
@@ -248,30 +250,7 @@ impl NewAction {
         description: impl Into<String>,
         action_type: ActionType,
     ) -> Self {
-        Self {
-            node_id: node_id.into(),
-            name: name.into(),
-            description: description.into(),
-            action_type,
-            inputs: None,
-            integration: None,
-            url: None,
-            authorization_url: None,
-            authorization_scheme: None,
-            custom_headers: None,
-            speak_on_send: None,
-            speak_on_receive: None,
-            execution_mode: None,
-            hold_duration: None,
-            transfer_to: None,
-            current_status: None,
-        }
-    }
-
-    /// Inputs the agent collects.
-    pub fn inputs(mut self, inputs: impl IntoIterator<Item = ActionInput>) -> Self {
-        self.inputs = Some(inputs.into_iter().collect());
-        self
+        Self::with_fields(node_id.into(), name.into(), description.into(), action_type)
     }
 
     /// The integration it uses.

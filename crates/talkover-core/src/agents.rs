@@ -325,17 +325,9 @@ optional_fields! {
         /// Idle checks at the start of a call, 0 to 10.
         initial_max_idle_check_count(count): u32,
     }
-    optional {
+    settable {
         /// Phone numbers to attach.
-        phone_number_ids: Vec<PhoneNumberId>,
-    }
-}
-
-impl CreateAgentBody {
-    /// Phone numbers to attach.
-    pub fn phone_number_ids<I: Into<PhoneNumberId>>(mut self, ids: impl IntoIterator<Item = I>) -> Self {
-        self.phone_number_ids = Some(ids.into_iter().map(Into::into).collect());
-        self
+        phone_number_ids(ids): impl IntoIterator<Item = impl Into<PhoneNumberId>>,
     }
 }
 
@@ -515,22 +507,16 @@ optional_fields! {
         /// Inbound or outbound.
         pub direction: Direction,
     }
-    optional {
+    settable {
         /// Phone numbers to attach.
-        phone_number_ids: Vec<PhoneNumberId>,
+        phone_number_ids(ids): impl IntoIterator<Item = impl Into<PhoneNumberId>>,
     }
 }
 
 impl AgentCallingSettings {
     /// Calling settings with a direction.
     pub fn new(direction: Direction) -> Self {
-        Self { direction, phone_number_ids: None }
-    }
-
-    /// Phone numbers to attach.
-    pub fn phone_number_ids<I: Into<PhoneNumberId>>(mut self, ids: impl IntoIterator<Item = I>) -> Self {
-        self.phone_number_ids = Some(ids.into_iter().map(Into::into).collect());
-        self
+        Self::with_fields(direction)
     }
 }
 
@@ -642,7 +628,7 @@ optional_fields! {
 
 optional_fields! {
     /// The priced components of an agent.
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct PricingComponents {}
     optional {
@@ -677,7 +663,7 @@ optional_fields! {
 
 optional_fields! {
     /// Telephony prices by direction.
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct TransportPricing {}
     optional {

@@ -89,13 +89,6 @@ auto_topup_settings! {
     }
 }
 
-impl AutoTopupSettingsUpdate {
-    /// An update that changes nothing yet; add settings with the chaining methods.
-    pub fn new() -> Self {
-        Self::default()
-    }
-}
-
 impl UpdateAutoTopupSettings {
     fn check(&self) -> Result<(), Error> {
         let (id, b) = (Self::ID, &self.body);
@@ -210,7 +203,7 @@ optional_fields! {
 
 optional_fields! {
     /// What the API shows of a saved card.
-    #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct Card {}
     optional {

@@ -225,31 +225,10 @@ optional_fields! {
     settable {
         /// Whether the agent would be a callback agent.
         is_callback_agent: bool,
-    }
-    optional {
         /// The source agents.
-        callback_source_agents: Vec<AgentId>,
+        callback_source_agents(ids): impl IntoIterator<Item = impl Into<AgentId>>,
         /// Which outcomes of a source agent's call make the contact eligible for a callback.
-        callback_trigger_statuses: Vec<CallbackTriggerStatus>,
-    }
-}
-
-impl ProposedCallbackConfig {
-    /// An empty proposal; set its parts with the chaining methods.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// The source agents.
-    pub fn callback_source_agents<I: Into<AgentId>>(mut self, ids: impl IntoIterator<Item = I>) -> Self {
-        self.callback_source_agents = Some(ids.into_iter().map(Into::into).collect());
-        self
-    }
-
-    /// The call outcomes that trigger a callback.
-    pub fn callback_trigger_statuses(mut self, statuses: impl IntoIterator<Item = CallbackTriggerStatus>) -> Self {
-        self.callback_trigger_statuses = Some(statuses.into_iter().collect());
-        self
+        callback_trigger_statuses(statuses): impl IntoIterator<Item = CallbackTriggerStatus>,
     }
 }
 

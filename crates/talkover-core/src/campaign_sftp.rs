@@ -218,13 +218,6 @@ sftp_credentials! {
     }
 }
 
-impl SftpConfigChanges {
-    /// No changes yet; add them with the chaining methods.
-    pub fn new() -> Self {
-        Self::default()
-    }
-}
-
 impl UpdateCampaignSftp {
     /// Applies `changes` to the campaign's SFTP configuration.
     pub fn new(campaign_id: impl Into<CampaignId>, changes: SftpConfigChanges) -> Self {

@@ -154,19 +154,19 @@ macro_rules! campaign_settings {
                 /// Which do-not-call list.
                 do_not_call_list_source(source): DoNotCallListSource,
             }
-            optional {
+            $kind {
                 /// The campaign's own blocked numbers (E.164), used with the `custom` source.
-                do_not_call_custom_list: Vec<String>,
+                do_not_call_custom_list(numbers): impl IntoIterator<Item = impl Into<String>>,
             }
             $kind {
                 /// Add contacts to the do-not-call list automatically on the trigger statuses and errors.
                 auto_add_to_dnc_enabled(enabled): bool,
             }
-            optional {
+            $kind {
                 /// Call outcomes that add a contact to the do-not-call list (`completed`, `voicemail`, …).
-                auto_dnc_trigger_statuses: Vec<CallStatus>,
+                auto_dnc_trigger_statuses(statuses): impl IntoIterator<Item = CallStatus>,
                 /// Call errors that add a contact to the do-not-call list (`invalid_number`, …).
-                auto_dnc_trigger_errors: Vec<String>,
+                auto_dnc_trigger_errors(errors): impl IntoIterator<Item = impl Into<String>>,
             }
         }
         campaign_settings!(@$kind $name);
@@ -174,24 +174,6 @@ macro_rules! campaign_settings {
     (@optional $name:ident) => {};
     (@settable $name:ident) => {
         impl $name {
-            /// The campaign's own blocked numbers (E.164).
-            pub fn do_not_call_custom_list<I: Into<String>>(mut self, numbers: impl IntoIterator<Item = I>) -> Self {
-                self.do_not_call_custom_list = Some(numbers.into_iter().map(Into::into).collect());
-                self
-            }
-
-            /// Call outcomes that add a contact to the do-not-call list.
-            pub fn auto_dnc_trigger_statuses(mut self, statuses: impl IntoIterator<Item = CallStatus>) -> Self {
-                self.auto_dnc_trigger_statuses = Some(statuses.into_iter().collect());
-                self
-            }
-
-            /// Call errors that add a contact to the do-not-call list.
-            pub fn auto_dnc_trigger_errors<I: Into<String>>(mut self, errors: impl IntoIterator<Item = I>) -> Self {
-                self.auto_dnc_trigger_errors = Some(errors.into_iter().map(Into::into).collect());
-                self
-            }
-
             fn check_settings(&self, id: &'static str) -> Result<(), Error> {
                 let hours = |field: &str, value: Option<u32>| {
                     validate::optional(value, |v| validate::range(id, field, v, 1, 168))
@@ -495,23 +477,18 @@ campaign_settings! {
         /// New last day: `None` leaves it, `Some(None)` clears it (sent as `null`), `Some(Some(d))` sets it.
         #[serde(with = "nullable")]
         end_date: Option<Date>,
-        /// New weekdays, 1 to 7; at least one.
-        days_of_week: Vec<Weekday>,
-        /// New calling windows; at least one.
-        call_time_ranges: Vec<CallTimeRange>,
     }
     settable {
+        /// New weekdays, at least one (sent as the API's numbers, 1 = Monday to 7 = Sunday).
+        days_of_week(days): impl IntoIterator<Item = Weekday>,
+        /// New calling windows, at least one (replacing the old ones).
+        call_time_ranges(ranges): impl IntoIterator<Item = CallTimeRange>,
         /// New IANA time zone, up to 50 characters.
         timezone: impl Into<String>,
     }
 }
 
 impl CampaignChanges {
-    /// No changes yet; add them with the chaining methods.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
     /// New last day.
     pub fn end_date(mut self, date: Date) -> Self {
         self.end_date = Some(Some(date));
@@ -521,18 +498,6 @@ impl CampaignChanges {
     /// Removes the end date (sends `"end_date": null`).
     pub fn clear_end_date(mut self) -> Self {
         self.end_date = Some(None);
-        self
-    }
-
-    /// New weekdays (sent as the API's numbers, 1 = Monday to 7 = Sunday).
-    pub fn days_of_week(mut self, days: impl IntoIterator<Item = Weekday>) -> Self {
-        self.days_of_week = Some(days.into_iter().collect());
-        self
-    }
-
-    /// New calling windows (replacing the old ones).
-    pub fn call_time_ranges(mut self, ranges: impl IntoIterator<Item = CallTimeRange>) -> Self {
-        self.call_time_ranges = Some(ranges.into_iter().collect());
         self
     }
 }

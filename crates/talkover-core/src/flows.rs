@@ -196,13 +196,6 @@ optional_fields! {
     }
 }
 
-impl FlowMeta {
-    /// No name, no version.
-    pub fn new() -> Self {
-        Self::default()
-    }
-}
-
 optional_fields! {
     /// A node of a flow.
     ///

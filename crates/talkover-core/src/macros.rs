@@ -230,11 +230,14 @@ macro_rules! string_enum {
 /// and for fields whose setter does more and is written by hand.
 ///
 /// An entry is `name: T`, or `name: impl Into<T>` for a setter that takes anything convertible, or
+/// `name: impl IntoIterator<Item = T>` (or `Item = impl Into<T>`) for a `Vec<T>` field whose setter
+/// collects any iterator, or
 /// `name(param): ..` to name the setter's parameter; it may carry one `#[serde(..)]` of its own (a
 /// rename, a `serialize_with`).
 ///
 /// The struct also gets a private `with_fields`, which takes its own fields in order and leaves every
-/// listed one unset, for the constructors. A body whose own fields are the ones the API requires can say
+/// listed one unset, for the constructors; a struct without fields of its own gets a public `new()`, with
+/// every field unset. A body whose own fields are the ones the API requires can say
 /// `required { pub struct NameRequired; }` first: that struct gets the same fields and docs, and the body a
 /// `new(required)`, so a caller names every required field and leaving one out does not compile.
 ///
@@ -330,11 +333,56 @@ macro_rules! optional_fields {
                 Self { $($field,)* $($ofield: ::std::option::Option::None,)* }
             }
 
+            $crate::macros::optional_fields!(@unset_new [$($field)*]);
+
             $( $crate::macros::optional_fields!(@setter $conv [$($doc)*] $ofield [$($param)*] $oty); )*
         }
     };
+    (@unset_new []) => {
+        /// Nothing set yet: every field is `None` until set (with the chaining methods, where it has one).
+        pub fn new() -> Self {
+            Self::with_fields()
+        }
+    };
+    (@unset_new [$($field:ident)+]) => {};
     (@munch $head:tt [$($acc:tt)*] $kind:ident { $(,)? } $($groups:tt)*) => {
         $crate::macros::optional_fields!(@munch $head [$($acc)*] $($groups)*);
+    };
+    (
+        @munch $head:tt [$($acc:tt)*]
+        $kind:ident {
+            $(#[doc = $doc:literal])* $(#[serde($($serde:tt)*)])? $field:ident $(($param:ident))?:
+                impl IntoIterator<Item = impl Into<$ty:ty>>
+            $(, $($rest:tt)*)?
+        }
+        $($groups:tt)*
+    ) => {
+        $crate::macros::optional_fields!(
+            @munch $head
+            [$($acc)* {
+                [$(#[doc = $doc])*] [$(#[serde($($serde)*)])?] $field [$($param)? $field] [$kind items_into $ty]
+                ::std::vec::Vec<$ty>
+            }]
+            $kind { $($($rest)*)? } $($groups)*
+        );
+    };
+    (
+        @munch $head:tt [$($acc:tt)*]
+        $kind:ident {
+            $(#[doc = $doc:literal])* $(#[serde($($serde:tt)*)])? $field:ident $(($param:ident))?:
+                impl IntoIterator<Item = $ty:ty>
+            $(, $($rest:tt)*)?
+        }
+        $($groups:tt)*
+    ) => {
+        $crate::macros::optional_fields!(
+            @munch $head
+            [$($acc)* {
+                [$(#[doc = $doc])*] [$(#[serde($($serde)*)])?] $field [$($param)? $field] [$kind items $ty]
+                ::std::vec::Vec<$ty>
+            }]
+            $kind { $($($rest)*)? } $($groups)*
+        );
     };
     (
         @munch $head:tt [$($acc:tt)*]
@@ -378,7 +426,21 @@ macro_rules! optional_fields {
             self
         }
     };
-    (@setter [optional $conv:ident] $($_entry:tt)*) => {};
+    (@setter [settable items $item:ty] [$(#[$doc:meta])*] $field:ident [$param:ident $($_field:ident)?] $ty:ty) => {
+        $(#[$doc])*
+        pub fn $field(mut self, $param: impl ::std::iter::IntoIterator<Item = $item>) -> Self {
+            self.$field = ::std::option::Option::Some($param.into_iter().collect());
+            self
+        }
+    };
+    (@setter [settable items_into $item:ty] [$(#[$doc:meta])*] $field:ident [$param:ident $($_field:ident)?] $ty:ty) => {
+        $(#[$doc])*
+        pub fn $field<I: ::std::convert::Into<$item>>(mut self, $param: impl ::std::iter::IntoIterator<Item = I>) -> Self {
+            self.$field = ::std::option::Option::Some($param.into_iter().map(::std::convert::Into::into).collect());
+            self
+        }
+    };
+    (@setter [optional $($conv:tt)*] $($_entry:tt)*) => {};
 }
 
 pub(crate) use id_type;

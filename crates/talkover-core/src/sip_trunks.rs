@@ -191,13 +191,6 @@ sip_trunk_settings! {
     }
 }
 
-impl SipTrunkUpdate {
-    /// An update that changes nothing yet; add fields with the chaining methods.
-    pub fn new() -> Self {
-        Self::default()
-    }
-}
-
 impl UpdateSipTrunk {
     fn check(&self) -> Result<(), Error> {
         let (id, b) = (Self::ID, &self.body);

@@ -168,27 +168,59 @@ string_enum! {
 // ---------------------------------------------------------------------------------------------------
 // Shared request bodies
 
-/// Declares a webhook body with the optional settings [`NewWebhook`] and [`WebhookChanges`] share, each
-/// written once, after the body's own fields. Their setters are `shared_optional_setters!`, which the
-/// campaign bodies forward to their inner settings too.
-macro_rules! webhook_settings {
-    ($($item:tt)*) => {
-        optional_fields! {
-            $($item)*
-            optional {
+/// Hands `$then!` the settings every webhook body may set, after its own input: one entry each, in the
+/// form of `optional_fields!`'s `settable` lists. [`NewWebhook`] and [`WebhookChanges`] declare them as
+/// fields with setters; the campaign bodies, which hold one of those, forward the same setters to it.
+macro_rules! with_webhook_settings {
+    ($then:ident! { $($input:tt)* }) => {
+        $then! {
+            $($input)*
+            {
                 /// Secret the API signs each delivery with (HMAC-SHA256), up to 255 characters.
                 #[serde(serialize_with = "crate::secret::expose")]
-                webhook_secret: SecretString,
+                webhook_secret(secret): impl Into<SecretString>,
                 /// Seconds to wait for the target, 5 to 120 (the API's default is 30).
-                timeout: u32,
+                timeout(seconds): u32,
                 /// Further attempts after a failed delivery, 0 to 10 (the API's default is 3).
-                max_retries: u32,
+                max_retries(retries): u32,
                 /// Whether the webhook delivers (the API's default is `true`).
-                enabled: bool,
+                enabled(enabled): bool,
                 /// The HTTP method of deliveries (the API's default is `POST`).
-                http_method: WebhookHttpMethod,
+                http_method(method): WebhookHttpMethod,
                 /// How deliveries authenticate to the target (the API's default is `none`).
-                authorization_scheme: AuthorizationScheme,
+                authorization_scheme(scheme): AuthorizationScheme,
+            }
+        }
+    };
+}
+
+/// Hands `$then!` the fields a create body requires and a change body may set, after its own input, as
+/// `with_webhook_settings!` does for the optional settings. `$event` is the event type of the body.
+macro_rules! with_webhook_changes {
+    ($event:ty; $then:ident! { $($input:tt)* }) => {
+        $then! {
+            $($input)*
+            {
+                /// New name (1 to 255 characters).
+                name: impl Into<String>,
+                /// New delivery URL (up to 500 characters).
+                webhook_url(url): impl Into<String>,
+                /// New list of events (at least one).
+                events: impl IntoIterator<Item = $event>,
+            }
+        }
+    };
+}
+
+/// Declares a webhook body: its own fields and `settable` lists as given, then the settings of
+/// `with_webhook_settings!`, then the two setting maps whose setters add one entry at a time
+/// (`collection_setters!`).
+macro_rules! webhook_body {
+    ([$($item:tt)*] { $($settings:tt)* }) => {
+        optional_fields! {
+            $($item)*
+            settable { $($settings)* }
+            optional {
                 /// Headers sent with every delivery; their values are secrets.
                 custom_headers: Vec<CustomHeader>,
                 /// Payload templates replacing the default payload of some events, by event (free-form
@@ -199,38 +231,61 @@ macro_rules! webhook_settings {
     };
 }
 
-webhook_settings! {
-    /// The settings of a new webhook, for agents ([`NewAgentWebhook`]) and, inside [`NewCampaignWebhook`],
-    /// for campaigns.
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-    #[serde(bound = "E: WebhookEvent")]
-    #[non_exhaustive]
-    pub struct NewWebhook<E: WebhookEvent> {
-        /// Name (1 to 255 characters).
-        pub name: String,
-        /// Where events are delivered (up to 500 characters).
-        pub webhook_url: String,
-        /// The events to deliver (at least one).
-        pub events: Vec<E>,
-    }
+/// Writes setters on `$body` that hand each value to the same setter of the body in its field `$inner`,
+/// for the entries `with_webhook_settings!` or `with_webhook_changes!` hand over.
+macro_rules! forward_setters {
+    ($body:ident.$inner:ident {
+        $( $(#[doc = $doc:literal])* $(#[serde($($serde:tt)*)])? $field:ident $(($param:ident))?: $ty:ty ),* $(,)?
+    }) => {
+        impl $body {
+            $( forward_setters!(@one $inner [$(#[doc = $doc])*] $field [$($param)? $field] $ty); )*
+        }
+    };
+    (@one $inner:ident [$(#[$doc:meta])*] $field:ident [$param:ident $($_field:ident)?] $ty:ty) => {
+        $(#[$doc])*
+        pub fn $field(mut self, $param: $ty) -> Self {
+            self.$inner = self.$inner.$field($param);
+            self
+        }
+    };
 }
 
-webhook_settings! {
-    /// The changes to a webhook; unset fields are left as they are. For agents ([`AgentWebhookChanges`])
-    /// and, inside [`CampaignWebhookChanges`], for campaigns.
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-    #[serde(bound = "E: WebhookEvent")]
-    #[non_exhaustive]
-    pub struct WebhookChanges<E: WebhookEvent> {}
-    optional {
-        /// New name (1 to 255 characters).
-        name: String,
-        /// New delivery URL (up to 500 characters).
-        webhook_url: String,
-        /// New list of events (at least one).
-        events: Vec<E>,
-    }
+with_webhook_settings!(webhook_body! {
+    [
+        /// The settings of a new webhook, for agents ([`NewAgentWebhook`]) and, inside [`NewCampaignWebhook`],
+        /// for campaigns.
+        #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+        #[serde(bound = "E: WebhookEvent")]
+        #[non_exhaustive]
+        pub struct NewWebhook<E: WebhookEvent> {
+            /// Name (1 to 255 characters).
+            pub name: String,
+            /// Where events are delivered (up to 500 characters).
+            pub webhook_url: String,
+            /// The events to deliver (at least one).
+            pub events: Vec<E>,
+        }
+    ]
+});
+
+/// Declares [`WebhookChanges`]: the fields of `with_webhook_changes!`, then the webhook settings.
+macro_rules! webhook_changes {
+    ({ $($changes:tt)* }) => {
+        with_webhook_settings!(webhook_body! {
+            [
+                /// The changes to a webhook; unset fields are left as they are. For agents
+                /// ([`AgentWebhookChanges`]) and, inside [`CampaignWebhookChanges`], for campaigns.
+                #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+                #[serde(bound = "E: WebhookEvent")]
+                #[non_exhaustive]
+                pub struct WebhookChanges<E: WebhookEvent> {}
+                settable { $($changes)* }
+            ]
+        });
+    };
 }
+
+with_webhook_changes!(E; webhook_changes! {});
 
 impl<E: WebhookEvent> Default for WebhookChanges<E> {
     fn default() -> Self {
@@ -238,46 +293,10 @@ impl<E: WebhookEvent> Default for WebhookChanges<E> {
     }
 }
 
-/// Chaining setters of the optional settings both body shapes share. `$inner` names the field that holds
-/// the shared settings in a body that wraps them (the campaign bodies).
-macro_rules! shared_optional_setters {
+/// Chaining setters of the two setting maps, which add one entry at a time. `$inner` names the field that
+/// holds the settings in a body that wraps them (the campaign bodies).
+macro_rules! collection_setters {
     ($event:ty $(, $inner:ident)?) => {
-        /// Secret the API signs each delivery with, up to 255 characters.
-        pub fn webhook_secret(mut self, secret: impl Into<SecretString>) -> Self {
-            self$(.$inner)?.webhook_secret = Some(secret.into());
-            self
-        }
-
-        /// Seconds to wait for the target, 5 to 120.
-        pub fn timeout(mut self, seconds: u32) -> Self {
-            self$(.$inner)?.timeout = Some(seconds);
-            self
-        }
-
-        /// Further attempts after a failed delivery, 0 to 10.
-        pub fn max_retries(mut self, retries: u32) -> Self {
-            self$(.$inner)?.max_retries = Some(retries);
-            self
-        }
-
-        /// Whether the webhook delivers.
-        pub fn enabled(mut self, enabled: bool) -> Self {
-            self$(.$inner)?.enabled = Some(enabled);
-            self
-        }
-
-        /// The HTTP method of deliveries.
-        pub fn http_method(mut self, method: WebhookHttpMethod) -> Self {
-            self$(.$inner)?.http_method = Some(method);
-            self
-        }
-
-        /// How deliveries authenticate to the target.
-        pub fn authorization_scheme(mut self, scheme: AuthorizationScheme) -> Self {
-            self$(.$inner)?.authorization_scheme = Some(scheme);
-            self
-        }
-
         /// Adds a header sent with every delivery.
         pub fn custom_header(mut self, key: impl Into<String>, value: impl Into<SecretString>) -> Self {
             self$(.$inner)?.custom_headers.get_or_insert_with(Vec::new).push(CustomHeader::new(key, value));
@@ -292,36 +311,13 @@ macro_rules! shared_optional_setters {
     };
 }
 
-/// Chaining setters of the fields a create body requires and a change body leaves optional.
-macro_rules! change_setters {
-    ($event:ty $(, $inner:ident)?) => {
-        /// New name.
-        pub fn name(mut self, name: impl Into<String>) -> Self {
-            self$(.$inner)?.name = Some(name.into());
-            self
-        }
-
-        /// New delivery URL.
-        pub fn webhook_url(mut self, url: impl Into<String>) -> Self {
-            self$(.$inner)?.webhook_url = Some(url.into());
-            self
-        }
-
-        /// New list of events (at least one).
-        pub fn events(mut self, events: impl IntoIterator<Item = $event>) -> Self {
-            self$(.$inner)?.events = Some(events.into_iter().collect());
-            self
-        }
-    };
-}
-
 impl<E: WebhookEvent> NewWebhook<E> {
     /// A webhook with its required settings; set the others with the chaining methods.
     pub fn new(name: impl Into<String>, webhook_url: impl Into<String>, events: impl IntoIterator<Item = E>) -> Self {
         Self::with_fields(name.into(), webhook_url.into(), events.into_iter().collect())
     }
 
-    shared_optional_setters!(E);
+    collection_setters!(E);
 
     fn check(&self, operation: &'static str) -> Result<(), Error> {
         let mut problems = Problems::new(operation);
@@ -334,13 +330,7 @@ impl<E: WebhookEvent> NewWebhook<E> {
 }
 
 impl<E: WebhookEvent> WebhookChanges<E> {
-    /// No changes yet; add them with the chaining methods.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    change_setters!(E);
-    shared_optional_setters!(E);
+    collection_setters!(E);
 
     fn check(&self, operation: &'static str) -> Result<(), Error> {
         let mut problems = Problems::new(operation);
@@ -405,11 +395,13 @@ impl NewCampaignWebhook {
         webhook_url: impl Into<String>,
         events: impl IntoIterator<Item = CampaignWebhookEvent>,
     ) -> Self {
-        Self { webhook: NewWebhook::new(name, webhook_url, events), include_call_events: None }
+        Self::with_fields(NewWebhook::new(name, webhook_url, events))
     }
 
-    shared_optional_setters!(CampaignWebhookEvent, webhook);
+    collection_setters!(CampaignWebhookEvent, webhook);
 }
+
+with_webhook_settings!(forward_setters! { NewCampaignWebhook.webhook });
 
 optional_fields! {
     /// The body of [`UpdateCampaignWebhook`]: changes to the shared settings, and to `include_call_events`.
@@ -432,9 +424,11 @@ impl CampaignWebhookChanges {
         Self::default()
     }
 
-    change_setters!(CampaignWebhookEvent, webhook);
-    shared_optional_setters!(CampaignWebhookEvent, webhook);
+    collection_setters!(CampaignWebhookEvent, webhook);
 }
+
+with_webhook_changes!(CampaignWebhookEvent; forward_setters! { CampaignWebhookChanges.webhook });
+with_webhook_settings!(forward_setters! { CampaignWebhookChanges.webhook });
 
 // ---------------------------------------------------------------------------------------------------
 // Shared responses

@@ -159,9 +159,9 @@ macro_rules! rule_fields {
     ($kind:ident; $($item:tt)*) => {
         optional_fields! {
             $($item)*
-            optional {
+            $kind {
                 /// The weekdays a recurring window applies to (at least one).
-                days_of_week: Vec<Weekday>,
+                days_of_week(days): impl IntoIterator<Item = Weekday>,
             }
             $kind {
                 /// When a recurring window opens.
@@ -331,19 +331,6 @@ rule_fields! {
         /// New type.
         #[serde(rename = "type")]
         rule_type: AvailabilityRuleType,
-    }
-}
-
-impl AvailabilityRuleUpdate {
-    /// A change of nothing yet; add fields with the chaining methods.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// New weekdays (at least one).
-    pub fn days_of_week(mut self, days: impl IntoIterator<Item = Weekday>) -> Self {
-        self.days_of_week = Some(days.into_iter().collect());
-        self
     }
 }
 

@@ -238,9 +238,9 @@ event_fields! {
         /// Whether it takes place (the API's default is confirmed).
         status: EventStatus,
     }
-    optional {
-        /// People to invite.
-        attendees: Vec<NewEventAttendee>,
+    settable {
+        /// The people to invite (replacing any added with [`attendee`](Self::attendee)).
+        attendees: impl IntoIterator<Item = NewEventAttendee>,
     }
 }
 
@@ -253,12 +253,6 @@ impl NewCalendarEvent {
     /// Invites someone.
     pub fn attendee(mut self, name: impl Into<String>, email: impl Into<String>) -> Self {
         self.attendees.get_or_insert_with(Vec::new).push(NewEventAttendee::new(name, email));
-        self
-    }
-
-    /// The people to invite.
-    pub fn attendees(mut self, attendees: impl IntoIterator<Item = NewEventAttendee>) -> Self {
-        self.attendees = Some(attendees.into_iter().collect());
         self
     }
 }
@@ -279,22 +273,9 @@ event_changes! {
     #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct CalendarEventUpdate {}
-    optional {
+    settable {
         /// The people invited.
-        attendees: Vec<NewEventAttendee>,
-    }
-}
-
-impl CalendarEventUpdate {
-    /// A change of nothing yet; add fields with the chaining methods.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// The people invited.
-    pub fn attendees(mut self, attendees: impl IntoIterator<Item = NewEventAttendee>) -> Self {
-        self.attendees = Some(attendees.into_iter().collect());
-        self
+        attendees: impl IntoIterator<Item = NewEventAttendee>,
     }
 }
 

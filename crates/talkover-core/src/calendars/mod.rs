@@ -110,13 +110,6 @@ optional_fields! {
     }
 }
 
-impl CalendarUpdate {
-    /// No change yet; add changes with the chaining methods.
-    pub fn new() -> Self {
-        Self::default()
-    }
-}
-
 impl UpdateCalendar {
     fn check(&self) -> Result<(), Error> {
         // The limit is documented on create; a name the API would refuse there is refused here too.
