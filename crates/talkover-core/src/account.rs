@@ -206,7 +206,8 @@ operations! {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{build_request, decode_response, BaseUrl, ClientConfig, ErrorKind};
+    use crate::operation::testing::config;
+    use crate::{build_request, decode_response, BaseUrl, ErrorKind};
 
     #[test]
     fn the_current_user_is_outside_v1_whatever_the_base_url() {
@@ -216,7 +217,7 @@ mod tests {
             ("http://127.0.0.1:9999/api/v1", "http://127.0.0.1:9999/api/user"),
         ];
         for (base, expected) in cases {
-            let config = ClientConfig::new("talq_test").unwrap().with_base_url(BaseUrl::parse(base).unwrap());
+            let config = config().with_base_url(BaseUrl::parse(base).unwrap());
             let request = build_request(&GetCurrentUser::new(), &config).unwrap();
             assert_eq!(request.uri(), expected, "base URL {base}");
         }
@@ -234,7 +235,7 @@ mod tests {
 
     #[test]
     fn token_names_are_1_to_255_characters() {
-        let config = ClientConfig::new("talq_test").unwrap();
+        let config = config();
         for name in [String::new(), "n".repeat(256)] {
             let error = build_request(&CreateUserApiToken::new(NewApiToken::new(name)), &config).unwrap_err();
             assert_eq!(error.kind(), ErrorKind::InvalidRequest);

@@ -295,46 +295,25 @@ operations! {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::build_request;
+    use crate::operation::testing::{config, dec, invalid_field};
     use crate::page::PagedOperation;
-    use crate::{build_request, ClientConfig, ErrorKind};
-
-    fn dec(text: &str) -> Decimal {
-        Decimal::new(text).unwrap()
-    }
-
-    fn refused_field<O: crate::Operation>(operation: &O) -> Option<String> {
-        let error = build_request(operation, &ClientConfig::new("talq_test").unwrap()).unwrap_err();
-        assert_eq!(error.kind(), ErrorKind::InvalidRequest, "{error}");
-        match error {
-            Error::InvalidRequest(e) => e.field().map(str::to_owned),
-            _ => None,
-        }
-    }
 
     #[test]
     fn amounts_and_days_are_checked_before_sending() {
         let update = |b: AutoTopupSettingsUpdate| UpdateAutoTopupSettings::new(b);
-        let field = |b| refused_field(&update(b));
+        let field = |b| invalid_field(&update(b));
+        assert_eq!(field(AutoTopupSettingsUpdate::new().threshold_amount(dec("0.99"))), "threshold_amount");
+        assert_eq!(field(AutoTopupSettingsUpdate::new().recharge_amount(dec("1000.01"))), "recharge_amount");
+        assert_eq!(field(AutoTopupSettingsUpdate::new().scheduled_amount(dec("-1"))), "scheduled_amount");
+        assert_eq!(field(AutoTopupSettingsUpdate::new().day_of_month(29)), "day_of_month");
+        assert_eq!(field(AutoTopupSettingsUpdate::new().day_of_month(0)), "day_of_month");
         assert_eq!(
-            field(AutoTopupSettingsUpdate::new().threshold_amount(dec("0.99"))).as_deref(),
-            Some("threshold_amount")
-        );
-        assert_eq!(
-            field(AutoTopupSettingsUpdate::new().recharge_amount(dec("1000.01"))).as_deref(),
-            Some("recharge_amount")
-        );
-        assert_eq!(
-            field(AutoTopupSettingsUpdate::new().scheduled_amount(dec("-1"))).as_deref(),
-            Some("scheduled_amount")
-        );
-        assert_eq!(field(AutoTopupSettingsUpdate::new().day_of_month(29)).as_deref(), Some("day_of_month"));
-        assert_eq!(field(AutoTopupSettingsUpdate::new().day_of_month(0)).as_deref(), Some("day_of_month"));
-        assert_eq!(
-            field(AutoTopupSettingsUpdate::new().scheduled_payment_enabled(true).day_of_month(1)).as_deref(),
-            Some("scheduled_amount")
+            field(AutoTopupSettingsUpdate::new().scheduled_payment_enabled(true).day_of_month(1)),
+            "scheduled_amount"
         );
 
-        let config = ClientConfig::new("talq_test").unwrap();
+        let config = config();
         let ok = AutoTopupSettingsUpdate::new()
             .is_enabled(true)
             .threshold_amount(dec("1"))
@@ -354,11 +333,11 @@ mod tests {
 
     #[test]
     fn history_pages_are_bounded_and_settable() {
-        assert_eq!(refused_field(&GetAutoTopupHistory::new().per_page(0)).as_deref(), Some("per_page"));
-        assert_eq!(refused_field(&GetAutoTopupHistory::new().per_page(101)).as_deref(), Some("per_page"));
+        assert_eq!(invalid_field(&GetAutoTopupHistory::new().per_page(0)), "per_page");
+        assert_eq!(invalid_field(&GetAutoTopupHistory::new().per_page(101)), "per_page");
         let mut history = GetAutoTopupHistory::new().per_page(100);
         history.set_page(3);
-        let request = build_request(&history, &ClientConfig::new("talq_test").unwrap()).unwrap();
+        let request = build_request(&history, &config()).unwrap();
         assert_eq!(request.uri().path(), "/api/v1/auto-topup/history");
         let mut pairs = crate::encode::parse_query(request.uri().query().unwrap());
         pairs.sort();

@@ -163,13 +163,16 @@ impl Call {
 // ---------------------------------------------------------------------------------------------------
 // make-call
 
-/// Declares a call body with the fields [`NewCall`] and [`NewCampaignCall`] share, each written once, around
-/// the body's own fields, and their setters.
+/// Declares a call body with the fields [`NewCall`] and [`NewCampaignCall`] share, each written once, before
+/// the body's own optional fields, with their setters and `new`.
 macro_rules! call_body {
-    ($(#[$meta:meta])* pub struct $name:ident { $($own:tt)* } $($groups:tt)*) => {
+    ($(#[$meta:meta])* pub struct $name:ident; $($groups:tt)*) => {
         optional_fields! {
             $(#[$meta])*
-            pub struct $name { $($own)* }
+            pub struct $name {
+                /// The number to call, E.164 (`+1234567890`).
+                pub to: String,
+            }
             settable {
                 /// Values for the placeholders of the agent's prompt (replacing any set before).
                 payload: Map<String, Value>,
@@ -183,6 +186,11 @@ macro_rules! call_body {
         }
 
         impl $name {
+            /// A call to `to` (E.164); set the rest with the chaining methods.
+            pub fn new(to: impl Into<String>) -> Self {
+                Self::with_fields(to.into())
+            }
+
             /// Sets one prompt placeholder's value.
             pub fn payload_value(mut self, key: impl Into<String>, value: impl Into<Value>) -> Self {
                 self.payload.get_or_insert_with(Map::new).insert(key.into(), value.into());
@@ -202,20 +210,10 @@ call_body! {
     /// The body of [`MakeCall`].
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
-    pub struct NewCall {
-        /// The number to call, in international format (`+1234567890`).
-        pub to: String,
-    }
+    pub struct NewCall;
     settable {
         /// Seconds to wait before dialling, 0 to 3600 (the API's default is 0).
         delay_seconds(seconds): u32,
-    }
-}
-
-impl NewCall {
-    /// A call to `to` (international format).
-    pub fn new(to: impl Into<String>) -> Self {
-        Self::with_fields(to.into())
     }
 }
 
@@ -256,21 +254,11 @@ call_body! {
     /// The body of [`MakeCampaignCall`].
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
-    pub struct NewCampaignCall {
-        /// The number to call, E.164 (`+1234567890`).
-        pub to: String,
-    }
+    pub struct NewCampaignCall;
     settable {
         /// Queue the call even if this number already has an active or queued call in the campaign (the
         /// API's default is `false`, which answers 409 with the existing call: see [`existing_call`]).
         allow_duplicates(allow): bool,
-    }
-}
-
-impl NewCampaignCall {
-    /// A campaign call to `to` (E.164).
-    pub fn new(to: impl Into<String>) -> Self {
-        Self::with_fields(to.into())
     }
 }
 

@@ -116,26 +116,15 @@ operations! {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{build_request, ClientConfig, ErrorKind};
-
-    fn dec(text: &str) -> Decimal {
-        Decimal::new(text).unwrap()
-    }
-
-    fn refused_field(error: Error) -> Option<String> {
-        assert_eq!(error.kind(), ErrorKind::InvalidRequest, "{error}");
-        match error {
-            Error::InvalidRequest(e) => e.field().map(str::to_owned),
-            _ => None,
-        }
-    }
+    use crate::build_request;
+    use crate::operation::testing::{config, dec, field_of};
 
     #[test]
     fn purchase_amount_must_be_positive() {
-        let config = ClientConfig::new("talq_test").unwrap();
+        let config = config();
         for bad in ["0", "0.00", "-0", "-5", "-0.01"] {
             let err = build_request(&PurchaseCredits::new(CreditPurchase::new(dec(bad))), &config).unwrap_err();
-            assert_eq!(refused_field(err).as_deref(), Some("amount"), "{bad}");
+            assert_eq!(field_of(err).as_deref(), Some("amount"), "{bad}");
         }
         let request =
             build_request(&PurchaseCredits::new(CreditPurchase::new(dec("0.01")).payment_method_id("pm_1")), &config)

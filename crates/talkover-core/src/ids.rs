@@ -253,8 +253,9 @@ mod tests {
     use super::*;
     use crate::account::ApiToken;
     use crate::agents::AgentVoiceSettings;
+    use crate::build_request;
+    use crate::operation::testing::config;
     use crate::voice_templates::GenerateVoiceDemo;
-    use crate::{build_request, ClientConfig};
 
     #[test]
     fn a_number_id_decodes_as_its_decimal_text_and_goes_back_a_number() {
@@ -287,7 +288,7 @@ mod tests {
         let settings = AgentVoiceSettings::new(&template, 1.2, crate::agents::WhoSpeaksFirst::Agent);
         assert_eq!(settings.voice_id, VoiceId::from("tmpl-1"));
         let demo = GenerateVoiceDemo::new(&voice);
-        let request = build_request(&demo, &ClientConfig::new("talq_test").unwrap()).unwrap();
+        let request = build_request(&demo, &config()).unwrap();
         assert_eq!(request.uri().path(), "/api/v1/voice-templates/tmpl-1/demo");
         assert_eq!(String::from(voice), "tmpl-1");
     }

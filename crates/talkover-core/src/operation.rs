@@ -250,6 +250,11 @@ pub(crate) mod testing {
     use crate::config::ClientConfig;
     use crate::error::Error;
 
+    /// A decimal from its text.
+    pub(crate) fn dec(text: &str) -> crate::Decimal {
+        crate::Decimal::new(text).unwrap()
+    }
+
     /// A configuration with a test token.
     pub(crate) fn config() -> ClientConfig {
         ClientConfig::new("talq_test").unwrap()

@@ -117,6 +117,18 @@ impl SecretVisitor {
     }
 }
 
+/// The visits of a value serde's default would quote in its error (the smaller integer and float types
+/// arrive through these), each refused with the name of its type alone.
+macro_rules! refuse_without_the_value {
+    ($($visit:ident($ty:ty) => $found:literal,)*) => {
+        $(
+            fn $visit<E: serde::de::Error>(self, _: $ty) -> Result<SecretString, E> {
+                Err(Self::wrong_type($found))
+            }
+        )*
+    };
+}
+
 impl<'de> serde::de::Visitor<'de> for SecretVisitor {
     type Value = SecretString;
 
@@ -132,32 +144,14 @@ impl<'de> serde::de::Visitor<'de> for SecretVisitor {
         Ok(SecretString(value))
     }
 
-    fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<SecretString, E> {
-        Err(Self::wrong_type("boolean"))
-    }
-
-    fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<SecretString, E> {
-        Err(Self::wrong_type("integer"))
-    }
-
-    fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<SecretString, E> {
-        Err(Self::wrong_type("integer"))
-    }
-
-    fn visit_i128<E: serde::de::Error>(self, _: i128) -> Result<SecretString, E> {
-        Err(Self::wrong_type("integer"))
-    }
-
-    fn visit_u128<E: serde::de::Error>(self, _: u128) -> Result<SecretString, E> {
-        Err(Self::wrong_type("integer"))
-    }
-
-    fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<SecretString, E> {
-        Err(Self::wrong_type("number"))
-    }
-
-    fn visit_bytes<E: serde::de::Error>(self, _: &[u8]) -> Result<SecretString, E> {
-        Err(Self::wrong_type("bytes"))
+    refuse_without_the_value! {
+        visit_bool(bool) => "boolean",
+        visit_i64(i64) => "integer",
+        visit_u64(u64) => "integer",
+        visit_i128(i128) => "integer",
+        visit_u128(u128) => "integer",
+        visit_f64(f64) => "number",
+        visit_bytes(&[u8]) => "bytes",
     }
 }
 

@@ -401,16 +401,8 @@ operations! {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{build_request, ClientConfig, ErrorKind};
-
-    fn refused_field<O: crate::Operation>(operation: &O) -> Option<String> {
-        let error = build_request(operation, &ClientConfig::new("talq_test").unwrap()).unwrap_err();
-        assert_eq!(error.kind(), ErrorKind::InvalidRequest, "{error}");
-        match error {
-            Error::InvalidRequest(e) => e.field().map(str::to_owned),
-            _ => None,
-        }
-    }
+    use crate::build_request;
+    use crate::operation::testing::{config, invalid_field};
 
     fn trunk() -> NewSipTrunk {
         NewSipTrunk::new("Primary", "carrier-x", "sip.carrier-x.com", "user_42", "hunter2-secret")
@@ -422,7 +414,7 @@ mod tests {
         assert!(!format!("{create:?}").contains("hunter2-secret"));
         let update = UpdateSipTrunk::new("trunk-1", SipTrunkUpdate::new().password("hunter2-secret"));
         assert!(!format!("{update:?}").contains("hunter2-secret"));
-        let request = build_request(&create, &ClientConfig::new("talq_test").unwrap()).unwrap();
+        let request = build_request(&create, &config()).unwrap();
         let body = std::str::from_utf8(request.body()).unwrap();
         assert!(body.contains(r#""password":"hunter2-secret""#), "{body}");
         assert!(!body.contains("is_active") && !body.contains("null"), "{body}");
@@ -430,32 +422,27 @@ mod tests {
 
     #[test]
     fn names_ports_and_numbers_are_checked_before_sending() {
-        assert_eq!(refused_field(&CreateSipTrunk::new(trunk().port(0))).as_deref(), Some("port"));
+        assert_eq!(invalid_field(&CreateSipTrunk::new(trunk().port(0))), "port");
         let mut long = trunk();
         long.name = "n".repeat(256);
-        assert_eq!(refused_field(&CreateSipTrunk::new(long)).as_deref(), Some("name"));
+        assert_eq!(invalid_field(&CreateSipTrunk::new(long)), "name");
         let rename = |name: String| UpdateSipTrunk::new("trunk-1", SipTrunkUpdate::new().name(name));
-        assert_eq!(refused_field(&rename("n".repeat(256))).as_deref(), Some("name"));
-        assert_eq!(refused_field(&rename(String::new())).as_deref(), Some("name"));
-        assert_eq!(
-            refused_field(&UpdateSipTrunk::new("trunk-1", SipTrunkUpdate::new().port(0))).as_deref(),
-            Some("port")
-        );
+        assert_eq!(invalid_field(&rename("n".repeat(256))), "name");
+        assert_eq!(invalid_field(&rename(String::new())), "name");
+        assert_eq!(invalid_field(&UpdateSipTrunk::new("trunk-1", SipTrunkUpdate::new().port(0))), "port");
 
         let did = |country: &str, number: &str| CreateSipTrunkDid::new("trunk-1", NewSipTrunkDid::new(country, number));
-        assert_eq!(refused_field(&did("USA", "+15551234567")).as_deref(), Some("country_code"));
-        assert_eq!(refused_field(&did("US", "5551234567")).as_deref(), Some("number"));
-        assert_eq!(refused_field(&did("US", "+1555123456789012")).as_deref(), Some("number"));
-        let config = ClientConfig::new("talq_test").unwrap();
+        assert_eq!(invalid_field(&did("USA", "+15551234567")), "country_code");
+        assert_eq!(invalid_field(&did("US", "5551234567")), "number");
+        assert_eq!(invalid_field(&did("US", "+1555123456789012")), "number");
+        let config = config();
         assert!(build_request(&did("US", "+15551234567"), &config).is_ok());
         assert!(build_request(&UpdateSipTrunk::new("trunk-1", SipTrunkUpdate::new().port(65535)), &config).is_ok());
     }
 
     #[test]
     fn did_paths_escape_both_ids() {
-        let request =
-            build_request(&DeleteSipTrunkDid::new("trunk/1", "+15551234567"), &ClientConfig::new("talq_test").unwrap())
-                .unwrap();
+        let request = build_request(&DeleteSipTrunkDid::new("trunk/1", "+15551234567"), &config()).unwrap();
         assert_eq!(request.uri(), "https://app.talkover.ai/api/v1/sip-trunks/trunk%2F1/dids/%2B15551234567");
     }
 }

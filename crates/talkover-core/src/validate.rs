@@ -188,10 +188,7 @@ pub fn positive(operation: &'static str, field: &str, value: &Decimal) -> Result
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn dec(text: &str) -> Decimal {
-        Decimal::new(text).unwrap()
-    }
+    use crate::operation::testing::dec;
 
     #[test]
     fn amount_ranges_compare_the_exact_digits() {

@@ -116,13 +116,14 @@ operations! {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{build_request, decode_response, ClientConfig};
+    use crate::operation::testing::config;
+    use crate::{build_request, decode_response};
 
     #[test]
     fn filters_are_sent_by_their_documented_names() {
         let list =
             ListVoiceTemplates::new().gender(VoiceGender::Female).quality_tier(QualityTier::Pro).language("pt-BR");
-        let request = build_request(&list, &ClientConfig::new("talq_test").unwrap()).unwrap();
+        let request = build_request(&list, &config()).unwrap();
         let mut pairs = crate::encode::parse_query(request.uri().query().unwrap());
         pairs.sort();
         let expected = [("gender", "female"), ("language", "pt-BR"), ("quality_tier", "pro")];
