@@ -11,11 +11,9 @@
 use serde::{Deserialize, Serialize};
 
 use crate::envelope::{Ack, Bare, Envelope, ListEnvelope};
-use crate::error::Error;
 use crate::macros::{operations, optional_fields};
-use crate::operation::Operation as _;
 use crate::secret::SecretString;
-use crate::validate;
+use crate::validate::Problems;
 use crate::Timestamp;
 
 pub use crate::ids::{ApiTokenId, EnvironmentId, UserId};
@@ -76,8 +74,8 @@ impl NewApiToken {
 }
 
 impl CreateUserApiToken {
-    fn check(&self) -> Result<(), Error> {
-        validate::length(Self::ID, "name", &self.body.name, 1, 255)
+    fn check(&self, problems: &mut Problems) {
+        problems.length("name", self.body.name.as_str(), 1, 255);
     }
 }
 
@@ -206,6 +204,7 @@ operations! {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::Error;
     use crate::operation::testing::config;
     use crate::{build_request, decode_response, BaseUrl, ErrorKind};
 

@@ -6,13 +6,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::envelope::{Ack, Envelope, ListEnvelope};
-use crate::error::Error;
 use crate::ids::AgentId;
 use crate::macros::{operations, optional_fields, string_enum};
-use crate::operation::Operation as _;
 use crate::secret::SecretString;
-use crate::validate::require;
-use crate::validate::{self, Problems};
+use crate::validate::Problems;
 use crate::Timestamp;
 
 pub use crate::ids::ActionId;
@@ -267,16 +264,12 @@ impl NewAction {
 }
 
 impl CreateAction {
-    fn check(&self) -> Result<(), Error> {
-        let mut problems = Problems::new(Self::ID);
-        problems.check(validate::length(Self::ID, "name", &self.body.name, 1, 255));
+    fn check(&self, problems: &mut Problems) {
+        problems.length("name", self.body.name.as_str(), 1, 255);
         if self.body.action_type == ActionType::Transfer {
-            problems.check(require(Self::ID, "transfer_to", &self.body.transfer_to));
+            problems.require("transfer_to", &self.body.transfer_to);
         }
-        problems.check(validate::optional(self.body.transfer_to.as_deref(), |v| {
-            validate::e164(Self::ID, "transfer_to", v)
-        }));
-        problems.finish()
+        problems.e164("transfer_to", self.body.transfer_to.as_deref());
     }
 }
 

@@ -7,11 +7,9 @@ use serde_json::Value;
 
 use crate::actions::Action;
 use crate::envelope::{Ack, Envelope, ListEnvelope};
-use crate::error::Error;
 use crate::macros::{operations, optional_fields, string_enum};
-use crate::operation::Operation as _;
 use crate::trainings::Training;
-use crate::validate::{self, Problems};
+use crate::validate::Problems;
 use crate::Timestamp;
 
 pub use crate::ids::{AgentId, PhoneNumberId, VoiceId};
@@ -332,14 +330,13 @@ optional_fields! {
 }
 
 impl CreateAgent {
-    fn check(&self) -> Result<(), Error> {
-        let (id, b) = (Self::ID, &self.body);
-        let mut problems = Problems::new(id);
-        problems.check(validate::length(id, "label", &b.label, 1, 255));
-        problems.check(validate::length(id, "name", &b.name, 1, 255));
-        problems.check(validate::range(id, "conversation_speed", b.conversation_speed, 0.1, 3.0));
-        problems.check(validate::range(id, "initial_message_delay", b.initial_message_delay, 0, 60));
-        problems.check(validate::range(id, "idle_time_seconds", b.idle_time_seconds, 1, 60));
+    fn check(&self, problems: &mut Problems) {
+        let b = &self.body;
+        problems.length("label", b.label.as_str(), 1, 255);
+        problems.length("name", b.name.as_str(), 1, 255);
+        problems.range("conversation_speed", b.conversation_speed, 0.1, 3.0);
+        problems.range("initial_message_delay", b.initial_message_delay, 0, 60);
+        problems.range("idle_time_seconds", b.idle_time_seconds, 1, 60);
         let optional_ranges = [
             ("max_idle_check_count", b.max_idle_check_count, 1, 10),
             ("max_call_duration_seconds", b.max_call_duration_seconds, 1, 3600),
@@ -348,10 +345,9 @@ impl CreateAgent {
             ("initial_max_idle_check_count", b.initial_max_idle_check_count, 0, 10),
         ];
         for (field, value, min, max) in optional_ranges {
-            problems.check(validate::optional(value, |v| validate::range(id, field, v, min, max)));
+            problems.range(field, value, min, max);
         }
-        problems.check(validate::range(id, "llm_temperature", b.llm_temperature, 0.0, 2.0));
-        problems.finish()
+        problems.range("llm_temperature", b.llm_temperature, 0.0, 2.0);
     }
 }
 
@@ -424,16 +420,12 @@ impl AgentKnowledge {
 }
 
 impl UpdateAgentKnowledge {
-    fn check(&self) -> Result<(), Error> {
-        let (id, b) = (Self::ID, &self.body);
-        let mut problems = Problems::new(id);
-        problems.check(validate::length(id, "description", &b.description, 5, usize::MAX));
-        problems.check(validate::optional(b.initial_message.as_deref(), |v| {
-            validate::length(id, "initial_message", v, 5, 255)
-        }));
-        problems.check(validate::range(id, "llm_temperature", b.llm_temperature, 0.0, 2.0));
-        problems.check(validate::range(id, "initial_message_delay", b.initial_message_delay, 0, 60));
-        problems.finish()
+    fn check(&self, problems: &mut Problems) {
+        let b = &self.body;
+        problems.length("description", b.description.as_str(), 5, usize::MAX);
+        problems.length("initial_message", b.initial_message.as_deref(), 5, 255);
+        problems.range("llm_temperature", b.llm_temperature, 0.0, 2.0);
+        problems.range("initial_message_delay", b.initial_message_delay, 0, 60);
     }
 }
 
@@ -483,16 +475,14 @@ impl AgentVoiceSettings {
 }
 
 impl UpdateAgentVoice {
-    fn check(&self) -> Result<(), Error> {
+    fn check(&self, problems: &mut Problems) {
         // The page's prose bounds for conversation_speed contradict its own examples; the documented
         // create-agent range (0.1 to 3.0) is the one enforced here.
-        let (id, b) = (Self::ID, &self.body);
-        let mut problems = Problems::new(id);
-        problems.check(validate::range(id, "conversation_speed", b.conversation_speed, 0.1, 3.0));
-        problems.check(validate::optional(b.ambient_volume, |v| validate::range(id, "ambient_volume", v, 0.0, 2.0)));
-        problems.check(validate::optional(b.similarity, |v| validate::range(id, "similarity", v, 0.5, 1.0)));
-        problems.check(validate::optional(b.stability, |v| validate::range(id, "stability", v, 0.5, 1.0)));
-        problems.finish()
+        let b = &self.body;
+        problems.range("conversation_speed", b.conversation_speed, 0.1, 3.0);
+        problems.range("ambient_volume", b.ambient_volume, 0.0, 2.0);
+        problems.range("similarity", b.similarity, 0.5, 1.0);
+        problems.range("stability", b.stability, 0.5, 1.0);
     }
 }
 

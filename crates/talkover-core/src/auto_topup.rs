@@ -12,13 +12,9 @@ use serde::{Deserialize, Serialize};
 use crate::credits::CreditCharge;
 use crate::decimal::Decimal;
 use crate::envelope::{Envelope, ListEnvelope};
-use crate::error::Error;
 use crate::ids::TransactionId;
 use crate::macros::{operations, optional_fields, string_enum};
-use crate::operation::Operation as _;
-use crate::validate::amount_range;
-use crate::validate::require;
-use crate::validate::{self, Problems};
+use crate::validate::Problems;
 use crate::Timestamp;
 
 pub use crate::ids::{AutoTopupEventId, PaymentMethodId};
@@ -90,22 +86,15 @@ auto_topup_settings! {
 }
 
 impl UpdateAutoTopupSettings {
-    fn check(&self) -> Result<(), Error> {
-        let (id, b) = (Self::ID, &self.body);
-        let mut problems = Problems::new(id);
-        problems.check(validate::optional(b.threshold_amount.as_ref(), |v| {
-            amount_range(id, "threshold_amount", v, 1, 1000)
-        }));
-        problems
-            .check(validate::optional(b.recharge_amount.as_ref(), |v| amount_range(id, "recharge_amount", v, 1, 1000)));
-        problems.check(validate::optional(b.scheduled_amount.as_ref(), |v| {
-            amount_range(id, "scheduled_amount", v, 1, 1000)
-        }));
-        problems.check(validate::optional(b.day_of_month, |v| validate::range(id, "day_of_month", v, 1, 28)));
+    fn check(&self, problems: &mut Problems) {
+        let b = &self.body;
+        problems.amount_range("threshold_amount", b.threshold_amount.as_ref(), 1, 1000);
+        problems.amount_range("recharge_amount", b.recharge_amount.as_ref(), 1, 1000);
+        problems.amount_range("scheduled_amount", b.scheduled_amount.as_ref(), 1, 1000);
+        problems.range("day_of_month", b.day_of_month, 1, 28);
         if b.scheduled_payment_enabled == Some(true) {
-            problems.check(require(id, "scheduled_amount", &b.scheduled_amount));
+            problems.require("scheduled_amount", &b.scheduled_amount);
         }
-        problems.finish()
     }
 }
 

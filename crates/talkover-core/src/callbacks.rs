@@ -10,12 +10,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::agents::{AgentStatus, Direction};
 use crate::envelope::{Ack, Envelope, ListEnvelope};
-use crate::error::Error;
 use crate::flows::{FlowValidation, ValidationAnswer};
 use crate::ids::AgentId;
 use crate::macros::{operations, optional_fields, string_enum};
-use crate::operation::{Operation as _, ResponseBody};
+use crate::operation::ResponseBody;
 use crate::time::Date;
+use crate::validate::Problems;
 
 string_enum! {
     /// The outcome of a source agent's call that makes the contact eligible for a callback.
@@ -99,15 +99,10 @@ impl CallbackSources {
         Self { source_agent_ids: source_agent_ids.into_iter().map(Into::into).collect() }
     }
 
-    fn check(&self, operation: &'static str) -> Result<(), Error> {
+    fn check(&self, problems: &mut Problems) {
         if self.source_agent_ids.is_empty() {
-            return Err(Error::invalid_request(
-                operation,
-                Some("source_agent_ids"),
-                "must name at least one agent (use RemoveCallbackRole to drop the role)",
-            ));
+            problems.add("source_agent_ids", "must name at least one agent (use RemoveCallbackRole to drop the role)");
         }
-        Ok(())
     }
 }
 
@@ -115,18 +110,13 @@ impl CallbackSources {
 // get-callback-stats
 
 impl GetCallbackStats {
-    fn check(&self) -> Result<(), Error> {
+    fn check(&self, problems: &mut Problems) {
         if let (Some(start), Some(end)) = (&self.query.start_date, &self.query.end_date) {
             // Same-width YYYY-MM-DD texts order like the dates they denote.
             if end < start {
-                return Err(Error::invalid_request(
-                    Self::ID,
-                    Some("end_date"),
-                    format!("must not be before start_date ({start}), got {end}"),
-                ));
+                problems.add("end_date", format!("must not be before start_date ({start}), got {end}"));
             }
         }
-        Ok(())
     }
 }
 
@@ -263,8 +253,8 @@ impl SetAgentAsCallback {
         Self { agent_id: agent_id.into(), body: CallbackSources::new(source_agent_ids) }
     }
 
-    fn check(&self) -> Result<(), Error> {
-        self.body.check(Self::ID)
+    fn check(&self, problems: &mut Problems) {
+        self.body.check(problems);
     }
 }
 
@@ -275,8 +265,8 @@ impl UpdateCallbackSources {
         Self { agent_id: agent_id.into(), body: CallbackSources::new(source_agent_ids) }
     }
 
-    fn check(&self) -> Result<(), Error> {
-        self.body.check(Self::ID)
+    fn check(&self, problems: &mut Problems) {
+        self.body.check(problems);
     }
 }
 

@@ -24,9 +24,8 @@ use crate::envelope::{Bare, Envelope, ListEnvelope};
 use crate::error::Error;
 use crate::ids::{AgentId, CampaignId};
 use crate::macros::{operations, optional_fields, string_enum};
-use crate::operation::Operation as _;
 use crate::time::Date;
-use crate::validate::{self, Problems};
+use crate::validate::Problems;
 use crate::Timestamp;
 
 pub use crate::ids::CallId;
@@ -218,12 +217,10 @@ call_body! {
 }
 
 impl MakeCall {
-    fn check(&self) -> Result<(), Error> {
-        let (id, b) = (Self::ID, &self.body);
-        let mut problems = Problems::new(id);
-        problems.check(validate::e164(id, "to", &b.to));
-        problems.check(validate::optional(b.delay_seconds, |v| validate::range(id, "delay_seconds", v, 0, 3600)));
-        problems.finish()
+    fn check(&self, problems: &mut Problems) {
+        let b = &self.body;
+        problems.e164("to", b.to.as_str());
+        problems.range("delay_seconds", b.delay_seconds, 0, 3600);
     }
 }
 
@@ -263,14 +260,14 @@ call_body! {
 }
 
 impl MakeCampaignCall {
-    fn check(&self) -> Result<(), Error> {
-        validate::e164(Self::ID, "to", &self.body.to)
+    fn check(&self, problems: &mut Problems) {
+        problems.e164("to", self.body.to.as_str());
     }
 }
 
 impl GetActiveCall {
-    fn check(&self) -> Result<(), Error> {
-        validate::e164(Self::ID, "phone", &self.phone)
+    fn check(&self, problems: &mut Problems) {
+        problems.e164("phone", self.phone.as_str());
     }
 }
 
@@ -350,8 +347,8 @@ impl EndCall {
         Self { agent_id: agent_id.into(), body: EndCallBody::new(call_sid) }
     }
 
-    fn check(&self) -> Result<(), Error> {
-        validate::length(Self::ID, "call_sid", self.body.call_sid.as_str(), 1, usize::MAX)
+    fn check(&self, problems: &mut Problems) {
+        problems.length("call_sid", self.body.call_sid.as_str(), 1, usize::MAX);
     }
 }
 

@@ -9,13 +9,10 @@
 use serde::{Deserialize, Serialize};
 
 use crate::envelope::{Envelope, ListEnvelope};
-use crate::error::Error;
 use crate::ids::{CampaignFileId, CampaignId};
 use crate::macros::{operations, optional_fields, string_enum};
-use crate::operation::Operation as _;
 use crate::secret::SecretString;
-use crate::validate::require;
-use crate::validate::{self, Problems};
+use crate::validate::Problems;
 use crate::Timestamp;
 
 pub use crate::ids::{SftpConfigId, SftpJobId, SftpLogId};
@@ -183,18 +180,16 @@ impl NewSftpConfig {
 }
 
 impl CreateCampaignSftp {
-    fn check(&self) -> Result<(), Error> {
-        let (id, b) = (Self::ID, &self.body);
-        let mut problems = Problems::new(id);
-        problems.check(validate::length(id, "host", &b.host, 1, usize::MAX));
-        problems.check(validate::length(id, "username", &b.username, 1, usize::MAX));
-        problems.check(validate::optional(b.port, |p| validate::range(id, "port", p, 1, u16::MAX)));
-        problems.check(match b.auth_type {
-            SftpAuthType::Password => require(id, "password", &b.password),
-            SftpAuthType::PrivateKey => require(id, "private_key", &b.private_key),
-            SftpAuthType::Unknown(_) => Ok(()),
-        });
-        problems.finish()
+    fn check(&self, problems: &mut Problems) {
+        let b = &self.body;
+        problems.length("host", b.host.as_str(), 1, usize::MAX);
+        problems.length("username", b.username.as_str(), 1, usize::MAX);
+        problems.range("port", b.port, 1, u16::MAX);
+        match b.auth_type {
+            SftpAuthType::Password => problems.require("password", &b.password),
+            SftpAuthType::PrivateKey => problems.require("private_key", &b.private_key),
+            SftpAuthType::Unknown(_) => problems,
+        };
     }
 }
 
@@ -224,14 +219,11 @@ impl UpdateCampaignSftp {
         Self { campaign_id: campaign_id.into(), body: changes }
     }
 
-    fn check(&self) -> Result<(), Error> {
-        let (id, b) = (Self::ID, &self.body);
-        let mut problems = Problems::new(id);
-        problems.check(validate::optional(b.host.as_deref(), |v| validate::length(id, "host", v, 1, usize::MAX)));
-        problems
-            .check(validate::optional(b.username.as_deref(), |v| validate::length(id, "username", v, 1, usize::MAX)));
-        problems.check(validate::optional(b.port, |p| validate::range(id, "port", p, 1, u16::MAX)));
-        problems.finish()
+    fn check(&self, problems: &mut Problems) {
+        let b = &self.body;
+        problems.length("host", b.host.as_deref(), 1, usize::MAX);
+        problems.length("username", b.username.as_deref(), 1, usize::MAX);
+        problems.range("port", b.port, 1, u16::MAX);
     }
 }
 
@@ -283,11 +275,10 @@ impl TriggerCampaignSftpExport {
         Self { campaign_id: campaign_id.into(), body: SftpExportFiles::new(file_data_ids) }
     }
 
-    fn check(&self) -> Result<(), Error> {
+    fn check(&self, problems: &mut Problems) {
         if self.body.file_data_ids.is_empty() {
-            return Err(Error::invalid_request(Self::ID, Some("file_data_ids"), "needs at least one file"));
+            problems.add("file_data_ids", "needs at least one file");
         }
-        Ok(())
     }
 }
 

@@ -25,10 +25,8 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::calls::{AgentSummary, CallStatus, CampaignCall};
 use crate::envelope::{Ack, Envelope, ListEnvelope};
-use crate::error::Error;
 use crate::ids::AgentId;
 use crate::macros::{operations, optional_fields, string_enum};
-use crate::operation::Operation as _;
 use crate::time::Date;
 pub use crate::time::Weekday;
 use crate::validate::{self, Problems};
@@ -174,25 +172,25 @@ macro_rules! campaign_settings {
     (@optional $name:ident) => {};
     (@settable $name:ident) => {
         impl $name {
-            fn check_settings(&self, id: &'static str) -> Result<(), Error> {
-                let hours = |field: &str, value: Option<u32>| {
-                    validate::optional(value, |v| validate::range(id, field, v, 1, 168))
-                };
-                let mut problems = Problems::new(id);
-                problems.check(validate::optional(self.max_retries, |v| validate::range(id, "max_retries", v, 0, 10)));
+            fn check_settings(&self, problems: &mut Problems) {
+                problems.range("max_retries", self.max_retries, 0, 10);
                 for (i, number) in self.do_not_call_custom_list.iter().flatten().enumerate() {
                     if !validate::is_e164(number) {
-                        problems.check(validate::e164(id, &format!("do_not_call_custom_list.{i}"), number));
+                        problems.e164(&format!("do_not_call_custom_list.{i}"), number.as_str());
                     }
                 }
-                problems.check(hours("retry_cooldown_hours", self.retry_cooldown_hours));
-                problems.check(hours("post_completion_cooldown_hours", self.post_completion_cooldown_hours));
-                problems.check(hours("success_cooldown_hours", self.success_cooldown_hours));
-                problems.check(hours("voicemail_cooldown_hours", self.voicemail_cooldown_hours));
-                problems.check(hours("no_answer_cooldown_hours", self.no_answer_cooldown_hours));
-                problems.check(hours("busy_cooldown_hours", self.busy_cooldown_hours));
-                problems.check(hours("failed_cooldown_hours", self.failed_cooldown_hours));
-                problems.finish()
+                let hours = [
+                    ("retry_cooldown_hours", self.retry_cooldown_hours),
+                    ("post_completion_cooldown_hours", self.post_completion_cooldown_hours),
+                    ("success_cooldown_hours", self.success_cooldown_hours),
+                    ("voicemail_cooldown_hours", self.voicemail_cooldown_hours),
+                    ("no_answer_cooldown_hours", self.no_answer_cooldown_hours),
+                    ("busy_cooldown_hours", self.busy_cooldown_hours),
+                    ("failed_cooldown_hours", self.failed_cooldown_hours),
+                ];
+                for (field, value) in hours {
+                    problems.range(field, value, 1, 168);
+                }
             }
         }
     };
@@ -310,19 +308,17 @@ optional_fields! {
     }
 }
 
-fn check_days_of_week(id: &'static str, days: &[Weekday]) -> Result<(), Error> {
+fn check_days_of_week(problems: &mut Problems, days: &[Weekday]) {
     // Each day is in range by its type; only an empty list is left to refuse.
     if days.is_empty() {
-        return Err(Error::invalid_request(id, Some("days_of_week"), "needs at least one day"));
+        problems.add("days_of_week", "needs at least one day");
     }
-    Ok(())
 }
 
-fn check_call_time_ranges(id: &'static str, ranges: &[CallTimeRange]) -> Result<(), Error> {
+fn check_call_time_ranges(problems: &mut Problems, ranges: &[CallTimeRange]) {
     if ranges.is_empty() {
-        return Err(Error::invalid_request(id, Some("call_time_ranges"), "needs at least one window"));
+        problems.add("call_time_ranges", "needs at least one window");
     }
-    let mut problems = Problems::new(id);
     for (i, range) in ranges.iter().enumerate() {
         let start = minutes_of_day(&range.start);
         if start.is_none() {
@@ -341,7 +337,6 @@ fn check_call_time_ranges(id: &'static str, ranges: &[CallTimeRange]) -> Result<
             }
         }
     }
-    problems.finish()
 }
 
 /// `HH:MM` (24 h) as minutes since midnight.
@@ -355,13 +350,12 @@ fn minutes_of_day(text: &str) -> Option<u32> {
     (hours < 24 && minutes < 60).then_some(hours * 60 + minutes)
 }
 
-fn check_end_after_start(id: &'static str, start: Option<&Date>, end: Option<&Date>) -> Result<(), Error> {
-    match (start, end) {
-        // `YYYY-MM-DD` texts order like the dates they name.
-        (Some(start), Some(end)) if end.as_str() <= start.as_str() => {
-            Err(Error::invalid_request(id, Some("end_date"), format!("must be after start_date ({start})")))
+fn check_end_after_start(problems: &mut Problems, start: Option<&Date>, end: Option<&Date>) {
+    // `YYYY-MM-DD` texts order like the dates they name.
+    if let (Some(start), Some(end)) = (start, end) {
+        if end.as_str() <= start.as_str() {
+            problems.add("end_date", format!("must be after start_date ({start})"));
         }
-        _ => Ok(()),
     }
 }
 
@@ -435,17 +429,15 @@ impl NewCampaign {
 }
 
 impl CreateCampaign {
-    fn check(&self) -> Result<(), Error> {
-        let (id, b) = (Self::ID, &self.body);
-        let mut problems = Problems::new(id);
-        problems.check(validate::length(id, "name", &b.name, 1, 255));
-        problems.check(validate::length(id, "agent_id", b.agent_id.as_str(), 1, usize::MAX));
-        problems.check(check_end_after_start(id, Some(&b.start_date), b.end_date.as_ref()));
-        problems.check(check_days_of_week(id, &b.days_of_week));
-        problems.check(check_call_time_ranges(id, &b.call_time_ranges));
-        problems.check(validate::length(id, "timezone", &b.timezone, 1, 50));
-        problems.check(b.check_settings(id));
-        problems.finish()
+    fn check(&self, problems: &mut Problems) {
+        let b = &self.body;
+        problems.length("name", b.name.as_str(), 1, 255);
+        problems.length("agent_id", b.agent_id.as_str(), 1, usize::MAX);
+        check_end_after_start(problems, Some(&b.start_date), b.end_date.as_ref());
+        check_days_of_week(problems, &b.days_of_week);
+        check_call_time_ranges(problems, &b.call_time_ranges);
+        problems.length("timezone", b.timezone.as_str(), 1, 50);
+        b.check_settings(problems);
     }
 }
 
@@ -530,16 +522,18 @@ impl UpdateCampaign {
         Self { campaign_id: campaign_id.into(), body: changes }
     }
 
-    fn check(&self) -> Result<(), Error> {
-        let (id, b) = (Self::ID, &self.body);
-        let mut problems = Problems::new(id);
-        problems.check(validate::optional(b.name.as_deref(), |v| validate::length(id, "name", v, 1, 255)));
-        problems.check(check_end_after_start(id, b.start_date.as_ref(), b.end_date.as_ref().and_then(Option::as_ref)));
-        problems.check(validate::optional(b.days_of_week.as_deref(), |v| check_days_of_week(id, v)));
-        problems.check(validate::optional(b.call_time_ranges.as_deref(), |v| check_call_time_ranges(id, v)));
-        problems.check(validate::optional(b.timezone.as_deref(), |v| validate::length(id, "timezone", v, 1, 50)));
-        problems.check(b.check_settings(id));
-        problems.finish()
+    fn check(&self, problems: &mut Problems) {
+        let b = &self.body;
+        problems.length("name", b.name.as_deref(), 1, 255);
+        check_end_after_start(problems, b.start_date.as_ref(), b.end_date.as_ref().and_then(Option::as_ref));
+        if let Some(days) = &b.days_of_week {
+            check_days_of_week(problems, days);
+        }
+        if let Some(ranges) = &b.call_time_ranges {
+            check_call_time_ranges(problems, ranges);
+        }
+        problems.length("timezone", b.timezone.as_deref(), 1, 50);
+        b.check_settings(problems);
     }
 }
 

@@ -9,11 +9,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::decimal::Decimal;
 use crate::envelope::Envelope;
-use crate::error::Error;
 use crate::ids::PaymentMethodId;
 use crate::macros::{operations, optional_fields};
-use crate::operation::Operation as _;
-use crate::validate;
+use crate::validate::Problems;
 use crate::Timestamp;
 
 pub use crate::ids::TransactionId;
@@ -80,8 +78,8 @@ impl CreditPurchase {
 }
 
 impl PurchaseCredits {
-    fn check(&self) -> Result<(), Error> {
-        validate::positive(Self::ID, "amount", &self.body.amount)
+    fn check(&self, problems: &mut Problems) {
+        problems.positive("amount", &self.body.amount);
     }
 }
 

@@ -30,8 +30,8 @@ use crate::envelope::Envelope;
 use crate::error::{Error, ErrorKind};
 use crate::ids::AgentId;
 use crate::macros::{operations, optional_fields, string_enum};
-use crate::operation::{Operation as _, ResponseBody};
-use crate::validate::{require, Problems};
+use crate::operation::ResponseBody;
+use crate::validate::Problems;
 use crate::Timestamp;
 
 pub use crate::ids::{FlowNodeId, FlowVersionId};
@@ -175,11 +175,9 @@ impl FlowConfig {
     }
 
     // `initial_node_id` and `nodes` are required whenever a flow is sent.
-    fn check(&self, operation: &'static str) -> Result<(), Error> {
-        let mut problems = Problems::new(operation);
-        problems.check(require(operation, "flow_config.initial_node_id", &self.initial_node_id));
-        problems.check(require(operation, "flow_config.nodes", &self.nodes));
-        problems.finish()
+    fn check(&self, problems: &mut Problems) {
+        problems.require("flow_config.initial_node_id", &self.initial_node_id);
+        problems.require("flow_config.nodes", &self.nodes);
     }
 }
 
@@ -397,13 +395,13 @@ impl GlobalFunction {
 // update-agent-flow
 
 impl UpdateAgentFlow {
-    fn check(&self) -> Result<(), Error> {
-        let mut problems = Problems::new(Self::ID);
+    fn check(&self, problems: &mut Problems) {
         if self.body.conversation_mode == ConversationMode::FlowDriven {
-            problems.check(require(Self::ID, "flow_config", &self.body.flow_config));
+            problems.require("flow_config", &self.body.flow_config);
         }
-        problems.check(self.body.flow_config.as_ref().map_or(Ok(()), |flow| flow.check(Self::ID)));
-        problems.finish()
+        if let Some(flow) = &self.body.flow_config {
+            flow.check(problems);
+        }
     }
 }
 
@@ -431,8 +429,8 @@ impl ValidateAgentFlow {
         Self { agent_id: agent_id.into(), body: FlowToValidate::new(flow) }
     }
 
-    fn check(&self) -> Result<(), Error> {
-        self.body.flow_config.check(Self::ID)
+    fn check(&self, problems: &mut Problems) {
+        self.body.flow_config.check(problems);
     }
 }
 

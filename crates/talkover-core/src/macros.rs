@@ -557,7 +557,7 @@ macro_rules! operations {
                         let _: ::std::marker::PhantomData<$item>;
                         problems.check($crate::validate::pagination($id, self.query.per_page, self.query.page));
                     )?
-                    $( problems.check($validate(self)); )?
+                    $( $validate(self, &mut problems); )?
                     problems.finish()
                 }
             }

@@ -8,11 +8,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::decimal::Decimal;
 use crate::envelope::{Ack, Envelope, ListEnvelope};
-use crate::error::Error;
 use crate::macros::{operations, optional_fields, string_enum};
-use crate::operation::Operation as _;
 use crate::time::Date;
-use crate::validate;
+use crate::validate::Problems;
 use crate::Timestamp;
 
 pub use crate::ids::{PhoneNumberId, ReleaseRequestId};
@@ -162,8 +160,8 @@ impl RequestPhoneRelease {
         Self { phone_number_id: phone_number_id.into(), body: PhoneReleaseRequest::new(reason) }
     }
 
-    fn check(&self) -> Result<(), Error> {
-        validate::length(Self::ID, "reason", &self.body.reason, 10, 500)
+    fn check(&self, problems: &mut Problems) {
+        problems.length("reason", self.body.reason.as_str(), 10, 500);
     }
 }
 
@@ -231,6 +229,7 @@ operations! {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::Error;
     use crate::operation::testing::config;
     use crate::{build_request, ErrorKind};
 

@@ -8,12 +8,10 @@
 use serde::{Deserialize, Serialize};
 
 use crate::envelope::{Ack, Envelope, ListEnvelope};
-use crate::error::Error;
 use crate::ids::PhoneNumberId;
 use crate::macros::{operations, optional_fields, string_enum};
-use crate::operation::Operation as _;
 use crate::secret::SecretString;
-use crate::validate::{self, Problems};
+use crate::validate::Problems;
 use crate::Timestamp;
 
 pub use crate::ids::SipTrunkId;
@@ -155,12 +153,10 @@ impl NewSipTrunk {
 }
 
 impl CreateSipTrunk {
-    fn check(&self) -> Result<(), Error> {
-        let (id, b) = (Self::ID, &self.body);
-        let mut problems = Problems::new(id);
-        problems.check(validate::length(id, "name", &b.name, 1, 255));
-        problems.check(validate::optional(b.port, |p| validate::range(id, "port", p, 1, 65535)));
-        problems.finish()
+    fn check(&self, problems: &mut Problems) {
+        let b = &self.body;
+        problems.length("name", b.name.as_str(), 1, 255);
+        problems.range("port", b.port, 1, 65535);
     }
 }
 
@@ -192,12 +188,10 @@ sip_trunk_settings! {
 }
 
 impl UpdateSipTrunk {
-    fn check(&self) -> Result<(), Error> {
-        let (id, b) = (Self::ID, &self.body);
-        let mut problems = Problems::new(id);
-        problems.check(validate::optional(b.name.as_deref(), |v| validate::length(id, "name", v, 1, 255)));
-        problems.check(validate::optional(b.port, |p| validate::range(id, "port", p, 1, 65535)));
-        problems.finish()
+    fn check(&self, problems: &mut Problems) {
+        let b = &self.body;
+        problems.length("name", b.name.as_deref(), 1, 255);
+        problems.range("port", b.port, 1, 65535);
     }
 }
 
@@ -265,14 +259,12 @@ impl NewSipTrunkDid {
 }
 
 impl CreateSipTrunkDid {
-    fn check(&self) -> Result<(), Error> {
-        let (id, b) = (Self::ID, &self.body);
-        let mut problems = Problems::new(id);
+    fn check(&self, problems: &mut Problems) {
+        let b = &self.body;
         if !(b.country_code.len() == 2 && b.country_code.bytes().all(|c| c.is_ascii_alphabetic())) {
             problems.add("country_code", "must be a two-letter ISO 3166-1 code");
         }
-        problems.check(validate::e164(id, "number", &b.number));
-        problems.finish()
+        problems.e164("number", b.number.as_str());
     }
 }
 

@@ -6,11 +6,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::actions::ActiveStatus;
 use crate::envelope::{Ack, Envelope, ListEnvelope};
-use crate::error::Error;
 use crate::ids::AgentId;
 use crate::macros::{operations, optional_fields};
-use crate::operation::Operation as _;
-use crate::validate::{self, Problems};
+use crate::validate::Problems;
 use crate::Timestamp;
 
 pub use crate::ids::TrainingId;
@@ -78,11 +76,9 @@ impl NewTraining {
 }
 
 impl CreateTraining {
-    fn check(&self) -> Result<(), Error> {
-        let mut problems = Problems::new(Self::ID);
-        problems.check(validate::length(Self::ID, "subject", &self.body.subject, 1, 255));
-        problems.check(validate::length(Self::ID, "instructions", &self.body.instructions, 1, usize::MAX));
-        problems.finish()
+    fn check(&self, problems: &mut Problems) {
+        problems.length("subject", self.body.subject.as_str(), 1, 255);
+        problems.length("instructions", self.body.instructions.as_str(), 1, usize::MAX);
     }
 }
 

@@ -14,12 +14,15 @@ use crate::error::{Error, FieldError};
 /// use talkover_core::validate::{self, Problems};
 ///
 /// let mut problems = Problems::new("create-agent");
-/// problems.check(validate::length("create-agent", "name", "", 1, 255));
-/// problems.check(validate::range("create-agent", "llm_temperature", 2.5, 0.0, 2.0));
+/// problems.length("name", "", 1, 255);
+/// problems.range("llm_temperature", 2.5, 0.0, 2.0);
+/// // An optional field is checked when it is set.
+/// problems.range("max_idle_check_count", None::<u32>, 1, 10);
+/// problems.check(validate::e164("create-agent", "phone", "555 1234"));
 /// let error = problems.finish().unwrap_err();
 /// let talkover_core::Error::InvalidRequest(invalid) = &error else { unreachable!() };
 /// let fields: Vec<&str> = invalid.problems().iter().map(|p| p.field.as_str()).collect();
-/// assert_eq!(fields, ["name", "llm_temperature"]);
+/// assert_eq!(fields, ["name", "llm_temperature", "phone"]);
 /// ```
 #[derive(Debug)]
 #[must_use = "call `finish` to turn the problems into the request's result"]
@@ -42,6 +45,70 @@ impl Problems {
             Err(other) => self.found.push(FieldError::new("", other.to_string())),
         }
         self
+    }
+
+    /// The operation whose request is checked, for a check written as a function of its own.
+    pub fn operation(&self) -> &'static str {
+        self.operation
+    }
+
+    /// Checks the length of `value` in characters ([`length`]) when it is set: `value` is a `&str`, or an
+    /// `Option<&str>` for an optional field.
+    pub fn length<'a>(&mut self, field: &str, value: impl Into<Option<&'a str>>, min: usize, max: usize) -> &mut Self {
+        match value.into() {
+            Some(value) => self.check(length(self.operation, field, value, min, max)),
+            None => self,
+        }
+    }
+
+    /// Checks that `value` lies in `min..=max` ([`range`]) when it is set: `value` is a `T`, or an
+    /// `Option<T>` for an optional field.
+    pub fn range<T: PartialOrd + std::fmt::Display>(
+        &mut self,
+        field: &str,
+        value: impl Into<Option<T>>,
+        min: T,
+        max: T,
+    ) -> &mut Self {
+        match value.into() {
+            Some(value) => self.check(range(self.operation, field, value, min, max)),
+            None => self,
+        }
+    }
+
+    /// Checks that a decimal amount lies in `min..=max` ([`amount_range`]) when it is set.
+    pub fn amount_range<'a>(
+        &mut self,
+        field: &str,
+        value: impl Into<Option<&'a Decimal>>,
+        min: u64,
+        max: u64,
+    ) -> &mut Self {
+        match value.into() {
+            Some(value) => self.check(amount_range(self.operation, field, value, min, max)),
+            None => self,
+        }
+    }
+
+    /// Checks that a decimal is more than 0 ([`positive`]) when it is set.
+    pub fn positive<'a>(&mut self, field: &str, value: impl Into<Option<&'a Decimal>>) -> &mut Self {
+        match value.into() {
+            Some(value) => self.check(positive(self.operation, field, value)),
+            None => self,
+        }
+    }
+
+    /// Checks that `value` is a phone number in E.164 form ([`e164`]) when it is set.
+    pub fn e164<'a>(&mut self, field: &str, value: impl Into<Option<&'a str>>) -> &mut Self {
+        match value.into() {
+            Some(value) => self.check(e164(self.operation, field, value)),
+            None => self,
+        }
+    }
+
+    /// Records that `field` is unset ([`require`]), for a field required only in some cases.
+    pub fn require<T>(&mut self, field: &str, value: &Option<T>) -> &mut Self {
+        self.check(require(self.operation, field, value))
     }
 
     /// Records a problem with `field`.
@@ -100,8 +167,7 @@ pub fn range<T: PartialOrd + std::fmt::Display>(
 /// Checks a list's pagination: `per_page` 1 to 100 (the bound every list page documents) and `page` from 1.
 pub fn pagination(operation: &'static str, per_page: Option<u32>, page: Option<u64>) -> Result<(), Error> {
     let mut problems = Problems::new(operation);
-    problems.check(optional(per_page, |n| range(operation, "per_page", n, 1, 100)));
-    problems.check(optional(page, |n| range(operation, "page", n, 1, u64::MAX)));
+    problems.range("per_page", per_page, 1, 100).range("page", page, 1, u64::MAX);
     problems.finish()
 }
 

@@ -18,12 +18,10 @@ use std::hash::Hash;
 
 use crate::actions::{AuthorizationScheme, CustomHeader};
 use crate::envelope::{Ack, Envelope, ListEnvelope};
-use crate::error::Error;
 use crate::ids::{AgentId, CampaignId};
 use crate::macros::{operations, optional_fields, string_enum};
-use crate::operation::Operation as _;
 use crate::secret::SecretString;
-use crate::validate::{self, Problems};
+use crate::validate::Problems;
 use crate::Timestamp;
 
 pub use crate::ids::{WebhookId, WebhookLogId};
@@ -319,51 +317,41 @@ impl<E: WebhookEvent> NewWebhook<E> {
 
     collection_setters!(E);
 
-    fn check(&self, operation: &'static str) -> Result<(), Error> {
-        let mut problems = Problems::new(operation);
-        problems.check(validate::length(operation, "name", &self.name, 1, 255));
-        problems.check(validate::length(operation, "webhook_url", &self.webhook_url, 1, 500));
-        problems.check(check_events(operation, &self.events));
-        problems.check(check_settings(operation, self.webhook_secret.as_ref(), self.timeout, self.max_retries));
-        problems.finish()
+    fn check(&self, problems: &mut Problems) {
+        problems.length("name", self.name.as_str(), 1, 255);
+        problems.length("webhook_url", self.webhook_url.as_str(), 1, 500);
+        check_events(problems, &self.events);
+        check_settings(problems, self.webhook_secret.as_ref(), self.timeout, self.max_retries);
     }
 }
 
 impl<E: WebhookEvent> WebhookChanges<E> {
     collection_setters!(E);
 
-    fn check(&self, operation: &'static str) -> Result<(), Error> {
-        let mut problems = Problems::new(operation);
-        problems.check(validate::optional(self.name.as_deref(), |v| validate::length(operation, "name", v, 1, 255)));
-        problems.check(validate::optional(self.webhook_url.as_deref(), |v| {
-            validate::length(operation, "webhook_url", v, 1, 500)
-        }));
-        problems.check(validate::optional(self.events.as_deref(), |v| check_events(operation, v)));
-        problems.check(check_settings(operation, self.webhook_secret.as_ref(), self.timeout, self.max_retries));
-        problems.finish()
+    fn check(&self, problems: &mut Problems) {
+        problems.length("name", self.name.as_deref(), 1, 255);
+        problems.length("webhook_url", self.webhook_url.as_deref(), 1, 500);
+        if let Some(events) = &self.events {
+            check_events(problems, events);
+        }
+        check_settings(problems, self.webhook_secret.as_ref(), self.timeout, self.max_retries);
     }
 }
 
-fn check_events<E>(operation: &'static str, events: &[E]) -> Result<(), Error> {
+fn check_events<E>(problems: &mut Problems, events: &[E]) {
     if events.is_empty() {
-        return Err(Error::invalid_request(operation, Some("events"), "must hold at least 1 event"));
+        problems.add("events", "must hold at least 1 event");
     }
-    Ok(())
 }
 
 fn check_settings(
-    operation: &'static str,
+    problems: &mut Problems,
     secret: Option<&SecretString>,
     timeout: Option<u32>,
     max_retries: Option<u32>,
-) -> Result<(), Error> {
-    let mut problems = Problems::new(operation);
-    problems.check(validate::optional(secret, |s| {
-        validate::length(operation, "webhook_secret", s.expose_secret(), 0, 255)
-    }));
-    problems.check(validate::optional(timeout, |v| validate::range(operation, "timeout", v, 5, 120)));
-    problems.check(validate::optional(max_retries, |v| validate::range(operation, "max_retries", v, 0, 10)));
-    problems.finish()
+) {
+    problems.length("webhook_secret", secret.map(SecretString::expose_secret), 0, 255);
+    problems.range("timeout", timeout, 5, 120).range("max_retries", max_retries, 0, 10);
 }
 
 /// The body of [`CreateWebhook`].
@@ -633,14 +621,14 @@ mod event_descriptions {
 }
 
 impl CreateWebhook {
-    fn check(&self) -> Result<(), Error> {
-        self.body.check(Self::ID)
+    fn check(&self, problems: &mut Problems) {
+        self.body.check(problems);
     }
 }
 
 impl UpdateWebhook {
-    fn check(&self) -> Result<(), Error> {
-        self.body.check(Self::ID)
+    fn check(&self, problems: &mut Problems) {
+        self.body.check(problems);
     }
 }
 
@@ -703,14 +691,14 @@ pub struct CampaignWebhookList {
 }
 
 impl CreateCampaignWebhook {
-    fn check(&self) -> Result<(), Error> {
-        self.body.webhook.check(Self::ID)
+    fn check(&self, problems: &mut Problems) {
+        self.body.webhook.check(problems);
     }
 }
 
 impl UpdateCampaignWebhook {
-    fn check(&self) -> Result<(), Error> {
-        self.body.webhook.check(Self::ID)
+    fn check(&self, problems: &mut Problems) {
+        self.body.webhook.check(problems);
     }
 }
 
@@ -939,6 +927,7 @@ operations! {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::Error;
 
     use crate::error::ErrorKind;
     use crate::operation::testing::config;

@@ -37,13 +37,11 @@ use std::str::FromStr;
 
 use super::events::check_order;
 use crate::envelope::{Ack, Envelope, ListEnvelope};
-use crate::error::Error;
 use crate::ids::CalendarId;
 use crate::macros::{operations, optional_fields, string_enum};
-use crate::operation::Operation as _;
 pub use crate::time::Weekday;
 use crate::time::{Date, DateTime};
-use crate::validate::{self, Problems};
+use crate::validate::Problems;
 
 pub use crate::ids::AvailabilityRuleId;
 
@@ -212,21 +210,15 @@ rule_fields! {
     }
 }
 
-fn check_days(operation: &'static str, days: &[Weekday]) -> Result<(), Error> {
+fn check_days(problems: &mut Problems, days: &[Weekday]) {
     if days.is_empty() {
-        return Err(Error::invalid_request(operation, Some("days_of_week"), "must list at least one weekday"));
+        problems.add("days_of_week", "must list at least one weekday");
     }
-    Ok(())
 }
 
-fn check_window(operation: &'static str, start: TimeOfDay, end: TimeOfDay) -> Result<(), Error> {
-    match end.cmp(&start) {
-        Ordering::Greater => Ok(()),
-        _ => Err(Error::invalid_request(
-            operation,
-            Some("end_time"),
-            format!("must be after `start_time` ({end} is not after {start})"),
-        )),
+fn check_window(problems: &mut Problems, start: TimeOfDay, end: TimeOfDay) {
+    if end.cmp(&start) != Ordering::Greater {
+        problems.add("end_time", format!("must be after `start_time` ({end} is not after {start})"));
     }
 }
 
@@ -304,15 +296,10 @@ impl CreateAvailabilityRule {
         Self { calendar_id: calendar_id.into(), body: body.into() }
     }
 
-    fn check(&self) -> Result<(), Error> {
-        match &self.body {
-            NewAvailabilityRule::Recurring(rule) => {
-                let mut problems = Problems::new(Self::ID);
-                problems.check(check_days(Self::ID, &rule.days_of_week));
-                problems.check(check_window(Self::ID, rule.start_time, rule.end_time));
-                problems.finish()
-            }
-            NewAvailabilityRule::Exception(_) => Ok(()),
+    fn check(&self, problems: &mut Problems) {
+        if let NewAvailabilityRule::Recurring(rule) = &self.body {
+            check_days(problems, &rule.days_of_week);
+            check_window(problems, rule.start_time, rule.end_time);
         }
     }
 }
@@ -335,15 +322,15 @@ rule_fields! {
 }
 
 impl UpdateAvailabilityRule {
-    fn check(&self) -> Result<(), Error> {
+    fn check(&self, problems: &mut Problems) {
         let b = &self.body;
-        let mut problems = Problems::new(Self::ID);
-        problems.check(validate::optional(b.days_of_week.as_deref(), |days| check_days(Self::ID, days)));
+        if let Some(days) = &b.days_of_week {
+            check_days(problems, days);
+        }
         // A single bound can only be checked against the stored rule, by the server.
         if let (Some(start), Some(end)) = (b.start_time, b.end_time) {
-            problems.check(check_window(Self::ID, start, end));
+            check_window(problems, start, end);
         }
-        problems.finish()
     }
 }
 
@@ -373,13 +360,10 @@ impl QueryAvailability {
         Self { calendar_id: calendar_id.into(), query: AvailabilityQuery { from, to, duration_minutes: None } }
     }
 
-    fn check(&self) -> Result<(), Error> {
-        let (id, q) = (Self::ID, &self.query);
-        let mut problems = Problems::new(id);
-        problems.check(check_order(id, "from", &q.from, "to", &q.to));
-        problems
-            .check(validate::optional(q.duration_minutes, |n| validate::range(id, "duration_minutes", n, 1, u32::MAX)));
-        problems.finish()
+    fn check(&self, problems: &mut Problems) {
+        let q = &self.query;
+        check_order(problems, "from", &q.from, "to", &q.to);
+        problems.range("duration_minutes", q.duration_minutes, 1, u32::MAX);
     }
 }
 

@@ -26,12 +26,11 @@
 use serde::{Deserialize, Serialize};
 
 use crate::envelope::{Ack, Envelope, ListEnvelope};
-use crate::error::Error;
 use crate::ids::CalendarId;
 use crate::ids::UserId;
 use crate::macros::{operations, optional_fields, string_enum};
-use crate::operation::Operation as _;
 use crate::time::DateTime;
+use crate::validate::Problems;
 use crate::Timestamp;
 
 pub use crate::ids::{AttendeeId, EventId};
@@ -184,20 +183,14 @@ impl NewEventAttendee {
 
 /// Fails unless `end` comes after `start` (both named by their documented field names).
 pub(crate) fn check_order(
-    operation: &'static str,
+    problems: &mut Problems,
     start_field: &str,
     start: &DateTime,
     end_field: &str,
     end: &DateTime,
-) -> Result<(), Error> {
-    if end.cmp_instant(start).is_gt() {
-        Ok(())
-    } else {
-        Err(Error::invalid_request(
-            operation,
-            Some(end_field),
-            format!("must be after `{start_field}` ({end} is not after {start})"),
-        ))
+) {
+    if !end.cmp_instant(start).is_gt() {
+        problems.add(end_field, format!("must be after `{start_field}` ({end} is not after {start})"));
     }
 }
 
@@ -205,15 +198,12 @@ pub(crate) fn check_order(
 // list-calendar-events
 
 impl ListCalendarEvents {
-    fn check(&self) -> Result<(), Error> {
+    fn check(&self, problems: &mut Problems) {
         // An empty window (`from` = `to`) is allowed, as on get-calendar-events-batch: it only finds nothing.
-        match (&self.query.from, &self.query.to) {
-            (Some(from), Some(to)) if to.cmp_instant(from).is_lt() => Err(Error::invalid_request(
-                Self::ID,
-                Some("to"),
-                format!("must not be before `from` ({to} is before {from})"),
-            )),
-            _ => Ok(()),
+        if let (Some(from), Some(to)) = (&self.query.from, &self.query.to) {
+            if to.cmp_instant(from).is_lt() {
+                problems.add("to", format!("must not be before `from` ({to} is before {from})"));
+            }
         }
     }
 }
@@ -258,8 +248,8 @@ impl NewCalendarEvent {
 }
 
 impl CreateCalendarEvent {
-    fn check(&self) -> Result<(), Error> {
-        check_order(Self::ID, "start_at", &self.body.start_at, "end_at", &self.body.end_at)
+    fn check(&self, problems: &mut Problems) {
+        check_order(problems, "start_at", &self.body.start_at, "end_at", &self.body.end_at);
     }
 }
 
@@ -280,11 +270,10 @@ event_changes! {
 }
 
 impl UpdateCalendarEvent {
-    fn check(&self) -> Result<(), Error> {
+    fn check(&self, problems: &mut Problems) {
         // Only both ends can be compared here; the server checks a single one against the stored event.
-        match (&self.body.start_at, &self.body.end_at) {
-            (Some(start), Some(end)) => check_order(Self::ID, "start_at", start, "end_at", end),
-            _ => Ok(()),
+        if let (Some(start), Some(end)) = (&self.body.start_at, &self.body.end_at) {
+            check_order(problems, "start_at", start, "end_at", end);
         }
     }
 }

@@ -15,7 +15,6 @@ use serde_json::Value;
 
 use self::events::CalendarEvent;
 use crate::envelope::{Ack, Envelope, ListEnvelope};
-use crate::error::Error;
 use crate::ids::UserId;
 use crate::macros::{operations, optional_fields};
 use crate::operation::Operation as _;
@@ -53,8 +52,8 @@ optional_fields! {
 // list-calendars
 
 impl ListCalendars {
-    fn check(&self) -> Result<(), Error> {
-        validate::pagination(Self::ID, self.query.per_page, None)
+    fn check(&self, problems: &mut Problems) {
+        problems.check(validate::pagination(Self::ID, self.query.per_page, None));
     }
 }
 
@@ -87,8 +86,8 @@ impl NewCalendar {
 }
 
 impl CreateCalendar {
-    fn check(&self) -> Result<(), Error> {
-        validate::length(Self::ID, "name", &self.body.name, 1, 255)
+    fn check(&self, problems: &mut Problems) {
+        problems.length("name", self.body.name.as_str(), 1, 255);
     }
 }
 
@@ -111,9 +110,9 @@ optional_fields! {
 }
 
 impl UpdateCalendar {
-    fn check(&self) -> Result<(), Error> {
+    fn check(&self, problems: &mut Problems) {
         // The limit is documented on create; a name the API would refuse there is refused here too.
-        validate::optional(self.body.name.as_deref(), |name| validate::length(Self::ID, "name", name, 1, 255))
+        problems.length("name", self.body.name.as_deref(), 1, 255);
     }
 }
 
@@ -149,9 +148,8 @@ impl GetCalendarEventsBatch {
         }
     }
 
-    fn check(&self) -> Result<(), Error> {
+    fn check(&self, problems: &mut Problems) {
         let q = &self.query;
-        let mut problems = Problems::new(Self::ID);
         if q.calendar_ids.is_empty() {
             problems.add("calendar_ids", "must name at least one calendar");
         }
@@ -160,7 +158,6 @@ impl GetCalendarEventsBatch {
                 problems.add("to", format!("must not be before from ({from}), got {to}"));
             }
         }
-        problems.finish()
     }
 }
 
