@@ -479,28 +479,31 @@ mod wire {
         (port, handle)
     }
 
+    /// A client of the loopback server on `port`, which never retries: `$client` is `talkover::Client` or
+    /// `talkover::blocking::Client`, whose builders take the same settings (a macro, as the builders share
+    /// no trait a function could name).
+    macro_rules! loopback_client {
+        ($client:ty, $port:expr) => {
+            <$client>::builder()
+                .token(TOKEN)
+                .base_url(format!("http://127.0.0.1:{}/api/v1", $port))
+                .max_retries(0)
+                .timeout(Duration::from_secs(10))
+                .build()
+                .unwrap()
+        };
+    }
+
     /// An async client of the loopback server on `port`, which never retries.
     #[cfg(any(feature = "reqwest", feature = "reqwest-native-tls"))]
     fn async_client_of(port: u16) -> talkover::Client {
-        talkover::Client::builder()
-            .token(TOKEN)
-            .base_url(format!("http://127.0.0.1:{port}/api/v1"))
-            .max_retries(0)
-            .timeout(Duration::from_secs(10))
-            .build()
-            .unwrap()
+        loopback_client!(talkover::Client, port)
     }
 
     /// A blocking client of the loopback server on `port`, which never retries.
     #[cfg(any(feature = "ureq", feature = "ureq-native-tls"))]
     fn blocking_client_of(port: u16) -> talkover::blocking::Client {
-        talkover::blocking::Client::builder()
-            .token(TOKEN)
-            .base_url(format!("http://127.0.0.1:{port}/api/v1"))
-            .max_retries(0)
-            .timeout(Duration::from_secs(10))
-            .build()
-            .unwrap()
+        loopback_client!(talkover::blocking::Client, port)
     }
 
     /// A listener nobody should reach.
