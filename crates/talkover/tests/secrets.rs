@@ -597,35 +597,32 @@ mod wire {
     )
     }
 
+    /// Makes one call with `call` (given the port of a server that echoes the token) under a tracing
+    /// capture, and checks that the 401 it fails with and the tracing output hold no secret.
+    fn check_echoed_token_hidden(transport: &str, call: impl FnOnce(u16) -> Error) {
+        let (port, server) = serve(1, echoing);
+        let capture = Capture::default();
+        let error = tracing::subscriber::with_default(capture.clone(), || call(port));
+        assert_eq!(error.kind(), ErrorKind::Unauthorized);
+        check_error(&format!("echoed token over {transport}"), &error);
+        assert_clean(&format!("tracing over {transport}"), &capture.0.lock().unwrap());
+        assert_eq!(server.join().unwrap().len(), 1);
+    }
+
     #[cfg(any(feature = "reqwest", feature = "reqwest-native-tls"))]
     #[test]
     fn reqwest_errors_and_tracing_hide_a_token_the_server_echoes() {
-        let (port, server) = serve(1, echoing);
-        let capture = Capture::default();
-        let error = tracing::subscriber::with_default(capture.clone(), || {
+        check_echoed_token_hidden("reqwest", |port| {
             let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
             let client = async_client_of(port);
             runtime.block_on(client.execute(GetAgent::new("a"))).unwrap_err()
         });
-        assert_eq!(error.kind(), ErrorKind::Unauthorized);
-        check_error("echoed token over reqwest", &error);
-        assert_clean("tracing over reqwest", &capture.0.lock().unwrap());
-        assert_eq!(server.join().unwrap().len(), 1);
     }
 
     #[cfg(any(feature = "ureq", feature = "ureq-native-tls"))]
     #[test]
     fn ureq_errors_and_tracing_hide_a_token_the_server_echoes() {
-        let (port, server) = serve(1, echoing);
-        let capture = Capture::default();
-        let error = tracing::subscriber::with_default(capture.clone(), || {
-            let client = blocking_client_of(port);
-            client.execute(GetAgent::new("a")).unwrap_err()
-        });
-        assert_eq!(error.kind(), ErrorKind::Unauthorized);
-        check_error("echoed token over ureq", &error);
-        assert_clean("tracing over ureq", &capture.0.lock().unwrap());
-        assert_eq!(server.join().unwrap().len(), 1);
+        check_echoed_token_hidden("ureq", |port| blocking_client_of(port).execute(GetAgent::new("a")).unwrap_err());
     }
 
     #[cfg(any(feature = "reqwest", feature = "reqwest-native-tls"))]
