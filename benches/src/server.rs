@@ -5,13 +5,13 @@
 //! pages), so the server costs the same for every contender. Reads are bounded in size and time.
 
 use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::net::TcpStream;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
-use std::thread::JoinHandle;
 use std::time::Duration;
 
 use talkover::fixture::{Fixture, RecordedBody};
+use talkover_conformance::server::AcceptLoop;
 
 /// The documented answer of get-agent (`tests/fixtures/get-agent/ok-get-by-id.json`).
 const GET_AGENT_FIXTURE: &str = include_str!("../../tests/fixtures/get-agent/ok-get-by-id.json");
@@ -160,10 +160,8 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 
 /// The running server.
 pub struct Server {
-    addr: SocketAddr,
     connections: Arc<AtomicU64>,
-    stopping: Arc<AtomicBool>,
-    accept: Option<JoinHandle<()>>,
+    accept: AcceptLoop,
 }
 
 struct Answers {
@@ -176,35 +174,25 @@ struct Answers {
 impl Server {
     /// Binds 127.0.0.1 on a free port and starts serving.
     pub fn start(documented: Documented) -> std::io::Result<Self> {
-        let listener = TcpListener::bind(("127.0.0.1", 0))?;
-        let addr = listener.local_addr()?;
         let answers = Arc::new(Answers {
             get_agent: response(200, &documented.get_agent),
             list_agents: response(200, &documented.list_agents),
             not_found: response(404, br#"{"success":false,"message":"Not found"}"#),
             documented,
         });
-        let stopping = Arc::new(AtomicBool::new(false));
         let connections = Arc::new(AtomicU64::new(0));
         let accept = {
-            let (stopping, connections) = (stopping.clone(), connections.clone());
-            std::thread::Builder::new().name("bench-server".into()).spawn(move || {
-                for stream in listener.incoming().take(MAX_CONNECTIONS as usize) {
-                    if stopping.load(Ordering::SeqCst) {
-                        break;
-                    }
-                    if let Ok(stream) = stream {
-                        connections.fetch_add(1, Ordering::Relaxed);
-                        let answers = answers.clone();
-                        let _ = std::thread::Builder::new()
-                            .name("bench-conn".into())
-                            .stack_size(256 * 1024)
-                            .spawn(move || serve(stream, &answers));
-                    }
-                }
+            let connections = connections.clone();
+            AcceptLoop::start("bench-server", MAX_CONNECTIONS as usize, move |stream| {
+                connections.fetch_add(1, Ordering::Relaxed);
+                let answers = answers.clone();
+                let _ = std::thread::Builder::new()
+                    .name("bench-conn".into())
+                    .stack_size(256 * 1024)
+                    .spawn(move || serve(stream, &answers));
             })?
         };
-        Ok(Self { addr, connections, stopping, accept: Some(accept) })
+        Ok(Self { connections, accept })
     }
 
     /// Connections accepted so far.
@@ -214,28 +202,13 @@ impl Server {
 
     /// `http://127.0.0.1:PORT/api/v1`: get-agent and list-agents answer with the documented bodies.
     pub fn base_url(&self) -> String {
-        format!("http://{}/api/v1", self.addr)
+        format!("http://{}/api/v1", self.accept.addr())
     }
 
     /// `http://127.0.0.1:PORT/paged/{total}/api/v1`: list-agents answers pages of a list of `total`
     /// distinct agents, as the `page` and `per_page` query parameters ask.
     pub fn paged_base_url(&self, total: u64) -> String {
-        format!("http://{}/paged/{total}/api/v1", self.addr)
-    }
-
-    fn shutdown(&mut self) {
-        self.stopping.store(true, Ordering::SeqCst);
-        // Wake the accept loop.
-        let _ = TcpStream::connect_timeout(&self.addr, Duration::from_secs(1));
-        if let Some(accept) = self.accept.take() {
-            let _ = accept.join();
-        }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        self.shutdown();
+        format!("http://{}/paged/{total}/api/v1", self.accept.addr())
     }
 }
 

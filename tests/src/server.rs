@@ -32,40 +32,78 @@ struct State {
     received: usize,
 }
 
-/// The running server.
-pub struct LoopbackServer {
+/// An accept loop on 127.0.0.1 that hands each connection to a function on its own thread, stopped (woken
+/// and joined) when dropped: the loopback servers of the conformance runner and of the benchmarks.
+pub struct AcceptLoop {
     addr: SocketAddr,
-    state: Arc<Mutex<State>>,
     stopping: Arc<AtomicBool>,
     thread: Option<JoinHandle<()>>,
 }
 
-impl LoopbackServer {
-    /// Binds 127.0.0.1 on a free port and starts serving.
-    pub fn start() -> std::io::Result<Self> {
+impl AcceptLoop {
+    /// Binds 127.0.0.1 on a free port and hands each of the first `max_connections` connections to
+    /// `serve`, on a thread named `name`.
+    pub fn start(
+        name: &str,
+        max_connections: usize,
+        mut serve: impl FnMut(TcpStream) + Send + 'static,
+    ) -> std::io::Result<Self> {
         let listener = TcpListener::bind(("127.0.0.1", 0))?;
         let addr = listener.local_addr()?;
-        let state = Arc::new(Mutex::new(State::default()));
         let stopping = Arc::new(AtomicBool::new(false));
         let thread = {
-            let (state, stopping) = (state.clone(), stopping.clone());
-            std::thread::spawn(move || {
-                for stream in listener.incoming() {
+            let stopping = stopping.clone();
+            std::thread::Builder::new().name(name.into()).spawn(move || {
+                for stream in listener.incoming().take(max_connections) {
                     if stopping.load(Ordering::SeqCst) {
                         break;
                     }
                     if let Ok(stream) = stream {
-                        serve(stream, &state);
+                        serve(stream);
                     }
                 }
-            })
+            })?
         };
-        Ok(Self { addr, state, stopping, thread: Some(thread) })
+        Ok(Self { addr, stopping, thread: Some(thread) })
+    }
+
+    /// The address it listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+}
+
+impl Drop for AcceptLoop {
+    fn drop(&mut self) {
+        self.stopping.store(true, Ordering::SeqCst);
+        // Wake the accept loop.
+        let _ = TcpStream::connect_timeout(&self.addr, Duration::from_secs(1));
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// The running server.
+pub struct LoopbackServer {
+    state: Arc<Mutex<State>>,
+    accept: AcceptLoop,
+}
+
+impl LoopbackServer {
+    /// Binds 127.0.0.1 on a free port and starts serving, one connection at a time.
+    pub fn start() -> std::io::Result<Self> {
+        let state = Arc::new(Mutex::new(State::default()));
+        let accept = {
+            let state = state.clone();
+            AcceptLoop::start("conformance-server", usize::MAX, move |stream| serve(stream, &state))?
+        };
+        Ok(Self { state, accept })
     }
 
     /// `http://127.0.0.1:PORT/api/v1`.
     pub fn base_url(&self) -> String {
-        format!("http://{}/api/v1", self.addr)
+        format!("http://{}/api/v1", self.accept.addr())
     }
 
     /// Sets the next expected exchange.
@@ -90,23 +128,8 @@ impl LoopbackServer {
     }
 
     /// Stops the server and waits for its thread.
-    pub fn stop(mut self) {
-        self.shutdown();
-    }
-
-    fn shutdown(&mut self) {
-        self.stopping.store(true, Ordering::SeqCst);
-        // Wake the accept loop.
-        let _ = TcpStream::connect_timeout(&self.addr, Duration::from_secs(1));
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
-    }
-}
-
-impl Drop for LoopbackServer {
-    fn drop(&mut self) {
-        self.shutdown();
+    pub fn stop(self) {
+        drop(self);
     }
 }
 

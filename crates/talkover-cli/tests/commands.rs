@@ -3,7 +3,6 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
 use common::*;
@@ -171,15 +170,9 @@ fn help_shows_the_parameters_and_the_reference_page() {
 
 #[test]
 fn mock_runs_the_emulator_with_its_options() {
-    let mut child = Command::new(BIN)
-        .args(["mock", "--port", "0", "--no-example-agent"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let banner = lines.next().unwrap().unwrap();
-    let url = banner.strip_prefix("talkover-mock listening on ").unwrap_or_else(|| panic!("{banner}")).to_owned();
+    let mut mock = Command::new(BIN);
+    mock.args(["mock", "--port", "0", "--no-example-agent"]).stderr(Stdio::null());
+    let (mut child, _lines, url) = spawn_serving(mock, "talkover-mock listening on ");
     let mut list = talkover(&url, talkover_mock::DEFAULT_TOKEN);
     list.args(["agents", "list"]);
     let agents = json(list);

@@ -67,21 +67,15 @@ fn endpoint() -> (u16, mpsc::Receiver<(String, String)>) {
 #[test]
 fn a_signed_delivery_is_shown_and_forwarded_and_a_forged_one_refused() {
     let (forward_port, forwarded) = endpoint();
-    let mut child = Command::new(common::BIN)
+    let mut listen = Command::new(common::BIN);
+    listen
         .env_clear()
         .args(["webhooks", "listen", "--port", "0", "--secret", SECRET, "--max-deliveries", "2"])
         .arg("--forward-to")
         .arg(format!("http://127.0.0.1:{forward_port}/mine"))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let banner = lines.next().unwrap().unwrap();
-    let port: u16 = banner
-        .strip_prefix("listening on http://127.0.0.1:")
-        .and_then(|rest| rest.trim_end_matches('/').parse().ok())
-        .unwrap_or_else(|| panic!("unexpected banner {banner:?}"));
+        .stderr(Stdio::piped());
+    let (mut child, mut lines, address) = common::spawn_serving(listen, "listening on http://127.0.0.1:");
+    let port: u16 = address.trim_end_matches('/').parse().unwrap_or_else(|_| panic!("unexpected port {address:?}"));
 
     let body =
         r#"{"event":"call.completed","agent_id":"agent-1","webhook_id":"hook-1","call_id":"call-9","duration":42}"#;

@@ -4,7 +4,7 @@
 #[macro_use]
 mod common;
 
-use common::{assert_request, client_answering, exchange, json, pairs, sent_query, Seen, TOKEN};
+use common::{acknowledged, assert_request, client_answering, exchange, json, pairs, sent_query, Seen, TOKEN};
 use serde_json::Value;
 use talkover::account::NewApiToken;
 use talkover::auto_topup::{AutoTopupSettingsUpdate, AutoTopupStatus, PaymentMethodType};
@@ -107,11 +107,11 @@ fn phone_numbers_request_release() {
 
 #[test]
 fn phone_numbers_cancel_release() {
-    let (ack, request) = exchange(fixture!("cancel-release-request/ok-cancelled.json"), |c| {
-        c.phone_numbers().cancel_release("request-uuid-1")
-    });
+    let request =
+        acknowledged(fixture!("cancel-release-request/ok-cancelled.json"), "Release request cancelled", |c| {
+            c.phone_numbers().cancel_release("request-uuid-1")
+        });
     assert_request(&request, "DELETE", "/api/v1/phone-numbers/release-requests/request-uuid-1");
-    assert_eq!(ack.message.as_deref(), Some("Release request cancelled"));
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -166,10 +166,10 @@ fn sip_trunks_update() {
 
 #[test]
 fn sip_trunks_delete() {
-    let (ack, request) =
-        exchange(fixture!("delete-sip-trunk/ok-deleted.json"), |c| c.sip_trunks().delete("trunk-uuid-1"));
+    let request = acknowledged(fixture!("delete-sip-trunk/ok-deleted.json"), "SIP trunk deleted", |c| {
+        c.sip_trunks().delete("trunk-uuid-1")
+    });
     assert_request(&request, "DELETE", "/api/v1/sip-trunks/trunk-uuid-1");
-    assert_eq!(ack.message.as_deref(), Some("SIP trunk deleted"));
 }
 
 #[test]
@@ -213,11 +213,10 @@ fn sip_trunk_dids_create() {
 
 #[test]
 fn sip_trunk_dids_delete() {
-    let (ack, request) = exchange(fixture!("delete-sip-trunk-did/ok-removed.json"), |c| {
+    let request = acknowledged(fixture!("delete-sip-trunk-did/ok-removed.json"), "DID removed", |c| {
         c.sip_trunks().dids("trunk-uuid-1").delete("phone-uuid-1")
     });
     assert_request(&request, "DELETE", "/api/v1/sip-trunks/trunk-uuid-1/dids/phone-uuid-1");
-    assert_eq!(ack.message.as_deref(), Some("DID removed"));
 }
 
 #[test]
@@ -350,10 +349,10 @@ fn api_tokens_create_keeps_the_value_secret() {
 
 #[test]
 fn api_tokens_delete() {
-    let (ack, request) =
-        exchange(fixture!("delete-user-api-token/ok-revoked.json"), |c| c.api_tokens().delete("token-uuid-1"));
+    let request = acknowledged(fixture!("delete-user-api-token/ok-revoked.json"), "Token revoked", |c| {
+        c.api_tokens().delete("token-uuid-1")
+    });
     assert_request(&request, "DELETE", "/api/v1/user/api-tokens/token-uuid-1");
-    assert_eq!(ack.message.as_deref(), Some("Token revoked"));
 }
 
 #[test]

@@ -4,7 +4,7 @@
 #[macro_use]
 mod common;
 
-use common::{assert_request, blocking, config, exchange, pairs, sent, sent_query, Seen};
+use common::{acknowledged, assert_request, blocking, config, exchange, pairs, sent, sent_query, Seen};
 use serde_json::Value;
 use talkover::calls::{existing_call, CallStatus, NewCall, NewCampaignCall};
 use talkover::campaign_sftp::{ImportSchedule, NewSftpConfig, SftpConfigChanges, SftpJobType};
@@ -195,10 +195,10 @@ fn campaigns_update_status_sends_the_status() {
 
 #[test]
 fn campaigns_delete_deletes() {
-    let (ack, request) =
-        exchange(fixture!("delete-campaign/ok-deleted.json"), |c| c.campaigns().delete("campaign-uuid-1"));
+    let request = acknowledged(fixture!("delete-campaign/ok-deleted.json"), "Campaign deleted successfully", |c| {
+        c.campaigns().delete("campaign-uuid-1")
+    });
 
-    assert_eq!(ack.message.as_deref(), Some("Campaign deleted successfully"));
     assert_request(&request, "DELETE", "/api/v1/campaigns/campaign-uuid-1");
 }
 
@@ -264,10 +264,10 @@ fn agent_webhooks_update_sends_the_changes() {
 
 #[test]
 fn agent_webhooks_delete_deletes() {
-    let (ack, request) =
-        exchange(fixture!("delete-webhook/ok-delete.json"), |c| c.agents().webhooks(AGENT).delete(WEBHOOK));
+    let request = acknowledged(fixture!("delete-webhook/ok-delete.json"), "Webhook deleted successfully", |c| {
+        c.agents().webhooks(AGENT).delete(WEBHOOK)
+    });
 
-    assert_eq!(ack.message.as_deref(), Some("Webhook deleted successfully"));
     assert_request(&request, "DELETE", AGENT_WEBHOOK_PATH);
 }
 
@@ -369,11 +369,10 @@ fn campaign_webhooks_update_sends_the_changes() {
 
 #[test]
 fn campaign_webhooks_delete_deletes() {
-    let (ack, request) = exchange(fixture!("delete-campaign-webhook/ok-delete.json"), |c| {
+    let request = acknowledged(fixture!("delete-campaign-webhook/ok-delete.json"), "Campaign webhook deleted", |c| {
         c.campaigns().webhooks("campaign-uuid").delete("webhook-uuid-1")
     });
 
-    assert_eq!(ack.message.as_deref(), Some("Campaign webhook deleted"));
     assert_request(&request, "DELETE", CAMPAIGN_WEBHOOK_PATH);
 }
 
@@ -389,11 +388,10 @@ fn campaign_webhooks_toggle_flips_the_webhook() {
 
 #[test]
 fn campaign_webhooks_test_dispatches_a_test_event() {
-    let (ack, request) = exchange(fixture!("test-campaign-webhook/ok-dispatched.json"), |c| {
+    let request = acknowledged(fixture!("test-campaign-webhook/ok-dispatched.json"), "Test payload dispatched", |c| {
         c.campaigns().webhooks("campaign-uuid").test("webhook-uuid-1")
     });
 
-    assert_eq!(ack.message.as_deref(), Some("Test payload dispatched"));
     assert_request(&request, "POST", &format!("{CAMPAIGN_WEBHOOK_PATH}/test"));
 }
 

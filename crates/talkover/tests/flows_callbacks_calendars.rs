@@ -7,7 +7,7 @@ mod common;
 
 use std::sync::{Arc, Mutex};
 
-use common::{blocking, config, exchange, Seen};
+use common::{acknowledged, blocking, config, exchange, Seen};
 use talkover::calendars::availability::{
     AvailabilityException, AvailabilityRuleType, AvailabilityRuleUpdate, RecurringAvailability, TimeOfDay, Weekday,
 };
@@ -167,9 +167,9 @@ fn callback_agents_update_sources() {
 
 #[test]
 fn callback_agents_remove() {
-    let (ack, _) =
-        exchange(fixture!("remove-callback-role/ok-removed.json"), |c| c.callback_agents().remove("agent-uuid-1"));
-    assert_eq!(ack.message.as_deref(), Some("Callback role removed"));
+    acknowledged(fixture!("remove-callback-role/ok-removed.json"), "Callback role removed", |c| {
+        c.callback_agents().remove("agent-uuid-1")
+    });
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -216,8 +216,9 @@ fn calendars_update() {
 
 #[test]
 fn calendars_delete() {
-    let (ack, _) = exchange(fixture!("delete-calendar/ok-deleted.json"), |c| c.calendars().delete("calendar-uuid-1"));
-    assert_eq!(ack.message.as_deref(), Some("Calendar deleted"));
+    acknowledged(fixture!("delete-calendar/ok-deleted.json"), "Calendar deleted", |c| {
+        c.calendars().delete("calendar-uuid-1")
+    });
 }
 
 #[test]
@@ -274,10 +275,9 @@ fn members_update() {
 
 #[test]
 fn members_remove() {
-    let (ack, _) = exchange(fixture!("remove-calendar-member/ok-remove-member.json"), |c| {
+    acknowledged(fixture!("remove-calendar-member/ok-remove-member.json"), "Member removed", |c| {
         c.calendars().members("calendar-uuid-1").remove("member-uuid-2")
     });
-    assert_eq!(ack.message.as_deref(), Some("Member removed"));
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -339,10 +339,9 @@ fn events_update() {
 
 #[test]
 fn events_delete() {
-    let (ack, _) = exchange(fixture!("delete-calendar-event/ok-delete-event.json"), |c| {
+    acknowledged(fixture!("delete-calendar-event/ok-delete-event.json"), "Event deleted", |c| {
         c.calendars().events("calendar-uuid-1").delete("event-uuid-1")
     });
-    assert_eq!(ack.message.as_deref(), Some("Event deleted"));
 }
 
 #[test]
@@ -366,10 +365,9 @@ fn attendees_add() {
 
 #[test]
 fn attendees_remove() {
-    let (ack, _) = exchange(fixture!("remove-event-attendee/ok-remove-attendee.json"), |c| {
+    acknowledged(fixture!("remove-event-attendee/ok-remove-attendee.json"), "Attendee removed", |c| {
         c.calendars().events("calendar-uuid-1").attendees("event-uuid-1").remove("att-uuid-1")
     });
-    assert_eq!(ack.message.as_deref(), Some("Attendee removed"));
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -414,10 +412,9 @@ fn availability_update() {
 
 #[test]
 fn availability_delete() {
-    let (ack, _) = exchange(fixture!("delete-availability-rule/ok-delete-rule.json"), |c| {
+    acknowledged(fixture!("delete-availability-rule/ok-delete-rule.json"), "Availability rule deleted", |c| {
         c.calendars().availability("calendar-uuid-1").delete("rule-uuid-1")
     });
-    assert_eq!(ack.message.as_deref(), Some("Availability rule deleted"));
 }
 
 #[test]
@@ -456,10 +453,9 @@ fn providers_connect() {
 
 #[test]
 fn providers_disconnect() {
-    let (ack, _) = exchange(fixture!("disconnect-provider/ok-disconnect.json"), |c| {
+    acknowledged(fixture!("disconnect-provider/ok-disconnect.json"), "Provider connection removed", |c| {
         c.calendars().providers("calendar-uuid-1").disconnect("conn-uuid-1")
     });
-    assert_eq!(ack.message.as_deref(), Some("Provider connection removed"));
 }
 
 #[test]

@@ -479,28 +479,31 @@ mod wire {
         (port, handle)
     }
 
+    /// A client of the loopback server on `port`, which never retries: `$client` is `talkover::Client` or
+    /// `talkover::blocking::Client`, whose builders take the same settings (a macro, as the builders share
+    /// no trait a function could name).
+    macro_rules! loopback_client {
+        ($client:ty, $port:expr) => {
+            <$client>::builder()
+                .token(TOKEN)
+                .base_url(format!("http://127.0.0.1:{}/api/v1", $port))
+                .max_retries(0)
+                .timeout(Duration::from_secs(10))
+                .build()
+                .unwrap()
+        };
+    }
+
     /// An async client of the loopback server on `port`, which never retries.
     #[cfg(any(feature = "reqwest", feature = "reqwest-native-tls"))]
     fn async_client_of(port: u16) -> talkover::Client {
-        talkover::Client::builder()
-            .token(TOKEN)
-            .base_url(format!("http://127.0.0.1:{port}/api/v1"))
-            .max_retries(0)
-            .timeout(Duration::from_secs(10))
-            .build()
-            .unwrap()
+        loopback_client!(talkover::Client, port)
     }
 
     /// A blocking client of the loopback server on `port`, which never retries.
     #[cfg(any(feature = "ureq", feature = "ureq-native-tls"))]
     fn blocking_client_of(port: u16) -> talkover::blocking::Client {
-        talkover::blocking::Client::builder()
-            .token(TOKEN)
-            .base_url(format!("http://127.0.0.1:{port}/api/v1"))
-            .max_retries(0)
-            .timeout(Duration::from_secs(10))
-            .build()
-            .unwrap()
+        loopback_client!(talkover::blocking::Client, port)
     }
 
     /// A listener nobody should reach.
@@ -594,35 +597,32 @@ mod wire {
     )
     }
 
+    /// Makes one call with `call` (given the port of a server that echoes the token) under a tracing
+    /// capture, and checks that the 401 it fails with and the tracing output hold no secret.
+    fn check_echoed_token_hidden(transport: &str, call: impl FnOnce(u16) -> Error) {
+        let (port, server) = serve(1, echoing);
+        let capture = Capture::default();
+        let error = tracing::subscriber::with_default(capture.clone(), || call(port));
+        assert_eq!(error.kind(), ErrorKind::Unauthorized);
+        check_error(&format!("echoed token over {transport}"), &error);
+        assert_clean(&format!("tracing over {transport}"), &capture.0.lock().unwrap());
+        assert_eq!(server.join().unwrap().len(), 1);
+    }
+
     #[cfg(any(feature = "reqwest", feature = "reqwest-native-tls"))]
     #[test]
     fn reqwest_errors_and_tracing_hide_a_token_the_server_echoes() {
-        let (port, server) = serve(1, echoing);
-        let capture = Capture::default();
-        let error = tracing::subscriber::with_default(capture.clone(), || {
+        check_echoed_token_hidden("reqwest", |port| {
             let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
             let client = async_client_of(port);
             runtime.block_on(client.execute(GetAgent::new("a"))).unwrap_err()
         });
-        assert_eq!(error.kind(), ErrorKind::Unauthorized);
-        check_error("echoed token over reqwest", &error);
-        assert_clean("tracing over reqwest", &capture.0.lock().unwrap());
-        assert_eq!(server.join().unwrap().len(), 1);
     }
 
     #[cfg(any(feature = "ureq", feature = "ureq-native-tls"))]
     #[test]
     fn ureq_errors_and_tracing_hide_a_token_the_server_echoes() {
-        let (port, server) = serve(1, echoing);
-        let capture = Capture::default();
-        let error = tracing::subscriber::with_default(capture.clone(), || {
-            let client = blocking_client_of(port);
-            client.execute(GetAgent::new("a")).unwrap_err()
-        });
-        assert_eq!(error.kind(), ErrorKind::Unauthorized);
-        check_error("echoed token over ureq", &error);
-        assert_clean("tracing over ureq", &capture.0.lock().unwrap());
-        assert_eq!(server.join().unwrap().len(), 1);
+        check_echoed_token_hidden("ureq", |port| blocking_client_of(port).execute(GetAgent::new("a")).unwrap_err());
     }
 
     #[cfg(any(feature = "reqwest", feature = "reqwest-native-tls"))]

@@ -3,8 +3,9 @@
 
 pub mod proxy;
 
+use std::io::{BufRead, BufReader, Lines};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Child, ChildStdout, Command, Output, Stdio};
 
 use serde_json::Value;
 
@@ -36,6 +37,17 @@ pub fn stdout(output: &Output) -> String {
 
 pub fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Starts a command that serves until stopped, its stdout piped, and reads the banner it prints first,
+/// which must start with `prefix`: gives the child, the lines it prints after the banner, and the rest of
+/// the banner (where it listens).
+pub fn spawn_serving(mut command: Command, prefix: &str) -> (Child, Lines<BufReader<ChildStdout>>, String) {
+    let mut child = command.stdout(Stdio::piped()).spawn().unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let banner = lines.next().unwrap().unwrap();
+    let rest = banner.strip_prefix(prefix).unwrap_or_else(|| panic!("unexpected banner {banner:?}")).to_owned();
+    (child, lines, rest)
 }
 
 /// Runs and expects success, giving stdout as JSON.

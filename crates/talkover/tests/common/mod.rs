@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 
 use serde_json::value::RawValue;
 use serde_json::Value;
-use talkover::{ClientConfig, Error, HttpRequest, HttpResponse, TransportError};
+use talkover::{Ack, ClientConfig, Error, HttpRequest, HttpResponse, TransportError};
 
 /// The fixture `tests/fixtures/<operation>/<case>.json`, compiled in (a [`Fixture`]).
 macro_rules! fixture {
@@ -128,6 +128,18 @@ pub fn exchange<T>(
     let request = sent(&seen);
     fixture.assert_sent(&request);
     (value, request)
+}
+
+/// Runs `call` against the fixture's answer like [`exchange`], for an operation that answers with no data:
+/// checks that the acknowledgement carries the documented `message` and returns the request.
+pub fn acknowledged(
+    fixture: Fixture,
+    message: &str,
+    call: impl FnOnce(&talkover::blocking::Client) -> Result<Ack, Error>,
+) -> HttpRequest {
+    let (ack, request) = exchange(fixture, call);
+    assert_eq!(ack.message.as_deref(), Some(message));
+    request
 }
 
 /// The query a request sent, its pairs sorted.
