@@ -351,65 +351,55 @@ macro_rules! optional_fields {
     (
         @munch $head:tt [$($acc:tt)*]
         $kind:ident {
-            $(#[doc = $doc:literal])* $(#[serde($($serde:tt)*)])? $field:ident $(($param:ident))?:
-                impl IntoIterator<Item = impl Into<$ty:ty>>
-            $(, $($rest:tt)*)?
+            $(#[doc = $doc:literal])* $(#[serde($($serde:tt)*)])? $field:ident $(($param:ident))?: $($entry:tt)*
         }
         $($groups:tt)*
     ) => {
         $crate::macros::optional_fields!(
-            @munch $head
-            [$($acc)* {
-                [$(#[doc = $doc])*] [$(#[serde($($serde)*)])?] $field [$($param)? $field] [$kind items_into $ty]
-                ::std::vec::Vec<$ty>
-            }]
-            $kind { $($($rest)*)? } $($groups)*
+            @typed $head [$($acc)*] $kind
+            [[$(#[doc = $doc])*] [$(#[serde($($serde)*)])?] $field [$($param)? $field]]
+            { $($entry)* } $($groups)*
+        );
+    };
+    // The entry's type, read by its form: what its setter takes, and the field's type.
+    (
+        @typed $head:tt $acc:tt $kind:ident $entry:tt
+        { impl IntoIterator<Item = impl Into<$ty:ty>> $($rest:tt)* } $($groups:tt)*
+    ) => {
+        $crate::macros::optional_fields!(
+            @push $head $acc $kind $entry [items_into $ty] ::std::vec::Vec<$ty>; { $($rest)* } $($groups)*
         );
     };
     (
-        @munch $head:tt [$($acc:tt)*]
-        $kind:ident {
-            $(#[doc = $doc:literal])* $(#[serde($($serde:tt)*)])? $field:ident $(($param:ident))?:
-                impl IntoIterator<Item = $ty:ty>
-            $(, $($rest:tt)*)?
-        }
-        $($groups:tt)*
+        @typed $head:tt $acc:tt $kind:ident $entry:tt
+        { impl IntoIterator<Item = $ty:ty> $($rest:tt)* } $($groups:tt)*
     ) => {
         $crate::macros::optional_fields!(
-            @munch $head
-            [$($acc)* {
-                [$(#[doc = $doc])*] [$(#[serde($($serde)*)])?] $field [$($param)? $field] [$kind items $ty]
-                ::std::vec::Vec<$ty>
-            }]
-            $kind { $($($rest)*)? } $($groups)*
+            @push $head $acc $kind $entry [items $ty] ::std::vec::Vec<$ty>; { $($rest)* } $($groups)*
         );
     };
     (
-        @munch $head:tt [$($acc:tt)*]
-        $kind:ident {
-            $(#[doc = $doc:literal])* $(#[serde($($serde:tt)*)])? $field:ident $(($param:ident))?: impl Into<$ty:ty>
-            $(, $($rest:tt)*)?
-        }
-        $($groups:tt)*
+        @typed $head:tt $acc:tt $kind:ident $entry:tt
+        { impl Into<$ty:ty> $($rest:tt)* } $($groups:tt)*
     ) => {
         $crate::macros::optional_fields!(
-            @munch $head
-            [$($acc)* { [$(#[doc = $doc])*] [$(#[serde($($serde)*)])?] $field [$($param)? $field] [$kind into] $ty }]
-            $kind { $($($rest)*)? } $($groups)*
+            @push $head $acc $kind $entry [into] $ty; { $($rest)* } $($groups)*
         );
     };
     (
-        @munch $head:tt [$($acc:tt)*]
-        $kind:ident {
-            $(#[doc = $doc:literal])* $(#[serde($($serde:tt)*)])? $field:ident $(($param:ident))?: $ty:ty
-            $(, $($rest:tt)*)?
-        }
-        $($groups:tt)*
+        @typed $head:tt $acc:tt $kind:ident $entry:tt
+        { $ty:ty $(, $($rest:tt)*)? } $($groups:tt)*
     ) => {
         $crate::macros::optional_fields!(
-            @munch $head
-            [$($acc)* { [$(#[doc = $doc])*] [$(#[serde($($serde)*)])?] $field [$($param)? $field] [$kind value] $ty }]
-            $kind { $($($rest)*)? } $($groups)*
+            @push $head $acc $kind $entry [value] $ty; { $(, $($rest)*)? } $($groups)*
+        );
+    };
+    (
+        @push $head:tt [$($acc:tt)*] $kind:ident [$($entry:tt)*] [$conv:ident $($item:ty)?] $ty:ty;
+        { $(, $($rest:tt)*)? } $($groups:tt)*
+    ) => {
+        $crate::macros::optional_fields!(
+            @munch $head [$($acc)* { $($entry)* [$kind $conv $($item)?] $ty }] $kind { $($($rest)*)? } $($groups)*
         );
     };
     (@setter [settable into] [$(#[$doc:meta])*] $field:ident [$param:ident $($_field:ident)?] $ty:ty) => {
