@@ -182,9 +182,7 @@ impl NewSftpConfig {
 impl CreateCampaignSftp {
     fn check(&self, problems: &mut Problems) {
         let b = &self.body;
-        problems.length("host", b.host.as_str(), 1, usize::MAX);
-        problems.length("username", b.username.as_str(), 1, usize::MAX);
-        problems.range("port", b.port, 1, u16::MAX);
+        check_connection(problems, b.host.as_str(), b.username.as_str(), b.port);
         match b.auth_type {
             SftpAuthType::Password => problems.require("password", &b.password),
             SftpAuthType::PrivateKey => problems.require("private_key", &b.private_key),
@@ -221,10 +219,19 @@ impl UpdateCampaignSftp {
 
     fn check(&self, problems: &mut Problems) {
         let b = &self.body;
-        problems.length("host", b.host.as_deref(), 1, usize::MAX);
-        problems.length("username", b.username.as_deref(), 1, usize::MAX);
-        problems.range("port", b.port, 1, u16::MAX);
+        check_connection(problems, b.host.as_deref(), b.username.as_deref(), b.port);
     }
+}
+
+/// The bounds a new SFTP configuration and its changes share, each checked when set.
+fn check_connection<'a>(
+    problems: &mut Problems,
+    host: impl Into<Option<&'a str>>,
+    username: impl Into<Option<&'a str>>,
+    port: Option<u16>,
+) {
+    problems.length("host", host, 1, usize::MAX).length("username", username, 1, usize::MAX);
+    problems.range("port", port, 1, u16::MAX);
 }
 
 // ---------------------------------------------------------------------------------------------------

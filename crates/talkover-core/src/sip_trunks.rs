@@ -154,9 +154,7 @@ impl NewSipTrunk {
 
 impl CreateSipTrunk {
     fn check(&self, problems: &mut Problems) {
-        let b = &self.body;
-        problems.length("name", b.name.as_str(), 1, 255);
-        problems.range("port", b.port, 1, 65535);
+        check_trunk(problems, self.body.name.as_str(), self.body.port);
     }
 }
 
@@ -189,10 +187,13 @@ sip_trunk_settings! {
 
 impl UpdateSipTrunk {
     fn check(&self, problems: &mut Problems) {
-        let b = &self.body;
-        problems.length("name", b.name.as_deref(), 1, 255);
-        problems.range("port", b.port, 1, 65535);
+        check_trunk(problems, self.body.name.as_deref(), self.body.port);
     }
+}
+
+/// The bounds a new trunk and a trunk update share, each checked when set.
+fn check_trunk<'a>(problems: &mut Problems, name: impl Into<Option<&'a str>>, port: Option<u16>) {
+    problems.length("name", name, 1, 255).range("port", port, 1, 65535);
 }
 
 // ---------------------------------------------------------------------------------------------------

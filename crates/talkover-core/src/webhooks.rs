@@ -318,9 +318,7 @@ impl<E: WebhookEvent> NewWebhook<E> {
     collection_setters!(E);
 
     fn check(&self, problems: &mut Problems) {
-        problems.length("name", self.name.as_str(), 1, 255);
-        problems.length("webhook_url", self.webhook_url.as_str(), 1, 500);
-        check_events(problems, &self.events);
+        check_webhook(problems, self.name.as_str(), self.webhook_url.as_str(), Some(&self.events));
         check_settings(problems, self.webhook_secret.as_ref(), self.timeout, self.max_retries);
     }
 }
@@ -329,17 +327,20 @@ impl<E: WebhookEvent> WebhookChanges<E> {
     collection_setters!(E);
 
     fn check(&self, problems: &mut Problems) {
-        problems.length("name", self.name.as_deref(), 1, 255);
-        problems.length("webhook_url", self.webhook_url.as_deref(), 1, 500);
-        if let Some(events) = &self.events {
-            check_events(problems, events);
-        }
+        check_webhook(problems, self.name.as_deref(), self.webhook_url.as_deref(), self.events.as_ref());
         check_settings(problems, self.webhook_secret.as_ref(), self.timeout, self.max_retries);
     }
 }
 
-fn check_events<E>(problems: &mut Problems, events: &[E]) {
-    if events.is_empty() {
+/// The bounds of the fields a new webhook requires and a change may set, each checked when set.
+fn check_webhook<'a, E>(
+    problems: &mut Problems,
+    name: impl Into<Option<&'a str>>,
+    webhook_url: impl Into<Option<&'a str>>,
+    events: Option<&Vec<E>>,
+) {
+    problems.length("name", name, 1, 255).length("webhook_url", webhook_url, 1, 500);
+    if events.is_some_and(Vec::is_empty) {
         problems.add("events", "must hold at least 1 event");
     }
 }
