@@ -290,6 +290,35 @@ impl Request<'_> {
     }
 }
 
+/// Items the API names by an id in a path: an agent's actions and trainings, a calendar's members and
+/// events, SIP trunks, API tokens and the like.
+trait HasId {
+    fn id(&self) -> &str;
+}
+
+/// [`HasId`] for types whose `id` field reads as text.
+macro_rules! has_id {
+    ($($item:ty),+ $(,)?) => {
+        $(impl $crate::state::HasId for $item {
+            fn id(&self) -> &str {
+                self.id.as_str()
+            }
+        })+
+    };
+}
+use has_id;
+
+/// Where the item with `id` stands in `items`.
+fn position_by_id<T: HasId>(items: &[T], id: &str) -> Option<usize> {
+    items.iter().position(|item| item.id() == id)
+}
+
+/// Takes the item with `id` out of `items`, or gives back `not_found` when there is none.
+fn remove_by_id<T: HasId>(items: &mut Vec<T>, id: &str, not_found: impl FnOnce() -> Reply) -> Result<T, Reply> {
+    let position = position_by_id(items, id).ok_or_else(not_found)?;
+    Ok(items.remove(position))
+}
+
 /// Applies one field of a change to the stored value: the change's value when it has one, else the stored
 /// value stays.
 fn change<T>(stored: &mut T, new: Option<T>) {
