@@ -42,8 +42,7 @@ fn a_token_is_shown_once_listed_and_revoked() {
 
 #[tokio::test]
 async fn the_async_client_creates_and_revokes_tokens() {
-    let server = Server::start().await.unwrap();
-    let client = common::async_client(&server);
+    let (_server, client) = common::start_async().await;
     let created = client.api_tokens().create(NewApiToken::new("Async")).await.unwrap();
     assert!(client.api_tokens().list().await.unwrap().items.iter().any(|t| t.id == created.id));
     client.api_tokens().delete(&created.id).await.unwrap();

@@ -132,8 +132,7 @@ fn the_recorded_calendar_has_its_recorded_content() {
 
 #[tokio::test]
 async fn the_async_client_sees_the_same_calendars() {
-    let server = Server::start().await.unwrap();
-    let client = common::async_client(&server);
+    let (_server, client) = common::start_async().await;
     let calendar = client.calendars().create(NewCalendar::new("Async", "user-uuid-1")).await.unwrap();
     assert_eq!(client.calendars().get(&calendar.id).await.unwrap().name, "Async");
     client.calendars().delete(&calendar.id).await.unwrap();

@@ -54,8 +54,7 @@ fn an_inbound_agent_takes_and_loses_the_callback_role() {
 
 #[tokio::test]
 async fn the_async_client_sees_the_recorded_callback_agent() {
-    let server = Server::start().await.unwrap();
-    let client = common::async_client(&server);
+    let (_server, client) = common::start_async().await;
     let listed = client.callback_agents().list().await.unwrap().items;
     assert!(listed.iter().any(|a| a.id.as_str() == "agent-uuid-1"));
     client.callback_agents().remove("agent-uuid-1").await.unwrap();

@@ -66,8 +66,7 @@ fn sftp_settings_are_tested_enabled_and_logged() {
 
 #[tokio::test]
 async fn the_async_client_sees_the_recorded_settings() {
-    let server = Server::start().await.unwrap();
-    let client = common::async_client(&server);
+    let (_server, client) = common::start_async().await;
     let sftp = client.campaigns().sftp("campaign-uuid");
     assert_eq!(sftp.get().await.unwrap().host.as_deref(), Some("sftp.example.com"));
     let before = sftp.logs().send().await.unwrap().items.len();

@@ -61,8 +61,7 @@ fn purchases_and_recharges_move_the_balance() {
 
 #[tokio::test]
 async fn the_async_client_sees_the_same_balance() {
-    let server = Server::start().await.unwrap();
-    let client = common::async_client(&server);
+    let (_server, client) = common::start_async().await;
     let before = cents(&client.credits().balance().await.unwrap().balance);
     client.credits().purchase(CreditPurchase::new(dec("12.34"))).await.unwrap();
     assert_eq!(cents(&client.credits().balance().await.unwrap().balance), before + 1234);

@@ -59,8 +59,7 @@ fn a_saved_flow_is_returned_and_versioned() {
 
 #[tokio::test]
 async fn the_async_client_sees_the_same_flow() {
-    let server = Server::start().await.unwrap();
-    let client = common::async_client(&server);
+    let (_server, client) = common::start_async().await;
     let created = client.agents().create(agent("Async flow")).await.unwrap();
     client.agents().flow(&created.id).update(AgentFlow::flow_driven(intake("3.0.0"))).await.unwrap();
     let got = client.agents().flow(&created.id).get().await.unwrap();

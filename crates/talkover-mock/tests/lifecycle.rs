@@ -209,3 +209,34 @@ impl talkover::Operation for Unchecked {
         Some(&self.0)
     }
 }
+
+/// Creating an action or a training again for the same flow node replaces it, keeping its id and when it
+/// was created; a training for no node is always a new one.
+#[test]
+fn actions_and_trainings_are_upserted_by_flow_node() {
+    let (server, client) = common::start_blocking();
+    let agents = client.agents();
+    let id = agents.create(agent("Upserts")).unwrap().id;
+    let first = agents.actions(&id).create(action()).unwrap();
+    let again = agents.actions(&id).create(action().url("https://example.com/other")).unwrap();
+    assert_eq!((&again.id, &again.created_at), (&first.id, &first.created_at));
+    assert_eq!(again.url.as_deref(), Some("https://example.com/other"));
+    assert_eq!(agents.get(&id).unwrap().actions.map(|a| a.len()), Some(1));
+
+    let path = format!("/agents/{id}/trainings");
+    let on_node = |instructions: &str| {
+        let body = format!(r#"{{"node_id": "node-faq", "subject": "Refunds", "instructions": "{instructions}"}}"#);
+        common::raw::send(&server, "POST", &path, &body)
+    };
+    let (status, first) = on_node("Five business days.");
+    assert_eq!(status, 200, "{first}");
+    let (_, again) = on_node("Ten business days.");
+    assert_eq!(again["data"]["id"], first["data"]["id"]);
+    assert_eq!(again["data"]["created_at"], first["data"]["created_at"]);
+    assert_eq!(again["data"]["instructions"], "Ten business days.");
+    let no_node = r#"{"subject": "Hours", "instructions": "Nine to five."}"#;
+    let (_, one) = common::raw::send(&server, "POST", &path, no_node);
+    let (_, other) = common::raw::send(&server, "POST", &path, no_node);
+    assert_ne!(one["data"]["id"], other["data"]["id"]);
+    assert_eq!(agents.get(&id).unwrap().trainings.map(|t| t.len()), Some(3));
+}

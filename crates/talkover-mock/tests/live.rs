@@ -245,9 +245,8 @@ fn statuses(client: &talkover::blocking::Client, agent: &AgentId) -> Vec<(String
 
 #[tokio::test(flavor = "current_thread")]
 async fn test_webhook_delivers_a_signed_test_payload() {
-    let server = Server::start().await.unwrap();
+    let (_server, client) = common::start_async().await;
     let receiver = Receiver::start();
-    let client = common::async_client(&server);
     let agent = client.agents().create(agent("Receiving")).await.unwrap();
     let hook = NewAgentWebhook::new("Receiver", receiver.url(), [AgentWebhookEvent::PhoneCallEnded])
         .webhook_secret(SECRET)

@@ -45,8 +45,7 @@ fn a_release_request_is_pending_until_cancelled() {
 
 #[tokio::test]
 async fn a_number_a_published_agent_uses_cannot_be_released() {
-    let server = Server::start().await.unwrap();
-    let client = common::async_client(&server);
+    let (_server, client) = common::start_async().await;
     let owner = client.agents().create(agent("Line owner").phone_number_ids(["phone-uuid-2"])).await.unwrap();
     client.agents().update_voice(&owner.id, voice()).await.unwrap();
     client.execute(PublishAgent::new(&owner.id)).await.unwrap();

@@ -68,8 +68,7 @@ fn a_trunk_lives_from_create_to_delete_on_the_blocking_client() {
 
 #[tokio::test]
 async fn the_async_client_sees_the_same_trunks() {
-    let server = Server::start().await.unwrap();
-    let client = common::async_client(&server);
+    let (_server, client) = common::start_async().await;
     let created = client.sip_trunks().create(trunk("Async carrier").port(5080)).await.unwrap();
     assert_eq!(created.port, Some(5080));
     let got = client.sip_trunks().get(&created.id).await.unwrap();

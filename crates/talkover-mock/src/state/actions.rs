@@ -1,15 +1,112 @@
 //! An agent's actions and trainings, upserted by flow node.
 
 use talkover_core::actions::{Action, ActiveStatus, CreateAction};
+use talkover_core::agents::Agent;
+use talkover_core::time::Timestamp;
 use talkover_core::trainings::{CreateTraining, Training};
 
-use super::{documented, is_url, now, Answer, Request, State};
+use super::{documented, has_id, is_url, now, remove_by_id, AgentEntry, Answer, HasId, Request, State};
 use crate::reply::{words, Reply};
 
+has_id!(Action, Training);
+
+/// What an agent keeps by flow node (its actions and its trainings): where the items and the nodes' ids
+/// are kept, the path parameter naming one item, and the documented 404 for an id the agent does not have.
+trait NodeItem: HasId + Clone + serde::Serialize {
+    const PARAM: &'static str;
+    const HINT: &'static str;
+    const NOT_FOUND: &'static str;
+    fn of(agent: &Agent) -> &Option<Vec<Self>>;
+    fn of_mut(agent: &mut Agent) -> &mut Option<Vec<Self>>;
+    fn nodes(entry: &mut AgentEntry) -> &mut Vec<(String, String)>;
+    fn created_at(&self) -> Option<Timestamp>;
+    /// Sets what every saved item has: its status and when it was created and last changed.
+    fn settle(&mut self, status: ActiveStatus, created_at: Timestamp, updated_at: Timestamp);
+}
+
+macro_rules! node_item {
+    ($item:ty, $items:ident, $nodes:ident, $param:literal, $hint:literal, $not_found:literal) => {
+        impl NodeItem for $item {
+            const PARAM: &'static str = $param;
+            const HINT: &'static str = $hint;
+            const NOT_FOUND: &'static str = $not_found;
+            fn of(agent: &Agent) -> &Option<Vec<Self>> {
+                &agent.$items
+            }
+            fn of_mut(agent: &mut Agent) -> &mut Option<Vec<Self>> {
+                &mut agent.$items
+            }
+            fn nodes(entry: &mut AgentEntry) -> &mut Vec<(String, String)> {
+                &mut entry.$nodes
+            }
+            fn created_at(&self) -> Option<Timestamp> {
+                self.created_at.clone()
+            }
+            fn settle(&mut self, status: ActiveStatus, created_at: Timestamp, updated_at: Timestamp) {
+                self.current_status = Some(status);
+                self.created_at = Some(created_at);
+                self.updated_at = Some(updated_at);
+            }
+        }
+    };
+}
+
+node_item!(Action, actions, action_nodes, "action_id", "action", "Action not found");
+node_item!(Training, trainings, training_nodes, "training_id", "training", "Training not found");
+
 impl State {
-    pub(super) fn list_actions(&mut self, req: &Request<'_>) -> Answer {
+    /// Saves the item `build` makes from its id for flow node `node` of agent `index`: the node's item is
+    /// replaced (keeping its id and when it was created), else a new one is added and the node remembered
+    /// (an item for no node is always new). Status is `active` unless asked; the agent goes back to draft.
+    fn upsert_by_node<T: NodeItem>(
+        &mut self,
+        index: usize,
+        node: Option<String>,
+        status: Option<ActiveStatus>,
+        build: impl FnOnce(&str) -> T,
+    ) -> T {
+        let now = now();
+        let nodes = T::nodes(&mut self.agents[index]);
+        let existing = node.as_ref().and_then(|node| nodes.iter().find(|(n, _)| n == node).cloned());
+        let id = existing.as_ref().map(|(_, id)| id.clone()).unwrap_or_else(|| self.new_id());
+        let entry = &mut self.agents[index];
+        let items = T::of_mut(&mut entry.agent).get_or_insert_with(Vec::new);
+        let created_at = items.iter().find(|i| i.id() == id).and_then(T::created_at);
+        let mut item = build(&id);
+        item.settle(status.unwrap_or(ActiveStatus::Active), created_at.unwrap_or_else(|| now.clone()), now);
+        match items.iter_mut().find(|i| i.id() == item.id()) {
+            Some(slot) => *slot = item.clone(),
+            None => items.push(item.clone()),
+        }
+        if let (None, Some(node)) = (existing, node) {
+            T::nodes(entry).push((node, id));
+        }
+        self.changed(index);
+        item
+    }
+
+    /// Deletes the item the path names and forgets its node. Deleting takes the agent back to draft: it
+    /// must be published again.
+    fn delete_by_id<T: NodeItem>(&mut self, req: &Request<'_>, message: &str) -> Answer {
         let index = self.agent_index(req)?;
-        Ok(Reply::list(self.agents[index].agent.actions.clone().unwrap_or_default(), None, None))
+        let id = req.param(T::PARAM);
+        let entry = &mut self.agents[index];
+        remove_by_id(T::of_mut(&mut entry.agent).get_or_insert_with(Vec::new), id, || {
+            documented(req, 404, Some(T::HINT), T::NOT_FOUND)
+        })?;
+        T::nodes(entry).retain(|(_, node_id)| node_id != id);
+        self.changed(index);
+        Ok(Reply::ack(message))
+    }
+
+    /// The agent's whole list of `T`s.
+    fn list_of<T: NodeItem>(&self, req: &Request<'_>) -> Answer {
+        let index = self.agent_index(req)?;
+        Ok(Reply::list(T::of(&self.agents[index].agent).clone().unwrap_or_default(), None, None))
+    }
+
+    pub(super) fn list_actions(&mut self, req: &Request<'_>) -> Answer {
+        self.list_of::<Action>(req)
     }
 
     pub(super) fn create_action(&mut self, req: &Request<'_>) -> Answer {
@@ -25,50 +122,24 @@ impl State {
         invalid.documented("current_status", body.current_status.as_ref());
         invalid.check()?;
 
-        let now = now();
-        let existing = self.agents[index].action_nodes.iter().find(|(node, _)| *node == body.node_id).cloned();
-        let id = existing.as_ref().map(|(_, id)| id.clone()).unwrap_or_else(|| self.new_id());
-        let entry = &mut self.agents[index];
-        let actions = entry.agent.actions.get_or_insert_with(Vec::new);
-        let created_at = actions.iter().find(|a| a.id.as_str() == id).and_then(|a| a.created_at.clone());
-        let mut action = Action::new(id.as_str(), body.name.clone(), body.action_type);
-        action.label = Some(body.name);
-        action.description = Some(body.description);
-        action.input_schema = body.inputs.unwrap_or_default();
-        action.url = body.url;
-        action.authorization_url = body.authorization_url;
-        action.current_status = Some(body.current_status.unwrap_or(ActiveStatus::Active));
-        action.created_at = Some(created_at.unwrap_or_else(|| now.clone()));
-        action.updated_at = Some(now);
-        match actions.iter_mut().find(|a| a.id == action.id) {
-            Some(slot) => *slot = action.clone(),
-            None => actions.push(action.clone()),
-        }
-        if existing.is_none() {
-            entry.action_nodes.push((body.node_id, id));
-        }
-        self.changed(index);
+        let action = self.upsert_by_node(index, Some(body.node_id), body.current_status, |id| {
+            let mut action = Action::new(id, body.name.clone(), body.action_type);
+            action.label = Some(body.name);
+            action.description = Some(body.description);
+            action.input_schema = body.inputs.unwrap_or_default();
+            action.url = body.url;
+            action.authorization_url = body.authorization_url;
+            action
+        });
         Ok(Reply::data(200, Some("Agent action updated successfully"), action))
     }
 
     pub(super) fn delete_action(&mut self, req: &Request<'_>) -> Answer {
-        let index = self.agent_index(req)?;
-        let action_id = req.param("action_id");
-        let entry = &mut self.agents[index];
-        let actions = entry.agent.actions.get_or_insert_with(Vec::new);
-        let Some(position) = actions.iter().position(|a| a.id.as_str() == action_id) else {
-            return Err(documented(req, 404, Some("action"), "Action not found"));
-        };
-        actions.remove(position);
-        entry.action_nodes.retain(|(_, id)| id != action_id);
-        // Deleting an action takes the agent back to draft: it must be published again.
-        self.changed(index);
-        Ok(Reply::ack("Agent action deleted successfully"))
+        self.delete_by_id::<Action>(req, "Agent action deleted successfully")
     }
 
     pub(super) fn list_trainings(&mut self, req: &Request<'_>) -> Answer {
-        let index = self.agent_index(req)?;
-        Ok(Reply::list(self.agents[index].agent.trainings.clone().unwrap_or_default(), None, None))
+        self.list_of::<Training>(req)
     }
 
     pub(super) fn create_training(&mut self, req: &Request<'_>) -> Answer {
@@ -78,41 +149,13 @@ impl State {
         invalid.documented("current_status", body.current_status.as_ref());
         invalid.check()?;
 
-        let now = now();
-        let existing = body
-            .node_id
-            .as_ref()
-            .and_then(|node| self.agents[index].training_nodes.iter().find(|(n, _)| n == node).cloned());
-        let id = existing.as_ref().map(|(_, id)| id.clone()).unwrap_or_else(|| self.new_id());
-        let entry = &mut self.agents[index];
-        let trainings = entry.agent.trainings.get_or_insert_with(Vec::new);
-        let created_at = trainings.iter().find(|t| t.id.as_str() == id).and_then(|t| t.created_at.clone());
-        let mut training = Training::new(id.as_str(), body.subject, body.instructions);
-        training.current_status = Some(body.current_status.unwrap_or(ActiveStatus::Active));
-        training.created_at = Some(created_at.unwrap_or_else(|| now.clone()));
-        training.updated_at = Some(now);
-        match trainings.iter_mut().find(|t| t.id == training.id) {
-            Some(slot) => *slot = training.clone(),
-            None => trainings.push(training.clone()),
-        }
-        if let (None, Some(node)) = (&existing, body.node_id) {
-            entry.training_nodes.push((node, id));
-        }
-        self.changed(index);
+        let training = self.upsert_by_node(index, body.node_id, body.current_status, |id| {
+            Training::new(id, body.subject, body.instructions)
+        });
         Ok(Reply::data(200, Some("Agent training updated successfully"), training))
     }
 
     pub(super) fn delete_training(&mut self, req: &Request<'_>) -> Answer {
-        let index = self.agent_index(req)?;
-        let training_id = req.param("training_id");
-        let entry = &mut self.agents[index];
-        let trainings = entry.agent.trainings.get_or_insert_with(Vec::new);
-        let Some(position) = trainings.iter().position(|t| t.id.as_str() == training_id) else {
-            return Err(documented(req, 404, Some("training"), "Training not found"));
-        };
-        trainings.remove(position);
-        entry.training_nodes.retain(|(_, id)| id != training_id);
-        self.changed(index);
-        Ok(Reply::ack("Agent training deleted successfully"))
+        self.delete_by_id::<Training>(req, "Agent training deleted successfully")
     }
 }

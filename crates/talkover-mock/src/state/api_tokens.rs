@@ -7,9 +7,11 @@
 use talkover_core::account::{ApiToken, CreateUserApiToken, CreatedApiToken, ListUserApiTokens, NewApiToken};
 use talkover_core::{Ack, Envelope, ListEnvelope, Operation};
 
-use super::{documented, now, timestamp, unix_now, Answer, Request, State};
+use super::{documented, has_id, now, remove_by_id, timestamp, unix_now, Answer, Request, State};
 use crate::fixtures::Catalog;
 use crate::reply::{from_json, Reply};
+
+has_id!(ApiToken);
 
 /// The tokens of the user, without their plain text.
 #[derive(Default)]
@@ -81,10 +83,7 @@ impl State {
 
     pub(super) fn delete_api_token(&mut self, req: &Request<'_>) -> Answer {
         let id = req.param("token_id");
-        let Some(position) = self.tokens.tokens.iter().position(|t| t.id.as_str() == id) else {
-            return Err(documented(req, 404, None, "API token not found"));
-        };
-        self.tokens.tokens.remove(position);
+        remove_by_id(&mut self.tokens.tokens, id, || documented(req, 404, None, "API token not found"))?;
         let mut ack = Ack::default();
         ack.message = Some("Token revoked".to_owned());
         Ok(Reply::typed(200, &ack))

@@ -30,7 +30,10 @@ use talkover_core::calendars::{
 use talkover_core::time::DateTime;
 use talkover_core::Operation;
 
-use super::{change, change_optional, coded, documented, is_url, now, timestamp, Answer, Request, State};
+use super::{
+    change, change_optional, coded, documented, has_id, is_url, now, position_by_id, remove_by_id, timestamp, Answer,
+    HasId, Request, State,
+};
 use crate::fixtures::Catalog;
 use crate::reply::{from_json, to_json, Invalid, Reply};
 
@@ -49,6 +52,46 @@ impl CalendarEntry {
     }
 }
 
+impl HasId for CalendarEntry {
+    fn id(&self) -> &str {
+        self.calendar.id.as_str()
+    }
+}
+
+has_id!(CalendarMember, CalendarEvent, EventAttendee, AvailabilityRule, ProviderConnection);
+
+/// The lists a calendar holds (members, events, availability rules, provider connections): where each is
+/// in the calendar's entry, the path parameter that names one of its items, and the documented 404 for an
+/// id the calendar does not hold.
+trait Child: HasId + Clone + serde::Serialize {
+    const PARAM: &'static str;
+    const HINT: &'static str;
+    const NOT_FOUND: &'static str;
+    fn of(entry: &CalendarEntry) -> &Vec<Self>;
+    fn of_mut(entry: &mut CalendarEntry) -> &mut Vec<Self>;
+}
+
+macro_rules! child {
+    ($item:ty, $list:ident, $param:literal, $hint:literal, $not_found:literal) => {
+        impl Child for $item {
+            const PARAM: &'static str = $param;
+            const HINT: &'static str = $hint;
+            const NOT_FOUND: &'static str = $not_found;
+            fn of(entry: &CalendarEntry) -> &Vec<Self> {
+                &entry.$list
+            }
+            fn of_mut(entry: &mut CalendarEntry) -> &mut Vec<Self> {
+                &mut entry.$list
+            }
+        }
+    };
+}
+
+child!(CalendarMember, members, "member_id", "member", "Member not found");
+child!(CalendarEvent, events, "event_id", "event", "Event not found");
+child!(AvailabilityRule, rules, "rule_id", "rule", "Availability rule not found");
+child!(ProviderConnection, providers, "provider_id", "provider", "Provider connection not found");
+
 /// The calendars of the environment.
 #[derive(Default)]
 pub(crate) struct Calendars {
@@ -61,8 +104,8 @@ fn recorded_list<T: serde::de::DeserializeOwned>(catalog: &Catalog, operation: &
 }
 
 /// Adds `item` unless one with the same id is there.
-fn merge<T>(items: &mut Vec<T>, item: T, same: impl Fn(&T, &T) -> bool) {
-    if !items.iter().any(|i| same(i, &item)) {
+fn merge<T: HasId>(items: &mut Vec<T>, item: T) {
+    if position_by_id(items, item.id()).is_none() {
         items.push(item);
     }
 }
@@ -73,25 +116,23 @@ impl Calendars {
         let mut seeded = Self::default();
         let full: Option<Calendar> = catalog.documented_as("get-calendar");
         for calendar in full.into_iter().chain(recorded_list::<Calendar>(catalog, ListCalendars::ID)) {
-            if !seeded.calendars.iter().any(|c| c.calendar.id == calendar.id) {
-                seeded.calendars.push(CalendarEntry::new(calendar));
-            }
+            merge(&mut seeded.calendars, CalendarEntry::new(calendar));
         }
         let Some(entry) = seeded.calendars.first_mut() else { return seeded };
         for member in recorded_list::<CalendarMember>(catalog, ListCalendarMembers::ID) {
-            merge(&mut entry.members, member, |a, b| a.id == b.id);
+            merge(&mut entry.members, member);
         }
         let full_event: Option<CalendarEvent> = catalog.documented_as("get-calendar-event");
         for event in full_event.into_iter().chain(recorded_list::<CalendarEvent>(catalog, ListCalendarEvents::ID)) {
             if event.calendar_id == entry.calendar.id {
-                merge(&mut entry.events, event, |a, b| a.id == b.id);
+                merge(&mut entry.events, event);
             }
         }
         for rule in recorded_list::<AvailabilityRule>(catalog, ListAvailabilityRules::ID) {
-            merge(&mut entry.rules, rule, |a, b| a.id == b.id);
+            merge(&mut entry.rules, rule);
         }
         for provider in recorded_list::<ProviderConnection>(catalog, ListProviderConnections::ID) {
-            merge(&mut entry.providers, provider, |a, b| a.id == b.id);
+            merge(&mut entry.providers, provider);
         }
         seeded
     }
@@ -208,16 +249,35 @@ fn in_range(event: &CalendarEvent, from: Option<&DateTime>, to: Option<&DateTime
 
 impl State {
     fn calendar_index(&self, req: &Request<'_>) -> Result<usize, Reply> {
-        let id = req.param("calendar_id");
-        let found = self.calendars.calendars.iter().position(|c| c.calendar.id.as_str() == id);
+        let found = position_by_id(&self.calendars.calendars, req.param("calendar_id"));
         found.ok_or_else(|| documented(req, 404, Some("calendar"), "Calendar not found"))
     }
 
-    fn event_index(&self, req: &Request<'_>) -> Result<(usize, usize), Reply> {
+    /// The calendar the path names and the position in it of the `T` the path names, or their documented
+    /// 404s.
+    fn child_index<T: Child>(&self, req: &Request<'_>) -> Result<(usize, usize), Reply> {
         let c = self.calendar_index(req)?;
-        let id = req.param("event_id");
-        let found = self.calendars.calendars[c].events.iter().position(|e| e.id.as_str() == id);
-        found.map(|e| (c, e)).ok_or_else(|| documented(req, 404, Some("event"), "Event not found"))
+        let found = position_by_id(T::of(&self.calendars.calendars[c]), req.param(T::PARAM));
+        found.map(|i| (c, i)).ok_or_else(|| documented(req, 404, Some(T::HINT), T::NOT_FOUND))
+    }
+
+    /// The whole list of a calendar's `T`s.
+    fn list_children<T: Child>(&self, req: &Request<'_>) -> Answer {
+        let c = self.calendar_index(req)?;
+        Ok(Reply::list(T::of(&self.calendars.calendars[c]).clone(), None, None))
+    }
+
+    /// Adds a new item to calendar `c` and answers with it.
+    fn add_child<T: Child>(&mut self, c: usize, item: T) -> Answer {
+        T::of_mut(&mut self.calendars.calendars[c]).push(item.clone());
+        Ok(Reply::data(200, None, item))
+    }
+
+    /// Removes the `T` the path names from its calendar.
+    fn remove_child<T: Child>(&mut self, req: &Request<'_>, message: &str) -> Answer {
+        let (c, i) = self.child_index::<T>(req)?;
+        T::of_mut(&mut self.calendars.calendars[c]).remove(i);
+        Ok(Reply::ack(message))
     }
 
     pub(super) fn list_calendars(&mut self, req: &Request<'_>) -> Answer {
@@ -278,8 +338,7 @@ impl State {
     // members
 
     pub(super) fn list_calendar_members(&mut self, req: &Request<'_>) -> Answer {
-        let c = self.calendar_index(req)?;
-        Ok(Reply::list(self.calendars.calendars[c].members.clone(), None, None))
+        self.list_children::<CalendarMember>(req)
     }
 
     pub(super) fn add_calendar_member(&mut self, req: &Request<'_>) -> Answer {
@@ -295,19 +354,11 @@ impl State {
             return Ok(Reply::data(200, None, &*member));
         }
         let member = new_member(self.new_id(), add.body)?;
-        self.calendars.calendars[c].members.push(member.clone());
-        Ok(Reply::data(200, None, member))
-    }
-
-    fn member_index(&self, req: &Request<'_>) -> Result<(usize, usize), Reply> {
-        let c = self.calendar_index(req)?;
-        let id = req.param("member_id");
-        let found = self.calendars.calendars[c].members.iter().position(|m| m.id.as_str() == id);
-        found.map(|m| (c, m)).ok_or_else(|| documented(req, 404, Some("member"), "Member not found"))
+        self.add_child(c, member)
     }
 
     pub(super) fn update_calendar_member(&mut self, req: &Request<'_>) -> Answer {
-        let (c, m) = self.member_index(req)?;
+        let (c, m) = self.child_index::<CalendarMember>(req)?;
         let (update, mut invalid) = req.decode::<UpdateCalendarMember>()?;
         invalid.documented("role", Some(&update.body.role));
         invalid.check()?;
@@ -317,9 +368,7 @@ impl State {
     }
 
     pub(super) fn remove_calendar_member(&mut self, req: &Request<'_>) -> Answer {
-        let (c, m) = self.member_index(req)?;
-        self.calendars.calendars[c].members.remove(m);
-        Ok(Reply::ack("Member removed"))
+        self.remove_child::<CalendarMember>(req, "Member removed")
     }
 
     // events
@@ -348,17 +397,16 @@ impl State {
         invalid.check()?;
         let calendar = to_json(&self.calendars.calendars[c].calendar.id)?;
         let event = new_event(self, &calendar, create.body)?;
-        self.calendars.calendars[c].events.push(event.clone());
-        Ok(Reply::data(200, None, event))
+        self.add_child(c, event)
     }
 
     pub(super) fn get_calendar_event(&mut self, req: &Request<'_>) -> Answer {
-        let (c, e) = self.event_index(req)?;
+        let (c, e) = self.child_index::<CalendarEvent>(req)?;
         Ok(Reply::data(200, None, &self.calendars.calendars[c].events[e]))
     }
 
     pub(super) fn update_calendar_event(&mut self, req: &Request<'_>) -> Answer {
-        let (c, e) = self.event_index(req)?;
+        let (c, e) = self.child_index::<CalendarEvent>(req)?;
         let (update, mut invalid) = req.decode::<UpdateCalendarEvent>()?;
         invalid.documented("status", update.body.status.as_ref());
         invalid.documented("owner_type", update.body.owner_type.as_ref());
@@ -382,13 +430,11 @@ impl State {
     }
 
     pub(super) fn delete_calendar_event(&mut self, req: &Request<'_>) -> Answer {
-        let (c, e) = self.event_index(req)?;
-        self.calendars.calendars[c].events.remove(e);
-        Ok(Reply::ack("Event deleted"))
+        self.remove_child::<CalendarEvent>(req, "Event deleted")
     }
 
     pub(super) fn create_event_meeting(&mut self, req: &Request<'_>) -> Answer {
-        let (c, e) = self.event_index(req)?;
+        let (c, e) = self.child_index::<CalendarEvent>(req)?;
         if !self.calendars.calendars[c].providers.iter().any(|p| p.is_active) {
             return Err(coded(
                 req,
@@ -407,7 +453,7 @@ impl State {
     }
 
     pub(super) fn add_event_attendee(&mut self, req: &Request<'_>) -> Answer {
-        let (c, e) = self.event_index(req)?;
+        let (c, e) = self.child_index::<CalendarEvent>(req)?;
         let (add, mut invalid) = req.decode::<AddEventAttendee>()?;
         if !add.body.email.contains('@') {
             invalid.add("email", "The email must be a valid email address.");
@@ -419,21 +465,18 @@ impl State {
     }
 
     pub(super) fn remove_event_attendee(&mut self, req: &Request<'_>) -> Answer {
-        let (c, e) = self.event_index(req)?;
-        let id = req.param("attendee_id");
+        let (c, e) = self.child_index::<CalendarEvent>(req)?;
         let attendees = self.calendars.calendars[c].events[e].attendees.get_or_insert_with(Vec::new);
-        let Some(position) = attendees.iter().position(|a| a.id.as_str() == id) else {
-            return Err(documented(req, 404, Some("attendee"), "Attendee not found"));
-        };
-        attendees.remove(position);
+        remove_by_id(attendees, req.param("attendee_id"), || {
+            documented(req, 404, Some("attendee"), "Attendee not found")
+        })?;
         Ok(Reply::ack("Attendee removed"))
     }
 
     // availability rules
 
     pub(super) fn list_availability_rules(&mut self, req: &Request<'_>) -> Answer {
-        let c = self.calendar_index(req)?;
-        Ok(Reply::list(self.calendars.calendars[c].rules.clone(), None, None))
+        self.list_children::<AvailabilityRule>(req)
     }
 
     pub(super) fn create_availability_rule(&mut self, req: &Request<'_>) -> Answer {
@@ -441,19 +484,11 @@ impl State {
         let (create, invalid) = req.decode::<CreateAvailabilityRule>()?;
         invalid.check()?;
         let rule = new_rule(self.new_id(), create.body)?;
-        self.calendars.calendars[c].rules.push(rule.clone());
-        Ok(Reply::data(200, None, rule))
-    }
-
-    fn rule_index(&self, req: &Request<'_>) -> Result<(usize, usize), Reply> {
-        let c = self.calendar_index(req)?;
-        let id = req.param("rule_id");
-        let found = self.calendars.calendars[c].rules.iter().position(|r| r.id.as_str() == id);
-        found.map(|r| (c, r)).ok_or_else(|| documented(req, 404, Some("rule"), "Availability rule not found"))
+        self.add_child(c, rule)
     }
 
     pub(super) fn update_availability_rule(&mut self, req: &Request<'_>) -> Answer {
-        let (c, r) = self.rule_index(req)?;
+        let (c, r) = self.child_index::<AvailabilityRule>(req)?;
         let (update, mut invalid) = req.decode::<UpdateAvailabilityRule>()?;
         invalid.documented("type", update.body.rule_type.as_ref());
         invalid.check()?;
@@ -479,16 +514,13 @@ impl State {
     }
 
     pub(super) fn delete_availability_rule(&mut self, req: &Request<'_>) -> Answer {
-        let (c, r) = self.rule_index(req)?;
-        self.calendars.calendars[c].rules.remove(r);
-        Ok(Reply::ack("Availability rule deleted"))
+        self.remove_child::<AvailabilityRule>(req, "Availability rule deleted")
     }
 
     // provider connections
 
     pub(super) fn list_provider_connections(&mut self, req: &Request<'_>) -> Answer {
-        let c = self.calendar_index(req)?;
-        Ok(Reply::list(self.calendars.calendars[c].providers.clone(), None, None))
+        self.list_children::<ProviderConnection>(req)
     }
 
     pub(super) fn create_provider_connection(&mut self, req: &Request<'_>) -> Answer {
@@ -499,21 +531,11 @@ impl State {
         }
         invalid.check()?;
         let provider = new_provider(self.new_id(), create.body)?;
-        self.calendars.calendars[c].providers.push(provider.clone());
-        Ok(Reply::data(200, None, provider))
-    }
-
-    fn provider_index(&self, req: &Request<'_>) -> Result<(usize, usize), Reply> {
-        let c = self.calendar_index(req)?;
-        let id = req.param("provider_id");
-        let found = self.calendars.calendars[c].providers.iter().position(|p| p.id.as_str() == id);
-        found.map(|p| (c, p)).ok_or_else(|| documented(req, 404, Some("provider"), "Provider connection not found"))
+        self.add_child(c, provider)
     }
 
     pub(super) fn disconnect_provider(&mut self, req: &Request<'_>) -> Answer {
-        let (c, p) = self.provider_index(req)?;
-        self.calendars.calendars[c].providers.remove(p);
-        Ok(Reply::ack("Provider connection removed"))
+        self.remove_child::<ProviderConnection>(req, "Provider connection removed")
     }
 
     /// Free slots: the calendar must exist and the query pass the core's checks; the slots themselves are
@@ -539,7 +561,7 @@ impl State {
     }
 
     pub(super) fn trigger_provider_sync(&mut self, req: &Request<'_>) -> Answer {
-        let (c, p) = self.provider_index(req)?;
+        let (c, p) = self.child_index::<ProviderConnection>(req)?;
         let now = now();
         self.calendars.calendars[c].providers[p].last_sync_at = Some(timestamp(now.clone()));
         let mut queued: QueuedSync = from_json(json!({ "queued": true }))?;

@@ -12,8 +12,8 @@ use talkover_core::callbacks::{
     CallbackAgent, CallbackAgentDetails, CallbackAgentStats, CallbackConfig, CallbackSources, CheckCallbackConstraints,
     ConstraintCheckAnswer, ProposedCallbackConfig, SetAgentAsCallback, SourceAgent, UpdateCallbackSources,
 };
-use talkover_core::flows::ValidationAnswer;
 
+use super::flows::validation_answer;
 use super::{agent_not_found, coded, documented, Answer, Request, State};
 use crate::fixtures::Catalog;
 use crate::reply::{from_json, to_json, Invalid, Reply};
@@ -194,15 +194,7 @@ impl State {
                 }
             }
         }
-        let mut answer = ValidationAnswer::default();
-        if problems.is_empty() {
-            answer.success = Some(true);
-            answer.message = Some("Configuration is valid".to_owned());
-        } else {
-            answer.success = Some(false);
-            answer.message = Some("Configuration has errors".to_owned());
-            answer.errors = Some(problems);
-        }
+        let answer = validation_answer(problems, "Configuration is valid", Some("Configuration has errors"));
         Ok(Reply::typed(200, &ConstraintCheckAnswer(answer)))
     }
 

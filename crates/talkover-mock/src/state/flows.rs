@@ -112,6 +112,21 @@ fn flow_problems(config: &FlowConfig) -> Vec<String> {
 }
 
 /// The flow an update asks for; a switch to `llm_driven` with no flow keeps the stored one.
+/// The answer of a dry-run check (validate-agent-flow, check-callback-constraints): success with `valid`
+/// when nothing is wrong, else the problems, with `invalid` as the message where the API gives one.
+pub(super) fn validation_answer(problems: Vec<String>, valid: &str, invalid: Option<&str>) -> ValidationAnswer {
+    let mut answer = ValidationAnswer::default();
+    if problems.is_empty() {
+        answer.success = Some(true);
+        answer.message = Some(valid.to_owned());
+    } else {
+        answer.success = Some(false);
+        answer.message = invalid.map(str::to_owned);
+        answer.errors = Some(problems);
+    }
+    answer
+}
+
 fn flow_update(stored: Option<&AgentFlow>, body: AgentFlow) -> AgentFlow {
     let mut flow = body;
     if flow.flow_config.is_none() {
@@ -183,15 +198,7 @@ impl State {
         let (validate, invalid) = req.decode::<ValidateAgentFlow>()?;
         invalid.check()?;
         let problems = flow_problems(&flow_to_validate(validate.body));
-        let mut answer = ValidationAnswer::default();
-        if problems.is_empty() {
-            answer.success = Some(true);
-            answer.message = Some("Flow is valid".to_owned());
-        } else {
-            answer.success = Some(false);
-            answer.errors = Some(problems);
-        }
-        Ok(Reply::typed(200, &answer))
+        Ok(Reply::typed(200, &validation_answer(problems, "Flow is valid", None)))
     }
 
     pub(super) fn list_agent_flow_versions(&mut self, req: &Request<'_>) -> Answer {

@@ -202,6 +202,14 @@ impl AgentEntry {
     }
 }
 
+impl HasId for AgentEntry {
+    fn id(&self) -> &str {
+        self.agent.id.as_str()
+    }
+}
+
+has_id!(Campaign);
+
 struct CallEntry {
     call: Call,
     ended_at: Option<Timestamp>,
@@ -288,6 +296,35 @@ impl Request<'_> {
         }
         Err(missing.check().err().unwrap_or_else(|| Reply::bug::<O>("an empty refusal")))
     }
+}
+
+/// Items the API names by an id in a path: an agent's actions and trainings, a calendar's members and
+/// events, SIP trunks, API tokens and the like.
+trait HasId {
+    fn id(&self) -> &str;
+}
+
+/// [`HasId`] for types whose `id` field reads as text.
+macro_rules! has_id {
+    ($($item:ty),+ $(,)?) => {
+        $(impl $crate::state::HasId for $item {
+            fn id(&self) -> &str {
+                self.id.as_str()
+            }
+        })+
+    };
+}
+use has_id;
+
+/// Where the item with `id` stands in `items`.
+fn position_by_id<T: HasId>(items: &[T], id: &str) -> Option<usize> {
+    items.iter().position(|item| item.id() == id)
+}
+
+/// Takes the item with `id` out of `items`, or gives back `not_found` when there is none.
+fn remove_by_id<T: HasId>(items: &mut Vec<T>, id: &str, not_found: impl FnOnce() -> Reply) -> Result<T, Reply> {
+    let position = position_by_id(items, id).ok_or_else(not_found)?;
+    Ok(items.remove(position))
 }
 
 /// Applies one field of a change to the stored value: the change's value when it has one, else the stored
@@ -401,30 +438,26 @@ impl State {
 
     /// Whether an agent exists.
     pub(crate) fn has_agent(&self, id: &str) -> bool {
-        self.agents.iter().any(|a| a.agent.id.as_str() == id)
+        position_by_id(&self.agents, id).is_some()
     }
 
     /// Whether a campaign exists.
     pub(crate) fn has_campaign(&self, id: &str) -> bool {
-        self.campaigns.iter().any(|c| c.id.as_str() == id)
+        position_by_id(&self.campaigns, id).is_some()
     }
 
     /// Whether an agent has a webhook.
     pub(crate) fn has_webhook(&self, agent_id: &str, webhook_id: &str) -> bool {
-        self.agents
-            .iter()
-            .find(|a| a.agent.id.as_str() == agent_id)
-            .is_some_and(|a| a.webhooks.iter().any(|w| w.id.as_str() == webhook_id))
+        let agent = position_by_id(&self.agents, agent_id);
+        agent.is_some_and(|a| position_by_id(&self.agents[a].webhooks, webhook_id).is_some())
     }
 
     fn agent_index(&self, req: &Request<'_>) -> Result<usize, Reply> {
-        let id = req.param("agent_id");
-        self.agents.iter().position(|a| a.agent.id.as_str() == id).ok_or_else(|| agent_not_found(req))
+        position_by_id(&self.agents, req.param("agent_id")).ok_or_else(|| agent_not_found(req))
     }
 
     fn campaign_index(&self, req: &Request<'_>) -> Result<usize, Reply> {
-        let id = req.param("campaign_id");
-        self.campaigns.iter().position(|c| c.id.as_str() == id).ok_or_else(|| campaign_not_found(req))
+        position_by_id(&self.campaigns, req.param("campaign_id")).ok_or_else(|| campaign_not_found(req))
     }
 
     /// Answers a stateful operation, or `None` for an operation the state does not model.

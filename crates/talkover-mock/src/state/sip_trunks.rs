@@ -11,9 +11,14 @@ use talkover_core::sip_trunks::{
 };
 use talkover_core::Operation;
 
-use super::{change, change_optional, coded, documented, formatted, now, timestamp, Answer, Request, State};
+use super::{
+    change, change_optional, coded, documented, formatted, has_id, now, position_by_id, timestamp, Answer, Request,
+    State,
+};
 use crate::fixtures::Catalog;
 use crate::reply::{from_json, Reply};
+
+has_id!(SipTrunk);
 
 /// The trunks of the environment, with their numbers.
 #[derive(Default)]
@@ -113,8 +118,7 @@ fn new_did(id: String, trunk_id: &str, body: NewSipTrunkDid) -> Result<SipTrunkD
 
 impl State {
     fn trunk_index(&self, req: &Request<'_>) -> Result<usize, Reply> {
-        let id = req.param("trunk_id");
-        self.sip.trunks.iter().position(|t| t.id.as_str() == id).ok_or_else(|| trunk_not_found(req))
+        position_by_id(&self.sip.trunks, req.param("trunk_id")).ok_or_else(|| trunk_not_found(req))
     }
 
     pub(super) fn list_sip_trunks(&mut self, _req: &Request<'_>) -> Answer {

@@ -14,9 +14,11 @@ use talkover_core::webhooks::{
 };
 
 use super::live::{event_name, HookSettings, Target};
-use super::{change, documented, is_url, now, webhook_not_found, Answer, Request, State};
+use super::{change, documented, has_id, is_url, now, position_by_id, webhook_not_found, Answer, Request, State};
 use crate::deliver::{Attempt, Job};
 use crate::reply::{from_json, paginate, to_json, Invalid, Reply};
+
+has_id!(AgentWebhook);
 
 impl State {
     pub(super) fn list_webhooks(&mut self, req: &Request<'_>) -> Answer {
@@ -28,8 +30,7 @@ impl State {
 
     fn webhook(&self, req: &Request<'_>) -> Result<(usize, usize), Reply> {
         let index = self.agent_index(req)?;
-        let id = req.param("webhook_id");
-        let webhook = self.agents[index].webhooks.iter().position(|w| w.id.as_str() == id);
+        let webhook = position_by_id(&self.agents[index].webhooks, req.param("webhook_id"));
         webhook.map(|w| (index, w)).ok_or_else(|| webhook_not_found(req))
     }
 

@@ -38,6 +38,13 @@ pub fn async_client(server: &talkover_mock::Server) -> talkover::Client {
         .expect("a client")
 }
 
+/// A fresh emulator on loopback, and a never-retrying async client of it.
+pub async fn start_async() -> (talkover_mock::Server, talkover::Client) {
+    let server = talkover_mock::Server::start().await.expect("an emulator");
+    let client = async_client(&server);
+    (server, client)
+}
+
 /// The agent a user creates (every field the reference requires).
 pub fn agent(name: &str) -> CreateAgentBody {
     agent_in(name, Direction::Outbound)
