@@ -73,36 +73,28 @@ impl<C: Execute> ApiTokens<'_, C> {
 /// its own.
 macro_rules! direct_call {
     ($(#[$meta:meta])* $name:ident -> $output:ty = $operation:expr) => {
-        impl crate::Client {
+        direct_call!(@on crate::Client, crate::BoxFuture<$output>, "async fn", "talkover::Client", ".await";
+            $(#[$meta])* $name = $operation);
+        direct_call!(@on crate::blocking::Client, Result<$output, talkover_core::Error>, "fn",
+            "talkover::blocking::Client", ""; $(#[$meta])* $name = $operation);
+    };
+    (
+        @on $client:ty, $returns:ty, $run:literal, $client_path:literal, $wait:literal;
+        $(#[$meta:meta])* $name:ident = $operation:expr
+    ) => {
+        impl $client {
             $(#[$meta])*
             ///
             #[doc = concat!(
                 "```no_run\n",
-                "# async fn run() -> Result<(), talkover::Error> {\n",
-                "let client = talkover::Client::from_env()?;\n",
-                "let answer = client.", stringify!($name), "().await?;\n",
+                "# ", $run, " run() -> Result<(), talkover::Error> {\n",
+                "let client = ", $client_path, "::from_env()?;\n",
+                "let answer = client.", stringify!($name), "()", $wait, "?;\n",
                 "println!(\"{answer:?}\");\n",
                 "# Ok(()) }\n",
                 "```",
             )]
-            pub fn $name(&self) -> crate::BoxFuture<$output> {
-                Execute::call(self, $operation)
-            }
-        }
-
-        impl crate::blocking::Client {
-            $(#[$meta])*
-            ///
-            #[doc = concat!(
-                "```no_run\n",
-                "# fn run() -> Result<(), talkover::Error> {\n",
-                "let client = talkover::blocking::Client::from_env()?;\n",
-                "let answer = client.", stringify!($name), "()?;\n",
-                "println!(\"{answer:?}\");\n",
-                "# Ok(()) }\n",
-                "```",
-            )]
-            pub fn $name(&self) -> Result<$output, talkover_core::Error> {
+            pub fn $name(&self) -> $returns {
                 Execute::call(self, $operation)
             }
         }

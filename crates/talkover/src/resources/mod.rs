@@ -52,14 +52,11 @@ pub use webhooks::*;
 /// Adds `client.$name()` to both clients, returning the handler `$handler`.
 macro_rules! entry_point {
     ($(#[$meta:meta])* $name:ident -> $handler:ident) => {
-        impl crate::Client {
-            $(#[$meta])*
-            pub fn $name(&self) -> $handler<'_, Self> {
-                $handler::new(self)
-            }
-        }
-
-        impl crate::blocking::Client {
+        $crate::resources::entry_point!(@on crate::Client; $(#[$meta])* $name -> $handler);
+        $crate::resources::entry_point!(@on crate::blocking::Client; $(#[$meta])* $name -> $handler);
+    };
+    (@on $client:ty; $(#[$meta:meta])* $name:ident -> $handler:ident) => {
+        impl $client {
             $(#[$meta])*
             pub fn $name(&self) -> $handler<'_, Self> {
                 $handler::new(self)
