@@ -214,7 +214,8 @@ pub fn percent_decode(text: &str) -> Vec<u8> {
     out
 }
 
-fn hex(byte: u8) -> Option<u8> {
+/// The value of one hex digit, either case.
+pub(crate) fn hex(byte: u8) -> Option<u8> {
     match byte {
         b'0'..=b'9' => Some(byte - b'0'),
         b'a'..=b'f' => Some(byte - b'a' + 10),

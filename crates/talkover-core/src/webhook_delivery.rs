@@ -118,6 +118,7 @@ mod signatures {
     use hmac::{Hmac, KeyInit, Mac};
     use sha2::Sha256;
 
+    use crate::encode::hex as hex_digit;
     use crate::secret::SecretString;
 
     /// The length of an HMAC-SHA256 signature, in bytes.
@@ -319,15 +320,6 @@ mod signatures {
             *byte = hex_digit(pair[0])? << 4 | hex_digit(pair[1])?;
         }
         Some(out)
-    }
-
-    fn hex_digit(c: u8) -> Option<u8> {
-        match c {
-            b'0'..=b'9' => Some(c - b'0'),
-            b'a'..=b'f' => Some(c - b'a' + 10),
-            b'A'..=b'F' => Some(c - b'A' + 10),
-            _ => None,
-        }
     }
 
     /// Standard or URL-safe base64 of exactly 32 bytes, padded (`=`) or not.
