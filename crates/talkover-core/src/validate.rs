@@ -257,6 +257,25 @@ mod tests {
     use crate::operation::testing::dec;
 
     #[test]
+    fn the_collector_checks_a_value_or_a_set_option_and_names_its_operation() {
+        let mut problems = Problems::new("update-sip-trunk");
+        assert_eq!(problems.operation(), "update-sip-trunk");
+        // Unset optional values are not checked; set ones are, like plain values.
+        problems.length("name", None, 1, 255).range("port", None::<u16>, 1, 65535);
+        problems.e164("number", None).amount_range("amount", None, 1, 1000).positive("total", None);
+        assert!(problems.is_empty());
+        problems.length("name", Some(""), 1, 255).range("port", Some(0u16), 1, 65535);
+        problems.range("timeout", 121, 5, 120).e164("number", "555 1234");
+        problems.amount_range("amount", &dec("1000.5"), 1, 1000).positive("total", Some(&dec("0")));
+        problems.require("password", &None::<String>).require("username", &Some("u"));
+        let error = problems.finish().unwrap_err();
+        assert!(error.to_string().contains("update-sip-trunk"), "{error}");
+        let Error::InvalidRequest(invalid) = &error else { panic!("{error}") };
+        let fields: Vec<&str> = invalid.problems().iter().map(|p| p.field.as_str()).collect();
+        assert_eq!(fields, ["name", "port", "timeout", "number", "amount", "total", "password"]);
+    }
+
+    #[test]
     fn amount_ranges_compare_the_exact_digits() {
         let check = |v: &str| amount_range("x", "a", &dec(v), 1, 1000).is_ok();
         assert!(check("1") && check("1.00") && check("1000") && check("1000.000") && check("999.99"));
