@@ -7,7 +7,7 @@ use talkover_core::agents::*;
 use talkover_core::trainings::{CreateTraining, DeleteTraining, ListTrainings, NewTraining, Training, TrainingId};
 use talkover_core::{Ack, Page};
 
-use crate::resources::{entry_point, root_handler};
+use crate::resources::{entry_point, handler, root_handler};
 use talkover_core::execute::{Execute, Pending};
 
 entry_point! {
@@ -240,29 +240,23 @@ impl<'c, C: Execute> Agents<'c, C> {
     }
 }
 
-/// The actions of an agent: `client.agents().actions(&agent_id)`.
-///
-/// ```no_run
-/// use talkover::actions::{ActionType, NewAction};
-///
-/// # fn run() -> Result<(), talkover::Error> {
-/// let client = talkover::blocking::Client::from_env()?;
-/// let actions = client.agents().actions("550e8400-e29b-41d4-a716-446655440000");
-/// let action = actions.create(
-///     NewAction::new("node-1", "Transfer Call", "Transfer to a human", ActionType::Transfer)
-///         .transfer_to("+15551234567"),
-/// )?;
-/// actions.delete(&action.id)?;
-/// # Ok(()) }
-/// ```
-///
-/// Its methods return `C::Call<T>`: a future resolving to `Result<T, Error>` on [`Client`](crate::Client),
-/// the `Result<T, Error>` itself on [`blocking::Client`](crate::blocking::Client) (see
-/// [`resources`](crate::resources)).
-#[derive(Debug)]
-pub struct Actions<'c, C> {
-    client: &'c C,
-    agent_id: AgentId,
+handler! {
+    /// The actions of an agent: `client.agents().actions(&agent_id)`.
+    ///
+    /// ```no_run
+    /// use talkover::actions::{ActionType, NewAction};
+    ///
+    /// # fn run() -> Result<(), talkover::Error> {
+    /// let client = talkover::blocking::Client::from_env()?;
+    /// let actions = client.agents().actions("550e8400-e29b-41d4-a716-446655440000");
+    /// let action = actions.create(
+    ///     NewAction::new("node-1", "Transfer Call", "Transfer to a human", ActionType::Transfer)
+    ///         .transfer_to("+15551234567"),
+    /// )?;
+    /// actions.delete(&action.id)?;
+    /// # Ok(()) }
+    /// ```
+    Actions { agent_id: AgentId }
 }
 
 impl<C: Execute> Actions<'_, C> {
@@ -321,28 +315,22 @@ impl<C: Execute> Actions<'_, C> {
     }
 }
 
-/// The trainings of an agent: `client.agents().trainings(&agent_id)`.
-///
-/// ```no_run
-/// use talkover::trainings::NewTraining;
-///
-/// # async fn run() -> Result<(), talkover::Error> {
-/// let client = talkover::Client::from_env()?;
-/// let trainings = client.agents().trainings("550e8400-e29b-41d4-a716-446655440000");
-/// trainings.create(NewTraining::new("Refunds", "Refunds take five business days.")).await?;
-/// for training in trainings.list().await?.items {
-///     println!("{}", training.subject);
-/// }
-/// # Ok(()) }
-/// ```
-///
-/// Its methods return `C::Call<T>`: a future resolving to `Result<T, Error>` on [`Client`](crate::Client),
-/// the `Result<T, Error>` itself on [`blocking::Client`](crate::blocking::Client) (see
-/// [`resources`](crate::resources)).
-#[derive(Debug)]
-pub struct Trainings<'c, C> {
-    client: &'c C,
-    agent_id: AgentId,
+handler! {
+    /// The trainings of an agent: `client.agents().trainings(&agent_id)`.
+    ///
+    /// ```no_run
+    /// use talkover::trainings::NewTraining;
+    ///
+    /// # async fn run() -> Result<(), talkover::Error> {
+    /// let client = talkover::Client::from_env()?;
+    /// let trainings = client.agents().trainings("550e8400-e29b-41d4-a716-446655440000");
+    /// trainings.create(NewTraining::new("Refunds", "Refunds take five business days.")).await?;
+    /// for training in trainings.list().await?.items {
+    ///     println!("{}", training.subject);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    Trainings { agent_id: AgentId }
 }
 
 impl<C: Execute> Trainings<'_, C> {

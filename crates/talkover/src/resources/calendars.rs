@@ -26,7 +26,7 @@ use talkover_core::calendars::{
 use talkover_core::time::DateTime;
 use talkover_core::{Ack, Page};
 
-use crate::resources::{entry_point, root_handler};
+use crate::resources::{entry_point, handler, root_handler};
 use talkover_core::execute::{Execute, Pending};
 
 entry_point! {
@@ -172,27 +172,21 @@ impl<'c, C: Execute> Calendars<'c, C> {
     }
 }
 
-/// The members of a calendar: `client.calendars().members(&calendar_id)`.
-///
-/// ```no_run
-/// use talkover::calendars::members::{CalendarRole, NewCalendarMember};
-///
-/// # fn run() -> Result<(), talkover::Error> {
-/// let client = talkover::blocking::Client::from_env()?;
-/// let members = client.calendars().members("calendar-uuid-1");
-/// let member = members.add(NewCalendarMember::new("user-uuid-2", CalendarRole::Editor))?;
-/// members.update(&member.id, CalendarRole::Viewer)?;
-/// members.remove(&member.id)?;
-/// # Ok(()) }
-/// ```
-///
-/// Its methods return `C::Call<T>`: a future resolving to `Result<T, Error>` on [`Client`](crate::Client),
-/// the `Result<T, Error>` itself on [`blocking::Client`](crate::blocking::Client) (see
-/// [`resources`](crate::resources)).
-#[derive(Debug)]
-pub struct CalendarMembers<'c, C> {
-    client: &'c C,
-    calendar_id: CalendarId,
+handler! {
+    /// The members of a calendar: `client.calendars().members(&calendar_id)`.
+    ///
+    /// ```no_run
+    /// use talkover::calendars::members::{CalendarRole, NewCalendarMember};
+    ///
+    /// # fn run() -> Result<(), talkover::Error> {
+    /// let client = talkover::blocking::Client::from_env()?;
+    /// let members = client.calendars().members("calendar-uuid-1");
+    /// let member = members.add(NewCalendarMember::new("user-uuid-2", CalendarRole::Editor))?;
+    /// members.update(&member.id, CalendarRole::Viewer)?;
+    /// members.remove(&member.id)?;
+    /// # Ok(()) }
+    /// ```
+    CalendarMembers { calendar_id: CalendarId }
 }
 
 impl<C: Execute> CalendarMembers<'_, C> {
@@ -243,36 +237,30 @@ impl<C: Execute> CalendarMembers<'_, C> {
     }
 }
 
-/// The events of a calendar: `client.calendars().events(&calendar_id)`.
-///
-/// ```no_run
-/// use talkover::calendars::events::{CalendarEventUpdate, EventStatus, NewCalendarEvent, NewEventAttendee};
-/// use talkover::time::DateTime;
-///
-/// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-/// let client = talkover::Client::from_env()?;
-/// let events = client.calendars().events("calendar-uuid-1");
-/// let demo = NewCalendarEvent::new(
-///     "Demo with Acme",
-///     DateTime::new("2024-01-20T15:00:00Z")?,
-///     DateTime::new("2024-01-20T15:30:00Z")?,
-/// )
-/// .event_type("meeting");
-/// let event = events.create(demo).await?;
-/// events.attendees(&event.id).add(NewEventAttendee::new("Jane Doe", "jane@acme.com")).await?;
-/// let meeting = events.create_meeting(&event.id).await?;
-/// println!("join at {}", meeting.meeting_url);
-/// events.update(&event.id, CalendarEventUpdate::new().status(EventStatus::Cancelled)).await?;
-/// # Ok(()) }
-/// ```
-///
-/// Its methods return `C::Call<T>`: a future resolving to `Result<T, Error>` on [`Client`](crate::Client),
-/// the `Result<T, Error>` itself on [`blocking::Client`](crate::blocking::Client) (see
-/// [`resources`](crate::resources)).
-#[derive(Debug)]
-pub struct CalendarEvents<'c, C> {
-    client: &'c C,
-    calendar_id: CalendarId,
+handler! {
+    /// The events of a calendar: `client.calendars().events(&calendar_id)`.
+    ///
+    /// ```no_run
+    /// use talkover::calendars::events::{CalendarEventUpdate, EventStatus, NewCalendarEvent, NewEventAttendee};
+    /// use talkover::time::DateTime;
+    ///
+    /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = talkover::Client::from_env()?;
+    /// let events = client.calendars().events("calendar-uuid-1");
+    /// let demo = NewCalendarEvent::new(
+    ///     "Demo with Acme",
+    ///     DateTime::new("2024-01-20T15:00:00Z")?,
+    ///     DateTime::new("2024-01-20T15:30:00Z")?,
+    /// )
+    /// .event_type("meeting");
+    /// let event = events.create(demo).await?;
+    /// events.attendees(&event.id).add(NewEventAttendee::new("Jane Doe", "jane@acme.com")).await?;
+    /// let meeting = events.create_meeting(&event.id).await?;
+    /// println!("join at {}", meeting.meeting_url);
+    /// events.update(&event.id, CalendarEventUpdate::new().status(EventStatus::Cancelled)).await?;
+    /// # Ok(()) }
+    /// ```
+    CalendarEvents { calendar_id: CalendarId }
 }
 
 impl<'c, C: Execute> CalendarEvents<'c, C> {
@@ -350,27 +338,20 @@ impl<'c, C: Execute> CalendarEvents<'c, C> {
     }
 }
 
-/// The attendees of an event: `client.calendars().events(&calendar_id).attendees(&event_id)`.
-///
-/// ```no_run
-/// use talkover::calendars::events::NewEventAttendee;
-///
-/// # fn run() -> Result<(), talkover::Error> {
-/// let client = talkover::blocking::Client::from_env()?;
-/// let attendees = client.calendars().events("calendar-uuid-1").attendees("event-uuid-1");
-/// let jane = attendees.add(NewEventAttendee::new("Jane Doe", "jane@acme.com"))?;
-/// attendees.remove(&jane.id)?;
-/// # Ok(()) }
-/// ```
-///
-/// Its methods return `C::Call<T>`: a future resolving to `Result<T, Error>` on [`Client`](crate::Client),
-/// the `Result<T, Error>` itself on [`blocking::Client`](crate::blocking::Client) (see
-/// [`resources`](crate::resources)).
-#[derive(Debug)]
-pub struct EventAttendees<'c, C> {
-    client: &'c C,
-    calendar_id: CalendarId,
-    event_id: EventId,
+handler! {
+    /// The attendees of an event: `client.calendars().events(&calendar_id).attendees(&event_id)`.
+    ///
+    /// ```no_run
+    /// use talkover::calendars::events::NewEventAttendee;
+    ///
+    /// # fn run() -> Result<(), talkover::Error> {
+    /// let client = talkover::blocking::Client::from_env()?;
+    /// let attendees = client.calendars().events("calendar-uuid-1").attendees("event-uuid-1");
+    /// let jane = attendees.add(NewEventAttendee::new("Jane Doe", "jane@acme.com"))?;
+    /// attendees.remove(&jane.id)?;
+    /// # Ok(()) }
+    /// ```
+    EventAttendees { calendar_id: CalendarId, event_id: EventId }
 }
 
 impl<C: Execute> EventAttendees<'_, C> {
@@ -396,37 +377,31 @@ impl<C: Execute> EventAttendees<'_, C> {
     }
 }
 
-/// The availability of a calendar, `client.calendars().availability(&calendar_id)`: its rules (weekly
-/// windows and exception dates) and the free slots they leave.
-///
-/// ```no_run
-/// use talkover::calendars::availability::{AvailabilityException, RecurringAvailability, TimeOfDay, Weekday};
-/// use talkover::time::{Date, DateTime};
-///
-/// # fn run() -> Result<(), Box<dyn std::error::Error>> {
-/// let client = talkover::blocking::Client::from_env()?;
-/// let availability = client.calendars().availability("calendar-uuid-1");
-/// // Open Monday to Friday, 09:00 to 17:00 New York time; closed on Christmas Day.
-/// let hours = RecurringAvailability::new(Weekday::MONDAY_TO_FRIDAY, TimeOfDay::new(9, 0)?, TimeOfDay::new(17, 0)?)
-///     .timezone("America/New_York");
-/// availability.create(hours)?;
-/// availability.create(AvailabilityException::new(Date::new("2024-12-25")?, false))?;
-/// // The 45-minute slots left free in a week.
-/// let from = DateTime::new("2024-01-15T00:00:00-05:00")?;
-/// let to = DateTime::new("2024-01-22T00:00:00-05:00")?;
-/// for slot in availability.query(from, to).duration_minutes(45).send()?.items {
-///     println!("{} to {}", slot.start_at, slot.end_at);
-/// }
-/// # Ok(()) }
-/// ```
-///
-/// Its methods return `C::Call<T>`: a future resolving to `Result<T, Error>` on [`Client`](crate::Client),
-/// the `Result<T, Error>` itself on [`blocking::Client`](crate::blocking::Client) (see
-/// [`resources`](crate::resources)).
-#[derive(Debug)]
-pub struct CalendarAvailability<'c, C> {
-    client: &'c C,
-    calendar_id: CalendarId,
+handler! {
+    /// The availability of a calendar, `client.calendars().availability(&calendar_id)`: its rules (weekly
+    /// windows and exception dates) and the free slots they leave.
+    ///
+    /// ```no_run
+    /// use talkover::calendars::availability::{AvailabilityException, RecurringAvailability, TimeOfDay, Weekday};
+    /// use talkover::time::{Date, DateTime};
+    ///
+    /// # fn run() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = talkover::blocking::Client::from_env()?;
+    /// let availability = client.calendars().availability("calendar-uuid-1");
+    /// // Open Monday to Friday, 09:00 to 17:00 New York time; closed on Christmas Day.
+    /// let hours = RecurringAvailability::new(Weekday::MONDAY_TO_FRIDAY, TimeOfDay::new(9, 0)?, TimeOfDay::new(17, 0)?)
+    ///     .timezone("America/New_York");
+    /// availability.create(hours)?;
+    /// availability.create(AvailabilityException::new(Date::new("2024-12-25")?, false))?;
+    /// // The 45-minute slots left free in a week.
+    /// let from = DateTime::new("2024-01-15T00:00:00-05:00")?;
+    /// let to = DateTime::new("2024-01-22T00:00:00-05:00")?;
+    /// for slot in availability.query(from, to).duration_minutes(45).send()?.items {
+    ///     println!("{} to {}", slot.start_at, slot.end_at);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    CalendarAvailability { calendar_id: CalendarId }
 }
 
 impl<'c, C: Execute> CalendarAvailability<'c, C> {
@@ -490,30 +465,24 @@ impl<'c, C: Execute> CalendarAvailability<'c, C> {
     }
 }
 
-/// The provider connections of a calendar: `client.calendars().providers(&calendar_id)`.
-///
-/// ```no_run
-/// use talkover::calendars::providers::NewProviderConnection;
-///
-/// # async fn run() -> Result<(), talkover::Error> {
-/// let client = talkover::Client::from_env()?;
-/// let providers = client.calendars().providers("calendar-uuid-1");
-/// let connection = providers
-///     .connect(NewProviderConnection::new("calendar_provider_a", "https://example.com/oauth/calendar/callback"))
-///     .await?;
-/// // Send the user to `authorization_url`; the connection syncs once they have granted access.
-/// println!("{:?}", connection.authorization_url);
-/// providers.sync(&connection.id).await?;
-/// # Ok(()) }
-/// ```
-///
-/// Its methods return `C::Call<T>`: a future resolving to `Result<T, Error>` on [`Client`](crate::Client),
-/// the `Result<T, Error>` itself on [`blocking::Client`](crate::blocking::Client) (see
-/// [`resources`](crate::resources)).
-#[derive(Debug)]
-pub struct CalendarProviders<'c, C> {
-    client: &'c C,
-    calendar_id: CalendarId,
+handler! {
+    /// The provider connections of a calendar: `client.calendars().providers(&calendar_id)`.
+    ///
+    /// ```no_run
+    /// use talkover::calendars::providers::NewProviderConnection;
+    ///
+    /// # async fn run() -> Result<(), talkover::Error> {
+    /// let client = talkover::Client::from_env()?;
+    /// let providers = client.calendars().providers("calendar-uuid-1");
+    /// let connection = providers
+    ///     .connect(NewProviderConnection::new("calendar_provider_a", "https://example.com/oauth/calendar/callback"))
+    ///     .await?;
+    /// // Send the user to `authorization_url`; the connection syncs once they have granted access.
+    /// println!("{:?}", connection.authorization_url);
+    /// providers.sync(&connection.id).await?;
+    /// # Ok(()) }
+    /// ```
+    CalendarProviders { calendar_id: CalendarId }
 }
 
 impl<C: Execute> CalendarProviders<'_, C> {

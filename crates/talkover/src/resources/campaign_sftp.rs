@@ -3,7 +3,7 @@
 use talkover_core::campaign_sftp::*;
 use talkover_core::campaigns::{CampaignFileId, CampaignId};
 
-use crate::resources::Campaigns;
+use crate::resources::{handler, Campaigns};
 use talkover_core::execute::{Execute, Pending};
 
 impl<'c, C: Execute> Campaigns<'c, C> {
@@ -13,33 +13,27 @@ impl<'c, C: Execute> Campaigns<'c, C> {
     }
 }
 
-/// The SFTP import and export of a campaign: `client.campaigns().sftp(&campaign_id)`. A new configuration
-/// starts disabled; enable it with [`CampaignSftp::update`] once [`CampaignSftp::test_connection`] succeeds.
-///
-/// ```no_run
-/// use talkover::campaign_sftp::{ImportSchedule, NewSftpConfig, SftpConfigChanges};
-///
-/// # async fn run() -> Result<(), talkover::Error> {
-/// let client = talkover::Client::from_env()?;
-/// let sftp = client.campaigns().sftp("campaign-uuid");
-/// let config = NewSftpConfig::with_password("sftp.example.com", "campaigns_user", "secret")
-///     .import_path("/inbox")
-///     .export_path("/outbox");
-/// sftp.create(config).await?;
-/// sftp.test_connection().await?;
-/// sftp.update(SftpConfigChanges::new().import_schedule(ImportSchedule::Hourly).is_enabled(true)).await?;
-/// let job = sftp.trigger_import().await?;
-/// println!("import {} queued", job.job_id);
-/// # Ok(()) }
-/// ```
-///
-/// Its methods return `C::Call<T>`: a future resolving to `Result<T, Error>` on [`Client`](crate::Client),
-/// the `Result<T, Error>` itself on [`blocking::Client`](crate::blocking::Client) (see
-/// [`resources`](crate::resources)).
-#[derive(Debug)]
-pub struct CampaignSftp<'c, C> {
-    client: &'c C,
-    campaign_id: CampaignId,
+handler! {
+    /// The SFTP import and export of a campaign: `client.campaigns().sftp(&campaign_id)`. A new configuration
+    /// starts disabled; enable it with [`CampaignSftp::update`] once [`CampaignSftp::test_connection`] succeeds.
+    ///
+    /// ```no_run
+    /// use talkover::campaign_sftp::{ImportSchedule, NewSftpConfig, SftpConfigChanges};
+    ///
+    /// # async fn run() -> Result<(), talkover::Error> {
+    /// let client = talkover::Client::from_env()?;
+    /// let sftp = client.campaigns().sftp("campaign-uuid");
+    /// let config = NewSftpConfig::with_password("sftp.example.com", "campaigns_user", "secret")
+    ///     .import_path("/inbox")
+    ///     .export_path("/outbox");
+    /// sftp.create(config).await?;
+    /// sftp.test_connection().await?;
+    /// sftp.update(SftpConfigChanges::new().import_schedule(ImportSchedule::Hourly).is_enabled(true)).await?;
+    /// let job = sftp.trigger_import().await?;
+    /// println!("import {} queued", job.job_id);
+    /// # Ok(()) }
+    /// ```
+    CampaignSftp { campaign_id: CampaignId }
 }
 
 impl<'c, C: Execute> CampaignSftp<'c, C> {

@@ -6,7 +6,7 @@ use talkover_core::flows::{
     ValidateAgentFlow,
 };
 
-use crate::resources::Agents;
+use crate::resources::{handler, Agents};
 use talkover_core::execute::Execute;
 
 impl<'c, C: Execute> Agents<'c, C> {
@@ -16,38 +16,32 @@ impl<'c, C: Execute> Agents<'c, C> {
     }
 }
 
-/// The conversation flow of an agent: `client.agents().flow(&agent_id)`.
-///
-/// Dry-run a flow with [`Flow::validate`] (a typed [`FlowValidation`]: valid, or the list of problems),
-/// then save it with [`Flow::update`].
-///
-/// ```no_run
-/// use talkover::flows::{AgentFlow, FlowConfig, FlowNode, FlowValidation};
-///
-/// # fn run() -> Result<(), talkover::Error> {
-/// let client = talkover::blocking::Client::from_env()?;
-/// let flow = client.agents().flow("550e8400-e29b-41d4-a716-446655440000");
-/// let draft = FlowConfig::new("greet")
-///     .node(FlowNode::say("greet", "Hi! Is now a good time?").next("bye"))
-///     .node(FlowNode::end("bye"));
-/// let check: FlowValidation = flow.validate(draft.clone())?;
-/// if check.is_valid() {
-///     flow.update(AgentFlow::flow_driven(draft))?;
-/// } else {
-///     for problem in check.problems() {
-///         eprintln!("{problem}");
-///     }
-/// }
-/// # Ok(()) }
-/// ```
-///
-/// Its methods return `C::Call<T>`: a future resolving to `Result<T, Error>` on [`Client`](crate::Client),
-/// the `Result<T, Error>` itself on [`blocking::Client`](crate::blocking::Client) (see
-/// [`resources`](crate::resources)).
-#[derive(Debug)]
-pub struct Flow<'c, C> {
-    client: &'c C,
-    agent_id: AgentId,
+handler! {
+    /// The conversation flow of an agent: `client.agents().flow(&agent_id)`.
+    ///
+    /// Dry-run a flow with [`Flow::validate`] (a typed [`FlowValidation`]: valid, or the list of problems),
+    /// then save it with [`Flow::update`].
+    ///
+    /// ```no_run
+    /// use talkover::flows::{AgentFlow, FlowConfig, FlowNode, FlowValidation};
+    ///
+    /// # fn run() -> Result<(), talkover::Error> {
+    /// let client = talkover::blocking::Client::from_env()?;
+    /// let flow = client.agents().flow("550e8400-e29b-41d4-a716-446655440000");
+    /// let draft = FlowConfig::new("greet")
+    ///     .node(FlowNode::say("greet", "Hi! Is now a good time?").next("bye"))
+    ///     .node(FlowNode::end("bye"));
+    /// let check: FlowValidation = flow.validate(draft.clone())?;
+    /// if check.is_valid() {
+    ///     flow.update(AgentFlow::flow_driven(draft))?;
+    /// } else {
+    ///     for problem in check.problems() {
+    ///         eprintln!("{problem}");
+    ///     }
+    /// }
+    /// # Ok(()) }
+    /// ```
+    Flow { agent_id: AgentId }
 }
 
 impl<C: Execute> Flow<'_, C> {

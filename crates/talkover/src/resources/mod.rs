@@ -65,9 +65,9 @@ macro_rules! entry_point {
     };
 }
 
-/// Defines a top-level handler: a struct holding the client, with `new`.
-macro_rules! root_handler {
-    ($(#[$meta:meta])* $handler:ident) => {
+/// Defines a handler: a struct holding the client and, for one scoped to a resource, that resource's ids.
+macro_rules! handler {
+    ($(#[$meta:meta])* $handler:ident { $($field:ident: $ty:ty),* }) => {
         $(#[$meta])*
         ///
         /// Its methods return `C::Call<T>`: a future resolving to `Result<T, Error>` on
@@ -76,7 +76,15 @@ macro_rules! root_handler {
         #[derive(Debug)]
         pub struct $handler<'c, C> {
             pub(crate) client: &'c C,
+            $( $field: $ty, )*
         }
+    };
+}
+
+/// Defines a top-level handler: a [`handler!`] scoped to no resource, with `new`.
+macro_rules! root_handler {
+    ($(#[$meta:meta])* $handler:ident) => {
+        $crate::resources::handler! { $(#[$meta])* $handler {} }
 
         impl<'c, C: talkover_core::execute::Execute> $handler<'c, C> {
             pub(crate) fn new(client: &'c C) -> Self {
@@ -87,4 +95,5 @@ macro_rules! root_handler {
 }
 
 pub(crate) use entry_point;
+pub(crate) use handler;
 pub(crate) use root_handler;

@@ -8,7 +8,7 @@ use talkover_core::sip_trunks::{
 };
 use talkover_core::{Ack, Page};
 
-use crate::resources::{entry_point, root_handler};
+use crate::resources::{entry_point, handler, root_handler};
 use talkover_core::execute::Execute;
 
 entry_point! {
@@ -128,29 +128,23 @@ impl<'c, C: Execute> SipTrunks<'c, C> {
     }
 }
 
-/// The numbers (DIDs) attached to a SIP trunk: `client.sip_trunks().dids(&trunk_id)`.
-///
-/// ```no_run
-/// use talkover::sip_trunks::NewSipTrunkDid;
-///
-/// # fn run() -> Result<(), talkover::Error> {
-/// let client = talkover::blocking::Client::from_env()?;
-/// let dids = client.sip_trunks().dids("trunk-uuid-1");
-/// let did = dids.create(NewSipTrunkDid::new("US", "+15551234567"))?;
-/// for did in dids.list()?.items {
-///     println!("{}", did.number);
-/// }
-/// dids.delete(&did.id)?;
-/// # Ok(()) }
-/// ```
-///
-/// Its methods return `C::Call<T>`: a future resolving to `Result<T, Error>` on [`Client`](crate::Client),
-/// the `Result<T, Error>` itself on [`blocking::Client`](crate::blocking::Client) (see
-/// [`resources`](crate::resources)).
-#[derive(Debug)]
-pub struct SipTrunkDids<'c, C> {
-    client: &'c C,
-    trunk_id: SipTrunkId,
+handler! {
+    /// The numbers (DIDs) attached to a SIP trunk: `client.sip_trunks().dids(&trunk_id)`.
+    ///
+    /// ```no_run
+    /// use talkover::sip_trunks::NewSipTrunkDid;
+    ///
+    /// # fn run() -> Result<(), talkover::Error> {
+    /// let client = talkover::blocking::Client::from_env()?;
+    /// let dids = client.sip_trunks().dids("trunk-uuid-1");
+    /// let did = dids.create(NewSipTrunkDid::new("US", "+15551234567"))?;
+    /// for did in dids.list()?.items {
+    ///     println!("{}", did.number);
+    /// }
+    /// dids.delete(&did.id)?;
+    /// # Ok(()) }
+    /// ```
+    SipTrunkDids { trunk_id: SipTrunkId }
 }
 
 impl<C: Execute> SipTrunkDids<'_, C> {

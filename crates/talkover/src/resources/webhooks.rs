@@ -5,7 +5,7 @@ use talkover_core::campaigns::CampaignId;
 use talkover_core::webhooks::*;
 use talkover_core::Ack;
 
-use crate::resources::{Agents, Campaigns};
+use crate::resources::{handler, Agents, Campaigns};
 use talkover_core::execute::{Execute, Pending};
 
 impl<'c, C: Execute> Agents<'c, C> {
@@ -22,33 +22,27 @@ impl<'c, C: Execute> Campaigns<'c, C> {
     }
 }
 
-/// The webhooks of an agent, fired on the events of each of its calls:
-/// `client.agents().webhooks(&agent_id)`.
-///
-/// ```no_run
-/// use talkover::webhooks::{AgentWebhookEvent, NewAgentWebhook};
-///
-/// # fn run() -> Result<(), talkover::Error> {
-/// let client = talkover::blocking::Client::from_env()?;
-/// let webhooks = client.agents().webhooks("550e8400-e29b-41d4-a716-446655440000");
-/// let events = [AgentWebhookEvent::PhoneCallStarted, AgentWebhookEvent::PhoneCallEnded];
-/// let webhook = webhooks.create(
-///     NewAgentWebhook::new("My Webhook", "https://example.com/webhook", events).webhook_secret("s3cret"),
-/// )?;
-/// for log in webhooks.logs(&webhook.id).per_page(50).items() {
-///     let log = log?;
-///     println!("{} {} {}", log.event, log.attempt, log.status);
-/// }
-/// # Ok(()) }
-/// ```
-///
-/// Its methods return `C::Call<T>`: a future resolving to `Result<T, Error>` on [`Client`](crate::Client),
-/// the `Result<T, Error>` itself on [`blocking::Client`](crate::blocking::Client) (see
-/// [`resources`](crate::resources)).
-#[derive(Debug)]
-pub struct AgentWebhooks<'c, C> {
-    client: &'c C,
-    agent_id: AgentId,
+handler! {
+    /// The webhooks of an agent, fired on the events of each of its calls:
+    /// `client.agents().webhooks(&agent_id)`.
+    ///
+    /// ```no_run
+    /// use talkover::webhooks::{AgentWebhookEvent, NewAgentWebhook};
+    ///
+    /// # fn run() -> Result<(), talkover::Error> {
+    /// let client = talkover::blocking::Client::from_env()?;
+    /// let webhooks = client.agents().webhooks("550e8400-e29b-41d4-a716-446655440000");
+    /// let events = [AgentWebhookEvent::PhoneCallStarted, AgentWebhookEvent::PhoneCallEnded];
+    /// let webhook = webhooks.create(
+    ///     NewAgentWebhook::new("My Webhook", "https://example.com/webhook", events).webhook_secret("s3cret"),
+    /// )?;
+    /// for log in webhooks.logs(&webhook.id).per_page(50).items() {
+    ///     let log = log?;
+    ///     println!("{} {} {}", log.event, log.attempt, log.status);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    AgentWebhooks { agent_id: AgentId }
 }
 
 impl<'c, C: Execute> AgentWebhooks<'c, C> {
@@ -196,29 +190,23 @@ impl<'c, C: Execute> AgentWebhooks<'c, C> {
     }
 }
 
-/// The webhooks of a campaign, fired on the events of the campaign and its calls:
-/// `client.campaigns().webhooks(&campaign_id)`.
-///
-/// ```no_run
-/// use talkover::webhooks::{CampaignWebhookChanges, CampaignWebhookEvent, NewCampaignWebhook};
-///
-/// # async fn run() -> Result<(), talkover::Error> {
-/// let client = talkover::Client::from_env()?;
-/// let webhooks = client.campaigns().webhooks("campaign-uuid");
-/// let events = [CampaignWebhookEvent::CampaignStarted, CampaignWebhookEvent::CampaignCompleted];
-/// let webhook = webhooks.create(NewCampaignWebhook::new("Lifecycle", "https://example.com/hooks", events)).await?;
-/// webhooks.update(&webhook.id, CampaignWebhookChanges::new().include_call_events(true)).await?;
-/// webhooks.test(&webhook.id).await?;
-/// # Ok(()) }
-/// ```
-///
-/// Its methods return `C::Call<T>`: a future resolving to `Result<T, Error>` on [`Client`](crate::Client),
-/// the `Result<T, Error>` itself on [`blocking::Client`](crate::blocking::Client) (see
-/// [`resources`](crate::resources)).
-#[derive(Debug)]
-pub struct CampaignWebhooks<'c, C> {
-    client: &'c C,
-    campaign_id: CampaignId,
+handler! {
+    /// The webhooks of a campaign, fired on the events of the campaign and its calls:
+    /// `client.campaigns().webhooks(&campaign_id)`.
+    ///
+    /// ```no_run
+    /// use talkover::webhooks::{CampaignWebhookChanges, CampaignWebhookEvent, NewCampaignWebhook};
+    ///
+    /// # async fn run() -> Result<(), talkover::Error> {
+    /// let client = talkover::Client::from_env()?;
+    /// let webhooks = client.campaigns().webhooks("campaign-uuid");
+    /// let events = [CampaignWebhookEvent::CampaignStarted, CampaignWebhookEvent::CampaignCompleted];
+    /// let webhook = webhooks.create(NewCampaignWebhook::new("Lifecycle", "https://example.com/hooks", events)).await?;
+    /// webhooks.update(&webhook.id, CampaignWebhookChanges::new().include_call_events(true)).await?;
+    /// webhooks.test(&webhook.id).await?;
+    /// # Ok(()) }
+    /// ```
+    CampaignWebhooks { campaign_id: CampaignId }
 }
 
 impl<'c, C: Execute> CampaignWebhooks<'c, C> {
