@@ -181,7 +181,8 @@ impl NewEventAttendee {
     }
 }
 
-/// Fails unless `end` comes after `start` (both named by their documented field names).
+/// Records a problem with `end_field` unless `end` comes after `start` (both named by their documented field
+/// names).
 pub(crate) fn check_order(
     problems: &mut Problems,
     start_field: &str,
