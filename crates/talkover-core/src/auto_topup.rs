@@ -285,7 +285,7 @@ operations! {
 mod tests {
     use super::*;
     use crate::build_request;
-    use crate::operation::testing::{config, dec, invalid_field};
+    use crate::operation::testing::{config, dec, invalid_field, pairs, query_pairs};
     use crate::page::PagedOperation;
 
     #[test]
@@ -328,8 +328,6 @@ mod tests {
         history.set_page(3);
         let request = build_request(&history, &config()).unwrap();
         assert_eq!(request.uri().path(), "/api/v1/auto-topup/history");
-        let mut pairs = crate::encode::parse_query(request.uri().query().unwrap());
-        pairs.sort();
-        assert_eq!(pairs, [("page".to_owned(), "3".to_owned()), ("per_page".to_owned(), "100".to_owned())]);
+        assert_eq!(query_pairs(&request), pairs(&[("page", "3"), ("per_page", "100")]));
     }
 }

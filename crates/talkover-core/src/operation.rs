@@ -268,6 +268,18 @@ pub(crate) mod testing {
         }
     }
 
+    /// The query parameters of `request`, decoded and sorted.
+    pub(crate) fn query_pairs(request: &crate::transport::HttpRequest) -> Vec<(String, String)> {
+        let mut pairs = crate::encode::parse_query(request.uri().query().unwrap_or_default());
+        pairs.sort();
+        pairs
+    }
+
+    /// Owned name and value pairs, to compare with [`query_pairs`].
+    pub(crate) fn pairs(expected: &[(&str, &str)]) -> Vec<(String, String)> {
+        expected.iter().map(|&(name, value)| (name.to_owned(), value.to_owned())).collect()
+    }
+
     /// The field named when building `op` is refused.
     pub(crate) fn invalid_field<O: Operation>(op: &O) -> String {
         field_of(build_request(op, &config()).unwrap_err()).unwrap_or_default()

@@ -116,7 +116,7 @@ operations! {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::operation::testing::config;
+    use crate::operation::testing::{config, pairs, query_pairs};
     use crate::{build_request, decode_response};
 
     #[test]
@@ -124,10 +124,8 @@ mod tests {
         let list =
             ListVoiceTemplates::new().gender(VoiceGender::Female).quality_tier(QualityTier::Pro).language("pt-BR");
         let request = build_request(&list, &config()).unwrap();
-        let mut pairs = crate::encode::parse_query(request.uri().query().unwrap());
-        pairs.sort();
         let expected = [("gender", "female"), ("language", "pt-BR"), ("quality_tier", "pro")];
-        assert_eq!(pairs, expected.map(|(n, v)| (n.to_owned(), v.to_owned())));
+        assert_eq!(query_pairs(&request), pairs(&expected));
     }
 
     #[test]
