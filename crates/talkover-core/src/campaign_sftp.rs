@@ -183,11 +183,13 @@ impl CreateCampaignSftp {
     fn check(&self, problems: &mut Problems) {
         let b = &self.body;
         check_connection(problems, b.host.as_str(), b.username.as_str(), b.port);
-        match b.auth_type {
-            SftpAuthType::Password => problems.require("password", &b.password),
-            SftpAuthType::PrivateKey => problems.require("private_key", &b.private_key),
-            SftpAuthType::Unknown(_) => problems,
+        // The credential the chosen way of logging in needs.
+        let (field, credential) = match b.auth_type {
+            SftpAuthType::Password => ("password", &b.password),
+            SftpAuthType::PrivateKey => ("private_key", &b.private_key),
+            SftpAuthType::Unknown(_) => return,
         };
+        problems.require(field, credential);
     }
 }
 
