@@ -340,8 +340,9 @@ fn threaded_run(concurrency: usize, ops: u64, one: &(dyn Fn() -> Result<(), Stri
 /// The blocking SDK client and the hand-written code's ureq agent for `concurrency` threads.
 ///
 /// At concurrency 1 the SDK client is built the default way. Above, both sides use a ureq agent keeping
-/// `concurrency` idle connections per host (ureq's default, and so the SDK's, keeps 3: with 64 threads
-/// most requests would open a new connection, on both sides, and the run would measure TCP handshakes).
+/// `concurrency` idle connections per host, the same agent settings on both sides (ureq's default keeps 3
+/// and the SDK's 32: with 64 threads many requests would open a new connection, and the run would measure
+/// TCP handshakes).
 fn blocking_clients(base_url: &str, concurrency: usize) -> Result<(talkover::blocking::Client, ureq::Agent), String> {
     let builder = talkover::blocking::Client::builder().token(TOKEN).base_url(base_url);
     if concurrency == 1 {
