@@ -5,7 +5,7 @@ use talkover_core::agents::Agent;
 use talkover_core::time::Timestamp;
 use talkover_core::trainings::{CreateTraining, Training};
 
-use super::{documented, has_id, is_url, now, remove_by_id, AgentEntry, Answer, HasId, Request, State};
+use super::{documented, has_id, is_url, now, position_by_id, remove_by_id, AgentEntry, Answer, HasId, Request, State};
 use crate::reply::{words, Reply};
 
 has_id!(Action, Training);
@@ -71,11 +71,12 @@ impl State {
         let id = existing.as_ref().map(|(_, id)| id.clone()).unwrap_or_else(|| self.new_id());
         let entry = &mut self.agents[index];
         let items = T::of_mut(&mut entry.agent).get_or_insert_with(Vec::new);
-        let created_at = items.iter().find(|i| i.id() == id).and_then(T::created_at);
+        let position = position_by_id(items, &id);
+        let created_at = position.and_then(|p| items[p].created_at());
         let mut item = build(&id);
         item.settle(status.unwrap_or(ActiveStatus::Active), created_at.unwrap_or_else(|| now.clone()), now);
-        match items.iter_mut().find(|i| i.id() == item.id()) {
-            Some(slot) => *slot = item.clone(),
+        match position {
+            Some(p) => items[p] = item.clone(),
             None => items.push(item.clone()),
         }
         if let (None, Some(node)) = (existing, node) {

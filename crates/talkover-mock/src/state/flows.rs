@@ -111,7 +111,6 @@ fn flow_problems(config: &FlowConfig) -> Vec<String> {
     problems
 }
 
-/// The flow an update asks for; a switch to `llm_driven` with no flow keeps the stored one.
 /// The answer of a dry-run check (validate-agent-flow, check-callback-constraints): success with `valid`
 /// when nothing is wrong, else the problems, with `invalid` as the message where the API gives one.
 pub(super) fn validation_answer(problems: Vec<String>, valid: &str, invalid: Option<&str>) -> ValidationAnswer {
@@ -127,6 +126,7 @@ pub(super) fn validation_answer(problems: Vec<String>, valid: &str, invalid: Opt
     answer
 }
 
+/// The flow an update asks for; a switch to `llm_driven` with no flow keeps the stored one.
 fn flow_update(stored: Option<&AgentFlow>, body: AgentFlow) -> AgentFlow {
     let mut flow = body;
     if flow.flow_config.is_none() {
