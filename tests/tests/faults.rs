@@ -5,7 +5,7 @@
 //! and every hold is bounded, and it stops when the case ends.
 
 use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::net::{TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
@@ -13,6 +13,7 @@ use std::time::{Duration, SystemTime};
 
 use talkover::calls::{MakeCall, NewCall};
 use talkover::{Error, ErrorKind, RetryBudget, RetryPolicy, TransportErrorKind};
+use talkover_conformance::server::AcceptLoop;
 
 const TOKEN: &str = "talq_fault_token";
 const AGENT: &str = r#"{"success":true,"data":{"id":"a1","name":"SupportBot"}}"#;
@@ -53,51 +54,43 @@ fn with_header(mut fault: Fault, name: &str, value: &str) -> Fault {
 }
 
 struct FaultServer {
-    addr: SocketAddr,
+    accept: Option<AcceptLoop>,
     received: Arc<Mutex<Vec<String>>>,
+    /// Releases the connections a fault holds open, when the case ends.
     stop: Arc<AtomicBool>,
-    thread: Option<JoinHandle<()>>,
+    workers: Arc<Mutex<Vec<JoinHandle<()>>>>,
 }
 
 impl FaultServer {
     /// Answers the n-th request with `script[n]`, and the last entry again once the script is used up.
     fn start(script: Vec<Fault>) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let addr = listener.local_addr().unwrap();
         let received = Arc::new(Mutex::new(Vec::new()));
         let stop = Arc::new(AtomicBool::new(false));
-        let thread = {
-            let (received, stop) = (received.clone(), stop.clone());
-            std::thread::spawn(move || {
+        let workers = Arc::new(Mutex::new(Vec::new()));
+        let accept = {
+            let (received, stop, workers) = (received.clone(), stop.clone(), workers.clone());
+            AcceptLoop::start("fault-server", 64, move |stream| {
                 // One thread per connection, so a held connection does not block the client's retry.
-                let mut workers = Vec::new();
-                for stream in listener.incoming().take(64) {
-                    if stop.load(Ordering::SeqCst) {
-                        break;
-                    }
-                    let Ok(stream) = stream else { continue };
-                    let (received, stop, script) = (received.clone(), stop.clone(), script.clone());
-                    workers.push(std::thread::spawn(move || {
-                        let Some(line) = read_request(&stream) else { return };
-                        let n = {
-                            let mut received = received.lock().unwrap();
-                            received.push(line);
-                            received.len() - 1
-                        };
-                        let fault = script[n.min(script.len() - 1)].clone();
-                        serve(stream, fault, n, &stop);
-                    }));
-                }
-                for worker in workers {
-                    let _ = worker.join();
-                }
+                let (received, stop, script) = (received.clone(), stop.clone(), script.clone());
+                let worker = std::thread::spawn(move || {
+                    let Some(line) = read_request(&stream) else { return };
+                    let n = {
+                        let mut received = received.lock().unwrap();
+                        received.push(line);
+                        received.len() - 1
+                    };
+                    let fault = script[n.min(script.len() - 1)].clone();
+                    serve(stream, fault, n, &stop);
+                });
+                workers.lock().unwrap().push(worker);
             })
+            .unwrap()
         };
-        Self { addr, received, stop, thread: Some(thread) }
+        Self { accept: Some(accept), received, stop, workers }
     }
 
     fn base_url(&self) -> String {
-        format!("http://{}/api/v1", self.addr)
+        format!("http://{}/api/v1", self.accept.as_ref().map(AcceptLoop::addr).unwrap())
     }
 
     fn received(&self) -> Vec<String> {
@@ -107,10 +100,11 @@ impl FaultServer {
 
 impl Drop for FaultServer {
     fn drop(&mut self) {
+        // Release held connections, stop accepting, then wait for every connection's thread.
         self.stop.store(true, Ordering::SeqCst);
-        let _ = TcpStream::connect_timeout(&self.addr, Duration::from_secs(1));
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
+        drop(self.accept.take());
+        for worker in std::mem::take(&mut *self.workers.lock().unwrap()) {
+            let _ = worker.join();
         }
     }
 }
