@@ -31,6 +31,7 @@ optional_fields! {
         #[serde(default)]
         pub abilities: Vec<String>,
     }
+    pub fn new;
     optional {
         /// When it was last used, if ever.
         last_used_at: Timestamp,
@@ -96,6 +97,7 @@ optional_fields! {
         #[serde(serialize_with = "crate::secret::expose")]
         pub token: SecretString,
     }
+    pub fn new;
     optional {
         /// When it was created.
         created_at: Timestamp,

@@ -66,6 +66,7 @@ optional_fields! {
         /// Internal name.
         pub name: String,
     }
+    pub fn new;
     optional {
         /// Display label.
         label: String,
@@ -110,37 +111,6 @@ optional_fields! {
     }
 }
 
-impl Agent {
-    /// An agent with its id and name and nothing else set, for servers and emulators that answer with one
-    /// (the API gives agents; a caller does not make them).
-    pub fn new(id: impl Into<AgentId>, name: impl Into<String>) -> Self {
-        Self {
-            id: id.into(),
-            name: name.into(),
-            label: None,
-            description: None,
-            language: None,
-            voice: None,
-            initial_message: None,
-            interrupt_sensitivity: None,
-            conversation_speed: None,
-            initial_message_delay: None,
-            ask_if_human_present_on_idle: None,
-            direction: None,
-            who_speaks_first: None,
-            current_status: None,
-            is_sandbox: None,
-            is_ready_to_publish: None,
-            llm_temperature: None,
-            created_at: None,
-            updated_at: None,
-            trainings: None,
-            actions: None,
-            phone_numbers: None,
-        }
-    }
-}
-
 optional_fields! {
     /// An agent's voice.
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -151,6 +121,7 @@ optional_fields! {
         /// Name.
         pub name: String,
     }
+    pub fn new;
     optional {
         /// Display label.
         label: String,
@@ -165,14 +136,17 @@ optional_fields! {
     }
 }
 
-/// The voice template a voice is based on.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct VoiceTemplateRef {
-    /// The template's id.
-    pub id: String,
-    /// Its name.
-    pub name: String,
+optional_fields! {
+    /// The voice template a voice is based on.
+    #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct VoiceTemplateRef {
+        /// The template's id.
+        pub id: String,
+        /// Its name.
+        pub name: String,
+    }
+    pub fn new;
 }
 
 optional_fields! {
@@ -185,6 +159,7 @@ optional_fields! {
         /// E.164 number.
         pub number: String,
     }
+    pub fn new;
     optional {
         /// ISO country code.
         country_code: String,
@@ -194,20 +169,6 @@ optional_fields! {
         international_number: String,
         /// The number's status (`active`, …).
         current_status: String,
-    }
-}
-
-impl AgentPhoneNumber {
-    /// A number with its id and E.164 text and nothing else set, for servers and emulators.
-    pub fn new(id: impl Into<PhoneNumberId>, number: impl Into<String>) -> Self {
-        Self {
-            id: id.into(),
-            number: number.into(),
-            country_code: None,
-            formatted_number: None,
-            international_number: None,
-            current_status: None,
-        }
     }
 }
 
@@ -364,6 +325,7 @@ optional_fields! {
         /// Its status now.
         pub current_status: AgentStatus,
     }
+    pub fn new;
     optional {
         /// Its name.
         name: String,
@@ -523,6 +485,7 @@ optional_fields! {
         #[serde(default)]
         pub phone_numbers: Vec<AgentPhoneNumber>,
     }
+    pub fn new;
     optional {
         /// Its name.
         name: String,
@@ -560,6 +523,7 @@ optional_fields! {
         /// The settings now in force.
         pub advanced_settings: AdvancedSettings,
     }
+    pub fn new;
     optional {
         /// Its name.
         name: String,

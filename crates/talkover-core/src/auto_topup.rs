@@ -56,6 +56,7 @@ auto_topup_settings! {
         /// Whether auto top-up is on at all.
         pub is_enabled: bool,
     }
+    pub fn new;
     optional {
         /// The most auto top-up may charge in one day (set by the plan).
         daily_limit: Decimal,
@@ -141,6 +142,7 @@ optional_fields! {
         /// Where the payment stands.
         pub status: AutoTopupStatus,
     }
+    pub fn new;
     optional {
         /// The balance before the recharge (successful recharges).
         balance_before: Decimal,

@@ -60,6 +60,7 @@ agent_in_short! {
         /// The agent's id.
         pub id: AgentId,
     }
+    pub fn new;
     optional {
         /// Where its callbacks come from.
         callback_config: CallbackConfig,
@@ -83,6 +84,7 @@ agent_in_short! {
         /// The agent's id.
         pub id: AgentId,
     }
+    pub fn new;
 }
 
 /// The body of [`SetAgentAsCallback`] and [`UpdateCallbackSources`]: the full list of source agents.
@@ -181,6 +183,7 @@ optional_fields! {
         #[serde(default)]
         pub source_agents: Vec<SourceAgent>,
     }
+    pub fn new;
     optional {
         /// Its callback counts.
         stats: CallbackAgentStats,

@@ -78,16 +78,10 @@ optional_fields! {
         /// Its internal name.
         pub name: String,
     }
+    pub fn new;
     optional {
         /// Its display label.
         label: String,
-    }
-}
-
-impl AgentSummary {
-    /// An agent in short, by its id and name.
-    pub fn new(id: impl Into<AgentId>, name: impl Into<String>) -> Self {
-        Self { id: id.into(), name: name.into(), label: None }
     }
 }
 
@@ -238,6 +232,7 @@ optional_fields! {
         /// When it was created.
         pub created_at: Timestamp,
     }
+    pub fn new;
     optional {
         /// The agent handling it.
         agent_id: AgentId,
@@ -271,14 +266,17 @@ impl GetActiveCall {
     }
 }
 
-/// The answer of [`MakeCampaignCall`] (sent without the usual envelope).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct QueuedCampaignCall {
-    /// The queued call.
-    pub campaign_call: CampaignCall,
-    /// The campaign as it was when the call was queued.
-    pub campaign: CampaignSummary,
+optional_fields! {
+    /// The answer of [`MakeCampaignCall`] (sent without the usual envelope).
+    #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct QueuedCampaignCall {
+        /// The queued call.
+        pub campaign_call: CampaignCall,
+        /// The campaign as it was when the call was queued.
+        pub campaign: CampaignSummary,
+    }
+    pub fn new;
 }
 
 optional_fields! {
@@ -296,6 +294,7 @@ optional_fields! {
         /// When it was created.
         pub created_at: Timestamp,
     }
+    pub fn new;
     optional {
         /// The campaign it belongs to.
         campaign_id: CampaignId,
@@ -362,6 +361,7 @@ optional_fields! {
         /// Its status (`completed`, possibly a moment after the answer).
         pub status: CallStatus,
     }
+    pub fn new;
     optional {
         /// When it ended.
         ended_at: Timestamp,
@@ -385,6 +385,7 @@ optional_fields! {
         /// `initiated`, `ringing` or `answered`.
         pub status: CallStatus,
     }
+    pub fn new;
     optional {
         /// The agent on the call.
         agent_id: AgentId,

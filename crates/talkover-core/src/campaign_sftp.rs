@@ -114,6 +114,7 @@ sftp_settings! {
         /// The configuration's id.
         pub id: SftpConfigId,
     }
+    pub fn new;
     optional {
         /// The campaign it belongs to.
         campaign_id: CampaignId,
@@ -247,6 +248,7 @@ optional_fields! {
         /// When the test ran.
         pub tested_at: Timestamp,
     }
+    pub fn new;
     optional {
         /// Whether the import folder could be reached.
         import_path_accessible: bool,
@@ -299,6 +301,7 @@ optional_fields! {
         /// The job's id.
         pub job_id: SftpJobId,
     }
+    pub fn new;
     optional {
         /// When it was queued (imports).
         queued_at: Timestamp,
@@ -323,6 +326,7 @@ optional_fields! {
         /// Where the job is.
         pub status: SftpJobStatus,
     }
+    pub fn new;
     optional {
         /// Files handled.
         files_processed: u64,

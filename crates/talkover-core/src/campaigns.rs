@@ -260,6 +260,7 @@ optional_fields! {
         /// Its status.
         pub status: CampaignStatus,
     }
+    pub fn new;
     optional {
         /// Its name.
         name: String,
@@ -572,6 +573,7 @@ optional_fields! {
         /// Its status now.
         pub status: CampaignStatus,
     }
+    pub fn new;
     optional {
         /// When it changed.
         updated_at: Timestamp,

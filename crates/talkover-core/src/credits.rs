@@ -16,19 +16,22 @@ use crate::Timestamp;
 
 pub use crate::ids::TransactionId;
 
-/// What a charge did to the balance: the answer of [`PurchaseCredits`] and of
-/// [`TestAutoTopup`](crate::auto_topup::TestAutoTopup).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct CreditCharge {
-    /// The amount taken from the payment method.
-    pub amount_charged: Decimal,
-    /// Currency code (`USD`).
-    pub currency: String,
-    /// The balance after the charge.
-    pub new_balance: Decimal,
-    /// The payment transaction.
-    pub transaction_id: TransactionId,
+optional_fields! {
+    /// What a charge did to the balance: the answer of [`PurchaseCredits`] and of
+    /// [`TestAutoTopup`](crate::auto_topup::TestAutoTopup).
+    #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct CreditCharge {
+        /// The amount taken from the payment method.
+        pub amount_charged: Decimal,
+        /// Currency code (`USD`).
+        pub currency: String,
+        /// The balance after the charge.
+        pub new_balance: Decimal,
+        /// The payment transaction.
+        pub transaction_id: TransactionId,
+    }
+    pub fn new;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -44,6 +47,7 @@ optional_fields! {
         /// Currency code (`USD`).
         pub currency: String,
     }
+    pub fn new;
     optional {
         /// Whether auto top-up is on.
         auto_topup_enabled: bool,

@@ -540,13 +540,16 @@ impl FlowValidation {
 // ---------------------------------------------------------------------------------------------------
 // list-agent-flow-versions
 
-/// The saved versions of an agent's flow.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct FlowVersions {
-    /// The versions, newest first.
-    #[serde(default)]
-    pub versions: Vec<FlowVersion>,
+optional_fields! {
+    /// The saved versions of an agent's flow.
+    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct FlowVersions {
+        /// The versions, newest first.
+        #[serde(default)]
+        pub versions: Vec<FlowVersion>,
+    }
+    pub fn new;
 }
 
 optional_fields! {
@@ -557,6 +560,7 @@ optional_fields! {
         /// The version's id.
         pub id: FlowVersionId,
     }
+    pub fn new;
     optional {
         /// The version number from the flow's `meta`.
         version: String,

@@ -239,7 +239,11 @@ macro_rules! string_enum {
 /// listed one unset, for the constructors; a struct without fields of its own gets a public `new()`, with
 /// every field unset. A body whose own fields are the ones the API requires can say
 /// `required { pub struct NameRequired; }` first: that struct gets the same fields and docs, and the body a
-/// `new(required)`, so a caller names every required field and leaving one out does not compile.
+/// `new(required)`, so a caller names every required field and leaving one out does not compile. An
+/// answer (a struct the API sends) whose own fields are the ones it always carries can say `pub fn new;`
+/// first: it gets a public `new` taking those fields in order (each `impl Into<T>`), with every listed
+/// one unset, so that servers, emulators and test doubles can build one (its `#[non_exhaustive]` forbids
+/// a struct literal outside the crate) and set the rest on its fields.
 ///
 /// A module whose body and answer share fields keeps their list in one macro of its own that calls this
 /// one, so that the body, the answer and the setters cannot drift apart.
@@ -288,6 +292,29 @@ macro_rules! optional_fields {
             pub fn new(required: $required) -> Self {
                 let $required { $($field),* } = required;
                 Self::with_fields($($field),*)
+            }
+        }
+    };
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident {
+            $( $(#[$fmeta:meta])* pub $field:ident: $fty:ty ),* $(,)?
+        }
+        pub fn new;
+        $($groups:tt)*
+    ) => {
+        $crate::macros::optional_fields! {
+            $(#[$meta])*
+            pub struct $name { $( $(#[$fmeta])* pub $field: $fty, )* }
+            $($groups)*
+        }
+
+        impl $name {
+            /// The value with its own fields given, in their order, and every optional one unset: for
+            /// servers, emulators and test doubles that answer with one. Set the others on its fields.
+            #[allow(clippy::too_many_arguments)]
+            pub fn new($($field: impl ::std::convert::Into<$fty>),*) -> Self {
+                Self::with_fields($($field.into()),*)
             }
         }
     };

@@ -129,6 +129,7 @@ optional_fields! {
         /// Where the request stands.
         pub status: ReleaseRequestStatus,
     }
+    pub fn new;
     optional {
         /// Why it was refused (rejected requests).
         rejection_reason: String,

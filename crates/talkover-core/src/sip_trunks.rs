@@ -74,6 +74,7 @@ sip_trunk_settings! {
         /// Whether a verification succeeded.
         pub is_verified: bool,
     }
+    pub fn new;
     optional {
         /// The carrier or SIP provider.
         provider_name: String,
@@ -102,6 +103,7 @@ optional_fields! {
         /// E.164 number.
         pub number: String,
     }
+    pub fn new;
     optional {
         /// ISO country code.
         country_code: String,
@@ -208,6 +210,7 @@ optional_fields! {
         /// Whether the trunk is now verified.
         pub is_verified: bool,
     }
+    pub fn new;
     optional {
         /// The outcome of the check.
         health_status: SipTrunkHealthStatus,
@@ -229,6 +232,7 @@ optional_fields! {
         /// Whether the trunk answered.
         pub is_healthy: bool,
     }
+    pub fn new;
     optional {
         /// How long it took to answer (or to give up), in milliseconds.
         response_time_ms: u64,
@@ -431,6 +435,27 @@ mod tests {
         let config = config();
         assert!(build_request(&did("US", "+15551234567"), &config).is_ok());
         assert!(build_request(&UpdateSipTrunk::new("trunk-1", SipTrunkUpdate::new().port(65535)), &config).is_ok());
+    }
+
+    #[test]
+    fn an_answer_built_from_its_constructor_is_the_one_the_api_sends() {
+        // The reference's example answer of get-sip-trunk-health (a healthy trunk).
+        let sent: SipTrunkHealth = serde_json::from_str(
+            r#"{"is_healthy": true, "response_time_ms": 142, "checked_at": "2024-01-15T14:35:00Z"}"#,
+        )
+        .unwrap();
+        let mut built = SipTrunkHealth::new(true);
+        built.response_time_ms = Some(142);
+        built.checked_at = Some("2024-01-15T14:35:00Z".into());
+        assert_eq!(built, sent);
+        assert_eq!(serde_json::to_value(&built).unwrap(), serde_json::to_value(&sent).unwrap());
+        // Own fields in their declared order, each taking what converts into it.
+        let trunk = SipTrunk::new("trunk-uuid-1", "Primary", true, false);
+        assert_eq!(
+            (trunk.id.as_str(), trunk.name.as_str(), trunk.is_active, trunk.is_verified),
+            ("trunk-uuid-1", "Primary", true, false)
+        );
+        assert_eq!(trunk.domain, None);
     }
 
     #[test]

@@ -25,6 +25,7 @@ optional_fields! {
         /// What the agent should know or do.
         pub instructions: String,
     }
+    pub fn new;
     optional {
         /// Active or inactive.
         current_status: ActiveStatus,
@@ -32,21 +33,6 @@ optional_fields! {
         created_at: Timestamp,
         /// When it last changed.
         updated_at: Timestamp,
-    }
-}
-
-impl Training {
-    /// A training with its id, subject and instructions and nothing else set, for servers and emulators
-    /// that answer with one.
-    pub fn new(id: impl Into<TrainingId>, subject: impl Into<String>, instructions: impl Into<String>) -> Self {
-        Self {
-            id: id.into(),
-            subject: subject.into(),
-            instructions: instructions.into(),
-            current_status: None,
-            created_at: None,
-            updated_at: None,
-        }
     }
 }
 

@@ -476,6 +476,7 @@ optional_fields! {
         /// The attempt being retried.
         pub original_log_id: WebhookLogId,
     }
+    pub fn new;
     optional {
         /// When the retry was queued.
         queued_at: Timestamp,
@@ -633,14 +634,17 @@ impl UpdateWebhook {
     }
 }
 
-/// How the target answered a test delivery.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct WebhookTestResult {
-    /// The target's HTTP status.
-    pub status_code: u16,
-    /// How long the target took, in milliseconds.
-    pub response_time: u64,
+optional_fields! {
+    /// How the target answered a test delivery.
+    #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct WebhookTestResult {
+        /// The target's HTTP status.
+        pub status_code: u16,
+        /// How long the target took, in milliseconds.
+        pub response_time: u64,
+    }
+    pub fn new;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -655,6 +659,7 @@ optional_fields! {
         /// The webhook's id.
         pub id: WebhookId,
     }
+    pub fn new;
     optional {
         /// The campaign it belongs to.
         campaign_id: CampaignId,
@@ -679,16 +684,19 @@ optional_fields! {
     }
 }
 
-/// A campaign's webhooks and the events campaign webhooks can subscribe to.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct CampaignWebhookList {
-    /// The campaign's webhooks.
-    #[serde(default)]
-    pub webhooks: Vec<CampaignWebhook>,
-    /// The events that can be subscribed to (names only, unlike the agent list).
-    #[serde(default)]
-    pub available_events: Vec<CampaignWebhookEvent>,
+optional_fields! {
+    /// A campaign's webhooks and the events campaign webhooks can subscribe to.
+    #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct CampaignWebhookList {
+        /// The campaign's webhooks.
+        #[serde(default)]
+        pub webhooks: Vec<CampaignWebhook>,
+        /// The events that can be subscribed to (names only, unlike the agent list).
+        #[serde(default)]
+        pub available_events: Vec<CampaignWebhookEvent>,
+    }
+    pub fn new;
 }
 
 impl CreateCampaignWebhook {

@@ -119,6 +119,7 @@ event_fields! {
         /// Whether it takes place.
         pub status: EventStatus,
     }
+    pub fn new;
     optional {
         /// Who takes part (given when a single event is read).
         attendees: Vec<EventAttendee>,
@@ -158,6 +159,7 @@ optional_fields! {
         /// Email address.
         pub email: String,
     }
+    pub fn new;
     optional {
         /// Display name (attendees synced from a provider may have none).
         name: String,
@@ -292,6 +294,7 @@ optional_fields! {
         /// The link to join.
         pub meeting_url: String,
     }
+    pub fn new;
     optional {
         /// The meeting's id at the provider.
         meeting_id: String,

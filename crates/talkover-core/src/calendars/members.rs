@@ -43,6 +43,7 @@ optional_fields! {
         /// The member's role.
         pub role: CalendarRole,
     }
+    pub fn new;
     optional {
         /// The user who is a member (absent from update answers).
         user_id: UserId,

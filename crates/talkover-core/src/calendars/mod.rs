@@ -34,6 +34,7 @@ optional_fields! {
         /// Its name.
         pub name: String,
     }
+    pub fn new;
     optional {
         /// Its IANA time zone (`America/New_York`).
         timezone: String,

@@ -36,6 +36,7 @@ optional_fields! {
         /// Whether the connection syncs: `false` until the user has authorized it at `authorization_url`.
         pub is_active: bool,
     }
+    pub fn new;
     optional {
         /// The calendar on the provider's side (`primary`, …).
         external_calendar_id: String,
@@ -77,6 +78,7 @@ optional_fields! {
         /// Whether the sync was queued.
         pub queued: bool,
     }
+    pub fn new;
     optional {
         /// When it was queued.
         queued_at: Timestamp,
