@@ -82,9 +82,10 @@ pub(crate) fn to_json<T: Serialize>(value: &T) -> Result<Value, Reply> {
     serde_json::to_value(value).map_err(|e| Reply::bug::<T>(&e.to_string()))
 }
 
-/// Builds one of the core's types from JSON, for the answers the core has no constructor for (a type
-/// marked `#[non_exhaustive]` cannot be written as a literal outside the core). The JSON is the emulator's
-/// own, so a failure is a bug in the emulator: it answers 500, naming the type and the field.
+/// Builds one of the core's types from JSON: for a value of one type turned into another of the same
+/// fields (an event into the update's answer), and for a stored value merged with changes that carry its
+/// own field names (a campaign). Answers are otherwise built with the types' constructors. The JSON is the
+/// emulator's own, so a failure is a bug in the emulator: it answers 500, naming the type and the field.
 pub(crate) fn from_json<T: DeserializeOwned>(value: Value) -> Result<T, Reply> {
     let text = value.to_string();
     let mut de = serde_json::Deserializer::from_str(&text);

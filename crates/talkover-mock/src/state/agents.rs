@@ -1,13 +1,13 @@
 //! Agents: create, list, get, knowledge, voice, calling and advanced settings, publish, unpublish, delete.
 
-use serde_json::json;
 use talkover_core::agents::{
     AdvancedSettings, Agent, AgentAdvancedSettings, AgentCalling, AgentPhoneNumber, AgentStatus, AgentStatusChange,
-    CreateAgent, ListAgents, UpdateAdvancedSettings, UpdateAgentCalling, UpdateAgentKnowledge, UpdateAgentVoice,
+    CreateAgent, ListAgents, UpdateAdvancedSettings, UpdateAgentCalling, UpdateAgentKnowledge, UpdateAgentVoice, Voice,
+    VoiceTemplateRef,
 };
 
 use super::{calls::is_active, change_optional, formatted, now, AgentEntry, Answer, Request, State};
-use crate::reply::{from_json, paginate, Invalid, Reply};
+use crate::reply::{paginate, Invalid, Reply};
 
 impl State {
     pub(super) fn list_agents(&mut self, req: &Request<'_>) -> Answer {
@@ -127,15 +127,12 @@ impl State {
         let name = self.voice_names.iter().find(|(id, _)| *id == template).map(|(_, n)| n.clone());
         let name = name.unwrap_or_else(|| "Voice".to_owned());
         let voice_id = self.new_id();
-        let voice = from_json(json!({
-            "id": voice_id,
-            "name": name,
-            "label": format!("{name} Voice"),
-            "stability": body.stability,
-            "similarity_boost": body.similarity,
-            "ambient_background": body.ambient_background,
-            "template": { "id": template, "name": name },
-        }))?;
+        let mut voice = Voice::new(voice_id, name.clone());
+        voice.label = Some(format!("{name} Voice"));
+        voice.stability = body.stability;
+        voice.similarity_boost = body.similarity;
+        voice.ambient_background = body.ambient_background;
+        voice.template = Some(VoiceTemplateRef::new(template, name));
         let agent = &mut self.agents[index].agent;
         agent.voice = Some(voice);
         agent.conversation_speed = Some(body.conversation_speed);
@@ -160,10 +157,11 @@ impl State {
             agent.phone_numbers = Some(numbers);
         }
         agent.updated_at = Some(now.clone());
-        let calling: AgentCalling = from_json(json!({
-            "id": agent.id, "name": agent.name, "direction": body.direction, "current_status": agent.current_status,
-            "phone_numbers": agent.phone_numbers.clone().unwrap_or_default(), "updated_at": now,
-        }))?;
+        let mut calling =
+            AgentCalling::new(agent.id.clone(), body.direction, agent.phone_numbers.clone().unwrap_or_default());
+        calling.name = Some(agent.name.clone());
+        calling.current_status = agent.current_status.clone();
+        calling.updated_at = Some(now);
         Ok(Reply::data(200, Some("Agent calling settings updated successfully"), calling))
     }
 
@@ -176,18 +174,19 @@ impl State {
         let entry = &mut self.agents[index];
         change_optional(&mut entry.advanced.enable_initial_message_cache, body.enable_initial_message_cache);
         entry.agent.updated_at = Some(now.clone());
-        let settings: AgentAdvancedSettings = from_json(json!({
-            "id": entry.agent.id, "name": entry.agent.name, "advanced_settings": entry.advanced, "updated_at": now,
-        }))?;
+        let mut settings = AgentAdvancedSettings::new(entry.agent.id.clone(), entry.advanced.clone());
+        settings.name = Some(entry.agent.name.clone());
+        settings.updated_at = Some(now);
         Ok(Reply::data(200, Some("Advanced settings updated successfully"), settings))
     }
 
     fn status_change(&self, index: usize, message: &str) -> Answer {
         let agent = &self.agents[index].agent;
-        let change: AgentStatusChange = from_json(json!({
-            "id": agent.id, "name": agent.name, "current_status": agent.current_status,
-            "is_ready_to_publish": agent.is_ready_to_publish, "updated_at": agent.updated_at,
-        }))?;
+        let status = agent.current_status.clone().unwrap_or(AgentStatus::Draft);
+        let mut change = AgentStatusChange::new(agent.id.clone(), status);
+        change.name = Some(agent.name.clone());
+        change.is_ready_to_publish = agent.is_ready_to_publish;
+        change.updated_at = agent.updated_at.clone();
         Ok(Reply::data(200, Some(message), change))
     }
 

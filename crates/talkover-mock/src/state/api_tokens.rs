@@ -7,9 +7,9 @@
 use talkover_core::account::{ApiToken, CreateUserApiToken, CreatedApiToken, ListUserApiTokens, NewApiToken};
 use talkover_core::{Ack, Envelope, ListEnvelope, Operation};
 
-use super::{documented, has_id, now, remove_by_id, timestamp, unix_now, Answer, Request, State};
+use super::{documented, has_id, now, remove_by_id, unix_now, Answer, Request, State};
 use crate::fixtures::Catalog;
-use crate::reply::{from_json, Reply};
+use crate::reply::Reply;
 
 has_id!(ApiToken);
 
@@ -71,12 +71,10 @@ impl State {
         let id = self.new_id();
         let now = now();
         let plain = self.tokens.plain_text();
-        let mut stored: ApiToken = from_json(serde_json::json!({ "id": id, "name": name, "abilities": abilities }))?;
-        stored.created_at = Some(timestamp(now.clone()));
-        let mut created: CreatedApiToken = from_json(serde_json::json!({
-            "id": id, "name": name, "abilities": abilities, "token": plain,
-        }))?;
-        created.created_at = Some(timestamp(now));
+        let mut stored = ApiToken::new(id.clone(), name.clone(), abilities.clone());
+        stored.created_at = Some(now.clone());
+        let mut created = CreatedApiToken::new(id, name, abilities, plain);
+        created.created_at = Some(now);
         self.tokens.tokens.push(stored);
         Ok(Reply::typed(200, &Envelope { success: None, message: None, data: created }))
     }

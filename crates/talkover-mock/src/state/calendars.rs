@@ -25,7 +25,8 @@ use talkover_core::calendars::providers::{
     CreateProviderConnection, ListProviderConnections, NewProviderConnection, ProviderConnection, QueuedSync,
 };
 use talkover_core::calendars::{
-    Calendar, CalendarUpdate, CreateCalendar, GetCalendarEventsBatch, ListCalendars, NewCalendar, UpdateCalendar,
+    Calendar, CalendarId, CalendarUpdate, CreateCalendar, GetCalendarEventsBatch, ListCalendars, NewCalendar,
+    UpdateCalendar,
 };
 use talkover_core::time::DateTime;
 use talkover_core::Operation;
@@ -140,15 +141,14 @@ impl Calendars {
 
 // --- what requests ask for, read in one place each --------------------------------------------------
 
-fn new_calendar(id: String, body: NewCalendar) -> Result<Calendar, Reply> {
-    // The required fields in JSON (the type has no public constructor), the optional ones typed.
-    let mut calendar: Calendar = from_json(json!({ "id": id, "name": body.name }))?;
+fn new_calendar(id: String, body: NewCalendar) -> Calendar {
+    let mut calendar = Calendar::new(id, body.name);
     calendar.timezone = Some(body.timezone.unwrap_or_else(|| "UTC".to_owned()));
     calendar.owner_id = Some(body.owner_id);
     calendar.metadata = Some(body.metadata.unwrap_or_else(|| json!({})));
     calendar.created_at = Some(timestamp(now()));
     calendar.updated_at = calendar.created_at.clone();
-    Ok(calendar)
+    calendar
 }
 
 fn apply_calendar(calendar: &mut Calendar, update: CalendarUpdate) {
@@ -158,45 +158,34 @@ fn apply_calendar(calendar: &mut Calendar, update: CalendarUpdate) {
     calendar.updated_at = Some(timestamp(now()));
 }
 
-fn new_member(id: String, body: NewCalendarMember) -> Result<CalendarMember, Reply> {
-    let mut member: CalendarMember = from_json(json!({ "id": id, "role": body.role }))?;
+fn new_member(id: String, body: NewCalendarMember) -> CalendarMember {
+    let mut member = CalendarMember::new(id, body.role);
     member.user_id = Some(body.user_id);
     member.added_at = Some(timestamp(now()));
-    Ok(member)
+    member
 }
 
-fn new_attendee(id: String, body: NewEventAttendee) -> Result<EventAttendee, Reply> {
-    let mut attendee: EventAttendee = from_json(json!({ "id": id, "email": body.email }))?;
+fn new_attendee(id: String, body: NewEventAttendee) -> EventAttendee {
+    let mut attendee = EventAttendee::new(id, body.email);
     attendee.name = Some(body.name);
-    Ok(attendee)
+    attendee
 }
 
-fn new_event(state: &mut State, calendar: &Value, body: NewCalendarEvent) -> Result<CalendarEvent, Reply> {
-    let attendees = body
-        .attendees
-        .unwrap_or_default()
-        .into_iter()
-        .map(|a| new_attendee(state.new_id(), a))
-        .collect::<Result<Vec<_>, _>>()?;
-    let mut event: CalendarEvent = from_json(json!({
-        "id": state.new_id(), "calendar_id": calendar, "title": body.title, "start_at": body.start_at,
-        "end_at": body.end_at, "status": body.status.unwrap_or(EventStatus::Confirmed),
-    }))?;
+fn new_event(state: &mut State, calendar: CalendarId, body: NewCalendarEvent) -> CalendarEvent {
+    let attendees = body.attendees.unwrap_or_default().into_iter().map(|a| new_attendee(state.new_id(), a)).collect();
+    let status = body.status.unwrap_or(EventStatus::Confirmed);
+    let mut event = CalendarEvent::new(state.new_id(), calendar, body.title, body.start_at, body.end_at, status);
     event.description = body.description;
     event.event_type = body.event_type;
     event.created_by = body.created_by;
     event.owner_id = body.owner_id;
     event.owner_type = body.owner_type;
     event.attendees = Some(attendees);
-    Ok(event)
+    event
 }
 
 /// Applies an event update (new attendees get ids from `ids`).
-fn apply_event(
-    event: &mut CalendarEvent,
-    update: CalendarEventUpdate,
-    mut ids: impl FnMut() -> String,
-) -> Result<(), Reply> {
+fn apply_event(event: &mut CalendarEvent, update: CalendarEventUpdate, mut ids: impl FnMut() -> String) {
     change(&mut event.title, update.title);
     change_optional(&mut event.description, update.description);
     change(&mut event.start_at, update.start_at);
@@ -207,9 +196,8 @@ fn apply_event(
     change_optional(&mut event.owner_id, update.owner_id);
     change_optional(&mut event.owner_type, update.owner_type);
     if let Some(attendees) = update.attendees {
-        event.attendees = Some(attendees.into_iter().map(|a| new_attendee(ids(), a)).collect::<Result<Vec<_>, _>>()?);
+        event.attendees = Some(attendees.into_iter().map(|a| new_attendee(ids(), a)).collect());
     }
-    Ok(())
 }
 
 fn new_rule(id: String, body: NewAvailabilityRule) -> Result<AvailabilityRule, Reply> {
@@ -230,14 +218,13 @@ fn apply_rule(rule: &mut AvailabilityRule, update: AvailabilityRuleUpdate) {
     change_optional(&mut rule.available, update.available);
 }
 
-fn new_provider(id: String, body: NewProviderConnection) -> Result<ProviderConnection, Reply> {
+fn new_provider(id: String, body: NewProviderConnection) -> ProviderConnection {
     let mut url = "https://provider.example.com/oauth/authorize".to_owned();
     let pairs = [("connection".to_owned(), id.clone()), ("redirect_uri".to_owned(), body.redirect_uri)];
     talkover_core::encode::push_query(&mut url, &pairs);
-    let mut connection: ProviderConnection =
-        from_json(json!({ "id": id, "provider": body.provider, "is_active": false }))?;
+    let mut connection = ProviderConnection::new(id, body.provider, false);
     connection.authorization_url = Some(url);
-    Ok(connection)
+    connection
 }
 
 /// Whether an event lies in `[from, to]`.
@@ -292,9 +279,9 @@ impl State {
         let (create, invalid) = req.decode::<CreateCalendar>()?;
         invalid.check()?;
         let owner = NewCalendarMember::new(create.body.owner_id.clone(), CalendarRole::Owner);
-        let calendar = new_calendar(self.new_id(), create.body)?;
+        let calendar = new_calendar(self.new_id(), create.body);
         let mut entry = CalendarEntry::new(calendar.clone());
-        entry.members.push(new_member(self.new_id(), owner)?);
+        entry.members.push(new_member(self.new_id(), owner));
         self.calendars.calendars.push(entry);
         Ok(Reply::data(200, None, calendar))
     }
@@ -353,7 +340,7 @@ impl State {
             member.role = add.body.role;
             return Ok(Reply::data(200, None, &*member));
         }
-        let member = new_member(self.new_id(), add.body)?;
+        let member = new_member(self.new_id(), add.body);
         self.add_child(c, member)
     }
 
@@ -395,8 +382,8 @@ impl State {
         invalid.documented("status", create.body.status.as_ref());
         invalid.documented("owner_type", create.body.owner_type.as_ref());
         invalid.check()?;
-        let calendar = to_json(&self.calendars.calendars[c].calendar.id)?;
-        let event = new_event(self, &calendar, create.body)?;
+        let calendar = self.calendars.calendars[c].calendar.id.clone();
+        let event = new_event(self, calendar, create.body);
         self.add_child(c, event)
     }
 
@@ -417,7 +404,7 @@ impl State {
             ids.push(self.new_id());
         }
         let mut ids = ids.into_iter();
-        apply_event(&mut event, update.body, || ids.next().unwrap_or_default())?;
+        apply_event(&mut event, update.body, || ids.next().unwrap_or_default());
         if !event.end_at.cmp_instant(&event.start_at).is_gt() {
             let mut invalid = Invalid::default();
             invalid.add("end_at", "The end at must be a date after start at.");
@@ -447,7 +434,7 @@ impl State {
         let meeting_id = format!("meeting-{}", event.id.as_str());
         let url = event.meeting_url.clone().unwrap_or_else(|| format!("https://meet.example.com/{meeting_id}"));
         event.meeting_url = Some(url.clone());
-        let mut meeting: EventMeeting = from_json(json!({ "event_id": event.id, "meeting_url": url }))?;
+        let mut meeting = EventMeeting::new(event.id.clone(), url);
         meeting.meeting_id = Some(meeting_id);
         Ok(Reply::data(200, None, meeting))
     }
@@ -459,7 +446,7 @@ impl State {
             invalid.add("email", "The email must be a valid email address.");
         }
         invalid.check()?;
-        let attendee = new_attendee(self.new_id(), add.body)?;
+        let attendee = new_attendee(self.new_id(), add.body);
         self.calendars.calendars[c].events[e].attendees.get_or_insert_with(Vec::new).push(attendee.clone());
         Ok(Reply::data(200, None, attendee))
     }
@@ -530,7 +517,7 @@ impl State {
             invalid.add("redirect_uri", "The redirect uri must be a valid URL.");
         }
         invalid.check()?;
-        let provider = new_provider(self.new_id(), create.body)?;
+        let provider = new_provider(self.new_id(), create.body);
         self.add_child(c, provider)
     }
 
@@ -564,7 +551,7 @@ impl State {
         let (c, p) = self.child_index::<ProviderConnection>(req)?;
         let now = now();
         self.calendars.calendars[c].providers[p].last_sync_at = Some(timestamp(now.clone()));
-        let mut queued: QueuedSync = from_json(json!({ "queued": true }))?;
+        let mut queued = QueuedSync::new(true);
         queued.queued_at = Some(timestamp(now));
         Ok(Reply::data(200, None, queued))
     }

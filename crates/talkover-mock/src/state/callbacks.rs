@@ -6,7 +6,6 @@
 //! role from an agent without it answers the documented 404. The callback statistics answer from the
 //! recordings, as the emulator routes no callbacks.
 
-use serde_json::json;
 use talkover_core::agents::{AgentStatus, Direction};
 use talkover_core::callbacks::{
     CallbackAgent, CallbackAgentDetails, CallbackAgentStats, CallbackConfig, CallbackSources, CheckCallbackConstraints,
@@ -76,7 +75,7 @@ impl State {
     fn callback_candidate(&self, id: &str) -> Option<SourceAgent> {
         if let Some(entry) = self.agents.iter().find(|a| a.agent.id.as_str() == id) {
             let agent = &entry.agent;
-            let mut summary: SourceAgent = from_json(json!({ "id": agent.id })).ok()?;
+            let mut summary = SourceAgent::new(agent.id.clone());
             summary.name = Some(agent.name.clone());
             summary.label = agent.label.clone();
             summary.direction = agent.direction.clone();
@@ -87,11 +86,11 @@ impl State {
     }
 
     fn callback_agent(&self, role: &Role) -> Result<CallbackAgent, Reply> {
-        let summary = match self.callback_candidate(&role.agent_id) {
-            Some(summary) => to_json(&summary)?,
-            None => json!({ "id": role.agent_id }),
+        // A source agent in short has the callback agent's fields: the same JSON.
+        let mut agent = match self.callback_candidate(&role.agent_id) {
+            Some(summary) => from_json(to_json(&summary)?)?,
+            None => CallbackAgent::new(role.agent_id.as_str()),
         };
-        let mut agent: CallbackAgent = from_json(summary)?;
         let sources = role.sources.iter().map(|s| s.as_str().into()).collect();
         let mut config = CallbackConfig::default();
         config.source_agent_ids = sources;
@@ -158,8 +157,7 @@ impl State {
         };
         let agent = self.callback_agent(role)?;
         let sources: Vec<SourceAgent> = role.sources.iter().filter_map(|s| self.callback_candidate(s)).collect();
-        let mut details: CallbackAgentDetails = from_json(json!({ "agent": agent }))?;
-        details.source_agents = sources;
+        let mut details = CallbackAgentDetails::new(agent, sources);
         details.stats = Some(role.stats.clone());
         Ok(Reply::data(200, None, details))
     }

@@ -5,13 +5,13 @@
 use serde_json::{json, Map, Value};
 use talkover_core::agents::{AgentStatus, Direction};
 use talkover_core::calls::{
-    ActiveCall, AgentSummary, Call, CallFilters, CallStatus, EndCall, EndedCall, GetAgentCalls, ListCalls, MakeCall,
-    PlacedCall,
+    ActiveCall, AgentSummary, Call, CallFilters, CallStatus, EndCall, EndedCall, EndedReason, GetAgentCalls, ListCalls,
+    MakeCall, PlacedCall,
 };
 use talkover_core::webhooks::AgentWebhookEvent;
 
 use super::{documented, formatted, is_phone_number, Answer, CallEntry, Request, State};
-use crate::reply::{from_json, paginate, Invalid, Reply};
+use crate::reply::{paginate, Invalid, Reply};
 
 /// How a call placed to a number ends, chosen by the number's last four digits.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -144,10 +144,8 @@ impl State {
         }
         let placed_ms = self.live.clock.now_ms();
         let call = self.place_call(index, body.to, body.is_testing.unwrap_or(false), placed_ms);
-        let placed: PlacedCall = from_json(json!({
-            "id": call.id, "agent_id": make.agent_id, "to": call.to, "status": call.status,
-            "created_at": call.created_at,
-        }))?;
+        let mut placed = PlacedCall::new(call.id, call.to, call.status, call.created_at);
+        placed.agent_id = Some(make.agent_id);
         Ok(Reply::data(200, None, placed))
     }
 
@@ -254,12 +252,11 @@ impl State {
         entry.call.duration = entry.progress.duration(now_ms);
         entry.call.updated_at = crate::clock::stamp(now.clone());
         entry.ended_at = Some(crate::clock::stamp(now));
-        let ended: EndedCall = from_json(json!({
-            "id": entry.call.id, "status": entry.call.status, "ended_at": entry.ended_at,
-            "ended_reason": "ended_by_api",
-        }))?;
+        let mut ended = EndedCall::new(entry.call.id.clone(), entry.call.status.clone());
+        ended.ended_at = entry.ended_at.clone();
+        ended.ended_reason = Some(EndedReason::EndedByApi);
         let mut data = call_data(&entry.call);
-        data.insert("ended_reason".into(), json!("ended_by_api"));
+        data.insert("ended_reason".into(), json!(EndedReason::EndedByApi));
         let duration = entry.call.duration;
         if was_answered {
             self.emit_agent(agent_id, AgentWebhookEvent::ConversationEnded, &data);
@@ -279,12 +276,13 @@ impl State {
             .filter(|c| c.call.agent.as_ref().is_some_and(|a| a.id.as_str() == agent_id))
             .filter(|c| c.call.to == phone && is_active(&c.call.status))
             .map(|c| {
-                from_json(json!({
-                    "id": c.call.id, "agent_id": agent_id, "to": c.call.to, "status": c.call.status,
-                    "started_at": c.call.created_at, "duration_seconds": (now_ms - c.progress.placed_ms).max(0) / 1000,
-                }))
+                let mut active = ActiveCall::new(c.call.id.clone(), c.call.to.clone(), c.call.status.clone());
+                active.agent_id = Some(agent_id.into());
+                active.started_at = Some(c.call.created_at.clone());
+                active.duration_seconds = Some(((now_ms - c.progress.placed_ms).max(0) / 1000) as u64);
+                active
             })
-            .collect::<Result<Vec<ActiveCall>, Reply>>()?;
+            .collect::<Vec<_>>();
         if active.is_empty() {
             return Err(documented(req, 404, None, "No active call found for this phone number"));
         }

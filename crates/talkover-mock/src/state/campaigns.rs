@@ -7,7 +7,8 @@
 use serde_json::{json, Map, Value};
 use talkover_core::calls::{AgentSummary, CallStatus, CampaignCall, MakeCampaignCall, QueuedCampaignCall};
 use talkover_core::campaigns::{
-    Campaign, CampaignStatus, CampaignStatusChange, CreateCampaign, ListCampaigns, UpdateCampaign, UpdateCampaignStatus,
+    Campaign, CampaignStatus, CampaignStatusChange, CampaignSummary, CreateCampaign, ListCampaigns, UpdateCampaign,
+    UpdateCampaignStatus,
 };
 
 use talkover_core::time::DateTime;
@@ -169,9 +170,8 @@ impl State {
         }
         campaign.status = wanted.clone();
         campaign.updated_at = Some(crate::clock::stamp(self.live.clock.timestamp()));
-        let change: CampaignStatusChange = from_json(json!({
-            "id": campaign.id, "status": campaign.status, "updated_at": campaign.updated_at,
-        }))?;
+        let mut change = CampaignStatusChange::new(campaign.id.clone(), campaign.status.clone());
+        change.updated_at = campaign.updated_at.clone();
         let event = match wanted {
             Active => Some(CampaignWebhookEvent::CampaignStarted),
             Paused => Some(CampaignWebhookEvent::CampaignPaused),
@@ -227,19 +227,18 @@ impl State {
         }
         let now = self.live.clock.timestamp();
         let id = self.new_id();
-        let call: CampaignCall = from_json(json!({
-            "id": id, "campaign_id": campaign_id, "to": body.to, "status": CallStatus::Queued, "retries": 0,
-            "scheduled_at": now, "created_at": now,
-        }))?;
+        let mut call = CampaignCall::new(id, body.to, CallStatus::Queued, now.clone());
+        call.campaign_id = Some(campaign_id.clone());
+        call.retries = Some(0);
+        call.scheduled_at = Some(now.into());
         let campaign = &mut self.campaigns[index];
         campaign.calls.get_or_insert_with(Vec::new).push(call.clone());
         if let Some(stats) = campaign.stats.as_mut() {
             stats.total_calls += 1;
         }
-        let queued: QueuedCampaignCall = from_json(json!({
-            "campaign_call": call,
-            "campaign": { "id": campaign.id, "name": campaign.name, "status": campaign.status },
-        }))?;
+        let mut summary = CampaignSummary::new(campaign.id.clone(), campaign.status.clone());
+        summary.name = Some(campaign.name.clone());
+        let queued = QueuedCampaignCall::new(call.clone(), summary);
         let data = campaign_call_data(&call);
         self.emit_campaign(campaign_id.as_str(), CampaignWebhookEvent::CampaignCallQueued, &data);
         Ok(Reply::typed(201, &queued))

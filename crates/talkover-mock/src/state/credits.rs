@@ -16,7 +16,7 @@ use talkover_core::{Operation, Timestamp};
 
 use super::{change, change_optional, coded, now, timestamp, Answer, Request, State};
 use crate::fixtures::Catalog;
-use crate::reply::{from_json, paginate, Reply};
+use crate::reply::{paginate, Reply};
 
 /// Ten-thousandths of the currency per unit.
 const SCALE: u32 = 4;
@@ -54,7 +54,7 @@ impl Credits {
         let enabled = balance.as_ref().and_then(|b| b.auto_topup_enabled).unwrap_or(false);
         let settings = catalog
             .documented_as::<AutoTopupSettings>("get-auto-topup-settings")
-            .unwrap_or_else(|| serde_json::from_value(serde_json::json!({ "is_enabled": enabled })).expect("settings"));
+            .unwrap_or_else(|| AutoTopupSettings::new(enabled));
         let history: Vec<AutoTopupEvent> = catalog.documented_as(GetAutoTopupHistory::ID).unwrap_or_default();
         let methods: Vec<PaymentMethod> = catalog.documented_as("list-auto-topup-payment-methods").unwrap_or_default();
         Self {
@@ -72,37 +72,30 @@ impl Credits {
     }
 
     /// Adds `amount` units, and the charge's record.
-    fn charge(&mut self, amount: i128, transaction_id: String) -> Result<CreditCharge, Reply> {
+    fn charge(&mut self, amount: i128, transaction_id: String) -> CreditCharge {
         self.balance += amount;
         self.as_of = Some(now());
-        // Amounts are set on the typed value, not written in JSON, which would read them as `f64`.
-        let mut charge: CreditCharge = from_json(serde_json::json!({
-            "amount_charged": 0, "currency": self.currency, "new_balance": 0, "transaction_id": transaction_id,
-        }))?;
-        charge.amount_charged = decimal(amount);
-        charge.new_balance = decimal(self.balance);
-        Ok(charge)
+        CreditCharge::new(decimal(amount), self.currency.clone(), decimal(self.balance), transaction_id)
     }
 
     /// Records a recharge of the auto top-up's amount, added to the balance.
-    fn recharge(&mut self, id: String, trigger: AutoTopupTrigger) -> Result<CreditCharge, Reply> {
+    fn recharge(&mut self, id: String, trigger: AutoTopupTrigger) -> CreditCharge {
         let amount = self.settings.recharge_amount.as_ref().and_then(units).unwrap_or_default();
         let before = self.balance;
         let transaction_id = format!("txn_{id}");
-        let charge = self.charge(amount, transaction_id.clone())?;
+        let charge = self.charge(amount, transaction_id.clone());
         let now = now();
-        let mut event: AutoTopupEvent = from_json(serde_json::json!({
-            "id": id, "amount": 0, "currency": self.currency, "trigger": trigger,
-            "status": AutoTopupStatus::Succeeded, "payment_method_id": self.settings.payment_method_id,
-            "transaction_id": transaction_id, "created_at": now,
-        }))?;
-        event.amount = decimal(amount);
+        let mut event =
+            AutoTopupEvent::new(id, decimal(amount), self.currency.clone(), trigger, AutoTopupStatus::Succeeded);
+        event.payment_method_id = self.settings.payment_method_id.clone();
+        event.transaction_id = Some(transaction_id.into());
+        event.created_at = Some(now.clone());
         event.balance_before = Some(decimal(before));
         event.balance_after = Some(decimal(self.balance));
         self.history.insert(0, event);
         self.settings.recharge_count_today = Some(self.settings.recharge_count_today.unwrap_or(0) + 1);
-        self.settings.last_recharge_at = Some(timestamp(now));
-        Ok(charge)
+        self.settings.last_recharge_at = Some(now);
+        charge
     }
 }
 
@@ -145,8 +138,7 @@ impl State {
         let low = threshold.is_some_and(|t| self.credits.balance < t);
         if self.credits.settings.is_enabled && low && self.credits.configured() {
             let id = self.new_id();
-            // The recharge's record is built from the emulator's own values; it cannot fail to build.
-            let _ = self.credits.recharge(id, AutoTopupTrigger::Threshold);
+            self.credits.recharge(id, AutoTopupTrigger::Threshold);
         }
     }
 
@@ -160,11 +152,9 @@ impl State {
 
     pub(super) fn credits_balance(&mut self, _req: &Request<'_>) -> Answer {
         let credits = &self.credits;
-        let mut balance: CreditsBalance = from_json(serde_json::json!({
-            "balance": 0, "currency": credits.currency, "auto_topup_enabled": credits.settings.is_enabled,
-            "as_of": credits.as_of.clone().unwrap_or_else(now),
-        }))?;
-        balance.balance = decimal(credits.balance);
+        let mut balance = CreditsBalance::new(decimal(credits.balance), credits.currency.clone());
+        balance.auto_topup_enabled = Some(credits.settings.is_enabled);
+        balance.as_of = Some(credits.as_of.clone().unwrap_or_else(now));
         Ok(Reply::data(200, None, balance))
     }
 
@@ -180,7 +170,7 @@ impl State {
         }
         invalid.check()?;
         let id = self.new_id();
-        let charge = self.credits.charge(units.unwrap_or_default(), format!("txn_{id}"))?;
+        let charge = self.credits.charge(units.unwrap_or_default(), format!("txn_{id}"));
         Ok(Reply::data(200, None, charge))
     }
 
@@ -206,7 +196,7 @@ impl State {
             return Err(coded(req, 422, "AUTO_TOPUP_NOT_CONFIGURED", "Auto topup is not configured"));
         }
         let id = self.new_id();
-        let charge = self.credits.recharge(id, AutoTopupTrigger::Test)?;
+        let charge = self.credits.recharge(id, AutoTopupTrigger::Test);
         Ok(Reply::data(200, Some("Test recharge completed successfully"), charge))
     }
 

@@ -15,7 +15,7 @@ use talkover_core::flows::{
 
 use super::{agent_not_found, now, timestamp, Answer, Request, State};
 use crate::fixtures::Catalog;
-use crate::reply::{from_json, Reply};
+use crate::reply::Reply;
 
 /// One agent's flow and its saved versions (newest first).
 struct FlowEntry {
@@ -180,7 +180,7 @@ impl State {
             let number = self.flows.flows[position].versions.len() + 1;
             let config = flow.flow_config.clone();
             let label = config.as_ref().and_then(|c| c.meta.as_ref()?.version.clone());
-            let mut version: FlowVersion = from_json(json!({ "id": id }))?;
+            let mut version = FlowVersion::new(id);
             version.version = Some(label.unwrap_or_else(|| format!("{number}")));
             version.created_at = Some(timestamp(now()));
             version.is_current = Some(true);
@@ -204,7 +204,7 @@ impl State {
     pub(super) fn list_agent_flow_versions(&mut self, req: &Request<'_>) -> Answer {
         let agent = self.flow_agent(req)?;
         let versions = self.flows.flows.iter().find(|f| f.agent_id == agent).map(|f| f.versions.clone());
-        let versions: FlowVersions = from_json(json!({ "versions": versions.unwrap_or_default() }))?;
+        let versions = FlowVersions::new(versions.unwrap_or_default());
         Ok(Reply::data(200, None, versions))
     }
 }

@@ -5,7 +5,6 @@
 //! decide, not the emulator) until it is cancelled; a request no longer pending cannot be cancelled
 //! (409 `RELEASE_ALREADY_RESOLVED`).
 
-use serde_json::json;
 use talkover_core::agents::AgentStatus;
 use talkover_core::phone_numbers::{
     ListReleaseRequests, PhoneReleaseRequest, ReleaseRequest, ReleaseRequestStatus, RequestPhoneRelease,
@@ -14,7 +13,7 @@ use talkover_core::Operation;
 
 use super::{coded, documented, now, timestamp, Answer, Request, State};
 use crate::fixtures::Catalog;
-use crate::reply::{from_json, Reply};
+use crate::reply::Reply;
 
 /// The release requests of the environment, newest first.
 #[derive(Default)]
@@ -77,10 +76,8 @@ impl State {
                 "Phone number is currently assigned to active agents and cannot be released",
             ));
         }
-        let mut created: ReleaseRequest = from_json(json!({
-            "id": self.new_id(), "phone_number_id": id, "phone_number": number,
-            "reason": release_reason(request.body), "status": ReleaseRequestStatus::Pending,
-        }))?;
+        let reason = release_reason(request.body);
+        let mut created = ReleaseRequest::new(self.new_id(), id, number, reason, ReleaseRequestStatus::Pending);
         created.requested_at = Some(timestamp(now()));
         self.releases.requests.insert(0, created.clone());
         Ok(Reply::data(201, None, created))

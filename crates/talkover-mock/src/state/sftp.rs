@@ -7,7 +7,6 @@
 //! An import or export runs at once: its log says `succeeded` (or `failed`, for a host that fails its
 //! test), newest first.
 
-use serde_json::json;
 use talkover_core::campaign_sftp::{
     CreateCampaignSftp, ImportSchedule, ListCampaignSftpLogs, NewSftpConfig, SftpConfig, SftpConfigChanges,
     SftpExportFiles, SftpJob, SftpJobStatus, SftpJobType, SftpLog, SftpTestResult, TriggerCampaignSftpExport,
@@ -17,7 +16,7 @@ use talkover_core::{Envelope, Operation};
 
 use super::{campaign_not_found, change_optional, coded, documented, now, timestamp, Answer, Request, State};
 use crate::fixtures::Catalog;
-use crate::reply::{from_json, paginate, Reply};
+use crate::reply::{paginate, Reply};
 
 /// One campaign's SFTP settings and job logs (newest first).
 struct SftpEntry {
@@ -50,9 +49,8 @@ impl Sftp {
     }
 }
 
-fn new_config(id: String, campaign_id: &str, body: NewSftpConfig) -> Result<SftpConfig, Reply> {
-    // The required fields in JSON (the type has no public constructor), the optional ones typed.
-    let mut config: SftpConfig = from_json(json!({ "id": id }))?;
+fn new_config(id: String, campaign_id: &str, body: NewSftpConfig) -> SftpConfig {
+    let mut config = SftpConfig::new(id);
     config.campaign_id = Some(campaign_id.into());
     config.host = Some(body.host);
     config.port = Some(body.port.unwrap_or(22));
@@ -64,7 +62,7 @@ fn new_config(id: String, campaign_id: &str, body: NewSftpConfig) -> Result<Sftp
     config.is_enabled = Some(false);
     config.created_at = Some(timestamp(now()));
     config.updated_at = config.created_at.clone();
-    Ok(config)
+    config
 }
 
 /// Applies changes; new connection details take the last test's success away. Returns whether the
@@ -130,7 +128,7 @@ impl State {
         invalid.documented("import_schedule", create.body.import_schedule.as_ref());
         invalid.check()?;
         let campaign_id = req.param("campaign_id").to_owned();
-        let config = new_config(self.new_id(), &campaign_id, create.body)?;
+        let config = new_config(self.new_id(), &campaign_id, create.body);
         // Creating settings again replaces them (they need a new test); the logs stay.
         match existing {
             Some(e) => self.sftp.entries[e].config = config.clone(),
@@ -161,7 +159,7 @@ impl State {
         let ok = reachable(config);
         config.last_test_at = Some(timestamp(now.clone()));
         config.last_test_success = Some(ok);
-        let mut result: SftpTestResult = from_json(json!({ "tested_at": now }))?;
+        let mut result = SftpTestResult::new(now);
         if ok {
             result.import_path_accessible = Some(true);
             result.export_path_accessible = Some(true);
@@ -175,14 +173,13 @@ impl State {
     }
 
     /// Runs a job at once and logs it.
-    fn run_sftp_job(&mut self, e: usize, job_type: SftpJobType, files: u64) -> Result<SftpJob, Reply> {
+    fn run_sftp_job(&mut self, e: usize, job_type: SftpJobType, files: u64) -> SftpJob {
         let id = self.new_id();
         let now = now();
         let entry = &mut self.sftp.entries[e];
         let ok = reachable(&entry.config);
         let status = if ok { SftpJobStatus::Succeeded } else { SftpJobStatus::Failed };
-        let mut log: SftpLog =
-            from_json(json!({ "id": format!("log-{id}"), "type": job_type.clone(), "status": status }))?;
+        let mut log = SftpLog::new(format!("log-{id}"), job_type.clone(), status);
         log.files_processed = Some(if ok { files } else { 0 });
         log.rows_processed = Some(0);
         log.error = (!ok).then(|| "Could not resolve host".to_owned());
@@ -190,15 +187,15 @@ impl State {
         log.completed_at = Some(timestamp(now.clone()));
         entry.logs.insert(0, log);
         let files_count = (job_type == SftpJobType::Export).then_some(files);
-        let mut job: SftpJob = from_json(json!({ "job_id": id }))?;
+        let mut job = SftpJob::new(id);
         job.queued_at = Some(timestamp(now));
         job.files_count = files_count;
-        Ok(job)
+        job
     }
 
     pub(super) fn trigger_sftp_import(&mut self, req: &Request<'_>) -> Answer {
         let e = self.sftp_entry(req)?;
-        let job = self.run_sftp_job(e, SftpJobType::Import, 0)?;
+        let job = self.run_sftp_job(e, SftpJobType::Import, 0);
         Ok(Reply::data(200, Some("SFTP import queued"), job))
     }
 
@@ -206,7 +203,7 @@ impl State {
         let e = self.sftp_entry(req)?;
         let (export, invalid) = req.decode::<TriggerCampaignSftpExport>()?;
         invalid.check()?;
-        let job = self.run_sftp_job(e, SftpJobType::Export, export_files(export.body))?;
+        let job = self.run_sftp_job(e, SftpJobType::Export, export_files(export.body));
         Ok(Reply::data(200, Some("SFTP export queued"), job))
     }
 

@@ -16,7 +16,7 @@ use super::{
     State,
 };
 use crate::fixtures::Catalog;
-use crate::reply::{from_json, Reply};
+use crate::reply::Reply;
 
 has_id!(SipTrunk);
 
@@ -65,12 +65,10 @@ impl SipTrunks {
 }
 
 /// The trunk a create request describes (its password is kept by no one: the API never returns it).
-fn new_trunk(id: String, body: NewSipTrunk) -> Result<SipTrunk, Reply> {
+fn new_trunk(id: String, body: NewSipTrunk) -> SipTrunk {
     let transport = body.transport.unwrap_or(SipTransport::Tls);
     let port = body.port.unwrap_or(if transport == SipTransport::Tls { 5061 } else { 5060 });
-    // The required fields in JSON (the type has no public constructor), the optional ones typed.
-    let mut trunk: SipTrunk =
-        from_json(serde_json::json!({ "id": id, "name": body.name, "is_active": false, "is_verified": false }))?;
+    let mut trunk = SipTrunk::new(id, body.name, false, false);
     trunk.provider_name = Some(body.provider_name);
     trunk.domain = Some(body.domain);
     trunk.username = Some(body.username);
@@ -81,7 +79,7 @@ fn new_trunk(id: String, body: NewSipTrunk) -> Result<SipTrunk, Reply> {
     trunk.is_active = body.is_active.unwrap_or(false);
     trunk.created_at = Some(timestamp(now()));
     trunk.updated_at = trunk.created_at.clone();
-    Ok(trunk)
+    trunk
 }
 
 /// Applies an update; changing how the trunk is reached takes its verification away.
@@ -107,13 +105,13 @@ fn apply_update(trunk: &mut SipTrunk, update: SipTrunkUpdate) {
     trunk.updated_at = Some(timestamp(now()));
 }
 
-fn new_did(id: String, trunk_id: &str, body: NewSipTrunkDid) -> Result<SipTrunkDid, Reply> {
+fn new_did(id: String, trunk_id: &str, body: NewSipTrunkDid) -> SipTrunkDid {
     let formatted = formatted(&body.number);
-    let mut did: SipTrunkDid = from_json(serde_json::json!({ "id": id, "number": body.number }))?;
+    let mut did = SipTrunkDid::new(id, body.number);
     did.country_code = Some(body.country_code.to_uppercase());
     did.formatted_number = Some(formatted);
     did.trunk_id = Some(trunk_id.into());
-    Ok(did)
+    did
 }
 
 impl State {
@@ -129,7 +127,7 @@ impl State {
         let (create, mut invalid) = req.decode::<CreateSipTrunk>()?;
         invalid.documented("transport", create.body.transport.as_ref());
         invalid.check()?;
-        let trunk = new_trunk(self.new_id(), create.body)?;
+        let trunk = new_trunk(self.new_id(), create.body);
         self.sip.trunks.push(trunk.clone());
         Ok(Reply::data(200, None, trunk))
     }
@@ -172,7 +170,7 @@ impl State {
         trunk.health_status = Some(SipTrunkHealthStatus::Healthy);
         trunk.last_health_check_at = Some(timestamp(now.clone()));
         trunk.updated_at = Some(timestamp(now.clone()));
-        let mut verification: SipTrunkVerification = from_json(serde_json::json!({ "is_verified": true }))?;
+        let mut verification = SipTrunkVerification::new(true);
         verification.health_status = trunk.health_status.clone();
         verification.last_health_check_at = trunk.last_health_check_at.clone();
         Ok(Reply::data(200, None, verification))
@@ -183,7 +181,7 @@ impl State {
         let trunk = &self.sip.trunks[index];
         let healthy = trunk.is_verified && trunk.health_status != Some(SipTrunkHealthStatus::Unhealthy);
         let error = (!healthy).then_some("The trunk has not passed a verification");
-        let mut health: SipTrunkHealth = from_json(serde_json::json!({ "is_healthy": healthy }))?;
+        let mut health = SipTrunkHealth::new(healthy);
         health.response_time_ms = Some(if healthy { 120 } else { 5000 });
         health.error = error.map(str::to_owned);
         health.checked_at = Some(timestamp(now()));
@@ -208,7 +206,7 @@ impl State {
             return Err(coded(req, 409, "DID_ALREADY_EXISTS", "This number is already registered in your environment"));
         }
         let trunk_id = self.sip.trunks[index].id.as_str().to_owned();
-        let did = new_did(self.new_id(), &trunk_id, create.body)?;
+        let did = new_did(self.new_id(), &trunk_id, create.body);
         self.sip.dids.push(did.clone());
         Ok(Reply::data(200, None, did))
     }

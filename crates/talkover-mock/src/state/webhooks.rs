@@ -10,13 +10,15 @@ use talkover_core::webhook_delivery::TEST_EVENT;
 use talkover_core::webhooks::{
     AgentWebhook, CampaignWebhook, CampaignWebhookEvent, CampaignWebhookList, CreateCampaignWebhook, CreateWebhook,
     ListCampaignWebhookLogs, ListWebhookLogs, NewWebhook, UpdateCampaignWebhook, UpdateWebhook, WebhookChanges,
-    WebhookEvent, WebhookStatus,
+    WebhookEvent, WebhookRetry, WebhookStatus, WebhookTestResult,
 };
 
 use super::live::{event_name, HookSettings, Target};
-use super::{change, documented, has_id, is_url, now, position_by_id, webhook_not_found, Answer, Request, State};
+use super::{
+    change, change_optional, documented, has_id, is_url, now, position_by_id, webhook_not_found, Answer, Request, State,
+};
 use crate::deliver::{Attempt, Job};
-use crate::reply::{from_json, paginate, to_json, Invalid, Reply};
+use crate::reply::{paginate, Invalid, Reply};
 
 has_id!(AgentWebhook);
 
@@ -148,13 +150,10 @@ fn change_settings<E: WebhookEvent>(settings: &mut HookSettings, changes: &Webho
 pub(crate) fn test_answer(attempt: Option<Attempt>) -> Reply {
     let attempt = attempt.unwrap_or_else(|| Attempt { error: Some("Connection timeout".into()), ..Attempt::default() });
     match attempt.http_status {
-        Some(status) if attempt.succeeded() => Reply::new(
-            200,
-            json!({
-                "success": true, "message": "Test webhook sent successfully",
-                "data": { "status_code": status, "response_time": attempt.duration_ms },
-            }),
-        ),
+        Some(status) if attempt.succeeded() => {
+            let result = WebhookTestResult::new(status, attempt.duration_ms);
+            Reply::data(200, Some("Test webhook sent successfully"), result)
+        }
         Some(status) => {
             let reason = http::StatusCode::from_u16(status).ok().and_then(|s| s.canonical_reason()).unwrap_or("");
             Reply::fail(200, format!("Webhook test failed: HTTP {status} {reason}").trim_end())
@@ -238,8 +237,9 @@ impl State {
             resend: None,
         });
         self.live.outbox.push(job);
-        let data = json!({ "log_id": new_id, "original_log_id": original.id, "queued_at": queued_at });
-        Ok(Reply::new(200, json!({ "success": true, "message": message, "data": data })))
+        let mut retry = WebhookRetry::new(new_id, original.id);
+        retry.queued_at = Some(queued_at.into());
+        Ok(Reply::data(200, Some(message), retry))
     }
 
     // -------------------------------------------------------------------------------------------------
@@ -272,8 +272,7 @@ impl State {
             .and_then(|d| d.get("available_events"))
             .and_then(|e| Vec::<CampaignWebhookEvent>::deserialize(e).ok())
             .unwrap_or_default();
-        let list: CampaignWebhookList =
-            from_json(json!({ "webhooks": to_json(&webhooks)?, "available_events": available_events }))?;
+        let list = CampaignWebhookList::new(webhooks, available_events);
         Ok(Reply::data(200, None, list))
     }
 
@@ -286,13 +285,17 @@ impl State {
         invalid.check()?;
         let id = self.new_id();
         let now = self.live.clock.timestamp();
-        let webhook: CampaignWebhook = from_json(json!({
-            "id": id, "campaign_id": self.campaigns[index].id, "name": hook.name, "webhook_url": hook.webhook_url,
-            "events": hook.events, "enabled": hook.enabled.unwrap_or(true), "timeout": hook.timeout.unwrap_or(30),
-            "max_retries": hook.max_retries.unwrap_or(3),
-            "include_call_events": body.include_call_events.unwrap_or(false),
-            "created_at": now, "updated_at": now,
-        }))?;
+        let mut webhook = CampaignWebhook::new(id.clone());
+        webhook.campaign_id = Some(self.campaigns[index].id.clone());
+        webhook.name = Some(hook.name.clone());
+        webhook.webhook_url = Some(hook.webhook_url.clone());
+        webhook.events = Some(hook.events.clone());
+        webhook.enabled = Some(hook.enabled.unwrap_or(true));
+        webhook.timeout = Some(hook.timeout.unwrap_or(30));
+        webhook.max_retries = Some(hook.max_retries.unwrap_or(3));
+        webhook.include_call_events = Some(body.include_call_events.unwrap_or(false));
+        webhook.created_at = Some(now.clone().into());
+        webhook.updated_at = Some(now.into());
         self.live.hooks.insert(id, settings_of(hook));
         self.live.campaign_hooks.push(webhook.clone());
         Ok(Reply::data(200, None, webhook))
@@ -313,23 +316,14 @@ impl State {
         let now = self.live.clock.timestamp();
         let webhook = &mut self.live.campaign_hooks[index];
         change_settings(self.live.hooks.entry(webhook.id.as_str().to_owned()).or_default(), changes);
-        let mut merged = to_json(webhook)?;
-        if let Some(fields) = merged.as_object_mut() {
-            let mut set = |name: &str, value: Value| {
-                if !value.is_null() {
-                    fields.insert(name.to_owned(), value);
-                }
-            };
-            set("name", json!(changes.name));
-            set("webhook_url", json!(changes.webhook_url));
-            set("events", json!(changes.events));
-            set("enabled", json!(changes.enabled));
-            set("timeout", json!(changes.timeout));
-            set("max_retries", json!(changes.max_retries));
-            set("include_call_events", json!(body.include_call_events));
-            set("updated_at", json!(now));
-        }
-        *webhook = from_json(merged)?;
+        change_optional(&mut webhook.name, changes.name.clone());
+        change_optional(&mut webhook.webhook_url, changes.webhook_url.clone());
+        change_optional(&mut webhook.events, changes.events.clone());
+        change_optional(&mut webhook.enabled, changes.enabled);
+        change_optional(&mut webhook.timeout, changes.timeout);
+        change_optional(&mut webhook.max_retries, changes.max_retries);
+        change_optional(&mut webhook.include_call_events, body.include_call_events);
+        webhook.updated_at = Some(now.into());
         Ok(Reply::data(200, Some("Campaign webhook updated"), webhook.clone()))
     }
 
@@ -348,8 +342,9 @@ impl State {
         webhook.enabled = Some(enabled);
         webhook.updated_at = Some(crate::clock::stamp(now));
         let message = if enabled { "Webhook enabled" } else { "Webhook disabled" };
-        let data = json!({ "id": webhook.id, "enabled": enabled });
-        Ok(Reply::new(200, json!({ "success": true, "message": message, "data": data })))
+        let mut toggled = CampaignWebhook::new(webhook.id.clone());
+        toggled.enabled = Some(enabled);
+        Ok(Reply::data(200, Some(message), toggled))
     }
 
     /// Sends the first event the webhook subscribes to, marked as a test, in the background.
