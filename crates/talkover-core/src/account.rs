@@ -123,6 +123,7 @@ optional_fields! {
         /// Email address.
         pub email: String,
     }
+    pub fn new;
     optional {
         /// The environment the user is working in.
         current_environment_id: EnvironmentId,
@@ -134,12 +135,15 @@ optional_fields! {
 // ---------------------------------------------------------------------------------------------------
 // health
 
-/// The API's answer to a liveness probe.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct ServiceHealth {
-    /// `ok` when the service is up.
-    pub status: String,
+optional_fields! {
+    /// The API's answer to a liveness probe.
+    #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct ServiceHealth {
+        /// `ok` when the service is up.
+        pub status: String,
+    }
+    pub fn new;
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -298,6 +298,7 @@ optional_fields! {
         /// Display name.
         pub display_name: String,
     }
+    pub fn new;
     optional {
         /// What it does.
         description: String,

@@ -549,6 +549,7 @@ optional_fields! {
         /// The window, in days.
         pub threshold_days: u32,
     }
+    pub fn new;
     optional {
         /// Calls still missing, when not eligible.
         calls_remaining: u64,
@@ -572,6 +573,7 @@ optional_fields! {
         /// The estimated total per minute.
         pub estimated_cost_per_minute: f64,
     }
+    pub fn new;
     optional {
         /// Telephony prices.
         transport: TransportPricing,
@@ -603,6 +605,7 @@ optional_fields! {
         /// What the price is per (`per_minute`, `per_1k_tokens`).
         pub unit: String,
     }
+    pub fn new;
     optional {
         /// Price per unit.
         price: f64,
@@ -628,16 +631,19 @@ optional_fields! {
     }
 }
 
-/// The telephony price for one country and direction.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct TelephonyPrice {
-    /// ISO country code.
-    pub country_code: String,
-    /// What the price is per.
-    pub unit: String,
-    /// Price per unit.
-    pub price: f64,
+optional_fields! {
+    /// The telephony price for one country and direction.
+    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct TelephonyPrice {
+        /// ISO country code.
+        pub country_code: String,
+        /// What the price is per.
+        pub unit: String,
+        /// Price per unit.
+        pub price: f64,
+    }
+    pub fn new;
 }
 
 optional_fields! {
@@ -652,6 +658,7 @@ optional_fields! {
         /// The estimated total per minute.
         pub estimated_cost_per_minute: f64,
     }
+    pub fn new;
     optional {
         /// The voice quality tier.
         voice_quality_tier: String,

@@ -182,6 +182,7 @@ optional_fields! {
         #[serde(rename = "type")]
         pub method_type: PaymentMethodType,
     }
+    pub fn new;
     optional {
         /// The card's details, for cards.
         card: Card,

@@ -137,20 +137,24 @@ optional_fields! {
         #[serde(default)]
         pub callbacks_by_source_agent: Vec<SourceAgentCallbacks>,
     }
+    pub fn new;
     optional {
         /// The range counted.
         period: StatsPeriod,
     }
 }
 
-/// A range of days, both ends included.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct StatsPeriod {
-    /// The first day.
-    pub start: Date,
-    /// The last day.
-    pub end: Date,
+optional_fields! {
+    /// A range of days, both ends included.
+    #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct StatsPeriod {
+        /// The first day.
+        pub start: Date,
+        /// The last day.
+        pub end: Date,
+    }
+    pub fn new;
 }
 
 optional_fields! {
@@ -163,6 +167,7 @@ optional_fields! {
         /// How many callbacks.
         pub count: u64,
     }
+    pub fn new;
     optional {
         /// Its name.
         name: String,

@@ -224,6 +224,10 @@ campaign_settings! {
         /// IANA time zone of the schedule.
         pub timezone: String,
     }
+    required {
+        /// The fields every [`Campaign`] carries, by name, for [`Campaign::new`].
+        pub struct CampaignRequired;
+    }
     optional {
         /// What it is about.
         description: String,
@@ -279,6 +283,7 @@ optional_fields! {
         /// How far its processing has gone.
         pub status: CampaignFileStatus,
     }
+    pub fn new;
     optional {
         /// Its name after conversion.
         processed_filename: String,
@@ -303,6 +308,7 @@ optional_fields! {
         /// Share of successful calls, in percent.
         pub success_rate: f64,
     }
+    pub fn new;
     optional {
         /// Average call length in seconds (get-campaign).
         average_duration: u64,
@@ -689,6 +695,29 @@ mod tests {
 
     fn date(text: &str) -> Date {
         Date::new(text).unwrap()
+    }
+
+    #[test]
+    fn a_campaign_built_by_name_is_the_one_decoded() {
+        let decoded: Campaign = serde_json::from_value(json!({
+            "id": "c-1", "name": "Renewals", "status": "draft", "campaign_type": "sales",
+            "agent_id": "a-1", "start_date": "2024-01-01", "days_of_week": [1], "timezone": "UTC",
+            "max_retries": 3,
+        }))
+        .unwrap();
+        let mut built = Campaign::new(CampaignRequired {
+            id: "c-1".into(),
+            name: "Renewals".into(),
+            status: CampaignStatus::Draft,
+            campaign_type: CampaignType::Sales,
+            agent_id: "a-1".into(),
+            start_date: date("2024-01-01"),
+            days_of_week: vec![Weekday::Monday],
+            timezone: "UTC".into(),
+        });
+        assert_eq!(built.max_retries, None);
+        built.max_retries = Some(3);
+        assert_eq!(built, decoded);
     }
 
     fn basic() -> NewCampaign {

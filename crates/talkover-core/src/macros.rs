@@ -243,7 +243,8 @@ macro_rules! string_enum {
 /// answer (a struct the API sends) whose own fields are the ones it always carries can say `pub fn new;`
 /// first: it gets a public `new` taking those fields in order (each `impl Into<T>`), with every listed
 /// one unset, so that servers, emulators and test doubles can build one (its `#[non_exhaustive]` forbids
-/// a struct literal outside the crate) and set the rest on its fields.
+/// a struct literal outside the crate) and set the rest on its fields; an answer with more than five
+/// such fields says `required { .. }` instead, so that they are given by name.
 ///
 /// A module whose body and answer share fields keeps their list in one macro of its own that calls this
 /// one, so that the body, the answer and the setters cannot drift apart.
@@ -287,8 +288,8 @@ macro_rules! optional_fields {
         pub struct $required { $( $(#[doc = $fdoc])* pub $field: $fty, )* }
 
         impl $name {
-            /// The body with every required field given and no optional one; set those with the chaining
-            /// methods.
+            /// The value with every required field given, by name, and every optional one unset: set
+            /// those with the chaining methods of a body, or on the fields of an answer.
             pub fn new(required: $required) -> Self {
                 let $required { $($field),* } = required;
                 Self::with_fields($($field),*)

@@ -40,6 +40,12 @@ pub struct Page<T> {
 }
 
 impl<T> Page<T> {
+    /// A page of `items`, and where it sits when the list paginates: for test doubles and servers that
+    /// answer a list operation.
+    pub fn new(items: Vec<T>, pagination: Option<Pagination>) -> Self {
+        Self { items, pagination }
+    }
+
     /// The number of the page after this one, if there is one.
     ///
     /// An empty page ends the list whatever the counts say, so a server that miscounts cannot make a

@@ -45,55 +45,61 @@ string_enum! {
     }
 }
 
-/// A phone number of the environment.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct PhoneNumber {
-    /// The number's id.
-    pub id: PhoneNumberId,
-    /// E.164 number.
-    pub number: String,
-    /// ISO country code.
-    pub country_code: String,
-    /// Nationally formatted, for display.
-    pub formatted_number: String,
-    /// Internationally formatted.
-    pub international_number: String,
-    /// What it is for.
-    #[serde(rename = "type")]
-    pub number_type: PhoneNumberType,
-    /// Whether it takes voice calls.
-    pub has_voice: bool,
-    /// Whether it takes text messages.
-    pub has_sms: bool,
-    /// Whether it takes picture messages.
-    pub has_mms: bool,
-    /// Whether it takes faxes.
-    pub has_fax: bool,
-    /// Whether it works with WhatsApp.
-    pub has_whatsapp: bool,
-    /// Whether it is in service.
-    pub current_status: PhoneNumberStatus,
-    /// Whether it is a sandbox number.
-    pub is_sandbox: bool,
-    /// Its current price, in `currency`.
-    pub current_price: Decimal,
-    /// Currency code (`USD`).
-    pub currency: String,
-    /// The next renewal date.
-    pub renewal_date: Date,
-    /// Whether it renews by itself.
-    pub auto_renewal: bool,
-    /// When it was added.
-    pub created_at: Timestamp,
-    /// When it last changed.
-    pub updated_at: Timestamp,
-    /// What the monthly renewal costs.
-    pub monthly_renewal_cost: Decimal,
-    /// Days until the monthly renewal.
-    pub days_until_monthly_renewal: i64,
-    /// Whether the monthly renewal is due.
-    pub is_due_for_monthly_renewal: bool,
+optional_fields! {
+    /// A phone number of the environment.
+    #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct PhoneNumber {
+        /// The number's id.
+        pub id: PhoneNumberId,
+        /// E.164 number.
+        pub number: String,
+        /// ISO country code.
+        pub country_code: String,
+        /// Nationally formatted, for display.
+        pub formatted_number: String,
+        /// Internationally formatted.
+        pub international_number: String,
+        /// What it is for.
+        #[serde(rename = "type")]
+        pub number_type: PhoneNumberType,
+        /// Whether it takes voice calls.
+        pub has_voice: bool,
+        /// Whether it takes text messages.
+        pub has_sms: bool,
+        /// Whether it takes picture messages.
+        pub has_mms: bool,
+        /// Whether it takes faxes.
+        pub has_fax: bool,
+        /// Whether it works with WhatsApp.
+        pub has_whatsapp: bool,
+        /// Whether it is in service.
+        pub current_status: PhoneNumberStatus,
+        /// Whether it is a sandbox number.
+        pub is_sandbox: bool,
+        /// Its current price, in `currency`.
+        pub current_price: Decimal,
+        /// Currency code (`USD`).
+        pub currency: String,
+        /// The next renewal date.
+        pub renewal_date: Date,
+        /// Whether it renews by itself.
+        pub auto_renewal: bool,
+        /// When it was added.
+        pub created_at: Timestamp,
+        /// When it last changed.
+        pub updated_at: Timestamp,
+        /// What the monthly renewal costs.
+        pub monthly_renewal_cost: Decimal,
+        /// Days until the monthly renewal.
+        pub days_until_monthly_renewal: i64,
+        /// Whether the monthly renewal is due.
+        pub is_due_for_monthly_renewal: bool,
+    }
+    required {
+        /// The fields every [`PhoneNumber`] carries, by name, for [`PhoneNumber::new`].
+        pub struct PhoneNumberRequired;
+    }
 }
 
 // ---------------------------------------------------------------------------------------------------

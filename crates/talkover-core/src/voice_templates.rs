@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::decimal::Decimal;
 use crate::envelope::{Bare, ListEnvelope};
-use crate::macros::{operations, string_enum};
+use crate::macros::{operations, optional_fields, string_enum};
 
 pub use crate::ids::VoiceTemplateId;
 
@@ -37,44 +37,56 @@ string_enum! {
     }
 }
 
-/// The templates of one voice, one per quality tier.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct VoiceTemplateGroup {
-    /// The voice's display name.
-    pub display_name: String,
-    /// The voice in each tier it comes in.
-    #[serde(default)]
-    pub voices: Vec<VoiceTemplate>,
+optional_fields! {
+    /// The templates of one voice, one per quality tier.
+    #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct VoiceTemplateGroup {
+        /// The voice's display name.
+        pub display_name: String,
+        /// The voice in each tier it comes in.
+        #[serde(default)]
+        pub voices: Vec<VoiceTemplate>,
+    }
+    pub fn new;
 }
 
-/// One voice in one quality tier.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct VoiceTemplate {
-    /// The template's id.
-    pub id: VoiceTemplateId,
-    /// The voice's name.
-    pub name: String,
-    /// Its gender.
-    pub gender: VoiceGender,
-    /// Language code (`en-US`, `pt-BR`, …).
-    pub language: String,
-    /// Its quality tier.
-    pub quality_tier: QualityTier,
-    /// Price per minute, in USD.
-    pub cost: Decimal,
+optional_fields! {
+    /// One voice in one quality tier.
+    #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct VoiceTemplate {
+        /// The template's id.
+        pub id: VoiceTemplateId,
+        /// The voice's name.
+        pub name: String,
+        /// Its gender.
+        pub gender: VoiceGender,
+        /// Language code (`en-US`, `pt-BR`, …).
+        pub language: String,
+        /// Its quality tier.
+        pub quality_tier: QualityTier,
+        /// Price per minute, in USD.
+        pub cost: Decimal,
+    }
+    required {
+        /// The fields every [`VoiceTemplate`] carries, by name, for [`VoiceTemplate::new`].
+        pub struct VoiceTemplateRequired;
+    }
 }
 
 // ---------------------------------------------------------------------------------------------------
 // generate-voice-demo
 
-/// Demo audio of a voice template.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct VoiceDemo {
-    /// A signed, temporary URL of the MP3 file.
-    pub mp3_url: String,
+optional_fields! {
+    /// Demo audio of a voice template.
+    #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct VoiceDemo {
+        /// A signed, temporary URL of the MP3 file.
+        pub mp3_url: String,
+    }
+    pub fn new;
 }
 
 // ---------------------------------------------------------------------------------------------------

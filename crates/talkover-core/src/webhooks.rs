@@ -549,14 +549,17 @@ impl AgentWebhook {
     }
 }
 
-/// An event agent webhooks can subscribe to, with the API's description of it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct AvailableEvent {
-    /// The event.
-    pub event: AgentWebhookEvent,
-    /// What it means.
-    pub description: String,
+optional_fields! {
+    /// An event agent webhooks can subscribe to, with the API's description of it.
+    #[derive(Clone, Debug, PartialEq, Eq)]
+    #[non_exhaustive]
+    pub struct AvailableEvent {
+        /// The event.
+        pub event: AgentWebhookEvent,
+        /// What it means.
+        pub description: String,
+    }
+    pub fn new;
 }
 
 /// An agent's webhooks and the events agent webhooks can subscribe to.

@@ -192,6 +192,7 @@ rule_fields! {
         #[serde(rename = "type")]
         pub rule_type: AvailabilityRuleType,
     }
+    pub fn new;
 }
 
 rule_fields! {
@@ -203,6 +204,7 @@ rule_fields! {
         /// The rule's id.
         pub id: AvailabilityRuleId,
     }
+    pub fn new;
     optional {
         /// Recurring or exception.
         #[serde(rename = "type")]
@@ -348,6 +350,7 @@ optional_fields! {
         /// Where it ends: after `from`.
         pub to: DateTime,
     }
+    pub fn new;
     optional {
         /// Slot length in minutes, at least 1 (the API's default is 30).
         duration_minutes: u32,
@@ -367,15 +370,18 @@ impl QueryAvailability {
     }
 }
 
-/// A free slot of a calendar: a start and end that can be given to
-/// [`NewCalendarEvent::new`](super::events::NewCalendarEvent::new) as they are.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct AvailableSlot {
-    /// When the slot starts.
-    pub start_at: DateTime,
-    /// When it ends.
-    pub end_at: DateTime,
+optional_fields! {
+    /// A free slot of a calendar: a start and end that can be given to
+    /// [`NewCalendarEvent::new`](super::events::NewCalendarEvent::new) as they are.
+    #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct AvailableSlot {
+        /// When the slot starts.
+        pub start_at: DateTime,
+        /// When it ends.
+        pub end_at: DateTime,
+    }
+    pub fn new;
 }
 
 impl From<TimeOfDayError> for crate::Error {

@@ -137,6 +137,7 @@ event_changes! {
         /// The event's id.
         pub id: EventId,
     }
+    pub fn new;
     optional {
         /// The calendar it belongs to.
         calendar_id: CalendarId,

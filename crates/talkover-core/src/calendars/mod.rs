@@ -187,6 +187,7 @@ optional_fields! {
         /// Whether a sync is running.
         pub is_syncing: bool,
     }
+    pub fn new;
     optional {
         /// The provider it syncs with, by the identifier the environment's configuration gives it.
         provider: String,
