@@ -560,6 +560,77 @@ fn every_operation_survives_hostile_requests() {
     assert!(elapsed < Duration::from_secs(60), "took {elapsed:?}");
 }
 
+/// One exchange over a plain socket, as any HTTP client sends it: the status, the headers (names in lower
+/// case) and the body. The request asks the server to close the connection, so the answer ends there.
+fn raw_exchange(addr: std::net::SocketAddr, head: &str, body: &[u8]) -> (u16, Vec<(String, String)>, Vec<u8>) {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    stream.write_all(head.as_bytes()).unwrap();
+    // The server may answer (and close) before the whole body is sent: that is its right.
+    let _ = stream.write_all(body);
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer);
+    // Interim answers (a `100 Continue`) come first: the final one follows them.
+    let mut rest = answer.as_slice();
+    let (status, head, split) = loop {
+        let split = rest.windows(4).position(|w| w == b"\r\n\r\n").expect("an HTTP answer");
+        let head = String::from_utf8_lossy(&rest[..split]).into_owned();
+        let status: u16 = head.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+        if (100..200).contains(&status) {
+            rest = &rest[split + 4..];
+            continue;
+        }
+        break (status, head, split);
+    };
+    let headers = head
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split_once(':'))
+        .map(|(name, value)| (name.trim().to_lowercase(), value.trim().to_owned()))
+        .collect();
+    (status, headers, rest[split + 4..].to_vec())
+}
+
+/// What only the server sees: a body larger than the emulator reads is refused with a 413 that is JSON,
+/// says so, and carries the request id like every other answer.
+#[test]
+fn the_server_refuses_an_oversized_body_in_json() {
+    let server = talkover_mock::Server::builder().token(TOKEN).start_blocking().unwrap();
+    let addr: std::net::SocketAddr =
+        server.base_url().trim_start_matches("http://").split('/').next().unwrap().parse().unwrap();
+    assert!(addr.ip().is_loopback(), "{addr}");
+    let body = vec![b' '; 4 * 1024 * 1024 + 1];
+    for (path, expect_continue) in [("/api/v1/agents", false), ("/api/v1/agents", true), ("/nowhere", false)] {
+        let mut head = format!(
+            "POST {path} HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {TOKEN}\r\n\
+             Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n",
+            body.len()
+        );
+        if expect_continue {
+            head.push_str("Expect: 100-continue\r\n");
+        }
+        head.push_str("\r\n");
+        let (status, headers, answer) = raw_exchange(addr, &head, &body);
+        let header = |name: &str| headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str());
+        let what = format!("{path} (Expect: 100-continue {expect_continue})");
+        assert_eq!(status, 413, "{what}");
+        assert!(header("content-type").is_some_and(|t| t.starts_with("application/json")), "{what}: {headers:?}");
+        assert!(header("x-request-id").is_some(), "{what}: {headers:?}");
+        let answer: Value = serde_json::from_slice(&answer).unwrap_or_else(|e| panic!("{what}: {e}"));
+        assert_eq!(shape_problem(&answer), None, "{what}");
+    }
+    // A body of the largest size read is read, and answered as any other (here: not JSON, a 400).
+    let body = vec![b'x'; 4 * 1024 * 1024];
+    let head = format!(
+        "POST /api/v1/agents HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {TOKEN}\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    let (status, _, answer) = raw_exchange(addr, &head, &body);
+    assert_eq!(status, 400, "{}", String::from_utf8_lossy(&answer));
+}
+
 /// The checks above find what they look for: a 5xx, a 4xx that is not JSON or not said to be, a body in
 /// no documented shape, a refused token answered otherwise than 401.
 #[test]
