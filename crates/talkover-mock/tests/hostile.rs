@@ -225,6 +225,12 @@ fn mutations(op: &OperationInfo, params: &Params, base: &HttpRequest) -> Vec<Mut
     let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
     push("body nested 10 000 deep".into(), with_body(base, deep.into_bytes()), Expect::Anything);
 
+    if let Some(Value::Object(fields)) = &params.body {
+        let mut body = fields.clone();
+        body.insert("not_a_documented_field".into(), json!({ "x": [1, "y", null] }));
+        push("body with an undocumented field".into(), with_json(base, &Value::Object(body)), Expect::Anything);
+    }
+
     // Each top-level field of the example body, and one level below it: each field of an object, the
     // first item of a list (and each field of that item, when it is an object).
     if let Some(Value::Object(fields)) = &params.body {
@@ -318,6 +324,8 @@ fn mutations(op: &OperationInfo, params: &Params, base: &HttpRequest) -> Vec<Mut
         if documented.contains(&name) {
             let q = format!("{}&{1}%5B%5D=x&{1}%5B%5D=1", joined(&pairs), encode(name));
             push(format!("query {name}[] as a list"), with_uri(base, &path, Some(&q)), Expect::Anything);
+            let q = format!("{}&{1}%5Bx%5D%5By%5D=1", joined(&pairs), encode(name));
+            push(format!("query {name}[x][y] nested"), with_uri(base, &path, Some(&q)), Expect::Anything);
         }
     }
     if !pairs.is_empty() {
@@ -558,6 +566,60 @@ fn every_operation_survives_hostile_requests() {
     assert!(sent >= 127 * 20, "only {sent} requests sent");
     assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
     assert!(elapsed < Duration::from_secs(60), "took {elapsed:?}");
+}
+
+/// The emulator's own control endpoints (outside the API) refuse what they cannot use with a 4xx in the
+/// `{success, message}` shape, and never panic.
+#[test]
+fn the_control_endpoints_survive_hostile_requests() {
+    let emulator = emulator();
+    let bodies = [
+        "",
+        "null",
+        "[]",
+        "\"x\"",
+        "{\"seconds\": -1}",
+        "{\"seconds\": 1e308}",
+        "{\"seconds\": \"10\"}",
+        "{\"seconds\": 18446744073709551616}",
+        "{\"seconds\": 315360001}",
+        "{\"scale\": -1}",
+        "{\"scale\": 1e308}",
+        "{\"scale\": 5e-324}",
+        "\u{ff}not JSON",
+    ];
+    let queries =
+        ["", "seconds=NaN", "seconds=inf", "seconds=-0", "scale=NaN", "scale=inf", "scale=1e308", "seconds=%FF"];
+    let mut problems = Vec::new();
+    for path in ["/_emulator/clock/advance", "/_emulator/clock/scale", "/_emulator/clock", "/_emulator/nothing"] {
+        for method in ["GET", "POST", "DELETE"] {
+            for body in bodies {
+                for query in queries {
+                    let uri = if query.is_empty() { format!("{HOST}{path}") } else { format!("{HOST}{path}?{query}") };
+                    let request = http::Request::builder()
+                        .method(method)
+                        .uri(uri.as_str())
+                        .header(CONTENT_TYPE, "application/json")
+                        .body(body.as_bytes().to_vec())
+                        .unwrap();
+                    let name = format!("{method} {uri} {body:?}");
+                    match panic::catch_unwind(AssertUnwindSafe(|| emulator.handle(&request))) {
+                        Err(payload) => problems.push(format!("{name}: panicked: {}", panic_message(payload.as_ref()))),
+                        Ok(response) => {
+                            let op = registry::operation("health").unwrap();
+                            if let Some(found) = problem(op, response, Expect::Anything) {
+                                problems.push(format!("{name}: {found}"));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
+    // After all that, the API still answers.
+    let health = http::Request::builder().uri(format!("{HOST}/api/v1/health")).body(Vec::new()).unwrap();
+    assert_eq!(emulator.handle(&health).status(), 200);
 }
 
 /// One exchange over a plain socket, as any HTTP client sends it: the status, the headers (names in lower
