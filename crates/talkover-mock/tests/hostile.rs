@@ -46,6 +46,9 @@ enum Expect {
     Anything,
     /// The 401 of a request without the right token.
     Unauthorized,
+    /// A field of the body changed: a 422 names fields (`errors.<field>`), not the body as a whole
+    /// (`errors.body`), as the API's validation answers do.
+    FieldsNamed,
 }
 
 struct Mutation {
@@ -241,7 +244,7 @@ fn mutations(op: &OperationInfo, params: &Params, base: &HttpRequest) -> Vec<Mut
                 push(
                     format!("field {field} {what}"),
                     with_json(base, &replaced(&body, &at, replacement)),
-                    Expect::Anything,
+                    Expect::FieldsNamed,
                 );
             }
             let mut inner: Vec<(Vec<String>, &Value)> = Vec::new();
@@ -260,7 +263,7 @@ fn mutations(op: &OperationInfo, params: &Params, base: &HttpRequest) -> Vec<Mut
             for (at, value) in inner {
                 for (what, replacement) in variants(value, false) {
                     let name = format!("field {} {what}", at.join("."));
-                    push(name, with_json(base, &replaced(&body, &at, replacement)), Expect::Anything);
+                    push(name, with_json(base, &replaced(&body, &at, replacement)), Expect::FieldsNamed);
                 }
             }
         }
@@ -414,6 +417,10 @@ fn problem(op: &OperationInfo, response: HttpResponse, expect: Expect) -> Option
     };
     if let Some(shape) = shape_problem(&body) {
         return Some(format!("{status}: {shape}"));
+    }
+    let whole_body = body.get("errors").and_then(Value::as_object).is_some_and(|e| e.keys().eq(["body"]));
+    if expect == Expect::FieldsNamed && status == 422 && whole_body {
+        return Some(format!("{status} names the body as a whole, not the field: {body}"));
     }
     // The SDK reads the same answer as the API's error, with its message.
     match op.decode(response) {
@@ -734,6 +741,11 @@ fn the_checks_refuse_what_they_should() {
     for (status, content_type, body) in wrong {
         assert!(problem(op, answer(status, content_type, body), Expect::Anything).is_some(), "{status} {body}");
     }
+    let whole_body = r#"{"success": false, "message": "Invalid", "errors": {"body": ["The body field is invalid."]}}"#;
+    assert_eq!(problem(op, answer(422, json, whole_body), Expect::Anything), None);
+    assert!(problem(op, answer(422, json, whole_body), Expect::FieldsNamed).is_some(), "errors.body for a field");
+    let named = r#"{"success": false, "message": "Invalid", "errors": {"body": ["x"], "name": ["y"]}}"#;
+    assert_eq!(problem(op, answer(422, json, named), Expect::FieldsNamed), None);
     let unauthenticated = r#"{"success": false, "message": "Unauthenticated."}"#;
     assert_eq!(problem(op, answer(401, json, unauthenticated), Expect::Unauthorized), None);
     let answered = answer(200, json, r#"{"success": true, "data": {}}"#);
