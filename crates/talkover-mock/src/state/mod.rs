@@ -323,9 +323,16 @@ impl Request<'_> {
         let gist = |message: &str| message.split(" at line ").next().unwrap_or_default().to_owned();
         let refused = gist(&message);
         // The example's values go in one after the other and stay: of two fields refused alike, the second
-        // is found first (the first still refuses the body as before), the first on the next look.
+        // is found first (the first still refuses the body as before), the first on the next look. The
+        // example's fields are looked at first, then at most `UNDOCUMENTED_LOOKS` others, so that a body of
+        // many made-up fields costs a bounded number of decodings.
+        const UNDOCUMENTED_LOOKS: usize = 32;
+        let documented = |key: &String| example.is_some_and(|e| e.contains_key(key));
+        let in_example = body.iter().filter(|(key, _)| documented(key));
+        let others = body.iter().filter(|(key, _)| !documented(key)).take(UNDOCUMENTED_LOOKS);
         let mut trial = body.clone();
-        body.iter()
+        in_example
+            .chain(others)
             .find(|(key, value)| {
                 match example.and_then(|e| e.get(*key)) {
                     Some(documented) if documented == *value => return false,
