@@ -511,6 +511,34 @@ fn set_up(emulator: &Emulator, op: &OperationInfo, documented: &Params, config: 
     params
 }
 
+/// What the emulator makes of a hostile request it accepted (and keeps): a day passes on its clock (calls
+/// and campaigns move on, with what was stored), and the path is read back with a GET (the list or the
+/// item). Neither may panic, and the GET gets no 5xx and a documented 4xx. What went wrong, if anything.
+fn aftermath(emulator: &Emulator, accepted: &HttpRequest) -> Option<String> {
+    let read_back = http::Request::builder()
+        .method("GET")
+        .uri(accepted.uri().clone())
+        .header(AUTHORIZATION, format!("Bearer {TOKEN}"))
+        .body(Vec::new())
+        .unwrap();
+    let after = panic::catch_unwind(AssertUnwindSafe(|| {
+        emulator.advance_clock(Duration::from_secs(86_400));
+        emulator.handle(&read_back)
+    }));
+    let response = match after {
+        Err(payload) => {
+            return Some(format!("a day later or read back: panicked: {}", panic_message(payload.as_ref())))
+        }
+        Ok(response) => response,
+    };
+    let op = match talkover::fixture::route("GET", read_back.uri().path()) {
+        talkover::fixture::Route::Found { operation, .. } => operation,
+        // No GET at that path: the 405 still must be a documented 4xx, read as health's would be.
+        _ => registry::operation("health").unwrap(),
+    };
+    problem(op, response, Expect::Anything).map(|found| format!("read back: {found}"))
+}
+
 #[test]
 fn every_operation_survives_hostile_requests() {
     let started = Instant::now();
@@ -554,6 +582,9 @@ fn every_operation_survives_hostile_requests() {
                     let status = response.status().as_u16();
                     let found = problem(op, response, mutation.expect);
                     if accepted(mutation.request.method(), status) {
+                        if let Some(later) = aftermath(&emulator, &mutation.request) {
+                            problems.push(format!("{} [{}] accepted, then {later}", op.id, mutation.name));
+                        }
                         emulator = self::emulator();
                         if needs_set_up {
                             let again = set_up(&emulator, op, &params, &config);
