@@ -329,6 +329,14 @@ impl Emulator {
         self.finish(number, reply, rate)
     }
 
+    /// The 413 of a request whose body is larger than [`MAX_BODY`], which the server does not read: numbered
+    /// like any answer, JSON in the API's `{success, message}` shape.
+    pub(crate) fn too_large(&self) -> HttpResponse {
+        let number = self.requests.fetch_add(1, Ordering::Relaxed) + 1;
+        let message = format!("The request body is too large (more than {MAX_BODY} bytes).");
+        self.finish(number, Reply::fail(413, &message), None)
+    }
+
     /// Numbers and counts a request, and takes its step: what both ways of handling it share.
     fn begin(&self, request: &HttpRequest) -> (u64, Option<RateCount>, Step) {
         let number = self.requests.fetch_add(1, Ordering::Relaxed) + 1;

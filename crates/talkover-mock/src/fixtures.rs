@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::{Arc, OnceLock};
 
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
@@ -19,17 +20,21 @@ pub(crate) struct Replayed {
     pub(crate) body: Vec<u8>,
 }
 
-/// The fixtures with a recorded exchange, by operation id.
+/// The fixtures with a recorded exchange, by operation id. They never change once read, so emulators
+/// share them.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Catalog {
-    by_operation: HashMap<String, Vec<Fixture>>,
+    by_operation: Arc<HashMap<String, Vec<Fixture>>>,
     count: usize,
 }
 
 impl Catalog {
-    /// The fixtures built into the emulator.
+    /// The fixtures built into the emulator, read once per process.
     pub(crate) fn embedded() -> Self {
-        Self::from_texts(EMBEDDED.iter().copied()).expect("the embedded fixtures are valid")
+        static EMBEDDED_CATALOG: OnceLock<Catalog> = OnceLock::new();
+        EMBEDDED_CATALOG
+            .get_or_init(|| Self::from_texts(EMBEDDED.iter().copied()).expect("the embedded fixtures are valid"))
+            .clone()
     }
 
     /// Every `*.json` below `dir`.
@@ -45,18 +50,18 @@ impl Catalog {
     pub(crate) fn from_texts<N: AsRef<str>, T: AsRef<str>>(
         texts: impl IntoIterator<Item = (N, T)>,
     ) -> Result<Self, String> {
-        let mut catalog = Self::default();
+        let (mut by_operation, mut count) = (HashMap::<String, Vec<Fixture>>::new(), 0);
         for fixture in Fixture::parse_all(texts)? {
             if fixture.exchange().is_none() {
                 continue;
             }
-            catalog.by_operation.entry(fixture.operation.clone()).or_default().push(fixture);
-            catalog.count += 1;
+            by_operation.entry(fixture.operation.clone()).or_default().push(fixture);
+            count += 1;
         }
-        for fixtures in catalog.by_operation.values_mut() {
+        for fixtures in by_operation.values_mut() {
             fixtures.sort_by(|a, b| a.name.cmp(&b.name));
         }
-        Ok(catalog)
+        Ok(Self { by_operation: Arc::new(by_operation), count })
     }
 
     /// How many exchanges are recorded.

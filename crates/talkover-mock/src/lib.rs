@@ -323,12 +323,7 @@ async fn answer(State(emulator): State<Arc<Emulator>>, request: axum::extract::R
             }
             emulator.handle_async(&http::Request::from_parts(parts, bytes.to_vec())).await
         }
-        Err(_) => {
-            let body = serde_json::json!({ "success": false, "message": "The request body is too large." });
-            let mut response = http::Response::new(body.to_string().into_bytes());
-            *response.status_mut() = http::StatusCode::PAYLOAD_TOO_LARGE;
-            response
-        }
+        Err(_) => emulator.too_large(),
     };
     response.map(axum::body::Body::from)
 }

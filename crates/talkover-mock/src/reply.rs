@@ -147,9 +147,11 @@ impl Invalid {
     }
 
     /// Adds the field whose value does not fit the core's types (decoding the request failed), in the
-    /// API's words.
-    pub(crate) fn misfit(&mut self, error: &Error) {
-        let (field, message) = refused_field(error);
+    /// API's words: `field`, the one the error names or the one found at fault (see
+    /// `Request::field_at_fault`).
+    pub(crate) fn misfit(&mut self, field: &str, error: &Error) {
+        let (_, message) = refused_field(error);
+        let field = field.to_owned();
         let name = field.rsplit('.').next().unwrap_or(&field);
         let in_query = matches!(error, Error::InvalidRequest(e) if e.field().is_some_and(|f| f.starts_with("query.")));
         if is_required(error) {
