@@ -23,6 +23,16 @@ optional_fields! {
     }
 }
 
+impl<T> Envelope<T> {
+    /// `{"success": true, "data": …}`: how the API wraps an answer, for servers and test doubles that send
+    /// one.
+    pub fn new(data: T) -> Self {
+        let mut envelope = Self::with_fields(data);
+        envelope.success = Some(true);
+        envelope
+    }
+}
+
 impl<T: DeserializeOwned + Serialize> ResponseBody for Envelope<T> {
     type Output = T;
     fn into_output(self) -> T {

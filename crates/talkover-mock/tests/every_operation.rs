@@ -3,24 +3,10 @@
 //! for the stateful operations whose example names an id the emulator does not hold, or conflicts with
 //! what it holds: the recorded trunk still has its numbers, the recorded number is already attached).
 
-use serde_json::Value;
-use talkover::registry::{self, Params};
+mod common;
+
+use talkover::registry;
 use talkover::{BlockingTransport, ClientConfig, Error};
-
-const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures");
-
-/// The first successful example of an operation, as the fixture's `params`.
-fn example(operation: &str) -> Option<Params> {
-    let dir = std::path::Path::new(FIXTURES).join(operation);
-    let mut files: Vec<_> = std::fs::read_dir(dir).ok()?.flatten().map(|e| e.path()).collect();
-    files.sort();
-    files.into_iter().find_map(|path| {
-        let fixture: Value = serde_json::from_str(&std::fs::read_to_string(&path).ok()?).ok()?;
-        let status = fixture.pointer("/response/status")?.as_u64()?;
-        let ok = fixture.pointer("/expect/ok").is_some();
-        (ok && (200..300).contains(&status)).then(|| serde_json::from_value(fixture["params"].clone()).ok())?
-    })
-}
 
 #[test]
 fn every_operation_answers_its_documented_example() {
@@ -31,7 +17,7 @@ fn every_operation_answers_its_documented_example() {
     let operations: Vec<_> = registry::operations().collect();
     assert!(operations.len() >= 127, "{} operations", operations.len());
     for op in operations {
-        let Some(params) = example(op.id) else {
+        let Some(params) = common::first_successful_example(op.id) else {
             problems.push(format!("{}: no successful example to send", op.id));
             continue;
         };

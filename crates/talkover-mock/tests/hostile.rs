@@ -22,22 +22,10 @@ use talkover::registry::{self, OperationInfo, Params};
 use talkover::{ClientConfig, Error, HttpRequest, HttpResponse};
 use talkover_mock::Emulator;
 
-const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures");
+mod common;
+
 const TOKEN: &str = "talq_hostile";
 const HOST: &str = "http://127.0.0.1";
-
-/// The first successful example of an operation, as the fixture's `params` (as every_operation.rs finds it).
-fn example(operation: &str) -> Option<Params> {
-    let dir = std::path::Path::new(FIXTURES).join(operation);
-    let mut files: Vec<_> = std::fs::read_dir(dir).ok()?.flatten().map(|e| e.path()).collect();
-    files.sort();
-    files.into_iter().find_map(|path| {
-        let fixture: Value = serde_json::from_str(&std::fs::read_to_string(&path).ok()?).ok()?;
-        let status = fixture.pointer("/response/status")?.as_u64()?;
-        let ok = fixture.pointer("/expect/ok").is_some();
-        (ok && (200..300).contains(&status)).then(|| serde_json::from_value(fixture["params"].clone()).ok())?
-    })
-}
 
 /// What a mutated request is expected to get, besides the checks every answer gets.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -490,7 +478,7 @@ fn set_up(emulator: &Emulator, op: &OperationInfo, documented: &Params, config: 
         if let Some(name) = part.strip_prefix('{').and_then(|p| p.strip_suffix('}')).filter(|n| *n != "agent_id") {
             let create = registry::operations().find(|c| c.method == http::Method::POST && c.path == template);
             let created = create.and_then(|create| {
-                let mut inputs = example(create.id)?;
+                let mut inputs = common::first_successful_example(create.id)?;
                 for (key, value) in &params.path {
                     if inputs.path.contains_key(key) {
                         inputs.path.insert(key.clone(), value.clone());
@@ -548,7 +536,7 @@ fn every_operation_survives_hostile_requests() {
     assert!(operations.len() >= 127, "{} operations", operations.len());
     let (mut sent, mut set_up_count, mut problems) = (0usize, 0usize, Vec::new());
     for op in operations {
-        let Some(mut params) = example(op.id) else {
+        let Some(mut params) = common::first_successful_example(op.id) else {
             problems.push(format!("{}: no successful example to start from", op.id));
             continue;
         };

@@ -6,7 +6,7 @@ mod common;
 
 use common::{acknowledged, assert_request, blocking, config, exchange, pairs, sent, sent_query, Seen};
 use serde_json::Value;
-use talkover::calls::{existing_call, CallStatus, NewCall, NewCampaignCall};
+use talkover::calls::{existing_call, CallStatus, NewCall, NewCampaignCall, PlacedCall};
 use talkover::campaign_sftp::{ImportSchedule, NewSftpConfig, SftpConfigChanges, SftpJobType};
 use talkover::campaigns::{
     CallTimeRange, CampaignChanges, CampaignStatus, CampaignType, NewCampaign, NewCampaignRequired,
@@ -16,7 +16,7 @@ use talkover::webhooks::{
     AgentWebhookChanges, AgentWebhookEvent, CampaignWebhookChanges, CampaignWebhookEvent, DeliveryStatus,
     NewAgentWebhook, NewCampaignWebhook, WebhookStatus,
 };
-use talkover::{ErrorKind, HttpRequest};
+use talkover::{Envelope, ErrorKind, HttpRequest};
 
 fn date(text: &str) -> Date {
     Date::new(text).unwrap()
@@ -83,6 +83,22 @@ fn placing_calls_is_sent_once_even_when_the_answer_is_retryable() {
 
     client.campaigns().call("campaign-uuid-1", NewCampaignCall::new("+1234567890")).unwrap_err();
     assert_eq!(sent(&seen).uri().path(), "/api/v1/campaigns/campaign-uuid-1/call");
+}
+
+#[test]
+fn a_test_double_answers_with_a_built_answer() {
+    // What a user's unit test does: answer the client with a value built from the SDK's own types.
+    let mut placed = PlacedCall::new("call-1", "+1234567890", CallStatus::Queued, "2024-01-15T10:30:00Z");
+    placed.agent_id = Some("agent_123456".into());
+    let body = serde_json::to_vec(&Envelope::new(placed.clone())).unwrap();
+    let client = talkover::blocking::Client::with_transport(config(), move |_request: HttpRequest| {
+        Ok(http::Response::builder().status(200).body(body.clone()).unwrap())
+    });
+
+    let answer = client.agents().call("agent_123456", NewCall::new("+1234567890")).unwrap();
+
+    assert_eq!(answer, placed);
+    assert_eq!(answer.agent_id.unwrap().as_str(), "agent_123456");
 }
 
 #[test]
