@@ -298,7 +298,7 @@ macro_rules! optional_fields {
     };
     (
         $(#[$meta:meta])*
-        pub struct $name:ident {
+        pub struct $name:ident $(<$gen:ident $(: $bound:path)? $(= $default:ty)?>)? {
             $( $(#[$fmeta:meta])* pub $field:ident: $fty:ty ),* $(,)?
         }
         pub fn new;
@@ -306,11 +306,11 @@ macro_rules! optional_fields {
     ) => {
         $crate::macros::optional_fields! {
             $(#[$meta])*
-            pub struct $name { $( $(#[$fmeta])* pub $field: $fty, )* }
+            pub struct $name $(<$gen $(: $bound)? $(= $default)?>)? { $( $(#[$fmeta])* pub $field: $fty, )* }
             $($groups)*
         }
 
-        impl $name {
+        impl $(<$gen $(: $bound)?>)? $name $(<$gen>)? {
             /// The value with its own fields given, in their order, and every optional one unset: for
             /// servers, emulators and test doubles that answer with one. Set the others on its fields.
             #[allow(clippy::too_many_arguments)]

@@ -59,6 +59,7 @@ optional_fields! {
         #[serde(flatten)]
         pub payload: Map<String, Value>,
     }
+    pub fn new;
     optional {
         /// What happened.
         event: E,
@@ -490,6 +491,22 @@ mod signatures {
 mod tests {
     use super::*;
     use crate::webhooks::CampaignWebhookEvent;
+
+    #[test]
+    fn a_built_delivery_reads_back_as_sent() {
+        // A receiver's test: build the delivery its handler gets, send its JSON, decode it.
+        let mut payload = Map::new();
+        payload.insert("call_id".into(), Value::from("call-1"));
+        let mut built = WebhookDelivery::<CampaignWebhookEvent>::new(false, payload);
+        built.event = Some(CampaignWebhookEvent::CampaignStarted);
+        built.webhook_id = Some("wh-1".into());
+        let body = serde_json::to_vec(&built).unwrap();
+        let read = WebhookDelivery::<CampaignWebhookEvent>::from_slice(&body).unwrap();
+        assert_eq!(read, built);
+        assert_eq!(read.event_name().as_deref(), Some("campaign.started"));
+        assert_eq!(read.payload["call_id"], "call-1");
+        assert!(!read.is_test());
+    }
 
     #[test]
     fn the_documented_test_payload_decodes() {

@@ -438,6 +438,7 @@ optional_fields! {
         /// How it went.
         pub status: DeliveryStatus,
     }
+    pub fn new;
     optional {
         /// The webhook.
         webhook_id: WebhookId,
