@@ -52,8 +52,8 @@ optional_fields! {
     #[serde(bound = "E: WebhookEvent")]
     #[non_exhaustive]
     pub struct WebhookDelivery<E: WebhookEvent = AgentWebhookEvent> {
-        /// Whether this is a test delivery rather than a real event.
-        #[serde(default)]
+        /// Whether this is a test delivery rather than a real event (written only when it is one).
+        #[serde(default, skip_serializing_if = "is_false")]
         pub test: bool,
         /// Every other field of the delivery, as sent: the event's own data (`call_id`, `duration`, …).
         #[serde(flatten)]
@@ -74,6 +74,10 @@ optional_fields! {
         /// When the event happened (RFC 3339, as the API wrote it).
         timestamp: Timestamp,
     }
+}
+
+fn is_false(value: &bool) -> bool {
+    !*value
 }
 
 impl<E: WebhookEvent> WebhookDelivery<E> {
@@ -501,11 +505,15 @@ mod tests {
         built.event = Some(CampaignWebhookEvent::CampaignStarted);
         built.webhook_id = Some("wh-1".into());
         let body = serde_json::to_vec(&built).unwrap();
+        // A real event's delivery carries no `test` flag; a test delivery's says `true`.
+        assert!(!String::from_utf8_lossy(&body).contains("\"test\""), "{}", String::from_utf8_lossy(&body));
         let read = WebhookDelivery::<CampaignWebhookEvent>::from_slice(&body).unwrap();
         assert_eq!(read, built);
         assert_eq!(read.event_name().as_deref(), Some("campaign.started"));
         assert_eq!(read.payload["call_id"], "call-1");
         assert!(!read.is_test());
+        let test = serde_json::to_value(WebhookDelivery::<CampaignWebhookEvent>::new(true, Map::new())).unwrap();
+        assert_eq!(test["test"], true);
     }
 
     #[test]

@@ -7,9 +7,12 @@ use std::time::Duration;
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 use talkover_core::actions::CustomHeader;
+use talkover_core::agents::Agent;
 use talkover_core::campaigns::CampaignStatus;
+use talkover_core::webhook_delivery::WebhookDelivery;
 use talkover_core::webhooks::{
-    AgentWebhookEvent, CampaignWebhook, CampaignWebhookEvent, WebhookHttpMethod, WebhookStatus,
+    AgentWebhook, AgentWebhookEvent, CampaignWebhook, CampaignWebhookEvent, WebhookEvent, WebhookHttpMethod,
+    WebhookStatus,
 };
 use talkover_core::SecretString;
 
@@ -181,11 +184,7 @@ impl State {
         let name = event_name(&event);
         let timestamp = self.live.clock.timestamp();
         for hook in entry.webhooks.iter().filter(|w| w.enabled && w.events.contains(&event)) {
-            let mut payload = json!({
-                "event": name, "agent_id": entry.agent.id, "agent_name": entry.agent.name,
-                "webhook_id": hook.id, "webhook_name": hook.name, "timestamp": timestamp,
-            });
-            extend(&mut payload, data);
+            let payload = agent_delivery(&entry.agent, hook, event.clone(), &timestamp, false, data.clone());
             let target = Target {
                 webhook_id: hook.id.as_str(),
                 url: &hook.webhook_url,
@@ -215,12 +214,8 @@ impl State {
             if hook.enabled == Some(false) || !subscribed {
                 continue;
             }
-            let mut payload = json!({
-                "event": name, "campaign_id": campaign_id, "campaign_name": campaign_name,
-                "campaign_status": status, "webhook_id": hook.id, "webhook_name": hook.name,
-                "timestamp": timestamp,
-            });
-            extend(&mut payload, data);
+            let campaign = (campaign_id, campaign_name.as_deref(), &status);
+            let payload = campaign_delivery(campaign, hook, event.clone(), &timestamp, false, data.clone());
             let target = Target {
                 webhook_id: hook.id.as_str(),
                 url: hook.webhook_url.as_deref().unwrap_or_default(),
@@ -291,12 +286,54 @@ pub(super) fn render(template: &Value, context: &Value) -> Value {
     }
 }
 
-fn extend(payload: &mut Value, data: &Map<String, Value>) {
-    if let Some(fields) = payload.as_object_mut() {
-        for (key, value) in data {
-            fields.insert(key.clone(), value.clone());
-        }
-    }
+/// A delivery's envelope as the SDK's [`WebhookDelivery`] reads it (the event, the webhook, the time, and
+/// `test` when it is one), with `fields` beside it.
+fn delivery<E: WebhookEvent>(
+    webhook: (&str, Option<&str>),
+    event: E,
+    timestamp: &str,
+    test: bool,
+    fields: Map<String, Value>,
+) -> WebhookDelivery<E> {
+    let mut delivery = WebhookDelivery::new(test, fields);
+    delivery.event = Some(event);
+    delivery.webhook_id = Some(webhook.0.into());
+    delivery.webhook_name = webhook.1.map(str::to_owned);
+    delivery.timestamp = Some(timestamp.into());
+    delivery
+}
+
+/// The body of a delivery of an agent's webhook: [`delivery`], naming the agent too.
+pub(super) fn agent_delivery(
+    agent: &Agent,
+    hook: &AgentWebhook,
+    event: AgentWebhookEvent,
+    timestamp: &str,
+    test: bool,
+    fields: Map<String, Value>,
+) -> Value {
+    let mut delivery = delivery((hook.id.as_str(), Some(&hook.name)), event, timestamp, test, fields);
+    delivery.agent_id = Some(agent.id.clone());
+    delivery.agent_name = Some(agent.name.clone());
+    serde_json::to_value(delivery).unwrap_or_default()
+}
+
+/// The body of a delivery of a campaign's webhook: [`delivery`], with the campaign's id, name and status
+/// among its fields.
+pub(super) fn campaign_delivery(
+    campaign: (&str, Option<&str>, &CampaignStatus),
+    hook: &CampaignWebhook,
+    event: CampaignWebhookEvent,
+    timestamp: &str,
+    test: bool,
+    mut fields: Map<String, Value>,
+) -> Value {
+    let (id, name, status) = campaign;
+    fields.insert("campaign_id".into(), id.into());
+    fields.insert("campaign_name".into(), name.into());
+    fields.insert("campaign_status".into(), event_name(status).into());
+    let webhook = (hook.id.as_str(), hook.name.as_deref());
+    serde_json::to_value(delivery(webhook, event, timestamp, test, fields)).unwrap_or_default()
 }
 
 #[cfg(test)]

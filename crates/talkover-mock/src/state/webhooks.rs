@@ -5,15 +5,15 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use serde::Deserialize as _;
-use serde_json::{json, Value};
+use serde_json::{Map, Value};
 use talkover_core::webhook_delivery::TEST_EVENT;
 use talkover_core::webhooks::{
-    AgentWebhook, CampaignWebhook, CampaignWebhookEvent, CampaignWebhookList, CreateCampaignWebhook, CreateWebhook,
-    ListCampaignWebhookLogs, ListWebhookLogs, NewWebhook, UpdateCampaignWebhook, UpdateWebhook, WebhookChanges,
-    WebhookEvent, WebhookRetry, WebhookStatus, WebhookTestResult,
+    AgentWebhook, AgentWebhookEvent, CampaignWebhook, CampaignWebhookEvent, CampaignWebhookList, CreateCampaignWebhook,
+    CreateWebhook, ListCampaignWebhookLogs, ListWebhookLogs, NewWebhook, UpdateCampaignWebhook, UpdateWebhook,
+    WebhookChanges, WebhookEvent, WebhookRetry, WebhookStatus, WebhookTestResult,
 };
 
-use super::live::{event_name, HookSettings, Target};
+use super::live::{agent_delivery, campaign_delivery, event_name, HookSettings, Target};
 use super::{
     change, change_optional, documented, has_id, is_url, now, position_by_id, webhook_not_found, Answer, Request, State,
 };
@@ -171,10 +171,8 @@ impl State {
     pub(crate) fn test_webhook(&mut self, req: &Request<'_>) -> Result<Job, Reply> {
         let (a, w) = self.webhook(req)?;
         let (agent, hook) = (&self.agents[a].agent, &self.agents[a].webhooks[w]);
-        let payload = json!({
-            "event": TEST_EVENT, "agent_id": agent.id, "agent_name": agent.name, "webhook_id": hook.id,
-            "webhook_name": hook.name, "timestamp": self.live.clock.timestamp(), "test": true,
-        });
+        let event = AgentWebhookEvent::from(TEST_EVENT);
+        let payload = agent_delivery(agent, hook, event, &self.live.clock.timestamp(), true, Map::new());
         let target =
             Target { webhook_id: hook.id.as_str(), url: &hook.webhook_url, timeout: hook.timeout, max_retries: 0 };
         Ok(self.live.job(&target, TEST_EVENT.to_owned(), payload))
@@ -353,11 +351,9 @@ impl State {
         let campaign = &self.campaigns[self.campaign_index(req)?];
         let hook = &self.live.campaign_hooks[index];
         let event = hook.events.as_ref().and_then(|e| e.first()).map(event_name).unwrap_or_else(|| TEST_EVENT.into());
-        let payload = json!({
-            "event": event, "campaign_id": campaign.id, "campaign_name": campaign.name,
-            "campaign_status": campaign.status, "webhook_id": hook.id, "webhook_name": hook.name,
-            "timestamp": self.live.clock.timestamp(), "test": true,
-        });
+        let details = (campaign.id.as_str(), Some(campaign.name.as_str()), &campaign.status);
+        let typed = CampaignWebhookEvent::from(event.as_str());
+        let payload = campaign_delivery(details, hook, typed, &self.live.clock.timestamp(), true, Map::new());
         let url = hook.webhook_url.clone().unwrap_or_default();
         let target =
             Target { webhook_id: hook.id.as_str(), url: &url, timeout: hook.timeout.unwrap_or(30), max_retries: 0 };
