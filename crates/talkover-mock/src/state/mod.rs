@@ -281,15 +281,13 @@ impl Request<'_> {
                 Err(e) if is_required(&e) => e,
                 Err(_) if any_missing => break,
                 Err(e) => {
-                    let (field, _) = refused_field(&e);
-                    let field = self.field_at_fault(&body, example, &e).unwrap_or(field);
+                    let field = self.refused_field_of(&body, example, &e);
                     let mut invalid = Invalid::default();
                     invalid.misfit(&field, &e);
                     return Err(invalid.check().err().unwrap_or_else(|| Reply::bug::<O>("an empty refusal")));
                 }
             };
-            let (field, _) = refused_field(&refused);
-            let field = self.field_at_fault(&body, example, &refused).unwrap_or(field);
+            let field = self.refused_field_of(&body, example, &refused);
             missing.required(&field);
             any_missing = true;
             let stand_in = example.and_then(|e| e.get(&field)).filter(|_| body.get(&field).is_none_or(Value::is_null));
@@ -303,25 +301,25 @@ impl Request<'_> {
 }
 
 impl Request<'_> {
-    /// The top-level field of `body` that a refusal naming only the body as a whole is about: the first one
-    /// whose documented example value (or, for a field the example does not have, its absence) makes the
-    /// decoding pass or fail otherwise. The core's decoding names the body as a whole when the field lies
-    /// in a part of the type read in one piece (`#[serde(flatten)]`: a campaign webhook's shared settings,
-    /// an availability rule's kind); the API's 422 names the field. `None` when the refusal names a field
-    /// already, or no field makes a difference.
-    fn field_at_fault(
+    /// The field a refusal is about: the one it names, or, when it names only the body as a whole, the
+    /// top-level field of `body` whose documented example value (or, for a field the example does not have,
+    /// its absence) makes the decoding pass or fail otherwise. The core's decoding names the body as a whole
+    /// when the field lies in a part of the type read in one piece (`#[serde(flatten)]`: a campaign webhook's
+    /// shared settings, an availability rule's kind); the API's 422 names the field. `body` when no field
+    /// makes a difference.
+    fn refused_field_of(
         &self,
         body: &Map<String, Value>,
         example: Option<&Map<String, Value>>,
         refused: &Error,
-    ) -> Option<String> {
+    ) -> String {
         let (field, message) = refused_field(refused);
         if field != "body" {
-            return None;
+            return field;
         }
         // The position serde gives (`at line 1 column 80`) moves with the values: it is left out.
         let gist = |message: &str| message.split(" at line ").next().unwrap_or_default().to_owned();
-        let refused = gist(&message);
+        let refusal = gist(&message);
         // The example's values go in one after the other and stay: of two fields refused alike, the second
         // is found first (the first still refuses the body as before), the first on the next look. The
         // example's fields are looked at first, then at most `UNDOCUMENTED_LOOKS` others, so that a body of
@@ -343,11 +341,11 @@ impl Request<'_> {
                     Ok(_) => true,
                     Err(e) => {
                         let (field, message) = refused_field(&e);
-                        field != "body" || gist(&message) != refused
+                        field != "body" || gist(&message) != refusal
                     }
                 }
             })
-            .map(|(key, _)| key.clone())
+            .map_or(field, |(key, _)| key.clone())
     }
 }
 

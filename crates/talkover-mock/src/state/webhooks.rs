@@ -350,14 +350,15 @@ impl State {
         let index = self.campaign_hook(req)?;
         let campaign = &self.campaigns[self.campaign_index(req)?];
         let hook = &self.live.campaign_hooks[index];
-        let event = hook.events.as_ref().and_then(|e| e.first()).map(event_name).unwrap_or_else(|| TEST_EVENT.into());
+        let first = hook.events.as_ref().and_then(|e| e.first()).cloned();
+        let event = first.unwrap_or_else(|| CampaignWebhookEvent::from(TEST_EVENT));
+        let name = event_name(&event);
         let details = (campaign.id.as_str(), Some(campaign.name.as_str()), &campaign.status);
-        let typed = CampaignWebhookEvent::from(event.as_str());
-        let payload = campaign_delivery(details, hook, typed, &self.live.clock.timestamp(), true, Map::new());
+        let payload = campaign_delivery(details, hook, event, &self.live.clock.timestamp(), true, Map::new());
         let url = hook.webhook_url.clone().unwrap_or_default();
         let target =
             Target { webhook_id: hook.id.as_str(), url: &url, timeout: hook.timeout.unwrap_or(30), max_retries: 0 };
-        let job = self.live.job(&target, event, payload);
+        let job = self.live.job(&target, name, payload);
         self.live.outbox.push(job);
         Ok(Reply::ack("Test payload dispatched"))
     }
