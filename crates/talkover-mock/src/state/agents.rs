@@ -6,7 +6,7 @@ use talkover_core::agents::{
     VoiceTemplateRef,
 };
 
-use super::{calls::is_active, change_optional, formatted, now, AgentEntry, Answer, Request, State};
+use super::{calls::is_active, change_optional, formatted, now, search_term, AgentEntry, Answer, Request, State};
 use crate::reply::{paginate, Invalid, Reply};
 
 impl State {
@@ -16,7 +16,7 @@ impl State {
         invalid.documented("status", query.status.as_ref());
         invalid.documented("direction", query.direction.as_ref());
         invalid.check()?;
-        let search = query.search.as_deref().map(str::to_lowercase).filter(|s| !s.is_empty());
+        let search = search_term(query.search.as_deref());
         let matching: Vec<Agent> = self
             .agents
             .iter()

@@ -10,7 +10,7 @@ use talkover_core::calls::{
 };
 use talkover_core::webhooks::AgentWebhookEvent;
 
-use super::{documented, formatted, is_phone_number, Answer, CallEntry, Request, State};
+use super::{documented, formatted, is_phone_number, search_term, Answer, CallEntry, Request, State};
 use crate::reply::{paginate, Invalid, Reply};
 
 /// How a call placed to a number ends, chosen by the number's last four digits.
@@ -181,7 +181,7 @@ impl State {
     }
 
     fn filtered_calls(&self, filters: &CallFilters, agent_id: Option<&str>) -> Vec<Call> {
-        let search = filters.search.as_deref().map(str::to_lowercase).filter(|s| !s.is_empty());
+        let search = search_term(filters.search.as_deref());
         self.calls
             .iter()
             .rev()

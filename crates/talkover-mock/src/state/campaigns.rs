@@ -15,7 +15,7 @@ use talkover_core::time::DateTime;
 use talkover_core::webhooks::CampaignWebhookEvent;
 
 use super::calls::{is_active, Outcome};
-use super::{is_phone_number, Answer, Request, State};
+use super::{is_phone_number, search_term, Answer, Request, State};
 
 /// The fields of a campaign's schedule, which cannot change under queued calls of an active campaign.
 const SCHEDULE: &[&str] = &[
@@ -36,7 +36,7 @@ impl State {
         invalid.documented("status", query.status.as_ref());
         invalid.documented("campaign_type", query.campaign_type.as_ref());
         invalid.check()?;
-        let search = query.search.as_deref().map(str::to_lowercase).filter(|s| !s.is_empty());
+        let search = search_term(query.search.as_deref());
         let day = |c: &Campaign| c.created_at.as_ref().and_then(|t| t.as_str().get(..10)).unwrap_or("").to_owned();
         let matching: Vec<Campaign> = self
             .campaigns

@@ -393,6 +393,11 @@ fn change_optional<T>(stored: &mut Option<T>, new: Option<T>) {
     }
 }
 
+/// A list's search text, lowercased for a case-blind match; an empty one filters nothing.
+fn search_term(search: Option<&str>) -> Option<String> {
+    search.map(str::to_lowercase).filter(|s| !s.is_empty())
+}
+
 fn now() -> Timestamp {
     let seconds = unix_now();
     DateTime::from_unix_timestamp(seconds).map(Timestamp::from).unwrap_or_else(|_| Timestamp::from(""))
