@@ -153,7 +153,18 @@ fn build_request_erased<'o>(
 
 /// Decodes an answer into the operation's output, or the error it carries.
 pub fn decode_response<O: Operation>(response: HttpResponse) -> Result<Output<O>, Error> {
-    decode_body::<O>(response).map(ResponseBody::into_output)
+    // The output is taken from the body where it is decoded, rather than the whole body being handed out
+    // and unwrapped: one copy of a large answer fewer.
+    let mut output = None;
+    decode_body_erased(O::ID, response, &mut |bytes| {
+        let body = serde_json::from_slice::<O::Response>(bytes)?;
+        let flag = body.success_flag();
+        if flag != Some(false) {
+            output = Some(body.into_output());
+        }
+        Ok(flag)
+    })?;
+    Ok(output.expect("a successful decode keeps its value"))
 }
 
 /// A decoded value with the answer's status and headers (rate limits, request id).

@@ -144,6 +144,20 @@ fn agent_lifecycle_on_the_blocking_client() {
     assert_api(&intruder.agents().list().send().unwrap_err(), 401, ErrorKind::Unauthorized, "Unauthenticated.");
 }
 
+/// An async call's future can be made where no runtime runs, kept, and awaited later on one: nothing is
+/// sent until it is first polled, so a list made before a create and awaited after it sees the new agent.
+#[test]
+fn an_async_call_made_outside_a_runtime_is_sent_when_awaited() {
+    let server = talkover_mock::Server::start_blocking().expect("the emulator starts");
+    let client = async_client(&server, server.token());
+    let listing = client.agents().list().search("made early").send();
+    let creating = client.agents().create(agent("Made Early"));
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime");
+    let created = runtime.block_on(creating).expect("the agent is created");
+    let listed = runtime.block_on(listing).expect("the agents are listed");
+    assert_eq!(listed.items.iter().map(|a| &a.id).collect::<Vec<_>>(), [&created.id]);
+}
+
 /// Pages follow `per_page` and `page`, with `meta` counting every match.
 #[test]
 fn agents_list_in_pages() {

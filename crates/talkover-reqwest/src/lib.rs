@@ -100,20 +100,23 @@ impl ReqwestTransport {
 
     /// Sends one request, as [`Transport::send`] does, without boxing its future: a caller that knows it
     /// holds this transport (the SDK's async client on its built-in transport) saves an allocation per
-    /// request. The request is converted for reqwest when this is called, and sent when the future is
-    /// first polled.
+    /// request.
+    ///
+    /// Like `reqwest::Client::execute`, it hands the request to reqwest when called, which starts the
+    /// request's timers: call it inside a Tokio runtime (from a task or a future being polled), as the
+    /// async client does.
     pub fn send_request(
         &self,
         request: HttpRequest,
-    ) -> impl Future<Output = Result<HttpResponse, TransportError>> + Send + '_ {
-        // A plain `fn`, so that the future does not keep the request as given beside the converted one (an
-        // `async fn` keeps its arguments for as long as it runs), and one such future lives per request in
-        // flight. reqwest starts its timers when asked to send, so that waits for the first poll, inside
-        // the caller's runtime.
-        let request = self.to_reqwest(request);
+    ) -> impl Future<Output = Result<HttpResponse, TransportError>> + Send + 'static {
+        // A plain `fn` that starts the request before returning: the future keeps reqwest's small pending
+        // handle, not the request it was built from (an `async fn` would keep its arguments for as long as
+        // it runs, and move them out of its state when first polled).
+        let pending = self.to_reqwest(request).map(|request| self.client.execute(request));
+        let limit = self.max_response_bytes;
         async move {
-            let response = self.client.execute(request?).await.map_err(map_error)?;
-            read_answer(response, self.max_response_bytes).await
+            let response = pending?.await.map_err(map_error)?;
+            read_answer(response, limit).await
         }
     }
 }
@@ -136,6 +139,7 @@ fn rustls_config() -> Result<rustls::ClientConfig, TransportError> {
 #[async_trait::async_trait]
 impl Transport for ReqwestTransport {
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+        // Called when this future is first polled, inside the caller's runtime.
         self.send_request(request).await
     }
 }

@@ -78,27 +78,34 @@ fn default_sleep() -> Option<Sleep> {
 impl Client {
     /// Runs any operation, retrying as the client's policy allows.
     pub async fn execute<O: Operation>(&self, operation: O) -> Result<Output<O>, Error> {
-        self.inner.output::<O>(self.send(&operation).await)
+        self.clone().run(operation, ClientCore::output::<O>).await
     }
 
     /// Runs any operation and keeps the answer's status and headers (rate limits, request id) beside the
     /// value.
     pub async fn execute_with_response<O: Operation>(&self, operation: O) -> Result<WithResponse<Output<O>>, Error> {
-        self.inner.output_with_response::<O>(self.send(&operation).await)
+        self.clone().run(operation, ClientCore::output_with_response::<O>).await
     }
 
-    /// [`Client::execute`] on a client it owns, for a future that borrows nothing.
-    async fn execute_owned<O: Operation>(self, operation: O) -> Result<Output<O>, Error> {
-        self.inner.output::<O>(self.send(&operation).await)
-    }
-
-    // A plain `fn` returning the instrumented future rather than an `async fn` awaiting it: one state
-    // machine fewer between the caller and the transport.
-    fn send<'a, O: Operation>(&'a self, operation: &'a O) -> impl Future<Output = Result<HttpResponse, Error>> + 'a {
+    /// One call, on a client it owns so that the future borrows nothing: the attempts, then `finish` on
+    /// the last answer.
+    ///
+    /// The retry loop, the transport's future and the decoding make one state machine. A plain `fn`
+    /// returning it rather than an `async fn` awaiting a helper's future: every level of futures is one
+    /// more copy of the level below it, and these copies, not the work, were most of what this client
+    /// cost over a hand-written reqwest call (see BENCHMARKS.md).
+    fn run<O, T, F>(self, operation: O, finish: F) -> impl Future<Output = Result<T, Error>>
+    where
+        O: Operation,
+        F: FnOnce(&ClientCore<dyn Transport, AsyncWait>, Result<HttpResponse, Error>) -> Result<T, Error>,
+    {
         async move {
-            let mut attempts = self.inner.attempts(operation);
-            loop {
-                let request = attempts.request()?;
+            let mut attempts = self.inner.attempts(&operation);
+            let answer = loop {
+                let request = match attempts.request() {
+                    Ok(request) => request,
+                    Err(error) => break Err(error),
+                };
                 #[cfg(any(feature = "reqwest", feature = "reqwest-native-tls"))]
                 let result = match &self.inner.wait().builtin {
                     Some(builtin) => builtin.send_request(request).await,
@@ -112,9 +119,10 @@ impl Client {
                             sleep(delay).await;
                         }
                     }
-                    Next::Done(answer) => return answer,
+                    Next::Done(answer) => break answer,
                 }
-            }
+            };
+            finish(&self.inner, answer)
         }
         .instrument(span::<O>())
     }
@@ -200,9 +208,9 @@ impl Execute for Client {
         O: Operation + 'static,
         Output<O>: Send + 'static,
     {
-        // One future for the whole call: the client and the operation move into `send`'s future, with no
+        // One future for the whole call: the client and the operation move into `run`'s future, with no
         // async block around it to copy the answer through.
-        Box::pin(self.clone().execute_owned(operation))
+        Box::pin(self.clone().run(operation, ClientCore::output::<O>))
     }
 
     fn call_then<O, T>(&self, operation: O, then: fn(Result<Output<O>, Error>) -> Result<T, Error>) -> BoxFuture<T>
@@ -211,8 +219,7 @@ impl Execute for Client {
         Output<O>: Send + 'static,
         T: Send + 'static,
     {
-        let client = self.clone();
-        Box::pin(async move { then(client.execute(operation).await) })
+        Box::pin(self.clone().run(operation, move |core, answer| then(core.output::<O>(answer))))
     }
 
     fn items<O>(&self, operation: O) -> ItemStream<O>
