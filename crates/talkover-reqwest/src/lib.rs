@@ -281,7 +281,10 @@ mod tests {
         let port = listener.local_addr().unwrap().port();
         drop(listener);
         let request = http::Request::get(format!("https://127.0.0.1:{port}/api/v1/health")).body(Vec::new()).unwrap();
-        let error = transport.send_request(request).await.unwrap_err();
+        // The future borrows nothing of the transport: it can be spawned, and outlive it.
+        let sending = tokio::spawn(transport.send_request(request));
+        drop(transport);
+        let error = sending.await.expect("the task ends").unwrap_err();
         assert_eq!(error.kind(), TransportErrorKind::Connect, "{error}");
     }
 }
