@@ -311,7 +311,7 @@ impl Emulator {
                 state::test_answer(rx.recv_timeout(wait).ok())
             }
         };
-        self.finish(number, reply, rate)
+        without_body_for_head(request, self.finish(number, reply, rate))
     }
 
     /// [`Emulator::handle`] for async callers: a test-webhook request waits for its delivery without
@@ -326,7 +326,7 @@ impl Emulator {
                 state::test_answer(tokio::time::timeout(wait, rx).await.ok().and_then(Result::ok))
             }
         };
-        self.finish(number, reply, rate)
+        without_body_for_head(request, self.finish(number, reply, rate))
     }
 
     /// The 413 of a request whose body is larger than [`MAX_BODY`], which the server does not read: numbered
@@ -374,6 +374,10 @@ impl Emulator {
     }
 
     fn step(&self, request: &HttpRequest, rate: Option<&RateCount>) -> Step {
+        if request.method() == http::Method::HEAD {
+            // HEAD is GET without the answer's body (RFC 9110, 9.3.2), on every route GET has.
+            return self.step(&as_get(request), rate);
+        }
         if request.uri().path().starts_with(CONTROL_PREFIX) {
             return Step::Done(self.control(request));
         }
@@ -539,7 +543,10 @@ impl Emulator {
         let Some(value) = request.headers().get(http::header::AUTHORIZATION).and_then(|v| v.to_str().ok()) else {
             return false;
         };
-        value.strip_prefix("Bearer ").is_some_and(|token| token.trim() == self.token)
+        // The scheme's name is case-insensitive (RFC 9110, 11.1): `bearer` and `BEARER` are `Bearer`.
+        value
+            .split_once(' ')
+            .is_some_and(|(scheme, token)| scheme.eq_ignore_ascii_case("bearer") && token.trim() == self.token)
     }
 
     fn fault(&self, operation: &str) -> Option<Reply> {
@@ -589,4 +596,22 @@ impl Transport for Emulator {
         }
         Ok(self.handle_async(&request).await)
     }
+}
+
+/// The answer to a HEAD request has no body: its `Content-Length` says how long the GET's is.
+fn without_body_for_head(request: &HttpRequest, mut response: HttpResponse) -> HttpResponse {
+    if request.method() == http::Method::HEAD {
+        let body = std::mem::take(response.body_mut());
+        response.headers_mut().insert(http::header::CONTENT_LENGTH, HeaderValue::from(body.len()));
+    }
+    response
+}
+
+/// `request` as a GET, for a HEAD request's answer.
+fn as_get(request: &HttpRequest) -> HttpRequest {
+    let mut get = http::Request::new(request.body().clone());
+    *get.method_mut() = http::Method::GET;
+    *get.uri_mut() = request.uri().clone();
+    *get.headers_mut() = request.headers().clone();
+    get
 }

@@ -8,6 +8,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::{agent, api, assert_api, campaign, fields, voice};
+use http::StatusCode;
 use talkover::agents::{GetAgentPricing, PublishAgent};
 use talkover::calls::{existing_call, CallStatus, MakeCampaignCall, NewCampaignCall};
 use talkover::campaigns::{
@@ -175,6 +176,41 @@ fn the_emulator_is_also_an_in_process_transport() {
     client.agents().update_voice(&created.id, voice()).unwrap();
     let published = client.execute(PublishAgent::new(&created.id)).unwrap();
     assert_eq!(published.current_status, talkover::agents::AgentStatus::Published);
+}
+
+/// HTTP's rules, for any client: HEAD answers as GET does, without the body (its length still said),
+/// and the token's scheme is read without regard to case.
+#[test]
+fn head_is_get_without_the_body_and_the_bearer_scheme_has_no_case() {
+    let server = Server::start_blocking().unwrap();
+    let transport = talkover_ureq::UreqTransport::new();
+    let send = |method: &str, path: &str, authorization: &str| {
+        let request = http::Request::builder()
+            .method(method)
+            .uri(format!("{}{path}", server.base_url()))
+            .header("authorization", authorization)
+            .body(Vec::new())
+            .unwrap();
+        talkover::BlockingTransport::send(&transport, request).unwrap()
+    };
+    let bearer = format!("Bearer {}", server.token());
+    let get = send("GET", "/agents", &bearer);
+    let head = send("HEAD", "/agents", &bearer);
+    assert_eq!((head.status(), get.status()), (StatusCode::OK, StatusCode::OK));
+    assert!(head.body().is_empty());
+    assert_eq!(head.headers()["content-length"], get.body().len().to_string().as_str());
+    assert_eq!(head.headers()["content-type"], "application/json");
+    assert_eq!(send("HEAD", "/agents/no-such-agent", &bearer).status(), StatusCode::NOT_FOUND);
+    assert_eq!(send("HEAD", "/agents", "Bearer talq_wrong").status(), StatusCode::UNAUTHORIZED);
+
+    for scheme in ["bearer", "BEARER", "bEaReR"] {
+        let answer = send("GET", "/agents", &format!("{scheme} {}", server.token()));
+        assert_eq!(answer.status(), StatusCode::OK, "{scheme}");
+    }
+    for refused in [format!("Basic {}", server.token()), format!("Bearer{}", server.token()), server.token().to_owned()]
+    {
+        assert_eq!(send("GET", "/agents", &refused).status(), StatusCode::UNAUTHORIZED, "{refused}");
+    }
 }
 
 #[test]

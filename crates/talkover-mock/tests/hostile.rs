@@ -16,7 +16,8 @@
 use std::panic::{self, AssertUnwindSafe};
 use std::time::{Duration, Instant};
 
-use http::header::{AUTHORIZATION, CONTENT_TYPE};
+use http::header::{AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE};
+use http::Method;
 use serde_json::{json, Value};
 use talkover::registry::{self, OperationInfo, Params};
 use talkover::{ClientConfig, Error, HttpRequest, HttpResponse};
@@ -383,6 +384,21 @@ fn shape_problem(body: &Value) -> Option<String> {
 }
 
 /// What is wrong with an answer, if anything.
+/// A HEAD request is answered as its GET without the body (RFC 9110, 9.3.2): never a 5xx, no body, and the
+/// body's length still said.
+fn head_problem(response: &HttpResponse) -> Option<String> {
+    let status = response.status().as_u16();
+    if status >= 500 {
+        Some(format!("{status} to HEAD"))
+    } else if !response.body().is_empty() {
+        Some(format!("{status} to HEAD with a body"))
+    } else if response.headers().get(CONTENT_LENGTH).is_none() {
+        Some(format!("{status} to HEAD without Content-Length"))
+    } else {
+        None
+    }
+}
+
 fn problem(op: &OperationInfo, response: HttpResponse, expect: Expect) -> Option<String> {
     let status = response.status().as_u16();
     if status >= 500 {
@@ -568,7 +584,11 @@ fn every_operation_survives_hostile_requests() {
                 Err(payload) => Some(format!("panicked: {}", panic_message(payload.as_ref()))),
                 Ok(response) => {
                     let status = response.status().as_u16();
-                    let found = problem(op, response, mutation.expect);
+                    let found = if mutation.request.method() == Method::HEAD {
+                        head_problem(&response)
+                    } else {
+                        problem(op, response, mutation.expect)
+                    };
                     if accepted(mutation.request.method(), status) {
                         if let Some(later) = aftermath(&emulator, &mutation.request) {
                             problems.push(format!("{} [{}] accepted, then {later}", op.id, mutation.name));
