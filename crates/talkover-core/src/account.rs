@@ -55,6 +55,8 @@ optional_fields! {
         /// A name to recognise the token by (up to 255 characters).
         pub name: String,
     }
+    /// A token with full access.
+    pub fn new;
     optional {
         /// What it may do (`["*"]` for everything, the API's default).
         abilities: Vec<String>,
@@ -62,11 +64,6 @@ optional_fields! {
 }
 
 impl NewApiToken {
-    /// A token with full access.
-    pub fn new(name: impl Into<String>) -> Self {
-        Self { name: name.into(), abilities: None }
-    }
-
     /// Limits what the token may do.
     pub fn abilities<S: Into<String>>(mut self, abilities: impl IntoIterator<Item = S>) -> Self {
         self.abilities = Some(abilities.into_iter().map(Into::into).collect());

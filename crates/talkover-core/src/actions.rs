@@ -135,6 +135,8 @@ optional_fields! {
         #[serde(rename = "type")]
         pub input_type: String,
     }
+    /// An input with a name and type.
+    pub fn new;
     settable {
         /// Whether the agent must collect it.
         required: bool,
@@ -142,13 +144,6 @@ optional_fields! {
         description: impl Into<String>,
         /// A fixed value (a string or a number, as the input's type says).
         value: impl Into<Value>,
-    }
-}
-
-impl ActionInput {
-    /// An input with a name and type.
-    pub fn new(name: impl Into<String>, input_type: impl Into<String>) -> Self {
-        Self { name: name.into(), input_type: input_type.into(), required: None, description: None, value: None }
     }
 }
 
@@ -203,6 +198,8 @@ optional_fields! {
         #[serde(rename = "type")]
         pub action_type: ActionType,
     }
+    /// An action with its required fields; set the others with the chaining methods.
+    pub fn new;
     settable {
         /// Inputs the agent collects.
         inputs: impl IntoIterator<Item = ActionInput>,
@@ -240,16 +237,6 @@ optional_fields! {
 }
 
 impl NewAction {
-    /// An action with its required fields; set the others with the chaining methods.
-    pub fn new(
-        node_id: impl Into<String>,
-        name: impl Into<String>,
-        description: impl Into<String>,
-        action_type: ActionType,
-    ) -> Self {
-        Self::with_fields(node_id.into(), name.into(), description.into(), action_type)
-    }
-
     /// The integration it uses.
     pub fn integration(mut self, id: impl Into<String>) -> Self {
         self.integration = Some(IntegrationRef::new(id));

@@ -406,6 +406,8 @@ optional_fields! {
         /// Who speaks first.
         pub who_speaks_first: WhoSpeaksFirst,
     }
+    /// The required voice settings; set the others with the chaining methods.
+    pub fn new;
     settable {
         /// Background sound (`office`, `cafe`, `quiet`, …).
         ambient_background(background): impl Into<String>,
@@ -417,22 +419,6 @@ optional_fields! {
         similarity: f64,
         /// Stability, 0.5 to 1.0.
         stability: f64,
-    }
-}
-
-impl AgentVoiceSettings {
-    /// The required voice settings; set the others with the chaining methods.
-    pub fn new(voice_id: impl Into<VoiceId>, conversation_speed: f64, who_speaks_first: WhoSpeaksFirst) -> Self {
-        Self {
-            voice_id: voice_id.into(),
-            conversation_speed,
-            who_speaks_first,
-            ambient_background: None,
-            ambient_volume: None,
-            language: None,
-            similarity: None,
-            stability: None,
-        }
     }
 }
 
@@ -459,16 +445,11 @@ optional_fields! {
         /// Inbound or outbound.
         pub direction: Direction,
     }
+    /// Calling settings with a direction.
+    pub fn new;
     settable {
         /// Phone numbers to attach.
         phone_number_ids(ids): impl IntoIterator<Item = impl Into<PhoneNumberId>>,
-    }
-}
-
-impl AgentCallingSettings {
-    /// Calling settings with a direction.
-    pub fn new(direction: Direction) -> Self {
-        Self::with_fields(direction)
     }
 }
 

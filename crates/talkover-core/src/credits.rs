@@ -67,17 +67,12 @@ optional_fields! {
         /// How much to buy, in the account's currency (more than 0).
         pub amount: Decimal,
     }
+    /// A purchase of `amount`, charged to the default payment method unless
+    /// [`CreditPurchase::payment_method_id`] says otherwise.
+    pub fn new;
     settable {
         /// The saved payment method to charge; the default one when unset.
         payment_method_id(id): impl Into<PaymentMethodId>,
-    }
-}
-
-impl CreditPurchase {
-    /// A purchase of `amount`, charged to the default payment method unless
-    /// [`CreditPurchase::payment_method_id`] says otherwise.
-    pub fn new(amount: Decimal) -> Self {
-        Self { amount, payment_method_id: None }
     }
 }
 

@@ -76,6 +76,8 @@ optional_fields! {
         /// What steers the agent's conversations.
         pub conversation_mode: ConversationMode,
     }
+    /// Any mode, with no flow.
+    pub fn new;
     settable {
         /// The flow (absent or `null` in `llm_driven` mode; required to switch to `flow_driven`).
         flow_config(flow): FlowConfig,
@@ -83,11 +85,6 @@ optional_fields! {
 }
 
 impl AgentFlow {
-    /// Any mode, with no flow.
-    pub fn new(conversation_mode: ConversationMode) -> Self {
-        Self { conversation_mode, flow_config: None }
-    }
-
     /// `llm_driven`, with no flow.
     pub fn llm_driven() -> Self {
         Self::new(ConversationMode::LlmDriven)

@@ -244,7 +244,10 @@ macro_rules! string_enum {
 /// first: it gets a public `new` taking those fields in order (each `impl Into<T>`), with every listed
 /// one unset, so that servers, emulators and test doubles can build one (its `#[non_exhaustive]` forbids
 /// a struct literal outside the crate) and set the rest on its fields; an answer with more than five
-/// such fields says `required { .. }` instead, so that they are given by name.
+/// such fields says `required { .. }` instead, so that they are given by name. A body with up to five
+/// required fields says `pub fn new;` too, with its own doc comment above it (`NewTraining::new(subject,
+/// instructions)`), unless one of them is a whole number: an integer literal does not convert through
+/// `impl Into<u32>`, so such a body keeps a `new` that takes the field's own type.
 ///
 /// A module whose body and answer share fields keeps their list in one macro of its own that calls this
 /// one, so that the body, the answer and the setters cannot drift apart.
@@ -307,12 +310,29 @@ macro_rules! optional_fields {
         $crate::macros::optional_fields! {
             $(#[$meta])*
             pub struct $name $(<$gen $(: $bound)? $(= $default)?>)? { $( $(#[$fmeta])* pub $field: $fty, )* }
+            /// The value with its own fields given, in their order, and every optional one unset: for
+            /// servers, emulators and test doubles that answer with one. Set the others on its fields.
+            pub fn new;
+            $($groups)*
+        }
+    };
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident $(<$gen:ident $(: $bound:path)? $(= $default:ty)?>)? {
+            $( $(#[$fmeta:meta])* pub $field:ident: $fty:ty ),* $(,)?
+        }
+        $(#[doc = $ndoc:literal])+
+        pub fn new;
+        $($groups:tt)*
+    ) => {
+        $crate::macros::optional_fields! {
+            $(#[$meta])*
+            pub struct $name $(<$gen $(: $bound)? $(= $default)?>)? { $( $(#[$fmeta])* pub $field: $fty, )* }
             $($groups)*
         }
 
         impl $(<$gen $(: $bound)?>)? $name $(<$gen>)? {
-            /// The value with its own fields given, in their order, and every optional one unset: for
-            /// servers, emulators and test doubles that answer with one. Set the others on its fields.
+            $(#[doc = $ndoc])+
             #[allow(clippy::too_many_arguments)]
             pub fn new($($field: impl ::std::convert::Into<$fty>),*) -> Self {
                 Self::with_fields($($field.into()),*)

@@ -46,18 +46,13 @@ optional_fields! {
         /// What the agent should know or do.
         pub instructions: String,
     }
+    /// A training with its subject and instructions.
+    pub fn new;
     settable {
         /// The flow node the training belongs to.
         node_id: impl Into<String>,
         /// Active or inactive (the API's default is active).
         current_status(status): ActiveStatus,
-    }
-}
-
-impl NewTraining {
-    /// A training with its subject and instructions.
-    pub fn new(subject: impl Into<String>, instructions: impl Into<String>) -> Self {
-        Self { node_id: None, subject: subject.into(), instructions: instructions.into(), current_status: None }
     }
 }
 

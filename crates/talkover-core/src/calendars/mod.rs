@@ -71,18 +71,13 @@ optional_fields! {
         /// The user who will own it.
         pub owner_id: UserId,
     }
+    /// A calendar with a name and an owner.
+    pub fn new;
     settable {
         /// Its IANA time zone (the API's default is the environment's).
         timezone: impl Into<String>,
         /// Free-form data to attach.
         metadata: impl Into<Value>,
-    }
-}
-
-impl NewCalendar {
-    /// A calendar with a name and an owner.
-    pub fn new(name: impl Into<String>, owner_id: impl Into<UserId>) -> Self {
-        Self { name: name.into(), timezone: None, owner_id: owner_id.into(), metadata: None }
     }
 }
 
