@@ -304,24 +304,7 @@ macro_rules! optional_fields {
         pub struct $name:ident $(<$gen:ident $(: $bound:path)? $(= $default:ty)?>)? {
             $( $(#[$fmeta:meta])* pub $field:ident: $fty:ty ),* $(,)?
         }
-        pub fn new;
-        $($groups:tt)*
-    ) => {
-        $crate::macros::optional_fields! {
-            $(#[$meta])*
-            pub struct $name $(<$gen $(: $bound)? $(= $default)?>)? { $( $(#[$fmeta])* pub $field: $fty, )* }
-            /// The value with its own fields given, in their order, and every optional one unset: for
-            /// servers, emulators and test doubles that answer with one. Set the others on its fields.
-            pub fn new;
-            $($groups)*
-        }
-    };
-    (
-        $(#[$meta:meta])*
-        pub struct $name:ident $(<$gen:ident $(: $bound:path)? $(= $default:ty)?>)? {
-            $( $(#[$fmeta:meta])* pub $field:ident: $fty:ty ),* $(,)?
-        }
-        $(#[doc = $ndoc:literal])+
+        $(#[doc = $ndoc:literal])*
         pub fn new;
         $($groups:tt)*
     ) => {
@@ -332,11 +315,23 @@ macro_rules! optional_fields {
         }
 
         impl $(<$gen $(: $bound)?>)? $name $(<$gen>)? {
-            $(#[doc = $ndoc])+
-            #[allow(clippy::too_many_arguments)]
-            pub fn new($($field: impl ::std::convert::Into<$fty>),*) -> Self {
-                Self::with_fields($($field.into()),*)
-            }
+            $crate::macros::optional_fields!(@new [$($ndoc)*] $($field: $fty),*);
+        }
+    };
+    (@new [] $($field:ident: $fty:ty),*) => {
+        $crate::macros::optional_fields!(
+            @new [
+                " The value with its own fields given, in their order, and every optional one unset: for"
+                " servers, emulators and test doubles that answer with one. Set the others on its fields."
+            ]
+            $($field: $fty),*
+        );
+    };
+    (@new [$($ndoc:literal)+] $($field:ident: $fty:ty),*) => {
+        $(#[doc = $ndoc])+
+        #[allow(clippy::too_many_arguments)]
+        pub fn new($($field: impl ::std::convert::Into<$fty>),*) -> Self {
+            Self::with_fields($($field.into()),*)
         }
     };
     (
