@@ -102,23 +102,43 @@ impl ReqwestTransport {
     /// holds this transport (the SDK's async client on its built-in transport) saves an allocation per
     /// request.
     ///
-    /// Like `reqwest::Client::execute`, it hands the request to reqwest when called, which starts the
-    /// request's timers: call it inside a Tokio runtime (from a task or a future being polled), as the
-    /// async client does.
+    /// Inside a Tokio runtime (from a task, or a future being polled, as the async client calls it), the
+    /// request goes to reqwest at once, as with `reqwest::Client::execute`, and the future keeps only
+    /// reqwest's pending handle. Outside one, the future keeps the request and hands it to reqwest when it
+    /// is first polled, inside the runtime that polls it.
     pub fn send_request(
         &self,
         request: HttpRequest,
     ) -> impl Future<Output = Result<HttpResponse, TransportError>> + Send + 'static {
-        // A plain `fn` that starts the request before returning: the future keeps reqwest's small pending
-        // handle, not the request it was built from (an `async fn` would keep its arguments for as long as
-        // it runs, and move them out of its state when first polled).
-        let pending = self.to_reqwest(request).map(|request| self.client.execute(request));
+        // A plain `fn` that starts the request before returning: an `async fn` would keep its arguments in
+        // its state for as long as it runs, and move them out when first polled. reqwest starts the
+        // request's timers when given it, which needs a runtime; without one the request waits, boxed so
+        // that the common case's future stays small.
+        let request = self.to_reqwest(request);
+        let start = if tokio::runtime::Handle::try_current().is_ok() {
+            Start::Sent(request.map(|request| self.client.execute(request)))
+        } else {
+            Start::Waiting(Box::new((self.client.clone(), request)))
+        };
         let limit = self.max_response_bytes;
         async move {
+            let pending = match start {
+                Start::Sent(pending) => pending,
+                Start::Waiting(waiting) => {
+                    let (client, request) = *waiting;
+                    request.map(|request| client.execute(request))
+                }
+            };
             let response = pending?.await.map_err(map_error)?;
             read_answer(response, limit).await
         }
     }
+}
+
+/// A request handed to reqwest (`P`, its pending answer), or one waiting for a runtime.
+enum Start<P> {
+    Sent(Result<P, TransportError>),
+    Waiting(Box<(reqwest::Client, Result<reqwest::Request, TransportError>)>),
 }
 
 /// The TLS settings of the `rustls` feature: rustls on reqwest's own provider (`aws-lc-rs`), trusting the
@@ -270,6 +290,36 @@ mod tests {
             );
             assert_eq!(transport.origin.get().unwrap().authority, origin.split("//").nth(1).unwrap());
         }
+    }
+
+    /// A request made where no runtime runs is sent when its future is first polled, in the runtime that
+    /// polls it: no panic from reqwest's timers.
+    #[test]
+    fn a_request_made_outside_a_runtime_is_sent_when_polled() {
+        use std::io::{Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let server = std::thread::spawn(move || {
+            let (mut stream, _) = listener.accept().unwrap();
+            stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+            let mut seen = Vec::new();
+            let mut buffer = [0; 1024];
+            while !seen.windows(4).any(|w| w == b"\r\n\r\n") {
+                let n = stream.read(&mut buffer).unwrap();
+                assert!(n > 0, "the request ended early");
+                seen.extend_from_slice(&buffer[..n]);
+            }
+            stream.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\n{}").unwrap();
+            String::from_utf8(seen).unwrap()
+        });
+        let transport = ReqwestTransport::new().expect("the default transport builds");
+        let request = http::Request::get(format!("http://127.0.0.1:{port}/api/v1/health")).body(Vec::new()).unwrap();
+        let sending = transport.send_request(request);
+        drop(transport);
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let answer = runtime.block_on(sending).expect("an answer");
+        assert_eq!((answer.status().as_u16(), answer.body().as_slice()), (200, &b"{}"[..]));
+        assert!(server.join().unwrap().starts_with("GET /api/v1/health HTTP/1.1\r\n"));
     }
 
     #[tokio::test]
