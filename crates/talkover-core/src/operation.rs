@@ -155,16 +155,7 @@ fn build_request_erased<'o>(
 pub fn decode_response<O: Operation>(response: HttpResponse) -> Result<Output<O>, Error> {
     // The output is taken from the body where it is decoded, rather than the whole body being handed out
     // and unwrapped: one copy of a large answer fewer.
-    let mut output = None;
-    decode_body_erased(O::ID, response, &mut |bytes| {
-        let body = serde_json::from_slice::<O::Response>(bytes)?;
-        let flag = body.success_flag();
-        if flag != Some(false) {
-            output = Some(body.into_output());
-        }
-        Ok(flag)
-    })?;
-    Ok(output.expect("a successful decode keeps its value"))
+    decode_taking::<O, _>(response, ResponseBody::into_output)
 }
 
 /// A decoded value with the answer's status and headers (rate limits, request id).
@@ -205,17 +196,24 @@ pub fn decode_with_response<O: Operation>(response: HttpResponse) -> Result<With
 }
 
 /// Decodes an answer into the operation's whole documented response body (envelope included).
+pub fn decode_body<O: Operation>(response: HttpResponse) -> Result<O::Response, Error> {
+    decode_taking::<O, _>(response, |body| body)
+}
+
+/// Decodes an answer's body and gives `take` of it, where it is decoded.
 ///
 /// A thin shim over `decode_body_erased`: only the typed decoding depends on the operation's type.
-pub fn decode_body<O: Operation>(response: HttpResponse) -> Result<O::Response, Error> {
-    let mut decoded = None;
+fn decode_taking<O: Operation, T>(response: HttpResponse, take: impl Fn(O::Response) -> T) -> Result<T, Error> {
+    let mut taken = None;
     decode_body_erased(O::ID, response, &mut |bytes| {
         let body = serde_json::from_slice::<O::Response>(bytes)?;
         let flag = body.success_flag();
-        decoded = Some(body);
+        if flag != Some(false) {
+            taken = Some(take(body));
+        }
         Ok(flag)
     })?;
-    Ok(decoded.expect("a successful decode keeps its value"))
+    Ok(taken.expect("a successful decode keeps its value"))
 }
 
 /// The part of [`decode_body`] that does not depend on the operation's type: `decode` decodes the bytes

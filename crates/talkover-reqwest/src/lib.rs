@@ -114,22 +114,23 @@ impl ReqwestTransport {
         // its state for as long as it runs, and move them out when first polled. reqwest starts the
         // request's timers when given it, which needs a runtime; without one the request waits, boxed so
         // that the common case's future stays small.
-        let request = self.to_reqwest(request);
-        let start = if tokio::runtime::Handle::try_current().is_ok() {
-            Start::Sent(request.map(|request| self.client.execute(request)))
-        } else {
-            Start::Waiting(Box::new((self.client.clone(), request)))
-        };
+        let start = self.to_reqwest(request).map(|request| {
+            if tokio::runtime::Handle::try_current().is_ok() {
+                Start::Sent(self.client.execute(request))
+            } else {
+                Start::Waiting(Box::new((self.client.clone(), request)))
+            }
+        });
         let limit = self.max_response_bytes;
         async move {
-            let pending = match start {
+            let pending = match start? {
                 Start::Sent(pending) => pending,
                 Start::Waiting(waiting) => {
                     let (client, request) = *waiting;
-                    request.map(|request| client.execute(request))
+                    client.execute(request)
                 }
             };
-            let response = pending?.await.map_err(map_error)?;
+            let response = pending.await.map_err(map_error)?;
             read_answer(response, limit).await
         }
     }
@@ -137,8 +138,8 @@ impl ReqwestTransport {
 
 /// A request handed to reqwest (`P`, its pending answer), or one waiting for a runtime.
 enum Start<P> {
-    Sent(Result<P, TransportError>),
-    Waiting(Box<(reqwest::Client, Result<reqwest::Request, TransportError>)>),
+    Sent(P),
+    Waiting(Box<(reqwest::Client, reqwest::Request)>),
 }
 
 /// The TLS settings of the `rustls` feature: rustls on reqwest's own provider (`aws-lc-rs`), trusting the
