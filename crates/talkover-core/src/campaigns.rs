@@ -315,10 +315,34 @@ optional_fields! {
     }
 }
 
-fn check_days_of_week(problems: &mut Problems, days: &[Weekday]) {
-    // Each day is in range by its type; only an empty list is left to refuse.
-    if days.is_empty() {
-        problems.add("days_of_week", "needs at least one day");
+/// The fields create-campaign and update-campaign both check, with the same bounds. On an update only the
+/// fields it sets are given (`None` skips a check); a create gives them all.
+struct Schedule<'a> {
+    name: Option<&'a str>,
+    start_date: Option<&'a Date>,
+    end_date: Option<&'a Date>,
+    days_of_week: Option<&'a [Weekday]>,
+    call_time_ranges: Option<&'a [CallTimeRange]>,
+    timezone: Option<&'a str>,
+}
+
+impl Schedule<'_> {
+    fn check(&self, problems: &mut Problems) {
+        problems.length("name", self.name, 1, 255);
+        // `YYYY-MM-DD` texts order like the dates they name.
+        if let (Some(start), Some(end)) = (self.start_date, self.end_date) {
+            if end.as_str() <= start.as_str() {
+                problems.add("end_date", format!("must be after start_date ({start})"));
+            }
+        }
+        // Each day is in range by its type; only an empty list is left to refuse.
+        if self.days_of_week.is_some_and(<[Weekday]>::is_empty) {
+            problems.add("days_of_week", "needs at least one day");
+        }
+        if let Some(ranges) = self.call_time_ranges {
+            check_call_time_ranges(problems, ranges);
+        }
+        problems.length("timezone", self.timezone, 1, 50);
     }
 }
 
@@ -355,15 +379,6 @@ fn minutes_of_day(text: &str) -> Option<u32> {
     let number = |range: std::ops::Range<usize>| text[range].parse::<u32>().ok();
     let (hours, minutes) = (number(0..2)?, number(3..5)?);
     (hours < 24 && minutes < 60).then_some(hours * 60 + minutes)
-}
-
-fn check_end_after_start(problems: &mut Problems, start: Option<&Date>, end: Option<&Date>) {
-    // `YYYY-MM-DD` texts order like the dates they name.
-    if let (Some(start), Some(end)) = (start, end) {
-        if end.as_str() <= start.as_str() {
-            problems.add("end_date", format!("must be after start_date ({start})"));
-        }
-    }
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -438,12 +453,16 @@ impl NewCampaign {
 impl CreateCampaign {
     fn check(&self, problems: &mut Problems) {
         let b = &self.body;
-        problems.length("name", b.name.as_str(), 1, 255);
         problems.length("agent_id", b.agent_id.as_str(), 1, usize::MAX);
-        check_end_after_start(problems, Some(&b.start_date), b.end_date.as_ref());
-        check_days_of_week(problems, &b.days_of_week);
-        check_call_time_ranges(problems, &b.call_time_ranges);
-        problems.length("timezone", b.timezone.as_str(), 1, 50);
+        let schedule = Schedule {
+            name: Some(&b.name),
+            start_date: Some(&b.start_date),
+            end_date: b.end_date.as_ref(),
+            days_of_week: Some(&b.days_of_week),
+            call_time_ranges: Some(&b.call_time_ranges),
+            timezone: Some(&b.timezone),
+        };
+        schedule.check(problems);
         b.check_settings(problems);
     }
 }
@@ -531,15 +550,15 @@ impl UpdateCampaign {
 
     fn check(&self, problems: &mut Problems) {
         let b = &self.body;
-        problems.length("name", b.name.as_deref(), 1, 255);
-        check_end_after_start(problems, b.start_date.as_ref(), b.end_date.as_ref().and_then(Option::as_ref));
-        if let Some(days) = &b.days_of_week {
-            check_days_of_week(problems, days);
-        }
-        if let Some(ranges) = &b.call_time_ranges {
-            check_call_time_ranges(problems, ranges);
-        }
-        problems.length("timezone", b.timezone.as_deref(), 1, 50);
+        let schedule = Schedule {
+            name: b.name.as_deref(),
+            start_date: b.start_date.as_ref(),
+            end_date: b.end_date.as_ref().and_then(Option::as_ref),
+            days_of_week: b.days_of_week.as_deref(),
+            call_time_ranges: b.call_time_ranges.as_deref(),
+            timezone: b.timezone.as_deref(),
+        };
+        schedule.check(problems);
         b.check_settings(problems);
     }
 }
@@ -800,6 +819,12 @@ mod tests {
         assert_eq!(invalid_field(&update(CampaignChanges::new().call_time_ranges([]))), "call_time_ranges");
         assert_eq!(invalid_field(&update(CampaignChanges::new().failed_cooldown_hours(200))), "failed_cooldown_hours");
         assert_eq!(invalid_field(&update(CampaignChanges::new().name(""))), "name");
+        // The same bounds as on create.
+        assert_eq!(invalid_field(&update(CampaignChanges::new().timezone("x".repeat(51)))), "timezone");
+        assert_eq!(invalid_field(&update(CampaignChanges::new().name("x".repeat(256)))), "name");
+        let windows = CampaignChanges::new().call_time_ranges([CallTimeRange::new("9h", "10:00")]);
+        assert_eq!(invalid_field(&update(windows)), "call_time_ranges.0.start");
+        assert!(build_request(&update(CampaignChanges::new().timezone("x".repeat(50))), &config()).is_ok());
         let backwards = CampaignChanges::new().start_date(date("2024-02-01")).end_date(date("2024-01-01"));
         assert_eq!(invalid_field(&update(backwards)), "end_date");
         assert!(build_request(&update(CampaignChanges::new().clear_end_date()), &config()).is_ok());
