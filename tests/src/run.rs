@@ -195,12 +195,17 @@ fn check_error(expected: &ExpectedError, error: &Error, problems: &mut Vec<Strin
     check(
         "fields",
         expected.fields.as_ref().map(|f| f.join(",")),
-        api.map(|a| a.field_errors.keys().cloned().collect::<Vec<_>>().join(",")),
+        // The fields that have messages (a field given an empty list has none).
+        api.map(|a| {
+            let named = a.field_errors.iter().filter(|(_, messages)| !messages.is_empty());
+            named.map(|(field, _)| field.as_str()).collect::<Vec<_>>().join(",")
+        }),
     );
+    // The delay the answer asked for: its `Retry-After` header, or else the body's `retry_after`.
     check(
         "retry_after_secs",
         expected.retry_after_secs.map(|s| s.to_string()),
-        api.and_then(|a| a.retry_after).map(|d| d.as_secs().to_string()),
+        error.retry_after().map(|d| d.as_secs().to_string()),
     );
 }
 

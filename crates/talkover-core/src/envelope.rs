@@ -79,9 +79,12 @@ optional_fields! {
         success: bool,
         /// A human-readable note.
         message: String,
-        /// Page information, as some operations name it.
+        /// Page information, as some operations name it (read leniently: a block the SDK cannot read is
+        /// `None`, not a failed answer).
+        #[serde(deserialize_with = "crate::page::lenient")]
         meta: Pagination,
-        /// Page information, as other operations name it.
+        /// Page information, as other operations name it (read as leniently).
+        #[serde(deserialize_with = "crate::page::lenient")]
         pagination: Pagination,
     }
 }

@@ -244,7 +244,7 @@ impl Error {
     /// (see [`crate::Operation::SAFE_TO_REPEAT`]).
     pub fn is_retryable(&self) -> bool {
         match self {
-            Self::Transport(e) => e.kind != TransportErrorKind::BodyTooLarge,
+            Self::Transport(e) => e.may_succeed_again(),
             Self::Api(e) => {
                 e.status == StatusCode::REQUEST_TIMEOUT
                     || e.status == StatusCode::TOO_MANY_REQUESTS
@@ -342,6 +342,10 @@ pub enum TransportErrorKind {
     Io,
     /// The answer was larger than the configured limit.
     BodyTooLarge,
+    /// The request's URL cannot go on the wire as it is: the HTTP client cannot parse it, or would send
+    /// another path than the one asked for (a URL parser folds a `.` or `..` segment away, even escaped).
+    /// The request was certainly not sent, and sending it again cannot succeed.
+    InvalidUrl,
     /// Anything else the HTTP client reported.
     Other,
 }
@@ -375,7 +379,13 @@ impl TransportError {
 
     /// Whether the request certainly never reached the server, so that sending it again cannot repeat it.
     pub fn certainly_not_sent(&self) -> bool {
-        matches!(self.kind, TransportErrorKind::Connect | TransportErrorKind::Tls)
+        matches!(self.kind, TransportErrorKind::Connect | TransportErrorKind::Tls | TransportErrorKind::InvalidUrl)
+    }
+
+    /// Whether the same request may get through when tried again: not when the answer was too large, nor
+    /// when its URL cannot be sent.
+    pub(crate) fn may_succeed_again(&self) -> bool {
+        !matches!(self.kind, TransportErrorKind::BodyTooLarge | TransportErrorKind::InvalidUrl)
     }
 }
 

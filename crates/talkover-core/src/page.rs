@@ -1,6 +1,9 @@
 //! Pages of list results.
 
-use serde::{Deserialize, Serialize};
+use std::fmt;
+
+use serde::de::{IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::envelope::ListEnvelope;
 use crate::error::Error;
@@ -26,6 +29,109 @@ optional_fields! {
         from: u64,
         /// The position of this page's last item in the list.
         to: u64,
+    }
+}
+
+/// Reads a list answer's page block (`meta` or `pagination`) leniently. A block that is not an object, or
+/// lacks `current_page`, `per_page` or `total`, is no page information (`None`) instead of an answer that
+/// fails whole: the page's items are what the caller asked for. A count sent as a numeric string is read as
+/// its number. Unknown keys are skipped, as everywhere.
+pub(crate) fn lenient<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Pagination>, D::Error> {
+    let Read::Block([current_page, per_page, total, last_page, from, to]) = Read::deserialize(deserializer)? else {
+        return Ok(None);
+    };
+    let (Some(current_page), Some(per_page), Some(total)) = (current_page, per_page, total) else {
+        return Ok(None);
+    };
+    Ok(Some(Pagination { current_page, per_page, total, last_page, from, to }))
+}
+
+/// The keys of a page block that [`lenient`] reads, in the order of [`Read::Block`]'s counts.
+const COUNTS: [&str; 6] = ["current_page", "per_page", "total", "last_page", "from", "to"];
+
+/// Any JSON value as the page block's reading sees it: an object by the counts it holds, a number (or a
+/// numeric string) as a count, anything else as no count.
+enum Read {
+    Block([Option<u64>; 6]),
+    Count(Option<u64>),
+}
+
+impl<'de> Deserialize<'de> for Read {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(ReadVisitor)
+    }
+}
+
+struct ReadVisitor;
+
+impl<'de> Visitor<'de> for ReadVisitor {
+    type Value = Read;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Read, A::Error> {
+        let mut counts = [None; 6];
+        while let Some(Key(index)) = map.next_key()? {
+            if let (Some(i), Read::Count(count)) = (index, map.next_value()?) {
+                counts[i] = count;
+            }
+        }
+        Ok(Read::Block(counts))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Read, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Read::Count(None))
+    }
+
+    fn visit_u64<E>(self, value: u64) -> Result<Read, E> {
+        Ok(Read::Count(Some(value)))
+    }
+
+    fn visit_i64<E>(self, value: i64) -> Result<Read, E> {
+        Ok(Read::Count(u64::try_from(value).ok()))
+    }
+
+    fn visit_f64<E>(self, value: f64) -> Result<Read, E> {
+        let whole = value.fract() == 0.0 && (0.0..u64::MAX as f64).contains(&value);
+        Ok(Read::Count(whole.then_some(value as u64)))
+    }
+
+    fn visit_str<E>(self, value: &str) -> Result<Read, E> {
+        Ok(Read::Count(value.trim().parse().ok()))
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<Read, E> {
+        Ok(Read::Count(None))
+    }
+
+    fn visit_unit<E>(self) -> Result<Read, E> {
+        Ok(Read::Count(None))
+    }
+
+    fn visit_none<E>(self) -> Result<Read, E> {
+        Ok(Read::Count(None))
+    }
+}
+
+/// A page block's key, as its index in [`COUNTS`] (`None` for another key), read without allocating.
+struct Key(Option<usize>);
+
+impl<'de> Deserialize<'de> for Key {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Name;
+        impl Visitor<'_> for Name {
+            type Value = Key;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a key")
+            }
+            fn visit_str<E>(self, name: &str) -> Result<Key, E> {
+                Ok(Key(COUNTS.iter().position(|n| *n == name)))
+            }
+        }
+        deserializer.deserialize_identifier(Name)
     }
 }
 
@@ -185,6 +291,37 @@ mod tests {
         assert_eq!(page(5, 3, 10, 25, None).next_page(), None);
         assert_eq!(page(0, 1, 10, 25, Some(3)).next_page(), None);
         assert_eq!(Page::<u8> { items: vec![1], pagination: None }.next_page(), None);
+    }
+
+    #[test]
+    fn a_page_block_the_sdk_cannot_read_keeps_the_items_and_no_pagination() {
+        let read = |body: &str| -> Page<u32> { serde_json::from_str::<ListEnvelope<u32>>(body).unwrap().into() };
+        let full = read(
+            r#"{"data": [1, 2], "meta": {"current_page": 1, "per_page": 2, "total": 3, "last_page": 2,
+            "from": 1, "to": 2, "path": "/x", "links": [{"url": null}]}}"#,
+        );
+        assert_eq!(full.items, [1, 2]);
+        let expected =
+            Pagination { current_page: 1, per_page: 2, total: 3, last_page: Some(2), from: Some(1), to: Some(2) };
+        assert_eq!(full.pagination, Some(expected));
+        assert_eq!(full.next_page(), Some(2));
+        for block in [r#"{"total": 2}"#, r#""page 1""#, "[1, 2]", "null", "7", r#"{"current_page": 1, "per_page": 2}"#]
+        {
+            for name in ["meta", "pagination"] {
+                let page = read(&format!(r#"{{"data": [1, 2], "{name}": {block}}}"#));
+                assert_eq!((page.items.as_slice(), &page.pagination), (&[1, 2][..], &None), "{name}: {block}");
+            }
+        }
+        // Counts sent as numeric strings are read; a count that is not a whole number is unknown.
+        let strings = read(
+            r#"{"data": [1], "pagination": {"current_page": "2", "per_page": "1", "total": " 3 ",
+            "last_page": 3.0, "from": -1, "to": 2.5}}"#,
+        );
+        let pagination = strings.pagination.unwrap();
+        assert_eq!((pagination.current_page, pagination.per_page, pagination.total), (2, 1, 3));
+        assert_eq!((pagination.last_page, pagination.from, pagination.to), (Some(3), None, None));
+        // The body around it must still be JSON.
+        assert!(serde_json::from_str::<ListEnvelope<u32>>(r#"{"data": [1], "meta": {"total": }"#).is_err());
     }
 
     /// A list operation of numbers, for driving a paginator by hand.

@@ -111,8 +111,8 @@ impl RetryPolicy {
             Attempt::Answered { status, body, .. } if status.is_client_error() && is_business_answer(body) => false,
             Attempt::Answered { status, .. } if safe_to_repeat => self.retry_statuses.contains(&status.as_u16()),
             Attempt::Answered { status, .. } => *status == StatusCode::TOO_MANY_REQUESTS,
-            Attempt::Failed(error) if safe_to_repeat => error.kind() != TransportErrorKind::BodyTooLarge,
-            Attempt::Failed(error) => error.certainly_not_sent(),
+            Attempt::Failed(error) if safe_to_repeat => error.may_succeed_again(),
+            Attempt::Failed(error) => error.certainly_not_sent() && error.may_succeed_again(),
         };
         if !retryable {
             return Decision::Stop(StopReason::NotRetryable);

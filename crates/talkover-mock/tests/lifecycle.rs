@@ -158,6 +158,29 @@ fn an_async_call_made_outside_a_runtime_is_sent_when_awaited() {
     assert_eq!(listed.items.iter().map(|a| &a.id).collect::<Vec<_>>(), [&created.id]);
 }
 
+/// An action id of `..` names no action: the blocking client sends it escaped and the API answers 404; the
+/// async client's URL parser would fold it away and send `DELETE /agents/{id}/`, so it refuses to send it.
+/// Either way the agent is still there.
+#[test]
+fn a_dot_dot_id_never_reaches_another_resource() {
+    let server = talkover_mock::Server::start_blocking().expect("the emulator starts");
+    let blocking = blocking_client(&server, server.token());
+    let agent_id = blocking.agents().create(agent("Dots")).unwrap().id;
+
+    let answered = blocking.agents().actions(&agent_id).delete("..").unwrap_err();
+    assert_eq!(answered.status().map(|s| s.as_u16()), Some(404), "{answered}");
+
+    let client = async_client(&server, server.token());
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime");
+    for id in [".", ".."] {
+        let refused = runtime.block_on(client.agents().actions(&agent_id).delete(id)).unwrap_err();
+        let talkover::Error::Transport(transport) = &refused else { panic!("{refused:?}") };
+        assert_eq!(transport.kind(), talkover::TransportErrorKind::InvalidUrl, "{refused}");
+        assert!(!refused.is_retryable(), "{refused}");
+    }
+    assert_eq!(blocking.agents().get(&agent_id).unwrap().id, agent_id);
+}
+
 /// Pages follow `per_page` and `page`, with `meta` counting every match.
 #[test]
 fn agents_list_in_pages() {

@@ -182,13 +182,26 @@ impl ReqwestTransport {
 
     /// The URL of a request: the cached origin's with this path and query when the origin is the same,
     /// else parsed whole (and cached, if it is the first `http` or `https` origin seen).
+    ///
+    /// A path with a segment that reqwest's URL type would fold away (`.` or `..`, even escaped as `%2E`) is
+    /// refused: sent, it would reach another resource (`DELETE …/actions/%2E%2E` would become
+    /// `DELETE …/agents/{id}/`).
     fn url_of(&self, uri: &http::Uri) -> Result<reqwest::Url, TransportError> {
         let scheme = uri.scheme_str().unwrap_or("https");
         let authority = uri.authority().map_or("", |a| a.as_str());
+        let (path, query) = uri.path_and_query().map_or(("/", None), |p| (p.path(), p.query()));
+        if let Some(segment) = dot_segment(path) {
+            return Err(TransportError::new(
+                TransportErrorKind::InvalidUrl,
+                format!(
+                    "the path segment `{segment}` is a dot-segment to reqwest's URL parser, which would send the \
+                     request to another path; not sent (the ureq transport sends it as it is)"
+                ),
+            ));
+        }
         if let Some(origin) = self.origin.get() {
             if origin.scheme == scheme && origin.authority == authority {
                 let mut url = origin.url.clone();
-                let (path, query) = uri.path_and_query().map_or(("/", None), |p| (p.path(), p.query()));
                 url.set_path(path);
                 url.set_query(query);
                 return Ok(url);
@@ -208,7 +221,19 @@ impl ReqwestTransport {
 }
 
 fn parse_url(text: &str) -> Result<reqwest::Url, TransportError> {
-    reqwest::Url::parse(text).map_err(|e| TransportError::new(TransportErrorKind::Other, e.to_string()).with_source(e))
+    reqwest::Url::parse(text)
+        .map_err(|e| TransportError::new(TransportErrorKind::InvalidUrl, e.to_string()).with_source(e))
+}
+
+/// The first segment of `path` that a WHATWG URL parser (the `url` crate's, which reqwest uses) reads as
+/// `.` or `..`: the dots as they are or escaped, in any case.
+fn dot_segment(path: &str) -> Option<&str> {
+    // Most paths (ids, names) have neither a dot nor an escape: one pass over the bytes answers for them.
+    if !path.bytes().any(|b| b == b'.' || b == b'%') {
+        return None;
+    }
+    const DOTS: [&str; 6] = [".", "%2e", "..", ".%2e", "%2e.", "%2e%2e"];
+    path.split('/').find(|segment| DOTS.iter().any(|dots| segment.eq_ignore_ascii_case(dots)))
 }
 
 /// Reads the whole answer, up to `limit` bytes. A plain `fn` whose future holds the response once (an
@@ -256,6 +281,25 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_path_with_a_dot_segment_is_refused_not_sent_elsewhere() {
+        let transport = ReqwestTransport::new().expect("the default transport builds");
+        let id = "550e8400-e29b-41d4-a716-446655440000";
+        // The first call parses the URL whole, the later ones build it on the cached origin: both refuse.
+        for _ in 0..2 {
+            for segment in [".", "..", "%2E", "%2e%2E", ".%2E", "%2e."] {
+                let uri: http::Uri =
+                    format!("https://api.talkover.ai/api/v1/agents/{id}/actions/{segment}").parse().unwrap();
+                let error = transport.url_of(&uri).expect_err(segment);
+                assert_eq!(error.kind(), TransportErrorKind::InvalidUrl, "{segment}");
+                assert!(error.certainly_not_sent(), "{segment}");
+                assert!(error.to_string().contains(&format!("`{segment}`")), "{error}");
+            }
+            let fine: http::Uri = format!("https://api.talkover.ai/api/v1/agents/{id}/actions/...").parse().unwrap();
+            assert_eq!(transport.url_of(&fine).unwrap().path(), format!("/api/v1/agents/{id}/actions/..."));
+        }
+    }
+
+    #[test]
     fn a_url_built_on_the_cached_origin_is_the_url_parsed_whole() {
         let origins =
             ["http://127.0.0.1:8080", "https://api.talkover.ai", "http://[::1]:9000", "https://user:pw@Example.COM"];
@@ -264,8 +308,7 @@ mod tests {
             "/api/v1/agents/550e8400-e29b-41d4-a716-446655440000",
             "/api/v1/calls?search=%2B15550100&page=2&per_page=100",
             "/api/v1/agents/a%2Fb/calls",
-            "/a/./b/../c",
-            "/a/%2e%2E/b",
+            "/a.b/...c/.../%2E%2Ex",
             "/x?",
             "/x?q='a'&b=c%20d&e=%7B%7D",
             "/%7Bid%7D/caf%C3%A9",

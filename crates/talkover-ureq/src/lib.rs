@@ -117,6 +117,7 @@ fn map_error(error: ureq::Error) -> TransportError {
         #[cfg(feature = "native-tls")]
         ureq::Error::NativeTls(_) => TransportErrorKind::Tls,
         ureq::Error::BodyExceedsLimit(_) => TransportErrorKind::BodyTooLarge,
+        ureq::Error::BadUri(_) => TransportErrorKind::InvalidUrl,
         _ => TransportErrorKind::Other,
     };
     TransportError::new(kind, error.to_string()).with_source(error)
