@@ -4,7 +4,8 @@
 mod common;
 
 use common::{action, agent, api, assert_api, fields, test_call, voice};
-use talkover::agents::AgentStatus;
+use serde_json::json;
+use talkover::agents::{AgentKnowledge, AgentStatus, InterruptSensitivity};
 use talkover::calls::{CallStatus, GetAgentCalls, ListCalls, MakeCall};
 use talkover::trainings::NewTraining;
 use talkover::ErrorKind;
@@ -195,6 +196,24 @@ fn every_problem_of_a_body_is_answered_at_once() {
     let mut refused = fields(&invalid);
     refused.sort();
     assert_eq!(refused, ["idle_time_seconds", "llm_temperature", "name"]);
+}
+
+/// A bound with no upper end is said as "at least": the message never names the largest number a type holds.
+#[test]
+fn open_ended_bounds_say_at_least() {
+    let (server, client) = common::start_blocking();
+    let id = client.agents().create(agent("Short description")).unwrap().id;
+    let knowledge = AgentKnowledge::new("abc", InterruptSensitivity::Medium, false, 0.7, 0);
+    let refused_here = client.agents().update_knowledge(&id, knowledge.clone()).unwrap_err();
+    assert!(refused_here.to_string().contains("must be at least 5 characters long, got 3"), "{refused_here}");
+
+    let path = format!("/agents/{id}/knowledge");
+    let (status, body) = common::raw::send(&server, "PUT", &path, &serde_json::to_string(&knowledge).unwrap());
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["errors"]["description"], json!(["The description must be at least 5 characters long, got 3."]));
+    let (status, page) = common::raw::send(&server, "GET", "/calls?page=0", "");
+    assert_eq!(status, 422, "{page}");
+    assert_eq!(page["errors"]["page"], json!(["The page must be at least 1, got 0."]));
 }
 
 /// A create request without the fields named in `without`, which the SDK's types would not let a caller
