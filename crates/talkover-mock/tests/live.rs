@@ -401,6 +401,28 @@ fn rate_limit_headers_on_every_answer_and_429_past_the_limit() {
 }
 
 #[test]
+fn health_is_exempt_from_the_rate_limit() {
+    let server = Server::builder().rate_limit(2).start_blocking().unwrap();
+    for _ in 0..5 {
+        let health = plain(&server, "GET", "/api/v1/health", None);
+        assert_eq!((health.status, health.body["status"].clone()), (200, json!("ok")));
+        assert_eq!(health.header("x-ratelimit-remaining"), None, "not counted, so no count to report");
+    }
+    // The probes took nothing from the window.
+    for remaining in ["1", "0"] {
+        let answer = plain(&server, "GET", "/api/v1/agents", None);
+        assert_eq!((answer.status, answer.header("x-ratelimit-remaining")), (200, Some(remaining)));
+    }
+    assert_eq!(plain(&server, "GET", "/api/v1/agents", None).status, 429);
+    assert_eq!(plain(&server, "GET", "/api/v1/health", None).status, 200, "exempt past the limit too");
+
+    // An injected burst of 429s stands for the rate limit: health passes it, and leaves it whole.
+    let bursting = Server::builder().rate_limit_burst(1, 1).start_blocking().unwrap();
+    assert_eq!(plain(&bursting, "GET", "/api/v1/health", None).status, 200);
+    assert_eq!(plain(&bursting, "GET", "/api/v1/agents", None).status, 429);
+}
+
+#[test]
 fn a_script_drives_calls_and_the_clock_over_plain_http() {
     let server = Server::start_blocking().unwrap();
     let receiver = Receiver::start();
