@@ -454,10 +454,13 @@ impl Emulator {
         let (op, params) = match fixture::route(method, path) {
             Route::Found { operation, params } => (operation, params),
             Route::WrongMethod => {
-                return Ok(Reply::new(
+                let mut reply = Reply::new(
                     405,
                     json!({ "message": format!("The {method} method is not supported for route {path}.") }),
-                ))
+                );
+                // RFC 9110, 15.5.6: a 405 says which methods the path has.
+                reply.headers.push((http::header::ALLOW.to_string(), allowed_methods(path)));
+                return Ok(reply);
             }
             Route::Unknown => {
                 return Ok(Reply::new(404, json!({ "message": format!("The route {path} could not be found.") })))
@@ -468,7 +471,10 @@ impl Emulator {
                 .catalog
                 .documented_error(op.id, 401, None)
                 .unwrap_or_else(|| json!({ "success": false, "message": "Unauthenticated." }));
-            return Ok(Reply::new(401, body));
+            let mut reply = Reply::new(401, body);
+            // RFC 9110, 15.5.2: a 401 names the scheme that would be accepted.
+            reply.headers.push((http::header::WWW_AUTHENTICATE.to_string(), "Bearer".to_owned()));
+            return Ok(reply);
         }
         if let Some(rate) = rate.filter(|r| r.exceeded) {
             let mut body = self.catalog.documented_error(op.id, 429, None).unwrap_or_else(
@@ -598,6 +604,20 @@ impl Transport for Emulator {
         }
         Ok(self.handle_async(&request).await)
     }
+}
+
+/// The methods of the operations at `path`, and HEAD wherever GET is, as an `Allow` header lists them.
+fn allowed_methods(path: &str) -> String {
+    let mut methods: Vec<&str> = talkover_core::registry::operations()
+        .filter(|op| op.match_path(path).is_some())
+        .flat_map(|op| {
+            let head = (op.method == http::Method::GET).then_some("HEAD");
+            std::iter::once(op.method.as_str()).chain(head)
+        })
+        .collect();
+    methods.sort_unstable();
+    methods.dedup();
+    methods.join(", ")
 }
 
 /// Whether a request is left out of the rate limit: the emulator's control endpoints, and health, which

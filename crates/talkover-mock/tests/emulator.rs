@@ -179,7 +179,7 @@ fn the_emulator_is_also_an_in_process_transport() {
 }
 
 /// HTTP's rules, for any client: HEAD answers as GET does, without the body (its length still said),
-/// and the token's scheme is read without regard to case.
+/// the token's scheme is read without regard to case, and a 401 names the scheme.
 #[test]
 fn head_is_get_without_the_body_and_the_bearer_scheme_has_no_case() {
     let server = Server::start_blocking().unwrap();
@@ -209,8 +209,14 @@ fn head_is_get_without_the_body_and_the_bearer_scheme_has_no_case() {
     }
     for refused in [format!("Basic {}", server.token()), format!("Bearer{}", server.token()), server.token().to_owned()]
     {
-        assert_eq!(send("GET", "/agents", &refused).status(), StatusCode::UNAUTHORIZED, "{refused}");
+        let answer = send("GET", "/agents", &refused);
+        assert_eq!(answer.status(), StatusCode::UNAUTHORIZED, "{refused}");
+        // A 401 names the scheme that would be accepted (RFC 9110, 15.5.2).
+        assert_eq!(answer.headers().get("www-authenticate").map(|v| v.to_str().unwrap()), Some("Bearer"));
     }
+    let make_call = send("POST", "/agents/some-agent/call", "Bearer talq_wrong");
+    assert_eq!(make_call.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(make_call.headers().get("www-authenticate").map(|v| v.to_str().unwrap()), Some("Bearer"));
 }
 
 #[test]
@@ -227,7 +233,15 @@ fn unknown_routes_and_methods_are_refused() {
         talkover::BlockingTransport::send(&transport, request).unwrap()
     };
     assert_eq!(send("GET", "/api/v1/no-such-thing").status(), 404);
-    assert_eq!(send("PATCH", "/api/v1/agents").status(), 405);
+    // A 405 lists the methods the path has (RFC 9110, 15.5.6), HEAD wherever GET is.
+    let wrong_method = send("PATCH", "/api/v1/agents");
+    assert_eq!(wrong_method.status(), 405);
+    assert_eq!(wrong_method.headers().get("allow").map(|v| v.to_str().unwrap()), Some("GET, HEAD, POST"));
+    let on_an_action = send("GET", "/api/v1/agents/some-agent/actions/some-action");
+    assert_eq!(on_an_action.status(), 405);
+    assert_eq!(on_an_action.headers().get("allow").map(|v| v.to_str().unwrap()), Some("DELETE"));
+    let on_health = send("POST", "/api/v1/health");
+    assert_eq!(on_health.headers().get("allow").map(|v| v.to_str().unwrap()), Some("GET, HEAD"));
     assert_eq!(send("GET", "/api/v1/health").status(), 200);
     let bad_json = http::Request::builder()
         .method("POST")
