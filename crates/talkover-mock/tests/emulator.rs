@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use common::{agent, api, assert_api, campaign, fields, voice};
 use http::StatusCode;
 use talkover::agents::{GetAgentPricing, PublishAgent};
-use talkover::calls::{existing_call, CallStatus, MakeCampaignCall, NewCampaignCall};
+use talkover::calls::{existing_call, CallStatus, ListCalls, MakeCampaignCall, NewCampaignCall};
 use talkover::campaigns::{
     CampaignStatus, CreateCampaign, DeleteCampaign, GetCampaign, ListCampaigns, UpdateCampaignStatus,
 };
@@ -97,6 +97,38 @@ fn agent_webhooks_are_kept_and_replayed_operations_use_the_callers_ids() {
     // The reference's own example still answers as documented.
     let documented = client.execute(GetAgentPricing::new("550e8400-e29b-41d4-a716-446655440000")).unwrap();
     assert_eq!(documented.currency, "USD");
+}
+
+/// The lists whose pages report the positions of their first and last items write them on an empty page
+/// too, as `null`, and the SDK reads such a page.
+#[test]
+fn an_empty_page_writes_its_positions_as_null() {
+    let (server, client) = common::start_blocking();
+    let agent = client.agents().create(agent("No calls yet")).unwrap();
+    let paths = [
+        format!("/calls?agent_id={}", agent.id),
+        format!("/agents/{}/calls", agent.id),
+        "/campaigns?status=completed".to_owned(),
+        "/calls?page=9".to_owned(),
+    ];
+    for path in &paths {
+        let (status, body) = common::raw::send(&server, "GET", path, "");
+        assert_eq!(status, 200, "{path}: {body}");
+        assert_eq!(body["data"], serde_json::json!([]), "{path}");
+        let pagination = body["pagination"].as_object().unwrap_or_else(|| panic!("{path}: {body}"));
+        for position in ["from", "to"] {
+            assert_eq!(pagination.get(position), Some(&serde_json::Value::Null), "{path}: {body}");
+        }
+    }
+    let page = client.execute(ListCalls::new().agent_id(&agent.id)).unwrap();
+    let pagination = page.pagination.expect("page information");
+    assert!(page.items.is_empty());
+    assert_eq!((pagination.total, pagination.from, pagination.to), (0, None, None));
+
+    // A page with items still says where they are.
+    client.execute(CreateCampaign::new(campaign(&agent.id))).unwrap();
+    let (_, body) = common::raw::send(&server, "GET", "/campaigns", "");
+    assert_eq!((body["pagination"]["from"].as_u64(), body["pagination"]["to"].as_u64()), (Some(1), Some(1)));
 }
 
 #[test]

@@ -212,7 +212,7 @@ impl State {
         invalid.check()?;
         let calls = self.filtered_calls(&filters, agent_id.as_ref().map(|a| a.as_str()));
         let (items, pagination) = paginate(&calls, filters.page, filters.per_page);
-        Ok(Reply::list(items, None, Some(pagination)))
+        Ok(Reply::page(items, pagination))
     }
 
     pub(super) fn agent_calls(&mut self, req: &Request<'_>) -> Answer {
@@ -227,7 +227,7 @@ impl State {
             call.agent = None;
         }
         let (items, pagination) = paginate(&calls, filters.page, filters.per_page);
-        Ok(Reply::list(items, None, Some(pagination)))
+        Ok(Reply::page(items, pagination))
     }
 
     pub(super) fn end_call(&mut self, req: &Request<'_>) -> Answer {

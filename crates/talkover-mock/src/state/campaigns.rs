@@ -62,7 +62,7 @@ impl State {
             })
             .collect();
         let (items, pagination) = paginate(&matching, query.page, query.per_page);
-        Ok(Reply::list(items, None, Some(pagination)))
+        Ok(Reply::page(items, pagination))
     }
 
     pub(super) fn get_campaign(&mut self, req: &Request<'_>) -> Answer {

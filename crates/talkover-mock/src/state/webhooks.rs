@@ -196,7 +196,7 @@ impl State {
     fn logs_page(&self, webhook_id: &str, page: Option<u64>, per_page: Option<u32>) -> Reply {
         let logs: Vec<_> = self.live.logs.get(webhook_id).into_iter().flatten().rev().cloned().collect();
         let (items, pagination) = paginate(&logs, page, Some(per_page.unwrap_or(25)));
-        Reply::list(items, None, Some(pagination))
+        Reply::page(items, pagination)
     }
 
     /// Queues a new attempt of a logged delivery with the webhook's current settings. A delivery that
