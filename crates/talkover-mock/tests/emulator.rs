@@ -99,6 +99,53 @@ fn agent_webhooks_are_kept_and_replayed_operations_use_the_callers_ids() {
     assert_eq!(documented.currency, "USD");
 }
 
+/// A webhook's delivery method and authorization scheme are among the documented options, for agent and
+/// campaign webhooks alike, created or changed.
+#[test]
+fn webhook_methods_and_schemes_are_the_documented_ones() {
+    let (server, client) = common::start_blocking();
+    let agent = client.agents().create(agent("Picky")).unwrap();
+    let campaign = client.execute(CreateCampaign::new(campaign(&agent.id))).unwrap();
+    let agent_hooks = format!("/agents/{}/webhooks", agent.id);
+    let campaign_hooks = format!("/campaigns/{}/webhooks", campaign.id);
+    let body = |events: &str, extra: &str| {
+        format!(r#"{{"name": "Hook", "webhook_url": "https://example.com/hook", "events": [{events}]{extra}}}"#)
+    };
+    let agent_event = r#""event_phone_call_ended""#;
+    let campaign_event = r#""campaign.started""#;
+    for (path, event) in [(&agent_hooks, agent_event), (&campaign_hooks, campaign_event)] {
+        for (extra, refused) in [
+            (r#", "http_method": "GET""#, vec!["http_method"]),
+            (r#", "http_method": "post""#, vec!["http_method"]),
+            (r#", "authorization_scheme": "oauth2""#, vec!["authorization_scheme"]),
+            (
+                r#", "http_method": "DELETE", "authorization_scheme": "digest""#,
+                vec!["authorization_scheme", "http_method"],
+            ),
+        ] {
+            let (status, answer) = common::raw::send(&server, "POST", path, &body(event, extra));
+            assert_eq!(
+                (status, common::raw::error_fields(&answer)),
+                (422, refused.iter().map(|f| f.to_string()).collect()),
+                "{path} {extra}: {answer}"
+            );
+            let field = refused[0];
+            let message = format!("The selected {} is invalid.", field.replace('_', " "));
+            assert_eq!(answer["errors"][field], serde_json::json!([message]), "{answer}");
+        }
+        let documented = r#", "http_method": "PATCH", "authorization_scheme": "api_key""#;
+        let (status, created) = common::raw::send(&server, "POST", path, &body(event, documented));
+        assert_eq!(status, 200, "{path}: {created}");
+        let hook = format!("{path}/{}", created["data"]["id"].as_str().unwrap());
+        let (status, answer) = common::raw::send(&server, "PUT", &hook, r#"{"http_method": "TRACE"}"#);
+        assert_eq!((status, common::raw::error_fields(&answer)), (422, vec!["http_method".to_owned()]), "{answer}");
+        let (status, answer) = common::raw::send(&server, "PUT", &hook, r#"{"authorization_scheme": "jwt"}"#);
+        assert_eq!((status, common::raw::error_fields(&answer)), (422, vec!["authorization_scheme".to_owned()]));
+        let (status, answer) = common::raw::send(&server, "PUT", &hook, r#"{"http_method": "PUT"}"#);
+        assert_eq!(status, 200, "{answer}");
+    }
+}
+
 /// The lists whose pages report the positions of their first and last items write them on an empty page
 /// too, as `null`, and the SDK reads such a page.
 #[test]
