@@ -257,11 +257,14 @@ impl State {
         ended.ended_reason = Some(EndedReason::EndedByApi);
         let mut data = call_data(&entry.call);
         data.insert("ended_reason".into(), json!(EndedReason::EndedByApi));
-        let duration = entry.call.duration;
+        // Test calls are not billed.
+        let billed = (!entry.call.is_testing).then_some(entry.call.duration);
         if was_answered {
             self.emit_agent(agent_id, AgentWebhookEvent::ConversationEnded, &data);
         }
-        self.charge_call(duration);
+        if let Some(duration) = billed {
+            self.charge_call(duration);
+        }
         self.emit_agent(agent_id, AgentWebhookEvent::PhoneCallEnded, &data);
         Ok(Reply::data(200, None, ended))
     }
@@ -295,7 +298,7 @@ impl State {
     pub(super) fn progress_calls(&mut self) {
         let now_ms = self.live.clock.now_ms();
         let mut events = Vec::new();
-        let mut ended = Vec::new();
+        let mut billed = Vec::new();
         for entry in &mut self.calls {
             for (at, status) in entry.progress.due(&entry.call.status, now_ms) {
                 let reached_ms = entry.progress.placed_ms + at;
@@ -305,7 +308,10 @@ impl State {
                 if !is_active(&status) {
                     entry.call.duration = entry.progress.duration(reached_ms);
                     entry.ended_at = Some(crate::clock::stamp(crate::clock::timestamp(reached_ms)));
-                    ended.push(entry.call.duration);
+                    // Test calls are not billed.
+                    if !entry.call.is_testing {
+                        billed.push(entry.call.duration);
+                    }
                 }
                 entry.call.status = status.clone();
                 entry.call.updated_at = crate::clock::stamp(crate::clock::timestamp(reached_ms));
@@ -318,7 +324,7 @@ impl State {
         for (agent_id, event, data) in events {
             self.emit_agent(&agent_id, event, &data);
         }
-        for duration in ended {
+        for duration in billed {
             self.charge_call(duration);
         }
     }
