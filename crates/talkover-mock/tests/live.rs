@@ -329,6 +329,60 @@ fn calls_reach_the_outcome_their_number_chooses() {
     assert_eq!(no_answer.map(|r| r.json()["status"].clone()), Some(json!("no-answer")));
 }
 
+#[test]
+fn a_calls_context_comes_back_in_every_event_of_the_call() {
+    let (server, client) = stopped_clock();
+    let receiver = Receiver::start();
+    let agent = published_agent(&client, "Context");
+    let events = [
+        AgentWebhookEvent::PhoneCallStarted,
+        AgentWebhookEvent::PhoneCallConnected,
+        AgentWebhookEvent::ConversationStarted,
+        AgentWebhookEvent::ConversationEnded,
+        AgentWebhookEvent::PhoneCallEnded,
+    ];
+    let hook = NewAgentWebhook::new("Everything", receiver.url(), events).webhook_secret(SECRET);
+    client.execute(CreateWebhook::new(&agent, hook)).unwrap();
+
+    // One call runs its course; another is ended by the caller; a third has no context.
+    let ours = NewCall::new("+15550009876").context_value("user_id", "user_123").context_value("attempt", 2);
+    let placed = client.execute(MakeCall::new(&agent, ours)).unwrap();
+    let long = NewCall::new("+15550005555").context_value("ticket", json!({ "id": 7 }));
+    let ended_by_us = client.execute(MakeCall::new(&agent, long)).unwrap();
+    let plain = client.execute(MakeCall::new(&agent, NewCall::new("+15550001111"))).unwrap();
+    server.advance_clock(Duration::from_secs(10));
+    client.execute(EndCall::new(&agent, ended_by_us.id.clone())).unwrap();
+
+    // 5 events of the answered call, 5 of the ended one, started and ended of the unanswered one.
+    let received = receiver.wait_for(12);
+    assert_signed(&received);
+    let of_call = |id: &talkover::calls::CallId| -> Vec<WebhookDelivery> {
+        let deliveries = received.iter().map(|r| WebhookDelivery::from_slice(&r.body).unwrap());
+        deliveries.filter(|d| d.payload["call_id"] == json!(id)).collect()
+    };
+    let answered = of_call(&placed.id);
+    let names: Vec<_> = answered.iter().map(|d| d.event_name().unwrap_or_default()).collect();
+    assert_eq!(
+        names,
+        [
+            "event_phone_call_started",
+            "event_phone_call_connected",
+            "event_conversation_started",
+            "event_conversation_ended",
+            "event_phone_call_ended",
+        ]
+    );
+    for delivery in &answered {
+        assert_eq!(delivery.payload["context"], json!({ "user_id": "user_123", "attempt": 2 }), "{delivery:?}");
+    }
+    let ended = of_call(&ended_by_us.id);
+    assert_eq!(ended.len(), 5);
+    assert!(ended.iter().all(|d| d.payload["context"] == json!({ "ticket": { "id": 7 } })), "{ended:?}");
+    let without = of_call(&plain.id);
+    assert_eq!(without.len(), 2);
+    assert!(without.iter().all(|d| !d.payload.contains_key("context")), "{without:?}");
+}
+
 #[tokio::test(flavor = "current_thread")]
 async fn end_call_ends_an_active_call() {
     let server = Server::builder().clock_scale(0.0).start().await.unwrap();

@@ -109,15 +109,39 @@ impl Progress {
     }
 }
 
-/// The data of a call event, beside the delivery's envelope.
-fn call_data(call: &Call) -> Map<String, Value> {
+/// The data of a call event, beside the delivery's envelope: the call, and the `context` its caller gave,
+/// which goes back in every event of the call.
+fn call_data(entry: &CallEntry) -> Map<String, Value> {
+    let call = &entry.call;
     let data = json!({
         "call_id": call.id, "call_sid": call.sid, "to": call.to, "from": call.from, "direction": call.direction,
         "status": call.status, "duration": call.duration, "is_testing": call.is_testing,
     });
-    match data {
+    let mut fields = match data {
         Value::Object(fields) => fields,
         _ => Map::new(),
+    };
+    if let Some(context) = &entry.context {
+        fields.insert("context".into(), Value::Object(context.clone()));
+    }
+    fields
+}
+
+/// A call to place from an agent.
+pub(super) struct Placing {
+    pub(super) to: String,
+    /// A test call is not billed.
+    pub(super) is_testing: bool,
+    /// The caller's own data, sent back in every webhook event of the call.
+    pub(super) context: Option<Map<String, Value>>,
+    /// When it is placed, on the emulator's clock.
+    pub(super) placed_ms: i64,
+}
+
+impl Placing {
+    /// A call to `to`, placed at `placed_ms`, with nothing else asked of it.
+    pub(super) fn at(to: String, placed_ms: i64) -> Self {
+        Self { to, is_testing: false, context: None, placed_ms }
     }
 }
 
@@ -142,16 +166,21 @@ impl State {
         if self.agents[index].agent.current_status != Some(AgentStatus::Published) {
             return Err(Reply::error_object(400, "AGENT_INACTIVE", "Agent is not published", None));
         }
-        let placed_ms = self.live.clock.now_ms();
-        let call = self.place_call(index, body.to, body.is_testing.unwrap_or(false), placed_ms);
+        let placing = Placing {
+            to: body.to,
+            is_testing: body.is_testing.unwrap_or(false),
+            context: body.context,
+            placed_ms: self.live.clock.now_ms(),
+        };
+        let call = self.place_call(index, placing);
         let mut placed = PlacedCall::new(call.id, call.to, call.status, call.created_at);
         placed.agent_id = Some(make.agent_id);
         Ok(Reply::data(200, None, placed))
     }
 
-    /// Places a call from an agent at `placed_ms` on the emulator's clock: it starts `initiated` and
-    /// progresses from there. Emits its start.
-    pub(super) fn place_call(&mut self, index: usize, to: String, is_testing: bool, placed_ms: i64) -> Call {
+    /// Places a call from an agent: it starts `initiated` and progresses from there. Emits its start.
+    pub(super) fn place_call(&mut self, index: usize, placing: Placing) -> Call {
+        let Placing { to, is_testing, context, placed_ms } = placing;
         let agent = &self.agents[index].agent;
         let from = agent
             .phone_numbers
@@ -172,8 +201,10 @@ impl State {
         call.from_formatted = formatted(&call.from);
         call.is_testing = is_testing;
         call.agent = Some(summary);
-        let data = call_data(&call);
-        self.calls.push(CallEntry { call: call.clone(), ended_at: None, progress: Progress::new(outcome, placed_ms) });
+        let entry =
+            CallEntry { call: call.clone(), ended_at: None, context, progress: Progress::new(outcome, placed_ms) };
+        let data = call_data(&entry);
+        self.calls.push(entry);
         for event in outcome.events(&CallStatus::Initiated) {
             self.emit_agent(&agent_id, event.clone(), &data);
         }
@@ -255,7 +286,7 @@ impl State {
         let mut ended = EndedCall::new(entry.call.id.clone(), entry.call.status.clone());
         ended.ended_at = entry.ended_at.clone();
         ended.ended_reason = Some(EndedReason::EndedByApi);
-        let mut data = call_data(&entry.call);
+        let mut data = call_data(entry);
         data.insert("ended_reason".into(), json!(EndedReason::EndedByApi));
         // Test calls are not billed.
         let billed = (!entry.call.is_testing).then_some(entry.call.duration);
@@ -317,7 +348,7 @@ impl State {
                 entry.call.updated_at = crate::clock::stamp(crate::clock::timestamp(reached_ms));
                 let agent_id = entry.call.agent.as_ref().map(|a| a.id.as_str().to_owned()).unwrap_or_default();
                 for event in entry.progress.outcome.events(&status) {
-                    events.push((agent_id.clone(), event.clone(), call_data(&entry.call)));
+                    events.push((agent_id.clone(), event.clone(), call_data(entry)));
                 }
             }
         }
