@@ -28,7 +28,9 @@
 //!   check it with `talkover_core::webhook_delivery::verify_delivery`). Every attempt is logged on the
 //!   webhook; `timeout` and `max_retries` hold; retry-webhook-log sends again. Targets are `http://` URLs.
 //! - **Calls that progress** on the emulator's clock: `initiated`, `ringing` after 1 s, `answered` after
-//!   2 s, `completed` after 4 s (2 s of talk). The number's last four digits choose another end: `1111`
+//!   2 s, `completed` after 4 s (2 s of talk), counted from when the call is placed: make-call's
+//!   `delay_seconds` later, the call staying `initiated` (as make-call documents a call "created and being
+//!   processed") and unannounced until then. The number's last four digits choose another end: `1111`
 //!   `no-answer`, `2222` `busy`, `3333` `failed`, `4444` voicemail (`completed`; a campaign call ends
 //!   `voicemail`), `5555` stays `answered` for an hour (for get-active-call and end-call). make-call's
 //!   `context` comes back, as `context`, in every webhook event of its call (and to payload templates as

@@ -383,6 +383,47 @@ fn a_calls_context_comes_back_in_every_event_of_the_call() {
     assert!(without.iter().all(|d| !d.payload.contains_key("context")), "{without:?}");
 }
 
+#[test]
+fn a_delayed_call_waits_before_it_is_placed() {
+    let (server, client) = stopped_clock();
+    let receiver = Receiver::start();
+    let agent = published_agent(&client, "Later");
+    let events = [AgentWebhookEvent::PhoneCallStarted, AgentWebhookEvent::PhoneCallEnded];
+    let hook = NewAgentWebhook::new("Later", receiver.url(), events).webhook_secret(SECRET);
+    client.execute(CreateWebhook::new(&agent, hook)).unwrap();
+    let made_at = server.clock_now();
+    let placed = client.execute(MakeCall::new(&agent, NewCall::new("+15550009876").delay_seconds(30))).unwrap();
+    assert_eq!((placed.status, placed.created_at.as_str()), (CallStatus::Initiated, made_at.as_str()));
+
+    // The clock is driven over HTTP, as a script would: the call is `initiated` until it is placed, 30 s on.
+    let advance = |seconds: f64| {
+        let answer = plain(&server, "POST", "/_emulator/clock/advance", Some(json!({ "seconds": seconds })));
+        assert_eq!(answer.status, 200, "{}", answer.body);
+    };
+    let status = || statuses(&client, &agent).into_iter().map(|(_, status, _)| status).collect::<Vec<_>>();
+    advance(29.5);
+    assert_eq!(status(), [CallStatus::Initiated]);
+    let active = client.execute(GetActiveCall::new(&agent, "+15550009876")).unwrap();
+    assert_eq!(active.items.iter().map(|c| &c.status).collect::<Vec<_>>(), [&CallStatus::Initiated]);
+    advance(1.0);
+    assert_eq!(status(), [CallStatus::Initiated], "placed, not ringing yet");
+    advance(1.0);
+    assert_eq!(status(), [CallStatus::Ringing], "ringing 1 s after it was placed");
+    advance(10.0);
+    let ended = statuses(&client, &agent);
+    assert_eq!(ended, [("+15550009876".to_owned(), CallStatus::Completed, 2)]);
+
+    // Its start was announced when it was placed, not when it was made.
+    let received = receiver.wait_for(2);
+    let deliveries: Vec<WebhookDelivery> =
+        received.iter().map(|r| WebhookDelivery::from_slice(&r.body).unwrap()).collect();
+    let names: Vec<_> = deliveries.iter().map(|d| d.event_name().unwrap_or_default()).collect();
+    assert_eq!(names, ["event_phone_call_started", "event_phone_call_ended"]);
+    let seconds = |text: &str| talkover::time::DateTime::new(text).unwrap().unix_timestamp();
+    let started_at = deliveries[0].timestamp.as_ref().map(|t| seconds(t.as_str())).unwrap();
+    assert!(started_at >= seconds(&made_at) + 30, "started {started_at}, made {made_at}");
+}
+
 #[tokio::test(flavor = "current_thread")]
 async fn end_call_ends_an_active_call() {
     let server = Server::builder().clock_scale(0.0).start().await.unwrap();
