@@ -63,13 +63,7 @@ impl Problems {
 
     /// Checks that `value` lies in `min..=max` ([`range`]) when it is set: `value` is a `T`, or an
     /// `Option<T>` for an optional field.
-    pub fn range<T: PartialOrd + std::fmt::Display>(
-        &mut self,
-        field: &str,
-        value: impl Into<Option<T>>,
-        min: T,
-        max: T,
-    ) -> &mut Self {
+    pub fn range<T: Bound>(&mut self, field: &str, value: impl Into<Option<T>>, min: T, max: T) -> &mut Self {
         match value.into() {
             Some(value) => self.check(range(self.operation, field, value, min, max)),
             None => self,
@@ -132,34 +126,57 @@ impl Problems {
     }
 }
 
-/// Fails when `value` has fewer than `min` or more than `max` characters.
+/// Fails when `value` has fewer than `min` or more than `max` characters. A `max` of `usize::MAX` means no
+/// upper bound, and the message says only the lower one.
 pub fn length(operation: &'static str, field: &str, value: &str, min: usize, max: usize) -> Result<(), Error> {
     let count = value.chars().count();
     if count < min || count > max {
-        return Err(Error::invalid_request(
-            operation,
-            Some(field),
-            format!("must be {min} to {max} characters long, got {count}"),
-        ));
+        let bounds = if max == usize::MAX {
+            let unit = if min == 1 { "character" } else { "characters" };
+            format!("at least {min} {unit}")
+        } else {
+            format!("{min} to {max} characters")
+        };
+        return Err(Error::invalid_request(operation, Some(field), format!("must be {bounds} long, got {count}")));
     }
     Ok(())
 }
 
-/// Fails when `value` lies outside `min..=max`.
-pub fn range<T: PartialOrd + std::fmt::Display>(
-    operation: &'static str,
-    field: &str,
-    value: T,
-    min: T,
-    max: T,
-) -> Result<(), Error> {
+/// A number [`range`] can check. Its type's largest value as the upper bound means no upper bound: the
+/// message then says only the lower one.
+pub trait Bound: PartialOrd + std::fmt::Display {
+    /// Whether this is the largest value of its type (infinity, for a float).
+    fn is_greatest(&self) -> bool;
+}
+
+macro_rules! integer_bounds {
+    ($($t:ty),*) => {
+        $(impl Bound for $t {
+            fn is_greatest(&self) -> bool {
+                *self == <$t>::MAX
+            }
+        })*
+    };
+}
+integer_bounds!(u8, u16, u32, u64, u128, usize, i8, i16, i32, i64, i128, isize);
+
+macro_rules! float_bounds {
+    ($($t:ty),*) => {
+        $(impl Bound for $t {
+            fn is_greatest(&self) -> bool {
+                *self == <$t>::MAX || *self == <$t>::INFINITY
+            }
+        })*
+    };
+}
+float_bounds!(f32, f64);
+
+/// Fails when `value` lies outside `min..=max` (a `max` that is its type's largest value: below `min`).
+pub fn range<T: Bound>(operation: &'static str, field: &str, value: T, min: T, max: T) -> Result<(), Error> {
     // Written so that NaN fails too.
     if !(value >= min && value <= max) {
-        return Err(Error::invalid_request(
-            operation,
-            Some(field),
-            format!("must be between {min} and {max}, got {value}"),
-        ));
+        let bounds = if max.is_greatest() { format!("at least {min}") } else { format!("between {min} and {max}") };
+        return Err(Error::invalid_request(operation, Some(field), format!("must be {bounds}, got {value}")));
     }
     Ok(())
 }
@@ -298,17 +315,30 @@ mod tests {
     }
 
     #[test]
+    fn an_open_upper_bound_is_not_written_out() {
+        let message = |result: Result<(), Error>| match result {
+            Err(Error::InvalidRequest(invalid)) => invalid.problems()[0].message.clone(),
+            other => panic!("{other:?}"),
+        };
+        let text = message(length("x", "description", "abc", 5, usize::MAX));
+        assert_eq!(text, "must be at least 5 characters long, got 3");
+        assert_eq!(message(length("x", "host", "", 1, usize::MAX)), "must be at least 1 character long, got 0");
+        assert_eq!(message(length("x", "name", "", 1, 255)), "must be 1 to 255 characters long, got 0");
+        assert_eq!(message(range("x", "page", 0, 1, u64::MAX)), "must be at least 1, got 0");
+        assert_eq!(message(range("x", "minutes", 0, 1, u32::MAX)), "must be at least 1, got 0");
+        assert_eq!(message(range("x", "speed", 0.0, 0.1, f64::INFINITY)), "must be at least 0.1, got 0");
+        assert_eq!(message(range("x", "day", 29, 1, 28)), "must be between 1 and 28, got 29");
+        for text in [message(pagination("x", None, Some(0))), message(length("x", "d", "", 5, usize::MAX))] {
+            assert!(!text.contains(&u64::MAX.to_string()), "{text}");
+        }
+    }
+
+    #[test]
     fn problems_are_all_kept_with_their_fields() {
         let Err(Error::InvalidRequest(both)) = pagination("list-agents", Some(0), Some(0)) else { panic!() };
         assert_eq!(both.operation, "list-agents");
         let found: Vec<(&str, &str)> = both.problems().iter().map(|p| (p.field.as_str(), p.message.as_str())).collect();
-        assert_eq!(
-            found,
-            [
-                ("per_page", "must be between 1 and 100, got 0"),
-                ("page", "must be between 1 and 18446744073709551615, got 0")
-            ]
-        );
+        assert_eq!(found, [("per_page", "must be between 1 and 100, got 0"), ("page", "must be at least 1, got 0")]);
         let text = both.to_string();
         assert!(text.contains("`per_page`") && text.contains("`page`"), "{text}");
         assert!(Problems::new("x").finish().is_ok());

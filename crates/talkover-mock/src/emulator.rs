@@ -7,6 +7,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use http::{HeaderValue, StatusCode};
 use serde_json::{json, Value};
+use talkover_core::account::HealthCheck;
 use talkover_core::fixture::{self, Route};
 use talkover_core::webhooks::TestWebhook;
 use talkover_core::{BlockingTransport, HttpRequest, HttpResponse, Operation as _, Transport, TransportError};
@@ -353,9 +354,9 @@ impl Emulator {
         wait
     }
 
-    /// Counts an API request against the rate limit (the control endpoints are not counted).
+    /// Counts an API request against the rate limit (the control endpoints and health are not counted).
     fn count(&self, request: &HttpRequest) -> Option<RateCount> {
-        if request.uri().path().starts_with(CONTROL_PREFIX) {
+        if rate_exempt(request) {
             return None;
         }
         let mut window = lock(&self.rate);
@@ -453,21 +454,27 @@ impl Emulator {
         let (op, params) = match fixture::route(method, path) {
             Route::Found { operation, params } => (operation, params),
             Route::WrongMethod => {
-                return Ok(Reply::new(
+                let mut reply = Reply::new(
                     405,
                     json!({ "message": format!("The {method} method is not supported for route {path}.") }),
-                ))
+                );
+                // RFC 9110, 15.5.6: a 405 says which methods the path has.
+                reply.headers.push((http::header::ALLOW.to_string(), allowed_methods(path)));
+                return Ok(reply);
             }
             Route::Unknown => {
                 return Ok(Reply::new(404, json!({ "message": format!("The route {path} could not be found.") })))
             }
         };
-        if op.id != "health" && !self.authorized(request) {
+        if op.id != HealthCheck::ID && !self.authorized(request) {
             let body = self
                 .catalog
                 .documented_error(op.id, 401, None)
                 .unwrap_or_else(|| json!({ "success": false, "message": "Unauthenticated." }));
-            return Ok(Reply::new(401, body));
+            let mut reply = Reply::new(401, body);
+            // RFC 9110, 15.5.2: a 401 names the scheme that would be accepted.
+            reply.headers.push((http::header::WWW_AUTHENTICATE.to_string(), "Bearer".to_owned()));
+            return Ok(reply);
         }
         if let Some(rate) = rate.filter(|r| r.exceeded) {
             let mut body = self.catalog.documented_error(op.id, 429, None).unwrap_or_else(
@@ -551,7 +558,8 @@ impl Emulator {
 
     fn fault(&self, operation: &str) -> Option<Reply> {
         let mut faults = lock(&self.faults);
-        if faults.burst_left > 0 {
+        // A burst of 429s stands for the rate limit, which health is exempt from.
+        if faults.burst_left > 0 && operation != HealthCheck::ID {
             faults.burst_left -= 1;
             let body = self.catalog.documented_error(operation, 429, None).unwrap_or_else(
                 || json!({ "success": false, "message": "Too many requests. Please try again later." }),
@@ -596,6 +604,29 @@ impl Transport for Emulator {
         }
         Ok(self.handle_async(&request).await)
     }
+}
+
+/// The methods of the operations at `path`, and HEAD wherever GET is, as an `Allow` header lists them.
+fn allowed_methods(path: &str) -> String {
+    let mut methods: Vec<&str> = talkover_core::registry::operations()
+        .filter(|op| op.match_path(path).is_some())
+        .flat_map(|op| {
+            let head = (op.method == http::Method::GET).then_some("HEAD");
+            std::iter::once(op.method.as_str()).chain(head)
+        })
+        .collect();
+    methods.sort_unstable();
+    methods.dedup();
+    methods.join(", ")
+}
+
+/// Whether a request is left out of the rate limit: the emulator's control endpoints, and health, which
+/// the reference documents as exempt (a HEAD request is read as its GET).
+fn rate_exempt(request: &HttpRequest) -> bool {
+    let path = request.uri().path();
+    let method = if request.method() == http::Method::HEAD { "GET" } else { request.method().as_str() };
+    path.starts_with(CONTROL_PREFIX)
+        || matches!(fixture::route(method, path), Route::Found { operation, .. } if operation.id == HealthCheck::ID)
 }
 
 /// The answer to a HEAD request has no body: its `Content-Length` says how long the GET's is.

@@ -28,18 +28,21 @@
 //!   check it with `talkover_core::webhook_delivery::verify_delivery`). Every attempt is logged on the
 //!   webhook; `timeout` and `max_retries` hold; retry-webhook-log sends again. Targets are `http://` URLs.
 //! - **Calls that progress** on the emulator's clock: `initiated`, `ringing` after 1 s, `answered` after
-//!   2 s, `completed` after 4 s (2 s of talk). The number's last four digits choose another end: `1111`
+//!   2 s, `completed` after 4 s (2 s of talk), counted from when the call is placed: make-call's
+//!   `delay_seconds` later, the call staying `initiated` (as make-call documents a call "created and being
+//!   processed") and unannounced until then. The number's last four digits choose another end: `1111`
 //!   `no-answer`, `2222` `busy`, `3333` `failed`, `4444` voicemail (`completed`; a campaign call ends
-//!   `voicemail`), `5555` stays `answered` for an hour (for get-active-call and end-call). Campaign calls
-//!   are dialled while their campaign is active and inside its schedule (read in UTC), each as a call of
-//!   the campaign's agent.
+//!   `voicemail`), `5555` stays `answered` for an hour (for get-active-call and end-call). make-call's
+//!   `context` comes back, as `context`, in every webhook event of its call (and to payload templates as
+//!   `{{context.…}}`); a test call (`is_testing`) costs no credits. Campaign calls are dialled while their
+//!   campaign is active and inside its schedule (read in UTC), each as a call of the campaign's agent.
 //! - **A clock tests drive**: it runs at the wall clock's pace unless scaled
 //!   ([`ServerBuilder::clock_scale`]; 0 freezes it) and jumps with [`Server::advance_clock`], or over
 //!   HTTP outside the API (no token): `GET /_emulator/clock`, `POST /_emulator/clock/advance`
 //!   (`{"seconds": N}`), `POST /_emulator/clock/scale` (`{"scale": S}`).
 //! - **Rate limits**: every API answer carries `X-RateLimit-Limit`, `-Remaining` and `-Reset` (the Unix
 //!   time the one-minute window ends); with [`ServerBuilder::rate_limit`] requests past the limit answer
-//!   `429` with `Retry-After`.
+//!   `429` with `Retry-After`. Health is exempt, as documented: never refused, never counted.
 //!
 //! ```no_run
 //! # fn run() -> Result<(), Box<dyn std::error::Error>> {

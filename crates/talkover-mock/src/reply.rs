@@ -49,6 +49,15 @@ impl Reply {
         Self::typed(200, &list)
     }
 
+    /// `{"success": true, "data": [...], "pagination"}` for a list whose pages report the positions of their
+    /// first and last items: `from` and `to` are written on an empty page too, as `null`, the way Laravel's
+    /// paginators write them.
+    pub(crate) fn page<T: Serialize>(data: Vec<T>, mut pagination: Pagination) -> Self {
+        let (from, to) = (pagination.from.take(), pagination.to.take());
+        let list = ListEnvelope { success: Some(true), message: None, data, meta: None, pagination: None };
+        Self::typed(200, &PositionedList { list, pagination: Positioned { pagination, from, to } })
+    }
+
     /// `{"success": true, "message"}`.
     pub(crate) fn ack(message: &str) -> Self {
         let mut ack = Ack::default();
@@ -75,6 +84,24 @@ impl Reply {
         }
         Self::new(status, json!({ "error": error }))
     }
+}
+
+/// A list envelope whose page information writes `from` and `to` even when they are unset.
+#[derive(Serialize)]
+struct PositionedList<T> {
+    #[serde(flatten)]
+    list: ListEnvelope<T>,
+    pagination: Positioned,
+}
+
+/// Page information with `from` and `to` always written (`null` when unset).
+#[derive(Serialize)]
+struct Positioned {
+    /// The rest of the page information (its own `from` and `to` unset, so not written twice).
+    #[serde(flatten)]
+    pagination: Pagination,
+    from: Option<u64>,
+    to: Option<u64>,
 }
 
 /// One of the core's types as JSON, or the 500 of a bug.

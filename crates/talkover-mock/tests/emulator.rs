@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use common::{agent, api, assert_api, campaign, fields, voice};
 use http::StatusCode;
 use talkover::agents::{GetAgentPricing, PublishAgent};
-use talkover::calls::{existing_call, CallStatus, MakeCampaignCall, NewCampaignCall};
+use talkover::calls::{existing_call, CallStatus, ListCalls, MakeCampaignCall, NewCampaignCall};
 use talkover::campaigns::{
     CampaignStatus, CreateCampaign, DeleteCampaign, GetCampaign, ListCampaigns, UpdateCampaignStatus,
 };
@@ -99,6 +99,85 @@ fn agent_webhooks_are_kept_and_replayed_operations_use_the_callers_ids() {
     assert_eq!(documented.currency, "USD");
 }
 
+/// A webhook's delivery method and authorization scheme are among the documented options, for agent and
+/// campaign webhooks alike, created or changed.
+#[test]
+fn webhook_methods_and_schemes_are_the_documented_ones() {
+    let (server, client) = common::start_blocking();
+    let agent = client.agents().create(agent("Picky")).unwrap();
+    let campaign = client.execute(CreateCampaign::new(campaign(&agent.id))).unwrap();
+    let agent_hooks = format!("/agents/{}/webhooks", agent.id);
+    let campaign_hooks = format!("/campaigns/{}/webhooks", campaign.id);
+    let body = |events: &str, extra: &str| {
+        format!(r#"{{"name": "Hook", "webhook_url": "https://example.com/hook", "events": [{events}]{extra}}}"#)
+    };
+    let agent_event = r#""event_phone_call_ended""#;
+    let campaign_event = r#""campaign.started""#;
+    for (path, event) in [(&agent_hooks, agent_event), (&campaign_hooks, campaign_event)] {
+        for (extra, refused) in [
+            (r#", "http_method": "GET""#, vec!["http_method"]),
+            (r#", "http_method": "post""#, vec!["http_method"]),
+            (r#", "authorization_scheme": "oauth2""#, vec!["authorization_scheme"]),
+            (
+                r#", "http_method": "DELETE", "authorization_scheme": "digest""#,
+                vec!["authorization_scheme", "http_method"],
+            ),
+        ] {
+            let (status, answer) = common::raw::send(&server, "POST", path, &body(event, extra));
+            assert_eq!(
+                (status, common::raw::error_fields(&answer)),
+                (422, refused.iter().map(|f| f.to_string()).collect()),
+                "{path} {extra}: {answer}"
+            );
+            let field = refused[0];
+            let message = format!("The selected {} is invalid.", field.replace('_', " "));
+            assert_eq!(answer["errors"][field], serde_json::json!([message]), "{answer}");
+        }
+        let documented = r#", "http_method": "PATCH", "authorization_scheme": "api_key""#;
+        let (status, created) = common::raw::send(&server, "POST", path, &body(event, documented));
+        assert_eq!(status, 200, "{path}: {created}");
+        let hook = format!("{path}/{}", created["data"]["id"].as_str().unwrap());
+        let (status, answer) = common::raw::send(&server, "PUT", &hook, r#"{"http_method": "TRACE"}"#);
+        assert_eq!((status, common::raw::error_fields(&answer)), (422, vec!["http_method".to_owned()]), "{answer}");
+        let (status, answer) = common::raw::send(&server, "PUT", &hook, r#"{"authorization_scheme": "jwt"}"#);
+        assert_eq!((status, common::raw::error_fields(&answer)), (422, vec!["authorization_scheme".to_owned()]));
+        let (status, answer) = common::raw::send(&server, "PUT", &hook, r#"{"http_method": "PUT"}"#);
+        assert_eq!(status, 200, "{answer}");
+    }
+}
+
+/// The lists whose pages report the positions of their first and last items write them on an empty page
+/// too, as `null`, and the SDK reads such a page.
+#[test]
+fn an_empty_page_writes_its_positions_as_null() {
+    let (server, client) = common::start_blocking();
+    let agent = client.agents().create(agent("No calls yet")).unwrap();
+    let paths = [
+        format!("/calls?agent_id={}", agent.id),
+        format!("/agents/{}/calls", agent.id),
+        "/campaigns?status=completed".to_owned(),
+        "/calls?page=9".to_owned(),
+    ];
+    for path in &paths {
+        let (status, body) = common::raw::send(&server, "GET", path, "");
+        assert_eq!(status, 200, "{path}: {body}");
+        assert_eq!(body["data"], serde_json::json!([]), "{path}");
+        let pagination = body["pagination"].as_object().unwrap_or_else(|| panic!("{path}: {body}"));
+        for position in ["from", "to"] {
+            assert_eq!(pagination.get(position), Some(&serde_json::Value::Null), "{path}: {body}");
+        }
+    }
+    let page = client.execute(ListCalls::new().agent_id(&agent.id)).unwrap();
+    let pagination = page.pagination.expect("page information");
+    assert!(page.items.is_empty());
+    assert_eq!((pagination.total, pagination.from, pagination.to), (0, None, None));
+
+    // A page with items still says where they are.
+    client.execute(CreateCampaign::new(campaign(&agent.id))).unwrap();
+    let (_, body) = common::raw::send(&server, "GET", "/campaigns", "");
+    assert_eq!((body["pagination"]["from"].as_u64(), body["pagination"]["to"].as_u64()), (Some(1), Some(1)));
+}
+
 #[test]
 fn faults_are_injected_on_demand() {
     let server = Server::builder().rate_limit_burst(2, 7).start_blocking().unwrap();
@@ -179,7 +258,7 @@ fn the_emulator_is_also_an_in_process_transport() {
 }
 
 /// HTTP's rules, for any client: HEAD answers as GET does, without the body (its length still said),
-/// and the token's scheme is read without regard to case.
+/// the token's scheme is read without regard to case, and a 401 names the scheme.
 #[test]
 fn head_is_get_without_the_body_and_the_bearer_scheme_has_no_case() {
     let server = Server::start_blocking().unwrap();
@@ -209,8 +288,14 @@ fn head_is_get_without_the_body_and_the_bearer_scheme_has_no_case() {
     }
     for refused in [format!("Basic {}", server.token()), format!("Bearer{}", server.token()), server.token().to_owned()]
     {
-        assert_eq!(send("GET", "/agents", &refused).status(), StatusCode::UNAUTHORIZED, "{refused}");
+        let answer = send("GET", "/agents", &refused);
+        assert_eq!(answer.status(), StatusCode::UNAUTHORIZED, "{refused}");
+        // A 401 names the scheme that would be accepted (RFC 9110, 15.5.2).
+        assert_eq!(answer.headers().get("www-authenticate").map(|v| v.to_str().unwrap()), Some("Bearer"));
     }
+    let make_call = send("POST", "/agents/some-agent/call", "Bearer talq_wrong");
+    assert_eq!(make_call.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(make_call.headers().get("www-authenticate").map(|v| v.to_str().unwrap()), Some("Bearer"));
 }
 
 #[test]
@@ -227,7 +312,15 @@ fn unknown_routes_and_methods_are_refused() {
         talkover::BlockingTransport::send(&transport, request).unwrap()
     };
     assert_eq!(send("GET", "/api/v1/no-such-thing").status(), 404);
-    assert_eq!(send("PATCH", "/api/v1/agents").status(), 405);
+    // A 405 lists the methods the path has (RFC 9110, 15.5.6), HEAD wherever GET is.
+    let wrong_method = send("PATCH", "/api/v1/agents");
+    assert_eq!(wrong_method.status(), 405);
+    assert_eq!(wrong_method.headers().get("allow").map(|v| v.to_str().unwrap()), Some("GET, HEAD, POST"));
+    let on_an_action = send("GET", "/api/v1/agents/some-agent/actions/some-action");
+    assert_eq!(on_an_action.status(), 405);
+    assert_eq!(on_an_action.headers().get("allow").map(|v| v.to_str().unwrap()), Some("DELETE"));
+    let on_health = send("POST", "/api/v1/health");
+    assert_eq!(on_health.headers().get("allow").map(|v| v.to_str().unwrap()), Some("GET, HEAD"));
     assert_eq!(send("GET", "/api/v1/health").status(), 200);
     let bad_json = http::Request::builder()
         .method("POST")

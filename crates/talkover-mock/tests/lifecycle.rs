@@ -4,7 +4,8 @@
 mod common;
 
 use common::{action, agent, api, assert_api, fields, test_call, voice};
-use talkover::agents::AgentStatus;
+use serde_json::json;
+use talkover::agents::{AgentCallingSettings, AgentKnowledge, AgentStatus, Direction, InterruptSensitivity};
 use talkover::calls::{CallStatus, GetAgentCalls, ListCalls, MakeCall};
 use talkover::trainings::NewTraining;
 use talkover::ErrorKind;
@@ -218,6 +219,57 @@ fn every_problem_of_a_body_is_answered_at_once() {
     let mut refused = fields(&invalid);
     refused.sort();
     assert_eq!(refused, ["idle_time_seconds", "llm_temperature", "name"]);
+}
+
+/// Only the environment's own numbers can be assigned to an agent: any other id is refused, naming its place
+/// in the list, and changes nothing.
+#[test]
+fn agents_take_only_the_environments_phone_numbers() {
+    let (_server, client) = common::start_blocking();
+    let agents = client.agents();
+    let unknown = agents.create(agent("Made-up number").phone_number_ids(["phone-uuid-1", "phone-nope"])).unwrap_err();
+    assert_api(&unknown, 422, ErrorKind::Validation, "The given data was invalid.");
+    assert_eq!(fields(&unknown), ["phone_number_ids.1"]);
+    assert!(agents.list().search("made-up number").send().unwrap().items.is_empty(), "no agent was created");
+
+    let created = agents.create(agent("Own number").phone_number_ids(["phone-uuid-1"])).unwrap();
+    let numbers = |numbers: &[talkover::agents::AgentPhoneNumber]| {
+        numbers.iter().map(|n| (n.id.as_str().to_owned(), n.number.clone())).collect::<Vec<_>>()
+    };
+    let own = vec![("phone-uuid-1".to_owned(), "+1234567890".to_owned())];
+    assert_eq!(numbers(created.phone_numbers.as_deref().unwrap_or_default()), own);
+
+    let calling = AgentCallingSettings::new(Direction::Inbound).phone_number_ids(["no-such-number", "phone-uuid-2"]);
+    let refused = agents.update_calling(&created.id, calling).unwrap_err();
+    assert_eq!(fields(&refused), ["phone_number_ids.0"]);
+    let kept = agents.get(&created.id).unwrap();
+    assert_eq!(
+        (kept.direction, numbers(kept.phone_numbers.as_deref().unwrap_or_default())),
+        (Some(Direction::Outbound), own)
+    );
+
+    let both = AgentCallingSettings::new(Direction::Inbound).phone_number_ids(["phone-uuid-2", "phone-uuid-1"]);
+    let updated = agents.update_calling(&created.id, both).unwrap();
+    let ids: Vec<&str> = updated.phone_numbers.iter().map(|n| n.id.as_str()).collect();
+    assert_eq!(ids, ["phone-uuid-2", "phone-uuid-1"]);
+}
+
+/// A bound with no upper end is said as "at least": the message never names the largest number a type holds.
+#[test]
+fn open_ended_bounds_say_at_least() {
+    let (server, client) = common::start_blocking();
+    let id = client.agents().create(agent("Short description")).unwrap().id;
+    let knowledge = AgentKnowledge::new("abc", InterruptSensitivity::Medium, false, 0.7, 0);
+    let refused_here = client.agents().update_knowledge(&id, knowledge.clone()).unwrap_err();
+    assert!(refused_here.to_string().contains("must be at least 5 characters long, got 3"), "{refused_here}");
+
+    let path = format!("/agents/{id}/knowledge");
+    let (status, body) = common::raw::send(&server, "PUT", &path, &serde_json::to_string(&knowledge).unwrap());
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["errors"]["description"], json!(["The description must be at least 5 characters long, got 3."]));
+    let (status, page) = common::raw::send(&server, "GET", "/calls?page=0", "");
+    assert_eq!(status, 422, "{page}");
+    assert_eq!(page["errors"]["page"], json!(["The page must be at least 1, got 0."]));
 }
 
 /// A create request without the fields named in `without`, which the SDK's types would not let a caller

@@ -329,6 +329,101 @@ fn calls_reach_the_outcome_their_number_chooses() {
     assert_eq!(no_answer.map(|r| r.json()["status"].clone()), Some(json!("no-answer")));
 }
 
+#[test]
+fn a_calls_context_comes_back_in_every_event_of_the_call() {
+    let (server, client) = stopped_clock();
+    let receiver = Receiver::start();
+    let agent = published_agent(&client, "Context");
+    let events = [
+        AgentWebhookEvent::PhoneCallStarted,
+        AgentWebhookEvent::PhoneCallConnected,
+        AgentWebhookEvent::ConversationStarted,
+        AgentWebhookEvent::ConversationEnded,
+        AgentWebhookEvent::PhoneCallEnded,
+    ];
+    let hook = NewAgentWebhook::new("Everything", receiver.url(), events).webhook_secret(SECRET);
+    client.execute(CreateWebhook::new(&agent, hook)).unwrap();
+
+    // One call runs its course; another is ended by the caller; a third has no context.
+    let ours = NewCall::new("+15550009876").context_value("user_id", "user_123").context_value("attempt", 2);
+    let placed = client.execute(MakeCall::new(&agent, ours)).unwrap();
+    let long = NewCall::new("+15550005555").context_value("ticket", json!({ "id": 7 }));
+    let ended_by_us = client.execute(MakeCall::new(&agent, long)).unwrap();
+    let plain = client.execute(MakeCall::new(&agent, NewCall::new("+15550001111"))).unwrap();
+    server.advance_clock(Duration::from_secs(10));
+    client.execute(EndCall::new(&agent, ended_by_us.id.clone())).unwrap();
+
+    // 5 events of the answered call, 5 of the ended one, started and ended of the unanswered one.
+    let received = receiver.wait_for(12);
+    assert_signed(&received);
+    let of_call = |id: &talkover::calls::CallId| -> Vec<WebhookDelivery> {
+        let deliveries = received.iter().map(|r| WebhookDelivery::from_slice(&r.body).unwrap());
+        deliveries.filter(|d| d.payload["call_id"] == json!(id)).collect()
+    };
+    let answered = of_call(&placed.id);
+    let names: Vec<_> = answered.iter().map(|d| d.event_name().unwrap_or_default()).collect();
+    assert_eq!(
+        names,
+        [
+            "event_phone_call_started",
+            "event_phone_call_connected",
+            "event_conversation_started",
+            "event_conversation_ended",
+            "event_phone_call_ended",
+        ]
+    );
+    for delivery in &answered {
+        assert_eq!(delivery.payload["context"], json!({ "user_id": "user_123", "attempt": 2 }), "{delivery:?}");
+    }
+    let ended = of_call(&ended_by_us.id);
+    assert_eq!(ended.len(), 5);
+    assert!(ended.iter().all(|d| d.payload["context"] == json!({ "ticket": { "id": 7 } })), "{ended:?}");
+    let without = of_call(&plain.id);
+    assert_eq!(without.len(), 2);
+    assert!(without.iter().all(|d| !d.payload.contains_key("context")), "{without:?}");
+}
+
+#[test]
+fn a_delayed_call_waits_before_it_is_placed() {
+    let (server, client) = stopped_clock();
+    let receiver = Receiver::start();
+    let agent = published_agent(&client, "Later");
+    let events = [AgentWebhookEvent::PhoneCallStarted, AgentWebhookEvent::PhoneCallEnded];
+    let hook = NewAgentWebhook::new("Later", receiver.url(), events).webhook_secret(SECRET);
+    client.execute(CreateWebhook::new(&agent, hook)).unwrap();
+    let made_at = server.clock_now();
+    let placed = client.execute(MakeCall::new(&agent, NewCall::new("+15550009876").delay_seconds(30))).unwrap();
+    assert_eq!((placed.status, placed.created_at.as_str()), (CallStatus::Initiated, made_at.as_str()));
+
+    // The clock is driven over HTTP, as a script would: the call is `initiated` until it is placed, 30 s on.
+    let advance = |seconds: f64| {
+        let answer = plain(&server, "POST", "/_emulator/clock/advance", Some(json!({ "seconds": seconds })));
+        assert_eq!(answer.status, 200, "{}", answer.body);
+    };
+    let status = || statuses(&client, &agent).into_iter().map(|(_, status, _)| status).collect::<Vec<_>>();
+    advance(29.5);
+    assert_eq!(status(), [CallStatus::Initiated]);
+    let active = client.execute(GetActiveCall::new(&agent, "+15550009876")).unwrap();
+    assert_eq!(active.items.iter().map(|c| &c.status).collect::<Vec<_>>(), [&CallStatus::Initiated]);
+    advance(1.0);
+    assert_eq!(status(), [CallStatus::Initiated], "placed, not ringing yet");
+    advance(1.0);
+    assert_eq!(status(), [CallStatus::Ringing], "ringing 1 s after it was placed");
+    advance(10.0);
+    let ended = statuses(&client, &agent);
+    assert_eq!(ended, [("+15550009876".to_owned(), CallStatus::Completed, 2)]);
+
+    // Its start was announced when it was placed, not when it was made.
+    let received = receiver.wait_for(2);
+    let deliveries: Vec<WebhookDelivery> =
+        received.iter().map(|r| WebhookDelivery::from_slice(&r.body).unwrap()).collect();
+    let names: Vec<_> = deliveries.iter().map(|d| d.event_name().unwrap_or_default()).collect();
+    assert_eq!(names, ["event_phone_call_started", "event_phone_call_ended"]);
+    let seconds = |text: &str| talkover::time::DateTime::new(text).unwrap().unix_timestamp();
+    let started_at = deliveries[0].timestamp.as_ref().map(|t| seconds(t.as_str())).unwrap();
+    assert!(started_at >= seconds(&made_at) + 30, "started {started_at}, made {made_at}");
+}
+
 #[tokio::test(flavor = "current_thread")]
 async fn end_call_ends_an_active_call() {
     let server = Server::builder().clock_scale(0.0).start().await.unwrap();
@@ -398,6 +493,28 @@ fn rate_limit_headers_on_every_answer_and_429_past_the_limit() {
     let open = Server::start_blocking().unwrap();
     let answer = plain(&open, "GET", "/api/v1/agents", None);
     assert_eq!((answer.status, answer.header("x-ratelimit-limit")), (200, Some("100")));
+}
+
+#[test]
+fn health_is_exempt_from_the_rate_limit() {
+    let server = Server::builder().rate_limit(2).start_blocking().unwrap();
+    for _ in 0..5 {
+        let health = plain(&server, "GET", "/api/v1/health", None);
+        assert_eq!((health.status, health.body["status"].clone()), (200, json!("ok")));
+        assert_eq!(health.header("x-ratelimit-remaining"), None, "not counted, so no count to report");
+    }
+    // The probes took nothing from the window.
+    for remaining in ["1", "0"] {
+        let answer = plain(&server, "GET", "/api/v1/agents", None);
+        assert_eq!((answer.status, answer.header("x-ratelimit-remaining")), (200, Some(remaining)));
+    }
+    assert_eq!(plain(&server, "GET", "/api/v1/agents", None).status, 429);
+    assert_eq!(plain(&server, "GET", "/api/v1/health", None).status, 200, "exempt past the limit too");
+
+    // An injected burst of 429s stands for the rate limit: health passes it, and leaves it whole.
+    let bursting = Server::builder().rate_limit_burst(1, 1).start_blocking().unwrap();
+    assert_eq!(plain(&bursting, "GET", "/api/v1/health", None).status, 200);
+    assert_eq!(plain(&bursting, "GET", "/api/v1/agents", None).status, 429);
 }
 
 #[test]
@@ -606,5 +723,29 @@ fn a_finished_call_is_paid_from_the_balance() {
     client.execute(MakeCall::new(&agent, NewCall::new("+15550002222"))).unwrap();
     server.advance_clock(Duration::from_secs(10));
     // The answered call talked 2 s: 2 / 60 of 0.0855, rounded up to 0.0029. The busy one costs nothing.
+    assert_eq!(ten_thousandths(&client), before - 29);
+}
+
+#[test]
+fn test_calls_are_not_billed() {
+    let (server, client) = stopped_clock();
+    let agent = published_agent(&client, "Testing");
+    let ten_thousandths = |client: &talkover::blocking::Client| {
+        client.credits().balance().unwrap().balance.to_minor_units(4).expect("a balance in range")
+    };
+    let before = ten_thousandths(&client);
+    // One test call completes on its own; another, a long one, is ended by the caller after a minute.
+    client.execute(MakeCall::new(&agent, NewCall::new("+15550009876").is_testing(true))).unwrap();
+    let long = client.execute(MakeCall::new(&agent, NewCall::new("+15550005555").is_testing(true))).unwrap();
+    server.advance_clock(Duration::from_secs(60));
+    let ended = client.execute(EndCall::new(&agent, long.id.clone())).unwrap();
+    assert_eq!(ended.status, CallStatus::Completed);
+    let talked: Vec<u64> = statuses(&client, &agent).into_iter().map(|(_, _, duration)| duration).collect();
+    assert_eq!(talked, [58, 2], "both calls talked");
+    assert_eq!(ten_thousandths(&client), before, "and cost nothing");
+
+    // The same call, not a test, is paid for.
+    client.execute(MakeCall::new(&agent, NewCall::new("+15550009876"))).unwrap();
+    server.advance_clock(Duration::from_secs(10));
     assert_eq!(ten_thousandths(&client), before - 29);
 }

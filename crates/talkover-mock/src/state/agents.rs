@@ -2,8 +2,8 @@
 
 use talkover_core::agents::{
     AdvancedSettings, Agent, AgentAdvancedSettings, AgentCalling, AgentPhoneNumber, AgentStatus, AgentStatusChange,
-    CreateAgent, ListAgents, UpdateAdvancedSettings, UpdateAgentCalling, UpdateAgentKnowledge, UpdateAgentVoice, Voice,
-    VoiceTemplateRef,
+    CreateAgent, ListAgents, PhoneNumberId, UpdateAdvancedSettings, UpdateAgentCalling, UpdateAgentKnowledge,
+    UpdateAgentVoice, Voice, VoiceTemplateRef,
 };
 
 use super::{calls::is_active, change_optional, formatted, now, search_term, AgentEntry, Answer, Request, State};
@@ -48,12 +48,11 @@ impl State {
         invalid.documented("interrupt_sensitivity", Some(&body.interrupt_sensitivity));
         invalid.documented("direction", Some(&body.direction));
         invalid.documented("who_speaks_first", Some(&body.who_speaks_first));
+        let phone_numbers = self.assigned_numbers(body.phone_number_ids.as_deref().unwrap_or_default(), &mut invalid);
         invalid.check()?;
 
         let now = now();
         let id = self.new_id();
-        let phone_numbers: Vec<AgentPhoneNumber> =
-            body.phone_number_ids.iter().flatten().map(|n| self.phone_number(n.as_str())).collect();
         let mut agent = Agent::new(id, body.name);
         agent.label = Some(body.label);
         agent.description = body.description;
@@ -79,17 +78,30 @@ impl State {
         Ok(reply)
     }
 
-    pub(super) fn phone_number(&self, id: &str) -> AgentPhoneNumber {
-        if let Some(known) = self.numbers.iter().find(|n| n.id.as_str() == id) {
-            return known.clone();
+    /// One of the environment's numbers, as an agent shows it: its own (list-phone-numbers), one an agent
+    /// already has, or a SIP trunk's. `None` for an id that is none of these.
+    fn phone_number(&self, id: &str) -> Option<AgentPhoneNumber> {
+        let agents_numbers = self.agents.iter().flat_map(|a| a.agent.phone_numbers.iter().flatten());
+        if let Some(known) = self.numbers.iter().chain(agents_numbers).find(|n| n.id.as_str() == id) {
+            return Some(known.clone());
         }
-        // An id the examples do not know still gets a number, so any id the caller owns works.
-        let digits: u64 = id.bytes().fold(0u64, |acc, b| acc.wrapping_mul(31).wrapping_add(u64::from(b))) % 10_000;
-        let mut number = AgentPhoneNumber::new(id, format!("+1555010{digits:04}"));
-        number.country_code = Some("US".to_owned());
+        let mut number = AgentPhoneNumber::new(id, self.sip.number_of(id)?);
         number.formatted_number = Some(formatted(&number.number));
         number.current_status = Some("active".to_owned());
-        number
+        Some(number)
+    }
+
+    /// The numbers `ids` name, in order; each id that is not one of the environment's numbers is refused
+    /// (`phone_number_ids.N`), since only those can be assigned.
+    fn assigned_numbers(&self, ids: &[PhoneNumberId], invalid: &mut Invalid) -> Vec<AgentPhoneNumber> {
+        let mut numbers = Vec::with_capacity(ids.len());
+        for (i, id) in ids.iter().enumerate() {
+            match self.phone_number(id.as_str()) {
+                Some(number) => numbers.push(number),
+                None => invalid.selected(&format!("phone_number_ids.{i}")),
+            }
+        }
+        numbers
     }
 
     /// Any change to what an agent knows or how it sounds takes it back to draft.
@@ -147,9 +159,8 @@ impl State {
         let (update, mut invalid) = req.decode::<UpdateAgentCalling>()?;
         let body = update.body;
         invalid.documented("direction", Some(&body.direction));
+        let numbers = body.phone_number_ids.as_deref().map(|ids| self.assigned_numbers(ids, &mut invalid));
         invalid.check()?;
-        let numbers: Option<Vec<AgentPhoneNumber>> =
-            body.phone_number_ids.as_ref().map(|ids| ids.iter().map(|id| self.phone_number(id.as_str())).collect());
         let now = now();
         let agent = &mut self.agents[index].agent;
         agent.direction = Some(body.direction.clone());

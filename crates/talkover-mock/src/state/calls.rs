@@ -84,13 +84,23 @@ impl Outcome {
 #[derive(Clone, Debug)]
 pub(crate) struct Progress {
     pub(crate) outcome: Outcome,
+    /// When the call is placed (after make-call's delay): its stages count from here.
     pub(crate) placed_ms: i64,
     pub(crate) answered_ms: Option<i64>,
+    /// Whether the call's start has been announced (once placed).
+    pub(crate) started: bool,
 }
 
 impl Progress {
     pub(crate) fn new(outcome: Outcome, placed_ms: i64) -> Self {
-        Self { outcome, placed_ms, answered_ms: None }
+        Self { outcome, placed_ms, answered_ms: None, started: false }
+    }
+
+    /// Whether the call's start is to be announced now: true once, when the call has been placed by `now_ms`.
+    pub(crate) fn start_due(&mut self, now_ms: i64) -> bool {
+        let due = !self.started && self.placed_ms <= now_ms;
+        self.started |= due;
+        due
     }
 
     /// The stages reached by `now_ms` that come after `current`, in order.
@@ -109,15 +119,41 @@ impl Progress {
     }
 }
 
-/// The data of a call event, beside the delivery's envelope.
-fn call_data(call: &Call) -> Map<String, Value> {
+/// The data of a call event, beside the delivery's envelope: the call, and the `context` its caller gave,
+/// which goes back in every event of the call.
+fn call_data(entry: &CallEntry) -> Map<String, Value> {
+    let call = &entry.call;
     let data = json!({
         "call_id": call.id, "call_sid": call.sid, "to": call.to, "from": call.from, "direction": call.direction,
         "status": call.status, "duration": call.duration, "is_testing": call.is_testing,
     });
-    match data {
+    let mut fields = match data {
         Value::Object(fields) => fields,
         _ => Map::new(),
+    };
+    if let Some(context) = &entry.context {
+        fields.insert("context".into(), Value::Object(context.clone()));
+    }
+    fields
+}
+
+/// A call to place from an agent.
+pub(super) struct Placing {
+    pub(super) to: String,
+    /// A test call is not billed.
+    pub(super) is_testing: bool,
+    /// The caller's own data, sent back in every webhook event of the call.
+    pub(super) context: Option<Map<String, Value>>,
+    /// When it is made (its `created_at`), on the emulator's clock.
+    pub(super) created_ms: i64,
+    /// When it is placed: when it is made, or later for a delayed call, which stays `initiated` until then.
+    pub(super) placed_ms: i64,
+}
+
+impl Placing {
+    /// A call to `to`, made and placed at `placed_ms`, with nothing else asked of it.
+    pub(super) fn at(to: String, placed_ms: i64) -> Self {
+        Self { to, is_testing: false, context: None, created_ms: placed_ms, placed_ms }
     }
 }
 
@@ -142,16 +178,26 @@ impl State {
         if self.agents[index].agent.current_status != Some(AgentStatus::Published) {
             return Err(Reply::error_object(400, "AGENT_INACTIVE", "Agent is not published", None));
         }
-        let placed_ms = self.live.clock.now_ms();
-        let call = self.place_call(index, body.to, body.is_testing.unwrap_or(false), placed_ms);
+        // A delayed call is made now and placed `delay_seconds` later: its whole progression waits.
+        let created_ms = self.live.clock.now_ms();
+        let delay_ms = i64::from(body.delay_seconds.unwrap_or(0)).saturating_mul(1000);
+        let placing = Placing {
+            to: body.to,
+            is_testing: body.is_testing.unwrap_or(false),
+            context: body.context,
+            created_ms,
+            placed_ms: created_ms.saturating_add(delay_ms),
+        };
+        let call = self.place_call(index, placing);
         let mut placed = PlacedCall::new(call.id, call.to, call.status, call.created_at);
         placed.agent_id = Some(make.agent_id);
         Ok(Reply::data(200, None, placed))
     }
 
-    /// Places a call from an agent at `placed_ms` on the emulator's clock: it starts `initiated` and
-    /// progresses from there. Emits its start.
-    pub(super) fn place_call(&mut self, index: usize, to: String, is_testing: bool, placed_ms: i64) -> Call {
+    /// Makes a call from an agent: it starts `initiated` and progresses from when it is placed. Emits its
+    /// start if it is placed already (otherwise [`State::progress_calls`] does, when it is).
+    pub(super) fn place_call(&mut self, index: usize, placing: Placing) -> Call {
+        let Placing { to, is_testing, context, created_ms, placed_ms } = placing;
         let agent = &self.agents[index].agent;
         let from = agent
             .phone_numbers
@@ -163,7 +209,7 @@ impl State {
         let mut summary = AgentSummary::new(agent.id.clone(), agent.name.clone());
         summary.label = agent.label.clone();
         let agent_id = agent.id.as_str().to_owned();
-        let now = crate::clock::timestamp(placed_ms);
+        let now = crate::clock::timestamp(created_ms);
         let id = self.new_id();
         let sid = format!("CA{:032x}", self.next_id);
         let outcome = Outcome::of(&to);
@@ -172,10 +218,15 @@ impl State {
         call.from_formatted = formatted(&call.from);
         call.is_testing = is_testing;
         call.agent = Some(summary);
-        let data = call_data(&call);
-        self.calls.push(CallEntry { call: call.clone(), ended_at: None, progress: Progress::new(outcome, placed_ms) });
-        for event in outcome.events(&CallStatus::Initiated) {
-            self.emit_agent(&agent_id, event.clone(), &data);
+        let mut progress = Progress::new(outcome, placed_ms);
+        let started = progress.start_due(self.live.clock.now_ms());
+        let entry = CallEntry { call: call.clone(), ended_at: None, context, progress };
+        let data = call_data(&entry);
+        self.calls.push(entry);
+        if started {
+            for event in outcome.events(&CallStatus::Initiated) {
+                self.emit_agent(&agent_id, event.clone(), &data);
+            }
         }
         call
     }
@@ -212,7 +263,7 @@ impl State {
         invalid.check()?;
         let calls = self.filtered_calls(&filters, agent_id.as_ref().map(|a| a.as_str()));
         let (items, pagination) = paginate(&calls, filters.page, filters.per_page);
-        Ok(Reply::list(items, None, Some(pagination)))
+        Ok(Reply::page(items, pagination))
     }
 
     pub(super) fn agent_calls(&mut self, req: &Request<'_>) -> Answer {
@@ -227,7 +278,7 @@ impl State {
             call.agent = None;
         }
         let (items, pagination) = paginate(&calls, filters.page, filters.per_page);
-        Ok(Reply::list(items, None, Some(pagination)))
+        Ok(Reply::page(items, pagination))
     }
 
     pub(super) fn end_call(&mut self, req: &Request<'_>) -> Answer {
@@ -248,6 +299,8 @@ impl State {
         let now = self.live.clock.timestamp();
         let now_ms = self.live.clock.now_ms();
         let was_answered = entry.call.status == CallStatus::Answered;
+        // A delayed call ended before it was placed is never placed.
+        entry.progress.started = true;
         entry.call.status = CallStatus::Completed;
         entry.call.duration = entry.progress.duration(now_ms);
         entry.call.updated_at = crate::clock::stamp(now.clone());
@@ -255,13 +308,16 @@ impl State {
         let mut ended = EndedCall::new(entry.call.id.clone(), entry.call.status.clone());
         ended.ended_at = entry.ended_at.clone();
         ended.ended_reason = Some(EndedReason::EndedByApi);
-        let mut data = call_data(&entry.call);
+        let mut data = call_data(entry);
         data.insert("ended_reason".into(), json!(EndedReason::EndedByApi));
-        let duration = entry.call.duration;
+        // Test calls are not billed.
+        let billed = (!entry.call.is_testing).then_some(entry.call.duration);
         if was_answered {
             self.emit_agent(agent_id, AgentWebhookEvent::ConversationEnded, &data);
         }
-        self.charge_call(duration);
+        if let Some(duration) = billed {
+            self.charge_call(duration);
+        }
         self.emit_agent(agent_id, AgentWebhookEvent::PhoneCallEnded, &data);
         Ok(Reply::data(200, None, ended))
     }
@@ -295,8 +351,15 @@ impl State {
     pub(super) fn progress_calls(&mut self) {
         let now_ms = self.live.clock.now_ms();
         let mut events = Vec::new();
-        let mut ended = Vec::new();
+        let mut billed = Vec::new();
         for entry in &mut self.calls {
+            let agent_id = entry.call.agent.as_ref().map(|a| a.id.as_str().to_owned()).unwrap_or_default();
+            // A delayed call is announced when it is placed.
+            if entry.progress.start_due(now_ms) {
+                for event in entry.progress.outcome.events(&CallStatus::Initiated) {
+                    events.push((agent_id.clone(), event.clone(), call_data(entry)));
+                }
+            }
             for (at, status) in entry.progress.due(&entry.call.status, now_ms) {
                 let reached_ms = entry.progress.placed_ms + at;
                 if status == CallStatus::Answered {
@@ -305,20 +368,22 @@ impl State {
                 if !is_active(&status) {
                     entry.call.duration = entry.progress.duration(reached_ms);
                     entry.ended_at = Some(crate::clock::stamp(crate::clock::timestamp(reached_ms)));
-                    ended.push(entry.call.duration);
+                    // Test calls are not billed.
+                    if !entry.call.is_testing {
+                        billed.push(entry.call.duration);
+                    }
                 }
                 entry.call.status = status.clone();
                 entry.call.updated_at = crate::clock::stamp(crate::clock::timestamp(reached_ms));
-                let agent_id = entry.call.agent.as_ref().map(|a| a.id.as_str().to_owned()).unwrap_or_default();
                 for event in entry.progress.outcome.events(&status) {
-                    events.push((agent_id.clone(), event.clone(), call_data(&entry.call)));
+                    events.push((agent_id.clone(), event.clone(), call_data(entry)));
                 }
             }
         }
         for (agent_id, event, data) in events {
             self.emit_agent(&agent_id, event, &data);
         }
-        for duration in ended {
+        for duration in billed {
             self.charge_call(duration);
         }
     }
@@ -348,6 +413,15 @@ mod tests {
         assert_eq!(outcomes, [NoAnswer, Busy, Failed, Voicemail, Long]);
         assert_eq!(Outcome::of("+15551234567"), Answered);
         assert_eq!(Outcome::of("1"), Answered);
+    }
+
+    #[test]
+    fn a_call_is_announced_once_when_placed() {
+        let mut progress = Progress::new(Outcome::Answered, 30_000);
+        assert!(!progress.start_due(29_999));
+        assert!(progress.due(&CallStatus::Initiated, 30_999).is_empty(), "nothing rings before it is placed");
+        assert!(progress.start_due(30_000));
+        assert!(!progress.start_due(31_000), "announced once");
     }
 
     #[test]

@@ -14,7 +14,7 @@ use talkover_core::campaigns::{
 use talkover_core::time::DateTime;
 use talkover_core::webhooks::CampaignWebhookEvent;
 
-use super::calls::{is_active, Outcome};
+use super::calls::{is_active, Outcome, Placing};
 use super::{is_phone_number, search_term, Answer, Request, State};
 
 /// The fields of a campaign's schedule, which cannot change under queued calls of an active campaign.
@@ -62,7 +62,7 @@ impl State {
             })
             .collect();
         let (items, pagination) = paginate(&matching, query.page, query.per_page);
-        Ok(Reply::list(items, None, Some(pagination)))
+        Ok(Reply::page(items, pagination))
     }
 
     pub(super) fn get_campaign(&mut self, req: &Request<'_>) -> Answer {
@@ -271,7 +271,7 @@ impl State {
             }
         }
         for (agent, campaign_call_id, to, placed_ms) in to_place {
-            let call = self.place_call(agent, to, false, placed_ms);
+            let call = self.place_call(agent, Placing::at(to, placed_ms));
             self.live.dials.retain(|d| d.campaign_call_id != campaign_call_id);
             self.live.dials.push(Dial { campaign_call_id, call_id: call.id.as_str().to_owned() });
         }

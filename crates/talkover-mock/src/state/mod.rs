@@ -214,6 +214,8 @@ has_id!(Campaign);
 struct CallEntry {
     call: Call,
     ended_at: Option<Timestamp>,
+    /// The caller's own data, sent back in every webhook event of the call.
+    context: Option<Map<String, Value>>,
     progress: calls::Progress,
 }
 

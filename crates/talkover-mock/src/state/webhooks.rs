@@ -6,11 +6,12 @@ use std::time::Duration;
 
 use serde::Deserialize as _;
 use serde_json::{Map, Value};
+use talkover_core::actions::AuthorizationScheme;
 use talkover_core::webhook_delivery::TEST_EVENT;
 use talkover_core::webhooks::{
     AgentWebhook, AgentWebhookEvent, CampaignWebhook, CampaignWebhookEvent, CampaignWebhookList, CreateCampaignWebhook,
     CreateWebhook, ListCampaignWebhookLogs, ListWebhookLogs, NewWebhook, UpdateCampaignWebhook, UpdateWebhook,
-    WebhookChanges, WebhookEvent, WebhookRetry, WebhookStatus, WebhookTestResult,
+    WebhookChanges, WebhookEvent, WebhookHttpMethod, WebhookRetry, WebhookStatus, WebhookTestResult,
 };
 
 use super::live::{agent_delivery, campaign_delivery, event_name, HookSettings, Target};
@@ -52,7 +53,7 @@ impl State {
         let index = self.agent_index(req)?;
         let (create, mut invalid) = req.decode::<CreateWebhook>()?;
         let body = create.body;
-        check_url_and_events(Some(&body.webhook_url), Some(&body.events), &mut invalid);
+        check_new(&body, &mut invalid);
         invalid.check()?;
         let now = now();
         let id = self.new_id();
@@ -72,7 +73,7 @@ impl State {
         let (a, w) = self.webhook(req)?;
         let (update, mut invalid) = req.decode::<UpdateWebhook>()?;
         let changes = update.body;
-        check_url_and_events(changes.webhook_url.as_ref(), changes.events.as_ref(), &mut invalid);
+        check_changes(&changes, &mut invalid);
         invalid.check()?;
         let webhook = &mut self.agents[a].webhooks[w];
         change_settings(self.live.hooks.entry(webhook.id.as_str().to_owned()).or_default(), &changes);
@@ -94,6 +95,24 @@ impl State {
         let message = if webhook.enabled { "Webhook enabled" } else { "Webhook disabled" };
         Ok(Reply::data(200, Some(message), webhook.clone()))
     }
+}
+
+/// The rules the API holds a new webhook to, beyond the core's checks.
+fn check_new<E: WebhookEvent>(body: &NewWebhook<E>, invalid: &mut Invalid) {
+    check_url_and_events(Some(&body.webhook_url), Some(&body.events), invalid);
+    check_choices(body.http_method.as_ref(), body.authorization_scheme.as_ref(), invalid);
+}
+
+/// The rules the API holds a webhook's changes to, beyond the core's checks.
+fn check_changes<E: WebhookEvent>(changes: &WebhookChanges<E>, invalid: &mut Invalid) {
+    check_url_and_events(changes.webhook_url.as_ref(), changes.events.as_ref(), invalid);
+    check_choices(changes.http_method.as_ref(), changes.authorization_scheme.as_ref(), invalid);
+}
+
+/// The delivery method and the authorization scheme, when given, must be among the documented options.
+fn check_choices(method: Option<&WebhookHttpMethod>, scheme: Option<&AuthorizationScheme>, invalid: &mut Invalid) {
+    invalid.documented("http_method", method);
+    invalid.documented("authorization_scheme", scheme);
 }
 
 /// The rules the API holds a webhook's URL and events to, beyond the core's checks.
@@ -196,7 +215,7 @@ impl State {
     fn logs_page(&self, webhook_id: &str, page: Option<u64>, per_page: Option<u32>) -> Reply {
         let logs: Vec<_> = self.live.logs.get(webhook_id).into_iter().flatten().rev().cloned().collect();
         let (items, pagination) = paginate(&logs, page, Some(per_page.unwrap_or(25)));
-        Reply::list(items, None, Some(pagination))
+        Reply::page(items, pagination)
     }
 
     /// Queues a new attempt of a logged delivery with the webhook's current settings. A delivery that
@@ -279,7 +298,7 @@ impl State {
         let (create, mut invalid) = req.decode::<CreateCampaignWebhook>()?;
         let body = create.body;
         let hook = &body.webhook;
-        check_url_and_events(Some(&hook.webhook_url), Some(&hook.events), &mut invalid);
+        check_new(hook, &mut invalid);
         invalid.check()?;
         let id = self.new_id();
         let now = self.live.clock.timestamp();
@@ -309,7 +328,7 @@ impl State {
         let (update, mut invalid) = req.decode::<UpdateCampaignWebhook>()?;
         let body = update.body;
         let changes = &body.webhook;
-        check_url_and_events(changes.webhook_url.as_ref(), changes.events.as_ref(), &mut invalid);
+        check_changes(changes, &mut invalid);
         invalid.check()?;
         let now = self.live.clock.timestamp();
         let webhook = &mut self.live.campaign_hooks[index];
