@@ -12,7 +12,8 @@
 //!   the operation's documented 401.
 //! - **Stateful too**, from the recorded data on: SIP trunks and their numbers, credits and auto top-up
 //!   (purchases and test recharges move the balance), API tokens (the plain token in the create answer
-//!   only), calendars with their members, events, attendees, availability rules and provider connections,
+//!   only), calendars with their members, events, attendees, availability rules (free slots are computed
+//!   from them and the events) and provider connections,
 //!   agents' conversation flows and versions, callback roles, campaigns' SFTP settings and logs, and
 //!   phone-number release requests; each with the reference's documented refusals and codes.
 //! - **Every other operation** answers from the recorded fixtures (built in, or a folder of your own):

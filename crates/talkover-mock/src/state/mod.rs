@@ -21,7 +21,9 @@ mod live;
 mod release_requests;
 mod sftp;
 mod sip_trunks;
+mod slots;
 mod webhooks;
+mod zones;
 
 pub(crate) use webhooks::{test_answer, test_wait};
 
