@@ -10,7 +10,8 @@
 //!   is published only with a description, a voice and a direction (422 naming what is missing); unknown
 //!   ids answer the documented 404 bodies, invalid bodies a 422 with field errors, a missing or wrong token
 //!   the operation's documented 401.
-//! - **Stateful too**, from the recorded data on: SIP trunks and their numbers, credits and auto top-up
+//! - **Stateful too**, from the recorded data on: SIP trunks and their numbers, the environment's phone
+//!   numbers (listed with their filters, the trunks' numbers among them), credits and auto top-up
 //!   (purchases and test recharges move the balance), API tokens (the plain token in the create answer
 //!   only), calendars with their members, events, attendees, availability rules (free slots are computed
 //!   from them and the events) and provider connections,
