@@ -10,9 +10,11 @@
 //!   is published only with a description, a voice and a direction (422 naming what is missing); unknown
 //!   ids answer the documented 404 bodies, invalid bodies a 422 with field errors, a missing or wrong token
 //!   the operation's documented 401.
-//! - **Stateful too**, from the recorded data on: SIP trunks and their numbers, credits and auto top-up
+//! - **Stateful too**, from the recorded data on: SIP trunks and their numbers, the environment's phone
+//!   numbers (listed with their filters, the trunks' numbers among them), credits and auto top-up
 //!   (purchases and test recharges move the balance), API tokens (the plain token in the create answer
-//!   only), calendars with their members, events, attendees, availability rules and provider connections,
+//!   only), calendars with their members, events, attendees, availability rules (free slots are computed
+//!   from them and the events) and provider connections,
 //!   agents' conversation flows and versions, callback roles, campaigns' SFTP settings and logs, and
 //!   phone-number release requests; each with the reference's documented refusals and codes.
 //! - **Every other operation** answers from the recorded fixtures (built in, or a folder of your own):

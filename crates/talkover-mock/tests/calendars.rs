@@ -5,12 +5,14 @@ mod common;
 
 use common::raw::{error_fields, send};
 use common::{api, assert_api};
-use talkover::calendars::availability::{AvailabilityRuleUpdate, RecurringAvailability, TimeOfDay, Weekday};
+use talkover::calendars::availability::{
+    AvailabilityException, AvailabilityRuleUpdate, RecurringAvailability, TimeOfDay, Weekday,
+};
 use talkover::calendars::events::{CalendarEventUpdate, EventStatus, NewCalendarEvent, NewEventAttendee};
 use talkover::calendars::members::{CalendarRole, NewCalendarMember};
 use talkover::calendars::providers::NewProviderConnection;
 use talkover::calendars::{CalendarUpdate, NewCalendar};
-use talkover::time::DateTime;
+use talkover::time::{Date, DateTime};
 use talkover::ErrorKind;
 use talkover_mock::Server;
 
@@ -161,4 +163,158 @@ fn invalid_calendar_bodies_answer_422() {
     let (status, body) =
         send(&server, "POST", "/calendars/calendar-uuid-1/members", r#"{"user_id":"u","role":"boss"}"#);
     assert_eq!((status, error_fields(&body)), (422, vec!["role".to_owned()]), "{body}");
+}
+
+/// The slots as `(start, end)` texts.
+fn spans(slots: &[talkover::calendars::availability::AvailableSlot]) -> Vec<(String, String)> {
+    slots.iter().map(|s| (s.start_at.to_string(), s.end_at.to_string())).collect()
+}
+
+fn span(start: &str, end: &str) -> (String, String) {
+    (start.to_owned(), end.to_owned())
+}
+
+#[test]
+fn free_slots_are_cut_from_the_rules_minus_events_and_exceptions() {
+    let (_server, client) = common::start_blocking();
+    let calendars = client.calendars();
+    let calendar = calendars.create(NewCalendar::new("Clinic", "user-uuid-9").timezone("UTC")).unwrap();
+    let rules = calendars.availability(&calendar.id);
+    rules.create(RecurringAvailability::new(Weekday::MONDAY_TO_FRIDAY, time("09:00"), time("12:00"))).unwrap();
+    let events = calendars.events(&calendar.id);
+    let busy = events.create(NewCalendarEvent::new("Busy", at("2030-03-04T09:30:00Z"), at("2030-03-04T10:00:00Z")));
+    let busy = busy.unwrap();
+    // 2030-03-04 is a Monday.
+    let monday = (at("2030-03-04T00:00:00Z"), at("2030-03-05T00:00:00Z"));
+
+    // 45-minute slots from 09:00; the two that would overlap 09:30-10:00 are left out.
+    let slots = rules.query(monday.0.clone(), monday.1.clone()).duration_minutes(45).send().unwrap().items;
+    assert_eq!(
+        spans(&slots),
+        [span("2030-03-04T10:30:00Z", "2030-03-04T11:15:00Z"), span("2030-03-04T11:15:00Z", "2030-03-04T12:00:00Z")]
+    );
+    // 30 minutes by default: 09:00 is free, 09:30 is taken.
+    let slots = rules.query(monday.0.clone(), monday.1.clone()).send().unwrap().items;
+    let starts: Vec<String> = slots.iter().map(|s| s.start_at.to_string()).collect();
+    assert_eq!(
+        starts,
+        [
+            "2030-03-04T09:00:00Z",
+            "2030-03-04T10:00:00Z",
+            "2030-03-04T10:30:00Z",
+            "2030-03-04T11:00:00Z",
+            "2030-03-04T11:30:00Z"
+        ]
+    );
+    // A cancelled event is no longer busy time.
+    events.update(&busy.id, CalendarEventUpdate::new().status(EventStatus::Cancelled)).unwrap();
+    assert_eq!(rules.query(monday.0.clone(), monday.1.clone()).send().unwrap().items.len(), 6);
+
+    // Only within the range asked for: from 10:10 to 11:00, the 10:30 slot alone.
+    let slots = rules.query(at("2030-03-04T10:10:00Z"), at("2030-03-04T11:00:00Z")).send().unwrap().items;
+    assert_eq!(spans(&slots), [span("2030-03-04T10:30:00Z", "2030-03-04T11:00:00Z")]);
+    // No rule for the weekend.
+    let weekend = rules.query(at("2030-03-09T00:00:00Z"), at("2030-03-11T00:00:00Z")).send().unwrap().items;
+    assert!(weekend.is_empty(), "{weekend:?}");
+
+    // A blocked date has no slot; an open one is open all day, even on a Saturday.
+    rules.create(AvailabilityException::new(Date::new("2030-03-05").unwrap(), false)).unwrap();
+    let tuesday = rules.query(at("2030-03-05T00:00:00Z"), at("2030-03-06T00:00:00Z")).send().unwrap().items;
+    assert!(tuesday.is_empty(), "{tuesday:?}");
+    rules.create(AvailabilityException::new(Date::new("2030-03-09").unwrap(), true)).unwrap();
+    let saturday = rules.query(at("2030-03-09T00:00:00Z"), at("2030-03-10T00:00:00Z")).duration_minutes(60);
+    let saturday = saturday.send().unwrap().items;
+    assert_eq!(saturday.len(), 24);
+    assert_eq!(saturday[0].start_at.as_str(), "2030-03-09T00:00:00Z");
+}
+
+#[test]
+fn free_slots_are_read_in_the_rule_s_or_the_calendar_s_time_zone() {
+    let (_server, client) = common::start_blocking();
+    let calendars = client.calendars();
+    let calendar =
+        calendars.create(NewCalendar::new("New York office", "user-uuid-9").timezone("America/New_York")).unwrap();
+    let rules = calendars.availability(&calendar.id);
+    let rule = rules.create(RecurringAvailability::new([Weekday::Monday], time("09:00"), time("10:00"))).unwrap();
+    let first = |from: &str, to: &str| {
+        let slots = rules.query(at(from), at(to)).send().unwrap().items;
+        spans(&slots)
+    };
+    // 09:00 in New York is 14:00 UTC in winter, 13:00 UTC in summer.
+    assert_eq!(
+        first("2030-01-07T00:00:00Z", "2030-01-08T00:00:00Z"),
+        [span("2030-01-07T14:00:00Z", "2030-01-07T14:30:00Z"), span("2030-01-07T14:30:00Z", "2030-01-07T15:00:00Z")]
+    );
+    assert_eq!(
+        first("2030-07-01T00:00:00-04:00", "2030-07-02T00:00:00-04:00"),
+        [span("2030-07-01T13:00:00Z", "2030-07-01T13:30:00Z"), span("2030-07-01T13:30:00Z", "2030-07-01T14:00:00Z")]
+    );
+    // A rule's own zone wins over the calendar's; a fixed offset is read as it is.
+    rules.update(&rule.id, AvailabilityRuleUpdate::new().timezone("+02:00")).unwrap();
+    assert_eq!(
+        first("2030-01-07T00:00:00Z", "2030-01-08T00:00:00Z"),
+        [span("2030-01-07T07:00:00Z", "2030-01-07T07:30:00Z"), span("2030-01-07T07:30:00Z", "2030-01-07T08:00:00Z")]
+    );
+}
+
+#[test]
+fn the_recorded_calendar_s_slots_follow_its_recorded_rules() {
+    let (_server, client) = common::start_blocking();
+    let rules = client.calendars().availability("calendar-uuid-1");
+    // The reference's own request: a week of 30-minute slots. The recorded rule opens Monday to Friday,
+    // 09:00 to 17:00 New York time (14:00 to 22:00 UTC in January); the recorded event is on Saturday.
+    let week = rules.query(at("2024-01-15T00:00:00Z"), at("2024-01-22T00:00:00Z")).duration_minutes(30);
+    let slots = week.send().unwrap().items;
+    assert_eq!(slots.len(), 5 * 16);
+    assert_eq!(spans(&slots[..1]), [span("2024-01-15T14:00:00Z", "2024-01-15T14:30:00Z")]);
+    assert_eq!(spans(&slots[79..]), [span("2024-01-19T21:30:00Z", "2024-01-19T22:00:00Z")]);
+    // The recorded holiday (2024-12-25, a Wednesday) has no slot.
+    let christmas = rules.query(at("2024-12-25T05:00:00Z"), at("2024-12-26T05:00:00Z")).send().unwrap().items;
+    assert!(christmas.is_empty(), "{christmas:?}");
+}
+
+#[test]
+fn free_slot_queries_are_bounded_and_checked() {
+    let server = Server::start_blocking().unwrap();
+    let calendar = "/calendars/calendar-uuid-1/availability";
+    // More than a year.
+    let (status, body) =
+        send(&server, "GET", &format!("{calendar}?from=2024-01-01T00:00:00Z&to=2026-01-01T00:00:00Z"), "");
+    assert_eq!((status, error_fields(&body)), (422, vec!["to".to_owned()]), "{body}");
+    // The end before the start.
+    let (status, body) =
+        send(&server, "GET", &format!("{calendar}?from=2024-01-02T00:00:00Z&to=2024-01-01T00:00:00Z"), "");
+    assert_eq!((status, error_fields(&body)), (422, vec!["to".to_owned()]), "{body}");
+    // A slot length that is not a number of minutes.
+    let (status, body) = send(
+        &server,
+        "GET",
+        &format!("{calendar}?from=2024-01-01T00:00:00Z&to=2024-01-02T00:00:00Z&duration_minutes=abc"),
+        "",
+    );
+    assert_eq!((status, error_fields(&body)), (422, vec!["duration_minutes".to_owned()]), "{body}");
+
+    // A year of one-minute slots of a calendar open all week holds far more than one answer carries.
+    let (_, created) = send(&server, "POST", "/calendars", r#"{"name":"Always","owner_id":"u","timezone":"UTC"}"#);
+    let id = created["data"]["id"].as_str().unwrap().to_owned();
+    let rule = r#"{"type":"recurring","days_of_week":[1,2,3,4,5,6,7],"start_time":"00:00","end_time":"23:59"}"#;
+    assert_eq!(send(&server, "POST", &format!("/calendars/{id}/availability-rules"), rule).0, 200);
+    let started = std::time::Instant::now();
+    let (status, body) = send(
+        &server,
+        "GET",
+        &format!("/calendars/{id}/availability?from=2030-01-01T00:00:00Z&to=2030-12-31T00:00:00Z&duration_minutes=1"),
+        "",
+    );
+    assert_eq!((status, error_fields(&body)), (422, vec!["to".to_owned()]), "{body}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(10), "{:?}", started.elapsed());
+    // A day of them is answered.
+    let (status, body) = send(
+        &server,
+        "GET",
+        &format!("/calendars/{id}/availability?from=2030-01-01T00:00:00Z&to=2030-01-02T00:00:00Z&duration_minutes=1"),
+        "",
+    );
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["data"].as_array().map(Vec::len), Some(1439));
 }

@@ -6,7 +6,7 @@ use talkover_core::agents::{
     UpdateAgentVoice, Voice, VoiceTemplateRef,
 };
 
-use super::{calls::is_active, change_optional, formatted, now, search_term, AgentEntry, Answer, Request, State};
+use super::{calls::is_active, change_optional, now, search_term, AgentEntry, Answer, Request, State};
 use crate::reply::{paginate, Invalid, Reply};
 
 impl State {
@@ -78,17 +78,14 @@ impl State {
         Ok(reply)
     }
 
-    /// One of the environment's numbers, as an agent shows it: its own (list-phone-numbers), one an agent
-    /// already has, or a SIP trunk's. `None` for an id that is none of these.
-    fn phone_number(&self, id: &str) -> Option<AgentPhoneNumber> {
-        let agents_numbers = self.agents.iter().flat_map(|a| a.agent.phone_numbers.iter().flatten());
-        if let Some(known) = self.numbers.iter().chain(agents_numbers).find(|n| n.id.as_str() == id) {
-            return Some(known.clone());
+    /// One of the environment's numbers, as an agent shows it: its own (list-phone-numbers, the SIP trunks'
+    /// numbers among them) or one an agent already has. `None` for an id that is none of these.
+    pub(super) fn phone_number(&self, id: &str) -> Option<AgentPhoneNumber> {
+        if let Some(known) = self.phone_numbers.for_agent(id) {
+            return Some(known);
         }
-        let mut number = AgentPhoneNumber::new(id, self.sip.number_of(id)?);
-        number.formatted_number = Some(formatted(&number.number));
-        number.current_status = Some("active".to_owned());
-        Some(number)
+        let mut agents_numbers = self.agents.iter().flat_map(|a| a.agent.phone_numbers.iter().flatten());
+        agents_numbers.find(|n| n.id.as_str() == id).cloned()
     }
 
     /// The numbers `ids` name, in order; each id that is not one of the environment's numbers is refused

@@ -6,10 +6,11 @@
 //! start, also when an update moves only one of them; a recurring rule's end time after its start time,
 //! likewise. A meeting link needs an active provider connection (422 `MEETING_PROVIDER_REQUIRED`); a new
 //! provider connection is inactive until its authorization completes, which the emulator leaves to the
-//! recorded connections. Free slots (query-availability) are checked against the calendars and answered
-//! with the recorded example; the environment-wide sync operations answer from the recordings.
+//! recorded connections. Free slots (query-availability) are computed from the calendar's availability
+//! rules, exception dates and events ([`super::slots`]); the environment-wide sync operations answer from
+//! the recordings.
 
-use serde_json::{json, Value};
+use serde_json::json;
 use talkover_core::calendars::availability::{
     AvailabilityRule, AvailabilityRuleType, AvailabilityRuleUpdate, CreateAvailabilityRule, ListAvailabilityRules,
     NewAvailabilityRule, QueryAvailability, UpdateAvailabilityRule, UpdatedAvailabilityRule,
@@ -31,12 +32,16 @@ use talkover_core::calendars::{
 use talkover_core::time::DateTime;
 use talkover_core::Operation;
 
+use super::slots::{Schedule, TooMuch, MAX_RANGE_DAYS, MAX_SLOTS};
 use super::{
     change, change_optional, coded, documented, has_id, is_url, now, position_by_id, remove_by_id, timestamp, Answer,
     HasId, Request, State,
 };
 use crate::fixtures::Catalog;
 use crate::reply::{from_json, to_json, Invalid, Reply};
+
+/// The slot length of a free-slot query that does not give one, in minutes (the reference's default).
+const DEFAULT_SLOT_MINUTES: u32 = 30;
 
 /// One calendar and everything below it.
 struct CalendarEntry {
@@ -525,26 +530,27 @@ impl State {
         self.remove_child::<ProviderConnection>(req, "Provider connection removed")
     }
 
-    /// Free slots: the calendar must exist and the query pass the core's checks; the slots themselves are
-    /// the recorded example's (the emulator keeps no time zone data to compute them).
+    /// Free slots, computed from the calendar's rules and events (see [`super::slots`]). A range longer
+    /// than a year, or holding more slots than one answer carries, is refused with a 422 naming `to`.
     pub(super) fn query_availability(&mut self, req: &Request<'_>) -> Answer {
-        self.calendar_index(req)?;
-        let (_, invalid) = req.decode::<QueryAvailability>()?;
+        let c = self.calendar_index(req)?;
+        let (query, invalid) = req.decode::<QueryAvailability>()?;
         invalid.check()?;
-        let mut path = String::new();
-        let expanded = talkover_core::encode::expand_path(&mut path, req.operation.id, req.operation.path, |name| {
-            req.path.get(name).and_then(Value::as_str)
-        });
-        expanded.map_err(|e| Reply::fail(400, &e.to_string()))?;
-        match req.catalog.replay(req.operation.id, &path, req.query, req.body, req.path) {
-            Some(replayed) => Ok(Reply {
-                status: replayed.status,
-                body: Value::Null,
-                headers: replayed.headers,
-                raw: Some(replayed.body),
-            }),
-            None => Ok(Reply::list(Vec::<Value>::new(), None, None)),
-        }
+        let q = query.query;
+        let entry = &self.calendars.calendars[c];
+        let schedule =
+            Schedule { timezone: entry.calendar.timezone.as_deref(), rules: &entry.rules, events: &entry.events };
+        let duration = q.duration_minutes.unwrap_or(DEFAULT_SLOT_MINUTES);
+        let refusal = match schedule.free_slots(&q.from, &q.to, duration) {
+            Ok(slots) => return Ok(Reply::list(slots, None, None)),
+            Err(TooMuch::Range) => format!("The to must be at most {MAX_RANGE_DAYS} days after from."),
+            Err(TooMuch::Slots) => {
+                format!("The range holds more than {MAX_SLOTS} slots: ask for a shorter range or longer slots.")
+            }
+        };
+        let mut invalid = Invalid::default();
+        invalid.add("to", refusal);
+        Err(invalid.check().err().unwrap_or_else(|| Reply::bug::<QueryAvailability>("an empty refusal")))
     }
 
     pub(super) fn trigger_provider_sync(&mut self, req: &Request<'_>) -> Answer {

@@ -1,7 +1,7 @@
 //! The emulator's memory: agents with their actions, trainings and webhooks, calls, and campaigns; SIP
-//! trunks, credits and auto top-up, API tokens, calendars, flows, callback roles, campaigns' SFTP settings
-//! and release requests (seeded from the recorded examples), kept as the core's own types and changed by
-//! the rules the reference documents.
+//! trunks, phone numbers, credits and auto top-up, API tokens, calendars, flows, callback roles, campaigns'
+//! SFTP settings and release requests (seeded from the recorded examples), kept as the core's own types and
+//! changed by the rules the reference documents.
 //!
 //! Each request arrives decoded into its typed operation through the core's registry
 //! ([`Request::decode`]), with the core's own checks run on it; [`HANDLERS`] is the one list of the
@@ -18,10 +18,13 @@ mod campaigns;
 mod credits;
 mod flows;
 mod live;
+mod phone_numbers;
 mod release_requests;
 mod sftp;
 mod sip_trunks;
+mod slots;
 mod webhooks;
+mod zones;
 
 pub(crate) use webhooks::{test_answer, test_wait};
 
@@ -29,8 +32,8 @@ use serde_json::{Map, Value};
 use talkover_core::account as tokens;
 use talkover_core::actions::{CreateAction, DeleteAction, ListActions};
 use talkover_core::agents::{
-    AdvancedSettings, Agent, AgentPhoneNumber, CreateAgent, DeleteAgent, GetAgent, ListAgents, PublishAgent,
-    UnpublishAgent, UpdateAdvancedSettings, UpdateAgentCalling, UpdateAgentKnowledge, UpdateAgentVoice,
+    AdvancedSettings, Agent, CreateAgent, DeleteAgent, GetAgent, ListAgents, PublishAgent, UnpublishAgent,
+    UpdateAdvancedSettings, UpdateAgentCalling, UpdateAgentKnowledge, UpdateAgentVoice,
 };
 use talkover_core::calendars::{self as cal, availability as avail, events as ev, members as mem, providers as prov};
 use talkover_core::callbacks as cb;
@@ -177,6 +180,7 @@ const HANDLERS: &[(&str, Handler)] = &[
     (sftp_ops::TriggerCampaignSftpImport::ID, State::trigger_sftp_import),
     (sftp_ops::TriggerCampaignSftpExport::ID, State::trigger_sftp_export),
     (sftp_ops::ListCampaignSftpLogs::ID, State::list_sftp_logs),
+    (numbers::ListPhoneNumbers::ID, State::list_phone_numbers),
     (numbers::ListReleaseRequests::ID, State::list_release_requests),
     (numbers::RequestPhoneRelease::ID, State::request_phone_release),
     (numbers::CancelReleaseRequest::ID, State::cancel_release_request),
@@ -226,7 +230,7 @@ pub(crate) struct State {
     calls: Vec<CallEntry>,
     campaigns: Vec<Campaign>,
     voice_names: Vec<(String, String)>,
-    numbers: Vec<AgentPhoneNumber>,
+    phone_numbers: phone_numbers::PhoneNumbers,
     webhook_events: AgentWebhookList,
     live: live::Live,
     sip: sip_trunks::SipTrunks,
@@ -432,7 +436,8 @@ fn is_url(text: &str) -> bool {
 
 impl State {
     /// A state seeded from the documented examples: the voice templates and phone numbers a request may
-    /// name, the events agent webhooks offer, and (with `seed_agent`) the reference's example agent.
+    /// name (the trunks' numbers among them), the events agent webhooks offer, and (with `seed_agent`) the
+    /// reference's example agent.
     pub(crate) fn new(catalog: &Catalog, seed_agent: bool) -> Self {
         let mut voice_names = Vec::new();
         if let Some(groups) = catalog.documented_data("list-voice-templates") {
@@ -444,16 +449,6 @@ impl State {
                 }
             }
         }
-        let numbers = catalog
-            .documented_data("list-phone-numbers")
-            .and_then(Value::as_array)
-            .map(|numbers| {
-                numbers
-                    .iter()
-                    .filter_map(|n| serde_json::from_value::<AgentPhoneNumber>(n.clone()).ok())
-                    .collect::<Vec<_>>()
-            })
-            .unwrap_or_default();
         let webhook_events = catalog
             .documented_as::<AgentWebhookList>(ListAgentWebhooks::ID)
             .map(|mut list| {
@@ -467,7 +462,7 @@ impl State {
             calls: Vec::new(),
             campaigns: Vec::new(),
             voice_names,
-            numbers,
+            phone_numbers: phone_numbers::PhoneNumbers::seed(catalog),
             webhook_events,
             live: live::Live::default(),
             sip: sip_trunks::SipTrunks::seed(catalog),

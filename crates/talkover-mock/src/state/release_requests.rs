@@ -36,8 +36,7 @@ fn release_reason(body: PhoneReleaseRequest) -> String {
 impl State {
     /// The E.164 number of one of the environment's numbers (its own, or a SIP trunk's).
     fn environment_number(&self, id: &str) -> Option<String> {
-        let own = self.numbers.iter().find(|n| n.id.as_str() == id).map(|n| n.number.clone());
-        own.or_else(|| self.sip.number_of(id))
+        self.phone_numbers.get(id).map(|n| n.number.clone())
     }
 
     pub(super) fn list_release_requests(&mut self, _req: &Request<'_>) -> Answer {

@@ -3,11 +3,12 @@
 //! Verifying a trunk marks it verified and healthy; its health check answers from that last outcome. A
 //! trunk that still has numbers cannot be deleted (409 `TRUNK_HAS_DIDS`); a number already in the
 //! environment cannot be attached twice (409 `DID_ALREADY_EXISTS`); a number an agent still uses cannot
-//! be removed (409 `DID_IN_USE`).
+//! be removed (409 `DID_IN_USE`). The numbers themselves are kept with the environment's phone numbers
+//! ([`super::phone_numbers`]): a trunk's DIDs are those attached to it.
 
 use talkover_core::sip_trunks::{
-    CreateSipTrunk, CreateSipTrunkDid, ListSipTrunkDids, ListSipTrunks, NewSipTrunk, NewSipTrunkDid, SipTransport,
-    SipTrunk, SipTrunkDid, SipTrunkHealth, SipTrunkHealthStatus, SipTrunkUpdate, SipTrunkVerification, UpdateSipTrunk,
+    CreateSipTrunk, CreateSipTrunkDid, ListSipTrunks, NewSipTrunk, NewSipTrunkDid, SipTransport, SipTrunk, SipTrunkDid,
+    SipTrunkHealth, SipTrunkHealthStatus, SipTrunkId, SipTrunkUpdate, SipTrunkVerification, UpdateSipTrunk,
 };
 use talkover_core::Operation;
 
@@ -20,15 +21,14 @@ use crate::reply::Reply;
 
 has_id!(SipTrunk);
 
-/// The trunks of the environment, with their numbers.
+/// The trunks of the environment (their numbers are among the environment's phone numbers).
 #[derive(Default)]
 pub(crate) struct SipTrunks {
     trunks: Vec<SipTrunk>,
-    dids: Vec<SipTrunkDid>,
 }
 
 impl SipTrunks {
-    /// The trunks and numbers of the recorded examples.
+    /// The trunks of the recorded examples.
     pub(crate) fn seed(catalog: &Catalog) -> Self {
         let mut seeded = Self::default();
         // The get example carries the whole trunk; the list example only part of it.
@@ -41,26 +41,7 @@ impl SipTrunks {
                 seeded.trunks.push(trunk);
             }
         }
-        let did_trunk = catalog
-            .of(ListSipTrunkDids::ID)
-            .iter()
-            .find(|f| f.successful())
-            .and_then(|f| f.params.path.get("trunk_id")?.as_str().map(str::to_owned));
-        let dids: Vec<SipTrunkDid> = catalog.documented_as(ListSipTrunkDids::ID).unwrap_or_default();
-        for mut did in dids {
-            if did.trunk_id.is_none() {
-                did.trunk_id = did_trunk.clone().map(Into::into);
-            }
-            seeded.dids.push(did);
-        }
         seeded
-    }
-}
-
-impl SipTrunks {
-    /// The E.164 number of one of the trunks' DIDs.
-    pub(crate) fn number_of(&self, id: &str) -> Option<String> {
-        self.dids.iter().find(|d| d.id.as_str() == id).map(|d| d.number.clone())
     }
 }
 
@@ -105,12 +86,12 @@ fn apply_update(trunk: &mut SipTrunk, update: SipTrunkUpdate) {
     trunk.updated_at = Some(timestamp(now()));
 }
 
-fn new_did(id: String, trunk_id: &str, body: NewSipTrunkDid) -> SipTrunkDid {
+fn new_did(id: String, trunk_id: &SipTrunkId, body: NewSipTrunkDid) -> SipTrunkDid {
     let formatted = formatted(&body.number);
     let mut did = SipTrunkDid::new(id, body.number);
     did.country_code = Some(body.country_code.to_uppercase());
     did.formatted_number = Some(formatted);
-    did.trunk_id = Some(trunk_id.into());
+    did.trunk_id = Some(trunk_id.clone());
     did
 }
 
@@ -150,7 +131,7 @@ impl State {
     pub(super) fn delete_sip_trunk(&mut self, req: &Request<'_>) -> Answer {
         let index = self.trunk_index(req)?;
         let id = self.sip.trunks[index].id.clone();
-        if self.sip.dids.iter().any(|d| d.trunk_id.as_ref() == Some(&id)) {
+        if self.phone_numbers.has_dids(&id) {
             return Err(coded(
                 req,
                 409,
@@ -190,42 +171,36 @@ impl State {
 
     pub(super) fn list_sip_trunk_dids(&mut self, req: &Request<'_>) -> Answer {
         let index = self.trunk_index(req)?;
-        let id = &self.sip.trunks[index].id;
-        let dids: Vec<SipTrunkDid> =
-            self.sip.dids.iter().filter(|d| d.trunk_id.as_ref() == Some(id)).cloned().collect();
-        Ok(Reply::list(dids, None, None))
+        Ok(Reply::list(self.phone_numbers.dids_of(&self.sip.trunks[index].id), None, None))
     }
 
     pub(super) fn create_sip_trunk_did(&mut self, req: &Request<'_>) -> Answer {
         let index = self.trunk_index(req)?;
         let (create, invalid) = req.decode::<CreateSipTrunkDid>()?;
         invalid.check()?;
-        let number = create.body.number.as_str();
-        let taken = self.sip.dids.iter().any(|d| d.number == number) || self.numbers.iter().any(|n| n.number == number);
-        if taken {
+        if self.phone_numbers.has_number(&create.body.number) {
             return Err(coded(req, 409, "DID_ALREADY_EXISTS", "This number is already registered in your environment"));
         }
-        let trunk_id = self.sip.trunks[index].id.as_str().to_owned();
+        let trunk_id = self.sip.trunks[index].id.clone();
         let did = new_did(self.new_id(), &trunk_id, create.body);
-        self.sip.dids.push(did.clone());
+        self.phone_numbers.add_did(&did, trunk_id)?;
         Ok(Reply::data(200, None, did))
     }
 
     pub(super) fn delete_sip_trunk_did(&mut self, req: &Request<'_>) -> Answer {
         let index = self.trunk_index(req)?;
-        let trunk_id = &self.sip.trunks[index].id;
+        let trunk_id = self.sip.trunks[index].id.clone();
         let did_id = req.param("phone_number_id");
-        let Some(position) =
-            self.sip.dids.iter().position(|d| d.id.as_str() == did_id && d.trunk_id.as_ref() == Some(trunk_id))
-        else {
+        if !self.phone_numbers.dids_of(&trunk_id).iter().any(|d| d.id.as_str() == did_id) {
             return Err(documented(req, 404, None, "DID not found"));
-        };
+        }
         let in_use =
             self.agents.iter().any(|a| a.agent.phone_numbers.iter().flatten().any(|n| n.id.as_str() == did_id));
         if in_use {
             return Err(coded(req, 409, "DID_IN_USE", "DID is still assigned to active agents"));
         }
-        self.sip.dids.remove(position);
+        // Removed from the trunk, the number leaves the environment's phone numbers too.
+        self.phone_numbers.remove_did(&trunk_id, did_id);
         Ok(Reply::ack("DID removed"))
     }
 }
