@@ -148,6 +148,39 @@ fn webhook_methods_and_schemes_are_the_documented_ones() {
 
 /// The lists whose pages report the positions of their first and last items write them on an empty page
 /// too, as `null`, and the SDK reads such a page.
+/// Calendars, their rules and campaigns take an IANA time zone (or a fixed offset); any other name is a
+/// 422 naming `timezone`, and nothing is created or changed.
+#[test]
+fn time_zones_are_the_databases() {
+    let (server, client) = common::start_blocking();
+    let agent = client.agents().create(agent("Zoned")).unwrap();
+    let campaign = client.execute(CreateCampaign::new(campaign(&agent.id))).unwrap();
+    let calendar = r#"{"name": "Zoned", "owner_id": "owner-1", "timezone": "ZONE"}"#;
+    let rule =
+        r#"{"type": "recurring", "days_of_week": [1], "start_time": "09:00", "end_time": "10:00", "timezone": "ZONE"}"#;
+    let (status, created) =
+        common::raw::send(&server, "POST", "/calendars", &calendar.replace("ZONE", "Asia/Kathmandu"));
+    assert_eq!(status, 200, "{created}");
+    let calendar_path = format!("/calendars/{}", created["data"]["id"].as_str().unwrap());
+    let rules_path = format!("{calendar_path}/availability-rules");
+    let campaign_path = format!("/campaigns/{}", campaign.id);
+    let refusals = [
+        ("POST", "/calendars", calendar.to_owned()),
+        ("PUT", calendar_path.as_str(), r#"{"timezone": "ZONE"}"#.to_owned()),
+        ("POST", rules_path.as_str(), rule.to_owned()),
+        ("PUT", campaign_path.as_str(), r#"{"timezone": "ZONE"}"#.to_owned()),
+    ];
+    for (method, path, body) in &refusals {
+        let (status, answer) = common::raw::send(&server, method, path, &body.replace("ZONE", "Mars/Olympus_Mons"));
+        assert_eq!((status, common::raw::error_fields(&answer)), (422, vec!["timezone".to_owned()]), "{path}");
+        assert_eq!(answer["errors"]["timezone"][0], "The timezone must be a valid timezone.", "{answer}");
+        for zone in ["Europe/Paris", "america/new_york", "+05:30"] {
+            let (status, answer) = common::raw::send(&server, method, path, &body.replace("ZONE", zone));
+            assert!(status == 200 || status == 201, "{method} {path} {zone}: {status} {answer}");
+        }
+    }
+}
+
 #[test]
 fn an_empty_page_writes_its_positions_as_null() {
     let (server, client) = common::start_blocking();

@@ -281,7 +281,8 @@ impl State {
     }
 
     pub(super) fn create_calendar(&mut self, req: &Request<'_>) -> Answer {
-        let (create, invalid) = req.decode::<CreateCalendar>()?;
+        let (create, mut invalid) = req.decode::<CreateCalendar>()?;
+        invalid.zone("timezone", create.body.timezone.as_deref());
         invalid.check()?;
         let owner = NewCalendarMember::new(create.body.owner_id.clone(), CalendarRole::Owner);
         let calendar = new_calendar(self.new_id(), create.body);
@@ -298,7 +299,8 @@ impl State {
 
     pub(super) fn update_calendar(&mut self, req: &Request<'_>) -> Answer {
         let c = self.calendar_index(req)?;
-        let (update, invalid) = req.decode::<UpdateCalendar>()?;
+        let (update, mut invalid) = req.decode::<UpdateCalendar>()?;
+        invalid.zone("timezone", update.body.timezone.as_deref());
         invalid.check()?;
         let calendar = &mut self.calendars.calendars[c].calendar;
         apply_calendar(calendar, update.body);
@@ -473,7 +475,10 @@ impl State {
 
     pub(super) fn create_availability_rule(&mut self, req: &Request<'_>) -> Answer {
         let c = self.calendar_index(req)?;
-        let (create, invalid) = req.decode::<CreateAvailabilityRule>()?;
+        let (create, mut invalid) = req.decode::<CreateAvailabilityRule>()?;
+        if let NewAvailabilityRule::Recurring(recurring) = &create.body {
+            invalid.zone("timezone", recurring.timezone.as_deref());
+        }
         invalid.check()?;
         let rule = new_rule(self.new_id(), create.body)?;
         self.add_child(c, rule)
@@ -483,6 +488,7 @@ impl State {
         let (c, r) = self.child_index::<AvailabilityRule>(req)?;
         let (update, mut invalid) = req.decode::<UpdateAvailabilityRule>()?;
         invalid.documented("type", update.body.rule_type.as_ref());
+        invalid.zone("timezone", update.body.timezone.as_deref());
         invalid.check()?;
         let mut rule = self.calendars.calendars[c].rules[r].clone();
         apply_rule(&mut rule, update.body);

@@ -81,6 +81,7 @@ impl State {
         let (create, mut invalid) = req.decode::<CreateCampaign>()?;
         let body = create.body;
         invalid.documented("campaign_type", Some(&body.campaign_type));
+        invalid.zone("timezone", Some(&body.timezone));
         if !self.has_agent(body.agent_id.as_str()) {
             invalid.selected("agent_id");
         }
@@ -116,6 +117,7 @@ impl State {
         let (update, mut invalid) = req.decode::<UpdateCampaign>()?;
         let changes = update.body;
         invalid.documented("campaign_type", changes.campaign_type.as_ref());
+        invalid.zone("timezone", changes.timezone.as_deref());
         if changes.agent_id.as_ref().is_some_and(|a| !self.has_agent(a.as_str())) {
             invalid.selected("agent_id");
         }

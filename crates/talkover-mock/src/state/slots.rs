@@ -100,7 +100,7 @@ impl Schedule<'_> {
         for rule in self.rules {
             let zone = match rule.timezone.as_deref() {
                 Some(name) => Zone::named_or_utc(Some(name)),
-                None => calendar_zone,
+                None => calendar_zone.clone(),
             };
             match rule.rule_type {
                 AvailabilityRuleType::Recurring => {

@@ -1,162 +1,61 @@
-//! Time zones for the free slots of a calendar, without a time zone database: UTC, fixed offsets
-//! (`+02:00`, `UTC-05:00`, `GMT+1`, `Etc/GMT+5`), and a table of common IANA zones with their standard
-//! offset and today's daylight-saving rule (the United States' since 2007, the European Union's since
-//! 1996), applied to every year. A name the table does not hold is read as UTC.
+//! Time zones of calendars and their rules: the IANA zones, from jiff's bundled copy of the time zone
+//! database (so every machine answers alike), and fixed offsets (`+02:00`, `UTC-5`, `GMT-0800`).
 
+use jiff::tz::{Offset, TimeZone};
+use jiff::Timestamp;
 use talkover_core::time::{Date, DateTime};
+
+use crate::reply::{words, Invalid};
 
 const DAY: i64 = 86_400;
 
-/// When a zone moves its clocks an hour forward for the summer.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Summer {
-    /// Never.
-    Never,
-    /// From the second Sunday of March, 02:00 local time, to the first Sunday of November, 02:00 local
-    /// (summer) time.
-    UnitedStates,
-    /// From the last Sunday of March to the last Sunday of October, both at 01:00 UTC.
-    Europe,
-}
-
-/// A time zone: its standard offset from UTC, in minutes east, and its summer rule.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct Zone {
-    standard: i32,
-    summer: Summer,
-}
-
-use Summer::{Europe, Never, UnitedStates};
-
-/// The IANA zones known by name, with their standard offset in minutes and their summer rule.
-const NAMED: &[(&str, i32, Summer)] = &[
-    ("America/New_York", -300, UnitedStates),
-    ("America/Detroit", -300, UnitedStates),
-    ("America/Toronto", -300, UnitedStates),
-    ("America/Chicago", -360, UnitedStates),
-    ("America/Denver", -420, UnitedStates),
-    ("America/Phoenix", -420, Never),
-    ("America/Los_Angeles", -480, UnitedStates),
-    ("America/Vancouver", -480, UnitedStates),
-    ("America/Anchorage", -540, UnitedStates),
-    ("America/Halifax", -240, UnitedStates),
-    ("Pacific/Honolulu", -600, Never),
-    ("America/Mexico_City", -360, Never),
-    ("America/Bogota", -300, Never),
-    ("America/Lima", -300, Never),
-    ("America/Sao_Paulo", -180, Never),
-    ("America/Argentina/Buenos_Aires", -180, Never),
-    ("Atlantic/Reykjavik", 0, Never),
-    ("Europe/London", 0, Europe),
-    ("Europe/Dublin", 0, Europe),
-    ("Europe/Lisbon", 0, Europe),
-    ("Europe/Amsterdam", 60, Europe),
-    ("Europe/Berlin", 60, Europe),
-    ("Europe/Brussels", 60, Europe),
-    ("Europe/Copenhagen", 60, Europe),
-    ("Europe/Madrid", 60, Europe),
-    ("Europe/Oslo", 60, Europe),
-    ("Europe/Paris", 60, Europe),
-    ("Europe/Prague", 60, Europe),
-    ("Europe/Rome", 60, Europe),
-    ("Europe/Stockholm", 60, Europe),
-    ("Europe/Vienna", 60, Europe),
-    ("Europe/Warsaw", 60, Europe),
-    ("Europe/Zurich", 60, Europe),
-    ("Europe/Athens", 120, Europe),
-    ("Europe/Bucharest", 120, Europe),
-    ("Europe/Helsinki", 120, Europe),
-    ("Europe/Kyiv", 120, Europe),
-    ("Europe/Kiev", 120, Europe),
-    ("Europe/Istanbul", 180, Never),
-    ("Europe/Moscow", 180, Never),
-    ("Africa/Lagos", 60, Never),
-    ("Africa/Johannesburg", 120, Never),
-    ("Africa/Cairo", 120, Never),
-    ("Africa/Nairobi", 180, Never),
-    ("Asia/Dubai", 240, Never),
-    ("Asia/Kolkata", 330, Never),
-    ("Asia/Calcutta", 330, Never),
-    ("Asia/Bangkok", 420, Never),
-    ("Asia/Jakarta", 420, Never),
-    ("Asia/Shanghai", 480, Never),
-    ("Asia/Hong_Kong", 480, Never),
-    ("Asia/Singapore", 480, Never),
-    ("Asia/Manila", 480, Never),
-    ("Australia/Perth", 480, Never),
-    ("Asia/Tokyo", 540, Never),
-    ("Asia/Seoul", 540, Never),
-    ("Australia/Brisbane", 600, Never),
-];
-
-/// The largest fixed offset read, in minutes (the IANA database's offsets stay within ±14 hours).
-const MAX_OFFSET: i32 = 18 * 60;
+/// A time zone a calendar or a rule names.
+#[derive(Clone, Debug)]
+pub(crate) struct Zone(TimeZone);
 
 impl Zone {
-    pub(crate) const UTC: Zone = Zone { standard: 0, summer: Never };
-
-    /// The zone a name gives: UTC, a fixed offset, or a zone of the table; UTC for any other name.
+    /// The zone a name gives; UTC for no name or a name that is no zone.
     pub(crate) fn named_or_utc(name: Option<&str>) -> Zone {
-        name.and_then(Self::named).unwrap_or(Self::UTC)
+        name.and_then(Self::named).unwrap_or(Zone(TimeZone::UTC))
     }
 
-    /// The zone a name gives, if it is UTC, a fixed offset or a zone of the table.
+    /// The zone a name gives: an IANA zone (`America/New_York`, `Etc/GMT+5`; any case), or a fixed offset
+    /// from UTC (`+02:00`, `UTC-5`, `GMT-0800`).
     pub(crate) fn named(name: &str) -> Option<Zone> {
         let name = name.trim();
-        if let Some(&(_, standard, summer)) = NAMED.iter().find(|(known, _, _)| known.eq_ignore_ascii_case(name)) {
-            return Some(Zone { standard, summer });
+        if let Ok(zone) = TimeZone::get(name) {
+            return Some(Zone(zone));
         }
-        let fixed = |standard| Zone { standard, summer: Never };
         let upper = name.to_ascii_uppercase();
-        // `Etc/GMT+5` is five hours west of Greenwich: the POSIX sign, the other way round.
-        if let Some(rest) = upper.strip_prefix("ETC/GMT").or_else(|| upper.strip_prefix("ETC/UTC")) {
-            return if rest.is_empty() { Some(Self::UTC) } else { offset(rest).map(|m| fixed(-m)) };
-        }
         let rest = ["UTC", "GMT", "Z"].iter().find_map(|prefix| upper.strip_prefix(prefix)).unwrap_or(&upper);
         if rest.is_empty() {
-            return Some(Self::UTC);
+            return Some(Zone(TimeZone::UTC));
         }
-        offset(rest).map(fixed)
-    }
-
-    /// The offset from UTC, in minutes, in force at `utc` (seconds since the epoch).
-    fn offset_at(self, utc: i64) -> i32 {
-        let summer = self.standard + 60;
-        let Some(year) = year_of(utc + i64::from(self.standard) * 60) else { return self.standard };
-        let starts_ends = match self.summer {
-            Never => None,
-            UnitedStates => nth_sunday(year, 3, 2).zip(nth_sunday(year, 11, 1)).map(|(start, end)| {
-                let two = 2 * 3600;
-                (start * DAY + two - i64::from(self.standard) * 60, end * DAY + two - i64::from(summer) * 60)
-            }),
-            Europe => last_sunday(year, 3)
-                .zip(last_sunday(year, 10))
-                .map(|(start, end)| (start * DAY + 3600, end * DAY + 3600)),
-        };
-        match starts_ends {
-            Some((start, end)) if (start..end).contains(&utc) => summer,
-            _ => self.standard,
-        }
+        let offset = Offset::from_seconds(offset_minutes(rest)? * 60).ok()?;
+        Some(Zone(TimeZone::fixed(offset)))
     }
 
     /// The instant (seconds since the epoch) of a wall-clock time in this zone, given as the seconds since
     /// 1970-01-01T00:00 on that wall clock. A time the clocks skip in spring is read on the winter clock
     /// (02:30 is 03:30 summer time); a time they show twice in autumn is its first, summer-time showing.
-    pub(crate) fn to_utc(self, local: i64) -> i64 {
-        if self.summer == Never {
-            return local - i64::from(self.standard) * 60;
-        }
-        let summer = self.standard + 60;
-        [summer, self.standard]
-            .into_iter()
-            .map(|offset| (offset, local - i64::from(offset) * 60))
-            .find(|(offset, utc)| self.offset_at(*utc) == *offset)
-            .map_or(local - i64::from(self.standard) * 60, |(_, utc)| utc)
+    pub(crate) fn to_utc(&self, local: i64) -> i64 {
+        let Ok(wall) = Timestamp::from_second(local).map(|t| TimeZone::UTC.to_datetime(t)) else { return local };
+        self.0.to_ambiguous_timestamp(wall).compatible().map_or(local, |t| t.as_second())
     }
 }
 
-/// `+HH:MM`, `-HH:MM`, `+HHMM`, `+HH` or `+H`, in minutes east.
-fn offset(text: &str) -> Option<i32> {
+impl Invalid {
+    /// Refuses a time zone that is neither an IANA zone nor a fixed offset from UTC, where the pages ask
+    /// for an IANA time zone.
+    pub(crate) fn zone(&mut self, field: &str, name: Option<&str>) {
+        if name.is_some_and(|name| Zone::named(name).is_none()) {
+            self.add(field, format!("The {} must be a valid timezone.", words(field)));
+        }
+    }
+}
+
+/// `+HH:MM`, `-HH:MM`, `+HHMM`, `+HH` or `+H`, in minutes east (at most 18 hours).
+fn offset_minutes(text: &str) -> Option<i32> {
     let (sign, digits) = match text.as_bytes().first()? {
         b'+' => (1, &text[1..]),
         b'-' => (-1, &text[1..]),
@@ -172,7 +71,7 @@ fn offset(text: &str) -> Option<i32> {
         ok.then(|| part.parse::<i32>().ok()).flatten().filter(|n| *n <= max)
     };
     let minutes = small(hours, 18)? * 60 + small(minutes, 59)?;
-    (minutes <= MAX_OFFSET).then_some(sign * minutes)
+    (minutes <= 18 * 60).then_some(sign * minutes)
 }
 
 /// The day number (days since 1970-01-01) of a date.
@@ -185,27 +84,6 @@ pub(crate) fn day_number(date: &Date) -> Option<i64> {
 pub(crate) fn weekday_number(day: i64) -> u8 {
     // 1970-01-01 was a Thursday.
     ((day + 3).rem_euclid(7) + 1) as u8
-}
-
-fn year_of(seconds: i64) -> Option<u16> {
-    DateTime::from_unix_timestamp(seconds).ok().map(|t| t.date().year())
-}
-
-fn ymd(year: u16, month: u8, day: u8) -> Option<i64> {
-    day_number(&Date::from_ymd(year, month, day).ok()?)
-}
-
-/// The day number of the `n`th Sunday of a month.
-fn nth_sunday(year: u16, month: u8, n: i64) -> Option<i64> {
-    let first = ymd(year, month, 1)?;
-    let first_sunday = first + (7 - i64::from(weekday_number(first))) % 7;
-    Some(first_sunday + 7 * (n - 1))
-}
-
-/// The day number of the last Sunday of a month (March or October: the next month is in the same year).
-fn last_sunday(year: u16, month: u8) -> Option<i64> {
-    let last = ymd(year, month + 1, 1)? - 1;
-    Some(last - i64::from(weekday_number(last)) % 7)
 }
 
 #[cfg(test)]
@@ -222,10 +100,12 @@ mod tests {
 
     #[test]
     fn fixed_offsets_and_utc_are_read_from_their_names() {
+        let noon = local("2024-07-01T12:00:00");
         for (name, minutes) in [
             ("UTC", 0),
             ("Etc/UTC", 0),
             ("GMT", 0),
+            ("Z", 0),
             ("+02:00", 120),
             ("-05:30", -330),
             ("UTC+3", 180),
@@ -233,13 +113,14 @@ mod tests {
             ("Etc/GMT+5", -300),
             ("Etc/GMT-14", 840),
         ] {
-            assert_eq!(Zone::named(name), Some(Zone { standard: minutes, summer: Never }), "{name}");
+            let zone = Zone::named(name).unwrap_or_else(|| panic!("{name}"));
+            assert_eq!(zone.to_utc(noon), noon - minutes * 60, "{name}");
         }
         for name in ["Mars/Olympus_Mons", "+25:00", "UTC+", "+1:2:3", "+٣"] {
-            assert_eq!(Zone::named(name), None, "{name}");
+            assert!(Zone::named(name).is_none(), "{name}");
         }
-        assert_eq!(Zone::named_or_utc(Some("Mars/Olympus_Mons")), Zone::UTC);
-        assert_eq!(Zone::named_or_utc(None), Zone::UTC);
+        assert_eq!(Zone::named_or_utc(Some("Mars/Olympus_Mons")).to_utc(noon), noon);
+        assert_eq!(Zone::named_or_utc(None).to_utc(noon), noon);
     }
 
     #[test]
@@ -254,10 +135,13 @@ mod tests {
         // 2024-11-03: 01:30 happens twice; the first (summer) one is taken.
         assert_eq!(ny.to_utc(local("2024-11-03T01:30:00")), at("2024-11-03T05:30:00Z"));
         assert_eq!(ny.to_utc(local("2024-11-03T03:00:00")), at("2024-11-03T08:00:00Z"));
+        // Before 2007 the United States changed clocks on other dates: 2006-04-02 and 2006-10-29.
+        assert_eq!(ny.to_utc(local("2006-03-20T09:00:00")), at("2006-03-20T14:00:00Z"));
+        assert_eq!(ny.to_utc(local("2006-10-30T09:00:00")), at("2006-10-30T14:00:00Z"));
     }
 
     #[test]
-    fn paris_moves_its_clocks_on_the_european_dates() {
+    fn zones_follow_the_time_zone_database() {
         let paris = Zone::named("europe/paris").unwrap();
         assert_eq!(paris.to_utc(local("2024-03-30T09:00:00")), at("2024-03-30T08:00:00Z"));
         assert_eq!(paris.to_utc(local("2024-03-31T09:00:00")), at("2024-03-31T07:00:00Z"));
@@ -265,6 +149,12 @@ mod tests {
         assert_eq!(paris.to_utc(local("2024-10-27T09:00:00")), at("2024-10-27T08:00:00Z"));
         let tokyo = Zone::named("Asia/Tokyo").unwrap();
         assert_eq!(tokyo.to_utc(local("2024-07-01T09:00:00")), at("2024-07-01T00:00:00Z"));
+        // Zones the old table of common names lacked, and one on the southern summer.
+        let kathmandu = Zone::named("Asia/Kathmandu").unwrap();
+        assert_eq!(kathmandu.to_utc(local("2024-07-01T09:00:00")), at("2024-07-01T03:15:00Z"));
+        let sydney = Zone::named("Australia/Sydney").unwrap();
+        assert_eq!(sydney.to_utc(local("2024-01-15T09:00:00")), at("2024-01-14T22:00:00Z"));
+        assert_eq!(sydney.to_utc(local("2024-07-15T09:00:00")), at("2024-07-14T23:00:00Z"));
     }
 
     #[test]
@@ -273,7 +163,5 @@ mod tests {
         assert_eq!(weekday_number(monday), 1);
         assert_eq!(weekday_number(monday + 6), 7);
         assert_eq!(weekday_number(0), 4, "1970-01-01 was a Thursday");
-        assert_eq!(nth_sunday(2024, 3, 2), day_number(&Date::new("2024-03-10").unwrap()));
-        assert_eq!(last_sunday(2024, 10), day_number(&Date::new("2024-10-27").unwrap()));
     }
 }
