@@ -135,6 +135,11 @@ impl Invalid {
         self.fields.entry(field.to_owned()).or_default().push(message.into());
     }
 
+    /// Whether `field` was refused already.
+    pub(crate) fn has(&self, field: &str) -> bool {
+        self.fields.contains_key(field)
+    }
+
     pub(crate) fn required(&mut self, field: &str) {
         self.add(field, format!("The {} field is required.", words(field)));
     }
@@ -185,8 +190,12 @@ impl Invalid {
             self.required(&field);
         } else if name.starts_with("date") || name.ends_with("_date") {
             self.add(&field, format!("The {} must be a valid date.", words(&field)));
-        } else if in_query && (message.contains("expected u") || message.contains("expected i")) {
+        } else if INTEGERS.iter().any(|t| message.contains(&format!("expected {t}"))) {
             self.add(&field, format!("The {} must be an integer.", words(&field)));
+        } else if message.contains("expected a boolean") {
+            self.add(&field, format!("The {} field must be true or false.", words(&field)));
+        } else if message.contains("expected a string") {
+            self.add(&field, format!("The {} must be a string.", words(&field)));
         } else if in_query {
             self.add(&field, format!("The {} is invalid.", words(&field)));
         } else {
@@ -210,9 +219,17 @@ impl Invalid {
 /// message.
 pub(crate) fn refused_field(error: &Error) -> (String, String) {
     match error {
-        Error::InvalidRequest(e) => (unprefixed(e.field().unwrap_or("body")).to_owned(), e.message().to_owned()),
+        Error::InvalidRequest(e) => (dotted(unprefixed(e.field().unwrap_or("body"))), e.message().to_owned()),
         other => ("body".to_owned(), other.to_string()),
     }
+}
+
+/// The integer types, as serde names them in "expected u32".
+const INTEGERS: [&str; 10] = ["u8", "u16", "u32", "u64", "usize", "i8", "i16", "i32", "i64", "isize"];
+
+/// A field's path as the API's errors write it: `days_of_week.0` where the decoding says `days_of_week[0]`.
+fn dotted(path: &str) -> String {
+    path.replace('[', ".").replace(']', "")
 }
 
 /// A field's name without the `body.` or `query.` the decoding of a request puts in front.

@@ -219,6 +219,35 @@ fn every_problem_of_a_body_is_answered_at_once() {
     let mut refused = fields(&invalid);
     refused.sort();
     assert_eq!(refused, ["idle_time_seconds", "llm_temperature", "name"]);
+
+    // Values of the wrong type are answered with the fields missing and out of bounds, each under its
+    // dotted path, as a client in any language sends them.
+    let body = r#"{"name": "Q1", "start_date": "soon", "days_of_week": [0, "tue"], "max_retries": "many",
+        "do_not_call_enabled": "yes", "retry_cooldown_hours": 500}"#;
+    let (status, answer) = common::raw::send(&server, "POST", "/campaigns", body);
+    assert_eq!(status, 422, "{answer}");
+    let errors = &answer["errors"];
+    let named: Vec<&str> = errors.as_object().unwrap().keys().map(String::as_str).collect();
+    let expected = [
+        "agent_id",
+        "call_time_ranges",
+        "campaign_type",
+        "days_of_week.0",
+        "do_not_call_enabled",
+        "max_retries",
+        "retry_cooldown_hours",
+        "start_date",
+        "timezone",
+    ];
+    assert_eq!(named, expected, "{answer}");
+    assert_eq!(errors["start_date"][0], "The start date must be a valid date.");
+    assert_eq!(errors["max_retries"][0], "The max retries must be an integer.");
+    assert_eq!(errors["do_not_call_enabled"][0], "The do not call enabled field must be true or false.");
+    assert_eq!(errors["agent_id"][0], "The agent id field is required.");
+    // A query value that is no date is named too.
+    let (status, answer) = common::raw::send(&server, "GET", "/calls?per_page=5&date_from=2024-13-01", "");
+    assert_eq!((status, common::raw::error_fields(&answer)), (422, vec!["date_from".to_owned()]), "{answer}");
+    assert_eq!(answer["errors"]["date_from"][0], "The date from must be a valid date.");
 }
 
 /// Only the environment's own numbers can be assigned to an agent: any other id is refused, naming its place

@@ -233,6 +233,19 @@ fn published_agent(client: &talkover::blocking::Client, name: &str) -> AgentId {
     created.id
 }
 
+/// A published agent whose webhook (signed with `SECRET`) sends `events` to a new receiver.
+fn watched_agent(
+    client: &talkover::blocking::Client,
+    name: &str,
+    events: impl IntoIterator<Item = AgentWebhookEvent>,
+) -> (AgentId, Receiver) {
+    let receiver = Receiver::start();
+    let agent = published_agent(client, name);
+    let hook = NewAgentWebhook::new(name, receiver.url(), events).webhook_secret(SECRET);
+    client.execute(CreateWebhook::new(&agent, hook)).unwrap();
+    (agent, receiver)
+}
+
 fn statuses(client: &talkover::blocking::Client, agent: &AgentId) -> Vec<(String, CallStatus, u64)> {
     let calls = client.execute(ListCalls::new().agent_id(agent).per_page(100)).unwrap();
     let mut found: Vec<_> = calls.items.into_iter().map(|c| (c.to, c.status, c.duration)).collect();
@@ -282,11 +295,8 @@ async fn test_webhook_delivers_a_signed_test_payload() {
 #[test]
 fn calls_reach_the_outcome_their_number_chooses() {
     let (server, client) = stopped_clock();
-    let receiver = Receiver::start();
-    let agent = published_agent(&client, "Outcomes");
     let events = [AgentWebhookEvent::PhoneCallStarted, AgentWebhookEvent::PhoneCallEnded];
-    let hook = NewAgentWebhook::new("Calls", receiver.url(), events).webhook_secret(SECRET);
-    client.execute(CreateWebhook::new(&agent, hook)).unwrap();
+    let (agent, receiver) = watched_agent(&client, "Outcomes", events);
 
     let numbers = ["+15550001111", "+15550002222", "+15550003333", "+15550004444", "+15550009876"];
     for number in numbers {
@@ -332,8 +342,6 @@ fn calls_reach_the_outcome_their_number_chooses() {
 #[test]
 fn a_calls_context_comes_back_in_every_event_of_the_call() {
     let (server, client) = stopped_clock();
-    let receiver = Receiver::start();
-    let agent = published_agent(&client, "Context");
     let events = [
         AgentWebhookEvent::PhoneCallStarted,
         AgentWebhookEvent::PhoneCallConnected,
@@ -341,8 +349,7 @@ fn a_calls_context_comes_back_in_every_event_of_the_call() {
         AgentWebhookEvent::ConversationEnded,
         AgentWebhookEvent::PhoneCallEnded,
     ];
-    let hook = NewAgentWebhook::new("Everything", receiver.url(), events).webhook_secret(SECRET);
-    client.execute(CreateWebhook::new(&agent, hook)).unwrap();
+    let (agent, receiver) = watched_agent(&client, "Context", events);
 
     // One call runs its course; another is ended by the caller; a third has no context.
     let ours = NewCall::new("+15550009876").context_value("user_id", "user_123").context_value("attempt", 2);
@@ -386,11 +393,8 @@ fn a_calls_context_comes_back_in_every_event_of_the_call() {
 #[test]
 fn a_delayed_call_waits_before_it_is_placed() {
     let (server, client) = stopped_clock();
-    let receiver = Receiver::start();
-    let agent = published_agent(&client, "Later");
     let events = [AgentWebhookEvent::PhoneCallStarted, AgentWebhookEvent::PhoneCallEnded];
-    let hook = NewAgentWebhook::new("Later", receiver.url(), events).webhook_secret(SECRET);
-    client.execute(CreateWebhook::new(&agent, hook)).unwrap();
+    let (agent, receiver) = watched_agent(&client, "Later", events);
     let made_at = server.clock_now();
     let placed = client.execute(MakeCall::new(&agent, NewCall::new("+15550009876").delay_seconds(30))).unwrap();
     assert_eq!((placed.status, placed.created_at.as_str()), (CallStatus::Initiated, made_at.as_str()));
@@ -694,12 +698,8 @@ fn campaign_webhooks_are_kept_and_campaign_calls_are_dialled() {
 #[test]
 fn on_the_default_clock_a_call_completes_by_itself() {
     let server = Server::start_blocking().unwrap();
-    let receiver = Receiver::start();
     let client = common::blocking_client(&server);
-    let agent = published_agent(&client, "Wall clock");
-    let hook =
-        NewAgentWebhook::new("Ended", receiver.url(), [AgentWebhookEvent::PhoneCallEnded]).webhook_secret(SECRET);
-    client.execute(CreateWebhook::new(&agent, hook)).unwrap();
+    let (agent, receiver) = watched_agent(&client, "Wall clock", [AgentWebhookEvent::PhoneCallEnded]);
     let placed = client.execute(MakeCall::new(&agent, NewCall::new("+15550006789"))).unwrap();
 
     // Nobody advances the clock: the call ends on its own, and its end is delivered.

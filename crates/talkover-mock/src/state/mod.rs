@@ -259,23 +259,29 @@ impl Request<'_> {
 
     /// The request as its typed operation, decoded through the core's registry, with what the core's
     /// checks refused in the [`Invalid`] given back (the handler adds its own findings and answers 422
-    /// if there is any). Fields the types or the checks require and the request lacks are answered at
-    /// once, all of them, as the API does: to find the next one after the first, the documented
-    /// example's value stands in for each missing one.
+    /// if there is any).
+    ///
+    /// A body that does not decode is answered at once with every field at fault, as the API does: the
+    /// fields it lacks and the fields whose values do not fit their types. To find the next one after the
+    /// first, the documented example's value stands in for each (a misfit's top-level field), and once the
+    /// body decodes, what the core's checks refuse of the caller's other values is answered too.
     fn decode<O: Operation + 'static>(&self) -> Result<(O, Invalid), Reply> {
         let mut body = match self.body {
             Some(Value::Object(fields)) => fields.clone(),
             _ => Map::new(),
         };
         let example = self.catalog.documented_request_body(self.operation.id);
-        let mut missing = Invalid::default();
-        let mut any_missing = false;
+        let mut refused = Invalid::default();
+        let mut stood_in = false;
         for _ in 0..=body.len() + example.map_or(0, Map::len) {
             let body_value = Value::Object(body.clone());
-            let refused = match self.operation.decode_request(self.path, self.query, Some(&body_value)) {
+            let error = match self.operation.decode_request(self.path, self.query, Some(&body_value)) {
                 Ok(incoming) => match incoming.validate() {
                     Err(e) if is_required(&e) => e,
-                    _ if any_missing => break,
+                    checked if stood_in => {
+                        refused.core(checked);
+                        break;
+                    }
                     checked => {
                         let operation =
                             incoming.into_operation::<O>().map_err(|_| Reply::bug::<O>("not this operation"))?;
@@ -284,25 +290,24 @@ impl Request<'_> {
                         return Ok((operation, invalid));
                     }
                 },
-                Err(e) if is_required(&e) => e,
-                Err(_) if any_missing => break,
-                Err(e) => {
-                    let field = self.refused_field_of(&body, example, &e);
-                    let mut invalid = Invalid::default();
-                    invalid.misfit(&field, &e);
-                    return Err(invalid.check().err().unwrap_or_else(|| Reply::bug::<O>("an empty refusal")));
-                }
+                Err(e) => e,
             };
-            let field = self.refused_field_of(&body, example, &refused);
-            missing.required(&field);
-            any_missing = true;
-            let stand_in = example.and_then(|e| e.get(&field)).filter(|_| body.get(&field).is_none_or(Value::is_null));
-            match stand_in {
-                Some(value) => body.insert(field, value.clone()),
-                None => break,
+            let field = self.refused_field_of(&body, example, &error);
+            if refused.has(&field) {
+                break;
+            }
+            refused.misfit(&field, &error);
+            stood_in = true;
+            // A missing field, or a misfit's top-level field, takes the example's value; a misfit the example
+            // does not have is taken out.
+            let top = field.split('.').next().unwrap_or(&field).to_owned();
+            match example.and_then(|e| e.get(&top)) {
+                Some(value) if body.get(&top) != Some(value) => body.insert(top, value.clone()),
+                None if body.contains_key(&top) => body.remove(&top),
+                _ => break,
             };
         }
-        Err(missing.check().err().unwrap_or_else(|| Reply::bug::<O>("an empty refusal")))
+        Err(refused.check().err().unwrap_or_else(|| Reply::bug::<O>("an empty refusal")))
     }
 }
 
@@ -320,6 +325,9 @@ impl Request<'_> {
         refused: &Error,
     ) -> String {
         let (field, message) = refused_field(refused);
+        if field == "query" {
+            return self.query_parameter_at_fault(body).unwrap_or(field);
+        }
         if field != "body" {
             return field;
         }
@@ -352,6 +360,21 @@ impl Request<'_> {
                 }
             })
             .map_or(field, |(key, _)| key.clone())
+    }
+}
+
+impl Request<'_> {
+    /// The query parameter without which the query decodes, when the decoding names only the query as a
+    /// whole (a value read in one piece with others, such as a date in a flattened filter).
+    fn query_parameter_at_fault(&self, body: &Map<String, Value>) -> Option<String> {
+        const LOOKS: usize = 32;
+        let body = Value::Object(body.clone());
+        self.query.iter().take(LOOKS).map(|(name, _)| name).find_map(|name| {
+            let without: Vec<(String, String)> = self.query.iter().filter(|(n, _)| n != name).cloned().collect();
+            let decoded = self.operation.decode_request(self.path, &without, Some(&body));
+            let still_the_query = matches!(&decoded, Err(e) if refused_field(e).0 == "query");
+            (!still_the_query).then(|| name.trim_end_matches("[]").to_owned())
+        })
     }
 }
 
