@@ -133,6 +133,11 @@ fn webhook_methods_and_schemes_are_the_documented_ones() {
             let message = format!("The selected {} is invalid.", field.replace('_', " "));
             assert_eq!(answer["errors"][field], serde_json::json!([message]), "{answer}");
         }
+        // A custom header a delivery could never carry is refused when the webhook is made.
+        let headers = r#", "custom_headers": [{"key": "X-Ok", "value": "1"}, {"key": "Bad Header", "value": "a\nb"}]"#;
+        let (status, answer) = common::raw::send(&server, "POST", path, &body(event, headers));
+        let expected = vec!["custom_headers.1.key".to_owned(), "custom_headers.1.value".to_owned()];
+        assert_eq!((status, common::raw::error_fields(&answer)), (422, expected), "{path}: {answer}");
         let documented = r#", "http_method": "PATCH", "authorization_scheme": "api_key""#;
         let (status, created) = common::raw::send(&server, "POST", path, &body(event, documented));
         assert_eq!(status, 200, "{path}: {created}");
@@ -141,6 +146,9 @@ fn webhook_methods_and_schemes_are_the_documented_ones() {
         assert_eq!((status, common::raw::error_fields(&answer)), (422, vec!["http_method".to_owned()]), "{answer}");
         let (status, answer) = common::raw::send(&server, "PUT", &hook, r#"{"authorization_scheme": "jwt"}"#);
         assert_eq!((status, common::raw::error_fields(&answer)), (422, vec!["authorization_scheme".to_owned()]));
+        let bad_name = r#"{"custom_headers": [{"key": "X:Y", "value": "1"}]}"#;
+        let (status, answer) = common::raw::send(&server, "PUT", &hook, bad_name);
+        assert_eq!((status, common::raw::error_fields(&answer)), (422, vec!["custom_headers.0.key".to_owned()]));
         let (status, answer) = common::raw::send(&server, "PUT", &hook, r#"{"http_method": "PUT"}"#);
         assert_eq!(status, 200, "{answer}");
     }

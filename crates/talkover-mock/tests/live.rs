@@ -663,7 +663,12 @@ fn campaign_webhooks_are_kept_and_campaign_calls_are_dialled() {
     let busy = client.execute(reschedule).unwrap_err();
     assert_eq!((api(&busy).status.as_u16(), api(&busy).code.as_deref()), (409, Some("CAMPAIGN_HAS_ACTIVE_CALLS")));
     server.advance_clock(Duration::from_secs(10));
-    let calls = client.execute(GetCampaign::new(&id)).unwrap().calls.unwrap_or_default();
+    let campaign = client.execute(GetCampaign::new(&id)).unwrap();
+    // The stats count the outcomes: one completed call of 2 s, one failed.
+    let stats = campaign.stats.expect("stats");
+    assert_eq!((stats.total_calls, stats.completed_calls, stats.failed_calls), (2, 1, 1));
+    assert_eq!((stats.success_rate, stats.average_duration), (50.0, Some(2)));
+    let calls = campaign.calls.unwrap_or_default();
     let mut outcomes: Vec<_> = calls.iter().map(|c| (c.to.as_str(), c.status.clone())).collect();
     outcomes.sort_by(|a, b| a.0.cmp(b.0));
     assert_eq!(outcomes, [("+15550001234", CallStatus::Completed), ("+15550003333", CallStatus::Failed)]);

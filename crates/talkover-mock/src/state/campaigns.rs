@@ -102,7 +102,9 @@ impl State {
         fields.insert("files".into(), json!([]));
         fields.insert(
             "stats".into(),
-            json!({ "total_calls": 0, "completed_calls": 0, "failed_calls": 0, "success_rate": 0.0 }),
+            json!({
+                "total_calls": 0, "completed_calls": 0, "failed_calls": 0, "success_rate": 0.0, "average_duration": 0,
+            }),
         );
         fields.insert("created_at".into(), json!(now));
         fields.insert("updated_at".into(), json!(now));
@@ -283,7 +285,8 @@ impl State {
         for campaign in &mut self.campaigns {
             let campaign_id = campaign.id.as_str().to_owned();
             let max_retries = campaign.max_retries.unwrap_or(3).min(10);
-            let mut finished = (0, 0);
+            // Calls completed, calls failed, and the seconds the completed ones lasted.
+            let mut finished = (0, 0, 0);
             for call in campaign.calls.iter_mut().flatten() {
                 let Some(dial) = self.live.dials.iter().find(|d| d.campaign_call_id == call.id.as_str()) else {
                     continue;
@@ -305,6 +308,7 @@ impl State {
                 data.insert("duration".into(), json!(duration));
                 if matches!(call.status, CallStatus::Completed | CallStatus::Voicemail) {
                     finished.0 += 1;
+                    finished.2 += duration;
                     events.push((campaign_id.clone(), CampaignWebhookEvent::CampaignCallCompleted, data));
                 } else if call.retries.unwrap_or(0) < max_retries {
                     let hours = match call.status {
@@ -326,8 +330,13 @@ impl State {
                     events.push((campaign_id.clone(), CampaignWebhookEvent::CampaignCallFailed, data));
                 }
             }
-            if finished != (0, 0) {
+            if finished != (0, 0, 0) {
                 if let Some(stats) = campaign.stats.as_mut() {
+                    if finished.0 > 0 {
+                        // The average over every completed call: the earlier ones' total, from their average.
+                        let before = stats.completed_calls * stats.average_duration.unwrap_or(0);
+                        stats.average_duration = Some((before + finished.2) / (stats.completed_calls + finished.0));
+                    }
                     stats.completed_calls += finished.0;
                     stats.failed_calls += finished.1;
                     let done = stats.completed_calls + stats.failed_calls;

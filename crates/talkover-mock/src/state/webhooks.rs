@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use serde::Deserialize as _;
 use serde_json::{Map, Value};
-use talkover_core::actions::AuthorizationScheme;
+use talkover_core::actions::{AuthorizationScheme, CustomHeader};
 use talkover_core::webhook_delivery::TEST_EVENT;
 use talkover_core::webhooks::{
     AgentWebhook, AgentWebhookEvent, CampaignWebhook, CampaignWebhookEvent, CampaignWebhookList, CreateCampaignWebhook,
@@ -101,12 +101,33 @@ impl State {
 fn check_new<E: WebhookEvent>(body: &NewWebhook<E>, invalid: &mut Invalid) {
     check_url_and_events(Some(&body.webhook_url), Some(&body.events), invalid);
     check_choices(body.http_method.as_ref(), body.authorization_scheme.as_ref(), invalid);
+    check_headers(body.custom_headers.as_ref(), invalid);
 }
 
 /// The rules the API holds a webhook's changes to, beyond the core's checks.
 fn check_changes<E: WebhookEvent>(changes: &WebhookChanges<E>, invalid: &mut Invalid) {
     check_url_and_events(changes.webhook_url.as_ref(), changes.events.as_ref(), invalid);
     check_choices(changes.http_method.as_ref(), changes.authorization_scheme.as_ref(), invalid);
+    check_headers(changes.custom_headers.as_ref(), invalid);
+}
+
+/// Each custom header must be one a delivery can carry: a name that is an HTTP token, and a value of
+/// visible characters. Refused here, a header that could never be sent does not fail every delivery later.
+fn check_headers(headers: Option<&Vec<CustomHeader>>, invalid: &mut Invalid) {
+    for (i, header) in headers.into_iter().flatten().enumerate() {
+        if http::HeaderName::from_bytes(header.key.as_bytes()).is_err() {
+            invalid.add(
+                &format!("custom_headers.{i}.key"),
+                format!("The custom headers.{i}.key must be a valid header name."),
+            );
+        }
+        if http::HeaderValue::from_str(header.value.expose_secret()).is_err() {
+            invalid.add(
+                &format!("custom_headers.{i}.value"),
+                format!("The custom headers.{i}.value must be a valid header value."),
+            );
+        }
+    }
 }
 
 /// The delivery method and the authorization scheme, when given, must be among the documented options.
