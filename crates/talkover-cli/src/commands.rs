@@ -166,6 +166,22 @@ pub fn command() -> Command {
                 .global(true)
                 .help("table on a terminal, json when piped (auto), or as given"),
         )
+        .arg(
+            Arg::new("timeout")
+                .long("timeout")
+                .value_name("SECONDS")
+                .value_parser(clap::value_parser!(u64).range(1..=3600))
+                .global(true)
+                .help("Give up on one exchange after this many seconds (default 60)"),
+        )
+        .arg(
+            Arg::new("max-retries")
+                .long("max-retries")
+                .value_name("N")
+                .value_parser(clap::value_parser!(u32).range(0..=10))
+                .global(true)
+                .help("Retries after a failed attempt, where retrying is safe (default 2; 0 turns them off)"),
+        )
         .subcommand(Command::new("operations").about("List every operation and the command that runs it"));
 
     let mut resources: BTreeMap<String, Command> = BTreeMap::new();

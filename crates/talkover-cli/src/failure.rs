@@ -17,6 +17,8 @@ pub enum Failure {
     Api(Box<Error>),
     /// An import that ended with rows not queued (exit 12); the summary was printed already.
     RowsFailed(usize),
+    /// Standard output was closed by its reader (`| head`): the command stops, silently and successfully.
+    ClosedPipe,
 }
 
 impl Failure {
@@ -40,12 +42,35 @@ impl Failure {
             Self::Refused(_) => 3,
             Self::Api(e) => exit_code_of(e),
             Self::RowsFailed(_) => 12,
+            Self::ClosedPipe => 0,
         }
     }
 
-    /// Writes the failure to standard error.
+    /// Writes the failure to standard error. A success answer the SDK could not decode (the API did what
+    /// was asked, and answered in a shape the types do not know) also goes, as received, to standard
+    /// output: a script still gets what it asked for, such as the id of what it created.
     pub fn print(&self) {
+        if let Some(body) = self.undecoded_success() {
+            use std::io::Write as _;
+            let mut out = std::io::stdout().lock();
+            let _ = out.write_all(body);
+            if !body.ends_with(b"\n") {
+                let _ = out.write_all(b"\n");
+            }
+            let _ = out.flush();
+        }
         eprint!("{}", self.describe());
+    }
+
+    /// The body of a 2xx answer that could not be decoded.
+    fn undecoded_success(&self) -> Option<&[u8]> {
+        match self {
+            Self::Api(e) => match e.as_ref() {
+                Error::Decode(decode) if decode.status.is_success() => Some(decode.body.as_bytes()),
+                _ => None,
+            },
+            _ => None,
+        }
     }
 
     /// The failure as shown to the user.
@@ -54,10 +79,14 @@ impl Failure {
             Self::Usage(m) => format!("error: {m}\n"),
             Self::Local(m) => format!("error: {m}\n"),
             Self::Refused(m) => format!("error: invalid_request: {m}\n"),
+            Self::Api(e) if self.undecoded_success().is_some() => {
+                describe_error(e) + "  the answer, as received, is on standard output\n"
+            }
             Self::Api(e) => describe_error(e),
             Self::RowsFailed(n) => {
                 format!("error: {n} rows were not queued; run the same command again to retry them\n")
             }
+            Self::ClosedPipe => String::new(),
         }
     }
 }

@@ -77,29 +77,47 @@ fn mock(_: &ArgMatches) -> Result<u8, Failure> {
 pub struct Context {
     pub client: Client,
     pub format: Format,
+    settings: Settings,
+}
+
+/// The client settings of the command line: token, base URL, timeout and retries.
+struct Settings {
     token: talkover::SecretString,
     base_url: Option<String>,
+    timeout: Option<std::time::Duration>,
+    max_retries: Option<u32>,
+}
+
+impl Settings {
+    fn builder(&self) -> talkover::blocking::ClientBuilder {
+        let mut builder = Client::builder().token(self.token.clone());
+        if let Some(url) = &self.base_url {
+            builder = builder.base_url(url);
+        }
+        if let Some(timeout) = self.timeout {
+            builder = builder.timeout(timeout);
+        }
+        if let Some(retries) = self.max_retries {
+            builder = builder.max_retries(retries);
+        }
+        builder
+    }
 }
 
 impl Context {
     fn new(args: &ArgMatches) -> Result<Self, Failure> {
-        let token = read_token(args)?;
-        let base_url = args.get_one::<String>("base-url").filter(|u| !u.trim().is_empty()).cloned();
-        let client = builder(&token, base_url.as_deref()).build()?;
-        Ok(Self { client, format: Format::of(args), token, base_url })
+        let settings = Settings {
+            token: read_token(args)?,
+            base_url: args.get_one::<String>("base-url").filter(|u| !u.trim().is_empty()).cloned(),
+            timeout: args.get_one::<u64>("timeout").copied().map(std::time::Duration::from_secs),
+            max_retries: args.get_one::<u32>("max-retries").copied(),
+        };
+        Ok(Self { client: settings.builder().build()?, format: Format::of(args), settings })
     }
 
-    /// A builder with this context's token and base URL, for a client with another retry policy.
+    /// A builder with this context's settings, for a client with another retry policy.
     pub fn client_builder(&self) -> talkover::blocking::ClientBuilder {
-        builder(&self.token, self.base_url.as_deref())
-    }
-}
-
-fn builder(token: &talkover::SecretString, base_url: Option<&str>) -> talkover::blocking::ClientBuilder {
-    let builder = Client::builder().token(token.clone());
-    match base_url {
-        Some(url) => builder.base_url(url),
-        None => builder,
+        self.settings.builder()
     }
 }
 

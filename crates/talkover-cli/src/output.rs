@@ -76,7 +76,7 @@ fn key_fields(fields: &Map<String, Value>, prefix: &str, lines: &mut Vec<(String
         if prefix.is_empty() && key == "success" {
             continue;
         }
-        let name = format!("{prefix}{key}");
+        let name = format!("{prefix}{}", printable(key));
         match value {
             Value::Null => {}
             Value::Object(inner) if depth < 2 => key_fields(inner, &format!("{name}."), lines, depth + 1),
@@ -93,12 +93,21 @@ fn key_fields(fields: &Map<String, Value>, prefix: &str, lines: &mut Vec<(String
 
 fn scalar(value: &Value) -> String {
     match value {
-        Value::String(s) => s.clone(),
+        Value::String(s) => printable(s),
         Value::Null => String::new(),
         Value::Array(items) => format!("[{} items]", items.len()),
         Value::Object(fields) => format!("{{{} fields}}", fields.len()),
         other => other.to_string(),
     }
+}
+
+/// Text safe to write on a terminal: control characters (escape sequences, line breaks) are shown escaped
+/// (`\u{1b}`, `\n`) instead of acting on the terminal or breaking a table's rows.
+fn printable(text: &str) -> String {
+    if !text.chars().any(char::is_control) {
+        return text.to_owned();
+    }
+    text.chars().map(|c| if c.is_control() { c.escape_default().to_string() } else { c.to_string() }).collect()
 }
 
 const PREFERRED: &[&str] =
@@ -145,7 +154,7 @@ fn table(items: &[Value]) -> String {
         let padded: Vec<String> = cells.iter().zip(&widths).map(|(c, w)| format!("{c:w$}")).collect();
         padded.join("  ").trim_end().to_owned() + "\n"
     };
-    let mut text = line(columns.iter().map(|c| c.to_uppercase()).collect());
+    let mut text = line(columns.iter().map(|c| printable(&c.to_uppercase())).collect());
     for row in rows {
         text.push_str(&line(row));
     }
@@ -174,6 +183,18 @@ mod tests {
         assert_eq!(lines[0].split_whitespace().collect::<Vec<_>>(), ["ID", "NAME", "STATUS"]);
         assert_eq!(lines[2].split_whitespace().collect::<Vec<_>>(), ["a2", "Sales", "published"]);
         assert!(lines[3].starts_with("page 1 of 3 (5 in all"), "{text}");
+    }
+
+    #[test]
+    fn control_characters_are_shown_escaped_not_sent_to_the_terminal() {
+        let label = "\u{1b}[31mRED\u{1b}]0;pwned\u{7}\nline2";
+        let table = human(&json!({"data": [{"id": "a1", "label": label}]}));
+        assert_eq!(table.lines().count(), 2, "{table}");
+        assert!(!table.chars().any(|c| c.is_control() && c != '\n'), "{table:?}");
+        assert!(table.contains("\\u{1b}[31mRED"), "{table}");
+        let one = human(&json!({"data": {"id": "a1", "label": label}}));
+        assert_eq!(one.lines().count(), 2, "{one}");
+        assert!(!one.chars().any(|c| c.is_control() && c != '\n'), "{one:?}");
     }
 
     #[test]

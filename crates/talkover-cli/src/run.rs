@@ -49,12 +49,66 @@ pub fn run_operation(context: &Context, op: &'static OperationInfo, args: &ArgMa
     let mut params = params_from_args(op, args)?;
     // Query values arrive as text: read again as numbers, booleans or lists where the types want so.
     op.fit_text_query(&mut params, context.client.config())?;
+    refuse_unknown(op, &params, context.client.config())?;
     if args.try_get_one::<bool>("all").ok().flatten().copied().unwrap_or(false) {
         return fetch_all(context, op, params);
     }
     let answer = context.client.execute_registered(op, &params)?;
     output::print(&answer.value, context.format);
     Ok(())
+}
+
+/// Refuses what building the request would leave out without a word: query parameters and body fields
+/// the operation's types do not know. A misspelt name (`secret` for `webhook_secret`) would otherwise be
+/// sent as if it were unset, and the command would succeed.
+fn refuse_unknown(op: &OperationInfo, params: &Params, config: &talkover::ClientConfig) -> Result<(), Failure> {
+    let mut unknown: Vec<String> = params
+        .query
+        .as_ref()
+        .and_then(Value::as_object)
+        .into_iter()
+        .flat_map(|query| query.keys())
+        .filter(|name| !op.query_names().contains(&name.as_str()))
+        .map(|name| format!("query `{name}`"))
+        .collect();
+    if let Some(given) = params.body.as_ref() {
+        let request = op.build_request(params, config)?;
+        let sent: Value = serde_json::from_slice(request.body()).unwrap_or(Value::Null);
+        let mut dropped = Vec::new();
+        dropped_fields(given, &sent, "", &mut dropped);
+        unknown.extend(dropped.into_iter().map(|field| format!("body `{field}`")));
+    }
+    if unknown.is_empty() {
+        return Ok(());
+    }
+    Err(Failure::refused(format!(
+        "{} does not know {}; nothing was sent (the names are on {REFERENCE}{})",
+        op.id,
+        unknown.join(", "),
+        op.id
+    )))
+}
+
+/// The paths of the fields of `given` that `sent` lacks (a `null` given is "unset", not a field lost).
+fn dropped_fields(given: &Value, sent: &Value, path: &str, out: &mut Vec<String>) {
+    let at = |key: &str| if path.is_empty() { key.to_owned() } else { format!("{path}.{key}") };
+    match (given, sent) {
+        (Value::Object(given), Value::Object(sent)) => {
+            for (key, value) in given {
+                match sent.get(key) {
+                    Some(kept) => dropped_fields(value, kept, &at(key), out),
+                    None if !value.is_null() => out.push(at(key)),
+                    None => {}
+                }
+            }
+        }
+        (Value::Array(given), Value::Array(sent)) if given.len() == sent.len() => {
+            for (i, (value, kept)) in given.iter().zip(sent).enumerate() {
+                dropped_fields(value, kept, &at(&i.to_string()), out);
+            }
+        }
+        _ => {}
+    }
 }
 
 /// The operation's parameters from its command line: path parameters, `--query`, `--data` and the
@@ -191,6 +245,10 @@ fn next_page(pagination: Option<&Value>, items: usize) -> Option<u64> {
 }
 
 fn write_failure(e: std::io::Error) -> Failure {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        // The reader stopped reading (`| head`): the command ends quietly, as a filter does.
+        return Failure::ClosedPipe;
+    }
     Failure::local(format!("cannot write the output: {e}"))
 }
 
@@ -199,6 +257,16 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+
+    #[test]
+    fn fields_the_request_leaves_out_are_named_by_path() {
+        let given = json!({"name": "a", "secret": "s", "end_date": null, "inner": {"keep": 1, "typo": 2},
+            "list": [{"key": "k", "vaule": "v"}]});
+        let sent = json!({"name": "a", "inner": {"keep": 1}, "list": [{"key": "k"}]});
+        let mut dropped = Vec::new();
+        dropped_fields(&given, &sent, "", &mut dropped);
+        assert_eq!(dropped, ["inner.typo", "list.0.vaule", "secret"]);
+    }
 
     #[test]
     fn pages_end_on_the_last_one_or_an_empty_one() {

@@ -121,6 +121,94 @@ fn errors_show_kind_status_message_fields_and_request_id_with_their_exit_code() 
     assert_eq!(run(usage).status.code(), Some(2));
 }
 
+/// Nothing is dropped without a word: a misspelt body field or query name is refused before anything is
+/// sent, and a success answer the types cannot read is still printed, so the script gets the new id.
+#[test]
+fn unknown_names_are_refused_and_an_unreadable_success_is_still_printed() {
+    let server = Server::start_blocking().unwrap();
+    let (url, token) = (server.base_url(), server.token().to_owned());
+    let hooks = |url: &str| {
+        let mut list = talkover(url, &token);
+        list.args(["agents", "list-webhooks", AGENT]);
+        json(list)["data"].as_array().map_or(0, Vec::len)
+    };
+    let before = hooks(&url);
+    let mut typo = talkover(&url, &token);
+    let body = r#"{"name": "Typo", "webhook_url": "https://example.com/h", "events": ["event_phone_call_ended"],
+        "secret": "whsec_abc", "enable": false, "custom_headers": [{"key": "X-A", "vaule": "1", "value": "1"}]}"#;
+    typo.args(["agents", "create-webhook", AGENT, "--data", body]);
+    let output = run(typo);
+    let shown = stderr(&output);
+    assert_eq!(output.status.code(), Some(3), "{shown}");
+    for field in ["body `enable`", "body `secret`", "body `custom_headers.0.vaule`"] {
+        assert!(shown.contains(field), "{field}: {shown}");
+    }
+    assert_eq!(hooks(&url), before, "nothing was created");
+
+    let mut query = talkover(&url, &token);
+    query.args(["agents", "list", "--query", "per_pag=5"]);
+    let output = run(query);
+    assert_eq!(output.status.code(), Some(3), "{}", stderr(&output));
+    assert!(stderr(&output).contains("query `per_pag`"), "{}", stderr(&output));
+
+    // A server that creates the agent and answers in a shape the types do not read.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = listener.local_addr().unwrap();
+    let serving = std::thread::spawn(move || {
+        use std::io::{BufRead as _, BufReader, Read as _, Write as _};
+        let (stream, _) = listener.accept().unwrap();
+        let mut reader = BufReader::new(stream);
+        let mut length = 0;
+        for _ in 0..100 {
+            let mut line = String::new();
+            reader.read_line(&mut line).unwrap();
+            if let Some(value) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                length = value.trim().parse().unwrap();
+            }
+            if line.trim().is_empty() {
+                break;
+            }
+        }
+        reader.by_ref().take(length).read_to_end(&mut Vec::new()).unwrap();
+        let body = r#"{"success":true,"data":{"id":"agent-new"}}"#;
+        let answer = format!("HTTP/1.1 201 Created\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}", body.len());
+        reader.get_mut().write_all(answer.as_bytes()).unwrap();
+    });
+    let fixture: Value = serde_json::from_slice(&std::fs::read(first_ok("create-agent")).unwrap()).unwrap();
+    let mut create = talkover(&format!("http://{address}/api/v1"), &token);
+    create.args(["agents", "create", "--max-retries", "0", "--data", &fixture["params"]["body"].to_string()]);
+    let output = run(create);
+    serving.join().unwrap();
+    assert_eq!(output.status.code(), Some(11), "{}", stderr(&output));
+    let printed: Value = serde_json::from_slice(&output.stdout).expect("the answer on stdout");
+    assert_eq!(printed["data"]["id"], "agent-new");
+    assert!(stderr(&output).contains("as received, is on standard output"), "{}", stderr(&output));
+}
+
+/// A reader that stops early (`| head -1`) ends `--all` quietly and successfully. The list is far longer
+/// than a pipe holds, so the command is still writing when the reader goes.
+#[test]
+fn a_closed_pipe_ends_a_listing_quietly() {
+    let server = Server::start_blocking().unwrap();
+    let (url, token) = (server.base_url(), server.token().to_owned());
+    let client = talkover::blocking::Client::builder().base_url(&url).token(token.as_str()).build().unwrap();
+    for i in 0..300 {
+        let body = talkover_mock::sample_agent(&format!("Agent {i}"), "Piped", talkover::agents::Direction::Inbound);
+        client.agents().create(body).unwrap();
+    }
+    let mut list = talkover(&url, &token);
+    list.args(["agents", "list", "--all", "--per-page", "100"]);
+    let mut child = list.spawn().unwrap();
+    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    std::io::BufRead::read_line(&mut stdout, &mut first).unwrap();
+    assert!(first.starts_with('{'), "{first}");
+    drop(stdout);
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(stderr(&output), "");
+}
+
 #[test]
 fn the_token_comes_from_the_environment_or_a_file_and_is_never_shown() {
     let server = Server::start_blocking().unwrap();
