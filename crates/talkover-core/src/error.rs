@@ -558,11 +558,7 @@ impl ApiError {
     /// The wait the server asked for: `Retry-After`, else a `retry_after` number of seconds in the body
     /// (`error.details.retry_after`, `details.retry_after` or `retry_after`).
     pub fn retry_after_hint(&self) -> Option<Duration> {
-        self.retry_after.or_else(|| {
-            let body = self.body_json()?;
-            let seconds = self.error_detail("retry_after").or_else(|| body.get("retry_after").cloned())?;
-            seconds.as_u64().or_else(|| seconds.as_str()?.trim().parse().ok()).map(Duration::from_secs)
-        })
+        self.retry_after.or_else(|| crate::rate_limit::retry_after_in_body(self.body.as_bytes()))
     }
 
     /// A value of the body's `details` (under `error`, or at the top).

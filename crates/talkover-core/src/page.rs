@@ -155,7 +155,7 @@ impl<T> Page<T> {
     /// The number of the page after this one, if there is one.
     ///
     /// An empty page ends the list whatever the counts say, so a server that miscounts cannot make a
-    /// paginator loop forever.
+    /// paginator loop forever (nor can one that ignores the page asked for: see [`Paginator`]).
     pub fn next_page(&self) -> Option<u64> {
         let p = self.pagination.as_ref()?;
         if self.items.is_empty() || p.current_page == 0 {
@@ -165,7 +165,11 @@ impl<T> Page<T> {
             Some(last) => p.current_page < last,
             None => p.current_page.saturating_mul(p.per_page) < p.total,
         };
-        more.then(|| p.current_page + 1)
+        if more {
+            p.current_page.checked_add(1)
+        } else {
+            None
+        }
     }
 }
 
@@ -215,13 +219,20 @@ pub trait PagedOperation: Operation<Response = ListEnvelope<Self::Item>> + Clone
 #[derive(Clone, Debug)]
 pub struct Paginator<O: PagedOperation> {
     next: Option<O>,
+    /// The page last asked for by number (none for the first request, which asks for the page its
+    /// operation names).
+    asked: Option<u64>,
     buffer: std::vec::IntoIter<O::Item>,
 }
 
 impl<O: PagedOperation> Paginator<O> {
     /// A paginator whose first request is `operation` (at the page it names, the first by default).
+    ///
+    /// Each page asked for after the first must come after the page asked for before it: an answer that
+    /// names a next page no later than the one just asked for (a server that ignores `page` and answers
+    /// page 1 again) ends the list, so the same items are not fetched forever.
     pub fn new(operation: O) -> Self {
-        Self { next: Some(operation), buffer: Vec::new().into_iter() }
+        Self { next: Some(operation), asked: None, buffer: Vec::new().into_iter() }
     }
 
     /// The next item of the pages received so far, if one is left.
@@ -245,8 +256,12 @@ impl<O: PagedOperation> Paginator<O> {
     pub fn on_page(&mut self, page: Result<Page<O::Item>, Error>) -> Result<(), Error> {
         match page {
             Ok(page) => {
-                match (page.next_page(), self.next.as_mut()) {
-                    (Some(next), Some(operation)) => operation.set_page(next),
+                let next = page.next_page().filter(|next| self.asked.is_none_or(|asked| *next > asked));
+                match (next, self.next.as_mut()) {
+                    (Some(next), Some(operation)) => {
+                        operation.set_page(next);
+                        self.asked = Some(next);
+                    }
                     _ => self.next = None,
                 }
                 self.buffer = page.items.into_iter();
@@ -394,6 +409,25 @@ mod tests {
         assert_eq!(pages.next_item(), None);
         assert_eq!(pages.next_operation(), None);
         assert!(pages.is_done());
+    }
+
+    #[test]
+    fn paginator_stops_when_the_server_answers_another_page_than_asked() {
+        // A server that ignores `page` and answers page 1 of 5 every time.
+        let mut pages = Paginator::new(Numbers { page: None });
+        pages.on_page(Ok(numbers(&[1, 2], 1, 5))).unwrap();
+        assert_eq!(drain(&mut pages), [1, 2]);
+        assert_eq!(pages.next_operation(), Some(Numbers { page: Some(2) }));
+        pages.on_page(Ok(numbers(&[1, 2], 1, 5))).unwrap();
+        assert_eq!(drain(&mut pages), [1, 2]);
+        assert_eq!(pages.next_operation(), None, "page 2 was asked for and page 1 came back");
+        // Counts at the edge of u64 end the list instead of overflowing.
+        assert_eq!(page(3, u64::MAX, 0, 1, None).next_page(), None);
+        assert_eq!(page(3, u64::MAX, 1, 1, Some(u64::MAX)).next_page(), None);
+        let mut edge = Paginator::new(Numbers { page: None });
+        edge.on_page(Ok(numbers(&[1], u64::MAX - 1, u64::MAX))).unwrap();
+        assert_eq!(drain(&mut edge), [1]);
+        assert_eq!(edge.next_operation(), Some(Numbers { page: Some(u64::MAX) }));
     }
 
     #[test]

@@ -30,12 +30,42 @@ impl RateLimit {
     }
 }
 
-/// The delay a `Retry-After` header asks for, in seconds or as an HTTP date (relative to `now`).
+/// The delay a `Retry-After` header asks for, in seconds or as an HTTP date (relative to `now`). A number
+/// of seconds too large to hold is the longest wait there is, not no wait.
 pub fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
     let value = headers.get(http::header::RETRY_AFTER)?.to_str().ok()?.trim();
-    if let Ok(secs) = value.parse::<u64>() {
+    if let Some(secs) = seconds(value) {
         return Some(Duration::from_secs(secs));
     }
     let at = httpdate::parse_http_date(value).ok()?;
     Some(at.duration_since(now).unwrap_or(Duration::ZERO))
+}
+
+/// The delay an answer's body asks for, where the API puts one: a `retry_after` number of seconds (or
+/// numeric text) under `error.details`, `details`, or at the top (make-call's 429 says
+/// `{"error": {"details": {"retry_after": 60}}}` and no `Retry-After` header).
+pub(crate) fn retry_after_in_body(body: &[u8]) -> Option<Duration> {
+    if !body.trim_ascii_start().starts_with(b"{") {
+        return None;
+    }
+    let body: serde_json::Value = serde_json::from_slice(body).ok()?;
+    let details = body.get("error").and_then(|e| e.get("details")).or_else(|| body.get("details"));
+    let wait = details.and_then(|d| d.get("retry_after")).or_else(|| body.get("retry_after"))?;
+    let secs = match wait {
+        // A fraction of a second is waited in full; a number beyond u64 is the longest wait.
+        serde_json::Value::Number(n) => {
+            n.as_u64().or_else(|| n.as_f64().filter(|f| *f >= 0.0).map(|f| f.ceil().min(u64::MAX as f64) as u64))
+        }
+        serde_json::Value::String(text) => seconds(text.trim()),
+        _ => None,
+    }?;
+    Some(Duration::from_secs(secs))
+}
+
+/// Whole seconds written in digits; a number too large to hold is `u64::MAX`.
+fn seconds(text: &str) -> Option<u64> {
+    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some(text.parse().unwrap_or(u64::MAX))
 }

@@ -17,7 +17,7 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use crate::error::{TransportError, TransportErrorKind};
-use crate::rate_limit::retry_after;
+use crate::rate_limit::{retry_after, retry_after_in_body};
 
 pub use crate::rate_limit::RateLimit;
 
@@ -121,7 +121,9 @@ impl RetryPolicy {
             return Decision::Stop(StopReason::OutOfAttempts);
         }
         let asked = match outcome {
-            Attempt::Answered { headers, .. } => retry_after(headers, SystemTime::now()),
+            Attempt::Answered { headers, body, .. } => {
+                retry_after(headers, SystemTime::now()).or_else(|| retry_after_in_body(body))
+            }
             Attempt::Failed(_) => None,
         };
         let delay = match asked {
@@ -338,6 +340,36 @@ mod tests {
         assert_eq!(policy.decide(0, &answered(429, &h), true, 0.0), Decision::Retry(Duration::from_secs(3)));
         h.insert("retry-after", "3600".parse().unwrap());
         assert_eq!(policy.decide(0, &answered(429, &h), true, 0.0), Decision::Stop(StopReason::RetryAfterTooLong));
+    }
+
+    #[test]
+    fn a_wait_asked_for_in_the_body_or_too_long_to_hold_is_honoured() {
+        let policy = no_jitter();
+        let none = HeaderMap::new();
+        let in_body = |status: u16, body: &'static [u8]| Attempt::Answered {
+            status: StatusCode::from_u16(status).unwrap(),
+            headers: &none,
+            body,
+        };
+        // make-call's documented 429: the wait is in the body only.
+        let make_call = br#"{"error": {"code": "RATE_LIMIT_EXCEEDED", "details": {"retry_after": 60}}}"#;
+        assert_eq!(policy.decide(0, &in_body(429, make_call), false, 0.0), Decision::Retry(Duration::from_secs(60)));
+        let hour = br#"{"error": {"details": {"retry_after": 3600}}}"#;
+        assert_eq!(policy.decide(0, &in_body(429, hour), false, 0.0), Decision::Stop(StopReason::RetryAfterTooLong));
+        let short = br#"{"success": false, "details": {"retry_after": "2"}}"#;
+        assert_eq!(policy.decide(0, &in_body(429, short), true, 0.0), Decision::Retry(Duration::from_secs(2)));
+        let top = br#"{"retry_after": 3}"#;
+        assert_eq!(policy.decide(0, &in_body(503, top), true, 0.0), Decision::Retry(Duration::from_secs(3)));
+        // A header wins over the body.
+        let mut h = HeaderMap::new();
+        h.insert("retry-after", "1".parse().unwrap());
+        let both = Attempt::Answered { status: StatusCode::TOO_MANY_REQUESTS, headers: &h, body: make_call };
+        assert_eq!(policy.decide(0, &both, true, 0.0), Decision::Retry(Duration::from_secs(1)));
+        // Seconds too many to hold are the longest wait, not none.
+        h.insert("retry-after", "99999999999999999999".parse().unwrap());
+        assert_eq!(policy.decide(0, &answered(429, &h), true, 0.0), Decision::Stop(StopReason::RetryAfterTooLong));
+        let huge = br#"{"retry_after": 99999999999999999999}"#;
+        assert_eq!(policy.decide(0, &in_body(429, huge), true, 0.0), Decision::Stop(StopReason::RetryAfterTooLong));
     }
 
     #[test]

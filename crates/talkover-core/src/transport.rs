@@ -14,6 +14,22 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 /// The default limit on the size of an answer's body: 32 MiB. A larger answer is a transport error.
 pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 32 * 1024 * 1024;
 
+/// Whether `error`, or an error it was caused by, is an `E`: for a transport that sorts its HTTP client's
+/// errors by what lies under them (a TLS library's error, say). An `std::io::Error` is looked into too,
+/// since its `source` skips the error it wraps. Follows at most 32 causes.
+pub fn caused_by<E: std::error::Error + 'static>(error: &(dyn std::error::Error + 'static)) -> bool {
+    let mut next = Some(error);
+    for _ in 0..32 {
+        let Some(cause) = next else { return false };
+        let wrapped = cause.downcast_ref::<std::io::Error>().and_then(|io| io.get_ref());
+        if cause.is::<E>() || wrapped.is_some_and(|inner| inner.is::<E>() || caused_by::<E>(inner)) {
+            return true;
+        }
+        next = cause.source();
+    }
+    false
+}
+
 /// A request as the SDK builds it.
 pub type HttpRequest = http::Request<Vec<u8>>;
 /// An answer as a transport returns it.

@@ -220,6 +220,17 @@ impl ReqwestTransport {
     }
 }
 
+/// Whether the TLS library refused the connection.
+fn is_tls(error: &reqwest::Error) -> bool {
+    #[cfg(feature = "rustls")]
+    return talkover_core::transport::caused_by::<rustls::Error>(error);
+    #[cfg(not(feature = "rustls"))]
+    return {
+        let _ = error;
+        false
+    };
+}
+
 fn parse_url(text: &str) -> Result<reqwest::Url, TransportError> {
     reqwest::Url::parse(text)
         .map_err(|e| TransportError::new(TransportErrorKind::InvalidUrl, e.to_string()).with_source(e))
@@ -263,7 +274,10 @@ fn read_answer(
 }
 
 fn map_error(error: reqwest::Error) -> TransportError {
-    let kind = if error.is_connect() {
+    let kind = if is_tls(&error) {
+        // A failed handshake (a certificate refused, a server that speaks no TLS): nothing was sent.
+        TransportErrorKind::Tls
+    } else if error.is_connect() {
         // Includes DNS failures and TLS handshakes: nothing of the request was sent.
         TransportErrorKind::Connect
     } else if error.is_timeout() {

@@ -102,6 +102,17 @@ impl BlockingTransport for UreqTransport {
 
 fn map_error(error: ureq::Error) -> TransportError {
     use std::io::ErrorKind as Io;
+    #[cfg(feature = "rustls")]
+    let tls = match &error {
+        // ureq hands rustls' refusals over as I/O errors, whose `source` it does not give.
+        ureq::Error::Io(io) => talkover_core::transport::caused_by::<rustls::Error>(io),
+        other => talkover_core::transport::caused_by::<rustls::Error>(other),
+    };
+    #[cfg(feature = "rustls")]
+    if tls {
+        // A failed handshake (a certificate refused, a server that speaks no TLS): nothing was sent.
+        return TransportError::new(TransportErrorKind::Tls, error.to_string()).with_source(error);
+    }
     let kind = match &error {
         ureq::Error::HostNotFound | ureq::Error::ConnectionFailed => TransportErrorKind::Connect,
         ureq::Error::Io(e) if matches!(e.kind(), Io::ConnectionRefused | Io::AddrNotAvailable) => {
