@@ -54,7 +54,8 @@ pub fn command() -> Command {
              A journal (default: next to the CSV file, named after it and the campaign) records every attempt \
              before it is sent and its outcome after. Stopped at any moment, even killed, and run again with the \
              same arguments, the import queues every valid row exactly once: a row that was in flight is settled \
-             from the campaign's calls, never sent blindly again.\n\n\
+             from the campaign's calls, never sent blindly again. A new journal (after the file was edited, say) \
+             does not call again a number the campaign already has a call for, unless --call-again.\n\n\
              The import slows down as the X-RateLimit-* headers ask and waits out every 429's Retry-After.\n\
              Reference: https://docs.talkover.ai/api-reference/endpoints/make-campaign-call",
         )
@@ -82,6 +83,12 @@ pub fn command() -> Command {
                 .help("Attempts per row in one run before it counts as failed"),
         )
         .arg(Arg::new("testing").long("testing").action(ArgAction::SetTrue).help("Queue test calls (is_testing)"))
+        .arg(
+            Arg::new("call-again")
+                .long("call-again")
+                .action(ArgAction::SetTrue)
+                .help("Also queue rows whose number the campaign had a call for before the import began"),
+        )
 }
 
 /// One valid row: its line in the file and its call.
@@ -139,6 +146,18 @@ pub fn run(context: &Context, args: &ArgMatches) -> Result<u8, Failure> {
         max_attempts,
     };
     let mut states = importer.journal_states(&rows)?;
+    if !args.get_flag("call-again") {
+        // A number the campaign had a call for before the import began is not called again: after an
+        // edited file and a new journal, the rows an earlier import queued are not queued twice.
+        let journal = lock(&importer.journal);
+        for row in &rows {
+            if let (Some(id), Some(state @ State::Pending(None))) =
+                (journal.baseline_numbers.get(&row.to), states.get_mut(&row.line))
+            {
+                *state = State::Existing(id.clone());
+            }
+        }
+    }
     for state in states.values() {
         if let State::Queued(id) | State::Existing(id) = state {
             lock(&importer.claimed).insert(id.clone());
@@ -676,6 +695,9 @@ struct Journal {
     file: File,
     entries: Vec<String>,
     baseline: HashSet<String>,
+    /// The numbers the campaign's calls went to before the first run, each with one such call's id
+    /// (journals begun before numbers were written down have none).
+    baseline_numbers: BTreeMap<String, String>,
 }
 
 impl Journal {
@@ -693,10 +715,16 @@ impl Journal {
                 Some(first) if first == header => {
                     let mut entries = Vec::new();
                     let mut baseline = HashSet::new();
+                    let mut baseline_numbers = BTreeMap::new();
                     let mut started = false;
                     for line in lines {
-                        if let Some(id) = line.strip_prefix("baseline ") {
-                            baseline.insert(unescape(id));
+                        if let Some(call) = line.strip_prefix("baseline ") {
+                            let (id, number) = call.split_once(' ').unwrap_or((call, ""));
+                            let id = unescape(id);
+                            if !number.is_empty() {
+                                baseline_numbers.entry(unescape(number)).or_insert_with(|| id.clone());
+                            }
+                            baseline.insert(id);
                         } else if line == "started" {
                             started = true;
                         } else {
@@ -709,14 +737,15 @@ impl Journal {
                             // Ends the cut line, so the next entry starts on a line of its own.
                             file.write_all(b"\n").and_then(|()| file.sync_data()).map_err(local)?;
                         }
-                        return Ok(Self { file, entries, baseline });
+                        return Ok(Self { file, entries, baseline, baseline_numbers });
                     }
                     // Stopped while writing the baseline: nothing was sent yet; start again.
                 }
                 Some(_) => {
                     return Err(Failure::usage(format!(
-                        "the journal {} belongs to another import (another campaign or another CSV file); \
-                         pass --journal to use a new one",
+                        "the journal {} belongs to another import (another campaign, or a CSV file that has \
+                         changed since); pass --journal to use a new one: numbers the campaign already has \
+                         calls for are then not called again (unless --call-again)",
                         path.display()
                     )))
                 }
@@ -724,11 +753,13 @@ impl Journal {
             }
         }
         let campaign = read_campaign(reader, campaign_id, &Pacer::default())?;
-        let baseline: HashSet<String> =
-            campaign.calls.unwrap_or_default().into_iter().map(|c| c.id.as_str().to_owned()).collect();
+        let calls = campaign.calls.unwrap_or_default();
+        let baseline: HashSet<String> = calls.iter().map(|c| c.id.as_str().to_owned()).collect();
+        let mut baseline_numbers = BTreeMap::new();
         let mut text = format!("{header}\n");
-        for id in &baseline {
-            text.push_str(&format!("baseline {}\n", escape(id)));
+        for call in &calls {
+            text.push_str(&format!("baseline {} {}\n", escape(call.id.as_str()), escape(&call.to)));
+            baseline_numbers.entry(call.to.clone()).or_insert_with(|| call.id.as_str().to_owned());
         }
         text.push_str("started\n");
         let mut file = File::create(path).map_err(local)?;
@@ -739,7 +770,7 @@ impl Journal {
                 let _ = dir.sync_all();
             }
         }
-        Ok(Self { file, entries: Vec::new(), baseline })
+        Ok(Self { file, entries: Vec::new(), baseline, baseline_numbers })
     }
 
     /// Appends one entry and syncs it to disk.

@@ -201,6 +201,41 @@ fn a_journal_of_another_import_is_refused() {
     assert!(campaign.calls_by_number().is_empty());
 }
 
+/// A file edited after an import (a row added) cannot resume the old journal; with a new one, the rows
+/// the first import queued are not queued twice, only the new row is, unless `--call-again` asks for it.
+#[test]
+fn an_edited_file_with_a_new_journal_calls_no_number_twice() {
+    let campaign = Campaign::start();
+    let dir = scratch("import-edited");
+    let csv = small_csv(&dir);
+    let first = run(campaign.import(&csv));
+    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+
+    let mut text = std::fs::read_to_string(&csv).unwrap();
+    text.push_str("+15550100004,Dee\n");
+    std::fs::write(&csv, text).unwrap();
+    let refused = run(campaign.import(&csv));
+    assert_eq!(refused.status.code(), Some(2), "{}", stderr(&refused));
+    assert!(stderr(&refused).contains("not called again"), "{}", stderr(&refused));
+
+    let mut again = campaign.import(&csv);
+    again.arg("--journal").arg(dir.join("second.journal"));
+    let output = run(again);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let summary: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!((summary["queued"].as_u64(), summary["already_queued"].as_u64()), (Some(1), Some(3)), "{summary}");
+    assert_eq!(journal_entries(&dir.join("second.journal"), "send "), 1, "only the new row was sent");
+    let calls = campaign.calls_by_number();
+    assert_eq!(calls.values().copied().collect::<Vec<_>>(), [1, 1, 1, 1], "{calls:?}");
+
+    // Asked for, every row is sent again (here the API refuses each, its first call still queued).
+    let mut forced = campaign.import(&csv);
+    forced.arg("--journal").arg(dir.join("third.journal")).arg("--call-again");
+    let output = run(forced);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(journal_entries(&dir.join("third.journal"), "send "), 4);
+}
+
 /// An emulator whose rate-limit headers leave room for every request of a test (by default they report
 /// the Standard plan's 100 a minute, which the import honours by slowing down), and whose clock stands
 /// still. The reference refuses a repeated number (`DUPLICATE_CALL`) only while the earlier call is
