@@ -288,7 +288,7 @@ fn operation_command(cmd: &OperationCommand) -> Command {
                 .long("data")
                 .short('d')
                 .value_name("JSON|@FILE|-")
-                .help("The JSON body: inline, @path to read a file, - to read stdin"),
+                .help("The JSON body: inline, @path to read a file, - (or @-) to read stdin"),
         );
     }
     if op.method.as_str() == "GET" {

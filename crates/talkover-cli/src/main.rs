@@ -90,7 +90,8 @@ struct Settings {
 
 impl Settings {
     fn builder(&self) -> talkover::blocking::ClientBuilder {
-        let mut builder = Client::builder().token(self.token.clone());
+        let user_agent = concat!("talkover-cli/", env!("CARGO_PKG_VERSION"));
+        let mut builder = Client::builder().token(self.token.clone()).user_agent(user_agent);
         if let Some(url) = &self.base_url {
             builder = builder.base_url(url);
         }

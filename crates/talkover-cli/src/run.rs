@@ -164,9 +164,9 @@ pub fn params_from_args(op: &OperationInfo, args: &ArgMatches) -> Result<Params,
     Ok(params)
 }
 
-/// The body of `--data`: JSON text, `@path` or `-` for standard input.
+/// The body of `--data`: JSON text, `@path`, or `-` (or `@-`, as curl has it) for standard input.
 fn read_data(data: &str) -> Result<Value, Failure> {
-    let (text, from) = if data == "-" {
+    let (text, from) = if data == "-" || data == "@-" {
         let mut text = String::new();
         std::io::stdin()
             .read_to_string(&mut text)

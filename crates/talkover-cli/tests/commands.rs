@@ -159,9 +159,11 @@ fn unknown_names_are_refused_and_an_unreadable_success_is_still_printed() {
         let (stream, _) = listener.accept().unwrap();
         let mut reader = BufReader::new(stream);
         let mut length = 0;
+        let mut head = String::new();
         for _ in 0..100 {
             let mut line = String::new();
             reader.read_line(&mut line).unwrap();
+            head.push_str(&line.to_ascii_lowercase());
             if let Some(value) = line.to_ascii_lowercase().strip_prefix("content-length:") {
                 length = value.trim().parse().unwrap();
             }
@@ -173,12 +175,14 @@ fn unknown_names_are_refused_and_an_unreadable_success_is_still_printed() {
         let body = r#"{"success":true,"data":{"id":"agent-new"}}"#;
         let answer = format!("HTTP/1.1 201 Created\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}", body.len());
         reader.get_mut().write_all(answer.as_bytes()).unwrap();
+        head
     });
     let fixture: Value = serde_json::from_slice(&std::fs::read(first_ok("create-agent")).unwrap()).unwrap();
     let mut create = talkover(&format!("http://{address}/api/v1"), &token);
     create.args(["agents", "create", "--max-retries", "0", "--data", &fixture["params"]["body"].to_string()]);
     let output = run(create);
-    serving.join().unwrap();
+    let head = serving.join().unwrap();
+    assert!(head.contains("user-agent: talkover-cli/"), "the command line names itself: {head}");
     assert_eq!(output.status.code(), Some(11), "{}", stderr(&output));
     let printed: Value = serde_json::from_slice(&output.stdout).expect("the answer on stdout");
     assert_eq!(printed["data"]["id"], "agent-new");
