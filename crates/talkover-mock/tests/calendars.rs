@@ -51,6 +51,11 @@ fn a_calendar_and_its_members_events_and_rules_are_kept() {
     assert_eq!(members.list().unwrap().items.len(), 2, "the same member, with the new role");
     members.remove(&bob.id).unwrap();
     assert_eq!(members.list().unwrap().items.len(), 1);
+    // The owner cannot be removed (remove-calendar-member: transfer ownership first).
+    let owner = members.list().unwrap().items.remove(0);
+    let refused = members.remove(&owner.id).unwrap_err();
+    assert_eq!(api(&refused).status.as_u16(), 422, "{refused}");
+    assert_eq!(members.list().unwrap().items.len(), 1);
     assert_eq!(api(&members.remove(&bob.id).unwrap_err()).status.as_u16(), 404);
 
     // Events, attendees, meeting links.
@@ -273,46 +278,51 @@ fn the_recorded_calendar_s_slots_follow_its_recorded_rules() {
     assert!(christmas.is_empty(), "{christmas:?}");
 }
 
+/// list-calendars gives 25 a page unless asked otherwise.
+#[test]
+fn calendars_come_25_a_page_by_default() {
+    let server = Server::start_blocking().unwrap();
+    for i in 0..30 {
+        let body = format!(r#"{{"name": "Rota {i}", "owner_id": "user-{i}", "timezone": "UTC"}}"#);
+        assert_eq!(send(&server, "POST", "/calendars", &body).0, 200);
+    }
+    let (status, body) = send(&server, "GET", "/calendars", "");
+    assert_eq!((status, body["data"].as_array().map(Vec::len)), (200, Some(25)), "{body}");
+    let (_, body) = send(&server, "GET", "/calendars?per_page=3", "");
+    assert_eq!(body["data"].as_array().map(Vec::len), Some(3));
+}
+
 #[test]
 fn free_slot_queries_are_bounded_and_checked() {
     let server = Server::start_blocking().unwrap();
     let calendar = "/calendars/calendar-uuid-1/availability";
-    // More than a year.
-    let (status, body) =
-        send(&server, "GET", &format!("{calendar}?from=2024-01-01T00:00:00Z&to=2026-01-01T00:00:00Z"), "");
-    assert_eq!((status, error_fields(&body)), (422, vec!["to".to_owned()]), "{body}");
-    // The end before the start.
-    let (status, body) =
-        send(&server, "GET", &format!("{calendar}?from=2024-01-02T00:00:00Z&to=2024-01-01T00:00:00Z"), "");
-    assert_eq!((status, error_fields(&body)), (422, vec!["to".to_owned()]), "{body}");
-    // A slot length that is not a number of minutes.
-    let (status, body) = send(
-        &server,
-        "GET",
-        &format!("{calendar}?from=2024-01-01T00:00:00Z&to=2024-01-02T00:00:00Z&duration_minutes=abc"),
-        "",
-    );
-    assert_eq!((status, error_fields(&body)), (422, vec!["duration_minutes".to_owned()]), "{body}");
+    let refused = [
+        ("more than a year", "from=2024-01-01T00:00:00Z&to=2026-01-01T00:00:00Z", "to"),
+        ("the end before the start", "from=2024-01-02T00:00:00Z&to=2024-01-01T00:00:00Z", "to"),
+        (
+            "no number of minutes",
+            "from=2024-01-01T00:00:00Z&to=2024-01-02T00:00:00Z&duration_minutes=abc",
+            "duration_minutes",
+        ),
+    ];
+    for (case, query, field) in refused {
+        let (status, body) = send(&server, "GET", &format!("{calendar}?{query}"), "");
+        assert_eq!((status, error_fields(&body)), (422, vec![field.to_owned()]), "{case}: {body}");
+    }
 
     // A year of one-minute slots of a calendar open all week holds far more than one answer carries.
     let (_, created) = send(&server, "POST", "/calendars", r#"{"name":"Always","owner_id":"u","timezone":"UTC"}"#);
     let id = created["data"]["id"].as_str().unwrap().to_owned();
     let rule = r#"{"type":"recurring","days_of_week":[1,2,3,4,5,6,7],"start_time":"00:00","end_time":"23:59"}"#;
     assert_eq!(send(&server, "POST", &format!("/calendars/{id}/availability-rules"), rule).0, 200);
-    let (status, body) = send(
-        &server,
-        "GET",
-        &format!("/calendars/{id}/availability?from=2030-01-01T00:00:00Z&to=2030-12-31T00:00:00Z&duration_minutes=1"),
-        "",
-    );
+    let minutes_until = |to: &str| {
+        let query = format!("from=2030-01-01T00:00:00Z&to={to}&duration_minutes=1");
+        send(&server, "GET", &format!("/calendars/{id}/availability?{query}"), "")
+    };
+    let (status, body) = minutes_until("2030-12-31T00:00:00Z");
     assert_eq!((status, error_fields(&body)), (422, vec!["to".to_owned()]), "{body}");
     // A day of them is answered.
-    let (status, body) = send(
-        &server,
-        "GET",
-        &format!("/calendars/{id}/availability?from=2030-01-01T00:00:00Z&to=2030-01-02T00:00:00Z&duration_minutes=1"),
-        "",
-    );
+    let (status, body) = minutes_until("2030-01-02T00:00:00Z");
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["data"].as_array().map(Vec::len), Some(1439));
 }

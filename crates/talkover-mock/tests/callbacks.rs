@@ -23,6 +23,8 @@ fn an_inbound_agent_takes_and_loses_the_callback_role() {
         .callback_trigger_statuses([CallbackTriggerStatus::NoAnswer]);
     let check = callbacks.check_constraints(&inbound.id, proposal.clone()).unwrap();
     assert_eq!(check.problems(), [format!("Source agent {} is not published", outbound.id.as_str())]);
+    // Only published outbound agents are offered as sources.
+    assert!(!callbacks.source_agents().unwrap().items.iter().any(|s| s.id == outbound.id));
     client.agents().update_voice(&outbound.id, voice()).unwrap();
     let published = client.execute(PublishAgent::new(&outbound.id)).unwrap();
     assert_eq!(published.current_status, AgentStatus::Published);
@@ -46,6 +48,12 @@ fn an_inbound_agent_takes_and_loses_the_callback_role() {
     assert_eq!(api(&wrong).code.as_deref(), Some("INVALID_AGENT_DIRECTION"));
 
     callbacks.remove(&inbound.id).unwrap();
+    assert_eq!(callbacks.list().unwrap().items.len(), before);
+
+    // A deleted agent takes its role with it.
+    callbacks.set(&inbound.id, [outbound.id.clone()]).unwrap();
+    assert_eq!(callbacks.list().unwrap().items.len(), before + 1);
+    client.agents().delete(&inbound.id).unwrap();
     assert_eq!(callbacks.list().unwrap().items.len(), before);
     let gone = callbacks.get(&inbound.id).unwrap_err();
     assert_eq!(api(&gone).status.as_u16(), 404);

@@ -156,6 +156,35 @@ fn webhook_methods_and_schemes_are_the_documented_ones() {
 
 /// The lists whose pages report the positions of their first and last items write them on an empty page
 /// too, as `null`, and the SDK reads such a page.
+/// The voice catalogue answers its documented filters and errors: each filter narrows the voices (a group
+/// with none left is left out), an undocumented tier or gender is a 422, and a demo of a template that does
+/// not exist is a 404.
+#[test]
+fn voice_templates_filter_and_refuse_as_documented() {
+    let (server, _client) = common::start_blocking();
+    let voices = |query: &str| {
+        let (status, body) = common::raw::send(&server, "GET", &format!("/voice-templates{query}"), "");
+        assert_eq!(status, 200, "{query}: {body}");
+        let groups = body["data"].as_array().cloned().unwrap_or_default();
+        groups.iter().flat_map(|g| g["voices"].as_array().cloned().unwrap_or_default()).collect::<Vec<_>>()
+    };
+    let all = voices("");
+    assert!(all.len() >= 3, "{all:?}");
+    let pro = voices("?quality_tier=pro");
+    assert!(!pro.is_empty() && pro.len() < all.len() && pro.iter().all(|v| v["quality_tier"] == "pro"), "{pro:?}");
+    let language = all[0]["language"].as_str().unwrap().to_owned();
+    assert!(voices(&format!("?language={language}")).iter().all(|v| v["language"] == language.as_str()));
+    assert!(voices("?language=xx-XX").is_empty());
+    let (status, body) = common::raw::send(&server, "GET", "/voice-templates?quality_tier=mega&gender=x", "");
+    let fields = vec!["gender".to_owned(), "quality_tier".to_owned()];
+    assert_eq!((status, common::raw::error_fields(&body)), (422, fields), "{body}");
+    let (status, body) = common::raw::send(&server, "GET", "/voice-templates/no-such-voice/demo", "");
+    assert_eq!((status, body["message"].as_str()), (404, Some("Voice template not found")), "{body}");
+    let id = all[0]["id"].as_str().unwrap();
+    let (status, body) = common::raw::send(&server, "GET", &format!("/voice-templates/{id}/demo"), "");
+    assert!(status == 200 && body["mp3_url"].is_string(), "{status} {body}");
+}
+
 /// Calendars, their rules and campaigns take an IANA time zone (or a fixed offset); any other name is a
 /// 422 naming `timezone`, and nothing is created or changed.
 #[test]

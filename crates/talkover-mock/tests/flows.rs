@@ -48,10 +48,12 @@ fn a_saved_flow_is_returned_and_versioned() {
     assert!(flow.validate(intake("2.0.0")).unwrap().is_valid());
     assert_eq!(flow.versions().unwrap().versions.len(), 2, "validating saves nothing");
 
-    // Back to llm_driven: the flow is kept for later.
+    // Back to llm_driven: no flow (get-agent-flow's `flow_config` is null in that mode); the versions stay.
     let switched = flow.update(AgentFlow::llm_driven()).unwrap();
     assert_eq!(switched.conversation_mode, ConversationMode::LlmDriven);
-    assert!(switched.flow_config.is_some());
+    assert_eq!(switched.flow_config, None);
+    assert_eq!(flow.get().unwrap().flow_config, None);
+    assert_eq!(flow.versions().unwrap().versions.len(), 2);
 
     let unknown = client.agents().flow("no-such-agent").get().unwrap_err();
     assert_eq!(api(&unknown).status.as_u16(), 404);

@@ -716,29 +716,28 @@ fn on_the_default_clock_a_call_completes_by_itself() {
     assert_eq!(calls.items.iter().map(|c| (&c.status, c.duration)).collect::<Vec<_>>(), [(&CallStatus::Completed, 2)]);
 }
 
+/// The credit balance, in ten-thousandths of its currency.
+fn balance_in_ten_thousandths(client: &talkover::blocking::Client) -> i128 {
+    client.credits().balance().unwrap().balance.to_minor_units(4).expect("a balance in range")
+}
+
 #[test]
 fn a_finished_call_is_paid_from_the_balance() {
     let (server, client) = stopped_clock();
     let agent = published_agent(&client, "Paying");
-    let ten_thousandths = |client: &talkover::blocking::Client| {
-        client.credits().balance().unwrap().balance.to_minor_units(4).expect("a balance in range")
-    };
-    let before = ten_thousandths(&client);
+    let before = balance_in_ten_thousandths(&client);
     client.execute(MakeCall::new(&agent, NewCall::new("+15550009876"))).unwrap();
     client.execute(MakeCall::new(&agent, NewCall::new("+15550002222"))).unwrap();
     server.advance_clock(Duration::from_secs(10));
     // The answered call talked 2 s: 2 / 60 of 0.0855, rounded up to 0.0029. The busy one costs nothing.
-    assert_eq!(ten_thousandths(&client), before - 29);
+    assert_eq!(balance_in_ten_thousandths(&client), before - 29);
 }
 
 #[test]
 fn test_calls_are_not_billed() {
     let (server, client) = stopped_clock();
     let agent = published_agent(&client, "Testing");
-    let ten_thousandths = |client: &talkover::blocking::Client| {
-        client.credits().balance().unwrap().balance.to_minor_units(4).expect("a balance in range")
-    };
-    let before = ten_thousandths(&client);
+    let before = balance_in_ten_thousandths(&client);
     // One test call completes on its own; another, a long one, is ended by the caller after a minute.
     client.execute(MakeCall::new(&agent, NewCall::new("+15550009876").is_testing(true))).unwrap();
     let long = client.execute(MakeCall::new(&agent, NewCall::new("+15550005555").is_testing(true))).unwrap();
@@ -747,10 +746,10 @@ fn test_calls_are_not_billed() {
     assert_eq!(ended.status, CallStatus::Completed);
     let talked: Vec<u64> = statuses(&client, &agent).into_iter().map(|(_, _, duration)| duration).collect();
     assert_eq!(talked, [58, 2], "both calls talked");
-    assert_eq!(ten_thousandths(&client), before, "and cost nothing");
+    assert_eq!(balance_in_ten_thousandths(&client), before, "and cost nothing");
 
     // The same call, not a test, is paid for.
     client.execute(MakeCall::new(&agent, NewCall::new("+15550009876"))).unwrap();
     server.advance_clock(Duration::from_secs(10));
-    assert_eq!(ten_thousandths(&client), before - 29);
+    assert_eq!(balance_in_ten_thousandths(&client), before - 29);
 }

@@ -169,7 +169,7 @@ async fn an_async_session_is_recorded_and_written_as_fixture_files() {
         .build()
         .unwrap();
     assert_eq!(replayed.credits().balance().await.unwrap(), balance);
-    let unrecorded = replayed.voice_templates().list().send().await.unwrap_err();
+    let unrecorded = replayed.auto_topup().payment_methods().await.unwrap_err();
     assert_eq!(unrecorded.status().map(|s| s.as_u16()), Some(501), "{unrecorded}");
     std::fs::remove_dir_all(&dir).unwrap();
 

@@ -133,7 +133,7 @@ impl State {
         invalid.documented("who_speaks_first", Some(&body.who_speaks_first));
         invalid.check()?;
         let template = body.voice_id.as_str().to_owned();
-        let name = self.voice_names.iter().find(|(id, _)| *id == template).map(|(_, n)| n.clone());
+        let name = self.voice_name(&template);
         let name = name.unwrap_or_else(|| "Voice".to_owned());
         let voice_id = self.new_id();
         let mut voice = Voice::new(voice_id, name.clone());
@@ -235,6 +235,7 @@ impl State {
             return Err(Reply::fail(409, "Cannot delete agent while it has active calls."));
         }
         self.agents.remove(index);
+        self.callbacks.forget(id.as_str());
         Ok(Reply::ack("Agent deleted successfully"))
     }
 }

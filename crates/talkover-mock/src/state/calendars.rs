@@ -275,7 +275,7 @@ impl State {
     pub(super) fn list_calendars(&mut self, req: &Request<'_>) -> Answer {
         let (list, invalid) = req.decode::<ListCalendars>()?;
         invalid.check()?;
-        let per_page = list.query.per_page.unwrap_or(20).clamp(1, 100) as usize;
+        let per_page = list.query.per_page.unwrap_or(25).clamp(1, 100) as usize;
         let items: Vec<Calendar> = self.calendars.calendars.iter().take(per_page).map(|c| c.calendar.clone()).collect();
         Ok(Reply::list(items, None, None))
     }
@@ -362,6 +362,11 @@ impl State {
     }
 
     pub(super) fn remove_calendar_member(&mut self, req: &Request<'_>) -> Answer {
+        let (c, m) = self.child_index::<CalendarMember>(req)?;
+        if self.calendars.calendars[c].members[m].role == CalendarRole::Owner {
+            // remove-calendar-member: the owner stays until ownership is handed to another member.
+            return Err(Reply::fail(422, "The calendar owner cannot be removed. Transfer ownership first."));
+        }
         self.remove_child::<CalendarMember>(req, "Member removed")
     }
 

@@ -32,6 +32,12 @@ pub(crate) struct Callbacks {
 }
 
 impl Callbacks {
+    /// Forgets a deleted agent: its own role, and its place among the sources of the others.
+    pub(crate) fn forget(&mut self, agent_id: &str) {
+        self.roles.retain(|role| role.agent_id != agent_id);
+        self.roles.iter_mut().for_each(|role| role.sources.retain(|s| s != agent_id));
+    }
+
     /// The recorded callback agent with its sources and statistics.
     pub(crate) fn seed(catalog: &Catalog) -> Self {
         let mut seeded = Self::default();
@@ -140,7 +146,9 @@ impl State {
         let mut sources: Vec<SourceAgent> = Vec::new();
         for id in ids {
             let Some(agent) = self.callback_candidate(&id) else { continue };
-            if agent.direction == Some(Direction::Outbound) && !sources.iter().any(|s| s.id == agent.id) {
+            // list-callback-source-agents: only published outbound agents.
+            let published = agent.current_status == Some(AgentStatus::Published);
+            if published && agent.direction == Some(Direction::Outbound) && !sources.iter().any(|s| s.id == agent.id) {
                 sources.push(agent);
             }
         }

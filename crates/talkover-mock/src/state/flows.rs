@@ -9,8 +9,8 @@ use std::collections::BTreeSet;
 
 use serde_json::json;
 use talkover_core::flows::{
-    AgentFlow, FlowConfig, FlowToValidate, FlowVersion, FlowVersions, UpdateAgentFlow, ValidateAgentFlow,
-    ValidationAnswer,
+    AgentFlow, ConversationMode, FlowConfig, FlowToValidate, FlowVersion, FlowVersions, UpdateAgentFlow,
+    ValidateAgentFlow, ValidationAnswer,
 };
 
 use super::{agent_not_found, now, timestamp, Answer, Request, State};
@@ -126,10 +126,13 @@ pub(super) fn validation_answer(problems: Vec<String>, valid: &str, invalid: Opt
     answer
 }
 
-/// The flow an update asks for; a switch to `llm_driven` with no flow keeps the stored one.
+/// The flow an update asks for: `llm_driven` has no flow (get-agent-flow: its `flow_config` is `null`), and
+/// `flow_driven` sent without one keeps the stored one.
 fn flow_update(stored: Option<&AgentFlow>, body: AgentFlow) -> AgentFlow {
     let mut flow = body;
-    if flow.flow_config.is_none() {
+    if flow.conversation_mode == ConversationMode::LlmDriven {
+        flow.flow_config = None;
+    } else if flow.flow_config.is_none() {
         flow.flow_config = stored.and_then(|s| s.flow_config.clone());
     }
     flow

@@ -23,6 +23,7 @@ mod release_requests;
 mod sftp;
 mod sip_trunks;
 mod slots;
+mod voice_templates;
 mod webhooks;
 mod zones;
 
@@ -75,6 +76,8 @@ const HANDLERS: &[(&str, Handler)] = &[
     (GetAgent::ID, State::get_agent),
     (UpdateAgentKnowledge::ID, State::update_knowledge),
     (UpdateAgentVoice::ID, State::update_voice),
+    (talkover_core::voice_templates::ListVoiceTemplates::ID, State::list_voice_templates),
+    (talkover_core::voice_templates::GenerateVoiceDemo::ID, State::generate_voice_demo),
     (UpdateAgentCalling::ID, State::update_calling),
     (UpdateAdvancedSettings::ID, State::update_advanced),
     (PublishAgent::ID, State::publish),
@@ -229,7 +232,7 @@ pub(crate) struct State {
     agents: Vec<AgentEntry>,
     calls: Vec<CallEntry>,
     campaigns: Vec<Campaign>,
-    voice_names: Vec<(String, String)>,
+    voice_templates: Vec<talkover_core::voice_templates::VoiceTemplateGroup>,
     phone_numbers: phone_numbers::PhoneNumbers,
     webhook_events: AgentWebhookList,
     live: live::Live,
@@ -462,16 +465,6 @@ impl State {
     /// name (the trunks' numbers among them), the events agent webhooks offer, and (with `seed_agent`) the
     /// reference's example agent.
     pub(crate) fn new(catalog: &Catalog, seed_agent: bool) -> Self {
-        let mut voice_names = Vec::new();
-        if let Some(groups) = catalog.documented_data("list-voice-templates") {
-            for voice in
-                groups.as_array().into_iter().flatten().flat_map(|g| g["voices"].as_array().into_iter().flatten())
-            {
-                if let (Some(id), Some(name)) = (voice["id"].as_str(), voice["name"].as_str()) {
-                    voice_names.push((id.to_owned(), name.to_owned()));
-                }
-            }
-        }
         let webhook_events = catalog
             .documented_as::<AgentWebhookList>(ListAgentWebhooks::ID)
             .map(|mut list| {
@@ -484,7 +477,7 @@ impl State {
             agents: Vec::new(),
             calls: Vec::new(),
             campaigns: Vec::new(),
-            voice_names,
+            voice_templates: voice_templates::seed(catalog),
             phone_numbers: phone_numbers::PhoneNumbers::seed(catalog),
             webhook_events,
             live: live::Live::default(),
