@@ -123,6 +123,9 @@ pub(crate) fn from_json<T: DeserializeOwned>(value: Value) -> Result<T, Reply> {
 #[derive(Debug, Default)]
 pub(crate) struct Invalid {
     fields: BTreeMap<String, Vec<String>>,
+    /// Top-level fields whose value in the decoded request is the documented example's, standing in for
+    /// the caller's missing or misfit one: refused already, so later checks of them add nothing.
+    stand_ins: Vec<String>,
 }
 
 /// A field name in the API's messages (`conversation_speed` → `conversation speed`).
@@ -132,7 +135,16 @@ pub(crate) fn words(field: &str) -> String {
 
 impl Invalid {
     pub(crate) fn add(&mut self, field: &str, message: impl Into<String>) {
+        let top = field.split('.').next().unwrap_or(field);
+        if self.stand_ins.iter().any(|s| s == top) {
+            return;
+        }
         self.fields.entry(field.to_owned()).or_default().push(message.into());
+    }
+
+    /// Marks a top-level field as holding a stand-in value (see [`Invalid::stand_ins`]).
+    pub(crate) fn stood_in(&mut self, field: &str) {
+        self.stand_ins.push(field.to_owned());
     }
 
     /// Whether `field` was refused already.

@@ -244,6 +244,14 @@ fn every_problem_of_a_body_is_answered_at_once() {
     assert_eq!(errors["max_retries"][0], "The max retries must be an integer.");
     assert_eq!(errors["do_not_call_enabled"][0], "The do not call enabled field must be true or false.");
     assert_eq!(errors["agent_id"][0], "The agent id field is required.");
+    // The handler's own checks answer beside the missing field (create-action's documented 422).
+    let action =
+        r#"{"node_id": "n", "description": "d", "type": "teleport", "url": "nope", "authorization_url": "x y"}"#;
+    let agent_id = client.agents().create(agent("Actions")).unwrap().id;
+    let (status, answer) = common::raw::send(&server, "POST", &format!("/agents/{agent_id}/actions"), action);
+    let expected = ["authorization_url", "name", "type", "url"].map(str::to_owned).to_vec();
+    assert_eq!((status, common::raw::error_fields(&answer)), (422, expected), "{answer}");
+    assert_eq!(answer["errors"]["name"], serde_json::json!(["The name field is required."]), "{answer}");
     // A query value that is no date is named too.
     let (status, answer) = common::raw::send(&server, "GET", "/calls?per_page=5&date_from=2024-13-01", "");
     assert_eq!((status, common::raw::error_fields(&answer)), (422, vec!["date_from".to_owned()]), "{answer}");

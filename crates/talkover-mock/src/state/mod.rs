@@ -266,8 +266,10 @@ impl Request<'_> {
     ///
     /// A body that does not decode is answered at once with every field at fault, as the API does: the
     /// fields it lacks and the fields whose values do not fit their types. To find the next one after the
-    /// first, the documented example's value stands in for each (a misfit's top-level field), and once the
-    /// body decodes, what the core's checks refuse of the caller's other values is answered too.
+    /// first, the documented example's value stands in for each (a misfit's top-level field). Once the body
+    /// decodes, the operation is handed back with those refusals and what the core's checks refuse of the
+    /// caller's other values, so that the handler's own checks add theirs and its `check` answers them all;
+    /// checks of a stand-in value add nothing.
     fn decode<O: Operation + 'static>(&self) -> Result<(O, Invalid), Reply> {
         let mut body = match self.body {
             Some(Value::Object(fields)) => fields.clone(),
@@ -275,22 +277,18 @@ impl Request<'_> {
         };
         let example = self.catalog.documented_request_body(self.operation.id);
         let mut refused = Invalid::default();
-        let mut stood_in = false;
         for _ in 0..=body.len() + example.map_or(0, Map::len) {
             let body_value = Value::Object(body.clone());
             let error = match self.operation.decode_request(self.path, self.query, Some(&body_value)) {
                 Ok(incoming) => match incoming.validate() {
                     Err(e) if is_required(&e) => e,
-                    checked if stood_in => {
-                        refused.core(checked);
-                        break;
-                    }
                     checked => {
                         let operation =
                             incoming.into_operation::<O>().map_err(|_| Reply::bug::<O>("not this operation"))?;
-                        let mut invalid = Invalid::default();
-                        invalid.core(checked);
-                        return Ok((operation, invalid));
+                        // With stand-ins, what was missing or misfit is refused already: the handler adds
+                        // its own findings, and its check answers them all (no handler acts before it).
+                        refused.core(checked);
+                        return Ok((operation, refused));
                     }
                 },
                 Err(e) => e,
@@ -300,10 +298,10 @@ impl Request<'_> {
                 break;
             }
             refused.misfit(&field, &error);
-            stood_in = true;
             // A missing field, or a misfit's top-level field, takes the example's value; a misfit the example
             // does not have is taken out.
             let top = field.split('.').next().unwrap_or(&field).to_owned();
+            refused.stood_in(&top);
             match example.and_then(|e| e.get(&top)) {
                 Some(value) if body.get(&top) != Some(value) => body.insert(top, value.clone()),
                 None if body.contains_key(&top) => body.remove(&top),
