@@ -202,6 +202,8 @@ impl Invalid {
             self.required(&field);
         } else if name.starts_with("date") || name.ends_with("_date") {
             self.add(&field, format!("The {} must be a valid date.", words(&field)));
+        } else if let Some(limit) = out_of_range(&message) {
+            self.add(&field, format!("The {} {limit}.", words(&field)));
         } else if INTEGERS.iter().any(|t| message.contains(&format!("expected {t}"))) {
             self.add(&field, format!("The {} must be an integer.", words(&field)));
         } else if message.contains("expected a boolean") {
@@ -233,6 +235,33 @@ pub(crate) fn refused_field(error: &Error) -> (String, String) {
     match error {
         Error::InvalidRequest(e) => (dotted(unprefixed(e.field().unwrap_or("body"))), e.message().to_owned()),
         other => ("body".to_owned(), other.to_string()),
+    }
+}
+
+/// For a whole number its type cannot hold (serde's "invalid value: integer `70000`, expected u16"), the
+/// bound it passes, in the API's words: "must not be greater than 65535", "must be at least 0".
+fn out_of_range(message: &str) -> Option<String> {
+    let rest = message.split("invalid value: integer `").nth(1)?;
+    let (number, rest) = rest.split_once('`')?;
+    let kind = rest.strip_prefix(", expected ")?.split(|c: char| !c.is_ascii_alphanumeric()).next()?;
+    let (min, max): (i128, i128) = match kind {
+        "u8" => (0, u8::MAX.into()),
+        "u16" => (0, u16::MAX.into()),
+        "u32" => (0, u32::MAX.into()),
+        "u64" => (0, u64::MAX.into()),
+        "i8" => (i8::MIN.into(), i8::MAX.into()),
+        "i16" => (i16::MIN.into(), i16::MAX.into()),
+        "i32" => (i32::MIN.into(), i32::MAX.into()),
+        "i64" => (i64::MIN.into(), i64::MAX.into()),
+        _ => return None,
+    };
+    let number: i128 = number.parse().ok()?;
+    if number < min {
+        Some(format!("must be at least {min}"))
+    } else if number > max {
+        Some(format!("must not be greater than {max}"))
+    } else {
+        None
     }
 }
 
@@ -273,4 +302,19 @@ pub(crate) fn paginate<T: Clone>(items: &[T], page: Option<u64>, per_page: Optio
         pagination.to = Some(end);
     }
     (slice, pagination)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_number_its_type_cannot_hold_is_answered_with_the_bound_it_passes() {
+        let serde = |json: &str| serde_json::from_str::<u16>(json).unwrap_err().to_string();
+        assert_eq!(out_of_range(&serde("70000")).as_deref(), Some("must not be greater than 65535"));
+        assert_eq!(out_of_range(&serde("-1")).as_deref(), Some("must be at least 0"));
+        assert_eq!(out_of_range(&serde("\"many\"")), None);
+        let signed = serde_json::from_str::<i8>("300").unwrap_err().to_string();
+        assert_eq!(out_of_range(&signed).as_deref(), Some("must not be greater than 127"));
+    }
 }
