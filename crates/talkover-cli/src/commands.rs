@@ -126,7 +126,8 @@ Exit codes:
   9   5xx: server error, retries exhausted
   10  transport: the API could not be reached
   11  the answer was not the documented one (decode, unsuccessful, other status)
-  12  campaigns import: some rows failed (run it again to retry them)";
+  12  campaigns import: some rows failed (run it again to retry them)
+  13  webhooks verify: the signature does not verify";
 
 /// The whole command line.
 pub fn command() -> Command {
@@ -198,7 +199,7 @@ pub fn command() -> Command {
     for (name, resource) in resources {
         let resource = match name.as_str() {
             "campaigns" => resource.subcommand(crate::import::command()),
-            "webhooks" => resource.subcommand(crate::listen::command()),
+            "webhooks" => resource.subcommand(crate::listen::command()).subcommand(crate::listen::verify_command()),
             _ => resource,
         };
         root = root.subcommand(resource);
@@ -208,7 +209,8 @@ pub fn command() -> Command {
             Command::new("webhooks")
                 .about("Webhook deliveries")
                 .subcommand_required(true)
-                .subcommand(crate::listen::command()),
+                .subcommand(crate::listen::command())
+                .subcommand(crate::listen::verify_command()),
         );
     }
     root.subcommand(

@@ -17,6 +17,8 @@ pub enum Failure {
     Api(Box<Error>),
     /// An import that ended with rows not queued (exit 12); the summary was printed already.
     RowsFailed(usize),
+    /// `webhooks verify`: the delivery's signature does not verify (exit 13).
+    Unverified(String),
     /// Standard output was closed by its reader (`| head`): the command stops, silently and successfully.
     ClosedPipe,
 }
@@ -43,6 +45,7 @@ impl Failure {
             Self::Api(e) => exit_code_of(e),
             Self::RowsFailed(_) => 12,
             Self::ClosedPipe => 0,
+            Self::Unverified(_) => 13,
         }
     }
 
@@ -87,6 +90,7 @@ impl Failure {
                 format!("error: {n} rows were not queued; run the same command again to retry them\n")
             }
             Self::ClosedPipe => String::new(),
+            Self::Unverified(problem) => format!("error: the signature does not verify: {problem}\n"),
         }
     }
 }

@@ -24,6 +24,60 @@ const MAX_HEADERS: usize = 100;
 /// The longest header line.
 const MAX_LINE: usize = 16 * 1024;
 
+/// `talkover webhooks verify`: checks one delivery's signature, as a receiver must, without a listener.
+pub fn verify_command() -> Command {
+    Command::new("verify")
+        .about("Check one delivery's signature (the body from a file or standard input)")
+        .long_about(
+            "Checks the signature of one webhook delivery: HMAC-SHA256 of the body, exactly as received, with the \
+             webhook's secret, against the signature header's value (hex, or `sha256=` and hex). A delivery that \
+             verifies is written to standard output as received, and the command exits 0; one that does not exits \
+             13 with the reason on standard error.",
+        )
+        .arg(
+            Arg::new("secret")
+                .long("secret")
+                .value_name("SECRET")
+                .env("TALKOVER_WEBHOOK_SECRET")
+                .hide_env_values(true)
+                .required(true)
+                .help("The webhook's signing secret (or TALKOVER_WEBHOOK_SECRET)"),
+        )
+        .arg(
+            Arg::new("signature")
+                .long("signature")
+                .value_name("VALUE")
+                .required(true)
+                .help("The value of the delivery's signature header (X-Talkover-Signature)"),
+        )
+        .arg(Arg::new("body").value_name("BODY_FILE").default_value("-").help("The body, as received (- for stdin)"))
+}
+
+/// Runs `talkover webhooks verify`.
+pub fn verify(args: &ArgMatches) -> Result<u8, Failure> {
+    let secret = SecretString::new(args.get_one::<String>("secret").expect("required").as_str());
+    let signature = args.get_one::<String>("signature").expect("required");
+    let path = args.get_one::<String>("body").expect("has a default");
+    let mut body = Vec::new();
+    let read = if path == "-" {
+        std::io::stdin().lock().take(MAX_BODY as u64 + 1).read_to_end(&mut body)
+    } else {
+        std::fs::File::open(path).and_then(|file| file.take(MAX_BODY as u64 + 1).read_to_end(&mut body))
+    };
+    read.map_err(|e| Failure::local(format!("cannot read the body from {path}: {e}")))?;
+    if body.len() > MAX_BODY {
+        return Err(Failure::local(format!("the body is larger than {MAX_BODY} bytes")));
+    }
+    let value = HeaderValue::from_str(signature.trim())
+        .map_err(|_| Failure::usage("--signature is not a header value".into()))?;
+    let mut headers = HeaderMap::new();
+    headers.insert(HeaderName::from_static("x-talkover-signature"), value);
+    verify_delivery(&headers, &body, &secret).map_err(|problem| Failure::Unverified(problem.to_string()))?;
+    let mut out = std::io::stdout().lock();
+    out.write_all(&body).and_then(|()| out.flush()).map_err(|e| Failure::local(format!("cannot write: {e}")))?;
+    Ok(0)
+}
+
 pub fn command() -> Command {
     Command::new("listen")
         .about("Receive webhook deliveries on 127.0.0.1, check their signature, show them and forward them")

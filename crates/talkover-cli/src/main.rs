@@ -48,6 +48,7 @@ fn dispatch(matches: &ArgMatches) -> Result<u8, Failure> {
             match (resource, action) {
                 ("campaigns", "import") => import::run(&Context::new(args)?, args),
                 ("webhooks", "listen") => listen::run(args),
+                ("webhooks", "verify") => listen::verify(args),
                 _ => {
                     let command = commands::operation_commands()
                         .into_iter()

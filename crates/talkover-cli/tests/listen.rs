@@ -100,3 +100,39 @@ fn a_signed_delivery_is_shown_and_forwarded_and_a_forged_one_refused() {
     assert!(forwarded.try_recv().is_err(), "the forged delivery is not forwarded");
     assert!(child.wait().unwrap().success(), "stops after --max-deliveries");
 }
+
+/// `webhooks verify` checks one delivery as a receiver must: the body as received on stdin (or in a file),
+/// the signature header's value as given; a forged one exits 13 and prints nothing.
+#[test]
+fn one_delivery_is_verified_from_standard_input_or_a_file() {
+    let body = r#"{"event":"event_phone_call_ended","call_id":"c1","to":"+15550100001"}"#;
+    let verify = |signature: &str, from: Option<&std::path::Path>| {
+        let mut command = Command::new(common::BIN);
+        command.env_clear().args(["webhooks", "verify", "--secret", SECRET, "--signature", signature]);
+        if let Some(path) = from {
+            command.arg(path);
+        }
+        let mut child = command.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+        child.stdin.take().unwrap().write_all(body.as_bytes()).unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let good = verify(&sign(SECRET, body.as_bytes()), None);
+    assert_eq!(good.status.code(), Some(0), "{}", String::from_utf8_lossy(&good.stderr));
+    assert_eq!(String::from_utf8_lossy(&good.stdout), body, "the body, as received");
+    let prefixed = verify(&format!("sha256={}", sign(SECRET, body.as_bytes())), None);
+    assert_eq!(prefixed.status.code(), Some(0));
+
+    let forged = verify(&sign("not-the-secret", body.as_bytes()), None);
+    assert_eq!(forged.status.code(), Some(13));
+    assert!(forged.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&forged.stderr).starts_with("error: the signature does not verify"));
+    assert!(!String::from_utf8_lossy(&forged.stderr).contains(SECRET), "the secret is never shown");
+
+    let file = common::scratch("verify").join("delivery.json");
+    std::fs::write(&file, body).unwrap();
+    let from_file = verify(&sign(SECRET, body.as_bytes()), Some(&file));
+    assert_eq!(
+        (from_file.status.code(), String::from_utf8_lossy(&from_file.stdout).into_owned()),
+        (Some(0), body.to_owned())
+    );
+}
