@@ -24,6 +24,17 @@ const MAX_HEADERS: usize = 100;
 /// The longest header line.
 const MAX_LINE: usize = 16 * 1024;
 
+/// `--secret`: the webhook's signing secret, which `listen` and `verify` check deliveries with.
+fn secret_arg() -> Arg {
+    Arg::new("secret")
+        .long("secret")
+        .value_name("SECRET")
+        .env("TALKOVER_WEBHOOK_SECRET")
+        .hide_env_values(true)
+        .required(true)
+        .help("The webhook's signing secret (or TALKOVER_WEBHOOK_SECRET)")
+}
+
 /// `talkover webhooks verify`: checks one delivery's signature, as a receiver must, without a listener.
 pub fn verify_command() -> Command {
     Command::new("verify")
@@ -34,15 +45,7 @@ pub fn verify_command() -> Command {
              verifies is written to standard output as received, and the command exits 0; one that does not exits \
              13 with the reason on standard error.",
         )
-        .arg(
-            Arg::new("secret")
-                .long("secret")
-                .value_name("SECRET")
-                .env("TALKOVER_WEBHOOK_SECRET")
-                .hide_env_values(true)
-                .required(true)
-                .help("The webhook's signing secret (or TALKOVER_WEBHOOK_SECRET)"),
-        )
+        .arg(secret_arg())
         .arg(
             Arg::new("signature")
                 .long("signature")
@@ -98,15 +101,7 @@ pub fn command() -> Command {
                 .default_value("4242")
                 .help("Port on 127.0.0.1 (0 picks a free one)"),
         )
-        .arg(
-            Arg::new("secret")
-                .long("secret")
-                .value_name("SECRET")
-                .env("TALKOVER_WEBHOOK_SECRET")
-                .hide_env_values(true)
-                .required(true)
-                .help("The webhook's signing secret (or TALKOVER_WEBHOOK_SECRET)"),
-        )
+        .arg(secret_arg())
         .arg(
             Arg::new("forward-to")
                 .long("forward-to")

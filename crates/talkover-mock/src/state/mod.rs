@@ -49,6 +49,7 @@ use talkover_core::registry::OperationInfo;
 use talkover_core::sip_trunks as sip;
 use talkover_core::time::{DateTime, Timestamp};
 use talkover_core::trainings::{CreateTraining, DeleteTraining, ListTrainings};
+use talkover_core::voice_templates as voices;
 use talkover_core::webhooks::{
     AgentWebhook, AgentWebhookList, CreateWebhook, DeleteWebhook, GetWebhookDetails, ListAgentWebhooks,
     ToggleWebhookStatus, UpdateWebhook,
@@ -76,8 +77,8 @@ const HANDLERS: &[(&str, Handler)] = &[
     (GetAgent::ID, State::get_agent),
     (UpdateAgentKnowledge::ID, State::update_knowledge),
     (UpdateAgentVoice::ID, State::update_voice),
-    (talkover_core::voice_templates::ListVoiceTemplates::ID, State::list_voice_templates),
-    (talkover_core::voice_templates::GenerateVoiceDemo::ID, State::generate_voice_demo),
+    (voices::ListVoiceTemplates::ID, State::list_voice_templates),
+    (voices::GenerateVoiceDemo::ID, State::generate_voice_demo),
     (UpdateAgentCalling::ID, State::update_calling),
     (UpdateAdvancedSettings::ID, State::update_advanced),
     (PublishAgent::ID, State::publish),
@@ -232,7 +233,7 @@ pub(crate) struct State {
     agents: Vec<AgentEntry>,
     calls: Vec<CallEntry>,
     campaigns: Vec<Campaign>,
-    voice_templates: Vec<talkover_core::voice_templates::VoiceTemplateGroup>,
+    voice_templates: Vec<voices::VoiceTemplateGroup>,
     phone_numbers: phone_numbers::PhoneNumbers,
     webhook_events: AgentWebhookList,
     live: live::Live,
@@ -362,9 +363,7 @@ impl Request<'_> {
             })
             .map_or(field, |(key, _)| key.clone())
     }
-}
 
-impl Request<'_> {
     /// The query parameter without which the query decodes, when the decoding names only the query as a
     /// whole (a value read in one piece with others, such as a date in a flattened filter).
     fn query_parameter_at_fault(&self, body: &Map<String, Value>) -> Option<String> {

@@ -19,7 +19,7 @@ use super::{
     change, change_optional, documented, has_id, is_url, now, position_by_id, webhook_not_found, Answer, Request, State,
 };
 use crate::deliver::{Attempt, Job};
-use crate::reply::{paginate, Invalid, Reply};
+use crate::reply::{paginate, words, Invalid, Reply};
 
 has_id!(AgentWebhook);
 
@@ -115,17 +115,12 @@ fn check_changes<E: WebhookEvent>(changes: &WebhookChanges<E>, invalid: &mut Inv
 /// visible characters. Refused here, a header that could never be sent does not fail every delivery later.
 fn check_headers(headers: Option<&Vec<CustomHeader>>, invalid: &mut Invalid) {
     for (i, header) in headers.into_iter().flatten().enumerate() {
+        let (key, value) = (format!("custom_headers.{i}.key"), format!("custom_headers.{i}.value"));
         if http::HeaderName::from_bytes(header.key.as_bytes()).is_err() {
-            invalid.add(
-                &format!("custom_headers.{i}.key"),
-                format!("The custom headers.{i}.key must be a valid header name."),
-            );
+            invalid.add(&key, format!("The {} must be a valid header name.", words(&key)));
         }
         if http::HeaderValue::from_str(header.value.expose_secret()).is_err() {
-            invalid.add(
-                &format!("custom_headers.{i}.value"),
-                format!("The custom headers.{i}.value must be a valid header value."),
-            );
+            invalid.add(&value, format!("The {} must be a valid header value.", words(&value)));
         }
     }
 }
