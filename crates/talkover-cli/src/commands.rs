@@ -105,7 +105,14 @@ pub fn takes_body(op: &OperationInfo) -> bool {
 
 /// Long flags every operation command has already: a query parameter of the same name is given with
 /// `--query`.
-const RESERVED: &[&str] = &["query", "data", "all", "output", "base-url", "token-file", "help", "version"];
+const RESERVED: &[&str] =
+    &["query", "data", "field", "raw-field", "all", "output", "base-url", "token-file", "help", "version"];
+
+/// The argument id of `-F/--field`.
+pub const FIELD: &str = "field";
+
+/// The argument id of `-f/--raw-field`.
+pub const RAW_FIELD: &str = "raw-field";
 
 /// The argument id of a query parameter's flag.
 pub fn query_arg_id(name: &str) -> String {
@@ -183,7 +190,23 @@ pub fn command() -> Command {
                 .global(true)
                 .help("Retries after a failed attempt, where retrying is safe (default 2; 0 turns them off)"),
         )
-        .subcommand(Command::new("operations").about("List every operation and the command that runs it"));
+        .subcommand(Command::new("operations").about("List every operation and the command that runs it"))
+        .subcommand(
+            Command::new("completion")
+                .about("Print the shell completion script for bash, zsh, fish, elvish or powershell")
+                .long_about(
+                    "Print the shell completion script: every command, flag and query parameter.\n\n\
+                     bash:  talkover completion bash > ~/.local/share/bash-completion/completions/talkover\n\
+                     zsh:   talkover completion zsh > \"${fpath[1]}/_talkover\"\n\
+                     fish:  talkover completion fish > ~/.config/fish/completions/talkover.fish",
+                )
+                .arg(
+                    Arg::new("shell")
+                        .required(true)
+                        .value_name("SHELL")
+                        .value_parser(clap::value_parser!(clap_complete::Shell)),
+                ),
+        );
 
     let mut resources: BTreeMap<String, Command> = BTreeMap::new();
     for cmd in operation_commands() {
@@ -227,11 +250,17 @@ fn operation_command(cmd: &OperationCommand) -> Command {
     let positionals = body_positionals(op);
     let mut usage_hint = String::new();
     if takes_body(op) {
-        usage_hint.push_str("The body is given with --data (JSON text, @file or - for stdin)");
+        usage_hint.push_str(
+            "The body is given with --data (JSON text, @file or - for stdin), field by field with -F/--field \
+             and -f/--raw-field, or both: the fields are set over --data, in the order given",
+        );
         if !positionals.is_empty() {
-            usage_hint.push_str("; the positional body fields are set over it");
+            usage_hint.push_str(", and the positional body fields last");
         }
-        usage_hint.push_str(".\n");
+        usage_hint.push_str(
+            ".\nA field's NAME is a path: `schedule.timezone` sets a key of an object, `days_of_week[]` adds \
+             to a list.\n",
+        );
     }
     let about = format!("{} {}", op.method, op.path);
     let long_about = format!(
@@ -285,21 +314,32 @@ fn operation_command(cmd: &OperationCommand) -> Command {
             .help("A query parameter (repeat the name for a list)"),
     );
     if takes_body(op) {
-        command = command.arg(
-            Arg::new("data")
-                .long("data")
-                .short('d')
-                .value_name("JSON|@FILE|-")
-                .help("The JSON body: inline, @path to read a file, - (or @-) to read stdin"),
-        );
+        command = command
+            .arg(
+                Arg::new("data")
+                    .long("data")
+                    .short('d')
+                    .value_name("JSON|@FILE|-")
+                    .help("The JSON body: inline, @path to read a file, - (or @-) to read stdin"),
+            )
+            .arg(Arg::new(FIELD).long("field").short('F').value_name("NAME=VALUE").action(ArgAction::Append).help(
+                "A body field, typed: true, false, null, a number, or JSON text ([…], {…}, \"…\") as such, \
+                     @path for a JSON file's content, anything else as a string",
+            ))
+            .arg(
+                Arg::new(RAW_FIELD)
+                    .long("raw-field")
+                    .short('f')
+                    .value_name("NAME=VALUE")
+                    .action(ArgAction::Append)
+                    .help("A body field, always a string (for a number such as 15550101234 meant as text)"),
+            );
     }
     if op.method.as_str() == "GET" {
-        command = command.arg(
-            Arg::new("all")
-                .long("all")
-                .action(ArgAction::SetTrue)
-                .help("Fetch every page of a list and write its items as NDJSON (one JSON object a line)"),
-        );
+        command = command.arg(Arg::new("all").long("all").action(ArgAction::SetTrue).help(
+            "Fetch every page of a list: its items as NDJSON (one JSON object a line), or one table of \
+                     them all with --output table",
+        ));
     }
     command
 }

@@ -42,6 +42,13 @@ fn dispatch(matches: &ArgMatches) -> Result<u8, Failure> {
             run::list_operations(Format::of(sub));
             Ok(0)
         }
+        "completion" => {
+            let shell = *sub.get_one::<clap_complete::Shell>("shell").expect("the shell is required");
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut commands::command(), "talkover", &mut script);
+            output::write_all(&script)?;
+            Ok(0)
+        }
         "mock" => mock(sub),
         resource => {
             let (action, args) = sub.subcommand().expect("an action is required");

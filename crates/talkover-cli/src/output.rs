@@ -6,6 +6,8 @@ use std::io::{IsTerminal as _, Write};
 use clap::ArgMatches;
 use serde_json::{Map, Value};
 
+use crate::failure::Failure;
+
 /// How results are written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
@@ -159,6 +161,26 @@ fn table(items: &[Value]) -> String {
         text.push_str(&line(row));
     }
     text
+}
+
+/// Writes `bytes` to standard output.
+pub fn write_all(bytes: &[u8]) -> Result<(), Failure> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(bytes).and_then(|()| out.flush()).map_err(write_failure)
+}
+
+/// What a failed write to standard output is.
+pub fn write_failure(e: std::io::Error) -> Failure {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        // The reader stopped reading (`| head`): the command ends quietly, as a filter does.
+        return Failure::ClosedPipe;
+    }
+    Failure::local(format!("cannot write the output: {e}"))
+}
+
+/// Items as a table, as a list answer shows them.
+pub fn items_table(items: &[Value]) -> String {
+    table(items)
 }
 
 /// Writes one JSON value on one line (NDJSON).

@@ -149,6 +149,9 @@ pub fn params_from_args(op: &OperationInfo, args: &ArgMatches) -> Result<Params,
         Some(data) => Some(read_data(data)?),
         None => None,
     };
+    for (name, value) in fields_from_args(args)? {
+        set_field(body.get_or_insert_with(|| Value::Object(Map::new())), &name, value)?;
+    }
     for (field, _) in body_positionals(op) {
         if let Some(value) = args.get_one::<String>(field) {
             let object = body.get_or_insert_with(|| Value::Object(Map::new()));
@@ -162,6 +165,83 @@ pub fn params_from_args(op: &OperationInfo, args: &ArgMatches) -> Result<Params,
     }
     params.body = body;
     Ok(params)
+}
+
+/// The body fields of `-F/--field` and `-f/--raw-field`, in the order they were given.
+fn fields_from_args(args: &ArgMatches) -> Result<Vec<(String, Value)>, Failure> {
+    let mut fields = Vec::new();
+    for (id, typed) in [(commands::FIELD, true), (commands::RAW_FIELD, false)] {
+        let Ok(Some(values)) = args.try_get_many::<String>(id) else { continue };
+        let indices = args.indices_of(id).into_iter().flatten();
+        for (given, index) in values.zip(indices) {
+            let (name, text) = given
+                .split_once('=')
+                .ok_or_else(|| Failure::usage(format!("--{id} takes NAME=VALUE, got {given:?}")))?;
+            let value = if typed { typed_value(text)? } else { Value::String(text.to_owned()) };
+            fields.push((index, name.trim().to_owned(), value));
+        }
+    }
+    fields.sort_by_key(|(index, _, _)| *index);
+    Ok(fields.into_iter().map(|(_, name, value)| (name, value)).collect())
+}
+
+/// The value of a `-F/--field`: `@path` (or `@-`) is a JSON file's content; JSON text (`true`, `null`,
+/// `3`, `[1, 2]`, `{"a": 1}`, `"3"`) is that value; anything else is a string.
+fn typed_value(text: &str) -> Result<Value, Failure> {
+    if text.starts_with('@') {
+        return read_data(text);
+    }
+    match serde_json::from_str(text) {
+        Ok(value) => Ok(value),
+        Err(e) if text.trim_start().starts_with(['[', '{', '"']) => {
+            Err(Failure::usage(format!("the field value {text:?} is not JSON: {e} (use -f/--raw-field for text)")))
+        }
+        Err(_) => Ok(Value::String(text.to_owned())),
+    }
+}
+
+/// Sets the field at `name` in `body`: dots go into objects (made where missing), and a last part ending
+/// in `[]` adds the value to a list.
+fn set_field(body: &mut Value, name: &str, value: Value) -> Result<(), Failure> {
+    let refuse = |why: &str| Failure::usage(format!("cannot set the body field {name:?}: {why}"));
+    let parts: Vec<&str> = name.split('.').collect();
+    let mut at = body;
+    for (i, part) in parts.iter().enumerate() {
+        let last = i + 1 == parts.len();
+        let (key, append) = match part.strip_suffix("[]") {
+            Some(key) if last => (key, true),
+            Some(_) => return Err(refuse("only its last part can end in []")),
+            None => (*part, false),
+        };
+        if key.is_empty() {
+            return Err(refuse("a part of the name is empty"));
+        }
+        let Value::Object(object) = at else {
+            let parent = parts[..i].join(".");
+            return Err(refuse(&if parent.is_empty() {
+                "the body is not a JSON object".to_owned()
+            } else {
+                format!("`{parent}` is not an object")
+            }));
+        };
+        if last && !append {
+            object.insert(key.to_owned(), value);
+            return Ok(());
+        }
+        let empty = if append { Value::Array(Vec::new()) } else { Value::Object(Map::new()) };
+        let next = object.entry(key.to_owned()).or_insert(empty);
+        if append {
+            return match next {
+                Value::Array(items) => {
+                    items.push(value);
+                    Ok(())
+                }
+                _ => Err(refuse(&format!("`{}` is not a list", parts[..=i].join(".").trim_end_matches("[]")))),
+            };
+        }
+        at = next;
+    }
+    Ok(())
 }
 
 /// The body of `--data`: JSON text, `@path`, or `-` (or `@-`, as curl has it) for standard input.
@@ -182,7 +262,7 @@ fn read_data(data: &str) -> Result<Value, Failure> {
     serde_json::from_str(&text).map_err(|e| Failure::usage(format!("the body from {from} is not JSON: {e}")))
 }
 
-/// `--all`: every page of a list, its items as NDJSON on standard output.
+/// `--all`: every page of a list, its items as NDJSON on standard output, or as one table.
 fn fetch_all(context: &Context, op: &'static OperationInfo, mut params: Params) -> Result<(), Failure> {
     let mut out = std::io::stdout().lock();
     let mut page = 1u64;
@@ -196,6 +276,9 @@ fn fetch_all(context: &Context, op: &'static OperationInfo, mut params: Params) 
         indicatif::ProgressBar::hidden()
     };
     let mut fetched = 0usize;
+    // For a person, one table of every item once the last page is in; for a program, a line an item as
+    // each page arrives.
+    let mut table = (context.format == Format::Table).then(Vec::new);
     for _ in 0..MAX_PAGES {
         if let Some(query) = params.query.as_mut().and_then(Value::as_object_mut) {
             query.insert("page".into(), Value::from(page));
@@ -206,24 +289,36 @@ fn fetch_all(context: &Context, op: &'static OperationInfo, mut params: Params) 
         let items = match answer.value.get("data") {
             Some(Value::Array(items)) => items.clone(),
             _ => {
-                // Not a list: the one answer, on one line.
+                // Not a list: the one answer, on one line (or as a person reads it).
                 progress.finish_and_clear();
-                output::print_line(&mut out, &answer.value).map_err(write_failure)?;
+                if context.format == Format::Table {
+                    out.write_all(output::human(&answer.value).as_bytes()).map_err(output::write_failure)?;
+                } else {
+                    output::print_line(&mut out, &answer.value).map_err(output::write_failure)?;
+                }
                 return Ok(());
             }
         };
-        for item in &items {
-            output::print_line(&mut out, item).map_err(write_failure)?;
-        }
-        fetched += items.len();
-        let pagination = answer.value.get("pagination").or_else(|| answer.value.get("meta"));
-        match next_page(pagination, items.len()) {
-            Some(next) if next > page => page = next,
-            _ => {
-                progress.finish_and_clear();
-                return Ok(());
+        let count = items.len();
+        fetched += count;
+        match &mut table {
+            Some(rows) => rows.extend(items),
+            None => {
+                for item in &items {
+                    output::print_line(&mut out, item).map_err(output::write_failure)?;
+                }
             }
         }
+        let pagination = answer.value.get("pagination").or_else(|| answer.value.get("meta"));
+        match next_page(pagination, count) {
+            Some(next) if next > page => page = next,
+            _ => break,
+        }
+    }
+    progress.finish_and_clear();
+    if let Some(rows) = table {
+        let text = output::items_table(&rows) + &format!("{} in all\n", rows.len());
+        out.write_all(text.as_bytes()).map_err(output::write_failure)?;
     }
     Ok(())
 }
@@ -244,14 +339,6 @@ fn next_page(pagination: Option<&Value>, items: usize) -> Option<u64> {
     more.then_some(current + 1)
 }
 
-fn write_failure(e: std::io::Error) -> Failure {
-    if e.kind() == std::io::ErrorKind::BrokenPipe {
-        // The reader stopped reading (`| head`): the command ends quietly, as a filter does.
-        return Failure::ClosedPipe;
-    }
-    Failure::local(format!("cannot write the output: {e}"))
-}
-
 #[cfg(test)]
 mod tests {
     use serde_json::json;
@@ -266,6 +353,45 @@ mod tests {
         let mut dropped = Vec::new();
         dropped_fields(&given, &sent, "", &mut dropped);
         assert_eq!(dropped, ["inner.typo", "list.0.vaule", "secret"]);
+    }
+
+    #[test]
+    fn fields_are_set_by_path_over_the_body() {
+        let mut body = json!({"name": "a", "schedule": {"timezone": "UTC"}});
+        set_field(&mut body, "schedule.start_time", json!("09:00")).unwrap();
+        set_field(&mut body, "days[]", json!(1)).unwrap();
+        set_field(&mut body, "days[]", json!(2)).unwrap();
+        set_field(&mut body, "retry.max", json!(3)).unwrap();
+        set_field(&mut body, "name", json!("b")).unwrap();
+        assert_eq!(
+            body,
+            json!({"name": "b", "schedule": {"timezone": "UTC", "start_time": "09:00"}, "days": [1, 2],
+                "retry": {"max": 3}})
+        );
+        for (name, why) in [
+            ("name.first", "`name` is not an object"),
+            ("schedule[]", "`schedule` is not a list"),
+            ("a..b", "empty"),
+            ("a[].b", "last part"),
+        ] {
+            let Err(Failure::Usage(message)) = set_field(&mut body, name, json!(1)) else { panic!("{name}") };
+            assert!(message.contains(why), "{name}: {message}");
+        }
+        let Err(Failure::Usage(message)) = set_field(&mut json!([1]), "a", json!(1)) else { panic!() };
+        assert!(message.contains("not a JSON object"), "{message}");
+    }
+
+    #[test]
+    fn typed_field_values_are_json_where_they_read_as_json() {
+        assert_eq!(typed_value("true").unwrap(), json!(true));
+        assert_eq!(typed_value("null").unwrap(), json!(null));
+        assert_eq!(typed_value("30").unwrap(), json!(30));
+        assert_eq!(typed_value("0.5").unwrap(), json!(0.5));
+        assert_eq!(typed_value("[1, 2]").unwrap(), json!([1, 2]));
+        assert_eq!(typed_value("\"30\"").unwrap(), json!("30"));
+        assert_eq!(typed_value("+15550101234").unwrap(), json!("+15550101234"));
+        assert_eq!(typed_value("Support bot").unwrap(), json!("Support bot"));
+        assert!(matches!(typed_value("[1,"), Err(Failure::Usage(_))));
     }
 
     #[test]

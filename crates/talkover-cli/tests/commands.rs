@@ -50,7 +50,7 @@ fn friendly_names_run_their_operations() {
 }
 
 #[test]
-fn all_pages_come_as_ndjson_and_a_terminal_format_is_a_table() {
+fn all_pages_come_as_ndjson_or_one_table_and_a_terminal_format_is_a_table() {
     let server = Server::start_blocking().unwrap();
     let (url, token) = (server.base_url(), server.token().to_owned());
     let fixture: Value = serde_json::from_str(&std::fs::read_to_string(first_ok("create-agent")).unwrap()).unwrap();
@@ -76,10 +76,68 @@ fn all_pages_come_as_ndjson_and_a_terminal_format_is_a_table() {
     assert_eq!(&header[..2], ["ID", "NAME"], "{text}");
     assert!(text.contains("Agent 2"), "{text}");
 
+    let mut every = talkover(&url, &token);
+    every.args(["agents", "list", "--all", "--per-page", "1", "-o", "table"]);
+    let text = stdout(&run(every));
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 6, "a header, four rows and the count: {text}");
+    assert_eq!(&lines[0].split_whitespace().collect::<Vec<_>>()[..2], ["ID", "NAME"], "{text}");
+    assert!(lines[1].starts_with(AGENT) && lines[4].contains("Agent 2"), "{text}");
+    assert_eq!(lines[5], "4 in all");
+
     let mut one = talkover(&url, &token);
     one.args(["agents", "get", AGENT, "-o", "table"]);
     let text = stdout(&run(one));
     assert!(text.lines().any(|l| l.split_whitespace().collect::<Vec<_>>() == ["name", "SupportBot"]), "{text}");
+}
+
+/// A body built field by field: typed values, text, nested keys and lists, set over `--data` in the order
+/// given.
+#[test]
+fn a_body_is_built_from_fields_over_the_data() {
+    let server = Server::start_blocking().unwrap();
+    let (url, token) = (server.base_url(), server.token().to_owned());
+    let mut create = talkover(&url, &token);
+    create.args(["campaigns", "create", "--data", r#"{"name": "From data", "timezone": "UTC"}"#]);
+    create.args(["-f", "name=From fields", "-f", "campaign_type=sales", "-f", &format!("agent_id={AGENT}")]);
+    create.args(["-f", "start_date=2030-01-07", "-F", "days_of_week[]=1", "--field", "days_of_week[]=3"]);
+    create.args(["-F", r#"call_time_ranges=[{"start": "09:00", "end": "17:00"}]"#, "--raw-field", "description=42"]);
+    let campaign = json(create)["data"].clone();
+    assert_eq!(campaign["name"], "From fields", "a field is set over --data: {campaign}");
+    assert_eq!(campaign["timezone"], "UTC", "what no field sets stays: {campaign}");
+    assert_eq!(campaign["days_of_week"], serde_json::json!([1, 3]), "{campaign}");
+    assert_eq!(campaign["call_time_ranges"][0]["end"], "17:00", "{campaign}");
+    assert_eq!(campaign["description"], "42", "a raw field is text: {campaign}");
+
+    let mut nested = talkover(&url, &token);
+    nested.args(["campaigns", "create", "-f", "name.first=x"]);
+    let output = run(nested);
+    assert_eq!(output.status.code(), Some(3), "a field the operation does not know: {}", stderr(&output));
+    let mut broken = talkover(&url, &token);
+    broken.args(["campaigns", "create", "-F", "days_of_week=[1,"]);
+    let output = run(broken);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(stderr(&output).contains("is not JSON"), "{}", stderr(&output));
+    let mut get = talkover(&url, &token);
+    get.args(["agents", "get", AGENT, "-f", "name=x"]);
+    assert_eq!(run(get).status.code(), Some(2), "an operation without a body has no fields");
+}
+
+#[test]
+fn completion_scripts_name_every_command() {
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let mut completion = Command::new(BIN);
+        completion.args(["completion", shell]).stdout(Stdio::piped());
+        let output = run(completion);
+        assert!(output.status.success(), "{shell}: {}", stderr(&output));
+        let script = stdout(&output);
+        for word in ["campaigns", "create-webhook", "per-page", "raw-field"] {
+            assert!(script.contains(word), "{shell} completes {word}");
+        }
+    }
+    let mut unknown = Command::new(BIN);
+    unknown.args(["completion", "tcsh"]).stderr(Stdio::piped());
+    assert_eq!(run(unknown).status.code(), Some(2));
 }
 
 #[test]
