@@ -262,6 +262,15 @@ fn operation_command(cmd: &OperationCommand) -> Command {
              to a list.\n",
         );
     }
+    let fields = op.body_fields();
+    if !fields.is_empty() {
+        let width = fields.iter().map(|f| f.name.len()).max().unwrap_or(0);
+        usage_hint.push_str("\nBody fields (* the types require it; the reference page says what each means):\n");
+        for field in &fields {
+            let mark = if field.required { '*' } else { ' ' };
+            usage_hint.push_str(&format!("  {mark} {:width$}  {}\n", field.name, field.reads));
+        }
+    }
     let about = format!("{} {}", op.method, op.path);
     let long_about = format!(
         "{} {}\n\nOperation: {}{}\nReference: {REFERENCE}{}\n\n\

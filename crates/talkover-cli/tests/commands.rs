@@ -309,6 +309,20 @@ fn help_shows_the_parameters_and_the_reference_page() {
     assert!(help.contains("https://docs.talkover.ai/api-reference/endpoints/make-campaign-call"), "{help}");
     assert!(help.contains("not safe to repeat"), "{help}");
     assert!(help.contains("--data"), "{help}");
+    let lines: Vec<Vec<&str>> = help.lines().map(|l| l.split_whitespace().collect()).collect();
+    assert!(lines.iter().any(|l| l[..] == ["*", "to", "text"]), "a required body field: {help}");
+
+    let mut create = Command::new(BIN);
+    create.args(["campaigns", "create", "--help"]).stdout(Stdio::piped());
+    let help = stdout(&run(create));
+    let words = |l: &str| l.split_whitespace().collect::<Vec<_>>().join(" ");
+    for line in [
+        "* campaign_type CampaignType string (sales, follow_up, reminder, custom)",
+        "* days_of_week list of integer",
+        "description text",
+    ] {
+        assert!(help.lines().any(|l| words(l) == line), "{line}: {help}");
+    }
 
     let mut list = Command::new(BIN);
     list.args(["calls", "list", "--help"]).stdout(Stdio::piped());

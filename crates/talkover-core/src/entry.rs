@@ -47,6 +47,22 @@ pub struct OperationInfo {
     decode: fn(HttpResponse) -> Result<Value, Error>,
     incoming: DecodeIncoming,
     query_names: fn() -> &'static [&'static str],
+    body_fields: fn() -> Vec<BodyField>,
+}
+
+/// One field of an operation's body as its types read it, for tools that describe an operation (a command
+/// line's help). The reference page stays the authority on what each field means.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct BodyField {
+    /// The field's name in the JSON body.
+    pub name: &'static str,
+    /// Whether the types need it: its type is not an `Option`. (The operation's checks may ask for more,
+    /// such as one of two fields.)
+    pub required: bool,
+    /// What the types read there, in words: `text`, `integer`, `boolean`, `list of integer`,
+    /// `object (start, end)`, `CampaignStatus string (draft, active, …)`, `null or text`.
+    pub reads: String,
 }
 
 /// How an entry decodes an incoming request: path parameters, query pairs, JSON body.
@@ -64,6 +80,7 @@ impl OperationInfo {
             decode: decode_to_json::<O>,
             incoming: decode_incoming::<O>,
             query_names: query_names_of::<O>,
+            body_fields: body_fields_of::<O>,
         }
     }
 
@@ -72,6 +89,13 @@ impl OperationInfo {
     /// command line's flags).
     pub fn query_names(&self) -> &'static [&'static str] {
         (self.query_names)()
+    }
+
+    /// The fields of the operation's JSON body, in the order of its declaration, each with whether the
+    /// types need it and what they read there; empty for an operation without a body, or a body whose
+    /// fields the types do not name (one read whole). For tools that describe an operation.
+    pub fn body_fields(&self) -> Vec<BodyField> {
+        (self.body_fields)()
     }
 
     /// Builds the typed operation from JSON parameters (through the same types a caller uses) and then
@@ -376,18 +400,50 @@ fn unserializable(id: &'static str, e: serde_json::Error) -> Error {
 /// implementation hands to `deserialize_struct`, renames applied (see `names::Probe`).
 fn query_names_of<O: Operation + DeserializeOwned>() -> &'static [&'static str] {
     let mut found = None;
-    let _ = O::deserialize(names::Probe { descend: Some("query"), found: &mut found });
+    let _ = O::deserialize(names::Probe { descend: Some("query"), goal: names::Goal::Names(&mut found) });
     found.unwrap_or(&[])
 }
 
+/// The body fields of `O`, read from its `Deserialize` implementation: the names, then for each one what
+/// the field's own `Deserialize` asks of the data (see `names::Kind`).
+fn body_fields_of<O: Operation + DeserializeOwned>() -> Vec<BodyField> {
+    let mut found = None;
+    let _ = O::deserialize(names::Probe { descend: Some("body"), goal: names::Goal::Names(&mut found) });
+    let names = found.unwrap_or(&[]);
+    names
+        .iter()
+        .map(|&name| {
+            let mut reading = names::Reading::default();
+            let goal = names::Goal::Field(name, &mut reading);
+            let _ = O::deserialize(names::Probe { descend: Some("body"), goal });
+            BodyField { name, required: !reading.optional, reads: reading.words }
+        })
+        .collect()
+}
+
 mod names {
-    use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
+    use serde::de::{self, DeserializeSeed, Deserializer, Expected, MapAccess, SeqAccess, Visitor};
+
+    /// What a probe records where it arrives.
+    pub(super) enum Goal<'a> {
+        /// The field names of the struct.
+        Names(&'a mut Option<&'static [&'static str]>),
+        /// What the struct's field of this name reads.
+        Field(&'static str, &'a mut Reading),
+    }
+
+    /// What one field reads, in words, and whether its type is an `Option`.
+    #[derive(Default)]
+    pub(super) struct Reading {
+        pub(super) optional: bool,
+        pub(super) words: String,
+    }
 
     /// A deserializer that reads no data: it walks into the struct field `descend` (when the struct has
-    /// one) and records the field names of the struct it finds there, then stops with an error.
+    /// one) and, in the struct it finds there, records what its goal asks, then stops with an error.
     pub(super) struct Probe<'a> {
         pub(super) descend: Option<&'static str>,
-        pub(super) found: &'a mut Option<&'static [&'static str]>,
+        pub(super) goal: Goal<'a>,
     }
 
     #[derive(Debug)]
@@ -420,15 +476,18 @@ mod names {
             fields: &'static [&'static str],
             visitor: V,
         ) -> Result<V::Value, Stop> {
-            match self.descend {
-                None => {
-                    *self.found = Some(fields);
+            match (self.descend, self.goal) {
+                (Some(field), goal) if fields.contains(&field) => {
+                    visitor.visit_map(Descend { field: Some(field), next: Some(Next::Probe(goal)) })
+                }
+                (None, Goal::Names(found)) => {
+                    *found = Some(fields);
                     Err(Stop)
                 }
-                Some(field) if fields.contains(&field) => {
-                    visitor.visit_map(Descend { field: Some(field), found: self.found })
+                (None, Goal::Field(field, reading)) if fields.contains(&field) => {
+                    visitor.visit_map(Descend { field: Some(field), next: Some(Next::Kind(reading)) })
                 }
-                Some(_) => Err(Stop),
+                _ => Err(Stop),
             }
         }
 
@@ -438,10 +497,16 @@ mod names {
         }
     }
 
-    /// The one entry `field` of a map, whose value is probed for its field names.
+    /// What reads the value of the one entry of a [`Descend`].
+    enum Next<'a> {
+        Probe(Goal<'a>),
+        Kind(&'a mut Reading),
+    }
+
+    /// The one entry `field` of a map, whose value is probed.
     struct Descend<'a> {
         field: Option<&'static str>,
-        found: &'a mut Option<&'static [&'static str]>,
+        next: Option<Next<'a>>,
     }
 
     impl<'de> MapAccess<'de> for Descend<'_> {
@@ -456,7 +521,144 @@ mod names {
 
         fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, Stop> {
             self.field = None;
-            seed.deserialize(Probe { descend: None, found: self.found })
+            match self.next.take() {
+                Some(Next::Probe(goal)) => seed.deserialize(Probe { descend: None, goal }),
+                Some(Next::Kind(reading)) => seed.deserialize(Kind { reading, depth: 0 }),
+                None => Err(Stop),
+            }
+        }
+    }
+
+    /// A deserializer that reads no data and writes down, in words, what the value's `Deserialize` asks
+    /// for (looking through options, newtypes and one list element), then stops.
+    struct Kind<'a> {
+        reading: &'a mut Reading,
+        depth: u8,
+    }
+
+    impl Kind<'_> {
+        fn say<T>(self, words: &str) -> Result<T, Stop> {
+            self.reading.words.push_str(words);
+            Err(Stop)
+        }
+
+        /// What a visitor expects, where it says more than its kind (an enum's values, a date's form).
+        fn expected<'de, T>(self, kind: &str, plain: &str, visitor: &impl Visitor<'de>) -> Result<T, Stop> {
+            let expecting = format!("{}", visitor as &dyn Expected);
+            let noun = expecting.strip_prefix("an ").or_else(|| expecting.strip_prefix("a ")).unwrap_or(&expecting);
+            self.say(if expecting == plain { kind } else { noun })
+        }
+    }
+
+    macro_rules! kinds {
+        ($($method:ident => $words:literal),* $(,)?) => {
+            $(fn $method<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Stop> {
+                self.say($words)
+            })*
+        };
+    }
+
+    impl<'de> Deserializer<'de> for Kind<'_> {
+        type Error = Stop;
+
+        kinds! {
+            deserialize_bool => "boolean",
+            deserialize_i8 => "integer", deserialize_i16 => "integer", deserialize_i32 => "integer",
+            deserialize_i64 => "integer", deserialize_i128 => "integer", deserialize_u8 => "integer",
+            deserialize_u16 => "integer", deserialize_u32 => "integer", deserialize_u64 => "integer",
+            deserialize_u128 => "integer", deserialize_f32 => "number", deserialize_f64 => "number",
+            deserialize_bytes => "text", deserialize_byte_buf => "text", deserialize_identifier => "text",
+            deserialize_unit => "null", deserialize_map => "object",
+        }
+
+        fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Stop> {
+            self.expected("any JSON value", "", &visitor)
+        }
+
+        fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Stop> {
+            self.deserialize_any(visitor)
+        }
+
+        fn deserialize_char<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Stop> {
+            self.expected("text", "a character", &visitor)
+        }
+
+        fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Stop> {
+            self.expected("text", "a string", &visitor)
+        }
+
+        fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Stop> {
+            self.expected("text", "a string", &visitor)
+        }
+
+        fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Stop> {
+            if self.depth == 0 && self.reading.words.is_empty() {
+                self.reading.optional = true;
+            } else {
+                self.reading.words.push_str("null or ");
+            }
+            visitor.visit_some(self)
+        }
+
+        fn deserialize_unit_struct<V: Visitor<'de>>(self, _: &'static str, _: V) -> Result<V::Value, Stop> {
+            self.say("null")
+        }
+
+        fn deserialize_newtype_struct<V: Visitor<'de>>(self, _: &'static str, visitor: V) -> Result<V::Value, Stop> {
+            visitor.visit_newtype_struct(self)
+        }
+
+        fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Stop> {
+            if self.depth >= 4 {
+                return self.say("a list");
+            }
+            self.reading.words.push_str("list of ");
+            visitor.visit_seq(Element(Some(Kind { reading: self.reading, depth: self.depth + 1 })))
+        }
+
+        fn deserialize_tuple<V: Visitor<'de>>(self, _: usize, visitor: V) -> Result<V::Value, Stop> {
+            self.deserialize_seq(visitor)
+        }
+
+        fn deserialize_tuple_struct<V: Visitor<'de>>(
+            self,
+            _: &'static str,
+            _: usize,
+            visitor: V,
+        ) -> Result<V::Value, Stop> {
+            self.deserialize_seq(visitor)
+        }
+
+        fn deserialize_struct<V: Visitor<'de>>(
+            self,
+            _: &'static str,
+            fields: &'static [&'static str],
+            _: V,
+        ) -> Result<V::Value, Stop> {
+            self.say(&format!("object ({})", fields.join(", ")))
+        }
+
+        fn deserialize_enum<V: Visitor<'de>>(
+            self,
+            _: &'static str,
+            variants: &'static [&'static str],
+            _: V,
+        ) -> Result<V::Value, Stop> {
+            self.say(&format!("one of {}", variants.join(", ")))
+        }
+    }
+
+    /// The one element of a list, probed by its [`Kind`].
+    struct Element<'a>(Option<Kind<'a>>);
+
+    impl<'de> SeqAccess<'de> for Element<'_> {
+        type Error = Stop;
+
+        fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>, Stop> {
+            match self.0.take() {
+                Some(kind) => seed.deserialize(kind).map(Some),
+                None => Ok(None),
+            }
         }
     }
 }
@@ -466,6 +668,20 @@ mod text_query_tests {
     use serde_json::json;
 
     use super::*;
+
+    #[test]
+    fn body_fields_say_what_the_types_read() {
+        let fields = crate::registry::operation("create-campaign").unwrap().body_fields();
+        let field = |name: &str| fields.iter().find(|f| f.name == name).unwrap_or_else(|| panic!("{name}"));
+        assert_eq!(fields[0].name, "name", "in the order of the declaration");
+        assert!(field("name").required && !field("description").required);
+        assert_eq!(field("name").reads, "text");
+        assert_eq!(field("campaign_type").reads, "CampaignType string (sales, follow_up, reminder, custom)");
+        assert_eq!(field("days_of_week").reads, "list of integer");
+        assert_eq!(field("call_time_ranges").reads, "list of object (start, end)");
+        assert_eq!(field("auto_complete").reads, "boolean");
+        assert!(crate::registry::operation("get-agent").unwrap().body_fields().is_empty());
+    }
 
     #[test]
     fn query_text_is_read_again_as_the_types_want() {

@@ -162,6 +162,14 @@ macro_rules! string_enum {
         }
 
         impl $name {
+            /// Every value the reference documents, as the API spells them.
+            pub const VALUES: &'static [&'static str] = &[$($value),+];
+
+            /// Whether the value is one the reference documents (not [`Self::Unknown`]).
+            pub fn is_documented(&self) -> bool {
+                !matches!(self, Self::Unknown(_))
+            }
+
             /// The value as the API spells it.
             pub fn as_str(&self) -> &str {
                 match self {
@@ -211,7 +219,12 @@ macro_rules! string_enum {
                 impl ::serde::de::Visitor<'_> for Visitor {
                     type Value = $name;
                     fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                        f.write_str(concat!("a ", stringify!($name), " string"))
+                        f.write_str(concat!("a ", stringify!($name), " string ("))?;
+                        for (i, value) in $name::VALUES.iter().enumerate() {
+                            f.write_str(if i == 0 { "" } else { ", " })?;
+                            f.write_str(value)?;
+                        }
+                        f.write_str(")")
                     }
                     fn visit_str<E: ::serde::de::Error>(self, value: &str) -> Result<$name, E> {
                         Ok($name::from(value))
