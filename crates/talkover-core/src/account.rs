@@ -34,6 +34,7 @@ optional_fields! {
     pub fn new;
     optional {
         /// When it was last used, if ever.
+        #[null_when_unset]
         last_used_at: Timestamp,
         /// When it was created.
         created_at: Timestamp,

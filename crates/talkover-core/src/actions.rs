@@ -86,12 +86,16 @@ optional_fields! {
         /// What it does, for the agent.
         description: String,
         /// Type-specific configuration, as the API returns it.
+        #[null_when_unset]
         config: Value,
         /// What triggers the action, as the API returns it.
+        #[null_when_unset]
         action_trigger: Value,
         /// The webhook URL.
+        #[null_when_unset]
         url: String,
         /// The authorization URL.
+        #[null_when_unset]
         authorization_url: String,
         /// Active or inactive.
         current_status: ActiveStatus,

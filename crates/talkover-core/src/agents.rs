@@ -75,6 +75,7 @@ optional_fields! {
         /// Language code (`en-US`, `fr-FR`, …).
         language: String,
         /// The voice, once one is set.
+        #[null_when_unset]
         voice: Voice,
         /// What the agent says first.
         initial_message: String,

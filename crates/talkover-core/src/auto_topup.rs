@@ -34,8 +34,10 @@ macro_rules! auto_topup_settings {
                 scheduled_payment_enabled(enabled): bool,
                 /// What the scheduled recharge charges (1 to 1000; required when turning the scheduled
                 /// recharge on).
+                #[null_when_unset]
                 scheduled_amount(amount): Decimal,
                 /// The day of the month of the scheduled recharge (1 to 28).
+                #[null_when_unset]
                 day_of_month(day): u32,
                 /// The payment method charged: one already saved on the account (see
                 /// [`ListAutoTopupPaymentMethods`]).

@@ -232,6 +232,7 @@ campaign_settings! {
         /// What it is about.
         description: String,
         /// Last day it may call, if set.
+        #[null_when_unset]
         end_date: Date,
         /// Daily calling windows.
         call_time_ranges: Vec<CallTimeRange>,

@@ -239,7 +239,7 @@ fn operation_from_json<O: Operation + DeserializeOwned>(fields: &Value) -> Resul
 
 /// Names where in `text` the error `e` happened.
 fn locate(text: &str, e: serde_json::Error) -> (String, serde_json::Error) {
-    (crate::json_path::at(text.as_bytes(), e.line(), e.column()), e)
+    (crate::json_path::of(text.as_bytes(), &e), e)
 }
 
 /// The error for parameters that do not fit an operation's types, naming the field at fault.

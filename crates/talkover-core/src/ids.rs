@@ -259,7 +259,7 @@ mod tests {
 
     #[test]
     fn a_number_id_decodes_as_its_decimal_text_and_goes_back_a_number() {
-        let json = r#"{"id":42,"name":"ci","abilities":["*"]}"#;
+        let json = r#"{"id":42,"name":"ci","abilities":["*"],"last_used_at":null}"#;
         let token: ApiToken = serde_json::from_str(json).unwrap();
         assert_eq!(token.id.as_str(), "42");
         assert_eq!(token.id, ApiTokenId::from("42"));

@@ -4,9 +4,20 @@
 //! Decoding reports the position only; asking a path-tracking deserializer instead would compile every
 //! response type's `Deserialize` a second time. This scan is one plain function for all of them.
 
-/// The path of the value being read at `line`/`column` (1-based, as `serde_json::Error` gives them).
-/// Empty at the top level.
-pub(crate) fn at(text: &[u8], line: usize, column: usize) -> String {
+/// The path of the value the decoding error `e` of `text` is about. Empty at the top level.
+pub(crate) fn of(text: &[u8], e: &serde_json::Error) -> String {
+    // Reported after a container's end, an error is about that container when it is the container's
+    // (a field missing, a list too short), and otherwise about its last member: a value's own check
+    // (a date that does not exist) fails once the value is read, and the decoder reads on to the end of
+    // the container before it gives its position.
+    let message = e.to_string();
+    let about_container = ["missing field", "invalid length", "duplicate field"].iter().any(|m| message.starts_with(m));
+    at(text, e.line(), e.column(), !about_container)
+}
+
+/// The path of the value being read at `line`/`column` (1-based, as `serde_json::Error` gives them);
+/// `member` names the last member of a container that has just closed there. Empty at the top level.
+fn at(text: &[u8], line: usize, column: usize, member: bool) -> String {
     let mut start = 0;
     for _ in 1..line {
         match text[start..].iter().position(|&b| b == b'\n') {
@@ -15,7 +26,7 @@ pub(crate) fn at(text: &[u8], line: usize, column: usize) -> String {
         }
     }
     // The column names the byte the error was found at.
-    path_at(text, (start + column).min(text.len()))
+    path_at(text, (start + column).min(text.len()), member)
 }
 
 enum Frame {
@@ -52,11 +63,12 @@ fn render(stack: &[Frame], element_done: bool) -> String {
     path
 }
 
-fn path_at(text: &[u8], end: usize) -> String {
+fn path_at(text: &[u8], end: usize, member: bool) -> String {
     let mut stack: Vec<Frame> = Vec::new();
     // Whether the last thing read closed a container: an error reported there (a missing field) is about
     // that container, whose path is the stack's once it is popped.
     let mut closed = false;
+    let mut popped = None;
     let mut i = 0;
     while i < end {
         let b = text[i];
@@ -71,7 +83,7 @@ fn path_at(text: &[u8], end: usize) -> String {
                 stack.push(if b == b'{' { Frame::Object(None) } else { Frame::Array(0, false) });
             }
             b'}' | b']' => {
-                stack.pop();
+                popped = stack.pop();
                 closed = true;
             }
             b',' => match stack.last_mut() {
@@ -106,6 +118,11 @@ fn path_at(text: &[u8], end: usize) -> String {
     // A container closed at the very end with others still open is a text cut short, not a member
     // missing from that container.
     let cut_short = end == text.len() && !stack.is_empty();
+    if closed && member && !cut_short {
+        if let Some(frame @ (Frame::Object(Some(_)) | Frame::Array(_, true))) = popped {
+            stack.push(frame);
+        }
+    }
     render(&stack, closed && cut_short)
 }
 
@@ -129,6 +146,19 @@ mod tests {
     struct Voice {
         id: String,
         stability: Option<f64>,
+        speed: Option<Even>,
+    }
+
+    /// A value with a check of its own, made once it is read.
+    struct Even;
+
+    impl<'de> Deserialize<'de> for Even {
+        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            match u32::deserialize(deserializer)? {
+                n if n % 2 == 0 => Ok(Even),
+                _ => Err(serde::de::Error::custom("not even")),
+            }
+        }
     }
 
     #[allow(dead_code)]
@@ -165,6 +195,10 @@ mod tests {
             r#"{"success": true, "data": [{"id": "a", "voice": [1]}]}"#,
             r#"{"success": true, "data": [{"id": "a", "tags": {"x": 1}}]}"#,
             r#"[1, 2]"#,
+            r#"{"success": true, "data": [{"id": "a", "voice": {"id": "v", "speed": 3}}]}"#,
+            r#"{"success": true, "data": [{"id": "a", "voice": {"speed": 3, "id": "v"}}]}"#,
+            r#"{"success": true, "data": [{"id": "a", "voice": {"id": "v", "speed": 3} }, {"id": "b"}]}"#,
+            r#"{"success": true, "data": [{"id": "a", "tags": [1, 2]}, {"id": "b", "voice": {"speed": 2}}]}"#,
             r#"{"success": true, "data": [{"id": "a"}"#,
         ];
         for body in bodies {
@@ -173,7 +207,7 @@ mod tests {
             let tracked = serde_path_to_error::deserialize::<_, Body>(&mut de).err().expect(body);
             let expected = tracked.path().to_string();
             let expected = if expected == "." { String::new() } else { expected };
-            assert_eq!(super::at(body.as_bytes(), plain.line(), plain.column()), expected, "{body}: {plain}");
+            assert_eq!(super::of(body.as_bytes(), &plain), expected, "{body}: {plain}");
         }
     }
 

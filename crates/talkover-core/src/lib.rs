@@ -53,6 +53,7 @@ pub mod registry;
 #[cfg(feature = "registry")]
 #[cfg_attr(docsrs, doc(cfg(feature = "registry")))]
 pub mod replay;
+mod reread;
 pub mod retry;
 pub mod secret;
 pub mod time;

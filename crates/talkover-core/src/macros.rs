@@ -246,7 +246,10 @@ macro_rules! string_enum {
 /// `name: impl IntoIterator<Item = T>` (or `Item = impl Into<T>`) for a `Vec<T>` field whose setter
 /// collects any iterator, or
 /// `name(param): ..` to name the setter's parameter; it may carry one `#[serde(..)]` of its own (a
-/// rename, a `serialize_with`).
+/// rename, a `serialize_with`). An entry of an `optional` list marked `#[null_when_unset]` (after its doc)
+/// is written as `null` when unset, where the API writes the key with `null` (`"end_date": null`); in a
+/// `settable` list, as in a body built from a shared list, the mark changes nothing, so a body never
+/// sends a `null` it was not asked to.
 ///
 /// The struct also gets a private `with_fields`, which takes its own fields in order and leaves every
 /// listed one unset, for the constructors; a struct without fields of its own gets a public `new()`, with
@@ -376,7 +379,6 @@ macro_rules! optional_fields {
             $( $($fmeta)* pub $field: $fty, )*
             $(
                 $($doc)*
-                #[serde(default, skip_serializing_if = "Option::is_none")]
                 $($serde)*
                 pub $ofield: ::std::option::Option<$oty>,
             )*
@@ -404,16 +406,37 @@ macro_rules! optional_fields {
     (@munch $head:tt [$($acc:tt)*] $kind:ident { $(,)? } $($groups:tt)*) => {
         $crate::macros::optional_fields!(@munch $head [$($acc)*] $($groups)*);
     };
+    // An answer's field the API writes as `null` when it has no value: written so, not left out.
+    (
+        @munch $head:tt [$($acc:tt)*]
+        optional {
+            $(#[doc = $doc:literal])* #[null_when_unset] $(#[serde($($serde:tt)*)])? $field:ident $(($param:ident))?:
+            $($entry:tt)*
+        }
+        $($groups:tt)*
+    ) => {
+        $crate::macros::optional_fields!(
+            @typed $head [$($acc)*] optional
+            [[$(#[doc = $doc])*] [#[serde(default)] $(#[serde($($serde)*)])?] $field [$($param)? $field]]
+            { $($entry)* } $($groups)*
+        );
+    };
+    // In a body (and a shared list's body), an unset field is left out all the same.
     (
         @munch $head:tt [$($acc:tt)*]
         $kind:ident {
-            $(#[doc = $doc:literal])* $(#[serde($($serde:tt)*)])? $field:ident $(($param:ident))?: $($entry:tt)*
+            $(#[doc = $doc:literal])* $(#[null_when_unset])? $(#[serde($($serde:tt)*)])? $field:ident $(($param:ident))?:
+            $($entry:tt)*
         }
         $($groups:tt)*
     ) => {
         $crate::macros::optional_fields!(
             @typed $head [$($acc)*] $kind
-            [[$(#[doc = $doc])*] [$(#[serde($($serde)*)])?] $field [$($param)? $field]]
+            [
+                [$(#[doc = $doc])*]
+                [#[serde(default, skip_serializing_if = "Option::is_none")] $(#[serde($($serde)*)])?]
+                $field [$($param)? $field]
+            ]
             { $($entry)* } $($groups)*
         );
     };

@@ -229,12 +229,18 @@ fn decode_body_erased(id: &'static str, response: HttpResponse, decode: DecodeTy
         Ok(Some(false)) => Err(unsuccessful(id, parts, body)),
         Ok(_) => Ok(()),
         Err(_) if says_unsuccessful(bytes) => Err(unsuccessful(id, parts, body)),
-        Err(e) => {
-            // The position is turned into a path by a scan of the text: a path-tracking decoder would
-            // compile every response type's `Deserialize` a second time.
-            let path = crate::json_path::at(bytes, e.line(), e.column());
-            Err(Error::Decode(Box::new(DecodeError::new(id, parts.status, &parts.headers, path, e.to_string(), body))))
-        }
+        // A value in another shape that means the same (`3.0`, `"0.10"`, `[]` for `{}`): read again.
+        Err(e) => match crate::reread::decode_again(bytes, &e, decode) {
+            Some(Some(false)) => Err(unsuccessful(id, parts, body)),
+            Some(_) => Ok(()),
+            None => {
+                // The position is turned into a path by a scan of the text: a path-tracking decoder would
+                // compile every response type's `Deserialize` a second time.
+                let path = crate::json_path::of(bytes, &e);
+                let message = e.to_string();
+                Err(Error::Decode(Box::new(DecodeError::new(id, parts.status, &parts.headers, path, message, body))))
+            }
+        },
     }
 }
 

@@ -50,8 +50,10 @@ macro_rules! sip_trunk_settings {
                 /// Signalling transport (the API's default is TLS).
                 transport: SipTransport,
                 /// Outbound proxy host, if any.
+                #[null_when_unset]
                 outbound_proxy(host): impl Into<String>,
                 /// SIP authentication realm, if the carrier needs one.
+                #[null_when_unset]
                 auth_realm(realm): impl Into<String>,
             }
         }
@@ -403,6 +405,20 @@ mod tests {
 
     fn trunk() -> NewSipTrunk {
         NewSipTrunk::new("Primary", "carrier-x", "sip.carrier-x.com", "user_42", "hunter2-secret")
+    }
+
+    /// The answer writes the keys the API writes as `null`; a body built from the same list leaves an
+    /// unset field out, so an update never clears what it was not asked to.
+    #[test]
+    fn unset_answer_fields_are_null_and_unset_body_fields_are_absent() {
+        let answer = serde_json::to_value(SipTrunk::new("trunk-1", "Primary", true, false)).unwrap();
+        assert_eq!(answer["outbound_proxy"], serde_json::Value::Null);
+        assert!(answer.as_object().unwrap().contains_key("auth_realm"), "{answer}");
+        assert!(!answer.as_object().unwrap().contains_key("port"), "not marked: left out, {answer}");
+        let body = serde_json::to_value(SipTrunkUpdate::new().name("Backup")).unwrap();
+        assert_eq!(body, serde_json::json!({"name": "Backup"}));
+        let created = serde_json::to_value(trunk()).unwrap();
+        assert!(!created.as_object().unwrap().contains_key("outbound_proxy"), "{created}");
     }
 
     #[test]

@@ -1,0 +1,227 @@
+//! A second reading of an answer the types refused, for values a server writes in another shape than the
+//! reference shows but that mean the same: a whole number written as a float (`3.0`), a number written
+//! as a string (`"0.10"`, as PHP and SQL decimal columns give it), an empty map written as `[]` (as PHP's
+//! `json_encode` writes an empty array), a header's values written as a list (`["text/plain"]`), `null` for
+//! an empty list or map (an empty JSON column), a date as midnight of that day (`2024-01-15T00:00:00Z`, a
+//! date column cast to a date-time), a time of day with zero seconds (`09:00:00`, a SQL `TIME` column).
+//! Requests are not read this way: what a caller gives is checked as given.
+//!
+//! Only the value the decoding error points at is rewritten, only into one of these equivalents, and the
+//! answer is decoded again; a bounded number of times. When the rewritten answer is refused at the same
+//! place, or at a value none of these fit, the first error stands. An answer the types read the first time
+//! is never parsed twice, so this costs nothing unless an answer was refused.
+
+use serde_json::{Map, Number, Value};
+
+use crate::json_path;
+
+/// The most values rewritten in one answer.
+const MAX_REWRITES: usize = 32;
+
+/// Decodes `bytes` again with `decode` after rewriting, one at a time, the values decoding stops at,
+/// while each is one of the equivalent shapes above. `None` when a value is not one of them (the first
+/// error stands); otherwise what the last decoding gave.
+pub(crate) fn decode_again<T>(
+    bytes: &[u8],
+    first: &serde_json::Error,
+    decode: &mut dyn FnMut(&[u8]) -> Result<T, serde_json::Error>,
+) -> Option<T> {
+    let mut answer: Value = serde_json::from_slice(bytes).ok()?;
+    let mut text = bytes.to_vec();
+    let mut path = json_path::of(&text, first);
+    let mut message = first.to_string();
+    let mut rewritten: Vec<String> = Vec::new();
+    for _ in 0..MAX_REWRITES {
+        if rewritten.contains(&path) {
+            return None;
+        }
+        let value = at_path(&mut answer, &path)?;
+        *value = equivalent(value, &message, &path)?;
+        rewritten.push(path);
+        text = serde_json::to_vec(&answer).ok()?;
+        match decode(&text) {
+            Ok(decoded) => return Some(decoded),
+            Err(e) => (path, message) = (json_path::of(&text, &e), e.to_string()),
+        }
+    }
+    None
+}
+
+/// The value in the shape the types more likely read, if `value` (at `path`) is one of the equivalent
+/// shapes; `refused` is the decoding error's message.
+fn equivalent(value: &Value, refused: &str, path: &str) -> Option<Value> {
+    match value {
+        // An empty list or map stored as nothing: serde's words for a `Vec` and a map that met `null`.
+        Value::Null if refused.starts_with("invalid type: null, expected a sequence") => Some(Value::Array(Vec::new())),
+        Value::Null if refused.starts_with("invalid type: null, expected a map") => Some(Value::Object(Map::new())),
+        Value::Number(n) => {
+            let whole = n.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15)?;
+            if n.is_f64() {
+                Some(Value::from(whole as i64))
+            } else {
+                None
+            }
+        }
+        Value::String(text) if refused.contains("is not a valid date (YYYY-MM-DD)") => {
+            midnight_date(text).map(|date| Value::String(date.to_owned()))
+        }
+        Value::String(text) if refused.contains("is not a time of day (HH:MM") => {
+            let minutes = text.strip_suffix(":00").filter(|hh_mm| hh_mm.len() == 5)?;
+            Some(Value::String(minutes.to_owned()))
+        }
+        Value::String(text) => {
+            let number: Number = serde_json::from_str(text.trim()).ok()?;
+            Some(Value::Number(number))
+        }
+        Value::Array(items) if items.is_empty() => Some(Value::Object(Map::new())),
+        // Only a header's values: elsewhere a list where one text is wanted is not the same thing.
+        Value::Array(items) if in_headers(path) => {
+            let texts: Option<Vec<&str>> = items.iter().map(Value::as_str).collect();
+            Some(Value::String(texts?.join(", ")))
+        }
+        _ => None,
+    }
+}
+
+/// The date of `text` if it is midnight of that day as a date-time in UTC or without an offset
+/// (`2024-01-15T00:00:00.000000Z`, `2024-01-15 00:00:00`: a date column cast to a date-time).
+fn midnight_date(text: &str) -> Option<&str> {
+    let time = text.get(10..19)?;
+    let rest = text[19..].strip_prefix('.').map_or(&text[19..], |fraction| fraction.trim_start_matches('0'));
+    let midnight = matches!(time, "T00:00:00" | "t00:00:00" | " 00:00:00") && matches!(rest, "" | "Z" | "z" | "+00:00");
+    midnight.then(|| &text[..10])
+}
+
+/// Whether `path` is a value of a map of HTTP headers (`data[0].response_headers.content-type`).
+fn in_headers(path: &str) -> bool {
+    let mut parts = path.rsplit('.');
+    parts.next();
+    parts.next().is_some_and(|map| {
+        map.trim_end_matches(|c: char| c == ']' || c.is_ascii_digit() || c == '[').ends_with("headers")
+    })
+}
+
+/// The value at `path` (`data.items[3].voice`, as [`json_path::of`] writes it); the whole answer for an
+/// empty path.
+fn at_path<'v>(mut value: &'v mut Value, path: &str) -> Option<&'v mut Value> {
+    let mut rest = path;
+    while !rest.is_empty() {
+        if let Some(after) = rest.strip_prefix('[') {
+            let (index, tail) = after.split_once(']')?;
+            value = value.as_array_mut()?.get_mut(index.parse::<usize>().ok()?)?;
+            rest = tail.strip_prefix('.').unwrap_or(tail);
+        } else {
+            let end = rest.find(['.', '[']).unwrap_or(rest.len());
+            value = value.as_object_mut()?.get_mut(&rest[..end])?;
+            rest = rest[end..].strip_prefix('.').unwrap_or(&rest[end..]);
+        }
+    }
+    Some(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use serde::Deserialize;
+    use serde_json::json;
+
+    use super::*;
+
+    #[derive(Debug, Deserialize, PartialEq)]
+    struct Answer {
+        count: u32,
+        price: f64,
+        headers: BTreeMap<String, String>,
+        name: String,
+    }
+
+    #[test]
+    fn dates_and_times_of_day_in_their_column_forms() {
+        use crate::calendars::availability::TimeOfDay;
+        use crate::time::Date;
+
+        #[derive(Debug, Deserialize)]
+        struct Window {
+            day: Date,
+            opens: TimeOfDay,
+        }
+        let read = |body: Value| {
+            let bytes = serde_json::to_vec(&body).unwrap();
+            let first = match serde_json::from_slice::<Window>(&bytes) {
+                Ok(window) => return Some(window),
+                Err(e) => e,
+            };
+            decode_again(&bytes, &first, &mut |text| serde_json::from_slice::<Window>(text))
+        };
+        for day in ["2024-01-15T00:00:00.000000Z", "2024-01-15T00:00:00Z", "2024-01-15 00:00:00", "2024-01-15"] {
+            let window = read(json!({"day": day, "opens": "09:00:00"})).unwrap_or_else(|| panic!("{day}"));
+            assert_eq!((window.day.as_str(), window.opens.to_string().as_str()), ("2024-01-15", "09:00"));
+        }
+        for day in ["2024-01-15T00:00:01Z", "2024-01-14T23:00:00-01:00", "2024-01-15T00:00:00.5Z"] {
+            assert!(read(json!({"day": day, "opens": "09:00"})).is_none(), "{day}: the day is not certain");
+        }
+        assert!(read(json!({"day": "2024-01-15", "opens": "09:00:30"})).is_none(), "seconds would be lost");
+        assert!(Date::new("2024-01-15T00:00:00Z").is_err() && "09:00:00".parse::<TimeOfDay>().is_err());
+    }
+
+    #[test]
+    fn lists_are_joined_in_header_maps_only() {
+        assert!(in_headers("data[0].response_headers.content-type") && in_headers("headers.accept"));
+        assert!(!in_headers("data.name") && !in_headers("headers") && !in_headers("data.headers_count.x.y"));
+    }
+
+    fn read(body: Value) -> Result<Answer, serde_json::Error> {
+        let bytes = serde_json::to_vec(&body).unwrap();
+        let first = match serde_json::from_slice::<Answer>(&bytes) {
+            Ok(answer) => return Ok(answer),
+            Err(e) => e,
+        };
+        decode_again(&bytes, &first, &mut |text| serde_json::from_slice::<Answer>(text)).ok_or(first)
+    }
+
+    #[test]
+    fn equivalent_shapes_are_read_as_the_types_want() {
+        let answer = read(json!({"count": 3.0, "price": "0.10", "headers": [], "name": "x"})).unwrap();
+        assert_eq!((answer.count, answer.price, answer.headers.len()), (3, 0.1, 0));
+        let answer = read(json!({"name": "x", "price": 1, "headers": {"accept": ["a", "b"]}, "count": "7"}));
+        let answer = answer.unwrap();
+        assert_eq!((answer.count, answer.headers["accept"].as_str()), (7, "a, b"));
+        assert!(read(json!({"count": 1, "price": 1, "headers": null, "name": "x"})).unwrap().headers.is_empty());
+        #[derive(Debug, Deserialize)]
+        struct Listed {
+            tags: Vec<String>,
+        }
+        let bytes = br#"{"tags": null}"#;
+        let first = serde_json::from_slice::<Listed>(bytes).unwrap_err();
+        let listed = decode_again(bytes, &first, &mut |text| serde_json::from_slice::<Listed>(text)).unwrap();
+        assert!(listed.tags.is_empty());
+    }
+
+    #[test]
+    fn other_values_keep_the_first_error() {
+        for body in [
+            json!({"count": 3.5, "price": 1, "headers": {}, "name": "x"}),
+            json!({"count": "three", "price": 1, "headers": {}, "name": "x"}),
+            json!({"count": 1, "price": 1, "headers": {}, "name": 5}),
+            json!({"count": -1.0, "price": 1, "headers": {}, "name": "x"}),
+            json!({"count": 1, "price": 1, "headers": [1], "name": "x"}),
+            json!({"count": 1, "price": 1, "headers": {}, "name": ["x"]}),
+            json!({"count": null, "price": 1, "headers": {}, "name": "x"}),
+            json!({"count": 1, "price": 1, "headers": {}, "name": null}),
+        ] {
+            let error = read(body.clone()).unwrap_err();
+            let direct = serde_json::from_value::<Answer>(body.clone()).unwrap_err();
+            assert_eq!(error.to_string().split(" at line").next(), direct.to_string().split(" at line").next());
+        }
+    }
+
+    #[test]
+    fn paths_reach_into_lists_and_objects() {
+        let mut value = json!({"data": [{"a": {"b": 1}}, {"a": [5, 6]}]});
+        assert_eq!(at_path(&mut value, "data[0].a.b"), Some(&mut json!(1)));
+        assert_eq!(at_path(&mut value, "data[1].a[1]"), Some(&mut json!(6)));
+        assert_eq!(at_path(&mut value, "data[2]"), None);
+        assert!(at_path(&mut value, "").is_some());
+    }
+}
