@@ -477,16 +477,7 @@ impl Emulator {
             return Ok(reply);
         }
         if let Some(rate) = rate.filter(|r| r.exceeded) {
-            let mut body = self.catalog.documented_error(op.id, 429, None).unwrap_or_else(
-                || json!({ "success": false, "message": "Too many requests. Please try again later." }),
-            );
-            // make-call's documented body says how long to wait: the same as Retry-After.
-            if let Some(wait) = body.pointer_mut("/error/details/retry_after") {
-                *wait = json!(rate.reset_in);
-            }
-            let mut reply = Reply::new(429, body);
-            reply.headers.push(("retry-after".to_owned(), rate.reset_in.to_string()));
-            return Ok(reply);
+            return Ok(self.too_many_requests(op.id, rate.reset_in));
         }
         if let Some(fault) = self.fault(op.id) {
             return Ok(fault);
@@ -556,17 +547,29 @@ impl Emulator {
             .is_some_and(|(scheme, token)| scheme.eq_ignore_ascii_case("bearer") && token.trim() == self.token)
     }
 
+    /// The `429` of a request over the limit, real or injected: the operation's documented body, whose
+    /// wait (make-call's `error.details.retry_after`) says what `Retry-After` says, and no request left in
+    /// the window (`X-RateLimit-Remaining: 0`, over the count the request made).
+    fn too_many_requests(&self, operation: &str, wait_secs: u64) -> Reply {
+        let mut body = self
+            .catalog
+            .documented_error(operation, 429, None)
+            .unwrap_or_else(|| json!({ "success": false, "message": "Too many requests. Please try again later." }));
+        if let Some(wait) = body.pointer_mut("/error/details/retry_after") {
+            *wait = json!(wait_secs);
+        }
+        let mut reply = Reply::new(429, body);
+        reply.headers.push((http::header::RETRY_AFTER.to_string(), wait_secs.to_string()));
+        reply.headers.push(("x-ratelimit-remaining".to_owned(), "0".to_owned()));
+        reply
+    }
+
     fn fault(&self, operation: &str) -> Option<Reply> {
         let mut faults = lock(&self.faults);
         // A burst of 429s stands for the rate limit, which health is exempt from.
         if faults.burst_left > 0 && operation != HealthCheck::ID {
             faults.burst_left -= 1;
-            let body = self.catalog.documented_error(operation, 429, None).unwrap_or_else(
-                || json!({ "success": false, "message": "Too many requests. Please try again later." }),
-            );
-            let mut reply = Reply::new(429, body);
-            reply.headers.push(("retry-after".to_owned(), faults.faults.retry_after_secs.to_string()));
-            return Some(reply);
+            return Some(self.too_many_requests(operation, faults.faults.retry_after_secs));
         }
         if faults.faults.error_rate > 0.0 && faults.draw() < faults.faults.error_rate {
             let body = self

@@ -5,6 +5,7 @@ mod common;
 
 use common::raw::{error_fields, send};
 use common::{agent, agent_in, api, voice};
+use serde_json::json;
 use talkover::agents::{AgentStatus, Direction, PublishAgent};
 use talkover::callbacks::{CallbackTriggerStatus, ProposedCallbackConfig};
 use talkover_mock::Server;
@@ -76,4 +77,20 @@ fn invalid_sources_answer_422() {
     assert_eq!((status, error_fields(&body)), (422, vec!["source_agent_ids".to_owned()]), "{body}");
     let (status, body) = send(&server, "POST", "/agents/agent-uuid-1/callback", r#"{"source_agent_ids":["nobody"]}"#);
     assert_eq!((status, error_fields(&body)), (422, vec!["source_agent_ids.0".to_owned()]), "{body}");
+}
+
+#[test]
+fn an_unknown_trigger_status_is_one_of_the_configurations_errors() {
+    let server = Server::start_blocking().unwrap();
+    let client = common::blocking_client(&server);
+    let inbound = client.agents().create(agent_in("Returns desk", Direction::Inbound)).unwrap();
+    let path = format!("/callback-agents/{}/check-constraints", inbound.id.as_str());
+    let proposal = r#"{"is_callback_agent": true, "callback_source_agents": ["agent-uuid-2"],
+        "callback_trigger_statuses": ["no_answer", "sometimes"]}"#;
+    // The page's "Invalid" answer: success false and the errors as a list of sentences.
+    let (status, body) = send(&server, "POST", &path, proposal);
+    assert_eq!((status, &body["success"], &body["message"]), (200, &json!(false), &json!("Configuration has errors")));
+    let errors = body["errors"].as_array().expect("a list of errors");
+    assert!(errors.iter().all(serde_json::Value::is_string), "{body}");
+    assert_eq!(errors[0], "Trigger status sometimes is not a valid callback trigger", "{body}");
 }

@@ -27,6 +27,8 @@ fn sftp_settings_are_tested_enabled_and_logged() {
         .unwrap();
     assert_eq!(config.port, Some(22));
     assert_eq!(config.is_enabled, Some(false));
+    // Never tested yet: no time and no outcome of a test (the page documents no default for either).
+    assert_eq!((config.last_test_at.as_ref(), config.last_test_success), (None, None));
     assert_eq!(sftp.get().unwrap(), config);
     let (_, raw) = send(&server, "GET", &format!("/campaigns/{}/sftp", created.id.as_str()), "");
     assert!(!raw.to_string().contains("pa55word"), "the password is never returned");

@@ -12,7 +12,8 @@ use http::StatusCode;
 use talkover::agents::{GetAgentPricing, PublishAgent};
 use talkover::calls::{existing_call, CallStatus, ListCalls, MakeCampaignCall, NewCampaignCall};
 use talkover::campaigns::{
-    CampaignStatus, CreateCampaign, DeleteCampaign, GetCampaign, ListCampaigns, UpdateCampaignStatus,
+    CallTimeRange, CampaignChanges, CampaignStatus, CreateCampaign, DeleteCampaign, GetCampaign, ListCampaigns,
+    UpdateCampaign, UpdateCampaignStatus,
 };
 use talkover::webhooks::{
     AgentWebhookChanges, AgentWebhookEvent, CreateWebhook, GetWebhookDetails, ListAgentWebhooks, NewAgentWebhook,
@@ -55,6 +56,73 @@ fn campaigns_follow_their_status_rules() {
     client.execute(UpdateCampaignStatus::new(&id, CampaignStatus::Paused)).unwrap();
     client.execute(DeleteCampaign::new(&id)).unwrap();
     assert_api(&client.execute(GetCampaign::new(&id)).unwrap_err(), 404, ErrorKind::NotFound, "Campaign not found");
+}
+
+#[test]
+fn a_campaign_created_with_the_minimal_body_carries_the_documented_defaults() {
+    let server = Server::start_blocking().unwrap();
+    let client = common::blocking_client(&server);
+    let agent = client.agents().create(agent("Defaults")).unwrap();
+    let minimal = campaign(&agent.id).call_time_range("13:30", "18:00");
+    let created = client.execute(CreateCampaign::new(minimal)).unwrap();
+
+    // create-campaign's page: initial delay 0, 3 retries 24 h apart, 168 h after completion, every other
+    // cooldown 24 h, no do-not-call list.
+    let fetched = client.execute(GetCampaign::new(&created.id)).unwrap();
+    let listed = client.execute(ListCampaigns::new().agent_id(&agent.id)).unwrap().items;
+    assert_eq!(listed.len(), 1);
+    for found in [&created, &fetched, &listed[0]] {
+        assert_eq!(
+            (found.initial_call_delay, found.max_retries, found.retry_cooldown_hours),
+            (Some(0), Some(3), Some(24))
+        );
+        assert_eq!(found.post_completion_cooldown_hours, Some(168));
+        let by_status = [
+            found.success_cooldown_hours,
+            found.voicemail_cooldown_hours,
+            found.no_answer_cooldown_hours,
+            found.busy_cooldown_hours,
+            found.failed_cooldown_hours,
+        ];
+        assert_eq!(by_status, [Some(24); 5]);
+        assert_eq!(found.do_not_call_enabled, Some(false));
+        // The windows 09:00–17:00 and 13:30–18:00, in get-campaign's single-window form.
+        let window = (found.earliest_call_time.as_deref(), found.latest_call_time.as_deref());
+        assert_eq!(window, (Some("09:00:00"), Some("18:00:00")));
+        // The page documents no default for these: the emulator does not make one up.
+        assert_eq!((found.enable_post_completion_cooldown, found.auto_add_to_dnc_enabled), (None, None));
+        assert_eq!(found.do_not_call_list_source, None);
+        assert_eq!((found.auto_dnc_trigger_statuses.as_ref(), found.auto_dnc_trigger_errors.as_ref()), (None, None));
+    }
+
+    // What the body gives is kept, and new windows move the single window.
+    let given = campaign(&agent.id).initial_call_delay(30).busy_cooldown_hours(6).post_completion_cooldown_hours(48);
+    let given = client.execute(CreateCampaign::new(given)).unwrap();
+    assert_eq!((given.initial_call_delay, given.busy_cooldown_hours), (Some(30), Some(6)));
+    assert_eq!((given.post_completion_cooldown_hours, given.failed_cooldown_hours), (Some(48), Some(24)));
+    let windows = [CallTimeRange::new("08:15", "10:00"), CallTimeRange::new("10:00", "12:45")];
+    let changes = CampaignChanges::new().call_time_ranges(windows);
+    let moved = client.execute(UpdateCampaign::new(&given.id, changes)).unwrap();
+    assert_eq!(
+        (moved.earliest_call_time.as_deref(), moved.latest_call_time.as_deref()),
+        (Some("08:15:00"), Some("12:45:00"))
+    );
+}
+
+#[test]
+fn make_call_refusals_carry_their_details() {
+    let server = Server::start_blocking().unwrap();
+    let example = "550e8400-e29b-41d4-a716-446655440000";
+    let (status, body) = common::raw::send(&server, "POST", &format!("/agents/{example}/call"), "{}");
+    assert_eq!((status, &body["error"]["code"]), (400, &serde_json::json!("MISSING_PHONE_NUMBER")), "{body}");
+    assert_eq!(body["error"]["details"], serde_json::json!({ "field": "to" }));
+
+    let client = common::blocking_client(&server);
+    let draft = client.agents().create(agent("Unpublished")).unwrap();
+    let path = format!("/agents/{}/call", draft.id.as_str());
+    let (status, body) = common::raw::send(&server, "POST", &path, r#"{"to": "+15550001234"}"#);
+    assert_eq!((status, &body["error"]["code"]), (400, &serde_json::json!("AGENT_INACTIVE")), "{body}");
+    assert_eq!(body["error"]["details"], serde_json::json!({ "agent_id": draft.id.as_str() }));
 }
 
 #[test]

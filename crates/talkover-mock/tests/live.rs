@@ -27,9 +27,9 @@ use talkover::http::HeaderMap;
 use talkover::time::Date;
 use talkover::webhooks::{
     AgentWebhookEvent, CampaignWebhookChanges, CampaignWebhookEvent, CreateCampaignWebhook, CreateWebhook,
-    DeleteCampaignWebhook, DeliveryStatus, GetCampaignWebhook, GetWebhookDetails, ListCampaignWebhooks,
-    ListWebhookLogs, NewAgentWebhook, NewCampaignWebhook, RetryWebhookLog, TestWebhook, ToggleCampaignWebhook,
-    UpdateCampaignWebhook, WebhookHttpMethod, WebhookStatus,
+    DeleteCampaignWebhook, DeliveryStatus, GetCampaignWebhook, GetWebhookDetails, ListCampaignWebhookLogs,
+    ListCampaignWebhooks, ListWebhookLogs, NewAgentWebhook, NewCampaignWebhook, RetryWebhookLog, TestCampaignWebhook,
+    TestWebhook, ToggleCampaignWebhook, UpdateCampaignWebhook, WebhookHttpMethod, WebhookStatus,
 };
 use talkover::ErrorKind;
 use talkover_core::webhook_delivery::{verify_delivery, SignatureError, WebhookDelivery};
@@ -500,6 +500,26 @@ fn rate_limit_headers_on_every_answer_and_429_past_the_limit() {
 }
 
 #[test]
+fn an_injected_burst_of_429s_agrees_with_itself() {
+    let server = Server::builder().rate_limit_burst(4, 7).start_blocking().unwrap();
+    let agent = "550e8400-e29b-41d4-a716-446655440000";
+    let call = plain(&server, "POST", &format!("/api/v1/agents/{agent}/call"), Some(json!({ "to": "+15550001234" })));
+    assert_eq!((call.status, call.body["error"]["code"].clone()), (429, json!("RATE_LIMIT_EXCEEDED")));
+    // The body's wait is the header's, and a refused request leaves none in the window.
+    assert_eq!(call.header("retry-after"), Some("7"));
+    assert_eq!(call.body["error"]["details"]["retry_after"], json!(7));
+    assert_eq!(call.header("x-ratelimit-remaining"), Some("0"));
+    let listed = plain(&server, "GET", "/api/v1/agents", None);
+    assert_eq!((listed.status, listed.header("retry-after")), (429, Some("7")));
+    assert_eq!(listed.header("x-ratelimit-remaining"), Some("0"));
+
+    // The SDK waits what the body and the header both say.
+    let error =
+        common::blocking_client(&server).execute(MakeCall::new(agent, NewCall::new("+15550001234"))).unwrap_err();
+    assert_eq!(api(&error).retry_after, Some(Duration::from_secs(7)));
+}
+
+#[test]
 fn health_is_exempt_from_the_rate_limit() {
     let server = Server::builder().rate_limit(2).start_blocking().unwrap();
     for _ in 0..5 {
@@ -610,15 +630,100 @@ fn poll_logs(
     webhook: &talkover::webhooks::WebhookId,
     done: impl Fn(&[talkover::webhooks::AgentWebhookLog]) -> bool,
 ) -> Vec<talkover::webhooks::AgentWebhookLog> {
+    poll(|| client.execute(ListWebhookLogs::new(agent, webhook)).unwrap().items, done)
+}
+
+/// A campaign webhook's logs, once `done` holds of them.
+fn poll_campaign_logs(
+    client: &talkover::blocking::Client,
+    campaign: &talkover::campaigns::CampaignId,
+    webhook: &talkover::webhooks::WebhookId,
+    done: impl Fn(&[talkover::webhooks::CampaignWebhookLog]) -> bool,
+) -> Vec<talkover::webhooks::CampaignWebhookLog> {
+    poll(|| client.execute(ListCampaignWebhookLogs::new(campaign, webhook)).unwrap().items, done)
+}
+
+/// Fetches logs until `done` holds of them, within the deadline.
+fn poll<T: std::fmt::Debug>(fetch: impl Fn() -> Vec<T>, done: impl Fn(&[T]) -> bool) -> Vec<T> {
     let until = Instant::now() + DEADLINE;
     loop {
-        let logs = client.execute(ListWebhookLogs::new(agent, webhook)).unwrap().items;
+        let logs = fetch();
         if done(&logs) {
             return logs;
         }
         assert!(Instant::now() < until, "the logs never settled: {logs:?}");
         std::thread::sleep(Duration::from_millis(20));
     }
+}
+
+/// A URL on 127.0.0.1 where nothing listens: the port of a listener just closed.
+fn refused_url() -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("a free port");
+    let port = listener.local_addr().expect("its address").port();
+    drop(listener);
+    format!("http://127.0.0.1:{port}/hook")
+}
+
+#[test]
+fn a_campaign_webhook_test_is_logged_from_dispatch_to_its_outcome() {
+    let (_server, client) = stopped_clock();
+    let receiver = Receiver::start();
+    let agent = published_agent(&client, "Tested");
+    let campaign = client.execute(CreateCampaign::new(common::campaign(&agent))).unwrap();
+    let id = campaign.id;
+    let new = NewCampaignWebhook::new("Tested", receiver.url(), [CampaignWebhookEvent::CampaignStarted]);
+    let webhook = client.execute(CreateCampaignWebhook::new(&id, new)).unwrap();
+
+    // The page's one answer: the payload is dispatched. The logs hold the delivery at once, and then
+    // how it went: delivered, with the target's status and when.
+    let test = || client.execute(TestCampaignWebhook::new(&id, &webhook.id)).unwrap();
+    assert_eq!(test().message.as_deref(), Some("Test payload dispatched"));
+    let first = client.execute(ListCampaignWebhookLogs::new(&id, &webhook.id)).unwrap().items;
+    assert_eq!(first.len(), 1, "logged when dispatched: {first:?}");
+    let logs = poll_campaign_logs(&client, &id, &webhook.id, |l| l[0].status == DeliveryStatus::Success);
+    assert_eq!((logs.len(), logs[0].http_status), (1, Some(200)));
+    assert!(logs[0].delivered_at.is_some(), "{logs:?}");
+    assert_eq!(receiver.wait_for(1).len(), 1);
+
+    // A target that answers 500: failed, with the status it answered, and not delivered.
+    receiver.answer_with(500);
+    assert_eq!(test().success, Some(true));
+    let logs =
+        poll_campaign_logs(&client, &id, &webhook.id, |l| l.len() == 2 && l[0].status != DeliveryStatus::Pending);
+    assert_eq!((logs[0].status.clone(), logs[0].http_status), (DeliveryStatus::Failed, Some(500)));
+    assert_eq!((logs[0].error.as_deref(), logs[0].delivered_at.as_ref()), (Some("Internal Server Error"), None));
+
+    // A target nobody answers for: failed, with no HTTP status at all, and the reason.
+    let changes = CampaignWebhookChanges::new().webhook_url(refused_url());
+    client.execute(UpdateCampaignWebhook::new(&id, &webhook.id, changes)).unwrap();
+    assert_eq!(test().message.as_deref(), Some("Test payload dispatched"));
+    let logs =
+        poll_campaign_logs(&client, &id, &webhook.id, |l| l.len() == 3 && l[0].status != DeliveryStatus::Pending);
+    assert_eq!((logs[0].status.clone(), logs[0].http_status), (DeliveryStatus::Failed, None));
+    assert!(logs[0].error.as_deref().is_some_and(|e| e.starts_with("cannot connect")), "{logs:?}");
+}
+
+#[test]
+fn a_failed_agent_webhook_delivery_keeps_the_status_its_target_answered() {
+    let (_server, client) = stopped_clock();
+    let receiver = Receiver::start();
+    receiver.answer_with(503);
+    let agent = published_agent(&client, "Unavailable");
+    let hook = NewAgentWebhook::new("Down", receiver.url(), [AgentWebhookEvent::PhoneCallStarted]);
+    let webhook = client.execute(CreateWebhook::new(&agent, hook)).unwrap();
+    let failed = client.execute(TestWebhook::new(&agent, &webhook.id)).unwrap_err();
+    assert_eq!(api(&failed).message.as_deref(), Some("Webhook test failed: HTTP 503 Service Unavailable"));
+    let logs = poll_logs(&client, &agent, &webhook.id, |l| l.len() == 1);
+    assert_eq!((logs[0].status.clone(), logs[0].http_status), (DeliveryStatus::Failed, Some(503)));
+    assert_eq!(logs[0].delivered_at, None);
+
+    // Refused: no HTTP answer, so no status, and the test says why.
+    let changes = talkover::webhooks::WebhookChanges::new().webhook_url(refused_url());
+    client.execute(talkover::webhooks::UpdateWebhook::new(&agent, &webhook.id, changes)).unwrap();
+    let refused = client.execute(TestWebhook::new(&agent, &webhook.id)).unwrap_err();
+    assert!(api(&refused).message.as_deref().is_some_and(|m| m.starts_with("Webhook test failed: cannot connect")));
+    let logs = poll_logs(&client, &agent, &webhook.id, |l| l.len() == 2);
+    assert_eq!((logs[0].status.clone(), logs[0].http_status), (DeliveryStatus::Failed, None));
 }
 
 #[test]

@@ -173,13 +173,15 @@ impl State {
     pub(super) fn check_callback_constraints(&mut self, req: &Request<'_>) -> Answer {
         let id = req.param("agent_id");
         let Some(agent) = self.callback_candidate(id) else { return Err(agent_not_found(req)) };
-        let (check, mut invalid) = req.decode::<CheckCallbackConstraints>()?;
-        for (i, status) in check.body.callback_trigger_statuses.iter().flatten().enumerate() {
-            invalid.documented(&format!("callback_trigger_statuses.{i}"), Some(status));
-        }
+        let (check, invalid) = req.decode::<CheckCallbackConstraints>()?;
         invalid.check()?;
+        // A trigger status the reference does not know is one of the configuration's errors: the page
+        // answers every error of the proposal in its list of strings ("Invalid"), and documents no 422.
+        let mut problems: Vec<String> = (check.body.callback_trigger_statuses.iter().flatten())
+            .filter(|status| !status.is_documented())
+            .map(|status| format!("Trigger status {} is not a valid callback trigger", status.as_str()))
+            .collect();
         let (wanted, sources) = proposal_parts(check.body);
-        let mut problems = Vec::new();
         if wanted {
             if agent.direction != Some(Direction::Inbound) {
                 problems.push("Agent must be inbound to serve as a callback agent".to_owned());

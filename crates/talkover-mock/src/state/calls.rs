@@ -162,7 +162,9 @@ impl State {
         let index = self.agent_index(req)?;
         let to = req.body.and_then(|b| b.get("to")).and_then(serde_json::Value::as_str).unwrap_or_default();
         if to.is_empty() {
-            return Err(Reply::error_object(400, "MISSING_PHONE_NUMBER", "Phone number is required", None));
+            // The page's 400 names the field at fault in `details`, as INVALID_PHONE_NUMBER's example does.
+            let details = json!({ "field": "to" });
+            return Err(Reply::error_object(400, "MISSING_PHONE_NUMBER", "Phone number is required", Some(details)));
         }
         if !is_phone_number(to) {
             return Err(Reply::error_object(
@@ -176,7 +178,9 @@ impl State {
         invalid.check()?;
         let body = make.body;
         if self.agents[index].agent.current_status != Some(AgentStatus::Published) {
-            return Err(Reply::error_object(400, "AGENT_INACTIVE", "Agent is not published", None));
+            // `details` names the agent, as the page's AGENT_NOT_FOUND example does.
+            let details = json!({ "agent_id": make.agent_id });
+            return Err(Reply::error_object(400, "AGENT_INACTIVE", "Agent is not published", Some(details)));
         }
         // A delayed call is made now and placed `delay_seconds` later: its whole progression waits.
         let created_ms = self.live.clock.now_ms();

@@ -94,9 +94,9 @@ impl State {
         fields.insert("id".into(), json!(self.new_id()));
         fields.insert("status".into(), json!(CampaignStatus::Draft));
         fields.entry("end_date").or_insert(Value::Null);
-        fields.entry("max_retries").or_insert(json!(3));
-        fields.entry("retry_cooldown_hours").or_insert(json!(24));
-        fields.entry("do_not_call_enabled").or_insert(json!(false));
+        for (field, default) in documented_defaults() {
+            fields.entry(field).or_insert(default);
+        }
         fields.insert("agent".into(), to_json(&self.agent_summary(body.agent_id.as_str()))?);
         fields.insert("calls".into(), json!([]));
         fields.insert("files".into(), json!([]));
@@ -108,7 +108,8 @@ impl State {
         );
         fields.insert("created_at".into(), json!(now));
         fields.insert("updated_at".into(), json!(now));
-        let campaign: Campaign = from_json(data)?;
+        let mut campaign: Campaign = from_json(data)?;
+        single_window(&mut campaign);
         self.campaigns.push(campaign.clone());
         self.emit_campaign(campaign.id.as_str(), CampaignWebhookEvent::CampaignCreated, &Map::new());
         Ok(Reply::data(201, None, campaign))
@@ -149,6 +150,7 @@ impl State {
             target.insert("updated_at".into(), json!(self.live.clock.timestamp()));
         }
         self.campaigns[index] = from_json(merged)?;
+        single_window(&mut self.campaigns[index]);
         let id = self.campaigns[index].id.as_str().to_owned();
         self.emit_campaign(&id, CampaignWebhookEvent::CampaignUpdated, &Map::new());
         Ok(Reply::data(200, None, &self.campaigns[index]))
@@ -350,6 +352,40 @@ impl State {
             self.emit_campaign(&campaign_id, event, &data);
         }
     }
+}
+
+/// The settings create-campaign fills in when its body leaves them out, with the defaults its page
+/// documents: `initial_call_delay` 0, `max_retries` 3, `retry_cooldown_hours` 24,
+/// `post_completion_cooldown_hours` 168, `do_not_call_enabled` false, and 24 for the per-status cooldowns
+/// (its notes: every `*_cooldown_hours` field not given is 24). The page gives no default for
+/// `enable_post_completion_cooldown`, `do_not_call_list_source`, `auto_add_to_dnc_enabled` or the auto-DNC
+/// triggers: a campaign created without them has none.
+fn documented_defaults() -> [(String, Value); 10] {
+    let hours = |field: &str, hours: u32| (field.to_owned(), json!(hours));
+    [
+        ("initial_call_delay".to_owned(), json!(0)),
+        ("max_retries".to_owned(), json!(3)),
+        hours("retry_cooldown_hours", 24),
+        hours("post_completion_cooldown_hours", 168),
+        hours("success_cooldown_hours", 24),
+        hours("voicemail_cooldown_hours", 24),
+        hours("no_answer_cooldown_hours", 24),
+        hours("busy_cooldown_hours", 24),
+        hours("failed_cooldown_hours", 24),
+        ("do_not_call_enabled".to_owned(), json!(false)),
+    ]
+}
+
+/// Sets the single-window form get-campaign reports (`earliest_call_time`, `latest_call_time`, `HH:MM:SS`)
+/// from the campaign's call windows: the earliest opening and the latest closing. create-campaign's page
+/// says the windows replace those two fields, and get-campaign's example shows them as the one window of
+/// the created campaign (`09:00`–`17:00` read `09:00:00` and `17:00:00`). A campaign without windows keeps
+/// what it has.
+fn single_window(campaign: &mut Campaign) {
+    let Some(ranges) = campaign.call_time_ranges.as_deref().filter(|r| !r.is_empty()) else { return };
+    let seconds = |time: &str| format!("{}:00", time.get(..5).unwrap_or(time));
+    campaign.earliest_call_time = ranges.iter().map(|r| r.start.as_str()).min().map(seconds);
+    campaign.latest_call_time = ranges.iter().map(|r| r.end.as_str()).max().map(seconds);
 }
 
 /// A campaign call being dialled: the agent's call that places it.

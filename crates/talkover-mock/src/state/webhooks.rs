@@ -248,19 +248,29 @@ impl State {
         }
         let payload = original.resend.map(|r| r.payload).unwrap_or(original.request_payload);
         let target = Target { webhook_id, url, timeout: *timeout, max_retries: 0 };
-        let mut job = self.live.job(&target, original.event.clone(), payload.clone());
-        let new_id = self.new_id();
+        let job = self.live.job(&target, original.event, payload);
+        let (new_id, queued_at) = self.queue_logged(job, original.attempt + 1);
+        let mut retry = WebhookRetry::new(new_id, original.id);
+        retry.queued_at = Some(queued_at.into());
+        Ok(Reply::data(200, Some(message), retry))
+    }
+
+    /// Queues a delivery whose attempt `attempt` its caller does not wait for, with a `pending` entry in
+    /// the webhook's logs at once, which that attempt fills in: the logs show the delivery from when it is
+    /// queued (list-webhook-logs: `pending`, queued for delivery). Answers the entry's id and the time.
+    fn queue_logged(&mut self, mut job: Job, attempt: u32) -> (String, String) {
+        let id = self.new_id();
         let queued_at = self.live.clock.timestamp();
-        job.log_id = Some(new_id.clone());
-        job.first_attempt = original.attempt + 1;
-        self.live.logs.entry(webhook_id.clone()).or_default().push(crate::deliver::LogEntry {
-            id: new_id.clone(),
-            webhook_id: webhook_id.clone(),
-            event: original.event,
-            attempt: original.attempt + 1,
+        job.log_id = Some(id.clone());
+        job.first_attempt = attempt;
+        self.live.logs.entry(job.webhook_id.clone()).or_default().push(crate::deliver::LogEntry {
+            id: id.clone(),
+            webhook_id: job.webhook_id.clone(),
+            event: job.event.clone(),
+            attempt,
             status: "pending",
             http_status: None,
-            request_payload: payload,
+            request_payload: job.payload.clone(),
             response_body: None,
             response_headers: None,
             error: None,
@@ -270,9 +280,7 @@ impl State {
             resend: None,
         });
         self.live.outbox.push(job);
-        let mut retry = WebhookRetry::new(new_id, original.id);
-        retry.queued_at = Some(queued_at.into());
-        Ok(Reply::data(200, Some(message), retry))
+        (id, queued_at)
     }
 
     // -------------------------------------------------------------------------------------------------
@@ -380,7 +388,9 @@ impl State {
         Ok(Reply::data(200, Some(message), toggled))
     }
 
-    /// Sends the first event the webhook subscribes to, marked as a test, in the background.
+    /// Sends the first event the webhook subscribes to, marked as a test, in the background. The page
+    /// documents one answer, that the payload was dispatched, so the test does not wait for the target:
+    /// how the delivery went is in the webhook's logs, where it is `pending` until its attempt is made.
     pub(super) fn test_campaign_webhook(&mut self, req: &Request<'_>) -> Answer {
         let index = self.campaign_hook(req)?;
         let campaign = &self.campaigns[self.campaign_index(req)?];
@@ -394,7 +404,7 @@ impl State {
         let target =
             Target { webhook_id: hook.id.as_str(), url: &url, timeout: hook.timeout.unwrap_or(30), max_retries: 0 };
         let job = self.live.job(&target, name, payload);
-        self.live.outbox.push(job);
+        self.queue_logged(job, 1);
         Ok(Reply::ack("Test payload dispatched"))
     }
 
