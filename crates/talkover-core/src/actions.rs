@@ -257,9 +257,6 @@ impl NewAction {
 impl CreateAction {
     fn check(&self, problems: &mut Problems) {
         problems.length("name", self.body.name.as_str(), 1, 255);
-        if self.body.action_type == ActionType::Transfer {
-            problems.require("transfer_to", &self.body.transfer_to);
-        }
         problems.e164("transfer_to", self.body.transfer_to.as_deref());
     }
 }

@@ -298,7 +298,8 @@ impl CreateAgent {
         problems.length("name", b.name.as_str(), 1, 255);
         problems.range("conversation_speed", b.conversation_speed, 0.1, 3.0);
         problems.range("initial_message_delay", b.initial_message_delay, 0, 60);
-        problems.range("idle_time_seconds", b.idle_time_seconds, 1, 60);
+        // The page's table says 1–60, its own 422 and the OpenAPI schema 1–300: the wider bound is sent.
+        problems.range("idle_time_seconds", b.idle_time_seconds, 1, 300);
         let optional_ranges = [
             ("max_idle_check_count", b.max_idle_check_count, 1, 10),
             ("max_call_duration_seconds", b.max_call_duration_seconds, 1, 3600),

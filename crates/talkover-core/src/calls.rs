@@ -213,7 +213,8 @@ call_body! {
 impl MakeCall {
     fn check(&self, problems: &mut Problems) {
         let b = &self.body;
-        problems.e164("to", b.to.as_str());
+        // The page asks for "international format", not E.164 as the campaign call does.
+        problems.international("to", b.to.as_str());
         problems.range("delay_seconds", b.delay_seconds, 0, 3600);
     }
 }
@@ -605,22 +606,22 @@ mod tests {
 
     #[test]
     fn numbers_not_in_e164_form_are_refused_before_sending() {
-        for bad in [
-            "1234567890",
-            "+1 234 567 890",
-            "+1-234-567-890",
-            "(555) 123-4567",
-            "+0123456789",
-            "+12345",
-            "+1234567890123456",
-            "+1234567890x",
-        ] {
+        for bad in
+            ["1234567890", "(555) 123-4567", "+0123456789", "+12345", "+1234567890123456", "+1234567890x", "+ 1555"]
+        {
             let err = build_request(&MakeCall::new("agent", NewCall::new(bad)), &config()).unwrap_err();
             let Error::InvalidRequest(invalid) = &err else { panic!("{err}") };
             assert_eq!(invalid.field(), Some("to"), "{bad}");
-            assert!(err.to_string().contains("E.164"), "{err}");
+            assert!(err.to_string().contains("international form"), "{err}");
             assert_eq!(invalid_field(&MakeCampaignCall::new("c", NewCampaignCall::new(bad))), "to");
             assert_eq!(invalid_field(&GetActiveCall::new("agent", bad)), "phone");
+        }
+        // make-call asks for "international format", which may be written with separators; the campaign
+        // call and the active-call lookup ask for E.164.
+        for spaced in ["+1 234 567 890", "+1-234-567-890", "+1 (555) 123-4567", "+44.7911.123456"] {
+            assert!(build_request(&MakeCall::new("agent", NewCall::new(spaced)), &config()).is_ok(), "{spaced}");
+            assert_eq!(invalid_field(&MakeCampaignCall::new("c", NewCampaignCall::new(spaced))), "to");
+            assert_eq!(invalid_field(&GetActiveCall::new("agent", spaced)), "phone");
         }
         for good in ["+1234567890", "+15551234567", "+447911123456", "+6831234"] {
             assert!(build_request(&MakeCall::new("agent", NewCall::new(good)), &config()).is_ok(), "{good}");

@@ -100,6 +100,23 @@ impl Problems {
         }
     }
 
+    /// Records a problem unless `value`, when set, is a phone number in international form
+    /// ([`is_international`]).
+    pub fn international<'a>(&mut self, field: &str, value: impl Into<Option<&'a str>>) -> &mut Self {
+        match value.into() {
+            Some(value) if !is_international(value) => {
+                let problem = if value.is_empty() {
+                    "is required: a phone number in international form such as +15551234567".to_owned()
+                } else {
+                    format!("must be a phone number in international form such as +15551234567 (a +, then 7 to 15 digits, spaces, dashes, dots or brackets between them), got {value:?}")
+                };
+                self.add(field, problem);
+                self
+            }
+            _ => self,
+        }
+    }
+
     /// Records that `field` is unset ([`require`]), for a field required only in some cases.
     pub fn require<T>(&mut self, field: &str, value: &Option<T>) -> &mut Self {
         self.check(require(self.operation, field, value))
@@ -181,10 +198,12 @@ pub fn range<T: Bound>(operation: &'static str, field: &str, value: T, min: T, m
     Ok(())
 }
 
-/// Checks a list's pagination: `per_page` 1 to 100 (the bound every list page documents) and `page` from 1.
-pub fn pagination(operation: &'static str, per_page: Option<u32>, page: Option<u64>) -> Result<(), Error> {
+/// Checks a list's pagination: `per_page` 1 to 100 (the bound every list page documents). `page` has no
+/// documented lower bound (a page below 1 is the first page to a Laravel-style paginator), so it is sent
+/// as given.
+pub fn pagination(operation: &'static str, per_page: Option<u32>, _page: Option<u64>) -> Result<(), Error> {
     let mut problems = Problems::new(operation);
-    problems.range("per_page", per_page, 1, 100).range("page", page, 1, u64::MAX);
+    problems.range("per_page", per_page, 1, 100);
     problems.finish()
 }
 
@@ -207,6 +226,17 @@ pub fn require<T>(operation: &'static str, field: &str, value: &Option<T>) -> Re
 pub fn is_e164(text: &str) -> bool {
     let digits = text.strip_prefix('+').unwrap_or("");
     (7..=15).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()) && !digits.starts_with('0')
+}
+
+/// Whether `text` is a phone number in international form: E.164 ([`is_e164`]) with spaces, dashes, dots
+/// or brackets allowed between the digits (`+1 555 123 4567`, `+1 (555) 123-4567`), as a page that asks
+/// for "international format" rather than E.164 allows.
+pub fn is_international(text: &str) -> bool {
+    let Some(rest) = text.strip_prefix('+') else { return false };
+    let separators = |c: char| matches!(c, ' ' | '-' | '.' | '(' | ')');
+    rest.starts_with(|c: char| c.is_ascii_digit())
+        && rest.chars().all(|c| c.is_ascii_digit() || separators(c))
+        && is_e164(&text.replace(separators, ""))
 }
 
 /// Fails unless `value` is a phone number in E.164 form (see [`is_e164`]).
@@ -311,7 +341,7 @@ mod tests {
         assert!(optional(None::<u32>, |v| range("x", "y", v, 0, 1)).is_ok());
         assert!(pagination("x", Some(100), Some(1)).is_ok());
         assert!(pagination("x", Some(101), None).unwrap_err().to_string().contains("`per_page`"));
-        assert!(pagination("x", None, Some(0)).unwrap_err().to_string().contains("`page`"));
+        assert!(pagination("x", None, Some(0)).is_ok());
     }
 
     #[test]
@@ -324,23 +354,25 @@ mod tests {
         assert_eq!(text, "must be at least 5 characters long, got 3");
         assert_eq!(message(length("x", "host", "", 1, usize::MAX)), "must be at least 1 character long, got 0");
         assert_eq!(message(length("x", "name", "", 1, 255)), "must be 1 to 255 characters long, got 0");
-        assert_eq!(message(range("x", "page", 0, 1, u64::MAX)), "must be at least 1, got 0");
         assert_eq!(message(range("x", "minutes", 0, 1, u32::MAX)), "must be at least 1, got 0");
         assert_eq!(message(range("x", "speed", 0.0, 0.1, f64::INFINITY)), "must be at least 0.1, got 0");
         assert_eq!(message(range("x", "day", 29, 1, 28)), "must be between 1 and 28, got 29");
-        for text in [message(pagination("x", None, Some(0))), message(length("x", "d", "", 5, usize::MAX))] {
+        for text in [message(range("x", "page", 0, 1, u64::MAX)), message(length("x", "d", "", 5, usize::MAX))] {
             assert!(!text.contains(&u64::MAX.to_string()), "{text}");
         }
     }
 
     #[test]
     fn problems_are_all_kept_with_their_fields() {
-        let Err(Error::InvalidRequest(both)) = pagination("list-agents", Some(0), Some(0)) else { panic!() };
+        let mut problems = Problems::new("list-agents");
+        problems.range("per_page", Some(0), 1, 100).range("minutes", Some(0), 1, u32::MAX);
+        let Err(Error::InvalidRequest(both)) = problems.finish() else { panic!() };
         assert_eq!(both.operation, "list-agents");
         let found: Vec<(&str, &str)> = both.problems().iter().map(|p| (p.field.as_str(), p.message.as_str())).collect();
-        assert_eq!(found, [("per_page", "must be between 1 and 100, got 0"), ("page", "must be at least 1, got 0")]);
+        assert_eq!(found, [("per_page", "must be between 1 and 100, got 0"), ("minutes", "must be at least 1, got 0")]);
         let text = both.to_string();
-        assert!(text.contains("`per_page`") && text.contains("`page`"), "{text}");
+        assert!(text.contains("`per_page`") && text.contains("`minutes`"), "{text}");
+        assert!(pagination("list-agents", Some(20), Some(0)).is_ok(), "no documented lower bound on page");
         assert!(Problems::new("x").finish().is_ok());
     }
 }

@@ -31,11 +31,9 @@
 
 use serde::de::Error as _;
 use serde::{Deserialize, Serialize};
-use std::cmp::Ordering;
 use std::fmt;
 use std::str::FromStr;
 
-use super::events::check_order;
 use crate::envelope::{Ack, Envelope, ListEnvelope};
 use crate::ids::CalendarId;
 use crate::macros::{operations, optional_fields, string_enum};
@@ -218,12 +216,6 @@ fn check_days(problems: &mut Problems, days: &[Weekday]) {
     }
 }
 
-fn check_window(problems: &mut Problems, start: TimeOfDay, end: TimeOfDay) {
-    if end.cmp(&start) != Ordering::Greater {
-        problems.add("end_time", format!("must be after `start_time` ({end} is not after {start})"));
-    }
-}
-
 // ---------------------------------------------------------------------------------------------------
 // create-availability-rule
 
@@ -301,7 +293,6 @@ impl CreateAvailabilityRule {
     fn check(&self, problems: &mut Problems) {
         if let NewAvailabilityRule::Recurring(rule) = &self.body {
             check_days(problems, &rule.days_of_week);
-            check_window(problems, rule.start_time, rule.end_time);
         }
     }
 }
@@ -328,10 +319,6 @@ impl UpdateAvailabilityRule {
         let b = &self.body;
         if let Some(days) = &b.days_of_week {
             check_days(problems, days);
-        }
-        // A single bound can only be checked against the stored rule, by the server.
-        if let (Some(start), Some(end)) = (b.start_time, b.end_time) {
-            check_window(problems, start, end);
         }
     }
 }
@@ -364,9 +351,8 @@ impl QueryAvailability {
     }
 
     fn check(&self, problems: &mut Problems) {
-        let q = &self.query;
-        check_order(problems, "from", &q.from, "to", &q.to);
-        problems.range("duration_minutes", q.duration_minutes, 1, u32::MAX);
+        // The page gives `from` and `to` no order rule (a range that ends first holds no slot).
+        problems.range("duration_minutes", self.query.duration_minutes, 1, u32::MAX);
     }
 }
 
@@ -522,13 +508,11 @@ mod tests {
         let err = build_request(&CreateAvailabilityRule::new("c", empty), &config()).unwrap_err();
         assert_eq!(field_of(err).as_deref(), Some("days_of_week"));
 
-        let backwards = RecurringAvailability::new([Weekday::Monday], hm("17:00"), hm("09:00"));
-        let err = build_request(&CreateAvailabilityRule::new("c", backwards), &config()).unwrap_err();
-        assert_eq!(field_of(err).as_deref(), Some("end_time"));
-
+        // The page gives a window no order rule: one that closes after midnight (22:00 to 02:00) is sent.
+        let overnight = RecurringAvailability::new([Weekday::Friday], hm("22:00"), hm("02:00"));
+        assert!(build_request(&CreateAvailabilityRule::new("c", overnight), &config()).is_ok());
         let update = AvailabilityRuleUpdate::new().start_time(hm("10:00")).end_time(hm("10:00"));
-        let err = build_request(&UpdateAvailabilityRule::new("c", "r", update), &config()).unwrap_err();
-        assert_eq!(field_of(err).as_deref(), Some("end_time"));
+        assert!(build_request(&UpdateAvailabilityRule::new("c", "r", update), &config()).is_ok());
         let update = AvailabilityRuleUpdate::new().days_of_week([]);
         let err = build_request(&UpdateAvailabilityRule::new("c", "r", update), &config()).unwrap_err();
         assert_eq!(field_of(err).as_deref(), Some("days_of_week"));
@@ -546,7 +530,7 @@ mod tests {
     }
 
     #[test]
-    fn slot_queries_need_an_ordered_range() {
+    fn slot_queries_are_sent_as_given_with_a_slot_length_of_a_minute_or_more() {
         let from = DateTime::new("2024-01-15T00:00:00+01:00").unwrap();
         let to = DateTime::new("2024-01-22T00:00:00Z").unwrap();
         let op = QueryAvailability::new("c", from.clone(), to.clone()).duration_minutes(45);
@@ -557,8 +541,8 @@ mod tests {
             [("duration_minutes", "45"), ("from", "2024-01-15T00:00:00+01:00"), ("to", "2024-01-22T00:00:00Z")];
         assert_eq!(query_pairs(&request), pairs(&expected));
 
-        let err = build_request(&QueryAvailability::new("c", to.clone(), from.clone()), &config()).unwrap_err();
-        assert_eq!(field_of(err).as_deref(), Some("to"));
+        // No order rule on the page: a range that ends first is the server's to answer (with no slot).
+        assert!(build_request(&QueryAvailability::new("c", to.clone(), from.clone()), &config()).is_ok());
         let err = build_request(&QueryAvailability::new("c", from, to).duration_minutes(0), &config()).unwrap_err();
         assert_eq!(field_of(err).as_deref(), Some("duration_minutes"));
     }

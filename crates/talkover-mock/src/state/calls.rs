@@ -10,7 +10,7 @@ use talkover_core::calls::{
 };
 use talkover_core::webhooks::AgentWebhookEvent;
 
-use super::{documented, formatted, is_phone_number, search_term, Answer, CallEntry, Request, State};
+use super::{documented, formatted, search_term, Answer, CallEntry, Request, State};
 use crate::reply::{paginate, Invalid, Reply};
 
 /// How a call placed to a number ends, chosen by the number's last four digits.
@@ -166,7 +166,8 @@ impl State {
             let details = json!({ "field": "to" });
             return Err(Reply::error_object(400, "MISSING_PHONE_NUMBER", "Phone number is required", Some(details)));
         }
-        if !is_phone_number(to) {
+        // The page asks for "international format" (`+1 555 123 4567` as well as `+15551234567`).
+        if !talkover_core::validate::is_international(to) {
             return Err(Reply::error_object(
                 400,
                 "INVALID_PHONE_NUMBER",
@@ -185,8 +186,9 @@ impl State {
         // A delayed call is made now and placed `delay_seconds` later: its whole progression waits.
         let created_ms = self.live.clock.now_ms();
         let delay_ms = i64::from(body.delay_seconds.unwrap_or(0)).saturating_mul(1000);
+        // The call is kept under the number's E.164 form, as the call lists show numbers.
         let placing = Placing {
-            to: body.to,
+            to: body.to.chars().filter(|c| *c == '+' || c.is_ascii_digit()).collect(),
             is_testing: body.is_testing.unwrap_or(false),
             context: body.context,
             created_ms,

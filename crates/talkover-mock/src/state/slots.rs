@@ -1,7 +1,8 @@
 //! The free slots of a calendar, computed from its availability rules and events.
 //!
 //! Open time is the union of the recurring windows (each weekday the rule names, from its start time to
-//! its end time, in the rule's time zone or else the calendar's) and of the exception dates marked
+//! its end time, in the rule's time zone or else the calendar's; an end before the start is the next
+//! day's) and of the exception dates marked
 //! available (the whole day, in the calendar's time zone). Closed time is the exception dates marked
 //! unavailable (the whole day) and every event not cancelled. Slots are `duration` long, laid back to back
 //! from the start of each stretch of open time (09:00, 09:30, 10:00 for 30 minutes from 09:00); a slot
@@ -112,8 +113,12 @@ impl Schedule<'_> {
                         if !weekdays.iter().any(|w| w.number() == weekday_number(day)) {
                             continue;
                         }
-                        let span =
-                            (zone.to_utc(day * DAY + seconds_of(start)), zone.to_utc(day * DAY + seconds_of(end)));
+                        // A window that closes before it opens (22:00 to 02:00) closes the next day.
+                        let (opens, mut closes) = (seconds_of(start), seconds_of(end));
+                        if closes < opens {
+                            closes += DAY;
+                        }
+                        let span = (zone.to_utc(day * DAY + opens), zone.to_utc(day * DAY + closes));
                         if span.0 < span.1 {
                             open.push(span);
                         }
