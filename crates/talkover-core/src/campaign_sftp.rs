@@ -126,9 +126,11 @@ sftp_settings! {
         auth_type: SftpAuthType,
         /// Whether the integration runs.
         is_enabled: bool,
-        /// When the connection was last tested.
+        /// When the connection was last tested (`null` before any test).
+        #[null_when_unset]
         last_test_at: Timestamp,
-        /// Whether that test succeeded.
+        /// Whether that test succeeded (`null` before any test).
+        #[null_when_unset]
         last_test_success: bool,
         /// When the configuration was created.
         created_at: Timestamp,

@@ -150,6 +150,7 @@ macro_rules! campaign_settings {
                 /// Check contacts against a do-not-call list (the API's default is `false`).
                 do_not_call_enabled(enabled): bool,
                 /// Which do-not-call list.
+                #[null_when_unset]
                 do_not_call_list_source(source): DoNotCallListSource,
             }
             $kind {

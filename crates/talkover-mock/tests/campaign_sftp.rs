@@ -32,6 +32,8 @@ fn sftp_settings_are_tested_enabled_and_logged() {
     assert_eq!(sftp.get().unwrap(), config);
     let (_, raw) = send(&server, "GET", &format!("/campaigns/{}/sftp", created.id.as_str()), "");
     assert!(!raw.to_string().contains("pa55word"), "the password is never returned");
+    assert_eq!(raw["data"].get("last_test_at"), Some(&serde_json::Value::Null), "{raw}");
+    assert_eq!(raw["data"].get("last_test_success"), Some(&serde_json::Value::Null), "{raw}");
 
     // The host cannot be resolved: the test fails, and SFTP cannot be enabled.
     let failed = sftp.test_connection().unwrap_err();

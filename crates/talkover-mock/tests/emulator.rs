@@ -89,11 +89,17 @@ fn a_campaign_created_with_the_minimal_body_carries_the_documented_defaults() {
         // The windows 09:00–17:00 and 13:30–18:00, in get-campaign's single-window form.
         let window = (found.earliest_call_time.as_deref(), found.latest_call_time.as_deref());
         assert_eq!(window, (Some("09:00:00"), Some("18:00:00")));
-        // The page documents no default for these: the emulator does not make one up.
-        assert_eq!((found.enable_post_completion_cooldown, found.auto_add_to_dnc_enabled), (None, None));
+        // Required on get-campaign without a documented default: switches off, lists empty, no list source.
+        assert_eq!((found.enable_post_completion_cooldown, found.auto_add_to_dnc_enabled), (Some(false), Some(false)));
         assert_eq!(found.do_not_call_list_source, None);
-        assert_eq!((found.auto_dnc_trigger_statuses.as_ref(), found.auto_dnc_trigger_errors.as_ref()), (None, None));
+        let triggers = (found.auto_dnc_trigger_statuses.as_deref(), found.auto_dnc_trigger_errors.as_deref());
+        assert_eq!(triggers, (Some(&[][..]), Some(&[][..])));
     }
+    // A plain HTTP client sees every key get-campaign documents, the unset list source as `null`.
+    let (status, raw) = common::raw::send(&server, "GET", &format!("/campaigns/{}", created.id), "");
+    assert_eq!(status, 200, "{raw}");
+    assert_eq!(raw["data"].get("do_not_call_list_source"), Some(&serde_json::Value::Null), "{raw}");
+    assert_eq!(raw["data"].get("end_date"), Some(&serde_json::Value::Null), "{raw}");
 
     // What the body gives is kept, and new windows move the single window.
     let given = campaign(&agent.id).initial_call_delay(30).busy_cooldown_hours(6).post_completion_cooldown_hours(48);

@@ -358,9 +358,10 @@ impl State {
 /// documents: `initial_call_delay` 0, `max_retries` 3, `retry_cooldown_hours` 24,
 /// `post_completion_cooldown_hours` 168, `do_not_call_enabled` false, and 24 for the per-status cooldowns
 /// (its notes: every `*_cooldown_hours` field not given is 24). The page gives no default for
-/// `enable_post_completion_cooldown`, `do_not_call_list_source`, `auto_add_to_dnc_enabled` or the auto-DNC
-/// triggers: a campaign created without them has none.
-fn documented_defaults() -> [(String, Value); 10] {
+/// `enable_post_completion_cooldown`, `auto_add_to_dnc_enabled` or the auto-DNC triggers, which
+/// get-campaign requires: a switch nobody turned on is off and a list nobody filled is empty, as
+/// `do_not_call_enabled`'s documented `false` is. `do_not_call_list_source` stays unset (`null`).
+fn documented_defaults() -> [(String, Value); 14] {
     let hours = |field: &str, hours: u32| (field.to_owned(), json!(hours));
     [
         ("initial_call_delay".to_owned(), json!(0)),
@@ -373,6 +374,11 @@ fn documented_defaults() -> [(String, Value); 10] {
         hours("busy_cooldown_hours", 24),
         hours("failed_cooldown_hours", 24),
         ("do_not_call_enabled".to_owned(), json!(false)),
+        // get-campaign requires these; unset, a switch is off and a list empty (the list source is null).
+        ("enable_post_completion_cooldown".to_owned(), json!(false)),
+        ("auto_add_to_dnc_enabled".to_owned(), json!(false)),
+        ("auto_dnc_trigger_statuses".to_owned(), json!([])),
+        ("auto_dnc_trigger_errors".to_owned(), json!([])),
     ]
 }
 
