@@ -98,15 +98,20 @@ pub fn body_positionals(op: &OperationInfo) -> &'static [(&'static str, &'static
     BODY_POSITIONALS.iter().find(|(id, _)| *id == op.id).map(|(_, fields)| *fields).unwrap_or(&[])
 }
 
-/// Whether an operation takes a JSON body.
+/// Whether an operation takes a JSON body (a `DELETE` or a `POST` such as publish-agent may not).
 pub fn takes_body(op: &OperationInfo) -> bool {
-    !matches!(op.method.as_str(), "GET" | "HEAD")
+    op.has_body()
+}
+
+/// Whether an operation answers a list of pages (it has a `page` parameter).
+pub fn is_list(op: &OperationInfo) -> bool {
+    op.query_names().contains(&"page")
 }
 
 /// Long flags every operation command has already: a query parameter of the same name is given with
 /// `--query`.
 const RESERVED: &[&str] =
-    &["query", "data", "field", "raw-field", "all", "output", "base-url", "token-file", "help", "version"];
+    &["query", "data", "field", "raw-field", "all", "dry-run", "output", "base-url", "token-file", "help", "version"];
 
 /// The argument id of `-F/--field`.
 pub const FIELD: &str = "field";
@@ -299,18 +304,20 @@ fn operation_command(cmd: &OperationCommand) -> Command {
         command = command
             .arg(Arg::new(*field).value_name(field.to_uppercase()).help(format!("Body field `{field}`: {help}")));
     }
-    for name in op.query_names() {
+    for field in op.query_fields() {
+        let name = field.name;
         let flag = name.replace('_', "-");
         if RESERVED.contains(&flag.as_str()) {
             continue; // still reachable as --query NAME=VALUE
         }
+        let required = if field.required { ", required" } else { "" };
         let mut arg = Arg::new(query_arg_id(name))
             .long(flag.clone())
             .value_name("VALUE")
             .action(ArgAction::Append)
-            .help(format!("Query parameter `{name}` (see the reference page)"));
-        if flag != *name {
-            arg = arg.alias(*name);
+            .help(format!("Query parameter `{name}`: {}{required}", field.reads));
+        if flag != name {
+            arg = arg.alias(name);
         }
         command = command.arg(arg);
     }
@@ -344,7 +351,13 @@ fn operation_command(cmd: &OperationCommand) -> Command {
                     .help("A body field, always a string (for a number such as 15550101234 meant as text)"),
             );
     }
-    if op.method.as_str() == "GET" {
+    command = command.arg(
+        Arg::new("dry-run")
+            .long("dry-run")
+            .action(ArgAction::SetTrue)
+            .help("Print the request that would be sent (method, URL, body; never the token) and send nothing"),
+    );
+    if is_list(op) {
         command = command.arg(Arg::new("all").long("all").action(ArgAction::SetTrue).help(
             "Fetch every page of a list: its items as NDJSON (one JSON object a line), or one table of \
                      them all with --output table",

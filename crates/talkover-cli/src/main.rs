@@ -115,8 +115,16 @@ impl Settings {
 
 impl Context {
     fn new(args: &ArgMatches) -> Result<Self, Failure> {
+        let token = match read_token(args) {
+            Ok(token) => token,
+            // A dry run sends nothing, so it needs no token.
+            Err(_) if args.try_get_one::<bool>("dry-run").ok().flatten().copied().unwrap_or(false) => {
+                talkover::SecretString::new("talq_dry_run")
+            }
+            Err(failure) => return Err(failure),
+        };
         let settings = Settings {
-            token: read_token(args)?,
+            token,
             base_url: args.get_one::<String>("base-url").filter(|u| !u.trim().is_empty()).cloned(),
             timeout: args.get_one::<u64>("timeout").copied().map(std::time::Duration::from_secs),
             max_retries: args.get_one::<u32>("max-retries").copied(),

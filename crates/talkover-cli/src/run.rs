@@ -50,12 +50,34 @@ pub fn run_operation(context: &Context, op: &'static OperationInfo, args: &ArgMa
     // Query values arrive as text: read again as numbers, booleans or lists where the types want so.
     op.fit_text_query(&mut params, context.client.config())?;
     refuse_unknown(op, &params, context.client.config())?;
+    if args.get_flag("dry-run") {
+        let request = op.build_request(&params, context.client.config())?;
+        output::print(&dry_run(&request), context.format);
+        return Ok(());
+    }
     if args.try_get_one::<bool>("all").ok().flatten().copied().unwrap_or(false) {
         return fetch_all(context, op, params);
     }
     let answer = context.client.execute_registered(op, &params)?;
     output::print(&answer.value, context.format);
     Ok(())
+}
+
+/// What `--dry-run` shows of a request: method, URL, headers (the token's never) and the JSON body.
+fn dry_run(request: &talkover::HttpRequest) -> Value {
+    let headers: Map<String, Value> = request
+        .headers()
+        .iter()
+        .filter(|(name, _)| *name != talkover::http::header::AUTHORIZATION)
+        .map(|(name, value)| (name.to_string(), Value::String(String::from_utf8_lossy(value.as_bytes()).into_owned())))
+        .collect();
+    let body = serde_json::from_slice(request.body()).unwrap_or(Value::Null);
+    serde_json::json!({
+        "method": request.method().as_str(),
+        "url": request.uri().to_string(),
+        "headers": headers,
+        "body": body,
+    })
 }
 
 /// Refuses what building the request would leave out without a word: query parameters and body fields
@@ -149,8 +171,15 @@ pub fn params_from_args(op: &OperationInfo, args: &ArgMatches) -> Result<Params,
         Some(data) => Some(read_data(data)?),
         None => None,
     };
+    let mut lists: Vec<String> = Vec::new();
     for (name, value) in fields_from_args(args)? {
-        set_field(body.get_or_insert_with(|| Value::Object(Map::new())), &name, value)?;
+        let body = body.get_or_insert_with(|| Value::Object(Map::new()));
+        // A list the fields build is theirs: the first `name[]=…` replaces what --data had there.
+        if let Some(list) = name.strip_suffix("[]").filter(|list| !lists.iter().any(|l| l == list)) {
+            set_field(body, list, Value::Array(Vec::new()))?;
+            lists.push(list.to_owned());
+        }
+        set_field(body, &name, value)?;
     }
     for (field, _) in body_positionals(op) {
         if let Some(value) = args.get_one::<String>(field) {
@@ -174,6 +203,11 @@ fn fields_from_args(args: &ArgMatches) -> Result<Vec<(String, Value)>, Failure> 
         let Ok(Some(values)) = args.try_get_many::<String>(id) else { continue };
         let indices = args.indices_of(id).into_iter().flatten();
         for (given, index) in values.zip(indices) {
+            // `name[]` alone is an empty list, as gh has it.
+            if let Some(list) = given.strip_suffix("[]").filter(|name| !name.contains('=')) {
+                fields.push((index, list.trim().to_owned(), Value::Array(Vec::new())));
+                continue;
+            }
             let (name, text) = given
                 .split_once('=')
                 .ok_or_else(|| Failure::usage(format!("--{id} takes NAME=VALUE, got {given:?}")))?;
@@ -186,16 +220,16 @@ fn fields_from_args(args: &ArgMatches) -> Result<Vec<(String, Value)>, Failure> 
 }
 
 /// The value of a `-F/--field`: `@path` (or `@-`) is a JSON file's content; JSON text (`true`, `null`,
-/// `3`, `[1, 2]`, `{"a": 1}`, `"3"`) is that value; anything else is a string.
+/// `3`, `[1, 2]`, `{"a": 1}`, `"3"`) is that value; anything else, and a whole number too large to send
+/// exactly, is a string.
 fn typed_value(text: &str) -> Result<Value, Failure> {
     if text.starts_with('@') {
         return read_data(text);
     }
-    match serde_json::from_str(text) {
+    match serde_json::from_str::<Value>(text) {
+        // A whole number beyond 64 bits would go out rounded (`1e+20`): its digits are kept as text.
+        Ok(Value::Number(n)) if n.is_f64() && !text.contains(['.', 'e', 'E']) => Ok(Value::String(text.to_owned())),
         Ok(value) => Ok(value),
-        Err(e) if text.trim_start().starts_with(['[', '{', '"']) => {
-            Err(Failure::usage(format!("the field value {text:?} is not JSON: {e} (use -f/--raw-field for text)")))
-        }
         Err(_) => Ok(Value::String(text.to_owned())),
     }
 }
@@ -391,7 +425,10 @@ mod tests {
         assert_eq!(typed_value("\"30\"").unwrap(), json!("30"));
         assert_eq!(typed_value("+15550101234").unwrap(), json!("+15550101234"));
         assert_eq!(typed_value("Support bot").unwrap(), json!("Support bot"));
-        assert!(matches!(typed_value("[1,"), Err(Failure::Usage(_))));
+        assert_eq!(typed_value("[WIP] demo").unwrap(), json!("[WIP] demo"), "not JSON: text, as gh has it");
+        assert_eq!(typed_value("99999999999999999999").unwrap(), json!("99999999999999999999"), "not rounded");
+        assert_eq!(typed_value("18446744073709551615").unwrap(), json!(u64::MAX));
+        assert_eq!(typed_value("-9223372036854775808").unwrap(), json!(i64::MIN));
     }
 
     #[test]

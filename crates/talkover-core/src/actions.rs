@@ -193,7 +193,7 @@ optional_fields! {
     #[non_exhaustive]
     pub struct NewAction {
         /// The flow node the action belongs to.
-        pub node_id: String,
+        pub node_id: crate::ids::FlowNodeId,
         /// Name (up to 255 characters).
         pub name: String,
         /// What it does, for the agent.

@@ -8,11 +8,12 @@ use serde_json::Value;
 use crate::actions::Action;
 use crate::envelope::{Ack, Envelope, ListEnvelope};
 use crate::macros::{operations, optional_fields, string_enum};
+use crate::phone_numbers::PhoneNumberStatus;
 use crate::trainings::Training;
 use crate::validate::Problems;
 use crate::Timestamp;
 
-pub use crate::ids::{AgentId, PhoneNumberId, VoiceId};
+pub use crate::ids::{AgentId, PhoneNumberId, VoiceId, VoiceTemplateId};
 
 string_enum! {
     /// Whether an agent is live.
@@ -143,7 +144,7 @@ optional_fields! {
     #[non_exhaustive]
     pub struct VoiceTemplateRef {
         /// The template's id.
-        pub id: String,
+        pub id: VoiceTemplateId,
         /// Its name.
         pub name: String,
     }
@@ -168,8 +169,8 @@ optional_fields! {
         formatted_number: String,
         /// Internationally formatted.
         international_number: String,
-        /// The number's status (`active`, …).
-        current_status: String,
+        /// The number's status.
+        current_status: PhoneNumberStatus,
     }
 }
 
@@ -401,8 +402,9 @@ optional_fields! {
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct AgentVoiceSettings {
-        /// The voice to use.
-        pub voice_id: VoiceId,
+        /// The voice template to use (an id from list-voice-templates; not an agent's `voice.id`, which
+        /// names the agent's own voice: its template is `voice.template.id`).
+        pub voice_id: VoiceTemplateId,
         /// Speaking speed multiplier.
         pub conversation_speed: f64,
         /// Who speaks first.

@@ -47,15 +47,15 @@ pub struct OperationInfo {
     decode: fn(HttpResponse) -> Result<Value, Error>,
     incoming: DecodeIncoming,
     query_names: fn() -> &'static [&'static str],
-    body_fields: fn() -> Vec<BodyField>,
+    fields: fn(&'static str) -> Option<Vec<FieldInfo>>,
 }
 
-/// One field of an operation's body as its types read it, for tools that describe an operation (a command
-/// line's help). The reference page stays the authority on what each field means.
+/// One field of an operation's body or query as its types read it, for tools that describe an operation (a
+/// command line's help). The reference page stays the authority on what each field means.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
-pub struct BodyField {
-    /// The field's name in the JSON body.
+pub struct FieldInfo {
+    /// The field's name in the JSON body, or the query parameter's.
     pub name: &'static str,
     /// Whether the types need it: its type is not an `Option`. (The operation's checks may ask for more,
     /// such as one of two fields.)
@@ -80,7 +80,7 @@ impl OperationInfo {
             decode: decode_to_json::<O>,
             incoming: decode_incoming::<O>,
             query_names: query_names_of::<O>,
-            body_fields: body_fields_of::<O>,
+            fields: fields_of::<O>,
         }
     }
 
@@ -94,8 +94,18 @@ impl OperationInfo {
     /// The fields of the operation's JSON body, in the order of its declaration, each with whether the
     /// types need it and what they read there; empty for an operation without a body, or a body whose
     /// fields the types do not name (one read whole). For tools that describe an operation.
-    pub fn body_fields(&self) -> Vec<BodyField> {
-        (self.body_fields)()
+    pub fn body_fields(&self) -> Vec<FieldInfo> {
+        (self.fields)("body").unwrap_or_default()
+    }
+
+    /// The operation's query parameters as [`OperationInfo::body_fields`] describes a body's fields.
+    pub fn query_fields(&self) -> Vec<FieldInfo> {
+        (self.fields)("query").unwrap_or_default()
+    }
+
+    /// Whether the operation sends a JSON body. One that does not sends nothing it is given as a body.
+    pub fn has_body(&self) -> bool {
+        (self.fields)("body").is_some()
     }
 
     /// Builds the typed operation from JSON parameters (through the same types a caller uses) and then
@@ -404,21 +414,25 @@ fn query_names_of<O: Operation + DeserializeOwned>() -> &'static [&'static str] 
     found.unwrap_or(&[])
 }
 
-/// The body fields of `O`, read from its `Deserialize` implementation: the names, then for each one what
-/// the field's own `Deserialize` asks of the data (see `names::Kind`).
-fn body_fields_of<O: Operation + DeserializeOwned>() -> Vec<BodyField> {
+/// The fields of the struct in `O`'s field `part` (`body`, `query`), read from its `Deserialize`
+/// implementation: the names, then for each one what the field's own `Deserialize` asks of the data (see
+/// `names::Kind`). `None` when `O` has no such field.
+fn fields_of<O: Operation + DeserializeOwned>(part: &'static str) -> Option<Vec<FieldInfo>> {
+    let mut own = None;
+    let _ = O::deserialize(names::Probe { descend: None, goal: names::Goal::Names(&mut own) });
+    if !own.is_some_and(|own| own.contains(&part)) {
+        return None;
+    }
     let mut found = None;
-    let _ = O::deserialize(names::Probe { descend: Some("body"), goal: names::Goal::Names(&mut found) });
+    let _ = O::deserialize(names::Probe { descend: Some(part), goal: names::Goal::Names(&mut found) });
     let names = found.unwrap_or(&[]);
-    names
-        .iter()
-        .map(|&name| {
-            let mut reading = names::Reading::default();
-            let goal = names::Goal::Field(name, &mut reading);
-            let _ = O::deserialize(names::Probe { descend: Some("body"), goal });
-            BodyField { name, required: !reading.optional, reads: reading.words }
-        })
-        .collect()
+    let field = |name: &'static str| {
+        let mut reading = names::Reading::default();
+        let goal = names::Goal::Field(name, &mut reading);
+        let _ = O::deserialize(names::Probe { descend: Some(part), goal });
+        FieldInfo { name, required: !reading.optional, reads: reading.words }
+    };
+    Some(names.iter().map(|&name| field(name)).collect())
 }
 
 mod names {
@@ -604,7 +618,11 @@ mod names {
             self.say("null")
         }
 
-        fn deserialize_newtype_struct<V: Visitor<'de>>(self, _: &'static str, visitor: V) -> Result<V::Value, Stop> {
+        fn deserialize_newtype_struct<V: Visitor<'de>>(self, name: &'static str, visitor: V) -> Result<V::Value, Stop> {
+            // JSON kept as written: what `Decimal` reads, a number or a numeric string.
+            if name == "$serde_json::private::RawValue" {
+                return self.say("decimal (a number or a numeric string)");
+            }
             visitor.visit_newtype_struct(self)
         }
 
@@ -680,7 +698,16 @@ mod text_query_tests {
         assert_eq!(field("days_of_week").reads, "list of integer");
         assert_eq!(field("call_time_ranges").reads, "list of object (start, end)");
         assert_eq!(field("auto_complete").reads, "boolean");
-        assert!(crate::registry::operation("get-agent").unwrap().body_fields().is_empty());
+        let get = crate::registry::operation("get-agent").unwrap();
+        assert!(get.body_fields().is_empty() && !get.has_body());
+        let publish = crate::registry::operation("publish-agent").unwrap();
+        assert!(!publish.has_body(), "a POST that sends no body");
+        assert!(crate::registry::operation("create-campaign").unwrap().has_body());
+        let amount = crate::registry::operation("purchase-credits").unwrap().body_fields();
+        assert_eq!(amount[0].reads, "decimal (a number or a numeric string)");
+        let query = crate::registry::operation("list-calls").unwrap().query_fields();
+        let status = query.iter().find(|f| f.name == "status").unwrap();
+        assert!(!status.required && status.reads.starts_with("CallStatus string (initiated, "), "{status:?}");
     }
 
     #[test]

@@ -4,7 +4,7 @@ use std::cmp::Ordering;
 use std::fmt;
 use std::hash::{Hash, Hasher};
 
-use crate::macros::{id_type, same_id};
+use crate::macros::id_type;
 
 /// The text of an identifier, and whether the API wrote it as a JSON number. Two ids are equal, ordered
 /// and hashed by their text alone: `"42"` and `42` are the same id.
@@ -244,10 +244,6 @@ id_type! {
     CalendarId
 }
 
-// A voice is chosen by its template: update-agent-voice's `voice_id` is an id from list-voice-templates,
-// and an agent's `voice.id` names the template that generate-voice-demo takes.
-same_id!(VoiceTemplateId, VoiceId);
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -279,17 +275,19 @@ mod tests {
         }
     }
 
+    /// A voice is set from a template: update-agent-voice and generate-voice-demo take the template's id
+    /// (`voice.template.id`), which is not the agent's own `voice.id`.
     #[test]
-    fn a_voice_template_id_is_a_voice_id_and_back() {
-        let template = VoiceTemplateId::from("tmpl-1");
-        let voice: VoiceId = template.clone().into();
-        assert_eq!(voice.as_str(), "tmpl-1");
-        assert_eq!(VoiceTemplateId::from(&voice), template);
-        let settings = AgentVoiceSettings::new(&template, 1.2, crate::agents::WhoSpeaksFirst::Agent);
-        assert_eq!(settings.voice_id, VoiceId::from("tmpl-1"));
-        let demo = GenerateVoiceDemo::new(&voice);
-        let request = build_request(&demo, &config()).unwrap();
-        assert_eq!(request.uri().path(), "/api/v1/voice-templates/tmpl-1/demo");
-        assert_eq!(String::from(voice), "tmpl-1");
+    fn a_voice_is_set_from_its_template_id() {
+        let agent: crate::agents::Agent = serde_json::from_value(serde_json::json!({
+            "id": "a", "name": "n",
+            "voice": {"id": "voice-uuid", "name": "Sarah", "template": {"id": "voice-template-uuid", "name": "Sarah"}}
+        }))
+        .unwrap();
+        let template = &agent.voice.as_ref().unwrap().template.as_ref().unwrap().id;
+        let settings = AgentVoiceSettings::new(template, 1.2, crate::agents::WhoSpeaksFirst::Agent);
+        assert_eq!(settings.voice_id, VoiceTemplateId::from("voice-template-uuid"));
+        let request = build_request(&GenerateVoiceDemo::new(template), &config()).unwrap();
+        assert_eq!(request.uri().path(), "/api/v1/voice-templates/voice-template-uuid/demo");
     }
 }

@@ -109,40 +109,6 @@ macro_rules! id_type {
     };
 }
 
-/// Makes two identifier types convertible both ways, for ids the reference says are one and the same
-/// (`From` by value and by reference, and `IntoParam` for the path parameters).
-macro_rules! same_id {
-    ($a:ident, $b:ident) => {
-        $crate::macros::same_id!(@one $a => $b);
-        $crate::macros::same_id!(@one $b => $a);
-    };
-    (@one $from:ident => $to:ident) => {
-        impl ::std::convert::From<$from> for $to {
-            fn from(id: $from) -> $to {
-                $to(id.0)
-            }
-        }
-
-        impl ::std::convert::From<&$from> for $to {
-            fn from(id: &$from) -> $to {
-                $to(id.0.clone())
-            }
-        }
-
-        impl $crate::execute::IntoParam<$to> for $from {
-            fn into_param(self) -> $to {
-                $to::from(self)
-            }
-        }
-
-        impl $crate::execute::IntoParam<$to> for &$from {
-            fn into_param(self) -> $to {
-                $to::from(self)
-            }
-        }
-    };
-}
-
 /// Defines an enum of the string values the API documents, with an `Unknown` variant that keeps any value
 /// the API adds later, so a new server value is data and not a decoding failure.
 macro_rules! string_enum {
@@ -514,7 +480,6 @@ macro_rules! optional_fields {
 
 pub(crate) use id_type;
 pub(crate) use optional_fields;
-pub(crate) use same_id;
 pub(crate) use string_enum;
 
 /// Declares a resource module's operations, one declaration each, and from it everything the SDK needs

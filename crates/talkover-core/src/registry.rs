@@ -1,7 +1,7 @@
 //! The table of every operation the SDK knows, for tools that work from an operation id and JSON
 //! parameters (the conformance runner, emulators, recorders) rather than from Rust types.
 
-pub use crate::entry::{BodyField, Incoming, OperationInfo, Params};
+pub use crate::entry::{FieldInfo, Incoming, OperationInfo, Params};
 
 /// Every operation of the API, in the reference's order of resources.
 pub fn operations() -> impl Iterator<Item = &'static OperationInfo> {

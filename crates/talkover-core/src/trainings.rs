@@ -50,7 +50,7 @@ optional_fields! {
     pub fn new;
     settable {
         /// The flow node the training belongs to.
-        node_id: impl Into<String>,
+        node_id: impl Into<crate::ids::FlowNodeId>,
         /// Active or inactive (the API's default is active).
         current_status(status): ActiveStatus,
     }

@@ -123,7 +123,7 @@ impl State {
         invalid.documented("current_status", body.current_status.as_ref());
         invalid.check()?;
 
-        let action = self.upsert_by_node(index, Some(body.node_id), body.current_status, |id| {
+        let action = self.upsert_by_node(index, Some(body.node_id.into()), body.current_status, |id| {
             let mut action = Action::new(id, body.name.clone(), body.action_type);
             action.label = Some(body.name);
             action.description = Some(body.description);
@@ -150,7 +150,7 @@ impl State {
         invalid.documented("current_status", body.current_status.as_ref());
         invalid.check()?;
 
-        let training = self.upsert_by_node(index, body.node_id, body.current_status, |id| {
+        let training = self.upsert_by_node(index, body.node_id.map(String::from), body.current_status, |id| {
             Training::new(id, body.subject, body.instructions)
         });
         Ok(Reply::data(200, Some("Agent training updated successfully"), training))

@@ -100,7 +100,7 @@ impl PhoneNumbers {
         number.country_code = Some(known.country_code.clone());
         number.formatted_number = Some(known.formatted_number.clone());
         number.international_number = Some(known.international_number.clone());
-        number.current_status = Some(known.current_status.as_str().to_owned());
+        number.current_status = Some(known.current_status.clone());
         Some(number)
     }
 
