@@ -48,6 +48,7 @@ pub fn list_operations(format: Format) {
 pub fn run_operation(context: &Context, op: &'static OperationInfo, args: &ArgMatches) -> Result<(), Failure> {
     let mut params = params_from_args(op, args)?;
     // Query values arrive as text: read again as numbers, booleans or lists where the types want so.
+    refuse_missing(op, &params)?;
     op.fit_text_query(&mut params, context.client.config())?;
     refuse_unknown(op, &params, context.client.config())?;
     if args.get_flag("dry-run") {
@@ -61,6 +62,32 @@ pub fn run_operation(context: &Context, op: &'static OperationInfo, args: &ArgMa
     let answer = context.client.execute_registered(op, &params)?;
     output::print(&answer.value, context.format);
     Ok(())
+}
+
+/// Refuses a request that lacks required body fields or query parameters, naming every one at once
+/// (building the request stops at the first), with how to give them.
+fn refuse_missing(op: &OperationInfo, params: &Params) -> Result<(), Failure> {
+    let given = |part: Option<&Value>, name: &str| part.and_then(|p| p.get(name)).is_some_and(|v| !v.is_null());
+    let mut missing: Vec<String> = Vec::new();
+    if op.has_body() && params.body.as_ref().is_none_or(Value::is_object) {
+        let body = params.body.as_ref();
+        let fields = op.body_fields();
+        missing
+            .extend(fields.iter().filter(|f| f.required && !given(body, f.name)).map(|f| format!("-F {}=…", f.name)));
+    }
+    let query = params.query.as_ref();
+    let names = op.query_fields();
+    missing.extend(
+        names.iter().filter(|f| f.required && !given(query, f.name)).map(|f| format!("--{}", f.name.replace('_', "-"))),
+    );
+    if missing.is_empty() {
+        return Ok(());
+    }
+    Err(Failure::refused(format!(
+        "{} needs {}; nothing was sent (`--help` lists what each takes)",
+        op.id,
+        missing.join(", ")
+    )))
 }
 
 /// What `--dry-run` shows of a request: method, URL, headers (the token's never) and the JSON body.

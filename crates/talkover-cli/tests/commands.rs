@@ -114,7 +114,9 @@ fn a_body_is_built_from_fields_over_the_data() {
     let output = run(nested);
     assert_eq!(output.status.code(), Some(3), "a field the operation does not know: {}", stderr(&output));
     let mut broken = talkover(&url, &token);
-    broken.args(["campaigns", "create", "-F", "days_of_week=[1,"]);
+    let full = serde_json::json!({"name": "N", "campaign_type": "sales", "agent_id": AGENT, "start_date": "2030-01-07",
+        "days_of_week": [1], "call_time_ranges": [{"start": "09:00", "end": "17:00"}], "timezone": "UTC"});
+    broken.args(["campaigns", "create", "--data", &full.to_string(), "-F", "days_of_week=[1,"]);
     let output = run(broken);
     // Not JSON, so text (as gh has it), which a list field does not take: refused, naming the field.
     assert_eq!(output.status.code(), Some(3), "{}", stderr(&output));
@@ -204,7 +206,14 @@ fn errors_show_kind_status_message_fields_and_request_id_with_their_exit_code() 
     incomplete.args(["agents", "create", "--data", r#"{"name":"x"}"#]);
     let output = run(incomplete);
     assert_eq!(output.status.code(), Some(3), "refused before sending: {}", stderr(&output));
-    assert!(stderr(&output).contains("is required"), "{}", stderr(&output));
+    for missing in ["-F label=", "-F language=", "-F enable_recording="] {
+        assert!(stderr(&output).contains(missing), "every missing field at once: {}", stderr(&output));
+    }
+    let mut no_range = talkover(&url, &token);
+    no_range.args(["calendars", "query-availability", "calendar-uuid-1"]);
+    let output = run(no_range);
+    assert_eq!(output.status.code(), Some(3), "{}", stderr(&output));
+    assert!(stderr(&output).contains("needs --from, --to"), "{}", stderr(&output));
 
     let mut refused = talkover(&url, &token);
     refused.args(["agents", "list", "--query", "per_page=1000"]);

@@ -14,6 +14,7 @@ use crate::validate::Problems;
 use crate::Timestamp;
 
 pub use crate::ids::{AgentId, PhoneNumberId, VoiceId, VoiceTemplateId};
+pub use crate::language::Language;
 
 string_enum! {
     /// Whether an agent is live.
@@ -73,8 +74,8 @@ optional_fields! {
         label: String,
         /// What the agent does.
         description: String,
-        /// Language code (`en-US`, `fr-FR`, …).
-        language: String,
+        /// Its language.
+        language: Language,
         /// The voice, once one is set.
         #[null_when_unset]
         voice: Voice,
@@ -214,8 +215,8 @@ optional_fields! {
         pub label: String,
         /// Internal name, up to 255 characters.
         pub name: String,
-        /// Language code, e.g. `en-US`.
-        pub language: String,
+        /// The agent's language (`en-US`, …).
+        pub language: Language,
         /// Inbound or outbound.
         pub direction: Direction,
         /// Who speaks first.
@@ -417,8 +418,8 @@ optional_fields! {
         ambient_background(background): impl Into<String>,
         /// Background volume, 0 to 2 (the API's default is 1).
         ambient_volume(volume): f64,
-        /// Language code.
-        language: impl Into<String>,
+        /// The voice's language.
+        language: impl Into<Language>,
         /// Similarity to the original voice, 0.5 to 1.0 (returned as the voice's `similarity_boost`).
         similarity: f64,
         /// Stability, 0.5 to 1.0.

@@ -41,6 +41,7 @@ pub mod execute;
 pub mod fixture;
 pub mod ids;
 mod json_path;
+pub mod language;
 pub mod operation;
 pub mod page;
 pub mod rate_limit;

@@ -12,6 +12,7 @@ use crate::envelope::{Bare, ListEnvelope};
 use crate::macros::{operations, optional_fields, string_enum};
 
 pub use crate::ids::VoiceTemplateId;
+pub use crate::language::Language;
 
 string_enum! {
     /// The gender of a voice.
@@ -62,8 +63,8 @@ optional_fields! {
         pub name: String,
         /// Its gender.
         pub gender: VoiceGender,
-        /// Language code (`en-US`, `pt-BR`, …).
-        pub language: String,
+        /// Its language.
+        pub language: Language,
         /// Its quality tier.
         pub quality_tier: QualityTier,
         /// Price per minute, in USD.
@@ -100,8 +101,8 @@ operations! {
         method: GET,
         path: "/api/v1/voice-templates",
         query: ListVoiceTemplatesQuery {
-            /// Only voices in this language (`en-US`, `pt-BR`, …).
-            language: String,
+            /// Only voices in this language.
+            language: Language,
             /// Only voices of this tier.
             quality_tier: QualityTier,
             /// Only voices of this gender.

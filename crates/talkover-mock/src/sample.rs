@@ -14,7 +14,7 @@ use talkover_core::agents::{CreateAgentBody, CreateAgentRequired, Direction, Int
 ///
 /// let body = talkover_mock::sample_agent("SupportBot", "Support", Direction::Inbound)
 ///     .description("Answers questions about orders");
-/// assert_eq!(body.language, "en-US");
+/// assert_eq!(body.language.as_str(), "en-US");
 /// ```
 pub fn sample_agent(name: &str, label: &str, direction: Direction) -> CreateAgentBody {
     CreateAgentBody::new(CreateAgentRequired {

@@ -38,7 +38,7 @@ fn voice_templates_list_sends_the_language_filter() {
         c.voice_templates().list().language("pt-BR").send()
     });
     assert_eq!(sent_query(&request), pairs(&[("language", "pt-BR")]));
-    assert_eq!(groups.items[0].voices[0].language, "pt-BR");
+    assert_eq!(groups.items[0].voices[0].language, talkover::language::Language::PtBr);
 }
 
 #[test]

@@ -32,7 +32,7 @@ impl State {
             .filter_map(|group| {
                 let mut group = group.clone();
                 group.voices.retain(|voice| {
-                    query.language.as_ref().is_none_or(|l| voice.language.eq_ignore_ascii_case(l))
+                    query.language.as_ref().is_none_or(|l| voice.language.as_str().eq_ignore_ascii_case(l.as_str()))
                         && query.quality_tier.as_ref().is_none_or(|t| &voice.quality_tier == t)
                         && query.gender.as_ref().is_none_or(|g| &voice.gender == g)
                 });
