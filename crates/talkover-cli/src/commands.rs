@@ -139,7 +139,8 @@ Exit codes:
   10  transport: the API could not be reached
   11  the answer was not the documented one (decode, unsuccessful, other status)
   12  campaigns import: some rows failed (run it again to retry them)
-  13  webhooks verify: the signature does not verify";
+  13  webhooks verify: the signature does not verify
+  14  campaigns import: every valid row is queued, some rows are invalid (fix them in the file)";
 
 /// The whole command line.
 pub fn command() -> Command {

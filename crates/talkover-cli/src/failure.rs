@@ -17,6 +17,9 @@ pub enum Failure {
     Api(Box<Error>),
     /// An import that ended with rows not queued (exit 12); the summary was printed already.
     RowsFailed(usize),
+    /// An import whose every valid row is queued, with rows it could not read (exit 14): fix them in the
+    /// file; the summary was printed already.
+    RowsInvalid(usize),
     /// `webhooks verify`: the delivery's signature does not verify (exit 13).
     Unverified(String),
     /// Standard output was closed by its reader (`| head`): the command stops, silently and successfully.
@@ -44,6 +47,7 @@ impl Failure {
             Self::Refused(_) => 3,
             Self::Api(e) => exit_code_of(e),
             Self::RowsFailed(_) => 12,
+            Self::RowsInvalid(_) => 14,
             Self::ClosedPipe => 0,
             Self::Unverified(_) => 13,
         }
@@ -88,6 +92,9 @@ impl Failure {
             Self::Api(e) => describe_error(e),
             Self::RowsFailed(n) => {
                 format!("error: {n} rows were not queued; run the same command again to retry them\n")
+            }
+            Self::RowsInvalid(n) => {
+                format!("error: {n} rows are invalid and were not sent; the summary names each line and why\n")
             }
             Self::ClosedPipe => String::new(),
             Self::Unverified(problem) => format!("error: the signature does not verify: {problem}\n"),

@@ -218,6 +218,9 @@ pub fn run(context: &Context, args: &ArgMatches) -> Result<u8, Failure> {
     if !summary.failed.is_empty() {
         return Err(Failure::RowsFailed(summary.failed.len()));
     }
+    if !summary.invalid.is_empty() {
+        return Err(Failure::RowsInvalid(summary.invalid.len()));
+    }
     Ok(0)
 }
 

@@ -47,8 +47,8 @@ pub fn list_operations(format: Format) {
 /// Runs `op` with the arguments of its command, and prints the answer.
 pub fn run_operation(context: &Context, op: &'static OperationInfo, args: &ArgMatches) -> Result<(), Failure> {
     let mut params = params_from_args(op, args)?;
-    // Query values arrive as text: read again as numbers, booleans or lists where the types want so.
     refuse_missing(op, &params)?;
+    // Query values arrive as text: read again as numbers, booleans or lists where the types want so.
     op.fit_text_query(&mut params, context.client.config())?;
     refuse_unknown(op, &params, context.client.config())?;
     if args.get_flag("dry-run") {
