@@ -59,6 +59,7 @@ pub mod retry;
 pub mod secret;
 pub mod time;
 pub mod transport;
+pub mod undocumented;
 pub mod validate;
 
 pub mod account;

@@ -175,7 +175,11 @@ macro_rules! string_enum {
 
         impl ::serde::Serialize for $name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
+                match self {
+                    // Written as the text alone, as a documented value; marked for `undocumented::paths`.
+                    Self::Unknown(other) => serializer.serialize_newtype_struct($crate::undocumented::UNKNOWN, other),
+                    documented => serializer.serialize_str(documented.as_str()),
+                }
             }
         }
 

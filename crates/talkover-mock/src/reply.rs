@@ -160,13 +160,9 @@ impl Invalid {
         self.add(field, format!("The selected {} is invalid.", words(field)));
     }
 
-    /// Refuses a value of one of the core's string enums that the reference does not document, as the API
-    /// does. The core keeps such a value in the enum's `Unknown` variant rather than failing to decode it,
-    /// so that a value the API adds later is data; the emulator answers for the documented API.
-    pub(crate) fn documented<E: std::fmt::Debug>(&mut self, field: &str, value: Option<&E>) {
-        if value.is_some_and(|v| format!("{v:?}").starts_with("Unknown(")) {
-            self.selected(field);
-        }
+    /// Removes what was refused at `field` and below it, for a handler that answers those values itself.
+    pub(crate) fn forgive(&mut self, field: &str) {
+        self.fields.retain(|refused, _| refused != field && !refused.starts_with(&format!("{field}.")));
     }
 
     /// Adds every field a core check refused, in the API's words.

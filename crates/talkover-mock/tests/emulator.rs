@@ -175,6 +175,26 @@ fn agent_webhooks_are_kept_and_replayed_operations_use_the_callers_ids() {
 
 /// A webhook's delivery method and authorization scheme are among the documented options, for agent and
 /// campaign webhooks alike, created or changed.
+/// Every enum value a request carries is checked against the reference, from the types: a language
+/// create-agent does not list, a direction in a body and in a list filter, each refused by its path;
+/// documented values pass.
+#[test]
+fn undocumented_enum_values_are_refused_wherever_the_types_hold_one() {
+    let (server, client) = common::start_blocking();
+    let mut body = serde_json::to_value(agent("Polyglot")).unwrap();
+    body["language"] = serde_json::json!("xx-XX");
+    body["direction"] = serde_json::json!("sideways");
+    let (status, answer) = common::raw::send(&server, "POST", "/agents", &body.to_string());
+    assert_eq!((status, common::raw::error_fields(&answer)), (422, vec!["direction".into(), "language".into()]));
+    assert_eq!(answer["errors"]["language"], serde_json::json!(["The selected language is invalid."]));
+    let (status, answer) = common::raw::send(&server, "GET", "/calls?status=initiated&direction=up", "");
+    assert_eq!((status, common::raw::error_fields(&answer)), (422, vec!["direction".into()]), "{answer}");
+    let calendar = client.calendars().list().send().unwrap().items.remove(0);
+    let rule = r#"{"type": "exception", "date": "2030-01-01", "available": false}"#;
+    let path = format!("/calendars/{}/availability-rules", calendar.id);
+    assert_eq!(common::raw::send(&server, "POST", &path, rule).0, 200, "documented values pass");
+}
+
 #[test]
 fn webhook_methods_and_schemes_are_the_documented_ones() {
     let (server, client) = common::start_blocking();

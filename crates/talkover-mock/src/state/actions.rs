@@ -114,13 +114,11 @@ impl State {
         let index = self.agent_index(req)?;
         let (create, mut invalid) = req.decode::<CreateAction>()?;
         let body = create.body;
-        invalid.documented("type", Some(&body.action_type));
         for (field, url) in [("url", &body.url), ("authorization_url", &body.authorization_url)] {
             if url.as_deref().is_some_and(|u| !is_url(u)) {
                 invalid.add(field, format!("The {} must be a valid URL.", words(field)));
             }
         }
-        invalid.documented("current_status", body.current_status.as_ref());
         invalid.check()?;
 
         let action = self.upsert_by_node(index, Some(body.node_id.into()), body.current_status, |id| {
@@ -145,9 +143,8 @@ impl State {
 
     pub(super) fn create_training(&mut self, req: &Request<'_>) -> Answer {
         let index = self.agent_index(req)?;
-        let (create, mut invalid) = req.decode::<CreateTraining>()?;
+        let (create, invalid) = req.decode::<CreateTraining>()?;
         let body = create.body;
-        invalid.documented("current_status", body.current_status.as_ref());
         invalid.check()?;
 
         let training = self.upsert_by_node(index, body.node_id.map(String::from), body.current_status, |id| {

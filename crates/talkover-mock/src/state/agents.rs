@@ -11,10 +11,8 @@ use crate::reply::{paginate, Invalid, Reply};
 
 impl State {
     pub(super) fn list_agents(&mut self, req: &Request<'_>) -> Answer {
-        let (list, mut invalid) = req.decode::<ListAgents>()?;
+        let (list, invalid) = req.decode::<ListAgents>()?;
         let query = list.query;
-        invalid.documented("status", query.status.as_ref());
-        invalid.documented("direction", query.direction.as_ref());
         invalid.check()?;
         let search = search_term(query.search.as_deref());
         let matching: Vec<Agent> = self
@@ -45,9 +43,6 @@ impl State {
     pub(super) fn create_agent(&mut self, req: &Request<'_>) -> Answer {
         let (create, mut invalid) = req.decode::<CreateAgent>()?;
         let body = create.body;
-        invalid.documented("interrupt_sensitivity", Some(&body.interrupt_sensitivity));
-        invalid.documented("direction", Some(&body.direction));
-        invalid.documented("who_speaks_first", Some(&body.who_speaks_first));
         let phone_numbers = self.assigned_numbers(body.phone_number_ids.as_deref().unwrap_or_default(), &mut invalid);
         invalid.check()?;
 
@@ -111,9 +106,8 @@ impl State {
 
     pub(super) fn update_knowledge(&mut self, req: &Request<'_>) -> Answer {
         let index = self.agent_index(req)?;
-        let (update, mut invalid) = req.decode::<UpdateAgentKnowledge>()?;
+        let (update, invalid) = req.decode::<UpdateAgentKnowledge>()?;
         let body = update.body;
-        invalid.documented("interrupt_sensitivity", Some(&body.interrupt_sensitivity));
         invalid.check()?;
         let agent = &mut self.agents[index].agent;
         agent.description = Some(body.description);
@@ -128,9 +122,8 @@ impl State {
 
     pub(super) fn update_voice(&mut self, req: &Request<'_>) -> Answer {
         let index = self.agent_index(req)?;
-        let (update, mut invalid) = req.decode::<UpdateAgentVoice>()?;
+        let (update, invalid) = req.decode::<UpdateAgentVoice>()?;
         let body = update.body;
-        invalid.documented("who_speaks_first", Some(&body.who_speaks_first));
         invalid.check()?;
         let template = body.voice_id.as_str().to_owned();
         let name = self.voice_name(&template);
@@ -155,7 +148,6 @@ impl State {
         let index = self.agent_index(req)?;
         let (update, mut invalid) = req.decode::<UpdateAgentCalling>()?;
         let body = update.body;
-        invalid.documented("direction", Some(&body.direction));
         let numbers = body.phone_number_ids.as_deref().map(|ids| self.assigned_numbers(ids, &mut invalid));
         invalid.check()?;
         let now = now();

@@ -337,8 +337,7 @@ impl State {
 
     pub(super) fn add_calendar_member(&mut self, req: &Request<'_>) -> Answer {
         let c = self.calendar_index(req)?;
-        let (add, mut invalid) = req.decode::<AddCalendarMember>()?;
-        invalid.documented("role", Some(&add.body.role));
+        let (add, invalid) = req.decode::<AddCalendarMember>()?;
         invalid.check()?;
         // Adding someone who is already a member gives them the role asked for.
         let user = &add.body.user_id;
@@ -353,8 +352,7 @@ impl State {
 
     pub(super) fn update_calendar_member(&mut self, req: &Request<'_>) -> Answer {
         let (c, m) = self.child_index::<CalendarMember>(req)?;
-        let (update, mut invalid) = req.decode::<UpdateCalendarMember>()?;
-        invalid.documented("role", Some(&update.body.role));
+        let (update, invalid) = req.decode::<UpdateCalendarMember>()?;
         invalid.check()?;
         let member = &mut self.calendars.calendars[c].members[m];
         member.role = update.body.role;
@@ -374,8 +372,7 @@ impl State {
 
     pub(super) fn list_calendar_events(&mut self, req: &Request<'_>) -> Answer {
         let c = self.calendar_index(req)?;
-        let (list, mut invalid) = req.decode::<ListCalendarEvents>()?;
-        invalid.documented("status", list.query.status.as_ref());
+        let (list, invalid) = req.decode::<ListCalendarEvents>()?;
         invalid.check()?;
         let q = list.query;
         let events: Vec<CalendarEvent> = self.calendars.calendars[c]
@@ -390,9 +387,7 @@ impl State {
 
     pub(super) fn create_calendar_event(&mut self, req: &Request<'_>) -> Answer {
         let c = self.calendar_index(req)?;
-        let (create, mut invalid) = req.decode::<CreateCalendarEvent>()?;
-        invalid.documented("status", create.body.status.as_ref());
-        invalid.documented("owner_type", create.body.owner_type.as_ref());
+        let (create, invalid) = req.decode::<CreateCalendarEvent>()?;
         invalid.check()?;
         let calendar = self.calendars.calendars[c].calendar.id.clone();
         let event = new_event(self, calendar, create.body);
@@ -406,9 +401,7 @@ impl State {
 
     pub(super) fn update_calendar_event(&mut self, req: &Request<'_>) -> Answer {
         let (c, e) = self.child_index::<CalendarEvent>(req)?;
-        let (update, mut invalid) = req.decode::<UpdateCalendarEvent>()?;
-        invalid.documented("status", update.body.status.as_ref());
-        invalid.documented("owner_type", update.body.owner_type.as_ref());
+        let (update, invalid) = req.decode::<UpdateCalendarEvent>()?;
         invalid.check()?;
         let mut event = self.calendars.calendars[c].events[e].clone();
         let mut ids = Vec::new();
@@ -492,7 +485,6 @@ impl State {
     pub(super) fn update_availability_rule(&mut self, req: &Request<'_>) -> Answer {
         let (c, r) = self.child_index::<AvailabilityRule>(req)?;
         let (update, mut invalid) = req.decode::<UpdateAvailabilityRule>()?;
-        invalid.documented("type", update.body.rule_type.as_ref());
         invalid.zone("timezone", update.body.timezone.as_deref());
         invalid.check()?;
         let mut rule = self.calendars.calendars[c].rules[r].clone();

@@ -173,7 +173,8 @@ impl State {
     pub(super) fn check_callback_constraints(&mut self, req: &Request<'_>) -> Answer {
         let id = req.param("agent_id");
         let Some(agent) = self.callback_candidate(id) else { return Err(agent_not_found(req)) };
-        let (check, invalid) = req.decode::<CheckCallbackConstraints>()?;
+        let (check, mut invalid) = req.decode::<CheckCallbackConstraints>()?;
+        invalid.forgive("callback_trigger_statuses");
         invalid.check()?;
         // A trigger status the reference does not know is one of the configuration's errors: the page
         // answers every error of the proposal in its list of strings ("Invalid"), and documents no 422.

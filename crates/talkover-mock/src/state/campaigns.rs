@@ -31,10 +31,8 @@ use crate::reply::{from_json, paginate, to_json, Invalid, Reply};
 
 impl State {
     pub(super) fn list_campaigns(&mut self, req: &Request<'_>) -> Answer {
-        let (list, mut invalid) = req.decode::<ListCampaigns>()?;
+        let (list, invalid) = req.decode::<ListCampaigns>()?;
         let query = list.query;
-        invalid.documented("status", query.status.as_ref());
-        invalid.documented("campaign_type", query.campaign_type.as_ref());
         invalid.check()?;
         let search = search_term(query.search.as_deref());
         let day = |c: &Campaign| c.created_at.as_ref().and_then(|t| t.as_str().get(..10)).unwrap_or("").to_owned();
@@ -80,7 +78,6 @@ impl State {
     pub(super) fn create_campaign(&mut self, req: &Request<'_>) -> Answer {
         let (create, mut invalid) = req.decode::<CreateCampaign>()?;
         let body = create.body;
-        invalid.documented("campaign_type", Some(&body.campaign_type));
         invalid.zone("timezone", Some(&body.timezone));
         if !self.has_agent(body.agent_id.as_str()) {
             invalid.selected("agent_id");
@@ -119,7 +116,6 @@ impl State {
         let index = self.campaign_index(req)?;
         let (update, mut invalid) = req.decode::<UpdateCampaign>()?;
         let changes = update.body;
-        invalid.documented("campaign_type", changes.campaign_type.as_ref());
         invalid.zone("timezone", changes.timezone.as_deref());
         if changes.agent_id.as_ref().is_some_and(|a| !self.has_agent(a.as_str())) {
             invalid.selected("agent_id");
@@ -158,9 +154,8 @@ impl State {
 
     pub(super) fn update_campaign_status(&mut self, req: &Request<'_>) -> Answer {
         let index = self.campaign_index(req)?;
-        let (update, mut invalid) = req.decode::<UpdateCampaignStatus>()?;
+        let (update, invalid) = req.decode::<UpdateCampaignStatus>()?;
         let wanted = update.body.status;
-        invalid.documented("status", Some(&wanted));
         invalid.check()?;
         let campaign = &mut self.campaigns[index];
         use CampaignStatus::*;

@@ -160,8 +160,7 @@ impl State {
 
     pub(super) fn update_agent_flow(&mut self, req: &Request<'_>) -> Answer {
         let agent = self.flow_agent(req)?;
-        let (update, mut invalid) = req.decode::<UpdateAgentFlow>()?;
-        invalid.documented("conversation_mode", Some(&update.body.conversation_mode));
+        let (update, invalid) = req.decode::<UpdateAgentFlow>()?;
         invalid.check()?;
         let saves_config = update.body.flow_config.is_some();
         let position = self.flows.flows.iter().position(|f| f.agent_id == agent);

@@ -271,7 +271,7 @@ impl Request<'_> {
     /// decodes, the operation is handed back with those refusals and what the core's checks refuse of the
     /// caller's other values, so that the handler's own checks add theirs and its `check` answers them all;
     /// checks of a stand-in value add nothing.
-    fn decode<O: Operation + 'static>(&self) -> Result<(O, Invalid), Reply> {
+    fn decode<O: Operation + serde::Serialize + 'static>(&self) -> Result<(O, Invalid), Reply> {
         let mut body = match self.body {
             Some(Value::Object(fields)) => fields.clone(),
             _ => Map::new(),
@@ -289,6 +289,12 @@ impl Request<'_> {
                         // With stand-ins, what was missing or misfit is refused already: the handler adds
                         // its own findings, and its check answers them all (no handler acts before it).
                         refused.core(checked);
+                        // An enum value the reference does not list is refused as the API does, wherever
+                        // the types hold one: the handler does not name its enum fields.
+                        for path in talkover_core::undocumented::paths(&operation) {
+                            let field = path.strip_prefix("body.").or_else(|| path.strip_prefix("query."));
+                            refused.selected(field.unwrap_or(&path));
+                        }
                         return Ok((operation, refused));
                     }
                 },

@@ -123,9 +123,7 @@ impl State {
 
     pub(super) fn create_campaign_sftp(&mut self, req: &Request<'_>) -> Answer {
         let existing = self.sftp_campaign(req)?;
-        let (create, mut invalid) = req.decode::<CreateCampaignSftp>()?;
-        invalid.documented("auth_type", Some(&create.body.auth_type));
-        invalid.documented("import_schedule", create.body.import_schedule.as_ref());
+        let (create, invalid) = req.decode::<CreateCampaignSftp>()?;
         invalid.check()?;
         let campaign_id = req.param("campaign_id").to_owned();
         let config = new_config(self.new_id(), &campaign_id, create.body);
@@ -139,9 +137,7 @@ impl State {
 
     pub(super) fn update_campaign_sftp(&mut self, req: &Request<'_>) -> Answer {
         let e = self.sftp_entry(req)?;
-        let (update, mut invalid) = req.decode::<UpdateCampaignSftp>()?;
-        invalid.documented("auth_type", update.body.auth_type.as_ref());
-        invalid.documented("import_schedule", update.body.import_schedule.as_ref());
+        let (update, invalid) = req.decode::<UpdateCampaignSftp>()?;
         invalid.check()?;
         let mut config = self.sftp.entries[e].config.clone();
         let enables = apply_changes(&mut config, update.body);

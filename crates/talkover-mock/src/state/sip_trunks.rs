@@ -105,8 +105,7 @@ impl State {
     }
 
     pub(super) fn create_sip_trunk(&mut self, req: &Request<'_>) -> Answer {
-        let (create, mut invalid) = req.decode::<CreateSipTrunk>()?;
-        invalid.documented("transport", create.body.transport.as_ref());
+        let (create, invalid) = req.decode::<CreateSipTrunk>()?;
         invalid.check()?;
         let trunk = new_trunk(self.new_id(), create.body);
         self.sip.trunks.push(trunk.clone());
@@ -120,8 +119,7 @@ impl State {
 
     pub(super) fn update_sip_trunk(&mut self, req: &Request<'_>) -> Answer {
         let index = self.trunk_index(req)?;
-        let (update, mut invalid) = req.decode::<UpdateSipTrunk>()?;
-        invalid.documented("transport", update.body.transport.as_ref());
+        let (update, invalid) = req.decode::<UpdateSipTrunk>()?;
         invalid.check()?;
         let trunk = &mut self.sip.trunks[index];
         apply_update(trunk, update.body);

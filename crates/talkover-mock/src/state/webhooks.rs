@@ -6,12 +6,12 @@ use std::time::Duration;
 
 use serde::Deserialize as _;
 use serde_json::{Map, Value};
-use talkover_core::actions::{AuthorizationScheme, CustomHeader};
+use talkover_core::actions::CustomHeader;
 use talkover_core::webhook_delivery::TEST_EVENT;
 use talkover_core::webhooks::{
     AgentWebhook, AgentWebhookEvent, CampaignWebhook, CampaignWebhookEvent, CampaignWebhookList, CreateCampaignWebhook,
     CreateWebhook, ListCampaignWebhookLogs, ListWebhookLogs, NewWebhook, UpdateCampaignWebhook, UpdateWebhook,
-    WebhookChanges, WebhookEvent, WebhookHttpMethod, WebhookRetry, WebhookStatus, WebhookTestResult,
+    WebhookChanges, WebhookEvent, WebhookRetry, WebhookStatus, WebhookTestResult,
 };
 
 use super::live::{agent_delivery, campaign_delivery, event_name, HookSettings, Target};
@@ -100,14 +100,12 @@ impl State {
 /// The rules the API holds a new webhook to, beyond the core's checks.
 fn check_new<E: WebhookEvent>(body: &NewWebhook<E>, invalid: &mut Invalid) {
     check_url_and_events(Some(&body.webhook_url), Some(&body.events), invalid);
-    check_choices(body.http_method.as_ref(), body.authorization_scheme.as_ref(), invalid);
     check_headers(body.custom_headers.as_ref(), invalid);
 }
 
 /// The rules the API holds a webhook's changes to, beyond the core's checks.
 fn check_changes<E: WebhookEvent>(changes: &WebhookChanges<E>, invalid: &mut Invalid) {
     check_url_and_events(changes.webhook_url.as_ref(), changes.events.as_ref(), invalid);
-    check_choices(changes.http_method.as_ref(), changes.authorization_scheme.as_ref(), invalid);
     check_headers(changes.custom_headers.as_ref(), invalid);
 }
 
@@ -125,12 +123,6 @@ fn check_headers(headers: Option<&Vec<CustomHeader>>, invalid: &mut Invalid) {
     }
 }
 
-/// The delivery method and the authorization scheme, when given, must be among the documented options.
-fn check_choices(method: Option<&WebhookHttpMethod>, scheme: Option<&AuthorizationScheme>, invalid: &mut Invalid) {
-    invalid.documented("http_method", method);
-    invalid.documented("authorization_scheme", scheme);
-}
-
 /// The rules the API holds a webhook's URL and events to, beyond the core's checks.
 fn check_url_and_events<E: WebhookEvent>(url: Option<&String>, events: Option<&Vec<E>>, invalid: &mut Invalid) {
     if url.is_some_and(|u| !is_url(u)) {
@@ -138,9 +130,6 @@ fn check_url_and_events<E: WebhookEvent>(url: Option<&String>, events: Option<&V
     }
     if events.is_some_and(Vec::is_empty) {
         invalid.add("events", "The events field must contain at least 1 items.");
-    }
-    for (i, event) in events.into_iter().flatten().enumerate() {
-        invalid.documented(&format!("events.{i}"), Some(event));
     }
 }
 
