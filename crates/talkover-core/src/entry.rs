@@ -460,22 +460,7 @@ mod names {
         pub(super) goal: Goal<'a>,
     }
 
-    #[derive(Debug)]
-    pub(super) struct Stop;
-
-    impl std::fmt::Display for Stop {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str("field names probed")
-        }
-    }
-
-    impl std::error::Error for Stop {}
-
-    impl de::Error for Stop {
-        fn custom<T: std::fmt::Display>(_: T) -> Self {
-            Stop
-        }
-    }
+    use crate::undocumented::Stop;
 
     impl<'de> Deserializer<'de> for Probe<'_> {
         type Error = Stop;

@@ -34,27 +34,34 @@ struct Probe<'a> {
     found: &'a mut Vec<String>,
 }
 
-/// Nothing goes wrong in a probe: the error type exists because serde asks for one.
+/// How a probe ends: a serializer or deserializer that only looks at the types (this module's, and the
+/// registry's field probe) stops with it; nothing else goes wrong in one.
 #[derive(Debug)]
-pub struct Never;
+pub(crate) struct Stop;
 
-impl std::fmt::Display for Never {
+impl std::fmt::Display for Stop {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("probe")
+        f.write_str("probed")
     }
 }
 
-impl std::error::Error for Never {}
+impl std::error::Error for Stop {}
 
-impl ser::Error for Never {
+impl ser::Error for Stop {
     fn custom<T: std::fmt::Display>(_: T) -> Self {
-        Never
+        Stop
+    }
+}
+
+impl serde::de::Error for Stop {
+    fn custom<T: std::fmt::Display>(_: T) -> Self {
+        Stop
     }
 }
 
 macro_rules! nothing_to_see {
     ($($method:ident: $ty:ty),* $(,)?) => {
-        $(fn $method(self, _: $ty) -> Result<(), Never> {
+        $(fn $method(self, _: $ty) -> Result<(), Stop> {
             Ok(())
         })*
     };
@@ -62,7 +69,7 @@ macro_rules! nothing_to_see {
 
 impl<'a> Serializer for Probe<'a> {
     type Ok = ();
-    type Error = Never;
+    type Error = Stop;
     type SerializeSeq = Walk<'a>;
     type SerializeTuple = Walk<'a>;
     type SerializeTupleStruct = Walk<'a>;
@@ -78,23 +85,23 @@ impl<'a> Serializer for Probe<'a> {
         serialize_unit_struct: &'static str,
     }
 
-    fn serialize_none(self) -> Result<(), Never> {
+    fn serialize_none(self) -> Result<(), Stop> {
         Ok(())
     }
 
-    fn serialize_unit(self) -> Result<(), Never> {
+    fn serialize_unit(self) -> Result<(), Stop> {
         Ok(())
     }
 
-    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<(), Never> {
+    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<(), Stop> {
         value.serialize(self)
     }
 
-    fn serialize_unit_variant(self, _: &'static str, _: u32, _: &'static str) -> Result<(), Never> {
+    fn serialize_unit_variant(self, _: &'static str, _: u32, _: &'static str) -> Result<(), Stop> {
         Ok(())
     }
 
-    fn serialize_newtype_struct<T: Serialize + ?Sized>(self, name: &'static str, value: &T) -> Result<(), Never> {
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(self, name: &'static str, value: &T) -> Result<(), Stop> {
         if name == UNKNOWN {
             self.found.push(self.path);
             return Ok(());
@@ -108,35 +115,35 @@ impl<'a> Serializer for Probe<'a> {
         _: u32,
         variant: &'static str,
         value: &T,
-    ) -> Result<(), Never> {
+    ) -> Result<(), Stop> {
         value.serialize(Probe { path: join(&self.path, variant), found: self.found })
     }
 
-    fn serialize_seq(self, _: Option<usize>) -> Result<Walk<'a>, Never> {
+    fn serialize_seq(self, _: Option<usize>) -> Result<Walk<'a>, Stop> {
         Ok(Walk { path: self.path, found: self.found, index: 0, key: None })
     }
 
-    fn serialize_tuple(self, len: usize) -> Result<Walk<'a>, Never> {
+    fn serialize_tuple(self, len: usize) -> Result<Walk<'a>, Stop> {
         self.serialize_seq(Some(len))
     }
 
-    fn serialize_tuple_struct(self, _: &'static str, len: usize) -> Result<Walk<'a>, Never> {
+    fn serialize_tuple_struct(self, _: &'static str, len: usize) -> Result<Walk<'a>, Stop> {
         self.serialize_seq(Some(len))
     }
 
-    fn serialize_tuple_variant(self, _: &'static str, _: u32, v: &'static str, _: usize) -> Result<Walk<'a>, Never> {
+    fn serialize_tuple_variant(self, _: &'static str, _: u32, v: &'static str, _: usize) -> Result<Walk<'a>, Stop> {
         Ok(Walk { path: join(&self.path, v), found: self.found, index: 0, key: None })
     }
 
-    fn serialize_map(self, len: Option<usize>) -> Result<Walk<'a>, Never> {
+    fn serialize_map(self, len: Option<usize>) -> Result<Walk<'a>, Stop> {
         self.serialize_seq(len)
     }
 
-    fn serialize_struct(self, _: &'static str, len: usize) -> Result<Walk<'a>, Never> {
+    fn serialize_struct(self, _: &'static str, len: usize) -> Result<Walk<'a>, Stop> {
         self.serialize_seq(Some(len))
     }
 
-    fn serialize_struct_variant(self, _: &'static str, _: u32, v: &'static str, l: usize) -> Result<Walk<'a>, Never> {
+    fn serialize_struct_variant(self, _: &'static str, _: u32, v: &'static str, l: usize) -> Result<Walk<'a>, Stop> {
         self.serialize_tuple_variant("", 0, v, l)
     }
 }
@@ -150,11 +157,11 @@ struct Walk<'a> {
 }
 
 impl Walk<'_> {
-    fn member<T: Serialize + ?Sized>(&mut self, key: &str, value: &T) -> Result<(), Never> {
+    fn member<T: Serialize + ?Sized>(&mut self, key: &str, value: &T) -> Result<(), Stop> {
         value.serialize(Probe { path: join(&self.path, key), found: self.found })
     }
 
-    fn element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Never> {
+    fn element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Stop> {
         let key = self.index.to_string();
         self.index += 1;
         self.member(&key, value)
@@ -165,13 +172,13 @@ macro_rules! walk {
     ($($trait:ident: $method:ident),* $(,)?) => {
         $(impl ser::$trait for Walk<'_> {
             type Ok = ();
-            type Error = Never;
+            type Error = Stop;
 
-            fn $method<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Never> {
+            fn $method<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Stop> {
                 self.element(value)
             }
 
-            fn end(self) -> Result<(), Never> {
+            fn end(self) -> Result<(), Stop> {
                 Ok(())
             }
         })*
@@ -189,13 +196,13 @@ macro_rules! fields {
     ($($trait:ident),* $(,)?) => {
         $(impl ser::$trait for Walk<'_> {
             type Ok = ();
-            type Error = Never;
+            type Error = Stop;
 
-            fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Result<(), Never> {
+            fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Result<(), Stop> {
                 self.member(key, value)
             }
 
-            fn end(self) -> Result<(), Never> {
+            fn end(self) -> Result<(), Stop> {
                 Ok(())
             }
         })*
@@ -206,9 +213,9 @@ fields!(SerializeStruct, SerializeStructVariant);
 
 impl ser::SerializeMap for Walk<'_> {
     type Ok = ();
-    type Error = Never;
+    type Error = Stop;
 
-    fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), Never> {
+    fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), Stop> {
         self.key = match serde_json::to_value(key) {
             Ok(serde_json::Value::String(text)) => Some(text),
             Ok(other) => Some(other.to_string()),
@@ -217,12 +224,12 @@ impl ser::SerializeMap for Walk<'_> {
         Ok(())
     }
 
-    fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Never> {
+    fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Stop> {
         let key = self.key.take().unwrap_or_default();
         self.member(&key, value)
     }
 
-    fn end(self) -> Result<(), Never> {
+    fn end(self) -> Result<(), Stop> {
         Ok(())
     }
 }
