@@ -181,9 +181,17 @@ pub fn params_from_args(op: &OperationInfo, args: &ArgMatches) -> Result<Params,
         pairs.push((name.trim().trim_end_matches("[]").to_owned(), value.to_owned()));
     }
     let mut query = Map::new();
+    let fields = op.query_fields();
+    let takes_one = |name: &str| fields.iter().any(|f| f.name == name && !f.reads.starts_with("list of"));
     for (name, value) in pairs {
         let value = Value::String(value);
         match query.get_mut(&name) {
+            // Given twice (`--status a --query status=b`), a parameter that takes one value is a mistake.
+            Some(_) if takes_one(&name) => {
+                return Err(Failure::usage(format!(
+                    "the query parameter `{name}` takes one value, and was given more"
+                )));
+            }
             Some(Value::Array(items)) => items.push(value),
             Some(single) => *single = Value::Array(vec![single.take(), value]),
             None => {
@@ -308,6 +316,10 @@ fn set_field(body: &mut Value, name: &str, value: Value) -> Result<(), Failure> 
 /// The body of `--data`: JSON text, `@path`, or `-` (or `@-`, as curl has it) for standard input.
 fn read_data(data: &str) -> Result<Value, Failure> {
     let (text, from) = if data == "-" || data == "@-" {
+        static READ: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+        if READ.swap(true, std::sync::atomic::Ordering::Relaxed) {
+            return Err(Failure::usage("standard input can be read once: give `-` (or `@-`) to one flag only".into()));
+        }
         let mut text = String::new();
         std::io::stdin()
             .read_to_string(&mut text)

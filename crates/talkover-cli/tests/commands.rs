@@ -223,6 +223,16 @@ fn errors_show_kind_status_message_fields_and_request_id_with_their_exit_code() 
     let mut usage = talkover(&url, &token);
     usage.args(["agents", "get"]);
     assert_eq!(run(usage).status.code(), Some(2));
+
+    // A parameter that takes one value, given twice; a list takes each.
+    let mut twice = talkover(&url, &token);
+    twice.args(["calls", "list", "--status", "initiated", "--query", "status=ringing"]);
+    let output = run(twice);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(stderr(&output).contains("`status` takes one value"), "{}", stderr(&output));
+    let mut list = talkover(&url, &token);
+    list.args(["calendars", "get-events-batch", "--calendar-ids", "a", "--calendar-ids", "b", "--dry-run"]);
+    assert!(json(list)["url"].as_str().unwrap().ends_with("calendar_ids%5B%5D=a&calendar_ids%5B%5D=b"));
 }
 
 /// Nothing is dropped without a word: a misspelt body field or query name is refused before anything is
