@@ -61,13 +61,23 @@ pub fn human(value: &Value) -> String {
             text
         }
         Value::Object(fields) => {
+            // A list of resources inside the answer (list-agent-webhooks' `webhooks`) is a table of its
+            // own, after the other fields.
+            let is_rows = |v: &Value| v.as_array().is_some_and(|a| !a.is_empty() && a.iter().all(Value::is_object));
+            let (lists, rest): (Map<String, Value>, Map<String, Value>) =
+                fields.iter().map(|(k, v)| (k.clone(), v.clone())).partition(|(_, v)| is_rows(v));
             let mut lines = Vec::new();
-            key_fields(fields, "", &mut lines, 0);
-            if lines.is_empty() {
+            key_fields(&rest, "", &mut lines, 0);
+            if lines.is_empty() && lists.is_empty() {
                 return "(empty)\n".into();
             }
             let width = lines.iter().map(|(k, _)| k.chars().count()).max().unwrap_or(0);
-            lines.iter().map(|(k, v)| format!("{k:width$}  {v}\n")).collect()
+            let mut text: String = lines.iter().map(|(k, v)| format!("{k:width$}  {v}\n")).collect();
+            for (name, rows) in &lists {
+                let rows = rows.as_array().map(Vec::as_slice).unwrap_or_default();
+                text.push_str(&format!("\n{}:\n{}", printable(name), table(rows)));
+            }
+            text
         }
         other => format!("{}\n", scalar(other)),
     }
@@ -217,6 +227,17 @@ mod tests {
         let one = human(&json!({"data": {"id": "a1", "label": label}}));
         assert_eq!(one.lines().count(), 2, "{one}");
         assert!(!one.chars().any(|c| c.is_control() && c != '\n'), "{one:?}");
+    }
+
+    #[test]
+    fn a_list_inside_an_answer_is_a_table_of_its_own() {
+        let text = human(&json!({"data": {"available_events": {"event_a": "A"},
+            "webhooks": [{"id": "w1", "name": "Hook", "status": "active"}, {"id": "w2", "name": "Other"}]}}));
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(lines[0].starts_with("available_events.event_a") && lines[0].ends_with(" A"), "{text}");
+        assert_eq!(lines[2], "webhooks:", "{text}");
+        assert_eq!(lines[3].split_whitespace().collect::<Vec<_>>(), ["ID", "NAME", "STATUS"], "{text}");
+        assert!(lines[4].starts_with("w1") && lines[5].starts_with("w2"), "{text}");
     }
 
     #[test]
