@@ -98,11 +98,6 @@ pub fn body_positionals(op: &OperationInfo) -> &'static [(&'static str, &'static
     BODY_POSITIONALS.iter().find(|(id, _)| *id == op.id).map(|(_, fields)| *fields).unwrap_or(&[])
 }
 
-/// Whether an operation takes a JSON body (a `DELETE` or a `POST` such as publish-agent may not).
-pub fn takes_body(op: &OperationInfo) -> bool {
-    op.has_body()
-}
-
 /// Whether an operation answers a list of pages (it has a `page` parameter).
 pub fn is_list(op: &OperationInfo) -> bool {
     op.query_names().contains(&"page")
@@ -255,7 +250,7 @@ fn operation_command(cmd: &OperationCommand) -> Command {
     let params = path_params(op);
     let positionals = body_positionals(op);
     let mut usage_hint = String::new();
-    if takes_body(op) {
+    if op.has_body() {
         usage_hint.push_str(
             "The body is given with --data (JSON text, @file or - for stdin), field by field with -F/--field \
              and -f/--raw-field, or both: the fields are set over --data, in the order given",
@@ -330,7 +325,7 @@ fn operation_command(cmd: &OperationCommand) -> Command {
             .action(ArgAction::Append)
             .help("A query parameter (repeat the name for a list)"),
     );
-    if takes_body(op) {
+    if op.has_body() {
         command = command
             .arg(
                 Arg::new("data")

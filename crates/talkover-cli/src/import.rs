@@ -403,14 +403,14 @@ impl LineCounter<'_> {
 fn e164(raw: &str) -> Result<String, String> {
     let compact: String = raw.chars().filter(|c| !matches!(c, ' ' | '-' | '.' | '(' | ')' | '\t')).collect();
     let shown = raw.trim();
-    let Some(digits) = compact.strip_prefix('+') else {
+    if !compact.starts_with('+') {
         return Err(if shown.is_empty() {
             "no phone number".to_owned()
         } else {
             format!("{shown:?} is not an E.164 number: it must start with + and the country code")
         });
-    };
-    if !digits.bytes().all(|b| b.is_ascii_digit()) || digits.starts_with('0') || !(7..=15).contains(&digits.len()) {
+    }
+    if !talkover::validate::is_e164(&compact) {
         return Err(format!("{shown:?} is not an E.164 number (+ then 7 to 15 digits, the first not 0)"));
     }
     Ok(compact)

@@ -63,9 +63,13 @@ pub fn human(value: &Value) -> String {
         Value::Object(fields) => {
             // A list of resources inside the answer (list-agent-webhooks' `webhooks`) is a table of its
             // own, after the other fields.
-            let is_rows = |v: &Value| v.as_array().is_some_and(|a| !a.is_empty() && a.iter().all(Value::is_object));
-            let (lists, rest): (Map<String, Value>, Map<String, Value>) =
-                fields.iter().map(|(k, v)| (k.clone(), v.clone())).partition(|(_, v)| is_rows(v));
+            fn rows_of(v: &Value) -> Option<&Vec<Value>> {
+                v.as_array().filter(|a| !a.is_empty() && a.iter().all(Value::is_object))
+            }
+            let lists: Vec<(&String, &Vec<Value>)> =
+                fields.iter().filter_map(|(k, v)| rows_of(v).map(|rows| (k, rows))).collect();
+            let rest: Map<String, Value> =
+                fields.iter().filter(|(_, v)| rows_of(v).is_none()).map(|(k, v)| (k.clone(), v.clone())).collect();
             let mut lines = Vec::new();
             key_fields(&rest, "", &mut lines, 0);
             if lines.is_empty() && lists.is_empty() {
@@ -73,8 +77,7 @@ pub fn human(value: &Value) -> String {
             }
             let width = lines.iter().map(|(k, _)| k.chars().count()).max().unwrap_or(0);
             let mut text: String = lines.iter().map(|(k, v)| format!("{k:width$}  {v}\n")).collect();
-            for (name, rows) in &lists {
-                let rows = rows.as_array().map(Vec::as_slice).unwrap_or_default();
+            for (name, rows) in lists {
                 text.push_str(&format!("\n{}:\n{}", printable(name), table(rows)));
             }
             text
@@ -128,7 +131,7 @@ const MAX_COLUMNS: usize = 6;
 const MAX_CELL: usize = 40;
 
 /// A list as a table: the usual identifying columns first, then the first item's other plain fields.
-fn table(items: &[Value]) -> String {
+pub fn table(items: &[Value]) -> String {
     if items.is_empty() {
         return "(no items)\n".into();
     }
@@ -186,11 +189,6 @@ pub fn write_failure(e: std::io::Error) -> Failure {
         return Failure::ClosedPipe;
     }
     Failure::local(format!("cannot write the output: {e}"))
-}
-
-/// Items as a table, as a list answer shows them.
-pub fn items_table(items: &[Value]) -> String {
-    table(items)
 }
 
 /// Writes one JSON value on one line (NDJSON).

@@ -390,7 +390,7 @@ fn fetch_all(context: &Context, op: &'static OperationInfo, mut params: Params) 
     }
     progress.finish_and_clear();
     if let Some(rows) = table {
-        let text = output::items_table(&rows) + &format!("{} in all\n", rows.len());
+        let text = output::table(&rows) + &format!("{} in all\n", rows.len());
         out.write_all(text.as_bytes()).map_err(output::write_failure)?;
     }
     Ok(())

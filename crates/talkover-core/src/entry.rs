@@ -46,8 +46,8 @@ pub struct OperationInfo {
     build: fn(&Params, &ClientConfig) -> Result<HttpRequest, Error>,
     decode: fn(HttpResponse) -> Result<Value, Error>,
     incoming: DecodeIncoming,
-    query_names: fn() -> &'static [&'static str],
-    fields: fn(&'static str) -> Option<Vec<FieldInfo>>,
+    names: fn(Option<&'static str>) -> &'static [&'static str],
+    fields: fn(&'static str) -> Vec<FieldInfo>,
 }
 
 /// One field of an operation's body or query as its types read it, for tools that describe an operation (a
@@ -79,7 +79,7 @@ impl OperationInfo {
             build: build_from_params::<O>,
             decode: decode_to_json::<O>,
             incoming: decode_incoming::<O>,
-            query_names: query_names_of::<O>,
+            names: names_of::<O>,
             fields: fields_of::<O>,
         }
     }
@@ -88,24 +88,24 @@ impl OperationInfo {
     /// its declaration; empty for an operation without a query. For tools that offer them by name (a
     /// command line's flags).
     pub fn query_names(&self) -> &'static [&'static str] {
-        (self.query_names)()
+        (self.names)(Some("query"))
     }
 
     /// The fields of the operation's JSON body, in the order of its declaration, each with whether the
     /// types need it and what they read there; empty for an operation without a body, or a body whose
     /// fields the types do not name (one read whole). For tools that describe an operation.
     pub fn body_fields(&self) -> Vec<FieldInfo> {
-        (self.fields)("body").unwrap_or_default()
+        (self.fields)("body")
     }
 
     /// The operation's query parameters as [`OperationInfo::body_fields`] describes a body's fields.
     pub fn query_fields(&self) -> Vec<FieldInfo> {
-        (self.fields)("query").unwrap_or_default()
+        (self.fields)("query")
     }
 
     /// Whether the operation sends a JSON body. One that does not sends nothing it is given as a body.
     pub fn has_body(&self) -> bool {
-        (self.fields)("body").is_some()
+        (self.names)(None).contains(&"body")
     }
 
     /// Builds the typed operation from JSON parameters (through the same types a caller uses) and then
@@ -406,33 +406,25 @@ fn unserializable(id: &'static str, e: serde_json::Error) -> Error {
     Error::invalid_request(id, None, format!("could not serialize the response: {e}"))
 }
 
-/// The query parameter names of `O`, read from its `Deserialize` implementation: the names a derived
-/// implementation hands to `deserialize_struct`, renames applied (see `names::Probe`).
-fn query_names_of<O: Operation + DeserializeOwned>() -> &'static [&'static str] {
+/// The field names of `O` (`part` `None`: path parameters, `query`, `body`) or of the struct in its field
+/// `part`, read from its `Deserialize` implementation: the names a derived implementation hands to
+/// `deserialize_struct`, renames applied (see `names::Probe`). Empty when there is no such struct.
+fn names_of<O: Operation + DeserializeOwned>(part: Option<&'static str>) -> &'static [&'static str] {
     let mut found = None;
-    let _ = O::deserialize(names::Probe { descend: Some("query"), goal: names::Goal::Names(&mut found) });
+    let _ = O::deserialize(names::Probe { descend: part, goal: names::Goal::Names(&mut found) });
     found.unwrap_or(&[])
 }
 
-/// The fields of the struct in `O`'s field `part` (`body`, `query`), read from its `Deserialize`
-/// implementation: the names, then for each one what the field's own `Deserialize` asks of the data (see
-/// `names::Kind`). `None` when `O` has no such field.
-fn fields_of<O: Operation + DeserializeOwned>(part: &'static str) -> Option<Vec<FieldInfo>> {
-    let mut own = None;
-    let _ = O::deserialize(names::Probe { descend: None, goal: names::Goal::Names(&mut own) });
-    if !own.is_some_and(|own| own.contains(&part)) {
-        return None;
-    }
-    let mut found = None;
-    let _ = O::deserialize(names::Probe { descend: Some(part), goal: names::Goal::Names(&mut found) });
-    let names = found.unwrap_or(&[]);
+/// The fields of the struct in `O`'s field `part` (`body`, `query`): the names, then for each one what
+/// the field's own `Deserialize` asks of the data (see `names::Kind`). Empty when `O` has no such field.
+fn fields_of<O: Operation + DeserializeOwned>(part: &'static str) -> Vec<FieldInfo> {
     let field = |name: &'static str| {
         let mut reading = names::Reading::default();
         let goal = names::Goal::Field(name, &mut reading);
         let _ = O::deserialize(names::Probe { descend: Some(part), goal });
         FieldInfo { name, required: !reading.optional, reads: reading.words }
     };
-    Some(names.iter().map(|&name| field(name)).collect())
+    names_of::<O>(Some(part)).iter().map(|&name| field(name)).collect()
 }
 
 mod names {

@@ -54,13 +54,9 @@ fn equivalent(value: &Value, refused: &str, path: &str) -> Option<Value> {
         // An empty list or map stored as nothing: serde's words for a `Vec` and a map that met `null`.
         Value::Null if refused.starts_with("invalid type: null, expected a sequence") => Some(Value::Array(Vec::new())),
         Value::Null if refused.starts_with("invalid type: null, expected a map") => Some(Value::Object(Map::new())),
-        Value::Number(n) => {
+        Value::Number(n) if n.is_f64() => {
             let whole = n.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15)?;
-            if n.is_f64() {
-                Some(Value::from(whole as i64))
-            } else {
-                None
-            }
+            Some(Value::from(whole as i64))
         }
         Value::String(text) if refused.contains("is not a valid date (YYYY-MM-DD)") => {
             midnight_date(text).map(|date| Value::String(date.to_owned()))

@@ -232,11 +232,17 @@ pub fn is_e164(text: &str) -> bool {
 /// or brackets allowed between the digits (`+1 555 123 4567`, `+1 (555) 123-4567`), as a page that asks
 /// for "international format" rather than E.164 allows.
 pub fn is_international(text: &str) -> bool {
-    let Some(rest) = text.strip_prefix('+') else { return false };
+    e164_of_international(text).is_some()
+}
+
+/// The E.164 form of a number in international form ([`is_international`]): its separators taken out
+/// (`+1 (555) 123-4567` is `+15551234567`); `None` when it is not in that form.
+pub fn e164_of_international(text: &str) -> Option<String> {
+    let rest = text.strip_prefix('+')?;
     let separators = |c: char| matches!(c, ' ' | '-' | '.' | '(' | ')');
-    rest.starts_with(|c: char| c.is_ascii_digit())
-        && rest.chars().all(|c| c.is_ascii_digit() || separators(c))
-        && is_e164(&text.replace(separators, ""))
+    let digits_and_separators = rest.chars().all(|c| c.is_ascii_digit() || separators(c));
+    let compact = text.replace(separators, "");
+    (rest.starts_with(|c: char| c.is_ascii_digit()) && digits_and_separators && is_e164(&compact)).then_some(compact)
 }
 
 /// Fails unless `value` is a phone number in E.164 form (see [`is_e164`]).
@@ -342,6 +348,11 @@ mod tests {
         assert!(pagination("x", Some(100), Some(1)).is_ok());
         assert!(pagination("x", Some(101), None).unwrap_err().to_string().contains("`per_page`"));
         assert!(pagination("x", None, Some(0)).is_ok());
+        assert_eq!(e164_of_international("+1 (555) 123-4567").as_deref(), Some("+15551234567"));
+        assert_eq!(e164_of_international("+44.7911.123456").as_deref(), Some("+447911123456"));
+        for not in ["1 555 123 4567", "+ 1555123456", "+1 555 CALL NOW", "+1"] {
+            assert_eq!(e164_of_international(not), None, "{not}");
+        }
     }
 
     #[test]

@@ -166,15 +166,16 @@ impl State {
             let details = json!({ "field": "to" });
             return Err(Reply::error_object(400, "MISSING_PHONE_NUMBER", "Phone number is required", Some(details)));
         }
-        // The page asks for "international format" (`+1 555 123 4567` as well as `+15551234567`).
-        if !talkover_core::validate::is_international(to) {
+        // The page asks for "international format" (`+1 555 123 4567` as well as `+15551234567`); the call
+        // is kept under the number's E.164 form, as the call lists show numbers.
+        let Some(to) = talkover_core::validate::e164_of_international(to) else {
             return Err(Reply::error_object(
                 400,
                 "INVALID_PHONE_NUMBER",
                 "Phone number must be in international format (e.g., +1234567890)",
                 Some(json!({ "field": "to", "value": to })),
             ));
-        }
+        };
         let (make, invalid) = req.decode::<MakeCall>()?;
         invalid.check()?;
         let body = make.body;
@@ -186,9 +187,8 @@ impl State {
         // A delayed call is made now and placed `delay_seconds` later: its whole progression waits.
         let created_ms = self.live.clock.now_ms();
         let delay_ms = i64::from(body.delay_seconds.unwrap_or(0)).saturating_mul(1000);
-        // The call is kept under the number's E.164 form, as the call lists show numbers.
         let placing = Placing {
-            to: body.to.chars().filter(|c| *c == '+' || c.is_ascii_digit()).collect(),
+            to,
             is_testing: body.is_testing.unwrap_or(false),
             context: body.context,
             created_ms,
