@@ -14,7 +14,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 use std::fs::{File, OpenOptions};
-use std::io::{BufRead as _, BufReader, Write as _};
+use std::io::{BufRead as _, BufReader, Read as _, Write as _};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard};
@@ -62,8 +62,18 @@ pub fn command() -> Command {
         .arg(
             Arg::new("campaign_id").required(true).value_name("CAMPAIGN_ID").help("The campaign to queue the calls in"),
         )
-        .arg(Arg::new("csv").required(true).value_name("CONTACTS.CSV").help("The CSV file, with a header row"))
-        .arg(Arg::new("journal").long("journal").value_name("PATH").help("The journal file"))
+        .arg(
+            Arg::new("csv")
+                .required(true)
+                .value_name("CONTACTS.CSV")
+                .help("The CSV file, with a header row (- reads standard input, with --journal)"),
+        )
+        .arg(
+            Arg::new("journal")
+                .long("journal")
+                .value_name("PATH")
+                .help("The journal file (default: next to the CSV file)"),
+        )
         .arg(
             Arg::new("concurrency")
                 .long("concurrency")
@@ -121,13 +131,29 @@ pub fn run(context: &Context, args: &ArgMatches) -> Result<u8, Failure> {
     let concurrency = usize::from(*args.get_one::<u16>("concurrency").expect("has a default"));
     let max_attempts = *args.get_one::<u32>("max-attempts").expect("has a default");
     let testing = args.get_flag("testing");
-    let bytes =
-        std::fs::read(&csv_path).map_err(|e| Failure::local(format!("cannot read {}: {e}", csv_path.display())))?;
-    let (rows, mut invalid) = read_rows(&bytes, args.get_one::<String>("phone-column").map(String::as_str), testing)?;
+    let from_stdin = csv_path.as_os_str() == "-";
     let journal_path = match args.get_one::<String>("journal") {
         Some(path) => PathBuf::from(path),
+        None if from_stdin => {
+            return Err(Failure::usage(
+                "a CSV read from standard input needs --journal PATH: the journal is what lets the import run \
+                 again after a stop without calling a row twice"
+                    .into(),
+            ))
+        }
         None => default_journal(&csv_path, &campaign_id),
     };
+    let bytes = if from_stdin {
+        let mut bytes = Vec::new();
+        std::io::stdin().lock().read_to_end(&mut bytes).map(|_| bytes)
+    } else {
+        std::fs::read(&csv_path)
+    }
+    .map_err(|e| {
+        let from = if from_stdin { "standard input".into() } else { csv_path.display().to_string() };
+        Failure::local(format!("cannot read {from}: {e}"))
+    })?;
+    let (rows, mut invalid) = read_rows(&bytes, args.get_one::<String>("phone-column").map(String::as_str), testing)?;
     let header = format!("{JOURNAL_MAGIC} {} {:016x}", escape(&campaign_id), fnv1a(&bytes));
 
     // The answers of make-campaign-call are handled here, attempt by attempt: the client never retries it.

@@ -3,8 +3,10 @@
 use std::io::{Read as _, Write as _};
 
 use clap::ArgMatches;
+use serde::Deserialize as _;
 use serde_json::{Map, Value};
 use talkover::registry::{OperationInfo, Params};
+use talkover::{ListEnvelope, Page};
 
 use crate::commands::{self, body_positionals, path_params, REFERENCE};
 use crate::failure::Failure;
@@ -359,19 +361,20 @@ fn fetch_all(context: &Context, op: &'static OperationInfo, mut params: Params) 
         progress.set_message(format!("page {page}, {fetched} items so far"));
         progress.tick();
         let answer = context.client.execute_registered(op, &params).inspect_err(|_| progress.finish_and_clear())?;
-        let items = match answer.value.get("data") {
-            Some(Value::Array(items)) => items.clone(),
-            _ => {
-                // Not a list: the one answer, on one line (or as a person reads it).
-                progress.finish_and_clear();
-                if context.format == Format::Table {
-                    out.write_all(output::human(&answer.value).as_bytes()).map_err(output::write_failure)?;
-                } else {
-                    output::print_line(&mut out, &answer.value).map_err(output::write_failure)?;
-                }
-                return Ok(());
+        // A list answer read as the core reads one (`data`, and the page block under `meta` or
+        // `pagination`), so the next page follows `Page::next_page`'s rule.
+        let Ok(list) = ListEnvelope::<Value>::deserialize(&answer.value).map(Page::from) else {
+            // Not a list: the one answer, on one line (or as a person reads it).
+            progress.finish_and_clear();
+            if context.format == Format::Table {
+                out.write_all(output::human(&answer.value).as_bytes()).map_err(output::write_failure)?;
+            } else {
+                output::print_line(&mut out, &answer.value).map_err(output::write_failure)?;
             }
+            return Ok(());
         };
+        let next = list.next_page();
+        let items = list.items;
         let count = items.len();
         fetched += count;
         match &mut table {
@@ -382,8 +385,7 @@ fn fetch_all(context: &Context, op: &'static OperationInfo, mut params: Params) 
                 }
             }
         }
-        let pagination = answer.value.get("pagination").or_else(|| answer.value.get("meta"));
-        match next_page(pagination, count) {
+        match next {
             Some(next) if next > page => page = next,
             _ => break,
         }
@@ -394,22 +396,6 @@ fn fetch_all(context: &Context, op: &'static OperationInfo, mut params: Params) 
         out.write_all(text.as_bytes()).map_err(output::write_failure)?;
     }
     Ok(())
-}
-
-/// The page after this one, by the answer's pagination (the rule of `talkover::Page::next_page`: an empty
-/// page ends the list).
-fn next_page(pagination: Option<&Value>, items: usize) -> Option<u64> {
-    let p = pagination?;
-    let number = |k: &str| p.get(k).and_then(Value::as_u64);
-    let current = number("current_page")?;
-    if items == 0 || current == 0 {
-        return None;
-    }
-    let more = match number("last_page") {
-        Some(last) => current < last,
-        None => current.saturating_mul(number("per_page")?) < number("total")?,
-    };
-    more.then_some(current + 1)
 }
 
 #[cfg(test)]
@@ -468,15 +454,5 @@ mod tests {
         assert_eq!(typed_value("99999999999999999999").unwrap(), json!("99999999999999999999"), "not rounded");
         assert_eq!(typed_value("18446744073709551615").unwrap(), json!(u64::MAX));
         assert_eq!(typed_value("-9223372036854775808").unwrap(), json!(i64::MIN));
-    }
-
-    #[test]
-    fn pages_end_on_the_last_one_or_an_empty_one() {
-        let p = json!({"current_page": 1, "per_page": 2, "total": 3});
-        assert_eq!(next_page(Some(&p), 2), Some(2));
-        assert_eq!(next_page(Some(&json!({"current_page": 2, "per_page": 2, "total": 3})), 1), None);
-        assert_eq!(next_page(Some(&json!({"current_page": 1, "last_page": 1})), 5), None);
-        assert_eq!(next_page(Some(&p), 0), None);
-        assert_eq!(next_page(None, 2), None);
     }
 }

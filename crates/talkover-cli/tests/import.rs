@@ -202,6 +202,40 @@ fn a_journal_of_another_import_is_refused() {
     assert!(campaign.calls_by_number().is_empty());
 }
 
+/// A CSV piped in (`-`) needs a journal named, then imports like a file, and a second run with the same
+/// rows and journal sends nothing.
+#[test]
+fn a_csv_from_standard_input_imports_with_a_named_journal() {
+    use std::io::Write as _;
+    let campaign = Campaign::start();
+    let dir = scratch("import-stdin");
+    let rows = "phone,payload.first_name\n+15550100001,Ada\n+15550100002,Bob\n";
+    let piped = |journal: Option<&Path>| {
+        let mut command = campaign.import(Path::new("-"));
+        if let Some(journal) = journal {
+            command.arg("--journal").arg(journal);
+        }
+        let mut child = command.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+        child.stdin.take().unwrap().write_all(rows.as_bytes()).unwrap();
+        child.wait_with_output().unwrap()
+    };
+
+    let refused = piped(None);
+    assert_eq!(refused.status.code(), Some(2), "{}", stderr(&refused));
+    assert!(stderr(&refused).contains("--journal"), "{}", stderr(&refused));
+    assert!(campaign.calls_by_number().is_empty());
+
+    let journal = dir.join("piped.journal");
+    let output = piped(Some(&journal));
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let summary: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(summary["queued"], 2, "{summary}");
+    let again = piped(Some(&journal));
+    assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
+    assert_eq!(journal_entries(&journal, "send "), 2, "the second run sent nothing");
+    assert_eq!(campaign.calls_by_number().values().copied().collect::<Vec<_>>(), [1, 1]);
+}
+
 /// A file edited after an import (a row added) cannot resume the old journal; with a new one, the rows
 /// the first import queued are not queued twice, only the new row is, unless `--call-again` asks for it.
 #[test]
