@@ -9,7 +9,7 @@ use std::net::{TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, SystemTime};
 
 use talkover::calls::{MakeCall, NewCall};
 use talkover::{Error, ErrorKind, RetryBudget, RetryPolicy, TransportErrorKind};
@@ -453,43 +453,6 @@ fn connection_refused_is_a_connect_error_and_is_retried_even_for_make_call() {
                 }
                 other => panic!("{via:?} {call:?}: {other}"),
             }
-        }
-    }
-}
-
-/// An `https` URL to a server that speaks no TLS fails the handshake: a TLS error on both transports, the
-/// request certainly not sent (so a make-call may be tried again, as after a refused connection).
-#[test]
-fn a_failed_tls_handshake_is_a_tls_error_on_both_transports() {
-    for via in [Via::Reqwest, Via::Ureq] {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let addr = listener.local_addr().unwrap();
-        let stop = Arc::new(AtomicBool::new(false));
-        let serving = {
-            let stop = Arc::clone(&stop);
-            std::thread::spawn(move || {
-                listener.set_nonblocking(true).unwrap();
-                let until = Instant::now() + Duration::from_secs(30);
-                while !stop.load(Ordering::Relaxed) && Instant::now() < until {
-                    match listener.accept() {
-                        Ok((mut stream, _)) => {
-                            // Plain HTTP where a TLS server hello was due.
-                            let _ = stream.write_all(b"HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\n\r\n");
-                        }
-                        Err(_) => std::thread::sleep(Duration::from_millis(5)),
-                    }
-                }
-            })
-        };
-        let error = run(via, &format!("https://{addr}/api/v1"), Call::MakeCall, RetryPolicy::none()).unwrap_err();
-        stop.store(true, Ordering::Relaxed);
-        serving.join().unwrap();
-        match &error {
-            Error::Transport(e) => {
-                assert_eq!(e.kind(), TransportErrorKind::Tls, "{via:?}: {e}");
-                assert!(e.certainly_not_sent(), "{via:?}");
-            }
-            other => panic!("{via:?}: {other}"),
         }
     }
 }

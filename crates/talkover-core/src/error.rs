@@ -334,7 +334,9 @@ impl std::error::Error for InvalidRequest {}
 pub enum TransportErrorKind {
     /// The connection could not be opened (refused, DNS failure): the request was certainly not sent.
     Connect,
-    /// The TLS handshake failed: the request was certainly not sent.
+    /// TLS failed: in the handshake (a certificate refused, a server that speaks no TLS), when the request
+    /// was certainly not sent, or on the open connection (a corrupt record, an alert), when it may have
+    /// been. [`TransportError::certainly_not_sent`] says which the transport knows.
     Tls,
     /// No complete answer came in time; the request may have reached the server.
     Timeout,
@@ -355,6 +357,8 @@ pub enum TransportErrorKind {
 #[error("transport error ({kind:?}): {message}")]
 pub struct TransportError {
     kind: TransportErrorKind,
+    /// Set when the transport cannot tell that nothing was sent, although the kind alone would say so.
+    maybe_sent: bool,
     message: String,
     #[source]
     source: Option<Box<dyn std::error::Error + Send + Sync>>,
@@ -363,7 +367,15 @@ pub struct TransportError {
 impl TransportError {
     /// A transport error of the given kind.
     pub fn new(kind: TransportErrorKind, message: impl Into<String>) -> Self {
-        Self { kind, message: message.into(), source: None }
+        Self { kind, maybe_sent: false, message: message.into(), source: None }
+    }
+
+    /// Says that the request may have reached the server, whatever the kind: for a TLS failure that may
+    /// have come after the request was written (a transport that cannot tell the handshake from later).
+    /// A request that is not safe to repeat is then not sent again.
+    pub fn maybe_sent(mut self) -> Self {
+        self.maybe_sent = true;
+        self
     }
 
     /// Attaches the underlying error.
@@ -377,9 +389,14 @@ impl TransportError {
         self.kind
     }
 
-    /// Whether the request certainly never reached the server, so that sending it again cannot repeat it.
+    /// Whether the request certainly never reached the server, so that sending it again cannot repeat it:
+    /// the connection could not be opened, its TLS handshake failed, or its URL cannot be sent.
     pub fn certainly_not_sent(&self) -> bool {
-        matches!(self.kind, TransportErrorKind::Connect | TransportErrorKind::Tls | TransportErrorKind::InvalidUrl)
+        !self.maybe_sent
+            && matches!(
+                self.kind,
+                TransportErrorKind::Connect | TransportErrorKind::Tls | TransportErrorKind::InvalidUrl
+            )
     }
 
     /// Whether the same request may get through when tried again: not when the answer was too large, nor

@@ -15,19 +15,27 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 32 * 1024 * 1024;
 
 /// Whether `error`, or an error it was caused by, is an `E`: for a transport that sorts its HTTP client's
-/// errors by what lies under them (a TLS library's error, say). An `std::io::Error` is looked into too,
-/// since its `source` skips the error it wraps. Follows at most 32 causes.
+/// errors by what lies under them (a TLS library's error, say). See [`find_cause`].
 pub fn caused_by<E: std::error::Error + 'static>(error: &(dyn std::error::Error + 'static)) -> bool {
+    find_cause::<E>(error).is_some()
+}
+
+/// The first `E` among `error` and the errors it was caused by. An `std::io::Error` is looked into too,
+/// since its `source` skips the error it wraps. Follows at most 32 causes.
+pub fn find_cause<'a, E: std::error::Error + 'static>(error: &'a (dyn std::error::Error + 'static)) -> Option<&'a E> {
     let mut next = Some(error);
     for _ in 0..32 {
-        let Some(cause) = next else { return false };
+        let cause = next?;
+        if let Some(found) = cause.downcast_ref::<E>() {
+            return Some(found);
+        }
         let wrapped = cause.downcast_ref::<std::io::Error>().and_then(|io| io.get_ref());
-        if cause.is::<E>() || wrapped.is_some_and(|inner| inner.is::<E>() || caused_by::<E>(inner)) {
-            return true;
+        if let Some(found) = wrapped.and_then(|inner| find_cause::<E>(inner as &(dyn std::error::Error + 'static))) {
+            return Some(found);
         }
         next = cause.source();
     }
-    false
+    None
 }
 
 /// A request as the SDK builds it.

@@ -220,7 +220,7 @@ impl ReqwestTransport {
     }
 }
 
-/// Whether the TLS library refused the connection.
+/// Whether the TLS library failed the exchange (in the handshake, or later on an open connection).
 fn is_tls(error: &reqwest::Error) -> bool {
     #[cfg(feature = "rustls")]
     return talkover_core::transport::caused_by::<rustls::Error>(error);
@@ -274,11 +274,15 @@ fn read_answer(
 }
 
 fn map_error(error: reqwest::Error) -> TransportError {
-    let kind = if is_tls(&error) {
-        // A failed handshake (a certificate refused, a server that speaks no TLS): nothing was sent.
-        TransportErrorKind::Tls
-    } else if error.is_connect() {
-        // Includes DNS failures and TLS handshakes: nothing of the request was sent.
+    if is_tls(&error) {
+        let failure = TransportError::new(TransportErrorKind::Tls, error.to_string());
+        // In the handshake (while connecting: a certificate refused, a server that speaks no TLS) nothing
+        // was sent; later, on the open connection (a corrupt record, an alert), the request may have been.
+        let failure = if error.is_connect() { failure } else { failure.maybe_sent() };
+        return failure.with_source(error);
+    }
+    let kind = if error.is_connect() {
+        // Includes DNS failures: nothing of the request was sent.
         TransportErrorKind::Connect
     } else if error.is_timeout() {
         TransportErrorKind::Timeout

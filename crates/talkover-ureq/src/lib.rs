@@ -103,15 +103,19 @@ impl BlockingTransport for UreqTransport {
 fn map_error(error: ureq::Error) -> TransportError {
     use std::io::ErrorKind as Io;
     #[cfg(feature = "rustls")]
-    let tls = match &error {
-        // ureq hands rustls' refusals over as I/O errors, whose `source` it does not give.
-        ureq::Error::Io(io) => talkover_core::transport::caused_by::<rustls::Error>(io),
-        other => talkover_core::transport::caused_by::<rustls::Error>(other),
-    };
-    #[cfg(feature = "rustls")]
-    if tls {
-        // A failed handshake (a certificate refused, a server that speaks no TLS): nothing was sent.
-        return TransportError::new(TransportErrorKind::Tls, error.to_string()).with_source(error);
+    {
+        // ureq hands rustls' failures over as I/O errors, whose `source` it does not give, and does not
+        // say whether they came in the handshake or later on the open connection.
+        let tls = match &error {
+            ureq::Error::Rustls(e) => Some(e),
+            ureq::Error::Io(io) => talkover_core::transport::find_cause::<rustls::Error>(io),
+            other => talkover_core::transport::find_cause::<rustls::Error>(other),
+        };
+        if let Some(tls) = tls {
+            let failure = TransportError::new(TransportErrorKind::Tls, error.to_string());
+            let failure = if handshake_only(tls) { failure } else { failure.maybe_sent() };
+            return failure.with_source(error);
+        }
     }
     let kind = match &error {
         ureq::Error::HostNotFound | ureq::Error::ConnectionFailed => TransportErrorKind::Connect,
@@ -123,8 +127,6 @@ fn map_error(error: ureq::Error) -> TransportError {
         ureq::Error::Io(e) if matches!(e.kind(), Io::TimedOut | Io::WouldBlock) => TransportErrorKind::Timeout,
         ureq::Error::Io(_) | ureq::Error::Protocol(_) => TransportErrorKind::Io,
         ureq::Error::Tls(_) => TransportErrorKind::Tls,
-        #[cfg(feature = "rustls")]
-        ureq::Error::Rustls(_) => TransportErrorKind::Tls,
         #[cfg(feature = "native-tls")]
         ureq::Error::NativeTls(_) => TransportErrorKind::Tls,
         ureq::Error::BodyExceedsLimit(_) => TransportErrorKind::BodyTooLarge,
@@ -132,4 +134,25 @@ fn map_error(error: ureq::Error) -> TransportError {
         _ => TransportErrorKind::Other,
     };
     TransportError::new(kind, error.to_string()).with_source(error)
+}
+
+/// Whether a TLS failure can only have come from the handshake, before any of the request was written: the
+/// server's certificate refused, nothing offered in common. Any other (a corrupt record, an alert, a
+/// malformed message, also what a server that speaks no TLS provokes) may come after the request was sent
+/// on the open connection: a request that is not safe to repeat is then not sent again.
+#[cfg(feature = "rustls")]
+fn handshake_only(error: &rustls::Error) -> bool {
+    use rustls::Error as E;
+    matches!(
+        error,
+        E::InvalidCertificate(_)
+            | E::NoCertificatesPresented
+            | E::UnsupportedNameType
+            | E::PeerIncompatible(_)
+            | E::NoApplicationProtocol
+            | E::InvalidCertRevocationList(_)
+            | E::InvalidEncryptedClientHello(_)
+            | E::HandshakeNotComplete
+            | E::InconsistentKeys(_)
+    )
 }
