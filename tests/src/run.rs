@@ -69,6 +69,7 @@ pub fn run_in_memory(fixture: &Fixture, op: &OperationInfo) -> Outcome {
     match op.build_request(&fixture.params, &fixture::conformance_config()) {
         Err(error) => check_refusal(fixture, &error, &mut problems),
         Ok(request) => {
+            check_params(fixture, op, &request, &mut problems);
             if let Some(expected) = &fixture.request {
                 check_request(expected, &request, &mut problems);
             } else {
@@ -83,6 +84,15 @@ pub fn run_in_memory(fixture: &Fixture, op: &OperationInfo) -> Outcome {
         }
     }
     Outcome { label, problems }
+}
+
+/// Every parameter the fixture gives must reach the typed request: one the operation's types leave out
+/// (a misspelt name, a field they do not model) would otherwise pass as if it were unset.
+fn check_params(fixture: &Fixture, op: &OperationInfo, request: &HttpRequest, problems: &mut Vec<String>) {
+    for lost in op.left_out(&fixture.params, request) {
+        problems
+            .push(format!("params.{lost}: the operation's types have no such parameter or field, so it is not sent"));
+    }
 }
 
 fn check_refusal(fixture: &Fixture, error: &Error, problems: &mut Vec<String>) {
@@ -130,6 +140,10 @@ pub fn check_wire(
     for (name, value) in expected.headers.iter().chain(std::iter::once(&("authorization".to_owned(), auth))) {
         match header(name) {
             Some(actual) if &actual == value => {}
+            // The value is never shown: a recording may hold a real token.
+            Some(_) if name == "authorization" && *value != format!("Bearer {CONFORMANCE_TOKEN}") => problems.push(
+                format!("header authorization: the fixture lists another value than `Bearer {CONFORMANCE_TOKEN}`, the token requests are built with"),
+            ),
             Some(actual) if name == "authorization" => {
                 problems.push(format!("header authorization: expected the bearer token, got {} bytes", actual.len()))
             }
@@ -175,10 +189,14 @@ fn check_decoded(fixture: &Fixture, decoded: Result<serde_json::Value, Error>, p
 }
 
 fn check_error(expected: &ExpectedError, error: &Error, problems: &mut Vec<String>) {
+    // Texts are shown quoted, numbers and lists as they are, and a property the error lacks as "none".
     let mut check = |what: &str, want: Option<String>, got: Option<String>| {
         if let Some(want) = want {
             if got.as_ref() != Some(&want) {
-                problems.push(format!("error {what}: expected {want:?}, got {got:?} ({error})"));
+                let text = matches!(what, "kind" | "code" | "message");
+                let show = |v: &str| if text { format!("{v:?}") } else { v.to_owned() };
+                let got = got.as_deref().map_or_else(|| "none".to_owned(), show);
+                problems.push(format!("error {what}: expected {}, got {got} ({error})", show(&want)));
             }
         }
     };
@@ -235,6 +253,7 @@ fn run_wire(loaded: &[(Fixture, &'static OperationInfo)]) -> Result<Vec<Outcome>
                     problems.push("the SDK built a request the fixture expects it to refuse".into())
                 }
                 Ok(request) => {
+                    check_params(fixture, op, &request, &mut problems);
                     let (expected, response) = match (&fixture.request, &fixture.response) {
                         (Some(q), Some(r)) => (q.clone(), r.clone()),
                         _ => unreachable!("checked when loading"),

@@ -48,10 +48,8 @@ pub fn list_operations(format: Format) {
 
 /// Runs `op` with the arguments of its command, and prints the answer.
 pub fn run_operation(context: &Context, op: &'static OperationInfo, args: &ArgMatches) -> Result<(), Failure> {
-    let mut params = params_from_args(op, args)?;
+    let params = params_from_args(op, args)?;
     refuse_missing(op, &params)?;
-    // Query values arrive as text: read again as numbers, booleans or lists where the types want so.
-    op.fit_text_query(&mut params, context.client.config())?;
     refuse_unknown(op, &params, context.client.config())?;
     if args.get_flag("dry-run") {
         let request = op.build_request(&params, context.client.config())?;
@@ -113,22 +111,15 @@ fn dry_run(request: &talkover::HttpRequest) -> Value {
 /// the operation's types do not know. A misspelt name (`secret` for `webhook_secret`) would otherwise be
 /// sent as if it were unset, and the command would succeed.
 fn refuse_unknown(op: &OperationInfo, params: &Params, config: &talkover::ClientConfig) -> Result<(), Failure> {
-    let mut unknown: Vec<String> = params
-        .query
-        .as_ref()
-        .and_then(Value::as_object)
-        .into_iter()
-        .flat_map(|query| query.keys())
-        .filter(|name| !op.query_names().contains(&name.as_str()))
-        .map(|name| format!("query `{name}`"))
+    let request = op.build_request(params, config)?;
+    let unknown: Vec<String> = op
+        .left_out(params, &request)
+        .iter()
+        .map(|at| match at.split_once('.') {
+            Some((part, name)) => format!("{part} `{name}`"),
+            None => format!("`{at}`"),
+        })
         .collect();
-    if let Some(given) = params.body.as_ref() {
-        let request = op.build_request(params, config)?;
-        let sent: Value = serde_json::from_slice(request.body()).unwrap_or(Value::Null);
-        let mut dropped = Vec::new();
-        dropped_fields(given, &sent, "", &mut dropped);
-        unknown.extend(dropped.into_iter().map(|field| format!("body `{field}`")));
-    }
     if unknown.is_empty() {
         return Ok(());
     }
@@ -138,28 +129,6 @@ fn refuse_unknown(op: &OperationInfo, params: &Params, config: &talkover::Client
         unknown.join(", "),
         op.id
     )))
-}
-
-/// The paths of the fields of `given` that `sent` lacks (a `null` given is "unset", not a field lost).
-fn dropped_fields(given: &Value, sent: &Value, path: &str, out: &mut Vec<String>) {
-    let at = |key: &str| if path.is_empty() { key.to_owned() } else { format!("{path}.{key}") };
-    match (given, sent) {
-        (Value::Object(given), Value::Object(sent)) => {
-            for (key, value) in given {
-                match sent.get(key) {
-                    Some(kept) => dropped_fields(value, kept, &at(key), out),
-                    None if !value.is_null() => out.push(at(key)),
-                    None => {}
-                }
-            }
-        }
-        (Value::Array(given), Value::Array(sent)) if given.len() == sent.len() => {
-            for (i, (value, kept)) in given.iter().zip(sent).enumerate() {
-                dropped_fields(value, kept, &at(&i.to_string()), out);
-            }
-        }
-        _ => {}
-    }
 }
 
 /// The operation's parameters from its command line: path parameters, `--query`, `--data` and the
@@ -403,16 +372,6 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-
-    #[test]
-    fn fields_the_request_leaves_out_are_named_by_path() {
-        let given = json!({"name": "a", "secret": "s", "end_date": null, "inner": {"keep": 1, "typo": 2},
-            "list": [{"key": "k", "vaule": "v"}]});
-        let sent = json!({"name": "a", "inner": {"keep": 1}, "list": [{"key": "k"}]});
-        let mut dropped = Vec::new();
-        dropped_fields(&given, &sent, "", &mut dropped);
-        assert_eq!(dropped, ["inner.typo", "list.0.vaule", "secret"]);
-    }
 
     #[test]
     fn fields_are_set_by_path_over_the_body() {

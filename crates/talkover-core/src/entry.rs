@@ -109,38 +109,36 @@ impl OperationInfo {
     }
 
     /// Builds the typed operation from JSON parameters (through the same types a caller uses) and then
-    /// its HTTP request.
+    /// its HTTP request. A query value given as text is read again where the types want a number, a
+    /// boolean or a list (`"50"` for `per_page`, `"active"` for a list of statuses), as a query string
+    /// carries it: values from a command line, a URL or a recording fit as they are.
     pub fn build_request(&self, params: &Params, config: &ClientConfig) -> Result<HttpRequest, Error> {
         (self.build)(params, config)
     }
 
-    /// Reads query values given as text (from a command line, a URL) again where the operation's types
-    /// want a number, a boolean or a list: `"50"` becomes `50` for `per_page`, `"active"` becomes
-    /// `["active"]` for a list. Nothing is sent; the request is only built to learn what fits. A value that
-    /// fits no reading is left as it is, and the error of building the request is returned.
-    pub fn fit_text_query(&self, params: &mut Params, config: &ClientConfig) -> Result<(), Error> {
-        let budget = params.query.as_ref().and_then(Value::as_object).map_or(0, |q| 2 * q.len() + 1);
-        for _ in 0..=budget {
-            let error = match self.build_request(params, config) {
-                Ok(_) => return Ok(()),
-                Err(error) => error,
-            };
-            let misfit = match &error {
-                Error::InvalidRequest(invalid) => invalid
-                    .field()
-                    .and_then(|f| f.strip_prefix("query."))
-                    .map(|name| (name.to_owned(), invalid.message().contains("expected a sequence"))),
-                _ => None,
-            };
-            let fixed = match (misfit, params.query.as_mut()) {
-                (Some((name, wants_list)), Some(query)) => reread_query_value(query, &name, wants_list),
-                _ => false,
-            };
-            if !fixed {
-                return Err(error);
+    /// What of `params` the operation's types leave out of `request` (built from them with
+    /// [`OperationInfo::build_request`]): path parameters the path has no place for, query parameters it
+    /// does not know, body fields its types do not model (a `null` given counts as unset, not as lost).
+    /// Each is named by where it stands in `params`: `path.id`, `query.per_pag`, `body.custom_headers.0.vaule`.
+    /// Building drops them without a word, so a misspelt name would otherwise look like an unset one.
+    pub fn left_out(&self, params: &Params, request: &HttpRequest) -> Vec<String> {
+        let placeholders: Vec<&str> = encode::path_placeholders(self.path).collect();
+        let mut lost: Vec<String> = params
+            .path
+            .keys()
+            .filter(|name| !placeholders.contains(&name.as_str()))
+            .map(|name| format!("path.{name}"))
+            .collect();
+        let known = self.query_names();
+        let query = params.query.as_ref().and_then(Value::as_object).into_iter().flatten();
+        lost.extend(query.filter(|(name, _)| !known.contains(&name.as_str())).map(|(name, _)| format!("query.{name}")));
+        if let Some(given) = params.body.as_ref().filter(|b| !b.is_null()) {
+            match serde_json::from_slice::<Value>(request.body()) {
+                Ok(sent) => dropped_fields(given, &sent, "body", &mut lost),
+                Err(_) => lost.push("body".to_owned()),
             }
         }
-        self.build_request(params, config).map(drop)
+        lost
     }
 
     /// Decodes an answer into the typed response body, and gives it back as JSON: serializing the typed
@@ -255,7 +253,12 @@ fn locate(text: &str, e: serde_json::Error) -> (String, serde_json::Error) {
 /// The error for parameters that do not fit an operation's types, naming the field at fault.
 fn misfit(id: &'static str, (path, e): &(String, serde_json::Error)) -> Error {
     let path = path.clone();
+    // The position is in the document the fields were assembled into, which the caller never saw.
     let message = e.to_string();
+    let message = match message.rfind(" at line ") {
+        Some(at) if message[at..].contains(" column ") => message[..at].to_owned(),
+        _ => message,
+    };
     if let Some(missing) = message.strip_prefix("missing field `").and_then(|m| m.split('`').next()) {
         let field = match path.as_str() {
             "" | "." => missing.to_owned(),
@@ -276,8 +279,11 @@ fn decode_incoming<O: Operation + DeserializeOwned + 'static>(
     })
 }
 
+/// Where JSON fields do not fit an operation's types, and the error they gave.
+type Misfit = (String, serde_json::Error);
+
 /// Reads an operation from its JSON fields, or names where they do not fit.
-type DecodeOperation<'a> = &'a dyn Fn(&Value) -> Result<Incoming, (String, serde_json::Error)>;
+type DecodeOperation<'a> = &'a dyn Fn(&Value) -> Result<Incoming, Misfit>;
 
 /// The part of [`decode_incoming`] that does not depend on the operation's type: `decode` reads the
 /// operation from its JSON fields.
@@ -312,27 +318,41 @@ fn decode_incoming_erased(
         fields.insert("body".to_owned(), body.clone());
     }
     let mut fields = Value::Object(fields);
-    // Query values arrive as text: one whose type wants a number or a boolean is read again as one.
-    for _ in 0..=query.len() {
-        match decode(&fields) {
-            Ok(incoming) => return Ok(incoming),
+    read_fitting_query(&mut fields, decode).map_err(|e| misfit(id, &e))
+}
+
+/// Reads an operation (through `decode`) from its JSON fields, reading a query value given as text again
+/// where the operation's type wants a number, a boolean or a list: query strings carry text, and so do
+/// command lines and recordings of them. A value that fits no reading is left as it is, and the first
+/// error it gives is returned. At most two readings per value (text to a list, then its item to a number).
+fn read_fitting_query<T>(fields: &mut Value, decode: &dyn Fn(&Value) -> Result<T, Misfit>) -> Result<T, Misfit> {
+    let values = fields
+        .get("query")
+        .and_then(Value::as_object)
+        .map_or(0, |query| query.values().map(|v| v.as_array().map_or(1, Vec::len)).sum::<usize>());
+    for _ in 0..=2 * values {
+        match decode(fields) {
+            Ok(read) => return Ok(read),
             Err(e) => {
-                let wants_list = e.1.to_string().contains("expected a sequence");
+                let message = e.1.to_string();
+                let (wants_list, wants_text) =
+                    (message.contains("expected a sequence"), message.contains("expected a string"));
                 let retry = e.0.strip_prefix("query.").is_some_and(|name| {
-                    fields.get_mut("query").is_some_and(|query| reread_query_value(query, name, wants_list))
+                    fields.get_mut("query").is_some_and(|query| reread_query_value(query, name, wants_list, wants_text))
                 });
                 if !retry {
-                    return Err(misfit(id, &e));
+                    return Err(e);
                 }
             }
         }
     }
-    decode(&fields).map_err(|e| misfit(id, &e))
+    decode(fields)
 }
 
 /// Reads the query value at `name` (`page`, `status[1]`) of the query object `query` again: as a one-item
-/// list when its type wants a list, else its text as a number or a boolean. Whether it changed anything.
-fn reread_query_value(query: &mut Value, name: &str, wants_list: bool) -> bool {
+/// list when its type wants a list, a number or boolean as its text when the type wants text, else its
+/// text as a number or a boolean. Whether it changed anything.
+fn reread_query_value(query: &mut Value, name: &str, wants_list: bool, wants_text: bool) -> bool {
     let (name, index) = match name.split_once('[') {
         Some((name, rest)) => (name, rest.trim_end_matches(']').parse::<usize>().ok()),
         None => (name, None),
@@ -347,6 +367,11 @@ fn reread_query_value(query: &mut Value, name: &str, wants_list: bool) -> bool {
         },
         None => slot,
     };
+    // A number or a boolean where text is wanted (`search=1234`) is the text a query string carries.
+    if wants_text && matches!(slot, Value::Number(_) | Value::Bool(_)) {
+        *slot = Value::String(slot.to_string());
+        return true;
+    }
     let Value::String(text) = slot else {
         return false;
     };
@@ -371,8 +396,8 @@ fn build_from_params<O: Operation + DeserializeOwned>(
     params: &Params,
     config: &ClientConfig,
 ) -> Result<HttpRequest, Error> {
-    let fields = params_fields(O::ID, O::PATH, params)?;
-    let operation: O = operation_from_json(&fields).map_err(|e| misfit(O::ID, &e))?;
+    let mut fields = params_fields(O::ID, O::PATH, params)?;
+    let operation: O = read_fitting_query(&mut fields, &operation_from_json::<O>).map_err(|e| misfit(O::ID, &e))?;
     build_request(&operation, config)
 }
 
@@ -425,6 +450,28 @@ fn fields_of<O: Operation + DeserializeOwned>(part: &'static str) -> Vec<FieldIn
         FieldInfo { name, required: !reading.optional, reads: reading.words }
     };
     names_of::<O>(Some(part)).iter().map(|&name| field(name)).collect()
+}
+
+/// Adds to `out` the paths (below `path`) of the fields of `given` that `sent` lacks; a `null` given is
+/// "unset", not a field lost.
+fn dropped_fields(given: &Value, sent: &Value, path: &str, out: &mut Vec<String>) {
+    match (given, sent) {
+        (Value::Object(given), Value::Object(sent)) => {
+            for (key, value) in given {
+                match sent.get(key) {
+                    Some(kept) => dropped_fields(value, kept, &format!("{path}.{key}"), out),
+                    None if !value.is_null() => out.push(format!("{path}.{key}")),
+                    None => {}
+                }
+            }
+        }
+        (Value::Array(given), Value::Array(sent)) if given.len() == sent.len() => {
+            for (i, (value, kept)) in given.iter().zip(sent).enumerate() {
+                dropped_fields(value, kept, &format!("{path}.{i}"), out);
+            }
+        }
+        _ => {}
+    }
 }
 
 mod names {
@@ -690,14 +737,18 @@ mod text_query_tests {
     #[test]
     fn query_text_is_read_again_as_the_types_want() {
         let mut query = json!({"page": "2", "status": "queued", "tags": ["a", "3"]});
-        assert!(reread_query_value(&mut query, "page", false));
-        assert!(reread_query_value(&mut query, "status", true));
-        assert!(reread_query_value(&mut query, "tags[1]", false));
+        assert!(reread_query_value(&mut query, "page", false, false));
+        assert!(reread_query_value(&mut query, "status", true, false));
+        assert!(reread_query_value(&mut query, "tags[1]", false, false));
         assert_eq!(query, json!({"page": 2, "status": ["queued"], "tags": ["a", 3]}));
-        assert!(!reread_query_value(&mut query, "page", false));
-        assert!(!reread_query_value(&mut query, "missing", false));
+        assert!(!reread_query_value(&mut query, "page", false, false));
+        assert!(!reread_query_value(&mut query, "missing", false, false));
         let mut words = json!({"per_page": "abc"});
-        assert!(!reread_query_value(&mut words, "per_page", false));
+        assert!(!reread_query_value(&mut words, "per_page", false, false));
+        let mut numbers = json!({"search": 1234, "flag": true});
+        assert!(reread_query_value(&mut numbers, "search", false, true));
+        assert!(reread_query_value(&mut numbers, "flag", false, true));
+        assert_eq!(numbers, json!({"search": "1234", "flag": "true"}));
     }
 
     #[test]
@@ -705,18 +756,36 @@ mod text_query_tests {
         let config = ClientConfig::new("talq_test").unwrap();
         let op = crate::registry::operation("list-calls").unwrap();
         let query = json!({"per_page": "50", "page": "2", "status": "busy", "search": "+1555"});
-        let mut params = Params { query: Some(query), ..Params::default() };
-        op.fit_text_query(&mut params, &config).unwrap();
-        assert_eq!(params.query, Some(json!({"per_page": 50, "page": 2, "status": "busy", "search": "+1555"})));
+        let params = Params { query: Some(query), ..Params::default() };
         let request = op.build_request(&params, &config).unwrap();
-        assert!(request.uri().query().unwrap().contains("per_page=50"), "{}", request.uri());
+        let sent = request.uri().query().unwrap();
+        assert!(sent.contains("per_page=50") && sent.contains("page=2"), "{sent}");
+        assert!(op.left_out(&params, &request).is_empty());
 
-        params.query = Some(json!({"per_page": "many"}));
-        let error = op.fit_text_query(&mut params, &config).unwrap_err();
+        let params = Params { query: Some(json!({"per_page": "many"})), ..Params::default() };
+        let error = op.build_request(&params, &config).unwrap_err();
         assert_eq!(error.kind(), crate::ErrorKind::InvalidRequest);
         assert_eq!(error.field_errors()[0].field, "query.per_page");
-        params.query = Some(json!({"per_page": "500"}));
-        let error = op.fit_text_query(&mut params, &config).unwrap_err();
+        assert!(!error.to_string().contains(" at line "), "{error}");
+        let params = Params { query: Some(json!({"per_page": "500"})), ..Params::default() };
+        let error = op.build_request(&params, &config).unwrap_err();
         assert_eq!(error.field_errors()[0].field, "per_page", "read as a number, then out of bounds");
+    }
+
+    #[test]
+    fn what_the_types_leave_out_is_named_where_it_was_given() {
+        let config = ClientConfig::new("talq_test").unwrap();
+        let op = crate::registry::operation("create-webhook").unwrap();
+        let params: Params = serde_json::from_value(json!({
+            "path": {"agent_id": "a1", "agnet": "x"},
+            "query": {"verbose": "1"},
+            "body": {"name": "Hook", "webhook_url": "https://example.com/h", "events": ["event_phone_call_ended"],
+                "secret": "s", "custom_headers": [{"key": "k", "value": "v", "vaule": "v"}], "description": null}
+        }))
+        .unwrap();
+        let request = op.build_request(&params, &config).unwrap();
+        let mut lost = op.left_out(&params, &request);
+        lost.sort();
+        assert_eq!(lost, ["body.custom_headers.0.vaule", "body.secret", "path.agnet", "query.verbose"]);
     }
 }

@@ -41,7 +41,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use crate::encode;
 use crate::error::{Error, TransportError};
 use crate::fixture::{self, Nulls};
-use crate::registry::{OperationInfo, Params};
+use crate::registry::OperationInfo;
 use crate::transport::{BlockingTransport, HttpRequest, HttpResponse, Transport};
 
 /// What a secret value is replaced with.
@@ -301,7 +301,7 @@ fn fixture_of(request: &Snapshot, response: &HttpResponse) -> Result<(&'static s
     } else {
         Some(JsonBody::read(&request.body, token).map_err(|e| format!("the request body is not JSON: {e}"))?)
     };
-    let query = typed_query(op, &path_params, &pairs, body.as_ref().map(|b| &b.value));
+    let query = typed_query(op, &pairs);
 
     let mut headers = Map::new();
     for (name, value) in &request.headers {
@@ -374,34 +374,18 @@ fn fixture_of(request: &Snapshot, response: &HttpResponse) -> Result<(&'static s
     Ok((op.id, text))
 }
 
-/// The query as the fixture's `params.query`: numbers and booleans where the operation's types take them,
-/// strings otherwise. Each guess is checked by building the operation from the parameters; a parameter
-/// the types refuse as a number is retried as a string.
-fn typed_query(
-    op: &OperationInfo,
-    path: &Map<String, Value>,
-    pairs: &[(String, String)],
-    body: Option<&Value>,
-) -> Value {
-    let mut as_text: Vec<String> = Vec::new();
-    let config = fixture::conformance_config();
-    // Each round turns at least one more parameter into text, so this ends.
-    for _ in 0..=pairs.len() {
-        let query = query_object(pairs, &as_text);
-        let params = Params { path: path.clone(), query: Some(query.clone()), body: body.cloned() };
-        let field = match op.build_request(&params, &config) {
-            Err(Error::InvalidRequest(e)) => e.field().map(str::to_owned),
-            _ => return query,
-        };
-        let Some(name) = field.as_deref().and_then(|f| f.strip_prefix("query.")) else {
-            return query;
-        };
-        let name = name.split(['.', '[']).next().unwrap_or(name).to_owned();
-        if as_text.contains(&name) || !pairs.iter().any(|(n, _)| n.trim_end_matches("[]") == name) {
-            return query;
-        }
-        as_text.push(name);
-    }
+/// The query as the fixture's `params.query`: numbers and booleans where the operation's types read a
+/// number or a boolean (as [`OperationInfo::query_fields`] describes them), text otherwise, as it came.
+fn typed_query(op: &OperationInfo, pairs: &[(String, String)]) -> Value {
+    let fields = op.query_fields();
+    let scalar = |name: &str| {
+        fields.iter().find(|f| f.name == name).is_some_and(|f| {
+            let reads = f.reads.trim_start_matches("null or ").trim_start_matches("list of ");
+            ["integer", "number", "boolean", "decimal"].iter().any(|kind| reads.starts_with(kind))
+        })
+    };
+    let as_text: Vec<String> =
+        pairs.iter().map(|(name, _)| name.trim_end_matches("[]").to_owned()).filter(|name| !scalar(name)).collect();
     query_object(pairs, &as_text)
 }
 
