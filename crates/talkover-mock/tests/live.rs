@@ -858,3 +858,62 @@ fn test_calls_are_not_billed() {
     server.advance_clock(Duration::from_secs(10));
     assert_eq!(balance_in_ten_thousandths(&client), before - 29);
 }
+
+#[test]
+fn per_status_cooldowns_left_out_follow_the_retry_cooldown() {
+    let (server, client) = stopped_clock();
+    let agent = published_agent(&client, "Patient");
+    let always_on = |name: &str| {
+        NewCampaign::new(NewCampaignRequired {
+            name: name.into(),
+            campaign_type: CampaignType::Reminder,
+            agent_id: agent.clone(),
+            start_date: Date::new("2020-01-01").unwrap(),
+            days_of_week: talkover::time::Weekday::ALL.to_vec(),
+            call_time_ranges: vec![CallTimeRange::new("00:00", "23:59")],
+            timezone: "UTC".into(),
+        })
+    };
+    let cooldowns = |id| {
+        let c = client.execute(GetCampaign::new(id)).unwrap();
+        [
+            c.success_cooldown_hours,
+            c.voicemail_cooldown_hours,
+            c.no_answer_cooldown_hours,
+            c.busy_cooldown_hours,
+            c.failed_cooldown_hours,
+        ]
+    };
+
+    // Without either, every per-status cooldown is the documented 24.
+    let plain_one = client.execute(CreateCampaign::new(always_on("Defaults"))).unwrap();
+    assert_eq!(cooldowns(&plain_one.id), [Some(24); 5]);
+
+    // With only `retry_cooldown_hours`, each one is that, and a busy line is tried again after it.
+    let hourly = always_on("Hourly").max_retries(1).retry_cooldown_hours(1);
+    let id = client.execute(CreateCampaign::new(hourly)).unwrap().id;
+    assert_eq!(cooldowns(&id), [Some(1); 5]);
+    client.execute(UpdateCampaignStatus::new(&id, CampaignStatus::Active)).unwrap();
+    client.execute(MakeCampaignCall::new(&id, NewCampaignCall::new("+15550002222"))).unwrap();
+    server.advance_clock(Duration::from_secs(10));
+    let call = |id| client.execute(GetCampaign::new(id)).unwrap().calls.unwrap_or_default().remove(0);
+    let waiting = call(&id);
+    assert_eq!((waiting.status.clone(), waiting.retries), (CallStatus::Scheduled, Some(1)));
+    let seconds = |text: &str| talkover::time::DateTime::new(text).unwrap().unix_timestamp();
+    let retry_at = seconds(waiting.scheduled_at.as_ref().unwrap().as_str());
+    let created = seconds(waiting.created_at.as_str());
+    assert!((3600..3600 + 10).contains(&(retry_at - created)), "retried {}s after it was queued", retry_at - created);
+    server.advance_clock(Duration::from_secs(3600));
+    let retried = call(&id);
+    assert_eq!((retried.status, retried.retries), (CallStatus::Busy, Some(1)), "dialled again an hour later");
+
+    // A value given stays; those left out follow a new `retry_cooldown_hours`.
+    client.execute(UpdateCampaignStatus::new(&id, CampaignStatus::Paused)).unwrap();
+    let changes = CampaignChanges::new().busy_cooldown_hours(2);
+    client.execute(UpdateCampaign::new(&id, changes)).unwrap();
+    client.execute(UpdateCampaign::new(&id, CampaignChanges::new().retry_cooldown_hours(6))).unwrap();
+    assert_eq!(cooldowns(&id), [Some(6), Some(6), Some(6), Some(2), Some(6)]);
+    let own = always_on("Own").retry_cooldown_hours(48).no_answer_cooldown_hours(12);
+    let own = client.execute(CreateCampaign::new(own)).unwrap().id;
+    assert_eq!(cooldowns(&own), [Some(48), Some(48), Some(12), Some(48), Some(48)]);
+}
