@@ -444,7 +444,8 @@ async fn end_call_ends_an_active_call() {
         active.items.iter().map(|c| (&c.id, &c.status)).collect::<Vec<_>>(),
         [(&placed.id, &CallStatus::Answered)]
     );
-    assert_eq!(active.items[0].duration_seconds, Some(30));
+    // Answered 2 s after it was placed: its talk time so far, from then.
+    assert_eq!(active.items[0].duration_seconds, Some(28));
 
     let ended = client.execute(EndCall::new(&agent.id, placed.id.clone())).await.unwrap();
     assert_eq!(ended.status, CallStatus::Completed);
@@ -916,4 +917,34 @@ fn per_status_cooldowns_left_out_follow_the_retry_cooldown() {
     let own = always_on("Own").retry_cooldown_hours(48).no_answer_cooldown_hours(12);
     let own = client.execute(CreateCampaign::new(own)).unwrap().id;
     assert_eq!(cooldowns(&own), [Some(48), Some(48), Some(12), Some(48), Some(48)]);
+}
+
+#[test]
+fn an_active_calls_talk_time_counts_from_when_it_was_answered() {
+    let (server, client) = stopped_clock();
+    let agent = published_agent(&client, "Talker");
+    let seconds = |text: &str| talkover::time::DateTime::new(text).unwrap().unix_timestamp();
+    let number = "+15550001234";
+    let placed = client.execute(MakeCall::new(&agent, NewCall::new(number))).unwrap();
+    let created = client.execute(ListCalls::new().agent_id(&agent)).unwrap().items.remove(0).created_at;
+
+    // Ringing: no talk yet.
+    server.advance_clock(Duration::from_millis(1500));
+    let ringing = client.execute(GetActiveCall::new(&agent, number)).unwrap().items.remove(0);
+    assert_eq!((ringing.status, ringing.duration_seconds), (CallStatus::Ringing, Some(0)));
+
+    // Answered 2 s after it was made, 1 s of talk since.
+    server.advance_clock(Duration::from_millis(1500));
+    let answered = client.execute(GetActiveCall::new(&agent, number)).unwrap().items.remove(0);
+    assert_eq!((answered.id, answered.status), (placed.id.clone(), CallStatus::Answered));
+    let started_at = seconds(answered.started_at.expect("when it was answered").as_str());
+    assert_eq!(started_at - seconds(created.as_str()), 2);
+    let seen = answered.duration_seconds.expect("its talk time");
+    assert_eq!(seen, 1);
+
+    // The ended call lasted at least what was seen of it.
+    server.advance_clock(Duration::from_secs(10));
+    let ended = client.execute(ListCalls::new().agent_id(&agent)).unwrap().items.remove(0);
+    assert_eq!(ended.status, CallStatus::Completed);
+    assert!(ended.duration >= seen, "lasted {} s, {seen} s seen while active", ended.duration);
 }
