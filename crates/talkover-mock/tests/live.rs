@@ -526,15 +526,25 @@ fn health_is_exempt_from_the_rate_limit() {
     for _ in 0..5 {
         let health = plain(&server, "GET", "/api/v1/health", None);
         assert_eq!((health.status, health.body["status"].clone()), (200, json!("ok")));
-        assert_eq!(health.header("x-ratelimit-remaining"), None, "not counted, so no count to report");
+        // Like every answer it reports the window, which it leaves as it was.
+        assert_eq!(health.header("x-ratelimit-limit"), Some("2"));
+        assert_eq!(health.header("x-ratelimit-remaining"), Some("2"));
+        assert!(health.header("x-ratelimit-reset").and_then(|r| r.parse::<u64>().ok()).is_some());
     }
     // The probes took nothing from the window.
+    let mut resets = BTreeSet::new();
     for remaining in ["1", "0"] {
         let answer = plain(&server, "GET", "/api/v1/agents", None);
         assert_eq!((answer.status, answer.header("x-ratelimit-remaining")), (200, Some(remaining)));
+        resets.insert(answer.header("x-ratelimit-reset").unwrap().to_owned());
+        let health = plain(&server, "HEAD", "/api/v1/health", None);
+        assert_eq!((health.status, health.header("x-ratelimit-remaining")), (200, Some(remaining)));
+        resets.insert(health.header("x-ratelimit-reset").unwrap().to_owned());
     }
+    assert_eq!(resets.len(), 1, "health reports the same window: {resets:?}");
     assert_eq!(plain(&server, "GET", "/api/v1/agents", None).status, 429);
-    assert_eq!(plain(&server, "GET", "/api/v1/health", None).status, 200, "exempt past the limit too");
+    let past = plain(&server, "GET", "/api/v1/health", None);
+    assert_eq!((past.status, past.header("x-ratelimit-remaining")), (200, Some("0")), "exempt past the limit too");
 
     // An injected burst of 429s stands for the rate limit: health passes it, and leaves it whole.
     let bursting = Server::builder().rate_limit_burst(1, 1).start_blocking().unwrap();
