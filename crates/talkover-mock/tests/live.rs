@@ -958,3 +958,22 @@ fn an_active_calls_talk_time_counts_from_when_it_was_answered() {
     assert_eq!(ended.status, CallStatus::Completed);
     assert!(ended.duration >= seen, "lasted {} s, {seen} s seen while active", ended.duration);
 }
+
+#[test]
+fn an_agent_on_a_call_is_not_deleted_and_the_conflict_names_its_code() {
+    let (_server, client) = stopped_clock();
+    let agent = published_agent(&client, "Busy talker");
+    let published = client.agents().delete(&agent).unwrap_err();
+    assert_eq!(api(&published).code.as_deref(), Some("AGENT_IS_PUBLISHED"));
+
+    // Answered for an hour; unpublishing keeps the call going.
+    let number = "+15550005555";
+    let placed = client.execute(MakeCall::new(&agent, NewCall::new(number))).unwrap();
+    client.agents().unpublish(&agent).unwrap();
+    let on_a_call = client.agents().delete(&agent).unwrap_err();
+    assert_api(&on_a_call, 409, ErrorKind::Conflict, "Cannot delete agent while it has active calls.");
+    assert_eq!(api(&on_a_call).code.as_deref(), Some("AGENT_HAS_ACTIVE_CALLS"));
+
+    client.execute(EndCall::new(&agent, placed.id)).unwrap();
+    client.agents().delete(&agent).unwrap();
+}
