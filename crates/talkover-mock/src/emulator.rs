@@ -474,7 +474,9 @@ impl Emulator {
                 return Ok(reply);
             }
             Route::Unknown => {
-                return Ok(Reply::new(404, json!({ "message": format!("The route {path} could not be found.") })))
+                // The API's error envelope (`success: false`), as every other 404; no page documents a code
+                // for a path that is no operation's, so none is made up.
+                return Ok(Reply::fail(404, &format!("The route {path} could not be found.")));
             }
         };
         if op.id != HealthCheck::ID && !self.authorized(request) {

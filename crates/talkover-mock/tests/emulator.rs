@@ -273,6 +273,20 @@ fn a_webhook_without_events_is_refused_once() {
     }
 }
 
+/// A path that is no operation's is a 404 in the API's error envelope, like an id that does not exist.
+#[test]
+fn an_unknown_route_answers_in_the_error_envelope() {
+    let (server, _client) = common::start_blocking();
+    let (status, unknown) = common::raw::send(&server, "GET", "/no-such-resource", "");
+    assert_eq!(status, 404);
+    assert_eq!(
+        unknown,
+        serde_json::json!({ "success": false, "message": "The route /api/v1/no-such-resource could not be found." })
+    );
+    let (status, missing) = common::raw::send(&server, "GET", "/agents/no-such-agent", "");
+    assert_eq!((status, &missing["success"]), (404, &unknown["success"]), "{missing}");
+}
+
 /// The lists whose pages report the positions of their first and last items write them on an empty page
 /// too, as `null`, and the SDK reads such a page.
 /// The voice catalogue answers its documented filters and errors: each filter narrows the voices (a group
