@@ -354,23 +354,34 @@ impl Emulator {
         wait
     }
 
-    /// Counts an API request against the rate limit (the control endpoints and health are not counted).
+    /// Counts an API request against the rate limit. The control endpoints are not the API's and are
+    /// neither counted nor told the count. Health is exempt (its page) but, as every API answer carries the
+    /// rate-limit headers (the introduction), it reports the window as it stands without counting itself.
     fn count(&self, request: &HttpRequest) -> Option<RateCount> {
-        if rate_exempt(request) {
+        if request.uri().path().starts_with(CONTROL_PREFIX) {
             return None;
         }
+        let exempt = is_health(request);
         let mut window = lock(&self.rate);
+        let limit = self.rate_limit.unwrap_or(DEFAULT_RATE_LIMIT);
         if window.started.elapsed() >= RATE_WINDOW {
+            if exempt {
+                // The window is over: a whole one lies ahead, which only a counted request starts.
+                let reset_at = unix_now() + RATE_WINDOW.as_secs();
+                let reset_in = RATE_WINDOW.as_secs();
+                return Some(RateCount { limit, remaining: limit, reset_at, reset_in, exceeded: false });
+            }
             *window = RateWindow::new();
         }
-        window.count = window.count.saturating_add(1);
-        let limit = self.rate_limit.unwrap_or(DEFAULT_RATE_LIMIT);
+        if !exempt {
+            window.count = window.count.saturating_add(1);
+        }
         Some(RateCount {
             limit,
             remaining: limit.saturating_sub(window.count),
             reset_at: window.reset_at,
             reset_in: window.reset_at.saturating_sub(unix_now()).max(1),
-            exceeded: self.rate_limit.is_some_and(|limit| window.count > limit),
+            exceeded: !exempt && self.rate_limit.is_some_and(|limit| window.count > limit),
         })
     }
 
@@ -463,7 +474,9 @@ impl Emulator {
                 return Ok(reply);
             }
             Route::Unknown => {
-                return Ok(Reply::new(404, json!({ "message": format!("The route {path} could not be found.") })))
+                // The API's error envelope (`success: false`), as every other 404; no page documents a code
+                // for a path that is no operation's, so none is made up.
+                return Ok(Reply::fail(404, &format!("The route {path} could not be found.")));
             }
         };
         if op.id != HealthCheck::ID && !self.authorized(request) {
@@ -623,13 +636,11 @@ fn allowed_methods(path: &str) -> String {
     methods.join(", ")
 }
 
-/// Whether a request is left out of the rate limit: the emulator's control endpoints, and health, which
-/// the reference documents as exempt (a HEAD request is read as its GET). Health's path has no parameter,
-/// so its template is the path itself: the request need not be routed here as well as after counting.
-fn rate_exempt(request: &HttpRequest) -> bool {
-    let path = request.uri().path();
-    let health = path == HealthCheck::PATH && matches!(*request.method(), http::Method::GET | http::Method::HEAD);
-    path.starts_with(CONTROL_PREFIX) || health
+/// Whether a request is health's, which the reference documents as exempt from the rate limit (a HEAD
+/// request is read as its GET). Health's path has no parameter, so its template is the path itself: the
+/// request need not be routed here as well as after counting.
+fn is_health(request: &HttpRequest) -> bool {
+    request.uri().path() == HealthCheck::PATH && matches!(*request.method(), http::Method::GET | http::Method::HEAD)
 }
 
 /// The answer to a HEAD request has no body: its `Content-Length` says how long the GET's is.

@@ -44,7 +44,8 @@
 //!   (`{"seconds": N}`), `POST /_emulator/clock/scale` (`{"scale": S}`).
 //! - **Rate limits**: every API answer carries `X-RateLimit-Limit`, `-Remaining` and `-Reset` (the Unix
 //!   time the one-minute window ends); with [`ServerBuilder::rate_limit`] requests past the limit answer
-//!   `429` with `Retry-After`. Health is exempt, as documented: never refused, never counted.
+//!   `429` with `Retry-After`. Health is exempt, as documented: never refused, never counted, its headers
+//!   reporting the window as the counted requests left it.
 //!
 //! ```no_run
 //! # fn run() -> Result<(), Box<dyn std::error::Error>> {

@@ -248,6 +248,45 @@ fn webhook_methods_and_schemes_are_the_documented_ones() {
     }
 }
 
+/// A webhook without events is one problem, answered with one message: the reference's.
+#[test]
+fn a_webhook_without_events_is_refused_once() {
+    let (server, client) = common::start_blocking();
+    let agent = client.agents().create(agent("Deaf")).unwrap();
+    let campaign = client.execute(CreateCampaign::new(campaign(&agent.id))).unwrap();
+    let only_message = serde_json::json!(["The events field must contain at least 1 items."]);
+    let no_events = r#"{"name": "Hook", "webhook_url": "https://example.com/hook", "events": []}"#;
+    let agent_hooks = format!("/agents/{}/webhooks", agent.id);
+    let campaign_hooks = format!("/campaigns/{}/webhooks", campaign.id);
+    for (path, event) in [(&agent_hooks, "event_phone_call_ended"), (&campaign_hooks, "campaign.started")] {
+        let (status, answer) = common::raw::send(&server, "POST", path, no_events);
+        assert_eq!((status, common::raw::error_fields(&answer)), (422, vec!["events".to_owned()]), "{answer}");
+        assert_eq!(answer["errors"]["events"], only_message, "{path}: {answer}");
+
+        // Emptying a webhook's events is refused the same way.
+        let body = no_events.replace("[]", &format!(r#"["{event}"]"#));
+        let (status, created) = common::raw::send(&server, "POST", path, &body);
+        assert_eq!(status, 200, "{path}: {created}");
+        let hook = format!("{path}/{}", created["data"]["id"].as_str().unwrap());
+        let (status, answer) = common::raw::send(&server, "PUT", &hook, r#"{"events": []}"#);
+        assert_eq!((status, &answer["errors"]["events"]), (422, &only_message), "{hook}: {answer}");
+    }
+}
+
+/// A path that is no operation's is a 404 in the API's error envelope, like an id that does not exist.
+#[test]
+fn an_unknown_route_answers_in_the_error_envelope() {
+    let (server, _client) = common::start_blocking();
+    let (status, unknown) = common::raw::send(&server, "GET", "/no-such-resource", "");
+    assert_eq!(status, 404);
+    assert_eq!(
+        unknown,
+        serde_json::json!({ "success": false, "message": "The route /api/v1/no-such-resource could not be found." })
+    );
+    let (status, missing) = common::raw::send(&server, "GET", "/agents/no-such-agent", "");
+    assert_eq!((status, &missing["success"]), (404, &unknown["success"]), "{missing}");
+}
+
 /// The lists whose pages report the positions of their first and last items write them on an empty page
 /// too, as `null`, and the SDK reads such a page.
 /// The voice catalogue answers its documented filters and errors: each filter narrows the voices (a group

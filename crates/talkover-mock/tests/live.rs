@@ -444,7 +444,8 @@ async fn end_call_ends_an_active_call() {
         active.items.iter().map(|c| (&c.id, &c.status)).collect::<Vec<_>>(),
         [(&placed.id, &CallStatus::Answered)]
     );
-    assert_eq!(active.items[0].duration_seconds, Some(30));
+    // Answered 2 s after it was placed: its talk time so far, from then.
+    assert_eq!(active.items[0].duration_seconds, Some(28));
 
     let ended = client.execute(EndCall::new(&agent.id, placed.id.clone())).await.unwrap();
     assert_eq!(ended.status, CallStatus::Completed);
@@ -525,15 +526,25 @@ fn health_is_exempt_from_the_rate_limit() {
     for _ in 0..5 {
         let health = plain(&server, "GET", "/api/v1/health", None);
         assert_eq!((health.status, health.body["status"].clone()), (200, json!("ok")));
-        assert_eq!(health.header("x-ratelimit-remaining"), None, "not counted, so no count to report");
+        // Like every answer it reports the window, which it leaves as it was.
+        assert_eq!(health.header("x-ratelimit-limit"), Some("2"));
+        assert_eq!(health.header("x-ratelimit-remaining"), Some("2"));
+        assert!(health.header("x-ratelimit-reset").and_then(|r| r.parse::<u64>().ok()).is_some());
     }
     // The probes took nothing from the window.
+    let mut resets = BTreeSet::new();
     for remaining in ["1", "0"] {
         let answer = plain(&server, "GET", "/api/v1/agents", None);
         assert_eq!((answer.status, answer.header("x-ratelimit-remaining")), (200, Some(remaining)));
+        resets.insert(answer.header("x-ratelimit-reset").unwrap().to_owned());
+        let health = plain(&server, "HEAD", "/api/v1/health", None);
+        assert_eq!((health.status, health.header("x-ratelimit-remaining")), (200, Some(remaining)));
+        resets.insert(health.header("x-ratelimit-reset").unwrap().to_owned());
     }
+    assert_eq!(resets.len(), 1, "health reports the same window: {resets:?}");
     assert_eq!(plain(&server, "GET", "/api/v1/agents", None).status, 429);
-    assert_eq!(plain(&server, "GET", "/api/v1/health", None).status, 200, "exempt past the limit too");
+    let past = plain(&server, "GET", "/api/v1/health", None);
+    assert_eq!((past.status, past.header("x-ratelimit-remaining")), (200, Some("0")), "exempt past the limit too");
 
     // An injected burst of 429s stands for the rate limit: health passes it, and leaves it whole.
     let bursting = Server::builder().rate_limit_burst(1, 1).start_blocking().unwrap();
@@ -857,4 +868,112 @@ fn test_calls_are_not_billed() {
     client.execute(MakeCall::new(&agent, NewCall::new("+15550009876"))).unwrap();
     server.advance_clock(Duration::from_secs(10));
     assert_eq!(balance_in_ten_thousandths(&client), before - 29);
+}
+
+#[test]
+fn per_status_cooldowns_left_out_follow_the_retry_cooldown() {
+    let (server, client) = stopped_clock();
+    let agent = published_agent(&client, "Patient");
+    let always_on = |name: &str| {
+        NewCampaign::new(NewCampaignRequired {
+            name: name.into(),
+            campaign_type: CampaignType::Reminder,
+            agent_id: agent.clone(),
+            start_date: Date::new("2020-01-01").unwrap(),
+            days_of_week: talkover::time::Weekday::ALL.to_vec(),
+            call_time_ranges: vec![CallTimeRange::new("00:00", "23:59")],
+            timezone: "UTC".into(),
+        })
+    };
+    let cooldowns = |id| {
+        let c = client.execute(GetCampaign::new(id)).unwrap();
+        [
+            c.success_cooldown_hours,
+            c.voicemail_cooldown_hours,
+            c.no_answer_cooldown_hours,
+            c.busy_cooldown_hours,
+            c.failed_cooldown_hours,
+        ]
+    };
+
+    // Without either, every per-status cooldown is the documented 24.
+    let plain_one = client.execute(CreateCampaign::new(always_on("Defaults"))).unwrap();
+    assert_eq!(cooldowns(&plain_one.id), [Some(24); 5]);
+
+    // With only `retry_cooldown_hours`, each one is that, and a busy line is tried again after it.
+    let hourly = always_on("Hourly").max_retries(1).retry_cooldown_hours(1);
+    let id = client.execute(CreateCampaign::new(hourly)).unwrap().id;
+    assert_eq!(cooldowns(&id), [Some(1); 5]);
+    client.execute(UpdateCampaignStatus::new(&id, CampaignStatus::Active)).unwrap();
+    client.execute(MakeCampaignCall::new(&id, NewCampaignCall::new("+15550002222"))).unwrap();
+    server.advance_clock(Duration::from_secs(10));
+    let call = |id| client.execute(GetCampaign::new(id)).unwrap().calls.unwrap_or_default().remove(0);
+    let waiting = call(&id);
+    assert_eq!((waiting.status.clone(), waiting.retries), (CallStatus::Scheduled, Some(1)));
+    let seconds = |text: &str| talkover::time::DateTime::new(text).unwrap().unix_timestamp();
+    let retry_at = seconds(waiting.scheduled_at.as_ref().unwrap().as_str());
+    let created = seconds(waiting.created_at.as_str());
+    assert!((3600..3600 + 10).contains(&(retry_at - created)), "retried {}s after it was queued", retry_at - created);
+    server.advance_clock(Duration::from_secs(3600));
+    let retried = call(&id);
+    assert_eq!((retried.status, retried.retries), (CallStatus::Busy, Some(1)), "dialled again an hour later");
+
+    // A value given stays; those left out follow a new `retry_cooldown_hours`.
+    client.execute(UpdateCampaignStatus::new(&id, CampaignStatus::Paused)).unwrap();
+    let changes = CampaignChanges::new().busy_cooldown_hours(2);
+    client.execute(UpdateCampaign::new(&id, changes)).unwrap();
+    client.execute(UpdateCampaign::new(&id, CampaignChanges::new().retry_cooldown_hours(6))).unwrap();
+    assert_eq!(cooldowns(&id), [Some(6), Some(6), Some(6), Some(2), Some(6)]);
+    let own = always_on("Own").retry_cooldown_hours(48).no_answer_cooldown_hours(12);
+    let own = client.execute(CreateCampaign::new(own)).unwrap().id;
+    assert_eq!(cooldowns(&own), [Some(48), Some(48), Some(12), Some(48), Some(48)]);
+}
+
+#[test]
+fn an_active_calls_talk_time_counts_from_when_it_was_answered() {
+    let (server, client) = stopped_clock();
+    let agent = published_agent(&client, "Talker");
+    let seconds = |text: &str| talkover::time::DateTime::new(text).unwrap().unix_timestamp();
+    let number = "+15550001234";
+    let placed = client.execute(MakeCall::new(&agent, NewCall::new(number))).unwrap();
+    let created = client.execute(ListCalls::new().agent_id(&agent)).unwrap().items.remove(0).created_at;
+
+    // Ringing: no talk yet.
+    server.advance_clock(Duration::from_millis(1500));
+    let ringing = client.execute(GetActiveCall::new(&agent, number)).unwrap().items.remove(0);
+    assert_eq!((ringing.status, ringing.duration_seconds), (CallStatus::Ringing, Some(0)));
+
+    // Answered 2 s after it was made, 1 s of talk since.
+    server.advance_clock(Duration::from_millis(1500));
+    let answered = client.execute(GetActiveCall::new(&agent, number)).unwrap().items.remove(0);
+    assert_eq!((answered.id, answered.status), (placed.id.clone(), CallStatus::Answered));
+    let started_at = seconds(answered.started_at.expect("when it was answered").as_str());
+    assert_eq!(started_at - seconds(created.as_str()), 2);
+    let seen = answered.duration_seconds.expect("its talk time");
+    assert_eq!(seen, 1);
+
+    // The ended call lasted at least what was seen of it.
+    server.advance_clock(Duration::from_secs(10));
+    let ended = client.execute(ListCalls::new().agent_id(&agent)).unwrap().items.remove(0);
+    assert_eq!(ended.status, CallStatus::Completed);
+    assert!(ended.duration >= seen, "lasted {} s, {seen} s seen while active", ended.duration);
+}
+
+#[test]
+fn an_agent_on_a_call_is_not_deleted_and_the_conflict_names_its_code() {
+    let (_server, client) = stopped_clock();
+    let agent = published_agent(&client, "Busy talker");
+    let published = client.agents().delete(&agent).unwrap_err();
+    assert_eq!(api(&published).code.as_deref(), Some("AGENT_IS_PUBLISHED"));
+
+    // Answered for an hour; unpublishing keeps the call going.
+    let number = "+15550005555";
+    let placed = client.execute(MakeCall::new(&agent, NewCall::new(number))).unwrap();
+    client.agents().unpublish(&agent).unwrap();
+    let on_a_call = client.agents().delete(&agent).unwrap_err();
+    assert_api(&on_a_call, 409, ErrorKind::Conflict, "Cannot delete agent while it has active calls.");
+    assert_eq!(api(&on_a_call).code.as_deref(), Some("AGENT_HAS_ACTIVE_CALLS"));
+
+    client.execute(EndCall::new(&agent, placed.id)).unwrap();
+    client.agents().delete(&agent).unwrap();
 }

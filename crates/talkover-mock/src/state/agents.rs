@@ -224,7 +224,13 @@ impl State {
             ));
         }
         if self.calls.iter().any(|c| c.call.agent.as_ref().is_some_and(|a| a.id == id) && is_active(&c.call.status)) {
-            return Err(Reply::fail(409, "Cannot delete agent while it has active calls."));
+            // The page's example body has no code, but its error-code table names this 409's, as it
+            // names the published agent's: both conflicts carry theirs, so a caller can tell them apart.
+            return Err(Reply::fail_code(
+                409,
+                "Cannot delete agent while it has active calls.",
+                "AGENT_HAS_ACTIVE_CALLS",
+            ));
         }
         self.agents.remove(index);
         self.callbacks.forget(id.as_str());

@@ -338,8 +338,11 @@ impl State {
             .map(|c| {
                 let mut active = ActiveCall::new(c.call.id.clone(), c.call.to.clone(), c.call.status.clone());
                 active.agent_id = Some(agent_id.into());
-                active.started_at = Some(c.call.created_at.clone());
-                active.duration_seconds = Some(((now_ms - c.progress.placed_ms).max(0) / 1000) as u64);
+                // The talk so far: from when the call was answered, so that the ended call's `duration`
+                // is never less than what was seen here. A call still ringing has not started talking.
+                let answered = c.progress.answered_ms;
+                active.started_at = answered.map(|ms| crate::clock::stamp(crate::clock::timestamp(ms)));
+                active.duration_seconds = Some(c.progress.duration(now_ms));
                 active
             })
             .collect::<Vec<_>>();

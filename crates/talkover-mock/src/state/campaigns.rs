@@ -91,6 +91,14 @@ impl State {
         fields.insert("id".into(), json!(self.new_id()));
         fields.insert("status".into(), json!(CampaignStatus::Draft));
         fields.entry("end_date").or_insert(Value::Null);
+        // A per-status cooldown left out follows `retry_cooldown_hours`, now and when an update changes it.
+        let inherited: Vec<&'static str> =
+            PER_STATUS_COOLDOWNS.iter().copied().filter(|f| fields.get(*f).is_none_or(Value::is_null)).collect();
+        if let Some(retry) = fields.get("retry_cooldown_hours").filter(|v| !v.is_null()).cloned() {
+            for field in &inherited {
+                fields.insert((*field).into(), retry.clone());
+            }
+        }
         for (field, default) in documented_defaults() {
             fields.entry(field).or_insert(default);
         }
@@ -107,6 +115,7 @@ impl State {
         fields.insert("updated_at".into(), json!(now));
         let mut campaign: Campaign = from_json(data)?;
         single_window(&mut campaign);
+        self.inherited_cooldowns.insert(campaign.id.as_str().to_owned(), inherited);
         self.campaigns.push(campaign.clone());
         self.emit_campaign(campaign.id.as_str(), CampaignWebhookEvent::CampaignCreated, &Map::new());
         Ok(Reply::data(201, None, campaign))
@@ -136,9 +145,19 @@ impl State {
                 "CAMPAIGN_HAS_ACTIVE_CALLS",
             ));
         }
+        // A per-status cooldown given is the campaign's own from now on; those still left out follow a new
+        // `retry_cooldown_hours`.
+        let inherited = self.inherited_cooldowns.entry(campaign.id.as_str().to_owned()).or_default();
+        inherited.retain(|field| changed.get(*field).is_none_or(Value::is_null));
+        let follows: Vec<&'static str> = inherited.clone();
         // The changes carry the campaign's own field names: merge them into it.
         let mut merged = to_json(campaign)?;
         if let (Some(target), Value::Object(changed)) = (merged.as_object_mut(), changed) {
+            if let Some(retry) = changed.get("retry_cooldown_hours").filter(|v| !v.is_null()) {
+                for field in follows {
+                    target.insert(field.into(), retry.clone());
+                }
+            }
             target.extend(changed);
             if let Some(agent_id) = changes.agent_id.as_ref() {
                 target.insert("agent".into(), to_json(&self.agent_summary(agent_id.as_str()))?);
@@ -191,7 +210,8 @@ impl State {
         if self.campaigns[index].status == CampaignStatus::Active {
             return Err(Reply::fail(403, "Cannot delete active campaign"));
         }
-        self.campaigns.remove(index);
+        let campaign = self.campaigns.remove(index);
+        self.inherited_cooldowns.remove(campaign.id.as_str());
         Ok(Reply::ack("Campaign deleted successfully"))
     }
 
@@ -349,10 +369,23 @@ impl State {
     }
 }
 
+/// The cooldowns of one call outcome each, which override `retry_cooldown_hours` when given
+/// (create-campaign: "Per-status cooldowns").
+const PER_STATUS_COOLDOWNS: [&str; 5] = [
+    "success_cooldown_hours",
+    "voicemail_cooldown_hours",
+    "no_answer_cooldown_hours",
+    "busy_cooldown_hours",
+    "failed_cooldown_hours",
+];
+
 /// The settings create-campaign fills in when its body leaves them out, with the defaults its page
 /// documents: `initial_call_delay` 0, `max_retries` 3, `retry_cooldown_hours` 24,
 /// `post_completion_cooldown_hours` 168, `do_not_call_enabled` false, and 24 for the per-status cooldowns
-/// (its notes: every `*_cooldown_hours` field not given is 24). The page gives no default for
+/// when `retry_cooldown_hours` is not given either (its notes: every `*_cooldown_hours` field not given is
+/// 24; a per-status one overrides `retry_cooldown_hours`, so without its own value it is that one's).
+/// get-campaign's example shows `success_cooldown_hours` 168 on a campaign whose other settings were
+/// chosen too (post-completion cooldown and DNC on): a value given, not a default. The page gives no default for
 /// `enable_post_completion_cooldown`, `auto_add_to_dnc_enabled` or the auto-DNC triggers, which
 /// get-campaign requires: a switch nobody turned on is off and a list nobody filled is empty, as
 /// `do_not_call_enabled`'s documented `false` is. `do_not_call_list_source` stays unset (`null`).

@@ -233,6 +233,8 @@ pub(crate) struct State {
     agents: Vec<AgentEntry>,
     calls: Vec<CallEntry>,
     campaigns: Vec<Campaign>,
+    /// By campaign, the per-status cooldowns the caller left out, which follow its `retry_cooldown_hours`.
+    inherited_cooldowns: std::collections::HashMap<String, Vec<&'static str>>,
     voice_templates: Vec<voices::VoiceTemplateGroup>,
     phone_numbers: phone_numbers::PhoneNumbers,
     webhook_events: AgentWebhookList,
@@ -480,6 +482,7 @@ impl State {
             agents: Vec::new(),
             calls: Vec::new(),
             campaigns: Vec::new(),
+            inherited_cooldowns: Default::default(),
             voice_templates: voice_templates::seed(catalog),
             phone_numbers: phone_numbers::PhoneNumbers::seed(catalog),
             webhook_events,
