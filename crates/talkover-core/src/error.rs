@@ -463,7 +463,7 @@ impl ApiError {
             headers,
             body: RawBody(Vec::new()),
         };
-        if let Ok(Value::Object(map)) = serde_json::from_slice::<Value>(&body) {
+        if let Some(Value::Object(map)) = answer_json(&body) {
             error.read_body(&map);
         }
         error.body = RawBody(body);
@@ -575,7 +575,7 @@ impl ApiError {
 
     /// The body parsed as JSON, when it is JSON.
     pub fn body_json(&self) -> Option<Value> {
-        serde_json::from_slice(self.body.as_bytes()).ok()
+        answer_json(self.body.as_bytes())
     }
 
     /// A field of the JSON body decoded as `T` (for example make-campaign-call's `existing_call`).
@@ -702,7 +702,7 @@ fn hide_string_values(message: &str) -> String {
 /// The error code an error body carries, read as [`ApiError`] reads it; `None` for a body that is not a
 /// JSON object or carries none.
 pub(crate) fn code_in_body(body: &[u8]) -> Option<String> {
-    let Ok(Value::Object(map)) = serde_json::from_slice::<Value>(body) else {
+    let Some(Value::Object(map)) = answer_json(body) else {
         return None;
     };
     let mut error = ApiError {
@@ -720,6 +720,17 @@ pub(crate) fn code_in_body(body: &[u8]) -> Option<String> {
     };
     error.read_body(&map);
     error.code
+}
+
+/// An answer's body without one leading UTF-8 byte-order mark, which some servers and proxies write before
+/// the JSON and serde_json refuses. Every reading of an answer's body, success or error, goes through it.
+pub(crate) fn json_text(body: &[u8]) -> &[u8] {
+    body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body)
+}
+
+/// An answer's body as JSON, when it is JSON (after a byte-order mark, see [`json_text`]).
+pub(crate) fn answer_json(body: &[u8]) -> Option<Value> {
+    serde_json::from_slice(json_text(body)).ok()
 }
 
 /// Whether redacting `text` would change it.
@@ -938,6 +949,40 @@ mod tests {
         assert_eq!(error.message(), Some("Bad token [redacted]"));
         // The raw body is kept as received, for whoever reads it on purpose.
         assert!(error.as_api().unwrap().body.text().contains("talq_echoed_value"));
+    }
+
+    #[test]
+    fn answers_after_a_byte_order_mark_decode() {
+        let answer = |status: u16, json: &str| {
+            let body = [b"\xEF\xBB\xBF".as_slice(), json.as_bytes()].concat();
+            http::Response::builder().status(status).body(body).unwrap()
+        };
+        let agent = crate::decode_response::<crate::agents::GetAgent>(answer(
+            200,
+            r#"{"success": true, "data": {"id": "a1", "name": "SupportBot"}}"#,
+        ))
+        .unwrap();
+        assert_eq!(agent.id.as_str(), "a1");
+        let error = crate::decode_response::<crate::agents::DeleteAgent>(answer(
+            409,
+            r#"{"success": false, "message": "Unpublish it first", "code": "AGENT_IS_PUBLISHED"}"#,
+        ))
+        .unwrap_err();
+        assert_eq!(error.error_code(), Some(ErrorCode::AgentIsPublished));
+        assert_eq!(error.message(), Some("Unpublish it first"));
+        let error = crate::decode_response::<crate::agents::GetAgent>(answer(
+            429,
+            r#"{"error": {"code": "RATE_LIMIT_EXCEEDED", "message": "Wait", "details": {"retry_after": 60}}}"#,
+        ))
+        .unwrap_err();
+        assert_eq!(error.retry_after(), Some(Duration::from_secs(60)));
+        // The raw body is kept as received, mark included.
+        assert!(error.as_api().unwrap().body.as_bytes().starts_with(b"\xEF\xBB\xBF"));
+        // One mark only: a second one is not JSON.
+        let twice = crate::decode_response::<crate::agents::GetAgent>(answer(200, "\u{feff}{}"));
+        assert_eq!(twice.unwrap_err().kind(), ErrorKind::Decode);
+        // A 204 with only a mark is an empty answer.
+        assert!(crate::decode_response::<crate::agents::DeleteAgent>(answer(204, "")).is_ok());
     }
 
     #[test]
