@@ -432,7 +432,7 @@ pub struct ApiError {
     pub code: Option<String>,
     /// The human-readable message, from whichever error shape carried it.
     pub message: Option<String>,
-    /// Validation messages by field (`{"errors": {"field": ["..."]}}`).
+    /// Validation messages by field (`{"errors": {"field": ["..."]}}`, or `{"errors": [{"field", "message"}]}`).
     pub field_errors: BTreeMap<String, Vec<String>>,
     /// Messages not tied to a field (`{"errors": ["..."]}`).
     pub errors: Vec<String>,
@@ -498,18 +498,18 @@ impl ApiError {
 
     fn read_body(&mut self, map: &serde_json::Map<String, Value>) {
         let text = |v: Option<&Value>| v.and_then(Value::as_str).map(str::to_owned);
-        self.message = text(map.get("message"));
+        self.message = message_text(map.get("message"));
         self.code = text(map.get("code"));
         match map.get("error") {
             // {"success": false, "error": {"code", "message", "details"}}
             Some(Value::Object(inner)) => {
                 self.code = self.code.take().or_else(|| text(inner.get("code")));
-                self.message = self.message.take().or_else(|| text(inner.get("message")));
+                self.message = self.message.take().or_else(|| message_text(inner.get("message")));
             }
             // {"error": "UNAUTHORIZED", "message", "status_code"}; alone, `error` is the message itself.
             Some(Value::String(error)) => {
                 if self.message.is_none() {
-                    self.message = Some(error.clone());
+                    self.message = Some(error.clone()).filter(|e| !e.trim().is_empty());
                 } else if self.code.is_none() {
                     self.code = Some(error.clone());
                 }
@@ -519,18 +519,32 @@ impl ApiError {
         match map.get("errors") {
             Some(Value::Object(fields)) => {
                 for (field, messages) in fields {
-                    let messages = match messages {
-                        Value::Array(items) => items.iter().filter_map(Value::as_str).map(str::to_owned).collect(),
-                        Value::String(one) => vec![one.clone()],
-                        _ => Vec::new(),
-                    };
-                    self.field_errors.insert(field.clone(), messages);
+                    self.field_errors.insert(field.clone(), messages_of(messages));
                 }
             }
             Some(Value::Array(items)) => {
-                self.errors = items.iter().filter_map(Value::as_str).map(str::to_owned).collect();
+                for item in items {
+                    match item {
+                        Value::String(one) => self.errors.push(one.clone()),
+                        // [{"field": "to", "message": "…"}] or [{"field": "to", "messages": ["…"]}]
+                        Value::Object(entry) => {
+                            let messages = entry.get("messages").or_else(|| entry.get("message"));
+                            let messages = messages.map(messages_of).unwrap_or_default();
+                            match entry.get("field").and_then(Value::as_str) {
+                                Some(field) => self.field_errors.entry(field.to_owned()).or_default().extend(messages),
+                                None => self.errors.extend(messages),
+                            }
+                        }
+                        _ => {}
+                    }
+                }
             }
             _ => {}
+        }
+        // No message, or an empty one: the first field error says what is wrong.
+        if self.message.is_none() {
+            let first = self.field_errors.iter().find_map(|(field, messages)| Some((field, messages.first()?)));
+            self.message = first.map(|(field, message)| FieldError::new(field.as_str(), message.as_str()).to_string());
         }
     }
 
@@ -733,6 +747,25 @@ pub(crate) fn answer_json(body: &[u8]) -> Option<Value> {
     serde_json::from_slice(json_text(body)).ok()
 }
 
+/// The text of a `message` value: a string as it is (none when empty), any other value but `null` as its
+/// JSON text (`42`), so that a message of an unexpected type is not lost.
+fn message_text(value: Option<&Value>) -> Option<String> {
+    match value? {
+        Value::String(text) => Some(text.clone()).filter(|t| !t.trim().is_empty()),
+        Value::Null => None,
+        other => Some(other.to_string()),
+    }
+}
+
+/// The messages of one field of `errors`: a list of texts, or one text.
+fn messages_of(value: &Value) -> Vec<String> {
+    match value {
+        Value::Array(items) => items.iter().filter_map(Value::as_str).map(str::to_owned).collect(),
+        Value::String(one) => vec![one.clone()],
+        _ => Vec::new(),
+    }
+}
+
 /// Whether redacting `text` would change it.
 fn is_redacted(text: &str, secret: Option<&str>) -> bool {
     let mut copy = text.to_owned();
@@ -830,6 +863,33 @@ mod tests {
                 ("url", "Second."),
             ]
         );
+    }
+
+    #[test]
+    fn error_bodies_in_other_shapes_keep_their_information() {
+        // `errors` as a list of objects, with one message or a list of them.
+        let e = err(422, r#"{"errors": [{"field": "to", "message": "bad"}, {"field": "from", "messages": ["x", "y"]}]}"#);
+        assert_eq!(pairs(&e.field_errors()), [("from", "x"), ("from", "y"), ("to", "bad")]);
+        assert_eq!(e.message(), Some("`from`: x"));
+        assert_eq!(e.to_string(), "x: the API answered 422 Unprocessable Entity (validation): `from`: x (fields: from, to)");
+        let e = err(422, r#"{"message": "Invalid", "errors": [{"field": "to", "messages": ["bad"]}, {"message": "whole"}, "plain"]}"#);
+        assert_eq!((e.message(), pairs(&e.field_errors())), (Some("Invalid"), vec![("to", "bad")]));
+        assert_eq!(e.as_api().unwrap().errors, ["whole", "plain"]);
+        // An empty message is no message: the first field error, else the status alone.
+        let e = err(422, r#"{"message": "", "errors": {"to": ["bad"]}}"#);
+        assert_eq!(e.message(), Some("`to`: bad"));
+        let e = err(422, r#"{"success": false, "message": "  "}"#);
+        assert_eq!(e.message(), None);
+        assert_eq!(e.to_string(), "x: the API answered 422 Unprocessable Entity (validation)");
+        let e = err(400, r#"{"error": {"code": "E", "message": ""}}"#);
+        assert_eq!((e.message(), e.to_string().ends_with("(bad_request) [E]")), (None, true));
+        // A message that is not a string keeps its JSON text.
+        assert_eq!(err(400, r#"{"message": 42}"#).message(), Some("42"));
+        assert_eq!(err(400, r#"{"error": {"message": {"to": "bad"}}}"#).message(), Some(r#"{"to":"bad"}"#));
+        assert_eq!(err(400, r#"{"message": null}"#).message(), None);
+        // The documented list of texts (validate-agent-flow) is read as before: no message made up.
+        let e = err(422, r#"{"success": false, "errors": ["Duplicate node id: 'node-greet'"]}"#);
+        assert_eq!((e.message(), e.as_api().unwrap().errors.len()), (None, 1));
     }
 
     #[test]
