@@ -444,10 +444,13 @@ pub struct ApiError {
     pub headers: HeaderMap,
     /// The response body as received.
     pub body: RawBody,
+    /// Whether `message` is an excerpt of a body that is not a JSON object, made again on each redaction.
+    message_is_excerpt: bool,
 }
 
 impl ApiError {
-    /// Reads an error answer. Any body is accepted: one that is not JSON keeps only the status.
+    /// Reads an error answer. Any body is accepted: for one that is not a JSON object (a proxy's HTML page),
+    /// the message is a short excerpt of it on one line.
     pub fn from_parts(operation: &'static str, status: StatusCode, headers: HeaderMap, body: Vec<u8>) -> Self {
         let kind = ErrorKind::from_status(status);
         let mut error = Self {
@@ -462,9 +465,11 @@ impl ApiError {
             retry_after: retry_after(&headers, SystemTime::now()),
             headers,
             body: RawBody(Vec::new()),
+            message_is_excerpt: false,
         };
-        if let Some(Value::Object(map)) = answer_json(&body) {
-            error.read_body(&map);
+        match answer_json(&body) {
+            Some(Value::Object(map)) => error.read_body(&map),
+            _ => error.message_is_excerpt = true,
         }
         error.body = RawBody(body);
         error.redact(None);
@@ -475,6 +480,10 @@ impl ApiError {
     /// either are marked sensitive, so that `Debug` shows `Sensitive` instead.
     fn redact(&mut self, secret: Option<&str>) {
         use crate::secret::redact_in;
+        if self.message_is_excerpt {
+            // From the body again: cutting an excerpt could leave part of a secret it no longer recognises.
+            self.message = excerpt(self.body.as_bytes(), secret);
+        }
         let texts = self.message.iter_mut().chain(self.code.iter_mut()).chain(self.request_id.iter_mut());
         texts.chain(self.errors.iter_mut()).chain(self.field_errors.values_mut().flatten()).for_each(|text| {
             redact_in(text, secret);
@@ -731,6 +740,7 @@ pub(crate) fn code_in_body(body: &[u8]) -> Option<String> {
         retry_after: None,
         headers: HeaderMap::new(),
         body: RawBody(Vec::new()),
+        message_is_excerpt: false,
     };
     error.read_body(&map);
     error.code
@@ -745,6 +755,46 @@ pub(crate) fn json_text(body: &[u8]) -> &[u8] {
 /// An answer's body as JSON, when it is JSON (after a byte-order mark, see [`json_text`]).
 pub(crate) fn answer_json(body: &[u8]) -> Option<Value> {
     serde_json::from_slice(json_text(body)).ok()
+}
+
+/// The longest excerpt of a body that is not JSON, in characters, and how much of the body it reads.
+const EXCERPT_CHARS: usize = 160;
+const EXCERPT_WINDOW: usize = 4096;
+
+/// The start of a body that is not JSON, for a message: on one line (whitespace runs as one space), control
+/// characters escaped, `secret` and credential-like text redacted, at most [`EXCERPT_CHARS`] characters
+/// and `…` when cut. `None` for an empty body.
+fn excerpt(body: &[u8], secret: Option<&str>) -> Option<String> {
+    let body = json_text(body);
+    let window = &body[..body.len().min(EXCERPT_WINDOW)];
+    let mut text = String::from_utf8_lossy(window).into_owned();
+    let mut cut = window.len() < body.len();
+    if cut {
+        // The last word may be part of a secret that goes on past the window.
+        text.truncate(text.trim_end_matches(|c: char| !c.is_whitespace()).len());
+    }
+    crate::secret::redact_in(&mut text, secret);
+    let mut out = String::new();
+    for (i, word) in text.split_whitespace().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        for c in word.chars() {
+            if c.is_control() {
+                out.extend(c.escape_default());
+            } else {
+                out.push(c);
+            }
+        }
+    }
+    if let Some((at, _)) = out.char_indices().nth(EXCERPT_CHARS) {
+        out.truncate(at);
+        cut = true;
+    }
+    if cut {
+        out.push('…');
+    }
+    (!out.is_empty()).then_some(out)
 }
 
 /// The text of a `message` value: a string as it is (none when empty), any other value but `null` as its
@@ -868,11 +918,18 @@ mod tests {
     #[test]
     fn error_bodies_in_other_shapes_keep_their_information() {
         // `errors` as a list of objects, with one message or a list of them.
-        let e = err(422, r#"{"errors": [{"field": "to", "message": "bad"}, {"field": "from", "messages": ["x", "y"]}]}"#);
+        let e =
+            err(422, r#"{"errors": [{"field": "to", "message": "bad"}, {"field": "from", "messages": ["x", "y"]}]}"#);
         assert_eq!(pairs(&e.field_errors()), [("from", "x"), ("from", "y"), ("to", "bad")]);
         assert_eq!(e.message(), Some("`from`: x"));
-        assert_eq!(e.to_string(), "x: the API answered 422 Unprocessable Entity (validation): `from`: x (fields: from, to)");
-        let e = err(422, r#"{"message": "Invalid", "errors": [{"field": "to", "messages": ["bad"]}, {"message": "whole"}, "plain"]}"#);
+        assert_eq!(
+            e.to_string(),
+            "x: the API answered 422 Unprocessable Entity (validation): `from`: x (fields: from, to)"
+        );
+        let e = err(
+            422,
+            r#"{"message": "Invalid", "errors": [{"field": "to", "messages": ["bad"]}, {"message": "whole"}, "plain"]}"#,
+        );
         assert_eq!((e.message(), pairs(&e.field_errors())), (Some("Invalid"), vec![("to", "bad")]));
         assert_eq!(e.as_api().unwrap().errors, ["whole", "plain"]);
         // An empty message is no message: the first field error, else the status alone.
@@ -968,9 +1025,41 @@ mod tests {
         let e = api(502, "<html>Bad Gateway</html>");
         assert_eq!(e.kind, ErrorKind::Server);
         assert_eq!(e.status.as_u16(), 502);
-        assert_eq!(e.message, None);
+        assert_eq!(e.message.as_deref(), Some("<html>Bad Gateway</html>"));
         assert_eq!(e.body.text(), "<html>Bad Gateway</html>");
         assert_eq!(format!("{:?}", e.body), "<24 bytes>");
+    }
+
+    #[test]
+    fn a_non_json_body_shows_a_short_excerpt_on_one_line() {
+        let page = format!(
+            "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\x1b[31m token 42|AbCdEfGh1234 {}</body></html>",
+            "filler ".repeat(1000)
+        );
+        let e = err(502, &page);
+        let shown = e.to_string();
+        assert!(
+            shown.starts_with(
+                "x: the API answered 502 Bad Gateway (server): <html> <head><title>502 Bad Gateway</title></head> \
+                 <body>\\u{1b}[31m token [redacted] filler"
+            ),
+            "{shown}"
+        );
+        assert!(shown.ends_with('…') && !shown.contains('\n') && shown.chars().count() < 250, "{shown}");
+        assert_eq!(err(401, "Unauthorized\n").message(), Some("Unauthorized"));
+        assert_eq!(err(503, r#""Service Unavailable""#).message(), Some(r#""Service Unavailable""#));
+        // An empty body gives the status alone.
+        for body in ["", " \r\n"] {
+            let e = err(403, body);
+            assert_eq!((e.message(), e.to_string()), (None, "x: the API answered 403 Forbidden (forbidden)".into()));
+        }
+        // The client's own token is redacted before the excerpt is cut, even where the cut falls inside it.
+        let token = "custom-secret-token-1234567890";
+        for pad in [EXCERPT_CHARS - 10, EXCERPT_WINDOW - 10] {
+            let e = err(401, &format!("{}{token} more", "x".repeat(pad))).redact_secret(token);
+            let shown = format!("{e} {e:?}");
+            assert!(!shown.contains("custom-secret") && !shown.contains("1234567890"), "{shown}");
+        }
     }
 
     #[test]
