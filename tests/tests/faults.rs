@@ -378,7 +378,11 @@ fn cases() -> Vec<Case> {
             name: "409 with a byte-order mark: its documented code is read, so it is not retried",
             call: Call::GetAgent,
             script: vec![
-                answer(409, "application/json", &with_bom(r#"{"success":false,"message":"Busy","code":"AGENT_IS_PUBLISHED"}"#)),
+                answer(
+                    409,
+                    "application/json",
+                    &with_bom(r#"{"success":false,"message":"Busy","code":"AGENT_IS_PUBLISHED"}"#),
+                ),
                 json(200, AGENT),
             ],
             requests: 1,
