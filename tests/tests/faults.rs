@@ -254,6 +254,7 @@ fn cases() -> Vec<Case> {
     let in_a_second = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(1));
     let mut invalid_utf8 = br#"{"success":true,"data":{"id":"a1","name":""#.to_vec();
     invalid_utf8.extend_from_slice(&[0xff, 0xfe, b'"', b'}', b'}']);
+    let with_bom = |json: &str| [b"\xEF\xBB\xBF".as_slice(), json.as_bytes()].concat();
     vec![
         Case {
             name: "connection reset before any response, safe call",
@@ -365,6 +366,27 @@ fn cases() -> Vec<Case> {
             script: vec![answer(200, "application/json", &invalid_utf8)],
             requests: 1,
             expect: api(ErrorKind::Decode),
+        },
+        Case {
+            name: "200 with a byte-order mark before the JSON",
+            call: Call::GetAgent,
+            script: vec![answer(200, "application/json; charset=utf-8", &with_bom(AGENT))],
+            requests: 1,
+            expect: Ok("a1"),
+        },
+        Case {
+            name: "409 with a byte-order mark: its documented code is read, so it is not retried",
+            call: Call::GetAgent,
+            script: vec![
+                answer(
+                    409,
+                    "application/json",
+                    &with_bom(r#"{"success":false,"message":"Busy","code":"AGENT_IS_PUBLISHED"}"#),
+                ),
+                json(200, AGENT),
+            ],
+            requests: 1,
+            expect: api(ErrorKind::Conflict),
         },
         Case {
             name: "200 with success: false",

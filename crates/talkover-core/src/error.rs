@@ -449,7 +449,7 @@ pub struct ApiError {
     pub code: Option<String>,
     /// The human-readable message, from whichever error shape carried it.
     pub message: Option<String>,
-    /// Validation messages by field (`{"errors": {"field": ["..."]}}`).
+    /// Validation messages by field (`{"errors": {"field": ["..."]}}`, or `{"errors": [{"field", "message"}]}`).
     pub field_errors: BTreeMap<String, Vec<String>>,
     /// Messages not tied to a field (`{"errors": ["..."]}`).
     pub errors: Vec<String>,
@@ -461,10 +461,13 @@ pub struct ApiError {
     pub headers: HeaderMap,
     /// The response body as received.
     pub body: RawBody,
+    /// Whether `message` is an excerpt of a body that is not a JSON object, made again on each redaction.
+    message_is_excerpt: bool,
 }
 
 impl ApiError {
-    /// Reads an error answer. Any body is accepted: one that is not JSON keeps only the status.
+    /// Reads an error answer. Any body is accepted: for one that is not a JSON object (a proxy's HTML page),
+    /// the message is a short excerpt of it on one line.
     pub fn from_parts(operation: &'static str, status: StatusCode, headers: HeaderMap, body: Vec<u8>) -> Self {
         let kind = ErrorKind::from_status(status);
         let mut error = Self {
@@ -479,9 +482,11 @@ impl ApiError {
             retry_after: retry_after(&headers, SystemTime::now()),
             headers,
             body: RawBody(Vec::new()),
+            message_is_excerpt: false,
         };
-        if let Ok(Value::Object(map)) = serde_json::from_slice::<Value>(&body) {
-            error.read_body(&map);
+        match answer_json(&body) {
+            Some(Value::Object(map)) => error.read_body(&map),
+            _ => error.message_is_excerpt = true,
         }
         error.body = RawBody(body);
         error.redact(None);
@@ -492,6 +497,10 @@ impl ApiError {
     /// either are marked sensitive, so that `Debug` shows `Sensitive` instead.
     fn redact(&mut self, secret: Option<&str>) {
         use crate::secret::redact_in;
+        if self.message_is_excerpt {
+            // From the body again: cutting an excerpt could leave part of a secret it no longer recognises.
+            self.message = excerpt(self.body.as_bytes(), secret);
+        }
         let texts = self.message.iter_mut().chain(self.code.iter_mut()).chain(self.request_id.iter_mut());
         texts.chain(self.errors.iter_mut()).chain(self.field_errors.values_mut().flatten()).for_each(|text| {
             redact_in(text, secret);
@@ -515,18 +524,18 @@ impl ApiError {
 
     fn read_body(&mut self, map: &serde_json::Map<String, Value>) {
         let text = |v: Option<&Value>| v.and_then(Value::as_str).map(str::to_owned);
-        self.message = text(map.get("message"));
+        self.message = message_text(map.get("message"));
         self.code = text(map.get("code"));
         match map.get("error") {
             // {"success": false, "error": {"code", "message", "details"}}
             Some(Value::Object(inner)) => {
                 self.code = self.code.take().or_else(|| text(inner.get("code")));
-                self.message = self.message.take().or_else(|| text(inner.get("message")));
+                self.message = self.message.take().or_else(|| message_text(inner.get("message")));
             }
             // {"error": "UNAUTHORIZED", "message", "status_code"}; alone, `error` is the message itself.
             Some(Value::String(error)) => {
                 if self.message.is_none() {
-                    self.message = Some(error.clone());
+                    self.message = Some(error.clone()).filter(|e| !e.trim().is_empty());
                 } else if self.code.is_none() {
                     self.code = Some(error.clone());
                 }
@@ -536,18 +545,32 @@ impl ApiError {
         match map.get("errors") {
             Some(Value::Object(fields)) => {
                 for (field, messages) in fields {
-                    let messages = match messages {
-                        Value::Array(items) => items.iter().filter_map(Value::as_str).map(str::to_owned).collect(),
-                        Value::String(one) => vec![one.clone()],
-                        _ => Vec::new(),
-                    };
-                    self.field_errors.insert(field.clone(), messages);
+                    self.field_errors.insert(field.clone(), messages_of(messages));
                 }
             }
             Some(Value::Array(items)) => {
-                self.errors = items.iter().filter_map(Value::as_str).map(str::to_owned).collect();
+                for item in items {
+                    match item {
+                        Value::String(one) => self.errors.push(one.clone()),
+                        // [{"field": "to", "message": "…"}] or [{"field": "to", "messages": ["…"]}]
+                        Value::Object(entry) => {
+                            let messages = entry.get("messages").or_else(|| entry.get("message"));
+                            let messages = messages.map(messages_of).unwrap_or_default();
+                            match entry.get("field").and_then(Value::as_str) {
+                                Some(field) => self.field_errors.entry(field.to_owned()).or_default().extend(messages),
+                                None => self.errors.extend(messages),
+                            }
+                        }
+                        _ => {}
+                    }
+                }
             }
             _ => {}
+        }
+        // No message, or an empty one: the first field error says what is wrong.
+        if self.message.is_none() {
+            let first = self.field_errors.iter().find_map(|(field, messages)| Some((field, messages.first()?)));
+            self.message = first.map(|(field, message)| FieldError::new(field.as_str(), message.as_str()).to_string());
         }
     }
 
@@ -592,7 +615,7 @@ impl ApiError {
 
     /// The body parsed as JSON, when it is JSON.
     pub fn body_json(&self) -> Option<Value> {
-        serde_json::from_slice(self.body.as_bytes()).ok()
+        answer_json(self.body.as_bytes())
     }
 
     /// A field of the JSON body decoded as `T` (for example make-campaign-call's `existing_call`).
@@ -719,7 +742,7 @@ fn hide_string_values(message: &str) -> String {
 /// The error code an error body carries, read as [`ApiError`] reads it; `None` for a body that is not a
 /// JSON object or carries none.
 pub(crate) fn code_in_body(body: &[u8]) -> Option<String> {
-    let Ok(Value::Object(map)) = serde_json::from_slice::<Value>(body) else {
+    let Some(Value::Object(map)) = answer_json(body) else {
         return None;
     };
     let mut error = ApiError {
@@ -734,9 +757,80 @@ pub(crate) fn code_in_body(body: &[u8]) -> Option<String> {
         retry_after: None,
         headers: HeaderMap::new(),
         body: RawBody(Vec::new()),
+        message_is_excerpt: false,
     };
     error.read_body(&map);
     error.code
+}
+
+/// An answer's body without one leading UTF-8 byte-order mark, which some servers and proxies write before
+/// the JSON and serde_json refuses. Every reading of an answer's body, success or error, goes through it.
+pub(crate) fn json_text(body: &[u8]) -> &[u8] {
+    body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body)
+}
+
+/// An answer's body as JSON, when it is JSON (after a byte-order mark, see [`json_text`]).
+pub(crate) fn answer_json(body: &[u8]) -> Option<Value> {
+    serde_json::from_slice(json_text(body)).ok()
+}
+
+/// The longest excerpt of a body that is not JSON, in characters, and how much of the body it reads.
+const EXCERPT_CHARS: usize = 160;
+const EXCERPT_WINDOW: usize = 4096;
+
+/// The start of a body that is not JSON, for a message: on one line (whitespace runs as one space), control
+/// characters escaped, `secret` and credential-like text redacted, at most [`EXCERPT_CHARS`] characters
+/// and `…` when cut. `None` for an empty body.
+fn excerpt(body: &[u8], secret: Option<&str>) -> Option<String> {
+    let body = json_text(body);
+    let window = &body[..body.len().min(EXCERPT_WINDOW)];
+    let mut text = String::from_utf8_lossy(window).into_owned();
+    let mut cut = window.len() < body.len();
+    if cut {
+        // The last word may be part of a secret that goes on past the window.
+        text.truncate(text.trim_end_matches(|c: char| !c.is_whitespace()).len());
+    }
+    crate::secret::redact_in(&mut text, secret);
+    let mut out = String::new();
+    for (i, word) in text.split_whitespace().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        for c in word.chars() {
+            if c.is_control() {
+                out.extend(c.escape_default());
+            } else {
+                out.push(c);
+            }
+        }
+    }
+    if let Some((at, _)) = out.char_indices().nth(EXCERPT_CHARS) {
+        out.truncate(at);
+        cut = true;
+    }
+    if cut {
+        out.push('…');
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+/// The text of a `message` value: a string as it is (none when empty), any other value but `null` as its
+/// JSON text (`42`), so that a message of an unexpected type is not lost.
+fn message_text(value: Option<&Value>) -> Option<String> {
+    match value? {
+        Value::String(text) => Some(text.clone()).filter(|t| !t.trim().is_empty()),
+        Value::Null => None,
+        other => Some(other.to_string()),
+    }
+}
+
+/// The messages of one field of `errors`: a list of texts, or one text.
+fn messages_of(value: &Value) -> Vec<String> {
+    match value {
+        Value::Array(items) => items.iter().filter_map(Value::as_str).map(str::to_owned).collect(),
+        Value::String(one) => vec![one.clone()],
+        _ => Vec::new(),
+    }
 }
 
 /// Whether redacting `text` would change it.
@@ -839,6 +933,40 @@ mod tests {
     }
 
     #[test]
+    fn error_bodies_in_other_shapes_keep_their_information() {
+        // `errors` as a list of objects, with one message or a list of them.
+        let e =
+            err(422, r#"{"errors": [{"field": "to", "message": "bad"}, {"field": "from", "messages": ["x", "y"]}]}"#);
+        assert_eq!(pairs(&e.field_errors()), [("from", "x"), ("from", "y"), ("to", "bad")]);
+        assert_eq!(e.message(), Some("`from`: x"));
+        assert_eq!(
+            e.to_string(),
+            "x: the API answered 422 Unprocessable Entity (validation): `from`: x (fields: from, to)"
+        );
+        let e = err(
+            422,
+            r#"{"message": "Invalid", "errors": [{"field": "to", "messages": ["bad"]}, {"message": "whole"}, "plain"]}"#,
+        );
+        assert_eq!((e.message(), pairs(&e.field_errors())), (Some("Invalid"), vec![("to", "bad")]));
+        assert_eq!(e.as_api().unwrap().errors, ["whole", "plain"]);
+        // An empty message is no message: the first field error, else the status alone.
+        let e = err(422, r#"{"message": "", "errors": {"to": ["bad"]}}"#);
+        assert_eq!(e.message(), Some("`to`: bad"));
+        let e = err(422, r#"{"success": false, "message": "  "}"#);
+        assert_eq!(e.message(), None);
+        assert_eq!(e.to_string(), "x: the API answered 422 Unprocessable Entity (validation)");
+        let e = err(400, r#"{"error": {"code": "E", "message": ""}}"#);
+        assert_eq!((e.message(), e.to_string().ends_with("(bad_request) [E]")), (None, true));
+        // A message that is not a string keeps its JSON text.
+        assert_eq!(err(400, r#"{"message": 42}"#).message(), Some("42"));
+        assert_eq!(err(400, r#"{"error": {"message": {"to": "bad"}}}"#).message(), Some(r#"{"to":"bad"}"#));
+        assert_eq!(err(400, r#"{"message": null}"#).message(), None);
+        // The documented list of texts (validate-agent-flow) is read as before: no message made up.
+        let e = err(422, r#"{"success": false, "errors": ["Duplicate node id: 'node-greet'"]}"#);
+        assert_eq!((e.message(), e.as_api().unwrap().errors.len()), (None, 1));
+    }
+
+    #[test]
     fn field_errors_of_a_400_come_from_its_details_field() {
         // make-call's documented 400.
         let e = err(
@@ -914,9 +1042,41 @@ mod tests {
         let e = api(502, "<html>Bad Gateway</html>");
         assert_eq!(e.kind, ErrorKind::Server);
         assert_eq!(e.status.as_u16(), 502);
-        assert_eq!(e.message, None);
+        assert_eq!(e.message.as_deref(), Some("<html>Bad Gateway</html>"));
         assert_eq!(e.body.text(), "<html>Bad Gateway</html>");
         assert_eq!(format!("{:?}", e.body), "<24 bytes>");
+    }
+
+    #[test]
+    fn a_non_json_body_shows_a_short_excerpt_on_one_line() {
+        let page = format!(
+            "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\x1b[31m token 42|AbCdEfGh1234 {}</body></html>",
+            "filler ".repeat(1000)
+        );
+        let e = err(502, &page);
+        let shown = e.to_string();
+        assert!(
+            shown.starts_with(
+                "x: the API answered 502 Bad Gateway (server): <html> <head><title>502 Bad Gateway</title></head> \
+                 <body>\\u{1b}[31m token [redacted] filler"
+            ),
+            "{shown}"
+        );
+        assert!(shown.ends_with('…') && !shown.contains('\n') && shown.chars().count() < 250, "{shown}");
+        assert_eq!(err(401, "Unauthorized\n").message(), Some("Unauthorized"));
+        assert_eq!(err(503, r#""Service Unavailable""#).message(), Some(r#""Service Unavailable""#));
+        // An empty body gives the status alone.
+        for body in ["", " \r\n"] {
+            let e = err(403, body);
+            assert_eq!((e.message(), e.to_string()), (None, "x: the API answered 403 Forbidden (forbidden)".into()));
+        }
+        // The client's own token is redacted before the excerpt is cut, even where the cut falls inside it.
+        let token = "custom-secret-token-1234567890";
+        for pad in [EXCERPT_CHARS - 10, EXCERPT_WINDOW - 10] {
+            let e = err(401, &format!("{}{token} more", "x".repeat(pad))).redact_secret(token);
+            let shown = format!("{e} {e:?}");
+            assert!(!shown.contains("custom-secret") && !shown.contains("1234567890"), "{shown}");
+        }
     }
 
     #[test]
@@ -955,6 +1115,40 @@ mod tests {
         assert_eq!(error.message(), Some("Bad token [redacted]"));
         // The raw body is kept as received, for whoever reads it on purpose.
         assert!(error.as_api().unwrap().body.text().contains("talq_echoed_value"));
+    }
+
+    #[test]
+    fn answers_after_a_byte_order_mark_decode() {
+        let answer = |status: u16, json: &str| {
+            let body = [b"\xEF\xBB\xBF".as_slice(), json.as_bytes()].concat();
+            http::Response::builder().status(status).body(body).unwrap()
+        };
+        let agent = crate::decode_response::<crate::agents::GetAgent>(answer(
+            200,
+            r#"{"success": true, "data": {"id": "a1", "name": "SupportBot"}}"#,
+        ))
+        .unwrap();
+        assert_eq!(agent.id.as_str(), "a1");
+        let error = crate::decode_response::<crate::agents::DeleteAgent>(answer(
+            409,
+            r#"{"success": false, "message": "Unpublish it first", "code": "AGENT_IS_PUBLISHED"}"#,
+        ))
+        .unwrap_err();
+        assert_eq!(error.error_code(), Some(ErrorCode::AgentIsPublished));
+        assert_eq!(error.message(), Some("Unpublish it first"));
+        let error = crate::decode_response::<crate::agents::GetAgent>(answer(
+            429,
+            r#"{"error": {"code": "RATE_LIMIT_EXCEEDED", "message": "Wait", "details": {"retry_after": 60}}}"#,
+        ))
+        .unwrap_err();
+        assert_eq!(error.retry_after(), Some(Duration::from_secs(60)));
+        // The raw body is kept as received, mark included.
+        assert!(error.as_api().unwrap().body.as_bytes().starts_with(b"\xEF\xBB\xBF"));
+        // One mark only: a second one is not JSON.
+        let twice = crate::decode_response::<crate::agents::GetAgent>(answer(200, "\u{feff}{}"));
+        assert_eq!(twice.unwrap_err().kind(), ErrorKind::Decode);
+        // A 204 with only a mark is an empty answer.
+        assert!(crate::decode_response::<crate::agents::DeleteAgent>(answer(204, "")).is_ok());
     }
 
     #[test]

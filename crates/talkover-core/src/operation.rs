@@ -224,7 +224,8 @@ fn decode_body_erased(id: &'static str, response: HttpResponse, decode: DecodeTy
         return Err(Error::Api(Box::new(ApiError::from_parts(id, parts.status, parts.headers, body))));
     }
     // A 2xx with no body (204) decodes as an empty object, so acknowledgement shapes still work.
-    let bytes: &[u8] = if body.iter().all(u8::is_ascii_whitespace) { b"{}" } else { &body };
+    let bytes = crate::error::json_text(&body);
+    let bytes: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) { b"{}" } else { bytes };
     match decode(bytes) {
         Ok(Some(false)) => Err(unsuccessful(id, parts, body)),
         Ok(_) => Ok(()),

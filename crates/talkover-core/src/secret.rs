@@ -159,24 +159,42 @@ impl<'de> serde::de::Visitor<'de> for SecretVisitor {
 pub(crate) const REDACTED: &str = "[redacted]";
 
 /// Replaces what looks like a Talkover credential with `[redacted]`: an environment token (`talq_` and the
-/// characters that follow it) or a personal access token (`<id>|<at least 8 letters or digits>`). For text
+/// characters that follow it) or a personal access token (`<id>|<at least 8 letters or digits>`), as is or
+/// percent-encoded (`42%7C…`, `talq_a%2Bb`, either case of hex), as a server echoes it in a URL. For text
 /// that comes from an answer (an error message echoing the token it was sent), where the exact token is not
 /// known.
 pub(crate) fn redact_credentials(text: &str) -> std::borrow::Cow<'_, str> {
     let bytes = text.as_bytes();
     let token_char = |b: u8| b.is_ascii_alphanumeric() || b"_-.~+/=".contains(&b);
+    // The length of a percent-escape at the start of `rest`, or of a token character.
+    let token_len = |rest: &[u8]| match rest {
+        [b'%', a, b, ..] if a.is_ascii_hexdigit() && b.is_ascii_hexdigit() => 3,
+        [b, ..] if token_char(*b) => 1,
+        _ => 0,
+    };
+    let bar_len = |rest: &[u8]| match rest {
+        [b'|', ..] => 1,
+        [b'%', b'7', b'C' | b'c', ..] => 3,
+        _ => 0,
+    };
     let mut out = String::new();
     let (mut copied, mut i) = (0, 0);
     while i < bytes.len() {
         let end = if bytes[i..].starts_with(b"talq_") {
-            let end = i + 5 + bytes[i + 5..].iter().take_while(|&&b| token_char(b)).count();
+            let mut end = i + 5;
+            loop {
+                match token_len(&bytes[end..]) {
+                    0 => break,
+                    n => end += n,
+                }
+            }
             (end > i + 5).then_some(end)
         } else if bytes[i].is_ascii_digit() && (i == 0 || !bytes[i - 1].is_ascii_alphanumeric()) {
             let digits = bytes[i..].iter().take_while(|b| b.is_ascii_digit()).count();
             let bar = i + digits;
-            let tail =
-                bytes.get(bar + 1..).unwrap_or_default().iter().take_while(|b| b.is_ascii_alphanumeric()).count();
-            (bytes.get(bar) == Some(&b'|') && tail >= 8).then_some(bar + 1 + tail)
+            let after = bar + bar_len(&bytes[bar..]);
+            let tail = bytes[after..].iter().take_while(|b| b.is_ascii_alphanumeric()).count();
+            (after > bar && tail >= 8).then_some(after + tail)
         } else {
             None
         };
@@ -197,13 +215,38 @@ pub(crate) fn redact_credentials(text: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
-/// Replaces every occurrence of `secret` in `text` with `[redacted]`, and credential-like text too (see
-/// [`redact_credentials`]). Secrets shorter than 8 characters are not searched for, so that a test token
-/// such as `t` does not mangle every message.
+/// `secret` percent-encoded as a URL would carry it (every byte but letters, digits and `-._~` escaped),
+/// with upper-case hex, then lower-case; empty when nothing in it needs escaping.
+fn percent_encoded(secret: &str) -> [String; 2] {
+    let mut forms = [String::new(), String::new()];
+    if secret.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~".contains(&b)) {
+        return forms;
+    }
+    for b in secret.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            forms.iter_mut().for_each(|form| form.push(char::from(b)));
+        } else {
+            forms[0].push_str(&format!("%{b:02X}"));
+            forms[1].push_str(&format!("%{b:02x}"));
+        }
+    }
+    forms
+}
+
+/// Replaces every occurrence of `secret` in `text`, as is or percent-encoded, with `[redacted]`, and
+/// credential-like text too (see [`redact_credentials`]). Secrets shorter than 8 characters are not
+/// searched for, so that a test token such as `t` does not mangle every message.
 pub(crate) fn redact_in(text: &mut String, secret: Option<&str>) {
     if let Some(secret) = secret.filter(|s| s.len() >= 8) {
         if text.contains(secret) {
             *text = text.replace(secret, REDACTED);
+        }
+        if text.contains('%') {
+            for form in percent_encoded(secret).iter().filter(|form| !form.is_empty()) {
+                if text.contains(form.as_str()) {
+                    *text = text.replace(form.as_str(), REDACTED);
+                }
+            }
         }
     }
     if let std::borrow::Cow::Owned(redacted) = redact_credentials(text) {
@@ -260,6 +303,10 @@ mod tests {
             ("page 1|2 of 3|abcdefg", "page 1|2 of 3|abcdefg"),
             ("x9|abcdefghij and ab12|abcdefghij", "x9|abcdefghij and ab12|abcdefghij"),
             ("nothing here, é talq", "nothing here, é talq"),
+            ("Location: /cb?token=42%7CAbCdEfGh12&x=1", "Location: /cb?token=[redacted]&x=1"),
+            ("token=42%7cAbCdEfGh12", "token=[redacted]"),
+            ("talq_a%2Bb%2fc%3D&next", "[redacted]&next"),
+            ("50%7Coff and 1%7Cabc", "50%7Coff and 1%7Cabc"),
         ];
         for (text, expected) in cases {
             assert_eq!(redact_credentials(text), expected, "{text}");
@@ -267,6 +314,13 @@ mod tests {
         let mut text = "echo: s3cr3t-value and s3cr3t-value".to_owned();
         redact_in(&mut text, Some("s3cr3t-value"));
         assert_eq!(text, "echo: [redacted] and [redacted]");
+        // The exact secret percent-encoded, in either case of hex, where the pattern alone would leave a part.
+        let mut text = "to https://x.example/?t=talq_p%2Bq%2Fsecret%3D and talq_p%2bq%2fsecret%3d".to_owned();
+        redact_in(&mut text, Some("talq_p+q/secret="));
+        assert_eq!(text, "to https://x.example/?t=[redacted] and [redacted]");
+        let mut text = "echo: my%20pass%7Cword".to_owned();
+        redact_in(&mut text, Some("my pass|word"));
+        assert_eq!(text, "echo: [redacted]");
         let mut text = "short t stays".to_owned();
         redact_in(&mut text, Some("t"));
         assert_eq!(text, "short t stays");

@@ -4,7 +4,7 @@
 //!   (never sent, transport, each API status with bodies and headers that echo the token, a 2xx that says
 //!   `"success": false`, decoding failures of bodies that hold a created token or a webhook secret), the
 //!   request and response types that hold secrets, and the tracing output of failing calls hold none of
-//!   the secrets.
+//!   the secrets, also when an answer echoes the token percent-encoded (a redirect's `Location`, a message).
 //! - Redirects are never followed: a loopback server answering 3xx to another loopback listener gets the
 //!   error as a 3xx, and the other listener never sees a request (so the token never reaches it).
 
@@ -30,6 +30,9 @@ const SIP_PASSWORD: &str = "sip-leaktest-pass-77";
 const SFTP_PASSWORD: &str = "sftp-leaktest-pass-88";
 const SFTP_KEY: &str = "-----BEGIN OPENSSH PRIVATE KEY----- leaktest-key-99";
 const SFTP_PASSPHRASE: &str = "sftp-leaktest-phrase-11";
+/// A personal access token, and one with characters a URL escapes, as a client's token.
+const PERSONAL_TOKEN: &str = "42|leaktestPersonalAbCdEf99";
+const ESCAPED_TOKEN: &str = "leaktest+escaped/token=99";
 
 /// Each secret, and the distinctive part of each (so that a partial echo is caught too).
 const SECRETS: &[&str] = &[
@@ -45,6 +48,10 @@ const SECRETS: &[&str] = &[
     SFTP_KEY,
     "leaktest-key-99",
     SFTP_PASSPHRASE,
+    "leaktestPersonalAbCdEf99",
+    ESCAPED_TOKEN,
+    "leaktest%2Bescaped%2Ftoken%3D99",
+    "leaktest%2bescaped%2ftoken%3d99",
 ];
 
 fn assert_clean(what: &str, shown: &str) {
@@ -159,9 +166,13 @@ fn created_token_answer() -> HttpResponse {
 }
 
 fn async_client(answer: HttpResponse) -> talkover::Client {
+    async_client_with(TOKEN, answer)
+}
+
+fn async_client_with(token: &str, answer: HttpResponse) -> talkover::Client {
     let answer = Arc::new(answer);
     talkover::Client::builder()
-        .token(TOKEN)
+        .token(token)
         .max_retries(0)
         .transport(move |_: HttpRequest| {
             let answer = answer.clone();
@@ -172,8 +183,12 @@ fn async_client(answer: HttpResponse) -> talkover::Client {
 }
 
 fn blocking_client(answer: HttpResponse) -> talkover::blocking::Client {
+    blocking_client_with(TOKEN, answer)
+}
+
+fn blocking_client_with(token: &str, answer: HttpResponse) -> talkover::blocking::Client {
     talkover::blocking::Client::builder()
-        .token(TOKEN)
+        .token(token)
         .max_retries(0)
         .transport(move |_: HttpRequest| Ok(answer.clone()))
         .build()
@@ -319,6 +334,65 @@ fn every_error_kind_of_the_blocking_client_hides_secrets() {
     }
     let created = blocking_client(created_token_answer()).api_tokens().create(NewApiToken::new("CI"));
     check_debug("created token", &created.unwrap());
+}
+
+/// `token` percent-encoded as a URL carries it, with upper-case hex (`lower`: lower-case).
+fn percent_encoded(token: &str, lower: bool) -> String {
+    token
+        .bytes()
+        .map(|b| match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => char::from(b).to_string(),
+            _ if lower => format!("%{b:02x}"),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Answers that echo `token` percent-encoded: in a redirect's `Location`, a message, a code, field errors,
+/// the request id, and a page that is not JSON.
+fn percent_echoing_answers(token: &str) -> Vec<(String, HttpResponse)> {
+    let mut answers = Vec::new();
+    for lower in [false, true] {
+        let echoed = percent_encoded(token, lower);
+        let location = format!("https://elsewhere.example/callback?token={echoed}&next=%2F");
+        let body = format!(
+            r#"{{"success":false,"message":"Invalid token {echoed}","code":"BAD_{echoed}","errors":{{"token":["{echoed} is wrong"],"{echoed}":["x"]}}}}"#
+        );
+        let headers = [("location", location.as_str()), ("x-request-id", &*format!("req-{echoed}"))];
+        for status in [302, 401, 403, 422, 502] {
+            answers.push((format!("{status} json, {echoed}"), answer(status, &headers, &body)));
+            let page = format!("<html><a href=\"{location}\">moved</a></html>");
+            answers.push((format!("{status} html, {echoed}"), answer(status, &headers, &page)));
+        }
+    }
+    answers
+}
+
+/// A `Location` kept on an error that holds the token is marked sensitive, so its `Debug` does not show it.
+fn check_location_hidden(what: &str, error: &Error) {
+    check_error(what, error);
+    let location = &error.as_api().expect(what).headers["location"];
+    assert!(location.is_sensitive(), "{what}: {location:?}");
+}
+
+#[tokio::test]
+async fn percent_encoded_tokens_echoed_by_the_async_client_are_hidden() {
+    for token in [TOKEN, PERSONAL_TOKEN, ESCAPED_TOKEN] {
+        for (what, response) in percent_echoing_answers(token) {
+            let error = async_client_with(token, response).execute(GetAgent::new("a")).await.unwrap_err();
+            check_location_hidden(&what, &error);
+        }
+    }
+}
+
+#[test]
+fn percent_encoded_tokens_echoed_by_the_blocking_client_are_hidden() {
+    for token in [TOKEN, PERSONAL_TOKEN, ESCAPED_TOKEN] {
+        for (what, response) in percent_echoing_answers(token) {
+            let error = blocking_client_with(token, response).execute(GetAgent::new("a")).unwrap_err();
+            check_location_hidden(&what, &error);
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------------------------------
