@@ -461,13 +461,16 @@ pub struct ApiError {
     pub headers: HeaderMap,
     /// The response body as received.
     pub body: RawBody,
-    /// Whether `message` is an excerpt of a body that is not a JSON object, made again on each redaction.
-    message_is_excerpt: bool,
+    /// What `Display` shows when the body carried no message: the first field error, or a short excerpt of
+    /// a body that is not a JSON object. Never `message`, which is only what the answer carried.
+    summary: Option<String>,
+    /// Whether the body is not a JSON object, so that `summary` is its excerpt, made again on each redaction.
+    body_is_text: bool,
 }
 
 impl ApiError {
     /// Reads an error answer. Any body is accepted: for one that is not a JSON object (a proxy's HTML page),
-    /// the message is a short excerpt of it on one line.
+    /// `Display` shows a short excerpt of it on one line.
     pub fn from_parts(operation: &'static str, status: StatusCode, headers: HeaderMap, body: Vec<u8>) -> Self {
         let kind = ErrorKind::from_status(status);
         let mut error = Self {
@@ -482,11 +485,12 @@ impl ApiError {
             retry_after: retry_after(&headers, SystemTime::now()),
             headers,
             body: RawBody(Vec::new()),
-            message_is_excerpt: false,
+            summary: None,
+            body_is_text: false,
         };
         match answer_json(&body) {
             Some(Value::Object(map)) => error.read_body(&map),
-            _ => error.message_is_excerpt = true,
+            _ => error.body_is_text = true,
         }
         error.body = RawBody(body);
         error.redact(None);
@@ -497,11 +501,12 @@ impl ApiError {
     /// either are marked sensitive, so that `Debug` shows `Sensitive` instead.
     fn redact(&mut self, secret: Option<&str>) {
         use crate::secret::redact_in;
-        if self.message_is_excerpt {
+        if self.body_is_text {
             // From the body again: cutting an excerpt could leave part of a secret it no longer recognises.
-            self.message = excerpt(self.body.as_bytes(), secret);
+            self.summary = excerpt(self.body.as_bytes(), secret);
         }
-        let texts = self.message.iter_mut().chain(self.code.iter_mut()).chain(self.request_id.iter_mut());
+        let texts = self.message.iter_mut().chain(self.summary.iter_mut()).chain(self.code.iter_mut());
+        let texts = texts.chain(self.request_id.iter_mut());
         texts.chain(self.errors.iter_mut()).chain(self.field_errors.values_mut().flatten()).for_each(|text| {
             redact_in(text, secret);
         });
@@ -567,10 +572,10 @@ impl ApiError {
             }
             _ => {}
         }
-        // No message, or an empty one: the first field error says what is wrong.
+        // No message, or an empty one: `Display` says the first field error instead.
         if self.message.is_none() {
             let first = self.field_errors.iter().find_map(|(field, messages)| Some((field, messages.first()?)));
-            self.message = first.map(|(field, message)| FieldError::new(field.as_str(), message.as_str()).to_string());
+            self.summary = first.map(|(field, message)| FieldError::new(field.as_str(), message.as_str()).to_string());
         }
     }
 
@@ -629,7 +634,7 @@ impl ApiError {
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: the API answered {} ({})", self.operation, self.status, self.kind)?;
-        if let Some(message) = &self.message {
+        if let Some(message) = self.message.as_ref().or(self.summary.as_ref()) {
             write!(f, ": {message}")?;
         }
         if let Some(code) = &self.code {
@@ -757,7 +762,8 @@ pub(crate) fn code_in_body(body: &[u8]) -> Option<String> {
         retry_after: None,
         headers: HeaderMap::new(),
         body: RawBody(Vec::new()),
-        message_is_excerpt: false,
+        summary: None,
+        body_is_text: false,
     };
     error.read_body(&map);
     error.code
@@ -938,7 +944,7 @@ mod tests {
         let e =
             err(422, r#"{"errors": [{"field": "to", "message": "bad"}, {"field": "from", "messages": ["x", "y"]}]}"#);
         assert_eq!(pairs(&e.field_errors()), [("from", "x"), ("from", "y"), ("to", "bad")]);
-        assert_eq!(e.message(), Some("`from`: x"));
+        assert_eq!(e.message(), None, "only what the answer carried as a message");
         assert_eq!(
             e.to_string(),
             "x: the API answered 422 Unprocessable Entity (validation): `from`: x (fields: from, to)"
@@ -949,9 +955,10 @@ mod tests {
         );
         assert_eq!((e.message(), pairs(&e.field_errors())), (Some("Invalid"), vec![("to", "bad")]));
         assert_eq!(e.as_api().unwrap().errors, ["whole", "plain"]);
-        // An empty message is no message: the first field error, else the status alone.
+        // An empty message is no message: `Display` shows the first field error, else the status alone.
         let e = err(422, r#"{"message": "", "errors": {"to": ["bad"]}}"#);
-        assert_eq!(e.message(), Some("`to`: bad"));
+        assert_eq!(e.message(), None);
+        assert!(e.to_string().ends_with("(validation): `to`: bad (fields: to)"), "{e}");
         let e = err(422, r#"{"success": false, "message": "  "}"#);
         assert_eq!(e.message(), None);
         assert_eq!(e.to_string(), "x: the API answered 422 Unprocessable Entity (validation)");
@@ -1042,7 +1049,8 @@ mod tests {
         let e = api(502, "<html>Bad Gateway</html>");
         assert_eq!(e.kind, ErrorKind::Server);
         assert_eq!(e.status.as_u16(), 502);
-        assert_eq!(e.message.as_deref(), Some("<html>Bad Gateway</html>"));
+        assert_eq!(e.message, None, "the answer carried no message");
+        assert!(e.to_string().ends_with("(server): <html>Bad Gateway</html>"), "{e}");
         assert_eq!(e.body.text(), "<html>Bad Gateway</html>");
         assert_eq!(format!("{:?}", e.body), "<24 bytes>");
     }
@@ -1063,8 +1071,9 @@ mod tests {
             "{shown}"
         );
         assert!(shown.ends_with('…') && !shown.contains('\n') && shown.chars().count() < 250, "{shown}");
-        assert_eq!(err(401, "Unauthorized\n").message(), Some("Unauthorized"));
-        assert_eq!(err(503, r#""Service Unavailable""#).message(), Some(r#""Service Unavailable""#));
+        assert!(err(401, "Unauthorized\n").to_string().ends_with("(unauthorized): Unauthorized"));
+        assert!(err(503, r#""Service Unavailable""#).to_string().ends_with(r#"(server): "Service Unavailable""#));
+        assert_eq!(err(401, "Unauthorized\n").message(), None, "only what the answer carried as a message");
         // An empty body gives the status alone.
         for body in ["", " \r\n"] {
             let e = err(403, body);
