@@ -135,7 +135,7 @@ pub fn describe_error(e: &Error) -> String {
     }
     match e {
         Error::Api(api) => {
-            let _ = write!(out, ": {}", api.message.as_deref().unwrap_or("(no message)"));
+            let _ = write!(out, ": {}", api.summary().unwrap_or("(no message)"));
             out.push('\n');
             for (field, problems) in &api.field_errors {
                 for problem in problems {
@@ -172,4 +172,26 @@ pub fn describe_error(e: &Error) -> String {
         let _ = writeln!(out, "  request id: {id}");
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use talkover::http::{HeaderMap, StatusCode};
+    use talkover::ApiError;
+
+    use super::*;
+
+    #[test]
+    fn an_answer_without_a_message_is_described_by_what_it_says() {
+        let describe = |status: u16, body: &str| {
+            let status = StatusCode::from_u16(status).unwrap();
+            let api = ApiError::from_parts("get-agent", status, HeaderMap::new(), body.as_bytes().to_vec());
+            describe_error(&Error::Api(Box::new(api)))
+        };
+        let page = describe(502, "<html><body>502 Bad Gateway</body></html>");
+        assert!(page.starts_with("error: server (502): <html><body>502 Bad Gateway</body></html>\n"), "{page}");
+        let fields = describe(422, r#"{"errors": {"to": ["The to field is required."]}}"#);
+        assert!(fields.starts_with("error: validation (422): `to`: The to field is required.\n"), "{fields}");
+        assert!(describe(403, "").starts_with("error: forbidden (403): (no message)"));
+    }
 }

@@ -579,6 +579,12 @@ impl ApiError {
         }
     }
 
+    /// What the answer says, for a person: its message, else its first field error, else a short excerpt
+    /// of a body that is not JSON (a proxy's page). `Display` shows the same.
+    pub fn summary(&self) -> Option<&str> {
+        self.message.as_deref().or(self.summary.as_deref())
+    }
+
     /// [`Error::field_errors`] of this answer: the 422 `errors` by field, else the field a 400 names in
     /// `error.details.field`.
     pub fn all_field_errors(&self) -> Vec<FieldError> {
@@ -634,7 +640,7 @@ impl ApiError {
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: the API answered {} ({})", self.operation, self.status, self.kind)?;
-        if let Some(message) = self.message.as_ref().or(self.summary.as_ref()) {
+        if let Some(message) = self.summary() {
             write!(f, ": {message}")?;
         }
         if let Some(code) = &self.code {
@@ -1074,6 +1080,7 @@ mod tests {
         assert!(err(401, "Unauthorized\n").to_string().ends_with("(unauthorized): Unauthorized"));
         assert!(err(503, r#""Service Unavailable""#).to_string().ends_with(r#"(server): "Service Unavailable""#));
         assert_eq!(err(401, "Unauthorized\n").message(), None, "only what the answer carried as a message");
+        assert_eq!(err(401, "Unauthorized\n").as_api().unwrap().summary(), Some("Unauthorized"));
         // An empty body gives the status alone.
         for body in ["", " \r\n"] {
             let e = err(403, body);
