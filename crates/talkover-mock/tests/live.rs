@@ -226,6 +226,19 @@ fn stopped_clock() -> (Server, talkover::blocking::Client) {
     (server, client)
 }
 
+/// A campaign of `agent` that dials at any hour of any day, in UTC.
+fn always_on(agent: &AgentId, name: &str) -> NewCampaign {
+    NewCampaign::new(NewCampaignRequired {
+        name: name.into(),
+        campaign_type: CampaignType::Reminder,
+        agent_id: agent.clone(),
+        start_date: Date::new("2020-01-01").unwrap(),
+        days_of_week: talkover::time::Weekday::ALL.to_vec(),
+        call_time_ranges: vec![CallTimeRange::new("00:00", "23:59")],
+        timezone: "UTC".into(),
+    })
+}
+
 fn published_agent(client: &talkover::blocking::Client, name: &str) -> AgentId {
     let created = client.agents().create(agent(name)).unwrap();
     client.agents().update_voice(&created.id, voice()).unwrap();
@@ -742,16 +755,7 @@ fn campaign_webhooks_are_kept_and_campaign_calls_are_dialled() {
     let (server, client) = stopped_clock();
     let receiver = Receiver::start();
     let agent = published_agent(&client, "Dialler");
-    let campaign = NewCampaign::new(NewCampaignRequired {
-        name: "Always on".into(),
-        campaign_type: CampaignType::Reminder,
-        agent_id: agent.clone(),
-        start_date: Date::new("2020-01-01").unwrap(),
-        days_of_week: talkover::time::Weekday::ALL.to_vec(),
-        call_time_ranges: vec![CallTimeRange::new("00:00", "23:59")],
-        timezone: "UTC".into(),
-    })
-    .max_retries(0);
+    let campaign = always_on(&agent, "Always on").max_retries(0);
     let campaign = client.execute(CreateCampaign::new(campaign)).unwrap();
     let id = campaign.id.clone();
 
@@ -874,17 +878,7 @@ fn test_calls_are_not_billed() {
 fn per_status_cooldowns_left_out_follow_the_retry_cooldown() {
     let (server, client) = stopped_clock();
     let agent = published_agent(&client, "Patient");
-    let always_on = |name: &str| {
-        NewCampaign::new(NewCampaignRequired {
-            name: name.into(),
-            campaign_type: CampaignType::Reminder,
-            agent_id: agent.clone(),
-            start_date: Date::new("2020-01-01").unwrap(),
-            days_of_week: talkover::time::Weekday::ALL.to_vec(),
-            call_time_ranges: vec![CallTimeRange::new("00:00", "23:59")],
-            timezone: "UTC".into(),
-        })
-    };
+    let always_on = |name: &str| always_on(&agent, name);
     let cooldowns = |id| {
         let c = client.execute(GetCampaign::new(id)).unwrap();
         [
