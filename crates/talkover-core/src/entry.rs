@@ -132,7 +132,11 @@ impl OperationInfo {
         let known = self.query_names();
         let query = params.query.as_ref().and_then(Value::as_object).into_iter().flatten();
         lost.extend(query.filter(|(name, _)| !known.contains(&name.as_str())).map(|(name, _)| format!("query.{name}")));
-        if let Some(given) = params.body.as_ref().filter(|b| !b.is_null()) {
+        // An empty object for an operation that sends no body says no more than `null` does.
+        let empty = |body: &&Value| {
+            body.is_null() || (request.body().is_empty() && body.as_object().is_some_and(Map::is_empty))
+        };
+        if let Some(given) = params.body.as_ref().filter(|b| !empty(b)) {
             match serde_json::from_slice::<Value>(request.body()) {
                 Ok(sent) => dropped_fields(given, &sent, "body", &mut lost),
                 Err(_) => lost.push("body".to_owned()),
@@ -787,5 +791,17 @@ mod text_query_tests {
         let mut lost = op.left_out(&params, &request);
         lost.sort();
         assert_eq!(lost, ["body.custom_headers.0.vaule", "body.secret", "path.agnet", "query.verbose"]);
+
+        // A body given to an operation that sends none is lost, unless it is empty.
+        let op = crate::registry::operation("get-agent").unwrap();
+        for (body, lost) in [(json!({}), 0), (json!({"name": "x"}), 1)] {
+            let params = Params {
+                path: json!({"agent_id": "a1"}).as_object().unwrap().clone(),
+                body: Some(body),
+                ..Params::default()
+            };
+            let request = op.build_request(&params, &config).unwrap();
+            assert_eq!(op.left_out(&params, &request).len(), lost);
+        }
     }
 }
