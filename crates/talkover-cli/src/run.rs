@@ -50,9 +50,9 @@ pub fn list_operations(format: Format) {
 pub fn run_operation(context: &Context, op: &'static OperationInfo, args: &ArgMatches) -> Result<(), Failure> {
     let params = params_from_args(op, args)?;
     refuse_missing(op, &params)?;
-    refuse_unknown(op, &params, context.client.config())?;
+    let request = op.build_request(&params, context.client.config())?;
+    refuse_unknown(op, &params, &request)?;
     if args.get_flag("dry-run") {
-        let request = op.build_request(&params, context.client.config())?;
         output::print(&dry_run(&request), context.format);
         return Ok(());
     }
@@ -107,13 +107,12 @@ fn dry_run(request: &talkover::HttpRequest) -> Value {
     })
 }
 
-/// Refuses what building the request would leave out without a word: query parameters and body fields
-/// the operation's types do not know. A misspelt name (`secret` for `webhook_secret`) would otherwise be
-/// sent as if it were unset, and the command would succeed.
-fn refuse_unknown(op: &OperationInfo, params: &Params, config: &talkover::ClientConfig) -> Result<(), Failure> {
-    let request = op.build_request(params, config)?;
+/// Refuses what building `request` from `params` left out without a word: query parameters and body
+/// fields the operation's types do not know. A misspelt name (`secret` for `webhook_secret`) would
+/// otherwise be sent as if it were unset, and the command would succeed.
+fn refuse_unknown(op: &OperationInfo, params: &Params, request: &talkover::HttpRequest) -> Result<(), Failure> {
     let unknown: Vec<String> = op
-        .left_out(params, &request)
+        .left_out(params, request)
         .iter()
         .map(|at| match at.split_once('.') {
             Some((part, name)) => format!("{part} `{name}`"),

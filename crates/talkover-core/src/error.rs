@@ -472,11 +472,22 @@ impl ApiError {
     /// Reads an error answer. Any body is accepted: for one that is not a JSON object (a proxy's HTML page),
     /// `Display` shows a short excerpt of it on one line.
     pub fn from_parts(operation: &'static str, status: StatusCode, headers: HeaderMap, body: Vec<u8>) -> Self {
-        let kind = ErrorKind::from_status(status);
-        let mut error = Self {
+        let mut error = Self::unread(operation, status, headers);
+        match answer_json(&body) {
+            Some(Value::Object(map)) => error.read_body(&map),
+            _ => error.body_is_text = true,
+        }
+        error.body = RawBody(body);
+        error.redact(None);
+        error
+    }
+
+    /// An answer of `status` whose body is not read yet: what its headers say, and nothing else.
+    fn unread(operation: &'static str, status: StatusCode, headers: HeaderMap) -> Self {
+        Self {
             operation,
             status,
-            kind,
+            kind: ErrorKind::from_status(status),
             code: None,
             message: None,
             field_errors: BTreeMap::new(),
@@ -487,14 +498,7 @@ impl ApiError {
             body: RawBody(Vec::new()),
             summary: None,
             body_is_text: false,
-        };
-        match answer_json(&body) {
-            Some(Value::Object(map)) => error.read_body(&map),
-            _ => error.body_is_text = true,
         }
-        error.body = RawBody(body);
-        error.redact(None);
-        error
     }
 
     /// Redacts `secret` and credential-like text from every text an error shows; header values holding
@@ -756,21 +760,7 @@ pub(crate) fn code_in_body(body: &[u8]) -> Option<String> {
     let Some(Value::Object(map)) = answer_json(body) else {
         return None;
     };
-    let mut error = ApiError {
-        operation: "",
-        status: StatusCode::BAD_REQUEST,
-        kind: ErrorKind::BadRequest,
-        code: None,
-        message: None,
-        field_errors: BTreeMap::new(),
-        errors: Vec::new(),
-        request_id: None,
-        retry_after: None,
-        headers: HeaderMap::new(),
-        body: RawBody(Vec::new()),
-        summary: None,
-        body_is_text: false,
-    };
+    let mut error = ApiError::unread("", StatusCode::BAD_REQUEST, HeaderMap::new());
     error.read_body(&map);
     error.code
 }
