@@ -7,7 +7,8 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use http::{HeaderValue, StatusCode};
 use serde_json::{json, Value};
-use talkover_core::account::HealthCheck;
+use talkover_core::account::{CreateUserApiToken, DeleteUserApiToken, GetCurrentUser, HealthCheck, ListUserApiTokens};
+use talkover_core::credits::{GetCreditsBalance, PurchaseCredits};
 use talkover_core::fixture::{self, Route};
 use talkover_core::webhooks::TestWebhook;
 use talkover_core::{BlockingTransport, HttpRequest, HttpResponse, Operation as _, Transport, TransportError};
@@ -16,6 +17,18 @@ use crate::deliver::{Deliveries, Job, Waiter};
 use crate::fixtures::{query_pairs, Catalog};
 use crate::reply::Reply;
 use crate::state::{self, State};
+
+/// The operations of the account API, which their pages say a user's token authenticates (a personal
+/// access token is used "as `Authorization: Bearer <token>` in subsequent requests"); the others want
+/// the environment token.
+const ACCOUNT_API: [&str; 6] = [
+    GetCurrentUser::ID,
+    ListUserApiTokens::ID,
+    CreateUserApiToken::ID,
+    DeleteUserApiToken::ID,
+    GetCreditsBalance::ID,
+    PurchaseCredits::ID,
+];
 
 /// The token the emulator accepts unless told otherwise.
 pub const DEFAULT_TOKEN: &str = "talq_mock_token";
@@ -479,7 +492,7 @@ impl Emulator {
                 return Ok(Reply::fail(404, &format!("The route {path} could not be found.")));
             }
         };
-        if op.id != HealthCheck::ID && !self.authorized(request) {
+        if op.id != HealthCheck::ID && !self.authorized(op.id, request) {
             let body = self
                 .catalog
                 .documented_error(op.id, 401, None)
@@ -550,14 +563,21 @@ impl Emulator {
         })
     }
 
-    fn authorized(&self, request: &HttpRequest) -> bool {
+    /// Whether the request carries the environment token, or, for an operation of the account API, a
+    /// personal access token created through the API and not revoked.
+    fn authorized(&self, operation: &str, request: &HttpRequest) -> bool {
         let Some(value) = request.headers().get(http::header::AUTHORIZATION).and_then(|v| v.to_str().ok()) else {
             return false;
         };
         // The scheme's name is case-insensitive (RFC 9110, 11.1): `bearer` and `BEARER` are `Bearer`.
-        value
+        let Some(token) = value
             .split_once(' ')
-            .is_some_and(|(scheme, token)| scheme.eq_ignore_ascii_case("bearer") && token.trim() == self.token)
+            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+            .map(|(_, token)| token.trim())
+        else {
+            return false;
+        };
+        token == self.token || (ACCOUNT_API.contains(&operation) && lock(&self.state).use_api_token(token))
     }
 
     /// The `429` of a request over the limit, real or injected: the operation's documented body, whose

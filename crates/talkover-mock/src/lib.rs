@@ -13,7 +13,7 @@
 //! - **Stateful too**, from the recorded data on: SIP trunks and their numbers, the environment's phone
 //!   numbers (listed with their filters, the trunks' numbers among them), credits and auto top-up
 //!   (purchases and test recharges move the balance), API tokens (the plain token in the create answer
-//!   only), calendars with their members, events, attendees, availability rules (free slots are computed
+//!   only; it signs in to the account API's operations until revoked), calendars with their members, events, attendees, availability rules (free slots are computed
 //!   from them and the events) and provider connections,
 //!   agents' conversation flows and versions, callback roles, campaigns' SFTP settings and logs, and
 //!   phone-number release requests; each with the reference's documented refusals and codes.

@@ -1,11 +1,12 @@
 //! API tokens are kept by the emulator: a created token is listed, its plain text is in the create answer
-//! only, and a revoked token is gone.
+//! only, it authenticates the account API until it is revoked, and a revoked token is gone.
 
 mod common;
 
 use common::api;
 use common::raw::{error_fields, send};
 use talkover::account::NewApiToken;
+use talkover::ErrorKind;
 use talkover_mock::Server;
 
 #[test]
@@ -56,4 +57,31 @@ fn a_token_needs_a_name() {
     assert_eq!((status, error_fields(&body)), (422, vec!["name".to_owned()]), "{body}");
     let (status, body) = send(&server, "POST", "/user/api-tokens", r#"{"name":""}"#);
     assert_eq!((status, error_fields(&body)), (422, vec!["name".to_owned()]), "{body}");
+}
+
+#[test]
+fn a_created_token_signs_in_to_the_account_api_until_it_is_revoked() {
+    let (server, client) = common::start_blocking();
+    let created = client.api_tokens().create(NewApiToken::new("CI Pipeline")).unwrap();
+    let as_user = talkover::blocking::Client::builder()
+        .base_url(server.base_url())
+        .token(created.token.expose_secret())
+        .max_retries(0)
+        .build()
+        .unwrap();
+
+    let listed = as_user.api_tokens().list().unwrap().items;
+    let mine = listed.iter().find(|t| t.id == created.id).expect("the token lists itself");
+    assert!(mine.last_used_at.is_some(), "a use is recorded: {mine:?}");
+    as_user.credits().balance().unwrap();
+    // The environment's operations want the environment token.
+    let refused = as_user.agents().list().send().unwrap_err();
+    assert_eq!(refused.kind(), ErrorKind::Unauthorized, "{refused}");
+
+    client.api_tokens().delete(&created.id).unwrap();
+    let revoked = as_user.api_tokens().list().unwrap_err();
+    assert_eq!(revoked.kind(), ErrorKind::Unauthorized, "{revoked}");
+    // A token that was never issued signs in to nothing.
+    let (status, _) = common::raw::send_as(&server, "1|not-a-token", "GET", "/user/api-tokens", "");
+    assert_eq!(status, 401);
 }

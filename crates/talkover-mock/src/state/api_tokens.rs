@@ -1,11 +1,16 @@
 //! The user's API tokens: create, list, revoke. A new token's plain text is in the create answer and
-//! nowhere else: the emulator keeps only the token's description, as the API keeps only a hash.
+//! nowhere else: the emulator keeps the token's description and a SHA-256 digest of its text, as the API
+//! keeps only a hash. A token created here authenticates the account API's operations (the tokens, the
+//! current user, the credits) until it is revoked; the environment's operations still want the
+//! environment token, as the reference says.
 //!
 //! These operations answer in the account API's own shapes: `{"data": …}` with no `success` flag, and a
 //! bare `{"message": …}` for a revocation.
 
 use talkover_core::account::{ApiToken, CreateUserApiToken, CreatedApiToken, ListUserApiTokens, NewApiToken};
 use talkover_core::{Ack, Envelope, ListEnvelope, Operation};
+
+use sha2::{Digest, Sha256};
 
 use super::{documented, has_id, now, remove_by_id, unix_now, Answer, Request, State};
 use crate::fixtures::Catalog;
@@ -17,6 +22,9 @@ has_id!(ApiToken);
 #[derive(Default)]
 pub(crate) struct ApiTokens {
     tokens: Vec<ApiToken>,
+    /// The digest of each token created here, by the token's id (the recorded examples' tokens have no
+    /// text, so they authenticate nothing).
+    digests: Vec<(String, [u8; 32])>,
     /// Numbers the tokens' plain text (`<n>|…`), as the API does.
     issued: u64,
     /// Spreads the plain text's characters.
@@ -28,7 +36,13 @@ impl ApiTokens {
     pub(crate) fn seed(catalog: &Catalog) -> Self {
         let tokens: Vec<ApiToken> = catalog.documented_as(ListUserApiTokens::ID).unwrap_or_default();
         let issued = tokens.len() as u64;
-        Self { tokens, issued, rng: (unix_now() as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1 }
+        Self { tokens, digests: Vec::new(), issued, rng: (unix_now() as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1 }
+    }
+
+    /// The id of the live token whose text this is, if any.
+    fn find(&self, text: &str) -> Option<&str> {
+        let digest = digest(text);
+        self.digests.iter().find(|(_, d)| *d == digest).map(|(id, _)| id.as_str())
     }
 
     /// A new token's plain text: its number, a bar, and 40 letters and digits.
@@ -45,6 +59,10 @@ impl ApiTokens {
         }
         text
     }
+}
+
+fn digest(text: &str) -> [u8; 32] {
+    Sha256::digest(text.as_bytes()).into()
 }
 
 /// The name and abilities a create request asks for (all abilities when none are named).
@@ -71,10 +89,12 @@ impl State {
         let id = self.new_id();
         let now = now();
         let plain = self.tokens.plain_text();
+        let plain_digest = digest(&plain);
         let mut stored = ApiToken::new(id.clone(), name.clone(), abilities.clone());
         stored.created_at = Some(now.clone());
         let mut created = CreatedApiToken::new(id, name, abilities, plain);
         created.created_at = Some(now);
+        self.tokens.digests.push((stored.id.as_str().to_owned(), plain_digest));
         self.tokens.tokens.push(stored);
         Ok(Reply::typed(200, &Envelope { success: None, message: None, data: created }))
     }
@@ -82,8 +102,21 @@ impl State {
     pub(super) fn delete_api_token(&mut self, req: &Request<'_>) -> Answer {
         let id = req.param("token_id");
         remove_by_id(&mut self.tokens.tokens, id, || documented(req, 404, None, "API token not found"))?;
+        self.tokens.digests.retain(|(token, _)| token != id);
         let mut ack = Ack::default();
         ack.message = Some("Token revoked".to_owned());
         Ok(Reply::typed(200, &ack))
+    }
+
+    /// Whether `text` is a live token created through the API; a use is its `last_used_at`.
+    pub(crate) fn use_api_token(&mut self, text: &str) -> bool {
+        let Some(id) = self.tokens.find(text).map(str::to_owned) else {
+            return false;
+        };
+        let now = now();
+        if let Some(token) = self.tokens.tokens.iter_mut().find(|t| t.id.as_str() == id) {
+            token.last_used_at = Some(now);
+        }
+        true
     }
 }

@@ -5,11 +5,16 @@ use talkover_mock::Server;
 
 /// Sends `body` (JSON text) with `method` to `path` below the base URL; the status and the JSON answer.
 pub fn send(server: &Server, method: &str, path: &str, body: &str) -> (u16, Value) {
+    send_as(server, server.token(), method, path, body)
+}
+
+/// [`send`] with another bearer token.
+pub fn send_as(server: &Server, token: &str, method: &str, path: &str, body: &str) -> (u16, Value) {
     let transport = talkover_ureq::UreqTransport::new();
     let request = http::Request::builder()
         .method(method)
         .uri(format!("{}{path}", server.base_url()))
-        .header("authorization", format!("Bearer {}", server.token()))
+        .header("authorization", format!("Bearer {token}"))
         .header("content-type", "application/json")
         .body(body.as_bytes().to_vec())
         .expect("a request");
