@@ -129,6 +129,10 @@ fn read_page(page: &str) -> Vec<Row> {
             rows.push((status, Some(code), None));
             continue;
         }
+        if let Some(status) = note_failure(trimmed) {
+            rows.push((status, None, None));
+            continue;
+        }
         let Some(title) = block_title(trimmed) else { continue };
         let Some(status) = error_status(title) else { continue };
         let code =
@@ -147,6 +151,18 @@ fn read_page(page: &str) -> Vec<Row> {
         }
     }
     merged.into_iter().map(|((status, code), title)| (status, code, title)).collect()
+}
+
+/// The status of a note saying this operation fails with it (publish-agent: "the publish call will fail
+/// with a `422` validation error"); not one about other requests ("new requests will fail with `401`").
+fn note_failure(line: &str) -> Option<u16> {
+    let note = line.strip_prefix("- ")?;
+    if note.contains("requests") {
+        return None;
+    }
+    let (_, after) = note.split_once("fail with a `").or_else(|| note.split_once("fails with `"))?;
+    let status: u16 = after.split('`').next()?.parse().ok()?;
+    (400..600).contains(&status).then_some(status)
 }
 
 /// The text of a heading (`### 404 Not Found`) or of an example's title (`<ResponseExample title="…">`).

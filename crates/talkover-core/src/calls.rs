@@ -60,6 +60,29 @@ string_enum! {
     }
 }
 
+impl CallStatus {
+    /// Whether the call is under way: created, ringing or in conversation (`initiated`, `ringing`,
+    /// `answered`). A campaign call waiting its turn (`queued`, `scheduled`) is not yet.
+    ///
+    /// ```
+    /// use talkover_core::calls::CallStatus;
+    ///
+    /// assert!(CallStatus::Ringing.is_active());
+    /// assert!(!CallStatus::Queued.is_active() && !CallStatus::Queued.is_terminal());
+    /// assert!(CallStatus::NoAnswer.is_terminal());
+    /// ```
+    pub fn is_active(&self) -> bool {
+        matches!(self, Self::Initiated | Self::Ringing | Self::Answered)
+    }
+
+    /// Whether the call is over and its status will not change again: `completed`, `failed`, `busy`,
+    /// `no-answer` or `voicemail`; what a loop following a call waits for. A status this version does not
+    /// know is neither active nor terminal.
+    pub fn is_terminal(&self) -> bool {
+        matches!(self, Self::Completed | Self::Failed | Self::Busy | Self::NoAnswer | Self::Voicemail)
+    }
+}
+
 string_enum! {
     /// Why a call ended.
     pub enum EndedReason {

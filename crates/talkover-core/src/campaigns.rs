@@ -415,7 +415,7 @@ campaign_settings! {
         ///
         /// ```compile_fail,E0063
         /// use talkover_core::campaigns::{CallTimeRange, CampaignType, NewCampaign, NewCampaignRequired};
-        /// use talkover_core::time::Date;
+        /// use talkover_core::time::{Date, Weekday};
         ///
         /// // `call_time_ranges` is missing: this does not compile.
         /// let campaign = NewCampaign::new(NewCampaignRequired {
@@ -423,7 +423,7 @@ campaign_settings! {
         ///     campaign_type: CampaignType::Reminder,
         ///     agent_id: "agent-uuid-1".into(),
         ///     start_date: Date::new("2030-01-01").unwrap(),
-        ///     days_of_week: vec![1, 2, 3, 4, 5],
+        ///     days_of_week: Weekday::MONDAY_TO_FRIDAY.to_vec(),
         ///     timezone: "Europe/Paris".into(),
         /// });
         /// ```

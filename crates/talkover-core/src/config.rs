@@ -59,7 +59,8 @@ impl BaseUrl {
             "http" if allow_insecure || is_loopback(authority.host()) => {}
             "http" => {
                 return Err(invalid(
-                    "plain http is accepted only for loopback hosts; use https, or parse_insecure on a trusted network",
+                    "plain http is accepted only for loopback hosts; use https, or on a trusted network \
+                     `danger_accept_insecure_http()` on the client builder (`BaseUrl::parse_insecure` here)",
                 ))
             }
             _ => return Err(invalid("the scheme must be https or http")),

@@ -80,6 +80,12 @@ pub fn errors_section(operation_id: &str) -> Vec<String> {
         let code = error.code.map(|code| format!("`{code}`")).unwrap_or_else(|| "—".to_owned());
         lines.push(format!("| {} | {code} | {} |", error.status, error.when().replace('|', "/")));
     }
+    if documented.iter().any(|error| error.code.is_some()) {
+        lines.push(String::new());
+        lines
+            .push("An answer may carry no code (some of the reference's own examples carry none): match on".to_owned());
+        lines.push("`err.kind()` first, and on the code to tell cases of one status apart.".to_owned());
+    }
     lines
 }
 

@@ -219,6 +219,41 @@ impl Error {
         }
     }
 
+    /// How many times the request was sent before this error: 0 when it never left the program, more than
+    /// 1 when the client retried. A retried call's error is the last attempt's: a `NotFound` from a
+    /// retried DELETE may mean an earlier attempt, whose answer was lost, deleted it.
+    ///
+    /// ```
+    /// use talkover_core::{http::{HeaderMap, StatusCode}, ApiError, Error};
+    ///
+    /// let api = ApiError::from_parts("delete-agent", StatusCode::NOT_FOUND, HeaderMap::new(), b"{}".to_vec());
+    /// let err = Error::Api(Box::new(api)).with_attempts(2);
+    /// assert_eq!(err.attempts(), 2);
+    /// assert!(err.to_string().ends_with("(after 2 attempts)"));
+    /// assert_eq!(Error::invalid_request("get-agent", None, "no id").with_attempts(3).attempts(), 0);
+    /// ```
+    pub fn attempts(&self) -> u32 {
+        match self {
+            Self::InvalidRequest(_) => 0,
+            Self::Transport(e) => e.attempts,
+            Self::Api(e) => e.attempts,
+            Self::Decode(e) => e.attempts,
+        }
+    }
+
+    /// Records how many times the request was sent (at least 1), for a client built on this crate: the
+    /// SDK's clients set it after their retries. A request that was never sent keeps 0.
+    pub fn with_attempts(mut self, attempts: u32) -> Self {
+        let attempts = attempts.max(1);
+        match &mut self {
+            Self::InvalidRequest(_) => {}
+            Self::Transport(e) => e.attempts = attempts,
+            Self::Api(e) => e.attempts = attempts,
+            Self::Decode(e) => e.attempts = attempts,
+        }
+        self
+    }
+
     /// Replaces every occurrence of `secret` (at least 8 characters) in the error's texts, and in the
     /// values of the answer's headers that hold it, with `[redacted]`, so that an API echoing the token it
     /// was sent cannot leak it through this error's `Debug` or `Display`. Text that looks like a Talkover
@@ -354,12 +389,14 @@ pub enum TransportErrorKind {
 
 /// A failure to exchange a request and its answer.
 #[derive(Debug, thiserror::Error)]
-#[error("transport error ({kind:?}): {message}")]
+#[error("transport error ({kind:?}): {message}{}", after_attempts(*attempts))]
 pub struct TransportError {
     kind: TransportErrorKind,
     /// Set when the transport cannot tell that nothing was sent, although the kind alone would say so.
     maybe_sent: bool,
     message: String,
+    /// How many times the request was tried (the last try's failure is this one).
+    attempts: u32,
     #[source]
     source: Option<Box<dyn std::error::Error + Send + Sync>>,
 }
@@ -367,7 +404,7 @@ pub struct TransportError {
 impl TransportError {
     /// A transport error of the given kind.
     pub fn new(kind: TransportErrorKind, message: impl Into<String>) -> Self {
-        Self { kind, maybe_sent: false, message: message.into(), source: None }
+        Self { kind, maybe_sent: false, message: message.into(), attempts: 1, source: None }
     }
 
     /// Says that the request may have reached the server, whatever the kind: for a TLS failure that may
@@ -387,6 +424,11 @@ impl TransportError {
     /// How it failed.
     pub fn kind(&self) -> TransportErrorKind {
         self.kind
+    }
+
+    /// How many times the request was tried; this failure is the last try's (see [`Error::attempts`]).
+    pub fn attempts(&self) -> u32 {
+        self.attempts
     }
 
     /// Whether the request certainly never reached the server, so that sending it again cannot repeat it:
@@ -466,6 +508,8 @@ pub struct ApiError {
     summary: Option<String>,
     /// Whether the body is not a JSON object, so that `summary` is its excerpt, made again on each redaction.
     body_is_text: bool,
+    /// How many times the request was sent; this is the last answer (see [`Error::attempts`]).
+    attempts: u32,
 }
 
 impl ApiError {
@@ -480,6 +524,11 @@ impl ApiError {
         error.body = RawBody(body);
         error.redact(None);
         error
+    }
+
+    /// How many times the request was sent; this is the last answer (see [`Error::attempts`]).
+    pub fn attempts(&self) -> u32 {
+        self.attempts
     }
 
     /// An answer of `status` whose body is not read yet: what its headers say, and nothing else.
@@ -498,6 +547,7 @@ impl ApiError {
             body: RawBody(Vec::new()),
             summary: None,
             body_is_text: false,
+            attempts: 1,
         }
     }
 
@@ -657,11 +707,20 @@ impl fmt::Display for ApiError {
         if let Some(id) = &self.request_id {
             write!(f, " (request id {id})")?;
         }
-        Ok(())
+        f.write_str(&after_attempts(self.attempts))
     }
 }
 
 impl std::error::Error for ApiError {}
+
+/// What `Display` adds for a request sent more than once.
+fn after_attempts(attempts: u32) -> String {
+    if attempts > 1 {
+        format!(" (after {attempts} attempts)")
+    } else {
+        String::new()
+    }
+}
 
 /// A 2xx answer that is not the documented response.
 #[derive(Debug, Clone)]
@@ -679,6 +738,8 @@ pub struct DecodeError {
     pub request_id: Option<String>,
     /// The response body as received.
     pub body: RawBody,
+    /// How many times the request was sent; this is the last answer (see [`Error::attempts`]).
+    attempts: u32,
 }
 
 impl fmt::Display for DecodeError {
@@ -687,7 +748,7 @@ impl fmt::Display for DecodeError {
         if !self.path.is_empty() && self.path != "." {
             write!(f, " at `{}`", self.path)?;
         }
-        write!(f, ": {}", self.message)
+        write!(f, ": {}{}", self.message, after_attempts(self.attempts))
     }
 }
 
@@ -703,9 +764,15 @@ impl DecodeError {
         body: Vec<u8>,
     ) -> Self {
         let message = hide_string_values(&message);
-        let mut error = Self { operation, status, path, message, request_id: request_id(headers), body: RawBody(body) };
+        let request_id = request_id(headers);
+        let mut error = Self { operation, status, path, message, request_id, body: RawBody(body), attempts: 1 };
         error.redact(None);
         error
+    }
+
+    /// How many times the request was sent; this is the last answer (see [`Error::attempts`]).
+    pub fn attempts(&self) -> u32 {
+        self.attempts
     }
 
     fn redact(&mut self, secret: Option<&str>) {

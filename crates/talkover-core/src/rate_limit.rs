@@ -62,10 +62,16 @@ pub(crate) fn retry_after_in_body(body: &[u8]) -> Option<Duration> {
     Some(Duration::from_secs(secs))
 }
 
-/// Whole seconds written in digits; a number too large to hold is `u64::MAX`.
+/// Seconds written in digits; a number too large to hold is `u64::MAX`. RFC 9110 writes whole seconds,
+/// but a server that writes a fraction (`1.5`) is read as asking for the next whole second, as a
+/// fraction in a body is, rather than not asking at all.
 fn seconds(text: &str) -> Option<u64> {
-    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+    let digits = |part: &str| part.bytes().all(|b| b.is_ascii_digit());
+    if whole.is_empty() || !digits(whole) || !digits(fraction) || (text.contains('.') && fraction.is_empty()) {
         return None;
     }
-    Some(text.parse().unwrap_or(u64::MAX))
+    let secs: u64 = whole.parse().unwrap_or(u64::MAX);
+    let rounds_up = fraction.bytes().any(|b| b != b'0');
+    Some(if rounds_up { secs.saturating_add(1) } else { secs })
 }

@@ -340,6 +340,15 @@ mod tests {
         assert_eq!(policy.decide(0, &answered(429, &h), true, 0.0), Decision::Retry(Duration::from_secs(3)));
         h.insert("retry-after", "3600".parse().unwrap());
         assert_eq!(policy.decide(0, &answered(429, &h), true, 0.0), Decision::Stop(StopReason::RetryAfterTooLong));
+        // A fraction is waited in full, in a header as in a body; what is no number is no wait asked.
+        h.insert("retry-after", "1.5".parse().unwrap());
+        assert_eq!(policy.decide(0, &answered(429, &h), true, 0.0), Decision::Retry(Duration::from_secs(2)));
+        h.insert("retry-after", "2.000".parse().unwrap());
+        assert_eq!(policy.decide(0, &answered(429, &h), true, 0.0), Decision::Retry(Duration::from_secs(2)));
+        for odd in ["1.", ".5", "1.5.2", "-1", "1e3"] {
+            h.insert("retry-after", odd.parse().unwrap());
+            assert_eq!(crate::rate_limit::retry_after(&h, std::time::SystemTime::now()), None, "{odd}");
+        }
     }
 
     #[test]

@@ -3,12 +3,10 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use talkover_core::{
-    BlockingTransport, Error, HttpResponse, Operation, Output, PagedOperation, Paginator, WithResponse,
-};
+use talkover_core::{BlockingTransport, Error, Operation, Output, PagedOperation, Paginator, WithResponse};
 
 use crate::builder::Side;
-use crate::client_core::{client_api, span, ClientCore, Next, Wait};
+use crate::client_core::{client_api, span, Answer, ClientCore, Next, Wait};
 #[cfg(feature = "registry")]
 use crate::client_core::{span_of, Registered};
 use talkover_core::execute::Execute;
@@ -62,7 +60,9 @@ impl Client {
     /// Runs a registry operation from its JSON parameters (path parameters by placeholder name, query
     /// parameters by documented name, the body), retrying as the client's policy allows for that operation
     /// (never an operation that is not safe to repeat, unless the answer proves it was not processed).
-    /// The value is the operation's whole documented response body as JSON, decoded through its types.
+    /// The value is the answer's JSON body as the server wrote it, once decoding it through the
+    /// operation's types has shown it is the documented answer: fields the API adds stay, none is made
+    /// up (an answer that does not decode is an `Error::Decode`, its raw body kept).
     ///
     /// For tools that work from an operation id rather than from Rust types (command lines, scripts):
     ///
@@ -88,15 +88,18 @@ impl Client {
         self.inner.registered_output(operation, answer)
     }
 
-    fn send<O: Operation>(&self, operation: &O) -> Result<HttpResponse, Error> {
+    fn send<O: Operation>(&self, operation: &O) -> Answer {
         let _span = span::<O>().entered();
         self.send_call(operation)
     }
 
-    fn send_call<C: crate::client_core::Call + ?Sized>(&self, operation: &C) -> Result<HttpResponse, Error> {
+    fn send_call<C: crate::client_core::Call + ?Sized>(&self, operation: &C) -> Answer {
         let mut attempts = self.inner.attempts(operation);
         loop {
-            let request = attempts.request()?;
+            let request = match attempts.request() {
+                Ok(request) => request,
+                Err(error) => return attempts.refused(error),
+            };
             match attempts.after(self.inner.transport().send(request)) {
                 Next::Retry(delay) => std::thread::sleep(delay),
                 Next::Done(answer) => return answer,

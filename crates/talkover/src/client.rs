@@ -6,11 +6,11 @@ use std::sync::Arc;
 use std::task::{ready, Context, Poll};
 use std::time::Duration;
 
-use talkover_core::{Error, HttpResponse, Operation, Output, Page, PagedOperation, Paginator, Transport, WithResponse};
+use talkover_core::{Error, Operation, Output, Page, PagedOperation, Paginator, Transport, WithResponse};
 use tracing::Instrument;
 
 use crate::builder::{ClientBuilder, Side};
-use crate::client_core::{client_api, span, ClientCore, Next, Wait};
+use crate::client_core::{client_api, span, Answer, ClientCore, Next, Wait};
 use talkover_core::execute::Execute;
 
 /// A boxed future, as handler methods of the async client return.
@@ -97,14 +97,14 @@ impl Client {
     fn run<O, T, F>(self, operation: O, finish: F) -> impl Future<Output = Result<T, Error>>
     where
         O: Operation,
-        F: FnOnce(&ClientCore<dyn Transport, AsyncWait>, Result<HttpResponse, Error>) -> Result<T, Error>,
+        F: FnOnce(&ClientCore<dyn Transport, AsyncWait>, Answer) -> Result<T, Error>,
     {
         async move {
             let mut attempts = self.inner.attempts(&operation);
             let answer = loop {
                 let request = match attempts.request() {
                     Ok(request) => request,
-                    Err(error) => break Err(error),
+                    Err(error) => break attempts.refused(error),
                 };
                 #[cfg(any(feature = "reqwest", feature = "reqwest-native-tls"))]
                 let result = match &self.inner.wait().builtin {

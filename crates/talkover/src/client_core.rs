@@ -99,31 +99,36 @@ impl<T: ?Sized, W: Wait> ClientCore<T, W> {
 
     /// The caller's value from the last attempt's answer. An answer may echo the token: it never reaches
     /// the caller's error.
-    pub(crate) fn output<O: Operation>(&self, answer: Result<HttpResponse, Error>) -> Result<Output<O>, Error> {
-        answer.and_then(decode_response::<O>).map_err(|e| self.config.redact(e))
+    pub(crate) fn output<O: Operation>(&self, answer: Answer) -> Result<Output<O>, Error> {
+        let sent = answer.sent;
+        answer.result.and_then(decode_response::<O>).map_err(|e| self.config.redact(e.with_attempts(sent)))
     }
 
     /// [`ClientCore::output`], keeping the answer's status and headers beside the value.
-    pub(crate) fn output_with_response<O: Operation>(
-        &self,
-        answer: Result<HttpResponse, Error>,
-    ) -> Result<WithResponse<Output<O>>, Error> {
-        answer.and_then(decode_with_response::<O>).map_err(|e| self.config.redact(e))
+    pub(crate) fn output_with_response<O: Operation>(&self, answer: Answer) -> Result<WithResponse<Output<O>>, Error> {
+        let sent = answer.sent;
+        answer.result.and_then(decode_with_response::<O>).map_err(|e| self.config.redact(e.with_attempts(sent)))
     }
 
-    /// The answer of a registry operation, decoded by its entry into its whole documented body as JSON,
-    /// with the answer's status and headers.
+    /// The answer of a registry operation, with the answer's status and headers: its JSON body as the
+    /// server wrote it, once decoding it through the operation's types has shown it is the documented
+    /// answer (a field the API adds is kept, a field it left out is not made up). A body that is not JSON
+    /// text of its own (an empty 2xx) is the typed value as JSON.
     #[cfg(feature = "registry")]
     pub(crate) fn registered_output(
         &self,
         operation: &OperationInfo,
-        answer: Result<HttpResponse, Error>,
+        answer: Answer,
     ) -> Result<WithResponse<serde_json::Value>, Error> {
-        let decoded = answer.and_then(|response| {
+        let sent = answer.sent;
+        let decoded = answer.result.and_then(|response| {
             let (status, headers) = (response.status(), response.headers().clone());
-            operation.decode(response).map(|value| WithResponse::new(status, headers, value))
+            let body = response.body();
+            let received = serde_json::from_slice(body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body)).ok();
+            let typed = operation.decode(response)?;
+            Ok(WithResponse::new(status, headers, received.unwrap_or(typed)))
         });
-        decoded.map_err(|e| self.config.redact(e))
+        decoded.map_err(|e| self.config.redact(e.with_attempts(sent)))
     }
 }
 
@@ -206,7 +211,14 @@ pub(crate) enum Next {
     /// Wait this long, then make another attempt.
     Retry(Duration),
     /// The call's answer.
-    Done(Result<HttpResponse, Error>),
+    Done(Answer),
+}
+
+/// The answer of a call: its last attempt's result, and how many attempts were sent (an error says so, see
+/// [`Error::attempts`]).
+pub(crate) struct Answer {
+    result: Result<HttpResponse, Error>,
+    sent: u32,
 }
 
 impl<O: Call + ?Sized, T: ?Sized, W: Wait> Attempts<'_, O, T, W> {
@@ -225,8 +237,13 @@ impl<O: Call + ?Sized, T: ?Sized, W: Wait> Attempts<'_, O, T, W> {
                 self.retries += 1;
                 Next::Retry(delay)
             }
-            _ => Next::Done(result.map_err(Error::from)),
+            _ => Next::Done(Answer { result: result.map_err(Error::from), sent: self.retries + 1 }),
         }
+    }
+
+    /// The answer of a call whose next request could not be built: the attempts sent before it.
+    pub(crate) fn refused(&self, error: Error) -> Answer {
+        Answer { result: Err(error), sent: self.retries }
     }
 }
 

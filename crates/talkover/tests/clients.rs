@@ -416,13 +416,73 @@ async fn a_documented_conflict_is_sent_exactly_once_by_the_async_client() {
     assert_eq!(error.code(), Some("AGENT_IS_PUBLISHED"));
 }
 
+const AGENT_NOT_FOUND: &str = r#"{"success":false,"message":"Agent not found","code":"AGENT_NOT_FOUND"}"#;
+
+/// A transport whose first answer is lost (a timeout: the request may have been carried out) and whose
+/// next ones are 404s, as for a DELETE that an attempt whose answer was lost carried out.
+fn lost_then_not_found(calls: &AtomicUsize) -> Result<HttpResponse, TransportError> {
+    match calls.fetch_add(1, Ordering::SeqCst) {
+        0 => Err(TransportError::new(talkover::TransportErrorKind::Timeout, "no answer in time")),
+        _ => Ok(json(404, AGENT_NOT_FOUND)),
+    }
+}
+
+#[test]
+fn an_error_says_how_many_attempts_were_sent() {
+    let quick = talkover::RetryPolicy::default().backoff(Duration::from_millis(1), Duration::from_millis(2));
+    let calls = Arc::new(AtomicUsize::new(0));
+    let count = calls.clone();
+    let client = talkover::blocking::Client::with_transport(config(), move |_| lost_then_not_found(&count))
+        .with_retry_policy(quick.clone());
+    let error = client.agents().delete("550e8400-e29b-41d4-a716-446655440000").unwrap_err();
+    assert_eq!((error.kind(), error.attempts()), (ErrorKind::NotFound, 2));
+    assert_eq!(error.as_api().map(talkover::ApiError::attempts), Some(2));
+    assert!(error.to_string().ends_with("(after 2 attempts)"), "{error}");
+
+    // Answered at once: one attempt, and Display says nothing of it.
+    let client = talkover::blocking::Client::with_transport(config(), |_| Ok(json(404, AGENT_NOT_FOUND)));
+    let error = client.agents().get("550e8400-e29b-41d4-a716-446655440000").unwrap_err();
+    assert_eq!(error.attempts(), 1);
+    assert!(!error.to_string().contains("attempts"), "{error}");
+
+    // A transport failure after every retry allowed counts them all.
+    let client = talkover::blocking::Client::with_transport(config(), |_| {
+        Err(TransportError::new(talkover::TransportErrorKind::Io, "reset"))
+    })
+    .with_retry_policy(quick.max_retries(2));
+    let error = client.agents().get("550e8400-e29b-41d4-a716-446655440000").unwrap_err();
+    assert_eq!((error.kind(), error.attempts()), (ErrorKind::Transport, 3));
+    assert!(error.to_string().ends_with("(after 3 attempts)"), "{error}");
+
+    // Refused before sending: nothing was sent.
+    let error = client.agents().get("").unwrap_err();
+    assert_eq!((error.kind(), error.attempts()), (ErrorKind::InvalidRequest, 0));
+}
+
+/// The async client waits between attempts on tokio, which comes with its reqwest feature.
+#[tokio::test]
+#[cfg(any(feature = "reqwest", feature = "reqwest-native-tls"))]
+async fn the_async_client_says_how_many_attempts_were_sent() {
+    let quick = talkover::RetryPolicy::default().backoff(Duration::from_millis(1), Duration::from_millis(2));
+    let calls = Arc::new(AtomicUsize::new(0));
+    let count = calls.clone();
+    let client = talkover::Client::with_transport(config(), move |_: HttpRequest| {
+        let answer = lost_then_not_found(&count);
+        async move { answer }
+    })
+    .with_retry_policy(quick);
+    let error = client.agents().delete("550e8400-e29b-41d4-a716-446655440000").await.unwrap_err();
+    assert_eq!((error.kind(), error.attempts()), (ErrorKind::NotFound, 2));
+    assert_eq!(calls.load(Ordering::SeqCst), 2);
+}
+
 #[test]
 #[cfg(feature = "registry")]
 fn a_registry_operation_runs_through_the_blocking_retry_loop() {
     use talkover::registry::{self, Params};
     use talkover::RetryPolicy;
 
-    // A safe operation is tried again after a 503; the value is the whole documented body as JSON.
+    // A safe operation is tried again after a 503; the value is the body as the server wrote it.
     let calls = Arc::new(AtomicUsize::new(0));
     let count = calls.clone();
     let (seen, transport) = recording(move |_| match count.fetch_add(1, Ordering::SeqCst) {
@@ -458,4 +518,24 @@ fn a_registry_operation_runs_through_the_blocking_retry_loop() {
     let error = client.execute_registered(op, &params).unwrap_err();
     assert_eq!(error.kind(), ErrorKind::InvalidRequest);
     assert_eq!(seen.lock().unwrap().len(), 1);
+}
+
+#[test]
+#[cfg(feature = "registry")]
+fn a_registry_operations_value_is_the_body_the_server_wrote() {
+    use talkover::registry::{self, Params};
+
+    // A field the API added is kept, and one it left out is not made up as null.
+    let body = r#"{"success":true,"data":{"id":"a1","name":"SupportBot","brand_new_field":{"x":1}}}"#;
+    let client = talkover::blocking::Client::with_transport(config(), move |_| Ok(json(200, body)));
+    let op = registry::operation("get-agent").unwrap();
+    let mut params = Params::default();
+    params.path.insert("agent_id".into(), "a1".into());
+    let answer = client.execute_registered(op, &params).unwrap();
+    assert_eq!(answer.value, serde_json::from_str::<serde_json::Value>(body).unwrap());
+
+    // An answer that is not the documented one is still a decode error.
+    let client = talkover::blocking::Client::with_transport(config(), |_| Ok(json(200, r#"{"data":{"id":5}}"#)));
+    let error = client.execute_registered(op, &params).unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Decode, "{error}");
 }

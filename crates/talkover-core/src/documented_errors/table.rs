@@ -175,6 +175,9 @@ pub(super) const TABLE: &[(&str, &[E])] = &[
         E::new(429, Some("RATE_LIMIT_EXCEEDED"), None),
         E::new(500, Some("SERVER_ERROR"), None),
     ]),
+    ("publish-agent", &[
+        E::new(422, None, None),
+    ]),
     ("purchase-credits", &[
         E::new(402, Some("PAYMENT_FAILED"), Some("Payment Failed")),
     ]),

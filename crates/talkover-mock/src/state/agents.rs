@@ -6,7 +6,7 @@ use talkover_core::agents::{
     UpdateAgentVoice, Voice, VoiceTemplateRef,
 };
 
-use super::{calls::is_active, change_optional, now, search_term, AgentEntry, Answer, Request, State};
+use super::{change_optional, now, search_term, AgentEntry, Answer, Request, State};
 use crate::reply::{paginate, Invalid, Reply};
 
 impl State {
@@ -223,7 +223,7 @@ impl State {
                 "AGENT_IS_PUBLISHED",
             ));
         }
-        if self.calls.iter().any(|c| c.call.agent.as_ref().is_some_and(|a| a.id == id) && is_active(&c.call.status)) {
+        if self.calls.iter().any(|c| c.call.agent.as_ref().is_some_and(|a| a.id == id) && c.call.status.is_active()) {
             // The page's example body has no code, but its error-code table names this 409's, as it
             // names the published agent's: both conflicts carry theirs, so a caller can tell them apart.
             return Err(Reply::fail_code(

@@ -297,7 +297,7 @@ impl State {
             .filter(|c| c.call.agent.as_ref().is_some_and(|a| a.id.as_str() == agent_id))
             .find(|c| c.call.id.as_str() == sid || c.call.sid == sid)
             .ok_or_else(|| documented(req, 404, None, "Call not found for this agent"))?;
-        if !is_active(&entry.call.status) {
+        if !entry.call.status.is_active() {
             return Err(Reply::fail_code(409, "Call is not active", "CALL_NOT_ACTIVE"));
         }
         let now = self.live.clock.timestamp();
@@ -334,7 +334,7 @@ impl State {
             .calls
             .iter()
             .filter(|c| c.call.agent.as_ref().is_some_and(|a| a.id.as_str() == agent_id))
-            .filter(|c| c.call.to == phone && is_active(&c.call.status))
+            .filter(|c| c.call.to == phone && c.call.status.is_active())
             .map(|c| {
                 let mut active = ActiveCall::new(c.call.id.clone(), c.call.to.clone(), c.call.status.clone());
                 active.agent_id = Some(agent_id.into());
@@ -372,7 +372,7 @@ impl State {
                 if status == CallStatus::Answered {
                     entry.progress.answered_ms = Some(reached_ms);
                 }
-                if !is_active(&status) {
+                if !status.is_active() {
                     entry.call.duration = entry.progress.duration(reached_ms);
                     entry.ended_at = Some(crate::clock::stamp(crate::clock::timestamp(reached_ms)));
                     // Test calls are not billed.
@@ -397,10 +397,6 @@ impl State {
 }
 
 /// Whether a call is still going on.
-pub(super) fn is_active(status: &CallStatus) -> bool {
-    matches!(status, CallStatus::Initiated | CallStatus::Ringing | CallStatus::Answered)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -14,7 +14,7 @@ use talkover_core::campaigns::{
 use talkover_core::time::DateTime;
 use talkover_core::webhooks::CampaignWebhookEvent;
 
-use super::calls::{is_active, Outcome, Placing};
+use super::calls::{Outcome, Placing};
 use super::{is_phone_number, search_term, Answer, Request, State};
 
 /// The fields of a campaign's schedule, which cannot change under queued calls of an active campaign.
@@ -137,7 +137,7 @@ impl State {
             .calls
             .iter()
             .flatten()
-            .any(|c| matches!(c.status, CallStatus::Queued | CallStatus::Scheduled) || is_active(&c.status));
+            .any(|c| matches!(c.status, CallStatus::Queued | CallStatus::Scheduled) || c.status.is_active());
         if reschedules && waiting && campaign.status == CampaignStatus::Active {
             return Err(Reply::fail_code(
                 409,
@@ -234,7 +234,7 @@ impl State {
         }
         let campaign_id = self.campaigns[index].id.clone();
         let calls = self.campaigns[index].calls.get_or_insert_with(Vec::new);
-        let waiting = |c: &&CampaignCall| c.to == body.to && (c.status == CallStatus::Queued || is_active(&c.status));
+        let waiting = |c: &&CampaignCall| c.to == body.to && (c.status == CallStatus::Queued || c.status.is_active());
         if let (false, Some(existing)) = (body.allow_duplicates.unwrap_or(false), calls.iter().find(waiting)) {
             return Err(Reply::new(
                 409,
@@ -310,7 +310,7 @@ impl State {
                 };
                 let Some(entry) = self.calls.iter().find(|c| c.call.id.as_str() == dial.call_id) else { continue };
                 let (status, duration) = (entry.call.status.clone(), entry.call.duration);
-                if is_active(&status) {
+                if status.is_active() {
                     call.status = status;
                     continue;
                 }

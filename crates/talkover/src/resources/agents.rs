@@ -93,6 +93,9 @@ impl<'c, C: Execute> Agents<'c, C> {
     /// | 401 | `INVALID_TOKEN` | the bearer token is missing, malformed or revoked |
     /// | 403 | `UNAUTHORIZED` | the caller may not act on this resource |
     /// | 404 | `AGENT_NOT_FOUND` | no agent with this id in the account |
+    ///
+    /// An answer may carry no code (some of the reference's own examples carry none): match on
+    /// `err.kind()` first, and on the code to tell cases of one status apart.
     pub fn get(&self, agent_id: impl Into<AgentId>) -> C::Call<Agent> {
         self.client.call(GetAgent::new(agent_id))
     }
@@ -110,6 +113,9 @@ impl<'c, C: Execute> Agents<'c, C> {
     /// | 403 | `UNAUTHORIZED` | the caller may not act on this resource |
     /// | 404 | `AGENT_NOT_FOUND` | no agent with this id in the account |
     /// | 422 | `VALIDATION_ERROR` | the body failed the API's checks; the field problems are in `Error::field_errors()` |
+    ///
+    /// An answer may carry no code (some of the reference's own examples carry none): match on
+    /// `err.kind()` first, and on the code to tell cases of one status apart.
     pub fn update_knowledge(&self, agent_id: impl Into<AgentId>, knowledge: AgentKnowledge) -> C::Call<Agent> {
         self.client.call(UpdateAgentKnowledge::new(agent_id, knowledge))
     }
@@ -128,6 +134,9 @@ impl<'c, C: Execute> Agents<'c, C> {
     /// | 404 | `AGENT_NOT_FOUND` | no agent with this id in the account |
     /// | 404 | `VOICE_NOT_FOUND` | the voice asked for does not exist |
     /// | 422 | `VALIDATION_ERROR` | the body failed the API's checks; the field problems are in `Error::field_errors()` |
+    ///
+    /// An answer may carry no code (some of the reference's own examples carry none): match on
+    /// `err.kind()` first, and on the code to tell cases of one status apart.
     pub fn update_voice(&self, agent_id: impl Into<AgentId>, voice: AgentVoiceSettings) -> C::Call<Agent> {
         self.client.call(UpdateAgentVoice::new(agent_id, voice))
     }
@@ -152,6 +161,9 @@ impl<'c, C: Execute> Agents<'c, C> {
     /// | status | code | when |
     /// |---|---|---|
     /// | 422 | `OPTIMIZED_COSTS_NOT_ELIGIBLE` | the agent does not qualify for optimized costs |
+    ///
+    /// An answer may carry no code (some of the reference's own examples carry none): match on
+    /// `err.kind()` first, and on the code to tell cases of one status apart.
     pub fn update_advanced_settings(
         &self,
         agent_id: impl Into<AgentId>,
@@ -164,8 +176,12 @@ impl<'c, C: Execute> Agents<'c, C> {
     ///
     /// # Errors
     ///
-    /// Its reference page documents no error answer; like any call, it can still fail with a
-    /// transport error or an `Api` error of any status.
+    /// The failures its reference page documents, as `Error::Api` (read them with `err.status()` and
+    /// `err.error_code()`):
+    ///
+    /// | status | code | when |
+    /// |---|---|---|
+    /// | 422 | — | a field fails the API's checks (`err.field_errors()` lists them) |
     pub fn publish(&self, agent_id: impl Into<AgentId>) -> C::Call<AgentStatusChange> {
         self.client.call(PublishAgent::new(agent_id))
     }
@@ -195,6 +211,9 @@ impl<'c, C: Execute> Agents<'c, C> {
     /// | 404 | `AGENT_NOT_FOUND` | no agent with this id in the account |
     /// | 409 | `AGENT_HAS_ACTIVE_CALLS` | the agent is on a call right now, so it cannot be deleted yet |
     /// | 409 | `AGENT_IS_PUBLISHED` | a published agent cannot be deleted; unpublish it, then delete it |
+    ///
+    /// An answer may carry no code (some of the reference's own examples carry none): match on
+    /// `err.kind()` first, and on the code to tell cases of one status apart.
     pub fn delete(&self, agent_id: impl Into<AgentId>) -> C::Call<Ack> {
         self.client.call(DeleteAgent::new(agent_id))
     }
@@ -273,6 +292,9 @@ impl<C: Execute> Actions<'_, C> {
     /// | 403 | `UNAUTHORIZED` | the caller may not act on this resource |
     /// | 404 | `AGENT_NOT_FOUND` | no agent with this id in the account |
     /// | 500 | `SERVER_ERROR` | the server failed; trying again later may work |
+    ///
+    /// An answer may carry no code (some of the reference's own examples carry none): match on
+    /// `err.kind()` first, and on the code to tell cases of one status apart.
     pub fn list(&self) -> C::Call<Page<Action>> {
         self.client.call(ListActions::new(&self.agent_id))
     }
@@ -291,6 +313,9 @@ impl<C: Execute> Actions<'_, C> {
     /// | 404 | `AGENT_NOT_FOUND` | no agent with this id in the account |
     /// | 422 | `VALIDATION_ERROR` | the body failed the API's checks; the field problems are in `Error::field_errors()` |
     /// | 500 | `SERVER_ERROR` | the server failed; trying again later may work |
+    ///
+    /// An answer may carry no code (some of the reference's own examples carry none): match on
+    /// `err.kind()` first, and on the code to tell cases of one status apart.
     pub fn create(&self, action: NewAction) -> C::Call<Action> {
         self.client.call(CreateAction::new(&self.agent_id, action))
     }
@@ -310,6 +335,9 @@ impl<C: Execute> Actions<'_, C> {
     /// | 404 | `ACTION_NOT_FOUND` | no action with this id belongs to the agent |
     /// | 404 | `AGENT_NOT_FOUND` | no agent with this id in the account |
     /// | 500 | `SERVER_ERROR` | the server failed; trying again later may work |
+    ///
+    /// An answer may carry no code (some of the reference's own examples carry none): match on
+    /// `err.kind()` first, and on the code to tell cases of one status apart.
     pub fn delete(&self, action_id: impl Into<ActionId>) -> C::Call<Ack> {
         self.client.call(DeleteAction::new(&self.agent_id, action_id))
     }
@@ -347,6 +375,9 @@ impl<C: Execute> Trainings<'_, C> {
     /// | 403 | `UNAUTHORIZED` | the caller may not act on this resource |
     /// | 404 | `AGENT_NOT_FOUND` | no agent with this id in the account |
     /// | 500 | `SERVER_ERROR` | the server failed; trying again later may work |
+    ///
+    /// An answer may carry no code (some of the reference's own examples carry none): match on
+    /// `err.kind()` first, and on the code to tell cases of one status apart.
     pub fn list(&self) -> C::Call<Page<Training>> {
         self.client.call(ListTrainings::new(&self.agent_id))
     }
@@ -365,6 +396,9 @@ impl<C: Execute> Trainings<'_, C> {
     /// | 404 | `AGENT_NOT_FOUND` | no agent with this id in the account |
     /// | 422 | `VALIDATION_ERROR` | the body failed the API's checks; the field problems are in `Error::field_errors()` |
     /// | 500 | `SERVER_ERROR` | the server failed; trying again later may work |
+    ///
+    /// An answer may carry no code (some of the reference's own examples carry none): match on
+    /// `err.kind()` first, and on the code to tell cases of one status apart.
     pub fn create(&self, training: NewTraining) -> C::Call<Training> {
         self.client.call(CreateTraining::new(&self.agent_id, training))
     }
@@ -383,6 +417,9 @@ impl<C: Execute> Trainings<'_, C> {
     /// | 404 | `AGENT_NOT_FOUND` | no agent with this id in the account |
     /// | 404 | `TRAINING_NOT_FOUND` | no training with this id belongs to the agent |
     /// | 500 | `SERVER_ERROR` | the server failed; trying again later may work |
+    ///
+    /// An answer may carry no code (some of the reference's own examples carry none): match on
+    /// `err.kind()` first, and on the code to tell cases of one status apart.
     pub fn delete(&self, training_id: impl Into<TrainingId>) -> C::Call<Ack> {
         self.client.call(DeleteTraining::new(&self.agent_id, training_id))
     }

@@ -77,6 +77,9 @@ impl<'c, C: Execute> AutoTopup<'c, C> {
     /// |---|---|---|
     /// | 402 | `PAYMENT_FAILED` | the payment method on file was declined or the charge failed |
     /// | 422 | `AUTO_TOPUP_NOT_CONFIGURED` | auto top-up cannot be tested before it has been set up |
+    ///
+    /// An answer may carry no code (some of the reference's own examples carry none): match on
+    /// `err.kind()` first, and on the code to tell cases of one status apart.
     pub fn test(&self) -> C::Call<CreditCharge> {
         self.client.call(TestAutoTopup::new())
     }

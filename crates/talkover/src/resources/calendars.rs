@@ -328,6 +328,9 @@ impl<'c, C: Execute> CalendarEvents<'c, C> {
     /// | status | code | when |
     /// |---|---|---|
     /// | 422 | `MEETING_PROVIDER_REQUIRED` | a meeting link needs a connected meeting provider (Google, Microsoft, Zoom) first |
+    ///
+    /// An answer may carry no code (some of the reference's own examples carry none): match on
+    /// `err.kind()` first, and on the code to tell cases of one status apart.
     pub fn create_meeting(&self, event_id: impl Into<EventId>) -> C::Call<EventMeeting> {
         self.client.call(CreateEventMeeting::new(&self.calendar_id, event_id))
     }

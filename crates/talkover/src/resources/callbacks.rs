@@ -124,6 +124,9 @@ impl<'c, C: Execute> CallbackAgents<'c, C> {
     /// | status | code | when |
     /// |---|---|---|
     /// | 422 | `INVALID_AGENT_DIRECTION` | the operation needs an agent of the other direction (inbound or outbound) |
+    ///
+    /// An answer may carry no code (some of the reference's own examples carry none): match on
+    /// `err.kind()` first, and on the code to tell cases of one status apart.
     pub fn set<I: Into<AgentId>>(
         &self,
         agent_id: impl Into<AgentId>,

@@ -50,6 +50,9 @@ impl<'c, C: Execute> Calls<'c, C> {
     /// | 401 | `INVALID_TOKEN` | the bearer token is missing, malformed or revoked |
     /// | 422 | `VALIDATION_ERROR` | the body failed the API's checks; the field problems are in `Error::field_errors()` |
     /// | 500 | `SERVER_ERROR` | the server failed; trying again later may work |
+    ///
+    /// An answer may carry no code (some of the reference's own examples carry none): match on
+    /// `err.kind()` first, and on the code to tell cases of one status apart.
     pub fn list(&self) -> Pending<'c, C, ListCalls> {
         Pending::new(self.client, ListCalls::new())
     }
@@ -78,6 +81,9 @@ impl<'c, C: Execute> Calls<'c, C> {
     /// |---|---|---|
     /// | 404 | — | Call not found |
     /// | 409 | `CALL_NOT_ACTIVE` | the call has ended already, so there is nothing to end |
+    ///
+    /// An answer may carry no code (some of the reference's own examples carry none): match on
+    /// `err.kind()` first, and on the code to tell cases of one status apart.
     pub fn end(&self, agent_id: impl Into<AgentId>, call_sid: impl Into<CallId>) -> C::Call<EndedCall> {
         self.client.call(EndCall::new(agent_id, call_sid))
     }
@@ -112,6 +118,9 @@ impl<'c, C: Execute> Agents<'c, C> {
     /// | 402 | `INSUFFICIENT_CREDITS` | the balance cannot pay for what was asked; buy credits or turn on auto top-up |
     /// | 404 | `AGENT_NOT_FOUND` | no agent with this id in the account |
     /// | 429 | `RATE_LIMIT_EXCEEDED` | too many requests in the rate-limit window; wait (`Retry-After`) and try again |
+    ///
+    /// An answer may carry no code (some of the reference's own examples carry none): match on
+    /// `err.kind()` first, and on the code to tell cases of one status apart.
     pub fn call(&self, agent_id: impl Into<AgentId>, call: NewCall) -> C::Call<PlacedCall> {
         self.client.call(MakeCall::new(agent_id, call))
     }
@@ -130,6 +139,9 @@ impl<'c, C: Execute> Agents<'c, C> {
     /// | 404 | `AGENT_NOT_FOUND` | no agent with this id in the account |
     /// | 422 | `VALIDATION_ERROR` | the body failed the API's checks; the field problems are in `Error::field_errors()` |
     /// | 500 | `SERVER_ERROR` | the server failed; trying again later may work |
+    ///
+    /// An answer may carry no code (some of the reference's own examples carry none): match on
+    /// `err.kind()` first, and on the code to tell cases of one status apart.
     pub fn calls(&self, agent_id: impl Into<AgentId>) -> Pending<'c, C, GetAgentCalls> {
         Pending::new(self.client, GetAgentCalls::new(agent_id))
     }
@@ -182,6 +194,9 @@ impl<'c, C: Execute> Campaigns<'c, C> {
     /// | 422 | `VALIDATION_ERROR` | the body failed the API's checks; the field problems are in `Error::field_errors()` |
     /// | 429 | `RATE_LIMIT_EXCEEDED` | too many requests in the rate-limit window; wait (`Retry-After`) and try again |
     /// | 500 | `SERVER_ERROR` | the server failed; trying again later may work |
+    ///
+    /// An answer may carry no code (some of the reference's own examples carry none): match on
+    /// `err.kind()` first, and on the code to tell cases of one status apart.
     pub fn call(&self, campaign_id: impl Into<CampaignId>, call: NewCampaignCall) -> C::Call<QueuedCampaignCall> {
         self.client.call(MakeCampaignCall::new(campaign_id, call))
     }

@@ -70,6 +70,9 @@ impl<'c, C: Execute> CampaignSftp<'c, C> {
     /// | status | code | when |
     /// |---|---|---|
     /// | 422 | `SFTP_TEST_REQUIRED` | SFTP sync can be enabled only after a successful connection test |
+    ///
+    /// An answer may carry no code (some of the reference's own examples carry none): match on
+    /// `err.kind()` first, and on the code to tell cases of one status apart.
     pub fn update(&self, changes: SftpConfigChanges) -> C::Call<SftpConfig> {
         self.client.call(UpdateCampaignSftp::new(&self.campaign_id, changes))
     }
@@ -98,6 +101,9 @@ impl<'c, C: Execute> CampaignSftp<'c, C> {
     /// | status | code | when |
     /// |---|---|---|
     /// | 409 | `SFTP_IMPORT_IN_PROGRESS` | an import into this campaign is running; wait for it to finish |
+    ///
+    /// An answer may carry no code (some of the reference's own examples carry none): match on
+    /// `err.kind()` first, and on the code to tell cases of one status apart.
     pub fn trigger_import(&self) -> C::Call<SftpJob> {
         self.client.call(TriggerCampaignSftpImport::new(&self.campaign_id))
     }
@@ -114,6 +120,9 @@ impl<'c, C: Execute> CampaignSftp<'c, C> {
     /// | status | code | when |
     /// |---|---|---|
     /// | 409 | `SFTP_EXPORT_IN_PROGRESS` | an export of this campaign is running; wait for it to finish |
+    ///
+    /// An answer may carry no code (some of the reference's own examples carry none): match on
+    /// `err.kind()` first, and on the code to tell cases of one status apart.
     pub fn trigger_export<I: Into<CampaignFileId>>(
         &self,
         file_data_ids: impl IntoIterator<Item = I>,

@@ -57,6 +57,9 @@ impl<'c, C: Execute> Campaigns<'c, C> {
     /// | 401 | `INVALID_TOKEN` | the bearer token is missing, malformed or revoked |
     /// | 422 | `VALIDATION_ERROR` | the body failed the API's checks; the field problems are in `Error::field_errors()` |
     /// | 500 | `SERVER_ERROR` | the server failed; trying again later may work |
+    ///
+    /// An answer may carry no code (some of the reference's own examples carry none): match on
+    /// `err.kind()` first, and on the code to tell cases of one status apart.
     pub fn list(&self) -> Pending<'c, C, ListCampaigns> {
         Pending::new(self.client, ListCampaigns::new())
     }
@@ -74,6 +77,9 @@ impl<'c, C: Execute> Campaigns<'c, C> {
     /// | 401 | — | the token is missing, invalid or expired |
     /// | 403 | `CAMPAIGN_LIMIT_REACHED` | the account's plan allows no more campaigns |
     /// | 422 | — | a field fails the API's checks (`err.field_errors()` lists them) |
+    ///
+    /// An answer may carry no code (some of the reference's own examples carry none): match on
+    /// `err.kind()` first, and on the code to tell cases of one status apart.
     pub fn create(&self, campaign: NewCampaign) -> C::Call<Campaign> {
         self.client.call(CreateCampaign::new(campaign))
     }
@@ -92,6 +98,9 @@ impl<'c, C: Execute> Campaigns<'c, C> {
     /// | 401 | `INVALID_TOKEN` | the bearer token is missing, malformed or revoked |
     /// | 404 | `CAMPAIGN_NOT_FOUND` | no campaign with this id in the account |
     /// | 500 | `SERVER_ERROR` | the server failed; trying again later may work |
+    ///
+    /// An answer may carry no code (some of the reference's own examples carry none): match on
+    /// `err.kind()` first, and on the code to tell cases of one status apart.
     pub fn get(&self, campaign_id: impl Into<CampaignId>) -> C::Call<Campaign> {
         self.client.call(GetCampaign::new(campaign_id))
     }
@@ -109,6 +118,9 @@ impl<'c, C: Execute> Campaigns<'c, C> {
     /// | 404 | — | the resource (or one the request names) does not exist |
     /// | 409 | `CAMPAIGN_HAS_ACTIVE_CALLS` | the campaign has calls in progress, and this change must wait until they finish |
     /// | 422 | — | a field fails the API's checks (`err.field_errors()` lists them) |
+    ///
+    /// An answer may carry no code (some of the reference's own examples carry none): match on
+    /// `err.kind()` first, and on the code to tell cases of one status apart.
     pub fn update(&self, campaign_id: impl Into<CampaignId>, changes: CampaignChanges) -> C::Call<Campaign> {
         self.client.call(UpdateCampaign::new(campaign_id, changes))
     }
@@ -129,6 +141,9 @@ impl<'c, C: Execute> Campaigns<'c, C> {
     /// | 404 | `CAMPAIGN_NOT_FOUND` | no campaign with this id in the account |
     /// | 422 | `VALIDATION_ERROR` | the body failed the API's checks; the field problems are in `Error::field_errors()` |
     /// | 500 | `SERVER_ERROR` | the server failed; trying again later may work |
+    ///
+    /// An answer may carry no code (some of the reference's own examples carry none): match on
+    /// `err.kind()` first, and on the code to tell cases of one status apart.
     pub fn update_status(
         &self,
         campaign_id: impl Into<CampaignId>,
@@ -152,6 +167,9 @@ impl<'c, C: Execute> Campaigns<'c, C> {
     /// | 404 | `CAMPAIGN_NOT_FOUND` | no campaign with this id in the account |
     /// | 409 | `CONFLICT` | something still running on the resource prevents the change (a campaign being deleted) |
     /// | 500 | `SERVER_ERROR` | the server failed; trying again later may work |
+    ///
+    /// An answer may carry no code (some of the reference's own examples carry none): match on
+    /// `err.kind()` first, and on the code to tell cases of one status apart.
     pub fn delete(&self, campaign_id: impl Into<CampaignId>) -> C::Call<Ack> {
         self.client.call(DeleteCampaign::new(campaign_id))
     }

@@ -45,6 +45,9 @@ impl<C: Execute> Credits<'_, C> {
     /// | status | code | when |
     /// |---|---|---|
     /// | 402 | `PAYMENT_FAILED` | the payment method on file was declined or the charge failed |
+    ///
+    /// An answer may carry no code (some of the reference's own examples carry none): match on
+    /// `err.kind()` first, and on the code to tell cases of one status apart.
     pub fn purchase(&self, purchase: CreditPurchase) -> C::Call<CreditCharge> {
         self.client.call(PurchaseCredits::new(purchase))
     }

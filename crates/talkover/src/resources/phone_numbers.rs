@@ -47,6 +47,9 @@ impl<'c, C: Execute> PhoneNumbers<'c, C> {
     /// | 401 | `INVALID_TOKEN` | the bearer token is missing, malformed or revoked |
     /// | 422 | `VALIDATION_ERROR` | the body failed the API's checks; the field problems are in `Error::field_errors()` |
     /// | 500 | `SERVER_ERROR` | the server failed; trying again later may work |
+    ///
+    /// An answer may carry no code (some of the reference's own examples carry none): match on
+    /// `err.kind()` first, and on the code to tell cases of one status apart.
     pub fn list(&self) -> Pending<'c, C, ListPhoneNumbers> {
         Pending::new(self.client, ListPhoneNumbers::new())
     }
@@ -75,6 +78,9 @@ impl<'c, C: Execute> PhoneNumbers<'c, C> {
     /// |---|---|---|
     /// | 409 | `RELEASE_ALREADY_PENDING` | a release request for this number is waiting already |
     /// | 422 | `PHONE_NUMBER_IN_USE` | the number is still used (by an agent or a campaign), so it cannot be released |
+    ///
+    /// An answer may carry no code (some of the reference's own examples carry none): match on
+    /// `err.kind()` first, and on the code to tell cases of one status apart.
     pub fn request_release(
         &self,
         phone_number_id: impl Into<PhoneNumberId>,
@@ -95,6 +101,9 @@ impl<'c, C: Execute> PhoneNumbers<'c, C> {
     /// |---|---|---|
     /// | 404 | — | the resource (or one the request names) does not exist |
     /// | 409 | `RELEASE_ALREADY_RESOLVED` | the release request was approved or rejected already, so it cannot be cancelled |
+    ///
+    /// An answer may carry no code (some of the reference's own examples carry none): match on
+    /// `err.kind()` first, and on the code to tell cases of one status apart.
     pub fn cancel_release(&self, release_request_id: impl Into<ReleaseRequestId>) -> C::Call<Ack> {
         self.client.call(CancelReleaseRequest::new(release_request_id))
     }

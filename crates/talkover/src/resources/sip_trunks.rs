@@ -95,6 +95,9 @@ impl<'c, C: Execute> SipTrunks<'c, C> {
     /// | status | code | when |
     /// |---|---|---|
     /// | 409 | `TRUNK_HAS_DIDS` | the trunk still has numbers (DIDs); remove them before deleting it |
+    ///
+    /// An answer may carry no code (some of the reference's own examples carry none): match on
+    /// `err.kind()` first, and on the code to tell cases of one status apart.
     pub fn delete(&self, trunk_id: impl Into<SipTrunkId>) -> C::Call<Ack> {
         self.client.call(DeleteSipTrunk::new(trunk_id))
     }
@@ -169,6 +172,9 @@ impl<C: Execute> SipTrunkDids<'_, C> {
     /// | status | code | when |
     /// |---|---|---|
     /// | 409 | `DID_ALREADY_EXISTS` | this number is in the SIP environment already |
+    ///
+    /// An answer may carry no code (some of the reference's own examples carry none): match on
+    /// `err.kind()` first, and on the code to tell cases of one status apart.
     pub fn create(&self, did: NewSipTrunkDid) -> C::Call<SipTrunkDid> {
         self.client.call(CreateSipTrunkDid::new(&self.trunk_id, did))
     }
@@ -184,6 +190,9 @@ impl<C: Execute> SipTrunkDids<'_, C> {
     /// | status | code | when |
     /// |---|---|---|
     /// | 409 | `DID_IN_USE` | the number is still attached to an agent; detach it before removing it |
+    ///
+    /// An answer may carry no code (some of the reference's own examples carry none): match on
+    /// `err.kind()` first, and on the code to tell cases of one status apart.
     pub fn delete(&self, phone_number_id: impl Into<PhoneNumberId>) -> C::Call<Ack> {
         self.client.call(DeleteSipTrunkDid::new(&self.trunk_id, phone_number_id))
     }

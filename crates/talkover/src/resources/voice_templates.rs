@@ -42,6 +42,9 @@ impl<'c, C: Execute> VoiceTemplates<'c, C> {
     /// | 401 | `INVALID_TOKEN` | the bearer token is missing, malformed or revoked |
     /// | 422 | `VALIDATION_ERROR` | the body failed the API's checks; the field problems are in `Error::field_errors()` |
     /// | 500 | `SERVER_ERROR` | the server failed; trying again later may work |
+    ///
+    /// An answer may carry no code (some of the reference's own examples carry none): match on
+    /// `err.kind()` first, and on the code to tell cases of one status apart.
     pub fn list(&self) -> Pending<'c, C, ListVoiceTemplates> {
         Pending::new(self.client, ListVoiceTemplates::new())
     }
@@ -59,6 +62,9 @@ impl<'c, C: Execute> VoiceTemplates<'c, C> {
     /// | 401 | `INVALID_TOKEN` | the bearer token is missing, malformed or revoked |
     /// | 404 | `VOICE_TEMPLATE_NOT_FOUND` | no voice template with this id |
     /// | 500 | `DEMO_GENERATION_FAILED` | the server could not produce the voice sample; trying again later may work |
+    ///
+    /// An answer may carry no code (some of the reference's own examples carry none): match on
+    /// `err.kind()` first, and on the code to tell cases of one status apart.
     pub fn demo(&self, voice_template_id: impl Into<VoiceTemplateId>) -> C::Call<VoiceDemo> {
         self.client.call(GenerateVoiceDemo::new(voice_template_id))
     }

@@ -181,6 +181,9 @@ impl<'c, C: Execute> AgentWebhooks<'c, C> {
     /// | status | code | when |
     /// |---|---|---|
     /// | 422 | `LOG_NOT_RETRIABLE` | this webhook delivery cannot be sent again (it succeeded, or is not eligible) |
+    ///
+    /// An answer may carry no code (some of the reference's own examples carry none): match on
+    /// `err.kind()` first, and on the code to tell cases of one status apart.
     pub fn retry_log(
         &self,
         webhook_id: impl Into<WebhookId>,
