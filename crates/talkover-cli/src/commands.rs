@@ -181,7 +181,10 @@ pub fn command() -> Command {
                 .value_name("SECONDS")
                 .value_parser(clap::value_parser!(u64).range(1..=3600))
                 .global(true)
-                .help("Give up on one exchange after this many seconds (default 60)"),
+                .help(
+                    "Give up on one exchange after this many seconds (default 60), and retry only while a \
+                     retry's wait ends within them",
+                ),
         )
         .arg(
             Arg::new("max-retries")

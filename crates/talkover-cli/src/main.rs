@@ -104,7 +104,9 @@ impl Settings {
             builder = builder.base_url(url);
         }
         if let Some(timeout) = self.timeout {
-            builder = builder.timeout(timeout);
+            // The caller's bound holds for the waits between retries too (a `Retry-After` of 60 s would
+            // otherwise outlast `--timeout 2`).
+            builder = builder.timeout(timeout).max_elapsed(timeout);
         }
         if let Some(retries) = self.max_retries {
             builder = builder.max_retries(retries);

@@ -41,6 +41,11 @@ pub struct RetryPolicy {
     pub retry_statuses: Vec<u16>,
     /// The budget shared by every call of a client, so a failing API is not hammered.
     pub budget: Option<RetryBudget>,
+    /// The longest a call may spend across its attempts and the waits between them: a retry whose wait
+    /// would end later is not made, and the last answer stands. The attempt under way is bounded by the
+    /// transport's timeout, so a call takes at most about this plus one timeout. Default none: the
+    /// retries and `Retry-After` caps alone bound it.
+    pub max_elapsed: Option<Duration>,
 }
 
 impl Default for RetryPolicy {
@@ -53,6 +58,7 @@ impl Default for RetryPolicy {
             max_retry_after: Duration::from_secs(60),
             retry_statuses: [408, 429].into_iter().chain(500..=599).collect(),
             budget: Some(RetryBudget::default()),
+            max_elapsed: None,
         }
     }
 }
@@ -80,6 +86,24 @@ impl RetryPolicy {
     pub fn jitter(mut self, jitter: f64) -> Self {
         self.jitter = if jitter.is_finite() { jitter.clamp(0.0, 1.0) } else { 0.0 };
         self
+    }
+
+    /// Sets the longest a call may spend across attempts and waits (see [`RetryPolicy::max_elapsed`]).
+    pub fn max_elapsed(mut self, max: Duration) -> Self {
+        self.max_elapsed = Some(max);
+        self
+    }
+
+    /// A retry `decision` made `elapsed` after the call's first attempt began, held to
+    /// [`RetryPolicy::max_elapsed`]: a retry whose wait would end past it becomes
+    /// [`StopReason::OutOfTime`]; any other decision is kept.
+    pub fn within_time(&self, decision: Decision, elapsed: Duration) -> Decision {
+        match (decision, self.max_elapsed) {
+            (Decision::Retry(delay), Some(max)) if elapsed.saturating_add(delay) > max => {
+                Decision::Stop(StopReason::OutOfTime)
+            }
+            _ => decision,
+        }
     }
 
     /// Sets the longest `Retry-After` honoured.
@@ -199,6 +223,7 @@ pub enum Decision {
 
 /// Why a failed attempt is not retried.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum StopReason {
     /// This outcome is not retried for this operation.
     NotRetryable,
@@ -208,6 +233,8 @@ pub enum StopReason {
     RetryAfterTooLong,
     /// The client's retry budget is spent.
     BudgetExhausted,
+    /// The wait would end past the policy's [`max_elapsed`](RetryPolicy::max_elapsed).
+    OutOfTime,
 }
 
 const RETRY_COST: u32 = 5;
@@ -330,6 +357,16 @@ mod tests {
         let limited = br#"{"error":{"code":"RATE_LIMIT_EXCEEDED","message":"Slow down"}}"#;
         let attempt = Attempt::Answered { status: StatusCode::TOO_MANY_REQUESTS, headers: &h, body: limited };
         assert!(matches!(policy.decide(0, &attempt, false, 0.0), Decision::Retry(_)));
+    }
+
+    #[test]
+    fn max_elapsed_holds_back_a_retry_whose_wait_ends_past_it() {
+        let policy = no_jitter().max_elapsed(Duration::from_secs(10));
+        let retry = Decision::Retry(Duration::from_secs(3));
+        assert_eq!(policy.within_time(retry, Duration::from_secs(7)), retry);
+        assert_eq!(policy.within_time(retry, Duration::from_secs(8)), Decision::Stop(StopReason::OutOfTime));
+        assert_eq!(policy.within_time(Decision::Done, Duration::from_secs(60)), Decision::Done);
+        assert_eq!(no_jitter().within_time(retry, Duration::from_secs(3600)), retry, "no bound by default");
     }
 
     #[test]

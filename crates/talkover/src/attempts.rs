@@ -7,14 +7,14 @@ use talkover_core::{HttpResponse, TransportError};
 
 use crate::client_core::Call;
 
-/// Decides what follows an attempt of `call`, and records it as a tracing event (operation, method, path
-/// template, attempt, status or failure kind, latency, retry delay). No token, header value or body is
-/// recorded.
+/// Decides what follows an attempt of `call` (begun at `started`, in a call begun at `began`), and records
+/// it as a tracing event (operation, method, path template, attempt, status or failure kind, latency,
+/// retry delay). No token, header value or body is recorded.
 pub(crate) fn after_attempt<C: Call + ?Sized>(
     call: &C,
     policy: &RetryPolicy,
     retries_done: u32,
-    started: Instant,
+    (began, started): (Instant, Instant),
     result: &Result<HttpResponse, TransportError>,
 ) -> Decision {
     let attempt = match result {
@@ -27,6 +27,7 @@ pub(crate) fn after_attempt<C: Call + ?Sized>(
     let answered_ok = matches!(result, Ok(response) if response.status().is_success());
     let random = if answered_ok { 0.0 } else { jitter_sample() };
     let decision = policy.decide(retries_done, &attempt, call.safe_to_repeat(), random);
+    let decision = policy.within_time(decision, began.elapsed());
     if decision == Decision::Done {
         policy.record_success();
     }

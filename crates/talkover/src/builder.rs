@@ -105,7 +105,8 @@ impl<T: Side> ClientBuilder<T> {
     }
 
     /// Time for one whole exchange, from sending to the last byte of the answer (default 60 s). Applies to
-    /// the built-in transports.
+    /// the built-in transports, to each attempt: waits between retries (backoff, `Retry-After` up to
+    /// 60 s) come on top; [`max_elapsed`](Self::max_elapsed) bounds the whole call.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
@@ -123,7 +124,17 @@ impl<T: Side> ClientBuilder<T> {
         self
     }
 
-    /// The whole retry policy (backoff, jitter, `Retry-After` cap, budget).
+    /// The longest a call may spend across its attempts and the waits between them (default none): a
+    /// retry whose wait would end later is not made. Each attempt is still bounded by
+    /// [`timeout`](Self::timeout), so a call takes at most about this plus one timeout.
+    pub fn max_elapsed(mut self, max: Duration) -> Self {
+        self.retry.max_elapsed = Some(max);
+        self
+    }
+
+    /// The whole retry policy (backoff, jitter, `Retry-After` cap, budget), replacing what
+    /// [`max_retries`](Self::max_retries) and [`max_elapsed`](Self::max_elapsed) set before it: call them
+    /// after this one to change the policy given.
     pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
         self.retry = policy;
         self

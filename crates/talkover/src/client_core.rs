@@ -94,7 +94,8 @@ impl<T: ?Sized, W: Wait> ClientCore<T, W> {
 
     /// The attempts of one call of `operation` (a typed operation, or a [`Registered`] one).
     pub(crate) fn attempts<'c, C: Call + ?Sized>(&'c self, operation: &'c C) -> Attempts<'c, C, T, W> {
-        Attempts { core: self, operation, retries: 0, started: Instant::now() }
+        let now = Instant::now();
+        Attempts { core: self, operation, retries: 0, began: now, started: now }
     }
 
     /// The caller's value from the last attempt's answer. An answer may echo the token: it never reaches
@@ -203,6 +204,9 @@ pub(crate) struct Attempts<'c, O: ?Sized, T: ?Sized, W> {
     core: &'c ClientCore<T, W>,
     operation: &'c O,
     retries: u32,
+    /// When the call's first attempt began.
+    began: Instant,
+    /// When the attempt under way began.
     started: Instant,
 }
 
@@ -231,7 +235,8 @@ impl<O: Call + ?Sized, T: ?Sized, W: Wait> Attempts<'_, O, T, W> {
 
     /// Decides what follows the attempt that ended with `result`, and traces it.
     pub(crate) fn after(&mut self, result: Result<HttpResponse, TransportError>) -> Next {
-        let decision = after_attempt(self.operation, &self.core.retry, self.retries, self.started, &result);
+        let times = (self.began, self.started);
+        let decision = after_attempt(self.operation, &self.core.retry, self.retries, times, &result);
         match retry_delay(decision) {
             Some(delay) if self.core.wait.can_wait(delay) => {
                 self.retries += 1;

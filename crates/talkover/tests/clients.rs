@@ -459,6 +459,32 @@ fn an_error_says_how_many_attempts_were_sent() {
     assert_eq!((error.kind(), error.attempts()), (ErrorKind::InvalidRequest, 0));
 }
 
+#[test]
+fn max_elapsed_bounds_the_waits_between_attempts() {
+    let calls = Arc::new(AtomicUsize::new(0));
+    let count = calls.clone();
+    let limited = move |_: HttpRequest| {
+        count.fetch_add(1, Ordering::SeqCst);
+        let mut answer = json(429, r#"{"success":false,"message":"Too many requests"}"#);
+        answer.headers_mut().insert("retry-after", "30".parse().unwrap());
+        Ok(answer)
+    };
+    // A 30-second wait does not fit in a 1-second call: the 429 stands at once.
+    let client = talkover::blocking::Client::with_transport(config(), limited)
+        .with_retry_policy(talkover::RetryPolicy::default().max_elapsed(Duration::from_secs(1)));
+    let error = client.agents().get("550e8400-e29b-41d4-a716-446655440000").unwrap_err();
+    assert_eq!((error.kind(), error.attempts()), (ErrorKind::RateLimited, 1));
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
+
+    // Short backoffs that fit are made as before.
+    let quick = talkover::RetryPolicy::default()
+        .backoff(Duration::from_millis(1), Duration::from_millis(2))
+        .max_elapsed(Duration::from_secs(30));
+    let client = talkover::blocking::Client::with_transport(config(), |_| Ok(json(503, "{}"))).with_retry_policy(quick);
+    let error = client.agents().get("550e8400-e29b-41d4-a716-446655440000").unwrap_err();
+    assert_eq!(error.attempts(), 3);
+}
+
 /// The async client waits between attempts on tokio, which comes with its reqwest feature.
 #[tokio::test]
 #[cfg(any(feature = "reqwest", feature = "reqwest-native-tls"))]
