@@ -135,7 +135,8 @@ Exit codes:
   11  the answer was not the documented one (decode, unsuccessful, other status)
   12  campaigns import: some rows failed (run it again to retry them)
   13  webhooks verify: the signature does not verify
-  14  campaigns import: every valid row is queued, some rows are invalid (fix them in the file)";
+  14  campaigns import: every valid row is queued, some rows are invalid (fix them in the file)
+With --output json, an error is one line of JSON on standard error: {\"error\": {\"kind\", \"exit_code\", \"message\", …}}.";
 
 /// The whole command line.
 pub fn command() -> Command {

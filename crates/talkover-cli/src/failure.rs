@@ -2,6 +2,7 @@
 
 use std::fmt::Write as _;
 
+use serde_json::{json, Map, Value};
 use talkover::{Error, ErrorKind};
 
 /// A failed command.
@@ -53,10 +54,11 @@ impl Failure {
         }
     }
 
-    /// Writes the failure to standard error. A success answer the SDK could not decode (the API did what
-    /// was asked, and answered in a shape the types do not know) also goes, as received, to standard
-    /// output: a script still gets what it asked for, such as the id of what it created.
-    pub fn print(&self) {
+    /// Writes the failure to standard error: as text, or with `json` as one line of JSON
+    /// ([`Failure::to_json`]). A success answer the SDK could not decode (the API did what was asked, and
+    /// answered in a shape the types do not know) also goes, as received, to standard output: a script
+    /// still gets what it asked for, such as the id of what it created.
+    pub fn print(&self, json: bool) {
         if let Some(body) = self.undecoded_success() {
             use std::io::Write as _;
             let mut out = std::io::stdout().lock();
@@ -66,7 +68,28 @@ impl Failure {
             }
             let _ = out.flush();
         }
-        eprint!("{}", self.describe());
+        if json {
+            eprintln!("{}", self.to_json());
+        } else {
+            eprint!("{}", self.describe());
+        }
+    }
+
+    /// The failure for a script (`--output json`): `{"error": {kind, exit_code, message, …}}`, with the
+    /// status, code, field problems, request id, `Retry-After` and attempts of an SDK error where it has
+    /// them. Like the text, it holds no token.
+    pub fn to_json(&self) -> Value {
+        let (kind, message) = match self {
+            Self::Usage(m) => ("usage", m.clone()),
+            Self::Local(m) => ("local", m.clone()),
+            Self::Refused(m) => ("invalid_request", m.clone()),
+            Self::Api(e) => return json!({ "error": error_json(e, self.exit_code()) }),
+            Self::RowsFailed(n) => ("rows_failed", format!("{n} rows were not queued")),
+            Self::RowsInvalid(n) => ("rows_invalid", format!("{n} rows are invalid and were not sent")),
+            Self::Unverified(problem) => ("unverified", problem.clone()),
+            Self::ClosedPipe => ("closed_pipe", String::new()),
+        };
+        json!({ "error": { "kind": kind, "exit_code": self.exit_code(), "message": message } })
     }
 
     /// The body of a 2xx answer that could not be decoded.
@@ -121,6 +144,34 @@ pub fn exit_code_of(e: &Error) -> u8 {
         ErrorKind::Transport => 10,
         _ => 11,
     }
+}
+
+/// An SDK error as JSON: what [`describe_error`] writes, by name.
+fn error_json(e: &Error, exit_code: u8) -> Value {
+    let mut out = Map::new();
+    out.insert("kind".into(), json!(e.kind().to_string()));
+    out.insert("exit_code".into(), json!(exit_code));
+    let message = match e {
+        Error::Api(api) => api.summary().map(str::to_owned),
+        other => Some(other.to_string()),
+    };
+    out.insert("message".into(), json!(message));
+    out.insert("status".into(), json!(e.status().map(|s| s.as_u16())));
+    out.insert("code".into(), json!(e.code()));
+    let mut fields: Map<String, Value> = Map::new();
+    for problem in e.field_errors() {
+        if let Some(list) = fields.entry(problem.field.clone()).or_insert_with(|| json!([])).as_array_mut() {
+            list.push(json!(problem.message));
+        }
+    }
+    out.insert("field_errors".into(), Value::Object(fields));
+    if let Error::Api(api) = e {
+        out.insert("errors".into(), json!(api.errors));
+    }
+    out.insert("request_id".into(), json!(e.request_id()));
+    out.insert("retry_after".into(), json!(e.retry_after().map(|d| d.as_secs())));
+    out.insert("attempts".into(), json!(e.attempts()));
+    Value::Object(out)
 }
 
 /// An SDK error in full: kind, status, code, message, the field problems and the request id. The SDK's

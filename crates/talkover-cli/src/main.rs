@@ -29,10 +29,24 @@ fn main() -> ExitCode {
     match dispatch(&matches) {
         Ok(code) => ExitCode::from(code),
         Err(failure) => {
-            failure.print();
+            failure.print(asks_json(&matches));
             ExitCode::from(failure.exit_code())
         }
     }
+}
+
+/// Whether `--output json` was given (at any level of the command): errors are then written as JSON too.
+/// A pipe alone does not make them JSON: whoever reads standard error is more often a person.
+fn asks_json(matches: &ArgMatches) -> bool {
+    let mut level = Some(matches);
+    for _ in 0..4 {
+        let Some(args) = level else { break };
+        if args.try_get_one::<String>("output").ok().flatten().is_some_and(|format| format == "json") {
+            return true;
+        }
+        level = args.subcommand().map(|(_, sub)| sub);
+    }
+    false
 }
 
 fn dispatch(matches: &ArgMatches) -> Result<u8, Failure> {

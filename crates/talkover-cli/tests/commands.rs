@@ -235,6 +235,34 @@ fn errors_show_kind_status_message_fields_and_request_id_with_their_exit_code() 
     assert!(json(list)["url"].as_str().unwrap().ends_with("calendar_ids%5B%5D=a&calendar_ids%5B%5D=b"));
 }
 
+/// With `--output json`, a script reads the error's code and fields from one line of JSON on standard error.
+#[test]
+fn with_json_output_errors_are_json_too() {
+    let server = Server::start_blocking().unwrap();
+    let (url, token) = (server.base_url(), server.token().to_owned());
+    let error_of = |args: &[&str]| {
+        let mut command = talkover(&url, &token);
+        command.args(args);
+        let output = run(command);
+        let shown = stderr(&output);
+        let error: serde_json::Value = serde_json::from_str(shown.trim()).unwrap_or_else(|e| panic!("{e}: {shown}"));
+        assert_eq!(error["error"]["exit_code"], output.status.code().unwrap(), "{shown}");
+        error["error"].clone()
+    };
+    let missing = error_of(&["campaigns", "get", "no-such-campaign", "-o", "json"]);
+    assert_eq!((missing["kind"].as_str(), missing["status"].as_u64()), (Some("not_found"), Some(404)));
+    assert!(missing["request_id"].as_str().is_some_and(|id| id.starts_with("mock-")), "{missing}");
+    assert_eq!(missing["attempts"], 1);
+
+    let refused = error_of(&["--output", "json", "agents", "get", "agent-1", "--query", "per_page=x"]);
+    assert_eq!((refused["kind"].as_str(), refused["exit_code"].as_u64()), (Some("invalid_request"), Some(3)));
+
+    // Without it, errors stay text even when the output is piped.
+    let mut text = talkover(&url, &token);
+    text.args(["campaigns", "get", "no-such-campaign"]);
+    assert!(stderr(&run(text)).starts_with("error: not_found (404)"));
+}
+
 /// Nothing is dropped without a word: a misspelt body field or query name is refused before anything is
 /// sent, and a success answer the types cannot read is still printed, so the script gets the new id.
 #[test]
@@ -374,7 +402,8 @@ fn help_shows_the_parameters_and_the_reference_page() {
     let words = |l: &str| l.split_whitespace().collect::<Vec<_>>().join(" ");
     for line in [
         "* campaign_type CampaignType string (sales, follow_up, reminder, custom)",
-        "* days_of_week list of integer",
+        "* days_of_week list of integer (weekday number from 1 (Monday) to 7 (Sunday))",
+        "* start_date date written YYYY-MM-DD",
         "description text",
     ] {
         assert!(help.lines().any(|l| words(l) == line), "{line}: {help}");

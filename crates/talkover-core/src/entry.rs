@@ -246,23 +246,76 @@ fn validate_erased<O: Operation + 'static>(operation: &(dyn Any + Send + Sync)) 
 /// amounts) have one `Deserialize` compiled, not one per reader.
 fn operation_from_json<O: Operation + DeserializeOwned>(fields: &Value) -> Result<O, (String, serde_json::Error)> {
     let text = fields.to_string();
-    serde_json::from_slice(text.as_bytes()).map_err(|e| locate(&text, e))
+    serde_json::from_slice(text.as_bytes()).map_err(|e| {
+        let (path, guessed) = crate::json_path::of_guessed(text.as_bytes(), &e);
+        let path = if guessed { confirmed(fields, path, &e, &|fields| from_fields::<O>(fields)) } else { path };
+        (path, e)
+    })
 }
 
-/// Names where in `text` the error `e` happened.
-fn locate(text: &str, e: serde_json::Error) -> (String, serde_json::Error) {
-    (crate::json_path::of(text.as_bytes(), &e), e)
+/// Whether `fields` read as `O`, or the error they gave (its message, without the position).
+fn from_fields<O: DeserializeOwned>(fields: &Value) -> Result<(), String> {
+    serde_json::from_value::<O>(fields.clone()).map(drop).map_err(|e| without_position(&e.to_string()))
+}
+
+/// Checks a member named by its position alone ([`json_path::of_guessed`](crate::json_path::of_guessed)):
+/// a struct that reads some members through another (`#[serde(flatten)]`) fails at its end, whichever
+/// member is at fault. The member at fault is the one without which the error goes away (or becomes
+/// another than its own absence); when the guessed member is not, its siblings are tried, and when none
+/// is, the error is about their container.
+fn confirmed(
+    fields: &Value,
+    path: String,
+    e: &serde_json::Error,
+    decode: &dyn Fn(&Value) -> Result<(), String>,
+) -> String {
+    let message = without_position(&e.to_string());
+    let Some((parent, guessed)) = path.rsplit_once('.').map(|(p, k)| (p.to_owned(), k.to_owned())) else {
+        return path;
+    };
+    let Some(Value::Object(members)) = parent.split('.').try_fold(fields, |value, key| value.get(key)) else {
+        return path;
+    };
+    // Without `key`: `Some(true)` when the error goes, `Some(false)` when it stays, `None` when the
+    // only new error is that `key` is missing (a required member: no answer either way).
+    let without = |key: &str| -> Option<bool> {
+        let mut trial = fields.clone();
+        let object = parent.split('.').try_fold(&mut trial, |value, k| value.get_mut(k))?.as_object_mut()?;
+        object.remove(key);
+        match decode(&trial) {
+            Ok(()) => Some(true),
+            Err(other) if other.starts_with(&format!("missing field `{key}`")) => None,
+            Err(other) => Some(other != message),
+        }
+    };
+    let guess = without(&guessed);
+    if guess == Some(true) {
+        return path;
+    }
+    let others: Vec<&String> = members.keys().filter(|key| **key != guessed).collect();
+    if let Some(key) = others.into_iter().find(|key| without(key) == Some(true)) {
+        return format!("{parent}.{key}");
+    }
+    match guess {
+        // Required, and no other member is at fault: it is.
+        None => path,
+        _ => parent,
+    }
+}
+
+/// A decoder's message without the position in the document the fields were assembled into, which the
+/// caller never saw.
+fn without_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(at) if message[at..].contains(" column ") => message[..at].to_owned(),
+        _ => message.to_owned(),
+    }
 }
 
 /// The error for parameters that do not fit an operation's types, naming the field at fault.
 fn misfit(id: &'static str, (path, e): &(String, serde_json::Error)) -> Error {
     let path = path.clone();
-    // The position is in the document the fields were assembled into, which the caller never saw.
-    let message = e.to_string();
-    let message = match message.rfind(" at line ") {
-        Some(at) if message[at..].contains(" column ") => message[..at].to_owned(),
-        _ => message,
-    };
+    let message = without_position(&e.to_string());
     if let Some(missing) = message.strip_prefix("missing field `").and_then(|m| m.split('`').next()) {
         let field = match path.as_str() {
             "" | "." => missing.to_owned(),
@@ -592,10 +645,32 @@ mod names {
         }
     }
 
+    impl Kind<'_> {
+        /// An integer, with what its visitor says where that says more than the primitive's name:
+        /// `integer (weekday number from 1 (Monday) to 7 (Sunday))`.
+        fn integer<'de, T>(self, plain: &str, visitor: &impl Visitor<'de>) -> Result<T, Stop> {
+            let expecting = format!("{}", visitor as &dyn Expected);
+            if expecting == plain {
+                return self.say("integer");
+            }
+            let noun = expecting.strip_prefix("an ").or_else(|| expecting.strip_prefix("a ")).unwrap_or(&expecting);
+            self.say(&format!("integer ({noun})"))
+        }
+    }
+
     macro_rules! kinds {
         ($($method:ident => $words:literal),* $(,)?) => {
             $(fn $method<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Stop> {
                 self.say($words)
+            })*
+        };
+    }
+
+    /// The integer methods of [`Kind`]: `$plain` is what the primitive's own visitor expects.
+    macro_rules! integers {
+        ($($method:ident => $plain:literal),* $(,)?) => {
+            $(fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Stop> {
+                self.integer($plain, &visitor)
             })*
         };
     }
@@ -605,12 +680,16 @@ mod names {
 
         kinds! {
             deserialize_bool => "boolean",
-            deserialize_i8 => "integer", deserialize_i16 => "integer", deserialize_i32 => "integer",
-            deserialize_i64 => "integer", deserialize_i128 => "integer", deserialize_u8 => "integer",
-            deserialize_u16 => "integer", deserialize_u32 => "integer", deserialize_u64 => "integer",
-            deserialize_u128 => "integer", deserialize_f32 => "number", deserialize_f64 => "number",
+            deserialize_f32 => "number", deserialize_f64 => "number",
             deserialize_bytes => "text", deserialize_byte_buf => "text", deserialize_identifier => "text",
             deserialize_unit => "null", deserialize_map => "object",
+        }
+
+        // A whole number, or what its own visitor says it is (a weekday's number from 1 to 7).
+        integers! {
+            deserialize_i8 => "i8", deserialize_i16 => "i16", deserialize_i32 => "i32", deserialize_i64 => "i64",
+            deserialize_i128 => "i128", deserialize_u8 => "u8", deserialize_u16 => "u16", deserialize_u32 => "u32",
+            deserialize_u64 => "u64", deserialize_u128 => "u128",
         }
 
         fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Stop> {
@@ -723,7 +802,9 @@ mod text_query_tests {
         assert!(field("name").required && !field("description").required);
         assert_eq!(field("name").reads, "text");
         assert_eq!(field("campaign_type").reads, "CampaignType string (sales, follow_up, reminder, custom)");
-        assert_eq!(field("days_of_week").reads, "list of integer");
+        assert_eq!(field("days_of_week").reads, "list of integer (weekday number from 1 (Monday) to 7 (Sunday))");
+        assert_eq!(field("start_date").reads, "date written YYYY-MM-DD");
+        assert_eq!(field("max_retries").reads, "integer");
         assert_eq!(field("call_time_ranges").reads, "list of object (start, end)");
         assert_eq!(field("auto_complete").reads, "boolean");
         let get = crate::registry::operation("get-agent").unwrap();
@@ -774,6 +855,42 @@ mod text_query_tests {
         let params = Params { query: Some(json!({"per_page": "500"})), ..Params::default() };
         let error = op.build_request(&params, &config).unwrap_err();
         assert_eq!(error.field_errors()[0].field, "per_page", "read as a number, then out of bounds");
+    }
+
+    #[test]
+    fn a_misfit_value_is_named_even_in_a_body_read_through_a_flattened_struct() {
+        let config = ClientConfig::new("talq_test").unwrap();
+        let field_of = |id: &str, path: Value, body: Value| {
+            let op = crate::registry::operation(id).unwrap();
+            let params = Params { path: path.as_object().cloned().unwrap(), body: Some(body), ..Params::default() };
+            let error = op.build_request(&params, &config).unwrap_err();
+            assert_eq!(error.kind(), crate::ErrorKind::InvalidRequest, "{error}");
+            error.field_errors()[0].field.clone()
+        };
+        let campaign = json!({"campaign_id": "campaign-uuid-1"});
+        let hook = |extra: Value| {
+            let mut body =
+                json!({"name": "CRM", "webhook_url": "https://example.com/hook", "events": ["call.completed"]});
+            body.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+            body
+        };
+        // The campaign webhook's settings are read through a flattened struct: the error comes at the
+        // body's end, after `webhook_url`, the last member; the value at fault is another.
+        assert_eq!(
+            field_of("create-campaign-webhook", campaign.clone(), hook(json!({"timeout": "slow"}))),
+            "body.timeout"
+        );
+        assert_eq!(
+            field_of("create-campaign-webhook", campaign.clone(), hook(json!({"max_retries": -1}))),
+            "body.max_retries"
+        );
+        assert_eq!(field_of("create-campaign-webhook", campaign.clone(), hook(json!({"enabled": 1}))), "body.enabled");
+        // A required member at fault is still named.
+        let body = json!({"name": "CRM", "webhook_url": 5, "events": ["call.completed"]});
+        assert_eq!(field_of("create-campaign-webhook", campaign, body), "body.webhook_url");
+        // The agent webhook's body has no flattened part: named from the position, as before.
+        let agent = json!({"agent_id": "agent-1"});
+        assert_eq!(field_of("create-webhook", agent, hook(json!({"timeout": "slow"}))), "body.timeout");
     }
 
     #[test]

@@ -6,6 +6,14 @@
 
 /// The path of the value the decoding error `e` of `text` is about. Empty at the top level.
 pub(crate) fn of(text: &[u8], e: &serde_json::Error) -> String {
+    of_guessed(text, e).0
+}
+
+/// [`of`], and whether the path is a guess: an error reported after a container's end, not about the
+/// container itself, is taken to be about its last member. That holds for a value's own check, but not
+/// for a struct that reads some of its members through another (`#[serde(flatten)]`), which fails only
+/// once it has them all.
+pub(crate) fn of_guessed(text: &[u8], e: &serde_json::Error) -> (String, bool) {
     // Reported after a container's end, an error is about that container when it is the container's
     // (a field missing, a list too short), and otherwise about its last member: a value's own check
     // (a date that does not exist) fails once the value is read, and the decoder reads on to the end of
@@ -16,8 +24,9 @@ pub(crate) fn of(text: &[u8], e: &serde_json::Error) -> String {
 }
 
 /// The path of the value being read at `line`/`column` (1-based, as `serde_json::Error` gives them);
-/// `member` names the last member of a container that has just closed there. Empty at the top level.
-fn at(text: &[u8], line: usize, column: usize, member: bool) -> String {
+/// `member` names the last member of a container that has just closed there (and says so). Empty at the
+/// top level.
+fn at(text: &[u8], line: usize, column: usize, member: bool) -> (String, bool) {
     let mut start = 0;
     for _ in 1..line {
         match text[start..].iter().position(|&b| b == b'\n') {
@@ -63,7 +72,7 @@ fn render(stack: &[Frame], element_done: bool) -> String {
     path
 }
 
-fn path_at(text: &[u8], end: usize, member: bool) -> String {
+fn path_at(text: &[u8], end: usize, member: bool) -> (String, bool) {
     let mut stack: Vec<Frame> = Vec::new();
     // Whether the last thing read closed a container: an error reported there (a missing field) is about
     // that container, whose path is the stack's once it is popped.
@@ -118,12 +127,14 @@ fn path_at(text: &[u8], end: usize, member: bool) -> String {
     // A container closed at the very end with others still open is a text cut short, not a member
     // missing from that container.
     let cut_short = end == text.len() && !stack.is_empty();
+    let mut guessed = false;
     if closed && member && !cut_short {
         if let Some(frame @ (Frame::Object(Some(_)) | Frame::Array(_, true))) = popped {
             stack.push(frame);
+            guessed = true;
         }
     }
-    render(&stack, closed && cut_short)
+    (render(&stack, closed && cut_short), guessed)
 }
 
 fn key_text(raw: &[u8]) -> String {

@@ -7,7 +7,6 @@
 //! [`Weekday`] is the API's day number, 1 (Monday) to 7 (Sunday). With the `chrono` feature, dates and
 //! date-times convert to and from chrono's types (module `chrono_support`).
 
-use serde::de::Error as _;
 use std::fmt;
 use std::str::FromStr;
 
@@ -246,7 +245,7 @@ fn parse_date_time(bytes: &[u8]) -> Result<(), &'static str> {
 }
 
 macro_rules! text_type {
-    ($name:ident) => {
+    ($name:ident, $expecting:literal) => {
         impl fmt::Debug for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 write!(f, concat!(stringify!($name), "({})"), self.0)
@@ -303,15 +302,26 @@ macro_rules! text_type {
 
         impl<'de> serde::Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let text = String::deserialize(deserializer)?;
-                Self::new(&text).map_err(D::Error::custom)
+                // A visitor of its own, so that a value of another type is refused as not this one (and
+                // help that reads the types says what is wanted).
+                struct Text;
+                impl serde::de::Visitor<'_> for Text {
+                    type Value = $name;
+                    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                        f.write_str($expecting)
+                    }
+                    fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<$name, E> {
+                        $name::new(text).map_err(E::custom)
+                    }
+                }
+                deserializer.deserialize_str(Text)
             }
         }
     };
 }
 
-text_type!(Date);
-text_type!(DateTime);
+text_type!(Date, "a date written YYYY-MM-DD");
+text_type!(DateTime, "a date-time with an offset (RFC 3339)");
 
 /// A day of the week, written as the API's number: `1` = Monday … `7` = Sunday (ISO 8601).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]

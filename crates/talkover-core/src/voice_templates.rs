@@ -52,6 +52,21 @@ optional_fields! {
     pub fn new;
 }
 
+impl crate::Page<VoiceTemplateGroup> {
+    /// Every template of the page, out of their display-name groups, in order: the list's items are the
+    /// groups, each voice's tiers inside one.
+    ///
+    /// ```
+    /// use talkover_core::voice_templates::{VoiceTemplate, VoiceTemplateGroup};
+    /// # fn first(page: talkover_core::Page<VoiceTemplateGroup>) -> Option<VoiceTemplate> {
+    /// page.templates().next().cloned()
+    /// # }
+    /// ```
+    pub fn templates(&self) -> impl Iterator<Item = &VoiceTemplate> {
+        self.items.iter().flat_map(|group| group.voices.iter())
+    }
+}
+
 optional_fields! {
     /// One voice in one quality tier.
     #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -37,8 +37,12 @@ pub fn run(args: Vec<String>) -> Result<(), String> {
         let mut value = |name: &str| args.next().ok_or_else(|| format!("{name} needs a value\n\n{USAGE}"));
         match arg.as_str() {
             "-h" | "--help" => {
-                println!("{USAGE}");
-                return Ok(());
+                // A reader that stops early (`| head`) is no failure: what it did not read is not needed.
+                use std::io::Write as _;
+                return match writeln!(std::io::stdout().lock(), "{USAGE}") {
+                    Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(format!("writing the usage: {e}")),
+                    _ => Ok(()),
+                };
             }
             "--port" => builder = builder.port(number(&arg, &value(&arg)?)?),
             "--token" => token = value(&arg)?,

@@ -273,6 +273,25 @@ fn a_webhook_without_events_is_refused_once() {
     }
 }
 
+#[test]
+fn a_webhook_setting_of_the_wrong_type_is_named_in_the_422() {
+    let (server, client) = common::start_blocking();
+    let agent = client.agents().create(agent("Typed")).unwrap();
+    let campaign = client.execute(CreateCampaign::new(campaign(&agent.id))).unwrap();
+    let body = |event: &str, setting: &str| {
+        format!(r#"{{"name": "Hook", "webhook_url": "https://example.com/hook", "events": ["{event}"], {setting}}}"#)
+    };
+    // Both webhook kinds, though the campaign's reads its settings through a struct of their own.
+    let agent_hooks = (format!("/agents/{}/webhooks", agent.id), "event_phone_call_ended");
+    let campaign_hooks = (format!("/campaigns/{}/webhooks", campaign.id), "campaign.started");
+    for (path, event) in [agent_hooks, campaign_hooks] {
+        for (setting, field) in [(r#""timeout": "slow""#, "timeout"), (r#""max_retries": -1"#, "max_retries")] {
+            let (status, answer) = common::raw::send(&server, "POST", &path, &body(event, setting));
+            assert_eq!((status, common::raw::error_fields(&answer)), (422, vec![field.to_owned()]), "{path}: {answer}");
+        }
+    }
+}
+
 /// A path that is no operation's is a 404 in the API's error envelope, like an id that does not exist.
 #[test]
 fn an_unknown_route_answers_in_the_error_envelope() {

@@ -273,9 +273,27 @@ fn read_answer(
     }
 }
 
+/// reqwest's text (`error sending request for url (…)`) followed by the causes beneath it, so that a
+/// one-line log says why (`… : tcp connect error: Connection refused (os error 111)`); the error keeps its
+/// source chain for code that looks into it. At most eight causes are read.
+fn described(error: &reqwest::Error) -> String {
+    let mut text = error.to_string();
+    let mut cause = std::error::Error::source(error);
+    for _ in 0..8 {
+        let Some(inner) = cause else { break };
+        let part = inner.to_string();
+        if !text.contains(&part) {
+            text.push_str(": ");
+            text.push_str(&part);
+        }
+        cause = inner.source();
+    }
+    text
+}
+
 fn map_error(error: reqwest::Error) -> TransportError {
     if is_tls(&error) {
-        let failure = TransportError::new(TransportErrorKind::Tls, error.to_string());
+        let failure = TransportError::new(TransportErrorKind::Tls, described(&error));
         // In the handshake (while connecting: a certificate refused, a server that speaks no TLS) nothing
         // was sent; later, on the open connection (a corrupt record, an alert), the request may have been.
         let failure = if error.is_connect() { failure } else { failure.maybe_sent() };
@@ -291,7 +309,7 @@ fn map_error(error: reqwest::Error) -> TransportError {
     } else {
         TransportErrorKind::Other
     };
-    TransportError::new(kind, error.to_string()).with_source(error)
+    TransportError::new(kind, described(&error)).with_source(error)
 }
 
 #[cfg(test)]
@@ -398,5 +416,7 @@ mod tests {
         drop(transport);
         let error = sending.await.expect("the task ends").unwrap_err();
         assert_eq!(error.kind(), TransportErrorKind::Connect, "{error}");
+        // The one line says why, not only that sending failed.
+        assert!(error.to_string().to_lowercase().contains("refused"), "{error}");
     }
 }

@@ -30,6 +30,10 @@ fn voice_templates_list_sends_gender_and_tier_filters() {
     assert_eq!(groups.items[0].display_name, "Bianca");
     assert_eq!(groups.items[0].voices[1].quality_tier, QualityTier::Pro);
     assert_eq!(groups.items[0].voices[1].cost.as_str(), "0.16");
+    // The templates, out of their groups, in order.
+    let ids: Vec<&str> = groups.templates().map(|voice| voice.id.as_str()).collect();
+    let numbered = |n: usize| format!("voice-template-uuid-{n}");
+    assert_eq!(ids, (1..=5).map(numbered).collect::<Vec<_>>(), "two groups, five templates");
 }
 
 #[test]

@@ -33,6 +33,29 @@ root_handler! {
     /// }
     /// # Ok(()) }
     /// ```
+    ///
+    /// Following a call: the API has no "get call". The agent's webhooks say when a call ends; without
+    /// one, read the agent's calls to that number until the call's status
+    /// [`is_terminal`](CallStatus::is_terminal):
+    ///
+    /// ```no_run
+    /// use std::time::Duration;
+    /// use talkover::calls::NewCall;
+    ///
+    /// # fn run() -> Result<(), talkover::Error> {
+    /// let client = talkover::blocking::Client::from_env()?;
+    /// let agent_id = "550e8400-e29b-41d4-a716-446655440000";
+    /// let placed = client.agents().call(agent_id, NewCall::new("+15551234567"))?;
+    /// for _ in 0..120 {
+    ///     let calls = client.agents().calls(agent_id).search(&placed.to).send()?;
+    ///     if let Some(call) = calls.items.iter().find(|call| call.id == placed.id && call.status.is_terminal()) {
+    ///         println!("{} ended: {}", call.id, call.status);
+    ///         break;
+    ///     }
+    ///     std::thread::sleep(Duration::from_secs(5));
+    /// }
+    /// # Ok(()) }
+    /// ```
     Calls
 }
 

@@ -19,7 +19,7 @@ root_handler! {
     /// # async fn run() -> Result<(), talkover::Error> {
     /// let client = talkover::Client::from_env()?;
     /// let groups = client.voice_templates().list().gender(VoiceGender::Female).quality_tier(QualityTier::Pro).send().await?;
-    /// for voice in groups.items.iter().flat_map(|group| &group.voices) {
+    /// for voice in groups.templates() {
     ///     let demo = client.voice_templates().demo(&voice.id).await?;
     ///     println!("{} ({}, {} USD/min): {}", voice.name, voice.language, voice.cost, demo.mp3_url);
     /// }
