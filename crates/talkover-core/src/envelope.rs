@@ -89,6 +89,27 @@ optional_fields! {
     }
 }
 
+impl<T> ListEnvelope<T> {
+    /// `{"success": true, "data": […]}`: how the API wraps a list, for servers and test doubles that send
+    /// one; set where the page sits under the key the operation's page documents (`meta` or
+    /// `pagination`: the SDK reads either).
+    ///
+    /// ```
+    /// use talkover_core::{ListEnvelope, Page, Pagination};
+    ///
+    /// let mut answer = ListEnvelope::new(vec!["a", "b"]);
+    /// answer.meta = Some(Pagination::new(1, 2, 3));
+    /// let text = serde_json::to_string(&answer).unwrap();
+    /// let page: Page<String> = serde_json::from_str::<ListEnvelope<String>>(&text).unwrap().into();
+    /// assert_eq!((page.items.len(), page.next_page()), (2, Some(2)));
+    /// ```
+    pub fn new(data: Vec<T>) -> Self {
+        let mut envelope = Self::with_fields(data);
+        envelope.success = Some(true);
+        envelope
+    }
+}
+
 impl<T: DeserializeOwned + Serialize> ResponseBody for ListEnvelope<T> {
     type Output = Page<T>;
     fn into_output(self) -> Page<T> {

@@ -32,6 +32,14 @@ optional_fields! {
     }
 }
 
+impl Pagination {
+    /// Page `current_page` (from 1) of a list of `total` items, `per_page` to a page: for servers and test
+    /// doubles that answer a list operation (set `last_page`, `from` and `to` where the answer gives them).
+    pub fn new(current_page: u64, per_page: u64, total: u64) -> Self {
+        Self::with_fields(current_page, per_page, total)
+    }
+}
+
 /// Reads a list answer's page block (`meta` or `pagination`) leniently. A block that is not an object, or
 /// lacks `current_page`, `per_page` or `total`, is no page information (`None`) instead of an answer that
 /// fails whole: the page's items are what the caller asked for. A count sent as a numeric string is read as
