@@ -270,9 +270,13 @@ fn confirmed(
     decode: &dyn Fn(&Value) -> Result<(), String>,
 ) -> String {
     let message = without_position(&e.to_string());
+    // Only an object's member is checked (the last element of a list is what the position says it is).
     let Some((parent, guessed)) = path.rsplit_once('.').map(|(p, k)| (p.to_owned(), k.to_owned())) else {
         return path;
     };
+    if guessed.contains('[') || parent.contains('[') {
+        return path;
+    }
     let Some(Value::Object(members)) = parent.split('.').try_fold(fields, |value, key| value.get(key)) else {
         return path;
     };
@@ -292,7 +296,8 @@ fn confirmed(
     if guess == Some(true) {
         return path;
     }
-    let others: Vec<&String> = members.keys().filter(|key| **key != guessed).collect();
+    // Each trial reads the whole document again: a few dozen members are tried, not a hostile thousand.
+    let others: Vec<&String> = members.keys().filter(|key| **key != guessed).take(MEMBERS_TRIED).collect();
     if let Some(key) = others.into_iter().find(|key| without(key) == Some(true)) {
         return format!("{parent}.{key}");
     }
@@ -302,6 +307,9 @@ fn confirmed(
         _ => parent,
     }
 }
+
+/// How many other members of an object [`confirmed`] tries.
+const MEMBERS_TRIED: usize = 64;
 
 /// A decoder's message without the position in the document the fields were assembled into, which the
 /// caller never saw.
