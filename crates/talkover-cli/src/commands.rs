@@ -136,6 +136,7 @@ Exit codes:
   12  campaigns import: some rows failed (run it again to retry them)
   13  webhooks verify: the signature does not verify
   14  campaigns import: every valid row is queued, some rows are invalid (fix them in the file)
+  15  calls wait: the call had not ended when --max-wait passed
 With --output json, an error is one line of JSON on standard error: {\"error\": {\"kind\", \"exit_code\", \"message\", …}}.";
 
 /// The whole command line.
@@ -227,6 +228,7 @@ pub fn command() -> Command {
     for (name, resource) in resources {
         let resource = match name.as_str() {
             "campaigns" => resource.subcommand(crate::import::command()),
+            "calls" => resource.subcommand(crate::wait::command()),
             "webhooks" => resource.subcommand(crate::listen::command()).subcommand(crate::listen::verify_command()),
             _ => resource,
         };

@@ -23,6 +23,8 @@ pub enum Failure {
     RowsInvalid(usize),
     /// `webhooks verify`: the delivery's signature does not verify (exit 13).
     Unverified(String),
+    /// `calls wait`: the call had not ended when the wait was over (exit 15).
+    NotEnded(String),
     /// Standard output was closed by its reader (`| head`): the command stops, silently and successfully.
     ClosedPipe,
 }
@@ -51,6 +53,7 @@ impl Failure {
             Self::RowsInvalid(_) => 14,
             Self::ClosedPipe => 0,
             Self::Unverified(_) => 13,
+            Self::NotEnded(_) => 15,
         }
     }
 
@@ -87,6 +90,7 @@ impl Failure {
             Self::RowsFailed(n) => ("rows_failed", format!("{n} rows were not queued")),
             Self::RowsInvalid(n) => ("rows_invalid", format!("{n} rows are invalid and were not sent")),
             Self::Unverified(problem) => ("unverified", problem.clone()),
+            Self::NotEnded(what) => ("not_ended", what.clone()),
             Self::ClosedPipe => ("closed_pipe", String::new()),
         };
         json!({ "error": { "kind": kind, "exit_code": self.exit_code(), "message": message } })
@@ -121,6 +125,7 @@ impl Failure {
             }
             Self::ClosedPipe => String::new(),
             Self::Unverified(problem) => format!("error: the signature does not verify: {problem}\n"),
+            Self::NotEnded(what) => format!("error: {what}\n"),
         }
     }
 }

@@ -7,6 +7,7 @@ mod import;
 mod listen;
 mod output;
 mod run;
+mod wait;
 
 use std::io::IsTerminal as _;
 use std::process::ExitCode;
@@ -68,6 +69,7 @@ fn dispatch(matches: &ArgMatches) -> Result<u8, Failure> {
             let (action, args) = sub.subcommand().expect("an action is required");
             match (resource, action) {
                 ("campaigns", "import") => import::run(&Context::new(args)?, args),
+                ("calls", "wait") => wait::run(&Context::new(args)?, args),
                 ("webhooks", "listen") => listen::run(args),
                 ("webhooks", "verify") => listen::verify(args),
                 _ => {

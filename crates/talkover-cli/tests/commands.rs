@@ -235,6 +235,46 @@ fn errors_show_kind_status_message_fields_and_request_id_with_their_exit_code() 
     assert!(json(list)["url"].as_str().unwrap().ends_with("calendar_ids%5B%5D=a&calendar_ids%5B%5D=b"));
 }
 
+/// `calls wait` reads the agent's calls until the call has ended: exit 15 while it has not when the wait
+/// is over, the ended call once it has.
+#[test]
+fn calls_wait_follows_a_call_to_its_end() {
+    let server = Server::builder().clock_scale(0.0).start_blocking().unwrap();
+    let (url, token) = (server.base_url(), server.token().to_owned());
+    let mut call = talkover(&url, &token);
+    call.args(["calls", "make", AGENT, "+15550101234"]);
+    let placed = json(call);
+    let id = placed["data"]["id"].as_str().expect("the call's id").to_owned();
+    let wait = |max_wait: &str| {
+        let mut wait = talkover(&url, &token);
+        wait.args(["calls", "wait", AGENT, &id, "--to", "+15550101234", "--interval", "0.1", "--max-wait", max_wait]);
+        run(wait)
+    };
+
+    // The clock stands still: the call is not over.
+    let output = wait("0");
+    assert_eq!(output.status.code(), Some(15), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("had not ended") && stderr(&output).contains("it is still"),
+        "{}",
+        stderr(&output)
+    );
+
+    server.advance_clock(std::time::Duration::from_secs(600));
+    let output = wait("30");
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let ended: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(ended["id"], id.as_str());
+    let status = ended["status"].as_str().unwrap_or_default();
+    assert!(["completed", "failed", "busy", "no-answer", "voicemail"].contains(&status), "{ended}");
+
+    let mut unknown = talkover(&url, &token);
+    unknown.args(["calls", "wait", AGENT, "no-such-call", "--interval", "0.1", "--max-wait", "0"]);
+    let output = run(unknown);
+    assert_eq!(output.status.code(), Some(15));
+    assert!(stderr(&output).contains("not among the agent's calls"), "{}", stderr(&output));
+}
+
 /// With `--output json`, a script reads the error's code and fields from one line of JSON on standard error.
 #[test]
 fn with_json_output_errors_are_json_too() {

@@ -1,0 +1,98 @@
+//! `talkover calls wait AGENT_ID CALL_ID`: follows a call until it has ended, then prints it. The API has no
+//! get-call, so the agent's calls are read (get-agent-calls, narrowed to the number called with `--to`)
+//! until the call is there with a status that will not change again.
+
+use std::time::{Duration, Instant};
+
+use clap::{Arg, ArgMatches, Command};
+use talkover::calls::{Call, GetAgentCalls};
+
+use crate::failure::Failure;
+use crate::{output, Context};
+
+/// Pages of the agent's calls read at each look (100 calls a page).
+const PAGES_PER_LOOK: u64 = 10;
+
+pub fn command() -> Command {
+    Command::new("wait")
+        .about("Wait until a call has ended, then print it")
+        .long_about(
+            "Waits until a call has ended (completed, failed, busy, no-answer or voicemail), then prints it.\n\n\
+             The API has no get-call: each look reads the agent's calls (get-agent-calls, the newest pages, \
+             narrowed to the number called with --to), every --interval seconds, until the call is there \
+             with a final status. Exit 0 once it has ended; 15 when --max-wait passes first.\n\
+             Reference: https://docs.talkover.ai/api-reference/endpoints/get-agent-calls",
+        )
+        .arg(Arg::new("agent_id").required(true).value_name("AGENT_ID").help("The agent that placed the call"))
+        .arg(Arg::new("call_id").required(true).value_name("CALL_ID").help("The call, as make-call answered it"))
+        .arg(Arg::new("to").long("to").value_name("NUMBER").help("The number called: reads only its calls"))
+        .arg(
+            Arg::new("interval")
+                .long("interval")
+                .value_name("SECONDS")
+                .value_parser(clap::value_parser!(f64))
+                .default_value("5")
+                .help("Time between looks (0.1 to 3600)"),
+        )
+        .arg(
+            Arg::new("max-wait")
+                .long("max-wait")
+                .value_name("SECONDS")
+                .value_parser(clap::value_parser!(u64).range(0..=86_400))
+                .default_value("600")
+                .help("Give up after this long (exit 15)"),
+        )
+}
+
+pub fn run(context: &Context, args: &ArgMatches) -> Result<u8, Failure> {
+    let text = |name: &str| args.get_one::<String>(name).cloned();
+    let (agent, call_id, to) = (text("agent_id").unwrap_or_default(), text("call_id").unwrap_or_default(), text("to"));
+    let interval = args.get_one::<f64>("interval").copied().unwrap_or(5.0);
+    if !(0.1..=3600.0).contains(&interval) {
+        return Err(Failure::usage(format!("--interval takes 0.1 to 3600 seconds, not {interval}")));
+    }
+    let interval = Duration::from_secs_f64(interval);
+    let max_wait = Duration::from_secs(args.get_one::<u64>("max-wait").copied().unwrap_or(600));
+    let started = Instant::now();
+    let mut last_seen: Option<String> = None;
+    // Bounded by --max-wait: each pass either returns or sleeps `interval`, at least 0.1 s.
+    loop {
+        let call = find(context, &agent, &call_id, to.as_deref())?;
+        if let Some(call) = call.as_ref().filter(|call| call.status.is_terminal()) {
+            let value = serde_json::to_value(call).map_err(|e| Failure::local(format!("printing the call: {e}")))?;
+            output::print(&value, context.format);
+            return Ok(0);
+        }
+        last_seen = call.map(|call| call.status.to_string()).or(last_seen);
+        if started.elapsed() + interval > max_wait {
+            let state = match &last_seen {
+                Some(status) => format!("it is still {status}"),
+                None => "it is not among the agent's calls".to_owned(),
+            };
+            return Err(Failure::NotEnded(format!(
+                "call {call_id} had not ended after {} s: {state}",
+                max_wait.as_secs()
+            )));
+        }
+        std::thread::sleep(interval);
+    }
+}
+
+/// The call, if it is on the newest pages of the agent's calls (those to `to`, when given).
+fn find(context: &Context, agent: &str, call_id: &str, to: Option<&str>) -> Result<Option<Call>, Failure> {
+    for page in 1..=PAGES_PER_LOOK {
+        let mut look = GetAgentCalls::new(agent).per_page(100).page(page);
+        if let Some(to) = to {
+            look = look.search(to);
+        }
+        let calls = context.client.execute(look)?;
+        let next = calls.next_page();
+        if let Some(call) = calls.items.into_iter().find(|call| call.id.as_str() == call_id) {
+            return Ok(Some(call));
+        }
+        if next.is_none() {
+            break;
+        }
+    }
+    Ok(None)
+}
