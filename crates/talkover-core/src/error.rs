@@ -387,9 +387,24 @@ pub enum TransportErrorKind {
     Other,
 }
 
+impl fmt::Display for TransportErrorKind {
+    /// The kind in lowercase words, as `ErrorKind` shows its own: `connect`, `body too large`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Connect => "connect",
+            Self::Tls => "tls",
+            Self::Timeout => "timeout",
+            Self::Io => "io",
+            Self::BodyTooLarge => "body too large",
+            Self::InvalidUrl => "invalid url",
+            Self::Other => "other",
+        })
+    }
+}
+
 /// A failure to exchange a request and its answer.
 #[derive(Debug, thiserror::Error)]
-#[error("transport error ({kind:?}): {message}{}", after_attempts(*attempts))]
+#[error("transport error ({kind}): {message}{}", after_attempts(*attempts))]
 pub struct TransportError {
     kind: TransportErrorKind,
     /// Set when the transport cannot tell that nothing was sent, although the kind alone would say so.

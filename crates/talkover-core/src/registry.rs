@@ -1,5 +1,40 @@
 //! The table of every operation the SDK knows, for tools that work from an operation id and JSON
 //! parameters (the conformance runner, emulators, recorders) rather than from Rust types.
+//!
+//! # Serving the API
+//!
+//! A server (a fake of the API in a service's tests, a proxy, an emulator) reads requests through the
+//! same types the clients send them with: [`route`](crate::fixture::route) finds the operation of a
+//! method and path, [`OperationInfo::decode_request`] reads the path parameters, query and body into it,
+//! [`Incoming::validate`] runs the checks the SDK runs before sending, and the answer is built from the
+//! response types, which the SDK's clients read back:
+//!
+//! ```
+//! use serde_json::json;
+//! use talkover_core::calls::{CallStatus, MakeCall, PlacedCall};
+//! use talkover_core::fixture::{route, Route};
+//! use talkover_core::{decode_response, encode::parse_query, http, ApiError, Envelope};
+//!
+//! let Route::Found { operation, params } = route("POST", "/api/v1/agents/agent-1/call") else {
+//!     unreachable!("make-call's method and path")
+//! };
+//! let incoming = operation.decode_request(&params, &parse_query(""), Some(&json!({"to": "+15550101234"})))?;
+//! incoming.validate()?;
+//! let call: MakeCall = incoming.into_operation().ok().expect("the operation routed to");
+//! let placed = PlacedCall::new("call-1", call.body.to.as_str(), CallStatus::Initiated, "2024-01-15T10:30:00Z");
+//! let answer = http::Response::builder().status(200).body(serde_json::to_vec(&Envelope::new(placed))?)?;
+//! assert_eq!(decode_response::<MakeCall>(answer)?.id.as_str(), "call-1"); // as a client reads it
+//!
+//! // A value the checks refuse: the API's 422, which a client reads back as field errors.
+//! let refused = operation.decode_request(&params, &[], Some(&json!({"to": "12"})))?.validate().unwrap_err();
+//! let errors: serde_json::Map<String, serde_json::Value> =
+//!     refused.field_errors().into_iter().map(|p| (p.field, json!([p.message]))).collect();
+//! let body = json!({"success": false, "message": "The given data was invalid.", "errors": errors});
+//! let status = http::StatusCode::UNPROCESSABLE_ENTITY;
+//! let read = ApiError::from_parts("make-call", status, http::HeaderMap::new(), serde_json::to_vec(&body)?);
+//! assert!(read.field_errors.contains_key("to"));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 pub use crate::entry::{FieldInfo, Incoming, OperationInfo, Params};
 
