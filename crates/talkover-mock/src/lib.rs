@@ -37,7 +37,7 @@
 //!   `voicemail`), `5555` stays `answered` for an hour (for get-active-call and end-call). make-call's
 //!   `context` comes back, as `context`, in every webhook event of its call (and to payload templates as
 //!   `{{context.…}}`); a test call (`is_testing`) costs no credits. Campaign calls are dialled while their
-//!   campaign is active and inside its schedule (read in UTC), each as a call of the campaign's agent.
+//!   campaign is active and inside its schedule (read on the clock of its `timezone`), each as a call of the campaign's agent.
 //! - **A clock tests drive**: it runs at the wall clock's pace unless scaled
 //!   ([`ServerBuilder::clock_scale`]; 0 freezes it) and jumps with [`Server::advance_clock`], or over
 //!   HTTP outside the API (no token): `GET /_emulator/clock`, `POST /_emulator/clock/advance`

@@ -1,6 +1,6 @@
 //! Campaigns, with their status rules and campaign calls. A campaign call is queued by make-campaign-call
 //! and dialled on the emulator's clock while its campaign is `active` and inside its schedule (start and
-//! end dates, days of the week, call hours, read in UTC); it then progresses as an agent's call does (the
+//! end dates, days of the week, call hours, read on the clock of the campaign's time zone); it then progresses as an agent's call does (the
 //! number decides the outcome), and a call that does not connect is tried again after the campaign's
 //! cooldown while it has retries left. Each step emits the campaign webhooks' events.
 
@@ -15,6 +15,7 @@ use talkover_core::time::DateTime;
 use talkover_core::webhooks::CampaignWebhookEvent;
 
 use super::calls::{Outcome, Placing};
+use super::zones::Zone;
 use super::{is_phone_number, search_term, Answer, Request, State};
 
 /// The fields of a campaign's schedule, which cannot change under queued calls of an active campaign.
@@ -445,8 +446,11 @@ fn ms_of(text: &str) -> i64 {
 }
 
 /// Whether the campaign may call at `now_ms`: on or after its start date, not after its end date, on
-/// one of its days of the week and inside its call hours, all read in UTC.
+/// one of its days of the week and inside its call hours, all read on the clock of its time zone (UTC
+/// for a zone that is none).
 fn in_schedule(campaign: &Campaign, now_ms: i64) -> bool {
+    let zone = Zone::named_or_utc(Some(campaign.timezone.as_str()));
+    let now_ms = zone.to_local(now_ms.div_euclid(1000)) * 1000 + now_ms.rem_euclid(1000);
     let now = crate::clock::timestamp(now_ms);
     let (day, time) = (now.get(..10).unwrap_or(""), now.get(11..16).unwrap_or(""));
     let start = campaign.start_date.as_str();
@@ -482,7 +486,8 @@ fn in_schedule(campaign: &Campaign, now_ms: i64) -> bool {
     }
 }
 
-/// The day of the week of an instant in UTC, from 1 (Monday) to 7 (Sunday).
+/// The day of the week of a wall-clock time (milliseconds since 1970-01-01T00:00 on that clock), from 1
+/// (Monday) to 7 (Sunday).
 fn weekday(ms: i64) -> u8 {
     // 1970-01-01 was a Thursday.
     ((ms.div_euclid(86_400_000) + 3).rem_euclid(7) + 1) as u8
@@ -505,5 +510,23 @@ mod tests {
         assert_eq!(weekday(ms_of("2024-01-07T23:59:59Z")), 7, "a Sunday");
         assert!(before_close("16:59", "17:00") && !before_close("17:00", "17:00"));
         assert!(before_close("23:59", "23:59"));
+    }
+
+    #[test]
+    fn call_hours_are_read_on_the_campaigns_clock() {
+        // get-campaign's example: New York, Monday to Friday, 09:00 to 17:00.
+        let fixture: Value = serde_json::from_str(include_str!("../../fixtures/get-campaign/ok-details.json")).unwrap();
+        let mut campaign: Campaign = serde_json::from_value(fixture["response"]["body"]["data"].clone()).unwrap();
+        assert_eq!(campaign.timezone, "America/New_York");
+        let open = |at: &str| in_schedule(&campaign, ms_of(at));
+        assert!(open("2024-01-15T14:30:00Z"), "09:30 in New York, a Monday");
+        assert!(!open("2024-01-15T13:30:00Z"), "08:30 in New York");
+        assert!(!open("2024-01-15T22:30:00Z"), "17:30 in New York, though 22:30 is no hour of UTC's window");
+        assert!(open("2024-07-15T13:30:00Z"), "09:30 on summer time");
+        assert!(!open("2024-01-20T15:00:00Z"), "a Saturday");
+        assert!(open("2024-01-19T21:30:00Z"), "Friday 16:30 in New York");
+        campaign.timezone = "UTC".into();
+        let open = |at: &str| in_schedule(&campaign, ms_of(at));
+        assert!(open("2024-01-15T09:30:00Z") && !open("2024-01-15T17:30:00Z"));
     }
 }

@@ -35,6 +35,13 @@ impl Zone {
         Some(Zone(TimeZone::fixed(offset)))
     }
 
+    /// The wall-clock time in this zone of an instant, both as seconds since 1970-01-01T00:00 (the
+    /// instant's on UTC's clock, the result on this zone's).
+    pub(crate) fn to_local(&self, utc: i64) -> i64 {
+        let Ok(instant) = Timestamp::from_second(utc) else { return utc };
+        utc + i64::from(self.0.to_offset(instant).seconds())
+    }
+
     /// The instant (seconds since the epoch) of a wall-clock time in this zone, given as the seconds since
     /// 1970-01-01T00:00 on that wall clock. A time the clocks skip in spring is read on the winter clock
     /// (02:30 is 03:30 summer time); a time they show twice in autumn is its first, summer-time showing.
