@@ -229,11 +229,16 @@ fn make_call(via: Via, base_url: &str, trusting: bool) -> Result<String, Error> 
     }
 }
 
-fn transport_error(via: Via, outcome: Result<String, Error>) -> TransportError {
-    match outcome {
+/// The TLS error a make-call through `via` gets from a server that serves as `serve` (its certificate
+/// trusted or not), and how many requests the server read.
+fn tls_failure(via: Via, serve: Serve, trusting: bool) -> (TransportError, usize) {
+    let server = Server::start(serve);
+    let error = match make_call(via, &server.base_url(), trusting) {
         Err(Error::Transport(e)) => e,
         other => panic!("{via:?}: expected a transport error, got {other:?}"),
-    }
+    };
+    assert_eq!(error.kind(), TransportErrorKind::Tls, "{via:?}: {error}");
+    (error, server.requests())
 }
 
 #[test]
@@ -250,11 +255,9 @@ fn the_test_certificate_serves_a_call_when_trusted() {
 #[test]
 fn a_tls_failure_after_the_request_was_read_does_not_send_make_call_again() {
     for via in [Via::Reqwest, Via::Ureq] {
-        let server = Server::start(Serve::CorruptRecordAfterRequest);
-        let error = transport_error(via, make_call(via, &server.base_url(), true));
-        assert_eq!(error.kind(), TransportErrorKind::Tls, "{via:?}: {error}");
+        let (error, requests) = tls_failure(via, Serve::CorruptRecordAfterRequest, true);
         assert!(!error.certainly_not_sent(), "{via:?}: the request was read by the server");
-        assert_eq!(server.requests(), 1, "{via:?}: make-call was sent once");
+        assert_eq!(requests, 1, "{via:?}: make-call was sent once");
     }
 }
 
@@ -263,11 +266,9 @@ fn a_tls_failure_after_the_request_was_read_does_not_send_make_call_again() {
 #[test]
 fn a_refused_certificate_is_a_tls_error_with_nothing_sent() {
     for via in [Via::Reqwest, Via::Ureq] {
-        let server = Server::start(Serve::Answer);
-        let error = transport_error(via, make_call(via, &server.base_url(), false));
-        assert_eq!(error.kind(), TransportErrorKind::Tls, "{via:?}: {error}");
+        let (error, requests) = tls_failure(via, Serve::Answer, false);
         assert!(error.certainly_not_sent(), "{via:?}: {error}");
-        assert_eq!(server.requests(), 0, "{via:?}");
+        assert_eq!(requests, 0, "{via:?}");
     }
 }
 
@@ -277,9 +278,7 @@ fn a_refused_certificate_is_a_tls_error_with_nothing_sent() {
 #[test]
 fn a_server_that_speaks_no_tls_is_a_tls_error_on_both_transports() {
     for via in [Via::Reqwest, Via::Ureq] {
-        let server = Server::start(Serve::PlainHttp);
-        let error = transport_error(via, make_call(via, &server.base_url(), true));
-        assert_eq!(error.kind(), TransportErrorKind::Tls, "{via:?}: {error}");
+        let (error, _) = tls_failure(via, Serve::PlainHttp, true);
         assert_eq!(error.certainly_not_sent(), matches!(via, Via::Reqwest), "{via:?}: {error}");
     }
 }

@@ -151,6 +151,15 @@ impl OperationInfo {
         (self.decode)(response)
     }
 
+    /// Decodes an answer as [`OperationInfo::decode`] does, and gives back its JSON body as the server
+    /// wrote it once the types have read it (a field the API adds is kept, a field it left out is not made
+    /// up); for a body that is not JSON text of its own (an empty 2xx), the typed value as JSON.
+    pub fn decode_received(&self, response: HttpResponse) -> Result<Value, Error> {
+        let received = crate::error::answer_json(response.body());
+        let typed = self.decode(response)?;
+        Ok(received.unwrap_or(typed))
+    }
+
     /// Decodes a request as a server receives it into the typed operation, through the same types a
     /// caller uses: `path` holds the path parameters by placeholder name (as [`OperationInfo::match_path`]
     /// gives them), `query` the decoded query string pairs (a name ending in `[]` makes a list; numbers and
@@ -248,14 +257,14 @@ fn operation_from_json<O: Operation + DeserializeOwned>(fields: &Value) -> Resul
     let text = fields.to_string();
     serde_json::from_slice(text.as_bytes()).map_err(|e| {
         let (path, guessed) = crate::json_path::of_guessed(text.as_bytes(), &e);
-        let path = if guessed { confirmed(fields, path, &e, &|fields| from_fields::<O>(fields)) } else { path };
+        let path = if guessed { confirmed(fields, path, &e, &from_fields::<O>) } else { path };
         (path, e)
     })
 }
 
 /// Whether `fields` read as `O`, or the error they gave (its message, without the position).
-fn from_fields<O: DeserializeOwned>(fields: &Value) -> Result<(), String> {
-    serde_json::from_value::<O>(fields.clone()).map(drop).map_err(|e| without_position(&e.to_string()))
+fn from_fields<O: DeserializeOwned>(fields: Value) -> Result<(), String> {
+    serde_json::from_value::<O>(fields).map(drop).map_err(|e| without_position(&e.to_string()))
 }
 
 /// Checks a member named by its position alone ([`json_path::of_guessed`](crate::json_path::of_guessed)):
@@ -267,7 +276,7 @@ fn confirmed(
     fields: &Value,
     path: String,
     e: &serde_json::Error,
-    decode: &dyn Fn(&Value) -> Result<(), String>,
+    decode: &dyn Fn(Value) -> Result<(), String>,
 ) -> String {
     let message = without_position(&e.to_string());
     // Only an object's member is checked (the last element of a list is what the position says it is).
@@ -286,7 +295,7 @@ fn confirmed(
         let mut trial = fields.clone();
         let object = parent.split('.').try_fold(&mut trial, |value, k| value.get_mut(k))?.as_object_mut()?;
         object.remove(key);
-        match decode(&trial) {
+        match decode(trial) {
             Ok(()) => Some(true),
             Err(other) if other.starts_with(&format!("missing field `{key}`")) => None,
             Err(other) => Some(other != message),
@@ -647,9 +656,10 @@ mod names {
 
         /// What a visitor expects, where it says more than its kind (an enum's values, a date's form).
         fn expected<'de, T>(self, kind: &str, plain: &str, visitor: &impl Visitor<'de>) -> Result<T, Stop> {
-            let expecting = format!("{}", visitor as &dyn Expected);
-            let noun = expecting.strip_prefix("an ").or_else(|| expecting.strip_prefix("a ")).unwrap_or(&expecting);
-            self.say(if expecting == plain { kind } else { noun })
+            match noun(plain, visitor) {
+                Some(noun) => self.say(&noun),
+                None => self.say(kind),
+            }
         }
     }
 
@@ -657,13 +667,22 @@ mod names {
         /// An integer, with what its visitor says where that says more than the primitive's name:
         /// `integer (weekday number from 1 (Monday) to 7 (Sunday))`.
         fn integer<'de, T>(self, plain: &str, visitor: &impl Visitor<'de>) -> Result<T, Stop> {
-            let expecting = format!("{}", visitor as &dyn Expected);
-            if expecting == plain {
-                return self.say("integer");
+            match noun(plain, visitor) {
+                Some(noun) => self.say(&format!("integer ({noun})")),
+                None => self.say("integer"),
             }
-            let noun = expecting.strip_prefix("an ").or_else(|| expecting.strip_prefix("a ")).unwrap_or(&expecting);
-            self.say(&format!("integer ({noun})"))
         }
+    }
+
+    /// What a visitor says it expects, without its article, where that is not `plain` (what the
+    /// primitive's own visitor says).
+    fn noun<'de>(plain: &str, visitor: &impl Visitor<'de>) -> Option<String> {
+        let expecting = format!("{}", visitor as &dyn Expected);
+        if expecting == plain {
+            return None;
+        }
+        let noun = expecting.strip_prefix("an ").or_else(|| expecting.strip_prefix("a ")).unwrap_or(&expecting);
+        Some(noun.to_owned())
     }
 
     macro_rules! kinds {

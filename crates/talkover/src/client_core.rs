@@ -101,35 +101,27 @@ impl<T: ?Sized, W: Wait> ClientCore<T, W> {
     /// The caller's value from the last attempt's answer. An answer may echo the token: it never reaches
     /// the caller's error.
     pub(crate) fn output<O: Operation>(&self, answer: Answer) -> Result<Output<O>, Error> {
-        let sent = answer.sent;
-        answer.result.and_then(decode_response::<O>).map_err(|e| self.config.redact(e.with_attempts(sent)))
+        answer.read(decode_response::<O>).map_err(|e| self.config.redact(e))
     }
 
     /// [`ClientCore::output`], keeping the answer's status and headers beside the value.
     pub(crate) fn output_with_response<O: Operation>(&self, answer: Answer) -> Result<WithResponse<Output<O>>, Error> {
-        let sent = answer.sent;
-        answer.result.and_then(decode_with_response::<O>).map_err(|e| self.config.redact(e.with_attempts(sent)))
+        answer.read(decode_with_response::<O>).map_err(|e| self.config.redact(e))
     }
 
     /// The answer of a registry operation, with the answer's status and headers: its JSON body as the
-    /// server wrote it, once decoding it through the operation's types has shown it is the documented
-    /// answer (a field the API adds is kept, a field it left out is not made up). A body that is not JSON
-    /// text of its own (an empty 2xx) is the typed value as JSON.
+    /// server wrote it, once the operation's types have read it ([`OperationInfo::decode_received`]).
     #[cfg(feature = "registry")]
     pub(crate) fn registered_output(
         &self,
         operation: &OperationInfo,
         answer: Answer,
     ) -> Result<WithResponse<serde_json::Value>, Error> {
-        let sent = answer.sent;
-        let decoded = answer.result.and_then(|response| {
+        let decoded = answer.read(|response| {
             let (status, headers) = (response.status(), response.headers().clone());
-            let body = response.body();
-            let received = serde_json::from_slice(body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body)).ok();
-            let typed = operation.decode(response)?;
-            Ok(WithResponse::new(status, headers, received.unwrap_or(typed)))
+            operation.decode_received(response).map(|value| WithResponse::new(status, headers, value))
         });
-        decoded.map_err(|e| self.config.redact(e.with_attempts(sent)))
+        decoded.map_err(|e| self.config.redact(e))
     }
 }
 
@@ -223,6 +215,15 @@ pub(crate) enum Next {
 pub(crate) struct Answer {
     result: Result<HttpResponse, Error>,
     sent: u32,
+}
+
+impl Answer {
+    /// The caller's value, read from the answer by `decode`; an error, whichever step it comes from, says
+    /// how many attempts were sent.
+    fn read<T>(self, decode: impl FnOnce(HttpResponse) -> Result<T, Error>) -> Result<T, Error> {
+        let sent = self.sent;
+        self.result.and_then(decode).map_err(|e| e.with_attempts(sent))
+    }
 }
 
 impl<O: Call + ?Sized, T: ?Sized, W: Wait> Attempts<'_, O, T, W> {
