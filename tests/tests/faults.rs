@@ -475,6 +475,15 @@ fn connection_refused_is_a_connect_error_and_is_retried_even_for_make_call() {
                 }
                 other => panic!("{via:?} {call:?}: {other}"),
             }
+            // What a log shows: the operation and why, in one line; a chain printer shows each cause once.
+            let line = error.to_string();
+            let operation = if call == Call::GetAgent { "get-agent: " } else { "make-call: " };
+            assert!(line.starts_with(operation), "{via:?}: {line}");
+            assert!(line.to_lowercase().contains("refused"), "{via:?}: {line}");
+            assert!(std::error::Error::source(&error).is_none(), "{via:?}: the causes are in the message");
+            // The HTTP client's error is still there to look into.
+            let io = talkover::transport::find_cause::<std::io::Error>(&error);
+            assert_eq!(io.map(std::io::Error::kind), Some(std::io::ErrorKind::ConnectionRefused), "{via:?}: {line}");
         }
     }
 }

@@ -403,23 +403,43 @@ impl fmt::Display for TransportErrorKind {
 }
 
 /// A failure to exchange a request and its answer.
-#[derive(Debug, thiserror::Error)]
-#[error("transport error ({kind}): {message}{}", after_attempts(*attempts))]
+///
+/// Its message says what went wrong down to the cause beneath (`… : tcp connect error: Connection refused`),
+/// so that one line of a log says why. It has therefore no [`source`](std::error::Error::source): an error
+/// that gave both would show every cause twice in a chain printer (`{:#}` in `anyhow`). The error of the
+/// HTTP client is still there to look into, with [`TransportError::underlying`] or
+/// [`find_cause`](crate::transport::find_cause).
+#[derive(Debug)]
 pub struct TransportError {
     kind: TransportErrorKind,
     /// Set when the transport cannot tell that nothing was sent, although the kind alone would say so.
     maybe_sent: bool,
     message: String,
+    /// The operation whose request failed, once the client has said it.
+    operation: Option<&'static str>,
     /// How many times the request was tried (the last try's failure is this one).
     attempts: u32,
-    #[source]
-    source: Option<Box<dyn std::error::Error + Send + Sync>>,
+    underlying: Option<Box<dyn std::error::Error + Send + Sync>>,
 }
 
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(operation) = self.operation {
+            write!(f, "{operation}: ")?;
+        }
+        write!(f, "transport error ({}): {}{}", self.kind, self.message, after_attempts(self.attempts))
+    }
+}
+
+/// No `source`: the message already carries the causes (see [`TransportError`]).
+impl std::error::Error for TransportError {}
+
 impl TransportError {
-    /// A transport error of the given kind.
+    /// A transport error of the given kind. The message says what failed; a transport that has an error of
+    /// its HTTP client writes its causes in too ([`describe`](crate::transport::describe)) and attaches it
+    /// with [`with_source`](Self::with_source).
     pub fn new(kind: TransportErrorKind, message: impl Into<String>) -> Self {
-        Self { kind, maybe_sent: false, message: message.into(), attempts: 1, source: None }
+        Self { kind, maybe_sent: false, message: message.into(), operation: None, attempts: 1, underlying: None }
     }
 
     /// Says that the request may have reached the server, whatever the kind: for a TLS failure that may
@@ -430,10 +450,29 @@ impl TransportError {
         self
     }
 
-    /// Attaches the underlying error.
+    /// Attaches the error of the HTTP client, for [`underlying`](Self::underlying) and
+    /// [`find_cause`](crate::transport::find_cause). The message should say its causes already.
     pub fn with_source(mut self, source: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
-        self.source = Some(source.into());
+        self.underlying = Some(source.into());
         self
+    }
+
+    /// Names the operation whose request failed (the SDK's clients do), which `Display` then starts with,
+    /// as the other errors do.
+    pub fn with_operation(mut self, operation: &'static str) -> Self {
+        self.operation = Some(operation);
+        self
+    }
+
+    /// The operation whose request failed, when the client has said it.
+    pub fn operation(&self) -> Option<&'static str> {
+        self.operation
+    }
+
+    /// The error of the HTTP client, when the transport attached one: to look into (downcast it, or use
+    /// [`find_cause`](crate::transport::find_cause)), not to print, since the message says it already.
+    pub fn underlying(&self) -> Option<&(dyn std::error::Error + Send + Sync + 'static)> {
+        self.underlying.as_deref()
     }
 
     /// How it failed.

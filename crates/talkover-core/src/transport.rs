@@ -21,7 +21,19 @@ pub fn caused_by<E: std::error::Error + 'static>(error: &(dyn std::error::Error 
 }
 
 /// The first `E` among `error` and the errors it was caused by. An `std::io::Error` is looked into too,
-/// since its `source` skips the error it wraps. Follows at most 32 causes.
+/// since its `source` skips the error it wraps, and so is the HTTP client's error under a
+/// [`TransportError`] (or an [`Error`](crate::Error) of that kind), which is not its `source`. Follows at
+/// most 32 causes.
+///
+/// ```
+/// use talkover_core::error::{Error, TransportError, TransportErrorKind};
+/// use talkover_core::transport::find_cause;
+///
+/// let refused = std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "refused");
+/// let err = Error::from(TransportError::new(TransportErrorKind::Connect, "refused").with_source(refused));
+/// let io = find_cause::<std::io::Error>(&err).unwrap();
+/// assert_eq!(io.kind(), std::io::ErrorKind::ConnectionRefused);
+/// ```
 pub fn find_cause<'a, E: std::error::Error + 'static>(error: &'a (dyn std::error::Error + 'static)) -> Option<&'a E> {
     let mut next = Some(error);
     for _ in 0..32 {
@@ -33,9 +45,34 @@ pub fn find_cause<'a, E: std::error::Error + 'static>(error: &'a (dyn std::error
         if let Some(found) = wrapped.and_then(|inner| find_cause::<E>(inner as &(dyn std::error::Error + 'static))) {
             return Some(found);
         }
-        next = cause.source();
+        let transport = match cause.downcast_ref::<crate::Error>() {
+            Some(crate::Error::Transport(transport)) => Some(transport),
+            _ => cause.downcast_ref::<TransportError>(),
+        };
+        next = match transport {
+            Some(transport) => transport.underlying().map(|inner| inner as &(dyn std::error::Error + 'static)),
+            None => cause.source(),
+        };
     }
     None
+}
+
+/// The text of `error` followed by those of its causes that it does not already contain, each after `: `
+/// (at most eight): the message of a [`TransportError`] made from an HTTP client's error, so that one line
+/// says why (`error sending request …: tcp connect error: Connection refused (os error 111)`).
+pub fn describe(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut cause = error.source();
+    for _ in 0..8 {
+        let Some(inner) = cause else { break };
+        let part = inner.to_string();
+        if !part.is_empty() && !text.contains(&part) {
+            text.push_str(": ");
+            text.push_str(&part);
+        }
+        cause = inner.source();
+    }
+    text
 }
 
 /// A request as the SDK builds it.

@@ -273,22 +273,9 @@ fn read_answer(
     }
 }
 
-/// reqwest's text (`error sending request for url (…)`) followed by the causes beneath it, so that a
-/// one-line log says why (`… : tcp connect error: Connection refused (os error 111)`); the error keeps its
-/// source chain for code that looks into it. At most eight causes are read.
+/// reqwest's text (`error sending request for url (…)`) followed by the causes beneath it.
 fn described(error: &reqwest::Error) -> String {
-    let mut text = error.to_string();
-    let mut cause = std::error::Error::source(error);
-    for _ in 0..8 {
-        let Some(inner) = cause else { break };
-        let part = inner.to_string();
-        if !text.contains(&part) {
-            text.push_str(": ");
-            text.push_str(&part);
-        }
-        cause = inner.source();
-    }
-    text
+    talkover_core::transport::describe(error)
 }
 
 fn map_error(error: reqwest::Error) -> TransportError {

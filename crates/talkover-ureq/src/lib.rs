@@ -9,7 +9,7 @@
 
 use std::time::Duration;
 
-use talkover_core::transport::{BlockingTransport, HttpRequest, HttpResponse};
+use talkover_core::transport::{describe, BlockingTransport, HttpRequest, HttpResponse};
 use talkover_core::{TransportError, TransportErrorKind};
 
 pub use talkover_core::transport::DEFAULT_MAX_RESPONSE_BYTES;
@@ -112,7 +112,7 @@ fn map_error(error: ureq::Error) -> TransportError {
             other => talkover_core::transport::find_cause::<rustls::Error>(other),
         };
         if let Some(tls) = tls {
-            let failure = TransportError::new(TransportErrorKind::Tls, error.to_string());
+            let failure = TransportError::new(TransportErrorKind::Tls, describe(&error));
             let failure = if handshake_only(tls) { failure } else { failure.maybe_sent() };
             return failure.with_source(error);
         }
@@ -133,7 +133,12 @@ fn map_error(error: ureq::Error) -> TransportError {
         ureq::Error::BadUri(_) => TransportErrorKind::InvalidUrl,
         _ => TransportErrorKind::Other,
     };
-    TransportError::new(kind, error.to_string()).with_source(error)
+    let failure = TransportError::new(kind, describe(&error));
+    match error {
+        // ureq's wrapper gives no `source`: the I/O error itself is what a caller looks for.
+        ureq::Error::Io(io) => failure.with_source(io),
+        other => failure.with_source(other),
+    }
 }
 
 /// Whether a TLS failure can only have come from the handshake, before any of the request was written: the

@@ -243,7 +243,11 @@ impl<O: Call + ?Sized, T: ?Sized, W: Wait> Attempts<'_, O, T, W> {
                 self.retries += 1;
                 Next::Retry(delay)
             }
-            _ => Next::Done(Answer { result: result.map_err(Error::from), sent: self.retries + 1 }),
+            _ => {
+                let id = self.operation.id();
+                let result = result.map_err(|e| Error::from(e.with_operation(id)));
+                Next::Done(Answer { result, sent: self.retries + 1 })
+            }
         }
     }
 

@@ -78,6 +78,11 @@ fn check_error(what: &str, error: &Error) {
         assert_clean(what, &format!("{inner} {inner:?}"));
         source = inner.source();
     }
+    if let Error::Transport(transport) = error {
+        if let Some(inner) = transport.underlying() {
+            assert_clean(what, &format!("{inner} {inner:?}"));
+        }
+    }
     let helpers = format!("{:?} {:?} {:?} {:?}", error.message(), error.code(), error.request_id(), error.kind());
     assert_clean(what, &helpers);
     if let Some(api) = error.as_api() {
