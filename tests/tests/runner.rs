@@ -105,3 +105,20 @@ fn an_empty_folder_runs_nothing() {
     assert!(!talkover_conformance::run_and_report(&dir, Mode::InMemory));
     let _ = fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_refusal_the_sdk_would_send_fails_in_both_modes() {
+    // The documented request of delete-action is sent, not refused: a fixture expecting a refusal is wrong.
+    let mut sent = original();
+    sent["expect"] = json!({ "error": { "kind": "invalid_request" } });
+    for mode in [Mode::InMemory, Mode::Wire] {
+        let found = problems(sent.clone(), "delete-action", mode);
+        assert!(found.iter().any(|p| p.contains("`request`")), "{mode:?}: {found:?}");
+    }
+    // Without the request and answer a refusal has no use for, it is read, and fails for what it expects.
+    sent.as_object_mut().unwrap().retain(|key, _| key != "request" && key != "response");
+    for mode in [Mode::InMemory, Mode::Wire] {
+        let found = problems(sent.clone(), "delete-action", mode);
+        assert!(found.iter().any(|p| p.contains("expects it to refuse")), "{mode:?}: {found:?}");
+    }
+}
