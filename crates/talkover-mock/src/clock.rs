@@ -55,6 +55,33 @@ impl Clock {
     }
 }
 
+thread_local! {
+    /// The emulator's time of the request being answered on this thread (see [`answering_at`]).
+    static ANSWERING_AT: std::cell::Cell<Option<i64>> = const { std::cell::Cell::new(None) };
+}
+
+/// Runs `answer` with `ms` (the emulator's clock, read as a request arrives) as the time every record it
+/// makes is stamped with ([`request_ms`]), so that an agent created on a frozen or advanced clock says so,
+/// as its calls do.
+pub(crate) fn answering_at<T>(ms: i64, answer: impl FnOnce() -> T) -> T {
+    struct Restore(Option<i64>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            ANSWERING_AT.with(|at| at.set(self.0));
+        }
+    }
+    let _restore = Restore(ANSWERING_AT.with(|at| at.replace(Some(ms))));
+    answer()
+}
+
+/// The emulator's time of the request being answered, in milliseconds since the epoch; outside a request
+/// (the records an emulator starts with), the wall clock's.
+pub(crate) fn request_ms() -> i64 {
+    ANSWERING_AT.with(std::cell::Cell::get).unwrap_or_else(|| {
+        SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or_default()
+    })
+}
+
 /// A scale the clock can run at: finite, from 0 to a million.
 fn sanitize(scale: f64) -> f64 {
     if scale.is_finite() {

@@ -36,6 +36,9 @@ pub const DEFAULT_TOKEN: &str = "talq_mock_token";
 /// The largest request body the emulator reads.
 pub(crate) const MAX_BODY: usize = 4 * 1024 * 1024;
 
+/// How long the emulator waits for the rest of a request's body before it answers 408.
+pub(crate) const BODY_TIMEOUT: Duration = Duration::from_secs(30);
+
 /// Faults to inject, so that code using the SDK can be tested against a misbehaving API. The latency
 /// applies to every answer; the `429`s and `500`s to requests that passed the token check, with the
 /// operation's documented body when the reference shows one.
@@ -345,6 +348,15 @@ impl Emulator {
 
     /// The 413 of a request whose body is larger than [`MAX_BODY`], which the server does not read: numbered
     /// like any answer, JSON in the API's `{success, message}` shape.
+    /// The answer to a request whose body stopped coming before its end ([`BODY_TIMEOUT`]).
+    pub(crate) fn body_timed_out(&self) -> HttpResponse {
+        let number = self.requests.fetch_add(1, Ordering::Relaxed) + 1;
+        let message = format!("The request body did not arrive within {} seconds.", BODY_TIMEOUT.as_secs());
+        let mut response = self.finish(number, Reply::fail(408, &message), None);
+        response.headers_mut().insert(http::header::CONNECTION, http::HeaderValue::from_static("close"));
+        response
+    }
+
     pub(crate) fn too_large(&self) -> HttpResponse {
         let number = self.requests.fetch_add(1, Ordering::Relaxed) + 1;
         let message = format!("The request body is too large (more than {MAX_BODY} bytes).");

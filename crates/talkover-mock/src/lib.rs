@@ -110,7 +110,7 @@ pub use deliver::SIGNATURE_HEADER;
 pub use emulator::{Emulator, Faults, CONTROL_PREFIX, DEFAULT_RATE_LIMIT, DEFAULT_TOKEN};
 pub use sample::sample_agent;
 
-use emulator::{Settings, MAX_BODY};
+use emulator::{Settings, BODY_TIMEOUT, MAX_BODY};
 
 /// Sets up a [`Server`]: port, token, fixtures, faults.
 #[derive(Clone, Debug, Default)]
@@ -321,15 +321,18 @@ async fn serve(listener: tokio::net::TcpListener, emulator: Arc<Emulator>, stopp
 
 async fn answer(State(emulator): State<Arc<Emulator>>, request: axum::extract::Request) -> axum::response::Response {
     let (parts, body) = request.into_parts();
-    let response = match axum::body::to_bytes(body, MAX_BODY).await {
-        Ok(bytes) => {
+    // A body that stops short of its announced length is not waited for forever.
+    let read = tokio::time::timeout(BODY_TIMEOUT, axum::body::to_bytes(body, MAX_BODY)).await;
+    let response = match read {
+        Err(_) => emulator.body_timed_out(),
+        Ok(Ok(bytes)) => {
             let latency = emulator.latency();
             if !latency.is_zero() {
                 tokio::time::sleep(latency).await;
             }
             emulator.handle_async(&http::Request::from_parts(parts, bytes.to_vec())).await
         }
-        Err(_) => emulator.too_large(),
+        Ok(Err(_)) => emulator.too_large(),
     };
     response.map(axum::body::Body::from)
 }

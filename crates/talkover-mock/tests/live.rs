@@ -29,7 +29,7 @@ use talkover::webhooks::{
     AgentWebhookEvent, CampaignWebhookChanges, CampaignWebhookEvent, CreateCampaignWebhook, CreateWebhook,
     DeleteCampaignWebhook, DeliveryStatus, GetCampaignWebhook, GetWebhookDetails, ListCampaignWebhookLogs,
     ListCampaignWebhooks, ListWebhookLogs, NewAgentWebhook, NewCampaignWebhook, RetryWebhookLog, TestCampaignWebhook,
-    TestWebhook, ToggleCampaignWebhook, UpdateCampaignWebhook, WebhookHttpMethod, WebhookStatus,
+    TestWebhook, ToggleCampaignWebhook, ToggleWebhookStatus, UpdateCampaignWebhook, WebhookHttpMethod, WebhookStatus,
 };
 use talkover::ErrorKind;
 use talkover_core::webhook_delivery::{verify_delivery, SignatureError, WebhookDelivery};
@@ -228,7 +228,12 @@ fn stopped_clock() -> (Server, talkover::blocking::Client) {
 
 /// A campaign of `agent` that dials at any hour of any day, in UTC.
 fn always_on(agent: &AgentId, name: &str) -> NewCampaign {
-    NewCampaign::new(NewCampaignRequired {
+    NewCampaign::new(always_on_required(agent, name))
+}
+
+/// The required fields of [`always_on`].
+fn always_on_required(agent: &AgentId, name: &str) -> NewCampaignRequired {
+    NewCampaignRequired {
         name: name.into(),
         campaign_type: CampaignType::Reminder,
         agent_id: agent.clone(),
@@ -236,7 +241,7 @@ fn always_on(agent: &AgentId, name: &str) -> NewCampaign {
         days_of_week: talkover::time::Weekday::ALL.to_vec(),
         call_time_ranges: vec![CallTimeRange::new("00:00", "23:59")],
         timezone: "UTC".into(),
-    })
+    }
 }
 
 fn published_agent(client: &talkover::blocking::Client, name: &str) -> AgentId {
@@ -627,6 +632,12 @@ fn webhook_logs_record_attempts_and_a_retry_resends() {
     let details = client.execute(GetWebhookDetails::new(&agent, &webhook.id)).unwrap();
     assert_eq!(details.status, Some(WebhookStatus::Error), "its deliveries fail");
 
+    // A disabled webhook's log is not retried (retry-webhook-log: not retriable when it is disabled).
+    client.execute(ToggleWebhookStatus::new(&agent, &webhook.id)).unwrap();
+    let disabled = client.execute(RetryWebhookLog::new(&agent, &webhook.id, &logs[0].id)).unwrap_err();
+    assert_eq!((api(&disabled).status.as_u16(), api(&disabled).code.as_deref()), (422, Some("LOG_NOT_RETRIABLE")));
+    client.execute(ToggleWebhookStatus::new(&agent, &webhook.id)).unwrap();
+
     // Retried once the target is back: a new attempt, logged apart, delivered with the same payload.
     receiver.answer_with(200);
     let retry = client.execute(RetryWebhookLog::new(&agent, &webhook.id, &logs[0].id)).unwrap();
@@ -970,4 +981,115 @@ fn an_agent_on_a_call_is_not_deleted_and_the_conflict_names_its_code() {
 
     client.execute(EndCall::new(&agent, placed.id)).unwrap();
     client.agents().delete(&agent).unwrap();
+}
+
+/// The emulator's clock, in seconds since the epoch.
+fn clock_seconds(server: &Server) -> i64 {
+    talkover::time::DateTime::new(&server.clock_now()).unwrap().unix_timestamp()
+}
+
+fn at(seconds: i64) -> String {
+    talkover::time::DateTime::from_unix_timestamp(seconds).unwrap().as_str().to_owned()
+}
+
+#[test]
+fn a_call_queued_outside_the_hours_waits_for_them_and_a_jump_of_the_clock_does_not_skip_them() {
+    let (server, client) = stopped_clock();
+    let agent = published_agent(&client, "Window");
+    // A one-hour window (UTC) that opens two whole hours after the present hour.
+    let opens = clock_seconds(&server).div_euclid(3600) * 3600 + 2 * 3600;
+    let start = at(opens)[11..16].to_owned();
+    let end = if start == "23:00" { "23:59".to_owned() } else { at(opens + 3600)[11..16].to_owned() };
+    let campaign = NewCampaign::new(NewCampaignRequired {
+        call_time_ranges: vec![CallTimeRange::new(start, end)],
+        ..always_on_required(&agent, "One window")
+    })
+    .max_retries(0);
+    let id = client.execute(CreateCampaign::new(campaign)).unwrap().id;
+    client.execute(UpdateCampaignStatus::new(&id, CampaignStatus::Active)).unwrap();
+
+    let queued = client.execute(MakeCampaignCall::new(&id, NewCampaignCall::new("+15550409876"))).unwrap();
+    let call = queued.campaign_call;
+    assert_eq!(call.status, CallStatus::Scheduled, "outside its campaign's hours");
+    assert_eq!(call.scheduled_at.as_ref().map(|t| t.as_str().to_owned()), Some(at(opens)), "their next opening");
+
+    // One jump of a day, from before the window to after it: the call was dialled when it opened.
+    server.advance_clock(Duration::from_secs(86_400));
+    let calls = client.execute(ListCalls::new().agent_id(&agent)).unwrap().items;
+    assert_eq!(calls.len(), 1, "dialled once");
+    assert_eq!(calls[0].created_at.as_str(), at(opens), "placed at the window's opening, not after the jump");
+    assert_eq!(calls[0].status, CallStatus::Completed);
+    let campaign = client.execute(GetCampaign::new(&id)).unwrap();
+    assert_eq!(campaign.calls.unwrap_or_default()[0].status, CallStatus::Completed);
+}
+
+#[test]
+fn a_campaign_keeps_its_do_not_call_list_passes_on_context_and_completes_by_itself() {
+    use talkover::campaigns::DoNotCallListSource;
+    let (server, client) = stopped_clock();
+    let receiver = Receiver::start();
+    let agent = published_agent(&client, "Careful");
+    let blocked = "+15550120001";
+    let campaign = always_on(&agent, "Careful")
+        .max_retries(0)
+        .auto_complete(true)
+        .do_not_call_enabled(true)
+        .do_not_call_list_source(DoNotCallListSource::Custom)
+        .do_not_call_custom_list([blocked]);
+    let id = client.execute(CreateCampaign::new(campaign)).unwrap().id;
+    let events = [
+        CampaignWebhookEvent::CampaignCallCompleted,
+        CampaignWebhookEvent::CampaignCallFailed,
+        CampaignWebhookEvent::CampaignCompleted,
+    ];
+    let hook = NewCampaignWebhook::new("Watch", receiver.url(), events).webhook_secret(SECRET);
+    client.execute(CreateCampaignWebhook::new(&id, hook)).unwrap();
+    client.execute(UpdateCampaignStatus::new(&id, CampaignStatus::Active)).unwrap();
+    // (The call that goes through first: once every call is over, the campaign completes and takes no more.)
+    let with_context = NewCampaignCall::new("+15550120002").context_value("crm_id", "abc");
+    client.execute(MakeCampaignCall::new(&id, with_context)).unwrap();
+    client.execute(MakeCampaignCall::new(&id, NewCampaignCall::new(blocked))).unwrap();
+    server.advance_clock(Duration::from_secs(10));
+
+    // The blocked number was never rung; the other call went through.
+    let rung: Vec<String> = statuses(&client, &agent).into_iter().map(|(to, ..)| to).collect();
+    assert_eq!(rung, ["+15550120002"]);
+    let campaign = client.execute(GetCampaign::new(&id)).unwrap();
+    let mut outcomes: Vec<_> = campaign.calls.unwrap_or_default().into_iter().map(|c| (c.to, c.status)).collect();
+    outcomes.sort_by(|a, b| a.0.cmp(&b.0));
+    assert_eq!(
+        outcomes,
+        [(blocked.to_owned(), CallStatus::Failed), ("+15550120002".to_owned(), CallStatus::Completed)]
+    );
+    // Every call over: the auto-completing campaign completed.
+    assert_eq!(campaign.status, CampaignStatus::Completed);
+
+    let received = receiver.wait_for(3);
+    assert_signed(&received);
+    let event = |name: &str| received.iter().find(|r| r.event() == name).map(Received::json);
+    assert_eq!(event("campaign_call.failed").unwrap()["to"], blocked);
+    assert_eq!(event("campaign_call.completed").unwrap()["context"], json!({ "crm_id": "abc" }));
+    assert!(event("campaign.completed").is_some());
+}
+
+#[test]
+fn an_update_that_puts_a_campaigns_end_before_its_start_is_refused() {
+    let (_server, client) = stopped_clock();
+    let agent = published_agent(&client, "Dates");
+    let id = client.execute(CreateCampaign::new(always_on(&agent, "Dates"))).unwrap().id;
+    let before_start = CampaignChanges::new().end_date(Date::new("2019-12-31").unwrap());
+    let refused = client.execute(UpdateCampaign::new(&id, before_start)).unwrap_err();
+    assert_eq!(api(&refused).status.as_u16(), 422);
+    assert!(api(&refused).field_errors.contains_key("end_date"), "{refused}");
+    let later = CampaignChanges::new().end_date(Date::new("2030-12-31").unwrap());
+    assert!(client.execute(UpdateCampaign::new(&id, later)).is_ok());
+}
+
+#[test]
+fn records_are_stamped_on_the_emulators_clock() {
+    let (server, client) = stopped_clock();
+    server.advance_clock(Duration::from_secs(3 * 86_400));
+    let now = server.clock_now();
+    let created = client.agents().create(agent("Stamped")).unwrap();
+    assert_eq!(created.created_at.as_ref().map(|t| t.as_str()), Some(now.as_str()));
 }

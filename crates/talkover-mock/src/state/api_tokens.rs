@@ -113,7 +113,7 @@ impl State {
         let Some(id) = self.tokens.find(text).map(str::to_owned) else {
             return false;
         };
-        let now = now();
+        let now = crate::clock::stamp(self.live.clock.timestamp());
         if let Some(token) = self.tokens.tokens.iter_mut().find(|t| t.id.as_str() == id) {
             token.last_used_at = Some(now);
         }

@@ -4,6 +4,8 @@
 //! number decides the outcome), and a call that does not connect is tried again after the campaign's
 //! cooldown while it has retries left. Each step emits the campaign webhooks' events.
 
+use std::collections::HashMap;
+
 use serde_json::{json, Map, Value};
 use talkover_core::calls::{AgentSummary, CallStatus, CampaignCall, MakeCampaignCall, QueuedCampaignCall};
 use talkover_core::campaigns::{
@@ -130,6 +132,21 @@ impl State {
         if changes.agent_id.as_ref().is_some_and(|a| !self.has_agent(a.as_str())) {
             invalid.selected("agent_id");
         }
+        // The dates are checked as they will stand: a change of one is held against the other as stored.
+        let campaign = &self.campaigns[index];
+        let start = changes.start_date.as_ref().unwrap_or(&campaign.start_date);
+        let end = match &changes.end_date {
+            Some(changed) => changed.as_ref(),
+            None => campaign.end_date.as_ref(),
+        };
+        if let Some(end) = end {
+            if end.as_str() <= start.as_str() {
+                match changes.end_date {
+                    Some(_) => invalid.add("end_date", format!("The end date must be after start_date ({start}).")),
+                    None => invalid.add("start_date", format!("The start date must be before end_date ({end}).")),
+                }
+            }
+        }
         invalid.check()?;
         let changed = to_json(&changes)?;
         let campaign = &self.campaigns[index];
@@ -213,6 +230,9 @@ impl State {
         }
         let campaign = self.campaigns.remove(index);
         self.inherited_cooldowns.remove(campaign.id.as_str());
+        for call in campaign.calls.iter().flatten() {
+            self.live.campaign_call_extras.remove(call.id.as_str());
+        }
         Ok(Reply::ack("Campaign deleted successfully"))
     }
 
@@ -235,7 +255,9 @@ impl State {
         }
         let campaign_id = self.campaigns[index].id.clone();
         let calls = self.campaigns[index].calls.get_or_insert_with(Vec::new);
-        let waiting = |c: &&CampaignCall| c.to == body.to && (c.status == CallStatus::Queued || c.status.is_active());
+        let waiting = |c: &&CampaignCall| {
+            c.to == body.to && (matches!(c.status, CallStatus::Queued | CallStatus::Scheduled) || c.status.is_active())
+        };
         if let (false, Some(existing)) = (body.allow_duplicates.unwrap_or(false), calls.iter().find(waiting)) {
             return Err(Reply::new(
                 409,
@@ -249,10 +271,18 @@ impl State {
         }
         let now = self.live.clock.timestamp();
         let id = self.new_id();
-        let mut call = CampaignCall::new(id, body.to, CallStatus::Queued, now.clone());
+        // Inside the campaign's hours it waits for dispatch; outside them, for their next opening (within a
+        // year; a schedule closed longer keeps it queued).
+        let now_ms = self.live.clock.now_ms();
+        let opens = next_open(&self.campaigns[index], now_ms, now_ms + 366 * 86_400_000);
+        let (status, at) = match opens {
+            Some(at) if at > now_ms => (CallStatus::Scheduled, crate::clock::timestamp(at)),
+            _ => (CallStatus::Queued, now.clone()),
+        };
+        let mut call = CampaignCall::new(id, body.to, status, now.clone());
         call.campaign_id = Some(campaign_id.clone());
         call.retries = Some(0);
-        call.scheduled_at = Some(now.into());
+        call.scheduled_at = Some(at.into());
         let campaign = &mut self.campaigns[index];
         campaign.calls.get_or_insert_with(Vec::new).push(call.clone());
         if let Some(stats) = campaign.stats.as_mut() {
@@ -261,7 +291,9 @@ impl State {
         let mut summary = CampaignSummary::new(campaign.id.clone(), campaign.status.clone());
         summary.name = Some(campaign.name.clone());
         let queued = QueuedCampaignCall::new(call.clone(), summary);
-        let data = campaign_call_data(&call);
+        let extras = Extras { context: body.context, is_testing: body.is_testing.unwrap_or(false) };
+        self.live.campaign_call_extras.insert(call.id.as_str().to_owned(), extras);
+        let data = campaign_call_data(&call, &self.live.campaign_call_extras);
         self.emit_campaign(campaign_id.as_str(), CampaignWebhookEvent::CampaignCallQueued, &data);
         Ok(Reply::typed(201, &queued))
     }
@@ -275,25 +307,49 @@ impl State {
         let mut events: Vec<(String, CampaignWebhookEvent, Map<String, Value>)> = Vec::new();
         let mut to_place = Vec::new();
         for campaign in &mut self.campaigns {
-            if campaign.status != CampaignStatus::Active || !in_schedule(campaign, now_ms) {
+            if campaign.status != CampaignStatus::Active {
                 continue;
             }
             let Some(agent) = self.agents.iter().position(|a| a.agent.id == campaign.agent_id) else { continue };
+            // Since the last tick, the campaign's hours may have opened (and closed again, when the clock
+            // jumped): a call due by then is dialled when they first opened after it became due.
+            let open_since_last_tick = next_open(campaign, last_tick_ms, now_ms);
+            let schedule = campaign.clone();
             for call in campaign.calls.iter_mut().flatten() {
                 let waiting = matches!(call.status, CallStatus::Queued | CallStatus::Scheduled);
                 let scheduled_ms = call.scheduled_at.as_ref().map_or(0, |at| ms_of(at.as_str()));
-                if waiting && scheduled_ms <= now_ms {
-                    // Dialled when it became due, or at the last tick if it was due then.
-                    let placed_ms = scheduled_ms.max(last_tick_ms).min(now_ms);
-                    call.status = CallStatus::Initiated;
-                    to_place.push((agent, call.id.as_str().to_owned(), call.to.clone(), placed_ms));
-                    let data = campaign_call_data(call);
-                    events.push((campaign.id.as_str().to_owned(), CampaignWebhookEvent::CampaignCallStarted, data));
+                if !waiting || scheduled_ms > now_ms {
+                    continue;
                 }
+                let placed_ms = if scheduled_ms <= last_tick_ms {
+                    open_since_last_tick
+                } else {
+                    next_open(&schedule, scheduled_ms, now_ms)
+                };
+                let Some(placed_ms) = placed_ms else { continue };
+                if blocked(&schedule, &call.to) {
+                    // Checked against the do-not-call list before dialling: never placed, never retried.
+                    call.status = CallStatus::Failed;
+                    let data = campaign_call_data(call, &self.live.campaign_call_extras);
+                    events.push((campaign.id.as_str().to_owned(), CampaignWebhookEvent::CampaignCallFailed, data));
+                    if let Some(stats) = campaign.stats.as_mut() {
+                        stats.failed_calls += 1;
+                    }
+                    continue;
+                }
+                call.status = CallStatus::Initiated;
+                to_place.push((agent, call.id.as_str().to_owned(), call.to.clone(), placed_ms));
+                let data = campaign_call_data(call, &self.live.campaign_call_extras);
+                events.push((campaign.id.as_str().to_owned(), CampaignWebhookEvent::CampaignCallStarted, data));
             }
         }
         for (agent, campaign_call_id, to, placed_ms) in to_place {
-            let call = self.place_call(agent, Placing::at(to, placed_ms));
+            let mut placing = Placing::at(to, placed_ms);
+            if let Some(extras) = self.live.campaign_call_extras.get(&campaign_call_id) {
+                placing.context = extras.context.clone();
+                placing.is_testing = extras.is_testing;
+            }
+            let call = self.place_call(agent, placing);
             self.live.dials.retain(|d| d.campaign_call_id != campaign_call_id);
             self.live.dials.push(Dial { campaign_call_id, call_id: call.id.as_str().to_owned() });
         }
@@ -321,7 +377,7 @@ impl State {
                     CallStatus::Completed if voicemail => CallStatus::Voicemail,
                     other => other,
                 };
-                let mut data = campaign_call_data(call);
+                let mut data = campaign_call_data(call, &self.live.campaign_call_extras);
                 data.insert("call_id".into(), json!(dial.call_id));
                 data.insert("duration".into(), json!(duration));
                 if matches!(call.status, CallStatus::Completed | CallStatus::Voicemail) {
@@ -364,6 +420,17 @@ impl State {
             }
         }
         self.live.dials.retain(|d| !finished_dials.contains(&d.call_id));
+        // An `auto_complete` campaign whose every call is over (none waiting, none under way) completes.
+        let stamp = crate::clock::stamp(self.live.clock.timestamp());
+        for campaign in &mut self.campaigns {
+            let calls = campaign.calls.as_deref().unwrap_or_default();
+            let done = !calls.is_empty() && calls.iter().all(|c| c.status.is_terminal());
+            if campaign.status == CampaignStatus::Active && campaign.auto_complete == Some(true) && done {
+                campaign.status = CampaignStatus::Completed;
+                campaign.updated_at = Some(stamp.clone());
+                events.push((campaign.id.as_str().to_owned(), CampaignWebhookEvent::CampaignCompleted, Map::new()));
+            }
+        }
         for (campaign_id, event, data) in events {
             self.emit_campaign(&campaign_id, event, &data);
         }
@@ -429,15 +496,29 @@ pub(crate) struct Dial {
     call_id: String,
 }
 
-/// The data of a campaign call event, beside the delivery's envelope.
-fn campaign_call_data(call: &CampaignCall) -> Map<String, Value> {
+/// What make-campaign-call was given for a call beside its number.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Extras {
+    /// The caller's own data, sent back in every webhook event of the call (its campaign's and its agent's).
+    context: Option<Map<String, Value>>,
+    /// A test call is not billed.
+    is_testing: bool,
+}
+
+/// The data of a campaign call event, beside the delivery's envelope: the call, and the `context` its
+/// caller gave.
+fn campaign_call_data(call: &CampaignCall, extras: &HashMap<String, Extras>) -> Map<String, Value> {
     let data = json!({
         "campaign_call_id": call.id, "to": call.to, "status": call.status, "retries": call.retries.unwrap_or(0),
     });
-    match data {
+    let mut fields = match data {
         Value::Object(fields) => fields,
         _ => Map::new(),
+    };
+    if let Some(context) = extras.get(call.id.as_str()).and_then(|e| e.context.as_ref()) {
+        fields.insert("context".into(), Value::Object(context.clone()));
     }
+    fields
 }
 
 /// Milliseconds since the epoch of an RFC 3339 instant (0 when it is not one, so that it is due).
@@ -484,6 +565,57 @@ fn in_schedule(campaign: &Campaign, now_ms: i64) -> bool {
         }
         _ => true,
     }
+}
+
+/// The first instant from `from_ms` to `until_ms` (both included) at which the campaign may call, if
+/// any. The hours open either at `from_ms` or at one of the moments its schedule starts a stretch: a local
+/// midnight (a start date, a day of the week) or the opening of a call window, on some day in between.
+fn next_open(campaign: &Campaign, from_ms: i64, until_ms: i64) -> Option<i64> {
+    if from_ms > until_ms {
+        return None;
+    }
+    if in_schedule(campaign, from_ms) {
+        return Some(from_ms);
+    }
+    let zone = Zone::named_or_utc(Some(campaign.timezone.as_str()));
+    let mut openings: Vec<i64> = vec![0];
+    let windows = campaign.call_time_ranges.iter().flatten().map(|r| r.start.as_str());
+    for time in windows.chain(campaign.earliest_call_time.as_deref()) {
+        if let Some(minutes) = minutes_of(time) {
+            openings.push(minutes * 60);
+        }
+    }
+    let first_day = zone.to_local(from_ms.div_euclid(1000)).div_euclid(86_400);
+    let last_day = zone.to_local(until_ms.div_euclid(1000)).div_euclid(86_400);
+    // Ten years of days at the most: a schedule closed for longer is closed.
+    for day in first_day..=last_day.min(first_day + 3_660) {
+        let mut candidates: Vec<i64> = openings
+            .iter()
+            .map(|seconds| zone.to_utc(day * 86_400 + seconds) * 1000)
+            .filter(|ms| (from_ms + 1..=until_ms).contains(ms))
+            .collect();
+        candidates.sort_unstable();
+        if let Some(open) = candidates.into_iter().find(|&ms| in_schedule(campaign, ms)) {
+            return Some(open);
+        }
+    }
+    None
+}
+
+/// Minutes after midnight of an `HH:MM` (or `HH:MM:SS`) time.
+fn minutes_of(time: &str) -> Option<i64> {
+    let (hours, minutes) = time.get(..5)?.split_once(':')?;
+    Some(hours.parse::<i64>().ok()? * 60 + minutes.parse::<i64>().ok()?)
+}
+
+/// Whether the campaign's do-not-call check blocks `to`: the check is on, its source is the campaign's own
+/// list (`custom`, which get-campaign calls `campaign`) and the number is on it. The environment's and the
+/// platform's lists hold nothing here.
+fn blocked(campaign: &Campaign, to: &str) -> bool {
+    use talkover_core::campaigns::DoNotCallListSource::{Campaign as Own, Custom};
+    campaign.do_not_call_enabled == Some(true)
+        && matches!(campaign.do_not_call_list_source, Some(Custom | Own))
+        && campaign.do_not_call_custom_list.iter().flatten().any(|number| number.as_str() == to)
 }
 
 /// The day of the week of a wall-clock time (milliseconds since 1970-01-01T00:00 on that clock), from 1

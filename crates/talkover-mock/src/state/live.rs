@@ -35,18 +35,24 @@ pub(crate) struct Live {
     pub(super) outbox: Vec<Job>,
     /// The clock's time at the last tick.
     pub(super) last_tick_ms: i64,
+    /// What make-campaign-call was given beside the number, by campaign call id: the `context` that every
+    /// webhook event of the call carries, and whether it is a test call.
+    pub(super) campaign_call_extras: HashMap<String, super::campaigns::Extras>,
 }
 
 impl Default for Live {
     fn default() -> Self {
+        let clock = Clock::new(1.0);
+        let last_tick_ms = clock.now_ms();
         Self {
-            clock: Clock::new(1.0),
+            clock,
             hooks: HashMap::new(),
             logs: HashMap::new(),
             campaign_hooks: Vec::new(),
             dials: Vec::new(),
             outbox: Vec::new(),
-            last_tick_ms: 0,
+            last_tick_ms,
+            campaign_call_extras: HashMap::new(),
         }
     }
 }

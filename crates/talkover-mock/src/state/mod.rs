@@ -445,8 +445,9 @@ fn timestamp(time: impl Into<Timestamp>) -> Timestamp {
     time.into()
 }
 
+/// The emulator's time of the request being answered, in seconds since the epoch.
 fn unix_now() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or_default()
+    crate::clock::request_ms().div_euclid(1000)
 }
 
 fn is_phone_number(text: &str) -> bool {
@@ -538,7 +539,8 @@ impl State {
     /// Answers a stateful operation, or `None` for an operation the state does not model.
     pub(crate) fn handle(&mut self, req: &Request<'_>) -> Option<Reply> {
         let (_, handler) = HANDLERS.iter().find(|(id, _)| *id == req.operation.id)?;
-        Some(handler(self, req).unwrap_or_else(|refused| refused))
+        let at = self.live.clock.now_ms();
+        Some(crate::clock::answering_at(at, || handler(self, req).unwrap_or_else(|refused| refused)))
     }
 }
 

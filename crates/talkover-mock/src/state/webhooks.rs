@@ -215,7 +215,7 @@ impl State {
         let (a, w) = self.webhook(req)?;
         let hook = &self.agents[a].webhooks[w];
         let target = (hook.id.as_str().to_owned(), hook.webhook_url.clone(), hook.timeout);
-        self.retry(req, &target, "Webhook retry queued successfully")
+        self.retry(req, &target, hook.enabled, "Webhook retry queued successfully")
     }
 
     /// One page of a webhook's logs, newest first (25 a page unless asked).
@@ -226,15 +226,16 @@ impl State {
     }
 
     /// Queues a new attempt of a logged delivery with the webhook's current settings. A delivery that
-    /// succeeded, or whose retry is still waiting, cannot be retried (the documented 422).
-    fn retry(&mut self, req: &Request<'_>, target: &(String, String, u32), message: &str) -> Answer {
+    /// succeeded, or whose retry is still waiting, or one of a disabled webhook cannot be retried (the
+    /// documented 422).
+    fn retry(&mut self, req: &Request<'_>, target: &(String, String, u32), enabled: bool, message: &str) -> Answer {
         let (webhook_id, url, timeout) = target;
         let log_id = req.param("log_id");
         let logs = self.live.logs.get(webhook_id.as_str());
         let Some(original) = logs.into_iter().flatten().find(|l| l.id == log_id).cloned() else {
             return Err(documented(req, 404, Some("log"), "Webhook log not found."));
         };
-        if matches!(original.status, "success" | "pending") {
+        if !enabled || matches!(original.status, "success" | "pending") {
             return Err(Reply::fail_code(422, "Log cannot be retried", "LOG_NOT_RETRIABLE"));
         }
         let payload = original.resend.map(|r| r.payload).unwrap_or(original.request_payload);
@@ -411,7 +412,7 @@ impl State {
         let hook = &self.live.campaign_hooks[index];
         let target =
             (hook.id.as_str().to_owned(), hook.webhook_url.clone().unwrap_or_default(), hook.timeout.unwrap_or(30));
-        self.retry(req, &target, "Webhook retry queued")
+        self.retry(req, &target, hook.enabled.unwrap_or(true), "Webhook retry queued")
     }
 }
 
