@@ -212,16 +212,23 @@ fn check_error(expected: &ExpectedError, error: &Error, problems: &mut Vec<Strin
     check("kind", expected.kind.clone(), Some(kind));
     check("code", expected.code.clone(), error.code().map(str::to_owned));
     check("message", expected.message.clone(), error.message().map(str::to_owned));
-    let api = error.as_api();
-    check(
-        "fields",
-        expected.fields.as_ref().map(|f| f.join(",")),
+    let fields = match error {
         // The fields that have messages (a field given an empty list has none).
-        api.map(|a| {
-            let named = a.field_errors.iter().filter(|(_, messages)| !messages.is_empty());
-            named.map(|(field, _)| field.as_str()).collect::<Vec<_>>().join(",")
-        }),
-    );
+        Error::Api(api) => {
+            let named = api.field_errors.iter().filter(|(_, messages)| !messages.is_empty());
+            Some(named.map(|(field, _)| field.as_str()).collect::<Vec<_>>().join(","))
+        }
+        // A refusal names its fields too, sorted as a 422's are.
+        Error::InvalidRequest(invalid) => {
+            let mut named: Vec<&str> =
+                invalid.problems().iter().map(|p| p.field.as_str()).filter(|f| !f.is_empty()).collect();
+            named.sort_unstable();
+            named.dedup();
+            Some(named.join(","))
+        }
+        _ => None,
+    };
+    check("fields", expected.fields.as_ref().map(|f| f.join(",")), fields);
     // The delay the answer asked for: its `Retry-After` header, or else the body's `retry_after`.
     check(
         "retry_after_secs",

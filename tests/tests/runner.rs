@@ -122,3 +122,47 @@ fn a_refusal_the_sdk_would_send_fails_in_both_modes() {
         assert!(found.iter().any(|p| p.contains("expects it to refuse")), "{mode:?}: {found:?}");
     }
 }
+
+#[test]
+fn a_fixture_is_read_as_the_wire_carries_it() {
+    // A 204 carries no body on the wire: what a recording kept after one is not read, in either mode.
+    let text = fs::read_to_string(fixtures_dir().join("delete-agent/ok-delete.json")).unwrap();
+    let mut fixture: Value = serde_json::from_str(&text).unwrap();
+    fixture["response"]["status"] = json!(204);
+    fixture["response"]["body"] = json!({ "success": false, "message": "left over" });
+    fixture["expect"] = json!({ "ok": "lenient" });
+    for mode in [Mode::InMemory, Mode::Wire] {
+        assert_eq!(problems(fixture.clone(), "delete-agent", mode), Vec::<String>::new(), "{mode:?}");
+    }
+
+    // One header given twice (names are case-blind) is a malformed fixture, not one of them unchecked.
+    let mut twice = original();
+    twice["request"]["headers"]["Accept"] = json!("text/plain");
+    let found = problems(twice, "delete-action", Mode::InMemory);
+    assert!(found.iter().any(|p| p.contains("given twice")), "{found:?}");
+
+    // A byte-order mark before the JSON is no part of it.
+    let dir = scratch("bom");
+    fs::create_dir_all(dir.join("delete-action")).unwrap();
+    let text = format!("\u{feff}{}", serde_json::to_string(&original()).unwrap());
+    fs::write(dir.join("delete-action/case.json"), text).unwrap();
+    let outcomes = run_dir(&dir, Mode::InMemory).unwrap();
+    let _ = fs::remove_dir_all(&dir);
+    assert_eq!(outcomes.into_iter().flat_map(|o| o.problems).collect::<Vec<_>>(), Vec::<String>::new());
+}
+
+#[test]
+fn a_refusal_names_its_fields() {
+    let fixture = json!({
+        "operation": "make-call",
+        "description": "a delay past the documented bound",
+        "params": { "path": { "agent_id": "550e8400-e29b-41d4-a716-446655440000" },
+                    "body": { "to": "+15551234567", "delay_seconds": 3601 } },
+        "expect": { "error": { "kind": "invalid_request", "fields": ["delay_seconds"] } }
+    });
+    assert_eq!(problems(fixture.clone(), "make-call", Mode::InMemory), Vec::<String>::new());
+    let mut wrong = fixture;
+    wrong["expect"]["error"]["fields"] = json!(["to"]);
+    let found = problems(wrong, "make-call", Mode::InMemory);
+    assert!(found.iter().any(|p| p.contains("error fields")), "{found:?}");
+}

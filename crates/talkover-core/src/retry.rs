@@ -35,6 +35,7 @@ pub struct RetryPolicy {
     /// Default 0.25.
     pub jitter: f64,
     /// The longest `Retry-After` honoured; an answer asking for a longer wait is not retried. Default 60 s.
+    /// One asking for no wait (`0`, a date already past) is retried after the backoff.
     pub max_retry_after: Duration,
     /// Statuses retried for requests that are safe to repeat. Default 408, 429 and every 5xx. A 4xx
     /// answer carrying a documented business code is not retried even when its status is listed.
@@ -150,6 +151,9 @@ impl RetryPolicy {
             }
             Attempt::Failed(_) => None,
         };
+        // A wait of nothing (`Retry-After: 0`, a date already past) is no wait asked: the backoff stands
+        // in, so a server that keeps saying so is not asked again at once.
+        let asked = asked.filter(|wait| !wait.is_zero());
         let delay = match asked {
             Some(wait) if wait > self.max_retry_after => return Decision::Stop(StopReason::RetryAfterTooLong),
             Some(wait) => wait,
@@ -385,6 +389,12 @@ mod tests {
         for odd in ["1.", ".5", "1.5.2", "-1", "1e3"] {
             h.insert("retry-after", odd.parse().unwrap());
             assert_eq!(crate::rate_limit::retry_after(&h, std::time::SystemTime::now()), None, "{odd}");
+        }
+        // No wait at all, or a moment already past, is not taken at its word: the backoff stands in.
+        for none in ["0", "Wed, 21 Oct 2015 07:28:00 GMT"] {
+            h.insert("retry-after", none.parse().unwrap());
+            assert_eq!(policy.decide(0, &answered(429, &h), true, 0.0), Decision::Retry(policy.backoff_for(0, 0.0)));
+            assert!(policy.backoff_for(0, 0.0) > Duration::ZERO);
         }
     }
 
