@@ -35,10 +35,10 @@ pub(crate) const EVENT_HEADER: &str = "X-Talkover-Event";
 pub(crate) const TICK: Duration = Duration::from_millis(100);
 
 /// The most attempts after the first, whatever a webhook says (the API allows 0 to 10).
-const MAX_RETRIES: u32 = 10;
+pub(crate) const MAX_RETRIES: u32 = 10;
 
 /// The longest a target may take, whatever a webhook says (the API allows 5 to 120 seconds).
-const MAX_TIMEOUT: Duration = Duration::from_secs(120);
+pub(crate) const MAX_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// The most of a target's answer kept in a log.
 const MAX_RESPONSE: usize = 64 * 1024;
@@ -238,10 +238,11 @@ async fn deliver(mut job: Job, state: Weak<Mutex<State>>) {
             lock(&shared).record_attempt(&job, job.first_attempt + n, &attempt, last);
         }
         job.log_id = None;
-        if let Some(waiter) = job.waiter.take() {
-            waiter.tell(attempt.clone());
-        }
         if last {
+            // A test's caller hears of the delivery's outcome: its last attempt.
+            if let Some(waiter) = job.waiter.take() {
+                waiter.tell(attempt);
+            }
             return;
         }
         tokio::time::sleep(Duration::from_millis(200) * (n + 1)).await;

@@ -282,7 +282,8 @@ async fn test_webhook_delivers_a_signed_test_payload() {
     let hook = NewAgentWebhook::new("Receiver", receiver.url(), [AgentWebhookEvent::PhoneCallEnded])
         .webhook_secret(SECRET)
         .http_method(WebhookHttpMethod::Put)
-        .custom_header("X-Team", "calls");
+        .custom_header("X-Team", "calls")
+        .max_retries(1);
     let webhook = client.execute(CreateWebhook::new(&agent.id, hook)).await.unwrap();
 
     let result = client.execute(TestWebhook::new(&agent.id, &webhook.id)).await.unwrap();
@@ -308,6 +309,8 @@ async fn test_webhook_delivers_a_signed_test_payload() {
     let failed = client.execute(TestWebhook::new(&agent.id, &webhook.id)).await.unwrap_err();
     assert_eq!(api(&failed).kind, ErrorKind::Unsuccessful);
     assert_eq!(api(&failed).message.as_deref(), Some("Webhook test failed: HTTP 500 Internal Server Error"));
+    // It was tried again as the webhook's `max_retries` says, before the answer came.
+    assert_eq!(receiver.wait_for(3).len(), 3, "the first test, then the failing one and its retry");
 }
 
 #[test]
@@ -744,7 +747,8 @@ fn a_failed_agent_webhook_delivery_keeps_the_status_its_target_answered() {
     let receiver = Receiver::start();
     receiver.answer_with(503);
     let agent = published_agent(&client, "Unavailable");
-    let hook = NewAgentWebhook::new("Down", receiver.url(), [AgentWebhookEvent::PhoneCallStarted]);
+    // Not retried, so that each test is one attempt (test-webhook keeps to the webhook's retries).
+    let hook = NewAgentWebhook::new("Down", receiver.url(), [AgentWebhookEvent::PhoneCallStarted]).max_retries(0);
     let webhook = client.execute(CreateWebhook::new(&agent, hook)).unwrap();
     let failed = client.execute(TestWebhook::new(&agent, &webhook.id)).unwrap_err();
     assert_eq!(api(&failed).message.as_deref(), Some("Webhook test failed: HTTP 503 Service Unavailable"));
@@ -1092,4 +1096,28 @@ fn records_are_stamped_on_the_emulators_clock() {
     let now = server.clock_now();
     let created = client.agents().create(agent("Stamped")).unwrap();
     assert_eq!(created.created_at.as_ref().map(|t| t.as_str()), Some(now.as_str()));
+}
+
+#[test]
+fn a_voice_must_exist_and_an_agents_calls_go_with_it() {
+    let (server, client) = stopped_clock();
+    let agent = published_agent(&client, "Leaving");
+    let unknown =
+        talkover::agents::AgentVoiceSettings::new("no-such-voice", 1.2, talkover::agents::WhoSpeaksFirst::Agent);
+    let refused = client.agents().update_voice(&agent, unknown).unwrap_err();
+    assert_eq!((api(&refused).status.as_u16(), api(&refused).code.as_deref()), (404, Some("VOICE_NOT_FOUND")));
+
+    // A phone number written as a JSON number is there, and is no phone number.
+    let path = format!("/api/v1/agents/{agent}/call");
+    let numeric = plain(&server, "POST", &path, Some(json!({ "to": 15551234567_u64 })));
+    assert_eq!((numeric.status, &numeric.body["error"]["code"]), (400, &json!("INVALID_PHONE_NUMBER")));
+
+    client.execute(MakeCall::new(&agent, NewCall::new("+15550001234"))).unwrap();
+    server.advance_clock(Duration::from_secs(10));
+    assert_eq!(statuses(&client, &agent).len(), 1);
+    client.agents().unpublish(&agent).unwrap();
+    client.agents().delete(&agent).unwrap();
+    // Its call history was deleted with it (delete-agent).
+    let calls = client.execute(ListCalls::new().agent_id(&agent)).unwrap();
+    assert!(calls.items.is_empty(), "{:?}", calls.items);
 }

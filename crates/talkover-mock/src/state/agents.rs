@@ -126,8 +126,10 @@ impl State {
         let body = update.body;
         invalid.check()?;
         let template = body.voice_id.as_str().to_owned();
-        let name = self.voice_name(&template);
-        let name = name.unwrap_or_else(|| "Voice".to_owned());
+        // The voice must be one of the voice templates (update-agent-voice: VOICE_NOT_FOUND).
+        let Some(name) = self.voice_name(&template) else {
+            return Err(Reply::fail_code(404, "Voice template not found", "VOICE_NOT_FOUND"));
+        };
         let voice_id = self.new_id();
         let mut voice = Voice::new(voice_id, name.clone());
         voice.label = Some(format!("{name} Voice"));
@@ -234,6 +236,8 @@ impl State {
         }
         self.agents.remove(index);
         self.callbacks.forget(id.as_str());
+        // Its call history goes with it (delete-agent: permanently removed).
+        self.calls.retain(|c| c.call.agent.as_ref().is_none_or(|a| a.id != id));
         Ok(Reply::ack("Agent deleted successfully"))
     }
 }

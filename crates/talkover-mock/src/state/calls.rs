@@ -160,7 +160,17 @@ impl Placing {
 impl State {
     pub(super) fn make_call(&mut self, req: &Request<'_>) -> Answer {
         let index = self.agent_index(req)?;
-        let to = req.body.and_then(|b| b.get("to")).and_then(serde_json::Value::as_str).unwrap_or_default();
+        let given = req.body.and_then(|b| b.get("to")).filter(|to| !to.is_null());
+        if let Some(other) = given.filter(|to| !to.is_string()) {
+            // A number written as a JSON number (or any other non-text) is there, and not a phone number.
+            return Err(Reply::error_object(
+                400,
+                "INVALID_PHONE_NUMBER",
+                "Phone number must be in international format (e.g., +1234567890)",
+                Some(json!({ "field": "to", "value": other })),
+            ));
+        }
+        let to = given.and_then(serde_json::Value::as_str).unwrap_or_default();
         if to.is_empty() {
             // The page's 400 names the field at fault in `details`, as INVALID_PHONE_NUMBER's example does.
             let details = json!({ "field": "to" });

@@ -199,8 +199,13 @@ impl State {
         let (agent, hook) = (&self.agents[a].agent, &self.agents[a].webhooks[w]);
         let event = AgentWebhookEvent::from(TEST_EVENT);
         let payload = agent_delivery(agent, hook, event, &self.live.clock.timestamp(), true, Map::new());
-        let target =
-            Target { webhook_id: hook.id.as_str(), url: &hook.webhook_url, timeout: hook.timeout, max_retries: 0 };
+        // The test keeps to the webhook's timeout and retries (test-webhook's notes).
+        let target = Target {
+            webhook_id: hook.id.as_str(),
+            url: &hook.webhook_url,
+            timeout: hook.timeout,
+            max_retries: hook.max_retries,
+        };
         Ok(self.live.job(&target, TEST_EVENT.to_owned(), payload))
     }
 
@@ -418,5 +423,8 @@ impl State {
 
 /// How long test-webhook waits for its delivery before answering that it timed out.
 pub(crate) fn test_wait(job: &Job) -> Duration {
-    job.timeout + Duration::from_secs(1)
+    let attempts = job.max_retries.min(crate::deliver::MAX_RETRIES) + 1;
+    // Each attempt within the timeout, the pauses between them, and a second to spare.
+    let pauses = Duration::from_millis(200) * (attempts * (attempts - 1) / 2);
+    job.timeout.min(crate::deliver::MAX_TIMEOUT) * attempts + pauses + Duration::from_secs(1)
 }
