@@ -188,6 +188,7 @@ fn check_decoded(fixture: &Fixture, decoded: Result<serde_json::Value, Error>, p
             problems.push(format!("expected an error, decoded {}", crate::compare_short(&value)))
         }
         (Expect::Error(expected), Err(error)) => check_error(expected, &error, problems),
+        (other, _) => problems.push(format!("this runner does not know the expectation {other:?}")),
     }
 }
 

@@ -227,6 +227,7 @@ campaign_settings! {
     }
     required {
         /// The fields every [`Campaign`] carries, by name, for [`Campaign::new`].
+        #[derive(Clone, Debug, PartialEq)]
         pub struct CampaignRequired;
     }
     optional {

@@ -53,7 +53,10 @@ pub trait Execute: Sized {
 ///
 /// Every optional query parameter of an operation has a setter here and on the operation itself, both
 /// generated from the operation's declaration.
-#[must_use = "nothing is sent until `send` (or `items`) is called"]
+///
+/// On the async client it can be awaited as it is (`client.agents().list().await?`): awaiting it sends
+/// it, as `.send().await` does.
+#[must_use = "nothing is sent until it is awaited, or `send` (or `items`) is called"]
 pub struct Pending<'c, C, O> {
     client: &'c C,
     operation: O,
@@ -98,6 +101,20 @@ where
     }
 }
 
+/// Awaiting a request of the async client sends it, as [`Pending::send`] does.
+impl<C: Execute, O: Operation + 'static> std::future::IntoFuture for Pending<'_, C, O>
+where
+    Output<O>: Send + 'static,
+    C::Call<Output<O>>: std::future::Future,
+{
+    type Output = <C::Call<Output<O>> as std::future::Future>::Output;
+    type IntoFuture = C::Call<Output<O>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
 impl<C: Execute, O> Pending<'_, C, O>
 where
     O: PagedOperation + Send + 'static,
@@ -112,10 +129,11 @@ where
     }
 }
 
-/// A value a generated setter accepts for a field of type `T`: `T` itself, and for text-like fields
-/// (strings, ids, string enums) a `&str` or `String` as well.
+/// A value a generated setter accepts for a field of type `T`: `T` itself, and for texts and ids a
+/// `&str` or `String` as well. A string enum takes its variant only (`status(AgentStatus::Draft)`), so
+/// that a misspelt value is a compile error rather than a request the API refuses.
 ///
-/// It exists so that `per_page(50)` infers `u32` while `search("x")` and `status("draft")` convert.
+/// It exists so that `per_page(50)` infers `u32` while `search("x")` and `agent_id("…")` convert.
 pub trait IntoParam<T> {
     /// The field's value.
     fn into_param(self) -> T;

@@ -47,6 +47,19 @@ macro_rules! id_type {
             }
         }
 
+        /// Compares with the identifier's text: `agent.id == "550e8400-…"`.
+        impl ::std::cmp::PartialEq<str> for $name {
+            fn eq(&self, other: &str) -> bool {
+                self.as_str() == other
+            }
+        }
+
+        impl ::std::cmp::PartialEq<&str> for $name {
+            fn eq(&self, other: &&str) -> bool {
+                self.as_str() == *other
+            }
+        }
+
         impl ::std::convert::From<String> for $name {
             fn from(id: String) -> Self {
                 Self::new(id)
@@ -157,12 +170,6 @@ macro_rules! string_enum {
                     $( $value => Self::$variant, )+
                     other => Self::Unknown(other.to_owned()),
                 }
-            }
-        }
-
-        impl $crate::execute::IntoParam<$name> for &str {
-            fn into_param(self) -> $name {
-                $name::from(self)
             }
         }
 

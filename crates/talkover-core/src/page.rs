@@ -181,11 +181,37 @@ impl<T> Page<T> {
     }
 }
 
+impl<T> Page<T> {
+    /// The items on this page, in order.
+    pub fn iter(&self) -> std::slice::Iter<'_, T> {
+        self.items.iter()
+    }
+
+    /// How many items this page holds (not the whole list's count: that is `pagination.total`).
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// Whether this page holds no item.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+}
+
 impl<T> IntoIterator for Page<T> {
     type Item = T;
     type IntoIter = std::vec::IntoIter<T>;
     fn into_iter(self) -> Self::IntoIter {
         self.items.into_iter()
+    }
+}
+
+/// `for agent in &page`.
+impl<'a, T> IntoIterator for &'a Page<T> {
+    type Item = &'a T;
+    type IntoIter = std::slice::Iter<'a, T>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.items.iter()
     }
 }
 

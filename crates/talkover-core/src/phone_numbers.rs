@@ -98,6 +98,7 @@ optional_fields! {
     }
     required {
         /// The fields every [`PhoneNumber`] carries, by name, for [`PhoneNumber::new`].
+        #[derive(Clone, Debug, PartialEq)]
         pub struct PhoneNumberRequired;
     }
 }

@@ -186,6 +186,7 @@ impl RetryPolicy {
 
 /// How an attempt ended, as the retry decision sees it.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum Attempt<'a> {
     /// The server answered.
     Answered {
@@ -216,6 +217,7 @@ fn is_business_answer(body: &[u8]) -> bool {
 
 /// What to do after an attempt.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Decision {
     /// The call succeeded.
     Done,

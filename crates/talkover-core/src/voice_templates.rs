@@ -87,6 +87,7 @@ optional_fields! {
     }
     required {
         /// The fields every [`VoiceTemplate`] carries, by name, for [`VoiceTemplate::new`].
+        #[derive(Clone, Debug, PartialEq)]
         pub struct VoiceTemplateRequired;
     }
 }
@@ -149,8 +150,10 @@ mod tests {
 
     #[test]
     fn filters_are_sent_by_their_documented_names() {
-        let list =
-            ListVoiceTemplates::new().gender(VoiceGender::Female).quality_tier(QualityTier::Pro).language("pt-BR");
+        let list = ListVoiceTemplates::new()
+            .gender(VoiceGender::Female)
+            .quality_tier(QualityTier::Pro)
+            .language(crate::language::Language::PtBr);
         let request = build_request(&list, &config()).unwrap();
         let expected = [("gender", "female"), ("language", "pt-BR"), ("quality_tier", "pro")];
         assert_eq!(query_pairs(&request), pairs(&expected));

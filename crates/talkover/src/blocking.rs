@@ -184,6 +184,12 @@ pub struct Items<O: PagedOperation> {
     pages: Paginator<O>,
 }
 
+impl<O: PagedOperation> std::fmt::Debug for Items<O> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Items").field("operation", &O::ID).finish_non_exhaustive()
+    }
+}
+
 impl<O: PagedOperation> Iterator for Items<O> {
     type Item = Result<O::Item, Error>;
 

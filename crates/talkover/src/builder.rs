@@ -141,6 +141,9 @@ impl<T: Side> ClientBuilder<T> {
     }
 
     /// Reads `TALKOVER_TOKEN` and, when set, `TALKOVER_BASE_URL`.
+    // A builder step of the public API (the type is public through the `ClientBuilder` aliases, which
+    // clippy does not see as exported): the name says where the settings come from.
+    #[allow(clippy::wrong_self_convention)]
     pub fn from_env(mut self) -> Result<Self, Error> {
         let token = std::env::var(TOKEN_ENV).map_err(|_| config_error("token", "TALKOVER_TOKEN is not set"))?;
         self.token = Some(SecretString::from(token));

@@ -258,6 +258,12 @@ pub struct ItemStream<O: PagedOperation> {
     pending: Option<BoxFuture<Page<O::Item>>>,
 }
 
+impl<O: PagedOperation> std::fmt::Debug for ItemStream<O> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ItemStream").field("operation", &O::ID).finish_non_exhaustive()
+    }
+}
+
 impl<O> ItemStream<O>
 where
     O: PagedOperation + Send + 'static,

@@ -1,25 +1,65 @@
 //! The Rust SDK for the [Talkover](https://app.talkover.ai) API: AI voice agents that place and answer
 //! phone calls.
 //!
-//! Two clients run the same typed operations: [`Client`] (async, on reqwest, the `reqwest` feature, on by
-//! default) and [`blocking::Client`] (on ureq, the `ureq` feature, no async runtime). Every type of the API
-//! is re-exported from [`talkover_core`], which holds the API as pure data and can be used alone.
+//! Two clients run the same typed operations through the same resource handlers: [`Client`] (async, on
+//! reqwest, the `reqwest` feature, on by default) and [`blocking::Client`] (on ureq, the `ureq` feature, no
+//! async runtime). Every type of the API is re-exported from [`talkover_core`], which holds the API as pure
+//! data and can be used alone (servers, your own HTTP stack).
+//!
+//! ```toml
+//! talkover = "0.1"                                     # async, reqwest + rustls
+//! talkover = { version = "0.1", default-features = false, features = ["ureq", "webhook-signatures"] }
+//! ```
+//!
+//! # A first call
+//!
+//! Handlers follow the API's resources (`client.agents()`, `client.calls()`, `client.campaigns()`, …, see
+//! [`resources`]); each method is one operation, its documented failures listed in its `# Errors`.
 //!
 //! ```no_run
-//! # async fn run() -> Result<(), talkover::Error> {
+//! use talkover::agents::AgentStatus;
+//!
+//! # async fn run() -> talkover::Result<()> {
 //! let client = talkover::Client::from_env()?; // TALKOVER_TOKEN, optional TALKOVER_BASE_URL
-//! client.agents().unpublish("550e8400-e29b-41d4-a716-446655440000").await?;
-//! client.agents().actions("550e8400-e29b-41d4-a716-446655440000").delete("action-uuid-1").await?;
+//! let agent = client.agents().get("550e8400-e29b-41d4-a716-446655440000").await?;
+//! println!("{} is {:?}", agent.name, agent.current_status);
+//!
+//! // A list takes its filters, then is awaited (or walked item by item with `.items()`).
+//! let page = client.agents().list().status(AgentStatus::Published).per_page(50).await?;
+//! for agent in &page {
+//!     println!("{} {}", agent.id, agent.name);
+//! }
 //! # Ok(()) }
 //! ```
 //!
-//! Errors are one [`Error`] type split by phase: never sent ([`Error::InvalidRequest`]), transport
-//! ([`Error::Transport`]), the API said no ([`Error::Api`], with status, kind, code, message, field errors and
-//! request id) and could not decode ([`Error::Decode`]).
+//! The blocking client is the same without `.await`:
 //!
-//! The `registry` feature (off by default) adds `registry`, `fixture`, `replay::Replay`,
-//! `record::Recorder` and `blocking::Client::execute_registered`: operations by id from and to JSON, and
-//! replaying or recording fixtures, for tools and tests.
+//! ```no_run
+//! # fn run() -> talkover::Result<()> {
+//! let client = talkover::blocking::Client::from_env()?;
+//! for agent in client.agents().list().items() {
+//!     println!("{}", agent?.name);
+//! }
+//! # Ok(()) }
+//! ```
+//!
+//! # Errors
+//!
+//! One [`Error`] type split by phase: never sent ([`Error::InvalidRequest`]), transport
+//! ([`Error::Transport`]), the API said no ([`Error::Api`], with status, kind, code, message, field errors and
+//! request id) and could not decode ([`Error::Decode`]). Match on [`Error::kind`] first. A call that may
+//! already have been carried out (a call placed, an agent created) is never sent twice; how the rest is
+//! retried is the client's [`RetryPolicy`] (`Client::builder().retry_policy(…)`, [`Client::with_retry_policy`]).
+//!
+//! # Testing code that uses the SDK
+//!
+//! - The emulator (`talkover-mock`, a dev-dependency) serves the whole API on 127.0.0.1 with state, calls
+//!   that progress on a clock you control and signed webhook deliveries: point the client's base URL at
+//!   it.
+//! - Any closure is a transport ([`Client::with_transport`]), for a canned answer in a unit test.
+//! - The `registry` feature (off by default) adds `registry`, `fixture`, `replay::Replay`,
+//!   `record::Recorder` and `blocking::Client::execute_registered`: operations by id from and to JSON, and
+//!   replaying or recording exchanges, for tools and tests.
 #![warn(missing_docs)]
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
@@ -33,7 +73,11 @@ mod client;
 mod client_core;
 pub mod resources;
 
-pub use builder::{ClientBuilder, BASE_URL_ENV, TOKEN_ENV};
+pub use builder::{BASE_URL_ENV, TOKEN_ENV};
+/// The async client's builder ([`Client::builder`]); the blocking one's is [`blocking::ClientBuilder`].
+pub type ClientBuilder = builder::ClientBuilder<std::sync::Arc<dyn Transport>>;
+/// A result whose error is the SDK's [`Error`]: `talkover::Result<Agent>`.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
 pub use client::{BoxFuture, Client, ItemStream, Sleep};
 /// The `Stream` trait [`ItemStream`] implements (from `futures-core`), for use with any stream
 /// combinator library; [`ItemStream::next`] and [`ItemStream::try_collect`] need none.

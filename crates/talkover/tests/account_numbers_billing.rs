@@ -39,7 +39,7 @@ fn voice_templates_list_sends_gender_and_tier_filters() {
 #[test]
 fn voice_templates_list_sends_the_language_filter() {
     let (groups, request) = exchange(fixture!("list-voice-templates/ok-filter-language.json"), |c| {
-        c.voice_templates().list().language("pt-BR").send()
+        c.voice_templates().list().language(talkover::language::Language::PtBr).send()
     });
     assert_eq!(sent_query(&request), pairs(&[("language", "pt-BR")]));
     assert_eq!(groups.items[0].voices[0].language, talkover::language::Language::PtBr);
@@ -415,7 +415,7 @@ async fn async_client_runs_the_same_handlers() {
         async move { Ok(response) }
     });
 
-    let groups = client.voice_templates().list().language("pt-BR").send().await.unwrap();
+    let groups = client.voice_templates().list().language(talkover::language::Language::PtBr).await.unwrap();
     let health = client.sip_trunks().health("trunk-uuid-1").await.unwrap();
 
     assert_eq!(groups.items[1].display_name, "Isabela");

@@ -299,6 +299,23 @@ async fn async_items_stream_every_page() {
 }
 
 #[tokio::test]
+async fn a_list_is_awaited_as_it_is_and_its_page_read_by_reference() -> talkover::Result<()> {
+    let client = talkover::Client::with_transport(config(), |request: HttpRequest| {
+        let response = page_answer(&request);
+        async move { Ok(response) }
+    });
+    // Awaiting the request sends it, as `.send().await` does.
+    let page = client.agents().list().per_page(2).await?;
+    assert_eq!((page.len(), page.is_empty()), (2, false));
+    let ids: Vec<&str> = (&page).into_iter().map(|agent| agent.id.as_str()).collect();
+    assert_eq!(ids, ["agent-10", "agent-11"]);
+    assert!(page.iter().any(|agent| agent.id == "agent-11"), "an id compares with its text");
+    let stream = client.agents().list().items();
+    assert_eq!(format!("{stream:?}"), "ItemStream { operation: \"list-agents\", .. }");
+    Ok(())
+}
+
+#[tokio::test]
 async fn async_items_need_nothing_but_the_sdk() {
     let client = talkover::Client::with_transport(config(), |request: HttpRequest| {
         let response = page_answer(&request);
