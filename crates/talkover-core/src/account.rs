@@ -1,5 +1,9 @@
 //! The account: the user's personal access tokens, the current user, and the API's health.
 //!
+//! From the `talkover` crate, these operations run through `client.api_tokens()` (`ApiTokens`),
+//! `client.current_user()` and `client.health()`: the methods of `talkover::resources`, on either client.
+//! The types here are what those methods take and give.
+//!
 //! These operations answer in shapes of their own: the token list and a created token come as
 //! `{"data": …}` with no `success` flag, revoking a token answers a bare `{"message": …}`, and the current
 //! user and the health check are bare objects. A newly created token is a [`SecretString`]: shown once,

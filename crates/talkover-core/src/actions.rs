@@ -1,5 +1,9 @@
 //! Actions: what an agent can do during or after a call (call a webhook, transfer, hold, …).
 //!
+//! From the `talkover` crate, these operations run through `client.agents().actions(agent_id)` (`Actions`),
+//! and `client.action_integrations()`: the methods of `talkover::resources`, on either client. The types
+//! here are what those methods take and give.
+//!
 //! Reference: <https://docs.talkover.ai/api-reference/endpoints/list-actions> and the pages beside it.
 
 use serde::{Deserialize, Serialize};

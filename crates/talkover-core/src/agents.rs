@@ -1,5 +1,8 @@
 //! Voice agents: create, list, read, configure, publish and unpublish, delete, and their pricing.
 //!
+//! From the `talkover` crate, these operations run through `client.agents()` (`Agents`): the methods of
+//! `talkover::resources`, on either client. The types here are what those methods take and give.
+//!
 //! Reference: <https://docs.talkover.ai/api-reference/endpoints/list-agents> and the pages beside it.
 
 use serde::{Deserialize, Serialize};

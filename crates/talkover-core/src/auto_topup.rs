@@ -1,6 +1,9 @@
 //! Auto top-up: recharge the balance when it runs low or on a day of the month, test it, turn it off,
 //! read its history and the payment methods it can charge.
 //!
+//! From the `talkover` crate, these operations run through `client.auto_topup()` (`AutoTopup`): the methods
+//! of `talkover::resources`, on either client. The types here are what those methods take and give.
+//!
 //! Every money amount here (thresholds, recharge and scheduled amounts, the daily limit, charges and
 //! balances) is a [`Decimal`], never `f64`, so amounts keep their exact digits.
 //!

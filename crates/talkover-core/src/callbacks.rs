@@ -1,5 +1,9 @@
 //! Callback agents: agents that answer when someone calls back a number another agent called from.
 //!
+//! From the `talkover` crate, these operations run through `client.callback_agents()` (`CallbackAgents`):
+//! the methods of `talkover::resources`, on either client. The types here are what those methods take and
+//! give.
+//!
 //! An inbound agent becomes a callback agent for one or more outbound *source* agents: when a contact a
 //! source agent called dials back, the call goes to the callback agent.
 //!

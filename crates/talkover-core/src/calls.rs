@@ -1,5 +1,9 @@
 //! Calls: place calls from an agent or a campaign, end them, find active ones, list history.
 //!
+//! From the `talkover` crate, these operations run through `client.agents().call(…)` to place one,
+//! `client.calls()` (`Calls`) for the rest, and `client.campaigns().call(…)` for a campaign's: the methods
+//! of `talkover::resources`, on either client. The types here are what those methods take and give.
+//!
 //! Reference: <https://docs.talkover.ai/api-reference/endpoints/make-call> and the pages beside it.
 //!
 //! Placing a call rings a phone and costs money, so [`MakeCall`] and [`MakeCampaignCall`] are never

@@ -1,5 +1,8 @@
 //! SFTP import and export of a campaign's contacts and results.
 //!
+//! From the `talkover` crate, these operations run through `client.campaigns().sftp(campaign_id)`: the
+//! methods of `talkover::resources`, on either client. The types here are what those methods take and give.
+//!
 //! Reference: <https://docs.talkover.ai/api-reference/endpoints/get-campaign-sftp> and the pages beside it.
 //!
 //! A new configuration starts disabled: [`TestCampaignSftpConnection`] must succeed before

@@ -1,5 +1,8 @@
 //! Campaigns: batches of outbound calls with schedules, retries and do-not-call rules.
 //!
+//! From the `talkover` crate, these operations run through `client.campaigns()` (`Campaigns`): the methods
+//! of `talkover::resources`, on either client. The types here are what those methods take and give.
+//!
 //! Reference: <https://docs.talkover.ai/api-reference/endpoints/list-campaigns> and the pages beside it.
 //!
 //! ```

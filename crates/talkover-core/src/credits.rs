@@ -1,5 +1,8 @@
 //! Credits: the account's balance, and buying more of it.
 //!
+//! From the `talkover` crate, these operations run through `client.credits()` (`Credits`): the methods of
+//! `talkover::resources`, on either client. The types here are what those methods take and give.
+//!
 //! Every money or credit amount here (the balance, the purchase amount, what was charged, the new balance)
 //! is a [`Decimal`], never `f64`, so that `100.10` stays `100.10`.
 //!

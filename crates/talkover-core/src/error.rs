@@ -910,8 +910,10 @@ fn excerpt(body: &[u8], secret: Option<&str>) -> Option<String> {
     let mut text = String::from_utf8_lossy(window).into_owned();
     let mut cut = window.len() < body.len();
     if cut {
-        // The last word may be part of a secret that goes on past the window.
-        text.truncate(text.trim_end_matches(|c: char| !c.is_whitespace()).len());
+        // The last word may be part of a secret that goes on past the window: cut back to a space or to
+        // JSON's punctuation, which ends a token (a body without spaces keeps what comes before).
+        let ends_token = |c: char| c.is_whitespace() || matches!(c, ',' | ':' | '{' | '}' | '[' | ']');
+        text.truncate(text.trim_end_matches(|c: char| !ends_token(c)).len());
     }
     crate::secret::redact_in(&mut text, secret);
     let mut out = String::new();
@@ -1204,6 +1206,11 @@ mod tests {
             let shown = format!("{e} {e:?}");
             assert!(!shown.contains("custom-secret") && !shown.contains("1234567890"), "{shown}");
         }
+        // A body too deep to read, with no space in its first window, still shows how it began.
+        let deep = format!(r#"{{"message":"x","errors":{{"a":{}1{}}}}}"#, "[".repeat(5000), "]".repeat(5000));
+        let shown = err(422, &deep).to_string();
+        assert!(shown.contains(r#"(validation): {"message":"x","errors":{"a":[[["#), "{shown}");
+        assert!(shown.ends_with('…') && shown.chars().count() < 400, "{shown}");
     }
 
     #[test]

@@ -1,5 +1,8 @@
 //! Conversation flows: the graph of nodes an agent follows, its validation and versions.
 //!
+//! From the `talkover` crate, these operations run through `client.agents().flow(agent_id)`: the methods of
+//! `talkover::resources`, on either client. The types here are what those methods take and give.
+//!
 //! An agent runs either `llm_driven` (the language model steers, from its knowledge and actions) or
 //! `flow_driven`, following a [`FlowConfig`]: nodes ([`FlowNode`]) joined by `next` links and by the
 //! conditional [`FlowBranch`]es of decision nodes, entered at `initial_node_id`.

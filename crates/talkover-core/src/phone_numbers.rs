@@ -1,5 +1,8 @@
 //! Phone numbers: list the environment's numbers, and ask for (or cancel) the release of one.
 //!
+//! From the `talkover` crate, these operations run through `client.phone_numbers()` (`PhoneNumbers`): the
+//! methods of `talkover::resources`, on either client. The types here are what those methods take and give.
+//!
 //! Prices (`current_price`, `monthly_renewal_cost`) are money, so they are [`Decimal`], never `f64`.
 //!
 //! Reference: <https://docs.talkover.ai/api-reference/endpoints/list-phone-numbers> and the pages beside it.

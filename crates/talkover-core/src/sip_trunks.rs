@@ -1,5 +1,8 @@
 //! Custom SIP trunks: register a carrier's trunk, verify it, watch its health, and attach numbers (DIDs).
 //!
+//! From the `talkover` crate, these operations run through `client.sip_trunks()` (`SipTrunks`): the methods
+//! of `talkover::resources`, on either client. The types here are what those methods take and give.
+//!
 //! The trunk's password is a [`SecretString`]: sent when creating or updating, never returned, never
 //! printed. No amounts of money appear in these operations.
 //!

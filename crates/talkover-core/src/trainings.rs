@@ -1,5 +1,9 @@
 //! Trainings: what an agent knows (subjects and instructions).
 //!
+//! From the `talkover` crate, these operations run through `client.agents().trainings(agent_id)`
+//! (`Trainings`): the methods of `talkover::resources`, on either client. The types here are what those
+//! methods take and give.
+//!
 //! Reference: <https://docs.talkover.ai/api-reference/endpoints/list-trainings> and the pages beside it.
 
 use serde::{Deserialize, Serialize};

@@ -1,5 +1,9 @@
 //! Voice templates: the voices an agent can use, grouped by display name, and demo audio of each.
 //!
+//! From the `talkover` crate, these operations run through `client.voice_templates()` (`VoiceTemplates`):
+//! the methods of `talkover::resources`, on either client. The types here are what those methods take and
+//! give.
+//!
 //! A template's `cost` is a price per minute in USD, so it is a [`Decimal`], never `f64` (the API sends it
 //! as a string, `"0.10"`, and it is written back the same way).
 //!

@@ -1,5 +1,9 @@
 //! Webhooks of agents and of campaigns: subscriptions, deliveries (logs), tests and retries.
 //!
+//! From the `talkover` crate, these operations run through `client.agents().webhooks(agent_id)` and
+//! `client.campaigns().webhooks(campaign_id)`: the methods of `talkover::resources`, on either client. The
+//! types here are what those methods take and give.
+//!
 //! Agent webhooks fire on the events of each call; campaign webhooks on the events of a campaign and its
 //! calls. Both are configured with the same settings ([`NewWebhook`], [`WebhookChanges`]), and their
 //! deliveries are logged in the same shape ([`WebhookLog`]); they differ in their event names

@@ -243,7 +243,16 @@ impl<O: Call + ?Sized, T: ?Sized, W: Wait> Attempts<'_, O, T, W> {
                 self.retries += 1;
                 Next::Retry(delay)
             }
-            _ => {
+            delay => {
+                if let Some(delay) = delay {
+                    // Not silently: the policy asked for a retry this client cannot wait for.
+                    tracing::warn!(
+                        operation = self.operation.id(),
+                        ?delay,
+                        "not retried: this client has no way to wait (no `reqwest` feature); give its builder \
+                         `.sleep(...)`"
+                    );
+                }
                 let id = self.operation.id();
                 let result = result.map_err(|e| Error::from(e.with_operation(id)));
                 Next::Done(Answer { result, sent: self.retries + 1 })

@@ -1,5 +1,9 @@
 //! Calendars, their members, events, availability rules and provider connections.
 //!
+//! From the `talkover` crate, these operations run through `client.calendars()` (`Calendars`) and the
+//! handlers it leads to: the methods of `talkover::resources`, on either client. The types here are what
+//! those methods take and give.
+//!
 //! This module holds the calendars themselves, events across several calendars at once, and provider
 //! syncs across all calendars; the submodules hold what belongs to one calendar.
 //!
