@@ -348,19 +348,27 @@ impl Emulator {
 
     /// The 413 of a request whose body is larger than [`MAX_BODY`], which the server does not read: numbered
     /// like any answer, JSON in the API's `{success, message}` shape.
-    /// The answer to a request whose body stopped coming before its end ([`BODY_TIMEOUT`]).
-    pub(crate) fn body_timed_out(&self) -> HttpResponse {
-        let number = self.requests.fetch_add(1, Ordering::Relaxed) + 1;
+    /// The answer to a request whose body stopped coming before its end ([`BODY_TIMEOUT`]). It counts
+    /// against the rate limit and says so, as every answer does.
+    pub(crate) fn body_timed_out(&self, head: &http::request::Parts) -> HttpResponse {
         let message = format!("The request body did not arrive within {} seconds.", BODY_TIMEOUT.as_secs());
-        let mut response = self.finish(number, Reply::fail(408, &message), None);
+        let mut response = self.refuse_body(head, Reply::fail(408, &message));
         response.headers_mut().insert(http::header::CONNECTION, http::HeaderValue::from_static("close"));
         response
     }
 
-    pub(crate) fn too_large(&self) -> HttpResponse {
-        let number = self.requests.fetch_add(1, Ordering::Relaxed) + 1;
+    /// The answer to a request whose body is larger than [`MAX_BODY`].
+    pub(crate) fn too_large(&self, head: &http::request::Parts) -> HttpResponse {
         let message = format!("The request body is too large (more than {MAX_BODY} bytes).");
-        self.finish(number, Reply::fail(413, &message), None)
+        self.refuse_body(head, Reply::fail(413, &message))
+    }
+
+    /// Answers a request refused for its body, which was not read, counted against the rate limit.
+    fn refuse_body(&self, head: &http::request::Parts, reply: Reply) -> HttpResponse {
+        let number = self.requests.fetch_add(1, Ordering::Relaxed) + 1;
+        let request = http::Request::from_parts(head.clone(), Vec::new());
+        let rate = self.count(&request);
+        self.finish(number, reply, rate)
     }
 
     /// Numbers and counts a request, and takes its step: what both ways of handling it share.

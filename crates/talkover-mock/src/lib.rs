@@ -324,7 +324,7 @@ async fn answer(State(emulator): State<Arc<Emulator>>, request: axum::extract::R
     // A body that stops short of its announced length is not waited for forever.
     let read = tokio::time::timeout(BODY_TIMEOUT, axum::body::to_bytes(body, MAX_BODY)).await;
     let response = match read {
-        Err(_) => emulator.body_timed_out(),
+        Err(_) => emulator.body_timed_out(&parts),
         Ok(Ok(bytes)) => {
             let latency = emulator.latency();
             if !latency.is_zero() {
@@ -332,7 +332,7 @@ async fn answer(State(emulator): State<Arc<Emulator>>, request: axum::extract::R
             }
             emulator.handle_async(&http::Request::from_parts(parts, bytes.to_vec())).await
         }
-        Ok(Err(_)) => emulator.too_large(),
+        Ok(Err(_)) => emulator.too_large(&parts),
     };
     response.map(axum::body::Body::from)
 }

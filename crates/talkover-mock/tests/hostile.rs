@@ -725,6 +725,8 @@ fn the_server_refuses_an_oversized_body_in_json() {
         assert_eq!(status, 413, "{what}");
         assert!(header("content-type").is_some_and(|t| t.starts_with("application/json")), "{what}: {headers:?}");
         assert!(header("x-request-id").is_some(), "{what}: {headers:?}");
+        // Every answer carries the rate-limit headers (the introduction), this one too.
+        assert_eq!(header("x-ratelimit-limit"), Some("100"), "{what}: {headers:?}");
         let answer: Value = serde_json::from_slice(&answer).unwrap_or_else(|e| panic!("{what}: {e}"));
         assert_eq!(shape_problem(&answer), None, "{what}");
     }
