@@ -87,8 +87,8 @@ impl Failure {
             Self::Local(m) => ("local", m.clone()),
             Self::Refused(m) => ("invalid_request", m.clone()),
             Self::Api(e) => return json!({ "error": error_json(e, self.exit_code()) }),
-            Self::RowsFailed(n) => ("rows_failed", format!("{n} rows were not queued")),
-            Self::RowsInvalid(n) => ("rows_invalid", format!("{n} rows are invalid and were not sent")),
+            Self::RowsFailed(n) => ("rows_failed", format!("{} not queued", rows(*n, "was", "were"))),
+            Self::RowsInvalid(n) => ("rows_invalid", format!("{} invalid and not sent", rows(*n, "is", "are"))),
             Self::Unverified(problem) => ("unverified", problem.clone()),
             Self::NotEnded(what) => ("not_ended", what.clone()),
             Self::ClosedPipe => ("closed_pipe", String::new()),
@@ -118,10 +118,11 @@ impl Failure {
             }
             Self::Api(e) => describe_error(e),
             Self::RowsFailed(n) => {
-                format!("error: {n} rows were not queued; run the same command again to retry them\n")
+                format!("error: {} not queued; run the same command again to retry them\n", rows(*n, "was", "were"))
             }
             Self::RowsInvalid(n) => {
-                format!("error: {n} rows are invalid and were not sent; the summary names each line and why\n")
+                let rows = rows(*n, "is", "are");
+                format!("error: {rows} invalid and not sent; the summary names each line and why\n")
             }
             Self::ClosedPipe => String::new(),
             Self::Unverified(problem) => format!("error: the signature does not verify: {problem}\n"),
@@ -151,6 +152,15 @@ pub fn exit_code_of(e: &Error) -> u8 {
     }
 }
 
+/// `1 row is`, `3 rows are`: a count of rows with its verb.
+fn rows(n: usize, one: &str, more: &str) -> String {
+    if n == 1 {
+        format!("1 row {one}")
+    } else {
+        format!("{n} rows {more}")
+    }
+}
+
 /// An SDK error as JSON: what [`describe_error`] writes, by name.
 fn error_json(e: &Error, exit_code: u8) -> Value {
     let mut out = Map::new();
@@ -172,6 +182,10 @@ fn error_json(e: &Error, exit_code: u8) -> Value {
     out.insert("field_errors".into(), Value::Object(fields));
     if let Error::Api(api) = e {
         out.insert("errors".into(), json!(api.errors));
+    }
+    // make-campaign-call's 409 names the call already queued for the number, for a script to carry on with.
+    if let Some(existing) = talkover::calls::existing_call(e) {
+        out.insert("existing_call".into(), serde_json::to_value(existing).unwrap_or_default());
     }
     out.insert("request_id".into(), json!(e.request_id()));
     out.insert("retry_after".into(), json!(e.retry_after().map(|d| d.as_secs())));
@@ -203,6 +217,9 @@ pub fn describe_error(e: &Error) -> String {
             }
             if let Some(after) = api.retry_after {
                 let _ = writeln!(out, "  retry after: {} s", after.as_secs());
+            }
+            if let Some(existing) = talkover::calls::existing_call(e) {
+                let _ = writeln!(out, "  existing call: {} ({}, to {})", existing.id, existing.status, existing.to);
             }
         }
         Error::InvalidRequest(invalid) => {

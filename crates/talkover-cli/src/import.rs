@@ -159,6 +159,7 @@ pub fn run(context: &Context, args: &ArgMatches) -> Result<u8, Failure> {
     // The answers of make-campaign-call are handled here, attempt by attempt: the client never retries it.
     let sender = context.client_builder().retry_policy(RetryPolicy::none()).build()?;
     let reader = context.client_builder().max_retries(6).build()?;
+    let _held = hold_journal(&journal_path)?;
     let journal = Journal::open(&journal_path, &header, &reader, &campaign_id)?;
     let importer = Importer {
         campaign_id,
@@ -237,7 +238,9 @@ pub fn run(context: &Context, args: &ArgMatches) -> Result<u8, Failure> {
     }
     invalid.sort();
     summary.invalid = invalid;
-    summary.print(context.format, &journal_path);
+    // The journal holds what happened whatever becomes of the summary; a summary that cannot be written is
+    // still the command's failure.
+    let printed = summary.print(context.format, &journal_path);
     if let Some(failure) = importer.fatal.into_inner().unwrap_or_else(|e| e.into_inner()) {
         return Err(failure);
     }
@@ -247,6 +250,7 @@ pub fn run(context: &Context, args: &ArgMatches) -> Result<u8, Failure> {
     if !summary.invalid.is_empty() {
         return Err(Failure::RowsInvalid(summary.invalid.len()));
     }
+    printed?;
     Ok(0)
 }
 
@@ -259,7 +263,7 @@ struct Summary {
 }
 
 impl Summary {
-    fn print(&self, format: Format, journal: &Path) {
+    fn print(&self, format: Format, journal: &Path) -> Result<(), Failure> {
         let lines = |rows: &[(u64, String)]| -> Vec<Value> {
             rows.iter().map(|(line, message)| json!({"line": line, "message": message})).collect()
         };
@@ -292,7 +296,7 @@ impl Summary {
                         }
                     }
                 }
-                print!("{text}");
+                crate::output::write_all(text.as_bytes())
             }
         }
     }
@@ -715,6 +719,23 @@ fn reset_delay(reset: u64) -> Duration {
         Duration::from_secs(reset.saturating_sub(now))
     } else {
         Duration::from_secs(reset)
+    }
+}
+
+/// Holds the journal for this import alone, until the returned file is dropped: a second import on it (an
+/// overlapping job, a retry of one still running) would write between its entries and call rows again.
+/// The lock goes with the process however it stops, so a run after a kill is not refused.
+fn hold_journal(path: &Path) -> Result<File, Failure> {
+    let failed = |e: std::io::Error| Failure::local(format!("cannot lock the journal {}: {e}", path.display()));
+    let file = OpenOptions::new().read(true).write(true).create(true).truncate(false).open(path).map_err(failed)?;
+    // Named in full: the standard library's own `File::try_lock` (Rust 1.89) would otherwise be taken.
+    match fs4::FileExt::try_lock(&file) {
+        Ok(()) => Ok(file),
+        Err(fs4::TryLockError::WouldBlock) => Err(Failure::local(format!(
+            "another import is using the journal {}: run one import per journal at a time",
+            path.display()
+        ))),
+        Err(fs4::TryLockError::Error(e)) => Err(failed(e)),
     }
 }
 

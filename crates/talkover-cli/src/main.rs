@@ -54,7 +54,7 @@ fn dispatch(matches: &ArgMatches) -> Result<u8, Failure> {
     let (name, sub) = matches.subcommand().expect("a subcommand is required");
     match name {
         "operations" => {
-            run::list_operations(Format::of(sub));
+            run::list_operations(Format::of(sub))?;
             Ok(0)
         }
         "completion" => {
@@ -147,7 +147,14 @@ impl Context {
             timeout: args.get_one::<u64>("timeout").copied().map(std::time::Duration::from_secs),
             max_retries: args.get_one::<u32>("max-retries").copied(),
         };
-        Ok(Self { client: settings.builder().build()?, format: Format::of(args), settings })
+        let client = settings.builder().build().map_err(|e| match e.to_string() {
+            // The SDK's words name a builder method a command line has no way to reach.
+            m if m.contains("plain http is accepted only") => Failure::refused(
+                "--base-url: plain http is sent only to this machine (127.0.0.1, localhost, [::1]); use https".into(),
+            ),
+            _ => Failure::from(e),
+        })?;
+        Ok(Self { client, format: Format::of(args), settings })
     }
 
     /// A builder with this context's settings, for a client with another retry policy.

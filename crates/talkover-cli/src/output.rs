@@ -29,15 +29,14 @@ impl Format {
     }
 }
 
-/// Writes one answer.
-pub fn print(value: &Value, format: Format) {
-    let mut out = std::io::stdout().lock();
+/// Writes one answer. A write that fails is the command's failure (a full disk, a closed standard
+/// output): a script must not take an answer it never got for one it has.
+pub fn print(value: &Value, format: Format) -> Result<(), Failure> {
     let text = match format {
         Format::Json => serde_json::to_string_pretty(value).unwrap_or_default() + "\n",
         Format::Table => human(value),
     };
-    let _ = out.write_all(text.as_bytes());
-    let _ = out.flush();
+    write_all(text.as_bytes())
 }
 
 /// An answer for a person.

@@ -17,7 +17,7 @@ use crate::Context;
 const MAX_PAGES: u64 = 100_000;
 
 /// `talkover operations`: every operation, its method and path, and the command that runs it.
-pub fn list_operations(format: Format) {
+pub fn list_operations(format: Format) -> Result<(), Failure> {
     let commands = commands::operation_commands();
     let rows: Vec<Value> = commands
         .iter()
@@ -36,12 +36,13 @@ pub fn list_operations(format: Format) {
     match format {
         Format::Json => output::print(&Value::Array(rows), Format::Json),
         Format::Table => {
-            let mut out = std::io::stdout().lock();
             let width = commands.iter().map(|c| c.resource.len() + c.action.len() + 10).max().unwrap_or(0);
+            let mut text = String::new();
             for c in &commands {
                 let command = format!("talkover {} {}", c.resource, c.action);
-                let _ = writeln!(out, "{command:width$}  {:6} {}", c.operation.method.as_str(), c.operation.path);
+                text.push_str(&format!("{command:width$}  {:6} {}\n", c.operation.method.as_str(), c.operation.path));
             }
+            output::write_all(text.as_bytes())
         }
     }
 }
@@ -53,15 +54,13 @@ pub fn run_operation(context: &Context, op: &'static OperationInfo, args: &ArgMa
     let request = op.build_request(&params, context.client.config())?;
     refuse_unknown(op, &params, &request)?;
     if args.get_flag("dry-run") {
-        output::print(&dry_run(&request), context.format);
-        return Ok(());
+        return output::print(&dry_run(&request), context.format);
     }
     if args.try_get_one::<bool>("all").ok().flatten().copied().unwrap_or(false) {
         return fetch_all(context, op, params);
     }
     let answer = context.client.execute_registered(op, &params)?;
-    output::print(&answer.value, context.format);
-    Ok(())
+    output::print(&answer.value, context.format)
 }
 
 /// Refuses a request that lacks required body fields or query parameters, naming every one at once

@@ -47,6 +47,13 @@ pub fn command() -> Command {
 pub fn run(context: &Context, args: &ArgMatches) -> Result<u8, Failure> {
     let text = |name: &str| args.get_one::<String>(name).cloned();
     let (agent, call_id, to) = (text("agent_id").unwrap_or_default(), text("call_id").unwrap_or_default(), text("to"));
+    // The number as the API keeps it (E.164), however it was written to make the call (`+1 555 013 0001`).
+    let to = match to {
+        Some(to) => Some(talkover::validate::e164_of_international(&to).ok_or_else(|| {
+            Failure::usage(format!("--to takes a phone number in international format (+15550100001), not {to}"))
+        })?),
+        None => None,
+    };
     let interval = args.get_one::<f64>("interval").copied().unwrap_or(5.0);
     if !(0.1..=3600.0).contains(&interval) {
         return Err(Failure::usage(format!("--interval takes 0.1 to 3600 seconds, not {interval}")));
@@ -60,7 +67,7 @@ pub fn run(context: &Context, args: &ArgMatches) -> Result<u8, Failure> {
         let call = find(context, &agent, &call_id, to.as_deref())?;
         if let Some(call) = call.as_ref().filter(|call| call.status.is_terminal()) {
             let value = serde_json::to_value(call).map_err(|e| Failure::local(format!("printing the call: {e}")))?;
-            output::print(&value, context.format);
+            output::print(&value, context.format)?;
             return Ok(0);
         }
         last_seen = call.map(|call| call.status.to_string()).or(last_seen);
@@ -69,8 +76,10 @@ pub fn run(context: &Context, args: &ArgMatches) -> Result<u8, Failure> {
                 Some(status) => format!("it is still {status}"),
                 None => "it is not among the agent's calls".to_owned(),
             };
+            // The next look would come after --max-wait: it is not made.
             return Err(Failure::NotEnded(format!(
-                "call {call_id} had not ended after {} s: {state}",
+                "call {call_id} had not ended at its last look, {:.1} s in (--max-wait {} s): {state}",
+                started.elapsed().as_secs_f64(),
                 max_wait.as_secs()
             )));
         }

@@ -245,9 +245,21 @@ fn calls_wait_follows_a_call_to_its_end() {
     call.args(["calls", "make", AGENT, "+15550101234"]);
     let placed = json(call);
     let id = placed["data"]["id"].as_str().expect("the call's id").to_owned();
+    // `--to` as `calls make` takes it (international format, spaces and all), not only as the API keeps it.
     let wait = |max_wait: &str| {
         let mut wait = talkover(&url, &token);
-        wait.args(["calls", "wait", AGENT, &id, "--to", "+15550101234", "--interval", "0.1", "--max-wait", max_wait]);
+        wait.args([
+            "calls",
+            "wait",
+            AGENT,
+            &id,
+            "--to",
+            "+1 555 010 1234",
+            "--interval",
+            "0.1",
+            "--max-wait",
+            max_wait,
+        ]);
         run(wait)
     };
 
@@ -273,6 +285,10 @@ fn calls_wait_follows_a_call_to_its_end() {
     let output = run(unknown);
     assert_eq!(output.status.code(), Some(15));
     assert!(stderr(&output).contains("not among the agent's calls"), "{}", stderr(&output));
+
+    let mut not_a_number = talkover(&url, &token);
+    not_a_number.args(["calls", "wait", AGENT, &id, "--to", "tomorrow", "--max-wait", "0"]);
+    fails_with(not_a_number, 2, "--to takes a phone number");
 }
 
 /// With `--output json`, a script reads the error's code and fields from one line of JSON on standard error.
@@ -296,6 +312,15 @@ fn with_json_output_errors_are_json_too() {
 
     let refused = error_of(&["--output", "json", "agents", "get", "agent-1", "--query", "per_page=x"]);
     assert_eq!((refused["kind"].as_str(), refused["exit_code"].as_u64()), (Some("invalid_request"), Some(3)));
+
+    // A number queued twice: the 409 names the call already queued, to carry on with.
+    let campaign = active_campaign(&url, &token);
+    let mut queue = talkover(&url, &token);
+    queue.args(["campaigns", "make-call", &campaign, "+15550109999"]);
+    let queued = json(queue);
+    let again = error_of(&["campaigns", "make-call", &campaign, "+15550109999", "-o", "json"]);
+    assert_eq!((again["code"].as_str(), again["exit_code"].as_u64()), (Some("DUPLICATE_CALL"), Some(6)));
+    assert_eq!(again["existing_call"]["id"], queued["campaign_call"]["id"], "{again}");
 
     // Without it, errors stay text even when the output is piped.
     let mut text = talkover(&url, &token);
@@ -395,6 +420,20 @@ fn a_closed_pipe_ends_a_listing_quietly() {
     assert_eq!(stderr(&output), "");
 }
 
+/// An answer that cannot be written (a full disk) is a failure: the script must not take the call it
+/// made for one whose id it has.
+#[cfg(target_os = "linux")]
+#[test]
+fn an_answer_that_cannot_be_written_fails_the_command() {
+    let server = Server::start_blocking().unwrap();
+    let (url, token) = (server.base_url(), server.token().to_owned());
+    for args in [&["operations"][..], &["agents", "list"], &["agents", "list", "-o", "table"]] {
+        let mut command = talkover(&url, &token);
+        command.args(args).stdout(std::fs::File::create("/dev/full").unwrap());
+        fails_with(command, 1, "cannot write the output");
+    }
+}
+
 #[test]
 fn the_token_comes_from_the_environment_or_a_file_and_is_never_shown() {
     let server = Server::start_blocking().unwrap();
@@ -468,4 +507,13 @@ fn mock_runs_the_emulator_with_its_options() {
     child.kill().unwrap();
     child.wait().unwrap();
     assert_eq!(agents["data"], Value::Array(vec![]), "--no-example-agent reached the emulator");
+}
+
+/// A plain-http base URL off this machine is refused before anything is sent, in the command line's terms.
+#[test]
+fn a_plain_http_base_url_elsewhere_is_refused_in_the_command_lines_words() {
+    let mut command = talkover("http://10.255.255.1/api/v1", "talq_some_token");
+    command.args(["agents", "list"]);
+    let output = fails_with(command, 3, "--base-url: plain http is sent only to this machine");
+    assert!(!stderr(&output).contains("danger_accept_insecure_http"), "{}", stderr(&output));
 }

@@ -33,6 +33,13 @@ impl Campaign {
         self.import_through(&self.server.base_url(), csv)
     }
 
+    /// [`Campaign::import`] with its journal at `journal`.
+    fn import_journalled(&self, csv: &Path, journal: &Path) -> std::process::Command {
+        let mut command = self.import(csv);
+        command.arg("--journal").arg(journal);
+        command
+    }
+
     /// `talkover campaigns import` of `csv` into the campaign, through `base_url` (a proxy in front of the
     /// emulator).
     fn import_through(&self, base_url: &str, csv: &Path) -> std::process::Command {
@@ -187,19 +194,26 @@ fn a_row_in_flight_when_killed_is_settled_by_the_next_run() {
     assert_eq!(calls.values().copied().collect::<Vec<_>>(), [1, 1, 1]);
 }
 
+/// A journal that is not this import's to use is refused before anything is sent: one another import
+/// began (another campaign, another file), and one another import is using (it holds its lock).
 #[test]
-fn a_journal_of_another_import_is_refused() {
+fn a_journal_of_another_import_or_in_use_is_refused() {
     let campaign = Campaign::start();
     let dir = scratch("import-other");
     let csv = small_csv(&dir);
-    let journal = dir.join("journal");
-    std::fs::write(&journal, "talkover-import 1 another-campaign 0000000000000000\nstarted\n").unwrap();
-    let mut command = campaign.import(&csv);
-    command.arg("--journal").arg(&journal);
-    let output = run(command);
-    assert_eq!(output.status.code(), Some(2));
-    assert!(stderr(&output).contains("belongs to another import"), "{}", stderr(&output));
-    assert!(campaign.calls_by_number().is_empty());
+    let (foreign, held) = (dir.join("foreign.journal"), dir.join("held.journal"));
+    std::fs::write(&foreign, "talkover-import 1 another-campaign 0000000000000000\nstarted\n").unwrap();
+    fails_with(campaign.import_journalled(&csv, &foreign), 2, "belongs to another import");
+    let other = std::fs::OpenOptions::new().write(true).create(true).truncate(false).open(&held).unwrap();
+    fs4::FileExt::try_lock(&other).unwrap();
+    fails_with(campaign.import_journalled(&csv, &held), 1, "another import is using the journal");
+    assert!(campaign.calls_by_number().is_empty(), "nothing sent");
+
+    // Once it is let go (the other import ended, however), the import runs.
+    drop(other);
+    let output = run(campaign.import_journalled(&csv, &held));
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(campaign.calls_by_number().values().copied().collect::<Vec<_>>(), [1, 1, 1]);
 }
 
 /// A CSV piped in (`-`) needs a journal named, then imports like a file, and a second run with the same

@@ -31,6 +31,15 @@ pub fn run(mut command: Command) -> Output {
     command.output().expect("the talkover binary runs")
 }
 
+/// Runs `command` and checks that it failed with exit `code`, saying `words` on standard error.
+pub fn fails_with(command: Command, code: i32, words: &str) -> Output {
+    let output = run(command);
+    let shown = stderr(&output);
+    assert_eq!(output.status.code(), Some(code), "{shown}");
+    assert!(shown.contains(words), "expected {words:?} in: {shown}");
+    output
+}
+
 pub fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
