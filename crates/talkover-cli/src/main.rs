@@ -14,6 +14,7 @@ use std::process::ExitCode;
 
 use clap::ArgMatches;
 use talkover::blocking::Client;
+use talkover::registry::OperationInfo;
 
 use crate::failure::Failure;
 use crate::output::Format;
@@ -77,7 +78,7 @@ fn dispatch(matches: &ArgMatches) -> Result<u8, Failure> {
                         .into_iter()
                         .find(|c| c.resource == resource && (c.action == action || c.operation.id == action))
                         .ok_or_else(|| Failure::usage(format!("unknown command {resource} {action}")))?;
-                    run::run_operation(&Context::new(args)?, command.operation, args)?;
+                    run::run_operation(&Context::for_operation(args, command.operation)?, command.operation, args)?;
                     Ok(0)
                 }
             }
@@ -133,12 +134,24 @@ impl Settings {
 
 impl Context {
     fn new(args: &ArgMatches) -> Result<Self, Failure> {
+        Self::with_token_needed(args, true)
+    }
+
+    /// A context for `op`: the health check needs no token (its page: no authentication), so a readiness
+    /// probe runs without one.
+    fn for_operation(args: &ArgMatches, op: &OperationInfo) -> Result<Self, Failure> {
+        Self::with_token_needed(args, op.id != <talkover::account::HealthCheck as talkover::Operation>::ID)
+    }
+
+    fn with_token_needed(args: &ArgMatches, needed: bool) -> Result<Self, Failure> {
         let token = match read_token(args) {
             Ok(token) => token,
             // A dry run sends nothing, so it needs no token.
             Err(_) if args.try_get_one::<bool>("dry-run").ok().flatten().copied().unwrap_or(false) => {
                 talkover::SecretString::new("talq_dry_run")
             }
+            // Sent all the same (the client always sends one), and ignored there.
+            Err(_) if !needed => talkover::SecretString::new("talq_none"),
             Err(failure) => return Err(failure),
         };
         let settings = Settings {

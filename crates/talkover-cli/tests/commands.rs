@@ -517,3 +517,16 @@ fn a_plain_http_base_url_elsewhere_is_refused_in_the_command_lines_words() {
     let output = fails_with(command, 3, "--base-url: plain http is sent only to this machine");
     assert!(!stderr(&output).contains("danger_accept_insecure_http"), "{}", stderr(&output));
 }
+
+/// The health check needs no token (its page: no authentication): a readiness probe runs without one.
+#[test]
+fn the_health_check_runs_without_a_token() {
+    let server = Server::start_blocking().unwrap();
+    let mut health = talkover(&server.base_url(), "");
+    health.env_remove("TALKOVER_TOKEN").args(["health", "get"]);
+    let output = run(health);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let mut agents = talkover(&server.base_url(), "");
+    agents.env_remove("TALKOVER_TOKEN").args(["agents", "list"]);
+    fails_with(agents, 3, "no token");
+}
