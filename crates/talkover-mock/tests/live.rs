@@ -1096,6 +1096,14 @@ fn records_are_stamped_on_the_emulators_clock() {
     let now = server.clock_now();
     let created = client.agents().create(agent("Stamped")).unwrap();
     assert_eq!(created.created_at.as_ref().map(|t| t.as_str()), Some(now.as_str()));
+
+    // What a call's end records as the clock moves (its charge to the balance) is on that clock too.
+    let agent = published_agent(&client, "Charging");
+    client.execute(MakeCall::new(&agent, NewCall::new("+15550001234"))).unwrap();
+    server.advance_clock(Duration::from_secs(10));
+    let ended = server.clock_now();
+    let balance = client.credits().balance().unwrap();
+    assert_eq!(balance.as_of.as_ref().map(|t| t.as_str()), Some(ended.as_str()));
 }
 
 #[test]

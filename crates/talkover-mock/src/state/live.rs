@@ -132,8 +132,13 @@ impl State {
     /// Applies every change the clock has brought about since the last tick: calls move on, campaign
     /// calls are dialled. The events they emit wait in the outbox.
     pub(crate) fn tick(&mut self) {
-        self.progress_calls();
-        self.dial_campaigns();
+        // What the calls' progress records (a charge to the balance, say) is stamped on the emulator's
+        // clock too.
+        let at = self.live.clock.now_ms();
+        crate::clock::answering_at(at, || {
+            self.progress_calls();
+            self.dial_campaigns();
+        });
         self.live.last_tick_ms = self.live.clock.now_ms();
     }
 
