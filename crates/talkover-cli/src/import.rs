@@ -14,7 +14,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 use std::fs::{File, OpenOptions};
-use std::io::{BufRead as _, BufReader, Read as _, Write as _};
+use std::io::{BufRead as _, BufReader, Read as _, Seek as _, Write as _};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard};
@@ -159,8 +159,8 @@ pub fn run(context: &Context, args: &ArgMatches) -> Result<u8, Failure> {
     // The answers of make-campaign-call are handled here, attempt by attempt: the client never retries it.
     let sender = context.client_builder().retry_policy(RetryPolicy::none()).build()?;
     let reader = context.client_builder().max_retries(6).build()?;
-    let _held = hold_journal(&journal_path)?;
-    let journal = Journal::open(&journal_path, &header, &reader, &campaign_id)?;
+    let held = hold_journal(&journal_path)?;
+    let journal = Journal::open(held, &journal_path, &header, &reader, &campaign_id)?;
     let importer = Importer {
         campaign_id,
         journal: Mutex::new(journal),
@@ -722,9 +722,11 @@ fn reset_delay(reset: u64) -> Duration {
     }
 }
 
-/// Holds the journal for this import alone, until the returned file is dropped: a second import on it (an
-/// overlapping job, a retry of one still running) would write between its entries and call rows again.
-/// The lock goes with the process however it stops, so a run after a kill is not refused.
+/// Opens the journal and holds it for this import alone, until the returned file is dropped: a second
+/// import on it (an overlapping job, a retry of one still running) would write between its entries and
+/// call rows again. The lock goes with the process however it stops, so a run after a kill is not refused.
+/// The journal is read and written through this same file (a lock binds other opens of it on some
+/// systems).
 fn hold_journal(path: &Path) -> Result<File, Failure> {
     let failed = |e: std::io::Error| Failure::local(format!("cannot lock the journal {}: {e}", path.display()));
     let file = OpenOptions::new().read(true).write(true).create(true).truncate(false).open(path).map_err(failed)?;
@@ -751,10 +753,12 @@ struct Journal {
 }
 
 impl Journal {
-    fn open(path: &Path, header: &str, reader: &Client, campaign_id: &str) -> Result<Self, Failure> {
+    /// Reads the journal from `file` (open for reading and writing, at its start), or begins it there.
+    fn open(mut file: File, path: &Path, header: &str, reader: &Client, campaign_id: &str) -> Result<Self, Failure> {
         let local = |e: std::io::Error| Failure::local(format!("journal {}: {e}", path.display()));
-        if path.exists() {
-            let text = std::fs::read(path).map_err(local)?;
+        {
+            let mut text = Vec::new();
+            file.read_to_end(&mut text).map_err(local)?;
             // A last line without its newline was cut short by a stop: it never happened.
             let complete = match text.iter().rposition(|b| *b == b'\n') {
                 Some(end) => &text[..=end],
@@ -782,7 +786,7 @@ impl Journal {
                         }
                     }
                     if started {
-                        let mut file = OpenOptions::new().append(true).open(path).map_err(local)?;
+                        // Entries are added at the end (the file is read to its end already).
                         if complete.len() != text.len() {
                             // Ends the cut line, so the next entry starts on a line of its own.
                             file.write_all(b"\n").and_then(|()| file.sync_data()).map_err(local)?;
@@ -812,7 +816,7 @@ impl Journal {
             baseline_numbers.entry(call.to.clone()).or_insert_with(|| call.id.as_str().to_owned());
         }
         text.push_str("started\n");
-        let mut file = File::create(path).map_err(local)?;
+        file.set_len(0).and_then(|()| file.seek(std::io::SeekFrom::Start(0))).map_err(local)?;
         file.write_all(text.as_bytes()).and_then(|()| file.sync_all()).map_err(local)?;
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             // The new file's name is durable too.

@@ -150,8 +150,11 @@ impl Context {
             Err(_) if args.try_get_one::<bool>("dry-run").ok().flatten().copied().unwrap_or(false) => {
                 talkover::SecretString::new("talq_dry_run")
             }
-            // Sent all the same (the client always sends one), and ignored there.
-            Err(_) if !needed => talkover::SecretString::new("talq_none"),
+            // None given at all: sent all the same (the client always sends one), and ignored there. A
+            // token file that cannot be read is still an error.
+            Err(_) if !needed && args.get_one::<String>("token-file").is_none() => {
+                talkover::SecretString::new("talq_none")
+            }
             Err(failure) => return Err(failure),
         };
         let settings = Settings {

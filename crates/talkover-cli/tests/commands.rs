@@ -529,4 +529,8 @@ fn the_health_check_runs_without_a_token() {
     let mut agents = talkover(&server.base_url(), "");
     agents.env_remove("TALKOVER_TOKEN").args(["agents", "list"]);
     fails_with(agents, 3, "no token");
+    // A token file named and not readable is an error still, health check or not.
+    let mut unreadable = talkover(&server.base_url(), "");
+    unreadable.env_remove("TALKOVER_TOKEN").args(["--token-file", "/nonexistent/token", "health", "get"]);
+    fails_with(unreadable, 1, "cannot read the token file");
 }

@@ -36,7 +36,7 @@ pub const DEFAULT_TOKEN: &str = "talq_mock_token";
 /// The largest request body the emulator reads.
 pub(crate) const MAX_BODY: usize = 4 * 1024 * 1024;
 
-/// How long the emulator waits for the rest of a request's body before it answers 408.
+/// How long the emulator waits for more of a request's body before it answers 408.
 pub(crate) const BODY_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Faults to inject, so that code using the SDK can be tested against a misbehaving API. The latency
@@ -348,10 +348,13 @@ impl Emulator {
 
     /// The 413 of a request whose body is larger than [`MAX_BODY`], which the server does not read: numbered
     /// like any answer, JSON in the API's `{success, message}` shape.
-    /// The answer to a request whose body stopped coming before its end ([`BODY_TIMEOUT`]). It counts
+    /// The answer to a request whose body stopped coming before its end (nothing for [`BODY_TIMEOUT`]). It counts
     /// against the rate limit and says so, as every answer does.
     pub(crate) fn body_timed_out(&self, head: &http::request::Parts) -> HttpResponse {
-        let message = format!("The request body did not arrive within {} seconds.", BODY_TIMEOUT.as_secs());
+        let message = format!(
+            "The request body stopped coming: nothing of it arrived for {} seconds (or it took too long in all).",
+            BODY_TIMEOUT.as_secs()
+        );
         let mut response = self.refuse_body(head, Reply::fail(408, &message));
         response.headers_mut().insert(http::header::CONNECTION, http::HeaderValue::from_static("close"));
         response

@@ -321,20 +321,54 @@ async fn serve(listener: tokio::net::TcpListener, emulator: Arc<Emulator>, stopp
 
 async fn answer(State(emulator): State<Arc<Emulator>>, request: axum::extract::Request) -> axum::response::Response {
     let (parts, body) = request.into_parts();
-    // A body that stops short of its announced length is not waited for forever.
-    let read = tokio::time::timeout(BODY_TIMEOUT, axum::body::to_bytes(body, MAX_BODY)).await;
-    let response = match read {
-        Err(_) => emulator.body_timed_out(&parts),
-        Ok(Ok(bytes)) => {
+    let response = match read_body(body).await {
+        Ok(bytes) => {
             let latency = emulator.latency();
             if !latency.is_zero() {
                 tokio::time::sleep(latency).await;
             }
-            emulator.handle_async(&http::Request::from_parts(parts, bytes.to_vec())).await
+            emulator.handle_async(&http::Request::from_parts(parts, bytes)).await
         }
-        Ok(Err(_)) => emulator.too_large(&parts),
+        Err(BodyError::Stalled) => emulator.body_timed_out(&parts),
+        Err(BodyError::TooLarge) => emulator.too_large(&parts),
     };
     response.map(axum::body::Body::from)
+}
+
+/// Why a request's body was not read.
+enum BodyError {
+    /// Nothing more came for [`BODY_TIMEOUT`] (a body shorter than its `Content-Length`, a client gone
+    /// quiet), or the whole body took longer than [`BODY_READ_LIMIT`], or the connection broke.
+    Stalled,
+    /// More than [`MAX_BODY`] bytes.
+    TooLarge,
+}
+
+/// The longest a whole body may take to arrive, however steadily it comes.
+const BODY_READ_LIMIT: std::time::Duration = std::time::Duration::from_secs(600);
+
+/// Reads a request's body: at most [`MAX_BODY`] bytes, waiting at most [`BODY_TIMEOUT`] for each piece
+/// (a slow upload that keeps coming is read) and [`BODY_READ_LIMIT`] in all.
+async fn read_body(mut body: axum::body::Body) -> Result<Vec<u8>, BodyError> {
+    use http_body_util::BodyExt as _;
+    let until = tokio::time::Instant::now() + BODY_READ_LIMIT;
+    let mut bytes = Vec::new();
+    // Bounded by the deadline: each turn waits at most BODY_TIMEOUT, and none past `until`.
+    loop {
+        let wait = BODY_TIMEOUT.min(until.saturating_duration_since(tokio::time::Instant::now()));
+        match tokio::time::timeout(wait, body.frame()).await {
+            Ok(None) => return Ok(bytes),
+            Ok(Some(Ok(frame))) => {
+                if let Ok(data) = frame.into_data() {
+                    if bytes.len() + data.len() > MAX_BODY {
+                        return Err(BodyError::TooLarge);
+                    }
+                    bytes.extend_from_slice(&data);
+                }
+            }
+            Err(_) | Ok(Some(Err(_))) => return Err(BodyError::Stalled),
+        }
+    }
 }
 
 /// Writes recorded fixtures (the `(relative path, JSON text)` pairs

@@ -88,7 +88,7 @@ impl ReqwestTransport {
         }
         let client = builder
             .build()
-            .map_err(|e| TransportError::new(TransportErrorKind::Other, e.to_string()).with_source(e))?;
+            .map_err(|e| TransportError::new(TransportErrorKind::Other, described(&e)).with_source(e))?;
         Ok(Self { client, max_response_bytes: config.max_response_bytes, origin: OnceLock::new() })
     }
 
@@ -151,7 +151,9 @@ fn rustls_config() -> Result<rustls::ClientConfig, TransportError> {
     let roots = rustls::RootCertStore { roots: webpki_roots::TLS_SERVER_ROOTS.to_vec() };
     let config = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
-        .map_err(|e| TransportError::new(TransportErrorKind::Tls, e.to_string()).with_source(e))?
+        .map_err(|e| {
+            TransportError::new(TransportErrorKind::Tls, talkover_core::transport::describe(&e)).with_source(e)
+        })?
         .with_root_certificates(roots)
         .with_no_client_auth();
     Ok(config)
@@ -232,8 +234,9 @@ fn is_tls(error: &reqwest::Error) -> bool {
 }
 
 fn parse_url(text: &str) -> Result<reqwest::Url, TransportError> {
-    reqwest::Url::parse(text)
-        .map_err(|e| TransportError::new(TransportErrorKind::InvalidUrl, e.to_string()).with_source(e))
+    reqwest::Url::parse(text).map_err(|e| {
+        TransportError::new(TransportErrorKind::InvalidUrl, talkover_core::transport::describe(&e)).with_source(e)
+    })
 }
 
 /// The first segment of `path` that a WHATWG URL parser (the `url` crate's, which reqwest uses) reads as

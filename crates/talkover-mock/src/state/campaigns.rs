@@ -274,7 +274,7 @@ impl State {
         // Inside the campaign's hours it waits for dispatch; outside them, for their next opening (within a
         // year; a schedule closed longer keeps it queued).
         let now_ms = self.live.clock.now_ms();
-        let opens = next_open(&self.campaigns[index], now_ms, now_ms + 366 * 86_400_000);
+        let opens = next_open(&self.campaigns[index], now_ms, now_ms.saturating_add(366 * 86_400_000));
         let (status, at) = match opens {
             Some(at) if at > now_ms => (CallStatus::Scheduled, crate::clock::timestamp(at)),
             _ => (CallStatus::Queued, now.clone()),
@@ -314,7 +314,10 @@ impl State {
             // Since the last tick, the campaign's hours may have opened (and closed again, when the clock
             // jumped): a call due by then is dialled when they first opened after it became due.
             let open_since_last_tick = next_open(campaign, last_tick_ms, now_ms);
+            // The schedule alone, to read while the calls are borrowed (its calls and files left behind).
+            let (calls, files) = (campaign.calls.take(), campaign.files.take());
             let schedule = campaign.clone();
+            (campaign.calls, campaign.files) = (calls, files);
             for call in campaign.calls.iter_mut().flatten() {
                 let waiting = matches!(call.status, CallStatus::Queued | CallStatus::Scheduled);
                 let scheduled_ms = call.scheduled_at.as_ref().map_or(0, |at| ms_of(at.as_str()));
@@ -334,6 +337,8 @@ impl State {
                     events.push((campaign.id.as_str().to_owned(), CampaignWebhookEvent::CampaignCallFailed, data));
                     if let Some(stats) = campaign.stats.as_mut() {
                         stats.failed_calls += 1;
+                        let done = stats.completed_calls + stats.failed_calls;
+                        stats.success_rate = stats.completed_calls as f64 * 100.0 / done as f64;
                     }
                     continue;
                 }
@@ -569,7 +574,9 @@ fn in_schedule(campaign: &Campaign, now_ms: i64) -> bool {
 
 /// The first instant from `from_ms` to `until_ms` (both included) at which the campaign may call, if
 /// any. The hours open either at `from_ms` or at one of the moments its schedule starts a stretch: a local
-/// midnight (a start date, a day of the week) or the opening of a call window, on some day in between.
+/// midnight (a start date, a day of the week) or the opening of a call window, on some day in between,
+/// each in every reading its zone gives it (twice on the night the clocks go back), or at a change of the
+/// zone's clocks (which can move the wall clock into a window).
 fn next_open(campaign: &Campaign, from_ms: i64, until_ms: i64) -> Option<i64> {
     if from_ms > until_ms {
         return None;
@@ -585,15 +592,17 @@ fn next_open(campaign: &Campaign, from_ms: i64, until_ms: i64) -> Option<i64> {
             openings.push(minutes * 60);
         }
     }
-    let first_day = zone.to_local(from_ms.div_euclid(1000)).div_euclid(86_400);
-    let last_day = zone.to_local(until_ms.div_euclid(1000)).div_euclid(86_400);
+    let (from_s, until_s) = (from_ms.div_euclid(1000), until_ms.div_euclid(1000));
+    let first_day = zone.to_local(from_s).div_euclid(86_400);
+    let last_day = zone.to_local(until_s).div_euclid(86_400);
     // Ten years of days at the most: a schedule closed for longer is closed.
-    for day in first_day..=last_day.min(first_day + 3_660) {
-        let mut candidates: Vec<i64> = openings
-            .iter()
-            .map(|seconds| zone.to_utc(day * 86_400 + seconds) * 1000)
-            .filter(|ms| (from_ms + 1..=until_ms).contains(ms))
-            .collect();
+    let last_day = last_day.min(first_day + 3_660);
+    let changes = zone.changes(from_s, until_s.min((last_day + 2) * 86_400), 30);
+    for day in first_day..=last_day {
+        let readings = openings.iter().flat_map(|seconds| zone.readings(day * 86_400 + seconds));
+        let day_changes = changes.iter().copied().filter(|at| zone.to_local(*at).div_euclid(86_400) == day);
+        let mut candidates: Vec<i64> =
+            readings.chain(day_changes).map(|s| s * 1000).filter(|ms| (from_ms + 1..=until_ms).contains(ms)).collect();
         candidates.sort_unstable();
         if let Some(open) = candidates.into_iter().find(|&ms| in_schedule(campaign, ms)) {
             return Some(open);
@@ -615,7 +624,11 @@ fn blocked(campaign: &Campaign, to: &str) -> bool {
     use talkover_core::campaigns::DoNotCallListSource::{Campaign as Own, Custom};
     campaign.do_not_call_enabled == Some(true)
         && matches!(campaign.do_not_call_list_source, Some(Custom | Own))
-        && campaign.do_not_call_custom_list.iter().flatten().any(|number| number.as_str() == to)
+        && campaign.do_not_call_custom_list.iter().flatten().any(|number| {
+            // Written as the reference allows (`+1 555 …`), held against the call's E.164 number.
+            let number = talkover_core::validate::e164_of_international(number.as_str());
+            number.as_deref().unwrap_or_default() == to
+        })
 }
 
 /// The day of the week of a wall-clock time (milliseconds since 1970-01-01T00:00 on that clock), from 1
@@ -660,5 +673,31 @@ mod tests {
         campaign.timezone = "UTC".into();
         let open = |at: &str| in_schedule(&campaign, ms_of(at));
         assert!(open("2024-01-15T09:30:00Z") && !open("2024-01-15T17:30:00Z"));
+    }
+
+    #[test]
+    fn the_hours_open_where_the_clocks_change_too() {
+        let fixture: Value = serde_json::from_str(include_str!("../../fixtures/get-campaign/ok-details.json")).unwrap();
+        let mut campaign: Campaign = serde_json::from_value(fixture["response"]["body"]["data"].clone()).unwrap();
+        campaign.days_of_week = talkover_core::time::Weekday::ALL.to_vec();
+        campaign.start_date = talkover_core::time::Date::new("2024-01-01").unwrap();
+        campaign.end_date = None;
+        let (earliest, latest) = (campaign.earliest_call_time.take(), campaign.latest_call_time.take());
+        assert!(earliest.is_some() && latest.is_some());
+        let mut first_open = |start: &str, end: &str, from: &str| {
+            campaign.call_time_ranges = Some(vec![talkover_core::campaigns::CallTimeRange::new(start, end)]);
+            next_open(&campaign, ms_of(from), ms_of(from) + 2 * 86_400_000).map(crate::clock::timestamp)
+        };
+        // New York springs forward at 07:00Z on 2024-03-10: 02:00 EST is 03:00 EDT, inside 02:30–04:00.
+        let spring = first_open("02:30", "04:00", "2024-03-10T04:00:00Z");
+        assert_eq!(spring.as_deref(), Some("2024-03-10T07:00:00Z"));
+        // It falls back at 06:00Z on 2024-11-03: 01:00 comes round again, and with it the window.
+        let again = first_open("01:00", "01:30", "2024-11-03T05:45:00Z");
+        assert_eq!(again.as_deref(), Some("2024-11-03T06:00:00Z"));
+        let later = first_open("01:15", "01:30", "2024-11-03T05:45:00Z");
+        assert_eq!(later.as_deref(), Some("2024-11-03T06:15:00Z"), "the second 01:15");
+        // An ordinary day: the window's opening.
+        let plain = first_open("09:00", "17:00", "2024-01-15T10:00:00Z");
+        assert_eq!(plain.as_deref(), Some("2024-01-15T14:00:00Z"));
     }
 }

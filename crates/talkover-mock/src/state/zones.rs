@@ -49,6 +49,29 @@ impl Zone {
         let Ok(wall) = Timestamp::from_second(local).map(|t| TimeZone::UTC.to_datetime(t)) else { return local };
         self.0.to_ambiguous_timestamp(wall).compatible().map_or(local, |t| t.as_second())
     }
+
+    /// Every instant (seconds since the epoch) a wall-clock time of this zone can be read as: one, or two
+    /// where the clocks show it twice (autumn) or skip it (spring: its reading on either clock).
+    pub(crate) fn readings(&self, local: i64) -> Vec<i64> {
+        let Ok(wall) = Timestamp::from_second(local).map(|t| TimeZone::UTC.to_datetime(t)) else { return vec![local] };
+        let ambiguous = self.0.to_ambiguous_timestamp(wall);
+        let mut found: Vec<i64> =
+            [ambiguous.earlier(), ambiguous.later()].into_iter().flatten().map(|t| t.as_second()).collect();
+        found.dedup();
+        found
+    }
+
+    /// The instants (seconds since the epoch) after `from` and up to `until` at which the zone's clocks
+    /// change, at most `limit` of them.
+    pub(crate) fn changes(&self, from: i64, until: i64, limit: usize) -> Vec<i64> {
+        let Ok(start) = Timestamp::from_second(from) else { return Vec::new() };
+        self.0
+            .following(start)
+            .map(|change| change.timestamp().as_second())
+            .take_while(|&at| at <= until)
+            .take(limit)
+            .collect()
+    }
 }
 
 impl Invalid {
