@@ -55,7 +55,8 @@ pub fn command() -> Command {
              before it is sent and its outcome after. Stopped at any moment, even killed, and run again with the \
              same arguments, the import queues every valid row exactly once: a row that was in flight is settled \
              from the campaign's calls, never sent blindly again. A new journal (after the file was edited, say) \
-             does not call again a number the campaign already has a call for, unless --call-again.\n\n\
+             does not call again a number the campaign already has a call for, unless --call-again. An import \
+             holds its journal while it runs: a second one on the same journal is refused.\n\n\
              The import slows down as the X-RateLimit-* headers ask and waits out every 429's Retry-After.\n\
              Reference: https://docs.talkover.ai/api-reference/endpoints/make-campaign-call",
         )
