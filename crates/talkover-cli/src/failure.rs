@@ -140,7 +140,7 @@ impl From<Error> for Failure {
 /// The exit code of an SDK error, by its kind.
 pub fn exit_code_of(e: &Error) -> u8 {
     match e.kind() {
-        ErrorKind::InvalidRequest => 3,
+        ErrorKind::InvalidRequest | ErrorKind::Config => 3,
         ErrorKind::Unauthorized | ErrorKind::Forbidden => 4,
         ErrorKind::NotFound => 5,
         ErrorKind::Conflict => 6,

@@ -41,7 +41,7 @@ impl BaseUrl {
     }
 
     fn parse_inner(url: &str, allow_insecure: bool) -> Result<Self, Error> {
-        let invalid = |message: &str| Error::invalid_request("config", Some("base_url"), message);
+        let invalid = |message: &str| Error::config("base_url", message);
         let uri: http::Uri = url.trim().parse().map_err(|_| invalid("not a valid URL"))?;
         let scheme = uri.scheme().ok_or_else(|| invalid("the URL has no scheme"))?;
         let authority = uri.authority().ok_or_else(|| invalid("the URL has no host"))?;
@@ -135,8 +135,8 @@ impl ClientConfig {
 
     /// Sets the `User-Agent` header.
     pub fn with_user_agent(mut self, user_agent: &str) -> Result<Self, Error> {
-        self.user_agent = HeaderValue::from_str(user_agent)
-            .map_err(|_| Error::invalid_request("config", Some("user_agent"), "not a valid header value"))?;
+        self.user_agent =
+            HeaderValue::from_str(user_agent).map_err(|_| Error::config("user_agent", "not a valid header value"))?;
         Ok(self)
     }
 
@@ -176,7 +176,7 @@ impl std::fmt::Debug for ClientConfig {
 }
 
 fn authorization(token: &SecretString) -> Result<HeaderValue, Error> {
-    let invalid = |message: &str| Error::invalid_request("config", Some("token"), message);
+    let invalid = |message: &str| Error::config("token", message);
     let token = token.expose_secret().trim();
     if token.is_empty() {
         return Err(invalid("the token is empty"));

@@ -41,6 +41,9 @@ pub enum ErrorKind {
     Decode,
     /// Any other status.
     Http,
+    /// The client could not be built: a setting is missing or wrong (no token, a base URL it cannot use).
+    /// Nothing was sent.
+    Config,
 }
 
 impl ErrorKind {
@@ -62,6 +65,7 @@ impl ErrorKind {
             Self::Unsuccessful => "unsuccessful",
             Self::Decode => "decode",
             Self::Http => "http",
+            Self::Config => "config",
         }
     }
 
@@ -115,6 +119,10 @@ pub enum Error {
     /// The API answered 2xx, but the body is not the documented response.
     #[error(transparent)]
     Decode(Box<DecodeError>),
+    /// The client could not be built, or a setting it was given is unusable: nothing was sent. A setting
+    /// to fix, not a request.
+    #[error(transparent)]
+    Config(Box<ConfigError>),
 }
 
 impl Error {
@@ -130,9 +138,15 @@ impl Error {
         Self::InvalidRequest(Box::new(InvalidRequest { operation, problems }))
     }
 
+    /// An error of the client's settings: `setting` names the one at fault (`token`, `base_url`, …).
+    pub fn config(setting: &'static str, message: impl Into<String>) -> Self {
+        Self::Config(Box::new(ConfigError { setting, message: message.into() }))
+    }
+
     /// The error's kind.
     pub fn kind(&self) -> ErrorKind {
         match self {
+            Self::Config(_) => ErrorKind::Config,
             Self::InvalidRequest(_) => ErrorKind::InvalidRequest,
             Self::Transport(_) => ErrorKind::Transport,
             Self::Api(e) => e.kind,
@@ -194,6 +208,7 @@ impl Error {
     pub fn field_errors(&self) -> Vec<FieldError> {
         match self {
             Self::InvalidRequest(e) => e.problems().iter().filter(|p| !p.field.is_empty()).cloned().collect(),
+            Self::Config(e) => vec![FieldError::new(e.setting, e.message.clone())],
             Self::Api(e) => e.all_field_errors(),
             _ => Vec::new(),
         }
@@ -234,7 +249,7 @@ impl Error {
     /// ```
     pub fn attempts(&self) -> u32 {
         match self {
-            Self::InvalidRequest(_) => 0,
+            Self::InvalidRequest(_) | Self::Config(_) => 0,
             Self::Transport(e) => e.attempts,
             Self::Api(e) => e.attempts,
             Self::Decode(e) => e.attempts,
@@ -246,7 +261,7 @@ impl Error {
     pub fn with_attempts(mut self, attempts: u32) -> Self {
         let attempts = attempts.max(1);
         match &mut self {
-            Self::InvalidRequest(_) => {}
+            Self::InvalidRequest(_) | Self::Config(_) => {}
             Self::Transport(e) => e.attempts = attempts,
             Self::Api(e) => e.attempts = attempts,
             Self::Decode(e) => e.attempts = attempts,
@@ -267,6 +282,7 @@ impl Error {
                 }
             }
             Self::Transport(e) => crate::secret::redact_in(&mut e.message, secret),
+            Self::Config(e) => crate::secret::redact_in(&mut e.message, secret),
             Self::Api(e) => e.redact(secret),
             Self::Decode(e) => e.redact(secret),
         }
@@ -289,6 +305,34 @@ impl Error {
         }
     }
 }
+
+/// A setting of the client that is missing or unusable ([`Error::Config`]): no token, a base URL it cannot
+/// use, a user agent that is no header value. The message never holds the token.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConfigError {
+    setting: &'static str,
+    message: String,
+}
+
+impl ConfigError {
+    /// The setting at fault: `token`, `base_url`, `user_agent`, `transport`, …
+    pub fn setting(&self) -> &'static str {
+        self.setting
+    }
+
+    /// What is wrong with it.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "client settings: {}: {}", self.setting, self.message)
+    }
+}
+
+impl std::error::Error for ConfigError {}
 
 /// One problem with one field of a request, in the same shape whoever found it: the API (a 422's
 /// `errors`, a 400's `error.details.field`) or the SDK's own checks before sending ([`InvalidRequest`]).

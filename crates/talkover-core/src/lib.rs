@@ -87,8 +87,8 @@ pub use config::{BaseUrl, ClientConfig, DEFAULT_BASE_URL, DEFAULT_USER_AGENT};
 pub use decimal::Decimal;
 pub use envelope::{Ack, Bare, Envelope, ListEnvelope};
 pub use error::{
-    ApiError, DecodeError, Error, ErrorCode, ErrorKind, FieldError, InvalidRequest, RawBody, TransportError,
-    TransportErrorKind,
+    ApiError, ConfigError, DecodeError, Error, ErrorCode, ErrorKind, FieldError, InvalidRequest, RawBody,
+    TransportError, TransportErrorKind,
 };
 pub use execute::{Execute, IntoParam, Pending};
 pub use operation::{

@@ -169,6 +169,6 @@ impl<T: Side> ClientBuilder<T> {
     }
 }
 
-pub(crate) fn config_error(field: &str, message: &str) -> Error {
-    Error::invalid_request("config", Some(field), message)
+pub(crate) fn config_error(field: &'static str, message: &str) -> Error {
+    Error::config(field, message)
 }

@@ -361,10 +361,16 @@ fn clients_and_builders_never_print_the_token() {
 
 #[test]
 fn builders_check_their_settings() {
+    // A setting to fix, told apart from a request the SDK refused (`Error::Config`, kind `config`).
     let err = talkover::blocking::Client::builder().build().unwrap_err();
     assert!(err.to_string().contains("token"), "{err}");
+    assert_eq!(err.kind(), ErrorKind::Config);
     let err = talkover::Client::builder().token(TOKEN).base_url("http://api.example.com/api/v1").build().unwrap_err();
-    assert!(err.to_string().contains("base_url"), "{err}");
+    match &err {
+        Error::Config(config) => assert_eq!(config.setting(), "base_url", "{err}"),
+        other => panic!("not a settings error: {other}"),
+    }
+    assert_eq!((err.attempts(), err.field_errors()[0].field.as_str()), (0, "base_url"));
     let built = talkover::blocking::Client::builder()
         .token(TOKEN)
         .base_url("http://127.0.0.1:9/api/v1")
