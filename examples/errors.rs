@@ -46,6 +46,7 @@ fn what_to_do(error: &Error) -> String {
         Error::Decode(decode) => {
             format!("the answer is not the documented one (at `{}`): log the body and report it", decode.path)
         }
+        Error::Config(config) => format!("the client's settings: fix `{}`, nothing was sent", config.setting()),
         _ => format!("{error}: log it"),
     }
 }
@@ -98,5 +99,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     show("nothing listening", closed.credits().balance().await);
     show("an answer of another shape", answering(r#"{"success":true,"data":42}"#)?.credits().balance().await);
     show("a 200 that says no", answering(r#"{"success":false,"message":"Not today"}"#)?.credits().balance().await);
+    show(
+        "a plain-http base URL elsewhere",
+        talkover::Client::builder().base_url("http://api.example.com").token("any").build(),
+    );
     Ok(())
 }
