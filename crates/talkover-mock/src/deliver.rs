@@ -245,8 +245,13 @@ async fn deliver(mut job: Job, state: Weak<Mutex<State>>) {
             }
             return;
         }
-        tokio::time::sleep(Duration::from_millis(200) * (n + 1)).await;
+        tokio::time::sleep(pause_after(n)).await;
     }
+}
+
+/// The pause after a delivery's attempt `n` (from 0) failed, before the next.
+pub(crate) fn pause_after(n: u32) -> Duration {
+    Duration::from_millis(200) * (n + 1)
 }
 
 /// One HTTP request to the webhook's URL.

@@ -13,7 +13,7 @@ use std::future::Future;
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use talkover_core::transport::{HttpRequest, HttpResponse, Transport};
+use talkover_core::transport::{describe, HttpRequest, HttpResponse, Transport};
 use talkover_core::{TransportError, TransportErrorKind};
 
 pub use talkover_core::transport::DEFAULT_MAX_RESPONSE_BYTES;
@@ -86,9 +86,8 @@ impl ReqwestTransport {
         if let Some(timeout) = config.timeout {
             builder = builder.timeout(timeout);
         }
-        let client = builder
-            .build()
-            .map_err(|e| TransportError::new(TransportErrorKind::Other, described(&e)).with_source(e))?;
+        let client =
+            builder.build().map_err(|e| TransportError::new(TransportErrorKind::Other, describe(&e)).with_source(e))?;
         Ok(Self { client, max_response_bytes: config.max_response_bytes, origin: OnceLock::new() })
     }
 
@@ -151,9 +150,7 @@ fn rustls_config() -> Result<rustls::ClientConfig, TransportError> {
     let roots = rustls::RootCertStore { roots: webpki_roots::TLS_SERVER_ROOTS.to_vec() };
     let config = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
-        .map_err(|e| {
-            TransportError::new(TransportErrorKind::Tls, talkover_core::transport::describe(&e)).with_source(e)
-        })?
+        .map_err(|e| TransportError::new(TransportErrorKind::Tls, describe(&e)).with_source(e))?
         .with_root_certificates(roots)
         .with_no_client_auth();
     Ok(config)
@@ -234,9 +231,8 @@ fn is_tls(error: &reqwest::Error) -> bool {
 }
 
 fn parse_url(text: &str) -> Result<reqwest::Url, TransportError> {
-    reqwest::Url::parse(text).map_err(|e| {
-        TransportError::new(TransportErrorKind::InvalidUrl, talkover_core::transport::describe(&e)).with_source(e)
-    })
+    reqwest::Url::parse(text)
+        .map_err(|e| TransportError::new(TransportErrorKind::InvalidUrl, describe(&e)).with_source(e))
 }
 
 /// The first segment of `path` that a WHATWG URL parser (the `url` crate's, which reqwest uses) reads as
@@ -276,14 +272,9 @@ fn read_answer(
     }
 }
 
-/// reqwest's text (`error sending request for url (…)`) followed by the causes beneath it.
-fn described(error: &reqwest::Error) -> String {
-    talkover_core::transport::describe(error)
-}
-
 fn map_error(error: reqwest::Error) -> TransportError {
     if is_tls(&error) {
-        let failure = TransportError::new(TransportErrorKind::Tls, described(&error));
+        let failure = TransportError::new(TransportErrorKind::Tls, describe(&error));
         // In the handshake (while connecting: a certificate refused, a server that speaks no TLS) nothing
         // was sent; later, on the open connection (a corrupt record, an alert), the request may have been.
         let failure = if error.is_connect() { failure } else { failure.maybe_sent() };
@@ -299,7 +290,7 @@ fn map_error(error: reqwest::Error) -> TransportError {
     } else {
         TransportErrorKind::Other
     };
-    TransportError::new(kind, described(&error)).with_source(error)
+    TransportError::new(kind, describe(&error)).with_source(error)
 }
 
 #[cfg(test)]

@@ -9,8 +9,8 @@ use std::collections::HashMap;
 use serde_json::{json, Map, Value};
 use talkover_core::calls::{AgentSummary, CallStatus, CampaignCall, MakeCampaignCall, QueuedCampaignCall};
 use talkover_core::campaigns::{
-    Campaign, CampaignStatus, CampaignStatusChange, CampaignSummary, CreateCampaign, ListCampaigns, UpdateCampaign,
-    UpdateCampaignStatus,
+    Campaign, CampaignStats, CampaignStatus, CampaignStatusChange, CampaignSummary, CreateCampaign, ListCampaigns,
+    UpdateCampaign, UpdateCampaignStatus,
 };
 
 use talkover_core::time::DateTime;
@@ -336,9 +336,7 @@ impl State {
                     let data = campaign_call_data(call, &self.live.campaign_call_extras);
                     events.push((campaign.id.as_str().to_owned(), CampaignWebhookEvent::CampaignCallFailed, data));
                     if let Some(stats) = campaign.stats.as_mut() {
-                        stats.failed_calls += 1;
-                        let done = stats.completed_calls + stats.failed_calls;
-                        stats.success_rate = stats.completed_calls as f64 * 100.0 / done as f64;
+                        count_outcomes(stats, 0, 1, 0);
                     }
                     continue;
                 }
@@ -411,16 +409,7 @@ impl State {
             }
             if finished != (0, 0, 0) {
                 if let Some(stats) = campaign.stats.as_mut() {
-                    if finished.0 > 0 {
-                        // The average over every completed call: the earlier ones' total, from their average.
-                        let before = stats.completed_calls * stats.average_duration.unwrap_or(0);
-                        stats.average_duration = Some((before + finished.2) / (stats.completed_calls + finished.0));
-                    }
-                    stats.completed_calls += finished.0;
-                    stats.failed_calls += finished.1;
-                    let done = stats.completed_calls + stats.failed_calls;
-                    stats.success_rate =
-                        if done == 0 { 0.0 } else { stats.completed_calls as f64 * 100.0 / done as f64 };
+                    count_outcomes(stats, finished.0, finished.1, finished.2);
                 }
             }
         }
@@ -499,6 +488,20 @@ fn single_window(campaign: &mut Campaign) {
 pub(crate) struct Dial {
     campaign_call_id: String,
     call_id: String,
+}
+
+/// Counts calls that ended into a campaign's statistics: `completed` that lasted `seconds` in all, and
+/// `failed`; the average duration and the success rate follow.
+fn count_outcomes(stats: &mut CampaignStats, completed: u64, failed: u64, seconds: u64) {
+    if completed > 0 {
+        // The average over every completed call: the earlier ones' total, from their average.
+        let before = stats.completed_calls * stats.average_duration.unwrap_or(0);
+        stats.average_duration = Some((before + seconds) / (stats.completed_calls + completed));
+    }
+    stats.completed_calls += completed;
+    stats.failed_calls += failed;
+    let done = stats.completed_calls + stats.failed_calls;
+    stats.success_rate = if done == 0 { 0.0 } else { stats.completed_calls as f64 * 100.0 / done as f64 };
 }
 
 /// What make-campaign-call was given for a call beside its number.

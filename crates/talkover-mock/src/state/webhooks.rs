@@ -425,6 +425,6 @@ impl State {
 pub(crate) fn test_wait(job: &Job) -> Duration {
     let attempts = job.max_retries.min(crate::deliver::MAX_RETRIES) + 1;
     // Each attempt within the timeout, the pauses between them, and a second to spare.
-    let pauses = Duration::from_millis(200) * (attempts * (attempts - 1) / 2);
+    let pauses: Duration = (0..attempts - 1).map(crate::deliver::pause_after).sum();
     job.timeout.min(crate::deliver::MAX_TIMEOUT) * attempts + pauses + Duration::from_secs(1)
 }
