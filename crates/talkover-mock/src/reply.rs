@@ -119,6 +119,20 @@ pub(crate) fn from_json<T: DeserializeOwned>(value: Value) -> Result<T, Reply> {
     serde_path_to_error::deserialize(&mut de).map_err(|e| Reply::bug::<T>(&format!("at {}: {}", e.path(), e.inner())))
 }
 
+/// Applies an update body to a stored value whose fields carry the same names (a trunk and its update): each
+/// field the body sends replaces the stored one, a field it sends as `null` clears it, and what it leaves
+/// out stays. The body's fields are the core's declaration, so a field added there is applied here too; one
+/// the stored value does not report (a password) is not kept.
+pub(crate) fn merge<T: Serialize + DeserializeOwned>(stored: &mut T, changes: &impl Serialize) -> Result<(), Reply> {
+    let mut merged = to_json(&*stored)?;
+    match (merged.as_object_mut(), to_json(changes)?) {
+        (Some(fields), Value::Object(changed)) => fields.extend(changed),
+        _ => return Err(Reply::bug::<T>("a stored value or its changes are not an object")),
+    }
+    *stored = from_json(merged)?;
+    Ok(())
+}
+
 /// Validation messages by field, answered as the API's 422.
 #[derive(Debug, Default)]
 pub(crate) struct Invalid {
@@ -312,5 +326,20 @@ mod tests {
         assert_eq!(out_of_range(&serde("\"many\"")), None);
         let signed = serde_json::from_str::<i8>("300").unwrap_err().to_string();
         assert_eq!(out_of_range(&signed).as_deref(), Some("must not be greater than 127"));
+    }
+
+    #[test]
+    fn an_update_changes_the_fields_it_sends_and_keeps_no_credential() {
+        use talkover_core::sip_trunks::{SipTransport, SipTrunk, SipTrunkUpdate};
+        let mut trunk = SipTrunk::new("trunk-1", "Primary", true, true);
+        trunk.domain = Some("sip.carrier.example".into());
+        trunk.port = Some(5061);
+        let update = SipTrunkUpdate::new().port(5080).transport(SipTransport::Tcp).password("s3cr3t-pass");
+
+        merge(&mut trunk, &update).unwrap();
+
+        assert_eq!((trunk.port, trunk.transport.clone()), (Some(5080), Some(SipTransport::Tcp)));
+        assert_eq!((trunk.name.as_str(), trunk.domain.as_deref()), ("Primary", Some("sip.carrier.example")));
+        assert!(!serde_json::to_string(&trunk).unwrap().contains("s3cr3t-pass"));
     }
 }

@@ -143,9 +143,7 @@ impl State {
 
     pub(super) fn create_training(&mut self, req: &Request<'_>) -> Answer {
         let index = self.agent_index(req)?;
-        let (create, invalid) = req.decode::<CreateTraining>()?;
-        let body = create.body;
-        invalid.check()?;
+        let body = req.valid::<CreateTraining>()?.body;
 
         let training = self.upsert_by_node(index, body.node_id.map(String::from), body.current_status, |id| {
             Training::new(id, body.subject, body.instructions)

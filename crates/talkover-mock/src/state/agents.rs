@@ -6,14 +6,12 @@ use talkover_core::agents::{
     UpdateAgentVoice, Voice, VoiceTemplateRef,
 };
 
-use super::{change_optional, now, search_term, AgentEntry, Answer, Request, State};
-use crate::reply::{paginate, Invalid, Reply};
+use super::{now, search_term, AgentEntry, Answer, Request, State};
+use crate::reply::{merge, paginate, Invalid, Reply};
 
 impl State {
     pub(super) fn list_agents(&mut self, req: &Request<'_>) -> Answer {
-        let (list, invalid) = req.decode::<ListAgents>()?;
-        let query = list.query;
-        invalid.check()?;
+        let query = req.valid::<ListAgents>()?.query;
         let search = search_term(query.search.as_deref());
         let matching: Vec<Agent> = self
             .agents
@@ -106,25 +104,15 @@ impl State {
 
     pub(super) fn update_knowledge(&mut self, req: &Request<'_>) -> Answer {
         let index = self.agent_index(req)?;
-        let (update, invalid) = req.decode::<UpdateAgentKnowledge>()?;
-        let body = update.body;
-        invalid.check()?;
-        let agent = &mut self.agents[index].agent;
-        agent.description = Some(body.description);
-        change_optional(&mut agent.initial_message, body.initial_message);
-        agent.interrupt_sensitivity = Some(body.interrupt_sensitivity);
-        agent.ask_if_human_present_on_idle = Some(body.ask_if_human_present_on_idle);
-        agent.llm_temperature = Some(body.llm_temperature);
-        agent.initial_message_delay = Some(body.initial_message_delay);
+        let body = req.valid::<UpdateAgentKnowledge>()?.body;
+        merge(&mut self.agents[index].agent, &body)?;
         self.changed(index);
         Ok(Reply::data(200, Some("Agent knowledge updated successfully"), &self.agents[index].agent))
     }
 
     pub(super) fn update_voice(&mut self, req: &Request<'_>) -> Answer {
         let index = self.agent_index(req)?;
-        let (update, invalid) = req.decode::<UpdateAgentVoice>()?;
-        let body = update.body;
-        invalid.check()?;
+        let body = req.valid::<UpdateAgentVoice>()?.body;
         let template = body.voice_id.as_str().to_owned();
         // The voice must be one of the voice templates (update-agent-voice: VOICE_NOT_FOUND).
         let Some(name) = self.voice_name(&template) else {
@@ -141,7 +129,9 @@ impl State {
         agent.voice = Some(voice);
         agent.conversation_speed = Some(body.conversation_speed);
         agent.who_speaks_first = Some(body.who_speaks_first);
-        change_optional(&mut agent.language, body.language);
+        if body.language.is_some() {
+            agent.language = body.language;
+        }
         self.changed(index);
         Ok(Reply::data(200, Some("Agent voice updated successfully"), &self.agents[index].agent))
     }
@@ -169,12 +159,10 @@ impl State {
 
     pub(super) fn update_advanced(&mut self, req: &Request<'_>) -> Answer {
         let index = self.agent_index(req)?;
-        let (update, invalid) = req.decode::<UpdateAdvancedSettings>()?;
-        invalid.check()?;
-        let body: AdvancedSettings = update.body;
+        let body: AdvancedSettings = req.valid::<UpdateAdvancedSettings>()?.body;
         let now = now();
         let entry = &mut self.agents[index];
-        change_optional(&mut entry.advanced.enable_initial_message_cache, body.enable_initial_message_cache);
+        merge(&mut entry.advanced, &body)?;
         entry.agent.updated_at = Some(now.clone());
         let mut settings = AgentAdvancedSettings::new(entry.agent.id.clone(), entry.advanced.clone());
         settings.name = Some(entry.agent.name.clone());

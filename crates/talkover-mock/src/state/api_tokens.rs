@@ -83,8 +83,7 @@ impl State {
     }
 
     pub(super) fn create_api_token(&mut self, req: &Request<'_>) -> Answer {
-        let (create, invalid) = req.decode::<CreateUserApiToken>()?;
-        invalid.check()?;
+        let create = req.valid::<CreateUserApiToken>()?;
         let (name, abilities) = token_parts(create.body);
         let id = self.new_id();
         let now = now();

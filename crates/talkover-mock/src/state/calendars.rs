@@ -12,8 +12,8 @@
 
 use serde_json::json;
 use talkover_core::calendars::availability::{
-    AvailabilityRule, AvailabilityRuleType, AvailabilityRuleUpdate, CreateAvailabilityRule, ListAvailabilityRules,
-    NewAvailabilityRule, QueryAvailability, UpdateAvailabilityRule, UpdatedAvailabilityRule,
+    AvailabilityRule, AvailabilityRuleType, CreateAvailabilityRule, ListAvailabilityRules, NewAvailabilityRule,
+    QueryAvailability, UpdateAvailabilityRule, UpdatedAvailabilityRule,
 };
 use talkover_core::calendars::events::{
     AddEventAttendee, CalendarEvent, CalendarEventUpdate, CreateCalendarEvent, EventAttendee, EventMeeting,
@@ -34,11 +34,10 @@ use talkover_core::Operation;
 
 use super::slots::{Schedule, TooMuch, MAX_RANGE_DAYS, MAX_SLOTS};
 use super::{
-    change, change_optional, coded, documented, has_id, is_url, now, position_by_id, remove_by_id, timestamp, Answer,
-    HasId, Request, State,
+    coded, documented, has_id, is_url, now, position_by_id, remove_by_id, timestamp, Answer, HasId, Request, State,
 };
 use crate::fixtures::Catalog;
-use crate::reply::{from_json, to_json, Invalid, Reply};
+use crate::reply::{from_json, merge, to_json, Invalid, Reply};
 
 /// The slot length of a free-slot query that does not give one, in minutes (the reference's default).
 const DEFAULT_SLOT_MINUTES: u32 = 30;
@@ -110,7 +109,7 @@ fn recorded_list<T: serde::de::DeserializeOwned>(catalog: &Catalog, operation: &
 }
 
 /// Adds `item` unless one with the same id is there.
-fn merge<T: HasId>(items: &mut Vec<T>, item: T) {
+fn add_new<T: HasId>(items: &mut Vec<T>, item: T) {
     if position_by_id(items, item.id()).is_none() {
         items.push(item);
     }
@@ -122,23 +121,23 @@ impl Calendars {
         let mut seeded = Self::default();
         let full: Option<Calendar> = catalog.documented_as("get-calendar");
         for calendar in full.into_iter().chain(recorded_list::<Calendar>(catalog, ListCalendars::ID)) {
-            merge(&mut seeded.calendars, CalendarEntry::new(calendar));
+            add_new(&mut seeded.calendars, CalendarEntry::new(calendar));
         }
         let Some(entry) = seeded.calendars.first_mut() else { return seeded };
         for member in recorded_list::<CalendarMember>(catalog, ListCalendarMembers::ID) {
-            merge(&mut entry.members, member);
+            add_new(&mut entry.members, member);
         }
         let full_event: Option<CalendarEvent> = catalog.documented_as("get-calendar-event");
         for event in full_event.into_iter().chain(recorded_list::<CalendarEvent>(catalog, ListCalendarEvents::ID)) {
             if event.calendar_id == entry.calendar.id {
-                merge(&mut entry.events, event);
+                add_new(&mut entry.events, event);
             }
         }
         for rule in recorded_list::<AvailabilityRule>(catalog, ListAvailabilityRules::ID) {
-            merge(&mut entry.rules, rule);
+            add_new(&mut entry.rules, rule);
         }
         for provider in recorded_list::<ProviderConnection>(catalog, ListProviderConnections::ID) {
-            merge(&mut entry.providers, provider);
+            add_new(&mut entry.providers, provider);
         }
         seeded
     }
@@ -156,11 +155,10 @@ fn new_calendar(id: String, body: NewCalendar) -> Calendar {
     calendar
 }
 
-fn apply_calendar(calendar: &mut Calendar, update: CalendarUpdate) {
-    change(&mut calendar.name, update.name);
-    change_optional(&mut calendar.timezone, update.timezone);
-    change_optional(&mut calendar.metadata, update.metadata);
+fn apply_calendar(calendar: &mut Calendar, update: &CalendarUpdate) -> Result<(), Reply> {
+    merge(calendar, update)?;
     calendar.updated_at = Some(timestamp(now()));
+    Ok(())
 }
 
 fn new_member(id: String, body: NewCalendarMember) -> CalendarMember {
@@ -190,19 +188,17 @@ fn new_event(state: &mut State, calendar: CalendarId, body: NewCalendarEvent) ->
 }
 
 /// Applies an event update (new attendees get ids from `ids`).
-fn apply_event(event: &mut CalendarEvent, update: CalendarEventUpdate, mut ids: impl FnMut() -> String) {
-    change(&mut event.title, update.title);
-    change_optional(&mut event.description, update.description);
-    change(&mut event.start_at, update.start_at);
-    change(&mut event.end_at, update.end_at);
-    change(&mut event.status, update.status);
-    change_optional(&mut event.event_type, update.event_type);
-    change_optional(&mut event.created_by, update.created_by);
-    change_optional(&mut event.owner_id, update.owner_id);
-    change_optional(&mut event.owner_type, update.owner_type);
-    if let Some(attendees) = update.attendees {
+fn apply_event(
+    event: &mut CalendarEvent,
+    mut update: CalendarEventUpdate,
+    mut ids: impl FnMut() -> String,
+) -> Result<(), Reply> {
+    let attendees = update.attendees.take();
+    merge(event, &update)?;
+    if let Some(attendees) = attendees {
         event.attendees = Some(attendees.into_iter().map(|a| new_attendee(ids(), a)).collect());
     }
+    Ok(())
 }
 
 fn new_rule(id: String, body: NewAvailabilityRule) -> Result<AvailabilityRule, Reply> {
@@ -211,16 +207,6 @@ fn new_rule(id: String, body: NewAvailabilityRule) -> Result<AvailabilityRule, R
         fields.insert("id".into(), json!(id));
     }
     from_json(rule)
-}
-
-fn apply_rule(rule: &mut AvailabilityRule, update: AvailabilityRuleUpdate) {
-    change(&mut rule.rule_type, update.rule_type);
-    change_optional(&mut rule.days_of_week, update.days_of_week);
-    change_optional(&mut rule.start_time, update.start_time);
-    change_optional(&mut rule.end_time, update.end_time);
-    change_optional(&mut rule.timezone, update.timezone);
-    change_optional(&mut rule.date, update.date);
-    change_optional(&mut rule.available, update.available);
 }
 
 fn new_provider(id: String, body: NewProviderConnection) -> ProviderConnection {
@@ -273,8 +259,7 @@ impl State {
     }
 
     pub(super) fn list_calendars(&mut self, req: &Request<'_>) -> Answer {
-        let (list, invalid) = req.decode::<ListCalendars>()?;
-        invalid.check()?;
+        let list = req.valid::<ListCalendars>()?;
         let per_page = list.query.per_page.unwrap_or(25).clamp(1, 100) as usize;
         let items: Vec<Calendar> = self.calendars.calendars.iter().take(per_page).map(|c| c.calendar.clone()).collect();
         Ok(Reply::list(items, None, None))
@@ -303,7 +288,7 @@ impl State {
         invalid.zone("timezone", update.body.timezone.as_deref());
         invalid.check()?;
         let calendar = &mut self.calendars.calendars[c].calendar;
-        apply_calendar(calendar, update.body);
+        apply_calendar(calendar, &update.body)?;
         Ok(Reply::data(200, None, &*calendar))
     }
 
@@ -314,9 +299,7 @@ impl State {
     }
 
     pub(super) fn calendar_events_batch(&mut self, req: &Request<'_>) -> Answer {
-        let (batch, invalid) = req.decode::<GetCalendarEventsBatch>()?;
-        invalid.check()?;
-        let q = batch.query;
+        let q = req.valid::<GetCalendarEventsBatch>()?.query;
         let events: Vec<CalendarEvent> = self
             .calendars
             .calendars
@@ -337,8 +320,7 @@ impl State {
 
     pub(super) fn add_calendar_member(&mut self, req: &Request<'_>) -> Answer {
         let c = self.calendar_index(req)?;
-        let (add, invalid) = req.decode::<AddCalendarMember>()?;
-        invalid.check()?;
+        let add = req.valid::<AddCalendarMember>()?;
         // Adding someone who is already a member gives them the role asked for.
         let user = &add.body.user_id;
         if let Some(member) = self.calendars.calendars[c].members.iter_mut().find(|m| m.user_id.as_ref() == Some(user))
@@ -352,8 +334,7 @@ impl State {
 
     pub(super) fn update_calendar_member(&mut self, req: &Request<'_>) -> Answer {
         let (c, m) = self.child_index::<CalendarMember>(req)?;
-        let (update, invalid) = req.decode::<UpdateCalendarMember>()?;
-        invalid.check()?;
+        let update = req.valid::<UpdateCalendarMember>()?;
         let member = &mut self.calendars.calendars[c].members[m];
         member.role = update.body.role;
         Ok(Reply::data(200, None, &*member))
@@ -372,8 +353,7 @@ impl State {
 
     pub(super) fn list_calendar_events(&mut self, req: &Request<'_>) -> Answer {
         let c = self.calendar_index(req)?;
-        let (list, invalid) = req.decode::<ListCalendarEvents>()?;
-        invalid.check()?;
+        let list = req.valid::<ListCalendarEvents>()?;
         let q = list.query;
         let events: Vec<CalendarEvent> = self.calendars.calendars[c]
             .events
@@ -387,8 +367,7 @@ impl State {
 
     pub(super) fn create_calendar_event(&mut self, req: &Request<'_>) -> Answer {
         let c = self.calendar_index(req)?;
-        let (create, invalid) = req.decode::<CreateCalendarEvent>()?;
-        invalid.check()?;
+        let create = req.valid::<CreateCalendarEvent>()?;
         let calendar = self.calendars.calendars[c].calendar.id.clone();
         let event = new_event(self, calendar, create.body);
         self.add_child(c, event)
@@ -401,15 +380,14 @@ impl State {
 
     pub(super) fn update_calendar_event(&mut self, req: &Request<'_>) -> Answer {
         let (c, e) = self.child_index::<CalendarEvent>(req)?;
-        let (update, invalid) = req.decode::<UpdateCalendarEvent>()?;
-        invalid.check()?;
+        let update = req.valid::<UpdateCalendarEvent>()?;
         let mut event = self.calendars.calendars[c].events[e].clone();
         let mut ids = Vec::new();
         for _ in 0..update.body.attendees.as_ref().map_or(0, Vec::len) {
             ids.push(self.new_id());
         }
         let mut ids = ids.into_iter();
-        apply_event(&mut event, update.body, || ids.next().unwrap_or_default());
+        apply_event(&mut event, update.body, || ids.next().unwrap_or_default())?;
         if !event.end_at.cmp_instant(&event.start_at).is_gt() {
             let mut invalid = Invalid::default();
             invalid.add("end_at", "The end at must be a date after start at.");
@@ -488,7 +466,7 @@ impl State {
         invalid.zone("timezone", update.body.timezone.as_deref());
         invalid.check()?;
         let mut rule = self.calendars.calendars[c].rules[r].clone();
-        apply_rule(&mut rule, update.body);
+        merge(&mut rule, &update.body)?;
         let mut invalid = Invalid::default();
         if let (Some(start), Some(end)) = (rule.start_time, rule.end_time) {
             if end <= start {
@@ -537,9 +515,7 @@ impl State {
     /// than a year, or holding more slots than one answer carries, is refused with a 422 naming `to`.
     pub(super) fn query_availability(&mut self, req: &Request<'_>) -> Answer {
         let c = self.calendar_index(req)?;
-        let (query, invalid) = req.decode::<QueryAvailability>()?;
-        invalid.check()?;
-        let q = query.query;
+        let q = req.valid::<QueryAvailability>()?.query;
         let entry = &self.calendars.calendars[c];
         let schedule =
             Schedule { timezone: entry.calendar.timezone.as_deref(), rules: &entry.rules, events: &entry.events };

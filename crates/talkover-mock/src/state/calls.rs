@@ -186,8 +186,7 @@ impl State {
                 Some(json!({ "field": "to", "value": to })),
             ));
         };
-        let (make, invalid) = req.decode::<MakeCall>()?;
-        invalid.check()?;
+        let make = req.valid::<MakeCall>()?;
         let body = make.body;
         if self.agents[index].agent.current_status != Some(AgentStatus::Published) {
             // `details` names the agent, as the page's AGENT_NOT_FOUND example does.
@@ -272,10 +271,8 @@ impl State {
     }
 
     pub(super) fn list_calls(&mut self, req: &Request<'_>) -> Answer {
-        let (list, invalid) = req.decode::<ListCalls>()?;
         // The same parameters less `agent_id`: the filters get-agent-calls shares.
-        let (agent_id, filters) = list.query.split();
-        invalid.check()?;
+        let (agent_id, filters) = req.valid::<ListCalls>()?.query.split();
         let calls = self.filtered_calls(&filters, agent_id.as_ref().map(|a| a.as_str()));
         let (items, pagination) = paginate(&calls, filters.page, filters.per_page);
         Ok(Reply::page(items, pagination))
@@ -283,22 +280,19 @@ impl State {
 
     pub(super) fn agent_calls(&mut self, req: &Request<'_>) -> Answer {
         self.agent_index(req)?;
-        let (list, invalid) = req.decode::<GetAgentCalls>()?;
-        let filters = list.query;
-        invalid.check()?;
-        let mut calls = self.filtered_calls(&filters, Some(list.agent_id.as_str()));
+        let list = req.valid::<GetAgentCalls>()?;
+        let mut calls = self.filtered_calls(&list.query, Some(list.agent_id.as_str()));
         // The agent is known here, so its calls come without it.
         for call in &mut calls {
             call.agent = None;
         }
-        let (items, pagination) = paginate(&calls, filters.page, filters.per_page);
+        let (items, pagination) = paginate(&calls, list.query.page, list.query.per_page);
         Ok(Reply::page(items, pagination))
     }
 
     pub(super) fn end_call(&mut self, req: &Request<'_>) -> Answer {
         self.agent_index(req)?;
-        let (end, invalid) = req.decode::<EndCall>()?;
-        invalid.check()?;
+        let end = req.valid::<EndCall>()?;
         let agent_id = end.agent_id.as_str();
         let sid = end.body.call_sid.as_str();
         let entry = self

@@ -34,9 +34,7 @@ use crate::reply::{from_json, paginate, to_json, Invalid, Reply};
 
 impl State {
     pub(super) fn list_campaigns(&mut self, req: &Request<'_>) -> Answer {
-        let (list, invalid) = req.decode::<ListCampaigns>()?;
-        let query = list.query;
-        invalid.check()?;
+        let query = req.valid::<ListCampaigns>()?.query;
         let search = search_term(query.search.as_deref());
         let day = |c: &Campaign| c.created_at.as_ref().and_then(|t| t.as_str().get(..10)).unwrap_or("").to_owned();
         let matching: Vec<Campaign> = self
@@ -191,9 +189,7 @@ impl State {
 
     pub(super) fn update_campaign_status(&mut self, req: &Request<'_>) -> Answer {
         let index = self.campaign_index(req)?;
-        let (update, invalid) = req.decode::<UpdateCampaignStatus>()?;
-        let wanted = update.body.status;
-        invalid.check()?;
+        let wanted = req.valid::<UpdateCampaignStatus>()?.body.status;
         let campaign = &mut self.campaigns[index];
         use CampaignStatus::*;
         let allowed = match campaign.status {
@@ -247,9 +243,7 @@ impl State {
             invalid.add("to", "The to must be a valid phone number.");
             invalid.check()?;
         }
-        let (make, invalid) = req.decode::<MakeCampaignCall>()?;
-        invalid.check()?;
-        let body = make.body;
+        let body = req.valid::<MakeCampaignCall>()?.body;
         if self.campaigns[index].status != CampaignStatus::Active {
             return Err(Reply::fail_code(400, "Campaign is not active", "CAMPAIGN_NOT_ACTIVE"));
         }

@@ -14,9 +14,9 @@ use talkover_core::credits::{CreditCharge, CreditPurchase, CreditsBalance, Purch
 use talkover_core::decimal::Decimal;
 use talkover_core::{Operation, Timestamp};
 
-use super::{change, change_optional, coded, now, timestamp, Answer, Request, State};
+use super::{coded, now, timestamp, Answer, Request, State};
 use crate::fixtures::Catalog;
-use crate::reply::{paginate, Reply};
+use crate::reply::{merge, paginate, Reply};
 
 /// Ten-thousandths of the currency per unit.
 const SCALE: u32 = 4;
@@ -100,15 +100,10 @@ impl Credits {
 }
 
 /// What an update asks for, applied to the stored settings.
-fn apply_settings(settings: &mut AutoTopupSettings, update: AutoTopupSettingsUpdate) {
-    change(&mut settings.is_enabled, update.is_enabled);
-    change_optional(&mut settings.threshold_amount, update.threshold_amount);
-    change_optional(&mut settings.recharge_amount, update.recharge_amount);
-    change_optional(&mut settings.scheduled_payment_enabled, update.scheduled_payment_enabled);
-    change_optional(&mut settings.scheduled_amount, update.scheduled_amount);
-    change_optional(&mut settings.day_of_month, update.day_of_month);
-    change_optional(&mut settings.payment_method_id, update.payment_method_id);
+fn apply_settings(settings: &mut AutoTopupSettings, update: &AutoTopupSettingsUpdate) -> Result<(), Reply> {
+    merge(settings, update)?;
     settings.updated_at = Some(timestamp(now()));
+    Ok(())
 }
 
 /// The amount and payment method of a purchase.
@@ -187,7 +182,7 @@ impl State {
             invalid.selected("payment_method_id");
         }
         invalid.check()?;
-        apply_settings(&mut self.credits.settings, update.body);
+        apply_settings(&mut self.credits.settings, &update.body)?;
         Ok(Reply::data(200, None, &self.credits.settings))
     }
 
@@ -207,8 +202,7 @@ impl State {
     }
 
     pub(super) fn auto_topup_history(&mut self, req: &Request<'_>) -> Answer {
-        let (history, invalid) = req.decode::<GetAutoTopupHistory>()?;
-        invalid.check()?;
+        let history = req.valid::<GetAutoTopupHistory>()?;
         // get-auto-topup-history pages by 25 unless asked otherwise.
         let per_page = Some(history.query.per_page.unwrap_or(25));
         let (items, mut pagination) = paginate(&self.credits.history, history.query.page, per_page);

@@ -160,8 +160,7 @@ impl State {
 
     pub(super) fn update_agent_flow(&mut self, req: &Request<'_>) -> Answer {
         let agent = self.flow_agent(req)?;
-        let (update, invalid) = req.decode::<UpdateAgentFlow>()?;
-        invalid.check()?;
+        let update = req.valid::<UpdateAgentFlow>()?;
         let saves_config = update.body.flow_config.is_some();
         let position = self.flows.flows.iter().position(|f| f.agent_id == agent);
         let flow = flow_update(position.map(|p| &self.flows.flows[p].flow), update.body);
@@ -197,8 +196,7 @@ impl State {
 
     pub(super) fn validate_agent_flow(&mut self, req: &Request<'_>) -> Answer {
         self.flow_agent(req)?;
-        let (validate, invalid) = req.decode::<ValidateAgentFlow>()?;
-        invalid.check()?;
+        let validate = req.valid::<ValidateAgentFlow>()?;
         let problems = flow_problems(&flow_to_validate(validate.body));
         Ok(Reply::typed(200, &validation_answer(problems, "Flow is valid", None)))
     }

@@ -263,6 +263,14 @@ impl Request<'_> {
         self.path.get(name).and_then(Value::as_str).unwrap_or_default()
     }
 
+    /// [`Request::decode`] for a handler with no check of its own: the operation, or the 422 of what the
+    /// core's checks refused.
+    fn valid<O: Operation + serde::Serialize + 'static>(&self) -> Result<O, Reply> {
+        let (operation, invalid) = self.decode::<O>()?;
+        invalid.check()?;
+        Ok(operation)
+    }
+
     /// The request as its typed operation, decoded through the core's registry, with what the core's
     /// checks refused in the [`Invalid`] given back (the handler adds its own findings and answers 422
     /// if there is any).
@@ -413,21 +421,6 @@ fn position_by_id<T: HasId>(items: &[T], id: &str) -> Option<usize> {
 fn remove_by_id<T: HasId>(items: &mut Vec<T>, id: &str, not_found: impl FnOnce() -> Reply) -> Result<T, Reply> {
     let position = position_by_id(items, id).ok_or_else(not_found)?;
     Ok(items.remove(position))
-}
-
-/// Applies one field of a change to the stored value: the change's value when it has one, else the stored
-/// value stays.
-fn change<T>(stored: &mut T, new: Option<T>) {
-    if let Some(new) = new {
-        *stored = new;
-    }
-}
-
-/// [`change`] for a stored field that is itself optional: a change leaving it out keeps it.
-fn change_optional<T>(stored: &mut Option<T>, new: Option<T>) {
-    if new.is_some() {
-        *stored = new;
-    }
 }
 
 /// A list's search text, lowercased for a case-blind match; an empty one filters nothing.

@@ -188,9 +188,7 @@ fn matches_search(number: &PhoneNumber, search: &str) -> bool {
 
 impl State {
     pub(super) fn list_phone_numbers(&mut self, req: &Request<'_>) -> Answer {
-        let (list, invalid) = req.decode::<ListPhoneNumbers>()?;
-        let q = list.query;
-        invalid.check()?;
+        let q = req.valid::<ListPhoneNumbers>()?.query;
         // A `+` written unencoded in the query arrives as a space: the search is trimmed.
         let search = search_term(q.search.as_deref().map(str::trim));
         let numbers: Vec<&PhoneNumber> = self

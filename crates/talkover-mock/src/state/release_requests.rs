@@ -48,8 +48,7 @@ impl State {
         let Some(number) = self.environment_number(&id) else {
             return Err(documented(req, 404, Some("not-found"), "Phone number not found"));
         };
-        let (request, invalid) = req.decode::<RequestPhoneRelease>()?;
-        invalid.check()?;
+        let request = req.valid::<RequestPhoneRelease>()?;
         let pending = self
             .releases
             .requests

@@ -14,9 +14,9 @@ use talkover_core::campaign_sftp::{
 };
 use talkover_core::{Envelope, Operation};
 
-use super::{campaign_not_found, change_optional, coded, documented, now, timestamp, Answer, Request, State};
+use super::{campaign_not_found, coded, documented, now, timestamp, Answer, Request, State};
 use crate::fixtures::Catalog;
-use crate::reply::{paginate, Reply};
+use crate::reply::{merge, paginate, Reply};
 
 /// One campaign's SFTP settings and job logs (newest first).
 struct SftpEntry {
@@ -67,7 +67,7 @@ fn new_config(id: String, campaign_id: &str, body: NewSftpConfig) -> SftpConfig 
 
 /// Applies changes; new connection details take the last test's success away. Returns whether the
 /// changes ask to enable SFTP.
-fn apply_changes(config: &mut SftpConfig, changes: SftpConfigChanges) -> bool {
+fn apply_changes(config: &mut SftpConfig, changes: &SftpConfigChanges) -> Result<bool, Reply> {
     let reconnects = changes.host.is_some()
         || changes.port.is_some()
         || changes.username.is_some()
@@ -75,20 +75,16 @@ fn apply_changes(config: &mut SftpConfig, changes: SftpConfigChanges) -> bool {
         || changes.password.is_some()
         || changes.private_key.is_some()
         || changes.private_key_passphrase.is_some();
-    change_optional(&mut config.host, changes.host);
-    change_optional(&mut config.port, changes.port);
-    change_optional(&mut config.username, changes.username);
-    change_optional(&mut config.auth_type, changes.auth_type);
-    change_optional(&mut config.import_path, changes.import_path);
-    change_optional(&mut config.export_path, changes.export_path);
-    change_optional(&mut config.import_schedule, changes.import_schedule);
+    merge(config, changes)?;
     if reconnects {
+        // New connection details want a new test: SFTP goes off unless these changes turn it on.
         config.last_test_success = None;
-        config.is_enabled = Some(false);
+        if changes.is_enabled.is_none() {
+            config.is_enabled = Some(false);
+        }
     }
     config.updated_at = Some(timestamp(now()));
-    change_optional(&mut config.is_enabled, changes.is_enabled);
-    changes.is_enabled == Some(true)
+    Ok(changes.is_enabled == Some(true))
 }
 
 fn export_files(body: SftpExportFiles) -> u64 {
@@ -123,8 +119,7 @@ impl State {
 
     pub(super) fn create_campaign_sftp(&mut self, req: &Request<'_>) -> Answer {
         let existing = self.sftp_campaign(req)?;
-        let (create, invalid) = req.decode::<CreateCampaignSftp>()?;
-        invalid.check()?;
+        let create = req.valid::<CreateCampaignSftp>()?;
         let campaign_id = req.param("campaign_id").to_owned();
         let config = new_config(self.new_id(), &campaign_id, create.body);
         // Creating settings again replaces them (they need a new test); the logs stay.
@@ -137,10 +132,9 @@ impl State {
 
     pub(super) fn update_campaign_sftp(&mut self, req: &Request<'_>) -> Answer {
         let e = self.sftp_entry(req)?;
-        let (update, invalid) = req.decode::<UpdateCampaignSftp>()?;
-        invalid.check()?;
+        let update = req.valid::<UpdateCampaignSftp>()?;
         let mut config = self.sftp.entries[e].config.clone();
-        let enables = apply_changes(&mut config, update.body);
+        let enables = apply_changes(&mut config, &update.body)?;
         if enables && config.last_test_success != Some(true) {
             return Err(coded(req, 422, "SFTP_TEST_REQUIRED", "Run a successful test connection before enabling SFTP"));
         }
@@ -197,16 +191,14 @@ impl State {
 
     pub(super) fn trigger_sftp_export(&mut self, req: &Request<'_>) -> Answer {
         let e = self.sftp_entry(req)?;
-        let (export, invalid) = req.decode::<TriggerCampaignSftpExport>()?;
-        invalid.check()?;
+        let export = req.valid::<TriggerCampaignSftpExport>()?;
         let job = self.run_sftp_job(e, SftpJobType::Export, export_files(export.body));
         Ok(Reply::data(200, Some("SFTP export queued"), job))
     }
 
     pub(super) fn list_sftp_logs(&mut self, req: &Request<'_>) -> Answer {
         let e = self.sftp_entry(req)?;
-        let (list, invalid) = req.decode::<ListCampaignSftpLogs>()?;
-        invalid.check()?;
+        let list = req.valid::<ListCampaignSftpLogs>()?;
         let per_page = list.query.per_page.or(Some(25));
         let (items, mut pagination) = paginate(&self.sftp.entries[e].logs, list.query.page, per_page);
         pagination.from = None;

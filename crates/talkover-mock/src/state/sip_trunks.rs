@@ -12,12 +12,9 @@ use talkover_core::sip_trunks::{
 };
 use talkover_core::Operation;
 
-use super::{
-    change, change_optional, coded, documented, formatted, has_id, now, position_by_id, timestamp, Answer, Request,
-    State,
-};
+use super::{coded, documented, formatted, has_id, now, position_by_id, timestamp, Answer, Request, State};
 use crate::fixtures::Catalog;
-use crate::reply::Reply;
+use crate::reply::{merge, Reply};
 
 has_id!(SipTrunk);
 
@@ -64,26 +61,19 @@ fn new_trunk(id: String, body: NewSipTrunk) -> SipTrunk {
 }
 
 /// Applies an update; changing how the trunk is reached takes its verification away.
-fn apply_update(trunk: &mut SipTrunk, update: SipTrunkUpdate) {
+fn apply_update(trunk: &mut SipTrunk, update: &SipTrunkUpdate) -> Result<(), Reply> {
     let reconnects = update.domain.is_some()
         || update.username.is_some()
         || update.password.is_some()
         || update.transport.is_some()
         || update.port.is_some();
-    change(&mut trunk.name, update.name);
-    change_optional(&mut trunk.provider_name, update.provider_name);
-    change_optional(&mut trunk.domain, update.domain);
-    change_optional(&mut trunk.username, update.username);
-    change_optional(&mut trunk.port, update.port);
-    change_optional(&mut trunk.transport, update.transport);
-    change_optional(&mut trunk.outbound_proxy, update.outbound_proxy);
-    change_optional(&mut trunk.auth_realm, update.auth_realm);
-    change(&mut trunk.is_active, update.is_active);
+    merge(trunk, update)?;
     if reconnects {
         trunk.is_verified = false;
         trunk.health_status = None;
     }
     trunk.updated_at = Some(timestamp(now()));
+    Ok(())
 }
 
 fn new_did(id: String, trunk_id: &SipTrunkId, body: NewSipTrunkDid) -> SipTrunkDid {
@@ -105,8 +95,7 @@ impl State {
     }
 
     pub(super) fn create_sip_trunk(&mut self, req: &Request<'_>) -> Answer {
-        let (create, invalid) = req.decode::<CreateSipTrunk>()?;
-        invalid.check()?;
+        let create = req.valid::<CreateSipTrunk>()?;
         let trunk = new_trunk(self.new_id(), create.body);
         self.sip.trunks.push(trunk.clone());
         Ok(Reply::data(200, None, trunk))
@@ -119,10 +108,9 @@ impl State {
 
     pub(super) fn update_sip_trunk(&mut self, req: &Request<'_>) -> Answer {
         let index = self.trunk_index(req)?;
-        let (update, invalid) = req.decode::<UpdateSipTrunk>()?;
-        invalid.check()?;
+        let update = req.valid::<UpdateSipTrunk>()?;
         let trunk = &mut self.sip.trunks[index];
-        apply_update(trunk, update.body);
+        apply_update(trunk, &update.body)?;
         Ok(Reply::data(200, None, &*trunk))
     }
 
@@ -174,8 +162,7 @@ impl State {
 
     pub(super) fn create_sip_trunk_did(&mut self, req: &Request<'_>) -> Answer {
         let index = self.trunk_index(req)?;
-        let (create, invalid) = req.decode::<CreateSipTrunkDid>()?;
-        invalid.check()?;
+        let create = req.valid::<CreateSipTrunkDid>()?;
         if self.phone_numbers.has_number(&create.body.number) {
             return Err(coded(req, 409, "DID_ALREADY_EXISTS", "This number is already registered in your environment"));
         }

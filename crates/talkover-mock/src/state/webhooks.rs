@@ -15,11 +15,9 @@ use talkover_core::webhooks::{
 };
 
 use super::live::{agent_delivery, campaign_delivery, event_name, HookSettings, Target};
-use super::{
-    change, change_optional, documented, has_id, is_url, now, position_by_id, webhook_not_found, Answer, Request, State,
-};
+use super::{documented, has_id, is_url, now, position_by_id, webhook_not_found, Answer, Request, State};
 use crate::deliver::{Attempt, Job};
-use crate::reply::{paginate, words, Invalid, Reply};
+use crate::reply::{merge, paginate, words, Invalid, Reply};
 
 has_id!(AgentWebhook);
 
@@ -77,12 +75,7 @@ impl State {
         invalid.check()?;
         let webhook = &mut self.agents[a].webhooks[w];
         change_settings(self.live.hooks.entry(webhook.id.as_str().to_owned()).or_default(), &changes);
-        change(&mut webhook.name, changes.name);
-        change(&mut webhook.webhook_url, changes.webhook_url);
-        change(&mut webhook.events, changes.events);
-        change(&mut webhook.timeout, changes.timeout);
-        change(&mut webhook.max_retries, changes.max_retries);
-        change(&mut webhook.enabled, changes.enabled);
+        merge(webhook, &changes)?;
         refresh_webhook(webhook);
         Ok(Reply::data(200, Some("Webhook updated successfully"), webhook.clone()))
     }
@@ -211,8 +204,7 @@ impl State {
 
     pub(super) fn list_webhook_logs(&mut self, req: &Request<'_>) -> Answer {
         self.webhook(req)?;
-        let (list, invalid) = req.decode::<ListWebhookLogs>()?;
-        invalid.check()?;
+        let list = req.valid::<ListWebhookLogs>()?;
         Ok(self.logs_page(req.param("webhook_id"), list.query.page, list.query.per_page))
     }
 
@@ -354,13 +346,7 @@ impl State {
         let now = self.live.clock.timestamp();
         let webhook = &mut self.live.campaign_hooks[index];
         change_settings(self.live.hooks.entry(webhook.id.as_str().to_owned()).or_default(), changes);
-        change_optional(&mut webhook.name, changes.name.clone());
-        change_optional(&mut webhook.webhook_url, changes.webhook_url.clone());
-        change_optional(&mut webhook.events, changes.events.clone());
-        change_optional(&mut webhook.enabled, changes.enabled);
-        change_optional(&mut webhook.timeout, changes.timeout);
-        change_optional(&mut webhook.max_retries, changes.max_retries);
-        change_optional(&mut webhook.include_call_events, body.include_call_events);
+        merge(webhook, &body)?;
         webhook.updated_at = Some(now.into());
         Ok(Reply::data(200, Some("Campaign webhook updated"), webhook.clone()))
     }
@@ -407,8 +393,7 @@ impl State {
 
     pub(super) fn list_campaign_webhook_logs(&mut self, req: &Request<'_>) -> Answer {
         self.campaign_hook(req)?;
-        let (list, invalid) = req.decode::<ListCampaignWebhookLogs>()?;
-        invalid.check()?;
+        let list = req.valid::<ListCampaignWebhookLogs>()?;
         Ok(self.logs_page(req.param("webhook_id"), list.query.page, list.query.per_page))
     }
 
