@@ -268,7 +268,7 @@ fn from_fields<O: DeserializeOwned>(fields: Value) -> Result<(), String> {
 }
 
 /// Checks a member named by its position alone ([`json_path::of_guessed`](crate::json_path::of_guessed)):
-/// a struct that reads some members through another (`#[serde(flatten)]`) fails at its end, whichever
+/// a struct that reads some members through another (`#[serde(flatten)]`), or an enum told apart by a tag, fails at its end, whichever
 /// member is at fault. The member at fault is the one without which the error goes away (or becomes
 /// another than its own absence); when the guessed member is not, its siblings are tried, and when none
 /// is, the error is about their container.
@@ -844,6 +844,11 @@ mod text_query_tests {
         let query = crate::registry::operation("list-calls").unwrap().query_fields();
         let status = query.iter().find(|f| f.name == "status").unwrap();
         assert!(!status.required && status.reads.starts_with("CallStatus string (initiated, "), "{status:?}");
+        // A campaign webhook's body lists the settings every webhook has and its own.
+        let hook = crate::registry::operation("create-campaign-webhook").unwrap().body_fields();
+        let names: Vec<&str> = hook.iter().map(|f| f.name).collect();
+        assert_eq!(names[..3], ["name", "webhook_url", "events"]);
+        assert!(names.contains(&"timeout") && names.contains(&"include_call_events"), "{names:?}");
     }
 
     #[test]
@@ -885,7 +890,7 @@ mod text_query_tests {
     }
 
     #[test]
-    fn a_misfit_value_is_named_even_in_a_body_read_through_a_flattened_struct() {
+    fn a_misfit_value_is_named_even_in_a_body_read_in_one_piece() {
         let config = ClientConfig::new("talq_test").unwrap();
         let field_of = |id: &str, path: Value, body: Value| {
             let op = crate::registry::operation(id).unwrap();
@@ -894,6 +899,13 @@ mod text_query_tests {
             assert_eq!(error.kind(), crate::ErrorKind::InvalidRequest, "{error}");
             error.field_errors()[0].field.clone()
         };
+        // An availability rule is read whole before its `type` picks the variant: the error comes at the
+        // body's end, after `end_time`, the last member; the value at fault is another.
+        let calendar = json!({"calendar_id": "calendar-uuid-1"});
+        let rule = json!({"type": "recurring", "timezone": 5, "days_of_week": [1], "start_time": "09:00",
+            "end_time": "17:00"});
+        assert_eq!(field_of("create-availability-rule", calendar, rule), "body.timezone");
+        // The campaign webhook's settings are its own fields (they once came through a flattened struct).
         let campaign = json!({"campaign_id": "campaign-uuid-1"});
         let hook = |extra: Value| {
             let mut body =
@@ -901,8 +913,6 @@ mod text_query_tests {
             body.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
             body
         };
-        // The campaign webhook's settings are read through a flattened struct: the error comes at the
-        // body's end, after `webhook_url`, the last member; the value at fault is another.
         assert_eq!(
             field_of("create-campaign-webhook", campaign.clone(), hook(json!({"timeout": "slow"}))),
             "body.timeout"
@@ -912,10 +922,8 @@ mod text_query_tests {
             "body.max_retries"
         );
         assert_eq!(field_of("create-campaign-webhook", campaign.clone(), hook(json!({"enabled": 1}))), "body.enabled");
-        // A required member at fault is still named.
         let body = json!({"name": "CRM", "webhook_url": 5, "events": ["call.completed"]});
         assert_eq!(field_of("create-campaign-webhook", campaign, body), "body.webhook_url");
-        // The agent webhook's body has no flattened part: named from the position, as before.
         let agent = json!({"agent_id": "agent-1"});
         assert_eq!(field_of("create-webhook", agent, hook(json!({"timeout": "slow"}))), "body.timeout");
     }

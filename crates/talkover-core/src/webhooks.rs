@@ -172,7 +172,8 @@ string_enum! {
 
 /// Hands `$then!` the settings every webhook body may set, after its own input: one entry each, in the
 /// form of `optional_fields!`'s `settable` lists. [`NewWebhook`] and [`WebhookChanges`] declare them as
-/// fields with setters; the campaign bodies, which hold one of those, forward the same setters to it.
+/// fields with setters, for agents and campaigns alike (the campaign bodies are their
+/// `CampaignWebhookEvent` forms).
 macro_rules! with_webhook_settings {
     ($then:ident! { $($input:tt)* }) => {
         $then! {
@@ -228,34 +229,19 @@ macro_rules! webhook_body {
                 /// Payload templates replacing the default payload of some events, by event (free-form
                 /// objects with `{{…}}` placeholders).
                 payload_templates: HashMap<E, Value>,
+                /// Campaign webhooks only: also deliver the call-level events of the campaign's calls. The
+                /// campaign bodies set it with `include_call_events`; the agent bodies have no setter for it
+                /// (an agent webhook has no campaign calls to follow).
+                include_call_events: bool,
             }
-        }
-    };
-}
-
-/// Writes setters on `$body` that hand each value to the same setter of the body in its field `$inner`,
-/// for the entries `with_webhook_settings!` or `with_webhook_changes!` hand over.
-macro_rules! forward_setters {
-    ($body:ident.$inner:ident {
-        $( $(#[doc = $doc:literal])* $(#[serde($($serde:tt)*)])? $field:ident $(($param:ident))?: $ty:ty ),* $(,)?
-    }) => {
-        impl $body {
-            $( forward_setters!(@one $inner [$(#[doc = $doc])*] $field [$($param)? $field] $ty); )*
-        }
-    };
-    (@one $inner:ident [$(#[$doc:meta])*] $field:ident [$param:ident $($_field:ident)?] $ty:ty) => {
-        $(#[$doc])*
-        pub fn $field(mut self, $param: $ty) -> Self {
-            self.$inner = self.$inner.$field($param);
-            self
         }
     };
 }
 
 with_webhook_settings!(webhook_body! {
     [
-        /// The settings of a new webhook, for agents ([`NewAgentWebhook`]) and, inside [`NewCampaignWebhook`],
-        /// for campaigns.
+        /// The settings of a new webhook, for agents ([`NewAgentWebhook`]) and campaigns
+        /// ([`NewCampaignWebhook`]).
         #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
         #[serde(bound = "E: WebhookEvent")]
         #[non_exhaustive]
@@ -276,7 +262,7 @@ macro_rules! webhook_changes {
         with_webhook_settings!(webhook_body! {
             [
                 /// The changes to a webhook; unset fields are left as they are. For agents
-                /// ([`AgentWebhookChanges`]) and, inside [`CampaignWebhookChanges`], for campaigns.
+                /// ([`AgentWebhookChanges`]) and campaigns ([`CampaignWebhookChanges`]).
                 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
                 #[serde(bound = "E: WebhookEvent")]
                 #[non_exhaustive]
@@ -295,19 +281,18 @@ impl<E: WebhookEvent> Default for WebhookChanges<E> {
     }
 }
 
-/// Chaining setters of the two setting maps, which add one entry at a time. `$inner` names the field that
-/// holds the settings in a body that wraps them (the campaign bodies).
+/// Chaining setters of the two setting maps, which add one entry at a time.
 macro_rules! collection_setters {
-    ($event:ty $(, $inner:ident)?) => {
+    ($event:ty) => {
         /// Adds a header sent with every delivery.
         pub fn custom_header(mut self, key: impl Into<String>, value: impl Into<SecretString>) -> Self {
-            self$(.$inner)?.custom_headers.get_or_insert_with(Vec::new).push(CustomHeader::new(key, value));
+            self.custom_headers.get_or_insert_with(Vec::new).push(CustomHeader::new(key, value));
             self
         }
 
         /// Sets the payload template of one event.
         pub fn payload_template(mut self, event: $event, template: impl Into<Value>) -> Self {
-            self$(.$inner)?.payload_templates.get_or_insert_with(HashMap::new).insert(event, template.into());
+            self.payload_templates.get_or_insert_with(HashMap::new).insert(event, template.into());
             self
         }
     };
@@ -365,63 +350,29 @@ pub type NewAgentWebhook = NewWebhook<AgentWebhookEvent>;
 /// The body of [`UpdateWebhook`].
 pub type AgentWebhookChanges = WebhookChanges<AgentWebhookEvent>;
 
-optional_fields! {
-    /// The body of [`CreateCampaignWebhook`]: the shared webhook settings, and whether call-level events are
-    /// delivered too.
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-    #[non_exhaustive]
-    pub struct NewCampaignWebhook {
-        /// The settings every webhook has (sent at the top level of the body).
-        #[serde(flatten)]
-        pub webhook: NewWebhook<CampaignWebhookEvent>,
-    }
-    settable {
-        /// Also deliver the call-level events of the campaign's calls.
-        include_call_events(include): bool,
-    }
-}
+/// The body of [`CreateCampaignWebhook`]: the settings every webhook has, and whether the call-level events
+/// of the campaign's calls are delivered too.
+pub type NewCampaignWebhook = NewWebhook<CampaignWebhookEvent>;
 
-impl NewCampaignWebhook {
-    /// A campaign webhook with its required settings; set the others with the chaining methods.
-    pub fn new(
-        name: impl Into<String>,
-        webhook_url: impl Into<String>,
-        events: impl IntoIterator<Item = CampaignWebhookEvent>,
-    ) -> Self {
-        Self::with_fields(NewWebhook::new(name, webhook_url, events))
-    }
+/// The body of [`UpdateCampaignWebhook`]: changes to the settings every webhook has, and to
+/// `include_call_events`.
+pub type CampaignWebhookChanges = WebhookChanges<CampaignWebhookEvent>;
 
-    collection_setters!(CampaignWebhookEvent, webhook);
-}
-
-with_webhook_settings!(forward_setters! { NewCampaignWebhook.webhook });
-
-optional_fields! {
-    /// The body of [`UpdateCampaignWebhook`]: changes to the shared settings, and to `include_call_events`.
-    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-    #[non_exhaustive]
-    pub struct CampaignWebhookChanges {
-        /// Changes to the settings every webhook has (sent at the top level of the body).
-        #[serde(flatten)]
-        pub webhook: WebhookChanges<CampaignWebhookEvent>,
-    }
-    settable {
-        /// Whether call-level events are delivered too.
-        include_call_events(include): bool,
+impl NewWebhook<CampaignWebhookEvent> {
+    /// Also deliver the call-level events of the campaign's calls (the API's default is `false`).
+    pub fn include_call_events(mut self, include: bool) -> Self {
+        self.include_call_events = Some(include);
+        self
     }
 }
 
-impl CampaignWebhookChanges {
-    /// No changes yet; add them with the chaining methods.
-    pub fn new() -> Self {
-        Self::default()
+impl WebhookChanges<CampaignWebhookEvent> {
+    /// Whether the call-level events of the campaign's calls are delivered too.
+    pub fn include_call_events(mut self, include: bool) -> Self {
+        self.include_call_events = Some(include);
+        self
     }
-
-    collection_setters!(CampaignWebhookEvent, webhook);
 }
-
-with_webhook_changes!(CampaignWebhookEvent; forward_setters! { CampaignWebhookChanges.webhook });
-with_webhook_settings!(forward_setters! { CampaignWebhookChanges.webhook });
 
 // ---------------------------------------------------------------------------------------------------
 // Shared responses
@@ -709,13 +660,13 @@ optional_fields! {
 
 impl CreateCampaignWebhook {
     fn check(&self, problems: &mut Problems) {
-        self.body.webhook.check(problems);
+        self.body.check(problems);
     }
 }
 
 impl UpdateCampaignWebhook {
     fn check(&self, problems: &mut Problems) {
-        self.body.webhook.check(problems);
+        self.body.check(problems);
     }
 }
 

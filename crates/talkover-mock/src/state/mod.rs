@@ -333,8 +333,8 @@ impl Request<'_> {
     /// The field a refusal is about: the one it names, or, when it names only the body as a whole, the
     /// top-level field of `body` whose documented example value (or, for a field the example does not have,
     /// its absence) makes the decoding pass or fail otherwise. The core's decoding names the body as a whole
-    /// when the field lies in a part of the type read in one piece (`#[serde(flatten)]`: a campaign webhook's
-    /// shared settings, an availability rule's kind); the API's 422 names the field. `body` when no field
+    /// when the field lies in a part of the type read in one piece (an availability rule, whose `type` picks
+    /// its kind); the API's 422 names the field. `body` when no field
     /// makes a difference.
     fn refused_field_of(
         &self,

@@ -309,9 +309,8 @@ impl State {
     pub(super) fn create_campaign_webhook(&mut self, req: &Request<'_>) -> Answer {
         let index = self.campaign_index(req)?;
         let (create, mut invalid) = req.decode::<CreateCampaignWebhook>()?;
-        let body = create.body;
-        let hook = &body.webhook;
-        check_new(hook, &mut invalid);
+        let hook = create.body;
+        check_new(&hook, &mut invalid);
         invalid.check()?;
         let id = self.new_id();
         let now = self.live.clock.timestamp();
@@ -323,10 +322,10 @@ impl State {
         webhook.enabled = Some(hook.enabled.unwrap_or(true));
         webhook.timeout = Some(hook.timeout.unwrap_or(30));
         webhook.max_retries = Some(hook.max_retries.unwrap_or(3));
-        webhook.include_call_events = Some(body.include_call_events.unwrap_or(false));
+        webhook.include_call_events = Some(hook.include_call_events.unwrap_or(false));
         webhook.created_at = Some(now.clone().into());
         webhook.updated_at = Some(now.into());
-        self.live.hooks.insert(id, settings_of(hook));
+        self.live.hooks.insert(id, settings_of(&hook));
         self.live.campaign_hooks.push(webhook.clone());
         Ok(Reply::data(200, None, webhook))
     }
@@ -339,14 +338,13 @@ impl State {
     pub(super) fn update_campaign_webhook(&mut self, req: &Request<'_>) -> Answer {
         let index = self.campaign_hook(req)?;
         let (update, mut invalid) = req.decode::<UpdateCampaignWebhook>()?;
-        let body = update.body;
-        let changes = &body.webhook;
-        check_changes(changes, &mut invalid);
+        let changes = update.body;
+        check_changes(&changes, &mut invalid);
         invalid.check()?;
         let now = self.live.clock.timestamp();
         let webhook = &mut self.live.campaign_hooks[index];
-        change_settings(self.live.hooks.entry(webhook.id.as_str().to_owned()).or_default(), changes);
-        merge(webhook, &body)?;
+        change_settings(self.live.hooks.entry(webhook.id.as_str().to_owned()).or_default(), &changes);
+        merge(webhook, &changes)?;
         webhook.updated_at = Some(now.into());
         Ok(Reply::data(200, Some("Campaign webhook updated"), webhook.clone()))
     }
