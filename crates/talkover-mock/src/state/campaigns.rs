@@ -9,8 +9,8 @@ use std::collections::HashMap;
 use serde_json::{json, Map, Value};
 use talkover_core::calls::{AgentSummary, CallStatus, CampaignCall, MakeCampaignCall, QueuedCampaignCall};
 use talkover_core::campaigns::{
-    Campaign, CampaignStats, CampaignStatus, CampaignStatusChange, CampaignSummary, CreateCampaign, ListCampaigns,
-    UpdateCampaign, UpdateCampaignStatus,
+    Campaign, CampaignRequired, CampaignStats, CampaignStatus, CampaignStatusChange, CampaignSummary, CreateCampaign,
+    ListCampaigns, UpdateCampaign, UpdateCampaignStatus,
 };
 
 use talkover_core::time::DateTime;
@@ -30,7 +30,7 @@ const SCHEDULE: &[&str] = &[
     "latest_call_time",
     "timezone",
 ];
-use crate::reply::{from_json, paginate, to_json, Invalid, Reply};
+use crate::reply::{from_json, merge, paginate, to_json, Invalid, Reply};
 
 impl State {
     pub(super) fn list_campaigns(&mut self, req: &Request<'_>) -> Answer {
@@ -85,36 +85,36 @@ impl State {
         }
         invalid.check()?;
         let now = self.live.clock.timestamp();
-        let mut data = to_json(&body)?;
-        let Some(fields) = data.as_object_mut() else {
-            return Err(Reply::bug::<Campaign>("a campaign body is not an object"));
-        };
-        fields.insert("id".into(), json!(self.new_id()));
-        fields.insert("status".into(), json!(CampaignStatus::Draft));
-        fields.entry("end_date").or_insert(Value::Null);
+        let mut campaign = Campaign::new(CampaignRequired {
+            id: self.new_id().into(),
+            name: body.name.clone(),
+            status: CampaignStatus::Draft,
+            campaign_type: body.campaign_type.clone(),
+            agent_id: body.agent_id.clone(),
+            start_date: body.start_date.clone(),
+            days_of_week: body.days_of_week.clone(),
+            timezone: body.timezone.clone(),
+        });
+        // The body's settings, windows, description and end date carry the campaign's own names.
+        merge(&mut campaign, &body)?;
         // A per-status cooldown left out follows `retry_cooldown_hours`, now and when an update changes it.
-        let inherited: Vec<&'static str> =
-            PER_STATUS_COOLDOWNS.iter().copied().filter(|f| fields.get(*f).is_none_or(Value::is_null)).collect();
-        if let Some(retry) = fields.get("retry_cooldown_hours").filter(|v| !v.is_null()).cloned() {
-            for field in &inherited {
-                fields.insert((*field).into(), retry.clone());
+        let retry = campaign.retry_cooldown_hours;
+        let mut inherited = Vec::new();
+        for (field, cooldown) in per_status_cooldowns(&mut campaign) {
+            if cooldown.is_none() {
+                inherited.push(field);
+                *cooldown = retry;
             }
         }
-        for (field, default) in documented_defaults() {
-            fields.entry(field).or_insert(default);
-        }
-        fields.insert("agent".into(), to_json(&self.agent_summary(body.agent_id.as_str()))?);
-        fields.insert("calls".into(), json!([]));
-        fields.insert("files".into(), json!([]));
-        fields.insert(
-            "stats".into(),
-            json!({
-                "total_calls": 0, "completed_calls": 0, "failed_calls": 0, "success_rate": 0.0, "average_duration": 0,
-            }),
-        );
-        fields.insert("created_at".into(), json!(now));
-        fields.insert("updated_at".into(), json!(now));
-        let mut campaign: Campaign = from_json(data)?;
+        documented_defaults(&mut campaign);
+        campaign.agent = self.agent_summary(body.agent_id.as_str());
+        campaign.calls = Some(Vec::new());
+        campaign.files = Some(Vec::new());
+        let mut stats = CampaignStats::new(0_u64, 0_u64, 0_u64, 0.0);
+        stats.average_duration = Some(0);
+        campaign.stats = Some(stats);
+        campaign.created_at = Some(now.clone().into());
+        campaign.updated_at = Some(now.into());
         single_window(&mut campaign);
         self.inherited_cooldowns.insert(campaign.id.as_str().to_owned(), inherited);
         self.campaigns.push(campaign.clone());
@@ -445,24 +445,31 @@ const PER_STATUS_COOLDOWNS: [&str; 5] = [
 /// `enable_post_completion_cooldown`, `auto_add_to_dnc_enabled` or the auto-DNC triggers, which
 /// get-campaign requires: a switch nobody turned on is off and a list nobody filled is empty, as
 /// `do_not_call_enabled`'s documented `false` is. `do_not_call_list_source` stays unset (`null`).
-fn documented_defaults() -> [(String, Value); 14] {
-    let hours = |field: &str, hours: u32| (field.to_owned(), json!(hours));
+fn documented_defaults(campaign: &mut Campaign) {
+    campaign.initial_call_delay.get_or_insert(0);
+    campaign.max_retries.get_or_insert(3);
+    campaign.retry_cooldown_hours.get_or_insert(24);
+    campaign.post_completion_cooldown_hours.get_or_insert(168);
+    for (_, cooldown) in per_status_cooldowns(campaign) {
+        cooldown.get_or_insert(24);
+    }
+    campaign.do_not_call_enabled.get_or_insert(false);
+    // get-campaign requires these; unset, a switch is off and a list empty (the list source is null).
+    campaign.enable_post_completion_cooldown.get_or_insert(false);
+    campaign.auto_add_to_dnc_enabled.get_or_insert(false);
+    campaign.auto_dnc_trigger_statuses.get_or_insert_with(Vec::new);
+    campaign.auto_dnc_trigger_errors.get_or_insert_with(Vec::new);
+}
+
+/// The per-status cooldowns of a campaign, by the names [`PER_STATUS_COOLDOWNS`] gives them.
+fn per_status_cooldowns(campaign: &mut Campaign) -> [(&'static str, &mut Option<u32>); 5] {
+    let [success, voicemail, no_answer, busy, failed] = PER_STATUS_COOLDOWNS;
     [
-        ("initial_call_delay".to_owned(), json!(0)),
-        ("max_retries".to_owned(), json!(3)),
-        hours("retry_cooldown_hours", 24),
-        hours("post_completion_cooldown_hours", 168),
-        hours("success_cooldown_hours", 24),
-        hours("voicemail_cooldown_hours", 24),
-        hours("no_answer_cooldown_hours", 24),
-        hours("busy_cooldown_hours", 24),
-        hours("failed_cooldown_hours", 24),
-        ("do_not_call_enabled".to_owned(), json!(false)),
-        // get-campaign requires these; unset, a switch is off and a list empty (the list source is null).
-        ("enable_post_completion_cooldown".to_owned(), json!(false)),
-        ("auto_add_to_dnc_enabled".to_owned(), json!(false)),
-        ("auto_dnc_trigger_statuses".to_owned(), json!([])),
-        ("auto_dnc_trigger_errors".to_owned(), json!([])),
+        (success, &mut campaign.success_cooldown_hours),
+        (voicemail, &mut campaign.voicemail_cooldown_hours),
+        (no_answer, &mut campaign.no_answer_cooldown_hours),
+        (busy, &mut campaign.busy_cooldown_hours),
+        (failed, &mut campaign.failed_cooldown_hours),
     ]
 }
 

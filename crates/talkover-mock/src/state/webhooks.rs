@@ -56,10 +56,9 @@ impl State {
         let now = now();
         let id = self.new_id();
         self.live.hooks.insert(id.clone(), settings_of(&body));
-        let mut webhook = AgentWebhook::new(id, create.agent_id, body.name, body.webhook_url, body.events);
-        webhook.timeout = body.timeout.unwrap_or(webhook.timeout);
-        webhook.max_retries = body.max_retries.unwrap_or(webhook.max_retries);
-        webhook.enabled = body.enabled.unwrap_or(true);
+        // The documented defaults (a 30-second timeout, 3 retries, enabled), then what the body gives.
+        let mut webhook = AgentWebhook::new(id, create.agent_id, "", "", Vec::new());
+        merge(&mut webhook, &body)?;
         webhook.created_at = Some(now);
         refresh_webhook(&mut webhook);
         webhook.updated_at = webhook.created_at.clone();
@@ -315,14 +314,13 @@ impl State {
         let id = self.new_id();
         let now = self.live.clock.timestamp();
         let mut webhook = CampaignWebhook::new(id.clone());
+        merge(&mut webhook, &hook)?;
         webhook.campaign_id = Some(self.campaigns[index].id.clone());
-        webhook.name = Some(hook.name.clone());
-        webhook.webhook_url = Some(hook.webhook_url.clone());
-        webhook.events = Some(hook.events.clone());
-        webhook.enabled = Some(hook.enabled.unwrap_or(true));
-        webhook.timeout = Some(hook.timeout.unwrap_or(30));
-        webhook.max_retries = Some(hook.max_retries.unwrap_or(3));
-        webhook.include_call_events = Some(hook.include_call_events.unwrap_or(false));
+        // What the body leaves out takes the documented default.
+        webhook.enabled.get_or_insert(true);
+        webhook.timeout.get_or_insert(30);
+        webhook.max_retries.get_or_insert(3);
+        webhook.include_call_events.get_or_insert(false);
         webhook.created_at = Some(now.clone().into());
         webhook.updated_at = Some(now.into());
         self.live.hooks.insert(id, settings_of(&hook));
