@@ -9,8 +9,8 @@ use std::collections::HashMap;
 use serde_json::{json, Map, Value};
 use talkover_core::calls::{AgentSummary, CallStatus, CampaignCall, MakeCampaignCall, QueuedCampaignCall};
 use talkover_core::campaigns::{
-    Campaign, CampaignRequired, CampaignStats, CampaignStatus, CampaignStatusChange, CampaignSummary, CreateCampaign,
-    ListCampaigns, UpdateCampaign, UpdateCampaignStatus,
+    Campaign, CampaignChanges, CampaignRequired, CampaignStats, CampaignStatus, CampaignStatusChange, CampaignSummary,
+    CreateCampaign, ListCampaigns, UpdateCampaign, UpdateCampaignStatus,
 };
 
 use talkover_core::time::DateTime;
@@ -20,17 +20,7 @@ use super::calls::{Outcome, Placing};
 use super::zones::Zone;
 use super::{is_phone_number, search_term, Answer, Request, State};
 
-/// The fields of a campaign's schedule, which cannot change under queued calls of an active campaign.
-const SCHEDULE: &[&str] = &[
-    "start_date",
-    "end_date",
-    "days_of_week",
-    "call_time_ranges",
-    "earliest_call_time",
-    "latest_call_time",
-    "timezone",
-];
-use crate::reply::{from_json, merge, paginate, to_json, Invalid, Reply};
+use crate::reply::{merge, paginate, to_json, Invalid, Reply};
 
 impl State {
     pub(super) fn list_campaigns(&mut self, req: &Request<'_>) -> Answer {
@@ -146,15 +136,13 @@ impl State {
             }
         }
         invalid.check()?;
-        let changed = to_json(&changes)?;
         let campaign = &self.campaigns[index];
-        let reschedules = SCHEDULE.iter().any(|field| changed.get(field).is_some_and(|v| !v.is_null()));
         let waiting = campaign
             .calls
             .iter()
             .flatten()
             .any(|c| matches!(c.status, CallStatus::Queued | CallStatus::Scheduled) || c.status.is_active());
-        if reschedules && waiting && campaign.status == CampaignStatus::Active {
+        if reschedules(&changes) && waiting && campaign.status == CampaignStatus::Active {
             return Err(Reply::fail_code(
                 409,
                 "Cannot update schedule while there are queued calls. Pause the campaign first.",
@@ -164,24 +152,24 @@ impl State {
         // A per-status cooldown given is the campaign's own from now on; those still left out follow a new
         // `retry_cooldown_hours`.
         let inherited = self.inherited_cooldowns.entry(campaign.id.as_str().to_owned()).or_default();
-        inherited.retain(|field| changed.get(*field).is_none_or(Value::is_null));
-        let follows: Vec<&'static str> = inherited.clone();
-        // The changes carry the campaign's own field names: merge them into it.
-        let mut merged = to_json(campaign)?;
-        if let (Some(target), Value::Object(changed)) = (merged.as_object_mut(), changed) {
-            if let Some(retry) = changed.get("retry_cooldown_hours").filter(|v| !v.is_null()) {
-                for field in follows {
-                    target.insert(field.into(), retry.clone());
+        let given = per_status_changes(&changes);
+        inherited.retain(|field| given.iter().any(|(name, hours)| name == field && hours.is_none()));
+        let follows = inherited.clone();
+        let mut campaign = campaign.clone();
+        merge(&mut campaign, &changes)?;
+        if let Some(retry) = changes.retry_cooldown_hours {
+            for (field, cooldown) in per_status_cooldowns(&mut campaign) {
+                if follows.contains(&field) {
+                    *cooldown = Some(retry);
                 }
             }
-            target.extend(changed);
-            if let Some(agent_id) = changes.agent_id.as_ref() {
-                target.insert("agent".into(), to_json(&self.agent_summary(agent_id.as_str()))?);
-            }
-            target.insert("updated_at".into(), json!(self.live.clock.timestamp()));
         }
-        self.campaigns[index] = from_json(merged)?;
-        single_window(&mut self.campaigns[index]);
+        if let Some(agent_id) = changes.agent_id.as_ref() {
+            campaign.agent = self.agent_summary(agent_id.as_str());
+        }
+        campaign.updated_at = Some(self.live.clock.timestamp().into());
+        single_window(&mut campaign);
+        self.campaigns[index] = campaign;
         let id = self.campaigns[index].id.as_str().to_owned();
         self.emit_campaign(&id, CampaignWebhookEvent::CampaignUpdated, &Map::new());
         Ok(Reply::data(200, None, &self.campaigns[index]))
@@ -459,6 +447,28 @@ fn documented_defaults(campaign: &mut Campaign) {
     campaign.auto_add_to_dnc_enabled.get_or_insert(false);
     campaign.auto_dnc_trigger_statuses.get_or_insert_with(Vec::new);
     campaign.auto_dnc_trigger_errors.get_or_insert_with(Vec::new);
+}
+
+/// Whether changes move a campaign's schedule, which cannot change under queued calls of an active campaign
+/// (clearing the end date only lengthens it).
+fn reschedules(changes: &CampaignChanges) -> bool {
+    changes.start_date.is_some()
+        || matches!(changes.end_date, Some(Some(_)))
+        || changes.days_of_week.is_some()
+        || changes.call_time_ranges.is_some()
+        || changes.timezone.is_some()
+}
+
+/// The per-status cooldowns an update gives, by the names [`PER_STATUS_COOLDOWNS`] gives them.
+fn per_status_changes(changes: &CampaignChanges) -> [(&'static str, Option<u32>); 5] {
+    let [success, voicemail, no_answer, busy, failed] = PER_STATUS_COOLDOWNS;
+    [
+        (success, changes.success_cooldown_hours),
+        (voicemail, changes.voicemail_cooldown_hours),
+        (no_answer, changes.no_answer_cooldown_hours),
+        (busy, changes.busy_cooldown_hours),
+        (failed, changes.failed_cooldown_hours),
+    ]
 }
 
 /// The per-status cooldowns of a campaign, by the names [`PER_STATUS_COOLDOWNS`] gives them.
