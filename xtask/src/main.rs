@@ -227,7 +227,7 @@ fn check_tree(package: &str, flags: &[&str], forbidden: &[&str]) -> Result<(), S
 }
 
 /// Every registered operation has an `ok` fixture and, where its page documents errors, an `error`
-/// fixture; every fixture names a registered operation.
+/// fixture; every fixture names a registered operation; every reference page is a registered operation.
 fn check_fixtures() -> Result<(), String> {
     let dir = fixtures_dir();
     let mut ok = BTreeSet::new();
@@ -262,8 +262,23 @@ fn check_fixtures() -> Result<(), String> {
             }
         }
     }
-    if pages.is_none() {
-        eprintln!("lint: the API reference was not found beside the repository; error-fixture coverage not checked");
+    match &pages {
+        // Every page of the reference is an operation of the registry: an operation left out is found here.
+        Some(pages) => {
+            let mut ids: Vec<String> = std::fs::read_dir(pages)
+                .map_err(|e| format!("{}: {e}", pages.display()))?
+                .filter_map(|entry| entry.ok()?.file_name().to_str()?.strip_suffix(".mdx").map(str::to_owned))
+                .collect();
+            ids.sort();
+            for id in ids {
+                if talkover::registry::operation(&id).is_none() {
+                    problems.push(format!("{id}: the reference page {id}.mdx has no operation in the registry"));
+                }
+            }
+        }
+        None => {
+            eprintln!("lint: the API reference was not found beside the repository; error-fixture coverage not checked")
+        }
     }
     if problems.is_empty() {
         Ok(())

@@ -70,7 +70,7 @@ type DecodeIncoming = fn(&Map<String, Value>, &[(String, String)], Option<&Value
 
 impl OperationInfo {
     /// The registry entry of operation type `O`.
-    pub const fn of<O: Operation + DeserializeOwned + 'static>() -> Self {
+    pub const fn of<O: Operation + DeserializeOwned + serde::Serialize + 'static>() -> Self {
         Self {
             id: O::ID,
             method: O::METHOD,
@@ -205,11 +205,17 @@ pub struct Incoming {
     id: &'static str,
     operation: Box<dyn Any + Send + Sync>,
     validate: fn(&(dyn Any + Send + Sync)) -> Result<(), Error>,
+    undocumented: fn(&(dyn Any + Send + Sync)) -> Vec<String>,
 }
 
 impl Incoming {
-    fn new<O: Operation + 'static>(operation: O) -> Self {
-        Self { id: O::ID, operation: Box::new(operation), validate: validate_erased::<O> }
+    fn new<O: Operation + serde::Serialize + 'static>(operation: O) -> Self {
+        Self {
+            id: O::ID,
+            operation: Box::new(operation),
+            validate: validate_erased::<O>,
+            undocumented: undocumented_erased::<O>,
+        }
     }
 
     /// The operation's id.
@@ -222,6 +228,13 @@ impl Incoming {
         (self.validate)(self.operation.as_ref())
     }
 
+    /// Where the request holds an enum value the reference does not list (`query.status`, `body.events.1`),
+    /// in the order they are written. The types keep such a value (as `Unknown`) so that a client reads
+    /// what a newer API sends; a server answering as the API does refuses it.
+    pub fn undocumented_values(&self) -> Vec<String> {
+        (self.undocumented)(self.operation.as_ref())
+    }
+
     /// The typed operation, if it is an `O`.
     pub fn get<O: Operation + 'static>(&self) -> Option<&O> {
         self.operation.downcast_ref()
@@ -229,8 +242,8 @@ impl Incoming {
 
     /// The typed operation, if it is an `O`; otherwise the request back.
     pub fn into_operation<O: Operation + 'static>(self) -> Result<O, Self> {
-        let Self { id, operation, validate } = self;
-        operation.downcast().map(|o| *o).map_err(|operation| Self { id, operation, validate })
+        let Self { id, operation, validate, undocumented } = self;
+        operation.downcast().map(|o| *o).map_err(|operation| Self { id, operation, validate, undocumented })
     }
 }
 
@@ -238,6 +251,10 @@ impl std::fmt::Debug for Incoming {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Incoming").field("id", &self.id).finish_non_exhaustive()
     }
+}
+
+fn undocumented_erased<O: Operation + serde::Serialize + 'static>(operation: &(dyn Any + Send + Sync)) -> Vec<String> {
+    operation.downcast_ref::<O>().map(crate::undocumented::paths).unwrap_or_default()
 }
 
 fn validate_erased<O: Operation + 'static>(operation: &(dyn Any + Send + Sync)) -> Result<(), Error> {
@@ -343,7 +360,7 @@ fn misfit(id: &'static str, (path, e): &(String, serde_json::Error)) -> Error {
     Error::invalid_request(id, Some(&path), format!("the parameters do not fit the operation's types: {message}"))
 }
 
-fn decode_incoming<O: Operation + DeserializeOwned + 'static>(
+fn decode_incoming<O: Operation + DeserializeOwned + serde::Serialize + 'static>(
     path: &Map<String, Value>,
     query: &[(String, String)],
     body: Option<&Value>,
@@ -820,6 +837,16 @@ mod text_query_tests {
     use serde_json::json;
 
     use super::*;
+
+    #[test]
+    fn a_server_finds_the_enum_values_the_reference_does_not_list() {
+        let op = crate::registry::operation("list-calls").unwrap();
+        let query = [("status".to_owned(), "teleported".to_owned()), ("direction".to_owned(), "inbound".to_owned())];
+        let incoming = op.decode_request(&Map::new(), &query, None).unwrap();
+        assert_eq!(incoming.undocumented_values(), ["query.status"]);
+        let documented = [("status".to_owned(), "completed".to_owned())];
+        assert!(op.decode_request(&Map::new(), &documented, None).unwrap().undocumented_values().is_empty());
+    }
 
     #[test]
     fn body_fields_say_what_the_types_read() {

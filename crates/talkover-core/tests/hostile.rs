@@ -555,7 +555,11 @@ proptest! {
 
 #[test]
 fn the_harness_reaches_every_operation() {
-    assert_eq!(operations().len(), 127);
+    // Every operation has a recorded answer to mutate (that the registry holds every documented operation
+    // is `cargo xtask lint`'s check, against the reference pages).
+    for op in operations() {
+        assert!(answered().iter().any(|f| f.op.id == op.id), "{}: no recorded answer", op.id);
+    }
     assert_eq!(buildable_with_path_params().len(), operations().iter().filter(|op| op.path.contains('{')).count());
     assert!(buildable_with_query().len() >= 5, "{}", buildable_with_query().len());
     assert!(answered().len() > 300);

@@ -575,6 +575,10 @@ impl Emulator {
             }
         }
         drop(state);
+        // The request is checked as a modelled one is: what the API refuses is not answered with an example.
+        if let Err(refused) = req.check() {
+            return Ok(refused);
+        }
         Ok(match self.catalog.replay(op.id, path, &query, body.as_ref(), &params) {
             Some(replayed) => Reply {
                 status: replayed.status,

@@ -195,6 +195,17 @@ fn undocumented_enum_values_are_refused_wherever_the_types_hold_one() {
     assert_eq!(common::raw::send(&server, "POST", &path, rule).0, 200, "documented values pass");
 }
 
+/// An operation the emulator answers from its recorded examples checks the request as a modelled one does:
+/// what the API refuses is refused, not answered with the example.
+#[test]
+fn a_replayed_operation_refuses_what_the_api_refuses() {
+    let (server, _client) = common::start_blocking();
+    let (status, answer) = common::raw::send(&server, "GET", "/callback-agents/stats?start_date=yesterday", "");
+    assert_eq!((status, common::raw::error_fields(&answer)), (422, vec!["start_date".into()]), "{answer}");
+    let (status, answer) = common::raw::send(&server, "GET", "/callback-agents/stats?start_date=2024-01-01", "");
+    assert_eq!((status, answer["success"].as_bool()), (200, Some(true)), "{answer}");
+}
+
 #[test]
 fn webhook_methods_and_schemes_are_the_documented_ones() {
     let (server, client) = common::start_blocking();

@@ -145,14 +145,14 @@ impl Calendars {
 
 // --- what requests ask for, read in one place each --------------------------------------------------
 
-fn new_calendar(id: String, body: NewCalendar) -> Calendar {
-    let mut calendar = Calendar::new(id, body.name);
-    calendar.timezone = Some(body.timezone.unwrap_or_else(|| "UTC".to_owned()));
-    calendar.owner_id = Some(body.owner_id);
-    calendar.metadata = Some(body.metadata.unwrap_or_else(|| json!({})));
+fn new_calendar(id: String, body: &NewCalendar) -> Result<Calendar, Reply> {
+    let mut calendar = Calendar::new(id, "");
+    merge(&mut calendar, body)?;
+    calendar.timezone.get_or_insert_with(|| "UTC".to_owned());
+    calendar.metadata.get_or_insert_with(|| json!({}));
     calendar.created_at = Some(timestamp(now()));
     calendar.updated_at = calendar.created_at.clone();
-    calendar
+    Ok(calendar)
 }
 
 fn apply_calendar(calendar: &mut Calendar, update: &CalendarUpdate) -> Result<(), Reply> {
@@ -174,17 +174,14 @@ fn new_attendee(id: String, body: NewEventAttendee) -> EventAttendee {
     attendee
 }
 
-fn new_event(state: &mut State, calendar: CalendarId, body: NewCalendarEvent) -> CalendarEvent {
-    let attendees = body.attendees.unwrap_or_default().into_iter().map(|a| new_attendee(state.new_id(), a)).collect();
-    let status = body.status.unwrap_or(EventStatus::Confirmed);
-    let mut event = CalendarEvent::new(state.new_id(), calendar, body.title, body.start_at, body.end_at, status);
-    event.description = body.description;
-    event.event_type = body.event_type;
-    event.created_by = body.created_by;
-    event.owner_id = body.owner_id;
-    event.owner_type = body.owner_type;
+fn new_event(state: &mut State, calendar: CalendarId, mut body: NewCalendarEvent) -> Result<CalendarEvent, Reply> {
+    let attendees = body.attendees.take().unwrap_or_default().into_iter().map(|a| new_attendee(state.new_id(), a));
+    let attendees = attendees.collect();
+    let (start, end) = (body.start_at.clone(), body.end_at.clone());
+    let mut event = CalendarEvent::new(state.new_id(), calendar, "", start, end, EventStatus::Confirmed);
+    merge(&mut event, &body)?;
     event.attendees = Some(attendees);
-    event
+    Ok(event)
 }
 
 /// Applies an event update (new attendees get ids from `ids`).
@@ -270,7 +267,7 @@ impl State {
         invalid.zone("timezone", create.body.timezone.as_deref());
         invalid.check()?;
         let owner = NewCalendarMember::new(create.body.owner_id.clone(), CalendarRole::Owner);
-        let calendar = new_calendar(self.new_id(), create.body);
+        let calendar = new_calendar(self.new_id(), &create.body)?;
         let mut entry = CalendarEntry::new(calendar.clone());
         entry.members.push(new_member(self.new_id(), owner));
         self.calendars.calendars.push(entry);
@@ -369,7 +366,7 @@ impl State {
         let c = self.calendar_index(req)?;
         let create = req.valid::<CreateCalendarEvent>()?;
         let calendar = self.calendars.calendars[c].calendar.id.clone();
-        let event = new_event(self, calendar, create.body);
+        let event = new_event(self, calendar, create.body)?;
         self.add_child(c, event)
     }
 

@@ -265,7 +265,7 @@ impl Request<'_> {
 
     /// [`Request::decode`] for a handler with no check of its own: the operation, or the 422 of what the
     /// core's checks refused.
-    fn valid<O: Operation + serde::Serialize + 'static>(&self) -> Result<O, Reply> {
+    fn valid<O: Operation + 'static>(&self) -> Result<O, Reply> {
         let (operation, invalid) = self.decode::<O>()?;
         invalid.check()?;
         Ok(operation)
@@ -281,7 +281,21 @@ impl Request<'_> {
     /// decodes, the operation is handed back with those refusals and what the core's checks refuse of the
     /// caller's other values, so that the handler's own checks add theirs and its `check` answers them all;
     /// checks of a stand-in value add nothing.
-    fn decode<O: Operation + serde::Serialize + 'static>(&self) -> Result<(O, Invalid), Reply> {
+    fn decode<O: Operation + 'static>(&self) -> Result<(O, Invalid), Reply> {
+        let (incoming, refused) = self.decode_incoming()?;
+        let operation = incoming.into_operation::<O>().map_err(|_| Reply::bug::<O>("not this operation"))?;
+        Ok((operation, refused))
+    }
+
+    /// The checks of [`Request::decode`] for an operation the emulator answers from its recorded examples:
+    /// a request the API would refuse (a misfit or missing field, a bound, an enum value it does not list)
+    /// is refused here too, rather than answered with an example.
+    pub(crate) fn check(&self) -> Result<(), Reply> {
+        self.decode_incoming()?.1.check()
+    }
+
+    /// [`Request::decode`] without the operation's type: the decoded request and what was refused.
+    fn decode_incoming(&self) -> Result<(talkover_core::registry::Incoming, Invalid), Reply> {
         let mut body = match self.body {
             Some(Value::Object(fields)) => fields.clone(),
             _ => Map::new(),
@@ -294,18 +308,16 @@ impl Request<'_> {
                 Ok(incoming) => match incoming.validate() {
                     Err(e) if is_required(&e) => e,
                     checked => {
-                        let operation =
-                            incoming.into_operation::<O>().map_err(|_| Reply::bug::<O>("not this operation"))?;
                         // With stand-ins, what was missing or misfit is refused already: the handler adds
                         // its own findings, and its check answers them all (no handler acts before it).
                         refused.core(checked);
                         // An enum value the reference does not list is refused as the API does, wherever
                         // the types hold one: the handler does not name its enum fields.
-                        for path in talkover_core::undocumented::paths(&operation) {
+                        for path in incoming.undocumented_values() {
                             let field = path.strip_prefix("body.").or_else(|| path.strip_prefix("query."));
                             refused.selected(field.unwrap_or(&path));
                         }
-                        return Ok((operation, refused));
+                        return Ok((incoming, refused));
                     }
                 },
                 Err(e) => e,
@@ -325,7 +337,10 @@ impl Request<'_> {
                 _ => break,
             };
         }
-        Err(refused.check().err().unwrap_or_else(|| Reply::bug::<O>("an empty refusal")))
+        Err(refused
+            .check()
+            .err()
+            .unwrap_or_else(|| Reply::bug::<talkover_core::registry::Incoming>("an empty refusal")))
     }
 }
 

@@ -49,20 +49,18 @@ impl Sftp {
     }
 }
 
-fn new_config(id: String, campaign_id: &str, body: NewSftpConfig) -> SftpConfig {
+/// The configuration a create request describes (its credentials are kept by no one: the API never returns
+/// them). It starts disabled: enabling it waits for a successful test.
+fn new_config(id: String, campaign_id: &str, body: &NewSftpConfig) -> Result<SftpConfig, Reply> {
     let mut config = SftpConfig::new(id);
+    merge(&mut config, body)?;
     config.campaign_id = Some(campaign_id.into());
-    config.host = Some(body.host);
-    config.port = Some(body.port.unwrap_or(22));
-    config.username = Some(body.username);
-    config.auth_type = Some(body.auth_type);
-    config.import_path = body.import_path;
-    config.export_path = body.export_path;
-    config.import_schedule = Some(body.import_schedule.unwrap_or(ImportSchedule::Manual));
+    config.port.get_or_insert(22);
+    config.import_schedule.get_or_insert(ImportSchedule::Manual);
     config.is_enabled = Some(false);
     config.created_at = Some(timestamp(now()));
     config.updated_at = config.created_at.clone();
-    config
+    Ok(config)
 }
 
 /// Applies changes; new connection details take the last test's success away. Returns whether the
@@ -121,7 +119,7 @@ impl State {
         let existing = self.sftp_campaign(req)?;
         let create = req.valid::<CreateCampaignSftp>()?;
         let campaign_id = req.param("campaign_id").to_owned();
-        let config = new_config(self.new_id(), &campaign_id, create.body);
+        let config = new_config(self.new_id(), &campaign_id, &create.body)?;
         // Creating settings again replaces them (they need a new test); the logs stay.
         match existing {
             Some(e) => self.sftp.entries[e].config = config.clone(),

@@ -43,21 +43,15 @@ impl SipTrunks {
 }
 
 /// The trunk a create request describes (its password is kept by no one: the API never returns it).
-fn new_trunk(id: String, body: NewSipTrunk) -> SipTrunk {
-    let transport = body.transport.unwrap_or(SipTransport::Tls);
-    let port = body.port.unwrap_or(if transport == SipTransport::Tls { 5061 } else { 5060 });
-    let mut trunk = SipTrunk::new(id, body.name, false, false);
-    trunk.provider_name = Some(body.provider_name);
-    trunk.domain = Some(body.domain);
-    trunk.username = Some(body.username);
-    trunk.transport = Some(transport);
-    trunk.port = Some(port);
-    trunk.outbound_proxy = body.outbound_proxy;
-    trunk.auth_realm = body.auth_realm;
-    trunk.is_active = body.is_active.unwrap_or(false);
+fn new_trunk(id: String, body: &NewSipTrunk) -> Result<SipTrunk, Reply> {
+    let mut trunk = SipTrunk::new(id, "", false, false);
+    merge(&mut trunk, body)?;
+    // TLS unless another transport is asked for, on that transport's usual port unless one is given.
+    let transport = trunk.transport.get_or_insert(SipTransport::Tls).clone();
+    trunk.port.get_or_insert(if transport == SipTransport::Tls { 5061 } else { 5060 });
     trunk.created_at = Some(timestamp(now()));
     trunk.updated_at = trunk.created_at.clone();
-    trunk
+    Ok(trunk)
 }
 
 /// Applies an update; changing how the trunk is reached takes its verification away.
@@ -96,7 +90,7 @@ impl State {
 
     pub(super) fn create_sip_trunk(&mut self, req: &Request<'_>) -> Answer {
         let create = req.valid::<CreateSipTrunk>()?;
-        let trunk = new_trunk(self.new_id(), create.body);
+        let trunk = new_trunk(self.new_id(), &create.body)?;
         self.sip.trunks.push(trunk.clone());
         Ok(Reply::data(200, None, trunk))
     }
