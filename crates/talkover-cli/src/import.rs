@@ -46,11 +46,11 @@ pub fn command() -> Command {
         .about("Queue one campaign call per row of a CSV file (resumable: run it again after any stop)")
         .long_about(
             "Queues one campaign call (make-campaign-call) per row of a CSV file, several at a time.\n\n\
-             The phone column is the one named phone, phone_number, number or to (or --phone-column); numbers must be \
-             E.164 (+15550101234; spaces, dashes, dots and parentheses are ignored). Rows with a bad number are \
-             reported with their line number and never sent. A column named payload.NAME goes into the call's \
-             payload, context.NAME into its context, and any other column into the payload under its own name; \
-             empty cells are left out.\n\n\
+             The phone column is the one named phone, phone_number, number or to (or --phone-column, which a file \
+             with more than one of them needs); numbers must be E.164 (+15550101234; spaces, dashes, dots and \
+             parentheses are ignored). Rows with a bad number are reported with their line number and never sent. \
+             A column named payload.NAME goes into the call's payload, context.NAME into its context, and any other \
+             column into the payload under its own name; empty cells are left out.\n\n\
              A journal (default: next to the CSV file, named after it and the campaign) records every attempt \
              before it is sent and its outcome after. Stopped at any moment, even killed, and run again with the \
              same arguments, the import queues every valid row exactly once: a row that was in flight is settled \
@@ -332,21 +332,36 @@ fn read_rows(
     let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(bytes);
     let headers = reader.headers().map_err(|e| Failure::usage(format!("cannot read the CSV header: {e}")))?.clone();
     let names = ["phone", "phone_number", "phone number", "number", "to"];
-    let phone = headers
+    let matching: Vec<usize> = headers
         .iter()
-        .position(|h| match phone_column {
+        .enumerate()
+        .filter(|(_, h)| match phone_column {
             Some(wanted) => h.trim() == wanted,
             None => names.iter().any(|n| h.trim().eq_ignore_ascii_case(n)),
         })
-        .ok_or_else(|| {
-            Failure::usage(match phone_column {
-                Some(wanted) => format!("the CSV file has no column {wanted:?}"),
-                None => {
-                    "the CSV file has no phone column (phone, phone_number, number or to); name it with --phone-column"
-                        .into()
-                }
-            })
-        })?;
+        .map(|(i, _)| i)
+        .collect();
+    // Two candidates are refused: calling the numbers of the wrong one cannot be undone.
+    let phone = match (matching.as_slice(), phone_column) {
+        ([one], _) => *one,
+        ([], Some(wanted)) => return Err(Failure::usage(format!("the CSV file has no column {wanted:?}"))),
+        ([], None) => {
+            return Err(Failure::usage(
+                "the CSV file has no phone column (phone, phone_number, number or to); name it with --phone-column"
+                    .into(),
+            ))
+        }
+        (_, Some(wanted)) => {
+            return Err(Failure::usage(format!("the CSV file has {} columns named {wanted:?}", matching.len())))
+        }
+        (_, None) => {
+            let found: Vec<&str> = matching.iter().filter_map(|&i| headers.get(i)).map(str::trim).collect();
+            return Err(Failure::usage(format!(
+                "the CSV file has more than one phone column ({}); name the one to call with --phone-column",
+                found.join(", ")
+            )));
+        }
+    };
     let mut rows = Vec::new();
     let mut invalid = Vec::new();
     let mut seen_lines = HashSet::new();
@@ -888,6 +903,25 @@ mod tests {
         assert_eq!(invalid[1].0, 8);
         assert_eq!(invalid[0].0, 3);
         assert!(invalid[0].1.contains("not a number"), "{invalid:?}");
+    }
+
+    #[test]
+    fn a_file_with_two_phone_columns_is_refused_unless_one_is_named() {
+        let message = |csv: &str, column: Option<&str>| match read_rows(csv.as_bytes(), column, false) {
+            Err(Failure::Usage(message)) => message,
+            other => panic!("{:?}", other.map(|(rows, _)| rows.len())),
+        };
+        let csv = "name,phone,to\nAda,+15550100001,+15550100002\n";
+        assert_eq!(
+            message(csv, None),
+            "the CSV file has more than one phone column (phone, to); name the one to call with --phone-column"
+        );
+        let (rows, _) = read_rows(csv.as_bytes(), Some("to"), false).unwrap();
+        assert_eq!(rows[0].to, "+15550100002");
+        assert_eq!(
+            message("phone,phone\n+15550100001,+15550100002\n", Some("phone")),
+            "the CSV file has 2 columns named \"phone\""
+        );
     }
 
     #[test]

@@ -327,11 +327,57 @@ fn confirmed(
     if let Some(key) = others.into_iter().find(|key| without(key) == Some(true)) {
         return format!("{parent}.{key}");
     }
+    // A required member cannot be taken out to see: the one member holding the value the message quotes
+    // is the one at fault.
+    if let Some(quoted) = quoted_value(&message) {
+        let mut holding = members.iter().filter(|(_, value)| **value == quoted).map(|(key, _)| key);
+        if let (Some(key), None) = (holding.next(), holding.next()) {
+            return format!("{parent}.{key}");
+        }
+    }
     match guess {
         // Required, and no other member is at fault: it is.
         None => path,
         _ => parent,
     }
+}
+
+/// The value a decoder's message quotes as the one it could not take (`invalid type: integer `5``,
+/// `invalid value: string "25:00"`, or the core's own `"9 o'clock" is not a time of day …`), for the
+/// scalar kinds it quotes.
+fn quoted_value(message: &str) -> Option<Value> {
+    if message.starts_with('"') {
+        return debug_quoted(message).map(Value::String);
+    }
+    let rest = message.strip_prefix("invalid type: ").or_else(|| message.strip_prefix("invalid value: "))?;
+    let (kind, rest) = rest.split_once(' ')?;
+    match kind {
+        "string" => debug_quoted(rest).map(Value::String),
+        "integer" | "boolean" | "floating" => {
+            let rest = if kind == "floating" { rest.strip_prefix("point ")? } else { rest };
+            let literal = rest.strip_prefix('`')?.split('`').next()?;
+            serde_json::from_str(literal).ok()
+        }
+        _ => None,
+    }
+}
+
+/// The text at the start of `text` written as Rust writes a `str` with `{:?}`: quoted, with escapes.
+fn debug_quoted(text: &str) -> Option<String> {
+    let body = text.strip_prefix('"')?;
+    let mut escaped = false;
+    let end = body.char_indices().find_map(|(i, c)| match (escaped, c) {
+        (false, '"') => Some(i),
+        (false, '\\') => {
+            escaped = true;
+            None
+        }
+        _ => {
+            escaped = false;
+            None
+        }
+    })?;
+    serde_json::from_str(&format!("\"{}\"", &body[..end])).ok()
 }
 
 /// How many other members of an object [`confirmed`] tries.
@@ -839,6 +885,16 @@ mod text_query_tests {
     use super::*;
 
     #[test]
+    fn the_value_a_decoder_quotes_is_read_back() {
+        let error = |json: &str| serde_json::from_str::<u32>(json).unwrap_err().to_string();
+        assert_eq!(quoted_value(&without_position(&error(r#""say \"hi\", twice""#))), Some(json!("say \"hi\", twice")));
+        assert_eq!(quoted_value(&without_position(&error("-5"))), Some(json!(-5)));
+        assert_eq!(quoted_value(&without_position(&error("true"))), Some(json!(true)));
+        assert_eq!(quoted_value(&without_position(&error("2.5"))), Some(json!(2.5)));
+        assert_eq!(quoted_value(&without_position(&error("[1]"))), None, "a list is not quoted");
+    }
+
+    #[test]
     fn a_server_finds_the_enum_values_the_reference_does_not_list() {
         let op = crate::registry::operation("list-calls").unwrap();
         let query = [("status".to_owned(), "teleported".to_owned()), ("direction".to_owned(), "inbound".to_owned())];
@@ -931,7 +987,14 @@ mod text_query_tests {
         let calendar = json!({"calendar_id": "calendar-uuid-1"});
         let rule = json!({"type": "recurring", "timezone": 5, "days_of_week": [1], "start_time": "09:00",
             "end_time": "17:00"});
-        assert_eq!(field_of("create-availability-rule", calendar, rule), "body.timezone");
+        assert_eq!(field_of("create-availability-rule", calendar.clone(), rule), "body.timezone");
+        // A required member at fault cannot be taken out to see: the one holding the quoted value is named.
+        let rule = json!({"type": "recurring", "days_of_week": [1], "start_time": "09:00", "end_time": 5});
+        assert_eq!(field_of("create-availability-rule", calendar.clone(), rule), "body.end_time");
+        let rule = json!({"type": "recurring", "days_of_week": [1], "start_time": true, "end_time": "17:00"});
+        assert_eq!(field_of("create-availability-rule", calendar.clone(), rule), "body.start_time");
+        let rule = json!({"type": "recurring", "days_of_week": [1], "start_time": "9 o'clock", "end_time": "17:00"});
+        assert_eq!(field_of("create-availability-rule", calendar, rule), "body.start_time", "the core's own message");
         // The campaign webhook's settings are its own fields (they once came through a flattened struct).
         let campaign = json!({"campaign_id": "campaign-uuid-1"});
         let hook = |extra: Value| {
