@@ -1,7 +1,11 @@
 //! The response shapes the API wraps its data in.
 
+use std::collections::BTreeMap;
+
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
+
+use crate::error::FieldError;
 
 use crate::macros::optional_fields;
 use crate::operation::ResponseBody;
@@ -40,6 +44,65 @@ impl<T: DeserializeOwned + Serialize> ResponseBody for Envelope<T> {
     }
     fn success_flag(&self) -> Option<bool> {
         self.success
+    }
+}
+
+optional_fields! {
+    /// `{"success": false, "message": "…", "code": "…", "errors": {"field": ["…"]}}`: how the API refuses a
+    /// request in most of its answers (`code` and `errors` where they apply), for servers and test doubles
+    /// that answer as it does. The clients read this shape and the API's others through
+    /// [`ApiError`](crate::ApiError).
+    ///
+    /// ```
+    /// use talkover_core::{ErrorBody, FieldError};
+    ///
+    /// let missing = ErrorBody::new("Agent not found").code("AGENT_NOT_FOUND");
+    /// assert_eq!(
+    ///     serde_json::to_string(&missing).unwrap(),
+    ///     r#"{"success":false,"message":"Agent not found","code":"AGENT_NOT_FOUND"}"#
+    /// );
+    /// let refused = ErrorBody::invalid([FieldError::new("to", "must be an E.164 number")]);
+    /// assert_eq!(refused.errors.unwrap()["to"], ["must be an E.164 number"]);
+    /// ```
+    #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct ErrorBody {
+        /// `false`.
+        pub success: bool,
+        /// What went wrong, in a sentence.
+        pub message: String,
+    }
+    optional {
+        /// The error's code (`AGENT_NOT_FOUND`), where the API gives one.
+        code: String,
+        /// The messages of each field at fault (a 422).
+        errors: BTreeMap<String, Vec<String>>,
+    }
+}
+
+impl ErrorBody {
+    /// A refusal saying `message`.
+    pub fn new(message: impl Into<String>) -> Self {
+        Self::with_fields(false, message.into())
+    }
+
+    /// With the error's code.
+    pub fn code(mut self, code: impl Into<String>) -> Self {
+        self.code = Some(code.into());
+        self
+    }
+
+    /// The API's 422 for fields at fault: "The given data was invalid.", then each field's messages
+    /// (a field named twice keeps both). [`Error::field_errors`](crate::Error::field_errors) gives a
+    /// refused request's problems in this form.
+    pub fn invalid(problems: impl IntoIterator<Item = FieldError>) -> Self {
+        let mut errors: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for problem in problems {
+            errors.entry(problem.field).or_default().push(problem.message);
+        }
+        let mut body = Self::new("The given data was invalid.");
+        body.errors = Some(errors);
+        body
     }
 }
 

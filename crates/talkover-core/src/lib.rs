@@ -85,7 +85,7 @@ pub use http;
 
 pub use config::{BaseUrl, ClientConfig, DEFAULT_BASE_URL, DEFAULT_USER_AGENT};
 pub use decimal::Decimal;
-pub use envelope::{Ack, Bare, Envelope, ListEnvelope};
+pub use envelope::{Ack, Bare, Envelope, ErrorBody, ListEnvelope};
 pub use error::{
     ApiError, ConfigError, DecodeError, Error, ErrorCode, ErrorKind, FieldError, InvalidRequest, RawBody,
     TransportError, TransportErrorKind,

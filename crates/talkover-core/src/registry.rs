@@ -13,7 +13,7 @@
 //! use serde_json::json;
 //! use talkover_core::calls::{CallStatus, MakeCall, PlacedCall};
 //! use talkover_core::fixture::{route, Route};
-//! use talkover_core::{decode_response, encode::parse_query, http, ApiError, Envelope};
+//! use talkover_core::{decode_response, encode::parse_query, http, ApiError, Envelope, ErrorBody};
 //!
 //! let Route::Found { operation, params } = route("POST", "/api/v1/agents/agent-1/call") else {
 //!     unreachable!("make-call's method and path")
@@ -27,9 +27,7 @@
 //!
 //! // A value the checks refuse: the API's 422, which a client reads back as field errors.
 //! let refused = operation.decode_request(&params, &[], Some(&json!({"to": "12"})))?.validate().unwrap_err();
-//! let errors: serde_json::Map<String, serde_json::Value> =
-//!     refused.field_errors().into_iter().map(|p| (p.field, json!([p.message]))).collect();
-//! let body = json!({"success": false, "message": "The given data was invalid.", "errors": errors});
+//! let body = ErrorBody::invalid(refused.field_errors());
 //! let status = http::StatusCode::UNPROCESSABLE_ENTITY;
 //! let read = ApiError::from_parts("make-call", status, http::HeaderMap::new(), serde_json::to_vec(&body)?);
 //! assert!(read.field_errors.contains_key("to"));

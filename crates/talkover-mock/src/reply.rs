@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{json, Value};
-use talkover_core::{Ack, Envelope, Error, ListEnvelope, Pagination};
+use talkover_core::{Ack, Envelope, Error, ErrorBody, ListEnvelope, Pagination};
 
 /// One answer of the emulator: a status and a JSON body.
 #[derive(Clone, Debug)]
@@ -68,12 +68,12 @@ impl Reply {
 
     /// `{"success": false, "message"}`.
     pub(crate) fn fail(status: u16, message: &str) -> Self {
-        Self::new(status, json!({ "success": false, "message": message }))
+        Self::typed(status, &ErrorBody::new(message))
     }
 
     /// `{"success": false, "message", "code"}`.
     pub(crate) fn fail_code(status: u16, message: &str, code: &str) -> Self {
-        Self::new(status, json!({ "success": false, "message": message, "code": code }))
+        Self::typed(status, &ErrorBody::new(message).code(code))
     }
 
     /// `{"error": {"code", "message", "details"?}}`: the shape make-call answers errors in.
@@ -232,10 +232,10 @@ impl Invalid {
         if self.fields.is_empty() {
             return Ok(());
         }
-        Err(Reply::new(
-            422,
-            json!({ "success": false, "message": "The given data was invalid.", "errors": self.fields }),
-        ))
+        // The API's messages, as the emulator words them: the shape of `ErrorBody::invalid`.
+        let mut body = ErrorBody::new("The given data was invalid.");
+        body.errors = Some(self.fields);
+        Err(Reply::typed(422, &body))
     }
 }
 
