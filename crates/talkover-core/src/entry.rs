@@ -327,11 +327,12 @@ fn confirmed(
     if let Some(key) = others.into_iter().find(|key| without(key) == Some(true)) {
         return format!("{parent}.{key}");
     }
-    // A required member cannot be taken out to see: the one member holding the value the message quotes
-    // is the one at fault.
+    // A required member cannot be taken out to see: the member holding the value the message quotes is the
+    // one at fault, when that value stands nowhere else in the object (not in a list of another member).
     if let Some(quoted) = quoted_value(&message) {
         let mut holding = members.iter().filter(|(_, value)| **value == quoted).map(|(key, _)| key);
-        if let (Some(key), None) = (holding.next(), holding.next()) {
+        let everywhere: usize = members.values().map(|value| occurrences(value, &quoted)).sum();
+        if let (Some(key), None, 1) = (holding.next(), holding.next(), everywhere) {
             return format!("{parent}.{key}");
         }
     }
@@ -360,6 +361,16 @@ fn quoted_value(message: &str) -> Option<Value> {
         }
         _ => None,
     }
+}
+
+/// How many times `target` stands in `value`, itself included, at any depth.
+fn occurrences(value: &Value, target: &Value) -> usize {
+    let inner: usize = match value {
+        Value::Array(items) => items.iter().map(|item| occurrences(item, target)).sum(),
+        Value::Object(members) => members.values().map(|member| occurrences(member, target)).sum(),
+        _ => 0,
+    };
+    inner + usize::from(value == target)
 }
 
 /// The text at the start of `text` written as Rust writes a `str` with `{:?}`: quoted, with escapes.
@@ -994,7 +1005,15 @@ mod text_query_tests {
         let rule = json!({"type": "recurring", "days_of_week": [1], "start_time": true, "end_time": "17:00"});
         assert_eq!(field_of("create-availability-rule", calendar.clone(), rule), "body.start_time");
         let rule = json!({"type": "recurring", "days_of_week": [1], "start_time": "9 o'clock", "end_time": "17:00"});
-        assert_eq!(field_of("create-availability-rule", calendar, rule), "body.start_time", "the core's own message");
+        assert_eq!(
+            field_of("create-availability-rule", calendar.clone(), rule),
+            "body.start_time",
+            "the core's own message"
+        );
+        // The quoted value stands in another member's list too: the right `end_time` is not named for it
+        // (what is named stays the search's guess).
+        let rule = json!({"type": "recurring", "days_of_week": ["17:00"], "start_time": "09:00", "end_time": "17:00"});
+        assert_ne!(field_of("create-availability-rule", calendar, rule), "body.end_time");
         // The campaign webhook's settings are its own fields (they once came through a flattened struct).
         let campaign = json!({"campaign_id": "campaign-uuid-1"});
         let hook = |extra: Value| {

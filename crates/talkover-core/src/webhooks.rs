@@ -230,8 +230,8 @@ macro_rules! webhook_body {
                 /// objects with `{{…}}` placeholders).
                 payload_templates: HashMap<E, Value>,
                 /// Campaign webhooks only: also deliver the call-level events of the campaign's calls. The
-                /// campaign bodies set it with `include_call_events`; the agent bodies have no setter for it
-                /// (an agent webhook has no campaign calls to follow).
+                /// campaign bodies set it with `include_call_events`; the agent bodies have no setter for it,
+                /// and an agent webhook request that carries it is refused before sending.
                 include_call_events: bool,
             }
         }
@@ -584,12 +584,22 @@ mod event_descriptions {
 impl CreateWebhook {
     fn check(&self, problems: &mut Problems) {
         self.body.check(problems);
+        agent_webhooks_follow_no_campaign(problems, self.body.include_call_events);
     }
 }
 
 impl UpdateWebhook {
     fn check(&self, problems: &mut Problems) {
         self.body.check(problems);
+        agent_webhooks_follow_no_campaign(problems, self.body.include_call_events);
+    }
+}
+
+/// `include_call_events` is a campaign webhook's setting: the agent webhook bodies share the campaign
+/// ones' type but not that field, which their pages do not list, so it is refused before sending.
+fn agent_webhooks_follow_no_campaign(problems: &mut Problems, include_call_events: Option<bool>) {
+    if include_call_events.is_some() {
+        problems.add("include_call_events", "is a setting of campaign webhooks only");
     }
 }
 
@@ -1025,6 +1035,13 @@ mod tests {
         let back: NewCampaignWebhook = serde_json::from_value(sent).unwrap();
         assert_eq!(back, body);
         assert!(serde_json::to_value(agent_body()).unwrap().get("include_call_events").is_none());
+        // The agent bodies share the type, not the field: one that carries it is refused before sending.
+        let mut agent = agent_body();
+        agent.include_call_events = Some(true);
+        assert_eq!(refused(&CreateWebhook::new("agent-1", agent)), "include_call_events");
+        let mut changes = AgentWebhookChanges::new();
+        changes.include_call_events = Some(false);
+        assert_eq!(refused(&UpdateWebhook::new("agent-1", "hook-1", changes)), "include_call_events");
     }
 
     #[test]

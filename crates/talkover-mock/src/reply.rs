@@ -120,8 +120,8 @@ pub(crate) fn from_json<T: DeserializeOwned>(value: Value) -> Result<T, Reply> {
 }
 
 /// Applies an update body to a stored value whose fields carry the same names (a trunk and its update): each
-/// field the body sends replaces the stored one, a field it sends as `null` clears it, and what it leaves
-/// out stays. The body's fields are the core's declaration, so a field added there is applied here too; one
+/// field the body sets replaces the stored one, and what it leaves unset stays (a `null` the caller sent
+/// reads as unset; a body field that keeps `null`, such as update-campaign's `end_date`, clears). The body's fields are the core's declaration, so a field added there is applied here too; one
 /// the stored value does not report (a password) is not kept.
 pub(crate) fn merge<T: Serialize + DeserializeOwned>(stored: &mut T, changes: &impl Serialize) -> Result<(), Reply> {
     let mut merged = to_json(&*stored)?;

@@ -206,6 +206,26 @@ fn a_replayed_operation_refuses_what_the_api_refuses() {
     assert_eq!((status, answer["success"].as_bool()), (200, Some(true)), "{answer}");
 }
 
+/// A campaign webhook's own setting is kept on create and changed on update, beside the shared ones.
+#[test]
+fn a_campaign_webhook_keeps_include_call_events() {
+    use talkover::webhooks::{CampaignWebhookChanges, CampaignWebhookEvent, NewCampaignWebhook};
+    let (_server, client) = common::start_blocking();
+    let agent = client.agents().create(agent("Campaigner")).unwrap();
+    let created = client.execute(CreateCampaign::new(campaign(&agent.id))).unwrap();
+    let hooks = client.campaigns().webhooks(&created.id);
+    let events = [CampaignWebhookEvent::CampaignCompleted];
+    let hook = hooks.create(NewCampaignWebhook::new("CRM", "http://127.0.0.1:9/hook", events.clone())).unwrap();
+    assert_eq!((hook.include_call_events, hook.timeout), (Some(false), Some(30)), "the documented defaults");
+    let body = NewCampaignWebhook::new("CRM", "http://127.0.0.1:9/hook", events).include_call_events(true).timeout(10);
+    let hook = hooks.create(body).unwrap();
+    assert_eq!((hook.include_call_events, hook.timeout), (Some(true), Some(10)));
+    let changes = CampaignWebhookChanges::new().include_call_events(false).name("CRM 2");
+    let updated = hooks.update(&hook.id, changes).unwrap();
+    assert_eq!((updated.include_call_events, updated.timeout), (Some(false), Some(10)));
+    assert_eq!(hooks.get(&hook.id).unwrap().name.as_deref(), Some("CRM 2"));
+}
+
 #[test]
 fn webhook_methods_and_schemes_are_the_documented_ones() {
     let (server, client) = common::start_blocking();
