@@ -114,9 +114,16 @@ string_enum! {
 }
 
 mod sealed {
-    pub trait Sealed {}
-    impl Sealed for super::AgentWebhookEvent {}
-    impl Sealed for super::CampaignWebhookEvent {}
+    pub trait Sealed {
+        /// Whether the webhooks of these events are a campaign's (which may follow its calls' events).
+        const CAMPAIGN: bool;
+    }
+    impl Sealed for super::AgentWebhookEvent {
+        const CAMPAIGN: bool = false;
+    }
+    impl Sealed for super::CampaignWebhookEvent {
+        const CAMPAIGN: bool = true;
+    }
 }
 
 /// The event names of one kind of webhook: [`AgentWebhookEvent`] or [`CampaignWebhookEvent`]. The shared
@@ -309,6 +316,7 @@ impl<E: WebhookEvent> NewWebhook<E> {
     fn check(&self, problems: &mut Problems) {
         check_webhook(problems, self.name.as_str(), self.webhook_url.as_str(), Some(&self.events));
         check_settings(problems, self.webhook_secret.as_ref(), self.timeout, self.max_retries);
+        check_call_events::<E>(problems, self.include_call_events);
     }
 }
 
@@ -318,6 +326,7 @@ impl<E: WebhookEvent> WebhookChanges<E> {
     fn check(&self, problems: &mut Problems) {
         check_webhook(problems, self.name.as_deref(), self.webhook_url.as_deref(), self.events.as_ref());
         check_settings(problems, self.webhook_secret.as_ref(), self.timeout, self.max_retries);
+        check_call_events::<E>(problems, self.include_call_events);
     }
 }
 
@@ -342,6 +351,14 @@ fn check_settings(
 ) {
     problems.length("webhook_secret", secret.map(SecretString::expose_secret), 0, 255);
     problems.range("timeout", timeout, 5, 120).range("max_retries", max_retries, 0, 10);
+}
+
+/// `include_call_events` is a campaign webhook's setting: an agent webhook's body shares the type but not
+/// the field (its pages do not list it), and one that carries it is refused before sending.
+fn check_call_events<E: WebhookEvent>(problems: &mut Problems, include_call_events: Option<bool>) {
+    if !<E as sealed::Sealed>::CAMPAIGN && include_call_events.is_some() {
+        problems.add("include_call_events", "is a setting of campaign webhooks only");
+    }
 }
 
 /// The body of [`CreateWebhook`].
@@ -584,22 +601,12 @@ mod event_descriptions {
 impl CreateWebhook {
     fn check(&self, problems: &mut Problems) {
         self.body.check(problems);
-        agent_webhooks_follow_no_campaign(problems, self.body.include_call_events);
     }
 }
 
 impl UpdateWebhook {
     fn check(&self, problems: &mut Problems) {
         self.body.check(problems);
-        agent_webhooks_follow_no_campaign(problems, self.body.include_call_events);
-    }
-}
-
-/// `include_call_events` is a campaign webhook's setting: the agent webhook bodies share the campaign
-/// ones' type but not that field, which their pages do not list, so it is refused before sending.
-fn agent_webhooks_follow_no_campaign(problems: &mut Problems, include_call_events: Option<bool>) {
-    if include_call_events.is_some() {
-        problems.add("include_call_events", "is a setting of campaign webhooks only");
     }
 }
 
