@@ -327,13 +327,13 @@ fn confirmed(
     if let Some(key) = others.into_iter().find(|key| without(key) == Some(true)) {
         return format!("{parent}.{key}");
     }
-    // A required member cannot be taken out to see: the member holding the value the message quotes is the
-    // one at fault, when that value stands nowhere else in the object (not in a list of another member).
+    // A required member cannot be taken out to see: the value the message quotes is the one at fault, when
+    // it stands once in the object (at any depth: `days_of_week.0`).
     if let Some(quoted) = quoted_value(&message) {
-        let mut holding = members.iter().filter(|(_, value)| **value == quoted).map(|(key, _)| key);
-        let everywhere: usize = members.values().map(|value| occurrences(value, &quoted)).sum();
-        if let (Some(key), None, 1) = (holding.next(), holding.next(), everywhere) {
-            return format!("{parent}.{key}");
+        let mut found = Vec::new();
+        paths_of(&Value::Object(members.clone()), &quoted, &parent, &mut found);
+        if let [only] = found.as_slice() {
+            return only.clone();
         }
     }
     match guess {
@@ -363,14 +363,25 @@ fn quoted_value(message: &str) -> Option<Value> {
     }
 }
 
-/// How many times `target` stands in `value`, itself included, at any depth.
-fn occurrences(value: &Value, target: &Value) -> usize {
-    let inner: usize = match value {
-        Value::Array(items) => items.iter().map(|item| occurrences(item, target)).sum(),
-        Value::Object(members) => members.values().map(|member| occurrences(member, target)).sum(),
-        _ => 0,
-    };
-    inner + usize::from(value == target)
+/// Adds to `found` the path (below `path`) of each place `target` stands in `value`, itself included.
+fn paths_of(value: &Value, target: &Value, path: &str, found: &mut Vec<String>) {
+    if value == target {
+        found.push(path.to_owned());
+        return;
+    }
+    match value {
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                paths_of(item, target, &format!("{path}.{i}"), found);
+            }
+        }
+        Value::Object(members) => {
+            for (key, member) in members {
+                paths_of(member, target, &format!("{path}.{key}"), found);
+            }
+        }
+        _ => {}
+    }
 }
 
 /// The text at the start of `text` written as Rust writes a `str` with `{:?}`: quoted, with escapes.
@@ -1010,8 +1021,9 @@ mod text_query_tests {
             "body.start_time",
             "the core's own message"
         );
-        // The quoted value stands in another member's list too: the right `end_time` is not named for it
-        // (what is named stays the search's guess).
+        // The quoted value stands in another member's list: there it is named; standing twice, neither is.
+        let rule = json!({"type": "recurring", "days_of_week": ["1"], "start_time": "09:00", "end_time": "17:00"});
+        assert_eq!(field_of("create-availability-rule", calendar.clone(), rule), "body.days_of_week.0");
         let rule = json!({"type": "recurring", "days_of_week": ["17:00"], "start_time": "09:00", "end_time": "17:00"});
         assert_ne!(field_of("create-availability-rule", calendar, rule), "body.end_time");
         // The campaign webhook's settings are its own fields (they once came through a flattened struct).
