@@ -119,10 +119,11 @@ pub(crate) fn from_json<T: DeserializeOwned>(value: Value) -> Result<T, Reply> {
     serde_path_to_error::deserialize(&mut de).map_err(|e| Reply::bug::<T>(&format!("at {}: {}", e.path(), e.inner())))
 }
 
-/// Applies an update body to a stored value whose fields carry the same names (a trunk and its update): each
-/// field the body sets replaces the stored one, and what it leaves unset stays (a `null` the caller sent
-/// reads as unset; a body field that keeps `null`, such as update-campaign's `end_date`, clears). The body's fields are the core's declaration, so a field added there is applied here too; one
-/// the stored value does not report (a password) is not kept.
+/// Applies a body to a stored value whose fields carry the same names (a trunk and its update): each field
+/// the body sets replaces the stored one, and what it leaves unset stays (a `null` the caller sent reads as
+/// unset; a body field that keeps `null`, such as update-campaign's `end_date`, clears). The body's fields
+/// are the core's declaration, so a field added there is applied here too; one the stored value does not
+/// report (a password) is not kept.
 pub(crate) fn merge<T: Serialize + DeserializeOwned>(stored: &mut T, changes: &impl Serialize) -> Result<(), Reply> {
     let mut merged = to_json(&*stored)?;
     match (merged.as_object_mut(), to_json(changes)?) {
