@@ -285,10 +285,11 @@ fn from_fields<O: DeserializeOwned>(fields: Value) -> Result<(), String> {
 }
 
 /// Checks a member named by its position alone ([`json_path::of_guessed`](crate::json_path::of_guessed)):
-/// a struct that reads some members through another (`#[serde(flatten)]`), or an enum told apart by a tag, fails at its end, whichever
-/// member is at fault. The member at fault is the one without which the error goes away (or becomes
-/// another than its own absence); when the guessed member is not, its siblings are tried, and when none
-/// is, the error is about their container.
+/// a struct that reads some members through another (`#[serde(flatten)]`), or an enum told apart by a
+/// tag, fails at its end, whichever member is at fault. The member at fault is the one without which the
+/// error goes away (or becomes another than its own absence); when the guessed member is not, its siblings
+/// are tried, then the one place holding the value the error quotes, and when none is, the error is about
+/// their container.
 fn confirmed(
     fields: &Value,
     path: String,
