@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{json, Value};
-use talkover_core::{Ack, Envelope, Error, ErrorBody, ListEnvelope, Pagination};
+use talkover_core::{Ack, Envelope, Error, ErrorBody, FieldError, ListEnvelope, Pagination};
 
 /// One answer of the emulator: a status and a JSON body.
 #[derive(Clone, Debug)]
@@ -233,10 +233,10 @@ impl Invalid {
         if self.fields.is_empty() {
             return Ok(());
         }
-        // The API's messages, as the emulator words them: the shape of `ErrorBody::invalid`.
-        let mut body = ErrorBody::new("The given data was invalid.");
-        body.errors = Some(self.fields);
-        Err(Reply::typed(422, &body))
+        let problems = self.fields.into_iter().flat_map(|(field, messages)| {
+            messages.into_iter().map(move |message| FieldError::new(field.clone(), message))
+        });
+        Err(Reply::typed(422, &ErrorBody::invalid(problems)))
     }
 }
 

@@ -198,12 +198,11 @@ fn apply_event(
     Ok(())
 }
 
-fn new_rule(id: String, body: NewAvailabilityRule) -> Result<AvailabilityRule, Reply> {
-    let mut rule = to_json(&body)?;
-    if let Some(fields) = rule.as_object_mut() {
-        fields.insert("id".into(), json!(id));
-    }
-    from_json(rule)
+/// The rule a create request describes: its `type` and the fields of that kind.
+fn new_rule(id: String, body: &NewAvailabilityRule) -> Result<AvailabilityRule, Reply> {
+    let mut rule = AvailabilityRule::new(id, AvailabilityRuleType::Recurring);
+    merge(&mut rule, body)?;
+    Ok(rule)
 }
 
 fn new_provider(id: String, body: NewProviderConnection) -> ProviderConnection {
@@ -453,7 +452,7 @@ impl State {
             invalid.zone("timezone", recurring.timezone.as_deref());
         }
         invalid.check()?;
-        let rule = new_rule(self.new_id(), create.body)?;
+        let rule = new_rule(self.new_id(), &create.body)?;
         self.add_child(c, rule)
     }
 

@@ -88,14 +88,7 @@ impl State {
         // The body's settings, windows, description and end date carry the campaign's own names.
         merge(&mut campaign, &body)?;
         // A per-status cooldown left out follows `retry_cooldown_hours`, now and when an update changes it.
-        let retry = campaign.retry_cooldown_hours;
-        let mut inherited = Vec::new();
-        for (field, cooldown) in per_status_cooldowns(&mut campaign) {
-            if cooldown.is_none() {
-                inherited.push(field);
-                *cooldown = retry;
-            }
-        }
+        let inherited = follow_retry(&mut campaign);
         documented_defaults(&mut campaign);
         campaign.agent = self.agent_summary(body.agent_id.as_str());
         campaign.calls = Some(Vec::new());
@@ -149,21 +142,18 @@ impl State {
                 "CAMPAIGN_HAS_ACTIVE_CALLS",
             ));
         }
-        // A per-status cooldown given is the campaign's own from now on; those still left out follow a new
-        // `retry_cooldown_hours`.
-        let inherited = self.inherited_cooldowns.entry(campaign.id.as_str().to_owned()).or_default();
-        let given = per_status_changes(&changes);
-        inherited.retain(|field| given.iter().any(|(name, hours)| name == field && hours.is_none()));
-        let follows = inherited.clone();
+        // A per-status cooldown given is the campaign's own from now on; those still left out follow
+        // `retry_cooldown_hours` (a new one, if given): they are unset before the changes apply, and follow
+        // it again if the changes leave them unset.
+        let follows = self.inherited_cooldowns.get(campaign.id.as_str()).cloned().unwrap_or_default();
         let mut campaign = campaign.clone();
-        merge(&mut campaign, &changes)?;
-        if let Some(retry) = changes.retry_cooldown_hours {
-            for (field, cooldown) in per_status_cooldowns(&mut campaign) {
-                if follows.contains(&field) {
-                    *cooldown = Some(retry);
-                }
+        for (field, cooldown) in per_status_cooldowns(&mut campaign) {
+            if follows.contains(&field) {
+                *cooldown = None;
             }
         }
+        merge(&mut campaign, &changes)?;
+        self.inherited_cooldowns.insert(campaign.id.as_str().to_owned(), follow_retry(&mut campaign));
         if let Some(agent_id) = changes.agent_id.as_ref() {
             campaign.agent = self.agent_summary(agent_id.as_str());
         }
@@ -459,16 +449,17 @@ fn reschedules(changes: &CampaignChanges) -> bool {
         || changes.timezone.is_some()
 }
 
-/// The per-status cooldowns an update gives, by the names [`PER_STATUS_COOLDOWNS`] gives them.
-fn per_status_changes(changes: &CampaignChanges) -> [(&'static str, Option<u32>); 5] {
-    let [success, voicemail, no_answer, busy, failed] = PER_STATUS_COOLDOWNS;
-    [
-        (success, changes.success_cooldown_hours),
-        (voicemail, changes.voicemail_cooldown_hours),
-        (no_answer, changes.no_answer_cooldown_hours),
-        (busy, changes.busy_cooldown_hours),
-        (failed, changes.failed_cooldown_hours),
-    ]
+/// Sets each per-status cooldown left unset to the campaign's `retry_cooldown_hours`, and names them: those
+/// follow it.
+fn follow_retry(campaign: &mut Campaign) -> Vec<&'static str> {
+    let retry = campaign.retry_cooldown_hours;
+    let unset = per_status_cooldowns(campaign).into_iter().filter(|(_, cooldown)| cooldown.is_none());
+    unset
+        .map(|(field, cooldown)| {
+            *cooldown = retry;
+            field
+        })
+        .collect()
 }
 
 /// The per-status cooldowns of a campaign, by the names [`PER_STATUS_COOLDOWNS`] gives them.
