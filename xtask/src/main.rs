@@ -203,6 +203,7 @@ fn lint() -> Result<(), String> {
     check_tree("talkover", &["--no-default-features", "--features", "ureq"], FORBIDDEN_IN_UREQ)?;
     check_tree("talkover", &["--all-features"], CLI_ONLY)?;
     check_fixtures()?;
+    check_readme_counts()?;
     errors_doc::check()?;
     eprintln!("lint: ok");
     Ok(())
@@ -287,6 +288,40 @@ fn check_fixtures() -> Result<(), String> {
     }
 }
 
+/// The README's count of operations is the registry's: an operation added or removed is found here rather
+/// than by a reader.
+fn check_readme_counts() -> Result<(), String> {
+    let path = root().join("README.md");
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let count = talkover::registry::operations().count();
+    let wrong = wrong_operation_counts(&text, count);
+    if wrong.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("README.md counts the operations wrongly (the registry has {count}):\n  {}", wrong.join("\n  ")))
+    }
+}
+
+/// The places in `text` that give a count of operations other than `count`: a number followed by
+/// `operations` (`127 operations`, `all 127 operations`), or a number in parentheses followed by `listed`
+/// on a line that names `cargo xtask operations` (`(127, listed by `cargo xtask operations`)`).
+fn wrong_operation_counts(text: &str, count: usize) -> Vec<String> {
+    let mut wrong = Vec::new();
+    for (number, line) in text.lines().enumerate() {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        for pair in words.windows(2) {
+            let digits = pair[0].trim_start_matches('(').trim_end_matches(',');
+            let counts_operations = pair[1].starts_with("operations")
+                || (pair[0].starts_with('(') && pair[1] == "listed" && line.contains("xtask operations"));
+            let is_number = !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit());
+            if counts_operations && is_number && digits.parse::<usize>().ok() != Some(count) {
+                wrong.push(format!("line {}: {}", number + 1, line.trim()));
+            }
+        }
+    }
+    wrong
+}
+
 /// `../shared/talkover-api/api-reference/endpoints`, beside the repository, when present.
 fn reference_pages() -> Option<PathBuf> {
     let dir = root().parent()?.join("shared/talkover-api/api-reference/endpoints");
@@ -325,5 +360,13 @@ mod tests {
         assert!(documents_errors("## Error responses\n\n### 404 Not Found\n\n```json\n{}\n```"));
         assert!(documents_errors("### Validation Error (422)\n```json\n{}\n```"));
         assert!(!documents_errors("## Response\n```json\n{}\n```\n## Error codes\n| a |"));
+    }
+
+    #[test]
+    fn readme_counts_of_operations_are_found() {
+        let text = "- 127 operations, typed\nEvery operation (127, listed by `cargo xtask operations`)\n\
+                    for all 126 operations, decoding\nlisten on 127.0.0.1; 3 agents; (5, listed below)";
+        assert_eq!(wrong_operation_counts(text, 127), ["line 3: for all 126 operations, decoding"]);
+        assert_eq!(wrong_operation_counts(text, 128).len(), 3);
     }
 }

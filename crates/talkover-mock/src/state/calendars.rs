@@ -463,12 +463,9 @@ impl State {
         invalid.check()?;
         let mut rule = self.calendars.calendars[c].rules[r].clone();
         merge(&mut rule, &update.body)?;
+        // No order is asked of `start_time` and `end_time`, as on create: a window that closes before it
+        // opens (22:00 to 02:00) closes the next day.
         let mut invalid = Invalid::default();
-        if let (Some(start), Some(end)) = (rule.start_time, rule.end_time) {
-            if end <= start {
-                invalid.add("end_time", "The end time must be a time after start time.");
-            }
-        }
         match rule.rule_type {
             AvailabilityRuleType::Recurring if rule.days_of_week.as_ref().is_none_or(Vec::is_empty) => {
                 invalid.required("days_of_week")

@@ -462,10 +462,19 @@ fn is_phone_number(text: &str) -> bool {
     talkover_core::validate::is_e164(text)
 }
 
+/// The area code, exchange and line of a North American number (`+1` and ten digits), for the ways the
+/// API writes one; `None` for any other number, whatever it holds.
+fn north_american(number: &str) -> Option<(&str, &str, &str)> {
+    let rest = number.strip_prefix("+1")?;
+    let digits = rest.len() == 10 && rest.bytes().all(|b| b.is_ascii_digit());
+    digits.then(|| (&rest[..3], &rest[3..6], &rest[6..]))
+}
+
+/// A North American number written nationally (`(555) 123-4567`); any other as it is.
 fn formatted(number: &str) -> String {
-    match number.strip_prefix("+1") {
-        Some(rest) if rest.len() == 10 => format!("({}) {}-{}", &rest[..3], &rest[3..6], &rest[6..]),
-        _ => number.to_owned(),
+    match north_american(number) {
+        Some((area, exchange, line)) => format!("({area}) {exchange}-{line}"),
+        None => number.to_owned(),
     }
 }
 
@@ -598,4 +607,19 @@ pub(crate) fn campaign_not_found(req: &Request<'_>) -> Reply {
 /// The documented 404 of an agent webhook operation for a webhook the agent does not have.
 pub(crate) fn webhook_not_found(req: &Request<'_>) -> Reply {
     documented(req, 404, Some("webhook-not-found"), "Webhook not found.")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::formatted;
+
+    #[test]
+    fn numbers_are_formatted_only_when_they_are_north_american() {
+        assert_eq!(formatted("+15551234567"), "(555) 123-4567");
+        assert_eq!(formatted("+447911123456"), "+447911123456");
+        // Ten bytes after `+1` that are not ten digits (a recorded fixture may hold anything).
+        assert_eq!(formatted("+1ééééé"), "+1ééééé");
+        assert_eq!(formatted("+1555123456x"), "+1555123456x");
+        assert_eq!(super::phone_numbers::international("+1ééééé"), "+1ééééé");
+    }
 }

@@ -21,7 +21,7 @@ use talkover_core::sip_trunks::{ListSipTrunkDids, SipTrunkDid, SipTrunkId};
 use talkover_core::time::DateTime;
 use talkover_core::Operation;
 
-use super::{formatted, now, search_term, unix_now, Answer, Request, State};
+use super::{formatted, north_american, now, search_term, unix_now, Answer, Request, State};
 use crate::fixtures::Catalog;
 use crate::reply::Reply;
 
@@ -172,10 +172,10 @@ fn number_of_did(did: &SipTrunkDid) -> Result<PhoneNumber, Reply> {
 }
 
 /// A North American number written internationally (`+1 555 123 4567`); any other as it is.
-fn international(number: &str) -> String {
-    match number.strip_prefix("+1") {
-        Some(rest) if rest.len() == 10 => format!("+1 {} {} {}", &rest[..3], &rest[3..6], &rest[6..]),
-        _ => number.to_owned(),
+pub(super) fn international(number: &str) -> String {
+    match north_american(number) {
+        Some((area, exchange, line)) => format!("+1 {area} {exchange} {line}"),
+        None => number.to_owned(),
     }
 }
 
