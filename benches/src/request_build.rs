@@ -33,9 +33,9 @@ pub struct BuildResult {
     pub hand: Vec<Sample>,
 }
 
+/// The body a fixture's `params` give, typed, and as written.
 fn fixture_body<T: serde::de::DeserializeOwned>(fixture: &str) -> Result<(T, serde_json::Value), String> {
-    let fixture: serde_json::Value = serde_json::from_str(fixture).map_err(|e| e.to_string())?;
-    let body = fixture["params"]["body"].clone();
+    let body = talkover::fixture::Fixture::parse(fixture)?.params.body.ok_or("the fixture gives no body")?;
     Ok((serde_json::from_value(body.clone()).map_err(|e| e.to_string())?, body))
 }
 

@@ -9,13 +9,6 @@ use common::*;
 use serde_json::Value;
 use talkover_mock::Server;
 
-/// The first success fixture of an operation.
-fn first_ok(id: &str) -> std::path::PathBuf {
-    let mut files: Vec<_> = std::fs::read_dir(fixtures_dir().join(id)).unwrap().map(|e| e.unwrap().path()).collect();
-    files.sort();
-    files.into_iter().find(|f| f.file_name().unwrap().to_string_lossy().starts_with("ok")).unwrap()
-}
-
 #[test]
 fn friendly_names_run_their_operations() {
     let server = Server::start_blocking().unwrap();
@@ -53,9 +46,9 @@ fn friendly_names_run_their_operations() {
 fn all_pages_come_as_ndjson_or_one_table_and_a_terminal_format_is_a_table() {
     let server = Server::start_blocking().unwrap();
     let (url, token) = (server.base_url(), server.token().to_owned());
-    let fixture: Value = serde_json::from_str(&std::fs::read_to_string(first_ok("create-agent")).unwrap()).unwrap();
+    let example = example("create-agent").body.expect("create-agent's example has a body");
     for i in 0..3 {
-        let mut body = fixture["params"]["body"].clone();
+        let mut body = example.clone();
         body["name"] = Value::from(format!("Agent {i}"));
         let mut create = talkover(&url, &token);
         create.args(["agents", "create", "--data", &body.to_string()]);
@@ -384,9 +377,9 @@ fn unknown_names_are_refused_and_an_unreadable_success_is_still_printed() {
         reader.get_mut().write_all(answer.as_bytes()).unwrap();
         head
     });
-    let fixture: Value = serde_json::from_slice(&std::fs::read(first_ok("create-agent")).unwrap()).unwrap();
+    let body = example("create-agent").body.expect("create-agent's example has a body");
     let mut create = talkover(&format!("http://{address}/api/v1"), &token);
-    create.args(["agents", "create", "--max-retries", "0", "--data", &fixture["params"]["body"].to_string()]);
+    create.args(["agents", "create", "--max-retries", "0", "--data", &body.to_string()]);
     let output = run(create);
     let head = serving.join().unwrap();
     assert!(head.contains("user-agent: talkover-cli/"), "the command line names itself: {head}");

@@ -20,19 +20,6 @@ fn commands(base_url: &str, token: &str) -> BTreeMap<String, Vec<String>> {
     commands
 }
 
-/// The fixture whose parameters an operation is run with: its first success example, else its first one.
-fn fixture_of(id: &str) -> Value {
-    let dir = fixtures_dir().join(id);
-    let mut files: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
-    files.sort();
-    let chosen = files
-        .iter()
-        .find(|f| f.file_name().unwrap().to_string_lossy().starts_with("ok"))
-        .or(files.first())
-        .unwrap_or_else(|| panic!("no fixture for {id}"));
-    serde_json::from_str(&std::fs::read_to_string(chosen).unwrap()).unwrap()
-}
-
 fn text(value: &Value) -> String {
     match value {
         Value::String(s) => s.clone(),
@@ -51,8 +38,7 @@ fn every_operation_runs_from_its_command() {
     let mut problems = Vec::new();
     drop(server);
     for op in talkover::registry::operations() {
-        let fixture = fixture_of(op.id);
-        let params = &fixture["params"];
+        let params = example(op.id);
         // A fresh emulator for each: an example that deletes a recorded resource must not take it from
         // the operations run after it.
         let server = talkover_mock::Server::start_blocking().unwrap();
@@ -61,9 +47,9 @@ fn every_operation_runs_from_its_command() {
         command.args(&commands[op.id]);
         // Path parameters, positional in the order of the path.
         for name in op.path.split('/').filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}'))) {
-            command.arg(text(&params["path"][name]));
+            command.arg(text(params.path.get(name).unwrap_or(&Value::Null)));
         }
-        if let Some(query) = params["query"].as_object() {
+        if let Some(query) = params.query.as_ref().and_then(Value::as_object) {
             for (name, value) in query {
                 let values = match value {
                     Value::Array(items) => items.clone(),
@@ -75,7 +61,7 @@ fn every_operation_runs_from_its_command() {
                 }
             }
         }
-        if let Some(body) = params.get("body").filter(|b| !b.is_null()) {
+        if let Some(body) = params.body.as_ref().filter(|b| !b.is_null()) {
             command.arg("--data").arg(body.to_string());
         }
         let output = run(command);

@@ -675,13 +675,10 @@ operations! {
             direction: Direction,
             /// Search in names and labels.
             search: String,
-            /// Items per page, 1 to 100 (the API's default is 20).
-            per_page: u32,
-            /// Page number, from 1.
-            page: u64,
         },
         response: ListEnvelope<Agent>,
         items: Agent,
+        default_per_page: 20,
         safe_to_repeat: true,
     }
 

@@ -267,14 +267,10 @@ operations! {
         id: "get-auto-topup-history",
         method: GET,
         path: "/api/v1/auto-topup/history",
-        query: AutoTopupHistoryQuery {
-            /// Items per page, 1 to 100 (the API's default is 25).
-            per_page: u32,
-            /// Page number, from 1.
-            page: u64,
-        },
+        query: AutoTopupHistoryQuery {},
         response: ListEnvelope<AutoTopupEvent>,
         items: AutoTopupEvent,
+        default_per_page: 25,
         safe_to_repeat: true,
     }
 

@@ -497,6 +497,7 @@ operations! {
         query_struct: ListCallsQuery,
         response: ListEnvelope<Call>,
         items: Call,
+        default_per_page: 20,
         safe_to_repeat: true,
     }
 
@@ -510,6 +511,7 @@ operations! {
         query_struct: CallFilters,
         response: ListEnvelope<Call>,
         items: Call,
+        default_per_page: 20,
         safe_to_repeat: true,
     }
 }

@@ -433,14 +433,10 @@ operations! {
         method: GET,
         path: "/api/v1/campaigns/{campaign_id}/sftp/logs",
         params: { campaign_id: CampaignId },
-        query: ListCampaignSftpLogsQuery {
-            /// Items per page, 1 to 100 (the API's default is 25).
-            per_page: u32,
-            /// Page number, from 1.
-            page: u64,
-        },
+        query: ListCampaignSftpLogsQuery {},
         response: ListEnvelope<SftpLog>,
         items: SftpLog,
+        default_per_page: 25,
         safe_to_repeat: true,
     }
 }

@@ -634,13 +634,10 @@ operations! {
             date_to: Date,
             /// Search in names and descriptions.
             search: String,
-            /// Items per page, 1 to 100 (the API's default is 20).
-            per_page: u32,
-            /// Page number, from 1.
-            page: u64,
         },
         response: ListEnvelope<Campaign>,
         items: Campaign,
+        default_per_page: 20,
         safe_to_repeat: true,
     }
 

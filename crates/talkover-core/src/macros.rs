@@ -505,7 +505,9 @@ pub(crate) use string_enum;
 ///   written by hand, for queries with required parameters, and which of its optional fields get setters;
 ///   `query_struct: Type` names a query struct of optional parameters declared elsewhere, with its setters,
 ///   for a filter list two operations share);
-/// - for `items: Item`, [`crate::PagedOperation`] and the pagination bounds check;
+/// - for `items: Item, default_per_page: N,` (a list), [`crate::PagedOperation`], the pagination bounds
+///   check and, in a `query: Name { .. }` struct, the `per_page` and `page` parameters with their setters
+///   (a `query_struct` declares them itself);
 /// - the module's `OPERATIONS`, its entries in the registry.
 ///
 /// The recipe for adding an operation is in `ARCHITECTURE.md`.
@@ -527,7 +529,7 @@ macro_rules! operations {
                 $(query_struct: $qshared:ident,)?
                 $(body: $body:ty,)?
                 response: $response:ty,
-                $(items: $item:ty,)?
+                $(items: $item:ty, default_per_page: $dpp:expr,)?
                 safe_to_repeat: $safe:literal,
                 $(validate: $validate:path,)?
                 $(constructor: $ctor:ident,)?
@@ -607,21 +609,10 @@ macro_rules! operations {
                 }
             }
 
-            $(
-                #[doc = concat!("The query parameters of [`", stringify!($ty), "`]; every one is optional.")]
-                #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-                #[non_exhaustive]
-                pub struct $qty {
-                    $(
-                        $(#[doc = $qdoc])*
-                        $(#[serde($($qserde)*)])?
-                        #[serde(default, skip_serializing_if = "Option::is_none")]
-                        pub $qfield: Option<$qfty>,
-                    )*
-                }
-
-                $crate::macros::operations!(@setters $ty [$( [$(#[doc = $qdoc])*] $qfield: $qfty ),*]);
-            )?
+            $crate::macros::operations!(
+                @query_struct $ty [$($dpp)?]
+                $( $qty [$( [$(#[doc = $qdoc])*] [$(#[serde($($qserde)*)])?] $qfield: $qfty ),*] )?
+            );
 
             $($(
                 $crate::macros::operations!(@setters $ty [$( [$(#[doc = $sdoc])*] $sfield: $sfty ),*]);
@@ -630,8 +621,12 @@ macro_rules! operations {
             $(
                 impl $crate::page::PagedOperation for $ty {
                     type Item = $item;
+                    const DEFAULT_PER_PAGE: u32 = $dpp;
                     fn set_page(&mut self, page: u64) {
                         self.query.page = Some(page);
+                    }
+                    fn requested_page(&self) -> (Option<u64>, Option<u32>) {
+                        (self.query.page, self.query.per_page)
                     }
                 }
             )?
@@ -641,11 +636,37 @@ macro_rules! operations {
         pub(crate) const OPERATIONS: &[$crate::entry::OperationInfo] =
             &[$($crate::entry::OperationInfo::of::<$ty>(),)*];
     };
+    // The struct of a `query: Name { .. }` declaration, with a list's `per_page` and `page` after the
+    // declared parameters, and their setters.
+    (@query_struct $ty:ident [$($dpp:expr)?]) => {};
+    (@query_struct $ty:ident [$dpp:expr] $qty:ident [$( [$($qdoc:tt)*] [$($qserde:tt)*] $qfield:ident: $qfty:ty ),*]) => {
+        $crate::macros::operations!(@query_struct $ty [] $qty [
+            $( [$($qdoc)*] [$($qserde)*] $qfield: $qfty, )*
+            [#[doc = concat!("Items per page, 1 to 100 (the API's default is ", stringify!($dpp), ").")]] []
+            per_page: u32,
+            [#[doc = "Page number, from 1."]] [] page: u64
+        ]);
+    };
+    (@query_struct $ty:ident [] $qty:ident [$( [$($qdoc:tt)*] [$($qserde:tt)*] $qfield:ident: $qfty:ty ),*]) => {
+        #[doc = concat!("The query parameters of [`", stringify!($ty), "`]; every one is optional.")]
+        #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[non_exhaustive]
+        pub struct $qty {
+            $(
+                $($qdoc)*
+                $($qserde)*
+                #[serde(default, skip_serializing_if = "Option::is_none")]
+                pub $qfield: Option<$qfty>,
+            )*
+        }
+
+        $crate::macros::operations!(@setters $ty [$( [$($qdoc)*] $qfield: $qfty ),*]);
+    };
     // One setter per optional query parameter, on the operation and on `Pending`.
-    (@setters $ty:ident [$( [$(#[doc = $doc:literal])*] $field:ident: $fty:ty ),*]) => {
+    (@setters $ty:ident [$( [$($doc:tt)*] $field:ident: $fty:ty ),*]) => {
         impl $ty {
             $(
-                $(#[doc = $doc])*
+                $($doc)*
                 pub fn $field(mut self, value: impl $crate::execute::IntoParam<$fty>) -> Self {
                     self.query.$field = Some($crate::execute::IntoParam::into_param(value));
                     self
@@ -655,7 +676,7 @@ macro_rules! operations {
 
         impl<C: $crate::execute::Execute> $crate::execute::Pending<'_, C, $ty> {
             $(
-                $(#[doc = $doc])*
+                $($doc)*
                 pub fn $field(self, value: impl $crate::execute::IntoParam<$fty>) -> Self {
                     self.map(|op| op.$field(value))
                 }

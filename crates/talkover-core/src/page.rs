@@ -216,11 +216,19 @@ impl<'a, T> IntoIterator for &'a Page<T> {
 }
 
 /// A list operation that can be asked for a given page, so it can be paginated automatically.
+///
+/// An operation's declaration gives all of it (`items: T, default_per_page: N,` in `operations!`): the
+/// item type, the page size the API uses when none is asked for, and the query's `page` and `per_page`.
 pub trait PagedOperation: Operation<Response = ListEnvelope<Self::Item>> + Clone {
     /// The listed item.
     type Item: serde::de::DeserializeOwned + Serialize;
+    /// The page size the API answers with when the request asks for none (its reference page's default).
+    const DEFAULT_PER_PAGE: u32;
     /// Asks for page `page` (from 1).
     fn set_page(&mut self, page: u64);
+    /// The page and the page size the request asks for (`page`, `per_page`), as its query holds them;
+    /// `None` for one it leaves to the API. For servers and emulators that answer it.
+    fn requested_page(&self) -> (Option<u64>, Option<u32>);
 }
 
 /// Auto-pagination with no I/O: which page to ask for next, and the items of the pages received so far.
@@ -391,8 +399,12 @@ mod tests {
 
     impl PagedOperation for Numbers {
         type Item = u32;
+        const DEFAULT_PER_PAGE: u32 = 2;
         fn set_page(&mut self, page: u64) {
             self.page = Some(page);
+        }
+        fn requested_page(&self) -> (Option<u64>, Option<u32>) {
+            (self.page, None)
         }
     }
 

@@ -778,14 +778,10 @@ operations! {
         method: GET,
         path: "/api/v1/agents/{agent_id}/webhooks/{webhook_id}/logs",
         params: { agent_id: AgentId, webhook_id: WebhookId },
-        query: WebhookLogsQuery {
-            /// Items per page, 1 to 100 (the API's default is 25).
-            per_page: u32,
-            /// Page number, from 1.
-            page: u64,
-        },
+        query: WebhookLogsQuery {},
         response: ListEnvelope<AgentWebhookLog>,
         items: AgentWebhookLog,
+        default_per_page: 25,
         safe_to_repeat: true,
     }
 
@@ -886,14 +882,10 @@ operations! {
         method: GET,
         path: "/api/v1/campaigns/{campaign_id}/webhooks/{webhook_id}/logs",
         params: { campaign_id: CampaignId, webhook_id: WebhookId },
-        query: CampaignWebhookLogsQuery {
-            /// Items per page, 1 to 100 (the API's default is 25).
-            per_page: u32,
-            /// Page number, from 1.
-            page: u64,
-        },
+        query: CampaignWebhookLogsQuery {},
         response: ListEnvelope<CampaignWebhookLog>,
         items: CampaignWebhookLog,
+        default_per_page: 25,
         safe_to_repeat: true,
     }
 

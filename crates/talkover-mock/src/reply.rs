@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{json, Value};
-use talkover_core::{Ack, Envelope, Error, ErrorBody, FieldError, ListEnvelope, Pagination};
+use talkover_core::{Ack, Envelope, Error, ErrorBody, FieldError, ListEnvelope, PagedOperation, Pagination};
 
 /// One answer of the emulator: a status and a JSON body.
 #[derive(Clone, Debug)]
@@ -295,9 +295,11 @@ pub(crate) fn is_required(error: &Error) -> bool {
     matches!(error, Error::InvalidRequest(e) if e.message() == "is required" || e.message().contains("invalid type: null"))
 }
 
-/// Pages a list the way the API does: `per_page` items (20 by default, 1 to 100) from page `page`.
-pub(crate) fn paginate<T: Clone>(items: &[T], page: Option<u64>, per_page: Option<u32>) -> (Vec<T>, Pagination) {
-    let per_page = u64::from(per_page.unwrap_or(20).clamp(1, 100));
+/// Pages a list the way the API answers `list`: the page its query asks for (the first by default) of
+/// `per_page` items (1 to 100; the operation's declared default when not asked).
+pub(crate) fn paginate<O: PagedOperation, T: Clone>(items: &[T], list: &O) -> (Vec<T>, Pagination) {
+    let (page, per_page) = list.requested_page();
+    let per_page = u64::from(per_page.unwrap_or(O::DEFAULT_PER_PAGE).clamp(1, 100));
     let page = page.unwrap_or(1).max(1);
     let total = items.len() as u64;
     let start = (page - 1).saturating_mul(per_page).min(total);
@@ -318,6 +320,23 @@ pub(crate) fn paginate<T: Clone>(items: &[T], page: Option<u64>, per_page: Optio
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_list_is_paged_by_its_own_declared_default() {
+        use talkover_core::agents::ListAgents;
+        use talkover_core::auto_topup::GetAutoTopupHistory;
+        let items: Vec<u32> = (1..=30).collect();
+        // list-agents pages by 20, get-auto-topup-history by 25, when the request asks for no size.
+        let (agents, meta) = paginate(&items, &ListAgents::new());
+        assert_eq!((agents.len(), meta.per_page, meta.last_page), (20, 20, Some(2)));
+        let (history, meta) = paginate(&items, &GetAutoTopupHistory::new());
+        assert_eq!((history.len(), meta.per_page, meta.last_page), (25, 25, Some(2)));
+        let (rest, meta) = paginate(&items, &GetAutoTopupHistory::new().page(2));
+        assert_eq!((rest, meta.from, meta.to), (vec![26, 27, 28, 29, 30], Some(26), Some(30)));
+        // An asked size wins, within 1 to 100.
+        let (three, _) = paginate(&items, &ListAgents::new().per_page(3).page(2));
+        assert_eq!(three, [4, 5, 6]);
+    }
 
     #[test]
     fn a_number_its_type_cannot_hold_is_answered_with_the_bound_it_passes() {

@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdout, Command, Output, Stdio};
 
 use serde_json::Value;
+use talkover::fixture::{self, Expect, Fixture};
+use talkover::registry::Params;
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_talkover");
 
@@ -71,6 +73,21 @@ pub fn fixtures_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../talkover-mock/fixtures")
 }
 
+/// The parameters an operation's examples give it: those of its first success fixture, else of its first.
+pub fn example(id: &str) -> Params {
+    let files = fixture::find_files(&fixtures_dir().join(id)).unwrap();
+    let fixtures: Vec<Fixture> = files.iter().map(|file| fixture::load_file(file).unwrap()).collect();
+    let success = fixtures.iter().position(|f| matches!(f.expect, Expect::Strict | Expect::Lenient));
+    let chosen = success.or((!fixtures.is_empty()).then_some(0)).unwrap_or_else(|| panic!("no fixture for {id}"));
+    fixtures[chosen].params.clone()
+}
+
+/// The body of one recorded example (`create-campaign/ok-basic-sales.json`).
+pub fn example_body(file: &str) -> Value {
+    let fixture = fixture::load_file(&fixtures_dir().join(file)).unwrap();
+    fixture.params.body.unwrap_or_else(|| panic!("{file} gives no body"))
+}
+
 /// A fresh folder under the target directory for one test's files.
 pub fn scratch(name: &str) -> PathBuf {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("talkover-cli-{name}-{}", std::process::id()));
@@ -82,11 +99,7 @@ pub fn scratch(name: &str) -> PathBuf {
 /// Creates a campaign from the reference's create-campaign example (on the emulator's example agent) and
 /// activates it; gives its id.
 pub fn active_campaign(base_url: &str, token: &str) -> String {
-    let fixture: Value = serde_json::from_str(
-        &std::fs::read_to_string(fixtures_dir().join("create-campaign/ok-basic-sales.json")).unwrap(),
-    )
-    .unwrap();
-    let mut body = fixture["params"]["body"].clone();
+    let mut body = example_body("create-campaign/ok-basic-sales.json");
     body["agent_id"] = Value::from(AGENT);
     let mut create = talkover(base_url, token);
     create.args(["campaigns", "create", "--data", &body.to_string()]);

@@ -11,7 +11,8 @@ use crate::reply::{merge, paginate, Invalid, Reply};
 
 impl State {
     pub(super) fn list_agents(&mut self, req: &Request<'_>) -> Answer {
-        let query = req.valid::<ListAgents>()?.query;
+        let list = req.valid::<ListAgents>()?;
+        let query = &list.query;
         let search = search_term(query.search.as_deref());
         let matching: Vec<Agent> = self
             .agents
@@ -26,7 +27,7 @@ impl State {
             })
             .cloned()
             .collect();
-        let (items, mut meta) = paginate(&matching, query.page, query.per_page);
+        let (items, mut meta) = paginate(&matching, &list);
         // list-agents reports its page under `meta`, without positions.
         meta.from = None;
         meta.to = None;

@@ -272,9 +272,10 @@ impl State {
 
     pub(super) fn list_calls(&mut self, req: &Request<'_>) -> Answer {
         // The same parameters less `agent_id`: the filters get-agent-calls shares.
-        let (agent_id, filters) = req.valid::<ListCalls>()?.query.split();
+        let list = req.valid::<ListCalls>()?;
+        let (agent_id, filters) = list.query.clone().split();
         let calls = self.filtered_calls(&filters, agent_id.as_ref().map(|a| a.as_str()));
-        let (items, pagination) = paginate(&calls, filters.page, filters.per_page);
+        let (items, pagination) = paginate(&calls, &list);
         Ok(Reply::page(items, pagination))
     }
 
@@ -286,7 +287,7 @@ impl State {
         for call in &mut calls {
             call.agent = None;
         }
-        let (items, pagination) = paginate(&calls, list.query.page, list.query.per_page);
+        let (items, pagination) = paginate(&calls, &list);
         Ok(Reply::page(items, pagination))
     }
 

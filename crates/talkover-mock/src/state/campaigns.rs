@@ -24,7 +24,8 @@ use crate::reply::{merge, paginate, to_json, Invalid, Reply};
 
 impl State {
     pub(super) fn list_campaigns(&mut self, req: &Request<'_>) -> Answer {
-        let query = req.valid::<ListCampaigns>()?.query;
+        let list = req.valid::<ListCampaigns>()?;
+        let query = &list.query;
         let search = search_term(query.search.as_deref());
         let day = |c: &Campaign| c.created_at.as_ref().and_then(|t| t.as_str().get(..10)).unwrap_or("").to_owned();
         let matching: Vec<Campaign> = self
@@ -50,7 +51,7 @@ impl State {
                 c
             })
             .collect();
-        let (items, pagination) = paginate(&matching, query.page, query.per_page);
+        let (items, pagination) = paginate(&matching, &list);
         Ok(Reply::page(items, pagination))
     }
 

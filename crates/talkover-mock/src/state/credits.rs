@@ -203,9 +203,7 @@ impl State {
 
     pub(super) fn auto_topup_history(&mut self, req: &Request<'_>) -> Answer {
         let history = req.valid::<GetAutoTopupHistory>()?;
-        // get-auto-topup-history pages by 25 unless asked otherwise.
-        let per_page = Some(history.query.per_page.unwrap_or(25));
-        let (items, mut pagination) = paginate(&self.credits.history, history.query.page, per_page);
+        let (items, mut pagination) = paginate(&self.credits.history, &history);
         pagination.from = None;
         pagination.to = None;
         Ok(Reply::list(items, None, Some(pagination)))

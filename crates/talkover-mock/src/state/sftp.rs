@@ -197,8 +197,7 @@ impl State {
     pub(super) fn list_sftp_logs(&mut self, req: &Request<'_>) -> Answer {
         let e = self.sftp_entry(req)?;
         let list = req.valid::<ListCampaignSftpLogs>()?;
-        let per_page = list.query.per_page.or(Some(25));
-        let (items, mut pagination) = paginate(&self.sftp.entries[e].logs, list.query.page, per_page);
+        let (items, mut pagination) = paginate(&self.sftp.entries[e].logs, &list);
         pagination.from = None;
         pagination.to = None;
         Ok(Reply::list(items, None, Some(pagination)))

@@ -13,6 +13,7 @@ use talkover_core::webhooks::{
     CreateWebhook, ListCampaignWebhookLogs, ListWebhookLogs, NewWebhook, UpdateCampaignWebhook, UpdateWebhook,
     WebhookChanges, WebhookEvent, WebhookRetry, WebhookStatus, WebhookTestResult,
 };
+use talkover_core::PagedOperation;
 
 use super::live::{agent_delivery, campaign_delivery, event_name, HookSettings, Target};
 use super::{documented, has_id, is_url, now, position_by_id, webhook_not_found, Answer, Request, State};
@@ -204,7 +205,7 @@ impl State {
     pub(super) fn list_webhook_logs(&mut self, req: &Request<'_>) -> Answer {
         self.webhook(req)?;
         let list = req.valid::<ListWebhookLogs>()?;
-        Ok(self.logs_page(req.param("webhook_id"), list.query.page, list.query.per_page))
+        Ok(self.logs_page(req.param("webhook_id"), &list))
     }
 
     pub(super) fn retry_webhook_log(&mut self, req: &Request<'_>) -> Answer {
@@ -214,10 +215,10 @@ impl State {
         self.retry(req, &target, hook.enabled, "Webhook retry queued successfully")
     }
 
-    /// One page of a webhook's logs, newest first (25 a page unless asked).
-    fn logs_page(&self, webhook_id: &str, page: Option<u64>, per_page: Option<u32>) -> Reply {
+    /// The page `list` asks for of a webhook's logs, newest first.
+    fn logs_page<O: PagedOperation>(&self, webhook_id: &str, list: &O) -> Reply {
         let logs: Vec<_> = self.live.logs.get(webhook_id).into_iter().flatten().rev().cloned().collect();
-        let (items, pagination) = paginate(&logs, page, Some(per_page.unwrap_or(25)));
+        let (items, pagination) = paginate(&logs, list);
         Reply::page(items, pagination)
     }
 
@@ -390,7 +391,7 @@ impl State {
     pub(super) fn list_campaign_webhook_logs(&mut self, req: &Request<'_>) -> Answer {
         self.campaign_hook(req)?;
         let list = req.valid::<ListCampaignWebhookLogs>()?;
-        Ok(self.logs_page(req.param("webhook_id"), list.query.page, list.query.per_page))
+        Ok(self.logs_page(req.param("webhook_id"), &list))
     }
 
     pub(super) fn retry_campaign_webhook_log(&mut self, req: &Request<'_>) -> Answer {

@@ -107,13 +107,11 @@ pub fn fields(error: &Error) -> Vec<String> {
 
 /// The first successful example of an operation in the emulator's fixtures, as the fixture's `params`.
 pub fn first_successful_example(operation: &str) -> Option<talkover::registry::Params> {
+    use talkover::fixture::{self, Expect};
     let dir = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures")).join(operation);
-    let mut files: Vec<_> = std::fs::read_dir(dir).ok()?.flatten().map(|e| e.path()).collect();
-    files.sort();
-    files.into_iter().find_map(|path| {
-        let fixture: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).ok()?).ok()?;
-        let status = fixture.pointer("/response/status")?.as_u64()?;
-        let ok = fixture.pointer("/expect/ok").is_some();
-        (ok && (200..300).contains(&status)).then(|| serde_json::from_value(fixture["params"].clone()).ok())?
+    let files = fixture::find_files(&dir).ok()?;
+    files.iter().filter_map(|path| fixture::load_file(path).ok()).find_map(|fixture| {
+        let ok = matches!(fixture.expect, Expect::Strict | Expect::Lenient);
+        (ok && fixture.successful()).then_some(fixture.params)
     })
 }
