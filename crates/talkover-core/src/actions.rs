@@ -16,7 +16,7 @@ use crate::secret::SecretString;
 use crate::validate::Problems;
 use crate::Timestamp;
 
-pub use crate::ids::ActionId;
+pub use crate::ids::{ActionId, IntegrationId};
 
 string_enum! {
     /// What an action does.
@@ -177,13 +177,13 @@ impl CustomHeader {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct IntegrationRef {
-    /// The integration's id.
-    pub id: String,
+    /// The integration's identifier.
+    pub id: IntegrationId,
 }
 
 impl IntegrationRef {
-    /// An integration by id.
-    pub fn new(id: impl Into<String>) -> Self {
+    /// An integration by its identifier.
+    pub fn new(id: impl Into<IntegrationId>) -> Self {
         Self { id: id.into() }
     }
 }
@@ -246,7 +246,7 @@ optional_fields! {
 
 impl NewAction {
     /// The integration it uses.
-    pub fn integration(mut self, id: impl Into<String>) -> Self {
+    pub fn integration(mut self, id: impl Into<IntegrationId>) -> Self {
         self.integration = Some(IntegrationRef::new(id));
         self
     }
@@ -286,7 +286,7 @@ optional_fields! {
     #[non_exhaustive]
     pub struct ActionIntegration {
         /// The identifier to use in [`NewAction::integration`].
-        pub identifier: String,
+        pub identifier: IntegrationId,
         /// Display name.
         pub display_name: String,
     }
@@ -346,5 +346,26 @@ operations! {
         path: "/api/v1/action-integrations",
         response: ListEnvelope<ActionIntegration>,
         safe_to_repeat: true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::envelope::ListEnvelope;
+
+    #[test]
+    fn a_listed_integration_is_named_by_its_identifier_in_a_new_action() {
+        let listed: ListEnvelope<ActionIntegration> = serde_json::from_value(serde_json::json!({
+            "success": true,
+            "data": [{ "identifier": "calendar", "display_name": "Calendar Booking" }]
+        }))
+        .unwrap();
+        let calendar = &listed.data[0];
+        let action =
+            NewAction::new("node-1", "Book", "Books a meeting", ActionType::External).integration(&calendar.identifier);
+        assert_eq!(action.integration.as_ref().map(|i| &i.id), Some(&calendar.identifier));
+        let sent = serde_json::to_value(&action).unwrap();
+        assert_eq!(sent["integration"], serde_json::json!({ "id": "calendar" }));
     }
 }

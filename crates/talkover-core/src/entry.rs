@@ -602,14 +602,16 @@ fn names_of<O: Operation + DeserializeOwned>(part: Option<&'static str>) -> &'st
 
 /// The fields of the struct in `O`'s field `part` (`body`, `query`): the names, then for each one what
 /// the field's own `Deserialize` asks of the data (see `names::Kind`). Empty when `O` has no such field.
+/// A field no value fits (an agent webhook's `include_call_events`) is left out: it is no field to give.
 fn fields_of<O: Operation + DeserializeOwned>(part: &'static str) -> Vec<FieldInfo> {
     let field = |name: &'static str| {
         let mut reading = names::Reading::default();
         let goal = names::Goal::Field(name, &mut reading);
         let _ = O::deserialize(names::Probe { descend: Some(part), goal });
-        FieldInfo { name, required: !reading.optional, reads: reading.words }
+        let info = FieldInfo { name, required: !reading.optional, reads: reading.words };
+        (!reading.fits_nothing).then_some(info)
     };
-    names_of::<O>(Some(part)).iter().map(|&name| field(name)).collect()
+    names_of::<O>(Some(part)).iter().filter_map(|&name| field(name)).collect()
 }
 
 /// Adds to `out` the paths (below `path`) of the fields of `given` that `sent` lacks; a `null` given is
@@ -645,11 +647,13 @@ mod names {
         Field(&'static str, &'a mut Reading),
     }
 
-    /// What one field reads, in words, and whether its type is an `Option`.
+    /// What one field reads, in words, whether its type is an `Option`, and whether no value fits it (see
+    /// `webhooks::FITS_NOTHING`).
     #[derive(Default)]
     pub(super) struct Reading {
         pub(super) optional: bool,
         pub(super) words: String,
+        pub(super) fits_nothing: bool,
     }
 
     /// A deserializer that reads no data: it walks into the struct field `descend` (when the struct has
@@ -839,6 +843,10 @@ mod names {
         }
 
         fn deserialize_newtype_struct<V: Visitor<'de>>(self, name: &'static str, visitor: V) -> Result<V::Value, Stop> {
+            if name == crate::webhooks::FITS_NOTHING {
+                self.reading.fits_nothing = true;
+                return Err(Stop);
+            }
             // JSON kept as written: what `Decimal` reads, a number or a numeric string.
             if name == "$serde_json::private::RawValue" {
                 return self.say("decimal (a number or a numeric string)");
@@ -955,6 +963,14 @@ mod text_query_tests {
         let names: Vec<&str> = hook.iter().map(|f| f.name).collect();
         assert_eq!(names[..3], ["name", "webhook_url", "events"]);
         assert!(names.contains(&"timeout") && names.contains(&"include_call_events"), "{names:?}");
+        let own = hook.iter().find(|f| f.name == "include_call_events").unwrap();
+        assert_eq!((own.required, own.reads.as_str()), (false, "boolean"));
+        // An agent webhook's body has no value for it, so it is no field of the agent operations.
+        for id in ["create-webhook", "update-webhook"] {
+            let fields = crate::registry::operation(id).unwrap().body_fields();
+            assert!(fields.iter().any(|f| f.name == "timeout"), "{id}: {fields:?}");
+            assert!(fields.iter().all(|f| f.name != "include_call_events"), "{id}: {fields:?}");
+        }
     }
 
     #[test]

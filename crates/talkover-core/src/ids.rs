@@ -164,6 +164,13 @@ id_type! {
 }
 
 id_type! {
+    /// The identifier of an action integration: what
+    /// [`ListActionIntegrations`](crate::actions::ListActionIntegrations) lists and an action names in
+    /// [`NewAction::integration`](crate::actions::NewAction::integration).
+    IntegrationId
+}
+
+id_type! {
     /// The id of a call (also the `call_sid` that [`EndCall`](crate::calls::EndCall) takes).
     CallId
 }

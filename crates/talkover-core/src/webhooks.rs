@@ -114,16 +114,9 @@ string_enum! {
 }
 
 mod sealed {
-    pub trait Sealed {
-        /// Whether the webhooks of these events are a campaign's (which may follow its calls' events).
-        const CAMPAIGN: bool;
-    }
-    impl Sealed for super::AgentWebhookEvent {
-        const CAMPAIGN: bool = false;
-    }
-    impl Sealed for super::CampaignWebhookEvent {
-        const CAMPAIGN: bool = true;
-    }
+    pub trait Sealed {}
+    impl Sealed for super::AgentWebhookEvent {}
+    impl Sealed for super::CampaignWebhookEvent {}
 }
 
 /// The event names of one kind of webhook: [`AgentWebhookEvent`] or [`CampaignWebhookEvent`]. The shared
@@ -131,10 +124,60 @@ mod sealed {
 pub trait WebhookEvent:
     sealed::Sealed + Clone + fmt::Debug + Eq + Hash + Serialize + DeserializeOwned + Send + Sync + 'static
 {
+    /// What a body's `include_call_events` holds for this kind of webhook: `bool` for a campaign's, and
+    /// for an agent's [`NoCallEvents`], which has no value (agent webhooks have no such setting).
+    type IncludeCallEvents: Clone + fmt::Debug + PartialEq + Serialize + DeserializeOwned + Send + Sync + 'static;
 }
 
-impl WebhookEvent for AgentWebhookEvent {}
-impl WebhookEvent for CampaignWebhookEvent {}
+impl WebhookEvent for AgentWebhookEvent {
+    type IncludeCallEvents = NoCallEvents;
+}
+
+impl WebhookEvent for CampaignWebhookEvent {
+    type IncludeCallEvents = bool;
+}
+
+/// The newtype name by which a type's `Deserialize` says that no value fits it ([`NoCallEvents`]): the
+/// registry's field descriptions leave such a field out.
+pub(crate) const FITS_NOTHING: &str = "$talkover::fits_nothing";
+
+/// The `include_call_events` of an agent webhook's body, a setting agent webhooks do not have: this type
+/// has no value, so the field of [`NewAgentWebhook`] and [`AgentWebhookChanges`] is always `None` and is
+/// never sent, and setting it does not compile. A body that carries the key does not decode: a server
+/// reading one refuses it, naming the field.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum NoCallEvents {}
+
+impl Serialize for NoCallEvents {
+    fn serialize<S: serde::Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {
+        match *self {}
+    }
+}
+
+impl<'de> Deserialize<'de> for NoCallEvents {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Nothing;
+
+        impl<'de> serde::de::Visitor<'de> for Nothing {
+            type Value = NoCallEvents;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("nothing: `include_call_events` is a setting of campaign webhooks only")
+            }
+
+            fn visit_newtype_struct<D: serde::Deserializer<'de>>(
+                self,
+                deserializer: D,
+            ) -> Result<Self::Value, D::Error> {
+                // Any value is refused, in these words.
+                deserializer.deserialize_any(self)
+            }
+        }
+
+        // Named so that a tool describing the body's fields sees that no value fits here.
+        deserializer.deserialize_newtype_struct(FITS_NOTHING, Nothing)
+    }
+}
 
 string_enum! {
     /// The HTTP method a webhook delivers its events with.
@@ -236,10 +279,10 @@ macro_rules! webhook_body {
                 /// Payload templates replacing the default payload of some events, by event (free-form
                 /// objects with `{{…}}` placeholders).
                 payload_templates: HashMap<E, Value>,
-                /// Campaign webhooks only: also deliver the call-level events of the campaign's calls. The
-                /// campaign bodies set it with `include_call_events`; the agent bodies have no setter for it,
-                /// and an agent webhook request that carries it is refused before sending.
-                include_call_events: bool,
+                /// Campaign webhooks only: also deliver the call-level events of the campaign's calls
+                /// (`bool`, set with `include_call_events`). An agent webhook's body has no value for it
+                /// ([`NoCallEvents`]).
+                include_call_events: E::IncludeCallEvents,
             }
         }
     };
@@ -316,7 +359,6 @@ impl<E: WebhookEvent> NewWebhook<E> {
     fn check(&self, problems: &mut Problems) {
         check_webhook(problems, self.name.as_str(), self.webhook_url.as_str(), Some(&self.events));
         check_settings(problems, self.webhook_secret.as_ref(), self.timeout, self.max_retries);
-        check_call_events::<E>(problems, self.include_call_events);
     }
 }
 
@@ -326,7 +368,6 @@ impl<E: WebhookEvent> WebhookChanges<E> {
     fn check(&self, problems: &mut Problems) {
         check_webhook(problems, self.name.as_deref(), self.webhook_url.as_deref(), self.events.as_ref());
         check_settings(problems, self.webhook_secret.as_ref(), self.timeout, self.max_retries);
-        check_call_events::<E>(problems, self.include_call_events);
     }
 }
 
@@ -351,14 +392,6 @@ fn check_settings(
 ) {
     problems.length("webhook_secret", secret.map(SecretString::expose_secret), 0, 255);
     problems.range("timeout", timeout, 5, 120).range("max_retries", max_retries, 0, 10);
-}
-
-/// `include_call_events` is a campaign webhook's setting: an agent webhook's body shares the type but not
-/// the field (its pages do not list it), and one that carries it is refused before sending.
-fn check_call_events<E: WebhookEvent>(problems: &mut Problems, include_call_events: Option<bool>) {
-    if !<E as sealed::Sealed>::CAMPAIGN && include_call_events.is_some() {
-        problems.add("include_call_events", "is a setting of campaign webhooks only");
-    }
 }
 
 /// The body of [`CreateWebhook`].
@@ -1034,13 +1067,18 @@ mod tests {
         let back: NewCampaignWebhook = serde_json::from_value(sent).unwrap();
         assert_eq!(back, body);
         assert!(serde_json::to_value(agent_body()).unwrap().get("include_call_events").is_none());
-        // The agent bodies share the type, not the field: one that carries it is refused before sending.
-        let mut agent = agent_body();
-        agent.include_call_events = Some(true);
-        assert_eq!(refused(&CreateWebhook::new("agent-1", agent)), "include_call_events");
-        let mut changes = AgentWebhookChanges::new();
-        changes.include_call_events = Some(false);
-        assert_eq!(refused(&UpdateWebhook::new("agent-1", "hook-1", changes)), "include_call_events");
+        // The agent bodies share the type, not the setting: their field has no value to set (setting it
+        // does not compile), and a body that carries the key does not decode, which names the field.
+        assert_eq!(agent_body().include_call_events, None::<NoCallEvents>);
+        let mut carried = serde_json::to_value(agent_body()).unwrap();
+        carried["include_call_events"] = serde_json::json!(true);
+        let error = serde_json::from_value::<NewAgentWebhook>(carried).unwrap_err().to_string();
+        assert!(error.contains("campaign webhooks only"), "{error}");
+        let changes = serde_json::from_value::<AgentWebhookChanges>(serde_json::json!({"include_call_events": false}));
+        assert!(changes.is_err());
+        // `null` is no value, as for any unset field.
+        let unset = serde_json::from_value::<AgentWebhookChanges>(serde_json::json!({"include_call_events": null}));
+        assert_eq!(unset.unwrap(), AgentWebhookChanges::new());
     }
 
     #[test]
