@@ -289,12 +289,18 @@ fn check_fixtures() -> Result<(), String> {
 }
 
 /// The README's count of operations is the registry's: an operation added or removed is found here rather
-/// than by a reader.
+/// than by a reader. A README that gives no count at all fails too, so rewording it cannot turn the check
+/// off unnoticed.
 fn check_readme_counts() -> Result<(), String> {
     let path = root().join("README.md");
     let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
     let count = talkover::registry::operations().count();
-    let wrong = wrong_operation_counts(&text, count);
+    let counts = operation_counts(&text);
+    if counts.is_empty() {
+        return Err("README.md gives no count of operations (`127 operations`) to check".into());
+    }
+    let wrong: Vec<String> =
+        counts.iter().filter(|(_, n, _)| *n != count).map(|(line, _, text)| format!("line {line}: {text}")).collect();
     if wrong.is_empty() {
         Ok(())
     } else {
@@ -302,24 +308,24 @@ fn check_readme_counts() -> Result<(), String> {
     }
 }
 
-/// The places in `text` that give a count of operations other than `count`: a number followed by
-/// `operations` (`127 operations`, `all 127 operations`), or a number in parentheses followed by `listed`
-/// on a line that names `cargo xtask operations` (`(127, listed by `cargo xtask operations`)`).
-fn wrong_operation_counts(text: &str, count: usize) -> Vec<String> {
-    let mut wrong = Vec::new();
+/// The counts of operations `text` gives, with their line numbers and lines: a number followed by
+/// `operations` (`127 operations`, `all **127** operations`), or a number in parentheses followed by
+/// `listed` on a line that names `cargo xtask operations` (`(127, listed by `cargo xtask operations`)`).
+fn operation_counts(text: &str) -> Vec<(usize, usize, &str)> {
+    let mut counts = Vec::new();
     for (number, line) in text.lines().enumerate() {
         let words: Vec<&str> = line.split_whitespace().collect();
         for pair in words.windows(2) {
-            let digits = pair[0].trim_start_matches('(').trim_end_matches(',');
-            let counts_operations = pair[1].starts_with("operations")
+            let digits = pair[0].trim_matches(|c| matches!(c, '(' | ')' | ',' | '*' | '_' | '`'));
+            let counts_operations = pair[1].trim_start_matches(['*', '_']).starts_with("operations")
                 || (pair[0].starts_with('(') && pair[1] == "listed" && line.contains("xtask operations"));
             let is_number = !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit());
-            if counts_operations && is_number && digits.parse::<usize>().ok() != Some(count) {
-                wrong.push(format!("line {}: {}", number + 1, line.trim()));
+            if let (true, true, Ok(n)) = (counts_operations, is_number, digits.parse::<usize>()) {
+                counts.push((number + 1, n, line.trim()));
             }
         }
     }
-    wrong
+    counts
 }
 
 /// `../shared/talkover-api/api-reference/endpoints`, beside the repository, when present.
@@ -365,8 +371,9 @@ mod tests {
     #[test]
     fn readme_counts_of_operations_are_found() {
         let text = "- 127 operations, typed\nEvery operation (127, listed by `cargo xtask operations`)\n\
-                    for all 126 operations, decoding\nlisten on 127.0.0.1; 3 agents; (5, listed below)";
-        assert_eq!(wrong_operation_counts(text, 127), ["line 3: for all 126 operations, decoding"]);
-        assert_eq!(wrong_operation_counts(text, 128).len(), 3);
+                    for all **126** operations, decoding\nlisten on 127.0.0.1; 3 agents; (5, listed below)";
+        let counts: Vec<(usize, usize)> = operation_counts(text).iter().map(|(line, n, _)| (*line, *n)).collect();
+        assert_eq!(counts, [(1, 127), (2, 127), (3, 126)]);
+        assert!(operation_counts("Every documented operation, typed; 40 agents").is_empty());
     }
 }

@@ -497,7 +497,7 @@ operations! {
         query_struct: ListCallsQuery,
         response: ListEnvelope<Call>,
         items: Call,
-        default_per_page: 20,
+        default_per_page: CALL_LIST_PER_PAGE,
         safe_to_repeat: true,
     }
 
@@ -511,7 +511,7 @@ operations! {
         query_struct: CallFilters,
         response: ListEnvelope<Call>,
         items: Call,
-        default_per_page: 20,
+        default_per_page: CALL_LIST_PER_PAGE,
         safe_to_repeat: true,
     }
 }
@@ -523,15 +523,30 @@ macro_rules! call_filters {
     (
         agent { $(#[doc = $adoc:literal])* $agent:ident: $aty:ty }
         filters { $( $(#[doc = $doc:literal])* $field:ident: $fty:ty ),* $(,)? }
+        default_per_page: $dpp:literal
     ) => {
+        call_filters! {
+            @structs $agent: $aty [$(#[doc = $adoc])*] [$dpp]
+            $( [$(#[doc = $doc])*] $field: $fty, )*
+            [#[doc = concat!("Items per page, 1 to 100 (the API's default is ", stringify!($dpp), ").")]] per_page: u32,
+            [#[doc = "Page number, from 1."]] page: u64,
+        }
+    };
+    (
+        @structs $agent:ident: $aty:ty [$($adoc:tt)*] [$dpp:literal]
+        $( [$($doc:tt)*] $field:ident: $fty:ty, )*
+    ) => {
+        /// The page size of [`ListCalls`] and [`GetAgentCalls`] when the request asks for none.
+        const CALL_LIST_PER_PAGE: u32 = $dpp;
+
         optional_fields! {
             #[doc = "The query parameters of [`ListCalls`]; every one is optional."]
             #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
             #[non_exhaustive]
             pub struct ListCallsQuery {}
             optional {
-                $(#[doc = $adoc])* $agent: $aty,
-                $( $(#[doc = $doc])* $field: $fty, )*
+                $($adoc)* $agent: $aty,
+                $( $($doc)* $field: $fty, )*
             }
         }
 
@@ -540,11 +555,11 @@ macro_rules! call_filters {
             #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
             #[non_exhaustive]
             pub struct CallFilters {}
-            optional { $( $(#[doc = $doc])* $field: $fty, )* }
+            optional { $( $($doc)* $field: $fty, )* }
         }
 
-        operations!(@setters ListCalls [[$(#[doc = $adoc])*] $agent: $aty $(, [$(#[doc = $doc])*] $field: $fty)*]);
-        operations!(@setters GetAgentCalls [$( [$(#[doc = $doc])*] $field: $fty ),*]);
+        operations!(@setters ListCalls [[$($adoc)*] $agent: $aty $(, [$($doc)*] $field: $fty)*]);
+        operations!(@setters GetAgentCalls [$( [$($doc)*] $field: $fty ),*]);
 
         impl ListCallsQuery {
             /// The agent filter apart from the others, which are what [`GetAgentCalls`] takes: the same
@@ -572,11 +587,8 @@ call_filters! {
         date_to: Date,
         /// Search in phone numbers and call SIDs (a number keeps its `+`).
         search: String,
-        /// Items per page, 1 to 100 (the API's default is 20).
-        per_page: u32,
-        /// Page number, from 1.
-        page: u64,
     }
+    default_per_page: 20
 }
 
 #[cfg(test)]

@@ -93,7 +93,9 @@ impl OperationInfo {
 
     /// The fields of the operation's JSON body, in the order of its declaration, each with whether the
     /// types need it and what they read there; empty for an operation without a body, or a body whose
-    /// fields the types do not name (one read whole). For tools that describe an operation.
+    /// fields the types do not name (one read whole). A field no value fits is left out (an agent
+    /// webhook's `include_call_events`, see [`NoCallEvents`](crate::webhooks::NoCallEvents)). For tools that describe an
+    /// operation.
     pub fn body_fields(&self) -> Vec<FieldInfo> {
         (self.fields)("body")
     }
@@ -843,7 +845,8 @@ mod names {
         }
 
         fn deserialize_newtype_struct<V: Visitor<'de>>(self, name: &'static str, visitor: V) -> Result<V::Value, Stop> {
-            if name == crate::webhooks::FITS_NOTHING {
+            // Only the field's own type: a list of such values still fits an empty list.
+            if name == crate::webhooks::FITS_NOTHING && self.depth == 0 {
                 self.reading.fits_nothing = true;
                 return Err(Stop);
             }

@@ -387,7 +387,7 @@ macro_rules! optional_fields {
     (
         @munch $head:tt [$($acc:tt)*]
         optional {
-            $(#[doc = $doc:literal])* #[null_when_unset] $(#[serde($($serde:tt)*)])? $field:ident $(($param:ident))?:
+            $(#[doc = $doc:expr])* #[null_when_unset] $(#[serde($($serde:tt)*)])? $field:ident $(($param:ident))?:
             $($entry:tt)*
         }
         $($groups:tt)*
@@ -402,7 +402,7 @@ macro_rules! optional_fields {
     (
         @munch $head:tt [$($acc:tt)*]
         $kind:ident {
-            $(#[doc = $doc:literal])* $(#[null_when_unset])? $(#[serde($($serde:tt)*)])? $field:ident $(($param:ident))?:
+            $(#[doc = $doc:expr])* $(#[null_when_unset])? $(#[serde($($serde:tt)*)])? $field:ident $(($param:ident))?:
             $($entry:tt)*
         }
         $($groups:tt)*
@@ -619,6 +619,11 @@ macro_rules! operations {
             )?)?
 
             $(
+                const _: () = assert!(
+                    1 <= $dpp && $dpp <= 100,
+                    concat!("the default page size of ", stringify!($ty), " is not within 1 to 100"),
+                );
+
                 impl $crate::page::PagedOperation for $ty {
                     type Item = $item;
                     const DEFAULT_PER_PAGE: u32 = $dpp;

@@ -217,8 +217,9 @@ impl<'a, T> IntoIterator for &'a Page<T> {
 
 /// A list operation that can be asked for a given page, so it can be paginated automatically.
 ///
-/// An operation's declaration gives all of it (`items: T, default_per_page: N,` in `operations!`): the
-/// item type, the page size the API uses when none is asked for, and the query's `page` and `per_page`.
+/// Every list operation of this crate implements it. An implementation of your own gives the listed item,
+/// the page size the API answers with when the request asks for none, a way to ask for another page, and
+/// the page and page size the request asks for (read by servers and emulators that answer it).
 pub trait PagedOperation: Operation<Response = ListEnvelope<Self::Item>> + Clone {
     /// The listed item.
     type Item: serde::de::DeserializeOwned + Serialize;

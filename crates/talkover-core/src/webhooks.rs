@@ -145,6 +145,29 @@ pub(crate) const FITS_NOTHING: &str = "$talkover::fits_nothing";
 /// has no value, so the field of [`NewAgentWebhook`] and [`AgentWebhookChanges`] is always `None` and is
 /// never sent, and setting it does not compile. A body that carries the key does not decode: a server
 /// reading one refuses it, naming the field.
+///
+/// ```
+/// use talkover_core::webhooks::{CampaignWebhookEvent, NewCampaignWebhook};
+///
+/// let body = NewCampaignWebhook::new("CRM", "https://example.com/hook", [CampaignWebhookEvent::CampaignCompleted])
+///     .include_call_events(true);
+/// assert_eq!(body.include_call_events, Some(true));
+/// ```
+///
+/// ```compile_fail
+/// use talkover_core::webhooks::{AgentWebhookEvent, NewAgentWebhook};
+///
+/// // An agent webhook has no such setting: neither the setter nor a value exists.
+/// let body = NewAgentWebhook::new("CRM", "https://example.com/hook", [AgentWebhookEvent::PhoneCallEnded])
+///     .include_call_events(true);
+/// ```
+///
+/// ```compile_fail
+/// use talkover_core::webhooks::{AgentWebhookEvent, NewAgentWebhook};
+///
+/// let mut body = NewAgentWebhook::new("CRM", "https://example.com/hook", [AgentWebhookEvent::PhoneCallEnded]);
+/// body.include_call_events = Some(true);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum NoCallEvents {}
 
@@ -394,10 +417,12 @@ fn check_settings(
     problems.range("timeout", timeout, 5, 120).range("max_retries", max_retries, 0, 10);
 }
 
-/// The body of [`CreateWebhook`].
+/// The body of [`CreateWebhook`]. Its `include_call_events` is always `None`: agent webhooks have no such
+/// setting ([`NoCallEvents`]).
 pub type NewAgentWebhook = NewWebhook<AgentWebhookEvent>;
 
-/// The body of [`UpdateWebhook`].
+/// The body of [`UpdateWebhook`]. Its `include_call_events` is always `None`: agent webhooks have no such
+/// setting ([`NoCallEvents`]).
 pub type AgentWebhookChanges = WebhookChanges<AgentWebhookEvent>;
 
 /// The body of [`CreateCampaignWebhook`]: the settings every webhook has, and whether the call-level events
@@ -1068,8 +1093,7 @@ mod tests {
         assert_eq!(back, body);
         assert!(serde_json::to_value(agent_body()).unwrap().get("include_call_events").is_none());
         // The agent bodies share the type, not the setting: their field has no value to set (setting it
-        // does not compile), and a body that carries the key does not decode, which names the field.
-        assert_eq!(agent_body().include_call_events, None::<NoCallEvents>);
+        // does not compile, see `NoCallEvents`), and a body that carries the key does not decode.
         let mut carried = serde_json::to_value(agent_body()).unwrap();
         carried["include_call_events"] = serde_json::json!(true);
         let error = serde_json::from_value::<NewAgentWebhook>(carried).unwrap_err().to_string();

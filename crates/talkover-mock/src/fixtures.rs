@@ -74,15 +74,25 @@ impl Catalog {
         self.by_operation.get(operation).map(Vec::as_slice).unwrap_or_default()
     }
 
-    /// The documented error body of an operation for a status, preferring a fixture whose name holds
-    /// `hint` (`agent`, `webhook`, …).
+    /// The documented error body of an operation for a status: with a `hint` (`agent`, `webhook-not-found`,
+    /// …), the one whose case name holds it, else the one whose message or code says it
+    /// (`"Webhook not found."`, `WEBHOOK_NOT_FOUND`), so that fixtures named otherwise (a folder given with
+    /// `--fixtures`) are found as well; without a hint, the first.
     pub(crate) fn documented_error(&self, operation: &str, status: u16, hint: Option<&str>) -> Option<Value> {
-        let candidates: Vec<&Fixture> = self.of(operation).iter().filter(|f| status_of(f) == status).collect();
+        let candidates: Vec<(&Fixture, &Value)> = self
+            .of(operation)
+            .iter()
+            .filter(|f| status_of(f) == status)
+            .filter_map(|f| Some((f, f.response.as_ref()?.body.json()?)))
+            .collect();
         let chosen = match hint {
-            Some(hint) => candidates.iter().find(|f| f.name.contains(hint)).copied(),
-            None => candidates.first().copied(),
+            Some(hint) => candidates
+                .iter()
+                .find(|(f, _)| f.name.contains(hint))
+                .or_else(|| candidates.iter().find(|(_, body)| says(body, hint))),
+            None => candidates.first(),
         }?;
-        chosen.response.as_ref()?.body.json().cloned()
+        Some(chosen.1.clone())
     }
 
     /// The first successful JSON body recorded for an operation.
@@ -151,6 +161,16 @@ fn recorded_for(fixture: &Fixture, path: &str) -> bool {
     fixture.request.as_ref().is_some_and(|r| fixture::same_path(&r.path, path))
 }
 
+/// Whether an error body's message or code says `hint` (`webhook-not-found`: "Webhook not found.",
+/// `WEBHOOK_NOT_FOUND`), whether it stands at the top level or under `error`.
+fn says(body: &Value, hint: &str) -> bool {
+    let (words, code) = (hint.replace('-', " "), hint.replace('-', "_"));
+    [body, body.get("error").unwrap_or(&Value::Null)].iter().any(|part| {
+        let text = |key: &str| part.get(key).and_then(Value::as_str).map(str::to_lowercase);
+        text("message").is_some_and(|m| m.contains(&words)) || text("code").is_some_and(|c| c.contains(&code))
+    })
+}
+
 fn status_of(fixture: &Fixture) -> u16 {
     fixture.response.as_ref().map_or(0, |r| r.status)
 }
@@ -196,4 +216,30 @@ fn replace_strings(value: &mut Value, replacements: &[(String, String)]) {
 /// The query pairs of a request, decoded.
 pub(crate) fn query_pairs(query: Option<&str>) -> Vec<(String, String)> {
     encode::parse_query(query.unwrap_or_default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The two documented 404s of get-webhook-details, under names that say nothing (as in a folder of
+    /// fixtures recorded by others).
+    fn unnamed() -> Catalog {
+        let agent = include_str!("../fixtures/get-webhook-details/error-404-agent-not-found.json");
+        let webhook = include_str!("../fixtures/get-webhook-details/error-404-webhook-not-found.json");
+        Catalog::from_texts([("get-webhook-details/case-1.json", agent), ("get-webhook-details/case-2.json", webhook)])
+            .unwrap()
+    }
+
+    #[test]
+    fn a_documented_error_is_found_by_its_message_when_its_name_does_not_say() {
+        let catalog = unnamed();
+        let message = |hint| catalog.documented_error("get-webhook-details", 404, hint).map(|b| b["message"].clone());
+        assert_eq!(message(Some("webhook-not-found")), Some(Value::from("Webhook not found.")));
+        assert_eq!(message(Some("agent")), Some(Value::from("Agent not found in this environment.")));
+        assert_eq!(message(Some("campaign")), None, "no case says it");
+        assert_eq!(message(None), Some(Value::from("Agent not found in this environment.")));
+        let coded = serde_json::json!({"success": false, "message": "Nope", "error": {"code": "SIP_TRUNK_NOT_FOUND"}});
+        assert!(says(&coded, "trunk-not-found") && !says(&coded, "webhook"));
+    }
 }

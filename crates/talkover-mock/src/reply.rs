@@ -211,6 +211,9 @@ impl Invalid {
         let in_query = matches!(error, Error::InvalidRequest(e) if e.field().is_some_and(|f| f.starts_with("query.")));
         if is_required(error) {
             self.required(&field);
+        } else if message.contains("expected nothing") {
+            // A field this form of the body does not have (an agent webhook's `include_call_events`).
+            self.add(&field, format!("The {} field is prohibited.", words(&field)));
         } else if name.starts_with("date") || name.ends_with("_date") {
             self.add(&field, format!("The {} must be a valid date.", words(&field)));
         } else if let Some(limit) = out_of_range(&message) {

@@ -243,15 +243,19 @@ fn an_overnight_window_closes_the_next_day() {
     let calendar = calendars.create(NewCalendar::new("Night desk", "user-uuid-9").timezone("UTC")).unwrap();
     let rules = calendars.availability(&calendar.id);
     // 2030-03-08 is a Friday.
-    let rule = rules.create(RecurringAvailability::new([Weekday::Friday], time("22:00"), time("23:00"))).unwrap();
-    // Moved past midnight by an update, as create would take it.
-    rules.update(&rule.id, AvailabilityRuleUpdate::new().end_time(time("02:00"))).unwrap();
-    let night = rules.query(at("2030-03-08T20:00:00Z"), at("2030-03-09T06:00:00Z")).duration_minutes(60);
-    let starts: Vec<String> = night.send().unwrap().items.iter().map(|s| s.start_at.to_string()).collect();
+    let rule = rules.create(RecurringAvailability::new([Weekday::Friday], time("22:00"), time("02:00"))).unwrap();
+    let night = || {
+        let night = rules.query(at("2030-03-08T20:00:00Z"), at("2030-03-09T06:00:00Z")).duration_minutes(60);
+        night.send().unwrap().items.iter().map(|s| s.start_at.to_string()).collect::<Vec<String>>()
+    };
     assert_eq!(
-        starts,
+        night(),
         ["2030-03-08T22:00:00Z", "2030-03-08T23:00:00Z", "2030-03-09T00:00:00Z", "2030-03-09T01:00:00Z"]
     );
+    // Moved further past midnight by an update, which takes it as create does.
+    rules.update(&rule.id, AvailabilityRuleUpdate::new().end_time(time("03:00"))).unwrap();
+    assert_eq!(night().len(), 5);
+    assert_eq!(night()[4], "2030-03-09T02:00:00Z");
 }
 
 #[test]

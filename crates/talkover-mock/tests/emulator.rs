@@ -226,6 +226,29 @@ fn a_campaign_webhook_keeps_include_call_events() {
     assert_eq!(hooks.get(&hook.id).unwrap().name.as_deref(), Some("CRM 2"));
 }
 
+/// An agent webhook has no `include_call_events`: a body that carries it is refused, naming it, whatever
+/// its value; the campaign form takes it.
+#[test]
+fn an_agent_webhook_refuses_include_call_events() {
+    let (server, client) = common::start_blocking();
+    let agent = client.agents().create(agent("Hooked")).unwrap();
+    let path = format!("/agents/{}/webhooks", agent.id);
+    let body = |extra: &str| {
+        format!(
+            r#"{{"name": "CRM", "webhook_url": "http://127.0.0.1:9/hook", "events": ["event_phone_call_ended"]{extra}}}"#
+        )
+    };
+    for value in ["true", "false"] {
+        let (status, answer) =
+            common::raw::send(&server, "POST", &path, &body(&format!(r#", "include_call_events": {value}"#)));
+        assert_eq!((status, common::raw::error_fields(&answer)), (422, vec!["include_call_events".into()]), "{answer}");
+        let message = &answer["errors"]["include_call_events"][0];
+        assert_eq!(message, "The include call events field is prohibited.", "{answer}");
+    }
+    assert_eq!(common::raw::send(&server, "POST", &path, &body(r#", "include_call_events": null"#)).0, 200);
+    assert!(client.agents().webhooks(&agent.id).list().unwrap().webhooks.len() == 1);
+}
+
 #[test]
 fn webhook_methods_and_schemes_are_the_documented_ones() {
     let (server, client) = common::start_blocking();
