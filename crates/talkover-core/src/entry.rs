@@ -650,7 +650,7 @@ mod names {
     }
 
     /// What one field reads, in words, whether its type is an `Option`, and whether no value fits it (see
-    /// `webhooks::FITS_NOTHING`).
+    /// `operation::FITS_NOTHING`).
     #[derive(Default)]
     pub(super) struct Reading {
         pub(super) optional: bool,
@@ -846,7 +846,7 @@ mod names {
 
         fn deserialize_newtype_struct<V: Visitor<'de>>(self, name: &'static str, visitor: V) -> Result<V::Value, Stop> {
             // Only the field's own type: a list of such values still fits an empty list.
-            if name == crate::webhooks::FITS_NOTHING && self.depth == 0 {
+            if name == crate::operation::FITS_NOTHING && self.depth == 0 {
                 self.reading.fits_nothing = true;
                 return Err(Stop);
             }

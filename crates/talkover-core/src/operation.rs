@@ -11,6 +11,11 @@ use crate::encode;
 use crate::error::{ApiError, DecodeError, Error, ErrorKind};
 use crate::transport::{HttpRequest, HttpResponse};
 
+/// The newtype name by which a type's `Deserialize` says that no value fits it (an agent webhook's
+/// `include_call_events`, [`NoCallEvents`](crate::webhooks::NoCallEvents)): the registry's descriptions of
+/// an operation's fields leave such a field out.
+pub(crate) const FITS_NOTHING: &str = "$talkover::fits_nothing";
+
 /// One documented operation of the Talkover API.
 ///
 /// A value of an operation type is one call: its path parameters, its query (`query` field) and its body

@@ -137,10 +137,6 @@ impl WebhookEvent for CampaignWebhookEvent {
     type IncludeCallEvents = bool;
 }
 
-/// The newtype name by which a type's `Deserialize` says that no value fits it ([`NoCallEvents`]): the
-/// registry's field descriptions leave such a field out.
-pub(crate) const FITS_NOTHING: &str = "$talkover::fits_nothing";
-
 /// The `include_call_events` of an agent webhook's body, a setting agent webhooks do not have: this type
 /// has no value, so the field of [`NewAgentWebhook`] and [`AgentWebhookChanges`] is always `None` and is
 /// never sent, and setting it does not compile. A body that carries the key does not decode: a server
@@ -198,7 +194,7 @@ impl<'de> Deserialize<'de> for NoCallEvents {
         }
 
         // Named so that a tool describing the body's fields sees that no value fits here.
-        deserializer.deserialize_newtype_struct(FITS_NOTHING, Nothing)
+        deserializer.deserialize_newtype_struct(crate::operation::FITS_NOTHING, Nothing)
     }
 }
 
