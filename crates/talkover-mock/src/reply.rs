@@ -190,7 +190,10 @@ impl Invalid {
                     if problem.message == "is required" {
                         self.required(field);
                     } else {
-                        self.add(field, format!("The {} {}.", words(field), problem.message.trim_end_matches('.')));
+                        // The API says the rule, not the value refused: "The per page must be between 1
+                        // and 100." where the core adds ", got 0".
+                        let rule = problem.message.split(", got ").next().unwrap_or_default();
+                        self.add(field, format!("The {} {}.", words(field), rule.trim_end_matches('.')));
                     }
                 }
             }
