@@ -94,8 +94,8 @@ impl OperationInfo {
     /// The fields of the operation's JSON body, in the order of its declaration, each with whether the
     /// types need it and what they read there; empty for an operation without a body, or a body whose
     /// fields the types do not name (one read whole). A field no value fits is left out (an agent
-    /// webhook's `include_call_events`, see [`NoCallEvents`](crate::webhooks::NoCallEvents)). For tools that describe an
-    /// operation.
+    /// webhook's `include_call_events`, see [`NoCallEvents`](crate::webhooks::NoCallEvents)). For tools
+    /// that describe an operation.
     pub fn body_fields(&self) -> Vec<FieldInfo> {
         (self.fields)("body")
     }

@@ -404,24 +404,14 @@ impl State {
     }
 }
 
-/// The cooldowns of one call outcome each, which override `retry_cooldown_hours` when given
-/// (create-campaign: "Per-status cooldowns").
-const PER_STATUS_COOLDOWNS: [&str; 5] = [
-    "success_cooldown_hours",
-    "voicemail_cooldown_hours",
-    "no_answer_cooldown_hours",
-    "busy_cooldown_hours",
-    "failed_cooldown_hours",
-];
-
 /// The settings create-campaign fills in when its body leaves them out, with the defaults its page
 /// documents: `initial_call_delay` 0, `max_retries` 3, `retry_cooldown_hours` 24,
 /// `post_completion_cooldown_hours` 168, `do_not_call_enabled` false, and 24 for the per-status cooldowns
 /// when `retry_cooldown_hours` is not given either (its notes: every `*_cooldown_hours` field not given is
 /// 24; a per-status one overrides `retry_cooldown_hours`, so without its own value it is that one's).
 /// get-campaign's example shows `success_cooldown_hours` 168 on a campaign whose other settings were
-/// chosen too (post-completion cooldown and DNC on): a value given, not a default. The page gives no default for
-/// `enable_post_completion_cooldown`, `auto_add_to_dnc_enabled` or the auto-DNC triggers, which
+/// chosen too (post-completion cooldown and DNC on): a value given, not a default. The page gives no
+/// default for `enable_post_completion_cooldown`, `auto_add_to_dnc_enabled` or the auto-DNC triggers, which
 /// get-campaign requires: a switch nobody turned on is off and a list nobody filled is empty, as
 /// `do_not_call_enabled`'s documented `false` is. `do_not_call_list_source` stays unset (`null`).
 fn documented_defaults(campaign: &mut Campaign) {
@@ -433,7 +423,6 @@ fn documented_defaults(campaign: &mut Campaign) {
         cooldown.get_or_insert(24);
     }
     campaign.do_not_call_enabled.get_or_insert(false);
-    // get-campaign requires these; unset, a switch is off and a list empty (the list source is null).
     campaign.enable_post_completion_cooldown.get_or_insert(false);
     campaign.auto_add_to_dnc_enabled.get_or_insert(false);
     campaign.auto_dnc_trigger_statuses.get_or_insert_with(Vec::new);
@@ -463,15 +452,15 @@ fn follow_retry(campaign: &mut Campaign) -> Vec<&'static str> {
         .collect()
 }
 
-/// The per-status cooldowns of a campaign, by the names [`PER_STATUS_COOLDOWNS`] gives them.
+/// The per-status cooldowns of a campaign, by name: the cooldowns of one call outcome each, which override
+/// `retry_cooldown_hours` when given (create-campaign: "Per-status cooldowns").
 fn per_status_cooldowns(campaign: &mut Campaign) -> [(&'static str, &mut Option<u32>); 5] {
-    let [success, voicemail, no_answer, busy, failed] = PER_STATUS_COOLDOWNS;
     [
-        (success, &mut campaign.success_cooldown_hours),
-        (voicemail, &mut campaign.voicemail_cooldown_hours),
-        (no_answer, &mut campaign.no_answer_cooldown_hours),
-        (busy, &mut campaign.busy_cooldown_hours),
-        (failed, &mut campaign.failed_cooldown_hours),
+        ("success_cooldown_hours", &mut campaign.success_cooldown_hours),
+        ("voicemail_cooldown_hours", &mut campaign.voicemail_cooldown_hours),
+        ("no_answer_cooldown_hours", &mut campaign.no_answer_cooldown_hours),
+        ("busy_cooldown_hours", &mut campaign.busy_cooldown_hours),
+        ("failed_cooldown_hours", &mut campaign.failed_cooldown_hours),
     ]
 }
 
