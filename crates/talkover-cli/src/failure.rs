@@ -59,14 +59,16 @@ impl Failure {
 
     /// Writes the failure to standard error: as text, or with `json` as one line of JSON
     /// ([`Failure::to_json`]). A success answer the SDK could not decode (the API did what was asked, and
-    /// answered in a shape the types do not know) also goes, as received, to standard output: a script
-    /// still gets what it asked for, such as the id of what it created.
-    pub fn print(&self, json: bool) {
+    /// answered in a shape the types do not know) also goes to standard output, as received but for the
+    /// `token` it may echo and the control characters it may hold ([`shown_body`]): a script still gets what
+    /// it asked for, such as the id of what it created.
+    pub fn print(&self, json: bool, token: Option<&talkover::SecretString>) {
         if let Some(body) = self.undecoded_success() {
             use std::io::Write as _;
+            let shown = shown_body(body, token.map(talkover::SecretString::expose_secret));
             let mut out = std::io::stdout().lock();
-            let _ = out.write_all(body);
-            if !body.ends_with(b"\n") {
+            let _ = out.write_all(shown.as_bytes());
+            if !shown.ends_with('\n') {
                 let _ = out.write_all(b"\n");
             }
             let _ = out.flush();
@@ -129,6 +131,29 @@ impl Failure {
             Self::NotEnded(what) => format!("error: {what}\n"),
         }
     }
+}
+
+/// An answer's body as the command line shows it: as received, but with the `token` (which the command
+/// line never prints, even when an answer echoes it) replaced by `[redacted]`, and every control character
+/// but a tab or a line break written as JSON escapes it (`\u001b`), so that a body cannot drive the
+/// terminal.
+pub fn shown_body(body: &[u8], token: Option<&str>) -> String {
+    let mut text = String::from_utf8_lossy(body).into_owned();
+    if let Some(token) = token.filter(|t| !t.is_empty()) {
+        text = text.replace(token, "[redacted]");
+    }
+    if text.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
+        text = text
+            .chars()
+            .map(|c| match c {
+                '\n' | '\r' | '\t' => c.to_string(),
+                // JSON's escape, so that a JSON body stays JSON.
+                c if c.is_control() => format!("\\u{:04x}", u32::from(c)),
+                c => c.to_string(),
+            })
+            .collect();
+    }
+    text
 }
 
 impl From<Error> for Failure {
@@ -253,6 +278,15 @@ mod tests {
     use talkover::ApiError;
 
     use super::*;
+
+    #[test]
+    fn a_body_is_shown_without_the_token_or_terminal_controls() {
+        let body = "{\"echo\":\"Bearer talq_cli_secret_42\",\"title\":\"\u{1b}]0;PWNED\u{7}\"}\n\tok";
+        let shown = shown_body(body.as_bytes(), Some("talq_cli_secret_42"));
+        assert_eq!(shown, "{\"echo\":\"Bearer [redacted]\",\"title\":\"\\u001b]0;PWNED\\u0007\"}\n\tok");
+        assert_eq!(shown_body(b"{\"id\":\"a1\"}", None), "{\"id\":\"a1\"}");
+        assert_eq!(shown_body(&[0xff, b'x'], None), "\u{fffd}x");
+    }
 
     #[test]
     fn an_answer_without_a_message_is_described_by_what_it_says() {

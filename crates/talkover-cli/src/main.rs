@@ -31,7 +31,8 @@ fn main() -> ExitCode {
     match dispatch(&matches) {
         Ok(code) => ExitCode::from(code),
         Err(failure) => {
-            failure.print(asks_json(&matches));
+            // The token, to keep it out of an answer shown as received (it is never printed).
+            failure.print(asks_json(&matches), read_token(&matches).ok().as_ref());
             ExitCode::from(failure.exit_code())
         }
     }

@@ -354,6 +354,7 @@ fn unknown_names_are_refused_and_an_unreadable_success_is_still_printed() {
     // A server that creates the agent and answers in a shape the types do not read.
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let address = listener.local_addr().unwrap();
+    let echoed = token.to_string();
     let serving = std::thread::spawn(move || {
         use std::io::{BufRead as _, BufReader, Read as _, Write as _};
         let (stream, _) = listener.accept().unwrap();
@@ -372,7 +373,8 @@ fn unknown_names_are_refused_and_an_unreadable_success_is_still_printed() {
             }
         }
         reader.by_ref().take(length).read_to_end(&mut Vec::new()).unwrap();
-        let body = r#"{"success":true,"data":{"id":"agent-new"}}"#;
+        // An answer echoing the token it was sent: the command line still never prints it.
+        let body = format!(r#"{{"success":true,"data":{{"id":"agent-new"}},"echo":"{echoed}"}}"#);
         let answer = format!("HTTP/1.1 201 Created\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}", body.len());
         reader.get_mut().write_all(answer.as_bytes()).unwrap();
         head
@@ -386,6 +388,7 @@ fn unknown_names_are_refused_and_an_unreadable_success_is_still_printed() {
     assert_eq!(output.status.code(), Some(11), "{}", stderr(&output));
     let printed: Value = serde_json::from_slice(&output.stdout).expect("the answer on stdout");
     assert_eq!(printed["data"]["id"], "agent-new");
+    assert_eq!(printed["echo"], "[redacted]", "the token the answer echoes is not printed");
     assert!(stderr(&output).contains("as received, is on standard output"), "{}", stderr(&output));
 }
 

@@ -158,9 +158,19 @@ impl ClientConfig {
     /// Removes this configuration's token from an error's texts (see [`Error::redact_secret`]): for errors
     /// of answers to requests built with it, in case the API echoed the token.
     pub fn redact(&self, error: Error) -> Error {
-        match self.authorization.to_str().ok().and_then(|value| value.strip_prefix("Bearer ")) {
-            Some(token) => error.redact_secret(token),
-            None => error,
+        self.redact_with(error, &[])
+    }
+
+    /// [`ClientConfig::redact`], hiding `others` too (the secrets a request carries: a webhook secret, a
+    /// password), in one pass.
+    pub fn redact_with(&self, error: Error, others: &[&str]) -> Error {
+        let token = self.authorization.to_str().ok().and_then(|value| value.strip_prefix("Bearer "));
+        let mut secrets: Vec<&str> = token.into_iter().collect();
+        secrets.extend_from_slice(others);
+        if secrets.is_empty() {
+            error
+        } else {
+            error.redact_secrets(&secrets)
         }
     }
 }

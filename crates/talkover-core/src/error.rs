@@ -273,18 +273,25 @@ impl Error {
     /// values of the answer's headers that hold it, with `[redacted]`, so that an API echoing the token it
     /// was sent cannot leak it through this error's `Debug` or `Display`. Text that looks like a Talkover
     /// credential (`talq_…`, `<id>|<token>`) in an answer is redacted already when the error is made.
-    pub fn redact_secret(mut self, secret: &str) -> Self {
-        let secret = Some(secret);
+    pub fn redact_secret(self, secret: &str) -> Self {
+        self.redact_secrets(&[secret])
+    }
+
+    /// [`Error::redact_secret`] for several secrets at once (the token and the secrets a request carries).
+    /// Give them in one call rather than one call each: an excerpt of the answer's body is cut again from
+    /// the body with every secret given hidden.
+    pub fn redact_secrets(mut self, secrets: &[&str]) -> Self {
+        use crate::secret::redact_all_in;
         match &mut self {
             Self::InvalidRequest(e) => {
                 for problem in &mut e.problems {
-                    crate::secret::redact_in(&mut problem.message, secret);
+                    redact_all_in(&mut problem.message, secrets);
                 }
             }
-            Self::Transport(e) => crate::secret::redact_in(&mut e.message, secret),
-            Self::Config(e) => crate::secret::redact_in(&mut e.message, secret),
-            Self::Api(e) => e.redact(secret),
-            Self::Decode(e) => e.redact(secret),
+            Self::Transport(e) => redact_all_in(&mut e.message, secrets),
+            Self::Config(e) => redact_all_in(&mut e.message, secrets),
+            Self::Api(e) => e.redact(secrets),
+            Self::Decode(e) => e.redact(secrets),
         }
         self
     }
@@ -620,7 +627,7 @@ impl ApiError {
             _ => error.body_is_text = true,
         }
         error.body = RawBody(body);
-        error.redact(None);
+        error.redact(&[]);
         error
     }
 
@@ -651,29 +658,29 @@ impl ApiError {
 
     /// Redacts `secret` and credential-like text from every text an error shows; header values holding
     /// either are marked sensitive, so that `Debug` shows `Sensitive` instead.
-    fn redact(&mut self, secret: Option<&str>) {
-        use crate::secret::redact_in;
+    fn redact(&mut self, secrets: &[&str]) {
+        use crate::secret::redact_all_in;
         if self.body_is_text {
             // From the body again: cutting an excerpt could leave part of a secret it no longer recognises.
-            self.summary = excerpt(self.body.as_bytes(), secret);
+            self.summary = excerpt(self.body.as_bytes(), secrets);
         }
         let texts = self.message.iter_mut().chain(self.summary.iter_mut()).chain(self.code.iter_mut());
         let texts = texts.chain(self.request_id.iter_mut());
         texts.chain(self.errors.iter_mut()).chain(self.field_errors.values_mut().flatten()).for_each(|text| {
-            redact_in(text, secret);
+            redact_all_in(text, secrets);
         });
-        if self.field_errors.keys().any(|key| is_redacted(key, secret)) {
+        if self.field_errors.keys().any(|key| is_redacted(key, secrets)) {
             let fields = std::mem::take(&mut self.field_errors);
             self.field_errors = fields
                 .into_iter()
                 .map(|(mut key, messages)| {
-                    redact_in(&mut key, secret);
+                    redact_all_in(&mut key, secrets);
                     (key, messages)
                 })
                 .collect();
         }
         for value in self.headers.values_mut() {
-            if is_redacted(&String::from_utf8_lossy(value.as_bytes()), secret) {
+            if is_redacted(&String::from_utf8_lossy(value.as_bytes()), secrets) {
                 value.set_sensitive(true);
             }
         }
@@ -864,7 +871,7 @@ impl DecodeError {
         let message = hide_string_values(&message);
         let request_id = request_id(headers);
         let mut error = Self { operation, status, path, message, request_id, body: RawBody(body), attempts: 1 };
-        error.redact(None);
+        error.redact(&[]);
         error
     }
 
@@ -873,9 +880,9 @@ impl DecodeError {
         self.attempts
     }
 
-    fn redact(&mut self, secret: Option<&str>) {
+    fn redact(&mut self, secrets: &[&str]) {
         for text in [&mut self.path, &mut self.message].into_iter().chain(self.request_id.as_mut()) {
-            crate::secret::redact_in(text, secret);
+            crate::secret::redact_all_in(text, secrets);
         }
     }
 }
@@ -948,7 +955,7 @@ const EXCERPT_WINDOW: usize = 4096;
 /// The start of a body that is not JSON, for a message: on one line (whitespace runs as one space), control
 /// characters escaped, `secret` and credential-like text redacted, at most [`EXCERPT_CHARS`] characters
 /// and `…` when cut. `None` for an empty body.
-fn excerpt(body: &[u8], secret: Option<&str>) -> Option<String> {
+fn excerpt(body: &[u8], secrets: &[&str]) -> Option<String> {
     let body = json_text(body);
     let window = &body[..body.len().min(EXCERPT_WINDOW)];
     let mut text = String::from_utf8_lossy(window).into_owned();
@@ -959,7 +966,7 @@ fn excerpt(body: &[u8], secret: Option<&str>) -> Option<String> {
         let ends_token = |c: char| c.is_whitespace() || matches!(c, ',' | ':' | '{' | '}' | '[' | ']');
         text.truncate(text.trim_end_matches(|c: char| !ends_token(c)).len());
     }
-    crate::secret::redact_in(&mut text, secret);
+    crate::secret::redact_all_in(&mut text, secrets);
     let mut out = String::new();
     for (i, word) in text.split_whitespace().enumerate() {
         if i > 0 {
@@ -1003,9 +1010,9 @@ fn messages_of(value: &Value) -> Vec<String> {
 }
 
 /// Whether redacting `text` would change it.
-fn is_redacted(text: &str, secret: Option<&str>) -> bool {
+fn is_redacted(text: &str, secrets: &[&str]) -> bool {
     let mut copy = text.to_owned();
-    crate::secret::redact_in(&mut copy, secret);
+    crate::secret::redact_all_in(&mut copy, secrets);
     copy != text
 }
 

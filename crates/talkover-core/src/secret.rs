@@ -88,6 +88,7 @@ mod sealed {
 
 impl ExposeSecret for SecretString {
     fn serialize_exposed<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        note_exposed(self);
         serializer.serialize_str(&self.0)
     }
 }
@@ -95,10 +96,53 @@ impl ExposeSecret for SecretString {
 impl ExposeSecret for Option<SecretString> {
     fn serialize_exposed<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            Some(secret) => serializer.serialize_some(secret.expose_secret()),
+            Some(secret) => {
+                note_exposed(secret);
+                serializer.serialize_some(secret.expose_secret())
+            }
             None => serializer.serialize_none(),
         }
     }
+}
+
+std::thread_local! {
+    /// The secrets [`expose`] serialized on this thread while [`exposed_during`] runs (`None` otherwise).
+    static EXPOSED: std::cell::RefCell<Option<Vec<SecretString>>> = const { std::cell::RefCell::new(None) };
+}
+
+fn note_exposed(secret: &SecretString) {
+    // `try_with`: nothing is noted while the thread's locals are being torn down.
+    let _ = EXPOSED.try_with(|exposed| {
+        if let Some(found) = exposed.borrow_mut().as_mut() {
+            found.push(secret.clone());
+        }
+    });
+}
+
+/// Runs `f` (building a request, say) and gives back, beside its result, every secret value serialized
+/// through [`expose`] on this thread meanwhile: the secrets a request carries, so that an error about it
+/// can be kept from repeating them ([`Error::redact_secret`](crate::Error::redact_secret)) even when the
+/// server echoes one in its answer.
+///
+/// ```
+/// use talkover_core::secret::{self, SecretString};
+///
+/// #[derive(serde::Serialize)]
+/// struct Body {
+///     #[serde(serialize_with = "secret::expose")]
+///     password: SecretString,
+/// }
+///
+/// let body = Body { password: SecretString::new("hunter2-but-longer") };
+/// let (json, secrets) = secret::exposed_during(|| serde_json::to_string(&body));
+/// assert!(json.unwrap().contains("hunter2-but-longer"));
+/// assert_eq!(secrets, [SecretString::new("hunter2-but-longer")]);
+/// ```
+pub fn exposed_during<R>(f: impl FnOnce() -> R) -> (R, Vec<SecretString>) {
+    let outer = EXPOSED.with(|exposed| exposed.replace(Some(Vec::new())));
+    let result = f();
+    let found = EXPOSED.with(|exposed| exposed.replace(outer)).unwrap_or_default();
+    (result, found)
 }
 
 impl<'de> serde::Deserialize<'de> for SecretString {
@@ -237,7 +281,12 @@ fn percent_encoded(secret: &str) -> [String; 2] {
 /// credential-like text too (see [`redact_credentials`]). Secrets shorter than 8 characters are not
 /// searched for, so that a test token such as `t` does not mangle every message.
 pub(crate) fn redact_in(text: &mut String, secret: Option<&str>) {
-    if let Some(secret) = secret.filter(|s| s.len() >= 8) {
+    redact_all_in(text, secret.as_slice());
+}
+
+/// [`redact_in`] for several secrets at once.
+pub(crate) fn redact_all_in(text: &mut String, secrets: &[&str]) {
+    for secret in secrets.iter().filter(|s| s.len() >= 8) {
         if text.contains(secret) {
             *text = text.replace(secret, REDACTED);
         }

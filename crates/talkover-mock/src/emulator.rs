@@ -360,6 +360,15 @@ impl Emulator {
         response
     }
 
+    /// The answer to a request whose body could not be read for its framing (a malformed chunked
+    /// encoding): a 400, as HTTP has it for a malformed message, not a 408 a client might send again.
+    pub(crate) fn body_broken(&self, head: &http::request::Parts) -> HttpResponse {
+        let message = "The request body could not be read: its framing is malformed.";
+        let mut response = self.refuse_body(head, Reply::fail(400, message));
+        response.headers_mut().insert(http::header::CONNECTION, http::HeaderValue::from_static("close"));
+        response
+    }
+
     /// The answer to a request whose body is larger than [`MAX_BODY`].
     pub(crate) fn too_large(&self, head: &http::request::Parts) -> HttpResponse {
         let message = format!("The request body is too large (more than {MAX_BODY} bytes).");
@@ -556,21 +565,22 @@ impl Emulator {
         if let Some(reply) = handled {
             return Ok(reply);
         }
-        // A documented example answers as recorded; for the caller's own ids, the state decides first
+        // A documented example answers as recorded, unless the state knows its ids are gone (deleted, or
+        // the example agent when started without it); for the caller's own ids, the state decides first
         // whether they exist.
-        if !self.catalog.has_path(op.id, path) {
-            let param = |name: &str| params.get(name).and_then(Value::as_str);
-            if param("agent_id").is_some_and(|id| !state.has_agent(id)) {
-                return Ok(state::agent_not_found(&req));
-            }
-            if param("campaign_id").is_some_and(|id| !state.has_campaign(id)) {
-                return Ok(state::campaign_not_found(&req));
-            }
-            if state::is_agent_webhook_operation(op) {
-                if let (Some(agent), Some(webhook)) = (param("agent_id"), param("webhook_id")) {
-                    if !state.has_webhook(agent, webhook) {
-                        return Ok(state::webhook_not_found(&req));
-                    }
+        let recorded = self.catalog.has_path(op.id, path);
+        let param = |name: &str| params.get(name).and_then(Value::as_str);
+        let checked = |id: &str| !recorded || state.is_gone(id);
+        if param("agent_id").is_some_and(|id| checked(id) && !state.has_agent(id)) {
+            return Ok(state::agent_not_found(&req));
+        }
+        if param("campaign_id").is_some_and(|id| checked(id) && !state.has_campaign(id)) {
+            return Ok(state::campaign_not_found(&req));
+        }
+        if state::is_agent_webhook_operation(op) {
+            if let (Some(agent), Some(webhook)) = (param("agent_id"), param("webhook_id")) {
+                if checked(webhook) && !state.has_webhook(agent, webhook) {
+                    return Ok(state::webhook_not_found(&req));
                 }
             }
         }

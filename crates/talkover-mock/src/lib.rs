@@ -330,6 +330,7 @@ async fn answer(State(emulator): State<Arc<Emulator>>, request: axum::extract::R
             emulator.handle_async(&http::Request::from_parts(parts, bytes)).await
         }
         Err(BodyError::Stalled) => emulator.body_timed_out(&parts),
+        Err(BodyError::Broken) => emulator.body_broken(&parts),
         Err(BodyError::TooLarge) => emulator.too_large(&parts),
     };
     response.map(axum::body::Body::from)
@@ -338,8 +339,11 @@ async fn answer(State(emulator): State<Arc<Emulator>>, request: axum::extract::R
 /// Why a request's body was not read.
 enum BodyError {
     /// Nothing more came for [`BODY_TIMEOUT`] (a body shorter than its `Content-Length`, a client gone
-    /// quiet), or the whole body took longer than [`BODY_READ_LIMIT`], or the connection broke.
+    /// quiet), or the whole body took longer than [`BODY_READ_LIMIT`].
     Stalled,
+    /// The body's framing is broken (a chunk size that is not hexadecimal, say), or the connection broke
+    /// while it came.
+    Broken,
     /// More than [`MAX_BODY`] bytes.
     TooLarge,
 }
@@ -366,7 +370,8 @@ async fn read_body(mut body: axum::body::Body) -> Result<Vec<u8>, BodyError> {
                     bytes.extend_from_slice(&data);
                 }
             }
-            Err(_) | Ok(Some(Err(_))) => return Err(BodyError::Stalled),
+            Ok(Some(Err(_))) => return Err(BodyError::Broken),
+            Err(_) => return Err(BodyError::Stalled),
         }
     }
 }

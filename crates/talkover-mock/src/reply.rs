@@ -139,7 +139,8 @@ pub(crate) fn merge<T: Serialize + DeserializeOwned>(stored: &mut T, changes: &i
 pub(crate) struct Invalid {
     fields: BTreeMap<String, Vec<String>>,
     /// Top-level fields whose value in the decoded request is the documented example's, standing in for
-    /// the caller's missing or misfit one: refused already, so later checks of them add nothing.
+    /// the caller's missing or misfit one: refused already, so later checks of them add nothing, and
+    /// neither do checks of another field against them (`end_at` after `start_at`).
     stand_ins: Vec<String>,
 }
 
@@ -160,6 +161,20 @@ impl Invalid {
     /// Marks a top-level field as holding a stand-in value (see [`Invalid::stand_ins`]).
     pub(crate) fn stood_in(&mut self, field: &str) {
         self.stand_ins.push(field.to_owned());
+    }
+
+    /// Whether `field`'s value is the documented example's, standing in for the caller's (see
+    /// [`Invalid::stand_ins`]): a handler comparing another field with it has nothing to compare.
+    pub(crate) fn stands_in(&self, field: &str) -> bool {
+        self.stand_ins.iter().any(|s| s == field)
+    }
+
+    /// Whether a check's message holds another field against a stand-in value: it names one (the core
+    /// names the field a value is compared with: "must be after `start_at` (…)", "must be after
+    /// start_date (…)").
+    fn against_stand_in(&self, message: &str) -> bool {
+        let is_name = |c: char| c.is_ascii_alphanumeric() || c == '_';
+        message.split(|c: char| !is_name(c)).any(|word| self.stands_in(word))
     }
 
     /// Whether `field` was refused already.
@@ -187,6 +202,9 @@ impl Invalid {
             Err(Error::InvalidRequest(invalid)) => {
                 for problem in invalid.problems() {
                     let field = unprefixed(if problem.field.is_empty() { "body" } else { &problem.field });
+                    if self.against_stand_in(&problem.message) {
+                        continue;
+                    }
                     if problem.message == "is required" {
                         self.required(field);
                     } else {

@@ -741,6 +741,25 @@ fn the_server_refuses_an_oversized_body_in_json() {
     assert_eq!(status, 400, "{}", String::from_utf8_lossy(&answer));
 }
 
+/// A body whose chunked framing is malformed is a 400 in JSON (HTTP's answer to a malformed message), at
+/// once: not the 408 of a body that stopped coming, which a client may send again.
+#[test]
+fn the_server_answers_a_malformed_chunked_body_with_400() {
+    let server = talkover_mock::Server::builder().token(TOKEN).start_blocking().unwrap();
+    let addr: std::net::SocketAddr =
+        server.base_url().trim_start_matches("http://").split('/').next().unwrap().parse().unwrap();
+    let head = format!(
+        "POST /api/v1/agents HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {TOKEN}\r\n\
+         Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+    );
+    let (status, headers, answer) = raw_exchange(addr, &head, b"ZZ\r\n{}\r\n0\r\n\r\n");
+    assert_eq!(status, 400, "{}", String::from_utf8_lossy(&answer));
+    assert!(headers.iter().any(|(n, v)| n == "connection" && v == "close"), "{headers:?}");
+    let answer: Value = serde_json::from_slice(&answer).unwrap();
+    assert_eq!(shape_problem(&answer), None);
+    assert!(answer["message"].as_str().is_some_and(|m| m.contains("malformed")), "{answer}");
+}
+
 /// The checks above find what they look for: a 5xx, a 4xx that is not JSON or not said to be, a body in
 /// no documented shape, a refused token answered otherwise than 401.
 #[test]

@@ -258,6 +258,28 @@ fn every_problem_of_a_body_is_answered_at_once() {
     assert_eq!(answer["errors"]["date_from"][0], "The date from must be a valid date.");
 }
 
+/// A value that does not fit is refused alone: the example's value that stands in for it while the rest
+/// is checked is no value of the caller's, so no other field is held against it.
+#[test]
+fn no_field_is_held_against_the_stand_in_for_a_misfit() {
+    let server = talkover_mock::Server::start_blocking().unwrap();
+    let event = r#"{"title": "x", "start_at": "not-a-date", "end_at": "2024-01-15T15:00:00Z"}"#;
+    let (status, answer) = common::raw::send(&server, "POST", "/calendars/calendar-uuid-1/events", event);
+    assert_eq!((status, common::raw::error_fields(&answer)), (422, vec!["start_at".to_owned()]), "{answer}");
+
+    let client = blocking_client(&server, server.token());
+    let agent_id = client.agents().create(agent("Dates")).unwrap().id;
+    let campaign = client.campaigns().create(common::campaign(&agent_id)).unwrap();
+    let path = format!("/campaigns/{}", campaign.id);
+    let (status, answer) =
+        common::raw::send(&server, "PUT", &path, r#"{"start_date": "bad", "end_date": "2023-06-01"}"#);
+    assert_eq!((status, common::raw::error_fields(&answer)), (422, vec!["start_date".to_owned()]), "{answer}");
+    // Two values of the caller's are still held against each other.
+    let (status, answer) =
+        common::raw::send(&server, "PUT", &path, r#"{"start_date": "2030-06-02", "end_date": "2030-06-01"}"#);
+    assert_eq!((status, common::raw::error_fields(&answer)), (422, vec!["end_date".to_owned()]), "{answer}");
+}
+
 /// Only the environment's own numbers can be assigned to an agent: any other id is refused, naming its place
 /// in the list, and changes nothing.
 #[test]
@@ -370,4 +392,33 @@ fn actions_and_trainings_are_upserted_by_flow_node() {
     let (_, other) = common::raw::send(&server, "POST", &path, no_node);
     assert_ne!(one["data"]["id"], other["data"]["id"]);
     assert_eq!(agents.get(&id).unwrap().trainings.map(|t| t.len()), Some(3));
+}
+
+/// The reference's examples answer for the example agent's recorded paths only while it exists: once it
+/// is deleted, or when the emulator starts without it, its recorded pricing is a 404 like any other path
+/// of a missing agent.
+#[test]
+fn an_example_agent_deleted_or_left_out_answers_404_on_its_recorded_paths() {
+    const EXAMPLE: &str = "550e8400-e29b-41d4-a716-446655440000";
+    let recorded = [
+        format!("/agents/{EXAMPLE}/pricing"),
+        format!("/agents/{EXAMPLE}/pricing/summary"),
+        format!("/agents/{EXAMPLE}/optimized-costs-eligibility"),
+    ];
+    let server = talkover_mock::Server::start_blocking().unwrap();
+    for path in &recorded {
+        assert_eq!(common::raw::send(&server, "GET", path, "").0, 200, "{path} while the agent exists");
+    }
+    let client = blocking_client(&server, server.token());
+    client.agents().unpublish(EXAMPLE).unwrap();
+    client.agents().delete(EXAMPLE).unwrap();
+    for path in &recorded {
+        let (status, body) = common::raw::send(&server, "GET", path, "");
+        assert_eq!((status, body["message"].as_str()), (404, Some("Agent not found")), "{path} once deleted");
+    }
+
+    let without = talkover_mock::Server::builder().example_agent(false).start_blocking().unwrap();
+    for path in &recorded {
+        assert_eq!(common::raw::send(&without, "GET", path, "").0, 404, "{path} without the example agent");
+    }
 }

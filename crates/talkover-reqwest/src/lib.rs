@@ -246,6 +246,9 @@ fn dot_segment(path: &str) -> Option<&str> {
     path.split('/').find(|segment| DOTS.iter().any(|dots| segment.eq_ignore_ascii_case(dots)))
 }
 
+/// The most reserved for an answer before its bytes arrive, whatever its `Content-Length` says.
+const PREALLOCATE_AT_MOST: u64 = 1 << 20;
+
 /// Reads the whole answer, up to `limit` bytes. A plain `fn` whose future holds the response once (an
 /// `async fn` would keep its argument and a moved copy of it: 448 bytes of future against 208).
 #[allow(clippy::manual_async_fn)]
@@ -254,7 +257,15 @@ fn read_answer(
     limit: u64,
 ) -> impl Future<Output = Result<HttpResponse, TransportError>> + Send + 'static {
     async move {
-        let mut body = Vec::with_capacity(response.content_length().unwrap_or(0).min(limit) as usize);
+        let declared = response.content_length().unwrap_or(0);
+        if declared > limit {
+            return Err(TransportError::new(
+                TransportErrorKind::BodyTooLarge,
+                format!("the answer declares {declared} bytes, more than the limit of {limit}"),
+            ));
+        }
+        // What a server declares is reserved only up to a bound: the bytes themselves may never come.
+        let mut body = Vec::with_capacity(declared.min(PREALLOCATE_AT_MOST) as usize);
         while let Some(chunk) = response.chunk().await.map_err(map_error)? {
             if (body.len() + chunk.len()) as u64 > limit {
                 return Err(TransportError::new(
@@ -399,5 +410,48 @@ mod tests {
         assert_eq!(error.kind(), TransportErrorKind::Connect, "{error}");
         // The one line says why, not only that sending failed.
         assert!(error.to_string().to_lowercase().contains("refused"), "{error}");
+    }
+    /// Serves one connection on loopback: reads the request's head, writes `answer`, and closes.
+    fn answer_once(answer: Vec<u8>) -> (u16, std::thread::JoinHandle<()>) {
+        use std::io::{Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let server = std::thread::spawn(move || {
+            let (mut stream, _) = listener.accept().unwrap();
+            stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+            let mut seen = Vec::new();
+            let mut buffer = [0; 1024];
+            while !seen.windows(4).any(|w| w == b"\r\n\r\n") {
+                match stream.read(&mut buffer) {
+                    Ok(0) | Err(_) => return,
+                    Ok(n) => seen.extend_from_slice(&buffer[..n]),
+                }
+            }
+            let _ = stream.write_all(&answer);
+        });
+        (port, server)
+    }
+
+    /// What a server declares is not reserved before it comes: an answer declaring 64 GiB under a limit
+    /// raised past it fails as a broken answer when its few bytes end, and one declaring more than the
+    /// limit is refused as too large without being read.
+    #[tokio::test]
+    async fn a_declared_length_is_not_reserved_before_its_bytes_come() {
+        let head = |length: u64| {
+            format!("HTTP/1.1 200 OK\r\ncontent-length: {length}\r\nconnection: close\r\n\r\n{{\"success\":true}}")
+                .into_bytes()
+        };
+        for (limit, declared, expected) in
+            [(u64::MAX, 1 << 36, TransportErrorKind::Io), (1 << 20, 1 << 36, TransportErrorKind::BodyTooLarge)]
+        {
+            let (port, server) = answer_once(head(declared));
+            let config = ReqwestConfig { max_response_bytes: limit, ..ReqwestConfig::default() };
+            let transport = ReqwestTransport::with_config(&config).expect("the transport builds");
+            let request =
+                http::Request::get(format!("http://127.0.0.1:{port}/api/v1/agents/a1")).body(Vec::new()).unwrap();
+            let error = transport.send_request(request).await.unwrap_err();
+            assert_eq!(error.kind(), expected, "limit {limit}: {error}");
+            server.join().unwrap();
+        }
     }
 }

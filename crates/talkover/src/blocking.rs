@@ -48,13 +48,15 @@ impl Wait for ThreadSleep {
 impl Client {
     /// Runs any operation, retrying as the client's policy allows.
     pub fn execute<O: Operation>(&self, operation: O) -> Result<Output<O>, Error> {
-        self.inner.output::<O>(self.send(&operation))
+        self.inner.output::<O>(self.send(&operation)).map_err(|e| self.inner.without_secrets_of(&operation, e))
     }
 
     /// Runs any operation and keeps the answer's status and headers (rate limits, request id) beside the
     /// value.
     pub fn execute_with_response<O: Operation>(&self, operation: O) -> Result<WithResponse<Output<O>>, Error> {
-        self.inner.output_with_response::<O>(self.send(&operation))
+        self.inner
+            .output_with_response::<O>(self.send(&operation))
+            .map_err(|e| self.inner.without_secrets_of(&operation, e))
     }
 
     /// Runs a registry operation from its JSON parameters (path parameters by placeholder name, query
@@ -84,8 +86,9 @@ impl Client {
         params: &Params,
     ) -> Result<WithResponse<serde_json::Value>, Error> {
         let _span = span_of(operation).entered();
-        let answer = self.send_call(&Registered { operation, params });
-        self.inner.registered_output(operation, answer)
+        let call = Registered { operation, params };
+        let answer = self.send_call(&call);
+        self.inner.registered_output(operation, answer).map_err(|e| self.inner.without_secrets_of(&call, e))
     }
 
     fn send<O: Operation>(&self, operation: &O) -> Answer {

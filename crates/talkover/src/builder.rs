@@ -156,6 +156,16 @@ impl<T: Side> ClientBuilder<T> {
     }
 
     pub(crate) fn client_config(&self) -> Result<ClientConfig, Error> {
+        // Settings no call could succeed with are refused here, not by every call after.
+        if self.timeout.is_zero() {
+            return Err(config_error("timeout", "a timeout of zero leaves no time for any exchange"));
+        }
+        if self.connect_timeout.is_zero() {
+            return Err(config_error("connect_timeout", "a timeout of zero leaves no time to connect"));
+        }
+        if self.max_response_bytes == 0 {
+            return Err(config_error("max_response_bytes", "a limit of zero bytes refuses every answer"));
+        }
         let token = self.token.clone().ok_or_else(|| config_error("token", "no token was given"))?;
         let mut config = ClientConfig::new(token)?;
         if let Some(url) = &self.base_url {

@@ -122,7 +122,7 @@ impl Client {
                     Next::Done(answer) => break answer,
                 }
             };
-            finish(&self.inner, answer)
+            finish(&self.inner, answer).map_err(|error| self.inner.without_secrets_of(&operation, error))
         }
         .instrument(span::<O>())
     }

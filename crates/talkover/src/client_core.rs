@@ -10,7 +10,7 @@ use talkover_core::http::Method;
 use talkover_core::registry::{OperationInfo, Params};
 use talkover_core::{
     build_request, decode_response, decode_with_response, ClientConfig, Error, HttpRequest, HttpResponse, Operation,
-    Output, RetryPolicy, TransportError, WithResponse,
+    Output, RetryPolicy, SecretString, TransportError, WithResponse,
 };
 
 use crate::attempts::{after_attempt, retry_delay};
@@ -96,6 +96,18 @@ impl<T: ?Sized, W: Wait> ClientCore<T, W> {
     pub(crate) fn attempts<'c, C: Call + ?Sized>(&'c self, operation: &'c C) -> Attempts<'c, C, T, W> {
         let now = Instant::now();
         Attempts { core: self, operation, retries: 0, began: now, started: now }
+    }
+
+    /// `error` without the secrets `operation`'s request carries (a webhook secret, a SIP password), which
+    /// an answer may echo: the request is built again to find them, on this error path only.
+    pub(crate) fn without_secrets_of<C: Call + ?Sized>(&self, operation: &C, error: Error) -> Error {
+        let (_, secrets) = talkover_core::secret::exposed_during(|| operation.build(&self.config));
+        if secrets.is_empty() {
+            return error;
+        }
+        // With the token again, in one pass: an excerpt of the body is cut anew with all of them hidden.
+        let secrets: Vec<&str> = secrets.iter().map(SecretString::expose_secret).collect();
+        self.config.redact_with(error, &secrets)
     }
 
     /// The caller's value from the last attempt's answer. An answer may echo the token: it never reaches

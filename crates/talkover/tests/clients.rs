@@ -377,6 +377,19 @@ fn builders_check_their_settings() {
         .transport(|_: HttpRequest| Ok(json(200, "{}")))
         .build();
     assert!(built.is_ok());
+    // Settings no call could succeed with are refused when the client is built, on both clients.
+    let zero = std::time::Duration::ZERO;
+    let setting = |err: Error| match err {
+        Error::Config(config) => config.setting().to_owned(),
+        other => panic!("not a settings error: {other}"),
+    };
+    let blocking = || talkover::blocking::Client::builder().token(TOKEN);
+    assert_eq!(setting(blocking().timeout(zero).build().unwrap_err()), "timeout");
+    assert_eq!(setting(blocking().connect_timeout(zero).build().unwrap_err()), "connect_timeout");
+    assert_eq!(setting(blocking().max_response_bytes(0).build().unwrap_err()), "max_response_bytes");
+    let asynchronous = || talkover::Client::builder().token(TOKEN);
+    assert_eq!(setting(asynchronous().timeout(zero).build().unwrap_err()), "timeout");
+    assert_eq!(setting(asynchronous().max_response_bytes(0).build().unwrap_err()), "max_response_bytes");
 }
 
 #[cfg(feature = "ureq")]

@@ -341,6 +341,61 @@ fn every_error_kind_of_the_blocking_client_hides_secrets() {
     check_debug("created token", &created.unwrap());
 }
 
+/// Answers that echo `secrets`, the secrets a request carries, and the token: a 422 naming them in its
+/// message and field errors, a 500 page, and a 2xx that does not decode.
+fn request_echoing_answers(secrets: &[&str]) -> Vec<(String, HttpResponse)> {
+    let all = [secrets, &[TOKEN]].concat().join(" and ");
+    let invalid = serde_json::json!({
+        "success": false,
+        "message": format!("The value {all} is not accepted"),
+        "errors": {"password": [format!("{all} is too weak")], "webhook_secret": [all.clone()]},
+    });
+    vec![
+        ("422 echoing the request".to_owned(), answer(422, &[], &invalid.to_string())),
+        ("500 page echoing the request".to_owned(), answer(500, &[], &format!("<html>password={all}</html>"))),
+        ("200 undecodable echo".to_owned(), answer(200, &[], &format!(r#"{{"success":true,"data":"{all}"}}"#))),
+    ]
+}
+
+/// A server that echoes a secret of the request (a SIP password, a webhook secret and a header value, SFTP
+/// credentials) in its answer does not get it into the error, on either client, as it does not get the
+/// token in.
+#[tokio::test]
+async fn secrets_of_the_request_echoed_by_the_answer_are_hidden() {
+    let trunk =
+        CreateSipTrunk::new(NewSipTrunk::new("Primary", "carrier", "sip.carrier.example", "user", SIP_PASSWORD));
+    for (what, response) in request_echoing_answers(&[SIP_PASSWORD]) {
+        let error = async_client(response.clone()).execute(trunk.clone()).await.unwrap_err();
+        check_error(&format!("async create-sip-trunk, {what}"), &error);
+        check_error(
+            &format!("blocking create-sip-trunk, {what}"),
+            &blocking_client(response).execute(trunk.clone()).unwrap_err(),
+        );
+    }
+    let webhook = NewAgentWebhook::new("n", "https://example.com/hook", [AgentWebhookEvent::PhoneCallEnded])
+        .webhook_secret(WEBHOOK_SECRET)
+        .custom_header("X-Api-Key", HEADER_VALUE);
+    let webhook = CreateWebhook::new("a", webhook);
+    for (what, response) in request_echoing_answers(&[WEBHOOK_SECRET, HEADER_VALUE]) {
+        let error = async_client(response.clone()).execute(webhook.clone()).await.unwrap_err();
+        check_error(&format!("async create-webhook, {what}"), &error);
+        check_error(
+            &format!("blocking create-webhook, {what}"),
+            &blocking_client(response).execute(webhook.clone()).unwrap_err(),
+        );
+    }
+    let sftp = NewSftpConfig::with_password("sftp.example", "user", SFTP_PASSWORD)
+        .private_key(SFTP_KEY)
+        .private_key_passphrase(SFTP_PASSPHRASE);
+    let sftp = CreateCampaignSftp::new("c", sftp);
+    for (what, response) in request_echoing_answers(&[SFTP_PASSWORD, SFTP_KEY, SFTP_PASSPHRASE]) {
+        let error = async_client(response.clone()).execute_with_response(sftp.clone()).await.unwrap_err();
+        check_error(&format!("async create-campaign-sftp, {what}"), &error);
+        let error = blocking_client(response).execute_with_response(sftp.clone()).unwrap_err();
+        check_error(&format!("blocking create-campaign-sftp, {what}"), &error);
+    }
+}
+
 /// `token` percent-encoded as a URL carries it, with upper-case hex (`lower`: lower-case).
 fn percent_encoded(token: &str, lower: bool) -> String {
     token

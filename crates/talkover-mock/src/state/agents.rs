@@ -225,6 +225,7 @@ impl State {
         }
         self.agents.remove(index);
         self.callbacks.forget(id.as_str());
+        self.gone.insert(id.as_str().to_owned());
         // Its call history goes with it (delete-agent: permanently removed).
         self.calls.retain(|c| c.call.agent.as_ref().is_none_or(|a| a.id != id));
         Ok(Reply::ack("Agent deleted successfully"))

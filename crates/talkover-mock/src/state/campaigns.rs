@@ -121,7 +121,8 @@ impl State {
             Some(changed) => changed.as_ref(),
             None => campaign.end_date.as_ref(),
         };
-        if let Some(end) = end {
+        let stand_in = invalid.stands_in("start_date") || invalid.stands_in("end_date");
+        if let Some(end) = end.filter(|_| !stand_in) {
             if end.as_str() <= start.as_str() {
                 match changes.end_date {
                     Some(_) => invalid.add("end_date", format!("The end date must be after start_date ({start}).")),
@@ -205,6 +206,7 @@ impl State {
         }
         let campaign = self.campaigns.remove(index);
         self.inherited_cooldowns.remove(campaign.id.as_str());
+        self.gone.insert(campaign.id.as_str().to_owned());
         for call in campaign.calls.iter().flatten() {
             self.live.campaign_call_extras.remove(call.id.as_str());
         }

@@ -247,6 +247,10 @@ pub(crate) struct State {
     callbacks: callbacks::Callbacks,
     sftp: sftp::Sftp,
     releases: release_requests::ReleaseRequests,
+    /// The ids of agents, campaigns and agent webhooks known not to exist: deleted, or the example agent
+    /// when the emulator starts without it. A documented example recorded for such an id's path is not
+    /// answered (see [`State::is_gone`]).
+    gone: std::collections::HashSet<String>,
 }
 
 /// What a handler needs besides the state.
@@ -513,10 +517,13 @@ impl State {
             callbacks: callbacks::Callbacks::seed(catalog),
             sftp: sftp::Sftp::seed(catalog),
             releases: release_requests::ReleaseRequests::seed(catalog),
+            gone: Default::default(),
         };
-        if seed_agent {
-            if let Some(agent) = catalog.documented_as::<Agent>(GetAgent::ID) {
+        if let Some(agent) = catalog.documented_as::<Agent>(GetAgent::ID) {
+            if seed_agent {
                 state.agents.push(AgentEntry::new(agent));
+            } else {
+                state.gone.insert(agent.id.as_str().to_owned());
             }
         }
         let example_agent = state.agents.first().map(|a| a.agent.id.as_str().to_owned());
@@ -527,6 +534,13 @@ impl State {
     fn new_id(&mut self) -> String {
         self.next_id += 1;
         format!("00000000-7a1c-4000-8000-{:012x}", self.next_id)
+    }
+
+    /// Whether `id` (of an agent, a campaign or an agent webhook) is known not to exist: it was deleted, or
+    /// it is the example agent's and the emulator started without it. The recorded examples of the
+    /// reference's ids answer as recorded, except for such an id.
+    pub(crate) fn is_gone(&self, id: &str) -> bool {
+        self.gone.contains(id)
     }
 
     /// Whether an agent exists.

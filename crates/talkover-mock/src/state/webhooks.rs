@@ -45,6 +45,7 @@ impl State {
         let (a, w) = self.webhook(req)?;
         let removed = self.agents[a].webhooks.remove(w);
         self.live.hooks.remove(removed.id.as_str());
+        self.gone.insert(removed.id.as_str().to_owned());
         Ok(Reply::ack("Webhook deleted successfully"))
     }
 
