@@ -24,7 +24,7 @@
 //! assert!(request.is_ok());
 //! ```
 
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 
 use crate::calls::{AgentSummary, CallStatus, CampaignCall};
 use crate::envelope::{Ack, Envelope, ListEnvelope};
@@ -499,7 +499,7 @@ campaign_settings! {
     }
     optional {
         /// New last day: `None` leaves it, `Some(None)` clears it (sent as `null`), `Some(Some(d))` sets it.
-        #[serde(with = "nullable")]
+        #[serde(with = "crate::nullable")]
         end_date: Option<Date>,
     }
     settable {
@@ -523,28 +523,6 @@ impl CampaignChanges {
     pub fn clear_end_date(mut self) -> Self {
         self.end_date = Some(None);
         self
-    }
-}
-
-/// `Option<Option<T>>` in serde: an absent key is `None` (with `#[serde(default)]`), `null` is `Some(None)`,
-/// a value is `Some(Some(value))`.
-mod nullable {
-    use super::*;
-
-    pub(super) fn serialize<T: Serialize, S: Serializer>(
-        value: &Option<Option<T>>,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        match value {
-            Some(inner) => inner.serialize(serializer),
-            None => serializer.serialize_none(),
-        }
-    }
-
-    pub(super) fn deserialize<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Option<Option<T>>, D::Error> {
-        Option::<T>::deserialize(deserializer).map(Some)
     }
 }
 

@@ -159,6 +159,7 @@ impl Error {
         match self {
             Self::Api(e) => Some(e.status),
             Self::Decode(e) => Some(e.status),
+            Self::Transport(e) => e.status(),
             _ => None,
         }
     }
@@ -230,6 +231,7 @@ impl Error {
         match self {
             Self::Api(e) => e.request_id.as_deref(),
             Self::Decode(e) => e.request_id.as_deref(),
+            Self::Transport(e) => e.request_id(),
             _ => None,
         }
     }
@@ -288,7 +290,12 @@ impl Error {
                     redact_all_in(&mut problem.message, secrets);
                 }
             }
-            Self::Transport(e) => redact_all_in(&mut e.message, secrets),
+            Self::Transport(e) => {
+                redact_all_in(&mut e.message, secrets);
+                if let Some((_, Some(id))) = e.head.as_deref_mut() {
+                    redact_all_in(id, secrets);
+                }
+            }
             Self::Config(e) => redact_all_in(&mut e.message, secrets),
             Self::Api(e) => e.redact(secrets),
             Self::Decode(e) => e.redact(secrets),
@@ -471,6 +478,8 @@ pub struct TransportError {
     /// How many times the request was tried (the last try's failure is this one).
     attempts: u32,
     underlying: Option<Box<dyn std::error::Error + Send + Sync>>,
+    /// The status and request id of the answer, when its head arrived before the failure (a body cut off).
+    head: Option<Box<(StatusCode, Option<String>)>>,
 }
 
 impl fmt::Display for TransportError {
@@ -478,7 +487,14 @@ impl fmt::Display for TransportError {
         if let Some(operation) = self.operation {
             write!(f, "{operation}: ")?;
         }
-        write!(f, "transport error ({}): {}{}", self.kind, self.message, after_attempts(self.attempts))
+        write!(f, "transport error ({}): {}", self.kind, self.message)?;
+        if let Some((status, _)) = self.head.as_deref() {
+            write!(f, "; it came after the answer's head, {status}")?;
+            if status.is_success() {
+                f.write_str(" (the request was processed)")?;
+            }
+        }
+        f.write_str(&after_attempts(self.attempts))
     }
 }
 
@@ -490,7 +506,40 @@ impl TransportError {
     /// its HTTP client writes its causes in too ([`describe`](crate::transport::describe)) and attaches it
     /// with [`with_source`](Self::with_source).
     pub fn new(kind: TransportErrorKind, message: impl Into<String>) -> Self {
-        Self { kind, maybe_sent: false, message: message.into(), operation: None, attempts: 1, underlying: None }
+        Self {
+            kind,
+            maybe_sent: false,
+            message: message.into(),
+            operation: None,
+            attempts: 1,
+            underlying: None,
+            head: None,
+        }
+    }
+
+    /// Keeps the status and request id of an answer whose head arrived before this failure (its body was
+    /// cut off, or too large): a success status then says the request was processed, although its answer
+    /// is lost. The request may have reached the server, so it is not sent again if not safe to repeat.
+    pub fn with_answer_head(mut self, status: StatusCode, headers: &HeaderMap) -> Self {
+        let request_id = request_id(headers).map(|mut id| {
+            crate::secret::redact_all_in(&mut id, &[]);
+            id
+        });
+        self.head = Some(Box::new((status, request_id)));
+        self.maybe_sent = true;
+        self
+    }
+
+    /// The status of the answer, when its head arrived before this failure ([`with_answer_head`]).
+    ///
+    /// [`with_answer_head`]: Self::with_answer_head
+    pub fn status(&self) -> Option<StatusCode> {
+        self.head.as_deref().map(|(status, _)| *status)
+    }
+
+    /// The request id of the answer, when its head arrived before this failure and carried one.
+    pub fn request_id(&self) -> Option<&str> {
+        self.head.as_deref().and_then(|(_, id)| id.as_deref())
     }
 
     /// Says that the request may have reached the server, whatever the kind: for a TLS failure that may

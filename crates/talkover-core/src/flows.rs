@@ -99,6 +99,57 @@ impl AgentFlow {
     }
 }
 
+/// The body of [`UpdateAgentFlow`]: the conversation mode and, for `flow_driven`, the flow.
+///
+/// `flow_config` has three states: not sent (`None`, as [`AgentFlowUpdate::llm_driven`] leaves it), a flow,
+/// or sent as `null` ([`AgentFlowUpdate::null_flow_config`]), which the page allows in `llm_driven`
+/// mode. An [`AgentFlow`] (as [`GetAgentFlow`] returns it) converts into one: its flow is sent when it has
+/// one.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct AgentFlowUpdate {
+    /// What steers the agent's conversations.
+    pub conversation_mode: ConversationMode,
+    /// The flow: required to switch to `flow_driven`; absent or `null` in `llm_driven` mode.
+    #[serde(default, with = "crate::nullable", skip_serializing_if = "Option::is_none")]
+    pub flow_config: Option<Option<FlowConfig>>,
+}
+
+impl AgentFlowUpdate {
+    /// Any mode, with no flow sent.
+    pub fn new(conversation_mode: ConversationMode) -> Self {
+        Self { conversation_mode, flow_config: None }
+    }
+
+    /// `llm_driven`, with no flow sent.
+    pub fn llm_driven() -> Self {
+        Self::new(ConversationMode::LlmDriven)
+    }
+
+    /// `flow_driven`, following `flow`.
+    pub fn flow_driven(flow: FlowConfig) -> Self {
+        Self::new(ConversationMode::FlowDriven).flow_config(flow)
+    }
+
+    /// The flow to follow.
+    pub fn flow_config(mut self, flow: FlowConfig) -> Self {
+        self.flow_config = Some(Some(flow));
+        self
+    }
+
+    /// Sends `"flow_config": null` (the page's other way to say "no flow" in `llm_driven` mode).
+    pub fn null_flow_config(mut self) -> Self {
+        self.flow_config = Some(None);
+        self
+    }
+}
+
+impl From<AgentFlow> for AgentFlowUpdate {
+    fn from(flow: AgentFlow) -> Self {
+        Self { conversation_mode: flow.conversation_mode, flow_config: flow.flow_config.map(Some) }
+    }
+}
+
 optional_fields! {
     /// A conversation flow: a graph of nodes entered at `initial_node_id`.
     ///
@@ -395,11 +446,18 @@ impl GlobalFunction {
 // update-agent-flow
 
 impl UpdateAgentFlow {
+    /// Sets the agent's conversation mode and flow: an [`AgentFlowUpdate`], or an [`AgentFlow`]
+    /// (`AgentFlow::flow_driven(flow)`), which sends its flow when it has one.
+    pub fn new(agent_id: impl Into<AgentId>, flow: impl Into<AgentFlowUpdate>) -> Self {
+        Self { agent_id: agent_id.into(), body: flow.into() }
+    }
+
     fn check(&self, problems: &mut Problems) {
+        let flow = self.body.flow_config.as_ref().and_then(Option::as_ref);
         if self.body.conversation_mode == ConversationMode::FlowDriven {
-            problems.require("flow_config", &self.body.flow_config);
+            problems.require("flow_config", &flow);
         }
-        if let Some(flow) = &self.body.flow_config {
+        if let Some(flow) = flow {
             flow.check(problems);
         }
     }
@@ -599,10 +657,11 @@ operations! {
         method: PUT,
         path: "/api/v1/agents/{agent_id}/flow",
         params: { agent_id: AgentId },
-        body: AgentFlow,
+        body: AgentFlowUpdate,
         response: Envelope<AgentFlow>,
         safe_to_repeat: true,
         validate: UpdateAgentFlow::check,
+        constructor: manual,
     }
 
     /// [Validate a flow](https://docs.talkover.ai/api-reference/endpoints/validate-agent-flow) without saving
@@ -722,6 +781,29 @@ mod tests {
         });
         let flow: AgentFlow = serde_json::from_value(json.clone()).unwrap();
         assert_eq!(serde_json::to_value(&flow).unwrap(), json);
+    }
+
+    /// The page's two ways to say "no flow" in `llm_driven` mode, leaving `flow_config` out or sending it as
+    /// `null`, are both requests this type can make, and a received one keeps which it was.
+    #[test]
+    fn an_update_sends_its_flow_left_out_null_or_set() {
+        let sent = |update: AgentFlowUpdate| {
+            let request = build_request(&UpdateAgentFlow::new("agent-1", update), &config()).unwrap();
+            String::from_utf8(request.into_body()).unwrap()
+        };
+        assert_eq!(sent(AgentFlowUpdate::llm_driven()), r#"{"conversation_mode":"llm_driven"}"#);
+        assert_eq!(
+            sent(AgentFlowUpdate::llm_driven().null_flow_config()),
+            r#"{"conversation_mode":"llm_driven","flow_config":null}"#
+        );
+        let flow = AgentFlow::flow_driven(sample_flow());
+        let from_flow = serde_json::from_str::<Value>(&sent(flow.clone().into())).unwrap();
+        assert_eq!(from_flow, serde_json::to_value(&flow).unwrap());
+        let received: AgentFlowUpdate =
+            serde_json::from_value(json!({"conversation_mode": "llm_driven", "flow_config": null})).unwrap();
+        assert_eq!(received.flow_config, Some(None));
+        let received: AgentFlowUpdate = serde_json::from_value(json!({"conversation_mode": "llm_driven"})).unwrap();
+        assert_eq!(received.flow_config, None);
     }
 
     #[test]

@@ -42,6 +42,7 @@ pub mod fixture;
 pub mod ids;
 mod json_path;
 pub mod language;
+mod nullable;
 pub mod operation;
 pub mod page;
 pub mod rate_limit;

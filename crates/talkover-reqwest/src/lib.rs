@@ -257,21 +257,27 @@ fn read_answer(
     limit: u64,
 ) -> impl Future<Output = Result<HttpResponse, TransportError>> + Send + 'static {
     async move {
+        // A failure once the head has arrived keeps its status and request id (a 2xx says the request was
+        // processed, although its answer is lost).
+        let after_head = |error: TransportError, response: &reqwest::Response| {
+            error.with_answer_head(response.status(), response.headers())
+        };
         let declared = response.content_length().unwrap_or(0);
         if declared > limit {
-            return Err(TransportError::new(
-                TransportErrorKind::BodyTooLarge,
-                format!("the answer declares {declared} bytes, more than the limit of {limit}"),
-            ));
+            let message = format!("the answer declares {declared} bytes, more than the limit of {limit}");
+            return Err(after_head(TransportError::new(TransportErrorKind::BodyTooLarge, message), &response));
         }
         // What a server declares is reserved only up to a bound: the bytes themselves may never come.
         let mut body = Vec::with_capacity(declared.min(PREALLOCATE_AT_MOST) as usize);
-        while let Some(chunk) = response.chunk().await.map_err(map_error)? {
+        loop {
+            let chunk = match response.chunk().await {
+                Ok(Some(chunk)) => chunk,
+                Ok(None) => break,
+                Err(error) => return Err(after_head(map_error(error), &response)),
+            };
             if (body.len() + chunk.len()) as u64 > limit {
-                return Err(TransportError::new(
-                    TransportErrorKind::BodyTooLarge,
-                    format!("the answer is larger than the limit of {limit} bytes"),
-                ));
+                let message = format!("the answer is larger than the limit of {limit} bytes");
+                return Err(after_head(TransportError::new(TransportErrorKind::BodyTooLarge, message), &response));
             }
             body.extend_from_slice(&chunk);
         }

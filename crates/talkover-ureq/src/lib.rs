@@ -95,7 +95,13 @@ impl BlockingTransport for UreqTransport {
         };
         let response = result.map_err(map_error)?;
         let (parts, mut body) = response.into_parts();
-        let bytes = body.with_config().limit(self.max_response_bytes).read_to_vec().map_err(map_error)?;
+        // A failure once the head has arrived keeps its status and request id (a 2xx says the request was
+        // processed, although its answer is lost).
+        let bytes = body
+            .with_config()
+            .limit(self.max_response_bytes)
+            .read_to_vec()
+            .map_err(|error| map_error(error).with_answer_head(parts.status, &parts.headers))?;
         Ok(http::Response::from_parts(parts, bytes))
     }
 }

@@ -721,6 +721,45 @@ mod wire {
         assert_token_went_only_to_the_origin(&server.join().unwrap());
     }
 
+    /// A make-call answer whose head says 200 and whose body is cut off: the call was placed, and the
+    /// error says so (its status and request id, which here echoes the token and is redacted).
+    fn cut_off_success(request: &Seen) -> String {
+        let auth = request.header("authorization").unwrap_or_default();
+        format!(
+            "HTTP/1.1 200 OK\r\nX-Request-Id: req-7 {auth}\r\nContent-Type: application/json\r\nContent-Length: 500\r\nConnection: close\r\n\r\n{{\"success\":true,\"data\":{{\"id\""
+        )
+    }
+
+    fn check_cut_off_success(transport: &str, error: &Error) {
+        assert_eq!(error.kind(), ErrorKind::Transport, "{transport}: {error}");
+        assert_eq!(error.status().map(|s| s.as_u16()), Some(200), "{transport}: {error}");
+        assert_eq!(error.request_id(), Some("req-7 Bearer [redacted]"), "{transport}: {error}");
+        assert!(error.to_string().contains("200 OK (the request was processed)"), "{transport}: {error}");
+        check_error(&format!("cut-off success over {transport}"), error);
+    }
+
+    fn placed_call() -> talkover::calls::MakeCall {
+        talkover::calls::MakeCall::new("a", talkover::calls::NewCall::new("+15551234567"))
+    }
+
+    #[cfg(any(feature = "reqwest", feature = "reqwest-native-tls"))]
+    #[tokio::test]
+    async fn reqwest_keeps_the_status_and_request_id_of_a_success_cut_off() {
+        let (port, server) = serve(1, cut_off_success);
+        let error = async_client_of(port).execute(placed_call()).await.unwrap_err();
+        check_cut_off_success("reqwest", &error);
+        assert_eq!(server.join().unwrap().len(), 1);
+    }
+
+    #[cfg(any(feature = "ureq", feature = "ureq-native-tls"))]
+    #[test]
+    fn ureq_keeps_the_status_and_request_id_of_a_success_cut_off() {
+        let (port, server) = serve(1, cut_off_success);
+        let error = blocking_client_of(port).execute(placed_call()).unwrap_err();
+        check_cut_off_success("ureq", &error);
+        assert_eq!(server.join().unwrap().len(), 1);
+    }
+
     /// Answers 401 with a body and headers that echo the `Authorization` header the server received.
     fn echoing(request: &Seen) -> String {
         let auth = request.header("authorization").unwrap_or_default();

@@ -9,8 +9,8 @@ use std::collections::BTreeSet;
 
 use serde_json::json;
 use talkover_core::flows::{
-    AgentFlow, ConversationMode, FlowConfig, FlowToValidate, FlowVersion, FlowVersions, UpdateAgentFlow,
-    ValidateAgentFlow, ValidationAnswer,
+    AgentFlow, AgentFlowUpdate, ConversationMode, FlowConfig, FlowToValidate, FlowVersion, FlowVersions,
+    UpdateAgentFlow, ValidateAgentFlow, ValidationAnswer,
 };
 
 use super::{agent_not_found, now, timestamp, Answer, Request, State};
@@ -128,12 +128,10 @@ pub(super) fn validation_answer(problems: Vec<String>, valid: &str, invalid: Opt
 
 /// The flow an update asks for: `llm_driven` has no flow (get-agent-flow: its `flow_config` is `null`), and
 /// `flow_driven` sent without one keeps the stored one.
-fn flow_update(stored: Option<&AgentFlow>, body: AgentFlow) -> AgentFlow {
-    let mut flow = body;
-    if flow.conversation_mode == ConversationMode::LlmDriven {
-        flow.flow_config = None;
-    } else if flow.flow_config.is_none() {
-        flow.flow_config = stored.and_then(|s| s.flow_config.clone());
+fn flow_update(stored: Option<&AgentFlow>, body: AgentFlowUpdate) -> AgentFlow {
+    let mut flow = AgentFlow::new(body.conversation_mode);
+    if flow.conversation_mode == ConversationMode::FlowDriven {
+        flow.flow_config = body.flow_config.flatten().or_else(|| stored.and_then(|s| s.flow_config.clone()));
     }
     flow
 }
@@ -161,7 +159,7 @@ impl State {
     pub(super) fn update_agent_flow(&mut self, req: &Request<'_>) -> Answer {
         let agent = self.flow_agent(req)?;
         let update = req.valid::<UpdateAgentFlow>()?;
-        let saves_config = update.body.flow_config.is_some();
+        let saves_config = update.body.flow_config.as_ref().is_some_and(Option::is_some);
         let position = self.flows.flows.iter().position(|f| f.agent_id == agent);
         let flow = flow_update(position.map(|p| &self.flows.flows[p].flow), update.body);
         if saves_config {

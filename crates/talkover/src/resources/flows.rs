@@ -2,8 +2,8 @@
 
 use talkover_core::agents::AgentId;
 use talkover_core::flows::{
-    AgentFlow, FlowConfig, FlowValidation, FlowVersions, GetAgentFlow, ListAgentFlowVersions, UpdateAgentFlow,
-    ValidateAgentFlow,
+    AgentFlow, AgentFlowUpdate, FlowConfig, FlowValidation, FlowVersions, GetAgentFlow, ListAgentFlowVersions,
+    UpdateAgentFlow, ValidateAgentFlow,
 };
 
 use crate::resources::{handler, Agents};
@@ -68,7 +68,7 @@ impl<C: Execute> Flow<'_, C> {
     /// | status | code | when |
     /// |---|---|---|
     /// | 422 | — | Invalid flow |
-    pub fn update(&self, flow: AgentFlow) -> C::Call<AgentFlow> {
+    pub fn update(&self, flow: impl Into<AgentFlowUpdate>) -> C::Call<AgentFlow> {
         self.client.call(UpdateAgentFlow::new(&self.agent_id, flow))
     }
 
