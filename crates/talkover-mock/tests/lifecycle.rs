@@ -422,3 +422,17 @@ fn an_example_agent_deleted_or_left_out_answers_404_on_its_recorded_paths() {
         assert_eq!(common::raw::send(&without, "GET", path, "").0, 404, "{path} without the example agent");
     }
 }
+
+/// An operation that takes no body answers as it does without one when a client sends one along (not
+/// JSON, here): a missing agent is the documented 404, not a complaint about a body nobody reads. An
+/// operation that takes one still refuses a body that is not JSON.
+#[test]
+fn a_body_sent_to_an_operation_without_one_is_not_read() {
+    let server = talkover_mock::Server::start_blocking().unwrap();
+    let (status, body) = common::raw::send(&server, "DELETE", "/agents/no-such-agent", "{bad");
+    assert_eq!((status, body["message"].as_str()), (404, Some("Agent not found")), "{body}");
+    let (status, body) = common::raw::send(&server, "GET", "/agents?per_page=5", "{bad");
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = common::raw::send(&server, "POST", "/agents", "{bad");
+    assert_eq!(status, 400, "{body}");
+}

@@ -835,6 +835,73 @@ fn campaign_webhooks_are_kept_and_campaign_calls_are_dialled() {
     assert!(client.execute(ListCampaignWebhooks::new(&id)).unwrap().webhooks.is_empty());
 }
 
+/// A campaign webhook with `include_call_events` also gets the per-call events of the calls its campaign
+/// places, from the first (`event_phone_call_started`) to the last, with the campaign and the agent named;
+/// one without gets the campaign's events only.
+#[test]
+fn a_campaign_webhook_taking_call_events_gets_those_of_its_calls() {
+    let (server, client) = stopped_clock();
+    let (with_calls, without) = (Receiver::start(), Receiver::start());
+    let agent = published_agent(&client, "Dialler");
+    let id = client.execute(CreateCampaign::new(always_on(&agent, "Calls").max_retries(0))).unwrap().id;
+    for (receiver, include) in [(&with_calls, true), (&without, false)] {
+        let new = NewCampaignWebhook::new("Hook", receiver.url(), [CampaignWebhookEvent::CampaignCallCompleted])
+            .webhook_secret(SECRET)
+            .include_call_events(include);
+        client.execute(CreateCampaignWebhook::new(&id, new)).unwrap();
+    }
+    client.execute(UpdateCampaignStatus::new(&id, CampaignStatus::Active)).unwrap();
+    client.execute(MakeCampaignCall::new(&id, NewCampaignCall::new("+15550001234"))).unwrap();
+    server.advance_clock(Duration::from_secs(10));
+
+    let received = with_calls.wait_for(6);
+    assert_signed(&received);
+    let seen: BTreeSet<String> = received.iter().map(Received::event).collect();
+    let expected = [
+        "campaign_call.completed",
+        "event_conversation_ended",
+        "event_conversation_started",
+        "event_phone_call_connected",
+        "event_phone_call_ended",
+        "event_phone_call_started",
+    ];
+    assert_eq!(seen, expected.iter().map(|e| e.to_string()).collect());
+    for call_event in received.iter().filter(|r| r.event().starts_with("event_")) {
+        let body = call_event.json();
+        assert_eq!((&body["campaign_id"], &body["agent_id"]), (&json!(id), &json!(agent)), "{body}");
+        assert_eq!(body["to"], "+15550001234", "{body}");
+    }
+    let only_campaign = without.wait_for(1);
+    std::thread::sleep(Duration::from_millis(200));
+    let only_campaign: Vec<String> = without.wait_for(only_campaign.len()).iter().map(Received::event).collect();
+    assert_eq!(only_campaign, ["campaign_call.completed"]);
+}
+
+/// One jump of the clock past several cooldowns plays the retries out as if that time had passed step by
+/// step: a contact that never answers is dialled once and retried `max_retries` times, each retry at its
+/// time, as advancing an hour at a time does.
+#[test]
+fn one_jump_of_the_clock_plays_out_every_retry_due() {
+    let run = |steps: u64, seconds: u64| {
+        let (server, client) = stopped_clock();
+        let agent = published_agent(&client, "Retrier");
+        let campaign = always_on(&agent, "Retries").max_retries(3).retry_cooldown_hours(1);
+        let id = client.execute(CreateCampaign::new(campaign)).unwrap().id;
+        client.execute(UpdateCampaignStatus::new(&id, CampaignStatus::Active)).unwrap();
+        client.execute(MakeCampaignCall::new(&id, NewCampaignCall::new("+15550001111"))).unwrap();
+        for _ in 0..steps {
+            server.advance_clock(Duration::from_secs(seconds));
+        }
+        let calls = client.execute(GetCampaign::new(&id)).unwrap().calls.unwrap_or_default();
+        let call = calls.first().expect("the queued call").clone();
+        let placed = statuses(&client, &agent);
+        (call.retries, call.status, placed.len())
+    };
+    let stepwise = run(48, 3_600);
+    assert_eq!(stepwise, (Some(3), CallStatus::NoAnswer, 4), "an hour at a time");
+    assert_eq!(run(1, 48 * 3_600), stepwise, "two days at once");
+}
+
 #[test]
 fn on_the_default_clock_a_call_completes_by_itself() {
     let server = Server::start_blocking().unwrap();

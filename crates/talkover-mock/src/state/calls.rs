@@ -148,12 +148,15 @@ pub(super) struct Placing {
     pub(super) created_ms: i64,
     /// When it is placed: when it is made, or later for a delayed call, which stays `initiated` until then.
     pub(super) placed_ms: i64,
+    /// The campaign call it dials, for a call a campaign places: linked before its first event, so that a
+    /// campaign webhook taking call events gets every one.
+    pub(super) campaign_call_id: Option<String>,
 }
 
 impl Placing {
     /// A call to `to`, made and placed at `placed_ms`, with nothing else asked of it.
     pub(super) fn at(to: String, placed_ms: i64) -> Self {
-        Self { to, is_testing: false, context: None, created_ms: placed_ms, placed_ms }
+        Self { to, is_testing: false, context: None, created_ms: placed_ms, placed_ms, campaign_call_id: None }
     }
 }
 
@@ -202,6 +205,7 @@ impl State {
             context: body.context,
             created_ms,
             placed_ms: created_ms.saturating_add(delay_ms),
+            campaign_call_id: None,
         };
         let call = self.place_call(index, placing);
         let mut placed = PlacedCall::new(call.id, call.to, call.status, call.created_at);
@@ -212,7 +216,7 @@ impl State {
     /// Makes a call from an agent: it starts `initiated` and progresses from when it is placed. Emits its
     /// start if it is placed already (otherwise [`State::progress_calls`] does, when it is).
     pub(super) fn place_call(&mut self, index: usize, placing: Placing) -> Call {
-        let Placing { to, is_testing, context, created_ms, placed_ms } = placing;
+        let Placing { to, is_testing, context, created_ms, placed_ms, campaign_call_id } = placing;
         let agent = &self.agents[index].agent;
         let from = agent
             .phone_numbers
@@ -238,6 +242,10 @@ impl State {
         let entry = CallEntry { call: call.clone(), ended_at: None, context, progress };
         let data = call_data(&entry);
         self.calls.push(entry);
+        if let Some(campaign_call_id) = campaign_call_id {
+            self.live.dials.retain(|d| d.campaign_call_id != campaign_call_id);
+            self.live.dials.push(super::campaigns::Dial { campaign_call_id, call_id: call.id.as_str().to_owned() });
+        }
         if started {
             for event in outcome.events(&CallStatus::Initiated) {
                 self.emit_agent(&agent_id, event.clone(), &data);

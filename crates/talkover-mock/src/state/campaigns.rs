@@ -276,8 +276,23 @@ impl State {
     /// Dials the queued calls of the active campaigns that are inside their schedule (each becomes a call
     /// of the campaign's agent, which progresses and emits the agent webhooks' events like any other),
     /// and follows the dialled ones, emitting the campaign webhooks' events of each step.
+    ///
+    /// A retry that falls due before now (the clock jumped past its cooldown) is dialled in the same tick,
+    /// at its time: the rounds go on until none is due, as if that time had passed step by step. They are
+    /// bounded, since each round dials each contact once and its retries are (at most 10).
     pub(super) fn dial_campaigns(&mut self) {
+        const MAX_ROUNDS: usize = 12;
+        for _ in 0..MAX_ROUNDS {
+            if !self.dial_round() {
+                break;
+            }
+        }
+    }
+
+    /// One round of [`State::dial_campaigns`]: whether it scheduled a retry that is due already.
+    fn dial_round(&mut self) -> bool {
         let now_ms = self.live.clock.now_ms();
+        let mut due_again = false;
         let last_tick_ms = self.live.last_tick_ms;
         let mut events: Vec<(String, CampaignWebhookEvent, Map<String, Value>)> = Vec::new();
         let mut to_place = Vec::new();
@@ -327,9 +342,8 @@ impl State {
                 placing.context = extras.context.clone();
                 placing.is_testing = extras.is_testing;
             }
-            let call = self.place_call(agent, placing);
-            self.live.dials.retain(|d| d.campaign_call_id != campaign_call_id);
-            self.live.dials.push(Dial { campaign_call_id, call_id: call.id.as_str().to_owned() });
+            placing.campaign_call_id = Some(campaign_call_id);
+            self.place_call(agent, placing);
         }
         // The calls just placed catch up with the clock.
         self.progress_calls();
@@ -374,6 +388,7 @@ impl State {
                     call.retries = Some(call.retries.unwrap_or(0) + 1);
                     call.status = CallStatus::Scheduled;
                     call.scheduled_at = Some(crate::clock::stamp(crate::clock::timestamp(at)));
+                    due_again |= at <= now_ms;
                     data.insert("retries".into(), json!(call.retries));
                     data.insert("scheduled_at".into(), json!(call.scheduled_at));
                     events.push((campaign_id.clone(), CampaignWebhookEvent::CampaignCallRetryScheduled, data));
@@ -403,6 +418,7 @@ impl State {
         for (campaign_id, event, data) in events {
             self.emit_campaign(&campaign_id, event, &data);
         }
+        due_again
     }
 }
 
@@ -480,8 +496,17 @@ fn single_window(campaign: &mut Campaign) {
 
 /// A campaign call being dialled: the agent's call that places it.
 pub(crate) struct Dial {
-    campaign_call_id: String,
-    call_id: String,
+    pub(super) campaign_call_id: String,
+    pub(super) call_id: String,
+}
+
+impl State {
+    /// The campaign whose call `call_id` dials, if a campaign placed it.
+    pub(super) fn campaign_of_call(&self, call_id: &str) -> Option<String> {
+        let dial = self.live.dials.iter().find(|d| d.call_id == call_id)?;
+        let placed = |c: &Campaign| c.calls.iter().flatten().any(|call| call.id.as_str() == dial.campaign_call_id);
+        self.campaigns.iter().find(|c| placed(c)).map(|c| c.id.as_str().to_owned())
+    }
 }
 
 /// Counts calls that ended into a campaign's statistics: `completed` that lasted `seconds` in all, and

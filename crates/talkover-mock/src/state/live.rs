@@ -205,6 +205,51 @@ impl State {
             let job = self.live.job(&target, name.clone(), payload);
             self.live.outbox.push(job);
         }
+        let call = data.get("call_id").and_then(Value::as_str);
+        if let Some(campaign_id) = call.and_then(|call| self.campaign_of_call(call)) {
+            self.emit_call_event_to_campaign(&campaign_id, agent_id, event, data);
+        }
+    }
+
+    /// Queues a per-call `event` of a call the campaign placed for every enabled webhook of the campaign
+    /// that takes call events (`include_call_events`, create-campaign-webhook: "also delivers per-call
+    /// events for calls in this campaign"), with the campaign's and the agent's ids and names.
+    fn emit_call_event_to_campaign(
+        &mut self,
+        campaign_id: &str,
+        agent_id: &str,
+        event: AgentWebhookEvent,
+        data: &Map<String, Value>,
+    ) {
+        let name = event_name(&event);
+        let campaign = self.campaigns.iter().find(|c| c.id.as_str() == campaign_id);
+        let campaign_name = campaign.map(|c| c.name.clone());
+        let status = campaign.map(|c| c.status.clone()).unwrap_or(CampaignStatus::Draft);
+        let agent = self.agents.iter().find(|a| a.agent.id.as_str() == agent_id).map(|a| &a.agent);
+        let timestamp = self.live.clock.timestamp();
+        let mut jobs = Vec::new();
+        for hook in self.live.campaign_hooks.iter().filter(|w| {
+            w.campaign_id.as_ref().is_some_and(|c| c.as_str() == campaign_id)
+                && w.enabled != Some(false)
+                && w.include_call_events == Some(true)
+        }) {
+            let mut fields = data.clone();
+            fields.insert("campaign_id".into(), campaign_id.into());
+            fields.insert("campaign_name".into(), campaign_name.clone().into());
+            fields.insert("campaign_status".into(), event_name(&status).into());
+            let mut delivery =
+                delivery((hook.id.as_str(), hook.name.as_deref()), event.clone(), &timestamp, false, fields);
+            delivery.agent_id = agent.map(|a| a.id.clone());
+            delivery.agent_name = agent.map(|a| a.name.clone());
+            let target = Target {
+                webhook_id: hook.id.as_str(),
+                url: hook.webhook_url.as_deref().unwrap_or_default(),
+                timeout: hook.timeout.unwrap_or(30),
+                max_retries: hook.max_retries.unwrap_or(3),
+            };
+            jobs.push(self.live.job(&target, name.clone(), serde_json::to_value(delivery).unwrap_or_default()));
+        }
+        self.live.outbox.extend(jobs);
     }
 
     /// Queues `event` for every enabled webhook of the campaign that subscribes to it.
