@@ -115,6 +115,19 @@ impl Catalog {
         self.of(operation).iter().filter(|f| f.successful()).find_map(|f| f.params.body.as_ref()?.as_object())
     }
 
+    /// The query of the operation's first successful example, as the query string carries it: each
+    /// parameter whose documented value is one text, number or boolean (a list is left out).
+    pub(crate) fn documented_query(&self, operation: &str) -> Vec<(String, String)> {
+        let query = self.of(operation).iter().filter(|f| f.successful()).find_map(|f| f.params.query.as_ref());
+        let Some(Value::Object(query)) = query else { return Vec::new() };
+        let text = |value: &Value| match value {
+            Value::String(text) => Some(text.clone()),
+            Value::Number(_) | Value::Bool(_) => Some(value.to_string()),
+            _ => None,
+        };
+        query.iter().filter_map(|(name, value)| Some((name.clone(), text(value)?))).collect()
+    }
+
     /// Whether a fixture of the operation was recorded for exactly this path.
     pub(crate) fn has_path(&self, operation: &str, path: &str) -> bool {
         self.of(operation).iter().any(|f| recorded_for(f, path))

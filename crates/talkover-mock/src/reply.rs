@@ -208,10 +208,7 @@ impl Invalid {
                     if problem.message == "is required" {
                         self.required(field);
                     } else {
-                        // The API says the rule, not the value refused: "The per page must be between 1
-                        // and 100." where the core adds ", got 0".
-                        let rule = problem.message.split(", got ").next().unwrap_or_default();
-                        self.add(field, format!("The {} {}.", words(field), rule.trim_end_matches('.')));
+                        self.add(field, rule_message(field, &problem.message));
                     }
                 }
             }
@@ -264,6 +261,21 @@ impl Invalid {
     }
 }
 
+/// A core check's message as the API's 422 says it: the rule, not the value refused ("The per page must be
+/// between 1 and 100." where the core adds ", got 0").
+pub(crate) fn rule_message(field: &str, message: &str) -> String {
+    let rule = message.split(", got ").next().unwrap_or_default();
+    format!("The {} {}.", words(field), rule.trim_end_matches('.'))
+}
+
+/// For a whole number its type cannot hold (serde's "invalid value: integer `-1`, expected u32"), the
+/// type's bound nearest to it (0 here): a value the type holds that the operation's own checks can then
+/// judge, so that the rule they give is said rather than the type's.
+pub(crate) fn nearest_bound(message: &str) -> Option<i128> {
+    let (number, (min, max)) = integer_beyond(message)?;
+    Some(number.clamp(min, max))
+}
+
 /// The field a core error names, without the `body.` or `query.` its decoding puts in front, and its
 /// message.
 pub(crate) fn refused_field(error: &Error) -> (String, String) {
@@ -276,6 +288,19 @@ pub(crate) fn refused_field(error: &Error) -> (String, String) {
 /// For a whole number its type cannot hold (serde's "invalid value: integer `70000`, expected u16"), the
 /// bound it passes, in the API's words: "must not be greater than 65535", "must be at least 0".
 fn out_of_range(message: &str) -> Option<String> {
+    let (number, (min, max)) = integer_beyond(message)?;
+    if number < min {
+        Some(format!("must be at least {min}"))
+    } else if number > max {
+        Some(format!("must not be greater than {max}"))
+    } else {
+        None
+    }
+}
+
+/// The number serde's "invalid value: integer `70000`, expected u16" quotes and the bounds of the type it
+/// names.
+fn integer_beyond(message: &str) -> Option<(i128, (i128, i128))> {
     let rest = message.split("invalid value: integer `").nth(1)?;
     let (number, rest) = rest.split_once('`')?;
     let kind = rest.strip_prefix(", expected ")?.split(|c: char| !c.is_ascii_alphanumeric()).next()?;
@@ -291,13 +316,7 @@ fn out_of_range(message: &str) -> Option<String> {
         _ => return None,
     };
     let number: i128 = number.parse().ok()?;
-    if number < min {
-        Some(format!("must be at least {min}"))
-    } else if number > max {
-        Some(format!("must not be greater than {max}"))
-    } else {
-        None
-    }
+    Some((number, (min, max)))
 }
 
 /// The integer types, as serde names them in "expected u32".

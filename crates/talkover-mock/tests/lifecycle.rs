@@ -436,3 +436,19 @@ fn a_body_sent_to_an_operation_without_one_is_not_read() {
     let (status, body) = common::raw::send(&server, "POST", "/agents", "{bad");
     assert_eq!(status, 400, "{body}");
 }
+
+/// A query is answered as a body is: every parameter at fault at once (the documented example's value
+/// stands in for one to find the next), and a whole number its type cannot hold with the rule the
+/// operation's checks give (list-agents: "The per page must be between 1 and 100."), not the type's bound.
+#[test]
+fn every_problem_of_a_query_is_answered_at_once() {
+    let server = talkover_mock::Server::start_blocking().unwrap();
+    let (status, answer) = common::raw::send(&server, "GET", "/calendars/calendar-uuid-1/availability", "");
+    assert_eq!((status, common::raw::error_fields(&answer)), (422, vec!["from".to_owned(), "to".to_owned()]));
+    assert_eq!(answer["errors"]["to"][0], "The to field is required.", "{answer}");
+    for per_page in ["-1", "0", "101", "99999999999"] {
+        let (status, answer) = common::raw::send(&server, "GET", &format!("/agents?per_page={per_page}&page=x"), "");
+        assert_eq!((status, common::raw::error_fields(&answer)), (422, vec!["page".to_owned(), "per_page".to_owned()]));
+        assert_eq!(answer["errors"]["per_page"][0], "The per page must be between 1 and 100.", "{per_page}: {answer}");
+    }
+}

@@ -374,22 +374,8 @@ mod tests {
     /// polls it: no panic from reqwest's timers.
     #[test]
     fn a_request_made_outside_a_runtime_is_sent_when_polled() {
-        use std::io::{Read, Write};
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        let port = listener.local_addr().unwrap().port();
-        let server = std::thread::spawn(move || {
-            let (mut stream, _) = listener.accept().unwrap();
-            stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-            let mut seen = Vec::new();
-            let mut buffer = [0; 1024];
-            while !seen.windows(4).any(|w| w == b"\r\n\r\n") {
-                let n = stream.read(&mut buffer).unwrap();
-                assert!(n > 0, "the request ended early");
-                seen.extend_from_slice(&buffer[..n]);
-            }
-            stream.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\n{}").unwrap();
-            String::from_utf8(seen).unwrap()
-        });
+        let (port, server) =
+            answer_once(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\n{}".to_vec());
         let transport = ReqwestTransport::new().expect("the default transport builds");
         let request = http::Request::get(format!("http://127.0.0.1:{port}/api/v1/health")).body(Vec::new()).unwrap();
         let sending = transport.send_request(request);
@@ -417,8 +403,9 @@ mod tests {
         // The one line says why, not only that sending failed.
         assert!(error.to_string().to_lowercase().contains("refused"), "{error}");
     }
-    /// Serves one connection on loopback: reads the request's head, writes `answer`, and closes.
-    fn answer_once(answer: Vec<u8>) -> (u16, std::thread::JoinHandle<()>) {
+    /// Serves one connection on loopback: reads the request's head, writes `answer`, and closes; gives
+    /// back the head it read.
+    fn answer_once(answer: Vec<u8>) -> (u16, std::thread::JoinHandle<String>) {
         use std::io::{Read, Write};
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
@@ -429,11 +416,12 @@ mod tests {
             let mut buffer = [0; 1024];
             while !seen.windows(4).any(|w| w == b"\r\n\r\n") {
                 match stream.read(&mut buffer) {
-                    Ok(0) | Err(_) => return,
+                    Ok(0) | Err(_) => break,
                     Ok(n) => seen.extend_from_slice(&buffer[..n]),
                 }
             }
             let _ = stream.write_all(&answer);
+            String::from_utf8_lossy(&seen).into_owned()
         });
         (port, server)
     }

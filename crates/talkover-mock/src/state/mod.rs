@@ -305,10 +305,14 @@ impl Request<'_> {
             _ => Map::new(),
         };
         let example = self.catalog.documented_request_body(self.operation.id);
+        // The query takes stand-ins as the body does: the example's value, or none.
+        let mut query = self.query.to_vec();
+        let example_query = self.catalog.documented_query(self.operation.id);
         let mut refused = Invalid::default();
-        for _ in 0..=body.len() + example.map_or(0, Map::len) {
+        let looks = body.len() + example.map_or(0, Map::len) + query.len() + example_query.len();
+        for _ in 0..=looks {
             let body_value = Value::Object(body.clone());
-            let error = match self.operation.decode_request(self.path, self.query, Some(&body_value)) {
+            let error = match self.operation.decode_request(self.path, &query, Some(&body_value)) {
                 Ok(incoming) => match incoming.validate() {
                     Err(e) if is_required(&e) => e,
                     checked => {
@@ -326,15 +330,31 @@ impl Request<'_> {
                 },
                 Err(e) => e,
             };
-            let field = self.refused_field_of(&body, example, &error);
+            let field = self.refused_field_of(&body, &query, example, &error);
             if refused.has(&field) {
                 break;
             }
-            refused.misfit(&field, &error);
+            match self.rule_at_bound(&field, &error, &body, &query) {
+                Some(rule) => refused.add(&field, rule),
+                None => refused.misfit(&field, &error),
+            }
             // A missing field, or a misfit's top-level field, takes the example's value; a misfit the example
-            // does not have is taken out.
+            // does not have is taken out. A query parameter likewise.
             let top = field.split('.').next().unwrap_or(&field).to_owned();
             refused.stood_in(&top);
+            if in_query(&error) {
+                let named = |(name, _): &(String, String)| name.trim_end_matches("[]") == top;
+                let documented = example_query.iter().find(|p| named(p));
+                match documented {
+                    Some(value) if query.iter().find(|p| named(p)) != Some(value) => {
+                        query.retain(|p| !named(p));
+                        query.push(value.clone());
+                    }
+                    None if query.iter().any(named) => query.retain(|p| !named(p)),
+                    _ => break,
+                }
+                continue;
+            }
             match example.and_then(|e| e.get(&top)) {
                 Some(value) if body.get(&top) != Some(value) => body.insert(top, value.clone()),
                 None if body.contains_key(&top) => body.remove(&top),
@@ -358,12 +378,13 @@ impl Request<'_> {
     fn refused_field_of(
         &self,
         body: &Map<String, Value>,
+        query: &[(String, String)],
         example: Option<&Map<String, Value>>,
         refused: &Error,
     ) -> String {
         let (field, message) = refused_field(refused);
         if field == "query" {
-            return self.query_parameter_at_fault(body).unwrap_or(field);
+            return self.query_parameter_at_fault(body, query).unwrap_or(field);
         }
         if field != "body" {
             return field;
@@ -388,7 +409,7 @@ impl Request<'_> {
                     Some(documented) => trial.insert((*key).clone(), documented.clone()),
                     None => trial.remove(*key),
                 };
-                match self.operation.decode_request(self.path, self.query, Some(&Value::Object(trial.clone()))) {
+                match self.operation.decode_request(self.path, query, Some(&Value::Object(trial.clone()))) {
                     Ok(_) => true,
                     Err(e) => {
                         let (field, message) = refused_field(&e);
@@ -399,18 +420,52 @@ impl Request<'_> {
             .map_or(field, |(key, _)| key.clone())
     }
 
+    /// For a top-level field or query parameter holding a whole number its type cannot hold (`per_page=-1`),
+    /// the rule the operation's own checks give for the type's nearest bound, in the API's words ("The per
+    /// page must be between 1 and 100."), where they have one: what the API says of the value, rather
+    /// than the type's own bound ("must be at least 0").
+    fn rule_at_bound(
+        &self,
+        field: &str,
+        error: &Error,
+        body: &Map<String, Value>,
+        query: &[(String, String)],
+    ) -> Option<String> {
+        let bound = crate::reply::nearest_bound(&refused_field(error).1)?;
+        let (mut body, mut query) = (body.clone(), query.to_vec());
+        if in_query(error) {
+            let named = |(name, _): &(String, String)| name.trim_end_matches("[]") == field;
+            query.retain(|p| !named(p));
+            query.push((field.to_owned(), bound.to_string()));
+        } else if !field.contains('.') && body.contains_key(field) {
+            body.insert(field.to_owned(), serde_json::json!(bound));
+        } else {
+            return None;
+        }
+        let incoming = self.operation.decode_request(self.path, &query, Some(&Value::Object(body))).ok()?;
+        let Err(Error::InvalidRequest(invalid)) = incoming.validate() else { return None };
+        let unprefixed = |f: &str| f.strip_prefix("body.").or_else(|| f.strip_prefix("query.")).unwrap_or(f).to_owned();
+        let problem = invalid.problems().iter().find(|p| unprefixed(&p.field) == field)?;
+        Some(crate::reply::rule_message(field, &problem.message))
+    }
+
     /// The query parameter without which the query decodes, when the decoding names only the query as a
     /// whole (a value read in one piece with others, such as a date in a flattened filter).
-    fn query_parameter_at_fault(&self, body: &Map<String, Value>) -> Option<String> {
+    fn query_parameter_at_fault(&self, body: &Map<String, Value>, query: &[(String, String)]) -> Option<String> {
         const LOOKS: usize = 32;
         let body = Value::Object(body.clone());
-        self.query.iter().take(LOOKS).map(|(name, _)| name).find_map(|name| {
-            let without: Vec<(String, String)> = self.query.iter().filter(|(n, _)| n != name).cloned().collect();
+        query.iter().take(LOOKS).map(|(name, _)| name).find_map(|name| {
+            let without: Vec<(String, String)> = query.iter().filter(|(n, _)| n != name).cloned().collect();
             let decoded = self.operation.decode_request(self.path, &without, Some(&body));
             let still_the_query = matches!(&decoded, Err(e) if refused_field(e).0 == "query");
             (!still_the_query).then(|| name.trim_end_matches("[]").to_owned())
         })
     }
+}
+
+/// Whether a decoding error is about the query (a parameter, or the query as a whole).
+fn in_query(error: &Error) -> bool {
+    matches!(error, Error::InvalidRequest(e) if e.field().is_some_and(|f| f == "query" || f.starts_with("query.")))
 }
 
 /// Items the API names by an id in a path: an agent's actions and trainings, a calendar's members and
