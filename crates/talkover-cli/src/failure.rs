@@ -134,14 +134,13 @@ impl Failure {
 }
 
 /// An answer's body as the command line shows it: as received, but with the `token` (which the command
-/// line never prints, even when an answer echoes it) replaced by `[redacted]`, and every control character
+/// line never prints, even when an answer echoes it) replaced by `[redacted]` as the SDK's errors hide it
+/// ([`talkover::secret::redacted`]), and every control character
 /// but a tab or a line break written as JSON escapes it (`\u001b`), so that a body cannot drive the
 /// terminal.
 pub fn shown_body(body: &[u8], token: Option<&str>) -> String {
-    let mut text = String::from_utf8_lossy(body).into_owned();
-    if let Some(token) = token.filter(|t| !t.is_empty()) {
-        text = text.replace(token, "[redacted]");
-    }
+    // As the SDK's errors hide it: as is or percent-encoded, and any credential-shaped text.
+    let mut text = talkover::secret::redacted(&String::from_utf8_lossy(body), token.as_slice());
     if text.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
         text = text
             .chars()

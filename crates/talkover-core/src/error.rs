@@ -303,12 +303,15 @@ impl Error {
         self
     }
 
-    /// Whether the same request may succeed when tried again later: transport failures, 408, 429 and 5xx.
+    /// Whether the same request may succeed when tried again later: transport failures, 408, 429 and 5xx;
+    /// not a transport failure after a success status (the request was processed, its answer lost).
     ///
     /// This says nothing about whether repeating it is *safe*: that depends on the operation
     /// (see [`crate::Operation::SAFE_TO_REPEAT`]).
     pub fn is_retryable(&self) -> bool {
         match self {
+            // A success whose body broke off was processed: sending it again would do it twice.
+            Self::Transport(e) if e.status().is_some_and(|s| s.is_success()) => false,
             Self::Transport(e) => e.may_succeed_again(),
             Self::Api(e) => {
                 e.status == StatusCode::REQUEST_TIMEOUT

@@ -138,11 +138,53 @@ fn note_exposed(secret: &SecretString) {
 /// assert!(json.unwrap().contains("hunter2-but-longer"));
 /// assert_eq!(secrets, [SecretString::new("hunter2-but-longer")]);
 /// ```
+///
+/// Calls may nest: what an inner call finds is the outer call's too. If `f` panics, the thread stops
+/// collecting as it did before the call.
 pub fn exposed_during<R>(f: impl FnOnce() -> R) -> (R, Vec<SecretString>) {
-    let outer = EXPOSED.with(|exposed| exposed.replace(Some(Vec::new())));
+    /// Puts the outer collection back however `f` ends, with what this call found added to it.
+    struct Restore(Option<Option<Vec<SecretString>>>);
+
+    impl Restore {
+        fn finish(mut self) -> Vec<SecretString> {
+            let outer = self.0.take().flatten();
+            let found = EXPOSED.with(|exposed| exposed.replace(None)).unwrap_or_default();
+            let outer = outer.map(|mut outer| {
+                outer.extend(found.iter().cloned());
+                outer
+            });
+            EXPOSED.with(|exposed| *exposed.borrow_mut() = outer);
+            found
+        }
+    }
+
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            if let Some(outer) = self.0.take() {
+                let _ = EXPOSED.try_with(|exposed| *exposed.borrow_mut() = outer);
+            }
+        }
+    }
+
+    let restore = Restore(Some(EXPOSED.with(|exposed| exposed.replace(Some(Vec::new())))));
     let result = f();
-    let found = EXPOSED.with(|exposed| exposed.replace(outer)).unwrap_or_default();
-    (result, found)
+    (result, restore.finish())
+}
+
+/// `text` with every secret of `secrets` of at least 8 characters, as is or percent-encoded, and any text
+/// shaped like a Talkover credential (`talq_…`, `<id>|<token>`) replaced by `[redacted]`: what the SDK's
+/// errors do to the answers they quote, for a tool that shows an answer itself (a command line printing an
+/// answer it could not decode). Shorter secrets are not searched for, so that a test token such as `t`
+/// does not mangle every text.
+///
+/// ```
+/// let shown = talkover_core::secret::redacted("ok, key s3cr3t-value-42", &["s3cr3t-value-42"]);
+/// assert_eq!(shown, "ok, key [redacted]");
+/// ```
+pub fn redacted(text: &str, secrets: &[&str]) -> String {
+    let mut text = text.to_owned();
+    redact_all_in(&mut text, secrets);
+    text
 }
 
 impl<'de> serde::Deserialize<'de> for SecretString {
@@ -284,9 +326,12 @@ pub(crate) fn redact_in(text: &mut String, secret: Option<&str>) {
     redact_all_in(text, secret.as_slice());
 }
 
-/// [`redact_in`] for several secrets at once.
+/// [`redact_in`] for several secrets at once, the longest first (so that a secret that begins another
+/// does not leave the other's end behind).
 pub(crate) fn redact_all_in(text: &mut String, secrets: &[&str]) {
-    for secret in secrets.iter().filter(|s| s.len() >= 8) {
+    let mut secrets: Vec<&str> = secrets.iter().copied().filter(|s| s.len() >= 8).collect();
+    secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    for secret in secrets {
         if text.contains(secret) {
             *text = text.replace(secret, REDACTED);
         }
@@ -306,6 +351,41 @@ pub(crate) fn redact_all_in(text: &mut String, secrets: &[&str]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[derive(serde::Serialize)]
+    struct Carrying {
+        #[serde(serialize_with = "expose")]
+        password: SecretString,
+    }
+
+    fn carrying(password: &str) -> String {
+        serde_json::to_string(&Carrying { password: SecretString::new(password) }).unwrap()
+    }
+
+    #[test]
+    fn exposed_secrets_are_collected_when_nested_and_after_a_panic() {
+        let ((inner, inner_found), outer_found) = exposed_during(|| {
+            carrying("outer-secret-1");
+            exposed_during(|| carrying("inner-secret-2"))
+        });
+        assert!(inner.contains("inner-secret-2"));
+        assert_eq!(inner_found, [SecretString::new("inner-secret-2")]);
+        assert_eq!(outer_found, [SecretString::new("outer-secret-1"), SecretString::new("inner-secret-2")]);
+        // Nothing is collected outside a call, nor after one that panicked.
+        let _ = std::panic::catch_unwind(|| exposed_during(|| panic!("while building")));
+        carrying("after-the-panic-3");
+        assert!(EXPOSED.with(|exposed| exposed.borrow().is_none()));
+    }
+
+    #[test]
+    fn several_secrets_are_hidden_the_longest_first() {
+        let text = "password abcdefgh12 and passphrase abcdefgh12-extra";
+        assert_eq!(
+            redacted(text, &["abcdefgh12", "abcdefgh12-extra"]),
+            "password [redacted] and passphrase [redacted]"
+        );
+        assert_eq!(redacted("short pw7", &["pw7"]), "short pw7", "shorter than 8: not searched for");
+    }
 
     #[test]
     fn never_prints_the_value() {

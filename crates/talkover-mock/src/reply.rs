@@ -169,12 +169,24 @@ impl Invalid {
         self.stand_ins.iter().any(|s| s == field)
     }
 
-    /// Whether a check's message holds another field against a stand-in value: it names one (the core
-    /// names the field a value is compared with: "must be after `start_at` (…)", "must be after
-    /// start_date (…)").
+    /// Whether a check's message holds another field against a stand-in value: it names one as the core
+    /// names the field a value is compared with, in backticks or after "after" or "before" ("must be
+    /// after `start_at` (…)", "must be after start_date (…)"). A word that only happens to be a field's
+    /// name ("1 to 255 characters") does not count.
     fn against_stand_in(&self, message: &str) -> bool {
-        let is_name = |c: char| c.is_ascii_alphanumeric() || c == '_';
-        message.split(|c: char| !is_name(c)).any(|word| self.stands_in(word))
+        self.stand_ins.iter().any(|field| {
+            [format!("`{field}`"), format!("after {field}"), format!("before {field}")].iter().any(|form| {
+                message.match_indices(form.as_str()).any(|(at, _)| {
+                    let next = message[at + form.len()..].chars().next();
+                    !next.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
+                })
+            })
+        })
+    }
+
+    /// Says `message` of `field` instead of what was said of it (a stand-in's field included).
+    pub(crate) fn replace(&mut self, field: &str, message: String) {
+        self.fields.insert(field.to_owned(), vec![message]);
     }
 
     /// Whether `field` was refused already.
@@ -363,6 +375,18 @@ pub(crate) fn paginate<O: PagedOperation, T: Clone>(items: &[T], list: &O) -> (V
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_a_comparison_with_a_stand_in_is_left_out() {
+        let mut invalid = Invalid::default();
+        invalid.stood_in("to");
+        invalid.stood_in("start_at");
+        assert!(invalid.against_stand_in("must be after `start_at` (2024-01-15 is not after 2024-01-20)"));
+        assert!(!invalid.against_stand_in("must be 1 to 255 characters long"), "a word, not a comparison");
+        assert!(!invalid.against_stand_in("must be after `start_at_local`"), "another field");
+        invalid.stood_in("start_date");
+        assert!(invalid.against_stand_in("must be after start_date (2024-01-01)"));
+    }
 
     #[test]
     fn a_list_is_paged_by_its_own_declared_default() {

@@ -446,6 +446,12 @@ fn every_problem_of_a_query_is_answered_at_once() {
     let (status, answer) = common::raw::send(&server, "GET", "/calendars/calendar-uuid-1/availability", "");
     assert_eq!((status, common::raw::error_fields(&answer)), (422, vec!["from".to_owned(), "to".to_owned()]));
     assert_eq!(answer["errors"]["to"][0], "The to field is required.", "{answer}");
+    // The rule is the operation's however the rest stands (here: `from` and `to` missing besides).
+    let path = "/calendars/calendar-uuid-1/availability?duration_minutes=-1";
+    let (status, answer) = common::raw::send(&server, "GET", path, "");
+    assert_eq!(status, 422, "{answer}");
+    assert_eq!(answer["errors"]["duration_minutes"][0], "The duration minutes must be at least 1.", "{answer}");
+    assert_eq!(common::raw::error_fields(&answer), ["duration_minutes", "from", "to"], "{answer}");
     for per_page in ["-1", "0", "101", "99999999999"] {
         let (status, answer) = common::raw::send(&server, "GET", &format!("/agents?per_page={per_page}&page=x"), "");
         assert_eq!((status, common::raw::error_fields(&answer)), (422, vec!["page".to_owned(), "per_page".to_owned()]));

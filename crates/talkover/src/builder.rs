@@ -98,7 +98,8 @@ impl<T: Side> ClientBuilder<T> {
         self
     }
 
-    /// Time to open a connection (default 10 s). Applies to the built-in transports.
+    /// Time to open a connection (default 10 s). Applies to the built-in transports; zero is refused
+    /// when the client is built.
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
         self
@@ -106,13 +107,15 @@ impl<T: Side> ClientBuilder<T> {
 
     /// Time for one whole exchange, from sending to the last byte of the answer (default 60 s). Applies to
     /// the built-in transports, to each attempt: waits between retries (backoff, `Retry-After` up to
-    /// 60 s) come on top; [`max_elapsed`](Self::max_elapsed) bounds the whole call.
+    /// 60 s) come on top; [`max_elapsed`](Self::max_elapsed) bounds the whole call. Zero is refused when the
+    /// client is built.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
     }
 
-    /// The largest answer accepted (default 32 MiB). Applies to the built-in transports.
+    /// The largest answer accepted (default 32 MiB). Applies to the built-in transports; zero is refused
+    /// when the client is built.
     pub fn max_response_bytes(mut self, bytes: u64) -> Self {
         self.max_response_bytes = bytes;
         self
@@ -164,7 +167,7 @@ impl<T: Side> ClientBuilder<T> {
             return Err(config_error("connect_timeout", "a timeout of zero leaves no time to connect"));
         }
         if self.max_response_bytes == 0 {
-            return Err(config_error("max_response_bytes", "a limit of zero bytes refuses every answer"));
+            return Err(config_error("max_response_bytes", "a limit of zero bytes refuses every answer with a body"));
         }
         let token = self.token.clone().ok_or_else(|| config_error("token", "no token was given"))?;
         let mut config = ClientConfig::new(token)?;

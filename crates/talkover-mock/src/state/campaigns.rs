@@ -336,6 +336,10 @@ impl State {
                 events.push((campaign.id.as_str().to_owned(), CampaignWebhookEvent::CampaignCallStarted, data));
             }
         }
+        // A campaign call's start is told before its call's own events (`include_call_events`).
+        for (campaign_id, event, data) in events.drain(..) {
+            self.emit_campaign(&campaign_id, event, &data);
+        }
         for (agent, campaign_call_id, to, placed_ms) in to_place {
             let mut placing = Placing::at(to, placed_ms);
             if let Some(extras) = self.live.campaign_call_extras.get(&campaign_call_id) {

@@ -309,6 +309,8 @@ impl Request<'_> {
         let mut query = self.query.to_vec();
         let example_query = self.catalog.documented_query(self.operation.id);
         let mut refused = Invalid::default();
+        // Whole numbers their types cannot hold, with the bound nearest each: judged once the rest decodes.
+        let mut beyond_bounds: Vec<(String, i128, bool)> = Vec::new();
         let looks = body.len() + example.map_or(0, Map::len) + query.len() + example_query.len();
         for _ in 0..=looks {
             let body_value = Value::Object(body.clone());
@@ -325,6 +327,11 @@ impl Request<'_> {
                             let field = path.strip_prefix("body.").or_else(|| path.strip_prefix("query."));
                             refused.selected(field.unwrap_or(&path));
                         }
+                        for (field, bound, in_query) in &beyond_bounds {
+                            if let Some(rule) = self.rule_at_bound(field, *bound, *in_query, &body, &query) {
+                                refused.replace(field, rule);
+                            }
+                        }
                         return Ok((incoming, refused));
                     }
                 },
@@ -334,9 +341,9 @@ impl Request<'_> {
             if refused.has(&field) {
                 break;
             }
-            match self.rule_at_bound(&field, &error, &body, &query) {
-                Some(rule) => refused.add(&field, rule),
-                None => refused.misfit(&field, &error),
+            refused.misfit(&field, &error);
+            if let Some(bound) = crate::reply::nearest_bound(&refused_field(&error).1) {
+                beyond_bounds.push((field.clone(), bound, in_query(&error)));
             }
             // A missing field, or a misfit's top-level field, takes the example's value; a misfit the example
             // does not have is taken out. A query parameter likewise.
@@ -424,20 +431,23 @@ impl Request<'_> {
     /// the rule the operation's own checks give for the type's nearest bound, in the API's words ("The per
     /// page must be between 1 and 100."), where they have one: what the API says of the value, rather
     /// than the type's own bound ("must be at least 0").
+    ///
+    /// Judged on `body` and `query` as they decode, with the other stand-ins in place: the bound goes where
+    /// the number was.
     fn rule_at_bound(
         &self,
         field: &str,
-        error: &Error,
+        bound: i128,
+        in_query: bool,
         body: &Map<String, Value>,
         query: &[(String, String)],
     ) -> Option<String> {
-        let bound = crate::reply::nearest_bound(&refused_field(error).1)?;
         let (mut body, mut query) = (body.clone(), query.to_vec());
-        if in_query(error) {
+        if in_query {
             let named = |(name, _): &(String, String)| name.trim_end_matches("[]") == field;
             query.retain(|p| !named(p));
             query.push((field.to_owned(), bound.to_string()));
-        } else if !field.contains('.') && body.contains_key(field) {
+        } else if !field.contains('.') {
             body.insert(field.to_owned(), serde_json::json!(bound));
         } else {
             return None;
