@@ -158,6 +158,7 @@ impl Context {
             }
             Err(failure) => return Err(failure),
         };
+        output::never_print(&token);
         let settings = Settings {
             token,
             base_url: args.get_one::<String>("base-url").filter(|u| !u.trim().is_empty()).cloned(),

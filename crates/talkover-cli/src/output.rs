@@ -29,6 +29,30 @@ impl Format {
     }
 }
 
+/// The token of this run, which nothing written to standard output shows (`talkover --help`: it is never
+/// printed), even when an answer echoes it.
+static TOKEN: std::sync::OnceLock<talkover::SecretString> = std::sync::OnceLock::new();
+
+/// Keeps `token` out of everything written to standard output from now on.
+pub fn never_print(token: &talkover::SecretString) {
+    let _ = TOKEN.set(token.clone());
+}
+
+/// `text` without the run's token ([`never_print`]), as the SDK's errors hide it.
+pub fn without_token(text: &str) -> std::borrow::Cow<'_, str> {
+    match TOKEN.get().map(talkover::SecretString::expose_secret) {
+        Some(token) => {
+            let hidden = talkover::secret::redacted(text, &[token]);
+            if hidden == text {
+                std::borrow::Cow::Borrowed(text)
+            } else {
+                std::borrow::Cow::Owned(hidden)
+            }
+        }
+        None => std::borrow::Cow::Borrowed(text),
+    }
+}
+
 /// Writes one answer. A write that fails is the command's failure (a full disk, a closed standard
 /// output): a script must not take an answer it never got for one it has.
 pub fn print(value: &Value, format: Format) -> Result<(), Failure> {
@@ -177,8 +201,9 @@ pub fn table(items: &[Value]) -> String {
 
 /// Writes `bytes` to standard output.
 pub fn write_all(bytes: &[u8]) -> Result<(), Failure> {
+    let text = String::from_utf8_lossy(bytes);
     let mut out = std::io::stdout().lock();
-    out.write_all(bytes).and_then(|()| out.flush()).map_err(write_failure)
+    out.write_all(without_token(&text).as_bytes()).and_then(|()| out.flush()).map_err(write_failure)
 }
 
 /// What a failed write to standard output is.
@@ -192,7 +217,8 @@ pub fn write_failure(e: std::io::Error) -> Failure {
 
 /// Writes one JSON value on one line (NDJSON).
 pub fn print_line(out: &mut impl Write, value: &Value) -> std::io::Result<()> {
-    serde_json::to_writer(&mut *out, value)?;
+    let line = serde_json::to_string(value).unwrap_or_default();
+    out.write_all(without_token(&line).as_bytes())?;
     out.write_all(b"\n")
 }
 

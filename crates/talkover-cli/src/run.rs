@@ -334,7 +334,8 @@ fn fetch_all(context: &Context, op: &'static OperationInfo, mut params: Params) 
             // Not a list: the one answer, on one line (or as a person reads it).
             progress.finish_and_clear();
             if context.format == Format::Table {
-                out.write_all(output::human(&answer.value).as_bytes()).map_err(output::write_failure)?;
+                out.write_all(output::without_token(&output::human(&answer.value)).as_bytes())
+                    .map_err(output::write_failure)?;
             } else {
                 output::print_line(&mut out, &answer.value).map_err(output::write_failure)?;
             }
@@ -360,7 +361,7 @@ fn fetch_all(context: &Context, op: &'static OperationInfo, mut params: Params) 
     progress.finish_and_clear();
     if let Some(rows) = table {
         let text = output::table(&rows) + &format!("{} in all\n", rows.len());
-        out.write_all(text.as_bytes()).map_err(output::write_failure)?;
+        out.write_all(output::without_token(&text).as_bytes()).map_err(output::write_failure)?;
     }
     Ok(())
 }

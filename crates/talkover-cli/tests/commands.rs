@@ -456,6 +456,28 @@ fn the_token_comes_from_the_environment_or_a_file_and_is_never_shown() {
     assert!(stderr(&output).contains("TALKOVER_TOKEN"), "{}", stderr(&output));
 }
 
+/// An answer that echoes the token (here an agent named with it) is printed without it, in JSON, as a
+/// table and as NDJSON: the command line never prints the token, whatever the API answers.
+#[test]
+fn the_token_an_answer_echoes_is_not_printed() {
+    let server = Server::start_blocking().unwrap();
+    let (url, token) = (server.base_url(), server.token().to_owned());
+    let mut body = example("create-agent").body.expect("create-agent's example has a body");
+    body["name"] = format!("named {token}").into();
+    let mut create = talkover(&url, &token);
+    create.args(["agents", "create", "--data", &body.to_string()]);
+    let created = json(create);
+    assert_eq!(created["data"]["name"], "named [redacted]", "{created}");
+    for format in [["-o", "table"], ["-o", "json"]] {
+        let mut list = talkover(&url, &token);
+        list.args(["agents", "list", "--all"]).args(format);
+        let output = run(list);
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        assert!(stdout(&output).contains("named [redacted]"), "{}", stdout(&output));
+        assert!(!stdout(&output).contains(&token), "{}", stdout(&output));
+    }
+}
+
 #[test]
 fn help_shows_the_parameters_and_the_reference_page() {
     let output = run({

@@ -304,14 +304,14 @@ impl Error {
     }
 
     /// Whether the same request may succeed when tried again later: transport failures, 408, 429 and 5xx;
-    /// not a transport failure after a success status (the request was processed, its answer lost).
+    /// not a transport failure after the head of a 4xx that would come again (a 404 cut off). After a
+    /// success cut off, the request was processed: trying again may succeed, but repeating it is safe
+    /// only for an operation that is safe to repeat.
     ///
     /// This says nothing about whether repeating it is *safe*: that depends on the operation
     /// (see [`crate::Operation::SAFE_TO_REPEAT`]).
     pub fn is_retryable(&self) -> bool {
         match self {
-            // A success whose body broke off was processed: sending it again would do it twice.
-            Self::Transport(e) if e.status().is_some_and(|s| s.is_success()) => false,
             Self::Transport(e) => e.may_succeed_again(),
             Self::Api(e) => {
                 e.status == StatusCode::REQUEST_TIMEOUT
@@ -599,9 +599,14 @@ impl TransportError {
     }
 
     /// Whether the same request may get through when tried again: not when the answer was too large, nor
-    /// when its URL cannot be sent.
+    /// when its URL cannot be sent, nor when the answer's head had arrived with a client error that
+    /// would come again (a 404; a 408 or 429 may pass). Whether trying again is *safe* is another
+    /// question (a success cut off was processed): see [`TransportError::certainly_not_sent`].
     pub(crate) fn may_succeed_again(&self) -> bool {
-        !matches!(self.kind, TransportErrorKind::BodyTooLarge | TransportErrorKind::InvalidUrl)
+        let lasting = self.status().is_some_and(|status| {
+            status.is_client_error() && status != StatusCode::REQUEST_TIMEOUT && status != StatusCode::TOO_MANY_REQUESTS
+        });
+        !lasting && !matches!(self.kind, TransportErrorKind::BodyTooLarge | TransportErrorKind::InvalidUrl)
     }
 }
 
@@ -1080,6 +1085,24 @@ pub fn request_id(headers: &HeaderMap) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A transport failure after the answer's head may succeed again unless its status is a 4xx that
+    /// would come again (a 404); after a success it may, though the request was processed and is never
+    /// certainly unsent.
+    #[test]
+    fn a_failure_after_the_head_is_retryable_unless_its_4xx_would_come_again() {
+        let cut = |status: u16| {
+            let error = TransportError::new(TransportErrorKind::Io, "body cut off")
+                .with_answer_head(StatusCode::from_u16(status).unwrap(), &HeaderMap::new());
+            Error::from(error)
+        };
+        assert!(!cut(404).is_retryable());
+        assert!(cut(200).is_retryable() && cut(503).is_retryable() && cut(429).is_retryable());
+        let Error::Transport(processed) = cut(200) else { unreachable!() };
+        assert!(!processed.certainly_not_sent());
+        assert!(Error::from(TransportError::new(TransportErrorKind::Io, "reset")).is_retryable());
+        assert_eq!(cut(404).status(), Some(StatusCode::NOT_FOUND));
+    }
 
     #[test]
     fn invalid_requests_list_every_problem_and_redact_each() {

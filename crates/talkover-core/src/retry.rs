@@ -173,7 +173,9 @@ impl RetryPolicy {
         let doubled = self.initial_backoff.saturating_mul(1u32.checked_shl(retries_done.min(31)).unwrap_or(u32::MAX));
         let capped = doubled.min(self.max_backoff);
         let random = if random.is_finite() { random.clamp(0.0, 1.0) } else { 0.0 };
-        capped.mul_f64(1.0 - self.jitter * random)
+        // Not `mul_f64`, which panics when the product passes `Duration::MAX` (a maximal backoff).
+        let share = (1.0 - self.jitter * random).clamp(0.0, 1.0);
+        Duration::try_from_secs_f64(capped.as_secs_f64() * share).unwrap_or(capped)
     }
 
     /// Records a successful call, refunding the budget a little.
@@ -436,6 +438,9 @@ mod tests {
         assert_eq!(policy.backoff_for(0, 1.0), Duration::from_millis(375));
         assert_eq!(policy.backoff_for(10, 0.0), Duration::from_secs(8));
         assert_eq!(policy.backoff_for(u32::MAX, 0.0), Duration::from_secs(8));
+        // A maximal backoff is waited as it is, without overflowing.
+        let longest = RetryPolicy::default().backoff(Duration::MAX, Duration::MAX).jitter(0.0);
+        assert!(longest.backoff_for(3, 0.5) >= Duration::from_secs(u64::MAX / 2));
         let h = HeaderMap::new();
         assert_eq!(
             RetryPolicy::none().decide(0, &answered(503, &h), true, 0.5),

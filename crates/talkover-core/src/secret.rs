@@ -171,11 +171,12 @@ pub fn exposed_during<R>(f: impl FnOnce() -> R) -> (R, Vec<SecretString>) {
     (result, restore.finish())
 }
 
-/// `text` with every secret of `secrets` of at least 8 characters, as is or percent-encoded, and any text
-/// shaped like a Talkover credential (`talq_…`, `<id>|<token>`) replaced by `[redacted]`: what the SDK's
-/// errors do to the answers they quote, for a tool that shows an answer itself (a command line printing an
-/// answer it could not decode). Shorter secrets are not searched for, so that a test token such as `t`
-/// does not mangle every text.
+/// `text` with every secret of `secrets` of at least 8 characters, as is or percent-encoded, replaced by
+/// `[redacted]`, the longest first: what the SDK's errors do with the token and a request's secrets when an
+/// answer echoes them, for a tool that shows an answer itself (a command line keeping its own token out of
+/// what it prints). Shorter secrets are not searched for, so that a test token such as `t` does not
+/// mangle every text. Unlike the errors, other credential-shaped text stays: an answer may rightly hold a
+/// new token (create-user-api-token's).
 ///
 /// ```
 /// let shown = talkover_core::secret::redacted("ok, key s3cr3t-value-42", &["s3cr3t-value-42"]);
@@ -183,7 +184,7 @@ pub fn exposed_during<R>(f: impl FnOnce() -> R) -> (R, Vec<SecretString>) {
 /// ```
 pub fn redacted(text: &str, secrets: &[&str]) -> String {
     let mut text = text.to_owned();
-    redact_all_in(&mut text, secrets);
+    hide_in(&mut text, secrets);
     text
 }
 
@@ -329,6 +330,15 @@ pub(crate) fn redact_in(text: &mut String, secret: Option<&str>) {
 /// [`redact_in`] for several secrets at once, the longest first (so that a secret that begins another
 /// does not leave the other's end behind).
 pub(crate) fn redact_all_in(text: &mut String, secrets: &[&str]) {
+    hide_in(text, secrets);
+    if let std::borrow::Cow::Owned(redacted) = redact_credentials(text) {
+        *text = redacted;
+    }
+}
+
+/// Replaces each of `secrets` of at least 8 characters in `text`, as is or percent-encoded, the longest
+/// first, with `[redacted]`.
+fn hide_in(text: &mut String, secrets: &[&str]) {
     let mut secrets: Vec<&str> = secrets.iter().copied().filter(|s| s.len() >= 8).collect();
     secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
     for secret in secrets {
@@ -342,9 +352,6 @@ pub(crate) fn redact_all_in(text: &mut String, secrets: &[&str]) {
                 }
             }
         }
-    }
-    if let std::borrow::Cow::Owned(redacted) = redact_credentials(text) {
-        *text = redacted;
     }
 }
 

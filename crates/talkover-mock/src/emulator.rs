@@ -360,10 +360,12 @@ impl Emulator {
         response
     }
 
-    /// The answer to a request whose body could not be read for its framing (a malformed chunked
-    /// encoding): a 400, as HTTP has it for a malformed message, not a 408 a client might send again.
+    /// The answer to a request whose body could not be read to its end (a malformed chunked encoding, a
+    /// body that ended before its `Content-Length`): a 400, as HTTP has it for a malformed or incomplete
+    /// message, not a 408 a client might send again.
     pub(crate) fn body_broken(&self, head: &http::request::Parts) -> HttpResponse {
-        let message = "The request body could not be read: its framing is malformed.";
+        let message =
+            "The request body could not be read: its framing is malformed, or it ended before its declared length.";
         let mut response = self.refuse_body(head, Reply::fail(400, message));
         response.headers_mut().insert(http::header::CONNECTION, http::HeaderValue::from_static("close"));
         response

@@ -321,7 +321,13 @@ async fn serve(listener: tokio::net::TcpListener, emulator: Arc<Emulator>, stopp
 
 async fn answer(State(emulator): State<Arc<Emulator>>, request: axum::extract::Request) -> axum::response::Response {
     let (parts, body) = request.into_parts();
-    let response = match read_body(body).await {
+    // A body declared larger than is read is refused at once, without waiting for bytes it may not send.
+    let declared = parts.headers.get(http::header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+    let read = match declared {
+        Some(length) if length > MAX_BODY as u64 => Err(BodyError::TooLarge),
+        _ => read_body(body).await,
+    };
+    let response = match read {
         Ok(bytes) => {
             let latency = emulator.latency();
             if !latency.is_zero() {
@@ -341,8 +347,8 @@ enum BodyError {
     /// Nothing more came for [`BODY_TIMEOUT`] (a body shorter than its `Content-Length`, a client gone
     /// quiet), or the whole body took longer than [`BODY_READ_LIMIT`].
     Stalled,
-    /// The body's framing is broken (a chunk size that is not hexadecimal, say), or the connection broke
-    /// while it came.
+    /// The body could not be read to its end: its framing is broken (a chunk size that is not
+    /// hexadecimal, say), or it ended before its declared length (the client closed its side).
     Broken,
     /// More than [`MAX_BODY`] bytes.
     TooLarge,

@@ -758,6 +758,15 @@ fn the_server_answers_a_malformed_chunked_body_with_400() {
     let answer: Value = serde_json::from_slice(&answer).unwrap();
     assert_eq!(shape_problem(&answer), None);
     assert!(answer["message"].as_str().is_some_and(|m| m.contains("malformed")), "{answer}");
+    // A body declared larger than is read is a 413, though its bytes never come (not a 408 once the wait
+    // for them is over).
+    let head = format!(
+        "POST /api/v1/agents HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {TOKEN}\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        64 * 1024 * 1024
+    );
+    let (status, _, answer) = raw_exchange(addr, &head, b"{");
+    assert_eq!(status, 413, "{}", String::from_utf8_lossy(&answer));
 }
 
 /// The checks above find what they look for: a 5xx, a 4xx that is not JSON or not said to be, a body in

@@ -278,6 +278,7 @@ fn no_field_is_held_against_the_stand_in_for_a_misfit() {
     let (status, answer) =
         common::raw::send(&server, "PUT", &path, r#"{"start_date": "2030-06-02", "end_date": "2030-06-01"}"#);
     assert_eq!((status, common::raw::error_fields(&answer)), (422, vec!["end_date".to_owned()]), "{answer}");
+    assert_eq!(answer["errors"]["end_date"].as_array().map(Vec::len), Some(1), "said once: {answer}");
 }
 
 /// Only the environment's own numbers can be assigned to an agent: any other id is refused, naming its place

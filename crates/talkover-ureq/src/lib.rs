@@ -56,12 +56,15 @@ impl UreqTransport {
 
     /// A transport with the given timeouts and limits.
     pub fn with_config(config: &UreqConfig) -> Self {
+        // ureq adds a timeout to an instant, which overflows (a panic) for a timeout near `Duration::MAX`:
+        // a century stands for any longer one.
+        const LONGEST: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
         let agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .max_redirects(0)
             .max_redirects_will_error(false)
-            .timeout_connect(config.connect_timeout)
-            .timeout_global(config.timeout)
+            .timeout_connect(config.connect_timeout.map(|t| t.min(LONGEST)))
+            .timeout_global(config.timeout.map(|t| t.min(LONGEST)))
             .max_idle_connections_per_host(config.max_idle_connections_per_host)
             .max_idle_connections(config.max_idle_connections_per_host.max(100))
             .build()
@@ -95,6 +98,15 @@ impl BlockingTransport for UreqTransport {
         };
         let response = result.map_err(map_error)?;
         let (parts, mut body) = response.into_parts();
+        let declared =
+            parts.headers.get(http::header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+        if let Some(declared) = declared.filter(|&length| length > self.max_response_bytes) {
+            // Refused before it is read, as the async transport does.
+            let limit = self.max_response_bytes;
+            let message = format!("the answer declares {declared} bytes, more than the limit of {limit}");
+            let error = TransportError::new(TransportErrorKind::BodyTooLarge, message);
+            return Err(error.with_answer_head(parts.status, &parts.headers));
+        }
         // A failure once the head has arrived keeps its status and request id (a 2xx says the request was
         // processed, although its answer is lost).
         let bytes = body
@@ -166,4 +178,54 @@ fn handshake_only(error: &rustls::Error) -> bool {
             | E::HandshakeNotComplete
             | E::InconsistentKeys(_)
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Serves one connection on loopback: reads the request's head, writes `answer`, and closes.
+    fn answer_once(answer: Vec<u8>) -> (u16, std::thread::JoinHandle<()>) {
+        use std::io::{Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let server = std::thread::spawn(move || {
+            let (mut stream, _) = listener.accept().unwrap();
+            stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+            let mut seen = Vec::new();
+            let mut buffer = [0; 1024];
+            while !seen.windows(4).any(|w| w == b"\r\n\r\n") {
+                match stream.read(&mut buffer) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => seen.extend_from_slice(&buffer[..n]),
+                }
+            }
+            let _ = stream.write_all(&answer);
+        });
+        (port, server)
+    }
+
+    fn get(transport: &UreqTransport, port: u16) -> Result<HttpResponse, TransportError> {
+        let request = http::Request::get(format!("http://127.0.0.1:{port}/api/v1/agents/a1")).body(Vec::new());
+        transport.send(request.unwrap())
+    }
+
+    /// An answer declaring more than the limit is refused as too large before it is read, keeping its
+    /// status, as the async transport does; a timeout as long as `Duration::MAX` works as a very long one.
+    #[test]
+    fn a_declared_length_past_the_limit_is_refused_and_any_timeout_is_taken() {
+        let head = b"HTTP/1.1 200 OK\r\ncontent-length: 1000000000000000000\r\nconnection: close\r\n\r\n{}".to_vec();
+        let (port, server) = answer_once(head);
+        let error = get(&UreqTransport::new(), port).unwrap_err();
+        assert_eq!((error.kind(), error.status().map(|s| s.as_u16())), (TransportErrorKind::BodyTooLarge, Some(200)));
+        server.join().unwrap();
+
+        let config =
+            UreqConfig { timeout: Some(Duration::MAX), connect_timeout: Some(Duration::MAX), ..UreqConfig::default() };
+        let (port, server) =
+            answer_once(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\n{}".to_vec());
+        let answer = get(&UreqTransport::with_config(&config), port).expect("an answer");
+        assert_eq!(answer.body().as_slice(), b"{}");
+        server.join().unwrap();
+    }
 }

@@ -122,7 +122,9 @@ impl State {
             None => campaign.end_date.as_ref(),
         };
         let stand_in = invalid.stands_in("start_date") || invalid.stands_in("end_date");
-        if let Some(end) = end.filter(|_| !stand_in) {
+        // Two dates both given are compared by the core's own check already.
+        let both_given = changes.start_date.is_some() && matches!(changes.end_date, Some(Some(_)));
+        if let Some(end) = end.filter(|_| !stand_in && !both_given) {
             if end.as_str() <= start.as_str() {
                 match changes.end_date {
                     Some(_) => invalid.add("end_date", format!("The end date must be after start_date ({start}).")),
