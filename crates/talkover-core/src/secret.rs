@@ -336,14 +336,22 @@ pub(crate) fn redact_all_in(text: &mut String, secrets: &[&str]) {
     }
 }
 
-/// Replaces each of `secrets` of at least 8 characters in `text`, as is or percent-encoded, the longest
-/// first, with `[redacted]`.
+/// Replaces each of `secrets` of at least 8 characters in `text`, as is, percent-encoded or escaped as a
+/// JSON string, the longest first, with `[redacted]`.
 fn hide_in(text: &mut String, secrets: &[&str]) {
     let mut secrets: Vec<&str> = secrets.iter().copied().filter(|s| s.len() >= 8).collect();
     secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
     for secret in secrets {
         if text.contains(secret) {
             *text = text.replace(secret, REDACTED);
+        }
+        // As a JSON string writes it (a private key's line breaks as `\n`), for a body quoted as text.
+        if text.contains('\\') {
+            let escaped = serde_json::to_string(secret).unwrap_or_default();
+            let escaped = escaped.get(1..escaped.len().saturating_sub(1)).unwrap_or_default();
+            if escaped != secret && text.contains(escaped) {
+                *text = text.replace(escaped, REDACTED);
+            }
         }
         if text.contains('%') {
             for form in percent_encoded(secret).iter().filter(|form| !form.is_empty()) {
@@ -382,6 +390,13 @@ mod tests {
         let _ = std::panic::catch_unwind(|| exposed_during(|| panic!("while building")));
         carrying("after-the-panic-3");
         assert!(EXPOSED.with(|exposed| exposed.borrow().is_none()));
+    }
+
+    #[test]
+    fn a_secret_escaped_as_json_writes_it_is_hidden_too() {
+        let key = "-----BEGIN KEY-----\nabc\"def\n-----END KEY-----";
+        let quoted = serde_json::to_string(&["boom", key]).unwrap();
+        assert_eq!(redacted(&quoted, &[key]), r#"["boom","[redacted]"]"#);
     }
 
     #[test]
