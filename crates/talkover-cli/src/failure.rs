@@ -60,12 +60,12 @@ impl Failure {
     /// Writes the failure to standard error: as text, or with `json` as one line of JSON
     /// ([`Failure::to_json`]). A success answer the SDK could not decode (the API did what was asked, and
     /// answered in a shape the types do not know) also goes to standard output, as received but for the
-    /// `token` it may echo and the control characters it may hold ([`shown_body`]): a script still gets what
-    /// it asked for, such as the id of what it created.
-    pub fn print(&self, json: bool, token: Option<&talkover::SecretString>) {
+    /// run's token it may echo and the control characters it may hold ([`shown_body`]): a script still
+    /// gets what it asked for, such as the id of what it created.
+    pub fn print(&self, json: bool) {
         if let Some(body) = self.undecoded_success() {
             use std::io::Write as _;
-            let shown = shown_body(body, token.map(talkover::SecretString::expose_secret));
+            let shown = shown_body(body);
             let mut out = std::io::stdout().lock();
             let _ = out.write_all(shown.as_bytes());
             if !shown.ends_with('\n') {
@@ -133,14 +133,12 @@ impl Failure {
     }
 }
 
-/// An answer's body as the command line shows it: as received, but with the `token` (which the command
-/// line never prints, even when an answer echoes it) replaced by `[redacted]` as the SDK's errors hide it
-/// ([`talkover::secret::redacted`]), and every control character
-/// but a tab or a line break written as JSON escapes it (`\u001b`), so that a body cannot drive the
-/// terminal.
-pub fn shown_body(body: &[u8], token: Option<&str>) -> String {
-    // As the SDK's errors hide it: as is or percent-encoded, and any credential-shaped text.
-    let mut text = talkover::secret::redacted(&String::from_utf8_lossy(body), token.as_slice());
+/// An answer's body as the command line shows it: as received, but without the run's token
+/// ([`output::without_token`](crate::output::without_token): the command line never prints it, even when
+/// an answer echoes it), and with every control character but a tab or a line break written as JSON
+/// escapes it (`\u001b`), so that a body cannot drive the terminal.
+pub fn shown_body(body: &[u8]) -> String {
+    let mut text = crate::output::without_token(&String::from_utf8_lossy(body)).into_owned();
     if text.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
         text = text
             .chars()
@@ -280,11 +278,12 @@ mod tests {
 
     #[test]
     fn a_body_is_shown_without_the_token_or_terminal_controls() {
+        crate::output::never_print(&talkover::SecretString::new("talq_cli_secret_42"));
         let body = "{\"echo\":\"Bearer talq_cli_secret_42\",\"title\":\"\u{1b}]0;PWNED\u{7}\"}\n\tok";
-        let shown = shown_body(body.as_bytes(), Some("talq_cli_secret_42"));
+        let shown = shown_body(body.as_bytes());
         assert_eq!(shown, "{\"echo\":\"Bearer [redacted]\",\"title\":\"\\u001b]0;PWNED\\u0007\"}\n\tok");
-        assert_eq!(shown_body(b"{\"id\":\"a1\"}", None), "{\"id\":\"a1\"}");
-        assert_eq!(shown_body(&[0xff, b'x'], None), "\u{fffd}x");
+        assert_eq!(shown_body(b"{\"id\":\"a1\"}"), "{\"id\":\"a1\"}");
+        assert_eq!(shown_body(&[0xff, b'x']), "\u{fffd}x");
     }
 
     #[test]

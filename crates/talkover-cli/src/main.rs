@@ -31,8 +31,7 @@ fn main() -> ExitCode {
     match dispatch(&matches) {
         Ok(code) => ExitCode::from(code),
         Err(failure) => {
-            // The token, to keep it out of an answer shown as received (it is never printed).
-            failure.print(asks_json(&matches), read_token(&matches).ok().as_ref());
+            failure.print(asks_json(&matches));
             ExitCode::from(failure.exit_code())
         }
     }

@@ -14,6 +14,17 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 /// The default limit on the size of an answer's body: 32 MiB. A larger answer is a transport error.
 pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 32 * 1024 * 1024;
 
+/// The failure of an answer whose `Content-Length` declares more than `limit` bytes, with its status and
+/// request id: for a transport to refuse it before reading its body (whose bytes may never come), as both
+/// built-in transports do. `None` for an answer within the limit or declaring no length.
+pub fn declared_too_large(status: http::StatusCode, headers: &http::HeaderMap, limit: u64) -> Option<TransportError> {
+    let declared = headers.get(http::header::CONTENT_LENGTH)?.to_str().ok()?.parse::<u64>().ok()?;
+    (declared > limit).then(|| {
+        let message = format!("the answer declares {declared} bytes, more than the limit of {limit}");
+        TransportError::new(crate::error::TransportErrorKind::BodyTooLarge, message).with_answer_head(status, headers)
+    })
+}
+
 /// Whether `error`, or an error it was caused by, is an `E`: for a transport that sorts its HTTP client's
 /// errors by what lies under them (a TLS library's error, say). See [`find_cause`].
 pub fn caused_by<E: std::error::Error + 'static>(error: &(dyn std::error::Error + 'static)) -> bool {

@@ -262,12 +262,13 @@ fn read_answer(
         let after_head = |error: TransportError, response: &reqwest::Response| {
             error.with_answer_head(response.status(), response.headers())
         };
-        let declared = response.content_length().unwrap_or(0);
-        if declared > limit {
-            let message = format!("the answer declares {declared} bytes, more than the limit of {limit}");
-            return Err(after_head(TransportError::new(TransportErrorKind::BodyTooLarge, message), &response));
+        if let Some(refused) =
+            talkover_core::transport::declared_too_large(response.status(), response.headers(), limit)
+        {
+            return Err(refused);
         }
         // What a server declares is reserved only up to a bound: the bytes themselves may never come.
+        let declared = response.content_length().unwrap_or(0);
         let mut body = Vec::with_capacity(declared.min(PREALLOCATE_AT_MOST) as usize);
         loop {
             let chunk = match response.chunk().await {

@@ -98,14 +98,11 @@ impl BlockingTransport for UreqTransport {
         };
         let response = result.map_err(map_error)?;
         let (parts, mut body) = response.into_parts();
-        let declared =
-            parts.headers.get(http::header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
-        if let Some(declared) = declared.filter(|&length| length > self.max_response_bytes) {
-            // Refused before it is read, as the async transport does.
-            let limit = self.max_response_bytes;
-            let message = format!("the answer declares {declared} bytes, more than the limit of {limit}");
-            let error = TransportError::new(TransportErrorKind::BodyTooLarge, message);
-            return Err(error.with_answer_head(parts.status, &parts.headers));
+        // Refused before it is read, as the async transport does.
+        if let Some(refused) =
+            talkover_core::transport::declared_too_large(parts.status, &parts.headers, self.max_response_bytes)
+        {
+            return Err(refused);
         }
         // A failure once the head has arrived keeps its status and request id (a 2xx says the request was
         // processed, although its answer is lost).
