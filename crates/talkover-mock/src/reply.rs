@@ -340,7 +340,7 @@ fn dotted(path: &str) -> String {
 }
 
 /// A field's name without the `body.` or `query.` the decoding of a request puts in front.
-fn unprefixed(field: &str) -> &str {
+pub(crate) fn unprefixed(field: &str) -> &str {
     field.strip_prefix("body.").or_else(|| field.strip_prefix("query.")).unwrap_or(field)
 }
 

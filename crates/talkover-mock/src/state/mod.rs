@@ -63,7 +63,7 @@ use talkover_core::Operation;
 use talkover_core::{auto_topup as topup, credits as money};
 
 use crate::fixtures::Catalog;
-use crate::reply::{is_required, refused_field, Invalid, Reply};
+use crate::reply::{is_required, refused_field, unprefixed, Invalid, Reply};
 use talkover_core::Error;
 
 type Answer = Result<Reply, Reply>;
@@ -350,12 +350,10 @@ impl Request<'_> {
             let top = field.split('.').next().unwrap_or(&field).to_owned();
             refused.stood_in(&top);
             if in_query(&error) {
-                let named = |(name, _): &(String, String)| name.trim_end_matches("[]") == top;
-                let documented = example_query.iter().find(|p| named(p));
-                match documented {
-                    Some(value) if query.iter().find(|p| named(p)) != Some(value) => {
-                        query.retain(|p| !named(p));
-                        query.push(value.clone());
+                let named = |(name, _): &(String, String)| names(name, &top);
+                match example_query.iter().find(|p| named(p)) {
+                    Some((_, value)) if query.iter().find(|p| named(p)).map(|(_, v)| v) != Some(value) => {
+                        set_parameter(&mut query, &top, value.clone());
                     }
                     None if query.iter().any(named) => query.retain(|p| !named(p)),
                     _ => break,
@@ -444,9 +442,7 @@ impl Request<'_> {
     ) -> Option<String> {
         let (mut body, mut query) = (body.clone(), query.to_vec());
         if in_query {
-            let named = |(name, _): &(String, String)| name.trim_end_matches("[]") == field;
-            query.retain(|p| !named(p));
-            query.push((field.to_owned(), bound.to_string()));
+            set_parameter(&mut query, field, bound.to_string());
         } else if !field.contains('.') {
             body.insert(field.to_owned(), serde_json::json!(bound));
         } else {
@@ -454,7 +450,6 @@ impl Request<'_> {
         }
         let incoming = self.operation.decode_request(self.path, &query, Some(&Value::Object(body))).ok()?;
         let Err(Error::InvalidRequest(invalid)) = incoming.validate() else { return None };
-        let unprefixed = |f: &str| f.strip_prefix("body.").or_else(|| f.strip_prefix("query.")).unwrap_or(f).to_owned();
         let problem = invalid.problems().iter().find(|p| unprefixed(&p.field) == field)?;
         Some(crate::reply::rule_message(field, &problem.message))
     }
@@ -471,6 +466,17 @@ impl Request<'_> {
             (!still_the_query).then(|| name.trim_end_matches("[]").to_owned())
         })
     }
+}
+
+/// Whether the query string's `name` is the parameter `parameter` (a list's `name[]` too).
+fn names(name: &str, parameter: &str) -> bool {
+    name.trim_end_matches("[]") == parameter
+}
+
+/// Gives the query parameter `parameter` the one value `value`, in place of any it had.
+fn set_parameter(query: &mut Vec<(String, String)>, parameter: &str, value: String) {
+    query.retain(|(name, _)| !names(name, parameter));
+    query.push((parameter.to_owned(), value));
 }
 
 /// Whether a decoding error is about the query (a parameter, or the query as a whole).
