@@ -93,6 +93,18 @@ pub(super) struct Target<'a> {
     pub(super) max_retries: u32,
 }
 
+impl<'a> Target<'a> {
+    /// Where a campaign webhook delivers, with its stored settings or the API's defaults (30 s, 3 retries).
+    fn of_campaign_hook(hook: &'a CampaignWebhook) -> Self {
+        Self {
+            webhook_id: hook.id.as_str(),
+            url: hook.webhook_url.as_deref().unwrap_or_default(),
+            timeout: hook.timeout.unwrap_or(30),
+            max_retries: hook.max_retries.unwrap_or(3),
+        }
+    }
+}
+
 impl Live {
     /// A delivery of `payload` to a webhook, with its stored settings.
     pub(super) fn job(&self, target: &Target<'_>, event: String, payload: Value) -> Job {
@@ -222,9 +234,7 @@ impl State {
         data: &Map<String, Value>,
     ) {
         let name = event_name(&event);
-        let campaign = self.campaigns.iter().find(|c| c.id.as_str() == campaign_id);
-        let campaign_name = campaign.map(|c| c.name.clone());
-        let status = campaign.map(|c| c.status.clone()).unwrap_or(CampaignStatus::Draft);
+        let (campaign_name, status) = self.campaign_name_and_status(campaign_id);
         let agent = self.agents.iter().find(|a| a.agent.id.as_str() == agent_id).map(|a| &a.agent);
         let timestamp = self.live.clock.timestamp();
         let mut jobs = Vec::new();
@@ -233,31 +243,26 @@ impl State {
                 && w.enabled != Some(false)
                 && w.include_call_events == Some(true)
         }) {
-            let mut fields = data.clone();
-            fields.insert("campaign_id".into(), campaign_id.into());
-            fields.insert("campaign_name".into(), campaign_name.clone().into());
-            fields.insert("campaign_status".into(), event_name(&status).into());
-            let mut delivery =
-                delivery((hook.id.as_str(), hook.name.as_deref()), event.clone(), &timestamp, false, fields);
+            let campaign = (campaign_id, campaign_name.as_deref(), &status);
+            let mut delivery = campaign_envelope(campaign, hook, event.clone(), &timestamp, false, data.clone());
             delivery.agent_id = agent.map(|a| a.id.clone());
             delivery.agent_name = agent.map(|a| a.name.clone());
-            let target = Target {
-                webhook_id: hook.id.as_str(),
-                url: hook.webhook_url.as_deref().unwrap_or_default(),
-                timeout: hook.timeout.unwrap_or(30),
-                max_retries: hook.max_retries.unwrap_or(3),
-            };
-            jobs.push(self.live.job(&target, name.clone(), serde_json::to_value(delivery).unwrap_or_default()));
+            let payload = serde_json::to_value(delivery).unwrap_or_default();
+            jobs.push(self.live.job(&Target::of_campaign_hook(hook), name.clone(), payload));
         }
         self.live.outbox.extend(jobs);
+    }
+
+    /// A campaign's name and status, for its deliveries (`draft` for one no longer there).
+    fn campaign_name_and_status(&self, campaign_id: &str) -> (Option<String>, CampaignStatus) {
+        let campaign = self.campaigns.iter().find(|c| c.id.as_str() == campaign_id);
+        (campaign.map(|c| c.name.clone()), campaign.map(|c| c.status.clone()).unwrap_or(CampaignStatus::Draft))
     }
 
     /// Queues `event` for every enabled webhook of the campaign that subscribes to it.
     pub(super) fn emit_campaign(&mut self, campaign_id: &str, event: CampaignWebhookEvent, data: &Map<String, Value>) {
         let name = event_name(&event);
-        let campaign = self.campaigns.iter().find(|c| c.id.as_str() == campaign_id);
-        let campaign_name = campaign.map(|c| c.name.clone());
-        let status = campaign.map(|c| c.status.clone()).unwrap_or(CampaignStatus::Draft);
+        let (campaign_name, status) = self.campaign_name_and_status(campaign_id);
         let timestamp = self.live.clock.timestamp();
         let mut jobs = Vec::new();
         for hook in self
@@ -272,13 +277,7 @@ impl State {
             }
             let campaign = (campaign_id, campaign_name.as_deref(), &status);
             let payload = campaign_delivery(campaign, hook, event.clone(), &timestamp, false, data.clone());
-            let target = Target {
-                webhook_id: hook.id.as_str(),
-                url: hook.webhook_url.as_deref().unwrap_or_default(),
-                timeout: hook.timeout.unwrap_or(30),
-                max_retries: hook.max_retries.unwrap_or(3),
-            };
-            jobs.push(self.live.job(&target, name.clone(), payload));
+            jobs.push(self.live.job(&Target::of_campaign_hook(hook), name.clone(), payload));
         }
         self.live.outbox.extend(jobs);
     }
@@ -374,22 +373,33 @@ pub(super) fn agent_delivery(
     serde_json::to_value(delivery).unwrap_or_default()
 }
 
-/// The body of a delivery of a campaign's webhook: [`delivery`], with the campaign's id, name and status
-/// among its fields.
+/// The body of a delivery of a campaign's webhook: [`campaign_envelope`], as JSON.
 pub(super) fn campaign_delivery(
     campaign: (&str, Option<&str>, &CampaignStatus),
     hook: &CampaignWebhook,
     event: CampaignWebhookEvent,
     timestamp: &str,
     test: bool,
-    mut fields: Map<String, Value>,
+    fields: Map<String, Value>,
 ) -> Value {
+    serde_json::to_value(campaign_envelope(campaign, hook, event, timestamp, test, fields)).unwrap_or_default()
+}
+
+/// A delivery of a campaign's webhook, of a campaign event or (with `include_call_events`) a call's:
+/// [`delivery`], with the campaign's id, name and status among its fields.
+fn campaign_envelope<E: WebhookEvent>(
+    campaign: (&str, Option<&str>, &CampaignStatus),
+    hook: &CampaignWebhook,
+    event: E,
+    timestamp: &str,
+    test: bool,
+    mut fields: Map<String, Value>,
+) -> WebhookDelivery<E> {
     let (id, name, status) = campaign;
     fields.insert("campaign_id".into(), id.into());
     fields.insert("campaign_name".into(), name.into());
     fields.insert("campaign_status".into(), event_name(status).into());
-    let webhook = (hook.id.as_str(), hook.name.as_deref());
-    serde_json::to_value(delivery(webhook, event, timestamp, test, fields)).unwrap_or_default()
+    delivery((hook.id.as_str(), hook.name.as_deref()), event, timestamp, test, fields)
 }
 
 #[cfg(test)]
