@@ -121,6 +121,21 @@ pub struct HandAgent {
     /// Temperature.
     #[serde(default)]
     pub llm_temperature: Option<f64>,
+    /// Endpointing.
+    #[serde(default)]
+    pub endpointing_sensitivity: Option<String>,
+    /// Phone menus.
+    #[serde(default)]
+    pub ivr_navigation_mode: Option<String>,
+    /// Idle time.
+    #[serde(default)]
+    pub idle_time_seconds: Option<u32>,
+    /// Recording.
+    #[serde(default)]
+    pub enable_recording: Option<bool>,
+    /// Transport.
+    #[serde(default)]
+    pub use_transport: Option<bool>,
     /// Created.
     #[serde(default)]
     pub created_at: Option<String>,

@@ -7,7 +7,7 @@ use talkover::fixture::{
     self, json_diff, same_pairs, same_path, Expect, ExpectedError, Fixture, Nulls, Request, CONFORMANCE_TOKEN,
 };
 use talkover::registry::OperationInfo;
-use talkover::{Error, HttpRequest, HttpResponse};
+use talkover::{Error, FieldError, HttpRequest, HttpResponse};
 
 use crate::server::{Exchange, LoopbackServer};
 
@@ -219,10 +219,11 @@ fn check_error(expected: &ExpectedError, error: &Error, problems: &mut Vec<Strin
             let named = api.field_errors.iter().filter(|(_, messages)| !messages.is_empty());
             Some(named.map(|(field, _)| field.as_str()).collect::<Vec<_>>().join(","))
         }
-        // A refusal names its fields too, sorted as a 422's are.
+        // A refusal names its fields too, as the API does (`port`, not where the runner's parameters held it,
+        // `body.port`), sorted as a 422's are.
         Error::InvalidRequest(invalid) => {
             let mut named: Vec<&str> =
-                invalid.problems().iter().map(|p| p.field.as_str()).filter(|f| !f.is_empty()).collect();
+                invalid.problems().iter().map(FieldError::api_name).filter(|f| !f.is_empty()).collect();
             named.sort_unstable();
             named.dedup();
             Some(named.join(","))

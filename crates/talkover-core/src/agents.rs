@@ -104,6 +104,17 @@ optional_fields! {
         is_ready_to_publish: bool,
         /// Sampling temperature of the language model.
         llm_temperature: f64,
+        /// How quickly the agent decides the caller has finished speaking (e.g. `auto`).
+        endpointing_sensitivity: String,
+        /// How the agent handles phone menus (e.g. `off`).
+        ivr_navigation_mode: String,
+        /// Seconds of silence before the idle check.
+        idle_time_seconds: u32,
+        /// Whether calls are recorded.
+        enable_recording: bool,
+        /// Whether calls go over the platform's telephony (`true`) or an external WebSocket transport
+        /// (`false`).
+        use_transport: bool,
         /// When the agent was created.
         created_at: Timestamp,
         /// When the agent was last changed.

@@ -356,7 +356,9 @@ impl std::error::Error for ConfigError {}
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct FieldError {
-    /// The field, by its documented name (`to`, `phone_number_ids.0`, …).
+    /// The field, by its documented name (`to`, `phone_number_ids.0`, …). A refusal of parameters given
+    /// as JSON (through the registry: the command line, the emulator, a fixture) also says where in the
+    /// request the field stands: `body.port`, `query.per_page`; [`api_name`](Self::api_name) leaves that out.
     pub field: String,
     /// What is wrong with it.
     pub message: String,
@@ -366,6 +368,17 @@ impl FieldError {
     /// A problem with `field`.
     pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
         Self { field: field.into(), message: message.into() }
+    }
+
+    /// The field as the API and the SDK's typed checks name it: [`field`](Self::field) without a leading
+    /// `body.` or `query.` (`port` for `body.port`).
+    pub fn api_name(&self) -> &str {
+        Self::api_name_of(&self.field)
+    }
+
+    /// `field` as [`api_name`](Self::api_name) gives it.
+    pub fn api_name_of(field: &str) -> &str {
+        field.strip_prefix("body.").or_else(|| field.strip_prefix("query.")).unwrap_or(field)
     }
 }
 

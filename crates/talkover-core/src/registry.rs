@@ -125,7 +125,12 @@ mod tests {
         let too_many = list.decode_request(&Default::default(), &pairs(&[("per_page", "101")]), None).unwrap();
         assert!(too_many.validate().unwrap_err().to_string().contains("per_page"));
         let not_a_number = list.decode_request(&Default::default(), &pairs(&[("page", "two")]), None).unwrap_err();
-        assert!(matches!(&not_a_number, Error::InvalidRequest(e) if e.field() == Some("query.page")));
+        let Error::InvalidRequest(not_a_number) = not_a_number else { panic!("{not_a_number}") };
+        assert_eq!(not_a_number.field(), Some("query.page"));
+        // By the API's name, it is the field a typed check names.
+        assert_eq!(not_a_number.problems()[0].api_name(), "page");
+        let Error::InvalidRequest(typed) = too_many.validate().unwrap_err() else { unreachable!() };
+        assert_eq!(typed.problems()[0].api_name(), typed.problems()[0].field);
 
         let create = operation("create-action").unwrap();
         let path: Map<String, Value> = serde_json::from_str(r#"{"agent_id": "a"}"#).unwrap();
@@ -133,6 +138,7 @@ mod tests {
         let missing = create.decode_request(&path, &[], Some(&body)).unwrap_err();
         let Error::InvalidRequest(missing) = missing else { panic!("{missing}") };
         assert_eq!((missing.field(), missing.message()), (Some("body.name"), "is required"));
+        assert_eq!(missing.problems()[0].api_name(), "name");
 
         // create-agent's required fields are required by its body's type: a server decoding a body without
         // one is told which.

@@ -341,7 +341,7 @@ fn dotted(path: &str) -> String {
 
 /// A field's name without the `body.` or `query.` the decoding of a request puts in front.
 pub(crate) fn unprefixed(field: &str) -> &str {
-    field.strip_prefix("body.").or_else(|| field.strip_prefix("query.")).unwrap_or(field)
+    talkover_core::FieldError::api_name_of(field)
 }
 
 /// Whether a core error says a field is missing: a required field absent (or `null`, which the API

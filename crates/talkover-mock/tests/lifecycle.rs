@@ -31,7 +31,9 @@ async fn agent_lifecycle_on_the_async_client() {
     let agents = client.agents();
 
     // A new agent is a draft, and cannot be published before it has a voice.
-    let created = agents.create(agent("Lifecycle Async")).await.unwrap();
+    let mut body = agent("Lifecycle Async");
+    (body.enable_recording, body.idle_time_seconds, body.ivr_navigation_mode) = (true, 12, "standard".into());
+    let created = agents.create(body).await.unwrap();
     assert_eq!(created.current_status, Some(AgentStatus::Draft));
     assert_eq!(created.is_ready_to_publish, Some(false));
     let id = created.id.clone();
@@ -74,6 +76,10 @@ async fn agent_lifecycle_on_the_async_client() {
     assert_eq!(kept.actions.as_ref().map(Vec::len), Some(1));
     assert_eq!(kept.trainings.as_ref().map(|t| t[0].id.clone()), Some(training.id));
     assert_eq!(kept.description, created.description);
+    // The settings the agent was created with read back as given (the Agent schema of openapi.json).
+    let settings = (kept.enable_recording, kept.idle_time_seconds, kept.ivr_navigation_mode.as_deref());
+    assert_eq!(settings, (Some(true), Some(12), Some("standard")));
+    assert_eq!(kept.endpointing_sensitivity.as_deref(), Some("auto"));
 
     // Deleting an action takes a published agent back to draft.
     assert_eq!(agents.publish(&id).await.unwrap().current_status, AgentStatus::Published);

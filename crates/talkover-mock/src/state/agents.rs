@@ -59,6 +59,10 @@ impl State {
         agent.direction = Some(body.direction);
         agent.who_speaks_first = Some(body.who_speaks_first);
         agent.llm_temperature = Some(body.llm_temperature);
+        agent.endpointing_sensitivity = Some(body.endpointing_sensitivity);
+        agent.ivr_navigation_mode = Some(body.ivr_navigation_mode);
+        agent.idle_time_seconds = Some(body.idle_time_seconds);
+        agent.enable_recording = Some(body.enable_recording);
         agent.current_status = Some(AgentStatus::Draft);
         agent.is_sandbox = Some(false);
         agent.created_at = Some(now.clone());

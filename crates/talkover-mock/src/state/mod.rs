@@ -324,8 +324,7 @@ impl Request<'_> {
                         // An enum value the reference does not list is refused as the API does, wherever
                         // the types hold one: the handler does not name its enum fields.
                         for path in incoming.undocumented_values() {
-                            let field = path.strip_prefix("body.").or_else(|| path.strip_prefix("query."));
-                            refused.selected(field.unwrap_or(&path));
+                            refused.selected(unprefixed(&path));
                         }
                         for (field, bound, in_query) in &beyond_bounds {
                             if let Some(rule) = self.rule_at_bound(field, *bound, *in_query, &body, &query) {
