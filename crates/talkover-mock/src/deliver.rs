@@ -5,7 +5,8 @@
 //! webhook has a secret, the header [`SIGNATURE_HEADER`]: the HMAC-SHA256 of the exact body under the
 //! secret, in lowercase hex (`talkover_core::webhook_delivery::sign`). Every attempt is logged on the
 //! webhook (status, HTTP status, latency, error); a failed one is tried again, up to the webhook's
-//! `max_retries` times, each within the webhook's `timeout`.
+//! `max_retries` times, each within the webhook's `timeout`, for as long as the webhook exists and is
+//! enabled.
 //!
 //! The same thread ticks the emulator's clock every [`TICK`], so that calls progress and their events
 //! are delivered with no request to drive them. Each webhook has its own queue: it receives its events
@@ -225,6 +226,16 @@ async fn deliver(mut job: Job, state: Weak<Mutex<State>>) {
     let body = Bytes::from(serde_json::to_vec(&job.payload).unwrap_or_default());
     let retries = job.max_retries.min(MAX_RETRIES);
     for n in 0..=retries {
+        // A webhook disabled or deleted since the event was queued receives nothing more of it, retries
+        // included. A test delivery, which its caller waits for, goes as asked.
+        if job.waiter.is_none() {
+            let Some(shared) = state.upgrade() else { return };
+            let mut locked = lock(&shared);
+            if !locked.delivers_to(&job.webhook_id) {
+                locked.withdraw(&job);
+                return;
+            }
+        }
         let started = Instant::now();
         let timeout = job.timeout.clamp(Duration::from_millis(1), MAX_TIMEOUT);
         let mut attempt = match tokio::time::timeout(timeout, send(&job, body.clone())).await {

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use http::{HeaderValue, StatusCode};
 use serde_json::{json, Value};
@@ -157,20 +157,38 @@ const RATE_WINDOW: Duration = Duration::from_secs(60);
 pub const CONTROL_PREFIX: &str = "/_emulator/";
 
 struct RateWindow {
-    started: Instant,
-    /// When the window ends, in seconds since the epoch.
+    /// When the window ends, in seconds since the epoch: the window ends there exactly, so that the
+    /// `X-RateLimit-Reset` and `Retry-After` it gives are never a moment before its true end.
     reset_at: u64,
     count: u32,
 }
 
 impl RateWindow {
+    /// A window from now, ending a minute after the whole second it starts in (as a limiter keeping whole
+    /// seconds does), so that its end is the `X-RateLimit-Reset` it reports.
     fn new() -> Self {
-        Self { started: Instant::now(), reset_at: unix_now() + RATE_WINDOW.as_secs(), count: 0 }
+        Self { reset_at: window_end_from(unix_now_ms()), count: 0 }
+    }
+
+    fn is_over(&self, now_ms: u64) -> bool {
+        now_ms >= self.reset_at.saturating_mul(1000)
+    }
+
+    /// Whole seconds from `now_ms` to the window's end, rounded up (at least 1): waiting them, a client
+    /// arrives in the next window.
+    fn seconds_left(&self, now_ms: u64) -> u64 {
+        self.reset_at.saturating_mul(1000).saturating_sub(now_ms).div_ceil(1000).max(1)
     }
 }
 
-fn unix_now() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or_default()
+/// The end of a window that starts at `now_ms`, in seconds since the epoch: a minute after the whole second
+/// it starts in.
+fn window_end_from(now_ms: u64) -> u64 {
+    now_ms / 1000 + RATE_WINDOW.as_secs()
+}
+
+fn unix_now_ms() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or_default()
 }
 
 /// How a request stands against the rate limit.
@@ -411,11 +429,12 @@ impl Emulator {
         let exempt = is_health(request);
         let mut window = lock(&self.rate);
         let limit = self.rate_limit.unwrap_or(DEFAULT_RATE_LIMIT);
-        if window.started.elapsed() >= RATE_WINDOW {
+        let now_ms = unix_now_ms();
+        if window.is_over(now_ms) {
             if exempt {
                 // The window is over: a whole one lies ahead, which only a counted request starts.
-                let reset_at = unix_now() + RATE_WINDOW.as_secs();
-                let reset_in = RATE_WINDOW.as_secs();
+                let ahead = RateWindow { reset_at: window_end_from(now_ms), count: 0 };
+                let (reset_at, reset_in) = (ahead.reset_at, ahead.seconds_left(now_ms));
                 return Some(RateCount { limit, remaining: limit, reset_at, reset_in, exceeded: false });
             }
             *window = RateWindow::new();
@@ -427,7 +446,7 @@ impl Emulator {
             limit,
             remaining: limit.saturating_sub(window.count),
             reset_at: window.reset_at,
-            reset_in: window.reset_at.saturating_sub(unix_now()).max(1),
+            reset_in: window.seconds_left(now_ms),
             exceeded: !exempt && self.rate_limit.is_some_and(|limit| window.count > limit),
         })
     }
@@ -512,10 +531,8 @@ impl Emulator {
         let (op, params) = match fixture::route(method, path) {
             Route::Found { operation, params } => (operation, params),
             Route::WrongMethod => {
-                let mut reply = Reply::new(
-                    405,
-                    json!({ "message": format!("The {method} method is not supported for route {path}.") }),
-                );
+                // The API's error envelope, as its 404 for a route that is not one.
+                let mut reply = Reply::fail(405, &format!("The {method} method is not supported for route {path}."));
                 // RFC 9110, 15.5.6: a 405 says which methods the path has.
                 reply.headers.push((http::header::ALLOW.to_string(), allowed_methods(path)));
                 return Ok(reply);
@@ -720,4 +737,25 @@ fn as_get(request: &HttpRequest) -> HttpRequest {
     *get.uri_mut() = request.uri().clone();
     *get.headers_mut() = request.headers().clone();
     get
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A client that waits what `Retry-After` says arrives once the window is over, wherever in a second
+    /// the window began and the 429 was answered; and the wait is never a second more than needed.
+    #[test]
+    fn retry_after_never_ends_before_the_window() {
+        for started_ms in (1_000_000..1_001_000).step_by(37) {
+            let window = RateWindow { reset_at: window_end_from(started_ms), count: 0 };
+            let length = window.reset_at * 1000 - started_ms;
+            assert!((59_001..=60_000).contains(&length), "a minute, less what the start second had run: {length}");
+            for answered_ms in (started_ms..window.reset_at * 1000).step_by(997) {
+                let wait = window.seconds_left(answered_ms);
+                assert!(window.is_over(answered_ms + wait * 1000), "{started_ms} {answered_ms}: {wait}");
+                assert!(!window.is_over(answered_ms + wait * 1000 - 1000) || wait == 1, "{started_ms} {answered_ms}");
+            }
+        }
+    }
 }

@@ -26,6 +26,9 @@ use talkover_mock::{Faults, Server};
 fn campaigns_follow_their_status_rules() {
     let (_server, client) = common::start_blocking();
     let agent = client.agents().create(agent("Campaigner")).unwrap();
+    // A campaign's calls go out through its agent, which must be published.
+    client.agents().update_voice(&agent.id, voice()).unwrap();
+    client.agents().publish(&agent.id).unwrap();
 
     let created = client.execute(CreateCampaign::new(campaign(&agent.id))).unwrap();
     assert_eq!(created.status, CampaignStatus::Draft);
@@ -592,6 +595,9 @@ fn unknown_routes_and_methods_are_refused() {
     let wrong_method = send("PATCH", "/api/v1/agents");
     assert_eq!(wrong_method.status(), 405);
     assert_eq!(wrong_method.headers().get("allow").map(|v| v.to_str().unwrap()), Some("GET, HEAD, POST"));
+    // In the API's error envelope, as the 404 of a path that is no route.
+    let body: serde_json::Value = serde_json::from_slice(wrong_method.body()).unwrap();
+    assert_eq!(body["success"], false, "{body}");
     let on_an_action = send("GET", "/api/v1/agents/some-agent/actions/some-action");
     assert_eq!(on_an_action.status(), 405);
     assert_eq!(on_an_action.headers().get("allow").map(|v| v.to_str().unwrap()), Some("DELETE"));

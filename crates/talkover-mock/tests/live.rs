@@ -27,9 +27,10 @@ use talkover::http::HeaderMap;
 use talkover::time::Date;
 use talkover::webhooks::{
     AgentWebhookEvent, CampaignWebhookChanges, CampaignWebhookEvent, CreateCampaignWebhook, CreateWebhook,
-    DeleteCampaignWebhook, DeliveryStatus, GetCampaignWebhook, GetWebhookDetails, ListCampaignWebhookLogs,
-    ListCampaignWebhooks, ListWebhookLogs, NewAgentWebhook, NewCampaignWebhook, RetryWebhookLog, TestCampaignWebhook,
-    TestWebhook, ToggleCampaignWebhook, ToggleWebhookStatus, UpdateCampaignWebhook, WebhookHttpMethod, WebhookStatus,
+    DeleteCampaignWebhook, DeleteWebhook, DeliveryStatus, GetCampaignWebhook, GetWebhookDetails,
+    ListCampaignWebhookLogs, ListCampaignWebhooks, ListWebhookLogs, NewAgentWebhook, NewCampaignWebhook,
+    RetryWebhookLog, TestCampaignWebhook, TestWebhook, ToggleCampaignWebhook, ToggleWebhookStatus,
+    UpdateCampaignWebhook, WebhookHttpMethod, WebhookStatus,
 };
 use talkover::ErrorKind;
 use talkover_core::webhook_delivery::{verify_delivery, SignatureError, WebhookDelivery};
@@ -660,6 +661,63 @@ fn webhook_logs_record_attempts_and_a_retry_resends() {
     let again = client.execute(RetryWebhookLog::new(&agent, &webhook.id, &retry.log_id)).unwrap_err();
     assert_api(&again, 422, ErrorKind::Validation, "Log cannot be retried");
     assert_eq!(api(&again).code.as_deref(), Some("LOG_NOT_RETRIABLE"));
+    // Nor is an earlier attempt of the delivery that succeeded: the target would get it twice.
+    let first = logs.iter().find(|l| l.attempt == 1).unwrap();
+    let twice = client.execute(RetryWebhookLog::new(&agent, &webhook.id, &first.id)).unwrap_err();
+    assert_eq!(api(&twice).code.as_deref(), Some("LOG_NOT_RETRIABLE"));
+}
+
+#[test]
+fn a_retried_attempt_is_numbered_after_the_last_attempt_of_its_delivery() {
+    let (_server, client) = stopped_clock();
+    let receiver = Receiver::start();
+    receiver.answer_with(500);
+    let agent = published_agent(&client, "Numbered");
+    let hook = NewAgentWebhook::new("Down", receiver.url(), [AgentWebhookEvent::PhoneCallStarted]).max_retries(1);
+    let webhook = client.execute(CreateWebhook::new(&agent, hook)).unwrap();
+    client.execute(MakeCall::new(&agent, NewCall::new("+15550001234"))).unwrap();
+    let logs = poll_logs(&client, &agent, &webhook.id, |logs| logs.len() == 2);
+    // The second attempt, then the first, retried while the target still fails: attempts 3 and 4.
+    let first = logs.iter().find(|l| l.attempt == 1).unwrap().id.clone();
+    let second = logs.iter().find(|l| l.attempt == 2).unwrap().id.clone();
+    let mut numbers = Vec::new();
+    for log in [second, first] {
+        let retry = client.execute(RetryWebhookLog::new(&agent, &webhook.id, &log)).unwrap();
+        let logs = poll_logs(&client, &agent, &webhook.id, |logs| {
+            logs.iter().any(|l| l.id == retry.log_id && l.status == DeliveryStatus::Failed)
+        });
+        numbers.push(logs.iter().find(|l| l.id == retry.log_id).unwrap().attempt);
+    }
+    assert_eq!(numbers, [3, 4]);
+}
+
+#[test]
+fn a_webhook_disabled_or_deleted_while_retried_receives_no_more_attempts() {
+    let (_server, client) = stopped_clock();
+    let agent = published_agent(&client, "Cut off");
+    let (to_disable, to_delete) = (Receiver::start(), Receiver::start());
+    let mut webhooks = Vec::new();
+    for receiver in [&to_disable, &to_delete] {
+        receiver.answer_with(500);
+        // Ten retries, 0.2 s apart and growing: about eleven seconds of attempts if nothing stops them.
+        let hook =
+            NewAgentWebhook::new("Failing", receiver.url(), [AgentWebhookEvent::PhoneCallStarted]).max_retries(10);
+        webhooks.push(client.execute(CreateWebhook::new(&agent, hook)).unwrap().id);
+    }
+    client.execute(MakeCall::new(&agent, NewCall::new("+15550001234"))).unwrap();
+    to_disable.wait_for(1);
+    to_delete.wait_for(1);
+    client.execute(ToggleWebhookStatus::new(&agent, &webhooks[0])).unwrap();
+    client.execute(DeleteWebhook::new(&agent, &webhooks[1])).unwrap();
+    let at_cut = (to_disable.received.lock().unwrap().len(), to_delete.received.lock().unwrap().len());
+
+    // Four more retries would fall in the next three seconds; at most one attempt under way when the
+    // webhook changed may still arrive.
+    std::thread::sleep(Duration::from_secs(3));
+    let after = (to_disable.received.lock().unwrap().len(), to_delete.received.lock().unwrap().len());
+    assert!(after.0 <= at_cut.0 + 1 && after.1 <= at_cut.1 + 1, "attempts went on: {at_cut:?} then {after:?}");
+    let logs = client.execute(ListWebhookLogs::new(&agent, &webhooks[0])).unwrap().items;
+    assert!(logs.len() <= after.0, "no attempt is logged that was not made: {logs:?}");
 }
 
 fn poll_logs(
@@ -763,6 +821,53 @@ fn a_failed_agent_webhook_delivery_keeps_the_status_its_target_answered() {
     assert!(api(&refused).message.as_deref().is_some_and(|m| m.starts_with("Webhook test failed: cannot connect")));
     let logs = poll_logs(&client, &agent, &webhook.id, |l| l.len() == 2);
     assert_eq!((logs[0].status.clone(), logs[0].http_status), (DeliveryStatus::Failed, None));
+}
+
+#[test]
+fn a_campaign_of_an_unpublished_agent_takes_no_call_and_dials_none_until_it_is_published() {
+    let (server, client) = stopped_clock();
+    let agent = published_agent(&client, "Paused agent");
+    // The campaign starts tomorrow on the emulator's clock, so that its call waits for the date.
+    let now = talkover::time::DateTime::new(&server.clock_now()).unwrap().unix_timestamp();
+    let tomorrow = talkover::time::DateTime::from_unix_timestamp(now + 86_400).unwrap().date();
+    let campaign =
+        NewCampaign::new(NewCampaignRequired { start_date: tomorrow, ..always_on_required(&agent, "Waits") });
+    let id = client.execute(CreateCampaign::new(campaign.max_retries(0))).unwrap().id;
+    client.execute(UpdateCampaignStatus::new(&id, CampaignStatus::Active)).unwrap();
+    client.execute(MakeCampaignCall::new(&id, NewCampaignCall::new("+15550001234"))).unwrap();
+    client.agents().unpublish(&agent).unwrap();
+
+    // A new call is refused with the page's 403; the one queued before waits past its time, not dialled.
+    let refused = client.execute(MakeCampaignCall::new(&id, NewCampaignCall::new("+15550002345"))).unwrap_err();
+    assert_api(&refused, 403, ErrorKind::Forbidden, "Cannot make calls for this campaign");
+    server.advance_clock(Duration::from_secs(2 * 86_400));
+    let waiting = client.execute(GetCampaign::new(&id)).unwrap().calls.unwrap_or_default();
+    assert_eq!(waiting.iter().map(|c| c.status.clone()).collect::<Vec<_>>(), [CallStatus::Scheduled]);
+    assert!(statuses(&client, &agent).is_empty(), "no call went out through the unpublished agent");
+
+    // Published again, the agent dials it.
+    client.agents().publish(&agent).unwrap();
+    server.advance_clock(Duration::from_secs(10));
+    assert_eq!(statuses(&client, &agent), [("+15550001234".to_owned(), CallStatus::Completed, 2)]);
+}
+
+#[test]
+fn a_campaign_with_a_call_under_way_is_not_deleted_and_once_deleted_its_calls_are_gone() {
+    let (server, client) = stopped_clock();
+    let agent = published_agent(&client, "Long calls");
+    let id = client.execute(CreateCampaign::new(always_on(&agent, "Deleted").max_retries(0))).unwrap().id;
+    client.execute(UpdateCampaignStatus::new(&id, CampaignStatus::Active)).unwrap();
+    // A number ending 5555 is answered and talks for an hour of the emulator's time.
+    client.execute(MakeCampaignCall::new(&id, NewCampaignCall::new("+15550005555"))).unwrap();
+    server.advance_clock(Duration::from_secs(10));
+    client.execute(UpdateCampaignStatus::new(&id, CampaignStatus::Paused)).unwrap();
+    let busy = client.execute(talkover::campaigns::DeleteCampaign::new(&id)).unwrap_err();
+    assert_api(&busy, 409, ErrorKind::Conflict, "Campaign has active calls in progress");
+
+    server.advance_clock(Duration::from_secs(3600));
+    assert_eq!(statuses(&client, &agent).len(), 1, "the call ended and is listed");
+    client.execute(talkover::campaigns::DeleteCampaign::new(&id)).unwrap();
+    assert!(statuses(&client, &agent).is_empty(), "the campaign's calls went with it");
 }
 
 #[test]
@@ -881,6 +986,27 @@ fn a_campaign_webhook_taking_call_events_gets_those_of_its_calls() {
     assert_eq!(only_campaign, ["campaign_call.completed"]);
 }
 
+#[test]
+fn a_campaign_calls_start_names_the_call_its_end_names() {
+    let (server, client) = stopped_clock();
+    let receiver = Receiver::start();
+    let agent = published_agent(&client, "Named");
+    let id = client.execute(CreateCampaign::new(always_on(&agent, "Named calls").max_retries(0))).unwrap().id;
+    let events = [CampaignWebhookEvent::CampaignCallStarted, CampaignWebhookEvent::CampaignCallCompleted];
+    client.execute(CreateCampaignWebhook::new(&id, NewCampaignWebhook::new("Hook", receiver.url(), events))).unwrap();
+    client.execute(UpdateCampaignStatus::new(&id, CampaignStatus::Active)).unwrap();
+    client.execute(MakeCampaignCall::new(&id, NewCampaignCall::new("+15550001234"))).unwrap();
+    server.advance_clock(Duration::from_secs(10));
+
+    let received = receiver.wait_for(2);
+    let call_of = |event: &str| received.iter().find(|r| r.event() == event).map(|r| r.json()["call_id"].clone());
+    let started = call_of("campaign_call.started").expect("the start was delivered");
+    assert!(started.is_string(), "{started}");
+    assert_eq!(Some(started.clone()), call_of("campaign_call.completed"));
+    let listed = client.execute(ListCalls::new().agent_id(&agent)).unwrap().items;
+    assert_eq!(listed.iter().map(|c| json!(c.id)).collect::<Vec<_>>(), [started]);
+}
+
 /// One jump of the clock past several cooldowns plays the retries out as if that time had passed step by
 /// step: a contact that never answers is dialled once and retried `max_retries` times, each retry at its
 /// time, as advancing an hour at a time does.
@@ -945,6 +1071,40 @@ fn a_finished_call_is_paid_from_the_balance() {
     server.advance_clock(Duration::from_secs(10));
     // The answered call talked 2 s: 2 / 60 of 0.0855, rounded up to 0.0029. The busy one costs nothing.
     assert_eq!(balance_in_ten_thousandths(&client), before - 29);
+}
+
+#[test]
+fn a_call_past_the_balance_is_refused_with_the_pages_402_and_a_test_call_still_goes() {
+    let (server, client) = stopped_clock();
+    let agent = published_agent(&client, "Spender");
+    client.execute(talkover::auto_topup::DisableAutoTopup::new()).unwrap();
+    // Long calls (an hour each, about 5.13 of credit) until the balance is spent: bounded by what it holds.
+    let calls = balance_in_ten_thousandths(&client) / 51_300 + 1;
+    assert!(calls < 200, "a balance of {} ten-thousandths", balance_in_ten_thousandths(&client));
+    for n in 0..calls {
+        client.execute(MakeCall::new(&agent, NewCall::new(format!("+1555{n:03}5555")))).unwrap();
+    }
+    server.advance_clock(Duration::from_secs(3700));
+    assert!(balance_in_ten_thousandths(&client) <= 0, "the calls that happened are owed");
+
+    let refused = client.execute(MakeCall::new(&agent, NewCall::new("+15550009876"))).unwrap_err();
+    assert_eq!(refused.kind(), ErrorKind::PaymentRequired);
+    assert_eq!(api(&refused).code.as_deref(), Some("INSUFFICIENT_CREDITS"));
+    client.execute(MakeCall::new(&agent, NewCall::new("+15550009876").is_testing(true))).unwrap();
+}
+
+#[test]
+fn the_pages_search_example_with_an_unescaped_plus_finds_the_number() {
+    let (server, client) = stopped_clock();
+    let agent = published_agent(&client, "Searched");
+    client.execute(MakeCall::new(&agent, NewCall::new("+15550009876"))).unwrap();
+    // As list-calls and get-agent-calls write it: the `+` unescaped, which a query string reads as a space.
+    for path in ["/api/v1/calls?search=+15550009876", &format!("/api/v1/agents/{agent}/calls?search=+15550009876")] {
+        let answer = plain(&server, "GET", path, None);
+        assert_eq!(answer.status, 200, "{path}: {}", answer.body);
+        let found: Vec<&Value> = answer.body["data"].as_array().unwrap().iter().map(|c| &c["to"]).collect();
+        assert_eq!(found, [&json!("+15550009876")], "{path}");
+    }
 }
 
 #[test]

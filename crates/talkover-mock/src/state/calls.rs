@@ -151,12 +151,22 @@ pub(super) struct Placing {
     /// The campaign call it dials, for a call a campaign places: linked before its first event, so that a
     /// campaign webhook taking call events gets every one.
     pub(super) campaign_call_id: Option<String>,
+    /// The call's id when its caller has told it already (a campaign's `campaign_call.started` names it).
+    pub(super) id: Option<String>,
 }
 
 impl Placing {
     /// A call to `to`, made and placed at `placed_ms`, with nothing else asked of it.
     pub(super) fn at(to: String, placed_ms: i64) -> Self {
-        Self { to, is_testing: false, context: None, created_ms: placed_ms, placed_ms, campaign_call_id: None }
+        Self {
+            to,
+            is_testing: false,
+            context: None,
+            created_ms: placed_ms,
+            placed_ms,
+            campaign_call_id: None,
+            id: None,
+        }
     }
 }
 
@@ -196,6 +206,12 @@ impl State {
             let details = json!({ "agent_id": make.agent_id });
             return Err(Reply::error_object(400, "AGENT_INACTIVE", "Agent is not published", Some(details)));
         }
+        // A billed call needs credit left (calls that already happened may have taken the balance below
+        // zero); a test call is free.
+        if !body.is_testing.unwrap_or(false) && !self.has_credit() {
+            let message = "Account has insufficient credits to place this call";
+            return Err(Reply::error_object(402, "INSUFFICIENT_CREDITS", message, None));
+        }
         // A delayed call is made now and placed `delay_seconds` later: its whole progression waits.
         let created_ms = self.live.clock.now_ms();
         let delay_ms = i64::from(body.delay_seconds.unwrap_or(0)).saturating_mul(1000);
@@ -206,6 +222,7 @@ impl State {
             created_ms,
             placed_ms: created_ms.saturating_add(delay_ms),
             campaign_call_id: None,
+            id: None,
         };
         let call = self.place_call(index, placing);
         let mut placed = PlacedCall::new(call.id, call.to, call.status, call.created_at);
@@ -216,7 +233,7 @@ impl State {
     /// Makes a call from an agent: it starts `initiated` and progresses from when it is placed. Emits its
     /// start if it is placed already (otherwise [`State::progress_calls`] does, when it is).
     pub(super) fn place_call(&mut self, index: usize, placing: Placing) -> Call {
-        let Placing { to, is_testing, context, created_ms, placed_ms, campaign_call_id } = placing;
+        let Placing { to, is_testing, context, created_ms, placed_ms, campaign_call_id, id } = placing;
         let agent = &self.agents[index].agent;
         let from = agent
             .phone_numbers
@@ -229,7 +246,7 @@ impl State {
         summary.label = agent.label.clone();
         let agent_id = agent.id.as_str().to_owned();
         let now = crate::clock::timestamp(created_ms);
-        let id = self.new_id();
+        let id = id.unwrap_or_else(|| self.new_id());
         let sid = format!("CA{:032x}", self.next_id);
         let outcome = Outcome::of(&to);
         let mut call = Call::new(id, sid, from, to, Direction::Outbound, CallStatus::Initiated, now);
@@ -239,7 +256,13 @@ impl State {
         call.agent = Some(summary);
         let mut progress = Progress::new(outcome, placed_ms);
         let started = progress.start_due(self.live.clock.now_ms());
-        let entry = CallEntry { call: call.clone(), ended_at: None, context, progress };
+        let entry = CallEntry {
+            call: call.clone(),
+            ended_at: None,
+            context,
+            progress,
+            campaign_call_id: campaign_call_id.clone(),
+        };
         let data = call_data(&entry);
         self.calls.push(entry);
         if let Some(campaign_call_id) = campaign_call_id {

@@ -1,12 +1,14 @@
 //! Campaigns, with their status rules and campaign calls. A campaign call is queued by make-campaign-call
-//! and dialled on the emulator's clock while its campaign is `active` and inside its schedule (start and
-//! end dates, days of the week, call hours, read on the clock of the campaign's time zone); it then progresses as an agent's call does (the
+//! and dialled on the emulator's clock while its campaign is `active`, its agent published, and inside its
+//! schedule (start and end dates, days of the week, call hours, read on the clock of the campaign's time
+//! zone); it then progresses as an agent's call does (the
 //! number decides the outcome), and a call that does not connect is tried again after the campaign's
 //! cooldown while it has retries left. Each step emits the campaign webhooks' events.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde_json::{json, Map, Value};
+use talkover_core::agents::AgentStatus;
 use talkover_core::calls::{AgentSummary, CallStatus, CampaignCall, MakeCampaignCall, QueuedCampaignCall};
 use talkover_core::campaigns::{
     Campaign, CampaignChanges, CampaignRequired, CampaignStats, CampaignStatus, CampaignStatusChange, CampaignSummary,
@@ -18,7 +20,7 @@ use talkover_core::webhooks::CampaignWebhookEvent;
 
 use super::calls::{Outcome, Placing};
 use super::zones::Zone;
-use super::{is_phone_number, search_term, Answer, Request, State};
+use super::{is_phone_number, search_term, AgentEntry, Answer, Request, State};
 
 use crate::reply::{merge, paginate, to_json, Invalid, Reply};
 
@@ -206,12 +208,19 @@ impl State {
         if self.campaigns[index].status == CampaignStatus::Active {
             return Err(Reply::fail(403, "Cannot delete active campaign"));
         }
+        // A paused campaign may still have calls under way that it dialled before (delete-campaign's 409).
+        if self.campaigns[index].calls.iter().flatten().any(|c| c.status.is_active()) {
+            return Err(Reply::fail(409, "Campaign has active calls in progress"));
+        }
         let campaign = self.campaigns.remove(index);
         self.inherited_cooldowns.remove(campaign.id.as_str());
         self.gone.insert(campaign.id.as_str().to_owned());
         for call in campaign.calls.iter().flatten() {
             self.live.campaign_call_extras.remove(call.id.as_str());
         }
+        // The campaign's calls go with it, from the call lists too (its notes: all associated calls).
+        let dialled: HashSet<&str> = campaign.calls.iter().flatten().map(|c| c.id.as_str()).collect();
+        self.calls.retain(|entry| entry.campaign_call_id.as_deref().is_none_or(|id| !dialled.contains(id)));
         Ok(Reply::ack("Campaign deleted successfully"))
     }
 
@@ -229,6 +238,11 @@ impl State {
         let body = req.valid::<MakeCampaignCall>()?.body;
         if self.campaigns[index].status != CampaignStatus::Active {
             return Err(Reply::fail_code(400, "Campaign is not active", "CAMPAIGN_NOT_ACTIVE"));
+        }
+        // The call goes out through the campaign's agent, which must be published (unpublish-agent: no new
+        // outbound calls until it is published again; deleting an agent needs it unpublished first).
+        if !self.publishes(self.campaigns[index].agent_id.as_str()) {
+            return Err(Reply::fail(403, "Cannot make calls for this campaign"));
         }
         let campaign_id = self.campaigns[index].id.clone();
         let calls = self.campaigns[index].calls.get_or_insert_with(Vec::new);
@@ -302,7 +316,11 @@ impl State {
             if campaign.status != CampaignStatus::Active {
                 continue;
             }
-            let Some(agent) = self.agents.iter().position(|a| a.agent.id == campaign.agent_id) else { continue };
+            // Calls wait while the agent is not published (or gone): they are dialled once it is again.
+            let published = |a: &AgentEntry| a.agent.current_status == Some(AgentStatus::Published);
+            let Some(agent) = self.agents.iter().position(|a| a.agent.id == campaign.agent_id && published(a)) else {
+                continue;
+            };
             // Since the last tick, the campaign's hours may have opened (and closed again, when the clock
             // jumped): a call due by then is dialled when they first opened after it became due.
             let open_since_last_tick = next_open(campaign, last_tick_ms, now_ms);
@@ -333,17 +351,25 @@ impl State {
                     continue;
                 }
                 call.status = CallStatus::Initiated;
-                to_place.push((agent, call.id.as_str().to_owned(), call.to.clone(), placed_ms));
+                to_place.push((agent, call.id.as_str().to_owned(), call.to.clone(), placed_ms, events.len()));
                 let data = campaign_call_data(call, &self.live.campaign_call_extras);
                 events.push((campaign.id.as_str().to_owned(), CampaignWebhookEvent::CampaignCallStarted, data));
             }
+        }
+        // Each call placed is named in its campaign call's start (`call_id`, as in the events that follow).
+        let mut ids = Vec::with_capacity(to_place.len());
+        for &(.., started) in &to_place {
+            let id = self.new_id();
+            events[started].2.insert("call_id".into(), json!(id));
+            ids.push(id);
         }
         // A campaign call's start is told before its call's own events (`include_call_events`).
         for (campaign_id, event, data) in events.drain(..) {
             self.emit_campaign(&campaign_id, event, &data);
         }
-        for (agent, campaign_call_id, to, placed_ms) in to_place {
+        for ((agent, campaign_call_id, to, placed_ms, _), id) in to_place.into_iter().zip(ids) {
             let mut placing = Placing::at(to, placed_ms);
+            placing.id = Some(id);
             if let Some(extras) = self.live.campaign_call_extras.get(&campaign_call_id) {
                 placing.context = extras.context.clone();
                 placing.is_testing = extras.is_testing;
@@ -507,6 +533,13 @@ pub(crate) struct Dial {
 }
 
 impl State {
+    /// Whether the agent exists and is published, so that calls can go out through it.
+    fn publishes(&self, agent_id: &str) -> bool {
+        self.agents
+            .iter()
+            .any(|a| a.agent.id.as_str() == agent_id && a.agent.current_status == Some(AgentStatus::Published))
+    }
+
     /// The campaign whose call `call_id` dials, if a campaign placed it.
     pub(super) fn campaign_of_call(&self, call_id: &str) -> Option<String> {
         let dial = self.live.dials.iter().find(|d| d.call_id == call_id)?;

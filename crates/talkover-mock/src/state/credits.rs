@@ -137,6 +137,11 @@ impl State {
         }
     }
 
+    /// Whether the balance is above zero, so that a billed call may be placed (make-call's 402).
+    pub(crate) fn has_credit(&self) -> bool {
+        self.credits.balance > 0
+    }
+
     /// Charges a finished call: its talk time at the reference's example rate of 0.0855 a minute
     /// (get-agent-pricing-summary's `estimated_cost_per_minute`), counted per started second and rounded
     /// up to the ten-thousandth (the unit of the balance).

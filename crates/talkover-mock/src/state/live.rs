@@ -154,6 +154,27 @@ impl State {
         self.live.last_tick_ms = self.live.clock.now_ms();
     }
 
+    /// Whether the webhook still receives deliveries: it exists and is enabled (toggle-webhook-status: a
+    /// disabled webhook receives no events; delete-webhook: a deleted one receives none).
+    pub(crate) fn delivers_to(&self, webhook_id: &str) -> bool {
+        let agent_hook = self.agents.iter().flat_map(|a| a.webhooks.iter()).find(|w| w.id.as_str() == webhook_id);
+        match agent_hook {
+            Some(hook) => hook.enabled,
+            None => self.live.campaign_hooks.iter().any(|w| w.id.as_str() == webhook_id && w.enabled != Some(false)),
+        }
+    }
+
+    /// Closes the queued entry of a delivery that will not be attempted, because its webhook was disabled
+    /// (a deleted webhook's logs are gone with it).
+    pub(crate) fn withdraw(&mut self, job: &Job) {
+        let Some(id) = &job.log_id else { return };
+        let queued = self.live.logs.get_mut(&job.webhook_id).and_then(|logs| logs.iter_mut().find(|l| &l.id == id));
+        if let Some(queued) = queued {
+            queued.status = "failed";
+            queued.error = Some("not sent: the webhook is disabled".to_owned());
+        }
+    }
+
     /// Logs one delivery attempt on its webhook (filling in a queued retry's entry when there is one).
     pub(crate) fn record_attempt(&mut self, job: &Job, number: u32, attempt: &Attempt, last: bool) {
         let now = self.live.clock.timestamp();

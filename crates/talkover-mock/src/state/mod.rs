@@ -225,6 +225,8 @@ struct CallEntry {
     /// The caller's own data, sent back in every webhook event of the call.
     context: Option<Map<String, Value>>,
     progress: calls::Progress,
+    /// The campaign call it dials, for a call a campaign placed (deleting the campaign removes it).
+    campaign_call_id: Option<String>,
 }
 
 /// Everything the emulator remembers.
@@ -512,9 +514,12 @@ fn remove_by_id<T: HasId>(items: &mut Vec<T>, id: &str, not_found: impl FnOnce()
     Ok(items.remove(position))
 }
 
-/// A list's search text, lowercased for a case-blind match; an empty one filters nothing.
+/// A list's search text, trimmed and lowercased for a case-blind match; an empty one filters nothing.
+///
+/// Trimmed, as the API trims its input: the pages' own example `?search=+1234567890` sends the `+` unescaped,
+/// which a query string reads as a space, and the number is still found.
 fn search_term(search: Option<&str>) -> Option<String> {
-    search.map(str::to_lowercase).filter(|s| !s.is_empty())
+    search.map(|s| s.trim().to_lowercase()).filter(|s| !s.is_empty())
 }
 
 fn now() -> Timestamp {

@@ -189,8 +189,7 @@ fn matches_search(number: &PhoneNumber, search: &str) -> bool {
 impl State {
     pub(super) fn list_phone_numbers(&mut self, req: &Request<'_>) -> Answer {
         let q = req.valid::<ListPhoneNumbers>()?.query;
-        // A `+` written unencoded in the query arrives as a space: the search is trimmed.
-        let search = search_term(q.search.as_deref().map(str::trim));
+        let search = search_term(q.search.as_deref());
         let numbers: Vec<&PhoneNumber> = self
             .phone_numbers
             .entries

@@ -233,13 +233,23 @@ impl State {
         let Some(original) = logs.into_iter().flatten().find(|l| l.id == log_id).cloned() else {
             return Err(documented(req, 404, Some("log"), "Webhook log not found."));
         };
-        if !enabled || matches!(original.status, "success" | "pending") {
+        // Every attempt at the same delivery (its event and payload, which carries the event's time): one
+        // that succeeded or is still waiting makes the delivery not retriable, and a new attempt is
+        // numbered after the last.
+        let same: Vec<&crate::deliver::LogEntry> = logs
+            .into_iter()
+            .flatten()
+            .filter(|l| l.event == original.event && l.request_payload == original.request_payload)
+            .collect();
+        let done = same.iter().any(|l| matches!(l.status, "success" | "pending"));
+        if !enabled || done || matches!(original.status, "success" | "pending") {
             return Err(Reply::fail_code(422, "Log cannot be retried", "LOG_NOT_RETRIABLE"));
         }
+        let next_attempt = same.iter().map(|l| l.attempt).max().unwrap_or(original.attempt) + 1;
         let payload = original.resend.map(|r| r.payload).unwrap_or(original.request_payload);
         let target = Target { webhook_id, url, timeout: *timeout, max_retries: 0 };
         let job = self.live.job(&target, original.event, payload);
-        let (new_id, queued_at) = self.queue_logged(job, original.attempt + 1);
+        let (new_id, queued_at) = self.queue_logged(job, next_attempt);
         let mut retry = WebhookRetry::new(new_id, original.id);
         retry.queued_at = Some(queued_at.into());
         Ok(Reply::data(200, Some(message), retry))
