@@ -126,18 +126,68 @@ Exit codes:
   2   wrong arguments
   3   refused before sending (a parameter does not fit the operation, no token)
   4   401 or 403: the token is missing, wrong or not allowed
-  5   404: not found
+  5   404: not found (calls wait: the call is not among the agent's calls)
   6   409: conflict
   7   400 or 422: the API rejected the request's content
   8   429: rate limited, retries exhausted
   9   5xx: server error, retries exhausted
   10  transport: the API could not be reached
-  11  the answer was not the documented one (decode, unsuccessful, other status)
+  11  the answer was not the documented one (decode, unsuccessful, other status); a success answer the
+      types cannot read is written to standard output when it is JSON, and its start shown otherwise
   12  campaigns import: some rows failed (run it again to retry them)
   13  webhooks verify: the signature does not verify
   14  campaigns import: every valid row is queued, some rows are invalid (fix them in the file)
   15  calls wait: the call had not ended when --max-wait passed
-With --output json, an error is one line of JSON on standard error: {\"error\": {\"kind\", \"exit_code\", \"message\", …}}.";
+A request that is not safe to repeat (make-call, create-…, purchase-credits, …) that failed in a way
+that leaves open whether it took effect (a 5xx or 408 answer, a timeout, a lost connection) says so:
+check before running it again.
+With --output json, an error is one line of JSON on standard error, argument errors included:
+{\"error\": {\"kind\", \"exit_code\", \"message\", …}}, with \"outcome_unknown\": true for such a request.";
+
+/// Where webhooks are listed, created and changed: under the agent or campaign they belong to.
+const WEBHOOK_MANAGEMENT: &str = "\
+Webhooks are managed under the agent or campaign they belong to:
+  talkover agents list-webhooks AGENT_ID        (also create-webhook, update-webhook, delete-webhook, …)
+  talkover campaigns list-webhooks CAMPAIGN_ID  (also create-webhook, update-webhook, delete-webhook, …)
+`talkover operations` lists every webhook command.";
+
+/// Points an unknown `webhooks` command (`webhooks list`) to where webhooks are managed, instead of
+/// clap's suggestion of the similar name (`listen`, which starts a server).
+pub fn hint_webhook_management(e: &mut clap::Error) {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    let in_webhooks =
+        matches!(e.get(ContextKind::Usage), Some(usage) if usage.to_string().contains("talkover webhooks "));
+    if e.kind() != ErrorKind::InvalidSubcommand || !in_webhooks {
+        return;
+    }
+    e.remove(ContextKind::SuggestedSubcommand);
+    let tip = "webhooks are managed under agents and campaigns: `talkover agents list-webhooks AGENT_ID`, \
+               `talkover campaigns list-webhooks CAMPAIGN_ID` (`talkover webhooks --help` says more)";
+    e.insert(ContextKind::Suggested, ContextValue::StyledStrs(vec![tip.into()]));
+}
+
+/// An error clap found in the arguments, on one line: what is wrong, its tips and the usage.
+pub fn error_message(e: &clap::Error) -> String {
+    let rendered = e.render().to_string();
+    let what = if e.kind() == clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+        // The rendering is the whole help; its usage line says what is missing.
+        "a command or argument is missing".to_owned()
+    } else {
+        // The first paragraph, its lines joined (a list of missing arguments comes on lines of its own).
+        let first = rendered.split("\n\n").next().unwrap_or_default();
+        let first = first.lines().map(str::trim).collect::<Vec<_>>().join(" ");
+        first.strip_prefix("error: ").unwrap_or(&first).to_owned()
+    };
+    let mut parts = vec![what];
+    for line in rendered.lines().map(str::trim) {
+        if line.starts_with("tip:") {
+            parts.push(line.to_owned());
+        } else if let Some(usage) = line.strip_prefix("Usage: ") {
+            parts.push(format!("usage: {usage}"));
+        }
+    }
+    parts.join("; ")
+}
 
 /// The whole command line.
 pub fn command() -> Command {
@@ -229,7 +279,10 @@ pub fn command() -> Command {
         let resource = match name.as_str() {
             "campaigns" => resource.subcommand(crate::import::command()),
             "calls" => resource.subcommand(crate::wait::command()),
-            "webhooks" => resource.subcommand(crate::listen::command()).subcommand(crate::listen::verify_command()),
+            "webhooks" => resource
+                .after_help(WEBHOOK_MANAGEMENT)
+                .subcommand(crate::listen::command())
+                .subcommand(crate::listen::verify_command()),
             _ => resource,
         };
         root = root.subcommand(resource);
@@ -237,7 +290,8 @@ pub fn command() -> Command {
     if !root.get_subcommands().any(|c| c.get_name() == "webhooks") {
         root = root.subcommand(
             Command::new("webhooks")
-                .about("Webhook deliveries")
+                .about("Receive and check webhook deliveries (webhooks are managed under agents and campaigns)")
+                .after_help(WEBHOOK_MANAGEMENT)
                 .subcommand_required(true)
                 .subcommand(crate::listen::command())
                 .subcommand(crate::listen::verify_command()),

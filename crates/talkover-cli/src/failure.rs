@@ -1,9 +1,14 @@
 //! Why a command failed, how it is shown, and its exit code (documented in `talkover --help`).
 
 use std::fmt::Write as _;
+use std::time::Duration;
 
 use serde_json::{json, Map, Value};
+use talkover::http::Method;
+use talkover::registry::OperationInfo;
 use talkover::{Error, ErrorKind};
+
+use crate::attempts::Outcome;
 
 /// A failed command.
 #[derive(Debug)]
@@ -15,7 +20,7 @@ pub enum Failure {
     /// Refused before anything was sent (exit 3).
     Refused(String),
     /// The SDK's error, from the API or on the way to it.
-    Api(Box<Error>),
+    Api(Box<ApiFailure>),
     /// An import that ended with rows not queued (exit 12); the summary was printed already.
     RowsFailed(usize),
     /// An import whose every valid row is queued, with rows it could not read (exit 14): fix them in the
@@ -25,11 +30,31 @@ pub enum Failure {
     Unverified(String),
     /// `calls wait`: the call had not ended when the wait was over (exit 15).
     NotEnded(String),
+    /// Something the command looked for is not there, although the API answered without a 404 (exit 5).
+    NotFound(String),
     /// Standard output was closed by its reader (`| head`): the command stops, silently and successfully.
     ClosedPipe,
 }
 
+/// An SDK error with what the command line knows around it.
+#[derive(Debug)]
+pub struct ApiFailure {
+    pub error: Error,
+    /// How each attempt ended, when the command line recorded them: as many as the error's attempts, or
+    /// none.
+    attempts: Vec<Outcome>,
+    /// The time each exchange was given (`--timeout`, or its default), when known.
+    timeout: Option<Duration>,
+}
+
 impl Failure {
+    /// The SDK's `error`, with how each of its attempts ended and the time each exchange was given.
+    pub fn api(error: Error, attempts: Vec<Outcome>, timeout: Option<Duration>) -> Self {
+        // Outcomes that do not tell the error's attempts one for one are not shown as if they did.
+        let attempts = if attempts.len() == error.attempts() as usize { attempts } else { Vec::new() };
+        Self::Api(Box::new(ApiFailure { error, attempts, timeout }))
+    }
+
     pub fn usage(message: String) -> Self {
         Self::Usage(message)
     }
@@ -48,22 +73,24 @@ impl Failure {
             Self::Usage(_) => 2,
             Self::Local(_) => 1,
             Self::Refused(_) => 3,
-            Self::Api(e) => exit_code_of(e),
+            Self::Api(failure) => exit_code_of(&failure.error),
             Self::RowsFailed(_) => 12,
             Self::RowsInvalid(_) => 14,
             Self::ClosedPipe => 0,
             Self::Unverified(_) => 13,
             Self::NotEnded(_) => 15,
+            Self::NotFound(_) => 5,
         }
     }
 
     /// Writes the failure to standard error: as text, or with `json` as one line of JSON
     /// ([`Failure::to_json`]). A success answer the SDK could not decode (the API did what was asked, and
-    /// answered in a shape the types do not know) also goes to standard output, as received but for the
-    /// run's token it may echo and the control characters it may hold ([`shown_body`]): a script still
-    /// gets what it asked for, such as the id of what it created.
+    /// answered in a shape the types do not know) also goes to standard output when it is JSON, as
+    /// received but for the run's token it may echo and the control characters it may hold
+    /// ([`shown_body`]): a script still gets what it asked for, such as the id of what it created. A body
+    /// that is not JSON (a proxy's or a captive portal's page) is not: standard error shows its start.
     pub fn print(&self, json: bool) {
-        if let Some(body) = self.undecoded_success() {
+        if let Some(body) = self.undecoded_success().filter(|body| is_json(body)) {
             use std::io::Write as _;
             let shown = shown_body(body);
             let mut out = std::io::stdout().lock();
@@ -73,26 +100,46 @@ impl Failure {
             }
             let _ = out.flush();
         }
+        let token_hidden = crate::output::token_was_hidden();
         if json {
-            eprintln!("{}", self.to_json());
+            let mut value = self.to_json();
+            if let (true, Some(error)) = (token_hidden, value.get_mut("error").and_then(Value::as_object_mut)) {
+                error.insert("token_hidden".into(), json!(true));
+            }
+            eprintln!("{value}");
         } else {
+            if token_hidden {
+                eprintln!("{}", crate::output::TOKEN_HIDDEN);
+            }
             eprint!("{}", self.describe());
         }
     }
 
     /// The failure for a script (`--output json`): `{"error": {kind, exit_code, message, …}}`, with the
     /// status, code, field problems, request id, `Retry-After` and attempts of an SDK error where it has
-    /// them. Like the text, it holds no token.
+    /// them, and `outcome_unknown`: whether a request that is not safe to repeat may have taken effect.
+    /// Like the text, it holds no token.
     pub fn to_json(&self) -> Value {
         let (kind, message) = match self {
             Self::Usage(m) => ("usage", m.clone()),
             Self::Local(m) => ("local", m.clone()),
             Self::Refused(m) => ("invalid_request", m.clone()),
-            Self::Api(e) => return json!({ "error": error_json(e, self.exit_code()) }),
+            Self::Api(failure) => {
+                let mut error = error_json(&failure.error, self.exit_code());
+                error.insert("outcome_unknown".into(), json!(outcome_unknown(&failure.error).is_some()));
+                if let Some(body) = self.undecoded_success().filter(|body| !is_json(body)) {
+                    error.insert("body_excerpt".into(), json!(excerpt(body)));
+                }
+                if let Some(message) = timed_out(&failure.error, failure.timeout) {
+                    error.insert("message".into(), json!(message));
+                }
+                return json!({ "error": error });
+            }
             Self::RowsFailed(n) => ("rows_failed", format!("{} not queued", rows(*n, "was", "were"))),
             Self::RowsInvalid(n) => ("rows_invalid", format!("{} invalid and not sent", rows(*n, "is", "are"))),
             Self::Unverified(problem) => ("unverified", problem.clone()),
             Self::NotEnded(what) => ("not_ended", what.clone()),
+            Self::NotFound(what) => ("not_found", what.clone()),
             Self::ClosedPipe => ("closed_pipe", String::new()),
         };
         json!({ "error": { "kind": kind, "exit_code": self.exit_code(), "message": message } })
@@ -101,7 +148,7 @@ impl Failure {
     /// The body of a 2xx answer that could not be decoded.
     fn undecoded_success(&self) -> Option<&[u8]> {
         match self {
-            Self::Api(e) => match e.as_ref() {
+            Self::Api(failure) => match &failure.error {
                 Error::Decode(decode) if decode.status.is_success() => Some(decode.body.as_bytes()),
                 _ => None,
             },
@@ -115,10 +162,21 @@ impl Failure {
             Self::Usage(m) => format!("error: {m}\n"),
             Self::Local(m) => format!("error: {m}\n"),
             Self::Refused(m) => format!("error: invalid_request: {m}\n"),
-            Self::Api(e) if self.undecoded_success().is_some() => {
-                describe_error(e) + "  the answer, as received, is on standard output\n"
+            Self::Api(failure) => {
+                let mut text = failure.describe();
+                match self.undecoded_success() {
+                    Some(body) if is_json(body) => text.push_str("  the answer, as received, is on standard output\n"),
+                    Some(body) => {
+                        let _ = writeln!(
+                            text,
+                            "  the answer is not JSON, so nothing was written to standard output; it begins: {}",
+                            excerpt(body)
+                        );
+                    }
+                    None => {}
+                }
+                text
             }
-            Self::Api(e) => describe_error(e),
             Self::RowsFailed(n) => {
                 format!("error: {} not queued; run the same command again to retry them\n", rows(*n, "was", "were"))
             }
@@ -129,6 +187,7 @@ impl Failure {
             Self::ClosedPipe => String::new(),
             Self::Unverified(problem) => format!("error: the signature does not verify: {problem}\n"),
             Self::NotEnded(what) => format!("error: {what}\n"),
+            Self::NotFound(what) => format!("error: not_found: {what}\n"),
         }
     }
 }
@@ -153,9 +212,126 @@ pub fn shown_body(body: &[u8]) -> String {
     text
 }
 
+/// Whether a body is JSON text.
+fn is_json(body: &[u8]) -> bool {
+    serde_json::from_slice::<serde::de::IgnoredAny>(body).is_ok()
+}
+
+/// The most characters of a body [`excerpt`] shows.
+const EXCERPT_CHARS: usize = 160;
+
+/// The start of a body, on one line of text: the run's token hidden, and every control character, line
+/// breaks included, shown escaped (`\n`, `\u{1b}`).
+pub fn excerpt(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let text = crate::output::hide_token(text.trim());
+    let mut shown = String::new();
+    for (i, c) in text.chars().enumerate() {
+        if i == EXCERPT_CHARS {
+            shown.push('…');
+            break;
+        }
+        if c.is_control() {
+            shown.extend(c.escape_default());
+        } else {
+            shown.push(c);
+        }
+    }
+    shown
+}
+
 impl From<Error> for Failure {
     fn from(e: Error) -> Self {
-        Self::Api(Box::new(e))
+        Self::api(e, Vec::new(), None)
+    }
+}
+
+impl ApiFailure {
+    /// The error in full ([`describe_error`]) with how each attempt ended, then what an earlier attempt
+    /// may have done, and whether the request may have taken effect.
+    fn describe(&self) -> String {
+        let e = &self.error;
+        let mut out = describe_with(e, self.timeout, &self.attempts);
+        if let Some(note) = self.earlier_attempt_may_have_done_it() {
+            let _ = writeln!(out, "  {note}");
+        }
+        if let Some(note) = outcome_unknown(e) {
+            let _ = writeln!(out, "  {note}");
+        }
+        out
+    }
+
+    /// A not-found answer, after retries of an operation that changes something, where an earlier
+    /// attempt may have been processed (it answered 5xx, or its answer was lost): that attempt may have
+    /// done what was asked (deleted what is now not found).
+    fn earlier_attempt_may_have_done_it(&self) -> Option<String> {
+        if self.error.kind() != ErrorKind::NotFound || self.attempts.len() < 2 {
+            return None;
+        }
+        let op = operation_of(&self.error)?;
+        if op.method == Method::GET || op.method == Method::HEAD {
+            return None;
+        }
+        let earlier = self.attempts[..self.attempts.len() - 1].iter().find(|o| o.may_have_taken_effect())?;
+        let done = if op.method == Method::DELETE {
+            "may have deleted it, so the 404 may mean it is already gone"
+        } else {
+            "may have carried the request out, so the 404 may follow from it"
+        };
+        Some(format!("an earlier attempt {} and {done}", earlier.describe()))
+    }
+}
+
+/// The registry's entry of the operation an error is about.
+fn operation_of(e: &Error) -> Option<&'static OperationInfo> {
+    let id = match e {
+        Error::Transport(t) => t.operation()?,
+        Error::Api(api) => api.operation,
+        Error::Decode(decode) => decode.operation,
+        _ => return None,
+    };
+    talkover::registry::operation(id)
+}
+
+/// For a request that is not safe to repeat, when the failure leaves it open whether it took effect
+/// ([`Error::may_have_taken_effect`]: a 5xx or 408 answer, or a transport failure after the request may
+/// have left): says so, and what it may have done, so that it is checked before being run again.
+fn outcome_unknown(e: &Error) -> Option<String> {
+    let op = operation_of(e).filter(|op| !op.safe_to_repeat)?;
+    if !e.may_have_taken_effect() || matches!(e, Error::Decode(_)) {
+        // A success answer the types could not read was carried out for certain (its exit code says so).
+        return None;
+    }
+    let effect = effect_of(op.id);
+    match e {
+        Error::Transport(t) if t.status().is_some_and(|s| s.is_success()) => Some(format!(
+            "the request was carried out (its answer began {}, then was lost): {}; check before running it again",
+            t.status().map_or(0, |s| s.as_u16()),
+            effect.replace(" may have been ", " was ").replace(" may have ", " has ")
+        )),
+        _ => Some(format!("the request may have taken effect ({effect}); check before running it again")),
+    }
+}
+
+/// What an operation that is not safe to repeat may have done, in words: `a call may have been placed`.
+fn effect_of(id: &str) -> String {
+    let (verb, rest) = id.split_once('-').unwrap_or((id, ""));
+    let thing = rest.replace('-', " ");
+    let article = if thing.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
+    match (id, verb) {
+        ("make-call", _) => "a call may have been placed".into(),
+        ("make-campaign-call", _) => "a call may have been queued".into(),
+        ("end-call", _) => "the call may have been ended".into(),
+        ("purchase-credits", _) => "credits may have been bought and the payment method charged".into(),
+        ("test-auto-topup", _) => "the payment method may have been charged".into(),
+        ("request-phone-release", _) => "the number's release may have been requested".into(),
+        (_, "create") => format!("{article} {thing} may have been created"),
+        (_, "add") => format!("{article} {thing} may have been added"),
+        (_, "toggle") => "its status may have been switched, and running it again would switch it back".into(),
+        (_, "retry") => "the delivery may have been sent again".into(),
+        (_, "trigger") => format!("the {thing} may have started"),
+        (_, "test") => format!("the {thing} test may have run"),
+        _ => "it may have been carried out".into(),
     }
 }
 
@@ -184,7 +360,7 @@ fn rows(n: usize, one: &str, more: &str) -> String {
 }
 
 /// An SDK error as JSON: what [`describe_error`] writes, by name.
-fn error_json(e: &Error, exit_code: u8) -> Value {
+fn error_json(e: &Error, exit_code: u8) -> Map<String, Value> {
     let mut out = Map::new();
     out.insert("kind".into(), json!(e.kind().to_string()));
     out.insert("exit_code".into(), json!(exit_code));
@@ -212,12 +388,19 @@ fn error_json(e: &Error, exit_code: u8) -> Value {
     out.insert("request_id".into(), json!(e.request_id()));
     out.insert("retry_after".into(), json!(e.retry_after().map(|d| d.as_secs())));
     out.insert("attempts".into(), json!(e.attempts()));
-    Value::Object(out)
+    out
 }
 
-/// An SDK error in full: kind, status, code, message, the field problems and the request id. The SDK's
-/// errors never hold the token (it redacts answers that echo it).
+/// An SDK error in full: kind, status, code, message, the field problems, the request id and the number
+/// of attempts when there was more than one. The SDK's errors never hold the token (it redacts answers
+/// that echo it).
 pub fn describe_error(e: &Error) -> String {
+    describe_with(e, None, &[])
+}
+
+/// [`describe_error`], a timeout said with the time each exchange had (`timeout`) and the attempts with
+/// how each ended (`attempts`), when known.
+fn describe_with(e: &Error, timeout: Option<Duration>, attempts: &[Outcome]) -> String {
     let mut out = format!("error: {}", e.kind());
     if let Some(status) = e.status() {
         let _ = write!(out, " ({})", status.as_u16());
@@ -260,13 +443,51 @@ pub fn describe_error(e: &Error) -> String {
             }
         }
         other => {
-            let _ = writeln!(out, ": {other}");
+            let text = timed_out(other, timeout).unwrap_or_else(|| without_attempts(other));
+            let _ = writeln!(out, ": {text}");
         }
     }
     if let Some(id) = e.request_id() {
         let _ = writeln!(out, "  request id: {id}");
     }
+    if e.attempts() > 1 {
+        let outcomes: Vec<String> = attempts.iter().map(Outcome::short).collect();
+        if outcomes.is_empty() {
+            let _ = writeln!(out, "  after {} attempts", e.attempts());
+        } else {
+            let _ = writeln!(out, "  after {} attempts ({})", e.attempts(), outcomes.join(", "));
+        }
+    }
     out
+}
+
+/// A timeout said in words, with the time the exchange had: `make-call: no complete answer within 5 s
+/// (--timeout), so the request timed out`.
+fn timed_out(e: &Error, timeout: Option<Duration>) -> Option<String> {
+    let Error::Transport(t) = e else { return None };
+    if t.kind() != talkover::TransportErrorKind::Timeout {
+        return None;
+    }
+    let mut text = t.operation().map(|op| format!("{op}: ")).unwrap_or_default();
+    match timeout {
+        Some(timeout) => {
+            let _ =
+                write!(text, "no complete answer within {} s (--timeout), so the request timed out", timeout.as_secs());
+        }
+        None => text.push_str("no complete answer in time, so the request timed out"),
+    }
+    if let Some(status) = t.status() {
+        let _ = write!(text, " after the answer's head, {}", status.as_u16());
+    }
+    Some(text)
+}
+
+/// The error's text without the SDK's `(after N attempts)`, which the command line says on a line of its
+/// own.
+fn without_attempts(e: &Error) -> String {
+    let text = e.to_string();
+    let suffix = format!(" (after {} attempts)", e.attempts());
+    text.strip_suffix(&suffix).map(str::to_owned).unwrap_or(text)
 }
 
 #[cfg(test)]
@@ -284,6 +505,15 @@ mod tests {
         assert_eq!(shown, "{\"echo\":\"Bearer [redacted]\",\"title\":\"\\u001b]0;PWNED\\u0007\"}\n\tok");
         assert_eq!(shown_body(b"{\"id\":\"a1\"}"), "{\"id\":\"a1\"}");
         assert_eq!(shown_body(&[0xff, b'x']), "\u{fffd}x");
+    }
+
+    #[test]
+    fn what_an_operation_may_have_done_is_said_for_it() {
+        assert_eq!(effect_of("create-agent"), "an agent may have been created");
+        assert_eq!(effect_of("create-sip-trunk-did"), "a sip trunk did may have been created");
+        assert_eq!(effect_of("add-calendar-member"), "a calendar member may have been added");
+        assert!(effect_of("toggle-campaign-webhook").contains("would switch it back"));
+        assert_eq!(effect_of("trigger-campaign-sftp-export"), "the campaign sftp export may have started");
     }
 
     #[test]

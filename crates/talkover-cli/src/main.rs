@@ -1,6 +1,7 @@
 //! `talkover`: the Talkover API from the shell. See `talkover --help`.
 #![forbid(unsafe_code)]
 
+mod attempts;
 mod commands;
 mod failure;
 mod import;
@@ -22,19 +23,54 @@ use crate::output::Format;
 fn main() -> ExitCode {
     let matches = match commands::command().try_get_matches() {
         Ok(matches) => matches,
-        Err(e) => {
-            let code = if e.use_stderr() { 2 } else { 0 };
-            let _ = e.print();
-            return ExitCode::from(code);
-        }
+        Err(e) => return argument_error(e),
     };
     match dispatch(&matches) {
-        Ok(code) => ExitCode::from(code),
+        Ok(code) => {
+            if output::token_was_hidden() {
+                eprintln!("{}", output::TOKEN_HIDDEN);
+            }
+            ExitCode::from(code)
+        }
         Err(failure) => {
             failure.print(asks_json(&matches));
             ExitCode::from(failure.exit_code())
         }
     }
+}
+
+/// Shows an error clap found in the arguments (exit 2), or the help or version asked for (exit 0). With
+/// `--output json` on the command line, an error is one line of JSON, as every other usage error.
+fn argument_error(mut e: clap::Error) -> ExitCode {
+    if !e.use_stderr() {
+        let _ = e.print();
+        return ExitCode::from(0);
+    }
+    commands::hint_webhook_management(&mut e);
+    if argv_asks_json(std::env::args_os().skip(1)) {
+        let failure = Failure::usage(commands::error_message(&e));
+        eprintln!("{}", failure.to_json());
+        return ExitCode::from(failure.exit_code());
+    }
+    let _ = e.print();
+    ExitCode::from(2)
+}
+
+/// Whether the arguments ask for JSON output (`-o json`, `-ojson`, `--output json`, `--output=json`; the
+/// last one given counts), for arguments clap could not read as a whole. Nothing after `--` is an option.
+fn argv_asks_json(args: impl Iterator<Item = std::ffi::OsString>) -> bool {
+    let args: Vec<String> = args.map(|a| a.to_string_lossy().into_owned()).take_while(|a| a != "--").collect();
+    let mut format = None;
+    for (i, arg) in args.iter().enumerate() {
+        let value = match arg.as_str() {
+            "-o" | "--output" => args.get(i + 1).map(String::as_str),
+            other => other.strip_prefix("--output=").or_else(|| other.strip_prefix("-o")),
+        };
+        if let Some(value) = value {
+            format = Some(value.trim_start_matches('=').to_owned());
+        }
+    }
+    format.as_deref() == Some("json")
 }
 
 /// Whether `--output json` was given (at any level of the command): errors are then written as JSON too.
@@ -105,6 +141,9 @@ pub struct Context {
     settings: Settings,
 }
 
+/// The time each exchange has when `--timeout` is not given.
+const DEFAULT_TIMEOUT: std::time::Duration = talkover::DEFAULT_TIMEOUT;
+
 /// The client settings of the command line: token, base URL, timeout and retries.
 struct Settings {
     token: talkover::SecretString,
@@ -116,14 +155,18 @@ struct Settings {
 impl Settings {
     fn builder(&self) -> talkover::blocking::ClientBuilder {
         let user_agent = concat!("talkover-cli/", env!("CARGO_PKG_VERSION"));
-        let mut builder = Client::builder().token(self.token.clone()).user_agent(user_agent);
+        // The built-in transport with the same settings, noting how each attempt ends (see `attempts`).
+        let mut transport = talkover_ureq::UreqConfig::default();
+        transport.timeout = Some(self.timeout.unwrap_or(DEFAULT_TIMEOUT));
+        let transport = attempts::Recording(talkover_ureq::UreqTransport::with_config(&transport));
+        let mut builder = Client::builder().token(self.token.clone()).user_agent(user_agent).transport(transport);
         if let Some(url) = &self.base_url {
             builder = builder.base_url(url);
         }
         if let Some(timeout) = self.timeout {
-            // The caller's bound holds for the waits between retries too (a `Retry-After` of 60 s would
-            // otherwise outlast `--timeout 2`).
-            builder = builder.timeout(timeout).max_elapsed(timeout);
+            // Each exchange has it on the transport above; the caller's bound holds for the waits between
+            // retries too (a `Retry-After` of 60 s would otherwise outlast `--timeout 2`).
+            builder = builder.max_elapsed(timeout);
         }
         if let Some(retries) = self.max_retries {
             builder = builder.max_retries(retries);
@@ -177,6 +220,12 @@ impl Context {
     /// A builder with this context's settings, for a client with another retry policy.
     pub fn client_builder(&self) -> talkover::blocking::ClientBuilder {
         self.settings.builder()
+    }
+
+    /// Runs one call of the client; its error says how each attempt ended and how long an exchange had.
+    pub fn call<T>(&self, call: impl FnOnce(&Client) -> Result<T, talkover::Error>) -> Result<T, Failure> {
+        let (result, outcomes) = attempts::recorded(|| call(&self.client));
+        result.map_err(|e| Failure::api(e, outcomes, Some(self.settings.timeout.unwrap_or(DEFAULT_TIMEOUT))))
     }
 }
 

@@ -2,9 +2,11 @@
 //! otherwise.
 
 use std::io::{IsTerminal as _, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use clap::ArgMatches;
 use serde_json::{Map, Value};
+use unicode_width::{UnicodeWidthChar as _, UnicodeWidthStr as _};
 
 use crate::failure::Failure;
 
@@ -38,8 +40,14 @@ pub fn never_print(token: &talkover::SecretString) {
     let _ = TOKEN.set(token.clone());
 }
 
+/// Whether [`without_token`] has hidden the token in something written to standard output.
+static TOKEN_WAS_HIDDEN: AtomicBool = AtomicBool::new(false);
+
+/// The warning that standard output shows the token hidden (the answer echoed it).
+pub const TOKEN_HIDDEN: &str = "warning: the answer contained the token; it is shown as [redacted]";
+
 /// `text` without the run's token ([`never_print`]), as the SDK's errors hide it.
-pub fn without_token(text: &str) -> std::borrow::Cow<'_, str> {
+pub fn hide_token(text: &str) -> std::borrow::Cow<'_, str> {
     match TOKEN.get().map(talkover::SecretString::expose_secret) {
         Some(token) => {
             let hidden = talkover::secret::redacted(text, &[token]);
@@ -51,6 +59,22 @@ pub fn without_token(text: &str) -> std::borrow::Cow<'_, str> {
         }
         None => std::borrow::Cow::Borrowed(text),
     }
+}
+
+/// [`hide_token`] for what goes to standard output: when it hides anything, the command ends with
+/// [`TOKEN_HIDDEN`] on standard error ([`token_was_hidden`]), so that nobody takes `[redacted]` for what
+/// the API holds.
+pub fn without_token(text: &str) -> std::borrow::Cow<'_, str> {
+    let hidden = hide_token(text);
+    if matches!(hidden, std::borrow::Cow::Owned(_)) {
+        TOKEN_WAS_HIDDEN.store(true, Ordering::Relaxed);
+    }
+    hidden
+}
+
+/// Whether the token was hidden in something written to standard output ([`without_token`]).
+pub fn token_was_hidden() -> bool {
+    TOKEN_WAS_HIDDEN.load(Ordering::Relaxed)
 }
 
 /// Writes one answer. A write that fails is the command's failure (a full disk, a closed standard
@@ -98,8 +122,8 @@ pub fn human(value: &Value) -> String {
             if lines.is_empty() && lists.is_empty() {
                 return "(empty)\n".into();
             }
-            let width = lines.iter().map(|(k, _)| k.chars().count()).max().unwrap_or(0);
-            let mut text: String = lines.iter().map(|(k, v)| format!("{k:width$}  {v}\n")).collect();
+            let width = lines.iter().map(|(k, _)| k.width()).max().unwrap_or(0);
+            let mut text: String = lines.iter().map(|(k, v)| format!("{}  {v}\n", padded(k, width))).collect();
             for (name, rows) in lists {
                 text.push_str(&format!("\n{}:\n{}", printable(name), table(rows)));
             }
@@ -139,13 +163,39 @@ fn scalar(value: &Value) -> String {
     }
 }
 
-/// Text safe to write on a terminal: control characters (escape sequences, line breaks) are shown escaped
-/// (`\u{1b}`, `\n`) instead of acting on the terminal or breaking a table's rows.
+/// Text safe to write on a terminal: without the token ([`without_token`], before any width is measured),
+/// and with control characters (escape sequences, line breaks) shown escaped (`\u{1b}`, `\n`) instead of
+/// acting on the terminal or breaking a table's rows.
 fn printable(text: &str) -> String {
+    let text = without_token(text);
     if !text.chars().any(char::is_control) {
-        return text.to_owned();
+        return text.into_owned();
     }
     text.chars().map(|c| if c.is_control() { c.escape_default().to_string() } else { c.to_string() }).collect()
+}
+
+/// `text` followed by spaces up to `width` columns of a terminal (a CJK character or an emoji takes two).
+fn padded(text: &str, width: usize) -> String {
+    let fill = width.saturating_sub(text.width());
+    format!("{text}{}", " ".repeat(fill))
+}
+
+/// `text` cut to at most `max` columns of a terminal, ending in `…` when cut.
+fn cut(text: String, max: usize) -> String {
+    if text.width() <= max {
+        return text;
+    }
+    let mut kept = String::new();
+    let mut width = 0;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if width + w > max.saturating_sub(1) {
+            break;
+        }
+        width += w;
+        kept.push(c);
+    }
+    kept + "…"
 }
 
 const PREFERRED: &[&str] =
@@ -174,25 +224,21 @@ pub fn table(items: &[Value]) -> String {
         }
     }
     columns.truncate(MAX_COLUMNS);
-    let cell = |o: &Map<String, Value>, c: &str| {
-        let text = o.get(c).map(scalar).unwrap_or_default();
-        if text.chars().count() > MAX_CELL {
-            text.chars().take(MAX_CELL - 1).collect::<String>() + "…"
-        } else {
-            text
-        }
-    };
+    // Each cell is as it will be shown (the token hidden, controls escaped, cut) before the columns are
+    // measured, in the columns a terminal gives it.
+    let cell = |o: &Map<String, Value>, c: &str| cut(o.get(c).map(scalar).unwrap_or_default(), MAX_CELL);
+    let header: Vec<String> = columns.iter().map(|c| printable(&c.to_uppercase())).collect();
     let rows: Vec<Vec<String>> = objects.iter().map(|o| columns.iter().map(|c| cell(o, c)).collect()).collect();
-    let widths: Vec<usize> = columns
+    let widths: Vec<usize> = header
         .iter()
         .enumerate()
-        .map(|(i, c)| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0).max(c.len()))
+        .map(|(i, h)| rows.iter().map(|r| r[i].width()).max().unwrap_or(0).max(h.width()))
         .collect();
     let line = |cells: Vec<String>| {
-        let padded: Vec<String> = cells.iter().zip(&widths).map(|(c, w)| format!("{c:w$}")).collect();
-        padded.join("  ").trim_end().to_owned() + "\n"
+        let cells: Vec<String> = cells.iter().zip(&widths).map(|(c, w)| padded(c, *w)).collect();
+        cells.join("  ").trim_end().to_owned() + "\n"
     };
-    let mut text = line(columns.iter().map(|c| printable(&c.to_uppercase())).collect());
+    let mut text = line(header);
     for row in rows {
         text.push_str(&line(row));
     }
@@ -261,6 +307,15 @@ mod tests {
         assert_eq!(lines[2], "webhooks:", "{text}");
         assert_eq!(lines[3].split_whitespace().collect::<Vec<_>>(), ["ID", "NAME", "STATUS"], "{text}");
         assert!(lines[4].starts_with("w1") && lines[5].starts_with("w2"), "{text}");
+    }
+
+    #[test]
+    fn wide_characters_take_two_columns_when_cut_and_padded() {
+        assert_eq!(padded("東京", 6), "東京  ");
+        assert_eq!(padded("ab", 6), "ab    ");
+        let cut_text = cut("東京東京東京".into(), 7);
+        assert_eq!(cut_text, "東京東…", "6 columns of text and the ellipsis");
+        assert_eq!(cut("short".into(), 40), "short");
     }
 
     #[test]

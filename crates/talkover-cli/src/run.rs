@@ -59,7 +59,7 @@ pub fn run_operation(context: &Context, op: &'static OperationInfo, args: &ArgMa
     if args.try_get_one::<bool>("all").ok().flatten().copied().unwrap_or(false) {
         return fetch_all(context, op, params);
     }
-    let answer = context.client.execute_registered(op, &params)?;
+    let answer = context.call(|client| client.execute_registered(op, &params))?;
     output::print(&answer.value, context.format)
 }
 
@@ -312,11 +312,7 @@ fn fetch_all(context: &Context, op: &'static OperationInfo, mut params: Params) 
     if let Some(start) = query.get("page").and_then(|p| p.as_u64().or_else(|| p.as_str()?.parse().ok())) {
         page = start.max(1);
     }
-    let progress = if crate::stderr_is_terminal() {
-        indicatif::ProgressBar::new_spinner()
-    } else {
-        indicatif::ProgressBar::hidden()
-    };
+    let mut progress = PageProgress { shown: crate::stderr_is_terminal().then_some(false) };
     let mut fetched = 0usize;
     // For a person, one table of every item once the last page is in; for a program, a line an item as
     // each page arrives.
@@ -325,14 +321,14 @@ fn fetch_all(context: &Context, op: &'static OperationInfo, mut params: Params) 
         if let Some(query) = params.query.as_mut().and_then(Value::as_object_mut) {
             query.insert("page".into(), Value::from(page));
         }
-        progress.set_message(format!("page {page}, {fetched} items so far"));
-        progress.tick();
-        let answer = context.client.execute_registered(op, &params).inspect_err(|_| progress.finish_and_clear())?;
+        progress.show(&format!("page {page}, {fetched} items so far"));
+        let answer = context.call(|client| client.execute_registered(op, &params));
+        progress.clear();
+        let answer = answer?;
         // A list answer read as the core reads one (`data`, and the page block under `meta` or
         // `pagination`), so the next page follows `Page::next_page`'s rule.
         let Ok(list) = ListEnvelope::<Value>::deserialize(&answer.value).map(Page::from) else {
             // Not a list: the one answer, on one line (or as a person reads it).
-            progress.finish_and_clear();
             if context.format == Format::Table {
                 out.write_all(output::without_token(&output::human(&answer.value)).as_bytes())
                     .map_err(output::write_failure)?;
@@ -358,12 +354,48 @@ fn fetch_all(context: &Context, op: &'static OperationInfo, mut params: Params) 
             _ => break,
         }
     }
-    progress.finish_and_clear();
     if let Some(rows) = table {
         let text = output::table(&rows) + &format!("{} in all\n", rows.len());
         out.write_all(output::without_token(&text).as_bytes()).map_err(output::write_failure)?;
     }
     Ok(())
+}
+
+/// The progress line of `--all` on a terminal (standard error), shown while a page is awaited. It is
+/// written with its line break, and removed by going back up over it: the line is thus always ended, so
+/// that a command stopped by Ctrl-C leaves the shell's prompt on a line of its own, and it is gone before
+/// anything else is written to the terminal.
+struct PageProgress {
+    /// Whether the line is on the terminal now; `None` when standard error is not a terminal.
+    shown: Option<bool>,
+}
+
+impl PageProgress {
+    /// Up one line, to its start, and erase it.
+    const REMOVE_LINE: &'static str = "\x1b[1A\r\x1b[2K";
+
+    fn show(&mut self, text: &str) {
+        self.clear();
+        if let Some(shown) = self.shown.as_mut() {
+            let mut err = std::io::stderr().lock();
+            let _ = writeln!(err, "{text}").and_then(|()| err.flush());
+            *shown = true;
+        }
+    }
+
+    fn clear(&mut self) {
+        if let Some(shown @ true) = self.shown.as_mut() {
+            let mut err = std::io::stderr().lock();
+            let _ = err.write_all(Self::REMOVE_LINE.as_bytes()).and_then(|()| err.flush());
+            *shown = false;
+        }
+    }
+}
+
+impl Drop for PageProgress {
+    fn drop(&mut self) {
+        self.clear();
+    }
 }
 
 #[cfg(test)]

@@ -20,7 +20,8 @@ pub fn command() -> Command {
             "Waits until a call has ended (completed, failed, busy, no-answer or voicemail), then prints it.\n\n\
              The API has no get-call: each look reads the agent's calls (get-agent-calls, the newest pages, \
              narrowed to the number called with --to), every --interval seconds, until the call is there \
-             with a final status. Exit 0 once it has ended; 15 when --max-wait passes first.\n\
+             with a final status. Exit 0 once it has ended; 15 when --max-wait passes first; 5 when the first \
+             look does not find the call (or the agent).\n\
              Reference: https://docs.talkover.ai/api-reference/endpoints/get-agent-calls",
         )
         .arg(Arg::new("agent_id").required(true).value_name("AGENT_ID").help("The agent that placed the call"))
@@ -63,8 +64,21 @@ pub fn run(context: &Context, args: &ArgMatches) -> Result<u8, Failure> {
     let started = Instant::now();
     let mut last_seen: Option<String> = None;
     // Bounded by --max-wait: each pass either returns or sleeps `interval`, at least 0.1 s.
+    let mut first_look = true;
     loop {
         let call = find(context, &agent, &call_id, to.as_deref())?;
+        if std::mem::replace(&mut first_look, false) && call.is_none() {
+            // An id the agent's calls do not hold at the first look is taken for a wrong one: it fails
+            // now rather than after --max-wait.
+            let among = match &to {
+                Some(to) => format!("the agent's calls to {to}"),
+                None => "the agent's calls".to_owned(),
+            };
+            return Err(Failure::NotFound(format!(
+                "call {call_id} is not among {among} (up to the newest {} are read)",
+                PAGES_PER_LOOK * 100
+            )));
+        }
         if let Some(call) = call.as_ref().filter(|call| call.status.is_terminal()) {
             let value = serde_json::to_value(call).map_err(|e| Failure::local(format!("printing the call: {e}")))?;
             output::print(&value, context.format)?;
@@ -94,7 +108,7 @@ fn find(context: &Context, agent: &str, call_id: &str, to: Option<&str>) -> Resu
         if let Some(to) = to {
             look = look.search(to);
         }
-        let calls = context.client.execute(look)?;
+        let calls = context.call(|client| client.execute(look))?;
         let next = calls.next_page();
         if let Some(call) = calls.items.into_iter().find(|call| call.id.as_str() == call_id) {
             return Ok(Some(call));

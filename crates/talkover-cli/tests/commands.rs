@@ -273,11 +273,16 @@ fn calls_wait_follows_a_call_to_its_end() {
     let status = ended["status"].as_str().unwrap_or_default();
     assert!(["completed", "failed", "busy", "no-answer", "voicemail"].contains(&status), "{ended}");
 
+    // A call id the agent's calls do not hold fails at once, as not found, rather than after --max-wait.
     let mut unknown = talkover(&url, &token);
-    unknown.args(["calls", "wait", AGENT, "no-such-call", "--interval", "0.1", "--max-wait", "0"]);
-    let output = run(unknown);
-    assert_eq!(output.status.code(), Some(15));
-    assert!(stderr(&output).contains("not among the agent's calls"), "{}", stderr(&output));
+    unknown.args(["calls", "wait", AGENT, "no-such-call", "--interval", "1", "--max-wait", "60"]);
+    let started = std::time::Instant::now();
+    fails_with(unknown, 5, "call no-such-call is not among the agent's calls");
+    assert!(started.elapsed() < std::time::Duration::from_secs(20), "{:?}", started.elapsed());
+    let mut unknown = talkover(&url, &token);
+    unknown.args(["calls", "wait", AGENT, "no-such-call", "--max-wait", "60", "-o", "json"]);
+    let error: Value = serde_json::from_str(stderr(&run(unknown)).trim()).unwrap();
+    assert_eq!((error["error"]["kind"].as_str(), error["error"]["exit_code"].as_u64()), (Some("not_found"), Some(5)));
 
     let mut not_a_number = talkover(&url, &token);
     not_a_number.args(["calls", "wait", AGENT, &id, "--to", "tomorrow", "--max-wait", "0"]);
@@ -456,26 +461,135 @@ fn the_token_comes_from_the_environment_or_a_file_and_is_never_shown() {
     assert!(stderr(&output).contains("TALKOVER_TOKEN"), "{}", stderr(&output));
 }
 
+/// Whether the columns of a table line up on a terminal: each column starts, in every row, at the
+/// display column its header starts at (a CJK character or an emoji takes two).
+fn columns_line_up(table: &str) -> bool {
+    use unicode_width::UnicodeWidthChar as _;
+    // Where the cells of a line start: after two spaces or more, in display columns.
+    let starts = |line: &str| -> Vec<usize> {
+        let (mut at, mut spaces, mut starts) = (0, 2, Vec::new());
+        for c in line.chars() {
+            if c != ' ' && spaces >= 2 {
+                starts.push(at);
+            }
+            spaces = if c == ' ' { spaces + 1 } else { 0 };
+            at += c.width().unwrap_or(0);
+        }
+        starts
+    };
+    let mut lines = table.lines();
+    let header = starts(lines.next().unwrap_or_default());
+    header.len() > 1 && lines.all(|line| starts(line).iter().all(|at| header.contains(at)))
+}
+
 /// An answer that echoes the token (here an agent named with it) is printed without it, in JSON, as a
-/// table and as NDJSON: the command line never prints the token, whatever the API answers.
+/// table and as NDJSON, and standard error says so: the command line never prints the token, whatever
+/// the API answers. A table's columns are measured as shown, the token hidden.
 #[test]
 fn the_token_an_answer_echoes_is_not_printed() {
     let server = Server::start_blocking().unwrap();
     let (url, token) = (server.base_url(), server.token().to_owned());
+    let warning = "the answer contained the token; it is shown as [redacted]";
+    let mut get = talkover(&url, &token);
+    get.args(["agents", "get", AGENT]);
+    let output = run(get);
+    assert_eq!((output.status.code(), stderr(&output)), (Some(0), String::new()), "no warning without the token");
+
     let mut body = example("create-agent").body.expect("create-agent's example has a body");
     body["name"] = format!("named {token}").into();
     let mut create = talkover(&url, &token);
     create.args(["agents", "create", "--data", &body.to_string()]);
-    let created = json(create);
+    let output = run(create);
+    let created: Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(created["data"]["name"], "named [redacted]", "{created}");
-    for format in [["-o", "table"], ["-o", "json"]] {
+    assert_eq!(stderr(&output).lines().collect::<Vec<_>>(), [format!("warning: {warning}")]);
+    for format in [&["--all", "-o", "table"][..], &["--all", "-o", "json"], &["-o", "table"]] {
         let mut list = talkover(&url, &token);
-        list.args(["agents", "list", "--all"]).args(format);
+        list.args(["agents", "list"]).args(format);
         let output = run(list);
         assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
         assert!(stdout(&output).contains("named [redacted]"), "{}", stdout(&output));
         assert!(!stdout(&output).contains(&token), "{}", stdout(&output));
+        assert!(stderr(&output).contains(warning), "{format:?}: {}", stderr(&output));
+        if format.contains(&"table") {
+            let table = stdout(&output);
+            assert!(columns_line_up(table.split("\n\n").next().unwrap()), "{format:?}:\n{table}");
+        }
     }
+}
+
+/// A table's columns line up on a terminal when cells hold characters two columns wide (CJK, emoji).
+#[test]
+fn tables_line_up_with_wide_characters() {
+    let server = Server::start_blocking().unwrap();
+    let (url, token) = (server.base_url(), server.token().to_owned());
+    for name in ["東京サポート窓口", "Café 🚀🚀", "plain"] {
+        let mut body = example("create-agent").body.expect("create-agent's example has a body");
+        body["name"] = name.into();
+        let mut create = talkover(&url, &token);
+        create.args(["agents", "create", "--data", &body.to_string()]);
+        json(create);
+    }
+    let mut list = talkover(&url, &token);
+    list.args(["agents", "list", "-o", "table"]);
+    let table = stdout(&run(list));
+    assert!(table.contains("東京サポート窓口"), "{table}");
+    let rows: String = table.lines().take_while(|l| !l.starts_with("page ")).map(|l| format!("{l}\n")).collect();
+    assert_eq!(rows.lines().count(), 5, "{table}");
+    assert!(columns_line_up(&rows), "\n{table}");
+}
+
+/// With `-o json` anywhere, an argument error is one line of JSON on standard error (exit 2), as every
+/// other usage error; without it, clap's own text. `--help` and `--version` are not errors.
+#[test]
+fn argument_errors_are_json_with_json_output() {
+    let error_of = |args: &[&str]| {
+        let mut command = talkover("http://127.0.0.1:9/api/v1", "talq_unused_token");
+        command.args(args);
+        let output = run(command);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {}", stderr(&output));
+        let shown = stderr(&output);
+        assert_eq!(shown.lines().count(), 1, "{shown}");
+        let error: Value = serde_json::from_str(shown.trim()).unwrap_or_else(|e| panic!("{args:?}: {e}: {shown}"));
+        assert_eq!((error["error"]["kind"].as_str(), error["error"]["exit_code"].as_u64()), (Some("usage"), Some(2)));
+        error["error"]["message"].as_str().unwrap().to_owned()
+    };
+    let unknown = error_of(&["-o", "json", "agents", "lst"]);
+    assert!(unknown.starts_with("unrecognized subcommand 'lst'"), "{unknown}");
+    let missing = error_of(&["agents", "get", "--output", "json"]);
+    assert!(missing.contains("required arguments were not provided: <AGENT_ID>"), "{missing}");
+    error_of(&["agents", "list", "--per-page", "5", "--bogus", "--output=json"]);
+    error_of(&["-ojson", "agents"]);
+
+    let mut text = talkover("http://127.0.0.1:9/api/v1", "talq_unused_token");
+    text.args(["agents", "lst"]);
+    fails_with(text, 2, "error: unrecognized subcommand 'lst'");
+    for args in [&["-o", "json", "--help"][..], &["agents", "--help", "-o", "json"], &["--version", "-o", "json"]] {
+        let mut help = talkover("http://127.0.0.1:9/api/v1", "talq_unused_token");
+        help.args(args);
+        let output = run(help);
+        assert_eq!(output.status.code(), Some(0), "{args:?}");
+        assert!(stdout(&output).contains("talkover"), "{args:?}: {}", stdout(&output));
+    }
+}
+
+/// `webhooks` receives and checks deliveries; an unknown action there points to where webhooks are
+/// managed, not to `listen` (which starts a server).
+#[test]
+fn webhooks_points_to_where_webhooks_are_managed() {
+    let mut list = talkover("http://127.0.0.1:9/api/v1", "talq_unused_token");
+    list.args(["webhooks", "list"]);
+    let output = fails_with(list, 2, "talkover agents list-webhooks AGENT_ID");
+    let shown = stderr(&output);
+    assert!(shown.contains("talkover campaigns list-webhooks CAMPAIGN_ID"), "{shown}");
+    assert!(!shown.contains("'listen'"), "{shown}");
+    let mut help = talkover("http://127.0.0.1:9/api/v1", "talq_unused_token");
+    help.args(["webhooks", "--help"]);
+    let text = stdout(&run(help));
+    assert!(
+        text.contains("talkover agents list-webhooks") && text.contains("talkover campaigns list-webhooks"),
+        "{text}"
+    );
 }
 
 #[test]

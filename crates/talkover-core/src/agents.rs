@@ -247,7 +247,10 @@ optional_fields! {
         pub initial_message_delay: u32,
         /// Ask whether someone is there when the line goes quiet.
         pub ask_if_human_present_on_idle: bool,
-        /// Seconds of silence before the idle check, 1 to 60.
+        /// Seconds of silence before the idle check, 1 to 300: a value outside is refused before sending.
+        /// The reference page's parameter list says 1 to 60, but the API's own refusal (the page's 422
+        /// example: "between 1 and 300") and its OpenAPI schema say 1 to 300, so the SDK accepts up to
+        /// 300 rather than refuse what the API takes.
         pub idle_time_seconds: u32,
         /// Sampling temperature of the language model, 0 to 2.
         pub llm_temperature: f64,

@@ -119,7 +119,7 @@ optional_fields! {
     pub struct Call {
         /// The call's id.
         pub id: CallId,
-        /// The telephony provider's id for the call.
+        /// The telephony provider's id for the call. Not what [`EndCall`] takes: that is [`id`](Self::id).
         pub sid: String,
         /// The number called, E.164.
         pub to: String,
@@ -357,21 +357,25 @@ pub fn existing_call(err: &Error) -> Option<ExistingCall> {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct EndCallBody {
-    /// The call to hang up: the `id` [`MakeCall`] returned.
+    /// The call to hang up, by its **`id`**: the one [`MakeCall`] returned ([`PlacedCall::id`], also
+    /// [`ActiveCall::id`] and [`Call::id`]). The API names this field `call_sid`, but it takes the call's
+    /// `id`, not a history call's [`sid`](Call::sid) (the telephony provider's id).
     pub call_sid: CallId,
 }
 
 impl EndCallBody {
-    /// Names the call to hang up.
-    pub fn new(call_sid: impl Into<CallId>) -> Self {
-        Self { call_sid: call_sid.into() }
+    /// Names the call to hang up by its `id` (the one make-call returned; see
+    /// [`call_sid`](Self::call_sid)).
+    pub fn new(call_id: impl Into<CallId>) -> Self {
+        Self { call_sid: call_id.into() }
     }
 }
 
 impl EndCall {
-    /// Hangs up the agent's call `call_sid`.
-    pub fn new(agent_id: impl Into<AgentId>, call_sid: impl Into<CallId>) -> Self {
-        Self { agent_id: agent_id.into(), body: EndCallBody::new(call_sid) }
+    /// Hangs up the agent's call `call_id`: the call's `id`, as make-call returned it, which the body
+    /// sends as `call_sid` (not a history call's [`sid`](Call::sid)).
+    pub fn new(agent_id: impl Into<AgentId>, call_id: impl Into<CallId>) -> Self {
+        Self { agent_id: agent_id.into(), body: EndCallBody::new(call_id) }
     }
 
     fn check(&self, problems: &mut Problems) {

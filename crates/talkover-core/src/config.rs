@@ -18,6 +18,22 @@ pub const DEFAULT_USER_AGENT: &str = concat!("talkover-rust/", env!("CARGO_PKG_V
 /// whatever the base URL has *before* `/api/v1` as a mount prefix and appends the documented path to it:
 /// `http://127.0.0.1:8080` and `http://127.0.0.1:8080/api/v1` both reach `/api/v1/agents` and `/api/user`,
 /// and `https://proxy.example/talkover/api/v1` reaches `/talkover/api/v1/agents` and `/talkover/api/user`.
+///
+/// A path that does not end in `/api/v1` is kept whole as the prefix, whatever it holds:
+/// `https://gateway.example/talkover` reaches `/talkover/api/v1/agents`, and so
+/// `https://gateway.example/api` reaches `/api/api/v1/agents` (give the host alone, or `…/api/v1`, to
+/// reach `/api/v1/agents`). Two paths can only be mistakes, and are refused with [`Error::Config`] naming
+/// `base_url`: one ending in another version of the API (`/api/v2`: this SDK speaks `/api/v1`, and the
+/// prefix would send `/api/v2/api/v1/agents`), and one going past the root (`/api/v1/agents`).
+///
+/// ```
+/// use talkover_core::BaseUrl;
+///
+/// assert_eq!(BaseUrl::parse("https://gateway.example/talkover/api/v1").unwrap().prefix(), "/talkover");
+/// assert_eq!(BaseUrl::parse("https://gateway.example/api").unwrap().prefix(), "/api");
+/// assert!(BaseUrl::parse("http://127.0.0.1:8080/api/v2").is_err());
+/// assert!(BaseUrl::parse("https://app.talkover.ai/api/v1/agents").is_err());
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BaseUrl {
     origin: String,
@@ -66,6 +82,9 @@ impl BaseUrl {
             _ => return Err(invalid("the scheme must be https or http")),
         }
         let path = uri.path().trim_end_matches('/');
+        if let Some(problem) = misplaced_version(path) {
+            return Err(invalid(&problem));
+        }
         let prefix = path.strip_suffix("/api/v1").unwrap_or(path).to_owned();
         Ok(Self {
             origin: format!("{scheme}://{authority}"),
@@ -101,6 +120,35 @@ impl Default for BaseUrl {
     }
 }
 
+/// What is wrong with a base URL's path (trailing slashes trimmed) that names the API's version but not
+/// as its end: another version (`/api/v2`), or a path past the root (`/api/v1/agents`). Either would be
+/// kept as a mount prefix in front of `/api/v1/…`, which can only be a mistake. Any other path is a prefix.
+fn misplaced_version(path: &str) -> Option<String> {
+    if path.ends_with("/api/v1") {
+        return None;
+    }
+    let segments: Vec<&str> = path.split('/').collect();
+    if let [.., "api", version] = segments.as_slice() {
+        let numbered = version.len() > 1
+            && version.starts_with(['v', 'V'])
+            && version[1..].starts_with(|c: char| c.is_ascii_digit());
+        if numbered {
+            return Some(format!(
+                "the path ends in `/api/{version}`, and this SDK speaks the API's `/api/v1` (it would send \
+                 `…/api/{version}/api/v1/agents`): give the URL up to `/api/v1`, or the host alone"
+            ));
+        }
+    }
+    if segments.windows(2).any(|pair| pair == ["api", "v1"]) {
+        return Some(
+            "the path goes on past the API's root `/api/v1`: give the URL up to `/api/v1`, or the host alone; \
+             operation paths are added to it"
+                .to_owned(),
+        );
+    }
+    None
+}
+
 fn is_loopback(host: &str) -> bool {
     let host = host.trim_start_matches('[').trim_end_matches(']');
     if host.eq_ignore_ascii_case("localhost") {
@@ -119,6 +167,11 @@ pub struct ClientConfig {
 
 impl ClientConfig {
     /// A configuration for the given token, on the production API.
+    ///
+    /// The token is given alone (`talq_…`), as the dashboard shows it: the SDK sends it as
+    /// `Authorization: Bearer <token>`. An empty token, one with characters a header cannot carry, and one
+    /// that starts with `Bearer ` (copied from a curl line) are refused with [`Error::Config`] naming
+    /// `token`; the message never holds the token.
     pub fn new(token: impl Into<SecretString>) -> Result<Self, Error> {
         Ok(Self {
             base_url: BaseUrl::default(),
@@ -191,6 +244,18 @@ fn authorization(token: &SecretString) -> Result<HeaderValue, Error> {
     if token.is_empty() {
         return Err(invalid("the token is empty"));
     }
+    // A token copied with what comes before it on a curl line (`-H "Authorization: Bearer talq_…"`) would
+    // be sent as `Bearer Bearer talq_…` and answered with a bare 401. Said without echoing the token.
+    let first_word = token.split_once(char::is_whitespace).map(|(first, _)| first);
+    if first_word.is_some_and(|word| word.eq_ignore_ascii_case("bearer")) {
+        return Err(invalid("the token starts with `Bearer `: pass the token without `Bearer ` (the SDK adds it)"));
+    }
+    if first_word.is_some_and(|word| word.eq_ignore_ascii_case("authorization:")) {
+        return Err(invalid(
+            "the token starts with `Authorization:`: pass the token alone, without `Authorization: Bearer ` \
+             (the SDK sends that header)",
+        ));
+    }
     let mut value = HeaderValue::from_str(&format!("Bearer {token}"))
         .map_err(|_| invalid("the token contains characters not allowed in a header"))?;
     value.set_sensitive(true);
@@ -211,6 +276,32 @@ mod tests {
         assert_eq!(url.prefix(), "/talkover");
         assert!(BaseUrl::parse("http://[::1]:9/api/v1").is_ok());
         assert!(BaseUrl::parse("http://localhost/api/v1").is_ok());
+    }
+
+    #[test]
+    fn a_path_naming_another_version_or_past_the_root_is_refused() {
+        for url in [
+            "http://127.0.0.1:8080/api/v2",
+            "http://127.0.0.1:8080/api/v2/",
+            "https://proxy.example/talkover/api/v0",
+            "https://app.talkover.ai/api/v1/agents",
+            "https://app.talkover.ai/api/v1/agents/",
+        ] {
+            let Err(Error::Config(err)) = BaseUrl::parse(url) else { panic!("accepted: {url}") };
+            assert_eq!(err.setting(), "base_url", "{url}");
+            assert!(err.message().contains("`/api/v1`"), "{url}: {err}");
+        }
+        let err = BaseUrl::parse("http://127.0.0.1:8080/api/v2").unwrap_err();
+        assert!(err.to_string().contains("`/api/v2`"), "{err}");
+        // Any other path is a mount prefix, kept whole.
+        for (url, prefix) in [
+            ("https://gateway.example/api", "/api"),
+            ("https://gateway.example/api/talkover", "/api/talkover"),
+            ("https://gateway.example/api/v1/talkover/api/v1", "/api/v1/talkover"),
+            ("https://gateway.example/version/v2", "/version/v2"),
+        ] {
+            assert_eq!(BaseUrl::parse(url).unwrap().prefix(), prefix, "{url}");
+        }
     }
 
     #[test]
@@ -235,6 +326,23 @@ mod tests {
         assert!(!format!("{config:?}").contains("talq_secret_value"));
         assert!(ClientConfig::new("talq\r\nX-Evil: 1").is_err());
         assert!(ClientConfig::new("  ").is_err());
+    }
+
+    #[test]
+    fn a_token_with_its_bearer_prefix_is_refused_without_echoing_it() {
+        for pasted in ["Bearer talq_pasted_value", "bearer talq_pasted_value", "  BEARER\ttalq_pasted_value"] {
+            let Err(Error::Config(err)) = ClientConfig::new(pasted) else { panic!("accepted: {pasted:?}") };
+            assert_eq!(err.setting(), "token");
+            assert!(err.message().contains("without `Bearer `"), "{err}");
+            assert!(!format!("{err} {err:?}").contains("pasted_value"), "{err:?}");
+        }
+        let Err(Error::Config(err)) = ClientConfig::new("Authorization: Bearer talq_pasted_value") else {
+            panic!("a whole header line was accepted")
+        };
+        assert!(!format!("{err} {err:?}").contains("pasted_value"), "{err:?}");
+        // A token that only begins with the letters is a token.
+        assert!(ClientConfig::new("Bearertalq_value").is_ok());
+        assert!(ClientConfig::new("talq_value").is_ok());
     }
 
     #[test]

@@ -78,7 +78,8 @@ pub fn errors_section(operation_id: &str) -> Vec<String> {
     lines.push("|---|---|---|".to_owned());
     for error in documented {
         let code = error.code.map(|code| format!("`{code}`")).unwrap_or_else(|| "—".to_owned());
-        lines.push(format!("| {} | {code} | {} |", error.status, error.when().replace('|', "/")));
+        let when = note_of(operation_id, error).map_or_else(|| error.when(), str::to_owned);
+        lines.push(format!("| {} | {code} | {} |", error.status, when.replace('|', "/")));
     }
     if documented.iter().any(|error| error.code.is_some()) {
         lines.push(String::new());
@@ -87,6 +88,27 @@ pub fn errors_section(operation_id: &str) -> Vec<String> {
         lines.push("`err.kind()` first, and on the code to tell cases of one status apart.".to_owned());
     }
     lines
+}
+
+/// What a page says in words of its own about one of its failures (by operation id, status and code),
+/// where the status's usual meaning would mislead: the page says it in a note, which the table does not
+/// keep. Written by hand from the page; `cargo xtask errors` writes it into the handler's section.
+const NOTES: &[(&str, u16, Option<&str>, &str)] = &[(
+    // publish-agent.mdx, Notes: "If `is_ready_to_publish` is `false`, the publish call will fail with a
+    // `422` validation error explaining what's missing."
+    "publish-agent",
+    422,
+    None,
+    "the agent is not ready to publish (its `is_ready_to_publish` is false): it must be configured first \
+     (knowledge, voice, calling settings); the answer says what is missing",
+)];
+
+/// The note of [`NOTES`] on `error` of `operation_id`, if any.
+fn note_of(operation_id: &str, error: &DocumentedError) -> Option<&'static str> {
+    NOTES
+        .iter()
+        .find(|(id, status, code, _)| *id == operation_id && *status == error.status && *code == error.code)
+        .map(|(_, _, _, note)| *note)
 }
 
 /// Whether a page's title only names the status (`Not Found`, `Validation Error`).
@@ -168,6 +190,15 @@ mod tests {
         let end_call = errors_section("end-call");
         assert!(end_call.iter().any(|line| line.starts_with("| 409 | `CALL_NOT_ACTIVE` |")), "{end_call:#?}");
         assert!(errors_section("no-such-operation")[2].contains("documents no error answer"));
+        // publish-agent's 422 is what its page's note says, not any field failing a check.
+        let publish = errors_section("publish-agent");
+        let row = publish.iter().find(|line| line.starts_with("| 422 |")).expect("a 422 row");
+        assert!(row.contains("not ready to publish") && row.contains("what is missing"), "{row}");
+        assert!(!row.contains("field"), "{row}");
+        // Every note names a failure the table holds, or it would never be shown.
+        for (id, status, code, _) in NOTES {
+            assert!(of(id).iter().any(|e| e.status == *status && e.code == *code), "{id} {status}");
+        }
         assert_eq!(sentence_case("Trunk Has DIDs"), "Trunk has DIDs");
     }
 }

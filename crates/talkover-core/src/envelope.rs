@@ -189,6 +189,16 @@ impl<T> From<ListEnvelope<T>> for Page<T> {
     }
 }
 
+/// `{"success": true, "data": […], "pagination"?: {…}}`: a page as the API writes it, its block under
+/// `pagination` (move it to `meta` for a list the reference documents so).
+impl<T> From<Page<T>> for ListEnvelope<T> {
+    fn from(page: Page<T>) -> Self {
+        let mut list = ListEnvelope::new(page.items);
+        list.pagination = page.pagination;
+        list
+    }
+}
+
 /// A body with no envelope: the documented object itself.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(transparent)]

@@ -321,6 +321,67 @@ impl Error {
             _ => false,
         }
     }
+
+    /// Whether the request may have reached the server and been acted on, so that what it asks for may
+    /// have happened although the call failed: the question to ask after a failure of an operation that is
+    /// not safe to repeat ([`crate::Operation::SAFE_TO_REPEAT`] is `false`: placing a call, creating a
+    /// resource, buying credits) before sending it again. `false` means the request certainly had no
+    /// effect: sending it again cannot do the thing twice.
+    ///
+    /// - `true` for a [`Transport`](Self::Transport) error unless it
+    ///   [certainly never left](TransportError::certainly_not_sent) (a timeout, a reset, a TLS failure on
+    ///   the open connection, a body cut off); when the answer's head had arrived before the failure
+    ///   ([`TransportError::status`]), its status decides, as below.
+    /// - `true` for an answer of 5xx or 408 (the server failed or gave up while working on it), for a
+    ///   [`Decode`](Self::Decode) error (the server answered 2xx: it processed the request, only its answer
+    ///   could not be read), and for any other status that is not a refusal (a 2xx whose envelope says
+    ///   `"success": false`, a 3xx): nothing says it was not acted on.
+    /// - `false` for [`InvalidRequest`](Self::InvalidRequest) and [`Config`](Self::Config) (never sent), and
+    ///   for a 4xx other than 408, by which the API refused the request: 400, 401, 402, 403, 404, 409, 422
+    ///   and 429 are those its reference documents.
+    ///
+    /// It does not say whether the thing happened, only whether it may have: after `true`, find out (for a
+    /// call, list the agent's calls to that number) before sending it again. The SDK's clients never send
+    /// such a request again on their own once it may have had an effect. Unlike
+    /// [`is_retryable`](Self::is_retryable) (whether trying again may succeed), this says whether trying
+    /// again may repeat it.
+    ///
+    /// ```
+    /// use talkover_core::error::{TransportError, TransportErrorKind};
+    /// use talkover_core::http::{HeaderMap, StatusCode};
+    /// use talkover_core::{ApiError, Error};
+    ///
+    /// let answer = |status: StatusCode| {
+    ///     Error::Api(Box::new(ApiError::from_parts("make-call", status, HeaderMap::new(), b"{}".to_vec())))
+    /// };
+    /// // Timed out after sending: the call may have been placed. Do not place it again blindly.
+    /// let timeout = Error::from(TransportError::new(TransportErrorKind::Timeout, "timed out"));
+    /// assert!(timeout.may_have_taken_effect());
+    /// assert!(answer(StatusCode::BAD_GATEWAY).may_have_taken_effect());
+    /// // Refused, or never sent: no call was placed.
+    /// assert!(!answer(StatusCode::PAYMENT_REQUIRED).may_have_taken_effect());
+    /// assert!(!answer(StatusCode::TOO_MANY_REQUESTS).may_have_taken_effect());
+    /// let refused = Error::from(TransportError::new(TransportErrorKind::Connect, "connection refused"));
+    /// assert!(!refused.may_have_taken_effect());
+    /// assert!(!Error::invalid_request("make-call", Some("to"), "not E.164").may_have_taken_effect());
+    /// ```
+    pub fn may_have_taken_effect(&self) -> bool {
+        match self {
+            Self::InvalidRequest(_) | Self::Config(_) => false,
+            Self::Transport(e) => match e.status() {
+                Some(status) => status_may_have_taken_effect(status),
+                None => !e.certainly_not_sent(),
+            },
+            Self::Api(e) => status_may_have_taken_effect(e.status),
+            Self::Decode(e) => status_may_have_taken_effect(e.status),
+        }
+    }
+}
+
+/// Whether an answer of `status` leaves open that the request was acted on: every status but a 4xx
+/// refusal (408 is the server giving up, not a refusal).
+fn status_may_have_taken_effect(status: StatusCode) -> bool {
+    !status.is_client_error() || status == StatusCode::REQUEST_TIMEOUT
 }
 
 /// A setting of the client that is missing or unusable ([`Error::Config`]): no token, a base URL it cannot
@@ -1115,6 +1176,69 @@ mod tests {
         assert!(!processed.certainly_not_sent());
         assert!(Error::from(TransportError::new(TransportErrorKind::Io, "reset")).is_retryable());
         assert_eq!(cut(404).status(), Some(StatusCode::NOT_FOUND));
+    }
+
+    fn transport(kind: TransportErrorKind) -> Error {
+        Error::from(TransportError::new(kind, "failed"))
+    }
+
+    #[test]
+    fn never_sent_errors_had_no_effect() {
+        assert!(!Error::invalid_request("make-call", Some("to"), "not E.164").may_have_taken_effect());
+        assert!(!Error::config("token", "no token was given").may_have_taken_effect());
+        for kind in [TransportErrorKind::Connect, TransportErrorKind::Tls, TransportErrorKind::InvalidUrl] {
+            assert!(!transport(kind).may_have_taken_effect(), "{kind}");
+        }
+    }
+
+    #[test]
+    fn transport_failures_after_sending_may_have_had_an_effect() {
+        for kind in [
+            TransportErrorKind::Timeout,
+            TransportErrorKind::Io,
+            TransportErrorKind::BodyTooLarge,
+            TransportErrorKind::Other,
+        ] {
+            assert!(transport(kind).may_have_taken_effect(), "{kind}");
+        }
+        // A TLS failure the transport cannot place before the request was written.
+        let tls = Error::from(TransportError::new(TransportErrorKind::Tls, "alert").maybe_sent());
+        assert!(tls.may_have_taken_effect());
+    }
+
+    #[test]
+    fn a_failure_after_the_answers_head_goes_by_its_status() {
+        let cut = |status: u16| {
+            let error = TransportError::new(TransportErrorKind::Io, "body cut off")
+                .with_answer_head(StatusCode::from_u16(status).unwrap(), &HeaderMap::new());
+            Error::from(error)
+        };
+        for status in [200, 201, 408, 500, 503] {
+            assert!(cut(status).may_have_taken_effect(), "{status}");
+        }
+        for status in [400, 402, 404, 409, 422, 429] {
+            assert!(!cut(status).may_have_taken_effect(), "{status}");
+        }
+    }
+
+    #[test]
+    fn server_failures_and_timeouts_may_have_had_an_effect_refusals_had_none() {
+        for status in [408, 500, 502, 503, 504] {
+            assert!(err(status, "{}").may_have_taken_effect(), "{status}");
+        }
+        for status in [400, 401, 402, 403, 404, 409, 422, 429] {
+            assert!(!err(status, r#"{"success": false, "message": "No"}"#).may_have_taken_effect(), "{status}");
+        }
+        // A 2xx whose envelope says it failed: nothing says it was not acted on.
+        assert!(err(200, r#"{"success": false, "message": "No"}"#).may_have_taken_effect());
+    }
+
+    #[test]
+    fn an_undecodable_success_was_processed() {
+        let answer = http::Response::builder().status(201).body(b"<html>Created</html>".to_vec()).unwrap();
+        let error = crate::decode_response::<crate::calls::MakeCall>(answer).unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::Decode);
+        assert!(error.may_have_taken_effect());
     }
 
     #[test]

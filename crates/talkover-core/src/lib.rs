@@ -84,6 +84,11 @@ pub mod webhooks;
 /// The `http` crate (1.x), whose request, response and header types the SDK speaks.
 pub use http;
 
+/// The attribute an implementation of [`Transport`] takes: `#[talkover_core::async_trait]` here,
+/// `#[talkover::async_trait]` from the `talkover` crate. It is the `async-trait` crate's, re-exported so
+/// that implementing the trait needs no dependency of your own; see [`Transport`] for an example.
+pub use async_trait::async_trait;
+
 pub use config::{BaseUrl, ClientConfig, DEFAULT_BASE_URL, DEFAULT_USER_AGENT};
 pub use decimal::Decimal;
 pub use envelope::{Ack, Bare, Envelope, ErrorBody, ListEnvelope};

@@ -3,7 +3,8 @@
 use std::fmt;
 
 use serde::de::{IgnoredAny, MapAccess, SeqAccess, Visitor};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::ser::SerializeStruct;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::envelope::ListEnvelope;
 use crate::error::Error;
@@ -144,6 +145,24 @@ impl<'de> Deserialize<'de> for Key {
 }
 
 /// One page of a list operation's results.
+///
+/// It serializes as the API writes a list, `{"success": true, "data": […], "pagination": {…}}` (no
+/// `pagination` key when the page has none), so a server answering a list operation can return a page as
+/// it is, and a client reads it back as it reads the API's answer (`decode_response` of the list
+/// operation, or `Deserialize`, which takes the page block under `pagination` or `meta`). The reference
+/// documents one list with the block under `meta`, list-agents: for an answer in that shape, turn the page
+/// into a [`ListEnvelope`] and move the block
+/// (`let mut list = ListEnvelope::from(page); list.meta = list.pagination.take();`).
+///
+/// ```
+/// use talkover_core::{agents::Agent, Page, Pagination};
+///
+/// let page = Page::new(vec![Agent::new("a1", "SupportBot")], Some(Pagination::new(1, 10, 1)));
+/// let json = serde_json::to_value(&page).unwrap();
+/// assert_eq!(json["data"][0]["name"], "SupportBot");
+/// assert_eq!(json["pagination"]["total"], 1);
+/// assert_eq!(serde_json::from_value::<Page<Agent>>(json).unwrap(), page);
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Page<T> {
@@ -178,6 +197,29 @@ impl<T> Page<T> {
         } else {
             None
         }
+    }
+}
+
+/// `{"success": true, "data": […], "pagination"?: {…}}`, the API's list shape (see [`Page`]).
+impl<T: Serialize> Serialize for Page<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let fields = if self.pagination.is_some() { 3 } else { 2 };
+        let mut list = serializer.serialize_struct("Page", fields)?;
+        list.serialize_field("success", &true)?;
+        list.serialize_field("data", &self.items)?;
+        match &self.pagination {
+            Some(pagination) => list.serialize_field("pagination", pagination)?,
+            None => list.skip_field("pagination")?,
+        }
+        list.end()
+    }
+}
+
+/// Reads the API's list shape as a client reads a list answer ([`ListEnvelope`]): the page block under
+/// `pagination` or `meta`, read leniently.
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Page<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ListEnvelope::<T>::deserialize(deserializer).map(Page::from)
     }
 }
 
@@ -380,6 +422,39 @@ mod tests {
         assert_eq!((pagination.last_page, pagination.from, pagination.to), (Some(3), None, None));
         // The body around it must still be JSON.
         assert!(serde_json::from_str::<ListEnvelope<u32>>(r#"{"data": [1], "meta": {"total": }"#).is_err());
+    }
+
+    #[test]
+    fn a_page_serializes_as_a_list_answer_and_decodes_back_through_the_client_path() {
+        use crate::agents::{Agent, ListAgents};
+
+        let mut pagination = Pagination::new(2, 2, 5);
+        pagination.last_page = Some(3);
+        let page = Page::new(vec![Agent::new("a1", "SupportBot"), Agent::new("a2", "Reminders")], Some(pagination));
+        let body = serde_json::to_vec(&page).unwrap();
+        let json: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(json["success"], true);
+        assert_eq!(json["data"][1]["id"], "a2");
+        assert_eq!(json["pagination"]["current_page"], 2);
+        assert_eq!(json["pagination"]["last_page"], 3);
+        assert!(json.get("meta").is_none() && json["pagination"].get("from").is_none(), "{json}");
+        // Read back as the client reads list-agents' answer.
+        let answer = http::Response::builder().status(200).body(body).unwrap();
+        let decoded = crate::decode_response::<ListAgents>(answer).unwrap();
+        assert_eq!(decoded, page);
+        assert_eq!(decoded.next_page(), Some(3));
+
+        // A page without pagination writes no page block, and still reads back.
+        let bare = Page::new(vec![1_u32, 2], None);
+        assert_eq!(serde_json::to_string(&bare).unwrap(), r#"{"success":true,"data":[1,2]}"#);
+        let text = serde_json::to_string(&bare).unwrap();
+        assert_eq!(serde_json::from_str::<Page<u32>>(&text).unwrap(), bare);
+        // The `meta` shape other pages document reads as the same page.
+        let mut list = ListEnvelope::from(page.clone());
+        list.meta = list.pagination.take();
+        let text = serde_json::to_string(&list).unwrap();
+        assert!(text.contains(r#""meta":{"#) && !text.contains("pagination"), "{text}");
+        assert_eq!(serde_json::from_str::<Page<Agent>>(&text).unwrap(), page);
     }
 
     /// A list operation of numbers, for driving a paginator by hand.

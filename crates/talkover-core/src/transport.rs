@@ -98,6 +98,44 @@ pub type HttpResponse = http::Response<Vec<u8>>;
 ///
 /// Any `Fn(HttpRequest) -> impl Future<Output = Result<HttpResponse, TransportError>>` is a transport, so a
 /// test can stand in for the network with a closure.
+///
+/// The trait's method is `async` through the [`async_trait`](crate::async_trait) attribute, which an
+/// implementation takes too: `#[talkover_core::async_trait]`, or `#[talkover::async_trait]` from the
+/// `talkover` crate (both re-export it, so no dependency of your own is needed). A transport that wraps
+/// another, adding a header to every request:
+///
+/// ```
+/// use talkover_core::http::HeaderValue;
+/// use talkover_core::transport::{HttpRequest, HttpResponse, Transport};
+/// use talkover_core::TransportError;
+///
+/// struct WithTraceHeader<T> {
+///     inner: T,
+/// }
+///
+/// #[talkover_core::async_trait]
+/// impl<T: Transport> Transport for WithTraceHeader<T> {
+///     async fn send(&self, mut request: HttpRequest) -> Result<HttpResponse, TransportError> {
+///         request.headers_mut().insert("x-trace", HeaderValue::from_static("on"));
+///         self.inner.send(request).await
+///     }
+/// }
+///
+/// // On any transport: a closure here, `ReqwestTransport` in production
+/// // (`talkover::Client::builder().transport(WithTraceHeader { inner })`).
+/// let traced = WithTraceHeader {
+///     inner: |request: HttpRequest| async move {
+///         let traced = request.headers().get("x-trace").is_some();
+///         Ok::<_, TransportError>(HttpResponse::new(if traced { b"traced".to_vec() } else { Vec::new() }))
+///     },
+/// };
+/// # // Polled by hand (its future is ready at once), so that the example needs no runtime.
+/// # use std::future::Future;
+/// # let mut answer = traced.send(HttpRequest::new(Vec::new()));
+/// # let mut context = std::task::Context::from_waker(std::task::Waker::noop());
+/// # let std::task::Poll::Ready(Ok(answer)) = answer.as_mut().poll(&mut context) else { panic!("not ready") };
+/// # assert_eq!(answer.body(), b"traced");
+/// ```
 #[async_trait::async_trait]
 pub trait Transport: Send + Sync {
     /// Sends the request and returns the whole answer.

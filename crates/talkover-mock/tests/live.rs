@@ -1108,6 +1108,39 @@ fn the_pages_search_example_with_an_unescaped_plus_finds_the_number() {
 }
 
 #[test]
+fn optimized_costs_follow_the_agents_calls_of_the_last_seven_days() {
+    let (server, client) = stopped_clock();
+    let agent = published_agent(&client, "Cheap");
+    for n in 0..2 {
+        client.execute(MakeCall::new(&agent, NewCall::new(format!("+1555000{n}876")))).unwrap();
+    }
+    let eligibility = client.agents().optimized_costs_eligibility(&agent).unwrap();
+    let counted = (eligibility.eligible, eligibility.current_calls, eligibility.required_calls);
+    assert_eq!((counted, eligibility.calls_remaining), ((false, 2, 700), Some(698)));
+
+    // Turning optimized costs on for it is refused with the page's 422, which says why.
+    let cache = talkover::agents::AdvancedSettings::new().enable_initial_message_cache(true);
+    let refused = client.agents().update_advanced_settings(&agent, cache.clone()).unwrap_err();
+    assert_eq!(
+        (api(&refused).status.as_u16(), api(&refused).code.as_deref()),
+        (422, Some("OPTIMIZED_COSTS_NOT_ELIGIBLE"))
+    );
+    let body: Value = serde_json::from_slice(api(&refused).body.as_bytes()).unwrap();
+    assert_eq!(body["details"]["current_calls"], 2, "{body}");
+    assert_eq!(client.agents().pricing_summary(&agent).unwrap().optimized_costs_enabled, Some(false));
+
+    // A week later the calls are out of the window.
+    server.advance_clock(Duration::from_secs(8 * 86_400));
+    assert_eq!(client.agents().optimized_costs_eligibility(&agent).unwrap().current_calls, 0);
+
+    // The reference's example agent has the example's volume: it is eligible, and its summary says so.
+    let example: AgentId = "550e8400-e29b-41d4-a716-446655440000".into();
+    assert!(client.agents().optimized_costs_eligibility(&example).unwrap().eligible);
+    client.agents().update_advanced_settings(&example, cache).unwrap();
+    assert_eq!(client.agents().pricing_summary(&example).unwrap().optimized_costs_enabled, Some(true));
+}
+
+#[test]
 fn test_calls_are_not_billed() {
     let (server, client) = stopped_clock();
     let agent = published_agent(&client, "Testing");

@@ -19,6 +19,11 @@ use talkover_core::{TransportError, TransportErrorKind};
 pub use talkover_core::transport::DEFAULT_MAX_RESPONSE_BYTES;
 use talkover_core::transport::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
 
+/// The `reqwest` crate this transport is built on (0.13), for a client of your own given to
+/// [`ReqwestTransport::from_client`] without a `reqwest` dependency to keep in step: from the `talkover`
+/// crate, `talkover::reqwest_transport::reqwest`.
+pub use reqwest;
+
 /// Timeouts and limits of a [`ReqwestTransport`].
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -93,6 +98,26 @@ impl ReqwestTransport {
 
     /// A transport on a client you configured. Disable redirects on it
     /// (`redirect::Policy::none()`) unless you have a reason not to.
+    ///
+    /// The client's own settings are the only ones that apply: set its timeouts on it (the `talkover`
+    /// client builder refuses its `timeout`, `connect_timeout` and `max_response_bytes` beside a transport
+    /// of your own), and give the largest answer accepted here. Build it with the re-exported
+    /// [`reqwest`] (`talkover::reqwest_transport::reqwest` from the `talkover` crate), so
+    /// that its version is this transport's:
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use talkover_reqwest::{reqwest, ReqwestTransport, DEFAULT_MAX_RESPONSE_BYTES};
+    ///
+    /// let client = reqwest::Client::builder()
+    ///     .redirect(reqwest::redirect::Policy::none())
+    ///     .connect_timeout(Duration::from_secs(5))
+    ///     .timeout(Duration::from_secs(20))
+    ///     .build()
+    ///     .unwrap();
+    /// let transport = ReqwestTransport::from_client(client, DEFAULT_MAX_RESPONSE_BYTES);
+    /// # drop(transport);
+    /// ```
     pub fn from_client(client: reqwest::Client, max_response_bytes: u64) -> Self {
         Self { client, max_response_bytes, origin: OnceLock::new() }
     }

@@ -15,6 +15,11 @@ use talkover_core::{TransportError, TransportErrorKind};
 pub use talkover_core::transport::DEFAULT_MAX_RESPONSE_BYTES;
 use talkover_core::transport::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
 
+/// The `ureq` crate this transport is built on (3.x), for an agent of your own given to
+/// [`UreqTransport::from_agent`] without a `ureq` dependency to keep in step: from the `talkover` crate,
+/// `talkover::ureq_transport::ureq`.
+pub use ureq;
+
 /// Timeouts and limits of a [`UreqTransport`].
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -73,7 +78,28 @@ impl UreqTransport {
     }
 
     /// A transport on an agent you configured. Configure it with `http_status_as_error(false)`, or error
-    /// answers will not reach the SDK's error decoding.
+    /// answers will not reach the SDK's error decoding; and `max_redirects(0)`, so that the token never
+    /// goes to another host.
+    ///
+    /// The agent's own settings are the only ones that apply: set its timeouts on it (the `talkover`
+    /// client builder refuses its `timeout`, `connect_timeout` and `max_response_bytes` beside a transport
+    /// of your own), and give the largest answer accepted here. Build it with the re-exported
+    /// [`ureq`] (`talkover::ureq_transport::ureq` from the `talkover` crate), so that its
+    /// version is this transport's:
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use talkover_ureq::{ureq, UreqTransport, DEFAULT_MAX_RESPONSE_BYTES};
+    ///
+    /// let agent = ureq::Agent::config_builder()
+    ///     .http_status_as_error(false)
+    ///     .max_redirects(0)
+    ///     .timeout_global(Some(Duration::from_secs(20)))
+    ///     .build()
+    ///     .new_agent();
+    /// let transport = UreqTransport::from_agent(agent, DEFAULT_MAX_RESPONSE_BYTES);
+    /// # drop(transport);
+    /// ```
     pub fn from_agent(agent: ureq::Agent, max_response_bytes: u64) -> Self {
         Self { agent, max_response_bytes }
     }

@@ -32,9 +32,11 @@ pub struct ClientBuilder<T: Side> {
     pub(crate) base_url: Option<String>,
     pub(crate) insecure: bool,
     pub(crate) user_agent: Option<String>,
-    pub(crate) connect_timeout: Duration,
-    pub(crate) timeout: Duration,
-    pub(crate) max_response_bytes: u64,
+    /// The built-in transport's settings, `None` when not set (the defaults then apply): set beside a
+    /// transport of the caller's own, they would not apply, so `build` refuses them.
+    pub(crate) connect_timeout: Option<Duration>,
+    pub(crate) timeout: Option<Duration>,
+    pub(crate) max_response_bytes: Option<u64>,
     pub(crate) transport: Option<T>,
     pub(crate) retry: RetryPolicy,
     pub(crate) side: T::Settings,
@@ -47,9 +49,9 @@ impl<T: Side> Default for ClientBuilder<T> {
             base_url: None,
             insecure: false,
             user_agent: None,
-            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
-            timeout: DEFAULT_TIMEOUT,
-            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            connect_timeout: None,
+            timeout: None,
+            max_response_bytes: None,
             transport: None,
             retry: RetryPolicy::default(),
             side: T::Settings::default(),
@@ -63,9 +65,9 @@ impl<T: Side> std::fmt::Debug for ClientBuilder<T> {
             .field("token", &self.token.as_ref().map(|_| "[redacted]"))
             .field("base_url", &self.base_url)
             .field("user_agent", &self.user_agent)
-            .field("connect_timeout", &self.connect_timeout)
-            .field("timeout", &self.timeout)
-            .field("max_response_bytes", &self.max_response_bytes)
+            .field("connect_timeout", &self.builtin_connect_timeout())
+            .field("timeout", &self.builtin_timeout())
+            .field("max_response_bytes", &self.builtin_max_response_bytes())
             .field("custom_transport", &self.transport.is_some())
             .field("retry", &self.retry)
             .finish()
@@ -73,7 +75,10 @@ impl<T: Side> std::fmt::Debug for ClientBuilder<T> {
 }
 
 impl<T: Side> ClientBuilder<T> {
-    /// The API token (`talq_…`).
+    /// The API token (`talq_…`), alone: the SDK sends it as `Authorization: Bearer <token>`. One that
+    /// starts with `Bearer ` (copied from a curl line) is refused when the client is built
+    /// (`Error::Config` naming `token`, without the token in its message), as are an empty one and one with
+    /// characters a header cannot carry.
     pub fn token(mut self, token: impl Into<SecretString>) -> Self {
         self.token = Some(token.into());
         self
@@ -81,6 +86,11 @@ impl<T: Side> ClientBuilder<T> {
 
     /// The base URL (default `https://app.talkover.ai/api/v1`). Plain `http` is accepted only for loopback
     /// hosts.
+    ///
+    /// It names the API's `/api/v1` root; what its path holds before `/api/v1` (or the whole path, when it
+    /// does not end so) is kept as a mount prefix ([`BaseUrl`]). A path ending in another version
+    /// (`/api/v2`) or going past the root (`/api/v1/agents`) is refused when the client is built
+    /// (`Error::Config` naming `base_url`).
     pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
         self.base_url = Some(base_url.into());
         self
@@ -98,26 +108,41 @@ impl<T: Side> ClientBuilder<T> {
         self
     }
 
-    /// Time to open a connection (default 10 s). Applies to the built-in transports; zero is refused
-    /// when the client is built.
+    /// Time to open a connection (default 10 s), for the built-in transport; zero is refused when the
+    /// client is built.
+    ///
+    /// A transport given with `transport(...)` (even `ReqwestTransport::from_client` or
+    /// `UreqTransport::from_agent`) keeps its own settings: building refuses this setting beside one
+    /// (`Error::Config` naming `connect_timeout`) rather than leave it unapplied. Set it on that transport
+    /// (on the `reqwest::Client` or `ureq::Agent` it wraps).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = timeout;
+        self.connect_timeout = Some(timeout);
         self
     }
 
-    /// Time for one whole exchange, from sending to the last byte of the answer (default 60 s). Applies to
-    /// the built-in transports, to each attempt: waits between retries (backoff, `Retry-After` up to
+    /// Time for one whole exchange, from sending to the last byte of the answer (default 60 s), for the
+    /// built-in transport. It bounds each attempt: waits between retries (backoff, `Retry-After` up to
     /// 60 s) come on top; [`max_elapsed`](Self::max_elapsed) bounds the whole call. Zero is refused when the
     /// client is built.
+    ///
+    /// A transport given with `transport(...)` (even `ReqwestTransport::from_client` or
+    /// `UreqTransport::from_agent`) keeps its own settings: building refuses this setting beside one
+    /// (`Error::Config` naming `timeout`) rather than leave it unapplied. Set the timeout on that transport
+    /// (on the `reqwest::Client` or `ureq::Agent` it wraps); [`max_elapsed`](Self::max_elapsed) still
+    /// applies to any transport.
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
+        self.timeout = Some(timeout);
         self
     }
 
-    /// The largest answer accepted (default 32 MiB). Applies to the built-in transports; zero is refused
-    /// when the client is built.
+    /// The largest answer accepted (default 32 MiB), for the built-in transport; zero is refused when the
+    /// client is built.
+    ///
+    /// A transport given with `transport(...)` keeps its own limit (the one given to
+    /// `ReqwestTransport::from_client` or `UreqTransport::from_agent`): building refuses this setting
+    /// beside one (`Error::Config` naming `max_response_bytes`) rather than leave it unapplied.
     pub fn max_response_bytes(mut self, bytes: u64) -> Self {
-        self.max_response_bytes = bytes;
+        self.max_response_bytes = Some(bytes);
         self
     }
 
@@ -158,15 +183,56 @@ impl<T: Side> ClientBuilder<T> {
         Ok(self)
     }
 
+    /// The connect timeout of the built-in transport: as set, else the default.
+    pub(crate) fn builtin_connect_timeout(&self) -> Duration {
+        self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT)
+    }
+
+    /// The timeout of one exchange on the built-in transport: as set, else the default.
+    pub(crate) fn builtin_timeout(&self) -> Duration {
+        self.timeout.unwrap_or(DEFAULT_TIMEOUT)
+    }
+
+    /// The largest answer the built-in transport accepts: as set, else the default.
+    pub(crate) fn builtin_max_response_bytes(&self) -> u64 {
+        self.max_response_bytes.unwrap_or(DEFAULT_MAX_RESPONSE_BYTES)
+    }
+
+    /// Refuses the built-in transport's settings beside a transport of the caller's own, which would not
+    /// apply them: a timeout that silently does nothing is worse than an error saying where it belongs.
+    /// Called by `build` before the built-in transport is made.
+    pub(crate) fn check_transport_settings(&self) -> Result<(), Error> {
+        if self.transport.is_none() {
+            return Ok(());
+        }
+        let set = [
+            ("timeout", self.timeout.is_some()),
+            ("connect_timeout", self.connect_timeout.is_some()),
+            ("max_response_bytes", self.max_response_bytes.is_some()),
+        ];
+        match set.into_iter().find(|(_, is_set)| *is_set) {
+            Some((setting, _)) => Err(Error::config(
+                setting,
+                format!(
+                    "`{setting}` is a setting of the built-in transport, and a transport of your own was given \
+                     with `transport(...)`, which would not apply it: set it on that transport instead (on the \
+                     `reqwest::Client` of `ReqwestTransport::from_client` or the `ureq::Agent` of \
+                     `UreqTransport::from_agent`, whose answer limit is their second argument)"
+                ),
+            )),
+            None => Ok(()),
+        }
+    }
+
     pub(crate) fn client_config(&self) -> Result<ClientConfig, Error> {
         // Settings no call could succeed with are refused here, not by every call after.
-        if self.timeout.is_zero() {
+        if self.builtin_timeout().is_zero() {
             return Err(config_error("timeout", "a timeout of zero leaves no time for any exchange"));
         }
-        if self.connect_timeout.is_zero() {
+        if self.builtin_connect_timeout().is_zero() {
             return Err(config_error("connect_timeout", "a timeout of zero leaves no time to connect"));
         }
-        if self.max_response_bytes == 0 {
+        if self.builtin_max_response_bytes() == 0 {
             return Err(config_error("max_response_bytes", "a limit of zero bytes refuses every answer with a body"));
         }
         let token = self.token.clone().ok_or_else(|| config_error("token", "no token was given"))?;

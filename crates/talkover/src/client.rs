@@ -157,14 +157,24 @@ impl ClientBuilder<Arc<dyn Transport>> {
         self
     }
 
-    /// Sends requests through this transport instead of the built-in one.
+    /// Sends requests through this transport instead of the built-in one. The transport keeps its own
+    /// timeouts and answer limit: [`timeout`](Self::timeout), [`connect_timeout`](Self::connect_timeout)
+    /// and [`max_response_bytes`](Self::max_response_bytes) are for the built-in transport, and
+    /// [`build`](Self::build) refuses them beside this one.
     pub fn transport(mut self, transport: impl Transport + 'static) -> Self {
         self.transport = Some(Arc::new(transport));
         self
     }
 
     /// Builds the client.
+    ///
+    /// # Errors
+    ///
+    /// `Error::Config`, naming the setting at fault: no token, a token or base URL it cannot use, a
+    /// timeout or limit of zero, or `timeout`, `connect_timeout` or `max_response_bytes` set beside a
+    /// transport given with [`transport`](Self::transport) (set those on that transport instead).
     pub fn build(self) -> Result<Client, Error> {
+        self.check_transport_settings()?;
         let builder = self;
         #[cfg(any(feature = "reqwest", feature = "reqwest-native-tls"))]
         let (builtin, builder) = match builder.transport {
@@ -190,9 +200,9 @@ impl ClientBuilder<Arc<dyn Transport>> {
 #[cfg(any(feature = "reqwest", feature = "reqwest-native-tls"))]
 fn builtin_transport(builder: &ClientBuilder<Arc<dyn Transport>>) -> Result<talkover_reqwest::ReqwestTransport, Error> {
     let mut settings = talkover_reqwest::ReqwestConfig::default();
-    settings.connect_timeout = Some(builder.connect_timeout);
-    settings.timeout = Some(builder.timeout);
-    settings.max_response_bytes = builder.max_response_bytes;
+    settings.connect_timeout = Some(builder.builtin_connect_timeout());
+    settings.timeout = Some(builder.builtin_timeout());
+    settings.max_response_bytes = builder.builtin_max_response_bytes();
     Ok(talkover_reqwest::ReqwestTransport::with_config(&settings)?)
 }
 

@@ -77,10 +77,14 @@ pub use builder::{BASE_URL_ENV, TOKEN_ENV};
 /// The async client's builder ([`Client::builder`]); the blocking one's is [`blocking::ClientBuilder`].
 pub type ClientBuilder = builder::ClientBuilder<std::sync::Arc<dyn Transport>>;
 /// The built-in async transport, for a client on a `reqwest::Client` of your own
-/// (`ReqwestTransport::from_client`, then [`ClientBuilder`]`.transport(...)`).
+/// (`ReqwestTransport::from_client`, then [`ClientBuilder`]`.transport(...)`), built with the `reqwest`
+/// crate it re-exports (`talkover::reqwest_transport::reqwest`), so that you need not depend on a matching
+/// version yourself.
 #[cfg(any(feature = "reqwest", feature = "reqwest-native-tls"))]
 pub use talkover_reqwest as reqwest_transport;
-/// The built-in blocking transport, for a client on a `ureq::Agent` of your own.
+/// The built-in blocking transport, for a client on a `ureq::Agent` of your own
+/// (`UreqTransport::from_agent`), built with the `ureq` crate it re-exports
+/// (`talkover::ureq_transport::ureq`).
 #[cfg(any(feature = "ureq", feature = "ureq-native-tls"))]
 pub use talkover_ureq as ureq_transport;
 /// A result whose error is the SDK's [`Error`]: `talkover::Result<Agent>`.

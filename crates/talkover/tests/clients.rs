@@ -601,3 +601,181 @@ fn a_registry_operations_value_is_the_body_the_server_wrote() {
     let error = client.execute_registered(op, &params).unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Decode, "{error}");
 }
+
+/// The setting a builder refused, with its message.
+fn refused_setting(err: Error) -> (String, String) {
+    match err {
+        Error::Config(config) => (config.setting().to_owned(), config.message().to_owned()),
+        other => panic!("not a settings error: {other}"),
+    }
+}
+
+#[test]
+fn transport_settings_beside_a_transport_of_ones_own_are_refused_on_both_builders() {
+    let second = Duration::from_millis(500);
+    // Whichever order the builder is given them in.
+    let blocking =
+        || talkover::blocking::Client::builder().token(TOKEN).transport(|_: HttpRequest| Ok(json(200, "{}")));
+    let asynchronous = || {
+        talkover::Client::builder()
+            .token(TOKEN)
+            .transport(|_: HttpRequest| async { Ok::<_, TransportError>(json(200, "{}")) })
+    };
+    let cases = [
+        (refused_setting(blocking().timeout(second).build().unwrap_err()), "timeout"),
+        (refused_setting(blocking().connect_timeout(second).build().unwrap_err()), "connect_timeout"),
+        (refused_setting(blocking().max_response_bytes(1024).build().unwrap_err()), "max_response_bytes"),
+        (refused_setting(asynchronous().timeout(second).build().unwrap_err()), "timeout"),
+        (refused_setting(asynchronous().connect_timeout(second).build().unwrap_err()), "connect_timeout"),
+        (refused_setting(asynchronous().max_response_bytes(1024).build().unwrap_err()), "max_response_bytes"),
+        (
+            refused_setting(
+                talkover::Client::builder()
+                    .timeout(second)
+                    .token(TOKEN)
+                    .transport(|_: HttpRequest| async { Ok::<_, TransportError>(json(200, "{}")) })
+                    .build()
+                    .unwrap_err(),
+            ),
+            "timeout",
+        ),
+    ];
+    for ((setting, message), expected) in cases {
+        assert_eq!(setting, expected);
+        assert!(message.contains("set it on that transport"), "{message}");
+    }
+    // A transport of one's own with the settings that apply to every transport is built.
+    assert!(blocking().max_retries(0).max_elapsed(second).build().is_ok());
+    assert!(asynchronous().max_retries(0).max_elapsed(second).build().is_ok());
+}
+
+#[cfg(feature = "reqwest")]
+#[test]
+fn a_timeout_beside_a_reqwest_client_of_ones_own_is_refused_and_set_on_the_client_instead() {
+    use talkover::reqwest_transport::{reqwest, ReqwestTransport};
+
+    let own = || reqwest::Client::builder().timeout(Duration::from_millis(500)).build().unwrap();
+    let builder = || talkover::Client::builder().token(TOKEN);
+    let transport = ReqwestTransport::from_client(own(), talkover::DEFAULT_MAX_RESPONSE_BYTES);
+    let err = builder().transport(transport).timeout(Duration::from_millis(500)).build().unwrap_err();
+    assert_eq!(refused_setting(err).0, "timeout");
+    let transport = ReqwestTransport::from_client(own(), talkover::DEFAULT_MAX_RESPONSE_BYTES);
+    assert!(builder().transport(transport).build().is_ok());
+    // On the built-in transport, the builder's settings are its own.
+    assert!(builder().timeout(Duration::from_millis(500)).max_response_bytes(1024).build().is_ok());
+}
+
+#[cfg(feature = "ureq")]
+#[test]
+fn a_timeout_beside_a_ureq_agent_of_ones_own_is_refused() {
+    use talkover::ureq_transport::{ureq, UreqTransport};
+
+    let agent = ureq::Agent::config_builder().http_status_as_error(false).build().new_agent();
+    let transport = UreqTransport::from_agent(agent, talkover::DEFAULT_MAX_RESPONSE_BYTES);
+    let err = talkover::blocking::Client::builder()
+        .token(TOKEN)
+        .connect_timeout(Duration::from_secs(1))
+        .transport(transport)
+        .build()
+        .unwrap_err();
+    assert_eq!(refused_setting(err).0, "connect_timeout");
+    assert!(talkover::blocking::Client::builder().token(TOKEN).timeout(Duration::from_secs(1)).build().is_ok());
+}
+
+#[test]
+fn a_token_pasted_with_its_bearer_prefix_is_refused_by_both_builders() {
+    let token = "Bearer talq_pasted_from_curl_0123";
+    let errors = [
+        talkover::blocking::Client::builder()
+            .token(token)
+            .transport(|_: HttpRequest| Ok(json(200, "{}")))
+            .build()
+            .unwrap_err(),
+        talkover::Client::builder()
+            .token(token)
+            .transport(|_: HttpRequest| async { Ok::<_, TransportError>(json(200, "{}")) })
+            .build()
+            .unwrap_err(),
+    ];
+    for err in errors {
+        let shown = format!("{err} {err:?}");
+        let (setting, message) = refused_setting(err);
+        assert_eq!(setting, "token");
+        assert!(message.contains("without `Bearer `"), "{message}");
+        assert!(!shown.contains("pasted_from_curl"), "the token is never echoed: {shown}");
+    }
+}
+
+#[test]
+fn a_base_url_naming_another_api_version_is_refused_by_both_builders() {
+    let url = "http://127.0.0.1:8080/api/v2";
+    let blocking = talkover::blocking::Client::builder()
+        .token(TOKEN)
+        .base_url(url)
+        .transport(|_: HttpRequest| Ok(json(200, "{}")))
+        .build()
+        .unwrap_err();
+    let asynchronous = talkover::Client::builder()
+        .token(TOKEN)
+        .base_url(url)
+        .transport(|_: HttpRequest| async { Ok::<_, TransportError>(json(200, "{}")) })
+        .build()
+        .unwrap_err();
+    for err in [blocking, asynchronous] {
+        let (setting, message) = refused_setting(err);
+        assert_eq!(setting, "base_url");
+        assert!(message.contains("/api/v2") && message.contains("/api/v1"), "{message}");
+    }
+    // A mount prefix is kept: a gateway path reaches the documented paths under it.
+    let (seen, transport) = recording(|_| json(200, UNPUBLISHED));
+    let client = talkover::blocking::Client::builder()
+        .token(TOKEN)
+        .base_url("http://127.0.0.1:8080/gateway/api/v1")
+        .transport(transport)
+        .build()
+        .unwrap();
+    client.agents().unpublish("a1").unwrap();
+    assert_eq!(seen.lock().unwrap()[0].uri().path(), "/gateway/api/v1/agents/a1/unpublish");
+}
+
+/// A transport of the user's own, implemented with the attribute the SDK re-exports: it adds a header to
+/// every request and hands it to the transport it wraps.
+struct WithTraceHeader<T> {
+    inner: T,
+}
+
+#[talkover::async_trait]
+impl<T: talkover::Transport> talkover::Transport for WithTraceHeader<T> {
+    async fn send(&self, mut request: HttpRequest) -> Result<HttpResponse, TransportError> {
+        request.headers_mut().insert("x-trace", http::HeaderValue::from_static("on"));
+        self.inner.send(request).await
+    }
+}
+
+#[tokio::test]
+async fn a_transport_of_ones_own_implemented_with_the_reexported_attribute_runs() {
+    let seen: Seen = Arc::new(Mutex::new(Vec::new()));
+    let log = seen.clone();
+    let inner = move |request: HttpRequest| {
+        log.lock().unwrap().push(request);
+        async { Ok::<_, TransportError>(json(200, UNPUBLISHED)) }
+    };
+    let client = talkover::Client::builder().token(TOKEN).transport(WithTraceHeader { inner }).build().unwrap();
+    let agent = client.agents().unpublish("550e8400-e29b-41d4-a716-446655440000").await.unwrap();
+    assert_eq!(agent.current_status, AgentStatus::Draft);
+    assert_eq!(header(&seen.lock().unwrap()[0], "x-trace"), Some("on"));
+}
+
+#[test]
+fn idle_time_seconds_is_checked_against_the_bound_the_api_enforces() {
+    let build = |seconds: u32| {
+        let mut body = support_agent();
+        body.idle_time_seconds = seconds;
+        talkover::build_request(&talkover::agents::CreateAgent::new(body), &config())
+    };
+    assert!(build(1).is_ok() && build(300).is_ok(), "1 to 300, as the API's own refusal says");
+    for seconds in [0, 301] {
+        let err = build(seconds).unwrap_err();
+        assert_eq!(err.field_errors()[0].field, "idle_time_seconds", "{seconds}: {err}");
+    }
+}

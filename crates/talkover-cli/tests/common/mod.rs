@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod proxy;
+pub mod scripted;
 
 use std::io::{BufRead, BufReader, Lines};
 use std::path::{Path, PathBuf};

@@ -1,10 +1,17 @@
 //! Agents: create, list, get, knowledge, voice, calling and advanced settings, publish, unpublish, delete.
 
+use serde_json::json;
 use talkover_core::agents::{
-    AdvancedSettings, Agent, AgentAdvancedSettings, AgentCalling, AgentPhoneNumber, AgentStatus, AgentStatusChange,
-    CreateAgent, ListAgents, PhoneNumberId, UpdateAdvancedSettings, UpdateAgentCalling, UpdateAgentKnowledge,
-    UpdateAgentVoice, Voice, VoiceTemplateRef,
+    AdvancedSettings, Agent, AgentAdvancedSettings, AgentCalling, AgentPhoneNumber, AgentPricingSummary, AgentStatus,
+    AgentStatusChange, CreateAgent, ListAgents, OptimizedCostsEligibility, PhoneNumberId, UpdateAdvancedSettings,
+    UpdateAgentCalling, UpdateAgentKnowledge, UpdateAgentVoice, Voice, VoiceTemplateRef,
 };
+use talkover_core::time::DateTime;
+
+/// The call volume optimized costs ask for, as both of check-optimized-costs-eligibility's examples give
+/// it: 700 calls placed in the last 7 days.
+const REQUIRED_CALLS: u64 = 700;
+const THRESHOLD_DAYS: u32 = 7;
 
 use super::{now, search_term, AgentEntry, Answer, Request, State};
 use crate::reply::{merge, paginate, Invalid, Reply};
@@ -165,6 +172,24 @@ impl State {
     pub(super) fn update_advanced(&mut self, req: &Request<'_>) -> Answer {
         let index = self.agent_index(req)?;
         let body: AdvancedSettings = req.valid::<UpdateAdvancedSettings>()?.body;
+        // Optimized costs (the initial message cache) only for an agent over the call volume (its 422).
+        let eligibility = self.eligibility(index);
+        if body.enable_initial_message_cache == Some(true) && !eligibility.eligible {
+            let details = json!({
+                "current_calls": eligibility.current_calls,
+                "required_calls": eligibility.required_calls,
+                "threshold_days": eligibility.threshold_days,
+            });
+            return Err(Reply::new(
+                422,
+                json!({
+                    "success": false,
+                    "message": "Agent does not meet the call volume threshold for optimized costs",
+                    "code": "OPTIMIZED_COSTS_NOT_ELIGIBLE",
+                    "details": details,
+                }),
+            ));
+        }
         let now = now();
         let entry = &mut self.agents[index];
         merge(&mut entry.advanced, &body)?;
@@ -173,6 +198,47 @@ impl State {
         settings.name = Some(entry.agent.name.clone());
         settings.updated_at = Some(now);
         Ok(Reply::data(200, Some("Advanced settings updated successfully"), settings))
+    }
+
+    /// Whether the agent has placed the calls optimized costs ask for, counted on the emulator's clock
+    /// over the last [`THRESHOLD_DAYS`] (check-optimized-costs-eligibility: checked in real time).
+    fn eligibility(&self, index: usize) -> OptimizedCostsEligibility {
+        let entry = &self.agents[index];
+        let since = self.live.clock.now_ms().saturating_sub(i64::from(THRESHOLD_DAYS) * 86_400_000);
+        let placed_since =
+            |created_at: &str| DateTime::new(created_at).is_ok_and(|t| t.unix_timestamp() * 1000 >= since);
+        let recent = self
+            .calls
+            .iter()
+            .filter(|c| c.call.agent.as_ref().is_some_and(|a| a.id == entry.agent.id))
+            .filter(|c| placed_since(c.call.created_at.as_str()))
+            .count() as u64;
+        let current = entry.recorded_recent_calls + recent;
+        let eligible = current >= REQUIRED_CALLS;
+        let mut eligibility = OptimizedCostsEligibility::new(eligible, current, REQUIRED_CALLS, THRESHOLD_DAYS);
+        eligibility.calls_remaining = (!eligible).then(|| REQUIRED_CALLS - current);
+        eligibility
+    }
+
+    pub(super) fn optimized_costs_eligibility(&mut self, req: &Request<'_>) -> Answer {
+        let index = self.agent_index(req)?;
+        Ok(Reply::data(200, None, self.eligibility(index)))
+    }
+
+    /// The reference's summary (its estimate and voice tier), for this agent, saying whether it has
+    /// optimized costs on.
+    pub(super) fn pricing_summary(&mut self, req: &Request<'_>) -> Answer {
+        let index = self.agent_index(req)?;
+        let entry = &self.agents[index];
+        let recorded = self.recorded_pricing.clone();
+        let mut summary = AgentPricingSummary::new(
+            entry.agent.id.clone(),
+            recorded.as_ref().map_or_else(|| "USD".to_owned(), |r| r.currency.clone()),
+            recorded.as_ref().map_or(0.0855, |r| r.estimated_cost_per_minute),
+        );
+        summary.voice_quality_tier = recorded.and_then(|r| r.voice_quality_tier);
+        summary.optimized_costs_enabled = Some(entry.advanced.enable_initial_message_cache == Some(true));
+        Ok(Reply::data(200, None, summary))
     }
 
     fn status_change(&self, index: usize, message: &str) -> Answer {

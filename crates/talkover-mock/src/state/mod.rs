@@ -33,7 +33,8 @@ use serde_json::{Map, Value};
 use talkover_core::account as tokens;
 use talkover_core::actions::{CreateAction, DeleteAction, ListActions};
 use talkover_core::agents::{
-    AdvancedSettings, Agent, CreateAgent, DeleteAgent, GetAgent, ListAgents, PublishAgent, UnpublishAgent,
+    AdvancedSettings, Agent, CheckOptimizedCostsEligibility, CreateAgent, DeleteAgent, GetAgent,
+    GetAgentPricingSummary, ListAgents, OptimizedCostsEligibility, PublishAgent, UnpublishAgent,
     UpdateAdvancedSettings, UpdateAgentCalling, UpdateAgentKnowledge, UpdateAgentVoice,
 };
 use talkover_core::calendars::{self as cal, availability as avail, events as ev, members as mem, providers as prov};
@@ -81,6 +82,8 @@ const HANDLERS: &[(&str, Handler)] = &[
     (voices::GenerateVoiceDemo::ID, State::generate_voice_demo),
     (UpdateAgentCalling::ID, State::update_calling),
     (UpdateAdvancedSettings::ID, State::update_advanced),
+    (CheckOptimizedCostsEligibility::ID, State::optimized_costs_eligibility),
+    (GetAgentPricingSummary::ID, State::pricing_summary),
     (PublishAgent::ID, State::publish),
     (UnpublishAgent::ID, State::unpublish),
     (DeleteAgent::ID, State::delete_agent),
@@ -197,6 +200,9 @@ struct AgentEntry {
     action_nodes: Vec<(String, String)>,
     training_nodes: Vec<(String, String)>,
     webhooks: Vec<AgentWebhook>,
+    /// Calls of the last days the emulator did not place itself: the reference example's count for its
+    /// example agent (check-optimized-costs-eligibility), none for an agent created here.
+    recorded_recent_calls: u64,
 }
 
 impl AgentEntry {
@@ -207,6 +213,7 @@ impl AgentEntry {
             action_nodes: Vec::new(),
             training_nodes: Vec::new(),
             webhooks: Vec::new(),
+            recorded_recent_calls: 0,
         }
     }
 }
@@ -249,6 +256,8 @@ pub(crate) struct State {
     callbacks: callbacks::Callbacks,
     sftp: sftp::Sftp,
     releases: release_requests::ReleaseRequests,
+    /// The reference's pricing summary (its estimate and voice tier), which every agent's summary gives.
+    recorded_pricing: Option<talkover_core::agents::AgentPricingSummary>,
     /// The ids of agents, campaigns and agent webhooks known not to exist: deleted, or the example agent
     /// when the emulator starts without it. A documented example recorded for such an id's path is not
     /// answered (see [`State::is_gone`]).
@@ -592,11 +601,15 @@ impl State {
             callbacks: callbacks::Callbacks::seed(catalog),
             sftp: sftp::Sftp::seed(catalog),
             releases: release_requests::ReleaseRequests::seed(catalog),
+            recorded_pricing: catalog.documented_as(GetAgentPricingSummary::ID),
             gone: Default::default(),
         };
         if let Some(agent) = catalog.documented_as::<Agent>(GetAgent::ID) {
             if seed_agent {
-                state.agents.push(AgentEntry::new(agent));
+                let mut entry = AgentEntry::new(agent);
+                let recorded = catalog.documented_as::<OptimizedCostsEligibility>(CheckOptimizedCostsEligibility::ID);
+                entry.recorded_recent_calls = recorded.map_or(0, |e| e.current_calls);
+                state.agents.push(entry);
             } else {
                 state.gone.insert(agent.id.as_str().to_owned());
             }

@@ -181,7 +181,7 @@ impl<'c, C: Execute> Agents<'c, C> {
     ///
     /// | status | code | when |
     /// |---|---|---|
-    /// | 422 | — | a field fails the API's checks (`err.field_errors()` lists them) |
+    /// | 422 | — | the agent is not ready to publish (its `is_ready_to_publish` is false): it must be configured first (knowledge, voice, calling settings); the answer says what is missing |
     pub fn publish(&self, agent_id: impl Into<AgentId>) -> C::Call<AgentStatusChange> {
         self.client.call(PublishAgent::new(agent_id))
     }

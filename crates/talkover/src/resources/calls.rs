@@ -91,9 +91,11 @@ impl<'c, C: Execute> Calls<'c, C> {
         self.client.call(GetActiveCall::new(agent_id, phone))
     }
 
-    /// [End a call](https://docs.talkover.ai/api-reference/endpoints/end-call) of an agent: `call_sid` is the
-    /// `id` the call was placed with. Never retried once it may have reached the server (a second request
-    /// for an ended call answers 409).
+    /// [End a call](https://docs.talkover.ai/api-reference/endpoints/end-call) of an agent. The call is named
+    /// by its **`id`**, the one make-call returned ([`PlacedCall::id`]; also [`ActiveCall::id`] and
+    /// [`Call::id`](talkover_core::calls::Call::id)), although the body's field is called `call_sid`: not a
+    /// history call's [`sid`](talkover_core::calls::Call::sid), which is the telephony provider's id. Never
+    /// retried once it may have reached the server (a second request for an ended call answers 409).
     ///
     /// # Errors
     ///
@@ -107,14 +109,20 @@ impl<'c, C: Execute> Calls<'c, C> {
     ///
     /// An answer may carry no code (some of the reference's own examples carry none): match on
     /// `err.kind()` first, and on the code to tell cases of one status apart.
-    pub fn end(&self, agent_id: impl Into<AgentId>, call_sid: impl Into<CallId>) -> C::Call<EndedCall> {
-        self.client.call(EndCall::new(agent_id, call_sid))
+    pub fn end(&self, agent_id: impl Into<AgentId>, call_id: impl Into<CallId>) -> C::Call<EndedCall> {
+        self.client.call(EndCall::new(agent_id, call_id))
     }
 }
 
 impl<'c, C: Execute> Agents<'c, C> {
     /// [Make a call](https://docs.talkover.ai/api-reference/endpoints/make-call) with an agent. It rings a
     /// phone and may be billed: never retried once it may have reached the server.
+    ///
+    /// After a failure, [`Error::may_have_taken_effect`](crate::Error::may_have_taken_effect) says whether
+    /// the call may have been placed all the same (a timeout, a reset, a 5xx): if it may, look for it in
+    /// the agent's calls to that number ([`calls`](Agents::calls)`(..).search(to)`) before placing it
+    /// again; if not (a refusal such as 400, 402 or 429, or a connection that never opened), placing it
+    /// again cannot ring the phone twice.
     ///
     /// ```no_run
     /// use talkover::calls::NewCall;
@@ -173,7 +181,9 @@ impl<'c, C: Execute> Agents<'c, C> {
 impl<'c, C: Execute> Campaigns<'c, C> {
     /// [Make a campaign call](https://docs.talkover.ai/api-reference/endpoints/make-campaign-call): queue a
     /// call that follows the campaign's agent, schedule, retries and do-not-call rules. Every accepted
-    /// request queues a call: never retried once it may have reached the server.
+    /// request queues a call: never retried once it may have reached the server. After a failure,
+    /// [`Error::may_have_taken_effect`](crate::Error::may_have_taken_effect) says whether it may have been
+    /// queued all the same (look in the campaign's calls, [`get`](Campaigns::get), before queueing it again).
     ///
     /// **The campaign must be active first**: a new campaign is a draft, and a draft, paused, completed or
     /// cancelled campaign refuses calls with 400 [`CAMPAIGN_NOT_ACTIVE`](crate::ErrorCode::CampaignNotActive);

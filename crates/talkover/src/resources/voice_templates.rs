@@ -32,6 +32,12 @@ impl<'c, C: Execute> VoiceTemplates<'c, C> {
     /// [List the voice templates](https://docs.talkover.ai/api-reference/endpoints/list-voice-templates),
     /// grouped by display name; set filters on the returned request, then `send()`.
     ///
+    /// The page's items are the groups, not the templates: each
+    /// [`VoiceTemplateGroup`](crate::voice_templates::VoiceTemplateGroup) holds a display name and that
+    /// voice in each quality tier. [`Page::templates`](crate::Page::templates) gives every template of the
+    /// page out of their groups, each with the `id` that [`demo`](Self::demo) takes, and an agent's voice
+    /// as [`AgentVoiceSettings::voice_id`](crate::agents::AgentVoiceSettings::voice_id).
+    ///
     /// # Errors
     ///
     /// The failures its reference page documents, as `Error::Api` (read them with `err.status()` and

@@ -1,0 +1,113 @@
+//! A scripted HTTP/1.1 server on 127.0.0.1: it answers each request with the next reply of its script,
+//! and tells the test each request line it reads.
+#![allow(dead_code)]
+
+use std::collections::VecDeque;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
+use std::sync::mpsc::{channel, Receiver, Sender};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// What the server does with one request.
+#[derive(Clone, Debug)]
+pub enum Reply {
+    /// Answers with this status, content type and body.
+    Answer(u16, &'static str, String),
+    /// Reads the request and does not answer, holding the connection open this long, then closes it.
+    Hang(Duration),
+    /// Reads the request and closes the connection without answering.
+    Close,
+}
+
+impl Reply {
+    /// A JSON answer.
+    pub fn json(status: u16, body: impl Into<String>) -> Self {
+        Self::Answer(status, "application/json", body.into())
+    }
+}
+
+pub struct Scripted {
+    pub addr: SocketAddr,
+    requests: Receiver<String>,
+}
+
+impl Scripted {
+    /// Serves `script` on a free port until the test process ends; once the script is done, every request
+    /// is answered 599.
+    pub fn start(script: Vec<Reply>) -> Self {
+        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
+        let addr = listener.local_addr().unwrap();
+        let script = Arc::new(Mutex::new(VecDeque::from(script)));
+        let (tell, requests) = channel();
+        std::thread::spawn(move || {
+            for client in listener.incoming().take(100).flatten() {
+                let (script, tell) = (script.clone(), tell.clone());
+                std::thread::spawn(move || {
+                    let _ = serve(client, &script, &tell);
+                });
+            }
+        });
+        Self { addr, requests }
+    }
+
+    pub fn base_url(&self) -> String {
+        format!("http://{}/api/v1", self.addr)
+    }
+
+    /// The request line of the next request the server reads (`POST /api/v1/… HTTP/1.1`), waiting up to
+    /// `wait` for it.
+    pub fn next_request(&self, wait: Duration) -> Option<String> {
+        self.requests.recv_timeout(wait).ok()
+    }
+
+    /// The request lines the server has read and not yet given.
+    pub fn requests(&self) -> Vec<String> {
+        self.requests.try_iter().collect()
+    }
+}
+
+fn serve(client: TcpStream, script: &Mutex<VecDeque<Reply>>, tell: &Sender<String>) -> std::io::Result<()> {
+    client.set_read_timeout(Some(Duration::from_secs(30)))?;
+    let mut reader = BufReader::new(client.try_clone()?);
+    let mut writer = client;
+    for _ in 0..1000 {
+        let mut head = Vec::new();
+        for _ in 0..200 {
+            let mut line = String::new();
+            if reader.read_line(&mut line)? == 0 {
+                return Ok(());
+            }
+            if line == "\r\n" {
+                break;
+            }
+            head.push(line);
+        }
+        let length = head
+            .iter()
+            .find_map(|l| {
+                let (name, value) = l.split_once(':')?;
+                name.trim().eq_ignore_ascii_case("content-length").then(|| value.trim().parse::<u64>().ok())?
+            })
+            .unwrap_or(0);
+        reader.by_ref().take(length).read_to_end(&mut Vec::new())?;
+        let reply = script.lock().unwrap().pop_front();
+        let _ = tell.send(head.first().map(|l| l.trim_end().to_owned()).unwrap_or_default());
+        let (status, kind, body) = match reply {
+            Some(Reply::Answer(status, kind, body)) => (status, kind, body),
+            Some(Reply::Hang(time)) => {
+                std::thread::sleep(time);
+                return Ok(());
+            }
+            Some(Reply::Close) => return Ok(()),
+            None => (599, "text/plain", "the script is over".to_owned()),
+        };
+        let answer = format!(
+            "HTTP/1.1 {status} Scripted\r\ncontent-type: {kind}\r\ncontent-length: {}\r\n\r\n{body}",
+            body.len()
+        );
+        writer.write_all(answer.as_bytes())?;
+        writer.flush()?;
+    }
+    Ok(())
+}

@@ -1,0 +1,193 @@
+//! What a failed request tells the user: whether a request that is not safe to repeat may have taken
+//! effect, what each attempt of a retried one met, a timeout in seconds, an undecodable success that is
+//! not JSON; and the progress line of `--all` when the command is stopped by Ctrl-C.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::scripted::{Reply, Scripted};
+use common::*;
+use serde_json::Value;
+
+const TOKEN: &str = "talq_scripted_token_1234";
+
+fn server_error(status: u16) -> Reply {
+    Reply::json(status, r#"{"success": false, "message": "Upstream failed"}"#)
+}
+
+/// The JSON error a command with `-o json` writes on standard error.
+fn json_error(output: &std::process::Output) -> Value {
+    let shown = stderr(output);
+    let error: Value = serde_json::from_str(shown.trim()).unwrap_or_else(|e| panic!("{e}: {shown}"));
+    assert_eq!(error["error"]["exit_code"], output.status.code().unwrap(), "{shown}");
+    error["error"].clone()
+}
+
+#[test]
+fn a_request_not_safe_to_repeat_that_may_have_taken_effect_says_so() {
+    let may_have = "the request may have taken effect";
+    // make-call answered 502: the call may have been placed.
+    let server = Scripted::start(vec![server_error(502), server_error(502)]);
+    let mut call = talkover(&server.base_url(), TOKEN);
+    call.args(["calls", "make", AGENT, "+15550101234"]);
+    let output = fails_with(call, 9, "(a call may have been placed); check before running it again");
+    assert!(stderr(&output).contains(may_have), "{}", stderr(&output));
+    let mut call = talkover(&server.base_url(), TOKEN);
+    call.args(["calls", "make", AGENT, "+15550101234", "-o", "json"]);
+    let error = json_error(&run(call));
+    assert_eq!((error["outcome_unknown"].as_bool(), error["attempts"].as_u64()), (Some(true), Some(1)), "{error}");
+
+    // Said for what each operation does: create-campaign creates a campaign.
+    let server = Scripted::start(vec![server_error(503)]);
+    let mut create = talkover(&server.base_url(), TOKEN);
+    create.args(["campaigns", "create", "--data", &example_body("create-campaign/ok-basic-sales.json").to_string()]);
+    fails_with(create, 9, "(a campaign may have been created)");
+
+    // The connection lost after the request went: the same.
+    let server = Scripted::start(vec![Reply::Close]);
+    let mut call = talkover(&server.base_url(), TOKEN);
+    call.args(["calls", "make", AGENT, "+15550101234"]);
+    fails_with(call, 10, "(a call may have been placed)");
+
+    // Not when the request certainly never left (nothing listens), nor for a request safe to repeat.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let mut call = talkover(&format!("http://{closed}/api/v1"), TOKEN);
+    call.args(["calls", "make", AGENT, "+15550101234", "--max-retries", "0", "-o", "json"]);
+    let error = json_error(&run(call));
+    assert_eq!((error["kind"].as_str(), error["outcome_unknown"].as_bool()), (Some("transport"), Some(false)));
+    let server = Scripted::start(vec![server_error(502)]);
+    let mut get = talkover(&server.base_url(), TOKEN);
+    get.args(["agents", "get", AGENT, "--max-retries", "0"]);
+    let output = fails_with(get, 9, "Upstream failed");
+    assert!(!stderr(&output).contains(may_have), "{}", stderr(&output));
+}
+
+/// A request that found no answer within `--timeout` says so in seconds (not the HTTP client's words),
+/// and a call may have been placed all the same.
+#[test]
+fn a_timeout_is_said_in_seconds() {
+    let server = Scripted::start(vec![Reply::Hang(Duration::from_secs(20))]);
+    let mut call = talkover(&server.base_url(), TOKEN);
+    call.args(["calls", "make", AGENT, "+15550101234", "--timeout", "1"]);
+    let started = Instant::now();
+    let output = fails_with(call, 10, "no complete answer within 1 s (--timeout), so the request timed out");
+    assert!(started.elapsed() < Duration::from_secs(15), "{:?}", started.elapsed());
+    let shown = stderr(&output);
+    assert!(!shown.contains("timeout: global"), "{shown}");
+    assert!(shown.contains("(a call may have been placed)"), "{shown}");
+}
+
+/// The text of a retried request's error names each attempt; a DELETE whose retry found nothing says that
+/// the attempt before may have deleted it. The exit code stays the final answer's.
+#[test]
+fn a_retried_request_names_its_attempts() {
+    let server = Scripted::start(vec![server_error(502), server_error(502), server_error(503)]);
+    let mut get = talkover(&server.base_url(), TOKEN);
+    get.args(["agents", "get", AGENT, "--max-retries", "2"]);
+    let output = fails_with(get, 9, "after 3 attempts (502, 502, 503)");
+    assert!(!stderr(&output).contains("may have"), "{}", stderr(&output));
+
+    let not_found = Reply::json(404, r#"{"success": false, "message": "Agent not found"}"#);
+    let server = Scripted::start(vec![server_error(502), not_found.clone()]);
+    let mut delete = talkover(&server.base_url(), TOKEN);
+    delete.args(["agents", "delete", AGENT, "--max-retries", "1"]);
+    let output = fails_with(delete, 5, "after 2 attempts (502, 404)");
+    assert!(stderr(&output).contains("an earlier attempt answered 502 and may have deleted it"), "{}", stderr(&output));
+    let server = Scripted::start(vec![server_error(502), not_found.clone()]);
+    let mut delete = talkover(&server.base_url(), TOKEN);
+    delete.args(["agents", "delete", AGENT, "--max-retries", "1", "-o", "json"]);
+    let error = json_error(&run(delete));
+    assert_eq!((error["kind"].as_str(), error["attempts"].as_u64()), (Some("not_found"), Some(2)), "{error}");
+
+    // A 404 at the first attempt is only that.
+    let server = Scripted::start(vec![not_found]);
+    let mut delete = talkover(&server.base_url(), TOKEN);
+    delete.args(["agents", "delete", AGENT]);
+    let output = fails_with(delete, 5, "Agent not found");
+    assert!(!stderr(&output).contains("attempt"), "{}", stderr(&output));
+}
+
+/// A success answer the types cannot read goes to standard output only when it is JSON; a captive
+/// portal's page does not, and standard error shows its start, escaped and without the token.
+#[test]
+fn an_undecodable_success_that_is_not_json_is_not_written_to_stdout() {
+    let page = format!("<html>\n<title>\u{1b}[31mHotel Wi-Fi</title> sign in, {TOKEN}</html>");
+    let server = Scripted::start(vec![Reply::Answer(200, "text/html", page.clone()); 2]);
+    let body = example("create-agent").body.expect("create-agent's example has a body");
+    let mut create = talkover(&server.base_url(), TOKEN);
+    create.args(["agents", "create", "--data", &body.to_string()]);
+    let output = fails_with(create, 11, "the answer is not JSON, so nothing was written to standard output");
+    assert_eq!(stdout(&output), "");
+    let shown = stderr(&output);
+    assert!(shown.contains(r"<html>\n<title>\u{1b}[31mHotel Wi-Fi</title> sign in, [redacted]</html>"), "{shown}");
+    assert!(!shown.contains(TOKEN) && !shown.contains('\u{1b}'), "{shown}");
+
+    let mut create = talkover(&server.base_url(), TOKEN);
+    create.args(["agents", "create", "--data", &body.to_string(), "-o", "json"]);
+    let output = run(create);
+    assert_eq!(stdout(&output), "");
+    let error = json_error(&output);
+    assert!(error["body_excerpt"].as_str().is_some_and(|e| e.starts_with(r"<html>\n<title>")), "{error}");
+}
+
+/// Stopped by Ctrl-C on a terminal while a page of `--all` is awaited, the command leaves its progress
+/// line ended, so the shell's prompt does not start on it.
+#[cfg(target_os = "linux")]
+#[test]
+fn ctrl_c_during_all_leaves_the_progress_line_ended() {
+    use std::io::Read as _;
+    use std::os::fd::{AsRawFd as _, FromRawFd as _};
+
+    // Page 1 of 3 from the reference's example; page 2 never comes.
+    let example: Value =
+        serde_json::from_slice(&std::fs::read(fixtures_dir().join("list-agents/ok-search-paginated.json")).unwrap())
+            .unwrap();
+    let page = example["response"]["body"].to_string();
+    let server = Scripted::start(vec![Reply::json(200, page), Reply::Hang(Duration::from_secs(20))]);
+
+    // A terminal for standard error.
+    // SAFETY: posix_openpt, grantpt, unlockpt and ptsname_r are called as their manual pages say, on a
+    // descriptor this test owns, with a buffer of the size given.
+    let (master, slave) = unsafe {
+        let fd = libc::posix_openpt(libc::O_RDWR | libc::O_NOCTTY);
+        assert!(fd >= 0, "posix_openpt");
+        assert_eq!(libc::grantpt(fd), 0, "grantpt");
+        assert_eq!(libc::unlockpt(fd), 0, "unlockpt");
+        let mut name = [0 as libc::c_char; 128];
+        assert_eq!(libc::ptsname_r(fd, name.as_mut_ptr(), name.len()), 0, "ptsname_r");
+        let size = libc::winsize { ws_row: 24, ws_col: 100, ws_xpixel: 0, ws_ypixel: 0 };
+        libc::ioctl(fd, libc::TIOCSWINSZ, &size);
+        let path = std::ffi::CStr::from_ptr(name.as_ptr()).to_str().unwrap().to_owned();
+        (std::fs::File::from_raw_fd(fd), std::fs::OpenOptions::new().read(true).write(true).open(path).unwrap())
+    };
+    let mut list = talkover(&server.base_url(), TOKEN);
+    list.args(["agents", "list", "--all", "-o", "table"]).env("TERM", "xterm").stderr(slave);
+    let child = list.spawn().unwrap();
+    assert!(server.next_request(Duration::from_secs(20)).is_some_and(|l| l.contains("page=1")));
+    assert!(server.next_request(Duration::from_secs(20)).is_some_and(|l| l.contains("page=2")));
+    // The request is read before the line is drawn: a moment for it to appear.
+    std::thread::sleep(Duration::from_millis(300));
+    // SAFETY: kill is given the id of the child this test started, which has not been waited for yet.
+    assert_eq!(unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) }, 0);
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), None, "ended by the signal");
+    drop(list);
+
+    // Everything the command wrote to the terminal: the other end reads it until it is empty.
+    // SAFETY: fcntl on the descriptor the File owns.
+    unsafe { libc::fcntl(master.as_raw_fd(), libc::F_SETFL, libc::O_NONBLOCK) };
+    let (mut master, mut written) = (master, Vec::new());
+    let mut buffer = [0u8; 4096];
+    for _ in 0..1000 {
+        match master.read(&mut buffer) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => written.extend_from_slice(&buffer[..n]),
+        }
+    }
+    let written = String::from_utf8_lossy(&written);
+    let line = written.rfind("page 2, ").unwrap_or_else(|| panic!("no progress line: {written:?}"));
+    let end = line + written[line..].find("items so far").expect("the line's end") + "items so far".len();
+    let after = &written[end..];
+    assert!(after.starts_with("\r\n") || after.starts_with('\n'), "the line is not ended: {written:?}");
+}
