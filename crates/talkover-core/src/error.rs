@@ -788,7 +788,7 @@ impl ApiError {
     }
 
     /// Redacts `secret` and credential-like text from every text an error shows; header values holding
-    /// either are marked sensitive, so that `Debug` shows `Sensitive` instead.
+    /// either, and cookies and credentials, are marked sensitive, so that `Debug` shows `Sensitive`.
     fn redact(&mut self, secrets: &[&str]) {
         use crate::secret::redact_all_in;
         if self.body_is_text {
@@ -810,8 +810,16 @@ impl ApiError {
                 })
                 .collect();
         }
-        for value in self.headers.values_mut() {
-            if is_redacted(&String::from_utf8_lossy(value.as_bytes()), secrets) {
+        // Cookies and credentials an answer carries (a session a proxy or the framework sets) are secrets
+        // whatever they look like.
+        const CREDENTIALS: [http::HeaderName; 4] = [
+            http::header::SET_COOKIE,
+            http::header::COOKIE,
+            http::header::AUTHORIZATION,
+            http::header::PROXY_AUTHORIZATION,
+        ];
+        for (name, value) in self.headers.iter_mut() {
+            if CREDENTIALS.contains(name) || is_redacted(&String::from_utf8_lossy(value.as_bytes()), secrets) {
                 value.set_sensitive(true);
             }
         }
@@ -1239,6 +1247,18 @@ mod tests {
         let error = crate::decode_response::<crate::calls::MakeCall>(answer).unwrap_err();
         assert_eq!(error.kind(), ErrorKind::Decode);
         assert!(error.may_have_taken_effect());
+    }
+
+    /// A session cookie an answer sets is not shown by `Debug`, whatever it looks like; other headers are.
+    #[test]
+    fn an_answers_cookies_are_hidden_from_debug() {
+        let mut headers = HeaderMap::new();
+        headers.insert(http::header::SET_COOKIE, "laravel_session=plain-session-value; path=/".parse().unwrap());
+        headers.insert("x-request-id", "req-7".parse().unwrap());
+        let error = ApiError::from_parts("get-agent", StatusCode::NOT_FOUND, headers, b"{}".to_vec());
+        let shown = format!("{error:?}");
+        assert!(!shown.contains("plain-session-value"), "{shown}");
+        assert!(shown.contains("req-7"), "{shown}");
     }
 
     #[test]

@@ -1141,6 +1141,24 @@ fn optimized_costs_follow_the_agents_calls_of_the_last_seven_days() {
 }
 
 #[test]
+fn a_required_text_given_empty_or_blank_is_missing() {
+    let (server, _client) = stopped_clock();
+    let trunk =
+        json!({ "name": "Carrier", "provider_name": "carrier-x", "domain": "", "username": "u", "password": "  " });
+    let answer = plain(&server, "POST", "/api/v1/sip-trunks", Some(trunk));
+    assert_eq!(answer.status, 422, "{}", answer.body);
+    assert_eq!(answer.body["errors"]["domain"], json!(["The domain field is required."]));
+    assert_eq!(answer.body["errors"]["password"], json!(["The password field is required."]));
+    assert!(answer.body["errors"].get("name").is_none(), "{}", answer.body);
+    // An optional text may be empty.
+    let trunk = json!({
+        "name": "Carrier", "provider_name": "carrier-x", "domain": "sip.carrier-x.com", "username": "u",
+        "password": "secret-password", "outbound_proxy": ""
+    });
+    assert_eq!(plain(&server, "POST", "/api/v1/sip-trunks", Some(trunk)).status, 200);
+}
+
+#[test]
 fn test_calls_are_not_billed() {
     let (server, client) = stopped_clock();
     let agent = published_agent(&client, "Testing");

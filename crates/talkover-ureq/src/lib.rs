@@ -122,7 +122,7 @@ impl BlockingTransport for UreqTransport {
         } else {
             self.agent.run(http::Request::from_parts(parts, body))
         };
-        let response = result.map_err(map_error)?;
+        let response = result.map_err(|e| self.failure(e))?;
         let (parts, mut body) = response.into_parts();
         // Refused before it is read, as the async transport does.
         if let Some(refused) =
@@ -136,12 +136,43 @@ impl BlockingTransport for UreqTransport {
             .with_config()
             .limit(self.max_response_bytes)
             .read_to_vec()
-            .map_err(|error| map_error(error).with_answer_head(parts.status, &parts.headers))?;
+            .map_err(|error| self.failure(error).with_answer_head(parts.status, &parts.headers))?;
         Ok(http::Response::from_parts(parts, bytes))
     }
 }
 
-fn map_error(error: ureq::Error) -> TransportError {
+impl UreqTransport {
+    /// The error for a failed exchange; a timeout says which bound ran out, and after how long, where ureq
+    /// says only `timeout: global`.
+    fn failure(&self, error: ureq::Error) -> TransportError {
+        let ureq::Error::Timeout(which) = error else { return map_error(error, None) };
+        let timeouts = self.agent.config().timeouts();
+        let within = |bound: Option<Duration>| bound.map(|d| format!(" within {}", seconds(d))).unwrap_or_default();
+        let message = match which {
+            ureq::Timeout::Global | ureq::Timeout::PerCall => {
+                format!("no complete answer{} (the timeout of the whole exchange)", within(timeouts.global))
+            }
+            ureq::Timeout::Connect => format!("could not connect{} (the connect timeout)", within(timeouts.connect)),
+            ureq::Timeout::Resolve => {
+                format!("could not resolve the host{} (the connect timeout)", within(timeouts.connect))
+            }
+            other => format!("timed out ({other})"),
+        };
+        map_error(error, Some(message))
+    }
+}
+
+/// A duration as a person reads it: `60 s`, `2.5 s`, `500 ms`.
+fn seconds(duration: Duration) -> String {
+    match duration.as_millis() {
+        ms if ms < 1000 => format!("{ms} ms"),
+        ms if ms % 1000 == 0 => format!("{} s", ms / 1000),
+        ms => format!("{:.1} s", ms as f64 / 1000.0),
+    }
+}
+
+/// The error for ureq's `error`, described by `message` when given, else by ureq's own words.
+fn map_error(error: ureq::Error, message: Option<String>) -> TransportError {
     use std::io::ErrorKind as Io;
     #[cfg(feature = "rustls")]
     {
@@ -174,7 +205,7 @@ fn map_error(error: ureq::Error) -> TransportError {
         ureq::Error::BadUri(_) => TransportErrorKind::InvalidUrl,
         _ => TransportErrorKind::Other,
     };
-    let failure = TransportError::new(kind, describe(&error));
+    let failure = TransportError::new(kind, message.unwrap_or_else(|| describe(&error)));
     match error {
         // ureq's wrapper gives no `source`: the I/O error itself is what a caller looks for.
         ureq::Error::Io(io) => failure.with_source(io),
@@ -250,5 +281,28 @@ mod tests {
         let answer = get(&UreqTransport::with_config(&config), port).expect("an answer");
         assert_eq!(answer.body().as_slice(), b"{}");
         server.join().unwrap();
+    }
+
+    /// A timeout says which bound ran out and after how long, not ureq's `timeout: global`.
+    #[test]
+    fn a_timeout_says_how_long_the_exchange_had() {
+        // Nothing comes back while the connection stays open: the whole exchange's bound runs out.
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let server = std::thread::spawn(move || {
+            let (stream, _) = listener.accept().unwrap();
+            std::thread::sleep(Duration::from_secs(2));
+            drop(stream);
+        });
+        let config = UreqConfig { timeout: Some(Duration::from_millis(300)), ..UreqConfig::default() };
+        let error = get(&UreqTransport::with_config(&config), port).unwrap_err();
+        assert_eq!(error.kind(), TransportErrorKind::Timeout);
+        assert!(error.to_string().contains("no complete answer within 300 ms"), "{error}");
+        assert!(!error.certainly_not_sent(), "the request had been sent");
+        server.join().unwrap();
+        assert_eq!(
+            (seconds(Duration::from_secs(60)), seconds(Duration::from_millis(2500))),
+            ("60 s".into(), "2.5 s".into())
+        );
     }
 }

@@ -309,6 +309,15 @@ impl Request<'_> {
         self.decode_incoming()?.1.check()
     }
 
+    /// The required text fields of the body the caller gave empty or as white space only.
+    fn blank_required_texts(&self) -> Vec<&'static str> {
+        let Some(Value::Object(given)) = self.body else { return Vec::new() };
+        let blank = |name: &str| given.get(name).and_then(Value::as_str).is_some_and(|text| text.trim().is_empty());
+        let fields = self.operation.body_fields();
+        let text = |reads: &str| reads == "text" || reads == "secret string";
+        fields.into_iter().filter(|f| f.required && text(&f.reads) && blank(f.name)).map(|f| f.name).collect()
+    }
+
     /// [`Request::decode`] without the operation's type: the decoded request and what was refused.
     fn decode_incoming(&self) -> Result<(talkover_core::registry::Incoming, Invalid), Reply> {
         let mut body = match self.body {
@@ -332,6 +341,12 @@ impl Request<'_> {
                         // With stand-ins, what was missing or misfit is refused already: the handler adds
                         // its own findings, and its check answers them all (no handler acts before it).
                         refused.core(checked);
+                        // A required text given empty, or as white space only, is missing, as the API's
+                        // input handling reads it (it trims strings and takes an empty one for none).
+                        for name in self.blank_required_texts() {
+                            refused.forgive(name);
+                            refused.required(name);
+                        }
                         // An enum value the reference does not list is refused as the API does, wherever
                         // the types hold one: the handler does not name its enum fields.
                         for path in incoming.undocumented_values() {
