@@ -3,7 +3,7 @@
 #![allow(dead_code)]
 
 use std::collections::VecDeque;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufReader, Write};
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::sync::mpsc::{channel, Receiver, Sender};
 use std::sync::{Arc, Mutex};
@@ -72,27 +72,11 @@ fn serve(client: TcpStream, script: &Mutex<VecDeque<Reply>>, tell: &Sender<Strin
     let mut reader = BufReader::new(client.try_clone()?);
     let mut writer = client;
     for _ in 0..1000 {
-        let mut head = Vec::new();
-        for _ in 0..200 {
-            let mut line = String::new();
-            if reader.read_line(&mut line)? == 0 {
-                return Ok(());
-            }
-            if line == "\r\n" {
-                break;
-            }
-            head.push(line);
-        }
-        let length = head
-            .iter()
-            .find_map(|l| {
-                let (name, value) = l.split_once(':')?;
-                name.trim().eq_ignore_ascii_case("content-length").then(|| value.trim().parse::<u64>().ok())?
-            })
-            .unwrap_or(0);
-        reader.by_ref().take(length).read_to_end(&mut Vec::new())?;
+        let Some((head, _body)) = super::proxy::read_message(&mut reader)? else {
+            return Ok(());
+        };
         let reply = script.lock().unwrap().pop_front();
-        let _ = tell.send(head.first().map(|l| l.trim_end().to_owned()).unwrap_or_default());
+        let _ = tell.send(head.lines().next().unwrap_or_default().to_owned());
         let (status, kind, body) = match reply {
             Some(Reply::Answer(status, kind, body)) => (status, kind, body),
             Some(Reply::Hang(time)) => {
