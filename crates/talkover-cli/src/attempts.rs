@@ -34,14 +34,16 @@ impl Outcome {
         }
     }
 
-    /// Whether the server may have carried out the request in this attempt: it answered 2xx, 408 or 5xx,
-    /// or the exchange failed after the request may have left (a timeout, a connection lost), unless the
-    /// head of a refusal had arrived.
+    /// Whether the server may have carried out the request in this attempt, by the rule of
+    /// `Error::may_have_taken_effect`: any answer but a 4xx refusal (408 is not one), or an exchange that
+    /// failed after the request may have left (a timeout, a connection lost), unless the head of a refusal
+    /// had arrived.
     pub fn may_have_taken_effect(&self) -> bool {
-        let refused = |status: &StatusCode| status.is_client_error() && *status != StatusCode::REQUEST_TIMEOUT;
+        use talkover::error::status_may_have_taken_effect as may;
         match self {
-            Self::Answered(status) => !refused(status) && !status.is_redirection() && !status.is_informational(),
-            Self::Failed { certainly_not_sent, head, .. } => !certainly_not_sent && !head.as_ref().is_some_and(refused),
+            Self::Answered(status) => may(*status),
+            Self::Failed { certainly_not_sent, head: Some(status), .. } => !certainly_not_sent && may(*status),
+            Self::Failed { certainly_not_sent, head: None, .. } => !certainly_not_sent,
         }
     }
 

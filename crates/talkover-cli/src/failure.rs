@@ -128,7 +128,7 @@ impl Failure {
                 let mut error = error_json(&failure.error, self.exit_code());
                 error.insert("outcome_unknown".into(), json!(outcome_unknown(&failure.error).is_some()));
                 if let Some(body) = self.undecoded_success().filter(|body| !is_json(body)) {
-                    error.insert("body_excerpt".into(), json!(excerpt(body)));
+                    error.insert("body_bytes".into(), json!(body.len()));
                 }
                 if let Some(message) = timed_out(&failure.error, failure.timeout) {
                     error.insert("message".into(), json!(message));
@@ -169,8 +169,8 @@ impl Failure {
                     Some(body) => {
                         let _ = writeln!(
                             text,
-                            "  the answer is not JSON, so nothing was written to standard output; it begins: {}",
-                            excerpt(body)
+                            "  the answer is not JSON ({}), so nothing was written to standard output",
+                            not_json(body)
                         );
                     }
                     None => {}
@@ -217,27 +217,11 @@ fn is_json(body: &[u8]) -> bool {
     serde_json::from_slice::<serde::de::IgnoredAny>(body).is_ok()
 }
 
-/// The most characters of a body [`excerpt`] shows.
-const EXCERPT_CHARS: usize = 160;
-
-/// The start of a body, on one line of text: the run's token hidden, and every control character, line
-/// breaks included, shown escaped (`\n`, `\u{1b}`).
-pub fn excerpt(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(body);
-    let text = crate::output::hide_token(text.trim());
-    let mut shown = String::new();
-    for (i, c) in text.chars().enumerate() {
-        if i == EXCERPT_CHARS {
-            shown.push('…');
-            break;
-        }
-        if c.is_control() {
-            shown.extend(c.escape_default());
-        } else {
-            shown.push(c);
-        }
-    }
-    shown
+/// What a body that is not JSON is, without its content, which may repeat what the request sent (a
+/// secret among it): its length, and whether it is a page of markup (a proxy's or a captive portal's).
+fn not_json(body: &[u8]) -> String {
+    let markup = String::from_utf8_lossy(body).trim_start().starts_with('<');
+    format!("{} bytes{}", body.len(), if markup { " of markup, a web page" } else { "" })
 }
 
 impl From<Error> for Failure {
@@ -305,9 +289,8 @@ fn outcome_unknown(e: &Error) -> Option<String> {
     let effect = effect_of(op.id);
     match e {
         Error::Transport(t) if t.status().is_some_and(|s| s.is_success()) => Some(format!(
-            "the request was carried out (its answer began {}, then was lost): {}; check before running it again",
+            "the request was carried out: its answer began {}, then was lost; check before running it again",
             t.status().map_or(0, |s| s.as_u16()),
-            effect.replace(" may have been ", " was ").replace(" may have ", " has ")
         )),
         _ => Some(format!("the request may have taken effect ({effect}); check before running it again")),
     }
@@ -469,13 +452,9 @@ fn timed_out(e: &Error, timeout: Option<Duration>) -> Option<String> {
         return None;
     }
     let mut text = t.operation().map(|op| format!("{op}: ")).unwrap_or_default();
-    match timeout {
-        Some(timeout) => {
-            let _ =
-                write!(text, "no complete answer within {} s (--timeout), so the request timed out", timeout.as_secs());
-        }
-        None => text.push_str("no complete answer in time, so the request timed out"),
-    }
+    // Without `--timeout`, the transport's own message says which bound ran out.
+    let timeout = timeout?;
+    let _ = write!(text, "no complete answer within {} s (--timeout), so the request timed out", timeout.as_secs());
     if let Some(status) = t.status() {
         let _ = write!(text, " after the answer's head, {}", status.as_u16());
     }

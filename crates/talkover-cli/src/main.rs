@@ -225,7 +225,7 @@ impl Context {
     /// Runs one call of the client; its error says how each attempt ended and how long an exchange had.
     pub fn call<T>(&self, call: impl FnOnce(&Client) -> Result<T, talkover::Error>) -> Result<T, Failure> {
         let (result, outcomes) = attempts::recorded(|| call(&self.client));
-        result.map_err(|e| Failure::api(e, outcomes, Some(self.settings.timeout.unwrap_or(DEFAULT_TIMEOUT))))
+        result.map_err(|e| Failure::api(e, outcomes, self.settings.timeout))
     }
 }
 

@@ -5,13 +5,10 @@
 use std::time::{Duration, Instant};
 
 use clap::{Arg, ArgMatches, Command};
-use talkover::calls::{Call, GetAgentCalls};
+use talkover::calls::{CallWatch, WatchStep};
 
 use crate::failure::Failure;
 use crate::{output, Context};
-
-/// Pages of the agent's calls read at each look (100 calls a page).
-const PAGES_PER_LOOK: u64 = 10;
 
 pub fn command() -> Command {
     Command::new("wait")
@@ -21,7 +18,7 @@ pub fn command() -> Command {
              The API has no get-call: each look reads the agent's calls (get-agent-calls, the newest pages, \
              narrowed to the number called with --to), every --interval seconds, until the call is there \
              with a final status. Exit 0 once it has ended; 15 when --max-wait passes first; 5 when the first \
-             look does not find the call (or the agent).\n\
+             three looks do not find the call (or the agent).\n\
              Reference: https://docs.talkover.ai/api-reference/endpoints/get-agent-calls",
         )
         .arg(Arg::new("agent_id").required(true).value_name("AGENT_ID").help("The agent that placed the call"))
@@ -62,31 +59,40 @@ pub fn run(context: &Context, args: &ArgMatches) -> Result<u8, Failure> {
     let interval = Duration::from_secs_f64(interval);
     let max_wait = Duration::from_secs(args.get_one::<u64>("max-wait").copied().unwrap_or(600));
     let started = Instant::now();
-    let mut last_seen: Option<String> = None;
-    // Bounded by --max-wait: each pass either returns or sleeps `interval`, at least 0.1 s.
-    let mut first_look = true;
+    let mut watch = CallWatch::new(agent, call_id.clone());
+    if let Some(to) = &to {
+        watch = watch.to(to.clone());
+    }
+    // Bounded by --max-wait: each look reads at most `CallWatch::PAGES_PER_LOOK` pages, then either returns
+    // or sleeps `interval`, at least 0.1 s.
     loop {
-        let call = find(context, &agent, &call_id, to.as_deref())?;
-        if std::mem::replace(&mut first_look, false) && call.is_none() {
-            // An id the agent's calls do not hold at the first look is taken for a wrong one: it fails
-            // now rather than after --max-wait.
-            let among = match &to {
-                Some(to) => format!("the agent's calls to {to}"),
-                None => "the agent's calls".to_owned(),
-            };
-            return Err(Failure::NotFound(format!(
-                "call {call_id} is not among {among} (up to the newest {} are read)",
-                PAGES_PER_LOOK * 100
-            )));
+        let request = watch.request();
+        let page = context.call(|client| client.execute(request))?;
+        match watch.on_page(page) {
+            WatchStep::Ended(call) => {
+                let value =
+                    serde_json::to_value(&call).map_err(|e| Failure::local(format!("printing the call: {e}")))?;
+                output::print(&value, context.format)?;
+                return Ok(0);
+            }
+            WatchStep::NotFound => {
+                // An id the agent's calls did not hold in the first looks is taken for a wrong one: it
+                // fails now rather than after --max-wait.
+                let among = match &to {
+                    Some(to) => format!("the agent's calls to {to}"),
+                    None => "the agent's calls".to_owned(),
+                };
+                return Err(Failure::NotFound(format!(
+                    "call {call_id} is not among {among} (up to the newest {} are read)",
+                    CallWatch::PAGES_PER_LOOK * 100
+                )));
+            }
+            WatchStep::NextPage => continue,
+            // `Wait`: the look is over and the call goes on.
+            _ => {}
         }
-        if let Some(call) = call.as_ref().filter(|call| call.status.is_terminal()) {
-            let value = serde_json::to_value(call).map_err(|e| Failure::local(format!("printing the call: {e}")))?;
-            output::print(&value, context.format)?;
-            return Ok(0);
-        }
-        last_seen = call.map(|call| call.status.to_string()).or(last_seen);
         if started.elapsed() + interval > max_wait {
-            let state = match &last_seen {
+            let state = match watch.last_status() {
                 Some(status) => format!("it is still {status}"),
                 None => "it is not among the agent's calls".to_owned(),
             };
@@ -99,23 +105,4 @@ pub fn run(context: &Context, args: &ArgMatches) -> Result<u8, Failure> {
         }
         std::thread::sleep(interval);
     }
-}
-
-/// The call, if it is on the newest pages of the agent's calls (those to `to`, when given).
-fn find(context: &Context, agent: &str, call_id: &str, to: Option<&str>) -> Result<Option<Call>, Failure> {
-    for page in 1..=PAGES_PER_LOOK {
-        let mut look = GetAgentCalls::new(agent).per_page(100).page(page);
-        if let Some(to) = to {
-            look = look.search(to);
-        }
-        let calls = context.call(|client| client.execute(look))?;
-        let next = calls.next_page();
-        if let Some(call) = calls.items.into_iter().find(|call| call.id.as_str() == call_id) {
-            return Ok(Some(call));
-        }
-        if next.is_none() {
-            break;
-        }
-    }
-    Ok(None)
 }

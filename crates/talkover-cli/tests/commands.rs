@@ -273,14 +273,14 @@ fn calls_wait_follows_a_call_to_its_end() {
     let status = ended["status"].as_str().unwrap_or_default();
     assert!(["completed", "failed", "busy", "no-answer", "voicemail"].contains(&status), "{ended}");
 
-    // A call id the agent's calls do not hold fails at once, as not found, rather than after --max-wait.
+    // A call id the agent's calls do not hold fails as not found after three looks, not after --max-wait.
     let mut unknown = talkover(&url, &token);
     unknown.args(["calls", "wait", AGENT, "no-such-call", "--interval", "1", "--max-wait", "60"]);
     let started = std::time::Instant::now();
     fails_with(unknown, 5, "call no-such-call is not among the agent's calls");
     assert!(started.elapsed() < std::time::Duration::from_secs(20), "{:?}", started.elapsed());
     let mut unknown = talkover(&url, &token);
-    unknown.args(["calls", "wait", AGENT, "no-such-call", "--max-wait", "60", "-o", "json"]);
+    unknown.args(["calls", "wait", AGENT, "no-such-call", "--interval", "0.1", "--max-wait", "60", "-o", "json"]);
     let error: Value = serde_json::from_str(stderr(&run(unknown)).trim()).unwrap();
     assert_eq!((error["error"]["kind"].as_str(), error["error"]["exit_code"].as_u64()), (Some("not_found"), Some(5)));
 

@@ -117,18 +117,18 @@ fn an_undecodable_success_that_is_not_json_is_not_written_to_stdout() {
     let body = example("create-agent").body.expect("create-agent's example has a body");
     let mut create = talkover(&server.base_url(), TOKEN);
     create.args(["agents", "create", "--data", &body.to_string()]);
-    let output = fails_with(create, 11, "the answer is not JSON, so nothing was written to standard output");
+    let output = fails_with(create, 11, "bytes of markup, a web page), so nothing was written to standard output");
     assert_eq!(stdout(&output), "");
     let shown = stderr(&output);
-    assert!(shown.contains(r"<html>\n<title>\u{1b}[31mHotel Wi-Fi</title> sign in, [redacted]</html>"), "{shown}");
-    assert!(!shown.contains(TOKEN) && !shown.contains('\u{1b}'), "{shown}");
+    // Not its content, which may repeat what the request sent.
+    assert!(!shown.contains("Hotel") && !shown.contains(TOKEN) && !shown.contains('\u{1b}'), "{shown}");
 
     let mut create = talkover(&server.base_url(), TOKEN);
     create.args(["agents", "create", "--data", &body.to_string(), "-o", "json"]);
     let output = run(create);
     assert_eq!(stdout(&output), "");
     let error = json_error(&output);
-    assert!(error["body_excerpt"].as_str().is_some_and(|e| e.starts_with(r"<html>\n<title>")), "{error}");
+    assert!(error["body_bytes"].as_u64().is_some_and(|n| n > 20), "{error}");
 }
 
 /// Stopped by Ctrl-C on a terminal while a page of `--all` is awaited, the command leaves its progress

@@ -33,6 +33,9 @@ use crate::validate::Problems;
 use crate::Timestamp;
 
 pub use crate::ids::CallId;
+pub use watch::{CallWatch, WatchStep};
+
+mod watch;
 
 string_enum! {
     /// Where a call is in its life.

@@ -325,8 +325,11 @@ impl Error {
     /// Whether the request may have reached the server and been acted on, so that what it asks for may
     /// have happened although the call failed: the question to ask after a failure of an operation that is
     /// not safe to repeat ([`crate::Operation::SAFE_TO_REPEAT`] is `false`: placing a call, creating a
-    /// resource, buying credits) before sending it again. `false` means the request certainly had no
-    /// effect: sending it again cannot do the thing twice.
+    /// resource, buying credits) before sending it again. `false` means the attempt this error comes from
+    /// had no effect. Such an operation is sent once, or again only after an attempt that certainly never
+    /// left, so for it that attempt is the only one that counts. An operation safe to repeat may have been
+    /// retried ([`attempts`](Self::attempts) above 1), and an earlier attempt may have acted (a DELETE whose
+    /// first answer was lost, then a 404): repeating it is harmless, by definition.
     ///
     /// - `true` for a [`Transport`](Self::Transport) error unless it
     ///   [certainly never left](TransportError::certainly_not_sent) (a timeout, a reset, a TLS failure on
@@ -379,8 +382,9 @@ impl Error {
 }
 
 /// Whether an answer of `status` leaves open that the request was acted on: every status but a 4xx
-/// refusal (408 is the server giving up, not a refusal).
-fn status_may_have_taken_effect(status: StatusCode) -> bool {
+/// refusal (408 is the server giving up, not a refusal). The rule of [`Error::may_have_taken_effect`] for
+/// an answer, for tools that judge each attempt of a call on their own.
+pub fn status_may_have_taken_effect(status: StatusCode) -> bool {
     !status.is_client_error() || status == StatusCode::REQUEST_TIMEOUT
 }
 
@@ -432,14 +436,14 @@ impl FieldError {
     }
 
     /// The field as the API and the SDK's typed checks name it: [`field`](Self::field) without a leading
-    /// `body.` or `query.` (`port` for `body.port`).
+    /// `body.`, `query.` or `path.` (`port` for `body.port`).
     pub fn api_name(&self) -> &str {
         Self::api_name_of(&self.field)
     }
 
     /// `field` as [`api_name`](Self::api_name) gives it.
     pub fn api_name_of(field: &str) -> &str {
-        field.strip_prefix("body.").or_else(|| field.strip_prefix("query.")).unwrap_or(field)
+        ["body.", "query.", "path."].iter().find_map(|part| field.strip_prefix(part)).unwrap_or(field)
     }
 }
 

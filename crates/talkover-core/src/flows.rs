@@ -81,8 +81,10 @@ optional_fields! {
     }
     /// Any mode, with no flow.
     pub fn new;
-    settable {
-        /// The flow (absent or `null` in `llm_driven` mode; required to switch to `flow_driven`).
+    optional {
+        /// The flow: `null` in `llm_driven` mode (get-agent-flow writes the key so), the flow in
+        /// `flow_driven` mode.
+        #[null_when_unset]
         flow_config(flow): FlowConfig,
     }
 }

@@ -17,12 +17,16 @@ fn intake(version: &str) -> FlowConfig {
 
 #[test]
 fn a_saved_flow_is_returned_and_versioned() {
-    let (_server, client) = common::start_blocking();
+    let (server, client) = common::start_blocking();
     let created = client.agents().create(agent("Flow agent")).unwrap();
     let flow = client.agents().flow(&created.id);
 
     let fresh = flow.get().unwrap();
     assert_eq!(fresh.conversation_mode, ConversationMode::LlmDriven);
+    // On the wire, the key is there and `null`, as get-agent-flow writes it in that mode.
+    let (status, raw) = send(&server, "GET", &format!("/agents/{}/flow", created.id), "");
+    assert_eq!(status, 200);
+    assert_eq!(raw["data"].get("flow_config"), Some(&serde_json::Value::Null), "{raw}");
     assert!(flow.versions().unwrap().versions.is_empty());
 
     let saved = flow.update(AgentFlow::flow_driven(intake("1.0.0"))).unwrap();

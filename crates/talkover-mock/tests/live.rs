@@ -1159,6 +1159,28 @@ fn a_required_text_given_empty_or_blank_is_missing() {
 }
 
 #[test]
+fn a_call_watch_follows_a_placed_call_to_its_end() {
+    use talkover::calls::{CallWatch, WatchStep};
+    let (server, client) = stopped_clock();
+    let agent = published_agent(&client, "Watched");
+    let placed = client.agents().call(&agent, NewCall::new("+15550009876")).unwrap();
+    let mut watch = CallWatch::of_placed(&agent, &placed);
+    // Not over yet: the look ends and says to wait.
+    assert_eq!(watch.on_page(client.execute(watch.request()).unwrap()), WatchStep::Wait);
+    assert_eq!(watch.last_status(), Some(&CallStatus::Initiated));
+    server.advance_clock(Duration::from_secs(10));
+    let WatchStep::Ended(call) = watch.on_page(client.execute(watch.request()).unwrap()) else { panic!("not over") };
+    assert_eq!((call.id, call.status, call.duration), (placed.id, CallStatus::Completed, 2));
+    // A call the agent never placed is not found, once the looks that may miss a new call are over.
+    let other = published_agent(&client, "Other");
+    let mut wrong = CallWatch::new(&other, "not-a-call");
+    let steps: Vec<WatchStep> = (0..CallWatch::LOOKS_BEFORE_NOT_FOUND)
+        .map(|_| wrong.on_page(client.execute(wrong.request()).unwrap()))
+        .collect();
+    assert_eq!(steps.last(), Some(&WatchStep::NotFound), "{steps:?}");
+}
+
+#[test]
 fn test_calls_are_not_billed() {
     let (server, client) = stopped_clock();
     let agent = published_agent(&client, "Testing");

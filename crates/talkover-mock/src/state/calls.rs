@@ -247,7 +247,8 @@ impl State {
         let agent_id = agent.id.as_str().to_owned();
         let now = crate::clock::timestamp(created_ms);
         let id = id.unwrap_or_else(|| self.new_id());
-        let sid = format!("CA{:032x}", self.next_id);
+        // Its own as its id is: the id's hex digits, after the provider's `CA`.
+        let sid = format!("CA{}", id.replace('-', ""));
         let outcome = Outcome::of(&to);
         let mut call = Call::new(id, sid, from, to, Direction::Outbound, CallStatus::Initiated, now);
         call.to_formatted = formatted(&call.to);

@@ -317,8 +317,8 @@ impl State {
                 continue;
             }
             // Calls wait while the agent is not published (or gone): they are dialled once it is again.
-            let published = |a: &AgentEntry| a.agent.current_status == Some(AgentStatus::Published);
-            let Some(agent) = self.agents.iter().position(|a| a.agent.id == campaign.agent_id && published(a)) else {
+            let Some(agent) = self.agents.iter().position(|a| a.agent.id == campaign.agent_id && is_published(a))
+            else {
                 continue;
             };
             // Since the last tick, the campaign's hours may have opened (and closed again, when the clock
@@ -535,9 +535,7 @@ pub(crate) struct Dial {
 impl State {
     /// Whether the agent exists and is published, so that calls can go out through it.
     fn publishes(&self, agent_id: &str) -> bool {
-        self.agents
-            .iter()
-            .any(|a| a.agent.id.as_str() == agent_id && a.agent.current_status == Some(AgentStatus::Published))
+        self.agents.iter().any(|a| a.agent.id.as_str() == agent_id && is_published(a))
     }
 
     /// The campaign whose call `call_id` dials, if a campaign placed it.
@@ -546,6 +544,11 @@ impl State {
         let placed = |c: &Campaign| c.calls.iter().flatten().any(|call| call.id.as_str() == dial.campaign_call_id);
         self.campaigns.iter().find(|c| placed(c)).map(|c| c.id.as_str().to_owned())
     }
+}
+
+/// Whether an agent is published: calls go out only through one.
+fn is_published(entry: &AgentEntry) -> bool {
+    entry.agent.current_status == Some(AgentStatus::Published)
 }
 
 /// Counts calls that ended into a campaign's statistics: `completed` that lasted `seconds` in all, and

@@ -164,14 +164,18 @@ impl State {
         }
     }
 
-    /// Closes the queued entry of a delivery that will not be attempted, because its webhook was disabled
-    /// (a deleted webhook's logs are gone with it).
+    /// Closes the log of a delivery that will not be attempted again, because its webhook was disabled (a
+    /// deleted webhook's logs are gone with it): its queued entry, or its last attempt, which said
+    /// `retrying`, ends `failed`.
     pub(crate) fn withdraw(&mut self, job: &Job) {
-        let Some(id) = &job.log_id else { return };
-        let queued = self.live.logs.get_mut(&job.webhook_id).and_then(|logs| logs.iter_mut().find(|l| &l.id == id));
-        if let Some(queued) = queued {
-            queued.status = "failed";
-            queued.error = Some("not sent: the webhook is disabled".to_owned());
+        let Some(logs) = self.live.logs.get_mut(&job.webhook_id) else { return };
+        let entry = match &job.log_id {
+            Some(id) => logs.iter_mut().find(|l| &l.id == id),
+            None => logs.iter_mut().rev().find(|l| l.event == job.event && l.request_payload == job.payload),
+        };
+        if let Some(entry) = entry.filter(|l| matches!(l.status, "pending" | "retrying")) {
+            entry.status = "failed";
+            entry.error = Some("not sent again: the webhook is disabled".to_owned());
         }
     }
 

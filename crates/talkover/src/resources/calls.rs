@@ -35,24 +35,29 @@ root_handler! {
     /// ```
     ///
     /// Following a call: the API has no "get call". The agent's webhooks say when a call ends; without
-    /// one, read the agent's calls to that number until the call's status
-    /// [`is_terminal`](CallStatus::is_terminal):
+    /// one, [`CallWatch`] reads the agent's calls to that number, page by page, until the call's status
+    /// [`is_terminal`](CallStatus::is_terminal). It does no I/O: each client sends what it asks for
+    /// (`client.execute(watch.request())`, with `.await` on the async client) and waits between looks.
     ///
     /// ```no_run
     /// use std::time::Duration;
-    /// use talkover::calls::NewCall;
+    /// use talkover::calls::{CallWatch, NewCall, WatchStep};
     ///
     /// # fn run() -> Result<(), talkover::Error> {
     /// let client = talkover::blocking::Client::from_env()?;
     /// let agent_id = "550e8400-e29b-41d4-a716-446655440000";
     /// let placed = client.agents().call(agent_id, NewCall::new("+15551234567"))?;
-    /// for _ in 0..120 {
-    ///     let calls = client.agents().calls(agent_id).search(&placed.to).send()?;
-    ///     if let Some(call) = calls.items.iter().find(|call| call.id == placed.id && call.status.is_terminal()) {
-    ///         println!("{} ended: {}", call.id, call.status);
-    ///         break;
+    /// let mut watch = CallWatch::of_placed(agent_id, &placed);
+    /// for _ in 0..120 * CallWatch::PAGES_PER_LOOK {
+    ///     match watch.on_page(client.execute(watch.request())?) {
+    ///         WatchStep::Ended(call) => {
+    ///             println!("{} ended: {}", call.id, call.status);
+    ///             break;
+    ///         }
+    ///         WatchStep::NotFound => break,
+    ///         WatchStep::NextPage => {}
+    ///         _ => std::thread::sleep(Duration::from_secs(5)),
     ///     }
-    ///     std::thread::sleep(Duration::from_secs(5));
     /// }
     /// # Ok(()) }
     /// ```

@@ -1,0 +1,192 @@
+//! Following one call to its end, with no I/O: the API has no get-call, so a call is found among its
+//! agent's calls (get-agent-calls, newest first), narrowed to the number called when it is known. A
+//! [`CallWatch`] says which page to read next and what a page means; the caller sends the requests and
+//! waits between looks, on whichever client it uses.
+
+use super::{Call, CallId, CallStatus, GetAgentCalls, PlacedCall};
+use crate::ids::AgentId;
+use crate::page::Page;
+
+/// Follows one call until its status [is final](CallStatus::is_terminal).
+///
+/// Each look reads the agent's calls from the newest, a hundred a page, up to
+/// [`PAGES_PER_LOOK`](Self::PAGES_PER_LOOK) pages, until the call is among them: send
+/// [`request`](Self::request), give the page to [`on_page`](Self::on_page), and do what it says. Waiting
+/// between looks, and how long to go on, are the caller's: the API says nothing of how long a call lasts.
+///
+/// The `talkover` crate's calls handler shows it on a client. Here it is driven by hand:
+///
+/// ```
+/// use talkover_core::agents::Direction;
+/// use talkover_core::calls::{Call, CallStatus, CallWatch, WatchStep};
+/// use talkover_core::Page;
+///
+/// let call = |status| Call::new("c1", "CA1", "+15550100000", "+15551234567", Direction::Outbound, status, "2024-01-01T00:00:00Z");
+/// let mut watch = CallWatch::new("a1", "c1").to("+15551234567");
+/// assert_eq!(watch.request().query.search.as_deref(), Some("+15551234567"));
+/// // What `client.execute(watch.request())` answered: the call is under way; wait, then look again.
+/// assert_eq!(watch.on_page(Page::new(vec![call(CallStatus::Answered)], None)), WatchStep::Wait);
+/// let step = watch.on_page(Page::new(vec![call(CallStatus::Completed)], None));
+/// assert!(matches!(step, WatchStep::Ended(call) if call.status == CallStatus::Completed));
+/// ```
+#[derive(Clone, Debug)]
+pub struct CallWatch {
+    agent_id: AgentId,
+    call_id: CallId,
+    to: Option<String>,
+    /// The page of the look under way, from 1.
+    page: u64,
+    /// Looks finished.
+    looks: u64,
+    last_status: Option<CallStatus>,
+}
+
+/// What to do after a page of the agent's calls ([`CallWatch::on_page`]).
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum WatchStep {
+    /// The call has ended: here it is, with its final status.
+    Ended(Box<Call>),
+    /// The look goes on: read the next page ([`CallWatch::request`]) now.
+    NextPage,
+    /// The look is over and the call has not ended (or is not listed on the pages read): wait, then look
+    /// again from the first page ([`CallWatch::request`]).
+    Wait,
+    /// [`CallWatch::LOOKS_BEFORE_NOT_FOUND`] looks did not find the call, never seen before: the call,
+    /// agent or number is not the one that placed it.
+    NotFound,
+}
+
+impl CallWatch {
+    /// The pages of a hundred calls each look reads at most.
+    pub const PAGES_PER_LOOK: u64 = 10;
+
+    /// The looks that must miss a call never seen before it is taken for a wrong id
+    /// ([`WatchStep::NotFound`]): nothing says a call is listed the moment make-call answers.
+    pub const LOOKS_BEFORE_NOT_FOUND: u64 = 3;
+
+    /// Follows call `call_id` of agent `agent_id`, reading all of the agent's calls.
+    pub fn new(agent_id: impl Into<AgentId>, call_id: impl Into<CallId>) -> Self {
+        Self { agent_id: agent_id.into(), call_id: call_id.into(), to: None, page: 1, looks: 0, last_status: None }
+    }
+
+    /// Follows a call make-call placed, reading only the agent's calls to its number.
+    pub fn of_placed(agent_id: impl Into<AgentId>, placed: &PlacedCall) -> Self {
+        Self::new(agent_id, placed.id.clone()).to(placed.to.clone())
+    }
+
+    /// Reads only the agent's calls to `number`, as the API keeps it (E.164: `placed.to`).
+    pub fn to(mut self, number: impl Into<String>) -> Self {
+        self.to = Some(number.into());
+        self
+    }
+
+    /// The page to read now.
+    pub fn request(&self) -> GetAgentCalls {
+        let look = GetAgentCalls::new(self.agent_id.clone()).per_page(100).page(self.page);
+        match &self.to {
+            Some(to) => look.search(to.clone()),
+            None => look,
+        }
+    }
+
+    /// What a page read with [`request`](Self::request) means.
+    pub fn on_page(&mut self, page: Page<Call>) -> WatchStep {
+        let has_next = page.next_page().is_some();
+        if let Some(call) = page.items.into_iter().find(|call| call.id == self.call_id) {
+            if call.status.is_terminal() {
+                return WatchStep::Ended(Box::new(call));
+            }
+            self.last_status = Some(call.status);
+            return self.look_over();
+        }
+        if has_next && self.page < Self::PAGES_PER_LOOK {
+            self.page += 1;
+            return WatchStep::NextPage;
+        }
+        if self.last_status.is_none() && self.looks + 1 >= Self::LOOKS_BEFORE_NOT_FOUND {
+            return WatchStep::NotFound;
+        }
+        self.look_over()
+    }
+
+    /// The status the call had when last seen, before it ended.
+    pub fn last_status(&self) -> Option<&CallStatus> {
+        self.last_status.as_ref()
+    }
+
+    /// The looks finished so far.
+    pub fn looks(&self) -> u64 {
+        self.looks
+    }
+
+    fn look_over(&mut self) -> WatchStep {
+        self.page = 1;
+        self.looks += 1;
+        WatchStep::Wait
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::agents::Direction;
+    use crate::page::Pagination;
+
+    fn call(id: &str, status: CallStatus) -> Call {
+        let mut call =
+            Call::new(id, "CA1", "+15550100000", "+15551234567", Direction::Outbound, status, "2024-01-01T00:00:00Z");
+        call.duration = 2;
+        call
+    }
+
+    fn page(calls: Vec<Call>, current: u64, last: u64) -> Page<Call> {
+        let mut pagination = Pagination::new(current, 100, last * 100);
+        pagination.last_page = Some(last);
+        Page::new(calls, Some(pagination))
+    }
+
+    #[test]
+    fn a_watch_reads_pages_until_the_call_then_waits_for_its_end() {
+        let mut watch = CallWatch::new("a1", "c2").to("+15551234567");
+        let request = watch.request();
+        assert_eq!(
+            (request.query.page, request.query.per_page, request.query.search.as_deref()),
+            (Some(1), Some(100), Some("+15551234567"))
+        );
+        // Not on the first page of two: the second is read in the same look.
+        assert_eq!(watch.on_page(page(vec![call("c1", CallStatus::Completed)], 1, 2)), WatchStep::NextPage);
+        assert_eq!(watch.request().query.page, Some(2));
+        assert_eq!(watch.on_page(page(vec![call("c2", CallStatus::Ringing)], 2, 2)), WatchStep::Wait);
+        assert_eq!(
+            (watch.last_status(), watch.looks(), watch.request().query.page),
+            (Some(&CallStatus::Ringing), 1, Some(1))
+        );
+        // Later it has ended.
+        let ended = call("c2", CallStatus::Completed);
+        assert_eq!(watch.on_page(page(vec![ended.clone()], 1, 1)), WatchStep::Ended(Box::new(ended)));
+    }
+
+    #[test]
+    fn a_call_the_first_looks_do_not_find_is_not_found_and_a_later_miss_waits() {
+        let mut watch = CallWatch::new("a1", "nope");
+        for _ in 1..CallWatch::LOOKS_BEFORE_NOT_FOUND {
+            assert_eq!(watch.on_page(page(vec![call("c1", CallStatus::Answered)], 1, 1)), WatchStep::Wait);
+        }
+        assert_eq!(watch.on_page(page(vec![call("c1", CallStatus::Answered)], 1, 1)), WatchStep::NotFound);
+        let mut seen = CallWatch::new("a1", "c1");
+        assert_eq!(seen.on_page(page(vec![call("c1", CallStatus::Answered)], 1, 1)), WatchStep::Wait);
+        assert_eq!(seen.on_page(page(Vec::new(), 1, 1)), WatchStep::Wait, "seen before: not a wrong id");
+    }
+
+    #[test]
+    fn a_look_reads_at_most_its_pages() {
+        let mut watch = CallWatch::new("a1", "old");
+        let others = || vec![call("newer", CallStatus::Completed)];
+        for n in 1..CallWatch::PAGES_PER_LOOK {
+            assert_eq!(watch.on_page(page(others(), n, 50)), WatchStep::NextPage);
+        }
+        assert_eq!(watch.on_page(page(others(), CallWatch::PAGES_PER_LOOK, 50)), WatchStep::Wait);
+        assert_eq!(watch.request().query.page, Some(1), "the next look starts again from the newest");
+    }
+}
