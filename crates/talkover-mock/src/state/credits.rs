@@ -78,6 +78,24 @@ impl Credits {
         CreditCharge::new(decimal(amount), self.currency.clone(), decimal(self.balance), transaction_id)
     }
 
+    /// The recharges that succeeded on the day of `now` (its `YYYY-MM-DD`): how many, and their amount in
+    /// units.
+    fn recharged_on_day_of(&self, now: &str) -> (u32, i128) {
+        let day = now.get(..10).unwrap_or(now);
+        let today = self.history.iter().filter(|e| {
+            e.status == AutoTopupStatus::Succeeded && e.created_at.as_ref().is_some_and(|t| t.as_str().starts_with(day))
+        });
+        today.fold((0, 0), |(count, sum), e| (count + 1, sum + units(&e.amount).unwrap_or_default()))
+    }
+
+    /// Whether a recharge of the auto top-up's amount keeps today's total within its daily limit
+    /// (get-auto-topup-settings: the most charged in a day across all auto top-up events).
+    fn within_daily_limit(&self, now: &str) -> bool {
+        let Some(limit) = self.settings.daily_limit.as_ref().and_then(units) else { return true };
+        let amount = self.settings.recharge_amount.as_ref().and_then(units).unwrap_or_default();
+        self.recharged_on_day_of(now).1 + amount <= limit
+    }
+
     /// Records a recharge of the auto top-up's amount, added to the balance.
     fn recharge(&mut self, id: String, trigger: AutoTopupTrigger) -> CreditCharge {
         let amount = self.settings.recharge_amount.as_ref().and_then(units).unwrap_or_default();
@@ -93,7 +111,7 @@ impl Credits {
         event.balance_before = Some(decimal(before));
         event.balance_after = Some(decimal(self.balance));
         self.history.insert(0, event);
-        self.settings.recharge_count_today = Some(self.settings.recharge_count_today.unwrap_or(0) + 1);
+        self.settings.recharge_count_today = Some(self.recharged_on_day_of(now.as_str()).0);
         self.settings.last_recharge_at = Some(now);
         charge
     }
@@ -121,7 +139,8 @@ impl State {
     }
 
     /// Takes `amount` units (ten-thousandths) from the balance: what a finished call costs. When auto top-up
-    /// is on and the balance falls below its threshold, a recharge is added and recorded. The balance may go
+    /// is on and the balance falls below its threshold, a recharge is added and recorded, unless it would
+    /// take the day's recharges past the daily limit. The balance may go
     /// negative, as a call that already happened is owed.
     fn spend_units(&mut self, amount: i128) {
         if amount <= 0 {
@@ -131,7 +150,12 @@ impl State {
         self.credits.as_of = Some(now());
         let threshold = self.credits.settings.threshold_amount.as_ref().and_then(units);
         let low = threshold.is_some_and(|t| self.credits.balance < t);
-        if self.credits.settings.is_enabled && low && self.credits.configured() {
+        let now = now();
+        if self.credits.settings.is_enabled
+            && low
+            && self.credits.configured()
+            && self.credits.within_daily_limit(now.as_str())
+        {
             let id = self.new_id();
             self.credits.recharge(id, AutoTopupTrigger::Threshold);
         }
@@ -236,5 +260,20 @@ mod tests {
         state.credits.settings.is_enabled = false;
         state.spend_credits(&Decimal::from(100));
         assert_eq!(decimal(state.credits.balance).as_str(), "44.75");
+    }
+
+    #[test]
+    fn recharges_stop_at_the_daily_limit() {
+        let mut state = State::new(&Catalog::embedded(), false);
+        // The recorded settings recharge 100 below 50; the day allows 150 of recharges.
+        state.credits.settings.daily_limit = Some(Decimal::from(150));
+        state.credits.history.clear();
+        state.credits.balance = units(&Decimal::from(60)).unwrap();
+        state.spend_credits(&Decimal::from(20));
+        assert_eq!(decimal(state.credits.balance).as_str(), "140.00", "40 was below 50: 100 added");
+        assert_eq!(state.credits.settings.recharge_count_today, Some(1));
+        state.spend_credits(&Decimal::from(100));
+        assert_eq!(decimal(state.credits.balance).as_str(), "40.00", "another 100 would pass the day's 150");
+        assert_eq!(state.credits.history.len(), 1);
     }
 }
