@@ -51,6 +51,9 @@ impl<'c, C: Execute> Agents<'c, C> {
     /// [List agents](https://docs.talkover.ai/api-reference/endpoints/list-agents); set filters on the
     /// returned request, then `send()` for one page or `items()` for all of them.
     ///
+    /// Its query parameters are the fields of [`ListAgentsQuery`](crate::agents::ListAgentsQuery):
+    /// each optional one is set by the method of the same name on the returned request.
+    ///
     /// # Errors
     ///
     /// The failures its reference page documents, as `Error::Api` (read them with `err.status()` and

@@ -98,6 +98,9 @@ impl<'c, C: Execute> AutoTopup<'c, C> {
     /// [Get the auto top-up history](https://docs.talkover.ai/api-reference/endpoints/get-auto-topup-history),
     /// newest first; `send()` for one page or `items()` for all of them.
     ///
+    /// Its query parameters are the fields of [`AutoTopupHistoryQuery`](crate::auto_topup::AutoTopupHistoryQuery):
+    /// each optional one is set by the method of the same name on the returned request.
+    ///
     /// # Errors
     ///
     /// Its reference page documents no error answer; like any call, it can still fail with a

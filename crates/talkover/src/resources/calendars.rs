@@ -63,6 +63,9 @@ impl<'c, C: Execute> Calendars<'c, C> {
     /// [List calendars](https://docs.talkover.ai/api-reference/endpoints/list-calendars); set the page size on
     /// the returned request, then `send()`.
     ///
+    /// Its query parameters are the fields of [`ListCalendarsQuery`](crate::calendars::ListCalendarsQuery):
+    /// each optional one is set by the method of the same name on the returned request.
+    ///
     /// # Errors
     ///
     /// Its reference page documents no error answer; like any call, it can still fail with a
@@ -116,6 +119,9 @@ impl<'c, C: Execute> Calendars<'c, C> {
 
     /// [Get the events of several calendars](https://docs.talkover.ai/api-reference/endpoints/get-calendar-events-batch)
     /// (at least one) in one call; set a time window on the returned request, then `send()`.
+    ///
+    /// Its query parameters are the fields of [`CalendarEventsBatchQuery`](crate::calendars::CalendarEventsBatchQuery):
+    /// each optional one is set by the method of the same name on the returned request.
     ///
     /// # Errors
     ///
@@ -266,6 +272,9 @@ handler! {
 impl<'c, C: Execute> CalendarEvents<'c, C> {
     /// [List the calendar's events](https://docs.talkover.ai/api-reference/endpoints/list-calendar-events); set
     /// a time window or status on the returned request, then `send()`.
+    ///
+    /// Its query parameters are the fields of [`ListCalendarEventsQuery`](crate::calendars::events::ListCalendarEventsQuery):
+    /// each optional one is set by the method of the same name on the returned request.
     ///
     /// # Errors
     ///
@@ -458,6 +467,9 @@ impl<'c, C: Execute> CalendarAvailability<'c, C> {
 
     /// [Query availability](https://docs.talkover.ai/api-reference/endpoints/query-availability): the free
     /// slots between `from` and `to`; set the slot length on the returned request, then `send()`.
+    ///
+    /// Its query parameters are the fields of [`AvailabilityQuery`](crate::calendars::availability::AvailabilityQuery):
+    /// each optional one is set by the method of the same name on the returned request.
     ///
     /// # Errors
     ///

@@ -74,6 +74,9 @@ impl<'c, C: Execute> CallbackAgents<'c, C> {
     /// all callback agents; set the date range on the returned request (the last 30 days by default), then
     /// `send()`.
     ///
+    /// Its query parameters are the fields of [`CallbackStatsQuery`](crate::callbacks::CallbackStatsQuery):
+    /// each optional one is set by the method of the same name on the returned request.
+    ///
     /// # Errors
     ///
     /// Its reference page documents no error answer; like any call, it can still fail with a

@@ -68,6 +68,9 @@ impl<'c, C: Execute> Calls<'c, C> {
     /// [List calls](https://docs.talkover.ai/api-reference/endpoints/list-calls) of the environment; set
     /// filters on the returned request, then `send()` for one page or `items()` for all of them.
     ///
+    /// Its query parameters are the fields of [`ListCallsQuery`](crate::calls::ListCallsQuery):
+    /// each optional one is set by the method of the same name on the returned request.
+    ///
     /// # Errors
     ///
     /// The failures its reference page documents, as `Error::Api` (read them with `err.status()` and
@@ -163,6 +166,9 @@ impl<'c, C: Execute> Agents<'c, C> {
 
     /// [List an agent's calls](https://docs.talkover.ai/api-reference/endpoints/get-agent-calls); set filters
     /// on the returned request, then `send()` for one page or `items()` for all of them.
+    ///
+    /// Its query parameters are the fields of [`CallFilters`](crate::calls::CallFilters):
+    /// each optional one is set by the method of the same name on the returned request.
     ///
     /// # Errors
     ///

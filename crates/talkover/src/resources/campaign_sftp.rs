@@ -133,6 +133,9 @@ impl<'c, C: Execute> CampaignSftp<'c, C> {
     /// [List the SFTP job logs](https://docs.talkover.ai/api-reference/endpoints/list-campaign-sftp-logs):
     /// recent imports and exports; `send()` for one page or `items()` for all of them.
     ///
+    /// Its query parameters are the fields of [`ListCampaignSftpLogsQuery`](crate::campaign_sftp::ListCampaignSftpLogsQuery):
+    /// each optional one is set by the method of the same name on the returned request.
+    ///
     /// # Errors
     ///
     /// Its reference page documents no error answer; like any call, it can still fail with a

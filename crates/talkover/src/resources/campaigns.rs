@@ -47,6 +47,9 @@ impl<'c, C: Execute> Campaigns<'c, C> {
     /// statistics; set filters on the returned request, then `send()` for one page or `items()` for all of
     /// them.
     ///
+    /// Its query parameters are the fields of [`ListCampaignsQuery`](crate::campaigns::ListCampaignsQuery):
+    /// each optional one is set by the method of the same name on the returned request.
+    ///
     /// # Errors
     ///
     /// The failures its reference page documents, as `Error::Api` (read them with `err.status()` and

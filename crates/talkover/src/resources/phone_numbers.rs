@@ -37,6 +37,9 @@ impl<'c, C: Execute> PhoneNumbers<'c, C> {
     /// [List the phone numbers](https://docs.talkover.ai/api-reference/endpoints/list-phone-numbers) of the
     /// environment; set filters on the returned request, then `send()`.
     ///
+    /// Its query parameters are the fields of [`ListPhoneNumbersQuery`](crate::phone_numbers::ListPhoneNumbersQuery):
+    /// each optional one is set by the method of the same name on the returned request.
+    ///
     /// # Errors
     ///
     /// The failures its reference page documents, as `Error::Api` (read them with `err.status()` and

@@ -38,6 +38,9 @@ impl<'c, C: Execute> VoiceTemplates<'c, C> {
     /// page out of their groups, each with the `id` that [`demo`](Self::demo) takes, and an agent's voice
     /// as [`AgentVoiceSettings::voice_id`](crate::agents::AgentVoiceSettings::voice_id).
     ///
+    /// Its query parameters are the fields of [`ListVoiceTemplatesQuery`](crate::voice_templates::ListVoiceTemplatesQuery):
+    /// each optional one is set by the method of the same name on the returned request.
+    ///
     /// # Errors
     ///
     /// The failures its reference page documents, as `Error::Api` (read them with `err.status()` and

@@ -162,6 +162,9 @@ impl<'c, C: Execute> AgentWebhooks<'c, C> {
     /// [List the delivery attempts](https://docs.talkover.ai/api-reference/endpoints/list-webhook-logs) of a
     /// webhook of the agent; `send()` for one page or `items()` for all of them.
     ///
+    /// Its query parameters are the fields of [`WebhookLogsQuery`](crate::webhooks::WebhookLogsQuery):
+    /// each optional one is set by the method of the same name on the returned request.
+    ///
     /// # Errors
     ///
     /// Its reference page documents no error answer; like any call, it can still fail with a
@@ -295,6 +298,9 @@ impl<'c, C: Execute> CampaignWebhooks<'c, C> {
 
     /// [List the delivery attempts](https://docs.talkover.ai/api-reference/endpoints/list-campaign-webhook-logs)
     /// of a webhook of the campaign; `send()` for one page or `items()` for all of them.
+    ///
+    /// Its query parameters are the fields of [`CampaignWebhookLogsQuery`](crate::webhooks::CampaignWebhookLogsQuery):
+    /// each optional one is set by the method of the same name on the returned request.
     ///
     /// # Errors
     ///
