@@ -1177,17 +1177,20 @@ mod tests {
     /// certainly unsent.
     #[test]
     fn a_failure_after_the_head_is_retryable_unless_its_4xx_would_come_again() {
-        let cut = |status: u16| {
-            let error = TransportError::new(TransportErrorKind::Io, "body cut off")
-                .with_answer_head(StatusCode::from_u16(status).unwrap(), &HeaderMap::new());
-            Error::from(error)
-        };
+        let cut = cut_after_head;
         assert!(!cut(404).is_retryable());
         assert!(cut(200).is_retryable() && cut(503).is_retryable() && cut(429).is_retryable());
         let Error::Transport(processed) = cut(200) else { unreachable!() };
         assert!(!processed.certainly_not_sent());
         assert!(Error::from(TransportError::new(TransportErrorKind::Io, "reset")).is_retryable());
         assert_eq!(cut(404).status(), Some(StatusCode::NOT_FOUND));
+    }
+
+    /// An answer of `status` whose body broke off after its head.
+    fn cut_after_head(status: u16) -> Error {
+        let error = TransportError::new(TransportErrorKind::Io, "body cut off")
+            .with_answer_head(StatusCode::from_u16(status).unwrap(), &HeaderMap::new());
+        Error::from(error)
     }
 
     fn transport(kind: TransportErrorKind) -> Error {
@@ -1220,11 +1223,7 @@ mod tests {
 
     #[test]
     fn a_failure_after_the_answers_head_goes_by_its_status() {
-        let cut = |status: u16| {
-            let error = TransportError::new(TransportErrorKind::Io, "body cut off")
-                .with_answer_head(StatusCode::from_u16(status).unwrap(), &HeaderMap::new());
-            Error::from(error)
-        };
+        let cut = cut_after_head;
         for status in [200, 201, 408, 500, 503] {
             assert!(cut(status).may_have_taken_effect(), "{status}");
         }

@@ -132,6 +132,14 @@ pub(crate) struct LogEntry {
     pub(crate) resend: Option<Resend>,
 }
 
+impl LogEntry {
+    /// Whether this is an attempt at delivering `event` with `payload` (which carries the event's time):
+    /// one delivery's attempts, its retries included.
+    pub(crate) fn is_attempt_at(&self, event: &str, payload: &Value) -> bool {
+        self.event == event && self.request_payload == *payload
+    }
+}
+
 /// What a retry needs beyond the webhook's current settings.
 #[derive(Clone, Debug)]
 pub(crate) struct Resend {

@@ -173,8 +173,8 @@ impl State {
         let index = self.agent_index(req)?;
         let body: AdvancedSettings = req.valid::<UpdateAdvancedSettings>()?.body;
         // Optimized costs (the initial message cache) only for an agent over the call volume (its 422).
-        let eligibility = self.eligibility(index);
-        if body.enable_initial_message_cache == Some(true) && !eligibility.eligible {
+        let eligibility = (body.enable_initial_message_cache == Some(true)).then(|| self.eligibility(index));
+        if let Some(eligibility) = eligibility.filter(|e| !e.eligible) {
             let details = json!({
                 "current_calls": eligibility.current_calls,
                 "required_calls": eligibility.required_calls,
@@ -277,7 +277,7 @@ impl State {
     pub(super) fn delete_agent(&mut self, req: &Request<'_>) -> Answer {
         let index = self.agent_index(req)?;
         let id = self.agents[index].agent.id.clone();
-        if self.agents[index].agent.current_status == Some(AgentStatus::Published) {
+        if self.agents[index].is_published() {
             return Err(Reply::fail_code(
                 409,
                 "Published agents must be unpublished before deletion.",

@@ -3,7 +3,7 @@
 //! agent webhooks' call events.
 
 use serde_json::{json, Map, Value};
-use talkover_core::agents::{AgentStatus, Direction};
+use talkover_core::agents::Direction;
 use talkover_core::calls::{
     ActiveCall, AgentSummary, Call, CallFilters, CallStatus, EndCall, EndedCall, EndedReason, GetAgentCalls, ListCalls,
     MakeCall, PlacedCall,
@@ -201,7 +201,7 @@ impl State {
         };
         let make = req.valid::<MakeCall>()?;
         let body = make.body;
-        if self.agents[index].agent.current_status != Some(AgentStatus::Published) {
+        if !self.agents[index].is_published() {
             // `details` names the agent, as the page's AGENT_NOT_FOUND example does.
             let details = json!({ "agent_id": make.agent_id });
             return Err(Reply::error_object(400, "AGENT_INACTIVE", "Agent is not published", Some(details)));

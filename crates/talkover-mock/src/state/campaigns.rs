@@ -8,7 +8,6 @@
 use std::collections::{HashMap, HashSet};
 
 use serde_json::{json, Map, Value};
-use talkover_core::agents::AgentStatus;
 use talkover_core::calls::{AgentSummary, CallStatus, CampaignCall, MakeCampaignCall, QueuedCampaignCall};
 use talkover_core::campaigns::{
     Campaign, CampaignChanges, CampaignRequired, CampaignStats, CampaignStatus, CampaignStatusChange, CampaignSummary,
@@ -20,7 +19,7 @@ use talkover_core::webhooks::CampaignWebhookEvent;
 
 use super::calls::{Outcome, Placing};
 use super::zones::Zone;
-use super::{is_phone_number, search_term, AgentEntry, Answer, Request, State};
+use super::{is_phone_number, search_term, Answer, Request, State};
 
 use crate::reply::{merge, paginate, to_json, Invalid, Reply};
 
@@ -317,7 +316,7 @@ impl State {
                 continue;
             }
             // Calls wait while the agent is not published (or gone): they are dialled once it is again.
-            let Some(agent) = self.agents.iter().position(|a| a.agent.id == campaign.agent_id && is_published(a))
+            let Some(agent) = self.agents.iter().position(|a| a.agent.id == campaign.agent_id && a.is_published())
             else {
                 continue;
             };
@@ -535,7 +534,7 @@ pub(crate) struct Dial {
 impl State {
     /// Whether the agent exists and is published, so that calls can go out through it.
     fn publishes(&self, agent_id: &str) -> bool {
-        self.agents.iter().any(|a| a.agent.id.as_str() == agent_id && is_published(a))
+        self.agents.iter().any(|a| a.agent.id.as_str() == agent_id && a.is_published())
     }
 
     /// The campaign whose call `call_id` dials, if a campaign placed it.
@@ -544,11 +543,6 @@ impl State {
         let placed = |c: &Campaign| c.calls.iter().flatten().any(|call| call.id.as_str() == dial.campaign_call_id);
         self.campaigns.iter().find(|c| placed(c)).map(|c| c.id.as_str().to_owned())
     }
-}
-
-/// Whether an agent is published: calls go out only through one.
-fn is_published(entry: &AgentEntry) -> bool {
-    entry.agent.current_status == Some(AgentStatus::Published)
 }
 
 /// Counts calls that ended into a campaign's statistics: `completed` that lasted `seconds` in all, and

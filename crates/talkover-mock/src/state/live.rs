@@ -171,7 +171,7 @@ impl State {
         let Some(logs) = self.live.logs.get_mut(&job.webhook_id) else { return };
         let entry = match &job.log_id {
             Some(id) => logs.iter_mut().find(|l| &l.id == id),
-            None => logs.iter_mut().rev().find(|l| l.event == job.event && l.request_payload == job.payload),
+            None => logs.iter_mut().rev().find(|l| l.is_attempt_at(&job.event, &job.payload)),
         };
         if let Some(entry) = entry.filter(|l| matches!(l.status, "pending" | "retrying")) {
             entry.status = "failed";

@@ -33,7 +33,7 @@ use serde_json::{Map, Value};
 use talkover_core::account as tokens;
 use talkover_core::actions::{CreateAction, DeleteAction, ListActions};
 use talkover_core::agents::{
-    AdvancedSettings, Agent, CheckOptimizedCostsEligibility, CreateAgent, DeleteAgent, GetAgent,
+    AdvancedSettings, Agent, AgentStatus, CheckOptimizedCostsEligibility, CreateAgent, DeleteAgent, GetAgent,
     GetAgentPricingSummary, ListAgents, OptimizedCostsEligibility, PublishAgent, UnpublishAgent,
     UpdateAdvancedSettings, UpdateAgentCalling, UpdateAgentKnowledge, UpdateAgentVoice,
 };
@@ -218,6 +218,13 @@ impl AgentEntry {
     }
 }
 
+impl AgentEntry {
+    /// Whether the agent is published: calls go out only through one, and it cannot be deleted.
+    fn is_published(&self) -> bool {
+        self.agent.current_status == Some(AgentStatus::Published)
+    }
+}
+
 impl HasId for AgentEntry {
     fn id(&self) -> &str {
         self.agent.id.as_str()
@@ -312,7 +319,12 @@ impl Request<'_> {
     /// The required text fields of the body the caller gave empty or as white space only.
     fn blank_required_texts(&self) -> Vec<&'static str> {
         let Some(Value::Object(given)) = self.body else { return Vec::new() };
-        let blank = |name: &str| given.get(name).and_then(Value::as_str).is_some_and(|text| text.trim().is_empty());
+        let blank = |value: &Value| value.as_str().is_some_and(|text| text.trim().is_empty());
+        // Most bodies have no blank text: the operation's fields are only looked up for one that does.
+        if !given.values().any(blank) {
+            return Vec::new();
+        }
+        let blank = |name: &str| given.get(name).is_some_and(blank);
         let fields = self.operation.body_fields();
         let text = |reads: &str| reads == "text" || reads == "secret string";
         fields.into_iter().filter(|f| f.required && text(&f.reads) && blank(f.name)).map(|f| f.name).collect()

@@ -5,7 +5,6 @@
 //! decide, not the emulator) until it is cancelled; a request no longer pending cannot be cancelled
 //! (409 `RELEASE_ALREADY_RESOLVED`).
 
-use talkover_core::agents::AgentStatus;
 use talkover_core::phone_numbers::{
     ListReleaseRequests, PhoneReleaseRequest, ReleaseRequest, ReleaseRequestStatus, RequestPhoneRelease,
 };
@@ -62,10 +61,10 @@ impl State {
                 "A release request for this phone number is already pending",
             ));
         }
-        let in_use = self.agents.iter().any(|a| {
-            a.agent.current_status == Some(AgentStatus::Published)
-                && a.agent.phone_numbers.iter().flatten().any(|n| n.id.as_str() == id)
-        });
+        let in_use = self
+            .agents
+            .iter()
+            .any(|a| a.is_published() && a.agent.phone_numbers.iter().flatten().any(|n| n.id.as_str() == id));
         if in_use {
             return Err(coded(
                 req,

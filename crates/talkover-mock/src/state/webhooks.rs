@@ -239,7 +239,7 @@ impl State {
         let same: Vec<&crate::deliver::LogEntry> = logs
             .into_iter()
             .flatten()
-            .filter(|l| l.event == original.event && l.request_payload == original.request_payload)
+            .filter(|l| l.is_attempt_at(&original.event, &original.request_payload))
             .collect();
         let done = same.iter().any(|l| matches!(l.status, "success" | "pending"));
         if !enabled || done || matches!(original.status, "success" | "pending") {
