@@ -123,7 +123,7 @@ const EXIT_CODES: &str = "\
 Exit codes:
   0   success
   1   local failure (a file cannot be read or written, a listener cannot bind)
-  2   wrong arguments
+  2   wrong arguments (a file named with @ that cannot be read, --output id for an answer without an id)
   3   refused before sending (a parameter does not fit the operation, no token)
   4   401 or 403: the token is missing, wrong or not allowed
   5   404: not found (calls wait: the call is not among the agent's calls)
@@ -138,6 +138,7 @@ Exit codes:
   13  webhooks verify: the signature does not verify
   14  campaigns import: every valid row is queued, some rows are invalid (fix them in the file)
   15  calls wait: the call had not ended when --max-wait passed
+  16  calls wait: the call ended without completing (failed, busy, no-answer or voicemail); it is printed
 A request that is not safe to repeat (make-call, create-…, purchase-credits, …) that failed in a way
 that leaves open whether it took effect (a 5xx or 408 answer, a timeout, a lost connection) says so:
 check before running it again.
@@ -222,10 +223,13 @@ pub fn command() -> Command {
                 .long("output")
                 .short('o')
                 .value_name("FORMAT")
-                .value_parser(["auto", "table", "json"])
+                .value_parser(["auto", "table", "json", "id"])
                 .default_value("auto")
                 .global(true)
-                .help("table on a terminal, json when piped (auto), or as given"),
+                .help(
+                    "table on a terminal, json when piped (auto), or as given; id: only the id of each \
+                     resource of the answer, one a line (exit 2 for an answer that holds none)",
+                ),
         )
         .arg(
             Arg::new("timeout")
@@ -320,7 +324,10 @@ fn operation_command(cmd: &OperationCommand) -> Command {
         }
         usage_hint.push_str(
             ".\nA field's NAME is a path: `schedule.timezone` sets a key of an object, `days_of_week[]` adds \
-             to a list.\n",
+             to a list.\n\
+             -F NAME=@path takes the value from a text file (@- from stdin), read as if written inline: JSON \
+             as such, any other text as a string, its last line break kept. -f never reads a file: \
+             -f NAME=@text sends `@text`.\n",
         );
     }
     let fields = op.body_fields();
@@ -347,7 +354,10 @@ fn operation_command(cmd: &OperationCommand) -> Command {
         },
         op.id,
     );
-    let mut command = Command::new(cmd.action.clone()).about(about).long_about(long_about);
+    let mut command = Command::new(cmd.action.clone())
+        .about(about)
+        .long_about(long_about)
+        .after_long_help(format!("Example:\n  {}", shown_example(&example_args(cmd))));
     if cmd.action != op.id {
         command = command.alias(op.id);
     }
@@ -396,7 +406,7 @@ fn operation_command(cmd: &OperationCommand) -> Command {
             )
             .arg(Arg::new(FIELD).long("field").short('F').value_name("NAME=VALUE").action(ArgAction::Append).help(
                 "A body field, typed: true, false, null, a number, or JSON text ([…], {…}, \"…\") as such, \
-                     @path for a JSON file's content, anything else as a string",
+                     anything else as a string; @path reads the value from a file, @- from stdin",
             ))
             .arg(
                 Arg::new(RAW_FIELD)
@@ -404,7 +414,10 @@ fn operation_command(cmd: &OperationCommand) -> Command {
                     .short('f')
                     .value_name("NAME=VALUE")
                     .action(ArgAction::Append)
-                    .help("A body field, always a string (for a number such as 15550101234 meant as text)"),
+                    .help(
+                        "A body field, always the string given: for digits meant as text (15550101234), or a \
+                         value starting with @",
+                    ),
             );
     }
     command = command.arg(
@@ -420,4 +433,146 @@ fn operation_command(cmd: &OperationCommand) -> Command {
         ));
     }
     command
+}
+
+/// The arguments of one example invocation of `cmd` (`talkover` first), from what the registry says of its
+/// operation: a placeholder for each path parameter and positional body field, each required query
+/// parameter and body field with a value of the type it reads. An operation whose body needs no field shows
+/// its first one, and one whose body the types read whole shows `--data @body.json`. Upper case is for the
+/// user to fill in; an enumeration shows its first value, a boolean `true`, a date its format.
+pub fn example_args(cmd: &OperationCommand) -> Vec<String> {
+    let op = cmd.operation;
+    let mut args = vec!["talkover".to_owned(), cmd.resource.clone(), cmd.action.clone()];
+    args.extend(path_params(op).iter().map(|name| name.to_uppercase()));
+    let positionals = body_positionals(op);
+    args.extend(positionals.iter().map(|(field, _)| field.to_uppercase()));
+    for field in op.query_fields().iter().filter(|f| f.required) {
+        let flag = field.name.replace('_', "-");
+        let (_, value) = example_value(field.name, &field.reads);
+        if RESERVED.contains(&flag.as_str()) {
+            args.extend(["--query".to_owned(), format!("{}={value}", field.name)]);
+        } else {
+            args.extend([format!("--{flag}"), value]);
+        }
+    }
+    if op.has_body() {
+        let fields: Vec<_> =
+            op.body_fields().into_iter().filter(|f| !positionals.iter().any(|(p, _)| *p == f.name)).collect();
+        let required: Vec<_> = fields.iter().filter(|f| f.required).collect();
+        // Without a field to give, the example shows how one is given: the first.
+        let shown =
+            if required.is_empty() && positionals.is_empty() { fields.first().into_iter().collect() } else { required };
+        for field in shown {
+            let (typed, value) = example_value(field.name, &field.reads);
+            let list = if field.reads.trim_start_matches("null or ").starts_with("list of ") && !value.starts_with('@')
+            {
+                "[]"
+            } else {
+                ""
+            };
+            args.extend([if typed { "-F" } else { "-f" }.to_owned(), format!("{}{list}={value}", field.name)]);
+        }
+        if fields.is_empty() && positionals.is_empty() {
+            args.extend(["--data".to_owned(), "@body.json".to_owned()]);
+        }
+    }
+    args
+}
+
+/// An example value of a field reading `reads` (as `FieldInfo::reads` words it), and whether it is given
+/// typed (`-F`) rather than as text (`-f`). A list gives one item's value (added with `name[]`), an object
+/// a JSON file to read it from.
+fn example_value(name: &str, reads: &str) -> (bool, String) {
+    let reads = reads.trim_start_matches("null or ");
+    let item = reads.strip_prefix("list of ").unwrap_or(reads);
+    if item.starts_with("object") || item.starts_with("any ") {
+        return (true, format!("@{name}.json"));
+    }
+    let placeholder = name.to_uppercase();
+    if let Some((_, values)) = item.split_once(" string (") {
+        let first = values.split([',', ')']).next().unwrap_or_default().trim();
+        return (false, if first.is_empty() { placeholder } else { first.to_owned() });
+    }
+    if let Some(format) = item.strip_prefix("date written ") {
+        return (false, format.to_owned());
+    }
+    match item.split([' ', '(']).next().unwrap_or_default() {
+        "boolean" => (true, "true".to_owned()),
+        "integer" | "number" | "decimal" => (true, placeholder),
+        _ => (false, placeholder),
+    }
+}
+
+/// Example arguments as a shell line: quoted where the shell would read a character itself (`[]`, `{`),
+/// and broken with ` \` before it passes 100 columns.
+pub fn shown_example(args: &[String]) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "_-.=/@:+,%".contains(c);
+    let mut text = String::new();
+    let mut column = 2;
+    for (i, arg) in args.iter().enumerate() {
+        let word = if arg.chars().all(plain) { arg.clone() } else { format!("'{}'", arg.replace('\'', r"'\''")) };
+        // A flag stays on the line of its value.
+        let joined_to_flag = i > 0 && args[i - 1].starts_with('-') && !arg.starts_with('-');
+        let next = args.get(i + 1).filter(|next| arg.starts_with('-') && !next.starts_with('-'));
+        let width = word.len() + next.map_or(0, |n| n.len() + 3);
+        if i > 0 && !joined_to_flag && column + 1 + width > 98 {
+            text.push_str(" \\\n     ");
+            column = 5;
+        } else if i > 0 {
+            text.push(' ');
+            column += 1;
+        }
+        text.push_str(&word);
+        column += word.len();
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every command's example is one the command line takes, and it gives each path parameter, required
+    /// query parameter and required body field of the operation.
+    #[test]
+    fn every_example_parses_and_gives_what_the_operation_requires() {
+        let root = command();
+        for cmd in operation_commands() {
+            let args = example_args(&cmd);
+            let matches = root.clone().try_get_matches_from(&args).unwrap_or_else(|e| panic!("{args:?}: {e}"));
+            let (_, resource) = matches.subcommand().unwrap();
+            let (_, given) = resource.subcommand().unwrap();
+            let op = cmd.operation;
+            for name in path_params(op) {
+                assert!(given.get_one::<String>(name).is_some(), "{args:?} gives {name}");
+            }
+            let body = |name: &str| {
+                let mut values =
+                    [FIELD, RAW_FIELD].iter().flat_map(|id| given.get_many::<String>(id).into_iter().flatten());
+                body_positionals(op).iter().any(|(p, _)| *p == name)
+                    || values.any(|v| v.split_once('=').is_some_and(|(n, _)| n.trim_end_matches("[]") == name))
+            };
+            for field in op.body_fields().iter().filter(|f| f.required) {
+                assert!(body(field.name), "{args:?} gives the body field {}", field.name);
+            }
+            for field in op.query_fields().iter().filter(|f| f.required) {
+                let flag = given.try_get_many::<String>(&query_arg_id(field.name)).ok().flatten();
+                let query = given.get_many::<String>("query").into_iter().flatten();
+                let mut query = query.filter(|q| q.starts_with(&format!("{}=", field.name)));
+                assert!(flag.is_some() || query.next().is_some(), "{args:?} gives the query parameter {}", field.name);
+            }
+        }
+    }
+
+    #[test]
+    fn an_example_fills_in_what_the_types_read_and_is_quoted_for_the_shell() {
+        assert_eq!(example_value("status", "CampaignStatus string (draft, active, paused)"), (false, "draft".into()));
+        assert_eq!(example_value("days", "list of integer (weekday number)"), (true, "DAYS".into()));
+        assert_eq!(example_value("ranges", "list of object (start, end)"), (true, "@ranges.json".into()));
+        assert_eq!(example_value("flag", "null or boolean"), (true, "true".into()));
+        assert_eq!(example_value("start_date", "date written YYYY-MM-DD"), (false, "YYYY-MM-DD".into()));
+        assert_eq!(example_value("name", "text"), (false, "NAME".into()));
+        let args: Vec<String> = ["talkover", "x", "y", "-F", "a[]=1", "-f", "b=it's"].map(String::from).into();
+        assert_eq!(shown_example(&args), r"talkover x y -F 'a[]=1' -f 'b=it'\''s'");
+    }
 }

@@ -269,7 +269,7 @@ impl Summary {
             rows.iter().map(|(line, message)| json!({"line": line, "message": message})).collect()
         };
         match format {
-            Format::Json => crate::output::print(
+            Format::Json | Format::Id => crate::output::print(
                 &json!({
                     "queued": self.queued,
                     "already_queued": self.already_queued,

@@ -313,7 +313,7 @@ fn show(
     });
     let mut out = std::io::stdout().lock();
     match format {
-        Format::Json => {
+        Format::Json | Format::Id => {
             let line = json!({
                 "verified": verified,
                 "problem": problem,

@@ -17,6 +17,9 @@ pub enum Format {
     Table,
     /// JSON, pretty-printed.
     Json,
+    /// The id of each resource of the answer, one a line ([`ids`]), for scripts; where an answer is not
+    /// resources (an import's summary, a webhook delivery), JSON.
+    Id,
 }
 
 impl Format {
@@ -25,6 +28,7 @@ impl Format {
         match args.get_one::<String>("output").map(String::as_str) {
             Some("json") => Self::Json,
             Some("table") => Self::Table,
+            Some("id") => Self::Id,
             _ if std::io::stdout().is_terminal() => Self::Table,
             _ => Self::Json,
         }
@@ -83,8 +87,79 @@ pub fn print(value: &Value, format: Format) -> Result<(), Failure> {
     let text = match format {
         Format::Json => serde_json::to_string_pretty(value).unwrap_or_default() + "\n",
         Format::Table => human(value),
+        Format::Id => id_lines(value, None)?,
     };
     write_all(text.as_bytes())
+}
+
+/// The ids of an answer of operation `operation` (when known) for `-o id`, one a line ([`ids`]); an
+/// answer that holds none is a failure (exit 2), so that `id=$(talkover … -o id)` never goes on with an
+/// empty id.
+pub fn id_lines(value: &Value, operation: Option<&str>) -> Result<String, Failure> {
+    let ids = ids(value, operation).ok_or_else(|| {
+        Failure::usage(
+            "--output id: the answer holds no id, and nothing was printed (the request was sent; --output json \
+             shows the answer)"
+                .into(),
+        )
+    })?;
+    Ok(ids.iter().map(|id| format!("{id}\n")).collect())
+}
+
+/// The ids of the resources of an answer: those of a list's items (`data` or the answer itself), or of
+/// the one resource (`data`, or the answer) that has an `id`; else those of the one list of resources it
+/// holds (list-agent-webhooks' `webhooks`, empty or not), or of the one resource it holds
+/// (`{"call": {"id": …}}`). Of several, those the operation id ends with (make-campaign-call's
+/// `campaign_call`, not its `campaign`), else the one that is not an empty list.
+/// `None` when it holds none, or several that the operation does not tell apart. An empty list has no
+/// ids, and that is not a failure.
+pub fn ids(value: &Value, operation: Option<&str>) -> Option<Vec<String>> {
+    fn id_of(item: &Value) -> Option<String> {
+        match item.get("id")? {
+            Value::String(id) => Some(id.clone()),
+            Value::Number(id) => Some(id.to_string()),
+            _ => None,
+        }
+    }
+    fn all(items: &[Value]) -> Option<Vec<String>> {
+        items.iter().map(id_of).collect()
+    }
+    let main = match value.get("data") {
+        Some(data) if !data.is_null() => data,
+        _ => value,
+    };
+    match main {
+        Value::Array(items) => all(items),
+        Value::Object(fields) => {
+            if let Some(id) = id_of(main) {
+                return Some(vec![id]);
+            }
+            // Each resource or list of resources the answer holds, by its key, with its ids (`None`: one
+            // has none).
+            type Found<'a> = (&'a String, Option<Vec<String>>);
+            let inner: Vec<Found> = fields
+                .iter()
+                .filter_map(|(key, v)| match v {
+                    Value::Array(items) if items.iter().all(Value::is_object) => Some((key, all(items))),
+                    Value::Object(_) => id_of(v).map(|id| (key, Some(vec![id]))),
+                    _ => None,
+                })
+                .collect();
+            let named = |key: &str| {
+                operation.is_some_and(|op| op.ends_with(&format!("-{}", key.replace('_', "-"))) || op == key)
+            };
+            let only = |keep: &dyn Fn(&Found) -> bool| match inner.iter().filter(|c| keep(c)).collect::<Vec<_>>()[..] {
+                [(_, one)] => Some(one.clone()),
+                _ => None,
+            };
+            // Of several, the one the operation names, else the one that is not an empty list.
+            only(&|_| true)
+                .or_else(|| only(&|(key, _)| named(key)))
+                .or_else(|| only(&|(_, ids)| ids.as_ref().is_none_or(|ids| !ids.is_empty())))
+                .flatten()
+        }
+        _ => None,
+    }
 }
 
 /// An answer for a person.
@@ -316,6 +391,32 @@ mod tests {
         let cut_text = cut("東京東京東京".into(), 7);
         assert_eq!(cut_text, "東京東…", "6 columns of text and the ellipsis");
         assert_eq!(cut("short".into(), 40), "short");
+    }
+
+    #[test]
+    fn ids_are_those_of_a_list_or_of_the_one_resource() {
+        let list = json!({"data": [{"id": "a1"}, {"id": 7}], "pagination": {"total": 2}});
+        assert_eq!(ids(&list, None), Some(vec!["a1".into(), "7".into()]));
+        assert_eq!(
+            ids(&json!({"success": true, "data": {"id": "c1", "agent": {"id": "a"}}}), None),
+            Some(vec!["c1".into()])
+        );
+        assert_eq!(ids(&json!({"id": "x"}), None), Some(vec!["x".into()]));
+        assert_eq!(ids(&json!({"data": []}), None), Some(vec![]));
+        let webhooks = json!({"data": {"available_events": {"e": "E"}, "webhooks": [{"id": "w1"}, {"id": "w2"}]}});
+        assert_eq!(ids(&webhooks, None), Some(vec!["w1".into(), "w2".into()]));
+        let none_yet = json!({"data": {"available_events": {"e": "E"}, "webhooks": []}});
+        assert_eq!(ids(&none_yet, Some("list-agent-webhooks")), Some(vec![]));
+        let beside = json!({"data": {"tags": [], "call": {"id": "c2"}}});
+        assert_eq!(ids(&beside, None), Some(vec!["c2".into()]), "an empty list beside a resource");
+        assert_eq!(ids(&json!({"data": {"call": {"id": "c9"}, "count": 1}}), None), Some(vec!["c9".into()]));
+        let queued = json!({"campaign_call": {"id": "c"}, "campaign": {"id": "k"}});
+        assert_eq!(ids(&queued, None), None, "two kinds");
+        assert_eq!(ids(&queued, Some("make-campaign-call")), Some(vec!["c".into()]), "the one the operation names");
+        assert_eq!(ids(&json!({"success": true, "message": "Deleted"}), None), None);
+        assert_eq!(ids(&json!({"data": [{"id": "a"}, {"name": "no id"}]}), None), None);
+        let Err(Failure::Usage(message)) = id_lines(&json!({"balance": 3}), None) else { panic!() };
+        assert!(message.contains("no id"), "{message}");
     }
 
     #[test]

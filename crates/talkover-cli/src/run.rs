@@ -35,6 +35,9 @@ pub fn list_operations(format: Format) -> Result<(), Failure> {
         .collect();
     match format {
         Format::Json => output::print(&Value::Array(rows), Format::Json),
+        Format::Id => {
+            output::write_all(commands.iter().map(|c| format!("{}\n", c.operation.id)).collect::<String>().as_bytes())
+        }
         Format::Table => {
             let width = commands.iter().map(|c| c.resource.len() + c.action.len() + 10).max().unwrap_or(0);
             let mut text = String::new();
@@ -54,12 +57,17 @@ pub fn run_operation(context: &Context, op: &'static OperationInfo, args: &ArgMa
     let request = op.build_request(&params, context.client.config())?;
     refuse_unknown(op, &params, &request)?;
     if args.get_flag("dry-run") {
-        return output::print(&dry_run(&request), context.format);
+        // The request has no id of its own: `--output id` shows it as JSON.
+        let format = if context.format == Format::Id { Format::Json } else { context.format };
+        return output::print(&dry_run(&request), format);
     }
     if args.try_get_one::<bool>("all").ok().flatten().copied().unwrap_or(false) {
         return fetch_all(context, op, params);
     }
     let answer = context.call(|client| client.execute_registered(op, &params))?;
+    if context.format == Format::Id {
+        return output::write_all(output::id_lines(&answer.value, Some(op.id))?.as_bytes());
+    }
     output::print(&answer.value, context.format)
 }
 
@@ -215,7 +223,7 @@ fn fields_from_args(args: &ArgMatches) -> Result<Vec<(String, Value)>, Failure> 
             let (name, text) = given
                 .split_once('=')
                 .ok_or_else(|| Failure::usage(format!("--{id} takes NAME=VALUE, got {given:?}")))?;
-            let value = if typed { typed_value(text)? } else { Value::String(text.to_owned()) };
+            let value = if typed { field_value(name.trim(), text)? } else { Value::String(text.to_owned()) };
             fields.push((index, name.trim().to_owned(), value));
         }
     }
@@ -223,18 +231,27 @@ fn fields_from_args(args: &ArgMatches) -> Result<Vec<(String, Value)>, Failure> 
     Ok(fields.into_iter().map(|(_, name, value)| (name, value)).collect())
 }
 
-/// The value of a `-F/--field`: `@path` (or `@-`) is a JSON file's content; JSON text (`true`, `null`,
-/// `3`, `[1, 2]`, `{"a": 1}`, `"3"`) is that value; anything else, and a whole number too large to send
-/// exactly, is a string.
-fn typed_value(text: &str) -> Result<Value, Failure> {
-    if text.starts_with('@') {
-        return read_data(text);
-    }
+/// The value of a `-F/--field NAME=TEXT`: `@path` is the content of that file, `@-` standard input's, as
+/// `gh api -F` reads them, each then typed as TEXT given inline is ([`typed_value`]). A value that is
+/// meant to start with `@` is given with `-f/--raw-field`, which never reads a file (as gh's).
+fn field_value(name: &str, text: &str) -> Result<Value, Failure> {
+    let Some(path) = text.strip_prefix('@') else { return Ok(typed_value(text)) };
+    let content = if path == "-" {
+        read_stdin(&format!("the field {name}"))?
+    } else {
+        read_argument_file(path, &format!("-F {name}=@{path}"))?
+    };
+    Ok(typed_value(&content))
+}
+
+/// The value of a `-F/--field` given inline: JSON text (`true`, `null`, `3`, `[1, 2]`, `{"a": 1}`, `"3"`)
+/// is that value; anything else, and a whole number too large to send exactly, is a string.
+fn typed_value(text: &str) -> Value {
     match serde_json::from_str::<Value>(text) {
         // A whole number beyond 64 bits would go out rounded (`1e+20`): its digits are kept as text.
-        Ok(Value::Number(n)) if n.is_f64() && !text.contains(['.', 'e', 'E']) => Ok(Value::String(text.to_owned())),
-        Ok(value) => Ok(value),
-        Err(_) => Ok(Value::String(text.to_owned())),
+        Ok(Value::Number(n)) if n.is_f64() && !text.contains(['.', 'e', 'E']) => Value::String(text.to_owned()),
+        Ok(value) => value,
+        Err(_) => Value::String(text.to_owned()),
     }
 }
 
@@ -285,23 +302,41 @@ fn set_field(body: &mut Value, name: &str, value: Value) -> Result<(), Failure> 
 /// The body of `--data`: JSON text, `@path`, or `-` (or `@-`, as curl has it) for standard input.
 fn read_data(data: &str) -> Result<Value, Failure> {
     let (text, from) = if data == "-" || data == "@-" {
-        static READ: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
-        if READ.swap(true, std::sync::atomic::Ordering::Relaxed) {
-            return Err(Failure::usage("standard input can be read once: give `-` (or `@-`) to one flag only".into()));
-        }
-        let mut text = String::new();
-        std::io::stdin()
-            .read_to_string(&mut text)
-            .map_err(|e| Failure::local(format!("cannot read the body from stdin: {e}")))?;
-        (text, "stdin".to_owned())
+        (read_stdin("the body")?, "stdin".to_owned())
     } else if let Some(path) = data.strip_prefix('@') {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| Failure::local(format!("cannot read the body file {path}: {e}")))?;
-        (text, path.to_owned())
+        (read_argument_file(path, &format!("--data @{path}"))?, path.to_owned())
     } else {
         (data.to_owned(), "--data".to_owned())
     };
     serde_json::from_str(&text).map_err(|e| Failure::usage(format!("the body from {from} is not JSON: {e}")))
+}
+
+/// Standard input as text, for `what` (`the body`, `the field prompt`): it can be read by one flag only.
+fn read_stdin(what: &str) -> Result<String, Failure> {
+    static READ: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    if READ.swap(true, std::sync::atomic::Ordering::Relaxed) {
+        return Err(Failure::usage("standard input can be read once: give `-` (or `@-`) to one flag only".into()));
+    }
+    let mut text = String::new();
+    std::io::stdin()
+        .read_to_string(&mut text)
+        .map_err(|e| Failure::local(format!("cannot read {what} from stdin: {e}")))?;
+    Ok(text)
+}
+
+/// The text of a file named on the command line with `@` (`given`: the argument as written): one that is
+/// missing, unreadable or not UTF-8 text is a wrong argument (exit 2), named with its path.
+fn read_argument_file(path: &str, given: &str) -> Result<String, Failure> {
+    if path.is_empty() {
+        return Err(Failure::usage(format!("{given}: no file named after the @ (write @- for standard input)")));
+    }
+    std::fs::read_to_string(path).map_err(|e| {
+        let why = match e.kind() {
+            std::io::ErrorKind::InvalidData => "it is not UTF-8 text".to_owned(),
+            _ => e.to_string(),
+        };
+        Failure::usage(format!("{given}: cannot read the file {path}: {why}"))
+    })
 }
 
 /// `--all`: every page of a list, its items as NDJSON on standard output, or as one table.
@@ -328,8 +363,11 @@ fn fetch_all(context: &Context, op: &'static OperationInfo, mut params: Params) 
         // A list answer read as the core reads one (`data`, and the page block under `meta` or
         // `pagination`), so the next page follows `Page::next_page`'s rule.
         let Ok(list) = ListEnvelope::<Value>::deserialize(&answer.value).map(Page::from) else {
-            // Not a list: the one answer, on one line (or as a person reads it).
-            if context.format == Format::Table {
+            // Not a list: the one answer, on one line (or as a person reads it, or its ids).
+            if context.format == Format::Id {
+                let ids = output::id_lines(&answer.value, Some(op.id))?;
+                out.write_all(output::without_token(&ids).as_bytes()).map_err(output::write_failure)?;
+            } else if context.format == Format::Table {
                 out.write_all(output::without_token(&output::human(&answer.value)).as_bytes())
                     .map_err(output::write_failure)?;
             } else {
@@ -343,6 +381,10 @@ fn fetch_all(context: &Context, op: &'static OperationInfo, mut params: Params) 
         fetched += count;
         match &mut table {
             Some(rows) => rows.extend(items),
+            None if context.format == Format::Id => {
+                let ids = output::id_lines(&Value::Array(items), Some(op.id))?;
+                out.write_all(output::without_token(&ids).as_bytes()).map_err(output::write_failure)?;
+            }
             None => {
                 for item in &items {
                     output::print_line(&mut out, item).map_err(output::write_failure)?;
@@ -432,17 +474,17 @@ mod tests {
 
     #[test]
     fn typed_field_values_are_json_where_they_read_as_json() {
-        assert_eq!(typed_value("true").unwrap(), json!(true));
-        assert_eq!(typed_value("null").unwrap(), json!(null));
-        assert_eq!(typed_value("30").unwrap(), json!(30));
-        assert_eq!(typed_value("0.5").unwrap(), json!(0.5));
-        assert_eq!(typed_value("[1, 2]").unwrap(), json!([1, 2]));
-        assert_eq!(typed_value("\"30\"").unwrap(), json!("30"));
-        assert_eq!(typed_value("+15550101234").unwrap(), json!("+15550101234"));
-        assert_eq!(typed_value("Support bot").unwrap(), json!("Support bot"));
-        assert_eq!(typed_value("[WIP] demo").unwrap(), json!("[WIP] demo"), "not JSON: text, as gh has it");
-        assert_eq!(typed_value("99999999999999999999").unwrap(), json!("99999999999999999999"), "not rounded");
-        assert_eq!(typed_value("18446744073709551615").unwrap(), json!(u64::MAX));
-        assert_eq!(typed_value("-9223372036854775808").unwrap(), json!(i64::MIN));
+        assert_eq!(typed_value("true"), json!(true));
+        assert_eq!(typed_value("null"), json!(null));
+        assert_eq!(typed_value("30"), json!(30));
+        assert_eq!(typed_value("0.5"), json!(0.5));
+        assert_eq!(typed_value("[1, 2]"), json!([1, 2]));
+        assert_eq!(typed_value("\"30\""), json!("30"));
+        assert_eq!(typed_value("+15550101234"), json!("+15550101234"));
+        assert_eq!(typed_value("Support bot"), json!("Support bot"));
+        assert_eq!(typed_value("[WIP] demo"), json!("[WIP] demo"), "not JSON: text, as gh has it");
+        assert_eq!(typed_value("99999999999999999999"), json!("99999999999999999999"), "not rounded");
+        assert_eq!(typed_value("18446744073709551615"), json!(u64::MAX));
+        assert_eq!(typed_value("-9223372036854775808"), json!(i64::MIN));
     }
 }

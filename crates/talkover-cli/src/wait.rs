@@ -5,10 +5,24 @@
 use std::time::{Duration, Instant};
 
 use clap::{Arg, ArgMatches, Command};
-use talkover::calls::{CallWatch, WatchStep};
+use talkover::calls::{CallStatus, CallWatch, WatchStep};
 
 use crate::failure::Failure;
 use crate::{output, Context};
+
+/// The exit code of a call that ended without completing: `failed`, `busy`, `no-answer` or `voicemail`
+/// (every final status but `completed`). The call is printed as for exit 0.
+pub const ENDED_NOT_COMPLETED: u8 = 16;
+
+/// The exit code of a call that has ended with `status` (a final one): 0 for `completed`,
+/// [`ENDED_NOT_COMPLETED`] for any other.
+pub fn exit_code_of(status: &CallStatus) -> u8 {
+    if *status == CallStatus::Completed {
+        0
+    } else {
+        ENDED_NOT_COMPLETED
+    }
+}
 
 pub fn command() -> Command {
     Command::new("wait")
@@ -17,8 +31,15 @@ pub fn command() -> Command {
             "Waits until a call has ended (completed, failed, busy, no-answer or voicemail), then prints it.\n\n\
              The API has no get-call: each look reads the agent's calls (get-agent-calls, the newest pages, \
              narrowed to the number called with --to), every --interval seconds, until the call is there \
-             with a final status. Exit 0 once it has ended; 15 when --max-wait passes first; 5 when the first \
-             three looks do not find the call (or the agent).\n\
+             with a final status, and prints it (as --output says) whatever the status.\n\n\
+             Exit codes, for a script to branch on:\n  \
+             0   the call completed\n  \
+             16  the call ended without completing: failed, busy, no-answer or voicemail (the call is printed, \
+             its status says which)\n  \
+             15  the call had not ended when --max-wait passed\n  \
+             5   the first three looks did not find the call (or the agent)\n  \
+             other  as for every command (talkover --help): 2 wrong arguments, 4 the token, 10 the API could \
+             not be reached, …\n\n\
              Reference: https://docs.talkover.ai/api-reference/endpoints/get-agent-calls",
         )
         .arg(Arg::new("agent_id").required(true).value_name("AGENT_ID").help("The agent that placed the call"))
@@ -73,7 +94,7 @@ pub fn run(context: &Context, args: &ArgMatches) -> Result<u8, Failure> {
                 let value =
                     serde_json::to_value(&call).map_err(|e| Failure::local(format!("printing the call: {e}")))?;
                 output::print(&value, context.format)?;
-                return Ok(0);
+                return Ok(exit_code_of(&call.status));
             }
             WatchStep::NotFound => {
                 // An id the agent's calls did not hold in the first looks is taken for a wrong one: it
@@ -104,5 +125,35 @@ pub fn run(context: &Context, args: &ArgMatches) -> Result<u8, Failure> {
             )));
         }
         std::thread::sleep(interval);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The help names every final status but `completed` as exit 16, so that a status the core adds is
+    /// documented with its code.
+    #[test]
+    fn every_final_status_but_completed_exits_16_and_the_help_names_it() {
+        let help = command().render_long_help().to_string();
+        let line = help.lines().find(|l| l.trim_start().starts_with("16 ")).expect("the line of exit 16");
+        let mut finals = 0;
+        for value in CallStatus::VALUES {
+            let status = CallStatus::from(*value);
+            if !status.is_terminal() {
+                continue;
+            }
+            finals += 1;
+            if status == CallStatus::Completed {
+                assert_eq!(exit_code_of(&status), 0);
+            } else {
+                assert_eq!(exit_code_of(&status), ENDED_NOT_COMPLETED, "{value}");
+                assert!(line.contains(value), "{value} in {line}");
+            }
+        }
+        assert!(finals >= 2, "completed and at least one other");
+        let codes = crate::commands::command().render_long_help().to_string();
+        assert!(codes.lines().any(|l| l.trim_start().starts_with("16 ") && l.contains("calls wait")), "{codes}");
     }
 }

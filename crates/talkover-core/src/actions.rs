@@ -95,6 +95,9 @@ optional_fields! {
         /// What triggers the action, as the API returns it.
         #[null_when_unset]
         action_trigger: Value,
+        /// When the agent runs it, in words (`customer asks for human`): openapi.json's action schema has
+        /// it, the pages' examples do not.
+        trigger: String,
         /// The webhook URL.
         #[null_when_unset]
         url: String,
@@ -114,21 +117,7 @@ impl Action {
     /// An action with its id, name and type and nothing else set, for servers and emulators that answer
     /// with one.
     pub fn new(id: impl Into<ActionId>, name: impl Into<String>, action_type: ActionType) -> Self {
-        Self {
-            id: id.into(),
-            name: name.into(),
-            label: None,
-            description: None,
-            action_type,
-            input_schema: Vec::new(),
-            config: None,
-            action_trigger: None,
-            url: None,
-            authorization_url: None,
-            current_status: None,
-            created_at: None,
-            updated_at: None,
-        }
+        Self::with_fields(id.into(), name.into(), action_type, Vec::new())
     }
 }
 
@@ -242,6 +231,13 @@ optional_fields! {
         /// Active or inactive.
         current_status(status): ActiveStatus,
     }
+    // openapi.json's create-action body has these two, which the page does not list.
+    settable {
+        /// When the agent runs it, in words (`customer asks for human`).
+        trigger(condition): impl Into<String>,
+        /// Type-specific configuration, a JSON object (`{"phone_number": "+1234567890"}`).
+        config(config): Value,
+    }
 }
 
 impl NewAction {
@@ -262,6 +258,9 @@ impl CreateAction {
     fn check(&self, problems: &mut Problems) {
         problems.length("name", self.body.name.as_str(), 1, 255);
         problems.e164("transfer_to", self.body.transfer_to.as_deref());
+        if self.body.config.as_ref().is_some_and(|config| !config.is_object()) {
+            problems.add("config", "must be a JSON object");
+        }
     }
 }
 
@@ -305,13 +304,18 @@ optional_fields! {
 // The operations
 
 operations! {
-    /// [List an agent's actions](https://docs.talkover.ai/api-reference/endpoints/list-actions).
+    /// [List an agent's actions](https://docs.talkover.ai/api-reference/endpoints/list-actions), a page at a
+    /// time: openapi.json gives this list `page` and `per_page` (20 by default) and a `meta` block, which
+    /// the page does not show.
     ListActions {
         id: "list-actions",
         method: GET,
         path: "/api/v1/agents/{agent_id}/actions",
         params: { agent_id: AgentId },
+        query: ListActionsQuery {},
         response: ListEnvelope<Action>,
+        items: Action,
+        default_per_page: 20,
         safe_to_repeat: true,
     }
 

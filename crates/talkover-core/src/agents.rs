@@ -14,6 +14,7 @@ use crate::macros::{operations, optional_fields, string_enum};
 use crate::phone_numbers::PhoneNumberStatus;
 use crate::trainings::Training;
 use crate::validate::Problems;
+use crate::voice_templates::{QualityTier, VoiceGender};
 use crate::Timestamp;
 
 pub use crate::ids::{AgentId, PhoneNumberId, VoiceId, VoiceTemplateId};
@@ -98,6 +99,8 @@ optional_fields! {
         who_speaks_first: WhoSpeaksFirst,
         /// Draft or published.
         current_status: AgentStatus,
+        /// Draft or published, as openapi.json's agent schema names it (the pages say `current_status`).
+        status: AgentStatus,
         /// Whether this is a sandbox agent.
         is_sandbox: bool,
         /// Whether everything publishing needs is set.
@@ -115,6 +118,9 @@ optional_fields! {
         /// Whether calls go over the platform's telephony (`true`) or an external WebSocket transport
         /// (`false`).
         use_transport: bool,
+        /// The voice template the agent speaks with, as openapi.json's agent schema gives it (the pages
+        /// give it inside `voice`).
+        voice_template: VoiceTemplateRef,
         /// When the agent was created.
         created_at: Timestamp,
         /// When the agent was last changed.
@@ -164,6 +170,16 @@ optional_fields! {
         pub name: String,
     }
     pub fn new;
+    optional {
+        /// Its name for display.
+        display_name: String,
+        /// Its language.
+        language: Language,
+        /// Its gender.
+        gender: VoiceGender,
+        /// Its quality tier.
+        quality_tier: QualityTier,
+    }
 }
 
 optional_fields! {

@@ -148,6 +148,8 @@ optional_fields! {
     optional {
         /// The agent that handled it (absent from [`GetAgentCalls`], where the agent is known).
         agent: AgentSummary,
+        /// When it ended (openapi.json's call schema has it; the pages' examples do not).
+        ended_at: Timestamp,
     }
 }
 
@@ -165,21 +167,21 @@ impl Call {
         created_at: impl Into<Timestamp>,
     ) -> Self {
         let (from, to, created_at) = (from.into(), to.into(), created_at.into());
-        Self {
-            id: id.into(),
-            sid: sid.into(),
-            to_formatted: to.clone(),
+        let (to_formatted, from_formatted, updated_at) = (to.clone(), from.clone(), created_at.clone());
+        Self::with_fields(
+            id.into(),
+            sid.into(),
             to,
-            from_formatted: from.clone(),
+            to_formatted,
             from,
-            is_testing: false,
+            from_formatted,
+            false,
             direction,
             status,
-            duration: 0,
-            agent: None,
-            updated_at: created_at.clone(),
+            0,
             created_at,
-        }
+            updated_at,
+        )
     }
 }
 

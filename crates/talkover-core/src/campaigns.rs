@@ -28,7 +28,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::calls::{AgentSummary, CallStatus, CampaignCall};
 use crate::envelope::{Ack, Envelope, ListEnvelope};
-use crate::ids::AgentId;
+use crate::ids::{AgentId, PhoneNumberId};
 use crate::macros::{operations, optional_fields, string_enum};
 use crate::time::Date;
 pub use crate::time::Weekday;
@@ -169,6 +169,23 @@ macro_rules! campaign_settings {
                 auto_dnc_trigger_statuses(statuses): impl IntoIterator<Item = CallStatus>,
                 /// Call errors that add a contact to the do-not-call list (`invalid_number`, …).
                 auto_dnc_trigger_errors(errors): impl IntoIterator<Item = impl Into<String>>,
+            }
+            // The settings below are those of openapi.json's campaign schema, which the endpoint pages do not
+            // list: optional, so that a campaign carrying them reads back whole and a caller can send them.
+            $kind {
+                /// The number the campaign calls from.
+                phone_number_id(number): impl Into<PhoneNumberId>,
+                /// Most calls the campaign places in an hour.
+                max_calls_per_hour(calls): u32,
+                /// Most calls the campaign places in a day.
+                max_calls_per_day(calls): u32,
+                /// Hours to wait before calling a contact again after reaching its voicemail.
+                voicemail_hours(hours): u32,
+            }
+            $kind {
+                /// Call outcomes that add a contact to the do-not-call list (`completed`, `voicemail`), in
+                /// openapi.json's form; the pages' form is `auto_dnc_trigger_statuses`.
+                auto_add_to_dnc(statuses): impl IntoIterator<Item = CallStatus>,
             }
         }
         campaign_settings!(@$kind $name);

@@ -104,6 +104,11 @@ optional_fields! {
         #[derive(Clone, Debug, PartialEq)]
         pub struct PhoneNumberRequired;
     }
+    optional {
+        /// The country (`US`), as openapi.json's phone-number schema names it; the pages say
+        /// `country_code`.
+        country: String,
+    }
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -198,6 +203,8 @@ operations! {
             search: String,
         },
         response: ListEnvelope<PhoneNumber>,
+        items: PhoneNumber,
+        default_per_page: 20,
         safe_to_repeat: true,
     }
 

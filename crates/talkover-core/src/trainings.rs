@@ -71,13 +71,18 @@ impl CreateTraining {
 // The operations
 
 operations! {
-    /// [List an agent's trainings](https://docs.talkover.ai/api-reference/endpoints/list-trainings).
+    /// [List an agent's trainings](https://docs.talkover.ai/api-reference/endpoints/list-trainings), a page
+    /// at a time: openapi.json gives this list `page` and `per_page` (20 by default) and a `meta` block,
+    /// which the page does not show.
     ListTrainings {
         id: "list-trainings",
         method: GET,
         path: "/api/v1/agents/{agent_id}/trainings",
         params: { agent_id: AgentId },
+        query: ListTrainingsQuery {},
         response: ListEnvelope<Training>,
+        items: Training,
+        default_per_page: 20,
         safe_to_repeat: true,
     }
 

@@ -104,7 +104,8 @@ optional_fields! {
     #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct VoiceDemo {
-        /// A signed, temporary URL of the MP3 file.
+        /// A signed, temporary URL of the MP3 file (read from `demo_url` too, openapi.json's name for it).
+        #[serde(alias = "demo_url")]
         pub mp3_url: String,
     }
     pub fn new;

@@ -372,6 +372,18 @@ pub(crate) fn paginate<O: PagedOperation, T: Clone>(items: &[T], list: &O) -> (V
     (slice, pagination)
 }
 
+/// Answers a list the pages show whole (no page block) and openapi.json pages (`page`, `per_page` and a
+/// `meta` block): whole when the query asks for no page, else that page, with `meta`.
+pub(crate) fn whole_or_paged<O: PagedOperation, T: Clone + Serialize>(items: &[T], list: &O) -> Reply {
+    if list.requested_page() == (None, None) {
+        return Reply::list(items.to_vec(), None, None);
+    }
+    let (page, mut meta) = paginate(items, list);
+    meta.from = None;
+    meta.to = None;
+    Reply::list(page, Some(meta), None)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

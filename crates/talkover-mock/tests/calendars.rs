@@ -354,3 +354,86 @@ fn free_slot_queries_are_bounded_and_checked() {
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["data"].as_array().map(Vec::len), Some(1439));
 }
+
+/// Creates a calendar owned by `owner` with raw HTTP; its id.
+fn raw_calendar(server: &Server, owner: &str) -> String {
+    let body = json!({ "name": "Front desk", "owner_id": owner, "timezone": "UTC" }).to_string();
+    let (status, created) = send(server, "POST", "/calendars", &body);
+    assert_eq!(status, 200, "{created}");
+    created["data"]["id"].as_str().unwrap().to_owned()
+}
+
+#[test]
+fn an_updated_rule_must_be_one_create_would_accept() {
+    let server = Server::start_blocking().unwrap();
+    let calendar = raw_calendar(&server, "user-uuid-1");
+    let rules = format!("/calendars/{calendar}/availability-rules");
+    let recurring = r#"{"type":"recurring","days_of_week":[1,2,3],"start_time":"09:00","end_time":"17:00"}"#;
+    let (_, created) = send(&server, "POST", &rules, recurring);
+    let rule = format!("{rules}/{}", created["data"]["id"].as_str().unwrap());
+    let (_, created) = send(&server, "POST", &rules, r#"{"type":"exception","date":"2030-12-25","available":false}"#);
+    let exception = format!("{rules}/{}", created["data"]["id"].as_str().unwrap());
+
+    // A recurring rule turned into an exception without its date: refused as create refuses it.
+    let (status, body) = send(&server, "PUT", &rule, r#"{"type":"exception","available":true}"#);
+    assert_eq!((status, error_fields(&body)), (422, vec!["date".to_owned()]), "{body}");
+    assert_eq!(body["errors"]["date"][0], "The date field is required.", "{body}");
+    // ... nor without whether the date is available.
+    let (status, body) = send(&server, "PUT", &rule, r#"{"type":"exception","date":"2030-01-01"}"#);
+    assert_eq!((status, error_fields(&body)), (422, vec!["available".to_owned()]), "{body}");
+    // An exception turned recurring needs its weekdays and its hours.
+    let (status, body) = send(&server, "PUT", &exception, r#"{"type":"recurring","days_of_week":[1]}"#);
+    assert_eq!(status, 422, "{body}");
+    assert!(error_fields(&body).contains(&"start_time".to_owned()), "{body}");
+    let (status, body) =
+        send(&server, "PUT", &exception, r#"{"type":"recurring","start_time":"09:00","end_time":"12:00"}"#);
+    assert_eq!((status, error_fields(&body)), (422, vec!["days_of_week".to_owned()]), "{body}");
+    // Nothing refused was kept.
+    let (_, listed) = send(&server, "GET", &rules, "");
+    assert_eq!(listed["data"][0]["type"], "recurring", "{listed}");
+    assert_eq!(listed["data"][1]["type"], "exception", "{listed}");
+
+    // With what create asks for, the change is made.
+    let (status, body) = send(&server, "PUT", &rule, r#"{"type":"exception","date":"2030-01-01","available":true}"#);
+    assert_eq!(status, 200, "{body}");
+    let whole = r#"{"type":"recurring","days_of_week":[6,7],"start_time":"10:00","end_time":"14:00"}"#;
+    let (status, body) = send(&server, "PUT", &exception, whole);
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["data"]["days_of_week"], json!([6, 7]), "{body}");
+}
+
+#[test]
+fn a_calendar_keeps_an_owner_until_ownership_is_handed_over() {
+    let server = Server::start_blocking().unwrap();
+    let calendar = raw_calendar(&server, "user-uuid-1");
+    let members = format!("/calendars/{calendar}/members");
+    let (_, listed) = send(&server, "GET", &members, "");
+    let alice = format!("{members}/{}", listed["data"][0]["id"].as_str().unwrap());
+
+    // The only owner can be given no other role, by update or by adding the same user again.
+    let (status, body) = send(&server, "PUT", &alice, r#"{"role":"editor"}"#);
+    assert_eq!((status, error_fields(&body)), (422, vec!["role".to_owned()]), "{body}");
+    let (status, body) = send(&server, "POST", &members, r#"{"user_id":"user-uuid-1","role":"viewer"}"#);
+    assert_eq!((status, error_fields(&body)), (422, vec!["role".to_owned()]), "{body}");
+    // Nor removed.
+    let (status, body) = send(&server, "DELETE", &alice, "");
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["message"], "The calendar owner cannot be removed. Transfer ownership first.", "{body}");
+    let (_, listed) = send(&server, "GET", &members, "");
+    assert_eq!(listed["data"][0]["role"], "owner", "{listed}");
+
+    // Ownership handed to Bob: Alice can then go, and the calendar is Bob's.
+    let (_, bob) = send(&server, "POST", &members, r#"{"user_id":"user-uuid-2","role":"editor"}"#);
+    let bob = format!("{members}/{}", bob["data"]["id"].as_str().unwrap());
+    let (status, body) = send(&server, "PUT", &bob, r#"{"role":"owner"}"#);
+    assert_eq!((status, body["data"]["role"].as_str()), (200, Some("owner")), "{body}");
+    let (status, body) = send(&server, "DELETE", &alice, "");
+    assert_eq!(status, 200, "{body}");
+    let (_, got) = send(&server, "GET", &format!("/calendars/{calendar}"), "");
+    assert_eq!(got["data"]["owner_id"], "user-uuid-2", "{got}");
+    // Bob is now the one owner the calendar keeps.
+    let (status, body) = send(&server, "PUT", &bob, r#"{"role":"viewer"}"#);
+    assert_eq!((status, error_fields(&body)), (422, vec!["role".to_owned()]), "{body}");
+    let (status, _) = send(&server, "DELETE", &bob, "");
+    assert_eq!(status, 422);
+}

@@ -83,3 +83,81 @@ fn a_flow_driven_agent_needs_a_flow() {
     assert_eq!(status, 200);
     assert_eq!(body["data"]["conversation_mode"], "flow_driven", "the recorded flow is the example agent's");
 }
+
+/// The problems update-agent-flow (422, nothing saved) and validate-agent-flow (200, `success: false`) give
+/// for `nodes` entered at `initial`.
+fn problems_of(server: &Server, agent: &str, initial: &str, nodes: serde_json::Value) -> serde_json::Value {
+    let flow = serde_json::json!({ "initial_node_id": initial, "nodes": nodes });
+    let save = serde_json::json!({ "conversation_mode": "flow_driven", "flow_config": flow }).to_string();
+    let (status, saved) = send(server, "PUT", &format!("/agents/{agent}/flow"), &save);
+    assert_eq!(status, 422, "{saved}");
+    assert_eq!((saved["success"].as_bool(), saved["message"].as_str()), (Some(false), Some("Flow validation failed")));
+    let check = serde_json::json!({ "flow_config": flow }).to_string();
+    let (status, checked) = send(server, "POST", &format!("/agents/{agent}/flow/validate"), &check);
+    assert_eq!((status, checked["success"].as_bool()), (200, Some(false)), "{checked}");
+    assert_eq!(checked["errors"], saved["errors"], "validating finds what saving refuses");
+    saved["errors"].clone()
+}
+
+#[test]
+fn each_node_needs_the_fields_of_its_type() {
+    let server = Server::start_blocking().unwrap();
+    let client = common::blocking_client(&server);
+    let created = client.agents().create(agent("Typed nodes")).unwrap();
+    let id = created.id.as_str();
+    let end = serde_json::json!({ "id": "end", "type": "end" });
+
+    let say = serde_json::json!([{ "id": "hi", "type": "say", "next": "end" }, end]);
+    assert_eq!(problems_of(&server, id, "hi", say), serde_json::json!(["Node 'hi' of type 'say' requires content"]));
+    let ask = serde_json::json!([{ "id": "q", "type": "ask", "content": "  ", "next": "end" }, end]);
+    assert_eq!(problems_of(&server, id, "q", ask), serde_json::json!(["Node 'q' of type 'ask' requires content"]));
+    let decision = serde_json::json!([{ "id": "pick", "type": "decision" }]);
+    assert_eq!(
+        problems_of(&server, id, "pick", decision),
+        serde_json::json!(["Node 'pick' of type 'decision' requires at least one branch"])
+    );
+    let nowhere = serde_json::json!([{ "id": "pick", "type": "decision", "branches": [{ "match": "yes" }] }]);
+    assert_eq!(
+        problems_of(&server, id, "pick", nowhere),
+        serde_json::json!(["Node 'pick' has a branch without a next node"])
+    );
+    let unknown = serde_json::json!([
+        {
+            "id": "pick",
+            "type": "decision",
+            "branches": [{ "match": "yes", "next": "gone" }, { "match": "no", "next": "end" }]
+        },
+        end
+    ]);
+    assert_eq!(
+        problems_of(&server, id, "pick", unknown),
+        serde_json::json!(["Node 'pick' references unknown next node 'gone'"])
+    );
+    assert!(client.agents().flow(id).versions().unwrap().versions.is_empty(), "nothing refused was saved");
+}
+
+#[test]
+fn an_action_node_names_one_of_the_agent_s_actions() {
+    let server = Server::start_blocking().unwrap();
+    let client = common::blocking_client(&server);
+    let created = client.agents().create(agent("Acting")).unwrap();
+    let action = client.agents().actions(&created.id).create(common::action()).unwrap();
+    let flow = |action_id: &str| {
+        FlowConfig::new("book")
+            .node(FlowNode::action("book").field("action_id", action_id).next("end"))
+            .node(FlowNode::end("end"))
+    };
+
+    let nodes = serde_json::to_value(flow("no-such-action").nodes).unwrap();
+    let problems = problems_of(&server, created.id.as_str(), "book", nodes);
+    assert_eq!(problems, serde_json::json!(["Node 'book' references unknown action 'no-such-action'"]));
+    // Another agent's action is not this one's.
+    let other = client.agents().create(agent("Other")).unwrap();
+    let nodes = serde_json::to_value(flow(action.id.as_str()).nodes).unwrap();
+    problems_of(&server, other.id.as_str(), "book", nodes);
+
+    let agent_flow = client.agents().flow(&created.id);
+    assert!(agent_flow.validate(flow(action.id.as_str())).unwrap().is_valid());
+    let saved = agent_flow.update(AgentFlow::flow_driven(flow(action.id.as_str()))).unwrap();
+    assert_eq!(saved.conversation_mode, ConversationMode::FlowDriven);
+}

@@ -1,12 +1,12 @@
 //! Phone-number release requests are kept by the emulator: a request is listed as pending, a second one
 //! for the same number is refused, a cancelled one stays listed as cancelled, and a number a published
-//! agent uses cannot be released.
+//! agent uses cannot be released, while one only draft agents hold can.
 
 mod common;
 
 use common::raw::{error_fields, send};
 use common::{agent, api, voice};
-use talkover::agents::PublishAgent;
+use talkover::agents::{PublishAgent, UnpublishAgent};
 use talkover::phone_numbers::ReleaseRequestStatus;
 use talkover::ErrorKind;
 use talkover_mock::Server;
@@ -63,4 +63,20 @@ fn a_short_reason_answers_422() {
     assert_eq!((status, error_fields(&body)), (422, vec!["reason".to_owned()]), "{body}");
     let (status, body) = send(&server, "POST", "/phone-numbers/phone-uuid-2/request-release", "{}");
     assert_eq!((status, error_fields(&body)), (422, vec!["reason".to_owned()]), "{body}");
+}
+
+#[test]
+fn a_number_only_draft_agents_hold_can_be_released() {
+    let (_server, client) = common::start_blocking();
+    let holder = client.agents().create(agent("Draft holder").phone_number_ids(["phone-uuid-2"])).unwrap();
+    client.agents().update_voice(&holder.id, voice()).unwrap();
+    client.execute(PublishAgent::new(&holder.id)).unwrap();
+    let refused = client.phone_numbers().request_release("phone-uuid-2", REASON).unwrap_err();
+    assert_eq!((api(&refused).status.as_u16(), api(&refused).code.as_deref()), (422, Some("PHONE_NUMBER_IN_USE")));
+    // Unpublished, the agent is no longer active: the number it holds can be released.
+    client.execute(UnpublishAgent::new(&holder.id)).unwrap();
+    let agent = client.agents().get(&holder.id).unwrap();
+    assert!(agent.phone_numbers.iter().flatten().any(|n| n.id.as_str() == "phone-uuid-2"), "still held");
+    let request = client.phone_numbers().request_release("phone-uuid-2", REASON).unwrap();
+    assert_eq!(request.status, ReleaseRequestStatus::Pending);
 }

@@ -1,12 +1,18 @@
 //! An agent's actions and trainings, upserted by flow node.
+//!
+//! An action's `url` and `authorization_url` must be URLs, and `execution_mode` `post_call` is accepted
+//! only for an `external` action (create-action); the `integration` an action names is kept to the shape
+//! the page gives (`{"id": …}`), not looked up in the catalog of list-action-integrations, whose own example
+//! action names an integration that catalog does not list.
 
-use talkover_core::actions::{Action, ActiveStatus, CreateAction};
+use talkover_core::actions::{Action, ActionType, ActiveStatus, CreateAction, ExecutionMode, ListActions};
 use talkover_core::agents::Agent;
 use talkover_core::time::Timestamp;
-use talkover_core::trainings::{CreateTraining, Training};
+use talkover_core::trainings::{CreateTraining, ListTrainings, Training};
+use talkover_core::PagedOperation;
 
 use super::{documented, has_id, is_url, now, position_by_id, remove_by_id, AgentEntry, Answer, HasId, Request, State};
-use crate::reply::{words, Reply};
+use crate::reply::{whole_or_paged, words, Reply};
 
 has_id!(Action, Training);
 
@@ -100,14 +106,15 @@ impl State {
         Ok(Reply::ack(message))
     }
 
-    /// The agent's whole list of `T`s.
-    fn list_of<T: NodeItem>(&self, req: &Request<'_>) -> Answer {
+    /// The agent's list of `T`s, whole or the page `O`'s query asks for.
+    fn list_of<T: NodeItem, O: PagedOperation + 'static>(&self, req: &Request<'_>) -> Answer {
         let index = self.agent_index(req)?;
-        Ok(Reply::list(T::of(&self.agents[index].agent).clone().unwrap_or_default(), None, None))
+        let list = req.valid::<O>()?;
+        Ok(whole_or_paged(T::of(&self.agents[index].agent).as_deref().unwrap_or_default(), &list))
     }
 
     pub(super) fn list_actions(&mut self, req: &Request<'_>) -> Answer {
-        self.list_of::<Action>(req)
+        self.list_of::<Action, ListActions>(req)
     }
 
     pub(super) fn create_action(&mut self, req: &Request<'_>) -> Answer {
@@ -119,6 +126,13 @@ impl State {
                 invalid.add(field, format!("The {} must be a valid URL.", words(field)));
             }
         }
+        // create-action: `post_call` is only valid for `external` actions (a `type` refused already is not
+        // compared with).
+        let post_call = body.execution_mode == Some(ExecutionMode::PostCall);
+        let known_type = body.action_type.is_documented() && !invalid.has("type") && !invalid.stands_in("type");
+        if post_call && known_type && body.action_type != ActionType::External {
+            invalid.selected("execution_mode");
+        }
         invalid.check()?;
 
         let action = self.upsert_by_node(index, Some(body.node_id.into()), body.current_status, |id| {
@@ -128,6 +142,8 @@ impl State {
             action.input_schema = body.inputs.unwrap_or_default();
             action.url = body.url;
             action.authorization_url = body.authorization_url;
+            action.trigger = body.trigger;
+            action.config = body.config;
             action
         });
         Ok(Reply::data(200, Some("Agent action updated successfully"), action))
@@ -138,7 +154,7 @@ impl State {
     }
 
     pub(super) fn list_trainings(&mut self, req: &Request<'_>) -> Answer {
-        self.list_of::<Training>(req)
+        self.list_of::<Training, ListTrainings>(req)
     }
 
     pub(super) fn create_training(&mut self, req: &Request<'_>) -> Answer {

@@ -2,13 +2,17 @@
 //! and provider connections.
 //!
 //! Creating a calendar makes its owner a member with the `owner` role; adding a user who is already a
-//! member gives them the new role. An event's end must come after its
-//! start, also when an update moves only one of them; a recurring rule's end time after its start time,
-//! likewise. A meeting link needs an active provider connection (422 `MEETING_PROVIDER_REQUIRED`); a new
-//! provider connection is inactive until its authorization completes, which the emulator leaves to the
-//! recorded connections. Free slots (query-availability) are computed from the calendar's availability
-//! rules, exception dates and events ([`super::slots`]); the environment-wide sync operations answer from
-//! the recordings.
+//! member gives them the new role. A calendar keeps an owner: its last `owner` member can be neither
+//! removed nor given another role (remove-calendar-member: ownership is transferred first, by making
+//! another member an owner with update-calendar-member); once another member is an owner, the former
+//! one can go, and the calendar's `owner_id` follows to the owner that stays. An event's end must come
+//! after its start, also when an update moves only one of them. An availability rule, once updated, must
+//! be one create-availability-rule would accept (a rule turned `recurring` needs its weekdays and hours,
+//! one turned `exception` its date and whether it is available). A meeting link needs an active provider
+//! connection (422 `MEETING_PROVIDER_REQUIRED`); a new provider connection is inactive until its
+//! authorization completes, which the emulator leaves to the recorded connections. Free slots
+//! (query-availability) are computed from the calendar's availability rules, exception dates and events
+//! ([`super::slots`]); the environment-wide sync operations answer from the recordings.
 
 use serde_json::json;
 use talkover_core::calendars::availability::{
@@ -54,6 +58,42 @@ struct CalendarEntry {
 impl CalendarEntry {
     fn new(calendar: Calendar) -> Self {
         Self { calendar, members: Vec::new(), events: Vec::new(), rules: Vec::new(), providers: Vec::new() }
+    }
+
+    /// Whether member `m` is the calendar's only `owner`.
+    fn is_last_owner(&self, m: usize) -> bool {
+        let owners = self.members.iter().filter(|member| member.role == CalendarRole::Owner).count();
+        self.members.get(m).is_some_and(|member| member.role == CalendarRole::Owner) && owners == 1
+    }
+
+    /// Gives member `m` `role`, refused (422 naming `role`) when it would take the calendar's last owner
+    /// away.
+    fn set_role(&mut self, m: usize, role: CalendarRole) -> Result<(), Reply> {
+        if role != CalendarRole::Owner && self.is_last_owner(m) {
+            let mut invalid = Invalid::default();
+            invalid.add("role", "The calendar's only owner cannot be given another role. Transfer ownership first.");
+            invalid.check()?;
+        }
+        if let Some(member) = self.members.get_mut(m) {
+            member.role = role;
+        }
+        self.follow_owner();
+        Ok(())
+    }
+
+    /// Keeps the calendar's `owner_id` on a member who owns it: when the user it names is no longer an
+    /// `owner` member, it names the first one that is (left as it is when none is, as for a calendar whose
+    /// members the emulator was not given, and when the calendar names no owner).
+    fn follow_owner(&mut self) {
+        let owners: Vec<&CalendarMember> =
+            self.members.iter().filter(|member| member.role == CalendarRole::Owner).collect();
+        let Some(current) = &self.calendar.owner_id else { return };
+        if owners.iter().any(|member| member.user_id.as_ref() == Some(current)) {
+            return;
+        }
+        if let Some(user) = owners.first().and_then(|member| member.user_id.clone()) {
+            self.calendar.owner_id = Some(user);
+        }
     }
 }
 
@@ -319,10 +359,10 @@ impl State {
         let add = req.valid::<AddCalendarMember>()?;
         // Adding someone who is already a member gives them the role asked for.
         let user = &add.body.user_id;
-        if let Some(member) = self.calendars.calendars[c].members.iter_mut().find(|m| m.user_id.as_ref() == Some(user))
-        {
-            member.role = add.body.role;
-            return Ok(Reply::data(200, None, &*member));
+        let entry = &mut self.calendars.calendars[c];
+        if let Some(m) = entry.members.iter().position(|m| m.user_id.as_ref() == Some(user)) {
+            entry.set_role(m, add.body.role)?;
+            return Ok(Reply::data(200, None, &entry.members[m]));
         }
         let member = new_member(self.new_id(), add.body);
         self.add_child(c, member)
@@ -331,18 +371,21 @@ impl State {
     pub(super) fn update_calendar_member(&mut self, req: &Request<'_>) -> Answer {
         let (c, m) = self.child_index::<CalendarMember>(req)?;
         let update = req.valid::<UpdateCalendarMember>()?;
-        let member = &mut self.calendars.calendars[c].members[m];
-        member.role = update.body.role;
-        Ok(Reply::data(200, None, &*member))
+        let entry = &mut self.calendars.calendars[c];
+        entry.set_role(m, update.body.role)?;
+        Ok(Reply::data(200, None, &entry.members[m]))
     }
 
     pub(super) fn remove_calendar_member(&mut self, req: &Request<'_>) -> Answer {
         let (c, m) = self.child_index::<CalendarMember>(req)?;
-        if self.calendars.calendars[c].members[m].role == CalendarRole::Owner {
+        let entry = &mut self.calendars.calendars[c];
+        if entry.is_last_owner(m) {
             // remove-calendar-member: the owner stays until ownership is handed to another member.
             return Err(Reply::fail(422, "The calendar owner cannot be removed. Transfer ownership first."));
         }
-        self.remove_child::<CalendarMember>(req, "Member removed")
+        entry.members.remove(m);
+        entry.follow_owner();
+        Ok(Reply::ack("Member removed"))
     }
 
     // events
@@ -463,17 +506,18 @@ impl State {
         invalid.check()?;
         let mut rule = self.calendars.calendars[c].rules[r].clone();
         merge(&mut rule, &update.body)?;
+        // The rule the update leaves must be one create would accept: checked as create's body, with
+        // create's refusals (a rule turned `recurring` without hours, `exception` without `available`).
         // No order is asked of `start_time` and `end_time`, as on create: a window that closes before it
         // opens (22:00 to 02:00) closes the next day.
-        let mut invalid = Invalid::default();
-        match rule.rule_type {
-            AvailabilityRuleType::Recurring if rule.days_of_week.as_ref().is_none_or(Vec::is_empty) => {
-                invalid.required("days_of_week")
-            }
-            AvailabilityRuleType::Exception if rule.date.is_none() => invalid.required("date"),
-            _ => {}
+        let mut as_created = to_json(&rule)?;
+        if let Some(fields) = as_created.as_object_mut() {
+            fields.remove("id");
         }
-        invalid.check()?;
+        let create = talkover_core::registry::operation(CreateAvailabilityRule::ID)
+            .ok_or_else(|| Reply::bug::<CreateAvailabilityRule>("not in the registry"))?;
+        let as_create = Request { operation: create, body: Some(&as_created), query: &[], ..*req };
+        as_create.check()?;
         self.calendars.calendars[c].rules[r] = rule.clone();
         let updated: UpdatedAvailabilityRule = from_json(to_json(&rule)?)?;
         Ok(Reply::data(200, None, updated))

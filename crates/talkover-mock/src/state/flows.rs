@@ -1,16 +1,18 @@
 //! Agents' conversation flows and their versions.
 //!
-//! An agent without a saved flow is `llm_driven` with no flow. A flow is checked as a graph before it is
-//! saved (and by validate-agent-flow, which saves nothing): the initial node must exist, node ids must be
-//! unique, every `next` must name a node, and every node must be reachable from the initial one. Each
-//! saved flow becomes the current version; the versions list newest first.
+//! An agent without a saved flow is `llm_driven` with no flow. A flow is checked before it is saved (and
+//! by validate-agent-flow, which saves nothing), with the rules validate-agent-flow lists: the initial node
+//! must exist, node ids must be unique, every `next` and every branch must lead to a node, every node must
+//! be reachable from the initial one, and each node must have the fields of its type (a `say` or `ask`
+//! node its `content`, a `decision` node its `branches`). An `action` node naming an `action_id` must name
+//! one of the agent's actions (the agent scopes the check, as the page says). Each saved flow becomes the
+//! current version; the versions list newest first.
 
 use std::collections::BTreeSet;
 
-use serde_json::json;
 use talkover_core::flows::{
-    AgentFlow, AgentFlowUpdate, ConversationMode, FlowConfig, FlowToValidate, FlowVersion, FlowVersions,
-    UpdateAgentFlow, ValidateAgentFlow, ValidationAnswer,
+    AgentFlow, AgentFlowUpdate, ConversationMode, FlowConfig, FlowNode, FlowNodeType, FlowToValidate, FlowVersion,
+    FlowVersions, UpdateAgentFlow, ValidateAgentFlow, ValidationAnswer,
 };
 
 use super::{agent_not_found, now, timestamp, Answer, Request, State};
@@ -60,8 +62,41 @@ impl Flows {
     }
 }
 
-/// What is wrong with a flow's graph, in the API's words; empty when nothing is.
-fn flow_problems(config: &FlowConfig) -> Vec<String> {
+/// The field of an `action` node naming the agent's action it runs.
+const ACTION_FIELD: &str = "action_id";
+
+/// What a node lacks for its type, and an action it names that the agent does not have (`actions`, the
+/// agent's action ids; `None` when the emulator does not hold the agent's actions, which are then not
+/// checked).
+fn node_problems(node: &FlowNode, actions: Option<&[String]>, problems: &mut Vec<String>) {
+    let id = node.id.as_str();
+    let kind = node.node_type.as_str();
+    match node.node_type {
+        FlowNodeType::Say | FlowNodeType::Ask if node.content.as_deref().is_none_or(|c| c.trim().is_empty()) => {
+            problems.push(format!("Node '{id}' of type '{kind}' requires content"));
+        }
+        FlowNodeType::Decision if node.branches.as_deref().is_none_or(<[_]>::is_empty) => {
+            problems.push(format!("Node '{id}' of type '{kind}' requires at least one branch"));
+        }
+        FlowNodeType::Action => {
+            let named = node.extra.get(ACTION_FIELD).filter(|v| !v.is_null());
+            let action = named.map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned));
+            if let (Some(action), Some(actions)) = (action, actions) {
+                if !actions.contains(&action) {
+                    problems.push(format!("Node '{id}' references unknown action '{action}'"));
+                }
+            }
+        }
+        _ => {}
+    }
+    if node.branches.iter().flatten().any(|b| b.next.is_none()) {
+        problems.push(format!("Node '{id}' has a branch without a next node"));
+    }
+}
+
+/// What is wrong with a flow, one sentence each as the API's examples write them; empty when nothing is.
+/// `actions` are the agent's action ids, when the emulator holds them.
+fn flow_problems(config: &FlowConfig, actions: Option<&[String]>) -> Vec<String> {
     let mut problems = Vec::new();
     let nodes = config.nodes.as_deref().unwrap_or_default();
     let mut ids = BTreeSet::new();
@@ -74,11 +109,12 @@ fn flow_problems(config: &FlowConfig) -> Vec<String> {
     if !ids.contains(initial) {
         problems.push(format!("initial_node_id '{initial}' not found in nodes"));
     }
-    let targets = |node: &talkover_core::flows::FlowNode| -> Vec<String> {
+    let targets = |node: &FlowNode| -> Vec<String> {
         let branches = node.branches.iter().flatten().filter_map(|b| b.next.as_ref());
         node.next.iter().chain(branches).map(|n| n.as_str().to_owned()).collect()
     };
     for node in nodes {
+        node_problems(node, actions, &mut problems);
         for next in targets(node) {
             if !ids.contains(next.as_str()) {
                 problems.push(format!("Node '{}' references unknown next node '{next}'", node.id.as_str()));
@@ -150,6 +186,13 @@ impl State {
         }
     }
 
+    /// The ids of the agent's actions, when the emulator holds the agent (a recorded agent known only to
+    /// the flow operations has none the emulator knows of).
+    fn flow_actions(&self, agent: &str) -> Option<Vec<String>> {
+        let entry = self.agents.iter().find(|a| a.agent.id.as_str() == agent)?;
+        Some(entry.agent.actions.iter().flatten().map(|a| a.id.as_str().to_owned()).collect())
+    }
+
     pub(super) fn get_agent_flow(&mut self, req: &Request<'_>) -> Answer {
         let agent = self.flow_agent(req)?;
         let flow = self.flows.flows.iter().find(|f| f.agent_id == agent).map(|f| f.flow.clone());
@@ -163,10 +206,11 @@ impl State {
         let position = self.flows.flows.iter().position(|f| f.agent_id == agent);
         let flow = flow_update(position.map(|p| &self.flows.flows[p].flow), update.body);
         if saves_config {
-            let problems = flow.flow_config.as_ref().map(flow_problems).unwrap_or_default();
+            let actions = self.flow_actions(&agent);
+            let problems = flow.flow_config.as_ref().map(|c| flow_problems(c, actions.as_deref())).unwrap_or_default();
             if !problems.is_empty() {
-                let body = json!({ "success": false, "message": "Flow validation failed", "errors": problems });
-                return Err(Reply::new(422, body));
+                let answer = validation_answer(problems, "", Some("Flow validation failed"));
+                return Err(Reply::typed(422, &answer));
             }
         }
         let position = position.unwrap_or_else(|| {
@@ -193,9 +237,10 @@ impl State {
     }
 
     pub(super) fn validate_agent_flow(&mut self, req: &Request<'_>) -> Answer {
-        self.flow_agent(req)?;
+        let agent = self.flow_agent(req)?;
         let validate = req.valid::<ValidateAgentFlow>()?;
-        let problems = flow_problems(&flow_to_validate(validate.body));
+        let actions = self.flow_actions(&agent);
+        let problems = flow_problems(&flow_to_validate(validate.body), actions.as_deref());
         Ok(Reply::typed(200, &validation_answer(problems, "Flow is valid", None)))
     }
 

@@ -23,7 +23,7 @@ use talkover_core::Operation;
 
 use super::{formatted, north_american, now, search_term, unix_now, Answer, Request, State};
 use crate::fixtures::Catalog;
-use crate::reply::Reply;
+use crate::reply::{whole_or_paged, Reply};
 
 /// Days from a DID's creation to its (free) monthly renewal.
 const RENEWAL_DAYS: i64 = 30;
@@ -188,7 +188,8 @@ fn matches_search(number: &PhoneNumber, search: &str) -> bool {
 
 impl State {
     pub(super) fn list_phone_numbers(&mut self, req: &Request<'_>) -> Answer {
-        let q = req.valid::<ListPhoneNumbers>()?.query;
+        let list = req.valid::<ListPhoneNumbers>()?;
+        let q = &list.query;
         let search = search_term(q.search.as_deref());
         let numbers: Vec<&PhoneNumber> = self
             .phone_numbers
@@ -200,6 +201,6 @@ impl State {
             .filter(|n| q.has_whatsapp.is_none_or(|w| n.has_whatsapp == w))
             .filter(|n| search.as_deref().is_none_or(|s| matches_search(n, s)))
             .collect();
-        Ok(Reply::list(numbers, None, None))
+        Ok(whole_or_paged(&numbers, &list))
     }
 }

@@ -1,9 +1,11 @@
 //! Requests to release phone numbers: request, list, cancel.
 //!
 //! A number can be released only when no published agent uses it (422 `PHONE_NUMBER_IN_USE`) and no
-//! request for it is pending (409 `RELEASE_ALREADY_PENDING`). A request stays pending (the API's staff
-//! decide, not the emulator) until it is cancelled; a request no longer pending cannot be cancelled
-//! (409 `RELEASE_ALREADY_RESOLVED`).
+//! request for it is pending (409 `RELEASE_ALREADY_PENDING`). The refusal speaks of "active agents", and
+//! publish-agent is what marks an agent active: a draft agent holding the number (never published, or
+//! unpublished, or back to draft after a change) does not keep it from being released. A request stays
+//! pending (the API's staff decide, not the emulator) until it is cancelled; a request no longer pending
+//! cannot be cancelled (409 `RELEASE_ALREADY_RESOLVED`).
 
 use talkover_core::phone_numbers::{
     ListReleaseRequests, PhoneReleaseRequest, ReleaseRequest, ReleaseRequestStatus, RequestPhoneRelease,

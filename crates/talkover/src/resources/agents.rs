@@ -281,8 +281,10 @@ handler! {
     Actions { agent_id: AgentId }
 }
 
-impl<C: Execute> Actions<'_, C> {
-    /// [List the agent's actions](https://docs.talkover.ai/api-reference/endpoints/list-actions).
+impl<'c, C: Execute> Actions<'c, C> {
+    /// [List the agent's actions](https://docs.talkover.ai/api-reference/endpoints/list-actions), a page at a
+    /// time (20 by default); set the page size on the returned request, then `send()`, or take every action
+    /// with `items()`.
     ///
     /// # Errors
     ///
@@ -298,8 +300,8 @@ impl<C: Execute> Actions<'_, C> {
     ///
     /// An answer may carry no code (some of the reference's own examples carry none): match on
     /// `err.kind()` first, and on the code to tell cases of one status apart.
-    pub fn list(&self) -> C::Call<Page<Action>> {
-        self.client.call(ListActions::new(&self.agent_id))
+    pub fn list(&self) -> Pending<'c, C, ListActions> {
+        Pending::new(self.client, ListActions::new(&self.agent_id))
     }
 
     /// [Create or update an action](https://docs.talkover.ai/api-reference/endpoints/create-action).
@@ -364,8 +366,10 @@ handler! {
     Trainings { agent_id: AgentId }
 }
 
-impl<C: Execute> Trainings<'_, C> {
-    /// [List the agent's trainings](https://docs.talkover.ai/api-reference/endpoints/list-trainings).
+impl<'c, C: Execute> Trainings<'c, C> {
+    /// [List the agent's trainings](https://docs.talkover.ai/api-reference/endpoints/list-trainings), a page
+    /// at a time (20 by default); set the page size on the returned request, then `send()`, or take every
+    /// training with `items()`.
     ///
     /// # Errors
     ///
@@ -381,8 +385,8 @@ impl<C: Execute> Trainings<'_, C> {
     ///
     /// An answer may carry no code (some of the reference's own examples carry none): match on
     /// `err.kind()` first, and on the code to tell cases of one status apart.
-    pub fn list(&self) -> C::Call<Page<Training>> {
-        self.client.call(ListTrainings::new(&self.agent_id))
+    pub fn list(&self) -> Pending<'c, C, ListTrainings> {
+        Pending::new(self.client, ListTrainings::new(&self.agent_id))
     }
 
     /// [Create or update a training](https://docs.talkover.ai/api-reference/endpoints/create-training).

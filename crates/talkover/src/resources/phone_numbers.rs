@@ -35,7 +35,8 @@ root_handler! {
 
 impl<'c, C: Execute> PhoneNumbers<'c, C> {
     /// [List the phone numbers](https://docs.talkover.ai/api-reference/endpoints/list-phone-numbers) of the
-    /// environment; set filters on the returned request, then `send()`.
+    /// environment, a page at a time (20 by default); set filters and the page size on the returned request,
+    /// then `send()`, or take every number with `items()`.
     ///
     /// Its query parameters are the fields of [`ListPhoneNumbersQuery`](crate::phone_numbers::ListPhoneNumbersQuery):
     /// each optional one is set by the method of the same name on the returned request.
