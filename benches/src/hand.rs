@@ -136,6 +136,12 @@ pub struct HandAgent {
     /// Transport.
     #[serde(default)]
     pub use_transport: Option<bool>,
+    /// Status, as openapi.json names it.
+    #[serde(default)]
+    pub status: Option<String>,
+    /// Voice template, as openapi.json gives it.
+    #[serde(default)]
+    pub voice_template: Option<HandTemplate>,
     /// Created.
     #[serde(default)]
     pub created_at: Option<String>,
@@ -184,6 +190,18 @@ pub struct HandTemplate {
     pub id: String,
     /// Name.
     pub name: String,
+    /// Display name.
+    #[serde(default)]
+    pub display_name: Option<String>,
+    /// Language.
+    #[serde(default)]
+    pub language: Option<String>,
+    /// Gender.
+    #[serde(default)]
+    pub gender: Option<String>,
+    /// Quality tier.
+    #[serde(default)]
+    pub quality_tier: Option<String>,
 }
 
 /// A training.
@@ -231,6 +249,9 @@ pub struct HandAction {
     /// Trigger.
     #[serde(default)]
     pub action_trigger: Option<Value>,
+    /// Trigger, as openapi.json gives it.
+    #[serde(default)]
+    pub trigger: Option<String>,
     /// URL.
     #[serde(default)]
     pub url: Option<String>,

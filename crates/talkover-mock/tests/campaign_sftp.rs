@@ -1,13 +1,19 @@
 //! Campaigns' SFTP settings are kept by the emulator: created settings are returned without their
-//! credentials, enabling needs a successful test, and every import and export is in the logs.
+//! credentials, enabling needs a successful test, and every import and export is in the logs, `running`
+//! for a moment of the emulator's clock and then done; a second one of a kind while one runs is refused.
 
 mod common;
+
+use std::time::Duration;
 
 use common::raw::{error_fields, send};
 use common::{api, campaign};
 use talkover::campaign_sftp::{ImportSchedule, NewSftpConfig, SftpConfigChanges, SftpJobStatus, SftpJobType};
 use talkover::ErrorKind;
 use talkover_mock::Server;
+
+/// How long the emulator's jobs run, in its seconds.
+const JOB_SECONDS: u64 = 2;
 
 const EXAMPLE_AGENT: &str = "550e8400-e29b-41d4-a716-446655440000";
 
@@ -43,8 +49,13 @@ fn sftp_settings_are_tested_enabled_and_logged() {
     let job = sftp.trigger_import().unwrap();
     let logs = sftp.logs().send().unwrap().items;
     assert_eq!(logs.len(), 1);
-    assert_eq!((logs[0].job_type.clone(), logs[0].status.clone()), (SftpJobType::Import, SftpJobStatus::Failed));
+    assert_eq!((logs[0].job_type.clone(), logs[0].status.clone()), (SftpJobType::Import, SftpJobStatus::Running));
+    assert!(logs[0].completed_at.is_none(), "a running job has not completed");
     assert!(!job.job_id.as_str().is_empty());
+    server.advance_clock(Duration::from_secs(JOB_SECONDS));
+    let logs = sftp.logs().send().unwrap().items;
+    assert_eq!((logs[0].status.clone(), logs[0].files_processed), (SftpJobStatus::Failed, Some(0)));
+    assert_eq!(logs[0].error.as_deref(), Some("Could not resolve host"));
 
     // A host that answers: the test passes and SFTP can be enabled.
     sftp.update(SftpConfigChanges::new().host("sftp.partner.example")).unwrap();
@@ -59,6 +70,7 @@ fn sftp_settings_are_tested_enabled_and_logged() {
 
     let export = sftp.trigger_export(["file-1", "file-2"]).unwrap();
     assert_eq!(export.files_count, Some(2));
+    server.advance_clock(Duration::from_secs(JOB_SECONDS));
     let logs = sftp.logs().send().unwrap().items;
     assert_eq!(logs.len(), 2);
     assert_eq!((logs[0].job_type.clone(), logs[0].status.clone()), (SftpJobType::Export, SftpJobStatus::Succeeded));
@@ -87,4 +99,24 @@ fn invalid_sftp_bodies_answer_422() {
     let (status, body) =
         send(&server, "POST", "/campaigns/campaign-uuid/sftp/trigger-export", r#"{"file_data_ids":[]}"#);
     assert_eq!((status, error_fields(&body)), (422, vec!["file_data_ids".to_owned()]), "{body}");
+}
+
+#[test]
+fn a_second_job_of_a_kind_waits_for_the_first() {
+    let (server, client) = common::start_blocking();
+    let sftp = client.campaigns().sftp("campaign-uuid");
+    sftp.trigger_import().unwrap();
+    let refused = sftp.trigger_import().unwrap_err();
+    assert_eq!((api(&refused).status.as_u16(), api(&refused).code.as_deref()), (409, Some("SFTP_IMPORT_IN_PROGRESS")));
+    assert!(!refused.may_have_taken_effect(), "a 409 placed nothing");
+    // An export is another kind: it runs beside the import, and is refused in its turn.
+    sftp.trigger_export(["file-1"]).unwrap();
+    let refused = sftp.trigger_export(["file-1"]).unwrap_err();
+    assert_eq!(api(&refused).code.as_deref(), Some("SFTP_EXPORT_IN_PROGRESS"));
+    assert_eq!(api(&refused).message.as_deref(), Some("An SFTP export is already in progress"));
+
+    server.advance_clock(Duration::from_secs(JOB_SECONDS));
+    let logs = sftp.logs().send().unwrap().items;
+    assert!(logs.iter().all(|log| log.status != SftpJobStatus::Running), "both ended: {logs:?}");
+    sftp.trigger_import().expect("the first import has ended");
 }

@@ -228,7 +228,8 @@ optional_fields! {
         pub days_of_week: Vec<Weekday>,
         /// When the window opens.
         pub start_time: TimeOfDay,
-        /// When it closes: after `start_time`.
+        /// When it closes. The page gives no order rule, so a window that closes past midnight (`22:00` to
+        /// `02:00`) is sent as it is.
         pub end_time: TimeOfDay,
     }
     settable {

@@ -150,6 +150,7 @@ impl State {
         crate::clock::answering_at(at, || {
             self.progress_calls();
             self.dial_campaigns();
+            self.settle_sftp_jobs(at.div_euclid(1000));
         });
         self.live.last_tick_ms = self.live.clock.now_ms();
     }

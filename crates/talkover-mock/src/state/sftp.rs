@@ -4,25 +4,43 @@
 //! returned. A connection test succeeds unless the host ends in
 //! `.invalid` (the name reserved for names that never resolve); SFTP can be enabled only after a
 //! successful test (422 `SFTP_TEST_REQUIRED`), and changing where or how to connect calls for a new test.
-//! An import or export runs at once: its log says `succeeded` (or `failed`, for a host that fails its
-//! test), newest first.
+//! An import or export runs for [`JOB_SECONDS`] on the emulator's clock: its log says `running` until then,
+//! and `succeeded` after (or `failed`, for a host that fails its test), newest first. While one import of
+//! a campaign runs, another is refused with the page's 409 `SFTP_IMPORT_IN_PROGRESS`; likewise exports,
+//! `SFTP_EXPORT_IN_PROGRESS`.
 
 use talkover_core::campaign_sftp::{
     CreateCampaignSftp, ImportSchedule, ListCampaignSftpLogs, NewSftpConfig, SftpConfig, SftpConfigChanges,
     SftpExportFiles, SftpJob, SftpJobStatus, SftpJobType, SftpLog, SftpTestResult, TriggerCampaignSftpExport,
     UpdateCampaignSftp,
 };
+use talkover_core::time::{DateTime, Timestamp};
 use talkover_core::{Envelope, Operation};
 
-use super::{campaign_not_found, coded, documented, now, timestamp, Answer, Request, State};
+use super::{campaign_not_found, coded, documented, now, timestamp, unix_now, Answer, Request, State};
 use crate::fixtures::Catalog;
 use crate::reply::{merge, paginate, Reply};
 
-/// One campaign's SFTP settings and job logs (newest first).
+/// How long an import or an export runs, in the emulator's seconds.
+pub(crate) const JOB_SECONDS: i64 = 2;
+
+/// One campaign's SFTP settings, job logs (newest first) and the jobs still running.
 struct SftpEntry {
     campaign_id: String,
     config: SftpConfig,
     logs: Vec<SftpLog>,
+    running: Vec<RunningJob>,
+}
+
+/// A job whose log says `running`, and how it ends.
+struct RunningJob {
+    log_id: String,
+    job_type: SftpJobType,
+    /// When it ends, in seconds since the epoch on the emulator's clock.
+    ends_at: i64,
+    /// Whether it succeeds (the host passed its test when the job was queued).
+    ok: bool,
+    files: u64,
 }
 
 /// The SFTP settings of the campaigns that have them.
@@ -44,7 +62,7 @@ impl Sftp {
         let Some(campaign_id) = config.campaign_id.as_ref().map(|c| c.as_str().to_owned()) else { return seeded };
         let logs: Vec<SftpLog> = catalog.documented_as(ListCampaignSftpLogs::ID).unwrap_or_default();
         seeded.recorded_campaigns.push(campaign_id.clone());
-        seeded.entries.push(SftpEntry { campaign_id, config, logs });
+        seeded.entries.push(SftpEntry { campaign_id, config, logs, running: Vec::new() });
         seeded
     }
 }
@@ -123,7 +141,12 @@ impl State {
         // Creating settings again replaces them (they need a new test); the logs stay.
         match existing {
             Some(e) => self.sftp.entries[e].config = config.clone(),
-            None => self.sftp.entries.push(SftpEntry { campaign_id, config: config.clone(), logs: Vec::new() }),
+            None => self.sftp.entries.push(SftpEntry {
+                campaign_id,
+                config: config.clone(),
+                logs: Vec::new(),
+                running: Vec::new(),
+            }),
         }
         Ok(Reply::data(200, None, config))
     }
@@ -160,38 +183,63 @@ impl State {
         Ok(Reply::typed(200, &envelope))
     }
 
-    /// Runs a job at once and logs it.
-    fn run_sftp_job(&mut self, e: usize, job_type: SftpJobType, files: u64) -> SftpJob {
+    /// Starts a job and logs it as `running`; refused while a job of its type runs for the campaign.
+    fn run_sftp_job(&mut self, req: &Request<'_>, e: usize, job_type: SftpJobType, files: u64) -> Answer {
+        if self.sftp.entries[e].running.iter().any(|job| job.job_type == job_type) {
+            let (code, message) = match job_type {
+                SftpJobType::Export => ("SFTP_EXPORT_IN_PROGRESS", "An SFTP export is already in progress"),
+                _ => ("SFTP_IMPORT_IN_PROGRESS", "An SFTP import is already in progress"),
+            };
+            return Err(coded(req, 409, code, message));
+        }
         let id = self.new_id();
         let now = now();
         let entry = &mut self.sftp.entries[e];
-        let ok = reachable(&entry.config);
-        let status = if ok { SftpJobStatus::Succeeded } else { SftpJobStatus::Failed };
-        let mut log = SftpLog::new(format!("log-{id}"), job_type.clone(), status);
-        log.files_processed = Some(if ok { files } else { 0 });
-        log.rows_processed = Some(0);
-        log.error = (!ok).then(|| "Could not resolve host".to_owned());
+        let mut log = SftpLog::new(format!("log-{id}"), job_type.clone(), SftpJobStatus::Running);
         log.started_at = Some(timestamp(now.clone()));
-        log.completed_at = Some(timestamp(now.clone()));
+        let ok = reachable(&entry.config);
+        let ends_at = unix_now().saturating_add(JOB_SECONDS);
+        entry.running.push(RunningJob {
+            log_id: log.id.as_str().to_owned(),
+            job_type: job_type.clone(),
+            ends_at,
+            ok,
+            files,
+        });
         entry.logs.insert(0, log);
-        let files_count = (job_type == SftpJobType::Export).then_some(files);
         let mut job = SftpJob::new(id);
         job.queued_at = Some(timestamp(now));
-        job.files_count = files_count;
-        job
+        job.files_count = (job_type == SftpJobType::Export).then_some(files);
+        let message = if job_type == SftpJobType::Export { "SFTP export queued" } else { "SFTP import queued" };
+        Ok(Reply::data(200, Some(message), job))
+    }
+
+    /// Ends the jobs whose time has come by `now` (seconds since the epoch on the emulator's clock): their
+    /// logs say how they went.
+    pub(crate) fn settle_sftp_jobs(&mut self, now: i64) {
+        for entry in &mut self.sftp.entries {
+            let (ended, running): (Vec<_>, Vec<_>) = entry.running.drain(..).partition(|job| job.ends_at <= now);
+            entry.running = running;
+            for job in ended {
+                let Some(log) = entry.logs.iter_mut().find(|log| log.id.as_str() == job.log_id) else { continue };
+                log.status = if job.ok { SftpJobStatus::Succeeded } else { SftpJobStatus::Failed };
+                log.files_processed = Some(if job.ok { job.files } else { 0 });
+                log.rows_processed = Some(0);
+                log.error = (!job.ok).then(|| "Could not resolve host".to_owned());
+                log.completed_at = DateTime::from_unix_timestamp(job.ends_at).ok().map(Timestamp::from);
+            }
+        }
     }
 
     pub(super) fn trigger_sftp_import(&mut self, req: &Request<'_>) -> Answer {
         let e = self.sftp_entry(req)?;
-        let job = self.run_sftp_job(e, SftpJobType::Import, 0);
-        Ok(Reply::data(200, Some("SFTP import queued"), job))
+        self.run_sftp_job(req, e, SftpJobType::Import, 0)
     }
 
     pub(super) fn trigger_sftp_export(&mut self, req: &Request<'_>) -> Answer {
         let e = self.sftp_entry(req)?;
         let export = req.valid::<TriggerCampaignSftpExport>()?;
-        let job = self.run_sftp_job(e, SftpJobType::Export, export_files(export.body));
-        Ok(Reply::data(200, Some("SFTP export queued"), job))
+        self.run_sftp_job(req, e, SftpJobType::Export, export_files(export.body))
     }
 
     pub(super) fn list_sftp_logs(&mut self, req: &Request<'_>) -> Answer {
