@@ -7,7 +7,7 @@
 //! Reference: <https://docs.talkover.ai/api-reference/endpoints/list-actions> and the pages beside it.
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use crate::envelope::{Ack, Envelope, ListEnvelope};
 use crate::ids::AgentId;
@@ -29,6 +29,8 @@ string_enum! {
         Hold = "hold",
         /// Runs an external integration.
         External = "external",
+        /// Hangs up (openapi.json's action types have it; the pages do not list it).
+        Hangup = "hangup",
     }
 }
 
@@ -235,8 +237,10 @@ optional_fields! {
     settable {
         /// When the agent runs it, in words (`customer asks for human`).
         trigger(condition): impl Into<String>,
-        /// Type-specific configuration, a JSON object (`{"phone_number": "+1234567890"}`).
-        config(config): Value,
+    }
+    optional {
+        /// Type-specific configuration, a JSON object (set with `config`).
+        config: Map<String, Value>,
     }
 }
 
@@ -244,6 +248,13 @@ impl NewAction {
     /// The integration it uses.
     pub fn integration(mut self, id: impl Into<IntegrationId>) -> Self {
         self.integration = Some(IntegrationRef::new(id));
+        self
+    }
+
+    /// Type-specific configuration, as its keys and values: `[("phone_number", json!("+1234567890"))]`,
+    /// or a whole `serde_json::Map`.
+    pub fn config<K: Into<String>>(mut self, config: impl IntoIterator<Item = (K, Value)>) -> Self {
+        self.config = Some(config.into_iter().map(|(key, value)| (key.into(), value)).collect());
         self
     }
 
@@ -258,9 +269,6 @@ impl CreateAction {
     fn check(&self, problems: &mut Problems) {
         problems.length("name", self.body.name.as_str(), 1, 255);
         problems.e164("transfer_to", self.body.transfer_to.as_deref());
-        if self.body.config.as_ref().is_some_and(|config| !config.is_object()) {
-            problems.add("config", "must be a JSON object");
-        }
     }
 }
 
@@ -371,5 +379,31 @@ mod tests {
         assert_eq!(action.integration.as_ref().map(|i| &i.id), Some(&calendar.identifier));
         let sent = serde_json::to_value(&action).unwrap();
         assert_eq!(sent["integration"], serde_json::json!({ "id": "calendar" }));
+    }
+
+    #[test]
+    fn openapis_trigger_and_config_are_sent_and_read_back() {
+        let action = NewAction::new("node-1", "Transfer to Human", "Hands over", ActionType::Transfer)
+            .trigger("customer asks for human")
+            .config([("phone_number", serde_json::json!("+1234567890"))]);
+        let sent = serde_json::to_value(&action).unwrap();
+        assert_eq!(sent["trigger"], "customer asks for human");
+        assert_eq!(sent["config"], serde_json::json!({ "phone_number": "+1234567890" }));
+
+        // openapi.json's Action example.
+        let read: Action = serde_json::from_value(serde_json::json!({
+            "id": "123e4567-e89b-12d3-a456-426614174000",
+            "name": "Transfer to Human",
+            "type": "transfer",
+            "trigger": "customer asks for human",
+            "config": { "phone_number": "+1234567890" },
+            "created_at": "2024-01-01T00:00:00Z",
+            "updated_at": "2024-01-01T00:00:00Z"
+        }))
+        .unwrap();
+        assert_eq!(read.trigger.as_deref(), Some("customer asks for human"));
+        assert_eq!(read.config, Some(serde_json::json!({ "phone_number": "+1234567890" })));
+        let hangup: ActionType = serde_json::from_value(serde_json::json!("hangup")).unwrap();
+        assert_eq!(hangup, ActionType::Hangup);
     }
 }

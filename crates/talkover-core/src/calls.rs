@@ -166,22 +166,24 @@ impl Call {
         status: CallStatus,
         created_at: impl Into<Timestamp>,
     ) -> Self {
+        // By name: several fields share a type, so a positional list would let a reordering swap them.
         let (from, to, created_at) = (from.into(), to.into(), created_at.into());
-        let (to_formatted, from_formatted, updated_at) = (to.clone(), from.clone(), created_at.clone());
-        Self::with_fields(
-            id.into(),
-            sid.into(),
+        Self {
+            id: id.into(),
+            sid: sid.into(),
+            to_formatted: to.clone(),
             to,
-            to_formatted,
+            from_formatted: from.clone(),
             from,
-            from_formatted,
-            false,
+            is_testing: false,
             direction,
             status,
-            0,
+            duration: 0,
+            agent: None,
+            ended_at: None,
+            updated_at: created_at.clone(),
             created_at,
-            updated_at,
-        )
+        }
     }
 }
 

@@ -173,8 +173,6 @@ macro_rules! campaign_settings {
             // The settings below are those of openapi.json's campaign schema, which the endpoint pages do not
             // list: optional, so that a campaign carrying them reads back whole and a caller can send them.
             $kind {
-                /// The number the campaign calls from.
-                phone_number_id(number): impl Into<PhoneNumberId>,
                 /// Most calls the campaign places in an hour.
                 max_calls_per_hour(calls): u32,
                 /// Most calls the campaign places in a day.
@@ -211,6 +209,12 @@ macro_rules! campaign_settings {
                 ];
                 for (field, value) in hours {
                     problems.range(field, value, 1, 168);
+                }
+                // openapi.json lists the outcomes `auto_add_to_dnc` takes.
+                for (i, status) in self.auto_add_to_dnc.iter().flatten().enumerate() {
+                    if !matches!(status, CallStatus::Completed | CallStatus::Voicemail) {
+                        problems.add(format!("auto_add_to_dnc.{i}"), "must be `completed` or `voicemail`");
+                    }
                 }
             }
         }
@@ -274,6 +278,8 @@ campaign_settings! {
         created_at: Timestamp,
         /// When it last changed.
         updated_at: Timestamp,
+        /// The number it calls from (openapi.json's campaign schema has it; the pages do not).
+        phone_number_id: PhoneNumberId,
     }
 }
 
@@ -456,6 +462,9 @@ campaign_settings! {
         description: impl Into<String>,
         /// Last day it may call, after `start_date`.
         end_date(date): Date,
+        /// The number the campaign calls from (openapi.json's create-campaign body has it; the page does
+        /// not list it, and no update takes it).
+        phone_number_id(number): impl Into<PhoneNumberId>,
     }
 }
 
@@ -747,6 +756,28 @@ mod tests {
             call_time_ranges: vec![CallTimeRange::new("09:00", "17:00")],
             timezone: "America/New_York".into(),
         })
+    }
+
+    #[test]
+    fn openapis_settings_are_sent_and_only_its_two_outcomes_add_to_the_dnc_list() {
+        let campaign = basic()
+            .phone_number_id("number-1")
+            .max_calls_per_hour(10)
+            .max_calls_per_day(100)
+            .voicemail_hours(24)
+            .auto_add_to_dnc([CallStatus::Completed, CallStatus::Voicemail]);
+        let sent = serde_json::to_value(&campaign).unwrap();
+        assert_eq!(
+            (&sent["phone_number_id"], &sent["max_calls_per_hour"], &sent["voicemail_hours"]),
+            (&json!("number-1"), &json!(10), &json!(24))
+        );
+        assert_eq!(sent["auto_add_to_dnc"], json!(["completed", "voicemail"]));
+        assert!(build_request(&CreateCampaign::new(campaign), &config()).is_ok());
+
+        let ringing = basic().auto_add_to_dnc([CallStatus::Completed, CallStatus::Ringing]);
+        assert_eq!(invalid_field(&CreateCampaign::new(ringing)), "auto_add_to_dnc.1");
+        let changes = CampaignChanges::new().auto_add_to_dnc([CallStatus::Busy]);
+        assert_eq!(invalid_field(&UpdateCampaign::new("c-1", changes)), "auto_add_to_dnc.0");
     }
 
     fn sent_body<O: Operation>(op: &O) -> Value {

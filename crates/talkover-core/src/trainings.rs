@@ -31,6 +31,9 @@ optional_fields! {
     }
     pub fn new;
     optional {
+        /// The instruction under openapi.json's name for it (the pages say `instructions`), when the answer
+        /// has it.
+        instruction: String,
         /// Active or inactive.
         current_status: ActiveStatus,
         /// When it was created.

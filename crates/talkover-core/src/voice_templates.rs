@@ -102,13 +102,36 @@ optional_fields! {
 optional_fields! {
     /// Demo audio of a voice template.
     #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(try_from = "RawVoiceDemo")]
     #[non_exhaustive]
     pub struct VoiceDemo {
-        /// A signed, temporary URL of the MP3 file (read from `demo_url` too, openapi.json's name for it).
-        #[serde(alias = "demo_url")]
+        /// A signed, temporary URL of the MP3 file. An answer that gives it only as `demo_url`
+        /// (openapi.json's name) gives it from there.
         pub mp3_url: String,
     }
     pub fn new;
+    optional {
+        /// The same URL under openapi.json's name, when the answer has it.
+        demo_url: String,
+    }
+}
+
+/// A [`VoiceDemo`] as read, before the URL is taken from whichever of its names the answer used.
+#[derive(Deserialize)]
+struct RawVoiceDemo {
+    mp3_url: Option<String>,
+    demo_url: Option<String>,
+}
+
+impl TryFrom<RawVoiceDemo> for VoiceDemo {
+    type Error = &'static str;
+
+    fn try_from(raw: RawVoiceDemo) -> Result<Self, Self::Error> {
+        let mp3_url = raw.mp3_url.or_else(|| raw.demo_url.clone()).ok_or("missing field `mp3_url`")?;
+        let mut demo = VoiceDemo::new(mp3_url);
+        demo.demo_url = raw.demo_url;
+        Ok(demo)
+    }
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -170,6 +193,17 @@ mod tests {
             http::Response::builder().status(200).body(br#"{"mp3_url":"https://x/a.mp3"}"#.to_vec()).unwrap();
         let demo = decode_response::<GenerateVoiceDemo>(response).unwrap();
         assert_eq!(demo.mp3_url, "https://x/a.mp3");
+        // openapi.json names the URL `demo_url`: read from there, and kept under that name too.
+        let openapi: VoiceDemo = serde_json::from_str(r#"{"demo_url":"https://x/b.mp3"}"#).unwrap();
+        assert_eq!(
+            (openapi.mp3_url.as_str(), openapi.demo_url.as_deref()),
+            ("https://x/b.mp3", Some("https://x/b.mp3"))
+        );
+        let both: VoiceDemo =
+            serde_json::from_str(r#"{"mp3_url":"https://x/a.mp3","demo_url":"https://x/b.mp3"}"#).unwrap();
+        assert_eq!(both.mp3_url, "https://x/a.mp3");
+        let neither = serde_json::from_str::<VoiceDemo>("{}").unwrap_err();
+        assert!(neither.to_string().contains("mp3_url"), "{neither}");
 
         let template: VoiceTemplate = serde_json::from_str(
             r#"{"id":"v","name":"B","gender":"female","language":"pt-BR","quality_tier":"ultra","cost":"0.10"}"#,

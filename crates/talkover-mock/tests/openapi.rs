@@ -47,7 +47,7 @@ fn an_agents_actions_and_the_phone_numbers_page_on_request() {
         let action = NewAction::new(node, name, "Books a meeting", ActionType::Webhook)
             .url("https://example.com/hook")
             .trigger("caller asks to book")
-            .config(serde_json::json!({"calendar": "main"}));
+            .config([("calendar", serde_json::json!("main"))]);
         let created = actions.create(action).unwrap();
         assert_eq!(created.trigger.as_deref(), Some("caller asks to book"), "openapi.json's trigger is kept");
         names.push(created.name);

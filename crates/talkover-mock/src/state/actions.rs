@@ -143,7 +143,7 @@ impl State {
             action.url = body.url;
             action.authorization_url = body.authorization_url;
             action.trigger = body.trigger;
-            action.config = body.config;
+            action.config = body.config.map(serde_json::Value::Object);
             action
         });
         Ok(Reply::data(200, Some("Agent action updated successfully"), action))

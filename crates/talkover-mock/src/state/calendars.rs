@@ -66,13 +66,11 @@ impl CalendarEntry {
         self.members.get(m).is_some_and(|member| member.role == CalendarRole::Owner) && owners == 1
     }
 
-    /// Gives member `m` `role`, refused (422 naming `role`) when it would take the calendar's last owner
-    /// away.
+    /// Gives member `m` `role`, refused when it would take the calendar's last owner away, with the 422
+    /// remove-calendar-member documents for removing the owner (no page documents a demotion's).
     fn set_role(&mut self, m: usize, role: CalendarRole) -> Result<(), Reply> {
         if role != CalendarRole::Owner && self.is_last_owner(m) {
-            let mut invalid = Invalid::default();
-            invalid.add("role", "The calendar's only owner cannot be given another role. Transfer ownership first.");
-            invalid.check()?;
+            return Err(Reply::fail(422, "The calendar owner cannot be given another role. Transfer ownership first."));
         }
         if let Some(member) = self.members.get_mut(m) {
             member.role = role;
@@ -517,7 +515,8 @@ impl State {
         let create = talkover_core::registry::operation(CreateAvailabilityRule::ID)
             .ok_or_else(|| Reply::bug::<CreateAvailabilityRule>("not in the registry"))?;
         let as_create = Request { operation: create, body: Some(&as_created), query: &[], ..*req };
-        as_create.check()?;
+        // Stored as create would store it: a rule whose type changed keeps none of its old type's fields.
+        let rule = new_rule(rule.id.as_str().to_owned(), &as_create.valid::<CreateAvailabilityRule>()?.body)?;
         self.calendars.calendars[c].rules[r] = rule.clone();
         let updated: UpdatedAvailabilityRule = from_json(to_json(&rule)?)?;
         Ok(Reply::data(200, None, updated))

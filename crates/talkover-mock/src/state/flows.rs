@@ -3,10 +3,11 @@
 //! An agent without a saved flow is `llm_driven` with no flow. A flow is checked before it is saved (and
 //! by validate-agent-flow, which saves nothing), with the rules validate-agent-flow lists: the initial node
 //! must exist, node ids must be unique, every `next` and every branch must lead to a node, every node must
-//! be reachable from the initial one, and each node must have the fields of its type (a `say` or `ask`
-//! node its `content`, a `decision` node its `branches`). An `action` node naming an `action_id` must name
-//! one of the agent's actions (the agent scopes the check, as the page says). Each saved flow becomes the
-//! current version; the versions list newest first.
+//! be reachable from the initial one, and each node must have the fields of its type that the pages'
+//! examples show (a `say` node its `content`, a `decision` node its `branches`; the pages name no field of
+//! the other types). An `action` node naming an `action_id` must name one of the agent's actions (the page
+//! scopes the check to the agent's action ids; the field's name is the emulator's choice, as the pages
+//! give none). Each saved flow becomes the current version; the versions list newest first.
 
 use std::collections::BTreeSet;
 
@@ -72,7 +73,7 @@ fn node_problems(node: &FlowNode, actions: Option<&[String]>, problems: &mut Vec
     let id = node.id.as_str();
     let kind = node.node_type.as_str();
     match node.node_type {
-        FlowNodeType::Say | FlowNodeType::Ask if node.content.as_deref().is_none_or(|c| c.trim().is_empty()) => {
+        FlowNodeType::Say if node.content.as_deref().is_none_or(|c| c.trim().is_empty()) => {
             problems.push(format!("Node '{id}' of type '{kind}' requires content"));
         }
         FlowNodeType::Decision if node.branches.as_deref().is_none_or(<[_]>::is_empty) => {
@@ -88,9 +89,6 @@ fn node_problems(node: &FlowNode, actions: Option<&[String]>, problems: &mut Vec
             }
         }
         _ => {}
-    }
-    if node.branches.iter().flatten().any(|b| b.next.is_none()) {
-        problems.push(format!("Node '{id}' has a branch without a next node"));
     }
 }
 
