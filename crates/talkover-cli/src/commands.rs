@@ -122,8 +122,10 @@ pub fn query_arg_id(name: &str) -> String {
 const EXIT_CODES: &str = "\
 Exit codes:
   0   success
-  1   local failure (a file cannot be read or written, a listener cannot bind)
-  2   wrong arguments (a file named with @ that cannot be read, --output id for an answer without an id)
+  1   a local failure other than reading a file named with @ (a token, CSV, body or journal file that
+      cannot be read or written, standard output that cannot be written, a listener that cannot bind)
+  2   wrong arguments (a file named with @ that cannot be read, or is not JSON for a field that is not
+      text; --output id with --dry-run, campaigns import, webhooks listen or webhooks verify)
   3   refused before sending (a parameter does not fit the operation, no token)
   4   401 or 403: the token is missing, wrong or not allowed
   5   404: not found (calls wait: the call is not among the agent's calls)
@@ -139,6 +141,8 @@ Exit codes:
   14  campaigns import: every valid row is queued, some rows are invalid (fix them in the file)
   15  calls wait: the call had not ended when --max-wait passed
   16  calls wait: the call ended without completing (failed, busy, no-answer or voicemail); it is printed
+  17  --output id: the request was carried out, but its answer holds no id (a delete, a trigger, a
+      purchase); nothing is printed, standard error says so
 A request that is not safe to repeat (make-call, create-…, purchase-credits, …) that failed in a way
 that leaves open whether it took effect (a 5xx or 408 answer, a timeout, a lost connection) says so:
 check before running it again.
@@ -228,7 +232,8 @@ pub fn command() -> Command {
                 .global(true)
                 .help(
                     "table on a terminal, json when piped (auto), or as given; id: only the id of each \
-                     resource of the answer, one a line (exit 2 for an answer that holds none)",
+                     resource of the answer, one a line (exit 17, the request carried out, for an answer that \
+                     holds none)",
                 ),
         )
         .arg(
@@ -325,9 +330,13 @@ fn operation_command(cmd: &OperationCommand) -> Command {
         usage_hint.push_str(
             ".\nA field's NAME is a path: `schedule.timezone` sets a key of an object, `days_of_week[]` adds \
              to a list.\n\
-             -F NAME=@path takes the value from a text file (@- from stdin), read as if written inline: JSON \
-             as such, any other text as a string, its last line break kept. -f never reads a file: \
-             -f NAME=@text sends `@text`.\n",
+             -F NAME=@path takes the value from a text file (@- from stdin), read by the field's type below: \
+             for a field of text (text, a secret string, an enumeration's string, a date, an identifier) the \
+             file's text as it is, but for one last line break (\\n or \\r\\n), which editors end a file \
+             with; for any other type the file's JSON (exit 2, naming the file and the field, when it is not \
+             JSON). A name not listed below (a path into an object) takes the file as if written inline, one \
+             last line break removed. --data sends its JSON exactly, a string's last line break included. \
+             -f never reads a file: -f NAME=@text sends `@text`.\n",
         );
     }
     let fields = op.body_fields();
@@ -406,7 +415,8 @@ fn operation_command(cmd: &OperationCommand) -> Command {
             )
             .arg(Arg::new(FIELD).long("field").short('F').value_name("NAME=VALUE").action(ArgAction::Append).help(
                 "A body field, typed: true, false, null, a number, or JSON text ([…], {…}, \"…\") as such, \
-                     anything else as a string; @path reads the value from a file, @- from stdin",
+                     anything else as a string; @path reads the value from a file, @- from stdin, by the \
+                     field's type (the text of a text field, but its last line break; JSON otherwise)",
             ))
             .arg(
                 Arg::new(RAW_FIELD)
@@ -439,7 +449,8 @@ fn operation_command(cmd: &OperationCommand) -> Command {
 /// operation: a placeholder for each path parameter and positional body field, each required query
 /// parameter and body field with a value of the type it reads. An operation whose body needs no field shows
 /// its first one, and one whose body the types read whole shows `--data @body.json`. Upper case is for the
-/// user to fill in; an enumeration shows its first value, a boolean `true`, a date its format.
+/// user to fill in; an enumeration shows its first value, a boolean `true`, a date its format, and a secret
+/// string `@-`: read from standard input, not left in the shell's history.
 pub fn example_args(cmd: &OperationCommand) -> Vec<String> {
     let op = cmd.operation;
     let mut args = vec!["talkover".to_owned(), cmd.resource.clone(), cmd.action.clone()];
@@ -462,8 +473,13 @@ pub fn example_args(cmd: &OperationCommand) -> Vec<String> {
         // Without a field to give, the example shows how one is given: the first.
         let shown =
             if required.is_empty() && positionals.is_empty() { fields.first().into_iter().collect() } else { required };
+        let mut stdin_taken = false;
         for field in shown {
-            let (typed, value) = example_value(field.name, &field.reads);
+            let (typed, mut value) = example_value(field.name, &field.reads);
+            // Standard input is read once: a second secret comes from a file.
+            if value == "@-" && std::mem::replace(&mut stdin_taken, true) {
+                value = format!("@{}.txt", field.name);
+            }
             let list = if field.reads.trim_start_matches("null or ").starts_with("list of ") && !value.starts_with('@')
             {
                 "[]"
@@ -488,6 +504,10 @@ fn example_value(name: &str, reads: &str) -> (bool, String) {
     if item.starts_with("object") || item.starts_with("any ") {
         return (true, format!("@{name}.json"));
     }
+    // A secret is read from standard input, so that it is not left in the shell's history.
+    if item.starts_with("secret string") {
+        return (true, "@-".to_owned());
+    }
     let placeholder = name.to_uppercase();
     if let Some((_, values)) = item.split_once(" string (") {
         let first = values.split([',', ')']).next().unwrap_or_default().trim();
@@ -501,6 +521,17 @@ fn example_value(name: &str, reads: &str) -> (bool, String) {
         "integer" | "number" | "decimal" => (true, placeholder),
         _ => (false, placeholder),
     }
+}
+
+/// The text that ends a hand-written command's `--help`: its example (`args`, `talkover` first) as
+/// [`shown_example`] writes it, as every generated command's ends, then `note` on a line of its own.
+pub fn example_help(args: &[&str], note: Option<&str>) -> String {
+    let args: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();
+    let mut text = format!("Example:\n  {}", shown_example(&args));
+    if let Some(note) = note {
+        text.push_str(&format!("\n{note}"));
+    }
+    text
 }
 
 /// Example arguments as a shell line: quoted where the shell would read a character itself (`[]`, `{`),
@@ -564,6 +595,30 @@ mod tests {
         }
     }
 
+    /// The examples of the hand-written commands are ones the command line takes (the webhook commands' with
+    /// the secret their note says comes from the environment).
+    #[test]
+    fn every_hand_written_example_parses() {
+        let root = command();
+        for (example, secret) in [
+            (crate::wait::EXAMPLE, false),
+            (crate::import::EXAMPLE, false),
+            (crate::listen::VERIFY_EXAMPLE, true),
+            (crate::listen::LISTEN_EXAMPLE, true),
+        ] {
+            let mut args = example.to_vec();
+            if secret {
+                args.extend(["--secret", "whsec_example"]);
+            }
+            root.clone().try_get_matches_from(&args).unwrap_or_else(|e| panic!("{args:?}: {e}"));
+            let (resource, action) = (example[1], example[2]);
+            let mut root = root.clone();
+            let sub = root.find_subcommand_mut(resource).and_then(|r| r.find_subcommand_mut(action)).expect("there");
+            let help = sub.get_after_long_help().map(ToString::to_string).unwrap_or_default();
+            assert!(help.starts_with("Example:\n  talkover "), "{example:?}: {help}");
+        }
+    }
+
     #[test]
     fn an_example_fills_in_what_the_types_read_and_is_quoted_for_the_shell() {
         assert_eq!(example_value("status", "CampaignStatus string (draft, active, paused)"), (false, "draft".into()));
@@ -572,6 +627,8 @@ mod tests {
         assert_eq!(example_value("flag", "null or boolean"), (true, "true".into()));
         assert_eq!(example_value("start_date", "date written YYYY-MM-DD"), (false, "YYYY-MM-DD".into()));
         assert_eq!(example_value("name", "text"), (false, "NAME".into()));
+        assert_eq!(example_value("password", "secret string"), (true, "@-".into()), "not in the history");
+        assert_eq!(example_value("passphrase", "null or secret string"), (true, "@-".into()));
         let args: Vec<String> = ["talkover", "x", "y", "-F", "a[]=1", "-f", "b=it's"].map(String::from).into();
         assert_eq!(shown_example(&args), r"talkover x y -F 'a[]=1' -f 'b=it'\''s'");
     }

@@ -10,6 +10,9 @@ use talkover::{Error, ErrorKind};
 
 use crate::attempts::Outcome;
 
+/// The exit code of `--output id` for a request that was carried out and whose answer holds no id.
+pub const NO_ID: u8 = 17;
+
 /// A failed command.
 #[derive(Debug)]
 pub enum Failure {
@@ -32,6 +35,9 @@ pub enum Failure {
     NotEnded(String),
     /// Something the command looked for is not there, although the API answered without a 404 (exit 5).
     NotFound(String),
+    /// `--output id`: the request was carried out, and its answer holds no id (exit 17). Nothing was
+    /// printed; the code tells a script that the request is not to be sent again as if it had failed.
+    NoId(String),
     /// Standard output was closed by its reader (`| head`): the command stops, silently and successfully.
     ClosedPipe,
 }
@@ -80,6 +86,7 @@ impl Failure {
             Self::Unverified(_) => 13,
             Self::NotEnded(_) => 15,
             Self::NotFound(_) => 5,
+            Self::NoId(_) => NO_ID,
         }
     }
 
@@ -140,6 +147,7 @@ impl Failure {
             Self::Unverified(problem) => ("unverified", problem.clone()),
             Self::NotEnded(what) => ("not_ended", what.clone()),
             Self::NotFound(what) => ("not_found", what.clone()),
+            Self::NoId(what) => ("no_id", what.clone()),
             Self::ClosedPipe => ("closed_pipe", String::new()),
         };
         json!({ "error": { "kind": kind, "exit_code": self.exit_code(), "message": message } })
@@ -188,6 +196,7 @@ impl Failure {
             Self::Unverified(problem) => format!("error: the signature does not verify: {problem}\n"),
             Self::NotEnded(what) => format!("error: {what}\n"),
             Self::NotFound(what) => format!("error: not_found: {what}\n"),
+            Self::NoId(what) => format!("{what}\n"),
         }
     }
 }

@@ -41,6 +41,9 @@ const MAX_SPACING: Duration = Duration::from_secs(10);
 /// How many 429s in a row a read of the campaign waits out.
 const RATE_LIMITED_READS: u32 = 100;
 
+/// The example of `campaigns import --help`.
+pub const EXAMPLE: &[&str] = &["talkover", "campaigns", "import", "CAMPAIGN_ID", "contacts.csv", "--concurrency", "4"];
+
 pub fn command() -> Command {
     Command::new("import")
         .about("Queue one campaign call per row of a CSV file (resumable: run it again after any stop)")
@@ -60,6 +63,7 @@ pub fn command() -> Command {
              The import slows down as the X-RateLimit-* headers ask and waits out every 429's Retry-After.\n\
              Reference: https://docs.talkover.ai/api-reference/endpoints/make-campaign-call",
         )
+        .after_long_help(crate::commands::example_help(EXAMPLE, None))
         .arg(
             Arg::new("campaign_id").required(true).value_name("CAMPAIGN_ID").help("The campaign to queue the calls in"),
         )

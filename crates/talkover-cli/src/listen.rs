@@ -35,6 +35,17 @@ fn secret_arg() -> Arg {
         .help("The webhook's signing secret (or TALKOVER_WEBHOOK_SECRET)")
 }
 
+/// What the examples of `webhooks listen` and `webhooks verify` say of the secret they leave out.
+pub const SECRET_NOTE: &str =
+    "The secret is read from TALKOVER_WEBHOOK_SECRET, which keeps it out of the shell's history.";
+
+/// The example of `webhooks verify --help`.
+pub const VERIFY_EXAMPLE: &[&str] = &["talkover", "webhooks", "verify", "--signature", "SIGNATURE", "delivery.json"];
+
+/// The example of `webhooks listen --help`.
+pub const LISTEN_EXAMPLE: &[&str] =
+    &["talkover", "webhooks", "listen", "--port", "4242", "--forward-to", "http://127.0.0.1:3000/hooks"];
+
 /// `talkover webhooks verify`: checks one delivery's signature, as a receiver must, without a listener.
 pub fn verify_command() -> Command {
     Command::new("verify")
@@ -45,6 +56,7 @@ pub fn verify_command() -> Command {
              verifies is written to standard output as received, and the command exits 0; one that does not exits \
              13 with the reason on standard error.",
         )
+        .after_long_help(crate::commands::example_help(VERIFY_EXAMPLE, Some(SECRET_NOTE)))
         .arg(secret_arg())
         .arg(
             Arg::new("signature")
@@ -92,6 +104,7 @@ pub fn command() -> Command {
              forwarded.\n\nThe first line on standard output is `listening on http://127.0.0.1:PORT/`; then one \
              block per delivery on a terminal, one JSON object per line otherwise.",
         )
+        .after_long_help(crate::commands::example_help(LISTEN_EXAMPLE, Some(SECRET_NOTE)))
         .arg(
             Arg::new("port")
                 .long("port")

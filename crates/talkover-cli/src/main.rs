@@ -105,11 +105,23 @@ fn dispatch(matches: &ArgMatches) -> Result<u8, Failure> {
         resource => {
             let (action, args) = sub.subcommand().expect("an action is required");
             match (resource, action) {
-                ("campaigns", "import") => import::run(&Context::new(args)?, args),
+                ("campaigns", "import") => {
+                    refuse_output_id(args, "campaigns import", "it prints a summary of the rows")?;
+                    import::run(&Context::new(args)?, args)
+                }
                 ("calls", "wait") => wait::run(&Context::new(args)?, args),
-                ("webhooks", "listen") => listen::run(args),
-                ("webhooks", "verify") => listen::verify(args),
+                ("webhooks", "listen") => {
+                    refuse_output_id(args, "webhooks listen", "it prints each delivery it receives")?;
+                    listen::run(args)
+                }
+                ("webhooks", "verify") => {
+                    refuse_output_id(args, "webhooks verify", "it prints the delivery's body as received")?;
+                    listen::verify(args)
+                }
                 _ => {
+                    if args.try_get_one::<bool>("dry-run").ok().flatten().copied().unwrap_or(false) {
+                        refuse_output_id(args, "--dry-run", "it prints the request, which has no id")?;
+                    }
                     let command = commands::operation_commands()
                         .into_iter()
                         .find(|c| c.resource == resource && (c.action == action || c.operation.id == action))
@@ -120,6 +132,18 @@ fn dispatch(matches: &ArgMatches) -> Result<u8, Failure> {
             }
         }
     }
+}
+
+/// Refuses `--output id` (exit 2) for a command whose output is not the resources of an answer, before
+/// it reads, binds or sends anything: it would otherwise print something else than ids to a script that
+/// reads ids. `why`: what the command prints instead.
+fn refuse_output_id(args: &ArgMatches, command: &str, why: &str) -> Result<(), Failure> {
+    if Format::of(args) != Format::Id {
+        return Ok(());
+    }
+    Err(Failure::usage(format!(
+        "--output id does not apply to {command}: {why}, not ids; nothing was done (--output json prints it as JSON)"
+    )))
 }
 
 #[cfg(feature = "mock")]

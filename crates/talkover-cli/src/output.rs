@@ -17,8 +17,9 @@ pub enum Format {
     Table,
     /// JSON, pretty-printed.
     Json,
-    /// The id of each resource of the answer, one a line ([`ids`]), for scripts; where an answer is not
-    /// resources (an import's summary, a webhook delivery), JSON.
+    /// The id of each resource of the answer, one a line ([`ids`]), for scripts. Commands whose output is
+    /// not resources (`--dry-run`, `campaigns import`, `webhooks listen`, `webhooks verify`) refuse it before
+    /// they start.
     Id,
 }
 
@@ -92,14 +93,15 @@ pub fn print(value: &Value, format: Format) -> Result<(), Failure> {
     write_all(text.as_bytes())
 }
 
-/// The ids of an answer of operation `operation` (when known) for `-o id`, one a line ([`ids`]); an
-/// answer that holds none is a failure (exit 2), so that `id=$(talkover … -o id)` never goes on with an
-/// empty id.
+/// The ids of an answer of operation `operation` (when known) for `-o id`, one a line ([`ids`]). An
+/// answer that holds none is [`Failure::NoId`] (exit 17): the request was carried out, so the code is not
+/// one of wrong arguments (a script that retries on those would send it again), and nothing is printed,
+/// so that `id=$(talkover … -o id)` never goes on with an empty id.
 pub fn id_lines(value: &Value, operation: Option<&str>) -> Result<String, Failure> {
     let ids = ids(value, operation).ok_or_else(|| {
-        Failure::usage(
-            "--output id: the answer holds no id, and nothing was printed (the request was sent; --output json \
-             shows the answer)"
+        Failure::NoId(
+            "the request was carried out, but its answer holds no id, so --output id printed none for it \
+             (--output json shows the answer)"
                 .into(),
         )
     })?;
@@ -415,8 +417,10 @@ mod tests {
         assert_eq!(ids(&queued, Some("make-campaign-call")), Some(vec!["c".into()]), "the one the operation names");
         assert_eq!(ids(&json!({"success": true, "message": "Deleted"}), None), None);
         assert_eq!(ids(&json!({"data": [{"id": "a"}, {"name": "no id"}]}), None), None);
-        let Err(Failure::Usage(message)) = id_lines(&json!({"balance": 3}), None) else { panic!() };
-        assert!(message.contains("no id"), "{message}");
+        let failure = id_lines(&json!({"balance": 3}), None).unwrap_err();
+        let Failure::NoId(message) = &failure else { panic!("{failure:?}") };
+        assert!(message.contains("carried out") && message.contains("no id"), "{message}");
+        assert_eq!(failure.exit_code(), 17, "not 2: the request was sent");
     }
 
     #[test]

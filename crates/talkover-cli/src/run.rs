@@ -57,9 +57,8 @@ pub fn run_operation(context: &Context, op: &'static OperationInfo, args: &ArgMa
     let request = op.build_request(&params, context.client.config())?;
     refuse_unknown(op, &params, &request)?;
     if args.get_flag("dry-run") {
-        // The request has no id of its own: `--output id` shows it as JSON.
-        let format = if context.format == Format::Id { Format::Json } else { context.format };
-        return output::print(&dry_run(&request), format);
+        // `--output id` was refused before anything was read (`main::refuse_output_id`): a request has no id.
+        return output::print(&dry_run(&request), context.format);
     }
     if args.try_get_one::<bool>("all").ok().flatten().copied().unwrap_or(false) {
         return fetch_all(context, op, params);
@@ -184,7 +183,7 @@ pub fn params_from_args(op: &OperationInfo, args: &ArgMatches) -> Result<Params,
         None => None,
     };
     let mut lists: Vec<String> = Vec::new();
-    for (name, value) in fields_from_args(args)? {
+    for (name, value) in fields_from_args(op, args)? {
         let body = body.get_or_insert_with(|| Value::Object(Map::new()));
         // A list the fields build is theirs: the first `name[]=…` replaces what --data had there.
         if let Some(list) = name.strip_suffix("[]").filter(|list| !lists.iter().any(|l| l == list)) {
@@ -209,7 +208,7 @@ pub fn params_from_args(op: &OperationInfo, args: &ArgMatches) -> Result<Params,
 }
 
 /// The body fields of `-F/--field` and `-f/--raw-field`, in the order they were given.
-fn fields_from_args(args: &ArgMatches) -> Result<Vec<(String, Value)>, Failure> {
+fn fields_from_args(op: &OperationInfo, args: &ArgMatches) -> Result<Vec<(String, Value)>, Failure> {
     let mut fields = Vec::new();
     for (id, typed) in [(commands::FIELD, true), (commands::RAW_FIELD, false)] {
         let Ok(Some(values)) = args.try_get_many::<String>(id) else { continue };
@@ -223,7 +222,7 @@ fn fields_from_args(args: &ArgMatches) -> Result<Vec<(String, Value)>, Failure> 
             let (name, text) = given
                 .split_once('=')
                 .ok_or_else(|| Failure::usage(format!("--{id} takes NAME=VALUE, got {given:?}")))?;
-            let value = if typed { field_value(name.trim(), text)? } else { Value::String(text.to_owned()) };
+            let value = if typed { field_value(op, name.trim(), text)? } else { Value::String(text.to_owned()) };
             fields.push((index, name.trim().to_owned(), value));
         }
     }
@@ -231,27 +230,97 @@ fn fields_from_args(args: &ArgMatches) -> Result<Vec<(String, Value)>, Failure> 
     Ok(fields.into_iter().map(|(_, name, value)| (name, value)).collect())
 }
 
-/// The value of a `-F/--field NAME=TEXT`: `@path` is the content of that file, `@-` standard input's, as
-/// `gh api -F` reads them, each then typed as TEXT given inline is ([`typed_value`]). A value that is
-/// meant to start with `@` is given with `-f/--raw-field`, which never reads a file (as gh's).
-fn field_value(name: &str, text: &str) -> Result<Value, Failure> {
+/// The value of a `-F/--field NAME=TEXT`: TEXT typed ([`typed_value`]), or for `@path` the content of that
+/// file (`@-`: standard input's) read by the type of the field ([`file_reading`]). A value that is meant to
+/// start with `@` is given with `-f/--raw-field`, which never reads a file (as gh's).
+fn field_value(op: &OperationInfo, name: &str, text: &str) -> Result<Value, Failure> {
     let Some(path) = text.strip_prefix('@') else { return Ok(typed_value(text)) };
-    let content = if path == "-" {
-        read_stdin(&format!("the field {name}"))?
+    let (content, from) = if path == "-" {
+        (read_stdin(&format!("the field {name}"))?, "standard input".to_owned())
     } else {
-        read_argument_file(path, &format!("-F {name}=@{path}"))?
+        (read_argument_file(path, &format!("-F {name}=@{path}"))?, format!("the file {path}"))
     };
-    Ok(typed_value(&content))
+    Ok(match file_reading(op, name) {
+        FileReading::Text => Value::String(without_line_break(&content).to_owned()),
+        FileReading::Json(reads) => {
+            let value = serde_json::from_str::<Value>(&content).map_err(|e| {
+                Failure::usage(format!(
+                    "-F {name}=@{path}: the field {name} reads {reads}, and {from} is not JSON: {e}"
+                ))
+            })?;
+            exact_number(content.trim(), value)
+        }
+        FileReading::Typed => typed_value(without_line_break(&content)),
+    })
+}
+
+/// How `-F NAME=@path` reads its file, by what the operation's types read at NAME.
+#[derive(Debug, PartialEq, Eq)]
+enum FileReading {
+    /// A field of text: the file's text is the string, but for one last line break.
+    Text,
+    /// A field of another type (what it reads, in the registry's words): the file holds its JSON.
+    Json(String),
+    /// A name the registry does not list (a path into an object, `schedule.timezone`): as TEXT written
+    /// inline is typed, after one last line break is removed.
+    Typed,
+}
+
+/// How `-F NAME=@path` reads its file for `op`: as text for a body field whose type is a string (text, a
+/// secret, an enumeration's name, a date, an identifier), as JSON for any other type, and typed as an
+/// inline value for a name the registry does not list. `NAME[]` is read by the type of the list's items.
+fn file_reading(op: &OperationInfo, name: &str) -> FileReading {
+    let (field, item) = match name.strip_suffix("[]") {
+        Some(list) => (list, true),
+        None => (name, false),
+    };
+    let Some(info) = op.body_fields().into_iter().find(|f| f.name == field) else { return FileReading::Typed };
+    let not_null = |reads: &str| reads.trim_start_matches("null or ").to_owned();
+    let mut reads = not_null(&info.reads);
+    if item {
+        match reads.strip_prefix("list of ") {
+            Some(of) => reads = not_null(of),
+            None => return FileReading::Typed,
+        }
+    }
+    if reads_text(&reads) {
+        FileReading::Text
+    } else {
+        FileReading::Json(reads)
+    }
+}
+
+/// Whether a field that reads `reads` (`FieldInfo::reads`'s words, without `null or`) takes a string:
+/// `text`, `secret string`, `CallStatus string (initiated, …)`, `date written YYYY-MM-DD`, `date-time …`,
+/// `identifier (a string or an integer)`.
+fn reads_text(reads: &str) -> bool {
+    let first = reads.split([' ', '(']).next().unwrap_or_default();
+    matches!(first, "text" | "identifier" | "date-time")
+        || reads.starts_with("secret string")
+        || reads.starts_with("date written ")
+        || reads.split_once(' ').is_some_and(|(_, rest)| rest.starts_with("string ("))
+}
+
+/// `text` without one last line break (`\n` or `\r\n`), which an editor ends a file with.
+fn without_line_break(text: &str) -> &str {
+    text.strip_suffix("\r\n").or_else(|| text.strip_suffix('\n')).unwrap_or(text)
 }
 
 /// The value of a `-F/--field` given inline: JSON text (`true`, `null`, `3`, `[1, 2]`, `{"a": 1}`, `"3"`)
 /// is that value; anything else, and a whole number too large to send exactly, is a string.
 fn typed_value(text: &str) -> Value {
     match serde_json::from_str::<Value>(text) {
-        // A whole number beyond 64 bits would go out rounded (`1e+20`): its digits are kept as text.
-        Ok(Value::Number(n)) if n.is_f64() && !text.contains(['.', 'e', 'E']) => Value::String(text.to_owned()),
-        Ok(value) => value,
+        Ok(value) => exact_number(text, value),
         Err(_) => Value::String(text.to_owned()),
+    }
+}
+
+/// `value` read from JSON `text`, but a whole number beyond 64 bits, which would go out rounded
+/// (`1e+20`), as its digits.
+fn exact_number(text: &str, value: Value) -> Value {
+    match value {
+        Value::Number(n) if n.is_f64() && !text.contains(['.', 'e', 'E']) => Value::String(text.to_owned()),
+        value => value,
     }
 }
 
@@ -470,6 +539,29 @@ mod tests {
         }
         let Err(Failure::Usage(message)) = set_field(&mut json!([1]), "a", json!(1)) else { panic!() };
         assert!(message.contains("not a JSON object"), "{message}");
+    }
+
+    /// `-F NAME=@path` reads its file by the type of the field: text for a string of any kind, JSON for any
+    /// other type (a list's item for `NAME[]`), typed as inline for a name the registry does not list.
+    #[test]
+    fn a_file_is_read_by_the_type_of_its_field() {
+        let update = talkover::registry::operation("update-campaign").expect("update-campaign");
+        for name in ["name", "timezone", "agent_id", "campaign_type", "start_date", "do_not_call_custom_list[]"] {
+            assert_eq!(file_reading(update, name), FileReading::Text, "{name}");
+        }
+        for name in ["max_retries", "auto_complete", "days_of_week", "days_of_week[]", "call_time_ranges"] {
+            assert!(matches!(file_reading(update, name), FileReading::Json(_)), "{name}");
+        }
+        for name in ["schedule.timezone", "name[]", "no_such_field"] {
+            assert_eq!(file_reading(update, name), FileReading::Typed, "{name}");
+        }
+        let trunk = talkover::registry::operation("create-sip-trunk").expect("create-sip-trunk");
+        assert_eq!(file_reading(trunk, "password"), FileReading::Text, "a secret string");
+        assert_eq!(without_line_break("a\n"), "a");
+        assert_eq!(without_line_break("a\r\n"), "a");
+        assert_eq!(without_line_break("a\n\n"), "a\n", "one line break only");
+        assert_eq!(without_line_break("a"), "a");
+        assert_eq!(without_line_break(" a \t"), " a \t", "other whitespace kept");
     }
 
     #[test]

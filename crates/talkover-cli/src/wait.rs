@@ -24,6 +24,10 @@ pub fn exit_code_of(status: &CallStatus) -> u8 {
     }
 }
 
+/// The example of `calls wait --help`.
+pub const EXAMPLE: &[&str] =
+    &["talkover", "calls", "wait", "AGENT_ID", "CALL_ID", "--to", "+15550101234", "--max-wait", "900"];
+
 pub fn command() -> Command {
     Command::new("wait")
         .about("Wait until a call has ended, then print it")
@@ -42,6 +46,7 @@ pub fn command() -> Command {
              not be reached, …\n\n\
              Reference: https://docs.talkover.ai/api-reference/endpoints/get-agent-calls",
         )
+        .after_long_help(crate::commands::example_help(EXAMPLE, None))
         .arg(Arg::new("agent_id").required(true).value_name("AGENT_ID").help("The agent that placed the call"))
         .arg(Arg::new("call_id").required(true).value_name("CALL_ID").help("The call, as make-call answered it"))
         .arg(Arg::new("to").long("to").value_name("NUMBER").help("The number called: reads only its calls"))

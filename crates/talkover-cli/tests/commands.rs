@@ -123,15 +123,20 @@ fn a_body_is_built_from_fields_over_the_data() {
     assert_eq!(run(get).status.code(), Some(2), "an operation without a body has no fields");
 }
 
-/// `-F NAME=@path` reads the value from a file (`@-` from standard input), typed as an inline value is;
-/// `-f` keeps `@` as it is; a file that cannot be read is a wrong argument naming its path.
+/// `-F NAME=@path` reads the value from a file (`@-` from standard input) by the field's type: a field of
+/// text takes the file's text as it is but for one last line break, any other type the file's JSON; `-f`
+/// keeps `@` as it is; a file that cannot be read, or holds no JSON for a field that is not text, is a
+/// wrong argument naming its path.
 #[test]
 fn a_field_is_read_from_a_file_or_stdin_and_raw_fields_keep_the_at_sign() {
     let dir = scratch("field-files");
-    let text = dir.join("description.txt");
-    std::fs::write(&text, "Calls \"every\" lead\nsecond line\n").unwrap();
-    let ranges = dir.join("ranges.json");
-    std::fs::write(&ranges, r#"[{"start": "09:00", "end": "17:00"}]"#).unwrap();
+    let file = |name: &str, content: &str| {
+        let path = dir.join(name);
+        std::fs::write(&path, content).unwrap();
+        path.display().to_string()
+    };
+    let text = file("description.txt", "Calls \"every\" lead\nsecond line\n");
+    let ranges = file("ranges.json", "[{\"start\": \"09:00\", \"end\": \"17:00\"}]\n");
     let update = |extra: &[&str]| {
         let mut command = talkover("http://127.0.0.1:9/api/v1", "talq_unused");
         command.args(["campaigns", "update", "camp-1", "--dry-run"]).args(extra);
@@ -141,24 +146,73 @@ fn a_field_is_read_from_a_file_or_stdin_and_raw_fields_keep_the_at_sign() {
 
     let sent = body(update(&[
         "-F",
-        &format!("description=@{}", text.display()),
+        &format!("description=@{text}"),
         "-F",
-        &format!("call_time_ranges=@{}", ranges.display()),
+        &format!("call_time_ranges=@{ranges}"),
         "-f",
         "name=@team",
     ]));
-    assert_eq!(sent["description"], "Calls \"every\" lead\nsecond line\n", "text as it is: {sent}");
+    assert_eq!(sent["description"], "Calls \"every\" lead\nsecond line", "text, its last line break removed: {sent}");
     assert_eq!(sent["call_time_ranges"][0]["end"], "17:00", "JSON as such: {sent}");
     assert_eq!(sent["name"], "@team", "a raw field never reads a file: {sent}");
+
+    // A field of text takes the text as it is, whatever it would read as in JSON; any other type its JSON.
+    let digits = file("digits.txt", "12345\n");
+    let quoted = file("quoted.txt", "\"quoted\"\r\n");
+    let two_breaks = file("two-breaks.txt", "line\n\n");
+    let three = file("three.txt", "3\n");
+    let sent = body(update(&[
+        "-F",
+        &format!("name=@{digits}"),
+        "-F",
+        &format!("description=@{quoted}"),
+        "-F",
+        &format!("timezone=@{two_breaks}"),
+        "-F",
+        &format!("agent_id=@{digits}"),
+        "-F",
+        &format!("max_retries=@{three}"),
+        "-F",
+        &format!("days_of_week[]=@{three}"),
+        "-F",
+        &format!("auto_dnc_trigger_errors[]=@{digits}"),
+    ]));
+    assert_eq!(sent["name"], "12345", "digits in a text field stay text: {sent}");
+    assert_eq!(sent["description"], "\"quoted\"", "quotes kept, \\r\\n removed: {sent}");
+    assert_eq!(sent["timezone"], "line\n", "one line break removed, not two: {sent}");
+    assert_eq!(sent["agent_id"], "12345", "an identifier is text: {sent}");
+    assert_eq!((&sent["max_retries"], &sent["days_of_week"]), (&serde_json::json!(3), &serde_json::json!([3])));
+    assert_eq!(sent["auto_dnc_trigger_errors"], serde_json::json!(["12345"]), "a list of text's item: {sent}");
+    let broken = file("broken.json", "[{\"start\": \"09:00\"");
+    let output = fails_with(update(&["-F", &format!("call_time_ranges=@{broken}")]), 2, "is not JSON");
+    assert!(stderr(&output).contains(&broken) && stderr(&output).contains("call_time_ranges"), "{}", stderr(&output));
+    fails_with(update(&["-F", &format!("max_retries=@{text}")]), 2, "the field max_retries reads integer");
 
     let mut piped = update(&["-F", "description=@-"]);
     piped.stdin(Stdio::piped());
     let mut child = piped.spawn().unwrap();
-    std::io::Write::write_all(&mut child.stdin.take().unwrap(), b"From stdin").unwrap();
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), b"From stdin\n").unwrap();
     let output = child.wait_with_output().unwrap();
     assert!(output.status.success(), "{}", stderr(&output));
     let sent: Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(sent["body"]["description"], "From stdin", "{sent}");
+
+    // A secret read from a file (a password) goes without the line break its file ends with.
+    let password = file("password.txt", "s3cret 42\n");
+    let mut trunk = talkover("http://127.0.0.1:9/api/v1", "talq_unused");
+    trunk.args([
+        "sip-trunks",
+        "create",
+        "--dry-run",
+        "-f",
+        "name=N",
+        "-f",
+        "provider_name=P",
+        "-f",
+        "domain=d.example",
+    ]);
+    trunk.args(["-f", "username=u", "-F", &format!("password=@{password}")]);
+    assert_eq!(json(trunk)["body"]["password"], "s3cret 42");
 
     let missing = dir.join("no-such-file.txt");
     let output = fails_with(update(&["-F", &format!("description=@{}", missing.display())]), 2, "cannot read the file");
@@ -369,7 +423,9 @@ fn calls_wait_exits_16_for_a_call_that_ended_without_completing() {
 }
 
 /// `--output id` prints the id of each resource of the answer, one a line: a list's, `--all`'s, a created
-/// one's; an answer without any fails (exit 2), so that a script never goes on with an empty id.
+/// one's. A request carried out whose answer holds no id exits 17 with nothing on standard output (not 2:
+/// a script that retries on wrong arguments would send it again); a command whose output is not the
+/// resources of an answer refuses `-o id` (exit 2) before it reads, binds or sends anything.
 #[test]
 fn output_id_prints_only_the_ids() {
     let server = Server::start_blocking().unwrap();
@@ -392,11 +448,37 @@ fn output_id_prints_only_the_ids() {
 
     let mut health = talkover(&url, &token);
     health.args(["health", "get", "-o", "id"]);
-    let output = fails_with(health, 2, "the answer holds no id");
+    let output = fails_with(health, 17, "the request was carried out, but its answer holds no id");
     assert!(output.stdout.is_empty(), "{}", stdout(&output));
-    let mut dry = talkover(&url, &token);
-    dry.args(["agents", "get", AGENT, "--dry-run", "-o", "id"]);
-    assert_eq!(json(dry)["method"], "GET", "a dry run has no id: its request as JSON");
+    assert_eq!(stderr(&output).lines().count(), 1, "{}", stderr(&output));
+    let mut delete = talkover(&url, &token);
+    delete.args(["agents", "delete", created, "-o", "id"]);
+    let output = fails_with(delete, 17, "carried out");
+    assert!(output.stdout.is_empty(), "{}", stdout(&output));
+    let mut gone = talkover(&url, &token);
+    gone.args(["agents", "get", created]);
+    assert_eq!(run(gone).status.code(), Some(5), "the delete was carried out");
+
+    let dir = scratch("output-id-refused");
+    let csv = dir.join("contacts.csv");
+    std::fs::write(&csv, "phone\n+15550100001\n").unwrap();
+    let journal = dir.join("journal");
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port().to_string();
+    drop(listener);
+    let refused: [&[&str]; 4] = [
+        &["agents", "get", AGENT, "--dry-run"],
+        &["campaigns", "import", "camp-1", &csv.display().to_string(), "--journal", &journal.display().to_string()],
+        &["webhooks", "listen", "--port", &port, "--secret", "whsec_x", "--max-deliveries", "1"],
+        &["webhooks", "verify", "--secret", "whsec_x", "--signature", "00", &csv.display().to_string()],
+    ];
+    for args in refused {
+        let mut command = talkover(&url, &token);
+        command.args(args).args(["-o", "id"]).stdin(Stdio::null());
+        let output = fails_with(command, 2, "--output id does not apply");
+        assert!(output.stdout.is_empty(), "{args:?}: {}", stdout(&output));
+    }
+    assert!(!journal.exists(), "the import did not start");
 }
 
 /// With `--output json`, a script reads the error's code and fields from one line of JSON on standard error.
@@ -746,6 +828,24 @@ fn help_shows_the_parameters_and_the_reference_page() {
     let mut make = Command::new(BIN);
     make.args(["calls", "make", "--help"]).stdout(Stdio::piped());
     assert!(stdout(&run(make)).contains("Example:\n  talkover calls make AGENT_ID TO\n"));
+    // A secret is read from standard input in the example, not left in the shell's history.
+    let mut trunk = Command::new(BIN);
+    trunk.args(["sip-trunks", "create", "--help"]).stdout(Stdio::piped());
+    let help = stdout(&run(trunk));
+    let example = help.split("Example:\n").nth(1).expect("an example");
+    assert!(example.contains("-F password=@-") && !example.contains("PASSWORD"), "{help}");
+    // The hand-written commands end their help with an example too.
+    for (command, example) in [
+        (["calls", "wait"], "talkover calls wait AGENT_ID CALL_ID --to +15550101234"),
+        (["webhooks", "verify"], "talkover webhooks verify --signature SIGNATURE delivery.json"),
+        (["webhooks", "listen"], "talkover webhooks listen --port 4242"),
+        (["campaigns", "import"], "talkover campaigns import CAMPAIGN_ID contacts.csv"),
+    ] {
+        let mut help = Command::new(BIN);
+        help.args(command).arg("--help").stdout(Stdio::piped());
+        let help = stdout(&run(help));
+        assert!(help.contains(&format!("Example:\n  {example}")), "{command:?}: {help}");
+    }
 
     let mut list = Command::new(BIN);
     list.args(["calls", "list", "--help"]).stdout(Stdio::piped());
