@@ -144,7 +144,9 @@ fn ctrl_c_during_all_leaves_the_progress_line_ended() {
         serde_json::from_slice(&std::fs::read(fixtures_dir().join("list-agents/ok-search-paginated.json")).unwrap())
             .unwrap();
     let page = example["response"]["body"].to_string();
-    let server = Scripted::start(vec![Reply::json(200, page), Reply::Hang(Duration::from_secs(20))]);
+    // The hang outlasts any delay of a loaded machine: the command is stopped long before it ends (the
+    // server's thread is left sleeping, and goes with the test process).
+    let server = Scripted::start(vec![Reply::json(200, page), Reply::Hang(Duration::from_secs(300))]);
 
     // A terminal for standard error.
     // SAFETY: posix_openpt, grantpt, unlockpt and ptsname_r are called as their manual pages say, on a
@@ -168,6 +170,8 @@ fn ctrl_c_during_all_leaves_the_progress_line_ended() {
     assert!(server.next_request(Duration::from_secs(20)).is_some_and(|l| l.contains("page=2")));
     // The request is read before the line is drawn: a moment for it to appear.
     std::thread::sleep(Duration::from_millis(300));
+    let mut child = child;
+    assert!(child.try_wait().unwrap().is_none(), "still waiting for page 2 when stopped");
     // SAFETY: kill is given the id of the child this test started, which has not been waited for yet.
     assert_eq!(unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) }, 0);
     let output = child.wait_with_output().unwrap();

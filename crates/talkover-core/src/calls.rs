@@ -24,6 +24,7 @@ use serde_json::{Map, Value};
 
 use crate::agents::Direction;
 use crate::campaigns::CampaignSummary;
+use crate::decimal::Decimal;
 use crate::envelope::{Bare, Envelope, ListEnvelope};
 use crate::error::Error;
 use crate::ids::{AgentId, CampaignId};
@@ -242,6 +243,31 @@ call_body! {
         /// Seconds to wait before dialling, 0 to 3600 (the API's default is 0).
         delay_seconds(seconds): u32,
     }
+    // openapi.json's second form of the body, for an agent whose `use_transport` is `false`: a call your
+    // own telephony carries, which the agent joins over a WebSocket ([`NewCall::external`]).
+    settable {
+        /// Your telephony provider's id of the call (external calls).
+        sid: impl Into<String>,
+        /// The calling number, international format (external calls).
+        from(number): impl Into<String>,
+        /// Which way the call goes (external calls; usually `outbound`).
+        direction: Direction,
+    }
+}
+
+impl NewCall {
+    /// An external call: one your own telephony provider carries (its `sid`, from `from` to `to`), which
+    /// the agent joins over the WebSocket the answer names ([`PlacedCall::websocket_url`]), for an agent
+    /// whose `use_transport` is `false`. openapi.json documents this form of make-call; the page does not.
+    /// The messages on that WebSocket are [`TransportEvent`]s.
+    pub fn external(
+        sid: impl Into<String>,
+        from: impl Into<String>,
+        to: impl Into<String>,
+        direction: Direction,
+    ) -> Self {
+        Self::new(to).sid(sid).from(from).direction(direction)
+    }
 }
 
 impl MakeCall {
@@ -250,6 +276,11 @@ impl MakeCall {
         // The page asks for "international format", not E.164 as the campaign call does.
         problems.international("to", b.to.as_str());
         problems.range("delay_seconds", b.delay_seconds, 0, 3600);
+        // An external call gives its sid, its calling number and its direction together (openapi.json).
+        if b.sid.is_some() || b.from.is_some() || b.direction.is_some() {
+            problems.require("sid", &b.sid).require("from", &b.from).require("direction", &b.direction);
+            problems.international("from", b.from.as_deref());
+        }
     }
 }
 
@@ -260,9 +291,12 @@ optional_fields! {
     pub struct PlacedCall {
         /// The call's id: use it to follow the call and to match webhook events.
         pub id: CallId,
-        /// The number called.
+        /// The number called (empty when an external call's answer leaves it out, as one of openapi.json's
+        /// examples does).
+        #[serde(default)]
         pub to: String,
-        /// Where the call is (`initiated` at first).
+        /// Where the call is (`initiated` at first; an external call's is `external` or `ready`, kept as
+        /// [`CallStatus::Unknown`]).
         pub status: CallStatus,
         /// When it was created.
         pub created_at: Timestamp,
@@ -271,6 +305,98 @@ optional_fields! {
     optional {
         /// The agent handling it.
         agent_id: AgentId,
+        /// The telephony provider's id for the call (openapi.json's answer has it; the page's does not).
+        sid: String,
+        /// The calling number (openapi.json's answer has it; the page's does not).
+        from: String,
+        /// Where the agent joins an external call (openapi.json's external-call answer).
+        websocket_url: String,
+        /// The external call's transport, as openapi.json's example answer gives it.
+        transport: ExternalTransport,
+        /// The kind of call (`external.websocket`), as openapi.json's example answer gives it.
+        #[serde(rename = "type")]
+        call_type: String,
+        /// The organization (openapi.json's example answer).
+        org_id: String,
+        /// What it has cost so far (openapi.json's example answer).
+        cost: Decimal,
+        /// When it last changed (openapi.json's example answer).
+        updated_at: Timestamp,
+    }
+}
+
+impl PlacedCall {
+    /// Where the agent joins an external call: `websocket_url`, or the transport's `websocketCallUrl`.
+    /// The URL carries a token in its query: keep it out of logs.
+    pub fn external_url(&self) -> Option<&str> {
+        self.websocket_url.as_deref().or_else(|| self.transport.as_ref().and_then(|t| t.websocket_call_url.as_deref()))
+    }
+}
+
+optional_fields! {
+    /// How an external call reaches the agent (openapi.json's example answer of make-call).
+    #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct ExternalTransport {}
+    optional {
+        /// The transport's kind (`external.websocket`).
+        provider: String,
+        /// The WebSocket URL the agent is reached at.
+        #[serde(rename = "websocketCallUrl")]
+        websocket_call_url: String,
+    }
+}
+
+/// A message on an external call's WebSocket (openapi.json's `WebSocketEvent`): audio, a key pressed, or
+/// a request to drop the audio not yet played. Read and written as `{"event": "media", "media": {..}}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "event", rename_all = "lowercase")]
+#[non_exhaustive]
+pub enum TransportEvent {
+    /// Audio.
+    Media {
+        /// The audio.
+        media: TransportMedia,
+    },
+    /// A key pressed on the phone.
+    Dtmf {
+        /// The key.
+        dtmf: TransportDtmf,
+    },
+    /// Drop the audio not yet played.
+    Clear,
+    /// An event this version does not know (its name and data are not kept).
+    #[serde(other)]
+    Unknown,
+}
+
+/// The audio of a [`TransportEvent::Media`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct TransportMedia {
+    /// Base64 of 8 kHz PCMU or PCMA audio.
+    pub payload: String,
+}
+
+impl TransportMedia {
+    /// Audio given as its base64 text.
+    pub fn new(payload: impl Into<String>) -> Self {
+        Self { payload: payload.into() }
+    }
+}
+
+/// The key of a [`TransportEvent::Dtmf`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct TransportDtmf {
+    /// `0`–`9`, `*`, `#` or `A`–`D`.
+    pub digit: String,
+}
+
+impl TransportDtmf {
+    /// A key press.
+    pub fn new(digit: impl Into<String>) -> Self {
+        Self { digit: digit.into() }
     }
 }
 
@@ -630,6 +756,77 @@ mod tests {
         for id in ["get-active-call", "list-calls", "get-agent-calls"] {
             assert!(safe(id), "{id}");
         }
+    }
+
+    #[test]
+    fn an_external_call_gives_its_sid_number_and_direction_together() {
+        let external = NewCall::external("EX123456789", "+1234567890", "+15550101234", Direction::Outbound)
+            .payload_value("customer_name", "John Doe");
+        let request = build_request(&MakeCall::new("agent", external), &config()).unwrap();
+        let sent: Value = serde_json::from_slice(request.body()).unwrap();
+        assert_eq!(
+            sent,
+            serde_json::json!({
+                "to": "+15550101234", "sid": "EX123456789", "from": "+1234567890", "direction": "outbound",
+                "payload": { "customer_name": "John Doe" }
+            })
+        );
+        let half = NewCall::new("+15550101234").sid("EX1");
+        let err = build_request(&MakeCall::new("agent", half), &config()).unwrap_err();
+        let mut fields: Vec<String> = err.field_errors().into_iter().map(|f| f.field).collect();
+        fields.sort();
+        assert_eq!(fields, ["direction", "from"]);
+        let bad_from = NewCall::external("EX1", "not a number", "+15550101234", Direction::Outbound);
+        assert_eq!(invalid_field(&MakeCall::new("agent", bad_from)), "from");
+    }
+
+    #[test]
+    fn an_external_calls_answer_names_where_the_agent_joins_it() {
+        // openapi.json's ExternalCall example, and its example answer of the other shape.
+        let schema: PlacedCall = serde_json::from_value(serde_json::json!({
+            "id": "123e4567-e89b-12d3-a456-426614174000", "status": "external", "to": "+1234567890",
+            "websocket_url": "wss://us-agent.app.talkover.ai/123e4567/transport?x-talq=token",
+            "created_at": "2024-01-01T00:00:00Z"
+        }))
+        .unwrap();
+        assert_eq!(schema.external_url(), Some("wss://us-agent.app.talkover.ai/123e4567/transport?x-talq=token"));
+        assert_eq!(schema.status.as_str(), "external");
+        let example: PlacedCall = serde_json::from_value(serde_json::json!({
+            "id": "123e4567-e89b-12d3-a456-426614174000", "agent_id": "agent_123456",
+            "type": "external.websocket", "created_at": "2024-01-01T00:00:00Z",
+            "updated_at": "2024-01-01T00:00:00Z", "org_id": "org_123456", "cost": 0, "status": "ready",
+            "transport": {
+                "provider": "external.websocket",
+                "websocketCallUrl": "wss://us-agent.app.talkover.ai/123e4567/transport?x-talq=your_token_here"
+            }
+        }))
+        .unwrap();
+        assert_eq!(
+            example.external_url(),
+            Some("wss://us-agent.app.talkover.ai/123e4567/transport?x-talq=your_token_here")
+        );
+        assert_eq!((example.to.as_str(), example.call_type.as_deref()), ("", Some("external.websocket")));
+    }
+
+    #[test]
+    fn transport_events_are_read_and_written_as_openapi_shows_them() {
+        let cases = [
+            (
+                serde_json::json!({"event": "media", "media": {"payload": "base64_encoded_audio_data_here"}}),
+                TransportEvent::Media { media: TransportMedia::new("base64_encoded_audio_data_here") },
+            ),
+            (
+                serde_json::json!({"event": "dtmf", "dtmf": {"digit": "1"}}),
+                TransportEvent::Dtmf { dtmf: TransportDtmf::new("1") },
+            ),
+            (serde_json::json!({"event": "clear"}), TransportEvent::Clear),
+        ];
+        for (json, event) in cases {
+            assert_eq!(serde_json::from_value::<TransportEvent>(json.clone()).unwrap(), event);
+            assert_eq!(serde_json::to_value(&event).unwrap(), json);
+        }
+        let later: TransportEvent = serde_json::from_value(serde_json::json!({"event": "mark", "mark": {}})).unwrap();
+        assert_eq!(later, TransportEvent::Unknown);
     }
 
     #[test]
