@@ -29,6 +29,7 @@ use crate::envelope::{Bare, Envelope, ListEnvelope};
 use crate::error::Error;
 use crate::ids::{AgentId, CampaignId};
 use crate::macros::{operations, optional_fields, string_enum};
+use crate::secret::SecretString;
 use crate::time::Date;
 use crate::validate::Problems;
 use crate::Timestamp;
@@ -309,8 +310,10 @@ optional_fields! {
         sid: String,
         /// The calling number (openapi.json's answer has it; the page's does not).
         from: String,
-        /// Where the agent joins an external call (openapi.json's external-call answer).
-        websocket_url: String,
+        /// Where the agent joins an external call (openapi.json's external-call answer). It carries a token
+        /// in its query, so it is a secret: `Debug` and `Display` hide it.
+        #[serde(serialize_with = "crate::secret::expose")]
+        websocket_url: SecretString,
         /// The external call's transport, as openapi.json's example answer gives it.
         transport: ExternalTransport,
         /// The kind of call (`external.websocket`), as openapi.json's example answer gives it.
@@ -329,7 +332,8 @@ impl PlacedCall {
     /// Where the agent joins an external call: `websocket_url`, or the transport's `websocketCallUrl`.
     /// The URL carries a token in its query: keep it out of logs.
     pub fn external_url(&self) -> Option<&str> {
-        self.websocket_url.as_deref().or_else(|| self.transport.as_ref().and_then(|t| t.websocket_call_url.as_deref()))
+        let transport = self.transport.as_ref().and_then(|t| t.websocket_call_url.as_ref());
+        self.websocket_url.as_ref().or(transport).map(SecretString::expose_secret)
     }
 }
 
@@ -341,9 +345,9 @@ optional_fields! {
     optional {
         /// The transport's kind (`external.websocket`).
         provider: String,
-        /// The WebSocket URL the agent is reached at.
-        #[serde(rename = "websocketCallUrl")]
-        websocket_call_url: String,
+        /// The WebSocket URL the agent is reached at (a secret, as `PlacedCall::websocket_url` is).
+        #[serde(rename = "websocketCallUrl", serialize_with = "crate::secret::expose")]
+        websocket_call_url: SecretString,
     }
 }
 
@@ -806,6 +810,14 @@ mod tests {
             Some("wss://us-agent.app.talkover.ai/123e4567/transport?x-talq=your_token_here")
         );
         assert_eq!((example.to.as_str(), example.call_type.as_deref()), ("", Some("external.websocket")));
+        // The URL's token stays out of `Debug`, and is written back whole by a server that answers with it.
+        for placed in [&schema, &example] {
+            assert!(!format!("{placed:?}").contains("x-talq="), "{placed:?}");
+        }
+        let written = serde_json::to_value(&example).unwrap();
+        assert!(written["transport"]["websocketCallUrl"]
+            .as_str()
+            .is_some_and(|url| url.contains("x-talq=your_token_here")));
     }
 
     #[test]
