@@ -144,8 +144,8 @@ fn ctrl_c_during_all_leaves_the_progress_line_ended() {
         serde_json::from_slice(&std::fs::read(fixtures_dir().join("list-agents/ok-search-paginated.json")).unwrap())
             .unwrap();
     let page = example["response"]["body"].to_string();
-    // The hang outlasts any delay of a loaded machine: the command is stopped long before it ends (the
-    // server's thread is left sleeping, and goes with the test process).
+    // The hang outlasts the command's own 60-second timeout: the command is stopped long before it ends
+    // (the server's thread is left sleeping, and goes with the test process).
     let server = Scripted::start(vec![Reply::json(200, page), Reply::Hang(Duration::from_secs(300))]);
 
     // A terminal for standard error.
@@ -165,6 +165,16 @@ fn ctrl_c_during_all_leaves_the_progress_line_ended() {
     };
     let mut list = talkover(&server.base_url(), TOKEN);
     list.args(["agents", "list", "--all", "-o", "table"]).env("TERM", "xterm").stderr(slave);
+    // A test run started in the background (`nohup`, a CI runner's job) ignores SIGINT, and a child inherits
+    // that: the command is given Ctrl-C's default action, as on a terminal.
+    // SAFETY: only `signal`, which is async-signal-safe, runs between fork and exec.
+    unsafe {
+        use std::os::unix::process::CommandExt as _;
+        list.pre_exec(|| {
+            libc::signal(libc::SIGINT, libc::SIG_DFL);
+            Ok(())
+        });
+    }
     let child = list.spawn().unwrap();
     assert!(server.next_request(Duration::from_secs(20)).is_some_and(|l| l.contains("page=1")));
     assert!(server.next_request(Duration::from_secs(20)).is_some_and(|l| l.contains("page=2")));

@@ -258,7 +258,7 @@ call_body! {
 
 impl NewCall {
     /// An external call: one your own telephony provider carries (its `sid`, from `from` to `to`), which
-    /// the agent joins over the WebSocket the answer names ([`PlacedCall::websocket_url`]), for an agent
+    /// the agent joins over the WebSocket the answer names ([`PlacedCall::external_url`]), for an agent
     /// whose `use_transport` is `false`. openapi.json documents this form of make-call; the page does not.
     /// The messages on that WebSocket are [`TransportEvent`]s.
     pub fn external(
@@ -280,6 +280,9 @@ impl MakeCall {
         // An external call gives its sid, its calling number and its direction together (openapi.json).
         if b.sid.is_some() || b.from.is_some() || b.direction.is_some() {
             problems.require("sid", &b.sid).require("from", &b.from).require("direction", &b.direction);
+            if b.sid.as_deref().is_some_and(|sid| sid.trim().is_empty()) {
+                problems.add("sid", "must not be blank");
+            }
             problems.international("from", b.from.as_deref());
         }
     }
@@ -293,8 +296,8 @@ optional_fields! {
         /// The call's id: use it to follow the call and to match webhook events.
         pub id: CallId,
         /// The number called (empty when an external call's answer leaves it out, as one of openapi.json's
-        /// examples does).
-        #[serde(default)]
+        /// examples does; then not written back either).
+        #[serde(default, skip_serializing_if = "String::is_empty")]
         pub to: String,
         /// Where the call is (`initiated` at first; an external call's is `external` or `ready`, kept as
         /// [`CallStatus::Unknown`]).
@@ -310,6 +313,10 @@ optional_fields! {
         sid: String,
         /// The calling number (openapi.json's answer has it; the page's does not).
         from: String,
+        /// Length in seconds so far (openapi.json's call schema).
+        duration: u64,
+        /// When it ended (openapi.json's call schema).
+        ended_at: Timestamp,
         /// Where the agent joins an external call (openapi.json's external-call answer). It carries a token
         /// in its query, so it is a secret: `Debug` and `Display` hide it.
         #[serde(serialize_with = "crate::secret::expose")]
@@ -369,8 +376,9 @@ pub enum TransportEvent {
     },
     /// Drop the audio not yet played.
     Clear,
-    /// An event this version does not know (its name and data are not kept).
-    #[serde(other)]
+    /// An event this version does not know (its name and data are not kept). Read only: writing it is an
+    /// error, as it names no event.
+    #[serde(other, skip_serializing)]
     Unknown,
 }
 
@@ -815,6 +823,7 @@ mod tests {
             assert!(!format!("{placed:?}").contains("x-talq="), "{placed:?}");
         }
         let written = serde_json::to_value(&example).unwrap();
+        assert!(written.get("to").is_none(), "left out as it came");
         assert!(written["transport"]["websocketCallUrl"]
             .as_str()
             .is_some_and(|url| url.contains("x-talq=your_token_here")));
@@ -839,6 +848,7 @@ mod tests {
         }
         let later: TransportEvent = serde_json::from_value(serde_json::json!({"event": "mark", "mark": {}})).unwrap();
         assert_eq!(later, TransportEvent::Unknown);
+        assert!(serde_json::to_value(&later).is_err(), "an unknown event names no event to write");
     }
 
     #[test]

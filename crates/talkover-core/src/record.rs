@@ -3,7 +3,8 @@
 //! [`Replay`](crate::replay::Replay) or run by the conformance suite.
 //!
 //! The token is never written, and secret fields (`password`, `secret`, `webhook_secret`, `token`,
-//! `private_key`, `private_key_passphrase`, and the values of `custom_headers`) are replaced by
+//! `private_key`, `private_key_passphrase`, an external call's `websocket_url` and `websocketCallUrl`, whose
+//! query carries a token, and the values of `custom_headers`) are replaced by
 //! [`REDACTED`] in request and response bodies alike. The core does no I/O: fixtures are handed out as
 //! `(suggested relative path, fixture JSON text)` pairs through [`Recording::take`] or a callback
 //! ([`Recorder::on_record`]); writing them to files is the caller's business. The text keeps numbers as
@@ -49,8 +50,16 @@ pub const REDACTED: &str = "[redacted]";
 
 /// The body fields whose values are secrets, wherever they appear. The values of `custom_headers` are
 /// secrets too.
-pub const SECRET_FIELDS: &[&str] =
-    &["password", "secret", "webhook_secret", "token", "private_key", "private_key_passphrase"];
+pub const SECRET_FIELDS: &[&str] = &[
+    "password",
+    "secret",
+    "webhook_secret",
+    "token",
+    "private_key",
+    "private_key_passphrase",
+    "websocket_url",
+    "websocketCallUrl",
+];
 
 /// The response headers a fixture keeps.
 const KEPT_RESPONSE_HEADERS: &[&str] = &["content-type", "retry-after", "x-request-id", "request-id"];
@@ -600,6 +609,23 @@ mod tests {
         assert_eq!(fixture["expect"]["error"]["fields"], json!(["webhook_url"]));
         crate::fixture::Fixture::parse(text).unwrap();
         assert!(recording.is_empty());
+    }
+
+    #[test]
+    fn an_external_calls_websocket_urls_are_not_written() {
+        let body = json!({"to": "+15550101234", "sid": "EX1", "from": "+15550100000", "direction": "outbound"});
+        let req = request("POST", "https://h/api/v1/agents/a1/call", Some(body));
+        let text = r#"{"success":true,"data":{"id":"c1","status":"external","to":"+15550101234",
+            "websocket_url":"wss://agent.example/c1?x-talq=tok_one","created_at":"2024-01-01T00:00:00Z",
+            "transport":{"provider":"external.websocket","websocketCallUrl":"wss://agent.example/c1?x-talq=tok_two"}}}"#;
+        let answer = http::Response::builder().status(200).body(text.as_bytes().to_vec()).unwrap();
+        let (id, fixture) = fixture_from_exchange(&req, &answer).unwrap();
+        assert_eq!(id, "make-call");
+        for secret in ["tok_one", "tok_two"] {
+            assert!(!fixture.contains(secret), "{secret} was written: {fixture}");
+        }
+        let parsed: Value = serde_json::from_str(&fixture).unwrap();
+        assert_eq!(parsed["response"]["body"]["data"]["websocket_url"], REDACTED);
     }
 
     #[test]

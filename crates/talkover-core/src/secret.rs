@@ -2,7 +2,11 @@
 //!
 //! A [`SecretString`] does not implement `Serialize`: a field that must send its secret says so with
 //! `#[serde(serialize_with = "talkover_core::secret::expose")]`, so no secret reaches serialized output by
-//! accident (a log line of a whole struct, a `serde_json::to_string` of a response).
+//! accident (a log line of a whole struct). The fields that say so are those of request bodies that send
+//! a secret, and of the few answers that carry one for their receiver to use, so that a server built on
+//! the types answers with it: a new API token (`NewApiToken::token`) and an external call's WebSocket URL
+//! (`PlacedCall::websocket_url`, `ExternalTransport::websocket_call_url`). Serializing one of those
+//! answers writes its secret; `Debug` never does.
 
 use serde::Serializer;
 use std::fmt;

@@ -162,7 +162,8 @@ macro_rules! rule_fields {
             $kind {
                 /// When a recurring window opens.
                 start_time: TimeOfDay,
-                /// When a recurring window closes: after `start_time`.
+                /// When a recurring window closes (no order rule: a window past midnight closes the next
+                /// day).
                 end_time: TimeOfDay,
                 /// The IANA time zone the hours are read in (`America/New_York`); absent means the
                 /// calendar's.

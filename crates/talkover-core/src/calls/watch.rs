@@ -70,9 +70,15 @@ impl CallWatch {
         Self { agent_id: agent_id.into(), call_id: call_id.into(), to: None, page: 1, looks: 0, last_status: None }
     }
 
-    /// Follows a call make-call placed, reading only the agent's calls to its number.
+    /// Follows a call make-call placed, reading only the agent's calls to its number (all of them when
+    /// the answer gave none, as an external call's may not).
     pub fn of_placed(agent_id: impl Into<AgentId>, placed: &PlacedCall) -> Self {
-        Self::new(agent_id, placed.id.clone()).to(placed.to.clone())
+        let watch = Self::new(agent_id, placed.id.clone());
+        if placed.to.is_empty() {
+            watch
+        } else {
+            watch.to(placed.to.clone())
+        }
     }
 
     /// Reads only the agent's calls to `number`, as the API keeps it (E.164: `placed.to`).

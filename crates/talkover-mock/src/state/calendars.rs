@@ -67,7 +67,8 @@ impl CalendarEntry {
     }
 
     /// Gives member `m` `role`, refused when it would take the calendar's last owner away, with the 422
-    /// remove-calendar-member documents for removing the owner (no page documents a demotion's).
+    /// the emulator answers for removing the owner (remove-calendar-member's note says the owner cannot be
+    /// removed before ownership is transferred, without an answer of its own; no page speaks of demotion).
     fn set_role(&mut self, m: usize, role: CalendarRole) -> Result<(), Reply> {
         if role != CalendarRole::Owner && self.is_last_owner(m) {
             return Err(Reply::fail(422, "The calendar owner cannot be given another role. Transfer ownership first."));

@@ -225,8 +225,12 @@ impl State {
             id: None,
         };
         let call = self.place_call(index, placing);
+        let (sid, from) = (call.sid.clone(), call.from.clone());
         let mut placed = PlacedCall::new(call.id, call.to, call.status, call.created_at);
         placed.agent_id = Some(make.agent_id);
+        // openapi.json's answer names the call's sid and calling number too. An external call's form of
+        // the body (sid, from, direction) is placed as an ordinary call: the emulator serves no WebSocket.
+        (placed.sid, placed.from) = (Some(sid), Some(from));
         Ok(Reply::data(200, None, placed))
     }
 

@@ -2,9 +2,9 @@
 //!
 //! An agent without a saved flow is `llm_driven` with no flow. A flow is checked before it is saved (and
 //! by validate-agent-flow, which saves nothing), with the rules validate-agent-flow lists: the initial node
-//! must exist, node ids must be unique, every `next` and every branch must lead to a node, every node must
-//! be reachable from the initial one, and each node must have the fields of its type that the pages'
-//! examples show (a `say` node its `content`, a `decision` node its `branches`; the pages name no field of
+//! must exist, node ids must be unique, every `next` given (a node's or a branch's) must name a node,
+//! every node must be reachable from the initial one, and each node must have the fields of its type that
+//! the pages' examples show (a `say` node its `content`, a `decision` node its `branches`; the pages name no field of
 //! the other types). An `action` node naming an `action_id` must name one of the agent's actions (the page
 //! scopes the check to the agent's action ids; the field's name is the emulator's choice, as the pages
 //! give none). Each saved flow becomes the current version; the versions list newest first.
