@@ -132,6 +132,10 @@ impl<'c, C: Execute> Agents<'c, C> {
     /// again; if not (a refusal such as 400, 402 or 429, or a connection that never opened), placing it
     /// again cannot ring the phone twice.
     ///
+    /// For an agent whose `use_transport` is `false`, a call your own telephony carries is made with
+    /// [`NewCall::external`](crate::calls::NewCall::external); the answer's
+    /// [`external_url`](crate::calls::PlacedCall::external_url) is where the agent joins it.
+    ///
     /// ```no_run
     /// use talkover::calls::NewCall;
     ///
