@@ -1,14 +1,15 @@
 //! What openapi.json adds to the pages, end to end: the lists the pages show whole and openapi.json pages
 //! (an agent's trainings and actions, the phone numbers) come whole when no page is asked for and a page
 //! with `meta` when one is; the settings only openapi.json lists (a campaign's call limits, an action's
-//! trigger) are sent and read back.
+//! trigger) are sent and read back; an external call keeps its own sid, number and direction.
 
 mod common;
 
 use common::raw::send;
 use common::{agent, campaign, start_blocking};
 use talkover::actions::{ActionType, NewAction};
-use talkover::calls::CallStatus;
+use talkover::agents::Direction;
+use talkover::calls::{CallStatus, NewCall};
 use talkover::trainings::NewTraining;
 
 #[test]
@@ -101,4 +102,29 @@ fn a_campaigns_openapi_settings_are_sent_and_read_back() {
     let read = client.campaigns().get(&created.id).unwrap();
     assert_eq!((read.max_calls_per_hour, read.max_calls_per_day), (Some(5), Some(100)));
     assert_eq!(read.auto_add_to_dnc, Some(vec![CallStatus::Completed, CallStatus::Voicemail]));
+}
+
+#[test]
+fn an_external_call_keeps_its_own_sid_number_and_direction() {
+    let (_server, client) = start_blocking();
+    let agents = client.agents();
+    let agent = agents.create(agent("External Transport")).unwrap();
+    agents.update_voice(&agent.id, common::voice()).unwrap();
+    agents.publish(&agent.id).unwrap();
+
+    let call =
+        NewCall::external("EX123456789", "+1 (555) 010-0000", "+15551234567", Direction::Inbound).is_testing(true);
+    let placed = agents.call(&agent.id, call).unwrap();
+    assert_eq!((placed.sid.as_deref(), placed.from.as_deref()), (Some("EX123456789"), Some("+15550100000")));
+    assert_eq!(placed.external_url(), None, "the emulator serves no WebSocket");
+
+    let listed = agents.calls(&agent.id).send().unwrap();
+    let kept = listed.items.iter().find(|c| c.id == placed.id).expect("listed");
+    assert_eq!((kept.sid.as_str(), kept.from.as_str()), ("EX123456789", "+15550100000"));
+    assert_eq!(kept.direction, Direction::Inbound);
+
+    // Half of the external form is refused before it is sent.
+    let half = NewCall::new("+15551234567").sid("EX1");
+    let refused = agents.call(&agent.id, half).unwrap_err();
+    assert_eq!(refused.kind(), talkover::ErrorKind::InvalidRequest, "{refused}");
 }

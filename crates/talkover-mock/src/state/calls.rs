@@ -153,6 +153,9 @@ pub(super) struct Placing {
     pub(super) campaign_call_id: Option<String>,
     /// The call's id when its caller has told it already (a campaign's `campaign_call.started` names it).
     pub(super) id: Option<String>,
+    /// An external call's own sid, calling number and direction (make-call's external form), which the
+    /// call keeps instead of the emulator's.
+    pub(super) external: Option<(String, String, Direction)>,
 }
 
 impl Placing {
@@ -166,6 +169,7 @@ impl Placing {
             placed_ms,
             campaign_call_id: None,
             id: None,
+            external: None,
         }
     }
 }
@@ -215,6 +219,15 @@ impl State {
         // A delayed call is made now and placed `delay_seconds` later: its whole progression waits.
         let created_ms = self.live.clock.now_ms();
         let delay_ms = i64::from(body.delay_seconds.unwrap_or(0)).saturating_mul(1000);
+        // An external call (openapi.json's form: sid, from and direction, which the core's checks have asked
+        // for together) keeps its own; its calling number is kept in E.164, as `to` is.
+        let external = match (body.sid, body.from, body.direction) {
+            (Some(sid), Some(from), Some(direction)) => {
+                let from = talkover_core::validate::e164_of_international(&from).unwrap_or(from);
+                Some((sid, from, direction))
+            }
+            _ => None,
+        };
         let placing = Placing {
             to,
             is_testing: body.is_testing.unwrap_or(false),
@@ -223,13 +236,15 @@ impl State {
             placed_ms: created_ms.saturating_add(delay_ms),
             campaign_call_id: None,
             id: None,
+            external,
         };
         let call = self.place_call(index, placing);
         let (sid, from) = (call.sid.clone(), call.from.clone());
         let mut placed = PlacedCall::new(call.id, call.to, call.status, call.created_at);
         placed.agent_id = Some(make.agent_id);
-        // openapi.json's answer names the call's sid and calling number too. An external call's form of
-        // the body (sid, from, direction) is placed as an ordinary call: the emulator serves no WebSocket.
+        // openapi.json's answer names the call's sid and calling number too. An external call is placed with
+        // its own sid, number and direction, and progresses as any call does: the emulator serves no
+        // WebSocket, so its answer names none.
         (placed.sid, placed.from) = (Some(sid), Some(from));
         Ok(Reply::data(200, None, placed))
     }
@@ -237,7 +252,7 @@ impl State {
     /// Makes a call from an agent: it starts `initiated` and progresses from when it is placed. Emits its
     /// start if it is placed already (otherwise [`State::progress_calls`] does, when it is).
     pub(super) fn place_call(&mut self, index: usize, placing: Placing) -> Call {
-        let Placing { to, is_testing, context, created_ms, placed_ms, campaign_call_id, id } = placing;
+        let Placing { to, is_testing, context, created_ms, placed_ms, campaign_call_id, id, external } = placing;
         let agent = &self.agents[index].agent;
         let from = agent
             .phone_numbers
@@ -251,10 +266,14 @@ impl State {
         let agent_id = agent.id.as_str().to_owned();
         let now = crate::clock::timestamp(created_ms);
         let id = id.unwrap_or_else(|| self.new_id());
-        // Its own as its id is: the id's hex digits, after the provider's `CA`.
-        let sid = format!("CA{}", id.replace('-', ""));
+        // Its own as its id is: the id's hex digits, after the provider's `CA`; an external call's are those
+        // its body gave.
+        let (sid, from, direction) = match external {
+            Some(given) => given,
+            None => (format!("CA{}", id.replace('-', "")), from, Direction::Outbound),
+        };
         let outcome = Outcome::of(&to);
-        let mut call = Call::new(id, sid, from, to, Direction::Outbound, CallStatus::Initiated, now);
+        let mut call = Call::new(id, sid, from, to, direction, CallStatus::Initiated, now);
         call.to_formatted = formatted(&call.to);
         call.from_formatted = formatted(&call.from);
         call.is_testing = is_testing;
