@@ -198,7 +198,8 @@ pub fn range<T: Bound>(operation: &'static str, field: &str, value: T, min: T, m
     Ok(())
 }
 
-/// Checks a list's pagination: `per_page` 1 to 100 (the bound every list page documents). `page` has no
+/// Checks a list's pagination: `per_page` 1 to 100, the bound eight of the nine pages that document
+/// `per_page` give (list-agents and openapi.json's lists give none, and are held to it too). `page` has no
 /// documented lower bound (a page below 1 is the first page to a Laravel-style paginator), so it is sent
 /// as given.
 pub fn pagination(operation: &'static str, per_page: Option<u32>, _page: Option<u64>) -> Result<(), Error> {
