@@ -480,12 +480,7 @@ pub fn example_args(cmd: &OperationCommand) -> Vec<String> {
             if value == "@-" && std::mem::replace(&mut stdin_taken, true) {
                 value = format!("@{}.txt", field.name);
             }
-            let list = if field.reads.trim_start_matches("null or ").starts_with("list of ") && !value.starts_with('@')
-            {
-                "[]"
-            } else {
-                ""
-            };
+            let list = if reading(&field.reads).list && !value.starts_with('@') { "[]" } else { "" };
             args.extend([if typed { "-F" } else { "-f" }.to_owned(), format!("{}{list}={value}", field.name)]);
         }
         if fields.is_empty() && positionals.is_empty() {
@@ -495,31 +490,86 @@ pub fn example_args(cmd: &OperationCommand) -> Vec<String> {
     args
 }
 
+/// What a field reads, from the words of `FieldInfo::reads` (`null or list of integer`, `secret string`,
+/// `CallStatus string (initiated, …)`): whether it is a list, and what one value of it is. Examples and
+/// `-F NAME=@path` both go by it.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Reading<'a> {
+    /// Whether the field is a list (`list of …`).
+    pub list: bool,
+    /// The words of one value, `null or` and `list of` taken off.
+    pub item: &'a str,
+    /// What one value is.
+    pub kind: ValueKind<'a>,
+}
+
+/// The kinds of value the command line gives and reads differently.
+#[derive(Debug, PartialEq, Eq)]
+pub enum ValueKind<'a> {
+    /// A secret string.
+    Secret,
+    /// An enumeration's string, with its values as listed (`draft, active, …)`).
+    Enum(&'a str),
+    /// A date, with its format (`YYYY-MM-DD`).
+    Date(&'a str),
+    /// Text of another kind: text, an identifier, a date-time.
+    Text,
+    /// A boolean.
+    Boolean,
+    /// A number: an integer, a number, a decimal.
+    Number,
+    /// An object, or any JSON value.
+    Json,
+}
+
+impl ValueKind<'_> {
+    /// Whether a value of this kind is a JSON string.
+    pub fn is_string(&self) -> bool {
+        matches!(self, Self::Secret | Self::Enum(_) | Self::Date(_) | Self::Text)
+    }
+}
+
+/// [`Reading`] of a field that reads `reads`.
+pub fn reading(reads: &str) -> Reading<'_> {
+    let reads = reads.trim_start_matches("null or ");
+    let (list, item) = match reads.strip_prefix("list of ") {
+        Some(item) => (true, item.trim_start_matches("null or ")),
+        None => (false, reads),
+    };
+    let kind = if item.starts_with("secret string") {
+        ValueKind::Secret
+    } else if let Some((_, values)) = item.split_once(" string (") {
+        ValueKind::Enum(values)
+    } else if let Some(format) = item.strip_prefix("date written ") {
+        ValueKind::Date(format)
+    } else {
+        match item.split([' ', '(']).next().unwrap_or_default() {
+            "text" | "identifier" | "date-time" => ValueKind::Text,
+            "boolean" => ValueKind::Boolean,
+            "integer" | "number" | "decimal" => ValueKind::Number,
+            _ => ValueKind::Json,
+        }
+    };
+    Reading { list, item, kind }
+}
+
 /// An example value of a field reading `reads` (as `FieldInfo::reads` words it), and whether it is given
 /// typed (`-F`) rather than as text (`-f`). A list gives one item's value (added with `name[]`), an object
-/// a JSON file to read it from.
+/// a JSON file to read it from, a secret `@-`: standard input, so that it is not left in the shell's
+/// history.
 fn example_value(name: &str, reads: &str) -> (bool, String) {
-    let reads = reads.trim_start_matches("null or ");
-    let item = reads.strip_prefix("list of ").unwrap_or(reads);
-    if item.starts_with("object") || item.starts_with("any ") {
-        return (true, format!("@{name}.json"));
-    }
-    // A secret is read from standard input, so that it is not left in the shell's history.
-    if item.starts_with("secret string") {
-        return (true, "@-".to_owned());
-    }
     let placeholder = name.to_uppercase();
-    if let Some((_, values)) = item.split_once(" string (") {
-        let first = values.split([',', ')']).next().unwrap_or_default().trim();
-        return (false, if first.is_empty() { placeholder } else { first.to_owned() });
-    }
-    if let Some(format) = item.strip_prefix("date written ") {
-        return (false, format.to_owned());
-    }
-    match item.split([' ', '(']).next().unwrap_or_default() {
-        "boolean" => (true, "true".to_owned()),
-        "integer" | "number" | "decimal" => (true, placeholder),
-        _ => (false, placeholder),
+    match reading(reads).kind {
+        ValueKind::Json => (true, format!("@{name}.json")),
+        ValueKind::Secret => (true, "@-".to_owned()),
+        ValueKind::Enum(values) => {
+            let first = values.split([',', ')']).next().unwrap_or_default().trim();
+            (false, if first.is_empty() { placeholder } else { first.to_owned() })
+        }
+        ValueKind::Date(format) => (false, format.to_owned()),
+        ValueKind::Boolean => (true, "true".to_owned()),
+        ValueKind::Number => (true, placeholder),
+        ValueKind::Text => (false, placeholder),
     }
 }
 

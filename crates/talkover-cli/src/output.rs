@@ -85,10 +85,15 @@ pub fn token_was_hidden() -> bool {
 /// Writes one answer. A write that fails is the command's failure (a full disk, a closed standard
 /// output): a script must not take an answer it never got for one it has.
 pub fn print(value: &Value, format: Format) -> Result<(), Failure> {
+    print_answer(value, format, None)
+}
+
+/// [`print()`] for an answer of `operation` (when known), which tells `-o id` which of its resources count.
+pub fn print_answer(value: &Value, format: Format, operation: Option<&str>) -> Result<(), Failure> {
     let text = match format {
         Format::Json => serde_json::to_string_pretty(value).unwrap_or_default() + "\n",
         Format::Table => human(value),
-        Format::Id => id_lines(value, None)?,
+        Format::Id => id_lines(value, operation)?,
     };
     write_all(text.as_bytes())
 }
@@ -126,10 +131,7 @@ pub fn ids(value: &Value, operation: Option<&str>) -> Option<Vec<String>> {
     fn all(items: &[Value]) -> Option<Vec<String>> {
         items.iter().map(id_of).collect()
     }
-    let main = match value.get("data") {
-        Some(data) if !data.is_null() => data,
-        _ => value,
-    };
+    let main = main_of(value);
     match main {
         Value::Array(items) => all(items),
         Value::Object(fields) => {
@@ -164,12 +166,17 @@ pub fn ids(value: &Value, operation: Option<&str>) -> Option<Vec<String>> {
     }
 }
 
-/// An answer for a person.
-pub fn human(value: &Value) -> String {
-    let main = match value.get("data") {
+/// What an answer is about: its `data` (the envelope's), or the answer itself when it has none.
+fn main_of(value: &Value) -> &Value {
+    match value.get("data") {
         Some(data) if !data.is_null() => data,
         _ => value,
-    };
+    }
+}
+
+/// An answer for a person.
+pub fn human(value: &Value) -> String {
+    let main = main_of(value);
     match main {
         Value::Array(items) => {
             let mut text = table(items);
@@ -324,9 +331,15 @@ pub fn table(items: &[Value]) -> String {
 
 /// Writes `bytes` to standard output.
 pub fn write_all(bytes: &[u8]) -> Result<(), Failure> {
-    let text = String::from_utf8_lossy(bytes);
     let mut out = std::io::stdout().lock();
-    out.write_all(without_token(&text).as_bytes()).and_then(|()| out.flush()).map_err(write_failure)
+    write_text(&mut out, &String::from_utf8_lossy(bytes))?;
+    out.flush().map_err(write_failure)
+}
+
+/// Writes `text` to `out` (standard output) without the run's token; a write that fails is the command's
+/// failure ([`write_failure`]).
+pub fn write_text(out: &mut impl Write, text: &str) -> Result<(), Failure> {
+    out.write_all(without_token(text).as_bytes()).map_err(write_failure)
 }
 
 /// What a failed write to standard output is.

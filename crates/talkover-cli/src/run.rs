@@ -64,10 +64,7 @@ pub fn run_operation(context: &Context, op: &'static OperationInfo, args: &ArgMa
         return fetch_all(context, op, params);
     }
     let answer = context.call(|client| client.execute_registered(op, &params))?;
-    if context.format == Format::Id {
-        return output::write_all(output::id_lines(&answer.value, Some(op.id))?.as_bytes());
-    }
-    output::print(&answer.value, context.format)
+    output::print_answer(&answer.value, context.format, Some(op.id))
 }
 
 /// Refuses a request that lacks required body fields or query parameters, naming every one at once
@@ -275,30 +272,14 @@ fn file_reading(op: &OperationInfo, name: &str) -> FileReading {
         None => (name, false),
     };
     let Some(info) = op.body_fields().into_iter().find(|f| f.name == field) else { return FileReading::Typed };
-    let not_null = |reads: &str| reads.trim_start_matches("null or ").to_owned();
-    let mut reads = not_null(&info.reads);
-    if item {
-        match reads.strip_prefix("list of ") {
-            Some(of) => reads = not_null(of),
-            None => return FileReading::Typed,
-        }
+    let reading = commands::reading(&info.reads);
+    match (item, reading.list) {
+        (true, false) => FileReading::Typed,
+        // The whole list, from one file: its JSON.
+        (false, true) => FileReading::Json(info.reads.trim_start_matches("null or ").to_owned()),
+        _ if reading.kind.is_string() => FileReading::Text,
+        _ => FileReading::Json(reading.item.to_owned()),
     }
-    if reads_text(&reads) {
-        FileReading::Text
-    } else {
-        FileReading::Json(reads)
-    }
-}
-
-/// Whether a field that reads `reads` (`FieldInfo::reads`'s words, without `null or`) takes a string:
-/// `text`, `secret string`, `CallStatus string (initiated, …)`, `date written YYYY-MM-DD`, `date-time …`,
-/// `identifier (a string or an integer)`.
-fn reads_text(reads: &str) -> bool {
-    let first = reads.split([' ', '(']).next().unwrap_or_default();
-    matches!(first, "text" | "identifier" | "date-time")
-        || reads.starts_with("secret string")
-        || reads.starts_with("date written ")
-        || reads.split_once(' ').is_some_and(|(_, rest)| rest.starts_with("string ("))
 }
 
 /// `text` without one last line break (`\n` or `\r\n`), which an editor ends a file with.
@@ -434,11 +415,9 @@ fn fetch_all(context: &Context, op: &'static OperationInfo, mut params: Params) 
         let Ok(list) = ListEnvelope::<Value>::deserialize(&answer.value).map(Page::from) else {
             // Not a list: the one answer, on one line (or as a person reads it, or its ids).
             if context.format == Format::Id {
-                let ids = output::id_lines(&answer.value, Some(op.id))?;
-                out.write_all(output::without_token(&ids).as_bytes()).map_err(output::write_failure)?;
+                output::write_text(&mut out, &output::id_lines(&answer.value, Some(op.id))?)?;
             } else if context.format == Format::Table {
-                out.write_all(output::without_token(&output::human(&answer.value)).as_bytes())
-                    .map_err(output::write_failure)?;
+                output::write_text(&mut out, &output::human(&answer.value))?;
             } else {
                 output::print_line(&mut out, &answer.value).map_err(output::write_failure)?;
             }
@@ -451,8 +430,7 @@ fn fetch_all(context: &Context, op: &'static OperationInfo, mut params: Params) 
         match &mut table {
             Some(rows) => rows.extend(items),
             None if context.format == Format::Id => {
-                let ids = output::id_lines(&Value::Array(items), Some(op.id))?;
-                out.write_all(output::without_token(&ids).as_bytes()).map_err(output::write_failure)?;
+                output::write_text(&mut out, &output::id_lines(&Value::Array(items), Some(op.id))?)?;
             }
             None => {
                 for item in &items {
@@ -467,7 +445,7 @@ fn fetch_all(context: &Context, op: &'static OperationInfo, mut params: Params) 
     }
     if let Some(rows) = table {
         let text = output::table(&rows) + &format!("{} in all\n", rows.len());
-        out.write_all(output::without_token(&text).as_bytes()).map_err(output::write_failure)?;
+        output::write_text(&mut out, &text)?;
     }
     Ok(())
 }
