@@ -372,15 +372,22 @@ pub(crate) fn paginate<O: PagedOperation, T: Clone>(items: &[T], list: &O) -> (V
     (slice, pagination)
 }
 
+/// [`paginate`] for a list whose page block gives no positions (`from`, `to`): list-agents', the logs',
+/// the auto top-up history's.
+pub(crate) fn paginate_unpositioned<O: PagedOperation, T: Clone>(items: &[T], list: &O) -> (Vec<T>, Pagination) {
+    let (page, mut pagination) = paginate(items, list);
+    pagination.from = None;
+    pagination.to = None;
+    (page, pagination)
+}
+
 /// Answers a list the pages show whole (no page block) and openapi.json pages (`page`, `per_page` and a
 /// `meta` block): whole when the query asks for no page, else that page, with `meta`.
 pub(crate) fn whole_or_paged<O: PagedOperation, T: Clone + Serialize>(items: &[T], list: &O) -> Reply {
     if list.requested_page() == (None, None) {
         return Reply::list(items.to_vec(), None, None);
     }
-    let (page, mut meta) = paginate(items, list);
-    meta.from = None;
-    meta.to = None;
+    let (page, meta) = paginate_unpositioned(items, list);
     Reply::list(page, Some(meta), None)
 }
 

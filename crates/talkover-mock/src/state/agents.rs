@@ -14,7 +14,7 @@ const REQUIRED_CALLS: u64 = 700;
 const THRESHOLD_DAYS: u32 = 7;
 
 use super::{now, search_term, AgentEntry, Answer, Request, State};
-use crate::reply::{merge, paginate, Invalid, Reply};
+use crate::reply::{merge, paginate_unpositioned, Invalid, Reply};
 
 impl State {
     pub(super) fn list_agents(&mut self, req: &Request<'_>) -> Answer {
@@ -34,10 +34,8 @@ impl State {
             })
             .cloned()
             .collect();
-        let (items, mut meta) = paginate(&matching, &list);
         // list-agents reports its page under `meta`, without positions.
-        meta.from = None;
-        meta.to = None;
+        let (items, meta) = paginate_unpositioned(&matching, &list);
         Ok(Reply::list(items, Some(meta), None))
     }
 

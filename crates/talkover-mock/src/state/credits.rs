@@ -16,7 +16,7 @@ use talkover_core::{Operation, Timestamp};
 
 use super::{coded, now, timestamp, Answer, Request, State};
 use crate::fixtures::Catalog;
-use crate::reply::{merge, paginate, Reply};
+use crate::reply::{merge, paginate_unpositioned, Reply};
 
 /// Ten-thousandths of the currency per unit.
 const SCALE: u32 = 4;
@@ -232,9 +232,7 @@ impl State {
 
     pub(super) fn auto_topup_history(&mut self, req: &Request<'_>) -> Answer {
         let history = req.valid::<GetAutoTopupHistory>()?;
-        let (items, mut pagination) = paginate(&self.credits.history, &history);
-        pagination.from = None;
-        pagination.to = None;
+        let (items, pagination) = paginate_unpositioned(&self.credits.history, &history);
         Ok(Reply::list(items, None, Some(pagination)))
     }
 }

@@ -19,7 +19,7 @@ use talkover_core::{Envelope, Operation};
 
 use super::{campaign_not_found, coded, documented, now, timestamp, unix_now, Answer, Request, State};
 use crate::fixtures::Catalog;
-use crate::reply::{merge, paginate, Reply};
+use crate::reply::{merge, paginate_unpositioned, Reply};
 
 /// How long an import or an export runs, in the emulator's seconds.
 pub(crate) const JOB_SECONDS: i64 = 2;
@@ -185,12 +185,15 @@ impl State {
 
     /// Starts a job and logs it as `running`; refused while a job of its type runs for the campaign.
     fn run_sftp_job(&mut self, req: &Request<'_>, e: usize, job_type: SftpJobType, files: u64) -> Answer {
+        // The pages' words for each kind: its 409 while one runs, and its answer once queued.
+        let (busy_code, busy, queued) = match job_type {
+            SftpJobType::Export => {
+                ("SFTP_EXPORT_IN_PROGRESS", "An SFTP export is already in progress", "SFTP export queued")
+            }
+            _ => ("SFTP_IMPORT_IN_PROGRESS", "An SFTP import is already in progress", "SFTP import queued"),
+        };
         if self.sftp.entries[e].running.iter().any(|job| job.job_type == job_type) {
-            let (code, message) = match job_type {
-                SftpJobType::Export => ("SFTP_EXPORT_IN_PROGRESS", "An SFTP export is already in progress"),
-                _ => ("SFTP_IMPORT_IN_PROGRESS", "An SFTP import is already in progress"),
-            };
-            return Err(coded(req, 409, code, message));
+            return Err(coded(req, 409, busy_code, busy));
         }
         let id = self.new_id();
         let now = now();
@@ -210,8 +213,7 @@ impl State {
         let mut job = SftpJob::new(id);
         job.queued_at = Some(timestamp(now));
         job.files_count = (job_type == SftpJobType::Export).then_some(files);
-        let message = if job_type == SftpJobType::Export { "SFTP export queued" } else { "SFTP import queued" };
-        Ok(Reply::data(200, Some(message), job))
+        Ok(Reply::data(200, Some(queued), job))
     }
 
     /// Ends the jobs whose time has come by `now` (seconds since the epoch on the emulator's clock): their
@@ -245,9 +247,7 @@ impl State {
     pub(super) fn list_sftp_logs(&mut self, req: &Request<'_>) -> Answer {
         let e = self.sftp_entry(req)?;
         let list = req.valid::<ListCampaignSftpLogs>()?;
-        let (items, mut pagination) = paginate(&self.sftp.entries[e].logs, &list);
-        pagination.from = None;
-        pagination.to = None;
+        let (items, pagination) = paginate_unpositioned(&self.sftp.entries[e].logs, &list);
         Ok(Reply::list(items, None, Some(pagination)))
     }
 }
