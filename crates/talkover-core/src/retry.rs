@@ -274,6 +274,11 @@ impl RetryBudget {
 
     fn deposit(&self, amount: u32) {
         let capacity = self.capacity;
+        // A full bucket, as a healthy client's always is, is only read: concurrent successful calls then
+        // share the counter's cache line rather than each writing it.
+        if self.tokens.load(Ordering::Relaxed) >= capacity {
+            return;
+        }
         let _ = self.tokens.fetch_update(Ordering::AcqRel, Ordering::Acquire, |t| Some((t + amount).min(capacity)));
     }
 }

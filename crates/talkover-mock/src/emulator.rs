@@ -364,8 +364,6 @@ impl Emulator {
         without_body_for_head(request, self.finish(number, reply, rate))
     }
 
-    /// The 413 of a request whose body is larger than [`MAX_BODY`], which the server does not read: numbered
-    /// like any answer, JSON in the API's `{success, message}` shape.
     /// The answer to a request whose body stopped coming before its end (nothing for [`BODY_TIMEOUT`]). It counts
     /// against the rate limit and says so, as every answer does.
     pub(crate) fn body_timed_out(&self, head: &http::request::Parts) -> HttpResponse {
@@ -389,7 +387,8 @@ impl Emulator {
         response
     }
 
-    /// The answer to a request whose body is larger than [`MAX_BODY`].
+    /// The 413 of a request whose body is larger than [`MAX_BODY`], which the server does not read: numbered
+    /// like any answer, JSON in the API's `{success, message}` shape.
     pub(crate) fn too_large(&self, head: &http::request::Parts) -> HttpResponse {
         let message = format!("The request body is too large (more than {MAX_BODY} bytes).");
         self.refuse_body(head, Reply::fail(413, &message))
