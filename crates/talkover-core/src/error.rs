@@ -771,6 +771,29 @@ impl ApiError {
         self.attempts
     }
 
+    /// The messages of an `errors` map by field; a field whose value is a map of its own (`{"payload":
+    /// {"customer_name": […]}}`) gives its members' messages under dotted names (`payload.customer_name`),
+    /// as the API names nested fields. serde_json's depth limit bounds the recursion.
+    fn read_field_errors(&mut self, prefix: &str, fields: &serde_json::Map<String, Value>) {
+        for (field, messages) in fields {
+            let name = if prefix.is_empty() { field.clone() } else { format!("{prefix}.{field}") };
+            match messages {
+                Value::Object(members) if !members.is_empty() => self.read_field_errors(&name, members),
+                _ => {
+                    self.field_errors.insert(name, messages_of(messages));
+                }
+            }
+        }
+    }
+
+    /// Where a redirection (3xx) pointed, from its `Location` header.
+    fn redirected_to(&self) -> Option<String> {
+        let location = self.headers.get(http::header::LOCATION).filter(|_| self.status.is_redirection())?;
+        let location: String =
+            String::from_utf8_lossy(location.as_bytes()).chars().filter(|c| !c.is_control()).collect();
+        Some(location.chars().take(EXCERPT_CHARS).collect())
+    }
+
     /// An answer of `status` whose body is not read yet: what its headers say, and nothing else.
     fn unread(operation: &'static str, status: StatusCode, headers: HeaderMap) -> Self {
         Self {
@@ -798,6 +821,11 @@ impl ApiError {
         if self.body_is_text {
             // From the body again: cutting an excerpt could leave part of a secret it no longer recognises.
             self.summary = excerpt(self.body.as_bytes(), secrets);
+        }
+        if let Some(location) = self.redirected_to().filter(|_| self.message.is_none()) {
+            // The clients follow no redirect (the token would go along): say where it led, which is what a
+            // wrong base URL (`http` for `https`, a missing path) shows.
+            self.summary = Some(format!("redirected to {location}, which is not followed: check the base URL"));
         }
         let texts = self.message.iter_mut().chain(self.summary.iter_mut()).chain(self.code.iter_mut());
         let texts = texts.chain(self.request_id.iter_mut());
@@ -850,11 +878,7 @@ impl ApiError {
             _ => {}
         }
         match map.get("errors") {
-            Some(Value::Object(fields)) => {
-                for (field, messages) in fields {
-                    self.field_errors.insert(field.clone(), messages_of(messages));
-                }
-            }
+            Some(Value::Object(fields)) => self.read_field_errors("", fields),
             Some(Value::Array(items)) => {
                 for item in items {
                     match item {
@@ -1086,9 +1110,16 @@ pub(crate) fn json_text(body: &[u8]) -> &[u8] {
     body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body)
 }
 
-/// An answer's body as JSON, when it is JSON (after a byte-order mark, see [`json_text`]).
+/// An answer's body as JSON, when it is JSON (after a byte-order mark, see [`json_text`]). A byte that is
+/// not UTF-8 (a message written in Latin-1 by a misconfigured server or proxy) is read as U+FFFD, so that
+/// the rest of the answer, its code and message, is still read.
 pub(crate) fn answer_json(body: &[u8]) -> Option<Value> {
-    serde_json::from_slice(json_text(body)).ok()
+    let text = json_text(body);
+    match serde_json::from_slice(text) {
+        Ok(value) => Some(value),
+        Err(_) if std::str::from_utf8(text).is_err() => serde_json::from_str(&String::from_utf8_lossy(text)).ok(),
+        Err(_) => None,
+    }
 }
 
 /// The longest excerpt of a body that is not JSON, in characters, and how much of the body it reads.
@@ -1105,8 +1136,9 @@ fn excerpt(body: &[u8], secrets: &[&str]) -> Option<String> {
     let mut cut = window.len() < body.len();
     if cut {
         // The last word may be part of a secret that goes on past the window: cut back to a space or to
-        // JSON's punctuation, which ends a token (a body without spaces keeps what comes before).
-        let ends_token = |c: char| c.is_whitespace() || matches!(c, ',' | ':' | '{' | '}' | '[' | ']');
+        // JSON's or HTML's punctuation, which ends a token (a body without spaces keeps what comes before).
+        let ends_token =
+            |c: char| c.is_whitespace() || matches!(c, ',' | ':' | ';' | '{' | '}' | '[' | ']' | '<' | '>' | '"');
         text.truncate(text.trim_end_matches(|c: char| !ends_token(c)).len());
     }
     crate::secret::redact_all_in(&mut text, secrets);
@@ -1195,6 +1227,60 @@ mod tests {
 
     fn transport(kind: TransportErrorKind) -> Error {
         Error::from(TransportError::new(kind, "failed"))
+    }
+
+    /// A field whose errors are a map of its members' gives them under dotted names, in the message as in
+    /// the field list.
+    #[test]
+    fn nested_field_errors_are_named_by_their_dotted_path() {
+        let e = api(
+            422,
+            r#"{"message": "Invalid", "errors": {"payload": {"customer_name": ["Too long"]}, "to": ["Not E.164"]}}"#,
+        );
+        let error = Error::Api(Box::new(e));
+        assert_eq!(pairs(&error.field_errors()), [("payload.customer_name", "Too long"), ("to", "Not E.164")]);
+        assert!(error.to_string().contains("(fields: payload.customer_name, to)"), "{error}");
+    }
+
+    /// A redirect says where it led (a base URL on `http` where the API is on `https`), with an HTML body or
+    /// none; a JSON message of the answer's own stands.
+    #[test]
+    fn a_redirect_names_its_location() {
+        let mut headers = HeaderMap::new();
+        headers.insert(http::header::LOCATION, "https://app.talkover.ai/api/v1/agents".parse().unwrap());
+        for body in [&b"<html><body>Moved</body></html>"[..], b""] {
+            let error =
+                ApiError::from_parts("list-agents", StatusCode::MOVED_PERMANENTLY, headers.clone(), body.to_vec());
+            assert_eq!(
+                error.summary(),
+                Some("redirected to https://app.talkover.ai/api/v1/agents, which is not followed: check the base URL")
+            );
+        }
+        let json = br#"{"message": "Use the new host"}"#.to_vec();
+        let error = ApiError::from_parts("list-agents", StatusCode::FOUND, headers, json);
+        assert_eq!(error.summary(), Some("Use the new host"));
+    }
+
+    /// A long HTML page without spaces (a proxy's minified error page) still shows its start.
+    #[test]
+    fn a_long_html_page_without_spaces_keeps_an_excerpt() {
+        let page =
+            format!("<html><head><title>502BadGateway</title></head><body>{}</body></html>", "x".repeat(200_000));
+        let error = ApiError::from_parts("get-agent", StatusCode::BAD_GATEWAY, HeaderMap::new(), page.into_bytes());
+        let summary = error.summary().unwrap();
+        assert!(summary.starts_with("<html><head><title>502BadGateway</title>"), "{summary}");
+        assert!(summary.ends_with('…'));
+    }
+
+    /// A server that writes its message in Latin-1 still gives its code and message, the odd byte read as
+    /// U+FFFD.
+    #[test]
+    fn a_json_error_with_a_byte_that_is_not_utf8_keeps_its_code_and_message() {
+        let body = b"{\"success\": false, \"message\": \"Agent introuvable \xe9t\xe9\", \"error\": {\"code\": \"AGENT_NOT_FOUND\"}}";
+        let error = ApiError::from_parts("get-agent", StatusCode::NOT_FOUND, HeaderMap::new(), body.to_vec());
+        assert_eq!(error.code.as_deref(), Some("AGENT_NOT_FOUND"));
+        assert_eq!(error.message.as_deref(), Some("Agent introuvable \u{FFFD}t\u{FFFD}"));
+        assert_eq!(error.kind, ErrorKind::NotFound);
     }
 
     #[test]

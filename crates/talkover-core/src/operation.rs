@@ -230,7 +230,18 @@ fn decode_body_erased(id: &'static str, response: HttpResponse, decode: DecodeTy
     }
     // A 2xx with no body (204) decodes as an empty object, so acknowledgement shapes still work.
     let bytes = crate::error::json_text(&body);
-    let bytes: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) { b"{}" } else { bytes };
+    let empty = bytes.iter().all(u8::is_ascii_whitespace);
+    let bytes: &[u8] = if empty { b"{}" } else { bytes };
+    let refused = |path: String, message: String, parts: http::response::Parts, body: Vec<u8>| {
+        Err(Error::Decode(Box::new(DecodeError::new(id, parts.status, &parts.headers, path, message, body))))
+    };
+    // Every answer of the API is a JSON object. A list of values (a proxy's or another endpoint's answer)
+    // would otherwise fill a struct's fields in order, whatever their names: it is refused here. `[]`
+    // stays the empty answer PHP writes for an empty map.
+    if is_nonempty_list(bytes) {
+        let message = "the answer is a JSON list where the API answers an object".to_owned();
+        return refused(String::new(), message, parts, body);
+    }
     match decode(bytes) {
         Ok(Some(false)) => Err(unsuccessful(id, parts, body)),
         Ok(_) => Ok(()),
@@ -239,15 +250,27 @@ fn decode_body_erased(id: &'static str, response: HttpResponse, decode: DecodeTy
         Err(e) => match crate::reread::decode_again(bytes, &e, decode) {
             Some(Some(false)) => Err(unsuccessful(id, parts, body)),
             Some(_) => Ok(()),
+            None if empty => {
+                // Not the position in the `{}` read in its place, which the answer does not have.
+                let reason = e.to_string();
+                let reason = reason.split(" at line ").next().unwrap_or_default();
+                let message = format!("the answer has no body, where this operation answers with one ({reason})");
+                refused(String::new(), message, parts, body)
+            }
             None => {
                 // The position is turned into a path by a scan of the text: a path-tracking decoder would
                 // compile every response type's `Deserialize` a second time.
                 let path = crate::json_path::of(bytes, &e);
-                let message = e.to_string();
-                Err(Error::Decode(Box::new(DecodeError::new(id, parts.status, &parts.headers, path, message, body))))
+                refused(path, e.to_string(), parts, body)
             }
         },
     }
+}
+
+/// Whether a JSON text is a list with at least one value.
+fn is_nonempty_list(bytes: &[u8]) -> bool {
+    let mut rest = bytes.iter().filter(|b| !b.is_ascii_whitespace());
+    rest.next() == Some(&b'[') && rest.next() != Some(&b']')
 }
 
 fn says_unsuccessful(bytes: &[u8]) -> bool {

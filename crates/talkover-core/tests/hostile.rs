@@ -574,6 +574,39 @@ fn every_recorded_answer_decodes_within_bounds() {
     }
 }
 
+/// A list where the API answers an object (a proxy's answer, another endpoint's) is refused: read as a
+/// struct, its values would fill the fields in order, whatever their names.
+#[test]
+fn a_success_answer_that_is_a_list_is_a_decode_error_for_every_operation() {
+    for fixture in answered() {
+        let (status, body) = fixture.answer.as_ref().unwrap();
+        if !(200..300).contains(status) || body.is_empty() {
+            continue;
+        }
+        let mut listed = b"[".to_vec();
+        listed.extend_from_slice(body);
+        listed.push(b']');
+        for body in [listed, br#" ["call_1", "agent_1", "+15550001111", "initiated"]"#.to_vec()] {
+            let error = fixture.op.decode(response(*status, &[], body)).unwrap_err();
+            assert_eq!(error.kind(), ErrorKind::Decode, "{}: {error}", fixture.op.id);
+            assert!(error.to_string().contains("a JSON list where the API answers an object"), "{error}");
+        }
+    }
+}
+
+/// An empty 2xx where an operation answers with a body says so, not where in the missing text it failed.
+#[test]
+fn an_empty_answer_where_one_is_expected_says_the_body_is_empty() {
+    let get_agent = operations().iter().find(|op| op.id == "get-agent").unwrap();
+    for status in [200, 204] {
+        let error = get_agent.decode(response(status, &[], Vec::new())).unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::Decode);
+        let text = error.to_string();
+        assert!(text.contains("the answer has no body") && text.contains("missing field `data`"), "{text}");
+        assert!(!text.contains("line 1"), "{text}");
+    }
+}
+
 #[test]
 fn deep_nesting_and_huge_values_are_refused_without_overflowing_the_stack() {
     // serde_json stops at 128 levels; far deeper input must end there, not in a stack overflow.
