@@ -18,9 +18,9 @@ optional_fields! {
     pub struct Pagination {
         /// This page's number, from 1.
         pub current_page: u64,
-        /// Items per page.
+        /// Items per page (0 when a block that gives `last_page` leaves it out).
         pub per_page: u64,
-        /// Items in the whole list.
+        /// Items in the whole list (0 when a block that gives `last_page` leaves it out).
         pub total: u64,
     }
     optional {
@@ -42,15 +42,23 @@ impl Pagination {
 }
 
 /// Reads a list answer's page block (`meta` or `pagination`) leniently. A block that is not an object, or
-/// lacks `current_page`, `per_page` or `total`, is no page information (`None`) instead of an answer that
-/// fails whole: the page's items are what the caller asked for. A count sent as a numeric string is read as
+/// lacks `current_page`, or lacks `per_page` or `total` and `last_page` too, is no page information
+/// (`None`) instead of an answer that fails whole: the page's items are what the caller asked for. A block
+/// with `current_page` and `last_page` but without `per_page` or `total` gives 0 for the missing count. A count sent as a numeric string is read as
 /// its number. Unknown keys are skipped, as everywhere.
 pub(crate) fn lenient<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Pagination>, D::Error> {
     let Read::Block([current_page, per_page, total, last_page, from, to]) = Read::deserialize(deserializer)? else {
         return Ok(None);
     };
-    let (Some(current_page), Some(per_page), Some(total)) = (current_page, per_page, total) else {
+    let Some(current_page) = current_page else {
         return Ok(None);
+    };
+    let (per_page, total) = match (per_page, total, last_page) {
+        (Some(per_page), Some(total), _) => (per_page, total),
+        // Without a count but with the last page's number, a block still says whether a page follows: a
+        // paginator that stopped here would end the list early without a word. The missing count is 0.
+        (per_page, total, Some(_)) => (per_page.unwrap_or(0), total.unwrap_or(0)),
+        _ => return Ok(None),
     };
     Ok(Some(Pagination { current_page, per_page, total, last_page, from, to }))
 }
@@ -412,6 +420,13 @@ mod tests {
                 assert_eq!((page.items.as_slice(), &page.pagination), (&[1, 2][..], &None), "{name}: {block}");
             }
         }
+        // A block without a count but with the last page's number still leads to the next page.
+        let partial = read(r#"{"data": [1], "meta": {"current_page": 1, "per_page": 1, "last_page": 3}}"#);
+        let pagination = partial.pagination.as_ref().unwrap();
+        assert_eq!((pagination.per_page, pagination.total, pagination.last_page), (1, 0, Some(3)));
+        assert_eq!(partial.next_page(), Some(2));
+        let unread_total = read(r#"{"data": [1], "meta": {"current_page": 3, "total": 1.2e29, "last_page": 3}}"#);
+        assert_eq!(unread_total.next_page(), None);
         // Counts sent as numeric strings are read; a count that is not a whole number is unknown.
         let strings = read(
             r#"{"data": [1], "pagination": {"current_page": "2", "per_page": "1", "total": " 3 ",
