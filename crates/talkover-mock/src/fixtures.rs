@@ -112,7 +112,16 @@ impl Catalog {
 
     /// The body of the first successful example request of an operation.
     pub(crate) fn documented_request_body(&self, operation: &str) -> Option<&Map<String, Value>> {
-        self.of(operation).iter().filter(|f| f.successful()).find_map(|f| f.params.body.as_ref()?.as_object())
+        self.documented_request_bodies(operation).next()
+    }
+
+    /// The bodies of the successful example requests of an operation, in the catalog's order: for a body
+    /// whose `type` picks its fields (an availability rule), one example of each kind.
+    pub(crate) fn documented_request_bodies<'a>(
+        &'a self,
+        operation: &str,
+    ) -> impl Iterator<Item = &'a Map<String, Value>> + 'a {
+        self.of(operation).iter().filter(|f| f.successful()).filter_map(|f| f.params.body.as_ref()?.as_object())
     }
 
     /// The query of the operation's first successful example, as the query string carries it: each

@@ -449,3 +449,133 @@ fn a_calendar_keeps_an_owner_until_ownership_is_handed_over() {
     let (status, _) = send(&server, "DELETE", &bob, "");
     assert_eq!(status, 422);
 }
+
+/// The status and the fields a 422 names, of `body` sent with `method` to `path`.
+fn refused(server: &Server, method: &str, path: &str, body: &str) -> (u16, Vec<String>) {
+    let (status, answer) = send(server, method, path, body);
+    (status, error_fields(&answer))
+}
+
+fn named(fields: &[&str]) -> (u16, Vec<String>) {
+    (422, fields.iter().map(|f| (*f).to_owned()).collect())
+}
+
+#[test]
+fn a_calendar_takes_an_owner_id_as_text_metadata_as_an_object_and_no_empty_time_zone() {
+    let server = Server::start_blocking().unwrap();
+    // owner_id is a required string: not a number, not empty.
+    let (status, body) = send(&server, "POST", "/calendars", r#"{"name":"x","owner_id":123}"#);
+    assert_eq!((status, error_fields(&body)), named(&["owner_id"]), "{body}");
+    assert_eq!(body["errors"]["owner_id"][0], "The owner id must be a string.", "{body}");
+    let (status, body) = send(&server, "POST", "/calendars", r#"{"name":"x","owner_id":"  "}"#);
+    assert_eq!((status, error_fields(&body)), named(&["owner_id"]), "{body}");
+    assert_eq!(body["errors"]["owner_id"][0], "The owner id field is required.", "{body}");
+    // metadata is an object.
+    for metadata in [r#""str""#, "5", "[1,2]", "true"] {
+        let create = format!(r#"{{"name":"x","owner_id":"user-1","metadata":{metadata}}}"#);
+        let (status, body) = send(&server, "POST", "/calendars", &create);
+        assert_eq!((status, error_fields(&body)), named(&["metadata"]), "{metadata}: {body}");
+    }
+    // An empty time zone names no zone.
+    assert_eq!(
+        refused(&server, "POST", "/calendars", r#"{"name":"x","owner_id":"user-1","timezone":""}"#),
+        named(&["timezone"])
+    );
+    // Everything at fault is named at once.
+    let all = r#"{"name":"x","owner_id":7,"metadata":"m","timezone":""}"#;
+    assert_eq!(refused(&server, "POST", "/calendars", all), named(&["metadata", "owner_id", "timezone"]));
+    let (_, listed) = send(&server, "GET", "/calendars", "");
+    assert!(listed["data"].as_array().unwrap().iter().all(|c| c["name"] != "x"), "nothing refused was kept: {listed}");
+
+    // What the page describes is taken, and an update is held to the same types.
+    let good = r#"{"name":"x","owner_id":"user-1","metadata":{"team":"support"},"timezone":"UTC"}"#;
+    let (status, created) = send(&server, "POST", "/calendars", good);
+    assert_eq!((status, &created["data"]["metadata"]), (200, &json!({"team": "support"})), "{created}");
+    let calendar = format!("/calendars/{}", created["data"]["id"].as_str().unwrap());
+    assert_eq!(refused(&server, "PUT", &calendar, r#"{"timezone":""}"#), named(&["timezone"]));
+    assert_eq!(refused(&server, "PUT", &calendar, r#"{"metadata":[1,2]}"#), named(&["metadata"]));
+    let rules = format!("{calendar}/availability-rules");
+    let rule = r#"{"type":"recurring","days_of_week":[1],"start_time":"09:00","end_time":"17:00","timezone":""}"#;
+    assert_eq!(refused(&server, "POST", &rules, rule), named(&["timezone"]));
+    let (_, got) = send(&server, "GET", &calendar, "");
+    assert_eq!((&got["data"]["timezone"], &got["data"]["metadata"]), (&json!("UTC"), &json!({"team": "support"})));
+    // A zone that is no zone is refused as before.
+    assert_eq!(refused(&server, "PUT", &calendar, r#"{"timezone":"Mars/Olympus"}"#), named(&["timezone"]));
+}
+
+#[test]
+fn an_update_cannot_blank_a_field_create_requires() {
+    let server = Server::start_blocking().unwrap();
+    let calendar = raw_calendar(&server, "user-uuid-1");
+    let events = format!("/calendars/{calendar}/events");
+    let (_, created) = send(
+        &server,
+        "POST",
+        &events,
+        r#"{"title":"Handover","start_at":"2030-03-04T09:00:00Z","end_at":"2030-03-04T10:00:00Z"}"#,
+    );
+    let event = format!("{events}/{}", created["data"]["id"].as_str().unwrap());
+    for blank in [r#"{"title":""}"#, r#"{"title":"   "}"#] {
+        let (status, body) = send(&server, "PUT", &event, blank);
+        assert_eq!((status, error_fields(&body)), named(&["title"]), "{blank}: {body}");
+        assert_eq!(body["errors"]["title"], json!(["The title field is required."]), "{body}");
+    }
+    let (_, got) = send(&server, "GET", &event, "");
+    assert_eq!(got["data"]["title"], "Handover", "{got}");
+    // A calendar's name likewise, said as create says it.
+    let (status, body) = send(&server, "PUT", &format!("/calendars/{calendar}"), r#"{"name":""}"#);
+    assert_eq!((status, error_fields(&body)), named(&["name"]), "{body}");
+    assert_eq!(body["errors"]["name"], json!(["The name field is required."]), "{body}");
+    // Optional fields may still be emptied, and a given title changes.
+    let (status, body) = send(&server, "PUT", &event, r#"{"title":"Renamed","description":""}"#);
+    assert_eq!((status, &body["data"]["title"]), (200, &json!("Renamed")), "{body}");
+}
+
+#[test]
+fn a_rule_missing_fields_names_them_all_and_an_unknown_type_names_only_type() {
+    let server = Server::start_blocking().unwrap();
+    let rules = "/calendars/calendar-uuid-1/availability-rules";
+    let (status, body) = send(&server, "POST", rules, r#"{"type":"recurring"}"#);
+    assert_eq!((status, error_fields(&body)), named(&["days_of_week", "end_time", "start_time"]), "{body}");
+    assert_eq!(body["errors"]["start_time"], json!(["The start time field is required."]), "{body}");
+    assert_eq!(refused(&server, "POST", rules, r#"{"type":"exception"}"#), named(&["available", "date"]));
+    assert_eq!(
+        refused(&server, "POST", rules, r#"{"type":"recurring","days_of_week":[1],"start_time":"9"}"#),
+        named(&["end_time", "start_time"])
+    );
+    // The type picks the fields: one the page does not list, or none, is refused alone.
+    let (status, body) = send(&server, "POST", rules, r#"{"type":"weekly"}"#);
+    assert_eq!((status, error_fields(&body)), named(&["type"]), "{body}");
+    assert_eq!(body["errors"]["type"], json!(["The selected type is invalid."]), "{body}");
+    let (status, body) = send(&server, "POST", rules, r#"{"days_of_week":[1]}"#);
+    assert_eq!((status, error_fields(&body)), named(&["type"]), "{body}");
+    assert_eq!(body["errors"]["type"], json!(["The type field is required."]), "{body}");
+    assert_eq!(refused(&server, "POST", rules, r#"{"type":5}"#), named(&["type"]));
+}
+
+#[test]
+fn attendees_of_a_new_or_changed_event_need_a_valid_email_address() {
+    let server = Server::start_blocking().unwrap();
+    let events = "/calendars/calendar-uuid-1/events";
+    let event = |attendees: &str| {
+        let times = r#""start_at":"2030-03-04T09:00:00Z","end_at":"2030-03-04T10:00:00Z""#;
+        format!(r#"{{"title":"Demo",{times},"attendees":{attendees}}}"#)
+    };
+    let bad = r#"[{"name":"Jane","email":"jane@example.com"},{"name":"Max","email":"not-an-email"}]"#;
+    let (status, body) = send(&server, "POST", events, &event(bad));
+    assert_eq!((status, error_fields(&body)), named(&["attendees.1.email"]), "{body}");
+    assert_eq!(body["errors"]["attendees.1.email"], json!(["The attendees.1.email must be a valid email address."]));
+    let blank = r#"[{"name":"","email":""}]"#;
+    assert_eq!(refused(&server, "POST", events, &event(blank)), named(&["attendees.0.email", "attendees.0.name"]));
+
+    let (status, created) = send(&server, "POST", events, &event(r#"[{"name":"Jane","email":"jane@example.com"}]"#));
+    assert_eq!(status, 200, "{created}");
+    let path = format!("{events}/{}", created["data"]["id"].as_str().unwrap());
+    let update = r#"{"attendees":[{"name":"Max","email":"max.example.com"}]}"#;
+    assert_eq!(refused(&server, "PUT", &path, update), named(&["attendees.0.email"]));
+    let (_, got) = send(&server, "GET", &path, "");
+    assert_eq!(got["data"]["attendees"][0]["email"], "jane@example.com", "{got}");
+    // add-event-attendee says it as before, once.
+    let (status, body) = send(&server, "POST", &format!("{path}/attendees"), r#"{"name":"Max","email":""}"#);
+    assert_eq!((status, &body["errors"]["email"]), (422, &json!(["The email field is required."])), "{body}");
+}

@@ -94,3 +94,41 @@ fn an_unknown_trigger_status_is_one_of_the_configurations_errors() {
     assert!(errors.iter().all(serde_json::Value::is_string), "{body}");
     assert_eq!(errors[0], "Trigger status sometimes is not a valid callback trigger", "{body}");
 }
+
+#[test]
+fn only_published_outbound_agents_can_be_callback_sources() {
+    let (server, client) = common::start_blocking();
+    let inbound = client.agents().create(agent_in("Returns desk", Direction::Inbound)).unwrap();
+    let draft = client.agents().create(agent("Renewals caller")).unwrap();
+    let callbacks = client.callback_agents();
+    let refusal = |error: &talkover::Error| {
+        let api = api(error);
+        (api.status.as_u16(), api.field_errors.iter().map(|(f, m)| (f.clone(), m.clone())).collect::<Vec<_>>())
+    };
+
+    // The inbound agent itself (a draft) is not outbound; a draft outbound agent is not published.
+    let itself = callbacks.set(&inbound.id, [inbound.id.clone()]).unwrap_err();
+    let not_outbound = format!("Source agent {} is not outbound.", inbound.id.as_str());
+    assert_eq!(refusal(&itself), (422, vec![("source_agent_ids.0".to_owned(), vec![not_outbound.clone()])]));
+    let unpublished = callbacks.set(&inbound.id, ["agent-uuid-2".into(), draft.id.clone()]).unwrap_err();
+    let not_published = format!("Source agent {} is not published.", draft.id.as_str());
+    assert_eq!(refusal(&unpublished), (422, vec![("source_agent_ids.1".to_owned(), vec![not_published])]));
+    // The same on update, over plain HTTP too.
+    let update = json!({ "source_agent_ids": [inbound.id.as_str()] }).to_string();
+    let (status, body) = send(&server, "PUT", &format!("/agents/{}/callback", inbound.id.as_str()), &update);
+    assert_eq!((status, error_fields(&body)), (422, vec!["source_agent_ids.0".to_owned()]), "{body}");
+    assert_eq!(body["errors"]["source_agent_ids.0"][0], not_outbound.as_str(), "{body}");
+    // Nothing refused took the role.
+    assert!(callbacks.list().unwrap().items.iter().all(|a| a.id != inbound.id));
+
+    // Published, the outbound agent is a source check-constraints and set both accept.
+    client.agents().update_voice(&draft.id, voice()).unwrap();
+    client.execute(PublishAgent::new(&draft.id)).unwrap();
+    let role = callbacks.set(&inbound.id, [draft.id.clone()]).unwrap();
+    assert_eq!(role.callback_config.map(|c| c.source_agent_ids), Some(vec![draft.id.clone()]));
+    let replaced = callbacks.update_sources(&inbound.id, ["agent-uuid-2", "agent-uuid-3"]).unwrap();
+    assert_eq!(replaced.callback_config.map(|c| c.source_agent_ids.len()), Some(2));
+    // A new callback agent has had no callback: its counts are there, at zero, as the page shows them.
+    let stats = callbacks.get(&inbound.id).unwrap().stats.unwrap();
+    assert_eq!((stats.total_callbacks_received, stats.callbacks_answered), (Some(0), Some(0)));
+}

@@ -5,7 +5,9 @@ mod common;
 
 use common::raw::{error_fields, send};
 use common::{api, assert_api};
+use serde_json::json;
 use talkover::sip_trunks::{NewSipTrunk, NewSipTrunkDid, SipTransport, SipTrunkHealthStatus, SipTrunkUpdate};
+use talkover::webhooks::{AgentWebhookEvent, NewAgentWebhook};
 use talkover::ErrorKind;
 use talkover_mock::Server;
 
@@ -96,4 +98,97 @@ fn invalid_trunks_and_numbers_answer_422() {
     assert_eq!((status, error_fields(&body)), (422, vec!["number".to_owned()]), "{body}");
     let (status, _) = send(&server, "GET", "/sip-trunks", "");
     assert_eq!(status, 200);
+}
+
+#[test]
+fn a_trunk_whose_domain_is_no_host_or_never_resolves_fails_verification() {
+    let (server, client) = common::start_blocking();
+    let trunks = client.sip_trunks();
+    for domain in ["sip.bad.invalid", "not a host!!"] {
+        let created = trunks.create(NewSipTrunk::new("Broken", "carrier-z", domain, "user_1", "pw-12345")).unwrap();
+        // The page's "Verification Failed" answer: a 200 saying success false, the outcome and its reason.
+        let (status, body) = send(&server, "POST", &format!("/sip-trunks/{}/verify", created.id.as_str()), "");
+        assert_eq!(status, 200, "{body}");
+        let keys = |value: &serde_json::Value| {
+            let mut keys: Vec<String> = value.as_object().unwrap().keys().cloned().collect();
+            keys.sort();
+            keys
+        };
+        assert_eq!(keys(&body), ["data", "success"], "{body}");
+        assert_eq!(body["success"], false, "{body}");
+        assert_eq!(keys(&body["data"]), ["error", "health_status", "is_verified"], "{body}");
+        let data = &body["data"];
+        assert_eq!((&data["is_verified"], &data["health_status"]), (&json!(false), &json!("unhealthy")), "{body}");
+        assert!(data["error"].as_str().is_some_and(|e| !e.is_empty()), "{body}");
+        // The SDK reports it as unsuccessful; the trunk keeps the outcome.
+        let failed = trunks.verify(&created.id).unwrap_err();
+        assert_eq!((api(&failed).status.as_u16(), api(&failed).kind), (200, ErrorKind::Unsuccessful));
+        let got = trunks.get(&created.id).unwrap();
+        assert!(!got.is_verified && !got.is_active, "{got:?}");
+        assert_eq!(got.health_status, Some(SipTrunkHealthStatus::Unhealthy));
+        assert!(!trunks.health(&created.id).unwrap().is_healthy);
+    }
+    // A real host name passes; the recorded trunk's too.
+    let fixed = trunks.create(trunk("Fixed")).unwrap();
+    assert!(trunks.verify(&fixed.id).unwrap().is_verified);
+    assert!(trunks.verify("trunk-uuid-1").unwrap().is_verified);
+}
+
+#[test]
+fn a_trunk_is_active_only_once_verified() {
+    let (server, client) = common::start_blocking();
+    let trunks = client.sip_trunks();
+    // The recorded trunks keep the rule.
+    for seeded in trunks.list().unwrap().items {
+        assert!(!seeded.is_active || seeded.is_verified, "{seeded:?}");
+    }
+    let refused = trunks.create(trunk("Eager").is_active(true)).unwrap_err();
+    assert_eq!(api(&refused).status.as_u16(), 422, "{refused}");
+    assert_eq!(api(&refused).field_errors.keys().collect::<Vec<_>>(), ["is_active"]);
+    let before = trunks.list().unwrap().items.len();
+    let created = trunks.create(trunk("Patient").is_active(false)).unwrap();
+    assert_eq!(trunks.list().unwrap().items.len(), before + 1, "the refused trunk was not kept");
+
+    let path = format!("/sip-trunks/{}", created.id.as_str());
+    let (status, body) = send(&server, "PUT", &path, r#"{"is_active":true}"#);
+    assert_eq!((status, error_fields(&body)), (422, vec!["is_active".to_owned()]), "{body}");
+    assert!(!trunks.get(&created.id).unwrap().is_active);
+
+    trunks.verify(&created.id).unwrap();
+    let active = trunks.update(&created.id, SipTrunkUpdate::new().is_active(true)).unwrap();
+    assert!(active.is_active && active.is_verified);
+    // New credentials with activation in one update: the trunk would be unverified, so refused.
+    let both = trunks.update(&created.id, SipTrunkUpdate::new().domain("sip.new.example").is_active(true));
+    assert_eq!(api(&both.unwrap_err()).field_errors.keys().collect::<Vec<_>>(), ["is_active"]);
+    assert_eq!(trunks.get(&created.id).unwrap().domain.as_deref(), Some("sip.carrier-y.example"));
+    // New credentials alone take the verification and the activation away.
+    let moved = trunks.update(&created.id, SipTrunkUpdate::new().domain("sip.new.example")).unwrap();
+    assert!(!moved.is_verified && !moved.is_active, "{moved:?}");
+    // A failed verification too.
+    trunks.verify(&created.id).unwrap();
+    trunks.update(&created.id, SipTrunkUpdate::new().is_active(true)).unwrap();
+    trunks.update(&created.id, SipTrunkUpdate::new().domain("sip.gone.invalid")).unwrap();
+    assert!(trunks.verify(&created.id).is_err());
+    let got = trunks.get(&created.id).unwrap();
+    assert!(!got.is_active && !got.is_verified, "{got:?}");
+}
+
+/// An update cannot blank what create requires, on a trunk as on a webhook: the SDK refuses
+/// a blank value before sending, so these go as plain HTTP.
+#[test]
+fn an_update_cannot_blank_what_create_requires() {
+    let (server, client) = common::start_blocking();
+    let created = client.sip_trunks().create(trunk("Kept")).unwrap();
+    let path = format!("/sip-trunks/{}", created.id.as_str());
+    let (status, body) = send(&server, "PUT", &path, r#"{"domain":"  ","name":"Renamed"}"#);
+    assert_eq!((status, error_fields(&body)), (422, vec!["domain".to_owned()]), "{body}");
+    let kept = client.sip_trunks().get(&created.id).unwrap();
+    assert_eq!((kept.name.as_str(), kept.domain.as_deref()), ("Kept", Some("sip.carrier-y.example")));
+
+    let agent = client.agents().list().send().unwrap().items.remove(0);
+    let new = NewAgentWebhook::new("Ends", "https://example.com/hook", [AgentWebhookEvent::PhoneCallEnded]);
+    let hook = client.agents().webhooks(&agent.id).create(new).unwrap();
+    let path = format!("/agents/{}/webhooks/{}", agent.id.as_str(), hook.id.as_str());
+    let (status, body) = send(&server, "PUT", &path, r#"{"name":" ","webhook_url":""}"#);
+    assert_eq!((status, error_fields(&body)), (422, vec!["name".to_owned(), "webhook_url".to_owned()]), "{body}");
 }

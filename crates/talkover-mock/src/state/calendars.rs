@@ -1,6 +1,13 @@
 //! Calendars with their members, events (and the events' attendees and meeting links), availability rules
 //! and provider connections.
 //!
+//! A body is held to the types the pages give where the core's are looser: `owner_id` is text (the core's
+//! ids read numbers too, for answers), `metadata` an object, a time zone not empty; an update, whose page
+//! gives create's fields "all optional", cannot blank a field create requires (a calendar's `name`, an
+//! event's `title`); each attendee of an event needs a name and a valid email address, as
+//! add-event-attendee asks; and an availability rule without a `type` the page lists is refused on `type`
+//! alone, as its type picks the fields it needs.
+//!
 //! Creating a calendar makes its owner a member with the `owner` role; adding a user who is already a
 //! member gives them the new role. A calendar keeps an owner: its last `owner` member can be neither
 //! removed nor given another role (remove-calendar-member: ownership is transferred first, by making
@@ -41,7 +48,7 @@ use super::{
     coded, documented, has_id, is_url, now, position_by_id, remove_by_id, timestamp, Answer, HasId, Request, State,
 };
 use crate::fixtures::Catalog;
-use crate::reply::{from_json, merge, to_json, Invalid, Reply};
+use crate::reply::{from_json, merge, to_json, words, Invalid, Reply};
 
 /// The slot length of a free-slot query that does not give one, in minutes (the reference's default).
 const DEFAULT_SLOT_MINUTES: u32 = 30;
@@ -258,6 +265,61 @@ fn in_range(event: &CalendarEvent, from: Option<&DateTime>, to: Option<&DateTime
     from.is_none_or(|f| event.start_at.cmp_instant(f).is_ge()) && to.is_none_or(|t| event.end_at.cmp_instant(t).is_le())
 }
 
+// --- what the types let through and the pages do not -----------------------------------------------
+
+/// Refuses a `metadata` the caller gave that is not a JSON object (the pages type it `object`; the core
+/// keeps any JSON there). `null` reads as not given.
+fn check_metadata(req: &Request<'_>, invalid: &mut Invalid) {
+    let given = req.body.and_then(|body| body.get("metadata"));
+    if given.is_some_and(|metadata| !metadata.is_object() && !metadata.is_null()) {
+        invalid.add("metadata", "The metadata must be an object.");
+    }
+}
+
+/// Whether a text is an email address, as add-event-attendee's 422 asks ("must be a valid email address").
+fn is_email(text: &str) -> bool {
+    text.contains('@')
+}
+
+/// Refuses an attendee with no name or no valid email address, its fields named below `prefix`
+/// (`attendees.0.`, or nothing for add-event-attendee's own body); a field refused already is not
+/// refused again.
+fn check_attendee(invalid: &mut Invalid, prefix: &str, attendee: &NewEventAttendee) {
+    let (name, email) = (format!("{prefix}name"), format!("{prefix}email"));
+    if attendee.name.trim().is_empty() && !invalid.has(&name) {
+        invalid.required(&name);
+    }
+    if invalid.has(&email) {
+        return;
+    }
+    if attendee.email.trim().is_empty() {
+        invalid.required(&email);
+    } else if !is_email(&attendee.email) {
+        invalid.add(&email, format!("The {} must be a valid email address.", words(&email)));
+    }
+}
+
+/// [`check_attendee`] for each attendee of an event's body (`attendees.0.email`, …).
+fn check_attendees(invalid: &mut Invalid, attendees: Option<&Vec<NewEventAttendee>>) {
+    for (i, attendee) in attendees.into_iter().flatten().enumerate() {
+        check_attendee(invalid, &format!("attendees.{i}."), attendee);
+    }
+}
+
+/// The refusal of an availability rule whose `type` is missing or not one the page lists (`recurring`,
+/// `exception`): the type picks the fields the rule needs, so with no known type the answer names
+/// `type` alone, rather than the fields of a kind the caller did not ask for.
+fn unknown_rule_type(req: &Request<'_>) -> Option<Reply> {
+    let given = req.body.and_then(|body| body.get("type")).filter(|t| !t.is_null());
+    let mut invalid = Invalid::default();
+    match given.map(|t| t.as_str().map(str::trim)) {
+        None | Some(Some("")) => invalid.required("type"),
+        Some(Some(kind)) if AvailabilityRuleType::VALUES.contains(&kind) => return None,
+        Some(_) => invalid.selected("type"),
+    }
+    invalid.check().err()
+}
+
 // --- the handlers ----------------------------------------------------------------------------------
 
 impl State {
@@ -303,6 +365,7 @@ impl State {
     pub(super) fn create_calendar(&mut self, req: &Request<'_>) -> Answer {
         let (create, mut invalid) = req.decode::<CreateCalendar>()?;
         invalid.zone("timezone", create.body.timezone.as_deref());
+        check_metadata(req, &mut invalid);
         invalid.check()?;
         let owner = NewCalendarMember::new(create.body.owner_id.clone(), CalendarRole::Owner);
         let calendar = new_calendar(self.new_id(), &create.body)?;
@@ -320,7 +383,9 @@ impl State {
     pub(super) fn update_calendar(&mut self, req: &Request<'_>) -> Answer {
         let c = self.calendar_index(req)?;
         let (update, mut invalid) = req.decode::<UpdateCalendar>()?;
+        req.refuse_blanks_create_requires(CreateCalendar::ID, &mut invalid)?;
         invalid.zone("timezone", update.body.timezone.as_deref());
+        check_metadata(req, &mut invalid);
         invalid.check()?;
         let calendar = &mut self.calendars.calendars[c].calendar;
         apply_calendar(calendar, &update.body)?;
@@ -405,7 +470,9 @@ impl State {
 
     pub(super) fn create_calendar_event(&mut self, req: &Request<'_>) -> Answer {
         let c = self.calendar_index(req)?;
-        let create = req.valid::<CreateCalendarEvent>()?;
+        let (create, mut invalid) = req.decode::<CreateCalendarEvent>()?;
+        check_attendees(&mut invalid, create.body.attendees.as_ref());
+        invalid.check()?;
         let calendar = self.calendars.calendars[c].calendar.id.clone();
         let event = new_event(self, calendar, create.body)?;
         self.add_child(c, event)
@@ -418,7 +485,10 @@ impl State {
 
     pub(super) fn update_calendar_event(&mut self, req: &Request<'_>) -> Answer {
         let (c, e) = self.child_index::<CalendarEvent>(req)?;
-        let update = req.valid::<UpdateCalendarEvent>()?;
+        let (update, mut invalid) = req.decode::<UpdateCalendarEvent>()?;
+        req.refuse_blanks_create_requires(CreateCalendarEvent::ID, &mut invalid)?;
+        check_attendees(&mut invalid, update.body.attendees.as_ref());
+        invalid.check()?;
         let mut event = self.calendars.calendars[c].events[e].clone();
         let mut ids = Vec::new();
         for _ in 0..update.body.attendees.as_ref().map_or(0, Vec::len) {
@@ -463,9 +533,7 @@ impl State {
     pub(super) fn add_event_attendee(&mut self, req: &Request<'_>) -> Answer {
         let (c, e) = self.child_index::<CalendarEvent>(req)?;
         let (add, mut invalid) = req.decode::<AddEventAttendee>()?;
-        if !add.body.email.contains('@') {
-            invalid.add("email", "The email must be a valid email address.");
-        }
+        check_attendee(&mut invalid, "", &add.body);
         invalid.check()?;
         let attendee = new_attendee(self.new_id(), add.body);
         self.calendars.calendars[c].events[e].attendees.get_or_insert_with(Vec::new).push(attendee.clone());
@@ -489,6 +557,9 @@ impl State {
 
     pub(super) fn create_availability_rule(&mut self, req: &Request<'_>) -> Answer {
         let c = self.calendar_index(req)?;
+        if let Some(refusal) = unknown_rule_type(req) {
+            return Err(refusal);
+        }
         let (create, mut invalid) = req.decode::<CreateAvailabilityRule>()?;
         if let NewAvailabilityRule::Recurring(recurring) = &create.body {
             invalid.zone("timezone", recurring.timezone.as_deref());

@@ -2,9 +2,11 @@
 //!
 //! The agents are the emulator's own agents, plus those the recorded callback examples name (so that the
 //! recorded ids exist). Only an inbound agent can take the role (422 `INVALID_AGENT_DIRECTION`); its
-//! sources must be agents. Setting or updating the sources sets the role and the whole list; removing the
-//! role from an agent without it answers the documented 404. The callback statistics answer from the
-//! recordings, as the emulator routes no callbacks.
+//! sources must be published outbound agents, as list-callback-source-agents offers them and
+//! check-callback-constraints holds them (a 422 naming each source refused, `source_agent_ids.N`, as the
+//! pages document no answer of their own for it). Setting or updating the sources sets the role and the
+//! whole list; removing the role from an agent without it answers the documented 404. The callback
+//! statistics answer from the recordings, as the emulator routes no callbacks.
 
 use talkover_core::agents::{AgentStatus, Direction};
 use talkover_core::callbacks::{
@@ -65,6 +67,24 @@ impl Callbacks {
     }
 }
 
+/// Why an agent cannot be a callback source.
+enum SourceProblem {
+    Missing,
+    NotOutbound,
+    NotPublished,
+}
+
+impl SourceProblem {
+    /// What check-callback-constraints says of it.
+    fn message(&self, source: &str) -> String {
+        match self {
+            Self::Missing => format!("Source agent {source} does not exist"),
+            Self::NotOutbound => format!("Source agent {source} is not outbound"),
+            Self::NotPublished => format!("Source agent {source} is not published"),
+        }
+    }
+}
+
 /// The sources a set or update asks for.
 fn source_ids(body: CallbackSources) -> Vec<String> {
     body.source_agent_ids.iter().map(|id| id.as_str().to_owned()).collect()
@@ -89,6 +109,17 @@ impl State {
             return Some(summary);
         }
         self.callbacks.recorded_agents.iter().find(|a| a.id.as_str() == id).cloned()
+    }
+
+    /// Why agent `source` cannot be a callback source, if it cannot: only published outbound agents can
+    /// (list-callback-source-agents).
+    fn source_problem(&self, source: &str) -> Option<SourceProblem> {
+        match self.callback_candidate(source) {
+            None => Some(SourceProblem::Missing),
+            Some(s) if s.direction != Some(Direction::Outbound) => Some(SourceProblem::NotOutbound),
+            Some(s) if s.current_status != Some(AgentStatus::Published) => Some(SourceProblem::NotPublished),
+            Some(_) => None,
+        }
     }
 
     fn callback_agent(&self, role: &Role) -> Result<CallbackAgent, Reply> {
@@ -122,10 +153,21 @@ impl State {
                 "Agent must have direction=inbound to serve as a callback",
             ));
         }
+        // The sources that exist must be ones check-callback-constraints accepts: each refused is named.
+        let mut invalid = Invalid::default();
+        for (i, source) in sources.iter().enumerate() {
+            if let Some(problem) = self.source_problem(source) {
+                invalid.add(&format!("source_agent_ids.{i}"), format!("{}.", problem.message(source)));
+            }
+        }
+        invalid.check()?;
         let position = match self.callbacks.roles.iter().position(|r| r.agent_id == id) {
             Some(position) => position,
             None => {
-                let role = Role { agent_id: id.to_owned(), sources: Vec::new(), stats: CallbackAgentStats::default() };
+                // No callback routed yet: the page's two counts, at zero (the emulator routes none).
+                let mut stats = CallbackAgentStats::default();
+                (stats.total_callbacks_received, stats.callbacks_answered) = (Some(0), Some(0));
+                let role = Role { agent_id: id.to_owned(), sources: Vec::new(), stats };
                 self.callbacks.roles.push(role);
                 self.callbacks.roles.len() - 1
             }
@@ -190,18 +232,8 @@ impl State {
             if sources.is_empty() {
                 problems.push("A callback agent needs at least one source agent".to_owned());
             }
-            for source in &sources {
-                match self.callback_candidate(source) {
-                    None => problems.push(format!("Source agent {source} does not exist")),
-                    Some(s) if s.direction != Some(Direction::Outbound) => {
-                        problems.push(format!("Source agent {source} is not outbound"))
-                    }
-                    Some(s) if s.current_status != Some(AgentStatus::Published) => {
-                        problems.push(format!("Source agent {source} is not published"))
-                    }
-                    Some(_) => {}
-                }
-            }
+            let refused = sources.iter().filter_map(|s| Some(self.source_problem(s)?.message(s)));
+            problems.extend(refused);
         }
         let answer = validation_answer(problems, "Configuration is valid", Some("Configuration has errors"));
         Ok(Reply::typed(200, &ConstraintCheckAnswer(answer)))

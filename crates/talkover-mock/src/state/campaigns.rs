@@ -13,6 +13,7 @@ use talkover_core::campaigns::{
     Campaign, CampaignChanges, CampaignRequired, CampaignStats, CampaignStatus, CampaignStatusChange, CampaignSummary,
     CreateCampaign, ListCampaigns, UpdateCampaign, UpdateCampaignStatus,
 };
+use talkover_core::Operation;
 
 use talkover_core::time::DateTime;
 use talkover_core::webhooks::CampaignWebhookEvent;
@@ -110,6 +111,7 @@ impl State {
     pub(super) fn update_campaign(&mut self, req: &Request<'_>) -> Answer {
         let index = self.campaign_index(req)?;
         let (update, mut invalid) = req.decode::<UpdateCampaign>()?;
+        req.refuse_blanks_create_requires(CreateCampaign::ID, &mut invalid)?;
         let changes = update.body;
         invalid.zone("timezone", changes.timezone.as_deref());
         if changes.agent_id.as_ref().is_some_and(|a| !self.has_agent(a.as_str())) {

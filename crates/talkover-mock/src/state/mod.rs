@@ -70,6 +70,9 @@ use talkover_core::Error;
 type Answer = Result<Reply, Reply>;
 type Handler = fn(&mut State, &Request<'_>) -> Answer;
 
+/// What the core's id types read, in the words of [`OperationInfo::body_fields`].
+const ID_READS: &str = "identifier (a string or an integer)";
+
 /// The operations the emulator answers from its state, by the ids their types declare, with their
 /// handlers; every other operation is replayed from the fixtures.
 const HANDLERS: &[(&str, Handler)] = &[
@@ -299,7 +302,8 @@ impl Request<'_> {
     ///
     /// A body that does not decode is answered at once with every field at fault, as the API does: the
     /// fields it lacks and the fields whose values do not fit their types. To find the next one after the
-    /// first, the documented example's value stands in for each (a misfit's top-level field). Once the body
+    /// first, the documented example's value stands in for each (a misfit's top-level field; for a field the
+    /// first example lacks, another example's, as of a body whose `type` picks its fields). Once the body
     /// decodes, the operation is handed back with those refusals and what the core's checks refuse of the
     /// caller's other values, so that the handler's own checks add theirs and its `check` answers them all;
     /// checks of a stand-in value add nothing.
@@ -318,6 +322,13 @@ impl Request<'_> {
 
     /// The required text fields of the body the caller gave empty or as white space only.
     fn blank_required_texts(&self) -> Vec<&'static str> {
+        self.blank_texts_required_by(self.operation)
+    }
+
+    /// The fields of the body the caller gave empty or as white space only that `operation` requires as
+    /// text (an id among them): this operation's own, or, for an update whose page gives the fields of
+    /// its create "all optional", the create's (a field given must not be blank).
+    fn blank_texts_required_by(&self, operation: &OperationInfo) -> Vec<&'static str> {
         let Some(Value::Object(given)) = self.body else { return Vec::new() };
         let blank = |value: &Value| value.as_str().is_some_and(|text| text.trim().is_empty());
         // Most bodies have no blank text: the operation's fields are only looked up for one that does.
@@ -325,9 +336,40 @@ impl Request<'_> {
             return Vec::new();
         }
         let blank = |name: &str| given.get(name).is_some_and(blank);
-        let fields = self.operation.body_fields();
-        let text = |reads: &str| reads == "text" || reads == "secret string";
+        let fields = operation.body_fields();
+        let text = |reads: &str| reads == "text" || reads == "secret string" || reads == ID_READS;
         fields.into_iter().filter(|f| f.required && text(&f.reads) && blank(f.name)).map(|f| f.name).collect()
+    }
+
+    /// Refuses, in an update, a field given empty (or as white space) that `create` requires: the update
+    /// pages give create's fields "all optional", so one that is given must be one create would take ("The
+    /// title field is required.", as create says), in place of what else was said of it (a length).
+    pub(super) fn refuse_blanks_create_requires(
+        &self,
+        create: &'static str,
+        invalid: &mut Invalid,
+    ) -> Result<(), Reply> {
+        let create: &OperationInfo = talkover_core::registry::operation(create)
+            .ok_or_else(|| Reply::bug::<OperationInfo>(&format!("{create} is not in the registry")))?;
+        for name in self.blank_texts_required_by(create) {
+            invalid.forgive(name);
+            invalid.required(name);
+        }
+        Ok(())
+    }
+
+    /// The id fields of the body the caller gave as numbers. The core reads an id written as a number
+    /// (answers do), but every page types the ids a request sends as strings. (Any other value that is
+    /// not text does not decode, and is refused as such.)
+    fn ids_not_text(&self) -> Vec<&'static str> {
+        let Some(Value::Object(given)) = self.body else { return Vec::new() };
+        if !given.values().any(Value::is_number) {
+            return Vec::new();
+        }
+        let misfit = |name: &str| given.get(name).is_some_and(Value::is_number);
+        let fields = self.operation.body_fields();
+        let id = |reads: &str| reads.trim_start_matches("null or ") == ID_READS;
+        fields.into_iter().filter(|f| id(&f.reads) && misfit(f.name)).map(|f| f.name).collect()
     }
 
     /// [`Request::decode`] without the operation's type: the decoded request and what was refused.
@@ -343,7 +385,10 @@ impl Request<'_> {
         let mut refused = Invalid::default();
         // Whole numbers their types cannot hold, with the bound nearest each: judged once the rest decodes.
         let mut beyond_bounds: Vec<(String, i128, bool)> = Vec::new();
-        let looks = body.len() + example.map_or(0, Map::len) + query.len() + example_query.len();
+        // The other examples give the fields the first lacks (an availability rule of the other `type`).
+        let examples = || self.catalog.documented_request_bodies(self.operation.id);
+        let documented_value = |field: &str| examples().find_map(|e| e.get(field));
+        let looks = body.len() + examples().map(Map::len).sum::<usize>() + query.len() + example_query.len();
         for _ in 0..=looks {
             let body_value = Value::Object(body.clone());
             let error = match self.operation.decode_request(self.path, &query, Some(&body_value)) {
@@ -358,6 +403,10 @@ impl Request<'_> {
                         for name in self.blank_required_texts() {
                             refused.forgive(name);
                             refused.required(name);
+                        }
+                        for name in self.ids_not_text() {
+                            refused.forgive(name);
+                            refused.add(name, format!("The {} must be a string.", crate::reply::words(name)));
                         }
                         // An enum value the reference does not list is refused as the API does, wherever
                         // the types hold one: the handler does not name its enum fields.
@@ -397,7 +446,7 @@ impl Request<'_> {
                 }
                 continue;
             }
-            match example.and_then(|e| e.get(&top)) {
+            match example.and_then(|e| e.get(&top)).or_else(|| documented_value(&top)) {
                 Some(value) if body.get(&top) != Some(value) => body.insert(top, value.clone()),
                 None if body.contains_key(&top) => body.remove(&top),
                 _ => break,
@@ -593,6 +642,31 @@ fn formatted(number: &str) -> String {
     }
 }
 
+/// Whether a host name lies under `.invalid`, the top-level domain RFC 2606 reserves for names that never
+/// resolve (any case, with or without the final dot): the emulator's way to make a connection fail.
+fn never_resolves(host: &str) -> bool {
+    let host = host.trim().trim_end_matches('.').to_ascii_lowercase();
+    host == "invalid" || host.ends_with(".invalid")
+}
+
+/// Whether a text is a host name (RFC 1123: dot-separated labels of 1 to 63 letters, digits and hyphens,
+/// not starting or ending with a hyphen, at most 253 characters, a final dot allowed), an IPv4 address
+/// among them, or an IPv6 address (bare or in brackets).
+fn is_host_name(text: &str) -> bool {
+    let bare = text.strip_prefix('[').and_then(|t| t.strip_suffix(']')).unwrap_or(text);
+    if bare.parse::<std::net::Ipv6Addr>().is_ok() {
+        return true;
+    }
+    let name = text.strip_suffix('.').unwrap_or(text);
+    let label = |label: &str| {
+        (1..=63).contains(&label.len())
+            && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            && !label.starts_with('-')
+            && !label.ends_with('-')
+    };
+    !name.is_empty() && name.len() <= 253 && name.split('.').all(label)
+}
+
 fn is_url(text: &str) -> bool {
     let rest = text.strip_prefix("https://").or_else(|| text.strip_prefix("http://"));
     rest.is_some_and(|r| !r.is_empty() && !r.starts_with('/') && !r.contains(char::is_whitespace))
@@ -740,7 +814,24 @@ pub(crate) fn webhook_not_found(req: &Request<'_>) -> Reply {
 
 #[cfg(test)]
 mod tests {
-    use super::formatted;
+    use super::{formatted, is_host_name, never_resolves};
+
+    #[test]
+    fn host_names_follow_rfc_1123_and_invalid_ones_never_resolve() {
+        for host in ["sip.carrier-x.com", "localhost", "10.0.0.1", "sip.example.", "[2001:db8::1]", "::1"] {
+            assert!(is_host_name(host), "{host}");
+        }
+        for host in ["not a host!!", "", ".", "-sip.example", "sip..example", "sip_x.example", "a.b-", "ü.example"] {
+            assert!(!is_host_name(host), "{host}");
+        }
+        assert!(!is_host_name(&format!("{}.example", "a".repeat(64))));
+        for host in ["sip.bad.invalid", "SIP.BAD.INVALID", "x.invalid.", "invalid"] {
+            assert!(never_resolves(host), "{host}");
+        }
+        for host in ["sip.invalid.example", "invalid.example", "sip.notinvalid"] {
+            assert!(!never_resolves(host), "{host}");
+        }
+    }
 
     #[test]
     fn numbers_are_formatted_only_when_they_are_north_american() {

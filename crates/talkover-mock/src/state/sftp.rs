@@ -109,7 +109,7 @@ fn export_files(body: SftpExportFiles) -> u64 {
 
 /// Whether the configured host can be reached.
 fn reachable(config: &SftpConfig) -> bool {
-    !config.host.as_deref().unwrap_or_default().to_ascii_lowercase().ends_with(".invalid")
+    !super::never_resolves(config.host.as_deref().unwrap_or_default())
 }
 
 impl State {
@@ -153,7 +153,9 @@ impl State {
 
     pub(super) fn update_campaign_sftp(&mut self, req: &Request<'_>) -> Answer {
         let e = self.sftp_entry(req)?;
-        let update = req.valid::<UpdateCampaignSftp>()?;
+        let (update, mut invalid) = req.decode::<UpdateCampaignSftp>()?;
+        req.refuse_blanks_create_requires(CreateCampaignSftp::ID, &mut invalid)?;
+        invalid.check()?;
         let mut config = self.sftp.entries[e].config.clone();
         let enables = apply_changes(&mut config, &update.body)?;
         if enables && config.last_test_success != Some(true) {

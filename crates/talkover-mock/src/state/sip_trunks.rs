@@ -1,7 +1,12 @@
 //! SIP trunks and the numbers (DIDs) attached to them: create, list, get, update, verify, health, delete.
 //!
-//! Verifying a trunk marks it verified and healthy; its health check answers from that last outcome. A
-//! trunk that still has numbers cannot be deleted (409 `TRUNK_HAS_DIDS`); a number already in the
+//! Verifying a trunk marks it verified and healthy, unless its domain is not a host name or lies under
+//! `.invalid` (RFC 2606's name that never resolves): then the check fails, with the page's "Verification
+//! Failed" answer, and the trunk is unverified, unhealthy and inactive. Its health check answers from that
+//! last outcome. Only a verified trunk can be active (create-sip-trunk, verify-sip-trunk): asking for an
+//! active trunk that is not verified is a 422 naming `is_active` (no page documents an answer of its
+//! own), and changing how a trunk is reached takes its verification and its activation away. A trunk
+//! that still has numbers cannot be deleted (409 `TRUNK_HAS_DIDS`); a number already in the
 //! environment cannot be attached twice (409 `DID_ALREADY_EXISTS`); a number an agent still uses cannot
 //! be removed (409 `DID_IN_USE`). The numbers themselves are kept with the environment's phone numbers
 //! ([`super::phone_numbers`]): a trunk's DIDs are those attached to it.
@@ -10,11 +15,14 @@ use talkover_core::sip_trunks::{
     CreateSipTrunk, CreateSipTrunkDid, ListSipTrunks, NewSipTrunk, NewSipTrunkDid, SipTransport, SipTrunk, SipTrunkDid,
     SipTrunkHealth, SipTrunkHealthStatus, SipTrunkId, SipTrunkUpdate, SipTrunkVerification, UpdateSipTrunk,
 };
-use talkover_core::Operation;
+use talkover_core::{Envelope, Operation};
 
-use super::{coded, documented, formatted, has_id, now, position_by_id, timestamp, Answer, Request, State};
+use super::{
+    coded, documented, formatted, has_id, is_host_name, never_resolves, now, position_by_id, timestamp, Answer,
+    Request, State,
+};
 use crate::fixtures::Catalog;
-use crate::reply::{merge, Reply};
+use crate::reply::{merge, Invalid, Reply};
 
 has_id!(SipTrunk);
 
@@ -42,6 +50,21 @@ impl SipTrunks {
     }
 }
 
+/// What a 422 says of an `is_active: true` for a trunk that is not verified.
+const VERIFY_FIRST: &str = "The trunk must be verified before it can be activated: verify it, then set is active.";
+
+/// Why a verification of a trunk reached at `domain` fails, if it does: a domain that is no host name, or
+/// one under `.invalid`, which never resolves.
+fn verification_failure(domain: &str) -> Option<String> {
+    if !is_host_name(domain) {
+        Some(format!("Invalid SIP domain: {domain:?} is not a host name"))
+    } else if never_resolves(domain) {
+        Some(format!("Could not resolve the SIP domain {domain}"))
+    } else {
+        None
+    }
+}
+
 /// The trunk a create request describes (its password is kept by no one: the API never returns it).
 fn new_trunk(id: String, body: &NewSipTrunk) -> Result<SipTrunk, Reply> {
     let mut trunk = SipTrunk::new(id, "", false, false);
@@ -64,6 +87,7 @@ fn apply_update(trunk: &mut SipTrunk, update: &SipTrunkUpdate) -> Result<(), Rep
     merge(trunk, update)?;
     if reconnects {
         trunk.is_verified = false;
+        trunk.is_active = false;
         trunk.health_status = None;
     }
     trunk.updated_at = Some(timestamp(now()));
@@ -89,7 +113,12 @@ impl State {
     }
 
     pub(super) fn create_sip_trunk(&mut self, req: &Request<'_>) -> Answer {
-        let create = req.valid::<CreateSipTrunk>()?;
+        let (create, mut invalid) = req.decode::<CreateSipTrunk>()?;
+        // A new trunk is not verified yet.
+        if create.body.is_active == Some(true) {
+            invalid.add("is_active", VERIFY_FIRST);
+        }
+        invalid.check()?;
         let trunk = new_trunk(self.new_id(), &create.body)?;
         self.sip.trunks.push(trunk.clone());
         Ok(Reply::data(200, None, trunk))
@@ -102,10 +131,19 @@ impl State {
 
     pub(super) fn update_sip_trunk(&mut self, req: &Request<'_>) -> Answer {
         let index = self.trunk_index(req)?;
-        let update = req.valid::<UpdateSipTrunk>()?;
-        let trunk = &mut self.sip.trunks[index];
-        apply_update(trunk, &update.body)?;
-        Ok(Reply::data(200, None, &*trunk))
+        let (update, mut invalid) = req.decode::<UpdateSipTrunk>()?;
+        req.refuse_blanks_create_requires(CreateSipTrunk::ID, &mut invalid)?;
+        invalid.check()?;
+        let mut trunk = self.sip.trunks[index].clone();
+        apply_update(&mut trunk, &update.body)?;
+        // Judged on the trunk the update leaves: new credentials take the verification away.
+        if update.body.is_active == Some(true) && !trunk.is_verified {
+            invalid = Invalid::default();
+            invalid.add("is_active", VERIFY_FIRST);
+            invalid.check()?;
+        }
+        self.sip.trunks[index] = trunk.clone();
+        Ok(Reply::data(200, None, trunk))
     }
 
     pub(super) fn delete_sip_trunk(&mut self, req: &Request<'_>) -> Answer {
@@ -127,10 +165,23 @@ impl State {
         let index = self.trunk_index(req)?;
         let now = now();
         let trunk = &mut self.sip.trunks[index];
-        trunk.is_verified = true;
-        trunk.health_status = Some(SipTrunkHealthStatus::Healthy);
+        let failure = verification_failure(trunk.domain.as_deref().unwrap_or_default());
+        trunk.is_verified = failure.is_none();
+        trunk.health_status =
+            Some(if failure.is_none() { SipTrunkHealthStatus::Healthy } else { SipTrunkHealthStatus::Unhealthy });
         trunk.last_health_check_at = Some(timestamp(now.clone()));
         trunk.updated_at = Some(timestamp(now.clone()));
+        if let Some(error) = failure {
+            // Only a verified trunk is active. The page's failed answer: `success: false`, and in `data`
+            // the outcome and its reason.
+            trunk.is_active = false;
+            let mut verification = SipTrunkVerification::new(false);
+            verification.health_status = trunk.health_status.clone();
+            verification.error = Some(error);
+            let mut envelope = Envelope::new(verification);
+            envelope.success = Some(false);
+            return Ok(Reply::typed(200, &envelope));
+        }
         let mut verification = SipTrunkVerification::new(true);
         verification.health_status = trunk.health_status.clone();
         verification.last_health_check_at = trunk.last_health_check_at.clone();

@@ -13,6 +13,7 @@ use talkover_core::webhooks::{
     CreateWebhook, ListCampaignWebhookLogs, ListWebhookLogs, NewWebhook, UpdateCampaignWebhook, UpdateWebhook,
     WebhookChanges, WebhookEvent, WebhookRetry, WebhookStatus, WebhookTestResult,
 };
+use talkover_core::Operation;
 use talkover_core::PagedOperation;
 
 use super::live::{agent_delivery, campaign_delivery, event_name, HookSettings, Target};
@@ -71,6 +72,7 @@ impl State {
     pub(super) fn update_webhook(&mut self, req: &Request<'_>) -> Answer {
         let (a, w) = self.webhook(req)?;
         let (update, mut invalid) = req.decode::<UpdateWebhook>()?;
+        req.refuse_blanks_create_requires(CreateWebhook::ID, &mut invalid)?;
         let changes = update.body;
         check_changes(&changes, &mut invalid);
         invalid.check()?;
@@ -348,6 +350,7 @@ impl State {
     pub(super) fn update_campaign_webhook(&mut self, req: &Request<'_>) -> Answer {
         let index = self.campaign_hook(req)?;
         let (update, mut invalid) = req.decode::<UpdateCampaignWebhook>()?;
+        req.refuse_blanks_create_requires(CreateCampaignWebhook::ID, &mut invalid)?;
         let changes = update.body;
         check_changes(&changes, &mut invalid);
         invalid.check()?;

@@ -20,9 +20,12 @@ impl Zone {
     }
 
     /// The zone a name gives: an IANA zone (`America/New_York`, `Etc/GMT+5`; any case), or a fixed offset
-    /// from UTC (`+02:00`, `UTC-5`, `GMT-0800`).
+    /// from UTC (`+02:00`, `UTC-5`, `GMT-0800`). An empty name (or white space) names none.
     pub(crate) fn named(name: &str) -> Option<Zone> {
         let name = name.trim();
+        if name.is_empty() {
+            return None;
+        }
         if let Ok(zone) = TimeZone::get(name) {
             return Some(Zone(zone));
         }
@@ -75,10 +78,11 @@ impl Zone {
 }
 
 impl Invalid {
-    /// Refuses a time zone that is neither an IANA zone nor a fixed offset from UTC, where the pages ask
-    /// for an IANA time zone.
+    /// Refuses a time zone that is neither an IANA zone nor a fixed offset from UTC (an empty one
+    /// included), where the pages ask for an IANA time zone; a field refused already (a required one
+    /// given empty) is not refused twice.
     pub(crate) fn zone(&mut self, field: &str, name: Option<&str>) {
-        if name.is_some_and(|name| Zone::named(name).is_none()) {
+        if name.is_some_and(|name| Zone::named(name).is_none()) && !self.has(field) {
             self.add(field, format!("The {} must be a valid timezone.", words(field)));
         }
     }
@@ -146,7 +150,7 @@ mod tests {
             let zone = Zone::named(name).unwrap_or_else(|| panic!("{name}"));
             assert_eq!(zone.to_utc(noon), noon - minutes * 60, "{name}");
         }
-        for name in ["Mars/Olympus_Mons", "+25:00", "UTC+", "+1:2:3", "+٣"] {
+        for name in ["Mars/Olympus_Mons", "+25:00", "UTC+", "+1:2:3", "+٣", "", "  "] {
             assert!(Zone::named(name).is_none(), "{name}");
         }
         assert_eq!(Zone::named_or_utc(Some("Mars/Olympus_Mons")).to_utc(noon), noon);
