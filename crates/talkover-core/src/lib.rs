@@ -58,6 +58,7 @@ pub mod replay;
 mod reread;
 pub mod retry;
 pub mod secret;
+mod strict_decode;
 pub mod time;
 pub mod transport;
 pub mod undocumented;

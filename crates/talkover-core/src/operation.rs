@@ -211,7 +211,7 @@ pub fn decode_body<O: Operation>(response: HttpResponse) -> Result<O::Response, 
 fn decode_taking<O: Operation, T>(response: HttpResponse, take: impl Fn(O::Response) -> T) -> Result<T, Error> {
     let mut taken = None;
     decode_body_erased(O::ID, response, &mut |bytes| {
-        let body = serde_json::from_slice::<O::Response>(bytes)?;
+        let body = crate::strict_decode::from_slice::<O::Response>(bytes)?;
         let flag = body.success_flag();
         if flag != Some(false) {
             taken = Some(take(body));
@@ -235,9 +235,9 @@ fn decode_body_erased(id: &'static str, response: HttpResponse, decode: DecodeTy
     let refused = |path: String, message: String, parts: http::response::Parts, body: Vec<u8>| {
         Err(Error::Decode(Box::new(DecodeError::new(id, parts.status, &parts.headers, path, message, body))))
     };
-    // Every answer of the API is a JSON object. A list of values (a proxy's or another endpoint's answer)
-    // would otherwise fill a struct's fields in order, whatever their names: it is refused here. `[]`
-    // stays the empty answer PHP writes for an empty map.
+    // Every answer of the API is a JSON object: a list of values (a proxy's or another endpoint's answer)
+    // is refused at once, with a message to say so. `[]` stays the empty answer PHP writes for an empty
+    // map. (Below the top, a list where a struct is read is refused as it is met: `strict_decode`.)
     if is_nonempty_list(bytes) {
         let message = "the answer is a JSON list where the API answers an object".to_owned();
         return refused(String::new(), message, parts, body);

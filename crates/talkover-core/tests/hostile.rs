@@ -594,6 +594,32 @@ fn a_success_answer_that_is_a_list_is_a_decode_error_for_every_operation() {
     }
 }
 
+/// The same below the top: an answer's `data`, or a field, that is a list where the API writes an object
+/// is refused where it stands, not read into the fields in order.
+#[test]
+fn a_list_where_an_object_is_documented_is_a_decode_error_where_it_stands() {
+    let op = |id: &str| *operations().iter().find(|op| op.id == id).unwrap();
+    let cases = [
+        (
+            "make-call",
+            r#"{"success": true, "data": ["call_1", "agent_1", "+15550001111", "initiated", "2024-01-15T10:30:00Z"]}"#,
+            "data",
+        ),
+        ("get-agent", r#"{"success": true, "data": [{"id": "a1", "name": "Support"}]}"#, "data"),
+        (
+            "get-agent",
+            r#"{"success": true, "data": {"id": "a1", "name": "Support", "voice": ["v1", 0.5]}}"#,
+            "data.voice",
+        ),
+    ];
+    for (id, body, path) in cases {
+        let error = op(id).decode(response(200, &[], body.as_bytes().to_vec())).unwrap_err();
+        let Error::Decode(decode) = &error else { panic!("{id}: {error}") };
+        assert_eq!(decode.path, path, "{id}: {error}");
+        assert!(decode.message.starts_with("invalid type: sequence, expected"), "{id}: {error}");
+    }
+}
+
 /// An empty 2xx where an operation answers with a body says so, not where in the missing text it failed.
 #[test]
 fn an_empty_answer_where_one_is_expected_says_the_body_is_empty() {
