@@ -6,15 +6,21 @@ mod common;
 use common::raw::{error_fields, send};
 use common::{agent, agent_in, api, voice};
 use serde_json::json;
-use talkover::agents::{AgentStatus, Direction, PublishAgent};
+use talkover::agents::{Agent, AgentStatus, Direction, PublishAgent};
 use talkover::callbacks::{CallbackTriggerStatus, ProposedCallbackConfig};
 use talkover_mock::Server;
+
+/// An inbound agent to take the role, and a draft outbound agent to be its source.
+fn desk_and_caller(client: &talkover::blocking::Client) -> (Agent, Agent) {
+    let inbound = client.agents().create(agent_in("Returns desk", Direction::Inbound)).unwrap();
+    let outbound = client.agents().create(agent("Renewals caller")).unwrap();
+    (inbound, outbound)
+}
 
 #[test]
 fn an_inbound_agent_takes_and_loses_the_callback_role() {
     let (_server, client) = common::start_blocking();
-    let inbound = client.agents().create(agent_in("Returns desk", Direction::Inbound)).unwrap();
-    let outbound = client.agents().create(agent("Renewals caller")).unwrap();
+    let (inbound, outbound) = desk_and_caller(&client);
     let callbacks = client.callback_agents();
 
     // A draft source is not ready yet.
@@ -98,8 +104,7 @@ fn an_unknown_trigger_status_is_one_of_the_configurations_errors() {
 #[test]
 fn only_published_outbound_agents_can_be_callback_sources() {
     let (server, client) = common::start_blocking();
-    let inbound = client.agents().create(agent_in("Returns desk", Direction::Inbound)).unwrap();
-    let draft = client.agents().create(agent("Renewals caller")).unwrap();
+    let (inbound, draft) = desk_and_caller(&client);
     let callbacks = client.callback_agents();
     let refusal = |error: &talkover::Error| {
         let api = api(error);
