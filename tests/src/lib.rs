@@ -9,8 +9,12 @@ use std::path::Path;
 pub use run::{run_dir, Mode, Outcome};
 
 pub(crate) fn compare_short(value: &serde_json::Value) -> String {
+    const SHOWN: usize = 400;
     let text = value.to_string();
-    text.chars().take(120).collect()
+    match text.char_indices().nth(SHOWN) {
+        Some((cut, _)) => format!("{}… ({} characters in all)", &text[..cut], text.chars().count()),
+        None => text,
+    }
 }
 
 /// Runs the fixtures below `dir` and prints one line per failure, then the closing line

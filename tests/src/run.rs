@@ -193,14 +193,19 @@ fn check_decoded(fixture: &Fixture, decoded: Result<serde_json::Value, Error>, p
 }
 
 fn check_error(expected: &ExpectedError, error: &Error, problems: &mut Vec<String>) {
-    // Texts are shown quoted, numbers and lists as they are, and a property the error lacks as "none".
+    // Texts are shown quoted, field lists in brackets, numbers as they are, and a property the error lacks
+    // as "none". The error itself is shown once, after its mismatches.
+    let before = problems.len();
     let mut check = |what: &str, want: Option<String>, got: Option<String>| {
         if let Some(want) = want {
             if got.as_ref() != Some(&want) {
-                let text = matches!(what, "kind" | "code" | "message");
-                let show = |v: &str| if text { format!("{v:?}") } else { v.to_owned() };
+                let show = |v: &str| match what {
+                    "kind" | "code" | "message" => format!("{v:?}"),
+                    "fields" => format!("[{v}]"),
+                    _ => v.to_owned(),
+                };
                 let got = got.as_deref().map_or_else(|| "none".to_owned(), show);
-                problems.push(format!("error {what}: expected {}, got {got} ({error})", show(&want)));
+                problems.push(format!("error {what}: expected {}, got {got}", show(&want)));
             }
         }
     };
@@ -237,6 +242,9 @@ fn check_error(expected: &ExpectedError, error: &Error, problems: &mut Vec<Strin
         expected.retry_after_secs.map(|s| s.to_string()),
         error.retry_after().map(|d| d.as_secs().to_string()),
     );
+    if problems.len() > before {
+        problems.push(format!("the error: {error}"));
+    }
 }
 
 /// The transports the wire mode runs through.

@@ -163,6 +163,12 @@ fn a_refusal_names_its_fields() {
     assert_eq!(problems(fixture.clone(), "make-call", Mode::InMemory), Vec::<String>::new());
     let mut wrong = fixture;
     wrong["expect"]["error"]["fields"] = json!(["to"]);
+    let found = problems(wrong.clone(), "make-call", Mode::InMemory);
+    assert_eq!(found[0], "error fields: expected [to], got [delay_seconds]", "{found:?}");
+    // Two mismatches: each on a line of its own, then the error once.
+    wrong["expect"]["error"]["status"] = json!(422);
     let found = problems(wrong, "make-call", Mode::InMemory);
-    assert!(found.iter().any(|p| p.contains("error fields")), "{found:?}");
+    assert_eq!(found.len(), 3, "{found:?}");
+    assert_eq!(found[0], "error status: expected 422, got none", "{found:?}");
+    assert!(found[2].starts_with("the error: ") && found[2].contains("delay_seconds"), "{found:?}");
 }

@@ -957,5 +957,8 @@ mod tests {
         let call: ActiveCall = serde_json::from_str(r#"{"id":"c","to":"+1","status":"on-hold"}"#).unwrap();
         assert_eq!(call.status, CallStatus::Unknown("on-hold".into()));
         assert_eq!(serde_json::to_value(&call.status).unwrap(), "on-hold");
+        // From a text a caller owns too: a documented value, or kept as it is.
+        assert_eq!(CallStatus::from(String::from("completed")), CallStatus::Completed);
+        assert_eq!(CallStatus::from(String::from("on-hold")), CallStatus::Unknown("on-hold".into()));
     }
 }

@@ -10,7 +10,19 @@ use std::fmt;
 /// (`0.1 + 0.2 != 0.3`). `Decimal` keeps the digits verbatim and writes them back unchanged, whether the API
 /// sent a number or a numeric string. Convert with [`Decimal::as_str`], [`Decimal::to_minor_units`] or your
 /// own decimal crate; build one with [`Decimal::new`] (checked) or `From<u64>`.
-#[derive(Clone, PartialEq, Eq, Hash)]
+///
+/// Two decimals are equal, and order, by the amount they write: `50`, `50.00` and `"50.00"` (a string in the
+/// JSON) are one amount, though each is written back as it came.
+///
+/// ```
+/// use talkover_core::Decimal;
+///
+/// let amount = |text: &str| Decimal::new(text).unwrap();
+/// assert_eq!(amount("50.00"), amount("50"));
+/// assert!(amount("-0.5") < amount("0.05") && amount("0.05") < amount("0.4"));
+/// assert_eq!(amount("50.00").as_str(), "50.00");
+/// ```
+#[derive(Clone)]
 pub struct Decimal {
     text: String,
     quoted: bool,
@@ -57,6 +69,56 @@ impl Decimal {
     /// The amount as `f64`, for display or arithmetic that tolerates rounding.
     pub fn to_f64(&self) -> f64 {
         self.text.parse().unwrap_or(f64::NAN)
+    }
+}
+
+impl Decimal {
+    /// The amount as a sign and its digits without leading zeros before the point or trailing zeros after
+    /// it: one form for each amount (zero is never negative).
+    fn canonical(&self) -> (bool, &str, &str) {
+        let (negative, digits) = match self.text.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, self.text.as_str()),
+        };
+        let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+        let (whole, fraction) = (whole.trim_start_matches('0'), fraction.trim_end_matches('0'));
+        (negative && !(whole.is_empty() && fraction.is_empty()), whole, fraction)
+    }
+}
+
+impl PartialEq for Decimal {
+    fn eq(&self, other: &Self) -> bool {
+        self.canonical() == other.canonical()
+    }
+}
+
+impl Eq for Decimal {}
+
+impl std::hash::Hash for Decimal {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.canonical().hash(state);
+    }
+}
+
+impl PartialOrd for Decimal {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Decimal {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        let ((a_negative, a_whole, a_fraction), (b_negative, b_whole, b_fraction)) =
+            (self.canonical(), other.canonical());
+        // Digits without leading zeros: a longer whole part is larger; then digit by digit. Fractions without
+        // trailing zeros order as their texts do.
+        let magnitude = (a_whole.len(), a_whole, a_fraction).cmp(&(b_whole.len(), b_whole, b_fraction));
+        match (a_negative, b_negative) {
+            (false, false) => magnitude,
+            (true, true) => magnitude.reverse(),
+            (false, true) => std::cmp::Ordering::Greater,
+            (true, false) => std::cmp::Ordering::Less,
+        }
     }
 }
 
@@ -144,5 +206,23 @@ mod tests {
         assert_eq!(Decimal::new("-1.5").unwrap().to_minor_units(2), Some(-150));
         assert_eq!(Decimal::new("1.005").unwrap().to_minor_units(2), None);
         assert!(Decimal::new("1e5").is_none());
+    }
+
+    #[test]
+    fn amounts_compare_by_value_whatever_their_writing() {
+        let quoted: Decimal = serde_json::from_str(r#""50.00""#).unwrap();
+        let amount = |text: &str| Decimal::new(text).unwrap();
+        assert_eq!(quoted, amount("50"));
+        assert_eq!(amount("007.50"), amount("7.5"));
+        assert_eq!(amount("-0.00"), amount("0"));
+        let state = std::hash::RandomState::new();
+        let hash_with = |d: &Decimal| std::hash::BuildHasher::hash_one(&state, d);
+        assert_eq!(hash_with(&amount("1.10")), hash_with(&amount("01.1")));
+        let mut amounts: Vec<Decimal> =
+            ["10", "9.99", "-1", "0.001", "-0.5", "0", "100.0", "-10"].iter().map(|t| amount(t)).collect();
+        amounts.sort();
+        let sorted: Vec<&str> = amounts.iter().map(Decimal::as_str).collect();
+        assert_eq!(sorted, ["-10", "-1", "-0.5", "0", "0.001", "9.99", "10", "100.0"]);
+        assert!(amount("0.5") > amount("0.45") && amount("0.5") < amount("0.51"));
     }
 }

@@ -221,6 +221,11 @@ impl Error {
         self.as_api().and_then(ApiError::retry_after_hint)
     }
 
+    /// The rate-limit state an error answer reported in its headers (a 429's, or any other's), if any.
+    pub fn rate_limit(&self) -> Option<crate::rate_limit::RateLimit> {
+        self.as_api().and_then(ApiError::rate_limit)
+    }
+
     /// The human-readable message the API gave.
     pub fn message(&self) -> Option<&str> {
         self.as_api().and_then(|e| e.message.as_deref())
@@ -1240,6 +1245,20 @@ mod tests {
         let error = Error::Api(Box::new(e));
         assert_eq!(pairs(&error.field_errors()), [("payload.customer_name", "Too long"), ("to", "Not E.164")]);
         assert!(error.to_string().contains("(fields: payload.customer_name, to)"), "{error}");
+    }
+
+    /// A 429's rate-limit headers are read from the error itself.
+    #[test]
+    fn an_error_gives_the_rate_limit_its_answer_reported() {
+        let mut headers = HeaderMap::new();
+        headers.insert("x-ratelimit-limit", "100".parse().unwrap());
+        headers.insert("x-ratelimit-remaining", "0".parse().unwrap());
+        let body = br#"{"success": false, "message": "Too many requests"}"#.to_vec();
+        let error =
+            Error::Api(Box::new(ApiError::from_parts("get-agent", StatusCode::TOO_MANY_REQUESTS, headers, body)));
+        let limit = error.rate_limit().unwrap();
+        assert_eq!((limit.limit, limit.remaining), (Some(100), Some(0)));
+        assert!(Error::config("token", "none").rate_limit().is_none());
     }
 
     /// A redirect says where it led (a base URL on `http` where the API is on `https`), with an HTML body or

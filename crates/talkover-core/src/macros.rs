@@ -173,6 +173,15 @@ macro_rules! string_enum {
             }
         }
 
+        impl ::std::convert::From<::std::string::String> for $name {
+            fn from(value: ::std::string::String) -> Self {
+                match value.as_str() {
+                    $( $value => Self::$variant, )+
+                    _ => Self::Unknown(value),
+                }
+            }
+        }
+
         impl ::std::str::FromStr for $name {
             type Err = ::std::convert::Infallible;
             fn from_str(value: &str) -> Result<Self, Self::Err> {

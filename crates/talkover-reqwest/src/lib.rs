@@ -150,6 +150,11 @@ impl ReqwestTransport {
             let pending = match start? {
                 Start::Sent(pending) => pending,
                 Start::Waiting(waiting) => {
+                    // reqwest's timers need Tokio's: polled on another executor, it would panic. Nothing is
+                    // sent, and the error says why.
+                    if tokio::runtime::Handle::try_current().is_err() {
+                        return Err(TransportError::new(TransportErrorKind::Connect, NO_RUNTIME));
+                    }
                     let (client, request) = *waiting;
                     client.execute(request)
                 }
@@ -159,6 +164,11 @@ impl ReqwestTransport {
         }
     }
 }
+
+/// What a request polled outside a Tokio runtime fails with.
+const NO_RUNTIME: &str = "not sent: the reqwest transport runs on Tokio, and this request was polled outside a \
+                          Tokio runtime (await it inside `#[tokio::main]`, a Tokio task or `Runtime::block_on`, or \
+                          use the blocking client)";
 
 /// A request handed to reqwest (`P`, its pending answer), or one waiting for a runtime.
 enum Start<P> {
@@ -410,6 +420,21 @@ mod tests {
         let answer = runtime.block_on(sending).expect("an answer");
         assert_eq!((answer.status().as_u16(), answer.body().as_slice()), (200, &b"{}"[..]));
         assert!(server.join().unwrap().starts_with("GET /api/v1/health HTTP/1.1\r\n"));
+    }
+
+    /// On an executor that is not Tokio's, a request fails, unsent and saying why, where reqwest's timers
+    /// would panic.
+    #[test]
+    fn a_request_polled_outside_any_runtime_fails_without_a_panic() {
+        let transport = ReqwestTransport::new().expect("the default transport builds");
+        let request = http::Request::get("http://127.0.0.1:9/api/v1/health").body(Vec::new()).unwrap();
+        let mut sending = std::pin::pin!(transport.send_request(request));
+        let mut context = std::task::Context::from_waker(std::task::Waker::noop());
+        let std::task::Poll::Ready(Err(error)) = sending.as_mut().poll(&mut context) else {
+            panic!("the request did not fail at once");
+        };
+        assert!(error.certainly_not_sent(), "{error}");
+        assert!(error.to_string().contains("outside a Tokio runtime"), "{error}");
     }
 
     #[tokio::test]

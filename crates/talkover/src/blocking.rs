@@ -21,7 +21,7 @@ pub type ClientBuilder = crate::builder::ClientBuilder<Arc<dyn BlockingTransport
 /// ```no_run
 /// # fn run() -> Result<(), talkover::Error> {
 /// let client = talkover::blocking::Client::from_env()?;
-/// client.agents().actions("550e8400-e29b-41d4-a716-446655440000").delete("action-uuid-1")?;
+/// client.agents().actions("550e8400-e29b-41d4-a716-446655440000").delete("action-uuid")?;
 /// # Ok(()) }
 /// ```
 #[derive(Clone)]

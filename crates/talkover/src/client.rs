@@ -43,6 +43,9 @@ pub(crate) struct AsyncWait {
     /// Called directly rather than through `dyn Transport`, whose `send` boxes each request's future.
     #[cfg(any(feature = "reqwest", feature = "reqwest-native-tls"))]
     builtin: Option<talkover_reqwest::ReqwestTransport>,
+    /// Whether `sleep` is the default one, Tokio's.
+    #[cfg(any(feature = "reqwest", feature = "reqwest-native-tls"))]
+    tokio_sleep: bool,
 }
 
 impl AsyncWait {
@@ -51,17 +54,34 @@ impl AsyncWait {
             sleep,
             #[cfg(any(feature = "reqwest", feature = "reqwest-native-tls"))]
             builtin: None,
+            #[cfg(any(feature = "reqwest", feature = "reqwest-native-tls"))]
+            tokio_sleep: false,
         }
     }
 }
 
 impl Wait for AsyncWait {
     fn default_wait() -> Self {
-        Self::new(default_sleep())
+        #[allow(unused_mut)]
+        let mut wait = Self::new(default_sleep());
+        #[cfg(any(feature = "reqwest", feature = "reqwest-native-tls"))]
+        {
+            wait.tokio_sleep = true;
+        }
+        wait
     }
 
     fn can_wait(&self, delay: Duration) -> bool {
-        self.sleep.is_some() || delay.is_zero()
+        if delay.is_zero() {
+            return true;
+        }
+        // The default sleep is Tokio's, which panics outside a Tokio runtime (a call polled on another
+        // executor): there, the attempt's result stands.
+        #[cfg(any(feature = "reqwest", feature = "reqwest-native-tls"))]
+        if self.tokio_sleep && tokio::runtime::Handle::try_current().is_err() {
+            return false;
+        }
+        self.sleep.is_some()
     }
 }
 
@@ -186,7 +206,10 @@ impl ClientBuilder<Arc<dyn Transport>> {
         };
         let core = ClientCore::build(builder, |sleep| {
             #[allow(unused_mut)]
-            let mut side = AsyncWait::new(sleep.or_else(default_sleep));
+            let mut side = match sleep {
+                Some(sleep) => AsyncWait::new(Some(sleep)),
+                None => AsyncWait::default_wait(),
+            };
             #[cfg(any(feature = "reqwest", feature = "reqwest-native-tls"))]
             {
                 side.builtin = builtin;

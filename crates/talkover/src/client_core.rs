@@ -261,8 +261,8 @@ impl<O: Call + ?Sized, T: ?Sized, W: Wait> Attempts<'_, O, T, W> {
                     tracing::warn!(
                         operation = self.operation.id(),
                         ?delay,
-                        "not retried: this client has no way to wait (no `reqwest` feature); give its builder \
-                         `.sleep(...)`"
+                        "not retried: this client has no way to wait here (no `reqwest` feature, or no Tokio \
+                         runtime for its default sleep); give its builder `.sleep(...)`"
                     );
                 }
                 let id = self.operation.id();

@@ -779,3 +779,23 @@ fn idle_time_seconds_is_checked_against_the_bound_the_api_enforces() {
         assert_eq!(err.field_errors()[0].field, "idle_time_seconds", "{seconds}: {err}");
     }
 }
+
+/// Polled on an executor that is not Tokio's, a call of the async client on its built-in transport fails
+/// without sending, and says why, where reqwest's timers and Tokio's sleep would panic.
+#[cfg(feature = "reqwest")]
+#[test]
+fn an_async_call_polled_outside_a_tokio_runtime_fails_without_a_panic() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://127.0.0.1:{}/api/v1", listener.local_addr().unwrap().port());
+    let client = talkover::Client::builder().base_url(base).token(TOKEN).build().unwrap();
+    let mut call = client.agents().list().send();
+    let mut context = std::task::Context::from_waker(std::task::Waker::noop());
+    let std::task::Poll::Ready(Err(error)) = std::future::Future::poll(call.as_mut(), &mut context) else {
+        panic!("the call did not fail at once");
+    };
+    assert_eq!(error.kind(), ErrorKind::Transport, "{error}");
+    assert!(error.to_string().contains("outside a Tokio runtime"), "{error}");
+    assert!(!error.may_have_taken_effect(), "{error}");
+    listener.set_nonblocking(true).unwrap();
+    assert!(listener.accept().is_err(), "nothing was sent");
+}
