@@ -1441,3 +1441,196 @@ fn a_voice_must_exist_and_an_agents_calls_go_with_it() {
     let calls = client.execute(ListCalls::new().agent_id(&agent)).unwrap();
     assert!(calls.items.is_empty(), "{:?}", calls.items);
 }
+
+/// The `timestamp` of a delivery, in seconds since the epoch.
+fn stamped(received: &Received) -> i64 {
+    let body = received.json();
+    talkover::time::DateTime::new(body["timestamp"].as_str().expect("a timestamp")).unwrap().unix_timestamp()
+}
+
+#[test]
+fn after_a_jump_of_the_clock_each_call_event_carries_the_time_of_its_step() {
+    let (server, client) = stopped_clock();
+    let events = [
+        AgentWebhookEvent::PhoneCallStarted,
+        AgentWebhookEvent::PhoneCallConnected,
+        AgentWebhookEvent::ConversationStarted,
+        AgentWebhookEvent::ConversationEnded,
+        AgentWebhookEvent::PhoneCallEnded,
+    ];
+    let (agent, receiver) = watched_agent(&client, "Jumped", events);
+    client.execute(MakeCall::new(&agent, NewCall::new("+15550001234"))).unwrap();
+    // One jump past the whole call: each step is told at its own time, not at the clock's after the jump.
+    server.advance_clock(Duration::from_secs(10));
+
+    let received = receiver.wait_for(5);
+    let call = client.execute(ListCalls::new().agent_id(&agent)).unwrap().items.remove(0);
+    assert_eq!((call.status.clone(), call.duration), (CallStatus::Completed, 2));
+    let seconds = |t: &talkover::Timestamp| talkover::time::DateTime::new(t.as_str()).unwrap().unix_timestamp();
+    let (created, ended) = (seconds(&call.created_at), seconds(&call.updated_at));
+    let at = |event: &str| {
+        received.iter().find(|r| r.event() == event).map(|r| stamped(r) - created).expect("the event was delivered")
+    };
+    let seen = [
+        at("event_phone_call_started"),
+        at("event_phone_call_connected"),
+        at("event_conversation_started"),
+        at("event_conversation_ended"),
+        at("event_phone_call_ended"),
+    ];
+    assert_eq!(seen, [0, 2, 2, 4, 4], "seconds after the call was made");
+    assert_eq!(created + at("event_phone_call_ended"), ended, "the end is told when list-calls says it ended");
+    let talk = at("event_phone_call_ended") - at("event_phone_call_connected");
+    assert_eq!(talk, call.duration as i64, "connected to ended is the call's duration");
+}
+
+#[test]
+fn after_a_jump_of_the_clock_campaign_events_carry_the_time_of_the_call_they_tell_of() {
+    let (server, client) = stopped_clock();
+    let receiver = Receiver::start();
+    let agent = published_agent(&client, "Campaign jump");
+    let campaign = always_on(&agent, "Jumped").max_retries(1).retry_cooldown_hours(1);
+    let id = client.execute(CreateCampaign::new(campaign)).unwrap().id;
+    let events = [
+        CampaignWebhookEvent::CampaignCallStarted,
+        CampaignWebhookEvent::CampaignCallCompleted,
+        CampaignWebhookEvent::CampaignCallRetryScheduled,
+    ];
+    let hook = NewCampaignWebhook::new("Times", receiver.url(), events).include_call_events(true);
+    client.execute(CreateCampaignWebhook::new(&id, hook)).unwrap();
+    client.execute(UpdateCampaignStatus::new(&id, CampaignStatus::Active)).unwrap();
+    for number in ["+15550001234", "+15550002222"] {
+        client.execute(MakeCampaignCall::new(&id, NewCampaignCall::new(number))).unwrap();
+    }
+    server.advance_clock(Duration::from_secs(10));
+
+    // Per number: its two campaign call events and the call events of its call (started, connected,
+    // conversation started and ended, ended; or started, did not connect, ended).
+    let received = receiver.wait_for(2 + 5 + 2 + 3);
+    let calls = client.execute(ListCalls::new().agent_id(&agent)).unwrap().items;
+    assert_eq!(calls.len(), 2);
+    for call in &calls {
+        let of_call: Vec<&Received> = received.iter().filter(|r| r.json()["to"] == json!(call.to)).collect();
+        let at = |event: &str| {
+            let found = of_call.iter().find(|r| r.event() == event);
+            found.map(|r| r.json()["timestamp"].clone()).unwrap_or_else(|| panic!("{event} for {}", call.to))
+        };
+        let (created, ended) = (json!(call.created_at), json!(call.updated_at));
+        assert_eq!(at("campaign_call.started"), created, "dialled when the call was made");
+        assert_eq!(at("event_phone_call_started"), created);
+        assert_eq!(at("event_phone_call_ended"), ended, "the call's end, as list-calls shows it");
+        let outcome = if call.status == CallStatus::Completed {
+            "campaign_call.completed"
+        } else {
+            "campaign_call.retry_scheduled"
+        };
+        assert_eq!(at(outcome), ended, "{outcome} when the call ended");
+        assert_ne!(ended, json!(server.clock_now()), "the clock jumped past the call's end");
+    }
+}
+
+#[test]
+fn a_retry_that_cools_down_after_the_hours_close_is_scheduled_for_their_next_opening() {
+    let (server, client) = stopped_clock();
+    let receiver = Receiver::start();
+    let agent = published_agent(&client, "Windowed retry");
+    // In UTC, 09:00 to 10:00 every day; one retry, an hour after a busy line.
+    let campaign = NewCampaign::new(NewCampaignRequired {
+        call_time_ranges: vec![CallTimeRange::new("09:00", "10:00")],
+        ..always_on_required(&agent, "Mornings")
+    })
+    .max_retries(1)
+    .retry_cooldown_hours(1);
+    let id = client.execute(CreateCampaign::new(campaign)).unwrap().id;
+    let hook = NewCampaignWebhook::new("Retries", receiver.url(), [CampaignWebhookEvent::CampaignCallRetryScheduled]);
+    client.execute(CreateCampaignWebhook::new(&id, hook)).unwrap();
+    client.execute(UpdateCampaignStatus::new(&id, CampaignStatus::Active)).unwrap();
+    // The clock to 09:00:30 of the next morning, inside the window.
+    let now = clock_seconds(&server);
+    let nine = (now - 9 * 3600).div_euclid(86_400) * 86_400 + 86_400 + 9 * 3600;
+    server.advance_clock(Duration::from_secs((nine + 30 - now) as u64));
+    client.execute(MakeCampaignCall::new(&id, NewCampaignCall::new("+15550002222"))).unwrap();
+    server.advance_clock(Duration::from_secs(10));
+
+    // Busy at 09:00:31: the cooldown ends at 10:00:31, after the window closed, so the retry waits for
+    // 09:00 the next day, and says so.
+    let next_morning = at(nine + 86_400);
+    let retry = receiver.wait_for(1)[0].json();
+    assert_eq!(retry["scheduled_at"], json!(next_morning), "{retry}");
+    let waiting = client.execute(GetCampaign::new(&id)).unwrap().calls.unwrap_or_default().remove(0);
+    assert_eq!((waiting.status, waiting.retries), (CallStatus::Scheduled, Some(1)));
+    assert_eq!(waiting.scheduled_at.as_ref().map(|t| t.as_str().to_owned()), Some(next_morning.clone()));
+
+    // It is dialled then.
+    server.advance_clock(Duration::from_secs(86_400));
+    let mut placed: Vec<String> = client
+        .execute(ListCalls::new().agent_id(&agent))
+        .unwrap()
+        .items
+        .into_iter()
+        .map(|c| c.created_at.as_str().to_owned())
+        .collect();
+    placed.sort();
+    assert_eq!(placed, [at(nine + 30), next_morning]);
+}
+
+#[test]
+fn the_call_lists_refuse_a_status_filter_their_pages_do_not_list() {
+    let (server, _client) = stopped_clock();
+    let agent = "550e8400-e29b-41d4-a716-446655440000"; // the reference's example agent
+    for list in ["/api/v1/calls", &format!("/api/v1/agents/{agent}/calls")] {
+        let bogus = plain(&server, "GET", &format!("{list}?status=bogus"), None);
+        assert_eq!(bogus.status, 422, "{list}: {}", bogus.body);
+        assert_eq!(bogus.body["errors"]["status"], json!(["The selected status is invalid."]), "{}", bogus.body);
+        // A campaign call's statuses are no call list's filters: refused as a value no call has.
+        for status in ["voicemail", "queued", "scheduled"] {
+            let refused = plain(&server, "GET", &format!("{list}?status={status}"), None);
+            assert_eq!((refused.status, &refused.body), (422, &bogus.body), "{list}?status={status}");
+        }
+        // The seven the pages list are taken.
+        for status in ["initiated", "ringing", "answered", "completed", "failed", "busy", "no-answer"] {
+            let listed = plain(&server, "GET", &format!("{list}?status={status}"), None);
+            assert_eq!(listed.status, 200, "{list}?status={status}: {}", listed.body);
+        }
+    }
+}
+
+#[test]
+fn a_campaign_webhooks_template_names_the_agent_and_its_test_is_a_templated_test_event() {
+    let (server, client) = stopped_clock();
+    let receiver = Receiver::start();
+    let agent = published_agent(&client, "Templated agent");
+    let id = client.execute(CreateCampaign::new(always_on(&agent, "Templated").max_retries(0))).unwrap().id;
+    let template = json!({
+        "agent": "{{agent.name}}", "status": "{{call.status}}", "to": "{{to}}", "call": "{{call.id}}",
+        "campaign": "{{campaign.name}}",
+    });
+    let hook = NewCampaignWebhook::new("Shaped", receiver.url(), [CampaignWebhookEvent::CampaignCallCompleted])
+        .payload_template(CampaignWebhookEvent::CampaignCallCompleted, template);
+    let webhook = client.execute(CreateCampaignWebhook::new(&id, hook)).unwrap();
+    client.execute(UpdateCampaignStatus::new(&id, CampaignStatus::Active)).unwrap();
+    client.execute(MakeCampaignCall::new(&id, NewCampaignCall::new("+15550001234"))).unwrap();
+    server.advance_clock(Duration::from_secs(10));
+
+    // A real delivery: the template's placeholders filled, the campaign's agent among them.
+    let real = receiver.wait_for(1)[0].json();
+    let placed = client.execute(ListCalls::new().agent_id(&agent)).unwrap().items.remove(0);
+    assert_eq!(
+        real,
+        json!({
+            "agent": "Templated agent", "status": "completed", "to": "+15550001234", "call": placed.id,
+            "campaign": "Templated",
+        })
+    );
+
+    // The test: a synthetic event of the webhook's first, shaped by the same template, and marked a test.
+    client.execute(TestCampaignWebhook::new(&id, &webhook.id)).unwrap();
+    let test = receiver.wait_for(2)[1].json();
+    assert_eq!(test["test"], json!(true), "{test}");
+    assert_eq!(
+        (&test["agent"], &test["status"], &test["campaign"]),
+        (&json!("Templated agent"), &json!("completed"), &json!("Templated"))
+    );
+    assert!(test["to"].is_string() && test["call"].is_string(), "{test}");
+    assert_eq!(test.as_object().map(|o| o.len()), Some(6), "the template's fields and `test`: {test}");
+}

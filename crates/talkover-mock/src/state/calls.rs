@@ -137,6 +137,26 @@ fn call_data(entry: &CallEntry) -> Map<String, Value> {
     fields
 }
 
+/// The statuses list-calls and get-agent-calls filter by, as their pages list them: an agent's call's.
+/// The campaign calls' own (`queued`, `scheduled`, `voicemail`) are not among them.
+const FILTER_STATUSES: [CallStatus; 7] = [
+    CallStatus::Initiated,
+    CallStatus::Ringing,
+    CallStatus::Answered,
+    CallStatus::Completed,
+    CallStatus::Failed,
+    CallStatus::Busy,
+    CallStatus::NoAnswer,
+];
+
+/// Refuses a `status` filter the pages do not list, with the 422 they give for one ("The selected status
+/// is invalid."), as for a value no call has.
+fn refuse_unlisted_status(status: &Option<CallStatus>, invalid: &mut crate::reply::Invalid) {
+    if status.as_ref().is_some_and(|s| !FILTER_STATUSES.contains(s)) && !invalid.has("status") {
+        invalid.selected("status");
+    }
+}
+
 /// A call to place from an agent.
 pub(super) struct Placing {
     pub(super) to: String,
@@ -295,7 +315,7 @@ impl State {
         }
         if started {
             for event in outcome.events(&CallStatus::Initiated) {
-                self.emit_agent(&agent_id, event.clone(), &data);
+                self.emit_agent(&agent_id, event.clone(), &data, placed_ms);
             }
         }
         call
@@ -327,7 +347,9 @@ impl State {
 
     pub(super) fn list_calls(&mut self, req: &Request<'_>) -> Answer {
         // The same parameters less `agent_id`: the filters get-agent-calls shares.
-        let list = req.valid::<ListCalls>()?;
+        let (list, mut invalid) = req.decode::<ListCalls>()?;
+        refuse_unlisted_status(&list.query.status, &mut invalid);
+        invalid.check()?;
         let (agent_id, filters) = list.query.clone().split();
         let calls = self.filtered_calls(&filters, agent_id.as_ref().map(|a| a.as_str()));
         let (items, pagination) = paginate(&calls, &list);
@@ -336,7 +358,9 @@ impl State {
 
     pub(super) fn agent_calls(&mut self, req: &Request<'_>) -> Answer {
         self.agent_index(req)?;
-        let list = req.valid::<GetAgentCalls>()?;
+        let (list, mut invalid) = req.decode::<GetAgentCalls>()?;
+        refuse_unlisted_status(&list.query.status, &mut invalid);
+        invalid.check()?;
         let mut calls = self.filtered_calls(&list.query, Some(list.agent_id.as_str()));
         // The agent is known here, so its calls come without it.
         for call in &mut calls {
@@ -377,12 +401,12 @@ impl State {
         // Test calls are not billed.
         let billed = (!entry.call.is_testing).then_some(entry.call.duration);
         if was_answered {
-            self.emit_agent(agent_id, AgentWebhookEvent::ConversationEnded, &data);
+            self.emit_agent(agent_id, AgentWebhookEvent::ConversationEnded, &data, now_ms);
         }
         if let Some(duration) = billed {
             self.charge_call(duration);
         }
-        self.emit_agent(agent_id, AgentWebhookEvent::PhoneCallEnded, &data);
+        self.emit_agent(agent_id, AgentWebhookEvent::PhoneCallEnded, &data, now_ms);
         Ok(Reply::data(200, None, ended))
     }
 
@@ -414,7 +438,9 @@ impl State {
 }
 
 impl State {
-    /// Moves every call on to where the clock says it is, emitting the events of each step.
+    /// Moves every call on to where the clock says it is, emitting the events of each step, each stamped
+    /// with when its step was reached (not when the clock got there: a jump of the clock plays the steps
+    /// out at their own times).
     pub(super) fn progress_calls(&mut self) {
         let now_ms = self.live.clock.now_ms();
         let mut events = Vec::new();
@@ -424,7 +450,7 @@ impl State {
             // A delayed call is announced when it is placed.
             if entry.progress.start_due(now_ms) {
                 for event in entry.progress.outcome.events(&CallStatus::Initiated) {
-                    events.push((agent_id.clone(), event.clone(), call_data(entry)));
+                    events.push((agent_id.clone(), event.clone(), call_data(entry), entry.progress.placed_ms));
                 }
             }
             for (at, status) in entry.progress.due(&entry.call.status, now_ms) {
@@ -443,12 +469,14 @@ impl State {
                 entry.call.status = status.clone();
                 entry.call.updated_at = crate::clock::stamp(crate::clock::timestamp(reached_ms));
                 for event in entry.progress.outcome.events(&status) {
-                    events.push((agent_id.clone(), event.clone(), call_data(entry)));
+                    events.push((agent_id.clone(), event.clone(), call_data(entry), reached_ms));
                 }
             }
         }
-        for (agent_id, event, data) in events {
-            self.emit_agent(&agent_id, event, &data);
+        // In the order they happened, across calls too (each call's own steps keep theirs).
+        events.sort_by_key(|event| event.3);
+        for (agent_id, event, data, at_ms) in events {
+            self.emit_agent(&agent_id, event, &data, at_ms);
         }
         for duration in billed {
             self.charge_call(duration);

@@ -104,7 +104,8 @@ impl State {
         single_window(&mut campaign);
         self.inherited_cooldowns.insert(campaign.id.as_str().to_owned(), inherited);
         self.campaigns.push(campaign.clone());
-        self.emit_campaign(campaign.id.as_str(), CampaignWebhookEvent::CampaignCreated, &Map::new());
+        let now_ms = self.live.clock.now_ms();
+        self.emit_campaign(campaign.id.as_str(), CampaignWebhookEvent::CampaignCreated, &Map::new(), now_ms);
         Ok(Reply::data(201, None, campaign))
     }
 
@@ -168,7 +169,8 @@ impl State {
         single_window(&mut campaign);
         self.campaigns[index] = campaign;
         let id = self.campaigns[index].id.as_str().to_owned();
-        self.emit_campaign(&id, CampaignWebhookEvent::CampaignUpdated, &Map::new());
+        let now_ms = self.live.clock.now_ms();
+        self.emit_campaign(&id, CampaignWebhookEvent::CampaignUpdated, &Map::new(), now_ms);
         Ok(Reply::data(200, None, &self.campaigns[index]))
     }
 
@@ -199,7 +201,8 @@ impl State {
         };
         if let Some(event) = event {
             let id = change.id.as_str().to_owned();
-            self.emit_campaign(&id, event, &Map::new());
+            let now_ms = self.live.clock.now_ms();
+            self.emit_campaign(&id, event, &Map::new(), now_ms);
         }
         Ok(Reply::data(200, Some("Campaign status updated successfully"), change))
     }
@@ -266,7 +269,7 @@ impl State {
         // Inside the campaign's hours it waits for dispatch; outside them, for their next opening (within a
         // year; a schedule closed longer keeps it queued).
         let now_ms = self.live.clock.now_ms();
-        let opens = next_open(&self.campaigns[index], now_ms, now_ms.saturating_add(366 * 86_400_000));
+        let opens = next_dial(&self.campaigns[index], now_ms);
         let (status, at) = match opens {
             Some(at) if at > now_ms => (CallStatus::Scheduled, crate::clock::timestamp(at)),
             _ => (CallStatus::Queued, now.clone()),
@@ -286,7 +289,7 @@ impl State {
         let extras = Extras { context: body.context, is_testing: body.is_testing.unwrap_or(false) };
         self.live.campaign_call_extras.insert(call.id.as_str().to_owned(), extras);
         let data = campaign_call_data(&call, &self.live.campaign_call_extras);
-        self.emit_campaign(campaign_id.as_str(), CampaignWebhookEvent::CampaignCallQueued, &data);
+        self.emit_campaign(campaign_id.as_str(), CampaignWebhookEvent::CampaignCallQueued, &data, now_ms);
         Ok(Reply::typed(201, &queued))
     }
 
@@ -311,8 +314,12 @@ impl State {
         let now_ms = self.live.clock.now_ms();
         let mut due_again = false;
         let last_tick_ms = self.live.last_tick_ms;
-        let mut events: Vec<(String, CampaignWebhookEvent, Map<String, Value>)> = Vec::new();
+        // Each event with when it happened on the emulator's clock (its `timestamp`): the dial or the call's
+        // end, not now, which is later when the clock jumped past them.
+        let mut events: Vec<(String, CampaignWebhookEvent, Map<String, Value>, i64)> = Vec::new();
         let mut to_place = Vec::new();
+        // By campaign, when the last of its calls that ended in this round ended (or was refused).
+        let mut ended: HashMap<String, i64> = HashMap::new();
         for campaign in &mut self.campaigns {
             if campaign.status != CampaignStatus::Active {
                 continue;
@@ -345,7 +352,10 @@ impl State {
                     // Checked against the do-not-call list before dialling: never placed, never retried.
                     call.status = CallStatus::Failed;
                     let data = campaign_call_data(call, &self.live.campaign_call_extras);
-                    events.push((campaign.id.as_str().to_owned(), CampaignWebhookEvent::CampaignCallFailed, data));
+                    let failed = CampaignWebhookEvent::CampaignCallFailed;
+                    events.push((campaign.id.as_str().to_owned(), failed, data, placed_ms));
+                    let last = ended.entry(campaign.id.as_str().to_owned()).or_insert(placed_ms);
+                    *last = (*last).max(placed_ms);
                     if let Some(stats) = campaign.stats.as_mut() {
                         count_outcomes(stats, 0, 1, 0);
                     }
@@ -354,7 +364,8 @@ impl State {
                 call.status = CallStatus::Initiated;
                 to_place.push((agent, call.id.as_str().to_owned(), call.to.clone(), placed_ms, events.len()));
                 let data = campaign_call_data(call, &self.live.campaign_call_extras);
-                events.push((campaign.id.as_str().to_owned(), CampaignWebhookEvent::CampaignCallStarted, data));
+                let started = CampaignWebhookEvent::CampaignCallStarted;
+                events.push((campaign.id.as_str().to_owned(), started, data, placed_ms));
             }
         }
         // Each call placed is named in its campaign call's start (`call_id`, as in the events that follow).
@@ -365,8 +376,8 @@ impl State {
             ids.push(id);
         }
         // A campaign call's start is told before its call's own events (`include_call_events`).
-        for (campaign_id, event, data) in events.drain(..) {
-            self.emit_campaign(&campaign_id, event, &data);
+        for (campaign_id, event, data, at_ms) in events.drain(..) {
+            self.emit_campaign(&campaign_id, event, &data, at_ms);
         }
         for ((agent, campaign_call_id, to, placed_ms, _), id) in to_place.into_iter().zip(ids) {
             let mut placing = Placing::at(to, placed_ms);
@@ -384,6 +395,10 @@ impl State {
         for campaign in &mut self.campaigns {
             let campaign_id = campaign.id.as_str().to_owned();
             let max_retries = campaign.max_retries.unwrap_or(3).min(10);
+            // The schedule alone, to find a retry's dial time while the calls are borrowed.
+            let (calls, files) = (campaign.calls.take(), campaign.files.take());
+            let schedule = campaign.clone();
+            (campaign.calls, campaign.files) = (calls, files);
             // Calls completed, calls failed, and the seconds the completed ones lasted.
             let mut finished = (0, 0, 0);
             for call in campaign.calls.iter_mut().flatten() {
@@ -405,10 +420,14 @@ impl State {
                 let mut data = campaign_call_data(call, &self.live.campaign_call_extras);
                 data.insert("call_id".into(), json!(dial.call_id));
                 data.insert("duration".into(), json!(duration));
+                // What follows the call's end happened when it ended (its `ended_at`, as get-call shows it).
+                let ended_ms = entry.ended_at.as_ref().map_or(now_ms, |t| ms_of(t.as_str()));
+                let last = ended.entry(campaign_id.clone()).or_insert(ended_ms);
+                *last = (*last).max(ended_ms);
                 if matches!(call.status, CallStatus::Completed | CallStatus::Voicemail) {
                     finished.0 += 1;
                     finished.2 += duration;
-                    events.push((campaign_id.clone(), CampaignWebhookEvent::CampaignCallCompleted, data));
+                    events.push((campaign_id.clone(), CampaignWebhookEvent::CampaignCallCompleted, data, ended_ms));
                 } else if call.retries.unwrap_or(0) < max_retries {
                     let hours = match call.status {
                         CallStatus::NoAnswer => campaign.no_answer_cooldown_hours,
@@ -416,18 +435,22 @@ impl State {
                         _ => campaign.failed_cooldown_hours,
                     };
                     let hours = hours.or(campaign.retry_cooldown_hours).unwrap_or(24);
-                    let ended_ms = entry.ended_at.as_ref().map_or(now_ms, |t| ms_of(t.as_str()));
-                    let at = ended_ms + i64::from(hours) * 3_600_000;
+                    // After the cooldown, at the first moment the campaign may call (its days, hours
+                    // and time zone), as a call first queued is; a schedule closed for longer than the
+                    // search keeps the cooldown's end.
+                    let cooled_ms = ended_ms + i64::from(hours) * 3_600_000;
+                    let at = next_dial(&schedule, cooled_ms).unwrap_or(cooled_ms);
                     call.retries = Some(call.retries.unwrap_or(0) + 1);
                     call.status = CallStatus::Scheduled;
                     call.scheduled_at = Some(crate::clock::stamp(crate::clock::timestamp(at)));
                     due_again |= at <= now_ms;
                     data.insert("retries".into(), json!(call.retries));
                     data.insert("scheduled_at".into(), json!(call.scheduled_at));
-                    events.push((campaign_id.clone(), CampaignWebhookEvent::CampaignCallRetryScheduled, data));
+                    let retry = CampaignWebhookEvent::CampaignCallRetryScheduled;
+                    events.push((campaign_id.clone(), retry, data, ended_ms));
                 } else {
                     finished.1 += 1;
-                    events.push((campaign_id.clone(), CampaignWebhookEvent::CampaignCallFailed, data));
+                    events.push((campaign_id.clone(), CampaignWebhookEvent::CampaignCallFailed, data, ended_ms));
                 }
             }
             if finished != (0, 0, 0) {
@@ -437,19 +460,21 @@ impl State {
             }
         }
         self.live.dials.retain(|d| !finished_dials.contains(&d.call_id));
-        // An `auto_complete` campaign whose every call is over (none waiting, none under way) completes.
-        let stamp = crate::clock::stamp(self.live.clock.timestamp());
+        // An `auto_complete` campaign whose every call is over (none waiting, none under way) completes, when
+        // its last call ended (in this round; now if none did).
         for campaign in &mut self.campaigns {
             let calls = campaign.calls.as_deref().unwrap_or_default();
             let done = !calls.is_empty() && calls.iter().all(|c| c.status.is_terminal());
             if campaign.status == CampaignStatus::Active && campaign.auto_complete == Some(true) && done {
+                let at_ms = ended.get(campaign.id.as_str()).copied().unwrap_or(now_ms);
                 campaign.status = CampaignStatus::Completed;
-                campaign.updated_at = Some(stamp.clone());
-                events.push((campaign.id.as_str().to_owned(), CampaignWebhookEvent::CampaignCompleted, Map::new()));
+                campaign.updated_at = Some(crate::clock::stamp(crate::clock::timestamp(at_ms)));
+                let completed = CampaignWebhookEvent::CampaignCompleted;
+                events.push((campaign.id.as_str().to_owned(), completed, Map::new(), at_ms));
             }
         }
-        for (campaign_id, event, data) in events {
-            self.emit_campaign(&campaign_id, event, &data);
+        for (campaign_id, event, data, at_ms) in events {
+            self.emit_campaign(&campaign_id, event, &data, at_ms);
         }
         due_again
     }
@@ -669,6 +694,13 @@ fn next_open(campaign: &Campaign, from_ms: i64, until_ms: i64) -> Option<i64> {
         }
     }
     None
+}
+
+/// When a call that may be dialled from `from_ms` on is dialled: the campaign's first open moment from then,
+/// within a year (none when its schedule stays closed longer). A call first queued and a retry after its
+/// cooldown both wait for it.
+fn next_dial(campaign: &Campaign, from_ms: i64) -> Option<i64> {
+    next_open(campaign, from_ms, from_ms.saturating_add(366 * 86_400_000))
 }
 
 /// Minutes after midnight of an `HH:MM` (or `HH:MM:SS`) time.

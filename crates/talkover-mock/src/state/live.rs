@@ -7,7 +7,7 @@ use std::time::Duration;
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 use talkover_core::actions::CustomHeader;
-use talkover_core::agents::Agent;
+use talkover_core::agents::{Agent, AgentId};
 use talkover_core::campaigns::CampaignStatus;
 use talkover_core::webhook_delivery::WebhookDelivery;
 use talkover_core::webhooks::{
@@ -110,7 +110,17 @@ impl Live {
     pub(super) fn job(&self, target: &Target<'_>, event: String, payload: Value) -> Job {
         let settings = self.hooks.get(target.webhook_id).cloned().unwrap_or_default();
         let payload = match settings.templates.get(&event) {
-            Some(template) => render(template, &context(&payload)),
+            Some(template) => {
+                let mut rendered = render(template, &context(&payload));
+                // A test delivery says so whatever its template (test-webhook: test payloads include
+                // `test: true`), so that a receiver never takes it for a real event.
+                if payload.get("test") == Some(&Value::Bool(true)) {
+                    if let Some(fields) = rendered.as_object_mut() {
+                        fields.insert("test".into(), Value::Bool(true));
+                    }
+                }
+                rendered
+            }
             None => payload,
         };
         Job {
@@ -227,11 +237,18 @@ impl State {
     }
 
     /// Queues `event` for every enabled webhook of the agent that subscribes to it, with `data` beside the
-    /// delivery's envelope.
-    pub(super) fn emit_agent(&mut self, agent_id: &str, event: AgentWebhookEvent, data: &Map<String, Value>) {
+    /// delivery's envelope. `at_ms` is when the step it tells of happened on the emulator's clock (its
+    /// `timestamp`), which is earlier than now when the clock jumped past it.
+    pub(super) fn emit_agent(
+        &mut self,
+        agent_id: &str,
+        event: AgentWebhookEvent,
+        data: &Map<String, Value>,
+        at_ms: i64,
+    ) {
         let Some(entry) = self.agents.iter().find(|a| a.agent.id.as_str() == agent_id) else { return };
         let name = event_name(&event);
-        let timestamp = self.live.clock.timestamp();
+        let timestamp = crate::clock::timestamp(at_ms);
         for hook in entry.webhooks.iter().filter(|w| w.enabled && w.events.contains(&event)) {
             let payload = agent_delivery(&entry.agent, hook, event.clone(), &timestamp, false, data.clone());
             let target = Target {
@@ -245,7 +262,7 @@ impl State {
         }
         let call = data.get("call_id").and_then(Value::as_str);
         if let Some(campaign_id) = call.and_then(|call| self.campaign_of_call(call)) {
-            self.emit_call_event_to_campaign(&campaign_id, agent_id, event, data);
+            self.emit_call_event_to_campaign(&campaign_id, agent_id, event, data, &timestamp);
         }
     }
 
@@ -258,19 +275,18 @@ impl State {
         agent_id: &str,
         event: AgentWebhookEvent,
         data: &Map<String, Value>,
+        timestamp: &str,
     ) {
         let name = event_name(&event);
-        let (campaign_name, status) = self.campaign_name_and_status(campaign_id);
+        let campaign = self.campaign_details(campaign_id);
         let agent = self.agents.iter().find(|a| a.agent.id.as_str() == agent_id).map(|a| &a.agent);
-        let timestamp = self.live.clock.timestamp();
         let mut jobs = Vec::new();
         for hook in self.live.campaign_hooks.iter().filter(|w| {
             w.campaign_id.as_ref().is_some_and(|c| c.as_str() == campaign_id)
                 && w.enabled != Some(false)
                 && w.include_call_events == Some(true)
         }) {
-            let campaign = (campaign_id, campaign_name.as_deref(), &status);
-            let mut delivery = campaign_envelope(campaign, hook, event.clone(), &timestamp, false, data.clone());
+            let mut delivery = campaign_envelope(&campaign, hook, event.clone(), timestamp, false, data.clone());
             delivery.agent_id = agent.map(|a| a.id.clone());
             delivery.agent_name = agent.map(|a| a.name.clone());
             let payload = serde_json::to_value(delivery).unwrap_or_default();
@@ -279,17 +295,35 @@ impl State {
         self.live.outbox.extend(jobs);
     }
 
-    /// A campaign's name and status, for its deliveries (`draft` for one no longer there).
-    fn campaign_name_and_status(&self, campaign_id: &str) -> (Option<String>, CampaignStatus) {
+    /// What a campaign's deliveries say of it: its name and status (`draft` for one no longer there) and
+    /// its agent (as the agent is named now; the campaign's own summary of it once the agent is gone).
+    pub(super) fn campaign_details(&self, campaign_id: &str) -> CampaignDetails {
         let campaign = self.campaigns.iter().find(|c| c.id.as_str() == campaign_id);
-        (campaign.map(|c| c.name.clone()), campaign.map(|c| c.status.clone()).unwrap_or(CampaignStatus::Draft))
+        let agent = campaign.and_then(|c| {
+            let live = self.agents.iter().find(|a| a.agent.id == c.agent_id).map(|a| a.agent.name.clone());
+            let name = live.or_else(|| c.agent.as_ref().map(|a| a.name.clone()))?;
+            Some((c.agent_id.clone(), name))
+        });
+        CampaignDetails {
+            id: campaign_id.to_owned(),
+            name: campaign.map(|c| c.name.clone()),
+            status: campaign.map(|c| c.status.clone()).unwrap_or(CampaignStatus::Draft),
+            agent,
+        }
     }
 
-    /// Queues `event` for every enabled webhook of the campaign that subscribes to it.
-    pub(super) fn emit_campaign(&mut self, campaign_id: &str, event: CampaignWebhookEvent, data: &Map<String, Value>) {
+    /// Queues `event` for every enabled webhook of the campaign that subscribes to it, stamped `at_ms` (when
+    /// what it tells of happened on the emulator's clock).
+    pub(super) fn emit_campaign(
+        &mut self,
+        campaign_id: &str,
+        event: CampaignWebhookEvent,
+        data: &Map<String, Value>,
+        at_ms: i64,
+    ) {
         let name = event_name(&event);
-        let (campaign_name, status) = self.campaign_name_and_status(campaign_id);
-        let timestamp = self.live.clock.timestamp();
+        let campaign = self.campaign_details(campaign_id);
+        let timestamp = crate::clock::timestamp(at_ms);
         let mut jobs = Vec::new();
         for hook in self
             .live
@@ -301,8 +335,7 @@ impl State {
             if hook.enabled == Some(false) || !subscribed {
                 continue;
             }
-            let campaign = (campaign_id, campaign_name.as_deref(), &status);
-            let payload = campaign_delivery(campaign, hook, event.clone(), &timestamp, false, data.clone());
+            let payload = campaign_delivery(&campaign, hook, event.clone(), &timestamp, false, data.clone());
             jobs.push(self.live.job(&Target::of_campaign_hook(hook), name.clone(), payload));
         }
         self.live.outbox.extend(jobs);
@@ -401,7 +434,7 @@ pub(super) fn agent_delivery(
 
 /// The body of a delivery of a campaign's webhook: [`campaign_envelope`], as JSON.
 pub(super) fn campaign_delivery(
-    campaign: (&str, Option<&str>, &CampaignStatus),
+    campaign: &CampaignDetails,
     hook: &CampaignWebhook,
     event: CampaignWebhookEvent,
     timestamp: &str,
@@ -411,21 +444,35 @@ pub(super) fn campaign_delivery(
     serde_json::to_value(campaign_envelope(campaign, hook, event, timestamp, test, fields)).unwrap_or_default()
 }
 
+/// What a campaign's deliveries say of it (see [`State::campaign_details`]).
+pub(super) struct CampaignDetails {
+    id: String,
+    name: Option<String>,
+    status: CampaignStatus,
+    /// The campaign's agent: its id and name.
+    agent: Option<(AgentId, String)>,
+}
+
 /// A delivery of a campaign's webhook, of a campaign event or (with `include_call_events`) a call's:
-/// [`delivery`], with the campaign's id, name and status among its fields.
+/// [`delivery`], with the campaign's id, name and status among its fields, and its agent named as an
+/// agent's deliveries name theirs (so that a template's `{{agent.name}}` has it).
 fn campaign_envelope<E: WebhookEvent>(
-    campaign: (&str, Option<&str>, &CampaignStatus),
+    campaign: &CampaignDetails,
     hook: &CampaignWebhook,
     event: E,
     timestamp: &str,
     test: bool,
     mut fields: Map<String, Value>,
 ) -> WebhookDelivery<E> {
-    let (id, name, status) = campaign;
-    fields.insert("campaign_id".into(), id.into());
-    fields.insert("campaign_name".into(), name.into());
-    fields.insert("campaign_status".into(), event_name(status).into());
-    delivery((hook.id.as_str(), hook.name.as_deref()), event, timestamp, test, fields)
+    fields.insert("campaign_id".into(), campaign.id.as_str().into());
+    fields.insert("campaign_name".into(), campaign.name.as_deref().into());
+    fields.insert("campaign_status".into(), event_name(&campaign.status).into());
+    let mut delivery = delivery((hook.id.as_str(), hook.name.as_deref()), event, timestamp, test, fields);
+    if let Some((id, name)) = &campaign.agent {
+        delivery.agent_id = Some(id.clone());
+        delivery.agent_name = Some(name.clone());
+    }
+    delivery
 }
 
 #[cfg(test)]

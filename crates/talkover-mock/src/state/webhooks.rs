@@ -5,8 +5,10 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use serde::Deserialize as _;
-use serde_json::{Map, Value};
+use serde_json::{json, Map, Value};
 use talkover_core::actions::CustomHeader;
+use talkover_core::agents::Direction;
+use talkover_core::calls::CallStatus;
 use talkover_core::webhook_delivery::TEST_EVENT;
 use talkover_core::webhooks::{
     AgentWebhook, AgentWebhookEvent, CampaignWebhook, CampaignWebhookEvent, CampaignWebhookList, CreateCampaignWebhook,
@@ -382,18 +384,23 @@ impl State {
         Ok(Reply::data(200, Some(message), toggled))
     }
 
-    /// Sends the first event the webhook subscribes to, marked as a test, in the background. The page
-    /// documents one answer, that the payload was dispatched, so the test does not wait for the target:
-    /// how the delivery went is in the webhook's logs, where it is `pending` until its attempt is made.
+    /// Sends the first event the webhook subscribes to, marked as a test, in the background: a synthetic
+    /// event of that kind (test-campaign-webhook), with the fields a real one has (a campaign call's id,
+    /// number and status, say), and `test: true`, through the webhook's template if it has one for it. The
+    /// page documents one answer, that the payload was dispatched, so the test does not wait for the
+    /// target: how the delivery went is in the webhook's logs, where it is `pending` until its attempt is
+    /// made.
     pub(super) fn test_campaign_webhook(&mut self, req: &Request<'_>) -> Answer {
         let index = self.campaign_hook(req)?;
-        let campaign = &self.campaigns[self.campaign_index(req)?];
-        let hook = &self.live.campaign_hooks[index];
-        let first = hook.events.as_ref().and_then(|e| e.first()).cloned();
+        let campaign_index = self.campaign_index(req)?;
+        let first = self.live.campaign_hooks[index].events.as_ref().and_then(|e| e.first()).cloned();
         let event = first.unwrap_or_else(|| CampaignWebhookEvent::from(TEST_EVENT));
         let name = event_name(&event);
-        let details = (campaign.id.as_str(), Some(campaign.name.as_str()), &campaign.status);
-        let payload = campaign_delivery(details, hook, event, &self.live.clock.timestamp(), true, Map::new());
+        let now_ms = self.live.clock.now_ms();
+        let fields = self.synthetic_fields(campaign_index, &event, now_ms);
+        let details = self.campaign_details(self.campaigns[campaign_index].id.as_str());
+        let hook = &self.live.campaign_hooks[index];
+        let payload = campaign_delivery(&details, hook, event, &crate::clock::timestamp(now_ms), true, fields);
         let url = hook.webhook_url.clone().unwrap_or_default();
         let target =
             Target { webhook_id: hook.id.as_str(), url: &url, timeout: hook.timeout.unwrap_or(30), max_retries: 0 };
@@ -414,6 +421,55 @@ impl State {
         let target =
             (hook.id.as_str().to_owned(), hook.webhook_url.clone().unwrap_or_default(), hook.timeout.unwrap_or(30));
         self.retry(req, &target, hook.enabled.unwrap_or(true), "Webhook retry queued")
+    }
+}
+
+impl State {
+    /// The fields of a synthetic `event` of a campaign's, for its webhooks' test: those a real one has
+    /// beside the envelope, with made-up ids and a sample number (one the emulator would complete). A
+    /// campaign event has none of its own.
+    fn synthetic_fields(&mut self, campaign: usize, event: &CampaignWebhookEvent, now_ms: i64) -> Map<String, Value> {
+        use CampaignWebhookEvent::*;
+        const TO: &str = "+15550001234";
+        let status = match event {
+            CampaignCallQueued => CallStatus::Queued,
+            CampaignCallStarted => CallStatus::Initiated,
+            CampaignCallRetryScheduled => CallStatus::NoAnswer,
+            CampaignCallFailed => CallStatus::Failed,
+            CampaignCallCompleted | Recording | CallTranscript | CallReport => CallStatus::Completed,
+            _ => return Map::new(),
+        };
+        let call_id = self.new_id();
+        let mut fields = Map::new();
+        if matches!(event, Recording | CallTranscript | CallReport) {
+            // A call's own event, as an agent's call reports it.
+            fields.insert("call_id".into(), json!(call_id));
+            fields.insert("call_sid".into(), json!(format!("CA{}", call_id.replace('-', ""))));
+            fields.insert("to".into(), json!(TO));
+            fields.insert("from".into(), json!("+15550100000"));
+            fields.insert("direction".into(), json!(Direction::Outbound));
+            fields.insert("status".into(), json!(status));
+            fields.insert("duration".into(), json!(2));
+            return fields;
+        }
+        fields.insert("campaign_call_id".into(), json!(self.new_id()));
+        fields.insert("to".into(), json!(TO));
+        fields.insert("status".into(), json!(status));
+        let retried = matches!(event, CampaignCallRetryScheduled);
+        fields.insert("retries".into(), json!(u32::from(retried)));
+        if !matches!(event, CampaignCallQueued) {
+            fields.insert("call_id".into(), json!(call_id));
+        }
+        if matches!(event, CampaignCallCompleted | CampaignCallRetryScheduled | CampaignCallFailed) {
+            fields.insert("duration".into(), json!(if status == CallStatus::Completed { 2 } else { 0 }));
+        }
+        if retried {
+            let hours = self.campaigns[campaign].no_answer_cooldown_hours;
+            let hours = hours.or(self.campaigns[campaign].retry_cooldown_hours).unwrap_or(24);
+            let at = now_ms.saturating_add(i64::from(hours) * 3_600_000);
+            fields.insert("scheduled_at".into(), json!(crate::clock::timestamp(at)));
+        }
+        fields
     }
 }
 
