@@ -361,16 +361,21 @@ fn calls_reach_the_outcome_their_number_chooses() {
     assert_eq!(no_answer.map(|r| r.json()["status"].clone()), Some(json!("no-answer")));
 }
 
-#[test]
-fn a_calls_context_comes_back_in_every_event_of_the_call() {
-    let (server, client) = stopped_clock();
-    let events = [
+/// The events of each step of a call, in order.
+fn every_step_of_a_call() -> [AgentWebhookEvent; 5] {
+    [
         AgentWebhookEvent::PhoneCallStarted,
         AgentWebhookEvent::PhoneCallConnected,
         AgentWebhookEvent::ConversationStarted,
         AgentWebhookEvent::ConversationEnded,
         AgentWebhookEvent::PhoneCallEnded,
-    ];
+    ]
+}
+
+#[test]
+fn a_calls_context_comes_back_in_every_event_of_the_call() {
+    let (server, client) = stopped_clock();
+    let events = every_step_of_a_call();
     let (agent, receiver) = watched_agent(&client, "Context", events);
 
     // One call runs its course; another is ended by the caller; a third has no context.
@@ -1451,13 +1456,7 @@ fn stamped(received: &Received) -> i64 {
 #[test]
 fn after_a_jump_of_the_clock_each_call_event_carries_the_time_of_its_step() {
     let (server, client) = stopped_clock();
-    let events = [
-        AgentWebhookEvent::PhoneCallStarted,
-        AgentWebhookEvent::PhoneCallConnected,
-        AgentWebhookEvent::ConversationStarted,
-        AgentWebhookEvent::ConversationEnded,
-        AgentWebhookEvent::PhoneCallEnded,
-    ];
+    let events = every_step_of_a_call();
     let (agent, receiver) = watched_agent(&client, "Jumped", events);
     client.execute(MakeCall::new(&agent, NewCall::new("+15550001234"))).unwrap();
     // One jump past the whole call: each step is told at its own time, not at the clock's after the jump.
