@@ -794,8 +794,15 @@ impl ApiError {
     /// Where a redirection (3xx) pointed, from its `Location` header.
     fn redirected_to(&self) -> Option<String> {
         let location = self.headers.get(http::header::LOCATION).filter(|_| self.status.is_redirection())?;
-        let location: String =
+        let mut location: String =
             String::from_utf8_lossy(location.as_bytes()).chars().filter(|c| !c.is_control()).collect();
+        // Not a user name or password the URL may carry (`https://user:secret@host/`).
+        if let Some(start) = location.find("://").map(|at| at + 3) {
+            let authority_end = location[start..].find(['/', '?', '#']).map_or(location.len(), |end| start + end);
+            if let Some(at) = location[start..authority_end].rfind('@') {
+                location.replace_range(start..start + at + 1, "");
+            }
+        }
         Some(location.chars().take(EXCERPT_CHARS).collect())
     }
 
@@ -1275,6 +1282,10 @@ mod tests {
                 Some("redirected to https://app.talkover.ai/api/v1/agents, which is not followed: check the base URL")
             );
         }
+        let mut with_password = HeaderMap::new();
+        with_password.insert(http::header::LOCATION, "https://user:s3cret@example.com/x?y=1".parse().unwrap());
+        let error = ApiError::from_parts("list-agents", StatusCode::FOUND, with_password, Vec::new());
+        assert!(error.summary().unwrap().starts_with("redirected to https://example.com/x?y=1,"), "{error}");
         let json = br#"{"message": "Use the new host"}"#.to_vec();
         let error = ApiError::from_parts("list-agents", StatusCode::FOUND, headers, json);
         assert_eq!(error.summary(), Some("Use the new host"));
