@@ -659,7 +659,12 @@ impl Emulator {
         // A burst of 429s stands for the rate limit, which health is exempt from.
         if faults.burst_left > 0 && operation != HealthCheck::ID {
             faults.burst_left -= 1;
-            return Some(self.too_many_requests(operation, faults.faults.retry_after_secs));
+            let wait = faults.faults.retry_after_secs;
+            let mut reply = self.too_many_requests(operation, wait);
+            // The burst stands for a window that ends when `Retry-After` says, not for the emulator's own.
+            let reset = (unix_now_ms() / 1000).saturating_add(wait.max(1));
+            reply.headers.push(("x-ratelimit-reset".to_owned(), reset.to_string()));
+            return Some(reply);
         }
         if faults.faults.error_rate > 0.0 && faults.draw() < faults.faults.error_rate {
             let body = self

@@ -466,6 +466,10 @@ fn faults_are_injected_on_demand() {
         assert_eq!(api(&limited).kind, ErrorKind::RateLimited);
         assert_eq!(api(&limited).retry_after, Some(Duration::from_secs(7)));
         assert!(limited.is_retryable());
+        // Its rate-limit headers agree with `Retry-After`: the window resets when the wait is over.
+        let reset = limited.rate_limit().and_then(|limit| limit.reset).unwrap();
+        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+        assert!((now + 6..=now + 8).contains(&reset), "reset {reset}, now {now}");
     }
     assert!(client.agents().list().send().is_ok(), "the burst is over");
 
