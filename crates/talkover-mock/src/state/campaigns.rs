@@ -332,11 +332,9 @@ impl State {
             // Since the last tick, the campaign's hours may have opened (and closed again, when the clock
             // jumped): a call due by then is dialled when they first opened after it became due.
             let open_since_last_tick = next_open(campaign, last_tick_ms, now_ms);
-            // The schedule alone, to read while the calls are borrowed (its calls and files left behind).
-            let (calls, files) = (campaign.calls.take(), campaign.files.take());
-            let schedule = campaign.clone();
-            (campaign.calls, campaign.files) = (calls, files);
-            for call in campaign.calls.iter_mut().flatten() {
+            // The calls are taken out while they change, so that the campaign's schedule can be read.
+            let mut calls = campaign.calls.take();
+            for call in calls.iter_mut().flatten() {
                 let waiting = matches!(call.status, CallStatus::Queued | CallStatus::Scheduled);
                 let scheduled_ms = call.scheduled_at.as_ref().map_or(0, |at| ms_of(at.as_str()));
                 if !waiting || scheduled_ms > now_ms {
@@ -345,17 +343,16 @@ impl State {
                 let placed_ms = if scheduled_ms <= last_tick_ms {
                     open_since_last_tick
                 } else {
-                    next_open(&schedule, scheduled_ms, now_ms)
+                    next_open(campaign, scheduled_ms, now_ms)
                 };
                 let Some(placed_ms) = placed_ms else { continue };
-                if blocked(&schedule, &call.to) {
+                if blocked(campaign, &call.to) {
                     // Checked against the do-not-call list before dialling: never placed, never retried.
                     call.status = CallStatus::Failed;
                     let data = campaign_call_data(call, &self.live.campaign_call_extras);
                     let failed = CampaignWebhookEvent::CampaignCallFailed;
                     events.push((campaign.id.as_str().to_owned(), failed, data, placed_ms));
-                    let last = ended.entry(campaign.id.as_str().to_owned()).or_insert(placed_ms);
-                    *last = (*last).max(placed_ms);
+                    ended_by(&mut ended, campaign.id.as_str(), placed_ms);
                     if let Some(stats) = campaign.stats.as_mut() {
                         count_outcomes(stats, 0, 1, 0);
                     }
@@ -367,6 +364,7 @@ impl State {
                 let started = CampaignWebhookEvent::CampaignCallStarted;
                 events.push((campaign.id.as_str().to_owned(), started, data, placed_ms));
             }
+            campaign.calls = calls;
         }
         // Each call placed is named in its campaign call's start (`call_id`, as in the events that follow).
         let mut ids = Vec::with_capacity(to_place.len());
@@ -395,13 +393,12 @@ impl State {
         for campaign in &mut self.campaigns {
             let campaign_id = campaign.id.as_str().to_owned();
             let max_retries = campaign.max_retries.unwrap_or(3).min(10);
-            // The schedule alone, to find a retry's dial time while the calls are borrowed.
-            let (calls, files) = (campaign.calls.take(), campaign.files.take());
-            let schedule = campaign.clone();
-            (campaign.calls, campaign.files) = (calls, files);
+            // The calls are taken out while they change, so that a retry's dial time can be read from the
+            // campaign's schedule.
+            let mut calls = campaign.calls.take();
             // Calls completed, calls failed, and the seconds the completed ones lasted.
             let mut finished = (0, 0, 0);
-            for call in campaign.calls.iter_mut().flatten() {
+            for call in calls.iter_mut().flatten() {
                 let Some(dial) = self.live.dials.iter().find(|d| d.campaign_call_id == call.id.as_str()) else {
                     continue;
                 };
@@ -422,8 +419,7 @@ impl State {
                 data.insert("duration".into(), json!(duration));
                 // What follows the call's end happened when it ended (its `ended_at`, as get-call shows it).
                 let ended_ms = entry.ended_at.as_ref().map_or(now_ms, |t| ms_of(t.as_str()));
-                let last = ended.entry(campaign_id.clone()).or_insert(ended_ms);
-                *last = (*last).max(ended_ms);
+                ended_by(&mut ended, &campaign_id, ended_ms);
                 if matches!(call.status, CallStatus::Completed | CallStatus::Voicemail) {
                     finished.0 += 1;
                     finished.2 += duration;
@@ -439,7 +435,7 @@ impl State {
                     // and time zone), as a call first queued is; a schedule closed for longer than the
                     // search keeps the cooldown's end.
                     let cooled_ms = ended_ms + i64::from(hours) * 3_600_000;
-                    let at = next_dial(&schedule, cooled_ms).unwrap_or(cooled_ms);
+                    let at = next_dial(campaign, cooled_ms).unwrap_or(cooled_ms);
                     call.retries = Some(call.retries.unwrap_or(0) + 1);
                     call.status = CallStatus::Scheduled;
                     call.scheduled_at = Some(crate::clock::stamp(crate::clock::timestamp(at)));
@@ -453,6 +449,7 @@ impl State {
                     events.push((campaign_id.clone(), CampaignWebhookEvent::CampaignCallFailed, data, ended_ms));
                 }
             }
+            campaign.calls = calls;
             if finished != (0, 0, 0) {
                 if let Some(stats) = campaign.stats.as_mut() {
                     count_outcomes(stats, finished.0, finished.1, finished.2);
@@ -694,6 +691,12 @@ fn next_open(campaign: &Campaign, from_ms: i64, until_ms: i64) -> Option<i64> {
         }
     }
     None
+}
+
+/// Notes that a call of campaign `id` ended at `at_ms`: `ended` keeps each campaign's latest.
+fn ended_by(ended: &mut HashMap<String, i64>, id: &str, at_ms: i64) {
+    let last = ended.entry(id.to_owned()).or_insert(at_ms);
+    *last = (*last).max(at_ms);
 }
 
 /// When a call that may be dialled from `from_ms` on is dialled: the campaign's first open moment from then,
