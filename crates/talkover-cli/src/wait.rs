@@ -5,7 +5,7 @@
 use std::time::{Duration, Instant};
 
 use clap::{Arg, ArgMatches, Command};
-use talkover::calls::{CallStatus, CallWatch, WatchStep};
+use talkover::calls::{CallStatus, CallWaitOutcome, CallWatch, WaitLimits, WaitMove};
 
 use crate::failure::Failure;
 use crate::{output, Context};
@@ -82,28 +82,44 @@ pub fn run(context: &Context, args: &ArgMatches) -> Result<u8, Failure> {
     if !(0.1..=3600.0).contains(&interval) {
         return Err(Failure::usage(format!("--interval takes 0.1 to 3600 seconds, not {interval}")));
     }
-    let interval = Duration::from_secs_f64(interval);
-    let max_wait = Duration::from_secs(args.get_one::<u64>("max-wait").copied().unwrap_or(600));
+    let limits = WaitLimits::default()
+        .interval(Duration::from_secs_f64(interval))
+        .max_wait(Duration::from_secs(args.get_one::<u64>("max-wait").copied().unwrap_or(600)));
     let started = Instant::now();
     let mut watch = CallWatch::new(agent, call_id.clone());
     if let Some(to) = &to {
         watch = watch.to(to.clone());
     }
-    // Bounded by --max-wait: each look reads at most `CallWatch::PAGES_PER_LOOK` pages, then either returns
-    // or sleeps `interval`, at least 0.1 s.
+    // Bounded by --max-wait: each look reads at most `CallWatch::PAGES_PER_LOOK` pages, then either ends the
+    // wait or sleeps `interval`, at least 0.1 s. Each page is one call of the command line's (its attempts
+    // are what a failure reports), so the library's `wait_for_end` is not used.
     loop {
         let request = watch.request();
         let page = context.call(|client| client.execute(request))?;
-        match watch.on_page(page) {
-            WatchStep::Ended(call) => {
+        match watch.next_move(page, started.elapsed(), limits) {
+            WaitMove::Read => {}
+            WaitMove::Sleep(delay) => std::thread::sleep(delay),
+            WaitMove::Done(CallWaitOutcome::Ended(call)) => {
                 let value =
                     serde_json::to_value(&call).map_err(|e| Failure::local(format!("printing the call: {e}")))?;
                 output::print(&value, context.format)?;
                 return Ok(exit_code_of(&call.status));
             }
-            WatchStep::NotFound => {
-                // An id the agent's calls did not hold in the first looks is taken for a wrong one: it
-                // fails now rather than after --max-wait.
+            WaitMove::Done(CallWaitOutcome::NotEnded { last_status, waited }) => {
+                let state = match last_status {
+                    Some(status) => format!("it is still {status}"),
+                    None => "it is not among the agent's calls".to_owned(),
+                };
+                // The next look would come after --max-wait: it is not made.
+                return Err(Failure::NotEnded(format!(
+                    "call {call_id} had not ended at its last look, {:.1} s in (--max-wait {} s): {state}",
+                    waited.as_secs_f64(),
+                    limits.max_wait.as_secs()
+                )));
+            }
+            // `NotFound`: an id the agent's calls did not hold in the first looks is taken for a wrong one:
+            // it fails now rather than after --max-wait.
+            WaitMove::Done(_) => {
                 let among = match &to {
                     Some(to) => format!("the agent's calls to {to}"),
                     None => "the agent's calls".to_owned(),
@@ -113,23 +129,7 @@ pub fn run(context: &Context, args: &ArgMatches) -> Result<u8, Failure> {
                     CallWatch::PAGES_PER_LOOK * 100
                 )));
             }
-            WatchStep::NextPage => continue,
-            // `Wait`: the look is over and the call goes on.
-            _ => {}
         }
-        if started.elapsed() + interval > max_wait {
-            let state = match watch.last_status() {
-                Some(status) => format!("it is still {status}"),
-                None => "it is not among the agent's calls".to_owned(),
-            };
-            // The next look would come after --max-wait: it is not made.
-            return Err(Failure::NotEnded(format!(
-                "call {call_id} had not ended at its last look, {:.1} s in (--max-wait {} s): {state}",
-                started.elapsed().as_secs_f64(),
-                max_wait.as_secs()
-            )));
-        }
-        std::thread::sleep(interval);
     }
 }
 

@@ -213,7 +213,8 @@ optional_fields! {
     /// [required fields](CreateAgentRequired), then set the optional ones with the chaining methods.
     ///
     /// ```
-    /// use talkover_core::agents::{CreateAgentBody, CreateAgentRequired, Direction, InterruptSensitivity, WhoSpeaksFirst};
+    /// # use talkover_core as talkover;
+    /// use talkover::agents::{CreateAgentBody, CreateAgentRequired, Direction, InterruptSensitivity, WhoSpeaksFirst};
     ///
     /// let body = CreateAgentBody::new(CreateAgentRequired {
     ///     label: "Appointment reminders".into(),
@@ -280,7 +281,8 @@ optional_fields! {
         /// API comes to require is one too: this struct is deliberately not `#[non_exhaustive]`).
         ///
         /// ```compile_fail,E0063
-        /// use talkover_core::agents::{CreateAgentBody, CreateAgentRequired, Direction, InterruptSensitivity, WhoSpeaksFirst};
+        /// # use talkover_core as talkover;
+        /// use talkover::agents::{CreateAgentBody, CreateAgentRequired, Direction, InterruptSensitivity, WhoSpeaksFirst};
         ///
         /// // `llm_temperature` is missing: this does not compile.
         /// let body = CreateAgentBody::new(CreateAgentRequired {

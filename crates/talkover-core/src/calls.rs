@@ -10,8 +10,9 @@
 //! re-sent by the SDK once they may have reached the server.
 //!
 //! ```
-//! use talkover_core::calls::{MakeCall, NewCall};
-//! use talkover_core::{build_request, ClientConfig};
+//! # use talkover_core as talkover;
+//! use talkover::calls::{MakeCall, NewCall};
+//! use talkover::{build_request, ClientConfig};
 //!
 //! let config = ClientConfig::new("talq_example").unwrap();
 //! let call = MakeCall::new("agent_123456", NewCall::new("+1234567890").payload_value("customer_name", "Ada"));
@@ -35,7 +36,7 @@ use crate::validate::Problems;
 use crate::Timestamp;
 
 pub use crate::ids::CallId;
-pub use watch::{CallWatch, WatchStep};
+pub use watch::{CallWaitOutcome, CallWatch, WaitLimits, WaitMove, WatchStep};
 
 mod watch;
 
@@ -74,7 +75,8 @@ impl CallStatus {
     /// `answered`). A campaign call waiting its turn (`queued`, `scheduled`) is not yet.
     ///
     /// ```
-    /// use talkover_core::calls::CallStatus;
+    /// # use talkover_core as talkover;
+    /// use talkover::calls::CallStatus;
     ///
     /// assert!(CallStatus::Ringing.is_active());
     /// assert!(!CallStatus::Queued.is_active() && !CallStatus::Queued.is_terminal());
@@ -485,8 +487,9 @@ pub type ExistingCall = CampaignCall;
 /// [`MakeCampaignCall`] (or any API error whose body carries `existing_call`).
 ///
 /// ```
-/// # fn handle(err: talkover_core::Error) {
-/// if let Some(call) = talkover_core::calls::existing_call(&err) {
+/// # use talkover_core as talkover;
+/// # fn handle(err: talkover::Error) {
+/// if let Some(call) = talkover::calls::existing_call(&err) {
 ///     println!("already queued: {} ({})", call.id, call.status);
 /// }
 /// # }

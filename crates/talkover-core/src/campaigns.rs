@@ -6,9 +6,10 @@
 //! Reference: <https://docs.talkover.ai/api-reference/endpoints/list-campaigns> and the pages beside it.
 //!
 //! ```
-//! use talkover_core::campaigns::{CallTimeRange, CampaignType, CreateCampaign, NewCampaign, NewCampaignRequired};
-//! use talkover_core::time::{Date, Weekday};
-//! use talkover_core::{build_request, ClientConfig};
+//! # use talkover_core as talkover;
+//! use talkover::campaigns::{CallTimeRange, CampaignType, CreateCampaign, NewCampaign, NewCampaignRequired};
+//! use talkover::time::{Date, Weekday};
+//! use talkover::{build_request, ClientConfig};
 //!
 //! let campaign = NewCampaign::new(NewCampaignRequired {
 //!     name: "Sales Campaign Q1".into(),
@@ -441,8 +442,9 @@ campaign_settings! {
         /// `#[non_exhaustive]`).
         ///
         /// ```compile_fail,E0063
-        /// use talkover_core::campaigns::{CallTimeRange, CampaignType, NewCampaign, NewCampaignRequired};
-        /// use talkover_core::time::{Date, Weekday};
+        /// # use talkover_core as talkover;
+        /// use talkover::campaigns::{CallTimeRange, CampaignType, NewCampaign, NewCampaignRequired};
+        /// use talkover::time::{Date, Weekday};
         ///
         /// // `call_time_ranges` is missing: this does not compile.
         /// let campaign = NewCampaign::new(NewCampaignRequired {

@@ -27,7 +27,8 @@ pub const DEFAULT_USER_AGENT: &str = concat!("talkover-rust/", env!("CARGO_PKG_V
 /// prefix would send `/api/v2/api/v1/agents`), and one going past the root (`/api/v1/agents`).
 ///
 /// ```
-/// use talkover_core::BaseUrl;
+/// # use talkover_core as talkover;
+/// use talkover::BaseUrl;
 ///
 /// assert_eq!(BaseUrl::parse("https://gateway.example/talkover/api/v1").unwrap().prefix(), "/talkover");
 /// assert_eq!(BaseUrl::parse("https://gateway.example/api").unwrap().prefix(), "/api");

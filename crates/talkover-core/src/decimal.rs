@@ -15,7 +15,8 @@ use std::fmt;
 /// JSON) are one amount, though each is written back as it came.
 ///
 /// ```
-/// use talkover_core::Decimal;
+/// # use talkover_core as talkover;
+/// use talkover::Decimal;
 ///
 /// let amount = |text: &str| Decimal::new(text).unwrap();
 /// assert_eq!(amount("50.00"), amount("50"));

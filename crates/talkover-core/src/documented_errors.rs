@@ -3,7 +3,8 @@
 //! of the `talkover` crate is written.
 //!
 //! ```
-//! use talkover_core::documented_errors::of;
+//! # use talkover_core as talkover;
+//! use talkover::documented_errors::of;
 //!
 //! let conflicts: Vec<_> = of("delete-agent").iter().filter(|e| e.status == 409).map(|e| e.code).collect();
 //! assert_eq!(conflicts, [Some("AGENT_HAS_ACTIVE_CALLS"), Some("AGENT_IS_PUBLISHED")]);

@@ -54,7 +54,8 @@ optional_fields! {
     /// [`ApiError`](crate::ApiError).
     ///
     /// ```
-    /// use talkover_core::{ErrorBody, FieldError};
+    /// # use talkover_core as talkover;
+    /// use talkover::{ErrorBody, FieldError};
     ///
     /// let missing = ErrorBody::new("Agent not found").code("AGENT_NOT_FOUND");
     /// assert_eq!(
@@ -158,7 +159,8 @@ impl<T> ListEnvelope<T> {
     /// `pagination`: the SDK reads either).
     ///
     /// ```
-    /// use talkover_core::{ListEnvelope, Page, Pagination};
+    /// # use talkover_core as talkover;
+    /// use talkover::{ListEnvelope, Page, Pagination};
     ///
     /// let mut answer = ListEnvelope::new(vec!["a", "b"]);
     /// answer.meta = Some(Pagination::new(1, 2, 3));

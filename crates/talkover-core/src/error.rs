@@ -181,7 +181,8 @@ impl Error {
     /// this version does not know is [`ErrorCode::Unknown`], with its text.
     ///
     /// ```
-    /// use talkover_core::{error::ErrorCode, http::{HeaderMap, StatusCode}, ApiError, Error};
+    /// # use talkover_core as talkover;
+    /// use talkover::{error::ErrorCode, http::{HeaderMap, StatusCode}, ApiError, Error};
     ///
     /// let body = br#"{"success": false, "message": "Unpublish it first", "code": "AGENT_IS_PUBLISHED"}"#;
     /// let api = ApiError::from_parts("delete-agent", StatusCode::CONFLICT, HeaderMap::new(), body.to_vec());
@@ -199,7 +200,8 @@ impl Error {
     /// about a field.
     ///
     /// ```
-    /// use talkover_core::{http::{HeaderMap, StatusCode}, ApiError, Error};
+    /// # use talkover_core as talkover;
+    /// use talkover::{http::{HeaderMap, StatusCode}, ApiError, Error};
     ///
     /// let body = br#"{"error": {"code": "INVALID_PHONE_NUMBER", "message": "Not E.164", "details": {"field": "to"}}}"#;
     /// let api = ApiError::from_parts("make-call", StatusCode::BAD_REQUEST, HeaderMap::new(), body.to_vec());
@@ -246,7 +248,8 @@ impl Error {
     /// retried DELETE may mean an earlier attempt, whose answer was lost, deleted it.
     ///
     /// ```
-    /// use talkover_core::{http::{HeaderMap, StatusCode}, ApiError, Error};
+    /// # use talkover_core as talkover;
+    /// use talkover::{http::{HeaderMap, StatusCode}, ApiError, Error};
     ///
     /// let api = ApiError::from_parts("delete-agent", StatusCode::NOT_FOUND, HeaderMap::new(), b"{}".to_vec());
     /// let err = Error::Api(Box::new(api)).with_attempts(2);
@@ -355,9 +358,10 @@ impl Error {
     /// again may repeat it.
     ///
     /// ```
-    /// use talkover_core::error::{TransportError, TransportErrorKind};
-    /// use talkover_core::http::{HeaderMap, StatusCode};
-    /// use talkover_core::{ApiError, Error};
+    /// # use talkover_core as talkover;
+    /// use talkover::error::{TransportError, TransportErrorKind};
+    /// use talkover::http::{HeaderMap, StatusCode};
+    /// use talkover::{ApiError, Error};
     ///
     /// let answer = |status: StatusCode| {
     ///     Error::Api(Box::new(ApiError::from_parts("make-call", status, HeaderMap::new(), b"{}".to_vec())))

@@ -11,7 +11,8 @@ macro_rules! error_codes {
             /// [`crate::Error::code`] always gives the text as received.
             ///
             /// ```
-            /// use talkover_core::error::ErrorCode;
+            /// # use talkover_core as talkover;
+            /// use talkover::error::ErrorCode;
             ///
             /// assert_eq!(ErrorCode::from("AGENT_IS_PUBLISHED"), ErrorCode::AgentIsPublished);
             /// assert_eq!(ErrorCode::from("SOMETHING_NEW").as_str(), "SOMETHING_NEW");

@@ -8,7 +8,8 @@
 //! conditional [`FlowBranch`]es of decision nodes, entered at `initial_node_id`.
 //!
 //! ```
-//! use talkover_core::flows::{AgentFlow, FlowConfig, FlowNode, UpdateAgentFlow, ValidateAgentFlow};
+//! # use talkover_core as talkover;
+//! use talkover::flows::{AgentFlow, FlowConfig, FlowNode, UpdateAgentFlow, ValidateAgentFlow};
 //!
 //! let flow = FlowConfig::new("greet")
 //!     .meta("Intake", "1.0.0")

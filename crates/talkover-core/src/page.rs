@@ -163,7 +163,8 @@ impl<'de> Deserialize<'de> for Key {
 /// (`let mut list = ListEnvelope::from(page); list.meta = list.pagination.take();`).
 ///
 /// ```
-/// use talkover_core::{agents::Agent, Page, Pagination};
+/// # use talkover_core as talkover;
+/// use talkover::{agents::Agent, Page, Pagination};
 ///
 /// let page = Page::new(vec![Agent::new("a1", "SupportBot")], Some(Pagination::new(1, 10, 1)));
 /// let json = serde_json::to_value(&page).unwrap();
@@ -290,9 +291,10 @@ pub trait PagedOperation: Operation<Response = ListEnvelope<Self::Item>> + Clone
 /// with no successor (an empty page always ends it, see [`Page::next_page`]) or after an error.
 ///
 /// ```
-/// use talkover_core::campaigns::ListCampaigns;
-/// use talkover_core::page::Paginator;
-/// use talkover_core::{build_request, decode_response, ClientConfig};
+/// # use talkover_core as talkover;
+/// use talkover::campaigns::ListCampaigns;
+/// use talkover::page::Paginator;
+/// use talkover::{build_request, decode_response, ClientConfig};
 ///
 /// let config = ClientConfig::new("talq_example").unwrap();
 /// let mut pages = Paginator::new(ListCampaigns::new());

@@ -11,9 +11,10 @@
 //! the server wrote them (`250.00` stays `250.00`), which a `serde_json::Value` would not.
 //!
 //! ```
-//! use talkover_core::agents::UnpublishAgent;
-//! use talkover_core::record::Recorder;
-//! use talkover_core::{build_request, decode_response, BlockingTransport, ClientConfig, HttpRequest};
+//! # use talkover_core as talkover;
+//! use talkover::agents::UnpublishAgent;
+//! use talkover::record::Recorder;
+//! use talkover::{build_request, decode_response, BlockingTransport, ClientConfig, HttpRequest};
 //!
 //! let network = |_request: HttpRequest| {
 //!     let body = br#"{"success":true,"data":{"id":"a1","current_status":"draft"}}"#;

@@ -10,10 +10,11 @@
 //! response types, which the SDK's clients read back:
 //!
 //! ```
+//! # use talkover_core as talkover;
 //! use serde_json::json;
-//! use talkover_core::calls::{CallStatus, MakeCall, PlacedCall};
-//! use talkover_core::fixture::{route, Route};
-//! use talkover_core::{decode_response, encode::parse_query, http, ApiError, Envelope, ErrorBody};
+//! use talkover::calls::{CallStatus, MakeCall, PlacedCall};
+//! use talkover::fixture::{route, Route};
+//! use talkover::{decode_response, encode::parse_query, http, ApiError, Envelope, ErrorBody};
 //!
 //! let Route::Found { operation, params } = route("POST", "/api/v1/agents/agent-1/call") else {
 //!     unreachable!("make-call's method and path")

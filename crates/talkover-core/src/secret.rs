@@ -1,7 +1,7 @@
 //! Secret strings: API tokens, webhook secrets, passwords.
 //!
 //! A [`SecretString`] does not implement `Serialize`: a field that must send its secret says so with
-//! `#[serde(serialize_with = "talkover_core::secret::expose")]`, so no secret reaches serialized output by
+//! `#[serde(serialize_with = "talkover::secret::expose")]`, so no secret reaches serialized output by
 //! accident (a log line of a whole struct). The fields that say so are those of request bodies that send
 //! a secret, and of the few answers that carry one for their receiver to use, so that a server built on
 //! the types answers with it: a new API token (`NewApiToken::token`) and an external call's WebSocket URL
@@ -68,7 +68,7 @@ impl From<&str> for SecretString {
 }
 
 /// Serializes a secret's value: for the fields of request bodies that must send it, as
-/// `#[serde(serialize_with = "talkover_core::secret::expose")]` on a [`SecretString`] or an
+/// `#[serde(serialize_with = "talkover::secret::expose")]` on a [`SecretString`] or an
 /// `Option<SecretString>` field.
 pub fn expose<T, S>(secret: &T, serializer: S) -> Result<S::Ok, S::Error>
 where
@@ -129,7 +129,8 @@ fn note_exposed(secret: &SecretString) {
 /// server echoes one in its answer.
 ///
 /// ```
-/// use talkover_core::secret::{self, SecretString};
+/// # use talkover_core as talkover;
+/// use talkover::secret::{self, SecretString};
 ///
 /// #[derive(serde::Serialize)]
 /// struct Body {
@@ -183,7 +184,8 @@ pub fn exposed_during<R>(f: impl FnOnce() -> R) -> (R, Vec<SecretString>) {
 /// new token (create-user-api-token's).
 ///
 /// ```
-/// let shown = talkover_core::secret::redacted("ok, key s3cr3t-value-42", &["s3cr3t-value-42"]);
+/// # use talkover_core as talkover;
+/// let shown = talkover::secret::redacted("ok, key s3cr3t-value-42", &["s3cr3t-value-42"]);
 /// assert_eq!(shown, "ok, key [redacted]");
 /// ```
 pub fn redacted(text: &str, secrets: &[&str]) -> String {

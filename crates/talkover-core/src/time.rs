@@ -435,7 +435,8 @@ pub struct WeekdayError(pub u8);
 /// Serializing writes the text unchanged, so a decoded response encodes back to the same JSON.
 ///
 /// ```
-/// use talkover_core::time::{DateTime, Timestamp};
+/// # use talkover_core as talkover;
+/// use talkover::time::{DateTime, Timestamp};
 ///
 /// let created: Timestamp = serde_json::from_str("\"2024-01-15T10:30:00.000000Z\"")?;
 /// assert_eq!(created, "2024-01-15T10:30:00.000000Z");
@@ -635,9 +636,10 @@ impl From<TimeError> for crate::Error {
 /// chrono's leap-second representation.
 ///
 /// ```
+/// # use talkover_core as talkover;
 /// # #[cfg(feature = "chrono")] {
 /// use chrono::{FixedOffset, NaiveDate, Utc};
-/// use talkover_core::time::{Date, DateTime, Timestamp};
+/// use talkover::time::{Date, DateTime, Timestamp};
 ///
 /// let created = Timestamp::from("2024-01-15T11:30:00+01:00");
 /// let instant = created.date_time().map(chrono::DateTime::<FixedOffset>::from).unwrap();
@@ -648,7 +650,7 @@ impl From<TimeError> for crate::Error {
 /// let day = Date::try_from(NaiveDate::from_ymd_opt(2024, 2, 29).unwrap())?;
 /// assert_eq!(NaiveDate::from(&day).to_string(), "2024-02-29");
 /// # }
-/// # Ok::<(), talkover_core::time::TimeError>(())
+/// # Ok::<(), talkover::time::TimeError>(())
 /// ```
 #[cfg(feature = "chrono")]
 #[cfg_attr(docsrs, doc(cfg(feature = "chrono")))]

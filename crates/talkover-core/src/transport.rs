@@ -37,8 +37,9 @@ pub fn caused_by<E: std::error::Error + 'static>(error: &(dyn std::error::Error 
 /// most 32 causes.
 ///
 /// ```
-/// use talkover_core::error::{Error, TransportError, TransportErrorKind};
-/// use talkover_core::transport::find_cause;
+/// # use talkover_core as talkover;
+/// use talkover::error::{Error, TransportError, TransportErrorKind};
+/// use talkover::transport::find_cause;
 ///
 /// let refused = std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "refused");
 /// let err = Error::from(TransportError::new(TransportErrorKind::Connect, "refused").with_source(refused));
@@ -105,15 +106,16 @@ pub type HttpResponse = http::Response<Vec<u8>>;
 /// another, adding a header to every request:
 ///
 /// ```
-/// use talkover_core::http::HeaderValue;
-/// use talkover_core::transport::{HttpRequest, HttpResponse, Transport};
-/// use talkover_core::TransportError;
+/// # use talkover_core as talkover;
+/// use talkover::http::HeaderValue;
+/// use talkover::transport::{HttpRequest, HttpResponse, Transport};
+/// use talkover::TransportError;
 ///
 /// struct WithTraceHeader<T> {
 ///     inner: T,
 /// }
 ///
-/// #[talkover_core::async_trait]
+/// #[talkover::async_trait]
 /// impl<T: Transport> Transport for WithTraceHeader<T> {
 ///     async fn send(&self, mut request: HttpRequest) -> Result<HttpResponse, TransportError> {
 ///         request.headers_mut().insert("x-trace", HeaderValue::from_static("on"));

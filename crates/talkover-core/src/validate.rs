@@ -11,7 +11,8 @@ use crate::error::{Error, FieldError};
 /// Collects the problems of one request, so that the caller hears of all of them at once.
 ///
 /// ```
-/// use talkover_core::validate::{self, Problems};
+/// # use talkover_core as talkover;
+/// use talkover::validate::{self, Problems};
 ///
 /// let mut problems = Problems::new("create-agent");
 /// problems.length("name", "", 1, 255);
@@ -20,7 +21,7 @@ use crate::error::{Error, FieldError};
 /// problems.range("max_idle_check_count", None::<u32>, 1, 10);
 /// problems.check(validate::e164("create-agent", "phone", "555 1234"));
 /// let error = problems.finish().unwrap_err();
-/// let talkover_core::Error::InvalidRequest(invalid) = &error else { unreachable!() };
+/// let talkover::Error::InvalidRequest(invalid) = &error else { unreachable!() };
 /// let fields: Vec<&str> = invalid.problems().iter().map(|p| p.field.as_str()).collect();
 /// assert_eq!(fields, ["name", "llm_temperature", "phone"]);
 /// ```

@@ -61,8 +61,9 @@ impl crate::Page<VoiceTemplateGroup> {
     /// groups, each voice's tiers inside one.
     ///
     /// ```
-    /// use talkover_core::voice_templates::{VoiceTemplate, VoiceTemplateGroup};
-    /// # fn first(page: talkover_core::Page<VoiceTemplateGroup>) -> Option<VoiceTemplate> {
+    /// # use talkover_core as talkover;
+    /// use talkover::voice_templates::{VoiceTemplate, VoiceTemplateGroup};
+    /// # fn first(page: talkover::Page<VoiceTemplateGroup>) -> Option<VoiceTemplate> {
     /// page.templates().next().cloned()
     /// # }
     /// ```

@@ -8,13 +8,14 @@
 //! body's exact bytes, so verify before parsing, and parse the same bytes you verified.
 //!
 //! ```
+//! # use talkover_core as talkover;
 //! # #[cfg(feature = "webhook-signatures")] {
-//! use talkover_core::webhook_delivery::{verify_signature, WebhookDelivery};
-//! use talkover_core::SecretString;
+//! use talkover::webhook_delivery::{verify_signature, WebhookDelivery};
+//! use talkover::SecretString;
 //!
 //! let secret = SecretString::new("whsec_example");
 //! let body = br#"{"event":"webhook.test","agent_id":"agent-1","webhook_id":"hook-1","test":true}"#;
-//! # let signature_header = talkover_core::webhook_delivery::sign(&secret, body);
+//! # let signature_header = talkover::webhook_delivery::sign(&secret, body);
 //! // `signature_header`: the value of the delivery's signature header, as received.
 //! verify_signature(&secret, body, &signature_header).expect("signed with our secret");
 //! let delivery: WebhookDelivery = WebhookDelivery::from_slice(body).unwrap();
@@ -216,7 +217,8 @@ mod signatures {
     /// comparison takes the same time wherever the values differ.
     ///
     /// ```
-    /// use talkover_core::webhook_delivery::{verify_signature, SignatureError};
+    /// # use talkover_core as talkover;
+    /// use talkover::webhook_delivery::{verify_signature, SignatureError};
     ///
     /// // RFC 4231, test case 2.
     /// let hex = "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843";
@@ -245,8 +247,9 @@ mod signatures {
     /// none was. A header value that is not visible ASCII counts as malformed.
     ///
     /// ```
-    /// use talkover_core::http::{HeaderMap, HeaderValue};
-    /// use talkover_core::webhook_delivery::{sign, verify_delivery, SignatureError};
+    /// # use talkover_core as talkover;
+    /// use talkover::http::{HeaderMap, HeaderValue};
+    /// use talkover::webhook_delivery::{sign, verify_delivery, SignatureError};
     ///
     /// let body = br#"{"event":"webhook.test","test":true}"#;
     /// let mut headers = HeaderMap::new();

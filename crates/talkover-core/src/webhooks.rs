@@ -143,7 +143,8 @@ impl WebhookEvent for CampaignWebhookEvent {
 /// reading one refuses it, naming the field.
 ///
 /// ```
-/// use talkover_core::webhooks::{CampaignWebhookEvent, NewCampaignWebhook};
+/// # use talkover_core as talkover;
+/// use talkover::webhooks::{CampaignWebhookEvent, NewCampaignWebhook};
 ///
 /// let body = NewCampaignWebhook::new("CRM", "https://example.com/hook", [CampaignWebhookEvent::CampaignCompleted])
 ///     .include_call_events(true);
@@ -151,7 +152,8 @@ impl WebhookEvent for CampaignWebhookEvent {
 /// ```
 ///
 /// ```compile_fail
-/// use talkover_core::webhooks::{AgentWebhookEvent, NewAgentWebhook};
+/// # use talkover_core as talkover;
+/// use talkover::webhooks::{AgentWebhookEvent, NewAgentWebhook};
 ///
 /// // An agent webhook has no such setting: neither the setter nor a value exists.
 /// let body = NewAgentWebhook::new("CRM", "https://example.com/hook", [AgentWebhookEvent::PhoneCallEnded])
@@ -159,7 +161,8 @@ impl WebhookEvent for CampaignWebhookEvent {
 /// ```
 ///
 /// ```compile_fail
-/// use talkover_core::webhooks::{AgentWebhookEvent, NewAgentWebhook};
+/// # use talkover_core as talkover;
+/// use talkover::webhooks::{AgentWebhookEvent, NewAgentWebhook};
 ///
 /// let mut body = NewAgentWebhook::new("CRM", "https://example.com/hook", [AgentWebhookEvent::PhoneCallEnded]);
 /// body.include_call_events = Some(true);

@@ -1186,6 +1186,44 @@ fn a_call_watch_follows_a_placed_call_to_its_end() {
 }
 
 #[test]
+fn wait_for_end_says_whether_the_call_ended_went_on_or_is_not_there() {
+    use talkover::calls::{CallWaitOutcome, CallWatch, WaitLimits};
+    let (server, client) = stopped_clock();
+    let agent = published_agent(&client, "Awaited");
+    let placed = client.agents().call(&agent, NewCall::new("+15550009876")).unwrap();
+    let short = WaitLimits::default().interval(Duration::from_millis(100)).max_wait(Duration::from_millis(250));
+    // The clock stands still: the call is still being placed when the time is up.
+    let outcome = client.calls().wait_for_end(CallWatch::of_placed(&agent, &placed), short).unwrap();
+    let CallWaitOutcome::NotEnded { last_status, waited } = outcome else { panic!("{outcome:?}") };
+    assert_eq!(last_status, Some(CallStatus::Initiated));
+    assert!(waited <= Duration::from_millis(250), "no look starts after max_wait: {waited:?}");
+    server.advance_clock(Duration::from_secs(10));
+    let call = client.calls().wait_for_end(CallWatch::of_placed(&agent, &placed), short).unwrap().ended();
+    let call = call.expect("ended");
+    assert_eq!((call.id, call.status, call.duration), (placed.id, CallStatus::Completed, 2));
+    // An id the agent's calls never hold is given up on after the first looks, before max_wait.
+    let patient = short.max_wait(Duration::from_secs(60));
+    let outcome = client.calls().wait_for_end(CallWatch::new(&agent, "not-a-call"), patient).unwrap();
+    assert_eq!(outcome, CallWaitOutcome::NotFound);
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn wait_for_end_on_the_async_client_sleeps_between_looks_until_the_call_ends() {
+    use talkover::calls::{CallWaitOutcome, CallWatch, WaitLimits};
+    // Emulated time runs 100 times faster: the call ends a fraction of a second after it is placed.
+    let server = Server::builder().clock_scale(100.0).start().await.unwrap();
+    let client = common::async_client(&server);
+    let created = client.agents().create(agent("Awaited")).await.unwrap();
+    client.agents().update_voice(&created.id, voice()).await.unwrap();
+    client.agents().publish(&created.id).await.unwrap();
+    let placed = client.agents().call(&created.id, NewCall::new("+15550009876")).await.unwrap();
+    let limits = WaitLimits::default().interval(Duration::from_millis(100)).max_wait(Duration::from_secs(20));
+    let outcome = client.calls().wait_for_end(CallWatch::of_placed(&created.id, &placed), limits).await.unwrap();
+    let CallWaitOutcome::Ended(call) = outcome else { panic!("{outcome:?}") };
+    assert_eq!((&call.id, &call.status), (&placed.id, &CallStatus::Completed));
+}
+
+#[test]
 fn test_calls_are_not_billed() {
     let (server, client) = stopped_clock();
     let agent = published_agent(&client, "Testing");

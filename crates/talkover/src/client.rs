@@ -96,6 +96,16 @@ fn default_sleep() -> Option<Sleep> {
 }
 
 impl Client {
+    /// A wait of `delay` on this client's sleep; `None` where it has none it can use here (no sleep set
+    /// without the built-in transport, or Tokio's outside a Tokio runtime).
+    pub(crate) fn pause(&self, delay: Duration) -> Option<Pin<Box<dyn Future<Output = ()> + Send>>> {
+        let wait = self.inner.wait();
+        if !wait.can_wait(delay) {
+            return None;
+        }
+        wait.sleep.as_ref().map(|sleep| sleep(delay))
+    }
+
     /// Runs any operation, retrying as the client's policy allows.
     pub async fn execute<O: Operation>(&self, operation: O) -> Result<Output<O>, Error> {
         self.clone().run(operation, ClientCore::output::<O>).await

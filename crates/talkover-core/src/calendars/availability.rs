@@ -6,10 +6,11 @@
 //! [`Date`] (`YYYY-MM-DD`), and the range of a slot query as [`DateTime`]s with an explicit offset.
 //!
 //! ```
-//! use talkover_core::calendars::availability::{
+//! # use talkover_core as talkover;
+//! use talkover::calendars::availability::{
 //!     AvailabilityException, CreateAvailabilityRule, QueryAvailability, RecurringAvailability, TimeOfDay, Weekday,
 //! };
-//! use talkover_core::time::{Date, DateTime};
+//! use talkover::time::{Date, DateTime};
 //!
 //! // Open Monday to Friday, 09:00 to 17:00 New York time; closed on Christmas Day.
 //! let hours = RecurringAvailability::new(Weekday::MONDAY_TO_FRIDAY, TimeOfDay::new(9, 0)?, "17:00".parse()?)

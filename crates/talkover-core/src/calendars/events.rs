@@ -4,8 +4,9 @@
 //! zone the server would have to guess.
 //!
 //! ```
-//! use talkover_core::calendars::events::{AddEventAttendee, CreateCalendarEvent, NewCalendarEvent, NewEventAttendee};
-//! use talkover_core::time::DateTime;
+//! # use talkover_core as talkover;
+//! use talkover::calendars::events::{AddEventAttendee, CreateCalendarEvent, NewCalendarEvent, NewEventAttendee};
+//! use talkover::time::DateTime;
 //!
 //! let demo = NewCalendarEvent::new(
 //!     "Demo with Acme",
@@ -17,7 +18,7 @@
 //! let create = CreateCalendarEvent::new("calendar-uuid", demo);
 //! let invite = AddEventAttendee::new("calendar-uuid", "event-uuid", NewEventAttendee::new("Bob", "bob@acme.com"));
 //! # let _ = (create, invite);
-//! # Ok::<(), talkover_core::time::TimeError>(())
+//! # Ok::<(), talkover::time::TimeError>(())
 //! ```
 //!
 //! Reference: <https://docs.talkover.ai/api-reference/endpoints/list-calendar-events> and the pages beside

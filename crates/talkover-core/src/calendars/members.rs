@@ -1,7 +1,8 @@
 //! Members of a calendar: the users who can see or change it, and their roles.
 //!
 //! ```
-//! use talkover_core::calendars::members::{AddCalendarMember, CalendarRole, NewCalendarMember, UpdateCalendarMember};
+//! # use talkover_core as talkover;
+//! use talkover::calendars::members::{AddCalendarMember, CalendarRole, NewCalendarMember, UpdateCalendarMember};
 //!
 //! let add = AddCalendarMember::new("calendar-uuid", NewCalendarMember::new("user-uuid", CalendarRole::Editor));
 //! let demote = UpdateCalendarMember::new("calendar-uuid", "member-uuid", CalendarRole::Viewer);

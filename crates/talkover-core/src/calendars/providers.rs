@@ -1,7 +1,8 @@
 //! Connections of a calendar to external calendar providers, which keep its events in sync.
 //!
 //! ```
-//! use talkover_core::calendars::providers::{CreateProviderConnection, NewProviderConnection, TriggerProviderSync};
+//! # use talkover_core as talkover;
+//! use talkover::calendars::providers::{CreateProviderConnection, NewProviderConnection, TriggerProviderSync};
 //!
 //! // The answer's `authorization_url` is where the user grants access; the first sync follows by itself.
 //! let connect = CreateProviderConnection::new(

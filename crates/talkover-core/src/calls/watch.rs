@@ -3,6 +3,8 @@
 //! [`CallWatch`] says which page to read next and what a page means; the caller sends the requests and
 //! waits between looks, on whichever client it uses.
 
+use std::time::Duration;
+
 use super::{Call, CallId, CallStatus, GetAgentCalls, PlacedCall};
 use crate::ids::AgentId;
 use crate::page::Page;
@@ -17,9 +19,10 @@ use crate::page::Page;
 /// The `talkover` crate's calls handler shows it on a client. Here it is driven by hand:
 ///
 /// ```
-/// use talkover_core::agents::Direction;
-/// use talkover_core::calls::{Call, CallStatus, CallWatch, WatchStep};
-/// use talkover_core::Page;
+/// # use talkover_core as talkover;
+/// use talkover::agents::Direction;
+/// use talkover::calls::{Call, CallStatus, CallWatch, WatchStep};
+/// use talkover::Page;
 ///
 /// let call = |status| Call::new("c1", "CA1", "+15550100000", "+15551234567", Direction::Outbound, status, "2024-01-01T00:00:00Z");
 /// let mut watch = CallWatch::new("a1", "c1").to("+15551234567");
@@ -131,6 +134,99 @@ impl CallWatch {
         self.looks += 1;
         WatchStep::Wait
     }
+
+    /// [`on_page`](Self::on_page) for a caller that waits by itself within `limits`, `waited` after it
+    /// began: what to do next, and at the end how the wait came out. No look starts after
+    /// [`WaitLimits::max_wait`]: when the next one would, the wait is over.
+    pub fn next_move(&mut self, page: Page<Call>, waited: Duration, limits: WaitLimits) -> WaitMove {
+        let interval = limits.interval.max(WaitLimits::MIN_INTERVAL);
+        match self.on_page(page) {
+            WatchStep::Ended(call) => WaitMove::Done(CallWaitOutcome::Ended(call)),
+            WatchStep::NotFound => WaitMove::Done(CallWaitOutcome::NotFound),
+            WatchStep::NextPage => WaitMove::Read,
+            WatchStep::Wait if waited.saturating_add(interval) > limits.max_wait => {
+                WaitMove::Done(CallWaitOutcome::NotEnded { last_status: self.last_status.clone(), waited })
+            }
+            WatchStep::Wait => WaitMove::Sleep(interval),
+        }
+    }
+}
+
+/// How often and how long a wait for a call's end looks ([`CallWatch::next_move`]; the `talkover` crate's
+/// `client.calls().wait_for_end(…)`): by default every 5 seconds, for up to 10 minutes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct WaitLimits {
+    /// The time between the end of one look and the start of the next; at least
+    /// [`MIN_INTERVAL`](Self::MIN_INTERVAL) is waited whatever it says. Default 5 s.
+    pub interval: Duration,
+    /// How long the wait may go on: no look starts after it. Default 10 minutes.
+    pub max_wait: Duration,
+}
+
+impl Default for WaitLimits {
+    fn default() -> Self {
+        Self { interval: Duration::from_secs(5), max_wait: Duration::from_secs(600) }
+    }
+}
+
+impl WaitLimits {
+    /// The shortest time between looks: a shorter interval is raised to it, so that a wait does not spend
+    /// the account's rate limit.
+    pub const MIN_INTERVAL: Duration = Duration::from_millis(100);
+
+    /// Sets [`interval`](Self::interval).
+    pub fn interval(mut self, interval: Duration) -> Self {
+        self.interval = interval;
+        self
+    }
+
+    /// Sets [`max_wait`](Self::max_wait).
+    pub fn max_wait(mut self, max_wait: Duration) -> Self {
+        self.max_wait = max_wait;
+        self
+    }
+}
+
+/// What to do after a page, in a wait within [`WaitLimits`] ([`CallWatch::next_move`]). These three are
+/// all a wait does; the outcome is in [`CallWaitOutcome`].
+#[derive(Clone, Debug, PartialEq)]
+pub enum WaitMove {
+    /// Read the next page ([`CallWatch::request`]) now: the look goes on.
+    Read,
+    /// Wait this long, then read [`CallWatch::request`] (the first page again).
+    Sleep(Duration),
+    /// The wait is over.
+    Done(CallWaitOutcome),
+}
+
+/// How a wait for a call's end came out.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum CallWaitOutcome {
+    /// The call has ended: here it is, with its final status.
+    Ended(Box<Call>),
+    /// [`WaitLimits::max_wait`] came first: at the last look the call had not ended.
+    NotEnded {
+        /// Its status at the last look it was seen at; `None` if no look found it (it may not be listed
+        /// yet).
+        last_status: Option<CallStatus>,
+        /// How long the wait went on.
+        waited: Duration,
+    },
+    /// The first [`CallWatch::LOOKS_BEFORE_NOT_FOUND`] looks did not find the call: the call, agent or
+    /// number is not the one that placed it.
+    NotFound,
+}
+
+impl CallWaitOutcome {
+    /// The call, if it has ended.
+    pub fn ended(self) -> Option<Call> {
+        match self {
+            Self::Ended(call) => Some(*call),
+            _ => None,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -183,6 +279,46 @@ mod tests {
         let mut seen = CallWatch::new("a1", "c1");
         assert_eq!(seen.on_page(page(vec![call("c1", CallStatus::Answered)], 1, 1)), WatchStep::Wait);
         assert_eq!(seen.on_page(page(Vec::new(), 1, 1)), WatchStep::Wait, "seen before: not a wrong id");
+    }
+
+    #[test]
+    fn a_wait_sleeps_between_looks_and_ends_when_the_next_look_would_pass_its_limit() {
+        let limits = WaitLimits::default().interval(Duration::from_secs(5)).max_wait(Duration::from_secs(12));
+        let mut watch = CallWatch::new("a1", "c1");
+        let going = || page(vec![call("c1", CallStatus::Answered)], 1, 1);
+        assert_eq!(watch.next_move(going(), Duration::ZERO, limits), WaitMove::Sleep(Duration::from_secs(5)));
+        assert_eq!(watch.next_move(going(), Duration::from_secs(7), limits), WaitMove::Sleep(Duration::from_secs(5)));
+        // 8 s in, the next look would start after 13 s: over the 12 s.
+        let over = watch.next_move(going(), Duration::from_secs(8), limits);
+        let expected =
+            CallWaitOutcome::NotEnded { last_status: Some(CallStatus::Answered), waited: Duration::from_secs(8) };
+        assert_eq!(over, WaitMove::Done(expected));
+        // A page that ends it ends the wait whatever the time.
+        let ended = call("c1", CallStatus::Busy);
+        let done = watch.next_move(page(vec![ended.clone()], 1, 1), Duration::from_secs(60), limits);
+        assert_eq!(done, WaitMove::Done(CallWaitOutcome::Ended(Box::new(ended.clone()))));
+        assert_eq!(CallWaitOutcome::Ended(Box::new(ended.clone())).ended(), Some(ended));
+    }
+
+    #[test]
+    fn a_wait_reads_on_within_a_look_and_gives_up_on_a_call_never_found() {
+        let limits = WaitLimits::default();
+        let mut watch = CallWatch::new("a1", "nope");
+        let others = |n| page(vec![call("other", CallStatus::Completed)], n, 2);
+        assert_eq!(watch.next_move(others(1), Duration::ZERO, limits), WaitMove::Read);
+        for _ in 1..CallWatch::LOOKS_BEFORE_NOT_FOUND {
+            assert_eq!(watch.next_move(others(2), Duration::ZERO, limits), WaitMove::Sleep(Duration::from_secs(5)));
+            assert_eq!(watch.next_move(others(1), Duration::ZERO, limits), WaitMove::Read);
+        }
+        assert_eq!(watch.next_move(others(2), Duration::ZERO, limits), WaitMove::Done(CallWaitOutcome::NotFound));
+    }
+
+    #[test]
+    fn a_wait_keeps_a_floor_under_the_interval() {
+        let limits = WaitLimits::default().interval(Duration::ZERO);
+        let mut watch = CallWatch::new("a1", "c1");
+        let going = page(vec![call("c1", CallStatus::Ringing)], 1, 1);
+        assert_eq!(watch.next_move(going, Duration::ZERO, limits), WaitMove::Sleep(WaitLimits::MIN_INTERVAL));
     }
 
     #[test]

@@ -6,8 +6,11 @@ use talkover_core::calls::*;
 use talkover_core::campaigns::CampaignId;
 use talkover_core::Page;
 
+use std::time::Instant;
+
 use crate::resources::{entry_point, root_handler, Agents, Campaigns};
 use talkover_core::execute::{Execute, Pending};
+use talkover_core::Error;
 
 entry_point! {
     /// Calls: the call history, active calls, and hanging up.
@@ -35,32 +38,29 @@ root_handler! {
     /// ```
     ///
     /// Following a call: the API has no "get call". The agent's webhooks say when a call ends; without
-    /// one, [`CallWatch`] reads the agent's calls to that number, page by page, until the call's status
-    /// [`is_terminal`](CallStatus::is_terminal). It does no I/O: each client sends what it asks for
-    /// (`client.execute(watch.request())`, with `.await` on the async client) and waits between looks.
+    /// one, [`wait_for_end`](Calls::wait_for_end) reads the agent's calls to that number until the call's
+    /// status [`is_terminal`](CallStatus::is_terminal), within [`WaitLimits`] (every 5 s, up to 10 minutes,
+    /// by default). On the async client it is `.await`ed the same way.
     ///
     /// ```no_run
     /// use std::time::Duration;
-    /// use talkover::calls::{CallWatch, NewCall, WatchStep};
+    /// use talkover::calls::{CallWaitOutcome, CallWatch, NewCall, WaitLimits};
     ///
     /// # fn run() -> Result<(), talkover::Error> {
     /// let client = talkover::blocking::Client::from_env()?;
     /// let agent_id = "550e8400-e29b-41d4-a716-446655440000";
     /// let placed = client.agents().call(agent_id, NewCall::new("+15551234567"))?;
-    /// let mut watch = CallWatch::of_placed(agent_id, &placed);
-    /// for _ in 0..120 * CallWatch::PAGES_PER_LOOK {
-    ///     match watch.on_page(client.execute(watch.request())?) {
-    ///         WatchStep::Ended(call) => {
-    ///             println!("{} ended: {}", call.id, call.status);
-    ///             break;
-    ///         }
-    ///         WatchStep::NotFound => break,
-    ///         WatchStep::NextPage => {}
-    ///         _ => std::thread::sleep(Duration::from_secs(5)),
-    ///     }
+    /// let limits = WaitLimits::default().max_wait(Duration::from_secs(900));
+    /// match client.calls().wait_for_end(CallWatch::of_placed(agent_id, &placed), limits)? {
+    ///     CallWaitOutcome::Ended(call) => println!("{} ended: {}", call.id, call.status),
+    ///     CallWaitOutcome::NotEnded { last_status, .. } => println!("still going: {last_status:?}"),
+    ///     _ => println!("not among the agent's calls"),
     /// }
     /// # Ok(()) }
     /// ```
+    ///
+    /// [`CallWatch`] itself does no I/O: [`CallWatch::next_move`] says what to do after each page, for a
+    /// loop of your own on any client.
     Calls
 }
 
@@ -247,5 +247,72 @@ impl<'c, C: Execute> Campaigns<'c, C> {
     /// `err.kind()` first, and on the code to tell cases of one status apart.
     pub fn call(&self, campaign_id: impl Into<CampaignId>, call: NewCampaignCall) -> C::Call<QueuedCampaignCall> {
         self.client.call(MakeCampaignCall::new(campaign_id, call))
+    }
+}
+
+/// What [`Calls::wait_for_end`] says of the error it gives when a client cannot wait between looks.
+const CANNOT_WAIT: &str = "this client cannot wait between looks for a call's end: await it in a Tokio runtime, or \
+                           set a sleep with ClientBuilder::sleep";
+
+impl<'c> Calls<'c, crate::blocking::Client> {
+    /// Waits until the call `watch` follows has ended, looking every [`WaitLimits::interval`] for up to
+    /// [`WaitLimits::max_wait`] (see [`Calls`] for an example). Each look reads the agent's calls
+    /// ([get-agent-calls](https://docs.talkover.ai/api-reference/endpoints/get-agent-calls)), newest
+    /// first, up to [`CallWatch::PAGES_PER_LOOK`] pages.
+    ///
+    /// The outcome says whether the call ended (with its final status), was still going when the time was
+    /// up, or is not among the agent's calls (a wrong id, agent or number: known after
+    /// [`CallWatch::LOOKS_BEFORE_NOT_FOUND`] looks).
+    ///
+    /// # Errors
+    ///
+    /// A look that fails, after the client's retries, ends the wait with its error (see
+    /// [`get_agent_calls`](crate::resources::Agents::calls) for the failures its page documents).
+    pub fn wait_for_end(&self, mut watch: CallWatch, limits: WaitLimits) -> Result<CallWaitOutcome, Error> {
+        let started = Instant::now();
+        // Bounded by `limits.max_wait`: each look reads at most `PAGES_PER_LOOK` pages, and no look starts
+        // after the limit.
+        loop {
+            let page = self.client.execute(watch.request())?;
+            match watch.next_move(page, started.elapsed(), limits) {
+                WaitMove::Read => {}
+                WaitMove::Sleep(delay) => std::thread::sleep(delay),
+                WaitMove::Done(outcome) => return Ok(outcome),
+            }
+        }
+    }
+}
+
+impl<'c> Calls<'c, crate::Client> {
+    /// Waits until the call `watch` follows has ended, looking every [`WaitLimits::interval`] for up to
+    /// [`WaitLimits::max_wait`] (see [`Calls`] for an example). Each look reads the agent's calls
+    /// ([get-agent-calls](https://docs.talkover.ai/api-reference/endpoints/get-agent-calls)), newest
+    /// first, up to [`CallWatch::PAGES_PER_LOOK`] pages; between looks it waits on the client's sleep
+    /// (Tokio's by default).
+    ///
+    /// The outcome says whether the call ended (with its final status), was still going when the time was
+    /// up, or is not among the agent's calls (a wrong id, agent or number: known after
+    /// [`CallWatch::LOOKS_BEFORE_NOT_FOUND`] looks).
+    ///
+    /// # Errors
+    ///
+    /// A look that fails, after the client's retries, ends the wait with its error (see
+    /// [`get_agent_calls`](crate::resources::Agents::calls) for the failures its page documents). A client
+    /// that cannot wait (no sleep set without the built-in transport, or the built-in one outside a Tokio
+    /// runtime) fails with [`Error::Config`] on `sleep` before its second look.
+    pub async fn wait_for_end(&self, mut watch: CallWatch, limits: WaitLimits) -> Result<CallWaitOutcome, Error> {
+        let started = Instant::now();
+        // Bounded by `limits.max_wait`, as the blocking client's.
+        loop {
+            let page = self.client.execute(watch.request()).await?;
+            match watch.next_move(page, started.elapsed(), limits) {
+                WaitMove::Read => {}
+                WaitMove::Sleep(delay) => match self.client.pause(delay) {
+                    Some(pause) => pause.await,
+                    None => return Err(Error::config("sleep", CANNOT_WAIT)),
+                },
+                WaitMove::Done(outcome) => return Ok(outcome),
+            }
+        }
     }
 }
