@@ -25,9 +25,8 @@ use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderMap, HeaderName, StatusCode};
 use axum::routing::post;
 use axum::Router;
-use talkover_core::webhook_delivery::{verify_signature, WebhookDelivery};
+use talkover_core::webhook_delivery::{WebhookDelivery, WebhookKey};
 use talkover_core::webhooks::AgentWebhookEvent;
-use talkover_core::SecretString;
 
 /// Where deliveries are posted.
 pub const PATH: &str = "/webhooks/talkover";
@@ -39,19 +38,19 @@ pub const MAX_BODY: usize = 1024 * 1024;
 pub type Delivery = WebhookDelivery<AgentWebhookEvent>;
 
 struct Receiver {
-    secret: SecretString,
+    key: WebhookKey,
     signature_header: HeaderName,
     on_delivery: Box<dyn Fn(Delivery) + Send + Sync>,
 }
 
-/// The receiver's routes: deliveries verified with `secret`, whose signature is read from
-/// `signature_header`, are handed to `on_delivery`.
+/// The receiver's routes: deliveries verified with `key` (the webhook's secret), whose signature is read
+/// from `signature_header`, are handed to `on_delivery`.
 pub fn app(
-    secret: SecretString,
+    key: WebhookKey,
     signature_header: HeaderName,
     on_delivery: impl Fn(Delivery) + Send + Sync + 'static,
 ) -> Router {
-    let receiver = Arc::new(Receiver { secret, signature_header, on_delivery: Box::new(on_delivery) });
+    let receiver = Arc::new(Receiver { key, signature_header, on_delivery: Box::new(on_delivery) });
     Router::new().route(PATH, post(receive)).layer(DefaultBodyLimit::max(MAX_BODY)).with_state(receiver)
 }
 
@@ -60,7 +59,7 @@ async fn receive(State(receiver): State<Arc<Receiver>>, headers: HeaderMap, body
     let Some(signature) = headers.get(&receiver.signature_header).and_then(|v| v.to_str().ok()) else {
         return (StatusCode::UNAUTHORIZED, "missing signature");
     };
-    if let Err(error) = verify_signature(&receiver.secret, &body, signature) {
+    if let Err(error) = receiver.key.verify_signature(&body, signature) {
         eprintln!("refused a delivery: {error}");
         return (StatusCode::UNAUTHORIZED, "bad signature");
     }
@@ -119,18 +118,18 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let addr = std::env::var("WEBHOOK_RECEIVER_ADDR").unwrap_or_else(|_| "127.0.0.1:8787".to_owned());
     let listener = tokio::net::TcpListener::bind(&addr).await?;
     println!("receiving Talkover deliveries on http://{}{PATH}, signature in `{header}`", listener.local_addr()?);
-    axum::serve(listener, app(SecretString::new(secret), HeaderName::try_from(header)?, log)).await?;
+    axum::serve(listener, app(WebhookKey::new(&secret)?, HeaderName::try_from(header)?, log)).await?;
     Ok(())
 }
 
 /// Without configuration: sign the documented test delivery, post it to a receiver on loopback, and stop.
 async fn demo() -> Result<(), Box<dyn std::error::Error>> {
     println!("TALKOVER_WEBHOOK_SECRET and TALKOVER_SIGNATURE_HEADER are not both set: running a demonstration.");
-    let (secret, header) = (SecretString::new("whsec_demo_only"), "x-demo-signature");
+    let (key, header) = (WebhookKey::new("whsec_demo_only")?, "x-demo-signature");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
     let server =
-        tokio::spawn(async move { axum::serve(listener, app(secret, HeaderName::from_static(header), log)).await });
+        tokio::spawn(async move { axum::serve(listener, app(key, HeaderName::from_static(header), log)).await });
 
     let body = DOCUMENTED_TEST_DELIVERY.as_bytes();
     let signature = talkover_core::webhook_delivery::sign("whsec_demo_only", body);

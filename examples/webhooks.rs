@@ -7,19 +7,19 @@
 //! `handle_delivery`. See `webhook_receiver.rs` for the same in an HTTP server. With `TALKOVER_TOKEN` set it creates the webhook on
 //! a new draft agent of your account and deletes it at the end.
 
-use talkover::webhook_delivery::{sign, verify_signature, WebhookDelivery};
+use talkover::webhook_delivery::{sign, WebhookDelivery, WebhookKey};
 use talkover::webhooks::{AgentWebhookEvent, NewAgentWebhook};
-use talkover::SecretString;
 use talkover_examples::{connect, demo_agent};
 
-/// What a webhook endpoint does with a delivery: check the signature of the exact bytes received, then
-/// decode them. `signature` is the value of the delivery's signature header.
+/// What a webhook endpoint does with a delivery: check the signature of the exact bytes received with the
+/// webhook's key (its secret, read once at start), then decode them. `signature` is the value of the
+/// delivery's signature header.
 fn handle_delivery(
-    secret: &SecretString,
+    key: &WebhookKey,
     body: &[u8],
     signature: &str,
 ) -> Result<WebhookDelivery<AgentWebhookEvent>, Box<dyn std::error::Error>> {
-    verify_signature(secret, body, signature)?;
+    key.verify_signature(body, signature)?;
     Ok(WebhookDelivery::from_slice(body)?)
 }
 
@@ -46,15 +46,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
 
     // A delivery as it reaches your endpoint: the body, and its signature in a header.
-    let secret = SecretString::new(secret);
+    let key = WebhookKey::new(secret)?;
     let body = br#"{"event":"event_phone_call_ended","agent_id":"agent-1","webhook_id":"hook-1","timestamp":"2030-01-06T15:00:00Z","call_id":"call-1","duration":42}"#;
-    let signature = sign(&secret, body);
-    let delivery = handle_delivery(&secret, body, &signature)?;
+    let signature = key.sign(body);
+    let delivery = handle_delivery(&key, body, &signature)?;
     println!(
         "verified delivery: {:?} for agent {:?}, duration {}",
         delivery.event, delivery.agent_id, delivery.payload["duration"]
     );
-    match handle_delivery(&secret, body, &sign("someone else's secret", body)) {
+    match handle_delivery(&key, body, &sign("someone else's secret", body)) {
         Ok(_) => println!("a forged delivery was accepted?!"),
         Err(error) => println!("forged delivery refused: {error}"),
     }

@@ -5,9 +5,8 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
 use axum::http::HeaderName;
-use talkover_core::webhook_delivery::sign;
+use talkover_core::webhook_delivery::{sign, WebhookKey};
 use talkover_core::webhooks::AgentWebhookEvent;
-use talkover_core::SecretString;
 
 #[allow(dead_code)]
 #[path = "../webhook_receiver.rs"]
@@ -22,7 +21,7 @@ const HEADER: &str = "x-test-signature";
 async fn start() -> (SocketAddr, Arc<Mutex<Vec<Delivery>>>) {
     let received = Arc::new(Mutex::new(Vec::new()));
     let sink = received.clone();
-    let app = receiver::app(SecretString::new(SECRET), HeaderName::from_static(HEADER), move |delivery| {
+    let app = receiver::app(WebhookKey::new(SECRET).unwrap(), HeaderName::from_static(HEADER), move |delivery| {
         sink.lock().unwrap().push(delivery)
     });
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

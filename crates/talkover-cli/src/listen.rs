@@ -1,5 +1,5 @@
 //! `talkover webhooks listen`: a local receiver of webhook deliveries on 127.0.0.1. Each delivery's
-//! signature is checked with the core's verifier (`verify_delivery`, any header whose name contains
+//! signature is checked with the core's verifier (`WebhookKey::verify_delivery`, any header whose name contains
 //! `signature`); a verified one is shown and, with `--forward-to`, sent on; one that does not verify is
 //! shown as refused and answered 401.
 
@@ -10,7 +10,7 @@ use std::time::Duration;
 use clap::{Arg, ArgMatches, Command};
 use serde_json::{json, Value};
 use talkover::http::{header, HeaderMap, HeaderName, HeaderValue, Method, Request, StatusCode};
-use talkover::webhook_delivery::verify_delivery;
+use talkover::webhook_delivery::WebhookKey;
 use talkover::{BlockingTransport as _, SecretString};
 use talkover_ureq::{UreqConfig, UreqTransport};
 
@@ -87,7 +87,9 @@ pub fn verify(args: &ArgMatches) -> Result<u8, Failure> {
         .map_err(|_| Failure::usage("--signature is not a header value".into()))?;
     let mut headers = HeaderMap::new();
     headers.insert(HeaderName::from_static("x-talkover-signature"), value);
-    verify_delivery(&headers, &body, &secret).map_err(|problem| Failure::Unverified(problem.to_string()))?;
+    WebhookKey::new(&secret)
+        .and_then(|key| key.verify_delivery(&headers, &body))
+        .map_err(|problem| Failure::Unverified(problem.to_string()))?;
     let mut out = std::io::stdout().lock();
     out.write_all(&body).and_then(|()| out.flush()).map_err(|e| Failure::local(format!("cannot write: {e}")))?;
     Ok(0)
@@ -133,9 +135,7 @@ pub fn command() -> Command {
 pub fn run(args: &ArgMatches) -> Result<u8, Failure> {
     let port = *args.get_one::<u16>("port").expect("has a default");
     let secret = SecretString::new(args.get_one::<String>("secret").expect("required").clone());
-    if secret.is_empty() {
-        return Err(Failure::usage("--secret cannot be empty".into()));
-    }
+    let key = WebhookKey::new(&secret).map_err(|_| Failure::usage("--secret cannot be empty".into()))?;
     let forward = match args.get_one::<String>("forward-to") {
         Some(url) => {
             let uri: talkover::http::Uri =
@@ -164,7 +164,7 @@ pub fn run(args: &ArgMatches) -> Result<u8, Failure> {
         let Ok(stream) = stream else {
             continue;
         };
-        if let Err(e) = handle(stream, &secret, forward.as_ref(), format) {
+        if let Err(e) = handle(stream, &key, forward.as_ref(), format) {
             eprintln!("webhooks listen: {e}");
         }
         served += 1;
@@ -185,7 +185,7 @@ struct Incoming {
 
 fn handle(
     mut stream: TcpStream,
-    secret: &SecretString,
+    key: &WebhookKey,
     forward: Option<&(talkover::http::Uri, UreqTransport)>,
     format: Format,
 ) -> Result<(), String> {
@@ -204,7 +204,7 @@ fn handle(
     }
     let body_json: Value = serde_json::from_slice(&request.body)
         .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&request.body).into_owned()));
-    match verify_delivery(&request.headers, &request.body, secret) {
+    match key.verify_delivery(&request.headers, &request.body) {
         Err(problem) => {
             show(format, false, Some(&problem.to_string()), &request.target, &body_json, None);
             respond(&mut stream, StatusCode::UNAUTHORIZED, &json!({"error": "the signature does not verify"}));

@@ -117,7 +117,7 @@ pub struct DeliveryDecodeError {
 }
 
 #[cfg(feature = "webhook-signatures")]
-pub use signatures::{sign, verify_delivery, verify_signature, SignatureError, SigningSecret};
+pub use signatures::{sign, verify_delivery, verify_signature, SignatureError, SigningSecret, WebhookKey};
 
 #[cfg(feature = "webhook-signatures")]
 mod signatures {
@@ -151,7 +151,7 @@ mod signatures {
     }
 
     /// A webhook secret [`verify_signature`] and [`sign`] accept: a [`SecretString`], a `str` or `String`,
-    /// or raw bytes.
+    /// raw bytes, or a [`WebhookKey`].
     #[cfg_attr(docsrs, doc(cfg(feature = "webhook-signatures")))]
     pub trait SigningSecret: private::Key {}
 
@@ -190,9 +190,16 @@ mod signatures {
                 self
             }
         }
+
+        impl Key for super::WebhookKey {
+            fn key(&self) -> &[u8] {
+                &self.key
+            }
+        }
     }
 
     impl SigningSecret for SecretString {}
+    impl SigningSecret for WebhookKey {}
     impl SigningSecret for str {}
     impl SigningSecret for String {}
     impl SigningSecret for [u8] {}
@@ -206,6 +213,78 @@ mod signatures {
         let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(key).map_err(|_| SignatureError::EmptySecret)?;
         mac.update(body);
         Ok(mac)
+    }
+
+    /// A webhook's secret, checked once, for a receiver that verifies its deliveries: its methods take no
+    /// secret, so the body, the signature and the secret cannot be passed in each other's places (the free
+    /// functions take them as `&str` and `&[u8]` alike). `Debug` shows no secret, and its bytes are
+    /// zeroized on drop.
+    ///
+    /// ```
+    /// # use talkover_core as talkover;
+    /// use talkover::http::{HeaderMap, HeaderValue};
+    /// use talkover::webhook_delivery::{SignatureError, WebhookKey};
+    ///
+    /// let key = WebhookKey::new("whsec_1")?;
+    /// let body = br#"{"event":"webhook.test","test":true}"#;
+    /// let mut headers = HeaderMap::new();
+    /// headers.insert("x-talkover-signature", HeaderValue::from_str(&key.sign(body)).unwrap());
+    /// assert_eq!(key.verify_delivery(&headers, body), Ok(()));
+    /// assert_eq!(WebhookKey::new("whsec_2")?.verify_delivery(&headers, body), Err(SignatureError::Mismatch));
+    /// assert_eq!(WebhookKey::new("").err(), Some(SignatureError::EmptySecret));
+    /// # Ok::<(), SignatureError>(())
+    /// ```
+    #[derive(Clone)]
+    #[cfg_attr(docsrs, doc(cfg(feature = "webhook-signatures")))]
+    pub struct WebhookKey {
+        key: zeroize::Zeroizing<Vec<u8>>,
+    }
+
+    impl std::fmt::Debug for WebhookKey {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("WebhookKey([redacted])")
+        }
+    }
+
+    impl WebhookKey {
+        /// The key of a webhook whose secret is `secret` (the `webhook_secret` it was created with).
+        ///
+        /// # Errors
+        ///
+        /// [`SignatureError::EmptySecret`] for an empty secret.
+        pub fn new<K: SigningSecret + ?Sized>(secret: &K) -> Result<Self, SignatureError> {
+            let key = secret.key();
+            if key.is_empty() {
+                return Err(SignatureError::EmptySecret);
+            }
+            Ok(Self { key: zeroize::Zeroizing::new(key.to_vec()) })
+        }
+
+        /// [`verify_delivery`] with this key: finds the delivery's signature among its headers and checks
+        /// it against the exact `body` received.
+        ///
+        /// # Errors
+        ///
+        /// Why the delivery was refused, as [`verify_delivery`] says.
+        pub fn verify_delivery(&self, headers: &http::HeaderMap, body: &[u8]) -> Result<(), SignatureError> {
+            verify_delivery(headers, body, self)
+        }
+
+        /// [`verify_signature`] with this key: checks `signature`, a signature header's value you picked
+        /// out yourself, against the exact `body` received.
+        ///
+        /// # Errors
+        ///
+        /// Why the signature was refused, as [`verify_signature`] says.
+        pub fn verify_signature(&self, body: &[u8], signature: &str) -> Result<(), SignatureError> {
+            verify_signature(self, body, signature)
+        }
+
+        /// [`sign`] with this key: the signature a delivery of `body` carries, in lowercase hex. For testing
+        /// a receiver; it cannot panic, the key being known not to be empty.
+        pub fn sign(&self, body: &[u8]) -> String {
+            sign(self, body)
+        }
     }
 
     /// Checks that `signature` is the HMAC-SHA256 of `body` keyed with the webhook's `secret`.
@@ -394,6 +473,26 @@ mod signatures {
                 "YOQxWR7gtn8Niiaqy/W3f44LxiE3KMUUBUYEDw7jf1Q=",
             ),
         ];
+
+        #[test]
+        fn a_key_verifies_and_signs_as_the_functions_do_and_shows_no_secret() {
+            for (secret, body, hex, base64) in VECTORS {
+                let key = WebhookKey::new(*secret).unwrap();
+                assert_eq!(key.sign(body), *hex);
+                assert_eq!(key.verify_signature(body, hex), Ok(()));
+                assert_eq!(key.verify_signature(body, base64), Ok(()));
+                assert_eq!(key.verify_signature(b"another body", hex), Err(SignatureError::Mismatch));
+                assert_eq!(verify_signature(&key, body, hex), Ok(()), "a key is a secret the functions take");
+                let mut headers = http::HeaderMap::new();
+                headers.insert("x-webhook-signature", http::HeaderValue::from_str(base64).unwrap());
+                assert_eq!(key.verify_delivery(&headers, body), Ok(()));
+                assert_eq!(key.verify_delivery(&http::HeaderMap::new(), body), Err(SignatureError::MissingSignature));
+            }
+            let key = WebhookKey::new(&SecretString::new("whsec_do-not-print")).unwrap();
+            assert_eq!(format!("{key:?}"), "WebhookKey([redacted])");
+            assert_eq!(WebhookKey::new("").err(), Some(SignatureError::EmptySecret));
+            assert_eq!(WebhookKey::new(&Vec::new()).err(), Some(SignatureError::EmptySecret));
+        }
 
         #[test]
         fn rfc_4231_vectors_verify_in_every_accepted_spelling() {
