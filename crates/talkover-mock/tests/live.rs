@@ -252,6 +252,14 @@ fn published_agent(client: &talkover::blocking::Client, name: &str) -> AgentId {
     created.id
 }
 
+/// [`published_agent`] on the async client.
+async fn published_agent_async(client: &talkover::Client, name: &str) -> AgentId {
+    let created = client.agents().create(agent(name)).await.unwrap();
+    client.agents().update_voice(&created.id, voice()).await.unwrap();
+    client.agents().publish(&created.id).await.unwrap();
+    created.id
+}
+
 /// A published agent whose webhook (signed with `SECRET`) sends `events` to a new receiver.
 fn watched_agent(
     client: &talkover::blocking::Client,
@@ -459,14 +467,12 @@ fn a_delayed_call_waits_before_it_is_placed() {
 async fn end_call_ends_an_active_call() {
     let server = Server::builder().clock_scale(0.0).start().await.unwrap();
     let client = common::async_client(&server);
-    let agent = client.agents().create(agent("Hanging up")).await.unwrap();
-    client.agents().update_voice(&agent.id, voice()).await.unwrap();
-    client.agents().publish(&agent.id).await.unwrap();
+    let agent = published_agent_async(&client, "Hanging up").await;
     let number = "+15550005555";
-    let placed = client.execute(MakeCall::new(&agent.id, NewCall::new(number))).await.unwrap();
+    let placed = client.execute(MakeCall::new(&agent, NewCall::new(number))).await.unwrap();
 
     server.advance_clock(Duration::from_secs(30));
-    let active = client.execute(GetActiveCall::new(&agent.id, number)).await.unwrap();
+    let active = client.execute(GetActiveCall::new(&agent, number)).await.unwrap();
     assert_eq!(
         active.items.iter().map(|c| (&c.id, &c.status)).collect::<Vec<_>>(),
         [(&placed.id, &CallStatus::Answered)]
@@ -474,15 +480,15 @@ async fn end_call_ends_an_active_call() {
     // Answered 2 s after it was placed: its talk time so far, from then.
     assert_eq!(active.items[0].duration_seconds, Some(28));
 
-    let ended = client.execute(EndCall::new(&agent.id, placed.id.clone())).await.unwrap();
+    let ended = client.execute(EndCall::new(&agent, placed.id.clone())).await.unwrap();
     assert_eq!(ended.status, CallStatus::Completed);
-    let gone = client.execute(GetActiveCall::new(&agent.id, number)).await.unwrap_err();
+    let gone = client.execute(GetActiveCall::new(&agent, number)).await.unwrap_err();
     assert_eq!(api(&gone).status.as_u16(), 404);
-    let again = client.execute(EndCall::new(&agent.id, placed.id.clone())).await.unwrap_err();
+    let again = client.execute(EndCall::new(&agent, placed.id.clone())).await.unwrap_err();
     assert_eq!(api(&again).code.as_deref(), Some("CALL_NOT_ACTIVE"));
     // An hour later the call is still the one that was ended, with its talk time.
     server.advance_clock(Duration::from_secs(3600));
-    let calls = client.execute(ListCalls::new().agent_id(&agent.id)).await.unwrap();
+    let calls = client.execute(ListCalls::new().agent_id(&agent)).await.unwrap();
     assert_eq!(calls.items.iter().map(|c| (&c.status, c.duration)).collect::<Vec<_>>(), [(&CallStatus::Completed, 28)]);
 }
 
@@ -1213,12 +1219,10 @@ async fn wait_for_end_on_the_async_client_sleeps_between_looks_until_the_call_en
     // Emulated time runs 100 times faster: the call ends a fraction of a second after it is placed.
     let server = Server::builder().clock_scale(100.0).start().await.unwrap();
     let client = common::async_client(&server);
-    let created = client.agents().create(agent("Awaited")).await.unwrap();
-    client.agents().update_voice(&created.id, voice()).await.unwrap();
-    client.agents().publish(&created.id).await.unwrap();
-    let placed = client.agents().call(&created.id, NewCall::new("+15550009876")).await.unwrap();
+    let agent = published_agent_async(&client, "Awaited").await;
+    let placed = client.agents().call(&agent, NewCall::new("+15550009876")).await.unwrap();
     let limits = WaitLimits::default().interval(Duration::from_millis(100)).max_wait(Duration::from_secs(20));
-    let outcome = client.calls().wait_for_end(CallWatch::of_placed(&created.id, &placed), limits).await.unwrap();
+    let outcome = client.calls().wait_for_end(CallWatch::of_placed(&agent, &placed), limits).await.unwrap();
     let CallWaitOutcome::Ended(call) = outcome else { panic!("{outcome:?}") };
     assert_eq!((&call.id, &call.status), (&placed.id, &CallStatus::Completed));
 }
