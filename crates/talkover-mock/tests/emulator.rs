@@ -45,7 +45,10 @@ fn campaigns_follow_their_status_rules() {
     assert_api(&back, 400, ErrorKind::BadRequest, "Cannot transition from active to draft status");
 
     let queued = client.execute(MakeCampaignCall::new(&id, NewCampaignCall::new("+15551230000"))).unwrap();
-    assert_eq!(queued.campaign_call.status, CallStatus::Queued);
+    // The campaign starts on 2030-01-01 (a Tuesday), 09:00 UTC: the call waits for it.
+    assert_eq!(queued.campaign_call.status, CallStatus::Scheduled);
+    let at = queued.campaign_call.scheduled_at.as_ref().map(|t| t.as_str().to_owned());
+    assert_eq!(at.as_deref(), Some("2030-01-01T09:00:00Z"));
     let duplicate = client.execute(MakeCampaignCall::new(&id, NewCampaignCall::new("+15551230000"))).unwrap_err();
     assert_eq!(api(&duplicate).kind, ErrorKind::Conflict);
     assert_eq!(existing_call(&duplicate).map(|c| c.id), Some(queued.campaign_call.id.clone()));
@@ -366,7 +369,7 @@ fn an_unknown_route_answers_in_the_error_envelope() {
 /// The lists whose pages report the positions of their first and last items write them on an empty page
 /// too, as `null`, and the SDK reads such a page.
 /// The voice catalogue answers its documented filters and errors: each filter narrows the voices (a group
-/// with none left is left out), an undocumented tier or gender is a 422, and a demo of a template that does
+/// with none left is left out), an undocumented tier, gender or language is a 422, and a demo of a template that does
 /// not exist is a 404.
 #[test]
 fn voice_templates_filter_and_refuse_as_documented() {
@@ -383,10 +386,13 @@ fn voice_templates_filter_and_refuse_as_documented() {
     assert!(!pro.is_empty() && pro.len() < all.len() && pro.iter().all(|v| v["quality_tier"] == "pro"), "{pro:?}");
     let language = all[0]["language"].as_str().unwrap().to_owned();
     assert!(voices(&format!("?language={language}")).iter().all(|v| v["language"] == language.as_str()));
-    assert!(voices("?language=xx-XX").is_empty());
-    let (status, body) = common::raw::send(&server, "GET", "/voice-templates?quality_tier=mega&gender=x", "");
-    let fields = vec!["gender".to_owned(), "quality_tier".to_owned()];
+    // A language create-agent lists finds what the catalogue has of it (none here); another is refused.
+    assert!(voices("?language=ja-JP").is_empty());
+    let (status, body) =
+        common::raw::send(&server, "GET", "/voice-templates?quality_tier=mega&gender=x&language=xx", "");
+    let fields = vec!["gender".to_owned(), "language".to_owned(), "quality_tier".to_owned()];
     assert_eq!((status, common::raw::error_fields(&body)), (422, fields), "{body}");
+    assert_eq!(body["errors"]["language"], serde_json::json!(["The selected language is invalid."]), "{body}");
     let (status, body) = common::raw::send(&server, "GET", "/voice-templates/no-such-voice/demo", "");
     assert_eq!((status, body["message"].as_str()), (404, Some("Voice template not found")), "{body}");
     let id = all[0]["id"].as_str().unwrap();

@@ -1356,6 +1356,32 @@ fn at(seconds: i64) -> String {
 }
 
 #[test]
+fn a_call_of_a_campaign_that_starts_years_ahead_is_scheduled_for_its_start_and_one_past_its_end_is_refused() {
+    let (server, client) = stopped_clock();
+    let agent = published_agent(&client, "Dates");
+    // Its first day, midnight UTC, three years (and a bit) from now: further than a year ahead.
+    let first_day = (clock_seconds(&server).div_euclid(86_400) + 3 * 366) * 86_400;
+    let later = NewCampaign::new(NewCampaignRequired {
+        start_date: Date::new(&at(first_day)[..10]).unwrap(),
+        ..always_on_required(&agent, "Later")
+    });
+    let id = client.execute(CreateCampaign::new(later)).unwrap().id;
+    client.execute(UpdateCampaignStatus::new(&id, CampaignStatus::Active)).unwrap();
+    let call = client.execute(MakeCampaignCall::new(&id, NewCampaignCall::new("+15550409876"))).unwrap().campaign_call;
+    assert_eq!(call.status, CallStatus::Scheduled, "not before its start date");
+    assert_eq!(call.scheduled_at.as_ref().map(|t| t.as_str().to_owned()), Some(at(first_day)));
+
+    // A campaign whose last day was yesterday places no call again.
+    let yesterday = clock_seconds(&server) - 86_400;
+    let over = always_on(&agent, "Over").end_date(Date::new(&at(yesterday)[..10]).unwrap());
+    let id = client.execute(CreateCampaign::new(over)).unwrap().id;
+    client.execute(UpdateCampaignStatus::new(&id, CampaignStatus::Active)).unwrap();
+    let refused = client.execute(MakeCampaignCall::new(&id, NewCampaignCall::new("+15550409876"))).unwrap_err();
+    assert_api(&refused, 400, ErrorKind::BadRequest, "Campaign is not active: its end date has passed");
+    assert_eq!(api(&refused).code.as_deref(), Some("CAMPAIGN_NOT_ACTIVE"));
+}
+
+#[test]
 fn a_call_queued_outside_the_hours_waits_for_them_and_a_jump_of_the_clock_does_not_skip_them() {
     let (server, client) = stopped_clock();
     let agent = published_agent(&client, "Window");
@@ -1473,6 +1499,13 @@ fn a_voice_must_exist_and_an_agents_calls_go_with_it() {
         talkover::agents::AgentVoiceSettings::new("no-such-voice", 1.2, talkover::agents::WhoSpeaksFirst::Agent);
     let refused = client.agents().update_voice(&agent, unknown).unwrap_err();
     assert_eq!((api(&refused).status.as_u16(), api(&refused).code.as_deref()), (404, Some("VOICE_NOT_FOUND")));
+    // A language sent with it must be the voice's own (the recorded voices speak pt-BR).
+    let english = voice().language(talkover::language::Language::EnUs);
+    let refused = client.agents().update_voice(&agent, english).unwrap_err();
+    assert_eq!(common::fields(&refused), ["language"], "{refused}");
+    client.agents().update_voice(&agent, voice().language(talkover::language::Language::PtBr)).unwrap();
+    // A new voice takes the agent back to draft.
+    client.agents().publish(&agent).unwrap();
 
     // A phone number written as a JSON number is there, and is no phone number.
     let path = format!("/api/v1/agents/{agent}/call");

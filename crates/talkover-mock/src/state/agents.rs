@@ -125,9 +125,16 @@ impl State {
         let body = req.valid::<UpdateAgentVoice>()?.body;
         let template = body.voice_id.as_str().to_owned();
         // The voice must be one of the voice templates (update-agent-voice: VOICE_NOT_FOUND).
-        let Some(name) = self.voice_name(&template) else {
+        let Some(voice) = self.voice_template(&template) else {
             return Err(Reply::fail_code(404, "Voice template not found", "VOICE_NOT_FOUND"));
         };
+        // "The voice template must support the chosen language" (a language sent to change it).
+        if body.language.as_ref().is_some_and(|language| *language != voice.language) {
+            let mut invalid = Invalid::default();
+            invalid.add("language", format!("The selected voice does not support the language {}.", voice.language));
+            invalid.check()?;
+        }
+        let name = voice.name.clone();
         let voice_id = self.new_id();
         let mut voice = Voice::new(voice_id, name.clone());
         voice.label = Some(format!("{name} Voice"));

@@ -248,6 +248,15 @@ impl State {
         if !self.publishes(self.campaigns[index].agent_id.as_str()) {
             return Err(Reply::fail(403, "Cannot make calls for this campaign"));
         }
+        // Its end date has passed: no call of it will be placed again (the page's error for a campaign that
+        // does not call).
+        if has_ended(&self.campaigns[index], self.live.clock.now_ms()) {
+            return Err(Reply::fail_code(
+                400,
+                "Campaign is not active: its end date has passed",
+                "CAMPAIGN_NOT_ACTIVE",
+            ));
+        }
         let campaign_id = self.campaigns[index].id.clone();
         let calls = self.campaigns[index].calls.get_or_insert_with(Vec::new);
         let waiting = |c: &&CampaignCall| {
@@ -625,12 +634,7 @@ fn in_schedule(campaign: &Campaign, now_ms: i64) -> bool {
     if !start.is_empty() && day < start.get(..10).unwrap_or("") {
         return false;
     }
-    if campaign
-        .end_date
-        .as_ref()
-        .map(|d| d.as_str())
-        .is_some_and(|end| !end.is_empty() && day > end.get(..10).unwrap_or(end))
-    {
+    if past_end_date(campaign, day) {
         return false;
     }
     if !campaign.days_of_week.is_empty() && !campaign.days_of_week.iter().any(|d| d.number() == weekday(now_ms)) {
@@ -703,7 +707,27 @@ fn ended_by(ended: &mut HashMap<String, i64>, id: &str, at_ms: i64) {
 /// within a year (none when its schedule stays closed longer). A call first queued and a retry after its
 /// cooldown both wait for it.
 fn next_dial(campaign: &Campaign, from_ms: i64) -> Option<i64> {
+    // A campaign that starts later opens on its start date at the earliest, however far off: the year is
+    // counted from then. A day before its UTC midnight is before its midnight in any zone.
+    let start = campaign.start_date.as_str().get(..10).map(|day| ms_of(&format!("{day}T00:00:00Z")));
+    let from_ms = from_ms.max(start.filter(|ms| *ms != 0).map_or(i64::MIN, |ms| ms - 86_400_000));
     next_open(campaign, from_ms, from_ms.saturating_add(366 * 86_400_000))
+}
+
+/// Whether `day` (`YYYY-MM-DD`, on the campaign's clock) is after the campaign's end date.
+fn past_end_date(campaign: &Campaign, day: &str) -> bool {
+    campaign
+        .end_date
+        .as_ref()
+        .map(|d| d.as_str())
+        .is_some_and(|end| !end.is_empty() && day > end.get(..10).unwrap_or(end))
+}
+
+/// Whether the campaign's end date has passed at `now_ms`: it will never call again.
+fn has_ended(campaign: &Campaign, now_ms: i64) -> bool {
+    let zone = Zone::named_or_utc(Some(campaign.timezone.as_str()));
+    let local = crate::clock::timestamp(zone.to_local(now_ms.div_euclid(1000)) * 1000);
+    past_end_date(campaign, local.get(..10).unwrap_or(""))
 }
 
 /// Minutes after midnight of an `HH:MM` (or `HH:MM:SS`) time.

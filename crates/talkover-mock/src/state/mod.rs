@@ -330,20 +330,24 @@ impl Request<'_> {
     /// its create "all optional", the create's (a field given must not be blank).
     fn blank_texts_required_by(&self, operation: &OperationInfo) -> Vec<&'static str> {
         let Some(Value::Object(given)) = self.body else { return Vec::new() };
-        let blank = |value: &Value| value.as_str().is_some_and(|text| text.trim().is_empty());
-        // Most bodies have no blank text: the operation's fields are only looked up for one that does.
-        if !given.values().any(blank) {
+        let blank_text = |value: &Value| value.as_str().is_some_and(|text| text.trim().is_empty());
+        // Most bodies have no blank text nor null: the operation's fields are only looked up for one that does.
+        if !given.values().any(|value| value.is_null() || blank_text(value)) {
             return Vec::new();
         }
-        let blank = |name: &str| given.get(name).is_some_and(blank);
         let fields = operation.body_fields();
         let text = |reads: &str| reads == "text" || reads == "secret string" || reads == ID_READS;
-        fields.into_iter().filter(|f| f.required && text(&f.reads) && blank(f.name)).map(|f| f.name).collect()
+        // A null is no value whatever the field's type; an empty text, for a text.
+        let blank = |name: &str, reads: &str| {
+            given.get(name).is_some_and(|value| value.is_null() || (text(reads) && blank_text(value)))
+        };
+        fields.into_iter().filter(|f| f.required && blank(f.name, &f.reads)).map(|f| f.name).collect()
     }
 
-    /// Refuses, in an update, a field given empty (or as white space) that `create` requires: the update
-    /// pages give create's fields "all optional", so one that is given must be one create would take ("The
-    /// title field is required.", as create says), in place of what else was said of it (a length).
+    /// Refuses, in an update, a field given empty (or as white space), or as `null`, that `create` requires:
+    /// the update pages give create's fields "all optional", so one that is given must be one create would
+    /// take ("The title field is required.", as create says), in place of what else was said of it (a
+    /// length). Before, a `null` was read as not given and the update answered 200 without changing it.
     pub(super) fn refuse_blanks_create_requires(
         &self,
         create: &'static str,

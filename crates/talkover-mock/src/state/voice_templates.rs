@@ -1,7 +1,7 @@
 //! The voice template catalogue: the recorded voices, listed with the documented filters, and a demo for
 //! a template that exists.
 
-use talkover_core::voice_templates::{GenerateVoiceDemo, ListVoiceTemplates, VoiceTemplateGroup};
+use talkover_core::voice_templates::{GenerateVoiceDemo, ListVoiceTemplates, VoiceTemplate, VoiceTemplateGroup};
 use talkover_core::Operation as _;
 
 use super::{Answer, Request, State};
@@ -14,17 +14,17 @@ pub(crate) fn seed(catalog: &Catalog) -> Vec<VoiceTemplateGroup> {
 }
 
 impl State {
-    /// The name of a voice template, if the catalogue has it.
-    pub(super) fn voice_name(&self, id: &str) -> Option<String> {
+    /// A voice template, if the catalogue has it.
+    pub(super) fn voice_template(&self, id: &str) -> Option<&VoiceTemplate> {
         let mut voices = self.voice_templates.iter().flat_map(|group| &group.voices);
-        voices.find(|voice| voice.id.as_str() == id).map(|voice| voice.name.clone())
+        voices.find(|voice| voice.id.as_str() == id)
     }
 
     pub(super) fn list_voice_templates(&mut self, req: &Request<'_>) -> Answer {
-        let (list, mut invalid) = req.decode::<ListVoiceTemplates>()?;
+        let (list, invalid) = req.decode::<ListVoiceTemplates>()?;
         let query = list.query;
-        // The page gives the language filter by example only: any code filters (and may find nothing).
-        invalid.forgive("language");
+        // A code create-agent does not list is the page's "The selected language is invalid.", as an
+        // unknown tier or gender is.
         invalid.check()?;
         let groups: Vec<VoiceTemplateGroup> = self
             .voice_templates
@@ -43,7 +43,7 @@ impl State {
     }
 
     pub(super) fn generate_voice_demo(&mut self, req: &Request<'_>) -> Answer {
-        if self.voice_name(req.param("voice_template_id")).is_none() {
+        if self.voice_template(req.param("voice_template_id")).is_none() {
             return Err(Reply::fail(404, "Voice template not found"));
         }
         let demo = req.catalog.documented_success(GenerateVoiceDemo::ID).cloned();
