@@ -135,7 +135,8 @@ Exit codes:
   9   5xx: server error, retries exhausted
   10  transport: the API could not be reached
   11  the answer was not the documented one (decode, unsuccessful, other status); a success answer the
-      types cannot read is written to standard output when it is JSON, and its start shown otherwise
+      types cannot read is written to standard output when it is JSON (its ids with -o id), and only
+      its length and kind are shown otherwise
   12  campaigns import: some rows failed (run it again to retry them)
   13  webhooks verify: the signature does not verify
   14  campaigns import: every valid row is queued, some rows are invalid (fix them in the file)
@@ -473,6 +474,10 @@ pub fn example_args(cmd: &OperationCommand) -> Vec<String> {
         // Without a field to give, the example shows how one is given: the first.
         let shown =
             if required.is_empty() && positionals.is_empty() { fields.first().into_iter().collect() } else { required };
+        // A choice that names another field of the body needs it (`auth_type=password`, then `password`).
+        let chosen: Vec<String> = shown.iter().map(|f| example_value(f.name, &f.reads).1).collect();
+        let named = fields.iter().filter(|f| !f.required && chosen.iter().any(|value| value == f.name));
+        let shown: Vec<_> = shown.into_iter().chain(named).collect();
         let mut stdin_taken = false;
         for field in shown {
             let (typed, mut value) = example_value(field.name, &field.reads);

@@ -94,15 +94,28 @@ impl Failure {
     /// ([`Failure::to_json`]). A success answer the SDK could not decode (the API did what was asked, and
     /// answered in a shape the types do not know) also goes to standard output when it is JSON, as
     /// received but for the run's token it may echo and the control characters it may hold
-    /// ([`shown_body`]): a script still gets what it asked for, such as the id of what it created. A body
-    /// that is not JSON (a proxy's or a captive portal's page) is not: standard error shows its start.
-    pub fn print(&self, json: bool) {
+    /// ([`shown_body`]): a script still gets what it asked for, such as the id of what it created (with
+    /// `ids_only`, `--output id`, only the ids it holds). A body that is not JSON (a proxy's or a captive
+    /// portal's page) is not: standard error says what it is.
+    pub fn print(&self, json: bool, ids_only: bool) {
+        // A reader that went away (`| head`) ends the command quietly, in either form.
+        if matches!(self, Self::ClosedPipe) {
+            return;
+        }
         if let Some(body) = self.undecoded_success().filter(|body| is_json(body)) {
             use std::io::Write as _;
-            let shown = shown_body(body);
+            // With `--output id`, the ids the answer holds (what `id=$(…)` wants), or nothing.
+            let shown = match ids_only {
+                true => serde_json::from_slice::<Value>(body)
+                    .ok()
+                    .and_then(|value| crate::output::ids(&value, None))
+                    .map(|ids| ids.iter().map(|id| format!("{}\n", json_safe(id))).collect())
+                    .unwrap_or_default(),
+                false => shown_body(body),
+            };
             let mut out = std::io::stdout().lock();
             let _ = out.write_all(shown.as_bytes());
-            if !shown.ends_with('\n') {
+            if !shown.is_empty() && !shown.ends_with('\n') {
                 let _ = out.write_all(b"\n");
             }
             let _ = out.flush();
@@ -113,12 +126,13 @@ impl Failure {
             if let (true, Some(error)) = (token_hidden, value.get_mut("error").and_then(Value::as_object_mut)) {
                 error.insert("token_hidden".into(), json!(true));
             }
-            eprintln!("{value}");
+            eprintln!("{}", json_safe(&value.to_string()));
         } else {
             if token_hidden {
                 eprintln!("{}", crate::output::TOKEN_HIDDEN);
             }
-            eprint!("{}", self.describe());
+            // The message and field names come from the answer: they cannot drive the terminal either.
+            eprint!("{}", terminal_safe(&self.describe()));
         }
     }
 
@@ -173,7 +187,9 @@ impl Failure {
             Self::Api(failure) => {
                 let mut text = failure.describe();
                 match self.undecoded_success() {
-                    Some(body) if is_json(body) => text.push_str("  the answer, as received, is on standard output\n"),
+                    Some(body) if is_json(body) => {
+                        text.push_str("  the answer, as received, is on standard output (its ids, with --output id)\n")
+                    }
                     Some(body) => {
                         let _ = writeln!(
                             text,
@@ -206,19 +222,38 @@ impl Failure {
 /// an answer echoes it), and with every control character but a tab or a line break written as JSON
 /// escapes it (`\u001b`), so that a body cannot drive the terminal.
 pub fn shown_body(body: &[u8]) -> String {
-    let mut text = crate::output::without_token(&String::from_utf8_lossy(body)).into_owned();
-    if text.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
-        text = text
-            .chars()
-            .map(|c| match c {
-                '\n' | '\r' | '\t' => c.to_string(),
-                // JSON's escape, so that a JSON body stays JSON.
-                c if c.is_control() => format!("\\u{:04x}", u32::from(c)),
-                c => c.to_string(),
-            })
-            .collect();
+    json_safe(&crate::output::without_token(&String::from_utf8_lossy(body)))
+}
+
+/// `text` with every control character but a tab or a line break written as JSON escapes it (`\u001b`):
+/// JSON stays JSON, and cannot drive a terminal (serde_json leaves DEL and the C1 controls, such as the
+/// one-character CSI `\u009b`, as they are).
+pub fn json_safe(text: &str) -> String {
+    if !text.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
+        return text.to_owned();
     }
-    text
+    text.chars()
+        .map(|c| match c {
+            '\n' | '\r' | '\t' => c.to_string(),
+            c if c.is_control() => format!("\\u{:04x}", u32::from(c)),
+            c => c.to_string(),
+        })
+        .collect()
+}
+
+/// `text` with every control character but a line break or a tab shown escaped (`\u{1b}`), for a message
+/// on the terminal that holds what an answer said.
+pub fn terminal_safe(text: &str) -> String {
+    if !text.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\t')) {
+        return text.to_owned();
+    }
+    text.chars()
+        .map(|c| match c {
+            '\n' | '\t' => c.to_string(),
+            c if c.is_control() => c.escape_default().to_string(),
+            c => c.to_string(),
+        })
+        .collect()
 }
 
 /// Whether a body is JSON text.

@@ -14,8 +14,8 @@ use talkover::webhook_delivery::WebhookKey;
 use talkover::{BlockingTransport as _, SecretString};
 use talkover_ureq::{UreqConfig, UreqTransport};
 
-use crate::failure::Failure;
-use crate::output::Format;
+use crate::failure::{json_safe, Failure};
+use crate::output::{printable, Format};
 
 /// The largest delivery body accepted.
 const MAX_BODY: usize = 4 * 1024 * 1024;
@@ -336,22 +336,23 @@ fn show(
                 "forwarded": forward,
                 "body": body,
             });
-            let _ = writeln!(out, "{line}");
+            let _ = writeln!(out, "{}", json_safe(&line.to_string()));
         }
         Format::Table => {
+            // Whatever reaches the port is shown, signed or not: nothing of it may drive the terminal.
             let title = if verified { "delivery" } else { "REFUSED delivery" };
-            let _ = writeln!(out, "── {title} {} {}", event.unwrap_or("(no event)"), target);
+            let _ = writeln!(out, "── {title} {} {}", printable(event.unwrap_or("(no event)")), printable(target));
             if let Some(problem) = problem {
-                let _ = writeln!(out, "   signature: {problem}");
+                let _ = writeln!(out, "   signature: {}", printable(problem));
             }
             for (k, v) in &ids {
-                let _ = writeln!(out, "   {k}: {}", v.as_str().unwrap_or_default());
+                let _ = writeln!(out, "   {}: {}", printable(k), printable(v.as_str().unwrap_or_default()));
             }
             if let Some(forward) = forward {
-                let _ = writeln!(out, "   forwarded: {forward}");
+                let _ = writeln!(out, "   forwarded: {}", json_safe(&forward.to_string()));
             }
             let pretty = serde_json::to_string_pretty(body).unwrap_or_default();
-            for line in pretty.lines() {
+            for line in json_safe(&pretty).lines() {
                 let _ = writeln!(out, "   {line}");
             }
         }

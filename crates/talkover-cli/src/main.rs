@@ -33,7 +33,7 @@ fn main() -> ExitCode {
             ExitCode::from(code)
         }
         Err(failure) => {
-            failure.print(asks_json(&matches));
+            failure.print(asks_format(&matches, "json"), asks_format(&matches, "id"));
             ExitCode::from(failure.exit_code())
         }
     }
@@ -75,11 +75,11 @@ fn argv_asks_json(args: impl Iterator<Item = std::ffi::OsString>) -> bool {
 
 /// Whether `--output json` was given (at any level of the command): errors are then written as JSON too.
 /// A pipe alone does not make them JSON: whoever reads standard error is more often a person.
-fn asks_json(matches: &ArgMatches) -> bool {
+fn asks_format(matches: &ArgMatches, wanted: &str) -> bool {
     let mut level = Some(matches);
     for _ in 0..4 {
         let Some(args) = level else { break };
-        if args.try_get_one::<String>("output").ok().flatten().is_some_and(|format| format == "json") {
+        if args.try_get_one::<String>("output").ok().flatten().is_some_and(|format| format == wanted) {
             return true;
         }
         level = args.subcommand().map(|(_, sub)| sub);

@@ -250,7 +250,7 @@ fn scalar(value: &Value) -> String {
 /// Text safe to write on a terminal: without the token ([`without_token`], before any width is measured),
 /// and with control characters (escape sequences, line breaks) shown escaped (`\u{1b}`, `\n`) instead of
 /// acting on the terminal or breaking a table's rows.
-fn printable(text: &str) -> String {
+pub(crate) fn printable(text: &str) -> String {
     let text = without_token(text);
     if !text.chars().any(char::is_control) {
         return text.into_owned();

@@ -54,11 +54,14 @@ pub fn list_operations(format: Format) -> Result<(), Failure> {
 pub fn run_operation(context: &Context, op: &'static OperationInfo, args: &ArgMatches) -> Result<(), Failure> {
     let params = params_from_args(op, args)?;
     refuse_missing(op, &params)?;
-    let request = op.build_request(&params, context.client.config())?;
+    // The secrets the request carries (a password, a webhook secret, a header's value), kept out of what a
+    // dry run shows: its output is what lands in a CI log.
+    let (request, secrets) = talkover::secret::exposed_during(|| op.build_request(&params, context.client.config()));
+    let request = request?;
     refuse_unknown(op, &params, &request)?;
     if args.get_flag("dry-run") {
         // `--output id` was refused before anything was read (`main::refuse_output_id`): a request has no id.
-        return output::print(&dry_run(&request), context.format);
+        return output::print(&dry_run(&request, &secrets), context.format);
     }
     if args.try_get_one::<bool>("all").ok().flatten().copied().unwrap_or(false) {
         return fetch_all(context, op, params);
@@ -75,8 +78,14 @@ fn refuse_missing(op: &OperationInfo, params: &Params) -> Result<(), Failure> {
     if op.has_body() && params.body.as_ref().is_none_or(Value::is_object) {
         let body = params.body.as_ref();
         let fields = op.body_fields();
-        missing
-            .extend(fields.iter().filter(|f| f.required && !given(body, f.name)).map(|f| format!("-F {}=…", f.name)));
+        // A text is given with `-f` (`-F to=15550101234` would send a number).
+        let flag = |reads: &str| if reads == "text" || reads.starts_with("identifier") { "-f" } else { "-F" };
+        missing.extend(
+            fields
+                .iter()
+                .filter(|f| f.required && !given(body, f.name))
+                .map(|f| format!("{} {}=…", flag(&f.reads), f.name)),
+        );
     }
     let query = params.query.as_ref();
     let names = op.query_fields();
@@ -93,21 +102,38 @@ fn refuse_missing(op: &OperationInfo, params: &Params) -> Result<(), Failure> {
     )))
 }
 
-/// What `--dry-run` shows of a request: method, URL, headers (the token's never) and the JSON body.
-fn dry_run(request: &talkover::HttpRequest) -> Value {
+/// What `--dry-run` shows of a request: method, URL, headers (the token's never) and the JSON body, each of
+/// the request's `secrets` in it shown as `[redacted]`.
+fn dry_run(request: &talkover::HttpRequest, secrets: &[talkover::SecretString]) -> Value {
     let headers: Map<String, Value> = request
         .headers()
         .iter()
         .filter(|(name, _)| *name != talkover::http::header::AUTHORIZATION)
         .map(|(name, value)| (name.to_string(), Value::String(String::from_utf8_lossy(value.as_bytes()).into_owned())))
         .collect();
-    let body = serde_json::from_slice(request.body()).unwrap_or(Value::Null);
+    let mut body = serde_json::from_slice(request.body()).unwrap_or(Value::Null);
+    let secrets: Vec<&str> = secrets.iter().map(talkover::SecretString::expose_secret).collect();
+    if !secrets.is_empty() {
+        hide_secrets(&mut body, &secrets);
+    }
     serde_json::json!({
         "method": request.method().as_str(),
         "url": request.uri().to_string(),
         "headers": headers,
         "body": body,
     })
+}
+
+/// Replaces, in every text of `value`, the `secrets` by `[redacted]`: a text that is one of them whatever
+/// its length, and one holding one of at least 8 characters (`secret::redacted`).
+fn hide_secrets(value: &mut Value, secrets: &[&str]) {
+    match value {
+        Value::String(text) if secrets.contains(&text.as_str()) => *text = "[redacted]".to_owned(),
+        Value::String(text) => *text = talkover::secret::redacted(text, secrets),
+        Value::Array(items) => items.iter_mut().for_each(|item| hide_secrets(item, secrets)),
+        Value::Object(fields) => fields.values_mut().for_each(|field| hide_secrets(field, secrets)),
+        _ => {}
+    }
 }
 
 /// Refuses what building `request` from `params` left out without a word: query parameters and body

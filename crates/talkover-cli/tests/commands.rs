@@ -197,22 +197,36 @@ fn a_field_is_read_from_a_file_or_stdin_and_raw_fields_keep_the_at_sign() {
     let sent: Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(sent["body"]["description"], "From stdin", "{sent}");
 
-    // A secret read from a file (a password) goes without the line break its file ends with.
+    // A secret read from a file (a password) goes without the line break its file ends with (a dry run
+    // does not show it: the request is read where it arrives).
     let password = file("password.txt", "s3cret 42\n");
-    let mut trunk = talkover("http://127.0.0.1:9/api/v1", "talq_unused");
-    trunk.args([
-        "sip-trunks",
-        "create",
-        "--dry-run",
-        "-f",
-        "name=N",
-        "-f",
-        "provider_name=P",
-        "-f",
-        "domain=d.example",
-    ]);
-    trunk.args(["-f", "username=u", "-F", &format!("password=@{password}")]);
-    assert_eq!(json(trunk)["body"]["password"], "s3cret 42");
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = listener.local_addr().unwrap();
+    let receiving = std::thread::spawn(move || {
+        use std::io::{BufRead as _, BufReader, Read as _, Write as _};
+        let mut reader = BufReader::new(listener.accept().unwrap().0);
+        let mut length = 0;
+        for _ in 0..100 {
+            let mut line = String::new();
+            reader.read_line(&mut line).unwrap();
+            if let Some(value) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                length = value.trim().parse().unwrap();
+            }
+            if line.trim().is_empty() {
+                break;
+            }
+        }
+        let mut body = Vec::new();
+        reader.by_ref().take(length).read_to_end(&mut body).unwrap();
+        let answer = "HTTP/1.1 500 Internal Server Error\r\ncontent-length: 0\r\nconnection: close\r\n\r\n";
+        reader.get_mut().write_all(answer.as_bytes()).unwrap();
+        serde_json::from_slice::<Value>(&body).unwrap()
+    });
+    let mut trunk = talkover(&format!("http://{address}/api/v1"), "talq_unused");
+    trunk.args(["sip-trunks", "create", "--max-retries", "0", "-f", "name=N", "-f", "provider_name=P"]);
+    trunk.args(["-f", "domain=d.example", "-f", "username=u", "-F", &format!("password=@{password}")]);
+    run(trunk);
+    assert_eq!(receiving.join().unwrap()["password"], "s3cret 42");
 
     let missing = dir.join("no-such-file.txt");
     let output = fails_with(update(&["-F", &format!("description=@{}", missing.display())]), 2, "cannot read the file");
@@ -244,6 +258,24 @@ fn a_dry_run_shows_the_request_and_sends_nothing() {
     assert_eq!(shown["body"], serde_json::json!({"to": "+1 555 010 1234", "context": {"crm_id": 42}}));
     assert!(!shown.to_string().contains(secret), "{shown}");
     assert!(listener.accept().is_err(), "nothing was sent");
+
+    // The request's secrets are not shown either: a dry run's output is what a CI log keeps.
+    let mut trunk = talkover(&url, secret);
+    trunk.args(["sip-trunks", "create", "-f", "name=Carrier", "-f", "provider_name=carrier-x"]);
+    trunk.args(["-f", "domain=sip.carrier-x.com", "-f", "username=u", "-f", "password=pw-0ne", "--dry-run"]);
+    let shown = json(trunk);
+    assert_eq!(
+        (&shown["body"]["password"], &shown["body"]["username"]),
+        (&serde_json::json!("[redacted]"), &serde_json::json!("u"))
+    );
+    assert!(!shown.to_string().contains("pw-0ne"), "{shown}");
+    let mut hook = talkover(&url, secret);
+    hook.args(["agents", "create-webhook", AGENT, "-f", "name=Hook", "-f", "webhook_url=https://example.com/h"]);
+    hook.args(["-F", "events=[\"event_phone_call_ended\"]", "-f", "webhook_secret=whsec_in_the_log"]);
+    hook.args(["-F", r#"custom_headers=[{"key":"Authorization","value":"Bearer supersecret"}]"#, "--dry-run"]);
+    let shown = json(hook);
+    assert_eq!(shown["body"]["webhook_secret"], "[redacted]", "{shown}");
+    assert_eq!(shown["body"]["custom_headers"][0], serde_json::json!({"key": "Authorization", "value": "[redacted]"}));
 
     let mut tokenless = talkover(&url, "");
     tokenless.env_remove("TALKOVER_TOKEN").args(["agents", "list", "--per-page", "5", "--dry-run"]);
@@ -304,7 +336,8 @@ fn errors_show_kind_status_message_fields_and_request_id_with_their_exit_code() 
     incomplete.args(["agents", "create", "--data", r#"{"name":"x"}"#]);
     let output = run(incomplete);
     assert_eq!(output.status.code(), Some(3), "refused before sending: {}", stderr(&output));
-    for missing in ["-F label=", "-F language=", "-F enable_recording="] {
+    // A text is named with `-f`, which always sends a string; other values with `-F`.
+    for missing in ["-f label=", "-F language=", "-F enable_recording="] {
         assert!(stderr(&output).contains(missing), "every missing field at once: {}", stderr(&output));
     }
     let mut no_range = talkover(&url, &token);
@@ -552,34 +585,44 @@ fn unknown_names_are_refused_and_an_unreadable_success_is_still_printed() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let address = listener.local_addr().unwrap();
     let echoed = token.to_string();
+    // Two exchanges: the command as it is, then with `--output id`.
     let serving = std::thread::spawn(move || {
         use std::io::{BufRead as _, BufReader, Read as _, Write as _};
-        let (stream, _) = listener.accept().unwrap();
-        let mut reader = BufReader::new(stream);
-        let mut length = 0;
-        let mut head = String::new();
-        for _ in 0..100 {
-            let mut line = String::new();
-            reader.read_line(&mut line).unwrap();
-            head.push_str(&line.to_ascii_lowercase());
-            if let Some(value) = line.to_ascii_lowercase().strip_prefix("content-length:") {
-                length = value.trim().parse().unwrap();
+        let mut heads = Vec::new();
+        for _ in 0..2 {
+            let (stream, _) = listener.accept().unwrap();
+            let mut reader = BufReader::new(stream);
+            let mut length = 0;
+            let mut head = String::new();
+            for _ in 0..100 {
+                let mut line = String::new();
+                reader.read_line(&mut line).unwrap();
+                head.push_str(&line.to_ascii_lowercase());
+                if let Some(value) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                    length = value.trim().parse().unwrap();
+                }
+                if line.trim().is_empty() {
+                    break;
+                }
             }
-            if line.trim().is_empty() {
-                break;
-            }
+            reader.by_ref().take(length).read_to_end(&mut Vec::new()).unwrap();
+            // An answer echoing the token it was sent: the command line still never prints it.
+            let body = format!(r#"{{"success":true,"data":{{"id":"agent-new"}},"echo":"{echoed}"}}"#);
+            let answer = format!("HTTP/1.1 201 Created\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}", body.len());
+            reader.get_mut().write_all(answer.as_bytes()).unwrap();
+            heads.push(head);
         }
-        reader.by_ref().take(length).read_to_end(&mut Vec::new()).unwrap();
-        // An answer echoing the token it was sent: the command line still never prints it.
-        let body = format!(r#"{{"success":true,"data":{{"id":"agent-new"}},"echo":"{echoed}"}}"#);
-        let answer = format!("HTTP/1.1 201 Created\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}", body.len());
-        reader.get_mut().write_all(answer.as_bytes()).unwrap();
-        head
+        heads.swap_remove(0)
     });
     let body = example("create-agent").body.expect("create-agent's example has a body");
     let mut create = talkover(&format!("http://{address}/api/v1"), &token);
     create.args(["agents", "create", "--max-retries", "0", "--data", &body.to_string()]);
     let output = run(create);
+    // With `--output id`, standard output holds the id alone, as for an answer the types read.
+    let mut id_only = talkover(&format!("http://{address}/api/v1"), &token);
+    id_only.args(["agents", "create", "--max-retries", "0", "--data", &body.to_string(), "-o", "id"]);
+    let ids = run(id_only);
+    assert_eq!((ids.status.code(), String::from_utf8_lossy(&ids.stdout).as_ref()), (Some(11), "agent-new\n"));
     let head = serving.join().unwrap();
     assert!(head.contains("user-agent: talkover-cli/"), "the command line names itself: {head}");
     assert_eq!(output.status.code(), Some(11), "{}", stderr(&output));
@@ -611,6 +654,35 @@ fn a_closed_pipe_ends_a_listing_quietly() {
     let output = child.wait_with_output().unwrap();
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert_eq!(stderr(&output), "");
+
+    // With `-o json` too: no error object on standard error for a reader that went away.
+    let mut list = talkover(&url, &token);
+    list.args(["agents", "list", "--all", "--per-page", "100", "-o", "json"]);
+    let mut child = list.spawn().unwrap();
+    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    std::io::BufRead::read_line(&mut stdout, &mut first).unwrap();
+    drop(stdout);
+    let output = child.wait_with_output().unwrap();
+    assert_eq!((output.status.code(), stderr(&output)), (Some(0), String::new()));
+}
+
+/// A message that holds what the caller or an answer wrote shows its control characters escaped: they
+/// cannot drive the terminal, in text or in JSON.
+#[test]
+fn an_error_message_cannot_drive_the_terminal() {
+    let server = Server::start_blocking().unwrap();
+    let (url, token) = (server.base_url(), server.token().to_owned());
+    for extra in [&[][..], &["-o", "json"]] {
+        let mut create = talkover(&url, &token);
+        create.args(["campaigns", "update", "camp-1", "--data", r#"{"name\u001b]0;owned\u0007":"x","x\u009b2J":1}"#]);
+        create.args(extra);
+        let output = run(create);
+        let shown = stderr(&output);
+        assert_eq!(output.status.code(), Some(3), "{shown}");
+        assert!(!shown.chars().any(|c| c.is_control() && c != '\n'), "{shown:?}");
+        assert!(shown.contains("owned"), "the field is still named: {shown:?}");
+    }
 }
 
 /// An answer that cannot be written (a full disk) is a failure: the script must not take the call it
@@ -834,6 +906,12 @@ fn help_shows_the_parameters_and_the_reference_page() {
     let help = stdout(&run(trunk));
     let example = help.split("Example:\n").nth(1).expect("an example");
     assert!(example.contains("-F password=@-") && !example.contains("PASSWORD"), "{help}");
+    // A choice that names another field shows it too: the core refuses password auth without a password.
+    let mut sftp = Command::new(BIN);
+    sftp.args(["campaigns", "create-sftp", "--help"]).stdout(Stdio::piped());
+    let help = stdout(&run(sftp));
+    let example = help.split("Example:\n").nth(1).expect("an example");
+    assert!(example.contains("auth_type=password") && example.contains("-F password=@-"), "{help}");
     // The hand-written commands end their help with an example too.
     for (command, example) in [
         (["calls", "wait"], "talkover calls wait AGENT_ID CALL_ID --to +15550101234"),
