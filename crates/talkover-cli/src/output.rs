@@ -113,7 +113,8 @@ pub fn id_lines(value: &Value, operation: Option<&str>) -> Result<String, Failur
     Ok(ids.iter().map(|id| format!("{id}\n")).collect())
 }
 
-/// The ids of the resources of an answer: those of a list's items (`data` or the answer itself), or of
+/// The ids of the resources of an answer: those of a list's items (`data` or the answer itself; an item
+/// without one that holds one list of resources, such as a voice template group, stands for theirs), or of
 /// the one resource (`data`, or the answer) that has an `id`; else those of the one list of resources it
 /// holds (list-agent-webhooks' `webhooks`, empty or not), or of the one resource it holds
 /// (`{"call": {"id": …}}`). Of several, those the operation id ends with (make-campaign-call's
@@ -121,15 +122,28 @@ pub fn id_lines(value: &Value, operation: Option<&str>) -> Result<String, Failur
 /// `None` when it holds none, or several that the operation does not tell apart. An empty list has no
 /// ids, and that is not a failure.
 pub fn ids(value: &Value, operation: Option<&str>) -> Option<Vec<String>> {
+    // An integration is named by its `identifier` (what `NewAction::integration` takes).
     fn id_of(item: &Value) -> Option<String> {
-        match item.get("id")? {
+        match item.get("id").or_else(|| item.get("identifier"))? {
             Value::String(id) => Some(id.clone()),
             Value::Number(id) => Some(id.to_string()),
             _ => None,
         }
     }
+    // A list item with no id of its own that holds one list of resources (a voice template group's
+    // `voices`) stands for theirs.
+    fn held(item: &Value) -> Option<Vec<String>> {
+        let Value::Object(fields) = item else { return None };
+        let mut lists = fields.values().filter_map(|v| v.as_array().filter(|items| items.iter().all(Value::is_object)));
+        match (lists.next(), lists.next()) {
+            (Some(items), None) if !items.is_empty() => items.iter().map(id_of).collect(),
+            _ => None,
+        }
+    }
     fn all(items: &[Value]) -> Option<Vec<String>> {
-        items.iter().map(id_of).collect()
+        let each: Option<Vec<Vec<String>>> =
+            items.iter().map(|item| id_of(item).map(|id| vec![id]).or_else(|| held(item))).collect();
+        each.map(|each| each.concat())
     }
     let main = main_of(value);
     match main {
@@ -430,6 +444,12 @@ mod tests {
         assert_eq!(ids(&queued, Some("make-campaign-call")), Some(vec!["c".into()]), "the one the operation names");
         assert_eq!(ids(&json!({"success": true, "message": "Deleted"}), None), None);
         assert_eq!(ids(&json!({"data": [{"id": "a"}, {"name": "no id"}]}), None), None);
+        // Voice template groups stand for their voices; integrations go by their identifier.
+        let groups =
+            json!({"data": [{"name": "Ana", "voices": [{"id": "v1"}, {"id": "v2"}]}, {"voices": [{"id": "v3"}]}]});
+        assert_eq!(ids(&groups, None), Some(vec!["v1".into(), "v2".into(), "v3".into()]));
+        let integrations = json!({"data": [{"identifier": "calendar", "display_name": "Calendar Booking"}]});
+        assert_eq!(ids(&integrations, None), Some(vec!["calendar".into()]));
         let failure = id_lines(&json!({"balance": 3}), None).unwrap_err();
         let Failure::NoId(message) = &failure else { panic!("{failure:?}") };
         assert!(message.contains("carried out") && message.contains("no id"), "{message}");

@@ -200,33 +200,13 @@ fn a_field_is_read_from_a_file_or_stdin_and_raw_fields_keep_the_at_sign() {
     // A secret read from a file (a password) goes without the line break its file ends with (a dry run
     // does not show it: the request is read where it arrives).
     let password = file("password.txt", "s3cret 42\n");
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let address = listener.local_addr().unwrap();
-    let receiving = std::thread::spawn(move || {
-        use std::io::{BufRead as _, BufReader, Read as _, Write as _};
-        let mut reader = BufReader::new(listener.accept().unwrap().0);
-        let mut length = 0;
-        for _ in 0..100 {
-            let mut line = String::new();
-            reader.read_line(&mut line).unwrap();
-            if let Some(value) = line.to_ascii_lowercase().strip_prefix("content-length:") {
-                length = value.trim().parse().unwrap();
-            }
-            if line.trim().is_empty() {
-                break;
-            }
-        }
-        let mut body = Vec::new();
-        reader.by_ref().take(length).read_to_end(&mut body).unwrap();
-        let answer = "HTTP/1.1 500 Internal Server Error\r\ncontent-length: 0\r\nconnection: close\r\n\r\n";
-        reader.get_mut().write_all(answer.as_bytes()).unwrap();
-        serde_json::from_slice::<Value>(&body).unwrap()
-    });
-    let mut trunk = talkover(&format!("http://{address}/api/v1"), "talq_unused");
+    let server = common::scripted::Scripted::start(vec![common::scripted::Reply::json(500, "{}")]);
+    let mut trunk = talkover(&server.base_url(), "talq_unused");
     trunk.args(["sip-trunks", "create", "--max-retries", "0", "-f", "name=N", "-f", "provider_name=P"]);
     trunk.args(["-f", "domain=d.example", "-f", "username=u", "-F", &format!("password=@{password}")]);
     run(trunk);
-    assert_eq!(receiving.join().unwrap()["password"], "s3cret 42");
+    let (_, sent) = server.next_message(std::time::Duration::from_secs(10)).expect("the request");
+    assert_eq!(serde_json::from_slice::<Value>(&sent).unwrap()["password"], "s3cret 42");
 
     let missing = dir.join("no-such-file.txt");
     let output = fails_with(update(&["-F", &format!("description=@{}", missing.display())]), 2, "cannot read the file");
@@ -581,49 +561,25 @@ fn unknown_names_are_refused_and_an_unreadable_success_is_still_printed() {
     assert_eq!(output.status.code(), Some(3), "{}", stderr(&output));
     assert!(stderr(&output).contains("query `per_pag`"), "{}", stderr(&output));
 
-    // A server that creates the agent and answers in a shape the types do not read.
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let address = listener.local_addr().unwrap();
-    let echoed = token.to_string();
-    // Two exchanges: the command as it is, then with `--output id`.
-    let serving = std::thread::spawn(move || {
-        use std::io::{BufRead as _, BufReader, Read as _, Write as _};
-        let mut heads = Vec::new();
-        for _ in 0..2 {
-            let (stream, _) = listener.accept().unwrap();
-            let mut reader = BufReader::new(stream);
-            let mut length = 0;
-            let mut head = String::new();
-            for _ in 0..100 {
-                let mut line = String::new();
-                reader.read_line(&mut line).unwrap();
-                head.push_str(&line.to_ascii_lowercase());
-                if let Some(value) = line.to_ascii_lowercase().strip_prefix("content-length:") {
-                    length = value.trim().parse().unwrap();
-                }
-                if line.trim().is_empty() {
-                    break;
-                }
-            }
-            reader.by_ref().take(length).read_to_end(&mut Vec::new()).unwrap();
-            // An answer echoing the token it was sent: the command line still never prints it.
-            let body = format!(r#"{{"success":true,"data":{{"id":"agent-new"}},"echo":"{echoed}"}}"#);
-            let answer = format!("HTTP/1.1 201 Created\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}", body.len());
-            reader.get_mut().write_all(answer.as_bytes()).unwrap();
-            heads.push(head);
-        }
-        heads.swap_remove(0)
-    });
+    // A server that creates the agent and answers in a shape the types do not read, twice: the command as
+    // it is, then with `--output id`. The answer echoes the token it was sent: the command line still
+    // never prints it.
+    let body = format!(r#"{{"success":true,"data":{{"id":"agent-new"}},"echo":"{token}"}}"#);
+    let server = common::scripted::Scripted::start(vec![
+        common::scripted::Reply::json(201, body.clone()),
+        common::scripted::Reply::json(201, body),
+    ]);
     let body = example("create-agent").body.expect("create-agent's example has a body");
-    let mut create = talkover(&format!("http://{address}/api/v1"), &token);
+    let mut create = talkover(&server.base_url(), &token);
     create.args(["agents", "create", "--max-retries", "0", "--data", &body.to_string()]);
     let output = run(create);
     // With `--output id`, standard output holds the id alone, as for an answer the types read.
-    let mut id_only = talkover(&format!("http://{address}/api/v1"), &token);
+    let mut id_only = talkover(&server.base_url(), &token);
     id_only.args(["agents", "create", "--max-retries", "0", "--data", &body.to_string(), "-o", "id"]);
     let ids = run(id_only);
     assert_eq!((ids.status.code(), String::from_utf8_lossy(&ids.stdout).as_ref()), (Some(11), "agent-new\n"));
-    let head = serving.join().unwrap();
+    let (head, _) = server.next_message(std::time::Duration::from_secs(10)).expect("the request");
+    let head = head.to_ascii_lowercase();
     assert!(head.contains("user-agent: talkover-cli/"), "the command line names itself: {head}");
     assert_eq!(output.status.code(), Some(11), "{}", stderr(&output));
     let printed: Value = serde_json::from_slice(&output.stdout).expect("the answer on stdout");

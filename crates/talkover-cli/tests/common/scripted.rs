@@ -1,5 +1,5 @@
 //! A scripted HTTP/1.1 server on 127.0.0.1: it answers each request with the next reply of its script,
-//! and tells the test each request line it reads.
+//! and tells the test each request it reads (its head and body).
 #![allow(dead_code)]
 
 use std::collections::VecDeque;
@@ -29,7 +29,7 @@ impl Reply {
 
 pub struct Scripted {
     pub addr: SocketAddr,
-    requests: Receiver<String>,
+    requests: Receiver<(String, Vec<u8>)>,
 }
 
 impl Scripted {
@@ -58,25 +58,31 @@ impl Scripted {
     /// The request line of the next request the server reads (`POST /api/v1/… HTTP/1.1`), waiting up to
     /// `wait` for it.
     pub fn next_request(&self, wait: Duration) -> Option<String> {
+        self.next_message(wait).map(|(head, _)| head.lines().next().unwrap_or_default().to_owned())
+    }
+
+    /// The head (request line and headers, as sent) and body of the next request the server reads,
+    /// waiting up to `wait` for it.
+    pub fn next_message(&self, wait: Duration) -> Option<(String, Vec<u8>)> {
         self.requests.recv_timeout(wait).ok()
     }
 
     /// The request lines the server has read and not yet given.
     pub fn requests(&self) -> Vec<String> {
-        self.requests.try_iter().collect()
+        self.requests.try_iter().map(|(head, _)| head.lines().next().unwrap_or_default().to_owned()).collect()
     }
 }
 
-fn serve(client: TcpStream, script: &Mutex<VecDeque<Reply>>, tell: &Sender<String>) -> std::io::Result<()> {
+fn serve(client: TcpStream, script: &Mutex<VecDeque<Reply>>, tell: &Sender<(String, Vec<u8>)>) -> std::io::Result<()> {
     client.set_read_timeout(Some(Duration::from_secs(30)))?;
     let mut reader = BufReader::new(client.try_clone()?);
     let mut writer = client;
     for _ in 0..1000 {
-        let Some((head, _body)) = super::proxy::read_message(&mut reader)? else {
+        let Some((head, body)) = super::proxy::read_message(&mut reader)? else {
             return Ok(());
         };
         let reply = script.lock().unwrap().pop_front();
-        let _ = tell.send(head.lines().next().unwrap_or_default().to_owned());
+        let _ = tell.send((head, body));
         let (status, kind, body) = match reply {
             Some(Reply::Answer(status, kind, body)) => (status, kind, body),
             Some(Reply::Hang(time)) => {
