@@ -392,6 +392,9 @@ fn operation_command(cmd: &OperationCommand) -> Command {
             .value_name("VALUE")
             .action(ArgAction::Append)
             .help(format!("Query parameter `{name}`: {}{required}", field.reads));
+        if let ValueKind::Enum(values) = reading(&field.reads).kind {
+            arg = arg.value_parser(Documented::of(values)).hide_possible_values(true);
+        }
         if flag != name {
             arg = arg.alias(name);
         }
@@ -556,6 +559,31 @@ pub fn reading(reads: &str) -> Reading<'_> {
         }
     };
     Reading { list, item, kind }
+}
+
+/// Any text, offering an enumeration's documented values to shell completion (`talkover completion`): a
+/// value the API adds later is still sent, as the SDK's types keep it, and the API judges it.
+#[derive(Clone, Debug)]
+struct Documented(Vec<String>);
+
+impl Documented {
+    /// The values of an enumeration as `FieldInfo::reads` lists them (`draft, active, …)`).
+    fn of(listed: &str) -> Self {
+        let values = listed.trim_end_matches(')').split(',').map(str::trim);
+        Self(values.filter(|v| !v.is_empty() && *v != "…").map(str::to_owned).collect())
+    }
+}
+
+impl clap::builder::TypedValueParser for Documented {
+    type Value = String;
+
+    fn parse_ref(&self, command: &Command, arg: Option<&Arg>, value: &std::ffi::OsStr) -> Result<String, clap::Error> {
+        clap::builder::StringValueParser::new().parse_ref(command, arg, value)
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        Some(Box::new(self.0.iter().map(|value| clap::builder::PossibleValue::new(value.clone()))))
+    }
 }
 
 /// An example value of a field reading `reads` (as `FieldInfo::reads` words it), and whether it is given

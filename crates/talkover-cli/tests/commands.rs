@@ -280,10 +280,15 @@ fn completion_scripts_name_every_command() {
         let output = run(completion);
         assert!(output.status.success(), "{shell}: {}", stderr(&output));
         let script = stdout(&output);
-        for word in ["campaigns", "create-webhook", "per-page", "raw-field"] {
+        // Commands, flags, and an enumeration's documented values (`calls list --status`).
+        for word in ["campaigns", "create-webhook", "per-page", "raw-field", "no-answer"] {
             assert!(script.contains(word), "{shell} completes {word}");
         }
     }
+    // The values are offered, not imposed: one the API adds later is still sent.
+    let mut later = talkover("http://127.0.0.1:9/api/v1", "talq_unused");
+    later.args(["calls", "list", "--status", "on-hold", "--dry-run"]);
+    assert_eq!(json(later)["url"], "http://127.0.0.1:9/api/v1/calls?status=on-hold");
     let mut unknown = Command::new(BIN);
     unknown.args(["completion", "tcsh"]).stderr(Stdio::piped());
     assert_eq!(run(unknown).status.code(), Some(2));
