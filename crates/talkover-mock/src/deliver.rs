@@ -61,6 +61,15 @@ pub(crate) struct Job {
     pub(crate) first_attempt: u32,
     /// Told how the first attempt went (test-webhook answers with it).
     pub(crate) waiter: Option<Waiter>,
+    /// The delivery this job makes attempts at ([`new_delivery`]): a retry asked for keeps its original's.
+    pub(crate) delivery: u64,
+}
+
+/// A number no other delivery of this process has: a delivery's attempts are told from another's by it,
+/// not by their payload, which two deliveries share when the emulator's clock stands still.
+pub(crate) fn new_delivery() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 impl std::fmt::Debug for Job {
@@ -130,14 +139,9 @@ pub(crate) struct LogEntry {
     /// What a retry of this entry re-sends.
     #[serde(skip)]
     pub(crate) resend: Option<Resend>,
-}
-
-impl LogEntry {
-    /// Whether this is an attempt at delivering `event` with `payload` (which carries the event's time):
-    /// one delivery's attempts, its retries included.
-    pub(crate) fn is_attempt_at(&self, event: &str, payload: &Value) -> bool {
-        self.event == event && self.request_payload == *payload
-    }
+    /// The delivery it is an attempt at ([`Job::delivery`]).
+    #[serde(skip)]
+    pub(crate) delivery: u64,
 }
 
 /// What a retry needs beyond the webhook's current settings.

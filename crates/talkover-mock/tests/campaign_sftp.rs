@@ -99,6 +99,10 @@ fn invalid_sftp_bodies_answer_422() {
     let (status, body) =
         send(&server, "POST", "/campaigns/campaign-uuid/sftp/trigger-export", r#"{"file_data_ids":[]}"#);
     assert_eq!((status, error_fields(&body)), (422, vec!["file_data_ids".to_owned()]), "{body}");
+    // Ids are text on every page: a list holding a number is refused as a lone id given as one is.
+    let (status, body) =
+        send(&server, "POST", "/campaigns/campaign-uuid/sftp/trigger-export", r#"{"file_data_ids":["f1", 1]}"#);
+    assert_eq!((status, error_fields(&body)), (422, vec!["file_data_ids".to_owned()]), "{body}");
 }
 
 #[test]

@@ -59,6 +59,18 @@ fn purchases_and_recharges_move_the_balance() {
     assert_eq!(client.credits().balance().unwrap().auto_topup_enabled, Some(false));
 }
 
+#[test]
+fn the_recharges_counted_today_are_none_the_next_day() {
+    let server = Server::builder().clock_scale(0.0).start_blocking().unwrap();
+    let client = common::blocking_client(&server);
+    let topup = client.auto_topup();
+    topup.test().unwrap();
+    topup.test().unwrap();
+    assert_eq!(topup.settings().unwrap().recharge_count_today, Some(2));
+    server.advance_clock(std::time::Duration::from_secs(86_400));
+    assert_eq!(topup.settings().unwrap().recharge_count_today, Some(0), "a day later");
+}
+
 #[tokio::test]
 async fn the_async_client_sees_the_same_balance() {
     let (_server, client) = common::start_async().await;

@@ -679,6 +679,30 @@ fn webhook_logs_record_attempts_and_a_retry_resends() {
 }
 
 #[test]
+fn two_deliveries_with_the_same_body_are_retried_apart_under_a_stopped_clock() {
+    let (_server, client) = stopped_clock();
+    let receiver = Receiver::start();
+    let agent = published_agent(&client, "Twice");
+    let hook = NewAgentWebhook::new("Tests", receiver.url(), [AgentWebhookEvent::PhoneCallStarted]).max_retries(0);
+    let webhook = client.execute(CreateWebhook::new(&agent, hook)).unwrap();
+    // Two test deliveries at one instant carry the same body: the first succeeds, the second fails.
+    client.execute(TestWebhook::new(&agent, &webhook.id)).unwrap();
+    receiver.answer_with(500);
+    client.execute(TestWebhook::new(&agent, &webhook.id)).unwrap_err();
+    let received = receiver.wait_for(2);
+    assert_eq!(received[0].body, received[1].body, "the clock stood still");
+    let logs = poll_logs(&client, &agent, &webhook.id, |logs| logs.len() == 2);
+    let failed = logs.iter().find(|l| l.status == DeliveryStatus::Failed).expect("a failed delivery");
+    // The failed one is a delivery of its own: the other's success does not make it done.
+    receiver.answer_with(200);
+    let retry = client.execute(RetryWebhookLog::new(&agent, &webhook.id, &failed.id)).unwrap();
+    let logs = poll_logs(&client, &agent, &webhook.id, |logs| {
+        logs.iter().any(|l| l.id == retry.log_id && l.status == DeliveryStatus::Success)
+    });
+    assert_eq!(logs.iter().find(|l| l.id == retry.log_id).map(|l| l.attempt), Some(2));
+}
+
+#[test]
 fn a_retried_attempt_is_numbered_after_the_last_attempt_of_its_delivery() {
     let (_server, client) = stopped_clock();
     let receiver = Receiver::start();

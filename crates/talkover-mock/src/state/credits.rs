@@ -201,6 +201,10 @@ impl State {
     pub(super) fn auto_topup_settings(&mut self, _req: &Request<'_>) -> Answer {
         let mut settings = self.credits.settings.clone();
         settings.currency = Some(self.credits.currency.clone());
+        // Today's, on the emulator's clock as it reads now: a day later it is 0 again.
+        if settings.recharge_count_today.is_some() {
+            settings.recharge_count_today = Some(self.credits.recharged_on_day_of(now().as_str()).0);
+        }
         Ok(Reply::data(200, None, settings))
     }
 

@@ -136,6 +136,7 @@ impl Live {
             log_id: None,
             first_attempt: 1,
             waiter: None,
+            delivery: crate::deliver::new_delivery(),
         }
     }
 }
@@ -182,7 +183,7 @@ impl State {
         let Some(logs) = self.live.logs.get_mut(&job.webhook_id) else { return };
         let entry = match &job.log_id {
             Some(id) => logs.iter_mut().find(|l| &l.id == id),
-            None => logs.iter_mut().rev().find(|l| l.is_attempt_at(&job.event, &job.payload)),
+            None => logs.iter_mut().rev().find(|l| l.delivery == job.delivery),
         };
         if let Some(entry) = entry.filter(|l| matches!(l.status, "pending" | "retrying")) {
             entry.status = "failed";
@@ -217,6 +218,7 @@ impl State {
             delivered_at: attempt.succeeded().then(|| now.clone()),
             created_at: now,
             resend: Some(Resend { payload: job.payload.clone() }),
+            delivery: job.delivery,
         };
         if last {
             // An agent webhook whose deliveries fail shows it, until one succeeds.

@@ -367,12 +367,20 @@ impl Request<'_> {
     /// not text does not decode, and is refused as such.)
     fn ids_not_text(&self) -> Vec<&'static str> {
         let Some(Value::Object(given)) = self.body else { return Vec::new() };
-        if !given.values().any(Value::is_number) {
+        // A number, or a list holding one (`file_data_ids: [1]`).
+        let numeric = |value: &Value| match value {
+            Value::Array(items) => items.iter().any(Value::is_number),
+            value => value.is_number(),
+        };
+        if !given.values().any(numeric) {
             return Vec::new();
         }
-        let misfit = |name: &str| given.get(name).is_some_and(Value::is_number);
+        let misfit = |name: &str| given.get(name).is_some_and(numeric);
         let fields = self.operation.body_fields();
-        let id = |reads: &str| reads.trim_start_matches("null or ") == ID_READS;
+        let id = |reads: &str| {
+            let one = reads.trim_start_matches("null or ");
+            one == ID_READS || one.strip_prefix("list of ") == Some(ID_READS)
+        };
         fields.into_iter().filter(|f| id(&f.reads) && misfit(f.name)).map(|f| f.name).collect()
     }
 

@@ -237,14 +237,10 @@ impl State {
         let Some(original) = logs.into_iter().flatten().find(|l| l.id == log_id).cloned() else {
             return Err(documented(req, 404, Some("log"), "Webhook log not found."));
         };
-        // Every attempt at the same delivery (its event and payload, which carries the event's time): one
-        // that succeeded or is still waiting makes the delivery not retriable, and a new attempt is
-        // numbered after the last.
-        let same: Vec<&crate::deliver::LogEntry> = logs
-            .into_iter()
-            .flatten()
-            .filter(|l| l.is_attempt_at(&original.event, &original.request_payload))
-            .collect();
+        // Every attempt at the same delivery: one that succeeded or is still waiting makes the delivery not
+        // retriable, and a new attempt is numbered after the last.
+        let same: Vec<&crate::deliver::LogEntry> =
+            logs.into_iter().flatten().filter(|l| l.delivery == original.delivery).collect();
         let done = same.iter().any(|l| matches!(l.status, "success" | "pending"));
         if !enabled || done || matches!(original.status, "success" | "pending") {
             return Err(Reply::fail_code(422, "Log cannot be retried", "LOG_NOT_RETRIABLE"));
@@ -252,7 +248,8 @@ impl State {
         let next_attempt = same.iter().map(|l| l.attempt).max().unwrap_or(original.attempt) + 1;
         let payload = original.resend.map(|r| r.payload).unwrap_or(original.request_payload);
         let target = Target { webhook_id, url, timeout: *timeout, max_retries: 0 };
-        let job = self.live.job(&target, original.event, payload);
+        let mut job = self.live.job(&target, original.event, payload);
+        job.delivery = original.delivery;
         let (new_id, queued_at) = self.queue_logged(job, next_attempt);
         let mut retry = WebhookRetry::new(new_id, original.id);
         retry.queued_at = Some(queued_at.into());
@@ -282,6 +279,7 @@ impl State {
             delivered_at: None,
             created_at: queued_at.clone(),
             resend: None,
+            delivery: job.delivery,
         });
         self.live.outbox.push(job);
         (id, queued_at)
