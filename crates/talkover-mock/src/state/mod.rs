@@ -320,15 +320,15 @@ impl Request<'_> {
         self.decode_incoming()?.1.check()
     }
 
-    /// The required text fields of the body the caller gave empty or as white space only.
+    /// The required fields of the body the caller gave as `null`, or as text empty or of white space only.
     fn blank_required_texts(&self) -> Vec<&'static str> {
-        self.blank_texts_required_by(self.operation)
+        self.blanks_required_by(self.operation)
     }
 
-    /// The fields of the body the caller gave empty or as white space only that `operation` requires as
-    /// text (an id among them): this operation's own, or, for an update whose page gives the fields of
-    /// its create "all optional", the create's (a field given must not be blank).
-    fn blank_texts_required_by(&self, operation: &OperationInfo) -> Vec<&'static str> {
+    /// The fields of the body that `operation` requires and the caller gave as `null` (any field), or empty
+    /// or as white space only (a text, an id among them): this operation's own, or, for an update whose
+    /// page gives the fields of its create "all optional", the create's (a field given must not be blank).
+    fn blanks_required_by(&self, operation: &OperationInfo) -> Vec<&'static str> {
         let Some(Value::Object(given)) = self.body else { return Vec::new() };
         let blank_text = |value: &Value| value.as_str().is_some_and(|text| text.trim().is_empty());
         // Most bodies have no blank text nor null: the operation's fields are only looked up for one that does.
@@ -355,7 +355,7 @@ impl Request<'_> {
     ) -> Result<(), Reply> {
         let create: &OperationInfo = talkover_core::registry::operation(create)
             .ok_or_else(|| Reply::bug::<OperationInfo>(&format!("{create} is not in the registry")))?;
-        for name in self.blank_texts_required_by(create) {
+        for name in self.blanks_required_by(create) {
             invalid.forgive(name);
             invalid.required(name);
         }
@@ -410,8 +410,9 @@ impl Request<'_> {
                         // With stand-ins, what was missing or misfit is refused already: the handler adds
                         // its own findings, and its check answers them all (no handler acts before it).
                         refused.core(checked);
-                        // A required text given empty, or as white space only, is missing, as the API's
-                        // input handling reads it (it trims strings and takes an empty one for none).
+                        // A required field given as null, or a required text given empty or as white
+                        // space only, is missing, as the API's input handling reads it (it trims strings
+                        // and takes an empty one for none).
                         for name in self.blank_required_texts() {
                             refused.forgive(name);
                             refused.required(name);
