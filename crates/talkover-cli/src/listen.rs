@@ -104,7 +104,8 @@ pub fn command() -> Command {
              delivery that verifies is shown (event, ids, payload), forwarded with --forward-to and answered with the \
              forward's status (200 without one); one that does not is shown as REFUSED, answered 401 and not \
              forwarded.\n\nThe first line on standard output is `listening on http://127.0.0.1:PORT/`; then one \
-             block per delivery on a terminal, one JSON object per line otherwise.",
+             block per delivery on a terminal, one JSON object per line otherwise (with `raw_body`, the body as \
+             received, and `signature`, to check a kept delivery again with `webhooks verify`).",
         )
         .after_long_help(crate::commands::example_help(LISTEN_EXAMPLE, Some(SECRET_NOTE)))
         .arg(
@@ -206,7 +207,7 @@ fn handle(
         .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&request.body).into_owned()));
     match key.verify_delivery(&request.headers, &request.body) {
         Err(problem) => {
-            show(format, false, Some(&problem.to_string()), &request.target, &body_json, None);
+            show(format, false, Some(&problem.to_string()), &request, &body_json, None);
             respond(&mut stream, StatusCode::UNAUTHORIZED, &json!({"error": "the signature does not verify"}));
         }
         Ok(()) => {
@@ -216,7 +217,7 @@ fn handle(
                 Some(Ok(status)) => *status,
                 Some(Err(_)) => StatusCode::BAD_GATEWAY,
             };
-            show(format, true, None, &request.target, &body_json, forwarded.as_ref());
+            show(format, true, None, &request, &body_json, forwarded.as_ref());
             respond(&mut stream, status, &json!({"received": true}));
         }
     }
@@ -308,10 +309,11 @@ fn show(
     format: Format,
     verified: bool,
     problem: Option<&str>,
-    target: &str,
+    request: &Incoming,
     body: &Value,
     forwarded: Option<&Result<StatusCode, String>>,
 ) {
+    let target = request.target.as_str();
     let event = body.get("event").and_then(Value::as_str);
     let ids: serde_json::Map<String, Value> = body
         .as_object()
@@ -327,6 +329,13 @@ fn show(
     let mut out = std::io::stdout().lock();
     match format {
         Format::Json | Format::Id => {
+            // The body as received (key order, every digit) and its signature, so that a delivery kept from
+            // this line can be checked again: `jq -j .raw_body` (no line break added), `.signature`.
+            let signature = request
+                .headers
+                .iter()
+                .find(|(name, _)| name.as_str().contains("signature"))
+                .and_then(|(_, value)| value.to_str().ok());
             let line = json!({
                 "verified": verified,
                 "problem": problem,
@@ -335,6 +344,8 @@ fn show(
                 "ids": ids,
                 "forwarded": forward,
                 "body": body,
+                "raw_body": std::str::from_utf8(&request.body).ok(),
+                "signature": signature,
             });
             let _ = writeln!(out, "{}", json_safe(&line.to_string()));
         }

@@ -90,6 +90,11 @@ fn a_signed_delivery_is_shown_and_forwarded_and_a_forged_one_refused() {
     assert_eq!(first["ids"]["call_id"], "call-9");
     assert_eq!(first["body"]["duration"], 42);
     assert_eq!(first["forwarded"]["status"], 204);
+    // What `webhooks verify` needs to check it again: the body as received and its signature.
+    assert_eq!(
+        (first["raw_body"].as_str(), first["signature"].as_str()),
+        (Some(body), Some(sign(SECRET, body.as_bytes()).as_str()))
+    );
     let second: Value = serde_json::from_str(&lines.next().unwrap().unwrap()).unwrap();
     assert_eq!(second["verified"], false);
     assert!(second["problem"].as_str().unwrap().contains("match"), "{second}");
