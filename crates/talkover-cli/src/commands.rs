@@ -438,7 +438,7 @@ fn operation_command(cmd: &OperationCommand) -> Command {
         Arg::new("dry-run")
             .long("dry-run")
             .action(ArgAction::SetTrue)
-            .help("Print the request that would be sent (method, URL, body; never the token) and send nothing"),
+            .help("Print the request that would be sent (method, URL, body with its secrets redacted; never the token) and send nothing"),
     );
     if is_list(op) {
         command = command.arg(Arg::new("all").long("all").action(ArgAction::SetTrue).help(
