@@ -802,7 +802,7 @@ fn a_campaign_webhook_test_is_logged_from_dispatch_to_its_outcome() {
     let agent = published_agent(&client, "Tested");
     let campaign = client.execute(CreateCampaign::new(common::campaign(&agent))).unwrap();
     let id = campaign.id;
-    let new = NewCampaignWebhook::new("Tested", receiver.url(), [CampaignWebhookEvent::CampaignStarted]);
+    let new = NewCampaignWebhook::new("Tested", receiver.url(), [CampaignWebhookEvent::CampaignStarted]).max_retries(0);
     let webhook = client.execute(CreateCampaignWebhook::new(&id, new)).unwrap();
 
     // The page's one answer: the payload is dispatched. The logs hold the delivery at once, and then
@@ -832,6 +832,14 @@ fn a_campaign_webhook_test_is_logged_from_dispatch_to_its_outcome() {
         poll_campaign_logs(&client, &id, &webhook.id, |l| l.len() == 3 && l[0].status != DeliveryStatus::Pending);
     assert_eq!((logs[0].status.clone(), logs[0].http_status), (DeliveryStatus::Failed, None));
     assert!(logs[0].error.as_deref().is_some_and(|e| e.starts_with("cannot connect")), "{logs:?}");
+
+    // The test keeps to the webhook's retries, as an agent webhook's does: one retry, two attempts.
+    let changes = CampaignWebhookChanges::new().max_retries(1);
+    client.execute(UpdateCampaignWebhook::new(&id, &webhook.id, changes)).unwrap();
+    test();
+    let logs = poll_campaign_logs(&client, &id, &webhook.id, |l| l.len() == 5 && l[0].status == DeliveryStatus::Failed);
+    let attempts: Vec<_> = logs[..2].iter().map(|l| (l.attempt, l.status.clone())).collect();
+    assert_eq!(attempts, [(2, DeliveryStatus::Failed), (1, DeliveryStatus::Retrying)]);
 }
 
 #[test]

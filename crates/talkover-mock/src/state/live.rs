@@ -95,7 +95,7 @@ pub(super) struct Target<'a> {
 
 impl<'a> Target<'a> {
     /// Where a campaign webhook delivers, with its stored settings or the API's defaults (30 s, 3 retries).
-    fn of_campaign_hook(hook: &'a CampaignWebhook) -> Self {
+    pub(super) fn of_campaign_hook(hook: &'a CampaignWebhook) -> Self {
         Self {
             webhook_id: hook.id.as_str(),
             url: hook.webhook_url.as_deref().unwrap_or_default(),

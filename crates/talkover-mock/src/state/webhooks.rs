@@ -399,10 +399,8 @@ impl State {
         let details = self.campaign_details(self.campaigns[campaign_index].id.as_str());
         let hook = &self.live.campaign_hooks[index];
         let payload = campaign_delivery(&details, hook, event, &crate::clock::timestamp(now_ms), true, fields);
-        let url = hook.webhook_url.clone().unwrap_or_default();
-        let target =
-            Target { webhook_id: hook.id.as_str(), url: &url, timeout: hook.timeout.unwrap_or(30), max_retries: 0 };
-        let job = self.live.job(&target, name, payload);
+        // The test keeps to the webhook's timeout and retries, as an agent webhook's test does.
+        let job = self.live.job(&Target::of_campaign_hook(hook), name, payload);
         self.queue_logged(job, 1);
         Ok(Reply::ack("Test payload dispatched"))
     }
