@@ -260,6 +260,19 @@ async fn published_agent_async(client: &talkover::Client, name: &str) -> AgentId
     created.id
 }
 
+/// `campaign`, created with `hook` as its webhook, then made active (its `campaign.started` delivery is the
+/// hook's to take or leave).
+fn active_with_webhook(
+    client: &talkover::blocking::Client,
+    campaign: NewCampaign,
+    hook: NewCampaignWebhook,
+) -> talkover::campaigns::CampaignId {
+    let id = client.execute(CreateCampaign::new(campaign)).unwrap().id;
+    client.execute(CreateCampaignWebhook::new(&id, hook)).unwrap();
+    client.execute(UpdateCampaignStatus::new(&id, CampaignStatus::Active)).unwrap();
+    id
+}
+
 /// A published agent whose webhook (signed with `SECRET`) sends `events` to a new receiver.
 fn watched_agent(
     client: &talkover::blocking::Client,
@@ -1457,15 +1470,13 @@ fn a_campaign_keeps_its_do_not_call_list_passes_on_context_and_completes_by_itse
         .do_not_call_enabled(true)
         .do_not_call_list_source(DoNotCallListSource::Custom)
         .do_not_call_custom_list([blocked]);
-    let id = client.execute(CreateCampaign::new(campaign)).unwrap().id;
     let events = [
         CampaignWebhookEvent::CampaignCallCompleted,
         CampaignWebhookEvent::CampaignCallFailed,
         CampaignWebhookEvent::CampaignCompleted,
     ];
     let hook = NewCampaignWebhook::new("Watch", receiver.url(), events).webhook_secret(SECRET);
-    client.execute(CreateCampaignWebhook::new(&id, hook)).unwrap();
-    client.execute(UpdateCampaignStatus::new(&id, CampaignStatus::Active)).unwrap();
+    let id = active_with_webhook(&client, campaign, hook);
     // (The call that goes through first: once every call is over, the campaign completes and takes no more.)
     let with_context = NewCampaignCall::new("+15550120002").context_value("crm_id", "abc");
     client.execute(MakeCampaignCall::new(&id, with_context)).unwrap();
@@ -1596,15 +1607,13 @@ fn after_a_jump_of_the_clock_campaign_events_carry_the_time_of_the_call_they_tel
     let receiver = Receiver::start();
     let agent = published_agent(&client, "Campaign jump");
     let campaign = always_on(&agent, "Jumped").max_retries(1).retry_cooldown_hours(1);
-    let id = client.execute(CreateCampaign::new(campaign)).unwrap().id;
     let events = [
         CampaignWebhookEvent::CampaignCallStarted,
         CampaignWebhookEvent::CampaignCallCompleted,
         CampaignWebhookEvent::CampaignCallRetryScheduled,
     ];
     let hook = NewCampaignWebhook::new("Times", receiver.url(), events).include_call_events(true);
-    client.execute(CreateCampaignWebhook::new(&id, hook)).unwrap();
-    client.execute(UpdateCampaignStatus::new(&id, CampaignStatus::Active)).unwrap();
+    let id = active_with_webhook(&client, campaign, hook);
     for number in ["+15550001234", "+15550002222"] {
         client.execute(MakeCampaignCall::new(&id, NewCampaignCall::new(number))).unwrap();
     }

@@ -626,8 +626,7 @@ fn ms_of(text: &str) -> i64 {
 /// one of its days of the week and inside its call hours, all read on the clock of its time zone (UTC
 /// for a zone that is none).
 fn in_schedule(campaign: &Campaign, now_ms: i64) -> bool {
-    let zone = Zone::named_or_utc(Some(campaign.timezone.as_str()));
-    let now_ms = zone.to_local(now_ms.div_euclid(1000)) * 1000 + now_ms.rem_euclid(1000);
+    let now_ms = local_ms(campaign, now_ms);
     let now = crate::clock::timestamp(now_ms);
     let (day, time) = (now.get(..10).unwrap_or(""), now.get(11..16).unwrap_or(""));
     let start = campaign.start_date.as_str();
@@ -725,9 +724,15 @@ fn past_end_date(campaign: &Campaign, day: &str) -> bool {
 
 /// Whether the campaign's end date has passed at `now_ms`: it will never call again.
 fn has_ended(campaign: &Campaign, now_ms: i64) -> bool {
-    let zone = Zone::named_or_utc(Some(campaign.timezone.as_str()));
-    let local = crate::clock::timestamp(zone.to_local(now_ms.div_euclid(1000)) * 1000);
+    let local = crate::clock::timestamp(local_ms(campaign, now_ms));
     past_end_date(campaign, local.get(..10).unwrap_or(""))
+}
+
+/// The instant `ms` on the campaign's wall clock (milliseconds since 1970-01-01T00:00 on that clock), in
+/// its time zone (UTC for a zone that is none).
+fn local_ms(campaign: &Campaign, ms: i64) -> i64 {
+    let zone = Zone::named_or_utc(Some(campaign.timezone.as_str()));
+    zone.to_local(ms.div_euclid(1000)) * 1000 + ms.rem_euclid(1000)
 }
 
 /// Minutes after midnight of an `HH:MM` (or `HH:MM:SS`) time.
