@@ -347,13 +347,17 @@ fn confirmed(
 }
 
 /// The value a decoder's message quotes as the one it could not take (`invalid type: integer `5``,
-/// `invalid value: string "25:00"`, or the core's own `"9 o'clock" is not a time of day …`), for the
-/// scalar kinds it quotes.
+/// `invalid value: string "25:00"`, `invalid type: null`, or the core's own `"9 o'clock" is not a time of
+/// day …`), for the scalar kinds it quotes.
 fn quoted_value(message: &str) -> Option<Value> {
     if message.starts_with('"') {
         return debug_quoted(message).map(Value::String);
     }
     let rest = message.strip_prefix("invalid type: ").or_else(|| message.strip_prefix("invalid value: "))?;
+    // A `null` where a value was needed (`invalid type: null, expected a date …`).
+    if rest.starts_with("null,") {
+        return Some(Value::Null);
+    }
     let (kind, rest) = rest.split_once(' ')?;
     match kind {
         "string" => debug_quoted(rest).map(Value::String),
@@ -1045,7 +1049,12 @@ mod text_query_tests {
         let rule = json!({"type": "recurring", "days_of_week": ["1"], "start_time": "09:00", "end_time": "17:00"});
         assert_eq!(field_of("create-availability-rule", calendar.clone(), rule), "body.days_of_week.0");
         let rule = json!({"type": "recurring", "days_of_week": ["17:00"], "start_time": "09:00", "end_time": "17:00"});
-        assert_ne!(field_of("create-availability-rule", calendar, rule), "body.end_time");
+        assert_ne!(field_of("create-availability-rule", calendar.clone(), rule), "body.end_time");
+        // A required member given as null is named, not the tag (the last member) that picks the variant.
+        let rule = json!({"type": "exception", "date": null, "available": false});
+        assert_eq!(field_of("create-availability-rule", calendar.clone(), rule), "body.date");
+        let rule = json!({"type": "recurring", "days_of_week": null, "start_time": "09:00", "end_time": "10:00"});
+        assert_eq!(field_of("create-availability-rule", calendar, rule), "body.days_of_week");
         // The campaign webhook's settings are its own fields (they once came through a flattened struct).
         let campaign = json!({"campaign_id": "campaign-uuid-1"});
         let hook = |extra: Value| {

@@ -149,6 +149,33 @@ impl DateTime {
             }
         }
     }
+
+    /// The same instant written in UTC (`…Z`), its fractional seconds kept as written, as the API writes
+    /// the instants it stores: `2024-03-11T12:00:00+01:00` is `2024-03-11T11:00:00Z`. Fails only where the
+    /// UTC date falls outside the years 0000 to 9999 (`0000-01-01T00:30:00+01:00`).
+    ///
+    /// ```
+    /// # use talkover_core as talkover;
+    /// use talkover::time::DateTime;
+    ///
+    /// let local = DateTime::new("2024-03-11T00:30:00.250+01:00").unwrap();
+    /// assert_eq!(local.to_utc().unwrap().as_str(), "2024-03-10T23:30:00.250Z");
+    /// assert_eq!(local.to_utc().unwrap().cmp_instant(&local), std::cmp::Ordering::Equal);
+    /// ```
+    pub fn to_utc(&self) -> Result<DateTime, TimeError> {
+        let utc = Self::from_unix_timestamp(self.unix_timestamp())
+            .map_err(|e| TimeError::new(&self.0, "UTC date-time", e.reason))?;
+        // The fraction as written, between the seconds and the offset.
+        let fraction = self.0[19..].strip_prefix('.').map(|rest| rest.bytes().take_while(u8::is_ascii_digit).count());
+        Ok(match fraction {
+            Some(digits) => {
+                let mut text = utc.0;
+                text.insert_str(19, &self.0[19..20 + digits]);
+                Self(text)
+            }
+            None => utc,
+        })
+    }
 }
 
 // Howard Hinnant's days-from-civil algorithm: days since 1970-01-01 of a proleptic Gregorian date.
@@ -732,6 +759,17 @@ pub mod chrono_support {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_date_time_is_written_again_in_utc() {
+        let utc = |text: &str| DateTime::new(text).unwrap().to_utc().map(|t| t.as_str().to_owned());
+        assert_eq!(utc("2024-03-11T12:00:00+01:00").unwrap(), "2024-03-11T11:00:00Z");
+        assert_eq!(utc("2024-12-31T20:15:00-05:30").unwrap(), "2025-01-01T01:45:00Z");
+        assert_eq!(utc("2024-01-15T10:30:00.5+00:00").unwrap(), "2024-01-15T10:30:00.5Z");
+        assert_eq!(utc("2024-01-15T10:30:00z").unwrap(), "2024-01-15T10:30:00Z");
+        let error = utc("0000-01-01T00:30:00+01:00").unwrap_err();
+        assert_eq!(error.input(), "0000-01-01T00:30:00+01:00");
+    }
 
     #[test]
     fn dates_are_checked() {

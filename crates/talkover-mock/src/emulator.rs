@@ -472,8 +472,11 @@ impl Emulator {
         };
         let mut response = http::Response::new(bytes);
         *response.status_mut() = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let empty = response.body().is_empty();
         let headers = response.headers_mut();
-        headers.insert(http::header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        if !empty {
+            headers.insert(http::header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        }
         if let Ok(id) = HeaderValue::from_str(&format!("mock-{number}")) {
             headers.insert("x-request-id", id);
         }
@@ -529,6 +532,14 @@ impl Emulator {
         let path = request.uri().path();
         let (op, params) = match fixture::route(method, path) {
             Route::Found { operation, params } => (operation, params),
+            Route::WrongMethod if method == "OPTIONS" => {
+                // What the path takes, as a preflight asks it: 200 with `Allow` and no body, no token needed
+                // (RFC 9110, 9.3.7).
+                let mut reply = Reply::new(200, Value::Null);
+                reply.raw = Some(Vec::new());
+                reply.headers.push((http::header::ALLOW.to_string(), allowed_methods(path)));
+                return Ok(reply);
+            }
             Route::WrongMethod => {
                 // The API's error envelope, as its 404 for a route that is not one.
                 let mut reply = Reply::fail(405, &format!("The {method} method is not supported for route {path}."));
@@ -543,10 +554,15 @@ impl Emulator {
             }
         };
         if op.id != HealthCheck::ID && !self.authorized(op.id, request) {
-            let body = self
-                .catalog
-                .documented_error(op.id, 401, None)
-                .unwrap_or_else(|| json!({ "success": false, "message": "Unauthenticated." }));
+            // The page's own 401, else the ones the authentication page documents for every operation: no
+            // header at all, or a token that is not accepted.
+            let body = self.catalog.documented_error(op.id, 401, None).unwrap_or_else(|| {
+                if request.headers().contains_key(http::header::AUTHORIZATION) {
+                    json!({ "error": "UNAUTHORIZED", "message": "Invalid or missing authentication token", "status_code": 401 })
+                } else {
+                    json!({ "error": "MISSING_TOKEN", "message": "Authorization header is required", "status_code": 401 })
+                }
+            });
             let mut reply = Reply::new(401, body);
             // RFC 9110, 15.5.2: a 401 names the scheme that would be accepted.
             reply.headers.push((http::header::WWW_AUTHENTICATE.to_string(), "Bearer".to_owned()));

@@ -198,6 +198,21 @@ impl Invalid {
         self.add(field, format!("The {} field is required.", words(field)));
     }
 
+    /// Says `message` of `field` in place of all that was said of it and below it, whether its value
+    /// stands in for the caller's or not: for a value the caller gave that is refused whole (a required
+    /// field given as `null`, whose decoding put the example's value in its place; an id given as a
+    /// number).
+    pub(crate) fn refuse_whole(&mut self, field: &str, message: String) {
+        self.forgive(field);
+        self.fields.insert(field.to_owned(), vec![message]);
+    }
+
+    /// [`Invalid::refuse_whole`] with "The … field is required.": a required field the caller gave as
+    /// `null` or blank.
+    pub(crate) fn required_whole(&mut self, field: &str) {
+        self.refuse_whole(field, format!("The {} field is required.", words(field)));
+    }
+
     pub(crate) fn selected(&mut self, field: &str) {
         self.add(field, format!("The selected {} is invalid.", words(field)));
     }

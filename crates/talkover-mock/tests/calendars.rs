@@ -555,6 +555,11 @@ fn a_rule_missing_fields_names_them_all_and_an_unknown_type_names_only_type() {
     assert_eq!((status, error_fields(&body)), named(&["type"]), "{body}");
     assert_eq!(body["errors"]["type"], json!(["The type field is required."]), "{body}");
     assert_eq!(refused(&server, "POST", rules, r#"{"type":5}"#), named(&["type"]));
+    // A field of the rule's kind given as null is named, not the type that picks the kind.
+    let (status, body) = send(&server, "POST", rules, r#"{"type":"exception","date":null,"available":false}"#);
+    assert_eq!((status, error_fields(&body)), named(&["date"]), "{body}");
+    let recurring = r#"{"type":"recurring","days_of_week":null,"start_time":"09:00","end_time":"10:00"}"#;
+    assert_eq!(refused(&server, "POST", rules, recurring), named(&["days_of_week"]));
 }
 
 #[test]
@@ -582,4 +587,21 @@ fn attendees_of_a_new_or_changed_event_need_a_valid_email_address() {
     // add-event-attendee says it as before, once.
     let (status, body) = send(&server, "POST", &format!("{path}/attendees"), r#"{"name":"Max","email":""}"#);
     assert_eq!((status, &body["errors"]["email"]), (422, &json!(["The email field is required."])), "{body}");
+}
+
+/// An event's times are answered in UTC whatever offset they were given in, as every example of the event
+/// pages writes them; the instant is the one given.
+#[test]
+fn event_times_are_answered_in_utc() {
+    let (_server, client) = common::start_blocking();
+    let events = client.calendars().events("calendar-uuid-1");
+    let event = events
+        .create(NewCalendarEvent::new("Offsets", at("2030-03-11T12:00:00+01:00"), at("2030-03-11T12:30:00.5+01:00")))
+        .unwrap();
+    assert_eq!((event.start_at.as_str(), event.end_at.as_str()), ("2030-03-11T11:00:00Z", "2030-03-11T11:30:00.5Z"));
+    let moved = events.update(&event.id, CalendarEventUpdate::new().end_at(at("2030-03-11T07:45:00-05:00"))).unwrap();
+    assert_eq!(moved.end_at.as_ref().map(DateTime::as_str), Some("2030-03-11T12:45:00Z"));
+    let listed = events.list().send().unwrap().items;
+    let stored = listed.iter().find(|e| e.id == event.id).unwrap();
+    assert_eq!((stored.start_at.as_str(), stored.end_at.as_str()), ("2030-03-11T11:00:00Z", "2030-03-11T12:45:00Z"));
 }

@@ -582,6 +582,21 @@ fn head_is_get_without_the_body_and_the_bearer_scheme_has_no_case() {
         // A 401 names the scheme that would be accepted (RFC 9110, 15.5.2).
         assert_eq!(answer.headers().get("www-authenticate").map(|v| v.to_str().unwrap()), Some("Bearer"));
     }
+    // Where the page shows no 401 of its own, the authentication page's: a token not accepted, or none.
+    let wrong: serde_json::Value =
+        serde_json::from_slice(send("GET", "/calendars", "Bearer talq_wrong").body()).unwrap();
+    assert_eq!(
+        (&wrong["error"], &wrong["status_code"]),
+        (&serde_json::json!("UNAUTHORIZED"), &serde_json::json!(401)),
+        "{wrong}"
+    );
+    let request = http::Request::builder().uri(format!("{}/calendars", server.base_url())).body(Vec::new()).unwrap();
+    let missing = talkover::BlockingTransport::send(&transport, request).unwrap();
+    let missing: serde_json::Value = serde_json::from_slice(missing.body()).unwrap();
+    assert_eq!(
+        (&missing["error"], &missing["message"]),
+        (&serde_json::json!("MISSING_TOKEN"), &serde_json::json!("Authorization header is required"))
+    );
     let make_call = send("POST", "/agents/some-agent/call", "Bearer talq_wrong");
     assert_eq!(make_call.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(make_call.headers().get("www-authenticate").map(|v| v.to_str().unwrap()), Some("Bearer"));
@@ -614,6 +629,12 @@ fn unknown_routes_and_methods_are_refused() {
     let on_health = send("POST", "/api/v1/health");
     assert_eq!(on_health.headers().get("allow").map(|v| v.to_str().unwrap()), Some("GET, HEAD"));
     assert_eq!(send("GET", "/api/v1/health").status(), 200);
+    // OPTIONS says what a path takes: 200, `Allow`, no body.
+    let options = send("OPTIONS", "/api/v1/agents");
+    assert_eq!(options.status(), 200);
+    assert_eq!(options.headers().get("allow").map(|v| v.to_str().unwrap()), Some("GET, HEAD, POST"));
+    assert!(options.body().is_empty() && options.headers().get("content-type").is_none());
+    assert_eq!(send("OPTIONS", "/api/v1/no-such-thing").status(), 404);
     let bad_json = http::Request::builder()
         .method("POST")
         .uri(format!("{}/agents", server.base_url()))

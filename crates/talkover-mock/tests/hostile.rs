@@ -358,10 +358,16 @@ fn mutations(op: &OperationInfo, params: &Params, base: &HttpRequest) -> Vec<Mut
 }
 
 /// Why a 4xx body is not one of the API's documented error shapes, if it is not: `{"success": false,
-/// "message", "code"?, "errors"?, "details"?}`, Laravel's `{"message", "errors"?}`, or make-call's
-/// `{"error": {"code", "message", "details"?}}`.
+/// "message", "code"?, "errors"?, "details"?}`, Laravel's `{"message", "errors"?}`, make-call's
+/// `{"error": {"code", "message", "details"?}}`, or the authentication page's `{"error": "CODE", "message",
+/// "status_code"}`.
 fn shape_problem(body: &Value) -> Option<String> {
     let Some(object) = body.as_object() else { return Some(format!("not a JSON object: {body}")) };
+    if let Some(Value::String(_)) = object.get("error") {
+        let ok =
+            object.get("message").is_some_and(Value::is_string) && object.get("status_code").is_some_and(Value::is_u64);
+        return (!ok).then(|| format!("an `error` code without its message and status: {body}"));
+    }
     if let Some(error) = object.get("error") {
         let ok = error.get("code").is_some_and(Value::is_string) && error.get("message").is_some_and(Value::is_string);
         return (!ok).then(|| format!("an `error` without its code and message: {body}"));

@@ -287,6 +287,41 @@ fn no_field_is_held_against_the_stand_in_for_a_misfit() {
     assert_eq!(answer["errors"]["end_date"].as_array().map(Vec::len), Some(1), "said once: {answer}");
 }
 
+/// A required field given as `null` is a missing one: refused, and nothing is made with the documented
+/// example's value that stands in for it while the rest of the body is checked.
+#[test]
+fn a_required_field_given_as_null_is_refused_not_filled_in() {
+    let server = talkover_mock::Server::start_blocking().unwrap();
+    let cases = [
+        ("POST", "/calendars", r#"{"name": null, "owner_id": null}"#, &["name", "owner_id"][..]),
+        ("POST", "/credits/purchase", r#"{"amount": null}"#, &["amount"][..]),
+        (
+            "POST",
+            "/calendars/calendar-uuid-1/events",
+            r#"{"title": null, "start_at": null, "end_at": null}"#,
+            &["end_at", "start_at", "title"][..],
+        ),
+        ("PUT", "/agents/550e8400-e29b-41d4-a716-446655440000/calling", r#"{"direction": null}"#, &["direction"][..]),
+    ];
+    for (method, path, body, fields) in cases {
+        let (status, answer) = common::raw::send(&server, method, path, body);
+        let fields: Vec<String> = fields.iter().map(|f| (*f).to_owned()).collect();
+        assert_eq!((status, common::raw::error_fields(&answer)), (422, fields), "{method} {path} {body}: {answer}");
+        let first = common::raw::error_fields(&answer)[0].clone();
+        let said = format!("The {} field is required.", first.replace('_', " "));
+        assert_eq!(answer["errors"][&first], json!([said]), "{answer}");
+    }
+    // Nothing was made nor charged.
+    let (_, calendars) = common::raw::send(&server, "GET", "/calendars", "");
+    let names: Vec<&str> = calendars["data"].as_array().unwrap().iter().filter_map(|c| c["name"].as_str()).collect();
+    let (_, balance) = common::raw::send(&server, "GET", "/credits/balance", "");
+    let (_, fresh_balance) =
+        common::raw::send(&talkover_mock::Server::start_blocking().unwrap(), "GET", "/credits/balance", "");
+    assert_eq!(balance["data"], fresh_balance["data"], "{balance}");
+    assert_eq!(names.len(), 1, "{calendars}");
+    let (_, agent) = common::raw::send(&server, "GET", "/agents/550e8400-e29b-41d4-a716-446655440000", "");
+    assert_eq!(agent["data"]["direction"], "inbound", "{agent}");
+}
 /// Only the environment's own numbers can be assigned to an agent: any other id is refused, naming its place
 /// in the list, and changes nothing.
 #[test]

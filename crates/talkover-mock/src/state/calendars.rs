@@ -226,8 +226,19 @@ fn new_event(state: &mut State, calendar: CalendarId, mut body: NewCalendarEvent
     let (start, end) = (body.start_at.clone(), body.end_at.clone());
     let mut event = CalendarEvent::new(state.new_id(), calendar, "", start, end, EventStatus::Confirmed);
     merge(&mut event, &body)?;
+    in_utc(&mut event);
     event.attendees = Some(attendees);
     Ok(event)
+}
+
+/// Writes an event's times in UTC, as the API answers them whatever offset they were given in (every
+/// example of the event pages is in `Z`).
+fn in_utc(event: &mut CalendarEvent) {
+    for at in [&mut event.start_at, &mut event.end_at] {
+        if let Ok(utc) = at.to_utc() {
+            *at = utc;
+        }
+    }
 }
 
 /// Applies an event update (new attendees get ids from `ids`).
@@ -238,6 +249,7 @@ fn apply_event(
 ) -> Result<(), Reply> {
     let attendees = update.attendees.take();
     merge(event, &update)?;
+    in_utc(event);
     if let Some(attendees) = attendees {
         event.attendees = Some(attendees.into_iter().map(|a| new_attendee(ids(), a)).collect());
     }

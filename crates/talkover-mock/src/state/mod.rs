@@ -356,8 +356,7 @@ impl Request<'_> {
         let create: &OperationInfo = talkover_core::registry::operation(create)
             .ok_or_else(|| Reply::bug::<OperationInfo>(&format!("{create} is not in the registry")))?;
         for name in self.blanks_required_by(create) {
-            invalid.forgive(name);
-            invalid.required(name);
+            invalid.required_whole(name);
         }
         Ok(())
     }
@@ -414,12 +413,10 @@ impl Request<'_> {
                         // space only, is missing, as the API's input handling reads it (it trims strings
                         // and takes an empty one for none).
                         for name in self.blank_required_texts() {
-                            refused.forgive(name);
-                            refused.required(name);
+                            refused.required_whole(name);
                         }
                         for name in self.ids_not_text() {
-                            refused.forgive(name);
-                            refused.add(name, format!("The {} must be a string.", crate::reply::words(name)));
+                            refused.refuse_whole(name, format!("The {} must be a string.", crate::reply::words(name)));
                         }
                         // An enum value the reference does not list is refused as the API does, wherever
                         // the types hold one: the handler does not name its enum fields.
