@@ -244,16 +244,23 @@ pub fn json_safe(text: &str) -> String {
 /// `text` with every control character but a line break or a tab shown escaped (`\u{1b}`), for a message
 /// on the terminal that holds what an answer said.
 pub fn terminal_safe(text: &str) -> String {
-    if !text.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\t')) {
+    if !text.chars().any(|c| (c.is_control() && !matches!(c, '\n' | '\t')) || reorders(c)) {
         return text.to_owned();
     }
     text.chars()
         .map(|c| match c {
             '\n' | '\t' => c.to_string(),
-            c if c.is_control() => c.escape_default().to_string(),
+            c if c.is_control() || reorders(c) => c.escape_default().to_string(),
             c => c.to_string(),
         })
         .collect()
+}
+
+/// Whether `c` reorders the text around it on a terminal (a bidirectional mark, override or isolate):
+/// shown escaped with the control characters, so that an answer cannot disguise what it says
+/// (`\u{202e}` makes `exe.pdf` read `fdp.exe`).
+pub fn reorders(c: char) -> bool {
+    matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 /// Whether a body is JSON text.
@@ -427,25 +434,42 @@ pub fn describe_error(e: &Error) -> String {
 
 /// [`describe_error`], a timeout said with the time each exchange had (`timeout`) and the attempts with
 /// how each ended (`attempts`), when known.
+/// What the text of a failure shows at most of what an answer chose: a message (or a problem's line), a
+/// code, field name or request id, and how many problem lines; `--output json` gives them whole.
+const SHOWN_MESSAGE: usize = 2000;
+const SHOWN_NAME: usize = 200;
+const SHOWN_PROBLEMS: usize = 50;
+
+/// `text` cut to `max` characters, saying how many more there were.
+fn bounded(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(max) {
+        Some((at, _)) => format!("{}… ({} more characters)", &text[..at], text[at..].chars().count()).into(),
+        None => text.into(),
+    }
+}
+
 fn describe_with(e: &Error, timeout: Option<Duration>, attempts: &[Outcome]) -> String {
     let mut out = format!("error: {}", e.kind());
     if let Some(status) = e.status() {
         let _ = write!(out, " ({})", status.as_u16());
     }
     if let Some(code) = e.code() {
-        let _ = write!(out, " {code}");
+        let _ = write!(out, " {}", bounded(code, SHOWN_NAME));
     }
     match e {
         Error::Api(api) => {
-            let _ = write!(out, ": {}", api.summary().unwrap_or("(no message)"));
+            let _ = write!(out, ": {}", bounded(api.summary().unwrap_or("(no message)"), SHOWN_MESSAGE));
             out.push('\n');
-            for (field, problems) in &api.field_errors {
-                for problem in problems {
-                    let _ = writeln!(out, "  {field}: {problem}");
-                }
+            let by_field = api.field_errors.iter().flat_map(|(field, problems)| {
+                problems.iter().map(move |problem| format!("{}: {problem}", bounded(field, SHOWN_NAME)))
+            });
+            let lines: Vec<String> = by_field.chain(api.errors.iter().cloned()).collect();
+            for line in lines.iter().take(SHOWN_PROBLEMS) {
+                let _ = writeln!(out, "  {}", bounded(line, SHOWN_MESSAGE));
             }
-            for problem in &api.errors {
-                let _ = writeln!(out, "  {problem}");
+            if lines.len() > SHOWN_PROBLEMS {
+                let more = lines.len() - SHOWN_PROBLEMS;
+                let _ = writeln!(out, "  … and {more} more (every one with --output json)");
             }
             if let Some(after) = api.retry_after {
                 let _ = writeln!(out, "  retry after: {} s", after.as_secs());
@@ -475,7 +499,7 @@ fn describe_with(e: &Error, timeout: Option<Duration>, attempts: &[Outcome]) -> 
         }
     }
     if let Some(id) = e.request_id() {
-        let _ = writeln!(out, "  request id: {id}");
+        let _ = writeln!(out, "  request id: {}", bounded(id, SHOWN_NAME));
     }
     if e.attempts() > 1 {
         let outcomes: Vec<String> = attempts.iter().map(Outcome::short).collect();
@@ -551,5 +575,22 @@ mod tests {
         let fields = describe(422, r#"{"errors": {"to": ["The to field is required."]}}"#);
         assert!(fields.starts_with("error: validation (422): `to`: The to field is required.\n"), "{fields}");
         assert!(describe(403, "").starts_with("error: forbidden (403): (no message)"));
+    }
+
+    /// An answer cannot fill the terminal nor disguise what it says: the text is bounded (every problem
+    /// is in `--output json`), and characters that reorder text are shown escaped.
+    #[test]
+    fn a_failure_s_text_is_bounded_and_cannot_reorder_the_terminal() {
+        let errors: serde_json::Map<String, Value> = (0..80).map(|i| (format!("f{i:02}"), json!(["bad"]))).collect();
+        let body = json!({"message": "m".repeat(5000), "errors": errors}).to_string();
+        let api = ApiError::from_parts("create-agent", StatusCode::UNPROCESSABLE_ENTITY, HeaderMap::new(), body.into());
+        let failure = Failure::api(Error::Api(Box::new(api)), Vec::new(), None);
+        let text = failure.describe();
+        assert!(text.contains(&format!("{}… (3000 more characters)", "m".repeat(20))), "{}", &text[..200]);
+        assert!(text.contains("  f49: bad\n  … and 30 more (every one with --output json)\n"), "{text}");
+        assert!(text.len() < 4000, "{} bytes", text.len());
+        let json = failure.to_json();
+        assert_eq!(json["error"]["message"].as_str().map(str::len), Some(5000));
+        assert_eq!(terminal_safe("invoice\u{202e}fdp.exe"), "invoice\\u{202e}fdp.exe");
     }
 }

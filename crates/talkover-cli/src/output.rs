@@ -266,10 +266,11 @@ fn scalar(value: &Value) -> String {
 /// acting on the terminal or breaking a table's rows.
 pub(crate) fn printable(text: &str) -> String {
     let text = without_token(text);
-    if !text.chars().any(char::is_control) {
+    let shown_escaped = |c: char| c.is_control() || crate::failure::reorders(c);
+    if !text.chars().any(shown_escaped) {
         return text.into_owned();
     }
-    text.chars().map(|c| if c.is_control() { c.escape_default().to_string() } else { c.to_string() }).collect()
+    text.chars().map(|c| if shown_escaped(c) { c.escape_default().to_string() } else { c.to_string() }).collect()
 }
 
 /// `text` followed by spaces up to `width` columns of a terminal (a CJK character or an emoji takes two).

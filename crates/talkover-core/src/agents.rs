@@ -107,9 +107,9 @@ optional_fields! {
         is_ready_to_publish: bool,
         /// Sampling temperature of the language model.
         llm_temperature: f64,
-        /// How quickly the agent decides the caller has finished speaking (e.g. `auto`).
+        /// How quickly the agent decides the caller has finished speaking (e.g. `auto`), up to 255 characters.
         endpointing_sensitivity: String,
-        /// How the agent handles phone menus (e.g. `off`).
+        /// How the agent handles phone menus (e.g. `off`), up to 255 characters.
         ivr_navigation_mode: String,
         /// Seconds of silence before the idle check.
         idle_time_seconds: u32,
@@ -254,9 +254,9 @@ optional_fields! {
         pub who_speaks_first: WhoSpeaksFirst,
         /// How readily the agent can be interrupted.
         pub interrupt_sensitivity: InterruptSensitivity,
-        /// How quickly the agent decides the caller has finished speaking (e.g. `auto`).
+        /// How quickly the agent decides the caller has finished speaking (e.g. `auto`), up to 255 characters.
         pub endpointing_sensitivity: String,
-        /// How the agent handles phone menus (e.g. `off`).
+        /// How the agent handles phone menus (e.g. `off`), up to 255 characters.
         pub ivr_navigation_mode: String,
         /// Speaking speed multiplier, 0.1 to 3.0.
         pub conversation_speed: f64,
@@ -333,6 +333,8 @@ impl CreateAgent {
         let b = &self.body;
         problems.length("label", b.label.as_str(), 1, 255);
         problems.length("name", b.name.as_str(), 1, 255);
+        problems.length("endpointing_sensitivity", b.endpointing_sensitivity.as_str(), 1, 255);
+        problems.length("ivr_navigation_mode", b.ivr_navigation_mode.as_str(), 1, 255);
         problems.range("conversation_speed", b.conversation_speed, 0.1, 3.0);
         problems.range("initial_message_delay", b.initial_message_delay, 0, 60);
         // The page's table says 1–60, its own 422 and the OpenAPI schema 1–300: the wider bound is sent.

@@ -557,7 +557,6 @@ impl fmt::Display for TransportErrorKind {
 /// that gave both would show every cause twice in a chain printer (`{:#}` in `anyhow`). The error of the
 /// HTTP client is still there to look into, with [`TransportError::underlying`] or
 /// [`find_cause`](crate::transport::find_cause).
-#[derive(Debug)]
 pub struct TransportError {
     kind: TransportErrorKind,
     /// Set when the transport cannot tell that nothing was sent, although the kind alone would say so.
@@ -585,6 +584,22 @@ impl fmt::Display for TransportError {
             }
         }
         f.write_str(&after_attempts(self.attempts))
+    }
+}
+
+/// Says whether the request certainly never left ([`TransportError::certainly_not_sent`]) rather than the
+/// flag behind it, which alone would read as "not sent" on a timeout.
+impl fmt::Debug for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TransportError")
+            .field("kind", &self.kind)
+            .field("message", &self.message)
+            .field("operation", &self.operation)
+            .field("attempts", &self.attempts)
+            .field("certainly_not_sent", &self.certainly_not_sent())
+            .field("answer_head", &self.head)
+            .field("underlying", &self.underlying)
+            .finish()
     }
 }
 
@@ -979,21 +994,61 @@ impl ApiError {
     }
 }
 
+/// What `Display` shows of a text the server chose, at most: a message, a field's name, a code or a request
+/// id, and how many field names. The whole of each stays in the error's fields.
+const SHOWN_MESSAGE_CHARS: usize = 500;
+const SHOWN_NAME_CHARS: usize = 100;
+const SHOWN_FIELDS: usize = 20;
+
+/// A text the server chose, as `Display` shows it: control characters and the characters that reorder
+/// text on a terminal (bidirectional overrides and isolates) escaped, so that an answer cannot move the
+/// cursor, clear the screen or disguise what follows; and at most `max` characters, the rest counted.
+struct Shown<'a>(&'a str, usize);
+
+impl fmt::Display for Shown<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Self(text, max) = *self;
+        let mut chars = text.chars();
+        for c in chars.by_ref().take(max) {
+            if c.is_control()
+                || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+            {
+                write!(f, "{}", c.escape_default())?;
+            } else {
+                fmt::Write::write_char(f, c)?;
+            }
+        }
+        match chars.count() {
+            0 => Ok(()),
+            rest => write!(f, "… ({rest} more characters)"),
+        }
+    }
+}
+
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: the API answered {} ({})", self.operation, self.status, self.kind)?;
         if let Some(message) = self.summary() {
-            write!(f, ": {message}")?;
+            write!(f, ": {}", Shown(message, SHOWN_MESSAGE_CHARS))?;
         }
         if let Some(code) = &self.code {
-            write!(f, " [{code}]")?;
+            write!(f, " [{}]", Shown(code, SHOWN_NAME_CHARS))?;
         }
         if !self.field_errors.is_empty() {
-            let fields: Vec<&str> = self.field_errors.keys().map(String::as_str).collect();
-            write!(f, " (fields: {})", fields.join(", "))?;
+            f.write_str(" (fields: ")?;
+            for (i, field) in self.field_errors.keys().take(SHOWN_FIELDS).enumerate() {
+                if i > 0 {
+                    f.write_str(", ")?;
+                }
+                write!(f, "{}", Shown(field, SHOWN_NAME_CHARS))?;
+            }
+            if self.field_errors.len() > SHOWN_FIELDS {
+                write!(f, " and {} more", self.field_errors.len() - SHOWN_FIELDS)?;
+            }
+            f.write_str(")")?;
         }
         if let Some(id) = &self.request_id {
-            write!(f, " (request id {id})")?;
+            write!(f, " (request id {})", Shown(id, SHOWN_NAME_CHARS))?;
         }
         f.write_str(&after_attempts(self.attempts))
     }
@@ -1034,9 +1089,10 @@ impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: could not decode the {} answer", self.operation, self.status)?;
         if !self.path.is_empty() && self.path != "." {
-            write!(f, " at `{}`", self.path)?;
+            write!(f, " at `{}`", Shown(&self.path, SHOWN_MESSAGE_CHARS))?;
         }
-        write!(f, ": {}{}", self.message, after_attempts(self.attempts))
+        // The decoder's message quotes the value it could not take, which the server chose.
+        write!(f, ": {}{}", Shown(&self.message, SHOWN_MESSAGE_CHARS), after_attempts(self.attempts))
     }
 }
 
@@ -1207,13 +1263,14 @@ fn is_redacted(text: &str, secrets: &[&str]) -> bool {
     copy != text
 }
 
-/// The request id a response carries, from `x-request-id` or `request-id`.
+/// The request id a response carries, from `x-request-id` or `request-id` (bytes outside ASCII, which
+/// HTTP allows in a header's value, read as UTF-8 where they are, else as U+FFFD, so that the id is kept
+/// to quote to support).
 pub fn request_id(headers: &HeaderMap) -> Option<String> {
     ["x-request-id", "request-id"]
         .iter()
         .find_map(|name| headers.get(*name))
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned)
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
 }
 
 #[cfg(test)]
@@ -1223,6 +1280,38 @@ mod tests {
     /// A transport failure after the answer's head may succeed again unless its status is a 4xx that
     /// would come again (a 404); after a success it may, though the request was processed and is never
     /// certainly unsent.
+    /// What the server chose is shown escaped and bounded: no control sequence of an answer reaches a
+    /// terminal through `Display`, nor does a message of megabytes; the error's fields keep it whole.
+    #[test]
+    fn display_escapes_and_bounds_what_the_server_chose() {
+        let errors: serde_json::Map<String, Value> =
+            (0..30).map(|i| (format!("field_{i:02}"), serde_json::json!(["bad"]))).collect();
+        let body = serde_json::json!({
+            "message": format!("bad \u{1b}[2J\u{1b}]0;title\u{7} \u{202e}gnp.exe\r{}", "x".repeat(2000)),
+            "code": "E\u{1b}[31m",
+            "errors": errors,
+        });
+        let mut headers = HeaderMap::new();
+        headers.insert("x-request-id", http::HeaderValue::from_bytes(b"req-\xc3\xa9-\xff").unwrap());
+        let error = ApiError::from_parts(
+            "create-agent",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            headers,
+            body.to_string().into_bytes(),
+        );
+        let shown = error.to_string();
+        assert!(!shown.chars().any(|c| c.is_control() || c == '\u{202e}'), "{shown:?}");
+        assert!(shown.contains(r"bad \u{1b}[2J"), "{shown}");
+        assert!(shown.contains("… (1528 more characters)"), "{shown}");
+        assert!(shown.contains(r"[E\u{1b}[31m]"), "{shown}");
+        assert!(shown.contains("field_19 and 10 more)"), "{shown}");
+        assert!(shown.contains("(request id req-é-\u{fffd})"), "{shown}");
+        assert!(shown.len() < 1200, "{} bytes", shown.len());
+        // Nothing is lost: the message, the code and every field are there to read.
+        assert_eq!(error.message.as_deref().map(|m| m.chars().count()), Some(2028));
+        assert_eq!(error.field_errors.len(), 30);
+    }
+
     #[test]
     fn a_failure_after_the_head_is_retryable_unless_its_4xx_would_come_again() {
         let cut = cut_after_head;

@@ -343,7 +343,15 @@ fn map_error(error: reqwest::Error) -> TransportError {
     } else {
         TransportErrorKind::Other
     };
-    TransportError::new(kind, describe(&error)).with_source(error)
+    let message = match kind {
+        // reqwest says `error sending request for url (…): operation timed out`, which reads as if nothing
+        // was sent: the request may well have been, and the time for the whole exchange ran out.
+        TransportErrorKind::Timeout => {
+            format!("no complete answer within the timeout of the whole exchange ({})", describe(&error))
+        }
+        _ => describe(&error),
+    };
+    TransportError::new(kind, message).with_source(error)
 }
 
 #[cfg(test)]
