@@ -501,10 +501,13 @@ fn read_fitting_query<T>(fields: &mut Value, decode: &dyn Fn(&Value) -> Result<T
             Ok(read) => return Ok(read),
             Err(e) => {
                 let message = e.1.to_string();
-                let (wants_list, wants_text) =
-                    (message.contains("expected a sequence"), message.contains("expected a string"));
+                let wants = Wants {
+                    list: message.contains("expected a sequence"),
+                    text: message.contains("expected a string"),
+                    boolean: message.contains("expected a boolean"),
+                };
                 let retry = e.0.strip_prefix("query.").is_some_and(|name| {
-                    fields.get_mut("query").is_some_and(|query| reread_query_value(query, name, wants_list, wants_text))
+                    fields.get_mut("query").is_some_and(|query| reread_query_value(query, name, wants))
                 });
                 if !retry {
                     return Err(e);
@@ -515,10 +518,20 @@ fn read_fitting_query<T>(fields: &mut Value, decode: &dyn Fn(&Value) -> Result<T
     decode(fields)
 }
 
+/// What a query value's type wants, as the decoder's refusal says it.
+#[derive(Clone, Copy)]
+struct Wants {
+    list: bool,
+    text: bool,
+    boolean: bool,
+}
+
 /// Reads the query value at `name` (`page`, `status[1]`) of the query object `query` again: as a one-item
-/// list when its type wants a list, a number or boolean as its text when the type wants text, else its
-/// text as a number or a boolean. Whether it changed anything.
-fn reread_query_value(query: &mut Value, name: &str, wants_list: bool, wants_text: bool) -> bool {
+/// list when its type wants a list, a number or boolean as its text when the type wants text, `1` and `0`
+/// as `true` and `false` when it wants a boolean (as the API's validation reads them, and query encoders
+/// write them), else its text as a number or a boolean. Whether it changed anything.
+fn reread_query_value(query: &mut Value, name: &str, wants: Wants) -> bool {
+    let Wants { list: wants_list, text: wants_text, boolean: wants_bool } = wants;
     let (name, index) = match name.split_once('[') {
         Some((name, rest)) => (name, rest.trim_end_matches(']').parse::<usize>().ok()),
         None => (name, None),
@@ -537,6 +550,17 @@ fn reread_query_value(query: &mut Value, name: &str, wants_list: bool, wants_tex
     if wants_text && matches!(slot, Value::Number(_) | Value::Bool(_)) {
         *slot = Value::String(slot.to_string());
         return true;
+    }
+    if wants_bool {
+        let flag = match &*slot {
+            Value::Number(n) => n.as_u64(),
+            Value::String(text) => text.trim().parse::<u64>().ok(),
+            _ => None,
+        };
+        if let Some(flag @ (0 | 1)) = flag {
+            *slot = Value::Bool(flag == 1);
+            return true;
+        }
     }
     let Value::String(text) = slot else {
         return false;
@@ -980,21 +1004,32 @@ mod text_query_tests {
         }
     }
 
+    fn wants(list: bool, text: bool, boolean: bool) -> Wants {
+        Wants { list, text, boolean }
+    }
+
     #[test]
     fn query_text_is_read_again_as_the_types_want() {
         let mut query = json!({"page": "2", "status": "queued", "tags": ["a", "3"]});
-        assert!(reread_query_value(&mut query, "page", false, false));
-        assert!(reread_query_value(&mut query, "status", true, false));
-        assert!(reread_query_value(&mut query, "tags[1]", false, false));
+        assert!(reread_query_value(&mut query, "page", wants(false, false, false)));
+        assert!(reread_query_value(&mut query, "status", wants(true, false, false)));
+        assert!(reread_query_value(&mut query, "tags[1]", wants(false, false, false)));
         assert_eq!(query, json!({"page": 2, "status": ["queued"], "tags": ["a", 3]}));
-        assert!(!reread_query_value(&mut query, "page", false, false));
-        assert!(!reread_query_value(&mut query, "missing", false, false));
+        assert!(!reread_query_value(&mut query, "page", wants(false, false, false)));
+        assert!(!reread_query_value(&mut query, "missing", wants(false, false, false)));
         let mut words = json!({"per_page": "abc"});
-        assert!(!reread_query_value(&mut words, "per_page", false, false));
+        assert!(!reread_query_value(&mut words, "per_page", wants(false, false, false)));
         let mut numbers = json!({"search": 1234, "flag": true});
-        assert!(reread_query_value(&mut numbers, "search", false, true));
-        assert!(reread_query_value(&mut numbers, "flag", false, true));
+        assert!(reread_query_value(&mut numbers, "search", wants(false, true, false)));
+        assert!(reread_query_value(&mut numbers, "flag", wants(false, true, false)));
         assert_eq!(numbers, json!({"search": "1234", "flag": "true"}));
+        // A boolean written 1 or 0, as text or as a number (already read as one).
+        let mut flags = json!({"has_voice": "1", "active": 0, "other": "2"});
+        assert!(reread_query_value(&mut flags, "has_voice", wants(false, false, true)));
+        assert!(reread_query_value(&mut flags, "active", wants(false, false, true)));
+        reread_query_value(&mut flags, "other", wants(false, false, true));
+        assert_eq!(flags["other"], json!(2), "only 1 and 0 are booleans");
+        assert_eq!((&flags["has_voice"], &flags["active"]), (&json!(true), &json!(false)));
     }
 
     #[test]

@@ -207,6 +207,7 @@ fn answer(fixture: &Fixture, replacements: &[(String, String)]) -> Replayed {
             replace_strings(&mut body, replacements);
             serde_json::to_vec(&body).unwrap_or_default()
         }
+        RecordedBody::Json { text, .. } => compact(text),
         recorded => recorded.bytes().to_vec(),
     };
     let headers = response
@@ -216,6 +217,24 @@ fn answer(fixture: &Fixture, replacements: &[(String, String)]) -> Replayed {
         .cloned()
         .collect();
     Replayed { status: response.status, headers, body }
+}
+
+/// A recorded JSON text on one line, as the API writes it: the white space between its tokens left out,
+/// its numbers and strings as recorded (`250.00` stays `250.00`).
+fn compact(text: &str) -> Vec<u8> {
+    let mut out = Vec::with_capacity(text.len());
+    let (mut in_string, mut escaped) = (false, false);
+    for &byte in text.trim().as_bytes() {
+        match (in_string, escaped, byte) {
+            (true, true, _) => escaped = false,
+            (true, false, b'\\') => escaped = true,
+            (true, false, b'"') | (false, _, b'"') => in_string = !in_string,
+            (false, _, b' ' | b'\n' | b'\r' | b'\t') => continue,
+            _ => {}
+        }
+        out.push(byte);
+    }
+    out
 }
 
 /// Replaces every string equal to a recorded id by the requested one.
@@ -251,6 +270,13 @@ mod tests {
         let webhook = include_str!("../fixtures/get-webhook-details/error-404-webhook-not-found.json");
         Catalog::from_texts([("get-webhook-details/case-1.json", agent), ("get-webhook-details/case-2.json", webhook)])
             .unwrap()
+    }
+
+    #[test]
+    fn a_recorded_body_is_answered_on_one_line_as_recorded() {
+        let text = "{\n      \"amount\": 250.00,\n      \"note\": \"a \\\" quoted, \\n  spaced\\\\\"\n    }";
+        let compacted = String::from_utf8(compact(text)).unwrap();
+        assert_eq!(compacted, r#"{"amount":250.00,"note":"a \" quoted, \n  spaced\\"}"#);
     }
 
     #[test]

@@ -58,6 +58,13 @@ fn filters_as_written_in_a_url() {
     assert_eq!(body["errors"]["type"][0], "The selected type is invalid.");
     let (status, body) = send(&server, "GET", "/phone-numbers?has_whatsapp=maybe", "");
     assert_eq!((status, error_fields(&body)), (422, vec!["has_whatsapp".to_owned()]), "{body}");
+    // A boolean written 1 or 0, as many query encoders write it.
+    let (status, body) = send(&server, "GET", "/phone-numbers?has_voice=0", "");
+    assert_eq!((status, body["data"].as_array().map(Vec::len)), (200, Some(0)), "{body}");
+    let (status, body) = send(&server, "GET", "/phone-numbers?has_voice=1&search=%2B1234567890", "");
+    assert_eq!((status, body["data"].as_array().map(Vec::len)), (200, Some(1)), "{body}");
+    let (status, body) = send(&server, "GET", "/phone-numbers?has_voice=2", "");
+    assert_eq!((status, error_fields(&body)), (422, vec!["has_voice".to_owned()]), "{body}");
 }
 
 #[test]
