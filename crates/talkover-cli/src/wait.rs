@@ -110,7 +110,7 @@ pub fn run(context: &Context, args: &ArgMatches) -> Result<u8, Failure> {
                     Some(status) => format!("it is still {status}"),
                     None => "it is not among the agent's calls".to_owned(),
                 };
-                // The next look would come after --max-wait: it is not made.
+                // The last look, at --max-wait, found it still going.
                 return Err(Failure::NotEnded(format!(
                     "call {call_id} had not ended at its last look, {:.1} s in (--max-wait {} s): {state}",
                     waited.as_secs_f64(),

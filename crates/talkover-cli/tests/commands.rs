@@ -388,6 +388,14 @@ fn calls_wait_follows_a_call_to_its_end() {
         stderr(&output)
     );
 
+    // A --max-wait shorter than the interval is waited out, with a last look at its end.
+    let mut short = talkover(&url, &token);
+    short.args(["calls", "wait", AGENT, &id, "--interval", "5", "--max-wait", "1"]);
+    let started = std::time::Instant::now();
+    let output = run(short);
+    assert_eq!(output.status.code(), Some(15), "{}", stderr(&output));
+    assert!(started.elapsed() >= std::time::Duration::from_secs(1), "gave up early: {:?}", started.elapsed());
+
     server.advance_clock(std::time::Duration::from_secs(600));
     let output = wait("30");
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));

@@ -63,6 +63,9 @@ pub(crate) struct Job {
     pub(crate) waiter: Option<Waiter>,
     /// The delivery this job makes attempts at ([`new_delivery`]): a retry asked for keeps its original's.
     pub(crate) delivery: u64,
+    /// When its event happened on the emulator's clock (the default payload's `timestamp`, whatever a
+    /// template makes of it): the deliveries one tick brings about are sent in that order.
+    pub(crate) happened: String,
 }
 
 /// A number no other delivery of this process has: a delivery's attempts are told from another's by it,

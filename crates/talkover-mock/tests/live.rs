@@ -1247,7 +1247,8 @@ fn wait_for_end_says_whether_the_call_ended_went_on_or_is_not_there() {
     let outcome = client.calls().wait_for_end(CallWatch::of_placed(&agent, &placed), short).unwrap();
     let CallWaitOutcome::NotEnded { last_status, waited } = outcome else { panic!("{outcome:?}") };
     assert_eq!(last_status, Some(CallStatus::Initiated));
-    assert!(waited <= Duration::from_millis(250), "no look starts after max_wait: {waited:?}");
+    assert!(waited >= Duration::from_millis(250), "the last look is at max_wait: {waited:?}");
+    assert!(waited < Duration::from_secs(5), "and none after it: {waited:?}");
     server.advance_clock(Duration::from_secs(10));
     let call = client.calls().wait_for_end(CallWatch::of_placed(&agent, &placed), short).unwrap().ended();
     let call = call.expect("ended");
@@ -1426,6 +1427,67 @@ fn a_call_of_a_campaign_that_starts_years_ahead_is_scheduled_for_its_start_and_o
     assert_eq!(api(&refused).code.as_deref(), Some("CAMPAIGN_NOT_ACTIVE"));
 }
 
+/// A campaign's first attempts wait its `initial_call_delay`; when its hours change while it is paused, the
+/// calls it holds move to the new hours' first opening (sooner here); a retry that could only come after its
+/// end date is not scheduled: the contact fails, and an auto-completing campaign completes.
+#[test]
+fn a_campaign_s_calls_follow_its_delay_its_new_hours_and_its_end_date() {
+    let (server, client) = stopped_clock();
+    let agent = published_agent(&client, "Timely");
+    let now = clock_seconds(&server);
+
+    // The delay: the first attempt ten minutes on.
+    let delayed = always_on(&agent, "Delayed").initial_call_delay(600).max_retries(0);
+    let id = client.execute(CreateCampaign::new(delayed)).unwrap().id;
+    client.execute(UpdateCampaignStatus::new(&id, CampaignStatus::Active)).unwrap();
+    let call = client.execute(MakeCampaignCall::new(&id, NewCampaignCall::new("+15550140001"))).unwrap().campaign_call;
+    assert_eq!(
+        (call.status, call.scheduled_at.map(|t| t.as_str().to_owned())),
+        (CallStatus::Scheduled, Some(at(now + 600)))
+    );
+    server.advance_clock(Duration::from_secs(10));
+    assert!(client.execute(ListCalls::new().agent_id(&agent)).unwrap().items.is_empty(), "not before the delay");
+    server.advance_clock(Duration::from_secs(600));
+    assert_eq!(client.execute(ListCalls::new().agent_id(&agent)).unwrap().items.len(), 1, "dialled after it");
+
+    // New hours that open sooner: the held call is dialled in them.
+    let opens = (now + 610).div_euclid(3600) * 3600 + 2 * 3600;
+    let (start, end) = (at(opens)[11..16].to_owned(), at(opens + 60)[11..16].to_owned());
+    let later = NewCampaign::new(NewCampaignRequired {
+        call_time_ranges: vec![CallTimeRange::new(start, end)],
+        ..always_on_required(&agent, "Later")
+    })
+    .max_retries(0);
+    let id = client.execute(CreateCampaign::new(later)).unwrap().id;
+    client.execute(UpdateCampaignStatus::new(&id, CampaignStatus::Active)).unwrap();
+    let call = client.execute(MakeCampaignCall::new(&id, NewCampaignCall::new("+15550140002"))).unwrap().campaign_call;
+    assert_eq!(call.scheduled_at.map(|t| t.as_str().to_owned()), Some(at(opens)));
+    client.execute(UpdateCampaignStatus::new(&id, CampaignStatus::Paused)).unwrap();
+    let all_day = CampaignChanges::new().call_time_ranges([CallTimeRange::new("00:00", "23:59")]);
+    client.execute(UpdateCampaign::new(&id, all_day)).unwrap();
+    client.execute(UpdateCampaignStatus::new(&id, CampaignStatus::Active)).unwrap();
+    server.advance_clock(Duration::from_secs(10));
+    let rung: Vec<String> = statuses(&client, &agent).into_iter().map(|(to, ..)| to).collect();
+    assert_eq!(rung, ["+15550140001", "+15550140002"], "dialled in the new hours, not at the old opening");
+
+    // A retry whose cooldown ends after the end date: none; the contact fails and the campaign completes.
+    let today = at(clock_seconds(&server))[..10].to_owned();
+    let ending = always_on(&agent, "Ending")
+        .end_date(Date::new(&today).unwrap())
+        .max_retries(3)
+        .retry_cooldown_hours(72)
+        .auto_complete(true);
+    let id = client.execute(CreateCampaign::new(ending)).unwrap().id;
+    client.execute(UpdateCampaignStatus::new(&id, CampaignStatus::Active)).unwrap();
+    client.execute(MakeCampaignCall::new(&id, NewCampaignCall::new("+15550141111"))).unwrap();
+    server.advance_clock(Duration::from_secs(60));
+    let campaign = client.execute(GetCampaign::new(&id)).unwrap();
+    let calls = campaign.calls.unwrap_or_default();
+    assert_eq!((calls[0].status.clone(), calls[0].retries), (CallStatus::NoAnswer, Some(0)), "{calls:?}");
+    assert_eq!(campaign.status, CampaignStatus::Completed);
+    assert_eq!(campaign.stats.map(|s| s.failed_calls), Some(1));
+}
+
 #[test]
 fn a_call_queued_outside_the_hours_waits_for_them_and_a_jump_of_the_clock_does_not_skip_them() {
     let (server, client) = stopped_clock();
@@ -1502,6 +1564,39 @@ fn a_campaign_keeps_its_do_not_call_list_passes_on_context_and_completes_by_itse
     assert_eq!(event("campaign_call.failed").unwrap()["to"], blocked);
     assert_eq!(event("campaign_call.completed").unwrap()["context"], json!({ "crm_id": "abc" }));
     assert!(event("campaign.completed").is_some());
+}
+
+/// One jump of the clock over several calls of a campaign: its webhook receives their events in the order
+/// they happened, as each `timestamp` says, not campaign call by campaign call.
+#[test]
+fn a_campaign_webhook_receives_the_events_of_several_calls_in_time_order() {
+    let (server, client) = stopped_clock();
+    let receiver = Receiver::start();
+    let agent = published_agent(&client, "Ordered");
+    let campaign = always_on(&agent, "Ordered").max_retries(1);
+    let events = [
+        CampaignWebhookEvent::CampaignCallStarted,
+        CampaignWebhookEvent::CampaignCallCompleted,
+        CampaignWebhookEvent::CampaignCallRetryScheduled,
+    ];
+    let hook = NewCampaignWebhook::new("Order", receiver.url(), events).webhook_secret(SECRET);
+    let id = active_with_webhook(&client, campaign, hook);
+    // The first completes after a few seconds; the second is busy at once, and its retry is scheduled.
+    client.execute(MakeCampaignCall::new(&id, NewCampaignCall::new("+15550132000"))).unwrap();
+    client.execute(MakeCampaignCall::new(&id, NewCampaignCall::new("+15550132222"))).unwrap();
+    server.advance_clock(Duration::from_secs(10));
+
+    let received = receiver.wait_for(4);
+    let told: Vec<(String, String)> =
+        received.iter().map(|r| (r.json()["timestamp"].as_str().unwrap().to_owned(), r.event())).collect();
+    let mut in_order = told.clone();
+    in_order.sort_by(|a, b| a.0.cmp(&b.0));
+    assert_eq!(told, in_order, "sent in the order they happened");
+    let names: Vec<&str> = told.iter().map(|(_, event)| event.as_str()).collect();
+    assert_eq!(
+        names,
+        ["campaign_call.started", "campaign_call.started", "campaign_call.retry_scheduled", "campaign_call.completed"]
+    );
 }
 
 #[test]

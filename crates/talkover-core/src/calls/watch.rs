@@ -136,18 +136,21 @@ impl CallWatch {
     }
 
     /// [`on_page`](Self::on_page) for a caller that waits by itself within `limits`, `waited` after it
-    /// began: what to do next, and at the end how the wait came out. No look starts after
-    /// [`WaitLimits::max_wait`]: when the next one would, the wait is over.
+    /// began: what to do next, and at the end how the wait came out. The looks come every
+    /// [`WaitLimits::interval`], and the last at [`WaitLimits::max_wait`] (the sleep before it is cut
+    /// short to end there): a wait gives up only once the whole of `max_wait` has passed.
     pub fn next_move(&mut self, page: Page<Call>, waited: Duration, limits: WaitLimits) -> WaitMove {
         let interval = limits.interval.max(WaitLimits::MIN_INTERVAL);
         match self.on_page(page) {
             WatchStep::Ended(call) => WaitMove::Done(CallWaitOutcome::Ended(call)),
             WatchStep::NotFound => WaitMove::Done(CallWaitOutcome::NotFound),
             WatchStep::NextPage => WaitMove::Read,
-            WatchStep::Wait if waited.saturating_add(interval) > limits.max_wait => {
-                WaitMove::Done(CallWaitOutcome::NotEnded { last_status: self.last_status.clone(), waited })
-            }
-            WatchStep::Wait => WaitMove::Sleep(interval),
+            WatchStep::Wait => match limits.max_wait.saturating_sub(waited) {
+                left if left.is_zero() => {
+                    WaitMove::Done(CallWaitOutcome::NotEnded { last_status: self.last_status.clone(), waited })
+                }
+                left => WaitMove::Sleep(interval.min(left)),
+            },
         }
     }
 }
@@ -160,7 +163,7 @@ pub struct WaitLimits {
     /// The time between the end of one look and the start of the next; at least
     /// [`MIN_INTERVAL`](Self::MIN_INTERVAL) is waited whatever it says. Default 5 s.
     pub interval: Duration,
-    /// How long the wait may go on: no look starts after it. Default 10 minutes.
+    /// How long the wait may go on: the last look is at its end. Default 10 minutes.
     pub max_wait: Duration,
 }
 
@@ -282,17 +285,22 @@ mod tests {
     }
 
     #[test]
-    fn a_wait_sleeps_between_looks_and_ends_when_the_next_look_would_pass_its_limit() {
+    fn a_wait_sleeps_between_looks_and_takes_its_last_look_at_its_limit() {
         let limits = WaitLimits::default().interval(Duration::from_secs(5)).max_wait(Duration::from_secs(12));
         let mut watch = CallWatch::new("a1", "c1");
         let going = || page(vec![call("c1", CallStatus::Answered)], 1, 1);
         assert_eq!(watch.next_move(going(), Duration::ZERO, limits), WaitMove::Sleep(Duration::from_secs(5)));
         assert_eq!(watch.next_move(going(), Duration::from_secs(7), limits), WaitMove::Sleep(Duration::from_secs(5)));
-        // 8 s in, the next look would start after 13 s: over the 12 s.
-        let over = watch.next_move(going(), Duration::from_secs(8), limits);
+        // 8 s in, a whole interval would pass the 12 s: the sleep ends at them, for a last look there.
+        assert_eq!(watch.next_move(going(), Duration::from_secs(8), limits), WaitMove::Sleep(Duration::from_secs(4)));
+        let over = watch.next_move(going(), Duration::from_secs(12), limits);
         let expected =
-            CallWaitOutcome::NotEnded { last_status: Some(CallStatus::Answered), waited: Duration::from_secs(8) };
+            CallWaitOutcome::NotEnded { last_status: Some(CallStatus::Answered), waited: Duration::from_secs(12) };
         assert_eq!(over, WaitMove::Done(expected));
+        // A limit shorter than the interval still waits it out.
+        let short = limits.max_wait(Duration::from_secs(2));
+        let mut watch = CallWatch::new("a1", "c1");
+        assert_eq!(watch.next_move(going(), Duration::ZERO, short), WaitMove::Sleep(Duration::from_secs(2)));
         // A page that ends it ends the wait whatever the time.
         let ended = call("c1", CallStatus::Busy);
         let done = watch.next_move(page(vec![ended.clone()], 1, 1), Duration::from_secs(60), limits);

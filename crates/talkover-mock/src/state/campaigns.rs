@@ -167,9 +167,12 @@ impl State {
         }
         campaign.updated_at = Some(self.live.clock.timestamp().into());
         single_window(&mut campaign);
+        let now_ms = self.live.clock.now_ms();
+        if reschedules(&changes) {
+            reschedule(&mut campaign, &self.live.campaign_call_extras, now_ms);
+        }
         self.campaigns[index] = campaign;
         let id = self.campaigns[index].id.as_str().to_owned();
-        let now_ms = self.live.clock.now_ms();
         self.emit_campaign(&id, CampaignWebhookEvent::CampaignUpdated, &Map::new(), now_ms);
         Ok(Reply::data(200, None, &self.campaigns[index]))
     }
@@ -276,9 +279,11 @@ impl State {
         let now = self.live.clock.timestamp();
         let id = self.new_id();
         // Inside the campaign's hours it waits for dispatch; outside them, for their next opening (within a
-        // year; a schedule closed longer keeps it queued).
+        // year; a schedule closed longer keeps it queued). Its first attempt waits the campaign's
+        // `initial_call_delay` first ("before the first call attempt").
         let now_ms = self.live.clock.now_ms();
-        let opens = next_dial(&self.campaigns[index], now_ms);
+        let delay_ms = i64::from(self.campaigns[index].initial_call_delay.unwrap_or(0)) * 1000;
+        let opens = next_dial(&self.campaigns[index], now_ms + delay_ms);
         let (status, at) = match opens {
             Some(at) if at > now_ms => (CallStatus::Scheduled, crate::clock::timestamp(at)),
             _ => (CallStatus::Queued, now.clone()),
@@ -295,7 +300,8 @@ impl State {
         let mut summary = CampaignSummary::new(campaign.id.clone(), campaign.status.clone());
         summary.name = Some(campaign.name.clone());
         let queued = QueuedCampaignCall::new(call.clone(), summary);
-        let extras = Extras { context: body.context, is_testing: body.is_testing.unwrap_or(false) };
+        let due_ms = now_ms + delay_ms;
+        let extras = Extras { context: body.context, is_testing: body.is_testing.unwrap_or(false), due_ms };
         self.live.campaign_call_extras.insert(call.id.as_str().to_owned(), extras);
         let data = campaign_call_data(&call, &self.live.campaign_call_extras);
         self.emit_campaign(campaign_id.as_str(), CampaignWebhookEvent::CampaignCallQueued, &data, now_ms);
@@ -341,20 +347,36 @@ impl State {
             // Since the last tick, the campaign's hours may have opened (and closed again, when the clock
             // jumped): a call due by then is dialled when they first opened after it became due.
             let open_since_last_tick = next_open(campaign, last_tick_ms, now_ms);
+            // When its end date passed, if it has by now: a call it could not place by then never will be.
+            let end_passed = end_passed(campaign, last_tick_ms, now_ms);
             // The calls are taken out while they change, so that the campaign's schedule can be read.
             let mut calls = campaign.calls.take();
             for call in calls.iter_mut().flatten() {
                 let waiting = matches!(call.status, CallStatus::Queued | CallStatus::Scheduled);
-                let scheduled_ms = call.scheduled_at.as_ref().map_or(0, |at| ms_of(at.as_str()));
-                if !waiting || scheduled_ms > now_ms {
+                if !waiting {
                     continue;
                 }
-                let placed_ms = if scheduled_ms <= last_tick_ms {
+                let scheduled_ms = call.scheduled_at.as_ref().map_or(0, |at| ms_of(at.as_str()));
+                let placed_ms = if scheduled_ms > now_ms {
+                    None
+                } else if scheduled_ms <= last_tick_ms {
                     open_since_last_tick
                 } else {
                     next_open(campaign, scheduled_ms, now_ms)
                 };
-                let Some(placed_ms) = placed_ms else { continue };
+                let Some(placed_ms) = placed_ms else {
+                    if let Some(end_ms) = end_passed {
+                        call.status = CallStatus::Failed;
+                        let data = campaign_call_data(call, &self.live.campaign_call_extras);
+                        let failed = CampaignWebhookEvent::CampaignCallFailed;
+                        events.push((campaign.id.as_str().to_owned(), failed, data, end_ms));
+                        ended_by(&mut ended, campaign.id.as_str(), end_ms);
+                        if let Some(stats) = campaign.stats.as_mut() {
+                            count_outcomes(stats, 0, 1, 0);
+                        }
+                    }
+                    continue;
+                };
                 if blocked(campaign, &call.to) {
                     // Checked against the do-not-call list before dialling: never placed, never retried.
                     call.status = CallStatus::Failed;
@@ -444,7 +466,24 @@ impl State {
                     // and time zone), as a call first queued is; a schedule closed for longer than the
                     // search keeps the cooldown's end.
                     let cooled_ms = ended_ms + i64::from(hours) * 3_600_000;
-                    let at = next_dial(campaign, cooled_ms).unwrap_or(cooled_ms);
+                    let at = match next_dial(campaign, cooled_ms) {
+                        Some(at) => at,
+                        // No moment left before its end date: the contact is not tried again.
+                        None if campaign.end_date.is_some() => {
+                            finished.1 += 1;
+                            events.push((
+                                campaign_id.clone(),
+                                CampaignWebhookEvent::CampaignCallFailed,
+                                data,
+                                ended_ms,
+                            ));
+                            continue;
+                        }
+                        None => cooled_ms,
+                    };
+                    if let Some(extras) = self.live.campaign_call_extras.get_mut(call.id.as_str()) {
+                        extras.due_ms = cooled_ms;
+                    }
                     call.retries = Some(call.retries.unwrap_or(0) + 1);
                     call.status = CallStatus::Scheduled;
                     call.scheduled_at = Some(crate::clock::stamp(crate::clock::timestamp(at)));
@@ -509,6 +548,20 @@ fn documented_defaults(campaign: &mut Campaign) {
     campaign.auto_add_to_dnc_enabled.get_or_insert(false);
     campaign.auto_dnc_trigger_statuses.get_or_insert_with(Vec::new);
     campaign.auto_dnc_trigger_errors.get_or_insert_with(Vec::new);
+}
+
+/// Moves the calls a campaign holds for later to the first moment its new hours open from when each is due
+/// (update-campaign: calls wait until they "fall back into the new windows", and are dialled as soon as
+/// they do): later for hours that open later, sooner for hours that open sooner.
+fn reschedule(campaign: &mut Campaign, extras: &HashMap<String, Extras>, now_ms: i64) {
+    let mut calls = campaign.calls.take();
+    for call in calls.iter_mut().flatten().filter(|c| matches!(c.status, CallStatus::Queued | CallStatus::Scheduled)) {
+        let due_ms = extras.get(call.id.as_str()).map_or(now_ms, |e| e.due_ms).max(now_ms);
+        let Some(at) = next_dial(campaign, due_ms) else { continue };
+        call.status = if at > now_ms { CallStatus::Scheduled } else { CallStatus::Queued };
+        call.scheduled_at = Some(crate::clock::stamp(crate::clock::timestamp(at)));
+    }
+    campaign.calls = calls;
 }
 
 /// Whether changes move a campaign's schedule, which cannot change under queued calls of an active campaign
@@ -599,6 +652,10 @@ pub(crate) struct Extras {
     context: Option<Map<String, Value>>,
     /// A test call is not billed.
     is_testing: bool,
+    /// The first moment the call may be dialled, whatever the campaign's hours (its `initial_call_delay`
+    /// or its retry's cooldown over): when the hours change, its dial moves to their first opening from
+    /// then.
+    due_ms: i64,
 }
 
 /// The data of a campaign call event, beside the delivery's envelope: the call, and the `context` its
@@ -720,6 +777,28 @@ fn past_end_date(campaign: &Campaign, day: &str) -> bool {
         .as_ref()
         .map(|d| d.as_str())
         .is_some_and(|end| !end.is_empty() && day > end.get(..10).unwrap_or(end))
+}
+
+/// When, from `from_ms` (excluded, unless it had passed already) to `to_ms`, the campaign's end date passed
+/// (to the second), if it has by `to_ms`.
+fn end_passed(campaign: &Campaign, from_ms: i64, to_ms: i64) -> Option<i64> {
+    if !has_ended(campaign, to_ms) {
+        return None;
+    }
+    if has_ended(campaign, from_ms) {
+        return Some(from_ms);
+    }
+    // `has_ended` turns true once and stays: the first second it is, by halving (at most 64 looks).
+    let (mut before, mut after) = (from_ms.div_euclid(1000), to_ms.div_euclid(1000).max(from_ms.div_euclid(1000) + 1));
+    while after - before > 1 {
+        let middle = before + (after - before) / 2;
+        if has_ended(campaign, middle * 1000) {
+            after = middle;
+        } else {
+            before = middle;
+        }
+    }
+    Some((after * 1000).clamp(from_ms, to_ms))
 }
 
 /// Whether the campaign's end date has passed at `now_ms`: it will never call again.

@@ -109,6 +109,7 @@ impl Live {
     /// A delivery of `payload` to a webhook, with its stored settings.
     pub(super) fn job(&self, target: &Target<'_>, event: String, payload: Value) -> Job {
         let settings = self.hooks.get(target.webhook_id).cloned().unwrap_or_default();
+        let happened = payload.get("timestamp").and_then(Value::as_str).unwrap_or_default().to_owned();
         let payload = match settings.templates.get(&event) {
             Some(template) => {
                 let mut rendered = render(template, &context(&payload));
@@ -137,6 +138,7 @@ impl Live {
             first_attempt: 1,
             waiter: None,
             delivery: crate::deliver::new_delivery(),
+            happened,
         }
     }
 }
@@ -158,12 +160,17 @@ impl State {
         // What the calls' progress records (a charge to the balance, say) is stamped on the emulator's
         // clock too.
         let at = self.live.clock.now_ms();
+        let before = self.live.outbox.len();
         crate::clock::answering_at(at, || {
             self.progress_calls();
             self.dial_campaigns();
             self.settle_sftp_jobs(at.div_euclid(1000));
         });
         self.live.last_tick_ms = self.live.clock.now_ms();
+        // A jump of the clock brings about the events of several calls and campaign steps at once: each
+        // webhook receives them in the order they happened (a stable sort keeps the order of one moment's).
+        // Timestamps are whole seconds in one format, so their text sorts as their time.
+        self.live.outbox[before..].sort_by(|a, b| a.happened.cmp(&b.happened));
     }
 
     /// Whether the webhook still receives deliveries: it exists and is enabled (toggle-webhook-status: a

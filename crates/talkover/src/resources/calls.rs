@@ -270,8 +270,8 @@ impl<'c> Calls<'c, crate::blocking::Client> {
     /// [`get_agent_calls`](crate::resources::Agents::calls) for the failures its page documents).
     pub fn wait_for_end(&self, mut watch: CallWatch, limits: WaitLimits) -> Result<CallWaitOutcome, Error> {
         let started = Instant::now();
-        // Bounded by `limits.max_wait`: each look reads at most `PAGES_PER_LOOK` pages, and no look starts
-        // after the limit.
+        // Bounded by `limits.max_wait`: each look reads at most `PAGES_PER_LOOK` pages, and the last look
+        // starts at the limit.
         loop {
             let page = self.client.execute(watch.request())?;
             match watch.next_move(page, started.elapsed(), limits) {
