@@ -127,7 +127,9 @@ Exit codes:
   2   wrong arguments (a file named with @ that cannot be read, or is not JSON for a field that is not
       text; --output id with --dry-run, campaigns import, webhooks listen or webhooks verify)
   3   refused before sending (a parameter does not fit the operation, no token)
-  4   401 or 403: the token is missing, wrong or not allowed
+  4   401 or 403: the token is missing or wrong (401), or the request is not allowed (403: to this
+      token, or in the resource's present state, such as deleting an active campaign; with -o json,
+      `kind` says `unauthorized` or `forbidden`)
   5   404: not found (calls wait: the call is not among the agent's calls)
   6   409: conflict
   7   400 or 422: the API rejected the request's content

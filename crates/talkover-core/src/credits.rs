@@ -100,8 +100,8 @@ operations! {
     }
 
     /// [Buy credits](https://docs.talkover.ai/api-reference/endpoints/purchase-credits): charges a payment
-    /// method and adds the amount to the balance. A declined payment is a 402 (kind `http`, code
-    /// `PAYMENT_FAILED`).
+    /// method and adds the amount to the balance. A declined payment is a 402
+    /// (`ErrorKind::PaymentRequired`, code `PAYMENT_FAILED`).
     PurchaseCredits {
         id: "purchase-credits",
         method: POST,

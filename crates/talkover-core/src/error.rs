@@ -755,13 +755,19 @@ pub struct ApiError {
     pub code: Option<String>,
     /// The human-readable message, from whichever error shape carried it.
     pub message: Option<String>,
-    /// Validation messages by field (`{"errors": {"field": ["..."]}}`, or `{"errors": [{"field", "message"}]}`).
+    /// Validation messages by field (`{"errors": {"field": ["..."]}}`, or `{"errors": [{"field", "message"}]}`),
+    /// as the body's `errors` gives them. [`Error::field_errors`] (and [`ApiError::all_field_errors`]) add
+    /// the field a 400 names in `error.details.field` (make-call's `INVALID_PHONE_NUMBER`): read those to
+    /// find every field at fault.
     pub field_errors: BTreeMap<String, Vec<String>>,
     /// Messages not tied to a field (`{"errors": ["..."]}`).
     pub errors: Vec<String>,
     /// The request id the server gave, if any.
     pub request_id: Option<String>,
-    /// How long the server asked to wait before trying again (`Retry-After`).
+    /// How long the server asked to wait before trying again, by its `Retry-After` header.
+    /// [`Error::retry_after`] and [`ApiError::retry_after_hint`] also read the wait a body gives instead
+    /// (make-call's 429 `error.details.retry_after`), as the retry policy does: read those to know how long
+    /// to wait.
     pub retry_after: Option<Duration>,
     /// The response headers.
     pub headers: HeaderMap,

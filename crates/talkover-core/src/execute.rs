@@ -2,7 +2,8 @@
 //! [`Execute`], and resource handlers and [`Pending`] requests are written once against it.
 //!
 //! Nothing here does I/O. Implement [`Execute`] yourself to run the `talkover` handlers on an executor of
-//! your own (a test double, another HTTP stack).
+//! your own (a test double, another HTTP stack): each handler's `new` takes any executor
+//! (`talkover::resources::Agents::new(&double).get(id)`), as the clients' `client.agents()` does.
 
 use crate::error::Error;
 use crate::operation::{Operation, Output};

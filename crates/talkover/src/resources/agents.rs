@@ -44,7 +44,9 @@ pub struct Agents<'c, C> {
 }
 
 impl<'c, C: Execute> Agents<'c, C> {
-    pub(crate) fn new(client: &'c C) -> Self {
+    /// The handler on `client`: what `client.agents()` gives, on any [`Execute`] (a test double of your
+    /// own, for one).
+    pub fn new(client: &'c C) -> Self {
         Self { client }
     }
 

@@ -87,7 +87,9 @@ macro_rules! root_handler {
         $crate::resources::handler! { $(#[$meta])* $handler {} }
 
         impl<'c, C: talkover_core::execute::Execute> $handler<'c, C> {
-            pub(crate) fn new(client: &'c C) -> Self {
+            /// The handler on `client`: what the clients' entry point of the same name gives, on any
+            /// [`Execute`](crate::Execute) (a test double of your own, for one).
+            pub fn new(client: &'c C) -> Self {
                 Self { client }
             }
         }
