@@ -36,8 +36,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         )
         .await?;
     println!("created trunk {} ({})", trunk.name, trunk.id);
+    // A check that ran and failed is an answer too: `is_verified` false, and why in `error`.
     let verification = trunks.verify(&trunk.id).await?;
-    println!("verified: {}", verification.is_verified);
+    match verification.error.as_deref() {
+        Some(why) if !verification.is_verified => println!("not verified: {why}"),
+        _ => println!("verified: {}", verification.is_verified),
+    }
     let health = trunks.health(&trunk.id).await?;
     println!("healthy: {} ({} ms)", health.is_healthy, health.response_time_ms.unwrap_or(0));
     let did = trunks.dids(&trunk.id).create(NewSipTrunkDid::new("US", "+15555550123")).await?;

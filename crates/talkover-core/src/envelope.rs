@@ -212,3 +212,34 @@ impl<T: DeserializeOwned + Serialize> ResponseBody for Bare<T> {
         self.0
     }
 }
+
+/// A check's result with its failure read as its outcome: an answer that says `"success": false` but
+/// carries the operation's `data` (verify-sip-trunk's "Verification Failed", test-campaign-sftp-connection's
+/// "Failure": the check ran, and says why it failed) is that data; any other error stays one. The
+/// handlers of those checks pass their result through it.
+///
+/// ```
+/// # use talkover_core as talkover;
+/// use talkover::envelope::failed_check_data;
+/// use talkover::http::{HeaderMap, StatusCode};
+/// use talkover::sip_trunks::SipTrunkVerification;
+/// use talkover::{ApiError, Error};
+///
+/// let body = br#"{"success": false, "data": {"is_verified": false, "error": "Authentication failed (401)"}}"#;
+/// let answer = ApiError::from_parts("verify-sip-trunk", StatusCode::OK, HeaderMap::new(), body.to_vec());
+/// let outcome: SipTrunkVerification = failed_check_data(Err(Error::Api(Box::new(answer)))).unwrap();
+/// assert_eq!((outcome.is_verified, outcome.error.as_deref()), (false, Some("Authentication failed (401)")));
+/// ```
+pub fn failed_check_data<T: DeserializeOwned>(result: Result<T, crate::Error>) -> Result<T, crate::Error> {
+    let error = match result {
+        Err(error) => error,
+        ok => return ok,
+    };
+    let data = error
+        .as_api()
+        .filter(|api| api.body_json().is_some_and(|body| body.get("success") == Some(&serde_json::Value::Bool(false))));
+    match data.and_then(|api| api.body_field::<T>("data")) {
+        Some(data) => Ok(data),
+        None => Err(error),
+    }
+}

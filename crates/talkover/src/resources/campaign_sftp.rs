@@ -77,16 +77,19 @@ impl<'c, C: Execute> CampaignSftp<'c, C> {
         self.client.call(UpdateCampaignSftp::new(&self.campaign_id, changes))
     }
 
-    /// [Test the SFTP connection](https://docs.talkover.ai/api-reference/endpoints/test-campaign-sftp-connection);
-    /// a failed test is an error of kind [`Unsuccessful`](crate::ErrorKind::Unsuccessful). Never retried once
-    /// it may have reached the server.
+    /// [Test the SFTP connection](https://docs.talkover.ai/api-reference/endpoints/test-campaign-sftp-connection).
+    /// A test that ran and failed is its outcome, not an error: the reason is in `error` (the page's
+    /// "Failure" answer, `"success": false` with its `data`; see
+    /// [`failed_check_data`](crate::envelope::failed_check_data)). Never retried once it may have reached
+    /// the server.
     ///
     /// # Errors
     ///
     /// Its reference page documents no error answer; like any call, it can still fail with a
     /// transport error or an `Api` error of any status.
     pub fn test_connection(&self) -> C::Call<SftpTestResult> {
-        self.client.call(TestCampaignSftpConnection::new(&self.campaign_id))
+        self.client
+            .call_then(TestCampaignSftpConnection::new(&self.campaign_id), talkover_core::envelope::failed_check_data)
     }
 
     /// [Import new contact files now](https://docs.talkover.ai/api-reference/endpoints/trigger-campaign-sftp-import)

@@ -103,15 +103,16 @@ impl<'c, C: Execute> SipTrunks<'c, C> {
     }
 
     /// [Verify a SIP trunk](https://docs.talkover.ai/api-reference/endpoints/verify-sip-trunk): a connectivity
-    /// check whose outcome is stored on the trunk. A failed check is an error of kind
-    /// [`Unsuccessful`](crate::ErrorKind::Unsuccessful).
+    /// check whose outcome is stored on the trunk. A check that ran and failed is its outcome, not an error:
+    /// `is_verified` false, with the reason in `error` (the page's "Verification Failed" answer, `"success":
+    /// false` with its `data`; see [`failed_check_data`](crate::envelope::failed_check_data)).
     ///
     /// # Errors
     ///
     /// Its reference page documents no error answer; like any call, it can still fail with a
     /// transport error or an `Api` error of any status.
     pub fn verify(&self, trunk_id: impl Into<SipTrunkId>) -> C::Call<SipTrunkVerification> {
-        self.client.call(VerifySipTrunk::new(trunk_id))
+        self.client.call_then(VerifySipTrunk::new(trunk_id), talkover_core::envelope::failed_check_data)
     }
 
     /// [Check a SIP trunk's health](https://docs.talkover.ai/api-reference/endpoints/get-sip-trunk-health)
