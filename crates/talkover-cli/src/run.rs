@@ -57,7 +57,7 @@ pub fn run_operation(context: &Context, op: &'static OperationInfo, args: &ArgMa
     // The secrets the request carries (a password, a webhook secret, a header's value), kept out of what a
     // dry run shows: its output is what lands in a CI log.
     let (request, secrets) = talkover::secret::exposed_during(|| op.build_request(&params, context.client.config()));
-    let request = request?;
+    let request = request.map_err(|error| with_flag_hint(error, &params))?;
     refuse_unknown(op, &params, &request)?;
     if args.get_flag("dry-run") {
         // `--output id` was refused before anything was read (`main::refuse_output_id`): a request has no id.
@@ -68,6 +68,30 @@ pub fn run_operation(context: &Context, op: &'static OperationInfo, args: &ArgMa
     }
     let answer = context.call(|client| client.execute_registered(op, &params))?;
     output::print_answer(&answer.value, context.format, Some(op.id))
+}
+
+/// The refusal of a value given with the other flag, saying which one gives it: `-F name=12345` sends a
+/// number where the field takes text (`-f` sends text), `-f enable_recording=true` a text where it takes a
+/// boolean or a number (`-F` reads JSON). Any other error as it is.
+fn with_flag_hint(error: talkover::Error, params: &Params) -> Failure {
+    let talkover::Error::InvalidRequest(invalid) = &error else { return error.into() };
+    let hint = invalid.field().and_then(|field| {
+        let name = field.strip_prefix("body.").filter(|name| !name.contains('.'))?;
+        let given = params.body.as_ref()?.get(name)?;
+        let message = invalid.message();
+        let wants_typed = ["expected a boolean", "expected u", "expected i", "expected f"];
+        if message.contains("expected a string") && (given.is_number() || given.is_boolean()) {
+            Some(format!("a text is given with -f: -f {name}={given}"))
+        } else if wants_typed.iter().any(|w| message.contains(w)) && given.is_string() {
+            Some(format!("a number or true/false is given with -F: -F {name}={}", given.as_str()?))
+        } else {
+            None
+        }
+    });
+    match hint {
+        Some(hint) => Failure::refused(format!("{error}; {hint}")),
+        None => error.into(),
+    }
 }
 
 /// Refuses a request that lacks required body fields or query parameters, naming every one at once

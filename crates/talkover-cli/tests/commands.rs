@@ -222,6 +222,29 @@ fn a_field_is_read_from_a_file_or_stdin_and_raw_fields_keep_the_at_sign() {
     assert_eq!((error["error"]["kind"].as_str(), error["error"]["exit_code"].as_u64()), (Some("usage"), Some(2)));
 }
 
+/// A value given with the other flag is refused before sending, saying which flag gives it: `-F` reads
+/// JSON (`12345` is a number), `-f` gives text.
+#[test]
+fn a_value_given_with_the_other_flag_says_which_flag_gives_it() {
+    let url = "http://127.0.0.1:9/api/v1";
+    let mut numeric = talkover(url, "talq_flags");
+    numeric.args(["calls", "make", AGENT, "-F", "to=15550101234", "--dry-run"]);
+    fails_with(numeric, 3, "a text is given with -f: -f to=15550101234");
+    let mut texty = talkover(url, "talq_flags");
+    texty.args([
+        "sip-trunks",
+        "create",
+        "-f",
+        "name=Main",
+        "-f",
+        "provider_name=carrier",
+        "-f",
+        "domain=sip.x.example",
+    ]);
+    texty.args(["-f", "username=u", "-f", "password=pw-12345", "-f", "is_active=true", "--dry-run"]);
+    fails_with(texty, 3, "a number or true/false is given with -F: -F is_active=true");
+}
+
 /// `--dry-run` shows the request without sending it, with no token needed and none shown; a command
 /// takes only the flags its operation has (no body for a DELETE, no `--all` for one item).
 #[test]
