@@ -888,8 +888,7 @@ fn a_campaign_of_an_unpublished_agent_takes_no_call_and_dials_none_until_it_is_p
     let tomorrow = talkover::time::DateTime::from_unix_timestamp(now + 86_400).unwrap().date();
     let campaign =
         NewCampaign::new(NewCampaignRequired { start_date: tomorrow, ..always_on_required(&agent, "Waits") });
-    let id = client.execute(CreateCampaign::new(campaign.max_retries(0))).unwrap().id;
-    client.execute(UpdateCampaignStatus::new(&id, CampaignStatus::Active)).unwrap();
+    let id = activated(&client, campaign.max_retries(0));
     client.execute(MakeCampaignCall::new(&id, NewCampaignCall::new("+15550001234"))).unwrap();
     client.agents().unpublish(&agent).unwrap();
 
@@ -911,8 +910,7 @@ fn a_campaign_of_an_unpublished_agent_takes_no_call_and_dials_none_until_it_is_p
 fn a_campaign_with_a_call_under_way_is_not_deleted_and_once_deleted_its_calls_are_gone() {
     let (server, client) = stopped_clock();
     let agent = published_agent(&client, "Long calls");
-    let id = client.execute(CreateCampaign::new(always_on(&agent, "Deleted").max_retries(0))).unwrap().id;
-    client.execute(UpdateCampaignStatus::new(&id, CampaignStatus::Active)).unwrap();
+    let id = activated(&client, always_on(&agent, "Deleted").max_retries(0));
     // A number ending 5555 is answered and talks for an hour of the emulator's time.
     client.execute(MakeCampaignCall::new(&id, NewCampaignCall::new("+15550005555"))).unwrap();
     server.advance_clock(Duration::from_secs(10));
@@ -1072,8 +1070,7 @@ fn one_jump_of_the_clock_plays_out_every_retry_due() {
         let (server, client) = stopped_clock();
         let agent = published_agent(&client, "Retrier");
         let campaign = always_on(&agent, "Retries").max_retries(3).retry_cooldown_hours(1);
-        let id = client.execute(CreateCampaign::new(campaign)).unwrap().id;
-        client.execute(UpdateCampaignStatus::new(&id, CampaignStatus::Active)).unwrap();
+        let id = activated(&client, campaign);
         client.execute(MakeCampaignCall::new(&id, NewCampaignCall::new("+15550001111"))).unwrap();
         for _ in 0..steps {
             server.advance_clock(Duration::from_secs(seconds));
@@ -1401,6 +1398,26 @@ fn at(seconds: i64) -> String {
     talkover::time::DateTime::from_unix_timestamp(seconds).unwrap().as_str().to_owned()
 }
 
+/// A campaign of `agent` in UTC, without retries, whose one window opens at `opens` (seconds since the
+/// epoch) for `minutes` (to 23:59 at the latest).
+fn one_window(agent: &AgentId, name: &str, opens: i64, minutes: i64) -> NewCampaign {
+    let start = at(opens)[11..16].to_owned();
+    let end = at(opens + minutes * 60)[11..16].to_owned();
+    let end = if end <= start { "23:59".to_owned() } else { end };
+    let required = NewCampaignRequired {
+        call_time_ranges: vec![CallTimeRange::new(start, end)],
+        ..always_on_required(agent, name)
+    };
+    NewCampaign::new(required).max_retries(0)
+}
+
+/// Creates `campaign` and makes it active.
+fn activated(client: &talkover::blocking::Client, campaign: NewCampaign) -> talkover::campaigns::CampaignId {
+    let id = client.execute(CreateCampaign::new(campaign)).unwrap().id;
+    client.execute(UpdateCampaignStatus::new(&id, CampaignStatus::Active)).unwrap();
+    id
+}
+
 #[test]
 fn a_call_of_a_campaign_that_starts_years_ahead_is_scheduled_for_its_start_and_one_past_its_end_is_refused() {
     let (server, client) = stopped_clock();
@@ -1411,8 +1428,7 @@ fn a_call_of_a_campaign_that_starts_years_ahead_is_scheduled_for_its_start_and_o
         start_date: Date::new(&at(first_day)[..10]).unwrap(),
         ..always_on_required(&agent, "Later")
     });
-    let id = client.execute(CreateCampaign::new(later)).unwrap().id;
-    client.execute(UpdateCampaignStatus::new(&id, CampaignStatus::Active)).unwrap();
+    let id = activated(&client, later);
     let call = client.execute(MakeCampaignCall::new(&id, NewCampaignCall::new("+15550409876"))).unwrap().campaign_call;
     assert_eq!(call.status, CallStatus::Scheduled, "not before its start date");
     assert_eq!(call.scheduled_at.as_ref().map(|t| t.as_str().to_owned()), Some(at(first_day)));
@@ -1420,8 +1436,7 @@ fn a_call_of_a_campaign_that_starts_years_ahead_is_scheduled_for_its_start_and_o
     // A campaign whose last day was yesterday places no call again.
     let yesterday = clock_seconds(&server) - 86_400;
     let over = always_on(&agent, "Over").end_date(Date::new(&at(yesterday)[..10]).unwrap());
-    let id = client.execute(CreateCampaign::new(over)).unwrap().id;
-    client.execute(UpdateCampaignStatus::new(&id, CampaignStatus::Active)).unwrap();
+    let id = activated(&client, over);
     let refused = client.execute(MakeCampaignCall::new(&id, NewCampaignCall::new("+15550409876"))).unwrap_err();
     assert_api(&refused, 400, ErrorKind::BadRequest, "Campaign is not active: its end date has passed");
     assert_eq!(api(&refused).code.as_deref(), Some("CAMPAIGN_NOT_ACTIVE"));
@@ -1438,8 +1453,7 @@ fn a_campaign_s_calls_follow_its_delay_its_new_hours_and_its_end_date() {
 
     // The delay: the first attempt ten minutes on.
     let delayed = always_on(&agent, "Delayed").initial_call_delay(600).max_retries(0);
-    let id = client.execute(CreateCampaign::new(delayed)).unwrap().id;
-    client.execute(UpdateCampaignStatus::new(&id, CampaignStatus::Active)).unwrap();
+    let id = activated(&client, delayed);
     let call = client.execute(MakeCampaignCall::new(&id, NewCampaignCall::new("+15550140001"))).unwrap().campaign_call;
     assert_eq!(
         (call.status, call.scheduled_at.map(|t| t.as_str().to_owned())),
@@ -1452,14 +1466,7 @@ fn a_campaign_s_calls_follow_its_delay_its_new_hours_and_its_end_date() {
 
     // New hours that open sooner: the held call is dialled in them.
     let opens = (now + 610).div_euclid(3600) * 3600 + 2 * 3600;
-    let (start, end) = (at(opens)[11..16].to_owned(), at(opens + 60)[11..16].to_owned());
-    let later = NewCampaign::new(NewCampaignRequired {
-        call_time_ranges: vec![CallTimeRange::new(start, end)],
-        ..always_on_required(&agent, "Later")
-    })
-    .max_retries(0);
-    let id = client.execute(CreateCampaign::new(later)).unwrap().id;
-    client.execute(UpdateCampaignStatus::new(&id, CampaignStatus::Active)).unwrap();
+    let id = activated(&client, one_window(&agent, "Later", opens, 1));
     let call = client.execute(MakeCampaignCall::new(&id, NewCampaignCall::new("+15550140002"))).unwrap().campaign_call;
     assert_eq!(call.scheduled_at.map(|t| t.as_str().to_owned()), Some(at(opens)));
     client.execute(UpdateCampaignStatus::new(&id, CampaignStatus::Paused)).unwrap();
@@ -1477,8 +1484,7 @@ fn a_campaign_s_calls_follow_its_delay_its_new_hours_and_its_end_date() {
         .max_retries(3)
         .retry_cooldown_hours(72)
         .auto_complete(true);
-    let id = client.execute(CreateCampaign::new(ending)).unwrap().id;
-    client.execute(UpdateCampaignStatus::new(&id, CampaignStatus::Active)).unwrap();
+    let id = activated(&client, ending);
     client.execute(MakeCampaignCall::new(&id, NewCampaignCall::new("+15550141111"))).unwrap();
     server.advance_clock(Duration::from_secs(60));
     let campaign = client.execute(GetCampaign::new(&id)).unwrap();
@@ -1494,15 +1500,7 @@ fn a_call_queued_outside_the_hours_waits_for_them_and_a_jump_of_the_clock_does_n
     let agent = published_agent(&client, "Window");
     // A one-hour window (UTC) that opens two whole hours after the present hour.
     let opens = clock_seconds(&server).div_euclid(3600) * 3600 + 2 * 3600;
-    let start = at(opens)[11..16].to_owned();
-    let end = if start == "23:00" { "23:59".to_owned() } else { at(opens + 3600)[11..16].to_owned() };
-    let campaign = NewCampaign::new(NewCampaignRequired {
-        call_time_ranges: vec![CallTimeRange::new(start, end)],
-        ..always_on_required(&agent, "One window")
-    })
-    .max_retries(0);
-    let id = client.execute(CreateCampaign::new(campaign)).unwrap().id;
-    client.execute(UpdateCampaignStatus::new(&id, CampaignStatus::Active)).unwrap();
+    let id = activated(&client, one_window(&agent, "One window", opens, 60));
 
     let queued = client.execute(MakeCampaignCall::new(&id, NewCampaignCall::new("+15550409876"))).unwrap();
     let call = queued.campaign_call;

@@ -364,29 +364,27 @@ impl State {
                 } else {
                     next_open(campaign, scheduled_ms, now_ms)
                 };
-                let Some(placed_ms) = placed_ms else {
-                    if let Some(end_ms) = end_passed {
-                        call.status = CallStatus::Failed;
-                        let data = campaign_call_data(call, &self.live.campaign_call_extras);
-                        let failed = CampaignWebhookEvent::CampaignCallFailed;
-                        events.push((campaign.id.as_str().to_owned(), failed, data, end_ms));
-                        ended_by(&mut ended, campaign.id.as_str(), end_ms);
-                        if let Some(stats) = campaign.stats.as_mut() {
-                            count_outcomes(stats, 0, 1, 0);
-                        }
-                    }
-                    continue;
-                };
-                if blocked(campaign, &call.to) {
-                    // Checked against the do-not-call list before dialling: never placed, never retried.
+                // Checked against the do-not-call list before dialling: never placed, never retried.
+                let refused = blocked(campaign, &call.to);
+                // A call that fails without being dialled: its event, its campaign's last end, its count.
+                let mut fail_at = |call: &mut CampaignCall, at_ms: i64| {
                     call.status = CallStatus::Failed;
                     let data = campaign_call_data(call, &self.live.campaign_call_extras);
                     let failed = CampaignWebhookEvent::CampaignCallFailed;
-                    events.push((campaign.id.as_str().to_owned(), failed, data, placed_ms));
-                    ended_by(&mut ended, campaign.id.as_str(), placed_ms);
+                    events.push((campaign.id.as_str().to_owned(), failed, data, at_ms));
+                    ended_by(&mut ended, campaign.id.as_str(), at_ms);
                     if let Some(stats) = campaign.stats.as_mut() {
                         count_outcomes(stats, 0, 1, 0);
                     }
+                };
+                let Some(placed_ms) = placed_ms else {
+                    if let Some(end_ms) = end_passed {
+                        fail_at(call, end_ms);
+                    }
+                    continue;
+                };
+                if refused {
+                    fail_at(call, placed_ms);
                     continue;
                 }
                 call.status = CallStatus::Initiated;
