@@ -1097,7 +1097,7 @@ impl fmt::Display for DecodeError {
         if !self.path.is_empty() && self.path != "." {
             write!(f, " at `{}`", Shown(&self.path, SHOWN_MESSAGE_CHARS))?;
         }
-        // The decoder's message quotes the value it could not take, which the server chose.
+        // The decoder's message can name what the server sent (a key of the body).
         write!(f, ": {}{}", Shown(&self.message, SHOWN_MESSAGE_CHARS), after_attempts(self.attempts))
     }
 }
