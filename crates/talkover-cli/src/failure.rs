@@ -32,7 +32,14 @@ pub enum Failure {
     /// `webhooks verify`: the delivery's signature does not verify (exit 13).
     Unverified(String),
     /// `calls wait`: the call had not ended when the wait was over (exit 15).
-    NotEnded(String),
+    NotEnded {
+        /// What is shown.
+        message: String,
+        /// The call's status at the last look (`None` when it was never seen).
+        last_status: Option<String>,
+        /// Seconds waited.
+        waited_s: f64,
+    },
     /// Something the command looked for is not there, although the API answered without a 404 (exit 5).
     NotFound(String),
     /// `--output id`: the request was carried out, and its answer holds no id (exit 17). Nothing was
@@ -84,7 +91,7 @@ impl Failure {
             Self::RowsInvalid(_) => 14,
             Self::ClosedPipe => 0,
             Self::Unverified(_) => 13,
-            Self::NotEnded(_) => 15,
+            Self::NotEnded { .. } => 15,
             Self::NotFound(_) => 5,
             Self::NoId(_) => NO_ID,
         }
@@ -159,7 +166,17 @@ impl Failure {
             Self::RowsFailed(n) => ("rows_failed", format!("{} not queued", rows(*n, "was", "were"))),
             Self::RowsInvalid(n) => ("rows_invalid", format!("{} invalid and not sent", rows(*n, "is", "are"))),
             Self::Unverified(problem) => ("unverified", problem.clone()),
-            Self::NotEnded(what) => ("not_ended", what.clone()),
+            Self::NotEnded { message, last_status, waited_s } => {
+                // What a script reads without parsing the message: the call's last status and the wait.
+                let error = json!({
+                    "kind": "not_ended",
+                    "exit_code": self.exit_code(),
+                    "message": message,
+                    "last_status": last_status,
+                    "waited_s": (waited_s * 10.0).round() / 10.0,
+                });
+                return json!({ "error": error });
+            }
             Self::NotFound(what) => ("not_found", what.clone()),
             Self::NoId(what) => ("no_id", what.clone()),
             Self::ClosedPipe => ("closed_pipe", String::new()),
@@ -210,7 +227,7 @@ impl Failure {
             }
             Self::ClosedPipe => String::new(),
             Self::Unverified(problem) => format!("error: the signature does not verify: {problem}\n"),
-            Self::NotEnded(what) => format!("error: {what}\n"),
+            Self::NotEnded { message, .. } => format!("error: {message}\n"),
             Self::NotFound(what) => format!("error: not_found: {what}\n"),
             Self::NoId(what) => format!("{what}\n"),
         }

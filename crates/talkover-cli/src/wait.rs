@@ -106,16 +106,18 @@ pub fn run(context: &Context, args: &ArgMatches) -> Result<u8, Failure> {
                 return Ok(exit_code_of(&call.status));
             }
             WaitMove::Done(CallWaitOutcome::NotEnded { last_status, waited }) => {
-                let state = match last_status {
+                let state = match &last_status {
                     Some(status) => format!("it is still {status}"),
                     None => "it is not among the agent's calls".to_owned(),
                 };
                 // The last look, at --max-wait, found it still going.
-                return Err(Failure::NotEnded(format!(
+                let message = format!(
                     "call {call_id} had not ended at its last look, {:.1} s in (--max-wait {} s): {state}",
                     waited.as_secs_f64(),
                     limits.max_wait.as_secs()
-                )));
+                );
+                let last_status = last_status.map(|status| status.to_string());
+                return Err(Failure::NotEnded { message, last_status, waited_s: waited.as_secs_f64() });
             }
             // `NotFound`: an id the agent's calls did not hold in the first looks is taken for a wrong one:
             // it fails now rather than after --max-wait.

@@ -411,6 +411,18 @@ fn calls_wait_follows_a_call_to_its_end() {
         stderr(&output)
     );
 
+    // With -o json, the last status and the wait are fields of the error, for a script to read.
+    let mut quiet = talkover(&url, &token);
+    quiet.args(["calls", "wait", AGENT, &id, "--interval", "0.1", "--max-wait", "0", "-o", "json"]);
+    let output = run(quiet);
+    assert_eq!(output.status.code(), Some(15), "{}", stderr(&output));
+    let error: Value = serde_json::from_str(stderr(&output).trim()).unwrap();
+    assert_eq!(
+        (error["error"]["kind"].as_str(), error["error"]["last_status"].as_str()),
+        (Some("not_ended"), Some("initiated"))
+    );
+    assert!(error["error"]["waited_s"].is_number(), "{error}");
+
     // A --max-wait shorter than the interval is waited out, with a last look at its end.
     let mut short = talkover(&url, &token);
     short.args(["calls", "wait", AGENT, &id, "--interval", "5", "--max-wait", "1"]);
