@@ -166,22 +166,18 @@ impl Failure {
             Self::RowsFailed(n) => ("rows_failed", format!("{} not queued", rows(*n, "was", "were"))),
             Self::RowsInvalid(n) => ("rows_invalid", format!("{} invalid and not sent", rows(*n, "is", "are"))),
             Self::Unverified(problem) => ("unverified", problem.clone()),
-            Self::NotEnded { message, last_status, waited_s } => {
-                // What a script reads without parsing the message: the call's last status and the wait.
-                let error = json!({
-                    "kind": "not_ended",
-                    "exit_code": self.exit_code(),
-                    "message": message,
-                    "last_status": last_status,
-                    "waited_s": (waited_s * 10.0).round() / 10.0,
-                });
-                return json!({ "error": error });
-            }
+            Self::NotEnded { message, .. } => ("not_ended", message.clone()),
             Self::NotFound(what) => ("not_found", what.clone()),
             Self::NoId(what) => ("no_id", what.clone()),
             Self::ClosedPipe => ("closed_pipe", String::new()),
         };
-        json!({ "error": { "kind": kind, "exit_code": self.exit_code(), "message": message } })
+        let mut error = json!({ "kind": kind, "exit_code": self.exit_code(), "message": message });
+        if let (Self::NotEnded { last_status, waited_s, .. }, Some(fields)) = (self, error.as_object_mut()) {
+            // What a script reads without parsing the message: the call's last status and the wait.
+            fields.insert("last_status".into(), json!(last_status));
+            fields.insert("waited_s".into(), json!((waited_s * 10.0).round() / 10.0));
+        }
+        json!({ "error": error })
     }
 
     /// The body of a 2xx answer that could not be decoded.
@@ -449,8 +445,6 @@ pub fn describe_error(e: &Error) -> String {
     describe_with(e, None, &[])
 }
 
-/// [`describe_error`], a timeout said with the time each exchange had (`timeout`) and the attempts with
-/// how each ended (`attempts`), when known.
 /// What the text of a failure shows at most of what an answer chose: a message (or a problem's line), a
 /// code, field name or request id, and how many problem lines; `--output json` gives them whole.
 const SHOWN_MESSAGE: usize = 2000;
@@ -465,6 +459,8 @@ fn bounded(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// [`describe_error`], a timeout said with the time each exchange had (`timeout`) and the attempts with
+/// how each ended (`attempts`), when known.
 fn describe_with(e: &Error, timeout: Option<Duration>, attempts: &[Outcome]) -> String {
     let mut out = format!("error: {}", e.kind());
     if let Some(status) = e.status() {

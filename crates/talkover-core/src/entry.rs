@@ -531,7 +531,6 @@ struct Wants {
 /// as `true` and `false` when it wants a boolean (as the API's validation reads them, and query encoders
 /// write them), else its text as a number or a boolean. Whether it changed anything.
 fn reread_query_value(query: &mut Value, name: &str, wants: Wants) -> bool {
-    let Wants { list: wants_list, text: wants_text, boolean: wants_bool } = wants;
     let (name, index) = match name.split_once('[') {
         Some((name, rest)) => (name, rest.trim_end_matches(']').parse::<usize>().ok()),
         None => (name, None),
@@ -547,11 +546,11 @@ fn reread_query_value(query: &mut Value, name: &str, wants: Wants) -> bool {
         None => slot,
     };
     // A number or a boolean where text is wanted (`search=1234`) is the text a query string carries.
-    if wants_text && matches!(slot, Value::Number(_) | Value::Bool(_)) {
+    if wants.text && matches!(slot, Value::Number(_) | Value::Bool(_)) {
         *slot = Value::String(slot.to_string());
         return true;
     }
-    if wants_bool {
+    if wants.boolean {
         let flag = match &*slot {
             Value::Number(n) => n.as_u64(),
             Value::String(text) => text.trim().parse::<u64>().ok(),
@@ -565,7 +564,7 @@ fn reread_query_value(query: &mut Value, name: &str, wants: Wants) -> bool {
     let Value::String(text) = slot else {
         return false;
     };
-    let reread = if wants_list && index.is_none() {
+    let reread = if wants.list && index.is_none() {
         Value::Array(vec![Value::String(text.clone())])
     } else if let Ok(n) = text.parse::<u64>() {
         Value::from(n)

@@ -204,7 +204,7 @@ impl Invalid {
     /// number).
     pub(crate) fn refuse_whole(&mut self, field: &str, message: String) {
         self.forgive(field);
-        self.fields.insert(field.to_owned(), vec![message]);
+        self.replace(field, message);
     }
 
     /// [`Invalid::refuse_whole`] with "The … field is required.": a required field the caller gave as
