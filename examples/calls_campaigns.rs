@@ -29,7 +29,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         agent_id: agent.id.clone(),
         start_date: Date::new("2030-01-06")?,
         days_of_week: Weekday::MONDAY_TO_FRIDAY.to_vec(),
-        call_time_ranges: vec![CallTimeRange::new("09:00", "17:00")],
+        call_time_ranges: vec![CallTimeRange::parse("09:00", "17:00")?],
         timezone: "America/New_York".into(),
     });
     let campaign = client.campaigns().create(draft).await?;

@@ -17,7 +17,7 @@
 //!     agent_id: "agent-uuid-1".into(),
 //!     start_date: Date::new("2024-01-01").unwrap(),
 //!     days_of_week: Weekday::MONDAY_TO_FRIDAY.to_vec(),
-//!     call_time_ranges: vec![CallTimeRange::new("09:00", "17:00")],
+//!     call_time_ranges: vec![CallTimeRange::parse("09:00", "17:00").unwrap()],
 //!     timezone: "America/New_York".into(),
 //! })
 //! .max_retries(3);
@@ -31,8 +31,8 @@ use crate::calls::{AgentSummary, CallStatus, CampaignCall};
 use crate::envelope::{Ack, Envelope, ListEnvelope};
 use crate::ids::{AgentId, PhoneNumberId};
 use crate::macros::{operations, optional_fields, string_enum};
-use crate::time::Date;
 pub use crate::time::Weekday;
+use crate::time::{Date, TimeOfDay, TimeOfDayError};
 use crate::validate::{self, Problems};
 use crate::Timestamp;
 
@@ -96,20 +96,40 @@ string_enum! {
     }
 }
 
-/// A daily window in which a campaign may place calls, in the campaign's time zone.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// A daily window in which a campaign may place calls, read in the campaign's time zone; sent as
+/// `{"start": "09:00", "end": "17:00"}`.
+///
+/// ```
+/// # use talkover_core as talkover;
+/// use talkover::campaigns::CallTimeRange;
+/// use talkover::time::TimeOfDay;
+///
+/// let morning = CallTimeRange::new(TimeOfDay::new(9, 0)?, TimeOfDay::new(12, 30)?);
+/// let afternoon = CallTimeRange::parse("14:00", "17:00")?;
+/// assert_eq!(afternoon.start.hour(), 14);
+/// assert!(CallTimeRange::parse("9am", "17:00").is_err());
+/// # let _ = morning;
+/// # Ok::<(), talkover::time::TimeOfDayError>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CallTimeRange {
-    /// Opening time, `HH:MM` (24 h).
-    pub start: String,
-    /// Closing time, `HH:MM` (24 h), after `start`.
-    pub end: String,
+    /// Opening time.
+    pub start: TimeOfDay,
+    /// Closing time, after `start` (a request with a window that closes at or before it opens is refused
+    /// before it is sent).
+    pub end: TimeOfDay,
 }
 
 impl CallTimeRange {
-    /// A window from `start` to `end` (`HH:MM`).
-    pub fn new(start: impl Into<String>, end: impl Into<String>) -> Self {
-        Self { start: start.into(), end: end.into() }
+    /// A window from `start` to `end`.
+    pub fn new(start: TimeOfDay, end: TimeOfDay) -> Self {
+        Self { start, end }
+    }
+
+    /// A window from two `HH:MM` texts (`"09:00"`, `"17:30"`).
+    pub fn parse(start: &str, end: &str) -> Result<Self, TimeOfDayError> {
+        Ok(Self::new(start.parse()?, end.parse()?))
     }
 }
 
@@ -381,34 +401,13 @@ fn check_call_time_ranges(problems: &mut Problems, ranges: &[CallTimeRange]) {
         problems.add("call_time_ranges", "needs at least one window");
     }
     for (i, range) in ranges.iter().enumerate() {
-        let start = minutes_of_day(&range.start);
-        if start.is_none() {
-            problems.add(format!("call_time_ranges.{i}.start"), "expected HH:MM");
-        }
-        let end = minutes_of_day(&range.end);
-        if end.is_none() {
-            problems.add(format!("call_time_ranges.{i}.end"), "expected HH:MM");
-        }
-        if let (Some(start), Some(end)) = (start, end) {
-            if end <= start {
-                problems.add(
-                    format!("call_time_ranges.{i}.end"),
-                    format!("must be after the window's start ({})", range.start),
-                );
-            }
+        if range.end <= range.start {
+            problems.add(
+                format!("call_time_ranges.{i}.end"),
+                format!("must be after the window's start ({})", range.start),
+            );
         }
     }
-}
-
-/// `HH:MM` (24 h) as minutes since midnight.
-fn minutes_of_day(text: &str) -> Option<u32> {
-    let bytes = text.as_bytes();
-    if bytes.len() != 5 || bytes[2] != b':' || !bytes.iter().enumerate().all(|(i, b)| i == 2 || b.is_ascii_digit()) {
-        return None;
-    }
-    let number = |range: std::ops::Range<usize>| text[range].parse::<u32>().ok();
-    let (hours, minutes) = (number(0..2)?, number(3..5)?);
-    (hours < 24 && minutes < 60).then_some(hours * 60 + minutes)
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -477,8 +476,8 @@ impl NewCampaign {
         self
     }
 
-    /// Adds another daily calling window (`HH:MM` to `HH:MM`).
-    pub fn call_time_range(mut self, start: impl Into<String>, end: impl Into<String>) -> Self {
+    /// Adds another daily calling window.
+    pub fn call_time_range(mut self, start: TimeOfDay, end: TimeOfDay) -> Self {
         self.call_time_ranges.push(CallTimeRange::new(start, end));
         self
     }
@@ -725,6 +724,10 @@ mod tests {
         Date::new(text).unwrap()
     }
 
+    fn time(text: &str) -> TimeOfDay {
+        text.parse().unwrap()
+    }
+
     #[test]
     fn a_campaign_built_by_name_is_the_one_decoded() {
         let decoded: Campaign = serde_json::from_value(json!({
@@ -755,7 +758,7 @@ mod tests {
             agent_id: "agent-1".into(),
             start_date: date("2024-01-01"),
             days_of_week: Weekday::MONDAY_TO_FRIDAY.to_vec(),
-            call_time_ranges: vec![CallTimeRange::new("09:00", "17:00")],
+            call_time_ranges: vec![CallTimeRange::parse("09:00", "17:00").unwrap()],
             timezone: "America/New_York".into(),
         })
     }
@@ -811,8 +814,13 @@ mod tests {
         let dnc = basic().do_not_call_custom_list(["+15551234567", "555-123-4567"]);
         assert_eq!(invalid_field(&create(dnc)), "do_not_call_custom_list.1");
         assert!(build_request(&create(basic().do_not_call_custom_list(["+15551234567"])), &config()).is_ok());
-        assert_eq!(invalid_field(&create(basic().call_time_range("14:00", "13:00"))), "call_time_ranges.1.end");
-        assert_eq!(invalid_field(&create(basic().call_time_range("9h", "13:00"))), "call_time_ranges.1.start");
+        let backwards = basic().call_time_range(time("14:00"), time("13:00"));
+        assert_eq!(invalid_field(&create(backwards)), "call_time_ranges.1.end");
+        assert_eq!(
+            invalid_field(&create(basic().call_time_range(time("14:00"), time("14:00")))),
+            "call_time_ranges.1.end"
+        );
+        assert!(build_request(&create(basic().call_time_range(time("14:00"), time("14:01"))), &config()).is_ok());
         assert_eq!(invalid_field(&create(basic().end_date(date("2023-12-31")))), "end_date");
         let mut no_windows = basic();
         no_windows.call_time_ranges.clear();
@@ -853,8 +861,8 @@ mod tests {
         // The same bounds as on create.
         assert_eq!(invalid_field(&update(CampaignChanges::new().timezone("x".repeat(51)))), "timezone");
         assert_eq!(invalid_field(&update(CampaignChanges::new().name("x".repeat(256)))), "name");
-        let windows = CampaignChanges::new().call_time_ranges([CallTimeRange::new("9h", "10:00")]);
-        assert_eq!(invalid_field(&update(windows)), "call_time_ranges.0.start");
+        let windows = CampaignChanges::new().call_time_ranges([CallTimeRange::parse("10:00", "09:59").unwrap()]);
+        assert_eq!(invalid_field(&update(windows)), "call_time_ranges.0.end");
         assert!(build_request(&update(CampaignChanges::new().timezone("x".repeat(50))), &config()).is_ok());
         let backwards = CampaignChanges::new().start_date(date("2024-02-01")).end_date(date("2024-01-01"));
         assert_eq!(invalid_field(&update(backwards)), "end_date");

@@ -1,6 +1,7 @@
 //! What every request needs besides the operation: where to send it and who sends it.
 
 use http::HeaderValue;
+use std::time::Duration;
 
 use crate::error::Error;
 use crate::secret::SecretString;
@@ -164,6 +165,7 @@ pub struct ClientConfig {
     base_url: BaseUrl,
     authorization: HeaderValue,
     user_agent: HeaderValue,
+    timeout: Option<Duration>,
 }
 
 impl ClientConfig {
@@ -178,6 +180,7 @@ impl ClientConfig {
             base_url: BaseUrl::default(),
             authorization: authorization(&token.into())?,
             user_agent: HeaderValue::from_static(DEFAULT_USER_AGENT),
+            timeout: None,
         })
     }
 
@@ -192,6 +195,19 @@ impl ClientConfig {
         self.user_agent =
             HeaderValue::from_str(user_agent).map_err(|_| Error::config("user_agent", "not a valid header value"))?;
         Ok(self)
+    }
+
+    /// Bounds each request's whole exchange by `timeout` in place of the transport's own bound: the
+    /// requests built with this configuration carry a [`RequestTimeout`](crate::transport::RequestTimeout),
+    /// which the SDK's transports honour. Each attempt of a retried call has the whole of it.
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// The bound set by [`ClientConfig::with_timeout`]; `None` leaves it to the transport.
+    pub fn timeout(&self) -> Option<Duration> {
+        self.timeout
     }
 
     /// The base URL.
@@ -235,6 +251,7 @@ impl std::fmt::Debug for ClientConfig {
             .field("base_url", &self.base_url)
             .field("token", &"[redacted]")
             .field("user_agent", &self.user_agent)
+            .field("timeout", &self.timeout)
             .finish()
     }
 }

@@ -153,6 +153,9 @@ fn build_request_erased<'o>(
     if has_body {
         headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
     }
+    if let Some(timeout) = config.timeout() {
+        request.extensions_mut().insert(crate::transport::RequestTimeout(timeout));
+    }
     Ok(request)
 }
 

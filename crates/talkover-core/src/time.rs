@@ -1,11 +1,12 @@
-//! Calendar dates, instants and weekdays, in requests and in responses.
+//! Calendar dates, instants, times of day and weekdays, in requests and in responses.
 //!
 //! The API reads `from`, `to`, `start_date`, `end_date` and the like as text. A bare `2024-01-15T10:30:00`
 //! would leave the server to guess the time zone, so [`DateTime`] insists on an offset (`Z` or `+02:00`)
 //! and [`Date`] on the `YYYY-MM-DD` form. Both keep the text exactly as given and serialize as a string.
 //! A response's date-times are [`Timestamp`]s: the API's text as sent, with the [`DateTime`] it denotes.
-//! [`Weekday`] is the API's day number, 1 (Monday) to 7 (Sunday). With the `chrono` feature, dates and
-//! date-times convert to and from chrono's types (module `chrono_support`).
+//! [`TimeOfDay`] is an `HH:MM` time on a 24-hour clock, without a zone, and [`Weekday`] the API's day number,
+//! 1 (Monday) to 7 (Sunday). With the `chrono` feature, dates and date-times convert to and from chrono's
+//! types (module `chrono_support`).
 
 use std::fmt;
 use std::str::FromStr;
@@ -350,6 +351,103 @@ macro_rules! text_type {
 text_type!(Date, "a date written YYYY-MM-DD");
 text_type!(DateTime, "a date-time with an offset (RFC 3339)");
 
+/// Why a text is not a [`TimeOfDay`].
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{input:?} is not a time of day (HH:MM, 00:00 to 23:59)")]
+pub struct TimeOfDayError {
+    input: String,
+}
+
+impl TimeOfDayError {
+    /// The text that was rejected.
+    pub fn input(&self) -> &str {
+        &self.input
+    }
+}
+
+/// A time of day to the minute, written `HH:MM` on a 24-hour clock (`09:00`, `17:30`).
+///
+/// It has no time zone of its own: a campaign's calling windows are read in the campaign's `timezone`, an
+/// availability rule's hours in the rule's `timezone` or the calendar's.
+/// Values order from `00:00` to `23:59`.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TimeOfDay {
+    hour: u8,
+    minute: u8,
+}
+
+impl TimeOfDay {
+    /// The time `hour:minute`, with `hour` 0 to 23 and `minute` 0 to 59.
+    pub fn new(hour: u8, minute: u8) -> Result<Self, TimeOfDayError> {
+        if hour < 24 && minute < 60 {
+            Ok(Self { hour, minute })
+        } else {
+            Err(TimeOfDayError { input: format!("{hour:02}:{minute:02}") })
+        }
+    }
+
+    /// Parses exactly `HH:MM`.
+    pub fn parse(text: &str) -> Result<Self, TimeOfDayError> {
+        let invalid = || TimeOfDayError { input: text.to_owned() };
+        let bytes = text.as_bytes();
+        if bytes.len() != 5 || bytes[2] != b':' || !bytes[..2].iter().chain(&bytes[3..]).all(u8::is_ascii_digit) {
+            return Err(invalid());
+        }
+        let hour = (bytes[0] - b'0') * 10 + (bytes[1] - b'0');
+        let minute = (bytes[3] - b'0') * 10 + (bytes[4] - b'0');
+        Self::new(hour, minute).map_err(|_| invalid())
+    }
+
+    /// The hour, 0 to 23.
+    pub fn hour(self) -> u8 {
+        self.hour
+    }
+
+    /// The minute, 0 to 59.
+    pub fn minute(self) -> u8 {
+        self.minute
+    }
+}
+
+impl fmt::Display for TimeOfDay {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:02}:{:02}", self.hour, self.minute)
+    }
+}
+
+impl fmt::Debug for TimeOfDay {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "TimeOfDay({self})")
+    }
+}
+
+impl FromStr for TimeOfDay {
+    type Err = TimeOfDayError;
+    fn from_str(text: &str) -> Result<Self, TimeOfDayError> {
+        Self::parse(text)
+    }
+}
+
+impl TryFrom<&str> for TimeOfDay {
+    type Error = TimeOfDayError;
+    fn try_from(text: &str) -> Result<Self, TimeOfDayError> {
+        Self::parse(text)
+    }
+}
+
+impl serde::Serialize for TimeOfDay {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TimeOfDay {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Self::parse(&text).map_err(serde::de::Error::custom)
+    }
+}
+
 /// A day of the week, written as the API's number: `1` = Monday … `7` = Sunday (ISO 8601).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Weekday {
@@ -658,8 +756,9 @@ impl From<TimeError> for crate::Error {
 /// Conversions to and from [`chrono`]'s types (feature `chrono`).
 ///
 /// A [`DateTime`] becomes a `chrono::DateTime<FixedOffset>` keeping its offset, or a
-/// `chrono::DateTime<Utc>`; a [`Date`] a `NaiveDate`. The other way is fallible
-/// ([`TryFrom`]): the API's texts hold the years 0000 to 9999 only. A leap second (`23:59:60`) becomes
+/// `chrono::DateTime<Utc>`; a [`Date`] a `NaiveDate`; a [`TimeOfDay`] a `NaiveTime`, and back dropping the
+/// seconds. The other way is fallible for dates and date-times ([`TryFrom`]): the API's texts hold the
+/// years 0000 to 9999 only. A leap second (`23:59:60`) becomes
 /// chrono's leap-second representation.
 ///
 /// ```
@@ -676,14 +775,16 @@ impl From<TimeError> for crate::Error {
 /// assert_eq!(due.as_str(), "2024-01-15T10:30:00Z");
 /// let day = Date::try_from(NaiveDate::from_ymd_opt(2024, 2, 29).unwrap())?;
 /// assert_eq!(NaiveDate::from(&day).to_string(), "2024-02-29");
+/// let opening = talkover::time::TimeOfDay::from(chrono::NaiveTime::from_hms_opt(9, 30, 0).unwrap());
+/// assert_eq!(opening.to_string(), "09:30");
 /// # }
 /// # Ok::<(), talkover::time::TimeError>(())
 /// ```
 #[cfg(feature = "chrono")]
 #[cfg_attr(docsrs, doc(cfg(feature = "chrono")))]
 pub mod chrono_support {
-    use super::{digits, Date, DateTime, TimeError};
-    use chrono::{FixedOffset, NaiveDate, TimeZone, Utc};
+    use super::{digits, Date, DateTime, TimeError, TimeOfDay};
+    use chrono::{FixedOffset, NaiveDate, NaiveTime, TimeZone, Timelike, Utc};
 
     // Every part was range-checked when the text was parsed (years 0000 to 9999, an offset under 24 h,
     // fewer than 10^9 nanoseconds), and chrono covers all of it, so the conversion cannot fail.
@@ -708,6 +809,20 @@ pub mod chrono_support {
         /// Fails outside the years 0000 to 9999.
         fn try_from(date: NaiveDate) -> Result<Self, TimeError> {
             Date::new(&date.format("%Y-%m-%d").to_string())
+        }
+    }
+
+    impl From<TimeOfDay> for NaiveTime {
+        fn from(time: TimeOfDay) -> Self {
+            NaiveTime::from_hms_opt(u32::from(time.hour()), u32::from(time.minute()), 0).expect(CHECKED)
+        }
+    }
+
+    impl From<NaiveTime> for TimeOfDay {
+        /// The hour and minute; seconds and their fractions are dropped (the API's times are to the minute).
+        fn from(time: NaiveTime) -> Self {
+            // chrono's hours are below 24 and its minutes below 60.
+            Self { hour: time.hour() as u8, minute: time.minute() as u8 }
         }
     }
 
@@ -960,6 +1075,12 @@ mod tests {
         let leap = chrono::DateTime::<FixedOffset>::from(DateTime::new("2016-12-31T23:59:60.5Z").unwrap());
         assert_eq!((leap.second(), leap.nanosecond()), (59, 1_500_000_000));
         assert_eq!(DateTime::try_from(leap).unwrap().as_str(), "2016-12-31T23:59:60.500Z");
+
+        // A time of day: to the minute both ways.
+        let opening: TimeOfDay = "09:05".parse().unwrap();
+        assert_eq!(chrono::NaiveTime::from(opening).to_string(), "09:05:00");
+        let late = chrono::NaiveTime::from_hms_milli_opt(23, 59, 59, 999).unwrap();
+        assert_eq!(TimeOfDay::from(late).to_string(), "23:59");
 
         let far = chrono::DateTime::<Utc>::from_timestamp(253_402_300_800, 0).unwrap();
         assert!(DateTime::try_from(far).is_err(), "year 10000 accepted");

@@ -89,6 +89,24 @@ pub fn describe(error: &(dyn std::error::Error + 'static)) -> String {
 
 /// A request as the SDK builds it.
 pub type HttpRequest = http::Request<Vec<u8>>;
+
+/// How long one request's whole exchange may take, from sending to the last byte of the answer, in place
+/// of the transport's own bound: in the extensions of an [`HttpRequest`] built by a client made with
+/// `with_timeout` (or a [`ClientConfig::with_timeout`](crate::ClientConfig::with_timeout)). The SDK's
+/// transports honour it; a transport of your own should too:
+///
+/// ```
+/// # use talkover_core as talkover;
+/// use std::time::Duration;
+/// use talkover::transport::{HttpRequest, RequestTimeout};
+///
+/// fn bound(request: &HttpRequest, own: Duration) -> Duration {
+///     request.extensions().get::<RequestTimeout>().map_or(own, |t| t.0)
+/// }
+/// # assert_eq!(bound(&HttpRequest::new(Vec::new()), Duration::from_secs(1)), Duration::from_secs(1));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct RequestTimeout(pub Duration);
 /// An answer as a transport returns it.
 pub type HttpResponse = http::Response<Vec<u8>>;
 

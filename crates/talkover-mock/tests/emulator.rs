@@ -69,7 +69,7 @@ fn a_campaign_created_with_the_minimal_body_carries_the_documented_defaults() {
     let server = Server::start_blocking().unwrap();
     let client = common::blocking_client(&server);
     let agent = client.agents().create(agent("Defaults")).unwrap();
-    let minimal = campaign(&agent.id).call_time_range("13:30", "18:00");
+    let minimal = campaign(&agent.id).call_time_range("13:30".parse().unwrap(), "18:00".parse().unwrap());
     let created = client.execute(CreateCampaign::new(minimal)).unwrap();
 
     // create-campaign's page: initial delay 0, 3 retries 24 h apart, 168 h after completion, every other
@@ -112,7 +112,7 @@ fn a_campaign_created_with_the_minimal_body_carries_the_documented_defaults() {
     let given = client.execute(CreateCampaign::new(given)).unwrap();
     assert_eq!((given.initial_call_delay, given.busy_cooldown_hours), (Some(30), Some(6)));
     assert_eq!((given.post_completion_cooldown_hours, given.failed_cooldown_hours), (Some(48), Some(24)));
-    let windows = [CallTimeRange::new("08:15", "10:00"), CallTimeRange::new("10:00", "12:45")];
+    let windows = [CallTimeRange::parse("08:15", "10:00").unwrap(), CallTimeRange::parse("10:00", "12:45").unwrap()];
     let changes = CampaignChanges::new().call_time_ranges(windows);
     let moved = client.execute(UpdateCampaign::new(&given.id, changes)).unwrap();
     assert_eq!(

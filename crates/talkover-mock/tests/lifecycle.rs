@@ -262,6 +262,29 @@ fn every_problem_of_a_body_is_answered_at_once() {
     let (status, answer) = common::raw::send(&server, "GET", "/calls?per_page=5&date_from=2024-13-01", "");
     assert_eq!((status, common::raw::error_fields(&answer)), (422, vec!["date_from".to_owned()]), "{answer}");
     assert_eq!(answer["errors"]["date_from"][0], "The date from must be a valid date.");
+    // A calling window's hours are `HH:MM`, and a window closes after it opens.
+    let with_windows = |windows: serde_json::Value| {
+        let campaign = serde_json::json!({
+            "name": "Windows", "campaign_type": "sales", "agent_id": agent_id.as_str(), "start_date": "2030-01-01",
+            "days_of_week": [1], "timezone": "UTC", "call_time_ranges": windows,
+        });
+        common::raw::send(&server, "POST", "/campaigns", &campaign.to_string())
+    };
+    let (status, answer) =
+        with_windows(serde_json::json!([{"start": "09:00", "end": "17:00"}, {"start": "9am", "end": "18:00"}]));
+    assert_eq!(
+        (status, common::raw::error_fields(&answer)),
+        (422, vec!["call_time_ranges.1.start".to_owned()]),
+        "{answer}"
+    );
+    let refused = &answer["errors"]["call_time_ranges.1.start"][0];
+    assert_eq!(refused, "The call time ranges.1.start does not match the format H:i.", "{answer}");
+    let (status, answer) = with_windows(serde_json::json!([{"start": "10:00", "end": "09:00"}]));
+    assert_eq!(
+        (status, common::raw::error_fields(&answer)),
+        (422, vec!["call_time_ranges.0.end".to_owned()]),
+        "{answer}"
+    );
 }
 
 /// A value that does not fit is refused alone: the example's value that stands in for it while the rest

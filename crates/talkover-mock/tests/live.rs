@@ -240,7 +240,7 @@ fn always_on_required(agent: &AgentId, name: &str) -> NewCampaignRequired {
         agent_id: agent.clone(),
         start_date: Date::new("2020-01-01").unwrap(),
         days_of_week: talkover::time::Weekday::ALL.to_vec(),
-        call_time_ranges: vec![CallTimeRange::new("00:00", "23:59")],
+        call_time_ranges: vec![CallTimeRange::parse("00:00", "23:59").unwrap()],
         timezone: "UTC".into(),
     }
 }
@@ -1405,7 +1405,7 @@ fn one_window(agent: &AgentId, name: &str, opens: i64, minutes: i64) -> NewCampa
     let end = at(opens + minutes * 60)[11..16].to_owned();
     let end = if end <= start { "23:59".to_owned() } else { end };
     let required = NewCampaignRequired {
-        call_time_ranges: vec![CallTimeRange::new(start, end)],
+        call_time_ranges: vec![CallTimeRange::parse(&start, &end).unwrap()],
         ..always_on_required(agent, name)
     };
     NewCampaign::new(required).max_retries(0)
@@ -1470,7 +1470,7 @@ fn a_campaign_s_calls_follow_its_delay_its_new_hours_and_its_end_date() {
     let call = client.execute(MakeCampaignCall::new(&id, NewCampaignCall::new("+15550140002"))).unwrap().campaign_call;
     assert_eq!(call.scheduled_at.map(|t| t.as_str().to_owned()), Some(at(opens)));
     client.execute(UpdateCampaignStatus::new(&id, CampaignStatus::Paused)).unwrap();
-    let all_day = CampaignChanges::new().call_time_ranges([CallTimeRange::new("00:00", "23:59")]);
+    let all_day = CampaignChanges::new().call_time_ranges([CallTimeRange::parse("00:00", "23:59").unwrap()]);
     client.execute(UpdateCampaign::new(&id, all_day)).unwrap();
     client.execute(UpdateCampaignStatus::new(&id, CampaignStatus::Active)).unwrap();
     server.advance_clock(Duration::from_secs(10));
@@ -1744,7 +1744,7 @@ fn a_retry_that_cools_down_after_the_hours_close_is_scheduled_for_their_next_ope
     let agent = published_agent(&client, "Windowed retry");
     // In UTC, 09:00 to 10:00 every day; one retry, an hour after a busy line.
     let campaign = NewCampaign::new(NewCampaignRequired {
-        call_time_ranges: vec![CallTimeRange::new("09:00", "10:00")],
+        call_time_ranges: vec![CallTimeRange::parse("09:00", "10:00").unwrap()],
         ..always_on_required(&agent, "Mornings")
     })
     .max_retries(1)

@@ -13,7 +13,7 @@ use std::future::Future;
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use talkover_core::transport::{describe, HttpRequest, HttpResponse, Transport};
+use talkover_core::transport::{describe, HttpRequest, HttpResponse, RequestTimeout, Transport};
 use talkover_core::{TransportError, TransportErrorKind};
 
 pub use talkover_core::transport::DEFAULT_MAX_RESPONSE_BYTES;
@@ -210,6 +210,9 @@ impl ReqwestTransport {
         *request.version_mut() = parts.version;
         if !body.is_empty() {
             *request.body_mut() = Some(body.into());
+        }
+        if let Some(RequestTimeout(timeout)) = parts.extensions.get() {
+            *request.timeout_mut() = Some(*timeout);
         }
         Ok(request)
     }
@@ -506,5 +509,26 @@ mod tests {
             assert_eq!(error.kind(), expected, "limit {limit}: {error}");
             server.join().unwrap();
         }
+    }
+
+    /// A request's own bound replaces the transport's for that exchange only.
+    #[tokio::test]
+    async fn a_request_timeout_bounds_that_exchange() {
+        // Nothing comes back while the connection stays open.
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let server = std::thread::spawn(move || {
+            let (stream, _) = listener.accept().unwrap();
+            std::thread::sleep(Duration::from_secs(3));
+            drop(stream);
+        });
+        let transport = ReqwestTransport::new().expect("the transport builds");
+        assert_eq!(ReqwestConfig::default().timeout, Some(DEFAULT_TIMEOUT));
+        let mut request =
+            http::Request::get(format!("http://127.0.0.1:{port}/api/v1/agents/a1")).body(Vec::new()).unwrap();
+        request.extensions_mut().insert(RequestTimeout(Duration::from_millis(300)));
+        let error = transport.send_request(request).await.unwrap_err();
+        assert_eq!(error.kind(), TransportErrorKind::Timeout, "{error}");
+        server.join().unwrap();
     }
 }

@@ -9,7 +9,7 @@
 
 use std::time::Duration;
 
-use talkover_core::transport::{describe, BlockingTransport, HttpRequest, HttpResponse};
+use talkover_core::transport::{describe, BlockingTransport, HttpRequest, HttpResponse, RequestTimeout};
 use talkover_core::{TransportError, TransportErrorKind};
 
 pub use talkover_core::transport::DEFAULT_MAX_RESPONSE_BYTES;
@@ -19,6 +19,10 @@ use talkover_core::transport::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
 /// [`UreqTransport::from_agent`] without a `ureq` dependency to keep in step: from the `talkover` crate,
 /// `talkover::ureq_transport::ureq`.
 pub use ureq;
+
+/// The longest timeout given to ureq, which adds a timeout to an instant and so overflows (a panic) for
+/// one near `Duration::MAX`: a century stands for any longer one.
+const LONGEST: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
 
 /// Timeouts and limits of a [`UreqTransport`].
 #[derive(Clone, Debug)]
@@ -61,9 +65,6 @@ impl UreqTransport {
 
     /// A transport with the given timeouts and limits.
     pub fn with_config(config: &UreqConfig) -> Self {
-        // ureq adds a timeout to an instant, which overflows (a panic) for a timeout near `Duration::MAX`:
-        // a century stands for any longer one.
-        const LONGEST: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
         let agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .max_redirects(0)
@@ -113,6 +114,13 @@ impl Default for UreqTransport {
 
 impl BlockingTransport for UreqTransport {
     fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+        // A bound of the request's own replaces the agent's for this exchange (ureq reads it from the
+        // request's extensions).
+        let own = request.extensions().get::<RequestTimeout>().map(|t| t.0.min(LONGEST));
+        let request = match own {
+            Some(timeout) => self.agent.configure_request(request).timeout_global(Some(timeout)).build(),
+            None => request,
+        };
         let (parts, body) = request.into_parts();
         // A body-less POST, PUT or PATCH still says `content-length: 0` (an empty chunked body would be
         // refused by some proxies); other methods send no body framing at all.
@@ -122,7 +130,7 @@ impl BlockingTransport for UreqTransport {
         } else {
             self.agent.run(http::Request::from_parts(parts, body))
         };
-        let response = result.map_err(|e| self.failure(e))?;
+        let response = result.map_err(|e| self.failure(e, own))?;
         let (parts, mut body) = response.into_parts();
         // Refused before it is read, as the async transport does.
         if let Some(refused) =
@@ -136,17 +144,18 @@ impl BlockingTransport for UreqTransport {
             .with_config()
             .limit(self.max_response_bytes)
             .read_to_vec()
-            .map_err(|error| self.failure(error).with_answer_head(parts.status, &parts.headers))?;
+            .map_err(|error| self.failure(error, own).with_answer_head(parts.status, &parts.headers))?;
         Ok(http::Response::from_parts(parts, bytes))
     }
 }
 
 impl UreqTransport {
     /// The error for a failed exchange; a timeout says which bound ran out, and after how long, where ureq
-    /// says only `timeout: global`.
-    fn failure(&self, error: ureq::Error) -> TransportError {
+    /// says only `timeout: global`. `own` is the request's own bound of the whole exchange, if it had one.
+    fn failure(&self, error: ureq::Error, own: Option<Duration>) -> TransportError {
         let ureq::Error::Timeout(which) = error else { return map_error(error, None) };
-        let timeouts = self.agent.config().timeouts();
+        let mut timeouts = self.agent.config().timeouts();
+        timeouts.global = own.or(timeouts.global);
         let within = |bound: Option<Duration>| bound.map(|d| format!(" within {}", seconds(d))).unwrap_or_default();
         let message = match which {
             ureq::Timeout::Global | ureq::Timeout::PerCall => {
@@ -304,5 +313,36 @@ mod tests {
             (seconds(Duration::from_secs(60)), seconds(Duration::from_millis(2500))),
             ("60 s".into(), "2.5 s".into())
         );
+    }
+
+    /// A request's own bound replaces the agent's for that exchange, and is the one the error names; one as
+    /// long as `Duration::MAX` works as a very long one.
+    #[test]
+    fn a_request_timeout_bounds_that_exchange() {
+        let bounded = |port: u16, timeout: Duration| {
+            let mut request =
+                http::Request::get(format!("http://127.0.0.1:{port}/api/v1/agents/a1")).body(Vec::new()).unwrap();
+            request.extensions_mut().insert(RequestTimeout(timeout));
+            request
+        };
+        // Nothing comes back while the connection stays open.
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let server = std::thread::spawn(move || {
+            let (stream, _) = listener.accept().unwrap();
+            std::thread::sleep(Duration::from_secs(3));
+            drop(stream);
+        });
+        let transport = UreqTransport::new();
+        let error = transport.send(bounded(port, Duration::from_millis(300))).unwrap_err();
+        assert_eq!(error.kind(), TransportErrorKind::Timeout);
+        assert!(error.to_string().contains("no complete answer within 300 ms"), "{error}");
+        server.join().unwrap();
+
+        let (port, server) =
+            answer_once(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\n{}".to_vec());
+        let answer = transport.send(bounded(port, Duration::MAX)).expect("an answer");
+        assert_eq!(answer.body().as_slice(), b"{}");
+        server.join().unwrap();
     }
 }

@@ -76,6 +76,13 @@ impl<T: ?Sized, W: Wait> ClientCore<T, W> {
         core
     }
 
+    /// This core, its requests carrying `timeout` for the transport.
+    pub(crate) fn with_timeout(&self, timeout: Duration) -> Self {
+        let mut core = self.clone();
+        core.config = core.config.with_timeout(timeout);
+        core
+    }
+
     pub(crate) fn config(&self) -> &ClientConfig {
         &self.config
     }
@@ -316,6 +323,15 @@ macro_rules! client_api {
             /// for one call (`client.with_retry_policy(RetryPolicy::none()).agents().get(..)`) or keep it.
             pub fn with_retry_policy(&self, policy: ::talkover_core::RetryPolicy) -> Self {
                 Self { inner: ::std::sync::Arc::new(self.inner.with_retry_policy(policy)) }
+            }
+
+            /// A client that shares this one's connections, retry policy and budget but bounds each request's
+            /// whole exchange by `timeout` in place of the transport's bound: for a call known to be slow,
+            /// or one that must fail fast (`client.with_timeout(Duration::from_secs(2)).calls().get(..)`).
+            /// Each attempt of a retried call has the whole of it. Honoured by the built-in transports, and
+            /// by a transport of your own that reads [`RequestTimeout`](::talkover_core::transport::RequestTimeout).
+            pub fn with_timeout(&self, timeout: ::std::time::Duration) -> Self {
+                Self { inner: ::std::sync::Arc::new(self.inner.with_timeout(timeout)) }
             }
 
             /// The retry policy.

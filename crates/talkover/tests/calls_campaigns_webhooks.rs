@@ -164,7 +164,7 @@ fn campaigns_create_sends_the_new_campaign() {
         agent_id: "agent-uuid-1".into(),
         start_date: date("2024-01-01"),
         days_of_week: talkover::time::Weekday::MONDAY_TO_FRIDAY.to_vec(),
-        call_time_ranges: vec![CallTimeRange::new("09:00", "17:00")],
+        call_time_ranges: vec![CallTimeRange::parse("09:00", "17:00").unwrap()],
         timezone: "America/New_York".into(),
     })
     .description("Outbound sales campaign for Q1");
@@ -188,7 +188,10 @@ fn campaigns_get_reads_one_campaign() {
 #[test]
 fn campaigns_update_sends_only_the_changes() {
     let changes = CampaignChanges::new()
-        .call_time_ranges([CallTimeRange::new("10:00", "12:00"), CallTimeRange::new("14:00", "16:00")])
+        .call_time_ranges([
+            CallTimeRange::parse("10:00", "12:00").unwrap(),
+            CallTimeRange::parse("14:00", "16:00").unwrap(),
+        ])
         .timezone("America/Sao_Paulo");
 
     let (campaign, request) = exchange(fixture!("update-campaign/ok-call-windows.json"), |c| {

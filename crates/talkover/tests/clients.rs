@@ -799,3 +799,52 @@ fn an_async_call_polled_outside_a_tokio_runtime_fails_without_a_panic() {
     listener.set_nonblocking(true).unwrap();
     assert!(listener.accept().is_err(), "nothing was sent");
 }
+
+/// A listener on loopback that takes `connections` connections and answers none of them, holding each
+/// for a few seconds: its base URL and the thread to join.
+#[cfg(all(feature = "reqwest", feature = "ureq"))]
+fn silent_server(connections: usize) -> (String, std::thread::JoinHandle<()>) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://127.0.0.1:{}/api/v1", listener.local_addr().unwrap().port());
+    let server = std::thread::spawn(move || {
+        let held: Vec<_> = (0..connections).map_while(|_| listener.accept().ok()).collect();
+        std::thread::sleep(Duration::from_secs(3));
+        drop(held);
+    });
+    (base, server)
+}
+
+/// `with_timeout` bounds the calls of the client it makes, on both built-in transports, and not those of
+/// the client it was made from; the bound travels in the request, for a transport of one's own too.
+#[cfg(all(feature = "reqwest", feature = "ureq"))]
+#[tokio::test]
+async fn with_timeout_bounds_the_calls_of_the_client_it_makes() {
+    use talkover::transport::RequestTimeout;
+
+    let bound = Duration::from_millis(300);
+    let (base, server) = silent_server(1);
+    let client = talkover::Client::builder().base_url(base).token(TOKEN).build().unwrap();
+    let error = client.with_timeout(bound).agents().get("a1").await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Transport, "{error}");
+    assert!(error.to_string().contains("timeout"), "{error}");
+    assert_eq!((client.config().timeout(), client.with_timeout(bound).config().timeout()), (None, Some(bound)));
+    server.join().unwrap();
+
+    let (base, server) = silent_server(1);
+    let blocking = talkover::blocking::Client::builder().base_url(base).token(TOKEN).build().unwrap();
+    let error = tokio::task::spawn_blocking(move || blocking.with_timeout(bound).agents().get("a1").unwrap_err());
+    let error = error.await.unwrap();
+    assert_eq!(error.kind(), ErrorKind::Transport, "{error}");
+    assert!(error.to_string().contains("within 300 ms"), "{error}");
+    server.join().unwrap();
+
+    let seen: Arc<Mutex<Vec<Option<RequestTimeout>>>> = Arc::default();
+    let record = Arc::clone(&seen);
+    let own = talkover::blocking::Client::with_transport(config(), move |request: HttpRequest| {
+        record.lock().unwrap().push(request.extensions().get::<RequestTimeout>().copied());
+        Ok(json(200, r#"{"success":true,"data":{"id":"a1","name":"Support"}}"#))
+    });
+    own.with_timeout(bound).agents().get("a1").unwrap();
+    own.agents().get("a1").unwrap();
+    assert_eq!(*seen.lock().unwrap(), [Some(RequestTimeout(bound)), None]);
+}

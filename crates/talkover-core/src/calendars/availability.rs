@@ -30,16 +30,13 @@
 //! Reference: <https://docs.talkover.ai/api-reference/endpoints/list-availability-rules> and the pages beside
 //! it.
 
-use serde::de::Error as _;
 use serde::{Deserialize, Serialize};
-use std::fmt;
-use std::str::FromStr;
 
 use crate::envelope::{Ack, Envelope, ListEnvelope};
 use crate::ids::CalendarId;
 use crate::macros::{operations, optional_fields, string_enum};
-pub use crate::time::Weekday;
 use crate::time::{Date, DateTime};
+pub use crate::time::{TimeOfDay, TimeOfDayError, Weekday};
 use crate::validate::Problems;
 
 pub use crate::ids::AvailabilityRuleId;
@@ -51,102 +48,6 @@ string_enum! {
         Recurring = "recurring",
         /// One date, made available or blocked whatever the recurring rules say.
         Exception = "exception",
-    }
-}
-
-/// Why a text is not a [`TimeOfDay`].
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("{input:?} is not a time of day (HH:MM, 00:00 to 23:59)")]
-pub struct TimeOfDayError {
-    input: String,
-}
-
-impl TimeOfDayError {
-    /// The text that was rejected.
-    pub fn input(&self) -> &str {
-        &self.input
-    }
-}
-
-/// A time of day to the minute, written `HH:MM` on a 24-hour clock (`09:00`, `17:30`).
-///
-/// It has no time zone of its own: a rule's hours are read in the rule's `timezone`, or the calendar's.
-/// Values order from `00:00` to `23:59`.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct TimeOfDay {
-    hour: u8,
-    minute: u8,
-}
-
-impl TimeOfDay {
-    /// The time `hour:minute`, with `hour` 0 to 23 and `minute` 0 to 59.
-    pub fn new(hour: u8, minute: u8) -> Result<Self, TimeOfDayError> {
-        if hour < 24 && minute < 60 {
-            Ok(Self { hour, minute })
-        } else {
-            Err(TimeOfDayError { input: format!("{hour:02}:{minute:02}") })
-        }
-    }
-
-    /// Parses exactly `HH:MM`.
-    pub fn parse(text: &str) -> Result<Self, TimeOfDayError> {
-        let invalid = || TimeOfDayError { input: text.to_owned() };
-        let bytes = text.as_bytes();
-        if bytes.len() != 5 || bytes[2] != b':' || !bytes[..2].iter().chain(&bytes[3..]).all(u8::is_ascii_digit) {
-            return Err(invalid());
-        }
-        let hour = (bytes[0] - b'0') * 10 + (bytes[1] - b'0');
-        let minute = (bytes[3] - b'0') * 10 + (bytes[4] - b'0');
-        Self::new(hour, minute).map_err(|_| invalid())
-    }
-
-    /// The hour, 0 to 23.
-    pub fn hour(self) -> u8 {
-        self.hour
-    }
-
-    /// The minute, 0 to 59.
-    pub fn minute(self) -> u8 {
-        self.minute
-    }
-}
-
-impl fmt::Display for TimeOfDay {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:02}:{:02}", self.hour, self.minute)
-    }
-}
-
-impl fmt::Debug for TimeOfDay {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "TimeOfDay({self})")
-    }
-}
-
-impl FromStr for TimeOfDay {
-    type Err = TimeOfDayError;
-    fn from_str(text: &str) -> Result<Self, TimeOfDayError> {
-        Self::parse(text)
-    }
-}
-
-impl TryFrom<&str> for TimeOfDay {
-    type Error = TimeOfDayError;
-    fn try_from(text: &str) -> Result<Self, TimeOfDayError> {
-        Self::parse(text)
-    }
-}
-
-impl Serialize for TimeOfDay {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
-    }
-}
-
-impl<'de> Deserialize<'de> for TimeOfDay {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        Self::parse(&text).map_err(D::Error::custom)
     }
 }
 

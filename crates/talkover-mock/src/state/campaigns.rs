@@ -604,9 +604,8 @@ fn per_status_cooldowns(campaign: &mut Campaign) -> [(&'static str, &mut Option<
 /// what it has.
 fn single_window(campaign: &mut Campaign) {
     let Some(ranges) = campaign.call_time_ranges.as_deref().filter(|r| !r.is_empty()) else { return };
-    let seconds = |time: &str| format!("{}:00", time.get(..5).unwrap_or(time));
-    campaign.earliest_call_time = ranges.iter().map(|r| r.start.as_str()).min().map(seconds);
-    campaign.latest_call_time = ranges.iter().map(|r| r.end.as_str()).max().map(seconds);
+    campaign.earliest_call_time = ranges.iter().map(|r| r.start).min().map(|time| format!("{time}:00"));
+    campaign.latest_call_time = ranges.iter().map(|r| r.end).max().map(|time| format!("{time}:00"));
 }
 
 /// A campaign call being dialled: the agent's call that places it.
@@ -706,7 +705,7 @@ fn in_schedule(campaign: &Campaign, now_ms: i64) -> bool {
     }
     match campaign.call_time_ranges.as_deref() {
         Some(ranges) if !ranges.is_empty() => {
-            ranges.iter().any(|r| time >= r.start.get(..5).unwrap_or("") && before_close(time, &r.end))
+            ranges.iter().any(|r| time >= r.start.to_string().as_str() && before_close(time, &r.end.to_string()))
         }
         _ => true,
     }
@@ -726,11 +725,13 @@ fn next_open(campaign: &Campaign, from_ms: i64, until_ms: i64) -> Option<i64> {
     }
     let zone = Zone::named_or_utc(Some(campaign.timezone.as_str()));
     let mut openings: Vec<i64> = vec![0];
-    let windows = campaign.call_time_ranges.iter().flatten().map(|r| r.start.as_str());
-    for time in windows.chain(campaign.earliest_call_time.as_deref()) {
-        if let Some(minutes) = minutes_of(time) {
-            openings.push(minutes * 60);
-        }
+    let windows = campaign
+        .call_time_ranges
+        .iter()
+        .flatten()
+        .map(|r| i64::from(r.start.hour()) * 60 + i64::from(r.start.minute()));
+    for minutes in windows.chain(campaign.earliest_call_time.as_deref().and_then(minutes_of)) {
+        openings.push(minutes * 60);
     }
     let (from_s, until_s) = (from_ms.div_euclid(1000), until_ms.div_euclid(1000));
     let first_day = zone.to_local(from_s).div_euclid(86_400);
@@ -886,7 +887,7 @@ mod tests {
         let (earliest, latest) = (campaign.earliest_call_time.take(), campaign.latest_call_time.take());
         assert!(earliest.is_some() && latest.is_some());
         let mut first_open = |start: &str, end: &str, from: &str| {
-            campaign.call_time_ranges = Some(vec![talkover_core::campaigns::CallTimeRange::new(start, end)]);
+            campaign.call_time_ranges = Some(vec![talkover_core::campaigns::CallTimeRange::parse(start, end).unwrap()]);
             next_open(&campaign, ms_of(from), ms_of(from) + 2 * 86_400_000).map(crate::clock::timestamp)
         };
         // New York springs forward at 07:00Z on 2024-03-10: 02:00 EST is 03:00 EDT, inside 02:30–04:00.

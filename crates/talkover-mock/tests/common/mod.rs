@@ -77,7 +77,7 @@ pub fn campaign(agent_id: impl Into<AgentId>) -> NewCampaign {
         agent_id: agent_id.into(),
         start_date: Date::new("2030-01-01").unwrap(),
         days_of_week: Weekday::MONDAY_TO_FRIDAY.to_vec(),
-        call_time_ranges: vec![CallTimeRange::new("09:00", "17:00")],
+        call_time_ranges: vec![CallTimeRange::parse("09:00", "17:00").unwrap()],
         timezone: "UTC".into(),
     })
 }

@@ -29,7 +29,7 @@ root_handler! {
     ///     agent_id: "agent-uuid-1".into(),
     ///     start_date: Date::new("2024-01-01").expect("a valid date"),
     ///     days_of_week: Weekday::MONDAY_TO_FRIDAY.to_vec(),
-    ///     call_time_ranges: vec![CallTimeRange::new("09:00", "17:00")],
+    ///     call_time_ranges: vec![CallTimeRange::parse("09:00", "17:00").unwrap()],
     ///     timezone: "America/New_York".into(),
     /// });
     /// let campaign = client.campaigns().create(draft).await?;
