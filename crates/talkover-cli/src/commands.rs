@@ -198,6 +198,14 @@ pub fn error_message(e: &clap::Error) -> String {
 }
 
 /// The whole command line.
+/// `--timeout`'s value: seconds, fractions too, from 0.1 to 3600.
+fn seconds_of_timeout(text: &str) -> Result<std::time::Duration, String> {
+    match text.trim().parse::<f64>() {
+        Ok(seconds) if (0.1..=3600.0).contains(&seconds) => Ok(std::time::Duration::from_secs_f64(seconds)),
+        _ => Err(format!("takes seconds from 0.1 to 3600 (such as 30 or 2.5), not {text:?}")),
+    }
+}
+
 pub fn command() -> Command {
     let mut root = Command::new("talkover")
         .version(env!("CARGO_PKG_VERSION"))
@@ -223,7 +231,7 @@ pub fn command() -> Command {
                 .long("token-file")
                 .value_name("PATH")
                 .global(true)
-                .help("Read the token from this file instead of TALKOVER_TOKEN"),
+                .help("Read the token from this file instead of TALKOVER_TOKEN (- reads the first line of stdin)"),
         )
         .arg(
             Arg::new("output")
@@ -243,11 +251,11 @@ pub fn command() -> Command {
             Arg::new("timeout")
                 .long("timeout")
                 .value_name("SECONDS")
-                .value_parser(clap::value_parser!(u64).range(1..=3600))
+                .value_parser(seconds_of_timeout)
                 .global(true)
                 .help(
-                    "Give up on one exchange after this many seconds (default 60), and retry only while a \
-                     retry's wait ends within them",
+                    "Give up on one exchange after this many seconds, 0.1 to 3600 (default 60), and retry only \
+                     while a retry's wait ends within them",
                 ),
         )
         .arg(

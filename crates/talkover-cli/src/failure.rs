@@ -535,7 +535,7 @@ fn timed_out(e: &Error, timeout: Option<Duration>) -> Option<String> {
     let mut text = t.operation().map(|op| format!("{op}: ")).unwrap_or_default();
     // Without `--timeout`, the transport's own message says which bound ran out.
     let timeout = timeout?;
-    let _ = write!(text, "no complete answer within {} s (--timeout), so the request timed out", timeout.as_secs());
+    let _ = write!(text, "no complete answer within {} s (--timeout), so the request timed out", timeout.as_secs_f64());
     if let Some(status) = t.status() {
         let _ = write!(text, " after the answer's head, {}", status.as_u16());
     }

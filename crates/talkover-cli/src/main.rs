@@ -10,7 +10,7 @@ mod output;
 mod run;
 mod wait;
 
-use std::io::IsTerminal as _;
+use std::io::{BufRead as _, IsTerminal as _, Read as _};
 use std::process::ExitCode;
 
 use clap::ArgMatches;
@@ -228,7 +228,7 @@ impl Context {
         let settings = Settings {
             token,
             base_url: args.get_one::<String>("base-url").filter(|u| !u.trim().is_empty()).cloned(),
-            timeout: args.get_one::<u64>("timeout").copied().map(std::time::Duration::from_secs),
+            timeout: args.get_one::<std::time::Duration>("timeout").copied(),
             max_retries: args.get_one::<u32>("max-retries").copied(),
         };
         let client = settings.builder().build().map_err(|e| match e.to_string() {
@@ -253,13 +253,32 @@ impl Context {
     }
 }
 
+/// The most read of standard input for a token (`--token-file -`): a token is a line of text.
+const MAX_TOKEN_FILE_BYTES: u64 = 64 * 1024;
+
 fn read_token(args: &ArgMatches) -> Result<talkover::SecretString, Failure> {
     if let Some(path) = args.get_one::<String>("token-file") {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| Failure::local(format!("cannot read the token file {path}: {e}")))?;
+        // `-`: the first line of standard input, leaving the rest to `--data -`, `-F name=@-` or a CSV.
+        let text = if path == "-" {
+            let mut line = String::new();
+            std::io::stdin()
+                .lock()
+                .take(MAX_TOKEN_FILE_BYTES)
+                .read_line(&mut line)
+                .map(|_| line)
+                .map_err(|e| Failure::local(format!("cannot read the token from standard input: {e}")))?
+        } else {
+            std::fs::read_to_string(path)
+                .map_err(|e| Failure::local(format!("cannot read the token file {path}: {e}")))?
+        };
         let token = text.trim();
         if token.is_empty() {
-            return Err(Failure::refused(format!("the token file {path} is empty")));
+            let empty = if path == "-" {
+                "no token on standard input".to_owned()
+            } else {
+                format!("the token file {path} is empty")
+            };
+            return Err(Failure::refused(empty));
         }
         return Ok(talkover::SecretString::new(token));
     }

@@ -168,7 +168,10 @@ fn refuse_unknown(op: &OperationInfo, params: &Params, request: &talkover::HttpR
         .left_out(params, request)
         .iter()
         .map(|at| match at.split_once('.') {
-            Some((part, name)) => format!("{part} `{name}`"),
+            Some((part, name)) => match closest_name(op, part, name) {
+                Some(known) => format!("{part} `{name}` (did you mean `{known}`?)"),
+                None => format!("{part} `{name}`"),
+            },
             None => format!("`{at}`"),
         })
         .collect();
@@ -181,6 +184,23 @@ fn refuse_unknown(op: &OperationInfo, params: &Params, request: &talkover::HttpR
         unknown.join(", "),
         op.id
     )))
+}
+
+/// The operation's own name nearest `name`, a top-level body field or a query parameter it does not know
+/// (`naem` → `name`, `per_pag` → `per_page`), when one is near enough to be the one meant.
+fn closest_name(op: &OperationInfo, part: &str, name: &str) -> Option<&'static str> {
+    let known: Vec<&'static str> = match part {
+        "body" if !name.contains('.') => op.body_fields().iter().map(|f| f.name).collect(),
+        "query" => op.query_names().to_vec(),
+        _ => return None,
+    };
+    let score = |candidate: &str| strsim::jaro_winkler(&name.to_ascii_lowercase(), candidate);
+    known
+        .into_iter()
+        .map(|k| (score(k), k))
+        .filter(|(s, _)| *s >= 0.85)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, k)| k)
 }
 
 /// The operation's parameters from its command line: path parameters, `--query`, `--data` and the

@@ -121,6 +121,18 @@ fn a_body_is_built_from_fields_over_the_data() {
     let mut get = talkover(&url, &token);
     get.args(["agents", "get", AGENT, "-f", "name=x"]);
     assert_eq!(run(get).status.code(), Some(2), "an operation without a body has no fields");
+
+    // A misspelt field or query parameter is refused with the name it most likely meant; a name near none
+    // is refused alone.
+    let mut misspelt = talkover(&url, &token);
+    misspelt.args(["campaigns", "update", "c-1", "-f", "naem=Renewals", "-f", "zzz=1"]);
+    let output = run(misspelt);
+    assert_eq!(output.status.code(), Some(3), "{}", stderr(&output));
+    assert!(stderr(&output).contains("body `naem` (did you mean `name`?), body `zzz`;"), "{}", stderr(&output));
+    let mut query = talkover(&url, &token);
+    query.args(["agents", "list", "--query", "per_pag=5"]);
+    let output = run(query);
+    assert!(stderr(&output).contains("query `per_pag` (did you mean `per_page`?)"), "{}", stderr(&output));
 }
 
 /// `-F NAME=@path` reads the value from a file (`@-` from standard input) by the field's type: a field of
@@ -721,6 +733,20 @@ fn the_token_comes_from_the_environment_or_a_file_and_is_never_shown() {
     let mut from_file = talkover(&url, "");
     from_file.env_remove("TALKOVER_TOKEN").arg("--token-file").arg(&file).args(["agents", "list"]);
     assert_eq!(json(from_file)["data"][0]["id"], AGENT);
+
+    // `--token-file -`: the token on the first line of standard input, the body on the rest.
+    let mut piped = talkover(&url, "");
+    piped.env_remove("TALKOVER_TOKEN").args(["--token-file", "-", "agents", "create-training", AGENT, "--data", "-"]);
+    let mut child = piped.stdin(Stdio::piped()).spawn().unwrap();
+    let input = format!("{}\n{{\"subject\": \"From stdin\", \"instructions\": \"Say so.\"}}\n", server.token());
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), input.as_bytes()).unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    let created: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(created["data"]["subject"], "From stdin", "{created}");
+    let mut empty = talkover(&url, "");
+    empty.env_remove("TALKOVER_TOKEN").args(["--token-file", "-", "agents", "list"]);
+    fails_with(empty, 3, "no token on standard input");
 
     let mut none = talkover(&url, "");
     none.env_remove("TALKOVER_TOKEN").args(["agents", "list"]);

@@ -69,13 +69,18 @@ fn a_request_not_safe_to_repeat_that_may_have_taken_effect_says_so() {
 fn a_timeout_is_said_in_seconds() {
     let server = Scripted::start(vec![Reply::Hang(Duration::from_secs(20))]);
     let mut call = talkover(&server.base_url(), TOKEN);
-    call.args(["calls", "make", AGENT, "+15550101234", "--timeout", "1"]);
+    call.args(["calls", "make", AGENT, "+15550101234", "--timeout", "1.5"]);
     let started = Instant::now();
-    let output = fails_with(call, 10, "no complete answer within 1 s (--timeout), so the request timed out");
+    let output = fails_with(call, 10, "no complete answer within 1.5 s (--timeout), so the request timed out");
     assert!(started.elapsed() < Duration::from_secs(15), "{:?}", started.elapsed());
     let shown = stderr(&output);
     assert!(!shown.contains("timeout: global"), "{shown}");
     assert!(shown.contains("(a call may have been placed)"), "{shown}");
+    for refused in ["0", "3601", "soon"] {
+        let mut call = talkover(&server.base_url(), TOKEN);
+        call.args(["agents", "get", AGENT, "--timeout", refused]);
+        fails_with(call, 2, "takes seconds from 0.1 to 3600");
+    }
 }
 
 /// The text of a retried request's error names each attempt; a DELETE whose retry found nothing says that

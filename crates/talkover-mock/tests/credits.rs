@@ -94,3 +94,31 @@ fn invalid_purchases_and_settings_answer_422() {
     let (status, body) = send(&server, "PUT", "/auto-topup/settings", r#"{"day_of_month":31}"#);
     assert_eq!((status, error_fields(&body)), (422, vec!["day_of_month".to_owned()]), "{body}");
 }
+
+/// An amount finer than a ten-thousandth is refused by the settings as by a purchase, so that a recharge
+/// never charges less than it says; an amount written as a numeric string is kept as a number.
+#[test]
+fn settings_amounts_are_numbers_the_emulator_can_charge() {
+    let server = Server::start_blocking().unwrap();
+    for body in [r#"{"recharge_amount":10.123456}"#, r#"{"threshold_amount":"50.00001"}"#] {
+        let (status, answer) = send(&server, "PUT", "/auto-topup/settings", body);
+        assert_eq!(status, 422, "{body}: {answer}");
+        let field = error_fields(&answer).pop().unwrap();
+        assert_eq!(
+            answer["errors"][&field][0],
+            format!("The {} must have at most 4 decimal places.", field.replace('_', " "))
+        );
+    }
+    let (status, answer) =
+        send(&server, "PUT", "/auto-topup/settings", r#"{"threshold_amount":"50","recharge_amount":"12.5"}"#);
+    assert_eq!(status, 200, "{answer}");
+    let (_, settings) = send(&server, "GET", "/auto-topup/settings", "");
+    assert_eq!(
+        (&settings["data"]["threshold_amount"], &settings["data"]["recharge_amount"]),
+        (&serde_json::json!(50.00), &serde_json::json!(12.50)),
+        "{settings}"
+    );
+    assert!(settings["data"]["threshold_amount"].is_number(), "{settings}");
+    let (status, charge) = send(&server, "POST", "/auto-topup/test", "");
+    assert_eq!((status, charge["data"]["amount_charged"].as_f64()), (200, Some(12.5)), "{charge}");
+}

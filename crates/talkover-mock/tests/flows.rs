@@ -52,12 +52,18 @@ fn a_saved_flow_is_returned_and_versioned() {
     assert!(flow.validate(intake("2.0.0")).unwrap().is_valid());
     assert_eq!(flow.versions().unwrap().versions.len(), 2, "validating saves nothing");
 
-    // Back to llm_driven: no flow (get-agent-flow's `flow_config` is null in that mode); the versions stay.
+    // Back to llm_driven: no flow (get-agent-flow's `flow_config` is null in that mode); the versions stay,
+    // none of them current, each with its flow to restore.
     let switched = flow.update(AgentFlow::llm_driven()).unwrap();
     assert_eq!(switched.conversation_mode, ConversationMode::LlmDriven);
     assert_eq!(switched.flow_config, None);
     assert_eq!(flow.get().unwrap().flow_config, None);
-    assert_eq!(flow.versions().unwrap().versions.len(), 2);
+    let versions = flow.versions().unwrap().versions;
+    assert_eq!(versions.len(), 2);
+    assert!(versions.iter().all(|v| v.is_current == Some(false) && v.flow_config.is_some()), "{versions:?}");
+    let restored = flow.update(AgentFlow::flow_driven(versions[1].flow_config.clone().unwrap())).unwrap();
+    assert_eq!(restored.flow_config.and_then(|c| c.meta).and_then(|m| m.version).as_deref(), Some("1.0.0"));
+    assert_eq!(flow.versions().unwrap().versions[0].is_current, Some(true));
 
     let unknown = client.agents().flow("no-such-agent").get().unwrap_err();
     assert_eq!(api(&unknown).status.as_u16(), 404);

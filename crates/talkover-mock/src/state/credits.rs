@@ -117,9 +117,28 @@ impl Credits {
     }
 }
 
-/// What an update asks for, applied to the stored settings.
+/// The auto top-up amounts an update may set, by name.
+fn settable_amounts(update: &AutoTopupSettingsUpdate) -> [(&'static str, Option<&Decimal>); 3] {
+    [
+        ("threshold_amount", update.threshold_amount.as_ref()),
+        ("recharge_amount", update.recharge_amount.as_ref()),
+        ("scheduled_amount", update.scheduled_amount.as_ref()),
+    ]
+}
+
+/// What the emulator says of an amount finer than its unit, a ten-thousandth (purchase-credits and
+/// update-auto-topup-settings alike: an amount it cannot charge exactly is refused, not rounded).
+fn too_fine(field: &str) -> String {
+    format!("The {} must have at most 4 decimal places.", crate::reply::words(field))
+}
+
+/// What an update asks for, applied to the stored settings. The amounts are kept as numbers with at least
+/// two decimal places, as the API writes them, however the request wrote them (`"50"` stays no string).
 fn apply_settings(settings: &mut AutoTopupSettings, update: &AutoTopupSettingsUpdate) -> Result<(), Reply> {
     merge(settings, update)?;
+    for amount in [&mut settings.threshold_amount, &mut settings.recharge_amount, &mut settings.scheduled_amount] {
+        *amount = amount.as_ref().and_then(units).map(decimal);
+    }
     settings.updated_at = Some(timestamp(now()));
     Ok(())
 }
@@ -187,7 +206,7 @@ impl State {
         let (amount, method) = purchase_parts(purchase.body);
         let units = units(&amount);
         if units.is_none() {
-            invalid.add("amount", "The amount must have at most 4 decimal places.");
+            invalid.add("amount", too_fine("amount"));
         }
         if method.as_ref().is_some_and(|m| !self.credits.payment_methods.contains(m)) {
             invalid.selected("payment_method_id");
@@ -211,6 +230,11 @@ impl State {
     pub(super) fn update_auto_topup(&mut self, req: &Request<'_>) -> Answer {
         let (update, mut invalid) = req.decode::<UpdateAutoTopupSettings>()?;
         let method = update.body.payment_method_id.as_ref();
+        for (field, amount) in settable_amounts(&update.body) {
+            if amount.is_some_and(|a| units(a).is_none()) && !invalid.has(field) {
+                invalid.add(field, too_fine(field));
+            }
+        }
         if method.is_some_and(|m| !self.credits.payment_methods.contains(m)) {
             invalid.selected("payment_method_id");
         }

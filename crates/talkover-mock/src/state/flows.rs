@@ -229,6 +229,9 @@ impl State {
             let entry = &mut self.flows.flows[position];
             entry.versions.iter_mut().for_each(|v| v.is_current = Some(false));
             entry.versions.insert(0, version);
+        } else if flow.flow_config.is_none() {
+            // An agent that no longer runs a flow (switched to `llm_driven`) runs none of its versions.
+            self.flows.flows[position].versions.iter_mut().for_each(|v| v.is_current = Some(false));
         }
         self.flows.flows[position].flow = flow.clone();
         Ok(Reply::data(200, None, flow))
