@@ -238,13 +238,13 @@ pub fn command() -> Command {
                 .long("output")
                 .short('o')
                 .value_name("FORMAT")
-                .value_parser(["auto", "table", "json", "id"])
+                .value_parser(["auto", "table", "json", "id", "csv"])
                 .default_value("auto")
                 .global(true)
                 .help(
                     "table on a terminal, json when piped (auto), or as given; id: only the id of each \
                      resource of the answer, one a line (exit 17, the request carried out, for an answer that \
-                     holds none)",
+                     holds none); csv: the resources as CSV, a column for each field (nested ones as JSON)",
                 ),
         )
         .arg(

@@ -273,7 +273,7 @@ impl Summary {
             rows.iter().map(|(line, message)| json!({"line": line, "message": message})).collect()
         };
         match format {
-            Format::Json | Format::Id => crate::output::print(
+            Format::Json | Format::Id | Format::Csv => crate::output::print(
                 &json!({
                     "queued": self.queued,
                     "already_queued": self.already_queued,

@@ -328,7 +328,7 @@ fn show(
     });
     let mut out = std::io::stdout().lock();
     match format {
-        Format::Json | Format::Id => {
+        Format::Json | Format::Id | Format::Csv => {
             // The body as received (key order, every digit) and its signature, so that a delivery kept from
             // this line can be checked again: `jq -j .raw_body` (no line break added), `.signature`.
             let signature = request

@@ -120,7 +120,7 @@ fn dispatch(matches: &ArgMatches) -> Result<u8, Failure> {
                 }
                 _ => {
                     if args.try_get_one::<bool>("dry-run").ok().flatten().copied().unwrap_or(false) {
-                        refuse_output_id(args, "--dry-run", "it prints the request, which has no id")?;
+                        refuse_output_id(args, "--dry-run", "it prints the request")?;
                     }
                     let command = commands::operation_commands()
                         .into_iter()
@@ -134,15 +134,18 @@ fn dispatch(matches: &ArgMatches) -> Result<u8, Failure> {
     }
 }
 
-/// Refuses `--output id` (exit 2) for a command whose output is not the resources of an answer, before
-/// it reads, binds or sends anything: it would otherwise print something else than ids to a script that
-/// reads ids. `why`: what the command prints instead.
+/// Refuses `--output id` and `--output csv` (exit 2) for a command whose output is not the resources of
+/// an answer, before it reads, binds or sends anything: it would otherwise print something else than ids
+/// or rows to a script that reads them. `why`: what the command prints instead.
 fn refuse_output_id(args: &ArgMatches, command: &str, why: &str) -> Result<(), Failure> {
-    if Format::of(args) != Format::Id {
-        return Ok(());
-    }
+    let (format, what) = match Format::of(args) {
+        Format::Id => ("id", "ids"),
+        Format::Csv => ("csv", "rows of resources"),
+        Format::Json | Format::Table => return Ok(()),
+    };
     Err(Failure::usage(format!(
-        "--output id does not apply to {command}: {why}, not ids; nothing was done (--output json prints it as JSON)"
+        "--output {format} does not apply to {command}: {why}, not {what}; nothing was done (--output json prints \
+         it as JSON)"
     )))
 }
 

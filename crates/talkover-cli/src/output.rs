@@ -21,6 +21,8 @@ pub enum Format {
     /// not resources (`--dry-run`, `campaigns import`, `webhooks listen`, `webhooks verify`) refuse it before
     /// they start.
     Id,
+    /// The resources of the answer as CSV ([`csv_text`]), for spreadsheets and scripts; refused where `Id` is.
+    Csv,
 }
 
 impl Format {
@@ -30,6 +32,7 @@ impl Format {
             Some("json") => Self::Json,
             Some("table") => Self::Table,
             Some("id") => Self::Id,
+            Some("csv") => Self::Csv,
             _ if std::io::stdout().is_terminal() => Self::Table,
             _ => Self::Json,
         }
@@ -94,8 +97,75 @@ pub fn print_answer(value: &Value, format: Format, operation: Option<&str>) -> R
         Format::Json => serde_json::to_string_pretty(value).unwrap_or_default() + "\n",
         Format::Table => human(value),
         Format::Id => id_lines(value, operation)?,
+        Format::Csv => csv_text(csv_rows(value))?,
     };
     write_all(text.as_bytes())
+}
+
+/// The resources of an answer, as `-o csv` writes them: a list's items (`data` or the answer itself); else
+/// the one list of resources an answer holds (list-agent-webhooks' `webhooks`); else the one resource
+/// (`data`, or the answer).
+pub fn csv_rows(value: &Value) -> &[Value] {
+    let main = main_of(value);
+    if let Value::Array(items) = main {
+        return items;
+    }
+    let mut lists = main
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter_map(|(_, v)| v.as_array().filter(|items| !items.is_empty() && items.iter().all(Value::is_object)));
+    match (lists.next(), lists.next()) {
+        (Some(items), None) => items,
+        _ => std::slice::from_ref(main),
+    }
+}
+
+/// `items` as CSV: a header naming every top-level field any item has, in the order first met, then a
+/// record an item. A text is written as it is, a number or a boolean as JSON writes it, `null` or a field
+/// the item lacks as an empty cell, an object or a list as compact JSON. Values are not altered for
+/// spreadsheets: a cell that starts with `=` is text a spreadsheet may read as a formula. An item that is
+/// not an object is a record of one cell, under the header `value`. No items: nothing at all.
+pub fn csv_text(items: &[Value]) -> Result<String, Failure> {
+    let mut columns: Vec<&str> = Vec::new();
+    for item in items {
+        match item {
+            Value::Object(fields) => {
+                for key in fields.keys() {
+                    if !columns.contains(&key.as_str()) {
+                        columns.push(key);
+                    }
+                }
+            }
+            _ if !columns.contains(&"value") => columns.push("value"),
+            _ => {}
+        }
+    }
+    let cell = |value: Option<&Value>| match value {
+        None | Some(Value::Null) => String::new(),
+        Some(Value::String(text)) => text.clone(),
+        Some(other) => other.to_string(),
+    };
+    let mut out = csv::Writer::from_writer(Vec::new());
+    let failed = |e: csv::Error| Failure::local(format!("writing CSV: {e}"));
+    if !items.is_empty() {
+        out.write_record(&columns).map_err(failed)?;
+    }
+    for item in items {
+        let record = columns.iter().map(|c| match item {
+            Value::Object(fields) => cell(fields.get(*c)),
+            other => {
+                if *c == "value" {
+                    cell(Some(other))
+                } else {
+                    String::new()
+                }
+            }
+        });
+        out.write_record(record).map_err(failed)?;
+    }
+    let bytes = out.into_inner().map_err(|e| Failure::local(format!("writing CSV: {e}")))?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
 /// The ids of an answer of operation `operation` (when known) for `-o id`, one a line ([`ids`]). An

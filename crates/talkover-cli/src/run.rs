@@ -34,7 +34,7 @@ pub fn list_operations(format: Format) -> Result<(), Failure> {
         })
         .collect();
     match format {
-        Format::Json => output::print(&Value::Array(rows), Format::Json),
+        Format::Json | Format::Csv => output::print(&Value::Array(rows), format),
         Format::Id => {
             output::write_all(commands.iter().map(|c| format!("{}\n", c.operation.id)).collect::<String>().as_bytes())
         }
@@ -471,7 +471,7 @@ fn fetch_all(context: &Context, op: &'static OperationInfo, mut params: Params) 
     let mut fetched = 0usize;
     // For a person, one table of every item once the last page is in; for a program, a line an item as
     // each page arrives.
-    let mut table = (context.format == Format::Table).then(Vec::new);
+    let mut table = matches!(context.format, Format::Table | Format::Csv).then(Vec::new);
     for _ in 0..MAX_PAGES {
         if let Some(query) = params.query.as_mut().and_then(Value::as_object_mut) {
             query.insert("page".into(), Value::from(page));
@@ -488,6 +488,8 @@ fn fetch_all(context: &Context, op: &'static OperationInfo, mut params: Params) 
                 output::write_text(&mut out, &output::id_lines(&answer.value, Some(op.id))?)?;
             } else if context.format == Format::Table {
                 output::write_text(&mut out, &output::human(&answer.value))?;
+            } else if context.format == Format::Csv {
+                output::write_text(&mut out, &output::csv_text(output::csv_rows(&answer.value))?)?;
             } else {
                 output::print_line(&mut out, &answer.value).map_err(output::write_failure)?;
             }
@@ -513,9 +515,10 @@ fn fetch_all(context: &Context, op: &'static OperationInfo, mut params: Params) 
             _ => break,
         }
     }
-    if let Some(rows) = table {
-        let text = output::table(&rows) + &format!("{} in all\n", rows.len());
-        output::write_text(&mut out, &text)?;
+    match table {
+        Some(rows) if context.format == Format::Csv => output::write_text(&mut out, &output::csv_text(&rows)?)?,
+        Some(rows) => output::write_text(&mut out, &(output::table(&rows) + &format!("{} in all\n", rows.len())))?,
+        None => {}
     }
     Ok(())
 }

@@ -546,12 +546,52 @@ fn output_id_prints_only_the_ids() {
         &["webhooks", "verify", "--secret", "whsec_x", "--signature", "00", &csv.display().to_string()],
     ];
     for args in refused {
-        let mut command = talkover(&url, &token);
-        command.args(args).args(["-o", "id"]).stdin(Stdio::null());
-        let output = fails_with(command, 2, "--output id does not apply");
-        assert!(output.stdout.is_empty(), "{args:?}: {}", stdout(&output));
+        for format in ["id", "csv"] {
+            let mut command = talkover(&url, &token);
+            command.args(args).args(["-o", format]).stdin(Stdio::null());
+            let output = fails_with(command, 2, &format!("--output {format} does not apply"));
+            assert!(output.stdout.is_empty(), "{args:?}: {}", stdout(&output));
+        }
     }
     assert!(!journal.exists(), "the import did not start");
+}
+
+/// `-o csv`: a header naming every field the resources have, then a record each, as a CSV reader reads
+/// it back: texts as they are, nested values as JSON, missing and null fields empty; the same across pages
+/// with `--all`, and one record for one resource.
+#[test]
+fn output_csv_writes_the_resources_as_records() {
+    let server = Server::start_blocking().unwrap();
+    let (url, token) = (server.base_url(), server.token().to_owned());
+    let records = |args: &[&str]| {
+        let mut command = talkover(&url, &token);
+        command.args(args).args(["-o", "csv"]);
+        let output = run(command);
+        assert!(output.status.success(), "{args:?}: {}", stderr(&output));
+        let mut reader = csv::Reader::from_reader(output.stdout.as_slice());
+        let header: Vec<String> = reader.headers().unwrap().iter().map(str::to_owned).collect();
+        let rows: Vec<Vec<String>> = reader.records().map(|r| r.unwrap().iter().map(str::to_owned).collect()).collect();
+        (header, rows)
+    };
+    let mut create = talkover(&url, &token);
+    let mut body = example("create-agent").body.unwrap();
+    body["name"] = Value::from("Quotes \"and\", commas\nand a line");
+    create.args(["agents", "create", "--data", &body.to_string(), "-o", "id"]);
+    let created = stdout(&run(create)).trim().to_owned();
+
+    let (header, rows) = records(&["agents", "list"]);
+    let column = |name: &str| header.iter().position(|h| h == name).unwrap_or_else(|| panic!("{name}: {header:?}"));
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert_eq!((rows[0][column("id")].as_str(), rows[1][column("id")].as_str()), (AGENT, created.as_str()));
+    assert_eq!(rows[1][column("name")], "Quotes \"and\", commas\nand a line");
+    let voice: Value = serde_json::from_str(&rows[0][column("voice")]).expect("a nested value is JSON");
+    assert!(voice.is_object(), "{voice}");
+    assert!(rows.iter().all(|r| r.len() == header.len()));
+
+    assert_eq!(records(&["agents", "list", "--all", "--per-page", "1"]), (header.clone(), rows.clone()));
+    let (one_header, one) = records(&["agents", "get", AGENT]);
+    assert_eq!(one.len(), 1);
+    assert_eq!(one[0][one_header.iter().position(|h| h == "id").unwrap()], AGENT);
 }
 
 /// With `--output json`, a script reads the error's code and fields from one line of JSON on standard error.

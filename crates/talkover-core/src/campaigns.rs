@@ -869,6 +869,28 @@ mod tests {
         assert!(build_request(&update(CampaignChanges::new().clear_end_date()), &config()).is_ok());
     }
 
+    /// An answer's calling windows are read in the forms a server may write a time of day in (`9:00`,
+    /// `17:30:00`); one that does not fit is named, even after another was read in its other form.
+    #[test]
+    fn an_answers_windows_in_other_forms() {
+        let answer = |windows: Value| {
+            let data = json!({"id": "c-1", "name": "R", "status": "draft", "campaign_type": "sales", "agent_id": "a-1",
+                "start_date": "2024-01-01", "days_of_week": [1], "timezone": "UTC", "call_time_ranges": windows});
+            let body = serde_json::to_vec(&json!({"success": true, "data": data})).unwrap();
+            http::Response::builder().status(200).body(body).unwrap()
+        };
+        let read = crate::decode_response::<GetCampaign>(answer(json!([{"start": "9:00", "end": "17:30:00"}])));
+        let windows = read.unwrap().call_time_ranges.unwrap();
+        assert_eq!(windows, [CallTimeRange::parse("09:00", "17:30").unwrap()]);
+        match crate::decode_response::<GetCampaign>(answer(json!([{"start": "09:00:00", "end": "17:30:45"}]))) {
+            Err(crate::Error::Decode(e)) => {
+                assert_eq!(e.path, "data.call_time_ranges[0].end", "{e}");
+                assert!(e.message.starts_with("\"17:30:45\" is not a time of day"), "{e}");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
     #[test]
     fn list_filters_are_typed() {
         let list = ListCampaigns::new()

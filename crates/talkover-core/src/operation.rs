@@ -251,16 +251,18 @@ fn decode_body_erased(id: &'static str, response: HttpResponse, decode: DecodeTy
         Err(_) if says_unsuccessful(bytes) => Err(unsuccessful(id, parts, body)),
         // A value in another shape that means the same (`3.0`, `"0.10"`, `[]` for `{}`): read again.
         Err(e) => match crate::reread::decode_again(bytes, &e, decode) {
-            Some(Some(false)) => Err(unsuccessful(id, parts, body)),
-            Some(_) => Ok(()),
-            None if empty => {
+            Ok(Some(false)) => Err(unsuccessful(id, parts, body)),
+            Ok(_) => Ok(()),
+            Err(_) if empty => {
                 // Not the position in the `{}` read in its place, which the answer does not have.
                 let reason = e.to_string();
                 let reason = reason.split(" at line ").next().unwrap_or_default();
                 let message = format!("the answer has no body, where this operation answers with one ({reason})");
                 refused(String::new(), message, parts, body)
             }
-            None => {
+            // A value met after the first was mended is the one that keeps the answer from being read.
+            Err(Some((path, message))) => refused(path, message, parts, body),
+            Err(None) => {
                 // The position is turned into a path by a scan of the text: a path-tracking decoder would
                 // compile every response type's `Deserialize` a second time.
                 let path = crate::json_path::of(bytes, &e);

@@ -3,7 +3,8 @@
 //! as a string (`"0.10"`, as PHP and SQL decimal columns give it), an empty map written as `[]` (as PHP's
 //! `json_encode` writes an empty array), a header's values written as a list (`["text/plain"]`), `null` for
 //! an empty list or map (an empty JSON column), a date as midnight of that day (`2024-01-15T00:00:00Z`, a
-//! date column cast to a date-time), a time of day with zero seconds (`09:00:00`, a SQL `TIME` column).
+//! date column cast to a date-time), a time of day with zero seconds or a one-digit hour (`09:00:00`, a SQL
+//! `TIME` column; `9:00`).
 //! Requests are not read this way: what a caller gives is checked as given.
 //!
 //! Only the value the decoding error points at is rewritten, only into one of these equivalents, and the
@@ -19,32 +20,39 @@ use crate::json_path;
 const MAX_REWRITES: usize = 32;
 
 /// Decodes `bytes` again with `decode` after rewriting, one at a time, the values decoding stops at,
-/// while each is one of the equivalent shapes above. `None` when a value is not one of them (the first
-/// error stands); otherwise what the last decoding gave.
+/// while each is one of the equivalent shapes above. What the last decoding gave; else the refusal that
+/// stopped it: `None` when it is the first one (the first error stands), or the path and message of a
+/// value met later that is none of these shapes (the one that keeps the answer from being read; the
+/// message without serde's position, which is in the rewritten text).
 pub(crate) fn decode_again<T>(
     bytes: &[u8],
     first: &serde_json::Error,
     decode: &mut dyn FnMut(&[u8]) -> Result<T, serde_json::Error>,
-) -> Option<T> {
-    let mut answer: Value = serde_json::from_slice(bytes).ok()?;
+) -> Result<T, Option<(String, String)>> {
+    let mut answer: Value = serde_json::from_slice(bytes).map_err(|_| None)?;
     let mut text = bytes.to_vec();
     let mut path = json_path::of(&text, first);
+    let first_path = path.clone();
     let mut message = first.to_string();
     let mut rewritten: Vec<String> = Vec::new();
+    let blocked = |path: String, message: String| {
+        (path != first_path).then(|| (path, message.split(" at line ").next().unwrap_or_default().to_owned()))
+    };
     for _ in 0..MAX_REWRITES {
         if rewritten.contains(&path) {
-            return None;
+            return Err(blocked(path, message));
         }
-        let value = at_path(&mut answer, &path)?;
-        *value = equivalent(value, &message, &path)?;
+        let Some(value) = at_path(&mut answer, &path) else { return Err(blocked(path, message)) };
+        let Some(equal) = equivalent(value, &message, &path) else { return Err(blocked(path, message)) };
+        *value = equal;
         rewritten.push(path);
-        text = serde_json::to_vec(&answer).ok()?;
+        text = serde_json::to_vec(&answer).map_err(|_| None)?;
         match decode(&text) {
-            Ok(decoded) => return Some(decoded),
+            Ok(decoded) => return Ok(decoded),
             Err(e) => (path, message) = (json_path::of(&text, &e), e.to_string()),
         }
     }
-    None
+    Err(None)
 }
 
 /// The value in the shape the types more likely read, if `value` (at `path`) is one of the equivalent
@@ -61,10 +69,7 @@ fn equivalent(value: &Value, refused: &str, path: &str) -> Option<Value> {
         Value::String(text) if refused.contains("is not a valid date (YYYY-MM-DD)") => {
             midnight_date(text).map(|date| Value::String(date.to_owned()))
         }
-        Value::String(text) if refused.contains("is not a time of day (HH:MM") => {
-            let minutes = text.strip_suffix(":00").filter(|hh_mm| hh_mm.len() == 5)?;
-            Some(Value::String(minutes.to_owned()))
-        }
+        Value::String(text) if refused.contains("is not a time of day (HH:MM") => minutes_form(text).map(Value::String),
         Value::String(text) => {
             let number: Number = serde_json::from_str(text.trim()).ok()?;
             Some(Value::Number(number))
@@ -77,6 +82,18 @@ fn equivalent(value: &Value, refused: &str, path: &str) -> Option<Value> {
         }
         _ => None,
     }
+}
+
+/// `HH:MM` for a time of day written with zero seconds or a one-digit hour (`09:00:00`, `9:00`, `9:00:00`:
+/// a SQL `TIME` column, PHP's `G:i`).
+pub(crate) fn minutes_form(text: &str) -> Option<String> {
+    let mut parts = text.split(':');
+    let (hour, minute, seconds) = (parts.next()?, parts.next()?, parts.next());
+    let digits = |part: &str, widths: std::ops::RangeInclusive<usize>| {
+        widths.contains(&part.len()) && part.bytes().all(|b| b.is_ascii_digit())
+    };
+    let plain = digits(hour, 1..=2) && digits(minute, 2..=2) && parts.next().is_none();
+    (plain && seconds.is_none_or(|s| s == "00")).then(|| format!("{hour:0>2}:{minute}"))
 }
 
 /// The date of `text` if it is midnight of that day as a date-time in UTC or without an offset
@@ -148,7 +165,7 @@ mod tests {
                 Ok(window) => return Some(window),
                 Err(e) => e,
             };
-            decode_again(&bytes, &first, &mut |text| serde_json::from_slice::<Window>(text))
+            decode_again(&bytes, &first, &mut |text| serde_json::from_slice::<Window>(text)).ok()
         };
         for day in ["2024-01-15T00:00:00.000000Z", "2024-01-15T00:00:00Z", "2024-01-15 00:00:00", "2024-01-15"] {
             let window = read(json!({"day": day, "opens": "09:00:00"})).unwrap_or_else(|| panic!("{day}"));
@@ -157,7 +174,13 @@ mod tests {
         for day in ["2024-01-15T00:00:01Z", "2024-01-14T23:00:00-01:00", "2024-01-15T00:00:00.5Z"] {
             assert!(read(json!({"day": day, "opens": "09:00"})).is_none(), "{day}: the day is not certain");
         }
-        assert!(read(json!({"day": "2024-01-15", "opens": "09:00:30"})).is_none(), "seconds would be lost");
+        for opens in ["9:00", "9:00:00", "09:00"] {
+            let window = read(json!({"day": "2024-01-15", "opens": opens})).unwrap_or_else(|| panic!("{opens}"));
+            assert_eq!(window.opens.to_string(), "09:00");
+        }
+        for wrong in ["09:00:30", "24:00", "9:0", "109:00", "09:00:00:00", "9h00", ""] {
+            assert!(read(json!({"day": "2024-01-15", "opens": wrong})).is_none(), "{wrong}");
+        }
         assert!(Date::new("2024-01-15T00:00:00Z").is_err() && "09:00:00".parse::<TimeOfDay>().is_err());
     }
 
@@ -173,7 +196,10 @@ mod tests {
             Ok(answer) => return Ok(answer),
             Err(e) => e,
         };
-        decode_again(&bytes, &first, &mut |text| serde_json::from_slice::<Answer>(text)).ok_or(first)
+        decode_again(&bytes, &first, &mut |text| serde_json::from_slice::<Answer>(text)).map_err(|later| match later {
+            Some((path, message)) => serde_json::Error::io(std::io::Error::other(format!("{path}: {message}"))),
+            None => first,
+        })
     }
 
     #[test]
@@ -210,6 +236,15 @@ mod tests {
             let direct = serde_json::from_value::<Answer>(body.clone()).unwrap_err();
             assert_eq!(error.to_string().split(" at line").next(), direct.to_string().split(" at line").next());
         }
+    }
+
+    /// When a value is mended and another further on is none of the shapes, that one is named: it is the
+    /// one that keeps the answer from being read.
+    #[test]
+    fn a_later_value_none_of_the_shapes_is_the_one_named() {
+        let error = read(json!({"count": 3.0, "price": 1, "headers": {}, "name": 5})).unwrap_err();
+        assert!(error.to_string().starts_with("name: invalid type: integer `5`, expected a string"), "{error}");
+        assert!(!error.to_string().contains(" at line "), "{error}");
     }
 
     #[test]
