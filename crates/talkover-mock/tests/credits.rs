@@ -122,3 +122,40 @@ fn settings_amounts_are_numbers_the_emulator_can_charge() {
     let (status, charge) = send(&server, "POST", "/auto-topup/test", "");
     assert_eq!((status, charge["data"]["amount_charged"].as_f64()), (200, Some(12.5)), "{charge}");
 }
+
+/// A scheduled recharge comes on its day of each month, at midnight UTC, recorded as `scheduled`; none while
+/// auto top-up is off, and none twice for one day.
+#[test]
+fn scheduled_recharges_come_on_their_day() {
+    let server = Server::builder().clock_scale(0.0).start_blocking().unwrap();
+    let client = common::blocking_client(&server);
+    let topup = client.auto_topup();
+    let scheduled = || -> Vec<String> {
+        let history = topup.history().per_page(100).send().unwrap().items;
+        let scheduled = history.into_iter().filter(|e| e.trigger == AutoTopupTrigger::Scheduled);
+        scheduled.map(|e| e.created_at.map(|t| t.to_string()).unwrap_or_default()).collect()
+    };
+    let before = scheduled();
+    let monthly =
+        AutoTopupSettingsUpdate::new().scheduled_payment_enabled(true).scheduled_amount(dec("200")).day_of_month(3);
+    topup.update(monthly).unwrap();
+    let balance = cents(&client.credits().balance().unwrap().balance);
+
+    // Sixty-two days, one at a time: the 3rds among them are the days a recharge is due.
+    let mut due = 0;
+    for _ in 0..62 {
+        server.advance_clock(std::time::Duration::from_secs(86_400));
+        due += usize::from(server.clock_now().get(8..10) == Some("03"));
+    }
+    let came = scheduled();
+    assert!(due >= 2, "{due}");
+    assert_eq!(came.len(), before.len() + due, "a recharge each 3rd: {came:?}");
+    assert!(came[..due].iter().all(|at| at.get(7..) == Some("-03T00:00:00Z")), "{came:?}");
+    assert_eq!(cents(&client.credits().balance().unwrap().balance), balance + due as i128 * 20_000);
+    server.advance_clock(std::time::Duration::from_secs(60));
+    assert_eq!(scheduled().len(), came.len(), "not twice for one day");
+
+    topup.disable().unwrap();
+    server.advance_clock(std::time::Duration::from_secs(62 * 86_400));
+    assert_eq!(scheduled().len(), came.len(), "auto top-up is off");
+}

@@ -292,17 +292,24 @@ mod tests {
         server.join().unwrap();
     }
 
-    /// A timeout says which bound ran out and after how long, not ureq's `timeout: global`.
-    #[test]
-    fn a_timeout_says_how_long_the_exchange_had() {
-        // Nothing comes back while the connection stays open: the whole exchange's bound runs out.
+    /// A server on loopback that takes one connection and answers nothing, holding it for `hold`: its port
+    /// and the thread to join.
+    fn silent_once(hold: Duration) -> (u16, std::thread::JoinHandle<()>) {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
         let server = std::thread::spawn(move || {
             let (stream, _) = listener.accept().unwrap();
-            std::thread::sleep(Duration::from_secs(2));
+            std::thread::sleep(hold);
             drop(stream);
         });
+        (port, server)
+    }
+
+    /// A timeout says which bound ran out and after how long, not ureq's `timeout: global`.
+    #[test]
+    fn a_timeout_says_how_long_the_exchange_had() {
+        // Nothing comes back while the connection stays open: the whole exchange's bound runs out.
+        let (port, server) = silent_once(Duration::from_secs(2));
         let config = UreqConfig { timeout: Some(Duration::from_millis(300)), ..UreqConfig::default() };
         let error = get(&UreqTransport::with_config(&config), port).unwrap_err();
         assert_eq!(error.kind(), TransportErrorKind::Timeout);
@@ -325,14 +332,7 @@ mod tests {
             request.extensions_mut().insert(RequestTimeout(timeout));
             request
         };
-        // Nothing comes back while the connection stays open.
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        let port = listener.local_addr().unwrap().port();
-        let server = std::thread::spawn(move || {
-            let (stream, _) = listener.accept().unwrap();
-            std::thread::sleep(Duration::from_secs(3));
-            drop(stream);
-        });
+        let (port, server) = silent_once(Duration::from_secs(3));
         let transport = UreqTransport::new();
         let error = transport.send(bounded(port, Duration::from_millis(300))).unwrap_err();
         assert_eq!(error.kind(), TransportErrorKind::Timeout);

@@ -99,6 +99,20 @@ impl Credits {
     /// Records a recharge of the auto top-up's amount, added to the balance.
     fn recharge(&mut self, id: String, trigger: AutoTopupTrigger) -> CreditCharge {
         let amount = self.settings.recharge_amount.as_ref().and_then(units).unwrap_or_default();
+        self.recharge_of(amount, id, trigger)
+    }
+
+    /// The scheduled recharge's amount in units, when the settings have one due on their day of the month:
+    /// auto top-up on, the scheduled recharge on with an amount and a day, a payment method set.
+    fn scheduled(&self) -> Option<(i128, u32)> {
+        let s = &self.settings;
+        let on = s.is_enabled && s.scheduled_payment_enabled == Some(true) && self.configured();
+        let amount = s.scheduled_amount.as_ref().and_then(units).filter(|a| *a > 0)?;
+        on.then_some((amount, s.day_of_month.filter(|d| (1..=28).contains(d))?))
+    }
+
+    /// Records a recharge of `amount` units, added to the balance.
+    fn recharge_of(&mut self, amount: i128, id: String, trigger: AutoTopupTrigger) -> CreditCharge {
         let before = self.balance;
         let transaction_id = format!("txn_{id}");
         let charge = self.charge(amount, transaction_id.clone());
@@ -177,6 +191,37 @@ impl State {
         {
             let id = self.new_id();
             self.credits.recharge(id, AutoTopupTrigger::Threshold);
+        }
+    }
+
+    /// Records the scheduled recharges whose day came after `from_ms` and by `to_ms` (each at midnight UTC
+    /// of its day; at most 120 months of them for one jump of the clock), each within the day's limit.
+    pub(crate) fn recharge_as_scheduled(&mut self, from_ms: i64, to_ms: i64) {
+        let Some((amount, day)) = self.credits.scheduled() else { return };
+        let month_of = |ms: i64| {
+            let text = crate::clock::timestamp(ms);
+            let number = |range: std::ops::Range<usize>| text.get(range).and_then(|t| t.parse::<i64>().ok());
+            Some(number(0..4)? * 12 + number(5..7)? - 1)
+        };
+        let (Some(first), Some(last)) = (month_of(from_ms), month_of(to_ms)) else { return };
+        for month in first.max(last - 119)..=last {
+            let text = format!("{:04}-{:02}-{day:02}T00:00:00Z", month.div_euclid(12), month.rem_euclid(12) + 1);
+            let Ok(at) = talkover_core::time::DateTime::new(&text) else { continue };
+            let at_ms = at.unix_timestamp() * 1000;
+            if at_ms <= from_ms || at_ms > to_ms {
+                continue;
+            }
+            let within = self
+                .credits
+                .settings
+                .daily_limit
+                .as_ref()
+                .and_then(units)
+                .is_none_or(|limit| self.credits.recharged_on_day_of(&text).1 + amount <= limit);
+            if within {
+                let id = self.new_id();
+                crate::clock::answering_at(at_ms, || self.credits.recharge_of(amount, id, AutoTopupTrigger::Scheduled));
+            }
         }
     }
 

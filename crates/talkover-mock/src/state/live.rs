@@ -166,6 +166,7 @@ impl State {
             self.dial_campaigns();
             self.settle_sftp_jobs(at.div_euclid(1000));
         });
+        self.recharge_as_scheduled(self.live.last_tick_ms, at);
         self.live.last_tick_ms = self.live.clock.now_ms();
         // A jump of the clock brings about the events of several calls and campaign steps at once: each
         // webhook receives them in the order they happened (a stable sort keeps the order of one moment's).
