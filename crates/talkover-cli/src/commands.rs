@@ -125,7 +125,7 @@ Exit codes:
   1   a local failure other than reading a file named with @ (a token, CSV, body or journal file that
       cannot be read or written, standard output that cannot be written, a listener that cannot bind)
   2   wrong arguments (a file named with @ that cannot be read, or is not JSON for a field that is not
-      text; --output id with --dry-run, campaigns import, webhooks listen or webhooks verify)
+      text; --output id or csv with --dry-run, campaigns import, webhooks listen or webhooks verify)
   3   refused before sending (a parameter does not fit the operation, no token)
   4   401 or 403: the token is missing or wrong (401), or the request is not allowed (403: to this
       token, or in the resource's present state, such as deleting an active campaign; with -o json,

@@ -97,36 +97,27 @@ pub fn print_answer(value: &Value, format: Format, operation: Option<&str>) -> R
         Format::Json => serde_json::to_string_pretty(value).unwrap_or_default() + "\n",
         Format::Table => human(value),
         Format::Id => id_lines(value, operation)?,
-        Format::Csv => csv_text(csv_rows(value))?,
+        Format::Csv => csv_text(&csv_rows(value, operation))?,
     };
     write_all(text.as_bytes())
 }
 
-/// The resources of an answer, as `-o csv` writes them: a list's items (`data` or the answer itself); else
-/// the one list of resources an answer holds (list-agent-webhooks' `webhooks`); else the one resource
-/// (`data`, or the answer).
-pub fn csv_rows(value: &Value) -> &[Value] {
-    let main = main_of(value);
-    if let Value::Array(items) = main {
-        return items;
-    }
-    let mut lists = main
-        .as_object()
-        .into_iter()
-        .flatten()
-        .filter_map(|(_, v)| v.as_array().filter(|items| !items.is_empty() && items.iter().all(Value::is_object)));
-    match (lists.next(), lists.next()) {
-        (Some(items), None) => items,
-        _ => std::slice::from_ref(main),
-    }
+/// What `-o csv` writes of an answer of `operation` (when known): its [`resources`]; for an answer that
+/// holds none with ids, a list's items as they are, or the answer's `data` (or the answer) as one record.
+pub fn csv_rows<'v>(value: &'v Value, operation: Option<&str>) -> Vec<&'v Value> {
+    resources(value, operation).unwrap_or_else(|| match main_of(value) {
+        Value::Array(items) => items.iter().collect(),
+        main => vec![main],
+    })
 }
 
 /// `items` as CSV: a header naming every top-level field any item has, in the order first met, then a
 /// record an item. A text is written as it is, a number or a boolean as JSON writes it, `null` or a field
 /// the item lacks as an empty cell, an object or a list as compact JSON. Values are not altered for
-/// spreadsheets: a cell that starts with `=` is text a spreadsheet may read as a formula. An item that is
+/// spreadsheets: a cell that starts with `=` is text a spreadsheet may read as a formula. On a terminal,
+/// control characters are shown escaped, as in a table. An item that is
 /// not an object is a record of one cell, under the header `value`. No items: nothing at all.
-pub fn csv_text(items: &[Value]) -> Result<String, Failure> {
+pub fn csv_text(items: &[&Value]) -> Result<String, Failure> {
     let mut columns: Vec<&str> = Vec::new();
     for item in items {
         match item {
@@ -141,10 +132,20 @@ pub fn csv_text(items: &[Value]) -> Result<String, Failure> {
             _ => {}
         }
     }
-    let cell = |value: Option<&Value>| match value {
-        None | Some(Value::Null) => String::new(),
-        Some(Value::String(text)) => text.clone(),
-        Some(other) => other.to_string(),
+    // On a terminal, a person reads it: control characters are shown escaped, as in a table, rather than
+    // acting on the terminal. Piped, every value is written as it is.
+    let terminal = std::io::stdout().is_terminal();
+    let cell = |value: Option<&Value>| {
+        let text = match value {
+            None | Some(Value::Null) => String::new(),
+            Some(Value::String(text)) => text.clone(),
+            Some(other) => other.to_string(),
+        };
+        if terminal {
+            printable(&text)
+        } else {
+            text
+        }
     };
     let mut out = csv::Writer::from_writer(Vec::new());
     let failed = |e: csv::Error| Failure::local(format!("writing CSV: {e}"));
@@ -183,53 +184,60 @@ pub fn id_lines(value: &Value, operation: Option<&str>) -> Result<String, Failur
     Ok(ids.iter().map(|id| format!("{id}\n")).collect())
 }
 
-/// The ids of the resources of an answer: those of a list's items (`data` or the answer itself; an item
-/// without one that holds one list of resources, such as a voice template group, stands for theirs), or of
-/// the one resource (`data`, or the answer) that has an `id`; else those of the one list of resources it
-/// holds (list-agent-webhooks' `webhooks`, empty or not), or of the one resource it holds
-/// (`{"call": {"id": …}}`). Of several, those the operation id ends with (make-campaign-call's
-/// `campaign_call`, not its `campaign`), else the one that is not an empty list.
-/// `None` when it holds none, or several that the operation does not tell apart. An empty list has no
-/// ids, and that is not a failure.
+/// The ids of the resources of an answer ([`resources`]): `None` when it holds none, or when one of them
+/// has no id. An empty list has no ids, and that is not a failure.
 pub fn ids(value: &Value, operation: Option<&str>) -> Option<Vec<String>> {
-    // An integration is named by its `identifier` (what `NewAction::integration` takes).
-    fn id_of(item: &Value) -> Option<String> {
-        match item.get("id").or_else(|| item.get("identifier"))? {
-            Value::String(id) => Some(id.clone()),
-            Value::Number(id) => Some(id.to_string()),
-            _ => None,
-        }
+    resources(value, operation)?.into_iter().map(id_of).collect()
+}
+
+/// The id of a resource; an integration is named by its `identifier` (what `NewAction::integration` takes).
+fn id_of(item: &Value) -> Option<String> {
+    match item.get("id").or_else(|| item.get("identifier"))? {
+        Value::String(id) => Some(id.clone()),
+        Value::Number(id) => Some(id.to_string()),
+        _ => None,
     }
+}
+
+/// The resources of an answer, which `-o id` and `-o csv` print: a list's items (`data` or the answer
+/// itself; an item without an id that holds one list of resources, such as a voice template group, stands
+/// for them), or the one resource (`data`, or the answer) that has an `id`; else the one list of resources
+/// it holds (list-agent-webhooks' `webhooks`, empty or not), or the one resource it holds
+/// (`{"call": {"id": …}}`). Of several, those the operation id ends with (make-campaign-call's
+/// `campaign_call`, not its `campaign`), else the one that is not an empty list. `None` when it holds
+/// none, or several that the operation does not tell apart.
+pub fn resources<'v>(value: &'v Value, operation: Option<&str>) -> Option<Vec<&'v Value>> {
     // A list item with no id of its own that holds one list of resources (a voice template group's
-    // `voices`) stands for theirs.
-    fn held(item: &Value) -> Option<Vec<String>> {
+    // `voices`) stands for them.
+    fn held(item: &Value) -> Option<Vec<&Value>> {
         let Value::Object(fields) = item else { return None };
         let mut lists = fields.values().filter_map(|v| v.as_array().filter(|items| items.iter().all(Value::is_object)));
         match (lists.next(), lists.next()) {
-            (Some(items), None) if !items.is_empty() => items.iter().map(id_of).collect(),
+            (Some(items), None) if !items.is_empty() && items.iter().all(|i| id_of(i).is_some()) => {
+                Some(items.iter().collect())
+            }
             _ => None,
         }
     }
-    fn all(items: &[Value]) -> Option<Vec<String>> {
-        let each: Option<Vec<Vec<String>>> =
-            items.iter().map(|item| id_of(item).map(|id| vec![id]).or_else(|| held(item))).collect();
+    fn all(items: &[Value]) -> Option<Vec<&Value>> {
+        let each: Option<Vec<Vec<&Value>>> =
+            items.iter().map(|item| if id_of(item).is_some() { Some(vec![item]) } else { held(item) }).collect();
         each.map(|each| each.concat())
     }
     let main = main_of(value);
     match main {
         Value::Array(items) => all(items),
         Value::Object(fields) => {
-            if let Some(id) = id_of(main) {
-                return Some(vec![id]);
+            if id_of(main).is_some() {
+                return Some(vec![main]);
             }
-            // Each resource or list of resources the answer holds, by its key, with its ids (`None`: one
-            // has none).
-            type Found<'a> = (&'a String, Option<Vec<String>>);
+            // Each resource or list of resources the answer holds, by its key (`None`: one has no id).
+            type Found<'a> = (&'a String, Option<Vec<&'a Value>>);
             let inner: Vec<Found> = fields
                 .iter()
                 .filter_map(|(key, v)| match v {
                     Value::Array(items) if items.iter().all(Value::is_object) => Some((key, all(items))),
-                    Value::Object(_) => id_of(v).map(|id| (key, Some(vec![id]))),
+                    Value::Object(_) => id_of(v).map(|_| (key, Some(vec![v]))),
                     _ => None,
                 })
                 .collect();
@@ -243,7 +251,7 @@ pub fn ids(value: &Value, operation: Option<&str>) -> Option<Vec<String>> {
             // Of several, the one the operation names, else the one that is not an empty list.
             only(&|_| true)
                 .or_else(|| only(&|(key, _)| named(key)))
-                .or_else(|| only(&|(_, ids)| ids.as_ref().is_none_or(|ids| !ids.is_empty())))
+                .or_else(|| only(&|(_, found)| found.as_ref().is_none_or(|found| !found.is_empty())))
                 .flatten()
         }
         _ => None,

@@ -104,12 +104,20 @@ fn refuse_missing(op: &OperationInfo, params: &Params) -> Result<(), Failure> {
         let fields = op.body_fields();
         // A text is given with `-f` (`-F to=15550101234` would send a number).
         let flag = |reads: &str| if reads == "text" || reads.starts_with("identifier") { "-f" } else { "-F" };
-        missing.extend(
-            fields
-                .iter()
-                .filter(|f| f.required && !given(body, f.name))
-                .map(|f| format!("{} {}=…", flag(&f.reads), f.name)),
-        );
+        // A name given that the operation does not know, near a missing one, is most likely it misspelt.
+        let unknown: Vec<&str> = body
+            .and_then(Value::as_object)
+            .into_iter()
+            .flat_map(|b| b.keys())
+            .filter(|k| !fields.iter().any(|f| f.name == k.as_str()))
+            .map(String::as_str)
+            .collect();
+        missing.extend(fields.iter().filter(|f| f.required && !given(body, f.name)).map(|f| {
+            match unknown.iter().find(|k| near(k, f.name)) {
+                Some(misspelt) => format!("{} {}=… (not `{misspelt}`)", flag(&f.reads), f.name),
+                None => format!("{} {}=…", flag(&f.reads), f.name),
+            }
+        }));
     }
     let query = params.query.as_ref();
     let names = op.query_fields();
@@ -198,9 +206,17 @@ fn closest_name(op: &OperationInfo, part: &str, name: &str) -> Option<&'static s
     known
         .into_iter()
         .map(|k| (score(k), k))
-        .filter(|(s, _)| *s >= 0.85)
+        .filter(|(s, _)| *s >= NEAR)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, k)| k)
+}
+
+/// How alike two names must be (Jaro-Winkler, case aside) for one to be taken for the other misspelt.
+const NEAR: f64 = 0.85;
+
+/// Whether `given` is near enough the operation's `name` to be it misspelt.
+fn near(given: &str, name: &str) -> bool {
+    strsim::jaro_winkler(&given.to_ascii_lowercase(), name) >= NEAR
 }
 
 /// The operation's parameters from its command line: path parameters, `--query`, `--data` and the
@@ -489,7 +505,7 @@ fn fetch_all(context: &Context, op: &'static OperationInfo, mut params: Params) 
             } else if context.format == Format::Table {
                 output::write_text(&mut out, &output::human(&answer.value))?;
             } else if context.format == Format::Csv {
-                output::write_text(&mut out, &output::csv_text(output::csv_rows(&answer.value))?)?;
+                output::write_text(&mut out, &output::csv_text(&output::csv_rows(&answer.value, Some(op.id)))?)?;
             } else {
                 output::print_line(&mut out, &answer.value).map_err(output::write_failure)?;
             }
@@ -500,6 +516,11 @@ fn fetch_all(context: &Context, op: &'static OperationInfo, mut params: Params) 
         let count = items.len();
         fetched += count;
         match &mut table {
+            // A page's resources, as one answer's would be written (a voice template group's voices).
+            Some(rows) if context.format == Format::Csv => {
+                let page = Value::Array(items);
+                rows.extend(output::csv_rows(&page, Some(op.id)).into_iter().cloned());
+            }
             Some(rows) => rows.extend(items),
             None if context.format == Format::Id => {
                 output::write_text(&mut out, &output::id_lines(&Value::Array(items), Some(op.id))?)?;
@@ -516,7 +537,9 @@ fn fetch_all(context: &Context, op: &'static OperationInfo, mut params: Params) 
         }
     }
     match table {
-        Some(rows) if context.format == Format::Csv => output::write_text(&mut out, &output::csv_text(&rows)?)?,
+        Some(rows) if context.format == Format::Csv => {
+            output::write_text(&mut out, &output::csv_text(&rows.iter().collect::<Vec<_>>())?)?
+        }
         Some(rows) => output::write_text(&mut out, &(output::table(&rows) + &format!("{} in all\n", rows.len())))?,
         None => {}
     }

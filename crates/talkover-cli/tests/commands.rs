@@ -129,6 +129,11 @@ fn a_body_is_built_from_fields_over_the_data() {
     let output = run(misspelt);
     assert_eq!(output.status.code(), Some(3), "{}", stderr(&output));
     assert!(stderr(&output).contains("body `naem` (did you mean `name`?), body `zzz`;"), "{}", stderr(&output));
+    // A misspelt required field is named beside the one it stands for.
+    let mut required = talkover(&url, &token);
+    required.args(["agents", "create-webhook", AGENT, "-f", "NAME=Hook", "-f", "webhook_url=https://example.com/h"]);
+    required.args(["-F", "events[]=event_phone_call_ended"]);
+    fails_with(required, 3, "needs -f name=… (not `NAME`)");
     let mut query = talkover(&url, &token);
     query.args(["agents", "list", "--query", "per_pag=5"]);
     let output = run(query);
@@ -592,6 +597,25 @@ fn output_csv_writes_the_resources_as_records() {
     let (one_header, one) = records(&["agents", "get", AGENT]);
     assert_eq!(one.len(), 1);
     assert_eq!(one[0][one_header.iter().position(|h| h == "id").unwrap()], AGENT);
+
+    // The records are the resources `-o id` names: one resource, not a list it holds (an event's
+    // attendees, a campaign's windows); a voice template group's voices; nothing for no webhooks.
+    let ids = |args: &[&str]| {
+        let mut command = talkover(&url, &token);
+        command.args(args).args(["-o", "id"]);
+        stdout(&run(command)).lines().map(str::to_owned).collect::<Vec<_>>()
+    };
+    for args in [
+        &["calendars", "get-event", "calendar-uuid-1", "event-uuid-1"][..],
+        &["voice-templates", "list"],
+        &["agents", "list-webhooks", &created],
+    ] {
+        let (header, rows) = records(args);
+        let id = header.iter().position(|h| h == "id");
+        let listed: Vec<String> = rows.iter().map(|r| id.map(|i| r[i].clone()).unwrap_or_default()).collect();
+        assert_eq!(listed, ids(args), "{args:?}");
+    }
+    assert!(records(&["agents", "list-webhooks", &created]).1.is_empty());
 }
 
 /// With `--output json`, a script reads the error's code and fields from one line of JSON on standard error.
@@ -655,6 +679,11 @@ fn unknown_names_are_refused_and_an_unreadable_success_is_still_printed() {
     }
     assert_eq!(hooks(&url), before, "nothing was created");
 
+    // A misspelt required field is named beside the one it stands for.
+    let mut required = talkover(&url, &token);
+    required.args(["agents", "create-webhook", AGENT, "-f", "NAME=Hook", "-f", "webhook_url=https://example.com/h"]);
+    required.args(["-F", "events[]=event_phone_call_ended"]);
+    fails_with(required, 3, "needs -f name=… (not `NAME`)");
     let mut query = talkover(&url, &token);
     query.args(["agents", "list", "--query", "per_pag=5"]);
     let output = run(query);
@@ -787,6 +816,11 @@ fn the_token_comes_from_the_environment_or_a_file_and_is_never_shown() {
     let mut empty = talkover(&url, "");
     empty.env_remove("TALKOVER_TOKEN").args(["--token-file", "-", "agents", "list"]);
     fails_with(empty, 3, "no token on standard input");
+    // A character changed in copying: refused before anything is sent, not a broken connection.
+    let mut copied = talkover(&url, "talq_tok\u{e9}n");
+    copied.args(["agents", "list"]);
+    let output = fails_with(copied, 3, "not allowed in a header");
+    assert!(!stderr(&output).contains("tok\u{e9}n"), "{}", stderr(&output));
 
     let mut none = talkover(&url, "");
     none.env_remove("TALKOVER_TOKEN").args(["agents", "list"]);

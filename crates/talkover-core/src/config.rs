@@ -274,6 +274,15 @@ fn authorization(token: &SecretString) -> Result<HeaderValue, Error> {
              (the SDK sends that header)",
         ));
     }
+    // A token is ASCII letters, digits and punctuation. `http` takes bytes past ASCII in a header value,
+    // which an HTTP client may then refuse to send (ureq fails the exchange as if the connection broke):
+    // a character changed in copying (a typographic dash or quote) is refused here, before anything is sent.
+    if !token.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(invalid(
+            "the token contains characters not allowed in a header (a token is ASCII letters, digits and \
+             punctuation, without spaces: was a character changed when it was copied?)",
+        ));
+    }
     let mut value = HeaderValue::from_str(&format!("Bearer {token}"))
         .map_err(|_| invalid("the token contains characters not allowed in a header"))?;
     value.set_sensitive(true);
@@ -361,6 +370,12 @@ mod tests {
         // A token that only begins with the letters is a token.
         assert!(ClientConfig::new("Bearertalq_value").is_ok());
         assert!(ClientConfig::new("talq_value").is_ok());
+        // A character changed in copying, or a space inside: refused before anything is sent, unechoed.
+        for copied in ["talq_tok\u{e9}n_value", "talq\u{2013}dash_value", "talq two_value", "talq_\u{0}_value"] {
+            let Err(Error::Config(err)) = ClientConfig::new(copied) else { panic!("accepted: {copied:?}") };
+            assert!(err.message().contains("not allowed in a header"), "{err}");
+            assert!(!format!("{err} {err:?}").contains("_value"), "{err:?}");
+        }
     }
 
     #[test]
