@@ -231,7 +231,7 @@ pub fn command() -> Command {
                 .long("token-file")
                 .value_name("PATH")
                 .global(true)
-                .help("Read the token from this file instead of TALKOVER_TOKEN (- reads the first line of stdin)"),
+                .help("Read the token from this file instead of TALKOVER_TOKEN (- reads the first line of stdin that is not blank)"),
         )
         .arg(
             Arg::new("output")
@@ -264,7 +264,7 @@ pub fn command() -> Command {
                 .value_name("N")
                 .value_parser(clap::value_parser!(u32).range(0..=10))
                 .global(true)
-                .help("Retries after a failed attempt, where retrying is safe (default 2; 0 turns them off)"),
+                .help("Retries after a failed attempt, where retrying is safe (default 2, at most 10; 0 turns them off)"),
         )
         .subcommand(Command::new("operations").about("List every operation and the command that runs it"))
         .subcommand(

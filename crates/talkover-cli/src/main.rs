@@ -261,15 +261,21 @@ const MAX_TOKEN_FILE_BYTES: u64 = 64 * 1024;
 
 fn read_token(args: &ArgMatches) -> Result<talkover::SecretString, Failure> {
     if let Some(path) = args.get_one::<String>("token-file") {
-        // `-`: the first line of standard input, leaving the rest to `--data -`, `-F name=@-` or a CSV.
+        // `-`: the first line of standard input that is not blank (as a file's blank lines are passed
+        // over), leaving the rest to `--data -`, `-F name=@-` or a CSV.
         let text = if path == "-" {
+            let mut input = std::io::stdin().lock().take(MAX_TOKEN_FILE_BYTES);
             let mut line = String::new();
-            std::io::stdin()
-                .lock()
-                .take(MAX_TOKEN_FILE_BYTES)
-                .read_line(&mut line)
-                .map(|_| line)
-                .map_err(|e| Failure::local(format!("cannot read the token from standard input: {e}")))?
+            while line.trim().is_empty() {
+                line.clear();
+                let read = input
+                    .read_line(&mut line)
+                    .map_err(|e| Failure::local(format!("cannot read the token from standard input: {e}")))?;
+                if read == 0 {
+                    break;
+                }
+            }
+            line
         } else {
             std::fs::read_to_string(path)
                 .map_err(|e| Failure::local(format!("cannot read the token file {path}: {e}")))?

@@ -172,9 +172,10 @@ impl ClientConfig {
     /// A configuration for the given token, on the production API.
     ///
     /// The token is given alone (`talq_…`), as the dashboard shows it: the SDK sends it as
-    /// `Authorization: Bearer <token>`. An empty token, one with characters a header cannot carry, and one
-    /// that starts with `Bearer ` (copied from a curl line) are refused with [`Error::Config`] naming
-    /// `token`; the message never holds the token.
+    /// `Authorization: Bearer <token>`. An empty token, one with anything but ASCII letters, digits and
+    /// punctuation (a space, a typographic dash or quote from copying, a control character), and one that
+    /// starts with `Bearer ` (copied from a curl line) are refused with [`Error::Config`] naming `token`;
+    /// the message never holds the token.
     pub fn new(token: impl Into<SecretString>) -> Result<Self, Error> {
         Ok(Self {
             base_url: BaseUrl::default(),
@@ -200,8 +201,10 @@ impl ClientConfig {
     /// Bounds each request's whole exchange by `timeout` in place of the transport's own bound: the
     /// requests built with this configuration carry a [`RequestTimeout`](crate::transport::RequestTimeout),
     /// which the SDK's transports honour. Each attempt of a retried call has the whole of it.
+    /// `Duration::ZERO` removes the bound: the transport's applies again (a zero bound would fail every
+    /// request, some after they were sent).
     pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.timeout = (!timeout.is_zero()).then_some(timeout);
         self
     }
 

@@ -44,7 +44,17 @@ pub(crate) fn decode_again<T>(
         }
         let Some(value) = at_path(&mut answer, &path) else { return Err(blocked(path, message)) };
         let Some(equal) = equivalent(value, &message, &path) else { return Err(blocked(path, message)) };
-        *value = equal;
+        let was = std::mem::replace(value, equal);
+        // The same place in the answer's other items (every campaign of a page, every window of each)
+        // most likely holds a value of the same shape: such a one is read the same way now, not after a
+        // decoding of its own.
+        for_each_alike(&mut answer, &path, &mut |other| {
+            if same_shape(&was, other) {
+                if let Some(equal) = equivalent(other, &message, &path) {
+                    *other = equal;
+                }
+            }
+        });
         rewritten.push(path);
         text = serde_json::to_vec(&answer).map_err(|_| None)?;
         match decode(&text) {
@@ -84,16 +94,22 @@ fn equivalent(value: &Value, refused: &str, path: &str) -> Option<Value> {
     }
 }
 
-/// `HH:MM` for a time of day written with zero seconds or a one-digit hour (`09:00:00`, `9:00`, `9:00:00`:
-/// a SQL `TIME` column, PHP's `G:i`).
+/// `HH:MM` for a time of day written with zero seconds or a one-digit hour (`09:00:00`, `09:00:00.000000`,
+/// `9:00`: a SQL `TIME` column, PHP's `G:i`).
 pub(crate) fn minutes_form(text: &str) -> Option<String> {
     let mut parts = text.split(':');
     let (hour, minute, seconds) = (parts.next()?, parts.next()?, parts.next());
     let digits = |part: &str, widths: std::ops::RangeInclusive<usize>| {
         widths.contains(&part.len()) && part.bytes().all(|b| b.is_ascii_digit())
     };
+    // Zero seconds, with a fraction of zeros too (`00.000000`, a SQL `TIME(6)` column).
+    let zero_seconds = |s: &str| {
+        let (whole, fraction) = s.split_once('.').unwrap_or((s, ""));
+        whole == "00" && fraction.bytes().all(|b| b == b'0')
+    };
     let plain = digits(hour, 1..=2) && digits(minute, 2..=2) && parts.next().is_none();
-    (plain && seconds.is_none_or(|s| s == "00")).then(|| format!("{hour:0>2}:{minute}"))
+    let in_range = plain && hour.parse::<u8>().is_ok_and(|h| h < 24) && minute.parse::<u8>().is_ok_and(|m| m < 60);
+    (in_range && seconds.is_none_or(zero_seconds)).then(|| format!("{hour:0>2}:{minute}"))
 }
 
 /// The date of `text` if it is midnight of that day as a date-time in UTC or without an offset
@@ -112,6 +128,35 @@ fn in_headers(path: &str) -> bool {
     parts.next().is_some_and(|map| {
         map.trim_end_matches(|c: char| c == ']' || c.is_ascii_digit() || c == '[').ends_with("headers")
     })
+}
+
+/// Whether two values are of one JSON type (two lists: both empty or neither).
+fn same_shape(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Array(a), Value::Array(b)) => a.is_empty() == b.is_empty(),
+        _ => std::mem::discriminant(a) == std::mem::discriminant(b),
+    }
+}
+
+/// Calls `each` on every value at `path` with any index in place of each of its indices: for
+/// `data[3].call_time_ranges[0].start`, the `start` of every window of every item of `data`.
+fn for_each_alike(value: &mut Value, path: &str, each: &mut dyn FnMut(&mut Value)) {
+    if path.is_empty() {
+        return each(value);
+    }
+    if let Some(after) = path.strip_prefix('[') {
+        let Some((_, tail)) = after.split_once(']') else { return };
+        let tail = tail.strip_prefix('.').unwrap_or(tail);
+        for item in value.as_array_mut().into_iter().flatten() {
+            for_each_alike(item, tail, each);
+        }
+    } else {
+        let end = path.find(['.', '[']).unwrap_or(path.len());
+        let tail = path[end..].strip_prefix('.').unwrap_or(&path[end..]);
+        if let Some(inner) = value.as_object_mut().and_then(|o| o.get_mut(&path[..end])) {
+            for_each_alike(inner, tail, each);
+        }
+    }
 }
 
 /// The value at `path` (`data.items[3].voice`, as [`json_path::of`] writes it); the whole answer for an
@@ -174,11 +219,11 @@ mod tests {
         for day in ["2024-01-15T00:00:01Z", "2024-01-14T23:00:00-01:00", "2024-01-15T00:00:00.5Z"] {
             assert!(read(json!({"day": day, "opens": "09:00"})).is_none(), "{day}: the day is not certain");
         }
-        for opens in ["9:00", "9:00:00", "09:00"] {
+        for opens in ["9:00", "9:00:00", "09:00", "09:00:00.000000", "09:00:00.0"] {
             let window = read(json!({"day": "2024-01-15", "opens": opens})).unwrap_or_else(|| panic!("{opens}"));
             assert_eq!(window.opens.to_string(), "09:00");
         }
-        for wrong in ["09:00:30", "24:00", "9:0", "109:00", "09:00:00:00", "9h00", ""] {
+        for wrong in ["09:00:30", "24:00", "9:60:00", "9:0", "109:00", "09:00:00:00", "09:00:00.5", "9h00", ""] {
             assert!(read(json!({"day": "2024-01-15", "opens": wrong})).is_none(), "{wrong}");
         }
         assert!(Date::new("2024-01-15T00:00:00Z").is_err() && "09:00:00".parse::<TimeOfDay>().is_err());
@@ -245,6 +290,49 @@ mod tests {
         let error = read(json!({"count": 3.0, "price": 1, "headers": {}, "name": 5})).unwrap_err();
         assert!(error.to_string().starts_with("name: invalid type: integer `5`, expected a string"), "{error}");
         assert!(!error.to_string().contains(" at line "), "{error}");
+    }
+
+    /// A page of many items whose times are all in another form is read in one rewrite per place, not
+    /// one per value (there are more values than rewrites allowed).
+    #[test]
+    fn the_same_place_in_every_item_is_read_alike() {
+        use crate::time::TimeOfDay;
+
+        #[derive(Debug, Deserialize)]
+        struct Window {
+            start: TimeOfDay,
+            end: TimeOfDay,
+        }
+        #[derive(Debug, Deserialize)]
+        struct Page {
+            data: Vec<Vec<Window>>,
+        }
+        let item = json!([{"start": "09:00:00", "end": "12:00:00"}, {"start": "9:00", "end": "17:30"}]);
+        let bytes = serde_json::to_vec(&json!({"data": vec![item; 100]})).unwrap();
+        let first = serde_json::from_slice::<Page>(&bytes).unwrap_err();
+        let mut decodings = 0;
+        let page = decode_again(&bytes, &first, &mut |text| {
+            decodings += 1;
+            serde_json::from_slice::<Page>(text)
+        })
+        .unwrap();
+        assert_eq!(page.data.len(), 100);
+        // A value already in the types' shape is left as it is beside one that was not (an empty list
+        // beside a `null` read as one stays a list).
+        #[derive(Debug, Deserialize)]
+        struct Tagged {
+            tags: Vec<String>,
+        }
+        let bytes = br#"{"items": [{"tags": null}, {"tags": []}, {"tags": ["a"]}]}"#;
+        #[derive(Debug, Deserialize)]
+        struct Items {
+            items: Vec<Tagged>,
+        }
+        let first = serde_json::from_slice::<Items>(bytes).unwrap_err();
+        let items = decode_again(bytes, &first, &mut |text| serde_json::from_slice::<Items>(text)).unwrap();
+        assert_eq!(items.items.iter().map(|i| i.tags.len()).collect::<Vec<_>>(), [0, 0, 1]);
+        assert!(page.data.iter().all(|w| w[1].start.to_string() == "09:00" && w[0].end.to_string() == "12:00"));
+        assert!(decodings <= 4, "{decodings}");
     }
 
     #[test]

@@ -5,8 +5,8 @@
 //! and [`Date`] on the `YYYY-MM-DD` form. Both keep the text exactly as given and serialize as a string.
 //! A response's date-times are [`Timestamp`]s: the API's text as sent, with the [`DateTime`] it denotes.
 //! [`TimeOfDay`] is an `HH:MM` time on a 24-hour clock, without a zone, and [`Weekday`] the API's day number,
-//! 1 (Monday) to 7 (Sunday). With the `chrono` feature, dates and date-times convert to and from chrono's
-//! types (module `chrono_support`).
+//! 1 (Monday) to 7 (Sunday). With the `chrono` feature, dates, date-times and times of day convert to and
+//! from chrono's types (module `chrono_support`).
 
 use std::fmt;
 use std::str::FromStr;

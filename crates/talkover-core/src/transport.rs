@@ -113,7 +113,9 @@ pub type HttpResponse = http::Response<Vec<u8>>;
 /// An asynchronous HTTP transport.
 ///
 /// A transport moves bytes and loses nothing: every method, every header and every status comes back as a
-/// response (a 404 is `Ok`); only failures to exchange the request are errors.
+/// response (a 404 is `Ok`); only failures to exchange the request are errors. A request may carry a
+/// [`RequestTimeout`] in its extensions (a client made with `with_timeout`): the bound of its whole
+/// exchange, in place of the transport's own, which a transport should honour.
 ///
 /// Any `Fn(HttpRequest) -> impl Future<Output = Result<HttpResponse, TransportError>>` is a transport, so a
 /// test can stand in for the network with a closure.

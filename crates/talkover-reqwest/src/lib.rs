@@ -99,7 +99,8 @@ impl ReqwestTransport {
     /// A transport on a client you configured. Disable redirects on it
     /// (`redirect::Policy::none()`) unless you have a reason not to.
     ///
-    /// The client's own settings are the only ones that apply: set its timeouts on it (the `talkover`
+    /// The client's own settings are the only ones that apply, but for the bound a request carries from a
+    /// client made with `with_timeout` ([`RequestTimeout`]): set its timeouts on it (the `talkover`
     /// client builder refuses its `timeout`, `connect_timeout` and `max_response_bytes` beside a transport
     /// of your own), and give the largest answer accepted here. Build it with the re-exported
     /// [`reqwest`] (`talkover::reqwest_transport::reqwest` from the `talkover` crate), so

@@ -82,7 +82,8 @@ impl UreqTransport {
     /// answers will not reach the SDK's error decoding; and `max_redirects(0)`, so that the token never
     /// goes to another host.
     ///
-    /// The agent's own settings are the only ones that apply: set its timeouts on it (the `talkover`
+    /// The agent's own settings are the only ones that apply, but for the bound a request carries from a
+    /// client made with `with_timeout` ([`RequestTimeout`]): set its timeouts on it (the `talkover`
     /// client builder refuses its `timeout`, `connect_timeout` and `max_response_bytes` beside a transport
     /// of your own), and give the largest answer accepted here. Build it with the re-exported
     /// [`ureq`] (`talkover::ureq_transport::ureq` from the `talkover` crate), so that its

@@ -325,11 +325,14 @@ macro_rules! client_api {
                 Self { inner: ::std::sync::Arc::new(self.inner.with_retry_policy(policy)) }
             }
 
-            /// A client that shares this one's connections, retry policy and budget but bounds each request's
-            /// whole exchange by `timeout` in place of the transport's bound: for a call known to be slow,
-            /// or one that must fail fast (`client.with_timeout(Duration::from_secs(2)).calls().get(..)`).
-            /// Each attempt of a retried call has the whole of it. Honoured by the built-in transports, and
-            /// by a transport of your own that reads [`RequestTimeout`](::talkover_core::transport::RequestTimeout).
+            /// A client that shares this one's connections, retry policy and budget but bounds each attempt's
+            /// whole exchange by `timeout` in place of the transport's bound: for a call known to be slow
+            /// (`client.with_timeout(Duration::from_secs(300)).campaigns().list()`), or one that should give up
+            /// sooner than the others (with `with_retry_policy(RetryPolicy::none())` too, or each retry has
+            /// the whole of it again; `RetryPolicy::max_elapsed` bounds only the waits before retries).
+            /// Honoured by the built-in transports, and by a transport of your own that reads
+            /// [`RequestTimeout`](::talkover_core::transport::RequestTimeout). `Duration::ZERO` sets no bound
+            /// of its own: the transport's applies.
             pub fn with_timeout(&self, timeout: ::std::time::Duration) -> Self {
                 Self { inner: ::std::sync::Arc::new(self.inner.with_timeout(timeout)) }
             }

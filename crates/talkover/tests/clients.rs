@@ -828,6 +828,8 @@ async fn with_timeout_bounds_the_calls_of_the_client_it_makes() {
     assert_eq!(error.kind(), ErrorKind::Transport, "{error}");
     assert!(error.to_string().contains("timeout"), "{error}");
     assert_eq!((client.config().timeout(), client.with_timeout(bound).config().timeout()), (None, Some(bound)));
+    let unbounded = client.with_timeout(bound).with_timeout(Duration::ZERO);
+    assert_eq!(unbounded.config().timeout(), None, "zero: the transport's bound again");
     server.join().unwrap();
 
     let (base, server) = silent_server(1);

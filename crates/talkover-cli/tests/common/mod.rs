@@ -34,6 +34,16 @@ pub fn run(mut command: Command) -> Output {
     command.output().expect("the talkover binary runs")
 }
 
+/// Runs `talkover ARGS -o FORMAT` against `base_url` with `token`, checks that it succeeded, and gives its
+/// standard output.
+pub fn output_as(base_url: &str, token: &str, args: &[&str], format: &str) -> Vec<u8> {
+    let mut command = talkover(base_url, token);
+    command.args(args).args(["-o", format]);
+    let output = run(command);
+    assert!(output.status.success(), "{args:?} -o {format}: {}", stderr(&output));
+    output.stdout
+}
+
 /// Runs `command` and checks that it failed with exit `code`, saying `words` on standard error.
 pub fn fails_with(command: Command, code: i32, words: &str) -> Output {
     let output = run(command);
