@@ -283,7 +283,8 @@ campaign_settings! {
         end_date: Date,
         /// Daily calling windows.
         call_time_ranges: Vec<CallTimeRange>,
-        /// Earliest calling time (`HH:MM:SS`), the single-window form older campaigns report.
+        /// Earliest calling time (`HH:MM:SS`), the single-window form older campaigns report (text: it
+        /// carries seconds, which a [`TimeOfDay`] does not).
         earliest_call_time: String,
         /// Latest calling time (`HH:MM:SS`), the single-window form older campaigns report.
         latest_call_time: String,

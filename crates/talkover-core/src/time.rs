@@ -435,6 +435,13 @@ impl TryFrom<&str> for TimeOfDay {
     }
 }
 
+impl TryFrom<String> for TimeOfDay {
+    type Error = TimeOfDayError;
+    fn try_from(text: String) -> Result<Self, TimeOfDayError> {
+        Self::parse(&text)
+    }
+}
+
 impl serde::Serialize for TimeOfDay {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_str(self)
@@ -753,12 +760,19 @@ impl From<TimeError> for crate::Error {
     }
 }
 
+impl From<TimeOfDayError> for crate::Error {
+    /// A time of day that does not parse is an invalid request: nothing was sent.
+    fn from(error: TimeOfDayError) -> Self {
+        crate::Error::invalid_request("time", None, error.to_string())
+    }
+}
+
 /// Conversions to and from [`chrono`]'s types (feature `chrono`).
 ///
 /// A [`DateTime`] becomes a `chrono::DateTime<FixedOffset>` keeping its offset, or a
-/// `chrono::DateTime<Utc>`; a [`Date`] a `NaiveDate`; a [`TimeOfDay`] a `NaiveTime`, and back dropping the
-/// seconds. The other way is fallible for dates and date-times ([`TryFrom`]): the API's texts hold the
-/// years 0000 to 9999 only. A leap second (`23:59:60`) becomes
+/// `chrono::DateTime<Utc>`; a [`Date`] a `NaiveDate`; a [`TimeOfDay`] a `NaiveTime`. The other way is
+/// fallible ([`TryFrom`]): the API's texts hold the years 0000 to 9999 only, and its times of day are on
+/// the minute. A leap second (`23:59:60`) becomes
 /// chrono's leap-second representation.
 ///
 /// ```
@@ -775,15 +789,15 @@ impl From<TimeError> for crate::Error {
 /// assert_eq!(due.as_str(), "2024-01-15T10:30:00Z");
 /// let day = Date::try_from(NaiveDate::from_ymd_opt(2024, 2, 29).unwrap())?;
 /// assert_eq!(NaiveDate::from(&day).to_string(), "2024-02-29");
-/// let opening = talkover::time::TimeOfDay::from(chrono::NaiveTime::from_hms_opt(9, 30, 0).unwrap());
-/// assert_eq!(opening.to_string(), "09:30");
+/// let opening = talkover::time::TimeOfDay::try_from(chrono::NaiveTime::from_hms_opt(9, 30, 0).unwrap());
+/// assert_eq!(opening.unwrap().to_string(), "09:30");
 /// # }
 /// # Ok::<(), talkover::time::TimeError>(())
 /// ```
 #[cfg(feature = "chrono")]
 #[cfg_attr(docsrs, doc(cfg(feature = "chrono")))]
 pub mod chrono_support {
-    use super::{digits, Date, DateTime, TimeError, TimeOfDay};
+    use super::{digits, Date, DateTime, TimeError, TimeOfDay, TimeOfDayError};
     use chrono::{FixedOffset, NaiveDate, NaiveTime, TimeZone, Timelike, Utc};
 
     // Every part was range-checked when the text was parsed (years 0000 to 9999, an offset under 24 h,
@@ -818,11 +832,17 @@ pub mod chrono_support {
         }
     }
 
-    impl From<NaiveTime> for TimeOfDay {
-        /// The hour and minute; seconds and their fractions are dropped (the API's times are to the minute).
-        fn from(time: NaiveTime) -> Self {
+    impl TryFrom<NaiveTime> for TimeOfDay {
+        type Error = TimeOfDayError;
+
+        /// The hour and minute of a time on the minute; one with seconds, or a fraction of one, is refused
+        /// rather than moved (the API's times are to the minute).
+        fn try_from(time: NaiveTime) -> Result<Self, TimeOfDayError> {
+            if time.second() != 0 || time.nanosecond() != 0 {
+                return Err(TimeOfDayError { input: time.to_string() });
+            }
             // chrono's hours are below 24 and its minutes below 60.
-            Self { hour: time.hour() as u8, minute: time.minute() as u8 }
+            Ok(Self { hour: time.hour() as u8, minute: time.minute() as u8 })
         }
     }
 
@@ -1079,8 +1099,12 @@ mod tests {
         // A time of day: to the minute both ways.
         let opening: TimeOfDay = "09:05".parse().unwrap();
         assert_eq!(chrono::NaiveTime::from(opening).to_string(), "09:05:00");
-        let late = chrono::NaiveTime::from_hms_milli_opt(23, 59, 59, 999).unwrap();
-        assert_eq!(TimeOfDay::from(late).to_string(), "23:59");
+        let late = chrono::NaiveTime::from_hms_opt(23, 59, 0).unwrap();
+        assert_eq!(TimeOfDay::try_from(late).unwrap().to_string(), "23:59");
+        for moved in [chrono::NaiveTime::from_hms_opt(8, 59, 30), chrono::NaiveTime::from_hms_milli_opt(9, 0, 0, 1)] {
+            let error = TimeOfDay::try_from(moved.unwrap()).unwrap_err();
+            assert!(error.input().starts_with("08:59:30") || error.input().starts_with("09:00:00.001"), "{error}");
+        }
 
         let far = chrono::DateTime::<Utc>::from_timestamp(253_402_300_800, 0).unwrap();
         assert!(DateTime::try_from(far).is_err(), "year 10000 accepted");

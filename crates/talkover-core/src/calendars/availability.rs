@@ -274,13 +274,6 @@ optional_fields! {
     pub fn new;
 }
 
-impl From<TimeOfDayError> for crate::Error {
-    /// An hour of day that does not parse is an invalid request: nothing was sent.
-    fn from(error: TimeOfDayError) -> Self {
-        crate::Error::invalid_request("time", None, error.to_string())
-    }
-}
-
 // ---------------------------------------------------------------------------------------------------
 // The operations
 
