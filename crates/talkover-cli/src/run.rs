@@ -202,21 +202,25 @@ fn closest_name(op: &OperationInfo, part: &str, name: &str) -> Option<&'static s
         "query" => op.query_names().to_vec(),
         _ => return None,
     };
-    let score = |candidate: &str| strsim::jaro_winkler(&name.to_ascii_lowercase(), candidate);
     known
         .into_iter()
-        .map(|k| (score(k), k))
+        .map(|k| (likeness(name, k), k))
         .filter(|(s, _)| *s >= NEAR)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, k)| k)
 }
 
-/// How alike two names must be (Jaro-Winkler, case aside) for one to be taken for the other misspelt.
+/// How alike two names must be for one to be taken for the other misspelt.
 const NEAR: f64 = 0.85;
+
+/// How alike a name given is to one of the operation's (Jaro-Winkler, case aside): 1 for the same.
+fn likeness(given: &str, name: &str) -> f64 {
+    strsim::jaro_winkler(&given.to_ascii_lowercase(), name)
+}
 
 /// Whether `given` is near enough the operation's `name` to be it misspelt.
 fn near(given: &str, name: &str) -> bool {
-    strsim::jaro_winkler(&given.to_ascii_lowercase(), name) >= NEAR
+    likeness(given, name) >= NEAR
 }
 
 /// The operation's parameters from its command line: path parameters, `--query`, `--data` and the

@@ -7,8 +7,9 @@
 //! `TIME` column; `9:00`).
 //! Requests are not read this way: what a caller gives is checked as given.
 //!
-//! Only the value the decoding error points at is rewritten, only into one of these equivalents, and the
-//! answer is decoded again; a bounded number of times. When the rewritten answer is refused at the same
+//! Only the value the decoding error points at is rewritten, only into one of these equivalents (with it,
+//! the values of the same shape at the same place in the answer's other items: every window of a page of
+//! campaigns), and the answer is decoded again; a bounded number of times. When the rewritten answer is refused at the same
 //! place, or at a value none of these fit, the first error stands. An answer the types read the first time
 //! is never parsed twice, so this costs nothing unless an answer was refused.
 

@@ -88,11 +88,10 @@ impl Credits {
         today.fold((0, 0), |(count, sum), e| (count + 1, sum + units(&e.amount).unwrap_or_default()))
     }
 
-    /// Whether a recharge of the auto top-up's amount keeps today's total within its daily limit
+    /// Whether a recharge of `amount` units keeps the total of the day of `now` within the daily limit
     /// (get-auto-topup-settings: the most charged in a day across all auto top-up events).
-    fn within_daily_limit(&self, now: &str) -> bool {
+    fn within_daily_limit(&self, now: &str, amount: i128) -> bool {
         let Some(limit) = self.settings.daily_limit.as_ref().and_then(units) else { return true };
-        let amount = self.settings.recharge_amount.as_ref().and_then(units).unwrap_or_default();
         self.recharged_on_day_of(now).1 + amount <= limit
     }
 
@@ -184,10 +183,11 @@ impl State {
         let threshold = self.credits.settings.threshold_amount.as_ref().and_then(units);
         let low = threshold.is_some_and(|t| self.credits.balance < t);
         let now = now();
+        let recharge = self.credits.settings.recharge_amount.as_ref().and_then(units).unwrap_or_default();
         if self.credits.settings.is_enabled
             && low
             && self.credits.configured()
-            && self.credits.within_daily_limit(now.as_str())
+            && self.credits.within_daily_limit(now.as_str(), recharge)
         {
             let id = self.new_id();
             self.credits.recharge(id, AutoTopupTrigger::Threshold);
@@ -211,14 +211,7 @@ impl State {
             if at_ms <= from_ms || at_ms > to_ms {
                 continue;
             }
-            let within = self
-                .credits
-                .settings
-                .daily_limit
-                .as_ref()
-                .and_then(units)
-                .is_none_or(|limit| self.credits.recharged_on_day_of(&text).1 + amount <= limit);
-            if within {
+            if self.credits.within_daily_limit(&text, amount) {
                 let id = self.new_id();
                 crate::clock::answering_at(at_ms, || self.credits.recharge_of(amount, id, AutoTopupTrigger::Scheduled));
             }
