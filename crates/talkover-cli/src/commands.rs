@@ -197,7 +197,6 @@ pub fn error_message(e: &clap::Error) -> String {
     parts.join("; ")
 }
 
-/// The whole command line.
 /// `--timeout`'s value: seconds, fractions too, from 0.1 to 3600.
 fn seconds_of_timeout(text: &str) -> Result<std::time::Duration, String> {
     match text.trim().parse::<f64>() {
@@ -206,6 +205,7 @@ fn seconds_of_timeout(text: &str) -> Result<std::time::Duration, String> {
     }
 }
 
+/// The whole command line.
 pub fn command() -> Command {
     let mut root = Command::new("talkover")
         .version(env!("CARGO_PKG_VERSION"))

@@ -106,21 +106,21 @@ fn dispatch(matches: &ArgMatches) -> Result<u8, Failure> {
             let (action, args) = sub.subcommand().expect("an action is required");
             match (resource, action) {
                 ("campaigns", "import") => {
-                    refuse_output_id(args, "campaigns import", "it prints a summary of the rows")?;
+                    refuse_resource_output(args, "campaigns import", "it prints a summary of the rows")?;
                     import::run(&Context::new(args)?, args)
                 }
                 ("calls", "wait") => wait::run(&Context::new(args)?, args),
                 ("webhooks", "listen") => {
-                    refuse_output_id(args, "webhooks listen", "it prints each delivery it receives")?;
+                    refuse_resource_output(args, "webhooks listen", "it prints each delivery it receives")?;
                     listen::run(args)
                 }
                 ("webhooks", "verify") => {
-                    refuse_output_id(args, "webhooks verify", "it prints the delivery's body as received")?;
+                    refuse_resource_output(args, "webhooks verify", "it prints the delivery's body as received")?;
                     listen::verify(args)
                 }
                 _ => {
                     if args.try_get_one::<bool>("dry-run").ok().flatten().copied().unwrap_or(false) {
-                        refuse_output_id(args, "--dry-run", "it prints the request")?;
+                        refuse_resource_output(args, "--dry-run", "it prints the request")?;
                     }
                     let command = commands::operation_commands()
                         .into_iter()
@@ -137,7 +137,7 @@ fn dispatch(matches: &ArgMatches) -> Result<u8, Failure> {
 /// Refuses `--output id` and `--output csv` (exit 2) for a command whose output is not the resources of
 /// an answer, before it reads, binds or sends anything: it would otherwise print something else than ids
 /// or rows to a script that reads them. `why`: what the command prints instead.
-fn refuse_output_id(args: &ArgMatches, command: &str, why: &str) -> Result<(), Failure> {
+fn refuse_resource_output(args: &ArgMatches, command: &str, why: &str) -> Result<(), Failure> {
     let (format, what) = match Format::of(args) {
         Format::Id => ("id", "ids"),
         Format::Csv => ("csv", "rows of resources"),

@@ -115,8 +115,8 @@ pub fn csv_rows<'v>(value: &'v Value, operation: Option<&str>) -> Vec<&'v Value>
 /// record an item. A text is written as it is, a number or a boolean as JSON writes it, `null` or a field
 /// the item lacks as an empty cell, an object or a list as compact JSON. Values are not altered for
 /// spreadsheets: a cell that starts with `=` is text a spreadsheet may read as a formula. On a terminal,
-/// control characters are shown escaped, as in a table. An item that is
-/// not an object is a record of one cell, under the header `value`. No items: nothing at all.
+/// control characters are shown escaped, as in a table. An item that is not an object is a record of one
+/// cell, under the header `value`. No items: nothing at all.
 pub fn csv_text(items: &[&Value]) -> Result<String, Failure> {
     let mut columns: Vec<&str> = Vec::new();
     for item in items {
@@ -155,13 +155,8 @@ pub fn csv_text(items: &[&Value]) -> Result<String, Failure> {
     for item in items {
         let record = columns.iter().map(|c| match item {
             Value::Object(fields) => cell(fields.get(*c)),
-            other => {
-                if *c == "value" {
-                    cell(Some(other))
-                } else {
-                    String::new()
-                }
-            }
+            other if *c == "value" => cell(Some(other)),
+            _ => String::new(),
         });
         out.write_record(record).map_err(failed)?;
     }

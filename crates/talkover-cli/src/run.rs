@@ -60,7 +60,7 @@ pub fn run_operation(context: &Context, op: &'static OperationInfo, args: &ArgMa
     let request = request.map_err(|error| with_flag_hint(error, &params))?;
     refuse_unknown(op, &params, &request)?;
     if args.get_flag("dry-run") {
-        // `--output id` was refused before anything was read (`main::refuse_output_id`): a request has no id.
+        // `--output id` was refused before anything was read (`main::refuse_resource_output`): a request has no id.
         return output::print(&dry_run(&request, &secrets), context.format);
     }
     if args.try_get_one::<bool>("all").ok().flatten().copied().unwrap_or(false) {

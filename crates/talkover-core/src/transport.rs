@@ -89,6 +89,8 @@ pub fn describe(error: &(dyn std::error::Error + 'static)) -> String {
 
 /// A request as the SDK builds it.
 pub type HttpRequest = http::Request<Vec<u8>>;
+/// An answer as a transport returns it.
+pub type HttpResponse = http::Response<Vec<u8>>;
 
 /// How long one request's whole exchange may take, from sending to the last byte of the answer, in place
 /// of the transport's own bound: in the extensions of an [`HttpRequest`] built by a client made with
@@ -107,8 +109,6 @@ pub type HttpRequest = http::Request<Vec<u8>>;
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct RequestTimeout(pub Duration);
-/// An answer as a transport returns it.
-pub type HttpResponse = http::Response<Vec<u8>>;
 
 /// An asynchronous HTTP transport.
 ///

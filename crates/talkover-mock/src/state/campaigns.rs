@@ -15,7 +15,7 @@ use talkover_core::campaigns::{
 };
 use talkover_core::Operation;
 
-use talkover_core::time::DateTime;
+use talkover_core::time::{DateTime, TimeOfDay};
 use talkover_core::webhooks::CampaignWebhookEvent;
 
 use super::calls::{Outcome, Placing};
@@ -682,7 +682,8 @@ fn ms_of(text: &str) -> i64 {
 fn in_schedule(campaign: &Campaign, now_ms: i64) -> bool {
     let now_ms = local_ms(campaign, now_ms);
     let now = crate::clock::timestamp(now_ms);
-    let (day, time) = (now.get(..10).unwrap_or(""), now.get(11..16).unwrap_or(""));
+    let day = now.get(..10).unwrap_or("");
+    let Some(time) = now.get(11..16).and_then(time_of) else { return false };
     let start = campaign.start_date.as_str();
     if !start.is_empty() && day < start.get(..10).unwrap_or("") {
         return false;
@@ -693,20 +694,14 @@ fn in_schedule(campaign: &Campaign, now_ms: i64) -> bool {
     if !campaign.days_of_week.is_empty() && !campaign.days_of_week.iter().any(|d| d.number() == weekday(now_ms)) {
         return false;
     }
-    if let Some(earliest) = campaign.earliest_call_time.as_deref().filter(|t| !t.is_empty()) {
-        if time < earliest.get(..5).unwrap_or(earliest) {
-            return false;
-        }
+    if campaign.earliest_call_time.as_deref().and_then(time_of).is_some_and(|earliest| time < earliest) {
+        return false;
     }
-    if let Some(latest) = campaign.latest_call_time.as_deref().filter(|t| !t.is_empty()) {
-        if !before_close(time, latest) {
-            return false;
-        }
+    if campaign.latest_call_time.as_deref().and_then(time_of).is_some_and(|latest| !before_close(time, latest)) {
+        return false;
     }
     match campaign.call_time_ranges.as_deref() {
-        Some(ranges) if !ranges.is_empty() => {
-            ranges.iter().any(|r| time >= r.start.to_string().as_str() && before_close(time, &r.end.to_string()))
-        }
+        Some(ranges) if !ranges.is_empty() => ranges.iter().any(|r| time >= r.start && before_close(time, r.end)),
         _ => true,
     }
 }
@@ -725,13 +720,9 @@ fn next_open(campaign: &Campaign, from_ms: i64, until_ms: i64) -> Option<i64> {
     }
     let zone = Zone::named_or_utc(Some(campaign.timezone.as_str()));
     let mut openings: Vec<i64> = vec![0];
-    let windows = campaign
-        .call_time_ranges
-        .iter()
-        .flatten()
-        .map(|r| i64::from(r.start.hour()) * 60 + i64::from(r.start.minute()));
-    for minutes in windows.chain(campaign.earliest_call_time.as_deref().and_then(minutes_of)) {
-        openings.push(minutes * 60);
+    let windows = campaign.call_time_ranges.iter().flatten().map(|r| r.start);
+    for opening in windows.chain(campaign.earliest_call_time.as_deref().and_then(time_of)) {
+        openings.push(super::slots::seconds_of(opening));
     }
     let (from_s, until_s) = (from_ms.div_euclid(1000), until_ms.div_euclid(1000));
     let first_day = zone.to_local(from_s).div_euclid(86_400);
@@ -813,10 +804,9 @@ fn local_ms(campaign: &Campaign, ms: i64) -> i64 {
     zone.to_local(ms.div_euclid(1000)) * 1000 + ms.rem_euclid(1000)
 }
 
-/// Minutes after midnight of an `HH:MM` (or `HH:MM:SS`) time.
-fn minutes_of(time: &str) -> Option<i64> {
-    let (hours, minutes) = time.get(..5)?.split_once(':')?;
-    Some(hours.parse::<i64>().ok()? * 60 + minutes.parse::<i64>().ok()?)
+/// The time of day of an `HH:MM` (or `HH:MM:SS`) text.
+fn time_of(text: &str) -> Option<TimeOfDay> {
+    text.get(..5)?.parse().ok()
 }
 
 /// Whether the campaign's do-not-call check blocks `to`: the check is on, its source is the campaign's own
@@ -840,10 +830,9 @@ fn weekday(ms: i64) -> u8 {
     ((ms.div_euclid(86_400_000) + 3).rem_euclid(7) + 1) as u8
 }
 
-/// Whether `time` (`HH:MM`) is before a closing time; `23:59` closes at midnight.
-fn before_close(time: &str, close: &str) -> bool {
-    let close = close.get(..5).unwrap_or(close);
-    close == "23:59" || time < close
+/// Whether `time` is before a closing time; `23:59` closes at midnight.
+fn before_close(time: TimeOfDay, close: TimeOfDay) -> bool {
+    (close.hour(), close.minute()) == (23, 59) || time < close
 }
 
 #[cfg(test)]
@@ -855,8 +844,9 @@ mod tests {
         assert_eq!(weekday(0), 4, "1970-01-01, a Thursday");
         assert_eq!(weekday(ms_of("2024-01-01T00:00:00Z")), 1, "a Monday");
         assert_eq!(weekday(ms_of("2024-01-07T23:59:59Z")), 7, "a Sunday");
-        assert!(before_close("16:59", "17:00") && !before_close("17:00", "17:00"));
-        assert!(before_close("23:59", "23:59"));
+        let time = |text: &str| time_of(text).unwrap();
+        assert!(before_close(time("16:59"), time("17:00")) && !before_close(time("17:00"), time("17:00:00")));
+        assert!(before_close(time("23:59"), time("23:59")));
     }
 
     #[test]

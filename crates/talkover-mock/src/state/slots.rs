@@ -59,7 +59,8 @@ fn ceil_seconds(time: &DateTime) -> i64 {
     }
 }
 
-fn seconds_of(time: TimeOfDay) -> i64 {
+/// Seconds after midnight.
+pub(super) fn seconds_of(time: TimeOfDay) -> i64 {
     i64::from(time.hour()) * 3600 + i64::from(time.minute()) * 60
 }
 
