@@ -147,8 +147,8 @@ Exit codes:
   17  --output id: the request was carried out, but its answer holds no id (a delete, a trigger, a
       purchase); nothing is printed, standard error says so
 A request that is not safe to repeat (make-call, create-…, purchase-credits, …) that failed in a way
-that leaves open whether it took effect (a 5xx or 408 answer, a timeout, a lost connection) says so:
-check before running it again.
+that leaves open whether it took effect (a 5xx or 408 answer, a timeout, a lost connection), or that
+was carried out but whose answer could not be read (exit 11), says so: check before running it again.
 With --output json, an error is one line of JSON on standard error, argument errors included:
 {\"error\": {\"kind\", \"exit_code\", \"message\", …}}, with \"outcome_unknown\": true for such a request.";
 

@@ -346,12 +346,17 @@ fn operation_of(e: &Error) -> Option<&'static OperationInfo> {
 /// have left): says so, and what it may have done, so that it is checked before being run again.
 fn outcome_unknown(e: &Error) -> Option<String> {
     let op = operation_of(e).filter(|op| !op.safe_to_repeat)?;
-    if !e.may_have_taken_effect() || matches!(e, Error::Decode(_)) {
-        // A success answer the types could not read was carried out for certain (its exit code says so).
+    if !e.may_have_taken_effect() {
         return None;
     }
     let effect = effect_of(op.id);
     match e {
+        // A success answer the types could not read: carried out for certain, which a script must not take
+        // for a failure to run again.
+        Error::Decode(decode) => Some(format!(
+            "the request was carried out: its {} answer could not be read; check what it did before running it again",
+            decode.status.as_u16(),
+        )),
         Error::Transport(t) if t.status().is_some_and(|s| s.is_success()) => Some(format!(
             "the request was carried out: its answer began {}, then was lost; check before running it again",
             t.status().map_or(0, |s| s.as_u16()),

@@ -9,8 +9,10 @@
 //! before the first run (the `baseline`) never count as a row's.
 //!
 //! An answer that leaves it open whether the call was queued (a 5xx, a lost connection, an answer that
-//! cannot be read) is settled the same way at once. An answer that proves nothing was queued (a 429, a
-//! connection never made) leads to another attempt.
+//! cannot be read) is settled the same way at once when the campaign lists the call within a few reads;
+//! when it does not, the row stays in flight for the next run, never sent again in this one (a call can
+//! take a while to be listed, and a number can be listed in another form). An answer that proves nothing
+//! was queued (a 429, a connection never made) leads to another attempt.
 
 use std::collections::{BTreeMap, HashSet};
 use std::fs::{File, OpenOptions};
@@ -40,6 +42,9 @@ const MAX_PAUSE: Duration = Duration::from_secs(600);
 const MAX_SPACING: Duration = Duration::from_secs(10);
 /// How many 429s in a row a read of the campaign waits out.
 const RATE_LIMITED_READS: u32 = 100;
+/// The waits before each read of the campaign's calls that looks for a row's call after an answer that
+/// leaves it open whether it was queued.
+const SETTLE_WAITS: [Duration; 3] = [Duration::ZERO, Duration::from_secs(1), Duration::from_secs(3)];
 
 /// The example of `campaigns import --help`.
 pub const EXAMPLE: &[&str] = &["talkover", "campaigns", "import", "CAMPAIGN_ID", "contacts.csv", "--concurrency", "4"];
@@ -174,6 +179,7 @@ pub fn run(context: &Context, args: &ArgMatches) -> Result<u8, Failure> {
         pacer: Pacer::default(),
         claimed: Mutex::new(HashSet::new()),
         stop: AtomicBool::new(false),
+        unlisted: AtomicBool::new(false),
         fatal: Mutex::new(None),
         max_attempts,
     };
@@ -229,6 +235,12 @@ pub fn run(context: &Context, args: &ArgMatches) -> Result<u8, Failure> {
         states.insert(line, state);
     }
 
+    let in_flight = if importer.unlisted.load(Ordering::SeqCst) {
+        "in flight: the campaign's answer lists no calls to settle it from; check the campaign's calls for this \
+         number before running the import again"
+    } else {
+        "in flight; settled on the next run"
+    };
     let mut summary = Summary::default();
     for row in &rows {
         match &states[&row.line] {
@@ -238,7 +250,7 @@ pub fn run(context: &Context, args: &ArgMatches) -> Result<u8, Failure> {
             State::Pending(message) => {
                 summary.failed.push((row.line, message.clone().unwrap_or_else(|| "not sent".into())))
             }
-            State::InFlight => summary.failed.push((row.line, "in flight; settled on the next run".into())),
+            State::InFlight => summary.failed.push((row.line, in_flight.into())),
         }
     }
     invalid.sort();
@@ -475,6 +487,8 @@ struct Importer {
     /// Calls already attributed to a row: one call never settles two rows.
     claimed: Mutex<HashSet<String>>,
     stop: AtomicBool,
+    /// Whether the campaign's answer listed no calls, so that rows in flight could not be settled.
+    unlisted: AtomicBool,
     fatal: Mutex<Option<Failure>>,
     max_attempts: u32,
 }
@@ -505,13 +519,16 @@ impl Importer {
         Ok(states)
     }
 
-    /// Settles the rows that were in flight when an earlier run stopped, from the campaign's calls.
+    /// Settles the rows that were in flight when an earlier run stopped, from the campaign's calls. When the
+    /// campaign's answer lists no calls, nothing can be settled: the rows stay in flight, never sent again.
     fn settle_in_flight(&self, rows: &[Row], states: &mut BTreeMap<u64, State>) -> Result<(), Failure> {
         let in_flight: Vec<&Row> = rows.iter().filter(|r| states[&r.line] == State::InFlight).collect();
         if in_flight.is_empty() {
             return Ok(());
         }
-        let calls = self.campaign_calls()?;
+        let Some(calls) = self.campaign_calls()? else {
+            return Ok(());
+        };
         for row in in_flight {
             let state = match self.claim(&calls, &row.to) {
                 Some(id) => {
@@ -528,25 +545,47 @@ impl Importer {
         Ok(())
     }
 
-    /// The campaign's calls made since the import began: `(id, number)`.
-    fn campaign_calls(&self) -> Result<Vec<(String, String)>, Failure> {
+    /// The campaign's calls made since the import began: `(id, number)`; `None` when the campaign's answer
+    /// lists no calls at all (not even an empty list), which tells nothing of them.
+    fn campaign_calls(&self) -> Result<Option<Vec<(String, String)>>, Failure> {
         let campaign = read_campaign(&self.reader, &self.campaign_id, &self.pacer)?;
+        let Some(calls) = campaign.calls else {
+            self.unlisted.store(true, Ordering::SeqCst);
+            return Ok(None);
+        };
         let journal = lock(&self.journal);
-        Ok(campaign
-            .calls
-            .unwrap_or_default()
-            .into_iter()
-            .map(|c| (c.id.as_str().to_owned(), c.to))
-            .filter(|(id, _)| !journal.baseline.contains(id))
-            .collect())
+        let calls = calls.into_iter().map(|c| (c.id.as_str().to_owned(), c.to));
+        Ok(Some(calls.filter(|(id, _)| !journal.baseline.contains(id)).collect()))
     }
 
-    /// A call of `to` among `calls` that no row has yet, now this row's.
+    /// A call of `to` among `calls` that no row has yet, now this row's. Numbers are compared by their
+    /// digits: the campaign may list `+15550101234` as `15550101234` or `+1 555-010-1234`.
     fn claim(&self, calls: &[(String, String)], to: &str) -> Option<String> {
+        let digits = |number: &str| number.chars().filter(char::is_ascii_digit).collect::<String>();
+        let to = digits(to);
         let mut claimed = lock(&self.claimed);
-        let (id, _) = calls.iter().find(|(id, number)| number == to && !claimed.contains(id))?;
+        let (id, _) = calls.iter().find(|(id, number)| digits(number) == to && !claimed.contains(id))?;
         claimed.insert(id.clone());
         Some(id.clone())
+    }
+
+    /// After an answer that leaves it open whether the row's call was queued: the call, if the campaign
+    /// lists it within a few reads (a call can take a moment to appear there). A call it does not list is
+    /// not proof that none was queued, so the row is then left in flight, for a later run to settle,
+    /// rather than sent again.
+    fn look_for_call(&self, row: &Row) -> Result<Option<String>, Failure> {
+        for wait in SETTLE_WAITS {
+            std::thread::sleep(wait);
+            match self.campaign_calls()? {
+                Some(calls) => {
+                    if let Some(id) = self.claim(&calls, &row.to) {
+                        return Ok(Some(id));
+                    }
+                }
+                None => return Ok(None),
+            }
+        }
+        Ok(None)
     }
 
     fn write(&self, entry: &str) -> Result<(), Failure> {
@@ -610,20 +649,14 @@ impl Importer {
                     self.write(&format!("unsent {}", row.line))?;
                     backoff(attempt);
                 }
-                // Queued or not, the answer does not say: ask the campaign.
-                _ => match self.campaign_calls() {
-                    Ok(calls) => match self.claim(&calls, &row.to) {
-                        Some(id) => {
-                            self.write(&format!("queued {} {}", row.line, escape(&id)))?;
-                            return Ok(State::Queued(id));
-                        }
-                        None => {
-                            self.write(&format!("unsent {}", row.line))?;
-                            backoff(attempt);
-                        }
-                    },
-                    // Unknown: the row stays in flight, for the next run to settle.
-                    Err(_) => return Ok(State::InFlight),
+                // Queued or not, the answer does not say: ask the campaign. Not listed (yet) or not known,
+                // the row stays in flight, for the next run to settle: never sent again blindly.
+                _ => match self.look_for_call(row) {
+                    Ok(Some(id)) => {
+                        self.write(&format!("queued {} {}", row.line, escape(&id)))?;
+                        return Ok(State::Queued(id));
+                    }
+                    Ok(None) | Err(_) => return Ok(State::InFlight),
                 },
             }
             last_problem = Some(problem);

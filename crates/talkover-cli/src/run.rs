@@ -15,6 +15,9 @@ use crate::Context;
 
 /// The most pages `--all` fetches.
 const MAX_PAGES: u64 = 100_000;
+/// The most items `--all` holds for one table or CSV (written once the last page is in); NDJSON, written
+/// as the pages come, holds none.
+const MAX_HELD_ITEMS: usize = 200_000;
 
 /// `talkover operations`: every operation, its method and path, and the command that runs it.
 pub fn list_operations(format: Format) -> Result<(), Failure> {
@@ -479,9 +482,39 @@ fn read_argument_file(path: &str, given: &str) -> Result<String, Failure> {
     })
 }
 
-/// `--all`: every page of a list, its items as NDJSON on standard output, or as one table.
-fn fetch_all(context: &Context, op: &'static OperationInfo, mut params: Params) -> Result<(), Failure> {
+/// `--all`: every page of a list, its items as NDJSON on standard output, or as one table (or CSV). A
+/// table holds the items until the last page is in: when a page fails, or the items pass
+/// [`MAX_HELD_ITEMS`], the items fetched so far are written before the failure is reported.
+fn fetch_all(context: &Context, op: &'static OperationInfo, params: Params) -> Result<(), Failure> {
     let mut out = std::io::stdout().lock();
+    // For a person, one table of every item once the last page is in; for a program, a line an item as
+    // each page arrives.
+    let mut table = matches!(context.format, Format::Table | Format::Csv).then(Vec::new);
+    let fetched = fetch_pages(context, op, params, &mut out, &mut table);
+    match table {
+        Some(rows) if fetched.is_err() && rows.is_empty() => {}
+        Some(rows) if context.format == Format::Csv => {
+            output::write_text(&mut out, &output::csv_text(&rows.iter().collect::<Vec<_>>())?)?
+        }
+        Some(rows) => {
+            let count =
+                if fetched.is_ok() { format!("{} in all\n", rows.len()) } else { format!("{} so far\n", rows.len()) };
+            output::write_text(&mut out, &(output::table(&rows) + &count))?
+        }
+        None => {}
+    }
+    fetched
+}
+
+/// The pages of `--all`, each written to `out` as it comes, or its items added to `table` when one is
+/// held.
+fn fetch_pages(
+    context: &Context,
+    op: &'static OperationInfo,
+    mut params: Params,
+    out: &mut impl std::io::Write,
+    table: &mut Option<Vec<Value>>,
+) -> Result<(), Failure> {
     let mut page = 1u64;
     let query = params.query.get_or_insert_with(|| Value::Object(Map::new()));
     if let Some(start) = query.get("page").and_then(|p| p.as_u64().or_else(|| p.as_str()?.parse().ok())) {
@@ -489,9 +522,6 @@ fn fetch_all(context: &Context, op: &'static OperationInfo, mut params: Params) 
     }
     let mut progress = PageProgress { shown: crate::stderr_is_terminal().then_some(false) };
     let mut fetched = 0usize;
-    // For a person, one table of every item once the last page is in; for a program, a line an item as
-    // each page arrives.
-    let mut table = matches!(context.format, Format::Table | Format::Csv).then(Vec::new);
     for _ in 0..MAX_PAGES {
         if let Some(query) = params.query.as_mut().and_then(Value::as_object_mut) {
             query.insert("page".into(), Value::from(page));
@@ -505,13 +535,13 @@ fn fetch_all(context: &Context, op: &'static OperationInfo, mut params: Params) 
         let Ok(list) = ListEnvelope::<Value>::deserialize(&answer.value).map(Page::from) else {
             // Not a list: the one answer, on one line (or as a person reads it, or its ids).
             if context.format == Format::Id {
-                output::write_text(&mut out, &output::id_lines(&answer.value, Some(op.id))?)?;
+                output::write_text(out, &output::id_lines(&answer.value, Some(op.id))?)?;
             } else if context.format == Format::Table {
-                output::write_text(&mut out, &output::human(&answer.value))?;
+                output::write_text(out, &output::human(&answer.value))?;
             } else if context.format == Format::Csv {
-                output::write_text(&mut out, &output::csv_text(&output::csv_rows(&answer.value, Some(op.id)))?)?;
+                output::write_text(out, &output::csv_text(&output::csv_rows(&answer.value, Some(op.id)))?)?;
             } else {
-                output::print_line(&mut out, &answer.value).map_err(output::write_failure)?;
+                output::print_line(out, &answer.value).map_err(output::write_failure)?;
             }
             return Ok(());
         };
@@ -519,7 +549,7 @@ fn fetch_all(context: &Context, op: &'static OperationInfo, mut params: Params) 
         let items = list.items;
         let count = items.len();
         fetched += count;
-        match &mut table {
+        match table {
             // A page's resources, as one answer's would be written (a voice template group's voices).
             Some(rows) if context.format == Format::Csv => {
                 let page = Value::Array(items);
@@ -527,25 +557,24 @@ fn fetch_all(context: &Context, op: &'static OperationInfo, mut params: Params) 
             }
             Some(rows) => rows.extend(items),
             None if context.format == Format::Id => {
-                output::write_text(&mut out, &output::id_lines(&Value::Array(items), Some(op.id))?)?;
+                output::write_text(out, &output::id_lines(&Value::Array(items), Some(op.id))?)?;
             }
             None => {
                 for item in &items {
-                    output::print_line(&mut out, item).map_err(output::write_failure)?;
+                    output::print_line(out, item).map_err(output::write_failure)?;
                 }
             }
+        }
+        if table.as_ref().is_some_and(|rows| rows.len() > MAX_HELD_ITEMS) {
+            return Err(Failure::local(format!(
+                "--all with -o table or csv holds every item until the last page: stopped past {MAX_HELD_ITEMS} \
+                 items (those are written); -o json writes each page as it comes, holding none"
+            )));
         }
         match next {
             Some(next) if next > page => page = next,
             _ => break,
         }
-    }
-    match table {
-        Some(rows) if context.format == Format::Csv => {
-            output::write_text(&mut out, &output::csv_text(&rows.iter().collect::<Vec<_>>())?)?
-        }
-        Some(rows) => output::write_text(&mut out, &(output::table(&rows) + &format!("{} in all\n", rows.len())))?,
-        None => {}
     }
     Ok(())
 }

@@ -125,6 +125,8 @@ fn an_undecodable_success_that_is_not_json_is_not_written_to_stdout() {
     let output = fails_with(create, 11, "bytes of markup, a web page), so nothing was written to standard output");
     assert_eq!(stdout(&output), "");
     let shown = stderr(&output);
+    // Carried out for certain: the user must not take it for a failure to run again.
+    assert!(shown.contains("the request was carried out"), "{shown}");
     // Not its content, which may repeat what the request sent.
     assert!(!shown.contains("Hotel") && !shown.contains(TOKEN) && !shown.contains('\u{1b}'), "{shown}");
 
@@ -134,6 +136,31 @@ fn an_undecodable_success_that_is_not_json_is_not_written_to_stdout() {
     assert_eq!(stdout(&output), "");
     let error = json_error(&output);
     assert!(error["body_bytes"].as_u64().is_some_and(|n| n > 20), "{error}");
+    // Nor a script.
+    assert_eq!(error["outcome_unknown"], true, "{error}");
+}
+
+/// `--all` as a table or CSV holds the items until the last page: a page that fails leaves the ones fetched
+/// written (the count says "so far"), not thrown away, and the failure reported.
+#[test]
+fn a_failed_page_of_all_as_a_table_leaves_the_pages_fetched_written() {
+    let page = |n: u32| {
+        let agent = format!(r#"{{"id": "agent-{n}", "name": "Agent {n}"}}"#);
+        Reply::json(
+            200,
+            format!(
+                r#"{{"success": true, "data": [{agent}], "pagination": {{"current_page": {n}, "last_page": 3, "per_page": 1, "total": 3}}}}"#
+            ),
+        )
+    };
+    for (format, written) in [("table", "2 so far"), ("csv", "agent-2")] {
+        let server = Scripted::start(vec![page(1), page(2), server_error(500)]);
+        let mut all = talkover(&server.base_url(), TOKEN);
+        all.args(["agents", "list", "--all", "--per-page", "1", "--max-retries", "0", "-o", format]);
+        let output = fails_with(all, 9, "500");
+        let shown = stdout(&output);
+        assert!(shown.contains("agent-1") && shown.contains(written), "{format}: {shown}");
+    }
 }
 
 /// Stopped by Ctrl-C on a terminal while a page of `--all` is awaited, the command leaves its progress

@@ -14,7 +14,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::envelope::{Ack, Bare, Envelope, ListEnvelope};
+use crate::envelope::{Ack, Envelope, ListEnvelope, MaybeEnveloped};
 use crate::macros::{operations, optional_fields};
 use crate::secret::SecretString;
 use crate::validate::Problems;
@@ -194,7 +194,7 @@ operations! {
         id: "get-current-user",
         method: GET,
         path: "/api/user",
-        response: Bare<User>,
+        response: MaybeEnveloped<User>,
         safe_to_repeat: true,
     }
 
@@ -204,7 +204,7 @@ operations! {
         id: "health",
         method: GET,
         path: "/api/v1/health",
-        response: Bare<ServiceHealth>,
+        response: MaybeEnveloped<ServiceHealth>,
         safe_to_repeat: true,
     }
 }

@@ -77,6 +77,7 @@ optional_fields! {
         /// Display label.
         label: String,
         /// What the agent does.
+        #[null_when_unset]
         description: String,
         /// Its language.
         language: Language,
@@ -84,6 +85,7 @@ optional_fields! {
         #[null_when_unset]
         voice: Voice,
         /// What the agent says first.
+        #[null_when_unset]
         initial_message: String,
         /// How readily the agent can be interrupted.
         interrupt_sensitivity: InterruptSensitivity,

@@ -26,7 +26,7 @@ use serde_json::{Map, Value};
 use crate::agents::Direction;
 use crate::campaigns::CampaignSummary;
 use crate::decimal::Decimal;
-use crate::envelope::{Bare, Envelope, ListEnvelope};
+use crate::envelope::{Envelope, ListEnvelope, MaybeEnveloped};
 use crate::error::Error;
 use crate::ids::{AgentId, CampaignId};
 use crate::macros::{operations, optional_fields, string_enum};
@@ -442,7 +442,8 @@ impl GetActiveCall {
 }
 
 optional_fields! {
-    /// The answer of [`MakeCampaignCall`] (sent without the usual envelope).
+    /// The answer of [`MakeCampaignCall`] (its page shows it without the usual envelope; either shape is
+    /// read, see [`MaybeEnveloped`]).
     #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct QueuedCampaignCall {
@@ -605,7 +606,7 @@ operations! {
         path: "/api/v1/campaigns/{campaign_id}/call",
         params: { campaign_id: CampaignId },
         body: NewCampaignCall,
-        response: Bare<QueuedCampaignCall>,
+        response: MaybeEnveloped<QueuedCampaignCall>,
         safe_to_repeat: false,
         validate: MakeCampaignCall::check,
     }
@@ -953,6 +954,46 @@ mod tests {
             br#"{"success":false,"message":"Campaign not found"}"#.to_vec(),
         )));
         assert!(existing_call(&other).is_none());
+    }
+
+    /// The page shows the answer bare; the introduction says every answer is enveloped. Both read the same,
+    /// the call that was queued is not lost to a decoding error, and each is written back as it came.
+    #[test]
+    fn a_queued_campaign_call_is_read_bare_or_enveloped() {
+        let call = r#"{"campaign_call": {"id": "call-uuid-1", "campaign_id": "campaign-uuid-1", "to": "+1234567890",
+            "status": "queued", "scheduled_at": "2024-01-15T10:30:00Z", "created_at": "2024-01-15T10:30:00Z"},
+            "campaign": {"id": "campaign-uuid-1", "name": "Q1 Outreach", "status": "active"}}"#;
+        let answer = |body: String| http::Response::builder().status(201).body(body.into_bytes()).unwrap();
+        let bare = decode_response::<MakeCampaignCall>(answer(call.to_owned())).unwrap();
+        let shapes = [
+            format!(r#"{{"success": true, "data": {call}}}"#),
+            format!(r#"{{"data": {call}, "message": "Call queued", "success": true}}"#),
+        ];
+        for body in &shapes {
+            assert_eq!(decode_response::<MakeCampaignCall>(answer(body.clone())).unwrap(), bare, "{body}");
+            let whole = crate::operation::decode_body::<MakeCampaignCall>(answer(body.clone())).unwrap();
+            let written: serde_json::Value = serde_json::to_value(&whole).unwrap();
+            let read: serde_json::Value = serde_json::from_str(body).unwrap();
+            assert_eq!(written["data"]["campaign_call"]["id"], read["data"]["campaign_call"]["id"]);
+            assert_eq!((written.get("success"), written.get("message")), (read.get("success"), read.get("message")));
+        }
+        let written =
+            serde_json::to_value(crate::operation::decode_body::<MakeCampaignCall>(answer(call.to_owned())).unwrap());
+        assert!(written.unwrap().get("campaign_call").is_some());
+
+        let refused = format!(r#"{{"success": false, "data": {call}}}"#);
+        let err = decode_response::<MakeCampaignCall>(answer(refused)).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Unsuccessful);
+        let broken =
+            format!(r#"{{"success": true, "data": {}}}"#, call.replace(r#""to": "+1234567890""#, r#""to": 5"#));
+        let Error::Decode(err) = decode_response::<MakeCampaignCall>(answer(broken)).unwrap_err() else { panic!() };
+        assert_eq!(err.path, "data.campaign_call.to", "{err}");
+        let Error::Decode(err) =
+            decode_response::<MakeCampaignCall>(answer(r#"{"success": true}"#.into())).unwrap_err()
+        else {
+            panic!()
+        };
+        assert!(err.to_string().contains("campaign_call"), "{err}");
     }
 
     #[test]

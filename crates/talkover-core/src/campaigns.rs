@@ -277,6 +277,7 @@ campaign_settings! {
     }
     optional {
         /// What it is about.
+        #[null_when_unset]
         description: String,
         /// Last day it may call, if set.
         #[null_when_unset]
@@ -886,7 +887,7 @@ mod tests {
         match crate::decode_response::<GetCampaign>(answer(json!([{"start": "09:00:00", "end": "17:30:45"}]))) {
             Err(crate::Error::Decode(e)) => {
                 assert_eq!(e.path, "data.call_time_ranges[0].end", "{e}");
-                assert!(e.message.starts_with("\"17:30:45\" is not a time of day"), "{e}");
+                assert!(e.message.contains("expected a time of day (HH:MM"), "{e}");
             }
             other => panic!("{other:?}"),
         }

@@ -1,6 +1,6 @@
 //! Exact decimal amounts (money, credits).
 
-use serde::de::Error as _;
+use serde::de::{Error as _, Unexpected};
 use serde_json::value::RawValue;
 use std::fmt;
 
@@ -181,7 +181,10 @@ impl<'de> serde::Deserialize<'de> for Decimal {
             None => (text, false),
         };
         if !is_decimal(text) {
-            return Err(D::Error::custom(format!("expected a decimal amount, found {text}")));
+            // Not the value itself, which may be anything (a secret a server put in the wrong field): a text
+            // in the form a decoding error hides, anything else by its kind.
+            let unexpected = if quoted { Unexpected::Str(text) } else { Unexpected::Other("another JSON value") };
+            return Err(D::Error::invalid_value(unexpected, &"a decimal amount"));
         }
         Ok(Self { text: text.to_owned(), quoted })
     }

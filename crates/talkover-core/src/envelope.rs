@@ -201,15 +201,126 @@ impl<T> From<Page<T>> for ListEnvelope<T> {
     }
 }
 
-/// A body with no envelope: the documented object itself.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct Bare<T>(pub T);
+/// The answer of an operation whose reference page shows it without the envelope (make-campaign-call's
+/// `{"campaign_call": …, "campaign": …}`, the current user, health, a voice demo), read in that shape or in
+/// the envelope the API's introduction says every answer comes in (`{"success": true, "data": {…}}`): the
+/// pages disagree, and a call that is not safe to repeat must not come back as a decoding error after it
+/// was carried out. It is written back in the shape it was read.
+///
+/// ```
+/// # use talkover_core as talkover;
+/// use talkover::account::ServiceHealth;
+/// use talkover::envelope::MaybeEnveloped;
+///
+/// let bare: MaybeEnveloped<ServiceHealth> = serde_json::from_str(r#"{"status": "ok"}"#).unwrap();
+/// let wrapped: MaybeEnveloped<ServiceHealth> =
+///     serde_json::from_str(r#"{"success": true, "data": {"status": "ok"}}"#).unwrap();
+/// assert_eq!(bare.value().status, wrapped.value().status);
+/// assert_eq!(serde_json::to_string(&wrapped).unwrap(), r#"{"data":{"status":"ok"},"success":true}"#);
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum MaybeEnveloped<T> {
+    /// The object itself, as the operation's page shows it.
+    Bare(T),
+    /// In the usual envelope.
+    Enveloped(Envelope<T>),
+}
 
-impl<T: DeserializeOwned + Serialize> ResponseBody for Bare<T> {
+impl<T> MaybeEnveloped<T> {
+    /// The object, in either shape.
+    pub fn value(&self) -> &T {
+        match self {
+            Self::Bare(value) => value,
+            Self::Enveloped(envelope) => &envelope.data,
+        }
+    }
+}
+
+impl<T: DeserializeOwned + Serialize> ResponseBody for MaybeEnveloped<T> {
     type Output = T;
     fn into_output(self) -> T {
-        self.0
+        match self {
+            Self::Bare(value) => value,
+            Self::Enveloped(envelope) => envelope.data,
+        }
+    }
+    fn success_flag(&self) -> Option<bool> {
+        match self {
+            Self::Bare(_) => None,
+            Self::Enveloped(envelope) => envelope.success,
+        }
+    }
+}
+
+/// Reads the object's keys as they come: an envelope's `success` and `message` are kept aside, its `data`
+/// makes the answer an envelope, and any other key starts the object itself, which is then read from that
+/// key on (none of the objects read this way has a field of the envelope's names). Values are read where
+/// they stand, so an error keeps its place in the text (`data.campaign_call.id`).
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for MaybeEnveloped<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(ShapeVisitor(std::marker::PhantomData))
+    }
+}
+
+struct ShapeVisitor<T>(std::marker::PhantomData<T>);
+
+impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for ShapeVisitor<T> {
+    type Value = MaybeEnveloped<T>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let (mut success, mut message) = (None, None);
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "success" => success = map.next_value()?,
+                "message" => message = map.next_value()?,
+                "data" => {
+                    let mut envelope = Envelope::with_fields(map.next_value::<T>()?);
+                    while let Some(key) = map.next_key::<String>()? {
+                        match key.as_str() {
+                            "success" => success = map.next_value()?,
+                            "message" => message = map.next_value()?,
+                            _ => drop(map.next_value::<serde::de::IgnoredAny>()?),
+                        }
+                    }
+                    (envelope.success, envelope.message) = (success, message);
+                    return Ok(MaybeEnveloped::Enveloped(envelope));
+                }
+                _ => {
+                    let rest = Resumed { first: Some(key), rest: map };
+                    return T::deserialize(serde::de::value::MapAccessDeserializer::new(rest))
+                        .map(MaybeEnveloped::Bare);
+                }
+            }
+        }
+        // No key but the envelope's: the object itself, which then lacks its fields.
+        let none = Resumed { first: None, rest: map };
+        T::deserialize(serde::de::value::MapAccessDeserializer::new(none)).map(MaybeEnveloped::Bare)
+    }
+}
+
+/// A map whose first key was already read: gives it again, then the rest.
+struct Resumed<A> {
+    first: Option<String>,
+    rest: A,
+}
+
+impl<'de, A: serde::de::MapAccess<'de>> serde::de::MapAccess<'de> for Resumed<A> {
+    type Error = A::Error;
+
+    fn next_key_seed<K: serde::de::DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, A::Error> {
+        match self.first.take() {
+            Some(key) => seed.deserialize(serde::de::value::StringDeserializer::new(key)).map(Some),
+            None => self.rest.next_key_seed(seed),
+        }
+    }
+
+    fn next_value_seed<V: serde::de::DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
+        self.rest.next_value_seed(seed)
     }
 }
 

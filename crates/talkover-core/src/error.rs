@@ -1737,6 +1737,42 @@ mod tests {
         }
     }
 
+    /// The types of the core that read text of their own (an amount, a date, a time of day) quote no value
+    /// of the body when they refuse it, as serde's own messages are made not to.
+    #[test]
+    fn decoding_errors_of_the_cores_own_types_quote_no_value() {
+        use crate::campaigns::GetCampaign;
+        use crate::credits::PurchaseCredits;
+        let secret = "sk_live_PRIVATE_VALUE";
+        let answer = |body: String| http::Response::builder().status(200).body(body.into_bytes()).unwrap();
+        let purchase = |amount: String| {
+            let body = format!(r#"{{"success": true, "data": {{"amount_charged": {amount}}}}}"#);
+            crate::decode_response::<PurchaseCredits>(answer(body)).map(|_| ()).unwrap_err()
+        };
+        let campaign = |field: String| {
+            let body = format!(
+                r#"{{"success": true, "data": {{"id": "c", "name": "n", "status": "draft", "agent_id": "a",
+                "campaign_type": "outbound", "days_of_week": [1], "start_date": "2024-01-01", "timezone": "UTC",
+                {field}}}}}"#
+            );
+            crate::decode_response::<GetCampaign>(answer(body)).map(|_| ()).unwrap_err()
+        };
+        let cases = [
+            (purchase(format!(r#""{secret}""#)), "expected a decimal amount"),
+            (purchase(format!(r#"{{"k": "{secret}"}}"#)), "expected a decimal amount"),
+            (campaign(format!(r#""end_date": "{secret}""#)), "expected a valid date (YYYY-MM-DD)"),
+            (
+                campaign(format!(r#""call_time_ranges": [{{"start": "{secret}", "end": "17:00"}}]"#)),
+                "expected a time of day (HH:MM",
+            ),
+        ];
+        for (e, expected) in cases {
+            let Error::Decode(decode) = &e else { panic!("{e}") };
+            let shown = format!("{e} {}", decode.message);
+            assert!(!shown.contains("PRIVATE") && shown.contains(expected), "{shown}");
+        }
+    }
+
     #[test]
     fn echoed_tokens_are_redacted() {
         let mut headers = HeaderMap::new();

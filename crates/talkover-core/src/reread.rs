@@ -77,10 +77,12 @@ fn equivalent(value: &Value, refused: &str, path: &str) -> Option<Value> {
             let whole = n.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15)?;
             Some(Value::from(whole as i64))
         }
-        Value::String(text) if refused.contains("is not a valid date (YYYY-MM-DD)") => {
+        Value::String(text) if refused.contains("expected a valid date (YYYY-MM-DD)") => {
             midnight_date(text).map(|date| Value::String(date.to_owned()))
         }
-        Value::String(text) if refused.contains("is not a time of day (HH:MM") => minutes_form(text).map(Value::String),
+        Value::String(text) if refused.contains("expected a time of day (HH:MM") => {
+            minutes_form(text).map(Value::String)
+        }
         Value::String(text) => {
             let number: Number = serde_json::from_str(text.trim()).ok()?;
             Some(Value::Number(number))

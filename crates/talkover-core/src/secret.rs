@@ -309,18 +309,25 @@ pub(crate) fn redact_credentials(text: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// `secret` percent-encoded as a URL would carry it (every byte but letters, digits and `-._~` escaped),
-/// with upper-case hex, then lower-case; empty when nothing in it needs escaping.
-fn percent_encoded(secret: &str) -> [String; 2] {
-    let mut forms = [String::new(), String::new()];
-    if secret.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~".contains(&b)) {
-        return forms;
-    }
-    for b in secret.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-            forms.iter_mut().for_each(|form| form.push(char::from(b)));
-        } else {
-            forms[0].push_str(&format!("%{b:02X}"));
-            forms[1].push_str(&format!("%{b:02x}"));
+/// and as an encoder that escapes those four too would (`talq%5F…`), each with upper-case hex and with
+/// lower-case; only the forms that differ from `secret`.
+fn percent_encoded(secret: &str) -> Vec<String> {
+    let mut forms: Vec<String> = Vec::new();
+    for kept in [&b"-._~"[..], &b""[..]] {
+        let (mut upper, mut lower) = (String::new(), String::new());
+        for b in secret.bytes() {
+            if b.is_ascii_alphanumeric() || kept.contains(&b) {
+                upper.push(char::from(b));
+                lower.push(char::from(b));
+            } else {
+                upper.push_str(&format!("%{b:02X}"));
+                lower.push_str(&format!("%{b:02x}"));
+            }
+        }
+        for form in [upper, lower] {
+            if form != secret && !forms.contains(&form) {
+                forms.push(form);
+            }
         }
     }
     forms
@@ -345,7 +352,12 @@ pub(crate) fn redact_all_in(text: &mut String, secrets: &[&str]) {
 /// Replaces each of `secrets` of at least 8 characters in `text`, as is, percent-encoded or escaped as a
 /// JSON string, the longest first, with `[redacted]`.
 fn hide_in(text: &mut String, secrets: &[&str]) {
-    let mut secrets: Vec<&str> = secrets.iter().copied().filter(|s| s.len() >= 8).collect();
+    // A personal access token (`42|AbCd…`) is its id and its secret: the secret alone is hidden too.
+    let secret_parts = secrets.iter().filter_map(|s| {
+        let (id, part) = s.split_once('|')?;
+        (!id.is_empty() && id.bytes().all(|b| b.is_ascii_digit())).then_some(part)
+    });
+    let mut secrets: Vec<&str> = secrets.iter().copied().chain(secret_parts).filter(|s| s.len() >= 8).collect();
     secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
     for secret in secrets {
         if text.contains(secret) {
@@ -360,7 +372,7 @@ fn hide_in(text: &mut String, secrets: &[&str]) {
             }
         }
         if text.contains('%') {
-            for form in percent_encoded(secret).iter().filter(|form| !form.is_empty()) {
+            for form in &percent_encoded(secret) {
                 if text.contains(form.as_str()) {
                     *text = text.replace(form.as_str(), REDACTED);
                 }
@@ -481,5 +493,15 @@ mod tests {
         let mut text = "short t stays".to_owned();
         redact_in(&mut text, Some("t"));
         assert_eq!(text, "short t stays");
+        // The secret part of a personal access token, echoed alone; a token whose `_` an encoder escaped.
+        assert_eq!(
+            redacted("echo: AbCdEfGh12345 (for user 42)", &["42|AbCdEfGh12345"]),
+            "echo: [redacted] (for user 42)"
+        );
+        assert_eq!(redacted("t=talq%5Flive%5Fsecret1&x", &["talq_live_secret1"]), "t=[redacted]&x");
+        assert_eq!(redacted("t=talq%5flive%5fsecret1", &["talq_live_secret1"]), "t=[redacted]");
+        // Not a secret part that is too short to search for, nor one of a text that is no token.
+        assert_eq!(redacted("echo: abc, 7|abc", &["7|abc"]), "echo: abc, 7|abc");
+        assert_eq!(redacted("echo: middle-part", &["x|middle-part"]), "echo: middle-part");
     }
 }

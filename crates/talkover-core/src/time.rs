@@ -34,6 +34,13 @@ impl TimeError {
     pub fn reason(&self) -> &str {
         self.reason
     }
+
+    /// What a decoder expected where it met the rejected text, without the text: a decoding error of an
+    /// answer quotes no value of the body (it may be a secret), unless through the form the error type
+    /// hides (`invalid value: string "…"`).
+    fn expecting(&self) -> String {
+        format!("a valid {}: {}", self.expected, self.reason)
+    }
 }
 
 /// A calendar date without a time of day, written `YYYY-MM-DD` (`2024-01-15`).
@@ -339,7 +346,8 @@ macro_rules! text_type {
                         f.write_str($expecting)
                     }
                     fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<$name, E> {
-                        $name::new(text).map_err(E::custom)
+                        $name::new(text)
+                            .map_err(|e| E::invalid_value(serde::de::Unexpected::Str(text), &e.expecting().as_str()))
                     }
                 }
                 deserializer.deserialize_str(Text)
@@ -351,9 +359,12 @@ macro_rules! text_type {
 text_type!(Date, "a date written YYYY-MM-DD");
 text_type!(DateTime, "a date-time with an offset (RFC 3339)");
 
+/// What a time of day is, in words.
+const TIME_OF_DAY_EXPECTED: &str = "a time of day (HH:MM, 00:00 to 23:59)";
+
 /// Why a text is not a [`TimeOfDay`].
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("{input:?} is not a time of day (HH:MM, 00:00 to 23:59)")]
+#[error("{input:?} is not {}", TIME_OF_DAY_EXPECTED)]
 pub struct TimeOfDayError {
     input: String,
 }
@@ -451,7 +462,9 @@ impl serde::Serialize for TimeOfDay {
 impl<'de> serde::Deserialize<'de> for TimeOfDay {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let text = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Self::parse(&text).map_err(serde::de::Error::custom)
+        // `invalid value: string "…", expected …`: the form a decoding error hides the value of.
+        let unexpected = || serde::de::Unexpected::Str(&text);
+        Self::parse(&text).map_err(|_| serde::de::Error::invalid_value(unexpected(), &TIME_OF_DAY_EXPECTED))
     }
 }
 

@@ -12,7 +12,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::decimal::Decimal;
-use crate::envelope::{Bare, ListEnvelope};
+use crate::envelope::{ListEnvelope, MaybeEnveloped};
 use crate::macros::{operations, optional_fields, string_enum};
 
 pub use crate::ids::VoiceTemplateId;
@@ -166,7 +166,7 @@ operations! {
         method: GET,
         path: "/api/v1/voice-templates/{voice_template_id}/demo",
         params: { voice_template_id: VoiceTemplateId },
-        response: Bare<VoiceDemo>,
+        response: MaybeEnveloped<VoiceDemo>,
         safe_to_repeat: true,
     }
 }

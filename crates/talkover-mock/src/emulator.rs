@@ -584,7 +584,8 @@ impl Emulator {
                 Err(_) => return Ok(Reply::fail(400, "The request body is not valid JSON.")),
             }
         };
-        let query = query_pairs(request.uri().query());
+        let mut query = query_pairs(request.uri().query());
+        below_one_is_first_page(&mut query);
         let req =
             state::Request { operation: op, path: &params, query: &query, body: body.as_ref(), catalog: &self.catalog };
         let mut state = lock(&self.state);
@@ -751,6 +752,19 @@ fn without_body_for_head(request: &HttpRequest, mut response: HttpResponse) -> H
 }
 
 /// `request` as a GET, for a HEAD request's answer.
+/// A `page` below 1 is the first page, as a Laravel-style paginator reads it: `page=0` and `page=-1` alike
+/// (the types count pages without a sign, and would refuse the second with their own bound).
+fn below_one_is_first_page(query: &mut [(String, String)]) {
+    for (name, value) in query.iter_mut() {
+        let negative = value
+            .strip_prefix('-')
+            .is_some_and(|digits| !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()));
+        if name == "page" && negative {
+            "1".clone_into(value);
+        }
+    }
+}
+
 fn as_get(request: &HttpRequest) -> HttpRequest {
     let mut get = http::Request::new(request.body().clone());
     *get.method_mut() = http::Method::GET;

@@ -261,7 +261,7 @@ impl Invalid {
             self.add(&field, format!("The {} field is prohibited.", words(&field)));
         } else if name.starts_with("date") || name.ends_with("_date") {
             self.add(&field, format!("The {} must be a valid date.", words(&field)));
-        } else if message.contains("is not a time of day") {
+        } else if message.contains("expected a time of day") {
             self.add(&field, format!("The {} does not match the format H:i.", words(&field)));
         } else if let Some(limit) = out_of_range(&message) {
             self.add(&field, format!("The {} {limit}.", words(&field)));

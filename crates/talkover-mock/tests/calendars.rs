@@ -439,10 +439,14 @@ fn a_calendar_keeps_an_owner_until_ownership_is_handed_over() {
     let bob = format!("{members}/{}", bob["data"]["id"].as_str().unwrap());
     let (status, body) = send(&server, "PUT", &bob, r#"{"role":"owner"}"#);
     assert_eq!((status, body["data"]["role"].as_str()), (200, Some("owner")), "{body}");
+    let (_, before) = send(&server, "GET", &format!("/calendars/{calendar}"), "");
+    server.advance_clock(std::time::Duration::from_secs(60));
     let (status, body) = send(&server, "DELETE", &alice, "");
     assert_eq!(status, 200, "{body}");
     let (_, got) = send(&server, "GET", &format!("/calendars/{calendar}"), "");
     assert_eq!(got["data"]["owner_id"], "user-uuid-2", "{got}");
+    // A new owner is a change of the calendar's.
+    assert_ne!(got["data"]["updated_at"], before["data"]["updated_at"], "{got}");
     // Bob is now the one owner the calendar keeps.
     let (status, body) = send(&server, "PUT", &bob, r#"{"role":"viewer"}"#);
     assert_eq!((status, body["message"].as_str()), (422, Some(demoted)), "{body}");

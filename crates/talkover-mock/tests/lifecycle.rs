@@ -239,6 +239,7 @@ fn every_problem_of_a_body_is_answered_at_once() {
         "call_time_ranges",
         "campaign_type",
         "days_of_week.0",
+        "days_of_week.1",
         "do_not_call_enabled",
         "max_retries",
         "retry_cooldown_hours",
@@ -250,6 +251,8 @@ fn every_problem_of_a_body_is_answered_at_once() {
     assert_eq!(errors["max_retries"][0], "The max retries must be an integer.");
     assert_eq!(errors["do_not_call_enabled"][0], "The do not call enabled field must be true or false.");
     assert_eq!(errors["agent_id"][0], "The agent id field is required.");
+    // Every element of a list at fault is named, not only the first.
+    assert_eq!(errors["days_of_week.1"][0], "The days of week.1 field is invalid.", "{answer}");
     // The handler's own checks answer beside the missing field (create-action's documented 422).
     let action =
         r#"{"node_id": "n", "description": "d", "type": "teleport", "url": "nope", "authorization_url": "x y"}"#;
@@ -345,6 +348,24 @@ fn a_required_field_given_as_null_is_refused_not_filled_in() {
     let (_, agent) = common::raw::send(&server, "GET", "/agents/550e8400-e29b-41d4-a716-446655440000", "");
     assert_eq!(agent["data"]["direction"], "inbound", "{agent}");
 }
+/// An agent created without a description or an initial message carries both keys, as `null`, as the
+/// API writes a field it has no value for (the `voice` of a new agent): a client reading the key finds it.
+#[test]
+fn an_agents_unset_description_and_initial_message_are_null() {
+    let server = talkover_mock::Server::start_blocking().unwrap();
+    let bare = talkover_mock::sample_agent("Terse", "Terse label", talkover::agents::Direction::Outbound);
+    let (status, created) = common::raw::send(&server, "POST", "/agents", &serde_json::to_string(&bare).unwrap());
+    assert_eq!(status, 201, "{created}");
+    let id = created["data"]["id"].as_str().unwrap().to_owned();
+    let (_, got) = common::raw::send(&server, "GET", &format!("/agents/{id}"), "");
+    for answer in [&created, &got] {
+        let data = answer["data"].as_object().unwrap();
+        for key in ["description", "initial_message", "voice"] {
+            assert_eq!(data.get(key), Some(&serde_json::Value::Null), "{key}: {answer}");
+        }
+    }
+}
+
 /// Only the environment's own numbers can be assigned to an agent: any other id is refused, naming its place
 /// in the list, and changes nothing.
 #[test]
@@ -369,13 +390,21 @@ fn agents_take_only_the_environments_phone_numbers() {
     let kept = agents.get(&created.id).unwrap();
     assert_eq!(
         (kept.direction, numbers(kept.phone_numbers.as_deref().unwrap_or_default())),
-        (Some(Direction::Outbound), own)
+        (Some(Direction::Outbound), own.clone())
     );
 
     let both = AgentCallingSettings::new(Direction::Inbound).phone_number_ids(["phone-uuid-2", "phone-uuid-1"]);
     let updated = agents.update_calling(&created.id, both).unwrap();
     let ids: Vec<&str> = updated.phone_numbers.iter().map(|n| n.id.as_str()).collect();
     assert_eq!(ids, ["phone-uuid-2", "phone-uuid-1"]);
+
+    // A number given twice is the agent's once.
+    let twice = AgentCallingSettings::new(Direction::Inbound).phone_number_ids(["phone-uuid-2", "phone-uuid-2"]);
+    let updated = agents.update_calling(&created.id, twice).unwrap();
+    let ids: Vec<&str> = updated.phone_numbers.iter().map(|n| n.id.as_str()).collect();
+    assert_eq!(ids, ["phone-uuid-2"]);
+    let created = agents.create(agent("Same number twice").phone_number_ids(["phone-uuid-1", "phone-uuid-1"])).unwrap();
+    assert_eq!(numbers(created.phone_numbers.as_deref().unwrap_or_default()), own);
 }
 
 /// A bound with no upper end is said as "at least": the message never names the largest number a type holds.
@@ -396,9 +425,11 @@ fn open_ended_bounds_say_at_least() {
     assert_eq!(status, 422, "{body}");
     assert_eq!(body["errors"]["per_page"], json!(["The per page must be between 1 and 100."]));
     // No documented lower bound on `page`: below 1 is the first page, as a Laravel paginator has it.
-    let (status, page) = common::raw::send(&server, "GET", "/calls?page=0", "");
-    assert_eq!(status, 200, "{page}");
-    assert_eq!(page["pagination"]["current_page"], json!(1), "{page}");
+    for below in ["0", "-1", "-99999999999999999999"] {
+        let (status, page) = common::raw::send(&server, "GET", &format!("/calls?page={below}"), "");
+        assert_eq!(status, 200, "page={below}: {page}");
+        assert_eq!(page["pagination"]["current_page"], json!(1), "page={below}: {page}");
+    }
 }
 
 /// A create request without the fields named in `without`, which the SDK's types would not let a caller

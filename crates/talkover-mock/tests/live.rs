@@ -1639,6 +1639,8 @@ fn a_voice_must_exist_and_an_agents_calls_go_with_it() {
     let english = voice().language(talkover::language::Language::EnUs);
     let refused = client.agents().update_voice(&agent, english).unwrap_err();
     assert_eq!(common::fields(&refused), ["language"], "{refused}");
+    let said = &refused.field_errors()[0].message;
+    assert_eq!(said, "The selected voice does not support the language en-US.");
     client.agents().update_voice(&agent, voice().language(talkover::language::Language::PtBr)).unwrap();
     // A new voice takes the agent back to draft.
     client.agents().publish(&agent).unwrap();

@@ -18,6 +18,8 @@ pub enum Mode {
     DropAnswer,
     /// Passes it on, reads the answer, tells the test (which then kills the client) and never answers.
     HoldAnswer(Sender<()>),
+    /// Does not pass it on, and answers 500: nothing was queued, but the answer does not say so.
+    FailUnsent,
 }
 
 pub struct Proxy {
@@ -97,6 +99,18 @@ fn serve(client: TcpStream, upstream: SocketAddr, mode: &Mutex<Mode>, calls: &At
         let campaign_call = first.starts_with("POST ")
             && first.split(' ').nth(1).is_some_and(|p| p.ends_with("/call"))
             && first.contains("/campaigns/");
+        if campaign_call && matches!(*mode.lock().unwrap(), Mode::FailUnsent) {
+            calls.fetch_add(1, Ordering::SeqCst);
+            let failed = r#"{"success": false, "message": "Server Error"}"#;
+            let head = format!(
+                "HTTP/1.1 500 Internal Server Error\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
+                failed.len()
+            );
+            to_client.write_all(head.as_bytes())?;
+            to_client.write_all(failed.as_bytes())?;
+            to_client.flush()?;
+            continue;
+        }
         to_server.write_all(head.as_bytes())?;
         to_server.write_all(&body)?;
         to_server.flush()?;
@@ -107,7 +121,7 @@ fn serve(client: TcpStream, upstream: SocketAddr, mode: &Mutex<Mode>, calls: &At
             calls.fetch_add(1, Ordering::SeqCst);
             let mode = mode.lock().unwrap().clone();
             match mode {
-                Mode::Pass => {}
+                Mode::Pass | Mode::FailUnsent => {}
                 Mode::DropAnswer => return Ok(()),
                 Mode::HoldAnswer(tell) => {
                     let _ = tell.send(());

@@ -91,12 +91,14 @@ impl State {
         agents_numbers.find(|n| n.id.as_str() == id).cloned()
     }
 
-    /// The numbers `ids` name, in order; each id that is not one of the environment's numbers is refused
-    /// (`phone_number_ids.N`), since only those can be assigned.
+    /// The numbers `ids` name, in order, each once (an id given twice is one number: an agent has a number
+    /// or not); each id that is not one of the environment's numbers is refused (`phone_number_ids.N`),
+    /// since only those can be assigned.
     fn assigned_numbers(&self, ids: &[PhoneNumberId], invalid: &mut Invalid) -> Vec<AgentPhoneNumber> {
-        let mut numbers = Vec::with_capacity(ids.len());
+        let mut numbers: Vec<AgentPhoneNumber> = Vec::with_capacity(ids.len());
         for (i, id) in ids.iter().enumerate() {
             match self.phone_number(id.as_str()) {
+                Some(number) if numbers.iter().any(|n| n.id == number.id) => {}
                 Some(number) => numbers.push(number),
                 None => invalid.selected(&format!("phone_number_ids.{i}")),
             }
@@ -129,9 +131,9 @@ impl State {
             return Err(Reply::fail_code(404, "Voice template not found", "VOICE_NOT_FOUND"));
         };
         // "The voice template must support the chosen language" (a language sent to change it).
-        if body.language.as_ref().is_some_and(|language| *language != voice.language) {
+        if let Some(language) = body.language.as_ref().filter(|language| **language != voice.language) {
             let mut invalid = Invalid::default();
-            invalid.add("language", format!("The selected voice does not support the language {}.", voice.language));
+            invalid.add("language", format!("The selected voice does not support the language {language}."));
             invalid.check()?;
         }
         let name = voice.name.clone();

@@ -89,7 +89,8 @@ impl CalendarEntry {
 
     /// Keeps the calendar's `owner_id` on a member who owns it: when the user it names is no longer an
     /// `owner` member, it names the first one that is (left as it is when none is, as for a calendar whose
-    /// members the emulator was not given, and when the calendar names no owner).
+    /// members the emulator was not given, and when the calendar names no owner). A new owner is a change
+    /// of the calendar's: its `updated_at` moves.
     fn follow_owner(&mut self) {
         let owners: Vec<&CalendarMember> =
             self.members.iter().filter(|member| member.role == CalendarRole::Owner).collect();
@@ -99,6 +100,7 @@ impl CalendarEntry {
         }
         if let Some(user) = owners.first().and_then(|member| member.user_id.clone()) {
             self.calendar.owner_id = Some(user);
+            self.calendar.updated_at = Some(timestamp(now()));
         }
     }
 }

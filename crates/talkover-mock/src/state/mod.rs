@@ -441,6 +441,22 @@ impl Request<'_> {
             if let Some(bound) = crate::reply::nearest_bound(&refused_field(&error).1) {
                 beyond_bounds.push((field.clone(), bound, in_query(&error)));
             }
+            // A misfit element of a list (`days_of_week.0`) takes the value of the example's element in its
+            // place (or its first), so that the list's other elements are judged too: the list is the
+            // caller's still, and what is said of its other elements counts.
+            let element = field.split_once('.').and_then(|(list, i)| Some((list, i.parse::<usize>().ok()?)));
+            if let Some((list, index)) = element.filter(|_| !in_query(&error)) {
+                let documented = example.and_then(|e| e.get(list)).or_else(|| documented_value(list));
+                let stand_in =
+                    documented.and_then(Value::as_array).and_then(|items| items.get(index).or(items.first()));
+                let given = body.get_mut(list).and_then(Value::as_array_mut).and_then(|items| items.get_mut(index));
+                if let (Some(stand_in), Some(given)) = (stand_in, given) {
+                    if given != stand_in {
+                        stand_in.clone_into(given);
+                        continue;
+                    }
+                }
+            }
             // A missing field, or a misfit's top-level field, takes the example's value; a misfit the example
             // does not have is taken out. A query parameter likewise.
             let top = field.split('.').next().unwrap_or(&field).to_owned();
