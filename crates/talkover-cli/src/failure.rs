@@ -489,8 +489,16 @@ fn describe_with(e: &Error, timeout: Option<Duration>, attempts: &[Outcome]) -> 
                 let more = lines.len() - SHOWN_PROBLEMS;
                 let _ = writeln!(out, "  … and {more} more (every one with --output json)");
             }
-            if let Some(after) = api.retry_after {
-                let _ = writeln!(out, "  retry after: {} s", after.as_secs());
+            // The header's wait, or the one the body gives (make-call's 429); a wait of days is no number to
+            // read (a `Retry-After` too large to hold is the longest one).
+            match api.retry_after_hint().map(|after| after.as_secs()) {
+                Some(secs) if secs > 86_400 => {
+                    let _ = writeln!(out, "  retry after: more than a day");
+                }
+                Some(secs) => {
+                    let _ = writeln!(out, "  retry after: {secs} s");
+                }
+                None => {}
             }
             if let Some(existing) = talkover::calls::existing_call(e) {
                 let _ = writeln!(out, "  existing call: {} ({}, to {})", existing.id, existing.status, existing.to);

@@ -15,9 +15,9 @@ use crate::Context;
 
 /// The most pages `--all` fetches.
 const MAX_PAGES: u64 = 100_000;
-/// The most items `--all` holds for one table or CSV (written once the last page is in); NDJSON, written
-/// as the pages come, holds none.
-const MAX_HELD_ITEMS: usize = 200_000;
+/// The most `--all` holds for one table or CSV (written once the last page is in), in bytes of the items'
+/// JSON text (their size in memory is a few times that); NDJSON, written as the pages come, holds none.
+const MAX_HELD_BYTES: usize = 32 << 20;
 
 /// `talkover operations`: every operation, its method and path, and the command that runs it.
 pub fn list_operations(format: Format) -> Result<(), Failure> {
@@ -484,7 +484,7 @@ fn read_argument_file(path: &str, given: &str) -> Result<String, Failure> {
 
 /// `--all`: every page of a list, its items as NDJSON on standard output, or as one table (or CSV). A
 /// table holds the items until the last page is in: when a page fails, or the items pass
-/// [`MAX_HELD_ITEMS`], the items fetched so far are written before the failure is reported.
+/// [`MAX_HELD_BYTES`], the items fetched so far are written before the failure is reported.
 fn fetch_all(context: &Context, op: &'static OperationInfo, params: Params) -> Result<(), Failure> {
     let mut out = std::io::stdout().lock();
     // For a person, one table of every item once the last page is in; for a program, a line an item as
@@ -522,6 +522,7 @@ fn fetch_pages(
     }
     let mut progress = PageProgress { shown: crate::stderr_is_terminal().then_some(false) };
     let mut fetched = 0usize;
+    let mut held_bytes = 0usize;
     for _ in 0..MAX_PAGES {
         if let Some(query) = params.query.as_mut().and_then(Value::as_object_mut) {
             query.insert("page".into(), Value::from(page));
@@ -547,6 +548,10 @@ fn fetch_pages(
         };
         let next = list.next_page();
         let items = list.items;
+        if table.is_some() {
+            held_bytes +=
+                items.iter().map(|item| serde_json::to_string(item).map_or(0, |text| text.len())).sum::<usize>();
+        }
         let count = items.len();
         fetched += count;
         match table {
@@ -565,10 +570,11 @@ fn fetch_pages(
                 }
             }
         }
-        if table.as_ref().is_some_and(|rows| rows.len() > MAX_HELD_ITEMS) {
+        if held_bytes > MAX_HELD_BYTES {
             return Err(Failure::local(format!(
-                "--all with -o table or csv holds every item until the last page: stopped past {MAX_HELD_ITEMS} \
-                 items (those are written); -o json writes each page as it comes, holding none"
+                "--all with -o table or csv holds every item until the last page: stopped past {} MiB of items \
+                 ({fetched} items, written above); -o json writes each page as it comes, holding none",
+                MAX_HELD_BYTES >> 20
             )));
         }
         match next {

@@ -140,6 +140,20 @@ fn an_undecodable_success_that_is_not_json_is_not_written_to_stdout() {
     assert_eq!(error["outcome_unknown"], true, "{error}");
 }
 
+/// A 429's wait is said from its body too (make-call's 429 carries it there), and a wait of days in words.
+#[test]
+fn a_rate_limits_wait_is_said_from_the_body_and_in_words_when_long() {
+    for (wait, said) in [("30", "retry after: 30 s"), ("90000", "retry after: more than a day")] {
+        let body = format!(
+            r#"{{"success": false, "error": {{"code": "RATE_LIMIT_EXCEEDED", "details": {{"retry_after": {wait}}}}}}}"#
+        );
+        let server = Scripted::start(vec![Reply::json(429, body)]);
+        let mut get = talkover(&server.base_url(), TOKEN);
+        get.args(["agents", "get", AGENT, "--max-retries", "0"]);
+        fails_with(get, 8, said);
+    }
+}
+
 /// `--all` as a table or CSV holds the items until the last page: a page that fails leaves the ones fetched
 /// written (the count says "so far"), not thrown away, and the failure reported.
 #[test]

@@ -1564,6 +1564,42 @@ fn a_campaign_keeps_its_do_not_call_list_passes_on_context_and_completes_by_itse
     assert!(event("campaign.completed").is_some());
 }
 
+/// Auto-DNC: a call that ended in a trigger status puts its number on the list the campaign's source names
+/// (its own list, as get-campaign shows it, or the environment's), and the do-not-call check then blocks
+/// the next call to it.
+#[test]
+fn auto_dnc_puts_a_number_on_the_list_and_the_next_call_to_it_is_blocked() {
+    use talkover::campaigns::DoNotCallListSource;
+    let (server, client) = stopped_clock();
+    let agent = published_agent(&client, "Once only");
+    let sources = [(DoNotCallListSource::Custom, "+15550120003"), (DoNotCallListSource::Environment, "+15550120004")];
+    for (source, number) in sources {
+        let campaign = always_on(&agent, "Once only")
+            .max_retries(0)
+            .do_not_call_enabled(true)
+            .do_not_call_list_source(source.clone())
+            .auto_add_to_dnc_enabled(true)
+            .auto_dnc_trigger_statuses([CallStatus::Completed]);
+        let id = client.execute(CreateCampaign::new(campaign)).unwrap().id;
+        client.execute(UpdateCampaignStatus::new(&id, CampaignStatus::Active)).unwrap();
+        client.execute(MakeCampaignCall::new(&id, NewCampaignCall::new(number))).unwrap();
+        server.advance_clock(Duration::from_secs(10));
+        let listed = client.execute(GetCampaign::new(&id)).unwrap().do_not_call_custom_list.unwrap_or_default();
+        let own = source == DoNotCallListSource::Custom;
+        assert_eq!(listed, if own { vec![number.to_owned()] } else { Vec::new() }, "{source:?}");
+
+        let again = NewCampaignCall::new(number).allow_duplicates(true);
+        client.execute(MakeCampaignCall::new(&id, again)).unwrap();
+        server.advance_clock(Duration::from_secs(10));
+        let calls = client.execute(GetCampaign::new(&id)).unwrap().calls.unwrap_or_default();
+        let outcomes: Vec<CallStatus> = calls.into_iter().map(|c| c.status).collect();
+        assert_eq!(outcomes.iter().filter(|s| **s == CallStatus::Completed).count(), 1, "{source:?}: {outcomes:?}");
+        assert_eq!(outcomes.iter().filter(|s| **s == CallStatus::Failed).count(), 1, "{source:?}: {outcomes:?}");
+        let rung = statuses(&client, &agent).into_iter().filter(|(to, ..)| to == number).count();
+        assert_eq!(rung, 1, "{source:?}: the number was rung once");
+    }
+}
+
 /// One jump of the clock over several calls of a campaign: its webhook receives their events in the order
 /// they happened, as each `timestamp` says, not campaign call by campaign call.
 #[test]

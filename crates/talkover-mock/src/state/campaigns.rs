@@ -365,7 +365,7 @@ impl State {
                     next_open(campaign, scheduled_ms, now_ms)
                 };
                 // Checked against the do-not-call list before dialling: never placed, never retried.
-                let refused = blocked(campaign, &call.to);
+                let refused = blocked(campaign, &self.live.shared_do_not_call, &call.to);
                 // A call that fails without being dialled: its event, its campaign's last end, its count.
                 let mut fail_at = |call: &mut CampaignCall, at_ms: i64| {
                     call.status = CallStatus::Failed;
@@ -443,6 +443,7 @@ impl State {
                     CallStatus::Completed if voicemail => CallStatus::Voicemail,
                     other => other,
                 };
+                add_to_do_not_call(campaign, &mut self.live.shared_do_not_call, call);
                 let mut data = campaign_call_data(call, &self.live.campaign_call_extras);
                 data.insert("call_id".into(), json!(dial.call_id));
                 data.insert("duration".into(), json!(duration));
@@ -809,18 +810,45 @@ fn time_of(text: &str) -> Option<TimeOfDay> {
     text.get(..5)?.parse().ok()
 }
 
-/// Whether the campaign's do-not-call check blocks `to`: the check is on, its source is the campaign's own
-/// list (`custom`, which get-campaign calls `campaign`) and the number is on it. The environment's and the
-/// platform's lists hold nothing here.
-fn blocked(campaign: &Campaign, to: &str) -> bool {
-    use talkover_core::campaigns::DoNotCallListSource::{Campaign as Own, Custom};
-    campaign.do_not_call_enabled == Some(true)
-        && matches!(campaign.do_not_call_list_source, Some(Custom | Own))
-        && campaign.do_not_call_custom_list.iter().flatten().any(|number| {
+/// Whether the campaign's do-not-call check blocks `to`: the check is on and the number is on the list its
+/// source names: the campaign's own (`custom`, which get-campaign calls `campaign`), or the environment's
+/// or the platform's, which hold here only what campaigns' auto-DNC added to them (`shared`).
+fn blocked(campaign: &Campaign, shared: &HashSet<String>, to: &str) -> bool {
+    use talkover_core::campaigns::DoNotCallListSource::{Campaign as Own, Custom, Environment, Global};
+    if campaign.do_not_call_enabled != Some(true) {
+        return false;
+    }
+    match campaign.do_not_call_list_source {
+        Some(Custom | Own) => campaign.do_not_call_custom_list.iter().flatten().any(|number| {
             // Written as the reference allows (`+1 555 …`), held against the call's E.164 number.
             let number = talkover_core::validate::e164_of_international(number.as_str());
             number.as_deref().unwrap_or_default() == to
-        })
+        }),
+        Some(Environment | Global) => shared.contains(to),
+        _ => false,
+    }
+}
+
+/// Auto-DNC (create-campaign: "contacts that match `auto_dnc_trigger_statuses` … are automatically added
+/// to the DNC list"): a call that ended in one of those statuses puts its number on the list the
+/// campaign's source names, its own custom list (as get-campaign then shows it) or the shared one, so
+/// that the campaign's do-not-call check, when on, blocks the next call to it. (The emulator's calls fail
+/// with no error code, so `auto_dnc_trigger_errors` has nothing to match.)
+fn add_to_do_not_call(campaign: &mut Campaign, shared: &mut HashSet<String>, call: &CampaignCall) {
+    use talkover_core::campaigns::DoNotCallListSource::{Campaign as Own, Custom};
+    let triggers = campaign.auto_dnc_trigger_statuses.as_deref().unwrap_or_default();
+    if campaign.auto_add_to_dnc_enabled != Some(true) || !triggers.contains(&call.status) {
+        return;
+    }
+    if !matches!(campaign.do_not_call_list_source, Some(Custom | Own)) {
+        shared.insert(call.to.clone());
+        return;
+    }
+    let list = campaign.do_not_call_custom_list.get_or_insert_with(Vec::new);
+    let listed = |number: &String| talkover_core::validate::e164_of_international(number).as_deref() == Some(&call.to);
+    if !list.iter().any(listed) {
+        list.push(call.to.clone());
+    }
 }
 
 /// The day of the week of a wall-clock time (milliseconds since 1970-01-01T00:00 on that clock), from 1

@@ -38,6 +38,9 @@ pub(crate) struct Live {
     /// What make-campaign-call was given beside the number, by campaign call id: the `context` that every
     /// webhook event of the call carries, and whether it is a test call.
     pub(super) campaign_call_extras: HashMap<String, super::campaigns::Extras>,
+    /// The numbers campaigns' auto-DNC added to the environment's (or the platform's) do-not-call list,
+    /// in E.164: those lists hold nothing else here.
+    pub(super) shared_do_not_call: std::collections::HashSet<String>,
 }
 
 impl Default for Live {
@@ -52,6 +55,7 @@ impl Default for Live {
             dials: Vec::new(),
             outbox: Vec::new(),
             last_tick_ms,
+            shared_do_not_call: std::collections::HashSet::new(),
             campaign_call_extras: HashMap::new(),
         }
     }
