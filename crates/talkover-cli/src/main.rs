@@ -30,6 +30,9 @@ fn main() -> ExitCode {
             if output::token_was_hidden() {
                 eprintln!("{}", output::TOKEN_HIDDEN);
             }
+            if output::sent_secret_was_hidden() {
+                eprintln!("{}", output::SENT_SECRET_HIDDEN);
+            }
             ExitCode::from(code)
         }
         Err(failure) => {

@@ -69,15 +69,49 @@ pub fn hide_token(text: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// [`hide_token`] for what goes to standard output: when it hides anything, the command ends with
-/// [`TOKEN_HIDDEN`] on standard error ([`token_was_hidden`]), so that nobody takes `[redacted]` for what
-/// the API holds.
+/// The secrets the request of this run carries (a SIP password, a webhook secret, a header's value), which
+/// nothing written to standard output shows either, even when a successful answer echoes them (an error
+/// that echoes them has them hidden by the SDK already): standard output is what lands in a CI log.
+static SENT_SECRETS: std::sync::Mutex<Vec<talkover::SecretString>> = std::sync::Mutex::new(Vec::new());
+
+/// Whether [`without_token`] has hidden a secret of the request in something written to standard output.
+static SENT_SECRET_WAS_HIDDEN: AtomicBool = AtomicBool::new(false);
+
+/// The warning that standard output shows a secret of the request hidden.
+pub const SENT_SECRET_HIDDEN: &str =
+    "warning: the answer contained a secret the request sent; it is shown as [redacted]";
+
+/// Keeps the secrets a request carries out of everything written to standard output from now on.
+pub fn never_print_sent(secrets: &[talkover::SecretString]) {
+    let mut kept = SENT_SECRETS.lock().unwrap_or_else(|e| e.into_inner());
+    kept.extend(secrets.iter().cloned());
+}
+
+/// [`hide_token`] for what goes to standard output, the request's secrets hidden too
+/// ([`never_print_sent`]): when it hides anything, the command ends with [`TOKEN_HIDDEN`] (or
+/// [`SENT_SECRET_HIDDEN`]) on standard error ([`token_was_hidden`], [`sent_secret_was_hidden`]), so that
+/// nobody takes `[redacted]` for what the API holds.
 pub fn without_token(text: &str) -> std::borrow::Cow<'_, str> {
     let hidden = hide_token(text);
     if matches!(hidden, std::borrow::Cow::Owned(_)) {
         TOKEN_WAS_HIDDEN.store(true, Ordering::Relaxed);
     }
-    hidden
+    let sent = SENT_SECRETS.lock().unwrap_or_else(|e| e.into_inner());
+    if sent.is_empty() {
+        return hidden;
+    }
+    let secrets: Vec<&str> = sent.iter().map(talkover::SecretString::expose_secret).collect();
+    let without = talkover::secret::redacted(&hidden, &secrets);
+    if without == *hidden {
+        return hidden;
+    }
+    SENT_SECRET_WAS_HIDDEN.store(true, Ordering::Relaxed);
+    std::borrow::Cow::Owned(without)
+}
+
+/// Whether a secret of the request was hidden in something written to standard output ([`without_token`]).
+pub fn sent_secret_was_hidden() -> bool {
+    SENT_SECRET_WAS_HIDDEN.load(Ordering::Relaxed)
 }
 
 /// Whether the token was hidden in something written to standard output ([`without_token`]).

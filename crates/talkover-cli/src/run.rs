@@ -66,6 +66,7 @@ pub fn run_operation(context: &Context, op: &'static OperationInfo, args: &ArgMa
         // `--output id` was refused before anything was read (`main::refuse_resource_output`): a request has no id.
         return output::print(&dry_run(&request, &secrets), context.format);
     }
+    output::never_print_sent(&secrets);
     if args.try_get_one::<bool>("all").ok().flatten().copied().unwrap_or(false) {
         return fetch_all(context, op, params);
     }

@@ -834,6 +834,25 @@ fn columns_line_up(table: &str) -> bool {
     header.len() > 1 && lines.all(|line| starts(line).iter().all(|at| header.contains(at)))
 }
 
+/// A successful answer that echoes a secret the request sent (a SIP password) prints it hidden, and standard
+/// error says so: standard output is what lands in a CI log.
+#[test]
+fn a_secret_the_request_sent_is_not_printed_when_the_answer_echoes_it() {
+    use common::scripted::{Reply, Scripted};
+    let echoed = r#"{"success": true, "data": {"id": "trunk-1", "name": "n", "is_active": false, "is_verified": false,
+        "username": "u", "password": "Hunter2-SIP-pw-XYZ"}}"#;
+    let server = Scripted::start(vec![Reply::json(201, echoed)]);
+    let mut create = talkover(&server.base_url(), "talq_scripted_token_1234");
+    create.args(["sip-trunks", "create", "-f", "name=n", "-f", "provider_name=p", "-f", "domain=sip.example.com"]);
+    create.args(["-f", "username=u", "-f", "password=Hunter2-SIP-pw-XYZ"]);
+    let output = run(create);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let created: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(created["data"]["password"], "[redacted]", "{created}");
+    assert!(!stdout(&output).contains("Hunter2"), "{}", stdout(&output));
+    assert!(stderr(&output).contains("the answer contained a secret the request sent"), "{}", stderr(&output));
+}
+
 /// An answer that echoes the token (here an agent named with it) is printed without it, in JSON, as a
 /// table and as NDJSON, and standard error says so: the command line never prints the token, whatever
 /// the API answers. A table's columns are measured as shown, the token hidden.

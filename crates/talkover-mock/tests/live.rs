@@ -1564,6 +1564,31 @@ fn a_campaign_keeps_its_do_not_call_list_passes_on_context_and_completes_by_itse
     assert!(event("campaign.completed").is_some());
 }
 
+/// A campaign that ends (completed or cancelled) stops all future calls: a call still waiting for its turn
+/// ends `failed`, with its event, rather than staying `scheduled` past its time.
+#[test]
+fn the_waiting_calls_of_a_campaign_that_ends_fail() {
+    for end in [CampaignStatus::Cancelled, CampaignStatus::Completed] {
+        let (server, client) = stopped_clock();
+        let receiver = Receiver::start();
+        let agent = published_agent(&client, "Ending");
+        let campaign = always_on(&agent, "Ending").initial_call_delay(600).max_retries(0);
+        let hook = NewCampaignWebhook::new("Watch", receiver.url(), [CampaignWebhookEvent::CampaignCallFailed])
+            .webhook_secret(SECRET);
+        let id = active_with_webhook(&client, campaign, hook);
+        client.execute(MakeCampaignCall::new(&id, NewCampaignCall::new("+15550120005"))).unwrap();
+        client.execute(UpdateCampaignStatus::new(&id, end.clone())).unwrap();
+        server.advance_clock(Duration::from_secs(1200));
+
+        let campaign = client.execute(GetCampaign::new(&id)).unwrap();
+        let outcomes: Vec<CallStatus> = campaign.calls.unwrap_or_default().into_iter().map(|c| c.status).collect();
+        assert_eq!(outcomes, [CallStatus::Failed], "{end:?}");
+        assert!(statuses(&client, &agent).is_empty(), "{end:?}: nothing was rung");
+        let received = receiver.wait_for(1);
+        assert_eq!(received[0].json()["to"], "+15550120005", "{end:?}");
+    }
+}
+
 /// Auto-DNC: a call that ended in a trigger status puts its number on the list the campaign's source names
 /// (its own list, as get-campaign shows it, or the environment's), and the do-not-call check then blocks
 /// the next call to it.

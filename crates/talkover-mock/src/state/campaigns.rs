@@ -196,6 +196,25 @@ impl State {
         campaign.updated_at = Some(crate::clock::stamp(self.live.clock.timestamp()));
         let mut change = CampaignStatusChange::new(campaign.id.clone(), campaign.status.clone());
         change.updated_at = campaign.updated_at.clone();
+        let now_ms = self.live.clock.now_ms();
+        // A campaign that ends "stops all future calls" (update-campaign-status): a call still waiting for
+        // its turn will never be placed, and ends `failed`, as one its end date leaves unplaced does.
+        if matches!(wanted, Completed | Cancelled) {
+            let mut unplaced = Vec::new();
+            for call in campaign.calls.iter_mut().flatten() {
+                if matches!(call.status, CallStatus::Queued | CallStatus::Scheduled) {
+                    call.status = CallStatus::Failed;
+                    unplaced.push(campaign_call_data(call, &self.live.campaign_call_extras));
+                }
+            }
+            if let Some(stats) = campaign.stats.as_mut().filter(|_| !unplaced.is_empty()) {
+                count_outcomes(stats, 0, unplaced.len() as u64, 0);
+            }
+            let id = campaign.id.as_str().to_owned();
+            for data in unplaced {
+                self.emit_campaign(&id, CampaignWebhookEvent::CampaignCallFailed, &data, now_ms);
+            }
+        }
         let event = match wanted {
             Active => Some(CampaignWebhookEvent::CampaignStarted),
             Paused => Some(CampaignWebhookEvent::CampaignPaused),
@@ -204,7 +223,6 @@ impl State {
         };
         if let Some(event) = event {
             let id = change.id.as_str().to_owned();
-            let now_ms = self.live.clock.now_ms();
             self.emit_campaign(&id, event, &Map::new(), now_ms);
         }
         Ok(Reply::data(200, Some("Campaign status updated successfully"), change))
