@@ -43,7 +43,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         _ => println!("verified: {}", verification.is_verified),
     }
     let health = trunks.health(&trunk.id).await?;
-    println!("healthy: {} ({} ms)", health.is_healthy, health.response_time_ms.unwrap_or(0));
+    println!("healthy: {} ({} ms)", health.is_healthy, health.response_time_ms.unwrap_or(0.0));
     let did = trunks.dids(&trunk.id).create(NewSipTrunkDid::new("US", "+15555550123")).await?;
     println!("number {} ({}) now routes through the trunk", did.number, did.id);
     for did in trunks.dids(&trunk.id).list().await?.items {

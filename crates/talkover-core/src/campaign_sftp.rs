@@ -76,8 +76,10 @@ macro_rules! sftp_settings {
                 /// The server's port, 1 to 65535 (the API's default is 22).
                 port: u16,
                 /// Remote folder scanned for contact lists (`/inbox`).
+                #[clear_with(clear_import_path)]
                 import_path(path): impl Into<String>,
                 /// Remote folder call results are written to (`/outbox`).
+                #[clear_with(clear_export_path)]
                 export_path(path): impl Into<String>,
                 /// When contact lists are imported (the API's default is `manual`).
                 import_schedule(schedule): ImportSchedule,
@@ -88,11 +90,11 @@ macro_rules! sftp_settings {
 
 /// [`sftp_settings!`] with the credentials both bodies may send (never returned).
 macro_rules! sftp_credentials {
-    ($($item:tt)*) => {
+    ($kind:ident; $($item:tt)*) => {
         sftp_settings! {
-            settable;
+            $kind;
             $($item)*
-            settable {
+            $kind {
                 /// The password (required with [`SftpAuthType::Password`]).
                 #[serde(serialize_with = "crate::secret::expose")]
                 password: impl Into<SecretString>,
@@ -146,6 +148,7 @@ sftp_settings! {
 // create-campaign-sftp
 
 sftp_credentials! {
+    settable;
     /// The body of [`CreateCampaignSftp`].
     #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
     #[non_exhaustive]
@@ -203,11 +206,14 @@ impl CreateCampaignSftp {
 // update-campaign-sftp
 
 sftp_credentials! {
-    /// The body of [`UpdateCampaignSftp`]: only the fields set are sent, and only those change.
+    changes;
+    /// The body of [`UpdateCampaignSftp`]: only the fields set are sent, and only those change. The import
+    /// and export folders can be removed too ([`SftpConfigChanges::clear_import_path`],
+    /// [`SftpConfigChanges::clear_export_path`]: sent as `null`).
     #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct SftpConfigChanges {}
-    settable {
+    changes {
         /// New host name.
         host: impl Into<String>,
         /// New login.

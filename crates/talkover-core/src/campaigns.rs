@@ -210,6 +210,9 @@ macro_rules! campaign_settings {
         campaign_settings!(@$kind $name);
     };
     (@optional $name:ident) => {};
+    (@changes $name:ident) => {
+        campaign_settings!(@settable $name);
+    };
     (@settable $name:ident) => {
         impl $name {
             fn check_settings(&self, problems: &mut Problems) {
@@ -506,18 +509,19 @@ impl CreateCampaign {
 // update-campaign
 
 campaign_settings! {
-    settable;
+    changes;
     /// The body of [`UpdateCampaign`]: only the fields set are sent, and only those change.
     ///
-    /// `end_date` has three states: unset (left as it is), a date, or cleared — sent as `null`, which the
-    /// API reads as "remove the end date" ([`CampaignChanges::clear_end_date`]).
+    /// The description and `end_date` can be removed too, sent as `null`, which the API reads as "remove
+    /// the end date" ([`CampaignChanges::clear_end_date`], [`CampaignChanges::clear_description`]).
     #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct CampaignChanges {}
-    settable {
+    changes {
         /// New name, up to 255 characters.
         name: impl Into<String>,
         /// New description.
+        #[clear_with(clear_description)]
         description: impl Into<String>,
         /// New type.
         campaign_type: CampaignType,
@@ -525,33 +529,17 @@ campaign_settings! {
         agent_id: impl Into<AgentId>,
         /// New first day.
         start_date(date): Date,
+        /// New last day.
+        #[clear_with(clear_end_date)]
+        end_date(date): Date,
     }
-    optional {
-        /// New last day: `None` leaves it, `Some(None)` clears it (sent as `null`), `Some(Some(d))` sets it.
-        #[serde(with = "crate::nullable")]
-        end_date: Option<Date>,
-    }
-    settable {
+    changes {
         /// New weekdays, at least one (sent as the API's numbers, 1 = Monday to 7 = Sunday).
         days_of_week(days): impl IntoIterator<Item = Weekday>,
         /// New calling windows, at least one (replacing the old ones).
         call_time_ranges(ranges): impl IntoIterator<Item = CallTimeRange>,
         /// New IANA time zone, up to 50 characters.
         timezone: impl Into<String>,
-    }
-}
-
-impl CampaignChanges {
-    /// New last day.
-    pub fn end_date(mut self, date: Date) -> Self {
-        self.end_date = Some(Some(date));
-        self
-    }
-
-    /// Removes the end date (sends `"end_date": null`).
-    pub fn clear_end_date(mut self) -> Self {
-        self.end_date = Some(None);
-        self
     }
 }
 

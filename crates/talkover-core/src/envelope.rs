@@ -183,6 +183,12 @@ impl<T: DeserializeOwned + Serialize> ResponseBody for ListEnvelope<T> {
     fn success_flag(&self) -> Option<bool> {
         self.success
     }
+    /// A bare list of items (`[…]`, the shape openapi.json gives list-voice-templates) reads as the
+    /// envelope with that list and no page information: one page, the last.
+    const BARE_LIST: bool = true;
+    fn from_bare_list(bytes: &[u8]) -> Result<Self, serde_json::Error> {
+        crate::strict_decode::from_slice::<Vec<T>>(bytes).map(ListEnvelope::with_fields)
+    }
 }
 
 impl<T> From<ListEnvelope<T>> for Page<T> {

@@ -235,7 +235,10 @@ macro_rules! string_enum {
 /// rename, a `serialize_with`). An entry of an `optional` list marked `#[null_when_unset]` (after its doc)
 /// is written as `null` when unset, where the API writes the key with `null` (`"end_date": null`); in a
 /// `settable` list, as in a body built from a shared list, the mark changes nothing, so a body never
-/// sends a `null` it was not asked to.
+/// sends a `null` it was not asked to. A `changes` list is a `settable` one for an update body: there an
+/// entry marked `#[clear_with(name)]` (after `#[null_when_unset]`, if both) is an `Option<Option<T>>`
+/// with its setter and a method `name` that clears it (sends `null`); elsewhere that mark changes
+/// nothing.
 ///
 /// The struct also gets a private `with_fields`, which takes its own fields in order and leaves every
 /// listed one unset, for the constructors; a struct without fields of its own gets a public `new()`, with
@@ -392,11 +395,56 @@ macro_rules! optional_fields {
     (@munch $head:tt [$($acc:tt)*] $kind:ident { $(,)? } $($groups:tt)*) => {
         $crate::macros::optional_fields!(@munch $head [$($acc)*] $($groups)*);
     };
+    // In an update body, a field marked `#[clear_with(name)]` has three states: left as it is, set, or
+    // cleared (sent as `null`) with the method `name`.
+    (
+        @munch $head:tt [$($acc:tt)*]
+        changes {
+            $(#[doc = $doc:expr])* $(#[null_when_unset])? #[clear_with($clear:ident)] $field:ident $(($param:ident))?:
+            $($entry:tt)*
+        }
+        $($groups:tt)*
+    ) => {
+        $crate::macros::optional_fields!(
+            @clearable $head [$($acc)*]
+            [
+                [$(#[doc = $doc])*]
+                [
+                    #[doc = ""]
+                    #[doc = concat!(
+                        "`None` leaves it as it is, `Some(Some(_))` sets it, `Some(None)` clears it (sent as ",
+                        "`null`, as [`Self::", stringify!($clear), "`] does)."
+                    )]
+                    #[serde(default, with = "crate::nullable", skip_serializing_if = "Option::is_none")]
+                ]
+                $field [$($param)? $field]
+            ]
+            $clear { $($entry)* } $($groups)*
+        );
+    };
+    (
+        @clearable $head:tt [$($acc:tt)*] [$($entry:tt)*] $clear:ident
+        { impl Into<$ty:ty> $(, $($rest:tt)*)? } $($groups:tt)*
+    ) => {
+        $crate::macros::optional_fields!(
+            @munch $head [$($acc)* { $($entry)* [clearable into $clear $ty] ::std::option::Option<$ty> }]
+            changes { $($($rest)*)? } $($groups)*
+        );
+    };
+    (
+        @clearable $head:tt [$($acc:tt)*] [$($entry:tt)*] $clear:ident
+        { $ty:ty $(, $($rest:tt)*)? } $($groups:tt)*
+    ) => {
+        $crate::macros::optional_fields!(
+            @munch $head [$($acc)* { $($entry)* [clearable value $clear $ty] ::std::option::Option<$ty> }]
+            changes { $($($rest)*)? } $($groups)*
+        );
+    };
     // An answer's field the API writes as `null` when it has no value: written so, not left out.
     (
         @munch $head:tt [$($acc:tt)*]
         optional {
-            $(#[doc = $doc:expr])* #[null_when_unset] $(#[serde($($serde:tt)*)])? $field:ident $(($param:ident))?:
+            $(#[doc = $doc:expr])* #[null_when_unset] $(#[clear_with($_clear:ident)])? $(#[serde($($serde:tt)*)])? $field:ident $(($param:ident))?:
             $($entry:tt)*
         }
         $($groups:tt)*
@@ -411,7 +459,7 @@ macro_rules! optional_fields {
     (
         @munch $head:tt [$($acc:tt)*]
         $kind:ident {
-            $(#[doc = $doc:expr])* $(#[null_when_unset])? $(#[serde($($serde:tt)*)])? $field:ident $(($param:ident))?:
+            $(#[doc = $doc:expr])* $(#[null_when_unset])? $(#[clear_with($_clear:ident)])? $(#[serde($($serde:tt)*)])? $field:ident $(($param:ident))?:
             $($entry:tt)*
         }
         $($groups:tt)*
@@ -492,6 +540,32 @@ macro_rules! optional_fields {
         $(#[$doc])*
         pub fn $field<I: ::std::convert::Into<$item>>(mut self, $param: impl ::std::iter::IntoIterator<Item = I>) -> Self {
             self.$field = ::std::option::Option::Some($param.into_iter().map(::std::convert::Into::into).collect());
+            self
+        }
+    };
+    (@setter [changes $($conv:tt)*] $($entry:tt)*) => {
+        $crate::macros::optional_fields!(@setter [settable $($conv)*] $($entry)*);
+    };
+    (@setter [clearable into $clear:ident $inner:ty] [$(#[$doc:meta])*] $field:ident [$param:ident $($_field:ident)?] $ty:ty) => {
+        $(#[$doc])*
+        pub fn $field(mut self, $param: impl ::std::convert::Into<$inner>) -> Self {
+            self.$field = ::std::option::Option::Some(::std::option::Option::Some($param.into()));
+            self
+        }
+        $crate::macros::optional_fields!(@clear $field $clear);
+    };
+    (@setter [clearable value $clear:ident $inner:ty] [$(#[$doc:meta])*] $field:ident [$param:ident $($_field:ident)?] $ty:ty) => {
+        $(#[$doc])*
+        pub fn $field(mut self, $param: $inner) -> Self {
+            self.$field = ::std::option::Option::Some(::std::option::Option::Some($param));
+            self
+        }
+        $crate::macros::optional_fields!(@clear $field $clear);
+    };
+    (@clear $field:ident $clear:ident) => {
+        #[doc = concat!("Clears `", stringify!($field), "`: sends it as `null`.")]
+        pub fn $clear(mut self) -> Self {
+            self.$field = ::std::option::Option::Some(::std::option::Option::None);
             self
         }
     };

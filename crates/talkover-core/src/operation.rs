@@ -79,6 +79,18 @@ pub trait ResponseBody: DeserializeOwned + Serialize {
     fn success_flag(&self) -> Option<bool> {
         None
     }
+
+    /// Whether the body may come as a JSON list at its top (a list's items without the envelope), read
+    /// by [`ResponseBody::from_bare_list`]. Any other body's answer that is a list is refused, with a
+    /// message to say so.
+    #[doc(hidden)]
+    const BARE_LIST: bool = false;
+
+    /// Reads an answer that is a JSON list at its top, where [`ResponseBody::BARE_LIST`] says it may be.
+    #[doc(hidden)]
+    fn from_bare_list(bytes: &[u8]) -> Result<Self, serde_json::Error> {
+        crate::strict_decode::from_slice(bytes)
+    }
 }
 
 /// Builds the HTTP request for an operation.
@@ -213,8 +225,12 @@ pub fn decode_body<O: Operation>(response: HttpResponse) -> Result<O::Response, 
 /// A thin shim over `decode_body_erased`: only the typed decoding depends on the operation's type.
 fn decode_taking<O: Operation, T>(response: HttpResponse, take: impl Fn(O::Response) -> T) -> Result<T, Error> {
     let mut taken = None;
-    decode_body_erased(O::ID, response, &mut |bytes| {
-        let body = crate::strict_decode::from_slice::<O::Response>(bytes)?;
+    decode_body_erased(O::ID, O::Response::BARE_LIST, response, &mut |bytes| {
+        let body = if O::Response::BARE_LIST && is_list(bytes) {
+            O::Response::from_bare_list(bytes)?
+        } else {
+            crate::strict_decode::from_slice::<O::Response>(bytes)?
+        };
         let flag = body.success_flag();
         if flag != Some(false) {
             taken = Some(take(body));
@@ -226,7 +242,12 @@ fn decode_taking<O: Operation, T>(response: HttpResponse, take: impl Fn(O::Respo
 
 /// The part of [`decode_body`] that does not depend on the operation's type: `decode` decodes the bytes
 /// into the typed body, keeps it, and gives back its `success` flag.
-fn decode_body_erased(id: &'static str, response: HttpResponse, decode: DecodeTyped<'_>) -> Result<(), Error> {
+fn decode_body_erased(
+    id: &'static str,
+    bare_list: bool,
+    response: HttpResponse,
+    decode: DecodeTyped<'_>,
+) -> Result<(), Error> {
     let (parts, body) = response.into_parts();
     if !parts.status.is_success() {
         return Err(Error::Api(Box::new(ApiError::from_parts(id, parts.status, parts.headers, body))));
@@ -238,16 +259,17 @@ fn decode_body_erased(id: &'static str, response: HttpResponse, decode: DecodeTy
     let refused = |path: String, message: String, parts: http::response::Parts, body: Vec<u8>| {
         Err(Error::Decode(Box::new(DecodeError::new(id, parts.status, &parts.headers, path, message, body))))
     };
-    // Every answer of the API is a JSON object: a list of values (a proxy's or another endpoint's answer)
-    // is refused at once, with a message to say so. `[]` stays the empty answer PHP writes for an empty
-    // map. (Below the top, a list where a struct is read is refused as it is met: `strict_decode`.)
-    if is_nonempty_list(bytes) {
-        let message = "the answer is a JSON list where the API answers an object".to_owned();
-        return refused(String::new(), message, parts, body);
-    }
     match decode(bytes) {
         Ok(Some(false)) => Err(unsuccessful(id, parts, body)),
         Ok(_) => Ok(()),
+        // Every answer of the API is a JSON object, but a list's items may come bare (`bare_list`): any
+        // other list of values (a proxy's or another endpoint's answer) is refused with a message to say
+        // so. `[]` stays the empty answer PHP writes for an empty map. (Below the top, a list where a
+        // struct is read is refused as it is met: `strict_decode`.)
+        Err(_) if !bare_list && is_nonempty_list(bytes) => {
+            let message = "the answer is a JSON list where the API answers an object".to_owned();
+            refused(String::new(), message, parts, body)
+        }
         Err(_) if says_unsuccessful(bytes) => Err(unsuccessful(id, parts, body)),
         // A value in another shape that means the same (`3.0`, `"0.10"`, `[]` for `{}`): read again.
         Err(e) => match crate::reread::decode_again(bytes, &e, decode) {
@@ -276,6 +298,11 @@ fn decode_body_erased(id: &'static str, response: HttpResponse, decode: DecodeTy
 fn is_nonempty_list(bytes: &[u8]) -> bool {
     let mut rest = bytes.iter().filter(|b| !b.is_ascii_whitespace());
     rest.next() == Some(&b'[') && rest.next() != Some(&b']')
+}
+
+/// Whether a JSON text is a list.
+fn is_list(bytes: &[u8]) -> bool {
+    bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[')
 }
 
 fn says_unsuccessful(bytes: &[u8]) -> bool {

@@ -54,9 +54,11 @@ macro_rules! sip_trunk_settings {
                 transport: SipTransport,
                 /// Outbound proxy host, if any.
                 #[null_when_unset]
+                #[clear_with(clear_outbound_proxy)]
                 outbound_proxy(host): impl Into<String>,
                 /// SIP authentication realm, if the carrier needs one.
                 #[null_when_unset]
+                #[clear_with(clear_auth_realm)]
                 auth_realm(realm): impl Into<String>,
             }
         }
@@ -169,13 +171,14 @@ impl CreateSipTrunk {
 // update-sip-trunk
 
 sip_trunk_settings! {
-    settable;
+    changes;
     /// The body of [`UpdateSipTrunk`]: the fields of [`NewSipTrunk`], each optional; unset ones are left as
-    /// they are.
+    /// they are. The outbound proxy and the auth realm can be removed too
+    /// ([`SipTrunkUpdate::clear_outbound_proxy`], [`SipTrunkUpdate::clear_auth_realm`]: sent as `null`).
     #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct SipTrunkUpdate {}
-    settable {
+    changes {
         /// New name (up to 255 characters).
         name: impl Into<String>,
         /// The carrier or SIP provider.
@@ -231,7 +234,7 @@ optional_fields! {
 
 optional_fields! {
     /// A live health check of a trunk.
-    #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct SipTrunkHealth {
         /// Whether the trunk answered.
@@ -239,8 +242,9 @@ optional_fields! {
     }
     pub fn new;
     optional {
-        /// How long it took to answer (or to give up), in milliseconds.
-        response_time_ms: u64,
+        /// How long it took to answer (or to give up), in milliseconds (the reference's examples are
+        /// whole numbers; a measured time may carry a fraction, kept as it came).
+        response_time_ms: f64,
         /// What went wrong, when unhealthy.
         error: String,
         /// When the check ran.
@@ -424,6 +428,23 @@ mod tests {
         assert!(!created.as_object().unwrap().contains_key("outbound_proxy"), "{created}");
     }
 
+    /// The outbound proxy and the auth realm can be removed: `null` is sent only when asked for, and a
+    /// body read from JSON (a server's, a fixture's) keeps a `null` apart from an absent key.
+    #[test]
+    fn an_update_clears_the_proxy_and_realm_only_when_asked() {
+        let clear = SipTrunkUpdate::new().clear_outbound_proxy().auth_realm("carrier.example");
+        let body = serde_json::to_value(&clear).unwrap();
+        assert_eq!(body, serde_json::json!({"outbound_proxy": null, "auth_realm": "carrier.example"}));
+        let set = SipTrunkUpdate::new().outbound_proxy("proxy.example").clear_auth_realm();
+        assert_eq!(set.outbound_proxy, Some(Some("proxy.example".to_owned())));
+        assert_eq!(serde_json::to_value(&set).unwrap()["auth_realm"], serde_json::Value::Null);
+        let read: SipTrunkUpdate = serde_json::from_str(r#"{"outbound_proxy": null, "name": "B"}"#).unwrap();
+        assert_eq!((read.outbound_proxy, read.auth_realm), (Some(None), None));
+        let request = build_request(&UpdateSipTrunk::new("trunk-1", clear), &config()).unwrap();
+        let sent: serde_json::Value = serde_json::from_slice(request.body()).unwrap();
+        assert_eq!(sent, body);
+    }
+
     #[test]
     fn passwords_are_sent_but_never_printed() {
         let create = CreateSipTrunk::new(trunk().port(5061).transport(SipTransport::Tls));
@@ -464,7 +485,7 @@ mod tests {
         )
         .unwrap();
         let mut built = SipTrunkHealth::new(true);
-        built.response_time_ms = Some(142);
+        built.response_time_ms = Some(142.0);
         built.checked_at = Some("2024-01-15T14:35:00Z".into());
         assert_eq!(built, sent);
         assert_eq!(serde_json::to_value(&built).unwrap(), serde_json::to_value(&sent).unwrap());
@@ -475,6 +496,10 @@ mod tests {
             ("trunk-uuid-1", "Primary", true, false)
         );
         assert_eq!(trunk.domain, None);
+        // A measured time may carry a fraction: kept as it came.
+        let measured: SipTrunkHealth =
+            serde_json::from_str(r#"{"is_healthy": true, "response_time_ms": 142.37}"#).unwrap();
+        assert_eq!(measured.response_time_ms, Some(142.37));
     }
 
     #[test]

@@ -213,4 +213,30 @@ mod tests {
         assert_eq!(template.cost.to_minor_units(2), Some(10));
         assert_eq!(serde_json::to_value(&template).unwrap()["cost"], "0.10");
     }
+
+    /// openapi.json gives the list as a bare array, the page in the envelope: either reads, the bare one
+    /// as a single page; a bad item is named where it stands in either.
+    #[test]
+    fn the_list_reads_bare_or_enveloped() {
+        let group = r#"{"display_name":"Bianca","voices":[{"id":"v1","name":"Bianca","gender":"female",
+            "language":"pt-BR","quality_tier":"basic","cost":"0.10"}]}"#;
+        let read = |body: String| {
+            let response = http::Response::builder().status(200).body(body.into_bytes()).unwrap();
+            decode_response::<ListVoiceTemplates>(response)
+        };
+        let bare = read(format!(" [{group}, {group}]")).unwrap();
+        let wrapped = read(format!(r#"{{"success":true,"data":[{group},{group}]}}"#)).unwrap();
+        assert_eq!(bare.items, wrapped.items);
+        assert_eq!((bare.items.len(), bare.items[1].voices[0].cost.to_minor_units(2)), (2, Some(10)));
+        assert_eq!(bare.next_page(), None, "one page: nothing to follow");
+        assert!(read("[]".to_owned()).unwrap().items.is_empty());
+
+        let error = read(format!(r#"[{group}, {{"display_name": 7}}]"#)).unwrap_err();
+        let crate::Error::Decode(decode) = &error else { panic!("{error}") };
+        assert_eq!(decode.path, "[1].display_name", "{error}");
+        // Another operation's answer still may not be a list.
+        let response = http::Response::builder().status(200).body(format!("[{group}]").into_bytes()).unwrap();
+        let error = decode_response::<GenerateVoiceDemo>(response).unwrap_err();
+        assert!(error.to_string().contains("a JSON list where the API answers an object"), "{error}");
+    }
 }

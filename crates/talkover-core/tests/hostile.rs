@@ -575,7 +575,8 @@ fn every_recorded_answer_decodes_within_bounds() {
 }
 
 /// A list where the API answers an object (a proxy's answer, another endpoint's) is refused: read as a
-/// struct, its values would fill the fields in order, whatever their names.
+/// struct, its values would fill the fields in order, whatever their names. A list operation reads its
+/// items bare too (openapi.json's shape for one of them): there the first item that is not one is named.
 #[test]
 fn a_success_answer_that_is_a_list_is_a_decode_error_for_every_operation() {
     for fixture in answered() {
@@ -583,13 +584,17 @@ fn a_success_answer_that_is_a_list_is_a_decode_error_for_every_operation() {
         if !(200..300).contains(status) || body.is_empty() {
             continue;
         }
+        let lists = serde_json::from_slice::<Value>(body).is_ok_and(|answer| answer["data"].is_array());
         let mut listed = b"[".to_vec();
         listed.extend_from_slice(body);
         listed.push(b']');
         for body in [listed, br#" ["call_1", "agent_1", "+15550001111", "initiated"]"#.to_vec()] {
             let error = fixture.op.decode(response(*status, &[], body)).unwrap_err();
             assert_eq!(error.kind(), ErrorKind::Decode, "{}: {error}", fixture.op.id);
-            assert!(error.to_string().contains("a JSON list where the API answers an object"), "{error}");
+            match &error {
+                Error::Decode(decode) if lists && decode.path.starts_with("[0]") => {}
+                _ => assert!(error.to_string().contains("a JSON list where the API answers an object"), "{error}"),
+            }
         }
     }
 }

@@ -71,13 +71,38 @@ fn a_trunk_lives_from_create_to_delete_on_the_blocking_client() {
 #[tokio::test]
 async fn the_async_client_sees_the_same_trunks() {
     let (_server, client) = common::start_async().await;
-    let created = client.sip_trunks().create(trunk("Async carrier").port(5080)).await.unwrap();
+    let created = client.sip_trunks().create(trunk("Async carrier").port(5080).auth_realm("r")).await.unwrap();
     assert_eq!(created.port, Some(5080));
     let got = client.sip_trunks().get(&created.id).await.unwrap();
-    assert_eq!(got.name, "Async carrier");
+    assert_eq!((got.name.as_str(), got.auth_realm.as_deref()), ("Async carrier", Some("r")));
+    client.sip_trunks().update(&created.id, SipTrunkUpdate::new().clear_auth_realm()).await.unwrap();
+    assert_eq!(client.sip_trunks().get(&created.id).await.unwrap().auth_realm, None);
     client.sip_trunks().delete(&created.id).await.unwrap();
     let gone = client.sip_trunks().get(&created.id).await.unwrap_err();
     assert_eq!(api(&gone).status.as_u16(), 404);
+}
+
+/// A proxy and a realm set at creation go when an update sends them as `null`, and stay when it leaves
+/// them out: on the client and over plain HTTP.
+#[test]
+fn an_update_removes_the_proxy_and_realm_it_clears_and_keeps_the_rest() {
+    let (server, client) = common::start_blocking();
+    let trunks = client.sip_trunks();
+    let created =
+        trunks.create(trunk("Proxied").outbound_proxy("proxy.carrier-y.example").auth_realm("carrier-y")).unwrap();
+    trunks.update(&created.id, SipTrunkUpdate::new().name("Still proxied")).unwrap();
+    let kept = trunks.get(&created.id).unwrap();
+    assert_eq!(kept.outbound_proxy.as_deref(), Some("proxy.carrier-y.example"));
+    trunks.update(&created.id, SipTrunkUpdate::new().clear_outbound_proxy()).unwrap();
+    let cleared = trunks.get(&created.id).unwrap();
+    assert_eq!((cleared.outbound_proxy, cleared.auth_realm.as_deref()), (None, Some("carrier-y")));
+
+    let path = format!("/sip-trunks/{}", created.id);
+    let (status, _) = send(&server, "PUT", &path, r#"{"auth_realm": null}"#);
+    assert_eq!(status, 200);
+    let (_, answer) = send(&server, "GET", &path, "");
+    assert_eq!(answer["data"]["auth_realm"], serde_json::Value::Null, "{answer}");
+    assert_eq!(answer["data"]["name"], "Still proxied", "{answer}");
 }
 
 #[test]

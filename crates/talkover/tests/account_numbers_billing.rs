@@ -420,7 +420,7 @@ async fn async_client_runs_the_same_handlers() {
 
     assert_eq!(groups.items[1].display_name, "Isabela");
     assert!(health.is_healthy);
-    assert_eq!(health.response_time_ms, Some(142));
+    assert_eq!(health.response_time_ms, Some(142.0));
     let seen = seen.lock().unwrap();
     assert_eq!(seen.len(), 2);
     assert_eq!(seen[0].method(), "GET");

@@ -194,7 +194,7 @@ impl State {
         let healthy = trunk.is_verified && trunk.health_status != Some(SipTrunkHealthStatus::Unhealthy);
         let error = (!healthy).then_some("The trunk has not passed a verification");
         let mut health = SipTrunkHealth::new(healthy);
-        health.response_time_ms = Some(if healthy { 120 } else { 5000 });
+        health.response_time_ms = Some(if healthy { 120.0 } else { 5000.0 });
         health.error = error.map(str::to_owned);
         health.checked_at = Some(timestamp(now()));
         Ok(Reply::data(200, None, health))
