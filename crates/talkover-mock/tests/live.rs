@@ -1249,6 +1249,8 @@ fn wait_for_end_says_whether_the_call_ended_went_on_or_is_not_there() {
     server.advance_clock(Duration::from_secs(10));
     let call = client.calls().wait_for_end(CallWatch::of_placed(&agent, &placed), short).unwrap().ended();
     let call = call.expect("ended");
+    let ended_at = call.ended_at.as_ref().map(|t| t.as_str().to_owned());
+    assert!(ended_at.as_deref() > Some(placed.created_at.as_str()), "ended after it was placed: {ended_at:?}");
     assert_eq!((call.id, call.status, call.duration), (placed.id, CallStatus::Completed, 2));
     // An id the agent's calls never hold is given up on after the first looks, before max_wait.
     let patient = short.max_wait(Duration::from_secs(60));
@@ -1268,6 +1270,35 @@ async fn wait_for_end_on_the_async_client_sleeps_between_looks_until_the_call_en
     let outcome = client.calls().wait_for_end(CallWatch::of_placed(&agent, &placed), limits).await.unwrap();
     let CallWaitOutcome::Ended(call) = outcome else { panic!("{outcome:?}") };
     assert_eq!((&call.id, &call.status), (&placed.id, &CallStatus::Completed));
+}
+
+/// A sleep set on the client counts as the time it was asked to wait, whatever clock it runs on: a sleep
+/// that returns at once (a test's, Tokio's paused time) ends the wait after `max_wait / interval` looks,
+/// not after as many looks as fit in `max_wait` of real time.
+#[tokio::test(flavor = "current_thread")]
+async fn wait_for_end_counts_the_time_its_sleep_was_asked_for() {
+    use std::sync::atomic::AtomicUsize;
+    use talkover::calls::{CallWaitOutcome, CallWatch, WaitLimits};
+    let server = Server::builder().clock_scale(0.0).start().await.unwrap();
+    let sleeps = Arc::new(AtomicUsize::new(0));
+    let counted = Arc::clone(&sleeps);
+    let client = talkover::Client::builder()
+        .token(server.token())
+        .base_url(server.base_url())
+        .sleep(move |_| {
+            counted.fetch_add(1, Ordering::SeqCst);
+            Box::pin(async {})
+        })
+        .build()
+        .unwrap();
+    let agent = published_agent_async(&client, "Awaited").await;
+    let placed = client.agents().call(&agent, NewCall::new("+15550009876")).await.unwrap();
+    let limits = WaitLimits::default().interval(Duration::from_secs(10)).max_wait(Duration::from_secs(60));
+    let outcome = client.calls().wait_for_end(CallWatch::of_placed(&agent, &placed), limits).await.unwrap();
+    let CallWaitOutcome::NotEnded { last_status, waited } = outcome else { panic!("{outcome:?}") };
+    assert_eq!(last_status, Some(CallStatus::Initiated), "the emulator's clock stands still");
+    assert!(waited >= Duration::from_secs(60), "{waited:?}");
+    assert_eq!(sleeps.load(Ordering::SeqCst), 6, "one sleep between each of the 7 looks");
 }
 
 #[test]

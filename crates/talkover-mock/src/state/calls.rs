@@ -300,13 +300,7 @@ impl State {
         call.agent = Some(summary);
         let mut progress = Progress::new(outcome, placed_ms);
         let started = progress.start_due(self.live.clock.now_ms());
-        let entry = CallEntry {
-            call: call.clone(),
-            ended_at: None,
-            context,
-            progress,
-            campaign_call_id: campaign_call_id.clone(),
-        };
+        let entry = CallEntry { call: call.clone(), context, progress, campaign_call_id: campaign_call_id.clone() };
         let data = call_data(&entry);
         self.calls.push(entry);
         if let Some(campaign_call_id) = campaign_call_id {
@@ -392,9 +386,9 @@ impl State {
         entry.call.status = CallStatus::Completed;
         entry.call.duration = entry.progress.duration(now_ms);
         entry.call.updated_at = crate::clock::stamp(now.clone());
-        entry.ended_at = Some(crate::clock::stamp(now));
+        entry.call.ended_at = Some(crate::clock::stamp(now));
         let mut ended = EndedCall::new(entry.call.id.clone(), entry.call.status.clone());
-        ended.ended_at = entry.ended_at.clone();
+        ended.ended_at = entry.call.ended_at.clone();
         ended.ended_reason = Some(EndedReason::EndedByApi);
         let mut data = call_data(entry);
         data.insert("ended_reason".into(), json!(EndedReason::EndedByApi));
@@ -460,7 +454,7 @@ impl State {
                 }
                 if !status.is_active() {
                     entry.call.duration = entry.progress.duration(reached_ms);
-                    entry.ended_at = Some(crate::clock::stamp(crate::clock::timestamp(reached_ms)));
+                    entry.call.ended_at = Some(crate::clock::stamp(crate::clock::timestamp(reached_ms)));
                     // Test calls are not billed.
                     if !entry.call.is_testing {
                         billed.push(entry.call.duration);

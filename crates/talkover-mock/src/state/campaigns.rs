@@ -466,7 +466,7 @@ impl State {
                 data.insert("call_id".into(), json!(dial.call_id));
                 data.insert("duration".into(), json!(duration));
                 // What follows the call's end happened when it ended (its `ended_at`, as get-call shows it).
-                let ended_ms = entry.ended_at.as_ref().map_or(now_ms, |t| ms_of(t.as_str()));
+                let ended_ms = entry.call.ended_at.as_ref().map_or(now_ms, |t| ms_of(t.as_str()));
                 ended_by(&mut ended, &campaign_id, ended_ms);
                 if matches!(call.status, CallStatus::Completed | CallStatus::Voicemail) {
                     finished.0 += 1;

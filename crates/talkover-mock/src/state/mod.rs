@@ -237,8 +237,8 @@ impl HasId for AgentEntry {
 has_id!(Campaign);
 
 struct CallEntry {
+    /// The call as the API shows it (its `ended_at` set when it ends).
     call: Call,
-    ended_at: Option<Timestamp>,
     /// The caller's own data, sent back in every webhook event of the call.
     context: Option<Map<String, Value>>,
     progress: calls::Progress,

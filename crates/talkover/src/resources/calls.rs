@@ -6,7 +6,7 @@ use talkover_core::calls::*;
 use talkover_core::campaigns::CampaignId;
 use talkover_core::Page;
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use crate::resources::{entry_point, root_handler, Agents, Campaigns};
 use talkover_core::execute::{Execute, Pending};
@@ -302,13 +302,20 @@ impl<'c> Calls<'c, crate::Client> {
     /// runtime) fails with [`Error::Config`] on `sleep` before its second look.
     pub async fn wait_for_end(&self, mut watch: CallWatch, limits: WaitLimits) -> Result<CallWaitOutcome, Error> {
         let started = Instant::now();
+        // The time waited is the longer of the clock's and the sleeps' own: a sleep set with
+        // `ClientBuilder::sleep` may run on another clock (Tokio's paused time, a test's double that
+        // returns at once), and the wait still ends after `max_wait / interval` looks.
+        let mut slept = Duration::ZERO;
         // Bounded by `limits.max_wait`, as the blocking client's.
         loop {
             let page = self.client.execute(watch.request()).await?;
-            match watch.next_move(page, started.elapsed(), limits) {
+            match watch.next_move(page, started.elapsed().max(slept), limits) {
                 WaitMove::Read => {}
                 WaitMove::Sleep(delay) => match self.client.pause(delay) {
-                    Some(pause) => pause.await,
+                    Some(pause) => {
+                        pause.await;
+                        slept += delay;
+                    }
                     None => return Err(Error::config("sleep", CANNOT_WAIT)),
                 },
                 WaitMove::Done(outcome) => return Ok(outcome),
