@@ -12,6 +12,7 @@
 
 use crate::error::ErrorCode;
 
+mod sections;
 mod table;
 
 /// One failure a reference page documents for its operation.

@@ -38,10 +38,7 @@ impl<C: Execute> ApiTokens<'_, C> {
     /// [List the personal access tokens](https://docs.talkover.ai/api-reference/endpoints/list-user-api-tokens)
     /// of the current user: their metadata, never their values.
     ///
-    /// # Errors
-    ///
-    /// Its reference page documents no error answer; like any call, it can still fail with a
-    /// transport error or an `Api` error of any status.
+    #[doc = talkover_core::errors_section!("list-user-api-tokens")]
     pub fn list(&self) -> C::Call<Page<ApiToken>> {
         self.client.call(ListUserApiTokens::new())
     }
@@ -49,10 +46,7 @@ impl<C: Execute> ApiTokens<'_, C> {
     /// [Create a personal access token](https://docs.talkover.ai/api-reference/endpoints/create-user-api-token);
     /// its value is in the answer only this once. Never retried once it may have reached the server.
     ///
-    /// # Errors
-    ///
-    /// Its reference page documents no error answer; like any call, it can still fail with a
-    /// transport error or an `Api` error of any status.
+    #[doc = talkover_core::errors_section!("create-user-api-token")]
     pub fn create(&self, token: NewApiToken) -> C::Call<CreatedApiToken> {
         self.client.call(CreateUserApiToken::new(token))
     }
@@ -60,10 +54,7 @@ impl<C: Execute> ApiTokens<'_, C> {
     /// [Revoke a personal access token](https://docs.talkover.ai/api-reference/endpoints/delete-user-api-token),
     /// at once and for good.
     ///
-    /// # Errors
-    ///
-    /// Its reference page documents no error answer; like any call, it can still fail with a
-    /// transport error or an `Api` error of any status.
+    #[doc = talkover_core::errors_section!("delete-user-api-token")]
     pub fn delete(&self, token_id: impl Into<ApiTokenId>) -> C::Call<Ack> {
         self.client.call(DeleteUserApiToken::new(token_id))
     }
@@ -105,10 +96,7 @@ direct_call! {
     /// [Get the current user](https://docs.talkover.ai/api-reference/endpoints/get-current-user), the one the
     /// token belongs to. Sent to `/api/user`, outside `/api/v1`, whatever the base URL's version prefix.
     ///
-    /// # Errors
-    ///
-    /// Its reference page documents no error answer; like any call, it can still fail with a
-    /// transport error or an `Api` error of any status.
+    #[doc = talkover_core::errors_section!("get-current-user")]
     current_user -> User = GetCurrentUser::new()
 }
 
@@ -116,9 +104,6 @@ direct_call! {
     /// [Check that the API is up](https://docs.talkover.ai/api-reference/endpoints/health): a liveness probe,
     /// not rate limited.
     ///
-    /// # Errors
-    ///
-    /// Its reference page documents no error answer; like any call, it can still fail with a
-    /// transport error or an `Api` error of any status.
+    #[doc = talkover_core::errors_section!("health")]
     health -> ServiceHealth = HealthCheck::new()
 }

@@ -45,10 +45,7 @@ root_handler! {
 impl<'c, C: Execute> AutoTopup<'c, C> {
     /// [Get the auto top-up settings](https://docs.talkover.ai/api-reference/endpoints/get-auto-topup-settings).
     ///
-    /// # Errors
-    ///
-    /// Its reference page documents no error answer; like any call, it can still fail with a
-    /// transport error or an `Api` error of any status.
+    #[doc = talkover_core::errors_section!("get-auto-topup-settings")]
     pub fn settings(&self) -> C::Call<AutoTopupSettings> {
         self.client.call(GetAutoTopupSettings::new())
     }
@@ -56,10 +53,7 @@ impl<'c, C: Execute> AutoTopup<'c, C> {
     /// [Update the auto top-up settings](https://docs.talkover.ai/api-reference/endpoints/update-auto-topup-settings):
     /// threshold recharges, monthly scheduled recharges, or both; unset settings are left as they are.
     ///
-    /// # Errors
-    ///
-    /// Its reference page documents no error answer; like any call, it can still fail with a
-    /// transport error or an `Api` error of any status.
+    #[doc = talkover_core::errors_section!("update-auto-topup-settings")]
     pub fn update(&self, settings: AutoTopupSettingsUpdate) -> C::Call<AutoTopupSettings> {
         self.client.call(UpdateAutoTopupSettings::new(settings))
     }
@@ -68,18 +62,7 @@ impl<'c, C: Execute> AutoTopup<'c, C> {
     /// one-off recharge that counts toward the daily limit. Charges the payment method: never retried once it
     /// may have reached the server.
     ///
-    /// # Errors
-    ///
-    /// The failures its reference page documents, as `Error::Api` (read them with `err.status()` and
-    /// `err.error_code()`):
-    ///
-    /// | status | code | when |
-    /// |---|---|---|
-    /// | 402 | `PAYMENT_FAILED` | the payment method on file was declined or the charge failed |
-    /// | 422 | `AUTO_TOPUP_NOT_CONFIGURED` | auto top-up cannot be tested before it has been set up |
-    ///
-    /// An answer may carry no code (some of the reference's own examples carry none): match on
-    /// `err.kind()` first, and on the code to tell cases of one status apart.
+    #[doc = talkover_core::errors_section!("test-auto-topup")]
     pub fn test(&self) -> C::Call<CreditCharge> {
         self.client.call(TestAutoTopup::new())
     }
@@ -87,10 +70,7 @@ impl<'c, C: Execute> AutoTopup<'c, C> {
     /// [Turn auto top-up off](https://docs.talkover.ai/api-reference/endpoints/disable-auto-topup), keeping
     /// its configuration.
     ///
-    /// # Errors
-    ///
-    /// Its reference page documents no error answer; like any call, it can still fail with a
-    /// transport error or an `Api` error of any status.
+    #[doc = talkover_core::errors_section!("disable-auto-topup")]
     pub fn disable(&self) -> C::Call<AutoTopupSettings> {
         self.client.call(DisableAutoTopup::new())
     }
@@ -101,10 +81,7 @@ impl<'c, C: Execute> AutoTopup<'c, C> {
     /// Its query parameters are the fields of [`AutoTopupHistoryQuery`](crate::auto_topup::AutoTopupHistoryQuery):
     /// each optional one is set by the method of the same name on the returned request.
     ///
-    /// # Errors
-    ///
-    /// Its reference page documents no error answer; like any call, it can still fail with a
-    /// transport error or an `Api` error of any status.
+    #[doc = talkover_core::errors_section!("get-auto-topup-history")]
     pub fn history(&self) -> Pending<'c, C, GetAutoTopupHistory> {
         Pending::new(self.client, GetAutoTopupHistory::new())
     }
@@ -112,10 +89,7 @@ impl<'c, C: Execute> AutoTopup<'c, C> {
     /// [List the payment methods](https://docs.talkover.ai/api-reference/endpoints/list-auto-topup-payment-methods)
     /// auto top-up can charge.
     ///
-    /// # Errors
-    ///
-    /// Its reference page documents no error answer; like any call, it can still fail with a
-    /// transport error or an `Api` error of any status.
+    #[doc = talkover_core::errors_section!("list-auto-topup-payment-methods")]
     pub fn payment_methods(&self) -> C::Call<Page<PaymentMethod>> {
         self.client.call(ListAutoTopupPaymentMethods::new())
     }

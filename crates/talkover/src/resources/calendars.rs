@@ -66,10 +66,7 @@ impl<'c, C: Execute> Calendars<'c, C> {
     /// Its query parameters are the fields of [`ListCalendarsQuery`](crate::calendars::ListCalendarsQuery):
     /// each optional one is set by the method of the same name on the returned request.
     ///
-    /// # Errors
-    ///
-    /// Its reference page documents no error answer; like any call, it can still fail with a
-    /// transport error or an `Api` error of any status.
+    #[doc = talkover_core::errors_section!("list-calendars")]
     pub fn list(&self) -> Pending<'c, C, ListCalendars> {
         Pending::new(self.client, ListCalendars::new())
     }
@@ -77,20 +74,14 @@ impl<'c, C: Execute> Calendars<'c, C> {
     /// [Create a calendar](https://docs.talkover.ai/api-reference/endpoints/create-calendar). Never retried
     /// once it may have reached the server.
     ///
-    /// # Errors
-    ///
-    /// Its reference page documents no error answer; like any call, it can still fail with a
-    /// transport error or an `Api` error of any status.
+    #[doc = talkover_core::errors_section!("create-calendar")]
     pub fn create(&self, calendar: NewCalendar) -> C::Call<Calendar> {
         self.client.call(CreateCalendar::new(calendar))
     }
 
     /// [Get a calendar](https://docs.talkover.ai/api-reference/endpoints/get-calendar).
     ///
-    /// # Errors
-    ///
-    /// Its reference page documents no error answer; like any call, it can still fail with a
-    /// transport error or an `Api` error of any status.
+    #[doc = talkover_core::errors_section!("get-calendar")]
     pub fn get(&self, calendar_id: impl Into<CalendarId>) -> C::Call<Calendar> {
         self.client.call(GetCalendar::new(calendar_id))
     }
@@ -98,10 +89,7 @@ impl<'c, C: Execute> Calendars<'c, C> {
     /// [Update a calendar](https://docs.talkover.ai/api-reference/endpoints/update-calendar): its name, time
     /// zone or metadata. The answer holds the id and the fields that changed.
     ///
-    /// # Errors
-    ///
-    /// Its reference page documents no error answer; like any call, it can still fail with a
-    /// transport error or an `Api` error of any status.
+    #[doc = talkover_core::errors_section!("update-calendar")]
     pub fn update(&self, calendar_id: impl Into<CalendarId>, update: CalendarUpdate) -> C::Call<Calendar> {
         self.client.call(UpdateCalendar::new(calendar_id, update))
     }
@@ -109,10 +97,7 @@ impl<'c, C: Execute> Calendars<'c, C> {
     /// [Delete a calendar](https://docs.talkover.ai/api-reference/endpoints/delete-calendar) for good, with its
     /// events, members, availability rules and provider connections.
     ///
-    /// # Errors
-    ///
-    /// Its reference page documents no error answer; like any call, it can still fail with a
-    /// transport error or an `Api` error of any status.
+    #[doc = talkover_core::errors_section!("delete-calendar")]
     pub fn delete(&self, calendar_id: impl Into<CalendarId>) -> C::Call<Ack> {
         self.client.call(DeleteCalendar::new(calendar_id))
     }
@@ -123,10 +108,7 @@ impl<'c, C: Execute> Calendars<'c, C> {
     /// Its query parameters are the fields of [`CalendarEventsBatchQuery`](crate::calendars::CalendarEventsBatchQuery):
     /// each optional one is set by the method of the same name on the returned request.
     ///
-    /// # Errors
-    ///
-    /// Its reference page documents no error answer; like any call, it can still fail with a
-    /// transport error or an `Api` error of any status.
+    #[doc = talkover_core::errors_section!("get-calendar-events-batch")]
     pub fn events_batch<I: Into<CalendarId>>(
         &self,
         calendar_ids: impl IntoIterator<Item = I>,
@@ -138,10 +120,7 @@ impl<'c, C: Execute> Calendars<'c, C> {
     /// in the background; follow it with [`sync_status`](Calendars::sync_status). Never retried once it may
     /// have reached the server.
     ///
-    /// # Errors
-    ///
-    /// Its reference page documents no error answer; like any call, it can still fail with a
-    /// transport error or an `Api` error of any status.
+    #[doc = talkover_core::errors_section!("trigger-calendars-sync")]
     pub fn sync(&self) -> C::Call<CalendarsSync> {
         self.client.call(TriggerCalendarsSync::new())
     }
@@ -149,10 +128,7 @@ impl<'c, C: Execute> Calendars<'c, C> {
     /// [Get the sync status of calendars](https://docs.talkover.ai/api-reference/endpoints/get-calendars-sync-status)
     /// that have a provider connection.
     ///
-    /// # Errors
-    ///
-    /// Its reference page documents no error answer; like any call, it can still fail with a
-    /// transport error or an `Api` error of any status.
+    #[doc = talkover_core::errors_section!("get-calendars-sync-status")]
     pub fn sync_status(&self) -> C::Call<Page<CalendarSyncStatus>> {
         self.client.call(GetCalendarsSyncStatus::new())
     }
@@ -198,10 +174,7 @@ handler! {
 impl<C: Execute> CalendarMembers<'_, C> {
     /// [List the calendar's members](https://docs.talkover.ai/api-reference/endpoints/list-calendar-members).
     ///
-    /// # Errors
-    ///
-    /// Its reference page documents no error answer; like any call, it can still fail with a
-    /// transport error or an `Api` error of any status.
+    #[doc = talkover_core::errors_section!("list-calendar-members")]
     pub fn list(&self) -> C::Call<Page<CalendarMember>> {
         self.client.call(ListCalendarMembers::new(&self.calendar_id))
     }
@@ -209,10 +182,7 @@ impl<C: Execute> CalendarMembers<'_, C> {
     /// [Add a member](https://docs.talkover.ai/api-reference/endpoints/add-calendar-member) with a role. Never
     /// retried once it may have reached the server.
     ///
-    /// # Errors
-    ///
-    /// Its reference page documents no error answer; like any call, it can still fail with a
-    /// transport error or an `Api` error of any status.
+    #[doc = talkover_core::errors_section!("add-calendar-member")]
     pub fn add(&self, member: NewCalendarMember) -> C::Call<CalendarMember> {
         self.client.call(AddCalendarMember::new(&self.calendar_id, member))
     }
@@ -220,10 +190,7 @@ impl<C: Execute> CalendarMembers<'_, C> {
     /// [Update a member](https://docs.talkover.ai/api-reference/endpoints/update-calendar-member): change
     /// their role (a [`CalendarRole`](crate::calendars::members::CalendarRole) will do).
     ///
-    /// # Errors
-    ///
-    /// Its reference page documents no error answer; like any call, it can still fail with a
-    /// transport error or an `Api` error of any status.
+    #[doc = talkover_core::errors_section!("update-calendar-member")]
     pub fn update(
         &self,
         member_id: impl Into<CalendarMemberId>,
@@ -234,10 +201,7 @@ impl<C: Execute> CalendarMembers<'_, C> {
 
     /// [Remove a member](https://docs.talkover.ai/api-reference/endpoints/remove-calendar-member).
     ///
-    /// # Errors
-    ///
-    /// Its reference page documents no error answer; like any call, it can still fail with a
-    /// transport error or an `Api` error of any status.
+    #[doc = talkover_core::errors_section!("remove-calendar-member")]
     pub fn remove(&self, member_id: impl Into<CalendarMemberId>) -> C::Call<Ack> {
         self.client.call(RemoveCalendarMember::new(&self.calendar_id, member_id))
     }
@@ -276,10 +240,7 @@ impl<'c, C: Execute> CalendarEvents<'c, C> {
     /// Its query parameters are the fields of [`ListCalendarEventsQuery`](crate::calendars::events::ListCalendarEventsQuery):
     /// each optional one is set by the method of the same name on the returned request.
     ///
-    /// # Errors
-    ///
-    /// Its reference page documents no error answer; like any call, it can still fail with a
-    /// transport error or an `Api` error of any status.
+    #[doc = talkover_core::errors_section!("list-calendar-events")]
     pub fn list(&self) -> Pending<'c, C, ListCalendarEvents> {
         Pending::new(self.client, ListCalendarEvents::new(&self.calendar_id))
     }
@@ -287,20 +248,14 @@ impl<'c, C: Execute> CalendarEvents<'c, C> {
     /// [Create an event](https://docs.talkover.ai/api-reference/endpoints/create-calendar-event). Never retried
     /// once it may have reached the server.
     ///
-    /// # Errors
-    ///
-    /// Its reference page documents no error answer; like any call, it can still fail with a
-    /// transport error or an `Api` error of any status.
+    #[doc = talkover_core::errors_section!("create-calendar-event")]
     pub fn create(&self, event: NewCalendarEvent) -> C::Call<CalendarEvent> {
         self.client.call(CreateCalendarEvent::new(&self.calendar_id, event))
     }
 
     /// [Get an event](https://docs.talkover.ai/api-reference/endpoints/get-calendar-event) with its attendees.
     ///
-    /// # Errors
-    ///
-    /// Its reference page documents no error answer; like any call, it can still fail with a
-    /// transport error or an `Api` error of any status.
+    #[doc = talkover_core::errors_section!("get-calendar-event")]
     pub fn get(&self, event_id: impl Into<EventId>) -> C::Call<CalendarEvent> {
         self.client.call(GetCalendarEvent::new(&self.calendar_id, event_id))
     }
@@ -308,20 +263,14 @@ impl<'c, C: Execute> CalendarEvents<'c, C> {
     /// [Update an event](https://docs.talkover.ai/api-reference/endpoints/update-calendar-event): only the
     /// fields set change. The answer holds the id and the fields that changed.
     ///
-    /// # Errors
-    ///
-    /// Its reference page documents no error answer; like any call, it can still fail with a
-    /// transport error or an `Api` error of any status.
+    #[doc = talkover_core::errors_section!("update-calendar-event")]
     pub fn update(&self, event_id: impl Into<EventId>, update: CalendarEventUpdate) -> C::Call<UpdatedCalendarEvent> {
         self.client.call(UpdateCalendarEvent::new(&self.calendar_id, event_id, update))
     }
 
     /// [Delete an event](https://docs.talkover.ai/api-reference/endpoints/delete-calendar-event).
     ///
-    /// # Errors
-    ///
-    /// Its reference page documents no error answer; like any call, it can still fail with a
-    /// transport error or an `Api` error of any status.
+    #[doc = talkover_core::errors_section!("delete-calendar-event")]
     pub fn delete(&self, event_id: impl Into<EventId>) -> C::Call<Ack> {
         self.client.call(DeleteCalendarEvent::new(&self.calendar_id, event_id))
     }
@@ -329,17 +278,7 @@ impl<'c, C: Execute> CalendarEvents<'c, C> {
     /// [Create a meeting link for an event](https://docs.talkover.ai/api-reference/endpoints/create-event-meeting)
     /// through the calendar's provider connection. Never retried once it may have reached the server.
     ///
-    /// # Errors
-    ///
-    /// The failures its reference page documents, as `Error::Api` (read them with `err.status()` and
-    /// `err.error_code()`):
-    ///
-    /// | status | code | when |
-    /// |---|---|---|
-    /// | 422 | `MEETING_PROVIDER_REQUIRED` | a meeting link needs a connected meeting provider (Google, Microsoft, Zoom) first |
-    ///
-    /// An answer may carry no code (some of the reference's own examples carry none): match on
-    /// `err.kind()` first, and on the code to tell cases of one status apart.
+    #[doc = talkover_core::errors_section!("create-event-meeting")]
     pub fn create_meeting(&self, event_id: impl Into<EventId>) -> C::Call<EventMeeting> {
         self.client.call(CreateEventMeeting::new(&self.calendar_id, event_id))
     }
@@ -370,20 +309,14 @@ impl<C: Execute> EventAttendees<'_, C> {
     /// [Add an attendee to the event](https://docs.talkover.ai/api-reference/endpoints/add-event-attendee).
     /// Never retried once it may have reached the server.
     ///
-    /// # Errors
-    ///
-    /// Its reference page documents no error answer; like any call, it can still fail with a
-    /// transport error or an `Api` error of any status.
+    #[doc = talkover_core::errors_section!("add-event-attendee")]
     pub fn add(&self, attendee: NewEventAttendee) -> C::Call<EventAttendee> {
         self.client.call(AddEventAttendee::new(&self.calendar_id, &self.event_id, attendee))
     }
 
     /// [Remove an attendee from the event](https://docs.talkover.ai/api-reference/endpoints/remove-event-attendee).
     ///
-    /// # Errors
-    ///
-    /// Its reference page documents no error answer; like any call, it can still fail with a
-    /// transport error or an `Api` error of any status.
+    #[doc = talkover_core::errors_section!("remove-event-attendee")]
     pub fn remove(&self, attendee_id: impl Into<AttendeeId>) -> C::Call<Ack> {
         self.client.call(RemoveEventAttendee::new(&self.calendar_id, &self.event_id, attendee_id))
     }
@@ -419,10 +352,7 @@ handler! {
 impl<'c, C: Execute> CalendarAvailability<'c, C> {
     /// [List the calendar's availability rules](https://docs.talkover.ai/api-reference/endpoints/list-availability-rules).
     ///
-    /// # Errors
-    ///
-    /// Its reference page documents no error answer; like any call, it can still fail with a
-    /// transport error or an `Api` error of any status.
+    #[doc = talkover_core::errors_section!("list-availability-rules")]
     pub fn list(&self) -> C::Call<Page<AvailabilityRule>> {
         self.client.call(ListAvailabilityRules::new(&self.calendar_id))
     }
@@ -432,10 +362,7 @@ impl<'c, C: Execute> CalendarAvailability<'c, C> {
     /// [`AvailabilityException`](crate::calendars::availability::AvailabilityException). Never retried
     /// once it may have reached the server.
     ///
-    /// # Errors
-    ///
-    /// Its reference page documents no error answer; like any call, it can still fail with a
-    /// transport error or an `Api` error of any status.
+    #[doc = talkover_core::errors_section!("create-availability-rule")]
     pub fn create(&self, rule: impl Into<NewAvailabilityRule>) -> C::Call<AvailabilityRule> {
         self.client.call(CreateAvailabilityRule::new(&self.calendar_id, rule))
     }
@@ -443,10 +370,7 @@ impl<'c, C: Execute> CalendarAvailability<'c, C> {
     /// [Update an availability rule](https://docs.talkover.ai/api-reference/endpoints/update-availability-rule):
     /// only the fields set change. The answer holds the id and the fields that changed.
     ///
-    /// # Errors
-    ///
-    /// Its reference page documents no error answer; like any call, it can still fail with a
-    /// transport error or an `Api` error of any status.
+    #[doc = talkover_core::errors_section!("update-availability-rule")]
     pub fn update(
         &self,
         rule_id: impl Into<AvailabilityRuleId>,
@@ -457,10 +381,7 @@ impl<'c, C: Execute> CalendarAvailability<'c, C> {
 
     /// [Delete an availability rule](https://docs.talkover.ai/api-reference/endpoints/delete-availability-rule).
     ///
-    /// # Errors
-    ///
-    /// Its reference page documents no error answer; like any call, it can still fail with a
-    /// transport error or an `Api` error of any status.
+    #[doc = talkover_core::errors_section!("delete-availability-rule")]
     pub fn delete(&self, rule_id: impl Into<AvailabilityRuleId>) -> C::Call<Ack> {
         self.client.call(DeleteAvailabilityRule::new(&self.calendar_id, rule_id))
     }
@@ -471,10 +392,7 @@ impl<'c, C: Execute> CalendarAvailability<'c, C> {
     /// Its query parameters are the fields of [`AvailabilityQuery`](crate::calendars::availability::AvailabilityQuery):
     /// each optional one is set by the method of the same name on the returned request.
     ///
-    /// # Errors
-    ///
-    /// Its reference page documents no error answer; like any call, it can still fail with a
-    /// transport error or an `Api` error of any status.
+    #[doc = talkover_core::errors_section!("query-availability")]
     pub fn query(&self, from: DateTime, to: DateTime) -> Pending<'c, C, QueryAvailability> {
         Pending::new(self.client, QueryAvailability::new(&self.calendar_id, from, to))
     }
@@ -503,10 +421,7 @@ handler! {
 impl<C: Execute> CalendarProviders<'_, C> {
     /// [List the calendar's provider connections](https://docs.talkover.ai/api-reference/endpoints/list-provider-connections).
     ///
-    /// # Errors
-    ///
-    /// Its reference page documents no error answer; like any call, it can still fail with a
-    /// transport error or an `Api` error of any status.
+    #[doc = talkover_core::errors_section!("list-provider-connections")]
     pub fn list(&self) -> C::Call<Page<ProviderConnection>> {
         self.client.call(ListProviderConnections::new(&self.calendar_id))
     }
@@ -515,10 +430,7 @@ impl<C: Execute> CalendarProviders<'_, C> {
     /// it stays inactive until the user authorizes it at the returned `authorization_url`. Never retried
     /// once it may have reached the server.
     ///
-    /// # Errors
-    ///
-    /// Its reference page documents no error answer; like any call, it can still fail with a
-    /// transport error or an `Api` error of any status.
+    #[doc = talkover_core::errors_section!("create-provider-connection")]
     pub fn connect(&self, connection: NewProviderConnection) -> C::Call<ProviderConnection> {
         self.client.call(CreateProviderConnection::new(&self.calendar_id, connection))
     }
@@ -526,10 +438,7 @@ impl<C: Execute> CalendarProviders<'_, C> {
     /// [Disconnect a provider](https://docs.talkover.ai/api-reference/endpoints/disconnect-provider): events
     /// already synced stay, but no longer change with the provider.
     ///
-    /// # Errors
-    ///
-    /// Its reference page documents no error answer; like any call, it can still fail with a
-    /// transport error or an `Api` error of any status.
+    #[doc = talkover_core::errors_section!("disconnect-provider")]
     pub fn disconnect(&self, provider_id: impl Into<ProviderConnectionId>) -> C::Call<Ack> {
         self.client.call(DisconnectProvider::new(&self.calendar_id, provider_id))
     }
@@ -537,10 +446,7 @@ impl<C: Execute> CalendarProviders<'_, C> {
     /// [Sync one provider connection now](https://docs.talkover.ai/api-reference/endpoints/trigger-provider-sync).
     /// Never retried once it may have reached the server.
     ///
-    /// # Errors
-    ///
-    /// Its reference page documents no error answer; like any call, it can still fail with a
-    /// transport error or an `Api` error of any status.
+    #[doc = talkover_core::errors_section!("trigger-provider-sync")]
     pub fn sync(&self, provider_id: impl Into<ProviderConnectionId>) -> C::Call<QueuedSync> {
         self.client.call(TriggerProviderSync::new(&self.calendar_id, provider_id))
     }

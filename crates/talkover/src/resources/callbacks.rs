@@ -51,10 +51,7 @@ impl<'c, C: Execute> CallbackAgents<'c, C> {
     /// [List callback agents](https://docs.talkover.ai/api-reference/endpoints/list-callback-agents): the
     /// inbound agents set up to take callbacks.
     ///
-    /// # Errors
-    ///
-    /// Its reference page documents no error answer; like any call, it can still fail with a
-    /// transport error or an `Api` error of any status.
+    #[doc = talkover_core::errors_section!("list-callback-agents")]
     pub fn list(&self) -> C::Call<Page<CallbackAgent>> {
         self.client.call(ListCallbackAgents::new())
     }
@@ -62,10 +59,7 @@ impl<'c, C: Execute> CallbackAgents<'c, C> {
     /// [List the agents that can be callback sources](https://docs.talkover.ai/api-reference/endpoints/list-callback-source-agents):
     /// the published outbound agents.
     ///
-    /// # Errors
-    ///
-    /// Its reference page documents no error answer; like any call, it can still fail with a
-    /// transport error or an `Api` error of any status.
+    #[doc = talkover_core::errors_section!("list-callback-source-agents")]
     pub fn source_agents(&self) -> C::Call<Page<SourceAgent>> {
         self.client.call(ListCallbackSourceAgents::new())
     }
@@ -77,10 +71,7 @@ impl<'c, C: Execute> CallbackAgents<'c, C> {
     /// Its query parameters are the fields of [`CallbackStatsQuery`](crate::callbacks::CallbackStatsQuery):
     /// each optional one is set by the method of the same name on the returned request.
     ///
-    /// # Errors
-    ///
-    /// Its reference page documents no error answer; like any call, it can still fail with a
-    /// transport error or an `Api` error of any status.
+    #[doc = talkover_core::errors_section!("get-callback-stats")]
     pub fn stats(&self) -> Pending<'c, C, GetCallbackStats> {
         Pending::new(self.client, GetCallbackStats::new())
     }
@@ -88,14 +79,7 @@ impl<'c, C: Execute> CallbackAgents<'c, C> {
     /// [Get a callback agent](https://docs.talkover.ai/api-reference/endpoints/get-callback-agent) with its
     /// source agents and callback counts. An agent that is not a callback agent is not found.
     ///
-    /// # Errors
-    ///
-    /// The failures its reference page documents, as `Error::Api` (read them with `err.status()` and
-    /// `err.error_code()`):
-    ///
-    /// | status | code | when |
-    /// |---|---|---|
-    /// | 404 | — | Not a callback agent |
+    #[doc = talkover_core::errors_section!("get-callback-agent")]
     pub fn get(&self, agent_id: impl Into<AgentId>) -> C::Call<CallbackAgentDetails> {
         self.client.call(GetCallbackAgent::new(agent_id))
     }
@@ -104,10 +88,7 @@ impl<'c, C: Execute> CallbackAgents<'c, C> {
     /// for an agent without saving it: [`ConstraintCheck::Valid`], or [`ConstraintCheck::Invalid`] with the
     /// problems the API listed.
     ///
-    /// # Errors
-    ///
-    /// Its reference page documents no error answer; like any call, it can still fail with a
-    /// transport error or an `Api` error of any status.
+    #[doc = talkover_core::errors_section!("check-callback-constraints")]
     pub fn check_constraints(
         &self,
         agent_id: impl Into<AgentId>,
@@ -119,17 +100,7 @@ impl<'c, C: Execute> CallbackAgents<'c, C> {
     /// [Set an agent as callback agent](https://docs.talkover.ai/api-reference/endpoints/set-agent-as-callback)
     /// for the given outbound agents (at least one). The agent must be inbound.
     ///
-    /// # Errors
-    ///
-    /// The failures its reference page documents, as `Error::Api` (read them with `err.status()` and
-    /// `err.error_code()`):
-    ///
-    /// | status | code | when |
-    /// |---|---|---|
-    /// | 422 | `INVALID_AGENT_DIRECTION` | the operation needs an agent of the other direction (inbound or outbound) |
-    ///
-    /// An answer may carry no code (some of the reference's own examples carry none): match on
-    /// `err.kind()` first, and on the code to tell cases of one status apart.
+    #[doc = talkover_core::errors_section!("set-agent-as-callback")]
     pub fn set<I: Into<AgentId>>(
         &self,
         agent_id: impl Into<AgentId>,
@@ -142,10 +113,7 @@ impl<'c, C: Execute> CallbackAgents<'c, C> {
     /// the list sent (at least one agent) becomes the whole list. To drop every source, use
     /// [`remove`](CallbackAgents::remove).
     ///
-    /// # Errors
-    ///
-    /// Its reference page documents no error answer; like any call, it can still fail with a
-    /// transport error or an `Api` error of any status.
+    #[doc = talkover_core::errors_section!("update-callback-sources")]
     pub fn update_sources<I: Into<AgentId>>(
         &self,
         agent_id: impl Into<AgentId>,
@@ -157,10 +125,7 @@ impl<'c, C: Execute> CallbackAgents<'c, C> {
     /// [Remove the callback role](https://docs.talkover.ai/api-reference/endpoints/remove-callback-role) from
     /// an agent. It keeps its other settings and goes on taking ordinary inbound calls.
     ///
-    /// # Errors
-    ///
-    /// Its reference page documents no error answer; like any call, it can still fail with a
-    /// transport error or an `Api` error of any status.
+    #[doc = talkover_core::errors_section!("remove-callback-role")]
     pub fn remove(&self, agent_id: impl Into<AgentId>) -> C::Call<Ack> {
         self.client.call(RemoveCallbackRole::new(agent_id))
     }

@@ -71,19 +71,7 @@ impl<'c, C: Execute> Calls<'c, C> {
     /// Its query parameters are the fields of [`ListCallsQuery`](crate::calls::ListCallsQuery):
     /// each optional one is set by the method of the same name on the returned request.
     ///
-    /// # Errors
-    ///
-    /// The failures its reference page documents, as `Error::Api` (read them with `err.status()` and
-    /// `err.error_code()`):
-    ///
-    /// | status | code | when |
-    /// |---|---|---|
-    /// | 401 | `INVALID_TOKEN` | the bearer token is missing, malformed or revoked |
-    /// | 422 | `VALIDATION_ERROR` | the body failed the API's checks; the field problems are in `Error::field_errors()` |
-    /// | 500 | `SERVER_ERROR` | the server failed; trying again later may work |
-    ///
-    /// An answer may carry no code (some of the reference's own examples carry none): match on
-    /// `err.kind()` first, and on the code to tell cases of one status apart.
+    #[doc = talkover_core::errors_section!("list-calls")]
     pub fn list(&self) -> Pending<'c, C, ListCalls> {
         Pending::new(self.client, ListCalls::new())
     }
@@ -91,10 +79,7 @@ impl<'c, C: Execute> Calls<'c, C> {
     /// [Get the active call](https://docs.talkover.ai/api-reference/endpoints/get-active-call) between an
     /// agent and a phone number (E.164, `+15551234567`); a 404 means there is none.
     ///
-    /// # Errors
-    ///
-    /// Its reference page documents no error answer; like any call, it can still fail with a
-    /// transport error or an `Api` error of any status.
+    #[doc = talkover_core::errors_section!("get-active-call")]
     pub fn active(&self, agent_id: impl Into<AgentId>, phone: impl Into<String>) -> C::Call<Page<ActiveCall>> {
         self.client.call(GetActiveCall::new(agent_id, phone))
     }
@@ -105,18 +90,7 @@ impl<'c, C: Execute> Calls<'c, C> {
     /// history call's [`sid`](talkover_core::calls::Call::sid), which is the telephony provider's id. Never
     /// retried once it may have reached the server (a second request for an ended call answers 409).
     ///
-    /// # Errors
-    ///
-    /// The failures its reference page documents, as `Error::Api` (read them with `err.status()` and
-    /// `err.error_code()`):
-    ///
-    /// | status | code | when |
-    /// |---|---|---|
-    /// | 404 | — | Call not found |
-    /// | 409 | `CALL_NOT_ACTIVE` | the call has ended already, so there is nothing to end |
-    ///
-    /// An answer may carry no code (some of the reference's own examples carry none): match on
-    /// `err.kind()` first, and on the code to tell cases of one status apart.
+    #[doc = talkover_core::errors_section!("end-call")]
     pub fn end(&self, agent_id: impl Into<AgentId>, call_id: impl Into<CallId>) -> C::Call<EndedCall> {
         self.client.call(EndCall::new(agent_id, call_id))
     }
@@ -147,23 +121,7 @@ impl<'c, C: Execute> Agents<'c, C> {
     /// # Ok(()) }
     /// ```
     ///
-    /// # Errors
-    ///
-    /// The failures its reference page documents, as `Error::Api` (read them with `err.status()` and
-    /// `err.error_code()`):
-    ///
-    /// | status | code | when |
-    /// |---|---|---|
-    /// | 400 | `AGENT_INACTIVE` | the agent is not published, so it cannot place a call; publish it first |
-    /// | 400 | `INVALID_PHONE_NUMBER` | a phone number is not in E.164 form (`+` and the country code) |
-    /// | 400 | `MISSING_PHONE_NUMBER` | the request names no phone number to call |
-    /// | 401 | `INVALID_TOKEN` | the bearer token is missing, malformed or revoked |
-    /// | 402 | `INSUFFICIENT_CREDITS` | the balance cannot pay for what was asked; buy credits or turn on auto top-up |
-    /// | 404 | `AGENT_NOT_FOUND` | no agent with this id in the account |
-    /// | 429 | `RATE_LIMIT_EXCEEDED` | too many requests in the rate-limit window; wait (`Retry-After`) and try again |
-    ///
-    /// An answer may carry no code (some of the reference's own examples carry none): match on
-    /// `err.kind()` first, and on the code to tell cases of one status apart.
+    #[doc = talkover_core::errors_section!("make-call")]
     pub fn call(&self, agent_id: impl Into<AgentId>, call: NewCall) -> C::Call<PlacedCall> {
         self.client.call(MakeCall::new(agent_id, call))
     }
@@ -174,20 +132,7 @@ impl<'c, C: Execute> Agents<'c, C> {
     /// Its query parameters are the fields of [`CallFilters`](crate::calls::CallFilters):
     /// each optional one is set by the method of the same name on the returned request.
     ///
-    /// # Errors
-    ///
-    /// The failures its reference page documents, as `Error::Api` (read them with `err.status()` and
-    /// `err.error_code()`):
-    ///
-    /// | status | code | when |
-    /// |---|---|---|
-    /// | 401 | `INVALID_TOKEN` | the bearer token is missing, malformed or revoked |
-    /// | 404 | `AGENT_NOT_FOUND` | no agent with this id in the account |
-    /// | 422 | `VALIDATION_ERROR` | the body failed the API's checks; the field problems are in `Error::field_errors()` |
-    /// | 500 | `SERVER_ERROR` | the server failed; trying again later may work |
-    ///
-    /// An answer may carry no code (some of the reference's own examples carry none): match on
-    /// `err.kind()` first, and on the code to tell cases of one status apart.
+    #[doc = talkover_core::errors_section!("get-agent-calls")]
     pub fn calls(&self, agent_id: impl Into<AgentId>) -> Pending<'c, C, GetAgentCalls> {
         Pending::new(self.client, GetAgentCalls::new(agent_id))
     }
@@ -227,24 +172,7 @@ impl<'c, C: Execute> Campaigns<'c, C> {
     /// # Ok(()) }
     /// ```
     ///
-    /// # Errors
-    ///
-    /// The failures its reference page documents, as `Error::Api` (read them with `err.status()` and
-    /// `err.error_code()`):
-    ///
-    /// | status | code | when |
-    /// |---|---|---|
-    /// | 400 | `CAMPAIGN_NOT_ACTIVE` | the campaign is not running (draft, paused, completed); set its status to active before placing calls through it |
-    /// | 401 | `INVALID_TOKEN` | the bearer token is missing, malformed or revoked |
-    /// | 403 | `FORBIDDEN` | the request is not allowed for this resource in its present state |
-    /// | 404 | `CAMPAIGN_NOT_FOUND` | no campaign with this id in the account |
-    /// | 409 | `DUPLICATE_CALL` | the number already has a call queued or in progress in this campaign |
-    /// | 422 | `VALIDATION_ERROR` | the body failed the API's checks; the field problems are in `Error::field_errors()` |
-    /// | 429 | `RATE_LIMIT_EXCEEDED` | too many requests in the rate-limit window; wait (`Retry-After`) and try again |
-    /// | 500 | `SERVER_ERROR` | the server failed; trying again later may work |
-    ///
-    /// An answer may carry no code (some of the reference's own examples carry none): match on
-    /// `err.kind()` first, and on the code to tell cases of one status apart.
+    #[doc = talkover_core::errors_section!("make-campaign-call")]
     pub fn call(&self, campaign_id: impl Into<CampaignId>, call: NewCampaignCall) -> C::Call<QueuedCampaignCall> {
         self.client.call(MakeCampaignCall::new(campaign_id, call))
     }

@@ -40,10 +40,7 @@ impl<'c, C: Execute> CampaignSftp<'c, C> {
     /// [Get the campaign's SFTP configuration](https://docs.talkover.ai/api-reference/endpoints/get-campaign-sftp),
     /// without its credentials.
     ///
-    /// # Errors
-    ///
-    /// Its reference page documents no error answer; like any call, it can still fail with a
-    /// transport error or an `Api` error of any status.
+    #[doc = talkover_core::errors_section!("get-campaign-sftp")]
     pub fn get(&self) -> C::Call<SftpConfig> {
         self.client.call(GetCampaignSftp::new(&self.campaign_id))
     }
@@ -51,10 +48,7 @@ impl<'c, C: Execute> CampaignSftp<'c, C> {
     /// [Configure SFTP for the campaign](https://docs.talkover.ai/api-reference/endpoints/create-campaign-sftp),
     /// disabled at first. Never retried once it may have reached the server.
     ///
-    /// # Errors
-    ///
-    /// Its reference page documents no error answer; like any call, it can still fail with a
-    /// transport error or an `Api` error of any status.
+    #[doc = talkover_core::errors_section!("create-campaign-sftp")]
     pub fn create(&self, config: NewSftpConfig) -> C::Call<SftpConfig> {
         self.client.call(CreateCampaignSftp::new(&self.campaign_id, config))
     }
@@ -62,17 +56,7 @@ impl<'c, C: Execute> CampaignSftp<'c, C> {
     /// [Update the campaign's SFTP configuration](https://docs.talkover.ai/api-reference/endpoints/update-campaign-sftp),
     /// or enable or disable it: only the fields set in `changes` change.
     ///
-    /// # Errors
-    ///
-    /// The failures its reference page documents, as `Error::Api` (read them with `err.status()` and
-    /// `err.error_code()`):
-    ///
-    /// | status | code | when |
-    /// |---|---|---|
-    /// | 422 | `SFTP_TEST_REQUIRED` | SFTP sync can be enabled only after a successful connection test |
-    ///
-    /// An answer may carry no code (some of the reference's own examples carry none): match on
-    /// `err.kind()` first, and on the code to tell cases of one status apart.
+    #[doc = talkover_core::errors_section!("update-campaign-sftp")]
     pub fn update(&self, changes: SftpConfigChanges) -> C::Call<SftpConfig> {
         self.client.call(UpdateCampaignSftp::new(&self.campaign_id, changes))
     }
@@ -83,10 +67,7 @@ impl<'c, C: Execute> CampaignSftp<'c, C> {
     /// [`failed_check_data`](crate::envelope::failed_check_data)). Never retried once it may have reached
     /// the server.
     ///
-    /// # Errors
-    ///
-    /// Its reference page documents no error answer; like any call, it can still fail with a
-    /// transport error or an `Api` error of any status.
+    #[doc = talkover_core::errors_section!("test-campaign-sftp-connection")]
     pub fn test_connection(&self) -> C::Call<SftpTestResult> {
         self.client
             .call_then(TestCampaignSftpConnection::new(&self.campaign_id), talkover_core::envelope::failed_check_data)
@@ -96,17 +77,7 @@ impl<'c, C: Execute> CampaignSftp<'c, C> {
     /// from the import folder; a 409 means an import is already running. Never retried once it may have
     /// reached the server.
     ///
-    /// # Errors
-    ///
-    /// The failures its reference page documents, as `Error::Api` (read them with `err.status()` and
-    /// `err.error_code()`):
-    ///
-    /// | status | code | when |
-    /// |---|---|---|
-    /// | 409 | `SFTP_IMPORT_IN_PROGRESS` | an import into this campaign is running; wait for it to finish |
-    ///
-    /// An answer may carry no code (some of the reference's own examples carry none): match on
-    /// `err.kind()` first, and on the code to tell cases of one status apart.
+    #[doc = talkover_core::errors_section!("trigger-campaign-sftp-import")]
     pub fn trigger_import(&self) -> C::Call<SftpJob> {
         self.client.call(TriggerCampaignSftpImport::new(&self.campaign_id))
     }
@@ -115,17 +86,7 @@ impl<'c, C: Execute> CampaignSftp<'c, C> {
     /// to the export folder: `file_data_ids` are ids from the campaign's `files` (at least one); a 409 means
     /// an export is already running. Never retried once it may have reached the server.
     ///
-    /// # Errors
-    ///
-    /// The failures its reference page documents, as `Error::Api` (read them with `err.status()` and
-    /// `err.error_code()`):
-    ///
-    /// | status | code | when |
-    /// |---|---|---|
-    /// | 409 | `SFTP_EXPORT_IN_PROGRESS` | an export of this campaign is running; wait for it to finish |
-    ///
-    /// An answer may carry no code (some of the reference's own examples carry none): match on
-    /// `err.kind()` first, and on the code to tell cases of one status apart.
+    #[doc = talkover_core::errors_section!("trigger-campaign-sftp-export")]
     pub fn trigger_export<I: Into<CampaignFileId>>(
         &self,
         file_data_ids: impl IntoIterator<Item = I>,
@@ -139,10 +100,7 @@ impl<'c, C: Execute> CampaignSftp<'c, C> {
     /// Its query parameters are the fields of [`ListCampaignSftpLogsQuery`](crate::campaign_sftp::ListCampaignSftpLogsQuery):
     /// each optional one is set by the method of the same name on the returned request.
     ///
-    /// # Errors
-    ///
-    /// Its reference page documents no error answer; like any call, it can still fail with a
-    /// transport error or an `Api` error of any status.
+    #[doc = talkover_core::errors_section!("list-campaign-sftp-logs")]
     pub fn logs(&self) -> Pending<'c, C, ListCampaignSftpLogs> {
         Pending::new(self.client, ListCampaignSftpLogs::new(&self.campaign_id))
     }

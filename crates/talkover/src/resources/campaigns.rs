@@ -50,19 +50,7 @@ impl<'c, C: Execute> Campaigns<'c, C> {
     /// Its query parameters are the fields of [`ListCampaignsQuery`](crate::campaigns::ListCampaignsQuery):
     /// each optional one is set by the method of the same name on the returned request.
     ///
-    /// # Errors
-    ///
-    /// The failures its reference page documents, as `Error::Api` (read them with `err.status()` and
-    /// `err.error_code()`):
-    ///
-    /// | status | code | when |
-    /// |---|---|---|
-    /// | 401 | `INVALID_TOKEN` | the bearer token is missing, malformed or revoked |
-    /// | 422 | `VALIDATION_ERROR` | the body failed the API's checks; the field problems are in `Error::field_errors()` |
-    /// | 500 | `SERVER_ERROR` | the server failed; trying again later may work |
-    ///
-    /// An answer may carry no code (some of the reference's own examples carry none): match on
-    /// `err.kind()` first, and on the code to tell cases of one status apart.
+    #[doc = talkover_core::errors_section!("list-campaigns")]
     pub fn list(&self) -> Pending<'c, C, ListCampaigns> {
         Pending::new(self.client, ListCampaigns::new())
     }
@@ -70,19 +58,7 @@ impl<'c, C: Execute> Campaigns<'c, C> {
     /// [Create a campaign](https://docs.talkover.ai/api-reference/endpoints/create-campaign), as a draft.
     /// Never retried once it may have reached the server.
     ///
-    /// # Errors
-    ///
-    /// The failures its reference page documents, as `Error::Api` (read them with `err.status()` and
-    /// `err.error_code()`):
-    ///
-    /// | status | code | when |
-    /// |---|---|---|
-    /// | 401 | — | the token is missing, invalid or expired |
-    /// | 403 | `CAMPAIGN_LIMIT_REACHED` | the account's plan allows no more campaigns |
-    /// | 422 | — | a field fails the API's checks (`err.field_errors()` lists them) |
-    ///
-    /// An answer may carry no code (some of the reference's own examples carry none): match on
-    /// `err.kind()` first, and on the code to tell cases of one status apart.
+    #[doc = talkover_core::errors_section!("create-campaign")]
     pub fn create(&self, campaign: NewCampaign) -> C::Call<Campaign> {
         self.client.call(CreateCampaign::new(campaign))
     }
@@ -91,19 +67,7 @@ impl<'c, C: Execute> Campaigns<'c, C> {
     /// and statistics. This is how to see a campaign's calls (in [`Campaign::calls`]): the API has no paged
     /// list of them.
     ///
-    /// # Errors
-    ///
-    /// The failures its reference page documents, as `Error::Api` (read them with `err.status()` and
-    /// `err.error_code()`):
-    ///
-    /// | status | code | when |
-    /// |---|---|---|
-    /// | 401 | `INVALID_TOKEN` | the bearer token is missing, malformed or revoked |
-    /// | 404 | `CAMPAIGN_NOT_FOUND` | no campaign with this id in the account |
-    /// | 500 | `SERVER_ERROR` | the server failed; trying again later may work |
-    ///
-    /// An answer may carry no code (some of the reference's own examples carry none): match on
-    /// `err.kind()` first, and on the code to tell cases of one status apart.
+    #[doc = talkover_core::errors_section!("get-campaign")]
     pub fn get(&self, campaign_id: impl Into<CampaignId>) -> C::Call<Campaign> {
         self.client.call(GetCampaign::new(campaign_id))
     }
@@ -111,19 +75,7 @@ impl<'c, C: Execute> Campaigns<'c, C> {
     /// [Update a campaign](https://docs.talkover.ai/api-reference/endpoints/update-campaign): only the
     /// settings set in `changes` change.
     ///
-    /// # Errors
-    ///
-    /// The failures its reference page documents, as `Error::Api` (read them with `err.status()` and
-    /// `err.error_code()`):
-    ///
-    /// | status | code | when |
-    /// |---|---|---|
-    /// | 404 | — | the resource (or one the request names) does not exist |
-    /// | 409 | `CAMPAIGN_HAS_ACTIVE_CALLS` | the campaign has calls in progress, and this change must wait until they finish |
-    /// | 422 | — | a field fails the API's checks (`err.field_errors()` lists them) |
-    ///
-    /// An answer may carry no code (some of the reference's own examples carry none): match on
-    /// `err.kind()` first, and on the code to tell cases of one status apart.
+    #[doc = talkover_core::errors_section!("update-campaign")]
     pub fn update(&self, campaign_id: impl Into<CampaignId>, changes: CampaignChanges) -> C::Call<Campaign> {
         self.client.call(UpdateCampaign::new(campaign_id, changes))
     }
@@ -131,22 +83,7 @@ impl<'c, C: Execute> Campaigns<'c, C> {
     /// [Update a campaign's status](https://docs.talkover.ai/api-reference/endpoints/update-campaign-status):
     /// activate, pause, complete or cancel it.
     ///
-    /// # Errors
-    ///
-    /// The failures its reference page documents, as `Error::Api` (read them with `err.status()` and
-    /// `err.error_code()`):
-    ///
-    /// | status | code | when |
-    /// |---|---|---|
-    /// | 400 | `INVALID_TRANSITION` | the campaign cannot move from its present status to the one asked for |
-    /// | 401 | `INVALID_TOKEN` | the bearer token is missing, malformed or revoked |
-    /// | 403 | `FORBIDDEN` | the request is not allowed for this resource in its present state |
-    /// | 404 | `CAMPAIGN_NOT_FOUND` | no campaign with this id in the account |
-    /// | 422 | `VALIDATION_ERROR` | the body failed the API's checks; the field problems are in `Error::field_errors()` |
-    /// | 500 | `SERVER_ERROR` | the server failed; trying again later may work |
-    ///
-    /// An answer may carry no code (some of the reference's own examples carry none): match on
-    /// `err.kind()` first, and on the code to tell cases of one status apart.
+    #[doc = talkover_core::errors_section!("update-campaign-status")]
     pub fn update_status(
         &self,
         campaign_id: impl Into<CampaignId>,
@@ -158,21 +95,7 @@ impl<'c, C: Execute> Campaigns<'c, C> {
     /// [Delete a campaign](https://docs.talkover.ai/api-reference/endpoints/delete-campaign) with its calls,
     /// files and statistics; an active campaign must be paused or cancelled first.
     ///
-    /// # Errors
-    ///
-    /// The failures its reference page documents, as `Error::Api` (read them with `err.status()` and
-    /// `err.error_code()`):
-    ///
-    /// | status | code | when |
-    /// |---|---|---|
-    /// | 401 | `INVALID_TOKEN` | the bearer token is missing, malformed or revoked |
-    /// | 403 | `FORBIDDEN` | the request is not allowed for this resource in its present state |
-    /// | 404 | `CAMPAIGN_NOT_FOUND` | no campaign with this id in the account |
-    /// | 409 | `CONFLICT` | something still running on the resource prevents the change (a campaign being deleted) |
-    /// | 500 | `SERVER_ERROR` | the server failed; trying again later may work |
-    ///
-    /// An answer may carry no code (some of the reference's own examples carry none): match on
-    /// `err.kind()` first, and on the code to tell cases of one status apart.
+    #[doc = talkover_core::errors_section!("delete-campaign")]
     pub fn delete(&self, campaign_id: impl Into<CampaignId>) -> C::Call<Ack> {
         self.client.call(DeleteCampaign::new(campaign_id))
     }

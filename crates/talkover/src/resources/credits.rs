@@ -26,10 +26,7 @@ root_handler! {
 impl<C: Execute> Credits<'_, C> {
     /// [Get the credit balance](https://docs.talkover.ai/api-reference/endpoints/get-credits-balance).
     ///
-    /// # Errors
-    ///
-    /// Its reference page documents no error answer; like any call, it can still fail with a
-    /// transport error or an `Api` error of any status.
+    #[doc = talkover_core::errors_section!("get-credits-balance")]
     pub fn balance(&self) -> C::Call<CreditsBalance> {
         self.client.call(GetCreditsBalance::new())
     }
@@ -37,17 +34,7 @@ impl<C: Execute> Credits<'_, C> {
     /// [Purchase credits](https://docs.talkover.ai/api-reference/endpoints/purchase-credits). Charges the
     /// payment method: never retried once it may have reached the server.
     ///
-    /// # Errors
-    ///
-    /// The failures its reference page documents, as `Error::Api` (read them with `err.status()` and
-    /// `err.error_code()`):
-    ///
-    /// | status | code | when |
-    /// |---|---|---|
-    /// | 402 | `PAYMENT_FAILED` | the payment method on file was declined or the charge failed |
-    ///
-    /// An answer may carry no code (some of the reference's own examples carry none): match on
-    /// `err.kind()` first, and on the code to tell cases of one status apart.
+    #[doc = talkover_core::errors_section!("purchase-credits")]
     pub fn purchase(&self, purchase: CreditPurchase) -> C::Call<CreditCharge> {
         self.client.call(PurchaseCredits::new(purchase))
     }

@@ -48,10 +48,7 @@ impl<C: Execute> Flow<'_, C> {
     /// [Get the agent's flow](https://docs.talkover.ai/api-reference/endpoints/get-agent-flow): its
     /// conversation mode and, when flow-driven, the flow it follows.
     ///
-    /// # Errors
-    ///
-    /// Its reference page documents no error answer; like any call, it can still fail with a
-    /// transport error or an `Api` error of any status.
+    #[doc = talkover_core::errors_section!("get-agent-flow")]
     pub fn get(&self) -> C::Call<AgentFlow> {
         self.client.call(GetAgentFlow::new(&self.agent_id))
     }
@@ -60,14 +57,7 @@ impl<C: Execute> Flow<'_, C> {
     /// conversation mode and, for `flow_driven`, the flow. A flow the API finds invalid is refused with a
     /// 422; [`FlowValidation::from_error`] reads the problems out of it.
     ///
-    /// # Errors
-    ///
-    /// The failures its reference page documents, as `Error::Api` (read them with `err.status()` and
-    /// `err.error_code()`):
-    ///
-    /// | status | code | when |
-    /// |---|---|---|
-    /// | 422 | — | Invalid flow |
+    #[doc = talkover_core::errors_section!("update-agent-flow")]
     pub fn update(&self, flow: impl Into<AgentFlowUpdate>) -> C::Call<AgentFlow> {
         self.client.call(UpdateAgentFlow::new(&self.agent_id, flow))
     }
@@ -93,10 +83,7 @@ impl<C: Execute> Flow<'_, C> {
     /// # Ok(()) }
     /// ```
     ///
-    /// # Errors
-    ///
-    /// Its reference page documents no error answer; like any call, it can still fail with a
-    /// transport error or an `Api` error of any status.
+    #[doc = talkover_core::errors_section!("validate-agent-flow")]
     pub fn validate(&self, flow: FlowConfig) -> C::Call<FlowValidation> {
         self.client.call_then(ValidateAgentFlow::new(&self.agent_id, flow), FlowValidation::from_result)
     }
@@ -104,10 +91,7 @@ impl<C: Execute> Flow<'_, C> {
     /// [List the agent's flow versions](https://docs.talkover.ai/api-reference/endpoints/list-agent-flow-versions),
     /// one per save, newest first.
     ///
-    /// # Errors
-    ///
-    /// Its reference page documents no error answer; like any call, it can still fail with a
-    /// transport error or an `Api` error of any status.
+    #[doc = talkover_core::errors_section!("list-agent-flow-versions")]
     pub fn versions(&self) -> C::Call<FlowVersions> {
         self.client.call(ListAgentFlowVersions::new(&self.agent_id))
     }

@@ -41,19 +41,7 @@ impl<'c, C: Execute> PhoneNumbers<'c, C> {
     /// Its query parameters are the fields of [`ListPhoneNumbersQuery`](crate::phone_numbers::ListPhoneNumbersQuery):
     /// each optional one is set by the method of the same name on the returned request.
     ///
-    /// # Errors
-    ///
-    /// The failures its reference page documents, as `Error::Api` (read them with `err.status()` and
-    /// `err.error_code()`):
-    ///
-    /// | status | code | when |
-    /// |---|---|---|
-    /// | 401 | `INVALID_TOKEN` | the bearer token is missing, malformed or revoked |
-    /// | 422 | `VALIDATION_ERROR` | the body failed the API's checks; the field problems are in `Error::field_errors()` |
-    /// | 500 | `SERVER_ERROR` | the server failed; trying again later may work |
-    ///
-    /// An answer may carry no code (some of the reference's own examples carry none): match on
-    /// `err.kind()` first, and on the code to tell cases of one status apart.
+    #[doc = talkover_core::errors_section!("list-phone-numbers")]
     pub fn list(&self) -> Pending<'c, C, ListPhoneNumbers> {
         Pending::new(self.client, ListPhoneNumbers::new())
     }
@@ -61,10 +49,7 @@ impl<'c, C: Execute> PhoneNumbers<'c, C> {
     /// [List the release requests](https://docs.talkover.ai/api-reference/endpoints/list-release-requests),
     /// pending and past.
     ///
-    /// # Errors
-    ///
-    /// Its reference page documents no error answer; like any call, it can still fail with a
-    /// transport error or an `Api` error of any status.
+    #[doc = talkover_core::errors_section!("list-release-requests")]
     pub fn release_requests(&self) -> C::Call<Page<ReleaseRequest>> {
         self.client.call(ListReleaseRequests::new())
     }
@@ -73,18 +58,7 @@ impl<'c, C: Execute> PhoneNumbers<'c, C> {
     /// giving why it is no longer needed (10 to 500 characters). Detach it from every agent first; once
     /// approved, the number cannot be recovered. Never retried once it may have reached the server.
     ///
-    /// # Errors
-    ///
-    /// The failures its reference page documents, as `Error::Api` (read them with `err.status()` and
-    /// `err.error_code()`):
-    ///
-    /// | status | code | when |
-    /// |---|---|---|
-    /// | 409 | `RELEASE_ALREADY_PENDING` | a release request for this number is waiting already |
-    /// | 422 | `PHONE_NUMBER_IN_USE` | the number is still used (by an agent or a campaign), so it cannot be released |
-    ///
-    /// An answer may carry no code (some of the reference's own examples carry none): match on
-    /// `err.kind()` first, and on the code to tell cases of one status apart.
+    #[doc = talkover_core::errors_section!("request-phone-release")]
     pub fn request_release(
         &self,
         phone_number_id: impl Into<PhoneNumberId>,
@@ -96,18 +70,7 @@ impl<'c, C: Execute> PhoneNumbers<'c, C> {
     /// [Cancel a release request](https://docs.talkover.ai/api-reference/endpoints/cancel-release-request)
     /// that is still pending; it stays in the list, as cancelled.
     ///
-    /// # Errors
-    ///
-    /// The failures its reference page documents, as `Error::Api` (read them with `err.status()` and
-    /// `err.error_code()`):
-    ///
-    /// | status | code | when |
-    /// |---|---|---|
-    /// | 404 | — | the resource (or one the request names) does not exist |
-    /// | 409 | `RELEASE_ALREADY_RESOLVED` | the release request was approved or rejected already, so it cannot be cancelled |
-    ///
-    /// An answer may carry no code (some of the reference's own examples carry none): match on
-    /// `err.kind()` first, and on the code to tell cases of one status apart.
+    #[doc = talkover_core::errors_section!("cancel-release-request")]
     pub fn cancel_release(&self, release_request_id: impl Into<ReleaseRequestId>) -> C::Call<Ack> {
         self.client.call(CancelReleaseRequest::new(release_request_id))
     }

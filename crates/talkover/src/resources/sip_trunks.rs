@@ -44,10 +44,7 @@ impl<'c, C: Execute> SipTrunks<'c, C> {
     /// [List the SIP trunks](https://docs.talkover.ai/api-reference/endpoints/list-sip-trunks) of the
     /// environment.
     ///
-    /// # Errors
-    ///
-    /// Its reference page documents no error answer; like any call, it can still fail with a
-    /// transport error or an `Api` error of any status.
+    #[doc = talkover_core::errors_section!("list-sip-trunks")]
     pub fn list(&self) -> C::Call<Page<SipTrunk>> {
         self.client.call(ListSipTrunks::new())
     }
@@ -55,20 +52,14 @@ impl<'c, C: Execute> SipTrunks<'c, C> {
     /// [Register a SIP trunk](https://docs.talkover.ai/api-reference/endpoints/create-sip-trunk); verify it
     /// before activating it. Never retried once it may have reached the server.
     ///
-    /// # Errors
-    ///
-    /// Its reference page documents no error answer; like any call, it can still fail with a
-    /// transport error or an `Api` error of any status.
+    #[doc = talkover_core::errors_section!("create-sip-trunk")]
     pub fn create(&self, trunk: NewSipTrunk) -> C::Call<SipTrunk> {
         self.client.call(CreateSipTrunk::new(trunk))
     }
 
     /// [Get a SIP trunk](https://docs.talkover.ai/api-reference/endpoints/get-sip-trunk).
     ///
-    /// # Errors
-    ///
-    /// Its reference page documents no error answer; like any call, it can still fail with a
-    /// transport error or an `Api` error of any status.
+    #[doc = talkover_core::errors_section!("get-sip-trunk")]
     pub fn get(&self, trunk_id: impl Into<SipTrunkId>) -> C::Call<SipTrunk> {
         self.client.call(GetSipTrunk::new(trunk_id))
     }
@@ -76,10 +67,7 @@ impl<'c, C: Execute> SipTrunks<'c, C> {
     /// [Update a SIP trunk](https://docs.talkover.ai/api-reference/endpoints/update-sip-trunk); unset fields
     /// are left as they are.
     ///
-    /// # Errors
-    ///
-    /// Its reference page documents no error answer; like any call, it can still fail with a
-    /// transport error or an `Api` error of any status.
+    #[doc = talkover_core::errors_section!("update-sip-trunk")]
     pub fn update(&self, trunk_id: impl Into<SipTrunkId>, update: SipTrunkUpdate) -> C::Call<SipTrunk> {
         self.client.call(UpdateSipTrunk::new(trunk_id, update))
     }
@@ -87,17 +75,7 @@ impl<'c, C: Execute> SipTrunks<'c, C> {
     /// [Delete a SIP trunk](https://docs.talkover.ai/api-reference/endpoints/delete-sip-trunk); remove its
     /// numbers first.
     ///
-    /// # Errors
-    ///
-    /// The failures its reference page documents, as `Error::Api` (read them with `err.status()` and
-    /// `err.error_code()`):
-    ///
-    /// | status | code | when |
-    /// |---|---|---|
-    /// | 409 | `TRUNK_HAS_DIDS` | the trunk still has numbers (DIDs); remove them before deleting it |
-    ///
-    /// An answer may carry no code (some of the reference's own examples carry none): match on
-    /// `err.kind()` first, and on the code to tell cases of one status apart.
+    #[doc = talkover_core::errors_section!("delete-sip-trunk")]
     pub fn delete(&self, trunk_id: impl Into<SipTrunkId>) -> C::Call<Ack> {
         self.client.call(DeleteSipTrunk::new(trunk_id))
     }
@@ -107,10 +85,7 @@ impl<'c, C: Execute> SipTrunks<'c, C> {
     /// `is_verified` false, with the reason in `error` (the page's "Verification Failed" answer, `"success":
     /// false` with its `data`; see [`failed_check_data`](crate::envelope::failed_check_data)).
     ///
-    /// # Errors
-    ///
-    /// Its reference page documents no error answer; like any call, it can still fail with a
-    /// transport error or an `Api` error of any status.
+    #[doc = talkover_core::errors_section!("verify-sip-trunk")]
     pub fn verify(&self, trunk_id: impl Into<SipTrunkId>) -> C::Call<SipTrunkVerification> {
         self.client.call_then(VerifySipTrunk::new(trunk_id), talkover_core::envelope::failed_check_data)
     }
@@ -118,10 +93,7 @@ impl<'c, C: Execute> SipTrunks<'c, C> {
     /// [Check a SIP trunk's health](https://docs.talkover.ai/api-reference/endpoints/get-sip-trunk-health)
     /// live; an unhealthy trunk is still a success.
     ///
-    /// # Errors
-    ///
-    /// Its reference page documents no error answer; like any call, it can still fail with a
-    /// transport error or an `Api` error of any status.
+    #[doc = talkover_core::errors_section!("get-sip-trunk-health")]
     pub fn health(&self, trunk_id: impl Into<SipTrunkId>) -> C::Call<SipTrunkHealth> {
         self.client.call(GetSipTrunkHealth::new(trunk_id))
     }
@@ -154,10 +126,7 @@ handler! {
 impl<C: Execute> SipTrunkDids<'_, C> {
     /// [List the numbers attached to the trunk](https://docs.talkover.ai/api-reference/endpoints/list-sip-trunk-dids).
     ///
-    /// # Errors
-    ///
-    /// Its reference page documents no error answer; like any call, it can still fail with a
-    /// transport error or an `Api` error of any status.
+    #[doc = talkover_core::errors_section!("list-sip-trunk-dids")]
     pub fn list(&self) -> C::Call<Page<SipTrunkDid>> {
         self.client.call(ListSipTrunkDids::new(&self.trunk_id))
     }
@@ -165,17 +134,7 @@ impl<C: Execute> SipTrunkDids<'_, C> {
     /// [Attach a number to the trunk](https://docs.talkover.ai/api-reference/endpoints/create-sip-trunk-did);
     /// a number already in the environment is refused. Never retried once it may have reached the server.
     ///
-    /// # Errors
-    ///
-    /// The failures its reference page documents, as `Error::Api` (read them with `err.status()` and
-    /// `err.error_code()`):
-    ///
-    /// | status | code | when |
-    /// |---|---|---|
-    /// | 409 | `DID_ALREADY_EXISTS` | this number is in the SIP environment already |
-    ///
-    /// An answer may carry no code (some of the reference's own examples carry none): match on
-    /// `err.kind()` first, and on the code to tell cases of one status apart.
+    #[doc = talkover_core::errors_section!("create-sip-trunk-did")]
     pub fn create(&self, did: NewSipTrunkDid) -> C::Call<SipTrunkDid> {
         self.client.call(CreateSipTrunkDid::new(&self.trunk_id, did))
     }
@@ -183,17 +142,7 @@ impl<C: Execute> SipTrunkDids<'_, C> {
     /// [Remove a number from the trunk](https://docs.talkover.ai/api-reference/endpoints/delete-sip-trunk-did);
     /// a number still attached to an agent is refused.
     ///
-    /// # Errors
-    ///
-    /// The failures its reference page documents, as `Error::Api` (read them with `err.status()` and
-    /// `err.error_code()`):
-    ///
-    /// | status | code | when |
-    /// |---|---|---|
-    /// | 409 | `DID_IN_USE` | the number is still attached to an agent; detach it before removing it |
-    ///
-    /// An answer may carry no code (some of the reference's own examples carry none): match on
-    /// `err.kind()` first, and on the code to tell cases of one status apart.
+    #[doc = talkover_core::errors_section!("delete-sip-trunk-did")]
     pub fn delete(&self, phone_number_id: impl Into<PhoneNumberId>) -> C::Call<Ack> {
         self.client.call(DeleteSipTrunkDid::new(&self.trunk_id, phone_number_id))
     }

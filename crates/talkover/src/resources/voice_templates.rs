@@ -41,19 +41,7 @@ impl<'c, C: Execute> VoiceTemplates<'c, C> {
     /// Its query parameters are the fields of [`ListVoiceTemplatesQuery`](crate::voice_templates::ListVoiceTemplatesQuery):
     /// each optional one is set by the method of the same name on the returned request.
     ///
-    /// # Errors
-    ///
-    /// The failures its reference page documents, as `Error::Api` (read them with `err.status()` and
-    /// `err.error_code()`):
-    ///
-    /// | status | code | when |
-    /// |---|---|---|
-    /// | 401 | `INVALID_TOKEN` | the bearer token is missing, malformed or revoked |
-    /// | 422 | `VALIDATION_ERROR` | the body failed the API's checks; the field problems are in `Error::field_errors()` |
-    /// | 500 | `SERVER_ERROR` | the server failed; trying again later may work |
-    ///
-    /// An answer may carry no code (some of the reference's own examples carry none): match on
-    /// `err.kind()` first, and on the code to tell cases of one status apart.
+    #[doc = talkover_core::errors_section!("list-voice-templates")]
     pub fn list(&self) -> Pending<'c, C, ListVoiceTemplates> {
         Pending::new(self.client, ListVoiceTemplates::new())
     }
@@ -61,19 +49,7 @@ impl<'c, C: Execute> VoiceTemplates<'c, C> {
     /// [Generate demo audio](https://docs.talkover.ai/api-reference/endpoints/generate-voice-demo) of a voice
     /// template: a signed, temporary MP3 URL. Generation can take a few seconds.
     ///
-    /// # Errors
-    ///
-    /// The failures its reference page documents, as `Error::Api` (read them with `err.status()` and
-    /// `err.error_code()`):
-    ///
-    /// | status | code | when |
-    /// |---|---|---|
-    /// | 401 | `INVALID_TOKEN` | the bearer token is missing, malformed or revoked |
-    /// | 404 | `VOICE_TEMPLATE_NOT_FOUND` | no voice template with this id |
-    /// | 500 | `DEMO_GENERATION_FAILED` | the server could not produce the voice sample; trying again later may work |
-    ///
-    /// An answer may carry no code (some of the reference's own examples carry none): match on
-    /// `err.kind()` first, and on the code to tell cases of one status apart.
+    #[doc = talkover_core::errors_section!("generate-voice-demo")]
     pub fn demo(&self, voice_template_id: impl Into<VoiceTemplateId>) -> C::Call<VoiceDemo> {
         self.client.call(GenerateVoiceDemo::new(voice_template_id))
     }

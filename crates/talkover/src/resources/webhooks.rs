@@ -49,15 +49,7 @@ impl<'c, C: Execute> AgentWebhooks<'c, C> {
     /// [List the agent's webhooks](https://docs.talkover.ai/api-reference/endpoints/list-agent-webhooks),
     /// with the events agent webhooks can subscribe to.
     ///
-    /// # Errors
-    ///
-    /// The failures its reference page documents, as `Error::Api` (read them with `err.status()` and
-    /// `err.error_code()`):
-    ///
-    /// | status | code | when |
-    /// |---|---|---|
-    /// | 401 | — | the token is missing, invalid or expired |
-    /// | 404 | — | the resource (or one the request names) does not exist |
+    #[doc = talkover_core::errors_section!("list-agent-webhooks")]
     pub fn list(&self) -> C::Call<AgentWebhookList> {
         self.client.call(ListAgentWebhooks::new(&self.agent_id))
     }
@@ -65,31 +57,14 @@ impl<'c, C: Execute> AgentWebhooks<'c, C> {
     /// [Create a webhook](https://docs.talkover.ai/api-reference/endpoints/create-webhook) on the agent.
     /// Never retried once it may have reached the server.
     ///
-    /// # Errors
-    ///
-    /// The failures its reference page documents, as `Error::Api` (read them with `err.status()` and
-    /// `err.error_code()`):
-    ///
-    /// | status | code | when |
-    /// |---|---|---|
-    /// | 401 | — | the token is missing, invalid or expired |
-    /// | 404 | — | the resource (or one the request names) does not exist |
-    /// | 422 | — | a field fails the API's checks (`err.field_errors()` lists them) |
+    #[doc = talkover_core::errors_section!("create-webhook")]
     pub fn create(&self, webhook: NewAgentWebhook) -> C::Call<AgentWebhook> {
         self.client.call(CreateWebhook::new(&self.agent_id, webhook))
     }
 
     /// [Get a webhook](https://docs.talkover.ai/api-reference/endpoints/get-webhook-details) of the agent.
     ///
-    /// # Errors
-    ///
-    /// The failures its reference page documents, as `Error::Api` (read them with `err.status()` and
-    /// `err.error_code()`):
-    ///
-    /// | status | code | when |
-    /// |---|---|---|
-    /// | 401 | — | the token is missing, invalid or expired |
-    /// | 404 | — | the resource (or one the request names) does not exist |
+    #[doc = talkover_core::errors_section!("get-webhook-details")]
     pub fn get(&self, webhook_id: impl Into<WebhookId>) -> C::Call<AgentWebhook> {
         self.client.call(GetWebhookDetails::new(&self.agent_id, webhook_id))
     }
@@ -97,31 +72,14 @@ impl<'c, C: Execute> AgentWebhooks<'c, C> {
     /// [Update a webhook](https://docs.talkover.ai/api-reference/endpoints/update-webhook) of the agent: only
     /// the fields set in `changes` change.
     ///
-    /// # Errors
-    ///
-    /// The failures its reference page documents, as `Error::Api` (read them with `err.status()` and
-    /// `err.error_code()`):
-    ///
-    /// | status | code | when |
-    /// |---|---|---|
-    /// | 401 | — | the token is missing, invalid or expired |
-    /// | 404 | — | the resource (or one the request names) does not exist |
-    /// | 422 | — | a field fails the API's checks (`err.field_errors()` lists them) |
+    #[doc = talkover_core::errors_section!("update-webhook")]
     pub fn update(&self, webhook_id: impl Into<WebhookId>, changes: AgentWebhookChanges) -> C::Call<AgentWebhook> {
         self.client.call(UpdateWebhook::new(&self.agent_id, webhook_id, changes))
     }
 
     /// [Delete a webhook](https://docs.talkover.ai/api-reference/endpoints/delete-webhook) of the agent.
     ///
-    /// # Errors
-    ///
-    /// The failures its reference page documents, as `Error::Api` (read them with `err.status()` and
-    /// `err.error_code()`):
-    ///
-    /// | status | code | when |
-    /// |---|---|---|
-    /// | 401 | — | the token is missing, invalid or expired |
-    /// | 404 | — | the resource (or one the request names) does not exist |
+    #[doc = talkover_core::errors_section!("delete-webhook")]
     pub fn delete(&self, webhook_id: impl Into<WebhookId>) -> C::Call<Ack> {
         self.client.call(DeleteWebhook::new(&self.agent_id, webhook_id))
     }
@@ -129,15 +87,7 @@ impl<'c, C: Execute> AgentWebhooks<'c, C> {
     /// [Turn a webhook on or off](https://docs.talkover.ai/api-reference/endpoints/toggle-webhook-status),
     /// whichever it is not. Sending it twice undoes it: never retried once it may have reached the server.
     ///
-    /// # Errors
-    ///
-    /// The failures its reference page documents, as `Error::Api` (read them with `err.status()` and
-    /// `err.error_code()`):
-    ///
-    /// | status | code | when |
-    /// |---|---|---|
-    /// | 401 | — | the token is missing, invalid or expired |
-    /// | 404 | — | the resource (or one the request names) does not exist |
+    #[doc = talkover_core::errors_section!("toggle-webhook-status")]
     pub fn toggle(&self, webhook_id: impl Into<WebhookId>) -> C::Call<AgentWebhook> {
         self.client.call(ToggleWebhookStatus::new(&self.agent_id, webhook_id))
     }
@@ -146,15 +96,7 @@ impl<'c, C: Execute> AgentWebhooks<'c, C> {
     /// agent; a failed delivery is an error of kind [`Unsuccessful`](crate::ErrorKind::Unsuccessful). Never
     /// retried once it may have reached the server.
     ///
-    /// # Errors
-    ///
-    /// The failures its reference page documents, as `Error::Api` (read them with `err.status()` and
-    /// `err.error_code()`):
-    ///
-    /// | status | code | when |
-    /// |---|---|---|
-    /// | 401 | — | the token is missing, invalid or expired |
-    /// | 404 | — | the resource (or one the request names) does not exist |
+    #[doc = talkover_core::errors_section!("test-webhook")]
     pub fn test(&self, webhook_id: impl Into<WebhookId>) -> C::Call<WebhookTestResult> {
         self.client.call(TestWebhook::new(&self.agent_id, webhook_id))
     }
@@ -165,10 +107,7 @@ impl<'c, C: Execute> AgentWebhooks<'c, C> {
     /// Its query parameters are the fields of [`WebhookLogsQuery`](crate::webhooks::WebhookLogsQuery):
     /// each optional one is set by the method of the same name on the returned request.
     ///
-    /// # Errors
-    ///
-    /// Its reference page documents no error answer; like any call, it can still fail with a
-    /// transport error or an `Api` error of any status.
+    #[doc = talkover_core::errors_section!("list-webhook-logs")]
     pub fn logs(&self, webhook_id: impl Into<WebhookId>) -> Pending<'c, C, ListWebhookLogs> {
         Pending::new(self.client, ListWebhookLogs::new(&self.agent_id, webhook_id))
     }
@@ -176,17 +115,7 @@ impl<'c, C: Execute> AgentWebhooks<'c, C> {
     /// [Retry a failed delivery](https://docs.talkover.ai/api-reference/endpoints/retry-webhook-log) of a
     /// webhook of the agent, as a new attempt. Never retried once it may have reached the server.
     ///
-    /// # Errors
-    ///
-    /// The failures its reference page documents, as `Error::Api` (read them with `err.status()` and
-    /// `err.error_code()`):
-    ///
-    /// | status | code | when |
-    /// |---|---|---|
-    /// | 422 | `LOG_NOT_RETRIABLE` | this webhook delivery cannot be sent again (it succeeded, or is not eligible) |
-    ///
-    /// An answer may carry no code (some of the reference's own examples carry none): match on
-    /// `err.kind()` first, and on the code to tell cases of one status apart.
+    #[doc = talkover_core::errors_section!("retry-webhook-log")]
     pub fn retry_log(
         &self,
         webhook_id: impl Into<WebhookId>,
@@ -219,10 +148,7 @@ impl<'c, C: Execute> CampaignWebhooks<'c, C> {
     /// [List the campaign's webhooks](https://docs.talkover.ai/api-reference/endpoints/list-campaign-webhooks),
     /// with the events campaign webhooks can subscribe to.
     ///
-    /// # Errors
-    ///
-    /// Its reference page documents no error answer; like any call, it can still fail with a
-    /// transport error or an `Api` error of any status.
+    #[doc = talkover_core::errors_section!("list-campaign-webhooks")]
     pub fn list(&self) -> C::Call<CampaignWebhookList> {
         self.client.call(ListCampaignWebhooks::new(&self.campaign_id))
     }
@@ -230,20 +156,14 @@ impl<'c, C: Execute> CampaignWebhooks<'c, C> {
     /// [Create a webhook](https://docs.talkover.ai/api-reference/endpoints/create-campaign-webhook) on the
     /// campaign. Never retried once it may have reached the server.
     ///
-    /// # Errors
-    ///
-    /// Its reference page documents no error answer; like any call, it can still fail with a
-    /// transport error or an `Api` error of any status.
+    #[doc = talkover_core::errors_section!("create-campaign-webhook")]
     pub fn create(&self, webhook: NewCampaignWebhook) -> C::Call<CampaignWebhook> {
         self.client.call(CreateCampaignWebhook::new(&self.campaign_id, webhook))
     }
 
     /// [Get a webhook](https://docs.talkover.ai/api-reference/endpoints/get-campaign-webhook) of the campaign.
     ///
-    /// # Errors
-    ///
-    /// Its reference page documents no error answer; like any call, it can still fail with a
-    /// transport error or an `Api` error of any status.
+    #[doc = talkover_core::errors_section!("get-campaign-webhook")]
     pub fn get(&self, webhook_id: impl Into<WebhookId>) -> C::Call<CampaignWebhook> {
         self.client.call(GetCampaignWebhook::new(&self.campaign_id, webhook_id))
     }
@@ -251,10 +171,7 @@ impl<'c, C: Execute> CampaignWebhooks<'c, C> {
     /// [Update a webhook](https://docs.talkover.ai/api-reference/endpoints/update-campaign-webhook) of the
     /// campaign: only the fields set in `changes` change.
     ///
-    /// # Errors
-    ///
-    /// Its reference page documents no error answer; like any call, it can still fail with a
-    /// transport error or an `Api` error of any status.
+    #[doc = talkover_core::errors_section!("update-campaign-webhook")]
     pub fn update(
         &self,
         webhook_id: impl Into<WebhookId>,
@@ -266,10 +183,7 @@ impl<'c, C: Execute> CampaignWebhooks<'c, C> {
     /// [Delete a webhook](https://docs.talkover.ai/api-reference/endpoints/delete-campaign-webhook) of the
     /// campaign.
     ///
-    /// # Errors
-    ///
-    /// Its reference page documents no error answer; like any call, it can still fail with a
-    /// transport error or an `Api` error of any status.
+    #[doc = talkover_core::errors_section!("delete-campaign-webhook")]
     pub fn delete(&self, webhook_id: impl Into<WebhookId>) -> C::Call<Ack> {
         self.client.call(DeleteCampaignWebhook::new(&self.campaign_id, webhook_id))
     }
@@ -277,10 +191,7 @@ impl<'c, C: Execute> CampaignWebhooks<'c, C> {
     /// [Turn a webhook on or off](https://docs.talkover.ai/api-reference/endpoints/toggle-campaign-webhook),
     /// whichever it is not. Sending it twice undoes it: never retried once it may have reached the server.
     ///
-    /// # Errors
-    ///
-    /// Its reference page documents no error answer; like any call, it can still fail with a
-    /// transport error or an `Api` error of any status.
+    #[doc = talkover_core::errors_section!("toggle-campaign-webhook")]
     pub fn toggle(&self, webhook_id: impl Into<WebhookId>) -> C::Call<CampaignWebhook> {
         self.client.call(ToggleCampaignWebhook::new(&self.campaign_id, webhook_id))
     }
@@ -288,10 +199,7 @@ impl<'c, C: Execute> CampaignWebhooks<'c, C> {
     /// [Send a test event](https://docs.talkover.ai/api-reference/endpoints/test-campaign-webhook) to a
     /// webhook of the campaign. Never retried once it may have reached the server.
     ///
-    /// # Errors
-    ///
-    /// Its reference page documents no error answer; like any call, it can still fail with a
-    /// transport error or an `Api` error of any status.
+    #[doc = talkover_core::errors_section!("test-campaign-webhook")]
     pub fn test(&self, webhook_id: impl Into<WebhookId>) -> C::Call<Ack> {
         self.client.call(TestCampaignWebhook::new(&self.campaign_id, webhook_id))
     }
@@ -302,10 +210,7 @@ impl<'c, C: Execute> CampaignWebhooks<'c, C> {
     /// Its query parameters are the fields of [`CampaignWebhookLogsQuery`](crate::webhooks::CampaignWebhookLogsQuery):
     /// each optional one is set by the method of the same name on the returned request.
     ///
-    /// # Errors
-    ///
-    /// Its reference page documents no error answer; like any call, it can still fail with a
-    /// transport error or an `Api` error of any status.
+    #[doc = talkover_core::errors_section!("list-campaign-webhook-logs")]
     pub fn logs(&self, webhook_id: impl Into<WebhookId>) -> Pending<'c, C, ListCampaignWebhookLogs> {
         Pending::new(self.client, ListCampaignWebhookLogs::new(&self.campaign_id, webhook_id))
     }
@@ -313,10 +218,7 @@ impl<'c, C: Execute> CampaignWebhooks<'c, C> {
     /// [Retry a failed delivery](https://docs.talkover.ai/api-reference/endpoints/retry-campaign-webhook-log)
     /// of a webhook of the campaign, as a new attempt. Never retried once it may have reached the server.
     ///
-    /// # Errors
-    ///
-    /// Its reference page documents no error answer; like any call, it can still fail with a
-    /// transport error or an `Api` error of any status.
+    #[doc = talkover_core::errors_section!("retry-campaign-webhook-log")]
     pub fn retry_log(
         &self,
         webhook_id: impl Into<WebhookId>,
