@@ -62,6 +62,10 @@ pub fn run_operation(context: &Context, op: &'static OperationInfo, args: &ArgMa
     let (request, secrets) = talkover::secret::exposed_during(|| op.build_request(&params, context.client.config()));
     let request = request.map_err(|error| with_flag_hint(error, &params))?;
     refuse_unknown(op, &params, &request)?;
+    for field in op.nulls_not_sent(&params, &request) {
+        let field = field.strip_prefix("body.").unwrap_or(&field);
+        eprintln!("warning: `{field}: null` is not sent: {} reads it as unset and leaves the field as it is", op.id);
+    }
     if args.get_flag("dry-run") {
         // `--output id` was refused before anything was read (`main::refuse_resource_output`): a request has no id.
         return output::print(&dry_run(&request, &secrets), context.format);

@@ -312,6 +312,22 @@ fn a_dry_run_shows_the_request_and_sends_nothing() {
     }
 }
 
+/// A `null` is sent where an update can remove the field; elsewhere it reads as unset, and standard
+/// error says it was not sent.
+#[test]
+fn a_null_is_sent_where_the_update_removes_the_field_and_said_not_sent_elsewhere() {
+    let url = "http://127.0.0.1:9/api/v1";
+    let mut clear = talkover(url, "talq_nulls");
+    clear.args(["sip-trunks", "update", "trunk-1", "-F", "outbound_proxy=null", "-F", "name=null", "--dry-run"]);
+    let output = run(clear);
+    assert!(output.status.success(), "{output:?}");
+    let shown: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(shown["body"], serde_json::json!({"outbound_proxy": null}), "{shown}");
+    let warned = String::from_utf8_lossy(&output.stderr);
+    assert!(warned.contains("warning: `name: null` is not sent: update-sip-trunk reads it as unset"), "{warned}");
+    assert!(!warned.contains("outbound_proxy"), "{warned}");
+}
+
 #[test]
 fn completion_scripts_name_every_command() {
     for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {

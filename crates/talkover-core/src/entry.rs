@@ -140,11 +140,23 @@ impl OperationInfo {
         };
         if let Some(given) = params.body.as_ref().filter(|b| !empty(b)) {
             match serde_json::from_slice::<Value>(request.body()) {
-                Ok(sent) => dropped_fields(given, &sent, "body", &mut lost),
+                Ok(sent) => dropped_fields(given, &sent, "body", &mut lost, &mut Vec::new()),
                 Err(_) => lost.push("body".to_owned()),
             }
         }
         lost
+    }
+
+    /// The body fields `params` gives as `null` that `request` (built from them) does not carry, named as
+    /// [`OperationInfo::left_out`] names them (`body.description`): the types read such a `null` as
+    /// "unset" and leave the field as it is. Only a field an update can remove sends its `null`
+    /// (`"outbound_proxy": null` to update-sip-trunk); for a tool to say the others were not sent.
+    pub fn nulls_not_sent(&self, params: &Params, request: &HttpRequest) -> Vec<String> {
+        let mut nulls = Vec::new();
+        if let (Some(given), Ok(sent)) = (params.body.as_ref(), serde_json::from_slice::<Value>(request.body())) {
+            dropped_fields(given, &sent, "body", &mut Vec::new(), &mut nulls);
+        }
+        nulls
     }
 
     /// Decodes an answer into the typed response body, and gives it back as JSON: serializing the typed
@@ -643,22 +655,23 @@ fn fields_of<O: Operation + DeserializeOwned>(part: &'static str) -> Vec<FieldIn
     names_of::<O>(Some(part)).iter().filter_map(|&name| field(name)).collect()
 }
 
-/// Adds to `out` the paths (below `path`) of the fields of `given` that `sent` lacks; a `null` given is
-/// "unset", not a field lost.
-fn dropped_fields(given: &Value, sent: &Value, path: &str, out: &mut Vec<String>) {
+/// Adds to `lost` the paths (below `path`) of the fields of `given` that `sent` lacks, and to `nulls` those
+/// of the ones given as `null` (read as "unset", not lost).
+fn dropped_fields(given: &Value, sent: &Value, path: &str, lost: &mut Vec<String>, nulls: &mut Vec<String>) {
     match (given, sent) {
         (Value::Object(given), Value::Object(sent)) => {
             for (key, value) in given {
+                let at = format!("{path}.{key}");
                 match sent.get(key) {
-                    Some(kept) => dropped_fields(value, kept, &format!("{path}.{key}"), out),
-                    None if !value.is_null() => out.push(format!("{path}.{key}")),
-                    None => {}
+                    Some(kept) => dropped_fields(value, kept, &at, lost, nulls),
+                    None if value.is_null() => nulls.push(at),
+                    None => lost.push(at),
                 }
             }
         }
         (Value::Array(given), Value::Array(sent)) if given.len() == sent.len() => {
             for (i, (value, kept)) in given.iter().zip(sent).enumerate() {
-                dropped_fields(value, kept, &format!("{path}.{i}"), out);
+                dropped_fields(value, kept, &format!("{path}.{i}"), lost, nulls);
             }
         }
         _ => {}

@@ -458,6 +458,10 @@ impl Emulator {
         if request.uri().path().starts_with(CONTROL_PREFIX) {
             return Step::Done(self.control(request));
         }
+        if let Some(trimmed) = without_trailing_slash(request) {
+            // The API's router reads a path without its trailing slashes: `/agents/` is `/agents`.
+            return self.step(&trimmed, rate);
+        }
         match self.answer(request, rate) {
             Ok(reply) => Step::Done(reply),
             Err(job) => Step::Test(*job),
@@ -763,6 +767,26 @@ fn below_one_is_first_page(query: &mut [(String, String)]) {
             "1".clone_into(value);
         }
     }
+}
+
+/// The request with its path's trailing slashes taken away (its query kept), when it has any past the root.
+fn without_trailing_slash(request: &HttpRequest) -> Option<HttpRequest> {
+    let path = request.uri().path();
+    let trimmed = path.trim_end_matches('/');
+    if trimmed.len() == path.len() || trimmed.is_empty() {
+        return None;
+    }
+    let target = match request.uri().query() {
+        Some(query) => format!("{trimmed}?{query}"),
+        None => trimmed.to_owned(),
+    };
+    let mut parts = request.uri().clone().into_parts();
+    parts.path_and_query = Some(target.parse().ok()?);
+    let mut trimmed = http::Request::new(request.body().clone());
+    *trimmed.method_mut() = request.method().clone();
+    *trimmed.uri_mut() = http::Uri::from_parts(parts).ok()?;
+    *trimmed.headers_mut() = request.headers().clone();
+    Some(trimmed)
 }
 
 fn as_get(request: &HttpRequest) -> HttpRequest {

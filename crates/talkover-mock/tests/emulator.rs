@@ -364,6 +364,22 @@ fn an_unknown_route_answers_in_the_error_envelope() {
     );
     let (status, missing) = common::raw::send(&server, "GET", "/agents/no-such-agent", "");
     assert_eq!((status, &missing["success"]), (404, &unknown["success"]), "{missing}");
+    let (status, _) = common::raw::send(&server, "GET", "/no-such-resource/", "");
+    assert_eq!(status, 404);
+}
+
+/// A trailing slash is read away, as the API's router does: the same resource, its query kept.
+#[test]
+fn a_path_with_a_trailing_slash_is_the_path_without_it() {
+    let (server, _client) = common::start_blocking();
+    let (status, plain) = common::raw::send(&server, "GET", "/agents?per_page=1", "");
+    assert_eq!(status, 200, "{plain}");
+    let (status, slashed) = common::raw::send(&server, "GET", "/agents/?per_page=1", "");
+    assert_eq!((status, &slashed), (200, &plain));
+    assert_eq!(slashed["data"].as_array().map(Vec::len), Some(1), "the query is kept: {slashed}");
+    let id = plain["data"][0]["id"].as_str().unwrap().to_owned();
+    let (status, one) = common::raw::send(&server, "GET", &format!("/agents/{id}//"), "");
+    assert_eq!((status, one["data"]["id"].as_str()), (200, Some(id.as_str())), "{one}");
 }
 
 /// The lists whose pages report the positions of their first and last items write them on an empty page
