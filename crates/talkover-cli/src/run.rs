@@ -62,7 +62,9 @@ pub fn run_operation(context: &Context, op: &'static OperationInfo, args: &ArgMa
     let (request, secrets) = talkover::secret::exposed_during(|| op.build_request(&params, context.client.config()));
     let request = request.map_err(|error| with_flag_hint(error, &params))?;
     refuse_unknown(op, &params, &request)?;
-    for field in op.nulls_not_sent(&params, &request) {
+    // Only an update's: elsewhere (a create) a `null` is what it reads as, "not set".
+    let updates = matches!(op.method, talkover::http::Method::PUT | talkover::http::Method::PATCH);
+    for field in op.nulls_not_sent(&params, &request).into_iter().filter(|_| updates) {
         let field = field.strip_prefix("body.").unwrap_or(&field);
         eprintln!("warning: `{field}: null` is not sent: {} reads it as unset and leaves the field as it is", op.id);
     }

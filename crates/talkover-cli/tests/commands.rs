@@ -326,6 +326,31 @@ fn a_null_is_sent_where_the_update_removes_the_field_and_said_not_sent_elsewhere
     let warned = String::from_utf8_lossy(&output.stderr);
     assert!(warned.contains("warning: `name: null` is not sent: update-sip-trunk reads it as unset"), "{warned}");
     assert!(!warned.contains("outbound_proxy"), "{warned}");
+
+    // A misspelt name is refused, given as null as well as with a value: it is no field left unset.
+    let mut misspelt = talkover(url, "talq_nulls");
+    misspelt.args(["sip-trunks", "update", "trunk-1", "-F", "outbond_proxy=null", "--dry-run"]);
+    let output = run(misspelt);
+    let refused = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(3), "{refused}");
+    assert!(refused.contains("`outbond_proxy` (did you mean `outbound_proxy`?)"), "{refused}");
+
+    // Creating, a null is what it reads as there, "not set": nothing to warn of.
+    let mut create = talkover(url, "talq_nulls");
+    create.args([
+        "sip-trunks",
+        "create",
+        "-f",
+        "name=Main",
+        "-f",
+        "provider_name=carrier",
+        "-f",
+        "domain=sip.example.com",
+    ]);
+    create.args(["-f", "username=user_1", "-f", "password=pw-12345", "-F", "outbound_proxy=null", "--dry-run"]);
+    let output = run(create);
+    assert!(output.status.success(), "{output:?}");
+    assert!(!String::from_utf8_lossy(&output.stderr).contains("warning"), "{output:?}");
 }
 
 #[test]

@@ -209,7 +209,8 @@ sftp_credentials! {
     changes;
     /// The body of [`UpdateCampaignSftp`]: only the fields set are sent, and only those change. The import
     /// and export folders can be removed too ([`SftpConfigChanges::clear_import_path`],
-    /// [`SftpConfigChanges::clear_export_path`]: sent as `null`).
+    /// [`SftpConfigChanges::clear_export_path`]: sent as `null`; the update's page does not speak of a
+    /// `null`, so the API decides what it does with one).
     #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct SftpConfigChanges {}

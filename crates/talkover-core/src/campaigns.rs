@@ -512,8 +512,10 @@ campaign_settings! {
     changes;
     /// The body of [`UpdateCampaign`]: only the fields set are sent, and only those change.
     ///
-    /// The description and `end_date` can be removed too, sent as `null`, which the API reads as "remove
-    /// the end date" ([`CampaignChanges::clear_end_date`], [`CampaignChanges::clear_description`]).
+    /// The end date can be removed as well, sent as `null`, which the reference documents as "clear a
+    /// previously set end date" ([`CampaignChanges::clear_end_date`]). The description can be sent as
+    /// `null` too ([`CampaignChanges::clear_description`]), where the reference says nothing of a `null`:
+    /// the API decides what it does with it.
     #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct CampaignChanges {}

@@ -120,8 +120,8 @@ impl OperationInfo {
 
     /// What of `params` the operation's types leave out of `request` (built from them with
     /// [`OperationInfo::build_request`]): path parameters the path has no place for, query parameters it
-    /// does not know, body fields its types do not model (a `null` given counts as unset, not as lost).
-    /// Each is named by where it stands in `params`: `path.id`, `query.per_pag`, `body.custom_headers.0.vaule`.
+    /// does not know, body fields its types do not model (a `null` given for a field the body has counts
+    /// as unset, not as lost; for a name the body does not have, as lost). Each is named by where it stands in `params`: `path.id`, `query.per_pag`, `body.custom_headers.0.vaule`.
     /// Building drops them without a word, so a misspelt name would otherwise look like an unset one.
     pub fn left_out(&self, params: &Params, request: &HttpRequest) -> Vec<String> {
         let placeholders: Vec<&str> = encode::path_placeholders(self.path).collect();
@@ -140,22 +140,37 @@ impl OperationInfo {
         };
         if let Some(given) = params.body.as_ref().filter(|b| !empty(b)) {
             match serde_json::from_slice::<Value>(request.body()) {
-                Ok(sent) => dropped_fields(given, &sent, "body", &mut lost, &mut Vec::new()),
+                Ok(sent) => {
+                    let mut nulls = Vec::new();
+                    dropped_fields(given, &sent, "body", &mut lost, &mut nulls);
+                    // A top-level `null` under a name the body's type does not have is a misspelt name,
+                    // not an unset field (a body whose type names no fields cannot say).
+                    let known = (self.names)(Some("body"));
+                    let unknown = |at: &String| {
+                        at.strip_prefix("body.")
+                            .is_some_and(|name| !name.contains('.') && !known.is_empty() && !known.contains(&name))
+                    };
+                    lost.extend(nulls.into_iter().filter(unknown));
+                }
                 Err(_) => lost.push("body".to_owned()),
             }
         }
         lost
     }
 
-    /// The body fields `params` gives as `null` that `request` (built from them) does not carry, named as
-    /// [`OperationInfo::left_out`] names them (`body.description`): the types read such a `null` as
-    /// "unset" and leave the field as it is. Only a field an update can remove sends its `null`
-    /// (`"outbound_proxy": null` to update-sip-trunk); for a tool to say the others were not sent.
+    /// The top-level body fields `params` gives as `null` that `request` (built from them) does not carry,
+    /// named as [`OperationInfo::left_out`] names them (`body.description`): the types read such a `null`
+    /// as "unset" and leave the field as it is. Only a field an update can remove sends its `null`
+    /// (`"outbound_proxy": null` to update-sip-trunk); for a tool to say, of an update, that the others
+    /// were not sent. A `null` inside a field's value is not named: the value is sent whole, without it.
+    /// Nor is one under a name the body does not have: [`OperationInfo::left_out`] names it.
     pub fn nulls_not_sent(&self, params: &Params, request: &HttpRequest) -> Vec<String> {
         let mut nulls = Vec::new();
         if let (Some(given), Ok(sent)) = (params.body.as_ref(), serde_json::from_slice::<Value>(request.body())) {
             dropped_fields(given, &sent, "body", &mut Vec::new(), &mut nulls);
         }
+        let known = (self.names)(Some("body"));
+        nulls.retain(|at| at.strip_prefix("body.").is_some_and(|name| !name.contains('.') && known.contains(&name)));
         nulls
     }
 
@@ -1133,13 +1148,18 @@ mod text_query_tests {
             "path": {"agent_id": "a1", "agnet": "x"},
             "query": {"verbose": "1"},
             "body": {"name": "Hook", "webhook_url": "https://example.com/h", "events": ["event_phone_call_ended"],
-                "secret": "s", "custom_headers": [{"key": "k", "value": "v", "vaule": "v"}], "description": null}
+                "secret": "s", "custom_headers": [{"key": "k", "value": "v", "vaule": "v"}], "timeout": null,
+                "description": null}
         }))
         .unwrap();
         let request = op.build_request(&params, &config).unwrap();
         let mut lost = op.left_out(&params, &request);
         lost.sort();
-        assert_eq!(lost, ["body.custom_headers.0.vaule", "body.secret", "path.agnet", "query.verbose"]);
+        // `timeout: null` is a field left unset; `description: null` names no field of the body: lost.
+        let expected =
+            ["body.custom_headers.0.vaule", "body.description", "body.secret", "path.agnet", "query.verbose"];
+        assert_eq!(lost, expected);
+        assert_eq!(op.nulls_not_sent(&params, &request), ["body.timeout"]);
 
         // A body given to an operation that sends none is lost, unless it is empty.
         let op = crate::registry::operation("get-agent").unwrap();

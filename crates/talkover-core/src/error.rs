@@ -164,6 +164,32 @@ impl Error {
         }
     }
 
+    /// The operation whose request failed, by its id (`make-call`): every error of a request names it (a
+    /// transport error once the client has said it, as the SDK's clients do); a
+    /// [`Config`](Self::Config) error, which is the client's, names none. For logs and metrics by
+    /// operation, and, with the `registry` feature, to look the operation up (whether it is safe to
+    /// repeat: `registry::operation(id)`'s `safe_to_repeat`).
+    ///
+    /// ```
+    /// # use talkover_core as talkover;
+    /// use talkover::http::{HeaderMap, StatusCode};
+    /// use talkover::{ApiError, Error};
+    ///
+    /// let refused = ApiError::from_parts("make-call", StatusCode::CONFLICT, HeaderMap::new(), b"{}".to_vec());
+    /// assert_eq!(Error::Api(Box::new(refused)).operation(), Some("make-call"));
+    /// assert_eq!(Error::invalid_request("get-agent", Some("agent_id"), "empty").operation(), Some("get-agent"));
+    /// assert_eq!(Error::config("token", "no token").operation(), None);
+    /// ```
+    pub fn operation(&self) -> Option<&'static str> {
+        match self {
+            Self::Config(_) => None,
+            Self::InvalidRequest(e) => Some(e.operation),
+            Self::Transport(e) => e.operation(),
+            Self::Api(e) => Some(e.operation),
+            Self::Decode(e) => Some(e.operation),
+        }
+    }
+
     /// The API's error, when the server answered with one.
     pub fn as_api(&self) -> Option<&ApiError> {
         match self {

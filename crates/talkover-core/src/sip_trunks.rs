@@ -174,7 +174,9 @@ sip_trunk_settings! {
     changes;
     /// The body of [`UpdateSipTrunk`]: the fields of [`NewSipTrunk`], each optional; unset ones are left as
     /// they are. The outbound proxy and the auth realm can be removed too
-    /// ([`SipTrunkUpdate::clear_outbound_proxy`], [`SipTrunkUpdate::clear_auth_realm`]: sent as `null`).
+    /// ([`SipTrunkUpdate::clear_outbound_proxy`], [`SipTrunkUpdate::clear_auth_realm`]: sent as `null`,
+    /// as a trunk without them carries them; the update's page does not speak of a `null`, so the API
+    /// decides what it does with one).
     #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct SipTrunkUpdate {}
@@ -243,12 +245,26 @@ optional_fields! {
     pub fn new;
     optional {
         /// How long it took to answer (or to give up), in milliseconds (the reference's examples are
-        /// whole numbers; a measured time may carry a fraction, kept as it came).
+        /// whole numbers; a measured time may carry a fraction, kept as it came). A whole number is
+        /// written as one (`142`, not `142.0`), as the API writes it.
+        #[serde(serialize_with = "whole_as_integer")]
         response_time_ms: f64,
         /// What went wrong, when unhealthy.
         error: String,
         /// When the check ran.
         checked_at: Timestamp,
+    }
+}
+
+/// Writes a number of milliseconds without a fraction as an integer (`142`), as the API does, and any
+/// other as it is: a server built on these types answers in the API's shape.
+fn whole_as_integer<S: serde::Serializer>(value: &Option<f64>, serializer: S) -> Result<S::Ok, S::Error> {
+    const EXACT: f64 = 9_007_199_254_740_992.0; // 2^53: past it, a float is not an exact integer.
+    match *value {
+        #[allow(clippy::cast_possible_truncation)] // whole and within ±2^53: exact
+        Some(ms) if ms.fract() == 0.0 && ms.abs() <= EXACT => serializer.serialize_i64(ms as i64),
+        Some(ms) => serializer.serialize_f64(ms),
+        None => serializer.serialize_none(),
     }
 }
 
@@ -488,7 +504,11 @@ mod tests {
         built.response_time_ms = Some(142.0);
         built.checked_at = Some("2024-01-15T14:35:00Z".into());
         assert_eq!(built, sent);
-        assert_eq!(serde_json::to_value(&built).unwrap(), serde_json::to_value(&sent).unwrap());
+        // Written back in the API's shape: a whole number of milliseconds without a fraction.
+        let written = serde_json::to_string(&built).unwrap();
+        assert!(written.contains(r#""response_time_ms":142,"#), "{written}");
+        let fraction = SipTrunkHealth { response_time_ms: Some(142.37), ..built };
+        assert!(serde_json::to_string(&fraction).unwrap().contains(r#""response_time_ms":142.37"#));
         // Own fields in their declared order, each taking what converts into it.
         let trunk = SipTrunk::new("trunk-uuid-1", "Primary", true, false);
         assert_eq!(

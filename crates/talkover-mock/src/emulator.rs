@@ -741,9 +741,11 @@ fn allowed_methods(path: &str) -> String {
 
 /// Whether a request is health's, which the reference documents as exempt from the rate limit (a HEAD
 /// request is read as its GET). Health's path has no parameter, so its template is the path itself: the
-/// request need not be routed here as well as after counting.
+/// request need not be routed here as well as after counting. Its trailing slashes are not read, as the
+/// router does not read them (`/health/` is health).
 fn is_health(request: &HttpRequest) -> bool {
-    request.uri().path() == HealthCheck::PATH && matches!(*request.method(), http::Method::GET | http::Method::HEAD)
+    request.uri().path().trim_end_matches('/') == HealthCheck::PATH
+        && matches!(*request.method(), http::Method::GET | http::Method::HEAD)
 }
 
 /// The answer to a HEAD request has no body: its `Content-Length` says how long the GET's is.
@@ -755,7 +757,6 @@ fn without_body_for_head(request: &HttpRequest, mut response: HttpResponse) -> H
     response
 }
 
-/// `request` as a GET, for a HEAD request's answer.
 /// A `page` below 1 is the first page, as a Laravel-style paginator reads it: `page=0` and `page=-1` alike
 /// (the types count pages without a sign, and would refuse the second with their own bound).
 fn below_one_is_first_page(query: &mut [(String, String)]) {
@@ -789,6 +790,7 @@ fn without_trailing_slash(request: &HttpRequest) -> Option<HttpRequest> {
     Some(trimmed)
 }
 
+/// `request` as a GET, for a HEAD request's answer.
 fn as_get(request: &HttpRequest) -> HttpRequest {
     let mut get = http::Request::new(request.body().clone());
     *get.method_mut() = http::Method::GET;

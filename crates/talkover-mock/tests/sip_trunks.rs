@@ -17,7 +17,7 @@ fn trunk(name: &str) -> NewSipTrunk {
 
 #[test]
 fn a_trunk_lives_from_create_to_delete_on_the_blocking_client() {
-    let (_server, client) = common::start_blocking();
+    let (server, client) = common::start_blocking();
     let trunks = client.sip_trunks();
 
     let seeded = trunks.list().unwrap().items;
@@ -36,6 +36,10 @@ fn a_trunk_lives_from_create_to_delete_on_the_blocking_client() {
     let verified = trunks.verify(&created.id).unwrap();
     assert!(verified.is_verified);
     assert!(trunks.health(&created.id).unwrap().is_healthy);
+    // A whole number of milliseconds is written as the reference's example writes it (`142`).
+    let (status, body) = send(&server, "GET", &format!("/sip-trunks/{}/health", created.id.as_str()), "");
+    assert_eq!(status, 200, "{body}");
+    assert!(body["data"]["response_time_ms"].is_u64(), "{body}");
     let updated = trunks.update(&created.id, SipTrunkUpdate::new().name("Backup (renamed)").is_active(true)).unwrap();
     assert_eq!(updated.name, "Backup (renamed)");
     let got = trunks.get(&created.id).unwrap();
