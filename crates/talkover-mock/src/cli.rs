@@ -23,6 +23,8 @@ options:
   --rate-limit-burst N   answer the first N requests with 429
   --retry-after S        the Retry-After of those 429s, in seconds (default 1)
   --seed N               seed of the error-rate draw
+  --public-webhooks      deliver webhooks to public addresses too (by default to loopback and private
+                         addresses only, so that an example URL receives nothing)
   -h, --help             this text";
 
 /// Runs the emulator as the command line asks, until the process is stopped. `args` are the options,
@@ -62,6 +64,7 @@ pub fn run(args: Vec<String>) -> Result<(), String> {
                 faults = faults.rate_limit_burst(burst, number(&arg, &value(&arg)?)?);
             }
             "--seed" => faults = faults.seed(number(&arg, &value(&arg)?)?),
+            "--public-webhooks" => builder = builder.public_webhooks(true),
             "--rate-limit" => builder = builder.rate_limit(number(&arg, &value(&arg)?)?),
             "--clock-scale" => {
                 let scale: f64 = value(&arg)?.parse().map_err(|_| "--clock-scale needs a number from 0")?;

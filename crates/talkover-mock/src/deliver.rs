@@ -6,7 +6,11 @@
 //! secret, in lowercase hex (`talkover_core::webhook_delivery::sign`). Every attempt is logged on the
 //! webhook (status, HTTP status, latency, error); a failed one is tried again, up to the webhook's
 //! `max_retries` times, each within the webhook's `timeout`, for as long as the webhook exists and is
-//! enabled.
+//! enabled. A custom header never stands beside or over the delivery's own (`Content-Type`, the event, the
+//! signature, …): it is left out.
+//!
+//! Deliveries go to loopback and private addresses only, unless the emulator is told otherwise
+//! (`--public-webhooks`): a test that registers a documented example URL sends nothing out.
 //!
 //! The same thread ticks the emulator's clock every [`TICK`], so that calls progress and their events
 //! are delivered with no request to drive them. Each webhook has its own queue: it receives its events
@@ -43,6 +47,11 @@ pub(crate) const MAX_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// The most of a target's answer kept in a log.
 const MAX_RESPONSE: usize = 64 * 1024;
+
+/// The headers a delivery sets itself, which no custom header may repeat or replace (compared without
+/// regard to case, as HTTP compares them).
+const OWN_HEADERS: [&str; 7] =
+    ["host", "content-type", "content-length", "transfer-encoding", "user-agent", EVENT_HEADER, SIGNATURE_HEADER];
 
 /// One event to deliver to one webhook.
 pub(crate) struct Job {
@@ -161,12 +170,13 @@ pub(crate) struct Deliveries {
 
 impl Deliveries {
     /// Starts the delivery thread, which logs on `state` and ticks its clock while it exists.
-    pub(crate) fn start(state: Weak<Mutex<State>>) -> std::io::Result<Self> {
+    /// Deliveries go to public addresses only if `public` says so.
+    pub(crate) fn start(state: Weak<Mutex<State>>, public: bool) -> std::io::Result<Self> {
         let (jobs, mut incoming) = mpsc::unbounded_channel::<Job>();
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
         std::thread::Builder::new().name("talkover-mock-deliveries".into()).spawn(move || {
             runtime.block_on(async move {
-                let mut queues = Queues { state: state.clone(), by_webhook: HashMap::new() };
+                let mut queues = Queues { state: state.clone(), by_webhook: HashMap::new(), public };
                 let mut ticks = tokio::time::interval(TICK);
                 loop {
                     tokio::select! {
@@ -208,12 +218,14 @@ impl Deliveries {
 struct Queues {
     state: Weak<Mutex<State>>,
     by_webhook: HashMap<String, mpsc::UnboundedSender<Job>>,
+    /// Whether deliveries may go to public addresses.
+    public: bool,
 }
 
 impl Queues {
     fn dispatch(&mut self, job: Job) {
         if job.waiter.is_some() {
-            tokio::spawn(deliver(job, self.state.clone()));
+            tokio::spawn(deliver(job, self.state.clone(), self.public));
             return;
         }
         let job = match self.by_webhook.get(&job.webhook_id) {
@@ -224,10 +236,10 @@ impl Queues {
             None => job,
         };
         let (queue, mut jobs) = mpsc::unbounded_channel::<Job>();
-        let state = self.state.clone();
+        let (state, public) = (self.state.clone(), self.public);
         tokio::spawn(async move {
             while let Some(job) = jobs.recv().await {
-                deliver(job, state.clone()).await;
+                deliver(job, state.clone(), public).await;
             }
         });
         let webhook_id = job.webhook_id.clone();
@@ -237,7 +249,7 @@ impl Queues {
 }
 
 /// Delivers one job: attempts until one succeeds or the retries run out, logging each.
-async fn deliver(mut job: Job, state: Weak<Mutex<State>>) {
+async fn deliver(mut job: Job, state: Weak<Mutex<State>>, public: bool) {
     let body = Bytes::from(serde_json::to_vec(&job.payload).unwrap_or_default());
     let retries = job.max_retries.min(MAX_RETRIES);
     for n in 0..=retries {
@@ -253,10 +265,11 @@ async fn deliver(mut job: Job, state: Weak<Mutex<State>>) {
         }
         let started = Instant::now();
         let timeout = job.timeout.clamp(Duration::from_millis(1), MAX_TIMEOUT);
-        let mut attempt = match tokio::time::timeout(timeout, send(&job, body.clone())).await {
+        let mut attempt = match tokio::time::timeout(timeout, send(&job, body.clone(), public)).await {
             Ok(Ok(answered)) => answered,
             Ok(Err(error)) => Attempt { error: Some(error), ..Attempt::default() },
-            Err(_) => Attempt { error: Some(format!("timed out after {} s", timeout.as_secs())), ..Attempt::default() },
+            // The reference's words for it (test-webhook's "Webhook test failed: Connection timeout").
+            Err(_) => Attempt { error: Some("Connection timeout".to_owned()), ..Attempt::default() },
         };
         attempt.duration_ms = started.elapsed().as_millis() as u64;
         let last = attempt.succeeded() || n == retries;
@@ -275,13 +288,35 @@ async fn deliver(mut job: Job, state: Weak<Mutex<State>>) {
     }
 }
 
+/// Whether `ip` lies on the public internet: not loopback, private (RFC 1918, shared address space,
+/// IPv6 unique local), link-local or unspecified. What a test environment (a container network, a VM's
+/// host) reaches a receiver at is never public.
+fn is_public(ip: std::net::IpAddr) -> bool {
+    use std::net::IpAddr;
+    match ip {
+        IpAddr::V4(v4) => {
+            let shared = v4.octets()[0] == 100 && (v4.octets()[1] & 0xc0) == 64; // 100.64.0.0/10
+            !(v4.is_loopback() || v4.is_private() || v4.is_link_local() || v4.is_unspecified() || shared)
+        }
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => is_public(IpAddr::V4(v4)),
+            None => {
+                let first = v6.segments()[0];
+                let unique_local = (first & 0xfe00) == 0xfc00; // fc00::/7
+                let link_local = (first & 0xffc0) == 0xfe80; // fe80::/10
+                !(v6.is_loopback() || v6.is_unspecified() || unique_local || link_local)
+            }
+        },
+    }
+}
+
 /// The pause after a delivery's attempt `n` (from 0) failed, before the next.
 pub(crate) fn pause_after(n: u32) -> Duration {
     Duration::from_millis(200) * (n + 1)
 }
 
-/// One HTTP request to the webhook's URL.
-async fn send(job: &Job, body: Bytes) -> Result<Attempt, String> {
+/// One HTTP request to the webhook's URL; to a public address only if `public` says so.
+async fn send(job: &Job, body: Bytes, public: bool) -> Result<Attempt, String> {
     let uri: http::Uri = job.url.parse().map_err(|e| format!("not a URL: {e}"))?;
     if uri.scheme_str() != Some("http") {
         return Err("the emulator delivers to http:// URLs only".into());
@@ -293,7 +328,16 @@ async fn send(job: &Job, body: Bytes) -> Result<Attempt, String> {
         Some(port) => format!("{}:{port}", uri.host().unwrap_or_default()),
         None => uri.host().unwrap_or_default().to_owned(),
     };
-    let stream = tokio::net::TcpStream::connect((host.as_str(), port))
+    let found =
+        tokio::net::lookup_host((host.as_str(), port)).await.map_err(|e| format!("cannot resolve {authority}: {e}"))?;
+    let addresses: Vec<std::net::SocketAddr> = found.filter(|a| public || !is_public(a.ip())).collect();
+    if addresses.is_empty() {
+        return Err(format!(
+            "{authority} is no loopback or private address: the emulator delivers to those only \
+             (--public-webhooks, ServerBuilder::public_webhooks, to deliver anywhere)"
+        ));
+    }
+    let stream = tokio::net::TcpStream::connect(&addresses[..])
         .await
         .map_err(|e| format!("cannot connect to {authority}: {e}"))?;
     let (mut sender, connection) = hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream))
@@ -308,7 +352,8 @@ async fn send(job: &Job, body: Bytes) -> Result<Attempt, String> {
         .header(http::header::CONTENT_TYPE, "application/json")
         .header(http::header::USER_AGENT, concat!("talkover-mock/", env!("CARGO_PKG_VERSION")))
         .header(EVENT_HEADER, job.event.as_str());
-    for (name, value) in &job.headers {
+    let own = |name: &str| OWN_HEADERS.iter().any(|own| own.eq_ignore_ascii_case(name.trim()));
+    for (name, value) in job.headers.iter().filter(|(name, _)| !own(name)) {
         request = request.header(name.as_str(), value.expose_secret());
     }
     if let Some(secret) = job.secret.as_ref().filter(|s| !s.expose_secret().is_empty()) {

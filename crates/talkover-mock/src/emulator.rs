@@ -132,6 +132,7 @@ pub(crate) struct Settings {
     pub(crate) faults: Faults,
     pub(crate) rate_limit: Option<u32>,
     pub(crate) clock_scale: f64,
+    pub(crate) public_webhooks: bool,
 }
 
 impl Default for Settings {
@@ -143,6 +144,7 @@ impl Default for Settings {
             faults: Faults::default(),
             rate_limit: None,
             clock_scale: 1.0,
+            public_webhooks: false,
         }
     }
 }
@@ -263,8 +265,8 @@ impl Emulator {
         let mut state = State::new(&catalog, settings.seed_agent);
         state.clock().set_scale(settings.clock_scale);
         let state = Arc::new(Mutex::new(state));
-        let deliveries =
-            Deliveries::start(Arc::downgrade(&state)).map_err(|e| format!("cannot start deliveries: {e}"))?;
+        let deliveries = Deliveries::start(Arc::downgrade(&state), settings.public_webhooks)
+            .map_err(|e| format!("cannot start deliveries: {e}"))?;
         Ok(Self {
             token: settings.token,
             catalog,
@@ -425,7 +427,8 @@ impl Emulator {
         if request.uri().path().starts_with(CONTROL_PREFIX) {
             return None;
         }
-        let exempt = is_health(request);
+        // A preflight (OPTIONS) is answered before the API, as a CORS layer answers it: not counted either.
+        let exempt = is_health(request) || request.method() == http::Method::OPTIONS;
         let mut window = lock(&self.rate);
         let limit = self.rate_limit.unwrap_or(DEFAULT_RATE_LIMIT);
         let now_ms = unix_now_ms();

@@ -186,6 +186,14 @@ impl ServerBuilder {
         self
     }
 
+    /// Whether webhook deliveries may go to public internet addresses (default no: loopback and private
+    /// addresses only, as a test environment's receivers have, so that a test registering a documented
+    /// example URL sends nothing out). A delivery refused so is logged as a failed attempt, naming why.
+    pub fn public_webhooks(mut self, allow: bool) -> Self {
+        self.settings.public_webhooks = allow;
+        self
+    }
+
     /// The emulator alone, with no server: a transport for in-process tests.
     pub fn emulator(self) -> io::Result<Emulator> {
         Emulator::with_settings(self.settings).map_err(io::Error::other)

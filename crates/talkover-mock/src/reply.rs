@@ -261,6 +261,9 @@ impl Invalid {
             self.add(&field, format!("The {} field is prohibited.", words(&field)));
         } else if name.starts_with("date") || name.ends_with("_date") {
             self.add(&field, format!("The {} must be a valid date.", words(&field)));
+        } else if message.contains("expected a weekday number") && !message.contains("invalid type") {
+            // A number, but no weekday's (a text is the last branch's "field is invalid").
+            self.add(&field, format!("The {} must be between 1 and 7.", words(&field)));
         } else if message.contains("expected a time of day") {
             self.add(&field, format!("The {} does not match the format H:i.", words(&field)));
         } else if let Some(limit) = out_of_range(&message) {

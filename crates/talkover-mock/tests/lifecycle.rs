@@ -253,6 +253,8 @@ fn every_problem_of_a_body_is_answered_at_once() {
     assert_eq!(errors["agent_id"][0], "The agent id field is required.");
     // Every element of a list at fault is named, not only the first.
     assert_eq!(errors["days_of_week.1"][0], "The days of week.1 field is invalid.", "{answer}");
+    // A number that is no weekday, in create-campaign's documented words.
+    assert_eq!(errors["days_of_week.0"][0], "The days of week.0 must be between 1 and 7.", "{answer}");
     // The handler's own checks answer beside the missing field (create-action's documented 422).
     let action =
         r#"{"node_id": "n", "description": "d", "type": "teleport", "url": "nope", "authorization_url": "x y"}"#;

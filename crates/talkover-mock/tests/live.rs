@@ -305,6 +305,9 @@ async fn test_webhook_delivers_a_signed_test_payload() {
         .webhook_secret(SECRET)
         .http_method(WebhookHttpMethod::Put)
         .custom_header("X-Team", "calls")
+        // The delivery's own headers are its own: a custom header of the same name is left out.
+        .custom_header("x-talkover-signature", "forged")
+        .custom_header("Content-Type", "text/plain")
         .max_retries(1);
     let webhook = client.execute(CreateWebhook::new(&agent.id, hook)).await.unwrap();
 
@@ -315,6 +318,10 @@ async fn test_webhook_delivers_a_signed_test_payload() {
     assert_signed(&received);
     assert_eq!(received[0].method, "PUT");
     assert_eq!(received[0].headers.get("x-team").and_then(|v| v.to_str().ok()), Some("calls"));
+    for own in ["x-talkover-signature", "content-type"] {
+        assert_eq!(received[0].headers.get_all(own).iter().count(), 1, "one {own}");
+    }
+    assert_eq!(received[0].headers["content-type"], "application/json");
     let delivery: WebhookDelivery = WebhookDelivery::from_slice(&received[0].body).unwrap();
     assert!(delivery.is_test());
     assert_eq!(delivery.agent_id.as_ref(), Some(&agent.id));
@@ -586,6 +593,9 @@ fn health_is_exempt_from_the_rate_limit() {
         resets.insert(answer.header("x-ratelimit-reset").unwrap().to_owned());
         let health = plain(&server, "HEAD", "/api/v1/health", None);
         assert_eq!((health.status, health.header("x-ratelimit-remaining")), (200, Some(remaining)));
+        // A preflight is answered before the API, as a CORS layer answers it: not counted either.
+        let preflight = plain(&server, "OPTIONS", "/api/v1/agents", None);
+        assert_eq!(preflight.header("x-ratelimit-remaining"), Some(remaining));
         resets.insert(health.header("x-ratelimit-reset").unwrap().to_owned());
     }
     assert_eq!(resets.len(), 1, "health reports the same window: {resets:?}");
@@ -877,6 +887,16 @@ fn a_failed_agent_webhook_delivery_keeps_the_status_its_target_answered() {
     let refused = client.execute(TestWebhook::new(&agent, &webhook.id)).unwrap_err();
     assert!(api(&refused).message.as_deref().is_some_and(|m| m.starts_with("Webhook test failed: cannot connect")));
     let logs = poll_logs(&client, &agent, &webhook.id, |l| l.len() == 2);
+    assert_eq!((logs[0].status.clone(), logs[0].http_status), (DeliveryStatus::Failed, None));
+
+    // A public address (the documentation range's, which routes nowhere) is not delivered to: nothing
+    // leaves the machine, and the test says why.
+    let changes = talkover::webhooks::WebhookChanges::new().webhook_url("http://203.0.113.7/hooks");
+    client.execute(talkover::webhooks::UpdateWebhook::new(&agent, &webhook.id, changes)).unwrap();
+    let public = client.execute(TestWebhook::new(&agent, &webhook.id)).unwrap_err();
+    let message = api(&public).message.clone().unwrap_or_default();
+    assert!(message.contains("203.0.113.7 is no loopback or private address"), "{message}");
+    let logs = poll_logs(&client, &agent, &webhook.id, |l| l.len() == 3);
     assert_eq!((logs[0].status.clone(), logs[0].http_status), (DeliveryStatus::Failed, None));
 }
 
