@@ -67,7 +67,7 @@ pub fn run_in_memory(fixture: &Fixture, op: &OperationInfo) -> Outcome {
     let label = fixture.name.clone();
     let mut problems = Vec::new();
     match op.build_request(&fixture.params, &fixture::conformance_config()) {
-        Err(error) => check_refusal(fixture, &error, &mut problems),
+        Err(error) => check_refusal(fixture, op, &error, &mut problems),
         Ok(_) if fixture.expect.refused() => {
             problems.push("the SDK built a request the fixture expects it to refuse".into());
         }
@@ -98,10 +98,31 @@ fn check_params(fixture: &Fixture, op: &OperationInfo, request: &HttpRequest, pr
     }
 }
 
-fn check_refusal(fixture: &Fixture, error: &Error, problems: &mut Vec<String>) {
+fn check_refusal(fixture: &Fixture, op: &OperationInfo, error: &Error, problems: &mut Vec<String>) {
     match &fixture.expect {
         Expect::Error(e) if fixture.expect.refused() => check_error(e, error, problems),
-        _ => problems.push(format!("the SDK refused to build the request: {error}")),
+        _ => {
+            let mut problem = format!("the SDK refused to build the request: {error}");
+            // A path parameter under another name than the template's (a page's `agent` for `{agent_id}`)
+            // is why one reads as missing: say so, as nothing else would.
+            let placeholders: Vec<&str> = talkover::encode::path_placeholders(op.path).collect();
+            let stray: Vec<String> = fixture
+                .params
+                .path
+                .keys()
+                .filter(|name| !placeholders.contains(&name.as_str()))
+                .map(|name| format!("`{name}`"))
+                .collect();
+            if !stray.is_empty() {
+                problem.push_str(&format!(
+                    "; params.path also gives {}, which the path `{}` has no place for (its parameters are \
+                     named as in the template)",
+                    stray.join(", "),
+                    op.path
+                ));
+            }
+            problems.push(problem);
+        }
     }
 }
 
@@ -268,7 +289,7 @@ fn run_wire(loaded: &[(Fixture, &'static OperationInfo)]) -> Result<Vec<Outcome>
             let label = format!("{} [{transport}]", fixture.name);
             let mut problems = Vec::new();
             match op.build_request(&fixture.params, &config) {
-                Err(error) => check_refusal(fixture, &error, &mut problems),
+                Err(error) => check_refusal(fixture, op, &error, &mut problems),
                 Ok(_) if fixture.expect.refused() => {
                     problems.push("the SDK built a request the fixture expects it to refuse".into())
                 }

@@ -164,18 +164,56 @@ impl CustomHeader {
     }
 }
 
-/// The integration an action uses.
+/// The integration an action uses: its identifier, and the settings its configuration asks for.
+///
+/// The page calls `integration` an "integration configuration object" and shows only its `id`;
+/// list-action-integrations says each integration comes with a configuration schema, whose fields it does
+/// not list. So the settings beside `id` are free keys, sent as given and kept as received.
+///
+/// ```
+/// # use talkover_core as talkover;
+/// use serde_json::json;
+/// use talkover::actions::{ActionType, IntegrationRef, NewAction};
+///
+/// let calendar = IntegrationRef::new("calendar").setting("calendar_id", json!("calendar-uuid-1"));
+/// let action = NewAction::new("node_1", "Book", "Books a slot", ActionType::Webhook).integration(calendar);
+/// let sent = serde_json::to_value(&action)?;
+/// assert_eq!(sent["integration"], json!({"id": "calendar", "calendar_id": "calendar-uuid-1"}));
+/// // The identifier alone, as the page's example sends it.
+/// let plain = NewAction::new("node_1", "Book", "Books a slot", ActionType::Webhook).integration("calendar");
+/// assert_eq!(serde_json::to_value(&plain)?["integration"], json!({"id": "calendar"}));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct IntegrationRef {
     /// The integration's identifier.
     pub id: IntegrationId,
+    /// Its settings, beside `id` in the object (empty: none sent).
+    #[serde(flatten)]
+    pub settings: Map<String, Value>,
 }
 
 impl IntegrationRef {
-    /// An integration by its identifier.
+    /// An integration by its identifier, with no settings.
     pub fn new(id: impl Into<IntegrationId>) -> Self {
-        Self { id: id.into() }
+        Self { id: id.into(), settings: Map::new() }
+    }
+
+    /// Adds a setting of the integration's configuration (a key beside `id`), replacing one of that key.
+    /// A key named `id` is the identifier's, so it is not taken.
+    pub fn setting(mut self, key: impl Into<String>, value: Value) -> Self {
+        let key = key.into();
+        if key != "id" {
+            self.settings.insert(key, value);
+        }
+        self
+    }
+}
+
+impl<T: Into<IntegrationId>> From<T> for IntegrationRef {
+    fn from(id: T) -> Self {
+        Self::new(id)
     }
 }
 
@@ -245,9 +283,9 @@ optional_fields! {
 }
 
 impl NewAction {
-    /// The integration it uses.
-    pub fn integration(mut self, id: impl Into<IntegrationId>) -> Self {
-        self.integration = Some(IntegrationRef::new(id));
+    /// The integration it uses: its identifier (`"calendar"`), or an [`IntegrationRef`] with settings.
+    pub fn integration(mut self, integration: impl Into<IntegrationRef>) -> Self {
+        self.integration = Some(integration.into());
         self
     }
 

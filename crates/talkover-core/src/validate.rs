@@ -3,7 +3,9 @@
 //! Each check returns the problem it finds as an [`Error::InvalidRequest`]; an operation's check function
 //! runs all of its checks through a [`Problems`] collector, so that the error lists every problem of the
 //! request at once. Fields the reference marks required are not checked here: the body's type requires
-//! them.
+//! them. A list the reference marks required must not be empty either (`days_of_week`, `file_data_ids`,
+//! `call_time_ranges`): the API's validator, whose messages its 422s carry ("The … field is required."),
+//! reads "required" as present and not empty, and refuses `[]` as missing.
 
 use crate::decimal::Decimal;
 use crate::error::{Error, FieldError};

@@ -1,9 +1,9 @@
 //! An agent's actions and trainings, upserted by flow node.
 //!
 //! An action's `url` and `authorization_url` must be URLs, and `execution_mode` `post_call` is accepted
-//! only for an `external` action (create-action); the `integration` an action names is kept to the shape
-//! the page gives (`{"id": …}`), not looked up in the catalog of list-action-integrations, whose own example
-//! action names an integration that catalog does not list.
+//! only for an `external` action (create-action); the `integration` an action names (its `id`, and any
+//! settings beside it) is read as the types read it, not looked up in the catalog of
+//! list-action-integrations, whose own example action names an integration that catalog does not list.
 
 use talkover_core::actions::{Action, ActionType, ActiveStatus, CreateAction, ExecutionMode, ListActions};
 use talkover_core::agents::Agent;
