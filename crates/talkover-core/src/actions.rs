@@ -307,6 +307,8 @@ impl CreateAction {
     fn check(&self, problems: &mut Problems) {
         problems.length("name", self.body.name.as_str(), 1, 255);
         problems.e164("transfer_to", self.body.transfer_to.as_deref());
+        // create-action's page: both "must be a valid URL".
+        problems.url("url", self.body.url.as_deref()).url("authorization_url", self.body.authorization_url.as_deref());
     }
 }
 

@@ -62,8 +62,11 @@ optional_fields! {
     ///     serde_json::to_string(&missing).unwrap(),
     ///     r#"{"success":false,"message":"Agent not found","code":"AGENT_NOT_FOUND"}"#
     /// );
-    /// let refused = ErrorBody::invalid([FieldError::new("to", "must be an E.164 number")]);
+    /// let refused = ErrorBody::invalid([FieldError::new("body.to", "must be an E.164 number")]);
     /// assert_eq!(refused.errors.unwrap()["to"], ["must be an E.164 number"]);
+    /// // A documented code as it is, or any text.
+    /// let ended = ErrorBody::new("Call is not active").code(talkover::error::ErrorCode::CallNotActive);
+    /// assert_eq!(ended.code.as_deref(), Some("CALL_NOT_ACTIVE"));
     /// ```
     #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
     #[non_exhaustive]
@@ -94,16 +97,70 @@ impl ErrorBody {
     }
 
     /// The API's 422 for fields at fault: "The given data was invalid.", then each field's messages
-    /// (a field named twice keeps both). [`Error::field_errors`](crate::Error::field_errors) gives a
-    /// refused request's problems in this form.
+    /// (a field named twice keeps both), under the field's name as the API gives it
+    /// ([`FieldError::api_name`]: `label`, not `body.label`). [`Error::field_errors`](crate::Error::field_errors)
+    /// gives a refused request's problems in this form.
     pub fn invalid(problems: impl IntoIterator<Item = FieldError>) -> Self {
         let mut errors: BTreeMap<String, Vec<String>> = BTreeMap::new();
         for problem in problems {
-            errors.entry(problem.field).or_default().push(problem.message);
+            errors.entry(problem.api_name().to_owned()).or_default().push(problem.message);
         }
         let mut body = Self::new("The given data was invalid.");
         body.errors = Some(errors);
         body
+    }
+}
+
+/// `{"error": {"code": "…", "message": "…", "details": {…}}}`: the other shape the API refuses a request
+/// in, make-call's (its 400, 401, 402, 404 and 429), for servers and test doubles that answer as it does.
+/// The clients read it through [`ApiError`](crate::ApiError), `details.retry_after` included.
+///
+/// ```
+/// # use talkover_core as talkover;
+/// use serde_json::json;
+/// use talkover::envelope::ErrorObjectBody;
+/// use talkover::error::ErrorCode;
+///
+/// let limited = ErrorObjectBody::new(ErrorCode::RateLimitExceeded, "Rate limit exceeded.").detail("retry_after", json!(60));
+/// assert_eq!(
+///     serde_json::to_value(&limited)?,
+///     json!({"error": {"code": "RATE_LIMIT_EXCEEDED", "message": "Rate limit exceeded.", "details": {"retry_after": 60}}})
+/// );
+/// // Without details, none are written (make-call's 402).
+/// let broke = ErrorObjectBody::new(ErrorCode::InsufficientCredits, "Account has insufficient credits");
+/// assert_eq!(serde_json::to_value(&broke)?["error"].as_object().map(|e| e.len()), Some(2));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ErrorObjectBody {
+    /// The error.
+    pub error: ErrorObject,
+}
+
+/// The object of an [`ErrorObjectBody`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ErrorObject {
+    /// The error's code (`INVALID_PHONE_NUMBER`).
+    pub code: String,
+    /// What went wrong, in a sentence.
+    pub message: String,
+    /// More about it (`{"field": "to", "value": "…"}`, `{"retry_after": 60}`); absent when empty.
+    #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
+    pub details: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ErrorObjectBody {
+    /// A refusal with its code (an [`ErrorCode`](crate::error::ErrorCode) or any text) and message.
+    pub fn new(code: impl Into<String>, message: impl Into<String>) -> Self {
+        Self { error: ErrorObject { code: code.into(), message: message.into(), details: serde_json::Map::new() } }
+    }
+
+    /// Adds a detail (`retry_after`, `field`, `agent_id`, …), replacing one of that key.
+    pub fn detail(mut self, key: impl Into<String>, value: serde_json::Value) -> Self {
+        self.error.details.insert(key.into(), value);
+        self
     }
 }
 

@@ -92,7 +92,7 @@ pub use async_trait::async_trait;
 
 pub use config::{BaseUrl, ClientConfig, DEFAULT_BASE_URL, DEFAULT_USER_AGENT};
 pub use decimal::Decimal;
-pub use envelope::{Ack, Envelope, ErrorBody, ListEnvelope, MaybeEnveloped};
+pub use envelope::{Ack, Envelope, ErrorBody, ErrorObjectBody, ListEnvelope, MaybeEnveloped};
 pub use error::{
     ApiError, ConfigError, DecodeError, Error, ErrorCode, ErrorKind, FieldError, InvalidRequest, RawBody,
     TransportError, TransportErrorKind,

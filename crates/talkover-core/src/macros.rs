@@ -182,6 +182,22 @@ macro_rules! string_enum {
             }
         }
 
+        /// The value's text, where text is taken (`ErrorBody::code(ErrorCode::CallNotActive)`).
+        impl ::std::convert::From<$name> for ::std::string::String {
+            fn from(value: $name) -> Self {
+                match value {
+                    $name::Unknown(text) => text,
+                    known => known.as_str().to_owned(),
+                }
+            }
+        }
+
+        impl ::std::convert::From<&$name> for ::std::string::String {
+            fn from(value: &$name) -> Self {
+                value.as_str().to_owned()
+            }
+        }
+
         impl ::std::str::FromStr for $name {
             type Err = ::std::convert::Infallible;
             fn from_str(value: &str) -> Result<Self, Self::Err> {

@@ -64,6 +64,15 @@ impl Problems {
         }
     }
 
+    /// Checks that `value` is an absolute URL ([`url`]) when it is set, where the reference says "must be
+    /// a valid URL" (a webhook's `webhook_url`, an action's `url` and `authorization_url`).
+    pub fn url<'a>(&mut self, field: &str, value: impl Into<Option<&'a str>>) -> &mut Self {
+        match value.into() {
+            Some(value) => self.check(url(self.operation, field, value)),
+            None => self,
+        }
+    }
+
     /// Checks that `value` lies in `min..=max` ([`range`]) when it is set: `value` is a `T`, or an
     /// `Option<T>` for an optional field.
     pub fn range<T: Bound>(&mut self, field: &str, value: impl Into<Option<T>>, min: T, max: T) -> &mut Self {
@@ -160,6 +169,34 @@ pub fn length(operation: &'static str, field: &str, value: &str, min: usize, max
         return Err(Error::invalid_request(operation, Some(field), format!("must be {bounds} long, got {count}")));
     }
     Ok(())
+}
+
+/// Fails when `value` is no absolute URL: a scheme (`https`, `http`, or any other), `://`, and a host,
+/// with no white space. It asks no more than that (no scheme is preferred, the host is not resolved), so
+/// that no URL the API takes is refused before it is sent.
+///
+/// ```
+/// # use talkover_core as talkover;
+/// use talkover::validate::url;
+///
+/// assert!(url("create-webhook", "webhook_url", "https://example.com/hooks?x=1").is_ok());
+/// for bad in ["not a url", "example.com/hooks", "https://", "https:///path", "https://exa mple.com"] {
+///     assert!(url("create-webhook", "webhook_url", bad).is_err(), "{bad}");
+/// }
+/// ```
+pub fn url(operation: &'static str, field: &str, value: &str) -> Result<(), Error> {
+    let absolute = value.split_once("://").is_some_and(|(scheme, rest)| {
+        let mut letters = scheme.chars();
+        let scheme_ok = letters.next().is_some_and(|c| c.is_ascii_alphabetic())
+            && letters.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+        let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+        scheme_ok && !host.is_empty()
+    });
+    if absolute && !value.contains(char::is_whitespace) {
+        Ok(())
+    } else {
+        Err(Error::invalid_request(operation, Some(field), "must be a valid URL"))
+    }
 }
 
 /// A number [`range`] can check. Its type's largest value as the upper bound means no upper bound: the

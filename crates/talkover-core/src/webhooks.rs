@@ -400,7 +400,10 @@ fn check_webhook<'a, E>(
     webhook_url: impl Into<Option<&'a str>>,
     events: Option<&Vec<E>>,
 ) {
+    let webhook_url = webhook_url.into();
     problems.length("name", name, 1, 255).length("webhook_url", webhook_url, 1, 500);
+    // An empty one is refused for its length already: one problem, said once.
+    problems.url("webhook_url", webhook_url.filter(|url| !url.is_empty()));
     if events.is_some_and(Vec::is_empty) {
         problems.add("events", "must hold at least 1 event");
     }
@@ -1001,6 +1004,10 @@ mod tests {
         let mut long_url = agent_body();
         long_url.webhook_url = format!("https://example.com/{}", "p".repeat(481));
         assert_eq!(refused(&create(long_url)), "webhook_url");
+        // "must be valid URL" (create-webhook's page).
+        let mut no_url = agent_body();
+        no_url.webhook_url = "example.com/hook".into();
+        assert_eq!(refused(&create(no_url)), "webhook_url");
         assert_eq!(refused(&create(agent_body().webhook_secret("s".repeat(256)))), "webhook_secret");
         let no_events = NewWebhook::new("Hook", "https://example.com/hook", Vec::<AgentWebhookEvent>::new());
         assert_eq!(refused(&create(no_events)), "events");

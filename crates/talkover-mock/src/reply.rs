@@ -4,7 +4,8 @@ use std::collections::BTreeMap;
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use serde_json::{json, Value};
+use serde_json::Value;
+use talkover_core::envelope::ErrorObjectBody;
 use talkover_core::{Ack, Envelope, Error, ErrorBody, FieldError, ListEnvelope, PagedOperation, Pagination};
 
 /// One answer of the emulator: a status and a JSON body.
@@ -77,12 +78,8 @@ impl Reply {
     }
 
     /// `{"error": {"code", "message", "details"?}}`: the shape make-call answers errors in.
-    pub(crate) fn error_object(status: u16, code: &str, message: &str, details: Option<Value>) -> Self {
-        let mut error = json!({ "code": code, "message": message });
-        if let Some(details) = details {
-            error["details"] = details;
-        }
-        Self::new(status, json!({ "error": error }))
+    pub(crate) fn error_object(status: u16, body: ErrorObjectBody) -> Self {
+        Self::typed(status, &body)
     }
 }
 
@@ -155,7 +152,11 @@ impl Invalid {
         if self.stand_ins.iter().any(|s| s == top) {
             return;
         }
-        self.fields.entry(field.to_owned()).or_default().push(message.into());
+        // The same rule found twice (the core's check and the emulator's own) is said once.
+        let (messages, message) = (self.fields.entry(field.to_owned()).or_default(), message.into());
+        if !messages.contains(&message) {
+            messages.push(message);
+        }
     }
 
     /// Marks a top-level field as holding a stand-in value (see [`Invalid::stand_ins`]).

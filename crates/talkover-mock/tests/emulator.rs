@@ -292,6 +292,12 @@ fn webhook_methods_and_schemes_are_the_documented_ones() {
         let (status, answer) = common::raw::send(&server, "POST", path, &body(event, headers));
         let expected = vec!["custom_headers.1.key".to_owned(), "custom_headers.1.value".to_owned()];
         assert_eq!((status, common::raw::error_fields(&answer)), (422, expected), "{path}: {answer}");
+        // No URL: refused once, in update-webhook's documented words (the core's check and the
+        // emulator's own find it alike).
+        let no_url = r#"{"name": "Hook", "webhook_url": "not a url", "events": ["event_phone_call_ended"]}"#;
+        let (status, answer) = common::raw::send(&server, "POST", path, no_url);
+        assert_eq!(status, 422, "{answer}");
+        assert_eq!(answer["errors"]["webhook_url"], serde_json::json!(["The webhook url must be a valid URL."]));
         let documented = r#", "http_method": "PATCH", "authorization_scheme": "api_key""#;
         let (status, created) = common::raw::send(&server, "POST", path, &body(event, documented));
         assert_eq!(status, 200, "{path}: {created}");

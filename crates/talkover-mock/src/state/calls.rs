@@ -8,6 +8,8 @@ use talkover_core::calls::{
     ActiveCall, AgentSummary, Call, CallFilters, CallStatus, EndCall, EndedCall, EndedReason, GetAgentCalls, ListCalls,
     MakeCall, PlacedCall,
 };
+use talkover_core::envelope::ErrorObjectBody;
+use talkover_core::error::ErrorCode;
 use talkover_core::webhooks::AgentWebhookEvent;
 
 use super::{documented, formatted, search_term, Answer, CallEntry, Request, State};
@@ -196,45 +198,39 @@ impl Placing {
 
 impl State {
     pub(super) fn make_call(&mut self, req: &Request<'_>) -> Answer {
+        /// make-call's words for a number that is not in international form.
+        const NOT_INTERNATIONAL: &str = "Phone number must be in international format (e.g., +1234567890)";
         let index = self.agent_index(req)?;
         let given = req.body.and_then(|b| b.get("to")).filter(|to| !to.is_null());
         if let Some(other) = given.filter(|to| !to.is_string()) {
             // A number written as a JSON number (or any other non-text) is there, and not a phone number.
-            return Err(Reply::error_object(
-                400,
-                "INVALID_PHONE_NUMBER",
-                "Phone number must be in international format (e.g., +1234567890)",
-                Some(json!({ "field": "to", "value": other })),
-            ));
+            let refused = ErrorObjectBody::new(ErrorCode::InvalidPhoneNumber, NOT_INTERNATIONAL);
+            return Err(Reply::error_object(400, refused.detail("field", "to".into()).detail("value", other.clone())));
         }
         let to = given.and_then(serde_json::Value::as_str).unwrap_or_default();
         if to.is_empty() {
             // The page's 400 names the field at fault in `details`, as INVALID_PHONE_NUMBER's example does.
-            let details = json!({ "field": "to" });
-            return Err(Reply::error_object(400, "MISSING_PHONE_NUMBER", "Phone number is required", Some(details)));
+            let missing = ErrorObjectBody::new(ErrorCode::MissingPhoneNumber, "Phone number is required");
+            return Err(Reply::error_object(400, missing.detail("field", "to".into())));
         }
         // The page asks for "international format" (`+1 555 123 4567` as well as `+15551234567`); the call
         // is kept under the number's E.164 form, as the call lists show numbers.
         let Some(to) = talkover_core::validate::e164_of_international(to) else {
-            return Err(Reply::error_object(
-                400,
-                "INVALID_PHONE_NUMBER",
-                "Phone number must be in international format (e.g., +1234567890)",
-                Some(json!({ "field": "to", "value": to })),
-            ));
+            let refused = ErrorObjectBody::new(ErrorCode::InvalidPhoneNumber, NOT_INTERNATIONAL);
+            return Err(Reply::error_object(400, refused.detail("field", "to".into()).detail("value", to.into())));
         };
         let make = req.valid::<MakeCall>()?;
         let body = make.body;
         if !self.agents[index].is_published() {
             // `details` names the agent, as the page's AGENT_NOT_FOUND example does.
-            let details = json!({ "agent_id": make.agent_id });
-            return Err(Reply::error_object(400, "AGENT_INACTIVE", "Agent is not published", Some(details)));
+            let inactive = ErrorObjectBody::new(ErrorCode::AgentInactive, "Agent is not published");
+            return Err(Reply::error_object(400, inactive.detail("agent_id", make.agent_id.as_str().into())));
         }
         // A billed call needs credit left (calls that already happened may have taken the balance below
         // zero); a test call is free.
         if !body.is_testing.unwrap_or(false) && !self.has_credit() {
             let message = "Account has insufficient credits to place this call";
-            return Err(Reply::error_object(402, "INSUFFICIENT_CREDITS", message, None));
+            return Err(Reply::error_object(402, ErrorObjectBody::new(ErrorCode::InsufficientCredits, message)));
         }
         // A delayed call is made now and placed `delay_seconds` later: its whole progression waits.
         let created_ms = self.live.clock.now_ms();
