@@ -725,6 +725,7 @@ operations! {
         path: "/api/v1/agents",
         body: CreateAgentBody,
         response: Envelope<Agent>,
+        success_status: 201,
         safe_to_repeat: false,
         validate: CreateAgent::check,
     }

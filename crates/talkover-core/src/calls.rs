@@ -607,6 +607,7 @@ operations! {
         params: { campaign_id: CampaignId },
         body: NewCampaignCall,
         response: MaybeEnveloped<QueuedCampaignCall>,
+        success_status: 201,
         safe_to_repeat: false,
         validate: MakeCampaignCall::check,
     }

@@ -646,6 +646,7 @@ operations! {
         path: "/api/v1/campaigns",
         body: NewCampaign,
         response: Envelope<Campaign>,
+        success_status: 201,
         safe_to_repeat: false,
         validate: CreateCampaign::check,
     }

@@ -43,6 +43,8 @@ pub struct OperationInfo {
     pub path: &'static str,
     /// See [`Operation::SAFE_TO_REPEAT`].
     pub safe_to_repeat: bool,
+    /// See [`Operation::SUCCESS_STATUS`].
+    pub success_status: u16,
     build: fn(&Params, &ClientConfig) -> Result<HttpRequest, Error>,
     decode: fn(HttpResponse) -> Result<Value, Error>,
     incoming: DecodeIncoming,
@@ -76,6 +78,7 @@ impl OperationInfo {
             method: O::METHOD,
             path: O::PATH,
             safe_to_repeat: O::SAFE_TO_REPEAT,
+            success_status: O::SUCCESS_STATUS,
             build: build_from_params::<O>,
             decode: decode_to_json::<O>,
             incoming: decode_incoming::<O>,

@@ -628,6 +628,7 @@ macro_rules! operations {
                 $(query_struct: $qshared:ident,)?
                 $(body: $body:ty,)?
                 response: $response:ty,
+                $(success_status: $status:literal,)?
                 $(items: $item:ty, default_per_page: $dpp:expr,)?
                 safe_to_repeat: $safe:literal,
                 $(validate: $validate:path,)?
@@ -680,6 +681,7 @@ macro_rules! operations {
                 const METHOD: ::http::Method = ::http::Method::$method;
                 const PATH: &'static str = $path;
                 const SAFE_TO_REPEAT: bool = $safe;
+                $(const SUCCESS_STATUS: u16 = $status;)?
 
                 #[allow(unused_variables)]
                 fn path_param(&self, name: &str) -> Option<&str> {

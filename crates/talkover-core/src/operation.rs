@@ -41,6 +41,10 @@ pub trait Operation: Send + Sync + Sized {
     /// testing, triggering and retrying are not safe to repeat, and no layer of this SDK re-sends them once
     /// they may have reached the server.
     const SAFE_TO_REPEAT: bool;
+    /// The status of the success answer the operation's page documents: `201` where it shows `201
+    /// Created` (create-agent, create-campaign, make-campaign-call, request-phone-release), else `200`.
+    /// For servers and test doubles that answer as the API does; the clients take any 2xx.
+    const SUCCESS_STATUS: u16 = 200;
 
     /// The value of the path parameter `name` (a placeholder of [`Operation::PATH`]).
     fn path_param(&self, _name: &str) -> Option<&str> {

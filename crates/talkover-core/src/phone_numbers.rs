@@ -227,6 +227,7 @@ operations! {
         params: { phone_number_id: PhoneNumberId },
         body: PhoneReleaseRequest,
         response: Envelope<ReleaseRequest>,
+        success_status: 201,
         safe_to_repeat: false,
         validate: RequestPhoneRelease::check,
         constructor: manual,

@@ -279,6 +279,26 @@ mod tests {
         assert_eq!(compacted, r#"{"amount":250.00,"note":"a \" quoted, \n  spaced\\"}"#);
     }
 
+    /// The status each operation declares for its success answer is the one its page's success examples
+    /// give: the registry and the recorded examples say the same.
+    #[test]
+    fn every_documented_success_has_its_operations_success_status() {
+        let catalog = Catalog::embedded();
+        let mut created = Vec::new();
+        for (operation, fixtures) in catalog.by_operation.iter() {
+            let info = talkover_core::registry::operation(operation).expect("a registered operation");
+            for fixture in fixtures.iter().filter(|f| !matches!(f.expect, fixture::Expect::Error(_))) {
+                let status = fixture.response.as_ref().map(|r| r.status);
+                assert_eq!(status, Some(info.success_status), "{}", fixture.name);
+            }
+            if info.success_status == 201 {
+                created.push(operation.as_str());
+            }
+        }
+        created.sort_unstable();
+        assert_eq!(created, ["create-agent", "create-campaign", "make-campaign-call", "request-phone-release"]);
+    }
+
     #[test]
     fn a_documented_error_is_found_by_its_message_when_its_name_does_not_say() {
         let catalog = unnamed();

@@ -7,6 +7,7 @@ use talkover_core::agents::{
     UpdateAgentCalling, UpdateAgentKnowledge, UpdateAgentVoice, Voice, VoiceTemplateRef,
 };
 use talkover_core::time::DateTime;
+use talkover_core::Operation;
 
 /// The call volume optimized costs ask for, as both of check-optimized-costs-eligibility's examples give
 /// it: 700 calls placed in the last 7 days.
@@ -76,7 +77,7 @@ impl State {
         agent.actions = Some(Vec::new());
         agent.phone_numbers = Some(phone_numbers);
         agent.is_ready_to_publish = Some(missing_for_publish(&agent).is_empty());
-        let reply = Reply::data(201, Some("Agent created successfully"), &agent);
+        let reply = Reply::data(CreateAgent::SUCCESS_STATUS, Some("Agent created successfully"), &agent);
         self.agents.push(AgentEntry::new(agent));
         Ok(reply)
     }

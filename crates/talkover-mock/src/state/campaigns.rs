@@ -106,7 +106,7 @@ impl State {
         self.campaigns.push(campaign.clone());
         let now_ms = self.live.clock.now_ms();
         self.emit_campaign(campaign.id.as_str(), CampaignWebhookEvent::CampaignCreated, &Map::new(), now_ms);
-        Ok(Reply::data(201, None, campaign))
+        Ok(Reply::data(CreateCampaign::SUCCESS_STATUS, None, campaign))
     }
 
     pub(super) fn update_campaign(&mut self, req: &Request<'_>) -> Answer {
@@ -323,7 +323,7 @@ impl State {
         self.live.campaign_call_extras.insert(call.id.as_str().to_owned(), extras);
         let data = campaign_call_data(&call, &self.live.campaign_call_extras);
         self.emit_campaign(campaign_id.as_str(), CampaignWebhookEvent::CampaignCallQueued, &data, now_ms);
-        Ok(Reply::typed(201, &queued))
+        Ok(Reply::typed(MakeCampaignCall::SUCCESS_STATUS, &queued))
     }
 
     /// Dials the queued calls of the active campaigns that are inside their schedule (each becomes a call

@@ -79,7 +79,7 @@ impl State {
         let mut created = ReleaseRequest::new(self.new_id(), id, number, reason, ReleaseRequestStatus::Pending);
         created.requested_at = Some(timestamp(now()));
         self.releases.requests.insert(0, created.clone());
-        Ok(Reply::data(201, None, created))
+        Ok(Reply::data(RequestPhoneRelease::SUCCESS_STATUS, None, created))
     }
 
     pub(super) fn cancel_release_request(&mut self, req: &Request<'_>) -> Answer {
