@@ -177,6 +177,24 @@ optional_fields! {
     }
 }
 
+impl Ack {
+    /// `{"success": true, "message": "…"}`: the answer of an operation that was carried out, for servers
+    /// and test doubles ([`Ack::new`] leaves both keys out).
+    ///
+    /// ```
+    /// # use talkover_core as talkover;
+    /// let done = talkover::Ack::done("Agent deleted successfully");
+    /// assert_eq!(serde_json::to_string(&done)?, r#"{"success":true,"message":"Agent deleted successfully"}"#);
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
+    pub fn done(message: impl Into<String>) -> Self {
+        let mut ack = Self::new();
+        ack.success = Some(true);
+        ack.message = Some(message.into());
+        ack
+    }
+}
+
 impl ResponseBody for Ack {
     type Output = Ack;
     fn into_output(self) -> Ack {

@@ -281,6 +281,43 @@ pub trait PagedOperation: Operation<Response = ListEnvelope<Self::Item>> + Clone
     /// The page and the page size the request asks for (`page`, `per_page`), as its query holds them;
     /// `None` for one it leaves to the API. For servers and emulators that answer it.
     fn requested_page(&self) -> (Option<u64>, Option<u32>);
+
+    /// The page of `items` this request asks for, as the API answers a list: page `page` (the first when
+    /// the request asks for none or for one below 1) of `per_page` items (the declared default when it
+    /// asks for none; 1 to 100), with its page block: `last_page` (at least 1), and `from` and `to` (the
+    /// positions of its first and last item, from 1) when the page is not empty. For servers and test
+    /// doubles; where an answer's block gives no positions (list-agents' `meta`), clear `from` and `to`.
+    ///
+    /// ```
+    /// # use talkover_core as talkover;
+    /// use talkover::agents::ListAgents;
+    /// use talkover::PagedOperation;
+    ///
+    /// let names: Vec<String> = (1..=45).map(|n| format!("Agent {n}")).collect();
+    /// let page = ListAgents::new().page(3).page_of(&names); // 20 to a page, list-agents' default
+    /// let block = page.pagination.as_ref().unwrap();
+    /// assert_eq!((page.items.len(), block.current_page, block.last_page), (5, 3, Some(3)));
+    /// assert_eq!((block.from, block.to, block.total), (Some(41), Some(45), 45));
+    /// assert!(ListAgents::new().page(4).page_of(&names).items.is_empty());
+    /// ```
+    fn page_of<T: Clone>(&self, items: &[T]) -> Page<T> {
+        let (page, per_page) = self.requested_page();
+        let per_page = u64::from(per_page.unwrap_or(Self::DEFAULT_PER_PAGE).clamp(1, 100));
+        let page = page.unwrap_or(1).max(1);
+        let total = items.len() as u64;
+        let start = (page - 1).saturating_mul(per_page).min(total);
+        let end = start.saturating_add(per_page).min(total);
+        // Both lie within `items.len()`, which is a usize.
+        let slice =
+            items[usize::try_from(start).unwrap_or(items.len())..usize::try_from(end).unwrap_or(items.len())].to_vec();
+        let mut block = Pagination::new(page, per_page, total);
+        block.last_page = Some(total.div_ceil(per_page).max(1));
+        if end > start {
+            block.from = Some(start + 1);
+            block.to = Some(end);
+        }
+        Page::new(slice, Some(block))
+    }
 }
 
 /// Auto-pagination with no I/O: which page to ask for next, and the items of the pages received so far.

@@ -61,10 +61,7 @@ impl Reply {
 
     /// `{"success": true, "message"}`.
     pub(crate) fn ack(message: &str) -> Self {
-        let mut ack = Ack::default();
-        ack.success = Some(true);
-        ack.message = Some(message.to_owned());
-        Self::typed(200, &ack)
+        Self::typed(200, &Ack::done(message))
     }
 
     /// `{"success": false, "message"}`.
@@ -374,23 +371,8 @@ pub(crate) fn is_required(error: &Error) -> bool {
 /// Pages a list the way the API answers `list`: the page its query asks for (the first by default) of
 /// `per_page` items (1 to 100; the operation's declared default when not asked).
 pub(crate) fn paginate<O: PagedOperation, T: Clone>(items: &[T], list: &O) -> (Vec<T>, Pagination) {
-    let (page, per_page) = list.requested_page();
-    let per_page = u64::from(per_page.unwrap_or(O::DEFAULT_PER_PAGE).clamp(1, 100));
-    let page = page.unwrap_or(1).max(1);
-    let total = items.len() as u64;
-    let start = (page - 1).saturating_mul(per_page).min(total);
-    let end = start.saturating_add(per_page).min(total);
-    let slice = items[start as usize..end as usize].to_vec();
-    let mut pagination = Pagination::default();
-    pagination.current_page = page;
-    pagination.per_page = per_page;
-    pagination.total = total;
-    pagination.last_page = Some(total.div_ceil(per_page).max(1));
-    if end > start {
-        pagination.from = Some(start + 1);
-        pagination.to = Some(end);
-    }
-    (slice, pagination)
+    let page = list.page_of(items);
+    (page.items, page.pagination.unwrap_or_default())
 }
 
 /// [`paginate`] for a list whose page block gives no positions (`from`, `to`): list-agents', the logs',
