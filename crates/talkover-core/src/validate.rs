@@ -55,31 +55,34 @@ impl Problems {
         self.operation
     }
 
+    /// Runs `check` (given the operation's id) on `value` when it is set, keeping the problem it finds:
+    /// what every check of an optional field here does.
+    fn when_set<V>(&mut self, value: Option<V>, check: impl FnOnce(&'static str, V) -> Result<(), Error>) -> &mut Self {
+        match value {
+            Some(value) => {
+                let found = check(self.operation, value);
+                self.check(found)
+            }
+            None => self,
+        }
+    }
+
     /// Checks the length of `value` in characters ([`length`]) when it is set: `value` is a `&str`, or an
     /// `Option<&str>` for an optional field.
     pub fn length<'a>(&mut self, field: &str, value: impl Into<Option<&'a str>>, min: usize, max: usize) -> &mut Self {
-        match value.into() {
-            Some(value) => self.check(length(self.operation, field, value, min, max)),
-            None => self,
-        }
+        self.when_set(value.into(), |operation, value| length(operation, field, value, min, max))
     }
 
     /// Checks that `value` is an absolute URL ([`url`]) when it is set, where the reference says "must be
     /// a valid URL" (a webhook's `webhook_url`, an action's `url` and `authorization_url`).
     pub fn url<'a>(&mut self, field: &str, value: impl Into<Option<&'a str>>) -> &mut Self {
-        match value.into() {
-            Some(value) => self.check(url(self.operation, field, value)),
-            None => self,
-        }
+        self.when_set(value.into(), |operation, value| url(operation, field, value))
     }
 
     /// Checks that `value` lies in `min..=max` ([`range`]) when it is set: `value` is a `T`, or an
     /// `Option<T>` for an optional field.
     pub fn range<T: Bound>(&mut self, field: &str, value: impl Into<Option<T>>, min: T, max: T) -> &mut Self {
-        match value.into() {
-            Some(value) => self.check(range(self.operation, field, value, min, max)),
-            None => self,
-        }
+        self.when_set(value.into(), |operation, value| range(operation, field, value, min, max))
     }
 
     /// Checks that a decimal amount lies in `min..=max` ([`amount_range`]) when it is set.
@@ -90,26 +93,17 @@ impl Problems {
         min: u64,
         max: u64,
     ) -> &mut Self {
-        match value.into() {
-            Some(value) => self.check(amount_range(self.operation, field, value, min, max)),
-            None => self,
-        }
+        self.when_set(value.into(), |operation, value| amount_range(operation, field, value, min, max))
     }
 
     /// Checks that a decimal is more than 0 ([`positive`]) when it is set.
     pub fn positive<'a>(&mut self, field: &str, value: impl Into<Option<&'a Decimal>>) -> &mut Self {
-        match value.into() {
-            Some(value) => self.check(positive(self.operation, field, value)),
-            None => self,
-        }
+        self.when_set(value.into(), |operation, value| positive(operation, field, value))
     }
 
     /// Checks that `value` is a phone number in E.164 form ([`e164`]) when it is set.
     pub fn e164<'a>(&mut self, field: &str, value: impl Into<Option<&'a str>>) -> &mut Self {
-        match value.into() {
-            Some(value) => self.check(e164(self.operation, field, value)),
-            None => self,
-        }
+        self.when_set(value.into(), |operation, value| e164(operation, field, value))
     }
 
     /// Records a problem unless `value`, when set, is a phone number in international form
