@@ -8,7 +8,8 @@ use std::fmt;
 ///
 /// The API sends amounts as JSON numbers; decoding them into `f64` would lose their exact value
 /// (`0.1 + 0.2 != 0.3`). `Decimal` keeps the digits verbatim and writes them back unchanged, whether the API
-/// sent a number or a numeric string. Convert with [`Decimal::as_str`], [`Decimal::to_minor_units`] or your
+/// sent a number or a numeric string (a JSON number in exponent form, `1e3`, is read as its plain digits,
+/// `1000`, exactly). Convert with [`Decimal::as_str`], [`Decimal::to_minor_units`] or your
 /// own decimal crate; build one with [`Decimal::new`] (checked) or `From<u64>`.
 ///
 /// Two decimals are equal, and order, by the amount they write: `50`, `50.00` and `"50.00"` (a string in the
@@ -134,6 +135,40 @@ fn is_decimal(text: &str) -> bool {
         && fraction.is_none_or(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()))
 }
 
+/// `text`, a number in exponent form (`-1.25e3`), as plain decimal digits (`-1250`), exactly; `None` when
+/// it is not one, or its exponent lies beyond ±64 (no amount has so many zeros).
+fn without_exponent(text: &str) -> Option<String> {
+    let (mantissa, exponent) = text.split_once(['e', 'E'])?;
+    let exponent: i64 = exponent.strip_prefix('+').unwrap_or(exponent).parse().ok().filter(|e: &i64| e.abs() <= 64)?;
+    let (negative, mantissa) = match mantissa.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, mantissa),
+    };
+    if !is_decimal(mantissa) {
+        return None;
+    }
+    let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let digits = format!("{whole}{fraction}");
+    // Where the point stands in `digits` once the exponent has moved it.
+    let point = i64::try_from(whole.len()).ok()? + exponent;
+    let (whole, fraction) = if point <= 0 {
+        ("0".to_owned(), format!("{}{digits}", "0".repeat(usize::try_from(-point).ok()?)))
+    } else {
+        let at = usize::try_from(point).ok()?;
+        if at >= digits.len() {
+            (format!("{digits}{}", "0".repeat(at - digits.len())), String::new())
+        } else {
+            (digits[..at].to_owned(), digits[at..].to_owned())
+        }
+    };
+    let whole = match whole.trim_start_matches('0') {
+        "" => "0",
+        trimmed => trimmed,
+    };
+    let sign = if negative { "-" } else { "" };
+    Some(if fraction.is_empty() { format!("{sign}{whole}") } else { format!("{sign}{whole}.{fraction}") })
+}
+
 impl fmt::Debug for Decimal {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "Decimal({})", self.text)
@@ -180,6 +215,13 @@ impl<'de> serde::Deserialize<'de> for Decimal {
             Some(inner) => (inner, true),
             None => (text, false),
         };
+        if !quoted && !is_decimal(text) {
+            // A JSON number in exponent form (`1e3`, `1.5E-2`; PHP writes small floats so) is the amount its
+            // plain digits write, exactly: kept as those digits.
+            if let Some(plain) = without_exponent(text) {
+                return Ok(Self { text: plain, quoted });
+            }
+        }
         if !is_decimal(text) {
             // Not the value itself, which may be anything (a secret a server put in the wrong field): a text
             // in the form a decoding error hides, anything else by its kind.
@@ -210,6 +252,22 @@ mod tests {
         assert_eq!(Decimal::new("-1.5").unwrap().to_minor_units(2), Some(-150));
         assert_eq!(Decimal::new("1.005").unwrap().to_minor_units(2), None);
         assert!(Decimal::new("1e5").is_none());
+    }
+
+    #[test]
+    fn a_json_number_in_exponent_form_is_read_as_its_plain_digits() {
+        let read = |json: &str| serde_json::from_str::<Decimal>(json).map(|d| d.as_str().to_owned());
+        assert_eq!(read("1e3").unwrap(), "1000");
+        assert_eq!(read("1.5E-2").unwrap(), "0.015");
+        assert_eq!(read("-1.25e+3").unwrap(), "-1250");
+        assert_eq!(read("12.5e1").unwrap(), "125");
+        assert_eq!(read("1.0e-5").unwrap(), "0.000010");
+        assert_eq!(read("0e0").unwrap(), "0");
+        assert_eq!(serde_json::from_str::<Decimal>("1e3").unwrap(), Decimal::from(1000));
+        // Not numbers, or too far from any amount: refused, as a quoted exponent form is.
+        for refused in ["1e", "e3", "1e3.5", "1e999", "\"1e3\"", "1ee3"] {
+            assert!(read(refused).is_err(), "{refused}");
+        }
     }
 
     #[test]
