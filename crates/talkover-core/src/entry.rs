@@ -147,13 +147,8 @@ impl OperationInfo {
                     let mut nulls = Vec::new();
                     dropped_fields(given, &sent, "body", &mut lost, &mut nulls);
                     // A top-level `null` under a name the body's type does not have is a misspelt name,
-                    // not an unset field (a body whose type names no fields cannot say).
-                    let known = (self.names)(Some("body"));
-                    let unknown = |at: &String| {
-                        at.strip_prefix("body.")
-                            .is_some_and(|name| !name.contains('.') && !known.is_empty() && !known.contains(&name))
-                    };
-                    lost.extend(nulls.into_iter().filter(unknown));
+                    // not an unset field.
+                    lost.extend(nulls.into_iter().filter(|at| self.body_has_top_level(at) == Some(false)));
                 }
                 Err(_) => lost.push("body".to_owned()),
             }
@@ -172,9 +167,16 @@ impl OperationInfo {
         if let (Some(given), Ok(sent)) = (params.body.as_ref(), serde_json::from_slice::<Value>(request.body())) {
             dropped_fields(given, &sent, "body", &mut Vec::new(), &mut nulls);
         }
-        let known = (self.names)(Some("body"));
-        nulls.retain(|at| at.strip_prefix("body.").is_some_and(|name| !name.contains('.') && known.contains(&name)));
+        nulls.retain(|at| self.body_has_top_level(at) == Some(true));
         nulls
+    }
+
+    /// For a top-level body path (`body.description`), whether the body's type has that field; `None` for
+    /// any other path, or when the type names no fields (a body it cannot say of).
+    fn body_has_top_level(&self, at: &str) -> Option<bool> {
+        let name = at.strip_prefix("body.").filter(|name| !name.contains('.'))?;
+        let known = (self.names)(Some("body"));
+        (!known.is_empty()).then(|| known.contains(&name))
     }
 
     /// Decodes an answer into the typed response body, and gives it back as JSON: serializing the typed
