@@ -58,6 +58,18 @@ pub fn run_dir(dir: &Path, mode: Mode) -> Result<Vec<Outcome>, String> {
     Ok(outcomes)
 }
 
+/// The failure of a fixture that expects a refusal, naming what the SDK built instead (method, path and
+/// query, and the body's start), so that the check it passed shows.
+fn unexpectedly_built(request: &HttpRequest) -> String {
+    let body = String::from_utf8_lossy(request.body());
+    let body = match body.char_indices().nth(200) {
+        Some((cut, _)) => format!(" {}…", &body[..cut]),
+        None if body.is_empty() => String::new(),
+        None => format!(" {body}"),
+    };
+    format!("the SDK built a request the fixture expects it to refuse: {} {}{body}", request.method(), request.uri())
+}
+
 fn known(fixture: &Fixture) -> Result<&'static OperationInfo, String> {
     fixture.operation_info().ok_or_else(|| format!("unknown operation id `{}`", fixture.operation))
 }
@@ -68,9 +80,7 @@ pub fn run_in_memory(fixture: &Fixture, op: &OperationInfo) -> Outcome {
     let mut problems = Vec::new();
     match op.build_request(&fixture.params, &fixture::conformance_config()) {
         Err(error) => check_refusal(fixture, op, &error, &mut problems),
-        Ok(_) if fixture.expect.refused() => {
-            problems.push("the SDK built a request the fixture expects it to refuse".into());
-        }
+        Ok(request) if fixture.expect.refused() => problems.push(unexpectedly_built(&request)),
         Ok(request) => {
             check_params(fixture, op, &request, &mut problems);
             if let Some(expected) = &fixture.request {
@@ -290,9 +300,7 @@ fn run_wire(loaded: &[(Fixture, &'static OperationInfo)]) -> Result<Vec<Outcome>
             let mut problems = Vec::new();
             match op.build_request(&fixture.params, &config) {
                 Err(error) => check_refusal(fixture, op, &error, &mut problems),
-                Ok(_) if fixture.expect.refused() => {
-                    problems.push("the SDK built a request the fixture expects it to refuse".into())
-                }
+                Ok(request) if fixture.expect.refused() => problems.push(unexpectedly_built(&request)),
                 Ok(request) => {
                     check_params(fixture, op, &request, &mut problems);
                     let (expected, response) = match (&fixture.request, &fixture.response) {

@@ -364,6 +364,7 @@ operations! {
         response: ListEnvelope<Action>,
         items: Action,
         default_per_page: 20,
+        page_block: WholeUnlessPaged,
         safe_to_repeat: true,
     }
 

@@ -715,6 +715,7 @@ operations! {
         response: ListEnvelope<Agent>,
         items: Agent,
         default_per_page: 20,
+        page_block: Meta,
         safe_to_repeat: true,
     }
 

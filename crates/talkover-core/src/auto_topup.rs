@@ -272,6 +272,7 @@ operations! {
         response: ListEnvelope<AutoTopupEvent>,
         items: AutoTopupEvent,
         default_per_page: 25,
+        page_block: Pagination,
         safe_to_repeat: true,
     }
 

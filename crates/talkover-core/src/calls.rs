@@ -652,6 +652,7 @@ operations! {
         response: ListEnvelope<Call>,
         items: Call,
         default_per_page: CALL_LIST_PER_PAGE,
+        page_block: PaginationWithPositions,
         safe_to_repeat: true,
     }
 
@@ -666,6 +667,7 @@ operations! {
         response: ListEnvelope<Call>,
         items: Call,
         default_per_page: CALL_LIST_PER_PAGE,
+        page_block: PaginationWithPositions,
         safe_to_repeat: true,
     }
 }

@@ -444,6 +444,7 @@ operations! {
         response: ListEnvelope<SftpLog>,
         items: SftpLog,
         default_per_page: 25,
+        page_block: PaginationWithoutLastPage,
         safe_to_repeat: true,
     }
 }

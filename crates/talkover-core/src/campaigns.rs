@@ -635,6 +635,7 @@ operations! {
         response: ListEnvelope<Campaign>,
         items: Campaign,
         default_per_page: 20,
+        page_block: PaginationWithPositions,
         safe_to_repeat: true,
     }
 

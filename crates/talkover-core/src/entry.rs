@@ -14,6 +14,7 @@ use crate::config::ClientConfig;
 use crate::encode;
 use crate::error::Error;
 use crate::operation::{build_request, decode_body, Operation};
+use crate::page::PageBlock;
 use crate::transport::{HttpRequest, HttpResponse};
 
 /// An operation's parameters as JSON, in the fixture format's `params` shape: path parameters by their
@@ -45,6 +46,9 @@ pub struct OperationInfo {
     pub safe_to_repeat: bool,
     /// See [`Operation::SUCCESS_STATUS`].
     pub success_status: u16,
+    /// For a list operation, the page block its answer is written in (see
+    /// [`PagedOperation::PAGE_BLOCK`](crate::PagedOperation::PAGE_BLOCK)); `None` for any other.
+    pub page_block: Option<PageBlock>,
     build: fn(&Params, &ClientConfig) -> Result<HttpRequest, Error>,
     decode: fn(HttpResponse) -> Result<Value, Error>,
     incoming: DecodeIncoming,
@@ -79,12 +83,20 @@ impl OperationInfo {
             path: O::PATH,
             safe_to_repeat: O::SAFE_TO_REPEAT,
             success_status: O::SUCCESS_STATUS,
+            page_block: None,
             build: build_from_params::<O>,
             decode: decode_to_json::<O>,
             incoming: decode_incoming::<O>,
             names: names_of::<O>,
             fields: fields_of::<O>,
         }
+    }
+
+    /// The entry of a list operation, whose answer is written in `block` (its
+    /// [`PagedOperation::PAGE_BLOCK`](crate::PagedOperation::PAGE_BLOCK)).
+    pub const fn paged(mut self, block: PageBlock) -> Self {
+        self.page_block = Some(block);
+        self
     }
 
     /// The documented names of the operation's query parameters (`per_page`, `type`, …), in the order of

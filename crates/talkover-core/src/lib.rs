@@ -101,7 +101,7 @@ pub use execute::{Execute, IntoParam, Pending};
 pub use operation::{
     build_request, decode_body, decode_response, decode_with_response, Operation, Output, ResponseBody, WithResponse,
 };
-pub use page::{Page, PagedOperation, Pagination, Paginator};
+pub use page::{ListAnswer, Page, PageBlock, PagedOperation, Pagination, Paginator};
 pub use retry::{RateLimit, RetryBudget, RetryPolicy};
 pub use secret::SecretString;
 pub use transport::{BlockingTransport, HttpRequest, HttpResponse, Transport};

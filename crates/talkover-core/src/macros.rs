@@ -604,8 +604,8 @@ pub(crate) use string_enum;
 ///   written by hand, for queries with required parameters, and which of its optional fields get setters;
 ///   `query_struct: Type` names a query struct of optional parameters declared elsewhere, with its setters,
 ///   for a filter list two operations share);
-/// - for `items: Item, default_per_page: N,` (a list), [`crate::PagedOperation`], the pagination bounds
-///   check and, in a `query: Name { .. }` struct, the `per_page` and `page` parameters with their setters
+/// - for `items: Item, default_per_page: N, page_block: Shape,` (a list), [`crate::PagedOperation`] with
+///   the [`crate::PageBlock`] its answer is written in, the pagination bounds check and, in a `query: Name { .. }` struct, the `per_page` and `page` parameters with their setters
 ///   (a `query_struct` declares them itself);
 /// - the module's `OPERATIONS`, its entries in the registry.
 ///
@@ -629,7 +629,7 @@ macro_rules! operations {
                 $(body: $body:ty,)?
                 response: $response:ty,
                 $(success_status: $status:literal,)?
-                $(items: $item:ty, default_per_page: $dpp:expr,)?
+                $(items: $item:ty, default_per_page: $dpp:expr, page_block: $block:ident,)?
                 safe_to_repeat: $safe:literal,
                 $(validate: $validate:path,)?
                 $(constructor: $ctor:ident,)?
@@ -728,6 +728,7 @@ macro_rules! operations {
                 impl $crate::page::PagedOperation for $ty {
                     type Item = $item;
                     const DEFAULT_PER_PAGE: u32 = $dpp;
+                    const PAGE_BLOCK: $crate::page::PageBlock = $crate::page::PageBlock::$block;
                     fn set_page(&mut self, page: u64) {
                         self.query.page = Some(page);
                     }
@@ -740,7 +741,10 @@ macro_rules! operations {
 
         #[cfg(feature = "registry")]
         pub(crate) const OPERATIONS: &[$crate::entry::OperationInfo] =
-            &[$($crate::entry::OperationInfo::of::<$ty>(),)*];
+            &[$(
+                $crate::entry::OperationInfo::of::<$ty>()
+                    $(.paged($crate::page::PageBlock::$block))?,
+            )*];
     };
     // The struct of a `query: Name { .. }` declaration, with a list's `per_page` and `page` after the
     // declared parameters, and their setters.

@@ -157,10 +157,9 @@ impl<'de> Deserialize<'de> for Key {
 /// It serializes as the API writes a list, `{"success": true, "data": […], "pagination": {…}}` (no
 /// `pagination` key when the page has none), so a server answering a list operation can return a page as
 /// it is, and a client reads it back as it reads the API's answer (`decode_response` of the list
-/// operation, or `Deserialize`, which takes the page block under `pagination` or `meta`). The reference
-/// documents one list with the block under `meta`, list-agents: for an answer in that shape, turn the page
-/// into a [`ListEnvelope`] and move the block
-/// (`let mut list = ListEnvelope::from(page); list.meta = list.pagination.take();`).
+/// operation, or `Deserialize`, which takes the page block under `pagination` or `meta`). To answer in the
+/// exact shape an operation's reference page shows (`meta` for list-agents, a block without positions for
+/// the logs), use [`PagedOperation::list_answer`].
 ///
 /// ```
 /// # use talkover_core as talkover;
@@ -266,6 +265,113 @@ impl<'a, T> IntoIterator for &'a Page<T> {
     }
 }
 
+/// Where a list operation's answer puts its page block and which keys the block has: the shape the
+/// operation's reference page shows. Each list operation of this crate declares its own
+/// ([`PagedOperation::PAGE_BLOCK`]); a server or emulator answering it writes that shape with
+/// [`PagedOperation::list_answer`]. Clients read every shape alike, so this matters only to what is
+/// written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PageBlock {
+    /// `"pagination": {"current_page", "last_page", "per_page", "total", "from", "to"}`, with `from` and
+    /// `to` written as `null` on an empty page, as Laravel's paginator writes them (list-calls,
+    /// get-agent-calls, list-campaigns).
+    PaginationWithPositions,
+    /// `"pagination": {"current_page", "per_page", "total", "last_page"}` (get-auto-topup-history,
+    /// list-webhook-logs).
+    Pagination,
+    /// `"pagination": {"current_page", "per_page", "total"}` (list-campaign-sftp-logs,
+    /// list-campaign-webhook-logs).
+    PaginationWithoutLastPage,
+    /// `"meta": {"current_page", "per_page", "total", "last_page"}` (list-agents).
+    Meta,
+    /// No block and the whole list when the request asks for no page, as the reference page shows the
+    /// answer; the page asked for with a `meta` block (as [`PageBlock::Meta`]) when it asks for one, as
+    /// openapi.json pages it (list-actions, list-trainings, list-phone-numbers).
+    WholeUnlessPaged,
+}
+
+/// A list operation's answer as a server writes it: `{"success": true, "data": [...]}` and the page block
+/// the operation declares ([`PageBlock`]). Built by [`PagedOperation::list_answer`]; a client reads it
+/// back as the operation's [`ListEnvelope`].
+///
+/// ```
+/// # use talkover_core as talkover;
+/// use talkover::agents::ListAgents;
+/// use talkover::calls::ListCalls;
+/// use talkover::PagedOperation;
+///
+/// let names = ["a", "b", "c"];
+/// let agents = serde_json::to_value(ListAgents::new().per_page(2).list_answer(&names)).unwrap();
+/// assert_eq!(agents["meta"]["last_page"], 2);
+/// assert!(agents.get("pagination").is_none());
+/// let calls = serde_json::to_value(ListCalls::new().page(3).per_page(2).list_answer(&names)).unwrap();
+/// assert_eq!(calls["data"], serde_json::json!([]));
+/// assert!(calls["pagination"]["from"].is_null());
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct ListAnswer<T> {
+    /// The items of the page, and where it sits (`None`: the whole list, with no block).
+    pub page: Page<T>,
+    /// The block's shape.
+    pub block: PageBlock,
+}
+
+impl<T> ListAnswer<T> {
+    /// `page` written in the `block` shape (`page.pagination` `None`: the whole list, with no block).
+    pub fn new(page: Page<T>, block: PageBlock) -> Self {
+        Self { page, block }
+    }
+}
+
+impl<T: Serialize> Serialize for ListAnswer<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let block = self.page.pagination.as_ref().map(|pagination| Block { pagination, shape: self.block });
+        let key = match self.block {
+            PageBlock::Meta | PageBlock::WholeUnlessPaged => "meta",
+            _ => "pagination",
+        };
+        let mut list = serializer.serialize_struct("ListAnswer", 2 + usize::from(block.is_some()))?;
+        list.serialize_field("success", &true)?;
+        list.serialize_field("data", &self.page.items)?;
+        match &block {
+            Some(block) => list.serialize_field(key, block)?,
+            None => list.skip_field(key)?,
+        }
+        list.end()
+    }
+}
+
+/// A page block with the keys of its shape, in the order the reference pages write them.
+struct Block<'a> {
+    pagination: &'a Pagination,
+    shape: PageBlock,
+}
+
+impl Serialize for Block<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let p = self.pagination;
+        let last_page = p.last_page.unwrap_or_else(|| p.total.div_ceil(p.per_page.max(1)).max(1));
+        let mut block = serializer.serialize_struct("Pagination", 6)?;
+        block.serialize_field("current_page", &p.current_page)?;
+        if self.shape == PageBlock::PaginationWithPositions {
+            block.serialize_field("last_page", &last_page)?;
+        }
+        block.serialize_field("per_page", &p.per_page)?;
+        block.serialize_field("total", &p.total)?;
+        match self.shape {
+            PageBlock::PaginationWithPositions => {
+                block.serialize_field("from", &p.from)?;
+                block.serialize_field("to", &p.to)?;
+            }
+            PageBlock::PaginationWithoutLastPage => {}
+            _ => block.serialize_field("last_page", &last_page)?,
+        }
+        block.end()
+    }
+}
+
 /// A list operation that can be asked for a given page, so it can be paginated automatically.
 ///
 /// Every list operation of this crate implements it. An implementation of your own gives the listed item,
@@ -276,6 +382,10 @@ pub trait PagedOperation: Operation<Response = ListEnvelope<Self::Item>> + Clone
     type Item: serde::de::DeserializeOwned + Serialize;
     /// The page size the API answers with when the request asks for none (its reference page's default).
     const DEFAULT_PER_PAGE: u32;
+    /// Where the answer puts its page block and which keys it has, as the reference page shows it: what
+    /// [`PagedOperation::list_answer`] writes. Every list operation of this crate declares its own; the
+    /// default is Laravel's full paginator block.
+    const PAGE_BLOCK: PageBlock = PageBlock::PaginationWithPositions;
     /// Asks for page `page` (from 1).
     fn set_page(&mut self, page: u64);
     /// The page and the page size the request asks for (`page`, `per_page`), as its query holds them;
@@ -286,7 +396,7 @@ pub trait PagedOperation: Operation<Response = ListEnvelope<Self::Item>> + Clone
     /// the request asks for none or for one below 1) of `per_page` items (the declared default when it
     /// asks for none; 1 to 100), with its page block: `last_page` (at least 1), and `from` and `to` (the
     /// positions of its first and last item, from 1) when the page is not empty. For servers and test
-    /// doubles; where an answer's block gives no positions (list-agents' `meta`), clear `from` and `to`.
+    /// doubles; [`PagedOperation::list_answer`] writes it in the operation's own block.
     ///
     /// ```
     /// # use talkover_core as talkover;
@@ -317,6 +427,19 @@ pub trait PagedOperation: Operation<Response = ListEnvelope<Self::Item>> + Clone
             block.to = Some(end);
         }
         Page::new(slice, Some(block))
+    }
+
+    /// The answer a server gives this request for the whole list `items`: the page it asks for
+    /// ([`PagedOperation::page_of`]) in the operation's [`PageBlock`] shape, or the whole list with no
+    /// block where that shape says so and the request asks for no page. Serialize it as the body of a
+    /// `200`.
+    fn list_answer<T: Clone>(&self, items: &[T]) -> ListAnswer<T> {
+        let page = if Self::PAGE_BLOCK == PageBlock::WholeUnlessPaged && self.requested_page() == (None, None) {
+            Page::new(items.to_vec(), None)
+        } else {
+            self.page_of(items)
+        };
+        ListAnswer { page, block: Self::PAGE_BLOCK }
     }
 }
 

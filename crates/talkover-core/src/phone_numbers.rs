@@ -205,6 +205,7 @@ operations! {
         response: ListEnvelope<PhoneNumber>,
         items: PhoneNumber,
         default_per_page: 20,
+        page_block: WholeUnlessPaged,
         safe_to_repeat: true,
     }
 

@@ -86,6 +86,7 @@ operations! {
         response: ListEnvelope<Training>,
         items: Training,
         default_per_page: 20,
+        page_block: WholeUnlessPaged,
         safe_to_repeat: true,
     }
 

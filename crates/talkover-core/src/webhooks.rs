@@ -842,6 +842,7 @@ operations! {
         response: ListEnvelope<AgentWebhookLog>,
         items: AgentWebhookLog,
         default_per_page: 25,
+        page_block: Pagination,
         safe_to_repeat: true,
     }
 
@@ -946,6 +947,7 @@ operations! {
         response: ListEnvelope<CampaignWebhookLog>,
         items: CampaignWebhookLog,
         default_per_page: 25,
+        page_block: PaginationWithoutLastPage,
         safe_to_repeat: true,
     }
 

@@ -299,6 +299,44 @@ mod tests {
         assert_eq!(created, ["create-agent", "create-campaign", "make-campaign-call", "request-phone-release"]);
     }
 
+    /// Each list operation declares the page block its page's examples show: the same key (`meta` or
+    /// `pagination`, none for a list shown whole) and the same keys inside it. An answer with a page block
+    /// is an answer of a list operation.
+    #[test]
+    fn every_documented_list_answer_has_its_operations_page_block() {
+        use talkover_core::{ListAnswer, Page, PageBlock, Pagination};
+        let catalog = Catalog::embedded();
+        let mut checked = std::collections::BTreeSet::new();
+        for (operation, fixtures) in catalog.by_operation.iter() {
+            let info = talkover_core::registry::operation(operation).expect("a registered operation");
+            for fixture in fixtures.iter().filter(|f| !matches!(f.expect, fixture::Expect::Error(_))) {
+                let Some(body) = fixture.response.as_ref().and_then(|r| r.body.json()) else { continue };
+                let recorded = ["meta", "pagination"].into_iter().find(|key| body.get(key).is_some());
+                let Some(block) = info.page_block else {
+                    assert_eq!(recorded, None, "{}: a page block on an operation that declares none", fixture.name);
+                    continue;
+                };
+                let asked = fixture
+                    .request
+                    .as_ref()
+                    .is_some_and(|r| r.query.iter().any(|(name, _)| name == "page" || name == "per_page"));
+                let pagination = (block != PageBlock::WholeUnlessPaged || asked).then(|| Pagination::new(1, 1, 1));
+                let written = serde_json::to_value(ListAnswer::new(Page::new(vec![0], pagination), block)).unwrap();
+                let keys = |body: &Value| -> Option<(String, Vec<String>)> {
+                    let key = ["meta", "pagination"].into_iter().find(|key| body.get(key).is_some())?;
+                    let mut inner: Vec<String> = body[key].as_object()?.keys().cloned().collect();
+                    inner.sort_unstable();
+                    Some((key.to_owned(), inner))
+                };
+                assert_eq!(keys(body), keys(&written), "{}", fixture.name);
+                checked.insert(operation.as_str());
+            }
+        }
+        let declared = talkover_core::registry::operations().filter(|info| info.page_block.is_some());
+        let declared: std::collections::BTreeSet<_> = declared.map(|info| info.id).collect();
+        assert_eq!(checked, declared, "every list operation has a recorded answer to hold it to");
+    }
+
     #[test]
     fn a_documented_error_is_found_by_its_message_when_its_name_does_not_say() {
         let catalog = unnamed();

@@ -6,7 +6,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
 use talkover_core::envelope::ErrorObjectBody;
-use talkover_core::{Ack, Envelope, Error, ErrorBody, FieldError, ListEnvelope, PagedOperation, Pagination};
+use talkover_core::{Ack, Envelope, Error, ErrorBody, FieldError, ListEnvelope, PagedOperation};
 
 /// One answer of the emulator: a status and a JSON body.
 #[derive(Clone, Debug)]
@@ -44,19 +44,16 @@ impl Reply {
         Self::typed(status, &envelope)
     }
 
-    /// `{"success": true, "data": [...], "meta" | "pagination"?}`.
-    pub(crate) fn list<T: Serialize>(data: Vec<T>, meta: Option<Pagination>, pagination: Option<Pagination>) -> Self {
-        let list = ListEnvelope { success: Some(true), message: None, data, meta, pagination };
+    /// `{"success": true, "data": [...]}`: a list the API answers whole.
+    pub(crate) fn list<T: Serialize>(data: Vec<T>) -> Self {
+        let list = ListEnvelope { success: Some(true), message: None, data, meta: None, pagination: None };
         Self::typed(200, &list)
     }
 
-    /// `{"success": true, "data": [...], "pagination"}` for a list whose pages report the positions of their
-    /// first and last items: `from` and `to` are written on an empty page too, as `null`, the way Laravel's
-    /// paginators write them.
-    pub(crate) fn page<T: Serialize>(data: Vec<T>, mut pagination: Pagination) -> Self {
-        let (from, to) = (pagination.from.take(), pagination.to.take());
-        let list = ListEnvelope { success: Some(true), message: None, data, meta: None, pagination: None };
-        Self::typed(200, &PositionedList { list, pagination: Positioned { pagination, from, to } })
+    /// The page a list request asks for of `items`, in the page block its operation declares
+    /// ([`PagedOperation::list_answer`]).
+    pub(crate) fn paged<O: PagedOperation, T: Clone + Serialize>(list: &O, items: &[T]) -> Self {
+        Self::typed(200, &list.list_answer(items))
     }
 
     /// `{"success": true, "message"}`.
@@ -78,24 +75,6 @@ impl Reply {
     pub(crate) fn error_object(status: u16, body: ErrorObjectBody) -> Self {
         Self::typed(status, &body)
     }
-}
-
-/// A list envelope whose page information writes `from` and `to` even when they are unset.
-#[derive(Serialize)]
-struct PositionedList<T> {
-    #[serde(flatten)]
-    list: ListEnvelope<T>,
-    pagination: Positioned,
-}
-
-/// Page information with `from` and `to` always written (`null` when unset).
-#[derive(Serialize)]
-struct Positioned {
-    /// The rest of the page information (its own `from` and `to` unset, so not written twice).
-    #[serde(flatten)]
-    pagination: Pagination,
-    from: Option<u64>,
-    to: Option<u64>,
 }
 
 /// One of the core's types as JSON, or the 500 of a bug.
@@ -368,32 +347,6 @@ pub(crate) fn is_required(error: &Error) -> bool {
     matches!(error, Error::InvalidRequest(e) if e.message() == "is required" || e.message().contains("invalid type: null"))
 }
 
-/// Pages a list the way the API answers `list`: the page its query asks for (the first by default) of
-/// `per_page` items (1 to 100; the operation's declared default when not asked).
-pub(crate) fn paginate<O: PagedOperation, T: Clone>(items: &[T], list: &O) -> (Vec<T>, Pagination) {
-    let page = list.page_of(items);
-    (page.items, page.pagination.unwrap_or_default())
-}
-
-/// [`paginate`] for a list whose page block gives no positions (`from`, `to`): list-agents', the logs',
-/// the auto top-up history's.
-pub(crate) fn paginate_unpositioned<O: PagedOperation, T: Clone>(items: &[T], list: &O) -> (Vec<T>, Pagination) {
-    let (page, mut pagination) = paginate(items, list);
-    pagination.from = None;
-    pagination.to = None;
-    (page, pagination)
-}
-
-/// Answers a list the pages show whole (no page block) and openapi.json pages (`page`, `per_page` and a
-/// `meta` block): whole when the query asks for no page, else that page, with `meta`.
-pub(crate) fn whole_or_paged<O: PagedOperation, T: Clone + Serialize>(items: &[T], list: &O) -> Reply {
-    if list.requested_page() == (None, None) {
-        return Reply::list(items.to_vec(), None, None);
-    }
-    let (page, meta) = paginate_unpositioned(items, list);
-    Reply::list(page, Some(meta), None)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -408,23 +361,6 @@ mod tests {
         assert!(!invalid.against_stand_in("must be after `start_at_local`"), "another field");
         invalid.stood_in("start_date");
         assert!(invalid.against_stand_in("must be after start_date (2024-01-01)"));
-    }
-
-    #[test]
-    fn a_list_is_paged_by_its_own_declared_default() {
-        use talkover_core::agents::ListAgents;
-        use talkover_core::auto_topup::GetAutoTopupHistory;
-        let items: Vec<u32> = (1..=30).collect();
-        // list-agents pages by 20, get-auto-topup-history by 25, when the request asks for no size.
-        let (agents, meta) = paginate(&items, &ListAgents::new());
-        assert_eq!((agents.len(), meta.per_page, meta.last_page), (20, 20, Some(2)));
-        let (history, meta) = paginate(&items, &GetAutoTopupHistory::new());
-        assert_eq!((history.len(), meta.per_page, meta.last_page), (25, 25, Some(2)));
-        let (rest, meta) = paginate(&items, &GetAutoTopupHistory::new().page(2));
-        assert_eq!((rest, meta.from, meta.to), (vec![26, 27, 28, 29, 30], Some(26), Some(30)));
-        // An asked size wins, within 1 to 100.
-        let (three, _) = paginate(&items, &ListAgents::new().per_page(3).page(2));
-        assert_eq!(three, [4, 5, 6]);
     }
 
     #[test]

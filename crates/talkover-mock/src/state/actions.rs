@@ -12,7 +12,7 @@ use talkover_core::trainings::{CreateTraining, ListTrainings, Training};
 use talkover_core::PagedOperation;
 
 use super::{documented, has_id, is_url, now, position_by_id, remove_by_id, AgentEntry, Answer, HasId, Request, State};
-use crate::reply::{whole_or_paged, words, Reply};
+use crate::reply::{words, Reply};
 
 has_id!(Action, Training);
 
@@ -110,7 +110,7 @@ impl State {
     fn list_of<T: NodeItem, O: PagedOperation + 'static>(&self, req: &Request<'_>) -> Answer {
         let index = self.agent_index(req)?;
         let list = req.valid::<O>()?;
-        Ok(whole_or_paged(T::of(&self.agents[index].agent).as_deref().unwrap_or_default(), &list))
+        Ok(Reply::paged(&list, T::of(&self.agents[index].agent).as_deref().unwrap_or_default()))
     }
 
     pub(super) fn list_actions(&mut self, req: &Request<'_>) -> Answer {

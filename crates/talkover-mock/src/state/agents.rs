@@ -15,7 +15,7 @@ const REQUIRED_CALLS: u64 = 700;
 const THRESHOLD_DAYS: u32 = 7;
 
 use super::{now, search_term, AgentEntry, Answer, Request, State};
-use crate::reply::{merge, paginate_unpositioned, Invalid, Reply};
+use crate::reply::{merge, Invalid, Reply};
 
 impl State {
     pub(super) fn list_agents(&mut self, req: &Request<'_>) -> Answer {
@@ -35,9 +35,7 @@ impl State {
             })
             .cloned()
             .collect();
-        // list-agents reports its page under `meta`, without positions.
-        let (items, meta) = paginate_unpositioned(&matching, &list);
-        Ok(Reply::list(items, Some(meta), None))
+        Ok(Reply::paged(&list, &matching))
     }
 
     pub(super) fn get_agent(&mut self, req: &Request<'_>) -> Answer {

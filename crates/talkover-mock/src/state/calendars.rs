@@ -353,7 +353,7 @@ impl State {
     /// The whole list of a calendar's `T`s.
     fn list_children<T: Child>(&self, req: &Request<'_>) -> Answer {
         let c = self.calendar_index(req)?;
-        Ok(Reply::list(T::of(&self.calendars.calendars[c]).clone(), None, None))
+        Ok(Reply::list(T::of(&self.calendars.calendars[c]).clone()))
     }
 
     /// Adds a new item to calendar `c` and answers with it.
@@ -373,7 +373,7 @@ impl State {
         let list = req.valid::<ListCalendars>()?;
         let per_page = list.query.per_page.unwrap_or(25).clamp(1, 100) as usize;
         let items: Vec<Calendar> = self.calendars.calendars.iter().take(per_page).map(|c| c.calendar.clone()).collect();
-        Ok(Reply::list(items, None, None))
+        Ok(Reply::list(items))
     }
 
     pub(super) fn create_calendar(&mut self, req: &Request<'_>) -> Answer {
@@ -423,7 +423,7 @@ impl State {
             .filter(|e| in_range(e, q.from.as_ref(), q.to.as_ref()))
             .cloned()
             .collect();
-        Ok(Reply::list(events, None, None))
+        Ok(Reply::list(events))
     }
 
     // members
@@ -479,7 +479,7 @@ impl State {
             .filter(|e| q.status.as_ref().is_none_or(|s| &e.status == s))
             .cloned()
             .collect();
-        Ok(Reply::list(events, None, None))
+        Ok(Reply::list(events))
     }
 
     pub(super) fn create_calendar_event(&mut self, req: &Request<'_>) -> Answer {
@@ -643,7 +643,7 @@ impl State {
             Schedule { timezone: entry.calendar.timezone.as_deref(), rules: &entry.rules, events: &entry.events };
         let duration = q.duration_minutes.unwrap_or(DEFAULT_SLOT_MINUTES);
         let refusal = match schedule.free_slots(&q.from, &q.to, duration) {
-            Ok(slots) => return Ok(Reply::list(slots, None, None)),
+            Ok(slots) => return Ok(Reply::list(slots)),
             Err(TooMuch::Range) => format!("The to must be at most {MAX_RANGE_DAYS} days after from."),
             Err(TooMuch::Slots) => {
                 format!("The range holds more than {MAX_SLOTS} slots: ask for a shorter range or longer slots.")

@@ -179,7 +179,7 @@ impl State {
 
     pub(super) fn list_callback_agents(&mut self, _req: &Request<'_>) -> Answer {
         let agents = self.callbacks.roles.iter().map(|r| self.callback_agent(r)).collect::<Result<Vec<_>, _>>()?;
-        Ok(Reply::list(agents, None, None))
+        Ok(Reply::list(agents))
     }
 
     pub(super) fn list_callback_source_agents(&mut self, _req: &Request<'_>) -> Answer {
@@ -194,7 +194,7 @@ impl State {
                 sources.push(agent);
             }
         }
-        Ok(Reply::list(sources, None, None))
+        Ok(Reply::list(sources))
     }
 
     pub(super) fn get_callback_agent(&mut self, req: &Request<'_>) -> Answer {

@@ -13,7 +13,7 @@ use talkover_core::error::ErrorCode;
 use talkover_core::webhooks::AgentWebhookEvent;
 
 use super::{documented, formatted, search_term, Answer, CallEntry, Request, State};
-use crate::reply::{paginate, Reply};
+use crate::reply::Reply;
 
 /// How a call placed to a number ends, chosen by the number's last four digits.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -342,8 +342,7 @@ impl State {
         invalid.check()?;
         let (agent_id, filters) = list.query.clone().split();
         let calls = self.filtered_calls(&filters, agent_id.as_ref().map(|a| a.as_str()));
-        let (items, pagination) = paginate(&calls, &list);
-        Ok(Reply::page(items, pagination))
+        Ok(Reply::paged(&list, &calls))
     }
 
     pub(super) fn agent_calls(&mut self, req: &Request<'_>) -> Answer {
@@ -356,8 +355,7 @@ impl State {
         for call in &mut calls {
             call.agent = None;
         }
-        let (items, pagination) = paginate(&calls, &list);
-        Ok(Reply::page(items, pagination))
+        Ok(Reply::paged(&list, &calls))
     }
 
     pub(super) fn end_call(&mut self, req: &Request<'_>) -> Answer {
@@ -423,7 +421,7 @@ impl State {
         if active.is_empty() {
             return Err(documented(req, 404, None, "No active call found for this phone number"));
         }
-        Ok(Reply::list(active, None, None))
+        Ok(Reply::list(active))
     }
 }
 

@@ -22,7 +22,7 @@ use super::calls::{Outcome, Placing};
 use super::zones::Zone;
 use super::{is_phone_number, search_term, Answer, Request, State};
 
-use crate::reply::{merge, paginate, to_json, Invalid, Reply};
+use crate::reply::{merge, to_json, Invalid, Reply};
 
 impl State {
     pub(super) fn list_campaigns(&mut self, req: &Request<'_>) -> Answer {
@@ -53,8 +53,7 @@ impl State {
                 c
             })
             .collect();
-        let (items, pagination) = paginate(&matching, &list);
-        Ok(Reply::page(items, pagination))
+        Ok(Reply::paged(&list, &matching))
     }
 
     pub(super) fn get_campaign(&mut self, req: &Request<'_>) -> Answer {

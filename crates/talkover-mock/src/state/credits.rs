@@ -16,7 +16,7 @@ use talkover_core::{Operation, Timestamp};
 
 use super::{coded, now, timestamp, Answer, Request, State};
 use crate::fixtures::Catalog;
-use crate::reply::{merge, paginate_unpositioned, Reply};
+use crate::reply::{merge, Reply};
 
 /// Ten-thousandths of the currency per unit.
 const SCALE: u32 = 4;
@@ -298,8 +298,7 @@ impl State {
 
     pub(super) fn auto_topup_history(&mut self, req: &Request<'_>) -> Answer {
         let history = req.valid::<GetAutoTopupHistory>()?;
-        let (items, pagination) = paginate_unpositioned(&self.credits.history, &history);
-        Ok(Reply::list(items, None, Some(pagination)))
+        Ok(Reply::paged(&history, &self.credits.history))
     }
 }
 

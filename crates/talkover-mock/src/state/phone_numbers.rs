@@ -23,7 +23,7 @@ use talkover_core::Operation;
 
 use super::{formatted, north_american, now, search_term, unix_now, Answer, Request, State};
 use crate::fixtures::Catalog;
-use crate::reply::{whole_or_paged, Reply};
+use crate::reply::Reply;
 
 /// Days from a DID's creation to its (free) monthly renewal.
 const RENEWAL_DAYS: i64 = 30;
@@ -201,6 +201,6 @@ impl State {
             .filter(|n| q.has_whatsapp.is_none_or(|w| n.has_whatsapp == w))
             .filter(|n| search.as_deref().is_none_or(|s| matches_search(n, s)))
             .collect();
-        Ok(whole_or_paged(&numbers, &list))
+        Ok(Reply::paged(&list, &numbers))
     }
 }

@@ -41,7 +41,7 @@ impl State {
     }
 
     pub(super) fn list_release_requests(&mut self, _req: &Request<'_>) -> Answer {
-        Ok(Reply::list(self.releases.requests.clone(), None, None))
+        Ok(Reply::list(self.releases.requests.clone()))
     }
 
     pub(super) fn request_phone_release(&mut self, req: &Request<'_>) -> Answer {

@@ -19,7 +19,7 @@ use talkover_core::{Envelope, Operation};
 
 use super::{campaign_not_found, coded, documented, now, timestamp, unix_now, Answer, Request, State};
 use crate::fixtures::Catalog;
-use crate::reply::{merge, paginate_unpositioned, Reply};
+use crate::reply::{merge, Reply};
 
 /// How long an import or an export runs, in the emulator's seconds.
 pub(crate) const JOB_SECONDS: i64 = 2;
@@ -249,7 +249,6 @@ impl State {
     pub(super) fn list_sftp_logs(&mut self, req: &Request<'_>) -> Answer {
         let e = self.sftp_entry(req)?;
         let list = req.valid::<ListCampaignSftpLogs>()?;
-        let (items, pagination) = paginate_unpositioned(&self.sftp.entries[e].logs, &list);
-        Ok(Reply::list(items, None, Some(pagination)))
+        Ok(Reply::paged(&list, &self.sftp.entries[e].logs))
     }
 }

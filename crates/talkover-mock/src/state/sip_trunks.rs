@@ -109,7 +109,7 @@ impl State {
     }
 
     pub(super) fn list_sip_trunks(&mut self, _req: &Request<'_>) -> Answer {
-        Ok(Reply::list(self.sip.trunks.clone(), None, None))
+        Ok(Reply::list(self.sip.trunks.clone()))
     }
 
     pub(super) fn create_sip_trunk(&mut self, req: &Request<'_>) -> Answer {
@@ -202,7 +202,7 @@ impl State {
 
     pub(super) fn list_sip_trunk_dids(&mut self, req: &Request<'_>) -> Answer {
         let index = self.trunk_index(req)?;
-        Ok(Reply::list(self.phone_numbers.dids_of(&self.sip.trunks[index].id), None, None))
+        Ok(Reply::list(self.phone_numbers.dids_of(&self.sip.trunks[index].id)))
     }
 
     pub(super) fn create_sip_trunk_did(&mut self, req: &Request<'_>) -> Answer {

@@ -39,7 +39,7 @@ impl State {
                 (!group.voices.is_empty()).then_some(group)
             })
             .collect();
-        Ok(Reply::list(groups, None, None))
+        Ok(Reply::list(groups))
     }
 
     pub(super) fn generate_voice_demo(&mut self, req: &Request<'_>) -> Answer {

@@ -21,7 +21,7 @@ use talkover_core::PagedOperation;
 use super::live::{agent_delivery, campaign_delivery, event_name, HookSettings, Target};
 use super::{documented, has_id, is_url, now, position_by_id, webhook_not_found, Answer, Request, State};
 use crate::deliver::{Attempt, Job};
-use crate::reply::{merge, paginate, words, Invalid, Reply};
+use crate::reply::{merge, words, Invalid, Reply};
 
 has_id!(AgentWebhook);
 
@@ -223,8 +223,7 @@ impl State {
     /// The page `list` asks for of a webhook's logs, newest first.
     fn logs_page<O: PagedOperation>(&self, webhook_id: &str, list: &O) -> Reply {
         let logs: Vec<_> = self.live.logs.get(webhook_id).into_iter().flatten().rev().cloned().collect();
-        let (items, pagination) = paginate(&logs, list);
-        Reply::page(items, pagination)
+        Reply::paged(list, &logs)
     }
 
     /// Queues a new attempt of a logged delivery with the webhook's current settings. A delivery that
