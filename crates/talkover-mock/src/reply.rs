@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use serde_json::Value;
+use serde_json::{Map, Value};
 use talkover_core::envelope::ErrorObjectBody;
 use talkover_core::{Ack, Envelope, Error, ErrorBody, FieldError, ListEnvelope, PagedOperation};
 
@@ -245,7 +245,7 @@ impl Invalid {
             self.add(&field, format!("The {} does not match the format H:i.", words(&field)));
         } else if let Some(limit) = out_of_range(&message) {
             self.add(&field, format!("The {} {limit}.", words(&field)));
-        } else if INTEGERS.iter().any(|t| message.contains(&format!("expected {t}"))) {
+        } else if expects_integer(&message) {
             self.add(&field, format!("The {} must be an integer.", words(&field)));
         } else if message.contains("expected a boolean") {
             self.add(&field, format!("The {} field must be true or false.", words(&field)));
@@ -330,6 +330,49 @@ fn integer_beyond(message: &str) -> Option<(i128, (i128, i128))> {
 
 /// The integer types, as serde names them in "expected u32".
 const INTEGERS: [&str; 10] = ["u8", "u16", "u32", "u64", "usize", "i8", "i16", "i32", "i64", "isize"];
+
+/// Whether a decoding error says an integer was expected.
+pub(crate) fn expects_integer(message: &str) -> bool {
+    INTEGERS.iter().any(|t| message.contains(&format!("expected {t}")))
+}
+
+/// Rewrites a whole number written as a float (`60.0`, `1e1`: Python's `json.dumps` writes any float so)
+/// at `field` (`delay_seconds`, `days_of_week.0`) as that integer, and so every whole float beside it in
+/// the same list; whether there was one. JSON has one kind of number and the API's `integer` rule takes
+/// `60.0`, so where the types read an integer the emulator reads it as 60.
+pub(crate) fn whole_float_at(body: &mut Map<String, Value>, field: &str) -> bool {
+    fn whole(value: &Value) -> Option<Value> {
+        let float = value.as_f64().filter(|_| value.is_f64())?;
+        (float.fract() == 0.0 && float.abs() < 9.0e15).then(|| Value::from(float as i64))
+    }
+    fn rewrite(value: &mut Value) -> bool {
+        whole(value).map(|integer| *value = integer).is_some()
+    }
+    let Some((parent, last)) = field.rsplit_once('.') else {
+        return body.get_mut(field).is_some_and(rewrite);
+    };
+    let mut parts = parent.split('.');
+    let mut holder: Option<&mut Value> = parts.next().and_then(|first| body.get_mut(first));
+    for part in parts {
+        holder = match holder {
+            Some(Value::Array(items)) => part.parse::<usize>().ok().and_then(|i| items.get_mut(i)),
+            Some(Value::Object(map)) => map.get_mut(part),
+            _ => None,
+        };
+    }
+    match holder {
+        Some(Value::Array(items))
+            if last.parse::<usize>().ok().and_then(|i| items.get(i)).and_then(whole).is_some() =>
+        {
+            items.iter_mut().for_each(|item| {
+                rewrite(item);
+            });
+            true
+        }
+        Some(Value::Object(map)) => map.get_mut(last).is_some_and(rewrite),
+        _ => false,
+    }
+}
 
 /// A field's path as the API's errors write it: `days_of_week.0` where the decoding says `days_of_week[0]`.
 fn dotted(path: &str) -> String {

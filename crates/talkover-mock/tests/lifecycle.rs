@@ -315,6 +315,52 @@ fn no_field_is_held_against_the_stand_in_for_a_misfit() {
     assert_eq!(answer["errors"]["end_date"].as_array().map(Vec::len), Some(1), "said once: {answer}");
 }
 
+/// JSON has one kind of number: a whole one written as a float (`60.0`, `1e1`, as Python's `json.dumps`
+/// writes a float) is the integer an integer field asks for, as the API's `integer` rule reads it, in a
+/// list too. A fraction is still no integer.
+#[test]
+fn a_whole_number_written_as_a_float_is_an_integer() {
+    let server = talkover_mock::Server::start_blocking().unwrap();
+    let client = blocking_client(&server, server.token());
+    let agent_id = client.agents().create(agent("Floats")).unwrap().id;
+    // The reference's example agent, published.
+    let call = "/agents/550e8400-e29b-41d4-a716-446655440000/call";
+    let (status, answer) = common::raw::send(&server, "POST", call, r#"{"to": "+15550101234", "delay_seconds": 6e1}"#);
+    assert_eq!(status, 200, "{answer}");
+    let (status, answer) = common::raw::send(&server, "POST", call, r#"{"to": "+15550101235", "delay_seconds": 60.5}"#);
+    assert_eq!(status, 422, "{answer}");
+    assert_eq!(answer["errors"]["delay_seconds"][0], "The delay seconds must be an integer.", "{answer}");
+
+    let mut campaign = serde_json::to_value(common::campaign(&agent_id)).unwrap();
+    campaign["days_of_week"] = serde_json::json!([1.0, 2.0, 3.0]);
+    campaign["max_retries"] = serde_json::json!(2.0);
+    let (status, answer) = common::raw::send(&server, "POST", "/campaigns", &campaign.to_string());
+    assert_eq!(status, 201, "{answer}");
+    assert_eq!(answer["data"]["days_of_week"], serde_json::json!([1, 2, 3]), "{answer}");
+    assert_eq!(answer["data"]["max_retries"], 2, "{answer}");
+    campaign["days_of_week"] = serde_json::json!([1.0, 2.5]);
+    let (status, answer) = common::raw::send(&server, "POST", "/campaigns", &campaign.to_string());
+    assert_eq!((status, common::raw::error_fields(&answer)), (422, vec!["days_of_week.1".to_owned()]), "{answer}");
+}
+
+/// A call from one of the environment's numbers writes it formatted as the list of numbers does.
+#[test]
+fn a_calls_own_number_is_formatted_as_the_numbers_list_writes_it() {
+    let server = talkover_mock::Server::start_blocking().unwrap();
+    let call = "/agents/550e8400-e29b-41d4-a716-446655440000/call";
+    let (status, placed) = common::raw::send(&server, "POST", call, r#"{"to": "+15550101234"}"#);
+    assert_eq!(status, 200, "{placed}");
+    let from = placed["data"]["from"].as_str().unwrap().to_owned();
+    let (_, numbers) = common::raw::send(&server, "GET", "/phone-numbers", "");
+    let listed = numbers["data"].as_array().unwrap().iter().find(|n| n["number"] == from.as_str());
+    let listed = listed.unwrap_or_else(|| panic!("{from} is one of the environment's numbers: {numbers}"));
+    let id = placed["data"]["id"].as_str().unwrap();
+    let (_, calls) = common::raw::send(&server, "GET", "/calls", "");
+    let got = calls["data"].as_array().unwrap().iter().find(|c| c["id"] == id).expect("the call is listed");
+    assert_eq!(got["from_formatted"], listed["formatted_number"], "{got}");
+    assert_eq!(got["to_formatted"], "(555) 010-1234", "{got}");
+}
+
 /// A required field given as `null` is a missing one: refused, and nothing is made with the documented
 /// example's value that stands in for it while the rest of the body is checked.
 #[test]

@@ -270,13 +270,10 @@ impl State {
     pub(super) fn place_call(&mut self, index: usize, placing: Placing) -> Call {
         let Placing { to, is_testing, context, created_ms, placed_ms, campaign_call_id, id, external } = placing;
         let agent = &self.agents[index].agent;
-        let from = agent
-            .phone_numbers
-            .iter()
-            .flatten()
-            .next()
-            .map(|n| n.number.clone())
-            .unwrap_or_else(|| "+15550100000".to_owned());
+        let own = agent.phone_numbers.iter().flatten().next();
+        let from = own.map(|n| n.number.clone()).unwrap_or_else(|| "+15550100000".to_owned());
+        // The agent's number written as the environment's list of numbers writes it.
+        let own_formatted = own.and_then(|n| Some((n.number.clone(), n.formatted_number.clone()?)));
         let mut summary = AgentSummary::new(agent.id.clone(), agent.name.clone());
         summary.label = agent.label.clone();
         let agent_id = agent.id.as_str().to_owned();
@@ -291,7 +288,10 @@ impl State {
         let outcome = Outcome::of(&to);
         let mut call = Call::new(id, sid, from, to, direction, CallStatus::Initiated, now);
         call.to_formatted = formatted(&call.to);
-        call.from_formatted = formatted(&call.from);
+        call.from_formatted = match own_formatted {
+            Some((number, written)) if number == call.from => written,
+            _ => formatted(&call.from),
+        };
         call.is_testing = is_testing;
         call.agent = Some(summary);
         let mut progress = Progress::new(outcome, placed_ms);

@@ -64,7 +64,7 @@ use talkover_core::Operation;
 use talkover_core::{auto_topup as topup, credits as money};
 
 use crate::fixtures::Catalog;
-use crate::reply::{is_required, refused_field, unprefixed, Invalid, Reply};
+use crate::reply::{expects_integer, is_required, refused_field, unprefixed, whole_float_at, Invalid, Reply};
 use talkover_core::Error;
 
 type Answer = Result<Reply, Reply>;
@@ -434,6 +434,12 @@ impl Request<'_> {
                 Err(e) => e,
             };
             let field = self.refused_field_of(&body, &query, example, &error);
+            let message = refused_field(&error).1;
+            // A whole number written as a float (`60.0`) is the integer, a weekday's number among them.
+            let integer = expects_integer(&message) || message.contains("expected a weekday number");
+            if integer && !in_query(&error) && whole_float_at(&mut body, &field) {
+                continue;
+            }
             if refused.has(&field) {
                 break;
             }
