@@ -741,6 +741,43 @@ impl PartialEq<String> for Timestamp {
     }
 }
 
+/// Chronological: by the instant (whatever the offsets), then, for two texts of one instant
+/// (`10:00:00Z` and `11:00:00+01:00`), by the text, so that the order agrees with `==`. Sorting a list by
+/// it sorts by time: `calls.sort_by(|a, b| a.created_at.cmp(&b.created_at))`.
+impl Ord for DateTime {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.cmp_instant(other).then_with(|| self.0.cmp(&other.0))
+    }
+}
+
+impl PartialOrd for DateTime {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// Chronological for date-times ([`Ord` of `DateTime`](DateTime#impl-Ord-for-DateTime)). A text that is no
+/// date-time (a shape the API does not document) comes before every date-time, as `None` before `Some`,
+/// so that the latest (`max`) is a date-time whenever there is one; such texts among themselves in the
+/// order of their text.
+impl Ord for Timestamp {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        use std::cmp::Ordering;
+        match (&self.0, &other.0) {
+            (Stamp::Valid(a), Stamp::Valid(b)) => a.cmp(b),
+            (Stamp::Valid(_), Stamp::Other(_)) => Ordering::Greater,
+            (Stamp::Other(_), Stamp::Valid(_)) => Ordering::Less,
+            (Stamp::Other(a), Stamp::Other(b)) => a.cmp(b),
+        }
+    }
+}
+
+impl PartialOrd for Timestamp {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
 impl PartialEq<DateTime> for Timestamp {
     /// The same text (as `==` on two [`DateTime`]s); [`DateTime::cmp_instant`] compares instants.
     fn eq(&self, other: &DateTime) -> bool {
@@ -998,6 +1035,29 @@ mod tests {
         let later = DateTime::new("2024-01-15T10:30:00.001Z").unwrap();
         assert_eq!(instant.cmp_instant(&later), std::cmp::Ordering::Less);
         assert_eq!(DateTime::new("2024-01-15T05:30:00-05:00").unwrap().unix_timestamp(), 1_705_314_600);
+    }
+
+    #[test]
+    fn date_times_and_timestamps_sort_by_time() {
+        use std::cmp::Ordering;
+        let ten = DateTime::new("2024-01-15T10:00:00Z").unwrap();
+        let ten_in_paris = DateTime::new("2024-01-15T11:00:00+01:00").unwrap();
+        let nine_in_new_york = DateTime::new("2024-01-15T09:30:00-05:00").unwrap(); // 14:30Z
+        let half_past_ten = DateTime::new("2024-01-15T10:30:00.5Z").unwrap();
+        // By text, New York's 09:30 would come first and Paris's 11:00 last.
+        let mut sorted = vec![nine_in_new_york.clone(), ten_in_paris.clone(), half_past_ten.clone(), ten.clone()];
+        sorted.sort();
+        assert_eq!(sorted, [ten.clone(), ten_in_paris.clone(), half_past_ten.clone(), nine_in_new_york.clone()]);
+        // One instant written twice is ordered, not equal, as `==` says.
+        assert_ne!(ten.cmp(&ten_in_paris), Ordering::Equal);
+        assert_eq!(ten.cmp(&ten.clone()), Ordering::Equal);
+
+        let stamps = ["2024-01-15 08:00:00", "2024-01-15T09:30:00-05:00", "2024-01-15T10:00:00Z", "later"];
+        let mut stamps: Vec<Timestamp> = stamps.into_iter().map(Timestamp::from).collect();
+        stamps.sort();
+        let texts: Vec<&str> = stamps.iter().map(Timestamp::as_str).collect();
+        assert_eq!(texts, ["2024-01-15 08:00:00", "later", "2024-01-15T10:00:00Z", "2024-01-15T09:30:00-05:00"]);
+        assert_eq!(stamps.iter().max().map(Timestamp::as_str), Some("2024-01-15T09:30:00-05:00"));
     }
 
     #[test]

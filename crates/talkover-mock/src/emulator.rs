@@ -737,6 +737,10 @@ fn allowed_methods(path: &str) -> String {
             std::iter::once(op.method.as_str()).chain(head)
         })
         .collect();
+    // Every path answers a preflight too.
+    if !methods.is_empty() {
+        methods.push("OPTIONS");
+    }
     methods.sort_unstable();
     methods.dedup();
     methods.join(", ")

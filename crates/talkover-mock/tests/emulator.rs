@@ -641,20 +641,20 @@ fn unknown_routes_and_methods_are_refused() {
     // A 405 lists the methods the path has (RFC 9110, 15.5.6), HEAD wherever GET is.
     let wrong_method = send("PATCH", "/api/v1/agents");
     assert_eq!(wrong_method.status(), 405);
-    assert_eq!(wrong_method.headers().get("allow").map(|v| v.to_str().unwrap()), Some("GET, HEAD, POST"));
+    assert_eq!(wrong_method.headers().get("allow").map(|v| v.to_str().unwrap()), Some("GET, HEAD, OPTIONS, POST"));
     // In the API's error envelope, as the 404 of a path that is no route.
     let body: serde_json::Value = serde_json::from_slice(wrong_method.body()).unwrap();
     assert_eq!(body["success"], false, "{body}");
     let on_an_action = send("GET", "/api/v1/agents/some-agent/actions/some-action");
     assert_eq!(on_an_action.status(), 405);
-    assert_eq!(on_an_action.headers().get("allow").map(|v| v.to_str().unwrap()), Some("DELETE"));
+    assert_eq!(on_an_action.headers().get("allow").map(|v| v.to_str().unwrap()), Some("DELETE, OPTIONS"));
     let on_health = send("POST", "/api/v1/health");
-    assert_eq!(on_health.headers().get("allow").map(|v| v.to_str().unwrap()), Some("GET, HEAD"));
+    assert_eq!(on_health.headers().get("allow").map(|v| v.to_str().unwrap()), Some("GET, HEAD, OPTIONS"));
     assert_eq!(send("GET", "/api/v1/health").status(), 200);
     // OPTIONS says what a path takes: 200, `Allow`, no body.
     let options = send("OPTIONS", "/api/v1/agents");
     assert_eq!(options.status(), 200);
-    assert_eq!(options.headers().get("allow").map(|v| v.to_str().unwrap()), Some("GET, HEAD, POST"));
+    assert_eq!(options.headers().get("allow").map(|v| v.to_str().unwrap()), Some("GET, HEAD, OPTIONS, POST"));
     assert!(options.body().is_empty() && options.headers().get("content-type").is_none());
     assert_eq!(send("OPTIONS", "/api/v1/no-such-thing").status(), 404);
     let bad_json = http::Request::builder()
