@@ -530,6 +530,9 @@ fn fetch_pages(
     let mut progress = PageProgress { shown: crate::stderr_is_terminal().then_some(false) };
     let mut fetched = 0usize;
     let mut held_bytes = 0usize;
+    // Each page must be the one asked for, as the SDK's own pagination checks it: a server that ignores
+    // `page` ends the list with an error, not with the same items written twice.
+    let mut walk = talkover::page::PageWalk::starting_at(Some(page));
     for _ in 0..MAX_PAGES {
         if let Some(query) = params.query.as_mut().and_then(Value::as_object_mut) {
             query.insert("page".into(), Value::from(page));
@@ -553,7 +556,14 @@ fn fetch_pages(
             }
             return Ok(());
         };
-        let next = list.next_page();
+        let (list, next) = walk.take(op.id, list).map_err(|mut error| {
+            // The refused page's items are not written as an undecodable answer's would be: the list
+            // stops before them.
+            if let talkover::Error::Decode(decode) = &mut error {
+                decode.body = talkover::RawBody::default();
+            }
+            Failure::from(error)
+        })?;
         let items = list.items;
         if table.is_some() {
             held_bytes +=
@@ -585,8 +595,8 @@ fn fetch_pages(
             )));
         }
         match next {
-            Some(next) if next > page => page = next,
-            _ => break,
+            Some(next) => page = next,
+            None => break,
         }
     }
     Ok(())

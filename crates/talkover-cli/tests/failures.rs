@@ -177,6 +177,25 @@ fn a_failed_page_of_all_as_a_table_leaves_the_pages_fetched_written() {
     }
 }
 
+/// A server that ignores `page` (it answers page 1 again) ends `--all` with an error saying the list is
+/// incomplete, as the SDK's own pagination does: its items are written once, not twice.
+#[test]
+fn all_stops_with_an_error_when_the_server_ignores_page() {
+    let first = || {
+        Reply::json(
+            200,
+            r#"{"success": true, "data": [{"id": "agent-1", "name": "Agent 1"}], "pagination": {"current_page": 1, "last_page": 3, "per_page": 1, "total": 3}}"#,
+        )
+    };
+    let server = Scripted::start(vec![first(), first()]);
+    let mut all = talkover(&server.base_url(), TOKEN);
+    all.args(["agents", "list", "--all", "--per-page", "1", "-o", "json"]);
+    let output = run(all);
+    assert_ne!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(stderr(&output).contains("page 1 came back where page 2 was asked for"), "{}", stderr(&output));
+    assert_eq!(stdout(&output).matches("agent-1").count(), 1, "{}", stdout(&output));
+}
+
 /// Stopped by Ctrl-C on a terminal while a page of `--all` is awaited, the command leaves its progress
 /// line ended, so the shell's prompt does not start on it.
 #[cfg(target_os = "linux")]

@@ -305,8 +305,8 @@ impl Error {
         self
     }
 
-    /// Replaces every occurrence of `secret` (at least 8 characters) in the error's texts, and in the
-    /// values of the answer's headers that hold it, with `[redacted]`, so that an API echoing the token it
+    /// Replaces every occurrence of `secret` (at least 8 characters) in the error's texts and in the body it
+    /// keeps, and in the values of the answer's headers that hold it, with `[redacted]`, so that an API echoing the token it
     /// was sent cannot leak it through this error's `Debug` or `Display`. Text that looks like a Talkover
     /// credential (`talq_…`, `<id>|<token>`) in an answer is redacted already when the error is made.
     pub fn redact_secret(self, secret: &str) -> Self {
@@ -755,6 +755,81 @@ impl RawBody {
     }
 }
 
+impl RawBody {
+    /// Replaces each of `secrets` (see `secret::hidden`; as is, percent-encoded or JSON-escaped in a body
+    /// that is text) with `[redacted]`: an answer that echoes the token it was sent keeps it out of the
+    /// error. A JSON body stays JSON: where hiding a secret in its text would break it (a secret of digits
+    /// inside a number, one right after a backslash), the secrets are hidden in its strings, keys and
+    /// numbers instead, and it is written again.
+    fn hide(&mut self, secrets: &[&str]) {
+        let forms = crate::secret::hidden(secrets);
+        if forms.is_empty() {
+            return;
+        }
+        let Ok(text) = std::str::from_utf8(&self.0) else {
+            self.0 = hide_bytes(&self.0, &forms);
+            return;
+        };
+        let mut hidden = text.to_owned();
+        crate::secret::hide_in(&mut hidden, secrets);
+        if hidden == text {
+            return;
+        }
+        let is_json = |text: &str| serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok();
+        if !is_json(&hidden) {
+            if let Ok(mut value) = serde_json::from_str::<Value>(text) {
+                hide_in_value(&mut value, secrets);
+                self.0 = serde_json::to_vec(&value).unwrap_or_else(|_| hidden.into_bytes());
+                return;
+            }
+        }
+        self.0 = hidden.into_bytes();
+    }
+}
+
+/// `bytes` with each of `forms` replaced by `[redacted]`, the longest first, each match once (a match is
+/// not looked for again in what replaced it).
+fn hide_bytes(bytes: &[u8], forms: &[&str]) -> Vec<u8> {
+    let mut bytes = bytes.to_vec();
+    for form in forms.iter().map(|form| form.as_bytes()) {
+        let mut out = Vec::with_capacity(bytes.len());
+        let mut rest = &bytes[..];
+        while let Some(at) = rest.windows(form.len()).position(|window| window == form) {
+            out.extend_from_slice(&rest[..at]);
+            out.extend_from_slice(crate::secret::REDACTED.as_bytes());
+            rest = &rest[at + form.len()..];
+        }
+        out.extend_from_slice(rest);
+        bytes = out;
+    }
+    bytes
+}
+
+/// Hides `secrets` in every string, key and number of `value` (a number that holds one becomes the text
+/// `[redacted]`).
+fn hide_in_value(value: &mut Value, secrets: &[&str]) {
+    match value {
+        Value::String(text) => crate::secret::hide_in(text, secrets),
+        Value::Number(number) => {
+            let mut text = number.to_string();
+            crate::secret::hide_in(&mut text, secrets);
+            if text != number.to_string() {
+                *value = Value::String(crate::secret::REDACTED.to_owned());
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|item| hide_in_value(item, secrets)),
+        Value::Object(map) => {
+            let entries = std::mem::take(map);
+            for (mut key, mut item) in entries {
+                crate::secret::hide_in(&mut key, secrets);
+                hide_in_value(&mut item, secrets);
+                map.insert(key, item);
+            }
+        }
+        Value::Null | Value::Bool(_) => {}
+    }
+}
+
 impl fmt::Debug for RawBody {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "<{} bytes>", self.0.len())
@@ -797,7 +872,8 @@ pub struct ApiError {
     pub retry_after: Option<Duration>,
     /// The response headers.
     pub headers: HeaderMap,
-    /// The response body as received.
+    /// The response body as received, but for the secrets the request carried (the token, a webhook's
+    /// secret): where the answer echoes one, it reads `[redacted]` (see [`Error::redact_secrets`]).
     pub body: RawBody,
     /// What `Display` shows when the body carried no message: the first field error, or a short excerpt of
     /// a body that is not a JSON object. Never `message`, which is only what the answer carried.
@@ -881,6 +957,7 @@ impl ApiError {
     /// either, and cookies and credentials, are marked sensitive, so that `Debug` shows `Sensitive`.
     fn redact(&mut self, secrets: &[&str]) {
         use crate::secret::redact_all_in;
+        self.body.hide(secrets);
         if self.body_is_text {
             // From the body again: cutting an excerpt could leave part of a secret it no longer recognises.
             self.summary = excerpt(self.body.as_bytes(), secrets);
@@ -1029,6 +1106,9 @@ impl ApiError {
 /// What `Display` shows of a text the server chose, at most: a message, a field's name, a code or a request
 /// id, and how many field names. The whole of each stays in the error's fields.
 const SHOWN_MESSAGE_CHARS: usize = 500;
+
+/// The longest [`DecodeError::path`] kept, in bytes; a longer one ends in `…`.
+const MAX_PATH_BYTES: usize = 1024;
 const SHOWN_NAME_CHARS: usize = 100;
 const SHOWN_FIELDS: usize = 20;
 
@@ -1105,13 +1185,15 @@ pub struct DecodeError {
     pub operation: &'static str,
     /// The HTTP status.
     pub status: StatusCode,
-    /// Where in the body decoding failed (`data[0].voice.stability`), empty at the top.
+    /// Where in the body decoding failed (`data[0].voice.stability`), empty at the top; at most 1 KiB,
+    /// ending in `…` where the path was longer (a body nested thousands of levels deep).
     pub path: String,
     /// What the decoder said.
     pub message: String,
     /// The request id the server gave, if any.
     pub request_id: Option<String>,
-    /// The response body as received.
+    /// The response body as received, but for the secrets the request carried (the token, a webhook's
+    /// secret): where the answer echoes one, it reads `[redacted]` (see [`Error::redact_secrets`]).
     pub body: RawBody,
     /// How many times the request was sent; this is the last answer (see [`Error::attempts`]).
     attempts: u32,
@@ -1141,9 +1223,24 @@ impl DecodeError {
     ) -> Self {
         let message = hide_string_values(&message);
         let request_id = request_id(headers);
+        // A body nested a million levels deep gives a path of megabytes, which `Debug` and logs would carry.
+        let mut path = path;
+        if path.len() > MAX_PATH_BYTES {
+            // The cut and its `…` (3 bytes) within the bound.
+            let keep = MAX_PATH_BYTES - '…'.len_utf8();
+            let cut = (0..=keep).rev().find(|at| path.is_char_boundary(*at)).unwrap_or(0);
+            path.truncate(cut);
+            path.push('…');
+        }
         let mut error = Self { operation, status, path, message, request_id, body: RawBody(body), attempts: 1 };
         error.redact(&[]);
         error
+    }
+
+    /// A `200 OK` answer, read whole, that is not what was asked for (a page other than the one asked
+    /// for): `body` is the answer as decoded, written again.
+    pub(crate) fn of_answer(operation: &'static str, path: &str, message: String, body: Vec<u8>) -> Self {
+        Self::new(operation, StatusCode::OK, &HeaderMap::new(), path.to_owned(), message, body)
     }
 
     /// How many times the request was sent; this is the last answer (see [`Error::attempts`]).
@@ -1152,6 +1249,7 @@ impl DecodeError {
     }
 
     fn redact(&mut self, secrets: &[&str]) {
+        self.body.hide(secrets);
         for text in [&mut self.path, &mut self.message].into_iter().chain(self.request_id.as_mut()) {
             crate::secret::redact_all_in(text, secrets);
         }
@@ -1308,6 +1406,30 @@ pub fn request_id(headers: &HeaderMap) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The secrets a request carried are hidden in the body an error keeps, once each, and a JSON body
+    /// stays JSON; a body that is not text is searched as bytes.
+    #[test]
+    fn secrets_are_hidden_in_a_kept_body_and_json_stays_json() {
+        let hidden = |body: &[u8], secrets: &[&str]| {
+            let mut body = RawBody(body.to_vec());
+            body.hide(secrets);
+            body.0
+        };
+        let json =
+            br#"{"message":"bad token talq_secret_0123456789","pin":123456789,"path":"C:\\talq_secret_0123456789"}"#;
+        let out = hidden(json, &["talq_secret_0123456789", "12345678"]);
+        let value: Value = serde_json::from_slice(&out).expect("still JSON");
+        assert_eq!(value["message"], "bad token [redacted]");
+        assert_eq!(value["pin"], "[redacted]", "a secret of digits inside a number");
+        assert_eq!(value["path"], "C:\\[redacted]");
+        // Not text: the bytes, each match once, though `[redacted]` holds the secret itself.
+        let mut binary = vec![0xff, 0xfe];
+        binary.extend_from_slice(b"x redacted] y redacted]");
+        assert_eq!(hidden(&binary, &["redacted]"]), [&[0xff, 0xfe][..], b"x [redacted] y [redacted]"].concat());
+        // Short secrets are not looked for; a body without a secret is kept byte for byte.
+        assert_eq!(hidden(b"{ \"a\" : 1.50 }", &["short", "talq_absent_secret"]), b"{ \"a\" : 1.50 }");
+    }
 
     /// A transport failure after the answer's head may succeed again unless its status is a 4xx that
     /// would come again (a 404); after a success it may, though the request was processed and is never

@@ -292,10 +292,26 @@ fn decode_body_erased(
                 // The position is turned into a path by a scan of the text: a path-tracking decoder would
                 // compile every response type's `Deserialize` a second time.
                 let path = crate::json_path::of(bytes, &e);
-                refused(path, e.to_string(), parts, body)
+                let message = match compressed(&parts.headers, bytes) {
+                    // The SDK reads no content coding: a proxy that compresses anyway is why.
+                    Some(encoding) => {
+                        format!("the answer is compressed (Content-Encoding: {encoding}), which the SDK does not read ({e})")
+                    }
+                    None => e.to_string(),
+                };
+                refused(path, message, parts, body)
             }
         },
     }
+}
+
+/// The answer's content coding, when it names one other than `identity` and the body is not text (gzip's
+/// magic bytes, or no UTF-8): a body decompressed already, its header left in place, is not blamed on it.
+fn compressed<'h>(headers: &'h http::HeaderMap, body: &[u8]) -> Option<&'h str> {
+    let encoding = headers.get(http::header::CONTENT_ENCODING)?.to_str().ok()?.trim();
+    let coded = !encoding.is_empty() && !encoding.eq_ignore_ascii_case("identity");
+    let binary = body.starts_with(&[0x1f, 0x8b]) || std::str::from_utf8(body).is_err();
+    (coded && binary).then_some(encoding)
 }
 
 /// Whether a JSON text is a list with at least one value.
@@ -363,5 +379,33 @@ pub(crate) mod testing {
     /// The field named when building `op` is refused.
     pub(crate) fn invalid_field<O: Operation>(op: &O) -> String {
         field_of(build_request(op, &config()).unwrap_err()).unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A compressed answer (a proxy's doing: the SDK asks for no encoding) is refused with the reason.
+    #[test]
+    fn a_compressed_answer_says_it_is_compressed() {
+        let gzip_magic = vec![0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00];
+        let answer = |encoding: Option<&str>| {
+            let mut response = http::Response::new(gzip_magic.clone());
+            if let Some(encoding) = encoding {
+                response.headers_mut().insert(http::header::CONTENT_ENCODING, encoding.parse().unwrap());
+            }
+            decode_response::<crate::agents::GetAgent>(response).unwrap_err().to_string()
+        };
+        let error = answer(Some("gzip"));
+        assert!(error.contains("the answer is compressed (Content-Encoding: gzip)"), "{error}");
+        for plain in [answer(None), answer(Some("identity"))] {
+            assert!(!plain.contains("compressed"), "{plain}");
+        }
+        // A body in plain text is not blamed on a coding its header still names.
+        let mut decompressed = http::Response::new(b"{\"success\": true, \"data\": 7}".to_vec());
+        decompressed.headers_mut().insert(http::header::CONTENT_ENCODING, "gzip".parse().unwrap());
+        let error = decode_response::<crate::agents::GetAgent>(decompressed).unwrap_err().to_string();
+        assert!(!error.contains("compressed"), "{error}");
     }
 }

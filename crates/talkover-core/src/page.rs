@@ -362,8 +362,13 @@ impl Serialize for Block<'_> {
         block.serialize_field("total", &p.total)?;
         match self.shape {
             PageBlock::PaginationWithPositions => {
-                block.serialize_field("from", &p.from)?;
-                block.serialize_field("to", &p.to)?;
+                // Where the page block leaves them out, the positions its counts give (none on an empty
+                // page: past the list's end).
+                let first = p.current_page.saturating_sub(1).saturating_mul(p.per_page).saturating_add(1);
+                let last = p.current_page.saturating_mul(p.per_page).min(p.total);
+                let positions = (first <= last).then_some((first, last));
+                block.serialize_field("from", &p.from.or(positions.map(|(first, _)| first)))?;
+                block.serialize_field("to", &p.to.or(positions.map(|(_, last)| last)))?;
             }
             PageBlock::PaginationWithoutLastPage => {}
             _ => block.serialize_field("last_page", &last_page)?,
@@ -443,6 +448,76 @@ pub trait PagedOperation: Operation<Response = ListEnvelope<Self::Item>> + Clone
     }
 }
 
+/// What auto-pagination checks of each page it walks through, for a paginator of your own (the command
+/// line's, over JSON): which page to ask for next, and whether the answer is the page asked for.
+///
+/// Each page asked for after the first must come after the page asked for before it: an answer that names
+/// a next page no later than the one just asked for ends the list. An answer whose block says it is
+/// another page than the one asked for by number (a server that ignores `page` and answers page 1 again)
+/// is refused with a [`Decode`](crate::ErrorKind::Decode) error that says the list is incomplete, its
+/// items not given: they would be items given already, and a paginator that took them would ask for the
+/// same page again. A list that changes while it is walked (records added at its top) can still give an
+/// item twice, or skip one: a server's pages are read as they come.
+///
+/// ```
+/// # use talkover_core as talkover;
+/// use talkover::page::PageWalk;
+/// use talkover::{Page, Pagination};
+///
+/// let page = |items: Vec<u32>, current| Page::new(items, Some(Pagination::new(current, 2, 6)));
+/// let mut walk = PageWalk::new();
+/// let (_, next) = walk.take("list-numbers", page(vec![1, 2], 1)).unwrap();
+/// assert_eq!(next, Some(2));
+/// // Page 2 was asked for, and page 1 came back.
+/// let error = walk.take("list-numbers", page(vec![1, 2], 1)).unwrap_err();
+/// assert_eq!(error.kind(), talkover::ErrorKind::Decode);
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct PageWalk {
+    /// The page last asked for by number (none for a first request that names no page).
+    asked: Option<u64>,
+}
+
+impl PageWalk {
+    /// A walk whose first request names no page: its answer, whichever page it is, is the first.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A walk whose first request asks for page `page` (from 1; none, or 0, as [`PageWalk::new`]): its
+    /// answer is checked as every later one is.
+    pub fn starting_at(page: Option<u64>) -> Self {
+        Self { asked: page.filter(|page| *page >= 1) }
+    }
+
+    /// Takes the answer of operation `operation` (its id) to the page asked for last: the page, and the
+    /// number of the page to ask for next (`None`: the list ends here); or the error that says the answer
+    /// is not the page asked for (its body: the page as read, written again; no request id). Once the list
+    /// has ended, or an error was given, the walk is over.
+    pub fn take<T: Serialize>(
+        &mut self,
+        operation: &'static str,
+        page: Page<T>,
+    ) -> Result<(Page<T>, Option<u64>), Error> {
+        let answered = page.pagination.as_ref().map(|p| p.current_page);
+        if let (Some(asked), Some(answered)) = (self.asked, answered) {
+            if answered != asked {
+                self.asked = Some(u64::MAX);
+                let message = format!(
+                    "page {answered} came back where page {asked} was asked for: the server does not honour `page`, \
+                     so the list stops here, incomplete"
+                );
+                let body = serde_json::to_vec(&page).unwrap_or_default();
+                let error = crate::error::DecodeError::of_answer(operation, "current_page", message, body);
+                return Err(Error::Decode(Box::new(error)));
+            }
+        }
+        let next = page.next_page().filter(|next| self.asked.is_none_or(|asked| *next > asked));
+        self.asked = next.or(Some(u64::MAX));
+        Ok((page, next))
+    }
+}
+
 /// Auto-pagination with no I/O: which page to ask for next, and the items of the pages received so far.
 ///
 /// A client drives it: it yields [`Paginator::next_item`] while there is one, otherwise sends
@@ -474,20 +549,18 @@ pub trait PagedOperation: Operation<Response = ListEnvelope<Self::Item>> + Clone
 #[derive(Clone, Debug)]
 pub struct Paginator<O: PagedOperation> {
     next: Option<O>,
-    /// The page last asked for by number (none for the first request, which asks for the page its
-    /// operation names).
-    asked: Option<u64>,
+    walk: PageWalk,
     buffer: std::vec::IntoIter<O::Item>,
 }
 
 impl<O: PagedOperation> Paginator<O> {
     /// A paginator whose first request is `operation` (at the page it names, the first by default).
     ///
-    /// Each page asked for after the first must come after the page asked for before it: an answer that
-    /// names a next page no later than the one just asked for (a server that ignores `page` and answers
-    /// page 1 again) ends the list, so the same items are not fetched forever.
+    /// Each page is checked as [`PageWalk`] says: a server that ignores `page` ends the list with an
+    /// error, rather than have its first page given again.
     pub fn new(operation: O) -> Self {
-        Self { next: Some(operation), asked: None, buffer: Vec::new().into_iter() }
+        let walk = PageWalk::starting_at(operation.requested_page().0);
+        Self { next: Some(operation), walk, buffer: Vec::new().into_iter() }
     }
 
     /// The next item of the pages received so far, if one is left.
@@ -506,17 +579,13 @@ impl<O: PagedOperation> Paginator<O> {
     }
 
     /// Takes the result of the operation [`Paginator::next_operation`] gave: a page's items are buffered
-    /// and the following page is asked for next, if there is one; an error ends the list and is handed
-    /// back, for the caller to yield.
+    /// and the following page is asked for next, if there is one; an error (the request's, or
+    /// [`PageWalk::take`]'s) ends the list and is handed back, for the caller to yield.
     pub fn on_page(&mut self, page: Result<Page<O::Item>, Error>) -> Result<(), Error> {
-        match page {
-            Ok(page) => {
-                let next = page.next_page().filter(|next| self.asked.is_none_or(|asked| *next > asked));
+        match page.and_then(|page| self.walk.take(O::ID, page)) {
+            Ok((page, next)) => {
                 match (next, self.next.as_mut()) {
-                    (Some(next), Some(operation)) => {
-                        operation.set_page(next);
-                        self.asked = Some(next);
-                    }
+                    (Some(next), Some(operation)) => operation.set_page(next),
                     _ => self.next = None,
                 }
                 self.buffer = page.items.into_iter();
@@ -712,14 +781,31 @@ mod tests {
 
     #[test]
     fn paginator_stops_when_the_server_answers_another_page_than_asked() {
-        // A server that ignores `page` and answers page 1 of 5 every time.
+        // A server that ignores `page` and answers page 1 of 5 every time: its items are not given twice,
+        // and the error says the list is incomplete.
         let mut pages = Paginator::new(Numbers { page: None });
         pages.on_page(Ok(numbers(&[1, 2], 1, 5))).unwrap();
         assert_eq!(drain(&mut pages), [1, 2]);
         assert_eq!(pages.next_operation(), Some(Numbers { page: Some(2) }));
-        pages.on_page(Ok(numbers(&[1, 2], 1, 5))).unwrap();
-        assert_eq!(drain(&mut pages), [1, 2]);
+        let error = pages.on_page(Ok(numbers(&[1, 2], 1, 5))).unwrap_err();
+        assert_eq!(error.kind(), crate::ErrorKind::Decode);
+        assert!(error.to_string().contains("page 1 came back where page 2 was asked for"), "{error}");
+        let Error::Decode(decode) = &error else { unreachable!() };
+        let body: serde_json::Value = serde_json::from_slice(decode.body.as_bytes()).unwrap();
+        assert_eq!((body["data"].clone(), decode.path.as_str()), (serde_json::json!([1, 2]), "current_page"));
+        assert_eq!(drain(&mut pages), [] as [u32; 0]);
         assert_eq!(pages.next_operation(), None, "page 2 was asked for and page 1 came back");
+        assert!(pages.is_done());
+        // A walk that starts at a page checks its first answer too.
+        let mut started = Paginator::new(Numbers { page: Some(3) });
+        let error = started.on_page(Ok(numbers(&[1, 2], 1, 5))).unwrap_err();
+        assert!(error.to_string().contains("page 1 came back where page 3 was asked for"), "{error}");
+        // Pages that move on are taken, whatever they share with the one before (a list that grew).
+        let mut moving = Paginator::new(Numbers { page: None });
+        moving.on_page(Ok(numbers(&[1, 2], 1, 3))).unwrap();
+        assert_eq!(drain(&mut moving), [1, 2]);
+        moving.on_page(Ok(numbers(&[1, 2], 2, 3))).unwrap();
+        assert_eq!(drain(&mut moving), [1, 2]);
         // Counts at the edge of u64 end the list instead of overflowing.
         assert_eq!(page(3, u64::MAX, 0, 1, None).next_page(), None);
         assert_eq!(page(3, u64::MAX, 1, 1, Some(u64::MAX)).next_page(), None);

@@ -349,17 +349,23 @@ pub(crate) fn redact_all_in(text: &mut String, secrets: &[&str]) {
     }
 }
 
-/// Replaces each of `secrets` of at least 8 characters in `text`, as is, percent-encoded or escaped as a
-/// JSON string, the longest first, with `[redacted]`.
-fn hide_in(text: &mut String, secrets: &[&str]) {
-    // A personal access token (`42|AbCd…`) is its id and its secret: the secret alone is hidden too.
+/// What is hidden of `secrets`: each of at least 8 characters, and the secret part of a personal access
+/// token (`42|AbCd…` is its id and its secret: the secret alone is hidden too), the longest first (so that
+/// a secret that begins another does not leave the other's end behind).
+pub(crate) fn hidden<'s>(secrets: &[&'s str]) -> Vec<&'s str> {
     let secret_parts = secrets.iter().filter_map(|s| {
         let (id, part) = s.split_once('|')?;
         (!id.is_empty() && id.bytes().all(|b| b.is_ascii_digit())).then_some(part)
     });
     let mut secrets: Vec<&str> = secrets.iter().copied().chain(secret_parts).filter(|s| s.len() >= 8).collect();
     secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
-    for secret in secrets {
+    secrets
+}
+
+/// Replaces each of `secrets` ([`hidden`]) in `text`, as is, percent-encoded or escaped as a JSON string,
+/// with `[redacted]`.
+pub(crate) fn hide_in(text: &mut String, secrets: &[&str]) {
+    for secret in hidden(secrets) {
         if text.contains(secret) {
             *text = text.replace(secret, REDACTED);
         }

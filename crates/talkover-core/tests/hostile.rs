@@ -219,6 +219,10 @@ fn decode_checked(op: &OperationInfo, status: u16, headers: &[(String, Vec<u8>)]
     if let Some(Err(error)) = outcome {
         let kind = error.kind();
         assert!(!matches!(kind, ErrorKind::Transport), "{}: decoding gave a transport error: {error}", op.id);
+        // Where decoding stopped is said in a bounded path, however deep the body: errors are logged.
+        if let talkover_core::Error::Decode(decode) = &error {
+            assert!(decode.path.len() <= 1024, "{}: a path of {} bytes", op.id, decode.path.len());
+        }
         if (200..300).contains(&status) {
             assert!(error.status().is_some(), "{}: {error}", op.id);
         } else {

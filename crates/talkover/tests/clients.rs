@@ -277,6 +277,36 @@ fn blocking_items_fetch_every_page_lazily() {
     assert_eq!(seen.lock().unwrap().len(), 3);
 }
 
+/// A server that ignores `page` (page 1 every time): the list ends with a decoding error after the first
+/// page, its items given once, on both clients.
+#[tokio::test]
+async fn items_end_with_an_error_when_the_server_ignores_page() {
+    let ignoring = |_: &HttpRequest| {
+        json(
+            200,
+            r#"{"success":true,"data":[{"id":"agent-1","name":"A"}],"meta":{"current_page":1,"per_page":1,"total":3,"last_page":3}}"#,
+        )
+    };
+    let (seen, transport) = recording(ignoring);
+    let client = talkover::blocking::Client::with_transport(config(), transport);
+    let items: Vec<_> = client.agents().list().per_page(1).items().collect();
+    assert_eq!(items.len(), 2, "one item, then the error");
+    assert_eq!(items[0].as_ref().unwrap().id.as_str(), "agent-1");
+    let error = items[1].as_ref().unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Decode, "{error}");
+    assert!(error.to_string().contains("page 1 came back where page 2 was asked for"), "{error}");
+    assert_eq!(seen.lock().unwrap().len(), 2);
+
+    let client = talkover::Client::with_transport(config(), move |request: HttpRequest| {
+        let response = ignoring(&request);
+        async move { Ok(response) }
+    });
+    let mut stream = client.agents().list().per_page(1).items();
+    assert_eq!(stream.next().await.unwrap().unwrap().id.as_str(), "agent-1");
+    assert_eq!(stream.next().await.unwrap().unwrap_err().kind(), ErrorKind::Decode);
+    assert!(stream.next().await.is_none());
+}
+
 async fn next<S: Stream + Unpin>(stream: &mut S) -> Option<S::Item> {
     poll_fn(|cx| Pin::new(&mut *stream).poll_next(cx)).await
 }

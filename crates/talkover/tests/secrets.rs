@@ -92,6 +92,20 @@ fn check_error(what: &str, error: &Error) {
     }
 }
 
+/// The body an error keeps holds none of `carried`, the secrets the request carried, where the answer
+/// echoed them.
+fn check_body(what: &str, error: &Error, carried: &[&str]) {
+    let body = match error {
+        Error::Api(api) => api.body.text(),
+        Error::Decode(decode) => decode.body.text(),
+        _ => return,
+    };
+    assert!(body.contains("[redacted]"), "{what}: the echo is in the body: {body}");
+    for secret in carried {
+        assert!(!body.contains(secret), "{what} keeps the secret {secret:?} in its body:\n{body}");
+    }
+}
+
 fn config() -> ClientConfig {
     ClientConfig::new(TOKEN).unwrap()
 }
@@ -310,6 +324,10 @@ async fn every_error_kind_of_the_async_client_hides_secrets() {
         let error = async_client(response).execute(GetAgent::new("a")).await.unwrap_err();
         check_error(&what, &error);
     }
+    for (what, response) in echoing_answers() {
+        let error = async_client(response).execute(GetAgent::new("a")).await.unwrap_err();
+        check_body(&what, &error, &[TOKEN]);
+    }
     for (what, response) in undecodable_token_answers() {
         let error = async_client(response).api_tokens().create(NewApiToken::new("CI")).await;
         check_error(&what, &error.unwrap_err());
@@ -332,6 +350,10 @@ fn every_error_kind_of_the_blocking_client_hides_secrets() {
     for (what, response) in echoing_answers().into_iter().chain(undecodable_agent_answers()) {
         let error = blocking_client(response).execute(GetAgent::new("a")).unwrap_err();
         check_error(&what, &error);
+    }
+    for (what, response) in echoing_answers() {
+        let error = blocking_client(response).execute(GetAgent::new("a")).unwrap_err();
+        check_body(&what, &error, &[TOKEN]);
     }
     for (what, response) in undecodable_token_answers() {
         let error = blocking_client(response).api_tokens().create(NewApiToken::new("CI")).unwrap_err();
@@ -367,6 +389,7 @@ async fn secrets_of_the_request_echoed_by_the_answer_are_hidden() {
     for (what, response) in request_echoing_answers(&[SIP_PASSWORD]) {
         let error = async_client(response.clone()).execute(trunk.clone()).await.unwrap_err();
         check_error(&format!("async create-sip-trunk, {what}"), &error);
+        check_body(&format!("async create-sip-trunk, {what}"), &error, &[TOKEN, SIP_PASSWORD]);
         check_error(
             &format!("blocking create-sip-trunk, {what}"),
             &blocking_client(response).execute(trunk.clone()).unwrap_err(),
@@ -379,6 +402,7 @@ async fn secrets_of_the_request_echoed_by_the_answer_are_hidden() {
     for (what, response) in request_echoing_answers(&[WEBHOOK_SECRET, HEADER_VALUE]) {
         let error = async_client(response.clone()).execute(webhook.clone()).await.unwrap_err();
         check_error(&format!("async create-webhook, {what}"), &error);
+        check_body(&format!("async create-webhook, {what}"), &error, &[TOKEN, WEBHOOK_SECRET, HEADER_VALUE]);
         check_error(
             &format!("blocking create-webhook, {what}"),
             &blocking_client(response).execute(webhook.clone()).unwrap_err(),
@@ -393,6 +417,8 @@ async fn secrets_of_the_request_echoed_by_the_answer_are_hidden() {
         check_error(&format!("async create-campaign-sftp, {what}"), &error);
         let error = blocking_client(response).execute_with_response(sftp.clone()).unwrap_err();
         check_error(&format!("blocking create-campaign-sftp, {what}"), &error);
+        let carried = [TOKEN, SFTP_PASSWORD, SFTP_KEY, SFTP_PASSPHRASE];
+        check_body(&format!("blocking create-campaign-sftp, {what}"), &error, &carried);
     }
 }
 
