@@ -305,6 +305,48 @@ impl Error {
         self
     }
 
+    /// Records whether the failed operation may be sent again as it is ([`Error::safe_to_repeat`]), for a
+    /// client built on this crate: the SDK's clients set it from the operation's
+    /// [`SAFE_TO_REPEAT`](crate::Operation::SAFE_TO_REPEAT). An error of a request never sent, or of the
+    /// client's settings, keeps none.
+    pub fn with_safe_to_repeat(mut self, safe: bool) -> Self {
+        match &mut self {
+            Self::InvalidRequest(_) | Self::Config(_) => {}
+            Self::Transport(e) => e.safe_to_repeat = Some(safe),
+            Self::Api(e) => e.safe_to_repeat = Some(safe),
+            Self::Decode(e) => e.safe_to_repeat = Some(safe),
+        }
+        self
+    }
+
+    /// Whether the failed operation may be sent again as it is without doing twice what it does (its
+    /// [`Operation::SAFE_TO_REPEAT`](crate::Operation::SAFE_TO_REPEAT): reading, deleting, setting values;
+    /// not placing a call or creating), as the SDK's clients record it; `None` for an error they did not
+    /// make, of a request never sent ([`Error::InvalidRequest`]), or of the client's settings. With
+    /// [`Error::is_retryable`] (whether trying again can help) and [`Error::may_have_taken_effect`]
+    /// (whether this attempt may have done it already), what a retry loop of your own needs, without the
+    /// `registry` feature:
+    ///
+    /// ```
+    /// # use talkover_core as talkover;
+    /// use talkover::Error;
+    ///
+    /// fn retry_now(error: &Error) -> bool {
+    ///     error.is_retryable() && (error.safe_to_repeat() == Some(true) || !error.may_have_taken_effect())
+    /// }
+    /// let timeout = || Error::from(talkover::TransportError::new(talkover::TransportErrorKind::Timeout, "t"));
+    /// assert!(retry_now(&timeout().with_safe_to_repeat(true))); // a read that timed out
+    /// assert!(!retry_now(&timeout().with_safe_to_repeat(false))); // a call that may have been placed
+    /// ```
+    pub fn safe_to_repeat(&self) -> Option<bool> {
+        match self {
+            Self::InvalidRequest(_) | Self::Config(_) => None,
+            Self::Transport(e) => e.safe_to_repeat,
+            Self::Api(e) => e.safe_to_repeat,
+            Self::Decode(e) => e.safe_to_repeat,
+        }
+    }
+
     /// Replaces every occurrence of `secret` (at least 8 characters) in the error's texts and in the body it
     /// keeps, and in the values of the answer's headers that hold it, with `[redacted]`, so that an API echoing the token it
     /// was sent cannot leak it through this error's `Debug` or `Display`. Text that looks like a Talkover
@@ -592,6 +634,8 @@ pub struct TransportError {
     operation: Option<&'static str>,
     /// How many times the request was tried (the last try's failure is this one).
     attempts: u32,
+    /// Whether the operation may be sent again as it is, once the client has said it.
+    safe_to_repeat: Option<bool>,
     underlying: Option<Box<dyn std::error::Error + Send + Sync>>,
     /// The status and request id of the answer, when its head arrived before the failure (a body cut off).
     head: Option<Box<(StatusCode, Option<String>)>>,
@@ -643,6 +687,7 @@ impl TransportError {
             message: message.into(),
             operation: None,
             attempts: 1,
+            safe_to_repeat: None,
             underlying: None,
             head: None,
         }
@@ -882,6 +927,8 @@ pub struct ApiError {
     body_is_text: bool,
     /// How many times the request was sent; this is the last answer (see [`Error::attempts`]).
     attempts: u32,
+    /// Whether the operation may be sent again as it is, once the client has said it.
+    safe_to_repeat: Option<bool>,
 }
 
 impl ApiError {
@@ -950,6 +997,7 @@ impl ApiError {
             summary: None,
             body_is_text: false,
             attempts: 1,
+            safe_to_repeat: None,
         }
     }
 
@@ -1197,6 +1245,8 @@ pub struct DecodeError {
     pub body: RawBody,
     /// How many times the request was sent; this is the last answer (see [`Error::attempts`]).
     attempts: u32,
+    /// Whether the operation may be sent again as it is, once the client has said it.
+    safe_to_repeat: Option<bool>,
 }
 
 impl fmt::Display for DecodeError {
@@ -1232,7 +1282,8 @@ impl DecodeError {
             path.truncate(cut);
             path.push('…');
         }
-        let mut error = Self { operation, status, path, message, request_id, body: RawBody(body), attempts: 1 };
+        let body = RawBody(body);
+        let mut error = Self { operation, status, path, message, request_id, body, attempts: 1, safe_to_repeat: None };
         error.redact(&[]);
         error
     }

@@ -297,4 +297,29 @@ mod tests {
         let request = build_request(&GenerateVoiceDemo::new(template), &config()).unwrap();
         assert_eq!(request.uri().path(), "/api/v1/voice-templates/voice-template-uuid/demo");
     }
+
+    /// Ids key maps looked up by text, parse from any text; string enums key ordered maps and read a
+    /// setting strictly.
+    #[test]
+    fn ids_and_enums_work_as_map_keys_and_parse() {
+        use crate::calls::CallStatus;
+        use std::collections::{BTreeMap, HashMap};
+        let id: AgentId = "550e8400".parse().unwrap();
+        let by_hash = HashMap::from([(id.clone(), 1)]);
+        let by_order = BTreeMap::from([(id, 2)]);
+        assert_eq!((by_hash.get("550e8400"), by_order.get("550e8400")), (Some(&1), Some(&2)));
+        // A number the API wrote is the same key as its text.
+        let numbered: AgentId = serde_json::from_str("42").unwrap();
+        assert_eq!(HashMap::from([(numbered, "x")]).get("42"), Some(&"x"));
+
+        let mut counts = BTreeMap::new();
+        for status in [CallStatus::from("mystery"), CallStatus::Completed, CallStatus::Initiated] {
+            *counts.entry(status).or_insert(0) += 1;
+        }
+        let order: Vec<&str> = counts.keys().map(CallStatus::as_str).collect();
+        assert_eq!(order, ["initiated", "completed", "mystery"], "the reference's order, unknown values last");
+        assert_eq!(CallStatus::documented("no-answer"), Some(CallStatus::NoAnswer));
+        assert_eq!(CallStatus::documented("sideways"), None);
+        assert_eq!("sideways".parse::<CallStatus>().map(|s| s.is_documented()), Ok(false));
+    }
 }

@@ -47,6 +47,22 @@ macro_rules! id_type {
             }
         }
 
+        /// An id is equal, ordered and hashed as its text, so a map keyed by ids is looked up by text too:
+        /// `agents.get("550e8400-…")`.
+        impl ::std::borrow::Borrow<str> for $name {
+            fn borrow(&self) -> &str {
+                self.as_str()
+            }
+        }
+
+        /// Any text is an id (`"550e8400-…".parse::<AgentId>()`); the API says whether it names one.
+        impl ::std::str::FromStr for $name {
+            type Err = ::std::convert::Infallible;
+            fn from_str(id: &str) -> Result<Self, Self::Err> {
+                Ok(Self::new(id))
+            }
+        }
+
         /// Compares with the identifier's text: `agent.id == "550e8400-…"`.
         impl ::std::cmp::PartialEq<str> for $name {
             fn eq(&self, other: &str) -> bool {
@@ -123,7 +139,9 @@ macro_rules! id_type {
 }
 
 /// Defines an enum of the string values the API documents, with an `Unknown` variant that keeps any value
-/// the API adds later, so a new server value is data and not a decoding failure.
+/// the API adds later, so a new server value is data and not a decoding failure. Its order (`Ord`, for a
+/// `BTreeMap` key or a sorted report) is the reference's order of the values, unknown values last, by
+/// their text.
 macro_rules! string_enum {
     (
         $(#[$meta:meta])*
@@ -132,7 +150,7 @@ macro_rules! string_enum {
         }
     ) => {
         $(#[$meta])*
-        #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
         #[non_exhaustive]
         $vis enum $name {
             $( $(#[$vmeta])* $variant, )+
@@ -147,6 +165,16 @@ macro_rules! string_enum {
             /// Whether the value is one the reference documents (not [`Self::Unknown`]).
             pub fn is_documented(&self) -> bool {
                 !matches!(self, Self::Unknown(_))
+            }
+
+            /// The documented value spelled `value`, or `None` for any other text: a strict reading, for a
+            /// value from a setting or a command line, where `From<&str>` and `parse` keep any text as
+            /// [`Self::Unknown`].
+            pub fn documented(value: &str) -> Option<Self> {
+                match value {
+                    $( $value => Some(Self::$variant), )+
+                    _ => None,
+                }
             }
 
             /// The value as the API spells it.

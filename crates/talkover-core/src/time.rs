@@ -128,6 +128,27 @@ impl DateTime {
         days * 86_400 + time - i64::from(self.offset_minutes()) * 60
     }
 
+    /// The instant as the standard library's `SystemTime` (to the nanosecond; a leap second counts as the
+    /// next second), to compare with `SystemTime::now()` or hand to a timer.
+    ///
+    /// ```
+    /// # use talkover_core as talkover;
+    /// use std::time::{Duration, UNIX_EPOCH};
+    /// use talkover::time::DateTime;
+    ///
+    /// let at = DateTime::new("2024-01-15T12:30:00.5+02:00").unwrap().to_system_time();
+    /// assert_eq!(at, UNIX_EPOCH + Duration::from_millis(1_705_314_600_500));
+    /// ```
+    pub fn to_system_time(&self) -> std::time::SystemTime {
+        use std::time::{Duration, UNIX_EPOCH};
+        let seconds = self.unix_timestamp();
+        let fraction = Duration::from_nanos(u64::from(self.nanos()));
+        match u64::try_from(seconds) {
+            Ok(after) => UNIX_EPOCH + Duration::from_secs(after) + fraction,
+            Err(_) => UNIX_EPOCH - Duration::from_secs(seconds.unsigned_abs()) + fraction,
+        }
+    }
+
     /// Compares the instants two date-times denote, whatever their offsets (`==` compares the text:
     /// `10:00:00Z` and `11:00:00+01:00` are the same instant but not equal values).
     pub fn cmp_instant(&self, other: &DateTime) -> std::cmp::Ordering {
@@ -636,6 +657,11 @@ impl Timestamp {
         }
     }
 
+    /// The instant as a `SystemTime` ([`DateTime::to_system_time`]), when the text is a date-time.
+    pub fn to_system_time(&self) -> Option<std::time::SystemTime> {
+        self.date_time().map(DateTime::to_system_time)
+    }
+
     /// The calendar date part, in the date-time's own offset, when the text is a date-time.
     pub fn date(&self) -> Option<Date> {
         self.date_time().map(DateTime::date)
@@ -1035,6 +1061,14 @@ mod tests {
         let later = DateTime::new("2024-01-15T10:30:00.001Z").unwrap();
         assert_eq!(instant.cmp_instant(&later), std::cmp::Ordering::Less);
         assert_eq!(DateTime::new("2024-01-15T05:30:00-05:00").unwrap().unix_timestamp(), 1_705_314_600);
+    }
+
+    #[test]
+    fn instants_before_1970_are_system_times_too() {
+        use std::time::{Duration, UNIX_EPOCH};
+        let before = DateTime::new("1969-12-31T23:59:59.25Z").unwrap();
+        assert_eq!(before.to_system_time(), UNIX_EPOCH - Duration::from_millis(750));
+        assert_eq!(Timestamp::from("not a time").to_system_time(), None);
     }
 
     #[test]

@@ -13,7 +13,8 @@ use talkover_core::execute::Execute;
 #[cfg(feature = "registry")]
 use talkover_core::registry::{OperationInfo, Params};
 
-/// The blocking builder's type.
+/// The blocking client's builder ([`Client::builder`]). Its settings (token, base URL, timeouts, retries,
+/// user agent, transport) are the methods of [`crate::builder::ClientBuilder`].
 pub type ClientBuilder = crate::builder::ClientBuilder<Arc<dyn BlockingTransport>>;
 
 /// The blocking Talkover client. Cheap to clone: clones share the connection pool.

@@ -1,4 +1,6 @@
-//! Building clients: token, base URL, timeouts, user agent, transport.
+//! Building clients: token, base URL, timeouts, retries, user agent, transport. [`crate::ClientBuilder`]
+//! (async) and [`crate::blocking::ClientBuilder`] are this module's [`ClientBuilder`], whose methods are
+//! the settings of both.
 
 use std::time::Duration;
 

@@ -234,14 +234,16 @@ pub(crate) enum Next {
 pub(crate) struct Answer {
     result: Result<HttpResponse, Error>,
     sent: u32,
+    /// The operation's `SAFE_TO_REPEAT`, which its error records.
+    safe: bool,
 }
 
 impl Answer {
     /// The caller's value, read from the answer by `decode`; an error, whichever step it comes from, says
     /// how many attempts were sent.
     fn read<T>(self, decode: impl FnOnce(HttpResponse) -> Result<T, Error>) -> Result<T, Error> {
-        let sent = self.sent;
-        self.result.and_then(decode).map_err(|e| e.with_attempts(sent))
+        let (sent, safe) = (self.sent, self.safe);
+        self.result.and_then(decode).map_err(|e| e.with_attempts(sent).with_safe_to_repeat(safe))
     }
 }
 
@@ -274,14 +276,14 @@ impl<O: Call + ?Sized, T: ?Sized, W: Wait> Attempts<'_, O, T, W> {
                 }
                 let id = self.operation.id();
                 let result = result.map_err(|e| Error::from(e.with_operation(id)));
-                Next::Done(Answer { result, sent: self.retries + 1 })
+                Next::Done(Answer { result, sent: self.retries + 1, safe: self.operation.safe_to_repeat() })
             }
         }
     }
 
     /// The answer of a call whose next request could not be built: the attempts sent before it.
     pub(crate) fn refused(&self, error: Error) -> Answer {
-        Answer { result: Err(error), sent: self.retries }
+        Answer { result: Err(error), sent: self.retries, safe: self.operation.safe_to_repeat() }
     }
 }
 

@@ -68,13 +68,15 @@ pub use talkover_core::*;
 
 mod attempts;
 pub mod blocking;
-mod builder;
+pub mod builder;
 mod client;
 mod client_core;
 pub mod resources;
 
 pub use builder::{BASE_URL_ENV, TOKEN_ENV};
 /// The async client's builder ([`Client::builder`]); the blocking one's is [`blocking::ClientBuilder`].
+/// Its settings (token, base URL, timeouts, retries, user agent, transport, and the async client's
+/// `sleep`) are the methods of [`builder::ClientBuilder`].
 pub type ClientBuilder = builder::ClientBuilder<std::sync::Arc<dyn Transport>>;
 /// The built-in async transport, for a client on a `reqwest::Client` of your own
 /// (`ReqwestTransport::from_client`, then [`ClientBuilder`]`.transport(...)`), built with the `reqwest`

@@ -277,6 +277,37 @@ fn blocking_items_fetch_every_page_lazily() {
     assert_eq!(seen.lock().unwrap().len(), 3);
 }
 
+/// An error says whether its operation may be sent again as it is, on both clients: a read may, placing a
+/// call may not, whatever failed.
+#[tokio::test]
+async fn an_error_says_whether_its_operation_is_safe_to_repeat() {
+    use talkover::calls::{MakeCall, NewCall};
+    let failing = |_: &HttpRequest| json(500, r#"{"success":false,"message":"Upstream failed"}"#);
+    let (_, transport) = recording(failing);
+    let client =
+        talkover::blocking::Client::builder().token(TOKEN).max_retries(0).transport(transport).build().unwrap();
+    let read = client.agents().get("a1").unwrap_err();
+    let call = client.execute(MakeCall::new("a1", NewCall::new("+15550101234"))).unwrap_err();
+    assert_eq!((read.safe_to_repeat(), call.safe_to_repeat()), (Some(true), Some(false)));
+    assert!(call.may_have_taken_effect());
+
+    let client = talkover::Client::builder()
+        .token(TOKEN)
+        .max_retries(0)
+        .transport(move |request: HttpRequest| {
+            let response = failing(&request);
+            async move { Ok(response) }
+        })
+        .build()
+        .unwrap();
+    assert_eq!(client.agents().get("a1").await.unwrap_err().safe_to_repeat(), Some(true));
+    let call = client.execute(MakeCall::new("a1", NewCall::new("+15550101234"))).await.unwrap_err();
+    assert_eq!(call.safe_to_repeat(), Some(false));
+    // A request refused before sending was not sent: there is nothing to repeat.
+    let refused = client.execute(MakeCall::new("a1", NewCall::new("12345"))).await.unwrap_err();
+    assert_eq!((refused.kind(), refused.safe_to_repeat()), (ErrorKind::InvalidRequest, None));
+}
+
 /// A server that ignores `page` (page 1 every time): the list ends with a decoding error after the first
 /// page, its items given once, on both clients.
 #[tokio::test]
