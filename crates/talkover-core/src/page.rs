@@ -748,6 +748,28 @@ mod tests {
         std::iter::from_fn(|| pages.next_item()).collect()
     }
 
+    /// A server's answer pages by the operation's own default size and writes its own block: list-agents
+    /// 20 a page under `meta`, get-auto-topup-history 25 under `pagination` without positions; a size
+    /// asked for wins.
+    #[test]
+    fn a_list_answer_pages_by_its_declared_default_in_its_declared_block() {
+        use crate::agents::ListAgents;
+        use crate::auto_topup::GetAutoTopupHistory;
+        let items: Vec<u32> = (1..=30).collect();
+        let json = |answer: ListAnswer<u32>| serde_json::to_value(answer).unwrap();
+        let agents = json(ListAgents::new().list_answer(&items));
+        assert_eq!((agents["data"].as_array().unwrap().len(), &agents["meta"]["per_page"]), (20, &20.into()));
+        assert_eq!(agents["meta"]["last_page"], 2);
+        let history = json(GetAutoTopupHistory::new().page(2).list_answer(&items));
+        assert_eq!(history["data"], serde_json::json!([26, 27, 28, 29, 30]));
+        let block = history["pagination"].as_object().unwrap();
+        let keys: Vec<&str> = block.keys().map(String::as_str).collect();
+        assert_eq!(keys.len(), 4, "{keys:?}");
+        assert!(!block.contains_key("from") && block["per_page"] == 25 && block["last_page"] == 2);
+        let three = json(ListAgents::new().per_page(3).page(2).list_answer(&items));
+        assert_eq!(three["data"], serde_json::json!([4, 5, 6]));
+    }
+
     #[test]
     fn paginator_starts_at_the_named_page_and_follows_until_the_last() {
         let mut pages = Paginator::new(Numbers { page: Some(2) });
