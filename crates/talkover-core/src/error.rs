@@ -348,9 +348,10 @@ impl Error {
     }
 
     /// Replaces every occurrence of `secret` (at least 8 characters) in the error's texts and in the body it
-    /// keeps, and in the values of the answer's headers that hold it, with `[redacted]`, so that an API echoing the token it
-    /// was sent cannot leak it through this error's `Debug` or `Display`. Text that looks like a Talkover
-    /// credential (`talq_…`, `<id>|<token>`) in an answer is redacted already when the error is made.
+    /// keeps, and in the values of the answer's headers that hold it, with `[redacted]`, so that an API
+    /// echoing the token it was sent cannot leak it through this error's `Debug` or `Display`. Text that
+    /// looks like a Talkover credential (`talq_…`, `<id>|<token>`) in an answer is redacted already when the
+    /// error is made.
     pub fn redact_secret(self, secret: &str) -> Self {
         self.redact_secrets(&[secret])
     }
