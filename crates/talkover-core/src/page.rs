@@ -39,6 +39,15 @@ impl Pagination {
     pub fn new(current_page: u64, per_page: u64, total: u64) -> Self {
         Self::with_fields(current_page, per_page, total)
     }
+
+    /// What the counts give of the rest of the block: the last page's number (at least 1), and this
+    /// page's positions (`from`, `to`; none for a page past the list's end).
+    fn counted(&self) -> (u64, Option<(u64, u64)>) {
+        let last_page = self.total.div_ceil(self.per_page.max(1)).max(1);
+        let first = self.current_page.saturating_sub(1).saturating_mul(self.per_page).saturating_add(1);
+        let last = self.current_page.saturating_mul(self.per_page).min(self.total);
+        (last_page, (first <= last).then_some((first, last)))
+    }
 }
 
 /// Reads a list answer's page block (`meta` or `pagination`) leniently. A block that is not an object, or
@@ -352,7 +361,9 @@ struct Block<'a> {
 impl Serialize for Block<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let p = self.pagination;
-        let last_page = p.last_page.unwrap_or_else(|| p.total.div_ceil(p.per_page.max(1)).max(1));
+        // Where the block leaves them out, what its counts give.
+        let (counted_last_page, positions) = p.counted();
+        let last_page = p.last_page.unwrap_or(counted_last_page);
         let mut block = serializer.serialize_struct("Pagination", 6)?;
         block.serialize_field("current_page", &p.current_page)?;
         if self.shape == PageBlock::PaginationWithPositions {
@@ -362,11 +373,6 @@ impl Serialize for Block<'_> {
         block.serialize_field("total", &p.total)?;
         match self.shape {
             PageBlock::PaginationWithPositions => {
-                // Where the page block leaves them out, the positions its counts give (none on an empty
-                // page: past the list's end).
-                let first = p.current_page.saturating_sub(1).saturating_mul(p.per_page).saturating_add(1);
-                let last = p.current_page.saturating_mul(p.per_page).min(p.total);
-                let positions = (first <= last).then_some((first, last));
                 block.serialize_field("from", &p.from.or(positions.map(|(first, _)| first)))?;
                 block.serialize_field("to", &p.to.or(positions.map(|(_, last)| last)))?;
             }
@@ -426,11 +432,9 @@ pub trait PagedOperation: Operation<Response = ListEnvelope<Self::Item>> + Clone
         let slice =
             items[usize::try_from(start).unwrap_or(items.len())..usize::try_from(end).unwrap_or(items.len())].to_vec();
         let mut block = Pagination::new(page, per_page, total);
-        block.last_page = Some(total.div_ceil(per_page).max(1));
-        if end > start {
-            block.from = Some(start + 1);
-            block.to = Some(end);
-        }
+        let (last_page, positions) = block.counted();
+        block.last_page = Some(last_page);
+        (block.from, block.to) = (positions.map(|(from, _)| from), positions.map(|(_, to)| to));
         Page::new(slice, Some(block))
     }
 
