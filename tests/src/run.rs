@@ -4,7 +4,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use talkover::fixture::{
-    self, json_diff, same_pairs, same_path, Expect, ExpectedError, Fixture, Nulls, Request, CONFORMANCE_TOKEN,
+    self, json_diff, pair_differences, same_path, Expect, ExpectedError, Fixture, Nulls, Request, CONFORMANCE_TOKEN,
 };
 use talkover::registry::OperationInfo;
 use talkover::{Error, FieldError, HttpRequest, HttpResponse};
@@ -167,8 +167,21 @@ pub fn check_wire(
     if !same_path(&expected.path, path) {
         problems.push(format!("path: expected {}, got {path}", expected.path));
     }
-    if !same_pairs(&expected.query, query) {
-        problems.push(format!("query: expected {:?}, got {:?}", expected.query, query));
+    let (missing, unexpected) = pair_differences(&expected.query, query);
+    if !missing.is_empty() || !unexpected.is_empty() {
+        let list = |pairs: &[&(String, String)]| {
+            let pairs: Vec<String> = pairs.iter().map(|(name, value)| format!("{name}={value:?}")).collect();
+            if pairs.is_empty() {
+                "none".to_owned()
+            } else {
+                pairs.join(", ")
+            }
+        };
+        problems.push(format!(
+            "query: expected and not sent: {}; sent and not expected: {}",
+            list(&missing),
+            list(&unexpected)
+        ));
     }
     let auth = format!("Bearer {CONFORMANCE_TOKEN}");
     for (name, value) in expected.headers.iter().chain(std::iter::once(&("authorization".to_owned(), auth))) {
@@ -279,7 +292,7 @@ fn check_error(expected: &ExpectedError, error: &Error, problems: &mut Vec<Strin
 }
 
 /// The transports the wire mode runs through.
-const TRANSPORTS: [&str; 2] = ["reqwest", "ureq"];
+pub(crate) const TRANSPORTS: [&str; 2] = ["reqwest", "ureq"];
 
 fn run_wire(loaded: &[(Fixture, &'static OperationInfo)]) -> Result<Vec<Outcome>, String> {
     let server = LoopbackServer::start().map_err(|e| format!("cannot start the loopback server: {e}"))?;

@@ -157,24 +157,52 @@ optional_fields! {
     }
 }
 
+/// What [`Call::new`] takes, by name: the SID and the two numbers are all text, so a list of arguments
+/// would let a reordering swap them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CallRequired {
+    /// The call's id.
+    pub id: CallId,
+    /// The telephony provider's id of the call.
+    pub sid: String,
+    /// The calling number.
+    pub from: String,
+    /// The called number.
+    pub to: String,
+    /// Inbound or outbound.
+    pub direction: Direction,
+    /// Where the call is.
+    pub status: CallStatus,
+    /// When it was created (and last changed).
+    pub created_at: Timestamp,
+}
+
 impl Call {
-    /// A call from `from` to `to` with its id and SID, created at `created_at`; its numbers are shown as
-    /// given, it is not a test call, lasted 0 seconds and has no agent until set. For servers and
-    /// emulators that answer with one.
-    pub fn new(
-        id: impl Into<CallId>,
-        sid: impl Into<String>,
-        from: impl Into<String>,
-        to: impl Into<String>,
-        direction: Direction,
-        status: CallStatus,
-        created_at: impl Into<Timestamp>,
-    ) -> Self {
-        // By name: several fields share a type, so a positional list would let a reordering swap them.
-        let (from, to, created_at) = (from.into(), to.into(), created_at.into());
+    /// A call as `required` says, for servers and emulators that answer with one: its numbers are shown as
+    /// given, it is not a test call, lasted 0 seconds, last changed when it was created and has no agent
+    /// until set.
+    ///
+    /// ```
+    /// # use talkover_core as talkover;
+    /// use talkover::agents::Direction;
+    /// use talkover::calls::{Call, CallRequired, CallStatus};
+    ///
+    /// let call = Call::new(CallRequired {
+    ///     id: "call-1".into(),
+    ///     sid: "CA1".into(),
+    ///     from: "+15550100000".into(),
+    ///     to: "+15551234567".into(),
+    ///     direction: Direction::Outbound,
+    ///     status: CallStatus::Initiated,
+    ///     created_at: "2024-01-15T10:30:00Z".into(),
+    /// });
+    /// assert_eq!((call.to_formatted.as_str(), call.duration), ("+15551234567", 0));
+    /// ```
+    pub fn new(required: CallRequired) -> Self {
+        let CallRequired { id, sid, from, to, direction, status, created_at } = required;
         Self {
-            id: id.into(),
-            sid: sid.into(),
+            id,
+            sid,
             to_formatted: to.clone(),
             to,
             from_formatted: from.clone(),

@@ -130,7 +130,20 @@ impl OperationInfo {
     /// boolean or a list (`"50"` for `per_page`, `"active"` for a list of statuses), as a query string
     /// carries it: values from a command line, a URL or a recording fit as they are.
     pub fn build_request(&self, params: &Params, config: &ClientConfig) -> Result<HttpRequest, Error> {
+        self.object_body(params.body.as_ref())?;
         (self.build)(params, config)
+    }
+
+    /// Refuses a body given as a list, a text or a number for an operation whose body is an object of named
+    /// fields: a struct's decoder would read a list's items as its fields in order (`["+1234567890"]` as
+    /// make-call's `to`), which neither the API nor a caller means.
+    fn object_body(&self, body: Option<&Value>) -> Result<(), Error> {
+        match body {
+            Some(body) if !body.is_object() && !body.is_null() && !(self.names)(Some("body")).is_empty() => {
+                Err(Error::invalid_request(self.id, Some("body"), "must be a JSON object of the body's fields"))
+            }
+            _ => Ok(()),
+        }
     }
 
     /// What of `params` the operation's types leave out of `request` (built from them with
@@ -220,6 +233,7 @@ impl OperationInfo {
         query: &[(String, String)],
         body: Option<&Value>,
     ) -> Result<Incoming, Error> {
+        self.object_body(body)?;
         (self.incoming)(path, query, body)
     }
 
@@ -524,11 +538,31 @@ fn decode_incoming_erased(
         }
     }
     fields.insert("query".to_owned(), Value::Object(pairs));
-    if let Some(body) = body.filter(|b| !b.is_null()) {
+    let given = body.filter(|b| !b.is_null());
+    if let Some(body) = given {
         fields.insert("body".to_owned(), body.clone());
     }
     let mut fields = Value::Object(fields);
-    read_fitting_query(&mut fields, decode).map_err(|e| misfit(id, &e))
+    match read_fitting_query(&mut fields, decode) {
+        // No body where the operation takes an object: read as `{}`, as the API reads a request without
+        // one, so that an update whose fields are all optional changes nothing, and one with required
+        // fields names them (`body.name`) rather than the body. A body of another shape stays required.
+        Err(e) if given.is_none() && is_missing_body(&e) => {
+            if let Some(fields) = fields.as_object_mut() {
+                fields.insert("body".to_owned(), Value::Object(Map::new()));
+            }
+            read_fitting_query(&mut fields, decode).map_err(|again| {
+                let shape = again.0 == "body" && !again.1.to_string().starts_with("missing field");
+                misfit(id, if shape { &e } else { &again })
+            })
+        }
+        read => read.map_err(|e| misfit(id, &e)),
+    }
+}
+
+/// Whether a decoder's error is for a body the operation requires and the request lacks.
+fn is_missing_body((path, e): &Misfit) -> bool {
+    matches!(path.as_str(), "" | ".") && without_position(&e.to_string()) == "missing field `body`"
 }
 
 /// Reads an operation (through `decode`) from its JSON fields, reading a query value given as text again

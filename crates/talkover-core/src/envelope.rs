@@ -67,6 +67,10 @@ optional_fields! {
     /// // A documented code as it is, or any text.
     /// let ended = ErrorBody::new("Call is not active").code(talkover::error::ErrorCode::CallNotActive);
     /// assert_eq!(ended.code.as_deref(), Some("CALL_NOT_ACTIVE"));
+    /// // What a page shows beside the message: make-campaign-call's 409 names the call already queued.
+    /// let queued = serde_json::json!({"id": "call-uuid-existing", "status": "queued"});
+    /// let duplicate = ErrorBody::new("A call to this number already exists in this campaign").extra("existing_call", queued);
+    /// assert_eq!(serde_json::to_value(&duplicate).unwrap()["existing_call"]["status"], "queued");
     /// ```
     #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
     #[non_exhaustive]
@@ -75,6 +79,10 @@ optional_fields! {
         pub success: bool,
         /// What went wrong, in a sentence.
         pub message: String,
+        /// The body's other members, as the page shows them beside the message (make-campaign-call's 409
+        /// `existing_call`): set with [`extra`](Self::extra), read back from a body as received.
+        #[serde(flatten)]
+        pub extra: serde_json::Map<String, serde_json::Value>,
     }
     optional {
         /// The error's code (`AGENT_NOT_FOUND`), where the API gives one.
@@ -87,12 +95,20 @@ optional_fields! {
 impl ErrorBody {
     /// A refusal saying `message`.
     pub fn new(message: impl Into<String>) -> Self {
-        Self::with_fields(false, message.into())
+        Self::with_fields(false, message.into(), serde_json::Map::new())
     }
 
     /// With the error's code.
     pub fn code(mut self, code: impl Into<String>) -> Self {
         self.code = Some(code.into());
+        self
+    }
+
+    /// With another member of the body (`existing_call`), replacing one of that key. The body's own members
+    /// (`success`, `message`, `code`, `errors`) are set by their own fields: under those keys, this one
+    /// would be written twice.
+    pub fn extra(mut self, key: impl Into<String>, value: serde_json::Value) -> Self {
+        self.extra.insert(key.into(), value);
         self
     }
 

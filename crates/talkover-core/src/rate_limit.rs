@@ -21,14 +21,40 @@ impl RateLimit {
     /// Reads the rate-limit headers; `None` when the answer carries none.
     pub fn from_headers(headers: &HeaderMap) -> Option<Self> {
         let number = |name: &str| headers.get(name)?.to_str().ok()?.trim().parse::<u64>().ok();
-        let limit = Self {
-            limit: number("x-ratelimit-limit"),
-            remaining: number("x-ratelimit-remaining"),
-            reset: number("x-ratelimit-reset"),
-        };
+        let limit = Self { limit: number(LIMIT), remaining: number(REMAINING), reset: number(RESET) };
         (limit != Self::default()).then_some(limit)
     }
+
+    /// `limit` requests a window, `remaining` of them left, the window resetting at `reset` (Unix seconds):
+    /// what a server or a test double reports, with [`RateLimit::write_to`].
+    pub fn new(limit: u64, remaining: u64, reset: u64) -> Self {
+        Self { limit: Some(limit), remaining: Some(remaining), reset: Some(reset) }
+    }
+
+    /// Writes the headers of the values it has (`x-ratelimit-limit`, `-remaining`, `-reset`) into `headers`,
+    /// replacing any of those names there: what [`RateLimit::from_headers`] reads back.
+    ///
+    /// ```
+    /// # use talkover_core as talkover;
+    /// use talkover::rate_limit::RateLimit;
+    ///
+    /// let mut headers = talkover::http::HeaderMap::new();
+    /// RateLimit::new(60, 59, 1_700_000_060).write_to(&mut headers);
+    /// assert_eq!(headers["x-ratelimit-remaining"], "59");
+    /// assert_eq!(RateLimit::from_headers(&headers), Some(RateLimit::new(60, 59, 1_700_000_060)));
+    /// ```
+    pub fn write_to(&self, headers: &mut HeaderMap) {
+        for (name, value) in [(LIMIT, self.limit), (REMAINING, self.remaining), (RESET, self.reset)] {
+            if let Some(value) = value {
+                headers.insert(name, http::HeaderValue::from(value));
+            }
+        }
+    }
 }
+
+const LIMIT: &str = "x-ratelimit-limit";
+const REMAINING: &str = "x-ratelimit-remaining";
+const RESET: &str = "x-ratelimit-reset";
 
 /// The delay a `Retry-After` header asks for, in seconds or as an HTTP date (relative to `now`). A number
 /// of seconds too large to hold is the longest wait there is, not no wait.

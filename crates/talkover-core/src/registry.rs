@@ -14,7 +14,9 @@
 //! use serde_json::json;
 //! use talkover::calls::{CallStatus, MakeCall, PlacedCall};
 //! use talkover::fixture::{route, Route};
-//! use talkover::{decode_response, encode::parse_query, http, ApiError, Envelope, ErrorBody};
+//! use talkover::envelope::ErrorObjectBody;
+//! use talkover::error::ErrorCode;
+//! use talkover::{decode_response, encode::parse_query, http, ApiError, Envelope};
 //!
 //! let Route::Found { operation, params } = route("POST", "/api/v1/agents/agent-1/call") else {
 //!     unreachable!("make-call's method and path")
@@ -26,12 +28,16 @@
 //! let answer = http::Response::builder().status(200).body(serde_json::to_vec(&Envelope::new(placed))?)?;
 //! assert_eq!(decode_response::<MakeCall>(answer)?.id.as_str(), "call-1"); // as a client reads it
 //!
-//! // A value the checks refuse: the API's 422, which a client reads back as field errors.
+//! // A value the checks refuse, answered as make-call's page documents it: a 400 in its `{"error": {…}}`
+//! // shape (most other operations refuse with a 422 and `ErrorBody::invalid(refused.field_errors())`).
 //! let refused = operation.decode_request(&params, &[], Some(&json!({"to": "12"})))?.validate().unwrap_err();
-//! let body = ErrorBody::invalid(refused.field_errors());
-//! let status = http::StatusCode::UNPROCESSABLE_ENTITY;
+//! assert!(refused.field_errors().iter().any(|problem| problem.api_name() == "to"));
+//! let body = ErrorObjectBody::new(ErrorCode::InvalidPhoneNumber, "Phone number must be in international format")
+//!     .detail("field", json!("to"))
+//!     .detail("value", json!("12"));
+//! let status = http::StatusCode::BAD_REQUEST;
 //! let read = ApiError::from_parts("make-call", status, http::HeaderMap::new(), serde_json::to_vec(&body)?);
-//! assert!(read.field_errors.contains_key("to"));
+//! assert_eq!(read.code.as_deref(), Some("INVALID_PHONE_NUMBER")); // as a client reads it
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
@@ -156,5 +162,29 @@ mod tests {
             panic!("decoded without llm_temperature")
         };
         assert_eq!((missing.field(), missing.message()), (Some("body.llm_temperature"), "is required"));
+
+        // A request without a body is read as one without fields: an update whose fields are all optional
+        // decodes, and a create names its first missing field rather than the body.
+        let path: Map<String, Value> = serde_json::from_str(r#"{"agent_id": "a"}"#).unwrap();
+        let update = operation("update-advanced-settings").unwrap();
+        for absent in [None, Some(&Value::Null)] {
+            assert!(update.decode_request(&path, &[], absent).is_ok());
+        }
+        let Error::InvalidRequest(missing) = create.decode_request(&Map::new(), &[], None).unwrap_err() else {
+            panic!("create-agent decoded without a body")
+        };
+        assert_eq!(missing.message(), "is required");
+        assert!(missing.field().is_some_and(|f| f.starts_with("body.")), "{:?}", missing.field());
+
+        // A body of named fields is an object: a list is not read as its fields in order, on either side.
+        let make_call = operation("make-call").unwrap();
+        let listed = serde_json::json!(["+15550101234"]);
+        let Error::InvalidRequest(refused) = make_call.decode_request(&path, &[], Some(&listed)).unwrap_err() else {
+            panic!("make-call decoded a list as its body")
+        };
+        assert_eq!(refused.field(), Some("body"));
+        let params = Params { path, query: None, body: Some(listed) };
+        let built = make_call.build_request(&params, &crate::ClientConfig::new("talq_test").unwrap());
+        assert!(matches!(built, Err(Error::InvalidRequest(_))), "{built:?}");
     }
 }

@@ -10,6 +10,7 @@ use serde_json::{json, Value};
 use talkover_core::account::{CreateUserApiToken, DeleteUserApiToken, GetCurrentUser, HealthCheck, ListUserApiTokens};
 use talkover_core::credits::{GetCreditsBalance, PurchaseCredits};
 use talkover_core::fixture::{self, Route};
+use talkover_core::rate_limit::RateLimit;
 use talkover_core::webhooks::TestWebhook;
 use talkover_core::{BlockingTransport, HttpRequest, HttpResponse, Operation as _, Transport, TransportError};
 
@@ -205,12 +206,9 @@ struct RateCount {
 }
 
 impl RateCount {
-    fn headers(&self) -> Vec<(String, String)> {
-        vec![
-            ("x-ratelimit-limit".to_owned(), self.limit.to_string()),
-            ("x-ratelimit-remaining".to_owned(), self.remaining.to_string()),
-            ("x-ratelimit-reset".to_owned(), self.reset_at.to_string()),
-        ]
+    /// What the answer's `X-RateLimit-*` headers say.
+    fn reported(&self) -> RateLimit {
+        RateLimit::new(self.limit.into(), self.remaining.into(), self.reset_at)
     }
 }
 
@@ -487,8 +485,10 @@ impl Emulator {
         if let Ok(id) = HeaderValue::from_str(&format!("mock-{number}")) {
             headers.insert("x-request-id", id);
         }
-        let rate_headers = rate.map(|r| r.headers()).unwrap_or_default();
-        for (name, value) in rate_headers.into_iter().chain(reply.headers) {
+        if let Some(rate) = rate {
+            rate.reported().write_to(headers);
+        }
+        for (name, value) in reply.headers {
             if let (Ok(name), Ok(value)) =
                 (http::HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(&value))
             {
@@ -554,7 +554,8 @@ impl Emulator {
                 reply.headers.push((http::header::ALLOW.to_string(), allowed_methods(path)));
                 return Ok(reply);
             }
-            Route::Unknown => {
+            // `Route::Unknown`, and whatever a later version adds.
+            _ => {
                 // The API's error envelope (`success: false`), as every other 404; no page documents a code
                 // for a path that is no operation's, so none is made up.
                 return Ok(Reply::fail(404, &format!("The route {path} could not be found.")));
@@ -592,6 +593,9 @@ impl Emulator {
             }
         };
         let mut query = query_pairs(request.uri().query());
+        // A parameter given empty (`?status=`) is one not given, as a Laravel-style API reads its input
+        // (an empty text is null): no filter, the default page size.
+        query.retain(|(_, value)| !value.is_empty());
         below_one_is_first_page(&mut query);
         let req =
             state::Request { operation: op, path: &params, query: &query, body: body.as_ref(), catalog: &self.catalog };

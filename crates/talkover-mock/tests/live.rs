@@ -1915,6 +1915,11 @@ fn the_call_lists_refuse_a_status_filter_their_pages_do_not_list() {
             let listed = plain(&server, "GET", &format!("{list}?status={status}"), None);
             assert_eq!(listed.status, 200, "{list}?status={status}: {}", listed.body);
         }
+        // A filter given empty is none, as a query parameter not given.
+        let unfiltered = plain(&server, "GET", list, None);
+        assert!(unfiltered.body["pagination"]["per_page"].is_u64(), "{}", unfiltered.body);
+        let empty = plain(&server, "GET", &format!("{list}?status=&per_page="), None);
+        assert_eq!((empty.status, &empty.body["pagination"]), (200, &unfiltered.body["pagination"]), "{}", empty.body);
     }
 }
 

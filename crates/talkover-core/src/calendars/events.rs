@@ -120,7 +120,12 @@ event_fields! {
         /// Whether it takes place.
         pub status: EventStatus,
     }
-    pub fn new;
+    required {
+        /// The fields of a [`CalendarEvent`] the API always sends, by name for [`CalendarEvent::new`]: its
+        /// two times share a type, so a list of arguments would let a reordering swap them.
+        #[derive(Clone, Debug, PartialEq, Eq)]
+        pub struct CalendarEventRequired;
+    }
     optional {
         /// Who takes part (given when a single event is read).
         attendees: Vec<EventAttendee>,

@@ -21,10 +21,14 @@ use crate::page::Page;
 /// ```
 /// # use talkover_core as talkover;
 /// use talkover::agents::Direction;
-/// use talkover::calls::{Call, CallStatus, CallWatch, WatchStep};
+/// use talkover::calls::{Call, CallRequired, CallStatus, CallWatch, WatchStep};
 /// use talkover::Page;
 ///
-/// let call = |status| Call::new("c1", "CA1", "+15550100000", "+15551234567", Direction::Outbound, status, "2024-01-01T00:00:00Z");
+/// let call = |status| {
+///     let (from, to) = ("+15550100000".into(), "+15551234567".into());
+///     let (direction, created_at) = (Direction::Outbound, "2024-01-01T00:00:00Z".into());
+///     Call::new(CallRequired { id: "c1".into(), sid: "CA1".into(), from, to, direction, status, created_at })
+/// };
 /// let mut watch = CallWatch::new("a1", "c1").to("+15551234567");
 /// assert_eq!(watch.request().query.search.as_deref(), Some("+15551234567"));
 /// // What `client.execute(watch.request())` answered: the call is under way; wait, then look again.
@@ -236,11 +240,14 @@ impl CallWaitOutcome {
 mod tests {
     use super::*;
     use crate::agents::Direction;
+    use crate::calls::CallRequired;
     use crate::page::Pagination;
 
     fn call(id: &str, status: CallStatus) -> Call {
+        let (from, to) = ("+15550100000".into(), "+15551234567".into());
+        let (direction, created_at) = (Direction::Outbound, "2024-01-01T00:00:00Z".into());
         let mut call =
-            Call::new(id, "CA1", "+15550100000", "+15551234567", Direction::Outbound, status, "2024-01-01T00:00:00Z");
+            Call::new(CallRequired { id: id.into(), sid: "CA1".into(), from, to, direction, status, created_at });
         call.duration = 2;
         call
     }

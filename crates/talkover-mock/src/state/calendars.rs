@@ -27,8 +27,9 @@ use talkover_core::calendars::availability::{
     QueryAvailability, UpdateAvailabilityRule, UpdatedAvailabilityRule,
 };
 use talkover_core::calendars::events::{
-    AddEventAttendee, CalendarEvent, CalendarEventUpdate, CreateCalendarEvent, EventAttendee, EventMeeting,
-    EventStatus, ListCalendarEvents, NewCalendarEvent, NewEventAttendee, UpdateCalendarEvent, UpdatedCalendarEvent,
+    AddEventAttendee, CalendarEvent, CalendarEventRequired, CalendarEventUpdate, CreateCalendarEvent, EventAttendee,
+    EventMeeting, EventStatus, ListCalendarEvents, NewCalendarEvent, NewEventAttendee, UpdateCalendarEvent,
+    UpdatedCalendarEvent,
 };
 use talkover_core::calendars::members::{
     AddCalendarMember, CalendarMember, CalendarRole, ListCalendarMembers, NewCalendarMember, UpdateCalendarMember,
@@ -225,8 +226,14 @@ fn new_attendee(id: String, body: NewEventAttendee) -> EventAttendee {
 fn new_event(state: &mut State, calendar: CalendarId, mut body: NewCalendarEvent) -> Result<CalendarEvent, Reply> {
     let attendees = body.attendees.take().unwrap_or_default().into_iter().map(|a| new_attendee(state.new_id(), a));
     let attendees = attendees.collect();
-    let (start, end) = (body.start_at.clone(), body.end_at.clone());
-    let mut event = CalendarEvent::new(state.new_id(), calendar, "", start, end, EventStatus::Confirmed);
+    let mut event = CalendarEvent::new(CalendarEventRequired {
+        id: state.new_id().into(),
+        calendar_id: calendar,
+        title: String::new(),
+        start_at: body.start_at.clone(),
+        end_at: body.end_at.clone(),
+        status: EventStatus::Confirmed,
+    });
     merge(&mut event, &body)?;
     in_utc(&mut event);
     event.attendees = Some(attendees);

@@ -5,8 +5,8 @@
 use serde_json::{json, Map, Value};
 use talkover_core::agents::Direction;
 use talkover_core::calls::{
-    ActiveCall, AgentSummary, Call, CallFilters, CallStatus, EndCall, EndedCall, EndedReason, GetAgentCalls, ListCalls,
-    MakeCall, PlacedCall,
+    ActiveCall, AgentSummary, Call, CallFilters, CallRequired, CallStatus, EndCall, EndedCall, EndedReason,
+    GetAgentCalls, ListCalls, MakeCall, PlacedCall,
 };
 use talkover_core::envelope::ErrorObjectBody;
 use talkover_core::error::ErrorCode;
@@ -286,7 +286,8 @@ impl State {
             None => (format!("CA{}", id.replace('-', "")), from, Direction::Outbound),
         };
         let outcome = Outcome::of(&to);
-        let mut call = Call::new(id, sid, from, to, direction, CallStatus::Initiated, now);
+        let (id, status, created_at) = (id.into(), CallStatus::Initiated, now.into());
+        let mut call = Call::new(CallRequired { id, sid, from, to, direction, status, created_at });
         call.to_formatted = formatted(&call.to);
         call.from_formatted = match own_formatted {
             Some((number, written)) if number == call.from => written,

@@ -13,7 +13,8 @@ use talkover_core::campaigns::{
     Campaign, CampaignChanges, CampaignRequired, CampaignStats, CampaignStatus, CampaignStatusChange, CampaignSummary,
     CreateCampaign, ListCampaigns, UpdateCampaign, UpdateCampaignStatus,
 };
-use talkover_core::Operation;
+use talkover_core::error::ErrorCode;
+use talkover_core::{ErrorBody, Operation};
 
 use talkover_core::time::{DateTime, TimeOfDay};
 use talkover_core::webhooks::CampaignWebhookEvent;
@@ -283,15 +284,10 @@ impl State {
             c.to == body.to && (matches!(c.status, CallStatus::Queued | CallStatus::Scheduled) || c.status.is_active())
         };
         if let (false, Some(existing)) = (body.allow_duplicates.unwrap_or(false), calls.iter().find(waiting)) {
-            return Err(Reply::new(
-                409,
-                json!({
-                    "success": false,
-                    "message": "A call to this number already exists in this campaign",
-                    "code": "DUPLICATE_CALL",
-                    "existing_call": to_json(existing)?,
-                }),
-            ));
+            let refusal = ErrorBody::new("A call to this number already exists in this campaign")
+                .code(ErrorCode::DuplicateCall)
+                .extra("existing_call", to_json(existing)?);
+            return Err(Reply::new(409, to_json(&refusal)?));
         }
         let now = self.live.clock.timestamp();
         let id = self.new_id();
