@@ -127,9 +127,7 @@ Exit codes:
   2   wrong arguments (a file named with @ that cannot be read, or is not JSON for a field that is not
       text; --output id or csv with --dry-run, campaigns import, webhooks listen or webhooks verify)
   3   refused before sending (a parameter does not fit the operation, no token)
-  4   401 or 403: the token is missing or wrong (401), or the request is not allowed (403: to this
-      token, or in the resource's present state, such as deleting an active campaign; with -o json,
-      `kind` says `unauthorized` or `forbidden`)
+  4   401: the token is missing or wrong
   5   404: not found (calls wait: the call is not among the agent's calls)
   6   409: conflict
   7   400 or 422: the API rejected the request's content
@@ -144,11 +142,16 @@ Exit codes:
   14  campaigns import: every valid row is queued, some rows are invalid (fix them in the file)
   15  calls wait: the call had not ended when --max-wait passed
   16  calls wait: the call ended without completing (failed, busy, no-answer or voicemail); it is printed
-  17  --output id: the request was carried out, but its answer holds no id (a delete, a trigger, a
-      purchase); nothing is printed, standard error says so
-A request that is not safe to repeat (make-call, create-…, purchase-credits, …) that failed in a way
-that leaves open whether it took effect (a 5xx or 408 answer, a timeout, a lost connection), or that
-was carried out but whose answer could not be read (exit 11), says so: check before running it again.
+  17  the request was carried out, but nothing was printed: with --output id, its answer holds no id (a
+      delete, a trigger, a purchase); or its answer could not be written to standard output (not a
+      closed pipe, which ends quietly with 0); standard error says so
+  18  a request that is not safe to repeat (make-call, create-…, purchase-credits, …) failed in a way
+      that leaves open whether it took effect (a 5xx or 408 answer, a timeout, a lost connection after
+      sending): check before running it again
+  19  403: the request is not allowed, to this token or in the resource's present state (deleting an
+      active campaign)
+A request not safe to repeat that was carried out but whose answer could not be read (exit 11) says so
+too: check before running it again.
 With --output json, an error is one line of JSON on standard error, argument errors included:
 {\"error\": {\"kind\", \"exit_code\", \"message\", …}}, with \"outcome_unknown\": true for such a request.";
 

@@ -13,6 +13,14 @@ use crate::attempts::Outcome;
 /// The exit code of `--output id` for a request that was carried out and whose answer holds no id.
 pub const NO_ID: u8 = 17;
 
+/// The exit code of a request that is not safe to repeat and may have taken effect (a 5xx or 408 answer,
+/// a timeout, a lost connection after sending): check what it did before running it again.
+pub const OUTCOME_UNKNOWN: u8 = 18;
+
+/// The exit code of a 403: the request is not allowed to this token, or not in the resource's present
+/// state. A 401 (no token, or a wrong one) keeps 4.
+pub const FORBIDDEN: u8 = 19;
+
 /// A failed command.
 #[derive(Debug)]
 pub enum Failure {
@@ -45,6 +53,9 @@ pub enum Failure {
     /// `--output id`: the request was carried out, and its answer holds no id (exit 17). Nothing was
     /// printed; the code tells a script that the request is not to be sent again as if it had failed.
     NoId(String),
+    /// The request was carried out, and its answer could not be written to standard output (exit 17, as
+    /// [`Failure::NoId`]: carried out, not printed).
+    Unwritten(String),
     /// Standard output was closed by its reader (`| head`): the command stops, silently and successfully.
     ClosedPipe,
 }
@@ -61,6 +72,18 @@ pub struct ApiFailure {
 }
 
 impl Failure {
+    /// This failure, for the output of an `operation` request that was carried out: one writing it to
+    /// standard output becomes [`Failure::Unwritten`], which says the request is not to be run again as
+    /// if it had failed.
+    pub fn after_carried_out(self, operation: &str) -> Self {
+        match self {
+            Self::Local(problem) => Self::Unwritten(format!(
+                "the {operation} request was carried out, but {problem}; do not run it again as if it had failed"
+            )),
+            other => other,
+        }
+    }
+
     /// The SDK's `error`, with how each of its attempts ended and the time each exchange was given.
     pub fn api(error: Error, attempts: Vec<Outcome>, timeout: Option<Duration>) -> Self {
         // Outcomes that do not tell the error's attempts one for one are not shown as if they did.
@@ -86,6 +109,9 @@ impl Failure {
             Self::Usage(_) => 2,
             Self::Local(_) => 1,
             Self::Refused(_) => 3,
+            // A request that may have taken effect has a code of its own, whatever the failure: a script
+            // that reruns on any other code then never repeats it blindly.
+            Self::Api(failure) if taken_effect_unknown(&failure.error) => OUTCOME_UNKNOWN,
             Self::Api(failure) => exit_code_of(&failure.error),
             Self::RowsFailed(_) => 12,
             Self::RowsInvalid(_) => 14,
@@ -93,7 +119,7 @@ impl Failure {
             Self::Unverified(_) => 13,
             Self::NotEnded { .. } => 15,
             Self::NotFound(_) => 5,
-            Self::NoId(_) => NO_ID,
+            Self::NoId(_) | Self::Unwritten(_) => NO_ID,
         }
     }
 
@@ -169,6 +195,7 @@ impl Failure {
             Self::NotEnded { message, .. } => ("not_ended", message.clone()),
             Self::NotFound(what) => ("not_found", what.clone()),
             Self::NoId(what) => ("no_id", what.clone()),
+            Self::Unwritten(what) => ("unwritten", what.clone()),
             Self::ClosedPipe => ("closed_pipe", String::new()),
         };
         let mut error = json!({ "kind": kind, "exit_code": self.exit_code(), "message": message });
@@ -225,7 +252,7 @@ impl Failure {
             Self::Unverified(problem) => format!("error: the signature does not verify: {problem}\n"),
             Self::NotEnded { message, .. } => format!("error: {message}\n"),
             Self::NotFound(what) => format!("error: not_found: {what}\n"),
-            Self::NoId(what) => format!("{what}\n"),
+            Self::NoId(what) | Self::Unwritten(what) => format!("{what}\n"),
         }
     }
 }
@@ -365,6 +392,17 @@ fn outcome_unknown(e: &Error) -> Option<String> {
     }
 }
 
+/// Whether `e` leaves open whether a request that is not safe to repeat took effect ([`outcome_unknown`]),
+/// as opposed to one carried out for certain whose answer was lost or unreadable (exit 11 says that).
+fn taken_effect_unknown(e: &Error) -> bool {
+    let carried_out = match e {
+        Error::Decode(decode) => decode.status.is_success(),
+        Error::Transport(t) => t.status().is_some_and(|s| s.is_success()),
+        _ => false,
+    };
+    !carried_out && outcome_unknown(e).is_some()
+}
+
 /// What an operation that is not safe to repeat may have done, in words: `a call may have been placed`.
 fn effect_of(id: &str) -> String {
     let (verb, rest) = id.split_once('-').unwrap_or((id, ""));
@@ -391,7 +429,8 @@ fn effect_of(id: &str) -> String {
 pub fn exit_code_of(e: &Error) -> u8 {
     match e.kind() {
         ErrorKind::InvalidRequest | ErrorKind::Config => 3,
-        ErrorKind::Unauthorized | ErrorKind::Forbidden => 4,
+        ErrorKind::Unauthorized => 4,
+        ErrorKind::Forbidden => FORBIDDEN,
         ErrorKind::NotFound => 5,
         ErrorKind::Conflict => 6,
         ErrorKind::BadRequest | ErrorKind::Validation => 7,

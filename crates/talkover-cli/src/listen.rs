@@ -103,8 +103,8 @@ pub fn command() -> Command {
              of the body with the webhook's secret, in any header whose name contains `signature`) is checked: a \
              delivery that verifies is shown (event, ids, payload), forwarded with --forward-to and answered with the \
              forward's status (200 without one); one that does not is shown as REFUSED, answered 401 and not \
-             forwarded.\n\nThe first line on standard output is `listening on http://127.0.0.1:PORT/`; then one \
-             block per delivery on a terminal, one JSON object per line otherwise (with `raw_body`, the body as \
+             forwarded.\n\nIt first writes `listening on http://127.0.0.1:PORT/` to standard error; standard output \
+             has one block per delivery on a terminal, one JSON object per line otherwise (with `raw_body`, the body as \
              received, and `signature`, to check a kept delivery again with `webhooks verify`).",
         )
         .after_long_help(crate::commands::example_help(LISTEN_EXAMPLE, Some(SECRET_NOTE)))
@@ -154,11 +154,8 @@ pub fn run(args: &ArgMatches) -> Result<u8, Failure> {
     let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, port))
         .map_err(|e| Failure::local(format!("cannot listen on 127.0.0.1:{port}: {e}")))?;
     let addr = listener.local_addr().map_err(|e| Failure::local(e.to_string()))?;
-    {
-        let mut out = std::io::stdout().lock();
-        let _ = writeln!(out, "listening on http://{addr}/");
-        let _ = out.flush();
-    }
+    // On standard error: standard output holds deliveries alone, one JSON object a line when piped.
+    eprintln!("listening on http://{addr}/");
     let limit = args.get_one::<u64>("max-deliveries").copied();
     let mut served = 0u64;
     for stream in listener.incoming() {

@@ -77,7 +77,7 @@ pub fn run_operation(context: &Context, op: &'static OperationInfo, args: &ArgMa
         return fetch_all(context, op, params);
     }
     let answer = context.call(|client| client.execute_registered(op, &params))?;
-    output::print_answer(&answer.value, context.format, Some(op.id))
+    output::print_answer(&answer.value, context.format, Some(op.id)).map_err(|f| f.after_carried_out(op.id))
 }
 
 /// The refusal of a value given with the other flag, saying which one gives it: `-F name=12345` sends a

@@ -790,11 +790,23 @@ fn an_error_message_cannot_drive_the_terminal() {
 fn an_answer_that_cannot_be_written_fails_the_command() {
     let server = Server::start_blocking().unwrap();
     let (url, token) = (server.base_url(), server.token().to_owned());
-    for args in [&["operations"][..], &["agents", "list"], &["agents", "list", "-o", "table"]] {
+    // Nothing was asked of the API: a local failure.
+    let mut command = talkover(&url, &token);
+    command.arg("operations").stdout(std::fs::File::create("/dev/full").unwrap());
+    fails_with(command, 1, "cannot write the output");
+    // A request was carried out: 17, as for an answer with no id to print, so that a script does not run
+    // it again as if it had failed (a call placed once is not placed twice).
+    let agent = "550e8400-e29b-41d4-a716-446655440000";
+    for args in [&["agents", "list"][..], &["agents", "list", "-o", "table"], &["calls", "make", agent, "+15550101234"]]
+    {
         let mut command = talkover(&url, &token);
         command.args(args).stdout(std::fs::File::create("/dev/full").unwrap());
-        fails_with(command, 1, "cannot write the output");
+        fails_with(command, 17, "request was carried out, but cannot write the output");
     }
+    let mut listed = talkover(&url, &token);
+    listed.args(["calls", "list", "--search", "+15550101234", "-o", "json"]);
+    let listed = json(listed);
+    assert_eq!(listed["data"].as_array().map(Vec::len), Some(1), "the call was placed once: {listed}");
 }
 
 #[test]

@@ -31,7 +31,8 @@ fn a_request_not_safe_to_repeat_that_may_have_taken_effect_says_so() {
     let server = Scripted::start(vec![server_error(502), server_error(502)]);
     let mut call = talkover(&server.base_url(), TOKEN);
     call.args(["calls", "make", AGENT, "+15550101234"]);
-    let output = fails_with(call, 9, "(a call may have been placed); check before running it again");
+    // Its own exit code, not 9: a script that reruns a failed command on 9 must not run this one again.
+    let output = fails_with(call, 18, "(a call may have been placed); check before running it again");
     assert!(stderr(&output).contains(may_have), "{}", stderr(&output));
     let mut call = talkover(&server.base_url(), TOKEN);
     call.args(["calls", "make", AGENT, "+15550101234", "-o", "json"]);
@@ -42,13 +43,13 @@ fn a_request_not_safe_to_repeat_that_may_have_taken_effect_says_so() {
     let server = Scripted::start(vec![server_error(503)]);
     let mut create = talkover(&server.base_url(), TOKEN);
     create.args(["campaigns", "create", "--data", &example_body("create-campaign/ok-basic-sales.json").to_string()]);
-    fails_with(create, 9, "(a campaign may have been created)");
+    fails_with(create, 18, "(a campaign may have been created)");
 
     // The connection lost after the request went: the same.
     let server = Scripted::start(vec![Reply::Close]);
     let mut call = talkover(&server.base_url(), TOKEN);
     call.args(["calls", "make", AGENT, "+15550101234"]);
-    fails_with(call, 10, "(a call may have been placed)");
+    fails_with(call, 18, "(a call may have been placed)");
 
     // Not when the request certainly never left (nothing listens), nor for a request safe to repeat.
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
@@ -56,11 +57,26 @@ fn a_request_not_safe_to_repeat_that_may_have_taken_effect_says_so() {
     call.args(["calls", "make", AGENT, "+15550101234", "--max-retries", "0", "-o", "json"]);
     let error = json_error(&run(call));
     assert_eq!((error["kind"].as_str(), error["outcome_unknown"].as_bool()), (Some("transport"), Some(false)));
+    assert_eq!(error["exit_code"], 10, "{error}");
     let server = Scripted::start(vec![server_error(502)]);
     let mut get = talkover(&server.base_url(), TOKEN);
     get.args(["agents", "get", AGENT, "--max-retries", "0"]);
     let output = fails_with(get, 9, "Upstream failed");
     assert!(!stderr(&output).contains(may_have), "{}", stderr(&output));
+}
+
+#[test]
+fn a_refusal_of_the_token_and_one_of_the_request_exit_differently() {
+    // 401: the token is wrong, a cron job's credentials to fix; 403: this request is not allowed now.
+    let unauthorized = Reply::json(401, r#"{"message": "Missing Bearer Token"}"#);
+    let forbidden = Reply::json(403, r#"{"success": false, "message": "Cannot delete active campaign"}"#);
+    let server = Scripted::start(vec![unauthorized, forbidden]);
+    let mut list = talkover(&server.base_url(), TOKEN);
+    list.args(["agents", "list"]);
+    fails_with(list, 4, "unauthorized (401)");
+    let mut delete = talkover(&server.base_url(), TOKEN);
+    delete.args(["campaigns", "delete", "campaign-uuid-1"]);
+    fails_with(delete, 19, "Cannot delete active campaign");
 }
 
 /// A request that found no answer within `--timeout` says so in seconds (not the HTTP client's words),
@@ -71,7 +87,7 @@ fn a_timeout_is_said_in_seconds() {
     let mut call = talkover(&server.base_url(), TOKEN);
     call.args(["calls", "make", AGENT, "+15550101234", "--timeout", "1.5"]);
     let started = Instant::now();
-    let output = fails_with(call, 10, "no complete answer within 1.5 s (--timeout), so the request timed out");
+    let output = fails_with(call, 18, "no complete answer within 1.5 s (--timeout), so the request timed out");
     assert!(started.elapsed() < Duration::from_secs(15), "{:?}", started.elapsed());
     let shown = stderr(&output);
     assert!(!shown.contains("timeout: global"), "{shown}");

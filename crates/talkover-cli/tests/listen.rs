@@ -74,7 +74,7 @@ fn a_signed_delivery_is_shown_and_forwarded_and_a_forged_one_refused() {
         .arg("--forward-to")
         .arg(format!("http://127.0.0.1:{forward_port}/mine"))
         .stderr(Stdio::piped());
-    let (mut child, mut lines, address) = common::spawn_serving(listen, "listening on http://127.0.0.1:");
+    let (mut child, mut lines, address) = common::spawn_listening(listen, "listening on http://127.0.0.1:");
     let port: u16 = address.trim_end_matches('/').parse().unwrap_or_else(|_| panic!("unexpected port {address:?}"));
 
     let body =

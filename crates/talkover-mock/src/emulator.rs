@@ -439,7 +439,10 @@ impl Emulator {
             }
             *window = RateWindow::new();
         }
-        if !exempt {
+        // A request over the limit is refused before it counts, as a Laravel-style limiter refuses it: the
+        // window's count stays what the requests let through make it.
+        let exceeded = !exempt && self.rate_limit.is_some_and(|limit| window.count >= limit);
+        if !exempt && !exceeded {
             window.count = window.count.saturating_add(1);
         }
         Some(RateCount {
@@ -447,8 +450,15 @@ impl Emulator {
             remaining: limit.saturating_sub(window.count),
             reset_at: window.reset_at,
             reset_in: window.seconds_left(now_ms),
-            exceeded: !exempt && self.rate_limit.is_some_and(|limit| window.count > limit),
+            exceeded,
         })
+    }
+
+    /// Takes back the count of a request refused by an injected 429: it stands for a limiter the request
+    /// did not pass, so it leaves the window's quota as it was.
+    fn uncount(&self) {
+        let mut window = lock(&self.rate);
+        window.count = window.count.saturating_sub(1);
     }
 
     fn step(&self, request: &HttpRequest, rate: Option<&RateCount>) -> Step {
@@ -687,6 +697,7 @@ impl Emulator {
         // A burst of 429s stands for the rate limit, which health is exempt from.
         if faults.burst_left > 0 && operation != HealthCheck::ID {
             faults.burst_left -= 1;
+            self.uncount();
             let wait = faults.faults.retry_after_secs;
             let mut reply = self.too_many_requests(operation, wait);
             // The burst stands for a window that ends when `Retry-After` says, not for the emulator's own.

@@ -574,6 +574,30 @@ fn an_injected_burst_of_429s_agrees_with_itself() {
 }
 
 #[test]
+fn refused_requests_leave_the_rate_limits_quota_as_it_was() {
+    // An injected burst stands for a limiter the requests did not pass: after it, the whole quota is left.
+    let server = Server::builder().rate_limit(3).rate_limit_burst(2, 7).start_blocking().unwrap();
+    for _ in 0..2 {
+        assert_eq!(plain(&server, "GET", "/api/v1/agents", None).status, 429);
+    }
+    let mut left = Vec::new();
+    for _ in 0..3 {
+        let answer = plain(&server, "GET", "/api/v1/agents", None);
+        assert_eq!(answer.status, 200, "{}", answer.body);
+        left.push(answer.header("x-ratelimit-remaining").unwrap_or_default().to_owned());
+    }
+    assert_eq!(left, ["2", "1", "0"]);
+    // Past the limit, a refused request takes nothing either: the window reports none left, and ends when
+    // it did.
+    let first = plain(&server, "GET", "/api/v1/agents", None);
+    let second = plain(&server, "GET", "/api/v1/agents", None);
+    for refused in [&first, &second] {
+        assert_eq!((refused.status, refused.header("x-ratelimit-remaining")), (429, Some("0")));
+    }
+    assert_eq!(first.header("x-ratelimit-reset"), second.header("x-ratelimit-reset"));
+}
+
+#[test]
 fn health_is_exempt_from_the_rate_limit() {
     let server = Server::builder().rate_limit(2).start_blocking().unwrap();
     // With a trailing slash it is health as well, which the router reads without it.

@@ -72,6 +72,20 @@ pub fn spawn_serving(mut command: Command, prefix: &str) -> (Child, Lines<BufRea
     (child, lines, rest)
 }
 
+/// [`spawn_serving`] for a command that writes its banner to standard error, keeping standard output for
+/// what it serves: the banner's first line after `prefix` is read there.
+pub fn spawn_listening(mut command: Command, prefix: &str) -> (Child, Lines<BufReader<ChildStdout>>, String) {
+    let mut child = command.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut errors = BufReader::new(child.stderr.take().unwrap()).lines();
+    let banner = errors.next().unwrap().unwrap();
+    let rest = banner.strip_prefix(prefix).unwrap_or_else(|| panic!("unexpected banner {banner:?}")).to_owned();
+    // The rest of standard error is read as it comes, until the command ends, so that it never writes
+    // into a closed pipe.
+    std::thread::spawn(move || errors.map_while(Result::ok).for_each(drop));
+    (child, lines, rest)
+}
+
 /// Runs and expects success, giving stdout as JSON.
 pub fn json(command: Command) -> Value {
     let output = run(command);

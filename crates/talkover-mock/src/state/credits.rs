@@ -255,13 +255,19 @@ impl State {
         Ok(Reply::data(200, None, charge))
     }
 
-    pub(super) fn auto_topup_settings(&mut self, _req: &Request<'_>) -> Answer {
+    /// The auto top-up settings as they read now: `recharge_count_today` counts today's recharges on the
+    /// emulator's clock as it reads now, so a day later it is 0 again, in every answer that shows it.
+    fn auto_topup_settings_now(&self) -> AutoTopupSettings {
         let mut settings = self.credits.settings.clone();
-        settings.currency = Some(self.credits.currency.clone());
-        // Today's, on the emulator's clock as it reads now: a day later it is 0 again.
         if settings.recharge_count_today.is_some() {
             settings.recharge_count_today = Some(self.credits.recharged_on_day_of(now().as_str()).0);
         }
+        settings
+    }
+
+    pub(super) fn auto_topup_settings(&mut self, _req: &Request<'_>) -> Answer {
+        let mut settings = self.auto_topup_settings_now();
+        settings.currency = Some(self.credits.currency.clone());
         Ok(Reply::data(200, None, settings))
     }
 
@@ -278,7 +284,7 @@ impl State {
         }
         invalid.check()?;
         apply_settings(&mut self.credits.settings, &update.body)?;
-        Ok(Reply::data(200, None, &self.credits.settings))
+        Ok(Reply::data(200, None, self.auto_topup_settings_now()))
     }
 
     pub(super) fn test_auto_topup(&mut self, req: &Request<'_>) -> Answer {
@@ -293,7 +299,7 @@ impl State {
     pub(super) fn disable_auto_topup(&mut self, _req: &Request<'_>) -> Answer {
         self.credits.settings.is_enabled = false;
         self.credits.settings.updated_at = Some(timestamp(now()));
-        Ok(Reply::data(200, None, &self.credits.settings))
+        Ok(Reply::data(200, None, self.auto_topup_settings_now()))
     }
 
     pub(super) fn auto_topup_history(&mut self, req: &Request<'_>) -> Answer {
@@ -338,5 +344,9 @@ mod tests {
         state.spend_credits(&Decimal::from(100));
         assert_eq!(decimal(state.credits.balance).as_str(), "40.00", "another 100 would pass the day's 150");
         assert_eq!(state.credits.history.len(), 1);
+        // A day later, every answer that shows the day's count says 0, not only a read of the settings.
+        crate::clock::answering_at(crate::clock::request_ms() + 86_400_000, || {
+            assert_eq!(state.auto_topup_settings_now().recharge_count_today, Some(0));
+        });
     }
 }
