@@ -131,7 +131,7 @@ pub fn print_answer(value: &Value, format: Format, operation: Option<&str>) -> R
         Format::Json => serde_json::to_string_pretty(value).unwrap_or_default() + "\n",
         Format::Table => human(value),
         Format::Id => id_lines(value, operation)?,
-        Format::Csv => csv_text(&csv_rows(value, operation))?,
+        Format::Csv => answer_csv(value, operation)?,
     };
     write_all(text.as_bytes())
 }
@@ -145,14 +145,31 @@ pub fn csv_rows<'v>(value: &'v Value, operation: Option<&str>) -> Vec<&'v Value>
     })
 }
 
-/// `items` as CSV: a header naming every top-level field any item has, in the order first met, then a
-/// record an item. A text is written as it is, a number or a boolean as JSON writes it, `null` or a field
-/// the item lacks as an empty cell, an object or a list as compact JSON. Values are not altered for
-/// spreadsheets: a cell that starts with `=` is text a spreadsheet may read as a formula. On a terminal,
-/// control characters are shown escaped, as in a table. An item that is not an object is a record of one
-/// cell, under the header `value`. No items: nothing at all.
-pub fn csv_text(items: &[&Value]) -> Result<String, Failure> {
-    let mut columns: Vec<&str> = Vec::new();
+/// What `-o csv` writes of an answer of `operation` (when known): its [`csv_rows`], in the columns of a
+/// list's items ([`csv_text`]) when the rows are that list's items.
+pub fn answer_csv(value: &Value, operation: Option<&str>) -> Result<String, Failure> {
+    let rows = csv_rows(value, operation);
+    let items_of_list = match main_of(value) {
+        Value::Array(items) => items.len() == rows.len() && items.iter().zip(&rows).all(|(a, b)| std::ptr::eq(a, *b)),
+        _ => false,
+    };
+    let columns = match operation.and_then(talkover::registry::operation) {
+        Some(op) if items_of_list => op.item_fields(),
+        _ => &[],
+    };
+    csv_text(&rows, columns)
+}
+
+/// `items` as CSV: a header naming the `known` columns (a list's item fields, in their declaration order,
+/// so that a column keeps its place whatever the items hold), then every other top-level field any item
+/// has, in the order first met, then a record an item. A text is written as it is, a number or a boolean
+/// as JSON writes it, `null` or a field the item lacks as an empty cell, an object or a list as compact
+/// JSON. Values are not altered for spreadsheets: a cell that starts with `=` is text a spreadsheet may
+/// read as a formula. On a terminal, control characters are shown escaped, as in a table. An item that is
+/// not an object is a record of one cell, under the header `value`. No items: the header of the known
+/// columns alone, or nothing when none are known.
+pub fn csv_text(items: &[&Value], known: &[&str]) -> Result<String, Failure> {
+    let mut columns: Vec<&str> = known.to_vec();
     for item in items {
         match item {
             Value::Object(fields) => {
@@ -183,7 +200,7 @@ pub fn csv_text(items: &[&Value]) -> Result<String, Failure> {
     };
     let mut out = csv::Writer::from_writer(Vec::new());
     let failed = |e: csv::Error| Failure::local(format!("writing CSV: {e}"));
-    if !items.is_empty() {
+    if !columns.is_empty() {
         out.write_record(&columns).map_err(failed)?;
     }
     for item in items {

@@ -501,7 +501,7 @@ fn fetch_all(context: &Context, op: &'static OperationInfo, params: Params) -> R
     match table {
         Some(rows) if fetched.is_err() && rows.is_empty() => {}
         Some(rows) if context.format == Format::Csv => {
-            output::write_text(&mut out, &output::csv_text(&rows.iter().collect::<Vec<_>>())?)?
+            output::write_text(&mut out, &output::csv_text(&rows.iter().collect::<Vec<_>>(), op.item_fields())?)?
         }
         Some(rows) => {
             let count =
@@ -550,7 +550,7 @@ fn fetch_pages(
             } else if context.format == Format::Table {
                 output::write_text(out, &output::human(&answer.value))?;
             } else if context.format == Format::Csv {
-                output::write_text(out, &output::csv_text(&output::csv_rows(&answer.value, Some(op.id)))?)?;
+                output::write_text(out, &output::answer_csv(&answer.value, Some(op.id))?)?;
             } else {
                 output::print_line(out, &answer.value).map_err(output::write_failure)?;
             }

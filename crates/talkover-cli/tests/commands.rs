@@ -634,6 +634,18 @@ fn output_csv_writes_the_resources_as_records() {
         assert_eq!(listed, ids(args), "{args:?}");
     }
     assert!(records(&["agents", "list-webhooks", &created]).1.is_empty());
+
+    // A list's columns are its items' fields, in their order, whatever the items hold: a script reads a
+    // column by its place, and an empty list still has its header.
+    let (all, _) = records(&["calls", "list"]);
+    assert_eq!(all[..2], ["id", "sid"], "{all:?}");
+    for status in ["answered", "completed", "busy"] {
+        let (header, rows) = records(&["calls", "list", "--status", status]);
+        assert_eq!(header, all, "--status {status}");
+        assert!(rows.iter().all(|r| r.len() == header.len()));
+    }
+    let (header, rows) = records(&["calls", "list", "--search", "+19999999999"]);
+    assert_eq!((header, rows.len()), (all, 0));
 }
 
 /// With `--output json`, a script reads the error's code and fields from one line of JSON on standard error.

@@ -54,6 +54,8 @@ pub struct OperationInfo {
     incoming: DecodeIncoming,
     names: fn(Option<&'static str>) -> &'static [&'static str],
     fields: fn(&'static str) -> Vec<FieldInfo>,
+    /// For a list operation, the field names of its items.
+    item_names: Option<fn() -> &'static [&'static str]>,
 }
 
 /// One field of an operation's body or query as its types read it, for tools that describe an operation (a
@@ -84,6 +86,7 @@ impl OperationInfo {
             safe_to_repeat: O::SAFE_TO_REPEAT,
             success_status: O::SUCCESS_STATUS,
             page_block: None,
+            item_names: None,
             build: build_from_params::<O>,
             decode: decode_to_json::<O>,
             incoming: decode_incoming::<O>,
@@ -97,6 +100,19 @@ impl OperationInfo {
     pub const fn paged(mut self, block: PageBlock) -> Self {
         self.page_block = Some(block);
         self
+    }
+
+    /// The entry of a list operation whose items are `I` ([`PagedOperation::Item`](crate::PagedOperation::Item)).
+    pub const fn items<I: DeserializeOwned>(mut self) -> Self {
+        self.item_names = Some(names_of_type::<I>);
+        self
+    }
+
+    /// The fields of a list operation's items as its types name them, in their declaration order (`id`,
+    /// `name`, … for list-agents): for tools that lay the items out in columns the same way whatever
+    /// each answer holds. Empty for an operation that is not a list.
+    pub fn item_fields(&self) -> &'static [&'static str] {
+        self.item_names.map_or(&[], |names| names())
     }
 
     /// The documented names of the operation's query parameters (`per_page`, `type`, …), in the order of
@@ -707,6 +723,13 @@ fn names_of<O: Operation + DeserializeOwned>(part: Option<&'static str>) -> &'st
     found.unwrap_or(&[])
 }
 
+/// The field names of the struct `T`, as [`names_of`] reads them. Empty when `T` is no struct.
+fn names_of_type<T: DeserializeOwned>() -> &'static [&'static str] {
+    let mut found = None;
+    let _ = T::deserialize(names::Probe { descend: None, goal: names::Goal::Names(&mut found) });
+    found.unwrap_or(&[])
+}
+
 /// The fields of the struct in `O`'s field `part` (`body`, `query`): the names, then for each one what
 /// the field's own `Deserialize` asks of the data (see `names::Kind`). Empty when `O` has no such field.
 /// A field no value fits (an agent webhook's `include_call_events`) is left out: it is no field to give.
@@ -1066,7 +1089,8 @@ mod text_query_tests {
         assert_eq!(amount[0].reads, "decimal (a number or a numeric string)");
         let query = crate::registry::operation("list-calls").unwrap().query_fields();
         let status = query.iter().find(|f| f.name == "status").unwrap();
-        assert!(!status.required && status.reads.starts_with("CallStatus string (initiated, "), "{status:?}");
+        assert!(!status.required && status.reads.starts_with("CallFilterStatus string (initiated, "), "{status:?}");
+        assert!(!status.reads.contains("queued"), "a campaign call's status is no call list's filter: {status:?}");
         // A campaign webhook's body lists the settings every webhook has and its own.
         let hook = crate::registry::operation("create-campaign-webhook").unwrap().body_fields();
         let names: Vec<&str> = hook.iter().map(|f| f.name).collect();

@@ -771,7 +771,7 @@ macro_rules! operations {
         pub(crate) const OPERATIONS: &[$crate::entry::OperationInfo] =
             &[$(
                 $crate::entry::OperationInfo::of::<$ty>()
-                    $(.paged($crate::page::PageBlock::$block))?,
+                    $(.paged($crate::page::PageBlock::$block).items::<$item>())?,
             )*];
     };
     // The struct of a `query: Name { .. }` declaration, with a list's `per_page` and `page` after the

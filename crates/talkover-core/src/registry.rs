@@ -176,6 +176,13 @@ mod tests {
         assert_eq!(missing.message(), "is required");
         assert!(missing.field().is_some_and(|f| f.starts_with("body.")), "{:?}", missing.field());
 
+        // A list names its items' fields, in their declaration order; any other operation none.
+        let agents = operation("list-agents").unwrap().item_fields();
+        assert_eq!(agents[..2], ["id", "name"]);
+        assert!(agents.contains(&"current_status"), "{agents:?}");
+        assert!(operation("list-calls").unwrap().item_fields().contains(&"to_formatted"));
+        assert!(operation("get-agent").unwrap().item_fields().is_empty());
+
         // A body of named fields is an object: a list is not read as its fields in order, on either side.
         let make_call = operation("make-call").unwrap();
         let listed = serde_json::json!(["+15550101234"]);

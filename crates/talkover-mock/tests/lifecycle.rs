@@ -6,7 +6,7 @@ mod common;
 use common::{action, agent, api, assert_api, fields, test_call, voice};
 use serde_json::json;
 use talkover::agents::{AgentCallingSettings, AgentKnowledge, AgentStatus, Direction, InterruptSensitivity};
-use talkover::calls::{CallStatus, GetAgentCalls, ListCalls, MakeCall};
+use talkover::calls::{CallFilterStatus, CallStatus, GetAgentCalls, ListCalls, MakeCall};
 use talkover::trainings::NewTraining;
 use talkover::ErrorKind;
 
@@ -129,7 +129,7 @@ fn agent_lifecycle_on_the_blocking_client() {
     let placed = client.execute(MakeCall::new(&id, test_call())).unwrap();
     let calls = client.execute(GetAgentCalls::new(&id)).unwrap();
     assert_eq!(calls.items.iter().map(|c| &c.id).collect::<Vec<_>>(), [&placed.id]);
-    let everywhere = client.execute(ListCalls::new().status(CallStatus::Initiated)).unwrap();
+    let everywhere = client.execute(ListCalls::new().status(CallFilterStatus::Initiated)).unwrap();
     assert!(everywhere.items.iter().any(|c| c.id == placed.id));
 
     assert_eq!(agents.unpublish(&id).unwrap().current_status, AgentStatus::Draft);

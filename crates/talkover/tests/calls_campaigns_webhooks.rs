@@ -6,7 +6,7 @@ mod common;
 
 use common::{acknowledged, assert_request, blocking, config, exchange, pairs, sent, sent_query, Seen};
 use serde_json::Value;
-use talkover::calls::{existing_call, CallStatus, NewCall, NewCampaignCall, PlacedCall};
+use talkover::calls::{existing_call, CallFilterStatus, CallStatus, NewCall, NewCampaignCall, PlacedCall};
 use talkover::campaign_sftp::{ImportSchedule, NewSftpConfig, SftpConfigChanges, SftpJobType};
 use talkover::campaigns::{
     CallTimeRange, CampaignChanges, CampaignStatus, CampaignType, NewCampaign, NewCampaignRequired,
@@ -125,7 +125,7 @@ fn calls_active_escapes_the_phone_number() {
 #[test]
 fn calls_list_sends_its_filters() {
     let (page, request) = exchange(fixture!("list-calls/ok-completed-from-date.json"), |c| {
-        c.calls().list().status(CallStatus::Completed).date_from(date("2024-01-01")).per_page(50).send()
+        c.calls().list().status(CallFilterStatus::Completed).date_from(date("2024-01-01")).per_page(50).send()
     });
 
     assert_eq!(page.items[0].agent.as_ref().unwrap().name, "Sales Agent");
@@ -540,7 +540,7 @@ fn every_list_setter_reaches_the_query() {
         .calls()
         .list()
         .agent_id("agent-uuid-1")
-        .status(CallStatus::NoAnswer)
+        .status(CallFilterStatus::NoAnswer)
         .direction(talkover::agents::Direction::Inbound)
         .date_from(date("2024-01-01"))
         .date_to(date("2024-01-31"))
@@ -561,7 +561,7 @@ fn every_list_setter_reaches_the_query() {
     client
         .agents()
         .calls("agent-uuid-1")
-        .status(CallStatus::Busy)
+        .status(CallFilterStatus::Busy)
         .date_from(date("2024-01-01"))
         .date_to(date("2024-01-31"))
         .per_page(10)

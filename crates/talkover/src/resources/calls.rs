@@ -21,11 +21,11 @@ root_handler! {
     /// Calls: `client.calls()`. Place a call with [`Agents::call`] or [`Campaigns::call`].
     ///
     /// ```no_run
-    /// use talkover::calls::CallStatus;
+    /// use talkover::calls::CallFilterStatus;
     ///
     /// # fn run() -> Result<(), talkover::Error> {
     /// let client = talkover::blocking::Client::from_env()?;
-    /// for call in client.calls().list().status(CallStatus::Completed).search("+1234567890").items() {
+    /// for call in client.calls().list().status(CallFilterStatus::Completed).search("+1234567890").items() {
     ///     let call = call?;
     ///     println!("{} {} {}s", call.id, call.to, call.duration);
     /// }
