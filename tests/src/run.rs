@@ -292,7 +292,7 @@ fn check_error(expected: &ExpectedError, error: &Error, problems: &mut Vec<Strin
 }
 
 /// The transports the wire mode runs through.
-pub(crate) const TRANSPORTS: [&str; 2] = ["reqwest", "ureq"];
+const TRANSPORTS: [&str; 2] = ["reqwest", "ureq"];
 
 fn run_wire(loaded: &[(Fixture, &'static OperationInfo)]) -> Result<Vec<Outcome>, String> {
     let server = LoopbackServer::start().map_err(|e| format!("cannot start the loopback server: {e}"))?;

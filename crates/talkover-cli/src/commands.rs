@@ -147,7 +147,8 @@ Exit codes:
       closed pipe, which ends quietly with 0); standard error says so
   18  a request that is not safe to repeat (make-call, create-…, purchase-credits, …) failed in a way
       that leaves open whether it took effect (a 5xx or 408 answer, a timeout, a lost connection after
-      sending): check before running it again
+      sending): check before running it again (one carried out for certain, its success answer cut
+      off, exits 11)
   19  403: the request is not allowed, to this token or in the resource's present state (deleting an
       active campaign)
 A request not safe to repeat that was carried out but whose answer could not be read (exit 11) says so
@@ -363,10 +364,14 @@ fn operation_command(cmd: &OperationCommand) -> Command {
         }
     }
     let about = format!("{} {}", op.method, op.path);
+    // Said only of an operation that has query parameters: another has no such flags to point to.
+    let query_hint = if op.query_names().is_empty() {
+        ""
+    } else {
+        "Query parameters have their own flags (repeat one for a list), or are given with --query name=value.\n"
+    };
     let long_about = format!(
-        "{} {}\n\nOperation: {}{}\nReference: {REFERENCE}{}\n\n\
-         Query parameters have their own flags (repeat one for a list), or are given with --query name=value.\n\
-         {usage_hint}",
+        "{} {}\n\nOperation: {}{}\nReference: {REFERENCE}{}\n\n{query_hint}{usage_hint}",
         op.method,
         op.path,
         op.id,

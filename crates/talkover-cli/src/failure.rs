@@ -17,6 +17,10 @@ pub const NO_ID: u8 = 17;
 /// a timeout, a lost connection after sending): check what it did before running it again.
 pub const OUTCOME_UNKNOWN: u8 = 18;
 
+/// The exit code of an answer that is not the documented one; for a request carried out for certain (a
+/// success answer cut off or unreadable), what a script must not run again as if it had failed.
+pub const UNREADABLE_ANSWER: u8 = 11;
+
 /// The exit code of a 403: the request is not allowed to this token, or not in the resource's present
 /// state. A 401 (no token, or a wrong one) keeps 4.
 pub const FORBIDDEN: u8 = 19;
@@ -109,10 +113,14 @@ impl Failure {
             Self::Usage(_) => 2,
             Self::Local(_) => 1,
             Self::Refused(_) => 3,
-            // A request that may have taken effect has a code of its own, whatever the failure: a script
-            // that reruns on any other code then never repeats it blindly.
-            Self::Api(failure) if taken_effect_unknown(&failure.error) => OUTCOME_UNKNOWN,
-            Self::Api(failure) => exit_code_of(&failure.error),
+            // A request not safe to repeat that may have taken effect has a code of its own, whatever the
+            // failure, and one carried out for certain whose answer was lost the code of an answer that
+            // could not be read: a script that reruns on a transport failure never repeats either.
+            Self::Api(failure) => match outcome_unknown(&failure.error) {
+                Some(_) if carried_out(&failure.error) => UNREADABLE_ANSWER,
+                Some(_) => OUTCOME_UNKNOWN,
+                None => exit_code_of(&failure.error),
+            },
             Self::RowsFailed(_) => 12,
             Self::RowsInvalid(_) => 14,
             Self::ClosedPipe => 0,
@@ -392,15 +400,14 @@ fn outcome_unknown(e: &Error) -> Option<String> {
     }
 }
 
-/// Whether `e` leaves open whether a request that is not safe to repeat took effect ([`outcome_unknown`]),
-/// as opposed to one carried out for certain whose answer was lost or unreadable (exit 11 says that).
-fn taken_effect_unknown(e: &Error) -> bool {
-    let carried_out = match e {
+/// Whether the failed request was carried out for certain: its success answer came and could not be read,
+/// or was cut off after its status.
+fn carried_out(e: &Error) -> bool {
+    match e {
         Error::Decode(decode) => decode.status.is_success(),
         Error::Transport(t) => t.status().is_some_and(|s| s.is_success()),
         _ => false,
-    };
-    !carried_out && outcome_unknown(e).is_some()
+    }
 }
 
 /// What an operation that is not safe to repeat may have done, in words: `a call may have been placed`.
@@ -437,7 +444,7 @@ pub fn exit_code_of(e: &Error) -> u8 {
         ErrorKind::RateLimited => 8,
         ErrorKind::Server => 9,
         ErrorKind::Transport => 10,
-        _ => 11,
+        _ => UNREADABLE_ANSWER,
     }
 }
 

@@ -193,10 +193,11 @@ impl Settings {
         if let Some(url) = &self.base_url {
             builder = builder.base_url(url);
         }
-        // Each exchange has it on the transport above; the bound holds for the waits between retries too
-        // (a `Retry-After` of 60 s would otherwise outlast `--timeout 2`), the default's as a given one's,
-        // so that `--timeout 60` is what no `--timeout` is.
-        builder = builder.max_elapsed(self.timeout.unwrap_or(DEFAULT_TIMEOUT));
+        if let Some(timeout) = self.timeout {
+            // Each exchange has it on the transport above; the caller's bound holds for the waits between
+            // retries too (a `Retry-After` of 60 s would otherwise outlast `--timeout 2`).
+            builder = builder.max_elapsed(timeout);
+        }
         if let Some(retries) = self.max_retries {
             builder = builder.max_retries(retries);
         }

@@ -74,7 +74,7 @@ pub fn run_operation(context: &Context, op: &'static OperationInfo, args: &ArgMa
     }
     output::never_print_sent(&secrets);
     if args.try_get_one::<bool>("all").ok().flatten().copied().unwrap_or(false) {
-        return fetch_all(context, op, params);
+        return fetch_all(context, op, params).map_err(|f| f.after_carried_out(op.id));
     }
     let answer = context.call(|client| client.execute_registered(op, &params))?;
     output::print_answer(&answer.value, context.format, Some(op.id)).map_err(|f| f.after_carried_out(op.id))

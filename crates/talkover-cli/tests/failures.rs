@@ -51,6 +51,13 @@ fn a_request_not_safe_to_repeat_that_may_have_taken_effect_says_so() {
     call.args(["calls", "make", AGENT, "+15550101234"]);
     fails_with(call, 18, "(a call may have been placed)");
 
+    // Carried out for certain (a success answer cut off): 11, what a carried-out request whose answer
+    // cannot be read exits with, neither 18 nor the transport's 10 that a script would run again on.
+    let server = Scripted::start(vec![Reply::CutOff(200)]);
+    let mut call = talkover(&server.base_url(), TOKEN);
+    call.args(["calls", "make", AGENT, "+15550101234"]);
+    fails_with(call, 11, "the request was carried out");
+
     // Not when the request certainly never left (nothing listens), nor for a request safe to repeat.
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
     let mut call = talkover(&format!("http://{closed}/api/v1"), TOKEN);

@@ -40,27 +40,40 @@ pub use watch::{CallWaitOutcome, CallWatch, WaitLimits, WaitMove, WatchStep};
 
 mod watch;
 
-string_enum! {
+/// Declares a string enum of call statuses: the seven an agent's call goes through (its pages' list),
+/// each written once here, then `$extra` variants of its own.
+macro_rules! call_statuses {
+    ($(#[$meta:meta])* pub enum $name:ident { $($extra:tt)* }) => {
+        string_enum! {
+            $(#[$meta])*
+            pub enum $name {
+                /// Created, being processed.
+                Initiated = "initiated",
+                /// The phone is ringing.
+                Ringing = "ringing",
+                /// The conversation is under way.
+                Answered = "answered",
+                /// Finished normally.
+                Completed = "completed",
+                /// Could not be placed or broke off.
+                Failed = "failed",
+                /// The line was busy.
+                Busy = "busy",
+                /// Nobody picked up.
+                NoAnswer = "no-answer",
+                $($extra)*
+            }
+        }
+    };
+}
+
+call_statuses! {
     /// Where a call is in its life.
     ///
     /// Agent calls go `initiated` → `ringing` → `answered` → `completed` (or `failed`, `busy`, `no-answer`);
     /// campaign calls start `queued` or `scheduled`. `voicemail` appears as a campaign call outcome (for
     /// example in a campaign's `auto_dnc_trigger_statuses`).
     pub enum CallStatus {
-        /// Created, being processed.
-        Initiated = "initiated",
-        /// The phone is ringing.
-        Ringing = "ringing",
-        /// The conversation is under way.
-        Answered = "answered",
-        /// Finished normally.
-        Completed = "completed",
-        /// Could not be placed or broke off.
-        Failed = "failed",
-        /// The line was busy.
-        Busy = "busy",
-        /// Nobody picked up.
-        NoAnswer = "no-answer",
         /// A campaign call accepted and waiting to be dispatched.
         Queued = "queued",
         /// A campaign call set for a later time inside the campaign's hours.
@@ -70,44 +83,42 @@ string_enum! {
     }
 }
 
-string_enum! {
+call_statuses! {
     /// The statuses the call lists filter by ([`ListCalls`], [`GetAgentCalls`]): an agent's call's, as their
     /// pages list them. A campaign call's own (`queued`, `scheduled`, `voicemail`) are not among them, so
     /// that a filter no call list takes does not compile. It compares with a [`CallStatus`] (`==`) and
     /// converts into one.
-    pub enum CallFilterStatus {
-        /// Created, being processed.
-        Initiated = "initiated",
-        /// The phone is ringing.
-        Ringing = "ringing",
-        /// The conversation is under way.
-        Answered = "answered",
-        /// Finished normally.
-        Completed = "completed",
-        /// Could not be placed or broke off.
-        Failed = "failed",
-        /// The line was busy.
-        Busy = "busy",
-        /// Nobody picked up.
-        NoAnswer = "no-answer",
-    }
+    pub enum CallFilterStatus {}
 }
 
+/// Each named status as the same [`CallStatus`]; a value the filter type does not know
+/// (`CallFilterStatus::from("queued")`, the way to send a value of its own) stays one `CallStatus` does
+/// not know either, as given.
 impl From<CallFilterStatus> for CallStatus {
     fn from(status: CallFilterStatus) -> Self {
-        Self::from(status.as_str())
+        match status {
+            CallFilterStatus::Initiated => Self::Initiated,
+            CallFilterStatus::Ringing => Self::Ringing,
+            CallFilterStatus::Answered => Self::Answered,
+            CallFilterStatus::Completed => Self::Completed,
+            CallFilterStatus::Failed => Self::Failed,
+            CallFilterStatus::Busy => Self::Busy,
+            CallFilterStatus::NoAnswer => Self::NoAnswer,
+            CallFilterStatus::Unknown(text) => Self::Unknown(text),
+        }
     }
 }
 
+/// Equal when the filter, as a [`CallStatus`] (`From`), is that status.
 impl PartialEq<CallStatus> for CallFilterStatus {
     fn eq(&self, other: &CallStatus) -> bool {
-        self.as_str() == other.as_str()
+        &CallStatus::from(self.clone()) == other
     }
 }
 
 impl PartialEq<CallFilterStatus> for CallStatus {
     fn eq(&self, other: &CallFilterStatus) -> bool {
-        self.as_str() == other.as_str()
+        other == self
     }
 }
 
@@ -829,6 +840,11 @@ mod tests {
         assert!(CallFilterStatus::NoAnswer == CallStatus::NoAnswer && CallStatus::Busy == CallFilterStatus::Busy);
         assert!(CallFilterStatus::Completed != CallStatus::Failed);
         assert_eq!(CallStatus::from(CallFilterStatus::Answered), CallStatus::Answered);
+        // A value of one's own stays unknown on both sides, and equals only what it equals as a filter.
+        let own = CallFilterStatus::from("busy-ish");
+        assert_eq!(CallStatus::from(own.clone()), CallStatus::Unknown("busy-ish".to_owned()));
+        assert!(CallFilterStatus::Unknown("busy".to_owned()) != CallStatus::Busy);
+        assert!(CallFilterStatus::Unknown("queued".to_owned()) != CallStatus::Queued);
         // A campaign call's own status is not one the lists take: read, it is a value the type does not know.
         for campaign_only in ["queued", "scheduled", "voicemail"] {
             assert_eq!(CallFilterStatus::documented(campaign_only), None);

@@ -71,6 +71,9 @@ optional_fields! {
     /// let queued = serde_json::json!({"id": "call-uuid-existing", "status": "queued"});
     /// let duplicate = ErrorBody::new("A call to this number already exists in this campaign").extra("existing_call", queued);
     /// assert_eq!(serde_json::to_value(&duplicate).unwrap()["existing_call"]["status"], "queued");
+    /// // The body's own members are set by their fields: no key is written twice.
+    /// let coded = ErrorBody::new("m").code("C").extra("code", serde_json::json!("X"));
+    /// assert_eq!(serde_json::to_string(&coded).unwrap(), r#"{"success":false,"message":"m","code":"C"}"#);
     /// ```
     #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
     #[non_exhaustive]
@@ -105,10 +108,13 @@ impl ErrorBody {
     }
 
     /// With another member of the body (`existing_call`), replacing one of that key. The body's own members
-    /// (`success`, `message`, `code`, `errors`) are set by their own fields: under those keys, this one
-    /// would be written twice.
+    /// (`success`, `message`, `code`, `errors`) are set by their own fields, not here: a value given under
+    /// one of those keys is not kept, so that no key is written twice.
     pub fn extra(mut self, key: impl Into<String>, value: serde_json::Value) -> Self {
-        self.extra.insert(key.into(), value);
+        let key = key.into();
+        if !matches!(key.as_str(), "success" | "message" | "code" | "errors") {
+            self.extra.insert(key, value);
+        }
         self
     }
 

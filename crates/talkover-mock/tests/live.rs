@@ -587,8 +587,7 @@ fn refused_requests_leave_the_rate_limits_quota_as_it_was() {
         left.push(answer.header("x-ratelimit-remaining").unwrap_or_default().to_owned());
     }
     assert_eq!(left, ["2", "1", "0"]);
-    // Past the limit, a refused request takes nothing either: the window reports none left, and ends when
-    // it did.
+    // Past the limit, a refused request reports none left and the window's end as it stands.
     let first = plain(&server, "GET", "/api/v1/agents", None);
     let second = plain(&server, "GET", "/api/v1/agents", None);
     for refused in [&first, &second] {

@@ -18,6 +18,8 @@ pub enum Reply {
     Hang(Duration),
     /// Reads the request and closes the connection without answering.
     Close,
+    /// Answers with this status and a JSON body's head, then closes the connection before the body ends.
+    CutOff(u16),
 }
 
 impl Reply {
@@ -90,6 +92,14 @@ fn serve(client: TcpStream, script: &Mutex<VecDeque<Reply>>, tell: &Sender<(Stri
                 return Ok(());
             }
             Some(Reply::Close) => return Ok(()),
+            Some(Reply::CutOff(status)) => {
+                let head = format!(
+                    "HTTP/1.1 {status} Scripted\r\ncontent-type: application/json\r\ncontent-length: 500\r\n\r\n"
+                );
+                writer.write_all(format!("{head}{{\"success\": true, \"da").as_bytes())?;
+                writer.flush()?;
+                return Ok(());
+            }
             None => (599, "text/plain", "the script is over".to_owned()),
         };
         let answer = format!(
