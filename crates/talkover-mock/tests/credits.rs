@@ -123,6 +123,28 @@ fn settings_amounts_are_numbers_the_emulator_can_charge() {
     assert_eq!((status, charge["data"]["amount_charged"].as_f64()), (200, Some(12.5)), "{charge}");
 }
 
+/// `recharge_count_today` counts the recharges of the day it is read, in every answer that shows it: a
+/// day later, the update's and the disable's answers say 0 as a read does.
+#[test]
+fn the_days_recharge_count_starts_again_the_next_day_in_every_answer() {
+    let server = Server::builder().clock_scale(0.0).start_blocking().unwrap();
+    let (status, charge) = send(&server, "POST", "/auto-topup/test", "");
+    assert_eq!(status, 200, "{charge}");
+    let (_, settings) = send(&server, "GET", "/auto-topup/settings", "");
+    let today = settings["data"]["recharge_count_today"].as_u64().unwrap_or_default();
+    assert!(today >= 1, "{settings}");
+    let (_, updated) = send(&server, "PUT", "/auto-topup/settings", r#"{"threshold_amount":"40"}"#);
+    assert_eq!(updated["data"]["recharge_count_today"].as_u64(), Some(today), "{updated}");
+
+    server.advance_clock(std::time::Duration::from_secs(86_400));
+    let (_, updated) = send(&server, "PUT", "/auto-topup/settings", r#"{"threshold_amount":"45"}"#);
+    assert_eq!(updated["data"]["recharge_count_today"], 0, "{updated}");
+    let (_, disabled) = send(&server, "POST", "/auto-topup/disable", "");
+    assert_eq!(disabled["data"]["recharge_count_today"], 0, "{disabled}");
+    let (_, read) = send(&server, "GET", "/auto-topup/settings", "");
+    assert_eq!(read["data"]["recharge_count_today"], 0, "{read}");
+}
+
 /// A scheduled recharge comes on its day of each month, at midnight UTC, recorded as `scheduled`; none while
 /// auto top-up is off, and none twice for one day.
 #[test]
