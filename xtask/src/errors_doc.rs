@@ -119,21 +119,60 @@ pub fn check() -> Result<(), String> {
     if std::fs::read_to_string(sections_path()).ok().as_deref() != Some(render_sections().as_str()) {
         problems.push(format!("{}: missing or stale", sections_path().display()));
     }
-    let mut covered = 0;
+    let mut by_hand = Vec::new();
     for file in handler_files()? {
         let text = std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
-        let (updated, count) = with_sections(&text);
-        covered += count;
+        let (updated, ids) = with_sections(&text);
+        by_hand.extend(ids);
         if updated != text {
             problems.push(format!("{}: an `# Errors` section is missing or stale", file.display()));
         }
     }
+    let declared = declared_handlers()?;
+    for op in talkover::registry::operations() {
+        match (declared.iter().any(|id| id == op.id), by_hand.iter().any(|id| id == op.id)) {
+            (false, false) => problems.push(format!("{}: no handler method (no `handler:` line, none by hand)", op.id)),
+            (true, true) => problems.push(format!("{}: a `handler:` line and a method by hand", op.id)),
+            _ => {}
+        }
+    }
     if problems.is_empty() {
-        eprintln!("errors: {covered} handler methods document their errors");
+        eprintln!(
+            "errors: {} handler methods document their errors ({} from their declaration, {} by hand)",
+            declared.len() + by_hand.len(),
+            declared.len(),
+            by_hand.len()
+        );
         Ok(())
     } else {
         Err(format!("{}\n  (run `cargo xtask errors`)", problems.join("\n  ")))
     }
+}
+
+/// The ids of the operations whose declaration in the core names a handler method (`handler:`), which the
+/// facade's handlers expand with the `# Errors` section of the id.
+fn declared_handlers() -> Result<Vec<String>, String> {
+    let mut ids = Vec::new();
+    let mut pending = vec![root().join("crates/talkover-core/src")];
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(&dir).map_err(|e| format!("{}: {e}", dir.display()))? {
+            let path = entry.map_err(|e| format!("{}: {e}", dir.display()))?.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if path.extension().is_some_and(|ext| ext == "rs") {
+                let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+                let mut id = None;
+                for line in text.lines().map(str::trim) {
+                    if let Some(rest) = line.strip_prefix("id: \"") {
+                        id = rest.strip_suffix("\",").map(str::to_owned);
+                    } else if line.starts_with("handler: ") {
+                        ids.extend(id.take());
+                    }
+                }
+            }
+        }
+    }
+    Ok(ids)
 }
 
 /// Whether `table` is the table compiled into the core.
@@ -294,11 +333,11 @@ fn render_table(table: &BTreeMap<String, Vec<Row>>) -> String {
 }
 
 /// `text` (a handler module) with the `# Errors` section of every documented handler method written from
-/// the table, and the number of methods that have one.
-fn with_sections(text: &str) -> (String, usize) {
+/// the table, and the ids of the methods that have one.
+fn with_sections(text: &str) -> (String, Vec<String>) {
     let lines: Vec<&str> = text.split_inclusive('\n').collect();
     let mut out = String::with_capacity(text.len() + 4096);
-    let mut count = 0;
+    let mut ids = Vec::new();
     let mut at = 0;
     while at < lines.len() {
         let doc_start = at;
@@ -322,7 +361,6 @@ fn with_sections(text: &str) -> (String, usize) {
         });
         match (is_method, operation_of(block[0])) {
             (true, Some(id)) => {
-                count += 1;
                 let indent = &block[0][..block[0].len() - block[0].trim_start().len()];
                 let comment: Vec<&str> =
                     block.iter().copied().filter(|line| !line.trim_start().starts_with(SECTION_ATTRIBUTE)).collect();
@@ -334,11 +372,12 @@ fn with_sections(text: &str) -> (String, usize) {
                     out.push_str(line);
                 }
                 out.push_str(&format!("{indent}///\n{indent}{SECTION_ATTRIBUTE}{id:?})]\n"));
+                ids.push(id);
             }
             _ => block.iter().for_each(|line| out.push_str(line)),
         }
     }
-    (out, count)
+    (out, ids)
 }
 
 /// A line of a doc comment: `///`, or the attribute that writes the `# Errors` section.
@@ -399,8 +438,8 @@ mod tests {
     #[test]
     fn sections_are_written_once_and_replaced_in_place() {
         let source = "    /// [Delete an agent](https://docs.talkover.ai/api-reference/endpoints/delete-agent).\n    pub fn delete(&self) {}\n";
-        let (once, count) = with_sections(source);
-        assert_eq!(count, 1);
+        let (once, ids) = with_sections(source);
+        assert_eq!(ids, ["delete-agent"]);
         assert!(
             once.ends_with(
                 "    ///\n    #[doc = talkover_core::errors_section!(\"delete-agent\")]\n    pub fn delete(&self) {}\n"

@@ -15,7 +15,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::envelope::{Ack, Envelope, ListEnvelope, MaybeEnveloped};
-use crate::macros::{operations, optional_fields};
+use crate::macros::optional_fields;
 use crate::secret::SecretString;
 use crate::validate::Problems;
 use crate::Timestamp;
@@ -151,63 +151,75 @@ optional_fields! {
 // ---------------------------------------------------------------------------------------------------
 // The operations
 
-operations! {
-    /// [List the current user's personal access tokens](https://docs.talkover.ai/api-reference/endpoints/list-user-api-tokens)
-    /// (metadata only).
-    ListUserApiTokens {
-        id: "list-user-api-tokens",
-        method: GET,
-        path: "/api/v1/user/api-tokens",
-        response: ListEnvelope<ApiToken>,
-        safe_to_repeat: true,
-    }
+/// This module's operations, one declaration each: [`operations!`](crate::operations) turns them into
+/// the operation types, and the `talkover` crate's handlers take their methods from the same declarations.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! account_operations {
+    ($mode:ident) => {
+        $crate::operations! { $mode
+        /// [List the current user's personal access tokens](https://docs.talkover.ai/api-reference/endpoints/list-user-api-tokens)
+        /// (metadata only).
+        ListUserApiTokens {
+            id: "list-user-api-tokens",
+            method: GET,
+            path: "/api/v1/user/api-tokens",
+            response: ListEnvelope<ApiToken>,
+            safe_to_repeat: true,
+            handler: ApiTokens::list,
+        }
 
-    /// [Create a personal access token](https://docs.talkover.ai/api-reference/endpoints/create-user-api-token)
-    /// for the current user. Its value is in the answer only this once: store it then.
-    CreateUserApiToken {
-        id: "create-user-api-token",
-        method: POST,
-        path: "/api/v1/user/api-tokens",
-        body: NewApiToken,
-        response: Envelope<CreatedApiToken>,
-        safe_to_repeat: false,
-        validate: CreateUserApiToken::check,
-    }
+        /// [Create a personal access token](https://docs.talkover.ai/api-reference/endpoints/create-user-api-token)
+        /// for the current user. Its value is in the answer only this once: store it then.
+        CreateUserApiToken {
+            id: "create-user-api-token",
+            method: POST,
+            path: "/api/v1/user/api-tokens",
+            body: NewApiToken,
+            response: Envelope<CreatedApiToken>,
+            safe_to_repeat: false,
+            validate: CreateUserApiToken::check,
+            handler: ApiTokens::create(token),
+        }
 
-    /// [Revoke a personal access token](https://docs.talkover.ai/api-reference/endpoints/delete-user-api-token),
-    /// at once and for good.
-    DeleteUserApiToken {
-        id: "delete-user-api-token",
-        method: DELETE,
-        path: "/api/v1/user/api-tokens/{token_id}",
-        params: { token_id: ApiTokenId },
-        response: Ack,
-        safe_to_repeat: true,
-    }
+        /// [Revoke a personal access token](https://docs.talkover.ai/api-reference/endpoints/delete-user-api-token),
+        /// at once and for good.
+        DeleteUserApiToken {
+            id: "delete-user-api-token",
+            method: DELETE,
+            path: "/api/v1/user/api-tokens/{token_id}",
+            params: { token_id: ApiTokenId },
+            response: Ack,
+            safe_to_repeat: true,
+            handler: ApiTokens::delete,
+        }
 
-    /// [Get the current user](https://docs.talkover.ai/api-reference/endpoints/get-current-user), the one the
-    /// session token belongs to.
-    ///
-    /// This operation lives at `/api/user`, outside `/api/v1`; the base URL's mount prefix still applies
-    /// (see [`BaseUrl`](crate::BaseUrl)). The answer is the bare user object.
-    GetCurrentUser {
-        id: "get-current-user",
-        method: GET,
-        path: "/api/user",
-        response: MaybeEnveloped<User>,
-        safe_to_repeat: true,
-    }
+        /// [Get the current user](https://docs.talkover.ai/api-reference/endpoints/get-current-user), the one the
+        /// session token belongs to.
+        ///
+        /// This operation lives at `/api/user`, outside `/api/v1`; the base URL's mount prefix still applies
+        /// (see [`BaseUrl`](crate::BaseUrl)). The answer is the bare user object.
+        GetCurrentUser {
+            id: "get-current-user",
+            method: GET,
+            path: "/api/user",
+            response: MaybeEnveloped<User>,
+            safe_to_repeat: true,
+        }
 
-    /// [Check that the API is up](https://docs.talkover.ai/api-reference/endpoints/health): a liveness probe
-    /// that needs no token (the SDK sends its token anyway) and is not rate limited.
-    HealthCheck {
-        id: "health",
-        method: GET,
-        path: "/api/v1/health",
-        response: MaybeEnveloped<ServiceHealth>,
-        safe_to_repeat: true,
-    }
+        /// [Check that the API is up](https://docs.talkover.ai/api-reference/endpoints/health): a liveness probe
+        /// that needs no token (the SDK sends its token anyway) and is not rate limited.
+        HealthCheck {
+            id: "health",
+            method: GET,
+            path: "/api/v1/health",
+            response: MaybeEnveloped<ServiceHealth>,
+            safe_to_repeat: true,
+        }
+        }
+    };
 }
+account_operations!(declare);
 
 #[cfg(test)]
 mod tests {

@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 
 use crate::envelope::{Ack, Envelope, ListEnvelope};
 use crate::ids::AgentId;
-use crate::macros::{operations, optional_fields, string_enum};
+use crate::macros::{optional_fields, string_enum};
 use crate::secret::SecretString;
 use crate::validate::Problems;
 use crate::Timestamp;
@@ -351,56 +351,69 @@ optional_fields! {
 // ---------------------------------------------------------------------------------------------------
 // The operations
 
-operations! {
-    /// [List an agent's actions](https://docs.talkover.ai/api-reference/endpoints/list-actions), a page at a
-    /// time: openapi.json gives this list `page` and `per_page` (20 by default) and a `meta` block, which
-    /// the page does not show.
-    ListActions {
-        id: "list-actions",
-        method: GET,
-        path: "/api/v1/agents/{agent_id}/actions",
-        params: { agent_id: AgentId },
-        query: ListActionsQuery {},
-        response: ListEnvelope<Action>,
-        items: Action,
-        default_per_page: 20,
-        page_block: WholeUnlessPaged,
-        safe_to_repeat: true,
-    }
+/// This module's operations, one declaration each: [`operations!`](crate::operations) turns them into
+/// the operation types, and the `talkover` crate's handlers take their methods from the same declarations.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! actions_operations {
+    ($mode:ident) => {
+        $crate::operations! { $mode
+        /// [List an agent's actions](https://docs.talkover.ai/api-reference/endpoints/list-actions), a page at a
+        /// time: openapi.json gives this list `page` and `per_page` (20 by default) and a `meta` block, which
+        /// the page does not show.
+        ListActions {
+            id: "list-actions",
+            method: GET,
+            path: "/api/v1/agents/{agent_id}/actions",
+            params: { agent_id: AgentId },
+            query: ListActionsQuery {},
+            response: ListEnvelope<Action>,
+            items: Action,
+            default_per_page: 20,
+            page_block: WholeUnlessPaged,
+            safe_to_repeat: true,
+            handler: Actions[agent_id]::list,
+        }
 
-    /// [Create or update an action](https://docs.talkover.ai/api-reference/endpoints/create-action) of an agent
-    /// (the API upserts by `node_id`).
-    CreateAction {
-        id: "create-action",
-        method: POST,
-        path: "/api/v1/agents/{agent_id}/actions",
-        params: { agent_id: AgentId },
-        body: NewAction,
-        response: Envelope<Action>,
-        safe_to_repeat: false,
-        validate: CreateAction::check,
-    }
+        /// [Create or update an action](https://docs.talkover.ai/api-reference/endpoints/create-action) of an agent
+        /// (the API upserts by `node_id`).
+        CreateAction {
+            id: "create-action",
+            method: POST,
+            path: "/api/v1/agents/{agent_id}/actions",
+            params: { agent_id: AgentId },
+            body: NewAction,
+            response: Envelope<Action>,
+            safe_to_repeat: false,
+            validate: CreateAction::check,
+            handler: Actions[agent_id]::create(action),
+        }
 
-    /// [Delete an action](https://docs.talkover.ai/api-reference/endpoints/delete-action). The agent goes back
-    /// to draft and must be published again.
-    DeleteAction {
-        id: "delete-action",
-        method: DELETE,
-        path: "/api/v1/agents/{agent_id}/actions/{action_id}",
-        params: { agent_id: AgentId, action_id: ActionId },
-        response: Ack,
-        safe_to_repeat: true,
-    }
+        /// [Delete an action](https://docs.talkover.ai/api-reference/endpoints/delete-action). The agent goes back
+        /// to draft and must be published again.
+        DeleteAction {
+            id: "delete-action",
+            method: DELETE,
+            path: "/api/v1/agents/{agent_id}/actions/{action_id}",
+            params: { agent_id: AgentId, action_id: ActionId },
+            response: Ack,
+            safe_to_repeat: true,
+            handler: Actions[agent_id]::delete,
+        }
 
-    /// [List the integrations actions can use](https://docs.talkover.ai/api-reference/endpoints/list-action-integrations).
-    ListActionIntegrations {
-        id: "list-action-integrations",
-        method: GET,
-        path: "/api/v1/action-integrations",
-        response: ListEnvelope<ActionIntegration>,
-        safe_to_repeat: true,
-    }
+        /// [List the integrations actions can use](https://docs.talkover.ai/api-reference/endpoints/list-action-integrations).
+        ListActionIntegrations {
+            id: "list-action-integrations",
+            method: GET,
+            path: "/api/v1/action-integrations",
+            response: ListEnvelope<ActionIntegration>,
+            safe_to_repeat: true,
+            handler: ActionIntegrations::list,
+        }
+        }
+    };
 }
+actions_operations!(declare);
 
 #[cfg(test)]
 mod tests {

@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use crate::actions::Action;
 use crate::envelope::{Ack, Envelope, ListEnvelope};
-use crate::macros::{operations, optional_fields, string_enum};
+use crate::macros::{optional_fields, string_enum};
 use crate::phone_numbers::PhoneNumberStatus;
 use crate::trainings::Training;
 use crate::validate::Problems;
@@ -698,158 +698,180 @@ pub type ErrorDetails = Value;
 // ---------------------------------------------------------------------------------------------------
 // The operations
 
-operations! {
-    /// [List agents](https://docs.talkover.ai/api-reference/endpoints/list-agents), with filters.
-    ListAgents {
-        id: "list-agents",
-        method: GET,
-        path: "/api/v1/agents",
-        query: ListAgentsQuery {
-            /// Only agents with this status.
-            status: AgentStatus,
-            /// Only agents with this direction.
-            direction: Direction,
-            /// Search in names and labels.
-            search: String,
-        },
-        response: ListEnvelope<Agent>,
-        items: Agent,
-        default_per_page: 20,
-        page_block: Meta,
-        safe_to_repeat: true,
-    }
+/// This module's operations, one declaration each: [`operations!`](crate::operations) turns them into
+/// the operation types, and the `talkover` crate's handlers take their methods from the same declarations.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! agents_operations {
+    ($mode:ident) => {
+        $crate::operations! { $mode
+        /// [List agents](https://docs.talkover.ai/api-reference/endpoints/list-agents), with filters.
+        ListAgents {
+            id: "list-agents",
+            method: GET,
+            path: "/api/v1/agents",
+            query: ListAgentsQuery {
+                /// Only agents with this status.
+                status: AgentStatus,
+                /// Only agents with this direction.
+                direction: Direction,
+                /// Search in names and labels.
+                search: String,
+            },
+            response: ListEnvelope<Agent>,
+            items: Agent,
+            default_per_page: 20,
+            page_block: Meta,
+            safe_to_repeat: true,
+            handler: Agents::list,
+        }
 
-    /// [Create an agent](https://docs.talkover.ai/api-reference/endpoints/create-agent), as a draft.
-    CreateAgent {
-        id: "create-agent",
-        method: POST,
-        path: "/api/v1/agents",
-        body: CreateAgentBody,
-        response: Envelope<Agent>,
-        success_status: 201,
-        safe_to_repeat: false,
-        validate: CreateAgent::check,
-    }
+        /// [Create an agent](https://docs.talkover.ai/api-reference/endpoints/create-agent), as a draft.
+        CreateAgent {
+            id: "create-agent",
+            method: POST,
+            path: "/api/v1/agents",
+            body: CreateAgentBody,
+            response: Envelope<Agent>,
+            success_status: 201,
+            safe_to_repeat: false,
+            validate: CreateAgent::check,
+            handler: Agents::create(agent),
+        }
 
-    /// [Get an agent](https://docs.talkover.ai/api-reference/endpoints/get-agent) with its voice, trainings,
-    /// actions and phone numbers.
-    GetAgent {
-        id: "get-agent",
-        method: GET,
-        path: "/api/v1/agents/{agent_id}",
-        params: { agent_id: AgentId },
-        response: Envelope<Agent>,
-        safe_to_repeat: true,
-    }
+        /// [Get an agent](https://docs.talkover.ai/api-reference/endpoints/get-agent) with its voice, trainings,
+        /// actions and phone numbers.
+        GetAgent {
+            id: "get-agent",
+            method: GET,
+            path: "/api/v1/agents/{agent_id}",
+            params: { agent_id: AgentId },
+            response: Envelope<Agent>,
+            safe_to_repeat: true,
+            handler: Agents::get,
+        }
 
-    /// [Publish an agent](https://docs.talkover.ai/api-reference/endpoints/publish-agent), so it takes calls.
-    PublishAgent {
-        id: "publish-agent",
-        method: POST,
-        path: "/api/v1/agents/{agent_id}/publish",
-        params: { agent_id: AgentId },
-        response: Envelope<AgentStatusChange>,
-        safe_to_repeat: true,
-    }
+        /// [Publish an agent](https://docs.talkover.ai/api-reference/endpoints/publish-agent), so it takes calls.
+        PublishAgent {
+            id: "publish-agent",
+            method: POST,
+            path: "/api/v1/agents/{agent_id}/publish",
+            params: { agent_id: AgentId },
+            response: Envelope<AgentStatusChange>,
+            safe_to_repeat: true,
+            handler: Agents::publish,
+        }
 
-    /// [Unpublish an agent](https://docs.talkover.ai/api-reference/endpoints/unpublish-agent): back to draft,
-    /// keeping its knowledge, voice, trainings, actions and phone numbers. Calls in progress go on.
-    UnpublishAgent {
-        id: "unpublish-agent",
-        method: POST,
-        path: "/api/v1/agents/{agent_id}/unpublish",
-        params: { agent_id: AgentId },
-        response: Envelope<AgentStatusChange>,
-        safe_to_repeat: true,
-    }
+        /// [Unpublish an agent](https://docs.talkover.ai/api-reference/endpoints/unpublish-agent): back to draft,
+        /// keeping its knowledge, voice, trainings, actions and phone numbers. Calls in progress go on.
+        UnpublishAgent {
+            id: "unpublish-agent",
+            method: POST,
+            path: "/api/v1/agents/{agent_id}/unpublish",
+            params: { agent_id: AgentId },
+            response: Envelope<AgentStatusChange>,
+            safe_to_repeat: true,
+            handler: Agents::unpublish,
+        }
 
-    /// [Delete an agent](https://docs.talkover.ai/api-reference/endpoints/delete-agent), for good.
-    DeleteAgent {
-        id: "delete-agent",
-        method: DELETE,
-        path: "/api/v1/agents/{agent_id}",
-        params: { agent_id: AgentId },
-        response: Ack,
-        safe_to_repeat: true,
-    }
+        /// [Delete an agent](https://docs.talkover.ai/api-reference/endpoints/delete-agent), for good.
+        DeleteAgent {
+            id: "delete-agent",
+            method: DELETE,
+            path: "/api/v1/agents/{agent_id}",
+            params: { agent_id: AgentId },
+            response: Ack,
+            safe_to_repeat: true,
+            handler: Agents::delete,
+        }
 
-    /// [Update an agent's knowledge](https://docs.talkover.ai/api-reference/endpoints/update-agent-knowledge):
-    /// its description, greeting and conversational behaviour.
-    UpdateAgentKnowledge {
-        id: "update-agent-knowledge",
-        method: PUT,
-        path: "/api/v1/agents/{agent_id}/knowledge",
-        params: { agent_id: AgentId },
-        body: AgentKnowledge,
-        response: Envelope<Agent>,
-        safe_to_repeat: true,
-        validate: UpdateAgentKnowledge::check,
-    }
+        /// [Update an agent's knowledge](https://docs.talkover.ai/api-reference/endpoints/update-agent-knowledge):
+        /// its description, greeting and conversational behaviour.
+        UpdateAgentKnowledge {
+            id: "update-agent-knowledge",
+            method: PUT,
+            path: "/api/v1/agents/{agent_id}/knowledge",
+            params: { agent_id: AgentId },
+            body: AgentKnowledge,
+            response: Envelope<Agent>,
+            safe_to_repeat: true,
+            validate: UpdateAgentKnowledge::check,
+            handler: Agents::update_knowledge(knowledge),
+        }
 
-    /// [Update an agent's voice](https://docs.talkover.ai/api-reference/endpoints/update-agent-voice).
-    UpdateAgentVoice {
-        id: "update-agent-voice",
-        method: PUT,
-        path: "/api/v1/agents/{agent_id}/voice",
-        params: { agent_id: AgentId },
-        body: AgentVoiceSettings,
-        response: Envelope<Agent>,
-        safe_to_repeat: true,
-        validate: UpdateAgentVoice::check,
-    }
+        /// [Update an agent's voice](https://docs.talkover.ai/api-reference/endpoints/update-agent-voice).
+        UpdateAgentVoice {
+            id: "update-agent-voice",
+            method: PUT,
+            path: "/api/v1/agents/{agent_id}/voice",
+            params: { agent_id: AgentId },
+            body: AgentVoiceSettings,
+            response: Envelope<Agent>,
+            safe_to_repeat: true,
+            validate: UpdateAgentVoice::check,
+            handler: Agents::update_voice(voice),
+        }
 
-    /// [Update an agent's calling settings](https://docs.talkover.ai/api-reference/endpoints/update-agent-calling):
-    /// direction and phone numbers.
-    UpdateAgentCalling {
-        id: "update-agent-calling",
-        method: PUT,
-        path: "/api/v1/agents/{agent_id}/calling",
-        params: { agent_id: AgentId },
-        body: AgentCallingSettings,
-        response: Envelope<AgentCalling>,
-        safe_to_repeat: true,
-    }
+        /// [Update an agent's calling settings](https://docs.talkover.ai/api-reference/endpoints/update-agent-calling):
+        /// direction and phone numbers.
+        UpdateAgentCalling {
+            id: "update-agent-calling",
+            method: PUT,
+            path: "/api/v1/agents/{agent_id}/calling",
+            params: { agent_id: AgentId },
+            body: AgentCallingSettings,
+            response: Envelope<AgentCalling>,
+            safe_to_repeat: true,
+            handler: Agents::update_calling(calling),
+        }
 
-    /// [Update an agent's advanced settings](https://docs.talkover.ai/api-reference/endpoints/update-advanced-settings).
-    UpdateAdvancedSettings {
-        id: "update-advanced-settings",
-        method: PATCH,
-        path: "/api/v1/agents/{agent_id}/advanced-settings",
-        params: { agent_id: AgentId },
-        body: AdvancedSettings,
-        response: Envelope<AgentAdvancedSettings>,
-        safe_to_repeat: true,
-    }
+        /// [Update an agent's advanced settings](https://docs.talkover.ai/api-reference/endpoints/update-advanced-settings).
+        UpdateAdvancedSettings {
+            id: "update-advanced-settings",
+            method: PATCH,
+            path: "/api/v1/agents/{agent_id}/advanced-settings",
+            params: { agent_id: AgentId },
+            body: AdvancedSettings,
+            response: Envelope<AgentAdvancedSettings>,
+            safe_to_repeat: true,
+            handler: Agents::update_advanced_settings(settings),
+        }
 
-    /// [Check whether an agent can use optimized costs](https://docs.talkover.ai/api-reference/endpoints/check-optimized-costs-eligibility)
-    /// (enough calls in the recent window).
-    CheckOptimizedCostsEligibility {
-        id: "check-optimized-costs-eligibility",
-        method: GET,
-        path: "/api/v1/agents/{agent_id}/optimized-costs-eligibility",
-        params: { agent_id: AgentId },
-        response: Envelope<OptimizedCostsEligibility>,
-        safe_to_repeat: true,
-    }
+        /// [Check whether an agent can use optimized costs](https://docs.talkover.ai/api-reference/endpoints/check-optimized-costs-eligibility)
+        /// (enough calls in the recent window).
+        CheckOptimizedCostsEligibility {
+            id: "check-optimized-costs-eligibility",
+            method: GET,
+            path: "/api/v1/agents/{agent_id}/optimized-costs-eligibility",
+            params: { agent_id: AgentId },
+            response: Envelope<OptimizedCostsEligibility>,
+            safe_to_repeat: true,
+            handler: Agents::optimized_costs_eligibility,
+        }
 
-    /// [Get an agent's price breakdown](https://docs.talkover.ai/api-reference/endpoints/get-agent-pricing)
-    /// per component.
-    GetAgentPricing {
-        id: "get-agent-pricing",
-        method: GET,
-        path: "/api/v1/agents/{agent_id}/pricing",
-        params: { agent_id: AgentId },
-        response: Envelope<AgentPricing>,
-        safe_to_repeat: true,
-    }
+        /// [Get an agent's price breakdown](https://docs.talkover.ai/api-reference/endpoints/get-agent-pricing)
+        /// per component.
+        GetAgentPricing {
+            id: "get-agent-pricing",
+            method: GET,
+            path: "/api/v1/agents/{agent_id}/pricing",
+            params: { agent_id: AgentId },
+            response: Envelope<AgentPricing>,
+            safe_to_repeat: true,
+            handler: Agents::pricing,
+        }
 
-    /// [Get a summary of an agent's price](https://docs.talkover.ai/api-reference/endpoints/get-agent-pricing-summary).
-    GetAgentPricingSummary {
-        id: "get-agent-pricing-summary",
-        method: GET,
-        path: "/api/v1/agents/{agent_id}/pricing/summary",
-        params: { agent_id: AgentId },
-        response: Envelope<AgentPricingSummary>,
-        safe_to_repeat: true,
-    }
+        /// [Get a summary of an agent's price](https://docs.talkover.ai/api-reference/endpoints/get-agent-pricing-summary).
+        GetAgentPricingSummary {
+            id: "get-agent-pricing-summary",
+            method: GET,
+            path: "/api/v1/agents/{agent_id}/pricing/summary",
+            params: { agent_id: AgentId },
+            response: Envelope<AgentPricingSummary>,
+            safe_to_repeat: true,
+            handler: Agents::pricing_summary,
+        }
+        }
+    };
 }
+agents_operations!(declare);

@@ -16,7 +16,7 @@ use crate::credits::CreditCharge;
 use crate::decimal::Decimal;
 use crate::envelope::{Envelope, ListEnvelope};
 use crate::ids::TransactionId;
-use crate::macros::{operations, optional_fields, string_enum};
+use crate::macros::{optional_fields, string_enum};
 use crate::validate::Problems;
 use crate::Timestamp;
 
@@ -218,74 +218,89 @@ optional_fields! {
 // ---------------------------------------------------------------------------------------------------
 // The operations
 
-operations! {
-    /// [Get the auto top-up settings](https://docs.talkover.ai/api-reference/endpoints/get-auto-topup-settings).
-    GetAutoTopupSettings {
-        id: "get-auto-topup-settings",
-        method: GET,
-        path: "/api/v1/auto-topup/settings",
-        response: Envelope<AutoTopupSettings>,
-        safe_to_repeat: true,
-    }
+/// This module's operations, one declaration each: [`operations!`](crate::operations) turns them into
+/// the operation types, and the `talkover` crate's handlers take their methods from the same declarations.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! auto_topup_operations {
+    ($mode:ident) => {
+        $crate::operations! { $mode
+        /// [Get the auto top-up settings](https://docs.talkover.ai/api-reference/endpoints/get-auto-topup-settings).
+        GetAutoTopupSettings {
+            id: "get-auto-topup-settings",
+            method: GET,
+            path: "/api/v1/auto-topup/settings",
+            response: Envelope<AutoTopupSettings>,
+            safe_to_repeat: true,
+            handler: AutoTopup::settings,
+        }
 
-    /// [Update the auto top-up settings](https://docs.talkover.ai/api-reference/endpoints/update-auto-topup-settings):
-    /// threshold recharges, monthly scheduled recharges, or both.
-    UpdateAutoTopupSettings {
-        id: "update-auto-topup-settings",
-        method: PUT,
-        path: "/api/v1/auto-topup/settings",
-        body: AutoTopupSettingsUpdate,
-        response: Envelope<AutoTopupSettings>,
-        safe_to_repeat: true,
-        validate: UpdateAutoTopupSettings::check,
-    }
+        /// [Update the auto top-up settings](https://docs.talkover.ai/api-reference/endpoints/update-auto-topup-settings):
+        /// threshold recharges, monthly scheduled recharges, or both; settings left unset keep their value.
+        UpdateAutoTopupSettings {
+            id: "update-auto-topup-settings",
+            method: PUT,
+            path: "/api/v1/auto-topup/settings",
+            body: AutoTopupSettingsUpdate,
+            response: Envelope<AutoTopupSettings>,
+            safe_to_repeat: true,
+            validate: UpdateAutoTopupSettings::check,
+            handler: AutoTopup::update(settings),
+        }
 
-    /// [Test auto top-up](https://docs.talkover.ai/api-reference/endpoints/test-auto-topup) with a real,
-    /// one-off recharge. It charges the payment method and counts toward the daily limit, so it is never
-    /// repeated automatically. A declined payment is a 402 (`ErrorKind::PaymentRequired`, code
-    /// `PAYMENT_FAILED`).
-    TestAutoTopup {
-        id: "test-auto-topup",
-        method: POST,
-        path: "/api/v1/auto-topup/test",
-        response: Envelope<CreditCharge>,
-        safe_to_repeat: false,
-    }
+        /// [Test auto top-up](https://docs.talkover.ai/api-reference/endpoints/test-auto-topup) with a real,
+        /// one-off recharge. It charges the payment method and counts toward the daily limit, so it is never
+        /// repeated automatically. A declined payment is a 402 (`ErrorKind::PaymentRequired`, code
+        /// `PAYMENT_FAILED`).
+        TestAutoTopup {
+            id: "test-auto-topup",
+            method: POST,
+            path: "/api/v1/auto-topup/test",
+            response: Envelope<CreditCharge>,
+            safe_to_repeat: false,
+            handler: AutoTopup::test,
+        }
 
-    /// [Turn auto top-up off](https://docs.talkover.ai/api-reference/endpoints/disable-auto-topup), keeping
-    /// its configuration. Recharges already queued may still go through.
-    DisableAutoTopup {
-        id: "disable-auto-topup",
-        method: POST,
-        path: "/api/v1/auto-topup/disable",
-        response: Envelope<AutoTopupSettings>,
-        safe_to_repeat: true,
-    }
+        /// [Turn auto top-up off](https://docs.talkover.ai/api-reference/endpoints/disable-auto-topup), keeping
+        /// its configuration. Recharges already queued may still go through.
+        DisableAutoTopup {
+            id: "disable-auto-topup",
+            method: POST,
+            path: "/api/v1/auto-topup/disable",
+            response: Envelope<AutoTopupSettings>,
+            safe_to_repeat: true,
+            handler: AutoTopup::disable,
+        }
 
-    /// [Get the auto top-up history](https://docs.talkover.ai/api-reference/endpoints/get-auto-topup-history),
-    /// newest first, one page at a time.
-    GetAutoTopupHistory {
-        id: "get-auto-topup-history",
-        method: GET,
-        path: "/api/v1/auto-topup/history",
-        query: AutoTopupHistoryQuery {},
-        response: ListEnvelope<AutoTopupEvent>,
-        items: AutoTopupEvent,
-        default_per_page: 25,
-        page_block: Pagination,
-        safe_to_repeat: true,
-    }
+        /// [Get the auto top-up history](https://docs.talkover.ai/api-reference/endpoints/get-auto-topup-history),
+        /// newest first, one page at a time.
+        GetAutoTopupHistory {
+            id: "get-auto-topup-history",
+            method: GET,
+            path: "/api/v1/auto-topup/history",
+            query: AutoTopupHistoryQuery {},
+            response: ListEnvelope<AutoTopupEvent>,
+            items: AutoTopupEvent,
+            default_per_page: 25,
+            page_block: Pagination,
+            safe_to_repeat: true,
+            handler: AutoTopup::history,
+        }
 
-    /// [List the payment methods](https://docs.talkover.ai/api-reference/endpoints/list-auto-topup-payment-methods)
-    /// auto top-up can charge. Cards are added in the dashboard, not through the API.
-    ListAutoTopupPaymentMethods {
-        id: "list-auto-topup-payment-methods",
-        method: GET,
-        path: "/api/v1/auto-topup/payment-methods",
-        response: ListEnvelope<PaymentMethod>,
-        safe_to_repeat: true,
-    }
+        /// [List the payment methods](https://docs.talkover.ai/api-reference/endpoints/list-auto-topup-payment-methods)
+        /// auto top-up can charge. Cards are added in the dashboard, not through the API.
+        ListAutoTopupPaymentMethods {
+            id: "list-auto-topup-payment-methods",
+            method: GET,
+            path: "/api/v1/auto-topup/payment-methods",
+            response: ListEnvelope<PaymentMethod>,
+            safe_to_repeat: true,
+            handler: AutoTopup::payment_methods,
+        }
+        }
+    };
 }
+auto_topup_operations!(declare);
 
 #[cfg(test)]
 mod tests {

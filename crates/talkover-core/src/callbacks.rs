@@ -16,7 +16,7 @@ use crate::agents::{AgentStatus, Direction};
 use crate::envelope::{Ack, Envelope, ListEnvelope};
 use crate::flows::{FlowValidation, ValidationAnswer};
 use crate::ids::AgentId;
-use crate::macros::{operations, optional_fields, string_enum};
+use crate::macros::{optional_fields, string_enum};
 use crate::operation::ResponseBody;
 use crate::time::Date;
 use crate::validate::Problems;
@@ -274,111 +274,125 @@ impl UpdateCallbackSources {
 // ---------------------------------------------------------------------------------------------------
 // The operations
 
-operations! {
-    /// [List callback agents](https://docs.talkover.ai/api-reference/endpoints/list-callback-agents): the
-    /// inbound agents set up to take callbacks.
-    ListCallbackAgents {
-        id: "list-callback-agents",
-        method: GET,
-        path: "/api/v1/callback-agents",
-        response: ListEnvelope<CallbackAgent>,
-        safe_to_repeat: true,
-    }
+/// This module's operations, one declaration each: [`operations!`](crate::operations) turns them into
+/// the operation types, and the `talkover` crate's handlers take their methods from the same declarations.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! callbacks_operations {
+    ($mode:ident) => {
+        $crate::operations! { $mode
+        /// [List callback agents](https://docs.talkover.ai/api-reference/endpoints/list-callback-agents): the
+        /// inbound agents set up to take callbacks.
+        ListCallbackAgents {
+            id: "list-callback-agents",
+            method: GET,
+            path: "/api/v1/callback-agents",
+            response: ListEnvelope<CallbackAgent>,
+            safe_to_repeat: true,
+            handler: CallbackAgents::list,
+        }
 
-    /// [List the agents that can be callback sources](https://docs.talkover.ai/api-reference/endpoints/list-callback-source-agents):
-    /// the published outbound agents.
-    ListCallbackSourceAgents {
-        id: "list-callback-source-agents",
-        method: GET,
-        path: "/api/v1/callback-agents/source-agents",
-        response: ListEnvelope<SourceAgent>,
-        safe_to_repeat: true,
-    }
+        /// [List the agents that can be callback sources](https://docs.talkover.ai/api-reference/endpoints/list-callback-source-agents):
+        /// the published outbound agents.
+        ListCallbackSourceAgents {
+            id: "list-callback-source-agents",
+            method: GET,
+            path: "/api/v1/callback-agents/source-agents",
+            response: ListEnvelope<SourceAgent>,
+            safe_to_repeat: true,
+            handler: CallbackAgents::source_agents,
+        }
 
-    /// [Get callback statistics](https://docs.talkover.ai/api-reference/endpoints/get-callback-stats) across
-    /// all callback agents, for a range of days (both ends included).
-    GetCallbackStats {
-        id: "get-callback-stats",
-        method: GET,
-        path: "/api/v1/callback-agents/stats",
-        query: CallbackStatsQuery {
-            /// First day counted (the API's default is 30 days ago).
-            start_date: Date,
-            /// Last day counted (the API's default is today).
-            end_date: Date,
-        },
-        response: Envelope<CallbackStats>,
-        safe_to_repeat: true,
-    }
+        /// [Get callback statistics](https://docs.talkover.ai/api-reference/endpoints/get-callback-stats) across
+        /// all callback agents, for a range of days (both ends included).
+        GetCallbackStats {
+            id: "get-callback-stats",
+            method: GET,
+            path: "/api/v1/callback-agents/stats",
+            query: CallbackStatsQuery {
+                /// First day counted (the API's default is 30 days ago).
+                start_date: Date,
+                /// Last day counted (the API's default is today).
+                end_date: Date,
+            },
+            response: Envelope<CallbackStats>,
+            safe_to_repeat: true,
+            handler: CallbackAgents::stats,
+        }
 
-    /// [Get a callback agent](https://docs.talkover.ai/api-reference/endpoints/get-callback-agent) with its
-    /// source agents and callback counts. An agent that is not a callback agent is not found (404).
-    GetCallbackAgent {
-        id: "get-callback-agent",
-        method: GET,
-        path: "/api/v1/callback-agents/{agent_id}",
-        params: { agent_id: AgentId },
-        response: Envelope<CallbackAgentDetails>,
-        safe_to_repeat: true,
-    }
+        /// [Get a callback agent](https://docs.talkover.ai/api-reference/endpoints/get-callback-agent) with its
+        /// source agents and callback counts. An agent that is not a callback agent is not found (404).
+        GetCallbackAgent {
+            id: "get-callback-agent",
+            method: GET,
+            path: "/api/v1/callback-agents/{agent_id}",
+            params: { agent_id: AgentId },
+            response: Envelope<CallbackAgentDetails>,
+            safe_to_repeat: true,
+            handler: CallbackAgents::get,
+        }
 
-    /// [Check a callback setup](https://docs.talkover.ai/api-reference/endpoints/check-callback-constraints)
-    /// without saving it.
-    ///
-    /// A valid setup gives [`ConstraintCheck::Valid`]. The API reports an invalid one as `"success": false`,
-    /// which is an error; pass the result through [`ConstraintCheck::from_result`] to get
-    /// [`ConstraintCheck::Invalid`] with the problems instead.
-    CheckCallbackConstraints {
-        id: "check-callback-constraints",
-        method: POST,
-        path: "/api/v1/callback-agents/{agent_id}/check-constraints",
-        params: { agent_id: AgentId },
-        body: ProposedCallbackConfig,
-        response: ConstraintCheckAnswer,
-        safe_to_repeat: true,
-        constructor: manual,
-    }
+        /// [Check a callback setup](https://docs.talkover.ai/api-reference/endpoints/check-callback-constraints)
+        /// without saving it.
+        ///
+        /// A valid setup gives [`ConstraintCheck::Valid`]. The API reports an invalid one as `"success": false`,
+        /// which is an error; pass the result through [`ConstraintCheck::from_result`] to get
+        /// [`ConstraintCheck::Invalid`] with the problems instead.
+        CheckCallbackConstraints {
+            id: "check-callback-constraints",
+            method: POST,
+            path: "/api/v1/callback-agents/{agent_id}/check-constraints",
+            params: { agent_id: AgentId },
+            body: ProposedCallbackConfig,
+            response: ConstraintCheckAnswer,
+            safe_to_repeat: true,
+            constructor: manual,
+        }
 
-    /// [Make an agent a callback agent](https://docs.talkover.ai/api-reference/endpoints/set-agent-as-callback)
-    /// for the given outbound agents. The agent must be inbound (otherwise a 422 with code
-    /// `INVALID_AGENT_DIRECTION`).
-    SetAgentAsCallback {
-        id: "set-agent-as-callback",
-        method: POST,
-        path: "/api/v1/agents/{agent_id}/callback",
-        params: { agent_id: AgentId },
-        body: CallbackSources,
-        response: Envelope<CallbackAgent>,
-        safe_to_repeat: true,
-        validate: SetAgentAsCallback::check,
-        constructor: manual,
-    }
+        /// [Make an agent a callback agent](https://docs.talkover.ai/api-reference/endpoints/set-agent-as-callback)
+        /// for the given outbound agents. The agent must be inbound (otherwise a 422 with code
+        /// `INVALID_AGENT_DIRECTION`).
+        SetAgentAsCallback {
+            id: "set-agent-as-callback",
+            method: POST,
+            path: "/api/v1/agents/{agent_id}/callback",
+            params: { agent_id: AgentId },
+            body: CallbackSources,
+            response: Envelope<CallbackAgent>,
+            safe_to_repeat: true,
+            validate: SetAgentAsCallback::check,
+            constructor: manual,
+        }
 
-    /// [Replace a callback agent's sources](https://docs.talkover.ai/api-reference/endpoints/update-callback-sources):
-    /// the list sent becomes the whole list. To drop every source, use [`RemoveCallbackRole`].
-    UpdateCallbackSources {
-        id: "update-callback-sources",
-        method: PUT,
-        path: "/api/v1/agents/{agent_id}/callback",
-        params: { agent_id: AgentId },
-        body: CallbackSources,
-        response: Envelope<CallbackAgent>,
-        safe_to_repeat: true,
-        validate: UpdateCallbackSources::check,
-        constructor: manual,
-    }
+        /// [Replace a callback agent's sources](https://docs.talkover.ai/api-reference/endpoints/update-callback-sources):
+        /// the list sent becomes the whole list. To drop every source, use [`RemoveCallbackRole`].
+        UpdateCallbackSources {
+            id: "update-callback-sources",
+            method: PUT,
+            path: "/api/v1/agents/{agent_id}/callback",
+            params: { agent_id: AgentId },
+            body: CallbackSources,
+            response: Envelope<CallbackAgent>,
+            safe_to_repeat: true,
+            validate: UpdateCallbackSources::check,
+            constructor: manual,
+        }
 
-    /// [Remove the callback role](https://docs.talkover.ai/api-reference/endpoints/remove-callback-role) from
-    /// an agent. It keeps its other settings and goes on taking ordinary inbound calls.
-    RemoveCallbackRole {
-        id: "remove-callback-role",
-        method: DELETE,
-        path: "/api/v1/agents/{agent_id}/callback",
-        params: { agent_id: AgentId },
-        response: Ack,
-        safe_to_repeat: true,
-    }
+        /// [Remove the callback role](https://docs.talkover.ai/api-reference/endpoints/remove-callback-role) from
+        /// an agent. It keeps its other settings and goes on taking ordinary inbound calls.
+        RemoveCallbackRole {
+            id: "remove-callback-role",
+            method: DELETE,
+            path: "/api/v1/agents/{agent_id}/callback",
+            params: { agent_id: AgentId },
+            response: Ack,
+            safe_to_repeat: true,
+            handler: CallbackAgents::remove,
+        }
+        }
+    };
 }
+callbacks_operations!(declare);
 
 #[cfg(test)]
 mod tests {

@@ -29,7 +29,7 @@ use crate::decimal::Decimal;
 use crate::envelope::{Envelope, ListEnvelope, MaybeEnveloped};
 use crate::error::Error;
 use crate::ids::{AgentId, CampaignId};
-use crate::macros::{operations, optional_fields, string_enum};
+use crate::macros::{optional_fields, string_enum};
 use crate::secret::SecretString;
 use crate::time::Date;
 use crate::validate::Problems;
@@ -660,97 +660,109 @@ optional_fields! {
 // ---------------------------------------------------------------------------------------------------
 // The operations
 
-operations! {
-    /// [Make a call](https://docs.talkover.ai/api-reference/endpoints/make-call) with an agent.
-    ///
-    /// Not safe to repeat: every request rings a phone and may be billed.
-    MakeCall {
-        id: "make-call",
-        method: POST,
-        path: "/api/v1/agents/{agent_id}/call",
-        params: { agent_id: AgentId },
-        body: NewCall,
-        response: Envelope<PlacedCall>,
-        safe_to_repeat: false,
-        validate: MakeCall::check,
-    }
+/// This module's operations, one declaration each: [`operations!`](crate::operations) turns them into
+/// the operation types, and the `talkover` crate's handlers take their methods from the same declarations.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! calls_operations {
+    ($mode:ident) => {
+        $crate::operations! { $mode
+        /// [Make a call](https://docs.talkover.ai/api-reference/endpoints/make-call) with an agent.
+        ///
+        /// Not safe to repeat: every request rings a phone and may be billed.
+        MakeCall {
+            id: "make-call",
+            method: POST,
+            path: "/api/v1/agents/{agent_id}/call",
+            params: { agent_id: AgentId },
+            body: NewCall,
+            response: Envelope<PlacedCall>,
+            safe_to_repeat: false,
+            validate: MakeCall::check,
+        }
 
-    /// [Make a campaign call](https://docs.talkover.ai/api-reference/endpoints/make-campaign-call): queue a
-    /// call that follows the campaign's agent, schedule, retries and do-not-call rules.
-    ///
-    /// Not safe to repeat: every accepted request queues a call. A 409 answer carries the call already queued
-    /// for the number; read it with [`existing_call`].
-    MakeCampaignCall {
-        id: "make-campaign-call",
-        method: POST,
-        path: "/api/v1/campaigns/{campaign_id}/call",
-        params: { campaign_id: CampaignId },
-        body: NewCampaignCall,
-        response: MaybeEnveloped<QueuedCampaignCall>,
-        success_status: 201,
-        safe_to_repeat: false,
-        validate: MakeCampaignCall::check,
-    }
+        /// [Make a campaign call](https://docs.talkover.ai/api-reference/endpoints/make-campaign-call): queue a
+        /// call that follows the campaign's agent, schedule, retries and do-not-call rules.
+        ///
+        /// Not safe to repeat: every accepted request queues a call. A 409 answer carries the call already queued
+        /// for the number; read it with [`existing_call`].
+        MakeCampaignCall {
+            id: "make-campaign-call",
+            method: POST,
+            path: "/api/v1/campaigns/{campaign_id}/call",
+            params: { campaign_id: CampaignId },
+            body: NewCampaignCall,
+            response: MaybeEnveloped<QueuedCampaignCall>,
+            success_status: 201,
+            safe_to_repeat: false,
+            validate: MakeCampaignCall::check,
+        }
 
-    /// [End a call](https://docs.talkover.ai/api-reference/endpoints/end-call): hang up an active call of an
-    /// agent. The hang-up completes shortly after the answer.
-    ///
-    /// Not safe to repeat: a second request for a call that has ended answers 409.
-    EndCall {
-        id: "end-call",
-        method: POST,
-        path: "/api/v1/agents/{agent_id}/end-call",
-        params: { agent_id: AgentId },
-        body: EndCallBody,
-        response: Envelope<EndedCall>,
-        safe_to_repeat: false,
-        validate: EndCall::check,
-        constructor: manual,
-    }
+        /// [End a call](https://docs.talkover.ai/api-reference/endpoints/end-call): hang up an active call of an
+        /// agent. The hang-up completes shortly after the answer.
+        ///
+        /// Not safe to repeat: a second request for a call that has ended answers 409.
+        EndCall {
+            id: "end-call",
+            method: POST,
+            path: "/api/v1/agents/{agent_id}/end-call",
+            params: { agent_id: AgentId },
+            body: EndCallBody,
+            response: Envelope<EndedCall>,
+            safe_to_repeat: false,
+            validate: EndCall::check,
+            constructor: manual,
+        }
 
-    /// [Get the active call](https://docs.talkover.ai/api-reference/endpoints/get-active-call) between an agent
-    /// and a phone number: an `initiated`, `ringing` or `answered` call, usually one. A 404 means there is none.
-    ///
-    /// The number goes in the path as one segment; its `+` is sent as `%2B`.
-    GetActiveCall {
-        id: "get-active-call",
-        method: GET,
-        path: "/api/v1/agents/{agent_id}/active-call/{phone}",
-        params: { agent_id: AgentId, phone: String },
-        response: ListEnvelope<ActiveCall>,
-        safe_to_repeat: true,
-        validate: GetActiveCall::check,
-    }
+        /// [Get the active call](https://docs.talkover.ai/api-reference/endpoints/get-active-call) between an agent
+        /// and a phone number: an `initiated`, `ringing` or `answered` call, usually one. A 404 means there is none.
+        ///
+        /// The number goes in the path as one segment; its `+` is sent as `%2B`.
+        GetActiveCall {
+            id: "get-active-call",
+            method: GET,
+            path: "/api/v1/agents/{agent_id}/active-call/{phone}",
+            params: { agent_id: AgentId, phone: String },
+            response: ListEnvelope<ActiveCall>,
+            safe_to_repeat: true,
+            validate: GetActiveCall::check,
+            handler: Calls::active,
+        }
 
-    /// [List calls](https://docs.talkover.ai/api-reference/endpoints/list-calls) of the environment, with
-    /// filters and pagination.
-    ListCalls {
-        id: "list-calls",
-        method: GET,
-        path: "/api/v1/calls",
-        query_struct: ListCallsQuery,
-        response: ListEnvelope<Call>,
-        items: Call,
-        default_per_page: CALL_LIST_PER_PAGE,
-        page_block: PaginationWithPositions,
-        safe_to_repeat: true,
-    }
+        /// [List calls](https://docs.talkover.ai/api-reference/endpoints/list-calls) of the environment, with
+        /// filters and pagination.
+        ListCalls {
+            id: "list-calls",
+            method: GET,
+            path: "/api/v1/calls",
+            query_struct: ListCallsQuery,
+            response: ListEnvelope<Call>,
+            items: Call,
+            default_per_page: CALL_LIST_PER_PAGE,
+            page_block: PaginationWithPositions,
+            safe_to_repeat: true,
+            handler: Calls::list,
+        }
 
-    /// [List an agent's calls](https://docs.talkover.ai/api-reference/endpoints/get-agent-calls), with the same
-    /// filters as [`ListCalls`]. The calls come without their `agent`.
-    GetAgentCalls {
-        id: "get-agent-calls",
-        method: GET,
-        path: "/api/v1/agents/{agent_id}/calls",
-        params: { agent_id: AgentId },
-        query_struct: CallFilters,
-        response: ListEnvelope<Call>,
-        items: Call,
-        default_per_page: CALL_LIST_PER_PAGE,
-        page_block: PaginationWithPositions,
-        safe_to_repeat: true,
-    }
+        /// [List an agent's calls](https://docs.talkover.ai/api-reference/endpoints/get-agent-calls), with the same
+        /// filters as [`ListCalls`]. The calls come without their `agent`.
+        GetAgentCalls {
+            id: "get-agent-calls",
+            method: GET,
+            path: "/api/v1/agents/{agent_id}/calls",
+            params: { agent_id: AgentId },
+            query_struct: CallFilters,
+            response: ListEnvelope<Call>,
+            items: Call,
+            default_per_page: CALL_LIST_PER_PAGE,
+            page_block: PaginationWithPositions,
+            safe_to_repeat: true,
+            handler: Agents::calls,
+        }
+        }
+    };
 }
+calls_operations!(declare);
 
 /// Declares the filters [`ListCalls`] and [`GetAgentCalls`] share, each written once: their two query
 /// structs, the setters of both operations (and of `Pending`), and [`ListCallsQuery::split`]. `agent` is
@@ -794,8 +806,8 @@ macro_rules! call_filters {
             optional { $( $($doc)* $field: $fty, )* }
         }
 
-        operations!(@setters ListCalls [[$($adoc)*] $agent: $aty $(, [$($doc)*] $field: $fty)*]);
-        operations!(@setters GetAgentCalls [$( [$($doc)*] $field: $fty ),*]);
+        crate::operations!(@setters ListCalls [[$($adoc)*] $agent: $aty $(, [$($doc)*] $field: $fty)*]);
+        crate::operations!(@setters GetAgentCalls [$( [$($doc)*] $field: $fty ),*]);
 
         impl ListCallsQuery {
             /// The agent filter apart from the others, which are what [`GetAgentCalls`] takes: the same

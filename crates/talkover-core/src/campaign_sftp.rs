@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::envelope::{Envelope, ListEnvelope};
 use crate::ids::{CampaignFileId, CampaignId};
-use crate::macros::{operations, optional_fields, string_enum};
+use crate::macros::{optional_fields, string_enum};
 use crate::secret::SecretString;
 use crate::validate::Problems;
 use crate::Timestamp;
@@ -356,98 +356,112 @@ optional_fields! {
 // ---------------------------------------------------------------------------------------------------
 // The operations
 
-operations! {
-    /// [Get a campaign's SFTP configuration](https://docs.talkover.ai/api-reference/endpoints/get-campaign-sftp),
-    /// without its credentials.
-    GetCampaignSftp {
-        id: "get-campaign-sftp",
-        method: GET,
-        path: "/api/v1/campaigns/{campaign_id}/sftp",
-        params: { campaign_id: CampaignId },
-        response: Envelope<SftpConfig>,
-        safe_to_repeat: true,
-    }
+/// This module's operations, one declaration each: [`operations!`](crate::operations) turns them into
+/// the operation types, and the `talkover` crate's handlers take their methods from the same declarations.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! campaign_sftp_operations {
+    ($mode:ident) => {
+        $crate::operations! { $mode
+        /// [Get a campaign's SFTP configuration](https://docs.talkover.ai/api-reference/endpoints/get-campaign-sftp),
+        /// without its credentials.
+        GetCampaignSftp {
+            id: "get-campaign-sftp",
+            method: GET,
+            path: "/api/v1/campaigns/{campaign_id}/sftp",
+            params: { campaign_id: CampaignId },
+            response: Envelope<SftpConfig>,
+            safe_to_repeat: true,
+            handler: CampaignSftp[campaign_id]::get,
+        }
 
-    /// [Configure SFTP for a campaign](https://docs.talkover.ai/api-reference/endpoints/create-campaign-sftp).
-    /// The configuration starts disabled.
-    CreateCampaignSftp {
-        id: "create-campaign-sftp",
-        method: POST,
-        path: "/api/v1/campaigns/{campaign_id}/sftp",
-        params: { campaign_id: CampaignId },
-        body: NewSftpConfig,
-        response: Envelope<SftpConfig>,
-        safe_to_repeat: false,
-        validate: CreateCampaignSftp::check,
-    }
+        /// [Configure SFTP for a campaign](https://docs.talkover.ai/api-reference/endpoints/create-campaign-sftp).
+        /// The configuration starts disabled.
+        CreateCampaignSftp {
+            id: "create-campaign-sftp",
+            method: POST,
+            path: "/api/v1/campaigns/{campaign_id}/sftp",
+            params: { campaign_id: CampaignId },
+            body: NewSftpConfig,
+            response: Envelope<SftpConfig>,
+            safe_to_repeat: false,
+            validate: CreateCampaignSftp::check,
+            handler: CampaignSftp[campaign_id]::create(config),
+        }
 
-    /// [Update a campaign's SFTP configuration](https://docs.talkover.ai/api-reference/endpoints/update-campaign-sftp),
-    /// or enable or disable it.
-    UpdateCampaignSftp {
-        id: "update-campaign-sftp",
-        method: PUT,
-        path: "/api/v1/campaigns/{campaign_id}/sftp",
-        params: { campaign_id: CampaignId },
-        body: SftpConfigChanges,
-        response: Envelope<SftpConfig>,
-        safe_to_repeat: true,
-        validate: UpdateCampaignSftp::check,
-        constructor: manual,
-    }
+        /// [Update a campaign's SFTP configuration](https://docs.talkover.ai/api-reference/endpoints/update-campaign-sftp),
+        /// or enable or disable it.
+        UpdateCampaignSftp {
+            id: "update-campaign-sftp",
+            method: PUT,
+            path: "/api/v1/campaigns/{campaign_id}/sftp",
+            params: { campaign_id: CampaignId },
+            body: SftpConfigChanges,
+            response: Envelope<SftpConfig>,
+            safe_to_repeat: true,
+            validate: UpdateCampaignSftp::check,
+            constructor: manual,
+            handler: CampaignSftp[campaign_id]::update(changes),
+        }
 
-    /// [Test a campaign's SFTP connection](https://docs.talkover.ai/api-reference/endpoints/test-campaign-sftp-connection).
-    /// The result is stored on the configuration; a failed test comes back as an error of kind
-    /// [`Unsuccessful`](crate::ErrorKind::Unsuccessful) whose body's `data.error` says why.
-    TestCampaignSftpConnection {
-        id: "test-campaign-sftp-connection",
-        method: POST,
-        path: "/api/v1/campaigns/{campaign_id}/sftp/test-connection",
-        params: { campaign_id: CampaignId },
-        response: Envelope<SftpTestResult>,
-        safe_to_repeat: false,
-    }
+        /// [Test a campaign's SFTP connection](https://docs.talkover.ai/api-reference/endpoints/test-campaign-sftp-connection).
+        /// The result is stored on the configuration; a failed test comes back as an error of kind
+        /// [`Unsuccessful`](crate::ErrorKind::Unsuccessful) whose body's `data.error` says why.
+        TestCampaignSftpConnection {
+            id: "test-campaign-sftp-connection",
+            method: POST,
+            path: "/api/v1/campaigns/{campaign_id}/sftp/test-connection",
+            params: { campaign_id: CampaignId },
+            response: Envelope<SftpTestResult>,
+            safe_to_repeat: false,
+        }
 
-    /// [Import new contact files now](https://docs.talkover.ai/api-reference/endpoints/trigger-campaign-sftp-import)
-    /// from the campaign's import folder. A 409 means an import is already running; follow progress with
-    /// [`ListCampaignSftpLogs`].
-    TriggerCampaignSftpImport {
-        id: "trigger-campaign-sftp-import",
-        method: POST,
-        path: "/api/v1/campaigns/{campaign_id}/sftp/trigger-import",
-        params: { campaign_id: CampaignId },
-        response: Envelope<SftpJob>,
-        safe_to_repeat: false,
-    }
+        /// [Import new contact files now](https://docs.talkover.ai/api-reference/endpoints/trigger-campaign-sftp-import)
+        /// from the campaign's import folder. A 409 means an import is already running; follow progress with
+        /// [`ListCampaignSftpLogs`].
+        TriggerCampaignSftpImport {
+            id: "trigger-campaign-sftp-import",
+            method: POST,
+            path: "/api/v1/campaigns/{campaign_id}/sftp/trigger-import",
+            params: { campaign_id: CampaignId },
+            response: Envelope<SftpJob>,
+            safe_to_repeat: false,
+            handler: CampaignSftp[campaign_id]::trigger_import,
+        }
 
-    /// [Export campaign result files now](https://docs.talkover.ai/api-reference/endpoints/trigger-campaign-sftp-export)
-    /// to the campaign's export folder. A 409 means an export is already running.
-    TriggerCampaignSftpExport {
-        id: "trigger-campaign-sftp-export",
-        method: POST,
-        path: "/api/v1/campaigns/{campaign_id}/sftp/trigger-export",
-        params: { campaign_id: CampaignId },
-        body: SftpExportFiles,
-        response: Envelope<SftpJob>,
-        safe_to_repeat: false,
-        validate: TriggerCampaignSftpExport::check,
-        constructor: manual,
-    }
+        /// [Export campaign result files now](https://docs.talkover.ai/api-reference/endpoints/trigger-campaign-sftp-export)
+        /// to the campaign's export folder. A 409 means an export is already running.
+        TriggerCampaignSftpExport {
+            id: "trigger-campaign-sftp-export",
+            method: POST,
+            path: "/api/v1/campaigns/{campaign_id}/sftp/trigger-export",
+            params: { campaign_id: CampaignId },
+            body: SftpExportFiles,
+            response: Envelope<SftpJob>,
+            safe_to_repeat: false,
+            validate: TriggerCampaignSftpExport::check,
+            constructor: manual,
+        }
 
-    /// [List a campaign's SFTP job logs](https://docs.talkover.ai/api-reference/endpoints/list-campaign-sftp-logs):
-    /// recent imports and exports with their status, counts and errors.
-    ListCampaignSftpLogs {
-        id: "list-campaign-sftp-logs",
-        method: GET,
-        path: "/api/v1/campaigns/{campaign_id}/sftp/logs",
-        params: { campaign_id: CampaignId },
-        query: ListCampaignSftpLogsQuery {},
-        response: ListEnvelope<SftpLog>,
-        items: SftpLog,
-        default_per_page: 25,
-        page_block: PaginationWithoutLastPage,
-        safe_to_repeat: true,
-    }
+        /// [List a campaign's SFTP job logs](https://docs.talkover.ai/api-reference/endpoints/list-campaign-sftp-logs):
+        /// recent imports and exports with their status, counts and errors.
+        ListCampaignSftpLogs {
+            id: "list-campaign-sftp-logs",
+            method: GET,
+            path: "/api/v1/campaigns/{campaign_id}/sftp/logs",
+            params: { campaign_id: CampaignId },
+            query: ListCampaignSftpLogsQuery {},
+            response: ListEnvelope<SftpLog>,
+            items: SftpLog,
+            default_per_page: 25,
+            page_block: PaginationWithoutLastPage,
+            safe_to_repeat: true,
+            handler: CampaignSftp[campaign_id]::logs,
+        }
+        }
+    };
 }
+campaign_sftp_operations!(declare);
 
 #[cfg(test)]
 mod tests {

@@ -30,7 +30,7 @@ use serde::{Deserialize, Serialize};
 use crate::calls::{AgentSummary, CallStatus, CampaignCall};
 use crate::envelope::{Ack, Envelope, ListEnvelope};
 use crate::ids::{AgentId, PhoneNumberId};
-use crate::macros::{operations, optional_fields, string_enum};
+use crate::macros::{optional_fields, string_enum};
 pub use crate::time::Weekday;
 use crate::time::{Date, TimeOfDay, TimeOfDayError};
 use crate::validate::{self, Problems};
@@ -611,99 +611,114 @@ optional_fields! {
 // ---------------------------------------------------------------------------------------------------
 // The operations
 
-operations! {
-    /// [List campaigns](https://docs.talkover.ai/api-reference/endpoints/list-campaigns), with filters, their
-    /// agent and call statistics.
-    ListCampaigns {
-        id: "list-campaigns",
-        method: GET,
-        path: "/api/v1/campaigns",
-        query: ListCampaignsQuery {
-            /// Only campaigns with this status.
-            status: CampaignStatus,
-            /// Only campaigns of this type.
-            campaign_type: CampaignType,
-            /// Only campaigns of this agent.
-            agent_id: AgentId,
-            /// Only campaigns from this date on.
-            date_from: Date,
-            /// Only campaigns up to this date.
-            date_to: Date,
-            /// Search in names and descriptions.
-            search: String,
-        },
-        response: ListEnvelope<Campaign>,
-        items: Campaign,
-        default_per_page: 20,
-        page_block: PaginationWithPositions,
-        safe_to_repeat: true,
-    }
+/// This module's operations, one declaration each: [`operations!`](crate::operations) turns them into
+/// the operation types, and the `talkover` crate's handlers take their methods from the same declarations.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! campaigns_operations {
+    ($mode:ident) => {
+        $crate::operations! { $mode
+        /// [List campaigns](https://docs.talkover.ai/api-reference/endpoints/list-campaigns), with filters, their
+        /// agent and call statistics.
+        ListCampaigns {
+            id: "list-campaigns",
+            method: GET,
+            path: "/api/v1/campaigns",
+            query: ListCampaignsQuery {
+                /// Only campaigns with this status.
+                status: CampaignStatus,
+                /// Only campaigns of this type.
+                campaign_type: CampaignType,
+                /// Only campaigns of this agent.
+                agent_id: AgentId,
+                /// Only campaigns from this date on.
+                date_from: Date,
+                /// Only campaigns up to this date.
+                date_to: Date,
+                /// Search in names and descriptions.
+                search: String,
+            },
+            response: ListEnvelope<Campaign>,
+            items: Campaign,
+            default_per_page: 20,
+            page_block: PaginationWithPositions,
+            safe_to_repeat: true,
+            handler: Campaigns::list,
+        }
 
-    /// [Create a campaign](https://docs.talkover.ai/api-reference/endpoints/create-campaign), as a draft
-    /// (activate it with [`UpdateCampaignStatus`]).
-    CreateCampaign {
-        id: "create-campaign",
-        method: POST,
-        path: "/api/v1/campaigns",
-        body: NewCampaign,
-        response: Envelope<Campaign>,
-        success_status: 201,
-        safe_to_repeat: false,
-        validate: CreateCampaign::check,
-    }
+        /// [Create a campaign](https://docs.talkover.ai/api-reference/endpoints/create-campaign), as a draft
+        /// (activate it with [`UpdateCampaignStatus`]).
+        CreateCampaign {
+            id: "create-campaign",
+            method: POST,
+            path: "/api/v1/campaigns",
+            body: NewCampaign,
+            response: Envelope<Campaign>,
+            success_status: 201,
+            safe_to_repeat: false,
+            validate: CreateCampaign::check,
+            handler: Campaigns::create(campaign),
+        }
 
-    /// [Get a campaign](https://docs.talkover.ai/api-reference/endpoints/get-campaign) with its calls, files
-    /// and statistics.
-    GetCampaign {
-        id: "get-campaign",
-        method: GET,
-        path: "/api/v1/campaigns/{campaign_id}",
-        params: { campaign_id: CampaignId },
-        response: Envelope<Campaign>,
-        safe_to_repeat: true,
-    }
+        /// [Get a campaign](https://docs.talkover.ai/api-reference/endpoints/get-campaign) with its calls, files
+        /// and statistics. This is how to see a campaign's calls (in [`Campaign::calls`]): the API has no paged
+        /// list of them.
+        GetCampaign {
+            id: "get-campaign",
+            method: GET,
+            path: "/api/v1/campaigns/{campaign_id}",
+            params: { campaign_id: CampaignId },
+            response: Envelope<Campaign>,
+            safe_to_repeat: true,
+            handler: Campaigns::get,
+        }
 
-    /// [Update a campaign](https://docs.talkover.ai/api-reference/endpoints/update-campaign): change only the
-    /// settings given (change the status with [`UpdateCampaignStatus`]).
-    UpdateCampaign {
-        id: "update-campaign",
-        method: PUT,
-        path: "/api/v1/campaigns/{campaign_id}",
-        params: { campaign_id: CampaignId },
-        body: CampaignChanges,
-        response: Envelope<Campaign>,
-        safe_to_repeat: true,
-        validate: UpdateCampaign::check,
-        constructor: manual,
-    }
+        /// [Update a campaign](https://docs.talkover.ai/api-reference/endpoints/update-campaign): change only the
+        /// settings given (change the status with [`UpdateCampaignStatus`]).
+        UpdateCampaign {
+            id: "update-campaign",
+            method: PUT,
+            path: "/api/v1/campaigns/{campaign_id}",
+            params: { campaign_id: CampaignId },
+            body: CampaignChanges,
+            response: Envelope<Campaign>,
+            safe_to_repeat: true,
+            validate: UpdateCampaign::check,
+            constructor: manual,
+            handler: Campaigns::update(changes),
+        }
 
-    /// [Update a campaign's status](https://docs.talkover.ai/api-reference/endpoints/update-campaign-status):
-    /// activate, pause, complete or cancel it.
-    ///
-    /// Allowed moves: draft → active or cancelled; active → paused, completed or cancelled; paused → active,
-    /// completed or cancelled. `completed` and `cancelled` are final; the API answers 400 to anything else.
-    UpdateCampaignStatus {
-        id: "update-campaign-status",
-        method: PATCH,
-        path: "/api/v1/campaigns/{campaign_id}/status",
-        params: { campaign_id: CampaignId },
-        body: CampaignStatusBody,
-        response: Envelope<CampaignStatusChange>,
-        safe_to_repeat: true,
-        constructor: manual,
-    }
+        /// [Update a campaign's status](https://docs.talkover.ai/api-reference/endpoints/update-campaign-status):
+        /// activate, pause, complete or cancel it.
+        ///
+        /// Allowed moves: draft → active or cancelled; active → paused, completed or cancelled; paused → active,
+        /// completed or cancelled. `completed` and `cancelled` are final; the API answers 400 to anything else.
+        UpdateCampaignStatus {
+            id: "update-campaign-status",
+            method: PATCH,
+            path: "/api/v1/campaigns/{campaign_id}/status",
+            params: { campaign_id: CampaignId },
+            body: CampaignStatusBody,
+            response: Envelope<CampaignStatusChange>,
+            safe_to_repeat: true,
+            constructor: manual,
+        }
 
-    /// [Delete a campaign](https://docs.talkover.ai/api-reference/endpoints/delete-campaign) with its calls,
-    /// files and statistics, for good. An active campaign must be paused or cancelled first.
-    DeleteCampaign {
-        id: "delete-campaign",
-        method: DELETE,
-        path: "/api/v1/campaigns/{campaign_id}",
-        params: { campaign_id: CampaignId },
-        response: Ack,
-        safe_to_repeat: true,
-    }
+        /// [Delete a campaign](https://docs.talkover.ai/api-reference/endpoints/delete-campaign) with its calls,
+        /// files and statistics, for good. An active campaign must be paused or cancelled first.
+        DeleteCampaign {
+            id: "delete-campaign",
+            method: DELETE,
+            path: "/api/v1/campaigns/{campaign_id}",
+            params: { campaign_id: CampaignId },
+            response: Ack,
+            safe_to_repeat: true,
+            handler: Campaigns::delete,
+        }
+        }
+    };
 }
+campaigns_operations!(declare);
 
 #[cfg(test)]
 mod tests {

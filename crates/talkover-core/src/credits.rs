@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use crate::decimal::Decimal;
 use crate::envelope::Envelope;
 use crate::ids::PaymentMethodId;
-use crate::macros::{operations, optional_fields};
+use crate::macros::optional_fields;
 use crate::validate::Problems;
 use crate::Timestamp;
 
@@ -88,30 +88,41 @@ impl PurchaseCredits {
 // ---------------------------------------------------------------------------------------------------
 // The operations
 
-operations! {
-    /// [Get the credit balance](https://docs.talkover.ai/api-reference/endpoints/get-credits-balance) of the
-    /// account.
-    GetCreditsBalance {
-        id: "get-credits-balance",
-        method: GET,
-        path: "/api/v1/credits/balance",
-        response: Envelope<CreditsBalance>,
-        safe_to_repeat: true,
-    }
+/// This module's operations, one declaration each: [`operations!`](crate::operations) turns them into
+/// the operation types, and the `talkover` crate's handlers take their methods from the same declarations.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! credits_operations {
+    ($mode:ident) => {
+        $crate::operations! { $mode
+        /// [Get the credit balance](https://docs.talkover.ai/api-reference/endpoints/get-credits-balance) of the
+        /// account.
+        GetCreditsBalance {
+            id: "get-credits-balance",
+            method: GET,
+            path: "/api/v1/credits/balance",
+            response: Envelope<CreditsBalance>,
+            safe_to_repeat: true,
+            handler: Credits::balance,
+        }
 
-    /// [Buy credits](https://docs.talkover.ai/api-reference/endpoints/purchase-credits): charges a payment
-    /// method and adds the amount to the balance. A declined payment is a 402
-    /// (`ErrorKind::PaymentRequired`, code `PAYMENT_FAILED`).
-    PurchaseCredits {
-        id: "purchase-credits",
-        method: POST,
-        path: "/api/v1/credits/purchase",
-        body: CreditPurchase,
-        response: Envelope<CreditCharge>,
-        safe_to_repeat: false,
-        validate: PurchaseCredits::check,
-    }
+        /// [Buy credits](https://docs.talkover.ai/api-reference/endpoints/purchase-credits): charges a payment
+        /// method and adds the amount to the balance. A declined payment is a 402
+        /// (`ErrorKind::PaymentRequired`, code `PAYMENT_FAILED`).
+        PurchaseCredits {
+            id: "purchase-credits",
+            method: POST,
+            path: "/api/v1/credits/purchase",
+            body: CreditPurchase,
+            response: Envelope<CreditCharge>,
+            safe_to_repeat: false,
+            validate: PurchaseCredits::check,
+            handler: Credits::purchase(purchase),
+        }
+        }
+    };
 }
+credits_operations!(declare);
 
 #[cfg(test)]
 mod tests {

@@ -33,7 +33,7 @@ use serde_json::{Map, Value};
 use crate::envelope::Envelope;
 use crate::error::{Error, ErrorKind};
 use crate::ids::AgentId;
-use crate::macros::{operations, optional_fields, string_enum};
+use crate::macros::{optional_fields, string_enum};
 use crate::operation::ResponseBody;
 use crate::validate::Problems;
 use crate::Timestamp;
@@ -638,65 +638,76 @@ optional_fields! {
 // ---------------------------------------------------------------------------------------------------
 // The operations
 
-operations! {
-    /// [Get an agent's flow](https://docs.talkover.ai/api-reference/endpoints/get-agent-flow): its conversation
-    /// mode and, when flow-driven, its flow.
-    GetAgentFlow {
-        id: "get-agent-flow",
-        method: GET,
-        path: "/api/v1/agents/{agent_id}/flow",
-        params: { agent_id: AgentId },
-        response: Envelope<AgentFlow>,
-        safe_to_repeat: true,
-    }
+/// This module's operations, one declaration each: [`operations!`](crate::operations) turns them into
+/// the operation types, and the `talkover` crate's handlers take their methods from the same declarations.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! flows_operations {
+    ($mode:ident) => {
+        $crate::operations! { $mode
+        /// [Get an agent's flow](https://docs.talkover.ai/api-reference/endpoints/get-agent-flow): its conversation
+        /// mode and, when flow-driven, its flow.
+        GetAgentFlow {
+            id: "get-agent-flow",
+            method: GET,
+            path: "/api/v1/agents/{agent_id}/flow",
+            params: { agent_id: AgentId },
+            response: Envelope<AgentFlow>,
+            safe_to_repeat: true,
+            handler: Flow[agent_id]::get,
+        }
 
-    /// [Update an agent's flow](https://docs.talkover.ai/api-reference/endpoints/update-agent-flow): set its
-    /// conversation mode and, for `flow_driven`, the flow it follows.
-    ///
-    /// A flow the API finds invalid is refused with a 422 listing the problems;
-    /// [`FlowValidation::from_error`] reads them.
-    UpdateAgentFlow {
-        id: "update-agent-flow",
-        method: PUT,
-        path: "/api/v1/agents/{agent_id}/flow",
-        params: { agent_id: AgentId },
-        body: AgentFlowUpdate,
-        response: Envelope<AgentFlow>,
-        safe_to_repeat: true,
-        validate: UpdateAgentFlow::check,
-        constructor: manual,
-    }
+        /// [Update an agent's flow](https://docs.talkover.ai/api-reference/endpoints/update-agent-flow): set its
+        /// conversation mode and, for `flow_driven`, the flow it follows.
+        ///
+        /// A flow the API finds invalid is refused with a 422 listing the problems;
+        /// [`FlowValidation::from_error`] reads them.
+        UpdateAgentFlow {
+            id: "update-agent-flow",
+            method: PUT,
+            path: "/api/v1/agents/{agent_id}/flow",
+            params: { agent_id: AgentId },
+            body: AgentFlowUpdate,
+            response: Envelope<AgentFlow>,
+            safe_to_repeat: true,
+            validate: UpdateAgentFlow::check,
+            constructor: manual,
+        }
 
-    /// [Validate a flow](https://docs.talkover.ai/api-reference/endpoints/validate-agent-flow) without saving
-    /// it: the same checks [`UpdateAgentFlow`] runs (unique node ids, reachable nodes, existing targets, the
-    /// fields each node type needs).
-    ///
-    /// A valid flow gives [`FlowValidation::Valid`]. The API reports an invalid one as `"success": false` (or
-    /// a 422), which is an error; pass the result through [`FlowValidation::from_result`] to get
-    /// [`FlowValidation::Invalid`] with the problems instead.
-    ValidateAgentFlow {
-        id: "validate-agent-flow",
-        method: POST,
-        path: "/api/v1/agents/{agent_id}/flow/validate",
-        params: { agent_id: AgentId },
-        body: FlowToValidate,
-        response: ValidationAnswer,
-        safe_to_repeat: true,
-        validate: ValidateAgentFlow::check,
-        constructor: manual,
-    }
+        /// [Validate a flow](https://docs.talkover.ai/api-reference/endpoints/validate-agent-flow) without saving
+        /// it: the same checks [`UpdateAgentFlow`] runs (unique node ids, reachable nodes, existing targets, the
+        /// fields each node type needs).
+        ///
+        /// A valid flow gives [`FlowValidation::Valid`]. The API reports an invalid one as `"success": false` (or
+        /// a 422), which is an error; pass the result through [`FlowValidation::from_result`] to get
+        /// [`FlowValidation::Invalid`] with the problems instead.
+        ValidateAgentFlow {
+            id: "validate-agent-flow",
+            method: POST,
+            path: "/api/v1/agents/{agent_id}/flow/validate",
+            params: { agent_id: AgentId },
+            body: FlowToValidate,
+            response: ValidationAnswer,
+            safe_to_repeat: true,
+            validate: ValidateAgentFlow::check,
+            constructor: manual,
+        }
 
-    /// [List an agent's flow versions](https://docs.talkover.ai/api-reference/endpoints/list-agent-flow-versions):
-    /// one per save, newest first.
-    ListAgentFlowVersions {
-        id: "list-agent-flow-versions",
-        method: GET,
-        path: "/api/v1/agents/{agent_id}/flow/versions",
-        params: { agent_id: AgentId },
-        response: Envelope<FlowVersions>,
-        safe_to_repeat: true,
-    }
+        /// [List an agent's flow versions](https://docs.talkover.ai/api-reference/endpoints/list-agent-flow-versions):
+        /// one per save, newest first.
+        ListAgentFlowVersions {
+            id: "list-agent-flow-versions",
+            method: GET,
+            path: "/api/v1/agents/{agent_id}/flow/versions",
+            params: { agent_id: AgentId },
+            response: Envelope<FlowVersions>,
+            safe_to_repeat: true,
+            handler: Flow[agent_id]::versions,
+        }
+        }
+    };
 }
+flows_operations!(declare);
 
 #[cfg(test)]
 mod tests {

@@ -638,12 +638,15 @@ pub(crate) use string_enum;
 /// - the module's `OPERATIONS`, its entries in the registry.
 ///
 /// The recipe for adding an operation is in `ARCHITECTURE.md`.
+#[doc(hidden)]
+#[macro_export]
 macro_rules! operations {
     (
+        $mode:ident
         $(
             $(#[doc = $doc:literal])*
             $ty:ident {
-                id: $id:literal,
+                id: $id:tt,
                 method: $method:ident,
                 path: $path:literal,
                 $(params: { $($param:ident: $pty:ty),+ $(,)? },)?
@@ -655,15 +658,26 @@ macro_rules! operations {
                 })?,)?
                 $(query_struct: $qshared:ident,)?
                 $(body: $body:ty,)?
-                response: $response:ty,
+                response: $rwrap:ident $(<$rinner:ty>)?,
                 $(success_status: $status:literal,)?
                 $(items: $item:ty, default_per_page: $dpp:expr, page_block: $block:ident,)?
-                safe_to_repeat: $safe:literal,
+                safe_to_repeat: $safe:tt,
                 $(validate: $validate:path,)?
                 $(constructor: $ctor:ident,)?
+                $(handler: $handler:ident $([$($scope:ident),+])? :: $hmethod:ident $(($bname:ident))?,)?
             }
         )*
     ) => {
+        $crate::operations!(@when $mode handlers {
+            $(
+                $crate::operations!(
+                    @handler [$(#[doc = $doc])*] $id $ty [$($($param: $pty),+)?] [$($body)?]
+                    [$($qty)? $($qext)? $($qshared)?] [$($item)?] [$rwrap $($rinner)?] $safe
+                    [$( $handler [$($($scope)+)?] $hmethod [$($bname)?] )?]
+                );
+            )*
+        });
+        $crate::operations!(@when $mode declare {
         $(
             $(#[doc = $doc])*
             #[derive(Clone, Debug, PartialEq)]
@@ -699,12 +713,12 @@ macro_rules! operations {
                 concat!("the path parameters of ", stringify!($ty), " are not the placeholders of its path"),
             );
 
-            $crate::macros::operations!(@new [$($ctor)?] $ty [$($($param: $pty),+)?] [$($qty)? $($qshared)?] [$($body)?]);
+            $crate::operations!(@new [$($ctor)?] $ty [$($($param: $pty),+)?] [$($qty)? $($qshared)?] [$($body)?]);
 
             impl $crate::operation::Operation for $ty {
-                type Query = $crate::macros::operations!(@or_unit $($qty)? $($qext)? $($qshared)?);
-                type Body = $crate::macros::operations!(@or_unit $($body)?);
-                type Response = $response;
+                type Query = $crate::operations!(@or_unit $($qty)? $($qext)? $($qshared)?);
+                type Body = $crate::operations!(@or_unit $($body)?);
+                type Response = $rwrap$(<$rinner>)?;
                 const ID: &'static str = $id;
                 const METHOD: ::http::Method = ::http::Method::$method;
                 const PATH: &'static str = $path;
@@ -718,7 +732,7 @@ macro_rules! operations {
                         _ => None,
                     }
                 }
-                $crate::macros::operations!(@query_fn $($qty)? $($qext)? $($qshared)?);
+                $crate::operations!(@query_fn $($qty)? $($qext)? $($qshared)?);
                 $(
                     fn body(&self) -> Option<&$body> {
                         Some(&self.body)
@@ -738,13 +752,13 @@ macro_rules! operations {
                 }
             }
 
-            $crate::macros::operations!(
+            $crate::operations!(
                 @query_struct $ty [$($dpp)?]
                 $( $qty [$( [$(#[doc = $qdoc])*] [$(#[serde($($qserde)*)])?] $qfield: $qfty ),*] )?
             );
 
             $($(
-                $crate::macros::operations!(@setters $ty [$( [$(#[doc = $sdoc])*] $sfield: $sfty ),*]);
+                $crate::operations!(@setters $ty [$( [$(#[doc = $sdoc])*] $sfield: $sfty ),*]);
             )?)?
 
             $(
@@ -773,12 +787,73 @@ macro_rules! operations {
                 $crate::entry::OperationInfo::of::<$ty>()
                     $(.paged($crate::page::PageBlock::$block).items::<$item>())?,
             )*];
+        });
     };
+    (@when declare declare { $($out:tt)* }) => { $($out)* };
+    (@when handlers handlers { $($out:tt)* }) => { $($out)* };
+    (@when $mode:ident $other:ident { $($out:tt)* }) => {};
+    // The `talkover` crate's handler method of a declaration with `handler: Handler[scope..]::method(body)`:
+    // the path parameters the handler holds (`scope`) come from it, the others and the body are the
+    // method's arguments. A declaration without `handler:` has its method written by hand.
+    (@handler $docs:tt $id:tt $ty:ident $params:tt $body:tt $query:tt $item:tt $response:tt $safe:tt []) => {};
+    (@handler $docs:tt $id:tt $ty:ident [$($params:tt)*] $body:tt $query:tt $item:tt $response:tt $safe:tt
+        [$handler:ident [$($scope:ident)*] $method:ident $bname:tt]) => {
+        $crate::operations!(
+            @handler_args [$($scope)*] [$($params)*]
+            $docs $id $ty $body $query $item $response $safe $handler [$($scope)*] $method $bname
+        );
+    };
+    (@handler_args [$s:ident $($srest:ident)*] [$p:ident: $pty:ty $(, $($prest:tt)*)?] $($rest:tt)*) => {
+        const _: () = assert!(
+            $crate::encode::placeholders_are(concat!("{", stringify!($p), "}"), &[stringify!($s)]),
+            concat!("the handler's `", stringify!($s), "` is not the next path parameter, `", stringify!($p), "`"),
+        );
+        $crate::operations!(@handler_args [$($srest)*] [$($($prest)*)?] $($rest)*);
+    };
+    (@handler_args [] [$($p:ident: $pty:ty),*] [$($docs:tt)*] $id:tt $ty:ident [$($body:ty)?] [$($query:ty)?]
+        [$($item:ty)?] $response:tt $safe:tt $handler:ident [$($scope:ident)*] $method:ident [$($bname:ident)?]) => {
+        impl<'c, C: $crate::execute::Execute> $handler<'c, C> {
+            $($docs)*
+            #[doc = $crate::operations!(@unsent $ty [$($query)?] [$($item)?])]
+            #[doc = $crate::operations!(@not_repeated $safe)]
+            #[doc = ""]
+            #[doc = $crate::errors_section!($id)]
+            pub fn $method(&self, $($p: impl ::std::convert::Into<$pty>,)* $($bname: $body)?)
+                -> $crate::operations!(@returns $ty [$($query)?] $response)
+            {
+                $crate::operations!(
+                    @send [$($query)?] self.client, $ty::new($(&self.$scope,)* $($p,)* $($bname)?)
+                )
+            }
+        }
+    };
+    (@unsent $ty:ident [] $item:tt) => { "" };
+    (@unsent $ty:ident [$query:ty] [$($item:ty)?]) => { concat!(
+        "\n\nReturns the request unsent: each optional query parameter (a field of [`", stringify!($ty),
+        "::query`]) is set by the method of its name, then `send()` sends it",
+        $(" for one page, or `items()` reads every item of every page", $crate::operations!(@nothing $item),)?
+        ".",
+    ) };
+    (@nothing $($any:tt)*) => { "" };
+    (@not_repeated true) => { "" };
+    (@not_repeated false) => {
+        "\n\nNot safe to repeat, so never retried once it may have reached the server: after a failure, \
+         [`Error::may_have_taken_effect`](crate::Error::may_have_taken_effect) says whether it may have been \
+         carried out all the same."
+    };
+    (@returns $ty:ident [] [Envelope $inner:ty]) => { C::Call<$inner> };
+    (@returns $ty:ident [] [MaybeEnveloped $inner:ty]) => { C::Call<$inner> };
+    (@returns $ty:ident [] [ListEnvelope $inner:ty]) => { C::Call<$crate::Page<$inner>> };
+    (@returns $ty:ident [] [Ack]) => { C::Call<$crate::Ack> };
+    (@returns $ty:ident [] $response:tt) => { C::Call<$crate::operation::Output<$ty>> };
+    (@returns $ty:ident [$query:ty] $response:tt) => { $crate::execute::Pending<'c, C, $ty> };
+    (@send [] $client:expr, $operation:expr) => { $client.call($operation) };
+    (@send [$query:ty] $client:expr, $operation:expr) => { $crate::execute::Pending::new($client, $operation) };
     // The struct of a `query: Name { .. }` declaration, with a list's `per_page` and `page` after the
     // declared parameters, and their setters.
     (@query_struct $ty:ident [$($dpp:expr)?]) => {};
     (@query_struct $ty:ident [$dpp:expr] $qty:ident [$( [$($qdoc:tt)*] [$($qserde:tt)*] $qfield:ident: $qfty:ty ),*]) => {
-        $crate::macros::operations!(@query_struct $ty [] $qty [
+        $crate::operations!(@query_struct $ty [] $qty [
             $( [$($qdoc)*] [$($qserde)*] $qfield: $qfty, )*
             [#[doc = concat!("Items per page, 1 to 100 (the API's default is ", stringify!($dpp), ").")]] []
             per_page: u32,
@@ -798,7 +873,7 @@ macro_rules! operations {
             )*
         }
 
-        $crate::macros::operations!(@setters $ty [$( [$($qdoc)*] $qfield: $qfty ),*]);
+        $crate::operations!(@setters $ty [$( [$($qdoc)*] $qfield: $qfty ),*]);
     };
     // One setter per optional query parameter, on the operation and on `Pending`.
     (@setters $ty:ident [$( [$($doc:tt)*] $field:ident: $fty:ty ),*]) => {
@@ -858,5 +933,3 @@ macro_rules! operations {
     (@or_unit) => { () };
     (@or_unit $ty:ty) => { $ty };
 }
-
-pub(crate) use operations;

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::decimal::Decimal;
 use crate::envelope::{Ack, Envelope, ListEnvelope};
-use crate::macros::{operations, optional_fields, string_enum};
+use crate::macros::{optional_fields, string_enum};
 use crate::time::Date;
 use crate::validate::Problems;
 use crate::Timestamp;
@@ -184,67 +184,79 @@ impl RequestPhoneRelease {
 // ---------------------------------------------------------------------------------------------------
 // The operations
 
-operations! {
-    /// [List the phone numbers](https://docs.talkover.ai/api-reference/endpoints/list-phone-numbers) of the
-    /// environment, with filters.
-    ListPhoneNumbers {
-        id: "list-phone-numbers",
-        method: GET,
-        path: "/api/v1/phone-numbers",
-        query: ListPhoneNumbersQuery {
-            /// Only numbers of this type.
-            #[serde(rename = "type")]
-            number_type: PhoneNumberType,
-            /// Only numbers that take (or do not take) voice calls.
-            has_voice: bool,
-            /// Only numbers that work (or do not work) with WhatsApp.
-            has_whatsapp: bool,
-            /// Search by number or id.
-            search: String,
-        },
-        response: ListEnvelope<PhoneNumber>,
-        items: PhoneNumber,
-        default_per_page: 20,
-        page_block: WholeUnlessPaged,
-        safe_to_repeat: true,
-    }
+/// This module's operations, one declaration each: [`operations!`](crate::operations) turns them into
+/// the operation types, and the `talkover` crate's handlers take their methods from the same declarations.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! phone_numbers_operations {
+    ($mode:ident) => {
+        $crate::operations! { $mode
+        /// [List the phone numbers](https://docs.talkover.ai/api-reference/endpoints/list-phone-numbers) of the
+        /// environment, with filters.
+        ListPhoneNumbers {
+            id: "list-phone-numbers",
+            method: GET,
+            path: "/api/v1/phone-numbers",
+            query: ListPhoneNumbersQuery {
+                /// Only numbers of this type.
+                #[serde(rename = "type")]
+                number_type: PhoneNumberType,
+                /// Only numbers that take (or do not take) voice calls.
+                has_voice: bool,
+                /// Only numbers that work (or do not work) with WhatsApp.
+                has_whatsapp: bool,
+                /// Search by number or id.
+                search: String,
+            },
+            response: ListEnvelope<PhoneNumber>,
+            items: PhoneNumber,
+            default_per_page: 20,
+            page_block: WholeUnlessPaged,
+            safe_to_repeat: true,
+            handler: PhoneNumbers::list,
+        }
 
-    /// [List the release requests](https://docs.talkover.ai/api-reference/endpoints/list-release-requests),
-    /// pending and past.
-    ListReleaseRequests {
-        id: "list-release-requests",
-        method: GET,
-        path: "/api/v1/phone-numbers/release-requests",
-        response: ListEnvelope<ReleaseRequest>,
-        safe_to_repeat: true,
-    }
+        /// [List the release requests](https://docs.talkover.ai/api-reference/endpoints/list-release-requests),
+        /// pending and past.
+        ListReleaseRequests {
+            id: "list-release-requests",
+            method: GET,
+            path: "/api/v1/phone-numbers/release-requests",
+            response: ListEnvelope<ReleaseRequest>,
+            safe_to_repeat: true,
+            handler: PhoneNumbers::release_requests,
+        }
 
-    /// [Ask to release a phone number](https://docs.talkover.ai/api-reference/endpoints/request-phone-release)
-    /// from the environment. Detach it from every agent first; once approved, the number cannot be recovered.
-    RequestPhoneRelease {
-        id: "request-phone-release",
-        method: POST,
-        path: "/api/v1/phone-numbers/{phone_number_id}/request-release",
-        params: { phone_number_id: PhoneNumberId },
-        body: PhoneReleaseRequest,
-        response: Envelope<ReleaseRequest>,
-        success_status: 201,
-        safe_to_repeat: false,
-        validate: RequestPhoneRelease::check,
-        constructor: manual,
-    }
+        /// [Ask to release a phone number](https://docs.talkover.ai/api-reference/endpoints/request-phone-release)
+        /// from the environment. Detach it from every agent first; once approved, the number cannot be recovered.
+        RequestPhoneRelease {
+            id: "request-phone-release",
+            method: POST,
+            path: "/api/v1/phone-numbers/{phone_number_id}/request-release",
+            params: { phone_number_id: PhoneNumberId },
+            body: PhoneReleaseRequest,
+            response: Envelope<ReleaseRequest>,
+            success_status: 201,
+            safe_to_repeat: false,
+            validate: RequestPhoneRelease::check,
+            constructor: manual,
+        }
 
-    /// [Cancel a release request](https://docs.talkover.ai/api-reference/endpoints/cancel-release-request)
-    /// that is still pending. It stays in the list, as cancelled.
-    CancelReleaseRequest {
-        id: "cancel-release-request",
-        method: DELETE,
-        path: "/api/v1/phone-numbers/release-requests/{release_request_id}",
-        params: { release_request_id: ReleaseRequestId },
-        response: Ack,
-        safe_to_repeat: true,
-    }
+        /// [Cancel a release request](https://docs.talkover.ai/api-reference/endpoints/cancel-release-request)
+        /// that is still pending. It stays in the list, as cancelled.
+        CancelReleaseRequest {
+            id: "cancel-release-request",
+            method: DELETE,
+            path: "/api/v1/phone-numbers/release-requests/{release_request_id}",
+            params: { release_request_id: ReleaseRequestId },
+            response: Ack,
+            safe_to_repeat: true,
+            handler: PhoneNumbers::cancel_release,
+        }
+        }
+    };
 }
+phone_numbers_operations!(declare);
 
 #[cfg(test)]
 mod tests {

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::envelope::{Ack, Envelope, ListEnvelope};
 use crate::ids::PhoneNumberId;
-use crate::macros::{operations, optional_fields, string_enum};
+use crate::macros::{optional_fields, string_enum};
 use crate::secret::SecretString;
 use crate::validate::Problems;
 use crate::Timestamp;
@@ -301,124 +301,143 @@ impl CreateSipTrunkDid {
 // ---------------------------------------------------------------------------------------------------
 // The operations
 
-operations! {
-    /// [List the SIP trunks](https://docs.talkover.ai/api-reference/endpoints/list-sip-trunks) of the
-    /// environment.
-    ListSipTrunks {
-        id: "list-sip-trunks",
-        method: GET,
-        path: "/api/v1/sip-trunks",
-        response: ListEnvelope<SipTrunk>,
-        safe_to_repeat: true,
-    }
+/// This module's operations, one declaration each: [`operations!`](crate::operations) turns them into
+/// the operation types, and the `talkover` crate's handlers take their methods from the same declarations.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! sip_trunks_operations {
+    ($mode:ident) => {
+        $crate::operations! { $mode
+        /// [List the SIP trunks](https://docs.talkover.ai/api-reference/endpoints/list-sip-trunks) of the
+        /// environment.
+        ListSipTrunks {
+            id: "list-sip-trunks",
+            method: GET,
+            path: "/api/v1/sip-trunks",
+            response: ListEnvelope<SipTrunk>,
+            safe_to_repeat: true,
+            handler: SipTrunks::list,
+        }
 
-    /// [Register a SIP trunk](https://docs.talkover.ai/api-reference/endpoints/create-sip-trunk) for the
-    /// environment. Run [`VerifySipTrunk`] before activating it.
-    CreateSipTrunk {
-        id: "create-sip-trunk",
-        method: POST,
-        path: "/api/v1/sip-trunks",
-        body: NewSipTrunk,
-        response: Envelope<SipTrunk>,
-        safe_to_repeat: false,
-        validate: CreateSipTrunk::check,
-    }
+        /// [Register a SIP trunk](https://docs.talkover.ai/api-reference/endpoints/create-sip-trunk) for the
+        /// environment. Run [`VerifySipTrunk`] before activating it.
+        CreateSipTrunk {
+            id: "create-sip-trunk",
+            method: POST,
+            path: "/api/v1/sip-trunks",
+            body: NewSipTrunk,
+            response: Envelope<SipTrunk>,
+            safe_to_repeat: false,
+            validate: CreateSipTrunk::check,
+            handler: SipTrunks::create(trunk),
+        }
 
-    /// [Get a SIP trunk](https://docs.talkover.ai/api-reference/endpoints/get-sip-trunk) and its whole
-    /// configuration (but not its password).
-    GetSipTrunk {
-        id: "get-sip-trunk",
-        method: GET,
-        path: "/api/v1/sip-trunks/{trunk_id}",
-        params: { trunk_id: SipTrunkId },
-        response: Envelope<SipTrunk>,
-        safe_to_repeat: true,
-    }
+        /// [Get a SIP trunk](https://docs.talkover.ai/api-reference/endpoints/get-sip-trunk) and its whole
+        /// configuration (but not its password).
+        GetSipTrunk {
+            id: "get-sip-trunk",
+            method: GET,
+            path: "/api/v1/sip-trunks/{trunk_id}",
+            params: { trunk_id: SipTrunkId },
+            response: Envelope<SipTrunk>,
+            safe_to_repeat: true,
+            handler: SipTrunks::get,
+        }
 
-    /// [Update a SIP trunk](https://docs.talkover.ai/api-reference/endpoints/update-sip-trunk). After changing
-    /// credentials, domain or transport, verify it again before reactivating it.
-    UpdateSipTrunk {
-        id: "update-sip-trunk",
-        method: PUT,
-        path: "/api/v1/sip-trunks/{trunk_id}",
-        params: { trunk_id: SipTrunkId },
-        body: SipTrunkUpdate,
-        response: Envelope<SipTrunk>,
-        safe_to_repeat: true,
-        validate: UpdateSipTrunk::check,
-    }
+        /// [Update a SIP trunk](https://docs.talkover.ai/api-reference/endpoints/update-sip-trunk): fields left
+        /// unset keep their value. After changing credentials, domain or transport, verify it again before
+        /// reactivating it.
+        UpdateSipTrunk {
+            id: "update-sip-trunk",
+            method: PUT,
+            path: "/api/v1/sip-trunks/{trunk_id}",
+            params: { trunk_id: SipTrunkId },
+            body: SipTrunkUpdate,
+            response: Envelope<SipTrunk>,
+            safe_to_repeat: true,
+            validate: UpdateSipTrunk::check,
+            handler: SipTrunks::update(update),
+        }
 
-    /// [Delete a SIP trunk](https://docs.talkover.ai/api-reference/endpoints/delete-sip-trunk), for good. Its
-    /// DIDs must be removed first (otherwise 409, code `TRUNK_HAS_DIDS`).
-    DeleteSipTrunk {
-        id: "delete-sip-trunk",
-        method: DELETE,
-        path: "/api/v1/sip-trunks/{trunk_id}",
-        params: { trunk_id: SipTrunkId },
-        response: Ack,
-        safe_to_repeat: true,
-    }
+        /// [Delete a SIP trunk](https://docs.talkover.ai/api-reference/endpoints/delete-sip-trunk), for good. Its
+        /// DIDs must be removed first (otherwise 409, code `TRUNK_HAS_DIDS`).
+        DeleteSipTrunk {
+            id: "delete-sip-trunk",
+            method: DELETE,
+            path: "/api/v1/sip-trunks/{trunk_id}",
+            params: { trunk_id: SipTrunkId },
+            response: Ack,
+            safe_to_repeat: true,
+            handler: SipTrunks::delete,
+        }
 
-    /// [Verify a SIP trunk](https://docs.talkover.ai/api-reference/endpoints/verify-sip-trunk): a connectivity
-    /// check whose outcome is stored on the trunk.
-    ///
-    /// A failed check comes back as `"success": false`, which is an error of kind
-    /// [`Unsuccessful`](crate::ErrorKind::Unsuccessful); its body still holds a [`SipTrunkVerification`] with
-    /// the reason (`ApiError::body_field::<SipTrunkVerification>("data")`).
-    VerifySipTrunk {
-        id: "verify-sip-trunk",
-        method: POST,
-        path: "/api/v1/sip-trunks/{trunk_id}/verify",
-        params: { trunk_id: SipTrunkId },
-        response: Envelope<SipTrunkVerification>,
-        safe_to_repeat: true,
-    }
+        /// [Verify a SIP trunk](https://docs.talkover.ai/api-reference/endpoints/verify-sip-trunk): a connectivity
+        /// check whose outcome is stored on the trunk.
+        ///
+        /// A failed check comes back as `"success": false`, which is an error of kind
+        /// [`Unsuccessful`](crate::ErrorKind::Unsuccessful); its body still holds a [`SipTrunkVerification`] with
+        /// the reason (`ApiError::body_field::<SipTrunkVerification>("data")`).
+        VerifySipTrunk {
+            id: "verify-sip-trunk",
+            method: POST,
+            path: "/api/v1/sip-trunks/{trunk_id}/verify",
+            params: { trunk_id: SipTrunkId },
+            response: Envelope<SipTrunkVerification>,
+            safe_to_repeat: true,
+        }
 
-    /// [Check a SIP trunk's health](https://docs.talkover.ai/api-reference/endpoints/get-sip-trunk-health) live
-    /// (the API caches results briefly, so polling is fine). An unhealthy trunk is still a success.
-    GetSipTrunkHealth {
-        id: "get-sip-trunk-health",
-        method: GET,
-        path: "/api/v1/sip-trunks/{trunk_id}/health",
-        params: { trunk_id: SipTrunkId },
-        response: Envelope<SipTrunkHealth>,
-        safe_to_repeat: true,
-    }
+        /// [Check a SIP trunk's health](https://docs.talkover.ai/api-reference/endpoints/get-sip-trunk-health) live
+        /// (the API caches results briefly, so polling is fine). An unhealthy trunk is still a success.
+        GetSipTrunkHealth {
+            id: "get-sip-trunk-health",
+            method: GET,
+            path: "/api/v1/sip-trunks/{trunk_id}/health",
+            params: { trunk_id: SipTrunkId },
+            response: Envelope<SipTrunkHealth>,
+            safe_to_repeat: true,
+            handler: SipTrunks::health,
+        }
 
-    /// [List the numbers attached to a SIP trunk](https://docs.talkover.ai/api-reference/endpoints/list-sip-trunk-dids).
-    ListSipTrunkDids {
-        id: "list-sip-trunk-dids",
-        method: GET,
-        path: "/api/v1/sip-trunks/{trunk_id}/dids",
-        params: { trunk_id: SipTrunkId },
-        response: ListEnvelope<SipTrunkDid>,
-        safe_to_repeat: true,
-    }
+        /// [List the numbers attached to a SIP trunk](https://docs.talkover.ai/api-reference/endpoints/list-sip-trunk-dids).
+        ListSipTrunkDids {
+            id: "list-sip-trunk-dids",
+            method: GET,
+            path: "/api/v1/sip-trunks/{trunk_id}/dids",
+            params: { trunk_id: SipTrunkId },
+            response: ListEnvelope<SipTrunkDid>,
+            safe_to_repeat: true,
+            handler: SipTrunkDids[trunk_id]::list,
+        }
 
-    /// [Attach a number to a SIP trunk](https://docs.talkover.ai/api-reference/endpoints/create-sip-trunk-did).
-    /// A number already in the environment is refused (409, code `DID_ALREADY_EXISTS`).
-    CreateSipTrunkDid {
-        id: "create-sip-trunk-did",
-        method: POST,
-        path: "/api/v1/sip-trunks/{trunk_id}/dids",
-        params: { trunk_id: SipTrunkId },
-        body: NewSipTrunkDid,
-        response: Envelope<SipTrunkDid>,
-        safe_to_repeat: false,
-        validate: CreateSipTrunkDid::check,
-    }
+        /// [Attach a number to a SIP trunk](https://docs.talkover.ai/api-reference/endpoints/create-sip-trunk-did).
+        /// A number already in the environment is refused (409, code `DID_ALREADY_EXISTS`).
+        CreateSipTrunkDid {
+            id: "create-sip-trunk-did",
+            method: POST,
+            path: "/api/v1/sip-trunks/{trunk_id}/dids",
+            params: { trunk_id: SipTrunkId },
+            body: NewSipTrunkDid,
+            response: Envelope<SipTrunkDid>,
+            safe_to_repeat: false,
+            validate: CreateSipTrunkDid::check,
+            handler: SipTrunkDids[trunk_id]::create(did),
+        }
 
-    /// [Remove a number from a SIP trunk](https://docs.talkover.ai/api-reference/endpoints/delete-sip-trunk-did).
-    /// A number still attached to an agent is refused (409, code `DID_IN_USE`).
-    DeleteSipTrunkDid {
-        id: "delete-sip-trunk-did",
-        method: DELETE,
-        path: "/api/v1/sip-trunks/{trunk_id}/dids/{phone_number_id}",
-        params: { trunk_id: SipTrunkId, phone_number_id: PhoneNumberId },
-        response: Ack,
-        safe_to_repeat: true,
-    }
+        /// [Remove a number from a SIP trunk](https://docs.talkover.ai/api-reference/endpoints/delete-sip-trunk-did).
+        /// A number still attached to an agent is refused (409, code `DID_IN_USE`).
+        DeleteSipTrunkDid {
+            id: "delete-sip-trunk-did",
+            method: DELETE,
+            path: "/api/v1/sip-trunks/{trunk_id}/dids/{phone_number_id}",
+            params: { trunk_id: SipTrunkId, phone_number_id: PhoneNumberId },
+            response: Ack,
+            safe_to_repeat: true,
+            handler: SipTrunkDids[trunk_id]::delete,
+        }
+        }
+    };
 }
+sip_trunks_operations!(declare);
 
 #[cfg(test)]
 mod tests {

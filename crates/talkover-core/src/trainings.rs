@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::actions::ActiveStatus;
 use crate::envelope::{Ack, Envelope, ListEnvelope};
 use crate::ids::AgentId;
-use crate::macros::{operations, optional_fields};
+use crate::macros::optional_fields;
 use crate::validate::Problems;
 use crate::Timestamp;
 
@@ -73,43 +73,55 @@ impl CreateTraining {
 // ---------------------------------------------------------------------------------------------------
 // The operations
 
-operations! {
-    /// [List an agent's trainings](https://docs.talkover.ai/api-reference/endpoints/list-trainings), a page
-    /// at a time: openapi.json gives this list `page` and `per_page` (20 by default) and a `meta` block,
-    /// which the page does not show.
-    ListTrainings {
-        id: "list-trainings",
-        method: GET,
-        path: "/api/v1/agents/{agent_id}/trainings",
-        params: { agent_id: AgentId },
-        query: ListTrainingsQuery {},
-        response: ListEnvelope<Training>,
-        items: Training,
-        default_per_page: 20,
-        page_block: WholeUnlessPaged,
-        safe_to_repeat: true,
-    }
+/// This module's operations, one declaration each: [`operations!`](crate::operations) turns them into
+/// the operation types, and the `talkover` crate's handlers take their methods from the same declarations.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! trainings_operations {
+    ($mode:ident) => {
+        $crate::operations! { $mode
+        /// [List an agent's trainings](https://docs.talkover.ai/api-reference/endpoints/list-trainings), a page
+        /// at a time: openapi.json gives this list `page` and `per_page` (20 by default) and a `meta` block,
+        /// which the page does not show.
+        ListTrainings {
+            id: "list-trainings",
+            method: GET,
+            path: "/api/v1/agents/{agent_id}/trainings",
+            params: { agent_id: AgentId },
+            query: ListTrainingsQuery {},
+            response: ListEnvelope<Training>,
+            items: Training,
+            default_per_page: 20,
+            page_block: WholeUnlessPaged,
+            safe_to_repeat: true,
+            handler: Trainings[agent_id]::list,
+        }
 
-    /// [Create or update a training](https://docs.talkover.ai/api-reference/endpoints/create-training) of an
-    /// agent.
-    CreateTraining {
-        id: "create-training",
-        method: POST,
-        path: "/api/v1/agents/{agent_id}/trainings",
-        params: { agent_id: AgentId },
-        body: NewTraining,
-        response: Envelope<Training>,
-        safe_to_repeat: false,
-        validate: CreateTraining::check,
-    }
+        /// [Create or update a training](https://docs.talkover.ai/api-reference/endpoints/create-training) of an
+        /// agent.
+        CreateTraining {
+            id: "create-training",
+            method: POST,
+            path: "/api/v1/agents/{agent_id}/trainings",
+            params: { agent_id: AgentId },
+            body: NewTraining,
+            response: Envelope<Training>,
+            safe_to_repeat: false,
+            validate: CreateTraining::check,
+            handler: Trainings[agent_id]::create(training),
+        }
 
-    /// [Delete a training](https://docs.talkover.ai/api-reference/endpoints/delete-training).
-    DeleteTraining {
-        id: "delete-training",
-        method: DELETE,
-        path: "/api/v1/agents/{agent_id}/trainings/{training_id}",
-        params: { agent_id: AgentId, training_id: TrainingId },
-        response: Ack,
-        safe_to_repeat: true,
-    }
+        /// [Delete a training](https://docs.talkover.ai/api-reference/endpoints/delete-training).
+        DeleteTraining {
+            id: "delete-training",
+            method: DELETE,
+            path: "/api/v1/agents/{agent_id}/trainings/{training_id}",
+            params: { agent_id: AgentId, training_id: TrainingId },
+            response: Ack,
+            safe_to_repeat: true,
+            handler: Trainings[agent_id]::delete,
+        }
+        }
+    };
 }
+trainings_operations!(declare);

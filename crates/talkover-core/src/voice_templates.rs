@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::decimal::Decimal;
 use crate::envelope::{ListEnvelope, MaybeEnveloped};
-use crate::macros::{operations, optional_fields, string_enum};
+use crate::macros::{optional_fields, string_enum};
 
 pub use crate::ids::VoiceTemplateId;
 pub use crate::language::Language;
@@ -138,38 +138,48 @@ impl TryFrom<RawVoiceDemo> for VoiceDemo {
 // ---------------------------------------------------------------------------------------------------
 // The operations
 
-operations! {
-    /// [List the voice templates](https://docs.talkover.ai/api-reference/endpoints/list-voice-templates),
-    /// grouped by display name, with filters.
-    ListVoiceTemplates {
-        id: "list-voice-templates",
-        method: GET,
-        path: "/api/v1/voice-templates",
-        query: ListVoiceTemplatesQuery {
-            /// Only voices in this language.
-            language: Language,
-            /// Only voices of this tier.
-            quality_tier: QualityTier,
-            /// Only voices of this gender.
-            gender: VoiceGender,
-        },
-        response: ListEnvelope<VoiceTemplateGroup>,
-        safe_to_repeat: true,
-    }
+/// This module's operations, one declaration each: [`operations!`](crate::operations) turns them into
+/// the operation types, and the `talkover` crate's handlers take their methods from the same declarations.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! voice_templates_operations {
+    ($mode:ident) => {
+        $crate::operations! { $mode
+        /// [List the voice templates](https://docs.talkover.ai/api-reference/endpoints/list-voice-templates),
+        /// grouped by display name, with filters.
+        ListVoiceTemplates {
+            id: "list-voice-templates",
+            method: GET,
+            path: "/api/v1/voice-templates",
+            query: ListVoiceTemplatesQuery {
+                /// Only voices in this language.
+                language: Language,
+                /// Only voices of this tier.
+                quality_tier: QualityTier,
+                /// Only voices of this gender.
+                gender: VoiceGender,
+            },
+            response: ListEnvelope<VoiceTemplateGroup>,
+            safe_to_repeat: true,
+        }
 
-    /// [Generate demo audio](https://docs.talkover.ai/api-reference/endpoints/generate-voice-demo) of a voice
-    /// template. Generation can take a few seconds.
-    ///
-    /// The API answers with the bare object (no `success`/`data` envelope).
-    GenerateVoiceDemo {
-        id: "generate-voice-demo",
-        method: GET,
-        path: "/api/v1/voice-templates/{voice_template_id}/demo",
-        params: { voice_template_id: VoiceTemplateId },
-        response: MaybeEnveloped<VoiceDemo>,
-        safe_to_repeat: true,
-    }
+        /// [Generate demo audio](https://docs.talkover.ai/api-reference/endpoints/generate-voice-demo) of a voice
+        /// template. Generation can take a few seconds.
+        ///
+        /// The API answers with the bare object (no `success`/`data` envelope).
+        GenerateVoiceDemo {
+            id: "generate-voice-demo",
+            method: GET,
+            path: "/api/v1/voice-templates/{voice_template_id}/demo",
+            params: { voice_template_id: VoiceTemplateId },
+            response: MaybeEnveloped<VoiceDemo>,
+            safe_to_repeat: true,
+            handler: VoiceTemplates::demo,
+        }
+        }
+    };
 }
+voice_templates_operations!(declare);
 
 #[cfg(test)]
 mod tests {

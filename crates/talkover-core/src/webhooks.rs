@@ -23,7 +23,7 @@ use std::hash::Hash;
 use crate::actions::{AuthorizationScheme, CustomHeader};
 use crate::envelope::{Ack, Envelope, ListEnvelope};
 use crate::ids::{AgentId, CampaignId};
-use crate::macros::{operations, optional_fields, string_enum};
+use crate::macros::{optional_fields, string_enum};
 use crate::secret::SecretString;
 use crate::validate::Problems;
 use crate::Timestamp;
@@ -750,218 +750,245 @@ impl UpdateCampaignWebhook {
 // ---------------------------------------------------------------------------------------------------
 // The operations
 
-operations! {
-    /// [List an agent's webhooks](https://docs.talkover.ai/api-reference/endpoints/list-agent-webhooks),
-    /// with the events agent webhooks can subscribe to.
-    ListAgentWebhooks {
-        id: "list-agent-webhooks",
-        method: GET,
-        path: "/api/v1/agents/{agent_id}/webhooks",
-        params: { agent_id: AgentId },
-        response: Envelope<AgentWebhookList>,
-        safe_to_repeat: true,
-    }
+/// This module's operations, one declaration each: [`operations!`](crate::operations) turns them into
+/// the operation types, and the `talkover` crate's handlers take their methods from the same declarations.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! webhooks_operations {
+    ($mode:ident) => {
+        $crate::operations! { $mode
+        /// [List an agent's webhooks](https://docs.talkover.ai/api-reference/endpoints/list-agent-webhooks),
+        /// with the events agent webhooks can subscribe to.
+        ListAgentWebhooks {
+            id: "list-agent-webhooks",
+            method: GET,
+            path: "/api/v1/agents/{agent_id}/webhooks",
+            params: { agent_id: AgentId },
+            response: Envelope<AgentWebhookList>,
+            safe_to_repeat: true,
+            handler: AgentWebhooks[agent_id]::list,
+        }
 
-    /// [Create a webhook](https://docs.talkover.ai/api-reference/endpoints/create-webhook) on an agent.
-    CreateWebhook {
-        id: "create-webhook",
-        method: POST,
-        path: "/api/v1/agents/{agent_id}/webhooks",
-        params: { agent_id: AgentId },
-        body: NewAgentWebhook,
-        response: Envelope<AgentWebhook>,
-        safe_to_repeat: false,
-        validate: CreateWebhook::check,
-    }
+        /// [Create a webhook](https://docs.talkover.ai/api-reference/endpoints/create-webhook) on an agent.
+        CreateWebhook {
+            id: "create-webhook",
+            method: POST,
+            path: "/api/v1/agents/{agent_id}/webhooks",
+            params: { agent_id: AgentId },
+            body: NewAgentWebhook,
+            response: Envelope<AgentWebhook>,
+            safe_to_repeat: false,
+            validate: CreateWebhook::check,
+            handler: AgentWebhooks[agent_id]::create(webhook),
+        }
 
-    /// [Get a webhook of an agent](https://docs.talkover.ai/api-reference/endpoints/get-webhook-details).
-    GetWebhookDetails {
-        id: "get-webhook-details",
-        method: GET,
-        path: "/api/v1/agents/{agent_id}/webhooks/{webhook_id}",
-        params: { agent_id: AgentId, webhook_id: WebhookId },
-        response: Envelope<AgentWebhook>,
-        safe_to_repeat: true,
-    }
+        /// [Get a webhook of an agent](https://docs.talkover.ai/api-reference/endpoints/get-webhook-details).
+        GetWebhookDetails {
+            id: "get-webhook-details",
+            method: GET,
+            path: "/api/v1/agents/{agent_id}/webhooks/{webhook_id}",
+            params: { agent_id: AgentId, webhook_id: WebhookId },
+            response: Envelope<AgentWebhook>,
+            safe_to_repeat: true,
+            handler: AgentWebhooks[agent_id]::get,
+        }
 
-    /// [Update a webhook of an agent](https://docs.talkover.ai/api-reference/endpoints/update-webhook): only the
-    /// fields set in the body change.
-    UpdateWebhook {
-        id: "update-webhook",
-        method: PUT,
-        path: "/api/v1/agents/{agent_id}/webhooks/{webhook_id}",
-        params: { agent_id: AgentId, webhook_id: WebhookId },
-        body: AgentWebhookChanges,
-        response: Envelope<AgentWebhook>,
-        safe_to_repeat: true,
-        validate: UpdateWebhook::check,
-    }
+        /// [Update a webhook of an agent](https://docs.talkover.ai/api-reference/endpoints/update-webhook): only the
+        /// fields set in the body change.
+        UpdateWebhook {
+            id: "update-webhook",
+            method: PUT,
+            path: "/api/v1/agents/{agent_id}/webhooks/{webhook_id}",
+            params: { agent_id: AgentId, webhook_id: WebhookId },
+            body: AgentWebhookChanges,
+            response: Envelope<AgentWebhook>,
+            safe_to_repeat: true,
+            validate: UpdateWebhook::check,
+            handler: AgentWebhooks[agent_id]::update(changes),
+        }
 
-    /// [Delete a webhook of an agent](https://docs.talkover.ai/api-reference/endpoints/delete-webhook), for
-    /// good.
-    DeleteWebhook {
-        id: "delete-webhook",
-        method: DELETE,
-        path: "/api/v1/agents/{agent_id}/webhooks/{webhook_id}",
-        params: { agent_id: AgentId, webhook_id: WebhookId },
-        response: Ack,
-        safe_to_repeat: true,
-    }
+        /// [Delete a webhook of an agent](https://docs.talkover.ai/api-reference/endpoints/delete-webhook), for
+        /// good.
+        DeleteWebhook {
+            id: "delete-webhook",
+            method: DELETE,
+            path: "/api/v1/agents/{agent_id}/webhooks/{webhook_id}",
+            params: { agent_id: AgentId, webhook_id: WebhookId },
+            response: Ack,
+            safe_to_repeat: true,
+            handler: AgentWebhooks[agent_id]::delete,
+        }
 
-    /// [Turn a webhook of an agent on or off](https://docs.talkover.ai/api-reference/endpoints/toggle-webhook-status),
-    /// whichever it is not. Sending it twice undoes it, so it is never re-sent.
-    ToggleWebhookStatus {
-        id: "toggle-webhook-status",
-        method: PATCH,
-        path: "/api/v1/agents/{agent_id}/webhooks/{webhook_id}/toggle",
-        params: { agent_id: AgentId, webhook_id: WebhookId },
-        response: Envelope<AgentWebhook>,
-        safe_to_repeat: false,
-    }
+        /// [Turn a webhook of an agent on or off](https://docs.talkover.ai/api-reference/endpoints/toggle-webhook-status),
+        /// whichever it is not. Sending it twice undoes it, so it is never re-sent.
+        ToggleWebhookStatus {
+            id: "toggle-webhook-status",
+            method: PATCH,
+            path: "/api/v1/agents/{agent_id}/webhooks/{webhook_id}/toggle",
+            params: { agent_id: AgentId, webhook_id: WebhookId },
+            response: Envelope<AgentWebhook>,
+            safe_to_repeat: false,
+            handler: AgentWebhooks[agent_id]::toggle,
+        }
 
-    /// [Send a test event to a webhook of an agent](https://docs.talkover.ai/api-reference/endpoints/test-webhook)
-    /// (`webhook.test`). A failed delivery comes back as an error of kind
-    /// [`Unsuccessful`](crate::ErrorKind::Unsuccessful) carrying the API's message.
-    TestWebhook {
-        id: "test-webhook",
-        method: POST,
-        path: "/api/v1/agents/{agent_id}/webhooks/{webhook_id}/test",
-        params: { agent_id: AgentId, webhook_id: WebhookId },
-        response: Envelope<WebhookTestResult>,
-        safe_to_repeat: false,
-    }
+        /// [Send a test event to a webhook of an agent](https://docs.talkover.ai/api-reference/endpoints/test-webhook)
+        /// (`webhook.test`). A failed delivery comes back as an error of kind
+        /// [`Unsuccessful`](crate::ErrorKind::Unsuccessful) carrying the API's message.
+        TestWebhook {
+            id: "test-webhook",
+            method: POST,
+            path: "/api/v1/agents/{agent_id}/webhooks/{webhook_id}/test",
+            params: { agent_id: AgentId, webhook_id: WebhookId },
+            response: Envelope<WebhookTestResult>,
+            safe_to_repeat: false,
+            handler: AgentWebhooks[agent_id]::test,
+        }
 
-    /// [List the delivery attempts of a webhook of an agent](https://docs.talkover.ai/api-reference/endpoints/list-webhook-logs),
-    /// a page at a time (logs are kept 30 days).
-    ListWebhookLogs {
-        id: "list-webhook-logs",
-        method: GET,
-        path: "/api/v1/agents/{agent_id}/webhooks/{webhook_id}/logs",
-        params: { agent_id: AgentId, webhook_id: WebhookId },
-        query: WebhookLogsQuery {},
-        response: ListEnvelope<AgentWebhookLog>,
-        items: AgentWebhookLog,
-        default_per_page: 25,
-        page_block: Pagination,
-        safe_to_repeat: true,
-    }
+        /// [List the delivery attempts of a webhook of an agent](https://docs.talkover.ai/api-reference/endpoints/list-webhook-logs),
+        /// a page at a time (logs are kept 30 days).
+        ListWebhookLogs {
+            id: "list-webhook-logs",
+            method: GET,
+            path: "/api/v1/agents/{agent_id}/webhooks/{webhook_id}/logs",
+            params: { agent_id: AgentId, webhook_id: WebhookId },
+            query: WebhookLogsQuery {},
+            response: ListEnvelope<AgentWebhookLog>,
+            items: AgentWebhookLog,
+            default_per_page: 25,
+            page_block: Pagination,
+            safe_to_repeat: true,
+            handler: AgentWebhooks[agent_id]::logs,
+        }
 
-    /// [Retry a failed delivery of a webhook of an agent](https://docs.talkover.ai/api-reference/endpoints/retry-webhook-log).
-    /// The retry is a new attempt with the webhook's current settings; sending this twice would queue two.
-    RetryWebhookLog {
-        id: "retry-webhook-log",
-        method: POST,
-        path: "/api/v1/agents/{agent_id}/webhooks/{webhook_id}/logs/{log_id}/retry",
-        params: { agent_id: AgentId, webhook_id: WebhookId, log_id: WebhookLogId },
-        response: Envelope<WebhookRetry>,
-        safe_to_repeat: false,
-    }
+        /// [Retry a failed delivery of a webhook of an agent](https://docs.talkover.ai/api-reference/endpoints/retry-webhook-log).
+        /// The retry is a new attempt with the webhook's current settings; sending this twice would queue two.
+        RetryWebhookLog {
+            id: "retry-webhook-log",
+            method: POST,
+            path: "/api/v1/agents/{agent_id}/webhooks/{webhook_id}/logs/{log_id}/retry",
+            params: { agent_id: AgentId, webhook_id: WebhookId, log_id: WebhookLogId },
+            response: Envelope<WebhookRetry>,
+            safe_to_repeat: false,
+            handler: AgentWebhooks[agent_id]::retry_log,
+        }
 
-    /// [List a campaign's webhooks](https://docs.talkover.ai/api-reference/endpoints/list-campaign-webhooks),
-    /// with the events campaign webhooks can subscribe to.
-    ListCampaignWebhooks {
-        id: "list-campaign-webhooks",
-        method: GET,
-        path: "/api/v1/campaigns/{campaign_id}/webhooks",
-        params: { campaign_id: CampaignId },
-        response: Envelope<CampaignWebhookList>,
-        safe_to_repeat: true,
-    }
+        /// [List a campaign's webhooks](https://docs.talkover.ai/api-reference/endpoints/list-campaign-webhooks),
+        /// with the events campaign webhooks can subscribe to.
+        ListCampaignWebhooks {
+            id: "list-campaign-webhooks",
+            method: GET,
+            path: "/api/v1/campaigns/{campaign_id}/webhooks",
+            params: { campaign_id: CampaignId },
+            response: Envelope<CampaignWebhookList>,
+            safe_to_repeat: true,
+            handler: CampaignWebhooks[campaign_id]::list,
+        }
 
-    /// [Create a webhook on a campaign](https://docs.talkover.ai/api-reference/endpoints/create-campaign-webhook).
-    CreateCampaignWebhook {
-        id: "create-campaign-webhook",
-        method: POST,
-        path: "/api/v1/campaigns/{campaign_id}/webhooks",
-        params: { campaign_id: CampaignId },
-        body: NewCampaignWebhook,
-        response: Envelope<CampaignWebhook>,
-        safe_to_repeat: false,
-        validate: CreateCampaignWebhook::check,
-    }
+        /// [Create a webhook on a campaign](https://docs.talkover.ai/api-reference/endpoints/create-campaign-webhook).
+        CreateCampaignWebhook {
+            id: "create-campaign-webhook",
+            method: POST,
+            path: "/api/v1/campaigns/{campaign_id}/webhooks",
+            params: { campaign_id: CampaignId },
+            body: NewCampaignWebhook,
+            response: Envelope<CampaignWebhook>,
+            safe_to_repeat: false,
+            validate: CreateCampaignWebhook::check,
+            handler: CampaignWebhooks[campaign_id]::create(webhook),
+        }
 
-    /// [Get a webhook of a campaign](https://docs.talkover.ai/api-reference/endpoints/get-campaign-webhook).
-    GetCampaignWebhook {
-        id: "get-campaign-webhook",
-        method: GET,
-        path: "/api/v1/campaigns/{campaign_id}/webhooks/{webhook_id}",
-        params: { campaign_id: CampaignId, webhook_id: WebhookId },
-        response: Envelope<CampaignWebhook>,
-        safe_to_repeat: true,
-    }
+        /// [Get a webhook of a campaign](https://docs.talkover.ai/api-reference/endpoints/get-campaign-webhook).
+        GetCampaignWebhook {
+            id: "get-campaign-webhook",
+            method: GET,
+            path: "/api/v1/campaigns/{campaign_id}/webhooks/{webhook_id}",
+            params: { campaign_id: CampaignId, webhook_id: WebhookId },
+            response: Envelope<CampaignWebhook>,
+            safe_to_repeat: true,
+            handler: CampaignWebhooks[campaign_id]::get,
+        }
 
-    /// [Update a webhook of a campaign](https://docs.talkover.ai/api-reference/endpoints/update-campaign-webhook):
-    /// only the fields set in the body change.
-    UpdateCampaignWebhook {
-        id: "update-campaign-webhook",
-        method: PUT,
-        path: "/api/v1/campaigns/{campaign_id}/webhooks/{webhook_id}",
-        params: { campaign_id: CampaignId, webhook_id: WebhookId },
-        body: CampaignWebhookChanges,
-        response: Envelope<CampaignWebhook>,
-        safe_to_repeat: true,
-        validate: UpdateCampaignWebhook::check,
-    }
+        /// [Update a webhook of a campaign](https://docs.talkover.ai/api-reference/endpoints/update-campaign-webhook):
+        /// only the fields set in the body change.
+        UpdateCampaignWebhook {
+            id: "update-campaign-webhook",
+            method: PUT,
+            path: "/api/v1/campaigns/{campaign_id}/webhooks/{webhook_id}",
+            params: { campaign_id: CampaignId, webhook_id: WebhookId },
+            body: CampaignWebhookChanges,
+            response: Envelope<CampaignWebhook>,
+            safe_to_repeat: true,
+            validate: UpdateCampaignWebhook::check,
+            handler: CampaignWebhooks[campaign_id]::update(changes),
+        }
 
-    /// [Delete a webhook of a campaign](https://docs.talkover.ai/api-reference/endpoints/delete-campaign-webhook);
-    /// its delivery logs are kept for the usual period.
-    DeleteCampaignWebhook {
-        id: "delete-campaign-webhook",
-        method: DELETE,
-        path: "/api/v1/campaigns/{campaign_id}/webhooks/{webhook_id}",
-        params: { campaign_id: CampaignId, webhook_id: WebhookId },
-        response: Ack,
-        safe_to_repeat: true,
-    }
+        /// [Delete a webhook of a campaign](https://docs.talkover.ai/api-reference/endpoints/delete-campaign-webhook);
+        /// its delivery logs are kept for the usual period.
+        DeleteCampaignWebhook {
+            id: "delete-campaign-webhook",
+            method: DELETE,
+            path: "/api/v1/campaigns/{campaign_id}/webhooks/{webhook_id}",
+            params: { campaign_id: CampaignId, webhook_id: WebhookId },
+            response: Ack,
+            safe_to_repeat: true,
+            handler: CampaignWebhooks[campaign_id]::delete,
+        }
 
-    /// [Turn a webhook of a campaign on or off](https://docs.talkover.ai/api-reference/endpoints/toggle-campaign-webhook),
-    /// whichever it is not. Sending it twice undoes it, so it is never re-sent.
-    ToggleCampaignWebhook {
-        id: "toggle-campaign-webhook",
-        method: PATCH,
-        path: "/api/v1/campaigns/{campaign_id}/webhooks/{webhook_id}/toggle",
-        params: { campaign_id: CampaignId, webhook_id: WebhookId },
-        response: Envelope<CampaignWebhook>,
-        safe_to_repeat: false,
-    }
+        /// [Turn a webhook of a campaign on or off](https://docs.talkover.ai/api-reference/endpoints/toggle-campaign-webhook),
+        /// whichever it is not. Sending it twice undoes it, so it is never re-sent.
+        ToggleCampaignWebhook {
+            id: "toggle-campaign-webhook",
+            method: PATCH,
+            path: "/api/v1/campaigns/{campaign_id}/webhooks/{webhook_id}/toggle",
+            params: { campaign_id: CampaignId, webhook_id: WebhookId },
+            response: Envelope<CampaignWebhook>,
+            safe_to_repeat: false,
+            handler: CampaignWebhooks[campaign_id]::toggle,
+        }
 
-    /// [Send a test event to a webhook of a campaign](https://docs.talkover.ai/api-reference/endpoints/test-campaign-webhook):
-    /// one synthetic event among those it subscribes to.
-    TestCampaignWebhook {
-        id: "test-campaign-webhook",
-        method: POST,
-        path: "/api/v1/campaigns/{campaign_id}/webhooks/{webhook_id}/test",
-        params: { campaign_id: CampaignId, webhook_id: WebhookId },
-        response: Ack,
-        safe_to_repeat: false,
-    }
+        /// [Send a test event to a webhook of a campaign](https://docs.talkover.ai/api-reference/endpoints/test-campaign-webhook):
+        /// one synthetic event among those it subscribes to.
+        TestCampaignWebhook {
+            id: "test-campaign-webhook",
+            method: POST,
+            path: "/api/v1/campaigns/{campaign_id}/webhooks/{webhook_id}/test",
+            params: { campaign_id: CampaignId, webhook_id: WebhookId },
+            response: Ack,
+            safe_to_repeat: false,
+            handler: CampaignWebhooks[campaign_id]::test,
+        }
 
-    /// [List the delivery attempts of a webhook of a campaign](https://docs.talkover.ai/api-reference/endpoints/list-campaign-webhook-logs),
-    /// a page at a time.
-    ListCampaignWebhookLogs {
-        id: "list-campaign-webhook-logs",
-        method: GET,
-        path: "/api/v1/campaigns/{campaign_id}/webhooks/{webhook_id}/logs",
-        params: { campaign_id: CampaignId, webhook_id: WebhookId },
-        query: CampaignWebhookLogsQuery {},
-        response: ListEnvelope<CampaignWebhookLog>,
-        items: CampaignWebhookLog,
-        default_per_page: 25,
-        page_block: PaginationWithoutLastPage,
-        safe_to_repeat: true,
-    }
+        /// [List the delivery attempts of a webhook of a campaign](https://docs.talkover.ai/api-reference/endpoints/list-campaign-webhook-logs),
+        /// a page at a time.
+        ListCampaignWebhookLogs {
+            id: "list-campaign-webhook-logs",
+            method: GET,
+            path: "/api/v1/campaigns/{campaign_id}/webhooks/{webhook_id}/logs",
+            params: { campaign_id: CampaignId, webhook_id: WebhookId },
+            query: CampaignWebhookLogsQuery {},
+            response: ListEnvelope<CampaignWebhookLog>,
+            items: CampaignWebhookLog,
+            default_per_page: 25,
+            page_block: PaginationWithoutLastPage,
+            safe_to_repeat: true,
+            handler: CampaignWebhooks[campaign_id]::logs,
+        }
 
-    /// [Retry a failed delivery of a webhook of a campaign](https://docs.talkover.ai/api-reference/endpoints/retry-campaign-webhook-log).
-    /// The retry is a new attempt; sending this twice would queue two.
-    RetryCampaignWebhookLog {
-        id: "retry-campaign-webhook-log",
-        method: POST,
-        path: "/api/v1/campaigns/{campaign_id}/webhooks/{webhook_id}/logs/{log_id}/retry",
-        params: { campaign_id: CampaignId, webhook_id: WebhookId, log_id: WebhookLogId },
-        response: Envelope<WebhookRetry>,
-        safe_to_repeat: false,
-    }
+        /// [Retry a failed delivery of a webhook of a campaign](https://docs.talkover.ai/api-reference/endpoints/retry-campaign-webhook-log).
+        /// The retry is a new attempt; sending this twice would queue two.
+        RetryCampaignWebhookLog {
+            id: "retry-campaign-webhook-log",
+            method: POST,
+            path: "/api/v1/campaigns/{campaign_id}/webhooks/{webhook_id}/logs/{log_id}/retry",
+            params: { campaign_id: CampaignId, webhook_id: WebhookId, log_id: WebhookLogId },
+            response: Envelope<WebhookRetry>,
+            safe_to_repeat: false,
+            handler: CampaignWebhooks[campaign_id]::retry_log,
+        }
+        }
+    };
 }
+webhooks_operations!(declare);
 
 #[cfg(test)]
 mod tests {

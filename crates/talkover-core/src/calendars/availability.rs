@@ -34,7 +34,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::envelope::{Ack, Envelope, ListEnvelope};
 use crate::ids::CalendarId;
-use crate::macros::{operations, optional_fields, string_enum};
+use crate::macros::{optional_fields, string_enum};
 use crate::time::{Date, DateTime};
 pub use crate::time::{TimeOfDay, TimeOfDayError, Weekday};
 use crate::validate::Problems;
@@ -277,72 +277,84 @@ optional_fields! {
 // ---------------------------------------------------------------------------------------------------
 // The operations
 
-operations! {
-    /// [List the availability rules of a calendar](https://docs.talkover.ai/api-reference/endpoints/list-availability-rules):
-    /// its weekly windows and exception dates.
-    ListAvailabilityRules {
-        id: "list-availability-rules",
-        method: GET,
-        path: "/api/v1/calendars/{calendar_id}/availability-rules",
-        params: { calendar_id: CalendarId },
-        response: ListEnvelope<AvailabilityRule>,
-        safe_to_repeat: true,
-    }
+/// This module's operations, one declaration each: [`operations!`](crate::operations) turns them into
+/// the operation types, and the `talkover` crate's handlers take their methods from the same declarations.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! calendar_availability_operations {
+    ($mode:ident) => {
+        $crate::operations! { $mode
+        /// [List the availability rules of a calendar](https://docs.talkover.ai/api-reference/endpoints/list-availability-rules):
+        /// its weekly windows and exception dates.
+        ListAvailabilityRules {
+            id: "list-availability-rules",
+            method: GET,
+            path: "/api/v1/calendars/{calendar_id}/availability-rules",
+            params: { calendar_id: CalendarId },
+            response: ListEnvelope<AvailabilityRule>,
+            safe_to_repeat: true,
+            handler: CalendarAvailability[calendar_id]::list,
+        }
 
-    /// [Add an availability rule to a calendar](https://docs.talkover.ai/api-reference/endpoints/create-availability-rule):
-    /// a weekly window or an exception date.
-    CreateAvailabilityRule {
-        id: "create-availability-rule",
-        method: POST,
-        path: "/api/v1/calendars/{calendar_id}/availability-rules",
-        params: { calendar_id: CalendarId },
-        body: NewAvailabilityRule,
-        response: Envelope<AvailabilityRule>,
-        safe_to_repeat: false,
-        validate: CreateAvailabilityRule::check,
-        constructor: manual,
-    }
+        /// [Add an availability rule to a calendar](https://docs.talkover.ai/api-reference/endpoints/create-availability-rule):
+        /// a weekly window or an exception date.
+        CreateAvailabilityRule {
+            id: "create-availability-rule",
+            method: POST,
+            path: "/api/v1/calendars/{calendar_id}/availability-rules",
+            params: { calendar_id: CalendarId },
+            body: NewAvailabilityRule,
+            response: Envelope<AvailabilityRule>,
+            safe_to_repeat: false,
+            validate: CreateAvailabilityRule::check,
+            constructor: manual,
+        }
 
-    /// [Update an availability rule](https://docs.talkover.ai/api-reference/endpoints/update-availability-rule):
-    /// only the fields set in the body change.
-    UpdateAvailabilityRule {
-        id: "update-availability-rule",
-        method: PUT,
-        path: "/api/v1/calendars/{calendar_id}/availability-rules/{rule_id}",
-        params: { calendar_id: CalendarId, rule_id: AvailabilityRuleId },
-        body: AvailabilityRuleUpdate,
-        response: Envelope<UpdatedAvailabilityRule>,
-        safe_to_repeat: true,
-        validate: UpdateAvailabilityRule::check,
-    }
+        /// [Update an availability rule](https://docs.talkover.ai/api-reference/endpoints/update-availability-rule):
+        /// only the fields set in the body change.
+        UpdateAvailabilityRule {
+            id: "update-availability-rule",
+            method: PUT,
+            path: "/api/v1/calendars/{calendar_id}/availability-rules/{rule_id}",
+            params: { calendar_id: CalendarId, rule_id: AvailabilityRuleId },
+            body: AvailabilityRuleUpdate,
+            response: Envelope<UpdatedAvailabilityRule>,
+            safe_to_repeat: true,
+            validate: UpdateAvailabilityRule::check,
+            handler: CalendarAvailability[calendar_id]::update(update),
+        }
 
-    /// [Delete an availability rule](https://docs.talkover.ai/api-reference/endpoints/delete-availability-rule).
-    DeleteAvailabilityRule {
-        id: "delete-availability-rule",
-        method: DELETE,
-        path: "/api/v1/calendars/{calendar_id}/availability-rules/{rule_id}",
-        params: { calendar_id: CalendarId, rule_id: AvailabilityRuleId },
-        response: Ack,
-        safe_to_repeat: true,
-    }
+        /// [Delete an availability rule](https://docs.talkover.ai/api-reference/endpoints/delete-availability-rule).
+        DeleteAvailabilityRule {
+            id: "delete-availability-rule",
+            method: DELETE,
+            path: "/api/v1/calendars/{calendar_id}/availability-rules/{rule_id}",
+            params: { calendar_id: CalendarId, rule_id: AvailabilityRuleId },
+            response: Ack,
+            safe_to_repeat: true,
+            handler: CalendarAvailability[calendar_id]::delete,
+        }
 
-    /// [Compute the free slots of a calendar](https://docs.talkover.ai/api-reference/endpoints/query-availability)
-    /// over a range: inside its recurring windows, outside its events and blocked dates.
-    QueryAvailability {
-        id: "query-availability",
-        method: GET,
-        path: "/api/v1/calendars/{calendar_id}/availability",
-        params: { calendar_id: CalendarId },
-        query_type: AvailabilityQuery => {
-            /// Slot length in minutes, at least 1 (the API's default is 30).
-            duration_minutes: u32,
-        },
-        response: ListEnvelope<AvailableSlot>,
-        safe_to_repeat: true,
-        validate: QueryAvailability::check,
-        constructor: manual,
-    }
+        /// [Compute the free slots of a calendar](https://docs.talkover.ai/api-reference/endpoints/query-availability)
+        /// over a range: inside its recurring windows, outside its events and blocked dates.
+        QueryAvailability {
+            id: "query-availability",
+            method: GET,
+            path: "/api/v1/calendars/{calendar_id}/availability",
+            params: { calendar_id: CalendarId },
+            query_type: AvailabilityQuery => {
+                /// Slot length in minutes, at least 1 (the API's default is 30).
+                duration_minutes: u32,
+            },
+            response: ListEnvelope<AvailableSlot>,
+            safe_to_repeat: true,
+            validate: QueryAvailability::check,
+            constructor: manual,
+        }
+        }
+    };
 }
+calendar_availability_operations!(declare);
 
 #[cfg(test)]
 mod tests {

@@ -29,7 +29,7 @@ use serde::{Deserialize, Serialize};
 use crate::envelope::{Ack, Envelope, ListEnvelope};
 use crate::ids::CalendarId;
 use crate::ids::UserId;
-use crate::macros::{operations, optional_fields, string_enum};
+use crate::macros::{optional_fields, string_enum};
 use crate::time::DateTime;
 use crate::validate::Problems;
 use crate::Timestamp;
@@ -300,104 +300,121 @@ optional_fields! {
 // ---------------------------------------------------------------------------------------------------
 // The operations
 
-operations! {
-    /// [List the events of a calendar](https://docs.talkover.ai/api-reference/endpoints/list-calendar-events),
-    /// optionally within a time range.
-    ListCalendarEvents {
-        id: "list-calendar-events",
-        method: GET,
-        path: "/api/v1/calendars/{calendar_id}/events",
-        params: { calendar_id: CalendarId },
-        query: ListCalendarEventsQuery {
-            /// Only events starting at or after this instant.
-            from: DateTime,
-            /// Only events ending at or before this instant.
-            to: DateTime,
-            /// Only events with this status.
-            status: EventStatus,
-        },
-        response: ListEnvelope<CalendarEvent>,
-        safe_to_repeat: true,
-    }
+/// This module's operations, one declaration each: [`operations!`](crate::operations) turns them into
+/// the operation types, and the `talkover` crate's handlers take their methods from the same declarations.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! calendar_events_operations {
+    ($mode:ident) => {
+        $crate::operations! { $mode
+        /// [List the events of a calendar](https://docs.talkover.ai/api-reference/endpoints/list-calendar-events),
+        /// optionally within a time range.
+        ListCalendarEvents {
+            id: "list-calendar-events",
+            method: GET,
+            path: "/api/v1/calendars/{calendar_id}/events",
+            params: { calendar_id: CalendarId },
+            query: ListCalendarEventsQuery {
+                /// Only events starting at or after this instant.
+                from: DateTime,
+                /// Only events ending at or before this instant.
+                to: DateTime,
+                /// Only events with this status.
+                status: EventStatus,
+            },
+            response: ListEnvelope<CalendarEvent>,
+            safe_to_repeat: true,
+            handler: CalendarEvents[calendar_id]::list,
+        }
 
-    /// [Create an event](https://docs.talkover.ai/api-reference/endpoints/create-calendar-event) on a calendar.
-    CreateCalendarEvent {
-        id: "create-calendar-event",
-        method: POST,
-        path: "/api/v1/calendars/{calendar_id}/events",
-        params: { calendar_id: CalendarId },
-        body: NewCalendarEvent,
-        response: Envelope<CalendarEvent>,
-        safe_to_repeat: false,
-        validate: CreateCalendarEvent::check,
-    }
+        /// [Create an event](https://docs.talkover.ai/api-reference/endpoints/create-calendar-event) on a calendar.
+        CreateCalendarEvent {
+            id: "create-calendar-event",
+            method: POST,
+            path: "/api/v1/calendars/{calendar_id}/events",
+            params: { calendar_id: CalendarId },
+            body: NewCalendarEvent,
+            response: Envelope<CalendarEvent>,
+            safe_to_repeat: false,
+            validate: CreateCalendarEvent::check,
+            handler: CalendarEvents[calendar_id]::create(event),
+        }
 
-    /// [Get an event](https://docs.talkover.ai/api-reference/endpoints/get-calendar-event) with its attendees.
-    GetCalendarEvent {
-        id: "get-calendar-event",
-        method: GET,
-        path: "/api/v1/calendars/{calendar_id}/events/{event_id}",
-        params: { calendar_id: CalendarId, event_id: EventId },
-        response: Envelope<CalendarEvent>,
-        safe_to_repeat: true,
-    }
+        /// [Get an event](https://docs.talkover.ai/api-reference/endpoints/get-calendar-event) with its attendees.
+        GetCalendarEvent {
+            id: "get-calendar-event",
+            method: GET,
+            path: "/api/v1/calendars/{calendar_id}/events/{event_id}",
+            params: { calendar_id: CalendarId, event_id: EventId },
+            response: Envelope<CalendarEvent>,
+            safe_to_repeat: true,
+            handler: CalendarEvents[calendar_id]::get,
+        }
 
-    /// [Update an event](https://docs.talkover.ai/api-reference/endpoints/update-calendar-event): only the
-    /// fields set in the body change.
-    UpdateCalendarEvent {
-        id: "update-calendar-event",
-        method: PUT,
-        path: "/api/v1/calendars/{calendar_id}/events/{event_id}",
-        params: { calendar_id: CalendarId, event_id: EventId },
-        body: CalendarEventUpdate,
-        response: Envelope<UpdatedCalendarEvent>,
-        safe_to_repeat: true,
-        validate: UpdateCalendarEvent::check,
-    }
+        /// [Update an event](https://docs.talkover.ai/api-reference/endpoints/update-calendar-event): only the
+        /// fields set in the body change.
+        UpdateCalendarEvent {
+            id: "update-calendar-event",
+            method: PUT,
+            path: "/api/v1/calendars/{calendar_id}/events/{event_id}",
+            params: { calendar_id: CalendarId, event_id: EventId },
+            body: CalendarEventUpdate,
+            response: Envelope<UpdatedCalendarEvent>,
+            safe_to_repeat: true,
+            validate: UpdateCalendarEvent::check,
+            handler: CalendarEvents[calendar_id]::update(update),
+        }
 
-    /// [Delete an event](https://docs.talkover.ai/api-reference/endpoints/delete-calendar-event). Attendees of a
-    /// confirmed event are told.
-    DeleteCalendarEvent {
-        id: "delete-calendar-event",
-        method: DELETE,
-        path: "/api/v1/calendars/{calendar_id}/events/{event_id}",
-        params: { calendar_id: CalendarId, event_id: EventId },
-        response: Ack,
-        safe_to_repeat: true,
-    }
+        /// [Delete an event](https://docs.talkover.ai/api-reference/endpoints/delete-calendar-event). Attendees of a
+        /// confirmed event are told.
+        DeleteCalendarEvent {
+            id: "delete-calendar-event",
+            method: DELETE,
+            path: "/api/v1/calendars/{calendar_id}/events/{event_id}",
+            params: { calendar_id: CalendarId, event_id: EventId },
+            response: Ack,
+            safe_to_repeat: true,
+            handler: CalendarEvents[calendar_id]::delete,
+        }
 
-    /// [Make a video meeting link for an event](https://docs.talkover.ai/api-reference/endpoints/create-event-meeting)
-    /// through the calendar's connected provider; the link is also stored as the event's `meeting_url`.
-    CreateEventMeeting {
-        id: "create-event-meeting",
-        method: POST,
-        path: "/api/v1/calendars/{calendar_id}/events/{event_id}/meeting",
-        params: { calendar_id: CalendarId, event_id: EventId },
-        response: Envelope<EventMeeting>,
-        safe_to_repeat: false,
-    }
+        /// [Make a video meeting link for an event](https://docs.talkover.ai/api-reference/endpoints/create-event-meeting)
+        /// through the calendar's connected provider; the link is also stored as the event's `meeting_url`.
+        CreateEventMeeting {
+            id: "create-event-meeting",
+            method: POST,
+            path: "/api/v1/calendars/{calendar_id}/events/{event_id}/meeting",
+            params: { calendar_id: CalendarId, event_id: EventId },
+            response: Envelope<EventMeeting>,
+            safe_to_repeat: false,
+            handler: CalendarEvents[calendar_id]::create_meeting,
+        }
 
-    /// [Add an attendee to an event](https://docs.talkover.ai/api-reference/endpoints/add-event-attendee).
-    AddEventAttendee {
-        id: "add-event-attendee",
-        method: POST,
-        path: "/api/v1/calendars/{calendar_id}/events/{event_id}/attendees",
-        params: { calendar_id: CalendarId, event_id: EventId },
-        body: NewEventAttendee,
-        response: Envelope<EventAttendee>,
-        safe_to_repeat: false,
-    }
+        /// [Add an attendee to an event](https://docs.talkover.ai/api-reference/endpoints/add-event-attendee).
+        AddEventAttendee {
+            id: "add-event-attendee",
+            method: POST,
+            path: "/api/v1/calendars/{calendar_id}/events/{event_id}/attendees",
+            params: { calendar_id: CalendarId, event_id: EventId },
+            body: NewEventAttendee,
+            response: Envelope<EventAttendee>,
+            safe_to_repeat: false,
+            handler: EventAttendees[calendar_id, event_id]::add(attendee),
+        }
 
-    /// [Remove an attendee from an event](https://docs.talkover.ai/api-reference/endpoints/remove-event-attendee).
-    RemoveEventAttendee {
-        id: "remove-event-attendee",
-        method: DELETE,
-        path: "/api/v1/calendars/{calendar_id}/events/{event_id}/attendees/{attendee_id}",
-        params: { calendar_id: CalendarId, event_id: EventId, attendee_id: AttendeeId },
-        response: Ack,
-        safe_to_repeat: true,
-    }
+        /// [Remove an attendee from an event](https://docs.talkover.ai/api-reference/endpoints/remove-event-attendee).
+        RemoveEventAttendee {
+            id: "remove-event-attendee",
+            method: DELETE,
+            path: "/api/v1/calendars/{calendar_id}/events/{event_id}/attendees/{attendee_id}",
+            params: { calendar_id: CalendarId, event_id: EventId, attendee_id: AttendeeId },
+            response: Ack,
+            safe_to_repeat: true,
+            handler: EventAttendees[calendar_id, event_id]::remove,
+        }
+        }
+    };
 }
+calendar_events_operations!(declare);
 
 #[cfg(test)]
 mod tests {

@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use crate::envelope::{Ack, Envelope, ListEnvelope};
 use crate::ids::CalendarId;
 use crate::ids::UserId;
-use crate::macros::{operations, optional_fields, string_enum};
+use crate::macros::{optional_fields, string_enum};
 use crate::Timestamp;
 
 pub use crate::ids::CalendarMemberId;
@@ -115,54 +115,66 @@ impl UpdateCalendarMember {
 // ---------------------------------------------------------------------------------------------------
 // The operations
 
-operations! {
-    /// [List the members of a calendar](https://docs.talkover.ai/api-reference/endpoints/list-calendar-members)
-    /// with their roles.
-    ListCalendarMembers {
-        id: "list-calendar-members",
-        method: GET,
-        path: "/api/v1/calendars/{calendar_id}/members",
-        params: { calendar_id: CalendarId },
-        response: ListEnvelope<CalendarMember>,
-        safe_to_repeat: true,
-    }
+/// This module's operations, one declaration each: [`operations!`](crate::operations) turns them into
+/// the operation types, and the `talkover` crate's handlers take their methods from the same declarations.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! calendar_members_operations {
+    ($mode:ident) => {
+        $crate::operations! { $mode
+        /// [List the members of a calendar](https://docs.talkover.ai/api-reference/endpoints/list-calendar-members)
+        /// with their roles.
+        ListCalendarMembers {
+            id: "list-calendar-members",
+            method: GET,
+            path: "/api/v1/calendars/{calendar_id}/members",
+            params: { calendar_id: CalendarId },
+            response: ListEnvelope<CalendarMember>,
+            safe_to_repeat: true,
+            handler: CalendarMembers[calendar_id]::list,
+        }
 
-    /// [Give a user access to a calendar](https://docs.talkover.ai/api-reference/endpoints/add-calendar-member)
-    /// with a role.
-    AddCalendarMember {
-        id: "add-calendar-member",
-        method: POST,
-        path: "/api/v1/calendars/{calendar_id}/members",
-        params: { calendar_id: CalendarId },
-        body: NewCalendarMember,
-        response: Envelope<CalendarMember>,
-        safe_to_repeat: false,
-    }
+        /// [Give a user access to a calendar](https://docs.talkover.ai/api-reference/endpoints/add-calendar-member)
+        /// with a role.
+        AddCalendarMember {
+            id: "add-calendar-member",
+            method: POST,
+            path: "/api/v1/calendars/{calendar_id}/members",
+            params: { calendar_id: CalendarId },
+            body: NewCalendarMember,
+            response: Envelope<CalendarMember>,
+            safe_to_repeat: false,
+            handler: CalendarMembers[calendar_id]::add(member),
+        }
 
-    /// [Change a calendar member's role](https://docs.talkover.ai/api-reference/endpoints/update-calendar-member).
-    /// Making another member `owner` is how ownership is handed over.
-    UpdateCalendarMember {
-        id: "update-calendar-member",
-        method: PUT,
-        path: "/api/v1/calendars/{calendar_id}/members/{member_id}",
-        params: { calendar_id: CalendarId, member_id: CalendarMemberId },
-        body: CalendarMemberUpdate,
-        response: Envelope<CalendarMember>,
-        safe_to_repeat: true,
-        constructor: manual,
-    }
+        /// [Change a calendar member's role](https://docs.talkover.ai/api-reference/endpoints/update-calendar-member).
+        /// Making another member `owner` is how ownership is handed over.
+        UpdateCalendarMember {
+            id: "update-calendar-member",
+            method: PUT,
+            path: "/api/v1/calendars/{calendar_id}/members/{member_id}",
+            params: { calendar_id: CalendarId, member_id: CalendarMemberId },
+            body: CalendarMemberUpdate,
+            response: Envelope<CalendarMember>,
+            safe_to_repeat: true,
+            constructor: manual,
+        }
 
-    /// [Take a member's access to a calendar away](https://docs.talkover.ai/api-reference/endpoints/remove-calendar-member).
-    /// The owner cannot be removed until ownership has been given to another member.
-    RemoveCalendarMember {
-        id: "remove-calendar-member",
-        method: DELETE,
-        path: "/api/v1/calendars/{calendar_id}/members/{member_id}",
-        params: { calendar_id: CalendarId, member_id: CalendarMemberId },
-        response: Ack,
-        safe_to_repeat: true,
-    }
+        /// [Take a member's access to a calendar away](https://docs.talkover.ai/api-reference/endpoints/remove-calendar-member).
+        /// The owner cannot be removed until ownership has been given to another member.
+        RemoveCalendarMember {
+            id: "remove-calendar-member",
+            method: DELETE,
+            path: "/api/v1/calendars/{calendar_id}/members/{member_id}",
+            params: { calendar_id: CalendarId, member_id: CalendarMemberId },
+            response: Ack,
+            safe_to_repeat: true,
+            handler: CalendarMembers[calendar_id]::remove,
+        }
+        }
+    };
 }
+calendar_members_operations!(declare);
 
 #[cfg(test)]
 mod tests {

@@ -20,7 +20,7 @@ use serde_json::Value;
 use self::events::CalendarEvent;
 use crate::envelope::{Ack, Envelope, ListEnvelope};
 use crate::ids::UserId;
-use crate::macros::{operations, optional_fields};
+use crate::macros::optional_fields;
 use crate::operation::Operation as _;
 use crate::time::DateTime;
 use crate::validate::{self, Problems};
@@ -195,104 +195,120 @@ optional_fields! {
 // ---------------------------------------------------------------------------------------------------
 // The operations
 
-operations! {
-    /// [List calendars](https://docs.talkover.ai/api-reference/endpoints/list-calendars) of the environment.
-    ListCalendars {
-        id: "list-calendars",
-        method: GET,
-        path: "/api/v1/calendars",
-        query: ListCalendarsQuery {
-            /// Items per page, 1 to 100 (the API's default is 25).
-            per_page: u32,
-        },
-        response: ListEnvelope<Calendar>,
-        safe_to_repeat: true,
-        validate: ListCalendars::check,
-    }
+/// This module's operations, one declaration each: [`operations!`](crate::operations) turns them into
+/// the operation types, and the `talkover` crate's handlers take their methods from the same declarations.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! calendars_operations {
+    ($mode:ident) => {
+        $crate::operations! { $mode
+        /// [List calendars](https://docs.talkover.ai/api-reference/endpoints/list-calendars) of the environment.
+        ListCalendars {
+            id: "list-calendars",
+            method: GET,
+            path: "/api/v1/calendars",
+            query: ListCalendarsQuery {
+                /// Items per page, 1 to 100 (the API's default is 25).
+                per_page: u32,
+            },
+            response: ListEnvelope<Calendar>,
+            safe_to_repeat: true,
+            validate: ListCalendars::check,
+            handler: Calendars::list,
+        }
 
-    /// [Create a calendar](https://docs.talkover.ai/api-reference/endpoints/create-calendar).
-    CreateCalendar {
-        id: "create-calendar",
-        method: POST,
-        path: "/api/v1/calendars",
-        body: NewCalendar,
-        response: Envelope<Calendar>,
-        safe_to_repeat: false,
-        validate: CreateCalendar::check,
-    }
+        /// [Create a calendar](https://docs.talkover.ai/api-reference/endpoints/create-calendar).
+        CreateCalendar {
+            id: "create-calendar",
+            method: POST,
+            path: "/api/v1/calendars",
+            body: NewCalendar,
+            response: Envelope<Calendar>,
+            safe_to_repeat: false,
+            validate: CreateCalendar::check,
+            handler: Calendars::create(calendar),
+        }
 
-    /// [Get a calendar](https://docs.talkover.ai/api-reference/endpoints/get-calendar).
-    GetCalendar {
-        id: "get-calendar",
-        method: GET,
-        path: "/api/v1/calendars/{calendar_id}",
-        params: { calendar_id: CalendarId },
-        response: Envelope<Calendar>,
-        safe_to_repeat: true,
-    }
+        /// [Get a calendar](https://docs.talkover.ai/api-reference/endpoints/get-calendar).
+        GetCalendar {
+            id: "get-calendar",
+            method: GET,
+            path: "/api/v1/calendars/{calendar_id}",
+            params: { calendar_id: CalendarId },
+            response: Envelope<Calendar>,
+            safe_to_repeat: true,
+            handler: Calendars::get,
+        }
 
-    /// [Delete a calendar](https://docs.talkover.ai/api-reference/endpoints/delete-calendar) for good, with its
-    /// events, members, availability rules and provider connections.
-    DeleteCalendar {
-        id: "delete-calendar",
-        method: DELETE,
-        path: "/api/v1/calendars/{calendar_id}",
-        params: { calendar_id: CalendarId },
-        response: Ack,
-        safe_to_repeat: true,
-    }
+        /// [Delete a calendar](https://docs.talkover.ai/api-reference/endpoints/delete-calendar) for good, with its
+        /// events, members, availability rules and provider connections.
+        DeleteCalendar {
+            id: "delete-calendar",
+            method: DELETE,
+            path: "/api/v1/calendars/{calendar_id}",
+            params: { calendar_id: CalendarId },
+            response: Ack,
+            safe_to_repeat: true,
+            handler: Calendars::delete,
+        }
 
-    /// [Update a calendar](https://docs.talkover.ai/api-reference/endpoints/update-calendar): its name, time
-    /// zone or metadata. The answer holds the id and the fields that changed.
-    UpdateCalendar {
-        id: "update-calendar",
-        method: PUT,
-        path: "/api/v1/calendars/{calendar_id}",
-        params: { calendar_id: CalendarId },
-        body: CalendarUpdate,
-        response: Envelope<Calendar>,
-        safe_to_repeat: true,
-        validate: UpdateCalendar::check,
-    }
+        /// [Update a calendar](https://docs.talkover.ai/api-reference/endpoints/update-calendar): its name, time
+        /// zone or metadata. The answer holds the id and the fields that changed.
+        UpdateCalendar {
+            id: "update-calendar",
+            method: PUT,
+            path: "/api/v1/calendars/{calendar_id}",
+            params: { calendar_id: CalendarId },
+            body: CalendarUpdate,
+            response: Envelope<Calendar>,
+            safe_to_repeat: true,
+            validate: UpdateCalendar::check,
+            handler: Calendars::update(update),
+        }
 
-    /// [Get the events of several calendars](https://docs.talkover.ai/api-reference/endpoints/get-calendar-events-batch)
-    /// in one call, optionally within a time window.
-    GetCalendarEventsBatch {
-        id: "get-calendar-events-batch",
-        method: GET,
-        path: "/api/v1/calendars/events",
-        query_type: CalendarEventsBatchQuery => {
-            /// Only events starting at or after `from`.
-            from: DateTime,
-            /// Only events ending at or before `to`.
-            to: DateTime,
-        },
-        response: ListEnvelope<CalendarEvent>,
-        safe_to_repeat: true,
-        validate: GetCalendarEventsBatch::check,
-        constructor: manual,
-    }
+        /// [Get the events of several calendars](https://docs.talkover.ai/api-reference/endpoints/get-calendar-events-batch)
+        /// in one call, optionally within a time window.
+        GetCalendarEventsBatch {
+            id: "get-calendar-events-batch",
+            method: GET,
+            path: "/api/v1/calendars/events",
+            query_type: CalendarEventsBatchQuery => {
+                /// Only events starting at or after `from`.
+                from: DateTime,
+                /// Only events ending at or before `to`.
+                to: DateTime,
+            },
+            response: ListEnvelope<CalendarEvent>,
+            safe_to_repeat: true,
+            validate: GetCalendarEventsBatch::check,
+            constructor: manual,
+        }
 
-    /// [Sync every calendar with its providers](https://docs.talkover.ai/api-reference/endpoints/trigger-calendars-sync).
-    /// The sync runs in the background; follow it with [`GetCalendarsSyncStatus`].
-    TriggerCalendarsSync {
-        id: "trigger-calendars-sync",
-        method: POST,
-        path: "/api/v1/calendars/sync",
-        response: Envelope<CalendarsSync>,
-        safe_to_repeat: false,
-    }
+        /// [Sync every calendar with its providers](https://docs.talkover.ai/api-reference/endpoints/trigger-calendars-sync).
+        /// The sync runs in the background; follow it with [`GetCalendarsSyncStatus`].
+        TriggerCalendarsSync {
+            id: "trigger-calendars-sync",
+            method: POST,
+            path: "/api/v1/calendars/sync",
+            response: Envelope<CalendarsSync>,
+            safe_to_repeat: false,
+            handler: Calendars::sync,
+        }
 
-    /// [Get the sync status of calendars](https://docs.talkover.ai/api-reference/endpoints/get-calendars-sync-status)
-    /// that have a provider connection.
-    GetCalendarsSyncStatus {
-        id: "get-calendars-sync-status",
-        method: GET,
-        path: "/api/v1/calendars/sync-status",
-        response: ListEnvelope<CalendarSyncStatus>,
-        safe_to_repeat: true,
-    }
+        /// [Get the sync status of calendars](https://docs.talkover.ai/api-reference/endpoints/get-calendars-sync-status)
+        /// that have a provider connection.
+        GetCalendarsSyncStatus {
+            id: "get-calendars-sync-status",
+            method: GET,
+            path: "/api/v1/calendars/sync-status",
+            response: ListEnvelope<CalendarSyncStatus>,
+            safe_to_repeat: true,
+            handler: Calendars::sync_status,
+        }
+        }
+    };
 }
+calendars_operations!(declare);
 
 #[cfg(test)]
 mod tests {

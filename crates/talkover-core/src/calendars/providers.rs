@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::envelope::{Ack, Envelope, ListEnvelope};
 use crate::ids::CalendarId;
-use crate::macros::{operations, optional_fields};
+use crate::macros::optional_fields;
 use crate::Timestamp;
 
 pub use crate::ids::ProviderConnectionId;
@@ -89,52 +89,65 @@ optional_fields! {
 // ---------------------------------------------------------------------------------------------------
 // The operations
 
-operations! {
-    /// [List the provider connections of a calendar](https://docs.talkover.ai/api-reference/endpoints/list-provider-connections).
-    ListProviderConnections {
-        id: "list-provider-connections",
-        method: GET,
-        path: "/api/v1/calendars/{calendar_id}/providers",
-        params: { calendar_id: CalendarId },
-        response: ListEnvelope<ProviderConnection>,
-        safe_to_repeat: true,
-    }
+/// This module's operations, one declaration each: [`operations!`](crate::operations) turns them into
+/// the operation types, and the `talkover` crate's handlers take their methods from the same declarations.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! calendar_providers_operations {
+    ($mode:ident) => {
+        $crate::operations! { $mode
+        /// [List the provider connections of a calendar](https://docs.talkover.ai/api-reference/endpoints/list-provider-connections).
+        ListProviderConnections {
+            id: "list-provider-connections",
+            method: GET,
+            path: "/api/v1/calendars/{calendar_id}/providers",
+            params: { calendar_id: CalendarId },
+            response: ListEnvelope<ProviderConnection>,
+            safe_to_repeat: true,
+            handler: CalendarProviders[calendar_id]::list,
+        }
 
-    /// [Start connecting a calendar to a provider](https://docs.talkover.ai/api-reference/endpoints/create-provider-connection).
-    /// The connection is inactive until the user authorizes it at the returned `authorization_url`; the
-    /// first sync then runs by itself.
-    CreateProviderConnection {
-        id: "create-provider-connection",
-        method: POST,
-        path: "/api/v1/calendars/{calendar_id}/providers",
-        params: { calendar_id: CalendarId },
-        body: NewProviderConnection,
-        response: Envelope<ProviderConnection>,
-        safe_to_repeat: false,
-    }
+        /// [Start connecting a calendar to a provider](https://docs.talkover.ai/api-reference/endpoints/create-provider-connection).
+        /// The connection is inactive until the user authorizes it at the returned `authorization_url`; the
+        /// first sync then runs by itself.
+        CreateProviderConnection {
+            id: "create-provider-connection",
+            method: POST,
+            path: "/api/v1/calendars/{calendar_id}/providers",
+            params: { calendar_id: CalendarId },
+            body: NewProviderConnection,
+            response: Envelope<ProviderConnection>,
+            safe_to_repeat: false,
+            handler: CalendarProviders[calendar_id]::connect(connection),
+        }
 
-    /// [Disconnect a calendar from a provider](https://docs.talkover.ai/api-reference/endpoints/disconnect-provider).
-    /// Events already synced stay, but no longer change with the provider.
-    DisconnectProvider {
-        id: "disconnect-provider",
-        method: DELETE,
-        path: "/api/v1/calendars/{calendar_id}/providers/{provider_id}",
-        params: { calendar_id: CalendarId, provider_id: ProviderConnectionId },
-        response: Ack,
-        safe_to_repeat: true,
-    }
+        /// [Disconnect a calendar from a provider](https://docs.talkover.ai/api-reference/endpoints/disconnect-provider).
+        /// Events already synced stay, but no longer change with the provider.
+        DisconnectProvider {
+            id: "disconnect-provider",
+            method: DELETE,
+            path: "/api/v1/calendars/{calendar_id}/providers/{provider_id}",
+            params: { calendar_id: CalendarId, provider_id: ProviderConnectionId },
+            response: Ack,
+            safe_to_repeat: true,
+            handler: CalendarProviders[calendar_id]::disconnect,
+        }
 
-    /// [Sync one provider connection now](https://docs.talkover.ai/api-reference/endpoints/trigger-provider-sync),
-    /// rather than every calendar.
-    TriggerProviderSync {
-        id: "trigger-provider-sync",
-        method: POST,
-        path: "/api/v1/calendars/{calendar_id}/providers/{provider_id}/sync",
-        params: { calendar_id: CalendarId, provider_id: ProviderConnectionId },
-        response: Envelope<QueuedSync>,
-        safe_to_repeat: false,
-    }
+        /// [Sync one provider connection now](https://docs.talkover.ai/api-reference/endpoints/trigger-provider-sync),
+        /// rather than every calendar.
+        TriggerProviderSync {
+            id: "trigger-provider-sync",
+            method: POST,
+            path: "/api/v1/calendars/{calendar_id}/providers/{provider_id}/sync",
+            params: { calendar_id: CalendarId, provider_id: ProviderConnectionId },
+            response: Envelope<QueuedSync>,
+            safe_to_repeat: false,
+            handler: CalendarProviders[calendar_id]::sync,
+        }
+        }
+    };
 }
+calendar_providers_operations!(declare);
 
 #[cfg(test)]
 mod tests {

@@ -4,7 +4,6 @@ use talkover_core::account::{
     ApiToken, ApiTokenId, CreateUserApiToken, CreatedApiToken, DeleteUserApiToken, GetCurrentUser, HealthCheck,
     ListUserApiTokens, NewApiToken, ServiceHealth, User,
 };
-use talkover_core::{Ack, Page};
 
 use crate::resources::{entry_point, root_handler};
 use talkover_core::execute::Execute;
@@ -32,32 +31,6 @@ root_handler! {
     /// # Ok(()) }
     /// ```
     ApiTokens
-}
-
-impl<C: Execute> ApiTokens<'_, C> {
-    /// [List the personal access tokens](https://docs.talkover.ai/api-reference/endpoints/list-user-api-tokens)
-    /// of the current user: their metadata, never their values.
-    ///
-    #[doc = talkover_core::errors_section!("list-user-api-tokens")]
-    pub fn list(&self) -> C::Call<Page<ApiToken>> {
-        self.client.call(ListUserApiTokens::new())
-    }
-
-    /// [Create a personal access token](https://docs.talkover.ai/api-reference/endpoints/create-user-api-token);
-    /// its value is in the answer only this once. Never retried once it may have reached the server.
-    ///
-    #[doc = talkover_core::errors_section!("create-user-api-token")]
-    pub fn create(&self, token: NewApiToken) -> C::Call<CreatedApiToken> {
-        self.client.call(CreateUserApiToken::new(token))
-    }
-
-    /// [Revoke a personal access token](https://docs.talkover.ai/api-reference/endpoints/delete-user-api-token),
-    /// at once and for good.
-    ///
-    #[doc = talkover_core::errors_section!("delete-user-api-token")]
-    pub fn delete(&self, token_id: impl Into<ApiTokenId>) -> C::Call<Ack> {
-        self.client.call(DeleteUserApiToken::new(token_id))
-    }
 }
 
 /// Adds `client.$name()`, running one operation with no parameters, to both clients, each with an example of
@@ -107,3 +80,6 @@ direct_call! {
     #[doc = talkover_core::errors_section!("health")]
     health -> ServiceHealth = HealthCheck::new()
 }
+
+// The methods of the operations whose declaration names a handler here.
+talkover_core::account_operations!(handlers);

@@ -24,7 +24,6 @@ use talkover_core::calendars::{
     UpdateCalendar,
 };
 use talkover_core::time::DateTime;
-use talkover_core::{Ack, Page};
 
 use crate::resources::{entry_point, handler, root_handler};
 use talkover_core::execute::{Execute, Pending};
@@ -60,48 +59,6 @@ root_handler! {
 }
 
 impl<'c, C: Execute> Calendars<'c, C> {
-    /// [List calendars](https://docs.talkover.ai/api-reference/endpoints/list-calendars); set the page size on
-    /// the returned request, then `send()`.
-    ///
-    /// Its query parameters are the fields of [`ListCalendarsQuery`](crate::calendars::ListCalendarsQuery):
-    /// each optional one is set by the method of the same name on the returned request.
-    ///
-    #[doc = talkover_core::errors_section!("list-calendars")]
-    pub fn list(&self) -> Pending<'c, C, ListCalendars> {
-        Pending::new(self.client, ListCalendars::new())
-    }
-
-    /// [Create a calendar](https://docs.talkover.ai/api-reference/endpoints/create-calendar). Never retried
-    /// once it may have reached the server.
-    ///
-    #[doc = talkover_core::errors_section!("create-calendar")]
-    pub fn create(&self, calendar: NewCalendar) -> C::Call<Calendar> {
-        self.client.call(CreateCalendar::new(calendar))
-    }
-
-    /// [Get a calendar](https://docs.talkover.ai/api-reference/endpoints/get-calendar).
-    ///
-    #[doc = talkover_core::errors_section!("get-calendar")]
-    pub fn get(&self, calendar_id: impl Into<CalendarId>) -> C::Call<Calendar> {
-        self.client.call(GetCalendar::new(calendar_id))
-    }
-
-    /// [Update a calendar](https://docs.talkover.ai/api-reference/endpoints/update-calendar): its name, time
-    /// zone or metadata. The answer holds the id and the fields that changed.
-    ///
-    #[doc = talkover_core::errors_section!("update-calendar")]
-    pub fn update(&self, calendar_id: impl Into<CalendarId>, update: CalendarUpdate) -> C::Call<Calendar> {
-        self.client.call(UpdateCalendar::new(calendar_id, update))
-    }
-
-    /// [Delete a calendar](https://docs.talkover.ai/api-reference/endpoints/delete-calendar) for good, with its
-    /// events, members, availability rules and provider connections.
-    ///
-    #[doc = talkover_core::errors_section!("delete-calendar")]
-    pub fn delete(&self, calendar_id: impl Into<CalendarId>) -> C::Call<Ack> {
-        self.client.call(DeleteCalendar::new(calendar_id))
-    }
-
     /// [Get the events of several calendars](https://docs.talkover.ai/api-reference/endpoints/get-calendar-events-batch)
     /// (at least one) in one call; set a time window on the returned request, then `send()`.
     ///
@@ -114,23 +71,6 @@ impl<'c, C: Execute> Calendars<'c, C> {
         calendar_ids: impl IntoIterator<Item = I>,
     ) -> Pending<'c, C, GetCalendarEventsBatch> {
         Pending::new(self.client, GetCalendarEventsBatch::new(calendar_ids))
-    }
-
-    /// [Sync every calendar with its providers](https://docs.talkover.ai/api-reference/endpoints/trigger-calendars-sync)
-    /// in the background; follow it with [`sync_status`](Calendars::sync_status). Never retried once it may
-    /// have reached the server.
-    ///
-    #[doc = talkover_core::errors_section!("trigger-calendars-sync")]
-    pub fn sync(&self) -> C::Call<CalendarsSync> {
-        self.client.call(TriggerCalendarsSync::new())
-    }
-
-    /// [Get the sync status of calendars](https://docs.talkover.ai/api-reference/endpoints/get-calendars-sync-status)
-    /// that have a provider connection.
-    ///
-    #[doc = talkover_core::errors_section!("get-calendars-sync-status")]
-    pub fn sync_status(&self) -> C::Call<Page<CalendarSyncStatus>> {
-        self.client.call(GetCalendarsSyncStatus::new())
     }
 
     /// The members of one calendar.
@@ -172,21 +112,6 @@ handler! {
 }
 
 impl<C: Execute> CalendarMembers<'_, C> {
-    /// [List the calendar's members](https://docs.talkover.ai/api-reference/endpoints/list-calendar-members).
-    ///
-    #[doc = talkover_core::errors_section!("list-calendar-members")]
-    pub fn list(&self) -> C::Call<Page<CalendarMember>> {
-        self.client.call(ListCalendarMembers::new(&self.calendar_id))
-    }
-
-    /// [Add a member](https://docs.talkover.ai/api-reference/endpoints/add-calendar-member) with a role. Never
-    /// retried once it may have reached the server.
-    ///
-    #[doc = talkover_core::errors_section!("add-calendar-member")]
-    pub fn add(&self, member: NewCalendarMember) -> C::Call<CalendarMember> {
-        self.client.call(AddCalendarMember::new(&self.calendar_id, member))
-    }
-
     /// [Update a member](https://docs.talkover.ai/api-reference/endpoints/update-calendar-member): change
     /// their role (a [`CalendarRole`](crate::calendars::members::CalendarRole) will do).
     ///
@@ -197,13 +122,6 @@ impl<C: Execute> CalendarMembers<'_, C> {
         update: impl Into<CalendarMemberUpdate>,
     ) -> C::Call<CalendarMember> {
         self.client.call(UpdateCalendarMember::new(&self.calendar_id, member_id, update))
-    }
-
-    /// [Remove a member](https://docs.talkover.ai/api-reference/endpoints/remove-calendar-member).
-    ///
-    #[doc = talkover_core::errors_section!("remove-calendar-member")]
-    pub fn remove(&self, member_id: impl Into<CalendarMemberId>) -> C::Call<Ack> {
-        self.client.call(RemoveCalendarMember::new(&self.calendar_id, member_id))
     }
 }
 
@@ -234,55 +152,6 @@ handler! {
 }
 
 impl<'c, C: Execute> CalendarEvents<'c, C> {
-    /// [List the calendar's events](https://docs.talkover.ai/api-reference/endpoints/list-calendar-events); set
-    /// a time window or status on the returned request, then `send()`.
-    ///
-    /// Its query parameters are the fields of [`ListCalendarEventsQuery`](crate::calendars::events::ListCalendarEventsQuery):
-    /// each optional one is set by the method of the same name on the returned request.
-    ///
-    #[doc = talkover_core::errors_section!("list-calendar-events")]
-    pub fn list(&self) -> Pending<'c, C, ListCalendarEvents> {
-        Pending::new(self.client, ListCalendarEvents::new(&self.calendar_id))
-    }
-
-    /// [Create an event](https://docs.talkover.ai/api-reference/endpoints/create-calendar-event). Never retried
-    /// once it may have reached the server.
-    ///
-    #[doc = talkover_core::errors_section!("create-calendar-event")]
-    pub fn create(&self, event: NewCalendarEvent) -> C::Call<CalendarEvent> {
-        self.client.call(CreateCalendarEvent::new(&self.calendar_id, event))
-    }
-
-    /// [Get an event](https://docs.talkover.ai/api-reference/endpoints/get-calendar-event) with its attendees.
-    ///
-    #[doc = talkover_core::errors_section!("get-calendar-event")]
-    pub fn get(&self, event_id: impl Into<EventId>) -> C::Call<CalendarEvent> {
-        self.client.call(GetCalendarEvent::new(&self.calendar_id, event_id))
-    }
-
-    /// [Update an event](https://docs.talkover.ai/api-reference/endpoints/update-calendar-event): only the
-    /// fields set change. The answer holds the id and the fields that changed.
-    ///
-    #[doc = talkover_core::errors_section!("update-calendar-event")]
-    pub fn update(&self, event_id: impl Into<EventId>, update: CalendarEventUpdate) -> C::Call<UpdatedCalendarEvent> {
-        self.client.call(UpdateCalendarEvent::new(&self.calendar_id, event_id, update))
-    }
-
-    /// [Delete an event](https://docs.talkover.ai/api-reference/endpoints/delete-calendar-event).
-    ///
-    #[doc = talkover_core::errors_section!("delete-calendar-event")]
-    pub fn delete(&self, event_id: impl Into<EventId>) -> C::Call<Ack> {
-        self.client.call(DeleteCalendarEvent::new(&self.calendar_id, event_id))
-    }
-
-    /// [Create a meeting link for an event](https://docs.talkover.ai/api-reference/endpoints/create-event-meeting)
-    /// through the calendar's provider connection. Never retried once it may have reached the server.
-    ///
-    #[doc = talkover_core::errors_section!("create-event-meeting")]
-    pub fn create_meeting(&self, event_id: impl Into<EventId>) -> C::Call<EventMeeting> {
-        self.client.call(CreateEventMeeting::new(&self.calendar_id, event_id))
-    }
-
     /// The attendees of one event.
     pub fn attendees(&self, event_id: impl Into<EventId>) -> EventAttendees<'c, C> {
         EventAttendees { client: self.client, calendar_id: self.calendar_id.clone(), event_id: event_id.into() }
@@ -303,23 +172,6 @@ handler! {
     /// # Ok(()) }
     /// ```
     EventAttendees { calendar_id: CalendarId, event_id: EventId }
-}
-
-impl<C: Execute> EventAttendees<'_, C> {
-    /// [Add an attendee to the event](https://docs.talkover.ai/api-reference/endpoints/add-event-attendee).
-    /// Never retried once it may have reached the server.
-    ///
-    #[doc = talkover_core::errors_section!("add-event-attendee")]
-    pub fn add(&self, attendee: NewEventAttendee) -> C::Call<EventAttendee> {
-        self.client.call(AddEventAttendee::new(&self.calendar_id, &self.event_id, attendee))
-    }
-
-    /// [Remove an attendee from the event](https://docs.talkover.ai/api-reference/endpoints/remove-event-attendee).
-    ///
-    #[doc = talkover_core::errors_section!("remove-event-attendee")]
-    pub fn remove(&self, attendee_id: impl Into<AttendeeId>) -> C::Call<Ack> {
-        self.client.call(RemoveEventAttendee::new(&self.calendar_id, &self.event_id, attendee_id))
-    }
 }
 
 handler! {
@@ -350,13 +202,6 @@ handler! {
 }
 
 impl<'c, C: Execute> CalendarAvailability<'c, C> {
-    /// [List the calendar's availability rules](https://docs.talkover.ai/api-reference/endpoints/list-availability-rules).
-    ///
-    #[doc = talkover_core::errors_section!("list-availability-rules")]
-    pub fn list(&self) -> C::Call<Page<AvailabilityRule>> {
-        self.client.call(ListAvailabilityRules::new(&self.calendar_id))
-    }
-
     /// [Create an availability rule](https://docs.talkover.ai/api-reference/endpoints/create-availability-rule):
     /// a [`RecurringAvailability`](crate::calendars::availability::RecurringAvailability) or an
     /// [`AvailabilityException`](crate::calendars::availability::AvailabilityException). Never retried
@@ -365,25 +210,6 @@ impl<'c, C: Execute> CalendarAvailability<'c, C> {
     #[doc = talkover_core::errors_section!("create-availability-rule")]
     pub fn create(&self, rule: impl Into<NewAvailabilityRule>) -> C::Call<AvailabilityRule> {
         self.client.call(CreateAvailabilityRule::new(&self.calendar_id, rule))
-    }
-
-    /// [Update an availability rule](https://docs.talkover.ai/api-reference/endpoints/update-availability-rule):
-    /// only the fields set change. The answer holds the id and the fields that changed.
-    ///
-    #[doc = talkover_core::errors_section!("update-availability-rule")]
-    pub fn update(
-        &self,
-        rule_id: impl Into<AvailabilityRuleId>,
-        update: AvailabilityRuleUpdate,
-    ) -> C::Call<UpdatedAvailabilityRule> {
-        self.client.call(UpdateAvailabilityRule::new(&self.calendar_id, rule_id, update))
-    }
-
-    /// [Delete an availability rule](https://docs.talkover.ai/api-reference/endpoints/delete-availability-rule).
-    ///
-    #[doc = talkover_core::errors_section!("delete-availability-rule")]
-    pub fn delete(&self, rule_id: impl Into<AvailabilityRuleId>) -> C::Call<Ack> {
-        self.client.call(DeleteAvailabilityRule::new(&self.calendar_id, rule_id))
     }
 
     /// [Query availability](https://docs.talkover.ai/api-reference/endpoints/query-availability): the free
@@ -418,36 +244,9 @@ handler! {
     CalendarProviders { calendar_id: CalendarId }
 }
 
-impl<C: Execute> CalendarProviders<'_, C> {
-    /// [List the calendar's provider connections](https://docs.talkover.ai/api-reference/endpoints/list-provider-connections).
-    ///
-    #[doc = talkover_core::errors_section!("list-provider-connections")]
-    pub fn list(&self) -> C::Call<Page<ProviderConnection>> {
-        self.client.call(ListProviderConnections::new(&self.calendar_id))
-    }
-
-    /// [Create a provider connection](https://docs.talkover.ai/api-reference/endpoints/create-provider-connection):
-    /// it stays inactive until the user authorizes it at the returned `authorization_url`. Never retried
-    /// once it may have reached the server.
-    ///
-    #[doc = talkover_core::errors_section!("create-provider-connection")]
-    pub fn connect(&self, connection: NewProviderConnection) -> C::Call<ProviderConnection> {
-        self.client.call(CreateProviderConnection::new(&self.calendar_id, connection))
-    }
-
-    /// [Disconnect a provider](https://docs.talkover.ai/api-reference/endpoints/disconnect-provider): events
-    /// already synced stay, but no longer change with the provider.
-    ///
-    #[doc = talkover_core::errors_section!("disconnect-provider")]
-    pub fn disconnect(&self, provider_id: impl Into<ProviderConnectionId>) -> C::Call<Ack> {
-        self.client.call(DisconnectProvider::new(&self.calendar_id, provider_id))
-    }
-
-    /// [Sync one provider connection now](https://docs.talkover.ai/api-reference/endpoints/trigger-provider-sync).
-    /// Never retried once it may have reached the server.
-    ///
-    #[doc = talkover_core::errors_section!("trigger-provider-sync")]
-    pub fn sync(&self, provider_id: impl Into<ProviderConnectionId>) -> C::Call<QueuedSync> {
-        self.client.call(TriggerProviderSync::new(&self.calendar_id, provider_id))
-    }
-}
+// The methods of the operations whose declaration names a handler here.
+talkover_core::calendars_operations!(handlers);
+talkover_core::calendar_members_operations!(handlers);
+talkover_core::calendar_events_operations!(handlers);
+talkover_core::calendar_availability_operations!(handlers);
+talkover_core::calendar_providers_operations!(handlers);

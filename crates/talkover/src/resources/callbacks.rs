@@ -6,10 +6,9 @@ use talkover_core::callbacks::{
     ListCallbackAgents, ListCallbackSourceAgents, ProposedCallbackConfig, RemoveCallbackRole, SetAgentAsCallback,
     SourceAgent, UpdateCallbackSources,
 };
-use talkover_core::{Ack, Page};
 
 use crate::resources::{entry_point, root_handler};
-use talkover_core::execute::{Execute, Pending};
+use talkover_core::execute::Execute;
 
 entry_point! {
     /// Callback agents: inbound agents that take the calls of contacts calling back outbound agents.
@@ -48,42 +47,6 @@ root_handler! {
 }
 
 impl<'c, C: Execute> CallbackAgents<'c, C> {
-    /// [List callback agents](https://docs.talkover.ai/api-reference/endpoints/list-callback-agents): the
-    /// inbound agents set up to take callbacks.
-    ///
-    #[doc = talkover_core::errors_section!("list-callback-agents")]
-    pub fn list(&self) -> C::Call<Page<CallbackAgent>> {
-        self.client.call(ListCallbackAgents::new())
-    }
-
-    /// [List the agents that can be callback sources](https://docs.talkover.ai/api-reference/endpoints/list-callback-source-agents):
-    /// the published outbound agents.
-    ///
-    #[doc = talkover_core::errors_section!("list-callback-source-agents")]
-    pub fn source_agents(&self) -> C::Call<Page<SourceAgent>> {
-        self.client.call(ListCallbackSourceAgents::new())
-    }
-
-    /// [Get callback statistics](https://docs.talkover.ai/api-reference/endpoints/get-callback-stats) across
-    /// all callback agents; set the date range on the returned request (the last 30 days by default), then
-    /// `send()`.
-    ///
-    /// Its query parameters are the fields of [`CallbackStatsQuery`](crate::callbacks::CallbackStatsQuery):
-    /// each optional one is set by the method of the same name on the returned request.
-    ///
-    #[doc = talkover_core::errors_section!("get-callback-stats")]
-    pub fn stats(&self) -> Pending<'c, C, GetCallbackStats> {
-        Pending::new(self.client, GetCallbackStats::new())
-    }
-
-    /// [Get a callback agent](https://docs.talkover.ai/api-reference/endpoints/get-callback-agent) with its
-    /// source agents and callback counts. An agent that is not a callback agent is not found.
-    ///
-    #[doc = talkover_core::errors_section!("get-callback-agent")]
-    pub fn get(&self, agent_id: impl Into<AgentId>) -> C::Call<CallbackAgentDetails> {
-        self.client.call(GetCallbackAgent::new(agent_id))
-    }
-
     /// [Check a callback setup](https://docs.talkover.ai/api-reference/endpoints/check-callback-constraints)
     /// for an agent without saving it: [`ConstraintCheck::Valid`], or [`ConstraintCheck::Invalid`] with the
     /// problems the API listed.
@@ -121,12 +84,7 @@ impl<'c, C: Execute> CallbackAgents<'c, C> {
     ) -> C::Call<CallbackAgent> {
         self.client.call(UpdateCallbackSources::new(agent_id, source_agent_ids))
     }
-
-    /// [Remove the callback role](https://docs.talkover.ai/api-reference/endpoints/remove-callback-role) from
-    /// an agent. It keeps its other settings and goes on taking ordinary inbound calls.
-    ///
-    #[doc = talkover_core::errors_section!("remove-callback-role")]
-    pub fn remove(&self, agent_id: impl Into<AgentId>) -> C::Call<Ack> {
-        self.client.call(RemoveCallbackRole::new(agent_id))
-    }
 }
+
+// The methods of the operations whose declaration names a handler here.
+talkover_core::callbacks_operations!(handlers);

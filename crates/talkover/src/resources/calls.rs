@@ -4,12 +4,11 @@
 use talkover_core::agents::AgentId;
 use talkover_core::calls::*;
 use talkover_core::campaigns::CampaignId;
-use talkover_core::Page;
 
 use std::time::{Duration, Instant};
 
 use crate::resources::{entry_point, root_handler, Agents, Campaigns};
-use talkover_core::execute::{Execute, Pending};
+use talkover_core::execute::Execute;
 use talkover_core::Error;
 
 entry_point! {
@@ -65,25 +64,6 @@ root_handler! {
 }
 
 impl<'c, C: Execute> Calls<'c, C> {
-    /// [List calls](https://docs.talkover.ai/api-reference/endpoints/list-calls) of the environment; set
-    /// filters on the returned request, then `send()` for one page or `items()` for all of them.
-    ///
-    /// Its query parameters are the fields of [`ListCallsQuery`](crate::calls::ListCallsQuery):
-    /// each optional one is set by the method of the same name on the returned request.
-    ///
-    #[doc = talkover_core::errors_section!("list-calls")]
-    pub fn list(&self) -> Pending<'c, C, ListCalls> {
-        Pending::new(self.client, ListCalls::new())
-    }
-
-    /// [Get the active call](https://docs.talkover.ai/api-reference/endpoints/get-active-call) between an
-    /// agent and a phone number (E.164, `+15551234567`); a 404 means there is none.
-    ///
-    #[doc = talkover_core::errors_section!("get-active-call")]
-    pub fn active(&self, agent_id: impl Into<AgentId>, phone: impl Into<String>) -> C::Call<Page<ActiveCall>> {
-        self.client.call(GetActiveCall::new(agent_id, phone))
-    }
-
     /// [End a call](https://docs.talkover.ai/api-reference/endpoints/end-call) of an agent. The call is named
     /// by its **`id`**, the one make-call returned ([`PlacedCall::id`]; also [`ActiveCall::id`] and
     /// [`Call::id`](talkover_core::calls::Call::id)), although the body's field is called `call_sid`: not a
@@ -124,17 +104,6 @@ impl<'c, C: Execute> Agents<'c, C> {
     #[doc = talkover_core::errors_section!("make-call")]
     pub fn call(&self, agent_id: impl Into<AgentId>, call: NewCall) -> C::Call<PlacedCall> {
         self.client.call(MakeCall::new(agent_id, call))
-    }
-
-    /// [List an agent's calls](https://docs.talkover.ai/api-reference/endpoints/get-agent-calls); set filters
-    /// on the returned request, then `send()` for one page or `items()` for all of them.
-    ///
-    /// Its query parameters are the fields of [`CallFilters`](crate::calls::CallFilters):
-    /// each optional one is set by the method of the same name on the returned request.
-    ///
-    #[doc = talkover_core::errors_section!("get-agent-calls")]
-    pub fn calls(&self, agent_id: impl Into<AgentId>) -> Pending<'c, C, GetAgentCalls> {
-        Pending::new(self.client, GetAgentCalls::new(agent_id))
     }
 }
 
@@ -251,3 +220,6 @@ impl<'c> Calls<'c, crate::Client> {
         }
     }
 }
+
+// The methods of the operations whose declaration names a handler here.
+talkover_core::calls_operations!(handlers);

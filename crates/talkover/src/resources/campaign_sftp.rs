@@ -4,7 +4,7 @@ use talkover_core::campaign_sftp::*;
 use talkover_core::campaigns::{CampaignFileId, CampaignId};
 
 use crate::resources::{handler, Campaigns};
-use talkover_core::execute::{Execute, Pending};
+use talkover_core::execute::Execute;
 
 impl<'c, C: Execute> Campaigns<'c, C> {
     /// The SFTP integration of one campaign.
@@ -37,30 +37,6 @@ handler! {
 }
 
 impl<'c, C: Execute> CampaignSftp<'c, C> {
-    /// [Get the campaign's SFTP configuration](https://docs.talkover.ai/api-reference/endpoints/get-campaign-sftp),
-    /// without its credentials.
-    ///
-    #[doc = talkover_core::errors_section!("get-campaign-sftp")]
-    pub fn get(&self) -> C::Call<SftpConfig> {
-        self.client.call(GetCampaignSftp::new(&self.campaign_id))
-    }
-
-    /// [Configure SFTP for the campaign](https://docs.talkover.ai/api-reference/endpoints/create-campaign-sftp),
-    /// disabled at first. Never retried once it may have reached the server.
-    ///
-    #[doc = talkover_core::errors_section!("create-campaign-sftp")]
-    pub fn create(&self, config: NewSftpConfig) -> C::Call<SftpConfig> {
-        self.client.call(CreateCampaignSftp::new(&self.campaign_id, config))
-    }
-
-    /// [Update the campaign's SFTP configuration](https://docs.talkover.ai/api-reference/endpoints/update-campaign-sftp),
-    /// or enable or disable it: only the fields set in `changes` change.
-    ///
-    #[doc = talkover_core::errors_section!("update-campaign-sftp")]
-    pub fn update(&self, changes: SftpConfigChanges) -> C::Call<SftpConfig> {
-        self.client.call(UpdateCampaignSftp::new(&self.campaign_id, changes))
-    }
-
     /// [Test the SFTP connection](https://docs.talkover.ai/api-reference/endpoints/test-campaign-sftp-connection).
     /// A test that ran and failed is its outcome, not an error: the reason is in `error` (the page's
     /// "Failure" answer, `"success": false` with its `data`; see
@@ -71,15 +47,6 @@ impl<'c, C: Execute> CampaignSftp<'c, C> {
     pub fn test_connection(&self) -> C::Call<SftpTestResult> {
         self.client
             .call_then(TestCampaignSftpConnection::new(&self.campaign_id), talkover_core::envelope::failed_check_data)
-    }
-
-    /// [Import new contact files now](https://docs.talkover.ai/api-reference/endpoints/trigger-campaign-sftp-import)
-    /// from the import folder; a 409 means an import is already running. Never retried once it may have
-    /// reached the server.
-    ///
-    #[doc = talkover_core::errors_section!("trigger-campaign-sftp-import")]
-    pub fn trigger_import(&self) -> C::Call<SftpJob> {
-        self.client.call(TriggerCampaignSftpImport::new(&self.campaign_id))
     }
 
     /// [Export campaign files now](https://docs.talkover.ai/api-reference/endpoints/trigger-campaign-sftp-export)
@@ -93,15 +60,7 @@ impl<'c, C: Execute> CampaignSftp<'c, C> {
     ) -> C::Call<SftpJob> {
         self.client.call(TriggerCampaignSftpExport::new(&self.campaign_id, file_data_ids))
     }
-
-    /// [List the SFTP job logs](https://docs.talkover.ai/api-reference/endpoints/list-campaign-sftp-logs):
-    /// recent imports and exports; `send()` for one page or `items()` for all of them.
-    ///
-    /// Its query parameters are the fields of [`ListCampaignSftpLogsQuery`](crate::campaign_sftp::ListCampaignSftpLogsQuery):
-    /// each optional one is set by the method of the same name on the returned request.
-    ///
-    #[doc = talkover_core::errors_section!("list-campaign-sftp-logs")]
-    pub fn logs(&self) -> Pending<'c, C, ListCampaignSftpLogs> {
-        Pending::new(self.client, ListCampaignSftpLogs::new(&self.campaign_id))
-    }
 }
+
+// The methods of the operations whose declaration names a handler here.
+talkover_core::campaign_sftp_operations!(handlers);

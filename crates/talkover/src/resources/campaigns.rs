@@ -2,10 +2,9 @@
 //! [`Campaigns`] too (`call`, `webhooks`, `sftp`).
 
 use talkover_core::campaigns::*;
-use talkover_core::Ack;
 
 use crate::resources::{entry_point, root_handler};
-use talkover_core::execute::{Execute, Pending};
+use talkover_core::execute::Execute;
 
 entry_point! {
     /// Campaigns, and through them their calls, webhooks and SFTP integration.
@@ -43,43 +42,6 @@ root_handler! {
 }
 
 impl<'c, C: Execute> Campaigns<'c, C> {
-    /// [List campaigns](https://docs.talkover.ai/api-reference/endpoints/list-campaigns) with their agent and
-    /// statistics; set filters on the returned request, then `send()` for one page or `items()` for all of
-    /// them.
-    ///
-    /// Its query parameters are the fields of [`ListCampaignsQuery`](crate::campaigns::ListCampaignsQuery):
-    /// each optional one is set by the method of the same name on the returned request.
-    ///
-    #[doc = talkover_core::errors_section!("list-campaigns")]
-    pub fn list(&self) -> Pending<'c, C, ListCampaigns> {
-        Pending::new(self.client, ListCampaigns::new())
-    }
-
-    /// [Create a campaign](https://docs.talkover.ai/api-reference/endpoints/create-campaign), as a draft.
-    /// Never retried once it may have reached the server.
-    ///
-    #[doc = talkover_core::errors_section!("create-campaign")]
-    pub fn create(&self, campaign: NewCampaign) -> C::Call<Campaign> {
-        self.client.call(CreateCampaign::new(campaign))
-    }
-
-    /// [Get a campaign](https://docs.talkover.ai/api-reference/endpoints/get-campaign) with its calls, files
-    /// and statistics. This is how to see a campaign's calls (in [`Campaign::calls`]): the API has no paged
-    /// list of them.
-    ///
-    #[doc = talkover_core::errors_section!("get-campaign")]
-    pub fn get(&self, campaign_id: impl Into<CampaignId>) -> C::Call<Campaign> {
-        self.client.call(GetCampaign::new(campaign_id))
-    }
-
-    /// [Update a campaign](https://docs.talkover.ai/api-reference/endpoints/update-campaign): only the
-    /// settings set in `changes` change.
-    ///
-    #[doc = talkover_core::errors_section!("update-campaign")]
-    pub fn update(&self, campaign_id: impl Into<CampaignId>, changes: CampaignChanges) -> C::Call<Campaign> {
-        self.client.call(UpdateCampaign::new(campaign_id, changes))
-    }
-
     /// [Update a campaign's status](https://docs.talkover.ai/api-reference/endpoints/update-campaign-status):
     /// activate, pause, complete or cancel it.
     ///
@@ -91,12 +53,7 @@ impl<'c, C: Execute> Campaigns<'c, C> {
     ) -> C::Call<CampaignStatusChange> {
         self.client.call(UpdateCampaignStatus::new(campaign_id, status))
     }
-
-    /// [Delete a campaign](https://docs.talkover.ai/api-reference/endpoints/delete-campaign) with its calls,
-    /// files and statistics; an active campaign must be paused or cancelled first.
-    ///
-    #[doc = talkover_core::errors_section!("delete-campaign")]
-    pub fn delete(&self, campaign_id: impl Into<CampaignId>) -> C::Call<Ack> {
-        self.client.call(DeleteCampaign::new(campaign_id))
-    }
 }
+
+// The methods of the operations whose declaration names a handler here.
+talkover_core::campaigns_operations!(handlers);

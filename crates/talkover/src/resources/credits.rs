@@ -3,7 +3,6 @@
 use talkover_core::credits::{CreditCharge, CreditPurchase, CreditsBalance, GetCreditsBalance, PurchaseCredits};
 
 use crate::resources::{entry_point, root_handler};
-use talkover_core::execute::Execute;
 
 entry_point! {
     /// Credits: the balance and purchases.
@@ -23,19 +22,5 @@ root_handler! {
     Credits
 }
 
-impl<C: Execute> Credits<'_, C> {
-    /// [Get the credit balance](https://docs.talkover.ai/api-reference/endpoints/get-credits-balance).
-    ///
-    #[doc = talkover_core::errors_section!("get-credits-balance")]
-    pub fn balance(&self) -> C::Call<CreditsBalance> {
-        self.client.call(GetCreditsBalance::new())
-    }
-
-    /// [Purchase credits](https://docs.talkover.ai/api-reference/endpoints/purchase-credits). Charges the
-    /// payment method: never retried once it may have reached the server.
-    ///
-    #[doc = talkover_core::errors_section!("purchase-credits")]
-    pub fn purchase(&self, purchase: CreditPurchase) -> C::Call<CreditCharge> {
-        self.client.call(PurchaseCredits::new(purchase))
-    }
-}
+// The methods of the operations whose declaration names a handler here.
+talkover_core::credits_operations!(handlers);

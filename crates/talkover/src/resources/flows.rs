@@ -45,14 +45,6 @@ handler! {
 }
 
 impl<C: Execute> Flow<'_, C> {
-    /// [Get the agent's flow](https://docs.talkover.ai/api-reference/endpoints/get-agent-flow): its
-    /// conversation mode and, when flow-driven, the flow it follows.
-    ///
-    #[doc = talkover_core::errors_section!("get-agent-flow")]
-    pub fn get(&self) -> C::Call<AgentFlow> {
-        self.client.call(GetAgentFlow::new(&self.agent_id))
-    }
-
     /// [Update the agent's flow](https://docs.talkover.ai/api-reference/endpoints/update-agent-flow): its
     /// conversation mode and, for `flow_driven`, the flow. A flow the API finds invalid is refused with a
     /// 422; [`FlowValidation::from_error`] reads the problems out of it.
@@ -87,12 +79,7 @@ impl<C: Execute> Flow<'_, C> {
     pub fn validate(&self, flow: FlowConfig) -> C::Call<FlowValidation> {
         self.client.call_then(ValidateAgentFlow::new(&self.agent_id, flow), FlowValidation::from_result)
     }
-
-    /// [List the agent's flow versions](https://docs.talkover.ai/api-reference/endpoints/list-agent-flow-versions),
-    /// one per save, newest first.
-    ///
-    #[doc = talkover_core::errors_section!("list-agent-flow-versions")]
-    pub fn versions(&self) -> C::Call<FlowVersions> {
-        self.client.call(ListAgentFlowVersions::new(&self.agent_id))
-    }
 }
+
+// The methods of the operations whose declaration names a handler here.
+talkover_core::flows_operations!(handlers);

@@ -76,7 +76,7 @@ macro_rules! handler {
         #[derive(Debug)]
         pub struct $handler<'c, C> {
             pub(crate) client: &'c C,
-            $( $field: $ty, )*
+            $( pub(crate) $field: $ty, )*
         }
     };
 }

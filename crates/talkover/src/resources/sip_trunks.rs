@@ -6,7 +6,6 @@ use talkover_core::sip_trunks::{
     ListSipTrunkDids, ListSipTrunks, NewSipTrunk, NewSipTrunkDid, SipTrunk, SipTrunkDid, SipTrunkHealth, SipTrunkId,
     SipTrunkUpdate, SipTrunkVerification, UpdateSipTrunk, VerifySipTrunk,
 };
-use talkover_core::{Ack, Page};
 
 use crate::resources::{entry_point, handler, root_handler};
 use talkover_core::execute::Execute;
@@ -41,45 +40,6 @@ root_handler! {
 }
 
 impl<'c, C: Execute> SipTrunks<'c, C> {
-    /// [List the SIP trunks](https://docs.talkover.ai/api-reference/endpoints/list-sip-trunks) of the
-    /// environment.
-    ///
-    #[doc = talkover_core::errors_section!("list-sip-trunks")]
-    pub fn list(&self) -> C::Call<Page<SipTrunk>> {
-        self.client.call(ListSipTrunks::new())
-    }
-
-    /// [Register a SIP trunk](https://docs.talkover.ai/api-reference/endpoints/create-sip-trunk); verify it
-    /// before activating it. Never retried once it may have reached the server.
-    ///
-    #[doc = talkover_core::errors_section!("create-sip-trunk")]
-    pub fn create(&self, trunk: NewSipTrunk) -> C::Call<SipTrunk> {
-        self.client.call(CreateSipTrunk::new(trunk))
-    }
-
-    /// [Get a SIP trunk](https://docs.talkover.ai/api-reference/endpoints/get-sip-trunk).
-    ///
-    #[doc = talkover_core::errors_section!("get-sip-trunk")]
-    pub fn get(&self, trunk_id: impl Into<SipTrunkId>) -> C::Call<SipTrunk> {
-        self.client.call(GetSipTrunk::new(trunk_id))
-    }
-
-    /// [Update a SIP trunk](https://docs.talkover.ai/api-reference/endpoints/update-sip-trunk); unset fields
-    /// are left as they are.
-    ///
-    #[doc = talkover_core::errors_section!("update-sip-trunk")]
-    pub fn update(&self, trunk_id: impl Into<SipTrunkId>, update: SipTrunkUpdate) -> C::Call<SipTrunk> {
-        self.client.call(UpdateSipTrunk::new(trunk_id, update))
-    }
-
-    /// [Delete a SIP trunk](https://docs.talkover.ai/api-reference/endpoints/delete-sip-trunk); remove its
-    /// numbers first.
-    ///
-    #[doc = talkover_core::errors_section!("delete-sip-trunk")]
-    pub fn delete(&self, trunk_id: impl Into<SipTrunkId>) -> C::Call<Ack> {
-        self.client.call(DeleteSipTrunk::new(trunk_id))
-    }
-
     /// [Verify a SIP trunk](https://docs.talkover.ai/api-reference/endpoints/verify-sip-trunk): a connectivity
     /// check whose outcome is stored on the trunk. A check that ran and failed is its outcome, not an error:
     /// `is_verified` false, with the reason in `error` (the page's "Verification Failed" answer, `"success":
@@ -88,14 +48,6 @@ impl<'c, C: Execute> SipTrunks<'c, C> {
     #[doc = talkover_core::errors_section!("verify-sip-trunk")]
     pub fn verify(&self, trunk_id: impl Into<SipTrunkId>) -> C::Call<SipTrunkVerification> {
         self.client.call_then(VerifySipTrunk::new(trunk_id), talkover_core::envelope::failed_check_data)
-    }
-
-    /// [Check a SIP trunk's health](https://docs.talkover.ai/api-reference/endpoints/get-sip-trunk-health)
-    /// live; an unhealthy trunk is still a success.
-    ///
-    #[doc = talkover_core::errors_section!("get-sip-trunk-health")]
-    pub fn health(&self, trunk_id: impl Into<SipTrunkId>) -> C::Call<SipTrunkHealth> {
-        self.client.call(GetSipTrunkHealth::new(trunk_id))
     }
 
     /// The numbers (DIDs) attached to one trunk.
@@ -123,27 +75,5 @@ handler! {
     SipTrunkDids { trunk_id: SipTrunkId }
 }
 
-impl<C: Execute> SipTrunkDids<'_, C> {
-    /// [List the numbers attached to the trunk](https://docs.talkover.ai/api-reference/endpoints/list-sip-trunk-dids).
-    ///
-    #[doc = talkover_core::errors_section!("list-sip-trunk-dids")]
-    pub fn list(&self) -> C::Call<Page<SipTrunkDid>> {
-        self.client.call(ListSipTrunkDids::new(&self.trunk_id))
-    }
-
-    /// [Attach a number to the trunk](https://docs.talkover.ai/api-reference/endpoints/create-sip-trunk-did);
-    /// a number already in the environment is refused. Never retried once it may have reached the server.
-    ///
-    #[doc = talkover_core::errors_section!("create-sip-trunk-did")]
-    pub fn create(&self, did: NewSipTrunkDid) -> C::Call<SipTrunkDid> {
-        self.client.call(CreateSipTrunkDid::new(&self.trunk_id, did))
-    }
-
-    /// [Remove a number from the trunk](https://docs.talkover.ai/api-reference/endpoints/delete-sip-trunk-did);
-    /// a number still attached to an agent is refused.
-    ///
-    #[doc = talkover_core::errors_section!("delete-sip-trunk-did")]
-    pub fn delete(&self, phone_number_id: impl Into<PhoneNumberId>) -> C::Call<Ack> {
-        self.client.call(DeleteSipTrunkDid::new(&self.trunk_id, phone_number_id))
-    }
-}
+// The methods of the operations whose declaration names a handler here.
+talkover_core::sip_trunks_operations!(handlers);

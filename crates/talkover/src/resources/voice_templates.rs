@@ -45,12 +45,7 @@ impl<'c, C: Execute> VoiceTemplates<'c, C> {
     pub fn list(&self) -> Pending<'c, C, ListVoiceTemplates> {
         Pending::new(self.client, ListVoiceTemplates::new())
     }
-
-    /// [Generate demo audio](https://docs.talkover.ai/api-reference/endpoints/generate-voice-demo) of a voice
-    /// template: a signed, temporary MP3 URL. Generation can take a few seconds.
-    ///
-    #[doc = talkover_core::errors_section!("generate-voice-demo")]
-    pub fn demo(&self, voice_template_id: impl Into<VoiceTemplateId>) -> C::Call<VoiceDemo> {
-        self.client.call(GenerateVoiceDemo::new(voice_template_id))
-    }
 }
+
+// The methods of the operations whose declaration names a handler here.
+talkover_core::voice_templates_operations!(handlers);
