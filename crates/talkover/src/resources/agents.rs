@@ -48,16 +48,6 @@ impl<'c, C: Execute> Agents<'c, C> {
     pub fn new(client: &'c C) -> Self {
         Self { client }
     }
-
-    /// The actions of one agent.
-    pub fn actions(&self, agent_id: impl Into<AgentId>) -> Actions<'c, C> {
-        Actions { client: self.client, agent_id: agent_id.into() }
-    }
-
-    /// The trainings of one agent.
-    pub fn trainings(&self, agent_id: impl Into<AgentId>) -> Trainings<'c, C> {
-        Trainings { client: self.client, agent_id: agent_id.into() }
-    }
 }
 
 handler! {
@@ -77,6 +67,8 @@ handler! {
     /// # Ok(()) }
     /// ```
     Actions { agent_id: AgentId }
+    /// The actions of one agent.
+    from Agents::actions
 }
 
 handler! {
@@ -95,6 +87,8 @@ handler! {
     /// # Ok(()) }
     /// ```
     Trainings { agent_id: AgentId }
+    /// The trainings of one agent.
+    from Agents::trainings
 }
 
 root_handler! {

@@ -72,26 +72,6 @@ impl<'c, C: Execute> Calendars<'c, C> {
     ) -> Pending<'c, C, GetCalendarEventsBatch> {
         Pending::new(self.client, GetCalendarEventsBatch::new(calendar_ids))
     }
-
-    /// The members of one calendar.
-    pub fn members(&self, calendar_id: impl Into<CalendarId>) -> CalendarMembers<'c, C> {
-        CalendarMembers { client: self.client, calendar_id: calendar_id.into() }
-    }
-
-    /// The events of one calendar.
-    pub fn events(&self, calendar_id: impl Into<CalendarId>) -> CalendarEvents<'c, C> {
-        CalendarEvents { client: self.client, calendar_id: calendar_id.into() }
-    }
-
-    /// The availability rules and free slots of one calendar.
-    pub fn availability(&self, calendar_id: impl Into<CalendarId>) -> CalendarAvailability<'c, C> {
-        CalendarAvailability { client: self.client, calendar_id: calendar_id.into() }
-    }
-
-    /// The provider connections of one calendar.
-    pub fn providers(&self, calendar_id: impl Into<CalendarId>) -> CalendarProviders<'c, C> {
-        CalendarProviders { client: self.client, calendar_id: calendar_id.into() }
-    }
 }
 
 handler! {
@@ -109,6 +89,8 @@ handler! {
     /// # Ok(()) }
     /// ```
     CalendarMembers { calendar_id: CalendarId }
+    /// The members of one calendar.
+    from Calendars::members
 }
 
 impl<C: Execute> CalendarMembers<'_, C> {
@@ -149,6 +131,8 @@ handler! {
     /// # Ok(()) }
     /// ```
     CalendarEvents { calendar_id: CalendarId }
+    /// The events of one calendar.
+    from Calendars::events
 }
 
 impl<'c, C: Execute> CalendarEvents<'c, C> {
@@ -199,6 +183,8 @@ handler! {
     /// # Ok(()) }
     /// ```
     CalendarAvailability { calendar_id: CalendarId }
+    /// The availability rules and free slots of one calendar.
+    from Calendars::availability
 }
 
 impl<'c, C: Execute> CalendarAvailability<'c, C> {
@@ -242,6 +228,8 @@ handler! {
     /// # Ok(()) }
     /// ```
     CalendarProviders { calendar_id: CalendarId }
+    /// The provider connections of one calendar.
+    from Calendars::providers
 }
 
 // The methods of the operations whose declaration names a handler here.

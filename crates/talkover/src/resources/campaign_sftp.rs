@@ -6,13 +6,6 @@ use talkover_core::campaigns::{CampaignFileId, CampaignId};
 use crate::resources::{handler, Campaigns};
 use talkover_core::execute::Execute;
 
-impl<'c, C: Execute> Campaigns<'c, C> {
-    /// The SFTP integration of one campaign.
-    pub fn sftp(&self, campaign_id: impl Into<CampaignId>) -> CampaignSftp<'c, C> {
-        CampaignSftp { client: self.client, campaign_id: campaign_id.into() }
-    }
-}
-
 handler! {
     /// The SFTP import and export of a campaign: `client.campaigns().sftp(&campaign_id)`. A new configuration
     /// starts disabled; enable it with [`CampaignSftp::update`] once [`CampaignSftp::test_connection`] succeeds.
@@ -34,6 +27,8 @@ handler! {
     /// # Ok(()) }
     /// ```
     CampaignSftp { campaign_id: CampaignId }
+    /// The SFTP integration of one campaign.
+    from Campaigns::sftp
 }
 
 impl<'c, C: Execute> CampaignSftp<'c, C> {

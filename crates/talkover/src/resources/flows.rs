@@ -9,13 +9,6 @@ use talkover_core::flows::{
 use crate::resources::{handler, Agents};
 use talkover_core::execute::Execute;
 
-impl<'c, C: Execute> Agents<'c, C> {
-    /// The conversation flow of one agent.
-    pub fn flow(&self, agent_id: impl Into<AgentId>) -> Flow<'c, C> {
-        Flow { client: self.client, agent_id: agent_id.into() }
-    }
-}
-
 handler! {
     /// The conversation flow of an agent: `client.agents().flow(&agent_id)`.
     ///
@@ -42,6 +35,8 @@ handler! {
     /// # Ok(()) }
     /// ```
     Flow { agent_id: AgentId }
+    /// The conversation flow of one agent.
+    from Agents::flow
 }
 
 impl<C: Execute> Flow<'_, C> {

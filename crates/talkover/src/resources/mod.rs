@@ -66,7 +66,19 @@ macro_rules! entry_point {
 }
 
 /// Defines a handler: a struct holding the client and, for one scoped to a resource, that resource's ids.
+/// With `from Parent::accessor`, also the method of `Parent` that gives it for one resource
+/// (`client.agents().actions(agent_id)`), with the doc comment written before `from`.
 macro_rules! handler {
+    ($(#[$meta:meta])* $handler:ident { $field:ident: $ty:ty } $(#[$ameta:meta])* from $parent:ident::$accessor:ident) => {
+        $crate::resources::handler! { $(#[$meta])* $handler { $field: $ty } }
+
+        impl<'c, C: talkover_core::execute::Execute> $parent<'c, C> {
+            $(#[$ameta])*
+            pub fn $accessor(&self, $field: impl Into<$ty>) -> $handler<'c, C> {
+                $handler { client: self.client, $field: $field.into() }
+            }
+        }
+    };
     ($(#[$meta:meta])* $handler:ident { $($field:ident: $ty:ty),* }) => {
         $(#[$meta])*
         ///

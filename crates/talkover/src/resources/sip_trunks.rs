@@ -49,11 +49,6 @@ impl<'c, C: Execute> SipTrunks<'c, C> {
     pub fn verify(&self, trunk_id: impl Into<SipTrunkId>) -> C::Call<SipTrunkVerification> {
         self.client.call_then(VerifySipTrunk::new(trunk_id), talkover_core::envelope::failed_check_data)
     }
-
-    /// The numbers (DIDs) attached to one trunk.
-    pub fn dids(&self, trunk_id: impl Into<SipTrunkId>) -> SipTrunkDids<'c, C> {
-        SipTrunkDids { client: self.client, trunk_id: trunk_id.into() }
-    }
 }
 
 handler! {
@@ -73,6 +68,8 @@ handler! {
     /// # Ok(()) }
     /// ```
     SipTrunkDids { trunk_id: SipTrunkId }
+    /// The numbers (DIDs) attached to one trunk.
+    from SipTrunks::dids
 }
 
 // The methods of the operations whose declaration names a handler here.

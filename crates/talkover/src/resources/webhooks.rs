@@ -5,21 +5,6 @@ use talkover_core::campaigns::CampaignId;
 use talkover_core::webhooks::*;
 
 use crate::resources::{handler, Agents, Campaigns};
-use talkover_core::execute::Execute;
-
-impl<'c, C: Execute> Agents<'c, C> {
-    /// The webhooks of one agent.
-    pub fn webhooks(&self, agent_id: impl Into<AgentId>) -> AgentWebhooks<'c, C> {
-        AgentWebhooks { client: self.client, agent_id: agent_id.into() }
-    }
-}
-
-impl<'c, C: Execute> Campaigns<'c, C> {
-    /// The webhooks of one campaign.
-    pub fn webhooks(&self, campaign_id: impl Into<CampaignId>) -> CampaignWebhooks<'c, C> {
-        CampaignWebhooks { client: self.client, campaign_id: campaign_id.into() }
-    }
-}
 
 handler! {
     /// The webhooks of an agent, fired on the events of each of its calls:
@@ -42,6 +27,8 @@ handler! {
     /// # Ok(()) }
     /// ```
     AgentWebhooks { agent_id: AgentId }
+    /// The webhooks of one agent.
+    from Agents::webhooks
 }
 
 handler! {
@@ -61,6 +48,8 @@ handler! {
     /// # Ok(()) }
     /// ```
     CampaignWebhooks { campaign_id: CampaignId }
+    /// The webhooks of one campaign.
+    from Campaigns::webhooks
 }
 
 // The methods of the operations whose declaration names a handler here.
