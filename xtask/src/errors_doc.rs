@@ -128,7 +128,18 @@ pub fn check() -> Result<(), String> {
             problems.push(format!("{}: an `# Errors` section is missing or stale", file.display()));
         }
     }
-    let declared = declared_handlers()?;
+    let (declared, tables) = declared_handlers()?;
+    let mut facade = String::new();
+    for file in handler_files()? {
+        facade += &std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+    }
+    for table in tables {
+        if !facade.contains(&format!("talkover_core::{table}!(handlers);")) {
+            problems.push(format!(
+                "{table}: the facade's handlers do not expand it (`talkover_core::{table}!(handlers);`)"
+            ));
+        }
+    }
     for op in talkover::registry::operations() {
         match (declared.iter().any(|id| id == op.id), by_hand.iter().any(|id| id == op.id)) {
             (false, false) => problems.push(format!("{}: no handler method (no `handler:` line, none by hand)", op.id)),
@@ -150,9 +161,10 @@ pub fn check() -> Result<(), String> {
 }
 
 /// The ids of the operations whose declaration in the core names a handler method (`handler:`), which the
-/// facade's handlers expand with the `# Errors` section of the id.
-fn declared_handlers() -> Result<Vec<String>, String> {
+/// facade's handlers expand with the `# Errors` section of the id, and the tables that hold declarations.
+fn declared_handlers() -> Result<(Vec<String>, Vec<String>), String> {
     let mut ids = Vec::new();
+    let mut tables = Vec::new();
     let mut pending = vec![root().join("crates/talkover-core/src")];
     while let Some(dir) = pending.pop() {
         for entry in std::fs::read_dir(&dir).map_err(|e| format!("{}: {e}", dir.display()))? {
@@ -163,7 +175,11 @@ fn declared_handlers() -> Result<Vec<String>, String> {
                 let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
                 let mut id = None;
                 for line in text.lines().map(str::trim) {
-                    if let Some(rest) = line.strip_prefix("id: \"") {
+                    if let Some(name) = line.strip_prefix("macro_rules! ").and_then(|l| l.strip_suffix(" {")) {
+                        if name.ends_with("_operations") {
+                            tables.push(name.to_owned());
+                        }
+                    } else if let Some(rest) = line.strip_prefix("id: \"") {
                         id = rest.strip_suffix("\",").map(str::to_owned);
                     } else if line.starts_with("handler: ") {
                         ids.extend(id.take());
@@ -172,7 +188,7 @@ fn declared_handlers() -> Result<Vec<String>, String> {
             }
         }
     }
-    Ok(ids)
+    Ok((ids, tables))
 }
 
 /// Whether `table` is the table compiled into the core.

@@ -359,8 +359,8 @@ macro_rules! actions_operations {
     ($mode:ident) => {
         $crate::operations! { $mode
         /// [List an agent's actions](https://docs.talkover.ai/api-reference/endpoints/list-actions), a page at a
-        /// time: openapi.json gives this list `page` and `per_page` (20 by default) and a `meta` block, which
-        /// the page does not show.
+        /// time (20 by default).
+        // openapi.json gives this list `page`, `per_page` and a `meta` block, which the page does not show.
         ListActions {
             id: "list-actions",
             method: GET,

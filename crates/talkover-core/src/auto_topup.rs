@@ -249,9 +249,8 @@ macro_rules! auto_topup_operations {
         }
 
         /// [Test auto top-up](https://docs.talkover.ai/api-reference/endpoints/test-auto-topup) with a real,
-        /// one-off recharge. It charges the payment method and counts toward the daily limit, so it is never
-        /// repeated automatically. A declined payment is a 402 (`ErrorKind::PaymentRequired`, code
-        /// `PAYMENT_FAILED`).
+        /// one-off recharge. It charges the payment method and counts toward the daily limit. A declined
+        /// payment is a 402 (`ErrorKind::PaymentRequired`, code `PAYMENT_FAILED`).
         TestAutoTopup {
             id: "test-auto-topup",
             method: POST,

@@ -304,7 +304,7 @@ macro_rules! callbacks_operations {
         }
 
         /// [Get callback statistics](https://docs.talkover.ai/api-reference/endpoints/get-callback-stats) across
-        /// all callback agents, for a range of days (both ends included).
+        /// all callback agents, for a range of days (both ends included; the last 30 days by default).
         GetCallbackStats {
             id: "get-callback-stats",
             method: GET,

@@ -715,9 +715,8 @@ macro_rules! calls_operations {
         }
 
         /// [Get the active call](https://docs.talkover.ai/api-reference/endpoints/get-active-call) between an agent
-        /// and a phone number: an `initiated`, `ringing` or `answered` call, usually one. A 404 means there is none.
-        ///
-        /// The number goes in the path as one segment; its `+` is sent as `%2B`.
+        /// and a phone number (E.164, `+15551234567`): an `initiated`, `ringing` or `answered` call, usually
+        /// one. A 404 means there is none. The number goes in the path as one segment, its `+` as `%2B`.
         GetActiveCall {
             id: "get-active-call",
             method: GET,
@@ -745,7 +744,7 @@ macro_rules! calls_operations {
         }
 
         /// [List an agent's calls](https://docs.talkover.ai/api-reference/endpoints/get-agent-calls), with the same
-        /// filters as [`ListCalls`]. The calls come without their `agent`.
+        /// filters as [`ListCalls`] (`client.calls().list()`). The calls come without their `agent`.
         GetAgentCalls {
             id: "get-agent-calls",
             method: GET,

@@ -390,7 +390,7 @@ macro_rules! campaign_sftp_operations {
         }
 
         /// [Update a campaign's SFTP configuration](https://docs.talkover.ai/api-reference/endpoints/update-campaign-sftp),
-        /// or enable or disable it.
+        /// or enable or disable it: only the fields set in the changes change.
         UpdateCampaignSftp {
             id: "update-campaign-sftp",
             method: PUT,
@@ -418,7 +418,7 @@ macro_rules! campaign_sftp_operations {
 
         /// [Import new contact files now](https://docs.talkover.ai/api-reference/endpoints/trigger-campaign-sftp-import)
         /// from the campaign's import folder. A 409 means an import is already running; follow progress with
-        /// [`ListCampaignSftpLogs`].
+        /// [`ListCampaignSftpLogs`] (`client.campaigns().sftp(id).logs()`).
         TriggerCampaignSftpImport {
             id: "trigger-campaign-sftp-import",
             method: POST,

@@ -647,7 +647,7 @@ macro_rules! campaigns_operations {
         }
 
         /// [Create a campaign](https://docs.talkover.ai/api-reference/endpoints/create-campaign), as a draft
-        /// (activate it with [`UpdateCampaignStatus`]).
+        /// (activate it with [`UpdateCampaignStatus`], `client.campaigns().update_status(..)`).
         CreateCampaign {
             id: "create-campaign",
             method: POST,
@@ -674,7 +674,7 @@ macro_rules! campaigns_operations {
         }
 
         /// [Update a campaign](https://docs.talkover.ai/api-reference/endpoints/update-campaign): change only the
-        /// settings given (change the status with [`UpdateCampaignStatus`]).
+        /// settings given (change the status with [`UpdateCampaignStatus`], `client.campaigns().update_status(..)`).
         UpdateCampaign {
             id: "update-campaign",
             method: PUT,

@@ -635,7 +635,19 @@ pub(crate) use string_enum;
 /// - for `items: Item, default_per_page: N, page_block: Shape,` (a list), [`crate::PagedOperation`] with
 ///   the [`crate::PageBlock`] its answer is written in, the pagination bounds check and, in a `query: Name { .. }` struct, the `per_page` and `page` parameters with their setters
 ///   (a `query_struct` declares them itself);
-/// - the module's `OPERATIONS`, its entries in the registry.
+/// - the module's `OPERATIONS`, its entries in the registry;
+/// - with `handler: Handler[scope..]::method(body_name),` last, the `talkover` crate's handler method.
+///
+/// It takes a mode first. A resource module keeps its declarations in a table macro
+/// (`agents_operations!`) that passes them here: `declare` (in the module) writes everything above but
+/// the handler methods; `handlers` (in the `talkover` crate's handler file) writes only those, as
+/// `impl<'c, C: Execute> Handler<'c, C>` blocks, so the file must import the handler types and the
+/// names the declarations use (the operation types, their path parameter, body and answer types, and
+/// what their doc comments link to). A generated method takes the path parameters the handler does not
+/// hold (`impl Into<Id>`), then the body under its given name, and calls `Op::new` with them (a
+/// `constructor: manual` must keep that shape); it returns `Pending` for an operation with a `query` or
+/// `query_struct` (a `query_type` with required parameters takes a method by hand), else `C::Call` of
+/// what the response gives (`response:` is written `Name` or `Name<T>`).
 ///
 /// The recipe for adding an operation is in `ARCHITECTURE.md`.
 #[doc(hidden)]
@@ -672,7 +684,7 @@ macro_rules! operations {
             $(
                 $crate::operations!(
                     @handler [$(#[doc = $doc])*] $id $ty [$($($param: $pty),+)?] [$($body)?]
-                    [$($qty)? $($qext)? $($qshared)?] [$($item)?] [$rwrap $($rinner)?] $safe
+                    [$($qty)? $($qext)? $($qshared)?] [$($qext)?] [$($item)?] [$rwrap $($rinner)?] $safe
                     [$( $handler [$($($scope)+)?] $hmethod [$($bname)?] )?]
                 );
             )*
@@ -791,12 +803,30 @@ macro_rules! operations {
     };
     (@when declare declare { $($out:tt)* }) => { $($out)* };
     (@when handlers handlers { $($out:tt)* }) => { $($out)* };
-    (@when $mode:ident $other:ident { $($out:tt)* }) => {};
+    (@when declare handlers { $($out:tt)* }) => {};
+    (@when handlers declare { $($out:tt)* }) => {};
+    (@when $mode:tt $($rest:tt)*) => {
+        compile_error!(concat!("an operations table's mode is `declare` or `handlers`, not `", stringify!($mode), "`"));
+    };
     // The `talkover` crate's handler method of a declaration with `handler: Handler[scope..]::method(body)`:
     // the path parameters the handler holds (`scope`) come from it, the others and the body are the
     // method's arguments. A declaration without `handler:` has its method written by hand.
-    (@handler $docs:tt $id:tt $ty:ident $params:tt $body:tt $query:tt $item:tt $response:tt $safe:tt []) => {};
-    (@handler $docs:tt $id:tt $ty:ident [$($params:tt)*] $body:tt $query:tt $item:tt $response:tt $safe:tt
+    (@handler $docs:tt $id:tt $ty:ident $params:tt $body:tt $query:tt $qext:tt $item:tt $response:tt $safe:tt []) => {};
+    (@handler $docs:tt $id:tt $ty:ident $params:tt $body:tt $query:tt [$qext:ty] $item:tt $response:tt $safe:tt
+        [$handler:ident $scope:tt $method:ident $bname:tt]) => {
+        compile_error!(concat!(
+            stringify!($ty), ": a query with required parameters (`query_type`) has its handler method written by hand",
+        ));
+    };
+    (@handler $docs:tt $id:tt $ty:ident $params:tt [$body:ty] $query:tt $qext:tt $item:tt $response:tt $safe:tt
+        [$handler:ident $scope:tt $method:ident []]) => {
+        compile_error!(concat!(stringify!($ty), ": name the body argument, `", stringify!($method), "(name)`"));
+    };
+    (@handler $docs:tt $id:tt $ty:ident $params:tt [] $query:tt $qext:tt $item:tt $response:tt $safe:tt
+        [$handler:ident $scope:tt $method:ident [$bname:ident]]) => {
+        compile_error!(concat!(stringify!($ty), " has no body: `", stringify!($method), "` takes no `(", stringify!($bname), ")`"));
+    };
+    (@handler $docs:tt $id:tt $ty:ident [$($params:tt)*] $body:tt $query:tt [] $item:tt $response:tt $safe:tt
         [$handler:ident [$($scope:ident)*] $method:ident $bname:tt]) => {
         $crate::operations!(
             @handler_args [$($scope)*] [$($params)*]

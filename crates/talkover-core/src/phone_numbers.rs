@@ -192,7 +192,7 @@ macro_rules! phone_numbers_operations {
     ($mode:ident) => {
         $crate::operations! { $mode
         /// [List the phone numbers](https://docs.talkover.ai/api-reference/endpoints/list-phone-numbers) of the
-        /// environment, with filters.
+        /// environment, with filters, a page at a time (20 by default).
         ListPhoneNumbers {
             id: "list-phone-numbers",
             method: GET,

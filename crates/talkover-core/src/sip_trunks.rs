@@ -320,7 +320,7 @@ macro_rules! sip_trunks_operations {
         }
 
         /// [Register a SIP trunk](https://docs.talkover.ai/api-reference/endpoints/create-sip-trunk) for the
-        /// environment. Run [`VerifySipTrunk`] before activating it.
+        /// environment. Verify it ([`VerifySipTrunk`], `client.sip_trunks().verify(id)`) before activating it.
         CreateSipTrunk {
             id: "create-sip-trunk",
             method: POST,

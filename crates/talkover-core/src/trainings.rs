@@ -81,8 +81,8 @@ macro_rules! trainings_operations {
     ($mode:ident) => {
         $crate::operations! { $mode
         /// [List an agent's trainings](https://docs.talkover.ai/api-reference/endpoints/list-trainings), a page
-        /// at a time: openapi.json gives this list `page` and `per_page` (20 by default) and a `meta` block,
-        /// which the page does not show.
+        /// at a time (20 by default).
+        // openapi.json gives this list `page`, `per_page` and a `meta` block, which the page does not show.
         ListTrainings {
             id: "list-trainings",
             method: GET,

@@ -164,9 +164,8 @@ macro_rules! voice_templates_operations {
         }
 
         /// [Generate demo audio](https://docs.talkover.ai/api-reference/endpoints/generate-voice-demo) of a voice
-        /// template. Generation can take a few seconds.
-        ///
-        /// The API answers with the bare object (no `success`/`data` envelope).
+        /// template: a signed, temporary MP3 URL. Generation can take a few seconds.
+        // The API answers with the bare object (no `success`/`data` envelope): `MaybeEnveloped`.
         GenerateVoiceDemo {
             id: "generate-voice-demo",
             method: GET,

@@ -794,7 +794,7 @@ macro_rules! webhooks_operations {
         }
 
         /// [Update a webhook of an agent](https://docs.talkover.ai/api-reference/endpoints/update-webhook): only the
-        /// fields set in the body change.
+        /// fields set in the changes change.
         UpdateWebhook {
             id: "update-webhook",
             method: PUT,
@@ -820,7 +820,7 @@ macro_rules! webhooks_operations {
         }
 
         /// [Turn a webhook of an agent on or off](https://docs.talkover.ai/api-reference/endpoints/toggle-webhook-status),
-        /// whichever it is not. Sending it twice undoes it, so it is never re-sent.
+        /// whichever it is not. Sending it twice undoes it.
         ToggleWebhookStatus {
             id: "toggle-webhook-status",
             method: PATCH,
@@ -909,7 +909,7 @@ macro_rules! webhooks_operations {
         }
 
         /// [Update a webhook of a campaign](https://docs.talkover.ai/api-reference/endpoints/update-campaign-webhook):
-        /// only the fields set in the body change.
+        /// only the fields set in the changes change.
         UpdateCampaignWebhook {
             id: "update-campaign-webhook",
             method: PUT,
@@ -935,7 +935,7 @@ macro_rules! webhooks_operations {
         }
 
         /// [Turn a webhook of a campaign on or off](https://docs.talkover.ai/api-reference/endpoints/toggle-campaign-webhook),
-        /// whichever it is not. Sending it twice undoes it, so it is never re-sent.
+        /// whichever it is not. Sending it twice undoes it.
         ToggleCampaignWebhook {
             id: "toggle-campaign-webhook",
             method: PATCH,

@@ -311,7 +311,7 @@ macro_rules! calendar_availability_operations {
         }
 
         /// [Update an availability rule](https://docs.talkover.ai/api-reference/endpoints/update-availability-rule):
-        /// only the fields set in the body change.
+        /// only the fields set in the changes change. The answer holds the id and the fields that changed.
         UpdateAvailabilityRule {
             id: "update-availability-rule",
             method: PUT,

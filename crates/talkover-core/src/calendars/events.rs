@@ -308,7 +308,7 @@ macro_rules! calendar_events_operations {
     ($mode:ident) => {
         $crate::operations! { $mode
         /// [List the events of a calendar](https://docs.talkover.ai/api-reference/endpoints/list-calendar-events),
-        /// optionally within a time range.
+        /// optionally within a time range or of one status.
         ListCalendarEvents {
             id: "list-calendar-events",
             method: GET,
@@ -352,7 +352,7 @@ macro_rules! calendar_events_operations {
         }
 
         /// [Update an event](https://docs.talkover.ai/api-reference/endpoints/update-calendar-event): only the
-        /// fields set in the body change.
+        /// fields set in the changes change. The answer holds the id and the fields that changed.
         UpdateCalendarEvent {
             id: "update-calendar-event",
             method: PUT,

@@ -285,7 +285,8 @@ macro_rules! calendars_operations {
         }
 
         /// [Sync every calendar with its providers](https://docs.talkover.ai/api-reference/endpoints/trigger-calendars-sync).
-        /// The sync runs in the background; follow it with [`GetCalendarsSyncStatus`].
+        /// The sync runs in the background; follow it with [`GetCalendarsSyncStatus`]
+        /// (`client.calendars().sync_status()`).
         TriggerCalendarsSync {
             id: "trigger-calendars-sync",
             method: POST,

@@ -62,8 +62,9 @@ impl<'c, C: Execute> Calendars<'c, C> {
     /// [Get the events of several calendars](https://docs.talkover.ai/api-reference/endpoints/get-calendar-events-batch)
     /// (at least one) in one call; set a time window on the returned request, then `send()`.
     ///
-    /// Its query parameters are the fields of [`CalendarEventsBatchQuery`](crate::calendars::CalendarEventsBatchQuery):
-    /// each optional one is set by the method of the same name on the returned request.
+    /// Returns the request unsent: each optional query parameter (a field of
+    /// [`CalendarEventsBatchQuery`](crate::calendars::CalendarEventsBatchQuery)) is set by the method of its
+    /// name, then `send()` sends it.
     ///
     #[doc = talkover_core::errors_section!("get-calendar-events-batch")]
     pub fn events_batch<I: Into<CalendarId>>(
@@ -190,8 +191,11 @@ handler! {
 impl<'c, C: Execute> CalendarAvailability<'c, C> {
     /// [Create an availability rule](https://docs.talkover.ai/api-reference/endpoints/create-availability-rule):
     /// a [`RecurringAvailability`](crate::calendars::availability::RecurringAvailability) or an
-    /// [`AvailabilityException`](crate::calendars::availability::AvailabilityException). Never retried
-    /// once it may have reached the server.
+    /// [`AvailabilityException`](crate::calendars::availability::AvailabilityException).
+    ///
+    /// Not safe to repeat, so never retried once it may have reached the server: after a failure,
+    /// [`Error::may_have_taken_effect`](crate::Error::may_have_taken_effect) says whether it may have been
+    /// carried out all the same.
     ///
     #[doc = talkover_core::errors_section!("create-availability-rule")]
     pub fn create(&self, rule: impl Into<NewAvailabilityRule>) -> C::Call<AvailabilityRule> {
@@ -201,8 +205,9 @@ impl<'c, C: Execute> CalendarAvailability<'c, C> {
     /// [Query availability](https://docs.talkover.ai/api-reference/endpoints/query-availability): the free
     /// slots between `from` and `to`; set the slot length on the returned request, then `send()`.
     ///
-    /// Its query parameters are the fields of [`AvailabilityQuery`](crate::calendars::availability::AvailabilityQuery):
-    /// each optional one is set by the method of the same name on the returned request.
+    /// Returns the request unsent: each optional query parameter (a field of
+    /// [`AvailabilityQuery`](crate::calendars::availability::AvailabilityQuery)) is set by the method of its
+    /// name, then `send()` sends it.
     ///
     #[doc = talkover_core::errors_section!("query-availability")]
     pub fn query(&self, from: DateTime, to: DateTime) -> Pending<'c, C, QueryAvailability> {

@@ -35,7 +35,11 @@ root_handler! {
 impl<'c, C: Execute> PhoneNumbers<'c, C> {
     /// [Ask to release a phone number](https://docs.talkover.ai/api-reference/endpoints/request-phone-release),
     /// giving why it is no longer needed (10 to 500 characters). Detach it from every agent first; once
-    /// approved, the number cannot be recovered. Never retried once it may have reached the server.
+    /// approved, the number cannot be recovered.
+    ///
+    /// Not safe to repeat, so never retried once it may have reached the server: after a failure,
+    /// [`Error::may_have_taken_effect`](crate::Error::may_have_taken_effect) says whether it may have been
+    /// carried out all the same.
     ///
     #[doc = talkover_core::errors_section!("request-phone-release")]
     pub fn request_release(

@@ -38,8 +38,9 @@ impl<'c, C: Execute> VoiceTemplates<'c, C> {
     /// page out of their groups, each with the `id` that [`demo`](Self::demo) takes, and an agent's voice
     /// as [`AgentVoiceSettings::voice_id`](crate::agents::AgentVoiceSettings::voice_id).
     ///
-    /// Its query parameters are the fields of [`ListVoiceTemplatesQuery`](crate::voice_templates::ListVoiceTemplatesQuery):
-    /// each optional one is set by the method of the same name on the returned request.
+    /// Returns the request unsent: each optional query parameter (a field of
+    /// [`ListVoiceTemplatesQuery`](crate::voice_templates::ListVoiceTemplatesQuery)) is set by the method of its
+    /// name, then `send()` sends it.
     ///
     #[doc = talkover_core::errors_section!("list-voice-templates")]
     pub fn list(&self) -> Pending<'c, C, ListVoiceTemplates> {
