@@ -133,11 +133,10 @@ pub fn check() -> Result<(), String> {
     for file in handler_files()? {
         facade += &std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
     }
-    for table in tables {
-        if !facade.contains(&format!("talkover_core::{table}!(handlers);")) {
-            problems.push(format!(
-                "{table}: the facade's handlers do not expand it (`talkover_core::{table}!(handlers);`)"
-            ));
+    for (table, handler) in tables {
+        let expansion = format!("talkover_core::{table}!(handlers {handler} $);");
+        if !facade.contains(&expansion) {
+            problems.push(format!("{table}: the facade does not expand {handler}'s methods (`{expansion}`)"));
         }
     }
     for op in talkover::registry::operations() {
@@ -160,9 +159,12 @@ pub fn check() -> Result<(), String> {
     }
 }
 
+/// A table of operations (`agents_operations`) and a handler its declarations name (`Agents`).
+type TableHandler = (String, String);
+
 /// The ids of the operations whose declaration in the core names a handler method (`handler:`), which the
-/// facade's handlers expand with the `# Errors` section of the id, and the tables that hold declarations.
-fn declared_handlers() -> Result<(Vec<String>, Vec<String>), String> {
+/// facade's handlers expand with the `# Errors` section of the id, and each table with each handler it names.
+fn declared_handlers() -> Result<(Vec<String>, Vec<TableHandler>), String> {
     let mut ids = Vec::new();
     let mut tables = Vec::new();
     let mut pending = vec![root().join("crates/talkover-core/src")];
@@ -173,16 +175,22 @@ fn declared_handlers() -> Result<(Vec<String>, Vec<String>), String> {
                 pending.push(path);
             } else if path.extension().is_some_and(|ext| ext == "rs") {
                 let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-                let mut id = None;
+                let (mut id, mut table) = (None, None);
                 for line in text.lines().map(str::trim) {
                     if let Some(name) = line.strip_prefix("macro_rules! ").and_then(|l| l.strip_suffix(" {")) {
-                        if name.ends_with("_operations") {
-                            tables.push(name.to_owned());
-                        }
+                        table = name.ends_with("_operations").then(|| name.to_owned());
                     } else if let Some(rest) = line.strip_prefix("id: \"") {
                         id = rest.strip_suffix("\",").map(str::to_owned);
-                    } else if line.starts_with("handler: ") {
+                    } else if let Some(rest) = line.strip_prefix("handler: ") {
                         ids.extend(id.take());
+                        let handler: String =
+                            rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+                        if let Some(table) = &table {
+                            let pair = (table.clone(), handler);
+                            if !tables.contains(&pair) {
+                                tables.push(pair);
+                            }
+                        }
                     }
                 }
             }
@@ -449,6 +457,15 @@ mod tests {
                 (422, None, Some("Validation Error".to_owned())),
             ]
         );
+    }
+
+    #[test]
+    fn the_declarations_name_their_handlers_table_by_table() {
+        let (ids, tables) = declared_handlers().unwrap();
+        assert!(ids.iter().any(|id| id == "get-agent") && !ids.iter().any(|id| id == "make-call"), "{ids:?}");
+        for pair in [("agents_operations", "Agents"), ("calls_operations", "Agents"), ("calls_operations", "Calls")] {
+            assert!(tables.contains(&(pair.0.to_owned(), pair.1.to_owned())), "{pair:?} in {tables:?}");
+        }
     }
 
     #[test]

@@ -156,8 +156,8 @@ optional_fields! {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! account_operations {
-    ($mode:ident) => {
-        $crate::operations! { $mode
+    ($mode:ident $($handler:tt)*) => {
+        $crate::operations! { $mode [$($handler)*]
         /// [List the current user's personal access tokens](https://docs.talkover.ai/api-reference/endpoints/list-user-api-tokens)
         /// (metadata only).
         ListUserApiTokens {

@@ -356,8 +356,8 @@ optional_fields! {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! actions_operations {
-    ($mode:ident) => {
-        $crate::operations! { $mode
+    ($mode:ident $($handler:tt)*) => {
+        $crate::operations! { $mode [$($handler)*]
         /// [List an agent's actions](https://docs.talkover.ai/api-reference/endpoints/list-actions), a page at a
         /// time (20 by default).
         // openapi.json gives this list `page`, `per_page` and a `meta` block, which the page does not show.

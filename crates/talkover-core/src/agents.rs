@@ -703,8 +703,8 @@ pub type ErrorDetails = Value;
 #[doc(hidden)]
 #[macro_export]
 macro_rules! agents_operations {
-    ($mode:ident) => {
-        $crate::operations! { $mode
+    ($mode:ident $($handler:tt)*) => {
+        $crate::operations! { $mode [$($handler)*]
         /// [List agents](https://docs.talkover.ai/api-reference/endpoints/list-agents), with filters.
         ListAgents {
             id: "list-agents",

@@ -223,8 +223,8 @@ optional_fields! {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! auto_topup_operations {
-    ($mode:ident) => {
-        $crate::operations! { $mode
+    ($mode:ident $($handler:tt)*) => {
+        $crate::operations! { $mode [$($handler)*]
         /// [Get the auto top-up settings](https://docs.talkover.ai/api-reference/endpoints/get-auto-topup-settings).
         GetAutoTopupSettings {
             id: "get-auto-topup-settings",

@@ -279,8 +279,8 @@ impl UpdateCallbackSources {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! callbacks_operations {
-    ($mode:ident) => {
-        $crate::operations! { $mode
+    ($mode:ident $($handler:tt)*) => {
+        $crate::operations! { $mode [$($handler)*]
         /// [List callback agents](https://docs.talkover.ai/api-reference/endpoints/list-callback-agents): the
         /// inbound agents set up to take callbacks.
         ListCallbackAgents {

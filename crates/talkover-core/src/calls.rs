@@ -665,8 +665,8 @@ optional_fields! {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! calls_operations {
-    ($mode:ident) => {
-        $crate::operations! { $mode
+    ($mode:ident $($handler:tt)*) => {
+        $crate::operations! { $mode [$($handler)*]
         /// [Make a call](https://docs.talkover.ai/api-reference/endpoints/make-call) with an agent.
         ///
         /// Not safe to repeat: every request rings a phone and may be billed.

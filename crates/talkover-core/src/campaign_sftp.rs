@@ -361,8 +361,8 @@ optional_fields! {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! campaign_sftp_operations {
-    ($mode:ident) => {
-        $crate::operations! { $mode
+    ($mode:ident $($handler:tt)*) => {
+        $crate::operations! { $mode [$($handler)*]
         /// [Get a campaign's SFTP configuration](https://docs.talkover.ai/api-reference/endpoints/get-campaign-sftp),
         /// without its credentials.
         GetCampaignSftp {

@@ -616,8 +616,8 @@ optional_fields! {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! campaigns_operations {
-    ($mode:ident) => {
-        $crate::operations! { $mode
+    ($mode:ident $($handler:tt)*) => {
+        $crate::operations! { $mode [$($handler)*]
         /// [List campaigns](https://docs.talkover.ai/api-reference/endpoints/list-campaigns), with filters, their
         /// agent and call statistics.
         ListCampaigns {

@@ -93,8 +93,8 @@ impl PurchaseCredits {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! credits_operations {
-    ($mode:ident) => {
-        $crate::operations! { $mode
+    ($mode:ident $($handler:tt)*) => {
+        $crate::operations! { $mode [$($handler)*]
         /// [Get the credit balance](https://docs.talkover.ai/api-reference/endpoints/get-credits-balance) of the
         /// account.
         GetCreditsBalance {

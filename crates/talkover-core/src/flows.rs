@@ -643,8 +643,8 @@ optional_fields! {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! flows_operations {
-    ($mode:ident) => {
-        $crate::operations! { $mode
+    ($mode:ident $($handler:tt)*) => {
+        $crate::operations! { $mode [$($handler)*]
         /// [Get an agent's flow](https://docs.talkover.ai/api-reference/endpoints/get-agent-flow): its conversation
         /// mode and, when flow-driven, its flow.
         GetAgentFlow {

@@ -640,8 +640,8 @@ pub(crate) use string_enum;
 ///
 /// It takes a mode first. A resource module keeps its declarations in a table macro
 /// (`agents_operations!`) that passes them here: `declare` (in the module) writes everything above but
-/// the handler methods; `handlers` (in the `talkover` crate's handler file) writes only those, as
-/// `impl<'c, C: Execute> Handler<'c, C>` blocks, so the file must import the handler types and the
+/// the handler methods; `handlers Handler $` (in the `talkover` crate's handler file) writes only those of
+/// `Handler`, in one `impl<'c, C: Execute> Handler<'c, C>` block, so the file must import the handler types and the
 /// names the declarations use (the operation types, their path parameter, body and answer types, and
 /// what their doc comments link to). A generated method takes the path parameters the handler does not
 /// hold (`impl Into<Id>`), then the body under its given name, and calls `Op::new` with them (a
@@ -654,7 +654,7 @@ pub(crate) use string_enum;
 #[macro_export]
 macro_rules! operations {
     (
-        $mode:ident
+        $mode:ident [$($wanted:tt)*]
         $(
             $(#[doc = $doc:literal])*
             $ty:ident {
@@ -681,13 +681,15 @@ macro_rules! operations {
         )*
     ) => {
         $crate::operations!(@when $mode handlers {
-            $(
-                $crate::operations!(
-                    @handler [$(#[doc = $doc])*] $id $ty [$($($param: $pty),+)?] [$($body)?]
-                    [$($qty)? $($qext)? $($qshared)?] [$($qext)?] [$($item)?] [$rwrap $($rinner)?] $safe
-                    [$( $handler [$($($scope)+)?] $hmethod [$($bname)?] )?]
-                );
-            )*
+            $crate::operations!(@handlers_of [$($wanted)*] {
+                $(
+                    $crate::operations!(
+                        @handler [$(#[doc = $doc])*] $id $ty [$($($param: $pty),+)?] [$($body)?]
+                        [$($qty)? $($qext)? $($qshared)?] [$($qext)?] [$($item)?] [$rwrap $($rinner)?] $safe
+                        [$( $handler [$($($scope)+)?] $hmethod [$($bname)?] )?]
+                    );
+                )*
+            });
         });
         $crate::operations!(@when $mode declare {
         $(
@@ -808,6 +810,24 @@ macro_rules! operations {
     (@when $mode:tt $($rest:tt)*) => {
         compile_error!(concat!("an operations table's mode is `declare` or `handlers`, not `", stringify!($mode), "`"));
     };
+    // The `handlers` mode names one handler (and passes `$`, for the macro it defines): one `impl` block
+    // of that handler's methods, so that its documentation lists them together, each declaration's
+    // method kept only when it names that handler.
+    (@handlers_of [$wanted:ident $d:tt] { $($methods:tt)* }) => {
+        const _: () = {
+            macro_rules! handler_method {
+                ($wanted $d($d method:tt)*) => { $d($d method)* };
+                ($d other:ident $d($d method:tt)*) => {};
+            }
+
+            impl<'c, C: $crate::execute::Execute> $wanted<'c, C> {
+                $($methods)*
+            }
+        };
+    };
+    (@handlers_of [$($other:tt)*] $methods:tt) => {
+        compile_error!("the `handlers` mode names its handler and passes `$`: `agents_operations!(handlers Agents $)`");
+    };
     // The `talkover` crate's handler method of a declaration with `handler: Handler[scope..]::method(body)`:
     // the path parameters the handler holds (`scope`) come from it, the others and the body are the
     // method's arguments. A declaration without `handler:` has its method written by hand.
@@ -829,20 +849,17 @@ macro_rules! operations {
     (@handler $docs:tt $id:tt $ty:ident [$($params:tt)*] $body:tt $query:tt [] $item:tt $response:tt $safe:tt
         [$handler:ident [$($scope:ident)*] $method:ident $bname:tt]) => {
         $crate::operations!(
-            @handler_args [$($scope)*] [$($params)*]
+            @handler_args [$($scope)*] [$($params)*] []
             $docs $id $ty $body $query $item $response $safe $handler [$($scope)*] $method $bname
         );
     };
-    (@handler_args [$s:ident $($srest:ident)*] [$p:ident: $pty:ty $(, $($prest:tt)*)?] $($rest:tt)*) => {
-        const _: () = assert!(
-            $crate::encode::placeholders_are(concat!("{", stringify!($p), "}"), &[stringify!($s)]),
-            concat!("the handler's `", stringify!($s), "` is not the next path parameter, `", stringify!($p), "`"),
-        );
-        $crate::operations!(@handler_args [$($srest)*] [$($($prest)*)?] $($rest)*);
+    (@handler_args [$s:ident $($srest:ident)*] [$p:ident: $pty:ty $(, $($prest:tt)*)?] [$($checked:tt)*] $($rest:tt)*) => {
+        $crate::operations!(@handler_args [$($srest)*] [$($($prest)*)?] [$($checked)* ($s $p)] $($rest)*);
     };
-    (@handler_args [] [$($p:ident: $pty:ty),*] [$($docs:tt)*] $id:tt $ty:ident [$($body:ty)?] [$($query:ty)?]
-        [$($item:ty)?] $response:tt $safe:tt $handler:ident [$($scope:ident)*] $method:ident [$($bname:ident)?]) => {
-        impl<'c, C: $crate::execute::Execute> $handler<'c, C> {
+    (@handler_args [] [$($p:ident: $pty:ty),*] [$(($s:ident $sp:ident))*] [$($docs:tt)*] $id:tt $ty:ident
+        [$($body:ty)?] [$($query:ty)?] [$($item:ty)?] $response:tt $safe:tt $handler:ident [$($scope:ident)*]
+        $method:ident [$($bname:ident)?]) => {
+        handler_method! { $handler
             $($docs)*
             #[doc = $crate::operations!(@unsent $ty [$($query)?] [$($item)?])]
             #[doc = $crate::operations!(@not_repeated $safe)]
@@ -851,6 +868,12 @@ macro_rules! operations {
             pub fn $method(&self, $($p: impl ::std::convert::Into<$pty>,)* $($bname: $body)?)
                 -> $crate::operations!(@returns $ty [$($query)?] $response)
             {
+                $(
+                    const _: () = assert!(
+                        $crate::encode::placeholders_are(concat!("{", stringify!($sp), "}"), &[stringify!($s)]),
+                        concat!("the handler's `", stringify!($s), "` is not the next path parameter, `", stringify!($sp), "`"),
+                    );
+                )*
                 $crate::operations!(
                     @send [$($query)?] self.client, $ty::new($(&self.$scope,)* $($p,)* $($bname)?)
                 )

@@ -189,8 +189,8 @@ impl RequestPhoneRelease {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! phone_numbers_operations {
-    ($mode:ident) => {
-        $crate::operations! { $mode
+    ($mode:ident $($handler:tt)*) => {
+        $crate::operations! { $mode [$($handler)*]
         /// [List the phone numbers](https://docs.talkover.ai/api-reference/endpoints/list-phone-numbers) of the
         /// environment, with filters, a page at a time (20 by default).
         ListPhoneNumbers {

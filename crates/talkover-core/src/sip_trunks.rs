@@ -306,8 +306,8 @@ impl CreateSipTrunkDid {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! sip_trunks_operations {
-    ($mode:ident) => {
-        $crate::operations! { $mode
+    ($mode:ident $($handler:tt)*) => {
+        $crate::operations! { $mode [$($handler)*]
         /// [List the SIP trunks](https://docs.talkover.ai/api-reference/endpoints/list-sip-trunks) of the
         /// environment.
         ListSipTrunks {

@@ -78,8 +78,8 @@ impl CreateTraining {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! trainings_operations {
-    ($mode:ident) => {
-        $crate::operations! { $mode
+    ($mode:ident $($handler:tt)*) => {
+        $crate::operations! { $mode [$($handler)*]
         /// [List an agent's trainings](https://docs.talkover.ai/api-reference/endpoints/list-trainings), a page
         /// at a time (20 by default).
         // openapi.json gives this list `page`, `per_page` and a `meta` block, which the page does not show.

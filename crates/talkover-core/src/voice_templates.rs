@@ -143,8 +143,8 @@ impl TryFrom<RawVoiceDemo> for VoiceDemo {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! voice_templates_operations {
-    ($mode:ident) => {
-        $crate::operations! { $mode
+    ($mode:ident $($handler:tt)*) => {
+        $crate::operations! { $mode [$($handler)*]
         /// [List the voice templates](https://docs.talkover.ai/api-reference/endpoints/list-voice-templates),
         /// grouped by display name, with filters.
         ListVoiceTemplates {

@@ -755,8 +755,8 @@ impl UpdateCampaignWebhook {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! webhooks_operations {
-    ($mode:ident) => {
-        $crate::operations! { $mode
+    ($mode:ident $($handler:tt)*) => {
+        $crate::operations! { $mode [$($handler)*]
         /// [List an agent's webhooks](https://docs.talkover.ai/api-reference/endpoints/list-agent-webhooks),
         /// with the events agent webhooks can subscribe to.
         ListAgentWebhooks {

@@ -282,8 +282,8 @@ optional_fields! {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! calendar_availability_operations {
-    ($mode:ident) => {
-        $crate::operations! { $mode
+    ($mode:ident $($handler:tt)*) => {
+        $crate::operations! { $mode [$($handler)*]
         /// [List the availability rules of a calendar](https://docs.talkover.ai/api-reference/endpoints/list-availability-rules):
         /// its weekly windows and exception dates.
         ListAvailabilityRules {

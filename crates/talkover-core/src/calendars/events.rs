@@ -305,8 +305,8 @@ optional_fields! {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! calendar_events_operations {
-    ($mode:ident) => {
-        $crate::operations! { $mode
+    ($mode:ident $($handler:tt)*) => {
+        $crate::operations! { $mode [$($handler)*]
         /// [List the events of a calendar](https://docs.talkover.ai/api-reference/endpoints/list-calendar-events),
         /// optionally within a time range or of one status.
         ListCalendarEvents {

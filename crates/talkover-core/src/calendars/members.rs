@@ -120,8 +120,8 @@ impl UpdateCalendarMember {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! calendar_members_operations {
-    ($mode:ident) => {
-        $crate::operations! { $mode
+    ($mode:ident $($handler:tt)*) => {
+        $crate::operations! { $mode [$($handler)*]
         /// [List the members of a calendar](https://docs.talkover.ai/api-reference/endpoints/list-calendar-members)
         /// with their roles.
         ListCalendarMembers {

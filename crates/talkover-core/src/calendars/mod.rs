@@ -200,8 +200,8 @@ optional_fields! {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! calendars_operations {
-    ($mode:ident) => {
-        $crate::operations! { $mode
+    ($mode:ident $($handler:tt)*) => {
+        $crate::operations! { $mode [$($handler)*]
         /// [List calendars](https://docs.talkover.ai/api-reference/endpoints/list-calendars) of the environment.
         ListCalendars {
             id: "list-calendars",

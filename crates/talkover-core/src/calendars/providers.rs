@@ -94,8 +94,8 @@ optional_fields! {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! calendar_providers_operations {
-    ($mode:ident) => {
-        $crate::operations! { $mode
+    ($mode:ident $($handler:tt)*) => {
+        $crate::operations! { $mode [$($handler)*]
         /// [List the provider connections of a calendar](https://docs.talkover.ai/api-reference/endpoints/list-provider-connections).
         ListProviderConnections {
             id: "list-provider-connections",

@@ -82,4 +82,4 @@ direct_call! {
 }
 
 // The methods of the operations whose declaration names a handler here.
-talkover_core::account_operations!(handlers);
+talkover_core::account_operations!(handlers ApiTokens $);

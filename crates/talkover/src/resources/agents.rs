@@ -106,6 +106,7 @@ root_handler! {
 }
 
 // The methods of the operations whose declaration names a handler here.
-talkover_core::actions_operations!(handlers);
-talkover_core::agents_operations!(handlers);
-talkover_core::trainings_operations!(handlers);
+talkover_core::actions_operations!(handlers Actions $);
+talkover_core::actions_operations!(handlers ActionIntegrations $);
+talkover_core::agents_operations!(handlers Agents $);
+talkover_core::trainings_operations!(handlers Trainings $);

@@ -41,4 +41,4 @@ root_handler! {
 }
 
 // The methods of the operations whose declaration names a handler here.
-talkover_core::auto_topup_operations!(handlers);
+talkover_core::auto_topup_operations!(handlers AutoTopup $);

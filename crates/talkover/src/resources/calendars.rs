@@ -238,8 +238,9 @@ handler! {
 }
 
 // The methods of the operations whose declaration names a handler here.
-talkover_core::calendars_operations!(handlers);
-talkover_core::calendar_members_operations!(handlers);
-talkover_core::calendar_events_operations!(handlers);
-talkover_core::calendar_availability_operations!(handlers);
-talkover_core::calendar_providers_operations!(handlers);
+talkover_core::calendars_operations!(handlers Calendars $);
+talkover_core::calendar_members_operations!(handlers CalendarMembers $);
+talkover_core::calendar_events_operations!(handlers CalendarEvents $);
+talkover_core::calendar_events_operations!(handlers EventAttendees $);
+talkover_core::calendar_availability_operations!(handlers CalendarAvailability $);
+talkover_core::calendar_providers_operations!(handlers CalendarProviders $);

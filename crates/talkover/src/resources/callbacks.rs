@@ -87,4 +87,4 @@ impl<'c, C: Execute> CallbackAgents<'c, C> {
 }
 
 // The methods of the operations whose declaration names a handler here.
-talkover_core::callbacks_operations!(handlers);
+talkover_core::callbacks_operations!(handlers CallbackAgents $);

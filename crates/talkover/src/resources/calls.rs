@@ -222,4 +222,5 @@ impl<'c> Calls<'c, crate::Client> {
 }
 
 // The methods of the operations whose declaration names a handler here.
-talkover_core::calls_operations!(handlers);
+talkover_core::calls_operations!(handlers Calls $);
+talkover_core::calls_operations!(handlers Agents $);

@@ -62,4 +62,4 @@ impl<'c, C: Execute> CampaignSftp<'c, C> {
 }
 
 // The methods of the operations whose declaration names a handler here.
-talkover_core::campaign_sftp_operations!(handlers);
+talkover_core::campaign_sftp_operations!(handlers CampaignSftp $);

@@ -56,4 +56,4 @@ impl<'c, C: Execute> Campaigns<'c, C> {
 }
 
 // The methods of the operations whose declaration names a handler here.
-talkover_core::campaigns_operations!(handlers);
+talkover_core::campaigns_operations!(handlers Campaigns $);

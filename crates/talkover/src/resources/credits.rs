@@ -23,4 +23,4 @@ root_handler! {
 }
 
 // The methods of the operations whose declaration names a handler here.
-talkover_core::credits_operations!(handlers);
+talkover_core::credits_operations!(handlers Credits $);

@@ -77,4 +77,4 @@ impl<C: Execute> Flow<'_, C> {
 }
 
 // The methods of the operations whose declaration names a handler here.
-talkover_core::flows_operations!(handlers);
+talkover_core::flows_operations!(handlers Flow $);

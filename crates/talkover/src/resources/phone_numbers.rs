@@ -52,4 +52,4 @@ impl<'c, C: Execute> PhoneNumbers<'c, C> {
 }
 
 // The methods of the operations whose declaration names a handler here.
-talkover_core::phone_numbers_operations!(handlers);
+talkover_core::phone_numbers_operations!(handlers PhoneNumbers $);

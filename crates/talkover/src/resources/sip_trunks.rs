@@ -73,4 +73,5 @@ handler! {
 }
 
 // The methods of the operations whose declaration names a handler here.
-talkover_core::sip_trunks_operations!(handlers);
+talkover_core::sip_trunks_operations!(handlers SipTrunks $);
+talkover_core::sip_trunks_operations!(handlers SipTrunkDids $);

@@ -49,4 +49,4 @@ impl<'c, C: Execute> VoiceTemplates<'c, C> {
 }
 
 // The methods of the operations whose declaration names a handler here.
-talkover_core::voice_templates_operations!(handlers);
+talkover_core::voice_templates_operations!(handlers VoiceTemplates $);

@@ -53,4 +53,5 @@ handler! {
 }
 
 // The methods of the operations whose declaration names a handler here.
-talkover_core::webhooks_operations!(handlers);
+talkover_core::webhooks_operations!(handlers AgentWebhooks $);
+talkover_core::webhooks_operations!(handlers CampaignWebhooks $);
