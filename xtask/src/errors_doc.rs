@@ -120,6 +120,7 @@ pub fn check() -> Result<(), String> {
         problems.push(format!("{}: missing or stale", sections_path().display()));
     }
     let mut by_hand = Vec::new();
+    let mut facade = String::new();
     for file in handler_files()? {
         let text = std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
         let (updated, ids) = with_sections(&text);
@@ -127,12 +128,9 @@ pub fn check() -> Result<(), String> {
         if updated != text {
             problems.push(format!("{}: an `# Errors` section is missing or stale", file.display()));
         }
+        facade += &text;
     }
     let (declared, tables) = declared_handlers()?;
-    let mut facade = String::new();
-    for file in handler_files()? {
-        facade += &std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
-    }
     for (table, handler) in tables {
         let expansion = format!("talkover_core::{table}!(handlers {handler} $);");
         if !facade.contains(&expansion) {

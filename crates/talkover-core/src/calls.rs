@@ -97,14 +97,9 @@ call_statuses! {
 impl From<CallFilterStatus> for CallStatus {
     fn from(status: CallFilterStatus) -> Self {
         match status {
-            CallFilterStatus::Initiated => Self::Initiated,
-            CallFilterStatus::Ringing => Self::Ringing,
-            CallFilterStatus::Answered => Self::Answered,
-            CallFilterStatus::Completed => Self::Completed,
-            CallFilterStatus::Failed => Self::Failed,
-            CallFilterStatus::Busy => Self::Busy,
-            CallFilterStatus::NoAnswer => Self::NoAnswer,
             CallFilterStatus::Unknown(text) => Self::Unknown(text),
+            // `call_statuses!` gives both types each named status under the same wire value.
+            named => Self::documented(named.as_str()).unwrap_or_else(|| Self::Unknown(named.as_str().to_owned())),
         }
     }
 }
