@@ -84,24 +84,56 @@ fn render_sections() -> String {
          #[rustfmt::skip]\n\
          macro_rules! errors_section {\n",
     );
-    let arm = |out: &mut String, pattern: &str, lines: &[String]| {
-        out.push_str(&format!("    ({pattern}) => {{ concat!(\n"));
-        for line in lines {
-            out.push_str(&format!("        {:?},\n", format!("{line}\n")));
-        }
-        out.push_str("    ) };\n");
+    // Each line as a string literal on a line of its own, followed by a comma (`concat!`'s items) or not
+    // (a macro's arguments).
+    let literals = |lines: &[String], comma: &str| -> String {
+        lines.iter().map(|line| format!("        {:?}{comma}\n", format!("{line}\n"))).collect()
     };
-    // The section of a page that documents no failure (an id with none), written once.
+    // A section that lists failures is a frame (the lines before its rows, and those after: the note on
+    // codes, when a row has one) around the rows: each frame is written once, in an arm of its own, and
+    // an operation's arm gives its rows only.
+    let framed = |lines: &[String]| -> Option<(Vec<String>, Vec<String>, Vec<String>)> {
+        let head = lines.iter().position(|line| line.starts_with("|---"))? + 1;
+        let rows = lines[head..].iter().take_while(|line| line.starts_with("| ")).count();
+        Some((lines[..head].to_vec(), lines[head..head + rows].to_vec(), lines[head + rows..].to_vec()))
+    };
     let none = documented_errors::errors_section("");
-    arm(&mut out, "@none", &none);
     let mut ids: Vec<&str> = talkover::registry::operations().map(|op| op.id).collect();
     ids.sort_unstable();
+    let mut frames: BTreeMap<&str, (Vec<String>, Vec<String>)> = BTreeMap::new();
+    let mut arms = String::new();
     for id in ids {
-        match documented_errors::errors_section(id) {
-            lines if lines == none => out.push_str(&format!("    ({id:?}) => {{ $crate::errors_section!(@none) }};\n")),
-            lines => arm(&mut out, &format!("{id:?}"), &lines),
+        let lines = documented_errors::errors_section(id);
+        let Some((head, rows, tail)) = framed(&lines).filter(|_| lines != none) else {
+            arms.push_str(&format!("    ({id:?}) => {{ $crate::errors_section!(@none) }};\n"));
+            continue;
+        };
+        let name = if tail.is_empty() { "@failures" } else { "@failures_with_codes" };
+        match frames.get(name) {
+            Some(known) => assert!(*known == (head, tail), "{id}: its section's frame differs from the others' {name}"),
+            None => {
+                frames.insert(name, (head, tail));
+            }
         }
+        arms.push_str(&format!(
+            "    ({id:?}) => {{ $crate::errors_section!({name}\n{}    ) }};\n",
+            literals(&rows, "")
+        ));
     }
+    out.push_str(&format!("    (@none) => {{ concat!(\n{}    ) }};\n", literals(&none, ",")));
+    // The frames' heads are one text (the table's heading), written once too.
+    let mut heads = frames.values().map(|(head, _)| head);
+    if let Some(head) = heads.next() {
+        assert!(heads.all(|other| other == head), "the sections' frames differ before their rows");
+        out.push_str(&format!("    (@head) => {{ concat!(\n{}    ) }};\n", literals(head, ",")));
+    }
+    for (name, (_, tail)) in &frames {
+        out.push_str(&format!(
+            "    ({name} $($row:literal)*) => {{ concat!(\n        $crate::errors_section!(@head),\n        $($row,)*\n{}    ) }};\n",
+            literals(tail, ","),
+        ));
+    }
+    out.push_str(&arms);
     out.push_str("}\n");
     out
 }

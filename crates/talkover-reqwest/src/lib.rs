@@ -418,22 +418,6 @@ mod tests {
         }
     }
 
-    /// A request made where no runtime runs is sent when its future is first polled, in the runtime that
-    /// polls it: no panic from reqwest's timers.
-    #[test]
-    fn a_request_made_outside_a_runtime_is_sent_when_polled() {
-        let (port, server) =
-            answer_once(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\n{}".to_vec());
-        let transport = ReqwestTransport::new().expect("the default transport builds");
-        let request = http::Request::get(format!("http://127.0.0.1:{port}/api/v1/health")).body(Vec::new()).unwrap();
-        let sending = transport.send_request(request);
-        drop(transport);
-        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-        let answer = runtime.block_on(sending).expect("an answer");
-        assert_eq!((answer.status().as_u16(), answer.body().as_slice()), (200, &b"{}"[..]));
-        assert!(server.join().unwrap().starts_with("GET /api/v1/health HTTP/1.1\r\n"));
-    }
-
     /// On an executor that is not Tokio's, a request fails, unsent and saying why, where reqwest's timers
     /// would panic.
     #[test]
@@ -465,71 +449,5 @@ mod tests {
         assert_eq!(error.kind(), TransportErrorKind::Connect, "{error}");
         // The one line says why, not only that sending failed.
         assert!(error.to_string().to_lowercase().contains("refused"), "{error}");
-    }
-    /// Serves one connection on loopback: reads the request's head, writes `answer`, and closes; gives
-    /// back the head it read.
-    fn answer_once(answer: Vec<u8>) -> (u16, std::thread::JoinHandle<String>) {
-        use std::io::{Read, Write};
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        let port = listener.local_addr().unwrap().port();
-        let server = std::thread::spawn(move || {
-            let (mut stream, _) = listener.accept().unwrap();
-            stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-            let mut seen = Vec::new();
-            let mut buffer = [0; 1024];
-            while !seen.windows(4).any(|w| w == b"\r\n\r\n") {
-                match stream.read(&mut buffer) {
-                    Ok(0) | Err(_) => break,
-                    Ok(n) => seen.extend_from_slice(&buffer[..n]),
-                }
-            }
-            let _ = stream.write_all(&answer);
-            String::from_utf8_lossy(&seen).into_owned()
-        });
-        (port, server)
-    }
-
-    /// What a server declares is not reserved before it comes: an answer declaring 64 GiB under a limit
-    /// raised past it fails as a broken answer when its few bytes end, and one declaring more than the
-    /// limit is refused as too large without being read.
-    #[tokio::test]
-    async fn a_declared_length_is_not_reserved_before_its_bytes_come() {
-        let head = |length: u64| {
-            format!("HTTP/1.1 200 OK\r\ncontent-length: {length}\r\nconnection: close\r\n\r\n{{\"success\":true}}")
-                .into_bytes()
-        };
-        for (limit, declared, expected) in
-            [(u64::MAX, 1 << 36, TransportErrorKind::Io), (1 << 20, 1 << 36, TransportErrorKind::BodyTooLarge)]
-        {
-            let (port, server) = answer_once(head(declared));
-            let config = ReqwestConfig { max_response_bytes: limit, ..ReqwestConfig::default() };
-            let transport = ReqwestTransport::with_config(&config).expect("the transport builds");
-            let request =
-                http::Request::get(format!("http://127.0.0.1:{port}/api/v1/agents/a1")).body(Vec::new()).unwrap();
-            let error = transport.send_request(request).await.unwrap_err();
-            assert_eq!(error.kind(), expected, "limit {limit}: {error}");
-            server.join().unwrap();
-        }
-    }
-
-    /// A request's own bound replaces the transport's for that exchange only.
-    #[tokio::test]
-    async fn a_request_timeout_bounds_that_exchange() {
-        // Nothing comes back while the connection stays open.
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        let port = listener.local_addr().unwrap().port();
-        let server = std::thread::spawn(move || {
-            let (stream, _) = listener.accept().unwrap();
-            std::thread::sleep(Duration::from_secs(3));
-            drop(stream);
-        });
-        let transport = ReqwestTransport::new().expect("the transport builds");
-        assert_eq!(ReqwestConfig::default().timeout, Some(DEFAULT_TIMEOUT));
-        let mut request =
-            http::Request::get(format!("http://127.0.0.1:{port}/api/v1/agents/a1")).body(Vec::new()).unwrap();
-        request.extensions_mut().insert(RequestTimeout(Duration::from_millis(300)));
-        let error = transport.send_request(request).await.unwrap_err();
-        assert_eq!(error.kind(), TransportErrorKind::Timeout, "{error}");
-        server.join().unwrap();
     }
 }

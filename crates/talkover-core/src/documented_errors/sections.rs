@@ -15,9 +15,7 @@ macro_rules! errors_section {
         "Its reference page documents no error answer; like any call, it can still fail with a\n",
         "transport error or an `Api` error of any status.\n",
     ) };
-    ("add-calendar-member") => { $crate::errors_section!(@none) };
-    ("add-event-attendee") => { $crate::errors_section!(@none) };
-    ("cancel-release-request") => { concat!(
+    (@head) => { concat!(
         "# Errors\n",
         "\n",
         "The failures its reference page documents, as `Error::Api` (read them with `err.status()` and\n",
@@ -25,293 +23,134 @@ macro_rules! errors_section {
         "\n",
         "| status | code | when |\n",
         "|---|---|---|\n",
-        "| 404 | — | the resource (or one the request names) does not exist |\n",
-        "| 409 | `RELEASE_ALREADY_RESOLVED` | the release request was approved or rejected already, so it cannot be cancelled |\n",
+    ) };
+    (@failures $($row:literal)*) => { concat!(
+        $crate::errors_section!(@head),
+        $($row,)*
+    ) };
+    (@failures_with_codes $($row:literal)*) => { concat!(
+        $crate::errors_section!(@head),
+        $($row,)*
         "\n",
         "An answer may carry no code (some of the reference's own examples carry none): match on\n",
         "`err.kind()` first, and on the code to tell cases of one status apart.\n",
+    ) };
+    ("add-calendar-member") => { $crate::errors_section!(@none) };
+    ("add-event-attendee") => { $crate::errors_section!(@none) };
+    ("cancel-release-request") => { $crate::errors_section!(@failures_with_codes
+        "| 404 | — | the resource (or one the request names) does not exist |\n"
+        "| 409 | `RELEASE_ALREADY_RESOLVED` | the release request was approved or rejected already, so it cannot be cancelled |\n"
     ) };
     ("check-callback-constraints") => { $crate::errors_section!(@none) };
     ("check-optimized-costs-eligibility") => { $crate::errors_section!(@none) };
-    ("create-action") => { concat!(
-        "# Errors\n",
-        "\n",
-        "The failures its reference page documents, as `Error::Api` (read them with `err.status()` and\n",
-        "`err.error_code()`):\n",
-        "\n",
-        "| status | code | when |\n",
-        "|---|---|---|\n",
-        "| 401 | `INVALID_TOKEN` | the bearer token is missing, malformed or revoked |\n",
-        "| 403 | `UNAUTHORIZED` | the caller may not act on this resource |\n",
-        "| 404 | `AGENT_NOT_FOUND` | no agent with this id in the account |\n",
-        "| 422 | `VALIDATION_ERROR` | the body failed the API's checks; the field problems are in `Error::field_errors()` |\n",
-        "| 500 | `SERVER_ERROR` | the server failed; trying again later may work |\n",
-        "\n",
-        "An answer may carry no code (some of the reference's own examples carry none): match on\n",
-        "`err.kind()` first, and on the code to tell cases of one status apart.\n",
+    ("create-action") => { $crate::errors_section!(@failures_with_codes
+        "| 401 | `INVALID_TOKEN` | the bearer token is missing, malformed or revoked |\n"
+        "| 403 | `UNAUTHORIZED` | the caller may not act on this resource |\n"
+        "| 404 | `AGENT_NOT_FOUND` | no agent with this id in the account |\n"
+        "| 422 | `VALIDATION_ERROR` | the body failed the API's checks; the field problems are in `Error::field_errors()` |\n"
+        "| 500 | `SERVER_ERROR` | the server failed; trying again later may work |\n"
     ) };
-    ("create-agent") => { concat!(
-        "# Errors\n",
-        "\n",
-        "The failures its reference page documents, as `Error::Api` (read them with `err.status()` and\n",
-        "`err.error_code()`):\n",
-        "\n",
-        "| status | code | when |\n",
-        "|---|---|---|\n",
-        "| 401 | — | the token is missing, invalid or expired |\n",
-        "| 422 | — | a field fails the API's checks (`err.field_errors()` lists them) |\n",
-        "| 429 | — | too many requests: retried after `Retry-After` within the retry policy |\n",
+    ("create-agent") => { $crate::errors_section!(@failures
+        "| 401 | — | the token is missing, invalid or expired |\n"
+        "| 422 | — | a field fails the API's checks (`err.field_errors()` lists them) |\n"
+        "| 429 | — | too many requests: retried after `Retry-After` within the retry policy |\n"
     ) };
     ("create-availability-rule") => { $crate::errors_section!(@none) };
     ("create-calendar") => { $crate::errors_section!(@none) };
     ("create-calendar-event") => { $crate::errors_section!(@none) };
-    ("create-campaign") => { concat!(
-        "# Errors\n",
-        "\n",
-        "The failures its reference page documents, as `Error::Api` (read them with `err.status()` and\n",
-        "`err.error_code()`):\n",
-        "\n",
-        "| status | code | when |\n",
-        "|---|---|---|\n",
-        "| 401 | — | the token is missing, invalid or expired |\n",
-        "| 403 | `CAMPAIGN_LIMIT_REACHED` | the account's plan allows no more campaigns |\n",
-        "| 422 | — | a field fails the API's checks (`err.field_errors()` lists them) |\n",
-        "\n",
-        "An answer may carry no code (some of the reference's own examples carry none): match on\n",
-        "`err.kind()` first, and on the code to tell cases of one status apart.\n",
+    ("create-campaign") => { $crate::errors_section!(@failures_with_codes
+        "| 401 | — | the token is missing, invalid or expired |\n"
+        "| 403 | `CAMPAIGN_LIMIT_REACHED` | the account's plan allows no more campaigns |\n"
+        "| 422 | — | a field fails the API's checks (`err.field_errors()` lists them) |\n"
     ) };
     ("create-campaign-sftp") => { $crate::errors_section!(@none) };
     ("create-campaign-webhook") => { $crate::errors_section!(@none) };
-    ("create-event-meeting") => { concat!(
-        "# Errors\n",
-        "\n",
-        "The failures its reference page documents, as `Error::Api` (read them with `err.status()` and\n",
-        "`err.error_code()`):\n",
-        "\n",
-        "| status | code | when |\n",
-        "|---|---|---|\n",
-        "| 422 | `MEETING_PROVIDER_REQUIRED` | a meeting link needs a connected meeting provider (Google, Microsoft, Zoom) first |\n",
-        "\n",
-        "An answer may carry no code (some of the reference's own examples carry none): match on\n",
-        "`err.kind()` first, and on the code to tell cases of one status apart.\n",
+    ("create-event-meeting") => { $crate::errors_section!(@failures_with_codes
+        "| 422 | `MEETING_PROVIDER_REQUIRED` | a meeting link needs a connected meeting provider (Google, Microsoft, Zoom) first |\n"
     ) };
     ("create-provider-connection") => { $crate::errors_section!(@none) };
     ("create-sip-trunk") => { $crate::errors_section!(@none) };
-    ("create-sip-trunk-did") => { concat!(
-        "# Errors\n",
-        "\n",
-        "The failures its reference page documents, as `Error::Api` (read them with `err.status()` and\n",
-        "`err.error_code()`):\n",
-        "\n",
-        "| status | code | when |\n",
-        "|---|---|---|\n",
-        "| 409 | `DID_ALREADY_EXISTS` | this number is in the SIP environment already |\n",
-        "\n",
-        "An answer may carry no code (some of the reference's own examples carry none): match on\n",
-        "`err.kind()` first, and on the code to tell cases of one status apart.\n",
+    ("create-sip-trunk-did") => { $crate::errors_section!(@failures_with_codes
+        "| 409 | `DID_ALREADY_EXISTS` | this number is in the SIP environment already |\n"
     ) };
-    ("create-training") => { concat!(
-        "# Errors\n",
-        "\n",
-        "The failures its reference page documents, as `Error::Api` (read them with `err.status()` and\n",
-        "`err.error_code()`):\n",
-        "\n",
-        "| status | code | when |\n",
-        "|---|---|---|\n",
-        "| 401 | `INVALID_TOKEN` | the bearer token is missing, malformed or revoked |\n",
-        "| 403 | `UNAUTHORIZED` | the caller may not act on this resource |\n",
-        "| 404 | `AGENT_NOT_FOUND` | no agent with this id in the account |\n",
-        "| 422 | `VALIDATION_ERROR` | the body failed the API's checks; the field problems are in `Error::field_errors()` |\n",
-        "| 500 | `SERVER_ERROR` | the server failed; trying again later may work |\n",
-        "\n",
-        "An answer may carry no code (some of the reference's own examples carry none): match on\n",
-        "`err.kind()` first, and on the code to tell cases of one status apart.\n",
+    ("create-training") => { $crate::errors_section!(@failures_with_codes
+        "| 401 | `INVALID_TOKEN` | the bearer token is missing, malformed or revoked |\n"
+        "| 403 | `UNAUTHORIZED` | the caller may not act on this resource |\n"
+        "| 404 | `AGENT_NOT_FOUND` | no agent with this id in the account |\n"
+        "| 422 | `VALIDATION_ERROR` | the body failed the API's checks; the field problems are in `Error::field_errors()` |\n"
+        "| 500 | `SERVER_ERROR` | the server failed; trying again later may work |\n"
     ) };
     ("create-user-api-token") => { $crate::errors_section!(@none) };
-    ("create-webhook") => { concat!(
-        "# Errors\n",
-        "\n",
-        "The failures its reference page documents, as `Error::Api` (read them with `err.status()` and\n",
-        "`err.error_code()`):\n",
-        "\n",
-        "| status | code | when |\n",
-        "|---|---|---|\n",
-        "| 401 | — | the token is missing, invalid or expired |\n",
-        "| 404 | — | the resource (or one the request names) does not exist |\n",
-        "| 422 | — | a field fails the API's checks (`err.field_errors()` lists them) |\n",
+    ("create-webhook") => { $crate::errors_section!(@failures
+        "| 401 | — | the token is missing, invalid or expired |\n"
+        "| 404 | — | the resource (or one the request names) does not exist |\n"
+        "| 422 | — | a field fails the API's checks (`err.field_errors()` lists them) |\n"
     ) };
-    ("delete-action") => { concat!(
-        "# Errors\n",
-        "\n",
-        "The failures its reference page documents, as `Error::Api` (read them with `err.status()` and\n",
-        "`err.error_code()`):\n",
-        "\n",
-        "| status | code | when |\n",
-        "|---|---|---|\n",
-        "| 401 | `INVALID_TOKEN` | the bearer token is missing, malformed or revoked |\n",
-        "| 403 | `UNAUTHORIZED` | the caller may not act on this resource |\n",
-        "| 404 | `ACTION_NOT_FOUND` | no action with this id belongs to the agent |\n",
-        "| 404 | `AGENT_NOT_FOUND` | no agent with this id in the account |\n",
-        "| 500 | `SERVER_ERROR` | the server failed; trying again later may work |\n",
-        "\n",
-        "An answer may carry no code (some of the reference's own examples carry none): match on\n",
-        "`err.kind()` first, and on the code to tell cases of one status apart.\n",
+    ("delete-action") => { $crate::errors_section!(@failures_with_codes
+        "| 401 | `INVALID_TOKEN` | the bearer token is missing, malformed or revoked |\n"
+        "| 403 | `UNAUTHORIZED` | the caller may not act on this resource |\n"
+        "| 404 | `ACTION_NOT_FOUND` | no action with this id belongs to the agent |\n"
+        "| 404 | `AGENT_NOT_FOUND` | no agent with this id in the account |\n"
+        "| 500 | `SERVER_ERROR` | the server failed; trying again later may work |\n"
     ) };
-    ("delete-agent") => { concat!(
-        "# Errors\n",
-        "\n",
-        "The failures its reference page documents, as `Error::Api` (read them with `err.status()` and\n",
-        "`err.error_code()`):\n",
-        "\n",
-        "| status | code | when |\n",
-        "|---|---|---|\n",
-        "| 401 | `INVALID_TOKEN` | the bearer token is missing, malformed or revoked |\n",
-        "| 403 | `UNAUTHORIZED` | the caller may not act on this resource |\n",
-        "| 404 | `AGENT_NOT_FOUND` | no agent with this id in the account |\n",
-        "| 409 | `AGENT_HAS_ACTIVE_CALLS` | the agent is on a call right now, so it cannot be deleted yet |\n",
-        "| 409 | `AGENT_IS_PUBLISHED` | a published agent cannot be deleted; unpublish it, then delete it |\n",
-        "\n",
-        "An answer may carry no code (some of the reference's own examples carry none): match on\n",
-        "`err.kind()` first, and on the code to tell cases of one status apart.\n",
+    ("delete-agent") => { $crate::errors_section!(@failures_with_codes
+        "| 401 | `INVALID_TOKEN` | the bearer token is missing, malformed or revoked |\n"
+        "| 403 | `UNAUTHORIZED` | the caller may not act on this resource |\n"
+        "| 404 | `AGENT_NOT_FOUND` | no agent with this id in the account |\n"
+        "| 409 | `AGENT_HAS_ACTIVE_CALLS` | the agent is on a call right now, so it cannot be deleted yet |\n"
+        "| 409 | `AGENT_IS_PUBLISHED` | a published agent cannot be deleted; unpublish it, then delete it |\n"
     ) };
     ("delete-availability-rule") => { $crate::errors_section!(@none) };
     ("delete-calendar") => { $crate::errors_section!(@none) };
     ("delete-calendar-event") => { $crate::errors_section!(@none) };
-    ("delete-campaign") => { concat!(
-        "# Errors\n",
-        "\n",
-        "The failures its reference page documents, as `Error::Api` (read them with `err.status()` and\n",
-        "`err.error_code()`):\n",
-        "\n",
-        "| status | code | when |\n",
-        "|---|---|---|\n",
-        "| 401 | `INVALID_TOKEN` | the bearer token is missing, malformed or revoked |\n",
-        "| 403 | `FORBIDDEN` | the request is not allowed for this resource in its present state |\n",
-        "| 404 | `CAMPAIGN_NOT_FOUND` | no campaign with this id in the account |\n",
-        "| 409 | `CONFLICT` | something still running on the resource prevents the change (a campaign being deleted) |\n",
-        "| 500 | `SERVER_ERROR` | the server failed; trying again later may work |\n",
-        "\n",
-        "An answer may carry no code (some of the reference's own examples carry none): match on\n",
-        "`err.kind()` first, and on the code to tell cases of one status apart.\n",
+    ("delete-campaign") => { $crate::errors_section!(@failures_with_codes
+        "| 401 | `INVALID_TOKEN` | the bearer token is missing, malformed or revoked |\n"
+        "| 403 | `FORBIDDEN` | the request is not allowed for this resource in its present state |\n"
+        "| 404 | `CAMPAIGN_NOT_FOUND` | no campaign with this id in the account |\n"
+        "| 409 | `CONFLICT` | something still running on the resource prevents the change (a campaign being deleted) |\n"
+        "| 500 | `SERVER_ERROR` | the server failed; trying again later may work |\n"
     ) };
     ("delete-campaign-webhook") => { $crate::errors_section!(@none) };
-    ("delete-sip-trunk") => { concat!(
-        "# Errors\n",
-        "\n",
-        "The failures its reference page documents, as `Error::Api` (read them with `err.status()` and\n",
-        "`err.error_code()`):\n",
-        "\n",
-        "| status | code | when |\n",
-        "|---|---|---|\n",
-        "| 409 | `TRUNK_HAS_DIDS` | the trunk still has numbers (DIDs); remove them before deleting it |\n",
-        "\n",
-        "An answer may carry no code (some of the reference's own examples carry none): match on\n",
-        "`err.kind()` first, and on the code to tell cases of one status apart.\n",
+    ("delete-sip-trunk") => { $crate::errors_section!(@failures_with_codes
+        "| 409 | `TRUNK_HAS_DIDS` | the trunk still has numbers (DIDs); remove them before deleting it |\n"
     ) };
-    ("delete-sip-trunk-did") => { concat!(
-        "# Errors\n",
-        "\n",
-        "The failures its reference page documents, as `Error::Api` (read them with `err.status()` and\n",
-        "`err.error_code()`):\n",
-        "\n",
-        "| status | code | when |\n",
-        "|---|---|---|\n",
-        "| 409 | `DID_IN_USE` | the number is still attached to an agent; detach it before removing it |\n",
-        "\n",
-        "An answer may carry no code (some of the reference's own examples carry none): match on\n",
-        "`err.kind()` first, and on the code to tell cases of one status apart.\n",
+    ("delete-sip-trunk-did") => { $crate::errors_section!(@failures_with_codes
+        "| 409 | `DID_IN_USE` | the number is still attached to an agent; detach it before removing it |\n"
     ) };
-    ("delete-training") => { concat!(
-        "# Errors\n",
-        "\n",
-        "The failures its reference page documents, as `Error::Api` (read them with `err.status()` and\n",
-        "`err.error_code()`):\n",
-        "\n",
-        "| status | code | when |\n",
-        "|---|---|---|\n",
-        "| 401 | `INVALID_TOKEN` | the bearer token is missing, malformed or revoked |\n",
-        "| 403 | `UNAUTHORIZED` | the caller may not act on this resource |\n",
-        "| 404 | `AGENT_NOT_FOUND` | no agent with this id in the account |\n",
-        "| 404 | `TRAINING_NOT_FOUND` | no training with this id belongs to the agent |\n",
-        "| 500 | `SERVER_ERROR` | the server failed; trying again later may work |\n",
-        "\n",
-        "An answer may carry no code (some of the reference's own examples carry none): match on\n",
-        "`err.kind()` first, and on the code to tell cases of one status apart.\n",
+    ("delete-training") => { $crate::errors_section!(@failures_with_codes
+        "| 401 | `INVALID_TOKEN` | the bearer token is missing, malformed or revoked |\n"
+        "| 403 | `UNAUTHORIZED` | the caller may not act on this resource |\n"
+        "| 404 | `AGENT_NOT_FOUND` | no agent with this id in the account |\n"
+        "| 404 | `TRAINING_NOT_FOUND` | no training with this id belongs to the agent |\n"
+        "| 500 | `SERVER_ERROR` | the server failed; trying again later may work |\n"
     ) };
     ("delete-user-api-token") => { $crate::errors_section!(@none) };
-    ("delete-webhook") => { concat!(
-        "# Errors\n",
-        "\n",
-        "The failures its reference page documents, as `Error::Api` (read them with `err.status()` and\n",
-        "`err.error_code()`):\n",
-        "\n",
-        "| status | code | when |\n",
-        "|---|---|---|\n",
-        "| 401 | — | the token is missing, invalid or expired |\n",
-        "| 404 | — | the resource (or one the request names) does not exist |\n",
+    ("delete-webhook") => { $crate::errors_section!(@failures
+        "| 401 | — | the token is missing, invalid or expired |\n"
+        "| 404 | — | the resource (or one the request names) does not exist |\n"
     ) };
     ("disable-auto-topup") => { $crate::errors_section!(@none) };
     ("disconnect-provider") => { $crate::errors_section!(@none) };
-    ("end-call") => { concat!(
-        "# Errors\n",
-        "\n",
-        "The failures its reference page documents, as `Error::Api` (read them with `err.status()` and\n",
-        "`err.error_code()`):\n",
-        "\n",
-        "| status | code | when |\n",
-        "|---|---|---|\n",
-        "| 404 | — | Call not found |\n",
-        "| 409 | `CALL_NOT_ACTIVE` | the call has ended already, so there is nothing to end |\n",
-        "\n",
-        "An answer may carry no code (some of the reference's own examples carry none): match on\n",
-        "`err.kind()` first, and on the code to tell cases of one status apart.\n",
+    ("end-call") => { $crate::errors_section!(@failures_with_codes
+        "| 404 | — | Call not found |\n"
+        "| 409 | `CALL_NOT_ACTIVE` | the call has ended already, so there is nothing to end |\n"
     ) };
-    ("generate-voice-demo") => { concat!(
-        "# Errors\n",
-        "\n",
-        "The failures its reference page documents, as `Error::Api` (read them with `err.status()` and\n",
-        "`err.error_code()`):\n",
-        "\n",
-        "| status | code | when |\n",
-        "|---|---|---|\n",
-        "| 401 | `INVALID_TOKEN` | the bearer token is missing, malformed or revoked |\n",
-        "| 404 | `VOICE_TEMPLATE_NOT_FOUND` | no voice template with this id |\n",
-        "| 500 | `DEMO_GENERATION_FAILED` | the server could not produce the voice sample; trying again later may work |\n",
-        "\n",
-        "An answer may carry no code (some of the reference's own examples carry none): match on\n",
-        "`err.kind()` first, and on the code to tell cases of one status apart.\n",
+    ("generate-voice-demo") => { $crate::errors_section!(@failures_with_codes
+        "| 401 | `INVALID_TOKEN` | the bearer token is missing, malformed or revoked |\n"
+        "| 404 | `VOICE_TEMPLATE_NOT_FOUND` | no voice template with this id |\n"
+        "| 500 | `DEMO_GENERATION_FAILED` | the server could not produce the voice sample; trying again later may work |\n"
     ) };
     ("get-active-call") => { $crate::errors_section!(@none) };
-    ("get-agent") => { concat!(
-        "# Errors\n",
-        "\n",
-        "The failures its reference page documents, as `Error::Api` (read them with `err.status()` and\n",
-        "`err.error_code()`):\n",
-        "\n",
-        "| status | code | when |\n",
-        "|---|---|---|\n",
-        "| 401 | `INVALID_TOKEN` | the bearer token is missing, malformed or revoked |\n",
-        "| 403 | `UNAUTHORIZED` | the caller may not act on this resource |\n",
-        "| 404 | `AGENT_NOT_FOUND` | no agent with this id in the account |\n",
-        "\n",
-        "An answer may carry no code (some of the reference's own examples carry none): match on\n",
-        "`err.kind()` first, and on the code to tell cases of one status apart.\n",
+    ("get-agent") => { $crate::errors_section!(@failures_with_codes
+        "| 401 | `INVALID_TOKEN` | the bearer token is missing, malformed or revoked |\n"
+        "| 403 | `UNAUTHORIZED` | the caller may not act on this resource |\n"
+        "| 404 | `AGENT_NOT_FOUND` | no agent with this id in the account |\n"
     ) };
-    ("get-agent-calls") => { concat!(
-        "# Errors\n",
-        "\n",
-        "The failures its reference page documents, as `Error::Api` (read them with `err.status()` and\n",
-        "`err.error_code()`):\n",
-        "\n",
-        "| status | code | when |\n",
-        "|---|---|---|\n",
-        "| 401 | `INVALID_TOKEN` | the bearer token is missing, malformed or revoked |\n",
-        "| 404 | `AGENT_NOT_FOUND` | no agent with this id in the account |\n",
-        "| 422 | `VALIDATION_ERROR` | the body failed the API's checks; the field problems are in `Error::field_errors()` |\n",
-        "| 500 | `SERVER_ERROR` | the server failed; trying again later may work |\n",
-        "\n",
-        "An answer may carry no code (some of the reference's own examples carry none): match on\n",
-        "`err.kind()` first, and on the code to tell cases of one status apart.\n",
+    ("get-agent-calls") => { $crate::errors_section!(@failures_with_codes
+        "| 401 | `INVALID_TOKEN` | the bearer token is missing, malformed or revoked |\n"
+        "| 404 | `AGENT_NOT_FOUND` | no agent with this id in the account |\n"
+        "| 422 | `VALIDATION_ERROR` | the body failed the API's checks; the field problems are in `Error::field_errors()` |\n"
+        "| 500 | `SERVER_ERROR` | the server failed; trying again later may work |\n"
     ) };
     ("get-agent-flow") => { $crate::errors_section!(@none) };
     ("get-agent-pricing") => { $crate::errors_section!(@none) };
@@ -322,31 +161,14 @@ macro_rules! errors_section {
     ("get-calendar-event") => { $crate::errors_section!(@none) };
     ("get-calendar-events-batch") => { $crate::errors_section!(@none) };
     ("get-calendars-sync-status") => { $crate::errors_section!(@none) };
-    ("get-callback-agent") => { concat!(
-        "# Errors\n",
-        "\n",
-        "The failures its reference page documents, as `Error::Api` (read them with `err.status()` and\n",
-        "`err.error_code()`):\n",
-        "\n",
-        "| status | code | when |\n",
-        "|---|---|---|\n",
-        "| 404 | — | Not a callback agent |\n",
+    ("get-callback-agent") => { $crate::errors_section!(@failures
+        "| 404 | — | Not a callback agent |\n"
     ) };
     ("get-callback-stats") => { $crate::errors_section!(@none) };
-    ("get-campaign") => { concat!(
-        "# Errors\n",
-        "\n",
-        "The failures its reference page documents, as `Error::Api` (read them with `err.status()` and\n",
-        "`err.error_code()`):\n",
-        "\n",
-        "| status | code | when |\n",
-        "|---|---|---|\n",
-        "| 401 | `INVALID_TOKEN` | the bearer token is missing, malformed or revoked |\n",
-        "| 404 | `CAMPAIGN_NOT_FOUND` | no campaign with this id in the account |\n",
-        "| 500 | `SERVER_ERROR` | the server failed; trying again later may work |\n",
-        "\n",
-        "An answer may carry no code (some of the reference's own examples carry none): match on\n",
-        "`err.kind()` first, and on the code to tell cases of one status apart.\n",
+    ("get-campaign") => { $crate::errors_section!(@failures_with_codes
+        "| 401 | `INVALID_TOKEN` | the bearer token is missing, malformed or revoked |\n"
+        "| 404 | `CAMPAIGN_NOT_FOUND` | no campaign with this id in the account |\n"
+        "| 500 | `SERVER_ERROR` | the server failed; trying again later may work |\n"
     ) };
     ("get-campaign-sftp") => { $crate::errors_section!(@none) };
     ("get-campaign-webhook") => { $crate::errors_section!(@none) };
@@ -354,58 +176,27 @@ macro_rules! errors_section {
     ("get-current-user") => { $crate::errors_section!(@none) };
     ("get-sip-trunk") => { $crate::errors_section!(@none) };
     ("get-sip-trunk-health") => { $crate::errors_section!(@none) };
-    ("get-webhook-details") => { concat!(
-        "# Errors\n",
-        "\n",
-        "The failures its reference page documents, as `Error::Api` (read them with `err.status()` and\n",
-        "`err.error_code()`):\n",
-        "\n",
-        "| status | code | when |\n",
-        "|---|---|---|\n",
-        "| 401 | — | the token is missing, invalid or expired |\n",
-        "| 404 | — | the resource (or one the request names) does not exist |\n",
+    ("get-webhook-details") => { $crate::errors_section!(@failures
+        "| 401 | — | the token is missing, invalid or expired |\n"
+        "| 404 | — | the resource (or one the request names) does not exist |\n"
     ) };
     ("health") => { $crate::errors_section!(@none) };
     ("list-action-integrations") => { $crate::errors_section!(@none) };
-    ("list-actions") => { concat!(
-        "# Errors\n",
-        "\n",
-        "The failures its reference page documents, as `Error::Api` (read them with `err.status()` and\n",
-        "`err.error_code()`):\n",
-        "\n",
-        "| status | code | when |\n",
-        "|---|---|---|\n",
-        "| 401 | `INVALID_TOKEN` | the bearer token is missing, malformed or revoked |\n",
-        "| 403 | `UNAUTHORIZED` | the caller may not act on this resource |\n",
-        "| 404 | `AGENT_NOT_FOUND` | no agent with this id in the account |\n",
-        "| 500 | `SERVER_ERROR` | the server failed; trying again later may work |\n",
-        "\n",
-        "An answer may carry no code (some of the reference's own examples carry none): match on\n",
-        "`err.kind()` first, and on the code to tell cases of one status apart.\n",
+    ("list-actions") => { $crate::errors_section!(@failures_with_codes
+        "| 401 | `INVALID_TOKEN` | the bearer token is missing, malformed or revoked |\n"
+        "| 403 | `UNAUTHORIZED` | the caller may not act on this resource |\n"
+        "| 404 | `AGENT_NOT_FOUND` | no agent with this id in the account |\n"
+        "| 500 | `SERVER_ERROR` | the server failed; trying again later may work |\n"
     ) };
     ("list-agent-flow-versions") => { $crate::errors_section!(@none) };
-    ("list-agent-webhooks") => { concat!(
-        "# Errors\n",
-        "\n",
-        "The failures its reference page documents, as `Error::Api` (read them with `err.status()` and\n",
-        "`err.error_code()`):\n",
-        "\n",
-        "| status | code | when |\n",
-        "|---|---|---|\n",
-        "| 401 | — | the token is missing, invalid or expired |\n",
-        "| 404 | — | the resource (or one the request names) does not exist |\n",
+    ("list-agent-webhooks") => { $crate::errors_section!(@failures
+        "| 401 | — | the token is missing, invalid or expired |\n"
+        "| 404 | — | the resource (or one the request names) does not exist |\n"
     ) };
-    ("list-agents") => { concat!(
-        "# Errors\n",
-        "\n",
-        "The failures its reference page documents, as `Error::Api` (read them with `err.status()` and\n",
-        "`err.error_code()`):\n",
-        "\n",
-        "| status | code | when |\n",
-        "|---|---|---|\n",
-        "| 401 | — | the token is missing, invalid or expired |\n",
-        "| 422 | — | a field fails the API's checks (`err.field_errors()` lists them) |\n",
-        "| 429 | — | too many requests: retried after `Retry-After` within the retry policy |\n",
+    ("list-agents") => { $crate::errors_section!(@failures
+        "| 401 | — | the token is missing, invalid or expired |\n"
+        "| 422 | — | a field fails the API's checks (`err.field_errors()` lists them) |\n"
+        "| 429 | — | too many requests: retried after `Retry-After` within the retry policy |\n"
     ) };
     ("list-auto-topup-payment-methods") => { $crate::errors_section!(@none) };
     ("list-availability-rules") => { $crate::errors_section!(@none) };
@@ -414,322 +205,124 @@ macro_rules! errors_section {
     ("list-calendars") => { $crate::errors_section!(@none) };
     ("list-callback-agents") => { $crate::errors_section!(@none) };
     ("list-callback-source-agents") => { $crate::errors_section!(@none) };
-    ("list-calls") => { concat!(
-        "# Errors\n",
-        "\n",
-        "The failures its reference page documents, as `Error::Api` (read them with `err.status()` and\n",
-        "`err.error_code()`):\n",
-        "\n",
-        "| status | code | when |\n",
-        "|---|---|---|\n",
-        "| 401 | `INVALID_TOKEN` | the bearer token is missing, malformed or revoked |\n",
-        "| 422 | `VALIDATION_ERROR` | the body failed the API's checks; the field problems are in `Error::field_errors()` |\n",
-        "| 500 | `SERVER_ERROR` | the server failed; trying again later may work |\n",
-        "\n",
-        "An answer may carry no code (some of the reference's own examples carry none): match on\n",
-        "`err.kind()` first, and on the code to tell cases of one status apart.\n",
+    ("list-calls") => { $crate::errors_section!(@failures_with_codes
+        "| 401 | `INVALID_TOKEN` | the bearer token is missing, malformed or revoked |\n"
+        "| 422 | `VALIDATION_ERROR` | the body failed the API's checks; the field problems are in `Error::field_errors()` |\n"
+        "| 500 | `SERVER_ERROR` | the server failed; trying again later may work |\n"
     ) };
     ("list-campaign-sftp-logs") => { $crate::errors_section!(@none) };
     ("list-campaign-webhook-logs") => { $crate::errors_section!(@none) };
     ("list-campaign-webhooks") => { $crate::errors_section!(@none) };
-    ("list-campaigns") => { concat!(
-        "# Errors\n",
-        "\n",
-        "The failures its reference page documents, as `Error::Api` (read them with `err.status()` and\n",
-        "`err.error_code()`):\n",
-        "\n",
-        "| status | code | when |\n",
-        "|---|---|---|\n",
-        "| 401 | `INVALID_TOKEN` | the bearer token is missing, malformed or revoked |\n",
-        "| 422 | `VALIDATION_ERROR` | the body failed the API's checks; the field problems are in `Error::field_errors()` |\n",
-        "| 500 | `SERVER_ERROR` | the server failed; trying again later may work |\n",
-        "\n",
-        "An answer may carry no code (some of the reference's own examples carry none): match on\n",
-        "`err.kind()` first, and on the code to tell cases of one status apart.\n",
+    ("list-campaigns") => { $crate::errors_section!(@failures_with_codes
+        "| 401 | `INVALID_TOKEN` | the bearer token is missing, malformed or revoked |\n"
+        "| 422 | `VALIDATION_ERROR` | the body failed the API's checks; the field problems are in `Error::field_errors()` |\n"
+        "| 500 | `SERVER_ERROR` | the server failed; trying again later may work |\n"
     ) };
-    ("list-phone-numbers") => { concat!(
-        "# Errors\n",
-        "\n",
-        "The failures its reference page documents, as `Error::Api` (read them with `err.status()` and\n",
-        "`err.error_code()`):\n",
-        "\n",
-        "| status | code | when |\n",
-        "|---|---|---|\n",
-        "| 401 | `INVALID_TOKEN` | the bearer token is missing, malformed or revoked |\n",
-        "| 422 | `VALIDATION_ERROR` | the body failed the API's checks; the field problems are in `Error::field_errors()` |\n",
-        "| 500 | `SERVER_ERROR` | the server failed; trying again later may work |\n",
-        "\n",
-        "An answer may carry no code (some of the reference's own examples carry none): match on\n",
-        "`err.kind()` first, and on the code to tell cases of one status apart.\n",
+    ("list-phone-numbers") => { $crate::errors_section!(@failures_with_codes
+        "| 401 | `INVALID_TOKEN` | the bearer token is missing, malformed or revoked |\n"
+        "| 422 | `VALIDATION_ERROR` | the body failed the API's checks; the field problems are in `Error::field_errors()` |\n"
+        "| 500 | `SERVER_ERROR` | the server failed; trying again later may work |\n"
     ) };
     ("list-provider-connections") => { $crate::errors_section!(@none) };
     ("list-release-requests") => { $crate::errors_section!(@none) };
     ("list-sip-trunk-dids") => { $crate::errors_section!(@none) };
     ("list-sip-trunks") => { $crate::errors_section!(@none) };
-    ("list-trainings") => { concat!(
-        "# Errors\n",
-        "\n",
-        "The failures its reference page documents, as `Error::Api` (read them with `err.status()` and\n",
-        "`err.error_code()`):\n",
-        "\n",
-        "| status | code | when |\n",
-        "|---|---|---|\n",
-        "| 401 | `INVALID_TOKEN` | the bearer token is missing, malformed or revoked |\n",
-        "| 403 | `UNAUTHORIZED` | the caller may not act on this resource |\n",
-        "| 404 | `AGENT_NOT_FOUND` | no agent with this id in the account |\n",
-        "| 500 | `SERVER_ERROR` | the server failed; trying again later may work |\n",
-        "\n",
-        "An answer may carry no code (some of the reference's own examples carry none): match on\n",
-        "`err.kind()` first, and on the code to tell cases of one status apart.\n",
+    ("list-trainings") => { $crate::errors_section!(@failures_with_codes
+        "| 401 | `INVALID_TOKEN` | the bearer token is missing, malformed or revoked |\n"
+        "| 403 | `UNAUTHORIZED` | the caller may not act on this resource |\n"
+        "| 404 | `AGENT_NOT_FOUND` | no agent with this id in the account |\n"
+        "| 500 | `SERVER_ERROR` | the server failed; trying again later may work |\n"
     ) };
     ("list-user-api-tokens") => { $crate::errors_section!(@none) };
-    ("list-voice-templates") => { concat!(
-        "# Errors\n",
-        "\n",
-        "The failures its reference page documents, as `Error::Api` (read them with `err.status()` and\n",
-        "`err.error_code()`):\n",
-        "\n",
-        "| status | code | when |\n",
-        "|---|---|---|\n",
-        "| 401 | `INVALID_TOKEN` | the bearer token is missing, malformed or revoked |\n",
-        "| 422 | `VALIDATION_ERROR` | the body failed the API's checks; the field problems are in `Error::field_errors()` |\n",
-        "| 500 | `SERVER_ERROR` | the server failed; trying again later may work |\n",
-        "\n",
-        "An answer may carry no code (some of the reference's own examples carry none): match on\n",
-        "`err.kind()` first, and on the code to tell cases of one status apart.\n",
+    ("list-voice-templates") => { $crate::errors_section!(@failures_with_codes
+        "| 401 | `INVALID_TOKEN` | the bearer token is missing, malformed or revoked |\n"
+        "| 422 | `VALIDATION_ERROR` | the body failed the API's checks; the field problems are in `Error::field_errors()` |\n"
+        "| 500 | `SERVER_ERROR` | the server failed; trying again later may work |\n"
     ) };
     ("list-webhook-logs") => { $crate::errors_section!(@none) };
-    ("make-call") => { concat!(
-        "# Errors\n",
-        "\n",
-        "The failures its reference page documents, as `Error::Api` (read them with `err.status()` and\n",
-        "`err.error_code()`):\n",
-        "\n",
-        "| status | code | when |\n",
-        "|---|---|---|\n",
-        "| 400 | `AGENT_INACTIVE` | the agent is not published, so it cannot place a call; publish it first |\n",
-        "| 400 | `INVALID_PHONE_NUMBER` | a phone number is not in E.164 form (`+` and the country code) |\n",
-        "| 400 | `MISSING_PHONE_NUMBER` | the request names no phone number to call |\n",
-        "| 401 | `INVALID_TOKEN` | the bearer token is missing, malformed or revoked |\n",
-        "| 402 | `INSUFFICIENT_CREDITS` | the balance cannot pay for what was asked; buy credits or turn on auto top-up |\n",
-        "| 404 | `AGENT_NOT_FOUND` | no agent with this id in the account |\n",
-        "| 429 | `RATE_LIMIT_EXCEEDED` | too many requests in the rate-limit window; wait (`Retry-After`) and try again |\n",
-        "\n",
-        "An answer may carry no code (some of the reference's own examples carry none): match on\n",
-        "`err.kind()` first, and on the code to tell cases of one status apart.\n",
+    ("make-call") => { $crate::errors_section!(@failures_with_codes
+        "| 400 | `AGENT_INACTIVE` | the agent is not published, so it cannot place a call; publish it first |\n"
+        "| 400 | `INVALID_PHONE_NUMBER` | a phone number is not in E.164 form (`+` and the country code) |\n"
+        "| 400 | `MISSING_PHONE_NUMBER` | the request names no phone number to call |\n"
+        "| 401 | `INVALID_TOKEN` | the bearer token is missing, malformed or revoked |\n"
+        "| 402 | `INSUFFICIENT_CREDITS` | the balance cannot pay for what was asked; buy credits or turn on auto top-up |\n"
+        "| 404 | `AGENT_NOT_FOUND` | no agent with this id in the account |\n"
+        "| 429 | `RATE_LIMIT_EXCEEDED` | too many requests in the rate-limit window; wait (`Retry-After`) and try again |\n"
     ) };
-    ("make-campaign-call") => { concat!(
-        "# Errors\n",
-        "\n",
-        "The failures its reference page documents, as `Error::Api` (read them with `err.status()` and\n",
-        "`err.error_code()`):\n",
-        "\n",
-        "| status | code | when |\n",
-        "|---|---|---|\n",
-        "| 400 | `CAMPAIGN_NOT_ACTIVE` | the campaign is not running (draft, paused, completed); set its status to active before placing calls through it |\n",
-        "| 401 | `INVALID_TOKEN` | the bearer token is missing, malformed or revoked |\n",
-        "| 403 | `FORBIDDEN` | the request is not allowed for this resource in its present state |\n",
-        "| 404 | `CAMPAIGN_NOT_FOUND` | no campaign with this id in the account |\n",
-        "| 409 | `DUPLICATE_CALL` | the number already has a call queued or in progress in this campaign |\n",
-        "| 422 | `VALIDATION_ERROR` | the body failed the API's checks; the field problems are in `Error::field_errors()` |\n",
-        "| 429 | `RATE_LIMIT_EXCEEDED` | too many requests in the rate-limit window; wait (`Retry-After`) and try again |\n",
-        "| 500 | `SERVER_ERROR` | the server failed; trying again later may work |\n",
-        "\n",
-        "An answer may carry no code (some of the reference's own examples carry none): match on\n",
-        "`err.kind()` first, and on the code to tell cases of one status apart.\n",
+    ("make-campaign-call") => { $crate::errors_section!(@failures_with_codes
+        "| 400 | `CAMPAIGN_NOT_ACTIVE` | the campaign is not running (draft, paused, completed); set its status to active before placing calls through it |\n"
+        "| 401 | `INVALID_TOKEN` | the bearer token is missing, malformed or revoked |\n"
+        "| 403 | `FORBIDDEN` | the request is not allowed for this resource in its present state |\n"
+        "| 404 | `CAMPAIGN_NOT_FOUND` | no campaign with this id in the account |\n"
+        "| 409 | `DUPLICATE_CALL` | the number already has a call queued or in progress in this campaign |\n"
+        "| 422 | `VALIDATION_ERROR` | the body failed the API's checks; the field problems are in `Error::field_errors()` |\n"
+        "| 429 | `RATE_LIMIT_EXCEEDED` | too many requests in the rate-limit window; wait (`Retry-After`) and try again |\n"
+        "| 500 | `SERVER_ERROR` | the server failed; trying again later may work |\n"
     ) };
-    ("publish-agent") => { concat!(
-        "# Errors\n",
-        "\n",
-        "The failures its reference page documents, as `Error::Api` (read them with `err.status()` and\n",
-        "`err.error_code()`):\n",
-        "\n",
-        "| status | code | when |\n",
-        "|---|---|---|\n",
-        "| 422 | — | the agent is not ready to publish (its `is_ready_to_publish` is false): it must be configured first (knowledge, voice, calling settings); the answer says what is missing |\n",
+    ("publish-agent") => { $crate::errors_section!(@failures
+        "| 422 | — | the agent is not ready to publish (its `is_ready_to_publish` is false): it must be configured first (knowledge, voice, calling settings); the answer says what is missing |\n"
     ) };
-    ("purchase-credits") => { concat!(
-        "# Errors\n",
-        "\n",
-        "The failures its reference page documents, as `Error::Api` (read them with `err.status()` and\n",
-        "`err.error_code()`):\n",
-        "\n",
-        "| status | code | when |\n",
-        "|---|---|---|\n",
-        "| 402 | `PAYMENT_FAILED` | the payment method on file was declined or the charge failed |\n",
-        "\n",
-        "An answer may carry no code (some of the reference's own examples carry none): match on\n",
-        "`err.kind()` first, and on the code to tell cases of one status apart.\n",
+    ("purchase-credits") => { $crate::errors_section!(@failures_with_codes
+        "| 402 | `PAYMENT_FAILED` | the payment method on file was declined or the charge failed |\n"
     ) };
     ("query-availability") => { $crate::errors_section!(@none) };
     ("remove-calendar-member") => { $crate::errors_section!(@none) };
     ("remove-callback-role") => { $crate::errors_section!(@none) };
     ("remove-event-attendee") => { $crate::errors_section!(@none) };
-    ("request-phone-release") => { concat!(
-        "# Errors\n",
-        "\n",
-        "The failures its reference page documents, as `Error::Api` (read them with `err.status()` and\n",
-        "`err.error_code()`):\n",
-        "\n",
-        "| status | code | when |\n",
-        "|---|---|---|\n",
-        "| 409 | `RELEASE_ALREADY_PENDING` | a release request for this number is waiting already |\n",
-        "| 422 | `PHONE_NUMBER_IN_USE` | the number is still used (by an agent or a campaign), so it cannot be released |\n",
-        "\n",
-        "An answer may carry no code (some of the reference's own examples carry none): match on\n",
-        "`err.kind()` first, and on the code to tell cases of one status apart.\n",
+    ("request-phone-release") => { $crate::errors_section!(@failures_with_codes
+        "| 409 | `RELEASE_ALREADY_PENDING` | a release request for this number is waiting already |\n"
+        "| 422 | `PHONE_NUMBER_IN_USE` | the number is still used (by an agent or a campaign), so it cannot be released |\n"
     ) };
     ("retry-campaign-webhook-log") => { $crate::errors_section!(@none) };
-    ("retry-webhook-log") => { concat!(
-        "# Errors\n",
-        "\n",
-        "The failures its reference page documents, as `Error::Api` (read them with `err.status()` and\n",
-        "`err.error_code()`):\n",
-        "\n",
-        "| status | code | when |\n",
-        "|---|---|---|\n",
-        "| 422 | `LOG_NOT_RETRIABLE` | this webhook delivery cannot be sent again (it succeeded, or is not eligible) |\n",
-        "\n",
-        "An answer may carry no code (some of the reference's own examples carry none): match on\n",
-        "`err.kind()` first, and on the code to tell cases of one status apart.\n",
+    ("retry-webhook-log") => { $crate::errors_section!(@failures_with_codes
+        "| 422 | `LOG_NOT_RETRIABLE` | this webhook delivery cannot be sent again (it succeeded, or is not eligible) |\n"
     ) };
-    ("set-agent-as-callback") => { concat!(
-        "# Errors\n",
-        "\n",
-        "The failures its reference page documents, as `Error::Api` (read them with `err.status()` and\n",
-        "`err.error_code()`):\n",
-        "\n",
-        "| status | code | when |\n",
-        "|---|---|---|\n",
-        "| 422 | `INVALID_AGENT_DIRECTION` | the operation needs an agent of the other direction (inbound or outbound) |\n",
-        "\n",
-        "An answer may carry no code (some of the reference's own examples carry none): match on\n",
-        "`err.kind()` first, and on the code to tell cases of one status apart.\n",
+    ("set-agent-as-callback") => { $crate::errors_section!(@failures_with_codes
+        "| 422 | `INVALID_AGENT_DIRECTION` | the operation needs an agent of the other direction (inbound or outbound) |\n"
     ) };
-    ("test-auto-topup") => { concat!(
-        "# Errors\n",
-        "\n",
-        "The failures its reference page documents, as `Error::Api` (read them with `err.status()` and\n",
-        "`err.error_code()`):\n",
-        "\n",
-        "| status | code | when |\n",
-        "|---|---|---|\n",
-        "| 402 | `PAYMENT_FAILED` | the payment method on file was declined or the charge failed |\n",
-        "| 422 | `AUTO_TOPUP_NOT_CONFIGURED` | auto top-up cannot be tested before it has been set up |\n",
-        "\n",
-        "An answer may carry no code (some of the reference's own examples carry none): match on\n",
-        "`err.kind()` first, and on the code to tell cases of one status apart.\n",
+    ("test-auto-topup") => { $crate::errors_section!(@failures_with_codes
+        "| 402 | `PAYMENT_FAILED` | the payment method on file was declined or the charge failed |\n"
+        "| 422 | `AUTO_TOPUP_NOT_CONFIGURED` | auto top-up cannot be tested before it has been set up |\n"
     ) };
     ("test-campaign-sftp-connection") => { $crate::errors_section!(@none) };
     ("test-campaign-webhook") => { $crate::errors_section!(@none) };
-    ("test-webhook") => { concat!(
-        "# Errors\n",
-        "\n",
-        "The failures its reference page documents, as `Error::Api` (read them with `err.status()` and\n",
-        "`err.error_code()`):\n",
-        "\n",
-        "| status | code | when |\n",
-        "|---|---|---|\n",
-        "| 401 | — | the token is missing, invalid or expired |\n",
-        "| 404 | — | the resource (or one the request names) does not exist |\n",
+    ("test-webhook") => { $crate::errors_section!(@failures
+        "| 401 | — | the token is missing, invalid or expired |\n"
+        "| 404 | — | the resource (or one the request names) does not exist |\n"
     ) };
     ("toggle-campaign-webhook") => { $crate::errors_section!(@none) };
-    ("toggle-webhook-status") => { concat!(
-        "# Errors\n",
-        "\n",
-        "The failures its reference page documents, as `Error::Api` (read them with `err.status()` and\n",
-        "`err.error_code()`):\n",
-        "\n",
-        "| status | code | when |\n",
-        "|---|---|---|\n",
-        "| 401 | — | the token is missing, invalid or expired |\n",
-        "| 404 | — | the resource (or one the request names) does not exist |\n",
+    ("toggle-webhook-status") => { $crate::errors_section!(@failures
+        "| 401 | — | the token is missing, invalid or expired |\n"
+        "| 404 | — | the resource (or one the request names) does not exist |\n"
     ) };
     ("trigger-calendars-sync") => { $crate::errors_section!(@none) };
-    ("trigger-campaign-sftp-export") => { concat!(
-        "# Errors\n",
-        "\n",
-        "The failures its reference page documents, as `Error::Api` (read them with `err.status()` and\n",
-        "`err.error_code()`):\n",
-        "\n",
-        "| status | code | when |\n",
-        "|---|---|---|\n",
-        "| 409 | `SFTP_EXPORT_IN_PROGRESS` | an export of this campaign is running; wait for it to finish |\n",
-        "\n",
-        "An answer may carry no code (some of the reference's own examples carry none): match on\n",
-        "`err.kind()` first, and on the code to tell cases of one status apart.\n",
+    ("trigger-campaign-sftp-export") => { $crate::errors_section!(@failures_with_codes
+        "| 409 | `SFTP_EXPORT_IN_PROGRESS` | an export of this campaign is running; wait for it to finish |\n"
     ) };
-    ("trigger-campaign-sftp-import") => { concat!(
-        "# Errors\n",
-        "\n",
-        "The failures its reference page documents, as `Error::Api` (read them with `err.status()` and\n",
-        "`err.error_code()`):\n",
-        "\n",
-        "| status | code | when |\n",
-        "|---|---|---|\n",
-        "| 409 | `SFTP_IMPORT_IN_PROGRESS` | an import into this campaign is running; wait for it to finish |\n",
-        "\n",
-        "An answer may carry no code (some of the reference's own examples carry none): match on\n",
-        "`err.kind()` first, and on the code to tell cases of one status apart.\n",
+    ("trigger-campaign-sftp-import") => { $crate::errors_section!(@failures_with_codes
+        "| 409 | `SFTP_IMPORT_IN_PROGRESS` | an import into this campaign is running; wait for it to finish |\n"
     ) };
     ("trigger-provider-sync") => { $crate::errors_section!(@none) };
     ("unpublish-agent") => { $crate::errors_section!(@none) };
-    ("update-advanced-settings") => { concat!(
-        "# Errors\n",
-        "\n",
-        "The failures its reference page documents, as `Error::Api` (read them with `err.status()` and\n",
-        "`err.error_code()`):\n",
-        "\n",
-        "| status | code | when |\n",
-        "|---|---|---|\n",
-        "| 422 | `OPTIMIZED_COSTS_NOT_ELIGIBLE` | the agent does not qualify for optimized costs |\n",
-        "\n",
-        "An answer may carry no code (some of the reference's own examples carry none): match on\n",
-        "`err.kind()` first, and on the code to tell cases of one status apart.\n",
+    ("update-advanced-settings") => { $crate::errors_section!(@failures_with_codes
+        "| 422 | `OPTIMIZED_COSTS_NOT_ELIGIBLE` | the agent does not qualify for optimized costs |\n"
     ) };
     ("update-agent-calling") => { $crate::errors_section!(@none) };
-    ("update-agent-flow") => { concat!(
-        "# Errors\n",
-        "\n",
-        "The failures its reference page documents, as `Error::Api` (read them with `err.status()` and\n",
-        "`err.error_code()`):\n",
-        "\n",
-        "| status | code | when |\n",
-        "|---|---|---|\n",
-        "| 422 | — | Invalid flow |\n",
+    ("update-agent-flow") => { $crate::errors_section!(@failures
+        "| 422 | — | Invalid flow |\n"
     ) };
-    ("update-agent-knowledge") => { concat!(
-        "# Errors\n",
-        "\n",
-        "The failures its reference page documents, as `Error::Api` (read them with `err.status()` and\n",
-        "`err.error_code()`):\n",
-        "\n",
-        "| status | code | when |\n",
-        "|---|---|---|\n",
-        "| 401 | `INVALID_TOKEN` | the bearer token is missing, malformed or revoked |\n",
-        "| 403 | `UNAUTHORIZED` | the caller may not act on this resource |\n",
-        "| 404 | `AGENT_NOT_FOUND` | no agent with this id in the account |\n",
-        "| 422 | `VALIDATION_ERROR` | the body failed the API's checks; the field problems are in `Error::field_errors()` |\n",
-        "\n",
-        "An answer may carry no code (some of the reference's own examples carry none): match on\n",
-        "`err.kind()` first, and on the code to tell cases of one status apart.\n",
+    ("update-agent-knowledge") => { $crate::errors_section!(@failures_with_codes
+        "| 401 | `INVALID_TOKEN` | the bearer token is missing, malformed or revoked |\n"
+        "| 403 | `UNAUTHORIZED` | the caller may not act on this resource |\n"
+        "| 404 | `AGENT_NOT_FOUND` | no agent with this id in the account |\n"
+        "| 422 | `VALIDATION_ERROR` | the body failed the API's checks; the field problems are in `Error::field_errors()` |\n"
     ) };
-    ("update-agent-voice") => { concat!(
-        "# Errors\n",
-        "\n",
-        "The failures its reference page documents, as `Error::Api` (read them with `err.status()` and\n",
-        "`err.error_code()`):\n",
-        "\n",
-        "| status | code | when |\n",
-        "|---|---|---|\n",
-        "| 401 | `INVALID_TOKEN` | the bearer token is missing, malformed or revoked |\n",
-        "| 403 | `UNAUTHORIZED` | the caller may not act on this resource |\n",
-        "| 404 | `AGENT_NOT_FOUND` | no agent with this id in the account |\n",
-        "| 404 | `VOICE_NOT_FOUND` | the voice asked for does not exist |\n",
-        "| 422 | `VALIDATION_ERROR` | the body failed the API's checks; the field problems are in `Error::field_errors()` |\n",
-        "\n",
-        "An answer may carry no code (some of the reference's own examples carry none): match on\n",
-        "`err.kind()` first, and on the code to tell cases of one status apart.\n",
+    ("update-agent-voice") => { $crate::errors_section!(@failures_with_codes
+        "| 401 | `INVALID_TOKEN` | the bearer token is missing, malformed or revoked |\n"
+        "| 403 | `UNAUTHORIZED` | the caller may not act on this resource |\n"
+        "| 404 | `AGENT_NOT_FOUND` | no agent with this id in the account |\n"
+        "| 404 | `VOICE_NOT_FOUND` | the voice asked for does not exist |\n"
+        "| 422 | `VALIDATION_ERROR` | the body failed the API's checks; the field problems are in `Error::field_errors()` |\n"
     ) };
     ("update-auto-topup-settings") => { $crate::errors_section!(@none) };
     ("update-availability-rule") => { $crate::errors_section!(@none) };
@@ -737,65 +330,28 @@ macro_rules! errors_section {
     ("update-calendar-event") => { $crate::errors_section!(@none) };
     ("update-calendar-member") => { $crate::errors_section!(@none) };
     ("update-callback-sources") => { $crate::errors_section!(@none) };
-    ("update-campaign") => { concat!(
-        "# Errors\n",
-        "\n",
-        "The failures its reference page documents, as `Error::Api` (read them with `err.status()` and\n",
-        "`err.error_code()`):\n",
-        "\n",
-        "| status | code | when |\n",
-        "|---|---|---|\n",
-        "| 404 | — | the resource (or one the request names) does not exist |\n",
-        "| 409 | `CAMPAIGN_HAS_ACTIVE_CALLS` | the campaign has calls in progress, and this change must wait until they finish |\n",
-        "| 422 | — | a field fails the API's checks (`err.field_errors()` lists them) |\n",
-        "\n",
-        "An answer may carry no code (some of the reference's own examples carry none): match on\n",
-        "`err.kind()` first, and on the code to tell cases of one status apart.\n",
+    ("update-campaign") => { $crate::errors_section!(@failures_with_codes
+        "| 404 | — | the resource (or one the request names) does not exist |\n"
+        "| 409 | `CAMPAIGN_HAS_ACTIVE_CALLS` | the campaign has calls in progress, and this change must wait until they finish |\n"
+        "| 422 | — | a field fails the API's checks (`err.field_errors()` lists them) |\n"
     ) };
-    ("update-campaign-sftp") => { concat!(
-        "# Errors\n",
-        "\n",
-        "The failures its reference page documents, as `Error::Api` (read them with `err.status()` and\n",
-        "`err.error_code()`):\n",
-        "\n",
-        "| status | code | when |\n",
-        "|---|---|---|\n",
-        "| 422 | `SFTP_TEST_REQUIRED` | SFTP sync can be enabled only after a successful connection test |\n",
-        "\n",
-        "An answer may carry no code (some of the reference's own examples carry none): match on\n",
-        "`err.kind()` first, and on the code to tell cases of one status apart.\n",
+    ("update-campaign-sftp") => { $crate::errors_section!(@failures_with_codes
+        "| 422 | `SFTP_TEST_REQUIRED` | SFTP sync can be enabled only after a successful connection test |\n"
     ) };
-    ("update-campaign-status") => { concat!(
-        "# Errors\n",
-        "\n",
-        "The failures its reference page documents, as `Error::Api` (read them with `err.status()` and\n",
-        "`err.error_code()`):\n",
-        "\n",
-        "| status | code | when |\n",
-        "|---|---|---|\n",
-        "| 400 | `INVALID_TRANSITION` | the campaign cannot move from its present status to the one asked for |\n",
-        "| 401 | `INVALID_TOKEN` | the bearer token is missing, malformed or revoked |\n",
-        "| 403 | `FORBIDDEN` | the request is not allowed for this resource in its present state |\n",
-        "| 404 | `CAMPAIGN_NOT_FOUND` | no campaign with this id in the account |\n",
-        "| 422 | `VALIDATION_ERROR` | the body failed the API's checks; the field problems are in `Error::field_errors()` |\n",
-        "| 500 | `SERVER_ERROR` | the server failed; trying again later may work |\n",
-        "\n",
-        "An answer may carry no code (some of the reference's own examples carry none): match on\n",
-        "`err.kind()` first, and on the code to tell cases of one status apart.\n",
+    ("update-campaign-status") => { $crate::errors_section!(@failures_with_codes
+        "| 400 | `INVALID_TRANSITION` | the campaign cannot move from its present status to the one asked for |\n"
+        "| 401 | `INVALID_TOKEN` | the bearer token is missing, malformed or revoked |\n"
+        "| 403 | `FORBIDDEN` | the request is not allowed for this resource in its present state |\n"
+        "| 404 | `CAMPAIGN_NOT_FOUND` | no campaign with this id in the account |\n"
+        "| 422 | `VALIDATION_ERROR` | the body failed the API's checks; the field problems are in `Error::field_errors()` |\n"
+        "| 500 | `SERVER_ERROR` | the server failed; trying again later may work |\n"
     ) };
     ("update-campaign-webhook") => { $crate::errors_section!(@none) };
     ("update-sip-trunk") => { $crate::errors_section!(@none) };
-    ("update-webhook") => { concat!(
-        "# Errors\n",
-        "\n",
-        "The failures its reference page documents, as `Error::Api` (read them with `err.status()` and\n",
-        "`err.error_code()`):\n",
-        "\n",
-        "| status | code | when |\n",
-        "|---|---|---|\n",
-        "| 401 | — | the token is missing, invalid or expired |\n",
-        "| 404 | — | the resource (or one the request names) does not exist |\n",
-        "| 422 | — | a field fails the API's checks (`err.field_errors()` lists them) |\n",
+    ("update-webhook") => { $crate::errors_section!(@failures
+        "| 401 | — | the token is missing, invalid or expired |\n"
+        "| 404 | — | the resource (or one the request names) does not exist |\n"
+        "| 422 | — | a field fails the API's checks (`err.field_errors()` lists them) |\n"
     ) };
     ("validate-agent-flow") => { $crate::errors_section!(@none) };
     ("verify-sip-trunk") => { $crate::errors_section!(@none) };

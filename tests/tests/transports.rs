@@ -1,0 +1,197 @@
+//! The two built-in transports against one contract, over loopback sockets: what a server declares is
+//! not taken on trust, and a request's own time bound replaces the transport's for that exchange. Each
+//! case runs through `talkover-reqwest` and `talkover-ureq` alike, with the same server.
+//!
+//! Every server listens on 127.0.0.1, takes one connection, bounds its reads and holds, and ends.
+
+use std::io::{Read, Write};
+use std::net::TcpListener;
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use talkover::transport::{BlockingTransport, HttpRequest, HttpResponse, RequestTimeout, Transport};
+use talkover::{TransportError, TransportErrorKind};
+use talkover_reqwest::{ReqwestConfig, ReqwestTransport};
+use talkover_ureq::{UreqConfig, UreqTransport};
+
+const OK: &[u8] = b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\n{}";
+
+/// Serves one connection: reads the request's head, writes `answer`, and closes; gives back the head.
+fn answer_once(answer: &[u8]) -> (u16, JoinHandle<String>) {
+    let answer = answer.to_vec();
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let server = std::thread::spawn(move || {
+        let (mut stream, _) = listener.accept().unwrap();
+        stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        let mut seen = Vec::new();
+        let mut buffer = [0; 1024];
+        while !seen.windows(4).any(|w| w == b"\r\n\r\n") {
+            match stream.read(&mut buffer) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => seen.extend_from_slice(&buffer[..n]),
+            }
+        }
+        let _ = stream.write_all(&answer);
+        String::from_utf8_lossy(&seen).into_owned()
+    });
+    (port, server)
+}
+
+/// Takes one connection and answers nothing, holding it for `hold`.
+fn silent_once(hold: Duration) -> (u16, JoinHandle<()>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let server = std::thread::spawn(move || {
+        let (stream, _) = listener.accept().unwrap();
+        std::thread::sleep(hold);
+        drop(stream);
+    });
+    (port, server)
+}
+
+/// A transport of either kind, with the settings a case gives it.
+#[derive(Clone, Copy, Debug)]
+enum Kind {
+    Reqwest,
+    Ureq,
+}
+
+const BOTH: [Kind; 2] = [Kind::Reqwest, Kind::Ureq];
+
+#[derive(Clone, Copy, Default)]
+struct Settings {
+    timeout: Option<Option<Duration>>,
+    connect_timeout: Option<Option<Duration>>,
+    max_response_bytes: Option<u64>,
+}
+
+impl Settings {
+    /// Overrides a configuration's fields with those set here.
+    fn apply(self, timeout: &mut Option<Duration>, connect: &mut Option<Duration>, limit: &mut u64) {
+        *timeout = self.timeout.unwrap_or(*timeout);
+        *connect = self.connect_timeout.unwrap_or(*connect);
+        *limit = self.max_response_bytes.unwrap_or(*limit);
+    }
+}
+
+impl Kind {
+    /// Sends `request` through a transport of this kind built with `settings` (the rest defaults).
+    fn send(self, settings: Settings, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+        match self {
+            Kind::Reqwest => {
+                let mut config = ReqwestConfig::default();
+                settings.apply(&mut config.timeout, &mut config.connect_timeout, &mut config.max_response_bytes);
+                let transport = ReqwestTransport::with_config(&config).expect("the transport builds");
+                let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+                runtime.block_on(Transport::send(&transport, request))
+            }
+            Kind::Ureq => {
+                let mut config = UreqConfig::default();
+                settings.apply(&mut config.timeout, &mut config.connect_timeout, &mut config.max_response_bytes);
+                BlockingTransport::send(&UreqTransport::with_config(&config), request)
+            }
+        }
+    }
+}
+
+fn get(port: u16) -> HttpRequest {
+    http::Request::get(format!("http://127.0.0.1:{port}/api/v1/agents/a1")).body(Vec::new()).unwrap()
+}
+
+fn bounded(port: u16, timeout: Duration) -> HttpRequest {
+    let mut request = get(port);
+    request.extensions_mut().insert(RequestTimeout(timeout));
+    request
+}
+
+/// An answer declaring more than the limit is refused as too large without being read, and keeps its
+/// status; one declaring 64 GiB under a limit raised past it is not reserved up front: it fails as a
+/// broken answer when its few bytes end.
+#[test]
+fn a_declared_length_is_not_taken_on_trust() {
+    let head = |length: u64| {
+        format!("HTTP/1.1 200 OK\r\ncontent-length: {length}\r\nconnection: close\r\n\r\n{{\"success\":true}}")
+            .into_bytes()
+    };
+    for kind in BOTH {
+        for (limit, declared, expected) in [
+            (None, 1_000_000_000_000_000_000, TransportErrorKind::BodyTooLarge),
+            (Some(1 << 20), 1 << 36, TransportErrorKind::BodyTooLarge),
+            (Some(u64::MAX), 1 << 36, TransportErrorKind::Io),
+        ] {
+            let (port, server) = answer_once(&head(declared));
+            let settings = Settings { max_response_bytes: limit, ..Settings::default() };
+            let error = kind.send(settings, get(port)).unwrap_err();
+            assert_eq!(error.kind(), expected, "{kind:?}, limit {limit:?}: {error}");
+            if expected == TransportErrorKind::BodyTooLarge {
+                assert_eq!(error.status().map(|s| s.as_u16()), Some(200), "{kind:?}: {error}");
+            }
+            server.join().unwrap();
+        }
+    }
+}
+
+/// A request's own bound replaces the transport's for that exchange, and the error says the whole
+/// exchange ran out of time, not that nothing was sent.
+#[test]
+fn a_request_timeout_bounds_that_exchange() {
+    for kind in BOTH {
+        let (port, server) = silent_once(Duration::from_secs(3));
+        let error = kind.send(Settings::default(), bounded(port, Duration::from_millis(300))).unwrap_err();
+        assert_eq!(error.kind(), TransportErrorKind::Timeout, "{kind:?}: {error}");
+        assert!(error.to_string().contains("no complete answer within"), "{kind:?}: {error}");
+        assert!(!error.certainly_not_sent(), "{kind:?}: the request had been sent");
+        server.join().unwrap();
+    }
+}
+
+/// The transport's own bound on the whole exchange does the same, and names how long it was.
+#[test]
+fn a_transport_timeout_bounds_every_exchange() {
+    for kind in BOTH {
+        let (port, server) = silent_once(Duration::from_secs(2));
+        let settings = Settings { timeout: Some(Some(Duration::from_millis(300))), ..Settings::default() };
+        let error = kind.send(settings, get(port)).unwrap_err();
+        assert_eq!(error.kind(), TransportErrorKind::Timeout, "{kind:?}: {error}");
+        assert!(error.to_string().contains("no complete answer within"), "{kind:?}: {error}");
+        assert!(!error.certainly_not_sent(), "{kind:?}: the request had been sent");
+        server.join().unwrap();
+    }
+}
+
+/// A bound as long as `Duration::MAX`, on the request or on the transport, works as a very long one.
+#[test]
+fn the_longest_timeouts_are_taken() {
+    for kind in BOTH {
+        let (port, server) = answer_once(OK);
+        let answer = kind.send(Settings::default(), bounded(port, Duration::MAX)).expect("an answer");
+        assert_eq!(answer.body().as_slice(), b"{}", "{kind:?}");
+        server.join().unwrap();
+
+        let (port, server) = answer_once(OK);
+        let settings = Settings {
+            timeout: Some(Some(Duration::MAX)),
+            connect_timeout: Some(Some(Duration::MAX)),
+            ..Settings::default()
+        };
+        let answer = kind.send(settings, get(port)).expect("an answer");
+        assert_eq!(answer.body().as_slice(), b"{}", "{kind:?}");
+        assert!(server.join().unwrap().starts_with("GET /api/v1/agents/a1 HTTP/1.1\r\n"), "{kind:?}");
+    }
+}
+
+/// A request made where no runtime runs is sent when its future is first polled, in the runtime that
+/// polls it: no panic from reqwest's timers, and the future outlives the transport.
+#[test]
+fn an_async_request_made_outside_a_runtime_is_sent_when_polled() {
+    let (port, server) = answer_once(OK);
+    let transport = ReqwestTransport::new().expect("the default transport builds");
+    let request = http::Request::get(format!("http://127.0.0.1:{port}/api/v1/health")).body(Vec::new()).unwrap();
+    let sending = transport.send_request(request);
+    drop(transport);
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let answer = runtime.block_on(sending).expect("an answer");
+    assert_eq!((answer.status().as_u16(), answer.body().as_slice()), (200, &b"{}"[..]));
+    assert!(server.join().unwrap().starts_with("GET /api/v1/health HTTP/1.1\r\n"));
+}
