@@ -132,31 +132,24 @@ fn a_declared_length_is_not_taken_on_trust() {
     }
 }
 
-/// A request's own bound replaces the transport's for that exchange, and the error says the whole
-/// exchange ran out of time, not that nothing was sent.
+/// A request's own bound replaces the transport's for that exchange, and the transport's bounds every
+/// other: either way the error says the whole exchange ran out of time, not that nothing was sent.
 #[test]
-fn a_request_timeout_bounds_that_exchange() {
+fn a_timeout_bounds_the_whole_exchange() {
+    let short = Duration::from_millis(300);
+    let on_the_transport = Settings { timeout: Some(Some(short)), ..Settings::default() };
     for kind in BOTH {
-        let (port, server) = silent_once(Duration::from_secs(3));
-        let error = kind.send(Settings::default(), bounded(port, Duration::from_millis(300))).unwrap_err();
-        assert_eq!(error.kind(), TransportErrorKind::Timeout, "{kind:?}: {error}");
-        assert!(error.to_string().contains("no complete answer within"), "{kind:?}: {error}");
-        assert!(!error.certainly_not_sent(), "{kind:?}: the request had been sent");
-        server.join().unwrap();
-    }
-}
-
-/// The transport's own bound on the whole exchange does the same, and names how long it was.
-#[test]
-fn a_transport_timeout_bounds_every_exchange() {
-    for kind in BOTH {
-        let (port, server) = silent_once(Duration::from_secs(2));
-        let settings = Settings { timeout: Some(Some(Duration::from_millis(300))), ..Settings::default() };
-        let error = kind.send(settings, get(port)).unwrap_err();
-        assert_eq!(error.kind(), TransportErrorKind::Timeout, "{kind:?}: {error}");
-        assert!(error.to_string().contains("no complete answer within"), "{kind:?}: {error}");
-        assert!(!error.certainly_not_sent(), "{kind:?}: the request had been sent");
-        server.join().unwrap();
+        for (whose, settings, request) in [
+            ("the request's", Settings::default(), bounded as fn(u16, Duration) -> HttpRequest),
+            ("the transport's", on_the_transport, |port, _| get(port)),
+        ] {
+            let (port, server) = silent_once(Duration::from_secs(2));
+            let error = kind.send(settings, request(port, short)).unwrap_err();
+            assert_eq!(error.kind(), TransportErrorKind::Timeout, "{kind:?}, {whose}: {error}");
+            assert!(error.to_string().contains("no complete answer within"), "{kind:?}, {whose}: {error}");
+            assert!(!error.certainly_not_sent(), "{kind:?}, {whose}: the request had been sent");
+            server.join().unwrap();
+        }
     }
 }
 

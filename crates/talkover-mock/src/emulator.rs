@@ -596,6 +596,10 @@ impl Emulator {
         // left unread, as a server ignores it, so that the answer is the operation's own (a 404, say).
         let body = if !op.has_body() || request.body().iter().all(u8::is_ascii_whitespace) {
             None
+        } else if !is_json(request.headers().get(http::header::CONTENT_TYPE)) {
+            // The reference requires `Content-Type: application/json` on a body; a server that reads its
+            // input by type would not see a body sent as a form or as text, so it is refused, not guessed.
+            return Ok(Reply::fail(415, "The request body must be JSON, sent with `Content-Type: application/json`."));
         } else {
             match serde_json::from_slice::<Value>(request.body()) {
                 Ok(body) => Some(body),
@@ -819,6 +823,16 @@ fn as_get(request: &HttpRequest) -> HttpRequest {
     *get.uri_mut() = request.uri().clone();
     *get.headers_mut() = request.headers().clone();
     get
+}
+
+/// Whether a `Content-Type` names JSON: `application/json` or a `+json` type, in any case, with any
+/// parameters (`; charset=utf-8`).
+fn is_json(content_type: Option<&HeaderValue>) -> bool {
+    let Some(essence) = content_type.and_then(|value| value.to_str().ok()).and_then(|v| v.split(';').next()) else {
+        return false;
+    };
+    let essence = essence.trim().to_ascii_lowercase();
+    essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
 }
 
 #[cfg(test)]

@@ -661,6 +661,7 @@ fn unknown_routes_and_methods_are_refused() {
         .method("POST")
         .uri(format!("{}/agents", server.base_url()))
         .header("authorization", format!("Bearer {}", server.token()))
+        .header("content-type", "application/json")
         .body(b"{not json".to_vec())
         .unwrap();
     assert_eq!(talkover::BlockingTransport::send(&transport, bad_json).unwrap().status(), 400);

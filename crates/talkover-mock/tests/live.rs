@@ -190,11 +190,17 @@ impl Answer {
 }
 
 fn plain(server: &Server, method: &str, path: &str, body: Option<Value>) -> Answer {
+    let body = body.map(|b| b.to_string()).unwrap_or_default();
+    plain_typed(server, method, path, Some("application/json"), &body)
+}
+
+/// [`plain`] with the `Content-Type` given (none when `None`) and the body as text.
+fn plain_typed(server: &Server, method: &str, path: &str, content_type: Option<&str>, body: &str) -> Answer {
     let mut stream = TcpStream::connect(server.addr()).expect("the emulator answers");
     stream.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
-    let body = body.map(|b| b.to_string()).unwrap_or_default();
+    let content_type = content_type.map(|t| format!("content-type: {t}\r\n")).unwrap_or_default();
     let request = format!(
-        "{method} {path} HTTP/1.1\r\nhost: {}\r\nauthorization: Bearer {}\r\naccept: application/json\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+        "{method} {path} HTTP/1.1\r\nhost: {}\r\nauthorization: Bearer {}\r\naccept: application/json\r\n{content_type}content-length: {}\r\nconnection: close\r\n\r\n{body}",
         server.addr(),
         server.token(),
         body.len(),
@@ -630,6 +636,31 @@ fn health_is_exempt_from_the_rate_limit() {
     let bursting = Server::builder().rate_limit_burst(1, 1).start_blocking().unwrap();
     assert_eq!(plain(&bursting, "GET", "/api/v1/health", None).status, 200);
     assert_eq!(plain(&bursting, "GET", "/api/v1/agents", None).status, 429);
+}
+
+/// A body is read as JSON only when it says it is (`Content-Type: application/json`, as the reference
+/// requires): sent as text or a form, or untyped, it is refused with a 415 that says so, and nothing is
+/// created; a request without a body needs no type.
+#[test]
+fn a_body_not_sent_as_json_is_refused_and_changes_nothing() {
+    let server = Server::start_blocking().unwrap();
+    let count = || plain(&server, "GET", "/api/v1/agents", None).body["meta"]["total"].as_u64().expect("a total");
+    let before = count();
+    let body = serde_json::to_string(&agent("Typed")).unwrap();
+    for content_type in [Some("text/plain;charset=UTF-8"), Some("application/x-www-form-urlencoded"), None] {
+        let refused = plain_typed(&server, "POST", "/api/v1/agents", content_type, &body);
+        assert_eq!(refused.status, 415, "{content_type:?}: {}", refused.body);
+        assert_eq!(refused.body["success"], json!(false), "{content_type:?}");
+        assert!(refused.body["message"].as_str().unwrap().contains("Content-Type: application/json"));
+    }
+    assert_eq!(count(), before, "nothing was created");
+    let created = plain_typed(&server, "POST", "/api/v1/agents", Some("Application/JSON; charset=utf-8"), &body);
+    assert_eq!(created.status, 201, "{}", created.body);
+    assert_eq!(count(), before + 1);
+    let id = created.body["data"]["id"].as_str().unwrap().to_owned();
+    // Publishing takes no body, so no type: its answer is its own (no voice yet), not a 415.
+    let publish = plain_typed(&server, "POST", &format!("/api/v1/agents/{id}/publish"), None, "");
+    assert_ne!(publish.status, 415, "{}", publish.body);
 }
 
 #[test]
@@ -1515,6 +1546,46 @@ fn a_call_of_a_campaign_that_starts_years_ahead_is_scheduled_for_its_start_and_o
     let refused = client.execute(MakeCampaignCall::new(&id, NewCampaignCall::new("+15550409876"))).unwrap_err();
     assert_api(&refused, 400, ErrorKind::BadRequest, "Campaign is not active: its end date has passed");
     assert_eq!(api(&refused).code.as_deref(), Some("CAMPAIGN_NOT_ACTIVE"));
+}
+
+/// A campaign whose days of the week fall on none of the days between its start and end dates would never
+/// dial a call: one made is refused as after its end date, not queued to fail when that date passes.
+#[test]
+fn a_call_of_a_campaign_whose_schedule_never_opens_before_its_end_is_refused() {
+    let (server, client) = stopped_clock();
+    let agent = published_agent(&client, "Never");
+    // Two days a year ahead, and only the weekday three days after the first (1970-01-01 was a Thursday).
+    let first = clock_seconds(&server).div_euclid(86_400) + 366;
+    let weekday = talkover::time::Weekday::ALL[usize::try_from((first + 3 + 3).rem_euclid(7)).unwrap()];
+    let never = NewCampaign::new(NewCampaignRequired {
+        start_date: Date::new(&at(first * 86_400)[..10]).unwrap(),
+        days_of_week: vec![weekday],
+        ..always_on_required(&agent, "Never")
+    })
+    .end_date(Date::new(&at((first + 1) * 86_400)[..10]).unwrap());
+    let id = activated(&client, never);
+    let refused = client.execute(MakeCampaignCall::new(&id, NewCampaignCall::new("+15550409876"))).unwrap_err();
+    assert_api(
+        &refused,
+        400,
+        ErrorKind::BadRequest,
+        "Campaign is not active: its schedule does not open again before its end date",
+    );
+    assert_eq!(api(&refused).code.as_deref(), Some("CAMPAIGN_NOT_ACTIVE"));
+    let campaign = client.execute(talkover::campaigns::GetCampaign::new(&id)).unwrap();
+    assert!(campaign.calls.unwrap_or_default().is_empty(), "no call is kept");
+
+    // The same dates with the weekday of its first day take the call, for that day.
+    let open = NewCampaign::new(NewCampaignRequired {
+        start_date: Date::new(&at(first * 86_400)[..10]).unwrap(),
+        days_of_week: vec![talkover::time::Weekday::ALL[usize::try_from((first + 3).rem_euclid(7)).unwrap()]],
+        ..always_on_required(&agent, "Open")
+    })
+    .end_date(Date::new(&at((first + 1) * 86_400)[..10]).unwrap());
+    let id = activated(&client, open);
+    let call = client.execute(MakeCampaignCall::new(&id, NewCampaignCall::new("+15550409876"))).unwrap().campaign_call;
+    assert_eq!(call.status, CallStatus::Scheduled);
+    assert_eq!(call.scheduled_at.as_ref().map(|t| t.as_str().to_owned()), Some(at(first * 86_400)));
 }
 
 /// A campaign's first attempts wait its `initial_call_delay`; when its hours change while it is paused, the

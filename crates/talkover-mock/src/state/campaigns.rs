@@ -297,6 +297,16 @@ impl State {
         let now_ms = self.live.clock.now_ms();
         let delay_ms = i64::from(self.campaigns[index].initial_call_delay.unwrap_or(0)) * 1000;
         let opens = next_dial(&self.campaigns[index], now_ms + delay_ms);
+        // A schedule that does not open again before the end date would never dial it: refused as a call
+        // after the end date is, rather than queued to fail when that date passes.
+        let has_end_date = self.campaigns[index].end_date.as_ref().is_some_and(|end| !end.as_str().is_empty());
+        if opens.is_none() && has_end_date {
+            return Err(Reply::fail_code(
+                400,
+                "Campaign is not active: its schedule does not open again before its end date",
+                "CAMPAIGN_NOT_ACTIVE",
+            ));
+        }
         let (status, at) = match opens {
             Some(at) if at > now_ms => (CallStatus::Scheduled, crate::clock::timestamp(at)),
             _ => (CallStatus::Queued, now.clone()),
