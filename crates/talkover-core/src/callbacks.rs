@@ -350,7 +350,7 @@ macro_rules! callbacks_operations {
         }
 
         /// [Make an agent a callback agent](https://docs.talkover.ai/api-reference/endpoints/set-agent-as-callback)
-        /// for the given outbound agents. The agent must be inbound (otherwise a 422 with code
+        /// for the given outbound agents (at least one). The agent must be inbound (otherwise a 422 with code
         /// `INVALID_AGENT_DIRECTION`).
         SetAgentAsCallback {
             id: "set-agent-as-callback",
@@ -362,10 +362,12 @@ macro_rules! callbacks_operations {
             safe_to_repeat: true,
             validate: SetAgentAsCallback::check,
             constructor: manual,
+            handler: CallbackAgents::set(source_agent_ids: impl IntoIterator<Item = impl Into<AgentId>>),
         }
 
         /// [Replace a callback agent's sources](https://docs.talkover.ai/api-reference/endpoints/update-callback-sources):
-        /// the list sent becomes the whole list. To drop every source, use [`RemoveCallbackRole`].
+        /// the list sent (at least one agent) becomes the whole list. To drop every source, use
+        /// [`RemoveCallbackRole`].
         UpdateCallbackSources {
             id: "update-callback-sources",
             method: PUT,
@@ -376,6 +378,7 @@ macro_rules! callbacks_operations {
             safe_to_repeat: true,
             validate: UpdateCallbackSources::check,
             constructor: manual,
+            handler: CallbackAgents::update_sources(source_agent_ids: impl IntoIterator<Item = impl Into<AgentId>>),
         }
 
         /// [Remove the callback role](https://docs.talkover.ai/api-reference/endpoints/remove-callback-role) from

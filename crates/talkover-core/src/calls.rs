@@ -694,9 +694,11 @@ macro_rules! calls_operations {
         }
 
         /// [End a call](https://docs.talkover.ai/api-reference/endpoints/end-call): hang up an active call of an
-        /// agent. The hang-up completes shortly after the answer.
-        ///
-        /// Not safe to repeat: a second request for a call that has ended answers 409.
+        /// agent. The call is named by its **`id`**, the one make-call returned ([`PlacedCall::id`]; also
+        /// [`ActiveCall::id`] and [`Call::id`](crate::calls::Call::id)), although the body's field is called
+        /// `call_sid`: not a history call's [`sid`](crate::calls::Call::sid), which is the telephony
+        /// provider's id. The hang-up completes shortly after the answer; a second request for a call that
+        /// has ended answers 409.
         EndCall {
             id: "end-call",
             method: POST,
@@ -707,6 +709,7 @@ macro_rules! calls_operations {
             safe_to_repeat: false,
             validate: EndCall::check,
             constructor: manual,
+            handler: Calls::end(call_id: impl Into<CallId>),
         }
 
         /// [Get the active call](https://docs.talkover.ai/api-reference/endpoints/get-active-call) between an agent

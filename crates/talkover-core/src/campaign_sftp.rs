@@ -430,7 +430,8 @@ macro_rules! campaign_sftp_operations {
         }
 
         /// [Export campaign result files now](https://docs.talkover.ai/api-reference/endpoints/trigger-campaign-sftp-export)
-        /// to the campaign's export folder. A 409 means an export is already running.
+        /// to the campaign's export folder: `file_data_ids` are ids from the campaign's `files` (at least one).
+        /// A 409 means an export is already running.
         TriggerCampaignSftpExport {
             id: "trigger-campaign-sftp-export",
             method: POST,
@@ -441,6 +442,7 @@ macro_rules! campaign_sftp_operations {
             safe_to_repeat: false,
             validate: TriggerCampaignSftpExport::check,
             constructor: manual,
+            handler: CampaignSftp[campaign_id]::trigger_export(file_data_ids: impl IntoIterator<Item = impl Into<CampaignFileId>>),
         }
 
         /// [List a campaign's SFTP job logs](https://docs.talkover.ai/api-reference/endpoints/list-campaign-sftp-logs):

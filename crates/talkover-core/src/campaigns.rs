@@ -702,6 +702,7 @@ macro_rules! campaigns_operations {
             response: Envelope<CampaignStatusChange>,
             safe_to_repeat: true,
             constructor: manual,
+            handler: Campaigns::update_status(status: CampaignStatus),
         }
 
         /// [Delete a campaign](https://docs.talkover.ai/api-reference/endpoints/delete-campaign) with its calls,

@@ -672,6 +672,7 @@ macro_rules! flows_operations {
             safe_to_repeat: true,
             validate: UpdateAgentFlow::check,
             constructor: manual,
+            handler: Flow[agent_id]::update(flow: impl Into<AgentFlowUpdate>),
         }
 
         /// [Validate a flow](https://docs.talkover.ai/api-reference/endpoints/validate-agent-flow) without saving

@@ -636,7 +636,8 @@ pub(crate) use string_enum;
 ///   the [`crate::PageBlock`] its answer is written in, the pagination bounds check and, in a `query: Name { .. }` struct, the `per_page` and `page` parameters with their setters
 ///   (a `query_struct` declares them itself);
 /// - the module's `OPERATIONS`, its entries in the registry;
-/// - with `handler: Handler[scope..]::method(body_name),` last, the `talkover` crate's handler method.
+/// - with `handler: Handler[scope..]::method(body_name),` (or `method(name: Type, ..)`) last, the
+///   `talkover` crate's handler method.
 ///
 /// It takes a mode first. A resource module keeps its declarations in a table macro
 /// (`agents_operations!`) that passes them here: `declare` (in the module) writes everything above but
@@ -644,10 +645,11 @@ pub(crate) use string_enum;
 /// `Handler`, in one `impl<'c, C: Execute> Handler<'c, C>` block, so the file must import the handler types and the
 /// names the declarations use (the operation types, their path parameter, body and answer types, and
 /// what their doc comments link to). A generated method takes the path parameters the handler does not
-/// hold (`impl Into<Id>`), then the body under its given name, and calls `Op::new` with them (a
-/// `constructor: manual` must keep that shape); it returns `Pending` for an operation with a `query` or
-/// `query_struct` (a `query_type` with required parameters takes a method by hand), else `C::Call` of
-/// what the response gives (`response:` is written `Name` or `Name<T>`).
+/// hold (`impl Into<Id>`), then the body under its given name, and calls `Op::new` with them; a
+/// constructor of its own (`constructor: manual`) that takes other arguments after the path parameters
+/// names them with their types, `method(reason: impl Into<String>)`, as must a `query_type` with required
+/// parameters. It returns `Pending` for an operation with a query (`query`, `query_type`, `query_struct`),
+/// else `C::Call` of what the response gives (`response:` is written `Name` or `Name<T>`).
 ///
 /// The recipe for adding an operation is in `ARCHITECTURE.md`.
 #[doc(hidden)]
@@ -676,7 +678,7 @@ macro_rules! operations {
                 safe_to_repeat: $safe:tt,
                 $(validate: $validate:path,)?
                 $(constructor: $ctor:ident,)?
-                $(handler: $handler:ident $([$($scope:ident),+])? :: $hmethod:ident $(($bname:ident))?,)?
+                $(handler: $handler:ident $([$($scope:ident),+])? :: $hmethod:ident $(($($hargs:tt)*))?,)?
             }
         )*
     ) => {
@@ -686,7 +688,7 @@ macro_rules! operations {
                     $crate::operations!(
                         @handler [$(#[doc = $doc])*] $id $ty [$($($param: $pty),+)?] [$($body)?]
                         [$($qty)? $($qext)? $($qshared)?] [$($qext)?] [$($item)?] [$rwrap $($rinner)?] $safe
-                        [$( $handler [$($($scope)+)?] $hmethod [$($bname)?] )?]
+                        [$( $handler [$($($scope)+)?] $hmethod [$($($hargs)*)?] )?]
                     );
                 )*
             });
@@ -830,12 +832,22 @@ macro_rules! operations {
     };
     // The `talkover` crate's handler method of a declaration with `handler: Handler[scope..]::method(body)`:
     // the path parameters the handler holds (`scope`) come from it, the others and the body are the
-    // method's arguments. A declaration without `handler:` has its method written by hand.
+    // method's arguments. With `method(name: Type, ..)`, the arguments after the path parameters are those
+    // (what `Op::new` takes after them, for a constructor of its own). A declaration without `handler:` has
+    // its method written by hand.
     (@handler $docs:tt $id:tt $ty:ident $params:tt $body:tt $query:tt $qext:tt $item:tt $response:tt $safe:tt []) => {};
+    (@handler $docs:tt $id:tt $ty:ident [$($params:tt)*] $body:tt $query:tt $qext:tt $item:tt $response:tt $safe:tt
+        [$handler:ident [$($scope:ident)*] $method:ident [$($arg:ident: $aty:ty),+ $(,)?]]) => {
+        $crate::operations!(
+            @handler_args [$($scope)*] [$($params)*] []
+            $docs $id $ty $query $item $response $safe $handler [$($scope)*] $method [$($arg: $aty),+]
+        );
+    };
     (@handler $docs:tt $id:tt $ty:ident $params:tt $body:tt $query:tt [$qext:ty] $item:tt $response:tt $safe:tt
         [$handler:ident $scope:tt $method:ident $bname:tt]) => {
         compile_error!(concat!(
-            stringify!($ty), ": a query with required parameters (`query_type`) has its handler method written by hand",
+            stringify!($ty), ": a query with required parameters (`query_type`) names its method's arguments, `",
+            stringify!($method), "(name: Type, ..)`",
         ));
     };
     (@handler $docs:tt $id:tt $ty:ident $params:tt [$body:ty] $query:tt $qext:tt $item:tt $response:tt $safe:tt
@@ -846,26 +858,33 @@ macro_rules! operations {
         [$handler:ident $scope:tt $method:ident [$bname:ident]]) => {
         compile_error!(concat!(stringify!($ty), " has no body: `", stringify!($method), "` takes no `(", stringify!($bname), ")`"));
     };
-    (@handler $docs:tt $id:tt $ty:ident [$($params:tt)*] $body:tt $query:tt [] $item:tt $response:tt $safe:tt
-        [$handler:ident [$($scope:ident)*] $method:ident $bname:tt]) => {
+    (@handler $docs:tt $id:tt $ty:ident [$($params:tt)*] [$body:ty] $query:tt [] $item:tt $response:tt $safe:tt
+        [$handler:ident [$($scope:ident)*] $method:ident [$bname:ident]]) => {
         $crate::operations!(
             @handler_args [$($scope)*] [$($params)*] []
-            $docs $id $ty $body $query $item $response $safe $handler [$($scope)*] $method $bname
+            $docs $id $ty $query $item $response $safe $handler [$($scope)*] $method [$bname: $body]
+        );
+    };
+    (@handler $docs:tt $id:tt $ty:ident [$($params:tt)*] [] $query:tt [] $item:tt $response:tt $safe:tt
+        [$handler:ident [$($scope:ident)*] $method:ident []]) => {
+        $crate::operations!(
+            @handler_args [$($scope)*] [$($params)*] []
+            $docs $id $ty $query $item $response $safe $handler [$($scope)*] $method []
         );
     };
     (@handler_args [$s:ident $($srest:ident)*] [$p:ident: $pty:ty $(, $($prest:tt)*)?] [$($checked:tt)*] $($rest:tt)*) => {
         $crate::operations!(@handler_args [$($srest)*] [$($($prest)*)?] [$($checked)* ($s $p)] $($rest)*);
     };
     (@handler_args [] [$($p:ident: $pty:ty),*] [$(($s:ident $sp:ident))*] [$($docs:tt)*] $id:tt $ty:ident
-        [$($body:ty)?] [$($query:ty)?] [$($item:ty)?] $response:tt $safe:tt $handler:ident [$($scope:ident)*]
-        $method:ident [$($bname:ident)?]) => {
+        [$($query:ty)?] [$($item:ty)?] $response:tt $safe:tt $handler:ident [$($scope:ident)*]
+        $method:ident [$($arg:ident: $aty:ty),*]) => {
         handler_method! { $handler
             $($docs)*
             #[doc = $crate::operations!(@unsent $ty [$($query)?] [$($item)?])]
             #[doc = $crate::operations!(@not_repeated $safe)]
             #[doc = ""]
             #[doc = $crate::errors_section!($id)]
-            pub fn $method(&self, $($p: impl ::std::convert::Into<$pty>,)* $($bname: $body)?)
+            pub fn $method(&self, $($p: impl ::std::convert::Into<$pty>,)* $($arg: $aty),*)
                 -> $crate::operations!(@returns $ty [$($query)?] $response)
             {
                 $(
@@ -875,7 +894,7 @@ macro_rules! operations {
                     );
                 )*
                 $crate::operations!(
-                    @send [$($query)?] self.client, $ty::new($(&self.$scope,)* $($p,)* $($bname)?)
+                    @send [$($query)?] self.client, $ty::new($(&self.$scope,)* $($p,)* $($arg),*)
                 )
             }
         }

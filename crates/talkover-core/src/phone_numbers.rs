@@ -228,7 +228,8 @@ macro_rules! phone_numbers_operations {
         }
 
         /// [Ask to release a phone number](https://docs.talkover.ai/api-reference/endpoints/request-phone-release)
-        /// from the environment. Detach it from every agent first; once approved, the number cannot be recovered.
+        /// from the environment, giving why it is no longer needed (10 to 500 characters). Detach it from every
+        /// agent first; once approved, the number cannot be recovered.
         RequestPhoneRelease {
             id: "request-phone-release",
             method: POST,
@@ -240,6 +241,7 @@ macro_rules! phone_numbers_operations {
             safe_to_repeat: false,
             validate: RequestPhoneRelease::check,
             constructor: manual,
+            handler: PhoneNumbers::request_release(reason: impl Into<String>),
         }
 
         /// [Cancel a release request](https://docs.talkover.ai/api-reference/endpoints/cancel-release-request)

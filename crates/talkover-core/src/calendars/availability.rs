@@ -297,7 +297,8 @@ macro_rules! calendar_availability_operations {
         }
 
         /// [Add an availability rule to a calendar](https://docs.talkover.ai/api-reference/endpoints/create-availability-rule):
-        /// a weekly window or an exception date.
+        /// a weekly window ([`RecurringAvailability`](crate::calendars::availability::RecurringAvailability)) or
+        /// an exception date ([`AvailabilityException`](crate::calendars::availability::AvailabilityException)).
         CreateAvailabilityRule {
             id: "create-availability-rule",
             method: POST,
@@ -308,6 +309,7 @@ macro_rules! calendar_availability_operations {
             safe_to_repeat: false,
             validate: CreateAvailabilityRule::check,
             constructor: manual,
+            handler: CalendarAvailability[calendar_id]::create(rule: impl Into<NewAvailabilityRule>),
         }
 
         /// [Update an availability rule](https://docs.talkover.ai/api-reference/endpoints/update-availability-rule):
@@ -336,7 +338,7 @@ macro_rules! calendar_availability_operations {
         }
 
         /// [Compute the free slots of a calendar](https://docs.talkover.ai/api-reference/endpoints/query-availability)
-        /// over a range: inside its recurring windows, outside its events and blocked dates.
+        /// between `from` and `to`: inside its recurring windows, outside its events and blocked dates.
         QueryAvailability {
             id: "query-availability",
             method: GET,
@@ -350,6 +352,7 @@ macro_rules! calendar_availability_operations {
             safe_to_repeat: true,
             validate: QueryAvailability::check,
             constructor: manual,
+            handler: CalendarAvailability[calendar_id]::query(from: DateTime, to: DateTime),
         }
         }
     };

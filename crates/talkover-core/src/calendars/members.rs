@@ -147,8 +147,9 @@ macro_rules! calendar_members_operations {
             handler: CalendarMembers[calendar_id]::add(member),
         }
 
-        /// [Change a calendar member's role](https://docs.talkover.ai/api-reference/endpoints/update-calendar-member).
-        /// Making another member `owner` is how ownership is handed over.
+        /// [Change a calendar member's role](https://docs.talkover.ai/api-reference/endpoints/update-calendar-member)
+        /// (a [`CalendarRole`](crate::calendars::members::CalendarRole) will do). Making another member `owner`
+        /// is how ownership is handed over.
         UpdateCalendarMember {
             id: "update-calendar-member",
             method: PUT,
@@ -158,6 +159,7 @@ macro_rules! calendar_members_operations {
             response: Envelope<CalendarMember>,
             safe_to_repeat: true,
             constructor: manual,
+            handler: CalendarMembers[calendar_id]::update(update: impl Into<CalendarMemberUpdate>),
         }
 
         /// [Take a member's access to a calendar away](https://docs.talkover.ai/api-reference/endpoints/remove-calendar-member).

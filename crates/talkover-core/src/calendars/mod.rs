@@ -267,7 +267,7 @@ macro_rules! calendars_operations {
         }
 
         /// [Get the events of several calendars](https://docs.talkover.ai/api-reference/endpoints/get-calendar-events-batch)
-        /// in one call, optionally within a time window.
+        /// (at least one) in one call, optionally within a time window.
         GetCalendarEventsBatch {
             id: "get-calendar-events-batch",
             method: GET,
@@ -282,6 +282,7 @@ macro_rules! calendars_operations {
             safe_to_repeat: true,
             validate: GetCalendarEventsBatch::check,
             constructor: manual,
+            handler: Calendars::events_batch(calendar_ids: impl IntoIterator<Item = impl Into<CalendarId>>),
         }
 
         /// [Sync every calendar with its providers](https://docs.talkover.ai/api-reference/endpoints/trigger-calendars-sync).

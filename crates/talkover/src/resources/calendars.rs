@@ -26,7 +26,7 @@ use talkover_core::calendars::{
 use talkover_core::time::DateTime;
 
 use crate::resources::{entry_point, handler, root_handler};
-use talkover_core::execute::{Execute, Pending};
+use talkover_core::execute::Execute;
 
 entry_point! {
     /// Calendars, and through them their members, events, availability rules and provider connections.
@@ -58,23 +58,6 @@ root_handler! {
     Calendars
 }
 
-impl<'c, C: Execute> Calendars<'c, C> {
-    /// [Get the events of several calendars](https://docs.talkover.ai/api-reference/endpoints/get-calendar-events-batch)
-    /// (at least one) in one call; set a time window on the returned request, then `send()`.
-    ///
-    /// Returns the request unsent: each optional query parameter (a field of
-    /// [`CalendarEventsBatchQuery`](crate::calendars::CalendarEventsBatchQuery)) is set by the method of its
-    /// name, then `send()` sends it.
-    ///
-    #[doc = talkover_core::errors_section!("get-calendar-events-batch")]
-    pub fn events_batch<I: Into<CalendarId>>(
-        &self,
-        calendar_ids: impl IntoIterator<Item = I>,
-    ) -> Pending<'c, C, GetCalendarEventsBatch> {
-        Pending::new(self.client, GetCalendarEventsBatch::new(calendar_ids))
-    }
-}
-
 handler! {
     /// The members of a calendar: `client.calendars().members(&calendar_id)`.
     ///
@@ -92,20 +75,6 @@ handler! {
     CalendarMembers { calendar_id: CalendarId }
     /// The members of one calendar.
     from Calendars::members
-}
-
-impl<C: Execute> CalendarMembers<'_, C> {
-    /// [Update a member](https://docs.talkover.ai/api-reference/endpoints/update-calendar-member): change
-    /// their role (a [`CalendarRole`](crate::calendars::members::CalendarRole) will do).
-    ///
-    #[doc = talkover_core::errors_section!("update-calendar-member")]
-    pub fn update(
-        &self,
-        member_id: impl Into<CalendarMemberId>,
-        update: impl Into<CalendarMemberUpdate>,
-    ) -> C::Call<CalendarMember> {
-        self.client.call(UpdateCalendarMember::new(&self.calendar_id, member_id, update))
-    }
 }
 
 handler! {
@@ -186,33 +155,6 @@ handler! {
     CalendarAvailability { calendar_id: CalendarId }
     /// The availability rules and free slots of one calendar.
     from Calendars::availability
-}
-
-impl<'c, C: Execute> CalendarAvailability<'c, C> {
-    /// [Create an availability rule](https://docs.talkover.ai/api-reference/endpoints/create-availability-rule):
-    /// a [`RecurringAvailability`](crate::calendars::availability::RecurringAvailability) or an
-    /// [`AvailabilityException`](crate::calendars::availability::AvailabilityException).
-    ///
-    /// Not safe to repeat, so never retried once it may have reached the server: after a failure,
-    /// [`Error::may_have_taken_effect`](crate::Error::may_have_taken_effect) says whether it may have been
-    /// carried out all the same.
-    ///
-    #[doc = talkover_core::errors_section!("create-availability-rule")]
-    pub fn create(&self, rule: impl Into<NewAvailabilityRule>) -> C::Call<AvailabilityRule> {
-        self.client.call(CreateAvailabilityRule::new(&self.calendar_id, rule))
-    }
-
-    /// [Query availability](https://docs.talkover.ai/api-reference/endpoints/query-availability): the free
-    /// slots between `from` and `to`; set the slot length on the returned request, then `send()`.
-    ///
-    /// Returns the request unsent: each optional query parameter (a field of
-    /// [`AvailabilityQuery`](crate::calendars::availability::AvailabilityQuery)) is set by the method of its
-    /// name, then `send()` sends it.
-    ///
-    #[doc = talkover_core::errors_section!("query-availability")]
-    pub fn query(&self, from: DateTime, to: DateTime) -> Pending<'c, C, QueryAvailability> {
-        Pending::new(self.client, QueryAvailability::new(&self.calendar_id, from, to))
-    }
 }
 
 handler! {

@@ -59,31 +59,6 @@ impl<'c, C: Execute> CallbackAgents<'c, C> {
     ) -> C::Call<ConstraintCheck> {
         self.client.call_then(CheckCallbackConstraints::new(agent_id, proposal), ConstraintCheck::from_result)
     }
-
-    /// [Set an agent as callback agent](https://docs.talkover.ai/api-reference/endpoints/set-agent-as-callback)
-    /// for the given outbound agents (at least one). The agent must be inbound.
-    ///
-    #[doc = talkover_core::errors_section!("set-agent-as-callback")]
-    pub fn set<I: Into<AgentId>>(
-        &self,
-        agent_id: impl Into<AgentId>,
-        source_agent_ids: impl IntoIterator<Item = I>,
-    ) -> C::Call<CallbackAgent> {
-        self.client.call(SetAgentAsCallback::new(agent_id, source_agent_ids))
-    }
-
-    /// [Update a callback agent's sources](https://docs.talkover.ai/api-reference/endpoints/update-callback-sources):
-    /// the list sent (at least one agent) becomes the whole list. To drop every source, use
-    /// [`remove`](CallbackAgents::remove).
-    ///
-    #[doc = talkover_core::errors_section!("update-callback-sources")]
-    pub fn update_sources<I: Into<AgentId>>(
-        &self,
-        agent_id: impl Into<AgentId>,
-        source_agent_ids: impl IntoIterator<Item = I>,
-    ) -> C::Call<CallbackAgent> {
-        self.client.call(UpdateCallbackSources::new(agent_id, source_agent_ids))
-    }
 }
 
 // The methods of the operations whose declaration names a handler here.

@@ -63,19 +63,6 @@ root_handler! {
     Calls
 }
 
-impl<'c, C: Execute> Calls<'c, C> {
-    /// [End a call](https://docs.talkover.ai/api-reference/endpoints/end-call) of an agent. The call is named
-    /// by its **`id`**, the one make-call returned ([`PlacedCall::id`]; also [`ActiveCall::id`] and
-    /// [`Call::id`](talkover_core::calls::Call::id)), although the body's field is called `call_sid`: not a
-    /// history call's [`sid`](talkover_core::calls::Call::sid), which is the telephony provider's id. Never
-    /// retried once it may have reached the server (a second request for an ended call answers 409).
-    ///
-    #[doc = talkover_core::errors_section!("end-call")]
-    pub fn end(&self, agent_id: impl Into<AgentId>, call_id: impl Into<CallId>) -> C::Call<EndedCall> {
-        self.client.call(EndCall::new(agent_id, call_id))
-    }
-}
-
 impl<'c, C: Execute> Agents<'c, C> {
     /// [Make a call](https://docs.talkover.ai/api-reference/endpoints/make-call) with an agent. It rings a
     /// phone and may be billed: never retried once it may have reached the server.

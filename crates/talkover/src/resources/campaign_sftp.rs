@@ -43,22 +43,6 @@ impl<'c, C: Execute> CampaignSftp<'c, C> {
         self.client
             .call_then(TestCampaignSftpConnection::new(&self.campaign_id), talkover_core::envelope::failed_check_data)
     }
-
-    /// [Export campaign files now](https://docs.talkover.ai/api-reference/endpoints/trigger-campaign-sftp-export)
-    /// to the export folder: `file_data_ids` are ids from the campaign's `files` (at least one); a 409 means
-    /// an export is already running.
-    ///
-    /// Not safe to repeat, so never retried once it may have reached the server: after a failure,
-    /// [`Error::may_have_taken_effect`](crate::Error::may_have_taken_effect) says whether it may have been
-    /// carried out all the same.
-    ///
-    #[doc = talkover_core::errors_section!("trigger-campaign-sftp-export")]
-    pub fn trigger_export<I: Into<CampaignFileId>>(
-        &self,
-        file_data_ids: impl IntoIterator<Item = I>,
-    ) -> C::Call<SftpJob> {
-        self.client.call(TriggerCampaignSftpExport::new(&self.campaign_id, file_data_ids))
-    }
 }
 
 // The methods of the operations whose declaration names a handler here.

@@ -4,7 +4,6 @@
 use talkover_core::campaigns::*;
 
 use crate::resources::{entry_point, root_handler};
-use talkover_core::execute::Execute;
 
 entry_point! {
     /// Campaigns, and through them their calls, webhooks and SFTP integration.
@@ -39,20 +38,6 @@ root_handler! {
     /// # Ok(()) }
     /// ```
     Campaigns
-}
-
-impl<'c, C: Execute> Campaigns<'c, C> {
-    /// [Update a campaign's status](https://docs.talkover.ai/api-reference/endpoints/update-campaign-status):
-    /// activate, pause, complete or cancel it.
-    ///
-    #[doc = talkover_core::errors_section!("update-campaign-status")]
-    pub fn update_status(
-        &self,
-        campaign_id: impl Into<CampaignId>,
-        status: CampaignStatus,
-    ) -> C::Call<CampaignStatusChange> {
-        self.client.call(UpdateCampaignStatus::new(campaign_id, status))
-    }
 }
 
 // The methods of the operations whose declaration names a handler here.

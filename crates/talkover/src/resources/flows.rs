@@ -40,15 +40,6 @@ handler! {
 }
 
 impl<C: Execute> Flow<'_, C> {
-    /// [Update the agent's flow](https://docs.talkover.ai/api-reference/endpoints/update-agent-flow): its
-    /// conversation mode and, for `flow_driven`, the flow. A flow the API finds invalid is refused with a
-    /// 422; [`FlowValidation::from_error`] reads the problems out of it.
-    ///
-    #[doc = talkover_core::errors_section!("update-agent-flow")]
-    pub fn update(&self, flow: impl Into<AgentFlowUpdate>) -> C::Call<AgentFlow> {
-        self.client.call(UpdateAgentFlow::new(&self.agent_id, flow))
-    }
-
     /// [Validate a flow](https://docs.talkover.ai/api-reference/endpoints/validate-agent-flow) for the agent
     /// without saving it.
     ///

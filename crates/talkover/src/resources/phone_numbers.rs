@@ -6,7 +6,6 @@ use talkover_core::phone_numbers::{
 };
 
 use crate::resources::{entry_point, root_handler};
-use talkover_core::execute::Execute;
 
 entry_point! {
     /// The environment's phone numbers, and requests to release them.
@@ -30,25 +29,6 @@ root_handler! {
     /// # Ok(()) }
     /// ```
     PhoneNumbers
-}
-
-impl<'c, C: Execute> PhoneNumbers<'c, C> {
-    /// [Ask to release a phone number](https://docs.talkover.ai/api-reference/endpoints/request-phone-release),
-    /// giving why it is no longer needed (10 to 500 characters). Detach it from every agent first; once
-    /// approved, the number cannot be recovered.
-    ///
-    /// Not safe to repeat, so never retried once it may have reached the server: after a failure,
-    /// [`Error::may_have_taken_effect`](crate::Error::may_have_taken_effect) says whether it may have been
-    /// carried out all the same.
-    ///
-    #[doc = talkover_core::errors_section!("request-phone-release")]
-    pub fn request_release(
-        &self,
-        phone_number_id: impl Into<PhoneNumberId>,
-        reason: impl Into<String>,
-    ) -> C::Call<ReleaseRequest> {
-        self.client.call(RequestPhoneRelease::new(phone_number_id, reason))
-    }
 }
 
 // The methods of the operations whose declaration names a handler here.
