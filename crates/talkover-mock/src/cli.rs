@@ -67,9 +67,10 @@ pub fn run(args: Vec<String>) -> Result<(), String> {
             "--public-webhooks" => builder = builder.public_webhooks(true),
             "--rate-limit" => builder = builder.rate_limit(number(&arg, &value(&arg)?)?),
             "--clock-scale" => {
-                let scale: f64 = value(&arg)?.parse().map_err(|_| "--clock-scale needs a number from 0")?;
-                if !scale.is_finite() || scale < 0.0 {
-                    return Err("--clock-scale needs a number from 0".into());
+                const NEEDS: &str = "--clock-scale needs a number from 0 to 1000000";
+                let scale: f64 = value(&arg)?.parse().map_err(|_| NEEDS)?;
+                if !scale.is_finite() || !(0.0..=crate::clock::MAX_SCALE).contains(&scale) {
+                    return Err(NEEDS.into());
                 }
                 builder = builder.clock_scale(scale);
             }

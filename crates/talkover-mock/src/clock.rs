@@ -82,10 +82,13 @@ pub(crate) fn request_ms() -> i64 {
     })
 }
 
-/// A scale the clock can run at: finite, from 0 to a million.
+/// The fastest the clock runs: a million emulator seconds a second.
+pub(crate) const MAX_SCALE: f64 = 1_000_000.0;
+
+/// A scale the clock can run at: finite, from 0 to [`MAX_SCALE`].
 fn sanitize(scale: f64) -> f64 {
     if scale.is_finite() {
-        scale.clamp(0.0, 1_000_000.0)
+        scale.clamp(0.0, MAX_SCALE)
     } else {
         1.0
     }

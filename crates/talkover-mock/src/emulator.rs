@@ -531,10 +531,17 @@ impl Emulator {
                     return Reply::fail(422, "Send the seconds to advance by: {\"seconds\": N}, N from 0 to ten years.")
                 }
             },
-            ("POST", "/_emulator/clock/scale") => match number("scale") {
+            ("POST", "/_emulator/clock/scale") => match number("scale").filter(|s| *s <= crate::clock::MAX_SCALE) {
                 Some(scale) => self.set_clock_scale(scale),
-                None => return Reply::fail(422, "Send the clock's new pace: {\"scale\": S}, S from 0."),
+                None => return Reply::fail(422, "Send the clock's new pace: {\"scale\": S}, S from 0 to 1000000."),
             },
+            (_, "/_emulator/clock" | "/_emulator/clock/advance" | "/_emulator/clock/scale") => {
+                // A control that exists, asked with another method: RFC 9110's 405, naming the one it takes.
+                let allowed = if path == "/_emulator/clock" { "GET" } else { "POST" };
+                let mut reply = Reply::fail(405, &format!("The emulator's {path} takes {allowed}, not {method}."));
+                reply.headers.push((http::header::ALLOW.to_string(), allowed.to_owned()));
+                return reply;
+            }
             _ => return Reply::fail(404, &format!("No emulator control at {method} {path}.")),
         }
         let (now, scale) = {

@@ -180,7 +180,8 @@ impl ServerBuilder {
     }
 
     /// How many seconds of the emulator's clock pass per wall-clock second (default 1: a call completes
-    /// within 5 seconds). 0 freezes the clock, so that only [`Server::advance_clock`] moves calls on.
+    /// within 5 seconds), from 0 to a million (a larger pace runs at a million). 0 freezes the clock, so
+    /// that only [`Server::advance_clock`] moves calls on.
     pub fn clock_scale(mut self, scale: f64) -> Self {
         self.settings.clock_scale = scale;
         self

@@ -689,6 +689,13 @@ fn a_script_drives_calls_and_the_clock_over_plain_http() {
     assert_ne!(advanced.body["data"]["now"], before);
     let refused = plain(&server, "POST", "/_emulator/clock/advance", Some(json!({ "seconds": "soon" })));
     assert_eq!(refused.status, 422);
+    // A pace past the fastest is refused, not taken as another; a control asked with the wrong method is a
+    // 405 naming the right one.
+    let too_fast = plain(&server, "POST", "/_emulator/clock/scale", Some(json!({ "scale": 1e9 })));
+    assert_eq!(too_fast.status, 422, "{}", too_fast.body);
+    assert_eq!(plain(&server, "GET", "/_emulator/clock", None).body["data"]["scale"], json!(0.0));
+    let wrong = plain(&server, "GET", "/_emulator/clock/advance", None);
+    assert_eq!((wrong.status, wrong.header("allow")), (405, Some("POST")), "{}", wrong.body);
 
     let failed = plain(&server, "GET", "/api/v1/calls?status=failed", None);
     let ids: Vec<&Value> = failed.body["data"].as_array().unwrap().iter().map(|c| &c["id"]).collect();
