@@ -104,10 +104,12 @@ fn render_sections() -> String {
     let mut arms = String::new();
     for id in ids {
         let lines = documented_errors::errors_section(id);
-        let Some((head, rows, tail)) = framed(&lines).filter(|_| lines != none) else {
+        if lines == none {
             arms.push_str(&format!("    ({id:?}) => {{ $crate::errors_section!(@none) }};\n"));
             continue;
-        };
+        }
+        let (head, rows, tail) =
+            framed(&lines).unwrap_or_else(|| panic!("{id}: its section lists no table of failures"));
         let name = if tail.is_empty() { "@failures" } else { "@failures_with_codes" };
         match frames.get(name) {
             Some(known) => assert!(*known == (head, tail), "{id}: its section's frame differs from the others' {name}"),

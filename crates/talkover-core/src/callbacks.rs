@@ -367,7 +367,7 @@ macro_rules! callbacks_operations {
 
         /// [Replace a callback agent's sources](https://docs.talkover.ai/api-reference/endpoints/update-callback-sources):
         /// the list sent (at least one agent) becomes the whole list. To drop every source, use
-        /// [`RemoveCallbackRole`].
+        /// [`RemoveCallbackRole`] (`client.callback_agents().remove(..)`).
         UpdateCallbackSources {
             id: "update-callback-sources",
             method: PUT,

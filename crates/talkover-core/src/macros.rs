@@ -852,11 +852,17 @@ macro_rules! operations {
     };
     (@handler $docs:tt $id:tt $ty:ident $params:tt [$body:ty] $query:tt $qext:tt $item:tt $response:tt $safe:tt
         [$handler:ident $scope:tt $method:ident []]) => {
-        compile_error!(concat!(stringify!($ty), ": name the body argument, `", stringify!($method), "(name)`"));
+        compile_error!(concat!(
+            stringify!($ty), ": name the body argument, `", stringify!($method),
+            "(name)`, or the constructor's own arguments, `", stringify!($method), "(name: Type, ..)`",
+        ));
     };
     (@handler $docs:tt $id:tt $ty:ident $params:tt [] $query:tt $qext:tt $item:tt $response:tt $safe:tt
         [$handler:ident $scope:tt $method:ident [$bname:ident]]) => {
-        compile_error!(concat!(stringify!($ty), " has no body: `", stringify!($method), "` takes no `(", stringify!($bname), ")`"));
+        compile_error!(concat!(
+            stringify!($ty), " has no body: `", stringify!($method), "` takes no `(", stringify!($bname),
+            ")`; a constructor's own arguments are named with their types, `(", stringify!($bname), ": Type, ..)`",
+        ));
     };
     (@handler $docs:tt $id:tt $ty:ident [$($params:tt)*] [$body:ty] $query:tt [] $item:tt $response:tt $safe:tt
         [$handler:ident [$($scope:ident)*] $method:ident [$bname:ident]]) => {

@@ -605,7 +605,8 @@ impl Emulator {
             None
         } else if !is_json(request.headers().get(http::header::CONTENT_TYPE)) {
             // The reference requires `Content-Type: application/json` on a body; a server that reads its
-            // input by type would not see a body sent as a form or as text, so it is refused, not guessed.
+            // input by type would not see a body sent as a form or as text. The reference documents no
+            // answer for it: the emulator refuses it with a 415 that says so rather than guess.
             return Ok(Reply::fail(415, "The request body must be JSON, sent with `Content-Type: application/json`."));
         } else {
             match serde_json::from_slice::<Value>(request.body()) {
@@ -832,14 +833,14 @@ fn as_get(request: &HttpRequest) -> HttpRequest {
     get
 }
 
-/// Whether a `Content-Type` names JSON: `application/json` or a `+json` type, in any case, with any
-/// parameters (`; charset=utf-8`).
+/// Whether a `Content-Type` names JSON, as a Laravel-style server tells (`/json` or `+json` in it):
+/// `application/json`, `text/json`, a `+json` type, in any case, with any parameters.
 fn is_json(content_type: Option<&HeaderValue>) -> bool {
     let Some(essence) = content_type.and_then(|value| value.to_str().ok()).and_then(|v| v.split(';').next()) else {
         return false;
     };
     let essence = essence.trim().to_ascii_lowercase();
-    essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
+    essence.contains("/json") || essence.ends_with("+json")
 }
 
 #[cfg(test)]

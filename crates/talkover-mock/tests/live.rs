@@ -1576,7 +1576,7 @@ fn a_call_of_a_campaign_whose_schedule_never_opens_before_its_end_is_refused() {
         &refused,
         400,
         ErrorKind::BadRequest,
-        "Campaign is not active: its schedule does not open again before its end date",
+        "Campaign is not active: no time its schedule allows is left before its end date",
     );
     assert_eq!(api(&refused).code.as_deref(), Some("CAMPAIGN_NOT_ACTIVE"));
     let campaign = client.execute(talkover::campaigns::GetCampaign::new(&id)).unwrap();

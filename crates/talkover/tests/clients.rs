@@ -911,3 +911,16 @@ async fn with_timeout_bounds_the_calls_of_the_client_it_makes() {
     own.agents().get("a1").unwrap();
     assert_eq!(*seen.lock().unwrap(), [Some(RequestTimeout(bound)), None]);
 }
+
+/// A handler's `# Errors` section, the core's generated `errors_section!`, is the text the core writes for
+/// its operation, whichever of the macro's arms gives it (none documented, failures, failures with codes).
+#[test]
+fn a_handler_s_errors_section_is_the_one_the_core_writes() {
+    let written = |id: &str| {
+        talkover::documented_errors::errors_section(id).iter().map(|line| format!("{line}\n")).collect::<String>()
+    };
+    assert_eq!(talkover_core::errors_section!("add-calendar-member"), written("add-calendar-member"));
+    assert_eq!(talkover_core::errors_section!("create-agent"), written("create-agent"));
+    assert_eq!(talkover_core::errors_section!("delete-agent"), written("delete-agent"));
+    assert!(talkover_core::errors_section!("delete-agent").contains("| 409 | `AGENT_IS_PUBLISHED` |"));
+}

@@ -338,7 +338,8 @@ macro_rules! calendar_availability_operations {
         }
 
         /// [Compute the free slots of a calendar](https://docs.talkover.ai/api-reference/endpoints/query-availability)
-        /// between `from` and `to`: inside its recurring windows, outside its events and blocked dates.
+        /// between `from` and `to`: inside its recurring windows, outside its events and blocked dates. The
+        /// slot length is a query parameter (`duration_minutes`).
         QueryAvailability {
             id: "query-availability",
             method: GET,

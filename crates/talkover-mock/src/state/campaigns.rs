@@ -297,13 +297,15 @@ impl State {
         let now_ms = self.live.clock.now_ms();
         let delay_ms = i64::from(self.campaigns[index].initial_call_delay.unwrap_or(0)) * 1000;
         let opens = next_dial(&self.campaigns[index], now_ms + delay_ms);
-        // A schedule that does not open again before the end date would never dial it: refused as a call
-        // after the end date is, rather than queued to fail when that date passes.
+        // No moment its schedule allows between the first attempt (after the delay) and the end date: as
+        // things stand it would never be dialled, so it is refused as a call after the end date is (the
+        // emulator's reading; the page names CAMPAIGN_NOT_ACTIVE for a campaign that does not call),
+        // rather than queued to fail when that date passes.
         let has_end_date = self.campaigns[index].end_date.as_ref().is_some_and(|end| !end.as_str().is_empty());
         if opens.is_none() && has_end_date {
             return Err(Reply::fail_code(
                 400,
-                "Campaign is not active: its schedule does not open again before its end date",
+                "Campaign is not active: no time its schedule allows is left before its end date",
                 "CAMPAIGN_NOT_ACTIVE",
             ));
         }
