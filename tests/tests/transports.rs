@@ -10,7 +10,10 @@ use std::net::{TcpListener, TcpStream};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use talkover::transport::{BlockingTransport, HttpRequest, HttpResponse, RequestTimeout, Transport, DEFAULT_TIMEOUT};
+use talkover::transport::{
+    BlockingTransport, HttpRequest, HttpResponse, RequestTimeout, Transport, DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,
+};
 use talkover::{TransportError, TransportErrorKind};
 use talkover_reqwest::{ReqwestConfig, ReqwestTransport};
 use talkover_ureq::{UreqConfig, UreqTransport};
@@ -77,19 +80,21 @@ enum Kind {
 
 const BOTH: [Kind; 2] = [Kind::Reqwest, Kind::Ureq];
 
-#[derive(Clone, Copy, Default)]
+/// The settings both transports' configurations hold, each transport's defaults unless a case sets them.
+#[derive(Clone, Copy)]
 struct Settings {
-    timeout: Option<Option<Duration>>,
-    connect_timeout: Option<Option<Duration>>,
-    max_response_bytes: Option<u64>,
+    timeout: Option<Duration>,
+    connect_timeout: Option<Duration>,
+    max_response_bytes: u64,
 }
 
-impl Settings {
-    /// Overrides a configuration's fields with those set here.
-    fn apply(self, timeout: &mut Option<Duration>, connect: &mut Option<Duration>, limit: &mut u64) {
-        *timeout = self.timeout.unwrap_or(*timeout);
-        *connect = self.connect_timeout.unwrap_or(*connect);
-        *limit = self.max_response_bytes.unwrap_or(*limit);
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            timeout: Some(DEFAULT_TIMEOUT),
+            connect_timeout: Some(DEFAULT_CONNECT_TIMEOUT),
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+        }
     }
 }
 
@@ -99,14 +104,16 @@ impl Kind {
         match self {
             Kind::Reqwest => {
                 let mut config = ReqwestConfig::default();
-                settings.apply(&mut config.timeout, &mut config.connect_timeout, &mut config.max_response_bytes);
+                (config.timeout, config.connect_timeout) = (settings.timeout, settings.connect_timeout);
+                config.max_response_bytes = settings.max_response_bytes;
                 let transport = ReqwestTransport::with_config(&config).expect("the transport builds");
                 let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
                 runtime.block_on(Transport::send(&transport, request))
             }
             Kind::Ureq => {
                 let mut config = UreqConfig::default();
-                settings.apply(&mut config.timeout, &mut config.connect_timeout, &mut config.max_response_bytes);
+                (config.timeout, config.connect_timeout) = (settings.timeout, settings.connect_timeout);
+                config.max_response_bytes = settings.max_response_bytes;
                 BlockingTransport::send(&UreqTransport::with_config(&config), request)
             }
         }
@@ -134,14 +141,14 @@ fn a_declared_length_is_not_taken_on_trust() {
     };
     for kind in BOTH {
         for (limit, declared, expected) in [
-            (None, 1_000_000_000_000_000_000, TransportErrorKind::BodyTooLarge),
-            (Some(1 << 20), 1 << 36, TransportErrorKind::BodyTooLarge),
-            (Some(u64::MAX), 1 << 36, TransportErrorKind::Io),
+            (DEFAULT_MAX_RESPONSE_BYTES, 1_000_000_000_000_000_000, TransportErrorKind::BodyTooLarge),
+            (1 << 20, 1 << 36, TransportErrorKind::BodyTooLarge),
+            (u64::MAX, 1 << 36, TransportErrorKind::Io),
         ] {
             let (port, server) = answer_once(&head(declared));
             let settings = Settings { max_response_bytes: limit, ..Settings::default() };
             let error = kind.send(settings, get(port)).unwrap_err();
-            assert_eq!(error.kind(), expected, "{kind:?}, limit {limit:?}: {error}");
+            assert_eq!(error.kind(), expected, "{kind:?}, limit {limit}: {error}");
             if expected == TransportErrorKind::BodyTooLarge {
                 assert_eq!(error.status().map(|s| s.as_u16()), Some(200), "{kind:?}: {error}");
             }
@@ -155,10 +162,16 @@ fn a_declared_length_is_not_taken_on_trust() {
 /// ureq's says how long it had (reqwest does not tell its transport which bound ran out).
 #[test]
 fn a_timeout_bounds_the_whole_exchange() {
-    assert_eq!(ReqwestConfig::default().timeout, Some(DEFAULT_TIMEOUT));
-    assert_eq!(UreqConfig::default().timeout, Some(DEFAULT_TIMEOUT));
+    // The transports' defaults are the core's, which `Settings::default` gives the other cases.
+    let (reqwest, ureq) = (ReqwestConfig::default(), UreqConfig::default());
+    assert_eq!((reqwest.timeout, reqwest.connect_timeout), (Some(DEFAULT_TIMEOUT), Some(DEFAULT_CONNECT_TIMEOUT)));
+    assert_eq!((ureq.timeout, ureq.connect_timeout), (Some(DEFAULT_TIMEOUT), Some(DEFAULT_CONNECT_TIMEOUT)));
+    assert_eq!(
+        (reqwest.max_response_bytes, ureq.max_response_bytes),
+        (DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_MAX_RESPONSE_BYTES)
+    );
     let short = Duration::from_millis(300);
-    let on_the_transport = Settings { timeout: Some(Some(short)), ..Settings::default() };
+    let on_the_transport = Settings { timeout: Some(short), ..Settings::default() };
     for kind in BOTH {
         for (whose, settings, request) in [
             ("the request's", Settings::default(), bounded as fn(u16, Duration) -> HttpRequest),
@@ -188,11 +201,8 @@ fn the_longest_timeouts_are_taken() {
         server.join().unwrap();
 
         let (port, server) = answer_once(OK);
-        let settings = Settings {
-            timeout: Some(Some(Duration::MAX)),
-            connect_timeout: Some(Some(Duration::MAX)),
-            ..Settings::default()
-        };
+        let settings =
+            Settings { timeout: Some(Duration::MAX), connect_timeout: Some(Duration::MAX), ..Settings::default() };
         let answer = kind.send(settings, get(port)).expect("an answer");
         assert_eq!(answer.body().as_slice(), b"{}", "{kind:?}");
         assert!(server.join().unwrap().starts_with("GET /api/v1/agents/a1 HTTP/1.1\r\n"), "{kind:?}");

@@ -100,7 +100,10 @@ fn render_sections() -> String {
     let none = documented_errors::errors_section("");
     let mut ids: Vec<&str> = talkover::registry::operations().map(|op| op.id).collect();
     ids.sort_unstable();
-    let mut frames: BTreeMap<&str, (Vec<String>, Vec<String>)> = BTreeMap::new();
+    // Every section that lists failures opens with the same heading (`head`), and ends with one of two
+    // tails: nothing, or the note on codes.
+    let mut head: Option<Vec<String>> = None;
+    let mut tails: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     let mut arms = String::new();
     for id in ids {
         let lines = documented_errors::errors_section(id);
@@ -108,28 +111,21 @@ fn render_sections() -> String {
             arms.push_str(&format!("    ({id:?}) => {{ $crate::errors_section!(@none) }};\n"));
             continue;
         }
-        let (head, rows, tail) =
+        let (its_head, rows, tail) =
             framed(&lines).unwrap_or_else(|| panic!("{id}: its section lists no table of failures"));
+        assert!(*head.get_or_insert_with(|| its_head.clone()) == its_head, "{id}: its section's heading differs");
         let name = if tail.is_empty() { "@failures" } else { "@failures_with_codes" };
-        match frames.get(name) {
-            Some(known) => assert!(*known == (head, tail), "{id}: its section's frame differs from the others' {name}"),
-            None => {
-                frames.insert(name, (head, tail));
-            }
-        }
+        assert!(*tails.entry(name).or_insert_with(|| tail.clone()) == tail, "{id}: its section's {name} tail differs");
         arms.push_str(&format!(
             "    ({id:?}) => {{ $crate::errors_section!({name}\n{}    ) }};\n",
             literals(&rows, "")
         ));
     }
     out.push_str(&format!("    (@none) => {{ concat!(\n{}    ) }};\n", literals(&none, ",")));
-    // The frames' heads are one text (the table's heading), written once too.
-    let mut heads = frames.values().map(|(head, _)| head);
-    if let Some(head) = heads.next() {
-        assert!(heads.all(|other| other == head), "the sections' frames differ before their rows");
+    if let Some(head) = &head {
         out.push_str(&format!("    (@head) => {{ concat!(\n{}    ) }};\n", literals(head, ",")));
     }
-    for (name, (_, tail)) in &frames {
+    for (name, tail) in &tails {
         out.push_str(&format!(
             "    ({name} $($row:literal)*) => {{ concat!(\n        $crate::errors_section!(@head),\n        $($row,)*\n{}    ) }};\n",
             literals(tail, ","),

@@ -69,7 +69,7 @@ pub fn run(args: Vec<String>) -> Result<(), String> {
             "--clock-scale" => {
                 const NEEDS: &str = "--clock-scale needs a number from 0 to 1000000";
                 let scale: f64 = value(&arg)?.parse().map_err(|_| NEEDS)?;
-                if !scale.is_finite() || !(0.0..=crate::clock::MAX_SCALE).contains(&scale) {
+                if !crate::clock::is_scale(scale) {
                     return Err(NEEDS.into());
                 }
                 builder = builder.clock_scale(scale);

@@ -85,6 +85,12 @@ pub(crate) fn request_ms() -> i64 {
 /// The fastest the clock runs: a million emulator seconds a second.
 pub(crate) const MAX_SCALE: f64 = 1_000_000.0;
 
+/// Whether the clock can run at `scale`: from 0 to [`MAX_SCALE`] (not NaN, not infinite), as the control
+/// endpoint and `--clock-scale` take it.
+pub(crate) fn is_scale(scale: f64) -> bool {
+    (0.0..=MAX_SCALE).contains(&scale)
+}
+
 /// A scale the clock can run at: finite, from 0 to [`MAX_SCALE`].
 fn sanitize(scale: f64) -> f64 {
     if scale.is_finite() {

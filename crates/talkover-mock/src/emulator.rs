@@ -531,7 +531,7 @@ impl Emulator {
                     return Reply::fail(422, "Send the seconds to advance by: {\"seconds\": N}, N from 0 to ten years.")
                 }
             },
-            ("POST", "/_emulator/clock/scale") => match number("scale").filter(|s| *s <= crate::clock::MAX_SCALE) {
+            ("POST", "/_emulator/clock/scale") => match number("scale").filter(|s| crate::clock::is_scale(*s)) {
                 Some(scale) => self.set_clock_scale(scale),
                 None => return Reply::fail(422, "Send the clock's new pace: {\"scale\": S}, S from 0 to 1000000."),
             },
