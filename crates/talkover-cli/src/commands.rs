@@ -460,8 +460,9 @@ fn operation_command(cmd: &OperationCommand) -> Command {
     );
     if is_list(op) {
         command = command.arg(Arg::new("all").long("all").action(ArgAction::SetTrue).help(
-            "Fetch every page of a list: its items as NDJSON (one JSON object a line), or one table of \
-                     them all with --output table",
+            "Fetch every page of a list, from --page (1 by default): its items as NDJSON (one JSON object \
+                     a line), or one table of them all with --output table; an item read again on a later page \
+                     (the list changed meanwhile) is written once",
         ));
     }
     command

@@ -71,9 +71,13 @@ pub struct ApiFailure {
     /// How each attempt ended, when the command line recorded them: as many as the error's attempts, or
     /// none.
     attempts: Vec<Outcome>,
-    /// The time each exchange was given (`--timeout`, or its default), when known.
-    timeout: Option<Duration>,
+    /// The time each exchange was given, when known, and the option that set it (`--timeout`).
+    timeout: Option<Bound>,
 }
+
+/// The time each exchange of a request was given, and the option it came from (`--timeout`, or
+/// `--max-wait` for a look made near the end of a wait).
+pub type Bound = (Duration, &'static str);
 
 impl Failure {
     /// This failure, for the output of an `operation` request that was carried out: one writing it to
@@ -89,7 +93,7 @@ impl Failure {
     }
 
     /// The SDK's `error`, with how each of its attempts ended and the time each exchange was given.
-    pub fn api(error: Error, attempts: Vec<Outcome>, timeout: Option<Duration>) -> Self {
+    pub fn api(error: Error, attempts: Vec<Outcome>, timeout: Option<Bound>) -> Self {
         // Outcomes that do not tell the error's attempts one for one are not shown as if they did.
         let attempts = if attempts.len() == error.attempts() as usize { attempts } else { Vec::new() };
         Self::Api(Box::new(ApiFailure { error, attempts, timeout }))
@@ -512,7 +516,7 @@ fn bounded(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
 
 /// [`describe_error`], a timeout said with the time each exchange had (`timeout`) and the attempts with
 /// how each ended (`attempts`), when known.
-fn describe_with(e: &Error, timeout: Option<Duration>, attempts: &[Outcome]) -> String {
+fn describe_with(e: &Error, timeout: Option<Bound>, attempts: &[Outcome]) -> String {
     let mut out = format!("error: {}", e.kind());
     if let Some(status) = e.status() {
         let _ = write!(out, " ({})", status.as_u16());
@@ -586,15 +590,18 @@ fn describe_with(e: &Error, timeout: Option<Duration>, attempts: &[Outcome]) -> 
 
 /// A timeout said in words, with the time the exchange had: `make-call: no complete answer within 5 s
 /// (--timeout), so the request timed out`.
-fn timed_out(e: &Error, timeout: Option<Duration>) -> Option<String> {
+fn timed_out(e: &Error, timeout: Option<Bound>) -> Option<String> {
     let Error::Transport(t) = e else { return None };
     if t.kind() != talkover::TransportErrorKind::Timeout {
         return None;
     }
     let mut text = t.operation().map(|op| format!("{op}: ")).unwrap_or_default();
     // Without `--timeout`, the transport's own message says which bound ran out.
-    let timeout = timeout?;
-    let _ = write!(text, "no complete answer within {} s (--timeout), so the request timed out", timeout.as_secs_f64());
+    let (timeout, by) = timeout?;
+    // To the tenth of a second: a bound cut to a wait's end is no round number.
+    let seconds = format!("{:.1}", timeout.as_secs_f64());
+    let seconds = seconds.strip_suffix(".0").unwrap_or(&seconds);
+    let _ = write!(text, "no complete answer within {seconds} s ({by}), so the request timed out");
     if let Some(status) = t.status() {
         let _ = write!(text, " after the answer's head, {}", status.as_u16());
     }

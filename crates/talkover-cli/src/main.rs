@@ -255,7 +255,25 @@ impl Context {
     /// Runs one call of the client; its error says how each attempt ended and how long an exchange had.
     pub fn call<T>(&self, call: impl FnOnce(&Client) -> Result<T, talkover::Error>) -> Result<T, Failure> {
         let (result, outcomes) = attempts::recorded(|| call(&self.client));
-        result.map_err(|e| Failure::api(e, outcomes, self.settings.timeout))
+        result.map_err(|e| Failure::api(e, outcomes, self.settings.timeout.map(|t| (t, "--timeout"))))
+    }
+
+    /// The time each exchange has: `--timeout`, or the default.
+    pub fn timeout(&self) -> std::time::Duration {
+        self.settings.timeout.unwrap_or(DEFAULT_TIMEOUT)
+    }
+
+    /// Runs one call of `client`, one of this context's with each exchange bounded by `timeout` (and maybe
+    /// another retry policy); as [`call`](Self::call), but whether the SDK's error may pass if the call is
+    /// made again (`Error::is_retryable`) is given beside the failure, for a caller that decides by it.
+    pub fn call_with<T>(
+        &self,
+        client: &Client,
+        timeout: failure::Bound,
+        call: impl FnOnce(&Client) -> Result<T, talkover::Error>,
+    ) -> Result<T, (bool, Failure)> {
+        let (result, outcomes) = attempts::recorded(|| call(client));
+        result.map_err(|e| (e.is_retryable(), Failure::api(e, outcomes, Some(timeout))))
     }
 }
 

@@ -497,7 +497,8 @@ fn fetch_all(context: &Context, op: &'static OperationInfo, params: Params) -> R
     // For a person, one table of every item once the last page is in; for a program, a line an item as
     // each page arrives.
     let mut table = matches!(context.format, Format::Table | Format::Csv).then(Vec::new);
-    let fetched = fetch_pages(context, op, params, &mut out, &mut table);
+    let mut walked = Walked::default();
+    let fetched = fetch_pages(context, op, params, &mut out, &mut table, &mut walked);
     match table {
         Some(rows) if fetched.is_err() && rows.is_empty() => {}
         Some(rows) if context.format == Format::Csv => {
@@ -510,7 +511,58 @@ fn fetch_all(context: &Context, op: &'static OperationInfo, params: Params) -> R
         }
         None => {}
     }
+    if walked.repeated > 0 {
+        // Items move between pages when the list changes while it is read (a call placed meanwhile
+        // pushes the rest one place on): one read again is written once. Items that moved the other way
+        // (one deleted meanwhile) can be missed, and nothing shows that.
+        eprintln!(
+            "warning: {} came again on a later page (the list changed while it was read) and {} written once",
+            items(walked.repeated),
+            if walked.repeated == 1 { "was" } else { "were" }
+        );
+    }
+    if let Err(Failure::Api(_)) = &fetched {
+        eprintln!(
+            "warning: --all stopped at page {page} after {} (written); `--page {page} --all` goes on from there",
+            items(walked.written),
+            page = walked.page
+        );
+    }
     fetched
+}
+
+/// How far `--all` went.
+#[derive(Default)]
+struct Walked {
+    /// The page asked for last.
+    page: u64,
+    /// The items written (or held for the table), each once.
+    written: usize,
+    /// The items left out as an earlier page's again (the same `id`).
+    repeated: usize,
+    /// The ids of the items so far.
+    seen: std::collections::HashSet<String>,
+}
+
+impl Walked {
+    /// Whether `item` is new to the walk: one with no `id` always is.
+    fn first_time(&mut self, item: &Value) -> bool {
+        let new = match item.get("id") {
+            Some(Value::String(id)) => self.seen.insert(id.clone()),
+            Some(id @ Value::Number(_)) => self.seen.insert(id.to_string()),
+            _ => true,
+        };
+        self.repeated += usize::from(!new);
+        new
+    }
+}
+
+fn items(n: usize) -> String {
+    if n == 1 {
+        "1 item".to_owned()
+    } else {
+        format!("{n} items")
+    }
 }
 
 /// The pages of `--all`, each written to `out` as it comes, or its items added to `table` when one is
@@ -521,6 +573,7 @@ fn fetch_pages(
     mut params: Params,
     out: &mut impl std::io::Write,
     table: &mut Option<Vec<Value>>,
+    walked: &mut Walked,
 ) -> Result<(), Failure> {
     let mut page = 1u64;
     let query = params.query.get_or_insert_with(|| Value::Object(Map::new()));
@@ -537,6 +590,7 @@ fn fetch_pages(
         if let Some(query) = params.query.as_mut().and_then(Value::as_object_mut) {
             query.insert("page".into(), Value::from(page));
         }
+        walked.page = page;
         progress.show(&format!("page {page}, {fetched} items so far"));
         let answer = context.call(|client| client.execute_registered(op, &params));
         progress.clear();
@@ -564,13 +618,14 @@ fn fetch_pages(
             }
             Failure::from(error)
         })?;
-        let items = list.items;
+        let mut items = list.items;
+        items.retain(|item| walked.first_time(item));
         if table.is_some() {
             held_bytes +=
                 items.iter().map(|item| serde_json::to_string(item).map_or(0, |text| text.len())).sum::<usize>();
         }
-        let count = items.len();
-        fetched += count;
+        fetched += items.len();
+        walked.written = fetched;
         match table {
             // A page's resources, as one answer's would be written (a voice template group's voices).
             Some(rows) if context.format == Format::Csv => {

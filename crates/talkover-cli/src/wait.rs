@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use clap::{Arg, ArgMatches, Command};
 use talkover::calls::{CallStatus, CallWaitOutcome, CallWatch, WaitLimits, WaitMove};
+use talkover::RetryPolicy;
 
 use crate::failure::Failure;
 use crate::{output, Context};
@@ -24,6 +25,9 @@ pub fn exit_code_of(status: &CallStatus) -> u8 {
     }
 }
 
+/// The least time a look has, so that the look made when --max-wait is up can still be answered.
+const LAST_LOOK_AT_LEAST: Duration = Duration::from_secs(1);
+
 /// The example of `calls wait --help`.
 pub const EXAMPLE: &[&str] =
     &["talkover", "calls", "wait", "AGENT_ID", "CALL_ID", "--to", "+15550101234", "--max-wait", "900"];
@@ -36,11 +40,17 @@ pub fn command() -> Command {
              The API has no get-call: each look reads the agent's calls (get-agent-calls, the newest pages, \
              narrowed to the number called with --to), every --interval seconds, until the call is there \
              with a final status, and prints it (as --output says) whatever the status.\n\n\
+             A look has the time left of the wait (at least a second, at most --timeout) and is made once: \
+             one that fails for a reason that may pass (a 5xx, 429, a timeout, a lost connection) is made \
+             again at the next interval, with a warning on standard error, until --max-wait; a failure that \
+             will not pass (the token, a wrong agent) ends the wait at once.\n\n\
              Exit codes, for a script to branch on:\n  \
              0   the call completed\n  \
              16  the call ended without completing: failed, busy, no-answer or voicemail (the call is printed, \
              its status says which)\n  \
              15  the call had not ended when --max-wait passed\n  \
+             9, 10  the looks were still failing when --max-wait passed: the API answered 5xx (9), or \
+             could not be reached or did not answer in time (10)\n  \
              5   the first three looks did not find the call (or the agent)\n  \
              other  as for every command (talkover --help): 2 wrong arguments, 4 the token, 10 the API could \
              not be reached, …\n\n\
@@ -62,9 +72,9 @@ pub fn command() -> Command {
             Arg::new("max-wait")
                 .long("max-wait")
                 .value_name("SECONDS")
-                .value_parser(clap::value_parser!(u64).range(0..=86_400))
+                .value_parser(clap::value_parser!(f64))
                 .default_value("600")
-                .help("Give up after this long (exit 15)"),
+                .help("Give up after this long (0 to 86400; exit 15)"),
         )
 }
 
@@ -82,20 +92,47 @@ pub fn run(context: &Context, args: &ArgMatches) -> Result<u8, Failure> {
     if !(0.1..=3600.0).contains(&interval) {
         return Err(Failure::usage(format!("--interval takes 0.1 to 3600 seconds, not {interval}")));
     }
-    let limits = WaitLimits::default()
-        .interval(Duration::from_secs_f64(interval))
-        .max_wait(Duration::from_secs(args.get_one::<u64>("max-wait").copied().unwrap_or(600)));
+    let max_wait = args.get_one::<f64>("max-wait").copied().unwrap_or(600.0);
+    if !(0.0..=86_400.0).contains(&max_wait) {
+        return Err(Failure::usage(format!("--max-wait takes 0 to 86400 seconds, not {max_wait}")));
+    }
+    let limits =
+        WaitLimits::default().interval(Duration::from_secs_f64(interval)).max_wait(Duration::from_secs_f64(max_wait));
     let started = Instant::now();
     let mut watch = CallWatch::new(agent, call_id.clone());
     if let Some(to) = &to {
         watch = watch.to(to.clone());
     }
+    // Once: the next look is a failed look's retry, so that no look's retries outlast the wait.
+    let once = context.client.with_retry_policy(RetryPolicy::none());
     // Bounded by --max-wait: each look reads at most `CallWatch::PAGES_PER_LOOK` pages, then either ends the
-    // wait or sleeps `interval`, at least 0.1 s. Each page is one call of the command line's (its attempts
-    // are what a failure reports), so the library's `wait_for_end` is not used.
+    // wait or sleeps `interval`, at least 0.1 s; a failed look sleeps the interval too, and the first one
+    // past --max-wait ends the wait. Each page is one call of the command line's (its attempts are what a
+    // failure reports), so the library's `wait_for_end` is not used.
     loop {
         let request = watch.request();
-        let page = context.call(|client| client.execute(request))?;
+        let left = limits.max_wait.saturating_sub(started.elapsed());
+        let bound = match left.max(LAST_LOOK_AT_LEAST) {
+            bound if bound < context.timeout() => (bound, "the time left of --max-wait"),
+            _ => (context.timeout(), "--timeout"),
+        };
+        let page = match context.call_with(&once.with_timeout(bound.0), bound, |client| client.execute(request)) {
+            Ok(page) => page,
+            Err((true, failure)) if started.elapsed() < limits.max_wait => {
+                let left = limits.max_wait.saturating_sub(started.elapsed());
+                let pause = limits.interval.min(left);
+                eprintln!(
+                    "warning: a look at the agent's calls failed, looking again in {:.1} s ({:.1} s of --max-wait \
+                     left): {}",
+                    pause.as_secs_f64(),
+                    left.as_secs_f64(),
+                    failure.describe().lines().next().unwrap_or_default().trim_start_matches("error: ")
+                );
+                std::thread::sleep(pause);
+                continue;
+            }
+            Err((_, failure)) => return Err(failure),
+        };
         match watch.next_move(page, started.elapsed(), limits) {
             WaitMove::Read => {}
             WaitMove::Sleep(delay) => std::thread::sleep(delay),
@@ -112,9 +149,8 @@ pub fn run(context: &Context, args: &ArgMatches) -> Result<u8, Failure> {
                 };
                 // The last look, at --max-wait, found it still going.
                 let message = format!(
-                    "call {call_id} had not ended at its last look, {:.1} s in (--max-wait {} s): {state}",
+                    "call {call_id} had not ended at its last look, {:.1} s in (--max-wait {max_wait} s): {state}",
                     waited.as_secs_f64(),
-                    limits.max_wait.as_secs()
                 );
                 let last_status = last_status.map(|status| status.to_string());
                 return Err(Failure::NotEnded { message, last_status, waited_s: waited.as_secs_f64() });

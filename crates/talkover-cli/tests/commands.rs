@@ -500,6 +500,43 @@ fn calls_wait_follows_a_call_to_its_end() {
     fails_with(not_a_number, 2, "--to takes a phone number");
 }
 
+/// A look that fails for a reason that may pass is made again until --max-wait, each with a warning, and
+/// the wait then ends with that failure's exit code; one that will not pass ends the wait at once.
+#[test]
+fn calls_wait_looks_again_after_a_failure_that_may_pass_until_max_wait() {
+    let failing = Server::builder().error_rate(1.0).start_blocking().unwrap();
+    let mut wait = talkover(&failing.base_url(), failing.token());
+    wait.args(["calls", "wait", AGENT, "call-1", "--interval", "0.2", "--max-wait", "1.5"]);
+    let started = std::time::Instant::now();
+    let output = fails_with(wait, 9, "error: server (500)");
+    assert!(started.elapsed() >= std::time::Duration::from_millis(1500), "gave up early: {:?}", started.elapsed());
+    let warnings =
+        stderr(&output).lines().filter(|l| l.starts_with("warning: a look at the agent's calls failed")).count();
+    assert!(warnings >= 2, "{}", stderr(&output));
+
+    let mut wrong_token = talkover(&failing.base_url(), "talq_not_the_token");
+    wrong_token.args(["calls", "wait", AGENT, "call-1", "--interval", "0.2", "--max-wait", "30"]);
+    let started = std::time::Instant::now();
+    let output = fails_with(wrong_token, 4, "error:");
+    assert!(!stderr(&output).contains("warning:"), "{}", stderr(&output));
+    assert!(started.elapsed() < std::time::Duration::from_secs(20), "{:?}", started.elapsed());
+}
+
+/// A server that takes the request and never answers holds the wait no longer than --max-wait: the look
+/// has the time left of it, not the whole --timeout.
+#[test]
+fn calls_wait_ends_at_max_wait_when_a_look_gets_no_answer() {
+    // Bound and listening, never accepting: the request is taken in and never answered.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/api/v1", silent.local_addr().unwrap());
+    let mut wait = talkover(&url, "talq_token");
+    wait.args(["--timeout", "60", "calls", "wait", AGENT, "call-1", "--interval", "0.5", "--max-wait", "2"]);
+    let started = std::time::Instant::now();
+    fails_with(wait, 10, "the time left of --max-wait");
+    assert!(started.elapsed() < std::time::Duration::from_secs(15), "held past --max-wait: {:?}", started.elapsed());
+    drop(silent);
+}
+
 /// A call that ended without completing (the emulator ends a call by its number's last four digits) is
 /// printed as a completed one is, and exits 16, so that a script tells them apart by the code alone.
 #[test]

@@ -293,3 +293,31 @@ fn ctrl_c_during_all_leaves_the_progress_line_ended() {
     let after = &written[end..];
     assert!(after.starts_with("\r\n") || after.starts_with('\n'), "the line is not ended: {written:?}");
 }
+
+/// A list that changes while `--all` reads it moves items between pages: one read again on the next
+/// page is written once, and standard error says so. A page that fails says where the walk stopped, so
+/// that a long export goes on from there.
+#[test]
+fn all_writes_an_item_read_again_once_and_says_where_it_stopped() {
+    let page = |n: u32, ids: &[&str], total: u32| {
+        let items: Vec<String> = ids.iter().map(|id| format!(r#"{{"id": "{id}", "name": "Agent {id}"}}"#)).collect();
+        let meta = format!(r#"{{"current_page": {n}, "last_page": 3, "per_page": 2, "total": {total}}}"#);
+        Reply::json(200, format!(r#"{{"success": true, "data": [{}], "meta": {meta}}}"#, items.join(", ")))
+    };
+    // An agent created between the first and second page pushes `b` onto the second.
+    let server = Scripted::start(vec![page(1, &["a", "b"], 6), page(2, &["b", "c"], 7), page(3, &["d", "e"], 7)]);
+    let mut all = talkover(&server.base_url(), TOKEN);
+    all.args(["agents", "list", "--all", "--per-page", "2", "-o", "id"]);
+    let output = run(all);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(stdout(&output), "a\nb\nc\nd\ne\n");
+    assert!(stderr(&output).contains("warning: 1 item came again on a later page"), "{}", stderr(&output));
+
+    // The second page fails: the first page's items are out, and the warning names the page to go on from.
+    let server = Scripted::start(vec![page(1, &["a", "b"], 6), server_error(500)]);
+    let mut all = talkover(&server.base_url(), TOKEN);
+    all.args(["--max-retries", "0", "agents", "list", "--all", "--per-page", "2"]);
+    let output = fails_with(all, 9, "--all stopped at page 2 after 2 items (written); `--page 2 --all` goes on");
+    assert_eq!(stdout(&output).lines().count(), 2, "{}", stdout(&output));
+    assert!(!stderr(&output).contains("came again"), "{}", stderr(&output));
+}
