@@ -264,7 +264,7 @@ impl Failure {
             Self::Unverified(problem) => format!("error: the signature does not verify: {problem}\n"),
             Self::NotEnded { message, .. } => format!("error: {message}\n"),
             Self::NotFound(what) => format!("error: not_found: {what}\n"),
-            Self::NoId(what) | Self::Unwritten(what) => format!("{what}\n"),
+            Self::NoId(what) | Self::Unwritten(what) => format!("error: {what}\n"),
         }
     }
 }

@@ -209,13 +209,18 @@ fn handle(
         }
         Ok(()) => {
             let forwarded = forward.map(|(uri, transport)| send_on(uri, transport, &request));
-            let status = match &forwarded {
-                None => StatusCode::OK,
-                Some(Ok(status)) => *status,
-                Some(Err(_)) => StatusCode::BAD_GATEWAY,
+            // The forward's status, so that the platform retries what the app did not take; the body says
+            // the delivery itself was received and verified.
+            let (status, answer) = match &forwarded {
+                None => (StatusCode::OK, json!({"received": true})),
+                Some(Ok(status)) => (*status, json!({"received": true, "forwarded": status.as_u16()})),
+                Some(Err(problem)) => (
+                    StatusCode::BAD_GATEWAY,
+                    json!({"received": true, "forwarded": false, "error": format!("not forwarded: {problem}")}),
+                ),
             };
             show(format, true, None, &request, &body_json, forwarded.as_ref());
-            respond(&mut stream, status, &json!({"received": true}));
+            respond(&mut stream, status, &answer);
         }
     }
     Ok(())

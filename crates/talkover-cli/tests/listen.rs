@@ -15,6 +15,11 @@ const SECRET: &str = "whsec_cli_test_secret";
 
 /// POSTs `body` with these headers to 127.0.0.1:`port`; gives the answer's status.
 fn deliver(port: u16, headers: &[(&str, String)], body: &str) -> u16 {
+    deliver_answer(port, headers, body).0
+}
+
+/// POSTs `body` with these headers to 127.0.0.1:`port`; gives the answer's status and body.
+fn deliver_answer(port: u16, headers: &[(&str, String)], body: &str) -> (u16, String) {
     let mut stream = TcpStream::connect((Ipv4Addr::LOCALHOST, port)).unwrap();
     stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
     let mut request = format!(
@@ -29,7 +34,8 @@ fn deliver(port: u16, headers: &[(&str, String)], body: &str) -> u16 {
     stream.write_all(request.as_bytes()).unwrap();
     let mut answer = String::new();
     stream.read_to_string(&mut answer).unwrap();
-    answer.split_whitespace().nth(1).unwrap().parse().unwrap()
+    let status = answer.split_whitespace().nth(1).unwrap().parse().unwrap();
+    (status, answer.split_once("\r\n\r\n").map_or("", |(_, body)| body).to_owned())
 }
 
 /// A receiver standing for the user's own endpoint: gives each request's signature header and body.
@@ -140,4 +146,27 @@ fn one_delivery_is_verified_from_standard_input_or_a_file() {
         (from_file.status.code(), String::from_utf8_lossy(&from_file.stdout).into_owned()),
         (Some(0), body.to_owned())
     );
+}
+
+/// A delivery the app behind `--forward-to` cannot take is answered 502, so that the platform delivers it
+/// again, and the answer's body says it was received but not forwarded.
+#[test]
+fn a_delivery_that_cannot_be_forwarded_is_answered_502_saying_so() {
+    let closed = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap().local_addr().unwrap();
+    let mut listen = Command::new(common::BIN);
+    listen
+        .env_clear()
+        .args(["webhooks", "listen", "--port", "0", "--secret", SECRET, "--max-deliveries", "1"])
+        .arg("--forward-to")
+        .arg(format!("http://{closed}/mine"))
+        .stderr(Stdio::piped());
+    let (mut child, _lines, address) = common::spawn_listening(listen, "listening on http://127.0.0.1:");
+    let port: u16 = address.trim_end_matches('/').parse().unwrap_or_else(|_| panic!("unexpected port {address:?}"));
+    let body = r#"{"event":"call.completed","agent_id":"agent-1","webhook_id":"hook-1"}"#;
+    let (status, answer) = deliver_answer(port, &[("x-talkover-signature", sign(SECRET, body.as_bytes()))], body);
+    assert_eq!(status, 502);
+    let answer: Value = serde_json::from_str(&answer).unwrap_or_else(|e| panic!("{e}: {answer}"));
+    assert_eq!((&answer["received"], &answer["forwarded"]), (&Value::Bool(true), &Value::Bool(false)), "{answer}");
+    assert!(answer["error"].as_str().is_some_and(|e| e.starts_with("not forwarded")), "{answer}");
+    assert!(child.wait().unwrap().success(), "stops after --max-deliveries");
 }
