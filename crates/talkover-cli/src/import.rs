@@ -398,6 +398,20 @@ fn read_rows(
         if record.iter().all(|cell| cell.trim().is_empty()) {
             continue;
         }
+        // Fewer cells than the header is a row whose last ones are empty, as spreadsheets write it; more
+        // is one whose values have shifted (an unquoted comma in a name), which would be sent under the
+        // wrong names.
+        if record.len() > headers.len() {
+            invalid.push((
+                line,
+                format!(
+                    "has {} cells, the header {}: a value holding a comma must be in double quotes",
+                    record.len(),
+                    headers.len()
+                ),
+            ));
+            continue;
+        }
         let raw = record.get(phone).unwrap_or("");
         let to = match e164(raw) {
             Ok(to) => to,
@@ -940,6 +954,20 @@ mod tests {
         assert_eq!(invalid[1].0, 8);
         assert_eq!(invalid[0].0, 3);
         assert!(invalid[0].1.contains("not a number"), "{invalid:?}");
+    }
+
+    #[test]
+    fn a_row_with_more_cells_than_the_header_is_invalid_and_one_with_fewer_is_not() {
+        let csv = "phone,name,plan\n+15550100001,Doe, John,gold\n+15550100002,Ada\n+15550100003,\"Roe, Jane\",silver\n";
+        let (rows, invalid) = read_rows(csv.as_bytes(), None, false).unwrap();
+        assert_eq!(rows.iter().map(|r| r.line).collect::<Vec<_>>(), [3, 4]);
+        assert_eq!(
+            serde_json::to_value(&rows[1].body).unwrap()["payload"],
+            json!({"name": "Roe, Jane", "plan": "silver"})
+        );
+        assert_eq!(invalid.len(), 1);
+        assert_eq!(invalid[0].0, 2);
+        assert!(invalid[0].1.contains("has 4 cells, the header 3"), "{invalid:?}");
     }
 
     #[test]
