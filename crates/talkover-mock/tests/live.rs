@@ -1340,6 +1340,44 @@ fn wait_for_end_says_whether_the_call_ended_went_on_or_is_not_there() {
     assert_eq!(outcome, CallWaitOutcome::NotFound);
 }
 
+/// A look that fails for a reason that may pass is made again until `max_wait`, and the wait then ends
+/// with its error; a server that never answers holds the wait about `max_wait`, not the client's timeout.
+#[test]
+fn wait_for_end_looks_again_after_a_failure_that_may_pass_and_ends_at_max_wait() {
+    use talkover::calls::{CallWatch, WaitLimits};
+    let limits = WaitLimits::default().interval(Duration::from_millis(100)).max_wait(Duration::from_millis(800));
+    let failing = Server::builder().error_rate(1.0).start_blocking().unwrap();
+    let started = Instant::now();
+    let error = common::blocking_client(&failing).calls().wait_for_end(CallWatch::new("a-1", "c-1"), limits);
+    let error = error.unwrap_err();
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(500), "{error}");
+    assert!(started.elapsed() >= Duration::from_millis(800), "gave up before max_wait: {:?}", started.elapsed());
+
+    // Taken in, never answered.
+    let silent = TcpListener::bind("127.0.0.1:0").unwrap();
+    let client = talkover::blocking::Client::builder()
+        .base_url(format!("http://{}/api/v1", silent.local_addr().unwrap()))
+        .token("talq_token")
+        .timeout(Duration::from_secs(60))
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let error = client.calls().wait_for_end(CallWatch::new("a-1", "c-1"), limits).unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Transport, "{error}");
+    assert!(started.elapsed() < Duration::from_secs(15), "held past max_wait: {:?}", started.elapsed());
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn wait_for_end_on_the_async_client_looks_again_after_a_failure_that_may_pass() {
+    use talkover::calls::{CallWatch, WaitLimits};
+    let failing = Server::builder().error_rate(1.0).start().await.unwrap();
+    let limits = WaitLimits::default().interval(Duration::from_millis(100)).max_wait(Duration::from_millis(500));
+    let started = Instant::now();
+    let error = common::async_client(&failing).calls().wait_for_end(CallWatch::new("a-1", "c-1"), limits).await;
+    assert_eq!(error.unwrap_err().status().map(|s| s.as_u16()), Some(500));
+    assert!(started.elapsed() >= Duration::from_millis(500), "gave up before max_wait: {:?}", started.elapsed());
+}
+
 #[tokio::test(flavor = "current_thread")]
 async fn wait_for_end_on_the_async_client_sleeps_between_looks_until_the_call_ends() {
     use talkover::calls::{CallWaitOutcome, CallWatch, WaitLimits};

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use crate::resources::{entry_point, root_handler, Agents, Campaigns};
 use talkover_core::execute::Execute;
-use talkover_core::Error;
+use talkover_core::{Error, RetryPolicy};
 
 entry_point! {
     /// Calls: the call history, active calls, and hanging up.
@@ -134,6 +134,13 @@ impl<'c, C: Execute> Campaigns<'c, C> {
     }
 }
 
+/// The time one look of [`Calls::wait_for_end`] has: what is left of the wait (at least a second, so that
+/// the look made at `max_wait` can still be answered), never more than the client's own timeout.
+fn look_bound(config: &talkover_core::ClientConfig, left: Duration) -> Duration {
+    let left = left.max(Duration::from_secs(1));
+    config.timeout().map_or(left, |timeout| timeout.min(left))
+}
+
 /// What [`Calls::wait_for_end`] says of the error it gives when a client cannot wait between looks.
 const CANNOT_WAIT: &str = "this client cannot wait between looks for a call's end: await it in a Tokio runtime, or \
                            set a sleep with ClientBuilder::sleep";
@@ -148,16 +155,30 @@ impl<'c> Calls<'c, crate::blocking::Client> {
     /// up, or is not among the agent's calls (a wrong id, agent or number: known after
     /// [`CallWatch::LOOKS_BEFORE_NOT_FOUND`] looks).
     ///
+    /// Each look is made once, with at most the time left of the wait (at least a second, never more than
+    /// the client's timeout), so the wait ends about `max_wait` even when the API does not answer.
+    ///
     /// # Errors
     ///
-    /// A look that fails, after the client's retries, ends the wait with its error (see
+    /// A look that fails for a reason that may pass ([`Error::is_retryable`]: a 5xx, 429, a timeout, a
+    /// lost connection) is made again at the next interval; one that still fails at `max_wait`, or one
+    /// that will not pass (a 401, the agent not found), ends the wait with its error (see
     /// [`get_agent_calls`](crate::resources::Agents::calls) for the failures its page documents).
     pub fn wait_for_end(&self, mut watch: CallWatch, limits: WaitLimits) -> Result<CallWaitOutcome, Error> {
         let started = Instant::now();
-        // Bounded by `limits.max_wait`: each look reads at most `PAGES_PER_LOOK` pages, and the last look
-        // starts at the limit.
+        let once = self.client.with_retry_policy(RetryPolicy::none());
+        // Bounded by `limits.max_wait`: each look reads at most `PAGES_PER_LOOK` pages, a failed one is
+        // made again after the interval, and the last look starts at the limit.
         loop {
-            let page = self.client.execute(watch.request())?;
+            let left = limits.max_wait.saturating_sub(started.elapsed());
+            let page = match once.with_timeout(look_bound(self.client.config(), left)).execute(watch.request()) {
+                Ok(page) => page,
+                Err(error) if error.is_retryable() && started.elapsed() < limits.max_wait => {
+                    std::thread::sleep(limits.interval.min(limits.max_wait.saturating_sub(started.elapsed())));
+                    continue;
+                }
+                Err(error) => return Err(error),
+            };
             match watch.next_move(page, started.elapsed(), limits) {
                 WaitMove::Read => {}
                 WaitMove::Sleep(delay) => std::thread::sleep(delay),
@@ -178,9 +199,14 @@ impl<'c> Calls<'c, crate::Client> {
     /// up, or is not among the agent's calls (a wrong id, agent or number: known after
     /// [`CallWatch::LOOKS_BEFORE_NOT_FOUND`] looks).
     ///
+    /// Each look is made once, with at most the time left of the wait (at least a second, never more than
+    /// the client's timeout), so the wait ends about `max_wait` even when the API does not answer.
+    ///
     /// # Errors
     ///
-    /// A look that fails, after the client's retries, ends the wait with its error (see
+    /// A look that fails for a reason that may pass ([`Error::is_retryable`]: a 5xx, 429, a timeout, a
+    /// lost connection) is made again at the next interval; one that still fails at `max_wait`, or one
+    /// that will not pass (a 401, the agent not found), ends the wait with its error (see
     /// [`get_agent_calls`](crate::resources::Agents::calls) for the failures its page documents). A client
     /// that cannot wait (no sleep set without the built-in transport, or the built-in one outside a Tokio
     /// runtime) fails with [`Error::Config`] on `sleep` before its second look.
@@ -190,9 +216,24 @@ impl<'c> Calls<'c, crate::Client> {
         // `ClientBuilder::sleep` may run on another clock (Tokio's paused time, a test's double that
         // returns at once), and the wait still ends after `max_wait / interval` looks.
         let mut slept = Duration::ZERO;
+        let once = self.client.with_retry_policy(RetryPolicy::none());
         // Bounded by `limits.max_wait`, as the blocking client's.
         loop {
-            let page = self.client.execute(watch.request()).await?;
+            let waited = started.elapsed().max(slept);
+            let look = once.with_timeout(look_bound(self.client.config(), limits.max_wait.saturating_sub(waited)));
+            let page = match look.execute(watch.request()).await {
+                Ok(page) => page,
+                Err(error) if error.is_retryable() && started.elapsed().max(slept) < limits.max_wait => {
+                    let delay = limits.interval.min(limits.max_wait.saturating_sub(started.elapsed().max(slept)));
+                    let Some(pause) = self.client.pause(delay) else {
+                        return Err(Error::config("sleep", CANNOT_WAIT));
+                    };
+                    pause.await;
+                    slept += delay;
+                    continue;
+                }
+                Err(error) => return Err(error),
+            };
             match watch.next_move(page, started.elapsed().max(slept), limits) {
                 WaitMove::Read => {}
                 WaitMove::Sleep(delay) => match self.client.pause(delay) {
