@@ -99,6 +99,14 @@ impl Failure {
         Self::Api(Box::new(ApiFailure { error, attempts, timeout }))
     }
 
+    /// The SDK's error this failure is, if it is one.
+    pub fn sdk_error(&self) -> Option<&Error> {
+        match self {
+            Self::Api(failure) => Some(&failure.error),
+            _ => None,
+        }
+    }
+
     pub fn usage(message: String) -> Self {
         Self::Usage(message)
     }

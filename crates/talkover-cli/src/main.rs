@@ -264,16 +264,15 @@ impl Context {
     }
 
     /// Runs one call of `client`, one of this context's with each exchange bounded by `timeout` (and maybe
-    /// another retry policy); as [`call`](Self::call), but whether the SDK's error may pass if the call is
-    /// made again (`Error::is_retryable`) is given beside the failure, for a caller that decides by it.
+    /// another retry policy), as [`call`](Self::call) runs one of this context's.
     pub fn call_with<T>(
         &self,
         client: &Client,
         timeout: failure::Bound,
         call: impl FnOnce(&Client) -> Result<T, talkover::Error>,
-    ) -> Result<T, (bool, Failure)> {
+    ) -> Result<T, Failure> {
         let (result, outcomes) = attempts::recorded(|| call(client));
-        result.map_err(|e| (e.is_retryable(), Failure::api(e, outcomes, Some(timeout))))
+        result.map_err(|e| Failure::api(e, outcomes, Some(timeout)))
     }
 }
 

@@ -25,9 +25,6 @@ pub fn exit_code_of(status: &CallStatus) -> u8 {
     }
 }
 
-/// The least time a look has, so that the look made when --max-wait is up can still be answered.
-const LAST_LOOK_AT_LEAST: Duration = Duration::from_secs(1);
-
 /// The example of `calls wait --help`.
 pub const EXAMPLE: &[&str] =
     &["talkover", "calls", "wait", "AGENT_ID", "CALL_ID", "--to", "+15550101234", "--max-wait", "900"];
@@ -42,7 +39,8 @@ pub fn command() -> Command {
              with a final status, and prints it (as --output says) whatever the status.\n\n\
              A look has the time left of the wait (at least a second, at most --timeout) and is made once: \
              one that fails for a reason that may pass (a 5xx, 429, a timeout, a lost connection) is made \
-             again at the next interval, with a warning on standard error, until --max-wait; a failure that \
+             again after the interval (or the Retry-After of a 429, when longer), with a warning on standard \
+             error, until --max-wait; a failure that \
              will not pass (the token, a wrong agent) ends the wait at once.\n\n\
              Exit codes, for a script to branch on:\n  \
              0   the call completed\n  \
@@ -111,27 +109,27 @@ pub fn run(context: &Context, args: &ArgMatches) -> Result<u8, Failure> {
     // failure reports), so the library's `wait_for_end` is not used.
     loop {
         let request = watch.request();
-        let left = limits.max_wait.saturating_sub(started.elapsed());
-        let bound = match left.max(LAST_LOOK_AT_LEAST) {
+        let bound = match limits.look_timeout(started.elapsed(), Some(context.timeout())) {
             bound if bound < context.timeout() => (bound, "the time left of --max-wait"),
-            _ => (context.timeout(), "--timeout"),
+            bound => (bound, "--timeout"),
         };
         let page = match context.call_with(&once.with_timeout(bound.0), bound, |client| client.execute(request)) {
             Ok(page) => page,
-            Err((true, failure)) if started.elapsed() < limits.max_wait => {
-                let left = limits.max_wait.saturating_sub(started.elapsed());
-                let pause = limits.interval.min(left);
-                eprintln!(
-                    "warning: a look at the agent's calls failed, looking again in {:.1} s ({:.1} s of --max-wait \
-                     left): {}",
-                    pause.as_secs_f64(),
-                    left.as_secs_f64(),
-                    failure.describe().lines().next().unwrap_or_default().trim_start_matches("error: ")
-                );
-                std::thread::sleep(pause);
-                continue;
-            }
-            Err((_, failure)) => return Err(failure),
+            Err(failure) => match failure.sdk_error().and_then(|e| limits.after_failure(e, started.elapsed())) {
+                Some(pause) => {
+                    let left = limits.max_wait.saturating_sub(started.elapsed());
+                    eprintln!(
+                        "warning: a look at the agent's calls failed, looking again in {:.1} s ({:.1} s of \
+                         --max-wait left): {}",
+                        pause.as_secs_f64(),
+                        left.as_secs_f64(),
+                        failure.describe().lines().next().unwrap_or_default().trim_start_matches("error: ")
+                    );
+                    std::thread::sleep(pause);
+                    continue;
+                }
+                None => return Err(failure),
+            },
         };
         match watch.next_move(page, started.elapsed(), limits) {
             WaitMove::Read => {}

@@ -1367,6 +1367,23 @@ fn wait_for_end_looks_again_after_a_failure_that_may_pass_and_ends_at_max_wait()
     assert!(started.elapsed() < Duration::from_secs(15), "held past max_wait: {:?}", started.elapsed());
 }
 
+/// A look refused with 429 is made again after the `Retry-After` the answer asked for, not after the
+/// (shorter) interval.
+#[test]
+fn wait_for_end_waits_out_a_rate_limit_before_looking_again() {
+    use talkover::calls::{CallWaitOutcome, CallWatch, WaitLimits};
+    let (server, client) = stopped_clock();
+    let agent = published_agent(&client, "Limited");
+    let placed = client.agents().call(&agent, NewCall::new("+15550009876")).unwrap();
+    server.advance_clock(Duration::from_secs(10));
+    server.set_faults(talkover_mock::Faults::new().rate_limit_burst(1, 1));
+    let limits = WaitLimits::default().interval(Duration::from_millis(100)).max_wait(Duration::from_secs(20));
+    let started = Instant::now();
+    let outcome = client.calls().wait_for_end(CallWatch::of_placed(&agent, &placed), limits).unwrap();
+    assert!(matches!(outcome, CallWaitOutcome::Ended(_)), "{outcome:?}");
+    assert!(started.elapsed() >= Duration::from_secs(1), "looked again before Retry-After: {:?}", started.elapsed());
+}
+
 #[tokio::test(flavor = "current_thread")]
 async fn wait_for_end_on_the_async_client_looks_again_after_a_failure_that_may_pass() {
     use talkover::calls::{CallWatch, WaitLimits};

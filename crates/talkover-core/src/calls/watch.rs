@@ -6,6 +6,7 @@
 use std::time::Duration;
 
 use super::{Call, CallId, CallStatus, GetAgentCalls, PlacedCall};
+use crate::error::Error;
 use crate::ids::AgentId;
 use crate::page::Page;
 
@@ -193,6 +194,30 @@ impl WaitLimits {
         self.max_wait = max_wait;
         self
     }
+
+    /// The least time a look has ([`look_timeout`](Self::look_timeout)), so that the look made when
+    /// `max_wait` is up can still be answered.
+    pub const LOOK_AT_LEAST: Duration = Duration::from_secs(1);
+
+    /// The time a look made `waited` into the wait may take: what is left of the wait, at least
+    /// [`LOOK_AT_LEAST`](Self::LOOK_AT_LEAST), and never more than `timeout` (the client's own bound, when
+    /// it has one). A look is made once, with this bound, so that a server that never answers holds the
+    /// wait about `max_wait`, not the client's timeout times its attempts.
+    pub fn look_timeout(&self, waited: Duration, timeout: Option<Duration>) -> Duration {
+        let left = self.max_wait.saturating_sub(waited).max(Self::LOOK_AT_LEAST);
+        timeout.map_or(left, |timeout| timeout.min(left))
+    }
+
+    /// What a wait does after a look, made `waited` into it, that failed with `error`: `Some(pause)`, look
+    /// again after the pause, for a failure that may pass ([`Error::is_retryable`]: a 5xx, 429, a timeout,
+    /// a lost connection) while time is left (the interval, or the wait the server asked for with
+    /// `Retry-After` when that is longer, never past `max_wait`); `None`, end the wait with the error, for
+    /// one that will not pass (401, 404) or once `max_wait` is up.
+    pub fn after_failure(&self, error: &Error, waited: Duration) -> Option<Duration> {
+        let left = self.max_wait.checked_sub(waited).filter(|left| !left.is_zero())?;
+        let asked = error.retry_after().unwrap_or_default();
+        error.is_retryable().then(|| self.interval.max(Self::MIN_INTERVAL).max(asked).min(left))
+    }
 }
 
 /// What to do after a page, in a wait within [`WaitLimits`] ([`CallWatch::next_move`]). These three are
@@ -242,6 +267,32 @@ mod tests {
     use crate::agents::Direction;
     use crate::calls::CallRequired;
     use crate::page::Pagination;
+
+    #[test]
+    fn a_failed_look_is_made_again_after_the_interval_or_the_asked_wait_while_time_is_left() {
+        use crate::http::{header::RETRY_AFTER, HeaderMap, HeaderValue, StatusCode};
+        let answered = |status: u16, retry_after: Option<&'static str>| {
+            let mut headers = HeaderMap::new();
+            if let Some(after) = retry_after {
+                headers.insert(RETRY_AFTER, HeaderValue::from_static(after));
+            }
+            let status = StatusCode::from_u16(status).unwrap();
+            Error::Api(Box::new(crate::ApiError::from_parts("get-agent-calls", status, headers, b"{}".to_vec())))
+        };
+        let limits = WaitLimits::default().interval(Duration::from_secs(5)).max_wait(Duration::from_secs(60));
+        let at = Duration::from_secs;
+        assert_eq!(limits.after_failure(&answered(502, None), at(10)), Some(at(5)));
+        assert_eq!(limits.after_failure(&answered(429, Some("30")), at(10)), Some(at(30)), "the asked wait");
+        assert_eq!(limits.after_failure(&answered(429, Some("30")), at(50)), Some(at(10)), "not past max_wait");
+        assert_eq!(limits.after_failure(&answered(502, None), at(60)), None, "the time is up");
+        assert_eq!(limits.after_failure(&answered(401, None), at(0)), None, "will not pass");
+        assert_eq!(limits.after_failure(&answered(404, None), at(0)), None);
+
+        assert_eq!(limits.look_timeout(at(10), Some(at(30))), at(30));
+        assert_eq!(limits.look_timeout(at(50), Some(at(30))), at(10), "the time left");
+        assert_eq!(limits.look_timeout(at(60), Some(at(30))), WaitLimits::LOOK_AT_LEAST, "the last look");
+        assert_eq!(limits.look_timeout(at(0), None), at(60));
+    }
 
     fn call(id: &str, status: CallStatus) -> Call {
         let (from, to) = ("+15550100000".into(), "+15551234567".into());

@@ -134,13 +134,6 @@ impl<'c, C: Execute> Campaigns<'c, C> {
     }
 }
 
-/// The time one look of [`Calls::wait_for_end`] has: what is left of the wait (at least a second, so that
-/// the look made at `max_wait` can still be answered), never more than the client's own timeout.
-fn look_bound(config: &talkover_core::ClientConfig, left: Duration) -> Duration {
-    let left = left.max(Duration::from_secs(1));
-    config.timeout().map_or(left, |timeout| timeout.min(left))
-}
-
 /// What [`Calls::wait_for_end`] says of the error it gives when a client cannot wait between looks.
 const CANNOT_WAIT: &str = "this client cannot wait between looks for a call's end: await it in a Tokio runtime, or \
                            set a sleep with ClientBuilder::sleep";
@@ -156,13 +149,15 @@ impl<'c> Calls<'c, crate::blocking::Client> {
     /// [`CallWatch::LOOKS_BEFORE_NOT_FOUND`] looks).
     ///
     /// Each look is made once, with at most the time left of the wait (at least a second, never more than
-    /// the client's timeout), so the wait ends about `max_wait` even when the API does not answer.
+    /// the client's timeout: [`WaitLimits::look_timeout`]), so the wait ends about `max_wait` even when the
+    /// API does not answer.
     ///
     /// # Errors
     ///
     /// A look that fails for a reason that may pass ([`Error::is_retryable`]: a 5xx, 429, a timeout, a
-    /// lost connection) is made again at the next interval; one that still fails at `max_wait`, or one
-    /// that will not pass (a 401, the agent not found), ends the wait with its error (see
+    /// lost connection) is made again after the interval, or after the wait a `Retry-After` asks for when
+    /// longer ([`WaitLimits::after_failure`]); one that still fails at `max_wait`, or one that will not
+    /// pass (a 401, the agent not found), ends the wait with its error (see
     /// [`get_agent_calls`](crate::resources::Agents::calls) for the failures its page documents).
     pub fn wait_for_end(&self, mut watch: CallWatch, limits: WaitLimits) -> Result<CallWaitOutcome, Error> {
         let started = Instant::now();
@@ -170,14 +165,16 @@ impl<'c> Calls<'c, crate::blocking::Client> {
         // Bounded by `limits.max_wait`: each look reads at most `PAGES_PER_LOOK` pages, a failed one is
         // made again after the interval, and the last look starts at the limit.
         loop {
-            let left = limits.max_wait.saturating_sub(started.elapsed());
-            let page = match once.with_timeout(look_bound(self.client.config(), left)).execute(watch.request()) {
+            let bound = limits.look_timeout(started.elapsed(), self.client.config().timeout());
+            let page = match once.with_timeout(bound).execute(watch.request()) {
                 Ok(page) => page,
-                Err(error) if error.is_retryable() && started.elapsed() < limits.max_wait => {
-                    std::thread::sleep(limits.interval.min(limits.max_wait.saturating_sub(started.elapsed())));
-                    continue;
-                }
-                Err(error) => return Err(error),
+                Err(error) => match limits.after_failure(&error, started.elapsed()) {
+                    Some(pause) => {
+                        std::thread::sleep(pause);
+                        continue;
+                    }
+                    None => return Err(error),
+                },
             };
             match watch.next_move(page, started.elapsed(), limits) {
                 WaitMove::Read => {}
@@ -200,13 +197,15 @@ impl<'c> Calls<'c, crate::Client> {
     /// [`CallWatch::LOOKS_BEFORE_NOT_FOUND`] looks).
     ///
     /// Each look is made once, with at most the time left of the wait (at least a second, never more than
-    /// the client's timeout), so the wait ends about `max_wait` even when the API does not answer.
+    /// the client's timeout: [`WaitLimits::look_timeout`]), so the wait ends about `max_wait` even when the
+    /// API does not answer.
     ///
     /// # Errors
     ///
     /// A look that fails for a reason that may pass ([`Error::is_retryable`]: a 5xx, 429, a timeout, a
-    /// lost connection) is made again at the next interval; one that still fails at `max_wait`, or one
-    /// that will not pass (a 401, the agent not found), ends the wait with its error (see
+    /// lost connection) is made again after the interval, or after the wait a `Retry-After` asks for when
+    /// longer ([`WaitLimits::after_failure`]); one that still fails at `max_wait`, or one that will not
+    /// pass (a 401, the agent not found), ends the wait with its error (see
     /// [`get_agent_calls`](crate::resources::Agents::calls) for the failures its page documents). A client
     /// that cannot wait (no sleep set without the built-in transport, or the built-in one outside a Tokio
     /// runtime) fails with [`Error::Config`] on `sleep` before its second look.
@@ -219,20 +218,20 @@ impl<'c> Calls<'c, crate::Client> {
         let once = self.client.with_retry_policy(RetryPolicy::none());
         // Bounded by `limits.max_wait`, as the blocking client's.
         loop {
-            let waited = started.elapsed().max(slept);
-            let look = once.with_timeout(look_bound(self.client.config(), limits.max_wait.saturating_sub(waited)));
-            let page = match look.execute(watch.request()).await {
+            let bound = limits.look_timeout(started.elapsed().max(slept), self.client.config().timeout());
+            let page = match once.with_timeout(bound).execute(watch.request()).await {
                 Ok(page) => page,
-                Err(error) if error.is_retryable() && started.elapsed().max(slept) < limits.max_wait => {
-                    let delay = limits.interval.min(limits.max_wait.saturating_sub(started.elapsed().max(slept)));
-                    let Some(pause) = self.client.pause(delay) else {
-                        return Err(Error::config("sleep", CANNOT_WAIT));
-                    };
-                    pause.await;
-                    slept += delay;
-                    continue;
-                }
-                Err(error) => return Err(error),
+                Err(error) => match limits.after_failure(&error, started.elapsed().max(slept)) {
+                    Some(delay) => {
+                        let Some(pause) = self.client.pause(delay) else {
+                            return Err(Error::config("sleep", CANNOT_WAIT));
+                        };
+                        pause.await;
+                        slept += delay;
+                        continue;
+                    }
+                    None => return Err(error),
+                },
             };
             match watch.next_move(page, started.elapsed().max(slept), limits) {
                 WaitMove::Read => {}
