@@ -254,8 +254,7 @@ impl Context {
 
     /// Runs one call of the client; its error says how each attempt ended and how long an exchange had.
     pub fn call<T>(&self, call: impl FnOnce(&Client) -> Result<T, talkover::Error>) -> Result<T, Failure> {
-        let (result, outcomes) = attempts::recorded(|| call(&self.client));
-        result.map_err(|e| Failure::api(e, outcomes, self.settings.timeout.map(|t| (t, "--timeout"))))
+        self.call_with(&self.client, self.settings.timeout.map(|t| (t, "--timeout")), call)
     }
 
     /// The time each exchange has: `--timeout`, or the default.
@@ -263,16 +262,17 @@ impl Context {
         self.settings.timeout.unwrap_or(DEFAULT_TIMEOUT)
     }
 
-    /// Runs one call of `client`, one of this context's with each exchange bounded by `timeout` (and maybe
-    /// another retry policy), as [`call`](Self::call) runs one of this context's.
+    /// Runs one call of `client`, this context's or one made from it with each exchange bounded by
+    /// `timeout` (and maybe another retry policy); its error says how each attempt ended and, when known,
+    /// how long an exchange had.
     pub fn call_with<T>(
         &self,
         client: &Client,
-        timeout: failure::Bound,
+        timeout: Option<failure::Bound>,
         call: impl FnOnce(&Client) -> Result<T, talkover::Error>,
     ) -> Result<T, Failure> {
         let (result, outcomes) = attempts::recorded(|| call(client));
-        result.map_err(|e| Failure::api(e, outcomes, Some(timeout)))
+        result.map_err(|e| Failure::api(e, outcomes, timeout))
     }
 }
 

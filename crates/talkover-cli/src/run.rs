@@ -581,7 +581,6 @@ fn fetch_pages(
         page = start.max(1);
     }
     let mut progress = PageProgress { shown: crate::stderr_is_terminal().then_some(false) };
-    let mut fetched = 0usize;
     let mut held_bytes = 0usize;
     // Each page must be the one asked for, as the SDK's own pagination checks it: a server that ignores
     // `page` ends the list with an error, not with the same items written twice.
@@ -591,7 +590,7 @@ fn fetch_pages(
             query.insert("page".into(), Value::from(page));
         }
         walked.page = page;
-        progress.show(&format!("page {page}, {fetched} items so far"));
+        progress.show(&format!("page {page}, {} items so far", walked.written));
         let answer = context.call(|client| client.execute_registered(op, &params));
         progress.clear();
         let answer = answer?;
@@ -624,8 +623,7 @@ fn fetch_pages(
             held_bytes +=
                 items.iter().map(|item| serde_json::to_string(item).map_or(0, |text| text.len())).sum::<usize>();
         }
-        fetched += items.len();
-        walked.written = fetched;
+        walked.written += items.len();
         match table {
             // A page's resources, as one answer's would be written (a voice template group's voices).
             Some(rows) if context.format == Format::Csv => {
@@ -645,8 +643,9 @@ fn fetch_pages(
         if held_bytes > MAX_HELD_BYTES {
             return Err(Failure::local(format!(
                 "--all with -o table or csv holds every item until the last page: stopped past {} MiB of items \
-                 ({fetched} items, written above); -o json writes each page as it comes, holding none",
-                MAX_HELD_BYTES >> 20
+                 ({} items, written above); -o json writes each page as it comes, holding none",
+                MAX_HELD_BYTES >> 20,
+                walked.written
             )));
         }
         match next {

@@ -113,7 +113,7 @@ pub fn run(context: &Context, args: &ArgMatches) -> Result<u8, Failure> {
             bound if bound < context.timeout() => (bound, "the time left of --max-wait"),
             bound => (bound, "--timeout"),
         };
-        let page = match context.call_with(&once.with_timeout(bound.0), bound, |client| client.execute(request)) {
+        let page = match context.call_with(&once.with_timeout(bound.0), Some(bound), |client| client.execute(request)) {
             Ok(page) => page,
             Err(failure) => match failure.sdk_error().and_then(|e| limits.after_failure(e, started.elapsed())) {
                 Some(pause) => {

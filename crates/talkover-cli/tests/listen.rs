@@ -2,9 +2,9 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Lines, Read, Write};
 use std::net::{Ipv4Addr, TcpListener, TcpStream};
-use std::process::{Command, Stdio};
+use std::process::{Child, ChildStdout, Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
@@ -70,18 +70,24 @@ fn endpoint() -> (u16, mpsc::Receiver<(String, String)>) {
     (port, rx)
 }
 
-#[test]
-fn a_signed_delivery_is_shown_and_forwarded_and_a_forged_one_refused() {
-    let (forward_port, forwarded) = endpoint();
+/// `webhooks listen` on a free port with the test's secret, forwarding to `forward_to` and stopping after
+/// `deliveries`: the child, the lines it prints after its banner, and its port.
+fn listen_forwarding(forward_to: &str, deliveries: &str) -> (Child, Lines<BufReader<ChildStdout>>, u16) {
     let mut listen = Command::new(common::BIN);
     listen
         .env_clear()
-        .args(["webhooks", "listen", "--port", "0", "--secret", SECRET, "--max-deliveries", "2"])
-        .arg("--forward-to")
-        .arg(format!("http://127.0.0.1:{forward_port}/mine"))
+        .args(["webhooks", "listen", "--port", "0", "--secret", SECRET, "--max-deliveries", deliveries])
+        .args(["--forward-to", forward_to])
         .stderr(Stdio::piped());
-    let (mut child, mut lines, address) = common::spawn_listening(listen, "listening on http://127.0.0.1:");
-    let port: u16 = address.trim_end_matches('/').parse().unwrap_or_else(|_| panic!("unexpected port {address:?}"));
+    let (child, lines, address) = common::spawn_listening(listen, "listening on http://127.0.0.1:");
+    let port = address.trim_end_matches('/').parse().unwrap_or_else(|_| panic!("unexpected port {address:?}"));
+    (child, lines, port)
+}
+
+#[test]
+fn a_signed_delivery_is_shown_and_forwarded_and_a_forged_one_refused() {
+    let (forward_port, forwarded) = endpoint();
+    let (mut child, mut lines, port) = listen_forwarding(&format!("http://127.0.0.1:{forward_port}/mine"), "2");
 
     let body =
         r#"{"event":"call.completed","agent_id":"agent-1","webhook_id":"hook-1","call_id":"call-9","duration":42}"#;
@@ -153,15 +159,7 @@ fn one_delivery_is_verified_from_standard_input_or_a_file() {
 #[test]
 fn a_delivery_that_cannot_be_forwarded_is_answered_502_saying_so() {
     let closed = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap().local_addr().unwrap();
-    let mut listen = Command::new(common::BIN);
-    listen
-        .env_clear()
-        .args(["webhooks", "listen", "--port", "0", "--secret", SECRET, "--max-deliveries", "1"])
-        .arg("--forward-to")
-        .arg(format!("http://{closed}/mine"))
-        .stderr(Stdio::piped());
-    let (mut child, _lines, address) = common::spawn_listening(listen, "listening on http://127.0.0.1:");
-    let port: u16 = address.trim_end_matches('/').parse().unwrap_or_else(|_| panic!("unexpected port {address:?}"));
+    let (mut child, _lines, port) = listen_forwarding(&format!("http://{closed}/mine"), "1");
     let body = r#"{"event":"call.completed","agent_id":"agent-1","webhook_id":"hook-1"}"#;
     let (status, answer) = deliver_answer(port, &[("x-talkover-signature", sign(SECRET, body.as_bytes()))], body);
     assert_eq!(status, 502);
