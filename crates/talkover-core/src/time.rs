@@ -3,6 +3,9 @@
 //! The API reads `from`, `to`, `start_date`, `end_date` and the like as text. A bare `2024-01-15T10:30:00`
 //! would leave the server to guess the time zone, so [`DateTime`] insists on an offset (`Z` or `+02:00`)
 //! and [`Date`] on the `YYYY-MM-DD` form. Both keep the text exactly as given and serialize as a string.
+//! The calendar queries' range bounds, which their pages document as ISO 8601, are [`CalendarTime`]s: a
+//! [`DateTime`], a [`Date`], or a date-time without an offset, for a caller who means the calendar's own
+//! clock.
 //! A response's date-times are [`Timestamp`]s: the API's text as sent, with the [`DateTime`] it denotes.
 //! [`TimeOfDay`] is an `HH:MM` time on a 24-hour clock, without a zone, and [`Weekday`] the API's day number,
 //! 1 (Monday) to 7 (Sunday). With the `chrono` feature, dates, date-times and times of day convert to and
@@ -269,6 +272,35 @@ fn parse_date_time(bytes: &[u8]) -> Result<(), &'static str> {
     if bytes.len() < 20 {
         return Err("expected YYYY-MM-DDTHH:MM:SS followed by Z or an offset");
     }
+    match parse_wall_clock(bytes)? {
+        [b'Z' | b'z'] => Ok(()),
+        [b'+' | b'-', h1, h2, b':', m1, m2] => {
+            number(&[*h1, *h2], 0..=23, "the offset hour is not 00 to 23")?;
+            number(&[*m1, *m2], 0..=59, "the offset minute is not 00 to 59")?;
+            Ok(())
+        }
+        [] => Err("the time zone offset is missing (add Z or ±HH:MM)"),
+        _ => Err("expected Z or an offset ±HH:MM at the end"),
+    }
+}
+
+/// Parses `YYYY-MM-DD`, or `YYYY-MM-DDTHH:MM:SS` with an optional fraction and an optional offset.
+fn parse_calendar_time(bytes: &[u8]) -> Result<(), &'static str> {
+    if bytes.len() == 10 {
+        return parse_date(bytes);
+    }
+    if bytes.len() < 19 {
+        return Err("expected YYYY-MM-DD, or YYYY-MM-DDTHH:MM:SS with or without an offset");
+    }
+    match parse_wall_clock(bytes)? {
+        [] => Ok(()),
+        _ => parse_date_time(bytes),
+    }
+}
+
+/// Parses the `YYYY-MM-DDTHH:MM:SS[.fraction]` a date-time starts with (at least 19 bytes), giving what
+/// follows it.
+fn parse_wall_clock(bytes: &[u8]) -> Result<&[u8], &'static str> {
     parse_date(&bytes[..10])?;
     if !matches!(bytes[10], b'T' | b't') {
         return Err("expected T between the date and the time");
@@ -288,16 +320,7 @@ fn parse_date_time(bytes: &[u8]) -> Result<(), &'static str> {
         }
         rest = &fraction[count..];
     }
-    match rest {
-        [b'Z' | b'z'] => Ok(()),
-        [b'+' | b'-', h1, h2, b':', m1, m2] => {
-            number(&[*h1, *h2], 0..=23, "the offset hour is not 00 to 23")?;
-            number(&[*m1, *m2], 0..=59, "the offset minute is not 00 to 59")?;
-            Ok(())
-        }
-        [] => Err("the time zone offset is missing (add Z or ±HH:MM)"),
-        _ => Err("expected Z or an offset ±HH:MM at the end"),
-    }
+    Ok(rest)
 }
 
 macro_rules! text_type {
@@ -379,6 +402,93 @@ macro_rules! text_type {
 
 text_type!(Date, "a date written YYYY-MM-DD");
 text_type!(DateTime, "a date-time with an offset (RFC 3339)");
+text_type!(CalendarTime, "an ISO 8601 date or date-time (2024-01-15, 2024-01-15T09:00:00, 2024-01-15T09:00:00Z)");
+
+/// A time as a calendar query takes it: the `from` and `to` of query-availability, list-calendar-events
+/// and get-calendar-events-batch, which their pages document as ISO 8601. It takes three forms:
+/// - an instant with an offset, a [`DateTime`] (`2024-01-15T00:00:00Z`, `2024-01-15T09:00:00+02:00`), as
+///   in every example of those pages;
+/// - a date and time of day without an offset (`2024-01-15T09:00:00`, a fraction allowed);
+/// - a date (`2024-01-15`), which stands for its start, midnight.
+///
+/// The pages do not say in which time zone the API reads the last two. The emulator reads them in the
+/// calendar's time zone. Give a [`DateTime`] for an instant that does not depend on that. Other ISO 8601
+/// forms (`2024-01-15T09:00` without seconds, week dates, `+0200` offsets) are refused. The text is kept
+/// and sent as written.
+///
+/// ```
+/// # use talkover_core as talkover;
+/// use talkover::time::{Date, DateTime, CalendarTime};
+///
+/// let day = CalendarTime::from(Date::new("2024-01-15")?);
+/// assert_eq!((day.date().as_str(), day.seconds_of_day(), day.date_time()), ("2024-01-15", 0, None));
+/// let local: CalendarTime = "2024-01-15T09:30:00".parse()?;
+/// assert_eq!(local.seconds_of_day(), 9 * 3600 + 30 * 60);
+/// let instant = CalendarTime::from(DateTime::new("2024-01-15T09:30:00+02:00")?);
+/// assert_eq!(instant.date_time().map(|at| at.unix_timestamp()), Some(1_705_303_800));
+/// assert!(CalendarTime::new("2024-01-15T09:30").is_err());
+/// # Ok::<(), talkover::time::TimeError>(())
+/// ```
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct CalendarTime(String);
+
+impl CalendarTime {
+    /// Parses a date (`YYYY-MM-DD`) or a date-time (`YYYY-MM-DDTHH:MM:SS`, a fraction allowed) with or
+    /// without an offset (`Z`, `±HH:MM`).
+    pub fn new(text: &str) -> Result<Self, TimeError> {
+        parse_calendar_time(text.as_bytes())
+            .map_err(|reason| TimeError::new(text, "ISO 8601 date or date-time", reason))?;
+        Ok(Self(text.to_owned()))
+    }
+
+    /// The time as written.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The instant it names, when it has an offset; `None` for a date or a date-time without an offset,
+    /// whose instant depends on the time zone it is read in.
+    pub fn date_time(&self) -> Option<DateTime> {
+        DateTime::new(&self.0).ok()
+    }
+
+    /// The date as written.
+    pub fn date(&self) -> Date {
+        Date(self.0[..10].to_owned())
+    }
+
+    /// The time of day as written, in seconds after midnight (a fraction dropped); `0` for a date.
+    pub fn seconds_of_day(&self) -> u32 {
+        match self.0.as_bytes() {
+            b if b.len() >= 19 => digits(&b[11..13]) * 3600 + digits(&b[14..16]) * 60 + digits(&b[17..19]),
+            _ => 0,
+        }
+    }
+}
+
+impl From<DateTime> for CalendarTime {
+    fn from(instant: DateTime) -> Self {
+        Self(instant.0)
+    }
+}
+
+impl From<&DateTime> for CalendarTime {
+    fn from(instant: &DateTime) -> Self {
+        Self(instant.0.clone())
+    }
+}
+
+impl From<Date> for CalendarTime {
+    fn from(date: Date) -> Self {
+        Self(date.0)
+    }
+}
+
+impl From<&Date> for CalendarTime {
+    fn from(date: &Date) -> Self {
+        Self(date.0.clone())
+    }
+}
 
 /// What a time of day is, in words.
 const TIME_OF_DAY_EXPECTED: &str = "a time of day (HH:MM, 00:00 to 23:59)";
@@ -873,8 +983,8 @@ impl From<TimeOfDayError> for crate::Error {
 #[cfg(feature = "chrono")]
 #[cfg_attr(docsrs, doc(cfg(feature = "chrono")))]
 pub mod chrono_support {
-    use super::{digits, Date, DateTime, TimeError, TimeOfDay, TimeOfDayError};
-    use chrono::{FixedOffset, NaiveDate, NaiveTime, TimeZone, Timelike, Utc};
+    use super::{digits, CalendarTime, Date, DateTime, TimeError, TimeOfDay, TimeOfDayError};
+    use chrono::{FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Timelike, Utc};
 
     // Every part was range-checked when the text was parsed (years 0000 to 9999, an offset under 24 h,
     // fewer than 10^9 nanoseconds), and chrono covers all of it, so the conversion cannot fail.
@@ -899,6 +1009,17 @@ pub mod chrono_support {
         /// Fails outside the years 0000 to 9999.
         fn try_from(date: NaiveDate) -> Result<Self, TimeError> {
             Date::new(&date.format("%Y-%m-%d").to_string())
+        }
+    }
+
+    impl TryFrom<NaiveDateTime> for CalendarTime {
+        type Error = TimeError;
+
+        /// A date and time of day without an offset (`2024-01-15T09:30:00`, with as many fractional digits
+        /// as it needs), which the API reads in a time zone of its own ([`CalendarTime`]). Fails outside the
+        /// years 0000 to 9999.
+        fn try_from(local: NaiveDateTime) -> Result<Self, TimeError> {
+            CalendarTime::new(&local.format("%Y-%m-%dT%H:%M:%S%.f").to_string())
         }
     }
 
@@ -1034,6 +1155,45 @@ mod tests {
             assert_eq!(error.input(), bad);
         }
         assert!(DateTime::new("2024-01-15T10:30:00").unwrap_err().reason().contains("offset"));
+    }
+
+    /// The calendar queries' range: "ISO 8601", in the three forms [`CalendarTime`] names.
+    #[test]
+    fn calendar_times_take_a_date_or_a_date_time_with_or_without_an_offset() {
+        for (good, date, seconds, instant) in [
+            ("2024-01-15", "2024-01-15", 0, None),
+            ("2024-01-15T10:30:00", "2024-01-15", 37_800, None),
+            ("2024-01-15T23:59:59.999", "2024-01-15", 86_399, None),
+            ("2024-01-15T10:30:00Z", "2024-01-15", 37_800, Some(1_705_314_600)),
+            ("2024-01-15T10:30:00-05:00", "2024-01-15", 37_800, Some(1_705_332_600)),
+        ] {
+            let time = CalendarTime::new(good).unwrap();
+            assert_eq!(time.as_str(), good);
+            assert_eq!((time.date().as_str(), time.seconds_of_day()), (date, seconds), "{good}");
+            assert_eq!(time.date_time().map(|at| at.unix_timestamp()), instant, "{good}");
+            assert_eq!(serde_json::to_value(&time).unwrap(), serde_json::json!(good));
+        }
+        for bad in [
+            "",
+            "2024-01",
+            "2024-1-15",
+            "2024-02-30",
+            "2024-01-15T10:30",
+            "2024-01-15 10:30:00",
+            "2024-01-15T24:00:00",
+            "2024-01-15T10:30:00.",
+            "2024-01-15T10:30:00+0200",
+            "2024-01-15T10:30:00 ",
+            "20240115",
+        ] {
+            let error = CalendarTime::new(bad).unwrap_err();
+            assert_eq!(error.input(), bad);
+            assert!(serde_json::from_value::<CalendarTime>(serde_json::json!(bad)).is_err(), "{bad}");
+        }
+        let date = Date::new("2024-01-15").unwrap();
+        assert_eq!(CalendarTime::from(&date).as_str(), "2024-01-15");
+        let instant = DateTime::new("2024-01-15T10:30:00Z").unwrap();
+        assert_eq!(CalendarTime::from(instant.clone()).date_time(), Some(instant));
     }
 
     #[test]
@@ -1212,6 +1372,12 @@ mod tests {
             let error = TimeOfDay::try_from(moved.unwrap()).unwrap_err();
             assert!(error.input().starts_with("08:59:30") || error.input().starts_with("09:00:00.001"), "{error}");
         }
+
+        // A local date-time, for a calendar query's range.
+        let local = NaiveDate::from_ymd_opt(2024, 1, 15).unwrap().and_hms_milli_opt(9, 30, 0, 250).unwrap();
+        assert_eq!(CalendarTime::try_from(local).unwrap().as_str(), "2024-01-15T09:30:00.250");
+        let whole = NaiveDate::from_ymd_opt(2024, 1, 15).unwrap().and_hms_opt(9, 30, 0).unwrap();
+        assert_eq!(CalendarTime::try_from(whole).unwrap().as_str(), "2024-01-15T09:30:00");
 
         let far = chrono::DateTime::<Utc>::from_timestamp(253_402_300_800, 0).unwrap();
         assert!(DateTime::try_from(far).is_err(), "year 10000 accepted");

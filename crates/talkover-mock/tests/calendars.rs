@@ -13,7 +13,7 @@ use talkover::calendars::events::{CalendarEventUpdate, EventStatus, NewCalendarE
 use talkover::calendars::members::{CalendarRole, NewCalendarMember};
 use talkover::calendars::providers::NewProviderConnection;
 use talkover::calendars::{CalendarUpdate, NewCalendar};
-use talkover::time::{Date, DateTime};
+use talkover::time::{CalendarTime, Date, DateTime};
 use talkover::ErrorKind;
 use talkover_mock::Server;
 
@@ -285,6 +285,55 @@ fn free_slots_are_read_in_the_rule_s_or_the_calendar_s_time_zone() {
         first("2030-01-07T00:00:00Z", "2030-01-08T00:00:00Z"),
         [span("2030-01-07T07:00:00Z", "2030-01-07T07:30:00Z"), span("2030-01-07T07:30:00Z", "2030-01-07T08:00:00Z")]
     );
+}
+
+/// The calendar queries' `from` and `to` are "ISO 8601": a date, or a date-time without an offset, is read
+/// on the calendar's clock (a date: its midnight), each calendar's own in a batch.
+#[test]
+fn a_range_without_an_offset_is_read_on_the_calendar_s_clock() {
+    let (server, client) = common::start_blocking();
+    let calendars = client.calendars();
+    let new_york = calendars.create(NewCalendar::new("New York", "user-uuid-9").timezone("America/New_York")).unwrap();
+    let tokyo = calendars.create(NewCalendar::new("Tokyo", "user-uuid-9").timezone("Asia/Tokyo")).unwrap();
+    // 2030-01-15T03:00:00Z is 22:00 on the 14th in New York and 12:00 on the 15th in Tokyo.
+    for calendar in [&new_york, &tokyo] {
+        let event = NewCalendarEvent::new("Late", at("2030-01-15T03:00:00Z"), at("2030-01-15T03:30:00Z"));
+        calendars.events(&calendar.id).create(event).unwrap();
+    }
+    let titles = |calendar, from: &str, to: &str| {
+        let list = calendars.events(calendar).list().from(CalendarTime::new(from).unwrap());
+        list.to(CalendarTime::new(to).unwrap()).send().unwrap().items.len()
+    };
+    assert_eq!(titles(&new_york.id, "2030-01-15", "2030-01-16"), 0, "the 14th on New York's clock");
+    assert_eq!(titles(&new_york.id, "2030-01-14", "2030-01-15"), 1);
+    assert_eq!(titles(&new_york.id, "2030-01-14T21:59:59", "2030-01-14T22:30:00"), 1);
+    assert_eq!(titles(&new_york.id, "2030-01-14T22:00:01", "2030-01-15"), 0);
+    assert_eq!(titles(&tokyo.id, "2030-01-15", "2030-01-16"), 1, "the 15th on Tokyo's clock");
+
+    let batch = |from: &str, to: &str| {
+        let batch = calendars.events_batch([&new_york.id, &tokyo.id]).from(CalendarTime::new(from).unwrap());
+        let events = batch.to(CalendarTime::new(to).unwrap()).send().unwrap().items;
+        events.iter().map(|e| e.calendar_id.to_string()).collect::<Vec<_>>()
+    };
+    assert_eq!(batch("2030-01-15", "2030-01-16"), [tokyo.id.to_string()]);
+    assert_eq!(batch("2030-01-15T03:00:00Z", "2030-01-15T03:30:00Z").len(), 2, "an offset names one instant");
+
+    // Free slots of a day on the calendar's clock: 09:00 in New York is 14:00 UTC in January.
+    let rules = calendars.availability(&new_york.id);
+    rules.create(RecurringAvailability::new(Weekday::MONDAY_TO_FRIDAY, time("09:00"), time("10:00"))).unwrap();
+    let day = |date: &str| CalendarTime::from(Date::new(date).unwrap());
+    let slots = rules.query(day("2030-01-15"), day("2030-01-16")).duration_minutes(60).send().unwrap().items;
+    assert_eq!(spans(&slots), [span("2030-01-15T14:00:00Z", "2030-01-15T15:00:00Z")]);
+    let morning = rules.query(CalendarTime::new("2030-01-15T09:30:00").unwrap(), day("2030-01-16")).send().unwrap();
+    assert_eq!(spans(&morning.items), [span("2030-01-15T14:30:00Z", "2030-01-15T15:00:00Z")]);
+
+    // Over plain HTTP, as any client sends it; text that is no ISO 8601 form the API takes is refused.
+    let path = format!("/calendars/{}/availability?from=2030-01-15&to=2030-01-16&duration_minutes=60", new_york.id);
+    let (status, body) = send(&server, "GET", &path, "");
+    assert_eq!((status, body["data"].as_array().map(Vec::len)), (200, Some(1)), "{body}");
+    let path = format!("/calendars/{}/events?from=15%2F01%2F2030", new_york.id);
+    let (status, body) = send(&server, "GET", &path, "");
+    assert_eq!((status, error_fields(&body)), (422, vec!["from".to_owned()]), "{body}");
 }
 
 #[test]

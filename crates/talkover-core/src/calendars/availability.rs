@@ -3,7 +3,8 @@
 //!
 //! Rule values are typed the way the API writes them: weekdays as [`Weekday`] (`1` = Monday … `7` =
 //! Sunday), hours as [`TimeOfDay`] (`HH:MM`, read in the rule's `timezone`, or the calendar's), dates as
-//! [`Date`] (`YYYY-MM-DD`), and the range of a slot query as [`DateTime`]s with an explicit offset.
+//! [`Date`] (`YYYY-MM-DD`), and the range of a slot query as [`CalendarTime`]s: a
+//! [`DateTime`] with an explicit offset, or a date or date-time on the calendar's own clock.
 //!
 //! ```
 //! # use talkover_core as talkover;
@@ -35,7 +36,7 @@ use serde::{Deserialize, Serialize};
 use crate::envelope::{Ack, Envelope, ListEnvelope};
 use crate::ids::CalendarId;
 use crate::macros::{optional_fields, string_enum};
-use crate::time::{Date, DateTime};
+use crate::time::{CalendarTime, Date, DateTime};
 pub use crate::time::{TimeOfDay, TimeOfDayError, Weekday};
 use crate::validate::Problems;
 
@@ -237,9 +238,9 @@ optional_fields! {
     #[non_exhaustive]
     pub struct AvailabilityQuery {
         /// Where the range starts.
-        pub from: DateTime,
+        pub from: CalendarTime,
         /// Where it ends: after `from`.
-        pub to: DateTime,
+        pub to: CalendarTime,
     }
     pub fn new;
     optional {
@@ -250,7 +251,8 @@ optional_fields! {
 
 impl QueryAvailability {
     /// The free slots between `from` and `to`, of the API's default length.
-    pub fn new(calendar_id: impl Into<CalendarId>, from: DateTime, to: DateTime) -> Self {
+    pub fn new(calendar_id: impl Into<CalendarId>, from: impl Into<CalendarTime>, to: impl Into<CalendarTime>) -> Self {
+        let (from, to) = (from.into(), to.into());
         Self { calendar_id: calendar_id.into(), query: AvailabilityQuery { from, to, duration_minutes: None } }
     }
 
@@ -353,7 +355,7 @@ macro_rules! calendar_availability_operations {
             safe_to_repeat: true,
             validate: QueryAvailability::check,
             constructor: manual,
-            handler: CalendarAvailability[calendar_id]::query(from: DateTime, to: DateTime),
+            handler: CalendarAvailability[calendar_id]::query(from: impl Into<CalendarTime>, to: impl Into<CalendarTime>),
         }
         }
     };

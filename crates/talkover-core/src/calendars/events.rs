@@ -30,7 +30,7 @@ use crate::envelope::{Ack, Envelope, ListEnvelope};
 use crate::ids::CalendarId;
 use crate::ids::UserId;
 use crate::macros::{optional_fields, string_enum};
-use crate::time::DateTime;
+use crate::time::{CalendarTime, DateTime};
 use crate::validate::Problems;
 use crate::Timestamp;
 
@@ -315,10 +315,11 @@ macro_rules! calendar_events_operations {
             path: "/api/v1/calendars/{calendar_id}/events",
             params: { calendar_id: CalendarId },
             query: ListCalendarEventsQuery {
-                /// Only events starting at or after this instant.
-                from: DateTime,
+                /// Only events starting at or after this instant (a date or a date-time without an offset
+                /// is one on the calendar's clock: [`CalendarTime`](crate::time::CalendarTime)).
+                from: CalendarTime,
                 /// Only events ending at or before this instant.
-                to: DateTime,
+                to: CalendarTime,
                 /// Only events with this status.
                 status: EventStatus,
             },

@@ -22,7 +22,7 @@ use crate::envelope::{Ack, Envelope, ListEnvelope};
 use crate::ids::UserId;
 use crate::macros::optional_fields;
 use crate::operation::Operation as _;
-use crate::time::DateTime;
+use crate::time::CalendarTime;
 use crate::validate::{self, Problems};
 use crate::Timestamp;
 
@@ -129,10 +129,11 @@ optional_fields! {
         pub calendar_ids: Vec<CalendarId>,
     }
     optional {
-        /// Only events starting at or after this instant.
-        from: DateTime,
+        /// Only events starting at or after this instant (a date or a date-time without an offset is one
+        /// on each calendar's clock: [`CalendarTime`]).
+        from: CalendarTime,
         /// Only events ending at or before this instant.
-        to: DateTime,
+        to: CalendarTime,
     }
 }
 
@@ -274,9 +275,9 @@ macro_rules! calendars_operations {
             path: "/api/v1/calendars/events",
             query_type: CalendarEventsBatchQuery => {
                 /// Only events starting at or after `from`.
-                from: DateTime,
+                from: CalendarTime,
                 /// Only events ending at or before `to`.
-                to: DateTime,
+                to: CalendarTime,
             },
             response: ListEnvelope<CalendarEvent>,
             safe_to_repeat: true,
@@ -317,6 +318,7 @@ mod tests {
     use super::*;
     use crate::operation::build_request;
     use crate::operation::testing::config;
+    use crate::time::DateTime;
     use crate::ErrorKind;
 
     #[test]
@@ -349,9 +351,21 @@ mod tests {
             .to(DateTime::new("2024-01-15T11:00:00+02:00").unwrap());
         assert!(build_request(&backwards, &config()).is_ok(), "the page gives the window no order rule");
 
-        // A caller's JSON with a time that has no offset is refused when it becomes the typed operation.
-        let untyped = serde_json::json!({"calendar_ids": ["cal-1"], "from": "2024-01-15T10:00:00"});
-        assert!(serde_json::from_value::<CalendarEventsBatchQuery>(untyped).is_err());
+        // "ISO 8601": a date and a time without an offset are sent as written; other text is refused when
+        // a caller's JSON becomes the typed operation.
+        let untyped = serde_json::json!({"calendar_ids": ["cal-1"], "from": "2024-01-15", "to": "2024-01-22T09:30:00"});
+        let query = serde_json::from_value::<CalendarEventsBatchQuery>(untyped).unwrap();
+        let request = build_request(&GetCalendarEventsBatch { query }, &config()).unwrap();
+        let pairs = crate::encode::parse_query(request.uri().query().unwrap());
+        assert_eq!(
+            pairs[1..],
+            [("from".to_owned(), "2024-01-15".to_owned()), ("to".to_owned(), "2024-01-22T09:30:00".to_owned())]
+        );
+        for text in ["2024-01-15T09:30", "15/01/2024", "2024-01-15 09:30:00", "2024-02-30", "2024-01-15T09:30:00+0200"]
+        {
+            let untyped = serde_json::json!({"calendar_ids": ["cal-1"], "from": text});
+            assert!(serde_json::from_value::<CalendarEventsBatchQuery>(untyped).is_err(), "{text}");
+        }
     }
 
     #[test]

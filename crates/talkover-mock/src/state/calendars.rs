@@ -41,10 +41,11 @@ use talkover_core::calendars::{
     Calendar, CalendarId, CalendarUpdate, CreateCalendar, GetCalendarEventsBatch, ListCalendars, NewCalendar,
     UpdateCalendar,
 };
-use talkover_core::time::DateTime;
+use talkover_core::time::{CalendarTime, DateTime};
 use talkover_core::Operation;
 
 use super::slots::{Schedule, TooMuch, MAX_RANGE_DAYS, MAX_SLOTS};
+use super::zones::{day_number, Zone};
 use super::{
     coded, documented, has_id, is_url, now, position_by_id, remove_by_id, timestamp, Answer, HasId, Request, State,
 };
@@ -282,8 +283,34 @@ fn new_provider(id: String, body: NewProviderConnection) -> ProviderConnection {
 }
 
 /// Whether an event lies in `[from, to]`.
-fn in_range(event: &CalendarEvent, from: Option<&DateTime>, to: Option<&DateTime>) -> bool {
-    from.is_none_or(|f| event.start_at.cmp_instant(f).is_ge()) && to.is_none_or(|t| event.end_at.cmp_instant(t).is_le())
+fn in_range(event: &CalendarEvent, (from, to): &(Option<DateTime>, Option<DateTime>)) -> bool {
+    from.as_ref().is_none_or(|f| event.start_at.cmp_instant(f).is_ge())
+        && to.as_ref().is_none_or(|t| event.end_at.cmp_instant(t).is_le())
+}
+
+/// The instants a query's `from` and `to` name for a calendar (see [`instant_of`]).
+fn window(
+    calendar: &Calendar,
+    from: Option<&CalendarTime>,
+    to: Option<&CalendarTime>,
+) -> (Option<DateTime>, Option<DateTime>) {
+    let zone = Zone::named_or_utc(calendar.timezone.as_deref());
+    (from.and_then(|f| instant_of(f, &zone)), to.and_then(|t| instant_of(t, &zone)))
+}
+
+/// The instant a query's bound names: its own when it has an offset; else its date and time of day on the
+/// clock of `zone`, the calendar's (a date: its midnight). A wall-clock time at either end of the years a
+/// date-time is written in (0000 to 9999) is moved to that end when it falls outside them in UTC, so
+/// `None` is only for a bound the core let through with a date it cannot number.
+fn instant_of(bound: &CalendarTime, zone: &Zone) -> Option<DateTime> {
+    // 0000-01-01T00:00:00Z and 9999-12-31T23:59:59Z.
+    const FIRST: i64 = -62_167_219_200;
+    const LAST: i64 = 253_402_300_799;
+    if let Some(instant) = bound.date_time() {
+        return Some(instant);
+    }
+    let local = day_number(&bound.date())? * 86_400 + i64::from(bound.seconds_of_day());
+    DateTime::from_unix_timestamp(zone.to_utc(local).clamp(FIRST, LAST)).ok()
 }
 
 // --- what the types let through and the pages do not -----------------------------------------------
@@ -426,8 +453,10 @@ impl State {
             .calendars
             .iter()
             .filter(|c| q.calendar_ids.contains(&c.calendar.id))
-            .flat_map(|c| c.events.iter())
-            .filter(|e| in_range(e, q.from.as_ref(), q.to.as_ref()))
+            .flat_map(|c| {
+                let window = window(&c.calendar, q.from.as_ref(), q.to.as_ref());
+                c.events.iter().filter(move |e| in_range(e, &window))
+            })
             .cloned()
             .collect();
         Ok(Reply::list(events))
@@ -479,10 +508,12 @@ impl State {
         let c = self.calendar_index(req)?;
         let list = req.valid::<ListCalendarEvents>()?;
         let q = list.query;
-        let events: Vec<CalendarEvent> = self.calendars.calendars[c]
+        let entry = &self.calendars.calendars[c];
+        let window = window(&entry.calendar, q.from.as_ref(), q.to.as_ref());
+        let events: Vec<CalendarEvent> = entry
             .events
             .iter()
-            .filter(|e| in_range(e, q.from.as_ref(), q.to.as_ref()))
+            .filter(|e| in_range(e, &window))
             .filter(|e| q.status.as_ref().is_none_or(|s| &e.status == s))
             .cloned()
             .collect();
@@ -649,15 +680,20 @@ impl State {
         let schedule =
             Schedule { timezone: entry.calendar.timezone.as_deref(), rules: &entry.rules, events: &entry.events };
         let duration = q.duration_minutes.unwrap_or(DEFAULT_SLOT_MINUTES);
-        let refusal = match schedule.free_slots(&q.from, &q.to, duration) {
-            Ok(slots) => return Ok(Reply::list(slots)),
-            Err(TooMuch::Range) => format!("The to must be at most {MAX_RANGE_DAYS} days after from."),
-            Err(TooMuch::Slots) => {
-                format!("The range holds more than {MAX_SLOTS} slots: ask for a shorter range or longer slots.")
-            }
+        let (field, refusal) = match window(&entry.calendar, Some(&q.from), Some(&q.to)) {
+            (Some(from), Some(to)) => match schedule.free_slots(&from, &to, duration) {
+                Ok(slots) => return Ok(Reply::list(slots)),
+                Err(TooMuch::Range) => ("to", format!("The to must be at most {MAX_RANGE_DAYS} days after from.")),
+                Err(TooMuch::Slots) => (
+                    "to",
+                    format!("The range holds more than {MAX_SLOTS} slots: ask for a shorter range or longer slots."),
+                ),
+            },
+            (None, _) => ("from", "The from is not a date the calendar can read.".to_owned()),
+            (_, None) => ("to", "The to is not a date the calendar can read.".to_owned()),
         };
         let mut invalid = Invalid::default();
-        invalid.add("to", refusal);
+        invalid.add(field, refusal);
         Err(invalid.check().err().unwrap_or_else(|| Reply::bug::<QueryAvailability>("an empty refusal")))
     }
 

@@ -23,7 +23,7 @@ use talkover_core::calendars::{
     GetCalendar, GetCalendarEventsBatch, GetCalendarsSyncStatus, ListCalendars, NewCalendar, TriggerCalendarsSync,
     UpdateCalendar,
 };
-use talkover_core::time::DateTime;
+use talkover_core::time::CalendarTime;
 
 use crate::resources::{entry_point, handler, root_handler};
 use talkover_core::execute::Execute;
