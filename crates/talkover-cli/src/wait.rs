@@ -2,10 +2,10 @@
 //! get-call, so the agent's calls are read (get-agent-calls, narrowed to the number called with `--to`)
 //! until the call is there with a status that will not change again.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use clap::{Arg, ArgMatches, Command};
-use talkover::calls::{CallStatus, CallWaitOutcome, CallWatch, WaitLimits, WaitMove};
+use talkover::calls::{CallStatus, CallWait, CallWaitOutcome, CallWatch, WaitLimits, WaitMove};
 use talkover::RetryPolicy;
 
 use crate::failure::Failure;
@@ -96,11 +96,11 @@ pub fn run(context: &Context, args: &ArgMatches) -> Result<u8, Failure> {
     }
     let limits =
         WaitLimits::default().interval(Duration::from_secs_f64(interval)).max_wait(Duration::from_secs_f64(max_wait));
-    let started = Instant::now();
     let mut watch = CallWatch::new(agent, call_id.clone());
     if let Some(to) = &to {
         watch = watch.to(to.clone());
     }
+    let mut wait = CallWait::new(watch, limits, Some(context.timeout()));
     // Once: the next look is a failed look's retry, so that no look's retries outlast the wait.
     let once = context.client.with_retry_policy(RetryPolicy::none());
     // Bounded by --max-wait: each look reads at most `CallWatch::PAGES_PER_LOOK` pages, then either ends the
@@ -108,32 +108,35 @@ pub fn run(context: &Context, args: &ArgMatches) -> Result<u8, Failure> {
     // past --max-wait ends the wait. Each page is one call of the command line's (its attempts are what a
     // failure reports), so the library's `wait_for_end` is not used.
     loop {
-        let request = watch.request();
-        let bound = match limits.look_timeout(started.elapsed(), Some(context.timeout())) {
+        let (request, bound) = wait.look();
+        let bound = match bound {
             bound if bound < context.timeout() => (bound, "the time left of --max-wait"),
             bound => (bound, "--timeout"),
         };
         let page = match context.call_with(&once.with_timeout(bound.0), Some(bound), |client| client.execute(request)) {
             Ok(page) => page,
-            Err(failure) => match failure.sdk_error().and_then(|e| limits.after_failure(e, started.elapsed())) {
+            Err(failure) => match failure.sdk_error().and_then(|e| wait.after_failure(e)) {
                 Some(pause) => {
-                    let left = limits.max_wait.saturating_sub(started.elapsed());
                     eprintln!(
                         "warning: a look at the agent's calls failed, looking again in {:.1} s ({:.1} s of \
                          --max-wait left): {}",
                         pause.as_secs_f64(),
-                        left.as_secs_f64(),
+                        wait.left().as_secs_f64(),
                         failure.describe().lines().next().unwrap_or_default().trim_start_matches("error: ")
                     );
                     std::thread::sleep(pause);
+                    wait.slept(pause);
                     continue;
                 }
                 None => return Err(failure),
             },
         };
-        match watch.next_move(page, started.elapsed(), limits) {
+        match wait.on_page(page) {
             WaitMove::Read => {}
-            WaitMove::Sleep(delay) => std::thread::sleep(delay),
+            WaitMove::Sleep(pause) => {
+                std::thread::sleep(pause);
+                wait.slept(pause);
+            }
             WaitMove::Done(CallWaitOutcome::Ended(call)) => {
                 let value =
                     serde_json::to_value(&call).map_err(|e| Failure::local(format!("printing the call: {e}")))?;

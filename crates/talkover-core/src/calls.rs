@@ -36,7 +36,7 @@ use crate::validate::Problems;
 use crate::Timestamp;
 
 pub use crate::ids::CallId;
-pub use watch::{CallWaitOutcome, CallWatch, WaitLimits, WaitMove, WatchStep};
+pub use watch::{CallWait, CallWaitOutcome, CallWatch, WaitLimits, WaitMove, WatchStep};
 
 mod watch;
 

@@ -3,7 +3,7 @@
 //! [`CallWatch`] says which page to read next and what a page means; the caller sends the requests and
 //! waits between looks, on whichever client it uses.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use super::{Call, CallId, CallStatus, GetAgentCalls, PlacedCall};
 use crate::error::Error;
@@ -220,6 +220,87 @@ impl WaitLimits {
     }
 }
 
+/// A whole wait for a call's end within [`WaitLimits`], with no I/O: which request to send and how long it
+/// may take ([`look`](Self::look)), what its page or its failure means ([`on_page`](Self::on_page),
+/// [`after_failure`](Self::after_failure)), and the time waited, counted on the clock and on the sleeps
+/// the caller reports ([`slept`](Self::slept)). Both clients' `wait_for_end` and the command line's
+/// `calls wait` are this loop on their own I/O.
+///
+/// ```
+/// # use talkover_core as talkover;
+/// # use std::time::Duration;
+/// use talkover::calls::{CallWait, CallWatch, WaitLimits, WaitMove};
+/// use talkover::Page;
+///
+/// let limits = WaitLimits::default().interval(Duration::from_secs(5)).max_wait(Duration::from_secs(60));
+/// let mut wait = CallWait::new(CallWatch::new("a1", "c1"), limits, Some(Duration::from_secs(30)));
+/// let (request, timeout) = wait.look();
+/// assert_eq!((request.query.page, timeout), (Some(1), Duration::from_secs(30)));
+/// // The page `client.with_retry_policy(RetryPolicy::none()).with_timeout(timeout).execute(request)` gave:
+/// // the call is not listed yet, so sleep, report it, and look again.
+/// let WaitMove::Sleep(pause) = wait.on_page(Page::new(Vec::new(), None)) else { unreachable!() };
+/// wait.slept(pause);
+/// assert!(wait.waited() >= Duration::from_secs(5));
+/// ```
+#[derive(Clone, Debug)]
+pub struct CallWait {
+    watch: CallWatch,
+    limits: WaitLimits,
+    timeout: Option<Duration>,
+    started: Instant,
+    slept: Duration,
+}
+
+impl CallWait {
+    /// A wait for the call `watch` follows, within `limits`, by a client whose requests take at most
+    /// `timeout` (its own bound, when it has one). The time waited starts now.
+    pub fn new(watch: CallWatch, limits: WaitLimits, timeout: Option<Duration>) -> Self {
+        Self { watch, limits, timeout, started: Instant::now(), slept: Duration::ZERO }
+    }
+
+    /// The request to send now, once (without the client's retries: a failed look is made again by the
+    /// wait, [`after_failure`](Self::after_failure)), and the time it may take
+    /// ([`WaitLimits::look_timeout`]).
+    pub fn look(&self) -> (GetAgentCalls, Duration) {
+        (self.watch.request(), self.limits.look_timeout(self.waited(), self.timeout))
+    }
+
+    /// What to do after the page the last [`look`](Self::look) read ([`CallWatch::next_move`]). After a
+    /// [`WaitMove::Sleep`], report the sleep with [`slept`](Self::slept).
+    pub fn on_page(&mut self, page: Page<Call>) -> WaitMove {
+        let waited = self.waited();
+        self.watch.next_move(page, waited, self.limits)
+    }
+
+    /// What to do after the last look failed with `error` ([`WaitLimits::after_failure`]): `Some(pause)`,
+    /// sleep, report it with [`slept`](Self::slept) and look again; `None`, end the wait with the error.
+    pub fn after_failure(&self, error: &Error) -> Option<Duration> {
+        self.limits.after_failure(error, self.waited())
+    }
+
+    /// Reports a sleep the wait asked for, done. The time waited is the longer of the clock's and the
+    /// sleeps', so that a sleep on another clock (a runtime's paused time, a test double that returns at
+    /// once) still brings the wait to its end after `max_wait / interval` looks.
+    pub fn slept(&mut self, pause: Duration) {
+        self.slept = self.slept.saturating_add(pause);
+    }
+
+    /// The time waited so far.
+    pub fn waited(&self) -> Duration {
+        self.started.elapsed().max(self.slept)
+    }
+
+    /// The time left until [`WaitLimits::max_wait`].
+    pub fn left(&self) -> Duration {
+        self.limits.max_wait.saturating_sub(self.waited())
+    }
+
+    /// The call it follows.
+    pub fn watch(&self) -> &CallWatch {
+        &self.watch
+    }
+}
+
 /// What to do after a page, in a wait within [`WaitLimits`] ([`CallWatch::next_move`]). These three are
 /// all a wait does; the outcome is in [`CallWaitOutcome`].
 #[derive(Clone, Debug, PartialEq)]
@@ -385,6 +466,37 @@ mod tests {
         let mut watch = CallWatch::new("a1", "c1");
         let going = page(vec![call("c1", CallStatus::Ringing)], 1, 1);
         assert_eq!(watch.next_move(going, Duration::ZERO, limits), WaitMove::Sleep(WaitLimits::MIN_INTERVAL));
+    }
+
+    /// The whole loop as a client runs it, on sleeps that take no time: the time waited is the sleeps'.
+    #[test]
+    fn a_wait_counts_its_sleeps_and_looks_again_after_a_failure_until_its_limit() {
+        use crate::http::{HeaderMap, StatusCode};
+        let failed = || {
+            let status = StatusCode::BAD_GATEWAY;
+            Error::Api(Box::new(crate::ApiError::from_parts("get-agent-calls", status, HeaderMap::new(), Vec::new())))
+        };
+        let minutes = |n: u64| Duration::from_secs(60 * n);
+        let limits = WaitLimits::default().interval(minutes(1)).max_wait(minutes(3));
+        let mut wait = CallWait::new(CallWatch::new("a1", "c1"), limits, Some(minutes(2)));
+        assert_eq!(wait.look().1, minutes(2), "the client's timeout, under the time left");
+        // A failure that may pass: an interval's pause, then the same first page again.
+        assert_eq!(wait.after_failure(&failed()), Some(minutes(1)));
+        wait.slept(minutes(1));
+        assert_eq!((wait.look().0.query.page, wait.left()), (Some(1), minutes(2)));
+        // The call is going: sleep, then the last look is bounded by what is left of the wait.
+        assert_eq!(wait.on_page(page(vec![call("c1", CallStatus::Answered)], 1, 1)), WaitMove::Sleep(minutes(1)));
+        wait.slept(minutes(1));
+        assert_eq!(wait.look().1, minutes(1), "the time left");
+        assert_eq!(wait.after_failure(&failed()), Some(minutes(1)));
+        wait.slept(minutes(1));
+        assert_eq!((wait.look().1, wait.left()), (WaitLimits::LOOK_AT_LEAST, Duration::ZERO));
+        // At the limit, a failure ends the wait, and a page that still shows the call going does too.
+        assert_eq!(wait.after_failure(&failed()), None);
+        let last = wait.on_page(page(vec![call("c1", CallStatus::Answered)], 1, 1));
+        let not_ended = CallWaitOutcome::NotEnded { last_status: Some(CallStatus::Answered), waited: minutes(3) };
+        assert_eq!(last, WaitMove::Done(not_ended));
+        assert_eq!(wait.watch().looks(), 2);
     }
 
     #[test]

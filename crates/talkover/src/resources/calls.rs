@@ -5,8 +5,6 @@ use talkover_core::agents::AgentId;
 use talkover_core::calls::*;
 use talkover_core::campaigns::CampaignId;
 
-use std::time::{Duration, Instant};
-
 use crate::resources::{entry_point, root_handler, Agents, Campaigns};
 use talkover_core::execute::Execute;
 use talkover_core::{Error, RetryPolicy};
@@ -159,28 +157,23 @@ impl<'c> Calls<'c, crate::blocking::Client> {
     /// longer ([`WaitLimits::after_failure`]); one that still fails at `max_wait`, or one that will not
     /// pass (a 401, the agent not found), ends the wait with its error (see
     /// [`get_agent_calls`](crate::resources::Agents::calls) for the failures its page documents).
-    pub fn wait_for_end(&self, mut watch: CallWatch, limits: WaitLimits) -> Result<CallWaitOutcome, Error> {
-        let started = Instant::now();
+    pub fn wait_for_end(&self, watch: CallWatch, limits: WaitLimits) -> Result<CallWaitOutcome, Error> {
+        let mut wait = CallWait::new(watch, limits, self.client.config().timeout());
         let once = self.client.with_retry_policy(RetryPolicy::none());
         // Bounded by `limits.max_wait`: each look reads at most `PAGES_PER_LOOK` pages, a failed one is
         // made again after the interval, and the last look starts at the limit.
         loop {
-            let bound = limits.look_timeout(started.elapsed(), self.client.config().timeout());
-            let page = match once.with_timeout(bound).execute(watch.request()) {
-                Ok(page) => page,
-                Err(error) => match limits.after_failure(&error, started.elapsed()) {
-                    Some(pause) => {
-                        std::thread::sleep(pause);
-                        continue;
-                    }
-                    None => return Err(error),
+            let (request, bound) = wait.look();
+            let pause = match once.with_timeout(bound).execute(request) {
+                Ok(page) => match wait.on_page(page) {
+                    WaitMove::Read => continue,
+                    WaitMove::Sleep(pause) => pause,
+                    WaitMove::Done(outcome) => return Ok(outcome),
                 },
+                Err(error) => wait.after_failure(&error).ok_or(error)?,
             };
-            match watch.next_move(page, started.elapsed(), limits) {
-                WaitMove::Read => {}
-                WaitMove::Sleep(delay) => std::thread::sleep(delay),
-                WaitMove::Done(outcome) => return Ok(outcome),
-            }
+            std::thread::sleep(pause);
+            wait.slept(pause);
         }
     }
 }
@@ -209,41 +202,23 @@ impl<'c> Calls<'c, crate::Client> {
     /// [`get_agent_calls`](crate::resources::Agents::calls) for the failures its page documents). A client
     /// that cannot wait (no sleep set without the built-in transport, or the built-in one outside a Tokio
     /// runtime) fails with [`Error::Config`] on `sleep` before its second look.
-    pub async fn wait_for_end(&self, mut watch: CallWatch, limits: WaitLimits) -> Result<CallWaitOutcome, Error> {
-        let started = Instant::now();
-        // The time waited is the longer of the clock's and the sleeps' own: a sleep set with
-        // `ClientBuilder::sleep` may run on another clock (Tokio's paused time, a test's double that
-        // returns at once), and the wait still ends after `max_wait / interval` looks.
-        let mut slept = Duration::ZERO;
+    pub async fn wait_for_end(&self, watch: CallWatch, limits: WaitLimits) -> Result<CallWaitOutcome, Error> {
+        let mut wait = CallWait::new(watch, limits, self.client.config().timeout());
         let once = self.client.with_retry_policy(RetryPolicy::none());
-        // Bounded by `limits.max_wait`, as the blocking client's.
+        // Bounded by `limits.max_wait`, as the blocking client's; the sleeps count towards it even when
+        // the client's sleep runs on another clock (`CallWait::slept`).
         loop {
-            let bound = limits.look_timeout(started.elapsed().max(slept), self.client.config().timeout());
-            let page = match once.with_timeout(bound).execute(watch.request()).await {
-                Ok(page) => page,
-                Err(error) => match limits.after_failure(&error, started.elapsed().max(slept)) {
-                    Some(delay) => {
-                        let Some(pause) = self.client.pause(delay) else {
-                            return Err(Error::config("sleep", CANNOT_WAIT));
-                        };
-                        pause.await;
-                        slept += delay;
-                        continue;
-                    }
-                    None => return Err(error),
+            let (request, bound) = wait.look();
+            let pause = match once.with_timeout(bound).execute(request).await {
+                Ok(page) => match wait.on_page(page) {
+                    WaitMove::Read => continue,
+                    WaitMove::Sleep(pause) => pause,
+                    WaitMove::Done(outcome) => return Ok(outcome),
                 },
+                Err(error) => wait.after_failure(&error).ok_or(error)?,
             };
-            match watch.next_move(page, started.elapsed().max(slept), limits) {
-                WaitMove::Read => {}
-                WaitMove::Sleep(delay) => match self.client.pause(delay) {
-                    Some(pause) => {
-                        pause.await;
-                        slept += delay;
-                    }
-                    None => return Err(Error::config("sleep", CANNOT_WAIT)),
-                },
-                WaitMove::Done(outcome) => return Ok(outcome),
-            }
+            self.client.pause(pause).ok_or_else(|| Error::config("sleep", CANNOT_WAIT))?.await;
+            wait.slept(pause);
         }
     }
 }
