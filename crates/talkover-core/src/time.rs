@@ -3,9 +3,9 @@
 //! The API reads `from`, `to`, `start_date`, `end_date` and the like as text. A bare `2024-01-15T10:30:00`
 //! would leave the server to guess the time zone, so [`DateTime`] insists on an offset (`Z` or `+02:00`)
 //! and [`Date`] on the `YYYY-MM-DD` form. Both keep the text exactly as given and serialize as a string.
-//! The calendar queries' range bounds, which their pages document as ISO 8601, are [`CalendarTime`]s: a
-//! [`DateTime`], a [`Date`], or a date-time without an offset, for a caller who means the calendar's own
-//! clock.
+//! The calendar pages' times (a query's range, an event's start and end), which they document as ISO 8601,
+//! are [`CalendarTime`]s: a [`DateTime`], a [`Date`], or a date-time without an offset, for a caller who
+//! means the calendar's own clock.
 //! A response's date-times are [`Timestamp`]s: the API's text as sent, with the [`DateTime`] it denotes.
 //! [`TimeOfDay`] is an `HH:MM` time on a 24-hour clock, without a zone, and [`Weekday`] the API's day number,
 //! 1 (Monday) to 7 (Sunday). With the `chrono` feature, dates, date-times and times of day convert to and
@@ -159,10 +159,7 @@ impl DateTime {
     }
 
     fn nanos(&self) -> u32 {
-        let fraction = self.0[19..].strip_prefix('.').unwrap_or("");
-        let digits_only = fraction.bytes().take_while(u8::is_ascii_digit).take(9);
-        let (value, count) = digits_only.fold((0u32, 0u32), |(n, c), b| (n * 10 + u32::from(b - b'0'), c + 1));
-        value * 10u32.pow(9 - count)
+        nanos_of(&self.0)
     }
 
     /// The offset from UTC in minutes (`0` for `Z`, `120` for `+02:00`, `-300` for `-05:00`).
@@ -208,6 +205,14 @@ impl DateTime {
             None => utc,
         })
     }
+}
+
+/// The nanoseconds of the fraction after the seconds of a parsed date-time (`0` without one, or for a date).
+fn nanos_of(text: &str) -> u32 {
+    let fraction = text.get(19..).and_then(|rest| rest.strip_prefix('.')).unwrap_or("");
+    let digits_only = fraction.bytes().take_while(u8::is_ascii_digit).take(9);
+    let (value, count) = digits_only.fold((0u32, 0u32), |(n, c), b| (n * 10 + u32::from(b - b'0'), c + 1));
+    value * 10u32.pow(9 - count)
 }
 
 // Howard Hinnant's days-from-civil algorithm: days since 1970-01-01 of a proleptic Gregorian date.
@@ -404,8 +409,9 @@ text_type!(Date, "a date written YYYY-MM-DD");
 text_type!(DateTime, "a date-time with an offset (RFC 3339)");
 text_type!(CalendarTime, "an ISO 8601 date or date-time (2024-01-15, 2024-01-15T09:00:00, 2024-01-15T09:00:00Z)");
 
-/// A time as a calendar query takes it: the `from` and `to` of query-availability, list-calendar-events
-/// and get-calendar-events-batch, which their pages document as ISO 8601. It takes three forms:
+/// A time as the calendar pages take it: the `from` and `to` of query-availability, list-calendar-events
+/// and get-calendar-events-batch, and an event's `start_at` and `end_at` in create-calendar-event and
+/// update-calendar-event, which their pages document as ISO 8601. It takes three forms:
 /// - an instant with an offset, a [`DateTime`] (`2024-01-15T00:00:00Z`, `2024-01-15T09:00:00+02:00`), as
 ///   in every example of those pages;
 /// - a date and time of day without an offset (`2024-01-15T09:00:00`, a fraction allowed);
@@ -418,7 +424,7 @@ text_type!(CalendarTime, "an ISO 8601 date or date-time (2024-01-15, 2024-01-15T
 ///
 /// ```
 /// # use talkover_core as talkover;
-/// use talkover::time::{Date, DateTime, CalendarTime};
+/// use talkover::time::{CalendarTime, Date, DateTime};
 ///
 /// let day = CalendarTime::from(Date::new("2024-01-15")?);
 /// assert_eq!((day.date().as_str(), day.seconds_of_day(), day.date_time()), ("2024-01-15", 0, None));
@@ -463,6 +469,13 @@ impl CalendarTime {
             b if b.len() >= 19 => digits(&b[11..13]) * 3600 + digits(&b[14..16]) * 60 + digits(&b[17..19]),
             _ => 0,
         }
+    }
+
+    /// Compares the dates and times of day as written, offsets aside: the order of two times read on one
+    /// clock (a date is its midnight).
+    pub fn cmp_on_clock(&self, other: &CalendarTime) -> std::cmp::Ordering {
+        let key = |time: &CalendarTime| (time.date(), time.seconds_of_day(), nanos_of(&time.0));
+        key(self).cmp(&key(other))
     }
 }
 

@@ -658,3 +658,42 @@ fn event_times_are_answered_in_utc() {
     let stored = listed.iter().find(|e| e.id == event.id).unwrap();
     assert_eq!((stored.start_at.as_str(), stored.end_at.as_str()), ("2030-03-11T11:00:00Z", "2030-03-11T12:45:00Z"));
 }
+
+/// An event's times are "ISO 8601" too: one without an offset is on the calendar's clock, and is answered
+/// as the instant it names, in UTC.
+#[test]
+fn event_times_without_an_offset_are_on_the_calendar_s_clock() {
+    let (server, client) = common::start_blocking();
+    let calendars = client.calendars();
+    let new_york = calendars.create(NewCalendar::new("New York", "user-uuid-9").timezone("America/New_York")).unwrap();
+    let events = calendars.events(&new_york.id);
+    let local = |text: &str| CalendarTime::new(text).unwrap();
+    let event =
+        events.create(NewCalendarEvent::new("Stand-up", local("2030-01-15T09:00:00"), local("2030-01-15T09:15:00")));
+    let event = event.unwrap();
+    assert_eq!((event.start_at.as_str(), event.end_at.as_str()), ("2030-01-15T14:00:00Z", "2030-01-15T14:15:00Z"));
+    // July is summer time: 09:30 is 13:30 UTC.
+    let moved = CalendarEventUpdate::new().start_at(local("2030-07-01T09:00:00")).end_at(local("2030-07-01T09:30:00"));
+    let moved = events.update(&event.id, moved).unwrap();
+    assert_eq!(moved.end_at.as_ref().map(DateTime::as_str), Some("2030-07-01T13:30:00Z"));
+    assert_eq!(events.get(&event.id).unwrap().start_at.as_str(), "2030-07-01T13:00:00Z");
+
+    // Both on the calendar's clock, the end first: refused before sending.
+    let backwards = NewCalendarEvent::new("Backwards", local("2030-01-15T10:00:00"), local("2030-01-15T09:00:00"));
+    assert_eq!(events.create(backwards).unwrap_err().kind(), ErrorKind::InvalidRequest);
+    // One of each: the emulator compares them on the calendar's clock (10:00 in New York is 15:00 UTC).
+    let mixed = NewCalendarEvent::new("Mixed", local("2030-01-15T10:00:00"), at("2030-01-15T14:30:00Z"));
+    let refused = events.create(mixed).unwrap_err();
+    assert_eq!(api(&refused).field_errors.keys().collect::<Vec<_>>(), ["end_at"], "{refused}");
+    let mixed = NewCalendarEvent::new("Mixed", local("2030-01-15T10:00:00"), at("2030-01-15T15:30:00Z"));
+    assert_eq!(events.create(mixed).unwrap().start_at.as_str(), "2030-01-15T15:00:00Z");
+
+    // Over plain HTTP: a date stands for its midnight; text that is no ISO 8601 form is refused.
+    let path = format!("/calendars/{}/events", new_york.id);
+    let body = r#"{"title":"All day","start_at":"2030-01-16","end_at":"2030-01-17"}"#;
+    let (status, answer) = send(&server, "POST", &path, body);
+    assert_eq!((status, answer["data"]["start_at"].as_str()), (200, Some("2030-01-16T05:00:00Z")), "{answer}");
+    let (status, answer) =
+        send(&server, "POST", &path, r#"{"title":"x","start_at":"16/01/2030","end_at":"2030-01-17"}"#);
+    assert_eq!((status, error_fields(&answer)), (422, vec!["start_at".to_owned()]), "{answer}");
+}

@@ -1,7 +1,9 @@
 //! Events of a calendar, their video meetings and their attendees.
 //!
-//! Event times are [`DateTime`]s: RFC 3339 with an explicit offset, so an event never depends on a time
-//! zone the server would have to guess.
+//! The times of a new or changed event are [`CalendarTime`]s: an instant ([`DateTime`], RFC 3339 with an
+//! explicit offset), or a date or a date-time without an offset, for the calendar's own clock (the pages
+//! do not say how the API reads those; the emulator reads them in the calendar's time zone). The times the
+//! API answers with are [`DateTime`]s.
 //!
 //! ```
 //! # use talkover_core as talkover;
@@ -81,9 +83,10 @@ macro_rules! event_fields {
     };
 }
 
-/// [`event_fields!`] with the fields a change may leave out and its answer echoes: title, times, status.
+/// [`event_fields!`] with the fields a change may leave out and its answer echoes: title, times (of type
+/// `$time`: a [`CalendarTime`] in the change, the [`DateTime`] the API answers with), status.
 macro_rules! event_changes {
-    ($kind:ident; $($item:tt)*) => {
+    ($kind:ident $time:ident; $($item:tt)*) => {
         event_fields! {
             $kind;
             $($item)*
@@ -91,9 +94,9 @@ macro_rules! event_changes {
                 /// Title.
                 title: impl Into<String>,
                 /// When it starts.
-                start_at: DateTime,
+                start_at: impl Into<$time>,
                 /// When it ends: after `start_at`.
-                end_at: DateTime,
+                end_at: impl Into<$time>,
                 /// Whether it takes place.
                 status: EventStatus,
             }
@@ -135,7 +138,7 @@ event_fields! {
 }
 
 event_changes! {
-    optional;
+    optional DateTime;
     /// What the API gives back after [`UpdateCalendarEvent`]: the event's id and the fields that changed.
     #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
     #[non_exhaustive]
@@ -191,15 +194,21 @@ impl NewEventAttendee {
 }
 
 /// Records a problem with `end_field` unless `end` comes after `start` (both named by their documented field
-/// names).
+/// names). Two instants, or two times on the calendar's clock, are compared; one of each is left to the
+/// server, which knows the calendar's time zone.
 pub(crate) fn check_order(
     problems: &mut Problems,
     start_field: &str,
-    start: &DateTime,
+    start: &CalendarTime,
     end_field: &str,
-    end: &DateTime,
+    end: &CalendarTime,
 ) {
-    if !end.cmp_instant(start).is_gt() {
+    let after = match (start.date_time(), end.date_time()) {
+        (Some(start), Some(end)) => end.cmp_instant(&start).is_gt(),
+        (None, None) => end.cmp_on_clock(start).is_gt(),
+        _ => return,
+    };
+    if !after {
         problems.add(end_field, format!("must be after `{start_field}` ({end} is not after {start})"));
     }
 }
@@ -218,10 +227,10 @@ event_fields! {
     pub struct NewCalendarEvent {
         /// Title.
         pub title: String,
-        /// When it starts.
-        pub start_at: DateTime,
+        /// When it starts: an instant, or a date or date-time on the calendar's clock ([`CalendarTime`]).
+        pub start_at: CalendarTime,
         /// When it ends: after `start_at`.
-        pub end_at: DateTime,
+        pub end_at: CalendarTime,
     }
     settable {
         /// Whether it takes place (the API's default is confirmed).
@@ -235,8 +244,8 @@ event_fields! {
 
 impl NewCalendarEvent {
     /// An event with its title and time; set the rest with the chaining methods.
-    pub fn new(title: impl Into<String>, start_at: DateTime, end_at: DateTime) -> Self {
-        Self::with_fields(title.into(), start_at, end_at)
+    pub fn new(title: impl Into<String>, start_at: impl Into<CalendarTime>, end_at: impl Into<CalendarTime>) -> Self {
+        Self::with_fields(title.into(), start_at.into(), end_at.into())
     }
 
     /// Invites someone.
@@ -256,7 +265,7 @@ impl CreateCalendarEvent {
 // update-calendar-event
 
 event_changes! {
-    settable;
+    settable CalendarTime;
     /// The body of [`UpdateCalendarEvent`]: the fields of [`NewCalendarEvent`], each optional; unset ones are
     /// left as they are.
     #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -446,6 +455,17 @@ mod tests {
         let update = CalendarEventUpdate::new().end_at(at("2024-01-20T14:00:00Z"));
         assert!(build_request(&UpdateCalendarEvent::new("c", "e", update), &config()).is_ok());
 
+        // Two times on the calendar's clock compare as written; one of each is left to the server, which
+        // knows the calendar's time zone.
+        let local = |text: &str| CalendarTime::new(text).unwrap();
+        let body = NewCalendarEvent::new("Demo", local("2024-01-20T15:00:00"), local("2024-01-20T14:59:59.5"));
+        let err = build_request(&CreateCalendarEvent::new("c", body), &config()).unwrap_err();
+        assert_eq!(field_of(err).as_deref(), Some("end_at"));
+        let body = NewCalendarEvent::new("Demo", local("2024-01-20"), local("2024-01-20T00:00:00.001"));
+        assert!(build_request(&CreateCalendarEvent::new("c", body), &config()).is_ok(), "a date is its midnight");
+        let body = NewCalendarEvent::new("Demo", local("2024-01-20T15:00:00"), at("2024-01-20T14:00:00Z"));
+        assert!(build_request(&CreateCalendarEvent::new("c", body), &config()).is_ok());
+
         // list-calendar-events gives `from` and `to` no order rule: the range is sent as given.
         let list = ListCalendarEvents::new("c").from(at("2024-01-22T00:00:00Z")).to(at("2024-01-15T00:00:00Z"));
         assert!(build_request(&list, &config()).is_ok());
@@ -467,14 +487,19 @@ mod tests {
 
     #[test]
     #[cfg(feature = "registry")]
-    fn times_without_an_offset_are_refused_from_json_params() {
+    fn times_without_an_offset_are_sent_as_written_from_json_params_and_other_text_is_refused() {
         let op = crate::registry::operation("create-calendar-event").unwrap();
-        let params: crate::registry::Params = serde_json::from_value(serde_json::json!({
-            "path": {"calendar_id": "c"},
-            "body": {"title": "Demo", "start_at": "2024-01-20T15:00:00", "end_at": "2024-01-20T15:30:00Z"}
-        }))
-        .unwrap();
-        let err = op.build_request(&params, &config()).unwrap_err();
+        let params = |start_at: &str| -> crate::registry::Params {
+            serde_json::from_value(serde_json::json!({
+                "path": {"calendar_id": "c"},
+                "body": {"title": "Demo", "start_at": start_at, "end_at": "2024-01-20T15:30:00Z"}
+            }))
+            .unwrap()
+        };
+        let request = op.build_request(&params("2024-01-20T15:00:00"), &config()).unwrap();
+        let body: serde_json::Value = serde_json::from_slice(request.body()).unwrap();
+        assert_eq!(body["start_at"], "2024-01-20T15:00:00");
+        let err = op.build_request(&params("2024-01-20 15:00"), &config()).unwrap_err();
         assert_eq!(field_of(err).as_deref(), Some("body.start_at"));
     }
 

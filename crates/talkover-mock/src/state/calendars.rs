@@ -38,8 +38,7 @@ use talkover_core::calendars::providers::{
     CreateProviderConnection, ListProviderConnections, NewProviderConnection, ProviderConnection, QueuedSync,
 };
 use talkover_core::calendars::{
-    Calendar, CalendarId, CalendarUpdate, CreateCalendar, GetCalendarEventsBatch, ListCalendars, NewCalendar,
-    UpdateCalendar,
+    Calendar, CalendarUpdate, CreateCalendar, GetCalendarEventsBatch, ListCalendars, NewCalendar, UpdateCalendar,
 };
 use talkover_core::time::{CalendarTime, DateTime};
 use talkover_core::Operation;
@@ -224,17 +223,25 @@ fn new_attendee(id: String, body: NewEventAttendee) -> EventAttendee {
     attendee
 }
 
-fn new_event(state: &mut State, calendar: CalendarId, mut body: NewCalendarEvent) -> Result<CalendarEvent, Reply> {
+fn new_event(state: &mut State, calendar: &Calendar, mut body: NewCalendarEvent) -> Result<CalendarEvent, Reply> {
+    let zone = Zone::named_or_utc(calendar.timezone.as_deref());
+    let start_at = on_clock(&mut body.start_at, &zone, "start_at")?;
+    let end_at = on_clock(&mut body.end_at, &zone, "end_at")?;
+    // The core compares two instants or two times on one clock; one of each is compared here, on the
+    // calendar's clock.
+    check_end_after_start(&start_at, &end_at)?;
     let attendees = body.attendees.take().unwrap_or_default().into_iter().map(|a| new_attendee(state.new_id(), a));
     let attendees = attendees.collect();
-    let mut event = CalendarEvent::new(CalendarEventRequired {
-        id: state.new_id().into(),
-        calendar_id: calendar,
+    let (id, calendar_id) = (state.new_id().into(), calendar.id.clone());
+    let required = CalendarEventRequired {
+        id,
+        calendar_id,
         title: String::new(),
-        start_at: body.start_at.clone(),
-        end_at: body.end_at.clone(),
+        start_at,
+        end_at,
         status: EventStatus::Confirmed,
-    });
+    };
+    let mut event = CalendarEvent::new(required);
     merge(&mut event, &body)?;
     in_utc(&mut event);
     event.attendees = Some(attendees);
@@ -251,12 +258,40 @@ fn in_utc(event: &mut CalendarEvent) {
     }
 }
 
-/// Applies an event update (new attendees get ids from `ids`).
+/// An event time as the instant it names, read on the clock of `zone` (the calendar's) when it has no
+/// offset, and written back as that instant; a 422 on `field` for one outside the years a date-time is
+/// written in.
+fn on_clock(time: &mut CalendarTime, zone: &Zone, field: &str) -> Result<DateTime, Reply> {
+    let Some(instant) = instant_of(time, zone) else {
+        let mut invalid = Invalid::default();
+        invalid.add(field, format!("The {} is not a time the calendar can read.", words(field)));
+        return Err(invalid.check().err().unwrap_or_else(|| Reply::bug::<CreateCalendarEvent>("an empty refusal")));
+    };
+    *time = CalendarTime::from(&instant);
+    Ok(instant)
+}
+
+/// A 422 on `end_at` unless the event ends after it starts.
+fn check_end_after_start(start_at: &DateTime, end_at: &DateTime) -> Result<(), Reply> {
+    let mut invalid = Invalid::default();
+    if !end_at.cmp_instant(start_at).is_gt() {
+        invalid.add("end_at", "The end at must be a date after start at.");
+    }
+    invalid.check()
+}
+
+/// Applies an event update, its times read on the clock of `zone` (new attendees get ids from `ids`).
 fn apply_event(
     event: &mut CalendarEvent,
+    zone: &Zone,
     mut update: CalendarEventUpdate,
     mut ids: impl FnMut() -> String,
 ) -> Result<(), Reply> {
+    for (time, field) in [(&mut update.start_at, "start_at"), (&mut update.end_at, "end_at")] {
+        if let Some(time) = time {
+            on_clock(time, zone, field)?;
+        }
+    }
     let attendees = update.attendees.take();
     merge(event, &update)?;
     in_utc(event);
@@ -525,8 +560,8 @@ impl State {
         let (create, mut invalid) = req.decode::<CreateCalendarEvent>()?;
         check_attendees(&mut invalid, create.body.attendees.as_ref());
         invalid.check()?;
-        let calendar = self.calendars.calendars[c].calendar.id.clone();
-        let event = new_event(self, calendar, create.body)?;
+        let calendar = self.calendars.calendars[c].calendar.clone();
+        let event = new_event(self, &calendar, create.body)?;
         self.add_child(c, event)
     }
 
@@ -547,12 +582,9 @@ impl State {
             ids.push(self.new_id());
         }
         let mut ids = ids.into_iter();
-        apply_event(&mut event, update.body, || ids.next().unwrap_or_default())?;
-        if !event.end_at.cmp_instant(&event.start_at).is_gt() {
-            let mut invalid = Invalid::default();
-            invalid.add("end_at", "The end at must be a date after start at.");
-            invalid.check()?;
-        }
+        let zone = Zone::named_or_utc(self.calendars.calendars[c].calendar.timezone.as_deref());
+        apply_event(&mut event, &zone, update.body, || ids.next().unwrap_or_default())?;
+        check_end_after_start(&event.start_at, &event.end_at)?;
         self.calendars.calendars[c].events[e] = event.clone();
         let mut updated: UpdatedCalendarEvent = from_json(to_json(&event)?)?;
         updated.updated_at = Some(timestamp(now()));
