@@ -53,20 +53,9 @@ impl TimeError {
 pub struct Date(String);
 
 impl Date {
-    /// Parses `YYYY-MM-DD`, checking that the month and the day exist (`2023-02-29` is refused).
-    pub fn new(text: &str) -> Result<Self, TimeError> {
-        parse_date(text.as_bytes()).map_err(|reason| TimeError::new(text, "date (YYYY-MM-DD)", reason))?;
-        Ok(Self(text.to_owned()))
-    }
-
     /// Builds a date from its parts, checking that it exists.
     pub fn from_ymd(year: u16, month: u8, day: u8) -> Result<Self, TimeError> {
         Self::new(&format!("{year:04}-{month:02}-{day:02}"))
-    }
-
-    /// The date as written.
-    pub fn as_str(&self) -> &str {
-        &self.0
     }
 
     /// The year.
@@ -92,18 +81,6 @@ impl Date {
 pub struct DateTime(String);
 
 impl DateTime {
-    /// Parses an RFC 3339 date-time with a mandatory offset.
-    pub fn new(text: &str) -> Result<Self, TimeError> {
-        parse_date_time(text.as_bytes())
-            .map_err(|reason| TimeError::new(text, "RFC 3339 date-time with offset", reason))?;
-        Ok(Self(text.to_owned()))
-    }
-
-    /// The date-time as written.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
     /// The calendar date part, in the date-time's own offset.
     pub fn date(&self) -> Date {
         Date(self.0[..10].to_owned())
@@ -328,8 +305,24 @@ fn parse_wall_clock(bytes: &[u8]) -> Result<&[u8], &'static str> {
     Ok(rest)
 }
 
+/// The parts a checked text type shares: `new` (parsing with `$parse`; a refusal names `$what`), `as_str`,
+/// the conversions, and serde as a string (a decoder that meets another value says it expected
+/// `$expecting`).
 macro_rules! text_type {
-    ($name:ident, $expecting:literal) => {
+    ($name:ident, $parse:ident, $what:literal, $expecting:literal, #[doc = $new_doc:literal]) => {
+        impl $name {
+            #[doc = $new_doc]
+            pub fn new(text: &str) -> Result<Self, TimeError> {
+                $parse(text.as_bytes()).map_err(|reason| TimeError::new(text, $what, reason))?;
+                Ok(Self(text.to_owned()))
+            }
+
+            /// The text as written.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
         impl fmt::Debug for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 write!(f, concat!(stringify!($name), "({})"), self.0)
@@ -405,9 +398,28 @@ macro_rules! text_type {
     };
 }
 
-text_type!(Date, "a date written YYYY-MM-DD");
-text_type!(DateTime, "a date-time with an offset (RFC 3339)");
-text_type!(CalendarTime, "an ISO 8601 date or date-time (2024-01-15, 2024-01-15T09:00:00, 2024-01-15T09:00:00Z)");
+text_type!(
+    Date,
+    parse_date,
+    "date (YYYY-MM-DD)",
+    "a date written YYYY-MM-DD",
+    #[doc = "Parses `YYYY-MM-DD`, checking that the month and the day exist (`2023-02-29` is refused)."]
+);
+text_type!(
+    DateTime,
+    parse_date_time,
+    "RFC 3339 date-time with offset",
+    "a date-time with an offset (RFC 3339)",
+    #[doc = "Parses an RFC 3339 date-time with a mandatory offset."]
+);
+text_type!(
+    CalendarTime,
+    parse_calendar_time,
+    "ISO 8601 date or date-time",
+    "an ISO 8601 date or date-time (2024-01-15, 2024-01-15T09:00:00, 2024-01-15T09:00:00Z)",
+    #[doc = "Parses a date (`YYYY-MM-DD`) or a date-time (`YYYY-MM-DDTHH:MM:SS`, a fraction allowed) with or \
+             without an offset (`Z`, `±HH:MM`)."]
+);
 
 /// A time as the calendar pages take it: the `from` and `to` of query-availability, list-calendar-events
 /// and get-calendar-events-batch, and an event's `start_at` and `end_at` in create-calendar-event and
@@ -439,19 +451,6 @@ text_type!(CalendarTime, "an ISO 8601 date or date-time (2024-01-15, 2024-01-15T
 pub struct CalendarTime(String);
 
 impl CalendarTime {
-    /// Parses a date (`YYYY-MM-DD`) or a date-time (`YYYY-MM-DDTHH:MM:SS`, a fraction allowed) with or
-    /// without an offset (`Z`, `±HH:MM`).
-    pub fn new(text: &str) -> Result<Self, TimeError> {
-        parse_calendar_time(text.as_bytes())
-            .map_err(|reason| TimeError::new(text, "ISO 8601 date or date-time", reason))?;
-        Ok(Self(text.to_owned()))
-    }
-
-    /// The time as written.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
     /// The instant it names, when it has an offset; `None` for a date or a date-time without an offset,
     /// whose instant depends on the time zone it is read in.
     pub fn date_time(&self) -> Option<DateTime> {
