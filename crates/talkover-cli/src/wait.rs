@@ -113,8 +113,13 @@ pub fn run(context: &Context, args: &ArgMatches) -> Result<u8, Failure> {
             bound if bound < context.timeout() => (bound, "the time left of --max-wait"),
             bound => (bound, "--timeout"),
         };
-        let page = match context.call_with(&once.with_timeout(bound.0), Some(bound), |client| client.execute(request)) {
-            Ok(page) => page,
+        let pause = match context.call_with(&once.with_timeout(bound.0), Some(bound), |client| client.execute(request))
+        {
+            Ok(page) => match wait.on_page(page) {
+                WaitMove::Read => continue,
+                WaitMove::Sleep(pause) => pause,
+                WaitMove::Done(outcome) => return finish(context, outcome, &call_id, to.as_deref(), max_wait),
+            },
             Err(failure) => match failure.sdk_error().and_then(|e| wait.after_failure(e)) {
                 Some(pause) => {
                     eprintln!(
@@ -124,50 +129,55 @@ pub fn run(context: &Context, args: &ArgMatches) -> Result<u8, Failure> {
                         wait.left().as_secs_f64(),
                         failure.describe().lines().next().unwrap_or_default().trim_start_matches("error: ")
                     );
-                    std::thread::sleep(pause);
-                    wait.slept(pause);
-                    continue;
+                    pause
                 }
                 None => return Err(failure),
             },
         };
-        match wait.on_page(page) {
-            WaitMove::Read => {}
-            WaitMove::Sleep(pause) => {
-                std::thread::sleep(pause);
-                wait.slept(pause);
-            }
-            WaitMove::Done(CallWaitOutcome::Ended(call)) => {
-                let value =
-                    serde_json::to_value(&call).map_err(|e| Failure::local(format!("printing the call: {e}")))?;
-                output::print(&value, context.format)?;
-                return Ok(exit_code_of(&call.status));
-            }
-            WaitMove::Done(CallWaitOutcome::NotEnded { last_status, waited }) => {
-                let state = match &last_status {
-                    Some(status) => format!("it is still {status}"),
-                    None => "it is not among the agent's calls".to_owned(),
-                };
-                // The last look, at --max-wait, found it still going.
-                let message = format!(
-                    "call {call_id} had not ended at its last look, {:.1} s in (--max-wait {max_wait} s): {state}",
-                    waited.as_secs_f64(),
-                );
-                let last_status = last_status.map(|status| status.to_string());
-                return Err(Failure::NotEnded { message, last_status, waited_s: waited.as_secs_f64() });
-            }
-            // `NotFound`: an id the agent's calls did not hold in the first looks is taken for a wrong one:
-            // it fails now rather than after --max-wait.
-            WaitMove::Done(_) => {
-                let among = match &to {
-                    Some(to) => format!("the agent's calls to {to}"),
-                    None => "the agent's calls".to_owned(),
-                };
-                return Err(Failure::NotFound(format!(
-                    "call {call_id} is not among {among} (up to the newest {} are read)",
-                    CallWatch::PAGES_PER_LOOK * 100
-                )));
-            }
+        std::thread::sleep(pause);
+        wait.slept(pause);
+    }
+}
+
+/// What the command does with how the wait for call `call_id` (to `to`, when given; --max-wait `max_wait`
+/// seconds) came out: prints an ended call and exits by its status, or fails.
+fn finish(
+    context: &Context,
+    outcome: CallWaitOutcome,
+    call_id: &str,
+    to: Option<&str>,
+    max_wait: f64,
+) -> Result<u8, Failure> {
+    match outcome {
+        CallWaitOutcome::Ended(call) => {
+            let value = serde_json::to_value(&call).map_err(|e| Failure::local(format!("printing the call: {e}")))?;
+            output::print(&value, context.format)?;
+            Ok(exit_code_of(&call.status))
+        }
+        CallWaitOutcome::NotEnded { last_status, waited } => {
+            let state = match &last_status {
+                Some(status) => format!("it is still {status}"),
+                None => "it is not among the agent's calls".to_owned(),
+            };
+            // The last look, at --max-wait, found it still going.
+            let message = format!(
+                "call {call_id} had not ended at its last look, {:.1} s in (--max-wait {max_wait} s): {state}",
+                waited.as_secs_f64(),
+            );
+            let last_status = last_status.map(|status| status.to_string());
+            Err(Failure::NotEnded { message, last_status, waited_s: waited.as_secs_f64() })
+        }
+        // `NotFound`: an id the agent's calls did not hold in the first looks is taken for a wrong one: it
+        // fails now rather than after --max-wait.
+        _ => {
+            let among = match to {
+                Some(to) => format!("the agent's calls to {to}"),
+                None => "the agent's calls".to_owned(),
+            };
+            Err(Failure::NotFound(format!(
+                "call {call_id} is not among {among} (up to the newest {} are read)",
+                CallWatch::PAGES_PER_LOOK * 100
+            )))
         }
     }
 }

@@ -157,16 +157,3 @@ impl IntoParam<String> for &String {
         self.clone()
     }
 }
-
-/// A calendar query's bound ([`CalendarTime`](crate::time::CalendarTime)) takes a date-time or a date as it is.
-macro_rules! into_calendar_time {
-    ($($from:ty),+) => {$(
-        impl IntoParam<crate::time::CalendarTime> for $from {
-            fn into_param(self) -> crate::time::CalendarTime {
-                self.into()
-            }
-        }
-    )+};
-}
-
-into_calendar_time!(crate::time::DateTime, &crate::time::DateTime, crate::time::Date, &crate::time::Date);

@@ -478,29 +478,37 @@ impl CalendarTime {
     }
 }
 
-impl From<DateTime> for CalendarTime {
-    fn from(instant: DateTime) -> Self {
-        Self(instant.0)
-    }
+/// A date-time or a date, owned or borrowed, is a [`CalendarTime`] as it is written, and a setter of one
+/// takes it as it is ([`IntoParam`](crate::execute::IntoParam)).
+macro_rules! calendar_time_from {
+    ($($from:ident),+) => {$(
+        impl From<$from> for CalendarTime {
+            fn from(value: $from) -> Self {
+                Self(value.0)
+            }
+        }
+
+        impl From<&$from> for CalendarTime {
+            fn from(value: &$from) -> Self {
+                Self(value.0.clone())
+            }
+        }
+
+        impl crate::execute::IntoParam<CalendarTime> for $from {
+            fn into_param(self) -> CalendarTime {
+                self.into()
+            }
+        }
+
+        impl crate::execute::IntoParam<CalendarTime> for &$from {
+            fn into_param(self) -> CalendarTime {
+                self.into()
+            }
+        }
+    )+};
 }
 
-impl From<&DateTime> for CalendarTime {
-    fn from(instant: &DateTime) -> Self {
-        Self(instant.0.clone())
-    }
-}
-
-impl From<Date> for CalendarTime {
-    fn from(date: Date) -> Self {
-        Self(date.0)
-    }
-}
-
-impl From<&Date> for CalendarTime {
-    fn from(date: &Date) -> Self {
-        Self(date.0.clone())
-    }
-}
+calendar_time_from!(DateTime, Date);
 
 /// What a time of day is, in words.
 const TIME_OF_DAY_EXPECTED: &str = "a time of day (HH:MM, 00:00 to 23:59)";

@@ -38,6 +38,12 @@ impl Reply {
         Self::fail(500, &message)
     }
 
+    /// The 422 of one field refused, with its message, in the API's validation shape (as
+    /// [`Invalid::check`] writes it for one field).
+    pub(crate) fn invalid(field: &str, message: impl Into<String>) -> Self {
+        Self::typed(422, &ErrorBody::invalid([FieldError::new(field, message.into())]))
+    }
+
     /// `{"success": true, "message"?, "data"}`.
     pub(crate) fn data<T: Serialize>(status: u16, message: Option<&str>, data: T) -> Self {
         let envelope = Envelope { success: Some(true), message: message.map(str::to_owned), data };

@@ -131,9 +131,10 @@ impl State {
         };
         // "The voice template must support the chosen language" (a language sent to change it).
         if let Some(language) = body.language.as_ref().filter(|language| **language != voice.language) {
-            let mut invalid = Invalid::default();
-            invalid.add("language", format!("The selected voice does not support the language {language}."));
-            invalid.check()?;
+            return Err(Reply::invalid(
+                "language",
+                format!("The selected voice does not support the language {language}."),
+            ));
         }
         let name = voice.name.clone();
         let voice_id = self.new_id();

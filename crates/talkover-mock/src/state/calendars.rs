@@ -263,9 +263,7 @@ fn in_utc(event: &mut CalendarEvent) {
 /// written in.
 fn on_clock(time: &mut CalendarTime, zone: &Zone, field: &str) -> Result<DateTime, Reply> {
     let Some(instant) = instant_of(time, zone) else {
-        let mut invalid = Invalid::default();
-        invalid.add(field, format!("The {} is not a time the calendar can read.", words(field)));
-        return Err(invalid.check().err().unwrap_or_else(|| Reply::bug::<CreateCalendarEvent>("an empty refusal")));
+        return Err(Reply::invalid(field, format!("The {} is not a time the calendar can read.", words(field))));
     };
     *time = CalendarTime::from(&instant);
     Ok(instant)
@@ -273,11 +271,10 @@ fn on_clock(time: &mut CalendarTime, zone: &Zone, field: &str) -> Result<DateTim
 
 /// A 422 on `end_at` unless the event ends after it starts.
 fn check_end_after_start(start_at: &DateTime, end_at: &DateTime) -> Result<(), Reply> {
-    let mut invalid = Invalid::default();
-    if !end_at.cmp_instant(start_at).is_gt() {
-        invalid.add("end_at", "The end at must be a date after start at.");
+    if end_at.cmp_instant(start_at).is_gt() {
+        return Ok(());
     }
-    invalid.check()
+    Err(Reply::invalid("end_at", "The end at must be a date after start at."))
 }
 
 /// Applies an event update, its times read on the clock of `zone` (new attendees get ids from `ids`).
@@ -724,9 +721,7 @@ impl State {
             (None, _) => ("from", "The from is not a date the calendar can read.".to_owned()),
             (_, None) => ("to", "The to is not a date the calendar can read.".to_owned()),
         };
-        let mut invalid = Invalid::default();
-        invalid.add(field, refusal);
-        Err(invalid.check().err().unwrap_or_else(|| Reply::bug::<QueryAvailability>("an empty refusal")))
+        Err(Reply::invalid(field, refusal))
     }
 
     pub(super) fn trigger_provider_sync(&mut self, req: &Request<'_>) -> Answer {

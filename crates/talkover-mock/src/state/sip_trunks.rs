@@ -22,7 +22,7 @@ use super::{
     Request, State,
 };
 use crate::fixtures::Catalog;
-use crate::reply::{merge, Invalid, Reply};
+use crate::reply::{merge, Reply};
 
 has_id!(SipTrunk);
 
@@ -138,9 +138,7 @@ impl State {
         apply_update(&mut trunk, &update.body)?;
         // Judged on the trunk the update leaves: new credentials take the verification away.
         if update.body.is_active == Some(true) && !trunk.is_verified {
-            invalid = Invalid::default();
-            invalid.add("is_active", VERIFY_FIRST);
-            invalid.check()?;
+            return Err(Reply::invalid("is_active", VERIFY_FIRST));
         }
         self.sip.trunks[index] = trunk.clone();
         Ok(Reply::data(200, None, trunk))
