@@ -107,7 +107,7 @@ impl CallbackSources {
 
     fn check(&self, problems: &mut Problems) {
         if self.source_agent_ids.is_empty() {
-            problems.add("source_agent_ids", "must name at least one agent (use RemoveCallbackRole to drop the role)");
+            problems.add("source_agent_ids", "must name at least one agent (remove-callback-role takes the role away)");
         }
     }
 }

@@ -137,3 +137,34 @@ fn only_published_outbound_agents_can_be_callback_sources() {
     let stats = callbacks.get(&inbound.id).unwrap().stats.unwrap();
     assert_eq!((stats.total_callbacks_received, stats.callbacks_answered), (Some(0), Some(0)));
 }
+
+#[test]
+fn callback_stats_count_the_range_asked_for() {
+    let server = Server::builder().clock_scale(0.0).start_blocking().unwrap();
+    let client = common::blocking_client(&server);
+    let callbacks = client.callback_agents();
+    let day = |text: &str| talkover::time::Date::new(text).unwrap();
+
+    // A range holding the recorded period gives its counts.
+    let january = callbacks.stats().start_date(day("2023-12-15")).end_date(day("2024-02-15")).send().unwrap();
+    let period = january.period.clone().unwrap();
+    assert_eq!((period.start.as_str(), period.end.as_str()), ("2023-12-15", "2024-02-15"));
+    assert_eq!((january.total_callbacks_received, january.callbacks_answered), (184, 142));
+    assert_eq!(january.callbacks_by_source_agent.iter().map(|s| s.count).sum::<u64>(), 184);
+
+    // Any other range counts nothing, and says which range it is.
+    let later = callbacks.stats().start_date(day("2024-01-02")).end_date(day("2024-03-31")).send().unwrap();
+    assert_eq!(later.period.unwrap().start.as_str(), "2024-01-02");
+    assert_eq!((later.total_callbacks_received, later.callbacks_unmatched), (0, 0));
+    assert!(later.callbacks_by_source_agent.is_empty());
+
+    // Without a range: the 30 days up to today, on the emulator's clock.
+    let now = talkover::time::DateTime::new(&server.clock_now()).unwrap();
+    let month_ago = talkover::time::DateTime::from_unix_timestamp(now.unix_timestamp() - 30 * 86_400).unwrap();
+    let recent = callbacks.stats().send().unwrap().period.unwrap();
+    assert_eq!((recent.start, recent.end), (month_ago.date(), now.date()));
+
+    let refused = send(&server, "GET", "/callback-agents/stats?end_date=2024-02-30", "");
+    assert_eq!(refused.0, 422);
+    assert_eq!(error_fields(&refused.1), ["end_date"]);
+}

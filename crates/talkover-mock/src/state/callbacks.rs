@@ -6,13 +6,16 @@
 //! check-callback-constraints holds them (a 422 naming each source refused, `source_agent_ids.N`, as the
 //! pages document no answer of their own for it). Setting or updating the sources sets the role and the
 //! whole list; removing the role from an agent without it answers the documented 404. The callback
-//! statistics answer from the recordings, as the emulator routes no callbacks.
+//! statistics count the recorded ones, in the period they were recorded for, as the emulator routes no
+//! callbacks: a range that holds that period gives them, any other range none.
 
 use talkover_core::agents::{AgentStatus, Direction};
 use talkover_core::callbacks::{
-    CallbackAgent, CallbackAgentDetails, CallbackAgentStats, CallbackConfig, CallbackSources, CheckCallbackConstraints,
-    ConstraintCheckAnswer, ProposedCallbackConfig, SetAgentAsCallback, SourceAgent, UpdateCallbackSources,
+    CallbackAgent, CallbackAgentDetails, CallbackAgentStats, CallbackConfig, CallbackSources, CallbackStats,
+    CheckCallbackConstraints, ConstraintCheckAnswer, GetCallbackStats, ProposedCallbackConfig, SetAgentAsCallback,
+    SourceAgent, StatsPeriod, UpdateCallbackSources,
 };
+use talkover_core::time::{Date, DateTime};
 
 use super::flows::validation_answer;
 use super::{agent_not_found, coded, documented, Answer, Request, State};
@@ -31,6 +34,8 @@ struct Role {
 pub(crate) struct Callbacks {
     roles: Vec<Role>,
     recorded_agents: Vec<SourceAgent>,
+    /// The recorded statistics, with the period they count.
+    recorded_stats: Option<CallbackStats>,
 }
 
 impl Callbacks {
@@ -46,6 +51,8 @@ impl Callbacks {
         let agents: Vec<CallbackAgent> = catalog.documented_as("list-callback-agents").unwrap_or_default();
         let sources: Vec<SourceAgent> = catalog.documented_as("list-callback-source-agents").unwrap_or_default();
         let details: Option<CallbackAgentDetails> = catalog.documented_as("get-callback-agent");
+        seeded.recorded_stats =
+            catalog.documented_as::<CallbackStats>("get-callback-stats").filter(|s| s.period.is_some());
         for agent in agents {
             let summary = serde_json::to_value(&agent).ok().and_then(|a| serde_json::from_value::<SourceAgent>(a).ok());
             let stats =
@@ -259,5 +266,33 @@ impl State {
         };
         self.callbacks.roles.remove(position);
         Ok(Reply::ack("Callback role removed"))
+    }
+
+    /// get-callback-stats: the range asked for, each end defaulting as the page says (30 days ago, today:
+    /// days of the emulator's clock, in UTC), and its counts: the recorded ones when the range holds the
+    /// period they were recorded for, else none.
+    pub(super) fn callback_stats(&mut self, req: &Request<'_>) -> Answer {
+        let query = req.valid::<GetCallbackStats>()?.query;
+        let day = |days_ago: i64| {
+            let seconds = self.live.clock.now_ms().div_euclid(1000) - days_ago * 86_400;
+            DateTime::from_unix_timestamp(seconds)
+                .map(|t| t.date())
+                .map_err(|_| Reply::bug::<GetCallbackStats>("a day"))
+        };
+        let start: Date = match query.start_date {
+            Some(start) => start,
+            None => day(30)?,
+        };
+        let end: Date = match query.end_date {
+            Some(end) => end,
+            None => day(0)?,
+        };
+        let holds = |recorded: &StatsPeriod| start <= recorded.start && recorded.end <= end;
+        let mut stats = match &self.callbacks.recorded_stats {
+            Some(recorded) if recorded.period.as_ref().is_some_and(holds) => recorded.clone(),
+            _ => CallbackStats::new(0u64, 0u64, 0u64, Vec::new()),
+        };
+        stats.period = Some(StatsPeriod::new(start, end));
+        Ok(Reply::data(200, None, stats))
     }
 }

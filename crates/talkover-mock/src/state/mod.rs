@@ -179,6 +179,7 @@ const HANDLERS: &[(&str, Handler)] = &[
     (cb::ListCallbackAgents::ID, State::list_callback_agents),
     (cb::ListCallbackSourceAgents::ID, State::list_callback_source_agents),
     (cb::GetCallbackAgent::ID, State::get_callback_agent),
+    (cb::GetCallbackStats::ID, State::callback_stats),
     (cb::CheckCallbackConstraints::ID, State::check_callback_constraints),
     (cb::SetAgentAsCallback::ID, State::set_agent_as_callback),
     (cb::UpdateCallbackSources::ID, State::update_callback_sources),
