@@ -60,14 +60,37 @@ pub fn expand_path<'a>(
         out.push_str(&rest[..open]);
         let close = position(&rest[open..], b'}').map(|i| open + i).expect("path templates are static and well formed");
         let name = &rest[open + 1..close];
-        match param(name) {
-            Some(value) if !value.is_empty() => push_path_segment(out, value),
-            _ => return Err(Error::invalid_request(operation, Some(name), "path parameter is empty")),
+        let value = param(name).unwrap_or_default();
+        if let Some(problem) = path_param_problem(value) {
+            return Err(Error::invalid_request(operation, Some(name), problem));
         }
+        push_path_segment(out, value);
         rest = &rest[close + 1..];
     }
     out.push_str(rest);
     Ok(())
+}
+
+/// Why `value` cannot be a path parameter, if it cannot: it is empty, holds a control character (a line
+/// break or tab read with it from a file or a terminal), or starts or ends with white space (or starts with
+/// a byte order mark). No id, number or name of the API has any of these, so sending it would only get a
+/// 404 that does not say why; refused, the caller learns what is wrong with the value.
+fn path_param_problem(value: &str) -> Option<String> {
+    if value.is_empty() {
+        return Some("path parameter is empty".to_owned());
+    }
+    if let Some(c) = value.chars().find(|c| c.is_control()) {
+        return Some(format!(
+            "path parameter holds the control character U+{:04X} (a line break or tab read with the value?); \
+             no id has one",
+            u32::from(c)
+        ));
+    }
+    let blank_start = value.starts_with(|c: char| c.is_whitespace() || c == '\u{feff}');
+    if blank_start || value.ends_with(char::is_whitespace) {
+        return Some("path parameter starts or ends with white space; no id does (trim the value)".to_owned());
+    }
+    None
 }
 
 /// The placeholder names of a path template, in order.
@@ -261,6 +284,31 @@ mod tests {
         let err = expand_path(&mut String::new(), "get-agent", "/api/v1/agents/{agent_id}", |_| Some("")).unwrap_err();
         assert_eq!(err.kind(), crate::ErrorKind::InvalidRequest);
         assert!(err.to_string().contains("agent_id"), "{err}");
+    }
+
+    #[test]
+    fn ids_read_with_a_line_break_or_blanks_are_refused_before_sending() {
+        let expand = |value: &'static str| {
+            expand_path(&mut String::new(), "get-agent", "/api/v1/agents/{agent_id}", move |_| Some(value))
+        };
+        // As from a CRLF file, `read` without trimming, a tab-separated column, a copy with a space.
+        for (value, said) in [
+            ("550e8400\r", "U+000D"),
+            ("550e8400\n", "U+000A"),
+            ("550e\t8400", "U+0009"),
+            ("550e8400 ", "white space"),
+            (" 550e8400", "white space"),
+            ("\u{feff}550e8400", "white space"),
+        ] {
+            let err = expand(value).unwrap_err();
+            assert_eq!(err.kind(), crate::ErrorKind::InvalidRequest);
+            let text = err.to_string();
+            assert!(text.contains("agent_id") && text.contains(said), "{value:?}: {text}");
+        }
+        // Inside a value, a space is the caller's (a name, `+33 6 12`): sent, escaped.
+        let mut out = String::new();
+        expand_path(&mut out, "get-active-call", "/api/v1/calls/active/{phone}", |_| Some("+33 6 12")).unwrap();
+        assert_eq!(out, "/api/v1/calls/active/%2B33%206%2012");
     }
 
     #[test]

@@ -12,6 +12,10 @@ pub const TOKEN_ENV: &str = "TALKOVER_TOKEN";
 /// The environment variable overriding the base URL.
 pub const BASE_URL_ENV: &str = "TALKOVER_BASE_URL";
 
+/// What [`ClientBuilder::from_env`] says of a `TALKOVER_BASE_URL` that is set but empty.
+const EMPTY_BASE_URL_ENV: &str =
+    "TALKOVER_BASE_URL is set but empty: unset it to use https://app.talkover.ai/api/v1, or give the URL";
+
 mod sealed {
     /// The transport type of one kind of client's builder (`Arc<dyn Transport>` or
     /// `Arc<dyn BlockingTransport>`): the settings only that kind of client takes, and its built-in
@@ -171,16 +175,27 @@ impl<T: Side> ClientBuilder<T> {
     }
 
     /// Reads `TALKOVER_TOKEN` and, when set, `TALKOVER_BASE_URL`.
+    ///
+    /// A `TALKOVER_BASE_URL` that is set but empty (`TALKOVER_BASE_URL=$STAGING_URL` with no
+    /// `STAGING_URL`) is a configuration error, not the default: taken as unset, it would send the requests
+    /// meant for a test server to the API itself. Unset it to use the default. A variable that is not
+    /// UTF-8 is an error too.
     // A builder step of the public API (the type is public through the `ClientBuilder` aliases, which
     // clippy does not see as exported): the name says where the settings come from.
     #[allow(clippy::wrong_self_convention)]
     pub fn from_env(mut self) -> Result<Self, Error> {
-        let token = std::env::var(TOKEN_ENV).map_err(|_| config_error("token", "TALKOVER_TOKEN is not set"))?;
+        use std::env::VarError;
+        let token = match std::env::var(TOKEN_ENV) {
+            Ok(token) => token,
+            Err(VarError::NotPresent) => return Err(config_error("token", "TALKOVER_TOKEN is not set")),
+            Err(VarError::NotUnicode(_)) => return Err(config_error("token", "TALKOVER_TOKEN is not UTF-8")),
+        };
         self.token = Some(SecretString::from(token));
-        if let Ok(url) = std::env::var(BASE_URL_ENV) {
-            if !url.trim().is_empty() {
-                self.base_url = Some(url);
-            }
+        match std::env::var(BASE_URL_ENV) {
+            Ok(url) if url.trim().is_empty() => return Err(config_error("base_url", EMPTY_BASE_URL_ENV)),
+            Ok(url) => self.base_url = Some(url),
+            Err(VarError::NotPresent) => {}
+            Err(VarError::NotUnicode(_)) => return Err(config_error("base_url", "TALKOVER_BASE_URL is not UTF-8")),
         }
         Ok(self)
     }
