@@ -105,8 +105,20 @@ pub fn is_list(op: &OperationInfo) -> bool {
 
 /// Long flags every operation command has already: a query parameter of the same name is given with
 /// `--query`.
-const RESERVED: &[&str] =
-    &["query", "data", "field", "raw-field", "all", "dry-run", "output", "base-url", "token-file", "help", "version"];
+const RESERVED: &[&str] = &[
+    "query",
+    "data",
+    "field",
+    "raw-field",
+    "all",
+    "dry-run",
+    "output",
+    "base-url",
+    "token-file",
+    "verbose",
+    "help",
+    "version",
+];
 
 /// The argument id of `-F/--field`.
 pub const FIELD: &str = "field";
@@ -127,16 +139,17 @@ Exit codes:
   2   wrong arguments (a file named with @ that cannot be read, or is not JSON for a field that is not
       text; --output id or csv with --dry-run, campaigns import, webhooks listen or webhooks verify)
   3   refused before sending (a parameter does not fit the operation, no token)
-  4   401: the token is missing or wrong
+  4   401: the API refused the token (none given at all is 3)
   5   404: not found (calls wait: the call is not among the agent's calls)
   6   409: conflict
   7   400 or 422: the API rejected the request's content
   8   429: rate limited, retries exhausted
   9   5xx: server error, retries exhausted
   10  transport: the API could not be reached
-  11  the answer was not the documented one (decode, unsuccessful, other status); a success answer the
-      types cannot read is written to standard output when it is JSON (its ids with -o id), and only
-      its length and kind are shown otherwise
+  11  the answer was not the documented one (decode, unsuccessful, other status, or a 4xx that is not
+      JSON: another server's page, such as a wrong base URL's 404); a success answer the types cannot
+      read is written to standard output when it is JSON (its ids with -o id), and only its length and
+      kind are shown otherwise
   12  campaigns import: some rows failed (run it again to retry them)
   13  webhooks verify: the signature does not verify
   14  campaigns import: every valid row is queued, some rows are invalid (fix them in the file)
@@ -269,6 +282,17 @@ pub fn command() -> Command {
                 .value_parser(clap::value_parser!(u32).range(0..=10))
                 .global(true)
                 .help("Retries after a failed attempt, where retrying is safe (default 2, at most 10; 0 turns them off)"),
+        )
+        .arg(
+            Arg::new("verbose")
+                .long("verbose")
+                .short('v')
+                .action(ArgAction::SetTrue)
+                .global(true)
+                .help(
+                    "Say each attempt on standard error: method, path template, status or failure, time, and \
+                     the wait before a retry (without it, only waits of a second or more are said)",
+                ),
         )
         .subcommand(Command::new("operations").about("List every operation and the command that runs it"))
         .subcommand(

@@ -446,6 +446,9 @@ fn effect_of(id: &str) -> String {
 
 /// The exit code of an SDK error, by its kind.
 pub fn exit_code_of(e: &Error) -> u8 {
+    if from_another_server(e) {
+        return UNREADABLE_ANSWER;
+    }
     match e.kind() {
         ErrorKind::InvalidRequest | ErrorKind::Config => 3,
         ErrorKind::Unauthorized => 4,
@@ -457,6 +460,21 @@ pub fn exit_code_of(e: &Error) -> u8 {
         ErrorKind::Server => 9,
         ErrorKind::Transport => 10,
         _ => UNREADABLE_ANSWER,
+    }
+}
+
+/// Whether an error answer (a 4xx, but 408 and 429, which proxies and gateways write too) is not a JSON
+/// object, as every error of the API is: another server wrote it (a wrong base URL, a proxy's or a
+/// captive portal's page), so its status says nothing of the resource. A `404` page of a wrong host is no
+/// proof that an agent is gone, and exits 11, not 5.
+fn from_another_server(e: &Error) -> bool {
+    match e {
+        Error::Api(api) => {
+            api.status.is_client_error()
+                && !matches!(api.status.as_u16(), 408 | 429)
+                && !api.body_json().is_some_and(|body| body.is_object())
+        }
+        _ => false,
     }
 }
 
@@ -490,6 +508,9 @@ fn error_json(e: &Error, exit_code: u8) -> Map<String, Value> {
     out.insert("field_errors".into(), Value::Object(fields));
     if let Error::Api(api) = e {
         out.insert("errors".into(), json!(api.errors));
+        if from_another_server(e) {
+            out.insert("not_the_api".into(), json!(true));
+        }
     }
     // make-campaign-call's 409 names the call already queued for the number, for a script to carry on with.
     if let Some(existing) = talkover::calls::existing_call(e) {
@@ -560,6 +581,13 @@ fn describe_with(e: &Error, timeout: Option<Bound>, attempts: &[Outcome]) -> Str
             }
             if let Some(existing) = talkover::calls::existing_call(e) {
                 let _ = writeln!(out, "  existing call: {} ({}, to {})", existing.id, existing.status, existing.to);
+            }
+            if from_another_server(e) {
+                let _ = writeln!(
+                    out,
+                    "  the answer is not JSON, as the API's errors are: another server wrote it (is the base URL, \
+                     --base-url or TALKOVER_BASE_URL, the API's?)"
+                );
             }
         }
         Error::InvalidRequest(invalid) => {

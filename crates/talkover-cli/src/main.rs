@@ -6,6 +6,7 @@ mod commands;
 mod failure;
 mod import;
 mod listen;
+mod notices;
 mod output;
 mod run;
 mod wait;
@@ -25,6 +26,7 @@ fn main() -> ExitCode {
         Ok(matches) => matches,
         Err(e) => return argument_error(e),
     };
+    notices::install(matches.try_get_one::<bool>("verbose").ok().flatten().copied().unwrap_or(false));
     match dispatch(&matches) {
         Ok(code) => {
             if output::token_was_hidden() {
@@ -217,6 +219,8 @@ impl Context {
     }
 
     fn with_token_needed(args: &ArgMatches, needed: bool) -> Result<Self, Failure> {
+        // Before the token: a command given the wrong server is told so before anything else.
+        let base_url = base_url(args)?;
         let token = match read_token(args) {
             Ok(token) => token,
             // A dry run sends nothing, so it needs no token.
@@ -233,7 +237,7 @@ impl Context {
         output::never_print(&token);
         let settings = Settings {
             token,
-            base_url: args.get_one::<String>("base-url").filter(|u| !u.trim().is_empty()).cloned(),
+            base_url,
             timeout: args.get_one::<std::time::Duration>("timeout").copied(),
             max_retries: args.get_one::<u32>("max-retries").copied(),
         };
@@ -309,6 +313,14 @@ fn read_token(args: &ArgMatches) -> Result<talkover::SecretString, Failure> {
             };
             return Err(Failure::refused(empty));
         }
+        // `cat body.json | talkover … --data - --token-file -`: the body's first line is no token.
+        if path == "-" && token.starts_with(['{', '[', '"']) {
+            return Err(Failure::usage(
+                "the first line of standard input is JSON, not a token: with --token-file -, standard input \
+                 gives the token on its first line, then the body or file read with -"
+                    .into(),
+            ));
+        }
         return Ok(talkover::SecretString::new(token));
     }
     match std::env::var(talkover::TOKEN_ENV) {
@@ -320,4 +332,23 @@ fn read_token(args: &ArgMatches) -> Result<talkover::SecretString, Failure> {
 /// Whether standard error is a terminal (progress bars go there only then).
 pub fn stderr_is_terminal() -> bool {
     std::io::stderr().is_terminal()
+}
+
+/// The base URL given with `--base-url` or `TALKOVER_BASE_URL`, if any. One given empty is refused, as the
+/// SDK's `from_env` refuses it, rather than taken as the default: `--base-url "$STAGING_URL"` with no
+/// `STAGING_URL` would otherwise send to the API itself what was meant for a test server.
+fn base_url(args: &ArgMatches) -> Result<Option<String>, Failure> {
+    let given = match args.get_one::<String>("base-url") {
+        Some(url) => Some(url.clone()),
+        // Clap may take a variable set to nothing for one not set.
+        None => std::env::var_os(talkover::BASE_URL_ENV).map(|url| url.to_string_lossy().into_owned()),
+    };
+    match given {
+        Some(url) if url.trim().is_empty() => Err(Failure::refused(format!(
+            "the base URL is empty (--base-url or {}): leave both out to use {}",
+            talkover::BASE_URL_ENV,
+            talkover::DEFAULT_BASE_URL
+        ))),
+        given => Ok(given),
+    }
 }

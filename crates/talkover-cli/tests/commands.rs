@@ -890,6 +890,24 @@ fn the_token_comes_from_the_environment_or_a_file_and_is_never_shown() {
     let mut empty = talkover(&url, "");
     empty.env_remove("TALKOVER_TOKEN").args(["--token-file", "-", "agents", "list"]);
     fails_with(empty, 3, "no token on standard input");
+    // The body alone piped in: its first line is no token, and is neither sent nor shown.
+    let mut body_only = talkover(&url, "");
+    body_only.env_remove("TALKOVER_TOKEN").args([
+        "--token-file",
+        "-",
+        "agents",
+        "create-training",
+        AGENT,
+        "--data",
+        "-",
+    ]);
+    let mut child = body_only.stdin(Stdio::piped()).spawn().unwrap();
+    let body = "{\"subject\": \"From stdin\",\n \"instructions\": \"Say so.\"}\n";
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), body.as_bytes()).unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(stderr(&output).contains("is JSON, not a token"), "{}", stderr(&output));
+    assert!(!stderr(&output).contains("subject"), "{}", stderr(&output));
     // A character changed in copying: refused before anything is sent, not a broken connection.
     let mut copied = talkover(&url, "talq_tok\u{e9}n");
     copied.args(["agents", "list"]);
@@ -901,6 +919,26 @@ fn the_token_comes_from_the_environment_or_a_file_and_is_never_shown() {
     let output = run(none);
     assert_eq!(output.status.code(), Some(3));
     assert!(stderr(&output).contains("TALKOVER_TOKEN"), "{}", stderr(&output));
+}
+
+#[test]
+fn an_empty_base_url_is_refused_not_taken_for_the_api() {
+    // `--base-url "$STAGING_URL"` or `TALKOVER_BASE_URL=$STAGING_URL` with no STAGING_URL.
+    let mut flag = talkover("http://127.0.0.1:9/api/v1", "talq_token");
+    flag.args(["--base-url", "", "agents", "list", "--dry-run"]);
+    let output = fails_with(flag, 3, "the base URL is empty");
+    assert!(stdout(&output).is_empty(), "{}", stdout(&output));
+    for empty in ["", " "] {
+        let mut variable = talkover(empty, "talq_token");
+        variable.args(["agents", "delete", AGENT, "--dry-run"]);
+        fails_with(variable, 3, "TALKOVER_BASE_URL");
+    }
+    // Not set at all: the API's own URL.
+    let mut unset = talkover("", "talq_token");
+    unset.env_remove("TALKOVER_BASE_URL").args(["agents", "list", "--dry-run"]);
+    let output = run(unset);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).contains("https://app.talkover.ai/api/v1/agents"), "{}", stdout(&output));
 }
 
 /// Whether the columns of a table line up on a terminal: each column starts, in every row, at the
@@ -1167,4 +1205,25 @@ fn the_health_check_runs_without_a_token() {
     let mut unreadable = talkover(&server.base_url(), "");
     unreadable.env_remove("TALKOVER_TOKEN").args(["--token-file", "/nonexistent/token", "health", "get"]);
     fails_with(unreadable, 1, "cannot read the token file");
+}
+
+#[test]
+fn a_wait_before_a_retry_is_said_and_verbose_says_every_attempt() {
+    // The first request is refused with `Retry-After: 2`: a wait a CI log would otherwise show as a hang.
+    let server = Server::builder().rate_limit_burst(1, 2).start_blocking().unwrap();
+    let mut list = talkover(&server.base_url(), server.token());
+    list.args(["agents", "list", "-o", "id"]);
+    let output = run(list);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(stdout(&output).trim(), AGENT);
+    assert!(stderr(&output).contains("note: list-agents: answered 429; trying again in 2"), "{}", stderr(&output));
+
+    let mut get = talkover(&server.base_url(), server.token());
+    get.args(["-v", "agents", "get", AGENT, "-o", "id"]);
+    let output = run(get);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let said = stderr(&output);
+    assert!(said.starts_with("GET /api/v1/agents/{agent_id} (get-agent): attempt 1 answered 200 in "), "{said}");
+    // The path's template, not the id; never the token.
+    assert!(!said.contains(AGENT) && !said.contains(server.token()), "{said}");
 }

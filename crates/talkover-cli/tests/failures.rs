@@ -136,6 +136,23 @@ fn a_retried_request_names_its_attempts() {
     assert!(!stderr(&output).contains("attempt"), "{}", stderr(&output));
 }
 
+/// A 404 page of another server (a wrong base URL) is not the API's "not found": a cleanup script that
+/// takes exit 5 for "already gone" must not take it for one.
+#[test]
+fn a_404_page_of_another_server_is_not_the_apis_not_found() {
+    let page =
+        "<!DOCTYPE HTML>\n<html><head><title>Error response</title></head><body>404 File not found</body></html>";
+    let server = Scripted::start(vec![Reply::Answer(404, "text/html", page.to_owned()); 2]);
+    let mut delete = talkover(&server.base_url(), TOKEN);
+    delete.args(["agents", "delete", AGENT]);
+    fails_with(delete, 11, "another server wrote it (is the base URL");
+    let mut delete = talkover(&server.base_url(), TOKEN);
+    delete.args(["agents", "delete", AGENT, "-o", "json"]);
+    let error = json_error(&run(delete));
+    assert_eq!((error["kind"].as_str(), error["status"].as_u64()), (Some("not_found"), Some(404)), "{error}");
+    assert_eq!(error["not_the_api"], true, "{error}");
+}
+
 /// A success answer the types cannot read goes to standard output only when it is JSON; a captive
 /// portal's page does not, and standard error shows its start, escaped and without the token.
 #[test]

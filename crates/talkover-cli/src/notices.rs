@@ -1,0 +1,174 @@
+//! What the client does between a command's start and its answer, on standard error: a wait of a second
+//! or more before a retry (a 429's `Retry-After` would otherwise look like a hang in a CI log), and with
+//! `--verbose` every attempt. Read from the SDK's `talkover attempt` tracing events, which carry the
+//! operation, the method, the path template, how the attempt ended and the wait before the next one: no
+//! id, token, header or body.
+
+use std::fmt;
+
+use tracing::field::{Field, Visit};
+use tracing::span::{Attributes, Id, Record};
+use tracing::{Event, Metadata, Subscriber};
+
+/// Waits shorter than this pass without a word unless `--verbose` is given.
+const QUIET_WAIT_MS: u64 = 1000;
+
+/// Writes the client's attempts to standard error for the rest of the run: the long waits, or with
+/// `verbose` every attempt.
+pub fn install(verbose: bool) {
+    let _ = tracing::subscriber::set_global_default(Notices { verbose });
+}
+
+struct Notices {
+    verbose: bool,
+}
+
+/// The fields of one attempt event.
+#[derive(Default)]
+struct Attempt {
+    message: String,
+    operation: String,
+    method: String,
+    path: String,
+    attempt: u64,
+    status: Option<u64>,
+    failure: Option<String>,
+    latency_ms: u64,
+    retry_in_ms: u64,
+}
+
+impl Visit for Attempt {
+    fn record_u64(&mut self, field: &Field, value: u64) {
+        match field.name() {
+            "attempt" => self.attempt = value,
+            "status" => self.status = Some(value),
+            "latency_ms" => self.latency_ms = value,
+            "retry_in_ms" => self.retry_in_ms = value,
+            _ => {}
+        }
+    }
+
+    fn record_str(&mut self, field: &Field, value: &str) {
+        match field.name() {
+            "operation" => self.operation = value.to_owned(),
+            "path" => self.path = value.to_owned(),
+            _ => {}
+        }
+    }
+
+    fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
+        match field.name() {
+            "message" => self.message = format!("{value:?}"),
+            "method" => self.method = format!("{value:?}"),
+            "failure" => self.failure = Some(describe_failure(&format!("{value:?}"))),
+            _ => {}
+        }
+    }
+}
+
+/// A transport failure's kind (`Connect`, `Timeout`, …) in words.
+fn describe_failure(kind: &str) -> String {
+    match kind {
+        "Connect" => "could not connect".to_owned(),
+        "Timeout" => "timed out".to_owned(),
+        "Io" => "lost the connection".to_owned(),
+        other => format!("failed ({})", other.to_lowercase()),
+    }
+}
+
+impl Attempt {
+    /// The line this attempt writes, if it writes one.
+    fn line(&self, verbose: bool) -> Option<String> {
+        if self.message != "talkover attempt" || (!verbose && self.retry_in_ms < QUIET_WAIT_MS) {
+            return None;
+        }
+        let ended = match (&self.status, &self.failure) {
+            (Some(status), _) => format!("answered {status}"),
+            (None, Some(failure)) => failure.clone(),
+            (None, None) => "ended".to_owned(),
+        };
+        let wait = match self.retry_in_ms {
+            0 => String::new(),
+            ms => format!("; trying again in {:.1} s", ms as f64 / 1000.0),
+        };
+        Some(if verbose {
+            let (attempt, latency) = (self.attempt, self.latency_ms);
+            format!(
+                "{} {} ({}): attempt {attempt} {ended} in {latency} ms{wait}",
+                self.method, self.path, self.operation
+            )
+        } else {
+            format!("note: {}: {ended}{wait}", self.operation)
+        })
+    }
+}
+
+impl Subscriber for Notices {
+    fn enabled(&self, metadata: &Metadata<'_>) -> bool {
+        metadata.is_event() && metadata.target().starts_with("talkover")
+    }
+
+    fn new_span(&self, _: &Attributes<'_>) -> Id {
+        Id::from_u64(1)
+    }
+
+    fn record(&self, _: &Id, _: &Record<'_>) {}
+
+    fn record_follows_from(&self, _: &Id, _: &Id) {}
+
+    fn event(&self, event: &Event<'_>) {
+        let mut attempt = Attempt::default();
+        event.record(&mut attempt);
+        if let Some(line) = attempt.line(self.verbose) {
+            // The names come from the SDK's own declarations; nothing the server wrote is in the line.
+            eprintln!("{line}");
+        }
+    }
+
+    fn enter(&self, _: &Id) {}
+
+    fn exit(&self, _: &Id) {}
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn attempt(status: Option<u64>, failure: Option<&str>, retry_in_ms: u64) -> Attempt {
+        Attempt {
+            message: "talkover attempt".into(),
+            operation: "list-agents".into(),
+            method: "GET".into(),
+            path: "/api/v1/agents".into(),
+            attempt: 1,
+            status,
+            failure: failure.map(describe_failure),
+            latency_ms: 12,
+            retry_in_ms,
+        }
+    }
+
+    #[test]
+    fn a_long_wait_is_said_and_a_short_one_only_when_verbose() {
+        let limited = attempt(Some(429), None, 55_000);
+        assert_eq!(limited.line(false).as_deref(), Some("note: list-agents: answered 429; trying again in 55.0 s"));
+        assert_eq!(
+            limited.line(true).as_deref(),
+            Some("GET /api/v1/agents (list-agents): attempt 1 answered 429 in 12 ms; trying again in 55.0 s")
+        );
+        let blip = attempt(None, Some("Connect"), 400);
+        assert_eq!(blip.line(false), None);
+        assert_eq!(
+            blip.line(true).as_deref(),
+            Some("GET /api/v1/agents (list-agents): attempt 1 could not connect in 12 ms; trying again in 0.4 s")
+        );
+        let done = attempt(Some(200), None, 0);
+        assert_eq!(done.line(false), None);
+        assert_eq!(
+            done.line(true).as_deref(),
+            Some("GET /api/v1/agents (list-agents): attempt 1 answered 200 in 12 ms")
+        );
+        let other = Attempt { message: "something else".into(), ..attempt(Some(500), None, 5000) };
+        assert_eq!(other.line(true), None);
+    }
+}
