@@ -122,10 +122,16 @@ fn refuse_missing(op: &OperationInfo, params: &Params) -> Result<(), Failure> {
             .filter(|k| !fields.iter().any(|f| f.name == k.as_str()))
             .map(String::as_str)
             .collect();
+        // A field also taken as a positional argument (make-call's number) is named as the usage shows it.
+        let positional = |name: &str| crate::commands::body_positionals(op).iter().any(|(field, _)| *field == name);
         missing.extend(fields.iter().filter(|f| f.required && !given(body, f.name)).map(|f| {
+            let how = match positional(f.name) {
+                true => format!("{} (or {} {}=…)", f.name.to_uppercase(), flag(&f.reads), f.name),
+                false => format!("{} {}=…", flag(&f.reads), f.name),
+            };
             match unknown.iter().find(|k| near(k, f.name)) {
-                Some(misspelt) => format!("{} {}=… (not `{misspelt}`)", flag(&f.reads), f.name),
-                None => format!("{} {}=…", flag(&f.reads), f.name),
+                Some(misspelt) => format!("{how} (not `{misspelt}`)"),
+                None => how,
             }
         }));
     }
@@ -212,12 +218,20 @@ fn closest_name(op: &OperationInfo, part: &str, name: &str) -> Option<&'static s
         "query" => op.query_names().to_vec(),
         _ => return None,
     };
-    known
-        .into_iter()
-        .map(|k| (likeness(name, k), k))
-        .filter(|(s, _)| *s >= NEAR)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, k)| k)
+    let misspelt =
+        known.iter().map(|k| (likeness(name, k), *k)).filter(|(s, _)| *s >= NEAR).max_by(|a, b| a.0.total_cmp(&b.0));
+    // Else the one name that holds it as its first or last words (`secret` for `webhook_secret`).
+    let given = name.to_ascii_lowercase();
+    let holds = |k: &&&str| {
+        k.strip_suffix(given.as_str()).is_some_and(|rest| rest.ends_with('_'))
+            || k.strip_prefix(given.as_str()).is_some_and(|rest| rest.starts_with('_'))
+    };
+    let mut holding = known.iter().filter(holds);
+    let shortened = match (holding.next(), holding.next()) {
+        (Some(one), None) => Some(*one),
+        _ => None,
+    };
+    misspelt.map(|(_, k)| k).or(shortened)
 }
 
 /// How alike two names must be for one to be taken for the other misspelt.

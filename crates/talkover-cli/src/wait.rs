@@ -41,7 +41,8 @@ pub fn command() -> Command {
              one that fails for a reason that may pass (a 5xx, 429, a timeout, a lost connection) is made \
              again after the interval (or the Retry-After of a 429, when longer), with a warning on standard \
              error, until --max-wait; a failure that \
-             will not pass (the token, a wrong agent) ends the wait at once.\n\n\
+             will not pass (the token, a wrong agent) ends the wait at once, as does a first look that cannot \
+             reach the API at all (no connection, TLS refused: a wrong base URL or network).\n\n\
              Exit codes, for a script to branch on:\n  \
              0   the call completed\n  \
              16  the call ended without completing: failed, busy, no-answer or voicemail (the call is printed, \
@@ -156,7 +157,7 @@ fn finish(
         }
         CallWaitOutcome::NotEnded { last_status, waited } => {
             let state = match &last_status {
-                Some(status) => format!("it is still {status}"),
+                Some(status) => format!("its status at the last look was {status}"),
                 None => "it is not among the agent's calls".to_owned(),
             };
             // The last look, at --max-wait, found it still going.

@@ -138,6 +138,14 @@ fn a_body_is_built_from_fields_over_the_data() {
     query.args(["agents", "list", "--query", "per_pag=5"]);
     let output = run(query);
     assert!(stderr(&output).contains("query `per_pag` (did you mean `per_page`?)"), "{}", stderr(&output));
+    // A name shortened to the last of its words: the one field that ends with it.
+    let mut shortened = talkover(&url, &token);
+    shortened.args(["agents", "update-webhook", AGENT, "w-1", "-f", "secret=s3cr3t-value"]);
+    fails_with(shortened, 3, "body `secret` (did you mean `webhook_secret`?)");
+    // A field also given as a positional argument is named as the usage shows it.
+    let mut call = talkover(&url, &token);
+    call.args(["calls", "make", AGENT]);
+    fails_with(call, 3, "make-call needs TO (or -f to=…)");
 }
 
 /// `-F NAME=@path` reads the value from a file (`@-` from standard input) by the field's type: a field of
@@ -452,7 +460,7 @@ fn calls_wait_follows_a_call_to_its_end() {
     let output = wait("0");
     assert_eq!(output.status.code(), Some(15), "{}", stderr(&output));
     assert!(
-        stderr(&output).contains("had not ended") && stderr(&output).contains("it is still"),
+        stderr(&output).contains("had not ended") && stderr(&output).contains("its status at the last look was"),
         "{}",
         stderr(&output)
     );
@@ -535,6 +543,21 @@ fn calls_wait_ends_at_max_wait_when_a_look_gets_no_answer() {
     fails_with(wait, 10, "the time left of --max-wait");
     assert!(started.elapsed() < std::time::Duration::from_secs(15), "held past --max-wait: {:?}", started.elapsed());
     drop(silent);
+}
+
+/// A base URL where nothing listens ends the wait at its first look, with the transport's exit code, rather
+/// than after --max-wait of looks that cannot succeed.
+#[test]
+fn calls_wait_ends_at_once_when_its_first_look_cannot_connect() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/api/v1", closed.local_addr().unwrap());
+    drop(closed);
+    let mut wait = talkover(&url, "talq_token");
+    wait.args(["--max-retries", "0", "calls", "wait", AGENT, "call-1", "--interval", "0.5", "--max-wait", "600"]);
+    let started = std::time::Instant::now();
+    let output = fails_with(wait, 10, "error: transport");
+    assert!(!stderr(&output).contains("warning:"), "{}", stderr(&output));
+    assert!(started.elapsed() < std::time::Duration::from_secs(60), "{:?}", started.elapsed());
 }
 
 /// A call that ended without completing (the emulator ends a call by its number's last four digits) is

@@ -6,7 +6,7 @@
 use std::time::{Duration, Instant};
 
 use super::{Call, CallId, CallStatus, GetAgentCalls, PlacedCall};
-use crate::error::Error;
+use crate::error::{Error, TransportErrorKind};
 use crate::ids::AgentId;
 use crate::page::Page;
 
@@ -220,6 +220,13 @@ impl WaitLimits {
     }
 }
 
+/// Whether `error` says the API could not be reached at all: no connection opened, TLS refused, or a URL
+/// the transport cannot send.
+fn cannot_reach(error: &Error) -> bool {
+    use TransportErrorKind::{Connect, InvalidUrl, Tls};
+    matches!(error, Error::Transport(failure) if matches!(failure.kind(), Connect | Tls | InvalidUrl))
+}
+
 /// A whole wait for a call's end within [`WaitLimits`], with no I/O: which request to send and how long it
 /// may take ([`look`](Self::look)), what its page or its failure means ([`on_page`](Self::on_page),
 /// [`after_failure`](Self::after_failure)), and the time waited, counted on the clock and on the sleeps
@@ -249,13 +256,15 @@ pub struct CallWait {
     timeout: Option<Duration>,
     started: Instant,
     slept: Duration,
+    /// Whether a look has been answered: until one is, a failure to reach the API ends the wait.
+    answered: bool,
 }
 
 impl CallWait {
     /// A wait for the call `watch` follows, within `limits`, by a client whose requests take at most
     /// `timeout` (its own bound, when it has one). The time waited starts now.
     pub fn new(watch: CallWatch, limits: WaitLimits, timeout: Option<Duration>) -> Self {
-        Self { watch, limits, timeout, started: Instant::now(), slept: Duration::ZERO }
+        Self { watch, limits, timeout, started: Instant::now(), slept: Duration::ZERO, answered: false }
     }
 
     /// The request to send now, once (without the client's retries: a failed look is made again by the
@@ -268,13 +277,22 @@ impl CallWait {
     /// What to do after the page the last [`look`](Self::look) read ([`CallWatch::next_move`]). After a
     /// [`WaitMove::Sleep`], report the sleep with [`slept`](Self::slept).
     pub fn on_page(&mut self, page: Page<Call>) -> WaitMove {
+        self.answered = true;
         let waited = self.waited();
         self.watch.next_move(page, waited, self.limits)
     }
 
     /// What to do after the last look failed with `error` ([`WaitLimits::after_failure`]): `Some(pause)`,
     /// sleep, report it with [`slept`](Self::slept) and look again; `None`, end the wait with the error.
+    ///
+    /// Before any look has been answered, a failure to reach the API at all (no connection, a TLS
+    /// handshake refused, a URL the transport cannot send) ends the wait at once: it says the base URL or
+    /// the network is wrong, not that the call is slow, and waiting out `max_wait` would only hide it. Once
+    /// a look has been answered, the same failure is waited out like any other that may pass.
     pub fn after_failure(&self, error: &Error) -> Option<Duration> {
+        if !self.answered && cannot_reach(error) {
+            return None;
+        }
         self.limits.after_failure(error, self.waited())
     }
 
@@ -497,6 +515,24 @@ mod tests {
         let not_ended = CallWaitOutcome::NotEnded { last_status: Some(CallStatus::Answered), waited: minutes(3) };
         assert_eq!(last, WaitMove::Done(not_ended));
         assert_eq!(wait.watch().looks(), 2);
+    }
+
+    #[test]
+    fn a_wait_that_cannot_reach_the_api_at_its_first_look_ends_there() {
+        let refused = || Error::from(crate::TransportError::new(TransportErrorKind::Connect, "connection refused"));
+        let timed_out = || Error::from(crate::TransportError::new(TransportErrorKind::Timeout, "no answer"));
+        let limits = WaitLimits::default().interval(Duration::from_secs(5)).max_wait(Duration::from_secs(600));
+        let mut wait = CallWait::new(CallWatch::new("a1", "c1"), limits, None);
+        // A wrong base URL: ten minutes of looks would only hide it.
+        assert_eq!(wait.after_failure(&refused()), None);
+        // A look that timed out may have reached a slow server: looked again.
+        assert_eq!(wait.after_failure(&timed_out()), Some(Duration::from_secs(5)));
+        // Once a look was answered, the network failing is waited out.
+        assert_eq!(
+            wait.on_page(page(vec![call("c1", CallStatus::Ringing)], 1, 1)),
+            WaitMove::Sleep(Duration::from_secs(5))
+        );
+        assert_eq!(wait.after_failure(&refused()), Some(Duration::from_secs(5)));
     }
 
     #[test]

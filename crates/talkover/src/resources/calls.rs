@@ -155,7 +155,9 @@ impl<'c> Calls<'c, crate::blocking::Client> {
     /// A look that fails for a reason that may pass ([`Error::is_retryable`]: a 5xx, 429, a timeout, a
     /// lost connection) is made again after the interval, or after the wait a `Retry-After` asks for when
     /// longer ([`WaitLimits::after_failure`]); one that still fails at `max_wait`, or one that will not
-    /// pass (a 401, the agent not found), ends the wait with its error (see
+    /// pass (a 401, the agent not found), or a first look that cannot reach the API at all (no
+    /// connection, TLS refused: [`CallWait::after_failure`](talkover_core::calls::CallWait::after_failure)),
+    /// ends the wait with its error (see
     /// [`get_agent_calls`](crate::resources::Agents::calls) for the failures its page documents).
     pub fn wait_for_end(&self, watch: CallWatch, limits: WaitLimits) -> Result<CallWaitOutcome, Error> {
         let mut wait = CallWait::new(watch, limits, self.client.config().timeout());
@@ -198,7 +200,9 @@ impl<'c> Calls<'c, crate::Client> {
     /// A look that fails for a reason that may pass ([`Error::is_retryable`]: a 5xx, 429, a timeout, a
     /// lost connection) is made again after the interval, or after the wait a `Retry-After` asks for when
     /// longer ([`WaitLimits::after_failure`]); one that still fails at `max_wait`, or one that will not
-    /// pass (a 401, the agent not found), ends the wait with its error (see
+    /// pass (a 401, the agent not found), or a first look that cannot reach the API at all (no
+    /// connection, TLS refused: [`CallWait::after_failure`](talkover_core::calls::CallWait::after_failure)),
+    /// ends the wait with its error (see
     /// [`get_agent_calls`](crate::resources::Agents::calls) for the failures its page documents). A client
     /// that cannot wait (no sleep set without the built-in transport, or the built-in one outside a Tokio
     /// runtime) fails with [`Error::Config`] on `sleep` before its second look.
