@@ -76,8 +76,14 @@ pub fn expand_path<'a>(
 /// a byte order mark). No id, number or name of the API has any of these, so sending it would only get a
 /// 404 that does not say why; refused, the caller learns what is wrong with the value.
 fn path_param_problem(value: &str) -> Option<String> {
-    if value.is_empty() {
+    let bytes = value.as_bytes();
+    let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) else {
         return Some("path parameter is empty".to_owned());
+    };
+    // Most values (ids, numbers) are printable ASCII: one pass over the bytes clears them, and then only a
+    // space can be white space at an end.
+    if !bytes.iter().any(|&b| !(0x20..0x7f).contains(&b)) && first != b' ' && last != b' ' {
+        return None;
     }
     if let Some(c) = value.chars().find(|c| c.is_control()) {
         return Some(format!(
