@@ -202,6 +202,8 @@ pub fn run(context: &Context, args: &ArgMatches) -> Result<u8, Failure> {
         }
     }
     importer.settle_in_flight(&rows, &mut states)?;
+    // Queued by an earlier run (or settled now as queued by one): what the summary does not count as this run's.
+    let queued_before = rows.iter().filter(|r| matches!(states[&r.line], State::Queued(_))).count();
 
     let pending: Vec<&Row> = rows.iter().filter(|r| !states[&r.line].settled()).collect();
     let progress = progress_bar(rows.len() as u64, (rows.len() - pending.len()) as u64);
@@ -241,7 +243,7 @@ pub fn run(context: &Context, args: &ArgMatches) -> Result<u8, Failure> {
     } else {
         "in flight; settled on the next run"
     };
-    let mut summary = Summary::default();
+    let mut summary = Summary { queued_before, ..Summary::default() };
     for row in &rows {
         match &states[&row.line] {
             State::Queued(_) => summary.queued += 1,
@@ -274,6 +276,8 @@ pub fn run(context: &Context, args: &ArgMatches) -> Result<u8, Failure> {
 #[derive(Default)]
 struct Summary {
     queued: usize,
+    /// Of `queued`, the rows an earlier run queued.
+    queued_before: usize,
     already_queued: usize,
     invalid: Vec<(u64, String)>,
     failed: Vec<(u64, String)>,
@@ -288,6 +292,7 @@ impl Summary {
             Format::Json | Format::Id | Format::Csv => crate::output::print(
                 &json!({
                     "queued": self.queued,
+                    "queued_this_run": self.queued.saturating_sub(self.queued_before),
                     "already_queued": self.already_queued,
                     "invalid": lines(&self.invalid),
                     "failed": lines(&self.failed),
@@ -296,8 +301,9 @@ impl Summary {
                 Format::Json,
             ),
             Format::Table => {
+                let this_run = self.queued.saturating_sub(self.queued_before);
                 let mut text = format!(
-                    "queued          {}\nalready queued  {}\ninvalid         {}\nfailed          {}\njournal         {}\n",
+                    "queued          {} ({this_run} in this run)\nalready queued  {}\ninvalid         {}\nfailed          {}\njournal         {}\n",
                     self.queued,
                     self.already_queued,
                     self.invalid.len(),

@@ -341,6 +341,13 @@ pub fn human(value: &Value) -> String {
                 fields.iter().filter(|(_, v)| rows_of(v).is_none()).map(|(k, v)| (k.clone(), v.clone())).collect();
             let mut lines = Vec::new();
             key_fields(&rest, "", &mut lines, 0);
+            // What names the resource first (id, name, status, …), as a table's columns come; the others
+            // after them in their order.
+            let rank = |name: &str| {
+                let top = name.split('.').next().unwrap_or(name);
+                PREFERRED.iter().position(|p| *p == top).unwrap_or(PREFERRED.len())
+            };
+            lines.sort_by_key(|(name, _)| rank(name));
             if lines.is_empty() && lists.is_empty() {
                 return "(empty)\n".into();
             }
@@ -422,7 +429,7 @@ fn cut(text: String, max: usize) -> String {
 }
 
 const PREFERRED: &[&str] =
-    &["id", "name", "label", "status", "current_status", "to", "number", "phone_number", "created_at"];
+    &["id", "name", "label", "status", "current_status", "direction", "to", "number", "phone_number", "created_at"];
 const MAX_COLUMNS: usize = 6;
 const MAX_CELL: usize = 40;
 
@@ -586,5 +593,13 @@ mod tests {
         let text = human(&json!({"campaign_call": {"id": "c1", "to": "+15550100"}, "campaign": {"id": "k"}}));
         assert!(text.contains("campaign_call.id  c1\n"), "{text}");
         assert!(text.contains("campaign.id       k\n"), "{text}");
+    }
+
+    #[test]
+    fn one_resource_shows_what_names_it_first() {
+        let text = human(&json!({"data": {"ask_if_human_present_on_idle": false, "direction": "inbound",
+            "current_status": "draft", "name": "SupportBot", "id": "a1", "voice": {"id": "v1"}}}));
+        let names: Vec<&str> = text.lines().filter_map(|l| l.split_whitespace().next()).collect();
+        assert_eq!(names, ["id", "name", "current_status", "direction", "ask_if_human_present_on_idle", "voice.id"]);
     }
 }
