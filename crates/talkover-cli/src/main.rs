@@ -26,7 +26,8 @@ fn main() -> ExitCode {
         Ok(matches) => matches,
         Err(e) => return argument_error(e),
     };
-    notices::install(matches.try_get_one::<bool>("verbose").ok().flatten().copied().unwrap_or(false));
+    let verbose = matches.try_get_one::<bool>("verbose").ok().flatten().copied().unwrap_or(false);
+    notices::install(verbose, asks_format(&matches, "json"));
     match dispatch(&matches) {
         Ok(code) => {
             if output::token_was_hidden() {

@@ -1,10 +1,13 @@
 //! What the client does between a command's start and its answer, on standard error: a wait of a second
 //! or more before a retry (a 429's `Retry-After` would otherwise look like a hang in a CI log), and with
-//! `--verbose` every attempt. Read from the SDK's `talkover attempt` tracing events, which carry the
+//! `--verbose` every attempt; with `--output json`, as lines of JSON (`{"attempt": {…}}`), so that every
+//! line a script reads on standard error is JSON. Read from the SDK's `talkover attempt` tracing events, which carry the
 //! operation, the method, the path template, how the attempt ended and the wait before the next one: no
 //! id, token, header or body.
 
 use std::fmt;
+
+use serde_json::json;
 
 use tracing::field::{Field, Visit};
 use tracing::span::{Attributes, Id, Record};
@@ -14,13 +17,14 @@ use tracing::{Event, Metadata, Subscriber};
 const QUIET_WAIT_MS: u64 = 1000;
 
 /// Writes the client's attempts to standard error for the rest of the run: the long waits, or with
-/// `verbose` every attempt.
-pub fn install(verbose: bool) {
-    let _ = tracing::subscriber::set_global_default(Notices { verbose });
+/// `verbose` every attempt; with `json`, each as a line of JSON.
+pub fn install(verbose: bool, json: bool) {
+    let _ = tracing::subscriber::set_global_default(Notices { verbose, json });
 }
 
 struct Notices {
     verbose: bool,
+    json: bool,
 }
 
 /// The fields of one attempt event.
@@ -77,10 +81,23 @@ fn describe_failure(kind: &str) -> String {
 }
 
 impl Attempt {
-    /// The line this attempt writes, if it writes one.
-    fn line(&self, verbose: bool) -> Option<String> {
+    /// The line this attempt writes, if it writes one: text, or with `json` one line of JSON.
+    fn line(&self, verbose: bool, json: bool) -> Option<String> {
         if self.message != "talkover attempt" || (!verbose && self.retry_in_ms < QUIET_WAIT_MS) {
             return None;
+        }
+        if json {
+            let attempt = json!({
+                "operation": self.operation,
+                "method": self.method,
+                "path": self.path,
+                "attempt": self.attempt,
+                "status": self.status,
+                "failure": self.failure,
+                "latency_ms": self.latency_ms,
+                "retry_in_ms": self.retry_in_ms,
+            });
+            return Some(json!({ "attempt": attempt }).to_string());
         }
         let ended = match (&self.status, &self.failure) {
             (Some(status), _) => format!("answered {status}"),
@@ -119,7 +136,7 @@ impl Subscriber for Notices {
     fn event(&self, event: &Event<'_>) {
         let mut attempt = Attempt::default();
         event.record(&mut attempt);
-        if let Some(line) = attempt.line(self.verbose) {
+        if let Some(line) = attempt.line(self.verbose, self.json) {
             // The names come from the SDK's own declarations; nothing the server wrote is in the line.
             eprintln!("{line}");
         }
@@ -151,24 +168,33 @@ mod tests {
     #[test]
     fn a_long_wait_is_said_and_a_short_one_only_when_verbose() {
         let limited = attempt(Some(429), None, 55_000);
-        assert_eq!(limited.line(false).as_deref(), Some("note: list-agents: answered 429; trying again in 55.0 s"));
         assert_eq!(
-            limited.line(true).as_deref(),
+            limited.line(false, false).as_deref(),
+            Some("note: list-agents: answered 429; trying again in 55.0 s")
+        );
+        assert_eq!(
+            limited.line(true, false).as_deref(),
             Some("GET /api/v1/agents (list-agents): attempt 1 answered 429 in 12 ms; trying again in 55.0 s")
         );
         let blip = attempt(None, Some("Connect"), 400);
-        assert_eq!(blip.line(false), None);
+        assert_eq!(blip.line(false, false), None);
         assert_eq!(
-            blip.line(true).as_deref(),
+            blip.line(true, false).as_deref(),
             Some("GET /api/v1/agents (list-agents): attempt 1 could not connect in 12 ms; trying again in 0.4 s")
         );
         let done = attempt(Some(200), None, 0);
-        assert_eq!(done.line(false), None);
+        assert_eq!(done.line(false, false), None);
         assert_eq!(
-            done.line(true).as_deref(),
+            done.line(true, false).as_deref(),
             Some("GET /api/v1/agents (list-agents): attempt 1 answered 200 in 12 ms")
         );
+        let line: serde_json::Value = serde_json::from_str(&limited.line(false, true).unwrap()).unwrap();
+        assert_eq!(line["attempt"]["status"], 429);
+        assert_eq!(
+            (line["attempt"]["retry_in_ms"].as_u64(), line["attempt"]["failure"].is_null()),
+            (Some(55_000), true)
+        );
         let other = Attempt { message: "something else".into(), ..attempt(Some(500), None, 5000) };
-        assert_eq!(other.line(true), None);
+        assert_eq!(other.line(true, false), None);
     }
 }

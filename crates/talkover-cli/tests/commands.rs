@@ -1249,4 +1249,17 @@ fn a_wait_before_a_retry_is_said_and_verbose_says_every_attempt() {
     assert!(said.starts_with("GET /api/v1/agents/{agent_id} (get-agent): attempt 1 answered 200 in "), "{said}");
     // The path's template, not the id; never the token.
     assert!(!said.contains(AGENT) && !said.contains(server.token()), "{said}");
+
+    // With --output json, every line on standard error is JSON.
+    let server = Server::builder().rate_limit_burst(1, 2).start_blocking().unwrap();
+    let mut list = talkover(&server.base_url(), server.token());
+    list.args(["agents", "list", "-o", "json"]);
+    let output = run(list);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let lines: Vec<Value> = stderr(&output).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 1, "{}", stderr(&output));
+    assert_eq!(
+        (lines[0]["attempt"]["operation"].as_str(), lines[0]["attempt"]["status"].as_u64()),
+        (Some("list-agents"), Some(429))
+    );
 }
