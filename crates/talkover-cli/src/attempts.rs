@@ -22,6 +22,16 @@ pub enum Outcome {
     },
 }
 
+/// How a transport failed, in a few words: `timed out`, `could not connect`, `failed (tls)`.
+pub fn failure_words(kind: TransportErrorKind) -> String {
+    match kind {
+        TransportErrorKind::Timeout => "timed out".into(),
+        TransportErrorKind::Connect => "could not connect".into(),
+        TransportErrorKind::Io => "lost the connection".into(),
+        kind => format!("failed ({kind})"),
+    }
+}
+
 impl Outcome {
     fn of(result: &Result<HttpResponse, TransportError>) -> Self {
         match result {
@@ -52,10 +62,7 @@ impl Outcome {
         match self {
             Self::Answered(status) => format!("answered {}", status.as_u16()),
             Self::Failed { head: Some(status), .. } => format!("lost the answer after its head, {}", status.as_u16()),
-            Self::Failed { kind: TransportErrorKind::Timeout, .. } => "timed out".into(),
-            Self::Failed { kind: TransportErrorKind::Connect, .. } => "could not connect".into(),
-            Self::Failed { kind: TransportErrorKind::Io, .. } => "lost the connection".into(),
-            Self::Failed { kind, .. } => format!("failed ({kind})"),
+            Self::Failed { kind, .. } => failure_words(*kind),
         }
     }
 

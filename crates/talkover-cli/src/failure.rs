@@ -470,9 +470,7 @@ pub fn exit_code_of(e: &Error) -> u8 {
 fn from_another_server(e: &Error) -> bool {
     match e {
         Error::Api(api) => {
-            api.status.is_client_error()
-                && !matches!(api.status.as_u16(), 408 | 429)
-                && !api.body_json().is_some_and(|body| body.is_object())
+            api.status.is_client_error() && !matches!(api.status.as_u16(), 408 | 429) && !api.body_is_json_object()
         }
         _ => false,
     }

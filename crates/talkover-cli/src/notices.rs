@@ -8,10 +8,13 @@
 use std::fmt;
 
 use serde_json::json;
+use talkover::TransportErrorKind;
 
 use tracing::field::{Field, Visit};
 use tracing::span::{Attributes, Id, Record};
 use tracing::{Event, Metadata, Subscriber};
+
+use crate::attempts::failure_words;
 
 /// Waits shorter than this pass without a word unless `--verbose` is given.
 const QUIET_WAIT_MS: u64 = 1000;
@@ -70,13 +73,14 @@ impl Visit for Attempt {
     }
 }
 
-/// A transport failure's kind (`Connect`, `Timeout`, …) in words.
-fn describe_failure(kind: &str) -> String {
-    match kind {
-        "Connect" => "could not connect".to_owned(),
-        "Timeout" => "timed out".to_owned(),
-        "Io" => "lost the connection".to_owned(),
-        other => format!("failed ({})", other.to_lowercase()),
+/// A transport failure's kind, as the event records it (`Connect`, `Timeout`, …), in the words the
+/// command line says an attempt's failure with ([`failure_words`]).
+fn describe_failure(recorded: &str) -> String {
+    use TransportErrorKind::{BodyTooLarge, Connect, InvalidUrl, Io, Other, Timeout, Tls};
+    let kinds = [Connect, Tls, Timeout, Io, BodyTooLarge, InvalidUrl, Other];
+    match kinds.into_iter().find(|kind| format!("{kind:?}") == recorded) {
+        Some(kind) => failure_words(kind),
+        None => format!("failed ({})", recorded.to_lowercase()),
     }
 }
 
@@ -194,6 +198,8 @@ mod tests {
             (line["attempt"]["retry_in_ms"].as_u64(), line["attempt"]["failure"].is_null()),
             (Some(55_000), true)
         );
+        // Said as an attempt's failure is said everywhere on the command line.
+        assert_eq!(describe_failure("BodyTooLarge"), "failed (body too large)");
         let other = Attempt { message: "something else".into(), ..attempt(Some(500), None, 5000) };
         assert_eq!(other.line(true, false), None);
     }

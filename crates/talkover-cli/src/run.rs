@@ -218,20 +218,20 @@ fn closest_name(op: &OperationInfo, part: &str, name: &str) -> Option<&'static s
         "query" => op.query_names().to_vec(),
         _ => return None,
     };
-    let misspelt =
-        known.iter().map(|k| (likeness(name, k), *k)).filter(|(s, _)| *s >= NEAR).max_by(|a, b| a.0.total_cmp(&b.0));
-    // Else the one name that holds it as its first or last words (`secret` for `webhook_secret`).
-    let given = name.to_ascii_lowercase();
-    let holds = |k: &&&str| {
-        k.strip_suffix(given.as_str()).is_some_and(|rest| rest.ends_with('_'))
-            || k.strip_prefix(given.as_str()).is_some_and(|rest| rest.starts_with('_'))
-    };
-    let mut holding = known.iter().filter(holds);
-    let shortened = match (holding.next(), holding.next()) {
-        (Some(one), None) => Some(*one),
-        _ => None,
-    };
-    misspelt.map(|(_, k)| k).or(shortened)
+    let misspelt = known.iter().map(|k| (likeness(name, k), *k)).filter(|(s, _)| *s >= NEAR);
+    misspelt.max_by(|a, b| a.0.total_cmp(&b.0)).map(|(_, k)| k).or_else(|| {
+        // Else the one name that holds it as its first or last words (`secret` for `webhook_secret`).
+        let given = name.to_ascii_lowercase();
+        let holds = |k: &str| {
+            k.strip_suffix(given.as_str()).is_some_and(|rest| rest.ends_with('_'))
+                || k.strip_prefix(given.as_str()).is_some_and(|rest| rest.starts_with('_'))
+        };
+        let mut holding = known.iter().copied().filter(|k| holds(k));
+        match (holding.next(), holding.next()) {
+            (Some(one), None) => Some(one),
+            _ => None,
+        }
+    })
 }
 
 /// How alike two names must be for one to be taken for the other misspelt.

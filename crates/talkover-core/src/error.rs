@@ -1139,6 +1139,13 @@ impl ApiError {
         crate::rate_limit::RateLimit::from_headers(&self.headers)
     }
 
+    /// Whether the body is a JSON object, as every error the API writes is: one that is not (an empty body,
+    /// a proxy's HTML page, a wrong base URL's 404) came from another server, and its status says nothing of
+    /// the resource. Read once, when the answer arrived.
+    pub fn body_is_json_object(&self) -> bool {
+        !self.body_is_text
+    }
+
     /// The body parsed as JSON, when it is JSON.
     pub fn body_json(&self) -> Option<Value> {
         answer_json(self.body.as_bytes())
@@ -1873,6 +1880,11 @@ mod tests {
         assert!(e.to_string().ends_with("(server): <html>Bad Gateway</html>"), "{e}");
         assert_eq!(e.body.text(), "<html>Bad Gateway</html>");
         assert_eq!(format!("{:?}", e.body), "<24 bytes>");
+        assert!(!e.body_is_json_object());
+        for other in ["", "[1]", "\"text\""] {
+            assert!(!api(404, other).body_is_json_object(), "{other:?}");
+        }
+        assert!(api(404, r#"{"success": false, "message": "Agent not found"}"#).body_is_json_object());
     }
 
     #[test]
