@@ -235,6 +235,8 @@ pub fn command() -> Command {
         .after_help(EXIT_CODES)
         .subcommand_required(true)
         .arg_required_else_help(true)
+        // Every command has these: its help lists them last, after what is its own.
+        .next_help_heading("Global options")
         .arg(
             Arg::new("base-url")
                 .long("base-url")
@@ -294,6 +296,7 @@ pub fn command() -> Command {
                      the wait before a retry (without it, only waits of a second or more are said)",
                 ),
         )
+        .next_help_heading(None)
         .subcommand(Command::new("operations").about("List every operation and the command that runs it"))
         .subcommand(
             Command::new("completion")
@@ -353,10 +356,16 @@ pub fn command() -> Command {
     )
 }
 
+/// The heading of an operation's query parameter flags in its help, apart from the options every command has.
+const QUERY_HEADING: &str = "Query parameters";
+/// The heading of the flags that give an operation's body.
+const BODY_HEADING: &str = "Body";
+
 fn operation_command(cmd: &OperationCommand) -> Command {
     let op = cmd.operation;
     let params = path_params(op);
     let positionals = body_positionals(op);
+    let fields = op.body_fields();
     let mut usage_hint = String::new();
     if op.has_body() {
         usage_hint.push_str(
@@ -368,17 +377,25 @@ fn operation_command(cmd: &OperationCommand) -> Command {
         }
         usage_hint.push_str(
             ".\nA field's NAME is a path: `schedule.timezone` sets a key of an object, `days_of_week[]` adds \
-             to a list.\n\
-             -F NAME=@path takes the value from a text file (@- from stdin), read by the field's type below: \
-             for a field of text (text, a secret string, an enumeration's string, a date, an identifier) the \
-             file's text as it is, but for one last line break (\\n or \\r\\n), which editors end a file \
-             with; for any other type the file's JSON (exit 2, naming the file and the field, when it is not \
-             JSON). A name not listed below (a path into an object) takes the file as if written inline, one \
-             last line break removed. --data sends its JSON exactly, a string's last line break included. \
-             -f never reads a file: -f NAME=@text sends `@text`.\n",
+             to a list.\n",
+        );
+        usage_hint.push_str(if fields.is_empty() {
+            "The body's fields depend on its kind (its reference page lists them): none is listed here.\n\
+             -F NAME=@path takes the value from a text file (@- from stdin) as if written inline, one last \
+             line break removed."
+        } else {
+            "-F NAME=@path takes the value from a text file (@- from stdin), read by the field's type below: \
+             for a field of text (text, a secret string, an enumeration's string, a date or date-time, an \
+             identifier) the file's text as it is, but for one last line break (\\n or \\r\\n), which editors \
+             end a file with; for any other type the file's JSON (exit 2, naming the file and the field, when \
+             it is not JSON). A name not listed below (a path into an object) takes the file as if written inline, one \
+             last line break removed."
+        });
+        usage_hint.push_str(
+            " --data sends its JSON exactly, a string's last line break included. -f never reads a file: \
+             -f NAME=@text sends `@text`.\n",
         );
     }
-    let fields = op.body_fields();
     if !fields.is_empty() {
         let width = fields.iter().map(|f| f.name.len()).max().unwrap_or(0);
         usage_hint.push_str("\nBody fields (* the types require it; the reference page says what each means):\n");
@@ -408,7 +425,7 @@ fn operation_command(cmd: &OperationCommand) -> Command {
     );
     let mut command = Command::new(cmd.action.clone())
         .about(about)
-        .long_about(long_about)
+        .long_about(long_about.trim_end().to_owned())
         .after_long_help(format!("Example:\n  {}", shown_example(&example_args(cmd))));
     if cmd.action != op.id {
         command = command.alias(op.id);
@@ -433,7 +450,8 @@ fn operation_command(cmd: &OperationCommand) -> Command {
             .long(flag.clone())
             .value_name("VALUE")
             .action(ArgAction::Append)
-            .help(format!("Query parameter `{name}`: {}{required}", field.reads));
+            .help(format!("Query parameter `{name}`: {}{required}", field.reads))
+            .help_heading(QUERY_HEADING);
         if let ValueKind::Enum(values) = reading(&field.reads).kind {
             arg = arg.value_parser(Documented::of(values)).hide_possible_values(true);
         }
@@ -448,7 +466,8 @@ fn operation_command(cmd: &OperationCommand) -> Command {
             .short('q')
             .value_name("NAME=VALUE")
             .action(ArgAction::Append)
-            .help("A query parameter (repeat the name for a list)"),
+            .help("A query parameter (repeat the name for a list)")
+            .help_heading(QUERY_HEADING),
     );
     if op.has_body() {
         command = command
@@ -457,13 +476,22 @@ fn operation_command(cmd: &OperationCommand) -> Command {
                     .long("data")
                     .short('d')
                     .value_name("JSON|@FILE|-")
-                    .help("The JSON body: inline, @path to read a file, - (or @-) to read stdin"),
+                    .help("The JSON body: inline, @path to read a file, - (or @-) to read stdin")
+                    .help_heading(BODY_HEADING),
             )
-            .arg(Arg::new(FIELD).long("field").short('F').value_name("NAME=VALUE").action(ArgAction::Append).help(
-                "A body field, typed: true, false, null, a number, or JSON text ([…], {…}, \"…\") as such, \
+            .arg(
+                Arg::new(FIELD)
+                    .long("field")
+                    .short('F')
+                    .value_name("NAME=VALUE")
+                    .action(ArgAction::Append)
+                    .help(
+                        "A body field, typed: true, false, null, a number, or JSON text ([…], {…}, \"…\") as such, \
                      anything else as a string; @path reads the value from a file, @- from stdin, by the \
                      field's type (the text of a text field, but its last line break; JSON otherwise)",
-            ))
+                    )
+                    .help_heading(BODY_HEADING),
+            )
             .arg(
                 Arg::new(RAW_FIELD)
                     .long("raw-field")
@@ -473,7 +501,8 @@ fn operation_command(cmd: &OperationCommand) -> Command {
                     .help(
                         "A body field, always the string given: for digits meant as text (15550101234), or a \
                          value starting with @",
-                    ),
+                    )
+                    .help_heading(BODY_HEADING),
             );
     }
     command = command.arg(
@@ -593,6 +622,9 @@ pub fn reading(reads: &str) -> Reading<'_> {
         ValueKind::Enum(values)
     } else if let Some(format) = item.strip_prefix("date written ") {
         ValueKind::Date(format)
+    } else if item.starts_with("ISO 8601 date") {
+        // A date or a date-time (the calendar pages' times): a date is one, and the shortest to show.
+        ValueKind::Date("YYYY-MM-DD")
     } else {
         match item.split([' ', '(']).next().unwrap_or_default() {
             "text" | "identifier" | "date-time" => ValueKind::Text,
@@ -717,6 +749,9 @@ mod tests {
                 let query = given.get_many::<String>("query").into_iter().flatten();
                 let mut query = query.filter(|q| q.starts_with(&format!("{}=", field.name)));
                 assert!(flag.is_some() || query.next().is_some(), "{args:?} gives the query parameter {}", field.name);
+                // A query flag takes its value as written: it reads no file.
+                let values = flag.into_iter().flatten();
+                assert!(values.clone().all(|v| !v.starts_with('@')), "{args:?}: {:?}", values.collect::<Vec<_>>());
             }
         }
     }
@@ -752,6 +787,9 @@ mod tests {
         assert_eq!(example_value("ranges", "list of object (start, end)"), (true, "@ranges.json".into()));
         assert_eq!(example_value("flag", "null or boolean"), (true, "true".into()));
         assert_eq!(example_value("start_date", "date written YYYY-MM-DD"), (false, "YYYY-MM-DD".into()));
+        let calendar_time = "ISO 8601 date or date-time (2024-01-15, 2024-01-15T09:00:00, 2024-01-15T09:00:00Z)";
+        assert_eq!(example_value("from", calendar_time), (false, "YYYY-MM-DD".into()));
+        assert!(reading(calendar_time).kind.is_string(), "a file given for it is read as text");
         assert_eq!(example_value("name", "text"), (false, "NAME".into()));
         assert_eq!(example_value("password", "secret string"), (true, "@-".into()), "not in the history");
         assert_eq!(example_value("passphrase", "null or secret string"), (true, "@-".into()));

@@ -377,6 +377,57 @@ impl ApiFailure {
     }
 }
 
+/// What to do about an answer of the API, where its status or code says: the command that does it.
+fn next_step(e: &Error) -> Option<&'static str> {
+    let Error::Api(api) = e else { return None };
+    if from_another_server(e) {
+        return None;
+    }
+    if api.status.as_u16() == 401 {
+        return Some(
+            "check the token: TALKOVER_TOKEN, or the file given with --token-file (one of this base URL's API: \
+             --base-url or TALKOVER_BASE_URL)",
+        );
+    }
+    Some(match api.code.as_deref()? {
+        "CAMPAIGN_NOT_ACTIVE" => {
+            "start the campaign first: talkover campaigns update-status CAMPAIGN_ID -f status=active"
+        }
+        "AGENT_INACTIVE" => "publish the agent first: talkover agents publish AGENT_ID",
+        "AGENT_IS_PUBLISHED" => "unpublish the agent first: talkover agents unpublish AGENT_ID",
+        "INSUFFICIENT_CREDITS" => {
+            "talkover credits get-balance shows the balance; talkover credits purchase adds to it"
+        }
+        "SFTP_TEST_REQUIRED" => "test the connection first: talkover campaigns test-sftp-connection CAMPAIGN_ID",
+        "TRUNK_HAS_DIDS" => {
+            "delete its numbers first: talkover sip-trunks list-dids TRUNK_ID, then talkover sip-trunks delete-did"
+        }
+        "MEETING_PROVIDER_REQUIRED" => {
+            "connect a meeting provider first: talkover calendars create-provider-connection CALENDAR_ID"
+        }
+        _ => return None,
+    })
+}
+
+/// The documented values of each field of the operation that a 422 refused and that takes one of a list
+/// (a value the types do not know is sent as given, and the API judges it): `(field, "a, b, c")`.
+fn documented_values(e: &Error) -> Vec<(&str, String)> {
+    let (Error::Api(api), Some(op)) = (e, operation_of(e)) else { return Vec::new() };
+    let fields: Vec<_> = op.body_fields().into_iter().chain(op.query_fields()).collect();
+    api.field_errors
+        .keys()
+        .filter_map(|name| {
+            let field = fields.iter().find(|f| f.name == name.as_str())?;
+            match crate::commands::reading(&field.reads).kind {
+                crate::commands::ValueKind::Enum(values) => {
+                    Some((name.as_str(), values.trim_end_matches(')').to_owned()))
+                }
+                _ => None,
+            }
+        })
+        .collect()
+}
+
 /// The registry's entry of the operation an error is about.
 fn operation_of(e: &Error) -> Option<&'static OperationInfo> {
     let id = match e {
@@ -514,6 +565,9 @@ fn error_json(e: &Error, exit_code: u8) -> Map<String, Value> {
     if let Some(existing) = talkover::calls::existing_call(e) {
         out.insert("existing_call".into(), serde_json::to_value(existing).unwrap_or_default());
     }
+    if let Some(step) = next_step(e) {
+        out.insert("next_step".into(), json!(step));
+    }
     out.insert("request_id".into(), json!(e.request_id()));
     out.insert("retry_after".into(), json!(e.retry_after().map(|d| d.as_secs())));
     out.insert("attempts".into(), json!(e.attempts()));
@@ -579,6 +633,12 @@ fn describe_with(e: &Error, timeout: Option<Bound>, attempts: &[Outcome]) -> Str
             }
             if let Some(existing) = talkover::calls::existing_call(e) {
                 let _ = writeln!(out, "  existing call: {} ({}, to {})", existing.id, existing.status, existing.to);
+            }
+            for (field, values) in documented_values(e) {
+                let _ = writeln!(out, "  {}: the documented values are {values}", bounded(field, SHOWN_NAME));
+            }
+            if let Some(step) = next_step(e) {
+                let _ = writeln!(out, "  next: {step}");
             }
             if from_another_server(e) {
                 let _ = writeln!(

@@ -206,7 +206,8 @@ pub fn run(context: &Context, args: &ArgMatches) -> Result<u8, Failure> {
     let queued_before = rows.iter().filter(|r| matches!(states[&r.line], State::Queued(_))).count();
 
     let pending: Vec<&Row> = rows.iter().filter(|r| !states[&r.line].settled()).collect();
-    let progress = progress_bar(rows.len() as u64, (rows.len() - pending.len()) as u64);
+    let progress =
+        Progress::new(rows.len() as u64, (rows.len() - pending.len()) as u64, context.format == Format::Json);
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<(u64, State)>> = Mutex::new(Vec::new());
     std::thread::scope(|scope| {
@@ -325,16 +326,59 @@ impl Summary {
     }
 }
 
-fn progress_bar(total: u64, done: u64) -> ProgressBar {
-    if !crate::stderr_is_terminal() {
-        return ProgressBar::hidden();
+/// How far an import is: a bar on a terminal; elsewhere (a log, a cron job's mail) a line on standard error
+/// every [`PROGRESS_EVERY`] while rows settle, so that a paced import is not taken for a hung one.
+enum Progress {
+    Bar(ProgressBar),
+    Lines { total: u64, done: std::sync::atomic::AtomicU64, last: Mutex<std::time::Instant>, json: bool },
+}
+
+/// How often an import not on a terminal says how far it is.
+const PROGRESS_EVERY: std::time::Duration = std::time::Duration::from_secs(10);
+
+impl Progress {
+    fn new(total: u64, done: u64, json: bool) -> Self {
+        if !crate::stderr_is_terminal() {
+            let (done, last) = (done.into(), Mutex::new(std::time::Instant::now()));
+            return Self::Lines { total, done, last, json };
+        }
+        let bar = ProgressBar::new(total);
+        let template = "{bar:30} {pos}/{len} rows  {rate}  {eta} left  {msg}";
+        let rate = |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+            let _ = write!(w, "{:.1}/s", state.per_sec());
+        };
+        if let Ok(style) = ProgressStyle::with_template(template) {
+            bar.set_style(style.with_key("rate", rate));
+        }
+        bar.set_position(done);
+        Self::Bar(bar)
     }
-    let bar = ProgressBar::new(total);
-    if let Ok(style) = ProgressStyle::with_template("{bar:30} {pos}/{len} rows  {per_sec}  {eta} left  {msg}") {
-        bar.set_style(style);
+
+    fn inc(&self, settled: u64) {
+        match self {
+            Self::Bar(bar) => bar.inc(settled),
+            Self::Lines { total, done, last, json } => {
+                let done = done.fetch_add(settled, Ordering::SeqCst) + settled;
+                let mut last = lock(last);
+                if last.elapsed() < PROGRESS_EVERY || done >= *total {
+                    return;
+                }
+                *last = std::time::Instant::now();
+                let line = if *json {
+                    json!({"progress": {"settled": done, "rows": total}}).to_string()
+                } else {
+                    format!("campaigns import: {done} of {total} rows settled")
+                };
+                eprintln!("{line}");
+            }
+        }
     }
-    bar.set_position(done);
-    bar
+
+    fn finish_and_clear(&self) {
+        if let Self::Bar(bar) = self {
+            bar.finish_and_clear();
+        }
+    }
 }
 
 fn default_journal(csv: &Path, campaign_id: &str) -> PathBuf {

@@ -317,7 +317,15 @@ pub fn human(value: &Value) -> String {
     let main = main_of(value);
     match main {
         Value::Array(items) => {
-            let mut text = table(items);
+            // Items with no id that each hold a list of resources (voice template groups) are shown as
+            // those resources, as `-o id` and `-o csv` give them.
+            let held = match resources(value, None) {
+                Some(held) if items.iter().all(|i| id_of(i).is_none()) && !held.is_empty() => {
+                    Some(held.into_iter().cloned().collect::<Vec<_>>())
+                }
+                _ => None,
+            };
+            let mut text = table(held.as_deref().unwrap_or(items));
             if let Some(p) = value.get("pagination").or_else(|| value.get("meta")).filter(|p| p.is_object()) {
                 let n = |k: &str| p.get(k).and_then(Value::as_u64).map(|v| v.to_string()).unwrap_or("?".into());
                 text.push_str(&format!(
@@ -370,7 +378,10 @@ fn key_fields(fields: &Map<String, Value>, prefix: &str, lines: &mut Vec<(String
         let name = format!("{prefix}{}", printable(key));
         match value {
             Value::Null => {}
-            Value::Object(inner) if depth < 2 => key_fields(inner, &format!("{name}."), lines, depth + 1),
+            // A large object (list-agent-webhooks' `available_events`) is one line, not a screenful.
+            Value::Object(inner) if depth < 2 && inner.len() <= MAX_OBJECT_LINES => {
+                key_fields(inner, &format!("{name}."), lines, depth + 1)
+            }
             Value::Object(inner) => lines.push((name, format!("{{{} fields}}", inner.len()))),
             Value::Array(items) if items.is_empty() => lines.push((name, "[]".into())),
             Value::Array(items) if items.iter().all(|i| !i.is_object() && !i.is_array()) => {
@@ -428,9 +439,23 @@ fn cut(text: String, max: usize) -> String {
     kept + "…"
 }
 
-const PREFERRED: &[&str] =
-    &["id", "name", "label", "status", "current_status", "direction", "to", "number", "phone_number", "created_at"];
+const PREFERRED: &[&str] = &[
+    "id",
+    "name",
+    "label",
+    "status",
+    "current_status",
+    "direction",
+    "to",
+    "number",
+    "phone_number",
+    "start_at",
+    "end_at",
+    "created_at",
+];
 const MAX_COLUMNS: usize = 6;
+/// The most fields of an object inside one resource shown a line each; a larger one is shown by its size.
+const MAX_OBJECT_LINES: usize = 8;
 const MAX_CELL: usize = 40;
 
 /// A list as a table: the usual identifying columns first, then the first item's other plain fields.
@@ -543,6 +568,28 @@ mod tests {
         assert_eq!(lines[2], "webhooks:", "{text}");
         assert_eq!(lines[3].split_whitespace().collect::<Vec<_>>(), ["ID", "NAME", "STATUS"], "{text}");
         assert!(lines[4].starts_with("w1") && lines[5].starts_with("w2"), "{text}");
+
+        // A large object is one line: the table is not pushed off the screen.
+        let events: serde_json::Map<String, Value> = (0..22).map(|i| (format!("event_{i}"), json!("E"))).collect();
+        let text = human(&json!({"data": {"available_events": events, "webhooks": [{"id": "w1"}]}}));
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[0].split_whitespace().collect::<Vec<_>>(), ["available_events", "{22", "fields}"], "{text}");
+        assert_eq!(lines[2], "webhooks:", "{text}");
+    }
+
+    #[test]
+    fn groups_without_ids_are_shown_as_the_resources_they_hold() {
+        let voice = |id: &str, tier: &str| json!({"id": id, "name": "Bianca", "quality_tier": tier});
+        let text = human(&json!({"data": [
+            {"display_name": "Bianca", "voices": [voice("v1", "basic"), voice("v2", "pro")]},
+            {"display_name": "Isabela", "voices": [voice("v3", "basic")]},
+        ]}));
+        let rows: Vec<Vec<&str>> = text.lines().map(|l| l.split_whitespace().collect()).collect();
+        assert_eq!(rows[0], ["ID", "NAME", "QUALITY_TIER"], "{text}");
+        assert_eq!(rows[1..].iter().map(|r| r[0]).collect::<Vec<_>>(), ["v1", "v2", "v3"], "{text}");
+        // Items with ids of their own stay as they are.
+        let text = human(&json!({"data": [{"id": "a1", "voices": [voice("v1", "basic")]}]}));
+        assert!(text.lines().nth(1).is_some_and(|l| l.starts_with("a1")), "{text}");
     }
 
     #[test]

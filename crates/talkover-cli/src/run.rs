@@ -378,8 +378,8 @@ enum FileReading {
 }
 
 /// How `-F NAME=@path` reads its file for `op`: as text for a body field whose type is a string (text, a
-/// secret, an enumeration's name, a date, an identifier), as JSON for any other type, and typed as an
-/// inline value for a name the registry does not list. `NAME[]` is read by the type of the list's items.
+/// secret, an enumeration's name, a date or date-time, an identifier), as JSON for any other type, and typed
+/// as an inline value for a name the registry does not list. `NAME[]` is read by the type of the list's items.
 fn file_reading(op: &OperationInfo, name: &str) -> FileReading {
     let (field, item) = match name.strip_suffix("[]") {
         Some(list) => (list, true),

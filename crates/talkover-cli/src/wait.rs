@@ -50,7 +50,7 @@ pub fn command() -> Command {
              15  the call had not ended when --max-wait passed\n  \
              9, 10  the looks were still failing when --max-wait passed: the API answered 5xx (9), or \
              could not be reached or did not answer in time (10)\n  \
-             5   the first three looks did not find the call (or the agent)\n  \
+             5   the first three looks, and those of the first 10 s, did not find the call (or the agent)\n  \
              other  as for every command (talkover --help): 2 wrong arguments, 4 the token, 10 the API could \
              not be reached, …\n\n\
              Reference: https://docs.talkover.ai/api-reference/endpoints/get-agent-calls",

@@ -1189,6 +1189,29 @@ fn help_shows_the_parameters_and_the_reference_page() {
     for flag in ["--agent-id <VALUE>", "--status <VALUE>", "--date-from <VALUE>", "--per-page <VALUE>", "--all"] {
         assert!(help.contains(flag), "{flag} in {help}");
     }
+    // The operation's own flags come in sections of their own, the options every command has last.
+    let section = |help: &str, heading: &str| -> String {
+        let mut lines = help.lines().skip_while(|l| *l != format!("{heading}:"));
+        assert!(lines.next().is_some(), "{heading} in {help}");
+        lines.take_while(|l| l.is_empty() || l.starts_with(' ')).collect::<Vec<_>>().join("\n")
+    };
+    let query = section(&help, "Query parameters");
+    assert!(query.contains("--status <VALUE>") && query.contains("--query <NAME=VALUE>"), "{help}");
+    assert!(!query.contains("--base-url"), "{help}");
+    let global = section(&help, "Global options");
+    assert!(global.contains("--base-url <URL>") && global.contains("--output <FORMAT>"), "{help}");
+    assert!(!global.contains("--status"), "{help}");
+    assert!(help.find("\nQuery parameters:").unwrap() < help.find("\nGlobal options:").unwrap(), "{help}");
+    let mut create = Command::new(BIN);
+    create.args(["agents", "create", "--help"]).stdout(Stdio::piped());
+    let help = stdout(&run(create));
+    let body = section(&help, "Body");
+    assert!(body.contains("--data") && body.contains("--field") && body.contains("--raw-field"), "{help}");
+    // No run of blank lines where an operation has no query and no body to speak of.
+    let mut get = Command::new(BIN);
+    get.args(["agents", "get", "--help"]).stdout(Stdio::piped());
+    let help = stdout(&run(get));
+    assert!(!help.contains("\n\n\n"), "{help}");
 }
 
 #[test]

@@ -20,19 +20,21 @@ pub const DEFAULT_USER_AGENT: &str = concat!("talkover-rust/", env!("CARGO_PKG_V
 /// `http://127.0.0.1:8080` and `http://127.0.0.1:8080/api/v1` both reach `/api/v1/agents` and `/api/user`,
 /// and `https://proxy.example/talkover/api/v1` reaches `/talkover/api/v1/agents` and `/talkover/api/user`.
 ///
-/// A path that does not end in `/api/v1` is kept whole as the prefix, whatever it holds:
-/// `https://gateway.example/talkover` reaches `/talkover/api/v1/agents`, and so
-/// `https://gateway.example/api` reaches `/api/api/v1/agents` (give the host alone, or `…/api/v1`, to
-/// reach `/api/v1/agents`). Two paths can only be mistakes, and are refused with [`Error::Config`] naming
-/// `base_url`: one ending in another version of the API (`/api/v2`: this SDK speaks `/api/v1`, and the
-/// prefix would send `/api/v2/api/v1/agents`), and one going past the root (`/api/v1/agents`).
+/// A path that does not end in `/api/v1` is kept whole as the prefix: `https://gateway.example/talkover`
+/// reaches `/talkover/api/v1/agents`. Paths that can only be mistakes are refused with [`Error::Config`]
+/// naming `base_url`: one ending in another version of the API (`/api/v2`: this SDK speaks `/api/v1`, and
+/// the prefix would send `/api/v2/api/v1/agents`), one going past the root (`/api/v1/agents`), the root
+/// in another case (`/API/V1`), and one cut short at `/api` (it would send `/api/api/v1/agents`, and every
+/// answer would be a 404 that reads as "no such resource"; a gateway that mounts the API under `/api` is
+/// written `…/api/api/v1`).
 ///
 /// ```
 /// # use talkover_core as talkover;
 /// use talkover::BaseUrl;
 ///
 /// assert_eq!(BaseUrl::parse("https://gateway.example/talkover/api/v1").unwrap().prefix(), "/talkover");
-/// assert_eq!(BaseUrl::parse("https://gateway.example/api").unwrap().prefix(), "/api");
+/// assert_eq!(BaseUrl::parse("https://gateway.example/api/api/v1").unwrap().prefix(), "/api");
+/// assert!(BaseUrl::parse("https://app.talkover.ai/api").is_err());
 /// assert!(BaseUrl::parse("http://127.0.0.1:8080/api/v2").is_err());
 /// assert!(BaseUrl::parse("https://app.talkover.ai/api/v1/agents").is_err());
 /// ```
@@ -60,8 +62,13 @@ impl BaseUrl {
 
     fn parse_inner(url: &str, allow_insecure: bool) -> Result<Self, Error> {
         let invalid = |message: &str| Error::config("base_url", message);
+        // `127.0.0.1:8080/api/v1` or `api.example.com/api/v1`: what is missing is the scheme.
+        const NO_SCHEME: &str = "the URL has no scheme: write it with https:// (or http:// for a loopback host)";
+        if !url.contains("://") {
+            return Err(invalid(NO_SCHEME));
+        }
         let uri: http::Uri = url.trim().parse().map_err(|_| invalid("not a valid URL"))?;
-        let scheme = uri.scheme().ok_or_else(|| invalid("the URL has no scheme"))?;
+        let scheme = uri.scheme().ok_or_else(|| invalid(NO_SCHEME))?;
         let authority = uri.authority().ok_or_else(|| invalid("the URL has no host"))?;
         if uri.query().is_some() {
             return Err(invalid("the base URL cannot have a query string"));
@@ -130,6 +137,25 @@ fn misplaced_version(path: &str) -> Option<String> {
         return None;
     }
     let segments: Vec<&str> = path.split('/').collect();
+    // The API's root written in another case, or cut short at `/api`: kept as a mount prefix, it would
+    // make every request miss (`…/api/api/v1/agents`), and a 404 would read as "no such resource".
+    if let [.., api, v1] = segments.as_slice() {
+        if api.eq_ignore_ascii_case("api") && v1.eq_ignore_ascii_case("v1") {
+            return Some(format!(
+                "the path ends in `/{api}/{v1}`: the API's root is `/api/v1`, in lower case (paths are \
+                 case-sensitive)"
+            ));
+        }
+    }
+    if let [.., last] = segments.as_slice() {
+        if last.eq_ignore_ascii_case("api") {
+            return Some(format!(
+                "the path ends in `/{last}`, so requests would go to `…/{last}/api/v1/agents`: give the URL up \
+                 to `/api/v1`, or the host alone (a gateway that mounts the API under `/{last}` is written \
+                 `…/{last}/api/v1`)"
+            ));
+        }
+    }
     if let [.., "api", version] = segments.as_slice() {
         let numbered = version.len() > 1
             && version.starts_with(['v', 'V'])
@@ -208,7 +234,9 @@ impl ClientConfig {
         self
     }
 
-    /// The bound set by [`ClientConfig::with_timeout`]; `None` leaves it to the transport.
+    /// The bound set by [`ClientConfig::with_timeout`]; `None` leaves it to the transport (for the
+    /// `talkover` crate's built-in ones, the builder's `timeout`: the client's `timeout()` says which
+    /// applies).
     pub fn timeout(&self) -> Option<Duration> {
         self.timeout
     }
@@ -254,7 +282,7 @@ impl std::fmt::Debug for ClientConfig {
             .field("base_url", &self.base_url)
             .field("token", &"[redacted]")
             .field("user_agent", &self.user_agent)
-            .field("timeout", &self.timeout)
+            .field("timeout_override", &self.timeout)
             .finish()
     }
 }
@@ -316,16 +344,21 @@ mod tests {
             "https://proxy.example/talkover/api/v0",
             "https://app.talkover.ai/api/v1/agents",
             "https://app.talkover.ai/api/v1/agents/",
+            "http://127.0.0.1:8080/api",
+            "http://127.0.0.1:8080/api/",
+            "https://app.talkover.ai/API/V1",
+            "https://gateway.example/talkover/Api",
         ] {
             let Err(Error::Config(err)) = BaseUrl::parse(url) else { panic!("accepted: {url}") };
             assert_eq!(err.setting(), "base_url", "{url}");
             assert!(err.message().contains("`/api/v1`"), "{url}: {err}");
+            assert!(!err.message().contains("//"), "{url}: {err}");
         }
         let err = BaseUrl::parse("http://127.0.0.1:8080/api/v2").unwrap_err();
         assert!(err.to_string().contains("`/api/v2`"), "{err}");
         // Any other path is a mount prefix, kept whole.
         for (url, prefix) in [
-            ("https://gateway.example/api", "/api"),
+            ("https://gateway.example/api/api/v1", "/api"),
             ("https://gateway.example/api/talkover", "/api/talkover"),
             ("https://gateway.example/api/v1/talkover/api/v1", "/api/v1/talkover"),
             ("https://gateway.example/version/v2", "/version/v2"),
@@ -341,6 +374,14 @@ mod tests {
         assert!(BaseUrl::parse_insecure("http://api.example.com/api/v1").is_ok());
         assert!(BaseUrl::parse("ftp://x/api/v1").is_err());
         assert!(BaseUrl::parse("not a url").is_err());
+    }
+
+    #[test]
+    fn a_base_url_without_its_scheme_is_told_to_add_one() {
+        for url in ["127.0.0.1:8080/api/v1", "app.talkover.ai/api/v1", "localhost:8080"] {
+            let Err(Error::Config(err)) = BaseUrl::parse(url) else { panic!("accepted: {url}") };
+            assert!(err.message().contains("no scheme") && err.message().contains("https://"), "{url}: {err}");
+        }
     }
 
     #[test]

@@ -1199,6 +1199,13 @@ impl fmt::Display for ApiError {
         if let Some(message) = self.summary() {
             write!(f, ": {}", Shown(message, SHOWN_MESSAGE_CHARS))?;
         }
+        // A 422's own message is general ("The given data was invalid."): the first field's problem says
+        // what is wrong, so that a logged error carries it. (Without a message, the summary is that problem.)
+        if self.message.is_some() {
+            if let Some((field, problem)) = self.field_errors.iter().find_map(|(f, p)| Some((f, p.first()?))) {
+                write!(f, "; `{}`: {}", Shown(field, SHOWN_NAME_CHARS), Shown(problem, SHOWN_MESSAGE_CHARS))?;
+            }
+        }
         if let Some(code) = &self.code {
             write!(f, " [{}]", Shown(code, SHOWN_NAME_CHARS))?;
         }
@@ -1558,6 +1565,9 @@ mod tests {
         let error = Error::Api(Box::new(e));
         assert_eq!(pairs(&error.field_errors()), [("payload.customer_name", "Too long"), ("to", "Not E.164")]);
         assert!(error.to_string().contains("(fields: payload.customer_name, to)"), "{error}");
+        // The first problem is in the text beside the API's general message: a log of `{error}` says what
+        // is wrong.
+        assert!(error.to_string().contains(": Invalid; `payload.customer_name`: Too long (fields:"), "{error}");
     }
 
     /// A 429's rate-limit headers are read from the error itself.

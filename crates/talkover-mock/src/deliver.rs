@@ -21,7 +21,7 @@ use std::sync::{Mutex, Weak};
 use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
-use http_body_util::{BodyExt, Full, Limited};
+use http_body_util::{BodyExt, Full};
 use serde::Serialize;
 use serde_json::Value;
 use talkover_core::SecretString;
@@ -369,10 +369,8 @@ async fn send(job: &Job, body: Bytes, public: bool) -> Result<Attempt, String> {
         .collect();
     let error = (!(200..300).contains(&status))
         .then(|| response.status().canonical_reason().unwrap_or("unsuccessful answer").to_owned());
-    let text = match Limited::new(response.into_body(), MAX_RESPONSE).collect().await {
-        Ok(collected) => Some(String::from_utf8_lossy(&collected.to_bytes()).into_owned()),
-        Err(_) => None,
-    };
+    let text =
+        first_bytes(response.into_body(), MAX_RESPONSE).await.map(|bytes| String::from_utf8_lossy(&bytes).into_owned());
     Ok(Attempt {
         http_status: Some(status),
         response_body: text,
@@ -380,4 +378,21 @@ async fn send(job: &Job, body: Bytes, public: bool) -> Result<Attempt, String> {
         error,
         duration_ms: 0,
     })
+}
+
+/// The first `limit` bytes of a receiver's answer (a longer one is cut there and read no further), or
+/// `None` when it breaks off before its end or the limit.
+async fn first_bytes(mut body: hyper::body::Incoming, limit: usize) -> Option<Vec<u8>> {
+    let mut bytes = Vec::new();
+    // Bounded: the delivery's timeout wraps it, and it ends at the limit.
+    while let Some(frame) = body.frame().await {
+        if let Ok(data) = frame.ok()?.into_data() {
+            let room = limit - bytes.len();
+            bytes.extend_from_slice(&data[..data.len().min(room)]);
+            if bytes.len() == limit {
+                break;
+            }
+        }
+    }
+    Some(bytes)
 }

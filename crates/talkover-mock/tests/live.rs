@@ -8,7 +8,7 @@ mod common;
 use std::collections::BTreeSet;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, AtomicU16, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU16, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -67,6 +67,8 @@ struct Receiver {
     addr: SocketAddr,
     received: Arc<Mutex<Vec<Received>>>,
     status: Arc<AtomicU16>,
+    /// Bytes of padding in each answer's JSON body, beside `"received": true`.
+    padding: Arc<AtomicUsize>,
     stop: Arc<AtomicBool>,
     thread: Option<JoinHandle<()>>,
 }
@@ -78,13 +80,15 @@ impl Receiver {
         let addr = listener.local_addr().unwrap();
         let (received, status, stop) =
             (Arc::new(Mutex::new(Vec::new())), Arc::new(AtomicU16::new(200)), Arc::new(AtomicBool::new(false)));
-        let (kept, answer, stopped) = (received.clone(), status.clone(), stop.clone());
+        let padding = Arc::new(AtomicUsize::new(0));
+        let (kept, answer, pad, stopped) = (received.clone(), status.clone(), padding.clone(), stop.clone());
         let thread = std::thread::spawn(move || {
             let until = Instant::now() + Duration::from_secs(120);
             while !stopped.load(Ordering::Relaxed) && Instant::now() < until {
                 match listener.accept() {
                     Ok((stream, _)) => {
-                        if let Some(request) = read_request(stream, answer.load(Ordering::Relaxed)) {
+                        let (status, padding) = (answer.load(Ordering::Relaxed), pad.load(Ordering::Relaxed));
+                        if let Some(request) = read_request(stream, status, padding) {
                             kept.lock().unwrap().push(request);
                         }
                     }
@@ -92,7 +96,7 @@ impl Receiver {
                 }
             }
         });
-        Self { addr, received, status, stop, thread: Some(thread) }
+        Self { addr, received, status, padding, stop, thread: Some(thread) }
     }
 
     fn url(&self) -> String {
@@ -101,6 +105,11 @@ impl Receiver {
 
     fn answer_with(&self, status: u16) {
         self.status.store(status, Ordering::Relaxed);
+    }
+
+    /// Makes every answer's body about `bytes` long.
+    fn answer_padded(&self, bytes: usize) {
+        self.padding.store(bytes, Ordering::Relaxed);
     }
 
     /// Waits (up to [`DEADLINE`]) until `count` requests have arrived, and returns them all.
@@ -127,7 +136,7 @@ impl Drop for Receiver {
 }
 
 /// Reads one HTTP/1.1 request and answers it with `status`.
-fn read_request(mut stream: TcpStream, status: u16) -> Option<Received> {
+fn read_request(mut stream: TcpStream, status: u16, padding: usize) -> Option<Received> {
     stream.set_nonblocking(false).ok()?;
     stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
     let mut data = Vec::new();
@@ -160,7 +169,16 @@ fn read_request(mut stream: TcpStream, status: u16) -> Option<Received> {
         }
         body.extend_from_slice(&chunk[..n]);
     }
-    let answer = format!("HTTP/1.1 {status} Answer\r\ncontent-type: application/json\r\ncontent-length: 17\r\nconnection: close\r\n\r\n{{\"received\":true}}");
+    let answer = if padding == 0 {
+        r#"{"received":true}"#.to_owned()
+    } else {
+        format!(r#"{{"received":true,"padding":"{}"}}"#, "x".repeat(padding))
+    };
+    let head = format!(
+        "HTTP/1.1 {status} Answer\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+        answer.len()
+    );
+    stream.write_all(head.as_bytes()).ok()?;
     stream.write_all(answer.as_bytes()).ok()?;
     Some(Received { method, headers, body })
 }
@@ -763,6 +781,23 @@ fn webhook_logs_record_attempts_and_a_retry_resends() {
     assert_eq!(api(&twice).code.as_deref(), Some("LOG_NOT_RETRIABLE"));
 }
 
+/// A long answer is kept in the log as far as the log keeps one (64 KiB), not dropped.
+#[test]
+fn a_long_answer_is_logged_cut_to_its_first_64_kib() {
+    let (_server, client) = stopped_clock();
+    let receiver = Receiver::start();
+    receiver.answer_padded(200_000);
+    let agent = published_agent(&client, "Talkative");
+    let hook = NewAgentWebhook::new("Long", receiver.url(), [AgentWebhookEvent::PhoneCallStarted]).max_retries(0);
+    let webhook = client.execute(CreateWebhook::new(&agent, hook)).unwrap();
+    client.execute(TestWebhook::new(&agent, &webhook.id)).unwrap();
+    let logs = poll_logs(&client, &agent, &webhook.id, |logs| logs.len() == 1);
+    let body = logs[0].response_body.as_deref().expect("the answer is logged");
+    assert_eq!(body.len(), 64 * 1024);
+    assert!(body.starts_with(r#"{"received":true,"padding":"xxx"#), "{}", &body[..40]);
+    assert_eq!(logs[0].http_status, Some(200));
+}
+
 #[test]
 fn two_deliveries_with_the_same_body_are_retried_apart_under_a_stopped_clock() {
     let (_server, client) = stopped_clock();
@@ -1334,7 +1369,7 @@ fn wait_for_end_says_whether_the_call_ended_went_on_or_is_not_there() {
     let ended_at = call.ended_at.as_ref().map(|t| t.as_str().to_owned());
     assert!(ended_at.as_deref() > Some(placed.created_at.as_str()), "ended after it was placed: {ended_at:?}");
     assert_eq!((call.id, call.status, call.duration), (placed.id, CallStatus::Completed, 2));
-    // An id the agent's calls never hold is given up on after the first looks, before max_wait.
+    // An id the agent's calls never hold is given up on once NOT_FOUND_AFTER has passed, before max_wait.
     let patient = short.max_wait(Duration::from_secs(60));
     let outcome = client.calls().wait_for_end(CallWatch::new(&agent, "not-a-call"), patient).unwrap();
     assert_eq!(outcome, CallWaitOutcome::NotFound);
@@ -1404,7 +1439,9 @@ async fn wait_for_end_on_the_async_client_sleeps_between_looks_until_the_call_en
     let agent = published_agent_async(&client, "Awaited").await;
     let placed = client.agents().call(&agent, NewCall::new("+15550009876")).await.unwrap();
     let limits = WaitLimits::default().interval(Duration::from_millis(100)).max_wait(Duration::from_secs(20));
-    let outcome = client.calls().wait_for_end(CallWatch::of_placed(&agent, &placed), limits).await.unwrap();
+    // The wait owns what it needs: it runs as a task of its own, the handler long gone.
+    let waiting = tokio::spawn(client.calls().wait_for_end(CallWatch::of_placed(&agent, &placed), limits));
+    let outcome = waiting.await.expect("the task ran").unwrap();
     let CallWaitOutcome::Ended(call) = outcome else { panic!("{outcome:?}") };
     assert_eq!((&call.id, &call.status), (&placed.id, &CallStatus::Completed));
 }

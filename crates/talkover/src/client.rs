@@ -206,6 +206,7 @@ impl ClientBuilder<Arc<dyn Transport>> {
     pub fn build(self) -> Result<Client, Error> {
         self.check_transport_settings()?;
         let builder = self;
+        let timeout = builder.builtin_timeout();
         #[cfg(any(feature = "reqwest", feature = "reqwest-native-tls"))]
         let (builtin, builder) = match builder.transport {
             Some(_) => (None, builder),
@@ -214,6 +215,10 @@ impl ClientBuilder<Arc<dyn Transport>> {
                 (Some(builtin.clone()), builder.transport(builtin))
             }
         };
+        #[cfg(any(feature = "reqwest", feature = "reqwest-native-tls"))]
+        let on_builtin = builtin.is_some();
+        #[cfg(not(any(feature = "reqwest", feature = "reqwest-native-tls")))]
+        let on_builtin = false;
         let core = ClientCore::build(builder, |sleep| {
             #[allow(unused_mut)]
             let mut side = match sleep {
@@ -226,6 +231,8 @@ impl ClientBuilder<Arc<dyn Transport>> {
             }
             side
         })?;
+        // The built-in transport was made above, so the core took it for one given whole.
+        let core = if on_builtin { core.on_builtin_transport(timeout) } else { core };
         Ok(Client { inner: Arc::new(core) })
     }
 }

@@ -30,6 +30,9 @@ pub(crate) trait Wait: Clone {
 pub(crate) struct ClientCore<T: ?Sized, W> {
     config: ClientConfig,
     transport: Arc<T>,
+    /// The built-in transport's bound on an exchange (the builder's `timeout`); `None` on a transport
+    /// given whole, which keeps its own.
+    transport_timeout: Option<Duration>,
     retry: RetryPolicy,
     wait: W,
 }
@@ -40,6 +43,7 @@ impl<T: ?Sized, W: Clone> Clone for ClientCore<T, W> {
         Self {
             config: self.config.clone(),
             transport: Arc::clone(&self.transport),
+            transport_timeout: self.transport_timeout,
             retry: self.retry.clone(),
             wait: self.wait.clone(),
         }
@@ -49,7 +53,7 @@ impl<T: ?Sized, W: Clone> Clone for ClientCore<T, W> {
 impl<T: ?Sized, W: Wait> ClientCore<T, W> {
     /// A core on this transport, with the default retry policy and way of waiting.
     pub(crate) fn new(config: ClientConfig, transport: Arc<T>) -> Self {
-        Self { config, transport, retry: RetryPolicy::default(), wait: W::default_wait() }
+        Self { config, transport, transport_timeout: None, retry: RetryPolicy::default(), wait: W::default_wait() }
     }
 
     /// A core as `builder` describes it, on the built-in transport unless the builder names one, waiting as
@@ -62,11 +66,17 @@ impl<T: ?Sized, W: Wait> ClientCore<T, W> {
         Arc<T>: Side,
     {
         let config = builder.client_config()?;
-        let transport = match builder.transport {
-            Some(transport) => transport,
-            None => Side::default_transport(&builder)?,
+        let (transport, transport_timeout) = match builder.transport {
+            Some(transport) => (transport, None),
+            None => (Side::default_transport(&builder)?, Some(builder.builtin_timeout())),
         };
-        Ok(Self { config, transport, retry: builder.retry, wait: wait(builder.side) })
+        Ok(Self { config, transport, transport_timeout, retry: builder.retry, wait: wait(builder.side) })
+    }
+
+    /// This core, its transport the built-in one made with `timeout`.
+    pub(crate) fn on_builtin_transport(mut self, timeout: Duration) -> Self {
+        self.transport_timeout = Some(timeout);
+        self
     }
 
     /// This core, retrying by `policy` while drawing on this one's retry budget.
@@ -85,6 +95,11 @@ impl<T: ?Sized, W: Wait> ClientCore<T, W> {
 
     pub(crate) fn config(&self) -> &ClientConfig {
         &self.config
+    }
+
+    /// The bound on each exchange: `with_timeout`'s, else the built-in transport's.
+    pub(crate) fn timeout(&self) -> Option<Duration> {
+        self.config.timeout().or(self.transport_timeout)
     }
 
     pub(crate) fn retry_policy(&self) -> &RetryPolicy {
@@ -294,7 +309,11 @@ macro_rules! client_api {
     ($client:ident, $name:literal, $builder:ty, $transport:path, $kind:literal) => {
         impl ::std::fmt::Debug for $client {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.debug_struct($name).field("config", self.inner.config()).finish_non_exhaustive()
+                f.debug_struct($name)
+                    .field("config", self.inner.config())
+                    .field("timeout", &self.inner.timeout())
+                    .field("retry", self.inner.retry_policy())
+                    .finish_non_exhaustive()
             }
         }
 
@@ -347,6 +366,13 @@ macro_rules! client_api {
             /// The configuration requests are built with.
             pub fn config(&self) -> &::talkover_core::ClientConfig {
                 self.inner.config()
+            }
+
+            /// The bound on each attempt's whole exchange: the one [`with_timeout`](Self::with_timeout) set,
+            /// else the built-in transport's (the builder's `timeout`, 60 s by default). `None` for a
+            /// transport given whole (`with_transport`, the builder's `transport`), which keeps its own.
+            pub fn timeout(&self) -> Option<::std::time::Duration> {
+                self.inner.timeout()
             }
         }
     };

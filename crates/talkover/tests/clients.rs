@@ -420,6 +420,22 @@ fn clients_and_builders_never_print_the_token() {
     assert!(!format!("{builder:?}").contains(TOKEN));
 }
 
+/// What bounds an exchange is readable on the client, whichever setting gave it.
+#[cfg(all(feature = "ureq", feature = "reqwest"))]
+#[test]
+fn a_client_says_the_timeout_its_exchanges_have() {
+    use std::time::Duration;
+    let blocking = talkover::blocking::Client::builder().token(TOKEN).timeout(Duration::from_secs(7)).build().unwrap();
+    assert_eq!(blocking.timeout(), Some(Duration::from_secs(7)));
+    assert!(format!("{blocking:?}").contains("timeout: Some(7s)"), "{blocking:?}");
+    assert_eq!(blocking.with_timeout(Duration::from_secs(2)).timeout(), Some(Duration::from_secs(2)));
+    let asynchronous = talkover::Client::builder().token(TOKEN).build().unwrap();
+    assert_eq!(asynchronous.timeout(), Some(Duration::from_secs(60)), "the default");
+    let given = talkover::blocking::Client::with_transport(config(), |_: HttpRequest| Ok(json(200, "{}")));
+    assert_eq!(given.timeout(), None, "a transport given whole keeps its own");
+    assert_eq!(given.with_timeout(Duration::from_secs(3)).timeout(), Some(Duration::from_secs(3)));
+}
+
 #[test]
 fn builders_check_their_settings() {
     // A setting to fix, told apart from a request the SDK refused (`Error::Config`, kind `config`).

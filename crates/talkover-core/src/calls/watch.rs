@@ -73,6 +73,11 @@ impl CallWatch {
     /// ([`WatchStep::NotFound`]): nothing says a call is listed the moment make-call answers.
     pub const LOOKS_BEFORE_NOT_FOUND: u64 = 3;
 
+    /// How long a wait ([`next_move`](Self::next_move)) gives a call never seen to be listed before it is
+    /// taken for a wrong id, however short its interval: looks that come fast do not decide it sooner.
+    /// (With the default 5 s interval, the third look comes at this time.)
+    pub const NOT_FOUND_AFTER: Duration = Duration::from_secs(10);
+
     /// Follows call `call_id` of agent `agent_id`, reading all of the agent's calls.
     pub fn new(agent_id: impl Into<AgentId>, call_id: impl Into<CallId>) -> Self {
         Self { agent_id: agent_id.into(), call_id: call_id.into(), to: None, page: 1, looks: 0, last_status: None }
@@ -146,11 +151,17 @@ impl CallWatch {
     /// short to end there): a wait gives up only once the whole of `max_wait` has passed.
     pub fn next_move(&mut self, page: Page<Call>, waited: Duration, limits: WaitLimits) -> WaitMove {
         let interval = limits.interval.max(WaitLimits::MIN_INTERVAL);
+        let left = limits.max_wait.saturating_sub(waited);
         match self.on_page(page) {
             WatchStep::Ended(call) => WaitMove::Done(CallWaitOutcome::Ended(call)),
+            // Missed by enough looks, but not yet for long enough (and the wait goes on): one more look.
+            WatchStep::NotFound if waited < Self::NOT_FOUND_AFTER && !left.is_zero() => {
+                self.look_over();
+                WaitMove::Sleep(interval.min(left))
+            }
             WatchStep::NotFound => WaitMove::Done(CallWaitOutcome::NotFound),
             WatchStep::NextPage => WaitMove::Read,
-            WatchStep::Wait => match limits.max_wait.saturating_sub(waited) {
+            WatchStep::Wait => match left {
                 left if left.is_zero() => {
                     WaitMove::Done(CallWaitOutcome::NotEnded { last_status: self.last_status.clone(), waited })
                 }
@@ -475,7 +486,32 @@ mod tests {
             assert_eq!(watch.next_move(others(2), Duration::ZERO, limits), WaitMove::Sleep(Duration::from_secs(5)));
             assert_eq!(watch.next_move(others(1), Duration::ZERO, limits), WaitMove::Read);
         }
-        assert_eq!(watch.next_move(others(2), Duration::ZERO, limits), WaitMove::Done(CallWaitOutcome::NotFound));
+        // Missed by every look, but the looks came within NOT_FOUND_AFTER: one more, later.
+        let early = Duration::from_secs(9);
+        assert_eq!(watch.next_move(others(2), early, limits), WaitMove::Sleep(Duration::from_secs(5)));
+        assert_eq!(watch.next_move(others(1), early, limits), WaitMove::Read);
+        let after = CallWatch::NOT_FOUND_AFTER;
+        assert_eq!(watch.next_move(others(2), after, limits), WaitMove::Done(CallWaitOutcome::NotFound));
+
+        // Fast looks (a 200 ms interval) do not decide it sooner; a wait ending first does.
+        let fast = limits.interval(Duration::from_millis(200));
+        let mut watch = CallWatch::new("a1", "nope");
+        let mut waited = Duration::ZERO;
+        while let WaitMove::Sleep(sleep) = watch.next_move(others(2), waited, fast) {
+            waited += sleep;
+            assert!(waited <= after, "{waited:?}");
+        }
+        assert_eq!(waited, after, "not found only after {after:?}");
+        let short = fast.max_wait(Duration::from_secs(1));
+        let mut watch = CallWatch::new("a1", "nope");
+        let mut waited = Duration::ZERO;
+        let outcome = loop {
+            match watch.next_move(others(2), waited, short) {
+                WaitMove::Sleep(sleep) => waited += sleep,
+                other => break other,
+            }
+        };
+        assert_eq!((outcome, waited), (WaitMove::Done(CallWaitOutcome::NotFound), Duration::from_secs(1)));
     }
 
     #[test]

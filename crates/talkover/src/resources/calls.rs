@@ -143,8 +143,9 @@ impl<'c> Calls<'c, crate::blocking::Client> {
     /// first, up to [`CallWatch::PAGES_PER_LOOK`] pages.
     ///
     /// The outcome says whether the call ended (with its final status), was still going when the time was
-    /// up, or is not among the agent's calls (a wrong id, agent or number: known after
-    /// [`CallWatch::LOOKS_BEFORE_NOT_FOUND`] looks).
+    /// up, or is not among the agent's calls (a wrong id, agent or number: known once
+    /// [`CallWatch::LOOKS_BEFORE_NOT_FOUND`] looks over at least [`CallWatch::NOT_FOUND_AFTER`] have
+    /// missed it, or at `max_wait`).
     ///
     /// Each look is made once, with at most the time left of the wait (at least a second, never more than
     /// the client's timeout: [`WaitLimits::look_timeout`]), so the wait ends about `max_wait` even when the
@@ -188,8 +189,9 @@ impl<'c> Calls<'c, crate::Client> {
     /// (Tokio's by default).
     ///
     /// The outcome says whether the call ended (with its final status), was still going when the time was
-    /// up, or is not among the agent's calls (a wrong id, agent or number: known after
-    /// [`CallWatch::LOOKS_BEFORE_NOT_FOUND`] looks).
+    /// up, or is not among the agent's calls (a wrong id, agent or number: known once
+    /// [`CallWatch::LOOKS_BEFORE_NOT_FOUND`] looks over at least [`CallWatch::NOT_FOUND_AFTER`] have
+    /// missed it, or at `max_wait`).
     ///
     /// Each look is made once, with at most the time left of the wait (at least a second, never more than
     /// the client's timeout: [`WaitLimits::look_timeout`]), so the wait ends about `max_wait` even when the
@@ -206,23 +208,32 @@ impl<'c> Calls<'c, crate::Client> {
     /// [`get_agent_calls`](crate::resources::Agents::calls) for the failures its page documents). A client
     /// that cannot wait (no sleep set without the built-in transport, or the built-in one outside a Tokio
     /// runtime) fails with [`Error::Config`] on `sleep` before its second look.
-    pub async fn wait_for_end(&self, watch: CallWatch, limits: WaitLimits) -> Result<CallWaitOutcome, Error> {
+    ///
+    /// The future owns what it needs (a handle on the client), as a call's does: it can be spawned
+    /// (`tokio::spawn(client.calls().wait_for_end(watch, limits))`).
+    pub fn wait_for_end(
+        &self,
+        watch: CallWatch,
+        limits: WaitLimits,
+    ) -> impl std::future::Future<Output = Result<CallWaitOutcome, Error>> + Send + 'static {
         let mut wait = CallWait::new(watch, limits, self.client.config().timeout());
         let once = self.client.with_retry_policy(RetryPolicy::none());
         // Bounded by `limits.max_wait`, as the blocking client's; the sleeps count towards it even when
         // the client's sleep runs on another clock (`CallWait::slept`).
-        loop {
-            let (request, bound) = wait.look();
-            let pause = match once.with_timeout(bound).execute(request).await {
-                Ok(page) => match wait.on_page(page) {
-                    WaitMove::Read => continue,
-                    WaitMove::Sleep(pause) => pause,
-                    WaitMove::Done(outcome) => return Ok(outcome),
-                },
-                Err(error) => wait.after_failure(&error).ok_or(error)?,
-            };
-            self.client.pause(pause).ok_or_else(|| Error::config("sleep", CANNOT_WAIT))?.await;
-            wait.slept(pause);
+        async move {
+            loop {
+                let (request, bound) = wait.look();
+                let pause = match once.with_timeout(bound).execute(request).await {
+                    Ok(page) => match wait.on_page(page) {
+                        WaitMove::Read => continue,
+                        WaitMove::Sleep(pause) => pause,
+                        WaitMove::Done(outcome) => return Ok(outcome),
+                    },
+                    Err(error) => wait.after_failure(&error).ok_or(error)?,
+                };
+                once.pause(pause).ok_or_else(|| Error::config("sleep", CANNOT_WAIT))?.await;
+                wait.slept(pause);
+            }
         }
     }
 }
