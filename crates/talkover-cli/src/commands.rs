@@ -404,7 +404,9 @@ fn operation_command(cmd: &OperationCommand) -> Command {
             usage_hint.push_str(&format!("  {mark} {:width$}  {}\n", field.name, field.reads));
         }
     }
-    let about = format!("{} {}", op.method, op.path);
+    // What it does, from the operation's declaration, then its request.
+    let summary = op.summary();
+    let about = if summary.is_empty() { format!("{} {}", op.method, op.path) } else { summary.clone() };
     // Said only of an operation that has query parameters: another has no such flags to point to.
     let query_hint = if op.query_names().is_empty() {
         ""
@@ -412,7 +414,7 @@ fn operation_command(cmd: &OperationCommand) -> Command {
         "Query parameters have their own flags (repeat one for a list), or are given with --query name=value.\n"
     };
     let long_about = format!(
-        "{} {}\n\nOperation: {}{}\nReference: {REFERENCE}{}\n\n{query_hint}{usage_hint}",
+        "{summary}\n\n{} {}\n\nOperation: {}{}\nReference: {REFERENCE}{}\n\n{query_hint}{usage_hint}",
         op.method,
         op.path,
         op.id,

@@ -81,13 +81,17 @@ pub type Bound = (Duration, &'static str);
 
 impl Failure {
     /// This failure, for the output of an `operation` request that was carried out: one writing it to
-    /// standard output becomes [`Failure::Unwritten`], which says the request is not to be run again as
-    /// if it had failed.
-    pub fn after_carried_out(self, operation: &str) -> Self {
+    /// standard output becomes [`Failure::Unwritten`], which says, for a request not safe to repeat, not
+    /// to run it again as if it had failed (a read may be).
+    pub fn after_carried_out(self, operation: &OperationInfo) -> Self {
+        let again = match operation.safe_to_repeat {
+            true => "running it again is safe",
+            false => "do not run it again as if it had failed",
+        };
         match self {
-            Self::Local(problem) => Self::Unwritten(format!(
-                "the {operation} request was carried out, but {problem}; do not run it again as if it had failed"
-            )),
+            Self::Local(problem) => {
+                Self::Unwritten(format!("the {} request was carried out, but {problem}; {again}", operation.id))
+            }
             other => other,
         }
     }

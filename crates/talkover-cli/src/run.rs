@@ -32,6 +32,7 @@ pub fn list_operations(format: Format) -> Result<(), Failure> {
                 "path": c.operation.path,
                 "query": c.operation.query_names(),
                 "safe_to_repeat": c.operation.safe_to_repeat,
+                "summary": c.operation.summary(),
                 "reference": format!("{REFERENCE}{}", c.operation.id),
             })
         })
@@ -74,10 +75,10 @@ pub fn run_operation(context: &Context, op: &'static OperationInfo, args: &ArgMa
     }
     output::never_print_sent(&secrets);
     if args.try_get_one::<bool>("all").ok().flatten().copied().unwrap_or(false) {
-        return fetch_all(context, op, params).map_err(|f| f.after_carried_out(op.id));
+        return fetch_all(context, op, params).map_err(|f| f.after_carried_out(op));
     }
     let answer = context.call(|client| client.execute_registered(op, &params))?;
-    output::print_answer(&answer.value, context.format, Some(op.id)).map_err(|f| f.after_carried_out(op.id))
+    output::print_answer(&answer.value, context.format, Some(op.id)).map_err(|f| f.after_carried_out(op))
 }
 
 /// The refusal of a value given with the other flag, saying which one gives it: `-F name=12345` sends a
@@ -109,6 +110,9 @@ fn with_flag_hint(error: talkover::Error, params: &Params) -> Failure {
 fn refuse_missing(op: &OperationInfo, params: &Params) -> Result<(), Failure> {
     let given = |part: Option<&Value>, name: &str| part.and_then(|p| p.get(name)).is_some_and(|v| !v.is_null());
     let mut missing: Vec<String> = Vec::new();
+    // Names given that the operation does not know, and not taken for a missing one misspelt: said in the
+    // same message, so that one run shows every mistake.
+    let mut also_unknown: Vec<String> = Vec::new();
     if op.has_body() && params.body.as_ref().is_none_or(Value::is_object) {
         let body = params.body.as_ref();
         let fields = op.body_fields();
@@ -129,10 +133,20 @@ fn refuse_missing(op: &OperationInfo, params: &Params) -> Result<(), Failure> {
                 true => format!("{} (or {} {}=…)", f.name.to_uppercase(), flag(&f.reads), f.name),
                 false => format!("{} {}=…", flag(&f.reads), f.name),
             };
-            match unknown.iter().find(|k| near(k, f.name)) {
+            let meant = |k: &&&str| near(k, f.name) || closest_name(op, "body", k) == Some(f.name);
+            match unknown.iter().find(meant) {
                 Some(misspelt) => format!("{how} (not `{misspelt}`)"),
                 None => how,
             }
+        }));
+        let taken = |k: &str| {
+            fields.iter().any(|f| {
+                f.required && !given(body, f.name) && (near(k, f.name) || closest_name(op, "body", k) == Some(f.name))
+            })
+        };
+        also_unknown.extend(unknown.iter().filter(|k| !taken(k)).map(|k| match closest_name(op, "body", k) {
+            Some(known) => format!("body `{k}` (did you mean `{known}`?)"),
+            None => format!("body `{k}`"),
         }));
     }
     let query = params.query.as_ref();
@@ -143,8 +157,12 @@ fn refuse_missing(op: &OperationInfo, params: &Params) -> Result<(), Failure> {
     if missing.is_empty() {
         return Ok(());
     }
+    let unknown = match also_unknown.is_empty() {
+        true => String::new(),
+        false => format!(", and does not know {}", also_unknown.join(", ")),
+    };
     Err(Failure::refused(format!(
-        "{} needs {}; nothing was sent (`--help` lists what each takes)",
+        "{} needs {}{unknown}; nothing was sent (`--help` lists what each takes)",
         op.id,
         missing.join(", ")
     )))

@@ -134,6 +134,16 @@ fn a_body_is_built_from_fields_over_the_data() {
     required.args(["agents", "create-webhook", AGENT, "-f", "NAME=Hook", "-f", "webhook_url=https://example.com/h"]);
     required.args(["-F", "events[]=event_phone_call_ended"]);
     fails_with(required, 3, "needs -f name=… (not `NAME`)");
+    // Every mistake in one run: a required field given under a shorter name, and one the operation does
+    // not know at all.
+    let mut both = talkover(&url, &token);
+    both.args(["campaigns", "create-webhook", "c-1", "-f", "name=Hook", "-f", "url=https://example.com/h"]);
+    both.args(["-f", "secret=s3cret-value", "-F", "events[]=campaign.started"]);
+    fails_with(
+        both,
+        3,
+        "needs -f webhook_url=… (not `url`), and does not know body `secret` (did you mean `webhook_secret`?);",
+    );
     let mut query = talkover(&url, &token);
     query.args(["agents", "list", "--query", "per_pag=5"]);
     let output = run(query);
@@ -873,7 +883,10 @@ fn an_answer_that_cannot_be_written_fails_the_command() {
     {
         let mut command = talkover(&url, &token);
         command.args(args).stdout(std::fs::File::create("/dev/full").unwrap());
-        fails_with(command, 17, "request was carried out, but cannot write the output");
+        let output = fails_with(command, 17, "request was carried out, but cannot write the output");
+        // A read may be run again; a call placed may not.
+        let again = if args[1] == "list" { "running it again is safe" } else { "do not run it again" };
+        assert!(stderr(&output).contains(again), "{args:?}: {}", stderr(&output));
     }
     let mut listed = talkover(&url, &token);
     listed.args(["calls", "list", "--search", "+15550101234", "-o", "json"]);
@@ -1207,6 +1220,12 @@ fn help_shows_the_parameters_and_the_reference_page() {
     let help = stdout(&run(create));
     let body = section(&help, "Body");
     assert!(body.contains("--data") && body.contains("--field") && body.contains("--raw-field"), "{help}");
+    // A resource's help says what each of its commands does, from the operation's declaration.
+    let mut agents = Command::new(BIN);
+    agents.args(["agents", "--help"]).stdout(Stdio::piped());
+    let help = stdout(&run(agents));
+    let words = |l: &str| l.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(help.lines().any(|l| words(l) == "delete Delete an agent, for good."), "{help}");
     // No run of blank lines where an operation has no query and no body to speak of.
     let mut get = Command::new(BIN);
     get.args(["agents", "get", "--help"]).stdout(Stdio::piped());

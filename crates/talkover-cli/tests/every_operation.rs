@@ -15,6 +15,7 @@ fn commands(base_url: &str, token: &str) -> BTreeMap<String, Vec<String>> {
     let mut commands = BTreeMap::new();
     for row in json(list).as_array().expect("a list").iter() {
         let words: Vec<String> = row["command"].as_str().unwrap().split(' ').skip(1).map(str::to_owned).collect();
+        assert!(row["summary"].as_str().is_some_and(|s| s.ends_with('.')), "what it does: {row}");
         commands.entry(row["id"].as_str().unwrap().to_owned()).or_insert(words);
     }
     commands

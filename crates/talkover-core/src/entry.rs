@@ -56,6 +56,8 @@ pub struct OperationInfo {
     fields: fn(&'static str) -> Vec<FieldInfo>,
     /// For a list operation, the field names of its items.
     item_names: Option<fn() -> &'static [&'static str]>,
+    /// The declaration's doc comment, as Markdown.
+    docs: &'static str,
 }
 
 // By hand: the functions an entry holds say nothing to a reader (their addresses), its facts do.
@@ -106,7 +108,25 @@ impl OperationInfo {
             incoming: decode_incoming::<O>,
             names: names_of::<O>,
             fields: fields_of::<O>,
+            docs: "",
         }
+    }
+
+    /// The entry with its declaration's doc comment (Markdown), which [`summary`](Self::summary) reads.
+    pub const fn documented(mut self, docs: &'static str) -> Self {
+        self.docs = docs;
+        self
+    }
+
+    /// What the operation does, in a sentence of plain text: the first of its declaration's doc comment,
+    /// its links and code marks taken away (`Delete a webhook of an agent, for good.`). For tools that
+    /// list operations (a command line's help); empty for an entry made without its docs.
+    pub fn summary(&self) -> String {
+        let text = self.docs.split("\n\n").next().unwrap_or_default();
+        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        // The first sentence: up to a full stop that ends the text or comes before a space.
+        let end = text.match_indices(". ").map(|(at, _)| at + 1).next().unwrap_or(text.len());
+        plain_text(&text[..end])
     }
 
     /// The entry of a list operation, whose answer is written in `block` (its
@@ -1055,11 +1075,55 @@ mod names {
     }
 }
 
+/// Markdown as plain text: a link `[text](target)` or `[text]` as its text, code marks (`` ` ``) taken
+/// away.
+fn plain_text(markdown: &str) -> String {
+    let mut out = String::with_capacity(markdown.len());
+    let mut rest = markdown;
+    // Bounded: each turn consumes at least one character of `rest`.
+    while let Some(c) = rest.chars().next() {
+        if c == '[' {
+            if let Some((text, after)) = rest[1..].split_once(']').filter(|(text, _)| !text.contains('[')) {
+                let tail = match after.strip_prefix('(').and_then(|target| target.split_once(')')) {
+                    Some((_, tail)) => tail,
+                    None => after,
+                };
+                out.push_str(&plain_text(text));
+                rest = tail;
+                continue;
+            }
+        }
+        if c != '`' {
+            out.push(c);
+        }
+        rest = &rest[c.len_utf8()..];
+    }
+    out
+}
+
 #[cfg(test)]
 mod text_query_tests {
     use serde_json::json;
 
     use super::*;
+
+    /// Every operation says what it does in a sentence of plain text, from its declaration's docs.
+    #[test]
+    fn every_operation_has_a_plain_summary() {
+        for op in crate::registry::operations() {
+            let summary = op.summary();
+            assert!(summary.len() > 10 && summary.ends_with('.'), "{}: {summary:?}", op.id);
+            assert!(
+                !summary.contains("](") && !summary.contains('`') && !summary.contains('\n'),
+                "{}: {summary}",
+                op.id
+            );
+        }
+        let summary = |id| crate::registry::operation(id).unwrap().summary();
+        assert_eq!(summary("delete-webhook"), "Delete a webhook of an agent, for good.");
+        assert_eq!(plain_text("[Get `x`](https://a.b/c) and [y](crate::Y) [not a link"), "Get x and y [not a link");
+        assert_eq!(plain_text("as [ListCalls] does, [`Z`]."), "as ListCalls does, Z.");
+    }
 
     #[test]
     fn the_value_a_decoder_quotes_is_read_back() {

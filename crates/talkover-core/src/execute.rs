@@ -135,6 +135,11 @@ where
 /// that a misspelt value is a compile error rather than a request the API refuses.
 ///
 /// It exists so that `per_page(50)` infers `u32` while `search("x")` and `agent_id("…")` convert.
+#[diagnostic::on_unimplemented(
+    message = "this query parameter takes a `{T}`, not a `{Self}`",
+    label = "not a `{T}`",
+    note = "an enumeration takes its variant (`AgentStatus::Draft`), a date its type (`Date::new(\"2024-01-15\")?`)"
+)]
 pub trait IntoParam<T> {
     /// The field's value.
     fn into_param(self) -> T;

@@ -801,6 +801,7 @@ macro_rules! operations {
         pub(crate) const OPERATIONS: &[$crate::entry::OperationInfo] =
             &[$(
                 $crate::entry::OperationInfo::of::<$ty>()
+                    .documented(concat!($($doc, "\n",)*))
                     $(.paged($crate::page::PageBlock::$block).items::<$item>())?,
             )*];
         });

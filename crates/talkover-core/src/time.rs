@@ -139,6 +139,33 @@ impl DateTime {
         nanos_of(&self.0)
     }
 
+    /// An instant of the standard library's clock, written in UTC to the second (`…Z`): with
+    /// `SystemTime::now()`, the time of a filter (`DateTime::from_system_time(SystemTime::now())?.date()` is
+    /// today's date in UTC). Fails outside the years 0000 to 9999.
+    ///
+    /// ```
+    /// # use talkover_core as talkover;
+    /// use std::time::{Duration, UNIX_EPOCH};
+    /// use talkover::time::DateTime;
+    ///
+    /// let at = DateTime::from_system_time(UNIX_EPOCH + Duration::from_millis(1_705_314_600_500)).unwrap();
+    /// assert_eq!(at.as_str(), "2024-01-15T10:30:00Z");
+    /// assert_eq!(at.date().as_str(), "2024-01-15");
+    /// ```
+    pub fn from_system_time(time: std::time::SystemTime) -> Result<Self, TimeError> {
+        use std::time::UNIX_EPOCH;
+        let seconds = match time.duration_since(UNIX_EPOCH) {
+            Ok(after) => i64::try_from(after.as_secs()).unwrap_or(i64::MAX),
+            // Before 1970: whole seconds towards the past, as a timestamp counts them.
+            Err(before) => {
+                let before = before.duration();
+                let whole = i64::try_from(before.as_secs()).unwrap_or(i64::MAX);
+                -whole - i64::from(before.subsec_nanos() > 0)
+            }
+        };
+        Self::from_unix_timestamp(seconds)
+    }
+
     /// The offset from UTC in minutes (`0` for `Z`, `120` for `+02:00`, `-300` for `-05:00`).
     pub fn offset_minutes(&self) -> i32 {
         let bytes = self.0.as_bytes();
@@ -1249,6 +1276,15 @@ mod tests {
         let before = DateTime::new("1969-12-31T23:59:59.25Z").unwrap();
         assert_eq!(before.to_system_time(), UNIX_EPOCH - Duration::from_millis(750));
         assert_eq!(Timestamp::from("not a time").to_system_time(), None);
+        // And back, to the second, towards the past.
+        let back = DateTime::from_system_time(UNIX_EPOCH - Duration::from_millis(750)).unwrap();
+        assert_eq!(back.as_str(), "1969-12-31T23:59:59Z");
+        let exact = DateTime::from_system_time(UNIX_EPOCH - Duration::from_secs(86_400)).unwrap();
+        assert_eq!(exact.as_str(), "1969-12-31T00:00:00Z");
+        assert!(DateTime::from_system_time(UNIX_EPOCH + Duration::from_secs(400_000_000_000)).is_err());
+        let now = std::time::SystemTime::now();
+        let today = DateTime::from_system_time(now).unwrap();
+        assert!(today.to_system_time() <= now && now < today.to_system_time() + Duration::from_secs(1));
     }
 
     #[test]
