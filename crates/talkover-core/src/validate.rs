@@ -287,6 +287,9 @@ pub fn e164(operation: &'static str, field: &str, value: &str) -> Result<(), Err
     }
     let problem = if value.is_empty() {
         "is required: a phone number in E.164 form such as +15551234567".to_owned()
+    } else if let Some(compact) = e164_of_international(value) {
+        // Written for people (`+1 (555) 010-1234`): this page takes it without the separators.
+        format!("must be a phone number in E.164 form, without spaces, dashes or brackets: {compact}, not {value:?}")
     } else {
         format!("must be a phone number in E.164 form such as +15551234567 (a +, then 7 to 15 digits), got {value:?}")
     };
@@ -361,6 +364,18 @@ mod tests {
         let Error::InvalidRequest(invalid) = &error else { panic!("{error}") };
         let fields: Vec<&str> = invalid.problems().iter().map(|p| p.field.as_str()).collect();
         assert_eq!(fields, ["name", "port", "timeout", "number", "amount", "total", "password"]);
+    }
+
+    /// A number written for people is refused where E.164 is asked, saying how it is written there.
+    #[test]
+    fn an_e164_refusal_gives_the_number_without_its_separators() {
+        let problem = |value: &str| match e164("make-campaign-call", "to", value).unwrap_err() {
+            Error::InvalidRequest(invalid) => invalid.problems()[0].message.clone(),
+            other => panic!("{other}"),
+        };
+        assert!(problem("+1 (555) 010-1234").contains("+15550101234, not \"+1 (555) 010-1234\""));
+        assert!(problem("555 1234").contains("such as +15551234567"), "no + to go by");
+        assert!(e164("make-campaign-call", "to", "+15550101234").is_ok());
     }
 
     #[test]

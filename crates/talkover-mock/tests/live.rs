@@ -276,6 +276,21 @@ fn published_agent(client: &talkover::blocking::Client, name: &str) -> AgentId {
     created.id
 }
 
+/// A [`published_agent`] named `name` with a webhook to `receiver` for calls starting, whose failed
+/// deliveries are retried `max_retries` times.
+fn agent_with_webhook(
+    client: &talkover::blocking::Client,
+    name: &str,
+    receiver: &Receiver,
+    max_retries: u32,
+) -> (AgentId, talkover::webhooks::AgentWebhook) {
+    let agent = published_agent(client, name);
+    let hook =
+        NewAgentWebhook::new("Hook", receiver.url(), [AgentWebhookEvent::PhoneCallStarted]).max_retries(max_retries);
+    let webhook = client.execute(CreateWebhook::new(&agent, hook)).unwrap();
+    (agent, webhook)
+}
+
 /// [`published_agent`] on the async client.
 async fn published_agent_async(client: &talkover::Client, name: &str) -> AgentId {
     let created = client.agents().create(agent(name)).await.unwrap();
@@ -787,9 +802,7 @@ fn a_long_answer_is_logged_cut_to_its_first_64_kib() {
     let (_server, client) = stopped_clock();
     let receiver = Receiver::start();
     receiver.answer_padded(200_000);
-    let agent = published_agent(&client, "Talkative");
-    let hook = NewAgentWebhook::new("Long", receiver.url(), [AgentWebhookEvent::PhoneCallStarted]).max_retries(0);
-    let webhook = client.execute(CreateWebhook::new(&agent, hook)).unwrap();
+    let (agent, webhook) = agent_with_webhook(&client, "Talkative", &receiver, 0);
     client.execute(TestWebhook::new(&agent, &webhook.id)).unwrap();
     let logs = poll_logs(&client, &agent, &webhook.id, |logs| logs.len() == 1);
     let body = logs[0].response_body.as_deref().expect("the answer is logged");
@@ -802,9 +815,7 @@ fn a_long_answer_is_logged_cut_to_its_first_64_kib() {
 fn two_deliveries_with_the_same_body_are_retried_apart_under_a_stopped_clock() {
     let (_server, client) = stopped_clock();
     let receiver = Receiver::start();
-    let agent = published_agent(&client, "Twice");
-    let hook = NewAgentWebhook::new("Tests", receiver.url(), [AgentWebhookEvent::PhoneCallStarted]).max_retries(0);
-    let webhook = client.execute(CreateWebhook::new(&agent, hook)).unwrap();
+    let (agent, webhook) = agent_with_webhook(&client, "Twice", &receiver, 0);
     // Two test deliveries at one instant carry the same body: the first succeeds, the second fails.
     client.execute(TestWebhook::new(&agent, &webhook.id)).unwrap();
     receiver.answer_with(500);
@@ -827,9 +838,7 @@ fn a_retried_attempt_is_numbered_after_the_last_attempt_of_its_delivery() {
     let (_server, client) = stopped_clock();
     let receiver = Receiver::start();
     receiver.answer_with(500);
-    let agent = published_agent(&client, "Numbered");
-    let hook = NewAgentWebhook::new("Down", receiver.url(), [AgentWebhookEvent::PhoneCallStarted]).max_retries(1);
-    let webhook = client.execute(CreateWebhook::new(&agent, hook)).unwrap();
+    let (agent, webhook) = agent_with_webhook(&client, "Numbered", &receiver, 1);
     client.execute(MakeCall::new(&agent, NewCall::new("+15550001234"))).unwrap();
     let logs = poll_logs(&client, &agent, &webhook.id, |logs| logs.len() == 2);
     // The second attempt, then the first, retried while the target still fails: attempts 3 and 4.
@@ -967,10 +976,8 @@ fn a_failed_agent_webhook_delivery_keeps_the_status_its_target_answered() {
     let (_server, client) = stopped_clock();
     let receiver = Receiver::start();
     receiver.answer_with(503);
-    let agent = published_agent(&client, "Unavailable");
     // Not retried, so that each test is one attempt (test-webhook keeps to the webhook's retries).
-    let hook = NewAgentWebhook::new("Down", receiver.url(), [AgentWebhookEvent::PhoneCallStarted]).max_retries(0);
-    let webhook = client.execute(CreateWebhook::new(&agent, hook)).unwrap();
+    let (agent, webhook) = agent_with_webhook(&client, "Unavailable", &receiver, 0);
     let failed = client.execute(TestWebhook::new(&agent, &webhook.id)).unwrap_err();
     assert_eq!(api(&failed).message.as_deref(), Some("Webhook test failed: HTTP 503 Service Unavailable"));
     let logs = poll_logs(&client, &agent, &webhook.id, |l| l.len() == 1);
