@@ -405,6 +405,44 @@ fn cases() -> Vec<Case> {
             requests: 1,
             expect: transport(TransportErrorKind::BodyTooLarge),
         },
+        // Answer heads: both transports read the same ones (up to 64 KiB and 100 header lines), and a
+        // larger one is not asked for again, the same answer would come (a call placed is not placed twice).
+        Case {
+            name: "a head of 90 header lines and 60 KiB",
+            call: Call::GetAgent,
+            script: vec![(0..90).fold(json(200, AGENT), |fault, i| {
+                with_header(fault, &format!("x-extra-{i}"), &"v".repeat(if i == 0 { 60 * 1024 } else { 8 }))
+            })],
+            requests: 1,
+            expect: Ok("a1"),
+        },
+        Case {
+            name: "a head larger than 64 KiB",
+            call: Call::MakeCall,
+            script: vec![with_header(json(200, CALL), "x-huge", &"v".repeat(100 * 1024)), json(200, CALL)],
+            requests: 1,
+            expect: transport(TransportErrorKind::BodyTooLarge),
+        },
+        Case {
+            name: "a head of more than 100 header lines",
+            call: Call::GetAgent,
+            script: vec![
+                (0..110).fold(json(200, AGENT), |fault, i| with_header(fault, &format!("x-extra-{i}"), "v")),
+                json(200, AGENT),
+            ],
+            requests: 1,
+            expect: transport(TransportErrorKind::BodyTooLarge),
+        },
+        Case {
+            name: "a head of more than ureq's 128 header lines",
+            call: Call::MakeCall,
+            script: vec![
+                (0..200).fold(json(200, CALL), |fault, i| with_header(fault, &format!("x-extra-{i}"), "v")),
+                json(200, CALL),
+            ],
+            requests: 1,
+            expect: transport(TransportErrorKind::BodyTooLarge),
+        },
     ]
 }
 

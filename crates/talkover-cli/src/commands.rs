@@ -238,12 +238,13 @@ pub fn command() -> Command {
         // Every command has these: its help lists them last, after what is its own.
         .next_help_heading("Global options")
         .arg(
+            // The variable is read by `base_url()`, not by clap: a value clap took from the environment
+            // would show in every usage line, as if `--base-url` were required.
             Arg::new("base-url")
                 .long("base-url")
-                .env("TALKOVER_BASE_URL")
                 .value_name("URL")
                 .global(true)
-                .help("The API's base URL (default https://app.talkover.ai/api/v1)"),
+                .help("The API's base URL (default https://app.talkover.ai/api/v1) [env: TALKOVER_BASE_URL]"),
         )
         .arg(
             Arg::new("token-file")

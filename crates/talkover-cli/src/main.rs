@@ -341,7 +341,6 @@ pub fn stderr_is_terminal() -> bool {
 fn base_url(args: &ArgMatches) -> Result<Option<String>, Failure> {
     let given = match args.get_one::<String>("base-url") {
         Some(url) => Some(url.clone()),
-        // Clap may take a variable set to nothing for one not set.
         None => std::env::var_os(talkover::BASE_URL_ENV).map(|url| url.to_string_lossy().into_owned()),
     };
     match given {

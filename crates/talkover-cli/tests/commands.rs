@@ -975,6 +975,11 @@ fn an_empty_base_url_is_refused_not_taken_for_the_api() {
     let output = run(unset);
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(stdout(&output).contains("https://app.talkover.ai/api/v1/agents"), "{}", stdout(&output));
+    // The variable set: the usage of an argument error does not show `--base-url` as if it were required.
+    let mut missing = talkover("http://127.0.0.1:9/api/v1", "talq_token");
+    missing.args(["agents", "get"]);
+    let output = fails_with(missing, 2, "<AGENT_ID>");
+    assert!(!stderr(&output).contains("--base-url"), "{}", stderr(&output));
 }
 
 /// Whether the columns of a table line up on a terminal: each column starts, in every row, at the

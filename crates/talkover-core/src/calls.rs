@@ -742,7 +742,9 @@ macro_rules! calls_operations {
         }
 
         /// [List an agent's calls](https://docs.talkover.ai/api-reference/endpoints/get-agent-calls), with the same
-        /// filters as [`ListCalls`] (`client.calls().list()`). The calls come without their `agent`.
+        /// filters as list-calls. The calls come without their `agent`.
+        ///
+        /// The filters are those of [`ListCalls`] (`client.calls().list()`).
         GetAgentCalls {
             id: "get-agent-calls",
             method: GET,

@@ -646,8 +646,10 @@ macro_rules! campaigns_operations {
             handler: Campaigns::list,
         }
 
-        /// [Create a campaign](https://docs.talkover.ai/api-reference/endpoints/create-campaign), as a draft
-        /// (activate it with [`UpdateCampaignStatus`], `client.campaigns().update_status(..)`).
+        /// [Create a campaign](https://docs.talkover.ai/api-reference/endpoints/create-campaign), as a draft: it
+        /// calls once its status is made `active` (update-campaign-status).
+        ///
+        /// Activate it with [`UpdateCampaignStatus`], `client.campaigns().update_status(..)`.
         CreateCampaign {
             id: "create-campaign",
             method: POST,
@@ -674,7 +676,9 @@ macro_rules! campaigns_operations {
         }
 
         /// [Update a campaign](https://docs.talkover.ai/api-reference/endpoints/update-campaign): change only the
-        /// settings given (change the status with [`UpdateCampaignStatus`], `client.campaigns().update_status(..)`).
+        /// settings given (its status changes with update-campaign-status).
+        ///
+        /// The status changes with [`UpdateCampaignStatus`], `client.campaigns().update_status(..)`.
         UpdateCampaign {
             id: "update-campaign",
             method: PUT,

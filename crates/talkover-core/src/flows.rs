@@ -676,8 +676,8 @@ macro_rules! flows_operations {
         }
 
         /// [Validate a flow](https://docs.talkover.ai/api-reference/endpoints/validate-agent-flow) without saving
-        /// it: the same checks [`UpdateAgentFlow`] runs (unique node ids, reachable nodes, existing targets, the
-        /// fields each node type needs).
+        /// it: the same checks update-agent-flow ([`UpdateAgentFlow`]) runs (unique node ids, reachable nodes,
+        /// existing targets, the fields each node type needs).
         ///
         /// A valid flow gives [`FlowValidation::Valid`]. The API reports an invalid one as `"success": false` (or
         /// a 422), which is an error; pass the result through [`FlowValidation::from_result`] to get

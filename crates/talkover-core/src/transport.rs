@@ -14,6 +14,40 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 /// The default limit on the size of an answer's body: 32 MiB. A larger answer is a transport error.
 pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 32 * 1024 * 1024;
 
+/// The largest answer head (status line and headers) the built-in transports read: 64 KiB, ureq's own
+/// bound, which the reqwest transport checks too ([`answer_head_refused`]), so that both clients take
+/// the same answers.
+pub const MAX_ANSWER_HEAD_BYTES: usize = 64 * 1024;
+/// The most header lines of an answer the built-in transports read: 100, hyper's own bound, which the
+/// ureq transport checks too ([`answer_head_refused`]).
+pub const MAX_ANSWER_HEADERS: usize = 100;
+
+/// The failure of an answer whose head is larger than a transport reads ([`MAX_ANSWER_HEAD_BYTES`],
+/// [`MAX_ANSWER_HEADERS`]): of kind `BodyTooLarge`, as the same answer would come again (not retried),
+/// and it may have been carried out (its head had begun to arrive).
+pub fn head_too_large(source: impl std::error::Error + Send + Sync + 'static) -> TransportError {
+    let message = format!(
+        "the answer's head (status line and headers) is larger than this client reads: more than \
+         {MAX_ANSWER_HEAD_BYTES} bytes or {MAX_ANSWER_HEADERS} header lines"
+    );
+    TransportError::new(crate::error::TransportErrorKind::BodyTooLarge, message).maybe_sent().with_source(source)
+}
+
+/// The failure of an answer whose head has more than [`MAX_ANSWER_HEADERS`] header lines or (status line
+/// aside) [`MAX_ANSWER_HEAD_BYTES`] bytes ([`head_too_large`]), or whose `Content-Length` declares more
+/// than `limit` bytes ([`declared_too_large`]): for a transport to call when the head has arrived, as both
+/// built-in transports do. `None` for an answer within every bound.
+pub fn answer_head_refused(status: http::StatusCode, headers: &http::HeaderMap, limit: u64) -> Option<TransportError> {
+    // Each line as it came: name, `: `, value, CRLF; and the blank line that ends the head.
+    let bytes = || headers.iter().map(|(name, value)| name.as_str().len() + value.len() + 4).sum::<usize>() + 2;
+    if headers.len() > MAX_ANSWER_HEADERS || bytes() > MAX_ANSWER_HEAD_BYTES {
+        let counted = format!("{} header lines, {} bytes", headers.len(), bytes());
+        // Without the head's status: a transport that stops at its own bound before parsing cannot give it.
+        return Some(head_too_large(std::io::Error::other(counted)));
+    }
+    declared_too_large(status, headers, limit)
+}
+
 /// The failure of an answer whose `Content-Length` declares more than `limit` bytes, with its status and
 /// request id: for a transport to refuse it before reading its body (whose bytes may never come), as both
 /// built-in transports do. `None` for an answer within the limit or declaring no length.

@@ -302,7 +302,7 @@ fn read_answer(
             error.with_answer_head(response.status(), response.headers())
         };
         if let Some(refused) =
-            talkover_core::transport::declared_too_large(response.status(), response.headers(), limit)
+            talkover_core::transport::answer_head_refused(response.status(), response.headers(), limit)
         {
             return Err(refused);
         }
@@ -330,6 +330,14 @@ fn read_answer(
 }
 
 fn map_error(error: reqwest::Error) -> TransportError {
+    // The URL stays out of the message: its path and query hold ids and phone numbers, which the
+    // operation's id and path template (in the error beside this) say without them.
+    let error = error.without_url();
+    // hyper says which parse failure only in words (its `is_parse_too_large` is for servers).
+    let head_too_large = |e: &hyper::Error| e.is_parse() && e.to_string().contains("message head is too large");
+    if talkover_core::transport::find_cause::<hyper::Error>(&error).is_some_and(head_too_large) {
+        return talkover_core::transport::head_too_large(error);
+    }
     if is_tls(&error) {
         let failure = TransportError::new(TransportErrorKind::Tls, describe(&error));
         // In the handshake (while connecting: a certificate refused, a server that speaks no TLS) nothing

@@ -73,6 +73,7 @@ impl UreqTransport {
             .timeout_global(config.timeout.map(|t| t.min(LONGEST)))
             .max_idle_connections_per_host(config.max_idle_connections_per_host)
             .max_idle_connections(config.max_idle_connections_per_host.max(100))
+            .max_response_header_size(talkover_core::transport::MAX_ANSWER_HEAD_BYTES)
             .build()
             .new_agent();
         Self { agent, max_response_bytes: config.max_response_bytes }
@@ -135,7 +136,7 @@ impl BlockingTransport for UreqTransport {
         let (parts, mut body) = response.into_parts();
         // Refused before it is read, as the async transport does.
         if let Some(refused) =
-            talkover_core::transport::declared_too_large(parts.status, &parts.headers, self.max_response_bytes)
+            talkover_core::transport::answer_head_refused(parts.status, &parts.headers, self.max_response_bytes)
         {
             return Err(refused);
         }
@@ -198,6 +199,11 @@ fn map_error(error: ureq::Error, message: Option<String>) -> TransportError {
             let failure = if handshake_only(tls) { failure } else { failure.maybe_sent() };
             return failure.with_source(error);
         }
+    }
+    // ureq's own error for too many header lines has no type of its own to match.
+    let too_many_headers = matches!(&error, ureq::Error::Protocol(e) if e.to_string().contains("too many headers"));
+    if matches!(error, ureq::Error::LargeResponseHeader(..)) || too_many_headers {
+        return talkover_core::transport::head_too_large(error);
     }
     let kind = match &error {
         ureq::Error::HostNotFound | ureq::Error::ConnectionFailed => TransportErrorKind::Connect,
