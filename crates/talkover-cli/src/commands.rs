@@ -458,9 +458,6 @@ fn operation_command(cmd: &OperationCommand) -> Command {
         if let ValueKind::Enum(values) = reading(&field.reads).kind {
             arg = arg.value_parser(Documented::of(values)).hide_possible_values(true);
         }
-        if flag != name {
-            arg = arg.alias(name);
-        }
         command = command.arg(arg);
     }
     command = command.arg(

@@ -31,8 +31,19 @@ fn secret_arg() -> Arg {
         .value_name("SECRET")
         .env("TALKOVER_WEBHOOK_SECRET")
         .hide_env_values(true)
-        .required(true)
         .help("The webhook's signing secret (or TALKOVER_WEBHOOK_SECRET)")
+}
+
+/// The secret given with `--secret` or `TALKOVER_WEBHOOK_SECRET` (checked here rather than by the argument
+/// parser, whose message would name only the flag).
+fn secret_of(args: &ArgMatches, command: &str) -> Result<SecretString, Failure> {
+    match args.get_one::<String>("secret") {
+        Some(secret) => Ok(SecretString::new(secret.as_str())),
+        None => Err(Failure::usage(format!(
+            "webhooks {command} needs the webhook's signing secret: set TALKOVER_WEBHOOK_SECRET (kept out of \
+             the shell's history), or give --secret SECRET"
+        ))),
+    }
 }
 
 /// What the examples of `webhooks listen` and `webhooks verify` say of the secret they leave out.
@@ -70,7 +81,7 @@ pub fn verify_command() -> Command {
 
 /// Runs `talkover webhooks verify`.
 pub fn verify(args: &ArgMatches) -> Result<u8, Failure> {
-    let secret = SecretString::new(args.get_one::<String>("secret").expect("required").as_str());
+    let secret = secret_of(args, "verify")?;
     let signature = args.get_one::<String>("signature").expect("required");
     let path = args.get_one::<String>("body").expect("has a default");
     let mut body = Vec::new();
@@ -87,9 +98,24 @@ pub fn verify(args: &ArgMatches) -> Result<u8, Failure> {
         .map_err(|_| Failure::usage("--signature is not a header value".into()))?;
     let mut headers = HeaderMap::new();
     headers.insert(HeaderName::from_static("x-talkover-signature"), value);
-    WebhookKey::new(&secret)
-        .and_then(|key| key.verify_delivery(&headers, &body))
-        .map_err(|problem| Failure::Unverified(problem.to_string()))?;
+    let key = WebhookKey::new(&secret).map_err(|problem| Failure::Unverified(problem.to_string()))?;
+    if let Err(problem) = key.verify_delivery(&headers, &body) {
+        // A body saved or piped with a line break added (`echo`, an editor) or taken away is not the one
+        // signed: say so when that is all the difference.
+        let trimmed = body.strip_suffix(b"\n").map(|b| b.strip_suffix(b"\r").unwrap_or(b));
+        let with_break = [&body[..], b"\n"].concat();
+        let hint = match (trimmed, &with_break) {
+            (Some(trimmed), _) if key.verify_delivery(&headers, trimmed).is_ok() => {
+                "; it verifies without the body's last line break: give the body exactly as received (`echo` \
+                 and editors add one; `printf '%s'` does not)"
+            }
+            (_, with_break) if key.verify_delivery(&headers, with_break).is_ok() => {
+                "; it verifies with a line break after the body: give the body exactly as received"
+            }
+            _ => "",
+        };
+        return Err(Failure::Unverified(format!("{problem}{hint}")));
+    }
     let mut out = std::io::stdout().lock();
     out.write_all(&body).and_then(|()| out.flush()).map_err(|e| Failure::local(format!("cannot write: {e}")))?;
     Ok(0)
@@ -135,7 +161,7 @@ pub fn command() -> Command {
 
 pub fn run(args: &ArgMatches) -> Result<u8, Failure> {
     let port = *args.get_one::<u16>("port").expect("has a default");
-    let secret = SecretString::new(args.get_one::<String>("secret").expect("required").clone());
+    let secret = secret_of(args, "listen")?;
     let key = WebhookKey::new(&secret).map_err(|_| Failure::usage("--secret cannot be empty".into()))?;
     let forward = match args.get_one::<String>("forward-to") {
         Some(url) => {

@@ -21,8 +21,31 @@ use talkover::registry::OperationInfo;
 use crate::failure::Failure;
 use crate::output::Format;
 
+/// The command line with each long flag's underscores read as dashes, up to a `--`: a query parameter
+/// written as the reference names it (`--per_page`) is its flag (`--per-page`), and the argument parser
+/// has no second spelling to suggest for a mistyped one.
+fn flags_with_dashes(args: impl Iterator<Item = std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+    let mut after_separator = false;
+    args.map(|arg| {
+        let Some(text) = arg.to_str().filter(|_| !after_separator) else { return arg };
+        if text == "--" {
+            after_separator = true;
+            return arg;
+        }
+        match text.strip_prefix("--") {
+            Some(flag) => {
+                let (name, value) = flag.split_once('=').map_or((flag, None), |(n, v)| (n, Some(v)));
+                let name = name.replace('_', "-");
+                value.map_or_else(|| format!("--{name}"), |value| format!("--{name}={value}")).into()
+            }
+            None => arg,
+        }
+    })
+    .collect()
+}
+
 fn main() -> ExitCode {
-    let matches = match commands::command().try_get_matches() {
+    let matches = match commands::command().try_get_matches_from(flags_with_dashes(std::env::args_os())) {
         Ok(matches) => matches,
         Err(e) => return argument_error(e),
     };

@@ -455,7 +455,7 @@ const PREFERRED: &[&str] = &[
 ];
 const MAX_COLUMNS: usize = 6;
 /// The most fields of an object inside one resource shown a line each; a larger one is shown by its size.
-const MAX_OBJECT_LINES: usize = 8;
+const MAX_OBJECT_LINES: usize = 12;
 const MAX_CELL: usize = 40;
 
 /// A list as a table: the usual identifying columns first, then the first item's other plain fields.

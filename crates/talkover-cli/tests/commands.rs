@@ -957,6 +957,20 @@ fn the_token_comes_from_the_environment_or_a_file_and_is_never_shown() {
     assert!(stderr(&output).contains("TALKOVER_TOKEN"), "{}", stderr(&output));
 }
 
+/// A query parameter's flag takes the reference's own name too (`--per_page`, `--date_from=…`), and a
+/// mistyped one is pointed at the flag as the help lists it.
+#[test]
+fn query_flags_take_the_documented_names_and_suggest_the_listed_ones() {
+    let mut documented = talkover("http://127.0.0.1:9/api/v1", "talq_token");
+    documented.args(["calls", "list", "--per_page", "3", "--date_from=2024-01-01", "--dry-run", "-o", "json"]);
+    let request = json(documented);
+    assert_eq!(request["url"], "http://127.0.0.1:9/api/v1/calls?date_from=2024-01-01&per_page=3", "{request}");
+    let mut mistyped = talkover("http://127.0.0.1:9/api/v1", "talq_token");
+    mistyped.args(["calls", "list", "--perpage", "3"]);
+    let output = fails_with(mistyped, 2, "'--per-page'");
+    assert!(!stderr(&output).contains("--per_page"), "{}", stderr(&output));
+}
+
 #[test]
 fn an_empty_base_url_is_refused_not_taken_for_the_api() {
     // `--base-url "$STAGING_URL"` or `TALKOVER_BASE_URL=$STAGING_URL` with no STAGING_URL.

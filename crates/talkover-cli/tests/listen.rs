@@ -139,6 +139,13 @@ fn one_delivery_is_verified_from_standard_input_or_a_file() {
     let prefixed = verify(&format!("sha256={}", sign(SECRET, body.as_bytes())), None);
     assert_eq!(prefixed.status.code(), Some(0));
 
+    // The body saved with a line break at its end is not the one signed: the error says that is all.
+    let file = common::scratch("verify-break").join("delivery.json");
+    std::fs::write(&file, format!("{body}\n")).unwrap();
+    let broken = verify(&sign(SECRET, body.as_bytes()), Some(&file));
+    assert_eq!(broken.status.code(), Some(13));
+    assert!(String::from_utf8_lossy(&broken.stderr).contains("without the body's last line break"));
+
     let forged = verify(&sign("not-the-secret", body.as_bytes()), None);
     assert_eq!(forged.status.code(), Some(13));
     assert!(forged.stdout.is_empty());
@@ -152,6 +159,17 @@ fn one_delivery_is_verified_from_standard_input_or_a_file() {
         (from_file.status.code(), String::from_utf8_lossy(&from_file.stdout).into_owned()),
         (Some(0), body.to_owned())
     );
+}
+
+/// Without a secret, `webhooks verify` and `webhooks listen` say both ways to give one, the variable first.
+#[test]
+fn a_missing_secret_names_the_variable_too() {
+    for args in [&["webhooks", "verify", "--signature", "abc"][..], &["webhooks", "listen", "--port", "0"]] {
+        let output = Command::new(common::BIN).env_clear().args(args).stdin(Stdio::null()).output().unwrap();
+        let shown = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {shown}");
+        assert!(shown.contains("TALKOVER_WEBHOOK_SECRET") && shown.contains("--secret"), "{args:?}: {shown}");
+    }
 }
 
 /// A delivery the app behind `--forward-to` cannot take is answered 502, so that the platform delivers it
