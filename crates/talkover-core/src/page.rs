@@ -553,6 +553,8 @@ impl PageWalk {
 #[derive(Clone, Debug)]
 pub struct Paginator<O: PagedOperation> {
     next: Option<O>,
+    /// The operation whose page failed, once [`Paginator::on_page`] has handed back an error.
+    failed: Option<O>,
     walk: PageWalk,
     buffer: std::vec::IntoIter<O::Item>,
 }
@@ -564,7 +566,7 @@ impl<O: PagedOperation> Paginator<O> {
     /// error, rather than have its first page given again.
     pub fn new(operation: O) -> Self {
         let walk = PageWalk::starting_at(operation.requested_page().0);
-        Self { next: Some(operation), walk, buffer: Vec::new().into_iter() }
+        Self { next: Some(operation), failed: None, walk, buffer: Vec::new().into_iter() }
     }
 
     /// The next item of the pages received so far, if one is left.
@@ -596,10 +598,17 @@ impl<O: PagedOperation> Paginator<O> {
                 Ok(())
             }
             Err(error) => {
-                self.next = None;
+                self.failed = self.next.take();
                 Err(error)
             }
         }
+    }
+
+    /// After [`Paginator::on_page`] handed back an error: the operation whose page failed (its
+    /// `query.page` names that page), to send again later and go on from there, with the items already
+    /// taken kept. `None` before any error.
+    pub fn failed_operation(&self) -> Option<&O> {
+        self.failed.as_ref()
     }
 
     /// Whether every item has been taken and no page is left to fetch.

@@ -204,6 +204,14 @@ impl<O: PagedOperation> std::fmt::Debug for Items<O> {
     }
 }
 
+impl<O: PagedOperation> Items<O> {
+    /// After an error ended the list: the request of the page that failed, to go on from later with
+    /// `client.items(operation.clone())`, the items already read kept. `None` before.
+    pub fn failed_operation(&self) -> Option<&O> {
+        self.pages.failed_operation()
+    }
+}
+
 impl<O: PagedOperation> Iterator for Items<O> {
     type Item = Result<O::Item, Error>;
 

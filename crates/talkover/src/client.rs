@@ -324,6 +324,12 @@ where
         std::future::poll_fn(|cx| futures_core::Stream::poll_next(Pin::new(&mut *self), cx)).await
     }
 
+    /// After an error ended the list: the request of the page that failed, to go on from later with
+    /// `client.items(operation.clone())` (or `stream`), the items already read kept. `None` before.
+    pub fn failed_operation(&self) -> Option<&O> {
+        self.pages.failed_operation()
+    }
+
     /// Every remaining item, in order; the first error ends the list and is returned instead.
     pub async fn try_collect(mut self) -> Result<Vec<O::Item>, Error> {
         let mut items = Vec::new();

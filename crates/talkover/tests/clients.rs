@@ -393,6 +393,12 @@ async fn async_items_need_nothing_but_the_sdk() {
     let failing = talkover::Client::with_transport(config(), |_: HttpRequest| async { Ok(json(404, "{}")) });
     let error = failing.agents().list().items().try_collect().await.unwrap_err();
     assert_eq!(error.kind(), ErrorKind::NotFound);
+    // The stream keeps the request that failed, to go on from (here the first page's, as it was asked).
+    let mut stream = failing.agents().list().per_page(2).items();
+    assert!(stream.next().await.unwrap().is_err());
+    assert!(stream.next().await.is_none(), "the error ends the list");
+    let failed = stream.failed_operation().expect("the request that failed");
+    assert_eq!((failed.query.page, failed.query.per_page), (None, Some(2)));
 }
 
 #[test]
@@ -410,6 +416,34 @@ fn pagination_stops_on_an_error_and_on_an_empty_page() {
     let results: Vec<_> = client.agents().list().items().collect();
     assert_eq!(results.len(), 1);
     assert_eq!(results[0].as_ref().unwrap_err().kind(), ErrorKind::Server);
+}
+
+/// A list cut short by a failed page goes on from that page later, the items already read kept.
+#[test]
+fn a_list_cut_short_by_an_error_goes_on_from_the_page_that_failed() {
+    use talkover::execute::Execute as _;
+    let failures = Arc::new(AtomicUsize::new(0));
+    let failed = Arc::clone(&failures);
+    // Page 2 fails the first time it is asked for.
+    let transport = move |request: HttpRequest| {
+        let query = talkover::encode::parse_query(request.uri().query().unwrap_or(""));
+        let page_two = query.iter().any(|(name, value)| name == "page" && value == "2");
+        if page_two && failed.fetch_add(1, Ordering::SeqCst) == 0 {
+            return Ok(json(503, "{}"));
+        }
+        Ok(page_answer(&request))
+    };
+    let client = talkover::blocking::Client::with_transport(config(), transport)
+        .with_retry_policy(talkover::RetryPolicy::none());
+    let mut items = client.agents().list().per_page(2).items();
+    assert!(items.failed_operation().is_none());
+    let read: Vec<_> = items.by_ref().collect();
+    assert_eq!(read.len(), 3, "two items, then the error: {read:?}");
+    assert_eq!(read[2].as_ref().unwrap_err().kind(), ErrorKind::Server);
+    let resume = items.failed_operation().expect("the page that failed").clone();
+    assert_eq!(resume.query.page, Some(2));
+    let rest: Vec<String> = client.items(resume).map(|item| item.unwrap().id.into_string()).collect();
+    assert_eq!(rest, ["agent-20", "agent-21", "agent-30", "agent-31"]);
 }
 
 #[test]
