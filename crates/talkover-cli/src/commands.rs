@@ -642,11 +642,15 @@ pub fn reading(reads: &str) -> Reading<'_> {
 struct Documented(Vec<String>);
 
 impl Documented {
-    /// The values of an enumeration as `FieldInfo::reads` lists them (`draft, active, …)`).
     fn of(listed: &str) -> Self {
-        let values = listed.trim_end_matches(')').split(',').map(str::trim);
-        Self(values.filter(|v| !v.is_empty() && *v != "…").map(str::to_owned).collect())
+        Self(enum_values(listed))
     }
+}
+
+/// The values of an enumeration as `FieldInfo::reads` lists them (`draft, active, …)`).
+pub fn enum_values(listed: &str) -> Vec<String> {
+    let values = listed.trim_end_matches(')').split(',').map(str::trim);
+    values.filter(|v| !v.is_empty() && *v != "…").map(str::to_owned).collect()
 }
 
 impl clap::builder::TypedValueParser for Documented {

@@ -424,7 +424,7 @@ fn documented_values(e: &Error) -> Vec<(&str, String)> {
             let field = fields.iter().find(|f| f.name == name.as_str())?;
             match crate::commands::reading(&field.reads).kind {
                 crate::commands::ValueKind::Enum(values) => {
-                    Some((name.as_str(), values.trim_end_matches(')').to_owned()))
+                    Some((name.as_str(), crate::commands::enum_values(values).join(", ")))
                 }
                 _ => None,
             }

@@ -319,12 +319,11 @@ pub fn human(value: &Value) -> String {
         Value::Array(items) => {
             // Items with no id that each hold a list of resources (voice template groups) are shown as
             // those resources, as `-o id` and `-o csv` give them.
-            let held = match resources(value, None) {
-                Some(held) if items.iter().all(|i| id_of(i).is_none()) && !held.is_empty() => {
-                    Some(held.into_iter().cloned().collect::<Vec<_>>())
-                }
-                _ => None,
+            let held = match items.iter().all(|i| id_of(i).is_none()) {
+                true => resources(value, None).filter(|held| !held.is_empty()),
+                false => None,
             };
+            let held = held.map(|held| held.into_iter().cloned().collect::<Vec<_>>());
             let mut text = table(held.as_deref().unwrap_or(items));
             if let Some(p) = value.get("pagination").or_else(|| value.get("meta")).filter(|p| p.is_object()) {
                 let n = |k: &str| p.get(k).and_then(Value::as_u64).map(|v| v.to_string()).unwrap_or("?".into());

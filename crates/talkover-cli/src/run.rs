@@ -133,17 +133,12 @@ fn refuse_missing(op: &OperationInfo, params: &Params) -> Result<(), Failure> {
                 true => format!("{} (or {} {}=…)", f.name.to_uppercase(), flag(&f.reads), f.name),
                 false => format!("{} {}=…", flag(&f.reads), f.name),
             };
-            let meant = |k: &&&str| near(k, f.name) || closest_name(op, "body", k) == Some(f.name);
-            match unknown.iter().find(meant) {
+            match unknown.iter().find(|k| meant_for(op, k, f.name)) {
                 Some(misspelt) => format!("{how} (not `{misspelt}`)"),
                 None => how,
             }
         }));
-        let taken = |k: &str| {
-            fields.iter().any(|f| {
-                f.required && !given(body, f.name) && (near(k, f.name) || closest_name(op, "body", k) == Some(f.name))
-            })
-        };
+        let taken = |k: &str| fields.iter().any(|f| f.required && !given(body, f.name) && meant_for(op, k, f.name));
         also_unknown.extend(unknown.iter().filter(|k| !taken(k)).map(|k| match closest_name(op, "body", k) {
             Some(known) => format!("body `{k}` (did you mean `{known}`?)"),
             None => format!("body `{k}`"),
@@ -250,6 +245,12 @@ fn closest_name(op: &OperationInfo, part: &str, name: &str) -> Option<&'static s
             _ => None,
         }
     })
+}
+
+/// Whether a body field name given that `op` does not know stands for its field `name`: misspelt, or
+/// shortened to its first or last words ([`closest_name`]).
+fn meant_for(op: &OperationInfo, given: &str, name: &str) -> bool {
+    near(given, name) || closest_name(op, "body", given) == Some(name)
 }
 
 /// How alike two names must be for one to be taken for the other misspelt.

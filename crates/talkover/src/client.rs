@@ -206,7 +206,9 @@ impl ClientBuilder<Arc<dyn Transport>> {
     pub fn build(self) -> Result<Client, Error> {
         self.check_transport_settings()?;
         let builder = self;
-        let timeout = builder.builtin_timeout();
+        // With no transport given, the built-in one, made below: the core is told its bound afterwards, as
+        // it is handed the transport made.
+        let builtin_timeout = builder.transport.is_none().then(|| builder.builtin_timeout());
         #[cfg(any(feature = "reqwest", feature = "reqwest-native-tls"))]
         let (builtin, builder) = match builder.transport {
             Some(_) => (None, builder),
@@ -215,10 +217,6 @@ impl ClientBuilder<Arc<dyn Transport>> {
                 (Some(builtin.clone()), builder.transport(builtin))
             }
         };
-        #[cfg(any(feature = "reqwest", feature = "reqwest-native-tls"))]
-        let on_builtin = builtin.is_some();
-        #[cfg(not(any(feature = "reqwest", feature = "reqwest-native-tls")))]
-        let on_builtin = false;
         let core = ClientCore::build(builder, |sleep| {
             #[allow(unused_mut)]
             let mut side = match sleep {
@@ -231,8 +229,10 @@ impl ClientBuilder<Arc<dyn Transport>> {
             }
             side
         })?;
-        // The built-in transport was made above, so the core took it for one given whole.
-        let core = if on_builtin { core.on_builtin_transport(timeout) } else { core };
+        let core = match builtin_timeout {
+            Some(timeout) => core.on_builtin_transport(timeout),
+            None => core,
+        };
         Ok(Client { inner: Arc::new(core) })
     }
 }
