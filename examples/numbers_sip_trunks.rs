@@ -5,7 +5,7 @@
 //! with the reference's recorded numbers and trunk, and keeps what the example adds). With `TALKOVER_TOKEN`
 //! set it only lists: adding a trunk needs your carrier's real credentials.
 
-use talkover::sip_trunks::{NewSipTrunk, NewSipTrunkDid, SipTransport};
+use talkover::sip_trunks::{NewSipTrunk, NewSipTrunkDid, NewSipTrunkRequired, SipTransport};
 use talkover_examples::connect;
 
 #[tokio::main(flavor = "current_thread")]
@@ -31,8 +31,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let trunk = trunks
         .create(
-            NewSipTrunk::new("Primary carrier", "carrier-x", "sip.carrier-x.example", "user_42", "s3cret")
-                .transport(SipTransport::Tls),
+            NewSipTrunk::new(NewSipTrunkRequired {
+                name: "Primary carrier".into(),
+                provider_name: "carrier-x".into(),
+                domain: "sip.carrier-x.example".into(),
+                username: "user_42".into(),
+                password: "s3cret".into(),
+            })
+            .transport(SipTransport::Tls),
         )
         .await?;
     println!("created trunk {} ({})", trunk.name, trunk.id);

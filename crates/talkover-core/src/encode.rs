@@ -13,7 +13,9 @@ fn is_unreserved(byte: u8) -> bool {
 /// Appends `value` percent-encoded so that it is exactly one path segment.
 ///
 /// Everything outside `unreserved` is escaped, and a segment that is exactly `.` or `..` has its dots
-/// escaped too, so no URL library can fold it away as a dot-segment.
+/// escaped too (`%2E`), so that an HTTP client sending the path as written cannot take it for a
+/// dot-segment. A client whose URL type follows the WHATWG URL standard still folds `%2E` away; the reqwest
+/// transport refuses such a path rather than send the request elsewhere.
 pub fn push_path_segment(out: &mut String, value: &str) {
     if value == "." || value == ".." {
         for _ in 0..value.len() {

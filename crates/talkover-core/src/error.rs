@@ -1056,12 +1056,14 @@ impl ApiError {
                 self.code = self.code.take().or_else(|| text(inner.get("code")));
                 self.message = self.message.take().or_else(|| message_text(inner.get("message")));
             }
-            // {"error": "UNAUTHORIZED", "message", "status_code"}; alone, `error` is the message itself.
+            // {"error": "UNAUTHORIZED", "message", "status_code"}; alone, `error` is the code when it is
+            // written as one (`{"error": "MISSING_TOKEN", "status_code": 401}`), else the message itself
+            // (`{"error": "Failed to generate demo audio"}`).
             Some(Value::String(error)) => {
-                if self.message.is_none() {
-                    self.message = Some(error.clone()).filter(|e| !e.trim().is_empty());
-                } else if self.code.is_none() {
+                if self.code.is_none() && (self.message.is_some() || is_code(error)) {
                     self.code = Some(error.clone());
+                } else if self.message.is_none() {
+                    self.message = Some(error.clone()).filter(|e| !e.trim().is_empty());
                 }
             }
             _ => {}
@@ -1443,6 +1445,13 @@ fn message_text(value: Option<&Value>) -> Option<String> {
     }
 }
 
+/// Whether `text` is written as the API writes its error codes (`MISSING_TOKEN`, `UNAUTHORIZED`): upper-case
+/// letters, digits and underscores, beginning with a letter.
+fn is_code(text: &str) -> bool {
+    text.starts_with(|c: char| c.is_ascii_uppercase())
+        && text.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+}
+
 /// The messages of one field of `errors`: a list of texts, or one text.
 fn messages_of(value: &Value) -> Vec<String> {
     match value {
@@ -1744,6 +1753,11 @@ mod tests {
 
         let e = api(500, r#"{"error":"Failed to generate demo audio"}"#);
         assert_eq!((e.message.as_deref(), e.code.as_deref()), (Some("Failed to generate demo audio"), None));
+        // Alone and written as a code, `error` is the code.
+        let e = api(401, r#"{"error":"MISSING_TOKEN","status_code":401}"#);
+        assert_eq!((e.message.as_deref(), e.code.as_deref()), (None, Some("MISSING_TOKEN")));
+        let e = api(404, r#"{"error":"Not Found"}"#);
+        assert_eq!((e.message.as_deref(), e.code.as_deref()), (Some("Not Found"), None));
 
         let e = api(401, r#"{"message":"Unauthenticated."}"#);
         assert_eq!(e.message.as_deref(), Some("Unauthenticated."));

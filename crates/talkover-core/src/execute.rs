@@ -136,8 +136,8 @@ where
 ///
 /// It exists so that `per_page(50)` infers `u32` while `search("x")` and `agent_id("…")` convert.
 #[diagnostic::on_unimplemented(
-    message = "this query parameter takes a `{T}`, not a `{Self}`",
-    label = "not a `{T}`",
+    message = "this query parameter takes values of type `{T}`, not `{Self}`",
+    label = "expected `{T}` here",
     note = "an enumeration takes its variant (`AgentStatus::Draft`), a date its type (`Date::new(\"2024-01-15\")?`)"
 )]
 pub trait IntoParam<T> {

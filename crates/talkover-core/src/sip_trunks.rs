@@ -126,7 +126,23 @@ optional_fields! {
 
 sip_trunk_settings! {
     settable;
-    /// The body of [`CreateSipTrunk`].
+    /// The body of [`CreateSipTrunk`]: build it with [`NewSipTrunk::new`] from the
+    /// [required fields](NewSipTrunkRequired), then set the optional ones with the chaining methods.
+    ///
+    /// ```
+    /// # use talkover_core as talkover;
+    /// use talkover::sip_trunks::{NewSipTrunk, NewSipTrunkRequired, SipTransport};
+    ///
+    /// let trunk = NewSipTrunk::new(NewSipTrunkRequired {
+    ///     name: "Primary carrier".into(),
+    ///     provider_name: "carrier-x".into(),
+    ///     domain: "sip.carrier-x.com".into(),
+    ///     username: "user_42".into(),
+    ///     password: "s3cret".into(),
+    /// })
+    /// .transport(SipTransport::Tls);
+    /// assert!(!format!("{trunk:?}").contains("s3cret"));
+    /// ```
     #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct NewSipTrunk {
@@ -142,22 +158,17 @@ sip_trunk_settings! {
         #[serde(serialize_with = "crate::secret::expose")]
         pub password: SecretString,
     }
+    required {
+        /// The fields create-sip-trunk requires, by name, for [`NewSipTrunk::new`]: five texts, the
+        /// credentials among them, which a list of arguments would let a reordering swap (a password sent,
+        /// and shown, as the username). A struct literal, so that leaving one out is a compile error that
+        /// names it.
+        #[derive(Clone, Debug, PartialEq, Eq)]
+        pub struct NewSipTrunkRequired;
+    }
     settable {
         /// Whether the trunk is in use (the API's default is `false`: verify it first).
         is_active(active): bool,
-    }
-}
-
-impl NewSipTrunk {
-    /// A trunk with its required fields; set the others with the chaining methods.
-    pub fn new(
-        name: impl Into<String>,
-        provider_name: impl Into<String>,
-        domain: impl Into<String>,
-        username: impl Into<String>,
-        password: impl Into<SecretString>,
-    ) -> Self {
-        Self::with_fields(name.into(), provider_name.into(), domain.into(), username.into(), password.into())
     }
 }
 
@@ -446,7 +457,13 @@ mod tests {
     use crate::operation::testing::{config, invalid_field};
 
     fn trunk() -> NewSipTrunk {
-        NewSipTrunk::new("Primary", "carrier-x", "sip.carrier-x.com", "user_42", "hunter2-secret")
+        NewSipTrunk::new(NewSipTrunkRequired {
+            name: "Primary".into(),
+            provider_name: "carrier-x".into(),
+            domain: "sip.carrier-x.com".into(),
+            username: "user_42".into(),
+            password: "hunter2-secret".into(),
+        })
     }
 
     /// The answer writes the keys the API writes as `null`; a body built from the same list leaves an

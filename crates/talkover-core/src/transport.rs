@@ -59,6 +59,36 @@ pub fn declared_too_large(status: http::StatusCode, headers: &http::HeaderMap, l
     })
 }
 
+/// What a transport says when the time for a whole exchange ran out: `no complete answer within 60 s (the
+/// timeout of the whole exchange)`, naming `bound` when it knows it, in the same words on both built-in
+/// transports. The request may have been carried out: the error's kind, `Timeout`, says so.
+pub fn exchange_timed_out(bound: Option<Duration>) -> String {
+    match bound {
+        Some(bound) => {
+            format!("no complete answer within {} (the timeout of the whole exchange)", duration_text(bound))
+        }
+        None => "no complete answer (the timeout of the whole exchange)".to_owned(),
+    }
+}
+
+/// A duration as a person reads it in an error: `60 s`, `2.5 s`, `500 ms`.
+///
+/// ```
+/// # use talkover_core as talkover;
+/// use std::time::Duration;
+/// use talkover::transport::duration_text;
+///
+/// let texts = [60_000, 2_500, 500].map(|ms| duration_text(Duration::from_millis(ms)));
+/// assert_eq!(texts, ["60 s", "2.5 s", "500 ms"]);
+/// ```
+pub fn duration_text(duration: Duration) -> String {
+    match duration.as_millis() {
+        ms if ms < 1000 => format!("{ms} ms"),
+        ms if ms % 1000 == 0 => format!("{} s", ms / 1000),
+        ms => format!("{:.1} s", ms as f64 / 1000.0),
+    }
+}
+
 /// Whether `error`, or an error it was caused by, is an `E`: for a transport that sorts its HTTP client's
 /// errors by what lies under them (a TLS library's error, say). See [`find_cause`].
 pub fn caused_by<E: std::error::Error + 'static>(error: &(dyn std::error::Error + 'static)) -> bool {

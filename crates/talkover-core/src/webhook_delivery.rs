@@ -27,6 +27,7 @@
 //! delivery is fresh: to refuse replays, check [`WebhookDelivery::timestamp`] or remember what you
 //! processed. Read bodies with a size limit before calling anything here.
 
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -102,6 +103,35 @@ impl<E: WebhookEvent> WebhookDelivery<E> {
             Ok(Value::String(name)) => Some(name),
             _ => None,
         }
+    }
+
+    /// The event's own data (the fields beside the envelope's) decoded as your type. The reference shows
+    /// no event's fields, so the SDK keeps them as a [`payload`](Self::payload) map; a struct of the fields
+    /// you rely on, with `Option` for those an event may lack, reads them with types.
+    ///
+    /// ```
+    /// # use talkover_core as talkover;
+    /// use talkover::webhook_delivery::WebhookDelivery;
+    ///
+    /// #[derive(serde::Deserialize)]
+    /// struct CallEnded {
+    ///     call_id: String,
+    ///     duration: Option<u64>,
+    /// }
+    ///
+    /// let body = br#"{"event":"event_phone_call_ended","call_id":"call-1","duration":42}"#;
+    /// let delivery: WebhookDelivery = WebhookDelivery::from_slice(body)?;
+    /// let ended: CallEnded = delivery.payload_as()?;
+    /// assert_eq!((ended.call_id.as_str(), ended.duration), ("call-1", Some(42)));
+    /// # Ok::<(), talkover::webhook_delivery::DeliveryDecodeError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`DeliveryDecodeError`] naming the field that is missing or of another type.
+    pub fn payload_as<T: DeserializeOwned>(&self) -> Result<T, DeliveryDecodeError> {
+        let fields = Value::Object(self.payload.clone());
+        serde_path_to_error::deserialize(&fields)
+            .map_err(|e| DeliveryDecodeError { path: e.path().to_string(), message: e.into_inner().to_string() })
     }
 }
 

@@ -81,8 +81,12 @@ string_enum! {
 }
 
 string_enum! {
-    /// An event a campaign webhook can subscribe to: a step of the campaign, of one of its calls, or (with
-    /// `include_call_events`) a call-level event.
+    /// An event a campaign webhook can subscribe to: a step of the campaign, of one of its calls, or a
+    /// call's recording, transcript or report.
+    ///
+    /// A webhook with `include_call_events` also receives the per-call events of the campaign's calls,
+    /// which are an agent webhook's events (`event_phone_call_started`, …): they decode as `Unknown` here,
+    /// and [`call_event`](Self::call_event) reads them as the [`AgentWebhookEvent`] they are.
     pub enum CampaignWebhookEvent {
         /// The campaign was created.
         CampaignCreated = "campaign.created",
@@ -110,6 +114,28 @@ string_enum! {
         CallTranscript = "event_call_transcript",
         /// The report of a call is available.
         CallReport = "event_call_report",
+    }
+}
+
+impl CampaignWebhookEvent {
+    /// The per-call event this is, for a delivery to a campaign webhook with `include_call_events`: the
+    /// [`AgentWebhookEvent`] of the same name, when there is one (a call's recording is both kinds);
+    /// `None` for a step of the campaign or of a campaign call.
+    ///
+    /// ```
+    /// # use talkover_core as talkover;
+    /// use talkover::webhooks::{AgentWebhookEvent, CampaignWebhookEvent};
+    /// use talkover::webhook_delivery::WebhookDelivery;
+    ///
+    /// let body = br#"{"event":"event_phone_call_started","campaign_id":"campaign-1","call_id":"call-1"}"#;
+    /// let delivery: WebhookDelivery<CampaignWebhookEvent> = WebhookDelivery::from_slice(body)?;
+    /// let event = delivery.event.as_ref().and_then(CampaignWebhookEvent::call_event);
+    /// assert_eq!(event, Some(AgentWebhookEvent::PhoneCallStarted));
+    /// assert_eq!(CampaignWebhookEvent::CampaignCallQueued.call_event(), None);
+    /// # Ok::<(), talkover::webhook_delivery::DeliveryDecodeError>(())
+    /// ```
+    pub fn call_event(&self) -> Option<AgentWebhookEvent> {
+        AgentWebhookEvent::documented(self.as_str())
     }
 }
 

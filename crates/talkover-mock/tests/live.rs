@@ -1504,6 +1504,74 @@ fn test_calls_are_not_billed() {
 }
 
 #[test]
+fn a_campaigns_test_calls_are_left_out_of_its_statistics() {
+    let (server, client) = stopped_clock();
+    let agent = published_agent(&client, "Rehearsing");
+    let id = client.execute(CreateCampaign::new(always_on(&agent, "Rehearsal").max_retries(0))).unwrap().id;
+    client.execute(UpdateCampaignStatus::new(&id, CampaignStatus::Active)).unwrap();
+    // A test call that completes and one that fails, then a real call that completes.
+    for number in ["+15550001234", "+15550003333"] {
+        client.execute(MakeCampaignCall::new(&id, NewCampaignCall::new(number).is_testing(true))).unwrap();
+    }
+    server.advance_clock(Duration::from_secs(10));
+    let stats = client.execute(GetCampaign::new(&id)).unwrap().stats.expect("stats");
+    assert_eq!((stats.total_calls, stats.completed_calls, stats.failed_calls), (0, 0, 0), "{stats:?}");
+    assert_eq!(stats.success_rate, 0.0);
+
+    client.execute(MakeCampaignCall::new(&id, NewCampaignCall::new("+15550001234"))).unwrap();
+    server.advance_clock(Duration::from_secs(10));
+    let campaign = client.execute(GetCampaign::new(&id)).unwrap();
+    let stats = campaign.stats.expect("stats");
+    assert_eq!((stats.total_calls, stats.completed_calls, stats.failed_calls), (1, 1, 0), "{stats:?}");
+    assert_eq!((stats.success_rate, stats.average_duration), (100.0, Some(2)));
+    // The test calls are still the campaign's calls.
+    assert_eq!(campaign.calls.unwrap_or_default().len(), 3);
+}
+
+#[test]
+fn a_campaign_webhook_with_call_events_gets_its_calls_events_typed_as_an_agents() {
+    let (server, client) = stopped_clock();
+    let receiver = Receiver::start();
+    let agent = published_agent(&client, "Chatty");
+    let hook = NewCampaignWebhook::new("All", receiver.url(), [CampaignWebhookEvent::CampaignCallCompleted])
+        .include_call_events(true);
+    let id = active_with_webhook(&client, always_on(&agent, "Everything").max_retries(0), hook);
+    client.execute(MakeCampaignCall::new(&id, NewCampaignCall::new("+15550001234"))).unwrap();
+    server.advance_clock(Duration::from_secs(10));
+
+    // The call's five (started, connected, conversation started and ended, ended), and the campaign's one.
+    let received = receiver.wait_for(6);
+    let deliveries: Vec<WebhookDelivery<CampaignWebhookEvent>> =
+        received.iter().map(|r| WebhookDelivery::from_slice(&r.body).unwrap()).collect();
+    let call_events: Vec<_> = deliveries.iter().filter_map(|d| d.event.as_ref()?.call_event()).collect();
+    assert!(call_events.contains(&AgentWebhookEvent::PhoneCallStarted), "{call_events:?}");
+    assert!(call_events.contains(&AgentWebhookEvent::PhoneCallEnded), "{call_events:?}");
+    assert_eq!(call_events.len(), 5, "{call_events:?}");
+    // The campaign's own event is one of its own kind.
+    let own: Vec<_> = deliveries.iter().filter_map(|d| d.event.clone().filter(|e| e.call_event().is_none())).collect();
+    assert_eq!(own, [CampaignWebhookEvent::CampaignCallCompleted]);
+}
+
+#[test]
+fn calls_and_campaigns_are_listed_in_the_order_they_were_made() {
+    let (server, client) = stopped_clock();
+    let agent = published_agent(&client, "Orderly");
+    for number in ["+15550000001", "+15550000002", "+15550000003"] {
+        client.execute(MakeCall::new(&agent, NewCall::new(number))).unwrap();
+        server.advance_clock(Duration::from_secs(1));
+    }
+    let calls = client.execute(ListCalls::new().agent_id(&agent)).unwrap().items;
+    let numbers: Vec<_> = calls.iter().map(|c| c.to.as_str()).collect();
+    assert_eq!(numbers, ["+15550000001", "+15550000002", "+15550000003"], "as list-calls' example orders them");
+
+    for name in ["First", "Second"] {
+        client.execute(CreateCampaign::new(always_on(&agent, name))).unwrap();
+    }
+    let campaigns = client.execute(talkover::campaigns::ListCampaigns::new()).unwrap().items;
+    assert_eq!(campaigns.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(), ["First", "Second"]);
+}
+
+#[test]
 fn per_status_cooldowns_left_out_follow_the_retry_cooldown() {
     let (server, client) = stopped_clock();
     let agent = published_agent(&client, "Patient");

@@ -6,13 +6,22 @@ mod common;
 use common::raw::{error_fields, send};
 use common::{api, assert_api};
 use serde_json::json;
-use talkover::sip_trunks::{NewSipTrunk, NewSipTrunkDid, SipTransport, SipTrunkHealthStatus, SipTrunkUpdate};
+use talkover::sip_trunks::{
+    NewSipTrunk, NewSipTrunkDid, NewSipTrunkRequired, SipTransport, SipTrunkHealthStatus, SipTrunkUpdate,
+};
 use talkover::webhooks::{AgentWebhookEvent, NewAgentWebhook};
 use talkover::ErrorKind;
 use talkover_mock::Server;
 
 fn trunk(name: &str) -> NewSipTrunk {
-    NewSipTrunk::new(name, "carrier-y", "sip.carrier-y.example", "user_7", "s3cret-pass").transport(SipTransport::Udp)
+    NewSipTrunk::new(NewSipTrunkRequired {
+        name: name.into(),
+        provider_name: "carrier-y".into(),
+        domain: "sip.carrier-y.example".into(),
+        username: "user_7".into(),
+        password: "s3cret-pass".into(),
+    })
+    .transport(SipTransport::Udp)
 }
 
 #[test]
@@ -134,7 +143,15 @@ fn a_trunk_whose_domain_is_no_host_or_never_resolves_fails_verification() {
     let (server, client) = common::start_blocking();
     let trunks = client.sip_trunks();
     for domain in ["sip.bad.invalid", "not a host!!"] {
-        let created = trunks.create(NewSipTrunk::new("Broken", "carrier-z", domain, "user_1", "pw-12345")).unwrap();
+        let created = trunks
+            .create(NewSipTrunk::new(NewSipTrunkRequired {
+                name: "Broken".into(),
+                provider_name: "carrier-z".into(),
+                domain: domain.into(),
+                username: "user_1".into(),
+                password: "pw-12345".into(),
+            }))
+            .unwrap();
         // The page's "Verification Failed" answer: a 200 saying success false, the outcome and its reason.
         let (status, body) = send(&server, "POST", &format!("/sip-trunks/{}/verify", created.id.as_str()), "");
         assert_eq!(status, 200, "{body}");

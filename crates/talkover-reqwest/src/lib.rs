@@ -13,7 +13,7 @@ use std::future::Future;
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use talkover_core::transport::{describe, HttpRequest, HttpResponse, RequestTimeout, Transport};
+use talkover_core::transport::{describe, exchange_timed_out, HttpRequest, HttpResponse, RequestTimeout, Transport};
 use talkover_core::{TransportError, TransportErrorKind};
 
 pub use talkover_core::transport::DEFAULT_MAX_RESPONSE_BYTES;
@@ -51,6 +51,8 @@ impl Default for ReqwestConfig {
 pub struct ReqwestTransport {
     client: reqwest::Client,
     max_response_bytes: u64,
+    /// The bound of a whole exchange set on the client, when this transport made it (for error messages).
+    timeout: Option<Duration>,
     origin: OnceLock<Origin>,
 }
 
@@ -93,7 +95,8 @@ impl ReqwestTransport {
         }
         let client =
             builder.build().map_err(|e| TransportError::new(TransportErrorKind::Other, describe(&e)).with_source(e))?;
-        Ok(Self { client, max_response_bytes: config.max_response_bytes, origin: OnceLock::new() })
+        let (max_response_bytes, timeout) = (config.max_response_bytes, config.timeout);
+        Ok(Self { client, max_response_bytes, timeout, origin: OnceLock::new() })
     }
 
     /// A transport on a client you configured. Disable redirects on it
@@ -120,7 +123,7 @@ impl ReqwestTransport {
     /// # drop(transport);
     /// ```
     pub fn from_client(client: reqwest::Client, max_response_bytes: u64) -> Self {
-        Self { client, max_response_bytes, origin: OnceLock::new() }
+        Self { client, max_response_bytes, timeout: None, origin: OnceLock::new() }
     }
 
     /// Sends one request, as [`Transport::send`] does, without boxing its future: a caller that knows it
@@ -140,15 +143,19 @@ impl ReqwestTransport {
         // request's timers when given it, which needs a runtime; without one the request waits, boxed so
         // that the common case's future stays small.
         let start = self.to_reqwest(request).map(|request| {
-            if tokio::runtime::Handle::try_current().is_ok() {
+            // The bound that ends the exchange, which a timeout's message names.
+            let bound = request.timeout().copied().or(self.timeout);
+            let start = if tokio::runtime::Handle::try_current().is_ok() {
                 Start::Sent(self.client.execute(request))
             } else {
                 Start::Waiting(Box::new((self.client.clone(), request)))
-            }
+            };
+            (start, bound)
         });
         let limit = self.max_response_bytes;
         async move {
-            let pending = match start? {
+            let (start, bound) = start?;
+            let pending = match start {
                 Start::Sent(pending) => pending,
                 Start::Waiting(waiting) => {
                     // reqwest's timers need Tokio's: polled on another executor, it would panic. Nothing is
@@ -160,8 +167,8 @@ impl ReqwestTransport {
                     client.execute(request)
                 }
             };
-            let response = pending.await.map_err(map_error)?;
-            read_answer(response, limit).await
+            let response = pending.await.map_err(|e| map_error(e, bound))?;
+            read_answer(response, limit, bound).await
         }
     }
 }
@@ -294,6 +301,7 @@ const PREALLOCATE_AT_MOST: u64 = 1 << 20;
 fn read_answer(
     mut response: reqwest::Response,
     limit: u64,
+    bound: Option<Duration>,
 ) -> impl Future<Output = Result<HttpResponse, TransportError>> + Send + 'static {
     async move {
         // A failure once the head has arrived keeps its status and request id (a 2xx says the request was
@@ -313,7 +321,7 @@ fn read_answer(
             let chunk = match response.chunk().await {
                 Ok(Some(chunk)) => chunk,
                 Ok(None) => break,
-                Err(error) => return Err(after_head(map_error(error), &response)),
+                Err(error) => return Err(after_head(map_error(error, bound), &response)),
             };
             if (body.len() + chunk.len()) as u64 > limit {
                 let message = format!("the answer is larger than the limit of {limit} bytes");
@@ -329,7 +337,8 @@ fn read_answer(
     }
 }
 
-fn map_error(error: reqwest::Error) -> TransportError {
+/// The error for reqwest's `error`; a timeout names `bound`, the exchange's, when known.
+fn map_error(error: reqwest::Error, bound: Option<Duration>) -> TransportError {
     // The URL stays out of the message: its path and query hold ids and phone numbers, which the
     // operation's id and path template (in the error beside this) say without them.
     let error = error.without_url();
@@ -358,9 +367,7 @@ fn map_error(error: reqwest::Error) -> TransportError {
     let message = match kind {
         // reqwest says `error sending request for url (…): operation timed out`, which reads as if nothing
         // was sent: the request may well have been, and the time for the whole exchange ran out.
-        TransportErrorKind::Timeout => {
-            format!("no complete answer within the timeout of the whole exchange ({})", describe(&error))
-        }
+        TransportErrorKind::Timeout => format!("{} ({})", exchange_timed_out(bound), describe(&error)),
         _ => describe(&error),
     };
     TransportError::new(kind, message).with_source(error)

@@ -9,7 +9,9 @@
 
 use std::time::Duration;
 
-use talkover_core::transport::{describe, BlockingTransport, HttpRequest, HttpResponse, RequestTimeout};
+use talkover_core::transport::{
+    describe, duration_text, exchange_timed_out, BlockingTransport, HttpRequest, HttpResponse, RequestTimeout,
+};
 use talkover_core::{TransportError, TransportErrorKind};
 
 pub use talkover_core::transport::DEFAULT_MAX_RESPONSE_BYTES;
@@ -158,11 +160,10 @@ impl UreqTransport {
         let ureq::Error::Timeout(which) = error else { return map_error(error, None) };
         let mut timeouts = self.agent.config().timeouts();
         timeouts.global = own.or(timeouts.global);
-        let within = |bound: Option<Duration>| bound.map(|d| format!(" within {}", seconds(d))).unwrap_or_default();
+        let within =
+            |bound: Option<Duration>| bound.map(|d| format!(" within {}", duration_text(d))).unwrap_or_default();
         let message = match which {
-            ureq::Timeout::Global | ureq::Timeout::PerCall => {
-                format!("no complete answer{} (the timeout of the whole exchange)", within(timeouts.global))
-            }
+            ureq::Timeout::Global | ureq::Timeout::PerCall => exchange_timed_out(timeouts.global),
             ureq::Timeout::Connect => format!("could not connect{} (the connect timeout)", within(timeouts.connect)),
             ureq::Timeout::Resolve => {
                 format!("could not resolve the host{} (the connect timeout)", within(timeouts.connect))
@@ -170,15 +171,6 @@ impl UreqTransport {
             other => format!("timed out ({other})"),
         };
         map_error(error, Some(message))
-    }
-}
-
-/// A duration as a person reads it: `60 s`, `2.5 s`, `500 ms`.
-fn seconds(duration: Duration) -> String {
-    match duration.as_millis() {
-        ms if ms < 1000 => format!("{ms} ms"),
-        ms if ms % 1000 == 0 => format!("{} s", ms / 1000),
-        ms => format!("{:.1} s", ms as f64 / 1000.0),
     }
 }
 
@@ -248,18 +240,4 @@ fn handshake_only(error: &rustls::Error) -> bool {
             | E::HandshakeNotComplete
             | E::InconsistentKeys(_)
     )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// A timeout's length reads in the unit a person would use.
-    #[test]
-    fn a_timeout_length_reads_plainly() {
-        assert_eq!(
-            (seconds(Duration::from_secs(60)), seconds(Duration::from_millis(2500))),
-            ("60 s".into(), "2.5 s".into())
-        );
-    }
 }

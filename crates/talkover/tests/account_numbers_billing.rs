@@ -9,7 +9,9 @@ use serde_json::Value;
 use talkover::account::NewApiToken;
 use talkover::auto_topup::{AutoTopupSettingsUpdate, AutoTopupStatus, PaymentMethodType};
 use talkover::phone_numbers::{PhoneNumberType, ReleaseRequestStatus};
-use talkover::sip_trunks::{NewSipTrunk, NewSipTrunkDid, SipTransport, SipTrunkHealthStatus, SipTrunkUpdate};
+use talkover::sip_trunks::{
+    NewSipTrunk, NewSipTrunkDid, NewSipTrunkRequired, SipTransport, SipTrunkHealthStatus, SipTrunkUpdate,
+};
 use talkover::voice_templates::{QualityTier, VoiceGender};
 use talkover::{ClientConfig, Decimal, HttpRequest, HttpResponse, TransportError};
 
@@ -131,10 +133,15 @@ fn sip_trunks_list() {
 
 #[test]
 fn sip_trunks_create_sends_the_password_but_never_prints_it() {
-    let trunk =
-        NewSipTrunk::new("Primary Carrier — US", "carrier-x", "sip.carrier-x.com", "user_42", "secret-password")
-            .port(5061)
-            .transport(SipTransport::Tls);
+    let trunk = NewSipTrunk::new(NewSipTrunkRequired {
+        name: "Primary Carrier — US".into(),
+        provider_name: "carrier-x".into(),
+        domain: "sip.carrier-x.com".into(),
+        username: "user_42".into(),
+        password: "secret-password".into(),
+    })
+    .port(5061)
+    .transport(SipTransport::Tls);
     assert!(!format!("{trunk:?}").contains("secret-password"));
     let (created, request) = exchange(fixture!("create-sip-trunk/ok-created.json"), |c| c.sip_trunks().create(trunk));
     assert_request(&request, "POST", "/api/v1/sip-trunks");

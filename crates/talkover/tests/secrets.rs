@@ -15,7 +15,7 @@ use talkover::account::{CreatedApiToken, NewApiToken};
 use talkover::actions::{ActionType, CustomHeader, NewAction};
 use talkover::agents::{GetAgent, UnpublishAgent};
 use talkover::campaign_sftp::{CreateCampaignSftp, NewSftpConfig, SftpConfigChanges, UpdateCampaignSftp};
-use talkover::sip_trunks::{CreateSipTrunk, NewSipTrunk, SipTrunkUpdate, UpdateSipTrunk};
+use talkover::sip_trunks::{CreateSipTrunk, NewSipTrunk, NewSipTrunkRequired, SipTrunkUpdate, UpdateSipTrunk};
 use talkover::webhooks::{
     AgentWebhookChanges, AgentWebhookEvent, CampaignWebhookChanges, CampaignWebhookEvent, CreateCampaignWebhook,
     CreateWebhook, NewAgentWebhook, NewCampaignWebhook, UpdateCampaignWebhook, UpdateWebhook,
@@ -266,7 +266,13 @@ fn types_that_hold_secrets_never_show_them() {
     let changes = CampaignWebhookChanges::new().webhook_secret(WEBHOOK_SECRET);
     check_debug("update-campaign-webhook", &UpdateCampaignWebhook::new("c", "w", changes));
 
-    let trunk = NewSipTrunk::new("Primary", "carrier", "sip.carrier.example", "user", SIP_PASSWORD);
+    let trunk = NewSipTrunk::new(NewSipTrunkRequired {
+        name: "Primary".into(),
+        provider_name: "carrier".into(),
+        domain: "sip.carrier.example".into(),
+        username: "user".into(),
+        password: SIP_PASSWORD.into(),
+    });
     check_debug("create-sip-trunk", &CreateSipTrunk::new(trunk));
     check_debug("update-sip-trunk", &UpdateSipTrunk::new("t", SipTrunkUpdate::new().password(SIP_PASSWORD)));
 
@@ -384,8 +390,13 @@ fn request_echoing_answers(secrets: &[&str]) -> Vec<(String, HttpResponse)> {
 /// token in.
 #[tokio::test]
 async fn secrets_of_the_request_echoed_by_the_answer_are_hidden() {
-    let trunk =
-        CreateSipTrunk::new(NewSipTrunk::new("Primary", "carrier", "sip.carrier.example", "user", SIP_PASSWORD));
+    let trunk = CreateSipTrunk::new(NewSipTrunk::new(NewSipTrunkRequired {
+        name: "Primary".into(),
+        provider_name: "carrier".into(),
+        domain: "sip.carrier.example".into(),
+        username: "user".into(),
+        password: SIP_PASSWORD.into(),
+    }));
     for (what, response) in request_echoing_answers(&[SIP_PASSWORD]) {
         let error = async_client(response.clone()).execute(trunk.clone()).await.unwrap_err();
         check_error(&format!("async create-sip-trunk, {what}"), &error);

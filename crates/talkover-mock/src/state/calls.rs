@@ -294,9 +294,9 @@ impl State {
 
     fn filtered_calls(&self, filters: &CallFilters, agent_id: Option<&str>) -> Vec<Call> {
         let search = search_term(filters.search.as_deref());
+        // In the order they were made, as list-calls' example shows them (its first call is the earlier).
         self.calls
             .iter()
-            .rev()
             .map(|c| &c.call)
             .filter(|c| agent_id.is_none_or(|id| c.agent.as_ref().is_some_and(|a| a.id.as_str() == id)))
             .filter(|c| filters.status.as_ref().is_none_or(|s| &c.status == s))

@@ -31,10 +31,10 @@ impl State {
         let query = &list.query;
         let search = search_term(query.search.as_deref());
         let day = |c: &Campaign| c.created_at.as_ref().and_then(|t| t.as_str().get(..10)).unwrap_or("").to_owned();
+        // In the order they were created, as list-campaigns' example shows them.
         let matching: Vec<Campaign> = self
             .campaigns
             .iter()
-            .rev()
             .filter(|c| query.status.as_ref().is_none_or(|s| &c.status == s))
             .filter(|c| query.campaign_type.as_ref().is_none_or(|t| &c.campaign_type == t))
             .filter(|c| query.agent_id.as_ref().is_none_or(|a| &c.agent_id == a))
@@ -200,15 +200,16 @@ impl State {
         // A campaign that ends "stops all future calls" (update-campaign-status): a call still waiting for
         // its turn will never be placed, and ends `failed`, as one its end date leaves unplaced does.
         if matches!(wanted, Completed | Cancelled) {
-            let mut unplaced = Vec::new();
+            let (mut unplaced, mut counted) = (Vec::new(), 0);
             for call in campaign.calls.iter_mut().flatten() {
                 if matches!(call.status, CallStatus::Queued | CallStatus::Scheduled) {
                     call.status = CallStatus::Failed;
+                    counted += u64::from(counts(&self.live.campaign_call_extras, call));
                     unplaced.push(campaign_call_data(call, &self.live.campaign_call_extras));
                 }
             }
-            if let Some(stats) = campaign.stats.as_mut().filter(|_| !unplaced.is_empty()) {
-                count_outcomes(stats, 0, unplaced.len() as u64, 0);
+            if let Some(stats) = campaign.stats.as_mut().filter(|_| counted > 0) {
+                count_outcomes(stats, 0, counted, 0);
             }
             let id = campaign.id.as_str().to_owned();
             for data in unplaced {
@@ -319,7 +320,8 @@ impl State {
         call.scheduled_at = Some(at.into());
         let campaign = &mut self.campaigns[index];
         campaign.calls.get_or_insert_with(Vec::new).push(call.clone());
-        if let Some(stats) = campaign.stats.as_mut() {
+        // Test calls are left out of the campaign's statistics ("excluded from analytics aggregates").
+        if let Some(stats) = campaign.stats.as_mut().filter(|_| body.is_testing != Some(true)) {
             stats.total_calls += 1;
         }
         let mut summary = CampaignSummary::new(campaign.id.clone(), campaign.status.clone());
@@ -398,7 +400,8 @@ impl State {
                     let failed = CampaignWebhookEvent::CampaignCallFailed;
                     events.push((campaign.id.as_str().to_owned(), failed, data, at_ms));
                     ended_by(&mut ended, campaign.id.as_str(), at_ms);
-                    if let Some(stats) = campaign.stats.as_mut() {
+                    let counted = counts(&self.live.campaign_call_extras, call);
+                    if let Some(stats) = campaign.stats.as_mut().filter(|_| counted) {
                         count_outcomes(stats, 0, 1, 0);
                     }
                 };
@@ -475,9 +478,10 @@ impl State {
                 // What follows the call's end happened when it ended (its `ended_at`, as get-call shows it).
                 let ended_ms = entry.call.ended_at.as_ref().map_or(now_ms, |t| ms_of(t.as_str()));
                 ended_by(&mut ended, &campaign_id, ended_ms);
+                let counted = u64::from(counts(&self.live.campaign_call_extras, call));
                 if matches!(call.status, CallStatus::Completed | CallStatus::Voicemail) {
-                    finished.0 += 1;
-                    finished.2 += duration;
+                    finished.0 += counted;
+                    finished.2 += counted * duration;
                     events.push((campaign_id.clone(), CampaignWebhookEvent::CampaignCallCompleted, data, ended_ms));
                 } else if call.retries.unwrap_or(0) < max_retries {
                     let hours = match call.status {
@@ -494,7 +498,7 @@ impl State {
                         Some(at) => at,
                         // No moment left before its end date: the contact is not tried again.
                         None if campaign.end_date.is_some() => {
-                            finished.1 += 1;
+                            finished.1 += counted;
                             events.push((
                                 campaign_id.clone(),
                                 CampaignWebhookEvent::CampaignCallFailed,
@@ -517,7 +521,7 @@ impl State {
                     let retry = CampaignWebhookEvent::CampaignCallRetryScheduled;
                     events.push((campaign_id.clone(), retry, data, ended_ms));
                 } else {
-                    finished.1 += 1;
+                    finished.1 += counted;
                     events.push((campaign_id.clone(), CampaignWebhookEvent::CampaignCallFailed, data, ended_ms));
                 }
             }
@@ -666,6 +670,12 @@ fn count_outcomes(stats: &mut CampaignStats, completed: u64, failed: u64, second
     stats.failed_calls += failed;
     let done = stats.completed_calls + stats.failed_calls;
     stats.success_rate = if done == 0 { 0.0 } else { stats.completed_calls as f64 * 100.0 / done as f64 };
+}
+
+/// Whether a campaign call counts in its campaign's statistics: test calls "are excluded from analytics
+/// aggregates" (make-campaign-call).
+fn counts(extras: &HashMap<String, Extras>, call: &CampaignCall) -> bool {
+    !extras.get(call.id.as_str()).is_some_and(|e| e.is_testing)
 }
 
 /// What make-campaign-call was given for a call beside its number.

@@ -19,14 +19,14 @@ root_handler! {
     /// Custom SIP trunks: `client.sip_trunks()`.
     ///
     /// ```no_run
-    /// use talkover::sip_trunks::{NewSipTrunk, NewSipTrunkDid, SipTransport, SipTrunkUpdate};
+    /// use talkover::sip_trunks::{NewSipTrunk, NewSipTrunkDid, NewSipTrunkRequired, SipTransport, SipTrunkUpdate};
     ///
     /// # async fn run() -> Result<(), talkover::Error> {
     /// let client = talkover::Client::from_env()?;
     /// let trunks = client.sip_trunks();
     /// let trunk = trunks
     ///     .create(
-    ///         NewSipTrunk::new("Primary Carrier", "carrier-x", "sip.carrier-x.com", "user_42", "secret-password")
+    ///         NewSipTrunk::new(NewSipTrunkRequired { name: "Primary Carrier".into(), provider_name: "carrier-x".into(), domain: "sip.carrier-x.com".into(), username: "user_42".into(), password: "secret-password".into() })
     ///             .transport(SipTransport::Tls),
     ///     )
     ///     .await?;
