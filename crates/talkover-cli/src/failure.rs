@@ -32,8 +32,8 @@ pub enum Failure {
     Usage(String),
     /// Something local: a file, a socket (exit 1).
     Local(String),
-    /// Refused before anything was sent (exit 3).
-    Refused(String),
+    /// Refused before anything was sent (exit 3), with the fields at fault and what is wrong with each.
+    Refused(String, Vec<(String, String)>),
     /// The SDK's error, from the API or on the way to it.
     Api(Box<ApiFailure>),
     /// An import that ended with rows not queued (exit 12); the summary was printed already.
@@ -120,7 +120,13 @@ impl Failure {
     }
 
     pub fn refused(message: String) -> Self {
-        Self::Refused(message)
+        Self::Refused(message, Vec::new())
+    }
+
+    /// A refusal naming the fields at fault, each with its problem: `field_errors` in the JSON form, as an
+    /// answer's 422 gives them.
+    pub fn refused_fields(message: String, fields: Vec<(String, String)>) -> Self {
+        Self::Refused(message, fields)
     }
 
     /// The process's exit code.
@@ -128,7 +134,7 @@ impl Failure {
         match self {
             Self::Usage(_) => 2,
             Self::Local(_) => 1,
-            Self::Refused(_) => 3,
+            Self::Refused(..) => 3,
             // A request not safe to repeat that may have taken effect has a code of its own, whatever the
             // failure, and one carried out for certain whose answer was lost the code of an answer that
             // could not be read: a script that reruns on a transport failure never repeats either.
@@ -186,7 +192,7 @@ impl Failure {
             eprintln!("{}", json_safe(&value.to_string()));
         } else {
             if token_hidden {
-                eprintln!("{}", crate::output::TOKEN_HIDDEN);
+                eprintln!("warning: {}", crate::output::TOKEN_HIDDEN);
             }
             // The message and field names come from the answer: they cannot drive the terminal either.
             eprint!("{}", terminal_safe(&self.describe()));
@@ -201,7 +207,7 @@ impl Failure {
         let (kind, message) = match self {
             Self::Usage(m) => ("usage", m.clone()),
             Self::Local(m) => ("local", m.clone()),
-            Self::Refused(m) => ("invalid_request", m.clone()),
+            Self::Refused(m, _) => ("invalid_request", m.clone()),
             Self::Api(failure) => {
                 let mut error = error_json(&failure.error, self.exit_code());
                 error.insert("outcome_unknown".into(), json!(outcome_unknown(&failure.error).is_some()));
@@ -223,6 +229,16 @@ impl Failure {
             Self::ClosedPipe => ("closed_pipe", String::new()),
         };
         let mut error = json!({ "kind": kind, "exit_code": self.exit_code(), "message": message });
+        if let (Self::Refused(_, problems), Some(fields)) = (self, error.as_object_mut()) {
+            // The shape of an answer's 422, so that a script reads a refusal's fields one way.
+            let mut by_field: Map<String, Value> = Map::new();
+            for (field, problem) in problems {
+                if let Some(list) = by_field.entry(field.clone()).or_insert_with(|| json!([])).as_array_mut() {
+                    list.push(json!(problem));
+                }
+            }
+            fields.insert("field_errors".into(), Value::Object(by_field));
+        }
         if let (Self::NotEnded { last_status, waited_s, .. }, Some(fields)) = (self, error.as_object_mut()) {
             // What a script reads without parsing the message: the call's last status and the wait.
             fields.insert("last_status".into(), json!(last_status));
@@ -247,7 +263,7 @@ impl Failure {
         match self {
             Self::Usage(m) => format!("error: {m}\n"),
             Self::Local(m) => format!("error: {m}\n"),
-            Self::Refused(m) => format!("error: invalid_request: {m}\n"),
+            Self::Refused(m, _) => format!("error: invalid_request: {m}\n"),
             Self::Api(failure) => {
                 let mut text = failure.describe();
                 match self.undecoded_success() {
@@ -392,6 +408,27 @@ fn next_step(e: &Error) -> Option<&'static str> {
             "check the token: TALKOVER_TOKEN, or the file given with --token-file (one of this base URL's API: \
              --base-url or TALKOVER_BASE_URL)",
         );
+    }
+    // The framework's answer for a path it has no route for: the base URL's path is not the API's.
+    let message = api.message.as_deref().unwrap_or_default();
+    if api.status.as_u16() == 404 && message.starts_with("The route ") && message.ends_with("could not be found.") {
+        return Some("no such route: check --base-url (or TALKOVER_BASE_URL); the API's ends in /api/v1");
+    }
+    // Refusals the pages give without a code, by what was refused.
+    match (api.operation, api.status.as_u16()) {
+        ("delete-campaign", 403) => {
+            return Some(
+                "an active campaign is not deleted: pause or cancel it first, talkover campaigns update-status \
+                 CAMPAIGN_ID -f status=paused",
+            )
+        }
+        ("make-campaign-call", 403) => {
+            return Some(
+                "the campaign must be active and its agent published: talkover campaigns get CAMPAIGN_ID shows \
+                 both",
+            )
+        }
+        _ => {}
     }
     Some(match api.code.as_deref()? {
         "CAMPAIGN_NOT_ACTIVE" => {
@@ -738,6 +775,21 @@ mod tests {
         assert_eq!(effect_of("add-calendar-member"), "a calendar member may have been added");
         assert!(effect_of("toggle-campaign-webhook").contains("would switch it back"));
         assert_eq!(effect_of("trigger-campaign-sftp-export"), "the campaign sftp export may have started");
+    }
+
+    #[test]
+    fn a_refusal_the_user_can_mend_says_how() {
+        let next = |operation: &'static str, status: u16, body: &str| {
+            let status = StatusCode::from_u16(status).unwrap();
+            next_step(&Error::Api(Box::new(ApiError::from_parts(operation, status, HeaderMap::new(), body.into()))))
+        };
+        let route = r#"{"message": "The route /wrong/api/v1/agents could not be found."}"#;
+        assert!(next("list-agents", 404, route).is_some_and(|step| step.contains("--base-url")));
+        assert_eq!(next("get-agent", 404, r#"{"success": false, "message": "Agent not found"}"#), None);
+        let active = r#"{"success": false, "message": "Cannot delete active campaign"}"#;
+        assert!(next("delete-campaign", 403, active).is_some_and(|step| step.contains("status=paused")));
+        let inactive = r#"{"error": {"code": "AGENT_INACTIVE", "message": "Agent is not published"}}"#;
+        assert_eq!(next("make-call", 400, inactive), Some("publish the agent first: talkover agents publish AGENT_ID"));
     }
 
     #[test]

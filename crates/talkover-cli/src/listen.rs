@@ -181,7 +181,12 @@ pub fn run(args: &ArgMatches) -> Result<u8, Failure> {
         .map_err(|e| Failure::local(format!("cannot listen on 127.0.0.1:{port}: {e}")))?;
     let addr = listener.local_addr().map_err(|e| Failure::local(e.to_string()))?;
     // On standard error: standard output holds deliveries alone, one JSON object a line when piped.
-    eprintln!("listening on http://{addr}/");
+    // With `--output json` asked for, every line on standard error is JSON.
+    if args.get_one::<String>("output").is_some_and(|f| f == "json") {
+        eprintln!("{}", serde_json::json!({ "listening": { "url": format!("http://{addr}/") } }));
+    } else {
+        eprintln!("listening on http://{addr}/");
+    }
     let limit = args.get_one::<u64>("max-deliveries").copied();
     let mut served = 0u64;
     for stream in listener.incoming() {
@@ -189,7 +194,7 @@ pub fn run(args: &ArgMatches) -> Result<u8, Failure> {
             continue;
         };
         if let Err(e) = handle(stream, &key, forward.as_ref(), format) {
-            eprintln!("webhooks listen: {e}");
+            crate::notices::warning(&format!("webhooks listen: {e}"), serde_json::json!({}));
         }
         served += 1;
         if limit.is_some_and(|limit| served >= limit) {

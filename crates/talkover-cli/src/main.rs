@@ -15,6 +15,7 @@ use std::io::{BufRead as _, IsTerminal as _, Read as _};
 use std::process::ExitCode;
 
 use clap::ArgMatches;
+use serde_json::json;
 use talkover::blocking::Client;
 use talkover::registry::OperationInfo;
 
@@ -54,10 +55,10 @@ fn main() -> ExitCode {
     match dispatch(&matches) {
         Ok(code) => {
             if output::token_was_hidden() {
-                eprintln!("{}", output::TOKEN_HIDDEN);
+                notices::warning(output::TOKEN_HIDDEN, json!({ "token_hidden": true }));
             }
             if output::sent_secret_was_hidden() {
-                eprintln!("{}", output::SENT_SECRET_HIDDEN);
+                notices::warning(output::SENT_SECRET_HIDDEN, json!({ "sent_secret_hidden": true }));
             }
             ExitCode::from(code)
         }

@@ -6,8 +6,9 @@
 //! id, token, header or body.
 
 use std::fmt;
+use std::sync::atomic::{AtomicBool, Ordering};
 
-use serde_json::json;
+use serde_json::{json, Map, Value};
 use talkover::TransportErrorKind;
 
 use tracing::field::{Field, Visit};
@@ -19,10 +20,34 @@ use crate::attempts::failure_words;
 /// Waits shorter than this pass without a word unless `--verbose` is given.
 const QUIET_WAIT_MS: u64 = 1000;
 
+/// Whether the run's notices are lines of JSON (`--output json`), set once by [`install`].
+static JSON: AtomicBool = AtomicBool::new(false);
+
 /// Writes the client's attempts to standard error for the rest of the run: the long waits, or with
-/// `verbose` every attempt; with `json`, each as a line of JSON.
+/// `verbose` every attempt; with `json`, each as a line of JSON, as [`warning`] writes its lines.
 pub fn install(verbose: bool, json: bool) {
+    JSON.store(json, Ordering::Relaxed);
     let _ = tracing::subscriber::set_global_default(Notices { verbose, json });
+}
+
+/// Writes a warning to standard error: `warning: {message}`, or with `--output json` one line of JSON,
+/// `{"warning": {"message": …, …fields}}`, with `fields` (an object) for a script to read without parsing
+/// the words.
+pub fn warning(message: &str, fields: Value) {
+    eprintln!("{}", warning_line(message, fields, JSON.load(Ordering::Relaxed)));
+}
+
+fn warning_line(message: &str, fields: Value, json: bool) -> String {
+    if !json {
+        // Ids and server words can be in the message: they cannot drive the terminal.
+        return format!("warning: {}", crate::failure::terminal_safe(message));
+    }
+    let mut warning = Map::new();
+    warning.insert("message".into(), message.into());
+    if let Value::Object(fields) = fields {
+        warning.extend(fields);
+    }
+    json!({ "warning": warning }).to_string()
 }
 
 struct Notices {
@@ -198,6 +223,10 @@ mod tests {
             (line["attempt"]["retry_in_ms"].as_u64(), line["attempt"]["failure"].is_null()),
             (Some(55_000), true)
         );
+        // A warning is a line of words, or of JSON with its fields.
+        assert_eq!(warning_line("it stopped", json!({ "page": 3 }), false), "warning: it stopped");
+        let line: Value = serde_json::from_str(&warning_line("it stopped", json!({ "page": 3 }), true)).unwrap();
+        assert_eq!(line, json!({ "warning": { "message": "it stopped", "page": 3 } }));
         // Said as an attempt's failure is said everywhere on the command line.
         assert_eq!(describe_failure("BodyTooLarge"), "failed (body too large)");
         let other = Attempt { message: "something else".into(), ..attempt(Some(500), None, 5000) };

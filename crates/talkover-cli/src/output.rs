@@ -52,7 +52,7 @@ pub fn never_print(token: &talkover::SecretString) {
 static TOKEN_WAS_HIDDEN: AtomicBool = AtomicBool::new(false);
 
 /// The warning that standard output shows the token hidden (the answer echoed it).
-pub const TOKEN_HIDDEN: &str = "warning: the answer contained the token; it is shown as [redacted]";
+pub const TOKEN_HIDDEN: &str = "the answer contained the token; it is shown as [redacted]";
 
 /// `text` without the run's token ([`never_print`]), as the SDK's errors hide it.
 pub fn hide_token(text: &str) -> std::borrow::Cow<'_, str> {
@@ -78,8 +78,7 @@ static SENT_SECRETS: std::sync::Mutex<Vec<talkover::SecretString>> = std::sync::
 static SENT_SECRET_WAS_HIDDEN: AtomicBool = AtomicBool::new(false);
 
 /// The warning that standard output shows a secret of the request hidden.
-pub const SENT_SECRET_HIDDEN: &str =
-    "warning: the answer contained a secret the request sent; it is shown as [redacted]";
+pub const SENT_SECRET_HIDDEN: &str = "the answer contained a secret the request sent; it is shown as [redacted]";
 
 /// Keeps the secrets a request carries out of everything written to standard output from now on.
 pub fn never_print_sent(secrets: &[talkover::SecretString]) {

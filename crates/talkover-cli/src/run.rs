@@ -4,7 +4,7 @@ use std::io::{Read as _, Write as _};
 
 use clap::ArgMatches;
 use serde::Deserialize as _;
-use serde_json::{Map, Value};
+use serde_json::{json, Map, Value};
 use talkover::registry::{OperationInfo, Params};
 use talkover::{ListEnvelope, Page};
 
@@ -67,7 +67,8 @@ pub fn run_operation(context: &Context, op: &'static OperationInfo, args: &ArgMa
     let updates = matches!(op.method, talkover::http::Method::PUT | talkover::http::Method::PATCH);
     for field in op.nulls_not_sent(&params, &request).into_iter().filter(|_| updates) {
         let field = field.strip_prefix("body.").unwrap_or(&field);
-        eprintln!("warning: `{field}: null` is not sent: {} reads it as unset and leaves the field as it is", op.id);
+        let message = format!("`{field}: null` is not sent: {} reads it as unset and leaves the field as it is", op.id);
+        crate::notices::warning(&message, json!({ "not_sent": field }));
     }
     if args.get_flag("dry-run") {
         // `--output id` was refused before anything was read (`main::refuse_resource_output`): a request has no id.
@@ -78,6 +79,16 @@ pub fn run_operation(context: &Context, op: &'static OperationInfo, args: &ArgMa
         return fetch_all(context, op, params).map_err(|f| f.after_carried_out(op));
     }
     let answer = context.call(|client| client.execute_registered(op, &params))?;
+    if op.unpublishes_agent {
+        // The reference says so on the operation's page; a script re-run that "changes nothing" takes a
+        // live agent off the phone all the same.
+        let agent = params.path.get("agent_id").and_then(Value::as_str).unwrap_or("AGENT_ID");
+        let message = format!(
+            "{} takes the agent back to draft: it takes no calls until `talkover agents publish {agent}`",
+            op.id
+        );
+        crate::notices::warning(&message, json!({ "agent_id": agent, "agent_status": "draft" }));
+    }
     output::print_answer(&answer.value, context.format, Some(op.id)).map_err(|f| f.after_carried_out(op))
 }
 
@@ -110,14 +121,14 @@ fn with_flag_hint(error: talkover::Error, params: &Params) -> Failure {
 fn refuse_missing(op: &OperationInfo, params: &Params) -> Result<(), Failure> {
     let given = |part: Option<&Value>, name: &str| part.and_then(|p| p.get(name)).is_some_and(|v| !v.is_null());
     let mut missing: Vec<String> = Vec::new();
+    // The same, as `field_errors` (`body.name`, `query.from`) for the JSON form.
+    let mut missing_fields: Vec<(String, String)> = Vec::new();
     // Names given that the operation does not know, and not taken for a missing one misspelt: said in the
     // same message, so that one run shows every mistake.
     let mut also_unknown: Vec<String> = Vec::new();
     if op.has_body() && params.body.as_ref().is_none_or(Value::is_object) {
         let body = params.body.as_ref();
         let fields = op.body_fields();
-        // A text is given with `-f` (`-F to=15550101234` would send a number).
-        let flag = |reads: &str| if reads == "text" || reads.starts_with("identifier") { "-f" } else { "-F" };
         // A name given that the operation does not know, near a missing one, is most likely it misspelt.
         let unknown: Vec<&str> = body
             .and_then(Value::as_object)
@@ -129,10 +140,13 @@ fn refuse_missing(op: &OperationInfo, params: &Params) -> Result<(), Failure> {
         // A field also taken as a positional argument (make-call's number) is named as the usage shows it.
         let positional = |name: &str| crate::commands::body_positionals(op).iter().any(|(field, _)| *field == name);
         missing.extend(fields.iter().filter(|f| f.required && !given(body, f.name)).map(|f| {
+            // A text is given with `-f` (`-F to=15550101234` would send a number).
+            let flag = commands::value_flag(f.name, &f.reads);
             let how = match positional(f.name) {
-                true => format!("{} (or {} {}=…)", f.name.to_uppercase(), flag(&f.reads), f.name),
-                false => format!("{} {}=…", flag(&f.reads), f.name),
+                true => format!("{} (or {flag} {}=…)", f.name.to_uppercase(), f.name),
+                false => format!("{flag} {}=…", f.name),
             };
+            missing_fields.push((format!("body.{}", f.name), "is required".to_owned()));
             match unknown.iter().find(|k| meant_for(op, k, f.name)) {
                 Some(misspelt) => format!("{how} (not `{misspelt}`)"),
                 None => how,
@@ -146,9 +160,10 @@ fn refuse_missing(op: &OperationInfo, params: &Params) -> Result<(), Failure> {
     }
     let query = params.query.as_ref();
     let names = op.query_fields();
-    missing.extend(
-        names.iter().filter(|f| f.required && !given(query, f.name)).map(|f| format!("--{}", f.name.replace('_', "-"))),
-    );
+    for f in names.iter().filter(|f| f.required && !given(query, f.name)) {
+        missing.push(format!("--{}", f.name.replace('_', "-")));
+        missing_fields.push((format!("query.{}", f.name), "is required".to_owned()));
+    }
     if missing.is_empty() {
         return Ok(());
     }
@@ -156,11 +171,9 @@ fn refuse_missing(op: &OperationInfo, params: &Params) -> Result<(), Failure> {
         true => String::new(),
         false => format!(", and does not know {}", also_unknown.join(", ")),
     };
-    Err(Failure::refused(format!(
-        "{} needs {}{unknown}; nothing was sent (`--help` lists what each takes)",
-        op.id,
-        missing.join(", ")
-    )))
+    let message =
+        format!("{} needs {}{unknown}; nothing was sent (`--help` lists what each takes)", op.id, missing.join(", "));
+    Err(Failure::refused_fields(message, missing_fields))
 }
 
 /// What `--dry-run` shows of a request: method, URL, headers (the token's never) and the JSON body, each of
@@ -548,18 +561,20 @@ fn fetch_all(context: &Context, op: &'static OperationInfo, params: Params) -> R
         // Items move between pages when the list changes while it is read (a call placed meanwhile
         // pushes the rest one place on): one read again is written once. Items that moved the other way
         // (one deleted meanwhile) can be missed, and nothing shows that.
-        eprintln!(
-            "warning: {} came again on a later page (the list changed while it was read) and {} written once",
+        let message = format!(
+            "{} came again on a later page (the list changed while it was read) and {} written once",
             items(walked.repeated),
             if walked.repeated == 1 { "was" } else { "were" }
         );
+        crate::notices::warning(&message, json!({ "repeated": walked.repeated }));
     }
     if let Err(Failure::Api(_)) = &fetched {
-        eprintln!(
-            "warning: --all stopped at page {page} after {} (written); `--page {page} --all` goes on from there",
+        let message = format!(
+            "--all stopped at page {page} after {} (written); `--page {page} --all` goes on from there",
             items(walked.written),
             page = walked.page
         );
+        crate::notices::warning(&message, json!({ "resume_page": walked.page, "written": walked.written }));
     }
     fetched
 }

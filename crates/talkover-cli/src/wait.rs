@@ -5,6 +5,7 @@
 use std::time::Duration;
 
 use clap::{Arg, ArgMatches, Command};
+use serde_json::json;
 use talkover::calls::{CallStatus, CallWait, CallWaitOutcome, CallWatch, WaitLimits, WaitMove};
 use talkover::RetryPolicy;
 
@@ -123,13 +124,15 @@ pub fn run(context: &Context, args: &ArgMatches) -> Result<u8, Failure> {
             },
             Err(failure) => match failure.sdk_error().and_then(|e| wait.after_failure(e)) {
                 Some(pause) => {
-                    eprintln!(
-                        "warning: a look at the agent's calls failed, looking again in {:.1} s ({:.1} s of \
-                         --max-wait left): {}",
+                    let message = format!(
+                        "a look at the agent's calls failed, looking again in {:.1} s ({:.1} s of --max-wait \
+                         left): {}",
                         pause.as_secs_f64(),
                         wait.left().as_secs_f64(),
                         failure.describe().lines().next().unwrap_or_default().trim_start_matches("error: ")
                     );
+                    let fields = json!({ "retry_in_ms": pause.as_millis() as u64, "exit_code": failure.exit_code() });
+                    crate::notices::warning(&message, fields);
                     pause
                 }
                 None => return Err(failure),

@@ -156,6 +156,17 @@ fn a_body_is_built_from_fields_over_the_data() {
     let mut call = talkover(&url, &token);
     call.args(["calls", "make", AGENT]);
     fails_with(call, 3, "make-call needs TO (or -f to=…)");
+    // An enumeration's value is text (`-f`), as the examples give it; the JSON form lists every missing
+    // field as an answer's 422 does.
+    let mut agent = talkover(&url, &token);
+    agent.args(["agents", "create", "-f", "name=x", "-o", "json"]);
+    let output = run(agent);
+    assert_eq!(output.status.code(), Some(3), "{}", stderr(&output));
+    let error: Value = serde_json::from_str(stderr(&output).trim()).unwrap();
+    assert!(error["error"]["message"].as_str().unwrap().contains("-f language=…"), "{error}");
+    let fields = error["error"]["field_errors"].as_object().unwrap();
+    assert_eq!(fields["body.language"], serde_json::json!(["is required"]), "{error}");
+    assert_eq!(fields.len(), 13, "every required field but the name: {error}");
 }
 
 /// `-F NAME=@path` reads the value from a file (`@-` from standard input) by the field's type: a field of
@@ -408,8 +419,9 @@ fn errors_show_kind_status_message_fields_and_request_id_with_their_exit_code() 
     incomplete.args(["agents", "create", "--data", r#"{"name":"x"}"#]);
     let output = run(incomplete);
     assert_eq!(output.status.code(), Some(3), "refused before sending: {}", stderr(&output));
-    // A text is named with `-f`, which always sends a string; other values with `-F`.
-    for missing in ["-f label=", "-F language=", "-F enable_recording="] {
+    // A text is named with `-f`, which always sends a string (an enumeration's value too); other values
+    // with `-F`.
+    for missing in ["-f label=", "-f language=", "-F enable_recording="] {
         assert!(stderr(&output).contains(missing), "every missing field at once: {}", stderr(&output));
     }
     let mut no_range = talkover(&url, &token);
@@ -923,6 +935,11 @@ fn the_token_comes_from_the_environment_or_a_file_and_is_never_shown() {
     assert!(output.status.success(), "{}", stderr(&output));
     let created: Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(created["data"]["subject"], "From stdin", "{created}");
+    // A training takes the agent back to draft, as the page says: standard error says how to publish it.
+    let expected = format!(
+        "create-training takes the agent back to draft: it takes no calls until `talkover agents publish {AGENT}`"
+    );
+    assert!(stderr(&output).contains(&expected), "{}", stderr(&output));
     let mut empty = talkover(&url, "");
     empty.env_remove("TALKOVER_TOKEN").args(["--token-file", "-", "agents", "list"]);
     fails_with(empty, 3, "no token on standard input");

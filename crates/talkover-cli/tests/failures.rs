@@ -337,4 +337,18 @@ fn all_writes_an_item_read_again_once_and_says_where_it_stopped() {
     let output = fails_with(all, 9, "--all stopped at page 2 after 2 items (written); `--page 2 --all` goes on");
     assert_eq!(stdout(&output).lines().count(), 2, "{}", stdout(&output));
     assert!(!stderr(&output).contains("came again"), "{}", stderr(&output));
+
+    // With `-o json`, every line on standard error is JSON, the warning's facts among its fields.
+    let server = Scripted::start(vec![page(1, &["a", "b"], 6), server_error(500)]);
+    let mut all = talkover(&server.base_url(), TOKEN);
+    all.args(["--max-retries", "0", "agents", "list", "--all", "--per-page", "2", "-o", "json"]);
+    let output = run(all);
+    assert_eq!(output.status.code(), Some(9), "{}", stderr(&output));
+    let lines: Vec<serde_json::Value> = stderr(&output)
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: not JSON: {line}")))
+        .collect();
+    let warning = lines.iter().find_map(|line| line.get("warning")).expect("a warning line");
+    assert_eq!((warning["resume_page"].as_u64(), warning["written"].as_u64()), (Some(2), Some(2)), "{warning}");
+    assert!(lines.iter().any(|line| line.get("error").is_some()), "{lines:?}");
 }

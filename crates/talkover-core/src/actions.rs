@@ -385,12 +385,12 @@ macro_rules! actions_operations {
             body: NewAction,
             response: Envelope<Action>,
             safe_to_repeat: false,
+            unpublishes_agent: true,
             validate: CreateAction::check,
             handler: Actions[agent_id]::create(action),
         }
 
-        /// [Delete an action](https://docs.talkover.ai/api-reference/endpoints/delete-action). The agent goes back
-        /// to draft and must be published again.
+        /// [Delete an action](https://docs.talkover.ai/api-reference/endpoints/delete-action).
         DeleteAction {
             id: "delete-action",
             method: DELETE,
@@ -398,6 +398,7 @@ macro_rules! actions_operations {
             params: { agent_id: AgentId, action_id: ActionId },
             response: Ack,
             safe_to_repeat: true,
+            unpublishes_agent: true,
             handler: Actions[agent_id]::delete,
         }
 

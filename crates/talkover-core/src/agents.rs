@@ -795,6 +795,7 @@ macro_rules! agents_operations {
             body: AgentKnowledge,
             response: Envelope<Agent>,
             safe_to_repeat: true,
+            unpublishes_agent: true,
             validate: UpdateAgentKnowledge::check,
             handler: Agents::update_knowledge(knowledge),
         }
@@ -808,6 +809,7 @@ macro_rules! agents_operations {
             body: AgentVoiceSettings,
             response: Envelope<Agent>,
             safe_to_repeat: true,
+            unpublishes_agent: true,
             validate: UpdateAgentVoice::check,
             handler: Agents::update_voice(voice),
         }

@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 
 use crate::config::ClientConfig;
 use crate::encode;
-use crate::error::Error;
+use crate::error::{Error, FieldError};
 use crate::operation::{build_request, decode_body, Operation};
 use crate::page::PageBlock;
 use crate::transport::{HttpRequest, HttpResponse};
@@ -46,6 +46,10 @@ pub struct OperationInfo {
     pub safe_to_repeat: bool,
     /// See [`Operation::SUCCESS_STATUS`].
     pub success_status: u16,
+    /// Whether the operation takes the agent it acts on back to draft, as its reference page says (a
+    /// change to what a published agent knows, says or can do): the agent takes no calls until it is
+    /// published again. Declared `unpublishes_agent: true`.
+    pub unpublishes_agent: bool,
     /// For a list operation, the page block its answer is written in (see
     /// [`PagedOperation::PAGE_BLOCK`](crate::PagedOperation::PAGE_BLOCK)); `None` for any other.
     pub page_block: Option<PageBlock>,
@@ -69,6 +73,7 @@ impl std::fmt::Debug for OperationInfo {
             .field("path", &self.path)
             .field("safe_to_repeat", &self.safe_to_repeat)
             .field("success_status", &self.success_status)
+            .field("unpublishes_agent", &self.unpublishes_agent)
             .field("page_block", &self.page_block)
             .finish_non_exhaustive()
     }
@@ -101,6 +106,7 @@ impl OperationInfo {
             path: O::PATH,
             safe_to_repeat: O::SAFE_TO_REPEAT,
             success_status: O::SUCCESS_STATUS,
+            unpublishes_agent: false,
             page_block: None,
             item_names: None,
             build: build_from_params::<O>,
@@ -115,6 +121,13 @@ impl OperationInfo {
     /// The entry with its declaration's doc comment (Markdown), which [`summary`](Self::summary) reads.
     pub const fn documented(mut self, docs: &'static str) -> Self {
         self.docs = docs;
+        self
+    }
+
+    /// The entry of an operation that takes its agent back to draft, or not
+    /// ([`unpublishes_agent`](Self::unpublishes_agent)).
+    pub const fn unpublishing_agent(mut self, unpublishes: bool) -> Self {
+        self.unpublishes_agent = unpublishes;
         self
     }
 
@@ -276,7 +289,9 @@ impl OperationInfo {
     ///
     /// It does not run the operation's checks: [`Incoming::validate`] does, the same ones the SDK runs
     /// before sending. An error names the field at fault (`body.name`, `query.page`); a field the types
-    /// require and the request lacks is reported with the message `is required`, as the checks do.
+    /// require and the request lacks (or gives as `null`) is reported with the message `is required`, as
+    /// the checks do, and every such field of the body at once, as the API's 422 lists them, followed by the
+    /// first value of another type the types met (they stop there: a second one is not looked for).
     pub fn decode_request(
         &self,
         path: &Map<String, Value>,
@@ -284,7 +299,27 @@ impl OperationInfo {
         body: Option<&Value>,
     ) -> Result<Incoming, Error> {
         self.object_body(body)?;
-        (self.incoming)(path, query, body)
+        (self.incoming)(path, query, body).map_err(|error| self.with_every_missing_field(error, body))
+    }
+
+    /// `error`, a request's refusal by the types, with every required field of the body that is missing
+    /// or `null` named first (the types stop at the first thing that does not fit).
+    fn with_every_missing_field(&self, error: Error, body: Option<&Value>) -> Error {
+        let Error::InvalidRequest(invalid) = &error else { return error };
+        let given = body.and_then(Value::as_object);
+        let absent = |name: &str| given.and_then(|fields| fields.get(name)).is_none_or(Value::is_null);
+        let missing: Vec<String> = self
+            .body_fields()
+            .into_iter()
+            .filter(|f| f.required && absent(f.name))
+            .map(|f| format!("body.{}", f.name))
+            .collect();
+        if missing.iter().all(|field| invalid.problems.iter().any(|p| &p.field == field)) {
+            return error;
+        }
+        let mut problems: Vec<FieldError> = missing.iter().map(|field| FieldError::new(field, "is required")).collect();
+        problems.extend(invalid.problems.iter().filter(|p| !missing.contains(&p.field)).cloned());
+        Error::invalid_fields(self.id, problems)
     }
 
     /// Matches a request path (percent-encoded, from the host root) against this operation's template,
@@ -1123,6 +1158,24 @@ mod text_query_tests {
         assert_eq!(summary("delete-webhook"), "Delete a webhook of an agent, for good.");
         assert_eq!(plain_text("[Get `x`](https://a.b/c) and [y](crate::Y) [not a link"), "Get x and y [not a link");
         assert_eq!(plain_text("as [ListCalls] does, [`Z`]."), "as ListCalls does, Z.");
+    }
+
+    /// The operations whose reference pages say the agent "will be set to draft" are declared so, and no
+    /// other.
+    #[test]
+    fn the_operations_that_take_an_agent_back_to_draft_say_so() {
+        let mut drafting: Vec<_> =
+            crate::registry::operations().filter(|op| op.unpublishes_agent).map(|op| op.id).collect();
+        drafting.sort_unstable();
+        let pages = [
+            "create-action",
+            "create-training",
+            "delete-action",
+            "delete-training",
+            "update-agent-knowledge",
+            "update-agent-voice",
+        ];
+        assert_eq!(drafting, pages);
     }
 
     #[test]

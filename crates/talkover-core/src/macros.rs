@@ -676,6 +676,7 @@ macro_rules! operations {
                 $(success_status: $status:literal,)?
                 $(items: $item:ty, default_per_page: $dpp:expr, page_block: $block:ident,)?
                 safe_to_repeat: $safe:tt,
+                $(unpublishes_agent: $unpub:tt,)?
                 $(validate: $validate:path,)?
                 $(constructor: $ctor:ident,)?
                 $(handler: $handler:ident $([$($scope:ident),+])? :: $hmethod:ident $(($($hargs:tt)*))?,)?
@@ -686,7 +687,7 @@ macro_rules! operations {
             $crate::operations!(@handlers_of [$($wanted)*] {
                 $(
                     $crate::operations!(
-                        @handler [$(#[doc = $doc])*] $id $ty [$($($param: $pty),+)?] [$($body)?]
+                        @handler [$(#[doc = $doc])* $(#[doc = $crate::operations!(@unpublishes $unpub)])?] $id $ty [$($($param: $pty),+)?] [$($body)?]
                         [$($qty)? $($qext)? $($qshared)?] [$($qext)?] [$($item)?] [$rwrap $($rinner)?] $safe
                         [$( $handler [$($($scope)+)?] $hmethod [$($($hargs)*)?] )?]
                     );
@@ -696,6 +697,7 @@ macro_rules! operations {
         $crate::operations!(@when $mode declare {
         $(
             $(#[doc = $doc])*
+            $(#[doc = $crate::operations!(@unpublishes $unpub)])?
             #[derive(Clone, Debug, PartialEq)]
             #[cfg_attr(feature = "registry", derive(::serde::Serialize, ::serde::Deserialize))]
             #[non_exhaustive]
@@ -802,6 +804,7 @@ macro_rules! operations {
             &[$(
                 $crate::entry::OperationInfo::of::<$ty>()
                     .documented(concat!($($doc, "\n",)*))
+                    $(.unpublishing_agent($unpub))?
                     $(.paged($crate::page::PageBlock::$block).items::<$item>())?,
             )*];
         });
@@ -914,6 +917,11 @@ macro_rules! operations {
         ".",
     ) };
     (@nothing $($any:tt)*) => { "" };
+    (@unpublishes true) => {
+        "\n\nAfterwards the agent is a draft again, as the reference says: it takes no calls until it is \
+         published again ([`PublishAgent`](crate::agents::PublishAgent))."
+    };
+    (@unpublishes false) => { "" };
     (@not_repeated true) => { "" };
     (@not_repeated false) => {
         "\n\nNot safe to repeat, so never retried once it may have reached the server: after a failure, \

@@ -163,6 +163,14 @@ mod tests {
         };
         assert_eq!((missing.field(), missing.message()), (Some("body.llm_temperature"), "is required"));
 
+        // A decoded request shows which operation it is, and none of its values.
+        let trunk = serde_json::json!({
+            "name": "Primary", "provider_name": "carrier-x", "domain": "sip.carrier-x.com",
+            "username": "user_42", "password": "hunter2-secret"
+        });
+        let incoming = operation("create-sip-trunk").unwrap().decode_request(&Map::new(), &[], Some(&trunk)).unwrap();
+        assert_eq!(format!("{incoming:?}"), r#"Incoming { id: "create-sip-trunk", .. }"#);
+
         // A request without a body is read as one without fields: an update whose fields are all optional
         // decodes, and a create names its first missing field rather than the body.
         let path: Map<String, Value> = serde_json::from_str(r#"{"agent_id": "a"}"#).unwrap();
@@ -175,6 +183,24 @@ mod tests {
         };
         assert_eq!(missing.message(), "is required");
         assert!(missing.field().is_some_and(|f| f.starts_with("body.")), "{:?}", missing.field());
+        // Every required field at once, as the API's 422 lists them, beside the first misfit.
+        assert_eq!(missing.problems().len(), 14, "{missing}");
+        let refused = |body: Value| {
+            let Error::InvalidRequest(refused) = create.decode_request(&Map::new(), &[], Some(&body)).unwrap_err()
+            else {
+                panic!("create-agent decoded {body}")
+            };
+            refused.problems().iter().map(|p| (p.api_name().to_owned(), p.message.clone())).collect::<Vec<_>>()
+        };
+        let fields = refused(serde_json::json!({ "name": 5, "llm_temperature": 0.7 }));
+        assert_eq!(fields.len(), 13, "twelve missing, one misfit: {fields:?}");
+        assert_eq!(fields[0], ("label".to_owned(), "is required".to_owned()), "in the body's order");
+        assert!(!fields.iter().any(|(name, _)| name == "llm_temperature"), "{fields:?}");
+        let (name, misfit) = fields.last().unwrap();
+        assert!(name == "name" && misfit.contains("expected a string"), "{fields:?}");
+        let fields = refused(serde_json::json!({ "label": null, "name": "reminders", "llm_temperature": 0.7 }));
+        assert_eq!(fields[0], ("label".to_owned(), "is required".to_owned()), "null is no value: {fields:?}");
+        assert_eq!(fields.len(), 12, "{fields:?}");
 
         // A list names its items' fields, in their declaration order; any other operation none.
         let agents = operation("list-agents").unwrap().item_fields();

@@ -107,6 +107,7 @@ macro_rules! trainings_operations {
             body: NewTraining,
             response: Envelope<Training>,
             safe_to_repeat: false,
+            unpublishes_agent: true,
             validate: CreateTraining::check,
             handler: Trainings[agent_id]::create(training),
         }
@@ -119,6 +120,7 @@ macro_rules! trainings_operations {
             params: { agent_id: AgentId, training_id: TrainingId },
             response: Ack,
             safe_to_repeat: true,
+            unpublishes_agent: true,
             handler: Trainings[agent_id]::delete,
         }
         }

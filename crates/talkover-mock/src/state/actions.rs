@@ -63,7 +63,7 @@ node_item!(Training, trainings, training_nodes, "training_id", "training", "Trai
 impl State {
     /// Saves the item `build` makes from its id for flow node `node` of agent `index`: the node's item is
     /// replaced (keeping its id and when it was created), else a new one is added and the node remembered
-    /// (an item for no node is always new). Status is `active` unless asked; the agent goes back to draft.
+    /// (an item for no node is always new). Status is `active` unless asked.
     fn upsert_by_node<T: NodeItem>(
         &mut self,
         index: usize,
@@ -88,12 +88,10 @@ impl State {
         if let (None, Some(node)) = (existing, node) {
             T::nodes(entry).push((node, id));
         }
-        self.changed(index);
         item
     }
 
-    /// Deletes the item the path names and forgets its node. Deleting takes the agent back to draft: it
-    /// must be published again.
+    /// Deletes the item the path names and forgets its node.
     fn delete_by_id<T: NodeItem>(&mut self, req: &Request<'_>, message: &str) -> Answer {
         let index = self.agent_index(req)?;
         let id = req.param(T::PARAM);
@@ -102,7 +100,7 @@ impl State {
             documented(req, 404, Some(T::HINT), T::NOT_FOUND)
         })?;
         T::nodes(entry).retain(|(_, node_id)| node_id != id);
-        self.changed(index);
+        self.changed(req, index);
         Ok(Reply::ack(message))
     }
 
@@ -146,6 +144,7 @@ impl State {
             action.config = body.config.map(serde_json::Value::Object);
             action
         });
+        self.changed(req, index);
         Ok(Reply::data(200, Some("Agent action updated successfully"), action))
     }
 
@@ -164,6 +163,7 @@ impl State {
         let training = self.upsert_by_node(index, body.node_id.map(String::from), body.current_status, |id| {
             Training::new(id, body.subject, body.instructions)
         });
+        self.changed(req, index);
         Ok(Reply::data(200, Some("Agent training updated successfully"), training))
     }
 

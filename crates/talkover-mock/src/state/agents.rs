@@ -105,10 +105,14 @@ impl State {
         numbers
     }
 
-    /// Any change to what an agent knows or how it sounds takes it back to draft.
-    pub(super) fn changed(&mut self, index: usize) {
+    /// The agent `req` changed: when it changed, and whether it is ready to publish. A change the
+    /// operation's declaration says takes it back to draft (`unpublishes_agent`: what it knows, how it
+    /// sounds, its actions and trainings, as their pages say) does.
+    pub(super) fn changed(&mut self, req: &Request<'_>, index: usize) {
         let agent = &mut self.agents[index].agent;
-        agent.current_status = Some(AgentStatus::Draft);
+        if req.operation.unpublishes_agent {
+            agent.current_status = Some(AgentStatus::Draft);
+        }
         agent.updated_at = Some(now());
         agent.is_ready_to_publish = Some(missing_for_publish(agent).is_empty());
     }
@@ -117,7 +121,7 @@ impl State {
         let index = self.agent_index(req)?;
         let body = req.valid::<UpdateAgentKnowledge>()?.body;
         merge(&mut self.agents[index].agent, &body)?;
-        self.changed(index);
+        self.changed(req, index);
         Ok(Reply::data(200, Some("Agent knowledge updated successfully"), &self.agents[index].agent))
     }
 
@@ -151,7 +155,7 @@ impl State {
         if body.language.is_some() {
             agent.language = body.language;
         }
-        self.changed(index);
+        self.changed(req, index);
         Ok(Reply::data(200, Some("Agent voice updated successfully"), &self.agents[index].agent))
     }
 
