@@ -668,7 +668,19 @@ fn describe_with(e: &Error, timeout: Option<Bound>, attempts: &[Outcome]) -> Str
                     let _ = writeln!(out, "  retry after: more than a day");
                 }
                 Some(secs) => {
-                    let _ = writeln!(out, "  retry after: {secs} s");
+                    // Retries wait only within the exchange's bound: say so where that is why it gave up.
+                    let not_waited = match timeout {
+                        Some((bound, by))
+                            if e.kind() == ErrorKind::RateLimited && secs as f64 > bound.as_secs_f64() =>
+                        {
+                            format!(
+                                " (not waited for: longer than {by}, {:.0} s; a longer {by} waits it out)",
+                                bound.as_secs_f64().ceil()
+                            )
+                        }
+                        _ => String::new(),
+                    };
+                    let _ = writeln!(out, "  retry after: {secs} s{not_waited}");
                 }
                 None => {}
             }

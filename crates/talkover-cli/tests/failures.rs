@@ -192,6 +192,16 @@ fn a_rate_limits_wait_is_said_from_the_body_and_in_words_when_long() {
         get.args(["agents", "get", AGENT, "--max-retries", "0"]);
         fails_with(get, 8, said);
     }
+    // A wait longer than `--timeout` is not waited for (retries wait within it): the error says why.
+    let body = r#"{"success": false, "error": {"code": "RATE_LIMIT_EXCEEDED", "details": {"retry_after": 60}}}"#;
+    let server = Scripted::start(vec![Reply::json(429, body)]);
+    let mut get = talkover(&server.base_url(), TOKEN);
+    get.args(["--timeout", "10", "agents", "get", AGENT]);
+    fails_with(
+        get,
+        8,
+        "retry after: 60 s (not waited for: longer than --timeout, 10 s; a longer --timeout waits it out)",
+    );
 }
 
 /// `--all` as a table or CSV holds the items until the last page: a page that fails leaves the ones fetched
@@ -309,6 +319,20 @@ fn ctrl_c_during_all_leaves_the_progress_line_ended() {
     let end = line + written[line..].find("items so far").expect("the line's end") + "items so far".len();
     let after = &written[end..];
     assert!(after.starts_with("\r\n") || after.starts_with('\n'), "the line is not ended: {written:?}");
+}
+
+/// `--all` without `--per-page` asks for pages of 100, the most the API serves, not its default of 20.
+#[test]
+fn all_reads_the_largest_pages_unless_told() {
+    let one_page = r#"{"success": true, "data": [{"id": "a", "name": "A"}], "meta": {"current_page": 1, "last_page": 1, "per_page": 100, "total": 1}}"#;
+    let server = Scripted::start(vec![Reply::json(200, one_page.to_owned())]);
+    let mut all = talkover(&server.base_url(), TOKEN);
+    all.args(["agents", "list", "--all", "-o", "id"]);
+    let output = run(all);
+    assert_eq!((output.status.code(), stdout(&output)), (Some(0), "a\n".to_owned()), "{}", stderr(&output));
+    let request = server.requests().remove(0);
+    let line = request.lines().next().unwrap_or_default();
+    assert!(line.contains("per_page=100") && line.contains("page=1"), "{line}");
 }
 
 /// A list that changes while `--all` reads it moves items between pages: one read again on the next

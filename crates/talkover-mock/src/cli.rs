@@ -15,14 +15,16 @@ options:
   --fixtures DIR         answer unmodelled operations from the fixtures below DIR instead of the built-in ones
   --no-example-agent     start with no agent (by default the reference's example agent exists)
   --latency-ms N         wait N milliseconds before every answer
-  --error-rate R         answer this share of requests (0 to 1) with 500
+  --error-rate R         answer this share of requests (0 to 1) with 500, without carrying them out
+  --lost-answer-rate R   carry out this share of requests (0 to 1), then answer 500 all the same (an
+                         answer lost on its way back: a call placed though the caller saw a failure)
   --rate-limit N         refuse requests past N a minute with 429 and Retry-After (default: no limit;
                          the X-RateLimit-* headers then report 100 a minute)
   --clock-scale S        emulator seconds per wall-clock second (default 1: a call completes in 4 s;
                          0 freezes the clock, which then moves only by POST /_emulator/clock/advance)
   --rate-limit-burst N   answer the first N requests with 429
   --retry-after S        the Retry-After of those 429s, in seconds (default 1)
-  --seed N               seed of the error-rate draw
+  --seed N               seed of the error-rate and lost-answer draws
   --public-webhooks      deliver webhooks to public addresses too (by default to loopback and private
                          addresses only, so that an example URL receives nothing)
   -h, --help             this text";
@@ -54,6 +56,10 @@ pub fn run(args: Vec<String>) -> Result<(), String> {
             "--error-rate" => {
                 let rate: f64 = value(&arg)?.parse().map_err(|_| "--error-rate needs a number from 0 to 1")?;
                 faults = faults.error_rate(rate);
+            }
+            "--lost-answer-rate" => {
+                let rate: f64 = value(&arg)?.parse().map_err(|_| "--lost-answer-rate needs a number from 0 to 1")?;
+                faults = faults.lost_answer_rate(rate);
             }
             "--rate-limit-burst" => {
                 let retry_after = faults.retry_after_secs;

@@ -6,11 +6,12 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use http::{HeaderValue, StatusCode};
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 use talkover_core::account::{CreateUserApiToken, DeleteUserApiToken, GetCurrentUser, HealthCheck, ListUserApiTokens};
 use talkover_core::credits::{GetCreditsBalance, PurchaseCredits};
 use talkover_core::fixture::{self, Route};
 use talkover_core::rate_limit::RateLimit;
+use talkover_core::registry::OperationInfo;
 use talkover_core::webhooks::TestWebhook;
 use talkover_core::{BlockingTransport, HttpRequest, HttpResponse, Operation as _, Transport, TransportError};
 
@@ -56,8 +57,14 @@ pub(crate) const BODY_TIMEOUT: Duration = Duration::from_secs(30);
 pub struct Faults {
     /// Added before every answer.
     pub latency: Duration,
-    /// The share of requests answered `500`, from 0 (none, the default) to 1 (all).
+    /// The share of requests answered `500` instead of being carried out, from 0 (none, the default) to 1
+    /// (all): nothing changes.
     pub error_rate: f64,
+    /// The share of requests carried out and then answered `500`, as when an answer is lost on its way
+    /// back: a call placed, an agent created, and the caller told it failed. Where code must find out
+    /// before sending again what a request not safe to repeat did
+    /// ([`may_have_taken_effect`](talkover_core::Error::may_have_taken_effect)), this tests that it does.
+    pub lost_answer_rate: f64,
     /// How many requests, from when the faults take effect, are answered `429`.
     pub rate_limit_burst: u32,
     /// The `Retry-After` of those `429`s, in seconds.
@@ -68,7 +75,14 @@ pub struct Faults {
 
 impl Default for Faults {
     fn default() -> Self {
-        Self { latency: Duration::ZERO, error_rate: 0.0, rate_limit_burst: 0, retry_after_secs: 1, seed: 0x5eed }
+        Self {
+            latency: Duration::ZERO,
+            error_rate: 0.0,
+            lost_answer_rate: 0.0,
+            rate_limit_burst: 0,
+            retry_after_secs: 1,
+            seed: 0x5eed,
+        }
     }
 }
 
@@ -84,9 +98,16 @@ impl Faults {
         self
     }
 
-    /// Answers this share of requests (0 to 1) with `500`.
+    /// Answers this share of requests (0 to 1) with `500`, without carrying them out.
     pub fn error_rate(mut self, rate: f64) -> Self {
-        self.error_rate = if rate.is_finite() { rate.clamp(0.0, 1.0) } else { 0.0 };
+        self.error_rate = share(rate);
+        self
+    }
+
+    /// Carries out this share of requests (0 to 1), then answers them `500` (the answer lost on its way
+    /// back) in place of a success.
+    pub fn lost_answer_rate(mut self, rate: f64) -> Self {
+        self.lost_answer_rate = share(rate);
         self
     }
 
@@ -101,6 +122,15 @@ impl Faults {
     pub fn seed(mut self, seed: u64) -> Self {
         self.seed = seed;
         self
+    }
+}
+
+/// `rate` as a share from 0 to 1 (0 for one that is not a number).
+fn share(rate: f64) -> f64 {
+    if rate.is_finite() {
+        rate.clamp(0.0, 1.0)
+    } else {
+        0.0
     }
 }
 
@@ -599,6 +629,23 @@ impl Emulator {
         if let Some(fault) = self.fault(op.id) {
             return Ok(fault);
         }
+        let lost = self.loses_answer(op.id);
+        match self.carry_out(request, op, &params) {
+            // Carried out, and its answer lost on the way back: what `Error::may_have_taken_effect` is about.
+            Ok(reply) if lost && (200..300).contains(&reply.status) => Ok(self.server_error(op.id)),
+            answered => answered,
+        }
+    }
+
+    /// Carries out a request routed to `op`, whose token and rate passed: the operation's answer, or the
+    /// test delivery a test-webhook request waits for.
+    fn carry_out(
+        &self,
+        request: &HttpRequest,
+        op: &'static OperationInfo,
+        params: &Map<String, Value>,
+    ) -> Result<Reply, Box<Job>> {
+        let path = request.uri().path();
         // An operation that takes no body reads none: what a client sends along (a DELETE with a body) is
         // left unread, as a server ignores it, so that the answer is the operation's own (a 404, say).
         let body = if !op.has_body() || request.body().iter().all(u8::is_ascii_whitespace) {
@@ -620,7 +667,7 @@ impl Emulator {
         query.retain(|(_, value)| !value.is_empty());
         below_one_is_first_page(&mut query);
         let req =
-            state::Request { operation: op, path: &params, query: &query, body: body.as_ref(), catalog: &self.catalog };
+            state::Request { operation: op, path: params, query: &query, body: body.as_ref(), catalog: &self.catalog };
         let mut state = lock(&self.state);
         state.tick();
         if op.id == TestWebhook::ID {
@@ -659,7 +706,7 @@ impl Emulator {
         if let Err(refused) = req.check() {
             return Ok(refused);
         }
-        Ok(match self.catalog.replay(op.id, path, &query, body.as_ref(), &params) {
+        Ok(match self.catalog.replay(op.id, path, &query, body.as_ref(), params) {
             Some(replayed) => Reply {
                 status: replayed.status,
                 body: Value::Null,
@@ -718,13 +765,27 @@ impl Emulator {
             return Some(reply);
         }
         if faults.faults.error_rate > 0.0 && faults.draw() < faults.faults.error_rate {
-            let body = self
-                .catalog
-                .documented_error(operation, 500, None)
-                .unwrap_or_else(|| json!({ "success": false, "message": "Internal server error." }));
-            return Some(Reply::new(500, body));
+            drop(faults);
+            return Some(self.server_error(operation));
         }
         None
+    }
+
+    /// Whether this request's answer is to be lost once it is carried out ([`Faults::lost_answer_rate`]);
+    /// health is exempt.
+    fn loses_answer(&self, operation: &str) -> bool {
+        let mut faults = lock(&self.faults);
+        let rate = faults.faults.lost_answer_rate;
+        operation != HealthCheck::ID && rate > 0.0 && faults.draw() < rate
+    }
+
+    /// A `500` with the operation's documented body, if its page shows one.
+    fn server_error(&self, operation: &str) -> Reply {
+        let body = self
+            .catalog
+            .documented_error(operation, 500, None)
+            .unwrap_or_else(|| json!({ "success": false, "message": "Internal server error." }));
+        Reply::new(500, body)
     }
 }
 

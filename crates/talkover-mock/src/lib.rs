@@ -160,9 +160,16 @@ impl ServerBuilder {
         self
     }
 
-    /// Answers this share of requests (0 to 1) with `500`.
+    /// Answers this share of requests (0 to 1) with `500`, without carrying them out.
     pub fn error_rate(mut self, rate: f64) -> Self {
         self.settings.faults = self.settings.faults.error_rate(rate);
+        self
+    }
+
+    /// Carries out this share of requests (0 to 1) and answers them `500` all the same, as when an answer
+    /// is lost on its way back ([`Faults::lost_answer_rate`]).
+    pub fn lost_answer_rate(mut self, rate: f64) -> Self {
+        self.settings.faults = self.settings.faults.lost_answer_rate(rate);
         self
     }
 

@@ -504,6 +504,25 @@ fn faults_are_injected_on_demand() {
     server.set_faults(Faults::new().error_rate(1.0));
     let failed = client.agents().list().send().unwrap_err();
     assert_eq!(api(&failed).kind, ErrorKind::Server);
+    // An injected error is answered instead of carrying the request out: nothing is created.
+    server.set_faults(Faults::new());
+    let count = || client.agents().list().per_page(100).send().unwrap().items.len();
+    let agents = count();
+    server.set_faults(Faults::new().error_rate(1.0));
+    let refused = client.agents().create(common::agent("Never made")).unwrap_err();
+    server.set_faults(Faults::new());
+    assert_eq!((api(&refused).kind, count()), (ErrorKind::Server, agents));
+    // A lost answer is one carried out: the agent exists, though the caller was told it failed, and the
+    // SDK says it may have taken effect (it was not sent again).
+    server.set_faults(Faults::new().lost_answer_rate(1.0));
+    let lost = client.agents().create(common::agent("Made all the same")).unwrap_err();
+    assert_eq!((api(&lost).kind, lost.attempts()), (ErrorKind::Server, 1));
+    assert!(lost.may_have_taken_effect(), "{lost}");
+    server.set_faults(Faults::new());
+    let names: Vec<String> =
+        client.agents().list().per_page(100).send().unwrap().items.into_iter().map(|a| a.name).collect();
+    assert_eq!(names.len(), agents + 1);
+    assert!(names.contains(&"Made all the same".to_owned()), "{names:?}");
 
     server.set_faults(Faults::new().latency(Duration::from_millis(150)));
     let started = Instant::now();

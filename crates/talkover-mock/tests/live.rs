@@ -796,6 +796,25 @@ fn webhook_logs_record_attempts_and_a_retry_resends() {
     assert_eq!(api(&twice).code.as_deref(), Some("LOG_NOT_RETRIABLE"));
 }
 
+/// A delivery whose own retries are not over ("retrying: will retry according to max_retries") is not
+/// retried by hand: the target would get it once more than it asked.
+#[test]
+fn a_delivery_still_retrying_is_not_retried_by_hand() {
+    let (_server, client) = stopped_clock();
+    let receiver = Receiver::start();
+    receiver.answer_with(500);
+    let agent = published_agent(&client, "Patient hook");
+    // Ten retries, 0.2 s to 2 s apart: 11 s of retrying, well past the look below.
+    let hook = NewAgentWebhook::new("Flaky", receiver.url(), [AgentWebhookEvent::PhoneCallStarted]).max_retries(10);
+    let webhook = client.execute(CreateWebhook::new(&agent, hook)).unwrap();
+    client.execute(MakeCall::new(&agent, NewCall::new("+15550001234"))).unwrap();
+    receiver.wait_for(1);
+    let logs = poll_logs(&client, &agent, &webhook.id, |logs| !logs.is_empty());
+    assert_eq!(logs[0].status, DeliveryStatus::Retrying, "{logs:?}");
+    let early = client.execute(RetryWebhookLog::new(&agent, &webhook.id, &logs[0].id)).unwrap_err();
+    assert_eq!((api(&early).status.as_u16(), api(&early).code.as_deref()), (422, Some("LOG_NOT_RETRIABLE")));
+}
+
 /// A long answer is kept in the log as far as the log keeps one (64 KiB), not dropped.
 #[test]
 fn a_long_answer_is_logged_cut_to_its_first_64_kib() {

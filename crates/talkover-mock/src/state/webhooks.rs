@@ -227,8 +227,9 @@ impl State {
     }
 
     /// Queues a new attempt of a logged delivery with the webhook's current settings. A delivery that
-    /// succeeded, or whose retry is still waiting, or one of a disabled webhook cannot be retried (the
-    /// documented 422).
+    /// succeeded, whose retry is still waiting, whose own retries are not over (its last attempt says
+    /// `retrying`: "will retry according to max_retries"), or one of a disabled webhook cannot be retried
+    /// (the documented 422).
     fn retry(&mut self, req: &Request<'_>, target: &(String, String, u32), enabled: bool, message: &str) -> Answer {
         let (webhook_id, url, timeout) = target;
         let log_id = req.param("log_id");
@@ -241,7 +242,8 @@ impl State {
         let same: Vec<&crate::deliver::LogEntry> =
             logs.into_iter().flatten().filter(|l| l.delivery == original.delivery).collect();
         let done = same.iter().any(|l| matches!(l.status, "success" | "pending"));
-        if !enabled || done || matches!(original.status, "success" | "pending") {
+        let retrying = same.iter().max_by_key(|l| l.attempt).is_some_and(|last| last.status == "retrying");
+        if !enabled || done || retrying || matches!(original.status, "success" | "pending") {
             return Err(Reply::fail_code(422, "Log cannot be retried", "LOG_NOT_RETRIABLE"));
         }
         let next_attempt = same.iter().map(|l| l.attempt).max().unwrap_or(original.attempt) + 1;
