@@ -665,10 +665,6 @@ impl clap::builder::TypedValueParser for Documented {
     }
 }
 
-/// An example value of a field reading `reads` (as `FieldInfo::reads` words it), and whether it is given
-/// typed (`-F`) rather than as text (`-f`). A list gives one item's value (added with `name[]`), an object
-/// a JSON file to read it from, a secret `@-`: standard input, so that it is not left in the shell's
-/// history.
 /// The flag that gives a body field its value as the examples write it: `-F` for a value read as JSON (a
 /// number, a boolean, an object, a secret from a file), `-f` for text (an enumeration's value and a date
 /// among them).
@@ -680,6 +676,10 @@ pub fn value_flag(name: &str, reads: &str) -> &'static str {
     }
 }
 
+/// An example value of a field reading `reads` (as `FieldInfo::reads` words it), and whether it is given
+/// typed (`-F`) rather than as text (`-f`). A list gives one item's value (added with `name[]`), an object
+/// a JSON file to read it from, a secret `@-`: standard input, so that it is not left in the shell's
+/// history.
 fn example_value(name: &str, reads: &str) -> (bool, String) {
     let placeholder = name.to_uppercase();
     match reading(reads).kind {

@@ -635,6 +635,9 @@ pub(crate) use string_enum;
 /// - for `items: Item, default_per_page: N, page_block: Shape,` (a list), [`crate::PagedOperation`] with
 ///   the [`crate::PageBlock`] its answer is written in, the pagination bounds check and, in a `query: Name { .. }` struct, the `per_page` and `page` parameters with their setters
 ///   (a `query_struct` declares them itself);
+/// - with `unpublishes_agent: true,` (after `safe_to_repeat:`, where the page says the agent goes back to
+///   draft), a sentence saying so in the struct's and the handler method's docs, and the registry entry's
+///   [`unpublishes_agent`](crate::registry::OperationInfo::unpublishes_agent);
 /// - the module's `OPERATIONS`, its entries in the registry;
 /// - with `handler: Handler[scope..]::method(body_name),` (or `method(name: Type, ..)`) last, the
 ///   `talkover` crate's handler method.

@@ -291,6 +291,20 @@ fn agent_with_webhook(
     (agent, webhook)
 }
 
+/// A stopped clock and a receiver that answers 500, with an [`agent_with_webhook`] named `name` whose
+/// webhook (retried `max_retries` times) is sent the start of a call just made: its deliveries fail.
+fn failing_deliveries(
+    name: &str,
+    max_retries: u32,
+) -> (Server, talkover::blocking::Client, Receiver, AgentId, talkover::webhooks::AgentWebhook) {
+    let (server, client) = stopped_clock();
+    let receiver = Receiver::start();
+    receiver.answer_with(500);
+    let (agent, webhook) = agent_with_webhook(&client, name, &receiver, max_retries);
+    client.execute(MakeCall::new(&agent, NewCall::new("+15550001234"))).unwrap();
+    (server, client, receiver, agent, webhook)
+}
+
 /// [`published_agent`] on the async client.
 async fn published_agent_async(client: &talkover::Client, name: &str) -> AgentId {
     let created = client.agents().create(agent(name)).await.unwrap();
@@ -800,14 +814,8 @@ fn webhook_logs_record_attempts_and_a_retry_resends() {
 /// retried by hand: the target would get it once more than it asked.
 #[test]
 fn a_delivery_still_retrying_is_not_retried_by_hand() {
-    let (_server, client) = stopped_clock();
-    let receiver = Receiver::start();
-    receiver.answer_with(500);
-    let agent = published_agent(&client, "Patient hook");
     // Ten retries, 0.2 s to 2 s apart: 11 s of retrying, well past the look below.
-    let hook = NewAgentWebhook::new("Flaky", receiver.url(), [AgentWebhookEvent::PhoneCallStarted]).max_retries(10);
-    let webhook = client.execute(CreateWebhook::new(&agent, hook)).unwrap();
-    client.execute(MakeCall::new(&agent, NewCall::new("+15550001234"))).unwrap();
+    let (_server, client, receiver, agent, webhook) = failing_deliveries("Patient hook", 10);
     receiver.wait_for(1);
     let logs = poll_logs(&client, &agent, &webhook.id, |logs| !logs.is_empty());
     assert_eq!(logs[0].status, DeliveryStatus::Retrying, "{logs:?}");
@@ -854,11 +862,7 @@ fn two_deliveries_with_the_same_body_are_retried_apart_under_a_stopped_clock() {
 
 #[test]
 fn a_retried_attempt_is_numbered_after_the_last_attempt_of_its_delivery() {
-    let (_server, client) = stopped_clock();
-    let receiver = Receiver::start();
-    receiver.answer_with(500);
-    let (agent, webhook) = agent_with_webhook(&client, "Numbered", &receiver, 1);
-    client.execute(MakeCall::new(&agent, NewCall::new("+15550001234"))).unwrap();
+    let (_server, client, _receiver, agent, webhook) = failing_deliveries("Numbered", 1);
     let logs = poll_logs(&client, &agent, &webhook.id, |logs| logs.len() == 2);
     // The second attempt, then the first, retried while the target still fails: attempts 3 and 4.
     let first = logs.iter().find(|l| l.attempt == 1).unwrap().id.clone();
