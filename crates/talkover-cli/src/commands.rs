@@ -147,7 +147,8 @@ Exit codes:
   9   5xx: server error, retries exhausted
   10  transport: the API could not be reached
   11  the answer was not the documented one (decode, unsuccessful, other status, or a 4xx that is not
-      JSON: another server's page, such as a wrong base URL's 404); a success answer the types cannot
+      JSON: another server's page, such as a wrong base URL's 404, or the API's 404 for a path it has no
+      route for: a base URL whose path is not the API's); a success answer the types cannot
       read is written to standard output when it is JSON (its ids with -o id), and only its length and
       kind are shown otherwise
   12  campaigns import: some rows failed (run it again to retry them)

@@ -211,6 +211,16 @@ impl Failure {
             Self::Api(failure) => {
                 let mut error = error_json(&failure.error, self.exit_code());
                 error.insert("outcome_unknown".into(), json!(outcome_unknown(&failure.error).is_some()));
+                if !failure.attempts.is_empty() {
+                    let outcomes: Vec<String> = failure.attempts.iter().map(Outcome::short).collect();
+                    error.insert("attempt_outcomes".into(), json!(outcomes));
+                }
+                // A 404 after an attempt that may have done it (a delete answered 500, then 404): the
+                // text's note, for a script to tell "never there" from "gone by my own request".
+                if let Some(note) = failure.earlier_attempt_may_have_done_it() {
+                    error.insert("earlier_attempt_may_have_done_it".into(), json!(true));
+                    error.insert("note".into(), json!(note));
+                }
                 if let Some(body) = self.undecoded_success().filter(|body| !is_json(body)) {
                     error.insert("body_bytes".into(), json!(body.len()));
                 }
@@ -409,9 +419,7 @@ fn next_step(e: &Error) -> Option<&'static str> {
              --base-url or TALKOVER_BASE_URL)",
         );
     }
-    // The framework's answer for a path it has no route for: the base URL's path is not the API's.
-    let message = api.message.as_deref().unwrap_or_default();
-    if api.status.as_u16() == 404 && message.starts_with("The route ") && message.ends_with("could not be found.") {
+    if no_such_route(e) {
         return Some("no such route: check --base-url (or TALKOVER_BASE_URL); the API's ends in /api/v1");
     }
     // Refusals the pages give without a code, by what was refused.
@@ -538,7 +546,7 @@ fn effect_of(id: &str) -> String {
 
 /// The exit code of an SDK error, by its kind.
 pub fn exit_code_of(e: &Error) -> u8 {
-    if from_another_server(e) {
+    if from_another_server(e) || no_such_route(e) {
         return UNREADABLE_ANSWER;
     }
     match e.kind() {
@@ -566,6 +574,15 @@ fn from_another_server(e: &Error) -> bool {
         }
         _ => false,
     }
+}
+
+/// Whether an answer is the framework's 404 for a path it has no route for (`The route … could not be
+/// found.`): the base URL's path is not the API's, and the answer says nothing of the resource, so it
+/// exits 11, not 5 (a script deleting what is "not found" would take it as gone).
+fn no_such_route(e: &Error) -> bool {
+    let Error::Api(api) = e else { return false };
+    let message = api.message.as_deref().unwrap_or_default();
+    api.status.as_u16() == 404 && message.starts_with("The route ") && message.ends_with("could not be found.")
 }
 
 /// `1 row is`, `3 rows are`: a count of rows with its verb.
@@ -600,6 +617,9 @@ fn error_json(e: &Error, exit_code: u8) -> Map<String, Value> {
         out.insert("errors".into(), json!(api.errors));
         if from_another_server(e) {
             out.insert("not_the_api".into(), json!(true));
+        }
+        if no_such_route(e) {
+            out.insert("no_such_route".into(), json!(true));
         }
     }
     // make-campaign-call's 409 names the call already queued for the number, for a script to carry on with.

@@ -73,8 +73,15 @@ fn main() -> ExitCode {
 /// `--output json` on the command line, an error is one line of JSON, as every other usage error.
 fn argument_error(mut e: clap::Error) -> ExitCode {
     if !e.use_stderr() {
-        let _ = e.print();
-        return ExitCode::from(0);
+        // Help and version go to standard output: one that cannot be written (a full disk) fails as any
+        // other command's output does, a reader that stopped (`| head`) ends it quietly.
+        return match e.print().map_err(output::write_failure) {
+            Err(failure) => {
+                failure.print(false, false);
+                ExitCode::from(failure.exit_code())
+            }
+            Ok(()) => ExitCode::from(0),
+        };
     }
     commands::hint_webhook_management(&mut e);
     if argv_asks_json(std::env::args_os().skip(1)) {
@@ -156,6 +163,7 @@ fn dispatch(matches: &ArgMatches) -> Result<u8, Failure> {
                         .into_iter()
                         .find(|c| c.resource == resource && (c.action == action || c.operation.id == action))
                         .ok_or_else(|| Failure::usage(format!("unknown command {resource} {action}")))?;
+                    refuse_losing_a_new_token(args, command.operation)?;
                     run::run_operation(&Context::for_operation(args, command.operation)?, command.operation, args)?;
                     Ok(0)
                 }
@@ -176,6 +184,20 @@ fn refuse_resource_output(args: &ArgMatches, command: &str, why: &str) -> Result
     Err(Failure::usage(format!(
         "--output {format} does not apply to {command}: {why}, not {what}; nothing was done (--output json prints \
          it as JSON)"
+    )))
+}
+
+/// Refuses `--output id` for create-user-api-token before anything is sent: its answer holds the new
+/// token, which the API shows this once, and an id alone would throw it away with the token made.
+fn refuse_losing_a_new_token(args: &ArgMatches, op: &OperationInfo) -> Result<(), Failure> {
+    use talkover::operation::Operation as _;
+    if op.id != talkover::account::CreateUserApiToken::ID || Format::of(args) != Format::Id {
+        return Ok(());
+    }
+    Err(Failure::usage(format!(
+        "--output id does not apply to {}: its answer holds the new token, shown only this once, which an id \
+         alone would lose; nothing was done (--output json keeps it)",
+        op.id
     )))
 }
 

@@ -572,12 +572,15 @@ fn fetch_all(context: &Context, op: &'static OperationInfo, params: Params) -> R
         crate::notices::warning(&message, json!({ "repeated": walked.repeated }));
     }
     if let Err(Failure::Api(_)) = &fetched {
+        // The page size goes with the page: page 5 of 2 items is not page 5 of 100.
+        let per_page = walked.per_page.map(|n| format!(" --per-page {n}")).unwrap_or_default();
         let message = format!(
-            "--all stopped at page {page} after {} (written); `--page {page} --all` goes on from there",
+            "--all stopped at page {page} after {} (written); `--page {page}{per_page} --all` goes on from there",
             items(walked.written),
             page = walked.page
         );
-        crate::notices::warning(&message, json!({ "resume_page": walked.page, "written": walked.written }));
+        let fields = json!({ "resume_page": walked.page, "per_page": walked.per_page, "written": walked.written });
+        crate::notices::warning(&message, fields);
     }
     fetched
 }
@@ -587,6 +590,8 @@ fn fetch_all(context: &Context, op: &'static OperationInfo, params: Params) -> R
 struct Walked {
     /// The page asked for last.
     page: u64,
+    /// The size of the pages asked for, when the operation takes one.
+    per_page: Option<u64>,
     /// The items written (or held for the table), each once.
     written: usize,
     /// The items left out as an earlier page's again (the same `id`).
@@ -638,6 +643,7 @@ fn fetch_pages(
     if let Some(start) = query.get("page").and_then(|p| p.as_u64().or_else(|| p.as_str()?.parse().ok())) {
         page = start.max(1);
     }
+    walked.per_page = query.get("per_page").and_then(|p| p.as_u64().or_else(|| p.as_str()?.parse().ok()));
     let mut progress = PageProgress { shown: crate::stderr_is_terminal().then_some(false) };
     let mut held_bytes = 0usize;
     // Each page must be the one asked for, as the SDK's own pagination checks it: a server that ignores

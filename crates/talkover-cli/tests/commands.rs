@@ -664,6 +664,20 @@ fn output_id_prints_only_the_ids() {
         }
     }
     assert!(!journal.exists(), "the import did not start");
+
+    // A new API token is shown once, in the answer: `-o id` would keep its id and lose it, so it is refused
+    // before the token is made.
+    let tokens = |server_url: &str| {
+        let mut list = talkover(server_url, &token);
+        list.args(["user", "list-api-tokens", "-o", "json"]);
+        json(list)["data"].as_array().expect("a list of tokens").len()
+    };
+    let before = tokens(&url);
+    let mut create = talkover(&url, &token);
+    create.args(["user", "create-api-token", "-f", "name=ci", "-o", "id"]);
+    let output = fails_with(create, 2, "its answer holds the new token, shown only this once");
+    assert!(output.stdout.is_empty(), "{}", stdout(&output));
+    assert_eq!(tokens(&url), before, "no token was made");
 }
 
 /// `-o csv`: a header naming every field the resources have, then a record each, as a CSV reader reads
@@ -888,6 +902,11 @@ fn an_answer_that_cannot_be_written_fails_the_command() {
     let mut command = talkover(&url, &token);
     command.arg("operations").stdout(std::fs::File::create("/dev/full").unwrap());
     fails_with(command, 1, "cannot write the output");
+    for args in [&["--help"][..], &["agents", "create", "--help"], &["--version"]] {
+        let mut command = talkover(&url, &token);
+        command.args(args).stdout(std::fs::File::create("/dev/full").unwrap());
+        fails_with(command, 1, "cannot write the output");
+    }
     // A request was carried out: 17, as for an answer with no id to print, so that a script does not run
     // it again as if it had failed (a call placed once is not placed twice).
     let agent = "550e8400-e29b-41d4-a716-446655440000";

@@ -127,6 +127,10 @@ fn a_retried_request_names_its_attempts() {
     delete.args(["agents", "delete", AGENT, "--max-retries", "1", "-o", "json"]);
     let error = json_error(&run(delete));
     assert_eq!((error["kind"].as_str(), error["attempts"].as_u64()), (Some("not_found"), Some(2)), "{error}");
+    // A script reading the JSON tells "never there" from "gone by my own request" as the text's reader does.
+    assert_eq!(error["attempt_outcomes"], serde_json::json!(["502", "404"]), "{error}");
+    assert_eq!(error["earlier_attempt_may_have_done_it"], true, "{error}");
+    assert!(error["note"].as_str().is_some_and(|n| n.contains("may have deleted it")), "{error}");
 
     // A 404 at the first attempt is only that.
     let server = Scripted::start(vec![not_found]);
@@ -151,6 +155,18 @@ fn a_404_page_of_another_server_is_not_the_apis_not_found() {
     let error = json_error(&run(delete));
     assert_eq!((error["kind"].as_str(), error["status"].as_u64()), (Some("not_found"), Some(404)), "{error}");
     assert_eq!(error["not_the_api"], true, "{error}");
+
+    // The API's own 404 for a path it has no route for (a base URL with a wrong path) is JSON, and no
+    // more a proof that the agent is gone.
+    let route = r#"{"message": "The route wrong/api/v1/agents/x could not be found."}"#;
+    let server = Scripted::start(vec![Reply::json(404, route); 2]);
+    let mut delete = talkover(&server.base_url(), TOKEN);
+    delete.args(["agents", "delete", AGENT]);
+    fails_with(delete, 11, "no such route: check --base-url");
+    let mut delete = talkover(&server.base_url(), TOKEN);
+    delete.args(["agents", "delete", AGENT, "-o", "json"]);
+    let error = json_error(&run(delete));
+    assert_eq!((error["exit_code"].as_u64(), error["no_such_route"].as_bool()), (Some(11), Some(true)), "{error}");
 }
 
 /// A success answer the types cannot read goes to standard output only when it is JSON; a captive
@@ -358,7 +374,9 @@ fn all_writes_an_item_read_again_once_and_says_where_it_stopped() {
     let server = Scripted::start(vec![page(1, &["a", "b"], 6), server_error(500)]);
     let mut all = talkover(&server.base_url(), TOKEN);
     all.args(["--max-retries", "0", "agents", "list", "--all", "--per-page", "2"]);
-    let output = fails_with(all, 9, "--all stopped at page 2 after 2 items (written); `--page 2 --all` goes on");
+    // The page size goes with the page to go on from: page 2 of 100 items is not page 2 of 2.
+    let hint = "--all stopped at page 2 after 2 items (written); `--page 2 --per-page 2 --all` goes on";
+    let output = fails_with(all, 9, hint);
     assert_eq!(stdout(&output).lines().count(), 2, "{}", stdout(&output));
     assert!(!stderr(&output).contains("came again"), "{}", stderr(&output));
 
@@ -373,6 +391,7 @@ fn all_writes_an_item_read_again_once_and_says_where_it_stopped() {
         .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: not JSON: {line}")))
         .collect();
     let warning = lines.iter().find_map(|line| line.get("warning")).expect("a warning line");
-    assert_eq!((warning["resume_page"].as_u64(), warning["written"].as_u64()), (Some(2), Some(2)), "{warning}");
+    let facts = (warning["resume_page"].as_u64(), warning["per_page"].as_u64(), warning["written"].as_u64());
+    assert_eq!(facts, (Some(2), Some(2), Some(2)), "{warning}");
     assert!(lines.iter().any(|line| line.get("error").is_some()), "{lines:?}");
 }

@@ -398,29 +398,31 @@ optional_fields! {
         /// Seconds before the initial message, 0 to 60.
         pub initial_message_delay: u32,
     }
+    required {
+        /// The knowledge settings update-agent-knowledge requires (all but the initial message), by name,
+        /// for [`AgentKnowledge::new`]: a flag, a temperature and a delay in a row of arguments would say
+        /// nothing of which is which.
+        ///
+        /// ```
+        /// # use talkover_core as talkover;
+        /// use talkover::agents::{AgentKnowledge, AgentKnowledgeRequired, InterruptSensitivity};
+        ///
+        /// let knowledge = AgentKnowledge::new(AgentKnowledgeRequired {
+        ///     description: "Confirms appointments for the clinic.".into(),
+        ///     interrupt_sensitivity: InterruptSensitivity::Medium,
+        ///     ask_if_human_present_on_idle: true,
+        ///     llm_temperature: 0.7,
+        ///     initial_message_delay: 1,
+        /// })
+        /// .initial_message("Hello, this is the clinic.");
+        /// assert_eq!(knowledge.initial_message.as_deref(), Some("Hello, this is the clinic."));
+        /// ```
+        #[derive(Clone, Debug, PartialEq)]
+        pub struct AgentKnowledgeRequired;
+    }
     settable {
         /// What the agent says first (5 to 255 characters).
         initial_message(message): impl Into<String>,
-    }
-}
-
-impl AgentKnowledge {
-    /// The knowledge settings, all of which the API requires except the initial message.
-    pub fn new(
-        description: impl Into<String>,
-        interrupt_sensitivity: InterruptSensitivity,
-        ask_if_human_present_on_idle: bool,
-        llm_temperature: f64,
-        initial_message_delay: u32,
-    ) -> Self {
-        Self {
-            description: description.into(),
-            initial_message: None,
-            interrupt_sensitivity,
-            ask_if_human_present_on_idle,
-            llm_temperature,
-            initial_message_delay,
-        }
     }
 }
 

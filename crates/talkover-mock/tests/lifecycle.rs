@@ -5,7 +5,9 @@ mod common;
 
 use common::{action, agent, api, assert_api, fields, test_call, voice};
 use serde_json::json;
-use talkover::agents::{AgentCallingSettings, AgentKnowledge, AgentStatus, Direction, InterruptSensitivity};
+use talkover::agents::{
+    AgentCallingSettings, AgentKnowledge, AgentKnowledgeRequired, AgentStatus, Direction, InterruptSensitivity,
+};
 use talkover::calls::{CallFilterStatus, CallStatus, GetAgentCalls, ListCalls, MakeCall};
 use talkover::trainings::NewTraining;
 use talkover::ErrorKind;
@@ -460,7 +462,13 @@ fn agents_take_only_the_environments_phone_numbers() {
 fn open_ended_bounds_say_at_least() {
     let (server, client) = common::start_blocking();
     let id = client.agents().create(agent("Short description")).unwrap().id;
-    let knowledge = AgentKnowledge::new("abc", InterruptSensitivity::Medium, false, 0.7, 0);
+    let knowledge = AgentKnowledge::new(AgentKnowledgeRequired {
+        description: "abc".into(),
+        interrupt_sensitivity: InterruptSensitivity::Medium,
+        ask_if_human_present_on_idle: false,
+        llm_temperature: 0.7,
+        initial_message_delay: 0,
+    });
     let refused_here = client.agents().update_knowledge(&id, knowledge.clone()).unwrap_err();
     assert!(refused_here.to_string().contains("must be at least 5 characters long, got 3"), "{refused_here}");
 
