@@ -417,11 +417,14 @@ impl Emulator {
         response
     }
 
-    /// The 413 of a request whose body is larger than [`MAX_BODY`], which the server does not read: numbered
-    /// like any answer, JSON in the API's `{success, message}` shape.
+    /// The 413 of a request whose body is larger than [`MAX_BODY`], which the server does not keep: numbered
+    /// like any answer, JSON in the API's `{success, message}` shape, and the last on its connection (the
+    /// rest of a body may still be on its way).
     pub(crate) fn too_large(&self, head: &http::request::Parts) -> HttpResponse {
         let message = format!("The request body is too large (more than {MAX_BODY} bytes).");
-        self.refuse_body(head, Reply::fail(413, &message))
+        let mut response = self.refuse_body(head, Reply::fail(413, &message));
+        response.headers_mut().insert(http::header::CONNECTION, http::HeaderValue::from_static("close"));
+        response
     }
 
     /// Answers a request refused for its body, which was not read, counted against the rate limit.

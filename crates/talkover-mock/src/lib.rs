@@ -336,12 +336,12 @@ async fn serve(listener: tokio::net::TcpListener, emulator: Arc<Emulator>, stopp
 }
 
 async fn answer(State(emulator): State<Arc<Emulator>>, request: axum::extract::Request) -> axum::response::Response {
-    let (parts, body) = request.into_parts();
-    // A body declared larger than is read is refused at once, without waiting for bytes it may not send.
+    let (parts, mut body) = request.into_parts();
+    // A body declared larger than is read is refused without waiting for all of it.
     let declared = parts.headers.get(http::header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
     let read = match declared {
         Some(length) if length > MAX_BODY as u64 => Err(BodyError::TooLarge),
-        _ => read_body(body).await,
+        _ => read_body(&mut body).await,
     };
     let response = match read {
         Ok(bytes) => {
@@ -353,7 +353,20 @@ async fn answer(State(emulator): State<Arc<Emulator>>, request: axum::extract::R
         }
         Err(BodyError::Stalled) => emulator.body_timed_out(&parts),
         Err(BodyError::Broken) => emulator.body_broken(&parts),
-        Err(BodyError::TooLarge) => emulator.too_large(&parts),
+        Err(BodyError::TooLarge) => {
+            // A client that sends all of its body before it reads the answer (without `Expect:
+            // 100-continue`, as Python's http.client and urllib do) sees a connection reset, not the 413,
+            // when the server closes on bytes it has not read: they are read and dropped first, within
+            // bounds. One that waits for `100 Continue` is answered at once (reading would ask for the body).
+            let waits_to_send = parts
+                .headers
+                .get(http::header::EXPECT)
+                .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"100-continue"));
+            if !waits_to_send || declared.is_none() {
+                drain(&mut body).await;
+            }
+            emulator.too_large(&parts)
+        }
     };
     response.map(axum::body::Body::from)
 }
@@ -373,9 +386,35 @@ enum BodyError {
 /// The longest a whole body may take to arrive, however steadily it comes.
 const BODY_READ_LIMIT: std::time::Duration = std::time::Duration::from_secs(600);
 
+/// The most of a body too large to read that is read and dropped before the 413, so that the client
+/// reads the answer; past it (or [`DRAIN_IDLE`] without a byte, or [`BODY_TIMEOUT`] in all) the
+/// connection is closed on the rest.
+const DRAIN_LIMIT: usize = 64 * 1024 * 1024;
+
+/// How long a body being dropped may go without a byte (a body declared larger than is sent).
+const DRAIN_IDLE: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Reads and drops what comes of a body, within [`DRAIN_LIMIT`], [`DRAIN_IDLE`] and [`BODY_TIMEOUT`].
+async fn drain(body: &mut axum::body::Body) {
+    use http_body_util::BodyExt as _;
+    let until = tokio::time::Instant::now() + BODY_TIMEOUT;
+    let mut dropped = 0usize;
+    // Bounded in count as well as by the deadline: a frame is at least a byte, but for the last.
+    for _ in 0..DRAIN_LIMIT {
+        let wait = DRAIN_IDLE.min(until.saturating_duration_since(tokio::time::Instant::now()));
+        match tokio::time::timeout(wait, body.frame()).await {
+            Ok(Some(Ok(frame))) => dropped += frame.data_ref().map_or(0, |data| data.len()),
+            _ => return,
+        }
+        if dropped > DRAIN_LIMIT {
+            return;
+        }
+    }
+}
+
 /// Reads a request's body: at most [`MAX_BODY`] bytes, waiting at most [`BODY_TIMEOUT`] for each piece
 /// (a slow upload that keeps coming is read) and [`BODY_READ_LIMIT`] in all.
-async fn read_body(mut body: axum::body::Body) -> Result<Vec<u8>, BodyError> {
+async fn read_body(body: &mut axum::body::Body) -> Result<Vec<u8>, BodyError> {
     use http_body_util::BodyExt as _;
     let until = tokio::time::Instant::now() + BODY_READ_LIMIT;
     let mut bytes = Vec::new();

@@ -747,6 +747,47 @@ fn the_server_refuses_an_oversized_body_in_json() {
     assert_eq!(status, 400, "{}", String::from_utf8_lossy(&answer));
 }
 
+/// A client that sends the whole of its body before it reads the answer (no `Expect: 100-continue`: Python's
+/// http.client and urllib, many hand-written clients) reads the 413 too: the emulator reads what is sent,
+/// rather than close the connection on it, which the client sees as a reset while it writes.
+#[test]
+fn a_client_that_sends_a_whole_oversized_body_reads_the_413() {
+    use std::io::{Read, Write};
+    let server = talkover_mock::Server::builder().token(TOKEN).start_blocking().unwrap();
+    let addr: std::net::SocketAddr =
+        server.base_url().trim_start_matches("http://").split('/').next().unwrap().parse().unwrap();
+    for chunked in [false, true] {
+        let body = vec![b' '; 8 * 1024 * 1024];
+        let mut stream = std::net::TcpStream::connect(addr).unwrap();
+        stream.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+        stream.set_write_timeout(Some(Duration::from_secs(20))).unwrap();
+        let framing =
+            if chunked { "Transfer-Encoding: chunked".to_owned() } else { format!("Content-Length: {}", body.len()) };
+        let head = format!(
+            "POST /api/v1/agents HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {TOKEN}\r\n\
+             Content-Type: application/json\r\n{framing}\r\n\r\n"
+        );
+        stream.write_all(head.as_bytes()).unwrap();
+        let sent = if chunked {
+            body.chunks(64 * 1024)
+                .try_for_each(|chunk| {
+                    stream.write_all(format!("{:x}\r\n", chunk.len()).as_bytes())?;
+                    stream.write_all(chunk)?;
+                    stream.write_all(b"\r\n")
+                })
+                .and_then(|()| stream.write_all(b"0\r\n\r\n"))
+        } else {
+            stream.write_all(&body)
+        };
+        sent.unwrap_or_else(|e| panic!("chunked {chunked}: the body could not be sent whole: {e}"));
+        let mut answer = Vec::new();
+        let _ = stream.read_to_end(&mut answer);
+        let answer = String::from_utf8_lossy(&answer);
+        assert!(answer.starts_with("HTTP/1.1 413"), "chunked {chunked}: {answer}");
+        assert!(answer.contains("too large"), "chunked {chunked}: {answer}");
+    }
+}
+
 /// A body whose chunked framing is malformed is a 400 in JSON (HTTP's answer to a malformed message), at
 /// once: not the 408 of a body that stopped coming, which a client may send again.
 #[test]

@@ -1071,6 +1071,31 @@ fn a_campaign_with_a_call_under_way_is_not_deleted_and_once_deleted_its_calls_ar
     assert!(statuses(&client, &agent).is_empty(), "the campaign's calls went with it");
 }
 
+/// Deleting an agent deletes its campaigns with it ("all its associated data"): none is left `active`
+/// with a queued call that nothing can dial, naming an agent that is not there. Another agent's stays.
+#[test]
+fn an_agents_campaigns_go_with_it() {
+    let (server, client) = stopped_clock();
+    let agent = published_agent(&client, "Leaving");
+    let other = published_agent(&client, "Staying");
+    // Tomorrow's start keeps the call queued: the agent has no call under way to refuse the delete for.
+    let now = talkover::time::DateTime::new(&server.clock_now()).unwrap().unix_timestamp();
+    let tomorrow = talkover::time::DateTime::from_unix_timestamp(now + 86_400).unwrap().date();
+    let campaign = NewCampaign::new(NewCampaignRequired { start_date: tomorrow, ..always_on_required(&agent, "Goes") });
+    let gone = activated(&client, campaign);
+    client.execute(MakeCampaignCall::new(&gone, NewCampaignCall::new("+15550001234"))).unwrap();
+    let kept = activated(&client, always_on(&other, "Stays"));
+
+    client.agents().unpublish(&agent).unwrap();
+    client.agents().delete(&agent).unwrap();
+    let missing = client.execute(GetCampaign::new(&gone)).unwrap_err();
+    assert_eq!(missing.status().map(|s| s.as_u16()), Some(404), "{missing}");
+    let listed = client.campaigns().list().send().unwrap();
+    let ids: Vec<_> = listed.items.iter().map(|c| c.id.clone()).collect();
+    assert_eq!(ids.as_slice(), std::slice::from_ref(&kept), "only the other agent's campaign is listed");
+    assert_eq!(client.execute(GetCampaign::new(&kept)).unwrap().status, CampaignStatus::Active);
+}
+
 #[test]
 fn campaign_webhooks_are_kept_and_campaign_calls_are_dialled() {
     let (server, client) = stopped_clock();

@@ -309,6 +309,14 @@ impl State {
         self.gone.insert(id.as_str().to_owned());
         // Its call history goes with it (delete-agent: permanently removed).
         self.calls.retain(|c| c.call.agent.as_ref().is_none_or(|a| a.id != id));
+        // So do its campaigns, with their calls: "all its associated data". Left behind, one would stay
+        // `active` with calls queued that nothing can dial, naming an agent that is the page's 404.
+        let (orphaned, kept): (Vec<_>, Vec<_>) =
+            std::mem::take(&mut self.campaigns).into_iter().partition(|c| c.agent_id == id);
+        self.campaigns = kept;
+        for campaign in orphaned.iter() {
+            self.forget_campaign(campaign);
+        }
         Ok(Reply::ack("Agent deleted successfully"))
     }
 }

@@ -239,15 +239,20 @@ impl State {
             return Err(Reply::fail(409, "Campaign has active calls in progress"));
         }
         let campaign = self.campaigns.remove(index);
+        self.forget_campaign(&campaign);
+        Ok(Reply::ack("Campaign deleted successfully"))
+    }
+
+    /// Forgets what belongs to a campaign taken out of the list: its calls (from the call lists too: its
+    /// notes say all associated calls go), its cooldowns, and its id, which is now the page's 404.
+    pub(super) fn forget_campaign(&mut self, campaign: &Campaign) {
         self.inherited_cooldowns.remove(campaign.id.as_str());
         self.gone.insert(campaign.id.as_str().to_owned());
         for call in campaign.calls.iter().flatten() {
             self.live.campaign_call_extras.remove(call.id.as_str());
         }
-        // The campaign's calls go with it, from the call lists too (its notes: all associated calls).
         let dialled: HashSet<&str> = campaign.calls.iter().flatten().map(|c| c.id.as_str()).collect();
         self.calls.retain(|entry| entry.campaign_call_id.as_deref().is_none_or(|id| !dialled.contains(id)));
-        Ok(Reply::ack("Campaign deleted successfully"))
     }
 
     pub(super) fn make_campaign_call(&mut self, req: &Request<'_>) -> Answer {
