@@ -30,15 +30,15 @@ macro_rules! auto_topup_settings {
             $($item)*
             $kind {
                 /// The balance below which a recharge fires (1 to 1000).
-                threshold_amount(amount): Decimal,
+                threshold_amount(amount): impl Into<Decimal>,
                 /// What each threshold recharge charges (1 to 1000).
-                recharge_amount(amount): Decimal,
+                recharge_amount(amount): impl Into<Decimal>,
                 /// Whether the monthly scheduled recharge is on.
                 scheduled_payment_enabled(enabled): bool,
                 /// What the scheduled recharge charges (1 to 1000; required when turning the scheduled
                 /// recharge on).
                 #[null_when_unset]
-                scheduled_amount(amount): Decimal,
+                scheduled_amount(amount): impl Into<Decimal>,
                 /// The day of the month of the scheduled recharge (1 to 28).
                 #[null_when_unset]
                 day_of_month(day): u32,
@@ -325,10 +325,11 @@ mod tests {
         let config = config();
         let ok = AutoTopupSettingsUpdate::new()
             .is_enabled(true)
-            .threshold_amount(dec("1"))
+            // A whole amount as a number, as `CreditPurchase::new(100)` takes one; cents as a `Decimal`.
+            .threshold_amount(1)
             .recharge_amount(dec("1000.00"))
             .scheduled_payment_enabled(true)
-            .scheduled_amount(dec("200"))
+            .scheduled_amount(200)
             .day_of_month(28);
         let request = build_request(&update(ok), &config).unwrap();
         assert_eq!(

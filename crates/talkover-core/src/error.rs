@@ -325,7 +325,7 @@ impl Error {
     /// make, of a request never sent ([`Error::InvalidRequest`]), or of the client's settings. With
     /// [`Error::is_retryable`] (whether trying again can help) and [`Error::may_have_taken_effect`]
     /// (whether this attempt may have done it already), what a retry loop of your own needs, without the
-    /// `registry` feature:
+    /// `registry` feature ([`Error::should_retry`] is this rule):
     ///
     /// ```
     /// # use talkover_core as talkover;
@@ -386,7 +386,9 @@ impl Error {
     /// only for an operation that is safe to repeat.
     ///
     /// This says nothing about whether repeating it is *safe*: that depends on the operation
-    /// (see [`crate::Operation::SAFE_TO_REPEAT`]).
+    /// (see [`crate::Operation::SAFE_TO_REPEAT`]). A retry loop of your own wants
+    /// [`Error::should_retry`], which weighs both: a purchase answered 500 is retryable, and may have
+    /// charged the card.
     pub fn is_retryable(&self) -> bool {
         match self {
             Self::Transport(e) => e.may_succeed_again(),
@@ -456,6 +458,29 @@ impl Error {
             Self::Api(e) => status_may_have_taken_effect(e.status),
             Self::Decode(e) => status_may_have_taken_effect(e.status),
         }
+    }
+
+    /// Whether sending the same request again is both worth it and safe: it may succeed
+    /// ([`Error::is_retryable`]), and it cannot do twice what it does, because the operation is safe to
+    /// repeat ([`Error::safe_to_repeat`]) or this attempt certainly did nothing
+    /// ([`Error::may_have_taken_effect`]). What a retry loop of your own asks, beyond the client's own
+    /// retries; wait [`Error::retry_after`] first where it is given. `false` for an error of a request never
+    /// sent, and for one whose operation is not known to be safe to repeat and that may have taken effect (a
+    /// call placed, a purchase made, whose answer was lost): check, rather than send it again.
+    ///
+    /// ```
+    /// # use talkover_core as talkover;
+    /// use talkover::{Error, TransportError, TransportErrorKind};
+    ///
+    /// let timeout = || Error::from(TransportError::new(TransportErrorKind::Timeout, "timed out"));
+    /// assert!(timeout().with_safe_to_repeat(true).should_retry()); // a read that timed out
+    /// assert!(!timeout().with_safe_to_repeat(false).should_retry()); // a purchase that may have been made
+    /// let refused = Error::from(TransportError::new(TransportErrorKind::Connect, "connection refused"));
+    /// assert!(refused.with_safe_to_repeat(false).should_retry()); // never reached the server
+    /// assert!(!Error::invalid_request("make-call", Some("to"), "not E.164").should_retry());
+    /// ```
+    pub fn should_retry(&self) -> bool {
+        self.is_retryable() && (self.safe_to_repeat() == Some(true) || !self.may_have_taken_effect())
     }
 }
 
@@ -1206,6 +1231,13 @@ impl fmt::Display for ApiError {
         if self.message.is_some() {
             if let Some((field, problem)) = self.field_errors.iter().find_map(|(f, p)| Some((f, p.first()?))) {
                 write!(f, "; `{}`: {}", Shown(field, SHOWN_NAME_CHARS), Shown(problem, SHOWN_MESSAGE_CHARS))?;
+            } else if let Some(problem) = self.errors.first() {
+                // Problems tied to no field (a flow's "Node 'greet' references unknown next node"): the
+                // first, so that a logged error says what the general message is about.
+                write!(f, "; {}", Shown(problem, SHOWN_MESSAGE_CHARS))?;
+                if self.errors.len() > 1 {
+                    write!(f, " (and {} more)", self.errors.len() - 1)?;
+                }
             }
         }
         if let Some(code) = &self.code {
@@ -1786,6 +1818,20 @@ mod tests {
                 ("url", "The url must be a valid URL."),
                 ("url", "Second."),
             ]
+        );
+    }
+
+    #[test]
+    fn problems_tied_to_no_field_are_shown_after_a_general_message() {
+        // update-agent-flow's 422: the message says only that the flow is invalid.
+        let e = err(
+            422,
+            r#"{"success": false, "message": "Flow validation failed", "errors": ["Node 'greet' references unknown next node 'nowhere'", "No end node"]}"#,
+        );
+        assert_eq!(
+            e.to_string(),
+            "x: the API answered 422 Unprocessable Entity (validation): Flow validation failed; Node 'greet' \
+             references unknown next node 'nowhere' (and 1 more)"
         );
     }
 

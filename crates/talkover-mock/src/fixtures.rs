@@ -105,9 +105,20 @@ impl Catalog {
         self.documented_success(operation)?.get("data")
     }
 
-    /// [`Catalog::documented_data`] read as `T`; `None` when there is none or it does not read.
+    /// [`Catalog::documented_data`] read as `T`; `None` when there is none or it does not read. Read from
+    /// the body's text as recorded, not from its JSON value, so that an amount keeps its digits (`1.00`
+    /// is seeded, and answered, as `1.00`, not `1.0`).
     pub(crate) fn documented_as<T: DeserializeOwned>(&self, operation: &str) -> Option<T> {
-        T::deserialize(self.documented_data(operation)?).ok()
+        #[derive(serde::Deserialize)]
+        struct Data<T> {
+            data: T,
+        }
+        let text =
+            self.of(operation).iter().filter(|f| f.successful()).find_map(|f| match &f.response.as_ref()?.body {
+                RecordedBody::Json { text, .. } => Some(text.as_str()),
+                _ => None,
+            })?;
+        serde_json::from_str::<Data<T>>(text).ok().map(|data| data.data)
     }
 
     /// The body of the first successful example request of an operation.

@@ -42,6 +42,18 @@ fn every_documented_filter_applies() {
     assert_eq!(both.items, found);
 }
 
+/// Amounts seeded from the pages keep the digits the pages write (`1.00`, not `1.0`), as the API's answers
+/// do: a snapshot or a log of an answer reads the same in tests as in production.
+#[test]
+fn seeded_amounts_keep_their_digits() {
+    let (_server, client) = common::start_blocking();
+    let all = client.phone_numbers().list().send().unwrap().items;
+    // The page's own numbers (a trunk's numbers, also listed, cost nothing).
+    let recorded = all.iter().filter(|n| ["phone-uuid-1", "phone-uuid-2"].contains(&n.id.as_str()));
+    let prices: Vec<&str> = recorded.map(|n| n.current_price.as_str()).collect();
+    assert_eq!(prices, ["1.00", "1.00"]);
+}
+
 #[test]
 fn filters_as_written_in_a_url() {
     let server = Server::start_blocking().unwrap();
