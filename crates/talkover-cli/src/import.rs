@@ -244,6 +244,14 @@ pub fn run(context: &Context, args: &ArgMatches) -> Result<u8, Failure> {
     } else {
         "in flight; settled on the next run"
     };
+    // A row never tried was left by an error that stopped the whole import (a campaign not active, a
+    // token refused): its reason says so, and where that error is.
+    let stopped = lock(&importer.fatal).is_some();
+    let untried = if stopped {
+        "not sent: the import stopped at the error on standard error; run it again once that is mended"
+    } else {
+        "not sent"
+    };
     let mut summary = Summary { queued_before, ..Summary::default() };
     for row in &rows {
         match &states[&row.line] {
@@ -251,7 +259,7 @@ pub fn run(context: &Context, args: &ArgMatches) -> Result<u8, Failure> {
             State::Existing(_) => summary.already_queued += 1,
             State::Invalid(message) => invalid.push((row.line, message.clone())),
             State::Pending(message) => {
-                summary.failed.push((row.line, message.clone().unwrap_or_else(|| "not sent".into())))
+                summary.failed.push((row.line, message.clone().unwrap_or_else(|| untried.into())))
             }
             State::InFlight => summary.failed.push((row.line, in_flight.into())),
         }

@@ -140,33 +140,32 @@ fn a_retried_request_names_its_attempts() {
     assert!(!stderr(&output).contains("attempt"), "{}", stderr(&output));
 }
 
-/// A 404 page of another server (a wrong base URL) is not the API's "not found": a cleanup script that
-/// takes exit 5 for "already gone" must not take it for one.
+/// A 404 page of another server (a wrong base URL), or the API's own 404 for a path it has no route for, is
+/// not the API's "not found" of a resource: a cleanup script that takes exit 5 for "already gone" must not
+/// take it for one.
 #[test]
 fn a_404_page_of_another_server_is_not_the_apis_not_found() {
     let page =
         "<!DOCTYPE HTML>\n<html><head><title>Error response</title></head><body>404 File not found</body></html>";
-    let server = Scripted::start(vec![Reply::Answer(404, "text/html", page.to_owned()); 2]);
-    let mut delete = talkover(&server.base_url(), TOKEN);
-    delete.args(["agents", "delete", AGENT]);
-    fails_with(delete, 11, "another server wrote it (is the base URL");
-    let mut delete = talkover(&server.base_url(), TOKEN);
-    delete.args(["agents", "delete", AGENT, "-o", "json"]);
-    let error = json_error(&run(delete));
-    assert_eq!((error["kind"].as_str(), error["status"].as_u64()), (Some("not_found"), Some(404)), "{error}");
-    assert_eq!(error["not_the_api"], true, "{error}");
-
-    // The API's own 404 for a path it has no route for (a base URL with a wrong path) is JSON, and no
-    // more a proof that the agent is gone.
+    // The API's own 404 for a path it has no route for (a base URL with a wrong path) is JSON, and no more a
+    // proof that the agent is gone.
     let route = r#"{"message": "The route wrong/api/v1/agents/x could not be found."}"#;
-    let server = Scripted::start(vec![Reply::json(404, route); 2]);
-    let mut delete = talkover(&server.base_url(), TOKEN);
-    delete.args(["agents", "delete", AGENT]);
-    fails_with(delete, 11, "no such route: check --base-url");
-    let mut delete = talkover(&server.base_url(), TOKEN);
-    delete.args(["agents", "delete", AGENT, "-o", "json"]);
-    let error = json_error(&run(delete));
-    assert_eq!((error["exit_code"].as_u64(), error["no_such_route"].as_bool()), (Some(11), Some(true)), "{error}");
+    let cases = [
+        (Reply::Answer(404, "text/html", page.to_owned()), "another server wrote it (is the base URL", "not_the_api"),
+        (Reply::json(404, route), "no such route: check --base-url", "no_such_route"),
+    ];
+    for (answer, words, flag) in cases {
+        let server = Scripted::start(vec![answer; 2]);
+        let mut delete = talkover(&server.base_url(), TOKEN);
+        delete.args(["agents", "delete", AGENT]);
+        fails_with(delete, 11, words);
+        let mut delete = talkover(&server.base_url(), TOKEN);
+        delete.args(["agents", "delete", AGENT, "-o", "json"]);
+        let error = json_error(&run(delete));
+        let status = (error["kind"].as_str(), error["status"].as_u64(), error["exit_code"].as_u64());
+        assert_eq!(status, (Some("not_found"), Some(404), Some(11)), "{error}");
+        assert_eq!(error[flag], true, "{error}");
+    }
 }
 
 /// A success answer the types cannot read goes to standard output only when it is JSON; a captive

@@ -282,6 +282,31 @@ fn a_csv_from_standard_input_imports_with_a_named_journal() {
     assert_eq!(campaign.calls_by_number().values().copied().collect::<Vec<_>>(), [1, 1]);
 }
 
+/// An import stopped by an error of the whole campaign (paused: CAMPAIGN_NOT_ACTIVE) queues nothing, and
+/// each row's reason points at that error, not only "not sent".
+#[test]
+fn rows_left_by_an_error_that_stops_the_import_say_so() {
+    let campaign = Campaign::start();
+    let mut pause = talkover(&campaign.server.base_url(), &campaign.token);
+    pause.args(["campaigns", "update-status", &campaign.id, "-f", "status=paused", "-o", "json"]);
+    assert_eq!(json(pause)["data"]["status"], "paused");
+    let dir = scratch("import-stopped");
+    let csv = dir.join("contacts.csv");
+    std::fs::write(&csv, "phone\n+15550100001\n+15550100002\n").unwrap();
+    let mut import = campaign.import(&csv);
+    import.args(["-o", "json"]);
+    let output = run(import);
+    assert_eq!(output.status.code(), Some(7), "{}", stderr(&output));
+    let summary: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let failed = summary["failed"].as_array().expect("the rows not queued");
+    assert_eq!(failed.len(), 2, "{summary}");
+    for row in failed {
+        assert!(row["message"].as_str().is_some_and(|m| m.contains("the import stopped at the error")), "{row}");
+    }
+    assert!(stderr(&output).contains("CAMPAIGN_NOT_ACTIVE"), "{}", stderr(&output));
+    assert!(campaign.calls_by_number().is_empty());
+}
+
 /// A file edited after an import (a row added) cannot resume the old journal; with a new one, the rows
 /// the first import queued are not queued twice, only the new row is, unless `--call-again` asks for it.
 #[test]
