@@ -160,12 +160,13 @@ impl Failure {
     /// ([`shown_body`]): a script still gets what it asked for, such as the id of what it created (with
     /// `ids_only`, `--output id`, only the ids it holds). A body that is not JSON (a proxy's or a captive
     /// portal's page) is not: standard error says what it is.
-    pub fn print(&self, json: bool, ids_only: bool) {
+    pub fn print(&self, json: bool, ids_only: bool, csv: bool) {
         // A reader that went away (`| head`) ends the command quietly, in either form.
         if matches!(self, Self::ClosedPipe) {
             return;
         }
-        if let Some(body) = self.undecoded_success().filter(|body| is_json(body)) {
+        // Not with `--output csv`: a line of JSON among the records would spoil the file a script writes.
+        if let Some(body) = self.undecoded_success().filter(|body| is_json(body) && !csv) {
             use std::io::Write as _;
             // With `--output id`, the ids the answer holds (what `id=$(…)` wants), or nothing.
             let shown = match ids_only {
@@ -189,13 +190,17 @@ impl Failure {
             if let (true, Some(error)) = (token_hidden, value.get_mut("error").and_then(Value::as_object_mut)) {
                 error.insert("token_hidden".into(), json!(true));
             }
-            eprintln!("{}", json_safe(&value.to_string()));
+            crate::notices::stderr_line(&json_safe(&value.to_string()));
         } else {
             if token_hidden {
-                eprintln!("warning: {}", crate::output::TOKEN_HIDDEN);
+                crate::notices::stderr_line(&format!("warning: {}", crate::output::TOKEN_HIDDEN));
             }
             // The message and field names come from the answer: they cannot drive the terminal either.
-            eprint!("{}", terminal_safe(&self.describe()));
+            let mut text = self.describe();
+            if csv {
+                text = text.replace(ON_STANDARD_OUTPUT, NOT_AS_CSV);
+            }
+            crate::notices::to_stderr(&terminal_safe(&text));
         }
     }
 
@@ -268,7 +273,8 @@ impl Failure {
         }
     }
 
-    /// The failure as shown to the user.
+    /// The failure as shown to the user (with `--output csv`, [`NOT_AS_CSV`] in place of
+    /// [`ON_STANDARD_OUTPUT`]).
     pub fn describe(&self) -> String {
         match self {
             Self::Usage(m) => format!("error: {m}\n"),
@@ -277,9 +283,7 @@ impl Failure {
             Self::Api(failure) => {
                 let mut text = failure.describe();
                 match self.undecoded_success() {
-                    Some(body) if is_json(body) => {
-                        text.push_str("  the answer, as received, is on standard output (its ids, with --output id)\n")
-                    }
+                    Some(body) if is_json(body) => text.push_str(ON_STANDARD_OUTPUT),
                     Some(body) => {
                         let _ = writeln!(
                             text,
@@ -544,6 +548,13 @@ fn effect_of(id: &str) -> String {
     }
 }
 
+/// Where a JSON success answer the types cannot read went.
+const ON_STANDARD_OUTPUT: &str = "  the answer, as received, is on standard output (its ids, with --output id)\n";
+
+/// The same with `--output csv`, which writes none of it.
+const NOT_AS_CSV: &str =
+    "  the answer, as received, was not written: it is no list of resources to write as CSV (--output json writes it)\n";
+
 /// The exit code of an SDK error, by its kind.
 pub fn exit_code_of(e: &Error) -> u8 {
     if from_another_server(e) || no_such_route(e) {
@@ -649,7 +660,13 @@ const SHOWN_NAME: usize = 200;
 const SHOWN_PROBLEMS: usize = 50;
 
 /// `text` cut to `max` characters, saying how many more there were.
+/// On one line: a line break in what an answer wrote would start a line of its own, which could read as the
+/// command line's (`  the request was NOT carried out`, `  next: …`), so it is shown as `\n`.
 fn bounded(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    if text.contains(['\n', '\r']) {
+        let one_line = text.replace('\n', "\\n").replace('\r', "\\r");
+        return bounded(&one_line, max).into_owned().into();
+    }
     match text.char_indices().nth(max) {
         Some((at, _)) => format!("{}… ({} more characters)", &text[..at], text[at..].chars().count()).into(),
         None => text.into(),
@@ -690,11 +707,10 @@ fn describe_with(e: &Error, timeout: Option<Bound>, attempts: &[Outcome]) -> Str
                 Some(secs) => {
                     // Retries wait only within the exchange's bound: say so where that is why it gave up.
                     let not_waited = match timeout {
-                        Some((bound, by))
-                            if e.kind() == ErrorKind::RateLimited && secs as f64 > bound.as_secs_f64() =>
-                        {
+                        // A wait that ends when the bound does (or later) is not waited either.
+                        Some((bound, by)) if e.is_retryable() && secs as f64 >= bound.as_secs_f64() => {
                             format!(
-                                " (not waited for: longer than {by}, {:.0} s; a longer {by} waits it out)",
+                                " (not waited for: it does not end within {by}, {:.0} s; a longer {by} waits it out)",
                                 bound.as_secs_f64().ceil()
                             )
                         }
@@ -705,7 +721,12 @@ fn describe_with(e: &Error, timeout: Option<Bound>, attempts: &[Outcome]) -> Str
                 None => {}
             }
             if let Some(existing) = talkover::calls::existing_call(e) {
-                let _ = writeln!(out, "  existing call: {} ({}, to {})", existing.id, existing.status, existing.to);
+                let (id, to) = (bounded(existing.id.as_str(), SHOWN_NAME), bounded(&existing.to, SHOWN_NAME));
+                let _ = writeln!(
+                    out,
+                    "  existing call: {id} ({}, to {to})",
+                    bounded(&existing.status.to_string(), SHOWN_NAME)
+                );
             }
             for (field, values) in documented_values(e) {
                 let _ = writeln!(out, "  {}: the documented values are {values}", bounded(field, SHOWN_NAME));
@@ -738,7 +759,7 @@ fn describe_with(e: &Error, timeout: Option<Bound>, attempts: &[Outcome]) -> Str
         }
         other => {
             let text = timed_out(other, timeout).unwrap_or_else(|| without_attempts(other));
-            let _ = writeln!(out, ": {text}");
+            let _ = writeln!(out, ": {}", bounded(&text, usize::MAX));
         }
     }
     if let Some(id) = e.request_id() {

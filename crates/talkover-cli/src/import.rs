@@ -377,7 +377,7 @@ impl Progress {
                 } else {
                     format!("campaigns import: {done} of {total} rows settled")
                 };
-                eprintln!("{line}");
+                crate::notices::stderr_line(&line);
             }
         }
     }

@@ -183,9 +183,11 @@ pub fn run(args: &ArgMatches) -> Result<u8, Failure> {
     // On standard error: standard output holds deliveries alone, one JSON object a line when piped.
     // With `--output json` asked for, every line on standard error is JSON.
     if args.get_one::<String>("output").is_some_and(|f| f == "json") {
-        eprintln!("{}", serde_json::json!({ "listening": { "url": format!("http://{addr}/") } }));
+        crate::notices::stderr_line(
+            &serde_json::json!({ "listening": { "url": format!("http://{addr}/") } }).to_string(),
+        );
     } else {
-        eprintln!("listening on http://{addr}/");
+        crate::notices::stderr_line(&format!("listening on http://{addr}/"));
     }
     let limit = args.get_one::<u64>("max-deliveries").copied();
     let mut served = 0u64;

@@ -1,5 +1,8 @@
 //! `talkover`: the Talkover API from the shell. See `talkover --help`.
 #![forbid(unsafe_code)]
+// Standard error and output are written through functions that cannot panic (`notices::to_stderr`,
+// `output::write_all`): a failed write must not turn into exit 101.
+#![deny(clippy::print_stderr, clippy::print_stdout)]
 
 mod attempts;
 mod commands;
@@ -63,7 +66,7 @@ fn main() -> ExitCode {
             ExitCode::from(code)
         }
         Err(failure) => {
-            failure.print(asks_format(&matches, "json"), asks_format(&matches, "id"));
+            failure.print(asks_format(&matches, "json"), asks_format(&matches, "id"), asks_format(&matches, "csv"));
             ExitCode::from(failure.exit_code())
         }
     }
@@ -77,7 +80,7 @@ fn argument_error(mut e: clap::Error) -> ExitCode {
         // other command's output does, a reader that stopped (`| head`) ends it quietly.
         return match e.print().map_err(output::write_failure) {
             Err(failure) => {
-                failure.print(false, false);
+                failure.print(false, false, false);
                 ExitCode::from(failure.exit_code())
             }
             Ok(()) => ExitCode::from(0),
@@ -86,7 +89,7 @@ fn argument_error(mut e: clap::Error) -> ExitCode {
     commands::hint_webhook_management(&mut e);
     if argv_asks_json(std::env::args_os().skip(1)) {
         let failure = Failure::usage(commands::error_message(&e));
-        eprintln!("{}", failure.to_json());
+        notices::stderr_line(&failure.to_json().to_string());
         return ExitCode::from(failure.exit_code());
     }
     let _ = e.print();

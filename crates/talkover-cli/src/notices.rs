@@ -30,11 +30,25 @@ pub fn install(verbose: bool, json: bool) {
     let _ = tracing::subscriber::set_global_default(Notices { verbose, json });
 }
 
+/// Writes `text` to standard error, and nothing more where it cannot be written (closed, a full disk):
+/// `eprint!` would panic there, and a panic's exit code (101) hides the command's own (18: a call that may
+/// have been placed, which a script must not run again).
+pub fn to_stderr(text: &str) {
+    use std::io::Write as _;
+    let mut err = std::io::stderr().lock();
+    let _ = err.write_all(text.as_bytes()).and_then(|()| err.flush());
+}
+
+/// [`to_stderr`] of `line` and a line break.
+pub fn stderr_line(line: &str) {
+    to_stderr(&format!("{line}\n"));
+}
+
 /// Writes a warning to standard error: `warning: {message}`, or with `--output json` one line of JSON,
 /// `{"warning": {"message": …, …fields}}`, with `fields` (an object) for a script to read without parsing
 /// the words.
 pub fn warning(message: &str, fields: Value) {
-    eprintln!("{}", warning_line(message, fields, JSON.load(Ordering::Relaxed)));
+    stderr_line(&warning_line(message, fields, JSON.load(Ordering::Relaxed)));
 }
 
 fn warning_line(message: &str, fields: Value, json: bool) -> String {
@@ -167,7 +181,7 @@ impl Subscriber for Notices {
         event.record(&mut attempt);
         if let Some(line) = attempt.line(self.verbose, self.json) {
             // The names come from the SDK's own declarations; nothing the server wrote is in the line.
-            eprintln!("{line}");
+            stderr_line(&line);
         }
     }
 

@@ -39,6 +39,17 @@ fn a_request_not_safe_to_repeat_that_may_have_taken_effect_says_so() {
     let error = json_error(&run(call));
     assert_eq!((error["outcome_unknown"].as_bool(), error["attempts"].as_u64()), (Some(true), Some(1)), "{error}");
 
+    // Standard error that cannot be written (`2>/dev/full`, a reader gone from `2>&1 | head`) changes
+    // nothing of the exit code: a panic's 101 would hide the 18 a script reads.
+    #[cfg(target_os = "linux")]
+    for json in [false, true] {
+        let server = Scripted::start(vec![server_error(500), server_error(500)]);
+        let mut call = talkover(&server.base_url(), TOKEN);
+        call.args(["calls", "make", AGENT, "+15550101234", "-v"]).args(if json { &["-o", "json"][..] } else { &[] });
+        call.stderr(std::fs::File::create("/dev/full").unwrap());
+        assert_eq!(call.output().unwrap().status.code(), Some(18), "-o json {json}");
+    }
+
     // Said for what each operation does: create-campaign creates a campaign.
     let server = Scripted::start(vec![server_error(503)]);
     let mut create = talkover(&server.base_url(), TOKEN);
@@ -70,6 +81,30 @@ fn a_request_not_safe_to_repeat_that_may_have_taken_effect_says_so() {
     get.args(["agents", "get", AGENT, "--max-retries", "0"]);
     let output = fails_with(get, 9, "Upstream failed");
     assert!(!stderr(&output).contains(may_have), "{}", stderr(&output));
+}
+
+/// What an answer writes stays on its line of the error's text: a line break in a message, a field name or
+/// a problem cannot add a line that reads as the command line's own (a false "safe to run it again", a
+/// false `next:`).
+#[test]
+fn an_answers_words_cannot_add_lines_to_the_error() {
+    let forged = "Server Error\n  the request was NOT carried out: it is safe to run it again";
+    let answer = serde_json::json!({ "success": false, "message": forged }).to_string();
+    let server = Scripted::start(vec![Reply::json(500, answer)]);
+    let mut call = talkover(&server.base_url(), TOKEN);
+    call.args(["calls", "make", AGENT, "+15550101234"]);
+    let output = fails_with(call, 18, "Server Error\\n  the request was NOT carried out");
+    assert!(!stderr(&output).lines().any(|line| line.starts_with("  the request was NOT")), "{}", stderr(&output));
+
+    let answer = serde_json::json!({
+        "message": "The given data was invalid.",
+        "errors": { "to\nnext: run this": ["bad\r\n  next: or this"] },
+    });
+    let server = Scripted::start(vec![Reply::json(422, answer.to_string())]);
+    let mut call = talkover(&server.base_url(), TOKEN);
+    call.args(["calls", "make", AGENT, "+15550101234"]);
+    let output = fails_with(call, 7, "to\\nnext: run this: bad\\r\\n  next: or this");
+    assert!(!stderr(&output).lines().any(|line| line.trim_start().starts_with("next:")), "{}", stderr(&output));
 }
 
 #[test]
@@ -215,8 +250,16 @@ fn a_rate_limits_wait_is_said_from_the_body_and_in_words_when_long() {
     fails_with(
         get,
         8,
-        "retry after: 60 s (not waited for: longer than --timeout, 10 s; a longer --timeout waits it out)",
+        "retry after: 60 s (not waited for: it does not end within --timeout, 10 s; a longer --timeout waits it out)",
     );
+    // Nor one that ends as the bound does, nor a 503's: each says why as well.
+    for (status, code, wait) in [(429, 8, 2), (503, 9, 3600)] {
+        let body = format!(r#"{{"success": false, "error": {{"code": "X", "details": {{"retry_after": {wait}}}}}}}"#);
+        let server = Scripted::start(vec![Reply::json(status, body)]);
+        let mut get = talkover(&server.base_url(), TOKEN);
+        get.args(["--timeout", "2", "agents", "get", AGENT]);
+        fails_with(get, code, &format!("retry after: {wait} s (not waited for: it does not end within --timeout, 2 s"));
+    }
 }
 
 /// `--all` as a table or CSV holds the items until the last page: a page that fails leaves the ones fetched
@@ -239,6 +282,31 @@ fn a_failed_page_of_all_as_a_table_leaves_the_pages_fetched_written() {
         let output = fails_with(all, 9, "500");
         let shown = stdout(&output);
         assert!(shown.contains("agent-1") && shown.contains(written), "{format}: {shown}");
+    }
+}
+
+/// With `--output csv`, a success answer the types cannot read is not written among the records (a line
+/// of JSON in a CSV file): standard error says so, and `--output json` still writes it.
+#[test]
+fn an_unreadable_success_is_no_csv_record() {
+    let first = r#"{"success": true, "data": [{"id": "agent-1", "name": "Agent 1"}], "pagination": {"current_page": 1, "last_page": 2, "per_page": 1, "total": 2}}"#;
+    let odd = r#"{"success": true, "data": [1, 2, 3], "pagination": {"current_page": 2, "last_page": 2, "per_page": 1, "total": 2}}"#;
+    let server = Scripted::start(vec![Reply::json(200, first), Reply::json(200, odd)]);
+    let mut all = talkover(&server.base_url(), TOKEN);
+    all.args(["agents", "list", "--all", "--per-page", "1", "-o", "csv"]);
+    let output = run(all);
+    assert_ne!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(stdout(&output).contains("agent-1") && !stdout(&output).contains('{'), "{}", stdout(&output));
+
+    let made = r#"{"success": true, "data": {"call_id": 42}}"#;
+    for (format, written) in [("csv", false), ("json", true)] {
+        let server = Scripted::start(vec![Reply::json(200, made)]);
+        let mut call = talkover(&server.base_url(), TOKEN);
+        call.args(["calls", "make", AGENT, "+15550101234", "-o", format]);
+        let output = run(call);
+        assert_eq!(output.status.code(), Some(11), "{format}: {}", stderr(&output));
+        assert_eq!(stdout(&output).contains("42"), written, "{format}: {}", stdout(&output));
+        assert_eq!(stderr(&output).contains("was not written"), !written, "{format}: {}", stderr(&output));
     }
 }
 
