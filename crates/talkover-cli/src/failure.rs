@@ -73,6 +73,9 @@ pub struct ApiFailure {
     attempts: Vec<Outcome>,
     /// The time each exchange was given, when known, and the option that set it (`--timeout`).
     timeout: Option<Bound>,
+    /// The request's path parameters (`agent_id` and its value), when known: a `next:` hint names the
+    /// resource the command was about instead of a placeholder (`AGENT_ID`).
+    path: Vec<(String, String)>,
 }
 
 /// The time each exchange of a request was given, and the option it came from (`--timeout`, or
@@ -100,7 +103,16 @@ impl Failure {
     pub fn api(error: Error, attempts: Vec<Outcome>, timeout: Option<Bound>) -> Self {
         // Outcomes that do not tell the error's attempts one for one are not shown as if they did.
         let attempts = if attempts.len() == error.attempts() as usize { attempts } else { Vec::new() };
-        Self::Api(Box::new(ApiFailure { error, attempts, timeout }))
+        Self::Api(Box::new(ApiFailure { error, attempts, timeout, path: Vec::new() }))
+    }
+
+    /// This failure of a request whose path parameters were `path`, so that a `next:` hint names them.
+    pub fn about(mut self, path: &Map<String, Value>) -> Self {
+        if let Self::Api(failure) = &mut self {
+            failure.path =
+                path.iter().filter_map(|(name, value)| Some((name.clone(), value.as_str()?.to_owned()))).collect();
+        }
+        self
     }
 
     /// The SDK's error this failure is, if it is one.
@@ -215,6 +227,9 @@ impl Failure {
             Self::Refused(m, _) => ("invalid_request", m.clone()),
             Self::Api(failure) => {
                 let mut error = error_json(&failure.error, self.exit_code());
+                if let Some(step) = next_step(&failure.error) {
+                    error.insert("next_step".into(), json!(filled(step, &failure.path)));
+                }
                 error.insert("outcome_unknown".into(), json!(outcome_unknown(&failure.error).is_some()));
                 if !failure.attempts.is_empty() {
                     let outcomes: Vec<String> = failure.attempts.iter().map(Outcome::short).collect();
@@ -381,6 +396,9 @@ impl ApiFailure {
     fn describe(&self) -> String {
         let e = &self.error;
         let mut out = describe_with(e, self.timeout, &self.attempts);
+        if let Some(step) = next_step(e).filter(|_| !self.path.is_empty()) {
+            out = out.replace(&format!("  next: {step}\n"), &format!("  next: {}\n", filled(step, &self.path)));
+        }
         if let Some(note) = self.earlier_attempt_may_have_done_it() {
             let _ = writeln!(out, "  {note}");
         }
@@ -409,6 +427,21 @@ impl ApiFailure {
         };
         Some(format!("an earlier attempt {} and {done}", earlier.describe()))
     }
+}
+
+/// `step` with each placeholder of a path parameter (`AGENT_ID`) replaced by the request's own value, where
+/// that value can stand in a command as it is (letters, digits, `-`, `_`, `.`): anything else stays a
+/// placeholder rather than put an answer's or an argument's odd text into a command to run.
+fn filled(step: &str, path: &[(String, String)]) -> String {
+    let mut step = step.to_owned();
+    for (name, value) in path {
+        let plain =
+            !value.is_empty() && value.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+        if plain {
+            step = step.replace(&name.to_ascii_uppercase(), value);
+        }
+    }
+    step
 }
 
 /// What to do about an answer of the API, where its status or code says: the command that does it.
@@ -828,6 +861,18 @@ mod tests {
         assert_eq!(effect_of("add-calendar-member"), "a calendar member may have been added");
         assert!(effect_of("toggle-campaign-webhook").contains("would switch it back"));
         assert_eq!(effect_of("trigger-campaign-sftp-export"), "the campaign sftp export may have started");
+    }
+
+    #[test]
+    fn a_hint_takes_the_requests_ids_that_can_stand_in_a_command() {
+        let path = |value: &str| vec![("agent_id".to_owned(), value.to_owned())];
+        let step = "publish the agent first: talkover agents publish AGENT_ID";
+        assert_eq!(filled(step, &path("agent-1.b_c")), "publish the agent first: talkover agents publish agent-1.b_c");
+        // Text a shell would read otherwise stays out of a command to run.
+        for odd in ["a b", "x;rm -rf ~", "$(id)", ""] {
+            assert_eq!(filled(step, &path(odd)), step, "{odd:?}");
+        }
+        assert_eq!(filled(step, &[("campaign_id".to_owned(), "c1".to_owned())]), step);
     }
 
     #[test]

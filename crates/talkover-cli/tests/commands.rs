@@ -1360,3 +1360,20 @@ fn a_wait_before_a_retry_is_said_and_verbose_says_every_attempt() {
         (Some("list-agents"), Some(429))
     );
 }
+
+/// A `next:` hint names the resource the command was about, ready to run (`talkover agents unpublish
+/// 550e8400-…`), in the text and in JSON's `next_step`.
+#[test]
+fn a_next_hint_names_the_resource_of_the_command() {
+    let server = Server::start_blocking().unwrap();
+    let (url, token) = (server.base_url(), server.token().to_owned());
+    let mut delete = talkover(&url, &token);
+    delete.args(["agents", "delete", AGENT]);
+    fails_with(delete, 6, &format!("next: unpublish the agent first: talkover agents unpublish {AGENT}\n"));
+    let mut delete = talkover(&url, &token);
+    delete.args(["agents", "delete", AGENT, "-o", "json"]);
+    let output = run(delete);
+    let error: serde_json::Value = serde_json::from_str(stderr(&output).trim()).unwrap();
+    let step = format!("unpublish the agent first: talkover agents unpublish {AGENT}");
+    assert_eq!(error["error"]["next_step"], serde_json::json!(step), "{error}");
+}
