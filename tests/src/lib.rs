@@ -52,3 +52,18 @@ pub fn run_and_report(dir: &Path, mode: Mode) -> bool {
 pub fn fixtures_dir() -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
 }
+
+#[cfg(test)]
+mod tests {
+    /// A recorded number in exponent form is read as the double nearest it, as the SDK's decoding gives
+    /// it: the expected and the decoded bodies then compare equal (`1.0e+25` was read one unit in the last
+    /// place below `1e25`, and a strict fixture failed on a correct decode).
+    #[test]
+    fn recorded_numbers_are_read_as_the_nearest_double() {
+        for (written, plain) in [("1.0e+25", "10000000000000000000000000"), ("4.0e+25", "40000000000000000000000000")] {
+            let written: serde_json::Value = serde_json::from_str(written).unwrap();
+            let plain: serde_json::Value = serde_json::from_str(plain).unwrap();
+            assert_eq!(written, plain);
+        }
+    }
+}

@@ -574,9 +574,12 @@ fn fetch_all(context: &Context, op: &'static OperationInfo, params: Params) -> R
     if let Err(Failure::Api(_)) = &fetched {
         // The page size goes with the page: page 5 of 2 items is not page 5 of 100.
         let per_page = walked.per_page.map(|n| format!(" --per-page {n}")).unwrap_or_default();
+        let written = match walked.written {
+            0 => "before any item was written".to_owned(),
+            n => format!("after {} (written)", items(n)),
+        };
         let message = format!(
-            "--all stopped at page {page} after {} (written); `--page {page}{per_page} --all` goes on from there",
-            items(walked.written),
+            "--all stopped at page {page} {written}; `--page {page}{per_page} --all` goes on from there",
             page = walked.page
         );
         let fields = json!({ "resume_page": walked.page, "per_page": walked.per_page, "written": walked.written });

@@ -444,6 +444,11 @@ fn all_writes_an_item_read_again_once_and_says_where_it_stopped() {
     // The page size goes with the page to go on from: page 2 of 100 items is not page 2 of 2.
     let hint = "--all stopped at page 2 after 2 items (written); `--page 2 --per-page 2 --all` goes on";
     let output = fails_with(all, 9, hint);
+    // The first page failing: nothing was written.
+    let server = Scripted::start(vec![server_error(500)]);
+    let mut first = talkover(&server.base_url(), TOKEN);
+    first.args(["--max-retries", "0", "agents", "list", "--all"]);
+    fails_with(first, 9, "--all stopped at page 1 before any item was written; `--page 1 --per-page 100 --all`");
     assert_eq!(stdout(&output).lines().count(), 2, "{}", stdout(&output));
     assert!(!stderr(&output).contains("came again"), "{}", stderr(&output));
 
