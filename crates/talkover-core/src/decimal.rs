@@ -68,6 +68,30 @@ impl Decimal {
         Some(if negative { -value } else { value })
     }
 
+    /// The amount of `units` minor units at `scale` decimal places, written with exactly `scale` of them
+    /// (cents for 2): `1234` → `12.34`, `5` → `0.05`, `-250` → `-2.50`; the inverse of
+    /// [`Decimal::to_minor_units`], for amounts kept as integers.
+    ///
+    /// ```
+    /// # use talkover_core as talkover;
+    /// use talkover::decimal::Decimal;
+    ///
+    /// assert_eq!(Decimal::from_minor_units(1234, 2).as_str(), "12.34");
+    /// assert_eq!(Decimal::from_minor_units(5, 2).as_str(), "0.05");
+    /// assert_eq!(Decimal::from_minor_units(-250, 2).as_str(), "-2.50");
+    /// assert_eq!(Decimal::from_minor_units(7, 0).as_str(), "7");
+    /// assert_eq!(Decimal::from_minor_units(1234, 2).to_minor_units(2), Some(1234));
+    /// ```
+    pub fn from_minor_units(units: i128, scale: u32) -> Self {
+        let digits = units.unsigned_abs().to_string();
+        let scale = scale as usize;
+        let padded = format!("{digits:0>width$}", width = scale + 1);
+        let (whole, fraction) = padded.split_at(padded.len() - scale);
+        let sign = if units < 0 { "-" } else { "" };
+        let text = if scale == 0 { format!("{sign}{whole}") } else { format!("{sign}{whole}.{fraction}") };
+        Self { text, quoted: false }
+    }
+
     /// The amount as `f64`, for display or arithmetic that tolerates rounding.
     pub fn to_f64(&self) -> f64 {
         self.text.parse().unwrap_or(f64::NAN)
@@ -190,7 +214,12 @@ impl From<u64> for Decimal {
 impl std::str::FromStr for Decimal {
     type Err = crate::error::Error;
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        Self::new(text).ok_or_else(|| crate::error::Error::invalid_request("decimal", None, "not a decimal number"))
+        Self::new(text).ok_or_else(|| {
+            // The text is an amount the caller wrote, shown (cut) so that the error says which one.
+            let shown: String = text.chars().take(40).flat_map(char::escape_default).collect();
+            let message = format!("`{shown}` is not a decimal number (digits, an optional `-` and `.`: `12.50`)");
+            crate::error::Error::invalid_request("decimal", None, message)
+        })
     }
 }
 
@@ -235,6 +264,14 @@ impl<'de> serde::Deserialize<'de> for Decimal {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_text_that_is_no_decimal_is_named_in_the_error() {
+        let e = "1,5".parse::<Decimal>().unwrap_err();
+        assert!(e.to_string().contains("`1,5` is not a decimal number"), "{e}");
+        assert_eq!(Decimal::from_minor_units(0, 2).as_str(), "0.00");
+        assert_eq!(Decimal::from_minor_units(-5, 3).as_str(), "-0.005");
+    }
 
     #[test]
     fn amounts_keep_their_digits() {
