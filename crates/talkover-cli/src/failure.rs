@@ -208,11 +208,7 @@ impl Failure {
                 crate::notices::stderr_line(&format!("warning: {}", crate::output::TOKEN_HIDDEN));
             }
             // The message and field names come from the answer: they cannot drive the terminal either.
-            let mut text = self.describe();
-            if csv {
-                text = text.replace(ON_STANDARD_OUTPUT, NOT_AS_CSV);
-            }
-            crate::notices::to_stderr(&terminal_safe(&text));
+            crate::notices::to_stderr(&terminal_safe(&self.describe_for(csv)));
         }
     }
 
@@ -226,10 +222,7 @@ impl Failure {
             Self::Local(m) => ("local", m.clone()),
             Self::Refused(m, _) => ("invalid_request", m.clone()),
             Self::Api(failure) => {
-                let mut error = error_json(&failure.error, self.exit_code());
-                if let Some(step) = next_step(&failure.error) {
-                    error.insert("next_step".into(), json!(filled(step, &failure.path)));
-                }
+                let mut error = error_json(&failure.error, self.exit_code(), &failure.path);
                 error.insert("outcome_unknown".into(), json!(outcome_unknown(&failure.error).is_some()));
                 if !failure.attempts.is_empty() {
                     let outcomes: Vec<String> = failure.attempts.iter().map(Outcome::short).collect();
@@ -288,9 +281,13 @@ impl Failure {
         }
     }
 
-    /// The failure as shown to the user (with `--output csv`, [`NOT_AS_CSV`] in place of
-    /// [`ON_STANDARD_OUTPUT`]).
+    /// The failure as shown to the user.
     pub fn describe(&self) -> String {
+        self.describe_for(false)
+    }
+
+    /// [`Failure::describe`], for `--output csv` when `csv` (which writes no unreadable answer).
+    fn describe_for(&self, csv: bool) -> String {
         match self {
             Self::Usage(m) => format!("error: {m}\n"),
             Self::Local(m) => format!("error: {m}\n"),
@@ -298,7 +295,7 @@ impl Failure {
             Self::Api(failure) => {
                 let mut text = failure.describe();
                 match self.undecoded_success() {
-                    Some(body) if is_json(body) => text.push_str(ON_STANDARD_OUTPUT),
+                    Some(body) if is_json(body) => text.push_str(if csv { NOT_AS_CSV } else { ON_STANDARD_OUTPUT }),
                     Some(body) => {
                         let _ = writeln!(
                             text,
@@ -395,10 +392,7 @@ impl ApiFailure {
     /// may have done, and whether the request may have taken effect.
     fn describe(&self) -> String {
         let e = &self.error;
-        let mut out = describe_with(e, self.timeout, &self.attempts);
-        if let Some(step) = next_step(e).filter(|_| !self.path.is_empty()) {
-            out = out.replace(&format!("  next: {step}\n"), &format!("  next: {}\n", filled(step, &self.path)));
-        }
+        let mut out = describe_with(e, self.timeout, &self.attempts, &self.path);
         if let Some(note) = self.earlier_attempt_may_have_done_it() {
             let _ = writeln!(out, "  {note}");
         }
@@ -639,7 +633,7 @@ fn rows(n: usize, one: &str, more: &str) -> String {
 }
 
 /// An SDK error as JSON: what [`describe_error`] writes, by name.
-fn error_json(e: &Error, exit_code: u8) -> Map<String, Value> {
+fn error_json(e: &Error, exit_code: u8, path: &[(String, String)]) -> Map<String, Value> {
     let mut out = Map::new();
     out.insert("kind".into(), json!(e.kind().to_string()));
     out.insert("exit_code".into(), json!(exit_code));
@@ -671,7 +665,7 @@ fn error_json(e: &Error, exit_code: u8) -> Map<String, Value> {
         out.insert("existing_call".into(), serde_json::to_value(existing).unwrap_or_default());
     }
     if let Some(step) = next_step(e) {
-        out.insert("next_step".into(), json!(step));
+        out.insert("next_step".into(), json!(filled(step, path)));
     }
     out.insert("request_id".into(), json!(e.request_id()));
     out.insert("retry_after".into(), json!(e.retry_after().map(|d| d.as_secs())));
@@ -683,7 +677,7 @@ fn error_json(e: &Error, exit_code: u8) -> Map<String, Value> {
 /// of attempts when there was more than one. The SDK's errors never hold the token (it redacts answers
 /// that echo it).
 pub fn describe_error(e: &Error) -> String {
-    describe_with(e, None, &[])
+    describe_with(e, None, &[], &[])
 }
 
 /// What the text of a failure shows at most of what an answer chose: a message (or a problem's line), a
@@ -706,9 +700,9 @@ fn bounded(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// [`describe_error`], a timeout said with the time each exchange had (`timeout`) and the attempts with
-/// how each ended (`attempts`), when known.
-fn describe_with(e: &Error, timeout: Option<Bound>, attempts: &[Outcome]) -> String {
+/// [`describe_error`], a timeout said with the time each exchange had (`timeout`), the attempts with how
+/// each ended (`attempts`) and a `next:` hint with the request's path parameters (`path`), when known.
+fn describe_with(e: &Error, timeout: Option<Bound>, attempts: &[Outcome], path: &[(String, String)]) -> String {
     let mut out = format!("error: {}", e.kind());
     if let Some(status) = e.status() {
         let _ = write!(out, " ({})", status.as_u16());
@@ -765,7 +759,7 @@ fn describe_with(e: &Error, timeout: Option<Bound>, attempts: &[Outcome]) -> Str
                 let _ = writeln!(out, "  {}: the documented values are {values}", bounded(field, SHOWN_NAME));
             }
             if let Some(step) = next_step(e) {
-                let _ = writeln!(out, "  next: {step}");
+                let _ = writeln!(out, "  next: {}", filled(step, path));
             }
             if from_another_server(e) {
                 let _ = writeln!(

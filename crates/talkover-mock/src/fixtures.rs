@@ -97,7 +97,15 @@ impl Catalog {
 
     /// The first successful JSON body recorded for an operation.
     pub(crate) fn documented_success(&self, operation: &str) -> Option<&Value> {
-        self.of(operation).iter().filter(|f| f.successful()).find_map(|f| f.response.as_ref()?.body.json())
+        self.documented_json(operation).map(|(value, _)| value)
+    }
+
+    /// The first successful JSON body recorded for an operation, as a value and as its recorded text.
+    fn documented_json(&self, operation: &str) -> Option<(&Value, &str)> {
+        self.of(operation).iter().filter(|f| f.successful()).find_map(|f| match &f.response.as_ref()?.body {
+            RecordedBody::Json { value, text } => Some((value, text.as_str())),
+            _ => None,
+        })
     }
 
     /// The `data` of the first successful JSON body recorded for an operation.
@@ -113,11 +121,7 @@ impl Catalog {
         struct Data<T> {
             data: T,
         }
-        let text =
-            self.of(operation).iter().filter(|f| f.successful()).find_map(|f| match &f.response.as_ref()?.body {
-                RecordedBody::Json { text, .. } => Some(text.as_str()),
-                _ => None,
-            })?;
+        let (_, text) = self.documented_json(operation)?;
         serde_json::from_str::<Data<T>>(text).ok().map(|data| data.data)
     }
 

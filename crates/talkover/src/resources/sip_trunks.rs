@@ -24,12 +24,14 @@ root_handler! {
     /// # async fn run() -> Result<(), talkover::Error> {
     /// let client = talkover::Client::from_env()?;
     /// let trunks = client.sip_trunks();
-    /// let trunk = trunks
-    ///     .create(
-    ///         NewSipTrunk::new(NewSipTrunkRequired { name: "Primary Carrier".into(), provider_name: "carrier-x".into(), domain: "sip.carrier-x.com".into(), username: "user_42".into(), password: "secret-password".into() })
-    ///             .transport(SipTransport::Tls),
-    ///     )
-    ///     .await?;
+    /// let body = NewSipTrunk::new(NewSipTrunkRequired {
+    ///     name: "Primary Carrier".into(),
+    ///     provider_name: "carrier-x".into(),
+    ///     domain: "sip.carrier-x.com".into(),
+    ///     username: "user_42".into(),
+    ///     password: "secret-password".into(),
+    /// });
+    /// let trunk = trunks.create(body.transport(SipTransport::Tls)).await?;
     /// if trunks.verify(&trunk.id).await?.is_verified {
     ///     trunks.update(&trunk.id, SipTrunkUpdate::new().is_active(true)).await?;
     ///     trunks.dids(&trunk.id).create(NewSipTrunkDid::new("US", "+15551234567")).await?;
