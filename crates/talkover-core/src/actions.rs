@@ -182,9 +182,12 @@ impl CustomHeader {
 /// // The identifier alone, as the page's example sends it.
 /// let plain = NewAction::new("node_1", "Book", "Books a slot", ActionType::Webhook).integration("calendar");
 /// assert_eq!(serde_json::to_value(&plain)?["integration"], json!({"id": "calendar"}));
+/// // `Debug` names the settings but does not show their values, which may be credentials.
+/// let keyed = IntegrationRef::new("crm").setting("api_key", json!("crm-key-1"));
+/// assert_eq!(format!("{keyed:?}"), r#"IntegrationRef { id: IntegrationId("crm"), settings: {"api_key": [redacted]} }"#);
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct IntegrationRef {
     /// The integration's identifier.
@@ -192,6 +195,26 @@ pub struct IntegrationRef {
     /// Its settings, beside `id` in the object (empty: none sent).
     #[serde(flatten)]
     pub settings: Map<String, Value>,
+}
+
+/// The settings' names, not their values: an integration's settings may hold its credentials
+/// (`api_key`).
+impl std::fmt::Debug for IntegrationRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        struct Hidden;
+        impl std::fmt::Debug for Hidden {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(crate::secret::REDACTED)
+            }
+        }
+        struct Names<'a>(&'a Map<String, Value>);
+        impl std::fmt::Debug for Names<'_> {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_map().entries(self.0.keys().map(|key| (key, Hidden))).finish()
+            }
+        }
+        f.debug_struct("IntegrationRef").field("id", &self.id).field("settings", &Names(&self.settings)).finish()
+    }
 }
 
 impl IntegrationRef {

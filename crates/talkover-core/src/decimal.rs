@@ -1,6 +1,6 @@
 //! Exact decimal amounts (money, credits).
 
-use serde::de::{Error as _, Unexpected};
+use serde::de::{Error as _, MapAccess, Unexpected, Visitor};
 use serde_json::value::RawValue;
 use std::fmt;
 
@@ -11,6 +11,11 @@ use std::fmt;
 /// sent a number or a numeric string (a JSON number in exponent form, `1e3`, is read as its plain digits,
 /// `1000`, exactly). Convert with [`Decimal::as_str`], [`Decimal::to_minor_units`] or your
 /// own decimal crate; build one with [`Decimal::new`] (checked) or `From<u64>`.
+///
+/// The digits are those of the JSON text wherever a `Decimal` is read from text (the SDK reads every
+/// answer so). Read from a `serde_json::Value`, or under `#[serde(flatten)]` or an untagged enum (where
+/// serde buffers the value), a number has been an `f64`: the amount keeps the digits serde_json writes for
+/// it (`250.0` for `250.00`), and a numeric string its own.
 ///
 /// Two decimals are equal, and order, by the amount they write: `50`, `50.00` and `"50.00"` (a string in the
 /// JSON) are one amount, though each is written back as it came.
@@ -31,9 +36,35 @@ pub struct Decimal {
 }
 
 impl Decimal {
-    /// Parses a decimal such as `100`, `100.00` or `-0.5`.
+    /// Parses a decimal such as `100`, `100.00` or `-0.5`. Leading zeros of the whole part are dropped
+    /// (`007.50` is `7.50`), since a JSON number cannot be written with them.
+    ///
+    /// ```
+    /// # use talkover_core as talkover;
+    /// use talkover::Decimal;
+    ///
+    /// assert_eq!(Decimal::new("100.00").unwrap().as_str(), "100.00");
+    /// assert_eq!(Decimal::new("007.50").unwrap().as_str(), "7.50");
+    /// assert_eq!(serde_json::to_string(&Decimal::new("-00").unwrap()).unwrap(), "-0");
+    /// assert!(Decimal::new("1,5").is_none() && Decimal::new("1e3").is_none());
+    /// ```
     pub fn new(text: &str) -> Option<Self> {
-        is_decimal(text).then(|| Self { text: text.to_owned(), quoted: false })
+        if !is_decimal(text) {
+            return None;
+        }
+        let (sign, digits) = match text.strip_prefix('-') {
+            Some(rest) => ("-", rest),
+            None => ("", text),
+        };
+        let kept = digits.trim_start_matches('0');
+        let text = if kept.len() == digits.len() {
+            text.to_owned()
+        } else if kept.is_empty() || kept.starts_with('.') {
+            format!("{sign}0{kept}")
+        } else {
+            format!("{sign}{kept}")
+        };
+        Some(Self { text, quoted: false })
     }
 
     /// The digits as written.
@@ -238,27 +269,89 @@ impl serde::Serialize for Decimal {
 
 impl<'de> serde::Deserialize<'de> for Decimal {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let raw = Box::<RawValue>::deserialize(deserializer)?;
-        let text = raw.get().trim();
-        let (text, quoted) = match text.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
-            Some(inner) => (inner, true),
-            None => (text, false),
-        };
-        if !quoted && !is_decimal(text) {
-            // A JSON number in exponent form (`1e3`, `1.5E-2`; PHP writes small floats so) is the amount its
-            // plain digits write, exactly: kept as those digits.
-            if let Some(plain) = without_exponent(text) {
-                return Ok(Self { text: plain, quoted });
-            }
-        }
-        if !is_decimal(text) {
-            // Not the value itself, which may be anything (a secret a server put in the wrong field): a text
-            // in the form a decoding error hides, anything else by its kind.
-            let unexpected = if quoted { Unexpected::Str(text) } else { Unexpected::Other("another JSON value") };
-            return Err(D::Error::invalid_value(unexpected, &"a decimal amount"));
-        }
-        Ok(Self { text: text.to_owned(), quoted })
+        // Asked as `Box<RawValue>` asks: serde_json's reader then hands over the value's text, digit for
+        // digit. Any other deserializer (serde's buffer under `#[serde(flatten)]` or an untagged enum, a
+        // `serde_json::Value`) gives the value itself, read by the same visitor.
+        deserializer.deserialize_newtype_struct(RAW_VALUE_TOKEN, DecimalVisitor)
     }
+}
+
+/// The name under which serde_json hands a value's text to `Box<RawValue>`.
+const RAW_VALUE_TOKEN: &str = "$serde_json::private::RawValue";
+/// The name under which serde_json with `arbitrary_precision` hands a number's digits.
+const NUMBER_TOKEN: &str = "$serde_json::private::Number";
+
+struct DecimalVisitor;
+
+impl<'de> Visitor<'de> for DecimalVisitor {
+    type Value = Decimal;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a decimal amount")
+    }
+
+    /// serde_json's own reader: one member, the token, whose value is the JSON text of the amount.
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Decimal, A::Error> {
+        let key: Option<String> = map.next_key()?;
+        match key.as_deref() {
+            Some(RAW_VALUE_TOKEN | NUMBER_TOKEN) => {
+                let text: String = map.next_value()?;
+                from_json_text(&text)
+            }
+            _ => Err(A::Error::invalid_type(Unexpected::Map, &self)),
+        }
+    }
+
+    fn visit_newtype_struct<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Decimal, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, value: u64) -> Result<Decimal, E> {
+        Ok(Decimal { text: value.to_string(), quoted: false })
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, value: i64) -> Result<Decimal, E> {
+        Ok(Decimal { text: value.to_string(), quoted: false })
+    }
+
+    /// A number that reached here as `f64` has the digits serde_json writes for it (`250.0` for `250.00`).
+    fn visit_f64<E: serde::de::Error>(self, value: f64) -> Result<Decimal, E> {
+        match serde_json::Number::from_f64(value) {
+            Some(number) => from_json_text(&number.to_string()),
+            None => Err(E::invalid_value(Unexpected::Float(value), &self)),
+        }
+    }
+
+    fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<Decimal, E> {
+        if is_decimal(value) {
+            Ok(Decimal { text: value.to_owned(), quoted: true })
+        } else {
+            Err(E::invalid_value(Unexpected::Str(value), &self))
+        }
+    }
+}
+
+/// The amount a JSON value's text writes: a number, or a numeric string (kept quoted).
+fn from_json_text<E: serde::de::Error>(text: &str) -> Result<Decimal, E> {
+    let text = text.trim();
+    let (text, quoted) = match text.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
+        Some(inner) => (inner, true),
+        None => (text, false),
+    };
+    if !quoted && !is_decimal(text) {
+        // A JSON number in exponent form (`1e3`, `1.5E-2`; PHP writes small floats so) is the amount its
+        // plain digits write, exactly: kept as those digits.
+        if let Some(plain) = without_exponent(text) {
+            return Ok(Decimal { text: plain, quoted });
+        }
+    }
+    if !is_decimal(text) {
+        // Not the value itself, which may be anything (a secret a server put in the wrong field): a text
+        // in the form a decoding error hides, anything else by its kind.
+        let unexpected = if quoted { Unexpected::Str(text) } else { Unexpected::Other("another JSON value") };
+        return Err(E::invalid_value(unexpected, &"a decimal amount"));
+    }
+    Ok(Decimal { text: text.to_owned(), quoted })
 }
 
 #[cfg(test)]
@@ -289,6 +382,41 @@ mod tests {
         assert_eq!(Decimal::new("-1.5").unwrap().to_minor_units(2), Some(-150));
         assert_eq!(Decimal::new("1.005").unwrap().to_minor_units(2), None);
         assert!(Decimal::new("1e5").is_none());
+    }
+
+    #[test]
+    fn amounts_are_read_under_flatten_and_untagged_enums() {
+        #[derive(serde::Deserialize)]
+        struct Inner {
+            amount: Decimal,
+        }
+        #[derive(serde::Deserialize)]
+        struct Outer {
+            #[serde(flatten)]
+            inner: Inner,
+            tenant: String,
+        }
+        #[derive(serde::Deserialize)]
+        #[serde(untagged)]
+        enum Answer {
+            Amount { amount: Decimal },
+            Refused { message: String },
+        }
+        // serde buffers the value there, so a number has the digits of an f64; a string keeps its own.
+        let outer: Outer = serde_json::from_str(r#"{"amount": 250.00, "tenant": "t1"}"#).unwrap();
+        assert_eq!((outer.inner.amount.as_str(), outer.tenant.as_str()), ("250.0", "t1"));
+        let outer: Outer = serde_json::from_str(r#"{"amount": "0.10", "tenant": "t1"}"#).unwrap();
+        assert_eq!(serde_json::to_string(&outer.inner.amount).unwrap(), r#""0.10""#);
+        let answer: Answer = serde_json::from_str(r#"{"amount": 12}"#).unwrap();
+        assert!(matches!(answer, Answer::Amount { amount } if amount.as_str() == "12"));
+        let answer: Answer = serde_json::from_str(r#"{"amount": "twelve", "message": "no"}"#).unwrap();
+        assert!(matches!(answer, Answer::Refused { message } if message == "no"));
+        for refused in [r#"{"amount": {"x": "1"}, "tenant": "t"}"#, r#"{"amount": true, "tenant": "t"}"#] {
+            assert!(serde_json::from_str::<Outer>(refused).is_err(), "{refused}");
+        }
+        // Through a `serde_json::Value`, the same.
+        let value = serde_json::json!({"amount": 1.5});
+        assert_eq!(serde_json::from_value::<Inner>(value).unwrap().amount.as_str(), "1.5");
     }
 
     #[test]

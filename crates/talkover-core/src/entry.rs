@@ -275,7 +275,8 @@ impl OperationInfo {
 
     /// Decodes an answer as [`OperationInfo::decode`] does, and gives back its JSON body as the server
     /// wrote it once the types have read it (a field the API adds is kept, a field it left out is not made
-    /// up); for a body that is not JSON text of its own (an empty 2xx), the typed value as JSON.
+    /// up); for a body that is not JSON text of its own (an empty 2xx), the typed value as JSON. As a
+    /// `serde_json::Value`, a number is an `f64`: `250.00` comes back as `250.0`.
     pub fn decode_received(&self, response: HttpResponse) -> Result<Value, Error> {
         let received = crate::error::answer_json(response.body());
         let typed = self.decode(response)?;
@@ -564,9 +565,11 @@ fn without_position(message: &str) -> String {
     }
 }
 
-/// The error for parameters that do not fit an operation's types, naming the field at fault.
+/// The error for parameters that do not fit an operation's types, naming the field at fault as the
+/// API's errors and the operations' own checks do: `body.days_of_week.1` where the decoder's path says
+/// `body.days_of_week[1]`.
 fn misfit(id: &'static str, (path, e): &(String, serde_json::Error)) -> Error {
-    let path = path.clone();
+    let path = path.replace('[', ".").replace(']', "");
     let message = without_position(&e.to_string());
     if let Some(missing) = message.strip_prefix("missing field `").and_then(|m| m.split('`').next()) {
         let field = match path.as_str() {
@@ -1316,6 +1319,10 @@ mod text_query_tests {
         // The quoted value stands in another member's list: there it is named; standing twice, neither is.
         let rule = json!({"type": "recurring", "days_of_week": ["1"], "start_time": "09:00", "end_time": "17:00"});
         assert_eq!(field_of("create-availability-rule", calendar.clone(), rule), "body.days_of_week.0");
+        // An item of a list the decoder itself refuses: named as the operation's checks name it.
+        let campaign = json!({"name": "c", "campaign_type": "sales", "agent_id": "a", "start_date": "2030-01-01",
+            "days_of_week": [1, 8], "call_time_ranges": [{"start": "09:00", "end": "17:00"}], "timezone": "UTC"});
+        assert_eq!(field_of("create-campaign", json!({}), campaign), "body.days_of_week.1");
         let rule = json!({"type": "recurring", "days_of_week": ["17:00"], "start_time": "09:00", "end_time": "17:00"});
         assert_ne!(field_of("create-availability-rule", calendar.clone(), rule), "body.end_time");
         // A required member given as null is named, not the tag (the last member) that picks the variant.

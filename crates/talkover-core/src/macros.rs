@@ -249,7 +249,10 @@ macro_rules! string_enum {
                 impl ::serde::de::Visitor<'_> for Visitor {
                     type Value = $name;
                     fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                        f.write_str(concat!("a ", stringify!($name), " string ("))?;
+                        let name = stringify!($name);
+                        let article = if name.starts_with(['A', 'E', 'I', 'O', 'U']) { "an " } else { "a " };
+                        f.write_str(article)?;
+                        f.write_str(concat!(stringify!($name), " string ("))?;
                         for (i, value) in $name::VALUES.iter().enumerate() {
                             f.write_str(if i == 0 { "" } else { ", " })?;
                             f.write_str(value)?;

@@ -107,7 +107,9 @@ impl<E: WebhookEvent> WebhookDelivery<E> {
 
     /// The event's own data (the fields beside the envelope's) decoded as your type. The reference shows
     /// no event's fields, so the SDK keeps them as a [`payload`](Self::payload) map; a struct of the fields
-    /// you rely on, with `Option` for those an event may lack, reads them with types.
+    /// you rely on, with `Option` for those an event may lack, reads them with types. The payload is JSON
+    /// values, so a number read here has been an `f64` (a [`Decimal`](crate::Decimal) of `1.50` reads
+    /// `1.5`); to keep its digits, read your type from the body's bytes with `serde_json::from_slice`.
     ///
     /// ```
     /// # use talkover_core as talkover;
@@ -350,8 +352,8 @@ mod signatures {
     /// [`verify_signature`]. Use this when you do not want to depend on the header's exact name, which the
     /// reference does not give.
     ///
-    /// When several such headers (or several values of one) are present, the delivery is accepted if any of
-    /// them verifies. Otherwise the error says why: [`SignatureError::MissingSignature`] when there is none,
+    /// When several such headers (or several values of one, apart or joined by commas) are present, the
+    /// delivery is accepted if any of them verifies. Otherwise the error says why: [`SignatureError::MissingSignature`] when there is none,
     /// [`SignatureError::Mismatch`] when at least one was well formed, [`SignatureError::Malformed`] when
     /// none was. A header value that is not visible ASCII counts as malformed.
     ///
@@ -377,8 +379,14 @@ mod signatures {
         let mut outcome = Err(SignatureError::MissingSignature);
         let candidates =
             headers.iter().filter(|(name, _)| contains_ignore_case(name.as_str().as_bytes(), b"signature"));
-        for (_, value) in candidates {
-            let parsed = value.to_str().ok().and_then(parse_signature);
+        // A header given twice may reach the receiver as one value joined by commas (RFC 9110, 5.3): each
+        // part is a signature of its own (neither hex nor base64 has a comma).
+        let values = candidates.flat_map(|(_, value)| match value.to_str() {
+            Ok(text) => text.split(',').map(Some).collect::<Vec<_>>(),
+            Err(_) => vec![None],
+        });
+        for value in values {
+            let parsed = value.and_then(parse_signature);
             match parsed {
                 Some(expected) => {
                     if mac.clone().verify_slice(&expected).is_ok() {
@@ -587,6 +595,15 @@ mod signatures {
             headers.insert("x-signature-b", HeaderValue::from_static(VECTORS[0].2));
             assert_eq!(verify_delivery(&headers, data, key), Err(SignatureError::Mismatch));
             assert_eq!(verify_delivery(&headers, data, ""), Err(SignatureError::EmptySecret));
+            // The header given twice, joined into one value by a proxy: each part is tried.
+            for joined in [format!("{},{hex}", VECTORS[0].2), format!("{base64}, not-a-signature")] {
+                let mut headers = HeaderMap::new();
+                headers.insert("x-talkover-signature", HeaderValue::from_str(&joined).unwrap());
+                assert_eq!(verify_delivery(&headers, data, key), Ok(()), "{joined}");
+            }
+            let mut headers = HeaderMap::new();
+            headers.insert("x-talkover-signature", HeaderValue::from_str(&format!("{}, zz", VECTORS[0].2)).unwrap());
+            assert_eq!(verify_delivery(&headers, data, key), Err(SignatureError::Mismatch));
         }
 
         #[test]

@@ -459,7 +459,9 @@ impl Emulator {
             return None;
         }
         // A preflight (OPTIONS) is answered before the API, as a CORS layer answers it: not counted either.
-        let exempt = is_health(request) || request.method() == http::Method::OPTIONS;
+        // Nor is a request whose token is refused: authentication comes before the limiter, whose quota is
+        // the caller's (a Laravel-style `auth` then `throttle`), so a stranger's requests use none of it.
+        let exempt = is_health(request) || request.method() == http::Method::OPTIONS || self.refused_token(request);
         let mut window = lock(&self.rate);
         let limit = self.rate_limit.unwrap_or(DEFAULT_RATE_LIMIT);
         let now_ms = unix_now_ms();
@@ -718,6 +720,17 @@ impl Emulator {
             },
             None => Reply::fail(501, &format!("talkover-mock has no recorded answer for {}", op.id)),
         })
+    }
+
+    /// Whether the request is for an operation (health aside) and its token is not accepted: it is answered
+    /// 401.
+    fn refused_token(&self, request: &HttpRequest) -> bool {
+        match fixture::route(request.method().as_str(), request.uri().path()) {
+            Route::Found { operation, .. } => {
+                operation.id != HealthCheck::ID && !self.authorized(operation.id, request)
+            }
+            _ => false,
+        }
     }
 
     /// Whether the request carries the environment token, or, for an operation of the account API, a

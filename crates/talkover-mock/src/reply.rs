@@ -121,6 +121,9 @@ pub(crate) struct Invalid {
     /// the caller's missing or misfit one: refused already, so later checks of them add nothing, and
     /// neither do checks of another field against them (`end_at` after `start_at`).
     stand_ins: Vec<String>,
+    /// Members of a list's elements (`call_time_ranges.0.start`) whose value is the example's: the checks
+    /// of that element (its end after its start) hold nothing against the caller.
+    member_stand_ins: Vec<String>,
 }
 
 /// A field name in the API's messages (`conversation_speed` → `conversation speed`).
@@ -144,6 +147,17 @@ impl Invalid {
     /// Marks a top-level field as holding a stand-in value (see [`Invalid::stand_ins`]).
     pub(crate) fn stood_in(&mut self, field: &str) {
         self.stand_ins.push(field.to_owned());
+    }
+
+    /// Marks a member of a list's element as holding a stand-in value (see [`Invalid::member_stand_ins`]).
+    pub(crate) fn stood_in_member(&mut self, field: &str) {
+        self.member_stand_ins.push(field.to_owned());
+    }
+
+    /// Whether a check of `field` is of an element one of whose members stands in for the caller's.
+    fn in_element_with_stand_in(&self, field: &str) -> bool {
+        let element = |path: &str| path.rsplit_once('.').map(|(element, _)| element.to_owned());
+        element(field).is_some_and(|of| self.member_stand_ins.iter().any(|m| element(m).as_ref() == Some(&of)))
     }
 
     /// Whether `field`'s value is the documented example's, standing in for the caller's (see
@@ -212,7 +226,7 @@ impl Invalid {
             Err(Error::InvalidRequest(invalid)) => {
                 for problem in invalid.problems() {
                     let field = unprefixed(if problem.field.is_empty() { "body" } else { &problem.field });
-                    if self.against_stand_in(&problem.message) {
+                    if self.against_stand_in(&problem.message) || self.in_element_with_stand_in(field) {
                         continue;
                     }
                     if problem.message == "is required" {
@@ -295,7 +309,7 @@ pub(crate) fn nearest_bound(message: &str) -> Option<i128> {
 /// message.
 pub(crate) fn refused_field(error: &Error) -> (String, String) {
     match error {
-        Error::InvalidRequest(e) => (dotted(unprefixed(e.field().unwrap_or("body"))), e.message().to_owned()),
+        Error::InvalidRequest(e) => (unprefixed(e.field().unwrap_or("body")).to_owned(), e.message().to_owned()),
         other => ("body".to_owned(), other.to_string()),
     }
 }
@@ -378,11 +392,6 @@ pub(crate) fn whole_float_at(body: &mut Map<String, Value>, field: &str) -> bool
         Some(Value::Object(map)) => map.get_mut(last).is_some_and(rewrite),
         _ => false,
     }
-}
-
-/// A field's path as the API's errors write it: `days_of_week.0` where the decoding says `days_of_week[0]`.
-fn dotted(path: &str) -> String {
-    path.replace('[', ".").replace(']', "")
 }
 
 /// A field's name without the `body.` or `query.` the decoding of a request puts in front.

@@ -286,6 +286,14 @@ fn every_problem_of_a_body_is_answered_at_once() {
     );
     let refused = &answer["errors"]["call_time_ranges.1.start"][0];
     assert_eq!(refused, "The call time ranges.1.start does not match the format H:i.", "{answer}");
+    // Both hours of a window that do not fit are named at once.
+    let (status, answer) = with_windows(serde_json::json!([{"start": "25:00", "end": "26:00"}]));
+    let both = vec!["call_time_ranges.0.end".to_owned(), "call_time_ranges.0.start".to_owned()];
+    assert_eq!((status, common::raw::error_fields(&answer)), (422, both), "{answer}");
+    // A start that does not fit is named alone: the end is not held against the hour standing in for it.
+    let (status, answer) = with_windows(serde_json::json!([{"start": "9am", "end": "08:00"}]));
+    let start = vec!["call_time_ranges.0.start".to_owned()];
+    assert_eq!((status, common::raw::error_fields(&answer)), (422, start), "{answer}");
     let (status, answer) = with_windows(serde_json::json!([{"start": "10:00", "end": "09:00"}]));
     assert_eq!(
         (status, common::raw::error_fields(&answer)),

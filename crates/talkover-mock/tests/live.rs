@@ -650,6 +650,29 @@ fn refused_requests_leave_the_rate_limits_quota_as_it_was() {
 }
 
 #[test]
+fn requests_without_an_accepted_token_use_none_of_the_rate_limits_quota() {
+    // Authentication comes first: a stranger gets 401 however many times it asks, and the caller's quota
+    // is whole afterwards.
+    let server = Server::builder().rate_limit(2).start_blocking().unwrap();
+    let stranger =
+        talkover::blocking::Client::builder().base_url(server.base_url()).token("talq_not_it").max_retries(0).build();
+    let stranger = stranger.unwrap();
+    for _ in 0..4 {
+        let refused = stranger.execute(talkover::agents::ListAgents::new()).unwrap_err();
+        assert_eq!(api(&refused).status.as_u16(), 401, "{refused}");
+    }
+    let left: Vec<String> = (0..2)
+        .map(|_| {
+            let answer = plain(&server, "GET", "/api/v1/agents", None);
+            assert_eq!(answer.status, 200, "{}", answer.body);
+            answer.header("x-ratelimit-remaining").unwrap_or_default().to_owned()
+        })
+        .collect();
+    assert_eq!(left, ["1", "0"]);
+    assert_eq!(plain(&server, "GET", "/api/v1/agents", None).status, 429);
+}
+
+#[test]
 fn health_is_exempt_from_the_rate_limit() {
     let server = Server::builder().rate_limit(2).start_blocking().unwrap();
     // With a trailing slash it is health as well, which the router reads without it.
@@ -808,6 +831,30 @@ fn webhook_logs_record_attempts_and_a_retry_resends() {
     let first = logs.iter().find(|l| l.attempt == 1).unwrap();
     let twice = client.execute(RetryWebhookLog::new(&agent, &webhook.id, &first.id)).unwrap_err();
     assert_eq!(api(&twice).code.as_deref(), Some("LOG_NOT_RETRIABLE"));
+}
+
+/// A delivery is in its webhook's logs from when its event happens: `pending` (list-webhook-logs: "queued
+/// for delivery") until its target answers, and its attempt then fills in that same entry.
+#[test]
+fn a_delivery_is_logged_pending_from_its_event_until_its_attempt_ends() {
+    let (_server, client) = stopped_clock();
+    // A target that takes the connection and never answers: the attempt lasts the webhook's timeout.
+    let silent = TcpListener::bind("127.0.0.1:0").expect("a port on 127.0.0.1");
+    let url = format!("http://{}/hooks", silent.local_addr().unwrap());
+    let agent = published_agent(&client, "Waiting");
+    let hook = NewAgentWebhook::new("Slow", url, [AgentWebhookEvent::PhoneCallStarted]).max_retries(0).timeout(5);
+    let webhook = client.execute(CreateWebhook::new(&agent, hook)).unwrap();
+    client.execute(MakeCall::new(&agent, NewCall::new("+15550001234"))).unwrap();
+
+    let queued = client.execute(ListWebhookLogs::new(&agent, &webhook.id)).unwrap().items;
+    let seen: Vec<_> = queued.iter().map(|l| (l.event.clone(), l.attempt, l.status.clone(), l.http_status)).collect();
+    assert_eq!(seen, [(AgentWebhookEvent::PhoneCallStarted, 1, DeliveryStatus::Pending, None)]);
+    assert!(queued[0].created_at.is_some() && queued[0].delivered_at.is_none(), "{queued:?}");
+
+    let ended = poll_logs(&client, &agent, &webhook.id, |logs| logs[0].status != DeliveryStatus::Pending);
+    let seen: Vec<_> = ended.iter().map(|l| (l.id.clone(), l.status.clone(), l.error.clone())).collect();
+    assert_eq!(seen, [(queued[0].id.clone(), DeliveryStatus::Failed, Some("Connection timeout".to_owned()))]);
+    drop(silent);
 }
 
 /// A delivery whose own retries are not over ("retrying: will retry according to max_retries") is not
@@ -1929,7 +1976,9 @@ fn a_campaign_keeps_its_do_not_call_list_passes_on_context_and_completes_by_itse
     let event = |name: &str| received.iter().find(|r| r.event() == name).map(Received::json);
     assert_eq!(event("campaign_call.failed").unwrap()["to"], blocked);
     assert_eq!(event("campaign_call.completed").unwrap()["context"], json!({ "crm_id": "abc" }));
-    assert!(event("campaign.completed").is_some());
+    // The call's event says what the campaign was when the call ended; the campaign's own, what it became.
+    assert_eq!(event("campaign_call.completed").unwrap()["campaign_status"], "active");
+    assert_eq!(event("campaign.completed").unwrap()["campaign_status"], "completed");
 }
 
 /// A campaign that ends (completed or cancelled) stops all future calls: a call still waiting for its turn

@@ -538,6 +538,10 @@ impl State {
             }
         }
         self.live.dials.retain(|d| !finished_dials.contains(&d.call_id));
+        // The calls' events say what their campaign was when they happened: emitted before it completes.
+        for (campaign_id, event, data, at_ms) in events.drain(..) {
+            self.emit_campaign(&campaign_id, event, &data, at_ms);
+        }
         // An `auto_complete` campaign whose every call is over (none waiting, none under way) completes, when
         // its last call ended (in this round; now if none did).
         for campaign in &mut self.campaigns {

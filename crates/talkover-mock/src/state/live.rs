@@ -148,9 +148,41 @@ impl Live {
 }
 
 impl State {
-    /// The deliveries to start, taken out of the state.
+    /// The deliveries to start, taken out of the state, each with its `pending` entry in its webhook's logs
+    /// (a test delivery, whose caller waits for it, is logged by its attempt alone).
     pub(crate) fn take_outbox(&mut self) -> Vec<Job> {
-        std::mem::take(&mut self.live.outbox)
+        let mut jobs = std::mem::take(&mut self.live.outbox);
+        for job in jobs.iter_mut().filter(|job| job.log_id.is_none() && job.waiter.is_none()) {
+            self.log_pending(job);
+        }
+        jobs
+    }
+
+    /// Enters a delivery in its webhook's logs as `pending` (list-webhook-logs: "queued for delivery"),
+    /// the entry its first attempt fills in: the logs show a delivery from when it is queued, not only once
+    /// its target has answered. Answers the entry's id and the time.
+    pub(super) fn log_pending(&mut self, job: &mut Job) -> (String, String) {
+        let id = self.new_id();
+        let queued_at = self.live.clock.timestamp();
+        job.log_id = Some(id.clone());
+        self.live.logs.entry(job.webhook_id.clone()).or_default().push(LogEntry {
+            id: id.clone(),
+            webhook_id: job.webhook_id.clone(),
+            event: job.event.clone(),
+            attempt: job.first_attempt,
+            status: "pending",
+            http_status: None,
+            request_payload: job.payload.clone(),
+            response_body: None,
+            response_headers: None,
+            error: None,
+            duration_ms: None,
+            delivered_at: None,
+            created_at: queued_at.clone(),
+            resend: None,
+            delivery: job.delivery,
+        });
+        (id, queued_at)
     }
 
     /// The emulator's clock.
@@ -198,8 +230,9 @@ impl State {
             None => logs.iter_mut().rev().find(|l| l.delivery == job.delivery),
         };
         if let Some(entry) = entry.filter(|l| matches!(l.status, "pending" | "retrying")) {
+            let again = if entry.status == "pending" { "" } else { " again" };
             entry.status = "failed";
-            entry.error = Some("not sent again: the webhook is disabled".to_owned());
+            entry.error = Some(format!("not sent{again}: the webhook is disabled"));
         }
     }
 

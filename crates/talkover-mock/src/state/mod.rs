@@ -448,18 +448,34 @@ impl Request<'_> {
             if let Some(bound) = crate::reply::nearest_bound(&refused_field(&error).1) {
                 beyond_bounds.push((field.clone(), bound, in_query(&error)));
             }
-            // A misfit element of a list (`days_of_week.0`) takes the value of the example's element in its
-            // place (or its first), so that the list's other elements are judged too: the list is the
-            // caller's still, and what is said of its other elements counts.
-            let element = field.split_once('.').and_then(|(list, i)| Some((list, i.parse::<usize>().ok()?)));
-            if let Some((list, index)) = element.filter(|_| !in_query(&error)) {
+            // A misfit element of a list (`days_of_week.0`), or a misfit member of one (`call_time_ranges.0.end`),
+            // takes the value of the example's element (or its first) in its place, so that the list's other
+            // elements and the element's other members are judged too: the list is the caller's still, and
+            // what is said of the rest of it counts.
+            let element = field.split_once('.').and_then(|(list, rest)| {
+                let (index, member) = rest.split_once('.').map_or((rest, None), |(i, m)| (i, Some(m)));
+                Some((list, index.parse::<usize>().ok()?, member))
+            });
+            if let Some((list, index, member)) = element.filter(|_| !in_query(&error)) {
+                let at = |member: &str| format!("/{}", member.replace('.', "/"));
                 let documented = example.and_then(|e| e.get(list)).or_else(|| documented_value(list));
-                let stand_in =
-                    documented.and_then(Value::as_array).and_then(|items| items.get(index).or(items.first()));
-                let given = body.get_mut(list).and_then(Value::as_array_mut).and_then(|items| items.get_mut(index));
+                let stand_in = documented
+                    .and_then(Value::as_array)
+                    .and_then(|items| items.get(index).or(items.first()))
+                    .and_then(|item| member.map_or(Some(item), |m| item.pointer(&at(m))));
+                let given =
+                    body.get_mut(list).and_then(Value::as_array_mut).and_then(|items| items.get_mut(index)).and_then(
+                        |item| match member {
+                            Some(m) => item.pointer_mut(&at(m)),
+                            None => Some(item),
+                        },
+                    );
                 if let (Some(stand_in), Some(given)) = (stand_in, given) {
                     if given != stand_in {
                         stand_in.clone_into(given);
+                        if member.is_some() {
+                            refused.stood_in_member(&field);
+                        }
                         continue;
                     }
                 }

@@ -257,33 +257,13 @@ impl State {
         Ok(Reply::data(200, Some(message), retry))
     }
 
-    /// Queues a delivery whose attempt `attempt` its caller does not wait for, with a `pending` entry in
-    /// the webhook's logs at once, which that attempt fills in: the logs show the delivery from when it is
-    /// queued (list-webhook-logs: `pending`, queued for delivery). Answers the entry's id and the time.
+    /// Queues a delivery whose attempt `attempt` its caller does not wait for, with its `pending` entry in
+    /// the webhook's logs ([`State::log_pending`]). Answers the entry's id and the time.
     fn queue_logged(&mut self, mut job: Job, attempt: u32) -> (String, String) {
-        let id = self.new_id();
-        let queued_at = self.live.clock.timestamp();
-        job.log_id = Some(id.clone());
         job.first_attempt = attempt;
-        self.live.logs.entry(job.webhook_id.clone()).or_default().push(crate::deliver::LogEntry {
-            id: id.clone(),
-            webhook_id: job.webhook_id.clone(),
-            event: job.event.clone(),
-            attempt,
-            status: "pending",
-            http_status: None,
-            request_payload: job.payload.clone(),
-            response_body: None,
-            response_headers: None,
-            error: None,
-            duration_ms: None,
-            delivered_at: None,
-            created_at: queued_at.clone(),
-            resend: None,
-            delivery: job.delivery,
-        });
+        let queued = self.log_pending(&mut job);
         self.live.outbox.push(job);
-        (id, queued_at)
+        queued
     }
 
     // -------------------------------------------------------------------------------------------------
