@@ -277,7 +277,7 @@ impl<'de> serde::Deserialize<'de> for Decimal {
 }
 
 /// The name under which serde_json hands a value's text to `Box<RawValue>`.
-const RAW_VALUE_TOKEN: &str = "$serde_json::private::RawValue";
+pub(crate) const RAW_VALUE_TOKEN: &str = "$serde_json::private::RawValue";
 /// The name under which serde_json with `arbitrary_precision` hands a number's digits.
 const NUMBER_TOKEN: &str = "$serde_json::private::Number";
 

@@ -1052,7 +1052,7 @@ mod names {
                 return Err(Stop);
             }
             // JSON kept as written: what `Decimal` reads, a number or a numeric string.
-            if name == "$serde_json::private::RawValue" {
+            if name == crate::decimal::RAW_VALUE_TOKEN {
                 return self.say("decimal (a number or a numeric string)");
             }
             visitor.visit_newtype_struct(self)

@@ -407,6 +407,7 @@ impl<E: WebhookEvent> NewWebhook<E> {
     fn check(&self, problems: &mut Problems) {
         check_webhook(problems, self.name.as_str(), self.webhook_url.as_str(), Some(&self.events));
         check_settings(problems, self.webhook_secret.as_ref(), self.timeout, self.max_retries);
+        check_templates(problems, self.payload_templates.as_ref());
     }
 }
 
@@ -416,6 +417,7 @@ impl<E: WebhookEvent> WebhookChanges<E> {
     fn check(&self, problems: &mut Problems) {
         check_webhook(problems, self.name.as_deref(), self.webhook_url.as_deref(), self.events.as_ref());
         check_settings(problems, self.webhook_secret.as_ref(), self.timeout, self.max_retries);
+        check_templates(problems, self.payload_templates.as_ref());
     }
 }
 
@@ -443,6 +445,24 @@ fn check_settings(
 ) {
     problems.length("webhook_secret", secret.map(SecretString::expose_secret), 0, 255);
     problems.range("timeout", timeout, 5, 120).range("max_retries", max_retries, 0, 10);
+}
+
+/// A payload template stands for the delivery's body: an object (create-webhook: "values are template
+/// objects"), whose texts may hold `{{call.id}}` placeholders. Each other value is named by its event.
+fn check_templates<E: Serialize>(problems: &mut Problems, templates: Option<&HashMap<E, Value>>) {
+    let mut refused: Vec<String> = templates
+        .into_iter()
+        .flatten()
+        .filter(|(_, template)| !template.is_object())
+        .map(|(event, _)| match serde_json::to_value(event) {
+            Ok(Value::String(name)) => name,
+            _ => String::new(),
+        })
+        .collect();
+    refused.sort();
+    for event in refused {
+        problems.add(format!("payload_templates.{event}"), "must be an object (the delivery's body as a template)");
+    }
 }
 
 /// The body of [`CreateWebhook`]. Its `include_call_events` is always `None`: agent webhooks have no such
@@ -1069,6 +1089,14 @@ mod tests {
         assert_eq!(refused(&create(agent_body().timeout(4))), "timeout");
         assert_eq!(refused(&create(agent_body().timeout(121))), "timeout");
         assert_eq!(refused(&create(agent_body().max_retries(11))), "max_retries");
+        // A template is the delivery's body: an object, not a text.
+        let plain_text = agent_body().payload_template(AgentWebhookEvent::PhoneCallEnded, "call {{call.id}} ended");
+        assert_eq!(refused(&create(plain_text)), "payload_templates.event_phone_call_ended");
+        let object =
+            agent_body().payload_template(AgentWebhookEvent::PhoneCallEnded, serde_json::json!({"id": "{{call.id}}"}));
+        assert!(build_request(&create(object), &config()).is_ok());
+        let changes = AgentWebhookChanges::new().payload_template(AgentWebhookEvent::PhoneCallEnded, 5);
+        assert_eq!(refused(&UpdateWebhook::new("a", "w", changes)), "payload_templates.event_phone_call_ended");
     }
 
     #[test]

@@ -253,6 +253,12 @@ fn an_agent_webhook_refuses_include_call_events() {
     }
     assert_eq!(common::raw::send(&server, "POST", &path, &body(r#", "include_call_events": null"#)).0, 200);
     assert!(client.agents().webhooks(&agent.id).list().unwrap().webhooks.len() == 1);
+    // A payload template is an object (the delivery's body), not a text the delivery would send bare.
+    let text = body(r#", "payload_templates": {"event_phone_call_ended": "ended"}"#);
+    let (status, answer) = common::raw::send(&server, "POST", &path, &text);
+    let field = "payload_templates.event_phone_call_ended";
+    assert_eq!((status, common::raw::error_fields(&answer)), (422, vec![field.to_owned()]), "{answer}");
+    assert!(client.agents().webhooks(&agent.id).list().unwrap().webhooks.len() == 1, "nothing created");
 }
 
 #[test]
