@@ -542,6 +542,35 @@ fn the_retry_budget_stops_a_burst_of_failures() {
 }
 
 #[test]
+fn a_retry_never_sent_costs_the_budget_nothing() {
+    let server = FaultServer::start(vec![with_header(json(429, "{}"), "retry-after", "5")]);
+    // A wait that would end past the policy's time: the retry is not made, and not paid for.
+    for via in [Via::Reqwest, Via::Ureq] {
+        let budget = RetryBudget::new(10);
+        let policy = policy().budget(Some(budget.clone())).max_elapsed(Duration::from_secs(1));
+        for _ in 0..3 {
+            let error = run(via, &server.base_url(), Call::GetAgent, policy.clone()).unwrap_err();
+            assert_eq!((error.kind(), error.attempts()), (ErrorKind::RateLimited, 1), "{via:?}");
+        }
+        assert_eq!(budget.available(), 10, "{via:?}");
+    }
+    assert_eq!(server.received().len(), 6);
+    // A call dropped while it waits for its retry (a caller's own timeout): the retry's cost comes back.
+    let budget = RetryBudget::new(10);
+    let policy = policy().budget(Some(budget.clone()));
+    let client = configured!(talkover::Client::builder(), &server.base_url(), policy).unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    runtime.block_on(async {
+        for _ in 0..3 {
+            let dropped = tokio::time::timeout(Duration::from_millis(300), client.agents().get("a1")).await;
+            assert!(dropped.is_err(), "still waiting for its retry");
+        }
+    });
+    assert_eq!(budget.available(), 10);
+    assert_eq!(server.received().len(), 9, "one attempt each");
+}
+
+#[test]
 fn max_retries_zero_turns_retrying_off() {
     for via in [Via::Reqwest, Via::Ureq] {
         let server = FaultServer::start(vec![json(503, "{}"), json(200, AGENT)]);

@@ -129,8 +129,25 @@ impl RetryPolicy {
     }
 
     /// Decides what to do after attempt number `retries_done + 1` of an operation ended with `outcome`.
-    /// `random` is a number in `0..1` for the jitter.
+    /// `random` is a number in `0..1` for the jitter. A retry is drawn from the budget at once: a client
+    /// with more to check before it retries (its [`max_elapsed`](Self::max_elapsed), whether it can wait)
+    /// uses [`plan`](Self::plan), then [`withdraw`](Self::withdraw) once the retry is certain.
     pub fn decide(&self, retries_done: u32, outcome: &Attempt<'_>, safe_to_repeat: bool, random: f64) -> Decision {
+        match self.plan(retries_done, outcome, safe_to_repeat, random) {
+            Decision::Retry(delay) => match self.withdraw(outcome) {
+                Some(withdrawal) => {
+                    withdrawal.spent();
+                    Decision::Retry(delay)
+                }
+                None => Decision::Stop(StopReason::BudgetExhausted),
+            },
+            other => other,
+        }
+    }
+
+    /// What [`decide`](Self::decide) decides, without drawing on the budget: a retry is only planned, and
+    /// costs nothing until [`withdraw`](Self::withdraw) takes its cost.
+    pub fn plan(&self, retries_done: u32, outcome: &Attempt<'_>, safe_to_repeat: bool, random: f64) -> Decision {
         let retryable = match outcome {
             Attempt::Answered { status, .. } if status.is_success() => return Decision::Done,
             Attempt::Answered { status, body, .. } if status.is_client_error() && is_business_answer(body) => false,
@@ -159,12 +176,19 @@ impl RetryPolicy {
             Some(wait) => wait,
             None => self.backoff_for(retries_done, random),
         };
-        if let Some(budget) = &self.budget {
-            if !budget.try_withdraw(outcome.cost()) {
-                return Decision::Stop(StopReason::BudgetExhausted);
-            }
-        }
         Decision::Retry(delay)
+    }
+
+    /// Draws the cost of retrying after `outcome` from the budget (5 tokens, 10 after a timeout; nothing
+    /// without a budget), or `None` when the budget cannot pay it ([`StopReason::BudgetExhausted`]). The
+    /// cost goes back to the budget if the [`Withdrawal`] is dropped before [`Withdrawal::spent`]: a retry
+    /// never sent (its call dropped while it waited) costs nothing.
+    pub fn withdraw(&self, outcome: &Attempt<'_>) -> Option<Withdrawal> {
+        let cost = outcome.cost();
+        match &self.budget {
+            Some(budget) if !budget.try_withdraw(cost) => None,
+            budget => Some(Withdrawal { budget: budget.clone(), cost }),
+        }
     }
 
     /// The delay before retry number `retries_done + 1`: doubling from the initial backoff up to the
@@ -243,6 +267,30 @@ pub enum StopReason {
     BudgetExhausted,
     /// The wait would end past the policy's [`max_elapsed`](RetryPolicy::max_elapsed).
     OutOfTime,
+}
+
+/// A retry's cost, drawn from a [`RetryBudget`] by [`RetryPolicy::withdraw`]: given back when dropped,
+/// kept once [`spent`](Self::spent) (when the retry's request goes out).
+#[derive(Debug)]
+#[must_use = "dropping a withdrawal gives its cost back to the budget"]
+pub struct Withdrawal {
+    budget: Option<RetryBudget>,
+    cost: u32,
+}
+
+impl Withdrawal {
+    /// The retry is made: its cost stays withdrawn.
+    pub fn spent(mut self) {
+        self.budget = None;
+    }
+}
+
+impl Drop for Withdrawal {
+    fn drop(&mut self) {
+        if let Some(budget) = self.budget.take() {
+            budget.deposit(self.cost);
+        }
+    }
 }
 
 const RETRY_COST: u32 = 5;
@@ -468,6 +516,26 @@ mod tests {
         }
         assert_eq!(budget.available(), 5);
         assert!(matches!(policy.decide(0, &answered(503, &h), true, 0.0), Decision::Retry(_)));
+    }
+
+    #[test]
+    fn a_planned_retry_costs_nothing_until_withdrawn_and_a_withdrawal_never_spent_is_given_back() {
+        let budget = RetryBudget::new(10);
+        let policy = no_jitter().budget(Some(budget.clone()));
+        let h = HeaderMap::new();
+        let failed = answered(503, &h);
+        assert!(matches!(policy.plan(0, &failed, true, 0.0), Decision::Retry(_)));
+        assert_eq!(budget.available(), 10, "planned, not paid");
+        // Dropped (the call was dropped while it waited): given back.
+        drop(policy.withdraw(&failed).unwrap());
+        assert_eq!(budget.available(), 10);
+        policy.withdraw(&failed).unwrap().spent();
+        assert_eq!(budget.available(), 5);
+        let timeout = TransportError::new(TransportErrorKind::Timeout, "timed out");
+        assert!(policy.withdraw(&Attempt::Failed(&timeout)).is_none(), "a timeout's retry costs 10");
+        assert_eq!(budget.available(), 5, "a refused withdrawal takes nothing");
+        // Without a budget, a retry costs nothing and is always paid.
+        no_jitter().withdraw(&failed).unwrap().spent();
     }
 
     #[test]

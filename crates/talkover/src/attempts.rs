@@ -2,7 +2,7 @@
 
 use std::time::{Duration, Instant};
 
-use talkover_core::retry::{jitter_sample, Attempt, Decision, RetryPolicy};
+use talkover_core::retry::{jitter_sample, Attempt, Decision, RetryPolicy, StopReason, Withdrawal};
 use talkover_core::{HttpResponse, TransportError};
 
 use crate::client_core::Call;
@@ -10,13 +10,18 @@ use crate::client_core::Call;
 /// Decides what follows an attempt of `call` (begun at `started`, in a call begun at `began`), and records
 /// it as a tracing event (operation, method, path template, attempt, status or failure kind, latency,
 /// retry delay). No token, header value or body is recorded.
+///
+/// A retry is the wait before it and its cost, drawn from the budget only once the retry is certain: within
+/// the policy's time, and a wait this client can make (`can_wait`). The cost goes back if the retry is
+/// never sent (the call dropped while it waits); `None` is the attempt's result for the caller.
 pub(crate) fn after_attempt<C: Call + ?Sized>(
     call: &C,
     policy: &RetryPolicy,
     retries_done: u32,
     (began, started): (Instant, Instant),
     result: &Result<HttpResponse, TransportError>,
-) -> Decision {
+    can_wait: impl FnOnce(Duration) -> bool,
+) -> Option<(Duration, Withdrawal)> {
     let attempt = match result {
         Ok(response) => {
             Attempt::Answered { status: response.status(), headers: response.headers(), body: response.body() }
@@ -26,10 +31,25 @@ pub(crate) fn after_attempt<C: Call + ?Sized>(
     // A success is never retried, so it needs no jitter (a hash per call).
     let answered_ok = matches!(result, Ok(response) if response.status().is_success());
     let random = if answered_ok { 0.0 } else { jitter_sample() };
-    let decision = policy.decide(retries_done, &attempt, call.safe_to_repeat(), random);
-    let decision = policy.within_time(decision, began.elapsed());
-    if decision == Decision::Done {
-        policy.record_success();
+    let planned = policy.plan(retries_done, &attempt, call.safe_to_repeat(), random);
+    let mut decision = policy.within_time(planned, began.elapsed());
+    let mut retry = None;
+    match decision {
+        Decision::Done => policy.record_success(),
+        Decision::Retry(delay) if !can_wait(delay) => {
+            // Not silently: the policy asked for a retry this client cannot wait for.
+            tracing::warn!(
+                operation = call.id(),
+                ?delay,
+                "not retried: this client has no way to wait here (no `reqwest` feature, or no Tokio runtime for \
+                 its default sleep); give its builder `.sleep(...)`"
+            );
+        }
+        Decision::Retry(delay) => match policy.withdraw(&attempt) {
+            Some(withdrawal) => retry = Some((delay, withdrawal)),
+            None => decision = Decision::Stop(StopReason::BudgetExhausted),
+        },
+        _ => {}
     }
     let latency_ms = started.elapsed().as_millis() as u64;
     let retry_in_ms = match decision {
@@ -60,13 +80,5 @@ pub(crate) fn after_attempt<C: Call + ?Sized>(
             "talkover attempt"
         ),
     }
-    decision
-}
-
-/// The delay of a retry decision, if it is one.
-pub(crate) fn retry_delay(decision: Decision) -> Option<Duration> {
-    match decision {
-        Decision::Retry(delay) => Some(delay),
-        _ => None,
-    }
+    retry
 }

@@ -105,7 +105,10 @@ impl Client {
                 Err(error) => return attempts.refused(error),
             };
             match attempts.after(self.inner.transport().send(request)) {
-                Next::Retry(delay) => std::thread::sleep(delay),
+                Next::Retry(delay, withdrawal) => {
+                    std::thread::sleep(delay);
+                    withdrawal.spent();
+                }
                 Next::Done(answer) => return answer,
             }
         }

@@ -144,10 +144,11 @@ impl Client {
                 #[cfg(not(any(feature = "reqwest", feature = "reqwest-native-tls")))]
                 let result = self.inner.transport().send(request).await;
                 match attempts.after(result) {
-                    Next::Retry(delay) => {
+                    Next::Retry(delay, withdrawal) => {
                         if let Some(sleep) = &self.inner.wait().sleep {
                             sleep(delay).await;
                         }
+                        withdrawal.spent();
                     }
                     Next::Done(answer) => break answer,
                 }

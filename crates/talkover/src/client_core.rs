@@ -13,7 +13,9 @@ use talkover_core::{
     Output, RetryPolicy, SecretString, TransportError, WithResponse,
 };
 
-use crate::attempts::{after_attempt, retry_delay};
+use talkover_core::retry::Withdrawal;
+
+use crate::attempts::after_attempt;
 use crate::builder::{ClientBuilder, Side};
 
 /// How a client waits between attempts, as far as its retry loop must know.
@@ -238,8 +240,9 @@ pub(crate) struct Attempts<'c, O: ?Sized, T: ?Sized, W> {
 
 /// What follows an attempt.
 pub(crate) enum Next {
-    /// Wait this long, then make another attempt.
-    Retry(Duration),
+    /// Wait this long, then make another attempt, whose cost is drawn: spend it when the attempt is sent
+    /// (dropped unspent, it goes back to the budget).
+    Retry(Duration, Withdrawal),
     /// The call's answer.
     Done(Answer),
 }
@@ -273,22 +276,13 @@ impl<O: Call + ?Sized, T: ?Sized, W: Wait> Attempts<'_, O, T, W> {
     /// Decides what follows the attempt that ended with `result`, and traces it.
     pub(crate) fn after(&mut self, result: Result<HttpResponse, TransportError>) -> Next {
         let times = (self.began, self.started);
-        let decision = after_attempt(self.operation, &self.core.retry, self.retries, times, &result);
-        match retry_delay(decision) {
-            Some(delay) if self.core.wait.can_wait(delay) => {
+        let can_wait = |delay| self.core.wait.can_wait(delay);
+        match after_attempt(self.operation, &self.core.retry, self.retries, times, &result, can_wait) {
+            Some((delay, withdrawal)) => {
                 self.retries += 1;
-                Next::Retry(delay)
+                Next::Retry(delay, withdrawal)
             }
-            delay => {
-                if let Some(delay) = delay {
-                    // Not silently: the policy asked for a retry this client cannot wait for.
-                    tracing::warn!(
-                        operation = self.operation.id(),
-                        ?delay,
-                        "not retried: this client has no way to wait here (no `reqwest` feature, or no Tokio \
-                         runtime for its default sleep); give its builder `.sleep(...)`"
-                    );
-                }
+            None => {
                 let id = self.operation.id();
                 let result = result.map_err(|e| Error::from(e.with_operation(id)));
                 Next::Done(Answer { result, sent: self.retries + 1, safe: self.operation.safe_to_repeat() })
@@ -350,7 +344,8 @@ macro_rules! client_api {
             /// whole exchange by `timeout` in place of the transport's bound: for a call known to be slow
             /// (`client.with_timeout(Duration::from_secs(300)).campaigns().list()`), or one that should give up
             /// sooner than the others (with `with_retry_policy(RetryPolicy::none())` too, or each retry has
-            /// the whole of it again; `RetryPolicy::max_elapsed` bounds only the waits before retries).
+            /// the whole of it again; `RetryPolicy::max_elapsed` starts no retry whose wait would end past it,
+            /// but does not cut an attempt short).
             /// Honoured by the built-in transports, and by a transport of your own that reads
             /// [`RequestTimeout`](::talkover_core::transport::RequestTimeout). `Duration::ZERO` sets no bound
             /// of its own: the transport's applies.
