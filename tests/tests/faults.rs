@@ -12,6 +12,7 @@ use std::thread::JoinHandle;
 use std::time::{Duration, SystemTime};
 
 use talkover::calls::{MakeCall, NewCall};
+use talkover::retry::StopReason;
 use talkover::{Error, ErrorKind, RetryBudget, RetryPolicy, TransportErrorKind};
 use talkover_conformance::server::AcceptLoop;
 
@@ -533,10 +534,16 @@ fn the_retry_budget_stops_a_burst_of_failures() {
         // Room for exactly two retries across all calls of this client.
         let policy = policy().budget(Some(RetryBudget::new(10)));
         let calls = 6;
+        let mut reasons = Vec::new();
         for _ in 0..calls {
             let error = run(via, &server.base_url(), Call::GetAgent, policy.clone()).unwrap_err();
             assert_eq!(error.kind(), ErrorKind::Server, "{via:?}");
+            reasons.push((error.attempts(), error.stop_reason()));
         }
+        // The first call retries twice, its attempts used up and the budget spent; each later one says why it
+        // was not retried.
+        let spent = (1, Some(StopReason::BudgetExhausted));
+        assert_eq!(reasons, [(3, Some(StopReason::OutOfAttempts)), spent, spent, spent, spent, spent], "{via:?}");
         assert_eq!(server.received().len(), calls + 2, "{via:?}: only two retries fit in the budget");
     }
 }
@@ -551,6 +558,10 @@ fn a_retry_never_sent_costs_the_budget_nothing() {
         for _ in 0..3 {
             let error = run(via, &server.base_url(), Call::GetAgent, policy.clone()).unwrap_err();
             assert_eq!((error.kind(), error.attempts()), (ErrorKind::RateLimited, 1), "{via:?}");
+            // It says why the retry the 429 called for was not made.
+            assert_eq!(error.stop_reason(), Some(StopReason::OutOfTime), "{via:?}");
+            let why = "(not retried: the wait before it would end past the retry policy's max_elapsed)";
+            assert!(error.to_string().ends_with(why), "{via:?}: {error}");
         }
         assert_eq!(budget.available(), 10, "{via:?}");
     }

@@ -664,6 +664,10 @@ fn error_json(e: &Error, exit_code: u8, path: &[(String, String)]) -> Map<String
     if let Some(existing) = talkover::calls::existing_call(e) {
         out.insert("existing_call".into(), serde_json::to_value(existing).unwrap_or_default());
     }
+    // A retry the answer called for and the command held back (a wait longer than it waits): why.
+    if let Some(reason) = e.stop_reason().filter(|reason| reason.held_back_a_retry()) {
+        out.insert("not_retried".into(), json!(reason.to_string()));
+    }
     if let Some(step) = next_step(e) {
         out.insert("next_step".into(), json!(filled(step, path)));
     }
@@ -740,6 +744,10 @@ fn describe_with(e: &Error, timeout: Option<Bound>, attempts: &[Outcome], path: 
                                 " (not waited for: it does not end within {by}, {:.0} s; a longer {by} waits it out)",
                                 bound.as_secs_f64().ceil()
                             )
+                        }
+                        _ if e.stop_reason() == Some(talkover::retry::StopReason::RetryAfterTooLong) => {
+                            let most = talkover::RetryPolicy::default().max_retry_after.as_secs();
+                            format!(" (not waited for: the command waits at most {most} s)")
                         }
                         _ => String::new(),
                     };

@@ -260,6 +260,18 @@ fn a_rate_limits_wait_is_said_from_the_body_and_in_words_when_long() {
         get.args(["--timeout", "2", "agents", "get", AGENT]);
         fails_with(get, code, &format!("retry after: {wait} s (not waited for: it does not end within --timeout, 2 s"));
     }
+    // One longer than the command waits at all, whatever `--timeout`: said, and why in JSON.
+    let body = r#"{"success": false, "error": {"code": "RATE_LIMIT_EXCEEDED", "details": {"retry_after": 120}}}"#;
+    let server = Scripted::start(vec![Reply::json(429, body)]);
+    let mut get = talkover(&server.base_url(), TOKEN);
+    get.args(["--timeout", "600", "agents", "get", AGENT]);
+    fails_with(get, 8, "retry after: 120 s (not waited for: the command waits at most 60 s)");
+    let server = Scripted::start(vec![Reply::json(429, body)]);
+    let mut get = talkover(&server.base_url(), TOKEN);
+    get.args(["--timeout", "600", "-o", "json", "agents", "get", AGENT]);
+    let error = json_error(&run(get));
+    let why = "the server asked for a longer wait than the retry policy's max_retry_after";
+    assert_eq!((error["not_retried"].as_str(), error["attempts"].as_u64()), (Some(why), Some(1)), "{error}");
 }
 
 /// `--all` as a table or CSV holds the items until the last page: a page that fails leaves the ones fetched

@@ -347,6 +347,43 @@ impl Error {
         }
     }
 
+    /// Why the client made no further attempt after the one this error is of, as the SDK's clients record
+    /// it; `None` for an error they did not make, or of an answer that was read (a decode error). A reason
+    /// of the client's own ([`StopReason::BudgetExhausted`], [`StopReason::OutOfTime`],
+    /// [`StopReason::RetryAfterTooLong`], [`StopReason::CannotWait`]) is also in `Display`: a retry the
+    /// outcome called for was not made, and a later call, or another retry policy, may still get through.
+    ///
+    /// ```
+    /// # use talkover_core as talkover;
+    /// use talkover::retry::StopReason;
+    /// use talkover::{Error, TransportError, TransportErrorKind};
+    ///
+    /// let refused = Error::from(TransportError::new(TransportErrorKind::Connect, "connection refused"))
+    ///     .with_attempts(2)
+    ///     .with_stop_reason(StopReason::BudgetExhausted);
+    /// assert_eq!(refused.stop_reason(), Some(StopReason::BudgetExhausted));
+    /// assert!(refused.to_string().ends_with("(after 2 attempts; no more: the client's retry budget is spent (many retries of late))"));
+    /// ```
+    pub fn stop_reason(&self) -> Option<StopReason> {
+        match self {
+            Self::Transport(e) => e.stopped,
+            Self::Api(e) => e.stopped,
+            Self::InvalidRequest(_) | Self::Config(_) | Self::Decode(_) => None,
+        }
+    }
+
+    /// Records why no further attempt was made ([`Error::stop_reason`]), for a client built on this crate:
+    /// the SDK's clients set it from their retry policy's decision. Errors of a request never sent, of the
+    /// client's settings and of an answer read keep none.
+    pub fn with_stop_reason(mut self, reason: StopReason) -> Self {
+        match &mut self {
+            Self::Transport(e) => e.stopped = Some(reason),
+            Self::Api(e) => e.stopped = Some(reason),
+            Self::InvalidRequest(_) | Self::Config(_) | Self::Decode(_) => {}
+        }
+        self
+    }
+
     /// Replaces every occurrence of `secret` (at least 8 characters) in the error's texts and in the body it
     /// keeps, and in the values of the answer's headers that hold it, with `[redacted]`, so that an API
     /// echoing the token it was sent cannot leak it through this error's `Debug` or `Display`. Text that
@@ -662,6 +699,8 @@ pub struct TransportError {
     attempts: u32,
     /// Whether the operation may be sent again as it is, once the client has said it.
     safe_to_repeat: Option<bool>,
+    /// Why the client made no further attempt, once it has said it.
+    stopped: Option<StopReason>,
     underlying: Option<Box<dyn std::error::Error + Send + Sync>>,
     /// The status and request id of the answer, when its head arrived before the failure (a body cut off).
     head: Option<Box<(StatusCode, Option<String>)>>,
@@ -679,7 +718,7 @@ impl fmt::Display for TransportError {
                 f.write_str(" (the request was processed)")?;
             }
         }
-        f.write_str(&after_attempts(self.attempts))
+        f.write_str(&after_attempts(self.attempts, self.stopped))
     }
 }
 
@@ -692,6 +731,7 @@ impl fmt::Debug for TransportError {
             .field("message", &self.message)
             .field("operation", &self.operation)
             .field("attempts", &self.attempts)
+            .field("stopped", &self.stopped)
             .field("certainly_not_sent", &self.certainly_not_sent())
             .field("answer_head", &self.head)
             .field("underlying", &self.underlying)
@@ -714,6 +754,7 @@ impl TransportError {
             operation: None,
             attempts: 1,
             safe_to_repeat: None,
+            stopped: None,
             underlying: None,
             head: None,
         }
@@ -955,6 +996,8 @@ pub struct ApiError {
     attempts: u32,
     /// Whether the operation may be sent again as it is, once the client has said it.
     safe_to_repeat: Option<bool>,
+    /// Why the client made no further attempt, once it has said it.
+    stopped: Option<StopReason>,
 }
 
 impl ApiError {
@@ -1024,6 +1067,7 @@ impl ApiError {
             body_is_text: false,
             attempts: 1,
             safe_to_repeat: None,
+            stopped: None,
         }
     }
 
@@ -1259,18 +1303,65 @@ impl fmt::Display for ApiError {
         if let Some(id) = &self.request_id {
             write!(f, " (request id {})", Shown(id, SHOWN_NAME_CHARS))?;
         }
-        f.write_str(&after_attempts(self.attempts))
+        f.write_str(&after_attempts(self.attempts, self.stopped))
     }
 }
 
 impl std::error::Error for ApiError {}
 
-/// What `Display` adds for a request sent more than once.
-fn after_attempts(attempts: u32) -> String {
-    if attempts > 1 {
-        format!(" (after {attempts} attempts)")
-    } else {
-        String::new()
+/// Why a failed attempt is not retried ([`RetryPolicy::decide`](crate::retry::RetryPolicy::decide)), and
+/// why a client's error came after the attempts it did ([`Error::stop_reason`]). `Display` says it in a few
+/// words.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum StopReason {
+    /// This outcome is not retried for this operation.
+    NotRetryable,
+    /// The policy's retries are used up.
+    OutOfAttempts,
+    /// The server asked for a longer wait than the policy accepts
+    /// ([`max_retry_after`](crate::retry::RetryPolicy::max_retry_after)).
+    RetryAfterTooLong,
+    /// The client's retry budget is spent ([`RetryBudget`](crate::retry::RetryBudget)).
+    BudgetExhausted,
+    /// The wait would end past the policy's [`max_elapsed`](crate::retry::RetryPolicy::max_elapsed).
+    OutOfTime,
+    /// The client has no way to wait here (an async client with no sleep it can use: no `reqwest` feature
+    /// and no `sleep` given, or Tokio's sleep outside a Tokio runtime).
+    CannotWait,
+}
+
+impl fmt::Display for StopReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::NotRetryable => "not a failure that trying again can mend",
+            Self::OutOfAttempts => "the retry policy's attempts are used up",
+            Self::RetryAfterTooLong => "the server asked for a longer wait than the retry policy's max_retry_after",
+            Self::BudgetExhausted => "the client's retry budget is spent (many retries of late)",
+            Self::OutOfTime => "the wait before it would end past the retry policy's max_elapsed",
+            Self::CannotWait => "the client has no way to wait here",
+        })
+    }
+}
+
+impl StopReason {
+    /// Whether the client stopped for a reason of its own settings or state rather than the outcome's: a
+    /// retry the outcome called for was held back (what `Display` of an error says), and a later call, or
+    /// another retry policy, may get through.
+    pub fn held_back_a_retry(self) -> bool {
+        matches!(self, Self::RetryAfterTooLong | Self::BudgetExhausted | Self::OutOfTime | Self::CannotWait)
+    }
+}
+
+/// What `Display` adds for a request sent more than once, and for one not retried for a reason of the
+/// client's ([`StopReason`]).
+fn after_attempts(attempts: u32, stopped: Option<StopReason>) -> String {
+    let stopped = stopped.filter(|reason| reason.held_back_a_retry());
+    match (attempts > 1, stopped) {
+        (true, Some(reason)) => format!(" (after {attempts} attempts; no more: {reason})"),
+        (true, None) => format!(" (after {attempts} attempts)"),
+        (false, Some(reason)) => format!(" (not retried: {reason})"),
+        (false, None) => String::new(),
     }
 }
 
@@ -1305,7 +1396,7 @@ impl fmt::Display for DecodeError {
             write!(f, " at `{}`", Shown(&self.path, SHOWN_MESSAGE_CHARS))?;
         }
         // The decoder's message can name what the server sent (a key of the body).
-        write!(f, ": {}{}", Shown(&self.message, SHOWN_MESSAGE_CHARS), after_attempts(self.attempts))
+        write!(f, ": {}{}", Shown(&self.message, SHOWN_MESSAGE_CHARS), after_attempts(self.attempts, None))
     }
 }
 

@@ -253,21 +253,7 @@ pub enum Decision {
     Stop(StopReason),
 }
 
-/// Why a failed attempt is not retried.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum StopReason {
-    /// This outcome is not retried for this operation.
-    NotRetryable,
-    /// The policy's retries are used up.
-    OutOfAttempts,
-    /// The server asked for a longer wait than the policy accepts.
-    RetryAfterTooLong,
-    /// The client's retry budget is spent.
-    BudgetExhausted,
-    /// The wait would end past the policy's [`max_elapsed`](RetryPolicy::max_elapsed).
-    OutOfTime,
-}
+pub use crate::error::StopReason;
 
 /// A retry's cost, drawn from a [`RetryBudget`] by [`RetryPolicy::withdraw`]: given back when dropped,
 /// kept once [`spent`](Self::spent) (when the retry's request goes out).

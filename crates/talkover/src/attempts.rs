@@ -13,7 +13,8 @@ use crate::client_core::Call;
 ///
 /// A retry is the wait before it and its cost, drawn from the budget only once the retry is certain: within
 /// the policy's time, and a wait this client can make (`can_wait`). The cost goes back if the retry is
-/// never sent (the call dropped while it waits); `None` is the attempt's result for the caller.
+/// never sent (the call dropped while it waits). `Err` gives the attempt's result to the caller, with why
+/// it was not retried (`None` for a success).
 pub(crate) fn after_attempt<C: Call + ?Sized>(
     call: &C,
     policy: &RetryPolicy,
@@ -21,7 +22,7 @@ pub(crate) fn after_attempt<C: Call + ?Sized>(
     (began, started): (Instant, Instant),
     result: &Result<HttpResponse, TransportError>,
     can_wait: impl FnOnce(Duration) -> bool,
-) -> Option<(Duration, Withdrawal)> {
+) -> Result<(Duration, Withdrawal), Option<StopReason>> {
     let attempt = match result {
         Ok(response) => {
             Attempt::Answered { status: response.status(), headers: response.headers(), body: response.body() }
@@ -33,7 +34,7 @@ pub(crate) fn after_attempt<C: Call + ?Sized>(
     let random = if answered_ok { 0.0 } else { jitter_sample() };
     let planned = policy.plan(retries_done, &attempt, call.safe_to_repeat(), random);
     let mut decision = policy.within_time(planned, began.elapsed());
-    let mut retry = None;
+    let mut retry = Err(None);
     match decision {
         Decision::Done => policy.record_success(),
         Decision::Retry(delay) if !can_wait(delay) => {
@@ -44,12 +45,16 @@ pub(crate) fn after_attempt<C: Call + ?Sized>(
                 "not retried: this client has no way to wait here (no `reqwest` feature, or no Tokio runtime for \
                  its default sleep); give its builder `.sleep(...)`"
             );
+            decision = Decision::Stop(StopReason::CannotWait);
         }
         Decision::Retry(delay) => match policy.withdraw(&attempt) {
-            Some(withdrawal) => retry = Some((delay, withdrawal)),
+            Some(withdrawal) => retry = Ok((delay, withdrawal)),
             None => decision = Decision::Stop(StopReason::BudgetExhausted),
         },
         _ => {}
+    }
+    if let Decision::Stop(reason) = decision {
+        retry = Err(Some(reason));
     }
     let latency_ms = started.elapsed().as_millis() as u64;
     let retry_in_ms = match decision {

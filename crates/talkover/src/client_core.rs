@@ -13,7 +13,7 @@ use talkover_core::{
     Output, RetryPolicy, SecretString, TransportError, WithResponse,
 };
 
-use talkover_core::retry::Withdrawal;
+use talkover_core::retry::{StopReason, Withdrawal};
 
 use crate::attempts::after_attempt;
 use crate::builder::{ClientBuilder, Side};
@@ -254,14 +254,22 @@ pub(crate) struct Answer {
     sent: u32,
     /// The operation's `SAFE_TO_REPEAT`, which its error records.
     safe: bool,
+    /// Why no further attempt was made, which its error records.
+    stopped: Option<StopReason>,
 }
 
 impl Answer {
     /// The caller's value, read from the answer by `decode`; an error, whichever step it comes from, says
     /// how many attempts were sent.
     fn read<T>(self, decode: impl FnOnce(HttpResponse) -> Result<T, Error>) -> Result<T, Error> {
-        let (sent, safe) = (self.sent, self.safe);
-        self.result.and_then(decode).map_err(|e| e.with_attempts(sent).with_safe_to_repeat(safe))
+        let (sent, safe, stopped) = (self.sent, self.safe, self.stopped);
+        self.result.and_then(decode).map_err(|e| {
+            let e = e.with_attempts(sent).with_safe_to_repeat(safe);
+            match stopped {
+                Some(reason) => e.with_stop_reason(reason),
+                None => e,
+            }
+        })
     }
 }
 
@@ -278,21 +286,22 @@ impl<O: Call + ?Sized, T: ?Sized, W: Wait> Attempts<'_, O, T, W> {
         let times = (self.began, self.started);
         let can_wait = |delay| self.core.wait.can_wait(delay);
         match after_attempt(self.operation, &self.core.retry, self.retries, times, &result, can_wait) {
-            Some((delay, withdrawal)) => {
+            Ok((delay, withdrawal)) => {
                 self.retries += 1;
                 Next::Retry(delay, withdrawal)
             }
-            None => {
+            Err(stopped) => {
                 let id = self.operation.id();
                 let result = result.map_err(|e| Error::from(e.with_operation(id)));
-                Next::Done(Answer { result, sent: self.retries + 1, safe: self.operation.safe_to_repeat() })
+                let safe = self.operation.safe_to_repeat();
+                Next::Done(Answer { result, sent: self.retries + 1, safe, stopped })
             }
         }
     }
 
     /// The answer of a call whose next request could not be built: the attempts sent before it.
     pub(crate) fn refused(&self, error: Error) -> Answer {
-        Answer { result: Err(error), sent: self.retries, safe: self.operation.safe_to_repeat() }
+        Answer { result: Err(error), sent: self.retries, safe: self.operation.safe_to_repeat(), stopped: None }
     }
 }
 
