@@ -70,8 +70,21 @@ fn unexpectedly_built(request: &HttpRequest) -> String {
     format!("the SDK built a request the fixture expects it to refuse: {} {}{body}", request.method(), request.uri())
 }
 
+/// The fixture's operation, once the fixture gives each of its path parameters (the format: "each path
+/// parameter by the name in the page's path template"): one left out would be read as empty, and the
+/// SDK's refusal of an empty parameter would pass for what the fixture meant.
 fn known(fixture: &Fixture) -> Result<&'static OperationInfo, String> {
-    fixture.operation_info().ok_or_else(|| format!("unknown operation id `{}`", fixture.operation))
+    let op = fixture.operation_info().ok_or_else(|| format!("unknown operation id `{}`", fixture.operation))?;
+    let missing: Vec<&str> =
+        talkover::encode::path_placeholders(op.path).filter(|name| !fixture.params.path.contains_key(*name)).collect();
+    if !missing.is_empty() {
+        return Err(format!(
+            "`params.path` lacks {}: a fixture gives every path parameter of `{}` (\"\" for an empty one)",
+            missing.iter().map(|name| format!("`{name}`")).collect::<Vec<_>>().join(", "),
+            op.path
+        ));
+    }
+    Ok(op)
 }
 
 /// Runs one fixture in memory: build the request, compare it, decode the recorded answer, compare that.

@@ -96,6 +96,22 @@ fn malformed_fixtures_are_failures_that_say_why() {
     missing.as_object_mut().unwrap().remove("expect");
     let found = problems(missing, "delete-action", Mode::InMemory);
     assert!(found.iter().any(|p| p.contains("expect")), "{found:?}");
+
+    // A path parameter left out is not an empty one: the fixture says what it lacks, in both modes, even
+    // when it expects the refusal an empty one gets.
+    let mut lacking = original();
+    lacking["params"]["path"].as_object_mut().unwrap().remove("action_id");
+    for expect in [lacking["expect"].clone(), json!({ "error": { "kind": "invalid_request" } })] {
+        let mut lacking = lacking.clone();
+        lacking["expect"] = expect;
+        if lacking["expect"]["error"]["kind"] == "invalid_request" {
+            lacking.as_object_mut().unwrap().retain(|key, _| key != "request" && key != "response");
+        }
+        for mode in [Mode::InMemory, Mode::Wire] {
+            let found = problems(lacking.clone(), "delete-action", mode);
+            assert!(found.iter().any(|p| p.contains("`params.path` lacks `action_id`")), "{mode:?}: {found:?}");
+        }
+    }
 }
 
 #[test]
