@@ -101,17 +101,23 @@ fn malformed_fixtures_are_failures_that_say_why() {
     // when it expects the refusal an empty one gets.
     let mut lacking = original();
     lacking["params"]["path"].as_object_mut().unwrap().remove("action_id");
-    for expect in [lacking["expect"].clone(), json!({ "error": { "kind": "invalid_request" } })] {
-        let mut lacking = lacking.clone();
-        lacking["expect"] = expect;
-        if lacking["expect"]["error"]["kind"] == "invalid_request" {
-            lacking.as_object_mut().unwrap().retain(|key, _| key != "request" && key != "response");
-        }
-        for mode in [Mode::InMemory, Mode::Wire] {
-            let found = problems(lacking.clone(), "delete-action", mode);
-            assert!(found.iter().any(|p| p.contains("`params.path` lacks `action_id`")), "{mode:?}: {found:?}");
-        }
+    fails_in_both_modes(&lacking, "`params.path` lacks `action_id`");
+    fails_in_both_modes(&as_refusal(lacking), "`params.path` lacks `action_id`");
+}
+
+/// Runs `fixture` (of delete-action) in both modes: each must fail with a problem saying `said`.
+fn fails_in_both_modes(fixture: &Value, said: &str) {
+    for mode in [Mode::InMemory, Mode::Wire] {
+        let found = problems(fixture.clone(), "delete-action", mode);
+        assert!(found.iter().any(|p| p.contains(said)), "{mode:?}: {found:?}");
     }
+}
+
+/// `fixture` expecting the SDK's refusal, without the request and answer a refusal has no use for.
+fn as_refusal(mut fixture: Value) -> Value {
+    fixture["expect"] = json!({ "error": { "kind": "invalid_request" } });
+    fixture.as_object_mut().unwrap().retain(|key, _| key != "request" && key != "response");
+    fixture
 }
 
 #[test]
@@ -127,16 +133,9 @@ fn a_refusal_the_sdk_would_send_fails_in_both_modes() {
     // The documented request of delete-action is sent, not refused: a fixture expecting a refusal is wrong.
     let mut sent = original();
     sent["expect"] = json!({ "error": { "kind": "invalid_request" } });
-    for mode in [Mode::InMemory, Mode::Wire] {
-        let found = problems(sent.clone(), "delete-action", mode);
-        assert!(found.iter().any(|p| p.contains("`request`")), "{mode:?}: {found:?}");
-    }
+    fails_in_both_modes(&sent, "`request`");
     // Without the request and answer a refusal has no use for, it is read, and fails for what it expects.
-    sent.as_object_mut().unwrap().retain(|key, _| key != "request" && key != "response");
-    for mode in [Mode::InMemory, Mode::Wire] {
-        let found = problems(sent.clone(), "delete-action", mode);
-        assert!(found.iter().any(|p| p.contains("expects it to refuse")), "{mode:?}: {found:?}");
-    }
+    fails_in_both_modes(&as_refusal(original()), "expects it to refuse");
 }
 
 #[test]
