@@ -202,13 +202,15 @@ impl Failure {
             if let (true, Some(error)) = (token_hidden, value.get_mut("error").and_then(Value::as_object_mut)) {
                 error.insert("token_hidden".into(), json!(true));
             }
-            crate::notices::stderr_line(&json_safe(&value.to_string()));
+            crate::notices::stderr_line(&crate::output::without_credentials(&json_safe(&value.to_string())));
         } else {
             if token_hidden {
                 crate::notices::stderr_line(&format!("warning: {}", crate::output::TOKEN_HIDDEN));
             }
             // The message and field names come from the answer: they cannot drive the terminal either.
-            crate::notices::to_stderr(&terminal_safe(&self.describe_for(csv)));
+            // Nor can a value the caller gave quote the token (given in the wrong place).
+            let text = crate::output::without_credentials(&self.describe_for(csv));
+            crate::notices::to_stderr(&terminal_safe(&text));
         }
     }
 
@@ -524,7 +526,10 @@ fn operation_of(e: &Error) -> Option<&'static OperationInfo> {
 /// have left): says so, and what it may have done, so that it is checked before being run again.
 fn outcome_unknown(e: &Error) -> Option<String> {
     let op = operation_of(e).filter(|op| !op.safe_to_repeat)?;
-    if !e.may_have_taken_effect() {
+    // A 2xx whose envelope says `"success": false` (test-webhook's "Webhook test failed: HTTP 502") is the
+    // API's own account of how the request went: its outcome is known, whatever it did.
+    let answered_unsuccessful = matches!(e, Error::Api(api) if api.status.is_success());
+    if !e.may_have_taken_effect() || answered_unsuccessful {
         return None;
     }
     let effect = effect_of(op.id);
@@ -639,7 +644,7 @@ fn error_json(e: &Error, exit_code: u8, path: &[(String, String)]) -> Map<String
     out.insert("exit_code".into(), json!(exit_code));
     let message = match e {
         Error::Api(api) => api.summary().map(str::to_owned),
-        other => Some(other.to_string()),
+        other => Some(without_attempts(other)),
     };
     out.insert("message".into(), json!(message));
     out.insert("status".into(), json!(e.status().map(|s| s.as_u16())));
@@ -665,8 +670,8 @@ fn error_json(e: &Error, exit_code: u8, path: &[(String, String)]) -> Map<String
         out.insert("existing_call".into(), serde_json::to_value(existing).unwrap_or_default());
     }
     // A retry the answer called for and the command held back (a wait longer than it waits): why.
-    if let Some(reason) = e.stop_reason().filter(|reason| reason.held_back_a_retry()) {
-        out.insert("not_retried".into(), json!(reason.to_string()));
+    if let Some(words) = not_retried_words(e) {
+        out.insert("not_retried".into(), json!(words));
     }
     if let Some(step) = next_step(e) {
         out.insert("next_step".into(), json!(filled(step, path)));
@@ -808,6 +813,10 @@ fn describe_with(e: &Error, timeout: Option<Bound>, attempts: &[Outcome], path: 
             let _ = writeln!(out, "  after {} attempts ({})", e.attempts(), outcomes.join(", "));
         }
     }
+    // Said by the `retry after` line already where that line is written.
+    if let Some(words) = not_retried_words(e).filter(|_| e.retry_after().is_none()) {
+        let _ = writeln!(out, "  not retried: {words}");
+    }
     out
 }
 
@@ -831,12 +840,33 @@ fn timed_out(e: &Error, timeout: Option<Bound>) -> Option<String> {
     Some(text)
 }
 
-/// The error's text without the SDK's `(after N attempts)`, which the command line says on a line of its
-/// own.
+/// The error's text without the SDK's `(after N attempts)` or `(not retried: …)`, which the command line
+/// says on lines of its own, in its own words ([`not_retried_words`]).
 fn without_attempts(e: &Error) -> String {
     let text = e.to_string();
-    let suffix = format!(" (after {} attempts)", e.attempts());
-    text.strip_suffix(&suffix).map(str::to_owned).unwrap_or(text)
+    let n = e.attempts();
+    let mut suffixes = vec![format!(" (after {n} attempts)")];
+    if let Some(reason) = e.stop_reason() {
+        suffixes.push(format!(" (after {n} attempts; no more: {reason})"));
+        suffixes.push(format!(" (not retried: {reason})"));
+    }
+    suffixes.iter().find_map(|suffix| text.strip_suffix(suffix.as_str())).map(str::to_owned).unwrap_or(text)
+}
+
+/// Why the command made no further attempt, in its words (its flags, not the SDK's settings), where it held
+/// back a retry the failure called for.
+fn not_retried_words(e: &Error) -> Option<String> {
+    use talkover::retry::StopReason;
+    let reason = e.stop_reason().filter(|reason| reason.held_back_a_retry())?;
+    Some(match reason {
+        // `--timeout` is the command's `max_elapsed`.
+        StopReason::OutOfTime => "the wait before another attempt would not end within --timeout".to_owned(),
+        StopReason::RetryAfterTooLong => format!(
+            "the server asked for a longer wait than the command waits ({} s at most)",
+            talkover::RetryPolicy::default().max_retry_after.as_secs()
+        ),
+        other => other.to_string(),
+    })
 }
 
 #[cfg(test)]

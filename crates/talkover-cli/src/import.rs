@@ -710,7 +710,10 @@ impl Importer {
                 // The whole import cannot go on (campaign missing or not active, token refused).
                 ErrorKind::BadRequest | ErrorKind::NotFound | ErrorKind::Unauthorized | ErrorKind::Forbidden => {
                     self.write(&format!("unsent {}", row.line))?;
-                    return Err(error.into());
+                    // About this campaign: a `next:` hint names it.
+                    let mut path = serde_json::Map::new();
+                    path.insert("campaign_id".into(), self.campaign_id.clone().into());
+                    return Err(Failure::from(error).about(&path));
                 }
                 ErrorKind::InvalidRequest => {
                     let message = one_line(&error.to_string());

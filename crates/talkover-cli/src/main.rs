@@ -88,11 +88,19 @@ fn argument_error(mut e: clap::Error) -> ExitCode {
     }
     commands::hint_webhook_management(&mut e);
     if argv_asks_json(std::env::args_os().skip(1)) {
-        let failure = Failure::usage(commands::error_message(&e));
+        let failure = Failure::usage(output::without_credentials(&commands::error_message(&e)));
         notices::stderr_line(&failure.to_json().to_string());
         return ExitCode::from(failure.exit_code());
     }
-    let _ = e.print();
+    // clap quotes the value it refused, which may be the token given in the wrong place
+    // (`calls make AGENT "$TALKOVER_TOKEN"`): then the error is written without it, uncoloured.
+    let plain = e.render().to_string();
+    let shown = output::without_credentials(&plain);
+    if shown == plain {
+        let _ = e.print();
+    } else {
+        notices::to_stderr(&shown);
+    }
     ExitCode::from(2)
 }
 

@@ -69,6 +69,16 @@ pub fn hide_token(text: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// `text` without the run's token ([`hide_token`]), the environment's (`TALKOVER_TOKEN`, for an error found
+/// before the run's token is read) and anything shaped as a Talkover credential: for what an error writes to
+/// standard error, which may quote a value the caller gave (the token, given in the wrong place).
+pub fn without_credentials(text: &str) -> String {
+    let hidden = hide_token(text);
+    let token = std::env::var(talkover::TOKEN_ENV).ok();
+    let known: Vec<&str> = token.iter().map(|token| token.trim()).filter(|token| !token.is_empty()).collect();
+    talkover::secret::redact_credentials(&talkover::secret::redacted(&hidden, &known)).into_owned()
+}
+
 /// The secrets the request of this run carries (a SIP password, a webhook secret, a header's value), which
 /// nothing written to standard output shows either, even when a successful answer echoes them (an error
 /// that echoes them has them hidden by the SDK already): standard output is what lands in a CI log.

@@ -114,7 +114,11 @@ fn with_flag_hint(error: talkover::Error, params: &Params) -> Failure {
         }
     });
     match hint {
-        Some(hint) => Failure::refused(format!("{error}; {hint}")),
+        // The field at fault stays a field error, for `-o json` to give as the SDK's refusal does.
+        Some(hint) => {
+            let fields = error.field_errors().into_iter().map(|problem| (problem.field, problem.message)).collect();
+            Failure::refused_fields(format!("{error}; {hint}"), fields)
+        }
         None => error.into(),
     }
 }
@@ -156,10 +160,13 @@ fn refuse_missing(op: &OperationInfo, params: &Params) -> Result<(), Failure> {
             }
         }));
         let taken = |k: &str| fields.iter().any(|f| f.required && !given(body, f.name) && meant_for(op, k, f.name));
-        also_unknown.extend(unknown.iter().filter(|k| !taken(k)).map(|k| match closest_name(op, "body", k) {
-            Some(known) => format!("body `{k}` (did you mean `{known}`?)"),
-            None => format!("body `{k}`"),
-        }));
+        for k in unknown.iter().filter(|k| !taken(k)) {
+            missing_fields.push((format!("body.{k}"), NOT_A_FIELD.to_owned()));
+            also_unknown.push(match closest_name(op, "body", k) {
+                Some(known) => format!("body `{k}` (did you mean `{known}`?)"),
+                None => format!("body `{k}`"),
+            });
+        }
     }
     let query = params.query.as_ref();
     let names = op.query_fields();
@@ -217,8 +224,8 @@ fn hide_secrets(value: &mut Value, secrets: &[&str]) {
 /// fields the operation's types do not know. A misspelt name (`secret` for `webhook_secret`) would
 /// otherwise be sent as if it were unset, and the command would succeed.
 fn refuse_unknown(op: &OperationInfo, params: &Params, request: &talkover::HttpRequest) -> Result<(), Failure> {
-    let unknown: Vec<String> = op
-        .left_out(params, request)
+    let left_out = op.left_out(params, request);
+    let unknown: Vec<String> = left_out
         .iter()
         .map(|at| match at.split_once('.') {
             Some((part, name)) => match closest_name(op, part, name) {
@@ -231,13 +238,20 @@ fn refuse_unknown(op: &OperationInfo, params: &Params, request: &talkover::HttpR
     if unknown.is_empty() {
         return Ok(());
     }
-    Err(Failure::refused(format!(
-        "{} does not know {}; nothing was sent (the names are on {REFERENCE}{})",
-        op.id,
-        unknown.join(", "),
-        op.id
-    )))
+    let fields = left_out.iter().map(|at| (at.clone(), NOT_A_FIELD.to_owned())).collect();
+    Err(Failure::refused_fields(
+        format!(
+            "{} does not know {}; nothing was sent (the names are on {REFERENCE}{})",
+            op.id,
+            unknown.join(", "),
+            op.id
+        ),
+        fields,
+    ))
 }
+
+/// What `field_errors` says of a name given that the operation does not know.
+const NOT_A_FIELD: &str = "is not a parameter or field of the operation";
 
 /// The operation's own name nearest `name`, a top-level body field or a query parameter it does not know
 /// (`naem` → `name`, `per_pag` → `per_page`), when one is near enough to be the one meant.
@@ -507,6 +521,12 @@ fn read_data(data: &str) -> Result<Value, Failure> {
     } else {
         (data.to_owned(), "--data".to_owned())
     };
+    if from == "stdin" && text.trim().is_empty() {
+        // `--token-file -` took the first line: the body comes on the lines after it.
+        return Err(Failure::usage(
+            "no body on standard input (with --token-file -, the token is its first line and the body the rest)".into(),
+        ));
+    }
     serde_json::from_str(&text).map_err(|e| Failure::usage(format!("the body from {from} is not JSON: {e}")))
 }
 

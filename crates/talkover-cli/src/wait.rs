@@ -158,21 +158,18 @@ fn finish(
             output::print(&value, context.format)?;
             Ok(exit_code_of(&call.status))
         }
-        CallWaitOutcome::NotEnded { last_status, waited } => {
-            let state = match &last_status {
-                Some(status) => format!("its status at the last look was {status}"),
-                None => "it is not among the agent's calls".to_owned(),
-            };
-            // The last look, at --max-wait, found it still going.
+        // The last look, at --max-wait, found it still going.
+        CallWaitOutcome::NotEnded { last_status: Some(status), waited } => {
             let message = format!(
-                "call {call_id} had not ended at its last look, {:.1} s in (--max-wait {max_wait} s): {state}",
+                "call {call_id} had not ended at its last look, {:.1} s in (--max-wait {max_wait} s): its status \
+                 at the last look was {status}",
                 waited.as_secs_f64(),
             );
-            let last_status = last_status.map(|status| status.to_string());
-            Err(Failure::NotEnded { message, last_status, waited_s: waited.as_secs_f64() })
+            Err(Failure::NotEnded { message, last_status: Some(status.to_string()), waited_s: waited.as_secs_f64() })
         }
         // `NotFound`: an id the agent's calls did not hold in the first looks is taken for a wrong one: it
-        // fails now rather than after --max-wait.
+        // fails now rather than after --max-wait. So does one no look found before a --max-wait shorter
+        // than those looks (exit 5 "at --max-wait, when sooner"): never seen, it cannot be said to go on.
         _ => {
             let among = match to {
                 Some(to) => format!("the agent's calls to {to}"),

@@ -148,6 +148,21 @@ fn a_body_is_built_from_fields_over_the_data() {
     query.args(["agents", "list", "--query", "per_pag=5"]);
     let output = run(query);
     assert!(stderr(&output).contains("query `per_pag` (did you mean `per_page`?)"), "{}", stderr(&output));
+    // With -o json, each name it does not know is a field error beside the missing ones.
+    for (args, expected) in [
+        (vec!["agents", "list", "--query", "per_pag=5"], vec!["query.per_pag"]),
+        (
+            vec!["campaigns", "create-webhook", "c-1", "-f", "name=Hook", "-f", "zzz=1"],
+            vec!["body.events", "body.webhook_url", "body.zzz"],
+        ),
+    ] {
+        let mut refused = talkover(&url, &token);
+        refused.args(&args).args(["-o", "json"]);
+        let output = run(refused);
+        let error: Value = serde_json::from_str(stderr(&output).trim()).unwrap();
+        let fields: Vec<&String> = error["error"]["field_errors"].as_object().unwrap().keys().collect();
+        assert_eq!(fields, expected, "{error}");
+    }
     // A name shortened to the last of its words: the one field that ends with it.
     let mut shortened = talkover(&url, &token);
     shortened.args(["agents", "update-webhook", AGENT, "w-1", "-f", "secret=s3cr3t-value"]);
@@ -287,6 +302,13 @@ fn a_value_given_with_the_other_flag_says_which_flag_gives_it() {
     let mut texty = create_trunk(url, "talq_flags");
     texty.args(["-f", "is_active=true", "--dry-run"]);
     fails_with(texty, 3, "a number or true/false is given with -F: -F is_active=true");
+    // With -o json, the field at fault is a field error, as any refusal's.
+    let mut texty = create_trunk(url, "talq_flags");
+    texty.args(["-f", "is_active=true", "--dry-run", "-o", "json"]);
+    let output = run(texty);
+    let error: Value = serde_json::from_str(stderr(&output).trim()).unwrap();
+    let fields: Vec<&String> = error["error"]["field_errors"].as_object().unwrap().keys().collect();
+    assert_eq!(fields, ["body.is_active"], "{error}");
 }
 
 /// `--dry-run` shows the request without sending it, with no token needed and none shown; a command
@@ -524,6 +546,12 @@ fn calls_wait_follows_a_call_to_its_end() {
     unknown.args(["calls", "wait", AGENT, "no-such-call", "--interval", "0.1", "--max-wait", "60", "-o", "json"]);
     let error: Value = serde_json::from_str(stderr(&run(unknown)).trim()).unwrap();
     assert_eq!((error["error"]["kind"].as_str(), error["error"]["exit_code"].as_u64()), (Some("not_found"), Some(5)));
+    // So does one that no look found before a --max-wait shorter than those looks: never seen, not "going on".
+    for max_wait in ["0", "0.5"] {
+        let mut unknown = talkover(&url, &token);
+        unknown.args(["calls", "wait", AGENT, "no-such-call", "--interval", "1", "--max-wait", max_wait]);
+        fails_with(unknown, 5, "call no-such-call is not among the agent's calls");
+    }
 
     let mut not_a_number = talkover(&url, &token);
     not_a_number.args(["calls", "wait", AGENT, &id, "--to", "tomorrow", "--max-wait", "0"]);
@@ -962,6 +990,22 @@ fn the_token_comes_from_the_environment_or_a_file_and_is_never_shown() {
     let mut empty = talkover(&url, "");
     empty.env_remove("TALKOVER_TOKEN").args(["--token-file", "-", "agents", "list"]);
     fails_with(empty, 3, "no token on standard input");
+    // The token alone piped in, with --data - too: no body after it, said so.
+    let mut token_only = talkover(&url, "");
+    token_only.env_remove("TALKOVER_TOKEN").args([
+        "--token-file",
+        "-",
+        "agents",
+        "create-training",
+        AGENT,
+        "--data",
+        "-",
+    ]);
+    let mut child = token_only.stdin(Stdio::piped()).spawn().unwrap();
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), format!("{}\n", server.token()).as_bytes()).unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(stderr(&output).contains("no body on standard input"), "{}", stderr(&output));
     // The body alone piped in: its first line is no token, and is neither sent nor shown.
     let mut body_only = talkover(&url, "");
     body_only.env_remove("TALKOVER_TOKEN").args([
@@ -991,6 +1035,24 @@ fn the_token_comes_from_the_environment_or_a_file_and_is_never_shown() {
     let output = run(none);
     assert_eq!(output.status.code(), Some(3));
     assert!(stderr(&output).contains("TALKOVER_TOKEN"), "{}", stderr(&output));
+
+    // The token given in the wrong place is a value the arguments refuse: the error does not quote it,
+    // as text or as JSON, whether it is the environment's or another credential.
+    let secret = "talq_given_in_the_wrong_place_1234";
+    for args in [
+        vec!["calls", "make", AGENT, secret],
+        vec!["calls", "list", "--date-from", secret, "-o", "json"],
+        vec!["agents", "list", "--per-page", "talq_another_credential_5678"],
+    ] {
+        let mut misplaced = talkover(&url, secret);
+        misplaced.args(&args);
+        let output = run(misplaced);
+        // Refused by the argument parser (2) or by the operation's check before sending (3).
+        assert!(matches!(output.status.code(), Some(2 | 3)), "{args:?}: {}", stderr(&output));
+        let shown = stderr(&output);
+        assert!(!shown.contains("talq_given") && !shown.contains("talq_another"), "{args:?}: {shown}");
+        assert!(shown.contains("[redacted]"), "{args:?}: {shown}");
+    }
 }
 
 /// A query parameter's flag takes the reference's own name too (`--per_page`, `--date_from=…`), and a

@@ -81,6 +81,16 @@ fn a_request_not_safe_to_repeat_that_may_have_taken_effect_says_so() {
     get.args(["agents", "get", AGENT, "--max-retries", "0"]);
     let output = fails_with(get, 9, "Upstream failed");
     assert!(!stderr(&output).contains(may_have), "{}", stderr(&output));
+
+    // Nor when the API answered how it went: a test delivery that failed (`200`, `"success": false`) is
+    // the unsuccessful answer's 11, its outcome known.
+    let failed = r#"{"success": false, "message": "Webhook test failed: HTTP 502 Bad Gateway"}"#;
+    let server = Scripted::start(vec![Reply::json(200, failed)]);
+    let mut test = talkover(&server.base_url(), TOKEN);
+    test.args(["agents", "test-webhook", AGENT, "webhook-1", "-o", "json"]);
+    let error = json_error(&run(test));
+    assert_eq!((error["kind"].as_str(), error["outcome_unknown"].as_bool()), (Some("unsuccessful"), Some(false)));
+    assert_eq!(error["exit_code"], 11, "{error}");
 }
 
 /// What an answer writes stays on its line of the error's text: a line break in a message, a field name or
@@ -252,6 +262,13 @@ fn a_rate_limits_wait_is_said_from_the_body_and_in_words_when_long() {
         8,
         "retry after: 60 s (not waited for: it does not end within --timeout, 10 s; a longer --timeout waits it out)",
     );
+    // In JSON, why in the command's words, not the library's settings.
+    let server = Scripted::start(vec![Reply::json(429, body)]);
+    let mut get = talkover(&server.base_url(), TOKEN);
+    get.args(["--timeout", "10", "-o", "json", "agents", "get", AGENT]);
+    let error = json_error(&run(get));
+    let why = "the wait before another attempt would not end within --timeout";
+    assert_eq!(error["not_retried"].as_str(), Some(why), "{error}");
     // Nor one that ends as the bound does, nor a 503's: each says why as well.
     for (status, code, wait) in [(429, 8, 2), (503, 9, 3600)] {
         let body = format!(r#"{{"success": false, "error": {{"code": "X", "details": {{"retry_after": {wait}}}}}}}"#);
@@ -270,7 +287,7 @@ fn a_rate_limits_wait_is_said_from_the_body_and_in_words_when_long() {
     let mut get = talkover(&server.base_url(), TOKEN);
     get.args(["--timeout", "600", "-o", "json", "agents", "get", AGENT]);
     let error = json_error(&run(get));
-    let why = "the server asked for a longer wait than the retry policy's max_retry_after";
+    let why = "the server asked for a longer wait than the command waits (60 s at most)";
     assert_eq!((error["not_retried"].as_str(), error["attempts"].as_u64()), (Some(why), Some(1)), "{error}");
 }
 

@@ -304,6 +304,9 @@ fn rows_left_by_an_error_that_stops_the_import_say_so() {
         assert!(row["message"].as_str().is_some_and(|m| m.contains("the import stopped at the error")), "{row}");
     }
     assert!(stderr(&output).contains("CAMPAIGN_NOT_ACTIVE"), "{}", stderr(&output));
+    // Its `next:` step names this campaign, ready to run.
+    let start = format!("talkover campaigns update-status {} -f status=active", campaign.id);
+    assert!(stderr(&output).contains(&start), "{}", stderr(&output));
     assert!(campaign.calls_by_number().is_empty());
 }
 

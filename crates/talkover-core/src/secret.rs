@@ -255,8 +255,17 @@ pub(crate) const REDACTED: &str = "[redacted]";
 /// characters that follow it) or a personal access token (`<id>|<at least 8 letters or digits>`), as is or
 /// percent-encoded (`42%7C…`, `talq_a%2Bb`, either case of hex), as a server echoes it in a URL. For text
 /// that comes from an answer (an error message echoing the token it was sent), where the exact token is not
-/// known.
-pub(crate) fn redact_credentials(text: &str) -> std::borrow::Cow<'_, str> {
+/// known, or for your own logs.
+///
+/// ```
+/// # use talkover_core as talkover;
+/// use talkover::secret::redact_credentials;
+///
+/// assert_eq!(redact_credentials("got \"talq_live_1234abcd\""), "got \"[redacted]\"");
+/// assert_eq!(redact_credentials("token 42|AbCdEfGh1234 refused"), "token [redacted] refused");
+/// assert_eq!(redact_credentials("nothing here"), "nothing here");
+/// ```
+pub fn redact_credentials(text: &str) -> std::borrow::Cow<'_, str> {
     let bytes = text.as_bytes();
     let token_char = |b: u8| b.is_ascii_alphanumeric() || b"_-.~+/=".contains(&b);
     // The length of a percent-escape at the start of `rest`, or of a token character.
