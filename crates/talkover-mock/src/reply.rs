@@ -103,13 +103,20 @@ pub(crate) fn from_json<T: DeserializeOwned>(value: Value) -> Result<T, Reply> {
 /// unset; a body field that keeps `null`, such as update-campaign's `end_date`, clears). The body's fields
 /// are the core's declaration, so a field added there is applied here too; one the stored value does not
 /// report (a password) is not kept.
+///
+/// The members are carried as JSON text, so that an amount keeps its digits (`500.00`), which a
+/// `serde_json::Value` would hold as the `f64` `500.0`.
 pub(crate) fn merge<T: Serialize + DeserializeOwned>(stored: &mut T, changes: &impl Serialize) -> Result<(), Reply> {
-    let mut merged = to_json(&*stored)?;
-    match (merged.as_object_mut(), to_json(changes)?) {
-        (Some(fields), Value::Object(changed)) => fields.extend(changed),
-        _ => return Err(Reply::bug::<T>("a stored value or its changes are not an object")),
-    }
-    *stored = from_json(merged)?;
+    type Members = BTreeMap<String, Box<serde_json::value::RawValue>>;
+    let members = |text: serde_json::Result<String>| -> Result<Members, Reply> {
+        let text = text.map_err(|_| Reply::bug::<T>("a stored value or its changes cannot be written"))?;
+        serde_json::from_str(&text).map_err(|_| Reply::bug::<T>("a stored value or its changes are not an object"))
+    };
+    let mut fields = members(serde_json::to_string(&*stored))?;
+    fields.extend(members(serde_json::to_string(changes))?);
+    let merged = serde_json::to_string(&fields).map_err(|_| Reply::bug::<T>("the merged value cannot be written"))?;
+    *stored =
+        serde_json::from_str(&merged).map_err(|e| Reply::bug::<T>(&format!("the merged value does not read: {e}")))?;
     Ok(())
 }
 

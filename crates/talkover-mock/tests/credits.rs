@@ -38,7 +38,10 @@ fn purchases_and_recharges_move_the_balance() {
         )
         .unwrap();
     assert_eq!(settings.recharge_amount.as_ref().map(cents), Some(2500));
+    // What the update left alone keeps its digits, in the answer and after it.
+    assert_eq!(settings.daily_limit.as_ref().map(Decimal::as_str), Some("500.00"), "{settings:?}");
     let stored = topup.settings().unwrap();
+    assert_eq!(stored.daily_limit.as_ref().map(Decimal::as_str), Some("500.00"), "{stored:?}");
     assert_eq!(stored.payment_method_id.as_ref().map(|m| m.as_str()), Some("pm_uuid_2"));
     assert!(stored.is_enabled);
 

@@ -1,6 +1,6 @@
 //! Phone-number release requests are kept by the emulator: a request is listed as pending, a second one
 //! for the same number is refused, a cancelled one stays listed as cancelled, and a number a published
-//! agent uses cannot be released, while one only draft agents hold can.
+//! agent uses cannot be released, nor one a draft agent holds, until it is detached.
 
 mod common;
 
@@ -66,17 +66,21 @@ fn a_short_reason_answers_422() {
 }
 
 #[test]
-fn a_number_only_draft_agents_hold_can_be_released() {
+fn a_number_any_agent_holds_is_released_only_once_detached() {
     let (_server, client) = common::start_blocking();
     let holder = client.agents().create(agent("Draft holder").phone_number_ids(["phone-uuid-2"])).unwrap();
     client.agents().update_voice(&holder.id, voice()).unwrap();
     client.execute(PublishAgent::new(&holder.id)).unwrap();
     let refused = client.phone_numbers().request_release("phone-uuid-2", REASON).unwrap_err();
     assert_eq!((api(&refused).status.as_u16(), api(&refused).code.as_deref()), (422, Some("PHONE_NUMBER_IN_USE")));
-    // Unpublished, the agent is no longer active: the number it holds can be released.
+    // Unpublished, the agent still holds it (the page: detach it from any agent first), as a DID held by
+    // an agent is not removed from its trunk.
     client.execute(UnpublishAgent::new(&holder.id)).unwrap();
-    let agent = client.agents().get(&holder.id).unwrap();
-    assert!(agent.phone_numbers.iter().flatten().any(|n| n.id.as_str() == "phone-uuid-2"), "still held");
+    let still = client.phone_numbers().request_release("phone-uuid-2", REASON).unwrap_err();
+    assert_eq!(api(&still).code.as_deref(), Some("PHONE_NUMBER_IN_USE"));
+    // Detached, it can be released.
+    let calling = talkover::agents::AgentCallingSettings::new(talkover::agents::Direction::Outbound);
+    client.agents().update_calling(&holder.id, calling.phone_number_ids(Vec::<String>::new())).unwrap();
     let request = client.phone_numbers().request_release("phone-uuid-2", REASON).unwrap();
     assert_eq!(request.status, ReleaseRequestStatus::Pending);
 }

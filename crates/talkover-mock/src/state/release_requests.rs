@@ -1,9 +1,10 @@
 //! Requests to release phone numbers: request, list, cancel.
 //!
-//! A number can be released only when no published agent uses it (422 `PHONE_NUMBER_IN_USE`) and no
-//! request for it is pending (409 `RELEASE_ALREADY_PENDING`). The refusal speaks of "active agents", and
-//! publish-agent is what marks an agent active: a draft agent holding the number (never published, or
-//! unpublished, or back to draft after a change) does not keep it from being released. A request stays
+//! A number can be released only when no agent holds it (422 `PHONE_NUMBER_IN_USE`) and no request for it
+//! is pending (409 `RELEASE_ALREADY_PENDING`). The refusal speaks of "active agents", but the page's notes
+//! say to detach the number from any agent (update-agent-calling) before requesting its release, as
+//! delete-sip-trunk-did's page does for a DID, whose removal the emulator refuses while any agent holds it:
+//! a draft agent holding the number keeps it too. A request stays
 //! pending (the API's staff decide, not the emulator) until it is cancelled; a request no longer pending
 //! cannot be cancelled (409 `RELEASE_ALREADY_RESOLVED`).
 
@@ -63,10 +64,7 @@ impl State {
                 "A release request for this phone number is already pending",
             ));
         }
-        let in_use = self
-            .agents
-            .iter()
-            .any(|a| a.is_published() && a.agent.phone_numbers.iter().flatten().any(|n| n.id.as_str() == id));
+        let in_use = self.agents.iter().any(|a| a.agent.phone_numbers.iter().flatten().any(|n| n.id.as_str() == id));
         if in_use {
             return Err(coded(
                 req,
