@@ -719,6 +719,8 @@ fn describe_with(e: &Error, timeout: Option<Bound>, attempts: &[Outcome], path: 
     if let Some(code) = e.code() {
         let _ = write!(out, " {}", bounded(code, SHOWN_NAME));
     }
+    // Whether a line already says why a retry the failure called for was not made.
+    let mut said_why = false;
     match e {
         Error::Api(api) => {
             let _ = write!(out, ": {}", bounded(api.summary().unwrap_or("(no message)"), SHOWN_MESSAGE));
@@ -756,6 +758,7 @@ fn describe_with(e: &Error, timeout: Option<Bound>, attempts: &[Outcome], path: 
                         }
                         _ => String::new(),
                     };
+                    said_why = !not_waited.is_empty();
                     let _ = writeln!(out, "  retry after: {secs} s{not_waited}");
                 }
                 None => {}
@@ -813,8 +816,7 @@ fn describe_with(e: &Error, timeout: Option<Bound>, attempts: &[Outcome], path: 
             let _ = writeln!(out, "  after {} attempts ({})", e.attempts(), outcomes.join(", "));
         }
     }
-    // Said by the `retry after` line already where that line is written.
-    if let Some(words) = not_retried_words(e).filter(|_| e.retry_after().is_none()) {
+    if let Some(words) = not_retried_words(e).filter(|_| !said_why) {
         let _ = writeln!(out, "  not retried: {words}");
     }
     out

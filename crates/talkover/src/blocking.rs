@@ -209,7 +209,8 @@ impl<O: PagedOperation> std::fmt::Debug for Items<O> {
 
 impl<O: PagedOperation> Items<O> {
     /// After an error ended the list: the request of the page that failed, to go on from later with
-    /// `client.items(operation.clone())`, the items already read kept. `None` before.
+    /// `client.items(operation.clone())` (with `use talkover::Execute`), the items already read kept. `None`
+    /// before.
     pub fn failed_operation(&self) -> Option<&O> {
         self.pages.failed_operation()
     }

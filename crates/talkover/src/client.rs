@@ -326,7 +326,8 @@ where
     }
 
     /// After an error ended the list: the request of the page that failed, to go on from later with
-    /// `client.items(operation.clone())` (or `stream`), the items already read kept. `None` before.
+    /// `client.items(operation.clone())` (or `stream`; with `use talkover::Execute`), the items already read kept.
+    /// `None` before.
     pub fn failed_operation(&self) -> Option<&O> {
         self.pages.failed_operation()
     }
