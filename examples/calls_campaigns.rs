@@ -17,7 +17,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // Calls need a published agent: one with a voice and an action.
     let agent = client.agents().create(demo_agent()).await?;
     let voices = client.voice_templates().list().send().await?;
-    let (voice, _) = demo_voice(&voices.items).ok_or("the API offers no voice template")?;
+    let (voice, _) = demo_voice(&voices.items, &agent).ok_or("the API offers no voice template")?;
     client.agents().update_voice(&agent.id, voice).await?;
     client.agents().actions(&agent.id).create(demo_action()).await?;
     let published = client.agents().publish(&agent.id).await?;

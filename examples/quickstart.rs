@@ -34,7 +34,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
 
     let voices = client.voice_templates().list().send().await?;
-    let (voice, voice_name) = demo_voice(&voices.items).ok_or("the API offers no voice template")?;
+    let (voice, voice_name) = demo_voice(&voices.items, &agent).ok_or("the API offers no voice template")?;
     client.agents().update_voice(&agent.id, voice).await?;
     println!("2. Gave it the voice {voice_name}");
 

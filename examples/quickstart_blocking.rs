@@ -33,7 +33,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
 
     let voices = client.voice_templates().list().send()?;
-    let (voice, voice_name) = demo_voice(&voices.items).ok_or("the API offers no voice template")?;
+    let (voice, voice_name) = demo_voice(&voices.items, &agent).ok_or("the API offers no voice template")?;
     client.agents().update_voice(&agent.id, voice)?;
     println!("2. Gave it the voice {voice_name}");
 

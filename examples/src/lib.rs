@@ -5,8 +5,8 @@
 //! over real loopback HTTP: no token, no network, no credits spent.
 
 use talkover::actions::{ActionInput, ActionType, ActiveStatus, NewAction};
-use talkover::agents::{AgentVoiceSettings, CreateAgentBody, Direction, WhoSpeaksFirst};
-use talkover::voice_templates::{QualityTier, VoiceTemplateGroup};
+use talkover::agents::{Agent, AgentVoiceSettings, CreateAgentBody, Direction, WhoSpeaksFirst};
+use talkover::voice_templates::{QualityTier, VoiceTemplate, VoiceTemplateGroup};
 
 /// The environment variable naming the phone to ring with the test call when running against the API.
 pub const TEST_PHONE_ENV: &str = "TALKOVER_TEST_PHONE";
@@ -58,11 +58,18 @@ pub fn demo_action() -> NewAction {
     .current_status(ActiveStatus::Active)
 }
 
-/// The voice the quickstart gives its agent: the first basic-tier voice (high-fidelity tiers need more
-/// settings), in the voice's own language. Returns the settings and the voice's name.
-pub fn demo_voice(groups: &[VoiceTemplateGroup]) -> Option<(AgentVoiceSettings, String)> {
+/// The voice the quickstart gives its agent: a basic-tier voice (high-fidelity tiers need more settings),
+/// one that speaks the agent's language where the API offers one (the reference's examples, which the
+/// emulator serves, have only pt-BR voices), set in the voice's own language. Returns the settings and the
+/// voice's name.
+pub fn demo_voice(groups: &[VoiceTemplateGroup], agent: &Agent) -> Option<(AgentVoiceSettings, String)> {
     let voices = || groups.iter().flat_map(|group| &group.voices);
-    let voice = voices().find(|v| v.quality_tier == QualityTier::Basic).or_else(|| voices().next())?;
+    let basic = |v: &&VoiceTemplate| v.quality_tier == QualityTier::Basic;
+    let speaks = |v: &&VoiceTemplate| agent.language.as_ref() == Some(&v.language);
+    let voice = (voices().find(|v| basic(v) && speaks(v)))
+        .or_else(|| voices().find(|v| speaks(v)))
+        .or_else(|| voices().find(basic))
+        .or_else(|| voices().next())?;
     let settings =
         AgentVoiceSettings::new(voice.id.as_str(), 1.2, WhoSpeaksFirst::Agent).language(voice.language.clone());
     Some((settings, format!("{} ({}, {})", voice.name, voice.language, voice.quality_tier)))

@@ -24,7 +24,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::agents::Direction;
-use crate::campaigns::CampaignSummary;
+use crate::campaign_status::CampaignSummary;
 use crate::decimal::Decimal;
 use crate::envelope::{Envelope, ListEnvelope, MaybeEnveloped};
 use crate::error::Error;

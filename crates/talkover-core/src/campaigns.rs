@@ -36,23 +36,8 @@ use crate::time::{Date, TimeOfDay, TimeOfDayError};
 use crate::validate::{self, Problems};
 use crate::Timestamp;
 
+pub use crate::campaign_status::{CampaignStatus, CampaignSummary};
 pub use crate::ids::{CampaignFileId, CampaignId};
-
-string_enum! {
-    /// Where a campaign is in its life.
-    pub enum CampaignStatus {
-        /// Being set up; places no calls.
-        Draft = "draft",
-        /// Placing calls on its schedule.
-        Active = "active",
-        /// Places no new calls; calls in progress go on.
-        Paused = "paused",
-        /// Finished (final).
-        Completed = "completed",
-        /// Stopped for good (final).
-        Cancelled = "cancelled",
-    }
-}
 
 string_enum! {
     /// What a campaign is for.
@@ -306,23 +291,6 @@ campaign_settings! {
         updated_at: Timestamp,
         /// The number it calls from (openapi.json's campaign schema has it; the pages do not).
         phone_number_id: PhoneNumberId,
-    }
-}
-
-optional_fields! {
-    /// A campaign in short, as [`MakeCampaignCall`](crate::calls::MakeCampaignCall) returns it.
-    #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-    #[non_exhaustive]
-    pub struct CampaignSummary {
-        /// The campaign's id.
-        pub id: CampaignId,
-        /// Its status.
-        pub status: CampaignStatus,
-    }
-    pub fn new;
-    optional {
-        /// Its name.
-        name: String,
     }
 }
 

@@ -72,6 +72,7 @@ pub mod calendars;
 pub mod callbacks;
 pub mod calls;
 pub mod campaign_sftp;
+mod campaign_status;
 pub mod campaigns;
 pub mod credits;
 pub mod flows;
