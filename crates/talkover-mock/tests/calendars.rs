@@ -127,6 +127,44 @@ fn a_calendar_and_its_members_events_and_rules_are_kept() {
     assert_api(&calendars.get(&calendar.id).unwrap_err(), 404, ErrorKind::NotFound, "Calendar not found");
 }
 
+/// The environment-wide sync operations read the calendars' connections: the recorded one as recorded, a
+/// new one until it is removed; a sync covers the calendars with an active connection.
+#[test]
+fn the_sync_status_and_a_sync_follow_the_provider_connections() {
+    let (_server, client) = common::start_blocking();
+    let calendars = client.calendars();
+    let recorded = calendars.sync_status().unwrap().items;
+    let [status] = recorded.as_slice() else { panic!("{recorded:?}") };
+    assert_eq!(status.calendar_id.as_str(), "calendar-uuid-1");
+    assert_eq!(status.provider.as_deref(), Some("calendar_provider_a"));
+    assert_eq!(status.last_sync_at.as_ref().map(|t| t.as_str()), Some("2024-01-15T17:30:00Z"));
+    assert_eq!((status.is_syncing, status.events_synced), (false, Some(142)));
+
+    let calendar = calendars.create(NewCalendar::new("Synced", "user-uuid-9")).unwrap();
+    let providers = calendars.providers(&calendar.id);
+    let pending = NewProviderConnection::new("calendar_provider_b", "https://example.com/oauth/callback");
+    let connection = providers.connect(pending).unwrap();
+    let statuses = calendars.sync_status().unwrap().items;
+    let new = statuses.iter().find(|s| s.calendar_id == calendar.id).expect("the new connection is listed");
+    assert_eq!(
+        (new.provider.as_deref(), new.last_sync_at.as_ref(), new.events_synced),
+        (Some("calendar_provider_b"), None, Some(0))
+    );
+
+    // Only the recorded connection is active: its calendar syncs, now, and the pending one waits.
+    let sync = calendars.sync().unwrap();
+    assert_eq!(sync.syncing.iter().map(|id| id.as_str()).collect::<Vec<_>>(), ["calendar-uuid-1"]);
+    assert!(sync.up_to_date.is_empty(), "{sync:?}");
+    let statuses = calendars.sync_status().unwrap().items;
+    let synced = statuses.iter().find(|s| s.calendar_id.as_str() == "calendar-uuid-1").unwrap();
+    assert_ne!(synced.last_sync_at.as_ref().map(|t| t.as_str()), Some("2024-01-15T17:30:00Z"));
+
+    providers.disconnect(&connection.id).unwrap();
+    calendars.providers("calendar-uuid-1").disconnect("conn-uuid-1").unwrap();
+    assert!(calendars.sync_status().unwrap().items.is_empty());
+    assert!(calendars.sync().unwrap().syncing.is_empty());
+}
+
 #[test]
 fn the_recorded_calendar_has_its_recorded_content() {
     let (_server, client) = common::start_blocking();

@@ -65,6 +65,17 @@ fn a_saved_flow_is_returned_and_versioned() {
     assert_eq!(restored.flow_config.and_then(|c| c.meta).and_then(|m| m.version).as_deref(), Some("1.0.0"));
     assert_eq!(flow.versions().unwrap().versions[0].is_current, Some(true));
 
+    // A flow sent with `llm_driven` (the page says to send none) is not run, so no version is made of it
+    // and none is current.
+    let path = format!("/agents/{}/flow", created.id);
+    let ignored = serde_json::json!({"conversation_mode": "llm_driven", "flow_config": intake("3.0.0")});
+    let (status, raw) = send(&server, "PUT", &path, &ignored.to_string());
+    assert_eq!(status, 200, "{raw}");
+    assert_eq!(raw["data"]["flow_config"], serde_json::Value::Null, "{raw}");
+    let versions = flow.versions().unwrap().versions;
+    assert_eq!(versions.len(), 3, "{versions:?}");
+    assert!(versions.iter().all(|v| v.is_current == Some(false) && v.flow_config.is_some()), "{versions:?}");
+
     let unknown = client.agents().flow("no-such-agent").get().unwrap_err();
     assert_eq!(api(&unknown).status.as_u16(), 404);
 }

@@ -19,7 +19,10 @@
 //! connection (422 `MEETING_PROVIDER_REQUIRED`); a new provider connection is inactive until its
 //! authorization completes, which the emulator leaves to the recorded connections. Free slots
 //! (query-availability) are computed from the calendar's availability rules, exception dates and events
-//! ([`super::slots`]); the environment-wide sync operations answer from the recordings.
+//! ([`super::slots`]). The environment-wide sync operations read the connections: the sync status has
+//! one entry per connection (its provider and last sync; the events it brought in, as recorded for the
+//! recorded connection, none for a new one), and a sync covers the calendars with an active connection,
+//! which it syncs at once (as trigger-provider-sync does one connection).
 
 use serde_json::json;
 use talkover_core::calendars::availability::{
@@ -38,7 +41,8 @@ use talkover_core::calendars::providers::{
     CreateProviderConnection, ListProviderConnections, NewProviderConnection, ProviderConnection, QueuedSync,
 };
 use talkover_core::calendars::{
-    Calendar, CalendarUpdate, CreateCalendar, GetCalendarEventsBatch, ListCalendars, NewCalendar, UpdateCalendar,
+    Calendar, CalendarSyncStatus, CalendarUpdate, CalendarsSync, CreateCalendar, GetCalendarEventsBatch,
+    GetCalendarsSyncStatus, ListCalendars, NewCalendar, UpdateCalendar,
 };
 use talkover_core::time::{CalendarTime, DateTime};
 use talkover_core::Operation;
@@ -150,6 +154,9 @@ child!(ProviderConnection, providers, "provider_id", "provider", "Provider conne
 #[derive(Default)]
 pub(crate) struct Calendars {
     calendars: Vec<CalendarEntry>,
+    /// The recorded sync status (get-calendars-sync-status), for the events each recorded connection
+    /// brought in.
+    recorded_syncs: Vec<CalendarSyncStatus>,
 }
 
 /// The recorded items of a list operation, read as `T`; none when there is no recording or it does not read.
@@ -167,7 +174,7 @@ fn add_new<T: HasId>(items: &mut Vec<T>, item: T) {
 impl Calendars {
     /// The calendar of the recorded examples, with its members, events, rules and connections.
     pub(crate) fn seed(catalog: &Catalog) -> Self {
-        let mut seeded = Self::default();
+        let mut seeded = Self { recorded_syncs: recorded_list(catalog, GetCalendarsSyncStatus::ID), ..Self::default() };
         let full: Option<Calendar> = catalog.documented_as("get-calendar");
         for calendar in full.into_iter().chain(recorded_list::<Calendar>(catalog, ListCalendars::ID)) {
             add_new(&mut seeded.calendars, CalendarEntry::new(calendar));
@@ -698,6 +705,41 @@ impl State {
 
     pub(super) fn disconnect_provider(&mut self, req: &Request<'_>) -> Answer {
         self.remove_child::<ProviderConnection>(req, "Provider connection removed")
+    }
+
+    /// get-calendars-sync-status: one entry for each provider connection of each calendar.
+    pub(super) fn calendars_sync_status(&mut self, _req: &Request<'_>) -> Answer {
+        let recorded = &self.calendars.recorded_syncs;
+        let mut statuses = Vec::new();
+        for entry in &self.calendars.calendars {
+            for connection in &entry.providers {
+                let id = &entry.calendar.id;
+                let same =
+                    |s: &&CalendarSyncStatus| &s.calendar_id == id && s.provider == Some(connection.provider.clone());
+                let events = recorded.iter().find(same).and_then(|s| s.events_synced).unwrap_or(0);
+                let mut status = CalendarSyncStatus::new(id.clone(), false);
+                status.provider = Some(connection.provider.clone());
+                status.last_sync_at.clone_from(&connection.last_sync_at);
+                status.events_synced = Some(events);
+                statuses.push(status);
+            }
+        }
+        Ok(Reply::list(statuses))
+    }
+
+    /// trigger-calendars-sync: every calendar with an active connection syncs, at once.
+    pub(super) fn trigger_calendars_sync(&mut self, _req: &Request<'_>) -> Answer {
+        let now = timestamp(now());
+        let mut sync = CalendarsSync::default();
+        for entry in &mut self.calendars.calendars {
+            let mut active = entry.providers.iter_mut().filter(|p| p.is_active).peekable();
+            if active.peek().is_none() {
+                continue;
+            }
+            active.for_each(|connection| connection.last_sync_at = Some(now.clone()));
+            sync.syncing.push(entry.calendar.id.clone());
+        }
+        Ok(Reply::data(200, None, sync))
     }
 
     /// Free slots, computed from the calendar's rules and events (see [`super::slots`]). A range longer

@@ -200,9 +200,12 @@ impl State {
     pub(super) fn update_agent_flow(&mut self, req: &Request<'_>) -> Answer {
         let agent = self.flow_agent(req)?;
         let update = req.valid::<UpdateAgentFlow>()?;
-        let saves_config = update.body.flow_config.as_ref().is_some_and(Option::is_some);
+        let sent_config = update.body.flow_config.as_ref().is_some_and(Option::is_some);
         let position = self.flows.flows.iter().position(|f| f.agent_id == agent);
         let flow = flow_update(position.map(|p| &self.flows.flows[p].flow), update.body);
+        // A flow sent with `llm_driven` is not run (the page: send none in that mode), so it is neither
+        // checked nor saved as a version: a version is the flow an agent runs.
+        let saves_config = sent_config && flow.flow_config.is_some();
         if saves_config {
             let actions = self.flow_actions(&agent);
             let problems = flow.flow_config.as_ref().map(|c| flow_problems(c, actions.as_deref())).unwrap_or_default();

@@ -172,6 +172,8 @@ const HANDLERS: &[(&str, Handler)] = &[
     (prov::CreateProviderConnection::ID, State::create_provider_connection),
     (prov::DisconnectProvider::ID, State::disconnect_provider),
     (prov::TriggerProviderSync::ID, State::trigger_provider_sync),
+    (cal::GetCalendarsSyncStatus::ID, State::calendars_sync_status),
+    (cal::TriggerCalendarsSync::ID, State::trigger_calendars_sync),
     (flow::GetAgentFlow::ID, State::get_agent_flow),
     (flow::UpdateAgentFlow::ID, State::update_agent_flow),
     (flow::ValidateAgentFlow::ID, State::validate_agent_flow),
