@@ -66,7 +66,8 @@ pub fn demo_voice(groups: &[VoiceTemplateGroup], agent: &Agent) -> Option<(Agent
     let voices = || groups.iter().flat_map(|group| &group.voices);
     let basic = |v: &&VoiceTemplate| v.quality_tier == QualityTier::Basic;
     let speaks = |v: &&VoiceTemplate| agent.language.as_ref() == Some(&v.language);
-    let voice = (voices().find(|v| basic(v) && speaks(v)))
+    let voice = voices()
+        .find(|v| basic(v) && speaks(v))
         .or_else(|| voices().find(|v| speaks(v)))
         .or_else(|| voices().find(basic))
         .or_else(|| voices().next())?;
