@@ -249,11 +249,7 @@ fn a_field_is_read_from_a_file_or_stdin_and_raw_fields_keep_the_at_sign() {
     assert!(stderr(&output).contains(&broken) && stderr(&output).contains("call_time_ranges"), "{}", stderr(&output));
     fails_with(update(&["-F", &format!("max_retries=@{text}")]), 2, "the field max_retries reads integer");
 
-    let mut piped = update(&["-F", "description=@-"]);
-    piped.stdin(Stdio::piped());
-    let mut child = piped.spawn().unwrap();
-    std::io::Write::write_all(&mut child.stdin.take().unwrap(), b"From stdin\n").unwrap();
-    let output = child.wait_with_output().unwrap();
+    let output = run_with_input(update(&["-F", "description=@-"]), "From stdin\n");
     assert!(output.status.success(), "{}", stderr(&output));
     let sent: Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(sent["body"]["description"], "From stdin", "{sent}");
@@ -973,12 +969,21 @@ fn the_token_comes_from_the_environment_or_a_file_and_is_never_shown() {
     assert_eq!(json(from_file)["data"][0]["id"], AGENT);
 
     // `--token-file -`: the token on the first line of standard input not blank, the body on the rest.
-    let mut piped = talkover(&url, "");
-    piped.env_remove("TALKOVER_TOKEN").args(["--token-file", "-", "agents", "create-training", AGENT, "--data", "-"]);
-    let mut child = piped.stdin(Stdio::piped()).spawn().unwrap();
+    let training_from_stdin = || {
+        let mut piped = talkover(&url, "");
+        piped.env_remove("TALKOVER_TOKEN").args([
+            "--token-file",
+            "-",
+            "agents",
+            "create-training",
+            AGENT,
+            "--data",
+            "-",
+        ]);
+        piped
+    };
     let input = format!("\r\n{}\n{{\"subject\": \"From stdin\", \"instructions\": \"Say so.\"}}\n", server.token());
-    std::io::Write::write_all(&mut child.stdin.take().unwrap(), input.as_bytes()).unwrap();
-    let output = child.wait_with_output().unwrap();
+    let output = run_with_input(training_from_stdin(), &input);
     assert!(output.status.success(), "{}", stderr(&output));
     let created: Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(created["data"]["subject"], "From stdin", "{created}");
@@ -991,36 +996,12 @@ fn the_token_comes_from_the_environment_or_a_file_and_is_never_shown() {
     empty.env_remove("TALKOVER_TOKEN").args(["--token-file", "-", "agents", "list"]);
     fails_with(empty, 3, "no token on standard input");
     // The token alone piped in, with --data - too: no body after it, said so.
-    let mut token_only = talkover(&url, "");
-    token_only.env_remove("TALKOVER_TOKEN").args([
-        "--token-file",
-        "-",
-        "agents",
-        "create-training",
-        AGENT,
-        "--data",
-        "-",
-    ]);
-    let mut child = token_only.stdin(Stdio::piped()).spawn().unwrap();
-    std::io::Write::write_all(&mut child.stdin.take().unwrap(), format!("{}\n", server.token()).as_bytes()).unwrap();
-    let output = child.wait_with_output().unwrap();
+    let output = run_with_input(training_from_stdin(), &format!("{}\n", server.token()));
     assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
     assert!(stderr(&output).contains("no body on standard input"), "{}", stderr(&output));
     // The body alone piped in: its first line is no token, and is neither sent nor shown.
-    let mut body_only = talkover(&url, "");
-    body_only.env_remove("TALKOVER_TOKEN").args([
-        "--token-file",
-        "-",
-        "agents",
-        "create-training",
-        AGENT,
-        "--data",
-        "-",
-    ]);
-    let mut child = body_only.stdin(Stdio::piped()).spawn().unwrap();
     let body = "{\"subject\": \"From stdin\",\n \"instructions\": \"Say so.\"}\n";
-    std::io::Write::write_all(&mut child.stdin.take().unwrap(), body.as_bytes()).unwrap();
-    let output = child.wait_with_output().unwrap();
+    let output = run_with_input(training_from_stdin(), body);
     assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
     assert!(stderr(&output).contains("is JSON, not a token"), "{}", stderr(&output));
     assert!(!stderr(&output).contains("subject"), "{}", stderr(&output));

@@ -34,6 +34,13 @@ pub fn run(mut command: Command) -> Output {
     command.output().expect("the talkover binary runs")
 }
 
+/// Runs `command` with `input` on its standard input (closed once written).
+pub fn run_with_input(mut command: Command, input: &str) -> Output {
+    let mut child = command.stdin(Stdio::piped()).spawn().expect("the talkover binary runs");
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), input.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
 /// Runs `talkover ARGS -o FORMAT` against `base_url` with `token`, checks that it succeeded, and gives its
 /// standard output.
 pub fn output_as(base_url: &str, token: &str, args: &[&str], format: &str) -> Vec<u8> {
