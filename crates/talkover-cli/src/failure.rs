@@ -753,8 +753,7 @@ fn describe_with(e: &Error, timeout: Option<Bound>, attempts: &[Outcome], path: 
                             )
                         }
                         _ if e.stop_reason() == Some(talkover::retry::StopReason::RetryAfterTooLong) => {
-                            let most = talkover::RetryPolicy::default().max_retry_after.as_secs();
-                            format!(" (not waited for: the command waits at most {most} s)")
+                            format!(" (not waited for: the command waits at most {} s)", longest_wait_secs())
                         }
                         _ => String::new(),
                     };
@@ -846,13 +845,7 @@ fn timed_out(e: &Error, timeout: Option<Bound>) -> Option<String> {
 /// says on lines of its own, in its own words ([`not_retried_words`]).
 fn without_attempts(e: &Error) -> String {
     let text = e.to_string();
-    let n = e.attempts();
-    let mut suffixes = vec![format!(" (after {n} attempts)")];
-    if let Some(reason) = e.stop_reason() {
-        suffixes.push(format!(" (after {n} attempts; no more: {reason})"));
-        suffixes.push(format!(" (not retried: {reason})"));
-    }
-    suffixes.iter().find_map(|suffix| text.strip_suffix(suffix.as_str())).map(str::to_owned).unwrap_or(text)
+    text.strip_suffix(&e.attempts_note()).map(str::to_owned).unwrap_or(text)
 }
 
 /// Why the command made no further attempt, in its words (its flags, not the SDK's settings), where it held
@@ -863,12 +856,16 @@ fn not_retried_words(e: &Error) -> Option<String> {
     Some(match reason {
         // `--timeout` is the command's `max_elapsed`.
         StopReason::OutOfTime => "the wait before another attempt would not end within --timeout".to_owned(),
-        StopReason::RetryAfterTooLong => format!(
-            "the server asked for a longer wait than the command waits ({} s at most)",
-            talkover::RetryPolicy::default().max_retry_after.as_secs()
-        ),
+        StopReason::RetryAfterTooLong => {
+            format!("the server asked for a longer wait than the command waits ({} s at most)", longest_wait_secs())
+        }
         other => other.to_string(),
     })
+}
+
+/// The longest `Retry-After` the command waits for: its retry policy's, the SDK's default.
+fn longest_wait_secs() -> u64 {
+    talkover::RetryPolicy::default().max_retry_after.as_secs()
 }
 
 #[cfg(test)]

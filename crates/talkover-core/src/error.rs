@@ -292,6 +292,30 @@ impl Error {
         }
     }
 
+    /// What `Display` ends with after the error's own message: the attempts made when more than one
+    /// (` (after 2 attempts)`), and why no more were, when the client held back a retry the outcome called
+    /// for ([`Error::stop_reason`]); empty otherwise. A program that says these on lines of its own strips
+    /// this from the text.
+    ///
+    /// ```
+    /// # use talkover_core as talkover;
+    /// use talkover::{http::{HeaderMap, StatusCode}, ApiError, Error};
+    ///
+    /// let api = ApiError::from_parts("delete-agent", StatusCode::NOT_FOUND, HeaderMap::new(), b"{}".to_vec());
+    /// let err = Error::Api(Box::new(api)).with_attempts(2);
+    /// assert_eq!(err.attempts_note(), " (after 2 attempts)");
+    /// assert!(err.to_string().ends_with(&err.attempts_note()));
+    /// assert_eq!(Error::invalid_request("get-agent", None, "no id").attempts_note(), "");
+    /// ```
+    pub fn attempts_note(&self) -> String {
+        match self {
+            Self::InvalidRequest(_) | Self::Config(_) => String::new(),
+            Self::Transport(e) => after_attempts(e.attempts, e.stopped),
+            Self::Api(e) => after_attempts(e.attempts, e.stopped),
+            Self::Decode(e) => after_attempts(e.attempts, None),
+        }
+    }
+
     /// Records how many times the request was sent (at least 1), for a client built on this crate: the
     /// SDK's clients set it after their retries. A request that was never sent keeps 0.
     pub fn with_attempts(mut self, attempts: u32) -> Self {
