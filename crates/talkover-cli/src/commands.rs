@@ -142,11 +142,12 @@ Exit codes:
   4   401: the API refused the token (none given at all is 3)
   5   404: not found (calls wait: the call is not among the agent's calls)
   6   409: conflict
-  7   400 or 422: the API rejected the request's content
+  7   400 or 422: the API rejected the request's content; or another 4xx in the API's JSON (413 too
+      large, 415, 405): refused as sent, not carried out
   8   429: rate limited, retries exhausted
   9   5xx: server error, retries exhausted
   10  transport: the API could not be reached
-  11  the answer was not the documented one (decode, unsuccessful, other status, or a 4xx that is not
+  11  the answer was not the documented one (decode, a status other than those above, or a 4xx that is not
       JSON: another server's page, such as a wrong base URL's 404, or the API's 404 for a path it has no
       route for: a base URL whose path is not the API's); a success answer the types cannot
       read is written to standard output when it is JSON (its ids with -o id), and only its length and
@@ -165,6 +166,10 @@ Exit codes:
       off, exits 11)
   19  403: the request is not allowed, to this token or in the resource's present state (deleting an
       active campaign)
+  20  402: the account cannot pay for it (make-call's insufficient credits, a declined card); nothing
+      was done
+  21  the API answered success: false in a success status: it took the request and says it did not
+      succeed (a test delivery of test-webhook that failed)
 A request not safe to repeat that was carried out but whose answer could not be read (exit 11) says so
 too: check before running it again.
 With --output json, an error is one line of JSON on standard error, argument errors included:
@@ -275,8 +280,8 @@ pub fn command() -> Command {
                 .value_parser(seconds_of_timeout)
                 .global(true)
                 .help(
-                    "Give up on one exchange after this many seconds, 0.1 to 3600 (default 60), and retry only \
-                     while a retry's wait ends within them",
+                    "Give up on one exchange after this many seconds, 0.1 to 3600 (default 60), and wait no longer \
+                     than this before a retry (a timed-out exchange is retried as other failures are)",
                 ),
         )
         .arg(

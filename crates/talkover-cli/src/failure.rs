@@ -25,6 +25,14 @@ pub const UNREADABLE_ANSWER: u8 = 11;
 /// state. A 401 (no token, or a wrong one) keeps 4.
 pub const FORBIDDEN: u8 = 19;
 
+/// The exit code of a 402: the account cannot pay for what was asked (make-call's insufficient credits, a
+/// declined card of purchase-credits). Nothing was done.
+pub const PAYMENT_REQUIRED: u8 = 20;
+
+/// The exit code of a success status whose answer says `"success": false`: the API took the request and
+/// says it did not succeed (test-webhook's delivery that failed).
+pub const UNSUCCESSFUL: u8 = 21;
+
 /// A failed command.
 #[derive(Debug)]
 pub enum Failure {
@@ -224,7 +232,7 @@ impl Failure {
             Self::Local(m) => ("local", m.clone()),
             Self::Refused(m, _) => ("invalid_request", m.clone()),
             Self::Api(failure) => {
-                let mut error = error_json(&failure.error, self.exit_code(), &failure.path);
+                let mut error = error_json(&failure.error, self.exit_code(), &failure.path, failure.timeout);
                 error.insert("outcome_unknown".into(), json!(outcome_unknown(&failure.error).is_some()));
                 if !failure.attempts.is_empty() {
                     let outcomes: Vec<String> = failure.attempts.iter().map(Outcome::short).collect();
@@ -481,6 +489,10 @@ fn next_step(e: &Error) -> Option<&'static str> {
             "talkover credits get-balance shows the balance; talkover credits purchase adds to it"
         }
         "SFTP_TEST_REQUIRED" => "test the connection first: talkover campaigns test-sftp-connection CAMPAIGN_ID",
+        "CAMPAIGN_HAS_ACTIVE_CALLS" => {
+            "pause the campaign first: talkover campaigns update-status CAMPAIGN_ID -f status=paused, then change \
+             its schedule and start it again with -f status=active"
+        }
         "TRUNK_HAS_DIDS" => {
             "delete its numbers first: talkover sip-trunks list-dids TRUNK_ID, then talkover sip-trunks delete-did"
         }
@@ -599,9 +611,13 @@ pub fn exit_code_of(e: &Error) -> u8 {
         ErrorKind::NotFound => 5,
         ErrorKind::Conflict => 6,
         ErrorKind::BadRequest | ErrorKind::Validation => 7,
+        // Another 4xx in the API's JSON (413, 415, 405, …): refused as sent, as a 400 is, and not carried out.
+        ErrorKind::Http if e.status().is_some_and(|s| s.is_client_error() && !matches!(s.as_u16(), 408 | 429)) => 7,
         ErrorKind::RateLimited => 8,
         ErrorKind::Server => 9,
         ErrorKind::Transport => 10,
+        ErrorKind::PaymentRequired => PAYMENT_REQUIRED,
+        ErrorKind::Unsuccessful => UNSUCCESSFUL,
         _ => UNREADABLE_ANSWER,
     }
 }
@@ -638,7 +654,7 @@ fn rows(n: usize, one: &str, more: &str) -> String {
 }
 
 /// An SDK error as JSON: what [`describe_error`] writes, by name.
-fn error_json(e: &Error, exit_code: u8, path: &[(String, String)]) -> Map<String, Value> {
+fn error_json(e: &Error, exit_code: u8, path: &[(String, String)], timeout: Option<Bound>) -> Map<String, Value> {
     let mut out = Map::new();
     out.insert("kind".into(), json!(e.kind().to_string()));
     out.insert("exit_code".into(), json!(exit_code));
@@ -670,7 +686,7 @@ fn error_json(e: &Error, exit_code: u8, path: &[(String, String)]) -> Map<String
         out.insert("existing_call".into(), serde_json::to_value(existing).unwrap_or_default());
     }
     // A retry the answer called for and the command held back (a wait longer than it waits): why.
-    if let Some(words) = not_retried_words(e) {
+    if let Some(words) = not_retried_words(e, timeout) {
         out.insert("not_retried".into(), json!(words));
     }
     if let Some(step) = next_step(e) {
@@ -743,16 +759,27 @@ fn describe_with(e: &Error, timeout: Option<Bound>, attempts: &[Outcome], path: 
                     let _ = writeln!(out, "  retry after: more than a day");
                 }
                 Some(secs) => {
-                    // Retries wait only within the exchange's bound: say so where that is why it gave up.
+                    // Retries wait only within the command's bounds: say so where that is why it gave up.
+                    let too_long = e.stop_reason() == Some(talkover::retry::StopReason::RetryAfterTooLong);
                     let not_waited = match timeout {
-                        // A wait that ends when the bound does (or later) is not waited either.
-                        Some((bound, by)) if e.is_retryable() && secs as f64 >= bound.as_secs_f64() => {
+                        // `--timeout` bounds each wait before a retry, as it bounds each exchange.
+                        Some((bound, by @ TIMEOUT_FLAG)) if too_long && bound.as_secs() < longest_wait_secs() => {
+                            format!(
+                                " (not waited for: longer than {by}, {} s; a longer {by} waits it out)",
+                                seconds_text(bound)
+                            )
+                        }
+                        // Another bound (the time left of `--max-wait`) holds until a time: a wait that ends
+                        // when it does (or later) is not waited either.
+                        Some((bound, by))
+                            if by != TIMEOUT_FLAG && e.is_retryable() && secs as f64 >= bound.as_secs_f64() =>
+                        {
                             format!(
                                 " (not waited for: it does not end within {by}, {:.0} s; a longer {by} waits it out)",
                                 bound.as_secs_f64().ceil()
                             )
                         }
-                        _ if e.stop_reason() == Some(talkover::retry::StopReason::RetryAfterTooLong) => {
+                        _ if too_long => {
                             format!(" (not waited for: the command waits at most {} s)", longest_wait_secs())
                         }
                         _ => String::new(),
@@ -815,7 +842,7 @@ fn describe_with(e: &Error, timeout: Option<Bound>, attempts: &[Outcome], path: 
             let _ = writeln!(out, "  after {} attempts ({})", e.attempts(), outcomes.join(", "));
         }
     }
-    if let Some(words) = not_retried_words(e).filter(|_| !said_why) {
+    if let Some(words) = not_retried_words(e, timeout).filter(|_| !said_why) {
         let _ = writeln!(out, "  not retried: {words}");
     }
     out
@@ -831,9 +858,7 @@ fn timed_out(e: &Error, timeout: Option<Bound>) -> Option<String> {
     let mut text = t.operation().map(|op| format!("{op}: ")).unwrap_or_default();
     // Without `--timeout`, the transport's own message says which bound ran out.
     let (timeout, by) = timeout?;
-    // To the tenth of a second: a bound cut to a wait's end is no round number.
-    let seconds = format!("{:.1}", timeout.as_secs_f64());
-    let seconds = seconds.strip_suffix(".0").unwrap_or(&seconds);
+    let seconds = seconds_text(timeout);
     let _ = write!(text, "no complete answer within {seconds} s ({by}), so the request timed out");
     if let Some(status) = t.status() {
         let _ = write!(text, " after the answer's head, {}", status.as_u16());
@@ -850,22 +875,33 @@ fn without_attempts(e: &Error) -> String {
 
 /// Why the command made no further attempt, in its words (its flags, not the SDK's settings), where it held
 /// back a retry the failure called for.
-fn not_retried_words(e: &Error) -> Option<String> {
+fn not_retried_words(e: &Error, timeout: Option<Bound>) -> Option<String> {
     use talkover::retry::StopReason;
     let reason = e.stop_reason().filter(|reason| reason.held_back_a_retry())?;
-    Some(match reason {
-        // `--timeout` is the command's `max_elapsed`.
-        StopReason::OutOfTime => "the wait before another attempt would not end within --timeout".to_owned(),
-        StopReason::RetryAfterTooLong => {
+    Some(match (reason, timeout) {
+        // `--timeout` bounds each wait before a retry (`crate::retry_policy`).
+        (StopReason::RetryAfterTooLong, Some((bound, TIMEOUT_FLAG))) if bound.as_secs() < longest_wait_secs() => {
+            format!("the server asked for a longer wait than --timeout ({} s)", seconds_text(bound))
+        }
+        (StopReason::RetryAfterTooLong, _) => {
             format!("the server asked for a longer wait than the command waits ({} s at most)", longest_wait_secs())
         }
-        other => other.to_string(),
+        (other, _) => other.to_string(),
     })
 }
 
-/// The longest `Retry-After` the command waits for: its retry policy's, the SDK's default.
+/// The flag that bounds each exchange and each wait before a retry, as a [`Bound`] names it.
+pub const TIMEOUT_FLAG: &str = "--timeout";
+
+/// The longest `Retry-After` the command waits for whatever `--timeout`: its retry policy's, the SDK's default.
 fn longest_wait_secs() -> u64 {
-    talkover::RetryPolicy::default().max_retry_after.as_secs()
+    crate::retry_policy(None).max_retry_after.as_secs()
+}
+
+/// A bound in seconds, to the tenth (a bound cut to a wait's end is no round number): `1.5`, `10`.
+fn seconds_text(bound: Duration) -> String {
+    let seconds = format!("{:.1}", bound.as_secs_f64());
+    seconds.strip_suffix(".0").map(str::to_owned).unwrap_or(seconds)
 }
 
 #[cfg(test)]

@@ -38,6 +38,12 @@ fn secret_arg() -> Arg {
 /// parser, whose message would name only the flag).
 fn secret_of(args: &ArgMatches, command: &str) -> Result<SecretString, Failure> {
     match args.get_one::<String>("secret") {
+        // A secret set to nothing (`TALKOVER_WEBHOOK_SECRET=` in a receiver's configuration) is a setting to
+        // fix, not a delivery that fails to verify: every delivery would be refused as forged.
+        Some(secret) if secret.is_empty() => Err(Failure::usage(format!(
+            "webhooks {command} needs the webhook's signing secret, and the one given is empty \
+             (TALKOVER_WEBHOOK_SECRET set to nothing, or --secret \"\")"
+        ))),
         Some(secret) => Ok(SecretString::new(secret.as_str())),
         None => Err(Failure::usage(format!(
             "webhooks {command} needs the webhook's signing secret: set TALKOVER_WEBHOOK_SECRET (kept out of \

@@ -234,6 +234,20 @@ pub struct Context {
 /// The time each exchange has when `--timeout` is not given.
 const DEFAULT_TIMEOUT: std::time::Duration = talkover::DEFAULT_TIMEOUT;
 
+/// The command's retry policy: the SDK's default, with each wait before a retry at most `timeout` (`--timeout`)
+/// where one is given.
+pub fn retry_policy(timeout: Option<std::time::Duration>) -> talkover::RetryPolicy {
+    let policy = talkover::RetryPolicy::default();
+    match timeout {
+        Some(timeout) => {
+            let longest = policy.max_retry_after.min(timeout);
+            let backoff = (policy.initial_backoff.min(timeout), policy.max_backoff.min(timeout));
+            policy.max_retry_after(longest).backoff(backoff.0, backoff.1)
+        }
+        None => policy,
+    }
+}
+
 /// The client settings of the command line: token, base URL, timeout and retries.
 struct Settings {
     token: talkover::SecretString,
@@ -254,9 +268,10 @@ impl Settings {
             builder = builder.base_url(url);
         }
         if let Some(timeout) = self.timeout {
-            // Each exchange has it on the transport above; the caller's bound holds for the waits between
-            // retries too (a `Retry-After` of 60 s would otherwise outlast `--timeout 2`).
-            builder = builder.max_elapsed(timeout);
+            // Each exchange has it on the transport above, and so does each wait before a retry: a `Retry-After`
+            // longer than it is not waited for (60 s would otherwise outlast `--timeout 2`), and the backoff is
+            // no longer. An exchange that timed out is retried as any other failure is, where that is safe.
+            builder = builder.retry_policy(retry_policy(Some(timeout)));
         }
         if let Some(retries) = self.max_retries {
             builder = builder.max_retries(retries);
@@ -316,7 +331,7 @@ impl Context {
 
     /// Runs one call of the client; its error says how each attempt ended and how long an exchange had.
     pub fn call<T>(&self, call: impl FnOnce(&Client) -> Result<T, talkover::Error>) -> Result<T, Failure> {
-        self.call_with(&self.client, self.settings.timeout.map(|t| (t, "--timeout")), call)
+        self.call_with(&self.client, self.settings.timeout.map(|t| (t, failure::TIMEOUT_FLAG)), call)
     }
 
     /// The time each exchange has: `--timeout`, or the default.

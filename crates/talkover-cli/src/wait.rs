@@ -113,7 +113,7 @@ pub fn run(context: &Context, args: &ArgMatches) -> Result<u8, Failure> {
         let (request, bound) = wait.look();
         let bound = match bound {
             bound if bound < context.timeout() => (bound, "the time left of --max-wait"),
-            bound => (bound, "--timeout"),
+            bound => (bound, crate::failure::TIMEOUT_FLAG),
         };
         let pause = match context.call_with(&once.with_timeout(bound.0), Some(bound), |client| client.execute(request))
         {

@@ -83,14 +83,14 @@ fn a_request_not_safe_to_repeat_that_may_have_taken_effect_says_so() {
     assert!(!stderr(&output).contains(may_have), "{}", stderr(&output));
 
     // Nor when the API answered how it went: a test delivery that failed (`200`, `"success": false`) is
-    // the unsuccessful answer's 11, its outcome known.
+    // the unsuccessful answer's 21, its outcome known.
     let failed = r#"{"success": false, "message": "Webhook test failed: HTTP 502 Bad Gateway"}"#;
     let server = Scripted::start(vec![Reply::json(200, failed)]);
     let mut test = talkover(&server.base_url(), TOKEN);
     test.args(["agents", "test-webhook", AGENT, "webhook-1", "-o", "json"]);
     let error = json_error(&run(test));
     assert_eq!((error["kind"].as_str(), error["outcome_unknown"].as_bool()), (Some("unsuccessful"), Some(false)));
-    assert_eq!(error["exit_code"], 11, "{error}");
+    assert_eq!(error["exit_code"], 21, "{error}");
 }
 
 /// What an answer writes stays on its line of the error's text: a line break in a message, a field name or
@@ -148,6 +148,46 @@ fn a_timeout_is_said_in_seconds() {
         let mut call = talkover(&server.base_url(), TOKEN);
         call.args(["agents", "get", AGENT, "--timeout", refused]);
         fails_with(call, 2, "takes seconds from 0.1 to 3600");
+    }
+}
+
+/// `--timeout` bounds each exchange and each wait before a retry, not the command as a whole: a safe request
+/// whose exchange timed out is tried again, and a `Retry-After` no longer than `--timeout` is waited.
+#[test]
+fn a_timed_out_exchange_is_tried_again_and_a_wait_within_timeout_is_waited() {
+    let server = Scripted::start(vec![Reply::Hang(Duration::from_secs(20)), server_error(502)]);
+    let mut get = talkover(&server.base_url(), TOKEN);
+    get.args(["agents", "get", AGENT, "--timeout", "1", "--max-retries", "1"]);
+    let started = Instant::now();
+    fails_with(get, 9, "after 2 attempts (timed out, 502)");
+    assert!(started.elapsed() < Duration::from_secs(15), "{:?}", started.elapsed());
+
+    let limited = r#"{"success": false, "error": {"code": "RATE_LIMIT_EXCEEDED", "details": {"retry_after": 1}}}"#;
+    let server = Scripted::start(vec![Reply::json(429, limited), server_error(502)]);
+    let mut get = talkover(&server.base_url(), TOKEN);
+    get.args(["agents", "get", AGENT, "--timeout", "1", "--max-retries", "1"]);
+    fails_with(get, 9, "after 2 attempts (429, 502)");
+}
+
+/// make-call's 402 (no credits: nothing was done) has an exit code of its own (as test-webhook's
+/// `"success": false` has, above), and another 4xx in the API's JSON (a 413, a 405) is a refusal, as a 400
+/// is: neither is the 11 of an answer that is not the documented one, which may mean "carried out".
+#[test]
+fn a_402_and_another_4xx_in_the_apis_json_have_exit_codes_of_their_own() {
+    let no_credits = r#"{"error": {"code": "INSUFFICIENT_CREDITS", "message": "Account has insufficient credits to place this call"}}"#;
+    let server = Scripted::start(vec![Reply::json(402, no_credits)]);
+    let mut call = talkover(&server.base_url(), TOKEN);
+    call.args(["calls", "make", AGENT, "+15550101234"]);
+    let output = fails_with(call, 20, "Account has insufficient credits to place this call");
+    assert!(stderr(&output).contains("talkover credits purchase"), "{}", stderr(&output));
+    assert!(!stderr(&output).contains("may have taken effect"), "{}", stderr(&output));
+
+    for status in [413, 405] {
+        let refused = r#"{"success": false, "message": "The request body is too large."}"#;
+        let server = Scripted::start(vec![Reply::json(status, refused)]);
+        let mut get = talkover(&server.base_url(), TOKEN);
+        get.args(["agents", "get", AGENT]);
+        fails_with(get, 7, "The request body is too large.");
     }
 }
 
@@ -252,7 +292,7 @@ fn a_rate_limits_wait_is_said_from_the_body_and_in_words_when_long() {
         get.args(["agents", "get", AGENT, "--max-retries", "0"]);
         fails_with(get, 8, said);
     }
-    // A wait longer than `--timeout` is not waited for (retries wait within it): the error says why.
+    // A wait longer than `--timeout` is not waited for (it bounds each wait, as each exchange): the error says why.
     let body = r#"{"success": false, "error": {"code": "RATE_LIMIT_EXCEEDED", "details": {"retry_after": 60}}}"#;
     let server = Scripted::start(vec![Reply::json(429, body)]);
     let mut get = talkover(&server.base_url(), TOKEN);
@@ -260,22 +300,22 @@ fn a_rate_limits_wait_is_said_from_the_body_and_in_words_when_long() {
     fails_with(
         get,
         8,
-        "retry after: 60 s (not waited for: it does not end within --timeout, 10 s; a longer --timeout waits it out)",
+        "retry after: 60 s (not waited for: longer than --timeout, 10 s; a longer --timeout waits it out)",
     );
     // In JSON, why in the command's words, not the library's settings.
     let server = Scripted::start(vec![Reply::json(429, body)]);
     let mut get = talkover(&server.base_url(), TOKEN);
     get.args(["--timeout", "10", "-o", "json", "agents", "get", AGENT]);
     let error = json_error(&run(get));
-    let why = "the wait before another attempt would not end within --timeout";
+    let why = "the server asked for a longer wait than --timeout (10 s)";
     assert_eq!(error["not_retried"].as_str(), Some(why), "{error}");
-    // Nor one that ends as the bound does, nor a 503's: each says why as well.
-    for (status, code, wait) in [(429, 8, 2), (503, 9, 3600)] {
+    // Nor a 503's, nor one a second longer than `--timeout`: each says why as well.
+    for (status, code, wait) in [(429, 8, 3), (503, 9, 3600)] {
         let body = format!(r#"{{"success": false, "error": {{"code": "X", "details": {{"retry_after": {wait}}}}}}}"#);
         let server = Scripted::start(vec![Reply::json(status, body)]);
         let mut get = talkover(&server.base_url(), TOKEN);
         get.args(["--timeout", "2", "agents", "get", AGENT]);
-        fails_with(get, code, &format!("retry after: {wait} s (not waited for: it does not end within --timeout, 2 s"));
+        fails_with(get, code, &format!("retry after: {wait} s (not waited for: longer than --timeout, 2 s"));
     }
     // One longer than the command waits at all, whatever `--timeout`: said, and why in JSON.
     let body = r#"{"success": false, "error": {"code": "RATE_LIMIT_EXCEEDED", "details": {"retry_after": 120}}}"#;

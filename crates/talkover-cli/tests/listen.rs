@@ -161,7 +161,8 @@ fn one_delivery_is_verified_from_standard_input_or_a_file() {
     );
 }
 
-/// Without a secret, `webhooks verify` and `webhooks listen` say both ways to give one, the variable first.
+/// Without a secret, or with an empty one, `webhooks verify` and `webhooks listen` say both ways to give one,
+/// the variable first.
 #[test]
 fn a_missing_secret_names_the_variable_too() {
     for args in [&["webhooks", "verify", "--signature", "abc"][..], &["webhooks", "listen", "--port", "0"]] {
@@ -169,6 +170,13 @@ fn a_missing_secret_names_the_variable_too() {
         let shown = String::from_utf8_lossy(&output.stderr);
         assert_eq!(output.status.code(), Some(2), "{args:?}: {shown}");
         assert!(shown.contains("TALKOVER_WEBHOOK_SECRET") && shown.contains("--secret"), "{args:?}: {shown}");
+        // One set to nothing is a setting to fix (exit 2), not a delivery that fails to verify (13).
+        let mut empty = Command::new(common::BIN);
+        empty.env_clear().env("TALKOVER_WEBHOOK_SECRET", "").args(args).stdin(Stdio::null());
+        let output = empty.output().unwrap();
+        let shown = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {shown}");
+        assert!(shown.contains("the one given is empty"), "{args:?}: {shown}");
     }
 }
 

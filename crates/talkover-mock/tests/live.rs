@@ -2120,6 +2120,20 @@ fn a_voice_must_exist_and_an_agents_calls_go_with_it() {
     let said = &refused.field_errors()[0].message;
     assert_eq!(said, "The selected voice does not support the language en-US.");
     client.agents().update_voice(&agent, voice().language(talkover::language::Language::PtBr)).unwrap();
+    // Similarity and stability are required for a high-fidelity template (the recorded pro and ultra ones)
+    // and not taken for a basic one.
+    let settings = |template: &str| {
+        talkover::agents::AgentVoiceSettings::new(template, 1.2, talkover::agents::WhoSpeaksFirst::Agent)
+    };
+    let refused = client.agents().update_voice(&agent, settings("voice-template-uuid-3")).unwrap_err();
+    assert_eq!(common::fields(&refused), ["similarity", "stability"], "{refused}");
+    let tuned = settings("voice-template-uuid-2").similarity(0.75).stability(0.8);
+    let voice_of = |agent: talkover::agents::Agent| agent.voice.expect("the agent's voice");
+    let pro = voice_of(client.agents().update_voice(&agent, tuned).unwrap());
+    assert_eq!((pro.similarity_boost, pro.stability), (Some(0.75), Some(0.8)));
+    let untuned = settings("voice-template-uuid-1").similarity(0.75).stability(0.8);
+    let basic = voice_of(client.agents().update_voice(&agent, untuned).unwrap());
+    assert_eq!((basic.similarity_boost, basic.stability), (None, None));
     // A new voice takes the agent back to draft.
     client.agents().publish(&agent).unwrap();
 

@@ -7,6 +7,7 @@ use talkover_core::agents::{
     UpdateAgentCalling, UpdateAgentKnowledge, UpdateAgentVoice, Voice, VoiceTemplateRef,
 };
 use talkover_core::time::DateTime;
+use talkover_core::voice_templates::QualityTier;
 use talkover_core::Operation;
 
 /// The call volume optimized costs ask for, as both of check-optimized-costs-eligibility's examples give
@@ -127,25 +128,43 @@ impl State {
 
     pub(super) fn update_voice(&mut self, req: &Request<'_>) -> Answer {
         let index = self.agent_index(req)?;
-        let body = req.valid::<UpdateAgentVoice>()?.body;
+        let (update, mut invalid) = req.decode::<UpdateAgentVoice>()?;
+        let body = update.body;
         let template = body.voice_id.as_str().to_owned();
         // The voice must be one of the voice templates (update-agent-voice: VOICE_NOT_FOUND).
         let Some(voice) = self.voice_template(&template) else {
+            invalid.check()?;
             return Err(Reply::fail_code(404, "Voice template not found", "VOICE_NOT_FOUND"));
         };
         // "The voice template must support the chosen language" (a language sent to change it).
         if let Some(language) = body.language.as_ref().filter(|language| **language != voice.language) {
-            return Err(Reply::invalid(
-                "language",
-                format!("The selected voice does not support the language {language}."),
-            ));
+            invalid.add("language", format!("The selected voice does not support the language {language}."));
         }
+        // Similarity and stability are "required only for high-fidelity voice templates", and the template's
+        // quality tier "determines whether this field is accepted": required for a pro or ultra voice, not
+        // kept for a basic one (its page's basic example sends neither), as given for a tier it does not rank.
+        let tuning = match voice.quality_tier {
+            QualityTier::Pro | QualityTier::Ultra => {
+                for (field, given) in [("similarity", body.similarity), ("stability", body.stability)] {
+                    if given.is_none() {
+                        invalid
+                            .add(field, format!("The {field} field is required for a high-fidelity voice template."));
+                    }
+                }
+                true
+            }
+            QualityTier::Basic => false,
+            _ => true,
+        };
+        invalid.check()?;
         let name = voice.name.clone();
         let voice_id = self.new_id();
         let mut voice = Voice::new(voice_id, name.clone());
         voice.label = Some(format!("{name} Voice"));
-        voice.stability = body.stability;
-        voice.similarity_boost = body.similarity;
+        if tuning {
+            voice.stability = body.stability;
+            voice.similarity_boost = body.similarity;
+        }
         voice.ambient_background = body.ambient_background;
         voice.template = Some(VoiceTemplateRef::new(template, name));
         let agent = &mut self.agents[index].agent;
