@@ -459,6 +459,9 @@ fn operation_command(cmd: &OperationCommand) -> Command {
             .long(flag.clone())
             .value_name("VALUE")
             .action(ArgAction::Append)
+            // `--page -1` reaches the check of the value, which says what it takes, rather than reading as an
+            // unknown flag `-1`.
+            .allow_negative_numbers(true)
             .help(format!("Query parameter `{name}`: {}{required}", field.reads))
             .help_heading(QUERY_HEADING);
         if let ValueKind::Enum(values) = reading(&field.reads).kind {

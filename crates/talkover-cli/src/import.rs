@@ -169,8 +169,14 @@ pub fn run(context: &Context, args: &ArgMatches) -> Result<u8, Failure> {
     // The answers of make-campaign-call are handled here, attempt by attempt: the client never retries it.
     let sender = context.client_builder().retry_policy(RetryPolicy::none()).build()?;
     let reader = context.client_builder().max_retries(6).build()?;
+    let begun_here = !journal_path.exists();
     let held = hold_journal(&journal_path)?;
-    let journal = Journal::open(held, &journal_path, &header, &reader, &campaign_id)?;
+    let journal = Journal::open(held, &journal_path, &header, &reader, &campaign_id).inspect_err(|_| {
+        // Nothing was sent: a journal this run began goes with it (a mistyped campaign id leaves no file).
+        if begun_here {
+            let _ = std::fs::remove_file(&journal_path);
+        }
+    })?;
     let importer = Importer {
         campaign_id,
         journal: Mutex::new(journal),

@@ -64,7 +64,7 @@ pub fn run_operation(context: &Context, op: &'static OperationInfo, args: &ArgMa
     // The secrets the request carries (a password, a webhook secret, a header's value), kept out of what a
     // dry run shows: its output is what lands in a CI log.
     let (request, secrets) = talkover::secret::exposed_during(|| op.build_request(&params, context.client.config()));
-    let request = request.map_err(|error| with_flag_hint(error, &params))?;
+    let request = request.map_err(|error| with_flag_hint(error, &params, args))?;
     refuse_unknown(op, &params, &request)?;
     // Only an update's: elsewhere (a create) a `null` is what it reads as, "not set".
     let updates = matches!(op.method, talkover::http::Method::PUT | talkover::http::Method::PATCH);
@@ -97,11 +97,17 @@ pub fn run_operation(context: &Context, op: &'static OperationInfo, args: &ArgMa
 
 /// The refusal of a value given with the other flag, saying which one gives it: `-F name=12345` sends a
 /// number where the field takes text (`-f` sends text), `-f enable_recording=true` a text where it takes a
-/// boolean or a number (`-F` reads JSON). Any other error as it is.
-fn with_flag_hint(error: talkover::Error, params: &Params) -> Failure {
+/// boolean or a number (`-F` reads JSON). A value from `--data` has no such hint: its JSON is what to fix.
+/// Any other error as it is.
+fn with_flag_hint(error: talkover::Error, params: &Params, args: &ArgMatches) -> Failure {
     let talkover::Error::InvalidRequest(invalid) = &error else { return error.into() };
+    let by_flag = |name: &str| {
+        let given = |id: &str| args.try_get_many::<String>(id).ok().flatten().into_iter().flatten();
+        let prefix = format!("{name}=");
+        given(commands::FIELD).chain(given(commands::RAW_FIELD)).any(|value| value.starts_with(&prefix))
+    };
     let hint = invalid.field().and_then(|field| {
-        let name = field.strip_prefix("body.").filter(|name| !name.contains('.'))?;
+        let name = field.strip_prefix("body.").filter(|name| !name.contains('.') && by_flag(name))?;
         let given = params.body.as_ref()?.get(name)?;
         let message = invalid.message();
         let wants_typed = ["expected a boolean", "expected u", "expected i", "expected f"];

@@ -143,6 +143,9 @@ pub fn run(context: &Context, args: &ArgMatches) -> Result<u8, Failure> {
     }
 }
 
+/// The operation whose answers the wait reads: the agent's calls (the API has no get-call).
+const LOOKED_AT: &str = <talkover::calls::GetAgentCalls as talkover::Operation>::ID;
+
 /// What the command does with how the wait for call `call_id` (to `to`, when given; --max-wait `max_wait`
 /// seconds) came out: prints an ended call and exits by its status, or fails.
 fn finish(
@@ -155,7 +158,15 @@ fn finish(
     match outcome {
         CallWaitOutcome::Ended(call) => {
             let value = serde_json::to_value(&call).map_err(|e| Failure::local(format!("printing the call: {e}")))?;
-            output::print(&value, context.format)?;
+            match context.format {
+                // In the columns of the agent's call list, the call's source, so that the line can join a
+                // file of `agents get-calls --all -o csv`.
+                output::Format::Csv => {
+                    let columns = talkover::registry::operation(LOOKED_AT).map_or(&[][..], |op| op.item_fields());
+                    output::write_all(output::csv_text(&[&value], columns)?.as_bytes())?;
+                }
+                format => output::print(&value, format)?,
+            }
             Ok(exit_code_of(&call.status))
         }
         // The last look, at --max-wait, found it still going.

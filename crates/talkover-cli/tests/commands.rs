@@ -298,6 +298,11 @@ fn a_value_given_with_the_other_flag_says_which_flag_gives_it() {
     let mut texty = create_trunk(url, "talq_flags");
     texty.args(["-f", "is_active=true", "--dry-run"]);
     fails_with(texty, 3, "a number or true/false is given with -F: -F is_active=true");
+    // A value from --data has no such hint: the JSON is what to fix, and -F would send the same text.
+    let mut from_data = talkover(url, "talq_flags");
+    from_data.args(["calls", "make", AGENT, "-d", r#"{"to": 15550101234}"#, "--dry-run"]);
+    let output = fails_with(from_data, 3, "to");
+    assert!(!stderr(&output).contains("is given with"), "{}", stderr(&output));
     // With -o json, the field at fault is a field error, as any refusal's.
     let mut texty = create_trunk(url, "talq_flags");
     texty.args(["-f", "is_active=true", "--dry-run", "-o", "json"]);
@@ -345,6 +350,10 @@ fn a_dry_run_shows_the_request_and_sends_nothing() {
     let mut tokenless = talkover(&url, "");
     tokenless.env_remove("TALKOVER_TOKEN").args(["agents", "list", "--per-page", "5", "--dry-run"]);
     assert_eq!(json(tokenless)["url"], format!("{url}/agents?per_page=5"));
+    // A negative number is a value to check, not a flag: the refusal names the parameter.
+    let mut negative = talkover(&url, secret);
+    negative.args(["agents", "list", "--page", "-1", "--dry-run"]);
+    fails_with(negative, 3, "query.page");
 
     for args in [
         &["agents", "delete", AGENT, "-F", "force=true"][..],
@@ -531,6 +540,15 @@ fn calls_wait_follows_a_call_to_its_end() {
     let ended: Value = serde_json::from_str(&stdout(&output)).unwrap();
     assert_eq!(ended["id"], id.as_str());
     assert_eq!(ended["status"], "completed", "{ended}");
+    // As CSV, in the columns of the agent's call list, so that its line joins a file of that list.
+    let mut as_csv = talkover(&url, &token);
+    as_csv.args(["calls", "wait", AGENT, &id, "--interval", "0.1", "--max-wait", "30", "-o", "csv"]);
+    let waited = stdout(&run(as_csv));
+    let mut listed = talkover(&url, &token);
+    listed.args(["agents", "get-calls", AGENT, "-o", "csv"]);
+    let listed = stdout(&run(listed));
+    assert_eq!(waited.lines().next(), listed.lines().next(), "{waited}\n{listed}");
+    assert!(listed.lines().any(|line| Some(line) == waited.lines().nth(1)), "{waited}\n{listed}");
 
     // A call id the agent's calls do not hold fails as not found after three looks, not after --max-wait.
     let mut unknown = talkover(&url, &token);

@@ -237,6 +237,13 @@ fn a_journal_of_another_import_or_in_use_is_refused() {
     fs4::FileExt::try_lock(&other).unwrap();
     fails_with(campaign.import_journalled(&csv, &held), 1, "another import is using the journal");
     assert!(campaign.calls_by_number().is_empty(), "nothing sent");
+    // A campaign that does not exist leaves no journal behind (nothing was sent), and the foreign one stays.
+    let mut missing = talkover(&campaign.server.base_url(), &campaign.token);
+    missing.args(["campaigns", "import", "00000000-0000-4000-8000-000000000000"]).arg(&csv);
+    fails_with(missing, 5, "not found");
+    let left: Vec<_> = std::fs::read_dir(&dir).unwrap().flatten().map(|entry| entry.file_name()).collect();
+    assert!(!left.iter().any(|name| name.to_string_lossy().contains("00000000")), "{left:?}");
+    assert!(foreign.exists());
 
     // Once it is let go (the other import ended, however), the import runs.
     drop(other);
