@@ -47,7 +47,8 @@ pub fn list_operations(format: Format) -> Result<(), Failure> {
         }
         Format::Table => {
             let width = commands.iter().map(|c| c.resource.len() + c.action.len() + 10).max().unwrap_or(0);
-            let mut text = String::new();
+            // A header as every table has, in the same case.
+            let mut text = format!("{:width$}  {:6} {}\n", "COMMAND", "METHOD", "PATH");
             for c in &commands {
                 let command = format!("talkover {} {}", c.resource, c.action);
                 text.push_str(&format!("{command:width$}  {:6} {}\n", c.operation.method.as_str(), c.operation.path));

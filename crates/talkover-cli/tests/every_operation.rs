@@ -35,6 +35,15 @@ fn every_operation_runs_from_its_command() {
     let commands = commands(&base_url, &token);
     let ids: Vec<&str> = talkover::registry::operations().map(|op| op.id).collect();
     assert_eq!(commands.len(), ids.len(), "`talkover operations` lists every operation");
+    // As a table, under a header as every table has, one line a command.
+    let mut listed = talkover(&base_url, &token);
+    listed.args(["operations", "-o", "json"]);
+    let rows = json(listed).as_array().map_or(0, Vec::len);
+    let mut table = talkover(&base_url, &token);
+    table.args(["operations", "-o", "table"]);
+    let table = stdout(&run(table));
+    let header: Vec<&str> = table.lines().next().unwrap_or_default().split_whitespace().collect();
+    assert_eq!((header, table.lines().count()), (vec!["COMMAND", "METHOD", "PATH"], rows + 1), "{table}");
     let mut answered = 0;
     let mut problems = Vec::new();
     drop(server);
