@@ -192,13 +192,7 @@ impl CreateCampaignSftp {
     fn check(&self, problems: &mut Problems) {
         let b = &self.body;
         check_connection(problems, b.host.as_str(), b.username.as_str(), b.port);
-        // The credential the chosen way of logging in needs.
-        let (field, credential) = match b.auth_type {
-            SftpAuthType::Password => ("password", &b.password),
-            SftpAuthType::PrivateKey => ("private_key", &b.private_key),
-            SftpAuthType::Unknown(_) => return,
-        };
-        problems.require(field, credential);
+        check_credentials(problems, Some(&b.auth_type), [&b.password, &b.private_key, &b.private_key_passphrase]);
     }
 }
 
@@ -235,6 +229,31 @@ impl UpdateCampaignSftp {
     fn check(&self, problems: &mut Problems) {
         let b = &self.body;
         check_connection(problems, b.host.as_deref(), b.username.as_deref(), b.port);
+        check_credentials(problems, b.auth_type.as_ref(), [&b.password, &b.private_key, &b.private_key_passphrase]);
+    }
+}
+
+/// The credential a way of logging in needs, when one is chosen: the password for `password`, the key for
+/// `private_key` ("required when `auth_type` is …", on create and, for the fields given, on update). A
+/// credential given empty is none (the server reads an empty text as no value).
+fn check_credentials(
+    problems: &mut Problems,
+    auth_type: Option<&SftpAuthType>,
+    [password, private_key, passphrase]: [&Option<SecretString>; 3],
+) {
+    for (field, given) in [("password", password), ("private_key", private_key), ("private_key_passphrase", passphrase)]
+    {
+        if given.as_ref().is_some_and(|secret| secret.expose_secret().trim().is_empty()) {
+            problems.add(field, "cannot be empty");
+        }
+    }
+    let (field, credential) = match auth_type {
+        Some(SftpAuthType::Password) => ("password", password),
+        Some(SftpAuthType::PrivateKey) => ("private_key", private_key),
+        _ => return,
+    };
+    if credential.is_none() {
+        problems.require(field, credential);
     }
 }
 

@@ -22,7 +22,7 @@ use crate::rate_limit::{retry_after, retry_after_in_body};
 pub use crate::rate_limit::RateLimit;
 
 /// How a client retries.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct RetryPolicy {
     /// Retries after the first attempt (0 turns retrying off). Default 2.
@@ -47,6 +47,49 @@ pub struct RetryPolicy {
     /// transport's timeout, so a call takes at most about this plus one timeout. Default none: the
     /// retries and `Retry-After` caps alone bound it.
     pub max_elapsed: Option<Duration>,
+}
+
+// The statuses as runs (`[408, 429, 500..=599]`), not a hundred numbers in every client's `Debug`.
+impl std::fmt::Debug for RetryPolicy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RetryPolicy")
+            .field("max_retries", &self.max_retries)
+            .field("initial_backoff", &self.initial_backoff)
+            .field("max_backoff", &self.max_backoff)
+            .field("jitter", &self.jitter)
+            .field("max_retry_after", &self.max_retry_after)
+            .field("retry_statuses", &StatusRuns(&self.retry_statuses))
+            .field("budget", &self.budget)
+            .field("max_elapsed", &self.max_elapsed)
+            .finish()
+    }
+}
+
+/// Statuses written as runs of consecutive ones: `[408, 429, 500..=599]`.
+struct StatusRuns<'a>(&'a [u16]);
+
+impl std::fmt::Debug for StatusRuns<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut sorted = self.0.to_vec();
+        sorted.sort_unstable();
+        sorted.dedup();
+        let mut runs: Vec<(u16, u16)> = Vec::new();
+        for status in sorted {
+            match runs.last_mut() {
+                Some((_, last)) if last.checked_add(1) == Some(status) => *last = status,
+                _ => runs.push((status, status)),
+            }
+        }
+        f.write_str("[")?;
+        for (i, (first, last)) in runs.iter().enumerate() {
+            let separator = if i == 0 { "" } else { ", " };
+            match first == last {
+                true => write!(f, "{separator}{first}")?,
+                false => write!(f, "{separator}{first}..={last}")?,
+            }
+        }
+        f.write_str("]")
+    }
 }
 
 impl Default for RetryPolicy {
@@ -404,6 +447,14 @@ mod tests {
         let limited = br#"{"error":{"code":"RATE_LIMIT_EXCEEDED","message":"Slow down"}}"#;
         let attempt = Attempt::Answered { status: StatusCode::TOO_MANY_REQUESTS, headers: &h, body: limited };
         assert!(matches!(policy.decide(0, &attempt, false, 0.0), Decision::Retry(_)));
+    }
+
+    #[test]
+    fn debug_writes_the_retried_statuses_as_runs() {
+        let shown = format!("{:?}", RetryPolicy::default());
+        assert!(shown.contains("retry_statuses: [408, 429, 500..=599]"), "{shown}");
+        let odd = RetryPolicy { retry_statuses: vec![503, 502, 500, 503], ..RetryPolicy::default() };
+        assert!(format!("{odd:?}").contains("retry_statuses: [500, 502..=503]"), "{odd:?}");
     }
 
     #[test]

@@ -24,7 +24,8 @@ options:
                          0 freezes the clock, which then moves only by POST /_emulator/clock/advance)
   --rate-limit-burst N   answer the first N requests with 429
   --retry-after S        the Retry-After of those 429s, in seconds (default 1)
-  --seed N               seed of the error-rate and lost-answer draws
+  --seed N               seed of the error-rate and lost-answer draws (default 24301: a run without it
+                         draws as the last one did)
   --public-webhooks      deliver webhooks to public addresses too (by default to loopback and private
                          addresses only, so that an example URL receives nothing)
   -h, --help             this text";
@@ -53,14 +54,8 @@ pub fn run(args: Vec<String>) -> Result<(), String> {
             "--fixtures" => builder = builder.fixtures_dir(value(&arg)?),
             "--no-example-agent" => builder = builder.example_agent(false),
             "--latency-ms" => faults = faults.latency(Duration::from_millis(number(&arg, &value(&arg)?)?)),
-            "--error-rate" => {
-                let rate: f64 = value(&arg)?.parse().map_err(|_| "--error-rate needs a number from 0 to 1")?;
-                faults = faults.error_rate(rate);
-            }
-            "--lost-answer-rate" => {
-                let rate: f64 = value(&arg)?.parse().map_err(|_| "--lost-answer-rate needs a number from 0 to 1")?;
-                faults = faults.lost_answer_rate(rate);
-            }
+            "--error-rate" => faults = faults.error_rate(share(&arg, &value(&arg)?)?),
+            "--lost-answer-rate" => faults = faults.lost_answer_rate(share(&arg, &value(&arg)?)?),
             "--rate-limit-burst" => {
                 let retry_after = faults.retry_after_secs;
                 faults = faults.rate_limit_burst(number(&arg, &value(&arg)?)?, retry_after);
@@ -71,7 +66,11 @@ pub fn run(args: Vec<String>) -> Result<(), String> {
             }
             "--seed" => faults = faults.seed(number(&arg, &value(&arg)?)?),
             "--public-webhooks" => builder = builder.public_webhooks(true),
-            "--rate-limit" => builder = builder.rate_limit(number(&arg, &value(&arg)?)?),
+            "--rate-limit" => match number(&arg, &value(&arg)?)? {
+                // Leaving the option out is "no limit"; 0 a minute would read as "refuse everything".
+                0 => return Err("--rate-limit needs a whole number of 1 or more (leave it out for no limit)".into()),
+                limit => builder = builder.rate_limit(limit),
+            },
             "--clock-scale" => {
                 const NEEDS: &str = "--clock-scale needs a number from 0 to 1000000";
                 let scale: f64 = value(&arg)?.parse().map_err(|_| NEEDS)?;
@@ -115,4 +114,13 @@ pub fn run(args: Vec<String>) -> Result<(), String> {
 
 fn number<T: std::str::FromStr>(name: &str, text: &str) -> Result<T, String> {
     text.parse().map_err(|_| format!("{name} needs a whole number, got {text:?}"))
+}
+
+/// A share of requests, 0 to 1: a value outside (`1.5`, `-0.1`) or no number at all (`NaN`, `inf`) is
+/// refused rather than clamped, or taken for no faults.
+fn share(name: &str, text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(rate) if (0.0..=1.0).contains(&rate) => Ok(rate),
+        _ => Err(format!("{name} needs a number from 0 to 1, got {text:?}")),
+    }
 }

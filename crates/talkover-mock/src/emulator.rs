@@ -142,7 +142,7 @@ struct FaultState {
 
 impl FaultState {
     fn new(faults: Faults) -> Self {
-        Self { burst_left: faults.rate_limit_burst, rng: faults.seed | 1, faults }
+        Self { burst_left: faults.rate_limit_burst, rng: first_state(faults.seed), faults }
     }
 
     /// xorshift64*: good enough to spread injected errors, with no dependency.
@@ -151,6 +151,18 @@ impl FaultState {
         self.rng ^= self.rng << 25;
         self.rng ^= self.rng >> 27;
         (self.rng.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+/// The generator's first state for `seed`: splitmix64's mix of it, so that every seed starts its own sequence
+/// (xorshift needs a state other than zero; `seed | 1` made seeds 2k and 2k + 1 the same).
+fn first_state(seed: u64) -> u64 {
+    let mut z = seed.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    match z ^ (z >> 31) {
+        0 => 1,
+        state => state,
     }
 }
 

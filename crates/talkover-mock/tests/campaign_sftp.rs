@@ -96,6 +96,17 @@ fn invalid_sftp_bodies_answer_422() {
     let (status, body) =
         send(&server, "POST", "/campaigns/campaign-uuid/sftp", r#"{"host":"h","username":"u","auth_type":"password"}"#);
     assert_eq!((status, error_fields(&body)), (422, vec!["password".to_owned()]), "{body}");
+    // An empty password is none: the server reads empty text as no value.
+    let empty = r#"{"host":"h","username":"u","auth_type":"password","password":""}"#;
+    let (status, body) = send(&server, "POST", "/campaigns/campaign-uuid/sftp", empty);
+    assert_eq!((status, error_fields(&body)), (422, vec!["password".to_owned()]), "{body}");
+    // The update's fields are the create's, all optional: a way of logging in given there needs its
+    // credential there too, as on create.
+    let (status, body) = send(&server, "PUT", "/campaigns/campaign-uuid/sftp", r#"{"auth_type":"private_key"}"#);
+    assert_eq!((status, error_fields(&body)), (422, vec!["private_key".to_owned()]), "{body}");
+    let with_key = r#"{"auth_type":"private_key","private_key":"-----BEGIN OPENSSH PRIVATE KEY-----"}"#;
+    let (status, body) = send(&server, "PUT", "/campaigns/campaign-uuid/sftp", with_key);
+    assert_eq!(status, 200, "{body}");
     let (status, body) =
         send(&server, "POST", "/campaigns/campaign-uuid/sftp/trigger-export", r#"{"file_data_ids":[]}"#);
     assert_eq!((status, error_fields(&body)), (422, vec!["file_data_ids".to_owned()]), "{body}");

@@ -547,6 +547,46 @@ fn faults_are_injected_on_demand() {
     assert_eq!(server.emulator().faults().rate_limit_burst, 1);
 }
 
+/// A seed gives the same draws each run, and another seed other draws: seeds that differ in their last
+/// bit only (42 and 43) are two runs, not one.
+#[test]
+fn each_seed_draws_its_own_faults() {
+    let outcomes = |seed: u64| -> Vec<bool> {
+        let faults = Faults::new().error_rate(0.5).seed(seed);
+        let emulator = Server::builder().token("talq_seeded").faults(faults).emulator().unwrap();
+        let client = talkover::blocking::Client::with_transport(ClientConfig::new("talq_seeded").unwrap(), emulator)
+            .with_retry_policy(talkover::RetryPolicy::none());
+        (0..40).map(|_| client.agents().list().send().is_ok()).collect()
+    };
+    let (first, again, next) = (outcomes(42), outcomes(42), outcomes(43));
+    assert_eq!(first, again, "the same seed, the same run");
+    assert_ne!(first, next, "seeds 42 and 43 draw alike");
+    assert!(first.contains(&true) && first.contains(&false), "{first:?}");
+}
+
+/// The binary refuses a fault share outside 0 to 1 (or no number at all) and a rate limit of 0, rather than
+/// clamping it or running with no faults.
+#[test]
+fn the_binary_refuses_fault_options_out_of_range() {
+    for args in [
+        ["--error-rate", "1.5"],
+        ["--error-rate", "-0.1"],
+        ["--lost-answer-rate", "NaN"],
+        ["--error-rate", "inf"],
+        ["--rate-limit", "0"],
+    ] {
+        let output = Command::new(env!("CARGO_BIN_EXE_talkover-mock"))
+            .args(["--port", "0"])
+            .args(args)
+            .stdin(Stdio::null())
+            .output()
+            .expect("the binary runs");
+        let said = String::from_utf8_lossy(&output.stderr);
+        assert!(!output.status.success(), "{args:?} was taken");
+        assert!(said.contains(args[0]), "{args:?}: {said}");
+    }
+}
+
 #[test]
 fn the_binary_serves_from_any_directory() {
     let dir = std::env::temp_dir();

@@ -1478,7 +1478,8 @@ fn wait_for_end_says_whether_the_call_ended_went_on_or_is_not_there() {
 }
 
 /// A look that fails for a reason that may pass is made again until `max_wait`, and the wait then ends
-/// with its error; a server that never answers holds the wait about `max_wait`, not the client's timeout.
+/// with its error; a server that never answers holds the wait about `max_wait`, not the client's timeout,
+/// and no look takes longer than the client's timeout.
 #[test]
 fn wait_for_end_looks_again_after_a_failure_that_may_pass_and_ends_at_max_wait() {
     use talkover::calls::{CallWatch, WaitLimits};
@@ -1502,6 +1503,22 @@ fn wait_for_end_looks_again_after_a_failure_that_may_pass_and_ends_at_max_wait()
     let error = client.calls().wait_for_end(CallWatch::new("a-1", "c-1"), limits).unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Transport, "{error}");
     assert!(started.elapsed() < Duration::from_secs(15), "held past max_wait: {:?}", started.elapsed());
+
+    // Nor does a look outlast the client's timeout (the builder's, here) when more of the wait is left: an
+    // API slower than it fails each look, as it fails any other call of that client.
+    let slow = Server::builder().latency(Duration::from_millis(2500)).start_blocking().unwrap();
+    let client = talkover::blocking::Client::builder()
+        .base_url(slow.base_url())
+        .token(slow.token())
+        .timeout(Duration::from_secs(1))
+        .build()
+        .unwrap();
+    let limits = WaitLimits::default().interval(Duration::from_millis(100)).max_wait(Duration::from_secs(3));
+    let error = client.calls().wait_for_end(CallWatch::new("a-1", "c-1"), limits).unwrap_err();
+    let timed_out =
+        matches!(&error, talkover::Error::Transport(t) if t.kind() == talkover::TransportErrorKind::Timeout);
+    assert!(timed_out, "{error}");
+    assert!(error.to_string().contains("within 1 s"), "{error}");
 }
 
 /// A look refused with 429 is made again after the `Retry-After` the answer asked for, not after the

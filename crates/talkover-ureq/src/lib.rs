@@ -57,6 +57,8 @@ impl Default for UreqConfig {
 pub struct UreqTransport {
     agent: ureq::Agent,
     max_response_bytes: u64,
+    /// Whether the agent turns statuses into errors or follows redirects, which each request then undoes.
+    overrides: bool,
 }
 
 impl UreqTransport {
@@ -78,12 +80,13 @@ impl UreqTransport {
             .max_response_header_size(talkover_core::transport::MAX_ANSWER_HEAD_BYTES)
             .build()
             .new_agent();
-        Self { agent, max_response_bytes: config.max_response_bytes }
+        Self { agent, max_response_bytes: config.max_response_bytes, overrides: false }
     }
 
-    /// A transport on an agent you configured. Configure it with `http_status_as_error(false)`, or error
-    /// answers will not reach the SDK's error decoding; and `max_redirects(0)`, so that the token never
-    /// goes to another host.
+    /// A transport on an agent you configured. Configure it with `http_status_as_error(false)`, so that error
+    /// answers reach the SDK's error decoding, and `max_redirects(0)`, so that the token never goes to
+    /// another host: an agent that has either otherwise gets them set on each request it sends for the SDK
+    /// (at the cost of a copy of its settings a request), so a 404 is a 404, not a transport failure.
     ///
     /// The agent's own settings are the only ones that apply, but for the bound a request carries from a
     /// client made with `with_timeout` ([`RequestTimeout`]): set its timeouts on it (the `talkover`
@@ -106,7 +109,9 @@ impl UreqTransport {
     /// # drop(transport);
     /// ```
     pub fn from_agent(agent: ureq::Agent, max_response_bytes: u64) -> Self {
-        Self { agent, max_response_bytes }
+        let config = agent.config();
+        let overrides = config.http_status_as_error() || config.max_redirects() > 0;
+        Self { agent, max_response_bytes, overrides }
     }
 }
 
@@ -121,9 +126,18 @@ impl BlockingTransport for UreqTransport {
         // A bound of the request's own replaces the agent's for this exchange (ureq reads it from the
         // request's extensions).
         let own = request.extensions().get::<RequestTimeout>().map(|t| t.0.min(LONGEST));
-        let request = match own {
-            Some(timeout) => self.agent.configure_request(request).timeout_global(Some(timeout)).build(),
-            None => request,
+        let request = match (own, self.overrides) {
+            (None, false) => request,
+            (own, overrides) => {
+                let mut config = self.agent.configure_request(request);
+                if let Some(timeout) = own {
+                    config = config.timeout_global(Some(timeout));
+                }
+                if overrides {
+                    config = config.http_status_as_error(false).max_redirects(0).max_redirects_will_error(false);
+                }
+                config.build()
+            }
         };
         let (parts, body) = request.into_parts();
         // A body-less POST, PUT or PATCH still says `content-length: 0` (an empty chunked body would be

@@ -793,6 +793,54 @@ fn a_timeout_beside_a_ureq_agent_of_ones_own_is_refused() {
     assert!(talkover::blocking::Client::builder().token(TOKEN).timeout(Duration::from_secs(1)).build().is_ok());
 }
 
+/// A ureq agent built with ureq's defaults (statuses as errors, ten redirects followed) still gives the SDK
+/// each answer as it came: a 404 is the API's 404, not a retried transport failure, and a redirect is not
+/// followed (the token would go with it).
+#[cfg(feature = "ureq")]
+#[test]
+fn a_ureq_agent_with_its_defaults_gives_statuses_as_answers_and_follows_no_redirect() {
+    use std::io::{BufRead as _, BufReader, Write as _};
+    use talkover::ureq_transport::{ureq, UreqTransport};
+
+    /// Answers each request with `status`, `headers` and `body`, for at most 4 connections over 10 s.
+    fn serve(status: &'static str, headers: &'static str, body: &'static str) -> std::net::SocketAddr {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        std::thread::spawn(move || {
+            for stream in listener.incoming().take(4).flatten() {
+                stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut line = String::new();
+                while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+                    line.clear();
+                }
+                let answer = format!(
+                    "HTTP/1.1 {status}\r\n{headers}content-length: {}\r\nconnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = (&stream).write_all(answer.as_bytes());
+            }
+        });
+        addr
+    }
+    let client = |addr: std::net::SocketAddr| {
+        let agent = ureq::Agent::config_builder().build().new_agent();
+        talkover::blocking::Client::builder()
+            .token(TOKEN)
+            .base_url(format!("http://{addr}/api/v1"))
+            .transport(UreqTransport::from_agent(agent, talkover::DEFAULT_MAX_RESPONSE_BYTES))
+            .build()
+            .unwrap()
+    };
+    let body = r#"{"success": false, "message": "Agent not found"}"#;
+    let missing = serve("404 Not Found", "content-type: application/json\r\n", body);
+    let err = client(missing).agents().get("agent-1").unwrap_err();
+    assert_eq!((err.kind(), err.status().map(|s| s.as_u16()), err.attempts()), (ErrorKind::NotFound, Some(404), 1));
+    let elsewhere = serve("302 Found", "location: http://127.0.0.1:9/api/v1/agents/agent-1\r\n", "");
+    let err = client(elsewhere).agents().get("agent-1").unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(302), "{err}");
+}
+
 #[test]
 fn a_token_pasted_with_its_bearer_prefix_is_refused_by_both_builders() {
     let token = "Bearer talq_pasted_from_curl_0123";

@@ -27,9 +27,15 @@ root_handler! {
     ///     println!("{} {} {}s", call.id, call.to, call.duration);
     /// }
     /// let agent_id = "550e8400-e29b-41d4-a716-446655440000";
-    /// let active = client.calls().active(agent_id, "+15551234567")?;
-    /// if let Some(call) = active.items.first() {
-    ///     client.calls().end(agent_id, &call.id)?;
+    /// // The number's call in progress, if any: a 404 is the answer when there is none.
+    /// match client.calls().active(agent_id, "+15551234567") {
+    ///     Ok(active) => {
+    ///         for call in &active.items {
+    ///             client.calls().end(agent_id, &call.id)?;
+    ///         }
+    ///     }
+    ///     Err(e) if e.kind() == talkover::ErrorKind::NotFound => println!("no call in progress"),
+    ///     Err(e) => return Err(e),
     /// }
     /// # Ok(()) }
     /// ```
@@ -161,7 +167,7 @@ impl<'c> Calls<'c, crate::blocking::Client> {
     /// ends the wait with its error (see
     /// [`get_agent_calls`](crate::resources::Agents::calls) for the failures its page documents).
     pub fn wait_for_end(&self, watch: CallWatch, limits: WaitLimits) -> Result<CallWaitOutcome, Error> {
-        let mut wait = CallWait::new(watch, limits, self.client.config().timeout());
+        let mut wait = CallWait::new(watch, limits, self.client.timeout());
         let once = self.client.with_retry_policy(RetryPolicy::none());
         // Bounded by `limits.max_wait`: each look reads at most `PAGES_PER_LOOK` pages, a failed one is
         // made again after the interval, and the last look starts at the limit.
@@ -216,7 +222,7 @@ impl<'c> Calls<'c, crate::Client> {
         watch: CallWatch,
         limits: WaitLimits,
     ) -> impl std::future::Future<Output = Result<CallWaitOutcome, Error>> + Send + 'static {
-        let mut wait = CallWait::new(watch, limits, self.client.config().timeout());
+        let mut wait = CallWait::new(watch, limits, self.client.timeout());
         let once = self.client.with_retry_policy(RetryPolicy::none());
         // Bounded by `limits.max_wait`, as the blocking client's; the sleeps count towards it even when
         // the client's sleep runs on another clock (`CallWait::slept`).
