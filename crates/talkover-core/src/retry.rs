@@ -52,16 +52,22 @@ pub struct RetryPolicy {
 // The statuses as runs (`[408, 429, 500..=599]`), not a hundred numbers in every client's `Debug`.
 impl std::fmt::Debug for RetryPolicy {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("RetryPolicy")
-            .field("max_retries", &self.max_retries)
-            .field("initial_backoff", &self.initial_backoff)
-            .field("max_backoff", &self.max_backoff)
-            .field("jitter", &self.jitter)
-            .field("max_retry_after", &self.max_retry_after)
-            .field("retry_statuses", &StatusRuns(&self.retry_statuses))
-            .field("budget", &self.budget)
-            .field("max_elapsed", &self.max_elapsed)
-            .finish()
+        let statuses = StatusRuns(&self.retry_statuses);
+        let fields: [(&str, &dyn std::fmt::Debug); 8] = [
+            ("max_retries", &self.max_retries),
+            ("initial_backoff", &self.initial_backoff),
+            ("max_backoff", &self.max_backoff),
+            ("jitter", &self.jitter),
+            ("max_retry_after", &self.max_retry_after),
+            ("retry_statuses", &statuses),
+            ("budget", &self.budget),
+            ("max_elapsed", &self.max_elapsed),
+        ];
+        let mut out = f.debug_struct("RetryPolicy");
+        for (name, value) in fields {
+            out.field(name, value);
+        }
+        out.finish()
     }
 }
 
