@@ -761,17 +761,16 @@ fn describe_with(e: &Error, timeout: Option<Bound>, attempts: &[Outcome], path: 
                 Some(secs) => {
                     // Retries wait only within the command's bounds: say so where that is why it gave up.
                     let too_long = e.stop_reason() == Some(talkover::retry::StopReason::RetryAfterTooLong);
-                    let not_waited = match timeout {
-                        // `--timeout` bounds each wait before a retry, as it bounds each exchange.
-                        Some((bound, by @ TIMEOUT_FLAG)) if too_long && bound.as_secs() < longest_wait_secs() => {
-                            format!(
-                                " (not waited for: longer than {by}, {} s; a longer {by} waits it out)",
-                                seconds_text(bound)
-                            )
-                        }
+                    // `--timeout` bounds each wait before a retry, as it bounds each exchange.
+                    let cut = waits_cut_by_timeout(timeout).filter(|_| too_long);
+                    let not_waited = match (cut, timeout) {
+                        (Some(bound), _) => format!(
+                            " (not waited for: longer than {TIMEOUT_FLAG}, {} s; a longer {TIMEOUT_FLAG} waits it out)",
+                            seconds_text(bound)
+                        ),
                         // Another bound (the time left of `--max-wait`) holds until a time: a wait that ends
                         // when it does (or later) is not waited either.
-                        Some((bound, by))
+                        (None, Some((bound, by)))
                             if by != TIMEOUT_FLAG && e.is_retryable() && secs as f64 >= bound.as_secs_f64() =>
                         {
                             format!(
@@ -878,16 +877,23 @@ fn without_attempts(e: &Error) -> String {
 fn not_retried_words(e: &Error, timeout: Option<Bound>) -> Option<String> {
     use talkover::retry::StopReason;
     let reason = e.stop_reason().filter(|reason| reason.held_back_a_retry())?;
-    Some(match (reason, timeout) {
-        // `--timeout` bounds each wait before a retry (`crate::retry_policy`).
-        (StopReason::RetryAfterTooLong, Some((bound, TIMEOUT_FLAG))) if bound.as_secs() < longest_wait_secs() => {
-            format!("the server asked for a longer wait than --timeout ({} s)", seconds_text(bound))
+    Some(match (reason, waits_cut_by_timeout(timeout)) {
+        (StopReason::RetryAfterTooLong, Some(bound)) => {
+            format!("the server asked for a longer wait than {TIMEOUT_FLAG} ({} s)", seconds_text(bound))
         }
-        (StopReason::RetryAfterTooLong, _) => {
+        (StopReason::RetryAfterTooLong, None) => {
             format!("the server asked for a longer wait than the command waits ({} s at most)", longest_wait_secs())
         }
         (other, _) => other.to_string(),
     })
+}
+
+/// `--timeout`, where it is what bounds each wait before a retry (`crate::retry_policy`): given, and shorter
+/// than the longest wait the command takes without it.
+fn waits_cut_by_timeout(timeout: Option<Bound>) -> Option<Duration> {
+    let (bound, TIMEOUT_FLAG) = timeout? else { return None };
+    let longest = |timeout| crate::retry_policy(timeout).max_retry_after;
+    (longest(Some(bound)) < longest(None)).then_some(bound)
 }
 
 /// The flag that bounds each exchange and each wait before a retry, as a [`Bound`] names it.

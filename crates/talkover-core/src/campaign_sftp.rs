@@ -252,9 +252,7 @@ fn check_credentials(
         Some(SftpAuthType::PrivateKey) => ("private_key", private_key),
         _ => return,
     };
-    if credential.is_none() {
-        problems.require(field, credential);
-    }
+    problems.require(field, credential);
 }
 
 /// The bounds a new SFTP configuration and its changes share, each checked when set.
