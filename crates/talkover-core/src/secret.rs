@@ -253,9 +253,10 @@ pub(crate) const REDACTED: &str = "[redacted]";
 
 /// Replaces what looks like a Talkover credential with `[redacted]`: an environment token (`talq_` and the
 /// characters that follow it) or a personal access token (`<id>|<at least 8 letters or digits>`), as is or
-/// percent-encoded (`42%7C…`, `talq_a%2Bb`, either case of hex), as a server echoes it in a URL. For text
-/// that comes from an answer (an error message echoing the token it was sent), where the exact token is not
-/// known, or for your own logs.
+/// with any of its characters escaped as a URL or a JSON string may carry them (`42%7C…`, `%74alq_a%2Bb`,
+/// `\u0074alq_…`, either case of hex), as a server echoes it in a URL or a body. For text that comes from an
+/// answer (an error message echoing the token it was sent), where the exact token is not known, or for
+/// your own logs.
 ///
 /// ```
 /// # use talkover_core as talkover;
@@ -263,43 +264,111 @@ pub(crate) const REDACTED: &str = "[redacted]";
 ///
 /// assert_eq!(redact_credentials("got \"talq_live_1234abcd\""), "got \"[redacted]\"");
 /// assert_eq!(redact_credentials("token 42|AbCdEfGh1234 refused"), "token [redacted] refused");
+/// assert_eq!(redact_credentials("?t=%74alq_live_1234abcd"), "?t=[redacted]");
 /// assert_eq!(redact_credentials("nothing here"), "nothing here");
 /// ```
 pub fn redact_credentials(text: &str) -> std::borrow::Cow<'_, str> {
     let bytes = text.as_bytes();
     let token_char = |b: u8| b.is_ascii_alphanumeric() || b"_-.~+/=".contains(&b);
-    // The length of a percent-escape at the start of `rest`, or of a token character.
-    let token_len = |rest: &[u8]| match rest {
-        [b'%', a, b, ..] if a.is_ascii_hexdigit() && b.is_ascii_hexdigit() => 3,
-        [b, ..] if token_char(*b) => 1,
-        _ => 0,
-    };
-    let bar_len = |rest: &[u8]| match rest {
-        [b'|', ..] => 1,
-        [b'%', b'7', b'C' | b'c', ..] => 3,
+    // The length of one token character at the start of `rest`, as is or escaped (0 if there is none).
+    let token_len = |rest: &[u8]| match unit(rest) {
+        Some((b, len)) if token_char(b) => len,
         _ => 0,
     };
     let mut out = String::new();
     let (mut copied, mut i) = (0, 0);
     while i < bytes.len() {
-        let end = if bytes[i..].starts_with(b"talq_") {
-            let mut end = i + 5;
+        let end = if let Some(prefix) = matched_at(bytes, i, b"talq_") {
+            let mut end = prefix;
             loop {
                 match token_len(&bytes[end..]) {
                     0 => break,
                     n => end += n,
                 }
             }
-            (end > i + 5).then_some(end)
+            (end > prefix).then_some(end)
         } else if bytes[i].is_ascii_digit() && (i == 0 || !bytes[i - 1].is_ascii_alphanumeric()) {
             let digits = bytes[i..].iter().take_while(|b| b.is_ascii_digit()).count();
             let bar = i + digits;
-            let after = bar + bar_len(&bytes[bar..]);
+            let after = matched_at(bytes, bar, b"|").unwrap_or(bar);
             let tail = bytes[after..].iter().take_while(|b| b.is_ascii_alphanumeric()).count();
             (after > bar && tail >= 8).then_some(after + tail)
         } else {
             None
         };
+        match end {
+            Some(end) if text.is_char_boundary(end) => {
+                out.push_str(&text[copied..i]);
+                out.push_str(REDACTED);
+                copied = end;
+                i = end;
+            }
+            _ => i += 1,
+        }
+    }
+    if copied == 0 {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    out.push_str(&text[copied..]);
+    std::borrow::Cow::Owned(out)
+}
+
+/// The byte one unit of text at the start of `rest` stands for, and the unit's length: a byte as is, a
+/// percent-escape (`%2B`, `%2b`), a JSON string's `\u` escape of an ASCII character (`\u0074`) or one of
+/// its short escapes (`\n`, `\/`, …): what a server that echoes a secret may have turned each of its
+/// characters into.
+fn unit(rest: &[u8]) -> Option<(u8, usize)> {
+    let hex = |b: &u8| char::from(*b).to_digit(16).and_then(|d| u8::try_from(d).ok());
+    match rest {
+        [b'%', a, b, ..] => match (hex(a), hex(b)) {
+            (Some(a), Some(b)) => Some((a * 16 + b, 3)),
+            _ => Some((b'%', 1)),
+        },
+        [b'\\', b'u', a, b, c, d, ..] => match (hex(a), hex(b), hex(c), hex(d)) {
+            (Some(0), Some(0), Some(c), Some(d)) if c < 8 => Some((c * 16 + d, 6)),
+            _ => Some((b'\\', 1)),
+        },
+        [b'\\', e, ..] => {
+            let byte = match e {
+                b'n' => b'\n',
+                b'r' => b'\r',
+                b't' => b'\t',
+                b'"' | b'\\' | b'/' => *e,
+                _ => return Some((b'\\', 1)),
+            };
+            Some((byte, 2))
+        }
+        [b, ..] => Some((*b, 1)),
+        [] => None,
+    }
+}
+
+/// Where `wanted` ends in `text` when it begins at `at`, each of its bytes as is or escaped ([`unit`]).
+fn matched_at(text: &[u8], at: usize, wanted: &[u8]) -> Option<usize> {
+    let mut i = at;
+    for &w in wanted {
+        // A byte as is first: a `%` or `\` of the secret itself is matched before an escape it may begin.
+        if text.get(i) == Some(&w) {
+            i += 1;
+            continue;
+        }
+        match unit(text.get(i..)?) {
+            Some((b, len)) if b == w && len > 1 => i += len,
+            _ => return None,
+        }
+    }
+    Some(i)
+}
+
+/// `text` with each occurrence of `secret`, any of its bytes as is or escaped ([`unit`]), replaced by
+/// `[redacted]`; `None` if there is none.
+fn without_escaped(text: &str, secret: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = String::new();
+    let (mut copied, mut i) = (0, 0);
+    while i < bytes.len() {
+        let end = matched_at(bytes, i, secret.as_bytes())
+            .filter(|&end| end > i && text.is_char_boundary(i) && text.is_char_boundary(end));
         match end {
             Some(end) => {
                 out.push_str(&text[copied..i]);
@@ -310,36 +379,10 @@ pub fn redact_credentials(text: &str) -> std::borrow::Cow<'_, str> {
             None => i += 1,
         }
     }
-    if copied == 0 {
-        return std::borrow::Cow::Borrowed(text);
-    }
-    out.push_str(&text[copied..]);
-    std::borrow::Cow::Owned(out)
-}
-
-/// `secret` percent-encoded as a URL would carry it (every byte but letters, digits and `-._~` escaped),
-/// and as an encoder that escapes those four too would (`talq%5F…`), each with upper-case hex and with
-/// lower-case; only the forms that differ from `secret`.
-fn percent_encoded(secret: &str) -> Vec<String> {
-    let mut forms: Vec<String> = Vec::new();
-    for kept in [&b"-._~"[..], &b""[..]] {
-        let (mut upper, mut lower) = (String::new(), String::new());
-        for b in secret.bytes() {
-            if b.is_ascii_alphanumeric() || kept.contains(&b) {
-                upper.push(char::from(b));
-                lower.push(char::from(b));
-            } else {
-                upper.push_str(&format!("%{b:02X}"));
-                lower.push_str(&format!("%{b:02x}"));
-            }
-        }
-        for form in [upper, lower] {
-            if form != secret && !forms.contains(&form) {
-                forms.push(form);
-            }
-        }
-    }
-    forms
+    (copied > 0).then(|| {
+        out.push_str(&text[copied..]);
+        out
+    })
 }
 
 /// Replaces every occurrence of `secret` in `text`, as is or percent-encoded, with `[redacted]`, and
@@ -371,26 +414,17 @@ pub(crate) fn hidden<'s>(secrets: &[&'s str]) -> Vec<&'s str> {
     secrets
 }
 
-/// Replaces each of `secrets` ([`hidden`]) in `text`, as is, percent-encoded or escaped as a JSON string,
-/// with `[redacted]`.
+/// Replaces each of `secrets` ([`hidden`]) in `text`, as is or with any of its characters percent-encoded
+/// or escaped as a JSON string writes them ([`unit`]: a private key's line breaks as `\n`, a token's `t` as
+/// `%74`), with `[redacted]`.
 pub(crate) fn hide_in(text: &mut String, secrets: &[&str]) {
     for secret in hidden(secrets) {
         if text.contains(secret) {
             *text = text.replace(secret, REDACTED);
         }
-        // As a JSON string writes it (a private key's line breaks as `\n`), for a body quoted as text.
-        if text.contains('\\') {
-            let escaped = serde_json::to_string(secret).unwrap_or_default();
-            let escaped = escaped.get(1..escaped.len().saturating_sub(1)).unwrap_or_default();
-            if escaped != secret && text.contains(escaped) {
-                *text = text.replace(escaped, REDACTED);
-            }
-        }
-        if text.contains('%') {
-            for form in &percent_encoded(secret) {
-                if text.contains(form.as_str()) {
-                    *text = text.replace(form.as_str(), REDACTED);
-                }
+        if text.contains(['%', '\\']) {
+            if let Some(hidden) = without_escaped(text, secret) {
+                *text = hidden;
             }
         }
     }
@@ -491,6 +525,10 @@ mod tests {
             ("token=42%7cAbCdEfGh12", "token=[redacted]"),
             ("talq_a%2Bb%2fc%3D&next", "[redacted]&next"),
             ("50%7Coff and 1%7Cabc", "50%7Coff and 1%7Cabc"),
+            ("?t=%74alq_live%5F1234abcd&x", "?t=[redacted]&x"),
+            ("%74%61%6c%71%5f%6c%69%76%65 and \\u0074alq_abc", "[redacted] and [redacted]"),
+            ("42%7cAbCdEfGh12 and 42\\u007cAbCdEfGh12", "[redacted] and [redacted]"),
+            ("100% talq 50%_off \\ talq\\_x", "100% talq 50%_off \\ talq\\_x"),
         ];
         for (text, expected) in cases {
             assert_eq!(redact_credentials(text), expected, "{text}");
@@ -515,6 +553,14 @@ mod tests {
         );
         assert_eq!(redacted("t=talq%5Flive%5Fsecret1&x", &["talq_live_secret1"]), "t=[redacted]&x");
         assert_eq!(redacted("t=talq%5flive%5fsecret1", &["talq_live_secret1"]), "t=[redacted]");
+        // Any of its characters escaped, as a server's own encoder or a JSON writer may have left it.
+        assert_eq!(redacted("t=%74alq_live_secret1&x", &["talq_live_secret1"]), "t=[redacted]&x");
+        let every: String = "talq_live_secret1".bytes().map(|b| format!("%{b:02X}")).collect();
+        assert_eq!(redacted(&format!("t={every}&x"), &["talq_live_secret1"]), "t=[redacted]&x");
+        assert_eq!(redacted(r#"{"t":"\u0074alq_live_secret1"}"#, &["talq_live_secret1"]), r#"{"t":"[redacted]"}"#);
+        assert_eq!(redacted(r"key:\nline2-of-key", &["key:\nline2-of-key"]), "[redacted]");
+        assert_eq!(redacted("50%25 of my%pass%word", &["my%pass%word"]), "50%25 of [redacted]");
+        assert_eq!(redacted("é%C3%A9 é-secret-é", &["é-secret-é"]), "é%C3%A9 [redacted]");
         // Not a secret part that is too short to search for, nor one of a text that is no token.
         assert_eq!(redacted("echo: abc, 7|abc", &["7|abc"]), "echo: abc, 7|abc");
         assert_eq!(redacted("echo: middle-part", &["x|middle-part"]), "echo: middle-part");

@@ -433,41 +433,60 @@ async fn secrets_of_the_request_echoed_by_the_answer_are_hidden() {
     }
 }
 
-/// `token` percent-encoded as a URL carries it, with upper-case hex (`lower`: lower-case).
-fn percent_encoded(token: &str, lower: bool) -> String {
+/// How an answer may have escaped a token it echoes.
+#[derive(Clone, Copy, Debug)]
+enum Echo {
+    /// As a URL carries it, with upper-case hex.
+    Upper,
+    /// As a URL carries it, with lower-case hex.
+    Lower,
+    /// Only its first character escaped (`%74alq_…`).
+    First,
+    /// Every byte escaped (`%74%61%6C…`).
+    Every,
+}
+
+/// `token` percent-encoded as `echo` says.
+fn percent_encoded(token: &str, echo: Echo) -> String {
     token
         .bytes()
-        .map(|b| match b {
-            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => char::from(b).to_string(),
-            _ if lower => format!("%{b:02x}"),
+        .enumerate()
+        .map(|(i, b)| match (echo, b) {
+            (Echo::Every, _) => format!("%{b:02X}"),
+            (Echo::First, _) if i == 0 => format!("%{b:02x}"),
+            (_, b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~') => char::from(b).to_string(),
+            (Echo::Lower, _) => format!("%{b:02x}"),
             _ => format!("%{b:02X}"),
         })
         .collect()
 }
 
 /// Answers that echo `token` percent-encoded: in a redirect's `Location`, a message, a code, field errors,
-/// the request id, and a page that is not JSON.
-fn percent_echoing_answers(token: &str) -> Vec<(String, HttpResponse)> {
+/// the request id, and a page that is not JSON; each with the echoed form.
+fn percent_echoing_answers(token: &str) -> Vec<(String, String, HttpResponse)> {
     let mut answers = Vec::new();
-    for lower in [false, true] {
-        let echoed = percent_encoded(token, lower);
+    for echo in [Echo::Upper, Echo::Lower, Echo::First, Echo::Every] {
+        let echoed = percent_encoded(token, echo);
         let location = format!("https://elsewhere.example/callback?token={echoed}&next=%2F");
         let body = format!(
             r#"{{"success":false,"message":"Invalid token {echoed}","code":"BAD_{echoed}","errors":{{"token":["{echoed} is wrong"],"{echoed}":["x"]}}}}"#
         );
         let headers = [("location", location.as_str()), ("x-request-id", &*format!("req-{echoed}"))];
         for status in [302, 401, 403, 422, 502] {
-            answers.push((format!("{status} json, {echoed}"), answer(status, &headers, &body)));
+            answers.push((format!("{status} json, {echoed}"), echoed.clone(), answer(status, &headers, &body)));
             let page = format!("<html><a href=\"{location}\">moved</a></html>");
-            answers.push((format!("{status} html, {echoed}"), answer(status, &headers, &page)));
+            answers.push((format!("{status} html, {echoed}"), echoed.clone(), answer(status, &headers, &page)));
         }
     }
     answers
 }
 
-/// A `Location` kept on an error that holds the token is marked sensitive, so its `Debug` does not show it.
-fn check_location_hidden(what: &str, error: &Error) {
+/// A `Location` kept on an error that holds the token is marked sensitive, so its `Debug` does not show it;
+/// the error shows the token in none of its forms, `echoed` (the answer's) included.
+fn check_location_hidden(what: &str, echoed: &str, error: &Error) {
     check_error(what, error);
+    let shown = format!("{error} {error:?} {:?}", error.message());
+    assert!(!shown.contains(echoed), "{what} shows the token as {echoed}:\n{shown}");
     let location = &error.as_api().expect(what).headers["location"];
     assert!(location.is_sensitive(), "{what}: {location:?}");
 }
@@ -475,9 +494,9 @@ fn check_location_hidden(what: &str, error: &Error) {
 #[tokio::test]
 async fn percent_encoded_tokens_echoed_by_the_async_client_are_hidden() {
     for token in [TOKEN, PERSONAL_TOKEN, ESCAPED_TOKEN] {
-        for (what, response) in percent_echoing_answers(token) {
+        for (what, echoed, response) in percent_echoing_answers(token) {
             let error = async_client_with(token, response).execute(GetAgent::new("a")).await.unwrap_err();
-            check_location_hidden(&what, &error);
+            check_location_hidden(&what, &echoed, &error);
         }
     }
 }
@@ -485,9 +504,9 @@ async fn percent_encoded_tokens_echoed_by_the_async_client_are_hidden() {
 #[test]
 fn percent_encoded_tokens_echoed_by_the_blocking_client_are_hidden() {
     for token in [TOKEN, PERSONAL_TOKEN, ESCAPED_TOKEN] {
-        for (what, response) in percent_echoing_answers(token) {
+        for (what, echoed, response) in percent_echoing_answers(token) {
             let error = blocking_client_with(token, response).execute(GetAgent::new("a")).unwrap_err();
-            check_location_hidden(&what, &error);
+            check_location_hidden(&what, &echoed, &error);
         }
     }
 }
