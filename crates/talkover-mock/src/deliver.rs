@@ -118,6 +118,8 @@ pub(crate) struct Attempt {
     pub(crate) response_headers: Option<BTreeMap<String, String>>,
     pub(crate) error: Option<String>,
     pub(crate) duration_ms: u64,
+    /// When it began, on the emulator's clock (its log entry's `created_at`); empty if not known.
+    pub(crate) started_at: String,
 }
 
 impl Attempt {
@@ -264,6 +266,7 @@ async fn deliver(mut job: Job, state: Weak<Mutex<State>>, public: bool) {
             }
         }
         let started = Instant::now();
+        let started_at = state.upgrade().map(|shared| lock(&shared).clock().timestamp()).unwrap_or_default();
         let timeout = job.timeout.clamp(Duration::from_millis(1), MAX_TIMEOUT);
         let mut attempt = match tokio::time::timeout(timeout, send(&job, body.clone(), public)).await {
             Ok(Ok(answered)) => answered,
@@ -272,6 +275,7 @@ async fn deliver(mut job: Job, state: Weak<Mutex<State>>, public: bool) {
             Err(_) => Attempt { error: Some("Connection timeout".to_owned()), ..Attempt::default() },
         };
         attempt.duration_ms = started.elapsed().as_millis() as u64;
+        attempt.started_at = started_at;
         let last = attempt.succeeded() || n == retries;
         if let Some(shared) = state.upgrade() {
             lock(&shared).record_attempt(&job, job.first_attempt + n, &attempt, last);
@@ -318,7 +322,7 @@ pub(crate) fn pause_after(n: u32) -> Duration {
 /// One HTTP request to the webhook's URL; to a public address only if `public` says so.
 async fn send(job: &Job, body: Bytes, public: bool) -> Result<Attempt, String> {
     let uri: http::Uri = job.url.parse().map_err(|e| format!("not a URL: {e}"))?;
-    if uri.scheme_str() != Some("http") {
+    if !uri.scheme_str().is_some_and(|scheme| scheme.eq_ignore_ascii_case("http")) {
         return Err("the emulator delivers to http:// URLs only".into());
     }
     let host = uri.host().ok_or("the URL has no host")?.trim_matches(['[', ']']).to_owned();
@@ -376,7 +380,7 @@ async fn send(job: &Job, body: Bytes, public: bool) -> Result<Attempt, String> {
         response_body: text,
         response_headers: Some(headers),
         error,
-        duration_ms: 0,
+        ..Attempt::default()
     })
 }
 

@@ -470,10 +470,7 @@ impl Emulator {
         if request.uri().path().starts_with(CONTROL_PREFIX) {
             return None;
         }
-        // A preflight (OPTIONS) is answered before the API, as a CORS layer answers it: not counted either.
-        // Nor is a request whose token is refused: authentication comes before the limiter, whose quota is
-        // the caller's (a Laravel-style `auth` then `throttle`), so a stranger's requests use none of it.
-        let exempt = is_health(request) || request.method() == http::Method::OPTIONS || self.refused_token(request);
+        let exempt = !self.counted(request);
         let mut window = lock(&self.rate);
         let limit = self.rate_limit.unwrap_or(DEFAULT_RATE_LIMIT);
         let now_ms = unix_now_ms();
@@ -734,13 +731,21 @@ impl Emulator {
         })
     }
 
-    /// Whether the request is for an operation (health aside) and its token is not accepted: it is answered
-    /// 401.
-    fn refused_token(&self, request: &HttpRequest) -> bool {
-        match fixture::route(request.method().as_str(), request.uri().path()) {
-            Route::Found { operation, .. } => {
-                operation.id != HealthCheck::ID && !self.authorized(operation.id, request)
-            }
+    /// Whether the request counts against the rate limit: the limiter is the API routes' own (a Laravel-style
+    /// `auth` then `throttle` on each route), so only a request that reaches an operation other than health
+    /// with an accepted token counts. A path no operation has (404), a method its path does not take (405),
+    /// a preflight (OPTIONS, answered before the API as a CORS layer answers it) and a request whose token
+    /// is refused (401: a stranger's requests use none of the caller's quota) do not.
+    fn counted(&self, request: &HttpRequest) -> bool {
+        // HEAD runs on GET's route, and the router reads a path without its trailing slashes.
+        let method = if request.method() == http::Method::HEAD { "GET" } else { request.method().as_str() };
+        let path = request.uri().path();
+        let path = match path.trim_end_matches('/') {
+            "" => path,
+            trimmed => trimmed,
+        };
+        match fixture::route(method, path) {
+            Route::Found { operation, .. } => operation.id != HealthCheck::ID && self.authorized(operation.id, request),
             _ => false,
         }
     }
@@ -860,15 +865,6 @@ fn allowed_methods(path: &str) -> String {
     methods.sort_unstable();
     methods.dedup();
     methods.join(", ")
-}
-
-/// Whether a request is health's, which the reference documents as exempt from the rate limit (a HEAD
-/// request is read as its GET). Health's path has no parameter, so its template is the path itself: the
-/// request need not be routed here as well as after counting. Its trailing slashes are not read, as the
-/// router does not read them (`/health/` is health).
-fn is_health(request: &HttpRequest) -> bool {
-    request.uri().path().trim_end_matches('/') == HealthCheck::PATH
-        && matches!(*request.method(), http::Method::GET | http::Method::HEAD)
 }
 
 /// The answer to a HEAD request has no body: its `Content-Length` says how long the GET's is.

@@ -396,6 +396,32 @@ async fn test_webhook_delivers_a_signed_test_payload() {
 }
 
 #[test]
+fn a_test_delivery_is_logged_from_when_it_was_sent_and_stamped_to_the_millisecond() {
+    let server = Server::start_blocking().unwrap();
+    let client = common::blocking_client(&server);
+    // A target that takes the connection (into its backlog) and never answers: the attempt times out.
+    let silent = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/hook", silent.local_addr().unwrap());
+    let agent = client.agents().create(agent("Slow target")).unwrap();
+    let hook = NewAgentWebhook::new("Slow", url, [AgentWebhookEvent::PhoneCallEnded]).timeout(5).max_retries(0);
+    let webhook = client.execute(CreateWebhook::new(&agent.id, hook)).unwrap();
+    let failed = client.execute(TestWebhook::new(&agent.id, &webhook.id)).unwrap_err();
+    assert_eq!(api(&failed).message.as_deref(), Some("Webhook test failed: Connection timeout"));
+
+    let logs = client.execute(ListWebhookLogs::new(&agent.id, &webhook.id)).unwrap();
+    let log = &logs.items[0];
+    let payload = log.request_payload.as_ref().expect("the payload sent");
+    // As test-webhook's example writes it: `2025-09-03T23:19:51.000Z`.
+    let stamp = payload["timestamp"].as_str().expect("a timestamp");
+    assert!(stamp.len() == 24 && stamp.ends_with('Z') && stamp.as_bytes()[19] == b'.', "{stamp}");
+    let seconds = |text: &str| talkover::time::DateTime::new(text).unwrap().unix_timestamp();
+    // Logged when the attempt began, not 5 s later when it timed out.
+    let created = log.created_at.as_ref().expect("a creation time").as_str();
+    let late = seconds(created) - seconds(stamp);
+    assert!((0..=1).contains(&late), "created {created} for a delivery sent at {stamp}");
+}
+
+#[test]
 fn calls_reach_the_outcome_their_number_chooses() {
     let (server, client) = stopped_clock();
     let events = [AgentWebhookEvent::PhoneCallStarted, AgentWebhookEvent::PhoneCallEnded];
@@ -673,6 +699,27 @@ fn requests_without_an_accepted_token_use_none_of_the_rate_limits_quota() {
 }
 
 #[test]
+fn requests_no_operation_takes_use_none_of_the_rate_limits_quota() {
+    // The limiter is the routes' own: a path no operation has (404) and a method its path does not take
+    // (405, health's included) are answered before it, whoever asks.
+    let server = Server::builder().rate_limit(2).start_blocking().unwrap();
+    for _ in 0..3 {
+        assert_eq!(plain(&server, "GET", "/api/v1/agentz", None).status, 404);
+        assert_eq!(plain(&server, "DELETE", "/api/v1/health", None).status, 405);
+        assert_eq!(plain(&server, "PATCH", "/api/v1/agents", None).status, 405);
+    }
+    let left: Vec<String> = (0..2)
+        .map(|_| {
+            let answer = plain(&server, "GET", "/api/v1/agents/", None);
+            assert_eq!(answer.status, 200, "{}", answer.body);
+            answer.header("x-ratelimit-remaining").unwrap_or_default().to_owned()
+        })
+        .collect();
+    assert_eq!(left, ["1", "0"], "a path with a trailing slash is its operation's, and counts");
+    assert_eq!(plain(&server, "GET", "/api/v1/agents", None).status, 429);
+}
+
+#[test]
 fn health_is_exempt_from_the_rate_limit() {
     let server = Server::builder().rate_limit(2).start_blocking().unwrap();
     // With a trailing slash it is health as well, which the router reads without it.
@@ -740,8 +787,10 @@ fn a_script_drives_calls_and_the_clock_over_plain_http() {
     let frozen = plain(&server, "POST", "/_emulator/clock/scale", Some(json!({ "scale": 0 })));
     assert_eq!((frozen.status, frozen.body["data"]["scale"].clone()), (200, json!(0.0)));
     let agent = "550e8400-e29b-41d4-a716-446655440000"; // the reference's example agent, published
+                                                        // A scheme is case-insensitive: `HTTP://` is taken and delivered to.
+    let url = receiver.url().replacen("http://", "HTTP://", 1);
     let hook = json!({
-        "name": "Script", "webhook_url": receiver.url(), "webhook_secret": SECRET,
+        "name": "Script", "webhook_url": url, "webhook_secret": SECRET,
         "events": ["event_phone_call_ended"],
         "payload_templates": {
             "event_phone_call_ended": { "event": "{{event}}", "call_id": "{{call.id}}", "summary": "{{call.to}} {{call.status}}" },
@@ -2230,11 +2279,14 @@ fn after_a_jump_of_the_clock_campaign_events_carry_the_time_of_the_call_they_tel
     assert_eq!(calls.len(), 2);
     for call in &calls {
         let of_call: Vec<&Received> = received.iter().filter(|r| r.json()["to"] == json!(call.to)).collect();
+        // A delivery's time is written to the millisecond (`…:51.000Z`), a call's to the second: the
+        // instants are compared.
         let at = |event: &str| {
             let found = of_call.iter().find(|r| r.event() == event);
-            found.map(|r| r.json()["timestamp"].clone()).unwrap_or_else(|| panic!("{event} for {}", call.to))
+            found.map(|r| stamped(r)).unwrap_or_else(|| panic!("{event} for {}", call.to))
         };
-        let (created, ended) = (json!(call.created_at), json!(call.updated_at));
+        let seconds = |t: &talkover::Timestamp| talkover::time::DateTime::new(t.as_str()).unwrap().unix_timestamp();
+        let (created, ended) = (seconds(&call.created_at), seconds(&call.updated_at));
         assert_eq!(at("campaign_call.started"), created, "dialled when the call was made");
         assert_eq!(at("event_phone_call_started"), created);
         assert_eq!(at("event_phone_call_ended"), ended, "the call's end, as list-calls shows it");
@@ -2244,7 +2296,11 @@ fn after_a_jump_of_the_clock_campaign_events_carry_the_time_of_the_call_they_tel
             "campaign_call.retry_scheduled"
         };
         assert_eq!(at(outcome), ended, "{outcome} when the call ended");
-        assert_ne!(ended, json!(server.clock_now()), "the clock jumped past the call's end");
+        assert_ne!(
+            ended,
+            talkover::time::DateTime::new(&server.clock_now()).unwrap().unix_timestamp(),
+            "the clock jumped past the call's end"
+        );
     }
 }
 

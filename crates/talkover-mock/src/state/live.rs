@@ -261,7 +261,8 @@ impl State {
             error: attempt.error.clone(),
             duration_ms: Some(attempt.duration_ms),
             delivered_at: attempt.succeeded().then(|| now.clone()),
-            created_at: now,
+            // An entry made for the attempt (not one queued before it) dates from when the attempt began.
+            created_at: if attempt.started_at.is_empty() { now } else { attempt.started_at.clone() },
             resend: Some(Resend { payload: job.payload.clone() }),
             delivery: job.delivery,
         };
@@ -295,7 +296,7 @@ impl State {
     ) {
         let Some(entry) = self.agents.iter().find(|a| a.agent.id.as_str() == agent_id) else { return };
         let name = event_name(&event);
-        let timestamp = crate::clock::timestamp(at_ms);
+        let timestamp = crate::clock::delivery_timestamp(at_ms);
         for hook in entry.webhooks.iter().filter(|w| w.enabled && w.events.contains(&event)) {
             let payload = agent_delivery(&entry.agent, hook, event.clone(), &timestamp, false, data.clone());
             let target = Target {
@@ -370,7 +371,7 @@ impl State {
     ) {
         let name = event_name(&event);
         let campaign = self.campaign_details(campaign_id);
-        let timestamp = crate::clock::timestamp(at_ms);
+        let timestamp = crate::clock::delivery_timestamp(at_ms);
         let mut jobs = Vec::new();
         for hook in self
             .live

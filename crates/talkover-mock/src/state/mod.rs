@@ -718,8 +718,12 @@ fn is_host_name(text: &str) -> bool {
     !name.is_empty() && name.len() <= 253 && name.split('.').all(label)
 }
 
+/// Whether `text` is an absolute web URL, as a Laravel-style `url` rule reads it: `http` or `https` in
+/// either case (a scheme is case-insensitive, RFC 3986, 3.1), then a host.
 fn is_url(text: &str) -> bool {
-    let rest = text.strip_prefix("https://").or_else(|| text.strip_prefix("http://"));
+    let rest = text.split_once("://").and_then(|(scheme, rest)| {
+        (scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https")).then_some(rest)
+    });
     rest.is_some_and(|r| !r.is_empty() && !r.starts_with('/') && !r.contains(char::is_whitespace))
 }
 

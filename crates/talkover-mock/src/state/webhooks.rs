@@ -20,6 +20,7 @@ use talkover_core::PagedOperation;
 
 use super::live::{agent_delivery, campaign_delivery, event_name, HookSettings, Target};
 use super::{documented, has_id, is_url, now, position_by_id, webhook_not_found, Answer, Request, State};
+use crate::clock::delivery_timestamp;
 use crate::deliver::{Attempt, Job};
 use crate::reply::{merge, words, Invalid, Reply};
 
@@ -196,7 +197,8 @@ impl State {
         let (a, w) = self.webhook(req)?;
         let (agent, hook) = (&self.agents[a].agent, &self.agents[a].webhooks[w]);
         let event = AgentWebhookEvent::from(TEST_EVENT);
-        let payload = agent_delivery(agent, hook, event, &self.live.clock.timestamp(), true, Map::new());
+        let payload =
+            agent_delivery(agent, hook, event, &delivery_timestamp(self.live.clock.now_ms()), true, Map::new());
         // The test keeps to the webhook's timeout and retries (test-webhook's notes).
         let target = Target {
             webhook_id: hook.id.as_str(),
@@ -379,7 +381,7 @@ impl State {
         let fields = self.synthetic_fields(campaign_index, &event, now_ms);
         let details = self.campaign_details(self.campaigns[campaign_index].id.as_str());
         let hook = &self.live.campaign_hooks[index];
-        let payload = campaign_delivery(&details, hook, event, &crate::clock::timestamp(now_ms), true, fields);
+        let payload = campaign_delivery(&details, hook, event, &delivery_timestamp(now_ms), true, fields);
         // The test keeps to the webhook's timeout and retries, as an agent webhook's test does.
         let job = self.live.job(&Target::of_campaign_hook(hook), name, payload);
         self.queue_logged(job, 1);
