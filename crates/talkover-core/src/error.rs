@@ -1030,7 +1030,7 @@ impl ApiError {
     pub fn from_parts(operation: &'static str, status: StatusCode, headers: HeaderMap, body: Vec<u8>) -> Self {
         let mut error = Self::unread(operation, status, headers);
         match answer_json(&body) {
-            Some(Value::Object(map)) => error.read_body(&map),
+            Some(Value::Object(map)) => error.read_body(map),
             _ => error.body_is_text = true,
         }
         error.body = RawBody(body);
@@ -1046,9 +1046,11 @@ impl ApiError {
     /// The messages of an `errors` map by field; a field whose value is a map of its own (`{"payload":
     /// {"customer_name": […]}}`) gives its members' messages under dotted names (`payload.customer_name`),
     /// as the API names nested fields. serde_json's depth limit bounds the recursion.
-    fn read_field_errors(&mut self, prefix: &str, fields: &serde_json::Map<String, Value>) {
+    /// The map is taken, not borrowed: its texts move into the error rather than being copied, which keeps
+    /// an answer with very many fields from being held twice.
+    fn read_field_errors(&mut self, prefix: &str, fields: serde_json::Map<String, Value>) {
         for (field, messages) in fields {
-            let name = if prefix.is_empty() { field.clone() } else { format!("{prefix}.{field}") };
+            let name = if prefix.is_empty() { field } else { format!("{prefix}.{field}") };
             match messages {
                 Value::Object(members) if !members.is_empty() => self.read_field_errors(&name, members),
                 _ => {
@@ -1139,7 +1141,7 @@ impl ApiError {
         }
     }
 
-    fn read_body(&mut self, map: &serde_json::Map<String, Value>) {
+    fn read_body(&mut self, mut map: serde_json::Map<String, Value>) {
         let text = |v: Option<&Value>| v.and_then(Value::as_str).map(str::to_owned);
         self.message = message_text(map.get("message"));
         self.code = text(map.get("code"));
@@ -1161,15 +1163,15 @@ impl ApiError {
             }
             _ => {}
         }
-        match map.get("errors") {
+        match map.remove("errors") {
             Some(Value::Object(fields)) => self.read_field_errors("", fields),
             Some(Value::Array(items)) => {
                 for item in items {
                     match item {
-                        Value::String(one) => self.errors.push(one.clone()),
+                        Value::String(one) => self.errors.push(one),
                         // [{"field": "to", "message": "…"}] or [{"field": "to", "messages": ["…"]}]
-                        Value::Object(entry) => {
-                            let messages = entry.get("messages").or_else(|| entry.get("message"));
+                        Value::Object(mut entry) => {
+                            let messages = entry.remove("messages").or_else(|| entry.remove("message"));
                             let messages = messages.map(messages_of).unwrap_or_default();
                             match entry.get("field").and_then(Value::as_str) {
                                 Some(field) => self.field_errors.entry(field.to_owned()).or_default().extend(messages),
@@ -1517,7 +1519,7 @@ pub(crate) fn code_in_body(body: &[u8]) -> Option<String> {
         return None;
     };
     let mut error = ApiError::unread("", StatusCode::BAD_REQUEST, HeaderMap::new());
-    error.read_body(&map);
+    error.read_body(map);
     error.code
 }
 
@@ -1600,16 +1602,26 @@ fn is_code(text: &str) -> bool {
 }
 
 /// The messages of one field of `errors`: a list of texts, or one text.
-fn messages_of(value: &Value) -> Vec<String> {
+fn messages_of(value: Value) -> Vec<String> {
     match value {
-        Value::Array(items) => items.iter().filter_map(Value::as_str).map(str::to_owned).collect(),
-        Value::String(one) => vec![one.clone()],
+        Value::Array(items) => items
+            .into_iter()
+            .filter_map(|item| match item {
+                Value::String(one) => Some(one),
+                _ => None,
+            })
+            .collect(),
+        Value::String(one) => vec![one],
         _ => Vec::new(),
     }
 }
 
 /// Whether redacting `text` would change it.
 fn is_redacted(text: &str, secrets: &[&str]) -> bool {
+    if secrets.is_empty() {
+        // Credential-like text alone, told without a copy.
+        return matches!(crate::secret::redact_credentials(text), std::borrow::Cow::Owned(_));
+    }
     let mut copy = text.to_owned();
     crate::secret::redact_all_in(&mut copy, secrets);
     copy != text

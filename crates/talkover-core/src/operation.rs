@@ -297,7 +297,14 @@ fn decode_body_erased(
                     Some(encoding) => {
                         format!("the answer is compressed (Content-Encoding: {encoding}), which the SDK does not read ({e})")
                     }
-                    None => e.to_string(),
+                    None => match not_json(&parts.headers, bytes) {
+                        // A web page or other text where JSON was due: not the API's answer at all.
+                        Some(what) => format!(
+                            "the answer is {what}, not JSON: another server answered (a proxy, a login or \
+                             maintenance page), or the base URL is not the API's ({e})"
+                        ),
+                        None => e.to_string(),
+                    },
                 };
                 refused(path, message, parts, body)
             }
@@ -312,6 +319,24 @@ fn compressed<'h>(headers: &'h http::HeaderMap, body: &[u8]) -> Option<&'h str> 
     let coded = !encoding.is_empty() && !encoding.eq_ignore_ascii_case("identity");
     let binary = body.starts_with(&[0x1f, 0x8b]) || std::str::from_utf8(body).is_err();
     (coded && binary).then_some(encoding)
+}
+
+/// What an answer is when it cannot be JSON (its first character begins no JSON value): a web page (it
+/// begins with `<`, or says `text/html`) or text of its `Content-Type`, named without quoting the body.
+fn not_json(headers: &http::HeaderMap, body: &[u8]) -> Option<String> {
+    let first = *body.iter().find(|b| !b.is_ascii_whitespace())?;
+    if matches!(first, b'{' | b'[' | b'"' | b'-' | b'0'..=b'9' | b't' | b'f' | b'n') {
+        return None;
+    }
+    let content_type = headers.get(http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
+    let media = content_type.and_then(|t| t.split(';').next()).map(str::trim).filter(|t| !t.is_empty());
+    let page = first == b'<' || media.is_some_and(|t| t.eq_ignore_ascii_case("text/html"));
+    Some(match (page, media) {
+        (true, Some(media)) => format!("a web page ({media})"),
+        (true, None) => "a web page".to_owned(),
+        (false, Some(media)) => format!("text ({media})"),
+        (false, None) => "text".to_owned(),
+    })
 }
 
 /// Whether a JSON text is a list with at least one value.
@@ -407,5 +432,29 @@ mod tests {
         decompressed.headers_mut().insert(http::header::CONTENT_ENCODING, "gzip".parse().unwrap());
         let error = decode_response::<crate::agents::GetAgent>(decompressed).unwrap_err().to_string();
         assert!(!error.contains("compressed"), "{error}");
+    }
+
+    /// A 2xx that is no JSON at all (a proxy's login page, a maintenance page) says so, without quoting it.
+    #[test]
+    fn an_answer_that_is_not_json_says_what_it_is() {
+        let answer = |body: &str, content_type: Option<&str>| {
+            let mut response = http::Response::new(body.as_bytes().to_vec());
+            if let Some(content_type) = content_type {
+                response.headers_mut().insert(http::header::CONTENT_TYPE, content_type.parse().unwrap());
+            }
+            decode_response::<crate::agents::GetAgent>(response).unwrap_err().to_string()
+        };
+        let page = answer("\n<!doctype html><title>Sign in secret-page</title>", Some("text/html; charset=utf-8"));
+        assert!(page.contains("the answer is a web page (text/html), not JSON"), "{page}");
+        assert!(page.contains("base URL") && !page.contains("secret-page"), "{page}");
+        let bare = answer("<html></html>", None);
+        assert!(bare.contains("the answer is a web page, not JSON"), "{bare}");
+        let text = answer("Service Unavailable", Some("text/plain"));
+        assert!(text.contains("the answer is text (text/plain), not JSON"), "{text}");
+        // JSON of the wrong shape, or broken JSON, is not called text.
+        for json in [r#"{"success": true, "data": 7}"#, r#"{"success": tru"#, "nul", "7"] {
+            let error = answer(json, Some("text/html"));
+            assert!(!error.contains("not JSON"), "{json}: {error}");
+        }
     }
 }
