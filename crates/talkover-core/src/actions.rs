@@ -399,7 +399,7 @@ macro_rules! actions_operations {
         }
 
         /// [Create or update an action](https://docs.talkover.ai/api-reference/endpoints/create-action) of an agent
-        /// (the API upserts by `node_id`).
+        /// (the API upserts by `node_id`). The agent is set back to draft: publish it again to take calls.
         CreateAction {
             id: "create-action",
             method: POST,
@@ -413,7 +413,8 @@ macro_rules! actions_operations {
             handler: Actions[agent_id]::create(action),
         }
 
-        /// [Delete an action](https://docs.talkover.ai/api-reference/endpoints/delete-action).
+        /// [Delete an action](https://docs.talkover.ai/api-reference/endpoints/delete-action). The agent is set
+        /// back to draft: publish it again to take calls.
         DeleteAction {
             id: "delete-action",
             method: DELETE,

@@ -51,7 +51,9 @@ impl<'c, C: Execute> Agents<'c, C> {
 }
 
 handler! {
-    /// The actions of an agent: `client.agents().actions(&agent_id)`.
+    /// The actions of an agent: `client.agents().actions(&agent_id)`. Creating, updating or deleting an
+    /// action sets a published agent back to draft (the API's doing, as its pages say): publish it again
+    /// ([`Agents::publish`]) for it to take calls.
     ///
     /// ```no_run
     /// use talkover::actions::{ActionType, NewAction};
@@ -64,6 +66,8 @@ handler! {
     ///         .transfer_to("+15551234567"),
     /// )?;
     /// actions.delete(&action.id)?;
+    /// // Both left the agent a draft: it takes calls again once published.
+    /// client.agents().publish("550e8400-e29b-41d4-a716-446655440000")?;
     /// # Ok(()) }
     /// ```
     Actions { agent_id: AgentId }

@@ -145,8 +145,9 @@ const CANNOT_WAIT: &str = "this client cannot wait between looks for a call's en
 impl<'c> Calls<'c, crate::blocking::Client> {
     /// Waits until the call `watch` follows has ended, looking every [`WaitLimits::interval`] for up to
     /// [`WaitLimits::max_wait`] (see [`Calls`] for an example). Each look reads the agent's calls
-    /// ([get-agent-calls](https://docs.talkover.ai/api-reference/endpoints/get-agent-calls)), newest
-    /// first, up to [`CallWatch::PAGES_PER_LOOK`] pages.
+    /// ([get-agent-calls](https://docs.talkover.ai/api-reference/endpoints/get-agent-calls)) to the watched
+    /// number, in the order the API lists them (oldest first in the reference's example), up to
+    /// [`CallWatch::PAGES_PER_LOOK`] pages.
     ///
     /// The outcome says whether the call ended (with its final status), was still going when the time was
     /// up, or is not among the agent's calls (a wrong id, agent or number: known once
@@ -190,8 +191,9 @@ impl<'c> Calls<'c, crate::blocking::Client> {
 impl<'c> Calls<'c, crate::Client> {
     /// Waits until the call `watch` follows has ended, looking every [`WaitLimits::interval`] for up to
     /// [`WaitLimits::max_wait`] (see [`Calls`] for an example). Each look reads the agent's calls
-    /// ([get-agent-calls](https://docs.talkover.ai/api-reference/endpoints/get-agent-calls)), newest
-    /// first, up to [`CallWatch::PAGES_PER_LOOK`] pages; between looks it waits on the client's sleep
+    /// ([get-agent-calls](https://docs.talkover.ai/api-reference/endpoints/get-agent-calls)) to the watched
+    /// number, in the order the API lists them (oldest first in the reference's example), up to
+    /// [`CallWatch::PAGES_PER_LOOK`] pages; between looks it waits on the client's sleep
     /// (Tokio's by default).
     ///
     /// The outcome says whether the call ended (with its final status), was still going when the time was

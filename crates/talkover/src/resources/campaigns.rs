@@ -24,7 +24,7 @@ root_handler! {
     /// let draft = NewCampaign::new(NewCampaignRequired {
     ///     name: "Sales Q1".into(),
     ///     campaign_type: CampaignType::Sales,
-    ///     agent_id: "agent-uuid-1".into(),
+    ///     agent_id: "550e8400-e29b-41d4-a716-446655440000".into(),
     ///     start_date: Date::new("2024-01-01").expect("a valid date"),
     ///     days_of_week: Weekday::MONDAY_TO_FRIDAY.to_vec(),
     ///     call_time_ranges: vec![CallTimeRange::parse("09:00", "17:00").unwrap()],
