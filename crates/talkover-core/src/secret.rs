@@ -275,10 +275,8 @@ pub fn redact_credentials(text: &str) -> std::borrow::Cow<'_, str> {
         Some((b, len)) if token_char(b) => len,
         _ => 0,
     };
-    let mut out = String::new();
-    let (mut copied, mut i) = (0, 0);
-    while i < bytes.len() {
-        let end = if let Some(prefix) = matched_at(bytes, i, b"talq_") {
+    let found = replaced(text, |i| {
+        if let Some(prefix) = matched_at(bytes, i, b"talq_") {
             let mut end = prefix;
             loop {
                 match token_len(&bytes[end..]) {
@@ -295,22 +293,32 @@ pub fn redact_credentials(text: &str) -> std::borrow::Cow<'_, str> {
             (after > bar && tail >= 8).then_some(after + tail)
         } else {
             None
-        };
-        match end {
-            Some(end) if text.is_char_boundary(end) => {
+        }
+    });
+    found.map_or(std::borrow::Cow::Borrowed(text), std::borrow::Cow::Owned)
+}
+
+/// `text` with each match `at` finds replaced by `[redacted]`, scanning from the start and going on after
+/// each match (`at(i)`: where a match that begins at byte `i` ends); `None` if there is none. A match that
+/// would cut a character is not taken.
+fn replaced(text: &str, mut at: impl FnMut(usize) -> Option<usize>) -> Option<String> {
+    let mut out = String::new();
+    let (mut copied, mut i) = (0, 0);
+    while i < text.len() {
+        match at(i).filter(|&end| end > i && text.is_char_boundary(i) && text.is_char_boundary(end)) {
+            Some(end) => {
                 out.push_str(&text[copied..i]);
                 out.push_str(REDACTED);
                 copied = end;
                 i = end;
             }
-            _ => i += 1,
+            None => i += 1,
         }
     }
-    if copied == 0 {
-        return std::borrow::Cow::Borrowed(text);
-    }
-    out.push_str(&text[copied..]);
-    std::borrow::Cow::Owned(out)
+    (copied > 0).then(|| {
+        out.push_str(&text[copied..]);
+        out
+    })
 }
 
 /// The byte one unit of text at the start of `rest` stands for, and the unit's length: a byte as is, a
@@ -363,26 +371,7 @@ fn matched_at(text: &[u8], at: usize, wanted: &[u8]) -> Option<usize> {
 /// `text` with each occurrence of `secret`, any of its bytes as is or escaped ([`unit`]), replaced by
 /// `[redacted]`; `None` if there is none.
 fn without_escaped(text: &str, secret: &str) -> Option<String> {
-    let bytes = text.as_bytes();
-    let mut out = String::new();
-    let (mut copied, mut i) = (0, 0);
-    while i < bytes.len() {
-        let end = matched_at(bytes, i, secret.as_bytes())
-            .filter(|&end| end > i && text.is_char_boundary(i) && text.is_char_boundary(end));
-        match end {
-            Some(end) => {
-                out.push_str(&text[copied..i]);
-                out.push_str(REDACTED);
-                copied = end;
-                i = end;
-            }
-            None => i += 1,
-        }
-    }
-    (copied > 0).then(|| {
-        out.push_str(&text[copied..]);
-        out
-    })
+    replaced(text, |i| matched_at(text.as_bytes(), i, secret.as_bytes()))
 }
 
 /// Replaces every occurrence of `secret` in `text`, as is or percent-encoded, with `[redacted]`, and

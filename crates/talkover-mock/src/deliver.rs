@@ -256,17 +256,21 @@ async fn deliver(mut job: Job, state: Weak<Mutex<State>>, public: bool) {
     let retries = job.max_retries.min(MAX_RETRIES);
     for n in 0..=retries {
         // A webhook disabled or deleted since the event was queued receives nothing more of it, retries
-        // included. A test delivery, which its caller waits for, goes as asked.
-        if job.waiter.is_none() {
-            let Some(shared) = state.upgrade() else { return };
-            let mut locked = lock(&shared);
-            if !locked.delivers_to(&job.webhook_id) {
-                locked.withdraw(&job);
-                return;
+        // included. A test delivery, which its caller waits for, goes as asked. Under the same lock: when
+        // the attempt begins, on the emulator's clock.
+        let started_at = match state.upgrade() {
+            Some(shared) => {
+                let mut locked = lock(&shared);
+                if job.waiter.is_none() && !locked.delivers_to(&job.webhook_id) {
+                    locked.withdraw(&job);
+                    return;
+                }
+                locked.clock().timestamp()
             }
-        }
+            None if job.waiter.is_none() => return,
+            None => String::new(),
+        };
         let started = Instant::now();
-        let started_at = state.upgrade().map(|shared| lock(&shared).clock().timestamp()).unwrap_or_default();
         let timeout = job.timeout.clamp(Duration::from_millis(1), MAX_TIMEOUT);
         let mut attempt = match tokio::time::timeout(timeout, send(&job, body.clone(), public)).await {
             Ok(Ok(answered)) => answered,

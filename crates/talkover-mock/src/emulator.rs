@@ -739,12 +739,7 @@ impl Emulator {
     fn counted(&self, request: &HttpRequest) -> bool {
         // HEAD runs on GET's route, and the router reads a path without its trailing slashes.
         let method = if request.method() == http::Method::HEAD { "GET" } else { request.method().as_str() };
-        let path = request.uri().path();
-        let path = match path.trim_end_matches('/') {
-            "" => path,
-            trimmed => trimmed,
-        };
-        match fixture::route(method, path) {
+        match fixture::route(method, router_path(request.uri().path())) {
             Route::Found { operation, .. } => operation.id != HealthCheck::ID && self.authorized(operation.id, request),
             _ => false,
         }
@@ -889,11 +884,20 @@ fn below_one_is_first_page(query: &mut [(String, String)]) {
     }
 }
 
+/// A path as the API's router reads it: without its trailing slashes (`/agents/` is `/agents`), unless
+/// that leaves nothing.
+fn router_path(path: &str) -> &str {
+    match path.trim_end_matches('/') {
+        "" => path,
+        trimmed => trimmed,
+    }
+}
+
 /// The request with its path's trailing slashes taken away (its query kept), when it has any past the root.
 fn without_trailing_slash(request: &HttpRequest) -> Option<HttpRequest> {
     let path = request.uri().path();
-    let trimmed = path.trim_end_matches('/');
-    if trimmed.len() == path.len() || trimmed.is_empty() {
+    let trimmed = router_path(path);
+    if trimmed.len() == path.len() {
         return None;
     }
     let target = match request.uri().query() {

@@ -773,8 +773,9 @@ fn a_script_drives_calls_and_the_clock_over_plain_http() {
     let receiver = Receiver::start();
     let frozen = plain(&server, "POST", "/_emulator/clock/scale", Some(json!({ "scale": 0 })));
     assert_eq!((frozen.status, frozen.body["data"]["scale"].clone()), (200, json!(0.0)));
-    let agent = "550e8400-e29b-41d4-a716-446655440000"; // the reference's example agent, published
-                                                        // A scheme is case-insensitive: `HTTP://` is taken and delivered to.
+    // The reference's example agent, published.
+    let agent = "550e8400-e29b-41d4-a716-446655440000";
+    // A scheme is case-insensitive: `HTTP://` is taken and delivered to.
     let url = receiver.url().replacen("http://", "HTTP://", 1);
     let hook = json!({
         "name": "Script", "webhook_url": url, "webhook_secret": SECRET,
