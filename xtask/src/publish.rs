@@ -81,7 +81,8 @@ pub fn msrv() -> Result<(), String> {
         let mut args = vec!["run", &version, "cargo", "check", "--locked", "-p", package];
         args.extend_from_slice(flags);
         let mut command = Command::new("rustup");
-        command.args(&args).env("CARGO_TARGET_DIR", &target);
+        // A check is built once: incremental caches would only take disk.
+        command.args(&args).env("CARGO_TARGET_DIR", &target).env("CARGO_INCREMENTAL", "0");
         run(&mut command, &root())?;
     }
     eprintln!("msrv: every published crate builds on Rust {version} in every feature set");
@@ -121,6 +122,9 @@ pub fn package() -> Result<(), String> {
         std::fs::copy(root().join("Cargo.lock"), dir.join("Cargo.lock")).map_err(|e| format!("Cargo.lock: {e}"))?;
         let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
         command.args(["build", "--offline", "--all-features", "--target-dir"]).arg(&build_dir);
+        // What is checked is that it builds: no debug information and no incremental caches, which would
+        // take several gigabytes of disk for nothing (the unpacked crates have no profile of their own).
+        command.args(["--config", "profile.dev.debug=false"]).env("CARGO_INCREMENTAL", "0");
         // Every sibling it may reach, directly or not (the command line reaches the core through the facade).
         for sibling in PUBLISHED.iter().filter(|s| **s != *name) {
             let path = folder(sibling);

@@ -3,7 +3,7 @@
 //! for the stateful operations whose example names an id the emulator does not hold, or conflicts with
 //! what it holds: the recorded trunk still has its numbers, the recorded number is already attached).
 
-mod common;
+use crate::common;
 
 use talkover::registry;
 use talkover::{BlockingTransport, ClientConfig, Error};

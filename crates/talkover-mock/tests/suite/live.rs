@@ -3,7 +3,7 @@
 //! rate limit. Driven through both of the SDK's clients and over plain HTTP, with the clock advanced by
 //! the tests (never slept on).
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::io::{Read, Write};

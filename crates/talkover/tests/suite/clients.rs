@@ -1,6 +1,6 @@
 //! Both clients on closure transports: the exact requests they build and what they make of answers.
 
-mod common;
+use crate::common;
 
 use std::future::poll_fn;
 use std::pin::Pin;

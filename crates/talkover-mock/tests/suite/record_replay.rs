@@ -1,7 +1,7 @@
 //! Recording a session through the emulator, then replaying the recording with `Replay`, gives the same
 //! results; and the recording is valid fixture data with no secret in it.
 
-mod common;
+use crate::common;
 
 use serde_json::{json, Value};
 use talkover::actions::{CreateAction, DeleteAction};

@@ -2,8 +2,7 @@
 //! its reference page documents and decodes the documented answer. Requests and answers come from the
 //! recorded fixtures (tests/fixtures/<operation>/ok-*.json).
 
-#[macro_use]
-mod common;
+use crate::common;
 
 use std::sync::{Arc, Mutex};
 

@@ -1,8 +1,7 @@
 //! The call, campaign, webhook and campaign SFTP handlers on closure transports: each method sends the
 //! documented request and decodes the documented answer (both from the operation's fixture).
 
-#[macro_use]
-mod common;
+use crate::common;
 
 use common::{acknowledged, assert_request, blocking, config, exchange, pairs, sent, sent_query, Seen};
 use serde_json::Value;

@@ -1,7 +1,7 @@
 //! The agent lifecycle a user runs, through both of the SDK's clients, against the emulator over real
 //! loopback HTTP: the async client on reqwest and the blocking client on ureq.
 
-mod common;
+use crate::common;
 
 use common::{action, agent, api, assert_api, fields, test_call, voice};
 use serde_json::json;

@@ -1,7 +1,7 @@
 //! The command line around the operations: friendly names, output formats, `--all`, errors and their exit
 //! codes, the token, `--help`, `talkover mock`.
 
-mod common;
+use crate::common;
 
 use std::process::{Command, Stdio};
 

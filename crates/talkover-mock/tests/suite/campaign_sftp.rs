@@ -2,7 +2,7 @@
 //! credentials, enabling needs a successful test, and every import and export is in the logs, `running`
 //! for a moment of the emulator's clock and then done; a second one of a kind while one runs is refused.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -1,7 +1,7 @@
 //! Every operation of the registry runs from the command line: one invocation each, with the parameters
 //! of its recorded fixture, against the emulator.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 

@@ -1,7 +1,7 @@
 //! The environment's phone numbers: the list applies every documented filter, a SIP trunk's numbers are
 //! among them (added with the trunk's DID, gone with it), and an id names one number everywhere.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 

@@ -2,7 +2,7 @@
 //! for the same number is refused, a cancelled one stays listed as cancelled, and a number a published
 //! agent uses cannot be released, nor one a draft agent holds, until it is detached.
 
-mod common;
+use crate::common;
 
 use common::raw::{error_fields, send};
 use common::{agent, api, voice};

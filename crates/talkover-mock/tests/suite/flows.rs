@@ -1,7 +1,7 @@
 //! Agents' conversation flows are kept by the emulator: a saved flow is returned and becomes the current
 //! version; a broken graph is refused with the API's list of problems, and validated without being saved.
 
-mod common;
+use crate::common;
 
 use common::raw::send;
 use common::{agent, api};

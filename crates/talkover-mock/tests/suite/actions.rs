@@ -1,6 +1,6 @@
 //! An agent's actions are checked as create-action documents: `post_call` runs only `external` actions.
 
-mod common;
+use crate::common;
 
 use common::raw::{error_fields, send};
 use common::{agent, fields};

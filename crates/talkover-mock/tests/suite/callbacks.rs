@@ -1,7 +1,7 @@
 //! Callback roles are kept by the emulator: an inbound agent takes the role with its sources, is listed
 //! and returned with them, and loses the role on removal; the documented refusals answer as documented.
 
-mod common;
+use crate::common;
 
 use common::raw::{error_fields, send};
 use common::{agent, agent_in, api, voice};

@@ -3,7 +3,7 @@
 //! with `meta` when one is; the settings only openapi.json lists (a campaign's call limits, an action's
 //! trigger) are sent and read back; an external call keeps its own sid, number and direction.
 
-mod common;
+use crate::common;
 
 use common::raw::send;
 use common::{agent, campaign, start_blocking};

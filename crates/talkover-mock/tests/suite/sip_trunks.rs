@@ -1,7 +1,7 @@
 //! SIP trunks and their numbers are kept by the emulator: what is created is listed and returned, updates
 //! stick, deletes remove, and the documented conflicts and validations answer as the reference says.
 
-mod common;
+use crate::common;
 
 use common::raw::{error_fields, send};
 use common::{api, assert_api};

@@ -1,7 +1,7 @@
 //! Calendars and what belongs to them are kept by the emulator: members, events with attendees and meeting
 //! links, availability rules and provider connections.
 
-mod common;
+use crate::common;
 
 use common::raw::{error_fields, send};
 use common::{api, assert_api};

@@ -2,7 +2,7 @@
 //! effect, what each attempt of a retried one met, a timeout in seconds, an undecodable success that is
 //! not JSON; and the progress line of `--all` when the command is stopped by Ctrl-C.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 

@@ -1,7 +1,7 @@
 //! The rest of the emulator, over loopback HTTP: campaigns and webhooks by their rules, replayed
 //! operations with the caller's ids, fault injection, the binary, and the in-process transport.
 
-mod common;
+use crate::common;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};

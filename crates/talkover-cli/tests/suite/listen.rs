@@ -1,6 +1,6 @@
 //! `talkover webhooks listen`: a signed delivery is shown and forwarded, a forged one refused and not.
 
-mod common;
+use crate::common;
 
 use std::io::{BufRead, BufReader, Lines, Read, Write};
 use std::net::{Ipv4Addr, TcpListener, TcpStream};

@@ -1,8 +1,7 @@
 //! The voice template, phone number, SIP trunk, auto top-up and account handlers, on closure transports that
 //! answer each operation's documented success example (tests/fixtures/<id>/ok-*.json).
 
-#[macro_use]
-mod common;
+use crate::common;
 
 use common::{acknowledged, assert_request, client_answering, exchange, json, pairs, sent_query, Seen, TOKEN};
 use serde_json::Value;

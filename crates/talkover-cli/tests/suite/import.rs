@@ -1,7 +1,7 @@
 //! `talkover campaigns import`: every valid row queued exactly once, through faults, a SIGKILL part-way
 //! and answers lost after the emulator queued the call.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::path::Path;

@@ -1,7 +1,7 @@
 //! Credits and auto top-up are kept by the emulator: purchases and test recharges move the balance, settings
 //! stick, disabling keeps the configuration, and each recharge is in the history.
 
-mod common;
+use crate::common;
 
 use common::api;
 use common::raw::{error_fields, send};

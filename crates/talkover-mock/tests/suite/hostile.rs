@@ -23,7 +23,7 @@ use talkover::registry::{self, OperationInfo, Params};
 use talkover::{ClientConfig, Error, HttpRequest, HttpResponse};
 use talkover_mock::Emulator;
 
-mod common;
+use crate::common;
 
 const TOKEN: &str = "talq_hostile";
 const HOST: &str = "http://127.0.0.1";

@@ -1,7 +1,7 @@
 //! API tokens are kept by the emulator: a created token is listed, its plain text is in the create answer
 //! only, it authenticates the account API until it is revoked, and a revoked token is gone.
 
-mod common;
+use crate::common;
 
 use common::api;
 use common::raw::{error_fields, send};
