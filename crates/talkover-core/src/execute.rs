@@ -6,7 +6,7 @@
 //! (`talkover::resources::Agents::new(&double).get(id)`), as the clients' `client.agents()` does.
 
 use crate::error::Error;
-use crate::operation::{Operation, Output};
+use crate::operation::{Operation, Output, WithResponse};
 use crate::page::PagedOperation;
 
 /// Something that runs operations: `talkover::Client` (async) or `talkover::blocking::Client`.
@@ -31,6 +31,13 @@ pub trait Execute: Sized {
 
     /// Runs one operation.
     fn call<O>(&self, operation: O) -> Self::Call<Output<O>>
+    where
+        O: Operation + 'static,
+        Output<O>: Send + 'static;
+
+    /// Runs one operation and keeps the answer's status and headers (request id, rate limits) beside its
+    /// value: what [`Pending::send_with_response`] sends.
+    fn call_with_response<O>(&self, operation: O) -> Self::Call<WithResponse<Output<O>>>
     where
         O: Operation + 'static,
         Output<O>: Send + 'static;
@@ -99,6 +106,14 @@ where
     /// blocking client the `Result<T, Error>` itself (see [`Execute::Call`]).
     pub fn send(self) -> C::Call<Output<O>> {
         self.client.call(self.operation)
+    }
+
+    /// Sends the request as [`send`](Self::send) does, and keeps the answer's status and headers beside
+    /// the value: [`WithResponse::request_id`] to quote to support, [`WithResponse::rate_limit`] to pace the
+    /// next calls (`client.agents().list().per_page(100).send_with_response().await?` on the async client,
+    /// without `.await` on the blocking one).
+    pub fn send_with_response(self) -> C::Call<WithResponse<Output<O>>> {
+        self.client.call_with_response(self.operation)
     }
 }
 

@@ -32,7 +32,9 @@ pub struct RetryPolicy {
     /// The longest delay between attempts. Default 8 s.
     pub max_backoff: Duration,
     /// The fraction of each delay taken off at random (0 to 1), so that clients do not retry in step.
-    /// Default 0.25.
+    /// Default 0.25. A wait the server asked for (`Retry-After`) is never shortened: it is lengthened by
+    /// up to the same fraction, at most one second ([`RETRY_AFTER_SPREAD`]), so that clients told the
+    /// same moment do not all come back at it.
     pub jitter: f64,
     /// The longest `Retry-After` honoured; an answer asking for a longer wait is not retried. Default 60 s.
     /// One asking for no wait (`0`, a date already past) is retried after the backoff.
@@ -222,7 +224,7 @@ impl RetryPolicy {
         let asked = asked.filter(|wait| !wait.is_zero());
         let delay = match asked {
             Some(wait) if wait > self.max_retry_after => return Decision::Stop(StopReason::RetryAfterTooLong),
-            Some(wait) => wait,
+            Some(wait) => wait.saturating_add(self.spread(wait, random)),
             None => self.backoff_for(retries_done, random),
         };
         Decision::Retry(delay)
@@ -251,6 +253,14 @@ impl RetryPolicy {
         Duration::try_from_secs_f64(capped.as_secs_f64() * share).unwrap_or(capped)
     }
 
+    /// What is added at random to a wait of `wait` the server asked for: up to `jitter` of it, at most
+    /// [`RETRY_AFTER_SPREAD`].
+    fn spread(&self, wait: Duration, random: f64) -> Duration {
+        let random = if random.is_finite() { random.clamp(0.0, 1.0) } else { 0.0 };
+        let share = (self.jitter * random).clamp(0.0, 1.0);
+        Duration::try_from_secs_f64(wait.as_secs_f64() * share).unwrap_or(RETRY_AFTER_SPREAD).min(RETRY_AFTER_SPREAD)
+    }
+
     /// Records a successful call, refunding the budget a little.
     pub fn record_success(&self) {
         if let Some(budget) = &self.budget {
@@ -258,6 +268,9 @@ impl RetryPolicy {
         }
     }
 }
+
+/// The most a `Retry-After` wait is lengthened at random (see [`RetryPolicy::jitter`]).
+pub const RETRY_AFTER_SPREAD: Duration = Duration::from_secs(1);
 
 /// How an attempt ended, as the retry decision sees it.
 #[derive(Debug)]
@@ -490,6 +503,14 @@ mod tests {
             h.insert("retry-after", odd.parse().unwrap());
             assert_eq!(crate::rate_limit::retry_after(&h, std::time::SystemTime::now()), None, "{odd}");
         }
+        // With jitter, the wait asked for is lengthened, never shortened, by up to the jitter's share and
+        // at most a second.
+        h.insert("retry-after", "3".parse().unwrap());
+        let spread = RetryPolicy::default().jitter(0.25).budget(None);
+        assert_eq!(spread.decide(0, &answered(429, &h), true, 0.0), Decision::Retry(Duration::from_secs(3)));
+        assert_eq!(spread.decide(0, &answered(429, &h), true, 0.5), Decision::Retry(Duration::from_millis(3375)));
+        h.insert("retry-after", "60".parse().unwrap());
+        assert_eq!(spread.decide(0, &answered(429, &h), true, 0.999), Decision::Retry(Duration::from_secs(61)));
         // No wait at all, or a moment already past, is not taken at its word: the backoff stands in.
         for none in ["0", "Wed, 21 Oct 2015 07:28:00 GMT"] {
             h.insert("retry-after", none.parse().unwrap());

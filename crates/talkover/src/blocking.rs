@@ -175,6 +175,14 @@ impl Execute for Client {
         self.execute(operation)
     }
 
+    fn call_with_response<O>(&self, operation: O) -> Result<WithResponse<Output<O>>, Error>
+    where
+        O: Operation + 'static,
+        Output<O>: Send + 'static,
+    {
+        self.execute_with_response(operation)
+    }
+
     fn call_then<O, T>(&self, operation: O, then: fn(Result<Output<O>, Error>) -> Result<T, Error>) -> Result<T, Error>
     where
         O: Operation + 'static,

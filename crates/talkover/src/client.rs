@@ -264,6 +264,14 @@ impl Execute for Client {
         Box::pin(self.clone().run(operation, ClientCore::output::<O>))
     }
 
+    fn call_with_response<O>(&self, operation: O) -> BoxFuture<WithResponse<Output<O>>>
+    where
+        O: Operation + 'static,
+        Output<O>: Send + 'static,
+    {
+        Box::pin(self.clone().run(operation, ClientCore::output_with_response::<O>))
+    }
+
     fn call_then<O, T>(&self, operation: O, then: fn(Result<Output<O>, Error>) -> Result<T, Error>) -> BoxFuture<T>
     where
         O: Operation + 'static,

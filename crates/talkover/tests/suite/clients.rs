@@ -95,6 +95,37 @@ fn a_dot_dot_id_cannot_climb_the_path() {
     assert_eq!(seen.lock().unwrap()[0].uri().path(), "/api/v1/agents/%2E%2E/unpublish");
 }
 
+/// A page of agents with the headers the API sends beside it.
+fn listed_with_headers() -> HttpResponse {
+    let mut answer =
+        json(200, r#"{"success":true,"data":[],"meta":{"current_page":2,"per_page":5,"total":5,"last_page":1}}"#);
+    for (name, value) in [("x-request-id", "req-7"), ("x-ratelimit-limit", "100"), ("x-ratelimit-remaining", "41")] {
+        answer.headers_mut().insert(name, value.parse().unwrap());
+    }
+    answer
+}
+
+#[tokio::test]
+async fn a_request_sent_with_its_response_keeps_status_and_headers_on_both_clients() {
+    let asynchronous = talkover::Client::with_transport(config(), |_: HttpRequest| async { Ok(listed_with_headers()) });
+    let answer = asynchronous.agents().list().page(2).per_page(5).send_with_response().await.unwrap();
+    let limit = answer.rate_limit().unwrap();
+    assert_eq!((answer.status.as_u16(), answer.request_id().as_deref()), (200, Some("req-7")));
+    assert_eq!(
+        (limit.limit, limit.remaining, answer.value.pagination.map(|p| p.current_page)),
+        (Some(100), Some(41), Some(2))
+    );
+
+    let (seen, transport) = recording(|_| listed_with_headers());
+    let blocking = talkover::blocking::Client::with_transport(config(), transport);
+    let answer = blocking.agents().list().page(2).send_with_response().unwrap();
+    assert_eq!((answer.request_id().as_deref(), answer.rate_limit().unwrap().remaining), (Some("req-7"), Some(41)));
+    assert_eq!(seen.lock().unwrap()[0].uri().query(), Some("page=2"));
+    // Generic code over `Execute` gets the same, for an operation with no query too.
+    let got = talkover::Execute::call_with_response(&blocking, talkover::agents::ListAgents::new()).unwrap();
+    assert_eq!(got.request_id().as_deref(), Some("req-7"));
+}
+
 #[test]
 fn list_filters_are_typed_and_form_encoded() {
     let (seen, transport) = recording(|_| {

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 
 use talkover::execute::Execute;
-use talkover::operation::{decode_response, Operation, Output};
+use talkover::operation::{decode_with_response, Operation, Output, WithResponse};
 use talkover::page::PagedOperation;
 use talkover::resources::{Agents, SipTrunks};
 use talkover::Error;
@@ -18,11 +18,14 @@ struct Canned {
 
 impl Canned {
     fn answer<O: Operation>(&self) -> Result<Output<O>, Error> {
+        self.answer_with_response::<O>().map(|answer| answer.value)
+    }
+
+    fn answer_with_response<O: Operation>(&self) -> Result<WithResponse<Output<O>>, Error> {
         self.asked.lock().unwrap().push(O::ID);
         let (status, body) = self.answers.get(O::ID).copied().unwrap_or((404, r#"{"success":false,"message":"none"}"#));
-        let mut response = http::Response::new(body.as_bytes().to_vec());
-        *response.status_mut() = http::StatusCode::from_u16(status).unwrap();
-        decode_response::<O>(response)
+        let response = http::Response::builder().status(status).header("x-request-id", "canned-1");
+        decode_with_response::<O>(response.body(body.as_bytes().to_vec()).unwrap())
     }
 }
 
@@ -39,6 +42,14 @@ impl Execute for Canned {
         Output<O>: Send + 'static,
     {
         self.answer::<O>()
+    }
+
+    fn call_with_response<O>(&self, _operation: O) -> Result<WithResponse<Output<O>>, Error>
+    where
+        O: Operation + 'static,
+        Output<O>: Send + 'static,
+    {
+        self.answer_with_response::<O>()
     }
 
     fn call_then<O, T>(&self, _operation: O, then: fn(Result<Output<O>, Error>) -> Result<T, Error>) -> Result<T, Error>
@@ -79,5 +90,9 @@ fn the_handlers_run_on_a_test_double() {
     assert_eq!(agent_name(&double, "a1").unwrap(), "SupportBot");
     let missing = SipTrunks::new(&double).get("t1").unwrap_err();
     assert_eq!(missing.status().map(|s| s.as_u16()), Some(404), "{missing}");
-    assert_eq!(*double.asked.lock().unwrap(), ["get-agent", "get-sip-trunk"]);
+    // Code written against `Execute` keeps the answer's status and headers too.
+    let answered = double.call_with_response(talkover::agents::GetAgent::new("a1")).unwrap();
+    assert_eq!((answered.status.as_u16(), answered.request_id().as_deref()), (200, Some("canned-1")));
+    assert_eq!(answered.value.name, "SupportBot");
+    assert_eq!(*double.asked.lock().unwrap(), ["get-agent", "get-sip-trunk", "get-agent"]);
 }
