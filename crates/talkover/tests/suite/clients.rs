@@ -98,7 +98,7 @@ fn a_dot_dot_id_cannot_climb_the_path() {
 /// A page of agents with the headers the API sends beside it.
 fn listed_with_headers() -> HttpResponse {
     let mut answer =
-        json(200, r#"{"success":true,"data":[],"meta":{"current_page":2,"per_page":5,"total":5,"last_page":1}}"#);
+        json(200, r#"{"success":true,"data":[],"meta":{"current_page":2,"per_page":5,"total":7,"last_page":2}}"#);
     for (name, value) in [("x-request-id", "req-7"), ("x-ratelimit-limit", "100"), ("x-ratelimit-remaining", "41")] {
         answer.headers_mut().insert(name, value.parse().unwrap());
     }
