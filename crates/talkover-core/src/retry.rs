@@ -247,7 +247,7 @@ impl RetryPolicy {
     pub fn backoff_for(&self, retries_done: u32, random: f64) -> Duration {
         let doubled = self.initial_backoff.saturating_mul(1u32.checked_shl(retries_done.min(31)).unwrap_or(u32::MAX));
         let capped = doubled.min(self.max_backoff);
-        let random = if random.is_finite() { random.clamp(0.0, 1.0) } else { 0.0 };
+        let random = in_unit_range(random);
         // Not `mul_f64`, which panics when the product passes `Duration::MAX` (a maximal backoff).
         let share = (1.0 - self.jitter * random).clamp(0.0, 1.0);
         Duration::try_from_secs_f64(capped.as_secs_f64() * share).unwrap_or(capped)
@@ -256,8 +256,7 @@ impl RetryPolicy {
     /// What is added at random to a wait of `wait` the server asked for: up to `jitter` of it, at most
     /// [`RETRY_AFTER_SPREAD`].
     fn spread(&self, wait: Duration, random: f64) -> Duration {
-        let random = if random.is_finite() { random.clamp(0.0, 1.0) } else { 0.0 };
-        let share = (self.jitter * random).clamp(0.0, 1.0);
+        let share = (self.jitter * in_unit_range(random)).clamp(0.0, 1.0);
         Duration::try_from_secs_f64(wait.as_secs_f64() * share).unwrap_or(RETRY_AFTER_SPREAD).min(RETRY_AFTER_SPREAD)
     }
 
@@ -266,6 +265,15 @@ impl RetryPolicy {
         if let Some(budget) = &self.budget {
             budget.deposit(1);
         }
+    }
+}
+
+/// A random draw for the jitter held to `0..=1` (0 for one that is not a number).
+fn in_unit_range(random: f64) -> f64 {
+    if random.is_finite() {
+        random.clamp(0.0, 1.0)
+    } else {
+        0.0
     }
 }
 

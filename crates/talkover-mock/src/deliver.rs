@@ -118,8 +118,8 @@ pub(crate) struct Attempt {
     pub(crate) response_headers: Option<BTreeMap<String, String>>,
     pub(crate) error: Option<String>,
     pub(crate) duration_ms: u64,
-    /// When it began, on the emulator's clock (its log entry's `created_at`); empty if not known.
-    pub(crate) started_at: String,
+    /// When it began, on the emulator's clock (its log entry's `created_at`), if known.
+    pub(crate) started_at: Option<String>,
 }
 
 impl Attempt {
@@ -265,10 +265,10 @@ async fn deliver(mut job: Job, state: Weak<Mutex<State>>, public: bool) {
                     locked.withdraw(&job);
                     return;
                 }
-                locked.clock().timestamp()
+                Some(locked.clock().timestamp())
             }
             None if job.waiter.is_none() => return,
-            None => String::new(),
+            None => None,
         };
         let started = Instant::now();
         let timeout = job.timeout.clamp(Duration::from_millis(1), MAX_TIMEOUT);

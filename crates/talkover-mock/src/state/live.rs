@@ -262,7 +262,7 @@ impl State {
             duration_ms: Some(attempt.duration_ms),
             delivered_at: attempt.succeeded().then(|| now.clone()),
             // An entry made for the attempt (not one queued before it) dates from when the attempt began.
-            created_at: if attempt.started_at.is_empty() { now } else { attempt.started_at.clone() },
+            created_at: attempt.started_at.clone().unwrap_or(now),
             resend: Some(Resend { payload: job.payload.clone() }),
             delivery: job.delivery,
         };
