@@ -8,6 +8,7 @@ use talkover::fixture;
 use talkover_conformance::{fixtures_dir, run_and_report, Mode};
 
 mod errors_doc;
+mod page_fields;
 mod publish;
 
 const USAGE: &str = "usage: cargo xtask <command>
@@ -203,6 +204,10 @@ fn lint() -> Result<(), String> {
     check_tree("talkover", &["--no-default-features", "--features", "ureq"], FORBIDDEN_IN_UREQ)?;
     check_tree("talkover", &["--all-features"], CLI_ONLY)?;
     check_fixtures()?;
+    match reference_pages() {
+        Some(pages) => page_fields::check(&pages)?,
+        None => eprintln!("lint: the API reference was not found beside the repository; request fields not checked"),
+    }
     check_readme_counts()?;
     errors_doc::check()?;
     eprintln!("lint: ok");
