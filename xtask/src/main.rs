@@ -205,7 +205,7 @@ fn lint() -> Result<(), String> {
     check_tree("talkover", &["--all-features"], CLI_ONLY)?;
     check_fixtures()?;
     match reference_pages() {
-        Some(pages) => page_fields::check(&pages)?,
+        Some(pages) => page_fields::check(&pages, ok_params()?)?,
         None => eprintln!("lint: the API reference was not found beside the repository; request fields not checked"),
     }
     check_readme_counts()?;
@@ -230,6 +230,23 @@ fn check_tree(package: &str, flags: &[&str], forbidden: &[&str]) -> Result<(), S
     } else {
         Err(format!("the dependency tree of {package} {} contains {found:?}", flags.join(" ")))
     }
+}
+
+/// For each operation with one, the parameters of its first `ok` fixture (in the order of the files'
+/// paths), a request it takes.
+fn ok_params() -> Result<impl Fn(&str) -> Option<talkover::registry::Params>, String> {
+    let mut params = std::collections::BTreeMap::new();
+    let mut files = fixture::find_files(&fixtures_dir())?;
+    files.sort();
+    for file in files {
+        // check_fixtures reports a fixture that does not load.
+        if let Ok(f) = fixture::load_file(&file) {
+            if !matches!(f.expect, fixture::Expect::Error(_)) {
+                params.entry(f.operation).or_insert(f.params);
+            }
+        }
+    }
+    Ok(move |id: &str| params.get(id).cloned())
 }
 
 /// Every registered operation has an `ok` fixture and, where its page documents errors, an `error`

@@ -3,11 +3,13 @@
 //! A page lists the body and query parameters of its operation (`<ParamField body="…">`,
 //! `<ParamField query="…">`, `<RequestField name="…">`). A name the types do not read would be dropped
 //! without a word from a caller's JSON (the registry, the command line, a fixture's `params`), so every
-//! documented name must be one the declaration reads.
+//! documented name must be one the declaration reads; and a value a page lists for one (`Options: …`)
+//! must be one its types know, or a caller could not send it as a typed value.
 
 use std::path::Path;
 
-use talkover::registry::OperationInfo;
+use serde_json::{Map, Value};
+use talkover::registry::{OperationInfo, Params};
 
 /// Where a page documents a request field.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -16,10 +18,19 @@ pub enum Place {
     Query,
 }
 
+/// A request field as a page documents it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Documented {
+    pub place: Place,
+    pub name: String,
+    /// The values its description lists (`Options: \`low\`, \`medium\`, \`high\`.`), if it lists any.
+    pub options: Vec<String>,
+}
+
 /// The top-level request fields a page documents, in its order. A field nested in another's
 /// `<Expandable>` (the inside of an object or a list's items) is not a top-level name and is left out; a
 /// repeated query parameter's `[]` is dropped (`calendar_ids[]` is `calendar_ids`).
-pub fn documented(page: &str) -> Vec<(Place, String)> {
+pub fn documented(page: &str) -> Vec<Documented> {
     let mut fields = Vec::new();
     // How many field tags are open around the current position.
     let mut depth = 0usize;
@@ -44,7 +55,11 @@ pub fn documented(page: &str) -> Vec<(Place, String)> {
                     None
                 };
                 if let Some((place, field)) = place {
-                    fields.push((place, field.trim_end_matches("[]").to_owned()));
+                    // A self-closing tag has no description; another's text up to its own end is not it.
+                    let description = if tag.ends_with("/>") { "" } else { &rest[tag_end..] };
+                    let description = &description[..description.find(&format!("</{name}>")).unwrap_or(0)];
+                    let name = field.trim_end_matches("[]").to_owned();
+                    fields.push(Documented { place, name, options: options(description) });
                 }
             }
             if !tag.ends_with("/>") {
@@ -54,6 +69,14 @@ pub fn documented(page: &str) -> Vec<(Place, String)> {
         rest = &rest[tag_end..];
     }
     fields
+}
+
+/// The values a field's description lists after `Options:`, each in backticks, up to the end of the
+/// sentence (`Options: \`POST\`, \`PUT\`, \`PATCH\`. Default: \`POST\`.` lists three).
+fn options(description: &str) -> Vec<String> {
+    let Some(at) = description.find("Options:") else { return Vec::new() };
+    let sentence = description[at + "Options:".len()..].split(['\n', '.']).next().unwrap_or("");
+    sentence.split('`').skip(1).step_by(2).map(str::to_owned).collect()
 }
 
 /// The value of `name="…"` in a tag.
@@ -89,24 +112,85 @@ fn known(op: &OperationInfo, place: Place) -> Option<Vec<&'static str>> {
 fn not_read(op: &OperationInfo, page: &str) -> (usize, Vec<String>) {
     let mut checked = 0;
     let mut problems = Vec::new();
-    for (place, field) in documented(page) {
-        let Some(known) = known(op, place) else { continue };
+    for field in documented(page) {
+        let Some(known) = known(op, field.place) else { continue };
         checked += 1;
-        if !known.contains(&field.as_str()) {
-            let place = match place {
+        if !known.contains(&field.name.as_str()) {
+            let place = match field.place {
                 Place::Body => "body field",
                 Place::Query => "query parameter",
             };
-            problems.push(format!("{}: its page documents the {place} `{field}`, which its types do not read", op.id));
+            let name = &field.name;
+            problems.push(format!("{}: its page documents the {place} `{name}`, which its types do not read", op.id));
         }
     }
     (checked, problems)
 }
 
-/// Every documented request field of every page is read by its operation's declaration.
-pub fn check(pages: &Path) -> Result<(), String> {
+/// How many of the values `page` lists for its request fields were tried on `op`, and a problem for each
+/// that its types do not take as a value they know. Each value is tried in `base`, a request the operation
+/// takes (an `ok` fixture's parameters), with only that field changed.
+fn options_not_known(op: &OperationInfo, page: &str, base: &Params) -> (usize, Vec<String>) {
+    let mut checked = 0;
     let mut problems = Vec::new();
-    let mut checked = 0usize;
+    for field in documented(page) {
+        for option in &field.options {
+            checked += 1;
+            let mut query = query_pairs(base.query.as_ref());
+            let mut body = base.body.clone();
+            let place = match field.place {
+                Place::Query => {
+                    query.retain(|(name, _)| *name != field.name);
+                    query.push((field.name.clone(), option.clone()));
+                    "query"
+                }
+                Place::Body => {
+                    let mut object = body.take().unwrap_or_else(|| Value::Object(Map::new()));
+                    if let Some(object) = object.as_object_mut() {
+                        object.insert(field.name.clone(), Value::String(option.clone()));
+                    }
+                    body = Some(object);
+                    "body"
+                }
+            };
+            let at = format!("{place}.{}", field.name);
+            match op.decode_request(&base.path, &query, body.as_ref()) {
+                Ok(incoming) if incoming.undocumented_values().is_empty() => {}
+                Ok(_) => problems.push(format!(
+                    "{}: `{option}`, a value its page lists for `{at}`, is not one its types know",
+                    op.id
+                )),
+                // A value of the right type that another field's rule refuses is the types' (an `exception`
+                // availability rule needs a `date`, which a `recurring` one's body lacks): not this field's.
+                Err(error) if !error.to_string().contains(&format!("`{at}`")) => {}
+                Err(error) => problems
+                    .push(format!("{}: `{option}`, a value its page lists for `{at}`, is refused: {error}", op.id)),
+            }
+        }
+    }
+    (checked, problems)
+}
+
+/// A fixture's query parameters as the query pairs a server decodes (a list is one pair per value).
+fn query_pairs(query: Option<&Value>) -> Vec<(String, String)> {
+    let text = |value: &Value| value.as_str().map_or_else(|| value.to_string(), str::to_owned);
+    let Some(Value::Object(query)) = query else { return Vec::new() };
+    let mut pairs = Vec::new();
+    for (name, value) in query {
+        match value {
+            Value::Array(values) => pairs.extend(values.iter().map(|value| (format!("{name}[]"), text(value)))),
+            value => pairs.push((name.clone(), text(value))),
+        }
+    }
+    pairs
+}
+
+/// Every documented request field of every page is read by its operation's declaration, and every value
+/// a page lists for one is a value its types know. `ok_params` gives an operation's parameters that it
+/// takes (an `ok` fixture's), in which each listed value is tried.
+pub fn check(pages: &Path, ok_params: impl Fn(&str) -> Option<Params>) -> Result<(), String> {
+    let mut problems = Vec::new();
+    let (mut checked, mut values) = (0usize, 0usize);
     for op in talkover::registry::operations() {
         let Ok(page) = std::fs::read_to_string(pages.join(format!("{}.mdx", op.id))) else {
             continue; // check_fixtures names a missing page
@@ -114,9 +198,17 @@ pub fn check(pages: &Path) -> Result<(), String> {
         let (count, found) = not_read(op, &page);
         checked += count;
         problems.extend(found);
+        if let Some(base) = ok_params(op.id) {
+            let (count, found) = options_not_known(op, &page, &base);
+            values += count;
+            problems.extend(found);
+        }
     }
     if problems.is_empty() {
-        eprintln!("request fields: the {checked} the pages document are all read by their operations");
+        eprintln!(
+            "request fields: the {checked} the pages document are all read by their operations, and the {values} \
+             values they list are all known"
+        );
         Ok(())
     } else {
         Err(format!("request fields the pages document and the types do not read:\n  {}", problems.join("\n  ")))
@@ -143,7 +235,7 @@ mod tests {
 <RequestField name="webhook_url" type="string">URL.</RequestField>
 <ResponseField name="data" type="object">Not a request field.</ResponseField>
 "#;
-        let fields = documented(page);
+        let fields: Vec<(Place, String)> = documented(page).into_iter().map(|f| (f.place, f.name)).collect();
         let expected = [
             (Place::Query, "per_page"),
             (Place::Query, "calendar_ids"),
@@ -152,6 +244,58 @@ mod tests {
             (Place::Body, "webhook_url"),
         ];
         assert_eq!(fields, expected.map(|(place, name)| (place, name.to_owned())));
+    }
+
+    #[test]
+    fn reads_the_options_a_description_lists_up_to_the_sentence_end() {
+        let page = r#"<ParamField body="http_method" type="string">
+  HTTP method. Options: `POST`, `PUT`, `PATCH`. Default: `POST`.
+</ParamField>
+<ParamField body="name" type="string">A name, such as `Front desk`.</ParamField>
+<ParamField body="enabled" type="boolean" />
+<ParamField body="source" type="string">Options: `environment`, `global`.</ParamField>"#;
+        let fields = documented(page);
+        assert_eq!(fields[0].options, ["POST", "PUT", "PATCH"]);
+        assert!(fields[1].options.is_empty());
+        assert!(fields[2].options.is_empty(), "a self-closing tag has no description of its own");
+        assert_eq!(fields[3].options, ["environment", "global"]);
+    }
+
+    /// create-agent's parameters from its first `ok` fixture.
+    fn create_agent_base() -> Params {
+        crate::ok_params().unwrap()("create-agent").expect("create-agent has an ok fixture")
+    }
+
+    #[test]
+    fn a_listed_value_the_types_do_not_know_is_a_problem() {
+        let op = talkover::registry::operation("create-agent").unwrap();
+        let page = r#"<ParamField body="interrupt_sensitivity" type="string">
+  Options: `low`, `medium`, `high`, `extreme`.
+</ParamField>"#;
+        let (checked, problems) = options_not_known(op, page, &create_agent_base());
+        assert_eq!(checked, 4);
+        assert_eq!(
+            problems,
+            ["create-agent: `extreme`, a value its page lists for `body.interrupt_sensitivity`, is not one its types know"]
+        );
+    }
+
+    #[test]
+    fn a_listed_value_of_the_wrong_type_is_a_problem() {
+        let op = talkover::registry::operation("create-agent").unwrap();
+        let page = r#"<ParamField body="idle_time_seconds" type="integer">Options: `5`, `ten`.</ParamField>"#;
+        let (_, problems) = options_not_known(op, page, &create_agent_base());
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(problems.iter().all(|p| p.contains("is refused") && p.contains("`body.idle_time_seconds`")));
+    }
+
+    #[test]
+    fn a_fixtures_query_is_read_as_pairs_a_list_once_per_value() {
+        let query = serde_json::json!({"per_page": 50, "status": "active", "calendar_ids": ["a", "b"]});
+        let mut pairs = query_pairs(Some(&query));
+        pairs.sort();
+        let expected = [("calendar_ids[]", "a"), ("calendar_ids[]", "b"), ("per_page", "50"), ("status", "active")];
+        assert_eq!(pairs, expected.map(|(n, v)| (n.to_owned(), v.to_owned())));
     }
 
     #[test]
