@@ -3,8 +3,10 @@
 //! A page lists the body and query parameters of its operation (`<ParamField body="…">`,
 //! `<ParamField query="…">`, `<RequestField name="…">`). A name the types do not read would be dropped
 //! without a word from a caller's JSON (the registry, the command line, a fixture's `params`), so every
-//! documented name must be one the declaration reads; and a value a page lists for one (`Options: …`)
-//! must be one its types know, or a caller could not send it as a typed value.
+//! documented name must be one the declaration reads; a value a page lists for one (`Options: …`) must be
+//! one its types know, or a caller could not send it as a typed value; and the bounds a page gives one
+//! (`Range: …`, `Max 255 characters`) must be the ones the SDK checks before sending, or a call would be
+//! refused that the API takes, or sent to be refused by it.
 
 use std::path::Path;
 
@@ -19,12 +21,23 @@ pub enum Place {
 }
 
 /// A request field as a page documents it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Documented {
     pub place: Place,
     pub name: String,
     /// The values its description lists (`Options: \`low\`, \`medium\`, \`high\`.`), if it lists any.
     pub options: Vec<String>,
+    /// The bounds its description gives, if any.
+    pub bound: Option<Bound>,
+}
+
+/// A bound a page gives a request field.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Bound {
+    /// `Range: \`1\`–\`168\``, of an `integer` (`whole`) or a `number`.
+    Range { low: f64, high: f64, whole: bool },
+    /// `Max 255 characters`, `maximum 500 characters`, `Length: 10–500 characters`, `min 5 characters`.
+    Chars { min: Option<usize>, max: Option<usize> },
 }
 
 /// The top-level request fields a page documents, in its order. A field nested in another's
@@ -59,7 +72,9 @@ pub fn documented(page: &str) -> Vec<Documented> {
                     let description = if tag.ends_with("/>") { "" } else { &rest[tag_end..] };
                     let description = &description[..description.find(&format!("</{name}>")).unwrap_or(0)];
                     let name = field.trim_end_matches("[]").to_owned();
-                    fields.push(Documented { place, name, options: options(description) });
+                    let whole = attribute(tag, "type") == Some("integer");
+                    let bound = bound(description, whole);
+                    fields.push(Documented { place, name, options: options(description), bound });
                 }
             }
             if !tag.ends_with("/>") {
@@ -77,6 +92,40 @@ fn options(description: &str) -> Vec<String> {
     let Some(at) = description.find("Options:") else { return Vec::new() };
     let sentence = description[at + "Options:".len()..].split(['\n', '.']).next().unwrap_or("");
     sentence.split('`').skip(1).step_by(2).map(str::to_owned).collect()
+}
+
+/// The bound a field's description gives: `Range: \`low\`–\`high\`` or `Range: \`low\` (…) to \`high\``;
+/// `Length: min–max characters`; `Max N characters` (also `maximum N`, `maximum of N`); `min N characters`.
+fn bound(description: &str, whole: bool) -> Option<Bound> {
+    if let Some(at) = description.find("Range: `") {
+        let mut parts = description[at + "Range: `".len()..].split('`');
+        let (low, between, high) = (parts.next()?, parts.next()?, parts.next()?);
+        if between == "–" || between.trim_end().ends_with(" to") || between == " to " {
+            if let (Ok(low), Ok(high)) = (low.parse(), high.parse()) {
+                return Some(Bound::Range { low, high, whole });
+            }
+        }
+    }
+    if let Some(at) = description.find("Length: ") {
+        let (min, rest) = number_at(&description[at + "Length: ".len()..])?;
+        let (max, rest) = number_at(rest.strip_prefix('–')?)?;
+        return rest.starts_with(" characters").then_some(Bound::Chars { min: Some(min), max: Some(max) });
+    }
+    let chars_after = |words: &str| {
+        description.match_indices(words).find_map(|(at, _)| {
+            let (n, rest) = number_at(&description[at + words.len()..])?;
+            rest.starts_with(" characters").then_some(n)
+        })
+    };
+    let max = ["Max ", "maximum of ", "maximum "].into_iter().find_map(chars_after);
+    let min = chars_after("min ");
+    (min.is_some() || max.is_some()).then_some(Bound::Chars { min, max })
+}
+
+/// The whole number `text` starts with, and the text after it.
+fn number_at(text: &str) -> Option<(usize, &str)> {
+    let digits = text.len() - text.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    Some((text[..digits].parse().ok()?, &text[digits..]))
 }
 
 /// The value of `name="…"` in a tag.
@@ -136,24 +185,7 @@ fn options_not_known(op: &OperationInfo, page: &str, base: &Params) -> (usize, V
     for field in documented(page) {
         for option in &field.options {
             checked += 1;
-            let mut query = query_pairs(base.query.as_ref());
-            let mut body = base.body.clone();
-            let place = match field.place {
-                Place::Query => {
-                    query.retain(|(name, _)| *name != field.name);
-                    query.push((field.name.clone(), option.clone()));
-                    "query"
-                }
-                Place::Body => {
-                    let mut object = body.take().unwrap_or_else(|| Value::Object(Map::new()));
-                    if let Some(object) = object.as_object_mut() {
-                        object.insert(field.name.clone(), Value::String(option.clone()));
-                    }
-                    body = Some(object);
-                    "body"
-                }
-            };
-            let at = format!("{place}.{}", field.name);
+            let (query, body, at) = with_field(base, &field, Value::String(option.clone()));
             match op.decode_request(&base.path, &query, body.as_ref()) {
                 Ok(incoming) if incoming.undocumented_values().is_empty() => {}
                 Ok(_) => problems.push(format!(
@@ -169,6 +201,94 @@ fn options_not_known(op: &OperationInfo, page: &str, base: &Params) -> (usize, V
         }
     }
     (checked, problems)
+}
+
+/// Where the SDK's check is wider than a page's bound on purpose, with why (README, "Where the reference
+/// is loose"): the check follows the API's own answer.
+const WIDER_THAN_THE_PAGE: &[(&str, &str)] = &[
+    // The page's table says 1–60; its own 422 example says "must be between 1 and 300".
+    ("create-agent", "idle_time_seconds"),
+];
+
+/// How many values at and past the bounds `page` gives its request fields were tried on `op`, and a
+/// problem for each the types and checks treat otherwise: each bound's ends must be taken, a value one
+/// step past either end (1 for an integer, 0.01 for a number, one character) refused before sending.
+/// Each value is tried in `base` with only that field changed, as in [`options_not_known`].
+fn bounds_not_kept(op: &OperationInfo, page: &str, base: &Params) -> (usize, Vec<String>) {
+    let mut checked = 0;
+    let mut problems = Vec::new();
+    for field in documented(page) {
+        let Some(bound) = field.bound else { continue };
+        if WIDER_THAN_THE_PAGE.contains(&(op.id, field.name.as_str())) {
+            continue;
+        }
+        let tries: Vec<(Value, bool)> = match bound {
+            Bound::Range { low, high, whole } => {
+                let number = |x: f64| if whole { Value::from(x as i64) } else { serde_json::json!(x) };
+                let step = if whole { 1.0 } else { 0.01 };
+                vec![
+                    (number(low - step), false),
+                    (number(low), true),
+                    (number(high), true),
+                    (number(high + step), false),
+                ]
+            }
+            Bound::Chars { min, max } => {
+                // A URL field takes text of that length only when it is a URL.
+                let text = |len: usize| match field.name.ends_with("url") {
+                    true => format!("https://example.com/{}", "a".repeat(len.saturating_sub(20))),
+                    false => "a".repeat(len),
+                };
+                let mut tries = Vec::new();
+                if let Some(min) = min {
+                    tries.push((Value::String(text(min)), true));
+                    tries.extend(min.checked_sub(1).map(|shorter| (Value::String(text(shorter)), false)));
+                }
+                if let Some(max) = max {
+                    tries.extend([(Value::String(text(max)), true), (Value::String(text(max + 1)), false)]);
+                }
+                tries
+            }
+        };
+        for (value, taken) in tries {
+            checked += 1;
+            let (query, body, at) = with_field(base, &field, value.clone());
+            let outcome = op.decode_request(&base.path, &query, body.as_ref()).and_then(|incoming| incoming.validate());
+            let shown = value.as_str().map_or_else(|| value.to_string(), |text| format!("{} characters", text.len()));
+            match (outcome, taken) {
+                (Ok(()), true) | (Err(_), false) => {}
+                (Ok(()), false) => {
+                    problems.push(format!("{}: `{at}` = {shown}, past its page's bound, is not refused", op.id))
+                }
+                (Err(error), true) => {
+                    problems.push(format!("{}: `{at}` = {shown}, within its page's bound, is refused: {error}", op.id))
+                }
+            }
+        }
+    }
+    (checked, problems)
+}
+
+/// `base`'s query and body with `field` set to `value`, and the field's place (`body.name`).
+fn with_field(base: &Params, field: &Documented, value: Value) -> (Vec<(String, String)>, Option<Value>, String) {
+    let mut query = query_pairs(base.query.as_ref());
+    let mut body = base.body.clone();
+    let place = match field.place {
+        Place::Query => {
+            query.retain(|(name, _)| *name != field.name);
+            query.push((field.name.clone(), value.as_str().map_or_else(|| value.to_string(), str::to_owned)));
+            "query"
+        }
+        Place::Body => {
+            let mut object = body.take().unwrap_or_else(|| Value::Object(Map::new()));
+            if let Some(object) = object.as_object_mut() {
+                object.insert(field.name.clone(), value);
+            }
+            body = Some(object);
+            "body"
+        }
+    };
+    (query, body, format!("{place}.{}", field.name))
 }
 
 /// A fixture's query parameters as the query pairs a server decodes (a list is one pair per value).
@@ -190,7 +310,7 @@ fn query_pairs(query: Option<&Value>) -> Vec<(String, String)> {
 /// takes (an `ok` fixture's), in which each listed value is tried.
 pub fn check(pages: &Path, ok_params: impl Fn(&str) -> Option<Params>) -> Result<(), String> {
     let mut problems = Vec::new();
-    let (mut checked, mut values) = (0usize, 0usize);
+    let (mut checked, mut values, mut bounds) = (0usize, 0usize, 0usize);
     for op in talkover::registry::operations() {
         let Ok(page) = std::fs::read_to_string(pages.join(format!("{}.mdx", op.id))) else {
             continue; // check_fixtures names a missing page
@@ -202,12 +322,16 @@ pub fn check(pages: &Path, ok_params: impl Fn(&str) -> Option<Params>) -> Result
             let (count, found) = options_not_known(op, &page, &base);
             values += count;
             problems.extend(found);
+            let (count, found) = bounds_not_kept(op, &page, &base);
+            bounds += count;
+            problems.extend(found);
         }
     }
     if problems.is_empty() {
         eprintln!(
-            "request fields: the {checked} the pages document are all read by their operations, and the {values} \
-             values they list are all known"
+            "request fields: the {checked} the pages document are all read by their operations, the {values} \
+             values they list are all known, and {bounds} values at and past their bounds are taken and refused \
+             as the bounds say"
         );
         Ok(())
     } else {
@@ -287,6 +411,41 @@ mod tests {
         let (_, problems) = options_not_known(op, page, &create_agent_base());
         assert_eq!(problems.len(), 2, "{problems:?}");
         assert!(problems.iter().all(|p| p.contains("is refused") && p.contains("`body.idle_time_seconds`")));
+    }
+
+    #[test]
+    fn reads_the_bounds_a_description_gives() {
+        let range = |low, high, whole| Some(Bound::Range { low, high, whole });
+        let chars = |min, max| Some(Bound::Chars { min, max });
+        assert_eq!(bound("Retry attempts. Range: `0`–`10`. Default: `3`.", true), range(0.0, 10.0, true));
+        assert_eq!(bound("Volume. Range: `0` (muted) to `2` (loud).", false), range(0.0, 2.0, false));
+        assert_eq!(bound("Range: greater than `1`, less than `2`.", false), None);
+        assert_eq!(bound("Delay in seconds. Range: `0`+.", true), None);
+        assert_eq!(bound("Display name. Max 255 characters.", false), chars(None, Some(255)));
+        assert_eq!(bound("Notes, maximum of 500 characters", false), chars(None, Some(500)));
+        assert_eq!(bound("Reason. Length: 10–500 characters. Helps support.", false), chars(Some(10), Some(500)));
+        assert_eq!(bound("Agent description (min 5 characters)", false), chars(Some(5), None));
+        assert_eq!(bound("Up to 3 retries.", true), None);
+    }
+
+    #[test]
+    fn a_bound_the_checks_do_not_keep_is_a_problem_either_way() {
+        let op = talkover::registry::operation("create-agent").unwrap();
+        // The SDK checks initial_idle_time_seconds from 1 to 60.
+        let narrower = r#"<ParamField body="initial_idle_time_seconds" type="integer">Range: `1`–`30`.</ParamField>"#;
+        let (checked, problems) = bounds_not_kept(op, narrower, &create_agent_base());
+        assert_eq!(checked, 4);
+        assert_eq!(
+            problems,
+            ["create-agent: `body.initial_idle_time_seconds` = 31, past its page's bound, is not refused"]
+        );
+        let wider = r#"<ParamField body="initial_idle_time_seconds" type="integer">Range: `0`–`60`.</ParamField>"#;
+        let (_, problems) = bounds_not_kept(op, wider, &create_agent_base());
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0]
+            .starts_with("create-agent: `body.initial_idle_time_seconds` = 0, within its page's bound, is refused"));
+        let kept = r#"<ParamField body="initial_idle_time_seconds" type="integer">Range: `1`–`60`.</ParamField>"#;
+        assert_eq!(bounds_not_kept(op, kept, &create_agent_base()), (4, Vec::new()));
     }
 
     #[test]
