@@ -34,8 +34,9 @@ pub struct Documented {
 /// A bound a page gives a request field.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Bound {
-    /// `Range: \`1\`–\`168\``, of an `integer` (`whole`) or a `number`.
-    Range { low: f64, high: f64, whole: bool },
+    /// `Range: \`1\`–\`168\``, `(min: 0, max: 60)` or `(default: 20, max: 100)`, of an `integer` (`whole`) or a
+    /// `number`.
+    Range { low: Option<f64>, high: Option<f64>, whole: bool },
     /// `Max 255 characters`, `maximum 500 characters`, `Length: 10–500 characters`, `min 5 characters`.
     Chars { min: Option<usize>, max: Option<usize> },
 }
@@ -95,16 +96,29 @@ fn options(description: &str) -> Vec<String> {
 }
 
 /// The bound a field's description gives: `Range: \`low\`–\`high\`` or `Range: \`low\` (…) to \`high\``;
-/// `Length: min–max characters`; `Max N characters` (also `maximum N`, `maximum of N`); `min N characters`.
+/// `min: low` and `max: high` (either or both); `Length: min–max characters`; `Max N characters` (also
+/// `maximum N`, `maximum of N`); `min N characters`.
 fn bound(description: &str, whole: bool) -> Option<Bound> {
     if let Some(at) = description.find("Range: `") {
         let mut parts = description[at + "Range: `".len()..].split('`');
         let (low, between, high) = (parts.next()?, parts.next()?, parts.next()?);
-        if between == "–" || between.trim_end().ends_with(" to") || between == " to " {
+        if between == "–" || between.trim_end().ends_with(" to") {
             if let (Ok(low), Ok(high)) = (low.parse(), high.parse()) {
-                return Some(Bound::Range { low, high, whole });
+                return Some(Bound::Range { low: Some(low), high: Some(high), whole });
             }
         }
+    }
+    // `label` as a word of its own (not the end of `admin: `), followed by a whole number.
+    let after = |label: &str| {
+        description.match_indices(label).find_map(|(at, _)| {
+            let word = !description[..at].ends_with(|c: char| c.is_alphanumeric());
+            let number = number_at(&description[at + label.len()..])?.0;
+            word.then_some(number as f64)
+        })
+    };
+    let (low, high) = (after("min: "), after("max: "));
+    if low.is_some() || high.is_some() {
+        return Some(Bound::Range { low, high, whole });
     }
     if let Some(at) = description.find("Length: ") {
         let (min, rest) = number_at(&description[at + "Length: ".len()..])?;
@@ -226,12 +240,14 @@ fn bounds_not_kept(op: &OperationInfo, page: &str, base: &Params) -> (usize, Vec
             Bound::Range { low, high, whole } => {
                 let number = |x: f64| if whole { Value::from(x as i64) } else { serde_json::json!(x) };
                 let step = if whole { 1.0 } else { 0.01 };
-                vec![
-                    (number(low - step), false),
-                    (number(low), true),
-                    (number(high), true),
-                    (number(high + step), false),
-                ]
+                let mut tries = Vec::new();
+                if let Some(low) = low {
+                    tries.extend([(number(low - step), false), (number(low), true)]);
+                }
+                if let Some(high) = high {
+                    tries.extend([(number(high), true), (number(high + step), false)]);
+                }
+                tries
             }
             Bound::Chars { min, max } => {
                 // A URL field takes text of that length only when it is a URL.
@@ -415,7 +431,8 @@ mod tests {
 
     #[test]
     fn reads_the_bounds_a_description_gives() {
-        let range = |low, high, whole| Some(Bound::Range { low, high, whole });
+        let range = |low, high, whole| Some(Bound::Range { low: Some(low), high: Some(high), whole });
+        let only_max = |high, whole| Some(Bound::Range { low: None, high: Some(high), whole });
         let chars = |min, max| Some(Bound::Chars { min, max });
         assert_eq!(bound("Retry attempts. Range: `0`–`10`. Default: `3`.", true), range(0.0, 10.0, true));
         assert_eq!(bound("Volume. Range: `0` (muted) to `2` (loud).", false), range(0.0, 2.0, false));
@@ -426,6 +443,9 @@ mod tests {
         assert_eq!(bound("Reason. Length: 10–500 characters. Helps support.", false), chars(Some(10), Some(500)));
         assert_eq!(bound("Agent description (min 5 characters)", false), chars(Some(5), None));
         assert_eq!(bound("Up to 3 retries.", true), None);
+        assert_eq!(bound("LLM temperature (min: 0, max: 2)", false), range(0.0, 2.0, false));
+        assert_eq!(bound("The admin: 3 of them", true), None);
+        assert_eq!(bound("Number of items per page (default: 20, max: 100)", true), only_max(100.0, true));
     }
 
     #[test]
