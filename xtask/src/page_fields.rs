@@ -3,7 +3,8 @@
 //! A page lists the body and query parameters of its operation (`<ParamField body="…">`,
 //! `<ParamField query="…">`, `<RequestField name="…">`). A name the types do not read would be dropped
 //! without a word from a caller's JSON (the registry, the command line, a fixture's `params`), so every
-//! documented name must be one the declaration reads; a value a page lists for one (`Options: …`) must be
+//! documented name must be one the declaration reads, required by its type exactly where the page marks
+//! it required; a value a page lists for one (`Options: …`) must be
 //! one its types know, or a caller could not send it as a typed value; and the bounds a page gives one
 //! (`Range: …`, `Max 255 characters`) must be the ones the SDK checks before sending, or a call would be
 //! refused that the API takes, or sent to be refused by it.
@@ -25,6 +26,8 @@ pub enum Place {
 pub struct Documented {
     pub place: Place,
     pub name: String,
+    /// Whether the page marks it required (`required`, `required={true}`).
+    pub required: bool,
     /// The values its description lists (`Options: \`low\`, \`medium\`, \`high\`.`), if it lists any.
     pub options: Vec<String>,
     /// The bounds its description gives, if any.
@@ -75,7 +78,9 @@ pub fn documented(page: &str) -> Vec<Documented> {
                     let name = field.trim_end_matches("[]").to_owned();
                     let whole = attribute(tag, "type") == Some("integer");
                     let bound = bound(description, whole);
-                    fields.push(Documented { place, name, options: options(description), bound });
+                    let required = tag.contains("required={true}")
+                        || tag.split([' ', '\n', '>', '/']).any(|word| word == "required");
+                    fields.push(Documented { place, name, required, options: options(description), bound });
                 }
             }
             if !tag.ends_with("/>") {
@@ -158,33 +163,43 @@ fn attribute<'t>(tag: &'t str, name: &str) -> Option<&'t str> {
     }
 }
 
-/// What the declaration of `op` reads at `place`, or `None` where it reads the body whole (no names).
-fn known(op: &OperationInfo, place: Place) -> Option<Vec<&'static str>> {
+/// What the declaration of `op` reads at `place`, each name with whether its type requires it, or `None`
+/// where it reads the body whole (no names).
+fn known(op: &OperationInfo, place: Place) -> Option<Vec<(&'static str, bool)>> {
+    let named = |fields: Vec<talkover::registry::FieldInfo>| -> Vec<(&'static str, bool)> {
+        fields.iter().map(|field| (field.name, field.required)).collect()
+    };
     match place {
-        Place::Query => Some(op.query_names().to_vec()),
+        Place::Query => Some(named(op.query_fields())),
         Place::Body if !op.has_body() => Some(Vec::new()),
-        Place::Body => {
-            let fields: Vec<&'static str> = op.body_fields().iter().map(|field| field.name).collect();
-            (!fields.is_empty()).then_some(fields)
-        }
+        Place::Body => Some(named(op.body_fields())).filter(|fields| !fields.is_empty()),
     }
 }
 
 /// How many of the request fields `page` documents were checked against `op`, and a problem for each
-/// that its declaration does not read.
+/// that its declaration does not read, or reads as required where the page has it optional or the other
+/// way round (a field the page requires and the types do not would be sent without, to be refused; one
+/// the types require and the page does not would ask every caller for a value the API does without).
 fn not_read(op: &OperationInfo, page: &str) -> (usize, Vec<String>) {
     let mut checked = 0;
     let mut problems = Vec::new();
     for field in documented(page) {
         let Some(known) = known(op, field.place) else { continue };
         checked += 1;
-        if !known.contains(&field.name.as_str()) {
-            let place = match field.place {
-                Place::Body => "body field",
-                Place::Query => "query parameter",
-            };
-            let name = &field.name;
-            problems.push(format!("{}: its page documents the {place} `{name}`, which its types do not read", op.id));
+        let place = match field.place {
+            Place::Body => "body field",
+            Place::Query => "query parameter",
+        };
+        let name = &field.name;
+        match known.iter().find(|(known, _)| known == name) {
+            None => problems
+                .push(format!("{}: its page documents the {place} `{name}`, which its types do not read", op.id)),
+            Some((_, required)) if *required != field.required => {
+                let (page, types) =
+                    if field.required { ("requires", "optional") } else { ("has optional", "required") };
+                problems.push(format!("{}: its page {page} the {place} `{name}`, which its types have {types}", op.id));
+            }
+            Some(_) => {}
         }
     }
     (checked, problems)
@@ -345,8 +360,8 @@ pub fn check(pages: &Path, ok_params: impl Fn(&str) -> Option<Params>) -> Result
     }
     if problems.is_empty() {
         eprintln!(
-            "request fields: the {checked} the pages document are all read by their operations, the {values} \
-             values they list are all known, and {bounds} values at and past their bounds are taken and refused \
+            "request fields: the {checked} the pages document are all read by their operations, required where \
+             the pages require them and optional elsewhere, the {values} values they list are all known, and {bounds} values at and past their bounds are taken and refused \
              as the bounds say"
         );
         Ok(())
@@ -496,6 +511,25 @@ mod tests {
         );
         assert_eq!(problems.len(), 1, "{problems:?}");
         assert!(problems[0].contains("body field `nickname`"));
+    }
+
+    #[test]
+    fn a_field_required_on_one_side_only_is_a_problem() {
+        let op = talkover::registry::operation("create-agent").unwrap();
+        // The types require `name` and have `description` optional, as the page does.
+        let page = r#"<ParamField body="name" type="string" required>Name.</ParamField>
+<ParamField body="description" type="string" required={false}>About it.</ParamField>"#;
+        assert_eq!(not_read(op, page), (2, Vec::new()));
+        let swapped = r#"<ParamField body="name" type="string">Name.</ParamField>
+<ParamField body="description" type="string" required={true}>About it.</ParamField>"#;
+        let (_, problems) = not_read(op, swapped);
+        assert_eq!(
+            problems,
+            [
+                "create-agent: its page has optional the body field `name`, which its types have required",
+                "create-agent: its page requires the body field `description`, which its types have optional",
+            ]
+        );
     }
 
     #[test]
