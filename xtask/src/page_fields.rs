@@ -1,13 +1,14 @@
-//! The request fields each reference page documents against those its operation's declaration reads.
+//! The request each reference page documents against its operation's declaration.
 //!
-//! A page lists the body and query parameters of its operation (`<ParamField body="…">`,
-//! `<ParamField query="…">`, `<RequestField name="…">`). A name the types do not read would be dropped
-//! without a word from a caller's JSON (the registry, the command line, a fixture's `params`), so every
-//! documented name must be one the declaration reads, required by its type exactly where the page marks
-//! it required; a value a page lists for one (`Options: …`) must be
-//! one its types know, or a caller could not send it as a typed value; and the bounds a page gives one
-//! (`Range: …`, `Max 255 characters`) must be the ones the SDK checks before sending, or a call would be
-//! refused that the API takes, or sent to be refused by it.
+//! A page names its operation's method and path (`api: "GET /api/v1/agents/{agent_id}"` in its front
+//! matter), which must be the declaration's. It lists the body and query parameters
+//! (`<ParamField body="…">`, `<ParamField query="…">`, `<RequestField name="…">`). A name the types do
+//! not read would be dropped without a word from a caller's JSON (the registry, the command line, a
+//! fixture's `params`), so every documented name must be one the declaration reads, required by its type
+//! exactly where the page marks it required; a value a page lists for one (`Options: …`) must be one its
+//! types know, or a caller could not send it as a typed value; and the bounds a page gives one (`Range:
+//! …`, `Max 255 characters`) must be the ones the SDK checks before sending, or a call would be refused
+//! that the API takes, or sent to be refused by it.
 
 use std::path::Path;
 
@@ -160,6 +161,17 @@ fn attribute<'t>(tag: &'t str, name: &str) -> Option<&'t str> {
             }
         }
         search = after;
+    }
+}
+
+/// A problem when the method and path of `page`'s `api:` line are not `op`'s (or it has none).
+fn route_differs(op: &OperationInfo, page: &str) -> Option<String> {
+    let declared = format!("{} {}", op.method, op.path);
+    let api = page.lines().find_map(|line| line.strip_prefix("api: "));
+    match api.map(|api| api.trim().trim_matches('"')) {
+        Some(api) if api == declared => None,
+        Some(api) => Some(format!("{}: its page's route is `{api}`, its declaration's `{declared}`", op.id)),
+        None => Some(format!("{}: its page has no `api:` line naming its method and path", op.id)),
     }
 }
 
@@ -346,6 +358,7 @@ pub fn check(pages: &Path, ok_params: impl Fn(&str) -> Option<Params>) -> Result
         let Ok(page) = std::fs::read_to_string(pages.join(format!("{}.mdx", op.id))) else {
             continue; // check_fixtures names a missing page
         };
+        problems.extend(route_differs(op, &page));
         let (count, found) = not_read(op, &page);
         checked += count;
         problems.extend(found);
@@ -360,7 +373,8 @@ pub fn check(pages: &Path, ok_params: impl Fn(&str) -> Option<Params>) -> Result
     }
     if problems.is_empty() {
         eprintln!(
-            "request fields: the {checked} the pages document are all read by their operations, required where \
+            "requests: every page's method and path are its operation's; the {checked} fields the pages document \
+             are all read by their operations, required where \
              the pages require them and optional elsewhere, the {values} values they list are all known, and {bounds} values at and past their bounds are taken and refused \
              as the bounds say"
         );
@@ -530,6 +544,19 @@ mod tests {
                 "create-agent: its page requires the body field `description`, which its types have optional",
             ]
         );
+    }
+
+    #[test]
+    fn a_route_other_than_the_declarations_is_a_problem() {
+        let op = talkover::registry::operation("get-agent").unwrap();
+        let page = |api: &str| format!("---\ntitle: \"Get Agent\"\n{api}\n---\n");
+        assert_eq!(route_differs(op, &page(r#"api: "GET /api/v1/agents/{agent_id}""#)), None);
+        assert_eq!(
+            route_differs(op, &page(r#"api: "GET /api/v1/agents/{id}""#)).as_deref(),
+            Some("get-agent: its page's route is `GET /api/v1/agents/{id}`, its declaration's `GET /api/v1/agents/{agent_id}`")
+        );
+        assert!(route_differs(op, &page(r#"api: "POST /api/v1/agents/{agent_id}""#)).is_some());
+        assert!(route_differs(op, &page("")).unwrap().contains("no `api:` line"));
     }
 
     #[test]
