@@ -94,11 +94,13 @@ pub fn documented(page: &str) -> Vec<Documented> {
 }
 
 /// The values a field's description lists after `Options:`, each in backticks, up to the end of the
-/// sentence (`Options: \`POST\`, \`PUT\`, \`PATCH\`. Default: \`POST\`.` lists three).
+/// sentence or line (`Options: \`POST\`, \`PUT\`, \`PATCH\`. Default: \`POST\`.` lists three); a dot inside
+/// a value (`call.started`) does not end it.
 fn options(description: &str) -> Vec<String> {
     let Some(at) = description.find("Options:") else { return Vec::new() };
-    let sentence = description[at + "Options:".len()..].split(['\n', '.']).next().unwrap_or("");
-    sentence.split('`').skip(1).step_by(2).map(str::to_owned).collect()
+    let rest = &description[at + "Options:".len()..];
+    let end = [". ", ".\n", "\n"].iter().filter_map(|stop| rest.find(stop)).min().unwrap_or(rest.len());
+    rest[..end].split('`').skip(1).step_by(2).map(str::to_owned).collect()
 }
 
 /// The bound a field's description gives: `Range: \`low\`–\`high\`` or `Range: \`low\` (…) to \`high\``;
@@ -428,6 +430,9 @@ mod tests {
         assert!(fields[1].options.is_empty());
         assert!(fields[2].options.is_empty(), "a self-closing tag has no description of its own");
         assert_eq!(fields[3].options, ["environment", "global"]);
+        let events =
+            documented(r#"<ParamField body="events" type="array">Options: `call.started`, `call.ended`.</ParamField>"#);
+        assert_eq!(events[0].options, ["call.started", "call.ended"]);
     }
 
     /// create-agent's parameters from its first `ok` fixture.
