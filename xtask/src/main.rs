@@ -8,6 +8,7 @@ use talkover::fixture;
 use talkover_conformance::{fixtures_dir, run_and_report, Mode};
 
 mod errors_doc;
+mod module_edges;
 mod page_fields;
 mod publish;
 
@@ -204,6 +205,7 @@ fn lint() -> Result<(), String> {
     check_tree("talkover", &["--no-default-features", "--features", "ureq"], FORBIDDEN_IN_UREQ)?;
     check_tree("talkover", &["--all-features"], CLI_ONLY)?;
     check_fixtures()?;
+    module_edges::check()?;
     match reference_pages() {
         Some(pages) => page_fields::check(&pages, ok_params()?)?,
         None => eprintln!("lint: the API reference was not found beside the repository; request fields not checked"),

@@ -278,7 +278,7 @@ impl OperationInfo {
     /// up); for a body that is not JSON text of its own (an empty 2xx), the typed value as JSON. As a
     /// `serde_json::Value`, a number is an `f64`: `250.00` comes back as `250.0`.
     pub fn decode_received(&self, response: HttpResponse) -> Result<Value, Error> {
-        let received = crate::error::answer_json(response.body());
+        let received = crate::json_body::answer_json(response.body());
         let typed = self.decode(response)?;
         Ok(received.unwrap_or(typed))
     }

@@ -6,10 +6,11 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::error::FieldError;
-
 use crate::macros::optional_fields;
 use crate::operation::ResponseBody;
-use crate::page::{Page, Pagination};
+
+/// The list answer lives with the [`Page`](crate::page::Page) it becomes, in [`page`](crate::page).
+pub use crate::page::ListEnvelope;
 
 optional_fields! {
     /// `{"success": true, "message": "…", "data": …}`: the API's usual envelope. `success` and `message` are
@@ -224,83 +225,6 @@ impl ResponseBody for Ack {
     }
     fn success_flag(&self) -> Option<bool> {
         self.success
-    }
-}
-
-optional_fields! {
-    /// `{"success": true, "data": […], "meta" | "pagination": {…}}`: the answer of list operations, with the
-    /// page information under either name the API uses.
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-    pub struct ListEnvelope<T> {
-        /// The items of this page.
-        pub data: Vec<T>,
-    }
-    optional {
-        /// The envelope's success flag.
-        success: bool,
-        /// A human-readable note.
-        message: String,
-        /// Page information, as some operations name it (read leniently: a block the SDK cannot read is
-        /// `None`, not a failed answer).
-        #[serde(deserialize_with = "crate::page::lenient")]
-        meta: Pagination,
-        /// Page information, as other operations name it (read as leniently).
-        #[serde(deserialize_with = "crate::page::lenient")]
-        pagination: Pagination,
-    }
-}
-
-impl<T> ListEnvelope<T> {
-    /// `{"success": true, "data": […]}`: how the API wraps a list, for servers and test doubles that send
-    /// one; set where the page sits under the key the operation's page documents (`meta` or
-    /// `pagination`: the SDK reads either).
-    ///
-    /// ```
-    /// # use talkover_core as talkover;
-    /// use talkover::{ListEnvelope, Page, Pagination};
-    ///
-    /// let mut answer = ListEnvelope::new(vec!["a", "b"]);
-    /// answer.meta = Some(Pagination::new(1, 2, 3));
-    /// let text = serde_json::to_string(&answer).unwrap();
-    /// let page: Page<String> = serde_json::from_str::<ListEnvelope<String>>(&text).unwrap().into();
-    /// assert_eq!((page.items.len(), page.next_page()), (2, Some(2)));
-    /// ```
-    pub fn new(data: Vec<T>) -> Self {
-        let mut envelope = Self::with_fields(data);
-        envelope.success = Some(true);
-        envelope
-    }
-}
-
-impl<T: DeserializeOwned + Serialize> ResponseBody for ListEnvelope<T> {
-    type Output = Page<T>;
-    fn into_output(self) -> Page<T> {
-        self.into()
-    }
-    fn success_flag(&self) -> Option<bool> {
-        self.success
-    }
-    /// A bare list of items (`[…]`, the shape openapi.json gives list-voice-templates) reads as the
-    /// envelope with that list and no page information: one page, the last.
-    const BARE_LIST: bool = true;
-    fn from_bare_list(bytes: &[u8]) -> Result<Self, serde_json::Error> {
-        crate::strict_decode::from_slice::<Vec<T>>(bytes).map(ListEnvelope::with_fields)
-    }
-}
-
-impl<T> From<ListEnvelope<T>> for Page<T> {
-    fn from(list: ListEnvelope<T>) -> Self {
-        Page { items: list.data, pagination: list.pagination.or(list.meta) }
-    }
-}
-
-/// `{"success": true, "data": […], "pagination"?: {…}}`: a page as the API writes it, its block under
-/// `pagination` (move it to `meta` for a list the reference documents so).
-impl<T> From<Page<T>> for ListEnvelope<T> {
-    fn from(page: Page<T>) -> Self {
-        let mut list = ListEnvelope::new(page.items);
-        list.pagination = page.pagination;
-        list
     }
 }
 

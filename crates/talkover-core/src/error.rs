@@ -7,6 +7,7 @@ use std::fmt;
 use std::time::{Duration, SystemTime};
 
 pub use crate::error_code::ErrorCode;
+use crate::json_body::{answer_json, json_text};
 pub use crate::rate_limit::retry_after;
 
 /// What went wrong, in the words of the fixture format (`kind().as_str()` gives `not_found`, `validation`, …).
@@ -1521,24 +1522,6 @@ pub(crate) fn code_in_body(body: &[u8]) -> Option<String> {
     let mut error = ApiError::unread("", StatusCode::BAD_REQUEST, HeaderMap::new());
     error.read_body(map);
     error.code
-}
-
-/// An answer's body without one leading UTF-8 byte-order mark, which some servers and proxies write before
-/// the JSON and serde_json refuses. Every reading of an answer's body, success or error, goes through it.
-pub(crate) fn json_text(body: &[u8]) -> &[u8] {
-    body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body)
-}
-
-/// An answer's body as JSON, when it is JSON (after a byte-order mark, see [`json_text`]). A byte that is
-/// not UTF-8 (a message written in Latin-1 by a misconfigured server or proxy) is read as U+FFFD, so that
-/// the rest of the answer, its code and message, is still read.
-pub(crate) fn answer_json(body: &[u8]) -> Option<Value> {
-    let text = json_text(body);
-    match serde_json::from_slice(text) {
-        Ok(value) => Some(value),
-        Err(_) if std::str::from_utf8(text).is_err() => serde_json::from_str(&String::from_utf8_lossy(text)).ok(),
-        Err(_) => None,
-    }
 }
 
 /// The longest excerpt of a body that is not JSON, in characters, and how much of the body it reads.

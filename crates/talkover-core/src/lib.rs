@@ -40,6 +40,7 @@ pub mod execute;
 #[cfg_attr(docsrs, doc(cfg(feature = "registry")))]
 pub mod fixture;
 pub mod ids;
+mod json_body;
 mod json_path;
 pub mod language;
 mod nullable;

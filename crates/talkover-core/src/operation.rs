@@ -257,7 +257,7 @@ fn decode_body_erased(
         return Err(Error::Api(Box::new(ApiError::from_parts(id, parts.status, parts.headers, body))));
     }
     // A 2xx with no body (204) decodes as an empty object, so acknowledgement shapes still work.
-    let bytes = crate::error::json_text(&body);
+    let bytes = crate::json_body::json_text(&body);
     let empty = bytes.iter().all(u8::is_ascii_whitespace);
     let bytes: &[u8] = if empty { b"{}" } else { bytes };
     let refused = |path: String, message: String, parts: http::response::Parts, body: Vec<u8>| {

@@ -1,15 +1,15 @@
-//! Pages of list results.
+//! Pages of list results: the list answer as the API writes it ([`ListEnvelope`]), the [`Page`] it
+//! becomes, and the paging of a list operation ([`PagedOperation`], [`Paginator`]).
 
 use std::fmt;
 
-use serde::de::{IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{DeserializeOwned, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::ser::SerializeStruct;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::envelope::ListEnvelope;
 use crate::error::Error;
 use crate::macros::optional_fields;
-use crate::operation::Operation;
+use crate::operation::{Operation, ResponseBody};
 
 optional_fields! {
     /// Where a page sits in a list, as the API reports it (under `meta` or `pagination`).
@@ -55,7 +55,7 @@ impl Pagination {
 /// (`None`) instead of an answer that fails whole: the page's items are what the caller asked for. A block
 /// with `current_page` and `last_page` but without `per_page` or `total` gives 0 for the missing count. A count sent as a numeric string is read as
 /// its number. Unknown keys are skipped, as everywhere.
-pub(crate) fn lenient<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Pagination>, D::Error> {
+fn lenient<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Pagination>, D::Error> {
     let Read::Block([current_page, per_page, total, last_page, from, to]) = Read::deserialize(deserializer)? else {
         return Ok(None);
     };
@@ -240,6 +240,83 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Page<T> {
     }
 }
 
+optional_fields! {
+    /// `{"success": true, "data": […], "meta" | "pagination": {…}}`: the answer of list operations, with the
+    /// page information under either name the API uses.
+    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    pub struct ListEnvelope<T> {
+        /// The items of this page.
+        pub data: Vec<T>,
+    }
+    optional {
+        /// The envelope's success flag.
+        success: bool,
+        /// A human-readable note.
+        message: String,
+        /// Page information, as some operations name it (read leniently: a block the SDK cannot read is
+        /// `None`, not a failed answer).
+        #[serde(deserialize_with = "lenient")]
+        meta: Pagination,
+        /// Page information, as other operations name it (read as leniently).
+        #[serde(deserialize_with = "lenient")]
+        pagination: Pagination,
+    }
+}
+
+impl<T> ListEnvelope<T> {
+    /// `{"success": true, "data": […]}`: how the API wraps a list, for servers and test doubles that send
+    /// one; set where the page sits under the key the operation's page documents (`meta` or
+    /// `pagination`: the SDK reads either).
+    ///
+    /// ```
+    /// # use talkover_core as talkover;
+    /// use talkover::{ListEnvelope, Page, Pagination};
+    ///
+    /// let mut answer = ListEnvelope::new(vec!["a", "b"]);
+    /// answer.meta = Some(Pagination::new(1, 2, 3));
+    /// let text = serde_json::to_string(&answer).unwrap();
+    /// let page: Page<String> = serde_json::from_str::<ListEnvelope<String>>(&text).unwrap().into();
+    /// assert_eq!((page.items.len(), page.next_page()), (2, Some(2)));
+    /// ```
+    pub fn new(data: Vec<T>) -> Self {
+        let mut envelope = Self::with_fields(data);
+        envelope.success = Some(true);
+        envelope
+    }
+}
+
+impl<T: DeserializeOwned + Serialize> ResponseBody for ListEnvelope<T> {
+    type Output = Page<T>;
+    fn into_output(self) -> Page<T> {
+        self.into()
+    }
+    fn success_flag(&self) -> Option<bool> {
+        self.success
+    }
+    /// A bare list of items (`[…]`, the shape openapi.json gives list-voice-templates) reads as the
+    /// envelope with that list and no page information: one page, the last.
+    const BARE_LIST: bool = true;
+    fn from_bare_list(bytes: &[u8]) -> Result<Self, serde_json::Error> {
+        crate::strict_decode::from_slice::<Vec<T>>(bytes).map(ListEnvelope::with_fields)
+    }
+}
+
+impl<T> From<ListEnvelope<T>> for Page<T> {
+    fn from(list: ListEnvelope<T>) -> Self {
+        Page { items: list.data, pagination: list.pagination.or(list.meta) }
+    }
+}
+
+/// `{"success": true, "data": […], "pagination"?: {…}}`: a page as the API writes it, its block under
+/// `pagination` (move it to `meta` for a list the reference documents so).
+impl<T> From<Page<T>> for ListEnvelope<T> {
+    fn from(page: Page<T>) -> Self {
+        let mut list = ListEnvelope::new(page.items);
+        list.pagination = page.pagination;
+        list
+    }
+}
+
 impl<T> Page<T> {
     /// The items on this page, in order.
     pub fn iter(&self) -> std::slice::Iter<'_, T> {
@@ -390,7 +467,7 @@ impl Serialize for Block<'_> {
 /// the page and page size the request asks for (read by servers and emulators that answer it).
 pub trait PagedOperation: Operation<Response = ListEnvelope<Self::Item>> + Clone {
     /// The listed item.
-    type Item: serde::de::DeserializeOwned + Serialize;
+    type Item: DeserializeOwned + Serialize;
     /// The page size the API answers with when the request asks for none (its reference page's default).
     const DEFAULT_PER_PAGE: u32;
     /// Where the answer puts its page block and which keys it has, as the reference page shows it: what

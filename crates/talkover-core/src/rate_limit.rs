@@ -71,10 +71,10 @@ pub fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
 /// numeric text) under `error.details`, `details`, or at the top (make-call's 429 says
 /// `{"error": {"details": {"retry_after": 60}}}` and no `Retry-After` header).
 pub(crate) fn retry_after_in_body(body: &[u8]) -> Option<Duration> {
-    if !crate::error::json_text(body).trim_ascii_start().starts_with(b"{") {
+    if !crate::json_body::json_text(body).trim_ascii_start().starts_with(b"{") {
         return None;
     }
-    let body = crate::error::answer_json(body)?;
+    let body = crate::json_body::answer_json(body)?;
     let details = body.get("error").and_then(|e| e.get("details")).or_else(|| body.get("details"));
     let wait = details.and_then(|d| d.get("retry_after")).or_else(|| body.get("retry_after"))?;
     let secs = match wait {
