@@ -513,9 +513,10 @@ impl Emulator {
         if request.uri().path().starts_with(CONTROL_PREFIX) {
             return Step::Done(self.control(request));
         }
-        if let Some(trimmed) = without_trailing_slash(request) {
-            // The API's router reads a path without its trailing slashes: `/agents/` is `/agents`.
-            return self.step(&trimmed, rate);
+        if let Some(read) = as_read(request) {
+            // The API's router reads a path without its trailing slashes (`/agents/` is `/agents`), and its
+            // store a UUID in any case (`550E8400-…` is `550e8400-…`).
+            return self.step(&read, rate);
         }
         match self.answer(request, rate) {
             Ok(reply) => Step::Done(reply),
@@ -893,24 +894,39 @@ fn router_path(path: &str) -> &str {
     }
 }
 
-/// The request with its path's trailing slashes taken away (its query kept), when it has any past the root.
-fn without_trailing_slash(request: &HttpRequest) -> Option<HttpRequest> {
+/// The request as the API reads it, when that differs from what was sent (its query kept): its path's
+/// trailing slashes taken away (past the root), and each path segment that is a UUID in lower case. A
+/// UUID is read in either case (RFC 9562, section 4), as a store that keeps ids as UUIDs, or compares
+/// text without regard to case, finds it; the ids the emulator makes and records are lower-case.
+fn as_read(request: &HttpRequest) -> Option<HttpRequest> {
     let path = request.uri().path();
     let trimmed = router_path(path);
-    if trimmed.len() == path.len() {
+    let upper_uuid = |segment: &str| is_uuid(segment) && segment.bytes().any(|b| b.is_ascii_uppercase());
+    if trimmed.len() == path.len() && !trimmed.split('/').any(upper_uuid) {
         return None;
     }
+    let lower = |segment: &str| if is_uuid(segment) { segment.to_ascii_lowercase() } else { segment.to_owned() };
+    let read = trimmed.split('/').map(lower).collect::<Vec<_>>().join("/");
     let target = match request.uri().query() {
-        Some(query) => format!("{trimmed}?{query}"),
-        None => trimmed.to_owned(),
+        Some(query) => format!("{read}?{query}"),
+        None => read,
     };
     let mut parts = request.uri().clone().into_parts();
     parts.path_and_query = Some(target.parse().ok()?);
-    let mut trimmed = http::Request::new(request.body().clone());
-    *trimmed.method_mut() = request.method().clone();
-    *trimmed.uri_mut() = http::Uri::from_parts(parts).ok()?;
-    *trimmed.headers_mut() = request.headers().clone();
-    Some(trimmed)
+    let mut read = http::Request::new(request.body().clone());
+    *read.method_mut() = request.method().clone();
+    *read.uri_mut() = http::Uri::from_parts(parts).ok()?;
+    *read.headers_mut() = request.headers().clone();
+    Some(read)
+}
+
+/// Whether a path segment is a UUID: 32 hexadecimal digits in groups of 8, 4, 4, 4 and 12, in any case.
+fn is_uuid(segment: &str) -> bool {
+    segment.len() == 36
+        && segment.bytes().enumerate().all(|(i, b)| match i {
+            8 | 13 | 18 | 23 => b == b'-',
+            _ => b.is_ascii_hexdigit(),
+        })
 }
 
 /// `request` as a GET, for a HEAD request's answer.

@@ -394,6 +394,26 @@ fn a_path_with_a_trailing_slash_is_the_path_without_it() {
     assert_eq!((status, one["data"]["id"].as_str()), (200, Some(id.as_str())), "{one}");
 }
 
+/// An id that is a UUID is read in either case, as a store that keeps UUIDs reads it: the same agent, its
+/// nested resources too, and the answer carries the id as stored.
+#[test]
+fn a_uuid_in_upper_case_is_the_same_id() {
+    let (server, _client) = common::start_blocking();
+    let (status, list) = common::raw::send(&server, "GET", "/agents", "");
+    assert_eq!(status, 200, "{list}");
+    let id = list["data"][0]["id"].as_str().unwrap().to_owned();
+    assert!(id.len() == 36 && id.bytes().any(|b| b.is_ascii_alphabetic()), "a UUID with letters: {id}");
+    let upper = id.to_ascii_uppercase();
+    let (status, lower) = common::raw::send(&server, "GET", &format!("/agents/{id}"), "");
+    assert_eq!(status, 200, "{lower}");
+    let (status, shouted) = common::raw::send(&server, "GET", &format!("/agents/{upper}/"), "");
+    assert_eq!((status, &shouted), (200, &lower));
+    let (status, calls) = common::raw::send(&server, "GET", &format!("/agents/{upper}/calls?per_page=1"), "");
+    assert_eq!(status, 200, "{calls}");
+    let (status, missing) = common::raw::send(&server, "GET", "/agents/00000000-0000-4000-8000-00000000ABCD", "");
+    assert_eq!(status, 404, "an unknown UUID is unknown in any case: {missing}");
+}
+
 /// The lists whose pages report the positions of their first and last items write them on an empty page
 /// too, as `null`, and the SDK reads such a page.
 /// The voice catalogue answers its documented filters and errors: each filter narrows the voices (a group
