@@ -429,6 +429,22 @@ impl Emulator {
         response
     }
 
+    /// The 400 of a request whose `Host` is not as HTTP requires ([`host_is_valid`]): numbered, in the API's
+    /// `{success, message}` shape, the last on its connection (its body is not read), and not counted
+    /// against the rate limit (it is refused before the API, as a front server refuses it), though it
+    /// reports the window as every answer does.
+    pub(crate) fn host_refused(&self, head: &http::request::Parts) -> HttpResponse {
+        let number = self.requests.fetch_add(1, Ordering::Relaxed) + 1;
+        let message = match head.headers.get_all(http::header::HOST).iter().count() {
+            0 => "The request has no Host header, which HTTP/1.1 requires.",
+            1 => "The request's Host header is not a host name or address with an optional port.",
+            _ => "The request has more than one Host header.",
+        };
+        let mut response = self.finish(number, Reply::fail(400, message), Some(self.tally(true)));
+        response.headers_mut().insert(http::header::CONNECTION, http::HeaderValue::from_static("close"));
+        response
+    }
+
     /// The 413 of a request whose body is larger than [`MAX_BODY`], which the server does not keep: numbered
     /// like any answer, JSON in the API's `{success, message}` shape, and the last on its connection (the
     /// rest of a body may still be on its way).
@@ -470,7 +486,11 @@ impl Emulator {
         if request.uri().path().starts_with(CONTROL_PREFIX) {
             return None;
         }
-        let exempt = !self.counted(request);
+        Some(self.tally(!self.counted(request)))
+    }
+
+    /// Counts a request against the rate limit unless it is `exempt`, and reports the window.
+    fn tally(&self, exempt: bool) -> RateCount {
         let mut window = lock(&self.rate);
         let limit = self.rate_limit.unwrap_or(DEFAULT_RATE_LIMIT);
         let now_ms = unix_now_ms();
@@ -479,7 +499,7 @@ impl Emulator {
                 // The window is over: a whole one lies ahead, which only a counted request starts.
                 let ahead = RateWindow { reset_at: window_end_from(now_ms), count: 0 };
                 let (reset_at, reset_in) = (ahead.reset_at, ahead.seconds_left(now_ms));
-                return Some(RateCount { limit, remaining: limit, reset_at, reset_in, exceeded: false });
+                return RateCount { limit, remaining: limit, reset_at, reset_in, exceeded: false };
             }
             *window = RateWindow::new();
         }
@@ -489,13 +509,13 @@ impl Emulator {
         if !exempt && !exceeded {
             window.count = window.count.saturating_add(1);
         }
-        Some(RateCount {
+        RateCount {
             limit,
             remaining: limit.saturating_sub(window.count),
             reset_at: window.reset_at,
             reset_in: window.seconds_left(now_ms),
             exceeded,
-        })
+        }
     }
 
     /// Takes back the count of a request refused by an injected 429: it stands for a limiter the request
@@ -927,6 +947,21 @@ fn is_uuid(segment: &str) -> bool {
             8 | 13 | 18 | 23 => b == b'-',
             _ => b.is_ascii_hexdigit(),
         })
+}
+
+/// Whether a request's `Host` is as RFC 9112 (section 3.2) has a server require it, answering 400
+/// otherwise: an HTTP/1.1 request carries one, no request carries more than one, and its value is a host
+/// with an optional port (`127.0.0.1:8080`, `api.example.com`; not empty, as an `http` URI's host may not
+/// be, RFC 9110, section 4.2.1). HTTP/1.0 may go without.
+pub(crate) fn host_is_valid(head: &http::request::Parts) -> bool {
+    let mut hosts = head.headers.get_all(http::header::HOST).iter();
+    match (hosts.next(), hosts.next()) {
+        (None, _) => head.version < http::Version::HTTP_11,
+        (Some(host), None) => {
+            host.to_str().is_ok_and(|text| !text.contains('@') && text.parse::<http::uri::Authority>().is_ok())
+        }
+        _ => false,
+    }
 }
 
 /// `request` as a GET, for a HEAD request's answer.

@@ -337,6 +337,9 @@ async fn serve(listener: tokio::net::TcpListener, emulator: Arc<Emulator>, stopp
 
 async fn answer(State(emulator): State<Arc<Emulator>>, request: axum::extract::Request) -> axum::response::Response {
     let (parts, mut body) = request.into_parts();
+    if !emulator::host_is_valid(&parts) {
+        return emulator.host_refused(&parts).map(axum::body::Body::from);
+    }
     // A body declared larger than is read is refused without waiting for all of it.
     let declared = parts.headers.get(http::header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
     let read = match declared {

@@ -747,6 +747,70 @@ fn the_server_refuses_an_oversized_body_in_json() {
     assert_eq!(status, 400, "{}", String::from_utf8_lossy(&answer));
 }
 
+/// An HTTP/1.1 request without one valid `Host` is a 400 (RFC 9112, section 3.2): JSON in the API's shape,
+/// saying which, numbered, the window reported but not counted, nothing carried out. HTTP/1.0 may go
+/// without, and a host with a port, an IP address or an IPv6 literal is one.
+#[test]
+fn a_request_without_one_valid_host_is_a_400() {
+    let server = talkover_mock::Server::builder().token(TOKEN).start_blocking().unwrap();
+    let addr: std::net::SocketAddr =
+        server.base_url().trim_start_matches("http://").split('/').next().unwrap().parse().unwrap();
+    let agents = |hosts: &str, version: &str| {
+        let head = format!(
+            "GET /api/v1/agents {version}\r\n{hosts}Authorization: Bearer {TOKEN}\r\nConnection: close\r\n\r\n"
+        );
+        raw_exchange(addr, &head, b"")
+    };
+    let remaining = |headers: &[(String, String)]| {
+        headers.iter().find(|(n, _)| n == "x-ratelimit-remaining").map(|(_, v)| v.parse::<u64>().unwrap())
+    };
+    let (status, headers, _) = agents(&format!("Host: {addr}\r\n"), "HTTP/1.1");
+    assert_eq!(status, 200);
+    let before = remaining(&headers).expect("the window");
+    for (hosts, why) in [
+        ("", "no Host header"),
+        ("Host: a.example\r\nHost: b.example\r\n", "more than one Host"),
+        ("Host: not a host\r\n", "not a host name"),
+        ("Host: user@a.example\r\n", "not a host name"),
+        ("Host: \r\n", "not a host name"),
+    ] {
+        let (status, headers, body) = agents(hosts, "HTTP/1.1");
+        let what = format!("{hosts:?}");
+        assert_eq!(status, 400, "{what}: {}", String::from_utf8_lossy(&body));
+        let header = |name: &str| headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str());
+        assert!(header("content-type").is_some_and(|t| t.starts_with("application/json")), "{what}: {headers:?}");
+        assert!(header("x-request-id").is_some(), "{what}: {headers:?}");
+        assert_eq!(remaining(&headers), Some(before), "{what}: reported, not counted");
+        let body: Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(shape_problem(&body), None, "{what}");
+        assert!(body["message"].as_str().is_some_and(|m| m.contains(why)), "{what}: {body}");
+    }
+    // Nothing is carried out: a whole create-agent body sent without a Host makes no agent.
+    let agent = talkover_mock::sample_agent("NoHostBot", "No host", talkover::agents::Direction::Inbound);
+    let body = serde_json::to_vec(&agent).unwrap();
+    let head = format!(
+        "POST /api/v1/agents HTTP/1.1\r\nAuthorization: Bearer {TOKEN}\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    assert_eq!(raw_exchange(addr, &head, &body).0, 400);
+    let (_, _, list) = agents(&format!("Host: {addr}\r\n"), "HTTP/1.1");
+    let list: Value = serde_json::from_slice(&list).unwrap();
+    let names: Vec<&str> = list["data"].as_array().unwrap().iter().filter_map(|a| a["name"].as_str()).collect();
+    assert!(!names.contains(&"NoHostBot"), "{names:?}");
+    let head = head.replace("Authorization", &format!("Host: {addr}\r\nAuthorization"));
+    assert_eq!(raw_exchange(addr, &head, &body).0, 201, "the same request with a Host creates it");
+    for (hosts, version) in [
+        ("", "HTTP/1.0"),
+        ("Host: [::1]:8080\r\n", "HTTP/1.1"),
+        ("Host: localhost\r\n", "HTTP/1.1"),
+        (&*format!("Host: {addr}\r\n"), "HTTP/1.1"),
+    ] {
+        let (status, _, body) = agents(hosts, version);
+        assert_eq!(status, 200, "{hosts:?} {version}: {}", String::from_utf8_lossy(&body));
+    }
+}
+
 /// A client that sends the whole of its body before it reads the answer (no `Expect: 100-continue`: Python's
 /// http.client and urllib, many hand-written clients) reads the 413 too: the emulator reads what is sent,
 /// rather than close the connection on it, which the client sees as a reset while it writes.
