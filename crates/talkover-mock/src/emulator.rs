@@ -914,23 +914,32 @@ fn router_path(path: &str) -> &str {
     }
 }
 
-/// The request as the API reads it, when that differs from what was sent (its query kept): its path's
-/// trailing slashes taken away (past the root), and each path segment that is a UUID in lower case. A
-/// UUID is read in either case (RFC 9562, section 4), as a store that keeps ids as UUIDs, or compares
-/// text without regard to case, finds it; the ids the emulator makes and records are lower-case.
+/// The request as the API reads it, when that differs from what was sent: its path's trailing slashes taken
+/// away (past the root), and each UUID in lower case, in a path segment or as the value of an id query
+/// parameter (`agent_id`, `calendar_ids[]`). A UUID is read in either case (RFC 9562, section 4), as a
+/// store that keeps ids as UUIDs, or compares text without regard to case, finds it; the ids the emulator
+/// makes and records are lower-case. Ids in a body are read as sent.
 fn as_read(request: &HttpRequest) -> Option<HttpRequest> {
     let path = request.uri().path();
     let trimmed = router_path(path);
-    let upper_uuid = |segment: &str| is_uuid(segment) && segment.bytes().any(|b| b.is_ascii_uppercase());
-    if trimmed.len() == path.len() && !trimmed.split('/').any(upper_uuid) {
+    let query = request.uri().query();
+    let upper_uuid = |text: &str| is_uuid(text) && text.bytes().any(|b| b.is_ascii_uppercase());
+    let upper_id = |pair: &str| pair.split_once('=').is_some_and(|(name, value)| is_id_name(name) && upper_uuid(value));
+    if trimmed.len() == path.len()
+        && !trimmed.split('/').any(upper_uuid)
+        && !query.is_some_and(|query| query.split('&').any(upper_id))
+    {
         return None;
     }
-    let lower = |segment: &str| if is_uuid(segment) { segment.to_ascii_lowercase() } else { segment.to_owned() };
-    let read = trimmed.split('/').map(lower).collect::<Vec<_>>().join("/");
-    let target = match request.uri().query() {
-        Some(query) => format!("{read}?{query}"),
-        None => read,
-    };
+    let lower = |text: &str| if is_uuid(text) { text.to_ascii_lowercase() } else { text.to_owned() };
+    let mut target = lower_uuids(trimmed);
+    if let Some(query) = query {
+        let pair = |pair: &str| match pair.split_once('=') {
+            Some((name, value)) if is_id_name(name) => format!("{name}={}", lower(value)),
+            _ => pair.to_owned(),
+        };
+        target = format!("{target}?{}", query.split('&').map(pair).collect::<Vec<_>>().join("&"));
+    }
     let mut parts = request.uri().clone().into_parts();
     parts.path_and_query = Some(target.parse().ok()?);
     let mut read = http::Request::new(request.body().clone());
@@ -938,6 +947,19 @@ fn as_read(request: &HttpRequest) -> Option<HttpRequest> {
     *read.uri_mut() = http::Uri::from_parts(parts).ok()?;
     *read.headers_mut() = request.headers().clone();
     Some(read)
+}
+
+/// `path` with each segment that is a UUID in lower case.
+pub(crate) fn lower_uuids(path: &str) -> String {
+    let lower = |text: &str| if is_uuid(text) { text.to_ascii_lowercase() } else { text.to_owned() };
+    path.split('/').map(lower).collect::<Vec<_>>().join("/")
+}
+
+/// Whether a query parameter's name, as sent, names ids: it ends in `_id` or `_ids`, with `[]` (or its
+/// percent-encoding) for a list.
+fn is_id_name(name: &str) -> bool {
+    let name = ["[]", "%5B%5D", "%5b%5d"].into_iter().find_map(|list| name.strip_suffix(list)).unwrap_or(name);
+    name.ends_with("_id") || name.ends_with("_ids")
 }
 
 /// Whether a path segment is a UUID: 32 hexadecimal digits in groups of 8, 4, 4, 4 and 12, in any case.

@@ -193,9 +193,10 @@ impl Catalog {
     }
 }
 
-/// Whether the fixture's request went to this path (compared as the format compares `request.path`).
+/// Whether the fixture's request went to this path (compared as the format compares `request.path`, a
+/// UUID in either case: the emulator reads a request's in lower case).
 fn recorded_for(fixture: &Fixture, path: &str) -> bool {
-    fixture.request.as_ref().is_some_and(|r| fixture::same_path(&r.path, path))
+    fixture.request.as_ref().is_some_and(|r| fixture::same_path(&crate::emulator::lower_uuids(&r.path), path))
 }
 
 /// Whether an error body's message or code says `hint` (`webhook-not-found`: "Webhook not found.",
@@ -285,6 +286,25 @@ mod tests {
         let webhook = include_str!("../fixtures/get-webhook-details/error-404-webhook-not-found.json");
         Catalog::from_texts([("get-webhook-details/case-1.json", agent), ("get-webhook-details/case-2.json", webhook)])
             .unwrap()
+    }
+
+    /// A fixture recorded with a UUID in upper case is the one for the request, which the emulator reads
+    /// in lower case; another id is compared as written.
+    #[test]
+    fn a_recorded_path_matches_whatever_the_case_of_its_uuids() {
+        let text = include_str!("../fixtures/get-agent/ok-get-by-id.json");
+        let fixture: Fixture = serde_json::from_str(&text.replace(
+            "\"path\": \"/api/v1/agents/550e8400-e29b-41d4-a716-446655440000\"",
+            "\"path\": \"/api/v1/agents/550E8400-E29B-41D4-A716-446655440000\"",
+        ))
+        .unwrap();
+        assert_eq!(fixture.request.as_ref().unwrap().path, "/api/v1/agents/550E8400-E29B-41D4-A716-446655440000");
+        assert!(recorded_for(&fixture, "/api/v1/agents/550e8400-e29b-41d4-a716-446655440000"));
+        assert!(!recorded_for(&fixture, "/api/v1/agents/550e8400-e29b-41d4-a716-446655440001"));
+        let mut other = fixture.clone();
+        other.request.as_mut().unwrap().path = "/api/v1/agents/Agent-UUID".to_owned();
+        assert!(recorded_for(&other, "/api/v1/agents/Agent-UUID"));
+        assert!(!recorded_for(&other, "/api/v1/agents/agent-uuid"));
     }
 
     #[test]

@@ -394,8 +394,8 @@ fn a_path_with_a_trailing_slash_is_the_path_without_it() {
     assert_eq!((status, one["data"]["id"].as_str()), (200, Some(id.as_str())), "{one}");
 }
 
-/// An id that is a UUID is read in either case, as a store that keeps UUIDs reads it: the same agent, its
-/// nested resources too, and the answer carries the id as stored.
+/// An id that is a UUID is read in either case, as a store that keeps UUIDs reads it: in a path (the same
+/// agent, its nested resources too) and in an id filter, and the answer carries the id as stored.
 #[test]
 fn a_uuid_in_upper_case_is_the_same_id() {
     let (server, _client) = common::start_blocking();
@@ -412,6 +412,16 @@ fn a_uuid_in_upper_case_is_the_same_id() {
     assert_eq!(status, 200, "{calls}");
     let (status, missing) = common::raw::send(&server, "GET", "/agents/00000000-0000-4000-8000-00000000ABCD", "");
     assert_eq!(status, 404, "an unknown UUID is unknown in any case: {missing}");
+    // A call placed through the shouted path is the agent's, and a filter by its id in either case finds it.
+    let (status, placed) =
+        common::raw::send(&server, "POST", &format!("/agents/{upper}/call"), r#"{"to": "+15555550100"}"#);
+    assert_eq!((status, placed["data"]["agent_id"].as_str()), (200, Some(id.as_str())), "{placed}");
+    let call = placed["data"]["id"].as_str().unwrap();
+    for agent in [&id, &upper] {
+        let (status, calls) = common::raw::send(&server, "GET", &format!("/calls?agent_id={agent}"), "");
+        let ids: Vec<&str> = calls["data"].as_array().unwrap().iter().filter_map(|c| c["id"].as_str()).collect();
+        assert_eq!((status, ids.contains(&call)), (200, true), "agent_id={agent}: {calls}");
+    }
 }
 
 /// The lists whose pages report the positions of their first and last items write them on an empty page
