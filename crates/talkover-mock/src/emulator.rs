@@ -931,11 +931,10 @@ fn as_read(request: &HttpRequest) -> Option<HttpRequest> {
     {
         return None;
     }
-    let lower = |text: &str| if is_uuid(text) { text.to_ascii_lowercase() } else { text.to_owned() };
     let mut target = lower_uuids(trimmed);
     if let Some(query) = query {
         let pair = |pair: &str| match pair.split_once('=') {
-            Some((name, value)) if is_id_name(name) => format!("{name}={}", lower(value)),
+            Some((name, value)) if is_id_name(name) => format!("{name}={}", lower_uuid(value)),
             _ => pair.to_owned(),
         };
         target = format!("{target}?{}", query.split('&').map(pair).collect::<Vec<_>>().join("&"));
@@ -951,8 +950,16 @@ fn as_read(request: &HttpRequest) -> Option<HttpRequest> {
 
 /// `path` with each segment that is a UUID in lower case.
 pub(crate) fn lower_uuids(path: &str) -> String {
-    let lower = |text: &str| if is_uuid(text) { text.to_ascii_lowercase() } else { text.to_owned() };
-    path.split('/').map(lower).collect::<Vec<_>>().join("/")
+    path.split('/').map(lower_uuid).collect::<Vec<_>>().join("/")
+}
+
+/// `text` in lower case if it is a UUID, else as it is.
+fn lower_uuid(text: &str) -> String {
+    if is_uuid(text) {
+        text.to_ascii_lowercase()
+    } else {
+        text.to_owned()
+    }
 }
 
 /// Whether a query parameter's name, as sent, names ids: it ends in `_id` or `_ids`, with `[]` (or its
