@@ -711,8 +711,7 @@ fn raw_exchange(addr: std::net::SocketAddr, head: &str, body: &[u8]) -> (u16, Ve
 #[test]
 fn the_server_refuses_an_oversized_body_in_json() {
     let server = talkover_mock::Server::builder().token(TOKEN).start_blocking().unwrap();
-    let addr: std::net::SocketAddr =
-        server.base_url().trim_start_matches("http://").split('/').next().unwrap().parse().unwrap();
+    let addr = server.addr();
     assert!(addr.ip().is_loopback(), "{addr}");
     let body = vec![b' '; 4 * 1024 * 1024 + 1];
     for (path, expect_continue) in [("/api/v1/agents", false), ("/api/v1/agents", true), ("/nowhere", false)] {
@@ -753,8 +752,7 @@ fn the_server_refuses_an_oversized_body_in_json() {
 #[test]
 fn a_request_without_one_valid_host_is_a_400() {
     let server = talkover_mock::Server::builder().token(TOKEN).start_blocking().unwrap();
-    let addr: std::net::SocketAddr =
-        server.base_url().trim_start_matches("http://").split('/').next().unwrap().parse().unwrap();
+    let addr = server.addr();
     let agents = |hosts: &str, version: &str| {
         let head = format!(
             "GET /api/v1/agents {version}\r\n{hosts}Authorization: Bearer {TOKEN}\r\nConnection: close\r\n\r\n"
@@ -818,8 +816,7 @@ fn a_request_without_one_valid_host_is_a_400() {
 fn a_client_that_sends_a_whole_oversized_body_reads_the_413() {
     use std::io::{Read, Write};
     let server = talkover_mock::Server::builder().token(TOKEN).start_blocking().unwrap();
-    let addr: std::net::SocketAddr =
-        server.base_url().trim_start_matches("http://").split('/').next().unwrap().parse().unwrap();
+    let addr = server.addr();
     for chunked in [false, true] {
         let body = vec![b' '; 8 * 1024 * 1024];
         let mut stream = std::net::TcpStream::connect(addr).unwrap();
@@ -857,8 +854,7 @@ fn a_client_that_sends_a_whole_oversized_body_reads_the_413() {
 #[test]
 fn the_server_answers_a_malformed_chunked_body_with_400() {
     let server = talkover_mock::Server::builder().token(TOKEN).start_blocking().unwrap();
-    let addr: std::net::SocketAddr =
-        server.base_url().trim_start_matches("http://").split('/').next().unwrap().parse().unwrap();
+    let addr = server.addr();
     let head = format!(
         "POST /api/v1/agents HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {TOKEN}\r\n\
          Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
