@@ -1,6 +1,6 @@
 //! The project's tasks: `cargo xtask test | lint | msrv | package | conformance | operations | bench`.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
@@ -204,10 +204,10 @@ fn lint() -> Result<(), String> {
     check_tree("talkover-ureq", &[], FORBIDDEN_IN_UREQ)?;
     check_tree("talkover", &["--no-default-features", "--features", "ureq"], FORBIDDEN_IN_UREQ)?;
     check_tree("talkover", &["--all-features"], CLI_ONLY)?;
-    check_fixtures()?;
+    let ok_params = check_fixtures()?;
     module_edges::check()?;
     match reference_pages() {
-        Some(pages) => page_fields::check(&pages, ok_params()?)?,
+        Some(pages) => page_fields::check(&pages, |id| ok_params.get(id).cloned())?,
         None => eprintln!("lint: the API reference was not found beside the repository; request fields not checked"),
     }
     check_readme_counts()?;
@@ -234,47 +234,38 @@ fn check_tree(package: &str, flags: &[&str], forbidden: &[&str]) -> Result<(), S
     }
 }
 
-/// For each operation with one, the parameters of its first `ok` fixture (in the order of the files'
-/// paths), a request it takes.
-fn ok_params() -> Result<impl Fn(&str) -> Option<talkover::registry::Params>, String> {
-    let mut params = std::collections::BTreeMap::new();
-    let mut files = fixture::find_files(&fixtures_dir())?;
-    files.sort();
-    for file in files {
-        // check_fixtures reports a fixture that does not load.
-        if let Ok(f) = fixture::load_file(&file) {
-            if !matches!(f.expect, fixture::Expect::Error(_)) {
-                params.entry(f.operation).or_insert(f.params);
-            }
-        }
-    }
-    Ok(move |id: &str| params.get(id).cloned())
-}
-
 /// Every registered operation has an `ok` fixture and, where its page documents errors, an `error`
 /// fixture; every fixture names a registered operation; every reference page is a registered operation.
-fn check_fixtures() -> Result<(), String> {
+/// Gives, for each operation, the parameters of its first `ok` fixture (in the order of the files' paths):
+/// a request it takes.
+fn check_fixtures() -> Result<BTreeMap<String, talkover::registry::Params>, String> {
     let dir = fixtures_dir();
-    let mut ok = BTreeSet::new();
+    let mut ok = BTreeMap::new();
     let mut errors = BTreeSet::new();
     let mut problems = Vec::new();
-    for file in fixture::find_files(&dir)? {
+    let mut files = fixture::find_files(&dir)?;
+    files.sort();
+    for file in files {
         match fixture::load_file(&file) {
             Ok(f) => {
                 if talkover::registry::operation(&f.operation).is_none() {
                     problems.push(format!("{}: names no registered operation", file.display()));
                 }
                 match f.expect {
-                    fixture::Expect::Error(_) => errors.insert(f.operation),
-                    _ => ok.insert(f.operation),
-                };
+                    fixture::Expect::Error(_) => {
+                        errors.insert(f.operation);
+                    }
+                    _ => {
+                        ok.entry(f.operation).or_insert(f.params);
+                    }
+                }
             }
             Err(problem) => problems.push(format!("{}: {problem}", file.display())),
         }
     }
     let pages = reference_pages();
     for op in talkover::registry::operations() {
-        if !ok.contains(op.id) {
+        if !ok.contains_key(op.id) {
             problems.push(format!("{}: no `ok` fixture", op.id));
         }
         if let Some(pages) = &pages {
@@ -306,7 +297,7 @@ fn check_fixtures() -> Result<(), String> {
         }
     }
     if problems.is_empty() {
-        Ok(())
+        Ok(ok)
     } else {
         Err(format!("fixture checks failed:\n  {}", problems.join("\n  ")))
     }

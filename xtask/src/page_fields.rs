@@ -223,12 +223,16 @@ fn not_read(op: &OperationInfo, page: &str) -> (usize, Vec<String>) {
 /// that its types do not take as a value they know. Each value is tried in `base`, a request the operation
 /// takes (an `ok` fixture's parameters), with only that field changed.
 fn options_not_known(op: &OperationInfo, page: &str, base: &Params) -> (usize, Vec<String>) {
+    let base_query = match base_query(op, base) {
+        Ok(query) => query,
+        Err(problem) => return (0, vec![problem]),
+    };
     let mut checked = 0;
     let mut problems = Vec::new();
     for field in documented(page) {
         for option in &field.options {
             checked += 1;
-            let (query, body, at) = with_field(base, &field, Value::String(option.clone()));
+            let (query, body, at) = with_field(base, &base_query, &field, Value::String(option.clone()));
             match op.decode_request(&base.path, &query, body.as_ref()) {
                 Ok(incoming) if incoming.undocumented_values().is_empty() => {}
                 Ok(_) => problems.push(format!(
@@ -258,6 +262,10 @@ const WIDER_THAN_THE_PAGE: &[(&str, &str)] = &[
 /// step past either end (1 for an integer, 0.01 for a number, one character) refused before sending.
 /// Each value is tried in `base` with only that field changed, as in [`options_not_known`].
 fn bounds_not_kept(op: &OperationInfo, page: &str, base: &Params) -> (usize, Vec<String>) {
+    let base_query = match base_query(op, base) {
+        Ok(query) => query,
+        Err(problem) => return (0, vec![problem]),
+    };
     let mut checked = 0;
     let mut problems = Vec::new();
     for field in documented(page) {
@@ -297,7 +305,7 @@ fn bounds_not_kept(op: &OperationInfo, page: &str, base: &Params) -> (usize, Vec
         };
         for (value, taken) in tries {
             checked += 1;
-            let (query, body, at) = with_field(base, &field, value.clone());
+            let (query, body, at) = with_field(base, &base_query, &field, value.clone());
             let outcome = op.decode_request(&base.path, &query, body.as_ref()).and_then(|incoming| incoming.validate());
             let shown = value.as_str().map_or_else(|| value.to_string(), |text| format!("{} characters", text.len()));
             match (outcome, taken) {
@@ -314,9 +322,21 @@ fn bounds_not_kept(op: &OperationInfo, page: &str, base: &Params) -> (usize, Vec
     (checked, problems)
 }
 
-/// `base`'s query and body with `field` set to `value`, and the field's place (`body.name`).
-fn with_field(base: &Params, field: &Documented, value: Value) -> (Vec<(String, String)>, Option<Value>, String) {
-    let mut query = query_pairs(base.query.as_ref());
+/// `base`'s query parameters as the query pairs a server decodes, as the clients send them (a list is one
+/// `name[]` pair per value), or a problem naming `op` where its fixture's query cannot be sent.
+fn base_query(op: &OperationInfo, base: &Params) -> Result<Vec<(String, String)>, String> {
+    talkover::encode::query_pairs(op.id, &base.query).map_err(|e| format!("{}: its `ok` fixture's query: {e}", op.id))
+}
+
+/// `base` with `field` set to `value` (its query given as `base_query`, its pairs), and the field's place
+/// (`body.name`).
+fn with_field(
+    base: &Params,
+    base_query: &[(String, String)],
+    field: &Documented,
+    value: Value,
+) -> (Vec<(String, String)>, Option<Value>, String) {
+    let mut query = base_query.to_vec();
     let mut body = base.body.clone();
     let place = match field.place {
         Place::Query => {
@@ -334,20 +354,6 @@ fn with_field(base: &Params, field: &Documented, value: Value) -> (Vec<(String, 
         }
     };
     (query, body, format!("{place}.{}", field.name))
-}
-
-/// A fixture's query parameters as the query pairs a server decodes (a list is one pair per value).
-fn query_pairs(query: Option<&Value>) -> Vec<(String, String)> {
-    let text = |value: &Value| value.as_str().map_or_else(|| value.to_string(), str::to_owned);
-    let Some(Value::Object(query)) = query else { return Vec::new() };
-    let mut pairs = Vec::new();
-    for (name, value) in query {
-        match value {
-            Value::Array(values) => pairs.extend(values.iter().map(|value| (format!("{name}[]"), text(value)))),
-            value => pairs.push((name.clone(), text(value))),
-        }
-    }
-    pairs
 }
 
 /// Every documented request field of every page is read by its operation's declaration, and every value
@@ -437,7 +443,7 @@ mod tests {
 
     /// create-agent's parameters from its first `ok` fixture.
     fn create_agent_base() -> Params {
-        crate::ok_params().unwrap()("create-agent").expect("create-agent has an ok fixture")
+        crate::check_fixtures().unwrap().remove("create-agent").expect("create-agent has an ok fixture")
     }
 
     #[test]
@@ -505,7 +511,8 @@ mod tests {
     #[test]
     fn a_fixtures_query_is_read_as_pairs_a_list_once_per_value() {
         let query = serde_json::json!({"per_page": 50, "status": "active", "calendar_ids": ["a", "b"]});
-        let mut pairs = query_pairs(Some(&query));
+        let base = Params { query: Some(query), ..Params::default() };
+        let mut pairs = base_query(talkover::registry::operation("list-calls").unwrap(), &base).unwrap();
         pairs.sort();
         let expected = [("calendar_ids[]", "a"), ("calendar_ids[]", "b"), ("per_page", "50"), ("status", "active")];
         assert_eq!(pairs, expected.map(|(n, v)| (n.to_owned(), v.to_owned())));
