@@ -429,17 +429,12 @@ impl Emulator {
         response
     }
 
-    /// The 400 of a request whose `Host` is not as HTTP requires ([`host_is_valid`]): numbered, in the API's
-    /// `{success, message}` shape, the last on its connection (its body is not read), and not counted
-    /// against the rate limit (it is refused before the API, as a front server refuses it), though it
-    /// reports the window as every answer does.
-    pub(crate) fn host_refused(&self, head: &http::request::Parts) -> HttpResponse {
+    /// The 400 of a request whose `Host` is not as HTTP requires, saying why ([`host_problem`]): numbered,
+    /// in the API's `{success, message}` shape, the last on its connection (its body is not read), and not
+    /// counted against the rate limit (it is refused before the API, as a front server refuses it), though
+    /// it reports the window as every answer does.
+    pub(crate) fn host_refused(&self, message: &str) -> HttpResponse {
         let number = self.requests.fetch_add(1, Ordering::Relaxed) + 1;
-        let message = match head.headers.get_all(http::header::HOST).iter().count() {
-            0 => "The request has no Host header, which HTTP/1.1 requires.",
-            1 => "The request's Host header is not a host name or address with an optional port.",
-            _ => "The request has more than one Host header.",
-        };
         let mut response = self.finish(number, Reply::fail(400, message), Some(self.tally(true)));
         response.headers_mut().insert(http::header::CONNECTION, http::HeaderValue::from_static("close"));
         response
@@ -978,18 +973,22 @@ fn is_uuid(segment: &str) -> bool {
         })
 }
 
-/// Whether a request's `Host` is as RFC 9112 (section 3.2) has a server require it, answering 400
-/// otherwise: an HTTP/1.1 request carries one, no request carries more than one, and its value is a host
-/// with an optional port (`127.0.0.1:8080`, `api.example.com`; not empty, as an `http` URI's host may not
-/// be, RFC 9110, section 4.2.1). HTTP/1.0 may go without.
-pub(crate) fn host_is_valid(head: &http::request::Parts) -> bool {
+/// What is wrong with a request's `Host`, where it is not as RFC 9112 (section 3.2) has a server require
+/// it, answering 400: an HTTP/1.1 request carries one, no request carries more than one, and its value is
+/// a host with an optional port (`127.0.0.1:8080`, `api.example.com`; not empty, as an `http` URI's host
+/// may not be, RFC 9110, section 4.2.1). HTTP/1.0 may go without. `None` for a request as required.
+pub(crate) fn host_problem(head: &http::request::Parts) -> Option<&'static str> {
     let mut hosts = head.headers.get_all(http::header::HOST).iter();
     match (hosts.next(), hosts.next()) {
-        (None, _) => head.version < http::Version::HTTP_11,
-        (Some(host), None) => {
-            host.to_str().is_ok_and(|text| !text.contains('@') && text.parse::<http::uri::Authority>().is_ok())
+        (None, _) if head.version < http::Version::HTTP_11 => None,
+        (None, _) => Some("The request has no Host header, which HTTP/1.1 requires."),
+        (Some(host), None)
+            if host.to_str().is_ok_and(|text| !text.contains('@') && text.parse::<http::uri::Authority>().is_ok()) =>
+        {
+            None
         }
-        _ => false,
+        (Some(_), None) => Some("The request's Host header is not a host name or address with an optional port."),
+        _ => Some("The request has more than one Host header."),
     }
 }
 

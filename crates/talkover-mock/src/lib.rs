@@ -337,8 +337,8 @@ async fn serve(listener: tokio::net::TcpListener, emulator: Arc<Emulator>, stopp
 
 async fn answer(State(emulator): State<Arc<Emulator>>, request: axum::extract::Request) -> axum::response::Response {
     let (parts, mut body) = request.into_parts();
-    if !emulator::host_is_valid(&parts) {
-        return emulator.host_refused(&parts).map(axum::body::Body::from);
+    if let Some(problem) = emulator::host_problem(&parts) {
+        return emulator.host_refused(problem).map(axum::body::Body::from);
     }
     // A body declared larger than is read is refused without waiting for all of it.
     let declared = parts.headers.get(http::header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
