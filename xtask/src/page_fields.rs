@@ -13,7 +13,9 @@
 use std::path::Path;
 
 use serde_json::{Map, Value};
+use talkover::agents::CreateAgent;
 use talkover::registry::{OperationInfo, Params};
+use talkover::Operation;
 
 /// Where a page documents a request field.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -254,7 +256,7 @@ fn options_not_known(op: &OperationInfo, page: &str, base: &Params) -> (usize, V
 /// is loose"): the check follows the API's own answer.
 const WIDER_THAN_THE_PAGE: &[(&str, &str)] = &[
     // The page's table says 1–60; its own 422 example says "must be between 1 and 300".
-    ("create-agent", "idle_time_seconds"),
+    (CreateAgent::ID, "idle_time_seconds"),
 ];
 
 /// How many values at and past the bounds `page` gives its request fields were tried on `op`, and a

@@ -5,7 +5,9 @@
 use std::collections::BTreeMap;
 
 use clap::{Arg, ArgAction, Command};
+use talkover::calls::{EndCall, GetActiveCall, GetAgentCalls, MakeCall, MakeCampaignCall};
 use talkover::registry::{self, OperationInfo};
+use talkover::Operation;
 
 /// Where each operation's reference page lives.
 pub const REFERENCE: &str = "https://docs.talkover.ai/api-reference/endpoints/";
@@ -13,17 +15,17 @@ pub const REFERENCE: &str = "https://docs.talkover.ai/api-reference/endpoints/";
 /// Body fields that some operations also take as positional arguments after their path parameters, so
 /// that the common calls read naturally (`talkover calls make <agent_id> <number>`).
 const BODY_POSITIONALS: &[(&str, &[(&str, &str)])] = &[
-    ("make-call", &[("to", "the number to call, E.164 (+15550101234)")]),
-    ("make-campaign-call", &[("to", "the number to call, E.164 (+15550101234)")]),
+    (MakeCall::ID, &[("to", "the number to call, E.164 (+15550101234)")]),
+    (MakeCampaignCall::ID, &[("to", "the number to call, E.164 (+15550101234)")]),
 ];
 
 /// Extra names under another resource for common operations, beside their generated place.
 const FRIENDLY: &[(&str, &str, &str)] = &[
     // (resource, action, operation id)
-    ("calls", "make", "make-call"),
-    ("calls", "end", "end-call"),
-    ("calls", "active", "get-active-call"),
-    ("calls", "list-for-agent", "get-agent-calls"),
+    ("calls", "make", MakeCall::ID),
+    ("calls", "end", EndCall::ID),
+    ("calls", "active", GetActiveCall::ID),
+    ("calls", "list-for-agent", GetAgentCalls::ID),
 ];
 
 /// The command of one operation: `resource` and `action` as a user types them.

@@ -4,9 +4,14 @@ use std::fmt::Write as _;
 use std::time::Duration;
 
 use serde_json::{json, Map, Value};
+use talkover::auto_topup::TestAutoTopup;
+use talkover::calls::{EndCall, MakeCall, MakeCampaignCall};
+use talkover::campaigns::DeleteCampaign;
+use talkover::credits::PurchaseCredits;
 use talkover::http::Method;
+use talkover::phone_numbers::RequestPhoneRelease;
 use talkover::registry::OperationInfo;
-use talkover::{Error, ErrorKind};
+use talkover::{Error, ErrorKind, Operation};
 
 use crate::attempts::Outcome;
 
@@ -464,44 +469,49 @@ fn next_step(e: &Error) -> Option<&'static str> {
         return Some("no such route: check --base-url (or TALKOVER_BASE_URL); the API's ends in /api/v1");
     }
     // Refusals the pages give without a code, by what was refused.
-    match (api.operation, api.status.as_u16()) {
-        ("delete-campaign", 403) => {
-            return Some(
-                "an active campaign is not deleted: pause or cancel it first, talkover campaigns update-status \
-                 CAMPAIGN_ID -f status=paused",
-            )
-        }
-        ("make-campaign-call", 403) => {
-            return Some(
-                "the campaign must be active and its agent published: talkover campaigns get CAMPAIGN_ID shows \
-                 both",
-            )
-        }
-        _ => {}
+    if let Some((_, _, step)) = REFUSALS.iter().find(|(id, status, _)| *id == api.operation && *status == api.status) {
+        return Some(step);
     }
-    Some(match api.code.as_deref()? {
-        "CAMPAIGN_NOT_ACTIVE" => {
-            "start the campaign first: talkover campaigns update-status CAMPAIGN_ID -f status=active"
-        }
-        "AGENT_INACTIVE" => "publish the agent first: talkover agents publish AGENT_ID",
-        "AGENT_IS_PUBLISHED" => "unpublish the agent first: talkover agents unpublish AGENT_ID",
-        "INSUFFICIENT_CREDITS" => {
-            "talkover credits get-balance shows the balance; talkover credits purchase adds to it"
-        }
-        "SFTP_TEST_REQUIRED" => "test the connection first: talkover campaigns test-sftp-connection CAMPAIGN_ID",
-        "CAMPAIGN_HAS_ACTIVE_CALLS" => {
-            "pause the campaign first: talkover campaigns update-status CAMPAIGN_ID -f status=paused, then change \
-             its schedule and start it again with -f status=active"
-        }
-        "TRUNK_HAS_DIDS" => {
-            "delete its numbers first: talkover sip-trunks list-dids TRUNK_ID, then talkover sip-trunks delete-did"
-        }
-        "MEETING_PROVIDER_REQUIRED" => {
-            "connect a meeting provider first: talkover calendars create-provider-connection CALENDAR_ID"
-        }
-        _ => return None,
-    })
+    let code = api.code.as_deref()?;
+    STEPS_BY_CODE.iter().find(|(known, _)| *known == code).map(|(_, step)| *step)
 }
+
+/// What to do about a refusal a page gives without a code: by operation and status.
+const REFUSALS: &[(&str, u16, &str)] = &[
+    (
+        DeleteCampaign::ID,
+        403,
+        "an active campaign is not deleted: pause or cancel it first, talkover campaigns update-status CAMPAIGN_ID \
+         -f status=paused",
+    ),
+    (
+        MakeCampaignCall::ID,
+        403,
+        "the campaign must be active and its agent published: talkover campaigns get CAMPAIGN_ID shows both",
+    ),
+];
+
+/// What to do about an answer, by its error code.
+const STEPS_BY_CODE: &[(&str, &str)] = &[
+    ("CAMPAIGN_NOT_ACTIVE", "start the campaign first: talkover campaigns update-status CAMPAIGN_ID -f status=active"),
+    ("AGENT_INACTIVE", "publish the agent first: talkover agents publish AGENT_ID"),
+    ("AGENT_IS_PUBLISHED", "unpublish the agent first: talkover agents unpublish AGENT_ID"),
+    ("INSUFFICIENT_CREDITS", "talkover credits get-balance shows the balance; talkover credits purchase adds to it"),
+    ("SFTP_TEST_REQUIRED", "test the connection first: talkover campaigns test-sftp-connection CAMPAIGN_ID"),
+    (
+        "CAMPAIGN_HAS_ACTIVE_CALLS",
+        "pause the campaign first: talkover campaigns update-status CAMPAIGN_ID -f status=paused, then change its \
+         schedule and start it again with -f status=active",
+    ),
+    (
+        "TRUNK_HAS_DIDS",
+        "delete its numbers first: talkover sip-trunks list-dids TRUNK_ID, then talkover sip-trunks delete-did",
+    ),
+    (
+        "MEETING_PROVIDER_REQUIRED",
+        "connect a meeting provider first: talkover calendars create-provider-connection CALENDAR_ID",
+    ),
+];
 
 /// The documented values of each field of the operation that a 422 refused and that takes one of a list
 /// (a value the types do not know is sent as given, and the API judges it): `(field, "a, b, c")`.
@@ -572,25 +582,32 @@ fn carried_out(e: &Error) -> bool {
 
 /// What an operation that is not safe to repeat may have done, in words: `a call may have been placed`.
 fn effect_of(id: &str) -> String {
+    if let Some((_, effect)) = EFFECTS.iter().find(|(op, _)| *op == id) {
+        return (*effect).into();
+    }
     let (verb, rest) = id.split_once('-').unwrap_or((id, ""));
     let thing = rest.replace('-', " ");
     let article = if thing.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
-    match (id, verb) {
-        ("make-call", _) => "a call may have been placed".into(),
-        ("make-campaign-call", _) => "a call may have been queued".into(),
-        ("end-call", _) => "the call may have been ended".into(),
-        ("purchase-credits", _) => "credits may have been bought and the payment method charged".into(),
-        ("test-auto-topup", _) => "the payment method may have been charged".into(),
-        ("request-phone-release", _) => "the number's release may have been requested".into(),
-        (_, "create") => format!("{article} {thing} may have been created"),
-        (_, "add") => format!("{article} {thing} may have been added"),
-        (_, "toggle") => "its status may have been switched, and running it again would switch it back".into(),
-        (_, "retry") => "the delivery may have been sent again".into(),
-        (_, "trigger") => format!("the {thing} may have started"),
-        (_, "test") => format!("the {thing} test may have run"),
+    match verb {
+        "create" => format!("{article} {thing} may have been created"),
+        "add" => format!("{article} {thing} may have been added"),
+        "toggle" => "its status may have been switched, and running it again would switch it back".into(),
+        "retry" => "the delivery may have been sent again".into(),
+        "trigger" => format!("the {thing} may have started"),
+        "test" => format!("the {thing} test may have run"),
         _ => "it may have been carried out".into(),
     }
 }
+
+/// What an operation may have done where its id's verb does not say it.
+const EFFECTS: &[(&str, &str)] = &[
+    (MakeCall::ID, "a call may have been placed"),
+    (MakeCampaignCall::ID, "a call may have been queued"),
+    (EndCall::ID, "the call may have been ended"),
+    (PurchaseCredits::ID, "credits may have been bought and the payment method charged"),
+    (TestAutoTopup::ID, "the payment method may have been charged"),
+    (RequestPhoneRelease::ID, "the number's release may have been requested"),
+];
 
 /// Where a JSON success answer the types cannot read went.
 const ON_STANDARD_OUTPUT: &str = "  the answer, as received, is on standard output (its ids, with --output id)\n";
@@ -934,6 +951,23 @@ mod tests {
         assert_eq!(effect_of("add-calendar-member"), "a calendar member may have been added");
         assert!(effect_of("toggle-campaign-webhook").contains("would switch it back"));
         assert_eq!(effect_of("trigger-campaign-sftp-export"), "the campaign sftp export may have started");
+    }
+
+    #[test]
+    fn every_command_a_hint_names_is_one() {
+        let cli = crate::commands::command();
+        let steps = REFUSALS.iter().map(|(_, _, step)| *step).chain(STEPS_BY_CODE.iter().map(|(_, step)| *step));
+        let mut named = 0;
+        for step in steps {
+            let words: Vec<&str> = step.split_whitespace().collect();
+            for command in words.windows(3).filter(|words| words[0] == "talkover") {
+                let (resource, action) = (command[1], command[2].trim_end_matches([',', ';']));
+                let found = cli.find_subcommand(resource).and_then(|r| r.find_subcommand(action));
+                assert!(found.is_some(), "`talkover {resource} {action}` in {step:?} is no command");
+                named += 1;
+            }
+        }
+        assert!(named >= 10, "only {named} commands named in the hints");
     }
 
     #[test]

@@ -31,8 +31,8 @@ use talkover_core::calendars::availability::{
 };
 use talkover_core::calendars::events::{
     AddEventAttendee, CalendarEvent, CalendarEventRequired, CalendarEventUpdate, CreateCalendarEvent, EventAttendee,
-    EventMeeting, EventStatus, ListCalendarEvents, NewCalendarEvent, NewEventAttendee, UpdateCalendarEvent,
-    UpdatedCalendarEvent,
+    EventMeeting, EventStatus, GetCalendarEvent, ListCalendarEvents, NewCalendarEvent, NewEventAttendee,
+    UpdateCalendarEvent, UpdatedCalendarEvent,
 };
 use talkover_core::calendars::members::{
     AddCalendarMember, CalendarMember, CalendarRole, ListCalendarMembers, NewCalendarMember, UpdateCalendarMember,
@@ -41,7 +41,7 @@ use talkover_core::calendars::providers::{
     CreateProviderConnection, ListProviderConnections, NewProviderConnection, ProviderConnection, QueuedSync,
 };
 use talkover_core::calendars::{
-    Calendar, CalendarSyncStatus, CalendarUpdate, CalendarsSync, CreateCalendar, GetCalendarEventsBatch,
+    Calendar, CalendarSyncStatus, CalendarUpdate, CalendarsSync, CreateCalendar, GetCalendar, GetCalendarEventsBatch,
     GetCalendarsSyncStatus, ListCalendars, NewCalendar, UpdateCalendar,
 };
 use talkover_core::time::{CalendarTime, DateTime};
@@ -175,7 +175,7 @@ impl Calendars {
     /// The calendar of the recorded examples, with its members, events, rules and connections.
     pub(crate) fn seed(catalog: &Catalog) -> Self {
         let mut seeded = Self { recorded_syncs: recorded_list(catalog, GetCalendarsSyncStatus::ID), ..Self::default() };
-        let full: Option<Calendar> = catalog.documented_as("get-calendar");
+        let full: Option<Calendar> = catalog.documented_as(GetCalendar::ID);
         for calendar in full.into_iter().chain(recorded_list::<Calendar>(catalog, ListCalendars::ID)) {
             add_new(&mut seeded.calendars, CalendarEntry::new(calendar));
         }
@@ -183,7 +183,7 @@ impl Calendars {
         for member in recorded_list::<CalendarMember>(catalog, ListCalendarMembers::ID) {
             add_new(&mut entry.members, member);
         }
-        let full_event: Option<CalendarEvent> = catalog.documented_as("get-calendar-event");
+        let full_event: Option<CalendarEvent> = catalog.documented_as(GetCalendarEvent::ID);
         for event in full_event.into_iter().chain(recorded_list::<CalendarEvent>(catalog, ListCalendarEvents::ID)) {
             if event.calendar_id == entry.calendar.id {
                 add_new(&mut entry.events, event);

@@ -8,9 +8,9 @@
 
 use talkover_core::auto_topup::{
     AutoTopupEvent, AutoTopupSettings, AutoTopupSettingsUpdate, AutoTopupStatus, AutoTopupTrigger, GetAutoTopupHistory,
-    PaymentMethod, PaymentMethodId, UpdateAutoTopupSettings,
+    GetAutoTopupSettings, ListAutoTopupPaymentMethods, PaymentMethod, PaymentMethodId, UpdateAutoTopupSettings,
 };
-use talkover_core::credits::{CreditCharge, CreditPurchase, CreditsBalance, PurchaseCredits};
+use talkover_core::credits::{CreditCharge, CreditPurchase, CreditsBalance, GetCreditsBalance, PurchaseCredits};
 use talkover_core::decimal::Decimal;
 use talkover_core::{Operation, Timestamp};
 
@@ -49,14 +49,14 @@ fn decimal(units: i128) -> Decimal {
 impl Credits {
     /// The balance, settings, history and payment methods of the recorded examples.
     pub(crate) fn seed(catalog: &Catalog) -> Self {
-        let balance = catalog.documented_as::<CreditsBalance>("get-credits-balance");
+        let balance = catalog.documented_as::<CreditsBalance>(GetCreditsBalance::ID);
         // Without recorded settings, auto top-up is as the recorded balance says.
         let enabled = balance.as_ref().and_then(|b| b.auto_topup_enabled).unwrap_or(false);
         let settings = catalog
-            .documented_as::<AutoTopupSettings>("get-auto-topup-settings")
+            .documented_as::<AutoTopupSettings>(GetAutoTopupSettings::ID)
             .unwrap_or_else(|| AutoTopupSettings::new(enabled));
         let history: Vec<AutoTopupEvent> = catalog.documented_as(GetAutoTopupHistory::ID).unwrap_or_default();
-        let methods: Vec<PaymentMethod> = catalog.documented_as("list-auto-topup-payment-methods").unwrap_or_default();
+        let methods: Vec<PaymentMethod> = catalog.documented_as(ListAutoTopupPaymentMethods::ID).unwrap_or_default();
         Self {
             balance: balance.as_ref().and_then(|b| units(&b.balance)).unwrap_or_default(),
             as_of: balance.as_ref().and_then(|b| b.as_of.as_ref()).cloned(),

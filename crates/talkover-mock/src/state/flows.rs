@@ -13,8 +13,9 @@ use std::collections::BTreeSet;
 
 use talkover_core::flows::{
     AgentFlow, AgentFlowUpdate, ConversationMode, FlowConfig, FlowNode, FlowNodeType, FlowToValidate, FlowVersion,
-    FlowVersions, UpdateAgentFlow, ValidateAgentFlow, ValidationAnswer,
+    FlowVersions, GetAgentFlow, ListAgentFlowVersions, UpdateAgentFlow, ValidateAgentFlow, ValidationAnswer,
 };
+use talkover_core::Operation;
 
 use super::{agent_not_found, now, timestamp, Answer, Request, State};
 use crate::fixtures::Catalog;
@@ -41,7 +42,7 @@ impl Flows {
     pub(crate) fn seed(catalog: &Catalog, example_agent: Option<&str>) -> Self {
         let mut seeded = Self::default();
         let recorded_agent = catalog
-            .of("get-agent-flow")
+            .of(GetAgentFlow::ID)
             .iter()
             .find(|f| f.successful())
             .and_then(|f| f.params.path.get("agent_id")?.as_str().map(str::to_owned));
@@ -54,11 +55,11 @@ impl Flows {
 
     fn seed_agent(&mut self, catalog: &Catalog, agent_id: &str) {
         let seeded = self;
-        let Some(flow) = catalog.documented_as::<AgentFlow>("get-agent-flow") else {
+        let Some(flow) = catalog.documented_as::<AgentFlow>(GetAgentFlow::ID) else {
             return;
         };
         let versions =
-            catalog.documented_as::<FlowVersions>("list-agent-flow-versions").map(|v| v.versions).unwrap_or_default();
+            catalog.documented_as::<FlowVersions>(ListAgentFlowVersions::ID).map(|v| v.versions).unwrap_or_default();
         seeded.flows.push(FlowEntry { agent_id: agent_id.to_owned(), flow, versions });
     }
 }

@@ -10,9 +10,9 @@
 //! `SFTP_EXPORT_IN_PROGRESS`.
 
 use talkover_core::campaign_sftp::{
-    CreateCampaignSftp, ImportSchedule, ListCampaignSftpLogs, NewSftpConfig, SftpConfig, SftpConfigChanges,
-    SftpExportFiles, SftpJob, SftpJobStatus, SftpJobType, SftpLog, SftpTestResult, TriggerCampaignSftpExport,
-    UpdateCampaignSftp,
+    CreateCampaignSftp, GetCampaignSftp, ImportSchedule, ListCampaignSftpLogs, NewSftpConfig, SftpConfig,
+    SftpConfigChanges, SftpExportFiles, SftpJob, SftpJobStatus, SftpJobType, SftpLog, SftpTestResult,
+    TriggerCampaignSftpExport, UpdateCampaignSftp,
 };
 use talkover_core::time::{DateTime, Timestamp};
 use talkover_core::{Envelope, Operation};
@@ -56,7 +56,7 @@ impl Sftp {
     /// The recorded settings and logs, for the recorded campaign.
     pub(crate) fn seed(catalog: &Catalog) -> Self {
         let mut seeded = Self::default();
-        let Some(config) = catalog.documented_as::<SftpConfig>("get-campaign-sftp") else {
+        let Some(config) = catalog.documented_as::<SftpConfig>(GetCampaignSftp::ID) else {
             return seeded;
         };
         let Some(campaign_id) = config.campaign_id.as_ref().map(|c| c.as_str().to_owned()) else { return seeded };

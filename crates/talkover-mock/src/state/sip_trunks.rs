@@ -12,8 +12,9 @@
 //! ([`super::phone_numbers`]): a trunk's DIDs are those attached to it.
 
 use talkover_core::sip_trunks::{
-    CreateSipTrunk, CreateSipTrunkDid, ListSipTrunks, NewSipTrunk, NewSipTrunkDid, SipTransport, SipTrunk, SipTrunkDid,
-    SipTrunkHealth, SipTrunkHealthStatus, SipTrunkId, SipTrunkUpdate, SipTrunkVerification, UpdateSipTrunk,
+    CreateSipTrunk, CreateSipTrunkDid, GetSipTrunk, ListSipTrunks, NewSipTrunk, NewSipTrunkDid, SipTransport, SipTrunk,
+    SipTrunkDid, SipTrunkHealth, SipTrunkHealthStatus, SipTrunkId, SipTrunkUpdate, SipTrunkVerification,
+    UpdateSipTrunk,
 };
 use talkover_core::{Envelope, Operation};
 
@@ -37,7 +38,7 @@ impl SipTrunks {
     pub(crate) fn seed(catalog: &Catalog) -> Self {
         let mut seeded = Self::default();
         // The get example carries the whole trunk; the list example only part of it.
-        if let Some(trunk) = catalog.documented_as::<SipTrunk>("get-sip-trunk") {
+        if let Some(trunk) = catalog.documented_as::<SipTrunk>(GetSipTrunk::ID) {
             seeded.trunks.push(trunk);
         }
         let listed: Vec<SipTrunk> = catalog.documented_as(ListSipTrunks::ID).unwrap_or_default();
