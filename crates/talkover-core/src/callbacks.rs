@@ -223,13 +223,6 @@ optional_fields! {
     }
 }
 
-impl CheckCallbackConstraints {
-    /// Checks `proposal` for the agent.
-    pub fn new(agent_id: impl Into<AgentId>, proposal: ProposedCallbackConfig) -> Self {
-        Self { agent_id: agent_id.into(), body: proposal }
-    }
-}
-
 /// The answer of [`CheckCallbackConstraints`], read as a [`ConstraintCheck`].
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(transparent)]
@@ -346,7 +339,6 @@ macro_rules! callbacks_operations {
             body: ProposedCallbackConfig,
             response: ConstraintCheckAnswer,
             safe_to_repeat: true,
-            constructor: manual,
         }
 
         /// [Make an agent a callback agent](https://docs.talkover.ai/api-reference/endpoints/set-agent-as-callback)

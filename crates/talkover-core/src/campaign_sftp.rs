@@ -221,11 +221,6 @@ sftp_credentials! {
 }
 
 impl UpdateCampaignSftp {
-    /// Applies `changes` to the campaign's SFTP configuration.
-    pub fn new(campaign_id: impl Into<CampaignId>, changes: SftpConfigChanges) -> Self {
-        Self { campaign_id: campaign_id.into(), body: changes }
-    }
-
     fn check(&self, problems: &mut Problems) {
         let b = &self.body;
         check_connection(problems, b.host.as_deref(), b.username.as_deref(), b.port);
@@ -417,7 +412,6 @@ macro_rules! campaign_sftp_operations {
             response: Envelope<SftpConfig>,
             safe_to_repeat: true,
             validate: UpdateCampaignSftp::check,
-            constructor: manual,
             handler: CampaignSftp[campaign_id]::update(changes),
         }
 

@@ -514,11 +514,6 @@ campaign_settings! {
 }
 
 impl UpdateCampaign {
-    /// Applies `changes` to the campaign.
-    pub fn new(campaign_id: impl Into<CampaignId>, changes: CampaignChanges) -> Self {
-        Self { campaign_id: campaign_id.into(), body: changes }
-    }
-
     fn check(&self, problems: &mut Problems) {
         let b = &self.body;
         let schedule = Schedule {
@@ -656,7 +651,6 @@ macro_rules! campaigns_operations {
             response: Envelope<Campaign>,
             safe_to_repeat: true,
             validate: UpdateCampaign::check,
-            constructor: manual,
             handler: Campaigns::update(changes),
         }
 

@@ -147,6 +147,8 @@ impl AgentFlowUpdate {
     }
 }
 
+/// An agent's flow as an update that sets it again: its conversation mode, and its flow when it has one
+/// (`AgentFlow::flow_driven(flow)` makes one to send).
 impl From<AgentFlow> for AgentFlowUpdate {
     fn from(flow: AgentFlow) -> Self {
         Self { conversation_mode: flow.conversation_mode, flow_config: flow.flow_config.map(Some) }
@@ -449,12 +451,6 @@ impl GlobalFunction {
 // update-agent-flow
 
 impl UpdateAgentFlow {
-    /// Sets the agent's conversation mode and flow: an [`AgentFlowUpdate`], or an [`AgentFlow`]
-    /// (`AgentFlow::flow_driven(flow)`), which sends its flow when it has one.
-    pub fn new(agent_id: impl Into<AgentId>, flow: impl Into<AgentFlowUpdate>) -> Self {
-        Self { agent_id: agent_id.into(), body: flow.into() }
-    }
-
     fn check(&self, problems: &mut Problems) {
         let flow = self.body.flow_config.as_ref().and_then(Option::as_ref);
         if self.body.conversation_mode == ConversationMode::FlowDriven {
@@ -671,8 +667,7 @@ macro_rules! flows_operations {
             response: Envelope<AgentFlow>,
             safe_to_repeat: true,
             validate: UpdateAgentFlow::check,
-            constructor: manual,
-            handler: Flow[agent_id]::update(flow: impl Into<AgentFlowUpdate>),
+            handler: Flow[agent_id]::update(flow),
         }
 
         /// [Validate a flow](https://docs.talkover.ai/api-reference/endpoints/validate-agent-flow) without saving

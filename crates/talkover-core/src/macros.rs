@@ -627,7 +627,9 @@ pub(crate) use string_enum;
 /// of them:
 ///
 /// - the operation's struct (path parameters as typed fields, `query`, `body`) and its `new` constructor
-///   (path parameters, then the body; `constructor: manual` when the module writes its own);
+///   (path parameters, then the body, each `impl Into` its type; the body's argument named as the handler
+///   names it; `constructor: manual` when the module writes its own, building the body from other
+///   arguments);
 /// - its [`crate::Operation`] impl, with the path parameters named once and checked against the path
 ///   template at compile time;
 /// - for `query: Name { .. }`, the query struct (every parameter optional) and one setter per parameter on
@@ -737,7 +739,10 @@ macro_rules! operations {
                 concat!("the path parameters of ", stringify!($ty), " are not the placeholders of its path"),
             );
 
-            $crate::operations!(@new [$($ctor)?] $ty [$($($param: $pty),+)?] [$($qty)? $($qshared)?] [$($body)?]);
+            $crate::operations!(
+                @new [$($ctor)?] $ty [$($($param: $pty),+)?] [$($qty)? $($qshared)?] [$($body)?]
+                [$($($($hargs)*)?)?]
+            );
 
             impl $crate::operation::Operation for $ty {
                 type Query = $crate::operations!(@or_unit $($qty)? $($qext)? $($qshared)?);
@@ -878,7 +883,8 @@ macro_rules! operations {
         [$handler:ident [$($scope:ident)*] $method:ident [$bname:ident]]) => {
         $crate::operations!(
             @handler_args [$($scope)*] [$($params)*] []
-            $docs $id $ty $query $item $response $safe $handler [$($scope)*] $method [$bname: $body]
+            $docs $id $ty $query $item $response $safe $handler [$($scope)*] $method
+            [$bname: impl ::std::convert::Into<$body>]
         );
     };
     (@handler $docs:tt $id:tt $ty:ident [$($params:tt)*] [] $query:tt [] $item:tt $response:tt $safe:tt
@@ -990,7 +996,7 @@ macro_rules! operations {
         }
     };
     (@new [manual] $($rest:tt)*) => {};
-    (@new [] $ty:ident [] [$($qty:ident)?] []) => {
+    (@new [] $ty:ident [] [$($qty:ident)?] [] $bname:tt) => {
         impl $ty {
             /// The operation; optional query parameters have setters.
             pub fn new() -> Self {
@@ -1004,15 +1010,25 @@ macro_rules! operations {
             }
         }
     };
-    (@new [] $ty:ident [$($param:ident: $pty:ty),*] [$($qty:ident)?] [$($body:ty)?]) => {
+    // The body's argument is named as the handler names it (`update(changes)`), else `body`.
+    (@new [] $ty:ident $params:tt $query:tt [$body:ty] [$bname:ident]) => {
+        $crate::operations!(@new_with $ty $params $query [$bname: $body]);
+    };
+    (@new [] $ty:ident $params:tt $query:tt [$($body:ty)?] $other:tt) => {
+        $crate::operations!(@new_with $ty $params $query [$(body: $body)?]);
+    };
+    (@new_with $ty:ident [$($param:ident: $pty:ty),*] [$($qty:ident)?] [$($bname:ident: $body:ty)?]) => {
         impl $ty {
-            /// The operation, from its path parameters and its body; optional query parameters have
-            /// setters.
-            pub fn new($($param: impl ::std::convert::Into<$pty>,)* $(body: $body)?) -> Self {
+            /// The operation, from its path parameters
+            $(#[doc = concat!(
+                "and its body, `", stringify!($bname), "`: a [`", stringify!($body), "`] or anything that converts into one",
+            )])?
+            /// (optional query parameters have setters).
+            pub fn new($($param: impl ::std::convert::Into<$pty>,)* $($bname: impl ::std::convert::Into<$body>)?) -> Self {
                 Self {
                     $($param: $param.into(),)*
                     $(query: <$qty as ::std::default::Default>::default(),)?
-                    $(body: { let body: $body = body; body },)?
+                    $(body: ::std::convert::Into::<$body>::into($bname),)?
                 }
             }
         }

@@ -190,11 +190,6 @@ impl From<AvailabilityException> for NewAvailabilityRule {
 }
 
 impl CreateAvailabilityRule {
-    /// Adds the rule (a [`RecurringAvailability`] or an [`AvailabilityException`]) to the calendar.
-    pub fn new(calendar_id: impl Into<CalendarId>, body: impl Into<NewAvailabilityRule>) -> Self {
-        Self { calendar_id: calendar_id.into(), body: body.into() }
-    }
-
     fn check(&self, problems: &mut Problems) {
         if let NewAvailabilityRule::Recurring(rule) = &self.body {
             check_days(problems, &rule.days_of_week);
@@ -310,8 +305,7 @@ macro_rules! calendar_availability_operations {
             response: Envelope<AvailabilityRule>,
             safe_to_repeat: false,
             validate: CreateAvailabilityRule::check,
-            constructor: manual,
-            handler: CalendarAvailability[calendar_id]::create(rule: impl Into<NewAvailabilityRule>),
+            handler: CalendarAvailability[calendar_id]::create(rule),
         }
 
         /// [Update an availability rule](https://docs.talkover.ai/api-reference/endpoints/update-availability-rule):

@@ -101,17 +101,6 @@ impl From<CalendarRole> for CalendarMemberUpdate {
     }
 }
 
-impl UpdateCalendarMember {
-    /// Gives the member a new role (a [`CalendarRole`] or a [`CalendarMemberUpdate`]).
-    pub fn new(
-        calendar_id: impl Into<CalendarId>,
-        member_id: impl Into<CalendarMemberId>,
-        body: impl Into<CalendarMemberUpdate>,
-    ) -> Self {
-        Self { calendar_id: calendar_id.into(), member_id: member_id.into(), body: body.into() }
-    }
-}
-
 // ---------------------------------------------------------------------------------------------------
 // The operations
 
@@ -158,8 +147,7 @@ macro_rules! calendar_members_operations {
             body: CalendarMemberUpdate,
             response: Envelope<CalendarMember>,
             safe_to_repeat: true,
-            constructor: manual,
-            handler: CalendarMembers[calendar_id]::update(update: impl Into<CalendarMemberUpdate>),
+            handler: CalendarMembers[calendar_id]::update(update),
         }
 
         /// [Take a member's access to a calendar away](https://docs.talkover.ai/api-reference/endpoints/remove-calendar-member).
