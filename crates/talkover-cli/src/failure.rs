@@ -957,17 +957,35 @@ mod tests {
     fn every_command_a_hint_names_is_one() {
         let cli = crate::commands::command();
         let steps = REFUSALS.iter().map(|(_, _, step)| *step).chain(STEPS_BY_CODE.iter().map(|(_, step)| *step));
-        let mut named = 0;
+        let commands = crate::commands::operation_commands();
+        let (mut named, mut fields) = (0, 0);
         for step in steps {
-            let words: Vec<&str> = step.split_whitespace().collect();
-            for command in words.windows(3).filter(|words| words[0] == "talkover") {
-                let (resource, action) = (command[1], command[2].trim_end_matches([',', ';']));
-                let found = cli.find_subcommand(resource).and_then(|r| r.find_subcommand(action));
-                assert!(found.is_some(), "`talkover {resource} {action}` in {step:?} is no command");
-                named += 1;
+            let words: Vec<&str> = step.split_whitespace().map(|w| w.trim_end_matches([',', ';'])).collect();
+            let mut operation = None;
+            for (at, word) in words.iter().enumerate() {
+                if *word == "talkover" {
+                    let (resource, action) = (words[at + 1], words[at + 2]);
+                    let found = cli.find_subcommand(resource).and_then(|r| r.find_subcommand(action));
+                    assert!(found.is_some(), "`talkover {resource} {action}` in {step:?} is no command");
+                    let command = commands.iter().find(|c| c.resource == resource && c.action == action);
+                    operation = command.map(|c| c.operation);
+                    named += 1;
+                } else if *word == "-f" {
+                    // A body field of the command named before it, with a value it takes.
+                    let (name, value) = words[at + 1].split_once('=').expect("-f name=value");
+                    let op = operation.unwrap_or_else(|| panic!("`-f {name}` in {step:?} follows no command"));
+                    let field = op.body_fields().into_iter().find(|f| f.name == name);
+                    let field = field.unwrap_or_else(|| panic!("{}: no body field `{name}` ({step:?})", op.id));
+                    if let crate::commands::ValueKind::Enum(values) = crate::commands::reading(&field.reads).kind {
+                        let values = crate::commands::enum_values(values);
+                        assert!(values.iter().any(|v| v == value), "{}: `{name}` takes no `{value}` ({step:?})", op.id);
+                    }
+                    fields += 1;
+                }
             }
         }
         assert!(named >= 10, "only {named} commands named in the hints");
+        assert!(fields >= 3, "only {fields} fields given in the hints");
     }
 
     #[test]

@@ -6,9 +6,12 @@ use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
 use serde::de::DeserializeOwned;
+use serde::Serialize;
 use serde_json::{Map, Value};
 use talkover_core::encode;
 use talkover_core::fixture::{self, Fixture, RecordedBody};
+use talkover_core::operation::{Output, ResponseBody};
+use talkover_core::{ListEnvelope, Operation};
 
 include!(concat!(env!("OUT_DIR"), "/fixtures.rs"));
 
@@ -113,16 +116,24 @@ impl Catalog {
         self.documented_success(operation)?.get("data")
     }
 
-    /// [`Catalog::documented_data`] read as `T`; `None` when there is none or it does not read. Read from
-    /// the body's text as recorded, not from its JSON value, so that an amount keeps its digits (`1.00`
-    /// is seeded, and answered, as `1.00`, not `1.0`).
-    pub(crate) fn documented_as<T: DeserializeOwned>(&self, operation: &str) -> Option<T> {
-        #[derive(serde::Deserialize)]
-        struct Data<T> {
-            data: T,
-        }
-        let (_, text) = self.documented_json(operation)?;
-        serde_json::from_str::<Data<T>>(text).ok().map(|data| data.data)
+    /// The answer of `O`'s first successful example, read as `O`'s own response type and given as a
+    /// client's call of `O` returns it ([`Output`]: the envelope's data, a [`Page`](talkover_core::Page));
+    /// `None` when there is none or it does not read. Read from the body's text as recorded, not from its
+    /// JSON value, so that an amount keeps its digits (`1.00` is seeded, and answered, as `1.00`, not
+    /// `1.0`).
+    pub(crate) fn documented<O: Operation>(&self) -> Option<Output<O>> {
+        let (_, text) = self.documented_json(O::ID)?;
+        serde_json::from_str::<O::Response>(text).ok().map(ResponseBody::into_output)
+    }
+
+    /// The items of list operation `O`'s first successful example; none when there is none or it does not
+    /// read.
+    pub(crate) fn documented_items<O, T>(&self) -> Vec<T>
+    where
+        O: Operation<Response = ListEnvelope<T>>,
+        T: DeserializeOwned + Serialize,
+    {
+        self.documented::<O>().map(|page| page.items).unwrap_or_default()
     }
 
     /// The body of the first successful example request of an operation.

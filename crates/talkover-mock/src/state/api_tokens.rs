@@ -8,7 +8,7 @@
 //! bare `{"message": …}` for a revocation.
 
 use talkover_core::account::{ApiToken, CreateUserApiToken, CreatedApiToken, ListUserApiTokens, NewApiToken};
-use talkover_core::{Ack, Envelope, ListEnvelope, Operation};
+use talkover_core::{Ack, Envelope, ListEnvelope};
 
 use sha2::{Digest, Sha256};
 
@@ -34,7 +34,7 @@ pub(crate) struct ApiTokens {
 impl ApiTokens {
     /// The tokens of the recorded examples.
     pub(crate) fn seed(catalog: &Catalog) -> Self {
-        let tokens: Vec<ApiToken> = catalog.documented_as(ListUserApiTokens::ID).unwrap_or_default();
+        let tokens = catalog.documented_items::<ListUserApiTokens, _>();
         let issued = tokens.len() as u64;
         Self { tokens, digests: Vec::new(), issued, rng: (unix_now() as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1 }
     }

@@ -159,11 +159,6 @@ pub(crate) struct Calendars {
     recorded_syncs: Vec<CalendarSyncStatus>,
 }
 
-/// The recorded items of a list operation, read as `T`; none when there is no recording or it does not read.
-fn recorded_list<T: serde::de::DeserializeOwned>(catalog: &Catalog, operation: &str) -> Vec<T> {
-    catalog.documented_as(operation).unwrap_or_default()
-}
-
 /// Adds `item` unless one with the same id is there.
 fn add_new<T: HasId>(items: &mut Vec<T>, item: T) {
     if position_by_id(items, item.id()).is_none() {
@@ -174,25 +169,26 @@ fn add_new<T: HasId>(items: &mut Vec<T>, item: T) {
 impl Calendars {
     /// The calendar of the recorded examples, with its members, events, rules and connections.
     pub(crate) fn seed(catalog: &Catalog) -> Self {
-        let mut seeded = Self { recorded_syncs: recorded_list(catalog, GetCalendarsSyncStatus::ID), ..Self::default() };
-        let full: Option<Calendar> = catalog.documented_as(GetCalendar::ID);
-        for calendar in full.into_iter().chain(recorded_list::<Calendar>(catalog, ListCalendars::ID)) {
+        let mut seeded =
+            Self { recorded_syncs: catalog.documented_items::<GetCalendarsSyncStatus, _>(), ..Self::default() };
+        let full = catalog.documented::<GetCalendar>();
+        for calendar in full.into_iter().chain(catalog.documented_items::<ListCalendars, _>()) {
             add_new(&mut seeded.calendars, CalendarEntry::new(calendar));
         }
         let Some(entry) = seeded.calendars.first_mut() else { return seeded };
-        for member in recorded_list::<CalendarMember>(catalog, ListCalendarMembers::ID) {
+        for member in catalog.documented_items::<ListCalendarMembers, _>() {
             add_new(&mut entry.members, member);
         }
-        let full_event: Option<CalendarEvent> = catalog.documented_as(GetCalendarEvent::ID);
-        for event in full_event.into_iter().chain(recorded_list::<CalendarEvent>(catalog, ListCalendarEvents::ID)) {
+        let full_event = catalog.documented::<GetCalendarEvent>();
+        for event in full_event.into_iter().chain(catalog.documented_items::<ListCalendarEvents, _>()) {
             if event.calendar_id == entry.calendar.id {
                 add_new(&mut entry.events, event);
             }
         }
-        for rule in recorded_list::<AvailabilityRule>(catalog, ListAvailabilityRules::ID) {
+        for rule in catalog.documented_items::<ListAvailabilityRules, _>() {
             add_new(&mut entry.rules, rule);
         }
-        for provider in recorded_list::<ProviderConnection>(catalog, ListProviderConnections::ID) {
+        for provider in catalog.documented_items::<ListProviderConnections, _>() {
             add_new(&mut entry.providers, provider);
         }
         seeded

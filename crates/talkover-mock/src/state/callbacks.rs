@@ -17,7 +17,6 @@ use talkover_core::callbacks::{
     UpdateCallbackSources,
 };
 use talkover_core::time::{Date, DateTime};
-use talkover_core::Operation;
 
 use super::flows::validation_answer;
 use super::{agent_not_found, coded, documented, Answer, Request, State};
@@ -50,11 +49,10 @@ impl Callbacks {
     /// The recorded callback agent with its sources and statistics.
     pub(crate) fn seed(catalog: &Catalog) -> Self {
         let mut seeded = Self::default();
-        let agents: Vec<CallbackAgent> = catalog.documented_as(ListCallbackAgents::ID).unwrap_or_default();
-        let sources: Vec<SourceAgent> = catalog.documented_as(ListCallbackSourceAgents::ID).unwrap_or_default();
-        let details: Option<CallbackAgentDetails> = catalog.documented_as(GetCallbackAgent::ID);
-        seeded.recorded_stats =
-            catalog.documented_as::<CallbackStats>(GetCallbackStats::ID).filter(|s| s.period.is_some());
+        let agents = catalog.documented_items::<ListCallbackAgents, _>();
+        let sources = catalog.documented_items::<ListCallbackSourceAgents, _>();
+        let details = catalog.documented::<GetCallbackAgent>();
+        seeded.recorded_stats = catalog.documented::<GetCallbackStats>().filter(|s| s.period.is_some());
         for agent in agents {
             let summary = serde_json::to_value(&agent).ok().and_then(|a| serde_json::from_value::<SourceAgent>(a).ok());
             let stats =

@@ -8,11 +8,11 @@
 
 use talkover_core::auto_topup::{
     AutoTopupEvent, AutoTopupSettings, AutoTopupSettingsUpdate, AutoTopupStatus, AutoTopupTrigger, GetAutoTopupHistory,
-    GetAutoTopupSettings, ListAutoTopupPaymentMethods, PaymentMethod, PaymentMethodId, UpdateAutoTopupSettings,
+    GetAutoTopupSettings, ListAutoTopupPaymentMethods, PaymentMethodId, UpdateAutoTopupSettings,
 };
 use talkover_core::credits::{CreditCharge, CreditPurchase, CreditsBalance, GetCreditsBalance, PurchaseCredits};
 use talkover_core::decimal::Decimal;
-use talkover_core::{Operation, Timestamp};
+use talkover_core::Timestamp;
 
 use super::{coded, now, timestamp, Answer, Request, State};
 use crate::fixtures::Catalog;
@@ -49,14 +49,12 @@ fn decimal(units: i128) -> Decimal {
 impl Credits {
     /// The balance, settings, history and payment methods of the recorded examples.
     pub(crate) fn seed(catalog: &Catalog) -> Self {
-        let balance = catalog.documented_as::<CreditsBalance>(GetCreditsBalance::ID);
+        let balance = catalog.documented::<GetCreditsBalance>();
         // Without recorded settings, auto top-up is as the recorded balance says.
         let enabled = balance.as_ref().and_then(|b| b.auto_topup_enabled).unwrap_or(false);
-        let settings = catalog
-            .documented_as::<AutoTopupSettings>(GetAutoTopupSettings::ID)
-            .unwrap_or_else(|| AutoTopupSettings::new(enabled));
-        let history: Vec<AutoTopupEvent> = catalog.documented_as(GetAutoTopupHistory::ID).unwrap_or_default();
-        let methods: Vec<PaymentMethod> = catalog.documented_as(ListAutoTopupPaymentMethods::ID).unwrap_or_default();
+        let settings = catalog.documented::<GetAutoTopupSettings>().unwrap_or_else(|| AutoTopupSettings::new(enabled));
+        let history = catalog.documented_items::<GetAutoTopupHistory, _>();
+        let methods = catalog.documented_items::<ListAutoTopupPaymentMethods, _>();
         Self {
             balance: balance.as_ref().and_then(|b| units(&b.balance)).unwrap_or_default(),
             as_of: balance.as_ref().and_then(|b| b.as_of.as_ref()).cloned(),

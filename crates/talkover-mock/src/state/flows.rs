@@ -55,11 +55,10 @@ impl Flows {
 
     fn seed_agent(&mut self, catalog: &Catalog, agent_id: &str) {
         let seeded = self;
-        let Some(flow) = catalog.documented_as::<AgentFlow>(GetAgentFlow::ID) else {
+        let Some(flow) = catalog.documented::<GetAgentFlow>() else {
             return;
         };
-        let versions =
-            catalog.documented_as::<FlowVersions>(ListAgentFlowVersions::ID).map(|v| v.versions).unwrap_or_default();
+        let versions = catalog.documented::<ListAgentFlowVersions>().map(|v| v.versions).unwrap_or_default();
         seeded.flows.push(FlowEntry { agent_id: agent_id.to_owned(), flow, versions });
     }
 }

@@ -34,8 +34,8 @@ use talkover_core::account as tokens;
 use talkover_core::actions::{CreateAction, DeleteAction, ListActions};
 use talkover_core::agents::{
     AdvancedSettings, Agent, AgentStatus, CheckOptimizedCostsEligibility, CreateAgent, DeleteAgent, GetAgent,
-    GetAgentPricingSummary, ListAgents, OptimizedCostsEligibility, PublishAgent, UnpublishAgent,
-    UpdateAdvancedSettings, UpdateAgentCalling, UpdateAgentKnowledge, UpdateAgentVoice,
+    GetAgentPricingSummary, ListAgents, PublishAgent, UnpublishAgent, UpdateAdvancedSettings, UpdateAgentCalling,
+    UpdateAgentKnowledge, UpdateAgentVoice,
 };
 use talkover_core::calendars::{self as cal, availability as avail, events as ev, members as mem, providers as prov};
 use talkover_core::callbacks as cb;
@@ -733,7 +733,7 @@ impl State {
     /// reference's example agent.
     pub(crate) fn new(catalog: &Catalog, seed_agent: bool) -> Self {
         let webhook_events = catalog
-            .documented_as::<AgentWebhookList>(ListAgentWebhooks::ID)
+            .documented::<ListAgentWebhooks>()
             .map(|mut list| {
                 list.webhooks.clear();
                 list
@@ -757,13 +757,13 @@ impl State {
             callbacks: callbacks::Callbacks::seed(catalog),
             sftp: sftp::Sftp::seed(catalog),
             releases: release_requests::ReleaseRequests::seed(catalog),
-            recorded_pricing: catalog.documented_as(GetAgentPricingSummary::ID),
+            recorded_pricing: catalog.documented::<GetAgentPricingSummary>(),
             gone: Default::default(),
         };
-        if let Some(agent) = catalog.documented_as::<Agent>(GetAgent::ID) {
+        if let Some(agent) = catalog.documented::<GetAgent>() {
             if seed_agent {
                 let mut entry = AgentEntry::new(agent);
-                let recorded = catalog.documented_as::<OptimizedCostsEligibility>(CheckOptimizedCostsEligibility::ID);
+                let recorded = catalog.documented::<CheckOptimizedCostsEligibility>();
                 entry.recorded_recent_calls = recorded.map_or(0, |e| e.current_calls);
                 state.agents.push(entry);
             } else {

@@ -46,7 +46,7 @@ impl PhoneNumbers {
     /// that number, attached to the trunk.
     pub(crate) fn seed(catalog: &Catalog) -> Self {
         let mut seeded = Self::default();
-        let listed: Vec<PhoneNumber> = catalog.documented_as(ListPhoneNumbers::ID).unwrap_or_default();
+        let listed = catalog.documented_items::<ListPhoneNumbers, _>();
         for number in listed {
             if seeded.get(number.id.as_str()).is_none() && !seeded.has_number(&number.number) {
                 seeded.entries.push(NumberEntry { number, trunk_id: None });
@@ -57,7 +57,7 @@ impl PhoneNumbers {
             .iter()
             .find(|f| f.successful())
             .and_then(|f| f.params.path.get("trunk_id")?.as_str().map(Into::into));
-        let dids: Vec<SipTrunkDid> = catalog.documented_as(ListSipTrunkDids::ID).unwrap_or_default();
+        let dids = catalog.documented_items::<ListSipTrunkDids, _>();
         for mut did in dids {
             let Some(trunk_id) = did.trunk_id.clone().or_else(|| trunk.clone()) else { continue };
             if let Some(entry) = seeded.entries.iter_mut().find(|e| e.number.number == did.number) {

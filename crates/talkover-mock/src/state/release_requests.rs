@@ -26,7 +26,7 @@ pub(crate) struct ReleaseRequests {
 impl ReleaseRequests {
     /// The recorded requests.
     pub(crate) fn seed(catalog: &Catalog) -> Self {
-        let requests = catalog.documented_as(ListReleaseRequests::ID).unwrap_or_default();
+        let requests = catalog.documented_items::<ListReleaseRequests, _>();
         Self { requests }
     }
 }

@@ -56,11 +56,11 @@ impl Sftp {
     /// The recorded settings and logs, for the recorded campaign.
     pub(crate) fn seed(catalog: &Catalog) -> Self {
         let mut seeded = Self::default();
-        let Some(config) = catalog.documented_as::<SftpConfig>(GetCampaignSftp::ID) else {
+        let Some(config) = catalog.documented::<GetCampaignSftp>() else {
             return seeded;
         };
         let Some(campaign_id) = config.campaign_id.as_ref().map(|c| c.as_str().to_owned()) else { return seeded };
-        let logs: Vec<SftpLog> = catalog.documented_as(ListCampaignSftpLogs::ID).unwrap_or_default();
+        let logs = catalog.documented_items::<ListCampaignSftpLogs, _>();
         seeded.recorded_campaigns.push(campaign_id.clone());
         seeded.entries.push(SftpEntry { campaign_id, config, logs, running: Vec::new() });
         seeded

@@ -38,10 +38,10 @@ impl SipTrunks {
     pub(crate) fn seed(catalog: &Catalog) -> Self {
         let mut seeded = Self::default();
         // The get example carries the whole trunk; the list example only part of it.
-        if let Some(trunk) = catalog.documented_as::<SipTrunk>(GetSipTrunk::ID) {
+        if let Some(trunk) = catalog.documented::<GetSipTrunk>() {
             seeded.trunks.push(trunk);
         }
-        let listed: Vec<SipTrunk> = catalog.documented_as(ListSipTrunks::ID).unwrap_or_default();
+        let listed = catalog.documented_items::<ListSipTrunks, _>();
         for trunk in listed {
             if !seeded.trunks.iter().any(|t| t.id == trunk.id) {
                 seeded.trunks.push(trunk);

@@ -10,7 +10,7 @@ use crate::reply::Reply;
 
 /// The recorded catalogue (list-voice-templates' example).
 pub(crate) fn seed(catalog: &Catalog) -> Vec<VoiceTemplateGroup> {
-    catalog.documented_as(ListVoiceTemplates::ID).unwrap_or_default()
+    catalog.documented_items::<ListVoiceTemplates, _>()
 }
 
 impl State {
