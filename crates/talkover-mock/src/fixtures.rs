@@ -111,11 +111,6 @@ impl Catalog {
         })
     }
 
-    /// The `data` of the first successful JSON body recorded for an operation.
-    pub(crate) fn documented_data(&self, operation: &str) -> Option<&Value> {
-        self.documented_success(operation)?.get("data")
-    }
-
     /// The answer of `O`'s first successful example, read as `O`'s own response type and given as a
     /// client's call of `O` returns it ([`Output`]: the envelope's data, a [`Page`](talkover_core::Page));
     /// `None` when there is none or it does not read. Read from the body's text as recorded, not from its

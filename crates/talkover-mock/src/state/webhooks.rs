@@ -4,7 +4,6 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use serde::Deserialize as _;
 use serde_json::{json, Map, Value};
 use talkover_core::actions::CustomHeader;
 use talkover_core::agents::Direction;
@@ -12,8 +11,8 @@ use talkover_core::calls::CallStatus;
 use talkover_core::webhook_delivery::TEST_EVENT;
 use talkover_core::webhooks::{
     AgentWebhook, AgentWebhookEvent, CampaignWebhook, CampaignWebhookEvent, CampaignWebhookList, CreateCampaignWebhook,
-    CreateWebhook, ListCampaignWebhookLogs, ListWebhookLogs, NewWebhook, UpdateCampaignWebhook, UpdateWebhook,
-    WebhookChanges, WebhookEvent, WebhookRetry, WebhookStatus, WebhookTestResult,
+    CreateWebhook, ListCampaignWebhookLogs, ListCampaignWebhooks, ListWebhookLogs, NewWebhook, UpdateCampaignWebhook,
+    UpdateWebhook, WebhookChanges, WebhookEvent, WebhookRetry, WebhookStatus, WebhookTestResult,
 };
 use talkover_core::Operation;
 use talkover_core::PagedOperation;
@@ -292,12 +291,8 @@ impl State {
             .filter(|w| w.campaign_id.as_ref().is_some_and(|c| c.as_str() == campaign_id))
             .cloned()
             .collect();
-        let available_events = req
-            .catalog
-            .documented_data(<talkover_core::webhooks::ListCampaignWebhooks as talkover_core::Operation>::ID)
-            .and_then(|d| d.get("available_events"))
-            .and_then(|e| Vec::<CampaignWebhookEvent>::deserialize(e).ok())
-            .unwrap_or_default();
+        let recorded = req.catalog.documented::<ListCampaignWebhooks>();
+        let available_events = recorded.map(|list| list.available_events).unwrap_or_default();
         let list = CampaignWebhookList::new(webhooks, available_events);
         Ok(Reply::data(200, None, list))
     }

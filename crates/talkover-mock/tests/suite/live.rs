@@ -1199,6 +1199,8 @@ fn campaign_webhooks_are_kept_and_campaign_calls_are_dialled() {
     assert_eq!(webhook.name.as_deref(), Some("Mine"));
     let listed = client.execute(ListCampaignWebhooks::new(&id)).unwrap();
     assert_eq!(listed.webhooks.iter().map(|w| &w.id).collect::<Vec<_>>(), [&webhook.id]);
+    // Beside them, the events a campaign webhook can subscribe to, as the reference's example lists them.
+    assert!(listed.available_events.contains(&CampaignWebhookEvent::CampaignCallFailed), "{listed:?}");
     let renamed = client
         .execute(UpdateCampaignWebhook::new(&id, &webhook.id, CampaignWebhookChanges::new().name("Ours")))
         .unwrap();
