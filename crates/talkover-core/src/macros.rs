@@ -1020,8 +1020,9 @@ macro_rules! operations {
     (@new_with $ty:ident [$($param:ident: $pty:ty),*] [$($qty:ident)?] [$($bname:ident: $body:ty)?]) => {
         impl $ty {
             /// The operation, from its path parameters
+            // Not a link: a body type with parameters (`Vec<T>`) would be no path to link to.
             $(#[doc = concat!(
-                "and its body, `", stringify!($bname), "`: a [`", stringify!($body), "`] or anything that converts into one",
+                "and its body, `", stringify!($bname), "`: a `", stringify!($body), "` or anything that converts into one",
             )])?
             /// (optional query parameters have setters).
             pub fn new($($param: impl ::std::convert::Into<$pty>,)* $($bname: impl ::std::convert::Into<$body>)?) -> Self {
