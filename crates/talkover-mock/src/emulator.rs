@@ -915,24 +915,16 @@ fn router_path(path: &str) -> &str {
 /// store that keeps ids as UUIDs, or compares text without regard to case, finds it; the ids the emulator
 /// makes and records are lower-case. Ids in a body are read as sent.
 fn as_read(request: &HttpRequest) -> Option<HttpRequest> {
-    let path = request.uri().path();
-    let trimmed = router_path(path);
-    let query = request.uri().query();
-    let upper_uuid = |text: &str| is_uuid(text) && text.bytes().any(|b| b.is_ascii_uppercase());
-    let upper_id = |pair: &str| pair.split_once('=').is_some_and(|(name, value)| is_id_name(name) && upper_uuid(value));
-    if trimmed.len() == path.len()
-        && !trimmed.split('/').any(upper_uuid)
-        && !query.is_some_and(|query| query.split('&').any(upper_id))
-    {
-        return None;
-    }
-    let mut target = lower_uuids(trimmed);
-    if let Some(query) = query {
+    let mut target = lower_uuids(router_path(request.uri().path()));
+    if let Some(query) = request.uri().query() {
         let pair = |pair: &str| match pair.split_once('=') {
             Some((name, value)) if is_id_name(name) => format!("{name}={}", lower_uuid(value)),
             _ => pair.to_owned(),
         };
         target = format!("{target}?{}", query.split('&').map(pair).collect::<Vec<_>>().join("&"));
+    }
+    if request.uri().path_and_query().is_none_or(|sent| sent.as_str() == target) {
+        return None;
     }
     let mut parts = request.uri().clone().into_parts();
     parts.path_and_query = Some(target.parse().ok()?);
