@@ -23,6 +23,7 @@ pub fn check() -> Result<(), String> {
     let src = root().join("crates/talkover-core/src");
     let mut files = Vec::new();
     collect(&src, &mut files)?;
+    files.sort();
     let mut sources = Vec::new();
     for file in &files {
         let rel = file.strip_prefix(&src).map_err(|e| e.to_string())?.to_string_lossy().replace('\\', "/");
@@ -54,7 +55,6 @@ fn collect(dir: &Path, files: &mut Vec<std::path::PathBuf>) -> Result<(), String
             files.push(path);
         }
     }
-    files.sort();
     Ok(())
 }
 
