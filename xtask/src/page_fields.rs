@@ -14,7 +14,7 @@ use std::path::Path;
 
 use serde_json::{Map, Value};
 use talkover::agents::CreateAgent;
-use talkover::registry::{OperationInfo, Params};
+use talkover::registry::{Incoming, OperationInfo, Params};
 use talkover::Operation;
 
 /// Where a page documents a request field.
@@ -222,34 +222,24 @@ fn not_read(op: &OperationInfo, page: &str) -> (usize, Vec<String>) {
 }
 
 /// How many of the values `page` lists for its request fields were tried on `op`, and a problem for each
-/// that its types do not take as a value they know. Each value is tried in `base`, a request the operation
-/// takes (an `ok` fixture's parameters), with only that field changed.
+/// that its types do not take as a value they know. Each value is tried as in [`try_values`].
 fn options_not_known(op: &OperationInfo, page: &str, base: &Params) -> (usize, Vec<String>) {
-    let base_query = match base_query(op, base) {
-        Ok(query) => query,
-        Err(problem) => return (0, vec![problem]),
-    };
-    let mut checked = 0;
-    let mut problems = Vec::new();
-    for field in documented(page) {
-        for option in &field.options {
-            checked += 1;
-            let (query, body, at) = with_field(base, &base_query, &field, Value::String(option.clone()));
-            match op.decode_request(&base.path, &query, body.as_ref()) {
-                Ok(incoming) if incoming.undocumented_values().is_empty() => {}
-                Ok(_) => problems.push(format!(
-                    "{}: `{option}`, a value its page lists for `{at}`, is not one its types know",
-                    op.id
-                )),
-                // A value of the right type that another field's rule refuses is the types' (an `exception`
-                // availability rule needs a `date`, which a `recurring` one's body lacks): not this field's.
-                Err(error) if !error.to_string().contains(&format!("`{at}`")) => {}
-                Err(error) => problems
-                    .push(format!("{}: `{option}`, a value its page lists for `{at}`, is refused: {error}", op.id)),
+    let options = |field: &Documented| field.options.iter().map(|option| (Value::String(option.clone()), ())).collect();
+    try_values(op, page, base, options, |value, (), at, outcome| {
+        let option = value.as_str().unwrap_or_default();
+        match outcome {
+            Ok(incoming) if incoming.undocumented_values().is_empty() => None,
+            Ok(_) => {
+                Some(format!("{}: `{option}`, a value its page lists for `{at}`, is not one its types know", op.id))
+            }
+            // A value of the right type that another field's rule refuses is the types' (an `exception`
+            // availability rule needs a `date`, which a `recurring` one's body lacks): not this field's.
+            Err(error) if !error.to_string().contains(&format!("`{at}`")) => None,
+            Err(error) => {
+                Some(format!("{}: `{option}`, a value its page lists for `{at}`, is refused: {error}", op.id))
             }
         }
-    }
-    (checked, problems)
+    })
 }
 
 /// Where the SDK's check is wider than a page's bound on purpose, with why (README, "Where the reference
@@ -262,20 +252,14 @@ const WIDER_THAN_THE_PAGE: &[(&str, &str)] = &[
 /// How many values at and past the bounds `page` gives its request fields were tried on `op`, and a
 /// problem for each the types and checks treat otherwise: each bound's ends must be taken, a value one
 /// step past either end (1 for an integer, 0.01 for a number, one character) refused before sending.
-/// Each value is tried in `base` with only that field changed, as in [`options_not_known`].
+/// Each value is tried as in [`try_values`].
 fn bounds_not_kept(op: &OperationInfo, page: &str, base: &Params) -> (usize, Vec<String>) {
-    let base_query = match base_query(op, base) {
-        Ok(query) => query,
-        Err(problem) => return (0, vec![problem]),
-    };
-    let mut checked = 0;
-    let mut problems = Vec::new();
-    for field in documented(page) {
-        let Some(bound) = field.bound else { continue };
+    let tries = |field: &Documented| -> Vec<(Value, bool)> {
+        let Some(bound) = field.bound else { return Vec::new() };
         if WIDER_THAN_THE_PAGE.contains(&(op.id, field.name.as_str())) {
-            continue;
+            return Vec::new();
         }
-        let tries: Vec<(Value, bool)> = match bound {
+        match bound {
             Bound::Range { low, high, whole } => {
                 let number = |x: f64| if whole { Value::from(x as i64) } else { serde_json::json!(x) };
                 let step = if whole { 1.0 } else { 0.01 };
@@ -304,21 +288,42 @@ fn bounds_not_kept(op: &OperationInfo, page: &str, base: &Params) -> (usize, Vec
                 }
                 tries
             }
-        };
-        for (value, taken) in tries {
+        }
+    };
+    try_values(op, page, base, tries, |value, &taken, at, outcome| {
+        let shown = value.as_str().map_or_else(|| value.to_string(), |text| format!("{} characters", text.len()));
+        match (outcome.and_then(|incoming| incoming.validate()), taken) {
+            (Ok(()), true) | (Err(_), false) => None,
+            (Ok(()), false) => Some(format!("{}: `{at}` = {shown}, past its page's bound, is not refused", op.id)),
+            (Err(error), true) => {
+                Some(format!("{}: `{at}` = {shown}, within its page's bound, is refused: {error}", op.id))
+            }
+        }
+    })
+}
+
+/// Tries on `op` each value `values` gives for a request field `page` documents, in `base` (a request the
+/// operation takes: an `ok` fixture's parameters) with only that field changed: how many were tried, and
+/// what `judge` finds wrong with each, given the value with what `values` said of it, the field's place
+/// (`body.name`) and the request as the server decodes it.
+fn try_values<T>(
+    op: &OperationInfo,
+    page: &str,
+    base: &Params,
+    values: impl Fn(&Documented) -> Vec<(Value, T)>,
+    judge: impl Fn(&Value, &T, &str, Result<Incoming, talkover::Error>) -> Option<String>,
+) -> (usize, Vec<String>) {
+    let base_query = match base_query(op, base) {
+        Ok(query) => query,
+        Err(problem) => return (0, vec![problem]),
+    };
+    let mut checked = 0;
+    let mut problems = Vec::new();
+    for field in documented(page) {
+        for (value, expected) in values(&field) {
             checked += 1;
             let (query, body, at) = with_field(base, &base_query, &field, value.clone());
-            let outcome = op.decode_request(&base.path, &query, body.as_ref()).and_then(|incoming| incoming.validate());
-            let shown = value.as_str().map_or_else(|| value.to_string(), |text| format!("{} characters", text.len()));
-            match (outcome, taken) {
-                (Ok(()), true) | (Err(_), false) => {}
-                (Ok(()), false) => {
-                    problems.push(format!("{}: `{at}` = {shown}, past its page's bound, is not refused", op.id))
-                }
-                (Err(error), true) => {
-                    problems.push(format!("{}: `{at}` = {shown}, within its page's bound, is refused: {error}", op.id))
-                }
-            }
+            problems.extend(judge(&value, &expected, &at, op.decode_request(&base.path, &query, body.as_ref())));
         }
     }
     (checked, problems)

@@ -136,6 +136,58 @@ pub const fn placeholders_are(template: &str, names: &[&str]) -> bool {
     k == names.len()
 }
 
+/// Operations whose type is named from their reference page's title, which is not their page's file name:
+/// (type, id).
+const TITLED_OTHERWISE: &[(&str, &str)] = &[
+    // The page `health` is titled "Health Check".
+    ("HealthCheck", "health"),
+];
+
+/// Whether `id` is the kebab-case spelling of the operation type `type_name` (`GetAgentCalls`,
+/// `get-agent-calls`), or one of the few pairs whose page is titled otherwise than its file is named.
+/// Evaluated at compile time for every declared operation, so a declaration copied from its neighbour
+/// cannot keep the neighbour's id.
+pub const fn id_names(type_name: &str, id: &str) -> bool {
+    let mut k = 0;
+    while k < TITLED_OTHERWISE.len() {
+        if same(TITLED_OTHERWISE[k].0, type_name) {
+            return same(TITLED_OTHERWISE[k].1, id);
+        }
+        k += 1;
+    }
+    let (t, d) = (type_name.as_bytes(), id.as_bytes());
+    let (mut i, mut j) = (0, 0);
+    while i < t.len() {
+        if t[i].is_ascii_uppercase() && i > 0 {
+            if j >= d.len() || d[j] != b'-' {
+                return false;
+            }
+            j += 1;
+        }
+        if j >= d.len() || d[j] != t[i].to_ascii_lowercase() {
+            return false;
+        }
+        i += 1;
+        j += 1;
+    }
+    j == d.len()
+}
+
+const fn same(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
 /// Turns a serializable query struct into `(name, value)` pairs.
 ///
 /// Unset (`None`/`null`) fields are left out, booleans are `true`/`false`, and an array field is repeated
@@ -317,6 +369,22 @@ mod tests {
         let mut out = String::new();
         expand_path(&mut out, "get-active-call", "/api/v1/calls/active/{phone}", |_| Some("+33 6 12")).unwrap();
         assert_eq!(out, "/api/v1/calls/active/%2B33%206%2012");
+    }
+
+    #[test]
+    fn an_operation_id_is_its_type_name_in_kebab_case() {
+        assert!(id_names("GetAgentCalls", "get-agent-calls"));
+        assert!(id_names("MakeCall", "make-call"));
+        // A declaration copied from its neighbour, and near misses of the spelling.
+        assert!(!id_names("GetAgentCalls", "get-agent-call"));
+        assert!(!id_names("GetAgentCalls", "get-agent-calls-"));
+        assert!(!id_names("GetAgentCalls", "getagent-calls"));
+        assert!(!id_names("GetAgentCalls", "get_agent_calls"));
+        assert!(!id_names("GetAgentCalls", "Get-agent-calls"));
+        assert!(!id_names("GetAgentCalls", ""));
+        // The one page whose title names its type otherwise.
+        assert!(id_names("HealthCheck", "health"));
+        assert!(!id_names("HealthCheck", "health-check"));
     }
 
     #[test]

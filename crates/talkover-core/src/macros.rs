@@ -738,6 +738,10 @@ macro_rules! operations {
                 $crate::encode::placeholders_are($path, &[$($(stringify!($param)),+)?]),
                 concat!("the path parameters of ", stringify!($ty), " are not the placeholders of its path"),
             );
+            const _: () = assert!(
+                $crate::encode::id_names(stringify!($ty), $id),
+                concat!("the id of ", stringify!($ty), " is not its name in kebab case (its page's file name)"),
+            );
 
             $crate::operations!(
                 @new [$($ctor)?] $ty [$($($param: $pty),+)?] [$($qty)? $($qshared)?] [$($body)?]
