@@ -18,9 +18,13 @@ use serde::Deserialize;
 /// `serde_json::from_slice`, with structs read only from objects.
 pub(crate) fn from_slice<'de, T: Deserialize<'de>>(bytes: &'de [u8]) -> Result<T, serde_json::Error> {
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    let value = T::deserialize(Strict(&mut deserializer))?;
-    deserializer.end()?;
-    Ok(value)
+    // The value is returned where it was decoded, not moved into a new `Ok`: an answer's value can be a
+    // kilobyte, and each move of it is a copy.
+    let value = T::deserialize(Strict(&mut deserializer));
+    match (&value, deserializer.end()) {
+        (Ok(_), Err(trailing)) => Err(trailing),
+        _ => value,
+    }
 }
 
 /// A deserializer whose structs are read only from maps.
