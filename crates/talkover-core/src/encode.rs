@@ -173,6 +173,50 @@ pub const fn id_names(type_name: &str, id: &str) -> bool {
     j == d.len()
 }
 
+/// Where an operation's doc links its reference page.
+const REFERENCE_PAGES: &[u8] = b"api-reference/endpoints/";
+
+/// Whether the first link to a reference page in `docs` (an operation's doc lines) is to the page of
+/// `id`. Evaluated at compile time for every declared operation, so the doc of a declaration copied from
+/// its neighbour cannot keep linking the neighbour's page.
+pub const fn doc_links_to(docs: &[&str], id: &str) -> bool {
+    let mut line = 0;
+    while line < docs.len() {
+        let text = docs[line].as_bytes();
+        let mut at = 0;
+        while at + REFERENCE_PAGES.len() <= text.len() {
+            if starts_with_at(text, at, REFERENCE_PAGES) {
+                let start = at + REFERENCE_PAGES.len();
+                let mut end = start;
+                while end < text.len()
+                    && (text[end].is_ascii_lowercase() || text[end].is_ascii_digit() || text[end] == b'-')
+                {
+                    end += 1;
+                }
+                return end - start == id.len() && starts_with_at(text, start, id.as_bytes());
+            }
+            at += 1;
+        }
+        line += 1;
+    }
+    false
+}
+
+/// Whether `text` holds `part` from `at` on.
+const fn starts_with_at(text: &[u8], at: usize, part: &[u8]) -> bool {
+    if at + part.len() > text.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < part.len() {
+        if text[at + i] != part[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
 const fn same(a: &str, b: &str) -> bool {
     let (a, b) = (a.as_bytes(), b.as_bytes());
     if a.len() != b.len() {
@@ -385,6 +429,24 @@ mod tests {
         // The one page whose title names its type otherwise.
         assert!(id_names("HealthCheck", "health"));
         assert!(!id_names("HealthCheck", "health-check"));
+    }
+
+    #[test]
+    fn an_operation_doc_links_its_own_page_first() {
+        let docs = [
+            " [List an agent's calls](https://docs.talkover.ai/api-reference/endpoints/get-agent-calls), newest",
+            " first; see also [Get a call](https://docs.talkover.ai/api-reference/endpoints/get-call).",
+        ];
+        assert!(doc_links_to(&docs, "get-agent-calls"));
+        // Another page linked first, a longer or shorter id, no link at all.
+        assert!(!doc_links_to(&docs, "get-call"));
+        assert!(!doc_links_to(&docs, "get-agent-call"));
+        assert!(!doc_links_to(
+            &[" [x](https://docs.talkover.ai/api-reference/endpoints/get-agent-calls-v2)"],
+            "get-agent-calls"
+        ));
+        assert!(!doc_links_to(&[" Lists an agent's calls."], "get-agent-calls"));
+        assert!(!doc_links_to(&[], "get-agent-calls"));
     }
 
     #[test]

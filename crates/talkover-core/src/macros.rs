@@ -742,6 +742,10 @@ macro_rules! operations {
                 $crate::encode::id_names(stringify!($ty), $id),
                 concat!("the id of ", stringify!($ty), " is not its name in kebab case (its page's file name)"),
             );
+            const _: () = assert!(
+                $crate::encode::doc_links_to(&[$($doc),*], $id),
+                concat!("the doc of ", stringify!($ty), " does not link its own reference page first (…/endpoints/", $id, ")"),
+            );
 
             $crate::operations!(
                 @new [$($ctor)?] $ty [$($($param: $pty),+)?] [$($qty)? $($qshared)?] [$($body)?]
