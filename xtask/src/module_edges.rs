@@ -100,22 +100,19 @@ fn cycles(edges: &BTreeMap<(String, String), Use>) -> Vec<Cycle<'_>> {
 }
 
 /// The names that follow `crate::` in a file's code, with their line numbers (from 1): comments and the
-/// items under `#[cfg(test)]` (to the end of their braces, or of a one-line item) left out.
+/// items under `#[cfg(test)]` (to the end of their braces, or of a one-line item; a brace in their
+/// strings, characters and comments does not count) left out.
 fn uses(text: &str) -> Vec<(usize, String)> {
     let mut found = Vec::new();
-    let mut group: Option<(u32, bool)> = None; // inside `crate::{…}`: the depth, and whether a name comes next
-    let mut test_item: Option<(i64, bool)> = None; // inside a `#[cfg(test)]` item: its brace depth, and if opened
+    // Inside `crate::{…}`: the depth, and whether a name comes next.
+    let mut group: Option<(u32, bool)> = None;
+    // Inside a `#[cfg(test)]` item: its brace depth, whether it has opened, and whether a line ends in a
+    // string that goes on.
+    let mut test_item: Option<(i64, bool, Open)> = None;
     for (index, line) in text.lines().enumerate() {
         let code = line.trim_start();
-        if code.starts_with("//") {
-            continue;
-        }
-        if code.starts_with("#[cfg(test)]") {
-            test_item = Some((0, false));
-            continue;
-        }
-        if let Some((depth, opened)) = test_item.as_mut() {
-            for b in code.bytes() {
+        if let Some((depth, opened, open)) = test_item.as_mut() {
+            for b in structure(line, open) {
                 match b {
                     b'{' => (*depth, *opened) = (*depth + 1, true),
                     b'}' => *depth -= 1,
@@ -126,6 +123,13 @@ fn uses(text: &str) -> Vec<(usize, String)> {
             if *opened && *depth <= 0 {
                 test_item = None;
             }
+            continue;
+        }
+        if code.starts_with("//") {
+            continue;
+        }
+        if code.starts_with("#[cfg(test)]") {
+            test_item = Some((0, false, Open::Code));
             continue;
         }
         let code = code.split(" //").next().unwrap_or(code);
@@ -168,6 +172,83 @@ fn uses(text: &str) -> Vec<(usize, String)> {
         }
     }
     found
+}
+
+/// Where a line of a test item ends: in code, or inside a string or raw string (with its number of `#`)
+/// that goes on to the next line.
+#[derive(Clone, Copy, PartialEq, Debug)]
+enum Open {
+    Code,
+    Str,
+    Raw(usize),
+}
+
+/// The braces and semicolons of `line` that are code, not inside a string, a character or a comment;
+/// `open` says where the line starts and is left where it ends.
+fn structure(line: &str, open: &mut Open) -> Vec<u8> {
+    let b = line.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        match *open {
+            Open::Str => {
+                match b[i] {
+                    b'\\' => i += 1,
+                    b'"' => *open = Open::Code,
+                    _ => {}
+                }
+                i += 1;
+            }
+            Open::Raw(hashes) => {
+                let closes = b[i] == b'"' && b.len() > i + hashes && b[i + 1..=i + hashes].iter().all(|&c| c == b'#');
+                if closes {
+                    *open = Open::Code;
+                    i += 1 + hashes;
+                } else {
+                    i += 1;
+                }
+            }
+            Open::Code => match b[i] {
+                b'/' if b.get(i + 1) == Some(&b'/') => break,
+                b'"' => {
+                    *open = Open::Str;
+                    i += 1;
+                }
+                // `r"…"`, `r#"…"#`, `br"…"`: a raw string, unless the `r` ends a name.
+                b'r' if i == 0
+                    || !is_ident_byte(b[i - 1])
+                    || (b[i - 1] == b'b' && (i == 1 || !is_ident_byte(b[i - 2]))) =>
+                {
+                    let hashes = b[i + 1..].iter().take_while(|&&c| c == b'#').count();
+                    if b.get(i + 1 + hashes) == Some(&b'"') {
+                        *open = Open::Raw(hashes);
+                        i += 2 + hashes;
+                    } else {
+                        i += 1;
+                    }
+                }
+                // A character (`'{'`, `'\''`, `'é'`), or a lifetime (`'a`), which has no closing quote.
+                b'\'' => {
+                    if b.get(i + 1) == Some(&b'\\') {
+                        i += 3;
+                        while i < b.len() && b[i] != b'\'' {
+                            i += 1;
+                        }
+                        i += 1;
+                    } else {
+                        let width = line[i + 1..].chars().next().map_or(0, char::len_utf8);
+                        i += if b.get(i + 1 + width) == Some(&b'\'') { 2 + width } else { 1 };
+                    }
+                }
+                c @ (b'{' | b'}' | b';') => {
+                    out.push(c);
+                    i += 1;
+                }
+                _ => i += 1,
+            },
+        }
+    }
+    out
 }
 
 fn is_ident_byte(b: u8) -> bool {
@@ -213,6 +294,37 @@ mod tests {
                     use crate::fixture;\n\
                     pub(crate) fn after() -> crate::page::Page { todo!() }\n";
         assert_eq!(uses(text), [(12, "page".to_owned())]);
+    }
+
+    #[test]
+    fn braces_in_a_test_items_literals_and_comments_do_not_end_it() {
+        let text = [
+            "#[cfg(test)]",
+            "mod tests {",
+            "    fn f<'a>(x: &'a str) -> char { let _ = '{'; let _ = '\\''; '}' }",
+            "    const OPEN: &str = \"{\"; // and a comment's {",
+            "    const RAW: &str = r#\"}\"#;",
+            "    const LONG: &str = \"one line {",
+            "        and the next } }\";",
+            "    const BYTES: &[u8] = br\"{\";",
+            "    use crate::registry;",
+            "}",
+            "use crate::page;",
+        ]
+        .join("\n");
+        assert_eq!(uses(&text), [(11, "page".to_owned())]);
+    }
+
+    #[test]
+    fn a_line_is_read_for_its_code_alone() {
+        let mut open = Open::Code;
+        assert_eq!(structure("fn f() { \"}\" } // {", &mut open), b"{}");
+        assert_eq!(structure("let s = \"a {", &mut open), b"");
+        assert_eq!(open, Open::Str);
+        assert_eq!(structure("b \\\" } c\"; {", &mut open), b";{");
+        assert_eq!(structure("let r = r##\"\"# }\"##;", &mut open), b";");
+        assert_eq!(open, Open::Code);
+        assert_eq!(structure("let c = 'é'; let d = '\\u{7b}'; {", &mut open), b";;{");
     }
 
     #[test]
