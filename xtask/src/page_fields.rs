@@ -179,6 +179,22 @@ fn route_differs(op: &OperationInfo, page: &str) -> Option<String> {
     }
 }
 
+/// A problem when the status of `page`'s success answer (its `Success Response (201 Created)` heading,
+/// 200 where it has none) is not the one `op` declares (`success_status:`).
+fn status_differs(op: &OperationInfo, page: &str) -> Option<String> {
+    let heading = page.lines().find_map(|line| line.trim_start_matches('#').trim().strip_prefix("Success Response ("));
+    let documented = match heading {
+        Some(rest) => match rest.split(|c: char| !c.is_ascii_digit()).next().and_then(|code| code.parse().ok()) {
+            Some(code) => code,
+            None => return Some(format!("{}: its page's success heading gives no status: `{rest}`", op.id)),
+        },
+        None => 200,
+    };
+    (documented != op.success_status).then(|| {
+        format!("{}: its page's success status is {documented}, its declaration's {}", op.id, op.success_status)
+    })
+}
+
 /// What the declaration of `op` reads at `place`, each name with whether its type requires it, or `None`
 /// where it reads the body whole (no names).
 fn known(op: &OperationInfo, place: Place) -> Option<Vec<(&'static str, bool)>> {
@@ -374,6 +390,7 @@ pub fn check(pages: &Path, ok_params: impl Fn(&str) -> Option<Params>) -> Result
             continue; // check_fixtures names a missing page
         };
         problems.extend(route_differs(op, &page));
+        problems.extend(status_differs(op, &page));
         let (count, found) = not_read(op, &page);
         checked += count;
         problems.extend(found);
@@ -388,7 +405,7 @@ pub fn check(pages: &Path, ok_params: impl Fn(&str) -> Option<Params>) -> Result
     }
     if problems.is_empty() {
         eprintln!(
-            "requests: every page's method and path are its operation's; the {checked} fields the pages document \
+            "requests: every page's method, path and success status are its operation's; the {checked} fields the pages document \
              are all read by their operations, required where \
              the pages require them and optional elsewhere, the {values} values they list are all known, and {bounds} values at and past their bounds are taken and refused \
              as the bounds say"
@@ -576,6 +593,22 @@ mod tests {
         );
         assert!(route_differs(op, &page(r#"api: "POST /api/v1/agents/{agent_id}""#)).is_some());
         assert!(route_differs(op, &page("")).unwrap().contains("no `api:` line"));
+    }
+
+    #[test]
+    fn a_page_s_success_status_is_its_operation_s() {
+        let create = talkover::registry::operation(talkover::agents::CreateAgent::ID).unwrap();
+        let get = talkover::registry::operation(talkover::agents::GetAgent::ID).unwrap();
+        assert_eq!(status_differs(create, "### Success Response (201 Created)\n```json"), None);
+        assert_eq!(status_differs(get, "### Success Response (200 OK)\n"), None);
+        // A page without the heading answers 200.
+        assert_eq!(status_differs(get, "## Response\n"), None);
+        assert_eq!(
+            status_differs(create, "## Response\n").as_deref(),
+            Some("create-agent: its page's success status is 200, its declaration's 201")
+        );
+        assert!(status_differs(get, "### Success Response (201 Created)").is_some());
+        assert!(status_differs(get, "### Success Response (Created)").is_some());
     }
 
     #[test]
