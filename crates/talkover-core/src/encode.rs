@@ -117,18 +117,11 @@ pub const fn placeholders_are(template: &str, names: &[&str]) -> bool {
                 return false;
             }
             let name = names[k].as_bytes();
-            let mut j = 0;
-            while j < name.len() {
-                if i + 1 + j >= t.len() || t[i + 1 + j] != name[j] {
-                    return false;
-                }
-                j += 1;
-            }
-            if i + 1 + j >= t.len() || t[i + 1 + j] != b'}' {
+            if !starts_with_at(t, i + 1, name) || !starts_with_at(t, i + 1 + name.len(), b"}") {
                 return false;
             }
             k += 1;
-            i += j + 2;
+            i += name.len() + 2;
         } else {
             i += 1;
         }
@@ -218,18 +211,7 @@ const fn starts_with_at(text: &[u8], at: usize, part: &[u8]) -> bool {
 }
 
 const fn same(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    if a.len() != b.len() {
-        return false;
-    }
-    let mut i = 0;
-    while i < a.len() {
-        if a[i] != b[i] {
-            return false;
-        }
-        i += 1;
-    }
-    true
+    a.len() == b.len() && starts_with_at(a.as_bytes(), 0, b.as_bytes())
 }
 
 /// Turns a serializable query struct into `(name, value)` pairs.
@@ -413,6 +395,18 @@ mod tests {
         let mut out = String::new();
         expand_path(&mut out, "get-active-call", "/api/v1/calls/active/{phone}", |_| Some("+33 6 12")).unwrap();
         assert_eq!(out, "/api/v1/calls/active/%2B33%206%2012");
+    }
+
+    #[test]
+    fn path_parameters_are_the_template_s_placeholders_in_order() {
+        let path = "/api/v1/agents/{agent_id}/webhooks/{webhook_id}";
+        assert!(placeholders_are(path, &["agent_id", "webhook_id"]));
+        assert!(placeholders_are("/api/v1/health", &[]));
+        assert!(!placeholders_are(path, &["webhook_id", "agent_id"]));
+        assert!(!placeholders_are(path, &["agent_id"]));
+        assert!(!placeholders_are(path, &["agent_id", "webhook_id", "call_id"]));
+        assert!(!placeholders_are(path, &["agent", "webhook_id"]));
+        assert!(!placeholders_are("/api/v1/agents/{agent_id", &["agent_id"]));
     }
 
     #[test]
