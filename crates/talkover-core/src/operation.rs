@@ -227,6 +227,7 @@ pub fn decode_body<O: Operation>(response: HttpResponse) -> Result<O::Response, 
 /// Decodes an answer's body and gives `take` of it, where it is decoded.
 ///
 /// A thin shim over `decode_body_erased`: only the typed decoding depends on the operation's type.
+#[inline(always)] // one move of the answer fewer (see `strict_decode::from_slice`)
 fn decode_taking<O: Operation, T>(response: HttpResponse, take: impl Fn(O::Response) -> T) -> Result<T, Error> {
     let mut taken = None;
     decode_body_erased(O::ID, O::Response::BARE_LIST, response, &mut |bytes| {

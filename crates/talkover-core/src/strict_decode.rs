@@ -16,6 +16,12 @@ use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Unexp
 use serde::Deserialize;
 
 /// `serde_json::from_slice`, with structs read only from objects.
+///
+/// Inlined, as are the functions the value is handed through after it (`decode_taking`, and the
+/// clients' `Answer::read` and `ClientCore::output`): called, each one moves the whole answer into its
+/// caller's frame, memory the CPU has often evicted since the last request (BENCHMARKS.md, "The tree the
+/// issue was filed on").
+#[inline(always)]
 pub(crate) fn from_slice<'de, T: Deserialize<'de>>(bytes: &'de [u8]) -> Result<T, serde_json::Error> {
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     // The value is returned where it was decoded, not moved into a new `Ok`: an answer's value can be a

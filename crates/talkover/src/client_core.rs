@@ -136,6 +136,10 @@ impl<T: ?Sized, W: Wait> ClientCore<T, W> {
 
     /// The caller's value from the last attempt's answer. An answer may echo the token: it never reaches
     /// the caller's error.
+    ///
+    /// Inlined into the call, with the decoding below it: each function the decoded value is returned
+    /// through is one more copy of it (BENCHMARKS.md, "The tree the issue was filed on").
+    #[inline(always)]
     pub(crate) fn output<O: Operation>(&self, answer: Answer) -> Result<Output<O>, Error> {
         answer.read(decode_response::<O>).map_err(|e| self.config.redact(e))
     }
@@ -261,6 +265,7 @@ pub(crate) struct Answer {
 impl Answer {
     /// The caller's value, read from the answer by `decode`; an error, whichever step it comes from, says
     /// how many attempts were sent.
+    #[inline(always)] // one move of the answer fewer (see `ClientCore::output`)
     fn read<T>(self, decode: impl FnOnce(HttpResponse) -> Result<T, Error>) -> Result<T, Error> {
         let (sent, safe, stopped) = (self.sent, self.safe, self.stopped);
         self.result.and_then(decode).map_err(|e| {
