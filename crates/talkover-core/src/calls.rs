@@ -1071,6 +1071,29 @@ mod tests {
         assert!(existing_call(&other).is_none());
     }
 
+    /// A page of calls whose `is_testing` comes back as `1` and `0` (a column the server does not cast to
+    /// a boolean) is read as `true` and `false` in every item; a `2` there is refused, named by its place.
+    #[test]
+    fn a_call_list_with_booleans_written_as_numbers() {
+        use serde_json::{json, Value};
+
+        let call = |id: &str, testing: Value| {
+            json!({"id": id, "sid": "CA1", "to": "+15555550100", "to_formatted": "(555) 555-0100",
+                "from": "+15555550101", "from_formatted": "(555) 555-0101", "is_testing": testing,
+                "direction": "outbound", "status": "completed", "duration": 42,
+                "created_at": "2024-01-15T10:30:00Z", "updated_at": "2024-01-15T10:31:00Z"})
+        };
+        let answer = |data: Value| {
+            let body = json!({"success": true, "data": data, "meta": {"current_page": 1, "per_page": 20, "total": 2}});
+            http::Response::builder().status(200).body(serde_json::to_vec(&body).unwrap()).unwrap()
+        };
+        let page = decode_response::<ListCalls>(answer(json!([call("c-1", json!(1)), call("c-2", json!(0))]))).unwrap();
+        assert_eq!(page.items.iter().map(|c| c.is_testing).collect::<Vec<_>>(), [true, false]);
+        let refused = decode_response::<ListCalls>(answer(json!([call("c-1", json!(2))])));
+        let Err(Error::Decode(err)) = refused else { panic!("{refused:?}") };
+        assert_eq!(err.path, "data[0].is_testing", "{err}");
+    }
+
     /// The page shows the answer bare; the introduction says every answer is enveloped. Both read the same,
     /// the call that was queued is not lost to a decoding error, and each is written back as it came.
     #[test]

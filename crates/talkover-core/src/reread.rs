@@ -4,7 +4,8 @@
 //! `json_encode` writes an empty array), a header's values written as a list (`["text/plain"]`), `null` for
 //! an empty list or map (an empty JSON column), a date as midnight of that day (`2024-01-15T00:00:00Z`, a
 //! date column cast to a date-time), a time of day with zero seconds or a one-digit hour (`09:00:00`, a SQL
-//! `TIME` column; `9:00`).
+//! `TIME` column; `9:00`), a boolean written as `1` or `0` or as their text (a MySQL `TINYINT(1)` column
+//! a model does not cast; `"true"` and `"false"` too).
 //! Requests are not read this way: what a caller gives is checked as given.
 //!
 //! Only the value the decoding error points at is rewritten, only into one of these equivalents (with it,
@@ -70,6 +71,17 @@ pub(crate) fn decode_again<T>(
 /// shapes; `refused` is the decoding error's message.
 fn equivalent(value: &Value, refused: &str, path: &str) -> Option<Value> {
     match value {
+        // A boolean stored as a number (`TINYINT(1)`), or as text: only the two values that mean one.
+        Value::Number(n) if refused.contains("expected a boolean") => match n.as_u64()? {
+            0 => Some(Value::Bool(false)),
+            1 => Some(Value::Bool(true)),
+            _ => None,
+        },
+        Value::String(text) if refused.contains("expected a boolean") => match text.as_str() {
+            "0" | "false" => Some(Value::Bool(false)),
+            "1" | "true" => Some(Value::Bool(true)),
+            _ => None,
+        },
         // An empty list or map stored as nothing: serde's words for a `Vec` and a map that met `null`.
         Value::Null if refused.starts_with("invalid type: null, expected a sequence") => Some(Value::Array(Vec::new())),
         Value::Null if refused.starts_with("invalid type: null, expected a map") => Some(Value::Object(Map::new())),
@@ -266,6 +278,38 @@ mod tests {
         let first = serde_json::from_slice::<Listed>(bytes).unwrap_err();
         let listed = decode_again(bytes, &first, &mut |text| serde_json::from_slice::<Listed>(text)).unwrap();
         assert!(listed.tags.is_empty());
+    }
+
+    /// A boolean column the server does not cast comes back as `1` or `0` (or their text): read as the
+    /// boolean it stores, in an `Option` too and in every item of a list; any other number or text is
+    /// refused as before.
+    #[test]
+    fn booleans_stored_as_numbers_are_read_as_booleans() {
+        #[derive(Debug, Deserialize)]
+        struct Flags {
+            enabled: bool,
+            verified: Option<bool>,
+            items: Vec<Item>,
+        }
+        #[derive(Debug, Deserialize)]
+        struct Item {
+            is_testing: bool,
+        }
+        let read = |body: Value| {
+            let bytes = serde_json::to_vec(&body).unwrap();
+            let first = serde_json::from_slice::<Flags>(&bytes).unwrap_err();
+            decode_again(&bytes, &first, &mut |text| serde_json::from_slice::<Flags>(text))
+        };
+        let items = json!([{"is_testing": 1}, {"is_testing": 0}, {"is_testing": true}]);
+        let flags = read(json!({"enabled": 1, "verified": "0", "items": items})).unwrap();
+        assert_eq!((flags.enabled, flags.verified), (true, Some(false)));
+        assert_eq!(flags.items.iter().map(|i| i.is_testing).collect::<Vec<_>>(), [true, false, true]);
+        let flags = read(json!({"enabled": "true", "verified": "false", "items": []})).unwrap();
+        assert_eq!((flags.enabled, flags.verified), (true, Some(false)));
+        for wrong in [json!(2), json!(-1), json!(1.0), json!("yes"), json!("TRUE"), json!(""), json!("01")] {
+            let error = read(json!({"enabled": wrong.clone(), "items": []})).err();
+            assert!(matches!(error, Some(None)), "{wrong}: {error:?}");
+        }
     }
 
     #[test]
