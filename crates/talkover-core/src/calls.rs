@@ -1073,8 +1073,9 @@ mod tests {
 
     /// A page of calls whose `is_testing` comes back as `1` and `0` (a column the server does not cast to
     /// a boolean) is read as `true` and `false` in every item; a `2` there is refused, named by its place.
+    /// Items written as an object keyed by position are read as the list they are.
     #[test]
-    fn a_call_list_with_booleans_written_as_numbers() {
+    fn a_call_list_in_the_shapes_a_php_server_writes() {
         use serde_json::{json, Value};
 
         let call = |id: &str, testing: Value| {
@@ -1092,6 +1093,13 @@ mod tests {
         let refused = decode_response::<ListCalls>(answer(json!([call("c-1", json!(2))])));
         let Err(Error::Decode(err)) = refused else { panic!("{refused:?}") };
         assert_eq!(err.path, "data[0].is_testing", "{err}");
+        // The page's items as an object keyed by position (a filtered collection keeps its keys): the list
+        // of its values, in the order of their keys.
+        let keyed = json!({"3": call("c-3", json!(false)), "1": call("c-1", json!(true))});
+        let page = decode_response::<ListCalls>(answer(keyed)).unwrap();
+        assert_eq!(page.items.iter().map(|c| c.id.as_str()).collect::<Vec<_>>(), ["c-1", "c-3"]);
+        let refused = decode_response::<ListCalls>(answer(json!({"first": call("c-1", json!(true))})));
+        assert!(matches!(refused, Err(Error::Decode(_))), "{refused:?}");
     }
 
     /// The page shows the answer bare; the introduction says every answer is enveloped. Both read the same,

@@ -5,7 +5,8 @@
 //! an empty list or map (an empty JSON column), a date as midnight of that day (`2024-01-15T00:00:00Z`, a
 //! date column cast to a date-time), a time of day with zero seconds or a one-digit hour (`09:00:00`, a SQL
 //! `TIME` column; `9:00`), a boolean written as `1` or `0` or as their text (a MySQL `TINYINT(1)` column
-//! a model does not cast; `"true"` and `"false"` too).
+//! a model does not cast; `"true"` and `"false"` too), a list written as an object keyed by position
+//! (`{"0": …, "2": …}`, as PHP writes an array whose keys are not 0, 1, 2…: a filtered collection).
 //! Requests are not read this way: what a caller gives is checked as given.
 //!
 //! Only the value the decoding error points at is rewritten, only into one of these equivalents (with it,
@@ -82,6 +83,17 @@ fn equivalent(value: &Value, refused: &str, path: &str) -> Option<Value> {
             "1" | "true" => Some(Value::Bool(true)),
             _ => None,
         },
+        // A list as an object keyed by position: its values in the order of their keys, each key a whole
+        // number written plainly (`{}` is the empty list). An object with any other key is not a list.
+        Value::Object(map) if refused.starts_with("invalid type: map, expected a sequence") => {
+            let mut items = Vec::with_capacity(map.len());
+            for (key, item) in map {
+                let position = key.parse::<u64>().ok().filter(|n| n.to_string() == *key)?;
+                items.push((position, item.clone()));
+            }
+            items.sort_by_key(|(position, _)| *position);
+            Some(Value::Array(items.into_iter().map(|(_, item)| item).collect()))
+        }
         // An empty list or map stored as nothing: serde's words for a `Vec` and a map that met `null`.
         Value::Null if refused.starts_with("invalid type: null, expected a sequence") => Some(Value::Array(Vec::new())),
         Value::Null if refused.starts_with("invalid type: null, expected a map") => Some(Value::Object(Map::new())),
@@ -309,6 +321,28 @@ mod tests {
         for wrong in [json!(2), json!(-1), json!(1.0), json!("yes"), json!("TRUE"), json!(""), json!("01")] {
             let error = read(json!({"enabled": wrong.clone(), "items": []})).err();
             assert!(matches!(error, Some(None)), "{wrong}: {error:?}");
+        }
+    }
+
+    /// A list PHP wrote as an object keyed by position (a filtered collection keeps its keys) is read as
+    /// the list of its values in the order of their keys; an object with another key is refused.
+    #[test]
+    fn lists_written_as_objects_keyed_by_position() {
+        #[derive(Debug, Deserialize)]
+        struct Listed {
+            tags: Vec<String>,
+        }
+        let read = |body: &str| {
+            let first = serde_json::from_str::<Listed>(body).unwrap_err();
+            decode_again(body.as_bytes(), &first, &mut |text| serde_json::from_slice::<Listed>(text)).map(|l| l.tags)
+        };
+        assert_eq!(read(r#"{"tags": {"2": "c", "0": "a", "10": "d", "1": "b"}}"#).unwrap(), ["a", "b", "c", "d"]);
+        assert_eq!(read(r#"{"tags": {"3": "x"}}"#).unwrap(), ["x"]);
+        assert!(read(r#"{"tags": {}}"#).unwrap().is_empty());
+        for wrong in
+            [r#"{"tags": {"a": "x"}}"#, r#"{"tags": {"01": "x"}}"#, r#"{"tags": {"-1": "x"}}"#, r#"{"tags": {"0": 5}}"#]
+        {
+            assert!(read(wrong).is_err(), "{wrong}");
         }
     }
 
