@@ -639,26 +639,19 @@ pub fn exit_code_of(e: &Error) -> u8 {
     }
 }
 
-/// Whether an error answer (a 4xx, but 408 and 429, which proxies and gateways write too) is not a JSON
-/// object, as every error of the API is: another server wrote it (a wrong base URL, a proxy's or a
-/// captive portal's page), so its status says nothing of the resource. A `404` page of a wrong host is no
-/// proof that an agent is gone, and exits 11, not 5.
+/// Whether an error answer came from another server than the API (a wrong base URL, a proxy's or a captive
+/// portal's page: [`talkover::ApiError::is_from_another_server`]), so its status says nothing of the
+/// resource. A `404` page of a wrong host is no proof that an agent is gone, and exits 11, not 5.
 fn from_another_server(e: &Error) -> bool {
-    match e {
-        Error::Api(api) => {
-            api.status.is_client_error() && !matches!(api.status.as_u16(), 408 | 429) && !api.body_is_json_object()
-        }
-        _ => false,
-    }
+    e.as_api().is_some_and(talkover::ApiError::is_from_another_server)
 }
 
-/// Whether an answer is the framework's 404 for a path it has no route for (`The route … could not be
-/// found.`): the base URL's path is not the API's, and the answer says nothing of the resource, so it
-/// exits 11, not 5 (a script deleting what is "not found" would take it as gone).
+/// Whether an answer is the framework's 404 for a path it has no route for
+/// ([`talkover::ApiError::is_unknown_route`]): the base URL's path is not the API's, and the answer says
+/// nothing of the resource, so it exits 11, not 5 (a script deleting what is "not found" would take it as
+/// gone).
 fn no_such_route(e: &Error) -> bool {
-    let Error::Api(api) = e else { return false };
-    let message = api.message.as_deref().unwrap_or_default();
-    api.status.as_u16() == 404 && message.starts_with("The route ") && message.ends_with("could not be found.")
+    e.as_api().is_some_and(talkover::ApiError::is_unknown_route)
 }
 
 /// `1 row is`, `3 rows are`: a count of rows with its verb.

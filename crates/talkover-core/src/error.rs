@@ -199,6 +199,38 @@ impl Error {
         }
     }
 
+    /// Whether the API said that what was asked for does not exist: a `404` in the API's own words, not
+    /// one written for a path it has no route to ([`ApiError::is_unknown_route`]: the base URL's path is
+    /// not the API's) nor by another server ([`ApiError::is_from_another_server`]: a wrong host, a proxy).
+    /// Test this, not `kind()` alone, where "not found" is taken as "already gone" or "create it": a
+    /// misaddressed client answers `NotFound` to everything.
+    ///
+    /// ```
+    /// # use talkover_core as talkover;
+    /// use http::{HeaderMap, StatusCode};
+    /// use talkover::{ApiError, Error, ErrorKind};
+    ///
+    /// let answer = |body: &str| Error::Api(Box::new(ApiError::from_parts("get-agent", StatusCode::NOT_FOUND, HeaderMap::new(), body.into())));
+    /// let gone = answer(r#"{"success": false, "message": "Agent not found"}"#);
+    /// let misrouted = answer(r#"{"message": "The route /gateway/api/v1/agents/a-1 could not be found."}"#);
+    /// let not_the_api = answer("<html><body>404 Not Found</body></html>");
+    /// assert!(gone.is_resource_not_found());
+    /// for wrong in [&misrouted, &not_the_api] {
+    ///     assert_eq!(wrong.kind(), ErrorKind::NotFound);
+    ///     assert!(!wrong.is_resource_not_found());
+    /// }
+    /// assert!(misrouted.as_api().unwrap().is_unknown_route());
+    /// assert!(not_the_api.as_api().unwrap().is_from_another_server());
+    /// ```
+    pub fn is_resource_not_found(&self) -> bool {
+        match self {
+            Self::Api(api) => {
+                api.kind == ErrorKind::NotFound && !api.is_unknown_route() && !api.is_from_another_server()
+            }
+            _ => false,
+        }
+    }
+
     /// The machine-readable error code, when the body carried one (`ACTION_NOT_FOUND`, …).
     pub fn code(&self) -> Option<&str> {
         self.as_api().and_then(|e| e.code.as_deref())
@@ -1031,7 +1063,7 @@ impl ApiError {
     pub fn from_parts(operation: &'static str, status: StatusCode, headers: HeaderMap, body: Vec<u8>) -> Self {
         let mut error = Self::unread(operation, status, headers);
         match answer_json(&body) {
-            Some(Value::Object(map)) => error.read_body(map),
+            Some(Value::Object(map)) => error.read_body(map, &body),
             _ => error.body_is_text = true,
         }
         error.body = RawBody(body);
@@ -1049,14 +1081,14 @@ impl ApiError {
     /// as the API names nested fields. serde_json's depth limit bounds the recursion.
     /// The map is taken, not borrowed: its texts move into the error rather than being copied, which keeps
     /// an answer with very many fields from being held twice.
-    fn read_field_errors(&mut self, prefix: &str, fields: serde_json::Map<String, Value>) {
+    /// A field written twice (`"to"` once for each rule it failed, as make-campaign-call's 422 shows it)
+    /// keeps the messages of both.
+    fn read_field_errors(&mut self, prefix: &str, fields: impl IntoIterator<Item = (String, Value)>) {
         for (field, messages) in fields {
             let name = if prefix.is_empty() { field } else { format!("{prefix}.{field}") };
             match messages {
                 Value::Object(members) if !members.is_empty() => self.read_field_errors(&name, members),
-                _ => {
-                    self.field_errors.insert(name, messages_of(messages));
-                }
+                _ => self.field_errors.entry(name).or_default().extend(messages_of(messages)),
             }
         }
     }
@@ -1142,7 +1174,8 @@ impl ApiError {
         }
     }
 
-    fn read_body(&mut self, mut map: serde_json::Map<String, Value>) {
+    /// Reads a JSON object body, `map`, parsed from `body`.
+    fn read_body(&mut self, mut map: serde_json::Map<String, Value>, body: &[u8]) {
         let text = |v: Option<&Value>| v.and_then(Value::as_str).map(str::to_owned);
         self.message = message_text(map.get("message"));
         self.code = text(map.get("code"));
@@ -1165,7 +1198,11 @@ impl ApiError {
             _ => {}
         }
         match map.remove("errors") {
-            Some(Value::Object(fields)) => self.read_field_errors("", fields),
+            // A JSON object keeps the last of a key written twice: the body is read again for every entry.
+            Some(Value::Object(fields)) => match error_entries(body) {
+                Some(entries) => self.read_field_errors("", entries),
+                None => self.read_field_errors("", fields),
+            },
             Some(Value::Array(items)) => {
                 for item in items {
                     match item {
@@ -1242,6 +1279,24 @@ impl ApiError {
     /// the resource. Read once, when the answer arrived.
     pub fn body_is_json_object(&self) -> bool {
         !self.body_is_text
+    }
+
+    /// Whether the answer is the API framework's `404` for a path it has no route to (`The route … could
+    /// not be found.`): the base URL's path is not the API's (a gateway's prefix, a path past `/api/v1`),
+    /// so the answer says nothing of the resource asked for (see [`Error::is_resource_not_found`]).
+    pub fn is_unknown_route(&self) -> bool {
+        let message = self.message.as_deref().unwrap_or_default();
+        self.status == StatusCode::NOT_FOUND
+            && message.starts_with("The route ")
+            && message.ends_with("could not be found.")
+    }
+
+    /// Whether another server than the API wrote the answer: a client error (but `408` and `429`, which
+    /// proxies and gateways write for the API too) whose body is not a JSON object, as every error of the
+    /// API is: a wrong host's `404` page, a proxy's or a captive portal's refusal. Its status says nothing
+    /// of the resource asked for (see [`Error::is_resource_not_found`]).
+    pub fn is_from_another_server(&self) -> bool {
+        self.status.is_client_error() && !matches!(self.status.as_u16(), 408 | 429) && !self.body_is_json_object()
     }
 
     /// The body parsed as JSON, when it is JSON.
@@ -1520,7 +1575,7 @@ pub(crate) fn code_in_body(body: &[u8]) -> Option<String> {
         return None;
     };
     let mut error = ApiError::unread("", StatusCode::BAD_REQUEST, HeaderMap::new());
-    error.read_body(map);
+    error.read_body(map, body);
     error.code
 }
 
@@ -1585,6 +1640,43 @@ fn is_code(text: &str) -> bool {
 }
 
 /// The messages of one field of `errors`: a list of texts, or one text.
+/// The members of a body's `errors` object as written, in order, a key written twice given twice (a
+/// framework writes a field once for each rule it failed); `None` when the body is not an object whose
+/// `errors` is one, read as [`answer_json`] reads it (after a byte-order mark).
+fn error_entries(body: &[u8]) -> Option<Vec<(String, Value)>> {
+    use serde::de::{Deserializer, MapAccess, Visitor};
+
+    struct Entries;
+
+    impl<'de> Visitor<'de> for Entries {
+        type Value = Vec<(String, Value)>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("an object of field errors")
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut entries = Vec::new();
+            while let Some(entry) = map.next_entry::<String, Value>()? {
+                entries.push(entry);
+            }
+            Ok(entries)
+        }
+    }
+
+    fn entries<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<(String, Value)>, D::Error> {
+        deserializer.deserialize_map(Entries)
+    }
+
+    #[derive(serde::Deserialize)]
+    struct Body {
+        #[serde(deserialize_with = "entries")]
+        errors: Vec<(String, Value)>,
+    }
+
+    serde_json::from_slice::<Body>(json_text(body)).ok().map(|body| body.errors)
+}
+
 fn messages_of(value: Value) -> Vec<String> {
     match value {
         Value::Array(items) => items
@@ -1929,6 +2021,49 @@ mod tests {
                 ("url", "Second."),
             ]
         );
+    }
+
+    #[test]
+    fn a_field_written_twice_in_a_422_keeps_the_messages_of_both() {
+        // make-campaign-call's documented 422 writes `to` once for each rule it failed.
+        let e = err(
+            422,
+            "\u{feff}{\"success\": false, \"message\": \"The given data was invalid.\", \"errors\": {\"to\": [\"The to field is required.\"], \"to\": [\"The to must be a valid phone number.\"], \"payload\": {\"name\": [\"a\"], \"name\": [\"b\"]}}}",
+        );
+        assert_eq!(
+            pairs(&e.field_errors()),
+            [
+                ("payload.name", "b"),
+                ("to", "The to field is required."),
+                ("to", "The to must be a valid phone number."),
+            ],
+            "a nested object keeps the last of a key written twice, as JSON objects do"
+        );
+        assert_eq!(e.message(), Some("The given data was invalid."));
+        // `errors` written twice at the top: the last, as before.
+        let e = err(422, r#"{"errors": {"a": ["1"]}, "errors": {"b": ["2"]}}"#);
+        assert_eq!(pairs(&e.field_errors()), [("b", "2")]);
+    }
+
+    #[test]
+    fn a_404_of_a_wrong_base_url_is_not_a_missing_resource() {
+        let gone = err(404, r#"{"success": false, "message": "Agent not found in this environment."}"#);
+        assert!(gone.is_resource_not_found());
+        let api = |e: &Error| (e.as_api().unwrap().is_unknown_route(), e.as_api().unwrap().is_from_another_server());
+        assert_eq!(api(&gone), (false, false));
+        let route = err(404, r#"{"success": false, "message": "The route /v1/agents/a could not be found."}"#);
+        let page = err(404, "<html><body>Not Found</body></html>");
+        let empty = err(404, "");
+        for (wrong, is) in [(&route, (true, false)), (&page, (false, true)), (&empty, (false, true))] {
+            assert_eq!((wrong.kind(), api(wrong)), (ErrorKind::NotFound, is), "{wrong}");
+            assert!(!wrong.is_resource_not_found(), "{wrong}");
+        }
+        // Only a client error says nothing when it is not the API's JSON; a 429 or 408 is the API's still.
+        assert!(!err(429, "slow down").as_api().unwrap().is_from_another_server());
+        assert!(err(403, "<html>blocked</html>").as_api().unwrap().is_from_another_server());
+        assert!(!err(500, "<html>oops</html>").is_resource_not_found());
+        let refused = Error::invalid_request("x", Some("agent_id"), "must not be empty");
+        assert!(!refused.is_resource_not_found());
     }
 
     #[test]

@@ -54,8 +54,10 @@ optional_fields! {
     #[serde(bound = "E: WebhookEvent")]
     #[non_exhaustive]
     pub struct WebhookDelivery<E: WebhookEvent = AgentWebhookEvent> {
-        /// Whether this is a test delivery rather than a real event (written only when it is one).
-        #[serde(default, skip_serializing_if = "is_false")]
+        /// Whether this is a test delivery rather than a real event (written only when it is one). Read
+        /// from `true` or `false`, and from the other ways a server writes a flag: `1` or `0`, their text,
+        /// `"true"` or `"false"`, and `null` (not a test), as answers' booleans are read.
+        #[serde(default, deserialize_with = "flag", skip_serializing_if = "is_false")]
         pub test: bool,
         /// Every other field of the delivery, as sent: the event's own data (`call_id`, `duration`, …).
         #[serde(flatten)]
@@ -80,6 +82,27 @@ optional_fields! {
 
 fn is_false(value: &bool) -> bool {
     !*value
+}
+
+/// A delivery's `test` flag: a boolean, or `null`, `1`/`0`, `"1"`/`"0"`, `"true"`/`"false"` (an uncast
+/// database column or a payload template writes it so). Any other value is refused, naming its type only.
+fn flag<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<bool, D::Error> {
+    use serde::de::{Error, Unexpected};
+    let unexpected = |value: &Value| match value {
+        Value::Number(_) => Unexpected::Other("a number other than 1 or 0"),
+        Value::String(_) => Unexpected::Other("a string other than \"1\", \"0\", \"true\" or \"false\""),
+        Value::Array(_) => Unexpected::Seq,
+        _ => Unexpected::Map,
+    };
+    match Value::deserialize(deserializer)? {
+        Value::Null => Ok(false),
+        Value::Bool(flag) => Ok(flag),
+        Value::Number(n) if n.as_u64() == Some(1) => Ok(true),
+        Value::Number(n) if n.as_u64() == Some(0) => Ok(false),
+        Value::String(text) if text == "1" || text == "true" => Ok(true),
+        Value::String(text) if text == "0" || text == "false" => Ok(false),
+        other => Err(D::Error::invalid_type(unexpected(&other), &"a boolean (or 1, 0, \"true\", \"false\")")),
+    }
 }
 
 impl<E: WebhookEvent> WebhookDelivery<E> {
@@ -715,9 +738,37 @@ mod tests {
     }
 
     #[test]
+    fn a_test_flag_is_read_in_the_shapes_servers_write_it() {
+        // A template or an uncast column writes the flag as a number, as text, or as null (not a test): the
+        // delivery is read, not refused over its envelope.
+        for (flag, test) in [
+            ("true", true),
+            ("false", false),
+            ("null", false),
+            ("1", true),
+            ("0", false),
+            ("\"1\"", true),
+            ("\"0\"", false),
+            ("\"true\"", true),
+            ("\"false\"", false),
+        ] {
+            let body = format!(r#"{{"event":"event_phone_call_ended","call_id":"call-1","test":{flag}}}"#);
+            let delivery = WebhookDelivery::<AgentWebhookEvent>::from_slice(body.as_bytes()).unwrap();
+            assert_eq!((delivery.test, delivery.is_test()), (test, test), "{flag}");
+            assert_eq!(delivery.event, Some(AgentWebhookEvent::PhoneCallEnded), "{flag}");
+            assert!(!delivery.payload.contains_key("test") && delivery.payload["call_id"] == "call-1", "{flag}");
+        }
+    }
+
+    #[test]
     fn bodies_that_are_not_deliveries_are_errors() {
         for body in [&b""[..], b"null", b"[]", b"\"x\"", b"{", b"{} {}", b"\xff\xfe", br#"{"test":"yes"}"#] {
             assert!(WebhookDelivery::<AgentWebhookEvent>::from_slice(body).is_err(), "{body:?}");
+        }
+        for body in [&br#"{"test":2}"#[..], br#"{"test":[true]}"#, br#"{"test":{"on":true}}"#, br#"{"test":"TRUE"}"#] {
+            let err = WebhookDelivery::<AgentWebhookEvent>::from_slice(body).unwrap_err();
+            assert_eq!(err.path, "test", "{err}");
+            assert!(err.message.contains("expected a boolean"), "{err}");
         }
         let err = WebhookDelivery::<AgentWebhookEvent>::from_slice(br#"{"agent_id":true}"#).unwrap_err();
         assert!(err.to_string().starts_with("not a webhook delivery"), "{err}");
