@@ -28,6 +28,7 @@ use serde_json::{json, Map, Value};
 use talkover::blocking::Client;
 use talkover::calls::{existing_call, MakeCampaignCall, NewCampaignCall};
 use talkover::campaigns::{Campaign, GetCampaign};
+use talkover::error::TransportErrorKind;
 use talkover::rate_limit::{retry_after, RateLimit};
 use talkover::{Error, ErrorKind, RetryPolicy};
 
@@ -103,12 +104,10 @@ pub fn command() -> Command {
                 .help("Attempts per row in one run before it counts as failed"),
         )
         .arg(Arg::new("testing").long("testing").action(ArgAction::SetTrue).help("Queue test calls (is_testing)"))
-        .arg(
-            Arg::new("call-again")
-                .long("call-again")
-                .action(ArgAction::SetTrue)
-                .help("Also queue rows whose number the campaign had a call for before the import began"),
-        )
+        .arg(Arg::new("call-again").long("call-again").action(ArgAction::SetTrue).help(
+            "Also queue rows whose number the campaign had a call for before the import began, even while \
+                     that call is queued or active (sent with allow_duplicates)",
+        ))
 }
 
 /// One valid row: its line in the file and its call.
@@ -163,7 +162,8 @@ pub fn run(context: &Context, args: &ArgMatches) -> Result<u8, Failure> {
         let from = if from_stdin { "standard input".into() } else { csv_path.display().to_string() };
         Failure::local(format!("cannot read {from}: {e}"))
     })?;
-    let (rows, mut invalid) = read_rows(&bytes, args.get_one::<String>("phone-column").map(String::as_str), testing)?;
+    let (mut rows, mut invalid) =
+        read_rows(&bytes, args.get_one::<String>("phone-column").map(String::as_str), testing)?;
     let header = format!("{JOURNAL_MAGIC} {} {:016x}", escape(&campaign_id), fnv1a(&bytes));
 
     // The answers of make-campaign-call are handled here, attempt by attempt: the client never retries it.
@@ -190,14 +190,21 @@ pub fn run(context: &Context, args: &ArgMatches) -> Result<u8, Failure> {
         max_attempts,
     };
     let mut states = importer.journal_states(&rows)?;
-    if !args.get_flag("call-again") {
-        // A number the campaign had a call for before the import began is not called again: after an
-        // edited file and a new journal, the rows an earlier import queued are not queued twice.
+    {
+        let call_again = args.get_flag("call-again");
         let journal = lock(&importer.journal);
-        for row in &rows {
-            if let (Some(id), Some(state @ State::Pending(None))) =
-                (journal.baseline_numbers.get(&row.to), states.get_mut(&row.line))
-            {
+        for row in &mut rows {
+            let Some(id) = journal.baseline_numbers.get(&row.to) else { continue };
+            if call_again {
+                // Asked to call again a number the campaign had a call for before the import began: the API
+                // refuses a second call to a number whose call is still queued or active (409
+                // DUPLICATE_CALL) unless the call says it is meant. The row's own call is still told from
+                // the earlier one by its id (the baseline's never count as a row's), so a row left in
+                // flight is settled as before.
+                row.body = row.body.clone().allow_duplicates(true);
+            } else if let Some(state @ State::Pending(None)) = states.get_mut(&row.line) {
+                // Not called again: after an edited file and a new journal, the rows an earlier import
+                // queued are not queued twice.
                 *state = State::Existing(id.clone());
             }
         }
@@ -673,6 +680,8 @@ impl Importer {
     /// Sends one row until it is settled, it has used its attempts, or the import must stop.
     fn process(&self, row: &Row) -> Result<State, Failure> {
         let mut last_problem = None;
+        // The last attempt's failure, when no connection to the API could be made.
+        let mut unreachable = None;
         for attempt in 0..self.max_attempts {
             if self.stop.load(Ordering::SeqCst) {
                 return Ok(State::Pending(last_problem));
@@ -728,7 +737,11 @@ impl Importer {
                 }
                 ErrorKind::Transport if matches!(&error, Error::Transport(t) if t.certainly_not_sent()) => {
                     self.write(&format!("unsent {}", row.line))?;
+                    let connect = matches!(&error, Error::Transport(t) if t.kind() == TransportErrorKind::Connect);
+                    unreachable = connect.then_some(error);
                     backoff(attempt);
+                    last_problem = Some(problem);
+                    continue;
                 }
                 // Queued or not, the answer does not say: ask the campaign. Not listed (yet) or not known,
                 // the row stays in flight, for the next run to settle: never sent again blindly.
@@ -740,10 +753,16 @@ impl Importer {
                     Ok(None) | Err(_) => return Ok(State::InFlight),
                 },
             }
+            unreachable = None;
             last_problem = Some(problem);
         }
         let problem = last_problem.unwrap_or_else(|| "not sent".into());
         self.write(&format!("failed {} {}", row.line, escape(&problem)))?;
+        // This row's attempts ran out with no API to connect to: the other rows would fare no better, so the
+        // import stops, as it does for a refused token, rather than try each of them as many times.
+        if let Some(error) = unreachable {
+            return Err(Failure::from(error));
+        }
         Ok(State::Pending(Some(problem)))
     }
 }

@@ -774,6 +774,12 @@ impl fmt::Display for TransportError {
             if status.is_success() {
                 f.write_str(" (the request was processed)")?;
             }
+        } else if !self.certainly_not_sent()
+            && matches!(self.kind, TransportErrorKind::Io | TransportErrorKind::Tls | TransportErrorKind::Other)
+        {
+            // An HTTP client's words for a broken exchange (`error sending request`) can read as if nothing
+            // left; a timeout's message and a too large answer say what happened already.
+            f.write_str("; the request may have been sent")?;
         }
         f.write_str(&after_attempts(self.attempts, self.stopped))
     }
@@ -1198,11 +1204,15 @@ impl ApiError {
             _ => {}
         }
         match map.remove("errors") {
-            // A JSON object keeps the last of a key written twice: the body is read again for every entry.
-            Some(Value::Object(fields)) => match error_entries(body) {
-                Some(entries) => self.read_field_errors("", entries),
-                None => self.read_field_errors("", fields),
-            },
+            // A JSON object keeps the last of a key written twice. Where the body writes one twice (its keys
+            // counted without keeping any), its entries are read again as written, so that both count.
+            Some(Value::Object(fields)) => {
+                let repeated = errors_member::<Entries<false>>(body).is_some_and(|keys| keys.count > fields.len());
+                match repeated.then(|| errors_member::<Entries<true>>(body)).flatten() {
+                    Some(written) => self.read_field_errors("", written.entries),
+                    None => self.read_field_errors("", fields),
+                }
+            }
             Some(Value::Array(items)) => {
                 for item in items {
                     match item {
@@ -1639,44 +1649,51 @@ fn is_code(text: &str) -> bool {
         && text.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
 }
 
-/// The messages of one field of `errors`: a list of texts, or one text.
-/// The members of a body's `errors` object as written, in order, a key written twice given twice (a
-/// framework writes a field once for each rule it failed); `None` when the body is not an object whose
-/// `errors` is one, read as [`answer_json`] reads it (after a byte-order mark).
-fn error_entries(body: &[u8]) -> Option<Vec<(String, Value)>> {
-    use serde::de::{Deserializer, MapAccess, Visitor};
-
-    struct Entries;
-
-    impl<'de> Visitor<'de> for Entries {
-        type Value = Vec<(String, Value)>;
-
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("an object of field errors")
-        }
-
-        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-            let mut entries = Vec::new();
-            while let Some(entry) = map.next_entry::<String, Value>()? {
-                entries.push(entry);
-            }
-            Ok(entries)
-        }
-    }
-
-    fn entries<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<(String, Value)>, D::Error> {
-        deserializer.deserialize_map(Entries)
-    }
-
+/// A body's `errors` member read as `T`; `None` when the body is not an object with one of that shape (read
+/// as [`answer_json`] reads it, after a byte-order mark).
+fn errors_member<T: serde::de::DeserializeOwned>(body: &[u8]) -> Option<T> {
     #[derive(serde::Deserialize)]
-    struct Body {
-        #[serde(deserialize_with = "entries")]
-        errors: Vec<(String, Value)>,
+    struct Body<T> {
+        errors: T,
     }
-
-    serde_json::from_slice::<Body>(json_text(body)).ok().map(|body| body.errors)
+    serde_json::from_slice::<Body<T>>(json_text(body)).ok().map(|body| body.errors)
 }
 
+/// An object's entries as written, in order, a key written twice given twice (a framework writes a field
+/// of a 422 once for each rule it failed); with `KEEP` false, only how many there are, none of them kept.
+struct Entries<const KEEP: bool> {
+    count: usize,
+    entries: Vec<(String, Value)>,
+}
+
+impl<'de, const KEEP: bool> serde::Deserialize<'de> for Entries<KEEP> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Read<const KEEP: bool>;
+        impl<'de, const KEEP: bool> serde::de::Visitor<'de> for Read<KEEP> {
+            type Value = Entries<KEEP>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Entries<KEEP>, A::Error> {
+                use serde::de::IgnoredAny;
+                let mut read = Entries { count: 0, entries: Vec::new() };
+                loop {
+                    if KEEP {
+                        let Some(entry) = map.next_entry::<String, Value>()? else { break };
+                        read.entries.push(entry);
+                    } else if map.next_entry::<IgnoredAny, IgnoredAny>()?.is_none() {
+                        break;
+                    }
+                    read.count += 1;
+                }
+                Ok(read)
+            }
+        }
+        deserializer.deserialize_map(Read::<KEEP>)
+    }
+}
+
+/// The messages of one field of `errors`: a list of texts, or one text.
 fn messages_of(value: Value) -> Vec<String> {
     match value {
         Value::Array(items) => items
@@ -1784,6 +1801,30 @@ mod tests {
         assert!(!processed.certainly_not_sent());
         assert!(Error::from(TransportError::new(TransportErrorKind::Io, "reset")).is_retryable());
         assert_eq!(cut(404).status(), Some(StatusCode::NOT_FOUND));
+    }
+
+    #[test]
+    fn a_broken_exchange_says_the_request_may_have_been_sent() {
+        let shown = |kind| transport(kind).to_string();
+        for kind in [TransportErrorKind::Io, TransportErrorKind::Other] {
+            assert_eq!(shown(kind), format!("transport error ({kind}): failed; the request may have been sent"));
+        }
+        let tls_later = Error::from(TransportError::new(TransportErrorKind::Tls, "bad record").maybe_sent());
+        assert!(tls_later.to_string().ends_with("bad record; the request may have been sent"), "{tls_later}");
+        // Never sent, or saying what happened already: no such clause.
+        for kind in [
+            TransportErrorKind::Connect,
+            TransportErrorKind::Tls,
+            TransportErrorKind::InvalidUrl,
+            TransportErrorKind::Timeout,
+            TransportErrorKind::BodyTooLarge,
+        ] {
+            assert!(!shown(kind).contains("may have been sent"), "{}", shown(kind));
+        }
+        assert_eq!(
+            cut_after_head(200).to_string(),
+            "transport error (io): body cut off; it came after the answer's head, 200 OK (the request was processed)"
+        );
     }
 
     /// An answer of `status` whose body broke off after its head.

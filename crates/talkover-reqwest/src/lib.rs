@@ -384,6 +384,15 @@ fn map_error(error: reqwest::Error, bound: Bound) -> TransportError {
         // reqwest says `error sending request for url (…): operation timed out`, which reads as if nothing
         // was sent: the request may well have been, and the time for the whole exchange ran out.
         TransportErrorKind::Timeout => format!("{} ({})", exchange_timed_out(bound.duration()), describe(&error)),
+        // The same words for a connection closed or reset after the request went out, or an answer hyper
+        // cannot parse: the exchange failed, whatever was sent.
+        TransportErrorKind::Io => {
+            let text = describe(&error);
+            match text.strip_prefix("error sending request") {
+                Some(rest) => format!("the exchange failed{rest}"),
+                None => text,
+            }
+        }
         _ => describe(&error),
     };
     TransportError::new(kind, message).with_source(error)

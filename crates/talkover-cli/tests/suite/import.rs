@@ -142,6 +142,52 @@ fn a_thousand_rows_killed_part_way_are_each_queued_once() {
     assert_eq!(campaign.calls_by_number(), once);
 }
 
+/// An API that goes away part-way (every connection refused) stops the import at the first row whose
+/// attempts run out, as a refused token does: the other rows are not each tried as many times.
+#[test]
+fn an_api_that_cannot_be_reached_stops_the_import() {
+    use std::io::Write as _;
+    use std::net::{Ipv4Addr, TcpListener};
+
+    let campaign = Campaign::start();
+    let mut get = talkover(&campaign.server.base_url(), &campaign.token);
+    get.args(["campaigns", "get", &campaign.id]);
+    let answer = json(get).to_string();
+    // Answers the import's first read of the campaign, then is gone: the listener closes before the
+    // answer is written, so every later connection is refused.
+    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
+    let base_url = format!("http://{}/api/v1", listener.local_addr().unwrap());
+    let server = std::thread::spawn(move || {
+        let (client, _) = listener.accept().unwrap();
+        client.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+        let mut reader = std::io::BufReader::new(client.try_clone().unwrap());
+        let (head, _) = common::proxy::read_message(&mut reader).unwrap().expect("a request");
+        drop(listener);
+        let mut writer = client;
+        let reply = format!(
+            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nconnection: close\r\ncontent-length: {}\r\n\r\n{answer}",
+            answer.len()
+        );
+        writer.write_all(reply.as_bytes()).unwrap();
+        head.lines().next().unwrap_or_default().to_owned()
+    });
+    let dir = scratch("import-unreachable");
+    let csv = small_csv(&dir);
+    let mut import = campaign.import_through(&base_url, &csv);
+    import.args(["--concurrency", "1", "--max-attempts", "2", "-o", "json"]);
+    let output = run(import);
+    assert_eq!(server.join().unwrap(), format!("GET /api/v1/campaigns/{} HTTP/1.1", campaign.id));
+    assert_eq!(output.status.code(), Some(10), "{}\n{}", stderr(&output), stdout(&output));
+    assert!(stderr(&output).contains("connect"), "{}", stderr(&output));
+    let journal = dir.join(format!("few.csv.{}.journal", campaign.id));
+    assert_eq!(journal_entries(&journal, "send "), 2, "the first row's two attempts, no other row's");
+    let summary: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let failed = summary["failed"].as_array().expect("the rows not queued");
+    assert_eq!(failed.len(), 3, "{summary}");
+    assert!(failed[1..].iter().all(|row| row["message"].as_str().unwrap().contains("the import stopped")), "{summary}");
+    assert!(campaign.calls_by_number().is_empty());
+}
+
 fn small_csv(dir: &Path) -> std::path::PathBuf {
     let csv = dir.join("few.csv");
     std::fs::write(&csv, "phone,payload.first_name\n+15550100001,Ada\n+15550100002,Bob\n+15550100003,Cy\n").unwrap();
@@ -344,12 +390,17 @@ fn an_edited_file_with_a_new_journal_calls_no_number_twice() {
     let calls = campaign.calls_by_number();
     assert_eq!(calls.values().copied().collect::<Vec<_>>(), [1, 1, 1, 1], "{calls:?}");
 
-    // Asked for, every row is sent again (here the API refuses each, its first call still queued).
+    // Asked for, every row is queued again, though each number's first call is still queued (the clock
+    // stands still): sent with `allow_duplicates`, which the API needs to take a second call to a number.
     let mut forced = campaign.import(&csv);
-    forced.arg("--journal").arg(dir.join("third.journal")).arg("--call-again");
+    forced.arg("--journal").arg(dir.join("third.journal")).arg("--call-again").args(["-o", "json"]);
     let output = run(forced);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let summary: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!((summary["queued"].as_u64(), summary["already_queued"].as_u64()), (Some(4), Some(0)), "{summary}");
     assert_eq!(journal_entries(&dir.join("third.journal"), "send "), 4);
+    let calls = campaign.calls_by_number();
+    assert_eq!(calls.values().copied().collect::<Vec<_>>(), [2, 2, 2, 2], "{calls:?}");
 }
 
 /// An emulator whose rate-limit headers leave room for every request of a test (by default they report

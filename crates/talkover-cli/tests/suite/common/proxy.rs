@@ -58,7 +58,7 @@ impl Proxy {
 }
 
 /// One message: its head (request or status line and headers) and its body, read by Content-Length.
-pub(super) fn read_message(reader: &mut impl BufRead) -> std::io::Result<Option<(String, Vec<u8>)>> {
+pub fn read_message(reader: &mut impl BufRead) -> std::io::Result<Option<(String, Vec<u8>)>> {
     let mut head = String::new();
     for _ in 0..200 {
         let mut line = String::new();
