@@ -219,8 +219,7 @@ pub fn run(context: &Context, args: &ArgMatches) -> Result<u8, Failure> {
     let queued_before = rows.iter().filter(|r| matches!(states[&r.line], State::Queued(_))).count();
 
     let pending: Vec<&Row> = rows.iter().filter(|r| !states[&r.line].settled()).collect();
-    let progress =
-        Progress::new(rows.len() as u64, (rows.len() - pending.len()) as u64, context.format == Format::Json);
+    let progress = Progress::new(rows.len() as u64, (rows.len() - pending.len()) as u64, crate::notices::in_json());
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<(u64, State)>> = Mutex::new(Vec::new());
     std::thread::scope(|scope| {
@@ -266,10 +265,23 @@ pub fn run(context: &Context, args: &ArgMatches) -> Result<u8, Failure> {
         "not sent"
     };
     let mut summary = Summary { queued_before, ..Summary::default() };
+    // The line whose row queued each call: a row answered with another row's call repeats its number.
+    let queued_by: BTreeMap<&str, u64> = rows
+        .iter()
+        .filter_map(|row| match &states[&row.line] {
+            State::Queued(id) => Some((id.as_str(), row.line)),
+            _ => None,
+        })
+        .collect();
     for row in &rows {
         match &states[&row.line] {
             State::Queued(_) => summary.queued += 1,
-            State::Existing(_) => summary.already_queued += 1,
+            State::Existing(id) => {
+                summary.already_queued += 1;
+                if let Some(first) = queued_by.get(id.as_str()) {
+                    summary.repeated.push((row.line, *first));
+                }
+            }
             State::Invalid(message) => invalid.push((row.line, message.clone())),
             State::Pending(message) => {
                 summary.failed.push((row.line, message.clone().unwrap_or_else(|| untried.into())))
@@ -301,6 +313,9 @@ struct Summary {
     /// Of `queued`, the rows an earlier run queued.
     queued_before: usize,
     already_queued: usize,
+    /// Of `already_queued`, the rows answered with the call another row of the file queued, by line: the
+    /// same number twice (its payload not sent), and the line that queued it.
+    repeated: Vec<(u64, u64)>,
     invalid: Vec<(u64, String)>,
     failed: Vec<(u64, String)>,
 }
@@ -316,6 +331,7 @@ impl Summary {
                     "queued": self.queued,
                     "queued_this_run": self.queued.saturating_sub(self.queued_before),
                     "already_queued": self.already_queued,
+                    "repeated": self.repeated.iter().map(|(line, of)| json!({"line": line, "same_number_as_line": of})).collect::<Vec<_>>(),
                     "invalid": lines(&self.invalid),
                     "failed": lines(&self.failed),
                     "journal": journal.display().to_string(),
@@ -332,6 +348,12 @@ impl Summary {
                     self.failed.len(),
                     journal.display()
                 );
+                if !self.repeated.is_empty() {
+                    text.push_str("repeated numbers (not queued twice; --call-again does not change this):\n");
+                    for (line, first) in &self.repeated {
+                        text.push_str(&format!("  line {line}: the number of line {first}\n"));
+                    }
+                }
                 for (title, rows) in [("invalid rows:", &self.invalid), ("failed rows:", &self.failed)] {
                     if !rows.is_empty() {
                         text.push_str(title);

@@ -30,6 +30,12 @@ pub fn install(verbose: bool, json: bool) {
     let _ = tracing::subscriber::set_global_default(Notices { verbose, json });
 }
 
+/// Whether the run's notices are lines of JSON (`--output json` given): what else a command writes to
+/// standard error (an import's progress) follows it, so that its lines are all JSON or all text.
+pub fn in_json() -> bool {
+    JSON.load(Ordering::Relaxed)
+}
+
 /// Writes `text` to standard error, and nothing more where it cannot be written (closed, a full disk):
 /// `eprint!` would panic there, and a panic's exit code (101) hides the command's own (18: a call that may
 /// have been placed, which a script must not run again).

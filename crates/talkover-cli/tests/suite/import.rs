@@ -142,6 +142,31 @@ fn a_thousand_rows_killed_part_way_are_each_queued_once() {
     assert_eq!(campaign.calls_by_number(), once);
 }
 
+/// A number the file gives twice is queued once, and the summary names the line that repeats it.
+#[test]
+fn a_number_repeated_in_the_file_is_named_with_the_line_it_repeats() {
+    let campaign = Campaign::start();
+    let dir = scratch("import-repeated");
+    let csv = dir.join("contacts.csv");
+    std::fs::write(&csv, "phone,payload.first_name\n+15550100001,Ada\n+15550100002,Bob\n+1 555 010 0001,Ann\n")
+        .unwrap();
+    let mut import = campaign.import(&csv);
+    import.args(["--concurrency", "1", "-o", "json"]);
+    let output = run(import);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let summary: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!((summary["queued"].as_u64(), summary["already_queued"].as_u64()), (Some(2), Some(1)), "{summary}");
+    assert_eq!(summary["repeated"], serde_json::json!([{"line": 4, "same_number_as_line": 2}]), "{summary}");
+    assert_eq!(campaign.calls_by_number().values().copied().collect::<Vec<_>>(), [1, 1]);
+
+    // Run again (everything settled), as a table: the repeat is named there too.
+    let mut again = campaign.import(&csv);
+    again.args(["-o", "table"]);
+    let output = run(again);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(stdout(&output).contains("  line 4: the number of line 2\n"), "{}", stdout(&output));
+}
+
 /// An API that goes away part-way (every connection refused) stops the import at the first row whose
 /// attempts run out, as a refused token does: the other rows are not each tried as many times.
 #[test]
