@@ -679,6 +679,9 @@ fn fetch_pages(
     // Each page must be the one asked for, as the SDK's own pagination checks it: a server that ignores
     // `page` ends the list with an error, not with the same items written twice.
     let mut walk = talkover::page::PageWalk::starting_at(Some(page));
+    if let Some(per_page) = walked.per_page {
+        walk = walk.with_page_size(per_page);
+    }
     for _ in 0..MAX_PAGES {
         if let Some(query) = params.query.as_mut().and_then(Value::as_object_mut) {
             query.insert("page".into(), Value::from(page));

@@ -769,11 +769,23 @@ impl fmt::Display for TransportError {
             write!(f, "{operation}: ")?;
         }
         write!(f, "transport error ({}): {}", self.kind, self.message)?;
+        // An operation not safe to repeat (placing a call) that may have been carried out says so, since a
+        // log line is often all its reader has to decide whether to send it again.
+        let not_repeated = self.safe_to_repeat == Some(false)
+            && self
+                .head
+                .as_deref()
+                .map_or(!self.certainly_not_sent(), |(status, _)| status_may_have_taken_effect(*status));
         if let Some((status, _)) = self.head.as_deref() {
             write!(f, "; it came after the answer's head, {status}")?;
             if status.is_success() {
                 f.write_str(" (the request was processed)")?;
             }
+            if not_repeated && !status.is_success() {
+                f.write_str(NOT_REPEATED)?;
+            }
+        } else if not_repeated {
+            f.write_str(NOT_REPEATED)?;
         } else if !self.certainly_not_sent()
             && matches!(self.kind, TransportErrorKind::Io | TransportErrorKind::Tls | TransportErrorKind::Other)
         {
@@ -1395,11 +1407,20 @@ impl fmt::Display for ApiError {
         if let Some(id) = &self.request_id {
             write!(f, " (request id {})", Shown(id, SHOWN_NAME_CHARS))?;
         }
+        // A 2xx that says `"success": false` is the API's account of how it went; a 5xx or 408 is not.
+        if self.safe_to_repeat == Some(false) && !self.status.is_success() && status_may_have_taken_effect(self.status)
+        {
+            f.write_str(NOT_REPEATED)?;
+        }
         f.write_str(&after_attempts(self.attempts, self.stopped))
     }
 }
 
 impl std::error::Error for ApiError {}
+
+/// What the message of a failed operation not safe to repeat adds when it may have been carried out
+/// ([`Error::may_have_taken_effect`]): it was not sent again, and should be checked before it is.
+const NOT_REPEATED: &str = "; it may have been carried out, so it was not sent again: check before repeating it";
 
 /// Why a failed attempt is not retried ([`RetryPolicy::decide`](crate::retry::RetryPolicy::decide)), and
 /// why a client's error came after the attempts it did ([`Error::stop_reason`]). `Display` says it in a few
@@ -1801,6 +1822,34 @@ mod tests {
         assert!(!processed.certainly_not_sent());
         assert!(Error::from(TransportError::new(TransportErrorKind::Io, "reset")).is_retryable());
         assert_eq!(cut(404).status(), Some(StatusCode::NOT_FOUND));
+    }
+
+    #[test]
+    fn an_operation_not_safe_to_repeat_says_it_may_have_been_carried_out() {
+        let unsafe_op = |error: Error| error.with_safe_to_repeat(false).to_string();
+        let answered = |status: u16, body: &str| Error::Api(Box::new(api(status, body)));
+        let clause = "; it may have been carried out, so it was not sent again: check before repeating it";
+        // A timeout, a lost connection, a 5xx or 408, an answer cut off after a 5xx head.
+        let timeout = Error::from(TransportError::new(TransportErrorKind::Timeout, "timed out after 30 s"));
+        assert_eq!(unsafe_op(timeout), format!("transport error (timeout): timed out after 30 s{clause}"));
+        assert!(unsafe_op(transport(TransportErrorKind::Io)).ends_with(&format!("failed{clause}")));
+        for status in [500, 503, 408] {
+            assert!(unsafe_op(answered(status, r#"{"message": "Oops"}"#)).contains(clause), "{status}");
+            assert!(unsafe_op(cut_after_head(status)).ends_with(clause), "{status}");
+        }
+        // Not when it certainly did nothing or the API said how it went, nor for a read.
+        for error in [
+            transport(TransportErrorKind::Connect),
+            answered(422, r#"{"message": "Invalid"}"#),
+            answered(429, r#"{"message": "Slow down"}"#),
+            answered(200, r#"{"success": false, "message": "Webhook test failed"}"#),
+            cut_after_head(200),
+        ] {
+            assert!(!unsafe_op(error).contains("not sent again"));
+        }
+        let read = answered(500, r#"{"message": "Oops"}"#).with_safe_to_repeat(true);
+        assert!(!read.to_string().contains("not sent again"), "{read}");
+        assert!(!answered(500, r#"{"message": "Oops"}"#).to_string().contains("not sent again"));
     }
 
     #[test]

@@ -540,6 +540,12 @@ pub trait PagedOperation: Operation<Response = ListEnvelope<Self::Item>> + Clone
 /// same page again. A list that changes while it is walked (records added at its top) can still give an
 /// item twice, or skip one: a server's pages are read as they come.
 ///
+/// A page whose block the SDK cannot read (none, or one without its number and counts) says nothing of
+/// what follows it. Given the page size asked for ([`PageWalk::with_page_size`]), a full page is taken to
+/// have a successor, which is asked for, and a shorter one ends the list, so no item is lost to a block
+/// that did not come; a page answered twice in a row (a server that ignores `page` and writes no block) is
+/// refused as above. Without the page size, such a page ends the list.
+///
 /// ```
 /// # use talkover_core as talkover;
 /// use talkover::page::PageWalk;
@@ -557,6 +563,11 @@ pub trait PagedOperation: Operation<Response = ListEnvelope<Self::Item>> + Clone
 pub struct PageWalk {
     /// The page last asked for by number (none for a first request that names no page).
     asked: Option<u64>,
+    /// The page size asked for, when known: a page without a readable block that holds as many items has a
+    /// successor.
+    page_size: Option<u64>,
+    /// A fingerprint of the items of the last page read without a block, which the next may not repeat.
+    unblocked: Option<u64>,
 }
 
 impl PageWalk {
@@ -568,7 +579,25 @@ impl PageWalk {
     /// A walk whose first request asks for page `page` (from 1; none, or 0, as [`PageWalk::new`]): its
     /// answer is checked as every later one is.
     pub fn starting_at(page: Option<u64>) -> Self {
-        Self { asked: page.filter(|page| *page >= 1) }
+        Self { asked: page.filter(|page| *page >= 1), ..Self::default() }
+    }
+
+    /// The walk, knowing the page size each request asks for (its `per_page`, or the operation's default):
+    /// a page whose block cannot be read and that holds that many items leads to the next page, rather
+    /// than end the list.
+    ///
+    /// ```
+    /// # use talkover_core as talkover;
+    /// use talkover::page::PageWalk;
+    /// use talkover::Page;
+    ///
+    /// let mut walk = PageWalk::new().with_page_size(2);
+    /// assert_eq!(walk.take("list-numbers", Page::new(vec![1, 2], None)).unwrap().1, Some(2));
+    /// assert_eq!(walk.take("list-numbers", Page::new(vec![3], None)).unwrap().1, None);
+    /// ```
+    pub fn with_page_size(mut self, per_page: u64) -> Self {
+        self.page_size = Some(per_page).filter(|size| *size >= 1);
+        self
     }
 
     /// Takes the answer of operation `operation` (its id) to the page asked for last: the page, and the
@@ -583,19 +612,49 @@ impl PageWalk {
         let answered = page.pagination.as_ref().map(|p| p.current_page);
         if let (Some(asked), Some(answered)) = (self.asked, answered) {
             if answered != asked {
-                self.asked = Some(u64::MAX);
                 let message = format!(
                     "page {answered} came back where page {asked} was asked for: the server does not honour `page`, \
                      so the list stops here, incomplete"
                 );
-                let body = serde_json::to_vec(&page).unwrap_or_default();
-                let error = crate::error::DecodeError::of_answer(operation, "current_page", message, body);
-                return Err(Error::Decode(Box::new(error)));
+                return Err(self.refuse(operation, &page, message));
             }
         }
-        let next = page.next_page().filter(|next| self.asked.is_none_or(|asked| *next > asked));
+        let next = match page.pagination {
+            Some(_) => page.next_page(),
+            None => self.after_unblocked(operation, &page)?,
+        };
+        let next = next.filter(|next| self.asked.is_none_or(|asked| *next > asked));
         self.asked = next.or(Some(u64::MAX));
         Ok((page, next))
+    }
+
+    /// The page after one whose block could not be read: the next number when the page is full, none when
+    /// it is short (or the page size is unknown); an error when it repeats the page before it.
+    fn after_unblocked<T: Serialize>(&mut self, operation: &'static str, page: &Page<T>) -> Result<Option<u64>, Error> {
+        let full = self.page_size.is_some_and(|size| page.items.len() as u64 >= size);
+        if !full || self.asked == Some(u64::MAX) {
+            return Ok(None);
+        }
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        std::hash::Hash::hash(&serde_json::to_vec(&page.items).unwrap_or_default(), &mut hasher);
+        let fingerprint = std::hash::Hasher::finish(&hasher);
+        if self.unblocked.replace(fingerprint) == Some(fingerprint) {
+            let asked = self.asked.unwrap_or(1);
+            let message = format!(
+                "page {asked} came back with the items of the page before it and no page block: the server does \
+                 not honour `page`, so the list stops here, incomplete"
+            );
+            return Err(self.refuse(operation, page, message));
+        }
+        Ok(self.asked.unwrap_or(1).checked_add(1))
+    }
+
+    /// Ends the walk with a `Decode` error saying why the list is incomplete (its body: the page as read).
+    fn refuse<T: Serialize>(&mut self, operation: &'static str, page: &Page<T>, message: String) -> Error {
+        self.asked = Some(u64::MAX);
+        let body = serde_json::to_vec(page).unwrap_or_default();
+        let field = if page.pagination.is_some() { "current_page" } else { "data" };
+        Error::Decode(Box::new(crate::error::DecodeError::of_answer(operation, field, message, body)))
     }
 }
 
@@ -640,9 +699,15 @@ impl<O: PagedOperation> Paginator<O> {
     /// A paginator whose first request is `operation` (at the page it names, the first by default).
     ///
     /// Each page is checked as [`PageWalk`] says: a server that ignores `page` ends the list with an
-    /// error, rather than have its first page given again.
+    /// error, rather than have its first page given again; a full page whose block cannot be read leads
+    /// on to the next (the page size being the request's `per_page`, or the operation's default).
     pub fn new(operation: O) -> Self {
-        let walk = PageWalk::starting_at(operation.requested_page().0);
+        let (page, per_page) = operation.requested_page();
+        let mut walk = PageWalk::starting_at(page);
+        // A list that comes whole when no page is asked for has no successor to a page without a block.
+        if page.is_some() || O::PAGE_BLOCK != PageBlock::WholeUnlessPaged {
+            walk = walk.with_page_size(u64::from(per_page.unwrap_or(O::DEFAULT_PER_PAGE)));
+        }
         Self { next: Some(operation), failed: None, walk, buffer: Vec::new().into_iter() }
     }
 
@@ -889,6 +954,69 @@ mod tests {
         assert_eq!(pages.next_item(), None);
         assert_eq!(pages.next_operation(), None);
         assert!(pages.is_done());
+    }
+
+    /// A server whose pages carry no block the SDK can read (none, or `page` for `current_page`): a full
+    /// page leads on to the next, a short one ends the list, and the same page twice is refused.
+    #[test]
+    fn pages_without_a_readable_block_are_followed_while_they_are_full() {
+        let bare = |items: &[u32]| Ok(Page::new(items.to_vec(), None));
+        let mut pages = Paginator::new(Numbers { page: None });
+        pages.on_page(bare(&[1, 2])).unwrap();
+        assert_eq!(drain(&mut pages), [1, 2]);
+        assert_eq!(pages.next_operation(), Some(Numbers { page: Some(2) }), "a full page may have a successor");
+        pages.on_page(bare(&[3, 4])).unwrap();
+        assert_eq!(drain(&mut pages), [3, 4]);
+        assert_eq!(pages.next_operation(), Some(Numbers { page: Some(3) }));
+        pages.on_page(bare(&[5])).unwrap();
+        assert_eq!(drain(&mut pages), [5]);
+        assert!(pages.is_done(), "a short page is the last");
+
+        // A block read after bare pages is followed as usual.
+        let mut mixed = Paginator::new(Numbers { page: None });
+        mixed.on_page(bare(&[1, 2])).unwrap();
+        drain(&mut mixed);
+        mixed.on_page(Ok(numbers(&[3, 4], 2, 2))).unwrap();
+        assert_eq!(drain(&mut mixed), [3, 4]);
+        assert!(mixed.is_done());
+
+        // The same items again, with no block to say which page they are: the server ignores `page`.
+        let mut stuck = Paginator::new(Numbers { page: None });
+        stuck.on_page(bare(&[1, 2])).unwrap();
+        drain(&mut stuck);
+        let error = stuck.on_page(bare(&[1, 2])).unwrap_err();
+        assert_eq!(error.kind(), crate::ErrorKind::Decode);
+        assert!(error.to_string().contains("page 2 came back with the items of the page before it"), "{error}");
+        assert_eq!((drain(&mut stuck), stuck.is_done()), (vec![], true));
+        assert_eq!(stuck.failed_operation(), Some(&Numbers { page: Some(2) }));
+
+        // Without a page size (a walk of its own that gives none), a bare page ends the list.
+        let mut walk = PageWalk::new();
+        assert_eq!(walk.take("list-numbers", Page::new(vec![1, 2], None)).unwrap().1, None);
+        // An empty page ends it whatever the size.
+        let mut sized = PageWalk::starting_at(Some(4)).with_page_size(2);
+        assert_eq!(sized.take("list-numbers", Page::<u32>::new(vec![], None)).unwrap().1, None);
+    }
+
+    /// list-actions answers its whole list, with no block, to a request that asks for no page: that list
+    /// has no successor however long it is; asked for a page, its bare full pages are followed.
+    #[test]
+    fn a_whole_list_has_no_successor() {
+        use crate::actions::{Action, ListActions};
+        let full = |size: usize| -> Result<Page<Action>, Error> {
+            let one: Action =
+                serde_json::from_value(serde_json::json!({"id": "a1", "name": "Book", "type": "webhook"}))
+                    .expect("an action reads from its id, name and type");
+            Ok(Page::new(vec![one; size], None))
+        };
+        let mut unpaged = Paginator::new(ListActions::new("agent-1"));
+        unpaged.on_page(full(500)).unwrap();
+        assert_eq!(std::iter::from_fn(|| unpaged.next_item()).count(), 500);
+        assert!(unpaged.is_done());
+        let mut paged = Paginator::new(ListActions::new("agent-1").page(1).per_page(3));
+        paged.on_page(full(3)).unwrap();
+        assert_eq!(std::iter::from_fn(|| paged.next_item()).count(), 3);
+        assert_eq!(paged.next_operation().map(|op| op.requested_page()), Some((Some(2), Some(3))));
     }
 
     #[test]

@@ -14,7 +14,7 @@ options:
   --token TOKEN          the bearer token requests must carry (default talq_mock_token)
   --fixtures DIR         answer unmodelled operations from the fixtures below DIR instead of the built-in ones
   --no-example-agent     start with no agent (by default the reference's example agent exists)
-  --latency-ms N         wait N milliseconds before every answer
+  --latency-ms N         carry each request out, then wait N milliseconds before answering
   --error-rate R         answer this share of requests (0 to 1) with 500, without carrying them out
   --lost-answer-rate R   carry out this share of requests (0 to 1), then answer 500 all the same (an
                          answer lost on its way back: a call placed though the caller saw a failure)

@@ -55,7 +55,8 @@ pub(crate) const BODY_TIMEOUT: Duration = Duration::from_secs(30);
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Faults {
-    /// Added before every answer.
+    /// Added to every answer, after the request is carried out: a client that stops waiting (its timeout,
+    /// a dropped future) has still done what it asked, as it may have with the API.
     pub latency: Duration,
     /// The share of requests answered `500` instead of being carried out, from 0 (none, the default) to 1
     /// (all): nothing changes.
@@ -92,7 +93,7 @@ impl Faults {
         Self::default()
     }
 
-    /// Adds `latency` before every answer.
+    /// Adds `latency` to every answer, after the request is carried out.
     pub fn latency(mut self, latency: Duration) -> Self {
         self.latency = latency;
         self
@@ -841,22 +842,25 @@ impl Default for Emulator {
 
 impl BlockingTransport for Emulator {
     fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+        // Carried out, then answered late (see `Faults::latency`).
+        let answer = self.handle(&request);
         let latency = self.latency();
         if !latency.is_zero() {
             std::thread::sleep(latency);
         }
-        Ok(self.handle(&request))
+        Ok(answer)
     }
 }
 
 #[async_trait::async_trait]
 impl Transport for Emulator {
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+        let answer = self.handle_async(&request).await;
         let latency = self.latency();
         if !latency.is_zero() {
             tokio::time::sleep(latency).await;
         }
-        Ok(self.handle_async(&request).await)
+        Ok(answer)
     }
 }
 

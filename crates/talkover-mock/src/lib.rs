@@ -154,7 +154,7 @@ impl ServerBuilder {
         self
     }
 
-    /// Adds `latency` before every answer.
+    /// Adds `latency` to every answer, after the request is carried out (see [`Faults::latency`]).
     pub fn latency(mut self, latency: Duration) -> Self {
         self.settings.faults = self.settings.faults.latency(latency);
         self
@@ -348,11 +348,14 @@ async fn answer(State(emulator): State<Arc<Emulator>>, request: axum::extract::R
     };
     let response = match read {
         Ok(bytes) => {
+            // Carried out first, then answered late: a client that gives up while it waits has still
+            // placed its call, as with the API.
+            let answer = emulator.handle_async(&http::Request::from_parts(parts, bytes)).await;
             let latency = emulator.latency();
             if !latency.is_zero() {
                 tokio::time::sleep(latency).await;
             }
-            emulator.handle_async(&http::Request::from_parts(parts, bytes)).await
+            answer
         }
         Err(BodyError::Stalled) => emulator.body_timed_out(&parts),
         Err(BodyError::Broken) => emulator.body_broken(&parts),

@@ -379,6 +379,22 @@ fn an_unreadable_success_is_no_csv_record() {
     }
 }
 
+/// A list whose pages carry no page block: `--all` goes on while pages come back full and stops at a short
+/// one, every item written once.
+#[test]
+fn all_follows_full_pages_that_have_no_block() {
+    let page = |ids: &[u32]| {
+        let items: Vec<String> = ids.iter().map(|i| format!(r#"{{"id": "agent-{i}", "name": "Agent {i}"}}"#)).collect();
+        Reply::json(200, format!(r#"{{"success": true, "data": [{}]}}"#, items.join(", ")))
+    };
+    let server = Scripted::start(vec![page(&[1, 2]), page(&[3, 4]), page(&[5])]);
+    let mut all = talkover(&server.base_url(), TOKEN);
+    all.args(["agents", "list", "--all", "--per-page", "2", "-o", "id"]);
+    let output = run(all);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(stdout(&output), "agent-1\nagent-2\nagent-3\nagent-4\nagent-5\n");
+}
+
 /// A server that ignores `page` (it answers page 1 again) ends `--all` with an error saying the list is
 /// incomplete, as the SDK's own pagination does: its items are written once, not twice.
 #[test]

@@ -89,13 +89,16 @@ pub(crate) struct Progress {
     /// When the call is placed (after make-call's delay): its stages count from here.
     pub(crate) placed_ms: i64,
     pub(crate) answered_ms: Option<i64>,
+    /// When the call ended, to the millisecond (its `ended_at` is written to the second): what follows
+    /// its end (a campaign's event, a retry's cooldown) counts from here, not from before it.
+    pub(crate) ended_ms: Option<i64>,
     /// Whether the call's start has been announced (once placed).
     pub(crate) started: bool,
 }
 
 impl Progress {
     pub(crate) fn new(outcome: Outcome, placed_ms: i64) -> Self {
-        Self { outcome, placed_ms, answered_ms: None, started: false }
+        Self { outcome, placed_ms, answered_ms: None, ended_ms: None, started: false }
     }
 
     /// Whether the call's start is to be announced now: true once, when the call has been placed by `now_ms`.
@@ -360,6 +363,7 @@ impl State {
         entry.call.duration = entry.progress.duration(now_ms);
         entry.call.updated_at = crate::clock::stamp(now.clone());
         entry.call.ended_at = Some(crate::clock::stamp(now));
+        entry.progress.ended_ms = Some(now_ms);
         let mut ended = EndedCall::new(entry.call.id.clone(), entry.call.status.clone());
         ended.ended_at = entry.call.ended_at.clone();
         ended.ended_reason = Some(EndedReason::EndedByApi);
@@ -428,6 +432,7 @@ impl State {
                 if !status.is_active() {
                     entry.call.duration = entry.progress.duration(reached_ms);
                     entry.call.ended_at = Some(crate::clock::stamp(crate::clock::timestamp(reached_ms)));
+                    entry.progress.ended_ms = Some(reached_ms);
                     // Test calls are not billed.
                     if !entry.call.is_testing {
                         billed.push(entry.call.duration);

@@ -480,8 +480,12 @@ impl State {
                 let mut data = campaign_call_data(call, &self.live.campaign_call_extras);
                 data.insert("call_id".into(), json!(dial.call_id));
                 data.insert("duration".into(), json!(duration));
-                // What follows the call's end happened when it ended (its `ended_at`, as get-call shows it).
-                let ended_ms = entry.call.ended_at.as_ref().map_or(now_ms, |t| ms_of(t.as_str()));
+                // What follows the call's end happened when it ended (to the millisecond, as the call's own
+                // events are stamped; its `ended_at`, written to the second, where that is not known).
+                let ended_ms = entry
+                    .progress
+                    .ended_ms
+                    .unwrap_or_else(|| entry.call.ended_at.as_ref().map_or(now_ms, |t| ms_of(t.as_str())));
                 ended_by(&mut ended, &campaign_id, ended_ms);
                 let counted = u64::from(counts(&self.live.campaign_call_extras, call));
                 if matches!(call.status, CallStatus::Completed | CallStatus::Voicemail) {

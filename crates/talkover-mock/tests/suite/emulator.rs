@@ -564,6 +564,15 @@ fn faults_are_injected_on_demand() {
     let started = Instant::now();
     client.agents().list().send().unwrap();
     assert!(started.elapsed() >= Duration::from_millis(150), "{:?}", started.elapsed());
+    // The latency comes after the request is carried out, as an API's slow answer may: a client that
+    // stops waiting has still made its agent, and the SDK says it may have.
+    let impatient = common::blocking_client(&server).with_timeout(Duration::from_millis(40));
+    let gave_up = impatient.agents().create(common::agent("Made while nobody waited")).unwrap_err();
+    assert!(gave_up.may_have_taken_effect() && gave_up.attempts() == 1, "{gave_up}");
+    server.set_faults(Faults::new());
+    let names: Vec<String> =
+        client.agents().list().per_page(100).send().unwrap().items.into_iter().map(|a| a.name).collect();
+    assert!(names.contains(&"Made while nobody waited".to_owned()), "{names:?}");
 
     // A client that retries rides out a burst that asks for no wait.
     server.set_faults(Faults::new().rate_limit_burst(1, 0));

@@ -2131,6 +2131,49 @@ fn a_campaign_webhook_receives_the_events_of_several_calls_in_time_order() {
     );
 }
 
+/// What follows a campaign call's end is stamped with the instant it ended, to the millisecond, as the
+/// call's own events are: `campaign_call.completed` (or `retry_scheduled`) is never before the call's
+/// `event_phone_call_ended`, on a clock whose instant is not a whole second.
+#[test]
+fn a_campaign_calls_outcome_is_stamped_when_its_call_ended() {
+    let (server, client) = stopped_clock();
+    // The stopped clock stands where the real one was, between two seconds (but one time in a thousand).
+    let receiver = Receiver::start();
+    let agent = published_agent(&client, "Stamped");
+    let campaign = always_on(&agent, "Stamped").max_retries(1);
+    let events = [CampaignWebhookEvent::CampaignCallCompleted, CampaignWebhookEvent::CampaignCallRetryScheduled];
+    let hook = NewCampaignWebhook::new("Stamped", receiver.url(), events).include_call_events(true);
+    let id = active_with_webhook(&client, campaign, hook);
+    client.execute(MakeCampaignCall::new(&id, NewCampaignCall::new("+15550132000"))).unwrap();
+    client.execute(MakeCampaignCall::new(&id, NewCampaignCall::new("+15550132222"))).unwrap();
+    server.advance_clock(Duration::from_secs(10));
+
+    let wanted = [
+        ("event_phone_call_ended", "+15550132000"),
+        ("campaign_call.completed", "+15550132000"),
+        ("event_phone_call_ended", "+15550132222"),
+        ("campaign_call.retry_scheduled", "+15550132222"),
+    ];
+    let find = |received: &[Received], event: &str, to: &str| {
+        received
+            .iter()
+            .find(|r| r.event() == event && r.json()["to"] == to)
+            .map(|r| r.json()["timestamp"].as_str().unwrap().to_owned())
+    };
+    // The deliveries come in their own order: wait, one more at a time, until the four are there.
+    let mut received = Vec::new();
+    for count in 4..=20 {
+        received = receiver.wait_for(count);
+        if wanted.iter().all(|(event, to)| find(&received, event, to).is_some()) {
+            break;
+        }
+    }
+    let stamp = |event: &str, to: &str| find(&received, event, to).unwrap_or_else(|| panic!("no {event} for {to}"));
+    let ended = stamp("event_phone_call_ended", "+15550132000");
+    assert_eq!(stamp("campaign_call.completed", "+15550132000"), ended);
+    assert_eq!(stamp("campaign_call.retry_scheduled", "+15550132222"), stamp("event_phone_call_ended", "+15550132222"));
+}
+
 #[test]
 fn an_update_that_puts_a_campaigns_end_before_its_start_is_refused() {
     let (_server, client) = stopped_clock();

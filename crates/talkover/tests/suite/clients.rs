@@ -369,6 +369,36 @@ async fn items_end_with_an_error_when_the_server_ignores_page() {
     assert!(stream.next().await.is_none());
 }
 
+/// A server of 45 agents whose pages carry no page block (or one the SDK cannot read: `page` where
+/// `current_page` belongs): every agent is given, on both clients, a page at a time.
+#[tokio::test]
+async fn items_follow_full_pages_that_have_no_readable_block() {
+    let agents = |request: &HttpRequest, block: &str| {
+        let query = talkover::encode::parse_query(request.uri().query().unwrap_or(""));
+        let number = |name: &str| query.iter().find(|(k, _)| k == name).map(|(_, v)| v.parse::<usize>().unwrap());
+        let (page, per_page) = (number("page").unwrap_or(1), number("per_page").unwrap_or(20));
+        let items: Vec<String> = ((page - 1) * per_page..(page * per_page).min(45))
+            .map(|i| format!(r#"{{"id":"agent-{i}","name":"Agent {i}"}}"#))
+            .collect();
+        json(200, &format!(r#"{{"success":true,"data":[{}]{block}}}"#, items.join(",")))
+    };
+    for block in ["", r#","meta":{"page":1,"per_page":20}"#] {
+        let (seen, transport) = recording(move |request| agents(request, block));
+        let client = talkover::blocking::Client::with_transport(config(), transport);
+        let ids: Vec<String> = client.agents().list().items().map(|agent| agent.unwrap().id.to_string()).collect();
+        assert_eq!(ids.len(), 45, "{block}: {ids:?}");
+        assert_eq!((ids[0].as_str(), ids[44].as_str()), ("agent-0", "agent-44"));
+        assert_eq!(seen.lock().unwrap().len(), 3, "pages of 20, 20 and 5");
+
+        let client = talkover::Client::with_transport(config(), move |request: HttpRequest| {
+            let response = agents(&request, block);
+            async move { Ok(response) }
+        });
+        let all = client.agents().list().per_page(10).items().try_collect().await.unwrap();
+        assert_eq!(all.len(), 45, "{block}");
+    }
+}
+
 async fn next<S: Stream + Unpin>(stream: &mut S) -> Option<S::Item> {
     poll_fn(|cx| Pin::new(&mut *stream).poll_next(cx)).await
 }
