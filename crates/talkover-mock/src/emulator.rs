@@ -664,8 +664,33 @@ impl Emulator {
         match self.carry_out(request, op, &params) {
             // Carried out, and its answer lost on the way back: what `Error::may_have_taken_effect` is about.
             Ok(reply) if lost && (200..300).contains(&reply.status) => Ok(self.server_error(op.id)),
+            Ok(reply) if reply.status == 422 => Ok(self.in_documented_422_shape(op.id, reply)),
             answered => answered,
         }
+    }
+
+    /// A 422 as the operation's reference page writes it: create-webhook's and update-webhook's show
+    /// `{"message", "errors"}` without the `success` flag every other page's 422 has, so theirs leaves it
+    /// out (the message first, then the rest as it was).
+    fn in_documented_422_shape(&self, operation: &str, reply: Reply) -> Reply {
+        let documented = self.catalog.documented_error(operation, 422, None);
+        if !documented.is_some_and(|body| body.is_object() && body.get("success").is_none()) {
+            return reply;
+        }
+        let body = match &reply.raw {
+            Some(raw) => serde_json::from_slice::<Value>(raw).unwrap_or_default(),
+            None => reply.body.clone(),
+        };
+        let Some(object) = body.as_object().filter(|o| o.get("success") == Some(&Value::Bool(false))) else {
+            return reply;
+        };
+        let keys = ["message"]
+            .into_iter()
+            .chain(object.keys().map(String::as_str).filter(|k| !matches!(*k, "message" | "success")));
+        let members: Vec<String> = keys
+            .filter_map(|key| Some(format!("{}:{}", Value::from(key), serde_json::to_string(object.get(key)?).ok()?)))
+            .collect();
+        Reply { raw: Some(format!("{{{}}}", members.join(",")).into_bytes()), body: Value::Null, ..reply }
     }
 
     /// Carries out a request routed to `op`, whose token and rate passed: the operation's answer, or the
