@@ -694,8 +694,46 @@ optional_fields! {
     }
 }
 
-/// Extra data some agent errors carry (for example update-advanced-settings' eligibility details).
+/// Extra data some agent errors carry (for example update-advanced-settings' eligibility details, which
+/// [`eligibility_shortfall`] reads as a type).
 pub type ErrorDetails = Value;
+
+optional_fields! {
+    /// How far an agent is from optimized costs: the `details` of update-advanced-settings' 422
+    /// `OPTIMIZED_COSTS_NOT_ELIGIBLE`, read from the error with [`eligibility_shortfall`].
+    #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct EligibilityShortfall {
+        /// The agent's calls in the window.
+        pub current_calls: u64,
+        /// The calls the window must hold.
+        pub required_calls: u64,
+        /// The window, in days.
+        pub threshold_days: u32,
+    }
+    pub fn new;
+}
+
+/// Why turning optimized costs on was refused, when `err` is update-advanced-settings' 422
+/// `OPTIMIZED_COSTS_NOT_ELIGIBLE`: the agent's calls in the window and the calls it needs. `None` for any
+/// other error.
+///
+/// ```
+/// # use talkover_core as talkover;
+/// # fn handle(err: talkover::Error) {
+/// if let Some(shortfall) = talkover::agents::eligibility_shortfall(&err) {
+///     let missing = shortfall.required_calls.saturating_sub(shortfall.current_calls);
+///     println!("{missing} more calls within {} days", shortfall.threshold_days);
+/// }
+/// # }
+/// ```
+pub fn eligibility_shortfall(err: &crate::Error) -> Option<EligibilityShortfall> {
+    let api = err.as_api()?;
+    if api.code.as_deref() != Some("OPTIMIZED_COSTS_NOT_ELIGIBLE") {
+        return None;
+    }
+    api.body_field("details")
+}
 
 // ---------------------------------------------------------------------------------------------------
 // The operations

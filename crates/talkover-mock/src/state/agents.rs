@@ -1,14 +1,13 @@
 //! Agents: create, list, get, knowledge, voice, calling and advanced settings, publish, unpublish, delete.
 
-use serde_json::json;
 use talkover_core::agents::{
     AdvancedSettings, Agent, AgentAdvancedSettings, AgentCalling, AgentPhoneNumber, AgentPricingSummary, AgentStatus,
-    AgentStatusChange, CreateAgent, ListAgents, OptimizedCostsEligibility, PhoneNumberId, UpdateAdvancedSettings,
-    UpdateAgentCalling, UpdateAgentKnowledge, UpdateAgentVoice, Voice, VoiceTemplateRef,
+    AgentStatusChange, CreateAgent, EligibilityShortfall, ListAgents, OptimizedCostsEligibility, PhoneNumberId,
+    UpdateAdvancedSettings, UpdateAgentCalling, UpdateAgentKnowledge, UpdateAgentVoice, Voice, VoiceTemplateRef,
 };
 use talkover_core::time::DateTime;
 use talkover_core::voice_templates::QualityTier;
-use talkover_core::Operation;
+use talkover_core::{ErrorBody, Operation};
 
 /// The call volume optimized costs ask for, as both of check-optimized-costs-eligibility's examples give
 /// it: 700 calls placed in the last 7 days.
@@ -205,20 +204,15 @@ impl State {
         // Optimized costs (the initial message cache) only for an agent over the call volume (its 422).
         let eligibility = (body.enable_initial_message_cache == Some(true)).then(|| self.eligibility(index));
         if let Some(eligibility) = eligibility.filter(|e| !e.eligible) {
-            let details = json!({
-                "current_calls": eligibility.current_calls,
-                "required_calls": eligibility.required_calls,
-                "threshold_days": eligibility.threshold_days,
-            });
-            return Err(Reply::new(
-                422,
-                json!({
-                    "success": false,
-                    "message": "Agent does not meet the call volume threshold for optimized costs",
-                    "code": "OPTIMIZED_COSTS_NOT_ELIGIBLE",
-                    "details": details,
-                }),
-            ));
+            let details = EligibilityShortfall::new(
+                eligibility.current_calls,
+                eligibility.required_calls,
+                eligibility.threshold_days,
+            );
+            let refusal = ErrorBody::new("Agent does not meet the call volume threshold for optimized costs")
+                .code("OPTIMIZED_COSTS_NOT_ELIGIBLE")
+                .extra("details", serde_json::to_value(details).unwrap_or_default());
+            return Err(Reply::typed(422, &refusal));
         }
         let now = now();
         let entry = &mut self.agents[index];

@@ -1436,8 +1436,10 @@ fn optimized_costs_follow_the_agents_calls_of_the_last_seven_days() {
         (api(&refused).status.as_u16(), api(&refused).code.as_deref()),
         (422, Some("OPTIMIZED_COSTS_NOT_ELIGIBLE"))
     );
-    let body: Value = serde_json::from_slice(api(&refused).body.as_bytes()).unwrap();
-    assert_eq!(body["details"]["current_calls"], 2, "{body}");
+    let shortfall = talkover::agents::eligibility_shortfall(&refused).expect("the 422 says what is missing");
+    let counted = (shortfall.current_calls, shortfall.required_calls, shortfall.threshold_days);
+    assert_eq!(counted, (2, 700, eligibility.threshold_days));
+    assert_eq!(talkover::agents::eligibility_shortfall(&client.agents().get("no-such-agent").unwrap_err()), None);
     assert_eq!(client.agents().pricing_summary(&agent).unwrap().optimized_costs_enabled, Some(false));
 
     // A week later the calls are out of the window.
