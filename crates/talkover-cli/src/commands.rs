@@ -148,7 +148,8 @@ Exit codes:
       large, 415, 405): refused as sent, not carried out
   8   429: rate limited, retries exhausted
   9   5xx: server error, retries exhausted
-  10  transport: the API could not be reached
+  10  transport: the API could not be reached, or its answer to a request safe to repeat did not come (a
+      timeout, a lost connection; a request not safe to repeat exits 18 then)
   11  the answer was not the documented one (decode, a status other than those above, or a 4xx that is not
       JSON: another server's page, such as a wrong base URL's 404, or the API's 404 for a path it has no
       route for: a base URL whose path is not the API's); a success answer the types cannot
@@ -160,7 +161,7 @@ Exit codes:
   15  calls wait: the call had not ended when --max-wait passed
   16  calls wait: the call ended without completing (failed, busy, no-answer or voicemail); it is printed
   17  the request was carried out, but nothing was printed: with --output id, its answer holds no id (a
-      delete, a trigger, a purchase); or its answer could not be written to standard output (not a
+      delete, a trigger); or its answer could not be written to standard output (not a
       closed pipe, which ends quietly with 0); standard error says so
   18  a request that is not safe to repeat (make-call, create-…, purchase-credits, …) failed in a way
       that leaves open whether it took effect (a 5xx or 408 answer, a timeout, a lost connection after

@@ -485,6 +485,12 @@ const REFUSALS: &[(&str, u16, &str)] = &[
          -f status=paused",
     ),
     (
+        DeleteCampaign::ID,
+        409,
+        "its calls in progress must end first: talkover campaigns get CAMPAIGN_ID lists them; wait, or end each: \
+         talkover calls active AGENT_ID NUMBER gives a call's id, then talkover calls end AGENT_ID -f call_sid=ID",
+    ),
+    (
         MakeCampaignCall::ID,
         403,
         "the campaign must be active and its agent published: talkover campaigns get CAMPAIGN_ID shows both",
@@ -496,6 +502,11 @@ const STEPS_BY_CODE: &[(&str, &str)] = &[
     ("CAMPAIGN_NOT_ACTIVE", "start the campaign first: talkover campaigns update-status CAMPAIGN_ID -f status=active"),
     ("AGENT_INACTIVE", "publish the agent first: talkover agents publish AGENT_ID"),
     ("AGENT_IS_PUBLISHED", "unpublish the agent first: talkover agents unpublish AGENT_ID"),
+    (
+        "AGENT_HAS_ACTIVE_CALLS",
+        "its calls in progress must end first: wait, or end each: talkover calls active AGENT_ID NUMBER gives a \
+         call's id, then talkover calls end AGENT_ID -f call_sid=ID",
+    ),
     ("INSUFFICIENT_CREDITS", "talkover credits get-balance shows the balance; talkover credits purchase adds to it"),
     ("SFTP_TEST_REQUIRED", "test the connection first: talkover campaigns test-sftp-connection CAMPAIGN_ID"),
     (
@@ -566,9 +577,19 @@ fn outcome_unknown(e: &Error) -> Option<String> {
             "the request was carried out: its answer began {}, then was lost; check before running it again",
             t.status().map_or(0, |s| s.as_u16()),
         )),
-        _ => Some(format!("the request may have taken effect ({effect}); check before running it again")),
+        _ => {
+            let how = CHECKS.iter().find(|(id, _)| *id == op.id).map_or(String::new(), |(_, how)| format!(" ({how})"));
+            Some(format!("the request may have taken effect ({effect}); check before running it again{how}"))
+        }
     }
 }
+
+/// How to check what a request that may have taken effect did, for the operations whose check is not
+/// their own resource's list: the command that shows it.
+const CHECKS: &[(&str, &str)] = &[
+    (MakeCall::ID, "talkover calls list-for-agent AGENT_ID --search NUMBER shows whether it was placed"),
+    (MakeCampaignCall::ID, "talkover campaigns get CAMPAIGN_ID lists the campaign's calls"),
+];
 
 /// Whether the failed request was carried out for certain: its success answer came and could not be read,
 /// or was cut off after its status.
@@ -949,7 +970,11 @@ mod tests {
     #[test]
     fn every_command_a_hint_names_is_one() {
         let cli = crate::commands::command();
-        let steps = REFUSALS.iter().map(|(_, _, step)| *step).chain(STEPS_BY_CODE.iter().map(|(_, step)| *step));
+        let steps = REFUSALS
+            .iter()
+            .map(|(_, _, step)| *step)
+            .chain(STEPS_BY_CODE.iter().map(|(_, step)| *step))
+            .chain(CHECKS.iter().map(|(_, check)| *check));
         let commands = crate::commands::operation_commands();
         let (mut named, mut fields) = (0, 0);
         for step in steps {

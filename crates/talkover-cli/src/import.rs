@@ -493,14 +493,31 @@ fn read_rows(
         }
         // Fewer cells than the header is a row whose last ones are empty, as spreadsheets write it; more
         // is one whose values have shifted (an unquoted comma in a name), which would be sent under the
-        // wrong names.
-        if record.len() > headers.len() {
+        // wrong names, unless the cells past the header's are empty (a trailing comma): nothing shifted.
+        if record.iter().skip(headers.len()).any(|cell| !cell.trim().is_empty()) {
             invalid.push((
                 line,
                 format!(
                     "has {} cells, the header {}: a value holding a comma must be in double quotes",
                     record.len(),
                     headers.len()
+                ),
+            ));
+            continue;
+        }
+        // A value in double quotes may hold a line break (an address on two lines), but not rows: a quote
+        // left open (`"O'Brien`) takes every row after it, up to the next quote or the end of the file, into
+        // one value, and those rows would be neither called nor reported, their text sent in this row's
+        // payload. A line within a value whose cell in the phone column is a phone number is such a row.
+        let is_row =
+            |line: &str| line.split(',').nth(phone).is_some_and(|cell| e164(cell.trim_matches([' ', '"'])).is_ok());
+        let rows_taken = |cell: &str| cell.split(['\n', '\r']).skip(1).filter(|line| is_row(line)).count();
+        if let Some(taken) = record.iter().map(rows_taken).find(|taken| *taken > 0) {
+            invalid.push((
+                line,
+                format!(
+                    "a value in double quotes runs on over the {taken} row(s) after it, which are taken into it \
+                     rather than read: close the quote (a quote inside a value is written twice, \"\")"
                 ),
             ));
             continue;

@@ -230,11 +230,16 @@ pub fn csv_text(items: &[&Value], known: &[&str]) -> Result<String, Failure> {
 /// so that `id=$(talkover … -o id)` never goes on with an empty id.
 pub fn id_lines(value: &Value, operation: Option<&str>) -> Result<String, Failure> {
     let ids = ids(value, operation).ok_or_else(|| {
-        Failure::NoId(
+        // Running a request that is not safe to repeat again to see its answer would do it again.
+        let again = if operation.and_then(talkover::registry::operation).is_some_and(|op| !op.safe_to_repeat) {
+            "; it is not safe to repeat: do not run it again to see the answer"
+        } else {
+            ""
+        };
+        Failure::NoId(format!(
             "the request was carried out, but its answer holds no id, so --output id printed none for it \
-             (--output json shows the answer)"
-                .into(),
-        )
+             (--output json shows the answer){again}"
+        ))
     })?;
     Ok(ids.iter().map(|id| format!("{id}\n")).collect())
 }
@@ -245,9 +250,10 @@ pub fn ids(value: &Value, operation: Option<&str>) -> Option<Vec<String>> {
     resources(value, operation)?.into_iter().map(id_of).collect()
 }
 
-/// The id of a resource; an integration is named by its `identifier` (what `NewAction::integration` takes).
+/// The id of a resource; an integration is named by its `identifier` (what `NewAction::integration` takes),
+/// a charge (purchase-credits' answer, a top-up's) by its `transaction_id`.
 fn id_of(item: &Value) -> Option<String> {
-    match item.get("id").or_else(|| item.get("identifier"))? {
+    match item.get("id").or_else(|| item.get("identifier")).or_else(|| item.get("transaction_id"))? {
         Value::String(id) => Some(id.clone()),
         Value::Number(id) => Some(id.to_string()),
         _ => None,
@@ -641,6 +647,15 @@ mod tests {
         let Failure::NoId(message) = &failure else { panic!("{failure:?}") };
         assert!(message.contains("carried out") && message.contains("no id"), "{message}");
         assert_eq!(failure.exit_code(), 17, "not 2: the request was sent");
+        assert!(!message.contains("not safe to repeat"), "{message}");
+        // A request not safe to repeat is not to be run again to see its answer.
+        let Failure::NoId(message) = id_lines(&json!({"balance": 3}), Some("create-agent")).unwrap_err() else {
+            panic!("an answer without an id")
+        };
+        assert!(message.ends_with("do not run it again to see the answer"), "{message}");
+        // A purchase is named by its transaction.
+        let purchase = json!({"success": true, "data": {"amount_charged": "25.00", "transaction_id": "txn_1"}});
+        assert_eq!(ids(&purchase, Some("purchase-credits")), Some(vec!["txn_1".into()]));
     }
 
     #[test]

@@ -102,20 +102,27 @@ pub fn run_operation(context: &Context, op: &'static OperationInfo, args: &ArgMa
 /// Any other error as it is.
 fn with_flag_hint(error: talkover::Error, params: &Params, args: &ArgMatches) -> Failure {
     let talkover::Error::InvalidRequest(invalid) = &error else { return error.into() };
-    let by_flag = |name: &str| {
-        let given = |id: &str| args.try_get_many::<String>(id).ok().flatten().into_iter().flatten();
+    let with_flag = |flag: &str, name: &str| {
         let prefix = format!("{name}=");
-        given(commands::FIELD).chain(given(commands::RAW_FIELD)).any(|value| value.starts_with(&prefix))
+        args.try_get_many::<String>(flag).ok().flatten().into_iter().flatten().any(|value| value.starts_with(&prefix))
     };
     let hint = invalid.field().and_then(|field| {
-        let name = field.strip_prefix("body.").filter(|name| !name.contains('.') && by_flag(name))?;
+        let name = field.strip_prefix("body.").filter(|name| !name.contains('.'))?;
+        // `-f` (`--raw-field`) gives text, `-F` (`--field`) JSON.
+        let (text, typed) = (with_flag(commands::RAW_FIELD, name), with_flag(commands::FIELD, name));
         let given = params.body.as_ref()?.get(name)?;
         let message = invalid.message();
         let wants_typed = ["expected a boolean", "expected u", "expected i", "expected f"];
-        if message.contains("expected a string") && (given.is_number() || given.is_boolean()) {
+        if message.contains("expected a string") && (given.is_number() || given.is_boolean()) && typed {
             Some(format!("a text is given with -f: -f {name}={given}"))
         } else if wants_typed.iter().any(|w| message.contains(w)) && given.is_string() {
-            Some(format!("a number or true/false is given with -F: -F {name}={}", given.as_str()?))
+            let value = given.as_str()?;
+            // `-F` read a value that is no JSON as text: it is the value that is wrong, not the flag.
+            match (text, typed) {
+                (true, _) => Some(format!("a number or true/false is given with -F: -F {name}={value}")),
+                (false, true) => Some(format!("{value:?} is not a number or true/false")),
+                (false, false) => None,
+            }
         } else {
             None
         }
@@ -156,9 +163,14 @@ fn refuse_missing(op: &OperationInfo, params: &Params) -> Result<(), Failure> {
         missing.extend(fields.iter().filter(|f| f.required && !given(body, f.name)).map(|f| {
             // A text is given with `-f` (`-F to=15550101234` would send a number).
             let flag = commands::value_flag(f.name, &f.reads);
+            // A list's items are given one at a time, `name[]=` (`-f name=…` would be one text).
+            let given = match commands::reading(&f.reads).list {
+                true => format!("'{}[]=…'", f.name),
+                false => format!("{}=…", f.name),
+            };
             let how = match positional(f.name) {
-                true => format!("{} (or {flag} {}=…)", f.name.to_uppercase(), f.name),
-                false => format!("{flag} {}=…", f.name),
+                true => format!("{} (or {flag} {given})", f.name.to_uppercase()),
+                false => format!("{flag} {given}"),
             };
             missing_fields.push((format!("body.{}", f.name), "is required".to_owned()));
             match unknown.iter().find(|k| meant_for(op, k, f.name)) {

@@ -298,6 +298,15 @@ fn a_value_given_with_the_other_flag_says_which_flag_gives_it() {
     let mut texty = create_trunk(url, "talq_flags");
     texty.args(["-f", "is_active=true", "--dry-run"]);
     fails_with(texty, 3, "a number or true/false is given with -F: -F is_active=true");
+    // Given with -F already, it is the value that is no number, not the flag.
+    let mut not_a_number = create_trunk(url, "talq_flags");
+    not_a_number.args(["-F", "is_active=yes", "--dry-run"]);
+    let output = fails_with(not_a_number, 3, "\"yes\" is not a number or true/false");
+    assert!(!stderr(&output).contains("given with -F"), "{}", stderr(&output));
+    // A missing list is asked for an item at a time.
+    let mut no_files = talkover(url, "talq_flags");
+    no_files.args(["campaigns", "trigger-sftp-export", "c-1", "--dry-run"]);
+    fails_with(no_files, 3, "needs -f 'file_data_ids[]=…'");
     // A value from --data has no such hint: the JSON is what to fix, and -F would send the same text.
     let mut from_data = talkover(url, "talq_flags");
     from_data.args(["calls", "make", AGENT, "-d", r#"{"to": 15550101234}"#, "--dry-run"]);

@@ -4,7 +4,7 @@
 use crate::common;
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
@@ -31,6 +31,19 @@ impl Campaign {
     /// `talkover campaigns import` of `csv` into the campaign, against the emulator.
     fn import(&self, csv: &Path) -> std::process::Command {
         self.import_through(&self.server.base_url(), csv)
+    }
+
+    /// Imports a file of `text` (named `name`, in a scratch folder of its own) with `args` and
+    /// `--output json`: the exit code, the summary and the file.
+    fn import_text(&self, name: &str, text: &str, args: &[&str]) -> (Option<i32>, Value, PathBuf) {
+        let csv = scratch(name).join("contacts.csv");
+        std::fs::write(&csv, text).unwrap();
+        let mut import = self.import(&csv);
+        import.args(args).args(["-o", "json"]);
+        let output = run(import);
+        let summary = serde_json::from_slice(&output.stdout)
+            .unwrap_or_else(|e| panic!("no summary ({e}): {}\n{}", stdout(&output), stderr(&output)));
+        (output.status.code(), summary, csv)
     }
 
     /// [`Campaign::import`] with its journal at `journal`.
@@ -142,19 +155,35 @@ fn a_thousand_rows_killed_part_way_are_each_queued_once() {
     assert_eq!(campaign.calls_by_number(), once);
 }
 
+/// A double quote left open takes the rows after it into one value: that row is reported invalid (exit 14)
+/// with the lines it took, rather than the rows vanishing and their text going out in its payload.
+#[test]
+fn a_quote_left_open_is_an_invalid_row_not_lost_rows() {
+    let campaign = Campaign::start();
+    let open = "phone,name\n+15550100011,Ada\n+15550100012,\"O'Brien\n+15550100013,Ann\n+15550100014,Ben\n";
+    let (code, summary, _) = campaign.import_text("import-open-quote", open, &[]);
+    assert_eq!(code, Some(14), "{summary}");
+    assert_eq!(summary["queued"].as_u64(), Some(1), "{summary}");
+    assert_eq!(summary["invalid"][0]["line"].as_u64(), Some(3), "{summary}");
+    let message = summary["invalid"][0]["message"].as_str().unwrap();
+    assert!(message.contains("runs on over the 2 row(s) after it"), "{message}");
+    assert_eq!(campaign.calls_by_number().len(), 1, "only Ada's row was sent");
+
+    // A value whose quotes close on its own line is read as it is, and so is one on two lines that are no
+    // rows; a row that ends in empty cells past the header's (a spreadsheet's trailing comma) too.
+    let closed = "phone,name,address\n+15550100015,\"Smith, Jo \"\"JJ\"\"\",\"1 Main St\nApt 2, Springfield\"\n\
+                  +15550100016,Cy,,\n";
+    let (code, summary, _) = campaign.import_text("import-closed-quote", closed, &[]);
+    assert_eq!((code, summary["queued"].as_u64()), (Some(0), Some(2)), "{summary}");
+}
+
 /// A number the file gives twice is queued once, and the summary names the line that repeats it.
 #[test]
 fn a_number_repeated_in_the_file_is_named_with_the_line_it_repeats() {
     let campaign = Campaign::start();
-    let dir = scratch("import-repeated");
-    let csv = dir.join("contacts.csv");
-    std::fs::write(&csv, "phone,payload.first_name\n+15550100001,Ada\n+15550100002,Bob\n+1 555 010 0001,Ann\n")
-        .unwrap();
-    let mut import = campaign.import(&csv);
-    import.args(["--concurrency", "1", "-o", "json"]);
-    let output = run(import);
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    let summary: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let text = "phone,payload.first_name\n+15550100001,Ada\n+15550100002,Bob\n+1 555 010 0001,Ann\n";
+    let (code, summary, csv) = campaign.import_text("import-repeated", text, &["--concurrency", "1"]);
+    assert_eq!(code, Some(0), "{summary}");
     assert_eq!((summary["queued"].as_u64(), summary["already_queued"].as_u64()), (Some(2), Some(1)), "{summary}");
     assert_eq!(summary["repeated"], serde_json::json!([{"line": 4, "same_number_as_line": 2}]), "{summary}");
     assert_eq!(campaign.calls_by_number().values().copied().collect::<Vec<_>>(), [1, 1]);
