@@ -1,7 +1,7 @@
 //! Calendars: create one, open it on weekdays, find the free slots of a week and book one with an attendee.
 //!
 //! `cargo run --example calendars` runs on the local emulator: no token, no network (it keeps the calendar,
-//! its rules and events; the free slots are the reference's recorded example). With `TALKOVER_TOKEN` set it
+//! its rules and events, and computes the free slots from the rules and the events booked). With `TALKOVER_TOKEN` set it
 //! creates the calendar in your account and deletes it at the end.
 
 use talkover::calendars::availability::{RecurringAvailability, TimeOfDay, Weekday};

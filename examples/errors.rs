@@ -39,7 +39,10 @@ fn what_to_do(error: &Error) -> String {
             ErrorKind::RateLimited => {
                 format!("slow down; try again after {:?}", error.retry_after().unwrap_or_default())
             }
-            ErrorKind::Server => "the API failed (safe requests were already retried): try again later".to_owned(),
+            ErrorKind::Server if error.safe_to_repeat() == Some(false) => {
+                "the API failed, and may have done it: check before sending it again".to_owned()
+            }
+            ErrorKind::Server => format!("the API failed ({} attempt(s)): try again later", error.attempts()),
             ErrorKind::Unsuccessful => format!("the API said no: {}", api.message.as_deref().unwrap_or("-")),
             _ => format!("HTTP {}: log it with the request id {:?}", api.status, api.request_id),
         },
