@@ -172,7 +172,7 @@ Exit codes:
   20  402: the account cannot pay for it (make-call's insufficient credits, a declined card); nothing
       was done
   21  the API answered success: false in a success status: it took the request and says it did not
-      succeed (a test delivery of test-webhook that failed)
+      succeed (a test delivery of test-webhook that failed); the answer, as received, is printed
 A request not safe to repeat that was carried out but whose answer could not be read (exit 11) says so
 too: check before running it again.
 With --output json, an error is one line of JSON on standard error, argument errors included:

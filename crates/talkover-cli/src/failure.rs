@@ -285,11 +285,13 @@ impl Failure {
         json!({ "error": error })
     }
 
-    /// The body of a 2xx answer that could not be decoded.
+    /// The body of a 2xx answer that could not be decoded, or that says `"success": false` (exit 21: a
+    /// failed test delivery's status and time are in it, for a script as a completed call's are).
     fn undecoded_success(&self) -> Option<&[u8]> {
         match self {
             Self::Api(failure) => match &failure.error {
                 Error::Decode(decode) if decode.status.is_success() => Some(decode.body.as_bytes()),
+                Error::Api(api) if api.status.is_success() => Some(api.body.as_bytes()),
                 _ => None,
             },
             _ => None,

@@ -86,13 +86,18 @@ fn a_request_not_safe_to_repeat_that_may_have_taken_effect_says_so() {
 
     // Nor when the API answered how it went: a test delivery that failed (`200`, `"success": false`) is
     // the unsuccessful answer's 21, its outcome known.
-    let failed = r#"{"success": false, "message": "Webhook test failed: HTTP 502 Bad Gateway"}"#;
+    let failed =
+        r#"{"success": false, "message": "Webhook test failed: HTTP 502 Bad Gateway", "data": {"status_code": 502}}"#;
     let server = Scripted::start(vec![Reply::json(200, failed)]);
     let mut test = talkover(&server.base_url(), TOKEN);
     test.args(["agents", "test-webhook", AGENT, "webhook-1", "-o", "json"]);
-    let error = json_error(&run(test));
+    let output = run(test);
+    let error = json_error(&output);
     assert_eq!((error["kind"].as_str(), error["outcome_unknown"].as_bool()), (Some("unsuccessful"), Some(false)));
     assert_eq!(error["exit_code"], 21, "{error}");
+    // The answer itself is on standard output, as an answer the types could not read is.
+    let answer: Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("{e}: {}", stdout(&output)));
+    assert_eq!(answer["data"]["status_code"], 502, "{answer}");
 }
 
 /// What an answer writes stays on its line of the error's text: a line break in a message, a field name or
