@@ -545,10 +545,7 @@ impl Error {
     pub fn may_have_taken_effect(&self) -> bool {
         match self {
             Self::InvalidRequest(_) | Self::Config(_) => false,
-            Self::Transport(e) => match e.status() {
-                Some(status) => status_may_have_taken_effect(status),
-                None => !e.certainly_not_sent(),
-            },
+            Self::Transport(e) => e.may_have_taken_effect(),
             Self::Api(e) => status_may_have_taken_effect(e.status),
             Self::Decode(e) => status_may_have_taken_effect(e.status),
         }
@@ -771,11 +768,7 @@ impl fmt::Display for TransportError {
         write!(f, "transport error ({}): {}", self.kind, self.message)?;
         // An operation not safe to repeat (placing a call) that may have been carried out says so, since a
         // log line is often all its reader has to decide whether to send it again.
-        let not_repeated = self.safe_to_repeat == Some(false)
-            && self
-                .head
-                .as_deref()
-                .map_or(!self.certainly_not_sent(), |(status, _)| status_may_have_taken_effect(*status));
+        let not_repeated = self.safe_to_repeat == Some(false) && self.may_have_taken_effect();
         if let Some((status, _)) = self.head.as_deref() {
             write!(f, "; it came after the answer's head, {status}")?;
             if status.is_success() {
@@ -901,6 +894,15 @@ impl TransportError {
     /// How many times the request was tried; this failure is the last try's (see [`Error::attempts`]).
     pub fn attempts(&self) -> u32 {
         self.attempts
+    }
+
+    /// What [`Error::may_have_taken_effect`] says of this failure: by the answer's status once its head
+    /// came, else unless the request certainly never left.
+    fn may_have_taken_effect(&self) -> bool {
+        match self.status() {
+            Some(status) => status_may_have_taken_effect(status),
+            None => !self.certainly_not_sent(),
+        }
     }
 
     /// Whether the request certainly never reached the server, so that sending it again cannot repeat it:
