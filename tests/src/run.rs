@@ -293,7 +293,8 @@ fn check_error(expected: &ExpectedError, error: &Error, problems: &mut Vec<Strin
         _ => None,
     };
     check("fields", expected.fields.as_ref().map(|f| f.join(",")), fields);
-    // The delay the answer asked for: its `Retry-After` header, or else the body's `retry_after`.
+    // The delay the answer asked for: its `Retry-After` header, or else the body's `retry_after`, or else
+    // (a 429) the time until its rate-limit window resets.
     check(
         "retry_after_secs",
         expected.retry_after_secs.map(|s| s.to_string()),

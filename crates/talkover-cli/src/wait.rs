@@ -35,8 +35,9 @@ pub fn command() -> Command {
         .about("Wait until a call has ended, then print it")
         .long_about(
             "Waits until a call has ended (completed, failed, busy, no-answer or voicemail), then prints it.\n\n\
-             The API has no get-call: each look reads the agent's calls (get-agent-calls, the newest pages, \
-             narrowed to the number called with --to), every --interval seconds, until the call is there \
+             The API has no get-call: each look reads the agent's calls (get-agent-calls, narrowed to the number \
+             called with --to; up to ten pages of a hundred, of a longer list its first five and last five, \
+             as the API says nothing of its order), every --interval seconds, until the call is there \
              with a final status, and prints it (as --output says) whatever the status.\n\n\
              A look has the time left of the wait (at least a second, at most --timeout) and is made once: \
              one that fails for a reason that may pass (a 5xx, 429, a timeout, a lost connection) is made \
@@ -187,7 +188,7 @@ fn finish(
                 None => "the agent's calls".to_owned(),
             };
             Err(Failure::NotFound(format!(
-                "call {call_id} is not among {among} (up to the newest {} are read)",
+                "call {call_id} is not among {among} (up to {} are read: a longer list's first and last)",
                 CallWatch::PAGES_PER_LOOK * 100
             )))
         }

@@ -72,7 +72,8 @@ call_statuses! {
     ///
     /// Agent calls go `initiated` → `ringing` → `answered` → `completed` (or `failed`, `busy`, `no-answer`);
     /// campaign calls start `queued` or `scheduled`. `voicemail` appears as a campaign call outcome (for
-    /// example in a campaign's `auto_dnc_trigger_statuses`).
+    /// example in a campaign's `auto_dnc_trigger_statuses`). openapi.json adds `in-progress` (its call
+    /// schema's word for a call under way) and an external call's `external` and `ready`.
     pub enum CallStatus {
         /// A campaign call accepted and waiting to be dispatched.
         Queued = "queued",
@@ -80,6 +81,13 @@ call_statuses! {
         Scheduled = "scheduled",
         /// A campaign call that reached voicemail.
         Voicemail = "voicemail",
+        /// Under way (openapi.json's call schema; the pages say `answered`).
+        InProgress = "in-progress",
+        /// An external call, carried by your own telephony, as openapi.json's external-call schema gives it.
+        External = "external",
+        /// An external call whose WebSocket is ready for the agent to join (openapi.json's make-call
+        /// example for an external call).
+        Ready = "ready",
     }
 }
 
@@ -119,18 +127,20 @@ impl PartialEq<CallFilterStatus> for CallStatus {
 
 impl CallStatus {
     /// Whether the call is under way: created, ringing or in conversation (`initiated`, `ringing`,
-    /// `answered`). A campaign call waiting its turn (`queued`, `scheduled`) is not yet.
+    /// `answered`, or openapi.json's `in-progress`). A campaign call waiting its turn (`queued`,
+    /// `scheduled`) is not yet. An external call's `external` and `ready` are neither active nor terminal:
+    /// nothing documents how such a call goes on.
     ///
     /// ```
     /// # use talkover_core as talkover;
     /// use talkover::calls::CallStatus;
     ///
-    /// assert!(CallStatus::Ringing.is_active());
+    /// assert!(CallStatus::Ringing.is_active() && CallStatus::InProgress.is_active());
     /// assert!(!CallStatus::Queued.is_active() && !CallStatus::Queued.is_terminal());
     /// assert!(CallStatus::NoAnswer.is_terminal());
     /// ```
     pub fn is_active(&self) -> bool {
-        matches!(self, Self::Initiated | Self::Ringing | Self::Answered)
+        matches!(self, Self::Initiated | Self::Ringing | Self::Answered | Self::InProgress)
     }
 
     /// Whether the call is over and its status will not change again: `completed`, `failed`, `busy`,
@@ -376,8 +386,8 @@ optional_fields! {
         /// examples does; then not written back either).
         #[serde(default, skip_serializing_if = "String::is_empty")]
         pub to: String,
-        /// Where the call is (`initiated` at first; an external call's is `external` or `ready`, kept as
-        /// [`CallStatus::Unknown`]).
+        /// Where the call is (`initiated` at first; an external call's is [`External`](CallStatus::External)
+        /// or [`Ready`](CallStatus::Ready)).
         pub status: CallStatus,
         /// When it was created.
         pub created_at: Timestamp,
@@ -919,7 +929,8 @@ mod tests {
         }))
         .unwrap();
         assert_eq!(schema.external_url(), Some("wss://us-agent.app.talkover.ai/123e4567/transport?x-talq=token"));
-        assert_eq!(schema.status.as_str(), "external");
+        assert_eq!(schema.status, CallStatus::External);
+        assert!(!schema.status.is_terminal());
         let example: PlacedCall = serde_json::from_value(serde_json::json!({
             "id": "123e4567-e89b-12d3-a456-426614174000", "agent_id": "agent_123456",
             "type": "external.websocket", "created_at": "2024-01-01T00:00:00Z",
@@ -935,6 +946,7 @@ mod tests {
             Some("wss://us-agent.app.talkover.ai/123e4567/transport?x-talq=your_token_here")
         );
         assert_eq!((example.to.as_str(), example.call_type.as_deref()), ("", Some("external.websocket")));
+        assert_eq!(example.status, CallStatus::Ready);
         // The URL's token stays out of `Debug`, and is written back whole by a server that answers with it.
         for placed in [&schema, &example] {
             assert!(!format!("{placed:?}").contains("x-talq="), "{placed:?}");
@@ -995,7 +1007,7 @@ mod tests {
     #[test]
     fn numbers_not_in_e164_form_are_refused_before_sending() {
         for bad in
-            ["1234567890", "(555) 123-4567", "+0123456789", "+12345", "+1234567890123456", "+1234567890x", "+ 1555"]
+            ["1234567890", "(555) 123-4567", "0123456789", "+12345", "+1234567890123456", "+1234567890x", "+ 1555"]
         {
             let err = build_request(&MakeCall::new("agent", NewCall::new(bad)), &config()).unwrap_err();
             let Error::InvalidRequest(invalid) = &err else { panic!("{err}") };
@@ -1004,6 +1016,11 @@ mod tests {
             assert_eq!(invalid_field(&MakeCampaignCall::new("c", NewCampaignCall::new(bad))), "to");
             assert_eq!(invalid_field(&GetActiveCall::new("agent", bad)), "phone");
         }
+        // A number as the reference's examples write it, its first digit 0 (openapi.json's external call,
+        // list-calls' answers), is taken where a number is asked for.
+        let zero = "+0987654321";
+        assert!(build_request(&MakeCall::new("agent", NewCall::new(zero)), &config()).is_ok());
+        assert!(build_request(&GetActiveCall::new("agent", zero), &config()).is_ok());
         // make-call asks for "international format", which may be written with separators; the campaign
         // call and the active-call lookup ask for E.164.
         for spaced in ["+1 234 567 890", "+1-234-567-890", "+1 (555) 123-4567", "+44.7911.123456"] {

@@ -156,7 +156,7 @@ fn status_meaning(status: u16) -> &'static str {
         404 => "the resource (or one the request names) does not exist",
         409 => "the resource's present state does not allow it",
         422 => "a field fails the API's checks (`err.field_errors()` lists them)",
-        429 => "too many requests: retried after `Retry-After` within the retry policy",
+        429 => "too many requests: retried after the wait it asks for within the retry policy; when it comes back, wait `Error::retry_after`",
         500..=599 => "the server failed; retried only when the operation is safe to repeat",
         _ => "the API refused the request",
     }

@@ -108,6 +108,7 @@ pub fn path_placeholders(template: &str) -> impl Iterator<Item = &str> {
 
 /// Whether the placeholders of `template` are exactly `names`, in order. Evaluated at compile time for
 /// every declared operation, so a path parameter cannot be misnamed or forgotten.
+#[doc(hidden)]
 pub const fn placeholders_are(template: &str, names: &[&str]) -> bool {
     let t = template.as_bytes();
     let (mut i, mut k) = (0, 0);
@@ -140,6 +141,7 @@ const TITLED_OTHERWISE: &[(&str, &str)] = &[
 /// `get-agent-calls`), or one of the few pairs whose page is titled otherwise than its file is named.
 /// Evaluated at compile time for every declared operation, so a declaration copied from its neighbour
 /// cannot keep the neighbour's id.
+#[doc(hidden)]
 pub const fn id_names(type_name: &str, id: &str) -> bool {
     let mut k = 0;
     while k < TITLED_OTHERWISE.len() {
@@ -172,6 +174,7 @@ const REFERENCE_PAGES: &[u8] = b"api-reference/endpoints/";
 /// Whether the first link to a reference page in `docs` (an operation's doc lines) is to the page of
 /// `id`. Evaluated at compile time for every declared operation, so the doc of a declaration copied from
 /// its neighbour cannot keep linking the neighbour's page.
+#[doc(hidden)]
 pub const fn doc_links_to(docs: &[&str], id: &str) -> bool {
     let mut line = 0;
     while line < docs.len() {

@@ -32,7 +32,10 @@ pub enum ErrorKind {
     Conflict,
     /// 422, with field errors.
     Validation,
-    /// 429.
+    /// 429: too many requests in the rate-limit window. The client retries it (every operation: a 429
+    /// says nothing was done) after the wait the answer asks for, within its retry policy; when this comes
+    /// back, [`Error::retry_after`] says how long to wait (from `Retry-After`, the body's `retry_after`, or
+    /// the window's reset) and [`Error::rate_limit`] gives the headers' counts.
     RateLimited,
     /// 5xx.
     Server,
@@ -277,7 +280,11 @@ impl Error {
     }
 
     /// How long the server asked to wait before trying again: its `Retry-After` header, or else the
-    /// `retry_after` seconds some error bodies carry (`{"error": {"details": {"retry_after": 60}}}`).
+    /// `retry_after` seconds some error bodies carry (`{"error": {"details": {"retry_after": 60}}}`), or
+    /// else, on a `429`, the time until its rate-limit window resets (`X-RateLimit-Reset`:
+    /// [`RateLimit::until_reset`](crate::rate_limit::RateLimit::until_reset)), which is what the client's
+    /// own retries of a 429 wait for too. `None` when the answer says nothing of it: a 429 of that kind is
+    /// retried after the policy's backoff.
     pub fn retry_after(&self) -> Option<Duration> {
         self.as_api().and_then(ApiError::retry_after_hint)
     }
@@ -1281,9 +1288,13 @@ impl ApiError {
     }
 
     /// The wait the server asked for: `Retry-After`, else a `retry_after` number of seconds in the body
-    /// (`error.details.retry_after`, `details.retry_after` or `retry_after`).
+    /// (`error.details.retry_after`, `details.retry_after` or `retry_after`), else, on a `429`, the time
+    /// from now until its rate-limit window resets.
     pub fn retry_after_hint(&self) -> Option<Duration> {
-        self.retry_after.or_else(|| crate::rate_limit::retry_after_in_body(self.body.as_bytes()))
+        self.retry_after.or_else(|| crate::rate_limit::retry_after_in_body(self.body.as_bytes())).or_else(|| {
+            let limit = (self.status == StatusCode::TOO_MANY_REQUESTS).then(|| self.rate_limit())??;
+            limit.until_reset(std::time::SystemTime::now())
+        })
     }
 
     /// A value of the body's `details` (under `error`, or at the top).
@@ -2276,6 +2287,19 @@ mod tests {
         assert_eq!((e.kind(), e.retry_after()), (ErrorKind::RateLimited, Some(Duration::from_secs(60))));
         assert_eq!(err(404, r#"{"success": false}"#).retry_after(), None);
         assert_eq!(Error::invalid_request("x", None, "no").retry_after(), None);
+        // create-agent's documented 429 names no wait: the rate-limit window's reset is the one there is,
+        // as a count of seconds or a Unix time; on another status it is no wait asked.
+        let limited = |status, reset: u64| {
+            let mut headers = HeaderMap::new();
+            crate::rate_limit::RateLimit::new(100, 0, reset).write_to(&mut headers);
+            let body = br#"{"success": false, "message": "Too many requests. Please try again later."}"#.to_vec();
+            Error::Api(Box::new(ApiError::from_parts("x", status, headers, body)))
+        };
+        assert_eq!(limited(StatusCode::TOO_MANY_REQUESTS, 42).retry_after(), Some(Duration::from_secs(42)));
+        let in_a_minute = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() + 60;
+        let wait = limited(StatusCode::TOO_MANY_REQUESTS, in_a_minute).retry_after().unwrap();
+        assert!(wait > Duration::from_secs(55) && wait <= Duration::from_secs(60), "{wait:?}");
+        assert_eq!(limited(StatusCode::SERVICE_UNAVAILABLE, 42).retry_after(), None);
     }
 
     #[test]

@@ -76,7 +76,7 @@ error_codes! {
     OptimizedCostsNotEligible = "OPTIMIZED_COSTS_NOT_ELIGIBLE", "422", "the agent does not qualify for optimized costs";
     PaymentFailed = "PAYMENT_FAILED", "402", "the payment method on file was declined or the charge failed";
     PhoneNumberInUse = "PHONE_NUMBER_IN_USE", "422", "the number is still used (by an agent or a campaign), so it cannot be released";
-    RateLimitExceeded = "RATE_LIMIT_EXCEEDED", "429", "too many requests in the rate-limit window; wait (`Retry-After`) and try again";
+    RateLimitExceeded = "RATE_LIMIT_EXCEEDED", "429", "too many requests in the rate-limit window: retried after the wait it asks for within the retry policy; when it comes back, wait `Error::retry_after`";
     ReleaseAlreadyPending = "RELEASE_ALREADY_PENDING", "409", "a release request for this number is waiting already";
     ReleaseAlreadyResolved = "RELEASE_ALREADY_RESOLVED", "409", "the release request was approved or rejected already, so it cannot be cancelled";
     ServerError = "SERVER_ERROR", "500", "the server failed; trying again later may work";

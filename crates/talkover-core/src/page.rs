@@ -40,6 +40,11 @@ impl Pagination {
         Self::with_fields(current_page, per_page, total)
     }
 
+    /// The list's last page: `last_page` where the block gives it, else what the counts give (at least 1).
+    pub(crate) fn last_page_number(&self) -> u64 {
+        self.last_page.unwrap_or_else(|| self.counted().0)
+    }
+
     /// What the counts give of the rest of the block: the last page's number (at least 1), and this
     /// page's positions (`from`, `to`; none for a page past the list's end).
     fn counted(&self) -> (u64, Option<(u64, u64)>) {

@@ -31,6 +31,32 @@ impl RateLimit {
         Self { limit: Some(limit), remaining: Some(remaining), reset: Some(reset) }
     }
 
+    /// How long from `now` until the window resets: `reset` read as a Unix time when it is one (at least
+    /// 1 000 000 000, a moment of 2001 or later), else as a number of seconds from now, as some servers
+    /// write it. Zero for a moment already past; `None` without `reset`.
+    ///
+    /// The wait a `429` asks for when it names none (no `Retry-After`, no `retry_after` in its body): the
+    /// retry policy and [`Error::retry_after`](crate::Error::retry_after) take it then.
+    ///
+    /// ```
+    /// # use talkover_core as talkover;
+    /// use std::time::{Duration, SystemTime};
+    /// use talkover::rate_limit::RateLimit;
+    ///
+    /// let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+    /// assert_eq!(RateLimit::new(60, 0, 1_700_000_030).until_reset(now), Some(Duration::from_secs(30)));
+    /// assert_eq!(RateLimit::new(60, 0, 45).until_reset(now), Some(Duration::from_secs(45)));
+    /// assert_eq!(RateLimit::new(60, 0, 1_600_000_000).until_reset(now), Some(Duration::ZERO));
+    /// ```
+    pub fn until_reset(&self, now: SystemTime) -> Option<Duration> {
+        let reset = self.reset?;
+        if reset < UNIX_TIME_FROM {
+            return Some(Duration::from_secs(reset));
+        }
+        let at = SystemTime::UNIX_EPOCH.checked_add(Duration::from_secs(reset))?;
+        Some(at.duration_since(now).unwrap_or(Duration::ZERO))
+    }
+
     /// Writes the headers of the values it has (`x-ratelimit-limit`, `-remaining`, `-reset`) into `headers`,
     /// replacing any of those names there: what [`RateLimit::from_headers`] reads back.
     ///
@@ -50,6 +76,23 @@ impl RateLimit {
             }
         }
     }
+}
+
+/// The smallest `X-RateLimit-Reset` read as a Unix time (2001-09-09); a smaller one is a count of seconds.
+const UNIX_TIME_FROM: u64 = 1_000_000_000;
+
+/// The wait an answer asks for before a request is sent again: its `Retry-After`, else a `retry_after` in
+/// its body, else, on a `429`, the time until its rate-limit window resets.
+pub(crate) fn wait_asked(
+    status: http::StatusCode,
+    headers: &HeaderMap,
+    body: &[u8],
+    now: SystemTime,
+) -> Option<Duration> {
+    retry_after(headers, now).or_else(|| retry_after_in_body(body)).or_else(|| {
+        let limit = (status == http::StatusCode::TOO_MANY_REQUESTS).then(|| RateLimit::from_headers(headers))??;
+        limit.until_reset(now)
+    })
 }
 
 const LIMIT: &str = "x-ratelimit-limit";

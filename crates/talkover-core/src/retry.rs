@@ -17,7 +17,7 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use crate::error::{TransportError, TransportErrorKind};
-use crate::rate_limit::{retry_after, retry_after_in_body};
+use crate::rate_limit::wait_asked;
 
 pub use crate::rate_limit::RateLimit;
 
@@ -214,9 +214,7 @@ impl RetryPolicy {
             return Decision::Stop(StopReason::OutOfAttempts);
         }
         let asked = match outcome {
-            Attempt::Answered { headers, body, .. } => {
-                retry_after(headers, SystemTime::now()).or_else(|| retry_after_in_body(body))
-            }
+            Attempt::Answered { status, headers, body } => wait_asked(*status, headers, body, SystemTime::now()),
             Attempt::Failed(_) => None,
         };
         // A wait of nothing (`Retry-After: 0`, a date already past) is no wait asked: the backoff stands
@@ -395,6 +393,7 @@ impl Default for RetryBudget {
 
 /// A number in `0..1` for jitter, from a per-process random seed and a counter (no dependency needed; the
 /// values only have to differ between clients and attempts).
+#[doc(hidden)]
 pub fn jitter_sample() -> f64 {
     use std::hash::{BuildHasher, Hasher};
     static COUNTER: AtomicU64 = AtomicU64::new(0);
@@ -519,6 +518,16 @@ mod tests {
         assert_eq!(spread.decide(0, &answered(429, &h), true, 0.5), Decision::Retry(Duration::from_millis(3375)));
         h.insert("retry-after", "60".parse().unwrap());
         assert_eq!(spread.decide(0, &answered(429, &h), true, 0.999), Decision::Retry(Duration::from_secs(61)));
+        // A 429 that names no wait is retried when its rate-limit window resets (`X-RateLimit-Reset`, here
+        // a count of seconds), up to the same cap; a window that has reset already leaves the backoff.
+        let mut window = HeaderMap::new();
+        crate::rate_limit::RateLimit::new(100, 0, 20).write_to(&mut window);
+        assert_eq!(policy.decide(0, &answered(429, &window), false, 0.0), Decision::Retry(Duration::from_secs(20)));
+        assert_eq!(policy.decide(0, &answered(503, &window), true, 0.0), Decision::Retry(policy.backoff_for(0, 0.0)));
+        crate::rate_limit::RateLimit::new(100, 0, 3600).write_to(&mut window);
+        assert_eq!(policy.decide(0, &answered(429, &window), true, 0.0), Decision::Stop(StopReason::RetryAfterTooLong));
+        crate::rate_limit::RateLimit::new(100, 0, 1_600_000_000).write_to(&mut window);
+        assert_eq!(policy.decide(0, &answered(429, &window), true, 0.0), Decision::Retry(policy.backoff_for(0, 0.0)));
         // No wait at all, or a moment already past, is not taken at its word: the backoff stands in.
         for none in ["0", "Wed, 21 Oct 2015 07:28:00 GMT"] {
             h.insert("retry-after", none.parse().unwrap());

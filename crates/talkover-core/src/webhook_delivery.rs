@@ -23,6 +23,42 @@
 //! # }
 //! ```
 //!
+//! In a server, the handler takes the headers and the body's bytes as they came, checks, then parses.
+//! axum's `HeaderMap` is [`http::HeaderMap`] and its `Bytes` body is a `&[u8]`, so with axum (a
+//! `DefaultBodyLimit` layer bounding the body) a handler of `(headers: HeaderMap, body: Bytes)` calls this
+//! with `(&headers, &body)`; the repository's `examples/webhook_receiver.rs` is a whole receiver on axum.
+//!
+//! ```
+//! # use talkover_core as talkover;
+//! # #[cfg(feature = "webhook-signatures")] {
+//! use talkover::http::{HeaderMap, StatusCode};
+//! use talkover::webhook_delivery::{WebhookDelivery, WebhookKey};
+//! use talkover::webhooks::AgentWebhookEvent;
+//!
+//! /// What to answer a delivery: 401 unless it is signed with `key`, 400 unless it is a delivery.
+//! fn receive(key: &WebhookKey, headers: &HeaderMap, body: &[u8]) -> StatusCode {
+//!     if key.verify_delivery(headers, body).is_err() {
+//!         return StatusCode::UNAUTHORIZED;
+//!     }
+//!     // An agent webhook's delivery; a campaign webhook's is `WebhookDelivery<CampaignWebhookEvent>`.
+//!     match WebhookDelivery::<AgentWebhookEvent>::from_slice(body) {
+//!         Ok(delivery) => {
+//!             println!("{:?} for agent {:?}", delivery.event, delivery.agent_id);
+//!             StatusCode::OK
+//!         }
+//!         Err(_) => StatusCode::BAD_REQUEST,
+//!     }
+//! }
+//!
+//! let key = WebhookKey::new("whsec_example").unwrap();
+//! let body = br#"{"event":"webhook.test","agent_id":"agent-1","webhook_id":"hook-1","test":true}"#;
+//! let mut headers = HeaderMap::new();
+//! headers.insert("x-talkover-signature", key.sign(body).parse().unwrap());
+//! assert_eq!(receive(&key, &headers, body), StatusCode::OK);
+//! assert_eq!(receive(&key, &HeaderMap::new(), body), StatusCode::UNAUTHORIZED);
+//! # }
+//! ```
+//!
 //! The reference documents no timestamp inside the signed content, so a valid signature does not prove a
 //! delivery is fresh: to refuse replays, check [`WebhookDelivery::timestamp`] or remember what you
 //! processed. Read bodies with a size limit before calling anything here.

@@ -111,6 +111,16 @@ pub(crate) fn timestamp(ms: i64) -> String {
     DateTime::from_unix_timestamp(ms.div_euclid(1000)).map(|t| t.as_str().to_owned()).unwrap_or_default()
 }
 
+/// Milliseconds since the epoch written to the microsecond, as the agent-webhook pages write a webhook's
+/// `created_at` and `updated_at` (`2025-09-03T23:19:51.000000Z`).
+pub(crate) fn micros_timestamp(ms: i64) -> String {
+    let seconds = timestamp(ms);
+    match seconds.strip_suffix('Z') {
+        Some(whole) => format!("{whole}.{:06}Z", ms.rem_euclid(1000) * 1000),
+        None => seconds,
+    }
+}
+
 /// Milliseconds since the epoch as a webhook delivery's `timestamp` writes them, to the millisecond
 /// (test-webhook's `2025-09-03T23:19:51.000Z`).
 pub(crate) fn delivery_timestamp(ms: i64) -> String {

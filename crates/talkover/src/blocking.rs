@@ -1,4 +1,9 @@
 //! The blocking client: the same operations and handlers, with no async runtime.
+//!
+//! Its built-in transport is ureq, with the `ureq` feature (off by default: `features = ["ureq"]`, or
+//! `ureq-native-tls`). Without it, a client needs a transport of yours
+//! ([`ClientBuilder::transport`](crate::builder::ClientBuilder::transport)), and building one without it
+//! fails with an `Error::Config` naming `transport`.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -152,8 +157,9 @@ impl ClientBuilder {
     /// # Errors
     ///
     /// `Error::Config`, naming the setting at fault: no token, a token or base URL it cannot use, a
-    /// timeout or limit of zero, or `timeout`, `connect_timeout` or `max_response_bytes` set beside a
-    /// transport given with [`transport`](Self::transport) (set those on that transport instead).
+    /// timeout or limit of zero, `timeout`, `connect_timeout` or `max_response_bytes` set beside a
+    /// transport given with [`transport`](Self::transport) (set those on that transport instead), or no
+    /// transport at all (`transport`: neither one given nor the `ureq` feature's built-in one).
     pub fn build(self) -> Result<Client, Error> {
         self.check_transport_settings()?;
         Ok(Client { inner: Arc::new(ClientCore::build(self, |()| ThreadSleep)?) })

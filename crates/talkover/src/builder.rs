@@ -128,7 +128,7 @@ impl<T: Side> ClientBuilder<T> {
 
     /// Time for one whole exchange, from sending to the last byte of the answer (default 60 s), for the
     /// built-in transport. It bounds each attempt: waits between retries (backoff, `Retry-After` up to
-    /// 60 s) come on top; [`max_elapsed`](Self::max_elapsed) bounds the whole call. Zero is refused when the
+    /// 60 s and a second of spread) come on top; [`max_elapsed`](Self::max_elapsed) bounds the whole call. Zero is refused when the
     /// client is built.
     ///
     /// A transport given with `transport(...)` (even `ReqwestTransport::from_client` or

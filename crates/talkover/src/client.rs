@@ -202,8 +202,9 @@ impl ClientBuilder<Arc<dyn Transport>> {
     /// # Errors
     ///
     /// `Error::Config`, naming the setting at fault: no token, a token or base URL it cannot use, a
-    /// timeout or limit of zero, or `timeout`, `connect_timeout` or `max_response_bytes` set beside a
-    /// transport given with [`transport`](Self::transport) (set those on that transport instead).
+    /// timeout or limit of zero, `timeout`, `connect_timeout` or `max_response_bytes` set beside a
+    /// transport given with [`transport`](Self::transport) (set those on that transport instead), or no
+    /// transport at all (`transport`: neither one given nor the `reqwest` feature's built-in one).
     pub fn build(self) -> Result<Client, Error> {
         self.check_transport_settings()?;
         let builder = self;
@@ -334,7 +335,7 @@ where
     }
 
     /// After an error ended the list: the request of the page that failed, to go on from later with
-    /// `client.items(operation.clone())` (or `stream`; with `use talkover::Execute`), the items already read kept.
+    /// `client.items(operation.clone())` (with `use talkover::Execute`), the items already read kept.
     /// `None` before.
     pub fn failed_operation(&self) -> Option<&O> {
         self.pages.failed_operation()

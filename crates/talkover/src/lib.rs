@@ -53,9 +53,12 @@
 //!
 //! # Testing code that uses the SDK
 //!
-//! - The emulator (`talkover-mock`, a dev-dependency) serves the whole API on 127.0.0.1 with state, calls
-//!   that progress on a clock you control and signed webhook deliveries: point the client's base URL at
-//!   it.
+//! - The emulator ([`talkover-mock`](https://docs.rs/talkover-mock), a dev-dependency) serves the whole API
+//!   on 127.0.0.1 with state, calls that progress on a clock you control and signed webhook deliveries:
+//!   give the client its base URL and token,
+//!   `Client::builder().base_url(server.base_url()).token(server.token()).build()?` after
+//!   `let server = talkover_mock::Server::start().await?` (`Server::start_blocking()` for the blocking
+//!   client).
 //! - Any closure is a transport ([`Client::with_transport`]), for a canned answer in a unit test.
 //! - The `registry` feature (off by default) adds `registry`, `fixture`, `replay::Replay`,
 //!   `record::Recorder` and `blocking::Client::execute_registered`: operations by id from and to JSON, and

@@ -1,5 +1,5 @@
 //! Following one call to its end, with no I/O: the API has no get-call, so a call is found among its
-//! agent's calls (get-agent-calls, newest first), narrowed to the number called when it is known. A
+//! agent's calls (get-agent-calls), narrowed to the number called when it is known. A
 //! [`CallWatch`] says which page to read next and what a page means; the caller sends the requests and
 //! waits between looks, on whichever client it uses.
 
@@ -12,8 +12,10 @@ use crate::page::Page;
 
 /// Follows one call until its status [is final](CallStatus::is_terminal).
 ///
-/// Each look reads the agent's calls from the newest, a hundred a page, up to
-/// [`PAGES_PER_LOOK`](Self::PAGES_PER_LOOK) pages, until the call is among them: send
+/// Each look reads the agent's calls, a hundred a page, up to [`PAGES_PER_LOOK`](Self::PAGES_PER_LOOK)
+/// pages, until the call is among them. The reference does not say in which order the list comes (its
+/// example lists the older call first), so a list longer than those pages is read at both ends: its
+/// first half of them and its last, where a new call stands whichever the order. Send
 /// [`request`](Self::request), give the page to [`on_page`](Self::on_page), and do what it says. Waiting
 /// between looks, and how long to go on, are the caller's: the API says nothing of how long a call lasts.
 ///
@@ -66,7 +68,8 @@ pub enum WatchStep {
 }
 
 impl CallWatch {
-    /// The pages of a hundred calls each look reads at most.
+    /// The pages of a hundred calls each look reads at most: all of a list that has no more, else the
+    /// first half of them and the last half.
     pub const PAGES_PER_LOOK: u64 = 10;
 
     /// The looks that must miss a call never seen before it is taken for a wrong id
@@ -111,7 +114,10 @@ impl CallWatch {
 
     /// What a page read with [`request`](Self::request) means.
     pub fn on_page(&mut self, page: Page<Call>) -> WatchStep {
-        let has_next = page.next_page().is_some();
+        let next = page.next_page().and_then(|_| {
+            let last = page.pagination.as_ref()?.last_page_number();
+            Self::next_in_look(self.page, last)
+        });
         if let Some(call) = page.items.into_iter().find(|call| call.id == self.call_id) {
             if call.status.is_terminal() {
                 return WatchStep::Ended(Box::new(call));
@@ -119,8 +125,8 @@ impl CallWatch {
             self.last_status = Some(call.status);
             return self.look_over();
         }
-        if has_next && self.page < Self::PAGES_PER_LOOK {
-            self.page += 1;
+        if let Some(next) = next {
+            self.page = next;
             return WatchStep::NextPage;
         }
         if self.last_status.is_none() && self.looks + 1 >= Self::LOOKS_BEFORE_NOT_FOUND {
@@ -137,6 +143,20 @@ impl CallWatch {
     /// The looks finished so far.
     pub fn looks(&self) -> u64 {
         self.looks
+    }
+
+    /// The page a look reads after `page` of a list whose last page is `last`: the next, but past the first
+    /// half of a long list's pages, the first of its last half.
+    fn next_in_look(page: u64, last: u64) -> Option<u64> {
+        let half = Self::PAGES_PER_LOOK / 2;
+        match page {
+            page if page >= last => None,
+            page if last <= Self::PAGES_PER_LOOK => Some(page + 1),
+            page if page == half => Some(last - half + 1),
+            page if page < half || page > last - half => Some(page + 1),
+            // A page this look did not ask for (the caller read another): the look is over.
+            _ => None,
+        }
     }
 
     fn look_over(&mut self) -> WatchStep {
@@ -356,8 +376,9 @@ pub enum CallWaitOutcome {
         /// How long the wait went on.
         waited: Duration,
     },
-    /// The first [`CallWatch::LOOKS_BEFORE_NOT_FOUND`] looks did not find the call: the call, agent or
-    /// number is not the one that placed it.
+    /// The first [`CallWatch::LOOKS_BEFORE_NOT_FOUND`] looks, over at least
+    /// [`CallWatch::NOT_FOUND_AFTER`], did not find the call: the call, agent or number is not the one
+    /// that placed it.
     NotFound,
 }
 
@@ -572,13 +593,37 @@ mod tests {
     }
 
     #[test]
-    fn a_look_reads_at_most_its_pages() {
-        let mut watch = CallWatch::new("a1", "old");
-        let others = || vec![call("newer", CallStatus::Completed)];
-        for n in 1..CallWatch::PAGES_PER_LOOK {
+    fn a_look_reads_at_most_its_pages_at_both_ends_of_a_long_list() {
+        let mut watch = CallWatch::new("a1", "new");
+        let others = || vec![call("other", CallStatus::Completed)];
+        // 50 pages: the first five, then the last five, where a list of oldest first has its new calls.
+        let mut read = vec![watch.request().query.page.unwrap()];
+        loop {
+            let current = *read.last().unwrap();
+            match watch.on_page(page(others(), current, 50)) {
+                WatchStep::NextPage => read.push(watch.request().query.page.unwrap()),
+                step => {
+                    assert_eq!(step, WatchStep::Wait);
+                    break;
+                }
+            }
+            assert!(read.len() <= 20, "{read:?}");
+        }
+        assert_eq!(read, [1, 2, 3, 4, 5, 46, 47, 48, 49, 50]);
+        assert_eq!(watch.request().query.page, Some(1), "the next look starts again from the first");
+        let found = watch.on_page(page(others(), 1, 50));
+        assert_eq!(found, WatchStep::NextPage);
+        for n in 2..=5 {
             assert_eq!(watch.on_page(page(others(), n, 50)), WatchStep::NextPage);
         }
-        assert_eq!(watch.on_page(page(others(), CallWatch::PAGES_PER_LOOK, 50)), WatchStep::Wait);
-        assert_eq!(watch.request().query.page, Some(1), "the next look starts again from the newest");
+        let with_it = vec![call("other", CallStatus::Completed), call("new", CallStatus::Completed)];
+        assert!(matches!(watch.on_page(page(with_it, 46, 50)), WatchStep::Ended(_)));
+        // A list of ten pages or fewer is read whole, in order.
+        let mut watch = CallWatch::new("a1", "new");
+        for n in 1..10 {
+            assert_eq!(watch.on_page(page(others(), n, 10)), WatchStep::NextPage);
+            assert_eq!(watch.request().query.page, Some(n + 1));
+        }
+        assert_eq!(watch.on_page(page(others(), 10, 10)), WatchStep::Wait);
     }
 }

@@ -53,7 +53,7 @@ macro_rules! errors_section {
     ("create-agent") => { $crate::errors_section!(@failures
         "| 401 | — | the token is missing, invalid or expired |\n"
         "| 422 | — | a field fails the API's checks (`err.field_errors()` lists them) |\n"
-        "| 429 | — | too many requests: retried after `Retry-After` within the retry policy |\n"
+        "| 429 | — | too many requests: retried after the wait it asks for within the retry policy; when it comes back, wait `Error::retry_after` |\n"
     ) };
     ("create-availability-rule") => { $crate::errors_section!(@none) };
     ("create-calendar") => { $crate::errors_section!(@none) };
@@ -196,7 +196,7 @@ macro_rules! errors_section {
     ("list-agents") => { $crate::errors_section!(@failures
         "| 401 | — | the token is missing, invalid or expired |\n"
         "| 422 | — | a field fails the API's checks (`err.field_errors()` lists them) |\n"
-        "| 429 | — | too many requests: retried after `Retry-After` within the retry policy |\n"
+        "| 429 | — | too many requests: retried after the wait it asks for within the retry policy; when it comes back, wait `Error::retry_after` |\n"
     ) };
     ("list-auto-topup-payment-methods") => { $crate::errors_section!(@none) };
     ("list-availability-rules") => { $crate::errors_section!(@none) };
@@ -247,7 +247,7 @@ macro_rules! errors_section {
         "| 401 | `INVALID_TOKEN` | the bearer token is missing, malformed or revoked |\n"
         "| 402 | `INSUFFICIENT_CREDITS` | the balance cannot pay for what was asked; buy credits or turn on auto top-up |\n"
         "| 404 | `AGENT_NOT_FOUND` | no agent with this id in the account |\n"
-        "| 429 | `RATE_LIMIT_EXCEEDED` | too many requests in the rate-limit window; wait (`Retry-After`) and try again |\n"
+        "| 429 | `RATE_LIMIT_EXCEEDED` | too many requests in the rate-limit window: retried after the wait it asks for within the retry policy; when it comes back, wait `Error::retry_after` |\n"
     ) };
     ("make-campaign-call") => { $crate::errors_section!(@failures_with_codes
         "| 400 | `CAMPAIGN_NOT_ACTIVE` | the campaign is not running (draft, paused, completed); set its status to active before placing calls through it |\n"
@@ -256,7 +256,7 @@ macro_rules! errors_section {
         "| 404 | `CAMPAIGN_NOT_FOUND` | no campaign with this id in the account |\n"
         "| 409 | `DUPLICATE_CALL` | the number already has a call queued or in progress in this campaign |\n"
         "| 422 | `VALIDATION_ERROR` | the body failed the API's checks; the field problems are in `Error::field_errors()` |\n"
-        "| 429 | `RATE_LIMIT_EXCEEDED` | too many requests in the rate-limit window; wait (`Retry-After`) and try again |\n"
+        "| 429 | `RATE_LIMIT_EXCEEDED` | too many requests in the rate-limit window: retried after the wait it asks for within the retry policy; when it comes back, wait `Error::retry_after` |\n"
         "| 500 | `SERVER_ERROR` | the server failed; trying again later may work |\n"
     ) };
     ("publish-agent") => { $crate::errors_section!(@failures

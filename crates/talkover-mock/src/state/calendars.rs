@@ -302,9 +302,14 @@ fn apply_event(
 }
 
 /// The rule a create request describes: its `type` and the fields of that kind.
-fn new_rule(id: String, body: &NewAvailabilityRule) -> Result<AvailabilityRule, Reply> {
+/// A rule as `body` gives it; a recurring one without a time zone takes the calendar's (`zone`), as
+/// create-availability-rule's page says it defaults to, and is listed with it.
+fn new_rule(id: String, body: &NewAvailabilityRule, zone: Option<&str>) -> Result<AvailabilityRule, Reply> {
     let mut rule = AvailabilityRule::new(id, AvailabilityRuleType::Recurring);
     merge(&mut rule, body)?;
+    if rule.rule_type == AvailabilityRuleType::Recurring && rule.timezone.is_none() {
+        rule.timezone = zone.map(str::to_owned);
+    }
     Ok(rule)
 }
 
@@ -649,7 +654,8 @@ impl State {
             invalid.zone("timezone", recurring.timezone.as_deref());
         }
         invalid.check()?;
-        let rule = new_rule(self.new_id(), &create.body)?;
+        let zone = self.calendars.calendars[c].calendar.timezone.clone();
+        let rule = new_rule(self.new_id(), &create.body, zone.as_deref())?;
         self.add_child(c, rule)
     }
 
@@ -672,7 +678,9 @@ impl State {
             .ok_or_else(|| Reply::bug::<CreateAvailabilityRule>("not in the registry"))?;
         let as_create = Request { operation: create, body: Some(&as_created), query: &[], ..*req };
         // Stored as create would store it: a rule whose type changed keeps none of its old type's fields.
-        let rule = new_rule(rule.id.as_str().to_owned(), &as_create.valid::<CreateAvailabilityRule>()?.body)?;
+        let zone = self.calendars.calendars[c].calendar.timezone.clone();
+        let rule =
+            new_rule(rule.id.as_str().to_owned(), &as_create.valid::<CreateAvailabilityRule>()?.body, zone.as_deref())?;
         self.calendars.calendars[c].rules[r] = rule.clone();
         let updated: UpdatedAvailabilityRule = from_json(to_json(&rule)?)?;
         Ok(Reply::data(200, None, updated))

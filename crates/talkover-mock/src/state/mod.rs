@@ -756,11 +756,19 @@ impl State {
             flows: flows::Flows::default(),
             callbacks: callbacks::Callbacks::seed(catalog),
             sftp: sftp::Sftp::seed(catalog),
-            releases: release_requests::ReleaseRequests::seed(catalog),
+            releases: Default::default(),
             recorded_pricing: catalog.documented::<GetAgentPricingSummary>(),
             gone: Default::default(),
         };
-        if let Some(agent) = catalog.documented::<GetAgent>() {
+        state.releases = release_requests::ReleaseRequests::seed(catalog, &state.phone_numbers);
+        if let Some(mut agent) = catalog.documented::<GetAgent>() {
+            // The example agent's numbers as the environment's list gives them: get-agent's example holds
+            // `+1234567890` as `phone-uuid`, list-phone-numbers' as `phone-uuid-1`; one number, one id.
+            for held in agent.phone_numbers.iter_mut().flatten() {
+                if let Some(known) = state.phone_numbers.by_number(&held.number) {
+                    held.id = known.id.clone();
+                }
+            }
             if seed_agent {
                 let mut entry = AgentEntry::new(agent);
                 let recorded = catalog.documented::<CheckOptimizedCostsEligibility>();

@@ -88,6 +88,11 @@ impl PhoneNumbers {
         self.entries.iter().map(|e| &e.number).find(|n| n.id.as_str() == id)
     }
 
+    /// The number whose E.164 form is `number`.
+    pub(crate) fn by_number(&self, number: &str) -> Option<&PhoneNumber> {
+        self.entries.iter().map(|e| &e.number).find(|n| n.number == number)
+    }
+
     /// Whether the environment has this (E.164) number.
     pub(crate) fn has_number(&self, number: &str) -> bool {
         self.entries.iter().any(|e| e.number.number == number)

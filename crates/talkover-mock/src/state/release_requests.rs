@@ -13,6 +13,7 @@ use talkover_core::phone_numbers::{
 };
 use talkover_core::Operation;
 
+use super::phone_numbers::PhoneNumbers;
 use super::{coded, documented, now, timestamp, Answer, Request, State};
 use crate::fixtures::Catalog;
 use crate::reply::Reply;
@@ -24,9 +25,19 @@ pub(crate) struct ReleaseRequests {
 }
 
 impl ReleaseRequests {
-    /// The recorded requests.
-    pub(crate) fn seed(catalog: &Catalog) -> Self {
-        let requests = catalog.documented_items::<ListReleaseRequests, _>();
+    /// The recorded requests, each naming the number of `numbers` it is for as that list does: the pages'
+    /// examples give one id to different numbers (list-release-requests' `phone-uuid-1` is
+    /// `+15551234567`, list-phone-numbers' is `+1234567890`). A request whose number the environment has
+    /// takes that number's id; else one whose id it has takes that id's number; else it stays as recorded.
+    pub(crate) fn seed(catalog: &Catalog, numbers: &PhoneNumbers) -> Self {
+        let mut requests = catalog.documented_items::<ListReleaseRequests, _>();
+        for request in &mut requests {
+            if let Some(known) = numbers.by_number(&request.phone_number) {
+                request.phone_number_id = known.id.clone();
+            } else if let Some(known) = numbers.get(request.phone_number_id.as_str()) {
+                request.phone_number = known.number.clone();
+            }
+        }
         Self { requests }
     }
 }

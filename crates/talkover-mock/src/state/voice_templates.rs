@@ -1,16 +1,52 @@
 //! The voice template catalogue: the recorded voices, listed with the documented filters, and a demo for
 //! a template that exists.
 
-use talkover_core::voice_templates::{GenerateVoiceDemo, ListVoiceTemplates, VoiceTemplate, VoiceTemplateGroup};
+use serde_json::Value;
+use talkover_core::agents::UpdateAgentVoice;
+use talkover_core::voice_templates::{
+    GenerateVoiceDemo, ListVoiceTemplates, QualityTier, VoiceTemplate, VoiceTemplateGroup,
+};
 use talkover_core::Operation as _;
 
 use super::{Answer, Request, State};
 use crate::fixtures::Catalog;
 use crate::reply::Reply;
 
-/// The recorded catalogue (list-voice-templates' example).
+/// The recorded catalogue (list-voice-templates' example), and the templates update-agent-voice's own
+/// examples set, which that list lacks (`voice-template-uuid`, the example agent's, and
+/// `basic-voice-uuid`, both in `en-US`, where the list's voices are all `pt-BR`): each example's voice,
+/// in its language, of a tier that takes what it sends (similarity and stability: `pro`; neither:
+/// `basic`), priced as the list prices that tier, in a group of its name after the listed ones.
 pub(crate) fn seed(catalog: &Catalog) -> Vec<VoiceTemplateGroup> {
-    catalog.documented_items::<ListVoiceTemplates, _>()
+    let mut groups = catalog.documented_items::<ListVoiceTemplates, _>();
+    let listed: Vec<VoiceTemplate> = groups.iter().flat_map(|g| g.voices.iter().cloned()).collect();
+    let recorded = groups.len();
+    for example in catalog.of(UpdateAgentVoice::ID).iter().filter(|f| f.successful()) {
+        let Some(body) = example.params.body.as_ref() else { continue };
+        let Some(id) = body.get("voice_id").and_then(Value::as_str) else { continue };
+        if groups.iter().flat_map(|g| &g.voices).any(|v| v.id.as_str() == id) {
+            continue;
+        }
+        let tuned = body.get("similarity").is_some() || body.get("stability").is_some();
+        let tier = if tuned { QualityTier::Pro } else { QualityTier::Basic };
+        let Some(like) = listed.iter().find(|v| v.quality_tier == tier).or(listed.first()) else { continue };
+        // The name the example's answer gives its template, else the listed voice's.
+        let answered = example.response.as_ref().and_then(|r| r.body.json());
+        let named = answered.and_then(|b| b.pointer("/data/voice/template/name")?.as_str().map(str::to_owned));
+        let mut voice = like.clone();
+        voice.id = id.into();
+        voice.name = named.unwrap_or_else(|| like.name.clone());
+        voice.quality_tier = tier;
+        if let Some(language) = body.get("language").and_then(Value::as_str) {
+            voice.language = language.into();
+        }
+        // One group a name for the added voices, as the list groups a voice's tiers.
+        match groups[recorded..].iter_mut().find(|g| g.display_name == voice.name) {
+            Some(group) => group.voices.push(voice),
+            None => groups.push(VoiceTemplateGroup::new(voice.name.clone(), vec![voice])),
+        }
+    }
+    groups
 }
 
 impl State {

@@ -18,7 +18,7 @@ use talkover_core::Operation;
 use talkover_core::PagedOperation;
 
 use super::live::{agent_delivery, campaign_delivery, event_name, HookSettings, Target};
-use super::{documented, has_id, is_url, now, position_by_id, webhook_not_found, Answer, Request, State};
+use super::{documented, has_id, is_url, position_by_id, webhook_not_found, Answer, Request, State};
 use crate::clock::delivery_timestamp;
 use crate::deliver::{Attempt, Job};
 use crate::reply::{merge, words, Invalid, Reply};
@@ -58,7 +58,7 @@ impl State {
         let body = create.body;
         check_new(&body, &mut invalid);
         invalid.check()?;
-        let now = now();
+        let now = agent_webhook_now();
         let id = self.new_id();
         self.live.hooks.insert(id.clone(), settings_of(&body));
         // The documented defaults (a 30-second timeout, 3 retries, enabled), then what the body gives.
@@ -136,7 +136,12 @@ fn check_url_and_events<E: WebhookEvent>(url: Option<&String>, events: Option<&V
 fn refresh_webhook(webhook: &mut AgentWebhook) {
     webhook.events_count = Some(webhook.events.len() as u32);
     webhook.status = Some(if webhook.enabled { WebhookStatus::Active } else { WebhookStatus::Disabled });
-    webhook.updated_at = Some(now());
+    webhook.updated_at = Some(agent_webhook_now());
+}
+
+/// The time now as an agent webhook's answers write it, to the microsecond as its pages show.
+fn agent_webhook_now() -> talkover_core::Timestamp {
+    crate::clock::micros_timestamp(crate::clock::request_ms()).into()
 }
 
 /// The delivery settings a new webhook's body gives (those its answers do not show).

@@ -304,6 +304,10 @@ fn free_slots_are_read_in_the_rule_s_or_the_calendar_s_time_zone() {
         calendars.create(NewCalendar::new("New York office", "user-uuid-9").timezone("America/New_York")).unwrap();
     let rules = calendars.availability(&calendar.id);
     let rule = rules.create(RecurringAvailability::new([Weekday::Monday], time("09:00"), time("10:00"))).unwrap();
+    // Created without a zone, it takes the calendar's, and is listed with it (the page: "Defaults to
+    // calendar's timezone").
+    assert_eq!(rule.timezone.as_deref(), Some("America/New_York"));
+    assert_eq!(rules.list().unwrap().items[0].timezone.as_deref(), Some("America/New_York"));
     let first = |from: &str, to: &str| {
         let slots = rules.query(at(from), at(to)).send().unwrap().items;
         spans(&slots)

@@ -251,7 +251,15 @@ fn an_agent_webhook_refuses_include_call_events() {
         let message = &answer["errors"]["include_call_events"][0];
         assert_eq!(message, "The include call events field is prohibited.", "{answer}");
     }
-    assert_eq!(common::raw::send(&server, "POST", &path, &body(r#", "include_call_events": null"#)).0, 200);
+    let (status, created) = common::raw::send(&server, "POST", &path, &body(r#", "include_call_events": null"#));
+    assert_eq!(status, 200, "{created}");
+    // Its times are written to the microsecond, as the agent-webhook pages show them
+    // (`2025-09-03T23:19:51.000000Z`); a campaign webhook's pages write whole seconds.
+    for time in ["created_at", "updated_at"] {
+        let text = created["data"][time].as_str().unwrap_or_default();
+        let fraction = text.strip_suffix('Z').and_then(|t| t.rsplit_once('.')).map(|(_, f)| f);
+        assert!(fraction.is_some_and(|f| f.len() == 6 && f.bytes().all(|b| b.is_ascii_digit())), "{created}");
+    }
     assert!(client.agents().webhooks(&agent.id).list().unwrap().webhooks.len() == 1);
     // A payload template is an object (the delivery's body), not a text the delivery would send bare.
     let text = body(r#", "payload_templates": {"event_phone_call_ended": "ended"}"#);

@@ -618,3 +618,37 @@ fn every_problem_of_a_query_is_answered_at_once() {
         assert_eq!(answer["errors"]["per_page"][0], "The per page must be between 1 and 100.", "{per_page}: {answer}");
     }
 }
+
+/// update-agent-voice's two examples, sent as its page writes them, set the example agent's voice on a
+/// fresh emulator: the templates they name (the example agent's own, and a basic one, both in `en-US`)
+/// are in the catalogue beside the listed `pt-BR` voices, at tiers that take what each example sends.
+#[test]
+fn the_voice_pages_examples_set_a_voice_on_a_fresh_emulator() {
+    let server = talkover_mock::Server::start_blocking().unwrap();
+    let path = "/agents/550e8400-e29b-41d4-a716-446655440000/voice";
+    let high_fidelity = r#"{"voice_id": "voice-template-uuid", "language": "en-US", "conversation_speed": 1.2,
+        "ambient_background": "office", "who_speaks_first": "agent", "similarity": 0.75, "stability": 0.8}"#;
+    let basic = r#"{"voice_id": "basic-voice-uuid", "language": "en-US", "conversation_speed": 1.0,
+        "who_speaks_first": "user"}"#;
+    for (body, template) in [(high_fidelity, "voice-template-uuid"), (basic, "basic-voice-uuid")] {
+        let (status, answer) = common::raw::send(&server, "PUT", path, body);
+        assert_eq!(status, 200, "{answer}");
+        assert_eq!(answer["data"]["voice"]["template"]["id"], template, "{answer}");
+        assert_eq!(answer["data"]["language"], "en-US", "{answer}");
+    }
+    // The high-fidelity one still asks for its tuning, as the page says.
+    let untuned = r#"{"voice_id": "voice-template-uuid", "conversation_speed": 1.2, "who_speaks_first": "agent"}"#;
+    let (status, answer) = common::raw::send(&server, "PUT", path, untuned);
+    assert_eq!((status, common::raw::error_fields(&answer).len()), (422, 2), "{answer}");
+    let (status, listed) = common::raw::send(&server, "GET", "/voice-templates?language=en-US", "");
+    let mut ids: Vec<&str> = listed["data"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|group| group["voices"].as_array().into_iter().flatten())
+        .filter_map(|voice| voice["id"].as_str())
+        .collect();
+    ids.sort_unstable();
+    assert_eq!((status, ids), (200, vec!["basic-voice-uuid", "voice-template-uuid"]), "{listed}");
+    assert_eq!(listed["data"].as_array().map(Vec::len), Some(1), "one group, Bianca's two tiers: {listed}");
+}

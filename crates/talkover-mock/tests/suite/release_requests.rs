@@ -84,3 +84,26 @@ fn a_number_any_agent_holds_is_released_only_once_detached() {
     let request = client.phone_numbers().request_release("phone-uuid-2", REASON).unwrap();
     assert_eq!(request.status, ReleaseRequestStatus::Pending);
 }
+
+#[test]
+fn the_seeded_numbers_have_one_id_each_across_agents_numbers_and_release_requests() {
+    let (_server, client) = common::start_blocking();
+    let listed = client.phone_numbers().list().send().unwrap().items;
+    let id_of = |number: &str| listed.iter().find(|n| n.number == number).map(|n| n.id.clone());
+    // The example agent holds `+1234567890`, which the list of numbers calls `phone-uuid-1`: releasing it
+    // by that id is refused as in use, as the page says a number an active agent holds is.
+    let agents = client.agents().list().send().unwrap().items;
+    let held = agents.iter().flat_map(|a| a.phone_numbers.iter().flatten()).collect::<Vec<_>>();
+    assert!(!held.is_empty());
+    for number in held {
+        assert_eq!(Some(number.id.clone()), id_of(&number.number), "{number:?}");
+    }
+    let refused = client.phone_numbers().request_release("phone-uuid-1", REASON).unwrap_err();
+    assert_eq!((api(&refused).status.as_u16(), api(&refused).code.as_deref()), (422, Some("PHONE_NUMBER_IN_USE")));
+    // Each recorded release request names its number by the id the list gives it.
+    let requests = client.phone_numbers().release_requests().unwrap().items;
+    assert!(!requests.is_empty());
+    for request in &requests {
+        assert_eq!(Some(request.phone_number_id.clone()), id_of(&request.phone_number), "{request:?}");
+    }
+}

@@ -21,7 +21,7 @@ root_handler! {
     ///
     /// # async fn run() -> Result<(), talkover::Error> {
     /// let client = talkover::Client::from_env()?;
-    /// let created = client.api_tokens().create(NewApiToken::new("CI Pipeline").abilities(["read"])).await?;
+    /// let created = client.api_tokens().create(NewApiToken::new("CI Pipeline").abilities(["*"])).await?;
     /// let secret = created.token.expose_secret(); // shown this once: store it now
     /// # let _ = secret;
     /// for token in client.api_tokens().list().await?.items {

@@ -69,7 +69,11 @@ root_handler! {
 
 impl<'c, C: Execute> Agents<'c, C> {
     /// [Make a call](https://docs.talkover.ai/api-reference/endpoints/make-call) with an agent. It rings a
-    /// phone and may be billed: never retried once it may have reached the server.
+    /// phone and may be billed: never retried once it may have reached the server. A 429 says it did not,
+    /// so it is retried after the wait the answer asks for (make-call's documented 429 asks for 60 s), up
+    /// to the policy's retries: with the defaults this call can take about two minutes before a 429 is
+    /// returned. Bound it with [`ClientBuilder::max_elapsed`](crate::ClientBuilder::max_elapsed), or leave
+    /// 429s to your own queue with [`RetryPolicy::none`](crate::RetryPolicy::none).
     ///
     /// After a failure, [`Error::may_have_taken_effect`](crate::Error::may_have_taken_effect) says whether
     /// the call may have been placed all the same (a timeout, a reset, a 5xx): if it may, look for it in
@@ -106,7 +110,9 @@ impl<'c, C: Execute> Campaigns<'c, C> {
     /// queued all the same (look in the campaign's calls, [`get`](Campaigns::get), before queueing it again).
     ///
     /// **The campaign must be active first**: a new campaign is a draft, and a draft, paused, completed or
-    /// cancelled campaign refuses calls with 400 [`CAMPAIGN_NOT_ACTIVE`](crate::ErrorCode::CampaignNotActive);
+    /// cancelled campaign refuses calls with a 400 (the page's table names the code
+    /// [`CAMPAIGN_NOT_ACTIVE`](crate::ErrorCode::CampaignNotActive), its example answer only the message
+    /// "Campaign is not active": test `err.kind() == ErrorKind::BadRequest` rather than the code);
     /// activate it with [`update_status`](Campaigns::update_status)`(id, CampaignStatus::Active)`.
     ///
     /// The API has no paged list of a campaign's calls: [`get`](Campaigns::get) returns the campaign with
@@ -146,13 +152,14 @@ impl<'c> Calls<'c, crate::blocking::Client> {
     /// Waits until the call `watch` follows has ended, looking every [`WaitLimits::interval`] for up to
     /// [`WaitLimits::max_wait`] (see [`Calls`] for an example). Each look reads the agent's calls
     /// ([get-agent-calls](https://docs.talkover.ai/api-reference/endpoints/get-agent-calls)) to the watched
-    /// number, in the order the API lists them (oldest first in the reference's example), up to
-    /// [`CallWatch::PAGES_PER_LOOK`] pages.
+    /// number, up to [`CallWatch::PAGES_PER_LOOK`] pages (of a longer list, its first and last pages, so
+    /// that the call is found whichever order the API lists them in).
     ///
     /// The outcome says whether the call ended (with its final status), was still going when the time was
     /// up, or is not among the agent's calls (a wrong id, agent or number: known once
     /// [`CallWatch::LOOKS_BEFORE_NOT_FOUND`] looks over at least [`CallWatch::NOT_FOUND_AFTER`] have
-    /// missed it, or at `max_wait`).
+    /// missed it). A call no look found before a shorter `max_wait` ends the wait as
+    /// `NotEnded { last_status: None, .. }`.
     ///
     /// Each look is made once, with at most the time left of the wait (at least a second, never more than
     /// the client's timeout: [`WaitLimits::look_timeout`]), so the wait ends about `max_wait` even when the
@@ -192,14 +199,15 @@ impl<'c> Calls<'c, crate::Client> {
     /// Waits until the call `watch` follows has ended, looking every [`WaitLimits::interval`] for up to
     /// [`WaitLimits::max_wait`] (see [`Calls`] for an example). Each look reads the agent's calls
     /// ([get-agent-calls](https://docs.talkover.ai/api-reference/endpoints/get-agent-calls)) to the watched
-    /// number, in the order the API lists them (oldest first in the reference's example), up to
-    /// [`CallWatch::PAGES_PER_LOOK`] pages; between looks it waits on the client's sleep
+    /// number, up to [`CallWatch::PAGES_PER_LOOK`] pages (of a longer list, its first and last pages, so
+    /// that the call is found whichever order the API lists them in); between looks it waits on the client's sleep
     /// (Tokio's by default).
     ///
     /// The outcome says whether the call ended (with its final status), was still going when the time was
     /// up, or is not among the agent's calls (a wrong id, agent or number: known once
     /// [`CallWatch::LOOKS_BEFORE_NOT_FOUND`] looks over at least [`CallWatch::NOT_FOUND_AFTER`] have
-    /// missed it, or at `max_wait`).
+    /// missed it). A call no look found before a shorter `max_wait` ends the wait as
+    /// `NotEnded { last_status: None, .. }`.
     ///
     /// Each look is made once, with at most the time left of the wait (at least a second, never more than
     /// the client's timeout: [`WaitLimits::look_timeout`]), so the wait ends about `max_wait` even when the

@@ -13,9 +13,11 @@ entry_point! {
 root_handler! {
     /// Campaigns: `client.campaigns()`. A campaign is created as a draft and places calls
     /// ([`Campaigns::call`]) only once active ([`Campaigns::update_status`]); its calls are listed in the
-    /// campaign [`Campaigns::get`] returns.
+    /// campaign [`Campaigns::get`] returns. Its contacts are the calls queued into it: one
+    /// [`Campaigns::call`] a number (or a file its SFTP integration imports, [`Campaigns::sftp`]).
     ///
     /// ```no_run
+    /// use talkover::calls::NewCampaignCall;
     /// use talkover::campaigns::{CallTimeRange, CampaignStatus, CampaignType, NewCampaign, NewCampaignRequired};
     /// use talkover::time::{Date, Weekday};
     ///
@@ -32,6 +34,9 @@ root_handler! {
     /// });
     /// let campaign = client.campaigns().create(draft).await?;
     /// client.campaigns().update_status(&campaign.id, CampaignStatus::Active).await?;
+    /// for number in ["+15551234567", "+15557654321"] {
+    ///     client.campaigns().call(&campaign.id, NewCampaignCall::new(number)).await?;
+    /// }
     /// for campaign in client.campaigns().list().status(CampaignStatus::Active).send().await?.items {
     ///     println!("{} {}", campaign.id, campaign.name);
     /// }
