@@ -337,11 +337,15 @@ fn parse_wall_clock(bytes: &[u8]) -> Result<&[u8], &'static str> {
 /// `$expecting`).
 macro_rules! text_type {
     ($name:ident, $parse:ident, $what:literal, $expecting:literal, #[doc = $new_doc:literal]) => {
+        text_type!($name, $parse, as_written, $what, $expecting, #[doc = $new_doc]);
+    };
+    ($name:ident, $parse:ident, $widen:ident, $what:literal, $expecting:literal, #[doc = $new_doc:literal]) => {
         impl $name {
             #[doc = $new_doc]
             pub fn new(text: &str) -> Result<Self, TimeError> {
-                $parse(text.as_bytes()).map_err(|reason| TimeError::new(text, $what, reason))?;
-                Ok(Self(text.to_owned()))
+                let widened = $widen(text);
+                $parse(widened.as_bytes()).map_err(|reason| TimeError::new(text, $what, reason))?;
+                Ok(Self(widened.into_owned()))
             }
 
             /// The text as written.
@@ -442,11 +446,56 @@ text_type!(
 text_type!(
     CalendarTime,
     parse_calendar_time,
+    extended_calendar_time,
     "ISO 8601 date or date-time",
     "an ISO 8601 date or date-time (2024-01-15, 2024-01-15T09:00:00, 2024-01-15T09:00:00Z)",
-    #[doc = "Parses a date (`YYYY-MM-DD`) or a date-time (`YYYY-MM-DDTHH:MM:SS`, a fraction allowed) with or \
-             without an offset (`Z`, `±HH:MM`)."]
+    #[doc = "Parses a date (`YYYY-MM-DD`) or a date-time (`YYYY-MM-DDTHH:MM:SS`, a fraction allowed; \
+             `YYYY-MM-DDTHH:MM` taken as `:00` seconds) with or without an offset (`Z`, `±HH:MM`; `±HHMM` \
+             and `±HH` taken as `±HH:MM`)."]
 );
+
+/// A text as it is: what the text types other than [`CalendarTime`] parse.
+fn as_written(text: &str) -> std::borrow::Cow<'_, str> {
+    std::borrow::Cow::Borrowed(text)
+}
+
+/// A calendar time in the extended form [`CalendarTime`] keeps: a time of day without seconds
+/// (`2024-01-15T09:30`, as an HTML `datetime-local` input writes it) given `:00`, and an offset written
+/// `+0200` or `+02` written `+02:00`. Any other text is left as it is, for the parser to take or refuse.
+fn extended_calendar_time(text: &str) -> std::borrow::Cow<'_, str> {
+    let bytes = text.as_bytes();
+    let is_digits = |range: std::ops::Range<usize>| bytes.get(range).is_some_and(|b| b.iter().all(u8::is_ascii_digit));
+    // `YYYY-MM-DDTHH:MM`, then nothing, `Z` or an offset.
+    let minutes_only = bytes.len() >= 16
+        && matches!(bytes[10], b'T' | b't')
+        && bytes[13] == b':'
+        && is_digits(11..13)
+        && is_digits(14..16)
+        && matches!(bytes.get(16), None | Some(b'Z' | b'z' | b'+' | b'-'));
+    let mut widened = if minutes_only { format!("{}:00{}", &text[..16], &text[16..]) } else { text.to_owned() };
+    // The offset after `YYYY-MM-DDTHH:MM:SS[.fraction]`.
+    let wide = widened.as_bytes();
+    if wide.len() > 19 && matches!(wide[10], b'T' | b't') {
+        let fraction = match wide[19] {
+            b'.' => 1 + wide[20..].iter().take_while(|b| b.is_ascii_digit()).count(),
+            _ => 0,
+        };
+        let at = 19 + fraction;
+        let offset = &wide[at..];
+        let sign = matches!(offset.first(), Some(b'+' | b'-'));
+        let all_digits = offset.len() > 1 && offset[1..].iter().all(u8::is_ascii_digit);
+        match offset.len() {
+            5 if sign && all_digits => widened.insert(at + 3, ':'),
+            3 if sign && all_digits => widened.push_str(":00"),
+            _ => {}
+        }
+    }
+    if widened == text {
+        std::borrow::Cow::Borrowed(text)
+    } else {
+        std::borrow::Cow::Owned(widened)
+    }
+}
 
 /// A time as the calendar pages take it: the `from` and `to` of query-availability, list-calendar-events
 /// and get-calendar-events-batch, and an event's `start_at` and `end_at` in create-calendar-event and
@@ -457,9 +506,11 @@ text_type!(
 /// - a date (`2024-01-15`), which stands for its start, midnight.
 ///
 /// The pages do not say in which time zone the API reads the last two. The emulator reads them in the
-/// calendar's time zone. Give a [`DateTime`] for an instant that does not depend on that. Other ISO 8601
-/// forms (`2024-01-15T09:00` without seconds, week dates, `+0200` offsets) are refused. The text is kept
-/// and sent as written.
+/// calendar's time zone. Give a [`DateTime`] for an instant that does not depend on that. A time of day
+/// without seconds (`2024-01-15T09:30`, as an HTML `datetime-local` input writes it) and an offset written
+/// `+0200` or `+02` are taken and kept in the extended form (`2024-01-15T09:30:00`, `+02:00`); other
+/// ISO 8601 forms (week dates, the basic `20240115T093000Z`, a comma before a fraction) are refused. The
+/// text is otherwise kept and sent as written.
 ///
 /// ```
 /// # use talkover_core as talkover;
@@ -471,7 +522,9 @@ text_type!(
 /// assert_eq!(local.seconds_of_day(), 9 * 3600 + 30 * 60);
 /// let instant = CalendarTime::from(DateTime::new("2024-01-15T09:30:00+02:00")?);
 /// assert_eq!(instant.date_time().map(|at| at.unix_timestamp()), Some(1_705_303_800));
-/// assert!(CalendarTime::new("2024-01-15T09:30").is_err());
+/// assert_eq!(CalendarTime::new("2024-01-15T09:30")?.as_str(), "2024-01-15T09:30:00");
+/// assert_eq!(CalendarTime::new("2024-01-15T09:30+0200")?.as_str(), "2024-01-15T09:30:00+02:00");
+/// assert!(CalendarTime::new("20240115T093000Z").is_err());
 /// # Ok::<(), talkover::time::TimeError>(())
 /// ```
 #[derive(Clone, PartialEq, Eq, Hash)]
@@ -1225,17 +1278,38 @@ mod tests {
             "2024-01",
             "2024-1-15",
             "2024-02-30",
-            "2024-01-15T10:30",
             "2024-01-15 10:30:00",
             "2024-01-15T24:00:00",
             "2024-01-15T10:30:00.",
-            "2024-01-15T10:30:00+0200",
+            "2024-01-15T10:30:00+020",
+            "2024-01-15T10:30:00+2",
+            "2024-01-15T10:30:00+2400",
+            "2024-01-15T10:3",
+            "2024-01-15T25:30",
             "2024-01-15T10:30:00 ",
+            "2024-01-15T10:30:00,5Z",
+            "20240115T103000Z",
             "20240115",
+            "2024-01-15T1é:30",
+            "2024-é1-15T10:30+0200",
         ] {
             let error = CalendarTime::new(bad).unwrap_err();
             assert_eq!(error.input(), bad);
             assert!(serde_json::from_value::<CalendarTime>(serde_json::json!(bad)).is_err(), "{bad}");
+        }
+        // A time without seconds, and an offset without its colon or minutes, are kept in the extended
+        // form, which is what is sent.
+        for (short, kept) in [
+            ("2024-01-15T10:30", "2024-01-15T10:30:00"),
+            ("2024-01-15t10:30z", "2024-01-15t10:30:00z"),
+            ("2024-01-15T10:30-05", "2024-01-15T10:30:00-05:00"),
+            ("2024-01-15T10:30:00+0530", "2024-01-15T10:30:00+05:30"),
+            ("2024-01-15T10:30:00.25+0200", "2024-01-15T10:30:00.25+02:00"),
+        ] {
+            let time = CalendarTime::new(short).unwrap();
+            assert_eq!(time.as_str(), kept);
+            assert_eq!(time.seconds_of_day(), 37_800, "{short}");
+            assert_eq!(serde_json::from_value::<CalendarTime>(serde_json::json!(short)).unwrap(), time);
         }
         let date = Date::new("2024-01-15").unwrap();
         assert_eq!(CalendarTime::from(&date).as_str(), "2024-01-15");
