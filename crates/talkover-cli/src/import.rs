@@ -584,7 +584,7 @@ impl LineCounter<'_> {
     }
 }
 
-/// A number in E.164 (`+` and 7 to 15 digits, the first not 0), ignoring spaces, dashes, dots and
+/// A number in E.164 (`+` and 7 to 15 digits), ignoring spaces, dashes, dots and
 /// parentheses.
 fn e164(raw: &str) -> Result<String, String> {
     let compact: String = raw.chars().filter(|c| !matches!(c, ' ' | '-' | '.' | '(' | ')' | '\t')).collect();

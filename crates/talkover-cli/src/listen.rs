@@ -44,7 +44,16 @@ fn secret_of(args: &ArgMatches, command: &str) -> Result<SecretString, Failure> 
             "webhooks {command} needs the webhook's signing secret, and the one given is empty \
              (TALKOVER_WEBHOOK_SECRET set to nothing, or --secret \"\")"
         ))),
-        Some(secret) => Ok(SecretString::new(secret.as_str())),
+        Some(secret) => {
+            if args.value_source("secret") == Some(clap::parser::ValueSource::CommandLine) {
+                crate::notices::warning(
+                    "the secret given with --secret is on the command line, where the machine's other users can \
+                     read it (ps) and the shell's history keeps it: set TALKOVER_WEBHOOK_SECRET instead",
+                    serde_json::json!({ "secret_on_command_line": "--secret" }),
+                );
+            }
+            Ok(SecretString::new(secret.as_str()))
+        }
         None => Err(Failure::usage(format!(
             "webhooks {command} needs the webhook's signing secret: set TALKOVER_WEBHOOK_SECRET (kept out of \
              the shell's history), or give --secret SECRET"

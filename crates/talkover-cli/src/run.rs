@@ -64,8 +64,11 @@ pub fn run_operation(context: &Context, op: &'static OperationInfo, args: &ArgMa
     refuse_missing(op, &params)?;
     // The secrets the request carries (a password, a webhook secret, a header's value), kept out of what a
     // dry run shows: its output is what lands in a CI log.
-    let (request, secrets) = talkover::secret::exposed_during(|| op.build_request(&params, context.client.config()));
+    let (request, mut secrets) =
+        talkover::secret::exposed_during(|| op.build_request(&params, context.client.config()));
     let request = request.map_err(|error| with_flag_hint(error, &params, args))?;
+    // And those a free-form map of the body holds by their field's name (an integration's `api_key`).
+    secrets.extend(talkover::secret::secrets_in_json(request.body()));
     refuse_unknown(op, &params, &request)?;
     // Only an update's: elsewhere (a create) a `null` is what it reads as, "not set".
     let updates = matches!(op.method, talkover::http::Method::PUT | talkover::http::Method::PATCH);
@@ -331,8 +334,9 @@ pub fn params_from_args(op: &OperationInfo, args: &ArgMatches) -> Result<Params,
         }
     }
     for pair in args.get_many::<String>("query").into_iter().flatten() {
-        let (name, value) =
-            pair.split_once('=').ok_or_else(|| Failure::usage(format!("--query takes NAME=VALUE, got {pair:?}")))?;
+        let (name, value) = pair
+            .split_once('=')
+            .ok_or_else(|| Failure::usage(format!("--query takes NAME=VALUE, got {}", without_equals(pair))))?;
         pairs.push((name.trim().trim_end_matches("[]").to_owned(), value.to_owned()));
     }
     let mut query = Map::new();
@@ -400,13 +404,31 @@ fn fields_from_args(op: &OperationInfo, args: &ArgMatches) -> Result<Vec<(String
             }
             let (name, text) = given
                 .split_once('=')
-                .ok_or_else(|| Failure::usage(format!("--{id} takes NAME=VALUE, got {given:?}")))?;
+                .ok_or_else(|| Failure::usage(format!("--{id} takes NAME=VALUE, got {}", without_equals(given))))?;
+            let field = name.trim().trim_end_matches("[]");
+            let last = field.rsplit(['.', '[']).next().unwrap_or(field);
+            let secret = talkover::secret::SECRET_FIELDS.contains(&last) || field.starts_with("custom_headers");
+            if secret && !(typed && text.starts_with('@')) && !text.is_empty() {
+                let message = format!(
+                    "the value of `{field}` is on the command line, where the machine's other users can read it \
+                     (ps) and the shell's history keeps it: give it as `-F {field}=@-` (standard input) or \
+                     `-F {field}=@FILE`"
+                );
+                crate::notices::warning(&message, json!({ "secret_on_command_line": field }));
+            }
             let value = if typed { field_value(op, name.trim(), text)? } else { Value::String(text.to_owned()) };
             fields.push((index, name.trim().to_owned(), value));
         }
     }
     fields.sort_by_key(|(index, _, _)| *index);
     Ok(fields.into_iter().map(|(_, name, value)| (name, value)).collect())
+}
+
+/// An argument that should have been `NAME=VALUE`, as an error speaks of it: not shown, as it may be a
+/// secret whose name was left out (`-F hunter2-password`).
+fn without_equals(given: &str) -> String {
+    let at = given.chars().count();
+    format!("an argument of {at} characters without `=` (not shown: it may be a secret whose name was left out)")
 }
 
 /// The value of a `-F/--field NAME=TEXT`: TEXT typed ([`typed_value`]), or for `@path` the content of that
@@ -538,6 +560,14 @@ fn read_data(data: &str) -> Result<Value, Failure> {
     } else if let Some(path) = data.strip_prefix('@') {
         (read_argument_file(path, &format!("--data @{path}"))?, path.to_owned())
     } else {
+        if !talkover::secret::secrets_in_json(data.as_bytes()).is_empty() {
+            crate::notices::warning(
+                "the body given with --data holds a secret field, and is on the command line, where the \
+                 machine's other users can read it (ps) and the shell's history keeps it: give it as \
+                 `--data @FILE` or `--data -` (standard input)",
+                json!({ "secret_on_command_line": "--data" }),
+            );
+        }
         (data.to_owned(), "--data".to_owned())
     };
     if from == "stdin" && text.trim().is_empty() {

@@ -281,10 +281,11 @@ impl Error {
 
     /// How long the server asked to wait before trying again: its `Retry-After` header, or else the
     /// `retry_after` seconds some error bodies carry (`{"error": {"details": {"retry_after": 60}}}`), or
-    /// else, on a `429`, the time until its rate-limit window resets (`X-RateLimit-Reset`:
+    /// else, on a `429` whose window is spent (`X-RateLimit-Remaining: 0` or not given), the time until
+    /// the window resets (`X-RateLimit-Reset`, measured from the answer's `Date` when it has one:
     /// [`RateLimit::until_reset`](crate::rate_limit::RateLimit::until_reset)), which is what the client's
-    /// own retries of a 429 wait for too. `None` when the answer says nothing of it: a 429 of that kind is
-    /// retried after the policy's backoff.
+    /// own retries of a 429 wait for too. `None` when the answer says nothing of it, or names a moment
+    /// already past: a 429 of that kind is retried after the policy's backoff.
     pub fn retry_after(&self) -> Option<Duration> {
         self.as_api().and_then(ApiError::retry_after_hint)
     }
@@ -1291,10 +1292,9 @@ impl ApiError {
     /// (`error.details.retry_after`, `details.retry_after` or `retry_after`), else, on a `429`, the time
     /// from now until its rate-limit window resets.
     pub fn retry_after_hint(&self) -> Option<Duration> {
-        self.retry_after.or_else(|| crate::rate_limit::retry_after_in_body(self.body.as_bytes())).or_else(|| {
-            let limit = (self.status == StatusCode::TOO_MANY_REQUESTS).then(|| self.rate_limit())??;
-            limit.until_reset(std::time::SystemTime::now())
-        })
+        self.retry_after
+            .or_else(|| crate::rate_limit::retry_after_in_body(self.body.as_bytes()))
+            .or_else(|| crate::rate_limit::reset_wait(self.status, &self.headers, std::time::SystemTime::now()))
     }
 
     /// A value of the body's `details` (under `error`, or at the top).
@@ -2300,6 +2300,18 @@ mod tests {
         let wait = limited(StatusCode::TOO_MANY_REQUESTS, in_a_minute).retry_after().unwrap();
         assert!(wait > Duration::from_secs(55) && wait <= Duration::from_secs(60), "{wait:?}");
         assert_eq!(limited(StatusCode::SERVICE_UNAVAILABLE, 42).retry_after(), None);
+        // A reset already past is no wait asked, not a wait of nothing.
+        assert_eq!(limited(StatusCode::TOO_MANY_REQUESTS, 1_600_000_000).retry_after(), None);
+        // Measured from the answer's `Date`, not this machine's clock; a 429 while requests remain in the
+        // window comes from another limit, whose end the headers do not give.
+        let mut headers = HeaderMap::new();
+        crate::rate_limit::RateLimit::new(100, 0, 1_445_412_510).write_to(&mut headers);
+        headers.insert("date", "Wed, 21 Oct 2015 07:28:00 GMT".parse().unwrap());
+        let dated = ApiError::from_parts("x", StatusCode::TOO_MANY_REQUESTS, headers.clone(), b"{}".to_vec());
+        assert_eq!(Error::Api(Box::new(dated)).retry_after(), Some(Duration::from_secs(30)));
+        crate::rate_limit::RateLimit::new(100, 37, 1_445_412_510).write_to(&mut headers);
+        let other = ApiError::from_parts("x", StatusCode::TOO_MANY_REQUESTS, headers, b"{}".to_vec());
+        assert_eq!(Error::Api(Box::new(other)).retry_after(), None);
     }
 
     #[test]

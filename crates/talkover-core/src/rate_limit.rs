@@ -32,8 +32,8 @@ impl RateLimit {
     }
 
     /// How long from `now` until the window resets: `reset` read as a Unix time when it is one (at least
-    /// 1 000 000 000, a moment of 2001 or later), else as a number of seconds from now, as some servers
-    /// write it. Zero for a moment already past; `None` without `reset`.
+    /// 1 000 000 000, a moment of 2001 or later; from 10¹², in milliseconds), else as a number of seconds
+    /// from now, as some servers write it. Zero for a moment already past; `None` without `reset`.
     ///
     /// The wait a `429` asks for when it names none (no `Retry-After`, no `retry_after` in its body): the
     /// retry policy and [`Error::retry_after`](crate::Error::retry_after) take it then.
@@ -47,13 +47,16 @@ impl RateLimit {
     /// assert_eq!(RateLimit::new(60, 0, 1_700_000_030).until_reset(now), Some(Duration::from_secs(30)));
     /// assert_eq!(RateLimit::new(60, 0, 45).until_reset(now), Some(Duration::from_secs(45)));
     /// assert_eq!(RateLimit::new(60, 0, 1_600_000_000).until_reset(now), Some(Duration::ZERO));
+    /// assert_eq!(RateLimit::new(60, 0, 1_700_000_030_500).until_reset(now), Some(Duration::from_millis(30_500)));
     /// ```
     pub fn until_reset(&self, now: SystemTime) -> Option<Duration> {
         let reset = self.reset?;
-        if reset < UNIX_TIME_FROM {
-            return Some(Duration::from_secs(reset));
-        }
-        let at = SystemTime::UNIX_EPOCH.checked_add(Duration::from_secs(reset))?;
+        let at = match reset {
+            reset if reset < UNIX_TIME_FROM => return Some(Duration::from_secs(reset)),
+            reset if reset < UNIX_MILLIS_FROM => Duration::from_secs(reset),
+            millis => Duration::from_millis(millis),
+        };
+        let at = SystemTime::UNIX_EPOCH.checked_add(at)?;
         Some(at.duration_since(now).unwrap_or(Duration::ZERO))
     }
 
@@ -81,18 +84,36 @@ impl RateLimit {
 /// The smallest `X-RateLimit-Reset` read as a Unix time (2001-09-09); a smaller one is a count of seconds.
 const UNIX_TIME_FROM: u64 = 1_000_000_000;
 
+/// The smallest `X-RateLimit-Reset` read as a Unix time in milliseconds (1970-01-12 in seconds, 2001 in
+/// milliseconds).
+const UNIX_MILLIS_FROM: u64 = 1_000_000_000_000;
+
 /// The wait an answer asks for before a request is sent again: its `Retry-After`, else a `retry_after` in
-/// its body, else, on a `429`, the time until its rate-limit window resets.
+/// its body, else, on a `429`, the time until its rate-limit window resets ([`reset_wait`]).
 pub(crate) fn wait_asked(
     status: http::StatusCode,
     headers: &HeaderMap,
     body: &[u8],
     now: SystemTime,
 ) -> Option<Duration> {
-    retry_after(headers, now).or_else(|| retry_after_in_body(body)).or_else(|| {
-        let limit = (status == http::StatusCode::TOO_MANY_REQUESTS).then(|| RateLimit::from_headers(headers))??;
-        limit.until_reset(now)
-    })
+    retry_after(headers, now).or_else(|| retry_after_in_body(body)).or_else(|| reset_wait(status, headers, now))
+}
+
+/// The wait a `429` that names none implies: until its rate-limit window resets, when the answer says the
+/// window is spent (`X-RateLimit-Remaining: 0`, or not given; a 429 while requests remain comes from
+/// another limit, whose end the headers do not give). The reset is measured from the answer's `Date`
+/// when it has one, so that a client's clock set otherwise than the server's does not lengthen or shorten
+/// it; from `now` else. `None` for another status, without a reset, or for a reset already past.
+pub(crate) fn reset_wait(status: http::StatusCode, headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
+    if status != http::StatusCode::TOO_MANY_REQUESTS {
+        return None;
+    }
+    let limit = RateLimit::from_headers(headers)?;
+    if limit.remaining.is_some_and(|left| left > 0) {
+        return None;
+    }
+    let date = headers.get(http::header::DATE).and_then(|d| httpdate::parse_http_date(d.to_str().ok()?).ok());
+    limit.until_reset(date.unwrap_or(now)).filter(|wait| !wait.is_zero())
 }
 
 const LIMIT: &str = "x-ratelimit-limit";

@@ -51,16 +51,7 @@ pub const REDACTED: &str = "[redacted]";
 
 /// The body fields whose values are secrets, wherever they appear. The values of `custom_headers` are
 /// secrets too.
-pub const SECRET_FIELDS: &[&str] = &[
-    "password",
-    "secret",
-    "webhook_secret",
-    "token",
-    "private_key",
-    "private_key_passphrase",
-    "websocket_url",
-    "websocketCallUrl",
-];
+pub use crate::secret::SECRET_FIELDS;
 
 /// The response headers a fixture keeps.
 const KEPT_RESPONSE_HEADERS: &[&str] = &["content-type", "retry-after", "x-request-id", "request-id"];
@@ -277,10 +268,10 @@ struct JsonBody {
 }
 
 impl JsonBody {
-    fn read(bytes: &[u8], token: Option<&str>) -> Result<Self, serde_json::Error> {
+    fn read(bytes: &[u8], secrets: &[&str]) -> Result<Self, serde_json::Error> {
         let original: Value = serde_json::from_slice(bytes)?;
         let mut value = original.clone();
-        redact(&mut value, token);
+        redact_with(&mut value, secrets);
         let verbatim = (value == original).then(|| String::from_utf8_lossy(bytes).trim().to_owned());
         Ok(Self { value, verbatim })
     }
@@ -303,7 +294,12 @@ fn fixture_of(request: &Snapshot, response: &HttpResponse) -> Result<(&'static s
     // base URL.
     let (op, path, path_params) = fixture::route_mounted(&request.method, &request.path)
         .ok_or("no documented operation has this method and path")?;
-    let token = request.token.as_deref();
+    // What is never written: the token, and the secrets the request's body carried, wherever an answer
+    // echoes them (as is, escaped, or percent-encoded).
+    let carried = crate::secret::secrets_in_json(&request.body);
+    let mut secrets: Vec<&str> = carried.iter().map(crate::secret::SecretString::expose_secret).collect();
+    secrets.extend(request.token.as_deref());
+    let token = secrets.as_slice();
 
     let pairs = encode::parse_query(&request.query);
     let body = if request.body.iter().all(u8::is_ascii_whitespace) {
@@ -481,20 +477,28 @@ fn expectation(op: &OperationInfo, original: &HttpResponse, bytes: Vec<u8>, body
 
 /// Replaces secret fields and every occurrence of the token in a JSON value.
 pub fn redact(value: &mut Value, token: Option<&str>) {
+    redact_with(value, token.as_slice());
+}
+
+/// Replaces secret fields, and every occurrence of `secrets` in the strings and keys, in a JSON value.
+fn redact_with(value: &mut Value, secrets: &[&str]) {
     match value {
         Value::Object(map) => {
-            for (key, field) in map.iter_mut() {
+            let entries = std::mem::take(map);
+            for (mut key, mut field) in entries {
                 if SECRET_FIELDS.contains(&key.as_str()) && !field.is_null() {
-                    *field = Value::String(REDACTED.to_owned());
+                    field = Value::String(REDACTED.to_owned());
                 } else if key == "custom_headers" {
-                    redact_header_values(field);
+                    redact_header_values(&mut field);
                 } else {
-                    redact(field, token);
+                    redact_with(&mut field, secrets);
                 }
+                crate::secret::hide_in(&mut key, secrets);
+                map.insert(key, field);
             }
         }
-        Value::Array(items) => items.iter_mut().for_each(|item| redact(item, token)),
-        Value::String(text) if token.is_some_and(|t| text.contains(t)) => *text = redact_text(text, token),
+        Value::Array(items) => items.iter_mut().for_each(|item| redact_with(item, secrets)),
+        Value::String(text) => crate::secret::hide_in(text, secrets),
         _ => {}
     }
 }
@@ -519,11 +523,10 @@ fn redact_header_values(headers: &mut Value) {
     }
 }
 
-fn redact_text(text: &str, token: Option<&str>) -> String {
-    match token {
-        Some(token) if text.contains(token) => text.replace(token, REDACTED),
-        _ => text.to_owned(),
-    }
+fn redact_text(text: &str, secrets: &[&str]) -> String {
+    let mut text = text.to_owned();
+    crate::secret::hide_in(&mut text, secrets);
+    text
 }
 
 #[cfg(test)]
@@ -610,6 +613,45 @@ mod tests {
         assert_eq!(fixture["expect"]["error"]["fields"], json!(["webhook_url"]));
         crate::fixture::Fixture::parse(text).unwrap();
         assert!(recording.is_empty());
+    }
+
+    /// An answer that echoes a secret the request carried (in its message, percent-encoded, in a body that
+    /// is no JSON) keeps it out of the fixture, as it does the token.
+    #[test]
+    fn secrets_an_answer_echoes_are_never_written() {
+        let body = json!({"name": "Primary", "provider_name": "Carrier", "domain": "sip.example.com",
+            "username": "acme", "password": "SIPPASSWORD_zz99"});
+        let echo = json!({"success": false,
+            "message": "The password SIPPASSWORD_zz99 is invalid for %74alq_live_secret",
+            "errors": {"password": ["SIPPASSWORD%5Fzz99 is too weak"]}});
+        for answer in [
+            response(422, echo),
+            http::Response::builder()
+                .status(500)
+                .body(b"<html>\"password\":\"SIPPASSWORD_zz99\" talq_live_secret</html>".to_vec())
+                .unwrap(),
+        ] {
+            let req = request("POST", "https://h/api/v1/sip-trunks", Some(body.clone()));
+            let recorder = Recorder::new(move |_: HttpRequest| Ok(answer.clone()));
+            let recording = recorder.recording();
+            BlockingTransport::send(&recorder, req).unwrap();
+            let (_, text) = &recording.take()[0];
+            for secret in ["SIPPASSWORD", "alq_live_secret"] {
+                assert!(!text.contains(secret), "{secret} was written: {text}");
+            }
+            assert!(text.contains("[redacted]"), "{text}");
+            crate::fixture::Fixture::parse(text).unwrap();
+        }
+        // An integration's `api_key` is a secret field too.
+        let action = json!({"node_id": "n1", "name": "CRM", "description": "Looks up", "type": "external",
+            "integration": {"identifier": "crm", "api_key": "INTEGRATION_APIKEY_77"}});
+        let req = request("POST", "https://h/api/v1/agents/a1/actions", Some(action));
+        let echo = json!({"success": false, "message": "Bad key INTEGRATION_APIKEY_77"});
+        let recorder = Recorder::new(move |_: HttpRequest| Ok(response(422, echo.clone())));
+        let recording = recorder.recording();
+        BlockingTransport::send(&recorder, req).unwrap();
+        let (_, text) = &recording.take()[0];
+        assert!(!text.contains("INTEGRATION_APIKEY"), "{text}");
     }
 
     #[test]

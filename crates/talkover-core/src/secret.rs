@@ -78,6 +78,65 @@ where
     secret.serialize_exposed(serializer)
 }
 
+/// The body fields whose text values are secrets wherever they stand, beside every value of a
+/// `custom_headers`: what [`secrets_in_json`] finds and the recorder never writes.
+pub const SECRET_FIELDS: &[&str] = &[
+    "password",
+    "secret",
+    "webhook_secret",
+    "token",
+    "private_key",
+    "private_key_passphrase",
+    "websocket_url",
+    "websocketCallUrl",
+    "api_key",
+];
+
+/// The secrets a JSON request body carries by the name of their field rather than by their type: the text
+/// values of its [`SECRET_FIELDS`] and of its `custom_headers`, at any depth. The free-form maps of a body
+/// (an action's `config`, an integration's settings) hold their credentials so (`"api_key": "…"`), where
+/// [`exposed_during`] does not see them; an error, a dry run or a recording hides these as it hides those.
+/// A body that is no JSON has none.
+///
+/// ```
+/// # use talkover_core as talkover;
+/// let body = br#"{"type":"external","integration":{"identifier":"crm","api_key":"crm-key-123"},"config":{"password":"pw-456789"}}"#;
+/// let found = talkover::secret::secrets_in_json(body);
+/// let mut shown: Vec<&str> = found.iter().map(|s| s.expose_secret()).collect();
+/// shown.sort_unstable();
+/// assert_eq!(shown, ["crm-key-123", "pw-456789"]);
+/// ```
+pub fn secrets_in_json(body: &[u8]) -> Vec<SecretString> {
+    fn walk(value: &serde_json::Value, found: &mut Vec<SecretString>) {
+        use serde_json::Value;
+        match value {
+            Value::Object(map) => {
+                for (key, field) in map {
+                    if SECRET_FIELDS.contains(&key.as_str()) {
+                        found.extend(field.as_str().map(SecretString::new));
+                    } else if key == "custom_headers" {
+                        let values: Vec<&Value> = match field {
+                            Value::Array(items) => items.iter().filter_map(|item| item.get("value")).collect(),
+                            Value::Object(headers) => headers.values().collect(),
+                            _ => Vec::new(),
+                        };
+                        found.extend(values.into_iter().filter_map(Value::as_str).map(SecretString::new));
+                    } else {
+                        walk(field, found);
+                    }
+                }
+            }
+            Value::Array(items) => items.iter().for_each(|item| walk(item, found)),
+            _ => {}
+        }
+    }
+    let mut found = Vec::new();
+    if let Ok(value) = serde_json::from_slice::<serde_json::Value>(body) {
+        walk(&value, &mut found);
+    }
+    found
+}
+
 /// The secret-holding field types [`expose`] serializes: [`SecretString`] and `Option<SecretString>`.
 pub trait ExposeSecret: sealed::Sealed {
     /// Serializes the secret's value (`None` as the serializer's none).
@@ -179,8 +238,8 @@ pub fn exposed_during<R>(f: impl FnOnce() -> R) -> (R, Vec<SecretString>) {
 /// `text` with every secret of `secrets` of at least 8 characters, as is or percent-encoded, replaced by
 /// `[redacted]`, the longest first: what the SDK's errors do with the token and a request's secrets when an
 /// answer echoes them, for a tool that shows an answer itself (a command line keeping its own token out of
-/// what it prints). Shorter secrets are not searched for, so that a test token such as `t` does not
-/// mangle every text. Unlike the errors, other credential-shaped text stays: an answer may rightly hold a
+/// what it prints). Shorter secrets are not searched for, so that a test token such as `t`, or a header
+/// value such as `true`, does not mangle every text (and a command line's JSON). Unlike the errors, other credential-shaped text stays: an answer may rightly hold a
 /// new token (create-user-api-token's).
 ///
 /// ```
@@ -498,6 +557,18 @@ mod tests {
         let err = serde_json::from_str::<Body>(r#"{"token":true}"#).err().unwrap().to_string();
         assert!(err.contains("boolean") && !err.contains("true"), "{err}");
         assert!(serde_json::from_str::<Body>(r#"{"token":["x"]}"#).is_err());
+    }
+
+    /// A secret shorter than 8 characters is not searched for: a header value such as `true` or a test
+    /// token such as `test` would be cut out of every text holding it (`must be true or false`, JSON's
+    /// `"success": true`), and a short secret is no secret worth the damage.
+    #[test]
+    fn a_short_secret_leaves_the_text_as_it_is() {
+        for (text, secret) in
+            [("must be true or false", "true"), (r#"{"success":true}"#, "true"), ("a test hook", "test")]
+        {
+            assert_eq!(redacted(text, &[secret]), text);
+        }
     }
 
     #[test]

@@ -348,7 +348,7 @@ macro_rules! text_type {
                 Ok(Self(widened.into_owned()))
             }
 
-            /// The text as written.
+            /// The text as written (a [`CalendarTime`]'s in the extended form it is kept in).
             pub fn as_str(&self) -> &str {
                 &self.0
             }

@@ -282,11 +282,50 @@ fn a_field_is_read_from_a_file_or_stdin_and_raw_fields_keep_the_at_sign() {
 /// A value given with the other flag is refused before sending, saying which flag gives it: `-F` reads
 /// JSON (`12345` is a number), `-f` gives text.
 /// `talkover sip-trunks create` with the fields a trunk requires, each given as text (`-f`).
+/// A create-sip-trunk with every required field, its password read from a file (given on the command
+/// line, it would be warned of).
 fn create_trunk(url: &str, token: &str) -> Command {
+    let password = scratch(&format!("trunk-password-{token}")).join("password");
+    std::fs::write(&password, "pw-12345").unwrap();
     let mut create = talkover(url, token);
     create.args(["sip-trunks", "create", "-f", "name=Main", "-f", "provider_name=carrier"]);
-    create.args(["-f", "domain=sip.example.com", "-f", "username=user_1", "-f", "password=pw-12345"]);
+    create.args(["-f", "domain=sip.example.com", "-f", "username=user_1", "-F"]);
+    create.arg(format!("password=@{}", password.display()));
     create
+}
+
+/// A secret given on the command line is warned of (the machine's other users see it with ps); from a
+/// file or standard input, or from the environment, it is not. An argument without `=` is shown by its
+/// start only, as it may be a secret whose name was left out.
+#[test]
+fn a_secret_on_the_command_line_is_warned_of() {
+    let url = "http://127.0.0.1:9/api/v1";
+    let mut inline = talkover(url, "talq_inline");
+    inline.args(["sip-trunks", "create", "-f", "name=Main", "-f", "provider_name=carrier", "-f"]);
+    inline.args(["domain=sip.example.com", "-f", "username=user_1", "-f", "password=pw-12345", "--dry-run"]);
+    let output = run(inline);
+    assert!(output.status.success(), "{output:?}");
+    let warned = stderr(&output);
+    assert!(warned.contains("warning: the value of `password` is on the command line"), "{warned}");
+    assert!(warned.contains("-F password=@-"), "{warned}");
+    assert!(!warned.contains("pw-12345"), "{warned}");
+    let mut from_file = create_trunk(url, "talq_from_file");
+    from_file.arg("--dry-run");
+    let output = run(from_file);
+    assert!(output.status.success() && !stderr(&output).contains("warning"), "{output:?}");
+    let mut nameless = talkover(url, "talq_nameless");
+    nameless.args(["sip-trunks", "create", "-F", "hunter2-password", "--dry-run"]);
+    let output = fails_with(nameless, 2, "takes NAME=VALUE");
+    assert!(!stderr(&output).contains("hunter2-password"), "{}", stderr(&output));
+    assert!(!stderr(&output).contains("hunt"), "{}", stderr(&output));
+    assert!(stderr(&output).contains("an argument of 16 characters without `=`"), "{}", stderr(&output));
+    // A body given inline that holds a secret field is warned of too.
+    let mut data = talkover(url, "talq_data");
+    data.args(["sip-trunks", "create", "--dry-run", "-d"]);
+    data.arg(r#"{"name":"Main","provider_name":"c","domain":"sip.example.com","username":"u","password":"pw-12345"}"#);
+    let output = run(data);
+    assert!(output.status.success(), "{output:?}");
+    assert!(stderr(&output).contains("warning: the body given with --data holds a secret field"), "{output:?}");
 }
 
 #[test]

@@ -76,7 +76,8 @@ fn listen_forwarding(forward_to: &str, deliveries: &str) -> (Child, Lines<BufRea
     let mut listen = Command::new(common::BIN);
     listen
         .env_clear()
-        .args(["webhooks", "listen", "--port", "0", "--secret", SECRET, "--max-deliveries", deliveries])
+        .env("TALKOVER_WEBHOOK_SECRET", SECRET)
+        .args(["webhooks", "listen", "--port", "0", "--max-deliveries", deliveries])
         .args(["--forward-to", forward_to])
         .stderr(Stdio::piped());
     let (child, lines, address) = common::spawn_listening(listen, "listening on http://127.0.0.1:");
@@ -125,7 +126,12 @@ fn one_delivery_is_verified_from_standard_input_or_a_file() {
     let body = r#"{"event":"event_phone_call_ended","call_id":"c1","to":"+15550100001"}"#;
     let verify = |signature: &str, from: Option<&std::path::Path>| {
         let mut command = Command::new(common::BIN);
-        command.env_clear().args(["webhooks", "verify", "--secret", SECRET, "--signature", signature]);
+        command.env_clear().env("TALKOVER_WEBHOOK_SECRET", SECRET).args([
+            "webhooks",
+            "verify",
+            "--signature",
+            signature,
+        ]);
         if let Some(path) = from {
             command.arg(path);
         }
@@ -193,4 +199,23 @@ fn a_delivery_that_cannot_be_forwarded_is_answered_502_saying_so() {
     assert_eq!((&answer["received"], &answer["forwarded"]), (&Value::Bool(true), &Value::Bool(false)), "{answer}");
     assert!(answer["error"].as_str().is_some_and(|e| e.starts_with("not forwarded")), "{answer}");
     assert!(child.wait().unwrap().success(), "stops after --max-deliveries");
+}
+
+/// A secret given with `--secret` is on the command line, where the machine's other users see it: the
+/// command says so (the environment's is not warned of), and goes on.
+#[test]
+fn a_secret_given_with_the_flag_is_warned_of() {
+    let file = common::scratch("verify-flag").join("delivery.json");
+    std::fs::write(&file, r#"{"event":"webhook.test","test":true}"#).unwrap();
+    let mut command = Command::new(common::BIN);
+    command.env_clear().args(["webhooks", "verify", "--secret", "whsec_flag_secret", "--signature", "00"]);
+    let output = command.arg(&file).output().unwrap();
+    let shown = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(13), "{shown}");
+    assert!(shown.contains("warning: the secret given with --secret is on the command line"), "{shown}");
+    assert!(!shown.contains("whsec_flag_secret"), "{shown}");
+    let mut command = Command::new(common::BIN);
+    command.env_clear().env("TALKOVER_WEBHOOK_SECRET", "whsec_flag_secret").args(["webhooks", "verify"]);
+    let output = command.args(["--signature", "00"]).arg(&file).output().unwrap();
+    assert!(!String::from_utf8_lossy(&output.stderr).contains("warning"), "{output:?}");
 }

@@ -14,8 +14,9 @@ use crate::page::Page;
 ///
 /// Each look reads the agent's calls, a hundred a page, up to [`PAGES_PER_LOOK`](Self::PAGES_PER_LOOK)
 /// pages, until the call is among them. The reference does not say in which order the list comes (its
-/// example lists the older call first), so a list longer than those pages is read at both ends: its
-/// first half of them and its last, where a new call stands whichever the order. Send
+/// example lists the older call first), so a list longer than those pages is read at both ends: the first
+/// half of them from its start, the rest from its last page down, where a new call stands whichever the
+/// order. Send
 /// [`request`](Self::request), give the page to [`on_page`](Self::on_page), and do what it says. Waiting
 /// between looks, and how long to go on, are the caller's: the API says nothing of how long a call lasts.
 ///
@@ -46,6 +47,10 @@ pub struct CallWatch {
     to: Option<String>,
     /// The page of the look under way, from 1.
     page: u64,
+    /// The pages the look under way has read.
+    read: u64,
+    /// Of a long list, once the look has gone to its end: the lowest and the highest page read there.
+    tail: Option<(u64, u64)>,
     /// Looks finished.
     looks: u64,
     last_status: Option<CallStatus>,
@@ -69,7 +74,7 @@ pub enum WatchStep {
 
 impl CallWatch {
     /// The pages of a hundred calls each look reads at most: all of a list that has no more, else the
-    /// first half of them and the last half.
+    /// first half of them and the last half (from the last page down).
     pub const PAGES_PER_LOOK: u64 = 10;
 
     /// The looks that must miss a call never seen before it is taken for a wrong id
@@ -83,7 +88,16 @@ impl CallWatch {
 
     /// Follows call `call_id` of agent `agent_id`, reading all of the agent's calls.
     pub fn new(agent_id: impl Into<AgentId>, call_id: impl Into<CallId>) -> Self {
-        Self { agent_id: agent_id.into(), call_id: call_id.into(), to: None, page: 1, looks: 0, last_status: None }
+        Self {
+            agent_id: agent_id.into(),
+            call_id: call_id.into(),
+            to: None,
+            page: 1,
+            read: 0,
+            tail: None,
+            looks: 0,
+            last_status: None,
+        }
     }
 
     /// Follows a call make-call placed, reading only the agent's calls to its number (all of them when
@@ -114,10 +128,8 @@ impl CallWatch {
 
     /// What a page read with [`request`](Self::request) means.
     pub fn on_page(&mut self, page: Page<Call>) -> WatchStep {
-        let next = page.next_page().and_then(|_| {
-            let last = page.pagination.as_ref()?.last_page_number();
-            Self::next_in_look(self.page, last)
-        });
+        self.read += 1;
+        let next = self.next_in_look(&page);
         if let Some(call) = page.items.into_iter().find(|call| call.id == self.call_id) {
             if call.status.is_terminal() {
                 return WatchStep::Ended(Box::new(call));
@@ -145,22 +157,40 @@ impl CallWatch {
         self.looks
     }
 
-    /// The page a look reads after `page` of a list whose last page is `last`: the next, but past the first
-    /// half of a long list's pages, the first of its last half.
-    fn next_in_look(page: u64, last: u64) -> Option<u64> {
+    /// The page the look reads after `page` (the page just read, the look's `read`th): the next, up to the
+    /// list's last; of a list longer than [`PAGES_PER_LOOK`](Self::PAGES_PER_LOOK), after the first half of
+    /// them, its last page, then down from there. A list that has grown meanwhile (its last page is past
+    /// the highest read at its end) has that page read first. `None` once the look has read its pages, or
+    /// the list has no more.
+    fn next_in_look(&mut self, page: &Page<Call>) -> Option<u64> {
         let half = Self::PAGES_PER_LOOK / 2;
-        match page {
-            page if page >= last => None,
-            page if last <= Self::PAGES_PER_LOOK => Some(page + 1),
-            page if page == half => Some(last - half + 1),
-            page if page < half || page > last - half => Some(page + 1),
-            // A page this look did not ask for (the caller read another): the look is over.
-            _ => None,
+        if self.read >= Self::PAGES_PER_LOOK || page.items.is_empty() {
+            return None;
+        }
+        let last = page.pagination.as_ref()?.last_page_number();
+        match self.tail {
+            Some((bottom, top)) if last > top => {
+                self.tail = Some((bottom, last));
+                Some(last)
+            }
+            Some((bottom, top)) => {
+                let down = bottom.checked_sub(1).filter(|&down| down > half)?;
+                self.tail = Some((down, top));
+                Some(down)
+            }
+            None if page.next_page().is_none() => None,
+            None if last <= Self::PAGES_PER_LOOK || self.page < half => Some(self.page + 1),
+            None => {
+                self.tail = Some((last, last));
+                Some(last)
+            }
         }
     }
 
     fn look_over(&mut self) -> WatchStep {
         self.page = 1;
+        self.read = 0;
+        self.tail = None;
         self.looks += 1;
         WatchStep::Wait
     }
@@ -377,8 +407,8 @@ pub enum CallWaitOutcome {
         waited: Duration,
     },
     /// The first [`CallWatch::LOOKS_BEFORE_NOT_FOUND`] looks, over at least
-    /// [`CallWatch::NOT_FOUND_AFTER`], did not find the call: the call, agent or number is not the one
-    /// that placed it.
+    /// [`CallWatch::NOT_FOUND_AFTER`] (or all of a shorter [`WaitLimits::max_wait`]), did not find the
+    /// call: the call, agent or number is not the one that placed it.
     NotFound,
 }
 
@@ -594,36 +624,45 @@ mod tests {
 
     #[test]
     fn a_look_reads_at_most_its_pages_at_both_ends_of_a_long_list() {
-        let mut watch = CallWatch::new("a1", "new");
         let others = || vec![call("other", CallStatus::Completed)];
-        // 50 pages: the first five, then the last five, where a list of oldest first has its new calls.
-        let mut read = vec![watch.request().query.page.unwrap()];
-        loop {
-            let current = *read.last().unwrap();
-            match watch.on_page(page(others(), current, 50)) {
-                WatchStep::NextPage => read.push(watch.request().query.page.unwrap()),
-                step => {
-                    assert_eq!(step, WatchStep::Wait);
-                    break;
+        // The pages one look reads of a list whose last page is `last_of(page)` when that page is read.
+        let look = |watch: &mut CallWatch, last_of: &dyn Fn(u64) -> u64| {
+            let mut read = vec![watch.request().query.page.unwrap()];
+            loop {
+                let current = *read.last().unwrap();
+                match watch.on_page(page(others(), current, last_of(current))) {
+                    WatchStep::NextPage => read.push(watch.request().query.page.unwrap()),
+                    step => {
+                        assert_eq!(step, WatchStep::Wait);
+                        return read;
+                    }
                 }
+                assert!(read.len() <= 20, "{read:?}");
             }
-            assert!(read.len() <= 20, "{read:?}");
-        }
-        assert_eq!(read, [1, 2, 3, 4, 5, 46, 47, 48, 49, 50]);
+        };
+        // 50 pages: the first five, then from the last down, where a list of oldest first has its new calls.
+        let mut watch = CallWatch::new("a1", "new");
+        assert_eq!(look(&mut watch, &|_| 50), [1, 2, 3, 4, 5, 50, 49, 48, 47, 46]);
         assert_eq!(watch.request().query.page, Some(1), "the next look starts again from the first");
-        let found = watch.on_page(page(others(), 1, 50));
-        assert_eq!(found, WatchStep::NextPage);
-        for n in 2..=5 {
+        // A list that grows by a page while the look reads it: its new last page is read at once.
+        let grows = |page| if page <= 5 { 50 } else { 51 };
+        assert_eq!(look(&mut watch, &grows), [1, 2, 3, 4, 5, 50, 51, 49, 48, 47]);
+        // A shorter list is read whole.
+        assert_eq!(look(&mut CallWatch::new("a1", "new"), &|_| 7), [1, 2, 3, 4, 5, 6, 7]);
+        // Found on the last page.
+        let mut watch = CallWatch::new("a1", "new");
+        for n in 1..=5 {
             assert_eq!(watch.on_page(page(others(), n, 50)), WatchStep::NextPage);
         }
+        assert_eq!(watch.request().query.page, Some(50));
         let with_it = vec![call("other", CallStatus::Completed), call("new", CallStatus::Completed)];
-        assert!(matches!(watch.on_page(page(with_it, 46, 50)), WatchStep::Ended(_)));
+        assert!(matches!(watch.on_page(page(with_it, 50, 50)), WatchStep::Ended(_)));
         // A list of ten pages or fewer is read whole, in order.
         let mut watch = CallWatch::new("a1", "new");
-        for n in 1..10 {
-            assert_eq!(watch.on_page(page(others(), n, 10)), WatchStep::NextPage);
-            assert_eq!(watch.request().query.page, Some(n + 1));
-        }
-        assert_eq!(watch.on_page(page(others(), 10, 10)), WatchStep::Wait);
+        assert_eq!(look(&mut watch, &|_| 10), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+        assert_eq!(look(&mut watch, &|_| 3), [1, 2, 3]);
+        // A list that shrinks under a look at its end: down from where it is, never into its first pages.
+        let mut watch = CallWatch::new("a1", "new");
+        assert_eq!(look(&mut watch, &|page| if page <= 5 { 50 } else { 8 }), [1, 2, 3, 4, 5, 50, 49, 48, 47, 46]);
     }
 }

@@ -158,8 +158,8 @@ impl<'c> Calls<'c, crate::blocking::Client> {
     /// The outcome says whether the call ended (with its final status), was still going when the time was
     /// up, or is not among the agent's calls (a wrong id, agent or number: known once
     /// [`CallWatch::LOOKS_BEFORE_NOT_FOUND`] looks over at least [`CallWatch::NOT_FOUND_AFTER`] have
-    /// missed it). A call no look found before a shorter `max_wait` ends the wait as
-    /// `NotEnded { last_status: None, .. }`.
+    /// missed it, or all of a shorter `max_wait`). A wait whose `max_wait` ends before that many looks
+    /// ends as `NotEnded { last_status: None, .. }` for a call none of them found.
     ///
     /// Each look is made once, with at most the time left of the wait (at least a second, never more than
     /// the client's timeout: [`WaitLimits::look_timeout`]), so the wait ends about `max_wait` even when the
@@ -206,8 +206,8 @@ impl<'c> Calls<'c, crate::Client> {
     /// The outcome says whether the call ended (with its final status), was still going when the time was
     /// up, or is not among the agent's calls (a wrong id, agent or number: known once
     /// [`CallWatch::LOOKS_BEFORE_NOT_FOUND`] looks over at least [`CallWatch::NOT_FOUND_AFTER`] have
-    /// missed it). A call no look found before a shorter `max_wait` ends the wait as
-    /// `NotEnded { last_status: None, .. }`.
+    /// missed it, or all of a shorter `max_wait`). A wait whose `max_wait` ends before that many looks
+    /// ends as `NotEnded { last_status: None, .. }` for a call none of them found.
     ///
     /// Each look is made once, with at most the time left of the wait (at least a second, never more than
     /// the client's timeout: [`WaitLimits::look_timeout`]), so the wait ends about `max_wait` even when the

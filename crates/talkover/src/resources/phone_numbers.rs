@@ -24,7 +24,7 @@ root_handler! {
     /// }
     /// let request = client
     ///     .phone_numbers()
-    ///     .request_release("phone-uuid-1", "Outbound calling moved to a toll-free number.")?;
+    ///     .request_release("phone-uuid-2", "Outbound calling moved to a toll-free number.")?;
     /// client.phone_numbers().cancel_release(&request.id)?;
     /// # Ok(()) }
     /// ```

@@ -30,6 +30,9 @@ const SIP_PASSWORD: &str = "sip-leaktest-pass-77";
 const SFTP_PASSWORD: &str = "sftp-leaktest-pass-88";
 const SFTP_KEY: &str = "-----BEGIN OPENSSH PRIVATE KEY----- leaktest-key-99";
 const SFTP_PASSPHRASE: &str = "sftp-leaktest-phrase-11";
+/// Credentials in an action's free-form maps: an integration's `api_key`, a `config` password.
+const INTEGRATION_KEY: &str = "integration-leaktest-key-66";
+const CONFIG_PASSWORD: &str = "config-leaktest-pass-44";
 /// A personal access token, and one with characters a URL escapes, as a client's token.
 const PERSONAL_TOKEN: &str = "42|leaktestPersonalAbCdEf99";
 const ESCAPED_TOKEN: &str = "leaktest+escaped/token=99";
@@ -48,6 +51,8 @@ const SECRETS: &[&str] = &[
     SFTP_KEY,
     "leaktest-key-99",
     SFTP_PASSPHRASE,
+    INTEGRATION_KEY,
+    CONFIG_PASSWORD,
     "leaktestPersonalAbCdEf99",
     ESCAPED_TOKEN,
     "leaktest%2Bescaped%2Ftoken%3D99",
@@ -430,6 +435,21 @@ async fn secrets_of_the_request_echoed_by_the_answer_are_hidden() {
         check_error(&format!("blocking create-campaign-sftp, {what}"), &error);
         let carried = [TOKEN, SFTP_PASSWORD, SFTP_KEY, SFTP_PASSPHRASE];
         check_body(&format!("blocking create-campaign-sftp, {what}"), &error, &carried);
+    }
+    // Credentials a free-form map of the body holds by their field's name.
+    let integration = talkover::actions::IntegrationRef::new("crm").setting("api_key", INTEGRATION_KEY.into());
+    let action = NewAction::new("n1", "CRM", "Looks the caller up", ActionType::External)
+        .integration(integration)
+        .config([("password", serde_json::Value::from(CONFIG_PASSWORD))]);
+    let action = talkover::actions::CreateAction::new("a", action);
+    for (what, response) in request_echoing_answers(&[INTEGRATION_KEY, CONFIG_PASSWORD]) {
+        let error = async_client(response.clone()).execute(action.clone()).await.unwrap_err();
+        check_error(&format!("async create-action, {what}"), &error);
+        check_body(&format!("async create-action, {what}"), &error, &[TOKEN, INTEGRATION_KEY, CONFIG_PASSWORD]);
+        check_error(
+            &format!("blocking create-action, {what}"),
+            &blocking_client(response).execute(action.clone()).unwrap_err(),
+        );
     }
 }
 
