@@ -87,6 +87,10 @@ fn argument_error(mut e: clap::Error) -> ExitCode {
         };
     }
     commands::hint_webhook_management(&mut e);
+    if let Some(failure) = value_after_field_name(&e) {
+        failure.print(argv_asks_json(std::env::args_os().skip(1)), false, false);
+        return ExitCode::from(failure.exit_code());
+    }
     if argv_asks_json(std::env::args_os().skip(1)) {
         let failure = Failure::usage(output::without_credentials(&commands::error_message(&e)));
         notices::stderr_line(&failure.to_json().to_string());
@@ -102,6 +106,30 @@ fn argument_error(mut e: clap::Error) -> ExitCode {
         notices::to_stderr(&shown);
     }
     ExitCode::from(2)
+}
+
+/// The error of an argument clap found unexpected that follows `-F NAME` or `-f NAME` (a space where `=`
+/// belongs): the value is not repeated, as it may be a secret (`-F password Sup3r…`).
+fn value_after_field_name(e: &clap::Error) -> Option<Failure> {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if e.kind() != ErrorKind::UnknownArgument {
+        return None;
+    }
+    let Some(ContextValue::String(unexpected)) = e.get(ContextKind::InvalidArg) else { return None };
+    let args: Vec<String> = std::env::args_os().skip(1).map(|a| a.to_string_lossy().into_owned()).collect();
+    let name = args.windows(3).find_map(|w| {
+        let field_flag = matches!(w[0].as_str(), "-F" | "-f" | "--field" | "--raw-field");
+        (field_flag && !w[1].contains('=') && !w[1].ends_with("[]") && w[2] == *unexpected).then(|| w[1].clone())
+    })?;
+    // The name as given when it reads as one (a secret given as the name is not repeated either).
+    let plain = !name.is_empty()
+        && name.len() <= 64
+        && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"_.[]".contains(&b));
+    let name = if plain { name } else { "NAME".to_owned() };
+    Some(Failure::usage(format!(
+        "`{name}` is followed by its value as an argument of its own (not shown: it may be a secret); write \
+         `-F {name}=VALUE` (a secret as `-F {name}=@-`, read from standard input)"
+    )))
 }
 
 /// Whether the arguments ask for JSON output (`-o json`, `-ojson`, `--output json`, `--output=json`; the

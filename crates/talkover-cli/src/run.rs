@@ -334,9 +334,9 @@ pub fn params_from_args(op: &OperationInfo, args: &ArgMatches) -> Result<Params,
         }
     }
     for pair in args.get_many::<String>("query").into_iter().flatten() {
-        let (name, value) = pair
-            .split_once('=')
-            .ok_or_else(|| Failure::usage(format!("--query takes NAME=VALUE, got {}", without_equals(pair))))?;
+        let known: Vec<String> = op.query_names().iter().map(|name| (*name).to_owned()).collect();
+        let (name, value) =
+            pair.split_once('=').ok_or_else(|| Failure::usage(without_equals("query", "--query", pair, &known)))?;
         pairs.push((name.trim().trim_end_matches("[]").to_owned(), value.to_owned()));
     }
     let mut query = Map::new();
@@ -393,6 +393,8 @@ pub fn params_from_args(op: &OperationInfo, args: &ArgMatches) -> Result<Params,
 /// The body fields of `-F/--field` and `-f/--raw-field`, in the order they were given.
 fn fields_from_args(op: &OperationInfo, args: &ArgMatches) -> Result<Vec<(String, Value)>, Failure> {
     let mut fields = Vec::new();
+    // The fields warned of as given on the command line: once each.
+    let mut warned: Vec<String> = Vec::new();
     for (id, typed) in [(commands::FIELD, true), (commands::RAW_FIELD, false)] {
         let Ok(Some(values)) = args.try_get_many::<String>(id) else { continue };
         let indices = args.indices_of(id).into_iter().flatten();
@@ -402,13 +404,18 @@ fn fields_from_args(op: &OperationInfo, args: &ArgMatches) -> Result<Vec<(String
                 fields.push((index, list.trim().to_owned(), Value::Array(Vec::new())));
                 continue;
             }
-            let (name, text) = given
-                .split_once('=')
-                .ok_or_else(|| Failure::usage(format!("--{id} takes NAME=VALUE, got {}", without_equals(given))))?;
+            let (name, text) = given.split_once('=').ok_or_else(|| {
+                let known: Vec<String> = op.body_fields().into_iter().map(|field| field.name.to_owned()).collect();
+                Failure::usage(without_equals(id, if typed { "-F" } else { "-f" }, given, &known))
+            })?;
             let field = name.trim().trim_end_matches("[]");
             let last = field.rsplit(['.', '[']).next().unwrap_or(field);
-            let secret = talkover::secret::SECRET_FIELDS.contains(&last) || field.starts_with("custom_headers");
-            if secret && !(typed && text.starts_with('@')) && !text.is_empty() {
+            let named_secret = talkover::secret::SECRET_FIELDS.contains(&last) || field.starts_with("custom_headers");
+            let from_file = typed && text.starts_with('@');
+            // A typed value may be JSON holding secret fields (`-F 'integration={"api_key": …}'`).
+            let holds_secret = typed && !from_file && !talkover::secret::secrets_in_json(text.as_bytes()).is_empty();
+            if (named_secret && !from_file && !text.is_empty() || holds_secret) && !warned.contains(&field.to_owned()) {
+                warned.push(field.to_owned());
                 let message = format!(
                     "the value of `{field}` is on the command line, where the machine's other users can read it \
                      (ps) and the shell's history keeps it: give it as `-F {field}=@-` (standard input) or \
@@ -424,11 +431,19 @@ fn fields_from_args(op: &OperationInfo, args: &ArgMatches) -> Result<Vec<(String
     Ok(fields.into_iter().map(|(_, name, value)| (name, value)).collect())
 }
 
-/// An argument that should have been `NAME=VALUE`, as an error speaks of it: not shown, as it may be a
-/// secret whose name was left out (`-F hunter2-password`).
-fn without_equals(given: &str) -> String {
+/// The error of an argument of `--id` (written `flag`) that should have been `NAME=VALUE`: the argument is
+/// shown when it is one of the operation's `known` names (its `=VALUE` left out), and not else, as it may
+/// be a secret whose name was left out (`-F hunter2-password`).
+fn without_equals(id: &str, flag: &str, given: &str, known: &[String]) -> String {
+    let name = given.trim();
+    if known.iter().any(|known| known == name) {
+        return format!("--{id} takes NAME=VALUE, and `{name}` has no `=VALUE`: write `{flag} {name}=VALUE`");
+    }
     let at = given.chars().count();
-    format!("an argument of {at} characters without `=` (not shown: it may be a secret whose name was left out)")
+    format!(
+        "--{id} takes NAME=VALUE, got an argument of {at} characters without `=` (not shown: it may be a \
+         secret whose name was left out); write `{flag} NAME=VALUE`"
+    )
 }
 
 /// The value of a `-F/--field NAME=TEXT`: TEXT typed ([`typed_value`]), or for `@path` the content of that

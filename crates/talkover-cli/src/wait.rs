@@ -183,12 +183,16 @@ fn finish(
         // fails now rather than after --max-wait. So does one no look found before a --max-wait shorter
         // than those looks (exit 5 "at --max-wait, when sooner"): never seen, it cannot be said to go on.
         _ => {
-            let among = match to {
-                Some(to) => format!("the agent's calls to {to}"),
-                None => "the agent's calls".to_owned(),
+            let (among, narrow) = match to {
+                Some(to) => (format!("the agent's calls to {to}"), ""),
+                None => (
+                    "the agent's calls".to_owned(),
+                    "; an agent with more calls than that may hold it in the middle of its list: give --to \
+                     with the number called, to read only its calls",
+                ),
             };
             Err(Failure::NotFound(format!(
-                "call {call_id} is not among {among} (up to {} are read: a longer list's first and last)",
+                "call {call_id} is not among {among} (up to {} are read: a longer list's first and last){narrow}",
                 CallWatch::PAGES_PER_LOOK * 100
             )))
         }

@@ -570,7 +570,12 @@ fn without_position(message: &str) -> String {
 /// `body.days_of_week[1]`.
 fn misfit(id: &'static str, (path, e): &(String, serde_json::Error)) -> Error {
     let path = path.replace('[', ".").replace(']', "");
-    let message = without_position(&e.to_string());
+    let mut message = without_position(&e.to_string());
+    // A text quoted as not fitting that holds a secret field (broken JSON meant for an action's `config`:
+    // `{"password": "…",}`) is not repeated.
+    if crate::secret::SECRET_FIELDS.iter().any(|field| message.contains(&format!("\\\"{field}\\\""))) {
+        message = crate::error::hide_string_values(&message);
+    }
     if let Some(missing) = message.strip_prefix("missing field `").and_then(|m| m.split('`').next()) {
         let field = match path.as_str() {
             "" | "." => missing.to_owned(),

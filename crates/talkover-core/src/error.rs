@@ -1576,7 +1576,7 @@ impl DecodeError {
 /// A decoder message without the string values it quotes from the body (`invalid type: string "…"`,
 /// `unknown variant `…``): a value of the wrong type may be a secret. The path still says where decoding
 /// failed, and the raw body holds the value for whoever reads it on purpose.
-fn hide_string_values(message: &str) -> String {
+pub(crate) fn hide_string_values(message: &str) -> String {
     const HIDDEN: &str = "(value not shown)";
     let mut out = String::with_capacity(message.len());
     let mut rest = message;

@@ -299,7 +299,7 @@ fn parse_calendar_time(bytes: &[u8]) -> Result<(), &'static str> {
         return parse_date(bytes);
     }
     if bytes.len() < 19 {
-        return Err("expected YYYY-MM-DD, or YYYY-MM-DDTHH:MM:SS with or without an offset");
+        return Err("expected YYYY-MM-DD, or YYYY-MM-DDTHH:MM[:SS] with or without an offset");
     }
     match parse_wall_clock(bytes)? {
         [] => Ok(()),

@@ -68,7 +68,8 @@ pub enum WatchStep {
     /// again from the first page ([`CallWatch::request`]).
     Wait,
     /// [`CallWatch::LOOKS_BEFORE_NOT_FOUND`] looks did not find the call, never seen before: the call,
-    /// agent or number is not the one that placed it.
+    /// agent or number is not the one that placed it, or the call stands in the middle of a list longer
+    /// than the pages a look reads (see [`CallWatch::new`]).
     NotFound,
 }
 
@@ -86,7 +87,11 @@ impl CallWatch {
     /// (With the default 5 s interval, the third look comes at this time.)
     pub const NOT_FOUND_AFTER: Duration = Duration::from_secs(10);
 
-    /// Follows call `call_id` of agent `agent_id`, reading all of the agent's calls.
+    /// Follows call `call_id` of agent `agent_id`, reading all of the agent's calls: of an agent with
+    /// more than [`PAGES_PER_LOOK`](Self::PAGES_PER_LOOK) pages of them, the first and last pages only, so
+    /// that a call in the middle of its list is not seen ([`WatchStep::NotFound`]). Narrow the list to
+    /// the number called ([`to`](Self::to), or [`of_placed`](Self::of_placed)) where the agent has many
+    /// calls.
     pub fn new(agent_id: impl Into<AgentId>, call_id: impl Into<CallId>) -> Self {
         Self {
             agent_id: agent_id.into(),
@@ -408,7 +413,8 @@ pub enum CallWaitOutcome {
     },
     /// The first [`CallWatch::LOOKS_BEFORE_NOT_FOUND`] looks, over at least
     /// [`CallWatch::NOT_FOUND_AFTER`] (or all of a shorter [`WaitLimits::max_wait`]), did not find the
-    /// call: the call, agent or number is not the one that placed it.
+    /// call: the call, agent or number is not the one that placed it, or the call stands in the middle of
+    /// a list longer than the pages a look reads (see [`CallWatch::new`]).
     NotFound,
 }
 
