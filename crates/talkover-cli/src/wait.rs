@@ -50,8 +50,8 @@ pub fn command() -> Command {
              16  the call ended without completing: failed, busy, no-answer or voicemail (the call is printed, \
              its status says which)\n  \
              15  the call had not ended when --max-wait passed\n  \
-             9, 10  the looks were still failing when --max-wait passed: the API answered 5xx (9), or \
-             could not be reached or did not answer in time (10)\n  \
+             8, 9, 10  the looks were still failing when --max-wait passed: the API answered 429 (8), 5xx \
+             (9), or could not be reached or did not answer in time (10)\n  \
              5   the first three looks, and those of the first 10 s, did not find the call (or the agent)\n  \
              other  as for every command (talkover --help): 2 wrong arguments, 4 the token, 10 the API could \
              not be reached, …\n\n\
