@@ -2314,6 +2314,19 @@ mod tests {
         assert_eq!(Error::Api(Box::new(other)).retry_after(), None);
     }
 
+    /// A server that escapes a secret's characters beyond ASCII when it echoes it (PHP's `json_encode`)
+    /// does not keep it in the error's body.
+    #[test]
+    fn an_echo_with_escaped_characters_is_hidden_in_the_body() {
+        let body = br#"{"success":false,"message":"bad","input":{"webhook_secret":"s\u00e9cret_TOPSECRET_4"}}"#;
+        let error =
+            Error::Api(Box::new(ApiError::from_parts("x", StatusCode::BAD_REQUEST, HeaderMap::new(), body.to_vec())))
+                .redact_secrets(&["sécret_TOPSECRET_4"]);
+        let kept = error.as_api().unwrap().body.text();
+        assert!(!kept.contains("TOPSECRET"), "{kept}");
+        assert!(serde_json::from_str::<Value>(&kept).is_ok(), "still JSON: {kept}");
+    }
+
     #[test]
     fn a_non_json_body_keeps_the_status() {
         let e = api(502, "<html>Bad Gateway</html>");

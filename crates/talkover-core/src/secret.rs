@@ -410,21 +410,63 @@ fn unit(rest: &[u8]) -> Option<(u8, usize)> {
     }
 }
 
-/// Where `wanted` ends in `text` when it begins at `at`, each of its bytes as is or escaped ([`unit`]).
+/// Where `wanted` ends in `text` when it begins at `at`, each of its bytes as is or escaped ([`unit`]), and
+/// each of its characters beyond ASCII as is or as a JSON string's `\u` escape of it ([`escaped_char_at`]:
+/// `\u00e9` for `é`, as PHP's `json_encode` writes it by default).
 fn matched_at(text: &[u8], at: usize, wanted: &[u8]) -> Option<usize> {
     let mut i = at;
-    for &w in wanted {
+    let mut w = 0;
+    while let Some(&byte) = wanted.get(w) {
         // A byte as is first: a `%` or `\` of the secret itself is matched before an escape it may begin.
-        if text.get(i) == Some(&w) {
+        if text.get(i) == Some(&byte) {
             i += 1;
+            w += 1;
+            continue;
+        }
+        // A character beyond ASCII that begins here in the secret, escaped whole in the text.
+        let whole = std::str::from_utf8(wanted.get(w..w + utf8_len(byte))?).ok().and_then(|c| c.chars().next());
+        if let Some((len, ch)) = whole.and_then(|ch| Some((escaped_char_at(text.get(i..)?, ch)?, ch))) {
+            i += len;
+            w += ch.len_utf8();
             continue;
         }
         match unit(text.get(i..)?) {
-            Some((b, len)) if b == w && len > 1 => i += len,
+            Some((b, len)) if b == byte && len > 1 => i += len,
             _ => return None,
         }
+        w += 1;
     }
     Some(i)
+}
+
+/// The length of the UTF-8 sequence a leading byte begins (1 for ASCII and for a byte that begins none).
+fn utf8_len(byte: u8) -> usize {
+    match byte {
+        0xc0..=0xdf => 2,
+        0xe0..=0xef => 3,
+        0xf0..=0xf7 => 4,
+        _ => 1,
+    }
+}
+
+/// The length of the JSON `\u` escape of `ch` (beyond ASCII: one escape, or a surrogate pair's two) that
+/// `text` begins with, in either case of hex digit; `None` if it begins with none.
+fn escaped_char_at(text: &[u8], ch: char) -> Option<usize> {
+    if ch.is_ascii() {
+        return None;
+    }
+    let mut units = [0u16; 2];
+    let mut at = 0;
+    for &expected in ch.encode_utf16(&mut units).iter() {
+        let escape = text.get(at..at + 6)?;
+        let hex = escape.strip_prefix(b"\\u")?;
+        let value = u16::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok()?;
+        if value != expected {
+            return None;
+        }
+        at += 6;
+    }
+    Some(at)
 }
 
 /// `text` with each occurrence of `secret`, any of its bytes as is or escaped ([`unit`]), replaced by
@@ -512,6 +554,19 @@ mod tests {
         let key = "-----BEGIN KEY-----\nabc\"def\n-----END KEY-----";
         let quoted = serde_json::to_string(&["boom", key]).unwrap();
         assert_eq!(redacted(&quoted, &[key]), r#"["boom","[redacted]"]"#);
+    }
+
+    #[test]
+    fn a_secret_whose_characters_beyond_ascii_are_escaped_is_hidden() {
+        let secret = "sécret_TOPSECRET_4🔑";
+        for escaped in [r#"s\u00e9cret_TOPSECRET_4\ud83d\udd11"#, r#"s\u00E9cret_TOPSECRET_4\uD83D\uDD11"#] {
+            let body = format!(r#"{{"webhook_secret":"{escaped}","n":1}}"#);
+            assert_eq!(redacted(&body, &[secret]), r#"{"webhook_secret":"[redacted]","n":1}"#, "{escaped}");
+        }
+        // Partly escaped, partly as is; an escape of another character is not it.
+        assert_eq!(redacted("x s\\u00e9cret_TOPSECRET_4🔑 y", &[secret]), "x [redacted] y");
+        let other = r#"s\u00e8cret_TOPSECRET_4\ud83d\udd11"#;
+        assert_eq!(redacted(other, &[secret]), other);
     }
 
     #[test]
