@@ -46,10 +46,10 @@ fn secret_of(args: &ArgMatches, command: &str) -> Result<SecretString, Failure> 
         ))),
         Some(secret) => {
             if args.value_source("secret") == Some(clap::parser::ValueSource::CommandLine) {
-                crate::notices::warning(
-                    "the secret given with --secret is on the command line, where the machine's other users can \
-                     read it (ps) and the shell's history keeps it: set TALKOVER_WEBHOOK_SECRET instead",
-                    serde_json::json!({ "secret_on_command_line": "--secret" }),
+                crate::notices::secret_on_command_line(
+                    "the secret given with --secret is",
+                    "set TALKOVER_WEBHOOK_SECRET instead",
+                    "--secret",
                 );
             }
             Ok(SecretString::new(secret.as_str()))

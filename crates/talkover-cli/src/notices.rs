@@ -50,6 +50,17 @@ pub fn stderr_line(line: &str) {
     to_stderr(&format!("{line}\n"));
 }
 
+/// Warns that a secret was given on the command line (`what`: what was, and `is`), where other users of
+/// the machine read it in the process list, and says how to give it `instead`; `given_as` (a field, a
+/// flag) is the warning's `secret_on_command_line` field for a script.
+pub fn secret_on_command_line(what: &str, instead: &str, given_as: &str) {
+    let message = format!(
+        "{what} on the command line, where the machine's other users can read it (ps) and the shell's history \
+         keeps it: {instead}"
+    );
+    warning(&message, json!({ "secret_on_command_line": given_as }));
+}
+
 /// Writes a warning to standard error: `warning: {message}`, or with `--output json` one line of JSON,
 /// `{"warning": {"message": …, …fields}}`, with `fields` (an object) for a script to read without parsing
 /// the words.

@@ -64,11 +64,8 @@ pub fn run_operation(context: &Context, op: &'static OperationInfo, args: &ArgMa
     refuse_missing(op, &params)?;
     // The secrets the request carries (a password, a webhook secret, a header's value), kept out of what a
     // dry run shows: its output is what lands in a CI log.
-    let (request, mut secrets) =
-        talkover::secret::exposed_during(|| op.build_request(&params, context.client.config()));
+    let (request, secrets) = talkover::secret::carried_by(|| op.build_request(&params, context.client.config()));
     let request = request.map_err(|error| with_flag_hint(error, &params, args))?;
-    // And those a free-form map of the body holds by their field's name (an integration's `api_key`).
-    secrets.extend(talkover::secret::secrets_in_json(request.body()));
     refuse_unknown(op, &params, &request)?;
     // Only an update's: elsewhere (a create) a `null` is what it reads as, "not set".
     let updates = matches!(op.method, talkover::http::Method::PUT | talkover::http::Method::PATCH);
@@ -414,14 +411,13 @@ fn fields_from_args(op: &OperationInfo, args: &ArgMatches) -> Result<Vec<(String
             let from_file = typed && text.starts_with('@');
             // A typed value may be JSON holding secret fields (`-F 'integration={"api_key": …}'`).
             let holds_secret = typed && !from_file && !talkover::secret::secrets_in_json(text.as_bytes()).is_empty();
-            if (named_secret && !from_file && !text.is_empty() || holds_secret) && !warned.contains(&field.to_owned()) {
+            if (named_secret && !from_file && !text.is_empty() || holds_secret) && !warned.iter().any(|w| w == field) {
                 warned.push(field.to_owned());
-                let message = format!(
-                    "the value of `{field}` is on the command line, where the machine's other users can read it \
-                     (ps) and the shell's history keeps it: give it as `-F {field}=@-` (standard input) or \
-                     `-F {field}=@FILE`"
+                crate::notices::secret_on_command_line(
+                    &format!("the value of `{field}` is"),
+                    &format!("give it as `-F {field}=@-` (standard input) or `-F {field}=@FILE`"),
+                    field,
                 );
-                crate::notices::warning(&message, json!({ "secret_on_command_line": field }));
             }
             let value = if typed { field_value(op, name.trim(), text)? } else { Value::String(text.to_owned()) };
             fields.push((index, name.trim().to_owned(), value));
@@ -576,11 +572,10 @@ fn read_data(data: &str) -> Result<Value, Failure> {
         (read_argument_file(path, &format!("--data @{path}"))?, path.to_owned())
     } else {
         if !talkover::secret::secrets_in_json(data.as_bytes()).is_empty() {
-            crate::notices::warning(
-                "the body given with --data holds a secret field, and is on the command line, where the \
-                 machine's other users can read it (ps) and the shell's history keeps it: give it as \
-                 `--data @FILE` or `--data -` (standard input)",
-                json!({ "secret_on_command_line": "--data" }),
+            crate::notices::secret_on_command_line(
+                "the body given with --data holds a secret field, and is",
+                "give it as `--data @FILE` or `--data -` (standard input)",
+                "--data",
             );
         }
         (data.to_owned(), "--data".to_owned())

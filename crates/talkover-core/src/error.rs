@@ -1292,9 +1292,15 @@ impl ApiError {
     /// (`error.details.retry_after`, `details.retry_after` or `retry_after`), else, on a `429`, the time
     /// from now until its rate-limit window resets.
     pub fn retry_after_hint(&self) -> Option<Duration> {
-        self.retry_after
-            .or_else(|| crate::rate_limit::retry_after_in_body(self.body.as_bytes()))
-            .or_else(|| crate::rate_limit::reset_wait(self.status, &self.headers, std::time::SystemTime::now()))
+        // The retry policy's rule ([`rate_limit::wait_asked`]), but for `Retry-After`, read when the answer came.
+        self.retry_after.or_else(|| {
+            crate::rate_limit::wait_asked(
+                self.status,
+                &self.headers,
+                self.body.as_bytes(),
+                std::time::SystemTime::now(),
+            )
+        })
     }
 
     /// A value of the body's `details` (under `error`, or at the top).

@@ -104,7 +104,7 @@ pub(crate) fn wait_asked(
 /// another limit, whose end the headers do not give). The reset is measured from the answer's `Date`
 /// when it has one, so that a client's clock set otherwise than the server's does not lengthen or shorten
 /// it; from `now` else. `None` for another status, without a reset, or for a reset already past.
-pub(crate) fn reset_wait(status: http::StatusCode, headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
+fn reset_wait(status: http::StatusCode, headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
     if status != http::StatusCode::TOO_MANY_REQUESTS {
         return None;
     }

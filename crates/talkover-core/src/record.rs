@@ -299,32 +299,31 @@ fn fixture_of(request: &Snapshot, response: &HttpResponse) -> Result<(&'static s
     let carried = crate::secret::secrets_in_json(&request.body);
     let mut secrets: Vec<&str> = carried.iter().map(crate::secret::SecretString::expose_secret).collect();
     secrets.extend(request.token.as_deref());
-    let token = secrets.as_slice();
 
     let pairs = encode::parse_query(&request.query);
     let body = if request.body.iter().all(u8::is_ascii_whitespace) {
         None
     } else {
-        Some(JsonBody::read(&request.body, token).map_err(|e| format!("the request body is not JSON: {e}"))?)
+        Some(JsonBody::read(&request.body, &secrets).map_err(|e| format!("the request body is not JSON: {e}"))?)
     };
     let query = typed_query(op, &pairs);
 
     let mut headers = Map::new();
     for (name, value) in &request.headers {
-        headers.insert(name.clone(), Value::String(redact_text(value, token)));
+        headers.insert(name.clone(), Value::String(redact_text(value, &secrets)));
     }
-    let wire_query: Vec<Value> = pairs.iter().map(|(n, v)| json!([n, redact_text(v, token)])).collect();
+    let wire_query: Vec<Value> = pairs.iter().map(|(n, v)| json!([n, redact_text(v, &secrets)])).collect();
 
     let status = response.status().as_u16();
     let mut response_headers = Map::new();
     for name in KEPT_RESPONSE_HEADERS {
         if let Some(value) = response.headers().get(*name).and_then(|v| v.to_str().ok()) {
-            response_headers.insert((*name).to_owned(), Value::String(redact_text(value, token)));
+            response_headers.insert((*name).to_owned(), Value::String(redact_text(value, &secrets)));
         }
     }
     let mut verbatim: Vec<(String, String)> = Vec::new();
     let mut recorded_response = json!({ "status": status, "headers": response_headers });
-    let answer = match JsonBody::read(response.body(), token) {
+    let answer = match JsonBody::read(response.body(), &secrets) {
         Ok(answer) => {
             let bytes = answer.bytes();
             recorded_response["body"] = match answer.verbatim.clone() {
@@ -338,7 +337,7 @@ fn fixture_of(request: &Snapshot, response: &HttpResponse) -> Result<(&'static s
         }
         Err(_) if response.body().is_empty() => None,
         Err(_) => {
-            let text = redact_text(&String::from_utf8_lossy(response.body()), token);
+            let text = redact_text(&String::from_utf8_lossy(response.body()), &secrets);
             recorded_response["body_text"] = Value::String(text);
             None
         }

@@ -137,6 +137,19 @@ pub fn secrets_in_json(body: &[u8]) -> Vec<SecretString> {
     found
 }
 
+/// Builds a request (`build`) and gives back, beside it, every secret it carries: those serialized through
+/// [`expose`] ([`exposed_during`]) and those its JSON body holds by field name ([`secrets_in_json`]), for
+/// an error about it, or a dry run showing it, to keep them out.
+pub fn carried_by<E>(
+    build: impl FnOnce() -> Result<crate::transport::HttpRequest, E>,
+) -> (Result<crate::transport::HttpRequest, E>, Vec<SecretString>) {
+    let (built, mut secrets) = exposed_during(build);
+    if let Ok(request) = &built {
+        secrets.extend(secrets_in_json(request.body()));
+    }
+    (built, secrets)
+}
+
 /// The secret-holding field types [`expose`] serializes: [`SecretString`] and `Option<SecretString>`.
 pub trait ExposeSecret: sealed::Sealed {
     /// Serializes the secret's value (`None` as the serializer's none).
@@ -424,7 +437,9 @@ fn matched_at(text: &[u8], at: usize, wanted: &[u8]) -> Option<usize> {
             continue;
         }
         // A character beyond ASCII that begins here in the secret, escaped whole in the text.
-        let whole = std::str::from_utf8(wanted.get(w..w + utf8_len(byte))?).ok().and_then(|c| c.chars().next());
+        let whole = (utf8_len(byte) > 1)
+            .then(|| std::str::from_utf8(wanted.get(w..w + utf8_len(byte))?).ok()?.chars().next())
+            .flatten();
         if let Some((len, ch)) = whole.and_then(|ch| Some((escaped_char_at(text.get(i..)?, ch)?, ch))) {
             i += len;
             w += ch.len_utf8();

@@ -114,19 +114,20 @@ pub(crate) fn timestamp(ms: i64) -> String {
 /// Milliseconds since the epoch written to the microsecond, as the agent-webhook pages write a webhook's
 /// `created_at` and `updated_at` (`2025-09-03T23:19:51.000000Z`).
 pub(crate) fn micros_timestamp(ms: i64) -> String {
-    let seconds = timestamp(ms);
-    match seconds.strip_suffix('Z') {
-        Some(whole) => format!("{whole}.{:06}Z", ms.rem_euclid(1000) * 1000),
-        None => seconds,
-    }
+    with_fraction(ms, 6)
 }
 
 /// Milliseconds since the epoch as a webhook delivery's `timestamp` writes them, to the millisecond
 /// (test-webhook's `2025-09-03T23:19:51.000Z`).
 pub(crate) fn delivery_timestamp(ms: i64) -> String {
+    with_fraction(ms, 3)
+}
+
+/// [`timestamp`] with the second's fraction written to `places` digits (3: milliseconds, 6: microseconds).
+fn with_fraction(ms: i64, places: usize) -> String {
     let seconds = timestamp(ms);
     match seconds.strip_suffix('Z') {
-        Some(whole) => format!("{whole}.{:03}Z", ms.rem_euclid(1000)),
+        Some(whole) => format!("{whole}.{:0<places$}Z", format!("{:03}", ms.rem_euclid(1000))),
         None => seconds,
     }
 }

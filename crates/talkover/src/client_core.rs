@@ -125,11 +125,7 @@ impl<T: ?Sized, W: Wait> ClientCore<T, W> {
     /// `error` without the secrets `operation`'s request carries (a webhook secret, a SIP password), which
     /// an answer may echo: the request is built again to find them, on this error path only.
     pub(crate) fn without_secrets_of<C: Call + ?Sized>(&self, operation: &C, error: Error) -> Error {
-        let (built, mut secrets) = talkover_core::secret::exposed_during(|| operation.build(&self.config));
-        // And those a free-form map of the body holds by their field's name (an integration's `api_key`).
-        if let Ok(request) = &built {
-            secrets.extend(talkover_core::secret::secrets_in_json(request.body()));
-        }
+        let (_, secrets) = talkover_core::secret::carried_by(|| operation.build(&self.config));
         if secrets.is_empty() {
             return error;
         }
