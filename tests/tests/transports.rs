@@ -188,6 +188,69 @@ fn a_timeout_bounds_the_whole_exchange() {
     }
 }
 
+/// An answer whose body stops short of its declared length is an I/O failure that keeps its status (the
+/// request was processed), in the same words on both transports.
+#[test]
+fn a_body_cut_off_is_an_io_failure_after_the_head() {
+    for kind in BOTH {
+        let (port, server) =
+            answer_once(b"HTTP/1.1 200 OK\r\ncontent-length: 100\r\nconnection: close\r\n\r\n{\"success\":");
+        let error = kind.send(Settings::default(), get(port)).unwrap_err();
+        assert_eq!(error.kind(), TransportErrorKind::Io, "{kind:?}: {error}");
+        assert_eq!(error.status().map(|s| s.as_u16()), Some(200), "{kind:?}: {error}");
+        assert!(error.to_string().contains("the answer's body could not be read to its end: "), "{kind:?}: {error}");
+        server.join().unwrap();
+    }
+}
+
+/// A port on 127.0.0.1 where a connection cannot be opened: its listener's queue (of one) is full and is
+/// never taken from, so the system drops further attempts' first packets and they wait. The streams that
+/// filled it are given back, to be held as long as the port must stay so.
+fn unopenable(runtime: &tokio::runtime::Runtime) -> (u16, tokio::net::TcpListener, Vec<TcpStream>) {
+    let _entered = runtime.enter();
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let listener = socket.listen(0).unwrap();
+    let address = listener.local_addr().unwrap();
+    let mut held = Vec::new();
+    for _ in 0..16 {
+        match TcpStream::connect_timeout(&address, Duration::from_millis(200)) {
+            Ok(stream) => held.push(stream),
+            Err(e) if e.kind() == std::io::ErrorKind::TimedOut => return (address.port(), listener, held),
+            Err(e) => panic!("connect: {e}"),
+        }
+    }
+    panic!("{} connections were taken by a listener with a queue of one", held.len());
+}
+
+/// A connection that cannot be opened within the whole exchange's bound, shorter than the connect timeout,
+/// fails as a connection failure (certainly not sent: a call is not placed, and can be retried) on both
+/// transports, in the same time; ureq names the bound that ran out.
+#[test]
+fn a_connection_not_opened_in_time_was_certainly_not_sent() {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let (port, _listener, _held) = unopenable(&runtime);
+    let settings = Settings {
+        timeout: Some(Duration::from_millis(500)),
+        connect_timeout: Some(Duration::from_secs(3)),
+        ..Settings::default()
+    };
+    for kind in BOTH {
+        let post = http::Request::post(format!("http://127.0.0.1:{port}/api/v1/calls")).body(b"{}".to_vec()).unwrap();
+        let started = std::time::Instant::now();
+        let error = kind.send(settings, post).unwrap_err();
+        let took = started.elapsed();
+        assert_eq!(error.kind(), TransportErrorKind::Connect, "{kind:?}: {error}");
+        assert!(error.certainly_not_sent(), "{kind:?}: {error}");
+        assert!(took < Duration::from_secs(3), "{kind:?}: waited {took:?}, the connect timeout, not the whole bound");
+        if let Kind::Ureq = kind {
+            let says =
+                "could not connect within 500 ms (the timeout of the whole exchange, shorter than the connect timeout)";
+            assert!(error.to_string().contains(says), "{error}");
+        }
+    }
+}
+
 /// A bound as long as `Duration::MAX`, on the request or on the transport, works as a very long one.
 #[test]
 fn the_longest_timeouts_are_taken() {

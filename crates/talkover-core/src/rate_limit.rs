@@ -35,8 +35,10 @@ impl RateLimit {
     /// 1 000 000 000, a moment of 2001 or later; from 10¹², in milliseconds), else as a number of seconds
     /// from now, as some servers write it. Zero for a moment already past; `None` without `reset`.
     ///
-    /// The wait a `429` asks for when it names none (no `Retry-After`, no `retry_after` in its body): the
-    /// retry policy and [`Error::retry_after`](crate::Error::retry_after) take it then.
+    /// The wait a `429` asks for when it names none (no `Retry-After`, no `retry_after` in its body) and
+    /// its window is spent (`remaining` 0 or not given; a 429 while requests remain comes from another
+    /// limit, whose end these headers do not give): the retry policy and
+    /// [`Error::retry_after`](crate::Error::retry_after) take it then, measured from the answer's `Date`.
     ///
     /// ```
     /// # use talkover_core as talkover;

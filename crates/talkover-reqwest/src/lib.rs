@@ -28,7 +28,8 @@ pub use reqwest;
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct ReqwestConfig {
-    /// Time to open a connection.
+    /// Time to open a connection; held under nine tenths of `timeout`, so that a connection not opened
+    /// within the whole exchange's time fails as not sent.
     pub connect_timeout: Option<Duration>,
     /// Time for a whole exchange, from sending to the last byte of the answer.
     pub timeout: Option<Duration>,
@@ -87,7 +88,7 @@ impl ReqwestTransport {
         {
             builder = builder.tls_backend_preconfigured(rustls_config()?);
         }
-        if let Some(timeout) = config.connect_timeout {
+        if let Some(timeout) = connect_bound(config.connect_timeout, config.timeout) {
             builder = builder.connect_timeout(timeout);
         }
         if let Some(timeout) = config.timeout {
@@ -170,6 +171,21 @@ impl ReqwestTransport {
             let response = pending.await.map_err(|e| map_error(e, bound))?;
             read_answer(response, limit, bound).await
         }
+    }
+}
+
+/// The connect timeout given to reqwest: the one configured, held under nine tenths of the whole
+/// exchange's bound. reqwest's bound of the whole exchange, running out while the connection is still
+/// being opened, says only "timed out", as it does once the request is on the wire; its connect timeout
+/// says the connection was never made. Kept the shorter of the two, it is the one that runs out when no
+/// connection can be opened in time, so that such a failure reads as certainly not sent, as on the
+/// blocking client, whose ureq says in which phase its bound ran out. A connection opened later than that
+/// would leave the exchange a tenth of its time at most.
+fn connect_bound(connect: Option<Duration>, whole: Option<Duration>) -> Option<Duration> {
+    let under_whole = whole.map(|whole| whole - whole / 10);
+    match (connect, under_whole) {
+        (Some(connect), Some(under)) => Some(connect.min(under)),
+        (connect, under) => connect.or(under),
     }
 }
 
@@ -386,11 +402,16 @@ fn map_error(error: reqwest::Error, bound: Bound) -> TransportError {
         TransportErrorKind::Timeout => format!("{} ({})", exchange_timed_out(bound.duration()), describe(&error)),
         // The same words for a connection closed or reset after the request went out, or an answer hyper
         // cannot parse: the exchange failed, whatever was sent.
+        // reqwest's "error decoding response body" for a body cut off on the wire reads as an answer that
+        // arrived and could not be decoded (a `Decode` error): the bytes themselves failed to arrive.
         TransportErrorKind::Io => {
             let text = describe(&error);
-            match text.strip_prefix("error sending request") {
-                Some(rest) => format!("the exchange failed{rest}"),
-                None => text,
+            if let Some(rest) = text.strip_prefix("error sending request") {
+                format!("the exchange failed{rest}")
+            } else if let Some(rest) = text.strip_prefix("error decoding response body") {
+                format!("the answer's body could not be read to its end{rest}")
+            } else {
+                text
             }
         }
         _ => describe(&error),

@@ -158,11 +158,17 @@ impl BlockingTransport for UreqTransport {
         }
         // A failure once the head has arrived keeps its status and request id (a 2xx says the request was
         // processed, although its answer is lost).
-        let bytes = body
-            .with_config()
-            .limit(self.max_response_bytes)
-            .read_to_vec()
-            .map_err(|error| self.failure(error, own).with_answer_head(parts.status, &parts.headers))?;
+        let bytes = body.with_config().limit(self.max_response_bytes).read_to_vec().map_err(|error| {
+            // In the async transport's words: the bytes failed to arrive (the connection closed or broke).
+            let failure = match &error {
+                ureq::Error::Io(_) | ureq::Error::Protocol(_) => {
+                    let message = format!("the answer's body could not be read to its end: {}", describe(&error));
+                    map_error(error, Some(message))
+                }
+                _ => self.failure(error, own),
+            };
+            failure.with_answer_head(parts.status, &parts.headers)
+        })?;
         Ok(http::Response::from_parts(parts, bytes))
     }
 }
@@ -174,14 +180,27 @@ impl UreqTransport {
         let ureq::Error::Timeout(which) = error else { return map_error(error, None) };
         let mut timeouts = self.agent.config().timeouts();
         timeouts.global = own.or(timeouts.global);
-        let within =
-            |bound: Option<Duration>| bound.map(|d| format!(" within {}", duration_text(d))).unwrap_or_default();
+        // ureq ends the connecting at whichever comes first, the connect timeout or the whole exchange's:
+        // the message names the one that ran out.
+        let connecting = |what: &str| match (timeouts.connect, timeouts.global) {
+            (Some(connect), Some(whole)) if whole < connect => format!(
+                "could not {what} within {} (the timeout of the whole exchange, shorter than the connect timeout)",
+                duration_text(whole)
+            ),
+            (connect, whole) => match connect.or(whole) {
+                Some(bound) if connect.is_some() => {
+                    format!("could not {what} within {} (the connect timeout)", duration_text(bound))
+                }
+                Some(bound) => {
+                    format!("could not {what} within {} (the timeout of the whole exchange)", duration_text(bound))
+                }
+                None => format!("could not {what} in time"),
+            },
+        };
         let message = match which {
             ureq::Timeout::Global | ureq::Timeout::PerCall => exchange_timed_out(timeouts.global),
-            ureq::Timeout::Connect => format!("could not connect{} (the connect timeout)", within(timeouts.connect)),
-            ureq::Timeout::Resolve => {
-                format!("could not resolve the host{} (the connect timeout)", within(timeouts.connect))
-            }
+            ureq::Timeout::Connect => connecting("connect"),
+            ureq::Timeout::Resolve => connecting("resolve the host"),
             other => format!("timed out ({other})"),
         };
         map_error(error, Some(message))
@@ -227,6 +246,12 @@ fn map_error(error: ureq::Error, message: Option<String>) -> TransportError {
         ureq::Error::BadUri(_) => TransportErrorKind::InvalidUrl,
         _ => TransportErrorKind::Other,
     };
+    // In the async transport's words, so that both clients say the same of the same answer.
+    let message = match &error {
+        ureq::Error::BodyExceedsLimit(limit) => Some(format!("the answer is larger than the limit of {limit} bytes")),
+        _ => None,
+    }
+    .or(message);
     let failure = TransportError::new(kind, message.unwrap_or_else(|| describe(&error)));
     match error {
         // ureq's wrapper gives no `source`: the I/O error itself is what a caller looks for.
