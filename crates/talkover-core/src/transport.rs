@@ -71,6 +71,51 @@ pub fn exchange_timed_out(bound: Option<Duration>) -> String {
     }
 }
 
+/// The connect timeout a built-in transport gives its HTTP client: `connect`, held under nine tenths of
+/// `whole`, the bound of the whole exchange. An HTTP client whose bound of the whole exchange runs out
+/// while the connection is still being opened says only that it timed out (reqwest), or says so now and
+/// then, as the two deadlines fall (ureq): as it says once the request is on the wire, when the request
+/// may have been carried out. Its connect timeout says the connection was never made. Kept the shorter of
+/// the two, it is the one that runs out when no connection can be opened in time, so that such a failure
+/// reads as certainly not sent (a call is not placed, and can be retried). A connection opened later than
+/// that would leave the exchange a tenth of its time at most.
+///
+/// ```
+/// # use talkover_core as talkover;
+/// use std::time::Duration;
+/// use talkover::transport::connect_bound;
+///
+/// let secs = |s: u64| Some(Duration::from_secs(s));
+/// assert_eq!(connect_bound(secs(10), secs(60)), secs(10));
+/// assert_eq!(connect_bound(secs(10), secs(5)), Some(Duration::from_millis(4500)));
+/// assert_eq!(connect_bound(None, secs(1)), Some(Duration::from_millis(900)));
+/// assert_eq!(connect_bound(secs(3), None), secs(3));
+/// ```
+pub fn connect_bound(connect: Option<Duration>, whole: Option<Duration>) -> Option<Duration> {
+    let under_whole = whole.map(|whole| whole - whole / 10);
+    match (connect, under_whole) {
+        (Some(connect), Some(under)) => Some(connect.min(under)),
+        (connect, under) => connect.or(under),
+    }
+}
+
+/// What a transport says when no connection was opened within `bound`, the connect timeout it gave its
+/// HTTP client ([`connect_bound`] of the one configured and `whole`): `could not connect within 10 s (the
+/// connect timeout)`, saying when the whole exchange's bound made it shorter. `what` is what failed
+/// (`connect`, `resolve the host`). Nothing was sent.
+pub fn connect_timed_out(what: &str, bound: Option<Duration>, whole: Option<Duration>) -> String {
+    let Some(bound) = bound else { return format!("could not {what} in time (the connect timeout)") };
+    let held = whole.filter(|&whole| connect_bound(None, Some(whole)) == Some(bound));
+    match held {
+        Some(whole) => format!(
+            "could not {what} within {} (the connect timeout, held under the whole exchange's {})",
+            duration_text(bound),
+            duration_text(whole)
+        ),
+        None => format!("could not {what} within {} (the connect timeout)", duration_text(bound)),
+    }
+}
+
 /// A duration as a person reads it in an error: `60 s`, `2.5 s`, `500 ms`.
 ///
 /// ```

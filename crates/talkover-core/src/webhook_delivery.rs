@@ -95,8 +95,12 @@ optional_fields! {
         /// `"true"` or `"false"`, and `null` (not a test), as answers' booleans are read.
         #[serde(default, deserialize_with = "flag", skip_serializing_if = "is_false")]
         pub test: bool,
-        /// Every other field of the delivery, as sent: the event's own data (`call_id`, `duration`, …).
-        #[serde(flatten)]
+        /// Every other field of the delivery, as sent: the event's own data (`call_id`, `duration`, …). A
+        /// key naming one of the delivery's own fields (`test`, `event`, `agent_id`, `agent_name`,
+        /// `webhook_id`, `webhook_name`, `timestamp`) is not written: that field says it, so that no key
+        /// is written twice (a body [`from_slice`](Self::from_slice) would refuse) and a `"test": true`
+        /// here does not make a real event read as a test.
+        #[serde(flatten, serialize_with = "payload_fields")]
         pub payload: Map<String, Value>,
     }
     pub fn new;
@@ -114,6 +118,13 @@ optional_fields! {
         /// When the event happened (RFC 3339, as the API wrote it).
         timestamp: Timestamp,
     }
+}
+
+/// The delivery's own fields, which [`WebhookDelivery::payload`] does not write again.
+const OWN_FIELDS: [&str; 7] = ["test", "event", "agent_id", "agent_name", "webhook_id", "webhook_name", "timestamp"];
+
+fn payload_fields<S: serde::Serializer>(payload: &Map<String, Value>, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.collect_map(payload.iter().filter(|(key, _)| !OWN_FIELDS.contains(&key.as_str())))
 }
 
 fn is_false(value: &bool) -> bool {
@@ -722,6 +733,39 @@ mod tests {
         assert!(!read.is_test());
         let test = serde_json::to_value(WebhookDelivery::<CampaignWebhookEvent>::new(true, Map::new())).unwrap();
         assert_eq!(test["test"], true);
+    }
+
+    #[test]
+    fn a_payload_key_naming_a_field_of_the_delivery_is_not_written_again() {
+        // Every own field set: the keys written are those `payload` leaves out, no more, no fewer.
+        let mut full = WebhookDelivery::<AgentWebhookEvent>::new(true, Map::new());
+        full.event = Some(AgentWebhookEvent::PhoneCallEnded);
+        full.agent_id = Some("agent-1".into());
+        full.agent_name = Some("Ada".into());
+        full.webhook_id = Some("wh-1".into());
+        full.webhook_name = Some("Hook".into());
+        full.timestamp = Some("2024-01-15T10:30:00Z".into());
+        let written = serde_json::to_value(&full).unwrap();
+        let mut keys: Vec<&str> = written.as_object().unwrap().keys().map(String::as_str).collect();
+        keys.sort_unstable();
+        let mut own = OWN_FIELDS;
+        own.sort_unstable();
+        assert_eq!(keys, own);
+
+        // A payload holding them (a sender copying an event's data whole) writes each once, as the fields
+        // say, and reads back; its `"test": true` does not make a real event a test.
+        let mut payload = Map::new();
+        for key in OWN_FIELDS {
+            payload.insert(key.into(), Value::from(true));
+        }
+        payload.insert("call_id".into(), Value::from("call-1"));
+        let mut real = WebhookDelivery::<AgentWebhookEvent>::new(false, payload);
+        real.event = Some(AgentWebhookEvent::PhoneCallEnded);
+        let body = serde_json::to_string(&real).unwrap();
+        assert_eq!(body, r#"{"call_id":"call-1","event":"event_phone_call_ended"}"#);
+        let read = WebhookDelivery::<AgentWebhookEvent>::from_slice(body.as_bytes()).unwrap();
+        assert!(!read.is_test());
+        assert_eq!((read.event, read.payload.len()), (Some(AgentWebhookEvent::PhoneCallEnded), 1));
     }
 
     #[test]

@@ -570,7 +570,8 @@ impl Emulator {
     }
 
     /// The emulator's control endpoints: `GET /_emulator/clock`, `POST /_emulator/clock/advance`
-    /// (`{"seconds": N}`), `POST /_emulator/clock/scale` (`{"scale": S}`). Each answers the clock.
+    /// (`{"seconds": N}`), `POST /_emulator/clock/scale` (`{"scale": S}`). Each answers the clock: `now`
+    /// to the second, `now_ms` (milliseconds since the epoch) and `scale`.
     fn control(&self, request: &HttpRequest) -> Reply {
         let path = request.uri().path().trim_end_matches('/');
         let method = request.method();
@@ -605,11 +606,12 @@ impl Emulator {
             }
             _ => return Reply::fail(404, &format!("No emulator control at {method} {path}.")),
         }
-        let (now, scale) = {
+        let (now, now_ms, scale) = {
             let mut state = lock(&self.state);
-            (state.clock().timestamp(), state.clock().scale())
+            (state.clock().timestamp(), state.clock().now_ms(), state.clock().scale())
         };
-        Reply::new(200, json!({ "success": true, "data": { "now": now, "scale": scale } }))
+        // `now` as the API writes times, to the second; `now_ms` to the millisecond, as events' `timestamp`.
+        Reply::new(200, json!({ "success": true, "data": { "now": now, "now_ms": now_ms, "scale": scale } }))
     }
 
     fn answer(&self, request: &HttpRequest, rate: Option<&RateCount>) -> Result<Reply, Box<Job>> {

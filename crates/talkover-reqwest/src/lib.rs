@@ -88,7 +88,9 @@ impl ReqwestTransport {
         {
             builder = builder.tls_backend_preconfigured(rustls_config()?);
         }
-        if let Some(timeout) = connect_bound(config.connect_timeout, config.timeout) {
+        // Held under the whole exchange's: reqwest's bound of the whole exchange, running out while the
+        // connection is still being opened, does not say in which phase it ran out.
+        if let Some(timeout) = talkover_core::transport::connect_bound(config.connect_timeout, config.timeout) {
             builder = builder.connect_timeout(timeout);
         }
         if let Some(timeout) = config.timeout {
@@ -171,21 +173,6 @@ impl ReqwestTransport {
             let response = pending.await.map_err(|e| map_error(e, bound))?;
             read_answer(response, limit, bound).await
         }
-    }
-}
-
-/// The connect timeout given to reqwest: the one configured, held under nine tenths of the whole
-/// exchange's bound. reqwest's bound of the whole exchange, running out while the connection is still
-/// being opened, says only "timed out", as it does once the request is on the wire; its connect timeout
-/// says the connection was never made. Kept the shorter of the two, it is the one that runs out when no
-/// connection can be opened in time, so that such a failure reads as certainly not sent, as on the
-/// blocking client, whose ureq says in which phase its bound ran out. A connection opened later than that
-/// would leave the exchange a tenth of its time at most.
-fn connect_bound(connect: Option<Duration>, whole: Option<Duration>) -> Option<Duration> {
-    let under_whole = whole.map(|whole| whole - whole / 10);
-    match (connect, under_whole) {
-        (Some(connect), Some(under)) => Some(connect.min(under)),
-        (connect, under) => connect.or(under),
     }
 }
 

@@ -10,7 +10,8 @@
 use std::time::Duration;
 
 use talkover_core::transport::{
-    describe, duration_text, exchange_timed_out, BlockingTransport, HttpRequest, HttpResponse, RequestTimeout,
+    connect_bound, connect_timed_out, describe, exchange_timed_out, BlockingTransport, HttpRequest, HttpResponse,
+    RequestTimeout,
 };
 use talkover_core::{TransportError, TransportErrorKind};
 
@@ -30,7 +31,8 @@ const LONGEST: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct UreqConfig {
-    /// Time to open a connection.
+    /// Time to open a connection; held under nine tenths of `timeout` (and of a request's own bound), so
+    /// that a connection not opened within the whole exchange's time fails as not sent.
     pub connect_timeout: Option<Duration>,
     /// Time for a whole exchange, from sending to the last byte of the answer.
     pub timeout: Option<Duration>,
@@ -73,7 +75,10 @@ impl UreqTransport {
             .http_status_as_error(false)
             .max_redirects(0)
             .max_redirects_will_error(false)
-            .timeout_connect(config.connect_timeout.map(|t| t.min(LONGEST)))
+            // Held under the whole exchange's, so that ureq says `Connect` (not sent) when no connection
+            // opens in time: with the whole exchange's the earlier deadline, it says `Global`, or `Connect`,
+            // as the two deadlines fall.
+            .timeout_connect(connect_bound(config.connect_timeout, config.timeout).map(|t| t.min(LONGEST)))
             .timeout_global(config.timeout.map(|t| t.min(LONGEST)))
             .max_idle_connections_per_host(config.max_idle_connections_per_host)
             .max_idle_connections(config.max_idle_connections_per_host.max(100))
@@ -131,7 +136,8 @@ impl BlockingTransport for UreqTransport {
             (own, overrides) => {
                 let mut config = self.agent.configure_request(request);
                 if let Some(timeout) = own {
-                    config = config.timeout_global(Some(timeout));
+                    let connect = connect_bound(self.agent.config().timeouts().connect, Some(timeout));
+                    config = config.timeout_global(Some(timeout)).timeout_connect(connect);
                 }
                 if overrides {
                     config = config.http_status_as_error(false).max_redirects(0).max_redirects_will_error(false);
@@ -180,27 +186,13 @@ impl UreqTransport {
         let ureq::Error::Timeout(which) = error else { return map_error(error, None) };
         let mut timeouts = self.agent.config().timeouts();
         timeouts.global = own.or(timeouts.global);
-        // ureq ends the connecting at whichever comes first, the connect timeout or the whole exchange's:
-        // the message names the one that ran out.
-        let connecting = |what: &str| match (timeouts.connect, timeouts.global) {
-            (Some(connect), Some(whole)) if whole < connect => format!(
-                "could not {what} within {} (the timeout of the whole exchange, shorter than the connect timeout)",
-                duration_text(whole)
-            ),
-            (connect, whole) => match connect.or(whole) {
-                Some(bound) if connect.is_some() => {
-                    format!("could not {what} within {} (the connect timeout)", duration_text(bound))
-                }
-                Some(bound) => {
-                    format!("could not {what} within {} (the timeout of the whole exchange)", duration_text(bound))
-                }
-                None => format!("could not {what} in time"),
-            },
-        };
+        if own.is_some() {
+            timeouts.connect = connect_bound(timeouts.connect, timeouts.global);
+        }
         let message = match which {
             ureq::Timeout::Global | ureq::Timeout::PerCall => exchange_timed_out(timeouts.global),
-            ureq::Timeout::Connect => connecting("connect"),
-            ureq::Timeout::Resolve => connecting("resolve the host"),
+            ureq::Timeout::Connect => connect_timed_out("connect", timeouts.connect, timeouts.global),
+            ureq::Timeout::Resolve => connect_timed_out("resolve the host", timeouts.connect, timeouts.global),
             other => format!("timed out ({other})"),
         };
         map_error(error, Some(message))

@@ -115,10 +115,10 @@ impl<T: Side> ClientBuilder<T> {
     }
 
     /// Time to open a connection (default 10 s), for the built-in transport; zero is refused when the
-    /// client is built. Within a shorter [`timeout`](Self::timeout) it ends sooner: a connection not
-    /// opened in time is a `Transport` error of kind `Connect`, certainly not sent (a call is not placed,
-    /// and is retried), on both clients (the async one holds it under nine tenths of the timeout, as
-    /// reqwest does not say in which phase its own bound ran out).
+    /// client is built. It is held under nine tenths of the [`timeout`](Self::timeout), so that a
+    /// connection not opened in time is a `Transport` error of kind `Connect`, certainly not sent (a call
+    /// is not placed, and is retried), on both clients: the HTTP clients' bound of the whole exchange,
+    /// running out while connecting, does not (reqwest) or not always (ureq) say so.
     ///
     /// A transport given with `transport(...)` (even `ReqwestTransport::from_client` or
     /// `UreqTransport::from_agent`) keeps its own settings: building refuses this setting beside one

@@ -12,7 +12,6 @@ use talkover_core::auto_topup::{
 };
 use talkover_core::credits::{CreditCharge, CreditPurchase, CreditsBalance, GetCreditsBalance, PurchaseCredits};
 use talkover_core::decimal::Decimal;
-use talkover_core::Timestamp;
 
 use super::{coded, now, timestamp, Answer, Request, State};
 use crate::fixtures::Catalog;
@@ -24,8 +23,6 @@ const SCALE: u32 = 4;
 /// The account's money: its balance, auto top-up settings and history, and the payment methods on file.
 pub(crate) struct Credits {
     balance: i128,
-    /// When the balance last changed (the recorded time until it does).
-    as_of: Option<Timestamp>,
     currency: String,
     settings: AutoTopupSettings,
     history: Vec<AutoTopupEvent>,
@@ -57,7 +54,6 @@ impl Credits {
         let methods = catalog.documented_items::<ListAutoTopupPaymentMethods, _>();
         Self {
             balance: balance.as_ref().and_then(|b| units(&b.balance)).unwrap_or_default(),
-            as_of: balance.as_ref().and_then(|b| b.as_of.as_ref()).cloned(),
             currency: balance.map(|b| b.currency).unwrap_or_else(|| "USD".to_owned()),
             settings,
             history,
@@ -72,7 +68,6 @@ impl Credits {
     /// Adds `amount` units, and the charge's record.
     fn charge(&mut self, amount: i128, transaction_id: String) -> CreditCharge {
         self.balance += amount;
-        self.as_of = Some(now());
         CreditCharge::new(decimal(amount), self.currency.clone(), decimal(self.balance), transaction_id)
     }
 
@@ -177,7 +172,6 @@ impl State {
             return;
         }
         self.credits.balance -= amount;
-        self.credits.as_of = Some(now());
         let threshold = self.credits.settings.threshold_amount.as_ref().and_then(units);
         let low = threshold.is_some_and(|t| self.credits.balance < t);
         let now = now();
@@ -233,7 +227,8 @@ impl State {
         let credits = &self.credits;
         let mut balance = CreditsBalance::new(decimal(credits.balance), credits.currency.clone());
         balance.auto_topup_enabled = Some(credits.settings.is_enabled);
-        balance.as_of = Some(credits.as_of.clone().unwrap_or_else(now));
+        // When the balance was read: it is the balance of this moment.
+        balance.as_of = Some(now());
         Ok(Reply::data(200, None, balance))
     }
 

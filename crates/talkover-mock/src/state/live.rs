@@ -9,6 +9,7 @@ use serde_json::{json, Map, Value};
 use talkover_core::actions::CustomHeader;
 use talkover_core::agents::{Agent, AgentId};
 use talkover_core::campaigns::CampaignStatus;
+use talkover_core::time::DateTime;
 use talkover_core::webhook_delivery::WebhookDelivery;
 use talkover_core::webhooks::{
     AgentWebhook, AgentWebhookEvent, CampaignWebhook, CampaignWebhookEvent, WebhookEvent, WebhookHttpMethod,
@@ -153,17 +154,21 @@ impl State {
     pub(crate) fn take_outbox(&mut self) -> Vec<Job> {
         let mut jobs = std::mem::take(&mut self.live.outbox);
         for job in jobs.iter_mut().filter(|job| job.log_id.is_none() && job.waiter.is_none()) {
-            self.log_pending(job);
+            // Logged from when its event happened: a jump of the clock brings about several events at once,
+            // each queued at its own moment (to the second, as the logs write times).
+            let happened =
+                DateTime::new(job.happened.as_str()).map(|at| crate::clock::timestamp(at.unix_timestamp() * 1000));
+            let queued_at = happened.unwrap_or_else(|_| self.live.clock.timestamp());
+            self.log_pending(job, queued_at);
         }
         jobs
     }
 
-    /// Enters a delivery in its webhook's logs as `pending` (list-webhook-logs: "queued for delivery"),
-    /// the entry its first attempt fills in: the logs show a delivery from when it is queued, not only once
-    /// its target has answered. Answers the entry's id and the time.
-    pub(super) fn log_pending(&mut self, job: &mut Job) -> (String, String) {
+    /// Enters a delivery in its webhook's logs as `pending` (list-webhook-logs: "queued for delivery") at
+    /// `queued_at`, the entry its first attempt fills in: the logs show a delivery from when it is queued,
+    /// not only once its target has answered. Answers the entry's id and the time.
+    pub(super) fn log_pending(&mut self, job: &mut Job, queued_at: String) -> (String, String) {
         let id = self.new_id();
-        let queued_at = self.live.clock.timestamp();
         job.log_id = Some(id.clone());
         self.live.logs.entry(job.webhook_id.clone()).or_default().push(LogEntry {
             id: id.clone(),

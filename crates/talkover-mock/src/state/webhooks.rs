@@ -267,7 +267,8 @@ impl State {
     /// the webhook's logs ([`State::log_pending`]). Answers the entry's id and the time.
     fn queue_logged(&mut self, mut job: Job, attempt: u32) -> (String, String) {
         job.first_attempt = attempt;
-        let queued = self.log_pending(&mut job);
+        let now = self.live.clock.timestamp();
+        let queued = self.log_pending(&mut job, now);
         self.live.outbox.push(job);
         queued
     }

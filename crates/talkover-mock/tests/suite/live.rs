@@ -27,7 +27,7 @@ use talkover::http::HeaderMap;
 use talkover::time::Date;
 use talkover::webhooks::{
     AgentWebhookEvent, CampaignWebhookChanges, CampaignWebhookEvent, CreateCampaignWebhook, CreateWebhook,
-    DeleteCampaignWebhook, DeleteWebhook, DeliveryStatus, GetCampaignWebhook, GetWebhookDetails,
+    DeleteCampaignWebhook, DeleteWebhook, DeliveryStatus, GetCampaignWebhook, GetWebhookDetails, ListAgentWebhooks,
     ListCampaignWebhookLogs, ListCampaignWebhooks, ListWebhookLogs, NewAgentWebhook, NewCampaignWebhook,
     RetryWebhookLog, TestCampaignWebhook, TestWebhook, ToggleCampaignWebhook, ToggleWebhookStatus,
     UpdateCampaignWebhook, WebhookHttpMethod, WebhookStatus,
@@ -562,6 +562,31 @@ fn a_delayed_call_waits_before_it_is_placed() {
     assert!(started_at >= seconds(&made_at) + 30, "started {started_at}, made {made_at}");
 }
 
+/// A jump of the clock brings about a call's events at once; each is in the logs from when it happened
+/// (README: "in the webhook's logs from its event on"), not from when the clock got there.
+#[test]
+fn a_delivery_is_logged_from_its_event_after_a_jump_of_the_clock() {
+    let (server, client) = stopped_clock();
+    let events = [AgentWebhookEvent::PhoneCallStarted, AgentWebhookEvent::PhoneCallEnded];
+    let (agent, receiver) = watched_agent(&client, "Jumped", events);
+    let webhook = client.execute(ListAgentWebhooks::new(&agent)).unwrap().webhooks[0].id.clone();
+    client.execute(MakeCall::new(&agent, NewCall::new("+15550009876"))).unwrap();
+    server.advance_clock(Duration::from_secs(3600));
+    receiver.wait_for(2);
+    let logs = poll_logs(&client, &agent, &webhook, |logs| logs.len() == 2);
+    let seconds = |text: &str| talkover::time::DateTime::new(text).unwrap().unix_timestamp();
+    for log in &logs {
+        let payload = log.request_payload.as_ref().expect("the payload sent");
+        let happened = seconds(payload["timestamp"].as_str().expect("a timestamp"));
+        let logged = seconds(log.created_at.as_ref().expect("a creation time").as_str());
+        assert_eq!(logged, happened, "{:?} logged at {logged}, its event at {happened}", log.event);
+    }
+    assert!(
+        seconds(&server.clock_now())
+            >= logs.iter().map(|l| seconds(l.created_at.as_ref().unwrap().as_str())).max().unwrap() + 3000
+    );
+}
+
 #[tokio::test(flavor = "current_thread")]
 async fn end_call_ends_an_active_call() {
     let server = Server::builder().clock_scale(0.0).start().await.unwrap();
@@ -790,10 +815,16 @@ fn a_script_drives_calls_and_the_clock_over_plain_http() {
     assert_eq!(placed.status, 200, "{}", placed.body);
     let call_id = placed.body["data"]["id"].clone();
 
-    let before = plain(&server, "GET", "/_emulator/clock", None).body["data"]["now"].clone();
+    let before = plain(&server, "GET", "/_emulator/clock", None).body["data"].clone();
     let advanced = plain(&server, "POST", "/_emulator/clock/advance", Some(json!({ "seconds": 60 })));
     assert_eq!(advanced.status, 200);
-    assert_ne!(advanced.body["data"]["now"], before);
+    assert_ne!(advanced.body["data"]["now"], before["now"]);
+    // Half a second shows to the millisecond, where `now` keeps the second.
+    let half = plain(&server, "POST", "/_emulator/clock/advance", Some(json!({ "seconds": 0.5 }))).body["data"].clone();
+    let ms = |data: &Value| data["now_ms"].as_i64().expect("now_ms");
+    assert_eq!((ms(&advanced.body["data"]) - ms(&before), ms(&half) - ms(&advanced.body["data"])), (60_000, 500));
+    let seconds = talkover::time::DateTime::new(half["now"].as_str().unwrap()).unwrap().unix_timestamp();
+    assert_eq!(seconds, ms(&half).div_euclid(1000));
     let refused = plain(&server, "POST", "/_emulator/clock/advance", Some(json!({ "seconds": "soon" })));
     assert_eq!(refused.status, 422);
     // A pace past the fastest is refused, not taken as another; a control asked with the wrong method is a
@@ -2197,13 +2228,17 @@ fn records_are_stamped_on_the_emulators_clock() {
     let created = client.agents().create(agent("Stamped")).unwrap();
     assert_eq!(created.created_at.as_ref().map(|t| t.as_str()), Some(now.as_str()));
 
-    // What a call's end records as the clock moves (its charge to the balance) is on that clock too.
+    // The balance is read on that clock: `as_of` is the moment it was read, the call's charge in it.
     let agent = published_agent(&client, "Charging");
+    let before = client.credits().balance().unwrap();
     client.execute(MakeCall::new(&agent, NewCall::new("+15550001234"))).unwrap();
     server.advance_clock(Duration::from_secs(10));
-    let ended = server.clock_now();
-    let balance = client.credits().balance().unwrap();
-    assert_eq!(balance.as_of.as_ref().map(|t| t.as_str()), Some(ended.as_str()));
+    let charged = client.credits().balance().unwrap();
+    assert_ne!(charged.balance, before.balance, "the call's talk time is charged");
+    assert_eq!(charged.as_of.as_ref().map(|t| t.as_str()), Some(server.clock_now().as_str()));
+    server.advance_clock(Duration::from_secs(60));
+    let later = client.credits().balance().unwrap();
+    assert_eq!(later.as_of.as_ref().map(|t| t.as_str()), Some(server.clock_now().as_str()));
 }
 
 #[test]
