@@ -48,6 +48,11 @@ pub(crate) const MAX_TIMEOUT: Duration = Duration::from_secs(120);
 /// The most of a target's answer kept in a log.
 const MAX_RESPONSE: usize = 64 * 1024;
 
+/// The largest delivery body sent. A payload template can make a body far larger than itself (a long
+/// field written many times over): one past this is not sent, and not kept, so that requests cannot grow
+/// the emulator's memory without bound.
+pub(crate) const MAX_PAYLOAD: usize = 1024 * 1024;
+
 /// The headers a delivery sets itself, which no custom header may repeat or replace (compared without
 /// regard to case, as HTTP compares them).
 const OWN_HEADERS: [&str; 7] =
@@ -64,6 +69,9 @@ pub(crate) struct Job {
     pub(crate) timeout: Duration,
     pub(crate) max_retries: u32,
     pub(crate) payload: Value,
+    /// Why the delivery is not sent at all (its body past [`MAX_PAYLOAD`]; `payload` is then `null`): its
+    /// one attempt fails so.
+    pub(crate) unsendable: Option<String>,
     /// The log entry the first attempt fills in (a queued retry), instead of a new one.
     pub(crate) log_id: Option<String>,
     /// The number of the first attempt (1, or the retried attempt's plus one).
@@ -253,7 +261,8 @@ impl Queues {
 /// Delivers one job: attempts until one succeeds or the retries run out, logging each.
 async fn deliver(mut job: Job, state: Weak<Mutex<State>>, public: bool) {
     let body = Bytes::from(serde_json::to_vec(&job.payload).unwrap_or_default());
-    let retries = job.max_retries.min(MAX_RETRIES);
+    // Not sent, and not tried again: sent again, it would be as large.
+    let retries = if job.unsendable.is_some() { 0 } else { job.max_retries.min(MAX_RETRIES) };
     for n in 0..=retries {
         // A webhook disabled or deleted since the event was queued receives nothing more of it, retries
         // included. A test delivery, which its caller waits for, goes as asked. Under the same lock: when
@@ -272,7 +281,13 @@ async fn deliver(mut job: Job, state: Weak<Mutex<State>>, public: bool) {
         };
         let started = Instant::now();
         let timeout = job.timeout.clamp(Duration::from_millis(1), MAX_TIMEOUT);
-        let mut attempt = match tokio::time::timeout(timeout, send(&job, body.clone(), public)).await {
+        let sending = async {
+            match &job.unsendable {
+                Some(reason) => Err(reason.clone()),
+                None => send(&job, body.clone(), public).await,
+            }
+        };
+        let mut attempt = match tokio::time::timeout(timeout, sending).await {
             Ok(Ok(answered)) => answered,
             Ok(Err(error)) => Attempt { error: Some(error), ..Attempt::default() },
             // The reference's words for it (test-webhook's "Webhook test failed: Connection timeout").

@@ -258,7 +258,7 @@ impl RateCount {
 /// What answering a request takes: an answer now, or a test delivery to wait for first.
 enum Step {
     Done(Reply),
-    Test(Job),
+    Test(Box<Job>),
 }
 
 /// The Talkover API emulated in memory: agents, actions, trainings, agent webhooks, calls and campaigns
@@ -385,7 +385,7 @@ impl Emulator {
             Step::Done(reply) => reply,
             Step::Test(job) => {
                 let (tx, rx) = std::sync::mpsc::channel();
-                let wait = self.send_test(job, Waiter::Blocking(tx));
+                let wait = self.send_test(*job, Waiter::Blocking(tx));
                 state::test_answer(rx.recv_timeout(wait).ok())
             }
         };
@@ -400,7 +400,7 @@ impl Emulator {
             Step::Done(reply) => reply,
             Step::Test(job) => {
                 let (tx, rx) = tokio::sync::oneshot::channel();
-                let wait = self.send_test(job, Waiter::Async(tx));
+                let wait = self.send_test(*job, Waiter::Async(tx));
                 state::test_answer(tokio::time::timeout(wait, rx).await.ok().and_then(Result::ok))
             }
         };
@@ -536,7 +536,7 @@ impl Emulator {
         }
         match self.answer(request, rate) {
             Ok(reply) => Step::Done(reply),
-            Err(job) => Step::Test(*job),
+            Err(job) => Step::Test(job),
         }
     }
 

@@ -118,7 +118,13 @@ use emulator::{Settings, BODY_TIMEOUT, MAX_BODY};
 pub struct ServerBuilder {
     settings: Settings,
     port: u16,
+    /// How long a connection may take to send a request's head; `None` for [`HEAD_TIMEOUT`].
+    head_timeout: Option<Duration>,
 }
+
+/// How long a connection may take to send a request's head (request line and headers) by default, from
+/// when it opens or its last answer went out: 30 s, as long as a body may stall before its `408`.
+pub const HEAD_TIMEOUT: Duration = BODY_TIMEOUT;
 
 impl ServerBuilder {
     /// The port to bind on 127.0.0.1 (default 0: a free port the system picks).
@@ -202,6 +208,16 @@ impl ServerBuilder {
         self
     }
 
+    /// How long a connection may take to send a request's head, its request line and headers, from when
+    /// it opens or its last answer went out (default [`HEAD_TIMEOUT`], 30 s): one that sends nothing in
+    /// that time (an idle keep-alive connection) or its headers too slowly is closed, so that idle or
+    /// stalled clients do not hold connections, and the process's file descriptors, for ever. A body has
+    /// as long to stall before its `408`. Zero is taken as a millisecond.
+    pub fn head_timeout(mut self, timeout: Duration) -> Self {
+        self.head_timeout = Some(timeout.max(Duration::from_millis(1)));
+        self
+    }
+
     /// The emulator alone, with no server: a transport for in-process tests.
     pub fn emulator(self) -> io::Result<Emulator> {
         Emulator::with_settings(self.settings).map_err(io::Error::other)
@@ -211,19 +227,19 @@ impl ServerBuilder {
     /// blocking client on the same thread would wait for a server that cannot run, so use
     /// [`ServerBuilder::start_blocking`] for it.
     pub async fn start(self) -> io::Result<Server> {
-        let port = self.port;
+        let (port, head_timeout) = (self.port, self.head_timeout.unwrap_or(HEAD_TIMEOUT));
         let emulator = Arc::new(self.emulator()?);
         let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, port)).await?;
         let addr = listener.local_addr()?;
         let (stop, stopped) = oneshot::channel();
-        tokio::spawn(serve(listener, emulator.clone(), stopped));
+        tokio::spawn(serve(listener, emulator.clone(), head_timeout, stopped));
         Ok(Server { addr, emulator, stop: Some(stop), thread: None })
     }
 
     /// Starts the server on a thread of its own, with its own runtime: for tests and programs with no
     /// async runtime (the blocking client's).
     pub fn start_blocking(self) -> io::Result<Server> {
-        let port = self.port;
+        let (port, head_timeout) = (self.port, self.head_timeout.unwrap_or(HEAD_TIMEOUT));
         let emulator = Arc::new(self.emulator()?);
         let listener = std::net::TcpListener::bind((Ipv4Addr::LOCALHOST, port))?;
         listener.set_nonblocking(true)?;
@@ -234,7 +250,7 @@ impl ServerBuilder {
         let thread = std::thread::Builder::new().name("talkover-mock".into()).spawn(move || {
             runtime.block_on(async move {
                 match tokio::net::TcpListener::from_std(listener) {
-                    Ok(listener) => serve(listener, served, stopped).await,
+                    Ok(listener) => serve(listener, served, head_timeout, stopped).await,
                     Err(e) => eprintln!("talkover-mock: cannot serve on {addr}: {e}"),
                 }
             });
@@ -323,14 +339,37 @@ impl Drop for Server {
     }
 }
 
-async fn serve(listener: tokio::net::TcpListener, emulator: Arc<Emulator>, stopped: oneshot::Receiver<()>) {
+/// Serves HTTP/1.1 on `listener` until `stopped`, each connection on a task of its own, closed when a
+/// request's head does not arrive within `head_timeout`.
+async fn serve(
+    listener: tokio::net::TcpListener,
+    emulator: Arc<Emulator>,
+    head_timeout: Duration,
+    stopped: oneshot::Receiver<()>,
+) {
     let app = Router::new().fallback(answer).with_state(emulator);
-    tokio::select! {
-        result = axum::serve(listener, app) => {
-            if let Err(e) = result {
-                eprintln!("talkover-mock: {e}");
-            }
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(hyper_util::rt::TokioTimer::new()).header_read_timeout(head_timeout);
+    let accepting = async {
+        loop {
+            let stream = match listener.accept().await {
+                Ok((stream, _)) => stream,
+                // Out of file descriptors, say: the connections being served end, and accepting goes on.
+                Err(_) => {
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+            };
+            let service = hyper_util::service::TowerToHyperService::new(app.clone());
+            let connection = http.serve_connection(hyper_util::rt::TokioIo::new(stream), service);
+            tokio::spawn(async move {
+                // A connection's end, however it comes (closed, reset, timed out), is the client's affair.
+                let _ = connection.await;
+            });
         }
+    };
+    tokio::select! {
+        () = accepting => {}
         _ = stopped => {}
     }
 }

@@ -383,6 +383,8 @@ impl State {
             let end_passed = end_passed(campaign, last_tick_ms, now_ms);
             // The calls are taken out while they change, so that the campaign's schedule can be read.
             let mut calls = campaign.calls.take();
+            // The do-not-call list, read once a round and only when a call is due.
+            let mut do_not_call = None;
             for call in calls.iter_mut().flatten() {
                 let waiting = matches!(call.status, CallStatus::Queued | CallStatus::Scheduled);
                 if !waiting {
@@ -397,7 +399,9 @@ impl State {
                     next_open(campaign, scheduled_ms, now_ms)
                 };
                 // Checked against the do-not-call list before dialling: never placed, never retried.
-                let refused = blocked(campaign, &self.live.shared_do_not_call, &call.to);
+                let shared = &self.live.shared_do_not_call;
+                let refused = placed_ms.is_some()
+                    && do_not_call.get_or_insert_with(|| DoNotCall::of(campaign)).refuses(&call.to, shared);
                 // A call that fails without being dialled: its event, its campaign's last end, its count.
                 let mut fail_at = |call: &mut CampaignCall, at_ms: i64| {
                     call.status = CallStatus::Failed;
@@ -858,22 +862,46 @@ fn time_of(text: &str) -> Option<TimeOfDay> {
     text.get(..5)?.parse().ok()
 }
 
-/// Whether the campaign's do-not-call check blocks `to`: the check is on and the number is on the list its
-/// source names: the campaign's own (`custom`, which get-campaign calls `campaign`), or the environment's
-/// or the platform's, which hold here only what campaigns' auto-DNC added to them (`shared`).
-fn blocked(campaign: &Campaign, shared: &HashSet<String>, to: &str) -> bool {
-    use talkover_core::campaigns::DoNotCallListSource::{Campaign as Own, Custom, Environment, Global};
-    if campaign.do_not_call_enabled != Some(true) {
-        return false;
-    }
-    match campaign.do_not_call_list_source {
-        Some(Custom | Own) => campaign.do_not_call_custom_list.iter().flatten().any(|number| {
+/// A campaign's do-not-call check: a number is blocked when the check is on and the number is on the list
+/// its source names: the campaign's own (`custom`, which get-campaign calls `campaign`), or the
+/// environment's or the platform's, which hold here only what campaigns' auto-DNC added to them.
+enum DoNotCall {
+    /// The check is off.
+    Off,
+    /// The campaign's own list, each number in E.164 form.
+    Own(HashSet<String>),
+    /// The environment's or platform's list.
+    Shared,
+}
+
+impl DoNotCall {
+    fn of(campaign: &Campaign) -> Self {
+        use talkover_core::campaigns::DoNotCallListSource::{Campaign as Own, Custom, Environment, Global};
+        if campaign.do_not_call_enabled != Some(true) {
+            return Self::Off;
+        }
+        match campaign.do_not_call_list_source {
             // Written as the reference allows (`+1 555 …`), held against the call's E.164 number.
-            let number = talkover_core::validate::e164_of_international(number.as_str());
-            number.as_deref().unwrap_or_default() == to
-        }),
-        Some(Environment | Global) => shared.contains(to),
-        _ => false,
+            Some(Custom | Own) => Self::Own(
+                campaign
+                    .do_not_call_custom_list
+                    .iter()
+                    .flatten()
+                    .filter_map(|number| talkover_core::validate::e164_of_international(number.as_str()))
+                    .collect(),
+            ),
+            Some(Environment | Global) => Self::Shared,
+            _ => Self::Off,
+        }
+    }
+
+    /// Whether the list refuses `to`; `shared` is the environment's and platform's list.
+    fn refuses(&self, to: &str, shared: &HashSet<String>) -> bool {
+        match self {
+            Self::Off => false,
+            Self::Own(numbers) => numbers.contains(to),
+            Self::Shared => shared.contains(to),
+        }
     }
 }
 

@@ -9,7 +9,7 @@
 //! scopes the check to the agent's action ids; the field's name is the emulator's choice, as the pages
 //! give none). Each saved flow becomes the current version; the versions list newest first.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use talkover_core::flows::{
     AgentFlow, AgentFlowUpdate, ConversationMode, FlowConfig, FlowNode, FlowNodeType, FlowToValidate, FlowVersion,
@@ -119,21 +119,22 @@ fn flow_problems(config: &FlowConfig, actions: Option<&[String]>) -> Vec<String>
             }
         }
     }
-    // Reachability from the initial node, over at most as many rounds as there are nodes.
-    let mut reached: BTreeSet<String> = BTreeSet::new();
+    // Reachability from the initial node: a walk that visits each node once (a node named twice is
+    // left by every node of that id), so a flow of any length is checked in time proportional to it.
     if ids.contains(initial) {
-        reached.insert(initial.to_owned());
-        for _ in 0..nodes.len() {
-            let before = reached.len();
-            let next: Vec<String> = nodes
-                .iter()
-                .filter(|n| reached.contains(n.id.as_str()))
-                .flat_map(&targets)
-                .filter(|t| ids.contains(t.as_str()))
-                .collect();
-            reached.extend(next);
-            if reached.len() == before {
-                break;
+        let mut by_id: HashMap<&str, Vec<&FlowNode>> = HashMap::new();
+        for node in nodes {
+            by_id.entry(node.id.as_str()).or_default().push(node);
+        }
+        let mut reached: HashSet<String> = HashSet::from([initial.to_owned()]);
+        let mut to_visit = vec![initial.to_owned()];
+        while let Some(id) = to_visit.pop() {
+            for node in by_id.get(id.as_str()).into_iter().flatten() {
+                for next in targets(node) {
+                    if ids.contains(next.as_str()) && reached.insert(next.clone()) {
+                        to_visit.push(next);
+                    }
+                }
             }
         }
         for id in &ids {

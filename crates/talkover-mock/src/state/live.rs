@@ -115,6 +115,7 @@ impl Live {
     pub(super) fn job(&self, target: &Target<'_>, event: String, payload: Value) -> Job {
         let settings = self.hooks.get(target.webhook_id).cloned().unwrap_or_default();
         let happened = payload.get("timestamp").and_then(Value::as_str).unwrap_or_default().to_owned();
+        let mut unsendable = None;
         let payload = match settings.templates.get(&event) {
             Some(template) => {
                 let mut rendered = render(template, &context(&payload));
@@ -125,7 +126,17 @@ impl Live {
                         fields.insert("test".into(), Value::Bool(true));
                     }
                 }
-                rendered
+                let size = json_size(&rendered);
+                if size > crate::deliver::MAX_PAYLOAD {
+                    unsendable = Some(format!(
+                        "not sent: the body the payload template makes is {size} bytes, more than the emulator's \
+                         limit of {} bytes",
+                        crate::deliver::MAX_PAYLOAD
+                    ));
+                    Value::Null
+                } else {
+                    rendered
+                }
             }
             None => payload,
         };
@@ -139,6 +150,7 @@ impl Live {
             timeout: Duration::from_secs(u64::from(target.timeout.max(1))),
             max_retries: target.max_retries,
             payload,
+            unsendable,
             log_id: None,
             first_attempt: 1,
             waiter: None,
@@ -422,6 +434,23 @@ fn context(payload: &Value) -> Value {
 /// A payload template with its placeholders filled in from `context`: a string that is one placeholder
 /// becomes the value itself (a number stays a number), placeholders inside text become text, and a name
 /// the context does not hold becomes `null` (or nothing, inside text).
+/// How many bytes `value` takes as JSON, counted without keeping them.
+fn json_size(value: &Value) -> usize {
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0 += bytes.len();
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut count = Count(0);
+    let _ = serde_json::to_writer(&mut count, value);
+    count.0
+}
+
 pub(super) fn render(template: &Value, context: &Value) -> Value {
     let lookup = |path: &str| path.trim().split('.').try_fold(context, |value, key| value.get(key));
     match template {

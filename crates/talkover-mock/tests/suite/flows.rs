@@ -173,3 +173,27 @@ fn an_action_node_names_one_of_the_agent_s_actions() {
     let saved = agent_flow.update(AgentFlow::flow_driven(flow(action.id.as_str()))).unwrap();
     assert_eq!(saved.conversation_mode, ConversationMode::FlowDriven);
 }
+
+/// Reachability over a long flow: a chain of thousands of nodes, a branch back to its start, and two nodes
+/// nothing leads to (one of them leading on into the chain), each of those named once, the rest not.
+#[test]
+fn a_long_flows_unreachable_nodes_are_found() {
+    let (_server, client) = common::start_blocking();
+    let created = client.agents().create(agent("Long flow")).unwrap();
+    const LENGTH: usize = 5_000;
+    let id = |n: usize| format!("n{n}");
+    let mut config = FlowConfig::new(id(0));
+    for n in 0..LENGTH {
+        config = config.node(FlowNode::say(id(n), "x").next(id(n + 1)));
+    }
+    config = config
+        .node(FlowNode::say(id(LENGTH), "back").next(id(0)))
+        .node(FlowNode::say("orphan-a", "x").next("orphan-b"))
+        .node(FlowNode::say("orphan-b", "x").next(id(LENGTH / 2)));
+    let outcome = client.agents().flow(&created.id).validate(config).unwrap();
+    let talkover::flows::FlowValidation::Invalid { problems: mut errors, .. } = outcome else {
+        panic!("a flow with unreachable nodes passed: {outcome:?}");
+    };
+    errors.sort();
+    assert_eq!(errors, ["Node 'orphan-a' is unreachable", "Node 'orphan-b' is unreachable"]);
+}

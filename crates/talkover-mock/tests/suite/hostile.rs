@@ -706,6 +706,40 @@ fn raw_exchange(addr: std::net::SocketAddr, head: &str, body: &[u8]) -> (u16, Ve
     (status, headers, rest[split + 4..].to_vec())
 }
 
+/// A connection that sends nothing, one that stops inside its headers, and one left idle after an answer
+/// are closed once the head timeout passes, while one that sends its request in time is answered: idle or
+/// stalled clients do not hold the server's connections for ever.
+#[test]
+fn connections_that_send_no_head_in_time_are_closed() {
+    use std::io::{Read, Write};
+    let server = talkover_mock::Server::builder().head_timeout(Duration::from_millis(300)).start_blocking().unwrap();
+    let addr = server.addr();
+    let open = || {
+        let stream = std::net::TcpStream::connect(addr).unwrap();
+        stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        stream
+    };
+    let (mut silent, mut stalled, mut idle) = (open(), open(), open());
+    stalled.write_all(b"GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\n").unwrap();
+    idle.write_all(b"GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").unwrap();
+    let mut answer = [0u8; 12];
+    idle.read_exact(&mut answer).unwrap();
+    assert_eq!(&answer, b"HTTP/1.1 200");
+    for (name, stream) in [("silent", &mut silent), ("stalled", &mut stalled), ("idle", &mut idle)] {
+        let started = Instant::now();
+        let mut rest = Vec::new();
+        // Closed by the server: the read ends (an answer of its own, a 408, may come first), before the
+        // read timeout of ten seconds would.
+        let ended = stream.read_to_end(&mut rest);
+        assert!(ended.is_ok(), "{name}: {ended:?} after {:?}", started.elapsed());
+        assert!(started.elapsed() < Duration::from_secs(10), "{name}");
+    }
+    // The server goes on serving.
+    let (status, _, _) =
+        raw_exchange(addr, "GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n", b"");
+    assert_eq!(status, 200);
+}
+
 /// What only the server sees: a body larger than the emulator reads is refused with a 413 that is JSON,
 /// says so, and carries the request id like every other answer.
 #[test]

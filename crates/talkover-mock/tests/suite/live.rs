@@ -587,6 +587,39 @@ fn a_delivery_is_logged_from_its_event_after_a_jump_of_the_clock() {
     );
 }
 
+/// A payload template that makes a body past the emulator's limit (a long field written many times over)
+/// is not sent and not kept: its one attempt is logged failed, saying why, and the receiver gets nothing.
+#[test]
+fn a_delivery_its_template_makes_too_large_is_not_sent() {
+    let (server, client) = stopped_clock();
+    let receiver = Receiver::start();
+    let agent = published_agent(&client, "Amplified");
+    let name = "n".repeat(255);
+    let template = json!({ "a": "{{webhook_name}}".repeat(20_000), "call": "{{call.id}}" });
+    let hook = NewAgentWebhook::new(
+        name,
+        receiver.url(),
+        [AgentWebhookEvent::PhoneCallStarted, AgentWebhookEvent::PhoneCallEnded],
+    )
+    .payload_template(AgentWebhookEvent::PhoneCallEnded, template)
+    .max_retries(3);
+    let webhook = client.execute(CreateWebhook::new(&agent, hook)).unwrap().id;
+    client.execute(MakeCall::new(&agent, NewCall::new("+15550009876"))).unwrap();
+    server.advance_clock(Duration::from_secs(10));
+    // The start, which has no template, arrives; the end does not.
+    let received = receiver.wait_for(1);
+    let logs = poll_logs(&client, &agent, &webhook, |logs| {
+        logs.len() == 2 && logs.iter().all(|l| l.status != DeliveryStatus::Pending)
+    });
+    let ended = logs.iter().find(|l| l.event == AgentWebhookEvent::PhoneCallEnded).expect("the end's log");
+    assert_eq!(ended.status, DeliveryStatus::Failed, "{ended:?}");
+    let error = ended.error.as_deref().unwrap_or_default();
+    assert!(error.starts_with("not sent: the body the payload template makes is 5"), "{error}");
+    assert_eq!(ended.request_payload, None, "nothing of it is kept");
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(receiver.received.lock().unwrap().len(), received.len(), "it was not sent, nor tried again");
+}
+
 #[tokio::test(flavor = "current_thread")]
 async fn end_call_ends_an_active_call() {
     let server = Server::builder().clock_scale(0.0).start().await.unwrap();
