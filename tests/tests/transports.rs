@@ -248,11 +248,16 @@ fn a_connection_not_opened_in_time_was_certainly_not_sent() {
             took < DEFAULT_CONNECT_TIMEOUT / 2,
             "{kind:?}: waited {took:?}, the connect timeout, not the whole bound"
         );
-        if let Kind::Ureq = kind {
-            let says = "could not connect within 1.8 s (the connect timeout, held under the whole exchange's 2 s)";
-            assert!(error.to_string().contains(says), "{error}");
-        }
+        let says = "could not connect within 1.8 s (the connect timeout, held under the whole exchange's 2 s)";
+        assert!(error.to_string().contains(says), "{kind:?}: {error}");
     }
+    // A request's own bound longer than the transport's leaves the connect timeout configured as it is.
+    let mut longer = post();
+    longer.extensions_mut().insert(RequestTimeout(Duration::from_secs(4)));
+    let settings = Settings { connect_timeout: Some(Duration::from_millis(2500)), ..on_the_transport };
+    let error = Kind::Ureq.send(settings, longer).unwrap_err();
+    assert_eq!(error.kind(), TransportErrorKind::Connect, "{error}");
+    assert!(error.to_string().contains("could not connect within 2.5 s (the connect timeout)"), "{error}");
 }
 
 /// A bound as long as `Duration::MAX`, on the request or on the transport, works as a very long one.

@@ -97,9 +97,9 @@ optional_fields! {
         pub test: bool,
         /// Every other field of the delivery, as sent: the event's own data (`call_id`, `duration`, …). A
         /// key naming one of the delivery's own fields (`test`, `event`, `agent_id`, `agent_name`,
-        /// `webhook_id`, `webhook_name`, `timestamp`) is not written: that field says it, so that no key
-        /// is written twice (a body [`from_slice`](Self::from_slice) would refuse) and a `"test": true`
-        /// here does not make a real event read as a test.
+        /// `webhook_id`, `webhook_name`, `timestamp`) is not written, whether that field is set or not:
+        /// set the field instead. So no key is written twice (a body [`from_slice`](Self::from_slice)
+        /// would refuse), and a `"test": true` here does not make a real event read as a test.
         #[serde(flatten, serialize_with = "payload_fields")]
         pub payload: Map<String, Value>,
     }

@@ -69,6 +69,8 @@ pub(crate) struct Job {
     pub(crate) timeout: Duration,
     pub(crate) max_retries: u32,
     pub(crate) payload: Value,
+    /// The event's own payload when a template made `payload` of it: what a retry renders again.
+    pub(crate) source: Option<Value>,
     /// Why the delivery is not sent at all (its body past [`MAX_PAYLOAD`]; `payload` is then `null`): its
     /// one attempt fails so.
     pub(crate) unsendable: Option<String>,

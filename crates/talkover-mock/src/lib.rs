@@ -123,8 +123,14 @@ pub struct ServerBuilder {
 }
 
 /// How long a connection may take to send a request's head (request line and headers) by default, from
-/// when it opens or its last answer went out: 30 s, as long as a body may stall before its `408`.
-pub const HEAD_TIMEOUT: Duration = BODY_TIMEOUT;
+/// when it opens or its last answer went out: 120 s, longer than the HTTP clients keep an idle connection
+/// for reuse (reqwest's 90 s, ureq's 15 s), so that the emulator is not the one to close an idle
+/// connection a client may be sending on at that moment.
+pub const HEAD_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// The longest head timeout taken: a timer adds it to the present moment, which a `Duration::MAX` would
+/// overflow.
+const LONGEST_HEAD_TIMEOUT: Duration = Duration::from_secs(10 * 365 * 24 * 3600);
 
 impl ServerBuilder {
     /// The port to bind on 127.0.0.1 (default 0: a free port the system picks).
@@ -209,12 +215,12 @@ impl ServerBuilder {
     }
 
     /// How long a connection may take to send a request's head, its request line and headers, from when
-    /// it opens or its last answer went out (default [`HEAD_TIMEOUT`], 30 s): one that sends nothing in
+    /// it opens or its last answer went out (default [`HEAD_TIMEOUT`], 120 s): one that sends nothing in
     /// that time (an idle keep-alive connection) or its headers too slowly is closed, so that idle or
-    /// stalled clients do not hold connections, and the process's file descriptors, for ever. A body has
-    /// as long to stall before its `408`. Zero is taken as a millisecond.
+    /// stalled clients do not hold connections, and the process's file descriptors, for ever. Zero is
+    /// taken as a millisecond, and anything past ten years (`Duration::MAX` for "never") as ten years.
     pub fn head_timeout(mut self, timeout: Duration) -> Self {
-        self.head_timeout = Some(timeout.max(Duration::from_millis(1)));
+        self.head_timeout = Some(timeout.clamp(Duration::from_millis(1), LONGEST_HEAD_TIMEOUT));
         self
     }
 
@@ -354,7 +360,11 @@ async fn serve(
         loop {
             let stream = match listener.accept().await {
                 Ok((stream, _)) => stream,
-                // Out of file descriptors, say: the connections being served end, and accepting goes on.
+                // A connection that ended before it was taken is the client's affair.
+                Err(e) if matches!(e.kind(), io::ErrorKind::ConnectionAborted | io::ErrorKind::ConnectionReset) => {
+                    continue;
+                }
+                // Out of file descriptors, say: a pause, while the connections being served end.
                 Err(_) => {
                     tokio::time::sleep(Duration::from_millis(100)).await;
                     continue;

@@ -54,6 +54,8 @@ pub struct ReqwestTransport {
     max_response_bytes: u64,
     /// The bound of a whole exchange set on the client, when this transport made it (for error messages).
     timeout: Option<Duration>,
+    /// The connect timeout set on the client, when this transport made it (for error messages).
+    connect_timeout: Option<Duration>,
     origin: OnceLock<Origin>,
 }
 
@@ -90,7 +92,8 @@ impl ReqwestTransport {
         }
         // Held under the whole exchange's: reqwest's bound of the whole exchange, running out while the
         // connection is still being opened, does not say in which phase it ran out.
-        if let Some(timeout) = talkover_core::transport::connect_bound(config.connect_timeout, config.timeout) {
+        let connect_timeout = talkover_core::transport::connect_bound(config.connect_timeout, config.timeout);
+        if let Some(timeout) = connect_timeout {
             builder = builder.connect_timeout(timeout);
         }
         if let Some(timeout) = config.timeout {
@@ -99,7 +102,7 @@ impl ReqwestTransport {
         let client =
             builder.build().map_err(|e| TransportError::new(TransportErrorKind::Other, describe(&e)).with_source(e))?;
         let (max_response_bytes, timeout) = (config.max_response_bytes, config.timeout);
-        Ok(Self { client, max_response_bytes, timeout, origin: OnceLock::new() })
+        Ok(Self { client, max_response_bytes, timeout, connect_timeout, origin: OnceLock::new() })
     }
 
     /// A transport on a client you configured. Disable redirects on it
@@ -126,7 +129,7 @@ impl ReqwestTransport {
     /// # drop(transport);
     /// ```
     pub fn from_client(client: reqwest::Client, max_response_bytes: u64) -> Self {
-        Self { client, max_response_bytes, timeout: None, origin: OnceLock::new() }
+        Self { client, max_response_bytes, timeout: None, connect_timeout: None, origin: OnceLock::new() }
     }
 
     /// Sends one request, as [`Transport::send`] does, without boxing its future: a caller that knows it
@@ -147,7 +150,7 @@ impl ReqwestTransport {
         // that the common case's future stays small.
         let start = self.to_reqwest(request).map(|request| {
             // The bound that ends the exchange, which a timeout's message names.
-            let bound = Bound::of(request.timeout().copied().or(self.timeout));
+            let bound = Bound::of(request.timeout().copied().or(self.timeout), self.connect_timeout);
             let start = if tokio::runtime::Handle::try_current().is_ok() {
                 Start::Sent(self.client.execute(request))
             } else {
@@ -340,23 +343,32 @@ fn read_answer(
     }
 }
 
-/// The bound of an exchange, kept beside its pending request for a timeout's message: in milliseconds,
-/// 0 for none known, so that it adds 4 bytes to each request's future rather than an `Option<Duration>`'s
-/// 16 (a bound beyond `u32::MAX` ms, 49 days, is not named).
+/// The bounds of an exchange, the whole exchange's and the connect timeout, kept beside its pending
+/// request for a timeout's message: in milliseconds, 0 for none known, so that they add 8 bytes to each
+/// request's future rather than two `Option<Duration>`s' 32 (a bound beyond `u32::MAX` ms, 49 days, is not
+/// named).
 #[derive(Clone, Copy)]
-struct Bound(u32);
+struct Bound {
+    whole: u32,
+    connect: u32,
+}
 
 impl Bound {
-    fn of(bound: Option<Duration>) -> Self {
-        Self(bound.map_or(0, |b| u32::try_from(b.as_millis()).unwrap_or(0)))
+    fn of(whole: Option<Duration>, connect: Option<Duration>) -> Self {
+        let millis = |bound: Option<Duration>| bound.map_or(0, |b| u32::try_from(b.as_millis()).unwrap_or(0));
+        Self { whole: millis(whole), connect: millis(connect) }
     }
 
-    fn duration(self) -> Option<Duration> {
-        (self.0 > 0).then(|| Duration::from_millis(u64::from(self.0)))
+    fn whole(self) -> Option<Duration> {
+        (self.whole > 0).then(|| Duration::from_millis(u64::from(self.whole)))
+    }
+
+    fn connect(self) -> Option<Duration> {
+        (self.connect > 0).then(|| Duration::from_millis(u64::from(self.connect)))
     }
 }
 
-/// The error for reqwest's `error`; a timeout names `bound`, the exchange's, when known.
+/// The error for reqwest's `error`; a timeout names the bound that ran out, when known.
 fn map_error(error: reqwest::Error, bound: Bound) -> TransportError {
     // The URL stays out of the message: its path and query hold ids and phone numbers, which the
     // operation's id and path template (in the error beside this) say without them.
@@ -386,7 +398,12 @@ fn map_error(error: reqwest::Error, bound: Bound) -> TransportError {
     let message = match kind {
         // reqwest says `error sending request for url (…): operation timed out`, which reads as if nothing
         // was sent: the request may well have been, and the time for the whole exchange ran out.
-        TransportErrorKind::Timeout => format!("{} ({})", exchange_timed_out(bound.duration()), describe(&error)),
+        TransportErrorKind::Timeout => format!("{} ({})", exchange_timed_out(bound.whole()), describe(&error)),
+        // The connect timeout, which the whole exchange's bound holds under: nothing was sent.
+        TransportErrorKind::Connect if error.is_timeout() => {
+            let says = talkover_core::transport::connect_timed_out("connect", bound.connect(), bound.whole());
+            format!("{says} ({})", describe(&error))
+        }
         // The same words for a connection closed or reset after the request went out, or an answer hyper
         // cannot parse: the exchange failed, whatever was sent.
         // reqwest's "error decoding response body" for a body cut off on the wire reads as an answer that

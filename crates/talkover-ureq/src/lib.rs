@@ -61,6 +61,9 @@ pub struct UreqTransport {
     max_response_bytes: u64,
     /// Whether the agent turns statuses into errors or follows redirects, which each request then undoes.
     overrides: bool,
+    /// The connect timeout as configured (the agent's is held under its whole exchange's bound): what a
+    /// request's own bound holds under in its place.
+    connect_timeout: Option<Duration>,
 }
 
 impl UreqTransport {
@@ -75,9 +78,10 @@ impl UreqTransport {
             .http_status_as_error(false)
             .max_redirects(0)
             .max_redirects_will_error(false)
-            // Held under the whole exchange's, so that ureq says `Connect` (not sent) when no connection
-            // opens in time: with the whole exchange's the earlier deadline, it says `Global`, or `Connect`,
-            // as the two deadlines fall.
+            // Held under the whole exchange's, so that ureq says `Connect` or `Resolve` (not sent) when no
+            // connection opens in time: with the whole exchange's the earlier deadline, it says `Global`, or
+            // `Connect`, as the two deadlines fall. The name's lookup has its own bound, the same.
+            .timeout_resolve(connect_bound(config.connect_timeout, config.timeout).map(|t| t.min(LONGEST)))
             .timeout_connect(connect_bound(config.connect_timeout, config.timeout).map(|t| t.min(LONGEST)))
             .timeout_global(config.timeout.map(|t| t.min(LONGEST)))
             .max_idle_connections_per_host(config.max_idle_connections_per_host)
@@ -85,7 +89,12 @@ impl UreqTransport {
             .max_response_header_size(talkover_core::transport::MAX_ANSWER_HEAD_BYTES)
             .build()
             .new_agent();
-        Self { agent, max_response_bytes: config.max_response_bytes, overrides: false }
+        Self {
+            agent,
+            max_response_bytes: config.max_response_bytes,
+            overrides: false,
+            connect_timeout: config.connect_timeout.map(|t| t.min(LONGEST)),
+        }
     }
 
     /// A transport on an agent you configured. Configure it with `http_status_as_error(false)`, so that error
@@ -94,7 +103,9 @@ impl UreqTransport {
     /// (at the cost of a copy of its settings a request), so a 404 is a 404, not a transport failure.
     ///
     /// The agent's own settings are the only ones that apply, but for the bound a request carries from a
-    /// client made with `with_timeout` ([`RequestTimeout`]): set its timeouts on it (the `talkover`
+    /// client made with `with_timeout` ([`RequestTimeout`]), which replaces the agent's whole-exchange
+    /// bound for that request and holds its connect and lookup timeouts under nine tenths of it
+    /// ([`connect_bound`]): set its timeouts on it (the `talkover`
     /// client builder refuses its `timeout`, `connect_timeout` and `max_response_bytes` beside a transport
     /// of your own), and give the largest answer accepted here. Build it with the re-exported
     /// [`ureq`] (`talkover::ureq_transport::ureq` from the `talkover` crate), so that its
@@ -116,7 +127,8 @@ impl UreqTransport {
     pub fn from_agent(agent: ureq::Agent, max_response_bytes: u64) -> Self {
         let config = agent.config();
         let overrides = config.http_status_as_error() || config.max_redirects() > 0;
-        Self { agent, max_response_bytes, overrides }
+        let connect_timeout = config.timeouts().connect;
+        Self { agent, max_response_bytes, overrides, connect_timeout }
     }
 }
 
@@ -136,8 +148,8 @@ impl BlockingTransport for UreqTransport {
             (own, overrides) => {
                 let mut config = self.agent.configure_request(request);
                 if let Some(timeout) = own {
-                    let connect = connect_bound(self.agent.config().timeouts().connect, Some(timeout));
-                    config = config.timeout_global(Some(timeout)).timeout_connect(connect);
+                    let connect = connect_bound(self.connect_timeout, Some(timeout));
+                    config = config.timeout_global(Some(timeout)).timeout_resolve(connect).timeout_connect(connect);
                 }
                 if overrides {
                     config = config.http_status_as_error(false).max_redirects(0).max_redirects_will_error(false);
@@ -187,12 +199,13 @@ impl UreqTransport {
         let mut timeouts = self.agent.config().timeouts();
         timeouts.global = own.or(timeouts.global);
         if own.is_some() {
-            timeouts.connect = connect_bound(timeouts.connect, timeouts.global);
+            timeouts.connect = connect_bound(self.connect_timeout, timeouts.global);
+            timeouts.resolve = timeouts.connect;
         }
         let message = match which {
             ureq::Timeout::Global | ureq::Timeout::PerCall => exchange_timed_out(timeouts.global),
             ureq::Timeout::Connect => connect_timed_out("connect", timeouts.connect, timeouts.global),
-            ureq::Timeout::Resolve => connect_timed_out("resolve the host", timeouts.connect, timeouts.global),
+            ureq::Timeout::Resolve => connect_timed_out("resolve the host", timeouts.resolve, timeouts.global),
             other => format!("timed out ({other})"),
         };
         map_error(error, Some(message))

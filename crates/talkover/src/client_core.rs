@@ -350,6 +350,9 @@ macro_rules! client_api {
 
             /// A client that shares this one's connections and retry budget but retries by `policy`: use it
             /// for one call (`client.with_retry_policy(RetryPolicy::none()).agents().get(..)`) or keep it.
+            /// `policy` replaces the whole policy, the builder's `max_elapsed` included: to change one
+            /// setting and keep the others, start from this client's
+            /// (`client.with_retry_policy(client.retry_policy().clone().max_retries(5))`).
             pub fn with_retry_policy(&self, policy: ::talkover_core::RetryPolicy) -> Self {
                 Self { inner: ::std::sync::Arc::new(self.inner.with_retry_policy(policy)) }
             }

@@ -116,29 +116,33 @@ impl Live {
         let settings = self.hooks.get(target.webhook_id).cloned().unwrap_or_default();
         let happened = payload.get("timestamp").and_then(Value::as_str).unwrap_or_default().to_owned();
         let mut unsendable = None;
-        let payload = match settings.templates.get(&event) {
+        let (payload, source) = match settings.templates.get(&event) {
             Some(template) => {
-                let mut rendered = render(template, &context(&payload));
-                // A test delivery says so whatever its template (test-webhook: test payloads include
-                // `test: true`), so that a receiver never takes it for a real event.
-                if payload.get("test") == Some(&Value::Bool(true)) {
-                    if let Some(fields) = rendered.as_object_mut() {
-                        fields.insert("test".into(), Value::Bool(true));
+                let mut budget = crate::deliver::MAX_PAYLOAD;
+                let rendered = match render(template, &context(&payload), &mut budget) {
+                    Some(mut rendered) => {
+                        // A test delivery says so whatever its template (test-webhook: test payloads
+                        // include `test: true`), so that a receiver never takes it for a real event.
+                        if payload.get("test") == Some(&Value::Bool(true)) {
+                            if let Some(fields) = rendered.as_object_mut() {
+                                fields.insert("test".into(), Value::Bool(true));
+                            }
+                        }
+                        rendered
                     }
-                }
-                let size = json_size(&rendered);
-                if size > crate::deliver::MAX_PAYLOAD {
-                    unsendable = Some(format!(
-                        "not sent: the body the payload template makes is {size} bytes, more than the emulator's \
-                         limit of {} bytes",
-                        crate::deliver::MAX_PAYLOAD
-                    ));
-                    Value::Null
-                } else {
-                    rendered
-                }
+                    None => {
+                        unsendable = Some(format!(
+                            "not sent: the body the payload template makes is larger than the emulator's limit of \
+                             {} bytes",
+                            crate::deliver::MAX_PAYLOAD
+                        ));
+                        Value::Null
+                    }
+                };
+                // The event's own payload, which a retry renders again with the webhook's templates of then.
+                (rendered, Some(payload))
             }
-            None => payload,
+            None => (payload, None),
         };
         Job {
             webhook_id: target.webhook_id.to_owned(),
@@ -150,6 +154,7 @@ impl Live {
             timeout: Duration::from_secs(u64::from(target.timeout.max(1))),
             max_retries: target.max_retries,
             payload,
+            source,
             unsendable,
             log_id: None,
             first_attempt: 1,
@@ -168,9 +173,10 @@ impl State {
         for job in jobs.iter_mut().filter(|job| job.log_id.is_none() && job.waiter.is_none()) {
             // Logged from when its event happened: a jump of the clock brings about several events at once,
             // each queued at its own moment (to the second, as the logs write times).
-            let happened =
-                DateTime::new(job.happened.as_str()).map(|at| crate::clock::timestamp(at.unix_timestamp() * 1000));
-            let queued_at = happened.unwrap_or_else(|_| self.live.clock.timestamp());
+            let happened = DateTime::new(job.happened.as_str())
+                .ok()
+                .and_then(|at| DateTime::from_unix_timestamp(at.unix_timestamp()).ok());
+            let queued_at = happened.map_or_else(|| self.live.clock.timestamp(), |at| at.as_str().to_owned());
             self.log_pending(job, queued_at);
         }
         jobs
@@ -280,7 +286,7 @@ impl State {
             delivered_at: attempt.succeeded().then(|| now.clone()),
             // An entry made for the attempt (not one queued before it) dates from when the attempt began.
             created_at: attempt.started_at.clone().unwrap_or(now),
-            resend: Some(Resend { payload: job.payload.clone() }),
+            resend: Some(Resend { payload: job.source.clone().unwrap_or_else(|| job.payload.clone()) }),
             delivery: job.delivery,
         };
         if last {
@@ -433,33 +439,20 @@ fn context(payload: &Value) -> Value {
 
 /// A payload template with its placeholders filled in from `context`: a string that is one placeholder
 /// becomes the value itself (a number stays a number), placeholders inside text become text, and a name
-/// the context does not hold becomes `null` (or nothing, inside text).
-/// How many bytes `value` takes as JSON, counted without keeping them.
-fn json_size(value: &Value) -> usize {
-    struct Count(usize);
-    impl std::io::Write for Count {
-        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-            self.0 += bytes.len();
-            Ok(bytes.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    let mut count = Count(0);
-    let _ = serde_json::to_writer(&mut count, value);
-    count.0
-}
-
-pub(super) fn render(template: &Value, context: &Value) -> Value {
+/// the context does not hold becomes `null` (or nothing, inside text). `None` once what it makes passes
+/// `budget` bytes (its strings' and keys' text, its other values' JSON): a template can make far more
+/// than itself (a long field written many times over), and is stopped before it does.
+pub(super) fn render(template: &Value, context: &Value, budget: &mut usize) -> Option<Value> {
     let lookup = |path: &str| path.trim().split('.').try_fold(context, |value, key| value.get(key));
-    match template {
+    let rendered = match template {
         Value::String(text) => {
             let whole = text.trim().strip_prefix("{{").and_then(|t| t.strip_suffix("}}"));
             if let Some(path) = whole.filter(|p| !p.contains("{{") && !p.contains("}}")) {
-                return lookup(path).cloned().unwrap_or(Value::Null);
+                let value = lookup(path).cloned().unwrap_or(Value::Null);
+                *budget = budget.checked_sub(weight(&value))?;
+                return Some(value);
             }
-            let mut out = String::with_capacity(text.len());
+            let mut out = String::with_capacity(text.len().min(*budget));
             let mut rest = text.as_str();
             while let Some(start) = rest.find("{{") {
                 let Some(end) = rest[start..].find("}}") else { break };
@@ -469,16 +462,43 @@ pub(super) fn render(template: &Value, context: &Value) -> Value {
                     Some(Value::Null) | None => {}
                     Some(other) => out.push_str(&other.to_string()),
                 }
+                if out.len() > *budget {
+                    return None;
+                }
                 rest = &rest[start + end + 2..];
             }
             out.push_str(rest);
+            *budget = budget.checked_sub(out.len())?;
             Value::String(out)
         }
-        Value::Array(items) => Value::Array(items.iter().map(|item| render(item, context)).collect()),
-        Value::Object(fields) => {
-            Value::Object(fields.iter().map(|(key, value)| (key.clone(), render(value, context))).collect())
+        Value::Array(items) => {
+            Value::Array(items.iter().map(|item| render(item, context, budget)).collect::<Option<_>>()?)
         }
-        other => other.clone(),
+        Value::Object(fields) => Value::Object(
+            fields
+                .iter()
+                .map(|(key, value)| {
+                    *budget = budget.checked_sub(key.len())?;
+                    Some((key.clone(), render(value, context, budget)?))
+                })
+                .collect::<Option<_>>()?,
+        ),
+        other => {
+            *budget = budget.checked_sub(weight(other))?;
+            other.clone()
+        }
+    };
+    Some(rendered)
+}
+
+/// What [`render`] counts of a value against its budget: the text of its strings and keys, the JSON of
+/// its other values.
+fn weight(value: &Value) -> usize {
+    match value {
+        Value::String(text) => text.len(),
+        Value::Array(items) => items.iter().map(weight).sum(),
+        Value::Object(fields) => fields.iter().map(|(key, value)| key.len() + weight(value)).sum(),
+        other => other.to_string().len(),
     }
 }
 
@@ -568,12 +588,18 @@ mod tests {
             "id": "{{call.id}}", "seconds": "{{ call.duration }}", "text": "Call {{call.id}} to {{to}} ({{nothing}})",
             "list": ["{{event}}", 1], "unclosed": "{{call.id", "missing": "{{call.nothing}}",
         });
-        assert_eq!(
-            render(&template, &context(&payload)),
-            json!({
-                "id": "c-1", "seconds": 42, "text": "Call c-1 to +1555 ()", "list": ["event_phone_call_ended", 1],
-                "unclosed": "{{call.id", "missing": null,
-            })
-        );
+        let expected = json!({
+            "id": "c-1", "seconds": 42, "text": "Call c-1 to +1555 ()", "list": ["event_phone_call_ended", 1],
+            "unclosed": "{{call.id", "missing": null,
+        });
+        let mut unbounded = usize::MAX;
+        assert_eq!(render(&template, &context(&payload), &mut unbounded), Some(expected.clone()));
+        // Within a budget of what it makes, and not one byte under it.
+        let needed = weight(&expected);
+        assert_eq!(render(&template, &context(&payload), &mut needed.clone()), Some(expected));
+        assert_eq!(render(&template, &context(&payload), &mut (needed - 1)), None);
+        // A field written many times over is stopped at the budget, not made whole first.
+        let amplified = json!({ "a": "{{event}}".repeat(100_000) });
+        assert_eq!(render(&amplified, &context(&payload), &mut 1024), None);
     }
 }

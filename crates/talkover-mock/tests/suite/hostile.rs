@@ -712,19 +712,21 @@ fn raw_exchange(addr: std::net::SocketAddr, head: &str, body: &[u8]) -> (u16, Ve
 #[test]
 fn connections_that_send_no_head_in_time_are_closed() {
     use std::io::{Read, Write};
-    let server = talkover_mock::Server::builder().head_timeout(Duration::from_millis(300)).start_blocking().unwrap();
+    let server = talkover_mock::Server::builder().head_timeout(Duration::from_secs(1)).start_blocking().unwrap();
     let addr = server.addr();
     let open = || {
         let stream = std::net::TcpStream::connect(addr).unwrap();
         stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
         stream
     };
-    let (mut silent, mut stalled, mut idle) = (open(), open(), open());
-    stalled.write_all(b"GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\n").unwrap();
+    // The idle one is answered first (its request sent as it opens), then waits.
+    let mut idle = open();
     idle.write_all(b"GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").unwrap();
     let mut answer = [0u8; 12];
     idle.read_exact(&mut answer).unwrap();
     assert_eq!(&answer, b"HTTP/1.1 200");
+    let (mut silent, mut stalled) = (open(), open());
+    stalled.write_all(b"GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\n").unwrap();
     for (name, stream) in [("silent", &mut silent), ("stalled", &mut stalled), ("idle", &mut idle)] {
         let started = Instant::now();
         let mut rest = Vec::new();
@@ -734,9 +736,16 @@ fn connections_that_send_no_head_in_time_are_closed() {
         assert!(ended.is_ok(), "{name}: {ended:?} after {:?}", started.elapsed());
         assert!(started.elapsed() < Duration::from_secs(10), "{name}");
     }
-    // The server goes on serving.
+    // The server goes on serving, and a timeout too long for a timer is taken as a long one.
     let (status, _, _) =
         raw_exchange(addr, "GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n", b"");
+    assert_eq!(status, 200);
+    let patient = talkover_mock::Server::builder().head_timeout(Duration::MAX).start_blocking().unwrap();
+    let (status, _, _) = raw_exchange(
+        patient.addr(),
+        "GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+        b"",
+    );
     assert_eq!(status, 200);
 }
 

@@ -291,6 +291,13 @@ fn agent_with_webhook(
     (agent, webhook)
 }
 
+/// A receiver that answers every delivery 500 (until told otherwise).
+fn refusing_receiver() -> Receiver {
+    let receiver = Receiver::start();
+    receiver.answer_with(500);
+    receiver
+}
+
 /// A stopped clock and a receiver that answers 500, with an [`agent_with_webhook`] named `name` whose
 /// webhook (retried `max_retries` times) is sent the start of a call just made: its deliveries fail.
 fn failing_deliveries(
@@ -298,8 +305,7 @@ fn failing_deliveries(
     max_retries: u32,
 ) -> (Server, talkover::blocking::Client, Receiver, AgentId, talkover::webhooks::AgentWebhook) {
     let (server, client) = stopped_clock();
-    let receiver = Receiver::start();
-    receiver.answer_with(500);
+    let receiver = refusing_receiver();
     let (agent, webhook) = agent_with_webhook(&client, name, &receiver, max_retries);
     client.execute(MakeCall::new(&agent, NewCall::new("+15550001234"))).unwrap();
     (server, client, receiver, agent, webhook)
@@ -614,10 +620,47 @@ fn a_delivery_its_template_makes_too_large_is_not_sent() {
     let ended = logs.iter().find(|l| l.event == AgentWebhookEvent::PhoneCallEnded).expect("the end's log");
     assert_eq!(ended.status, DeliveryStatus::Failed, "{ended:?}");
     let error = ended.error.as_deref().unwrap_or_default();
-    assert!(error.starts_with("not sent: the body the payload template makes is 5"), "{error}");
+    assert_eq!(
+        error,
+        "not sent: the body the payload template makes is larger than the emulator's limit of 1048576 bytes"
+    );
     assert_eq!(ended.request_payload, None, "nothing of it is kept");
+    // Retried, it is made again from the event with the webhook's template, and refused again: nothing
+    // made up is sent in its place.
+    let retry = client.execute(RetryWebhookLog::new(&agent, &webhook, &ended.id)).unwrap();
+    let logs = poll_logs(&client, &agent, &webhook, |logs| {
+        logs.iter().any(|l| l.id == retry.log_id && l.status != DeliveryStatus::Pending)
+    });
+    let retried = logs.iter().find(|l| l.id == retry.log_id).unwrap();
+    assert_eq!((&retried.status, retried.error.as_deref()), (&DeliveryStatus::Failed, Some(error)));
     std::thread::sleep(Duration::from_millis(500));
     assert_eq!(receiver.received.lock().unwrap().len(), received.len(), "it was not sent, nor tried again");
+}
+
+/// A retried delivery of a templated webhook is made again from its event with the webhook's template,
+/// not from the body sent the first time (whose placeholders are filled in already).
+#[test]
+fn a_retried_templated_delivery_is_made_from_its_event_again() {
+    let (server, client) = stopped_clock();
+    let receiver = refusing_receiver();
+    let agent = published_agent(&client, "Templated");
+    let template = json!({ "summary": "{{call.to}} {{call.status}}", "call": "{{call.id}}" });
+    let hook = NewAgentWebhook::new("Templated", receiver.url(), [AgentWebhookEvent::PhoneCallEnded])
+        .payload_template(AgentWebhookEvent::PhoneCallEnded, template)
+        .max_retries(0);
+    let webhook = client.execute(CreateWebhook::new(&agent, hook)).unwrap().id;
+    let call = client.execute(MakeCall::new(&agent, NewCall::new("+15550003333"))).unwrap();
+    server.advance_clock(Duration::from_secs(10));
+    let logs = poll_logs(&client, &agent, &webhook, |logs| logs.iter().any(|l| l.status == DeliveryStatus::Failed));
+    receiver.answer_with(200);
+    let retry = client.execute(RetryWebhookLog::new(&agent, &webhook, &logs[0].id)).unwrap();
+    poll_logs(&client, &agent, &webhook, |logs| {
+        logs.iter().any(|l| l.id == retry.log_id && l.status == DeliveryStatus::Success)
+    });
+    let received = receiver.wait_for(2);
+    let bodies: Vec<Value> = received.iter().map(|r| r.json()).collect();
+    let expected = json!({ "summary": "+15550003333 failed", "call": call.id.as_str() });
+    assert_eq!(bodies, [expected.clone(), expected]);
 }
 
 #[tokio::test(flavor = "current_thread")]
@@ -885,8 +928,7 @@ fn a_script_drives_calls_and_the_clock_over_plain_http() {
 #[test]
 fn webhook_logs_record_attempts_and_a_retry_resends() {
     let (_server, client) = stopped_clock();
-    let receiver = Receiver::start();
-    receiver.answer_with(500);
+    let receiver = refusing_receiver();
     let agent = published_agent(&client, "Retrying");
     let hook = NewAgentWebhook::new("Flaky", receiver.url(), [AgentWebhookEvent::PhoneCallStarted])
         .webhook_secret(SECRET)

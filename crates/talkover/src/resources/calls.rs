@@ -77,9 +77,14 @@ impl<'c, C: Execute> Agents<'c, C> {
     ///
     /// After a failure, [`Error::may_have_taken_effect`](crate::Error::may_have_taken_effect) says whether
     /// the call may have been placed all the same (a timeout, a reset, a 5xx): if it may, look for it in
-    /// the agent's calls to that number ([`calls`](Agents::calls)`(..).search(to)`) before placing it
-    /// again; if not (a refusal such as 400, 402 or 429, or a connection that never opened), placing it
-    /// again cannot ring the phone twice.
+    /// the agent's calls to that number before placing it again; if not (a refusal such as 400, 402 or
+    /// 429, or a connection that never opened), placing it again cannot ring the phone twice. The API
+    /// takes no idempotency key, and a listed call does not carry the `context` it was placed with, so the
+    /// look is by number and time: walk every page of
+    /// [`calls`](Agents::calls)`(..).search(to).date_from(today)` (with `.items()`: the reference gives
+    /// the list no order, and the call may be on any page), and take a call whose `created_at` (to the
+    /// second, on the API's clock) is not before the moment the attempt was sent, less a margin for your
+    /// clock's drift, as this attempt's.
     ///
     /// For an agent whose `use_transport` is `false`, a call your own telephony carries is made with
     /// [`NewCall::external`](crate::calls::NewCall::external); the answer's
