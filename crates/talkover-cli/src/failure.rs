@@ -806,8 +806,10 @@ fn describe_with(e: &Error, timeout: Option<Bound>, attempts: &[Outcome], path: 
                         (None, Some((bound, by)))
                             if by != TIMEOUT_FLAG && e.is_retryable() && secs as f64 >= bound.as_secs_f64() =>
                         {
+                            // `by` names the bound (`the time left of --max-wait`); its flag is what to lengthen.
+                            let flag = by.split_whitespace().find(|word| word.starts_with("--")).unwrap_or(by);
                             format!(
-                                " (not waited for: it does not end within {by}, {:.0} s; a longer {by} waits it out)",
+                                " (not waited for: it does not end within {by}, {:.0} s; a longer {flag} waits it out)",
                                 bound.as_secs_f64().ceil()
                             )
                         }

@@ -217,8 +217,25 @@ pub fn run(context: &Context, args: &ArgMatches) -> Result<u8, Failure> {
     importer.settle_in_flight(&rows, &mut states)?;
     // Queued by an earlier run (or settled now as queued by one): what the summary does not count as this run's.
     let queued_before = rows.iter().filter(|r| matches!(states[&r.line], State::Queued(_))).count();
+    // A row whose number an earlier row of the file has is not sent: that row's call is its call. The API
+    // refuses a second call to a number only while the first is queued or active, so a later row sent
+    // once the first call has ended, or at the same moment as the first, would call the number again.
+    let mut first_line: BTreeMap<&str, u64> = BTreeMap::new();
+    let mut repeats: BTreeMap<u64, u64> = BTreeMap::new();
+    for row in &rows {
+        match first_line.get(row.to.as_str()) {
+            Some(&first) if !states[&row.line].settled() => {
+                repeats.insert(row.line, first);
+            }
+            Some(_) => {}
+            None => {
+                first_line.insert(row.to.as_str(), row.line);
+            }
+        }
+    }
 
-    let pending: Vec<&Row> = rows.iter().filter(|r| !states[&r.line].settled()).collect();
+    let pending: Vec<&Row> =
+        rows.iter().filter(|r| !states[&r.line].settled() && !repeats.contains_key(&r.line)).collect();
     let progress = Progress::new(rows.len() as u64, (rows.len() - pending.len()) as u64, crate::notices::in_json());
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<(u64, State)>> = Mutex::new(Vec::new());
@@ -274,6 +291,18 @@ pub fn run(context: &Context, args: &ArgMatches) -> Result<u8, Failure> {
         })
         .collect();
     for row in &rows {
+        if let Some(&first) = repeats.get(&row.line) {
+            match &states[&first] {
+                State::Queued(_) | State::Existing(_) => {
+                    summary.already_queued += 1;
+                    summary.repeated.push((row.line, first));
+                }
+                _ => {
+                    summary.failed.push((row.line, format!("not sent: line {first} has its number and was not queued")))
+                }
+            }
+            continue;
+        }
         match &states[&row.line] {
             State::Queued(_) => summary.queued += 1,
             State::Existing(id) => {

@@ -179,7 +179,7 @@ impl Ord for Decimal {
     }
 }
 
-fn is_decimal(text: &str) -> bool {
+pub(crate) fn is_decimal(text: &str) -> bool {
     let digits = text.strip_prefix('-').unwrap_or(text);
     let (whole, fraction) = match digits.split_once('.') {
         Some((w, f)) => (w, Some(f)),

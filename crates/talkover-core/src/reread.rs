@@ -52,7 +52,7 @@ pub(crate) fn decode_again<T>(
         // most likely holds a value of the same shape: such a one is read the same way now, not after a
         // decoding of its own.
         for_each_alike(&mut answer, &path, &mut |other| {
-            if same_shape(&was, other) {
+            if same_shape(&was, other) && !read_as_written(other, &message) {
                 if let Some(equal) = equivalent(other, &message, &path) {
                     *other = equal;
                 }
@@ -155,6 +155,14 @@ fn in_headers(path: &str) -> bool {
     parts.next().is_some_and(|map| {
         map.trim_end_matches(|c: char| c == ']' || c.is_ascii_digit() || c == '[').ends_with("headers")
     })
+}
+
+/// Whether the type that refused a value reads `value`, of the same JSON type, as it is written, and would
+/// read it otherwise rewritten: an amount as a plain decimal string (`"0.10"`) beside one it refused
+/// (`"1e-1"`, read as the number it writes), which [`Decimal`](crate::Decimal) keeps with its digits and
+/// would lose them as a number (`0.1`).
+fn read_as_written(value: &Value, refused: &str) -> bool {
+    refused.contains("a decimal amount") && value.as_str().is_some_and(crate::decimal::is_decimal)
 }
 
 /// Whether two values are of one JSON type (two lists: both empty or neither).
@@ -414,6 +422,23 @@ mod tests {
         assert_eq!(items.items.iter().map(|i| i.tags.len()).collect::<Vec<_>>(), [0, 0, 1]);
         assert!(page.data.iter().all(|w| w[1].start.to_string() == "09:00" && w[0].end.to_string() == "12:00"));
         assert!(decodings <= 4, "{decodings}");
+    }
+
+    #[test]
+    fn an_amount_beside_one_refused_keeps_its_digits() {
+        #[derive(Debug, Deserialize)]
+        struct Voice {
+            cost: crate::Decimal,
+        }
+        #[derive(Debug, Deserialize)]
+        struct Voices {
+            voices: Vec<Voice>,
+        }
+        let bytes = br#"{"voices": [{"cost": "0.10"}, {"cost": "1e-1"}, {"cost": "0.230"}]}"#;
+        let first = serde_json::from_slice::<Voices>(bytes).unwrap_err();
+        let read = decode_again(bytes, &first, &mut |text| serde_json::from_slice::<Voices>(text)).unwrap();
+        let costs: Vec<&str> = read.voices.iter().map(|v| v.cost.as_str()).collect();
+        assert_eq!(costs, ["0.10", "0.1", "0.230"]);
     }
 
     #[test]

@@ -664,6 +664,18 @@ fn calls_wait_looks_again_after_a_failure_that_may_pass_until_max_wait() {
     assert!(started.elapsed() < std::time::Duration::from_secs(20), "{:?}", started.elapsed());
 }
 
+/// A 429 asking for longer than the wait has left ends it with exit 8, saying what to lengthen.
+#[test]
+fn calls_wait_says_to_lengthen_max_wait_for_a_429_it_cannot_wait_out() {
+    let limited = Server::builder().rate_limit_burst(100, 30).start_blocking().unwrap();
+    let mut wait = talkover(&limited.base_url(), limited.token());
+    wait.args(["calls", "wait", AGENT, "call-1", "--interval", "0.2", "--max-wait", "1"]);
+    let output = fails_with(wait, 8, "error: rate_limited (429)");
+    let says = "retry after: 30 s (not waited for: it does not end within the time left of --max-wait, 1 s; a longer \
+                --max-wait waits it out)";
+    assert!(stderr(&output).contains(says), "{}", stderr(&output));
+}
+
 /// A server that takes the request and never answers holds the wait no longer than --max-wait: the look
 /// has the time left of it, not the whole --timeout.
 #[test]

@@ -22,9 +22,13 @@ struct Campaign {
 
 impl Campaign {
     fn start() -> Self {
-        let server = roomy_server();
+        Self::on(roomy_server(), &[])
+    }
+
+    /// An active campaign on `server`, with the fields `changes` names set as they give.
+    fn on(server: Server, changes: &[(&str, Value)]) -> Self {
         let token = server.token().to_owned();
-        let id = active_campaign(&server.base_url(), &token);
+        let id = common::active_campaign_with(&server.base_url(), &token, changes);
         Self { server, token, id }
     }
 
@@ -194,6 +198,34 @@ fn a_number_repeated_in_the_file_is_named_with_the_line_it_repeats() {
     let output = run(again);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert!(stdout(&output).contains("  line 4: the number of line 2\n"), "{}", stdout(&output));
+}
+
+/// A number the file repeats is sent once whatever becomes of its first call: at a clock fast enough for
+/// that call to have ended before the later row comes (when the API would take a second call to the
+/// number), and with rows sent at the same time.
+#[test]
+fn a_repeated_number_is_sent_once_though_its_first_call_has_ended() {
+    // Between the repeats, rows enough for the emulator's clock to have moved on (it does so on its own
+    // every tenth of a second), at ten thousand times the wall clock's pace.
+    let fillers: String = (0..300).map(|n| format!("+1555020{n:04},F{n}\n")).collect();
+    let text = format!("phone,payload.first_name\n+15550100001,Ada\n{fillers}+15550100001,Ann\n+15550100001,Al\n");
+    for (name, concurrency) in [("import-ended-1", "1"), ("import-ended-4", "4")] {
+        let fast = Server::builder().rate_limit(1_000_000).clock_scale(10_000.0).start_blocking().unwrap();
+        // Calling at every hour of every day, so that a call is dialled and ends at once.
+        let always = [
+            ("days_of_week", serde_json::json!([1, 2, 3, 4, 5, 6, 7])),
+            ("call_time_ranges", serde_json::json!([{"start": "00:00", "end": "23:59"}])),
+            ("timezone", serde_json::json!("UTC")),
+        ];
+        let campaign = Campaign::on(fast, &always);
+        let (code, summary, _) = campaign.import_text(name, &text, &["--concurrency", concurrency]);
+        assert_eq!(code, Some(0), "{summary}");
+        let repeated =
+            serde_json::json!([{"line": 303, "same_number_as_line": 2}, {"line": 304, "same_number_as_line": 2}]);
+        assert_eq!(summary["repeated"], repeated, "{name}: {summary}");
+        let calls = campaign.calls_by_number();
+        assert_eq!(calls.get("+15550100001"), Some(&1), "{name}: {calls:?}");
+    }
 }
 
 /// An API that goes away part-way (every connection refused) stops the import at the first row whose

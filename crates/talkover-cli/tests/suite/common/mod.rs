@@ -131,8 +131,16 @@ pub fn scratch(name: &str) -> PathBuf {
 /// Creates a campaign from the reference's create-campaign example (on the emulator's example agent) and
 /// activates it; gives its id.
 pub fn active_campaign(base_url: &str, token: &str) -> String {
+    active_campaign_with(base_url, token, &[])
+}
+
+/// [`active_campaign`] with the fields `changes` names set as they give.
+pub fn active_campaign_with(base_url: &str, token: &str, changes: &[(&str, Value)]) -> String {
     let mut body = example_body("create-campaign/ok-basic-sales.json");
     body["agent_id"] = Value::from(AGENT);
+    for (field, value) in changes {
+        body[*field] = value.clone();
+    }
     let mut create = talkover(base_url, token);
     create.args(["campaigns", "create", "--data", &body.to_string()]);
     let created = json(create);
