@@ -128,6 +128,15 @@ impl Failure {
         self
     }
 
+    /// [`Failure::about`] a request of `params`, with the number its body calls (`to`) as `NUMBER`.
+    pub fn about_request(self, params: &talkover::registry::Params) -> Self {
+        let mut named = params.path.clone();
+        if let Some(to) = params.body.as_ref().and_then(|body| body.get("to")).filter(|to| to.is_string()) {
+            named.insert("number".into(), to.clone());
+        }
+        self.about(&named)
+    }
+
     /// The SDK's error this failure is, if it is one.
     pub fn sdk_error(&self) -> Option<&Error> {
         match self {
@@ -414,7 +423,8 @@ impl ApiFailure {
             let _ = writeln!(out, "  {note}");
         }
         if let Some(note) = outcome_unknown(e) {
-            let _ = writeln!(out, "  {note}");
+            // The command that checks it, with the request's own agent and number where it names them.
+            let _ = writeln!(out, "  {}", filled(&note, &self.path));
         }
         out
     }
@@ -441,13 +451,15 @@ impl ApiFailure {
 }
 
 /// `step` with each placeholder of a path parameter (`AGENT_ID`) replaced by the request's own value, where
-/// that value can stand in a command as it is (letters, digits, `-`, `_`, `.`): anything else stays a
-/// placeholder rather than put an answer's or an argument's odd text into a command to run.
+/// that value can stand in a command as it is (letters, digits, `-`, `_`, `.`, or a phone number in E.164
+/// form for `NUMBER`): anything else stays a placeholder rather than put an answer's or an argument's odd
+/// text into a command to run.
 fn filled(step: &str, path: &[(String, String)]) -> String {
     let mut step = step.to_owned();
     for (name, value) in path {
-        let plain =
-            !value.is_empty() && value.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+        let plain = !value.is_empty()
+            && (value.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+                || talkover::validate::is_e164(value));
         if plain {
             step = step.replace(&name.to_ascii_uppercase(), value);
         }

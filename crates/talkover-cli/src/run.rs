@@ -82,7 +82,7 @@ pub fn run_operation(context: &Context, op: &'static OperationInfo, args: &ArgMa
     if args.try_get_one::<bool>("all").ok().flatten().copied().unwrap_or(false) {
         return fetch_all(context, op, params).map_err(|f| f.after_carried_out(op));
     }
-    let answer = context.call(|client| client.execute_registered(op, &params)).map_err(|f| f.about(&params.path))?;
+    let answer = context.call(|client| client.execute_registered(op, &params)).map_err(|f| f.about_request(&params))?;
     if op.unpublishes_agent {
         // The reference says so on the operation's page; a script re-run that "changes nothing" takes a
         // live agent off the phone all the same.

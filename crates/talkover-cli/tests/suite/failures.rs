@@ -34,8 +34,9 @@ fn a_request_not_safe_to_repeat_that_may_have_taken_effect_says_so() {
     // Its own exit code, not 9: a script that reruns a failed command on 9 must not run this one again.
     let output = fails_with(call, 18, "(a call may have been placed); check before running it again");
     assert!(stderr(&output).contains(may_have), "{}", stderr(&output));
-    // ... and names the command that checks.
-    assert!(stderr(&output).contains("(talkover calls list-for-agent AGENT_ID --search NUMBER shows whether"));
+    // ... and names the command that checks, with the agent and the number the command was given.
+    let check = format!("(talkover calls list-for-agent {AGENT} --search +15550101234 shows whether");
+    assert!(stderr(&output).contains(&check), "{}", stderr(&output));
     let mut call = talkover(&server.base_url(), TOKEN);
     call.args(["calls", "make", AGENT, "+15550101234", "-o", "json"]);
     let error = json_error(&run(call));
