@@ -71,6 +71,22 @@ pub fn exchange_timed_out(bound: Option<Duration>) -> String {
     }
 }
 
+/// What a transport says of an answer whose body grew past `limit` bytes as it was read, in the same words
+/// on both built-in transports.
+pub fn body_over_limit(limit: u64) -> String {
+    format!("the answer is larger than the limit of {limit} bytes")
+}
+
+/// What a transport says of an answer whose body stopped before its end (the connection closed or broke
+/// while it came), `detail` being the HTTP client's account, in the same words on both built-in
+/// transports: not a `Decode` failure, as some clients' words read, since the bytes never arrived.
+pub fn body_cut_off(detail: &str) -> String {
+    match detail {
+        "" => "the answer's body could not be read to its end".to_owned(),
+        detail => format!("the answer's body could not be read to its end: {detail}"),
+    }
+}
+
 /// The connect timeout a built-in transport gives its HTTP client: `connect`, held under nine tenths of
 /// `whole`, the bound of the whole exchange. An HTTP client whose bound of the whole exchange runs out
 /// while the connection is still being opened says only that it timed out (reqwest), or says so now and

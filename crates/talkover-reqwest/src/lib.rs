@@ -330,7 +330,7 @@ fn read_answer(
                 Err(error) => return Err(after_head(map_error(error, bound), &response)),
             };
             if (body.len() + chunk.len()) as u64 > limit {
-                let message = format!("the answer is larger than the limit of {limit} bytes");
+                let message = talkover_core::transport::body_over_limit(limit);
                 return Err(after_head(TransportError::new(TransportErrorKind::BodyTooLarge, message), &response));
             }
             body.extend_from_slice(&chunk);
@@ -413,7 +413,7 @@ fn map_error(error: reqwest::Error, bound: Bound) -> TransportError {
             if let Some(rest) = text.strip_prefix("error sending request") {
                 format!("the exchange failed{rest}")
             } else if let Some(rest) = text.strip_prefix("error decoding response body") {
-                format!("the answer's body could not be read to its end{rest}")
+                talkover_core::transport::body_cut_off(rest.trim_start_matches(": "))
             } else {
                 text
             }

@@ -10,8 +10,8 @@
 use std::time::Duration;
 
 use talkover_core::transport::{
-    connect_bound, connect_timed_out, describe, exchange_timed_out, BlockingTransport, HttpRequest, HttpResponse,
-    RequestTimeout,
+    body_cut_off, body_over_limit, connect_bound, connect_timed_out, describe, exchange_timed_out, BlockingTransport,
+    HttpRequest, HttpResponse, RequestTimeout,
 };
 use talkover_core::{TransportError, TransportErrorKind};
 
@@ -74,6 +74,7 @@ impl UreqTransport {
 
     /// A transport with the given timeouts and limits.
     pub fn with_config(config: &UreqConfig) -> Self {
+        let connect = connect_bound(config.connect_timeout, config.timeout).map(|t| t.min(LONGEST));
         let agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .max_redirects(0)
@@ -81,8 +82,8 @@ impl UreqTransport {
             // Held under the whole exchange's, so that ureq says `Connect` or `Resolve` (not sent) when no
             // connection opens in time: with the whole exchange's the earlier deadline, it says `Global`, or
             // `Connect`, as the two deadlines fall. The name's lookup has its own bound, the same.
-            .timeout_resolve(connect_bound(config.connect_timeout, config.timeout).map(|t| t.min(LONGEST)))
-            .timeout_connect(connect_bound(config.connect_timeout, config.timeout).map(|t| t.min(LONGEST)))
+            .timeout_resolve(connect)
+            .timeout_connect(connect)
             .timeout_global(config.timeout.map(|t| t.min(LONGEST)))
             .max_idle_connections_per_host(config.max_idle_connections_per_host)
             .max_idle_connections(config.max_idle_connections_per_host.max(100))
@@ -180,7 +181,7 @@ impl BlockingTransport for UreqTransport {
             // In the async transport's words: the bytes failed to arrive (the connection closed or broke).
             let failure = match &error {
                 ureq::Error::Io(_) | ureq::Error::Protocol(_) => {
-                    let message = format!("the answer's body could not be read to its end: {}", describe(&error));
+                    let message = body_cut_off(&describe(&error));
                     map_error(error, Some(message))
                 }
                 _ => self.failure(error, own),
@@ -253,7 +254,7 @@ fn map_error(error: ureq::Error, message: Option<String>) -> TransportError {
     };
     // In the async transport's words, so that both clients say the same of the same answer.
     let message = match &error {
-        ureq::Error::BodyExceedsLimit(limit) => Some(format!("the answer is larger than the limit of {limit} bytes")),
+        ureq::Error::BodyExceedsLimit(limit) => Some(body_over_limit(*limit)),
         _ => None,
     }
     .or(message);
