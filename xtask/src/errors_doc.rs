@@ -77,8 +77,10 @@ fn render_sections() -> String {
          //! reference pages or `NOTES`.\n\n\
          /// The `# Errors` section of the `talkover` crate's handler of an operation, by the operation's id,\n\
          /// as doc text (`#[doc = talkover_core::errors_section!(\"delete-agent\")]`), written from\n\
-         /// [`errors_section`](crate::documented_errors::errors_section). Every operation has an arm: an id\n\
-         /// that names none does not compile.\n\
+         /// [`errors_section`](crate::documented_errors::errors_section). Every operation has an arm. An id\n\
+         /// without one (an operation declared since the file was last written) gets a placeholder, so that\n\
+         /// the facade and `xtask` still build and `cargo xtask errors` can write its arm; `cargo xtask lint`\n\
+         /// fails until it has.\n\
          #[doc(hidden)]\n\
          #[macro_export]\n\
          #[rustfmt::skip]\n\
@@ -132,6 +134,10 @@ fn render_sections() -> String {
         ));
     }
     out.push_str(&arms);
+    out.push_str(
+        "    ($other:literal) => { concat!(\n        \"# Errors\\n\",\n        \"\\n\",\n        \
+         \"Not written yet: `cargo xtask errors` writes it from the reference page.\\n\",\n    ) };\n",
+    );
     out.push_str("}\n");
     out
 }

@@ -407,7 +407,7 @@ fn fields_from_args(op: &OperationInfo, args: &ArgMatches) -> Result<Vec<(String
             })?;
             let field = name.trim().trim_end_matches("[]");
             let last = field.rsplit(['.', '[']).next().unwrap_or(field);
-            let named_secret = talkover::secret::SECRET_FIELDS.contains(&last) || field.starts_with("custom_headers");
+            let named_secret = talkover::secret::is_secret_field(last) || field.starts_with("custom_headers");
             let from_file = typed && text.starts_with('@');
             // A typed value may be JSON holding secret fields (`-F 'integration={"api_key": …}'`).
             let holds_secret = typed && !from_file && !talkover::secret::secrets_in_json(text.as_bytes()).is_empty();

@@ -211,7 +211,7 @@ mod tests {
         let line = help.lines().find(|l| l.trim_start().starts_with("16 ")).expect("the line of exit 16");
         let mut finals = 0;
         for value in CallStatus::VALUES {
-            let status = CallStatus::from(*value);
+            let status = CallStatus::from_text(value);
             if !status.is_terminal() {
                 continue;
             }

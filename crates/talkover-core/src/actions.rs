@@ -244,7 +244,19 @@ impl<T: Into<IntegrationId>> From<T> for IntegrationRef {
 // create-action
 
 optional_fields! {
-    /// The body of [`CreateAction`].
+    /// The body of [`CreateAction`]. Its type is a variant, never a text, so a misspelt one does not
+    /// compile:
+    ///
+    /// ```
+    /// # use talkover_core::actions::{ActionType, NewAction};
+    /// let action = NewAction::new("node-1", "Transfer", "Hands the call to a person", ActionType::Transfer);
+    /// # let _ = action;
+    /// ```
+    ///
+    /// ```compile_fail
+    /// # use talkover_core::actions::NewAction;
+    /// let action = NewAction::new("node-1", "Transfer", "Hands the call to a person", "trasnfer");
+    /// ```
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct NewAction {
@@ -332,6 +344,18 @@ impl CreateAction {
         problems.e164("transfer_to", self.body.transfer_to.as_deref());
         // create-action's page: both "must be a valid URL".
         problems.url("url", self.body.url.as_deref()).url("authorization_url", self.body.authorization_url.as_deref());
+        // create-action's page: `post_call` is "only valid for `external` action type". A type this
+        // version does not know is left to the API.
+        let action_type = &self.body.action_type;
+        if self.body.execution_mode == Some(ExecutionMode::PostCall)
+            && action_type.is_documented()
+            && *action_type != ActionType::External
+        {
+            problems.add(
+                "execution_mode",
+                format!("post_call is only valid for an action of type external, not {action_type}"),
+            );
+        }
     }
 }
 
@@ -484,5 +508,30 @@ mod tests {
         assert_eq!(read.config, Some(serde_json::json!({ "phone_number": "+1234567890" })));
         let hangup: ActionType = serde_json::from_value(serde_json::json!("hangup")).unwrap();
         assert_eq!(hangup, ActionType::Hangup);
+    }
+
+    #[test]
+    fn only_an_external_action_runs_after_the_call() {
+        use crate::operation::build_request;
+        use crate::operation::testing::{config, field_of};
+        let after = |action_type| {
+            let action =
+                NewAction::new("node-1", "Log", "Logs the call", action_type).execution_mode(ExecutionMode::PostCall);
+            build_request(&CreateAction::new("agent-1", action), &config())
+        };
+        let err = after(ActionType::Webhook).unwrap_err();
+        assert!(
+            err.to_string().contains("post_call is only valid for an action of type external, not webhook"),
+            "{err}"
+        );
+        assert_eq!(field_of(err).as_deref(), Some("execution_mode"));
+        assert!(after(ActionType::External).is_ok());
+        assert!(
+            after(ActionType::from_text("a-later-type")).is_ok(),
+            "a type the SDK does not know is the API's to judge"
+        );
+        let during =
+            NewAction::new("node-1", "Send", "Sends", ActionType::Webhook).execution_mode(ExecutionMode::DuringCall);
+        assert!(build_request(&CreateAction::new("agent-1", during), &config()).is_ok());
     }
 }

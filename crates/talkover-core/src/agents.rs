@@ -15,7 +15,7 @@ use crate::phone_numbers::PhoneNumberStatus;
 use crate::trainings::Training;
 use crate::validate::Problems;
 use crate::voice_templates::{QualityTier, VoiceGender};
-use crate::Timestamp;
+use crate::{Decimal, Timestamp};
 
 pub use crate::ids::{AgentId, PhoneNumberId, VoiceId, VoiceTemplateId};
 pub use crate::language::Language;
@@ -216,12 +216,14 @@ optional_fields! {
     ///
     /// ```
     /// # use talkover_core as talkover;
-    /// use talkover::agents::{CreateAgentBody, CreateAgentRequired, Direction, InterruptSensitivity, WhoSpeaksFirst};
+    /// use talkover::agents::{
+    ///     CreateAgentBody, CreateAgentRequired, Direction, InterruptSensitivity, Language, WhoSpeaksFirst,
+    /// };
     ///
     /// let body = CreateAgentBody::new(CreateAgentRequired {
     ///     label: "Appointment reminders".into(),
     ///     name: "reminders".into(),
-    ///     language: "en-US".into(),
+    ///     language: Language::EnUs,
     ///     direction: Direction::Outbound,
     ///     who_speaks_first: WhoSpeaksFirst::Agent,
     ///     interrupt_sensitivity: InterruptSensitivity::Medium,
@@ -586,8 +588,8 @@ optional_fields! {
 optional_fields! {
     /// What an agent costs to run, component by component.
     ///
-    /// Prices are `f64` because the API sends them as JSON numbers; they are estimates to display, not amounts
-    /// to bill.
+    /// Prices are [`Decimal`]s, as every amount of the SDK is: the digits the API sends (`0.0855`), kept
+    /// exact and written back as they came.
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct AgentPricing {
@@ -598,7 +600,7 @@ optional_fields! {
         /// Voice, transcription and language-model prices.
         pub components: PricingComponents,
         /// The estimated total per minute.
-        pub estimated_cost_per_minute: f64,
+        pub estimated_cost_per_minute: Decimal,
     }
     pub fn new;
     optional {
@@ -635,11 +637,11 @@ optional_fields! {
     pub fn new;
     optional {
         /// Price per unit.
-        price: f64,
+        price: Decimal,
         /// Price per unit of input (language models).
-        input_price: f64,
+        input_price: Decimal,
         /// Price per unit of output (language models).
-        output_price: f64,
+        output_price: Decimal,
         /// Quality tier (`high_fidelity`, …).
         tier: String,
     }
@@ -668,7 +670,7 @@ optional_fields! {
         /// What the price is per.
         pub unit: String,
         /// Price per unit.
-        pub price: f64,
+        pub price: Decimal,
     }
     pub fn new;
 }
@@ -683,7 +685,7 @@ optional_fields! {
         /// Currency code.
         pub currency: String,
         /// The estimated total per minute.
-        pub estimated_cost_per_minute: f64,
+        pub estimated_cost_per_minute: Decimal,
     }
     pub fn new;
     optional {

@@ -100,7 +100,7 @@ call_statuses! {
 }
 
 /// Each named status as the same [`CallStatus`]; a value the filter type does not know
-/// (`CallFilterStatus::from("queued")`, the way to send a value of its own) stays one `CallStatus` does
+/// (`CallFilterStatus::from_text("queued")`, the way to send a value of its own) stays one `CallStatus` does
 /// not know either, as given.
 impl From<CallFilterStatus> for CallStatus {
     fn from(status: CallFilterStatus) -> Self {
@@ -862,7 +862,7 @@ mod tests {
         assert!(CallFilterStatus::Completed != CallStatus::Failed);
         assert_eq!(CallStatus::from(CallFilterStatus::Answered), CallStatus::Answered);
         // A value of one's own stays unknown on both sides, and equals only what it equals as a filter.
-        let own = CallFilterStatus::from("busy-ish");
+        let own = CallFilterStatus::from_text("busy-ish");
         assert_eq!(CallStatus::from(own.clone()), CallStatus::Unknown("busy-ish".to_owned()));
         assert!(CallFilterStatus::Unknown("busy".to_owned()) != CallStatus::Busy);
         assert!(CallFilterStatus::Unknown("queued".to_owned()) != CallStatus::Queued);
@@ -1165,7 +1165,7 @@ mod tests {
         assert_eq!(call.status, CallStatus::Unknown("on-hold".into()));
         assert_eq!(serde_json::to_value(&call.status).unwrap(), "on-hold");
         // From a text a caller owns too: a documented value, or kept as it is.
-        assert_eq!(CallStatus::from(String::from("completed")), CallStatus::Completed);
-        assert_eq!(CallStatus::from(String::from("on-hold")), CallStatus::Unknown("on-hold".into()));
+        assert_eq!(CallStatus::from_text("completed"), CallStatus::Completed);
+        assert_eq!(CallStatus::from_text("on-hold"), CallStatus::Unknown("on-hold".into()));
     }
 }

@@ -35,7 +35,7 @@ impl DocumentedError {
 
     /// The code as an [`ErrorCode`].
     pub fn error_code(&self) -> Option<ErrorCode> {
-        self.code.map(ErrorCode::from)
+        self.code.map(ErrorCode::from_text)
     }
 
     /// When this failure happens, in a few words: the code's description, else the page's title for a

@@ -253,7 +253,7 @@ impl Error {
     /// assert_eq!(err.code(), Some("AGENT_IS_PUBLISHED"));
     /// ```
     pub fn error_code(&self) -> Option<ErrorCode> {
-        self.code().map(ErrorCode::from)
+        self.code().map(ErrorCode::from_text)
     }
 
     /// Every problem with a field of the request, in one shape whoever found it: the fields of a 422's
@@ -1187,8 +1187,8 @@ impl ApiError {
                 })
                 .collect();
         }
-        // Cookies and credentials an answer carries (a session a proxy or the framework sets) are secrets
-        // whatever they look like.
+        // Cookies and credentials an answer carries (a session a proxy or the framework sets, a header
+        // named as credentials are, such as `x-amz-security-token`) are secrets whatever they look like.
         const CREDENTIALS: [http::HeaderName; 4] = [
             http::header::SET_COOKIE,
             http::header::COOKIE,
@@ -1196,7 +1196,10 @@ impl ApiError {
             http::header::PROXY_AUTHORIZATION,
         ];
         for (name, value) in self.headers.iter_mut() {
-            if CREDENTIALS.contains(name) || is_redacted(&String::from_utf8_lossy(value.as_bytes()), secrets) {
+            if CREDENTIALS.contains(name)
+                || crate::secret::is_secret_field(name.as_str())
+                || is_redacted(&String::from_utf8_lossy(value.as_bytes()), secrets)
+            {
                 value.set_sensitive(true);
             }
         }
@@ -2036,16 +2039,19 @@ mod tests {
         assert!(error.may_have_taken_effect());
     }
 
-    /// A session cookie an answer sets is not shown by `Debug`, whatever it looks like; other headers are.
+    /// A session cookie an answer sets, or a header named as credentials are, is not shown by `Debug`,
+    /// whatever it looks like; other headers are.
     #[test]
     fn an_answers_cookies_are_hidden_from_debug() {
         let mut headers = HeaderMap::new();
         headers.insert(http::header::SET_COOKIE, "laravel_session=plain-session-value; path=/".parse().unwrap());
         headers.insert("x-request-id", "req-7".parse().unwrap());
+        headers.insert("x-amz-security-token", "plain-session-token".parse().unwrap());
+        headers.insert("x-ratelimit-remaining", "41".parse().unwrap());
         let error = ApiError::from_parts("get-agent", StatusCode::NOT_FOUND, headers, b"{}".to_vec());
         let shown = format!("{error:?}");
-        assert!(!shown.contains("plain-session-value"), "{shown}");
-        assert!(shown.contains("req-7"), "{shown}");
+        assert!(!shown.contains("plain-session-value") && !shown.contains("plain-session-token"), "{shown}");
+        assert!(shown.contains("req-7") && shown.contains("41"), "{shown}");
     }
 
     #[test]

@@ -14,8 +14,8 @@ macro_rules! error_codes {
             /// # use talkover_core as talkover;
             /// use talkover::error::ErrorCode;
             ///
-            /// assert_eq!(ErrorCode::from("AGENT_IS_PUBLISHED"), ErrorCode::AgentIsPublished);
-            /// assert_eq!(ErrorCode::from("SOMETHING_NEW").as_str(), "SOMETHING_NEW");
+            /// assert_eq!(ErrorCode::from_text("AGENT_IS_PUBLISHED"), ErrorCode::AgentIsPublished);
+            /// assert_eq!(ErrorCode::from_text("SOMETHING_NEW").as_str(), "SOMETHING_NEW");
             /// ```
             pub enum ErrorCode {
                 $( #[doc = concat!($status, ": ", $when, ".")] $variant = $text, )+
@@ -110,7 +110,7 @@ mod tests {
         assert_eq!(ErrorCode::DOCUMENTED.len(), 44);
         for code in ErrorCode::DOCUMENTED {
             assert!(!matches!(code, ErrorCode::Unknown(_)));
-            assert_eq!(&ErrorCode::from(code.as_str()), code);
+            assert_eq!(&ErrorCode::from_text(code.as_str()), code);
         }
         let texts: Vec<&str> = ErrorCode::DOCUMENTED.iter().map(ErrorCode::as_str).collect();
         let mut sorted = texts.clone();

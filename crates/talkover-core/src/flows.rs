@@ -736,7 +736,7 @@ mod tests {
             .node(FlowNode::ask("book", "Which day suits you?").next("bye"))
             .node(FlowNode::action("log").field("action_id", "action-uuid").next("bye"))
             .node(FlowNode::transfer("transfer").field("transfer_to", "+15551234567"))
-            .node(FlowNode::new("hold", FlowNodeType::from("wait")).field("seconds", 5).next("bye"))
+            .node(FlowNode::new("hold", FlowNodeType::from_text("wait")).field("seconds", 5).next("bye"))
             .node(FlowNode::end("bye"))
             .global_function("end_conversation", "Ends the call gracefully")
             .field("settings", json!({"language": "en-US"}))

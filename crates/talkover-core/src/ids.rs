@@ -313,7 +313,7 @@ mod tests {
         assert_eq!(HashMap::from([(numbered, "x")]).get("42"), Some(&"x"));
 
         let mut counts = BTreeMap::new();
-        for status in [CallStatus::from("mystery"), CallStatus::Completed, CallStatus::Initiated] {
+        for status in [CallStatus::from_text("mystery"), CallStatus::Completed, CallStatus::Initiated] {
             *counts.entry(status).or_insert(0) += 1;
         }
         let order: Vec<&str> = counts.keys().map(CallStatus::as_str).collect();

@@ -162,6 +162,17 @@ macro_rules! string_enum {
             /// Every value the reference documents, as the API spells them.
             pub const VALUES: &'static [&'static str] = &[$($value),+];
 
+            /// The value a text names: its variant, or [`Self::Unknown`] holding the text. For text read
+            /// from elsewhere (a file, a flag, a header); in code, name the variant, so that a misspelt
+            /// value is a compile error (a text does not convert with `From`, `.into()` or a setter's
+            /// `impl Into`). `str::parse` does the same.
+            pub fn from_text(value: &str) -> Self {
+                match value {
+                    $( $value => Self::$variant, )+
+                    other => Self::Unknown(other.to_owned()),
+                }
+            }
+
             /// Whether the value is one the reference documents (not [`Self::Unknown`]).
             pub fn is_documented(&self) -> bool {
                 !matches!(self, Self::Unknown(_))
@@ -192,23 +203,6 @@ macro_rules! string_enum {
             }
         }
 
-        impl ::std::convert::From<&str> for $name {
-            fn from(value: &str) -> Self {
-                match value {
-                    $( $value => Self::$variant, )+
-                    other => Self::Unknown(other.to_owned()),
-                }
-            }
-        }
-
-        impl ::std::convert::From<::std::string::String> for $name {
-            fn from(value: ::std::string::String) -> Self {
-                match value.as_str() {
-                    $( $value => Self::$variant, )+
-                    _ => Self::Unknown(value),
-                }
-            }
-        }
 
         /// The value's text, where text is taken (`ErrorBody::code(ErrorCode::CallNotActive)`).
         impl ::std::convert::From<$name> for ::std::string::String {
@@ -229,7 +223,7 @@ macro_rules! string_enum {
         impl ::std::str::FromStr for $name {
             type Err = ::std::convert::Infallible;
             fn from_str(value: &str) -> Result<Self, Self::Err> {
-                Ok(Self::from(value))
+                Ok(Self::from_text(value))
             }
         }
 
@@ -260,7 +254,7 @@ macro_rules! string_enum {
                         f.write_str(")")
                     }
                     fn visit_str<E: ::serde::de::Error>(self, value: &str) -> Result<$name, E> {
-                        Ok($name::from(value))
+                        Ok($name::from_text(value))
                     }
                 }
                 deserializer.deserialize_str(Visitor)

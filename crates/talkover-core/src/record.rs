@@ -3,8 +3,10 @@
 //! [`Replay`](crate::replay::Replay) or run by the conformance suite.
 //!
 //! The token is never written, and secret fields (`password`, `secret`, `webhook_secret`, `token`,
-//! `private_key`, `private_key_passphrase`, an external call's `websocket_url` and `websocketCallUrl`, whose
-//! query carries a token, and the values of `custom_headers`) are replaced by
+//! `private_key`, `private_key_passphrase`, `api_key`, an external call's `websocket_url` and
+//! `websocketCallUrl`, whose query carries a token, any field whose name ends in a word credentials go by,
+//! such as an action's `config.client_secret` or `refresh_token` ([`is_secret_field`](crate::secret::is_secret_field)),
+//! and the values of `custom_headers`) are replaced by
 //! [`REDACTED`] in request and response bodies alike. The core does no I/O: fixtures are handed out as
 //! `(suggested relative path, fixture JSON text)` pairs through [`Recording::take`] or a callback
 //! ([`Recorder::on_record`]); writing them to files is the caller's business. The text keeps numbers as
@@ -485,7 +487,7 @@ fn redact_with(value: &mut Value, secrets: &[&str]) {
         Value::Object(map) => {
             let entries = std::mem::take(map);
             for (mut key, mut field) in entries {
-                if SECRET_FIELDS.contains(&key.as_str()) && !field.is_null() {
+                if crate::secret::is_secret_field(&key) && !field.is_null() {
                     field = Value::String(REDACTED.to_owned());
                 } else if key == "custom_headers" {
                     redact_header_values(&mut field);
@@ -567,6 +569,28 @@ mod tests {
         let parsed = crate::fixture::Fixture::parse(&text).unwrap();
         assert!(parsed.fits("DELETE", "/api/v1/agents/a%2fb/actions/x"));
         assert!(fixture_from_exchange(&request("GET", "http://h/nowhere", None), &response(200, json!({}))).is_err());
+    }
+
+    #[test]
+    fn credentials_in_free_form_maps_are_never_written() {
+        let body = json!({
+            "node_id": "n1", "name": "CRM", "description": "Logs the call", "type": "external",
+            "config": {"client_secret": "cs-123456789", "refreshToken": "rt-123456789", "X-Api-Key": "k-123456789",
+                "max_tokens": 256, "region": "eu"},
+            "integration": {"id": "crm", "settings": {"access_token": "at-123456789"}},
+        });
+        let req = request("POST", "https://h/api/v1/agents/a1/actions", Some(body));
+        let answer = json!({"success": false, "message": "The given data was invalid.", "errors": {"name": ["bad"]}});
+        let (_, text) = fixture_from_exchange(&req, &response(422, answer)).unwrap();
+        for secret in ["cs-123456789", "rt-123456789", "k-123456789", "at-123456789"] {
+            assert!(!text.contains(secret), "{secret} written in {text}");
+        }
+        let fixture: Value = serde_json::from_str(&text).unwrap();
+        let config = &fixture["params"]["body"]["config"];
+        assert_eq!(
+            (&config["client_secret"], &config["max_tokens"], &config["region"]),
+            (&json!(REDACTED), &json!(256), &json!("eu"))
+        );
     }
 
     #[test]

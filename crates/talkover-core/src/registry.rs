@@ -83,6 +83,40 @@ mod tests {
     use super::*;
     use crate::error::Error;
 
+    /// The POST and PATCH operations declared safe to repeat, and why a second one changes nothing the
+    /// first did not. A client retries these after a failure that may have reached the server; a create, a
+    /// send, a toggle or a purchase retried so is done twice, so a new POST or PATCH declared
+    /// `safe_to_repeat: true` fails the test below until it is named here with its reason.
+    const REPEATABLE_POSTS: &[(&str, &str)] = &[
+        ("publish-agent", "a published agent published again stays published"),
+        ("unpublish-agent", "a draft unpublished again stays a draft"),
+        ("disable-auto-topup", "auto top-up turned off again stays off"),
+        ("verify-sip-trunk", "a check: it records the trunk's verification, which a second check records again"),
+        ("update-advanced-settings", "the values it sets, set again, are the same values"),
+        ("update-campaign-status", "the campaign is in the status asked after a second as after the first"),
+        ("validate-agent-flow", "a dry run: it saves nothing"),
+        ("check-callback-constraints", "a dry run: it checks a setup without saving it"),
+        ("set-agent-as-callback", "it sets the agent's callback setup to the one sent, whatever it was"),
+    ];
+
+    #[test]
+    fn a_post_is_repeated_only_where_a_second_changes_nothing() {
+        let mut wrong = Vec::new();
+        for op in operations() {
+            let named = REPEATABLE_POSTS.iter().any(|(id, _)| *id == op.id);
+            let right = match op.method {
+                http::Method::POST | http::Method::PATCH => op.safe_to_repeat == named,
+                // GET, PUT and DELETE are safe to repeat by HTTP's own terms.
+                _ => op.safe_to_repeat && !named,
+            };
+            if !right {
+                wrong
+                    .push(format!("{} ({}, safe_to_repeat: {}, listed: {named})", op.id, op.method, op.safe_to_repeat));
+            }
+        }
+        assert!(wrong.is_empty(), "declared otherwise than REPEATABLE_POSTS says: {wrong:#?}");
+    }
+
     #[test]
     fn ids_are_unique_and_paths_documented() {
         let mut ids: Vec<_> = operations().map(|op| op.id).collect();

@@ -306,7 +306,7 @@ impl Attempt<'_> {
 
 /// Whether an error body carries a documented code that asking again cannot change.
 fn is_business_answer(body: &[u8]) -> bool {
-    crate::error::code_in_body(body).is_some_and(|code| crate::ErrorCode::from(code.as_str()).is_business_answer())
+    crate::error::code_in_body(body).is_some_and(|code| crate::ErrorCode::from_text(code.as_str()).is_business_answer())
 }
 
 /// What to do after an attempt.

@@ -92,8 +92,47 @@ pub const SECRET_FIELDS: &[&str] = &[
     "api_key",
 ];
 
+/// Whether a JSON field of this name holds a secret wherever it stands: one of [`SECRET_FIELDS`], or a
+/// name that ends, case and separators aside, in a word credentials go by: `password`, `passwd`,
+/// `secret`, `token`, `api_key`, `private_key`, `passphrase`, `credential(s)`, `authorization` or
+/// `access_key` (`client_secret`, `refresh_token`, `apiKey`, `X-Api-Key`). The free-form maps of a body
+/// (an action's `config`, an integration's settings) name their credentials as their own services do.
+/// No field the reference documents is named so but for the secrets of [`SECRET_FIELDS`] (a count such as
+/// `max_tokens` does not end in one of the words).
+///
+/// ```
+/// # use talkover_core as talkover;
+/// use talkover::secret::is_secret_field;
+/// assert!(is_secret_field("webhook_secret") && is_secret_field("refresh_token") && is_secret_field("apiKey"));
+/// assert!(!is_secret_field("max_tokens") && !is_secret_field("key") && !is_secret_field("secret_santa"));
+/// ```
+pub fn is_secret_field(name: &str) -> bool {
+    const ENDINGS: &[&str] = &[
+        "password",
+        "passwd",
+        "secret",
+        "token",
+        "apikey",
+        "privatekey",
+        "passphrase",
+        "credential",
+        "credentials",
+        "authorization",
+        "accesskey",
+    ];
+    if SECRET_FIELDS.contains(&name) {
+        return true;
+    }
+    // The name's letters and digits from its end, lower-cased, against each ending's from its end.
+    let folded = || name.bytes().rev().filter(u8::is_ascii_alphanumeric).map(|b| b.to_ascii_lowercase());
+    ENDINGS.iter().any(|ending| {
+        let mut letters = folded();
+        ending.bytes().rev().all(|expected| letters.next() == Some(expected))
+    })
+}
+
 /// The secrets a JSON request body carries by the name of their field rather than by their type: the text
-/// values of its [`SECRET_FIELDS`] and of its `custom_headers`, at any depth. The free-form maps of a body
+/// values of its fields that [name a secret](is_secret_field) and of its `custom_headers`, at any depth. The free-form maps of a body
 /// (an action's `config`, an integration's settings) hold their credentials so (`"api_key": "…"`), where
 /// [`exposed_during`] does not see them; an error, a dry run or a recording hides these as it hides those.
 /// A body that is no JSON has none.
@@ -112,7 +151,7 @@ pub fn secrets_in_json(body: &[u8]) -> Vec<SecretString> {
         match value {
             Value::Object(map) => {
                 for (key, field) in map {
-                    if SECRET_FIELDS.contains(&key.as_str()) {
+                    if is_secret_field(key) && field.is_string() {
                         found.extend(field.as_str().map(SecretString::new));
                     } else if key == "custom_headers" {
                         let values: Vec<&Value> = match field {

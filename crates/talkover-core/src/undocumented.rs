@@ -216,11 +216,15 @@ impl ser::SerializeMap for Walk<'_> {
     type Error = Stop;
 
     fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), Stop> {
-        self.key = match serde_json::to_value(key) {
-            Ok(serde_json::Value::String(text)) => Some(text),
-            Ok(other) => Some(other.to_string()),
-            Err(_) => None,
+        let text = match serde_json::to_value(key) {
+            Ok(serde_json::Value::String(text)) => text,
+            Ok(other) => other.to_string(),
+            Err(_) => String::new(),
         };
+        // A key is a value too: an enum's (create-webhook's `payload_templates`, by event) is found at the
+        // path of the member it names.
+        self.member(&text, key)?;
+        self.key = Some(text);
         Ok(())
     }
 
@@ -255,9 +259,17 @@ mod tests {
     fn undocumented_values_are_found_by_path_and_written_as_they_came() {
         let body = Body {
             status: CallStatus::Completed,
-            statuses: vec![CallStatus::Busy, "hung-up".into(), CallStatus::Failed, "bogus".into()],
-            maybe: Some("later".into()),
-            by_name: BTreeMap::from([("a".to_owned(), CallStatus::Queued), ("b".to_owned(), "odd".into())]),
+            statuses: vec![
+                CallStatus::Busy,
+                CallStatus::from_text("hung-up"),
+                CallStatus::Failed,
+                CallStatus::from_text("bogus"),
+            ],
+            maybe: Some(CallStatus::from_text("later")),
+            by_name: BTreeMap::from([
+                ("a".to_owned(), CallStatus::Queued),
+                ("b".to_owned(), CallStatus::from_text("odd")),
+            ]),
             text: "Unknown".into(),
         };
         assert_eq!(super::paths(&body), ["statuses.1", "statuses.3", "maybe", "by_name.b"]);
@@ -266,5 +278,17 @@ mod tests {
         assert_eq!(json["maybe"], "later");
         let documented = Body { statuses: vec![], maybe: None, by_name: BTreeMap::new(), ..body };
         assert!(super::paths(&documented).is_empty());
+    }
+
+    #[test]
+    fn an_undocumented_value_as_a_key_is_found_by_the_member_it_names() {
+        let by_status = BTreeMap::from([
+            (CallStatus::Completed, 1),
+            (CallStatus::from_text("on-hold"), 2),
+            (CallStatus::Queued, 3),
+        ]);
+        assert_eq!(super::paths(&by_status), ["on-hold"]);
+        let nested = BTreeMap::from([("hooks", BTreeMap::from([(CallStatus::from_text("odd"), CallStatus::Busy)]))]);
+        assert_eq!(super::paths(&nested), ["hooks.odd"]);
     }
 }

@@ -1202,7 +1202,7 @@ mod tests {
         assert_eq!(events[1], AgentWebhookEvent::Unknown("event_from_the_future".into()));
         assert_eq!(serde_json::to_string(&events).unwrap(), r#"["event_phone_call_ended","event_from_the_future"]"#);
         assert_eq!(
-            CampaignWebhookEvent::from("campaign_call.retry_scheduled"),
+            CampaignWebhookEvent::from_text("campaign_call.retry_scheduled"),
             CampaignWebhookEvent::CampaignCallRetryScheduled
         );
         assert_eq!(CampaignWebhookEvent::CallReport.as_str(), "event_call_report");

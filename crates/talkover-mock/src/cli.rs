@@ -26,8 +26,8 @@ options:
   --retry-after S        the Retry-After of those 429s, in seconds (default 1)
   --seed N               seed of the error-rate and lost-answer draws (default 24301: a run without it
                          draws as the last one did)
-  --public-webhooks      deliver webhooks to public addresses too (by default to loopback and private
-                         addresses only, so that an example URL receives nothing)
+  --public-webhooks      deliver webhooks to public and link-local addresses too (by default to
+                         loopback and private addresses only, so that an example URL receives nothing)
   -h, --help             this text";
 
 /// Runs the emulator as the command line asks, until the process is stopped. `args` are the options,

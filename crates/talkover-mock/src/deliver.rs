@@ -9,8 +9,8 @@
 //! enabled. A custom header never stands beside or over the delivery's own (`Content-Type`, the event, the
 //! signature, …): it is left out.
 //!
-//! Deliveries go to loopback and private addresses only, unless the emulator is told otherwise
-//! (`--public-webhooks`): a test that registers a documented example URL sends nothing out.
+//! Deliveries go to loopback and private addresses only (not link-local ones), unless the emulator is
+//! told otherwise (`--public-webhooks`): a test that registers a documented example URL sends nothing out.
 //!
 //! The same thread ticks the emulator's clock every [`TICK`], so that calls progress and their events
 //! are delivered with no request to drive them. Each webhook has its own queue: it receives its events
@@ -313,23 +313,23 @@ async fn deliver(mut job: Job, state: Weak<Mutex<State>>, public: bool) {
     }
 }
 
-/// Whether `ip` lies on the public internet: not loopback, private (RFC 1918, shared address space,
-/// IPv6 unique local), link-local or unspecified. What a test environment (a container network, a VM's
-/// host) reaches a receiver at is never public.
+/// Whether a delivery to `ip` needs `--public-webhooks`: anything but loopback, private (RFC 1918,
+/// shared address space, IPv6 unique local) or unspecified, which is where a test environment (a
+/// container network, a VM's host) reaches a receiver. Link-local addresses (169.254.0.0/16, fe80::/10)
+/// need it too: cloud metadata services answer there, and a delivery's answer is kept in its log for
+/// any client of the emulator to read.
 fn is_public(ip: std::net::IpAddr) -> bool {
     use std::net::IpAddr;
     match ip {
         IpAddr::V4(v4) => {
             let shared = v4.octets()[0] == 100 && (v4.octets()[1] & 0xc0) == 64; // 100.64.0.0/10
-            !(v4.is_loopback() || v4.is_private() || v4.is_link_local() || v4.is_unspecified() || shared)
+            !(v4.is_loopback() || v4.is_private() || v4.is_unspecified() || shared)
         }
         IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
             Some(v4) => is_public(IpAddr::V4(v4)),
             None => {
-                let first = v6.segments()[0];
-                let unique_local = (first & 0xfe00) == 0xfc00; // fc00::/7
-                let link_local = (first & 0xffc0) == 0xfe80; // fe80::/10
-                !(v6.is_loopback() || v6.is_unspecified() || unique_local || link_local)
+                let unique_local = (v6.segments()[0] & 0xfe00) == 0xfc00; // fc00::/7
+                !(v6.is_loopback() || v6.is_unspecified() || unique_local)
             }
         },
     }
@@ -358,8 +358,9 @@ async fn send(job: &Job, body: Bytes, public: bool) -> Result<Attempt, String> {
     let addresses: Vec<std::net::SocketAddr> = found.filter(|a| public || !is_public(a.ip())).collect();
     if addresses.is_empty() {
         return Err(format!(
-            "{authority} is no loopback or private address: the emulator delivers to those only \
-             (--public-webhooks, ServerBuilder::public_webhooks, to deliver anywhere)"
+            "{authority} is no loopback or private address: the emulator delivers to those only, \
+             link-local ones not included (--public-webhooks, ServerBuilder::public_webhooks, to deliver \
+             anywhere)"
         ));
     }
     let stream = tokio::net::TcpStream::connect(&addresses[..])
@@ -420,4 +421,21 @@ async fn first_bytes(mut body: hyper::body::Incoming, limit: usize) -> Option<Ve
         }
     }
     Some(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_public;
+
+    #[test]
+    fn deliveries_go_to_test_networks_but_not_to_link_local_addresses() {
+        for local in
+            ["127.0.0.1", "10.1.2.3", "172.17.0.2", "192.168.1.5", "100.64.0.1", "::1", "fd00::1", "::ffff:10.0.0.1"]
+        {
+            assert!(!is_public(local.parse().unwrap()), "{local}");
+        }
+        for outside in ["169.254.169.254", "fe80::1", "::ffff:169.254.169.254", "93.184.216.34", "2606:2800::1"] {
+            assert!(is_public(outside.parse().unwrap()), "{outside}");
+        }
+    }
 }

@@ -430,13 +430,15 @@ impl Emulator {
         response
     }
 
-    /// The 400 of a request whose `Host` is not as HTTP requires, saying why ([`host_problem`]): numbered,
+    /// The 400 of a request whose `Host` is not as HTTP requires, or the 403 of one whose `Host` names
+    /// another host than the loopback the emulator answers on or that a web page of another origin sent,
+    /// saying why ([`host_problem`]): numbered,
     /// in the API's `{success, message}` shape, the last on its connection (its body is not read), and not
     /// counted against the rate limit (it is refused before the API, as a front server refuses it), though
     /// it reports the window as every answer does.
-    pub(crate) fn host_refused(&self, message: &str) -> HttpResponse {
+    pub(crate) fn host_refused(&self, (status, message): (u16, &str)) -> HttpResponse {
         let number = self.requests.fetch_add(1, Ordering::Relaxed) + 1;
-        let mut response = self.finish(number, Reply::fail(400, message), Some(self.tally(true)));
+        let mut response = self.finish(number, Reply::fail(status, message), Some(self.tally(true)));
         response.headers_mut().insert(http::header::CONNECTION, http::HeaderValue::from_static("close"));
         response
     }
@@ -998,21 +1000,65 @@ fn is_uuid(segment: &str) -> bool {
 
 /// What is wrong with a request's `Host`, where it is not as RFC 9112 (section 3.2) has a server require
 /// it, answering 400: an HTTP/1.1 request carries one, no request carries more than one, and its value is
-/// a host with an optional port (`127.0.0.1:8080`, `api.example.com`; not empty, as an `http` URI's host
-/// may not be, RFC 9110, section 4.2.1). HTTP/1.0 may go without. `None` for a request as required.
-pub(crate) fn host_problem(head: &http::request::Parts) -> Option<&'static str> {
+/// a host with an optional port (`127.0.0.1:8080`; not empty, as an `http` URI's host may not be, RFC
+/// 9110, section 4.2.1). HTTP/1.0 may go without. As the emulator listens on loopback only, the host must
+/// name loopback too (`localhost`, `127.0.0.1`, `[::1]`), and a request a web page of another origin sent
+/// is refused: a page that points a name of its own at 127.0.0.1 (DNS rebinding), or posts a form there,
+/// cannot reach the emulator's state, its clock, or through its webhooks the services beside it. `None`
+/// for a request as required.
+pub(crate) fn host_problem(head: &http::request::Parts) -> Option<(u16, &'static str)> {
     let mut hosts = head.headers.get_all(http::header::HOST).iter();
     match (hosts.next(), hosts.next()) {
         (None, _) if head.version < http::Version::HTTP_11 => None,
-        (None, _) => Some("The request has no Host header, which HTTP/1.1 requires."),
-        (Some(host), None)
-            if host.to_str().is_ok_and(|text| !text.contains('@') && text.parse::<http::uri::Authority>().is_ok()) =>
-        {
-            None
+        (None, _) => Some((400, "The request has no Host header, which HTTP/1.1 requires.")),
+        (Some(host), None) => {
+            match host
+                .to_str()
+                .ok()
+                .filter(|text| !text.contains('@'))
+                .and_then(|t| t.parse::<http::uri::Authority>().ok())
+            {
+                None => Some((400, "The request's Host header is not a host name or address with an optional port.")),
+                Some(authority) if !is_loopback_host(authority.host()) => Some((
+                    403,
+                    "The request's Host header names another host than this emulator, which answers on loopback \
+                     only: localhost, 127.0.0.1 or [::1] (a name a web page points at 127.0.0.1 is refused).",
+                )),
+                Some(_) => foreign_origin(head),
+            }
         }
-        (Some(_), None) => Some("The request's Host header is not a host name or address with an optional port."),
-        _ => Some("The request has more than one Host header."),
+        _ => Some((400, "The request has more than one Host header.")),
     }
+}
+
+/// Whether `host` (a `Host` header's host, IPv6 in brackets) names this machine's loopback interface:
+/// `localhost` or a name under it, an address of 127.0.0.0/8, `::1`.
+fn is_loopback_host(host: &str) -> bool {
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    host == "localhost"
+        || host.ends_with(".localhost")
+        || host.parse::<std::net::Ipv4Addr>().is_ok_and(|ip| ip.is_loopback())
+        || host
+            .strip_prefix('[')
+            .and_then(|h| h.strip_suffix(']'))
+            .and_then(|h| h.parse::<std::net::Ipv6Addr>().ok())
+            .is_some_and(|ip| ip.is_loopback() || ip.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback()))
+}
+
+/// The refusal of a request a web page of another origin made (its `Origin` header, which browsers send
+/// and HTTP clients do not): a page cannot move the emulator's clock with a form posted to 127.0.0.1.
+fn foreign_origin(head: &http::request::Parts) -> Option<(u16, &'static str)> {
+    let origin = head.headers.get(http::header::ORIGIN)?;
+    let local = origin
+        .to_str()
+        .ok()
+        .and_then(|text| text.parse::<http::Uri>().ok())
+        .is_some_and(|uri| uri.host().is_some_and(is_loopback_host));
+    (!local).then_some((
+        403,
+        "The request comes from a web page of another origin (its Origin header): the emulator answers \
+         programs on this machine and pages served from it only.",
+    ))
 }
 
 /// `request` as a GET, for a HEAD request's answer.

@@ -207,7 +207,7 @@ impl ServerBuilder {
     }
 
     /// Whether webhook deliveries may go to public internet addresses (default no: loopback and private
-    /// addresses only, as a test environment's receivers have, so that a test registering a documented
+    /// addresses only, as a test environment's receivers have, link-local ones not included, so that a test registering a documented
     /// example URL sends nothing out). A delivery refused so is logged as a failed attempt, naming why.
     pub fn public_webhooks(mut self, allow: bool) -> Self {
         self.settings.public_webhooks = allow;

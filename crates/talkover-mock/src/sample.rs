@@ -2,6 +2,7 @@
 //! and do not care about its settings.
 
 use talkover_core::agents::{CreateAgentBody, CreateAgentRequired, Direction, InterruptSensitivity, WhoSpeaksFirst};
+use talkover_core::language::Language;
 
 /// A create-agent body with every field the reference requires: the given name, label and direction, and
 /// ordinary values for the rest (`en-US`, the agent speaks first, medium interrupt sensitivity, `auto`
@@ -20,7 +21,7 @@ pub fn sample_agent(name: &str, label: &str, direction: Direction) -> CreateAgen
     CreateAgentBody::new(CreateAgentRequired {
         label: label.into(),
         name: name.into(),
-        language: "en-US".into(),
+        language: Language::EnUs,
         direction,
         who_speaks_first: WhoSpeaksFirst::Agent,
         interrupt_sensitivity: InterruptSensitivity::Medium,

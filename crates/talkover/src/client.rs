@@ -106,15 +106,19 @@ impl Client {
         wait.sleep.as_ref().map(|sleep| sleep(delay))
     }
 
-    /// Runs any operation, retrying as the client's policy allows.
-    pub async fn execute<O: Operation>(&self, operation: O) -> Result<Output<O>, Error> {
-        self.clone().run(operation, ClientCore::output::<O>).await
+    /// Runs any operation, retrying as the client's policy allows. The future holds a clone of the client
+    /// and borrows nothing, so it can be spawned (`tokio::spawn(client.execute(op))`).
+    pub fn execute<O: Operation>(&self, operation: O) -> impl Future<Output = Result<Output<O>, Error>> + Send {
+        self.clone().run(operation, ClientCore::output::<O>)
     }
 
     /// Runs any operation and keeps the answer's status and headers (rate limits, request id) beside the
-    /// value.
-    pub async fn execute_with_response<O: Operation>(&self, operation: O) -> Result<WithResponse<Output<O>>, Error> {
-        self.clone().run(operation, ClientCore::output_with_response::<O>).await
+    /// value. Its future borrows nothing, as [`execute`](Self::execute)'s.
+    pub fn execute_with_response<O: Operation>(
+        &self,
+        operation: O,
+    ) -> impl Future<Output = Result<WithResponse<Output<O>>, Error>> + Send {
+        self.clone().run(operation, ClientCore::output_with_response::<O>)
     }
 
     /// One call, on a client it owns so that the future borrows nothing: the attempts, then `finish` on

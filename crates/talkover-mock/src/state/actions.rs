@@ -1,11 +1,11 @@
 //! An agent's actions and trainings, upserted by flow node.
 //!
 //! An action's `url` and `authorization_url` must be URLs, and `execution_mode` `post_call` is accepted
-//! only for an `external` action (create-action); the `integration` an action names (its `id`, and any
+//! only for an `external` action (create-action, the core's check of the request); the `integration` an action names (its `id`, and any
 //! settings beside it) is read as the types read it, not looked up in the catalog of
 //! list-action-integrations, whose own example action names an integration that catalog does not list.
 
-use talkover_core::actions::{Action, ActionType, ActiveStatus, CreateAction, ExecutionMode, ListActions};
+use talkover_core::actions::{Action, ActiveStatus, CreateAction, ListActions};
 use talkover_core::agents::Agent;
 use talkover_core::time::Timestamp;
 use talkover_core::trainings::{CreateTraining, ListTrainings, Training};
@@ -124,13 +124,7 @@ impl State {
                 invalid.add(field, format!("The {} must be a valid URL.", words(field)));
             }
         }
-        // create-action: `post_call` is only valid for `external` actions (a `type` refused already is not
-        // compared with).
-        let post_call = body.execution_mode == Some(ExecutionMode::PostCall);
-        let known_type = body.action_type.is_documented() && !invalid.has("type") && !invalid.stands_in("type");
-        if post_call && known_type && body.action_type != ActionType::External {
-            invalid.selected("execution_mode");
-        }
+        // `post_call` for an action other than `external` is refused by the core's check.
         invalid.check()?;
 
         let action = self.upsert_by_node(index, Some(body.node_id.into()), body.current_status, |id| {

@@ -258,7 +258,11 @@ impl State {
         let mut summary = AgentPricingSummary::new(
             entry.agent.id.clone(),
             recorded.as_ref().map_or_else(|| "USD".to_owned(), |r| r.currency.clone()),
-            recorded.as_ref().map_or(0.0855, |r| r.estimated_cost_per_minute),
+            recorded.as_ref().map_or_else(
+                // The reference's example estimate, 0.0855.
+                || talkover_core::Decimal::from_minor_units(855, 4),
+                |r| r.estimated_cost_per_minute.clone(),
+            ),
         );
         summary.voice_quality_tier = recorded.and_then(|r| r.voice_quality_tier);
         summary.optimized_costs_enabled = Some(entry.advanced.enable_initial_message_cache == Some(true));

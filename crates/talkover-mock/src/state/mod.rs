@@ -879,6 +879,38 @@ pub(crate) fn webhook_not_found(req: &Request<'_>) -> Reply {
 mod tests {
     use super::{formatted, is_host_name, never_resolves};
 
+    /// The operations without a handler in [`super::HANDLERS`], and why that is right: answered from the
+    /// reference's recordings (after the state checked the ids they name), or by a path of their own.
+    /// Every other operation has its handler: a new operation fails the test below until it has one or
+    /// is named here, so that none is left to the recordings by oversight (answering the same whatever
+    /// the state holds).
+    const REPLAYED: &[(&str, &str)] = &[
+        ("get-agent-pricing", "the recorded estimate, for any agent the state has (its existence checked first)"),
+        ("get-current-user", "the recorded user: no operation changes the account's user"),
+        ("health", "the service is up while the emulator answers"),
+        ("list-action-integrations", "the catalogue of integrations, which no operation changes"),
+        ("list-auto-topup-payment-methods", "the recorded cards, which no operation adds or removes"),
+        ("test-webhook", "answered in `Emulator::answer` itself: a delivery its caller waits for"),
+    ];
+
+    #[test]
+    fn every_operation_has_a_handler_or_is_replayed_on_purpose() {
+        let handled: Vec<&str> = super::HANDLERS.iter().map(|(id, _)| *id).collect();
+        let mut unplaced: Vec<&str> = talkover_core::registry::operations()
+            .map(|op| op.id)
+            .filter(|id| !handled.contains(id) && !REPLAYED.iter().any(|(replayed, _)| replayed == id))
+            .collect();
+        unplaced.sort_unstable();
+        assert!(
+            unplaced.is_empty(),
+            "operations with no handler in HANDLERS (state/mod.rs), nor named in REPLAYED with why: {unplaced:?}"
+        );
+        for (id, _) in REPLAYED {
+            assert!(!handled.contains(id), "{id} has a handler and is named as replayed");
+            assert!(talkover_core::registry::operations().any(|op| op.id == *id), "{id} is no operation");
+        }
+    }
+
     #[test]
     fn host_names_follow_rfc_1123_and_invalid_ones_never_resolve() {
         for host in ["sip.carrier-x.com", "localhost", "10.0.0.1", "sip.example.", "[2001:db8::1]", "::1"] {

@@ -3,6 +3,7 @@
 
 use serde_json::Value;
 use talkover_core::agents::UpdateAgentVoice;
+use talkover_core::language::Language;
 use talkover_core::voice_templates::{
     GenerateVoiceDemo, ListVoiceTemplates, QualityTier, VoiceTemplate, VoiceTemplateGroup,
 };
@@ -38,7 +39,7 @@ pub(crate) fn seed(catalog: &Catalog) -> Vec<VoiceTemplateGroup> {
         voice.name = named.unwrap_or_else(|| like.name.clone());
         voice.quality_tier = tier;
         if let Some(language) = body.get("language").and_then(Value::as_str) {
-            voice.language = language.into();
+            voice.language = Language::from_text(language);
         }
         // One group a name for the added voices, as the list groups a voice's tiers.
         match groups[recorded..].iter_mut().find(|g| g.display_name == voice.name) {

@@ -200,7 +200,7 @@ impl State {
     pub(crate) fn test_webhook(&mut self, req: &Request<'_>) -> Result<Job, Reply> {
         let (a, w) = self.webhook(req)?;
         let (agent, hook) = (&self.agents[a].agent, &self.agents[a].webhooks[w]);
-        let event = AgentWebhookEvent::from(TEST_EVENT);
+        let event = AgentWebhookEvent::from_text(TEST_EVENT);
         let payload =
             agent_delivery(agent, hook, event, &delivery_timestamp(self.live.clock.now_ms()), true, Map::new());
         // The test keeps to the webhook's timeout and retries (test-webhook's notes).
@@ -376,7 +376,7 @@ impl State {
         let index = self.campaign_hook(req)?;
         let campaign_index = self.campaign_index(req)?;
         let first = self.live.campaign_hooks[index].events.as_ref().and_then(|e| e.first()).cloned();
-        let event = first.unwrap_or_else(|| CampaignWebhookEvent::from(TEST_EVENT));
+        let event = first.unwrap_or_else(|| CampaignWebhookEvent::from_text(TEST_EVENT));
         let name = event_name(&event);
         let now_ms = self.live.clock.now_ms();
         let fields = self.synthetic_fields(campaign_index, &event, now_ms);

@@ -2,8 +2,8 @@
 
 use crate::common;
 
+use common::agent;
 use common::raw::{error_fields, send};
-use common::{agent, fields};
 use talkover::actions::{ActionType, ExecutionMode, NewAction};
 
 #[test]
@@ -17,10 +17,22 @@ fn only_an_external_action_runs_after_the_call() {
         "url":"https://example.com/log","execution_mode":"post_call"}"#;
     let (status, body) = send(&server, "POST", &path, webhook);
     assert_eq!((status, error_fields(&body)), (422, vec!["execution_mode".to_owned()]), "{body}");
-    assert_eq!(body["errors"]["execution_mode"][0], "The selected execution mode is invalid.", "{body}");
-    for kind in [ActionType::Transfer, ActionType::Hold] {
-        let action = NewAction::new("n2", "Later", "Runs later", kind).execution_mode(ExecutionMode::PostCall);
-        assert_eq!(fields(&actions.create(action).unwrap_err()), ["execution_mode"]);
+    let refused = "The execution mode post_call is only valid for an action of type external, not webhook.";
+    assert_eq!(body["errors"]["execution_mode"], serde_json::json!([refused]), "{body}");
+    for kind in ["transfer", "hold"] {
+        let later = format!(
+            r#"{{"node_id":"n2","name":"Later","description":"Runs later","type":"{kind}","execution_mode":"post_call"}}"#
+        );
+        let (status, body) = send(&server, "POST", &path, &later);
+        assert_eq!((status, error_fields(&body)), (422, vec!["execution_mode".to_owned()]), "{body}");
+        // The SDK refuses it before sending, with the same words.
+        let action = NewAction::new("n2", "Later", "Runs later", ActionType::from_text(kind))
+            .execution_mode(ExecutionMode::PostCall);
+        let refused = actions.create(action).unwrap_err();
+        assert_eq!(refused.kind(), talkover::ErrorKind::InvalidRequest, "{refused}");
+        assert!(refused
+            .to_string()
+            .contains(&format!("post_call is only valid for an action of type external, not {kind}")));
     }
     assert!(actions.list().send().unwrap().items.is_empty(), "nothing refused was kept");
 

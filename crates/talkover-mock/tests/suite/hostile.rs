@@ -852,6 +852,50 @@ fn a_request_without_one_valid_host_is_a_400() {
     }
 }
 
+/// A web page cannot use the emulator: not through a name of its own pointed at 127.0.0.1 (DNS rebinding,
+/// a `Host` other than loopback's), nor with a form posted to 127.0.0.1 (an `Origin` of another site), which
+/// needs no token to move the clock. Programs (no `Origin`) and pages served from loopback still can.
+#[test]
+fn a_web_page_of_another_site_is_refused() {
+    let server = talkover_mock::Server::builder().token(TOKEN).start_blocking().unwrap();
+    let addr = server.addr();
+    let advance = |headers: &str| {
+        let body = b"seconds=3600";
+        let head = format!(
+            "POST /_emulator/clock/advance?seconds=3600 HTTP/1.1\r\n{headers}Content-Type: text/plain\r\n\
+             Content-Length: {}\r\nConnection: close\r\n\r\n",
+            body.len()
+        );
+        raw_exchange(addr, &head, body)
+    };
+    let now = || {
+        let head = format!("GET /_emulator/clock HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+        let (_, _, body) = raw_exchange(addr, &head, b"");
+        serde_json::from_slice::<Value>(&body).unwrap()["data"]["now_ms"].as_u64().unwrap()
+    };
+    let before = now();
+    for (headers, why) in [
+        ("Host: rebound.example\r\n".to_owned(), "names another host"),
+        (format!("Host: rebound.example:{}\r\n", addr.port()), "names another host"),
+        (format!("Host: {addr}\r\nOrigin: http://attacker.example\r\n"), "another origin"),
+        (format!("Host: {addr}\r\nOrigin: null\r\n"), "another origin"),
+    ] {
+        let (status, _, body) = advance(&headers);
+        let body: Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(status, 403, "{headers:?}: {body}");
+        assert!(body["message"].as_str().is_some_and(|m| m.contains(why)), "{headers:?}: {body}");
+    }
+    assert!(now() < before + 3_600_000, "the clock did not move");
+    for headers in [
+        format!("Host: {addr}\r\n"),
+        format!("Host: localhost:{}\r\nOrigin: http://localhost:3000\r\n", addr.port()),
+        format!("Host: {addr}\r\nOrigin: http://127.0.0.1:5173\r\n"),
+    ] {
+        assert_eq!(advance(&headers).0, 200, "{headers:?}");
+    }
+    assert!(now() >= before + 3 * 3_600_000, "each accepted request moved the clock");
+}
+
 /// A client that sends the whole of its body before it reads the answer (no `Expect: 100-continue`: Python's
 /// http.client and urllib, many hand-written clients) reads the 413 too: the emulator reads what is sent,
 /// rather than close the connection on it, which the client sees as a reset while it writes.

@@ -72,6 +72,18 @@ async fn async_unpublish_sends_exactly_the_documented_request() {
     assert!(request.body().is_empty());
 }
 
+/// `execute`'s future borrows nothing: it is spawned, and runs after the client it came from is gone.
+#[tokio::test]
+async fn an_executed_operation_can_be_spawned_and_outlive_its_client() {
+    let client = talkover::Client::with_transport(config(), |_: HttpRequest| async { Ok(json(200, UNPUBLISHED)) });
+    let id = "550e8400-e29b-41d4-a716-446655440000";
+    let plain = tokio::spawn(client.execute(talkover::agents::UnpublishAgent::new(id)));
+    let with_response = tokio::spawn(client.execute_with_response(talkover::agents::UnpublishAgent::new(id)));
+    drop(client);
+    assert_eq!(plain.await.unwrap().unwrap().current_status, AgentStatus::Draft);
+    assert_eq!(with_response.await.unwrap().unwrap().status, 200);
+}
+
 #[test]
 fn blocking_delete_action_escapes_each_id_as_one_segment() {
     let (seen, transport) =
@@ -162,7 +174,7 @@ fn support_agent() -> CreateAgentBody {
     CreateAgentBody::new(CreateAgentRequired {
         label: "Support".into(),
         name: "SupportBot".into(),
-        language: "en-US".into(),
+        language: talkover::language::Language::EnUs,
         direction: Direction::Inbound,
         who_speaks_first: WhoSpeaksFirst::Agent,
         interrupt_sensitivity: InterruptSensitivity::Medium,
