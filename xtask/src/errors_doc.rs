@@ -173,6 +173,10 @@ pub fn check() -> Result<(), String> {
             problems.push(format!("{table}: the facade does not expand {handler}'s methods (`{expansion}`)"));
         }
     }
+    // A misspelt id in a method by hand would show the placeholder section, which names no operation.
+    for id in by_hand.iter().filter(|id| talkover::registry::operation(id).is_none()) {
+        problems.push(format!("errors_section!({id:?}): no operation has this id"));
+    }
     for op in talkover::registry::operations() {
         match (declared.iter().any(|id| id == op.id), by_hand.iter().any(|id| id == op.id)) {
             (false, false) => problems.push(format!("{}: no handler method (no `handler:` line, none by hand)", op.id)),

@@ -100,6 +100,14 @@ pub fn body_positionals(op: &OperationInfo) -> &'static [(&'static str, &'static
     BODY_POSITIONALS.iter().find(|(id, _)| *id == op.id).map(|(_, fields)| *fields).unwrap_or(&[])
 }
 
+/// Whether a terminal user is asked before the operation is sent (`--yes` skips the question): what
+/// charges money or places a call (`credits purchase`, `auto-topup test`, `calls make` unless a test
+/// call, `campaigns make-call`), and every delete.
+pub fn asks_first(op: &OperationInfo) -> bool {
+    const BILLED: [&str; 4] = ["purchase-credits", "test-auto-topup", "make-call", "make-campaign-call"];
+    op.method == talkover::http::Method::DELETE || BILLED.contains(&op.id)
+}
+
 /// Whether an operation answers a list of pages (it has a `page` parameter).
 pub fn is_list(op: &OperationInfo) -> bool {
     op.query_names().contains(&"page")
@@ -114,6 +122,7 @@ const RESERVED: &[&str] = &[
     "raw-field",
     "all",
     "dry-run",
+    "yes",
     "output",
     "base-url",
     "token-file",
@@ -516,6 +525,12 @@ fn operation_command(cmd: &OperationCommand) -> Command {
                     )
                     .help_heading(BODY_HEADING),
             );
+    }
+    if asks_first(op) {
+        command = command.arg(Arg::new("yes").long("yes").short('y').action(ArgAction::SetTrue).help(
+            "Send it without asking first (on a terminal, this command asks before it charges, places a call or \
+             deletes; elsewhere it never asks)",
+        ));
     }
     command = command.arg(
         Arg::new("dry-run")

@@ -4,6 +4,7 @@ use std::fmt::Write as _;
 use std::time::Duration;
 
 use serde_json::{json, Map, Value};
+use talkover::agents::PublishAgent;
 use talkover::auto_topup::TestAutoTopup;
 use talkover::calls::{EndCall, MakeCall, MakeCampaignCall};
 use talkover::campaigns::DeleteCampaign;
@@ -469,6 +470,12 @@ fn filled(step: &str, path: &[(String, String)]) -> String {
 
 /// What to do about an answer of the API, where its status or code says: the command that does it.
 fn next_step(e: &Error) -> Option<&'static str> {
+    if let Error::Transport(t) = e {
+        return (t.kind() == talkover::TransportErrorKind::Connect).then_some(
+            "check the base URL (--base-url or TALKOVER_BASE_URL) and the network: nothing answered there \
+             (a local emulator must be running)",
+        );
+    }
     let Error::Api(api) = e else { return None };
     if from_another_server(e) {
         return None;
@@ -503,6 +510,12 @@ const REFUSALS: &[(&str, u16, &str)] = &[
         409,
         "its calls in progress must end first: talkover campaigns get CAMPAIGN_ID lists them; wait, or end each: \
          talkover calls active AGENT_ID NUMBER gives a call's id, then talkover calls end AGENT_ID -f call_sid=ID",
+    ),
+    (
+        PublishAgent::ID,
+        422,
+        "give the agent what it lacks first: a description with talkover agents update-knowledge AGENT_ID, a voice \
+         with talkover agents update-voice AGENT_ID, whose voice_id talkover voice-templates list gives",
     ),
     (
         MakeCampaignCall::ID,
@@ -875,6 +888,9 @@ fn describe_with(e: &Error, timeout: Option<Bound>, attempts: &[Outcome], path: 
         other => {
             let text = timed_out(other, timeout).unwrap_or_else(|| without_attempts(other));
             let _ = writeln!(out, ": {}", bounded(&text, usize::MAX));
+            if let Some(step) = next_step(other) {
+                let _ = writeln!(out, "  next: {}", filled(step, path));
+            }
         }
     }
     if let Some(id) = e.request_id() {

@@ -5,6 +5,7 @@
 
 use std::io::{BufRead as _, BufReader, Read as _, Write as _};
 use std::net::{Ipv4Addr, TcpListener, TcpStream};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use clap::{Arg, ArgMatches, Command};
@@ -206,20 +207,41 @@ pub fn run(args: &ArgMatches) -> Result<u8, Failure> {
     }
     let limit = args.get_one::<u64>("max-deliveries").copied();
     let mut served = 0u64;
-    for stream in listener.incoming() {
-        let Ok(stream) = stream else {
-            continue;
-        };
-        if let Err(e) = handle(stream, &key, forward.as_ref(), format) {
-            crate::notices::warning(&format!("webhooks listen: {e}"), serde_json::json!({}));
+    // Each connection on a thread of its own, so that a slow client (one that sends a byte at a time, as
+    // far as the read timeout lets it) holds up no delivery; at most AT_ONCE of them, another one then
+    // answered 503 at once, which the platform retries. The scope ends once every one is answered.
+    let active = AtomicUsize::new(0);
+    let (key, forward, active) = (&key, forward.as_ref(), &active);
+    std::thread::scope(|scope| {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else {
+                continue;
+            };
+            served += 1;
+            if active.load(Ordering::Acquire) >= AT_ONCE {
+                let _ = stream.set_write_timeout(Some(Duration::from_secs(1)));
+                let busy = format!("{AT_ONCE} deliveries are being received already: try again");
+                respond(&mut stream, StatusCode::SERVICE_UNAVAILABLE, &json!({"error": busy}));
+                crate::notices::warning(&format!("webhooks listen: {busy}"), serde_json::json!({}));
+            } else {
+                active.fetch_add(1, Ordering::AcqRel);
+                scope.spawn(move || {
+                    if let Err(e) = handle(stream, key, forward, format) {
+                        crate::notices::warning(&format!("webhooks listen: {e}"), serde_json::json!({}));
+                    }
+                    active.fetch_sub(1, Ordering::AcqRel);
+                });
+            }
+            if limit.is_some_and(|limit| served >= limit) {
+                break;
+            }
         }
-        served += 1;
-        if limit.is_some_and(|limit| served >= limit) {
-            break;
-        }
-    }
+    });
     Ok(0)
 }
+
+/// How many connections are read and answered at once.
+const AT_ONCE: usize = 16;
 
 /// A request as read from the socket.
 struct Incoming {

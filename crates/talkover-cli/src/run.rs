@@ -79,6 +79,7 @@ pub fn run_operation(context: &Context, op: &'static OperationInfo, args: &ArgMa
         return output::print(&dry_run(&request, &secrets), context.format);
     }
     output::never_print_sent(&secrets);
+    confirm(op, &params, args)?;
     if args.try_get_one::<bool>("all").ok().flatten().copied().unwrap_or(false) {
         return fetch_all(context, op, params).map_err(|f| f.after_carried_out(op));
     }
@@ -93,7 +94,71 @@ pub fn run_operation(context: &Context, op: &'static OperationInfo, args: &ArgMa
         );
         crate::notices::warning(&message, json!({ "agent_id": agent, "agent_status": "draft" }));
     }
+    if op.id == <talkover::account::CreateUserApiToken as talkover::Operation>::ID {
+        // Its page: the token "is returned only once … it cannot be retrieved later".
+        crate::notices::warning(
+            "the new token is shown this once and cannot be read again: keep it now (if lost, delete it with \
+             talkover user delete-api-token and create another)",
+            json!({ "shown_once": "token" }),
+        );
+    }
     output::print_answer(&answer.value, context.format, Some(op.id)).map_err(|f| f.after_carried_out(op))
+}
+
+/// Asks before an operation that charges money, places a call or deletes ([`commands::asks_first`]), when
+/// both standard input and standard error are a terminal and `--yes` was not given; a script is never
+/// asked. Anything but `y` or `yes` sends nothing (exit 3).
+fn confirm(op: &OperationInfo, params: &Params, args: &ArgMatches) -> Result<(), Failure> {
+    use std::io::IsTerminal as _;
+    let yes = args.try_get_one::<bool>("yes").ok().flatten().copied().unwrap_or(false);
+    let Some(question) = question(op, params).filter(|_| !yes) else { return Ok(()) };
+    if !(std::io::stdin().is_terminal() && crate::stderr_is_terminal()) {
+        return Ok(());
+    }
+    if confirmed(&question, &mut std::io::stdin().lock(), &mut std::io::stderr()) {
+        Ok(())
+    } else {
+        Err(Failure::refused(format!("{}: not confirmed, so nothing was sent (--yes sends it without asking)", op.id)))
+    }
+}
+
+/// The question asked before `op` is sent ([`confirm`]), naming what it acts on: its path parameters and
+/// the body's number, amount and card. `None` for an operation that is sent without one, and for a test
+/// call (`"is_testing": true`), which costs nothing.
+fn question(op: &OperationInfo, params: &Params) -> Option<String> {
+    if !commands::asks_first(op) {
+        return None;
+    }
+    let body = params.body.as_ref().and_then(Value::as_object);
+    if op.id == "make-call" && body.and_then(|b| b.get("is_testing")).and_then(Value::as_bool) == Some(true) {
+        return None;
+    }
+    let text = |value: &Value| value.as_str().map_or_else(|| value.to_string(), str::to_owned);
+    let mut about: Vec<String> = params.path.iter().map(|(name, value)| format!("{name} {}", text(value))).collect();
+    for name in ["to", "amount", "payment_method_id"] {
+        if let Some(value) = body.and_then(|b| b.get(name)) {
+            about.push(format!("{name} {}", text(value)));
+        }
+    }
+    let what = op.summary();
+    let what = what.trim_end_matches('.');
+    let about = if about.is_empty() { String::new() } else { format!(" ({})", about.join(", ")) };
+    Some(crate::failure::terminal_safe(&format!("{what}{about}: send it? [y/N] ")))
+}
+
+/// Writes `question` and reads one line of answer: whether it is `y` or `yes`, in any case. The end of
+/// the input, or a line that cannot be read, is a no.
+fn confirmed(question: &str, input: &mut impl std::io::BufRead, out: &mut impl std::io::Write) -> bool {
+    let _ = write!(out, "{question}");
+    let _ = out.flush();
+    let mut answer = String::new();
+    match input.read_line(&mut answer) {
+        Ok(n) if n > 0 => matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes"),
+        _ => {
+            let _ = writeln!(out);
+            false
+        }
+    }
 }
 
 /// The refusal of a value given with the other flag, saying which one gives it: `-F name=12345` sends a
@@ -847,6 +912,41 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+
+    /// What is asked before a charge, a call or a delete names what it acts on; a read, a create or a
+    /// test call is not asked about. Only `y` or `yes` sends it; the end of the input is a no.
+    #[test]
+    fn a_charge_a_call_or_a_delete_is_asked_about_first() {
+        let op = |id: &str| talkover::registry::operation(id).expect(id);
+        let params = |value: Value| serde_json::from_value::<Params>(value).unwrap();
+        let asked = question(op("purchase-credits"), &params(json!({"body": {"amount": 50, "payment_method_id": 7}})));
+        let asked = asked.expect("a purchase is asked about");
+        assert!(asked.starts_with("Buy credits") && asked.contains("(amount 50, payment_method_id 7)"), "{asked}");
+        assert!(asked.ends_with(": send it? [y/N] "), "{asked}");
+        let delete = question(op("delete-agent"), &params(json!({"path": {"agent_id": "a-1"}}))).expect("a delete");
+        assert!(delete.contains("(agent_id a-1)"), "{delete}");
+        let call = json!({"path": {"agent_id": "a-1"}, "body": {"to": "+15550101234"}});
+        assert!(question(op("make-call"), &params(call)).is_some_and(|q| q.contains("to +15550101234")));
+        let test_call = json!({"path": {"agent_id": "a-1"}, "body": {"to": "+15550101234", "is_testing": true}});
+        assert_eq!(question(op("make-call"), &params(test_call)), None, "a test call costs nothing");
+        for read_or_create in ["get-agent", "list-agents", "create-agent", "update-campaign-status"] {
+            assert_eq!(question(op(read_or_create), &Params::default()), None, "{read_or_create}");
+        }
+
+        for (answer, sent) in [
+            ("y\n", true),
+            ("YES\n", true),
+            (" yes \r\n", true),
+            ("\n", false),
+            ("n\n", false),
+            ("yep\n", false),
+            ("", false),
+        ] {
+            let mut shown = Vec::new();
+            assert_eq!(confirmed("Delete? [y/N] ", &mut answer.as_bytes(), &mut shown), sent, "{answer:?}");
+            assert!(String::from_utf8(shown).unwrap().starts_with("Delete? [y/N] "));
+        }
+    }
 
     #[test]
     fn fields_are_set_by_path_over_the_body() {

@@ -253,7 +253,7 @@ optional_fields! {
     /// # let _ = action;
     /// ```
     ///
-    /// ```compile_fail
+    /// ```compile_fail,E0277
     /// # use talkover_core::actions::NewAction;
     /// let action = NewAction::new("node-1", "Transfer", "Hands the call to a person", "trasnfer");
     /// ```

@@ -286,13 +286,15 @@ optional_fields! {
         ///
         /// ```compile_fail,E0063
         /// # use talkover_core as talkover;
-        /// use talkover::agents::{CreateAgentBody, CreateAgentRequired, Direction, InterruptSensitivity, WhoSpeaksFirst};
+        /// use talkover::agents::{
+        ///     CreateAgentBody, CreateAgentRequired, Direction, InterruptSensitivity, Language, WhoSpeaksFirst,
+        /// };
         ///
         /// // `llm_temperature` is missing: this does not compile.
         /// let body = CreateAgentBody::new(CreateAgentRequired {
         ///     label: "Reminders".into(),
         ///     name: "reminders".into(),
-        ///     language: "en-US".into(),
+        ///     language: Language::EnUs,
         ///     direction: Direction::Outbound,
         ///     who_speaks_first: WhoSpeaksFirst::Agent,
         ///     interrupt_sensitivity: InterruptSensitivity::Medium,
@@ -919,3 +921,23 @@ macro_rules! agents_operations {
     };
 }
 agents_operations!(declare);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A price keeps the digits the API sends, read and written again (`0.0100` is not `0.01`), and is
+    /// compared as the amount it is.
+    #[test]
+    fn prices_keep_their_digits() {
+        let text =
+            r#"{"agent_id":"a-1","currency":"USD","estimated_cost_per_minute":0.0100,"voice_quality_tier":"pro"}"#;
+        let summary: AgentPricingSummary = serde_json::from_str(text).unwrap();
+        assert_eq!(summary.estimated_cost_per_minute, Decimal::new("0.01").unwrap());
+        assert_eq!(serde_json::to_string(&summary).unwrap(), text);
+        let price: ComponentPrice =
+            serde_json::from_str(r#"{"unit":"per_1k_tokens","input_price":0.000150,"output_price":"0.0006"}"#).unwrap();
+        assert_eq!(price.input_price.as_ref().map(Decimal::as_str), Some("0.000150"));
+        assert_eq!(price.output_price.as_ref().map(Decimal::as_str), Some("0.0006"));
+    }
+}

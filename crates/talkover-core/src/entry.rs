@@ -573,7 +573,8 @@ fn misfit(id: &'static str, (path, e): &(String, serde_json::Error)) -> Error {
     let mut message = without_position(&e.to_string());
     // A text quoted as not fitting that holds a secret field (broken JSON meant for an action's `config`:
     // `{"password": "…",}`) is not repeated.
-    if crate::secret::SECRET_FIELDS.iter().any(|field| message.contains(&format!("\\\"{field}\\\""))) {
+    // Every other piece between escaped quotes is a quoted text of that JSON, a key among them.
+    if message.split("\\\"").skip(1).step_by(2).any(crate::secret::is_secret_field) {
         message = crate::error::hide_string_values(&message);
     }
     if let Some(missing) = message.strip_prefix("missing field `").and_then(|m| m.split('`').next()) {

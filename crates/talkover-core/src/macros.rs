@@ -179,8 +179,8 @@ macro_rules! string_enum {
             }
 
             /// The documented value spelled `value`, or `None` for any other text: a strict reading, for a
-            /// value from a setting or a command line, where `From<&str>` and `parse` keep any text as
-            /// [`Self::Unknown`].
+            /// value from a setting or a command line, where [`from_text`](Self::from_text) and `parse`
+            /// keep any text as [`Self::Unknown`].
             pub fn documented(value: &str) -> Option<Self> {
                 match value {
                     $( $value => Some(Self::$variant), )+

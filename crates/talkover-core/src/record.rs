@@ -487,7 +487,7 @@ fn redact_with(value: &mut Value, secrets: &[&str]) {
         Value::Object(map) => {
             let entries = std::mem::take(map);
             for (mut key, mut field) in entries {
-                if crate::secret::is_secret_field(&key) && !field.is_null() {
+                if crate::secret::is_secret_field(&key) && (field.is_string() || field.is_object()) {
                     field = Value::String(REDACTED.to_owned());
                 } else if key == "custom_headers" {
                     redact_header_values(&mut field);
@@ -576,20 +576,21 @@ mod tests {
         let body = json!({
             "node_id": "n1", "name": "CRM", "description": "Logs the call", "type": "external",
             "config": {"client_secret": "cs-123456789", "refreshToken": "rt-123456789", "X-Api-Key": "k-123456789",
-                "max_tokens": 256, "region": "eu"},
+                "signing_key": "sk-123456789", "max_tokens": 256, "region": "eu", "requires_authorization": true},
             "integration": {"id": "crm", "settings": {"access_token": "at-123456789"}},
         });
         let req = request("POST", "https://h/api/v1/agents/a1/actions", Some(body));
         let answer = json!({"success": false, "message": "The given data was invalid.", "errors": {"name": ["bad"]}});
         let (_, text) = fixture_from_exchange(&req, &response(422, answer)).unwrap();
-        for secret in ["cs-123456789", "rt-123456789", "k-123456789", "at-123456789"] {
+        for secret in ["cs-123456789", "rt-123456789", "k-123456789", "at-123456789", "sk-123456789"] {
             assert!(!text.contains(secret), "{secret} written in {text}");
         }
         let fixture: Value = serde_json::from_str(&text).unwrap();
         let config = &fixture["params"]["body"]["config"];
         assert_eq!(
-            (&config["client_secret"], &config["max_tokens"], &config["region"]),
-            (&json!(REDACTED), &json!(256), &json!("eu"))
+            (&config["client_secret"], &config["max_tokens"], &config["region"], &config["requires_authorization"]),
+            (&json!(REDACTED), &json!(256), &json!("eu"), &json!(true)),
+            "a count, a text and a flag beside them are kept"
         );
     }
 

@@ -93,48 +93,67 @@ pub const SECRET_FIELDS: &[&str] = &[
 ];
 
 /// Whether a JSON field of this name holds a secret wherever it stands: one of [`SECRET_FIELDS`], or a
-/// name that ends, case and separators aside, in a word credentials go by: `password`, `passwd`,
-/// `secret`, `token`, `api_key`, `private_key`, `passphrase`, `credential(s)`, `authorization` or
-/// `access_key` (`client_secret`, `refresh_token`, `apiKey`, `X-Api-Key`). The free-form maps of a body
-/// (an action's `config`, an integration's settings) name their credentials as their own services do.
-/// No field the reference documents is named so but for the secrets of [`SECRET_FIELDS`] (a count such as
-/// `max_tokens` does not end in one of the words).
+/// name whose words (split at separators and case changes, `clientSecret` as `client secret`) say so:
+/// one of `password`, `passwd`, `secret`, `passphrase`, `credential(s)` anywhere (`password_confirmation`,
+/// `secretKey`); a key of a kind credentials are (`api_key`, `private_key_pem`, `signing_key`,
+/// `client_key`, `access_key`, `apiKey`); or `token` or `authorization` last (`refresh_token`,
+/// `X-Amz-Security-Token`). The free-form maps of a body (an action's `config`, an integration's
+/// settings) name their credentials as their own services do. No field the reference documents is named
+/// so but for the secrets of [`SECRET_FIELDS`]. Only a text (or an object) under such a name is taken for
+/// a secret: a flag such as `requires_authorization: true` is not hidden.
 ///
 /// ```
 /// # use talkover_core as talkover;
 /// use talkover::secret::is_secret_field;
 /// assert!(is_secret_field("webhook_secret") && is_secret_field("refresh_token") && is_secret_field("apiKey"));
-/// assert!(!is_secret_field("max_tokens") && !is_secret_field("key") && !is_secret_field("secret_santa"));
+/// assert!(is_secret_field("secret_key") && is_secret_field("private_key_pem") && is_secret_field("X-Api-Key"));
+/// assert!(!is_secret_field("max_tokens") && !is_secret_field("key") && !is_secret_field("token_count"));
 /// ```
 pub fn is_secret_field(name: &str) -> bool {
-    const ENDINGS: &[&str] = &[
+    const ANYWHERE: [&str; 9] = [
         "password",
         "passwd",
         "secret",
-        "token",
-        "apikey",
-        "privatekey",
         "passphrase",
         "credential",
         "credentials",
-        "authorization",
+        "apikey",
+        "privatekey",
         "accesskey",
     ];
+    const KEYS: [&str; 7] = ["api", "private", "secret", "signing", "client", "access", "encryption"];
+    const LAST: [&str; 2] = ["token", "authorization"];
     if SECRET_FIELDS.contains(&name) {
         return true;
     }
-    // The name's letters and digits from its end, lower-cased, against each ending's from its end.
-    let folded = || name.bytes().rev().filter(u8::is_ascii_alphanumeric).map(|b| b.to_ascii_lowercase());
-    ENDINGS.iter().any(|ending| {
-        let mut letters = folded();
-        ending.bytes().rev().all(|expected| letters.next() == Some(expected))
-    })
+    // The name's words, lower-cased: split at anything but a letter or digit, and where a lower-case
+    // letter or digit is followed by an upper-case one.
+    let mut words: Vec<String> = Vec::new();
+    let mut previous: Option<char> = None;
+    for c in name.chars() {
+        if !c.is_ascii_alphanumeric() {
+            previous = None;
+            continue;
+        }
+        let starts = match previous {
+            None => true,
+            Some(p) => c.is_ascii_uppercase() && (p.is_ascii_lowercase() || p.is_ascii_digit()),
+        };
+        match words.last_mut() {
+            Some(word) if !starts => word.push(c.to_ascii_lowercase()),
+            _ => words.push(c.to_ascii_lowercase().to_string()),
+        }
+        previous = Some(c);
+    }
+    words.iter().any(|word| ANYWHERE.contains(&word.as_str()))
+        || words.windows(2).any(|pair| pair[1] == "key" && KEYS.contains(&pair[0].as_str()))
+        || words.last().is_some_and(|word| LAST.contains(&word.as_str()))
 }
 
 /// The secrets a JSON request body carries by the name of their field rather than by their type: the text
-/// values of its fields that [name a secret](is_secret_field) and of its `custom_headers`, at any depth. The free-form maps of a body
-/// (an action's `config`, an integration's settings) hold their credentials so (`"api_key": "…"`), where
-/// [`exposed_during`] does not see them; an error, a dry run or a recording hides these as it hides those.
+/// values of its fields that [name a secret](is_secret_field) and of its `custom_headers`, at any depth.
+/// The free-form maps of a body (an action's `config`, an integration's settings) hold their credentials
+/// so (`"api_key": "…"`), where [`exposed_during`] does not see them; an error, a dry run or a recording hides these as it hides those.
 /// A body that is no JSON has none.
 ///
 /// ```

@@ -17,6 +17,8 @@ pub(crate) const UNKNOWN: &str = "talkover::Unknown";
 pub fn paths<T: Serialize + ?Sized>(value: &T) -> Vec<String> {
     let mut found = Vec::new();
     let _ = value.serialize(Probe { path: String::new(), found: &mut found });
+    // A key and its value both undocumented are found at the same path, one after the other.
+    found.dedup();
     found
 }
 

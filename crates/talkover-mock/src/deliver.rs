@@ -317,10 +317,16 @@ async fn deliver(mut job: Job, state: Weak<Mutex<State>>, public: bool) {
 /// shared address space, IPv6 unique local) or unspecified, which is where a test environment (a
 /// container network, a VM's host) reaches a receiver. Link-local addresses (169.254.0.0/16, fe80::/10)
 /// need it too: cloud metadata services answer there, and a delivery's answer is kept in its log for
-/// any client of the emulator to read.
+/// any client of the emulator to read; so do the two metadata addresses inside the allowed ranges.
 fn is_public(ip: std::net::IpAddr) -> bool {
-    use std::net::IpAddr;
+    use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+    // Metadata services that answer inside the ranges a test environment uses: Alibaba Cloud's in the
+    // shared address space, AWS's IPv6 one among the unique local addresses.
+    const METADATA_V4: [Ipv4Addr; 1] = [Ipv4Addr::new(100, 100, 100, 200)];
+    const METADATA_V6: [Ipv6Addr; 1] = [Ipv6Addr::new(0xfd00, 0xec2, 0, 0, 0, 0, 0, 0x254)];
     match ip {
+        IpAddr::V4(v4) if METADATA_V4.contains(&v4) => true,
+        IpAddr::V6(v6) if METADATA_V6.contains(&v6) => true,
         IpAddr::V4(v4) => {
             let shared = v4.octets()[0] == 100 && (v4.octets()[1] & 0xc0) == 64; // 100.64.0.0/10
             !(v4.is_loopback() || v4.is_private() || v4.is_unspecified() || shared)
@@ -434,7 +440,15 @@ mod tests {
         {
             assert!(!is_public(local.parse().unwrap()), "{local}");
         }
-        for outside in ["169.254.169.254", "fe80::1", "::ffff:169.254.169.254", "93.184.216.34", "2606:2800::1"] {
+        for outside in [
+            "169.254.169.254",
+            "fe80::1",
+            "::ffff:169.254.169.254",
+            "100.100.100.200",
+            "fd00:ec2::254",
+            "93.184.216.34",
+            "2606:2800::1",
+        ] {
             assert!(is_public(outside.parse().unwrap()), "{outside}");
         }
     }

@@ -378,7 +378,9 @@ impl Emulator {
 
     /// Answers one request, without the injected latency (the server and the transports add it). A
     /// test-webhook request waits here for its delivery, blocking the calling thread: from async code
-    /// use the server or the [`Transport`] implementation, which wait without blocking.
+    /// use the server or the [`Transport`] implementation, which wait without blocking. It does not
+    /// check the `Host` and `Origin` of a request as the server does: it is for requests made in the
+    /// same process.
     pub fn handle(&self, request: &HttpRequest) -> HttpResponse {
         let (number, rate, step) = self.begin(request);
         let reply = match step {
@@ -1008,41 +1010,63 @@ fn is_uuid(segment: &str) -> bool {
 /// for a request as required.
 pub(crate) fn host_problem(head: &http::request::Parts) -> Option<(u16, &'static str)> {
     let mut hosts = head.headers.get_all(http::header::HOST).iter();
-    match (hosts.next(), hosts.next()) {
+    let host = match (hosts.next(), hosts.next()) {
         (None, _) if head.version < http::Version::HTTP_11 => None,
-        (None, _) => Some((400, "The request has no Host header, which HTTP/1.1 requires.")),
+        (None, _) => return Some((400, "The request has no Host header, which HTTP/1.1 requires.")),
         (Some(host), None) => {
-            match host
+            let authority = host
                 .to_str()
                 .ok()
-                .filter(|text| !text.contains('@'))
-                .and_then(|t| t.parse::<http::uri::Authority>().ok())
-            {
-                None => Some((400, "The request's Host header is not a host name or address with an optional port.")),
-                Some(authority) if !is_loopback_host(authority.host()) => Some((
-                    403,
-                    "The request's Host header names another host than this emulator, which answers on loopback \
-                     only: localhost, 127.0.0.1 or [::1] (a name a web page points at 127.0.0.1 is refused).",
-                )),
-                Some(_) => foreign_origin(head),
+                .filter(|text| is_authority(text))
+                .and_then(|t| t.parse::<http::uri::Authority>().ok());
+            match authority {
+                None => {
+                    return Some((
+                        400,
+                        "The request's Host header is not a host name or address with an optional port.",
+                    ))
+                }
+                some => some,
             }
         }
-        _ => Some((400, "The request has more than one Host header.")),
+        _ => return Some((400, "The request has more than one Host header.")),
+    };
+    // A request whose target is in absolute form names its host there, which a server follows over the
+    // `Host` header (RFC 9112, section 3.2.2).
+    let named = head.uri.authority().or(host.as_ref());
+    if named.is_some_and(|authority| !is_loopback_host(authority.host())) {
+        return Some((
+            403,
+            "The request names another host than this emulator, which answers on loopback only: localhost, \
+             127.0.0.1 or [::1] (a name a web page points at 127.0.0.1 is refused).",
+        ));
     }
+    foreign_origin(head)
 }
 
-/// Whether `host` (a `Host` header's host, IPv6 in brackets) names this machine's loopback interface:
-/// `localhost` or a name under it, an address of 127.0.0.0/8, `::1`.
+/// Whether `text` can be a `Host` header's value where the `http` crate is lenient: no user part, and an
+/// IPv6 address in brackets followed by nothing or its port (`[::1].` is neither).
+fn is_authority(text: &str) -> bool {
+    let after_address = text.strip_prefix('[').map(|rest| rest.split_once(']').map_or("x", |(_, after)| after));
+    !text.contains('@') && after_address.is_none_or(|after| after.is_empty() || after.starts_with(':'))
+}
+
+/// Whether `host` (a `Host` header's host, IPv6 in brackets) names this machine: `localhost` or a name
+/// under it, an address of 127.0.0.0/8, `::1`, or the unspecified address (`0.0.0.0`, `[::]`), which
+/// clients connect to as this machine's.
 fn is_loopback_host(host: &str) -> bool {
-    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    let host = host.to_ascii_lowercase();
+    // A name may end in the one dot of its fully qualified form (`localhost.`); an address may not.
+    let host = host.strip_suffix('.').filter(|name| !name.ends_with('.') && !name.starts_with('[')).unwrap_or(&host);
+    let local_v4 = |ip: std::net::Ipv4Addr| ip.is_loopback() || ip.is_unspecified();
     host == "localhost"
         || host.ends_with(".localhost")
-        || host.parse::<std::net::Ipv4Addr>().is_ok_and(|ip| ip.is_loopback())
+        || host.parse::<std::net::Ipv4Addr>().is_ok_and(local_v4)
         || host
             .strip_prefix('[')
             .and_then(|h| h.strip_suffix(']'))
             .and_then(|h| h.parse::<std::net::Ipv6Addr>().ok())
-            .is_some_and(|ip| ip.is_loopback() || ip.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback()))
+            .is_some_and(|ip| ip.is_loopback() || ip.is_unspecified() || ip.to_ipv4_mapped().is_some_and(local_v4))
 }
 
 /// The refusal of a request a web page of another origin made (its `Origin` header, which browsers send

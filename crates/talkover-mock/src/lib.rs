@@ -60,7 +60,9 @@
 //! # Ok(()) }
 //! ```
 //!
-//! It binds 127.0.0.1 only, on the port you choose or a free one.
+//! It binds 127.0.0.1 only, on the port you choose or a free one, and answers only a request whose
+//! `Host` (or target, in absolute form) names this machine and that no web page of another origin sent
+//! (its `Origin`), so that a page a browser visits cannot drive it.
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
@@ -207,8 +209,8 @@ impl ServerBuilder {
     }
 
     /// Whether webhook deliveries may go to public internet addresses (default no: loopback and private
-    /// addresses only, as a test environment's receivers have, link-local ones not included, so that a test registering a documented
-    /// example URL sends nothing out). A delivery refused so is logged as a failed attempt, naming why.
+    /// addresses only, as a test environment's receivers have, link-local ones and cloud metadata
+    /// services not included, so that a test registering a documented example URL sends nothing out). A delivery refused so is logged as a failed attempt, naming why.
     pub fn public_webhooks(mut self, allow: bool) -> Self {
         self.settings.public_webhooks = allow;
         self

@@ -108,7 +108,10 @@ impl Client {
 
     /// Runs any operation, retrying as the client's policy allows. The future holds a clone of the client
     /// and borrows nothing, so it can be spawned (`tokio::spawn(client.execute(op))`).
-    pub fn execute<O: Operation>(&self, operation: O) -> impl Future<Output = Result<Output<O>, Error>> + Send {
+    pub fn execute<O: Operation>(
+        &self,
+        operation: O,
+    ) -> impl Future<Output = Result<Output<O>, Error>> + Send + use<O> {
         self.clone().run(operation, ClientCore::output::<O>)
     }
 
@@ -117,7 +120,7 @@ impl Client {
     pub fn execute_with_response<O: Operation>(
         &self,
         operation: O,
-    ) -> impl Future<Output = Result<WithResponse<Output<O>>, Error>> + Send {
+    ) -> impl Future<Output = Result<WithResponse<Output<O>>, Error>> + Send + use<O> {
         self.clone().run(operation, ClientCore::output_with_response::<O>)
     }
 

@@ -336,11 +336,14 @@ fn a_secret_on_the_command_line_is_warned_of() {
     action.args(["description=D", "-f", "type=external", "-F", r#"config={"password":"CfgPassw0rd99"}"#]);
     let output = run(action);
     assert!(stderr(&output).contains("warning: the value of `config` is on the command line"), "{output:?}");
-    let mut broken = talkover(url, "talq_broken");
-    broken.args(["agents", "create-action", AGENT, "--dry-run", "-f", "node_id=n1", "-f", "name=N", "-f"]);
-    broken.args(["description=D", "-f", "type=external", "-F", r#"config={"password":"CfgPassw0rd99",}"#]);
-    let output = fails_with(broken, 3, "config");
-    assert!(!stderr(&output).contains("CfgPassw0rd99"), "{}", stderr(&output));
+    // A credential of the service's own naming (`client_secret`) as well as the SDK's names.
+    for (name, value) in [("password", "CfgPassw0rd99"), ("client_secret", "CfgSecretVal99")] {
+        let mut broken = talkover(url, "talq_broken");
+        broken.args(["agents", "create-action", AGENT, "--dry-run", "-f", "node_id=n1", "-f", "name=N", "-f"]);
+        broken.args(["description=D", "-f", "type=external", "-F", &format!(r#"config={{"{name}":"{value}",}}"#)]);
+        let output = fails_with(broken, 3, "config");
+        assert!(!stderr(&output).contains(value), "{}", stderr(&output));
+    }
     // A body given inline that holds a secret field is warned of too.
     let mut data = talkover(url, "talq_data");
     data.args(["sip-trunks", "create", "--dry-run", "-d"]);

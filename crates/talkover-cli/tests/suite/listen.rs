@@ -119,6 +119,39 @@ fn a_signed_delivery_is_shown_and_forwarded_and_a_forged_one_refused() {
     assert!(child.wait().unwrap().success(), "stops after --max-deliveries");
 }
 
+/// A client that sends its request slowly holds up no other: a delivery that comes after it is answered
+/// while it is still sending, and it is answered in its turn once it has sent the rest.
+#[test]
+fn a_slow_client_holds_up_no_delivery() {
+    let (forward_port, forwarded) = endpoint();
+    let (mut child, mut lines, port) = listen_forwarding(&format!("http://127.0.0.1:{forward_port}/mine"), "2");
+    let body = r#"{"event":"call.completed","call_id":"call-slow"}"#;
+    let signature = sign(SECRET, body.as_bytes());
+
+    let mut slow = TcpStream::connect((Ipv4Addr::LOCALHOST, port)).unwrap();
+    slow.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    slow.write_all(b"POST /hooks HTTP/1.1\r\nhost: 127.0.0.1\r\n").unwrap();
+
+    let fast = r#"{"event":"call.completed","call_id":"call-fast"}"#;
+    assert_eq!(deliver(port, &[("x-talkover-signature", sign(SECRET, fast.as_bytes()))], fast), 204);
+    let first: Value = serde_json::from_str(&lines.next().unwrap().unwrap()).unwrap();
+    assert_eq!(first["ids"]["call_id"], "call-fast", "answered while the slow one is still sending");
+
+    let rest = format!(
+        "content-type: application/json\r\ncontent-length: {}\r\nx-talkover-signature: {signature}\r\n\r\n{body}",
+        body.len()
+    );
+    slow.write_all(rest.as_bytes()).unwrap();
+    let mut answer = String::new();
+    slow.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 204"), "{answer}");
+    let second: Value = serde_json::from_str(&lines.next().unwrap().unwrap()).unwrap();
+    assert_eq!((second["verified"].as_bool(), &second["ids"]["call_id"]), (Some(true), &Value::from("call-slow")));
+    assert_eq!(forwarded.recv_timeout(Duration::from_secs(30)).unwrap().1, fast);
+    assert_eq!(forwarded.recv_timeout(Duration::from_secs(30)).unwrap().1, body);
+    assert!(child.wait().unwrap().success(), "stops after --max-deliveries, once both are answered");
+}
+
 /// `webhooks verify` checks one delivery as a receiver must: the body as received on stdin (or in a file),
 /// the signature header's value as given; a forged one exits 13 and prints nothing.
 #[test]

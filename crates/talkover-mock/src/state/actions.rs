@@ -1,8 +1,8 @@
 //! An agent's actions and trainings, upserted by flow node.
 //!
 //! An action's `url` and `authorization_url` must be URLs, and `execution_mode` `post_call` is accepted
-//! only for an `external` action (create-action, the core's check of the request); the `integration` an action names (its `id`, and any
-//! settings beside it) is read as the types read it, not looked up in the catalog of
+//! only for an `external` action (create-action, the core's check of the request); the `integration`
+//! an action names (its `id`, and any settings beside it) is read as the types read it, not looked up in the catalog of
 //! list-action-integrations, whose own example action names an integration that catalog does not list.
 
 use talkover_core::actions::{Action, ActiveStatus, CreateAction, ListActions};

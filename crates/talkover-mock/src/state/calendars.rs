@@ -44,6 +44,7 @@ use talkover_core::calendars::{
     Calendar, CalendarSyncStatus, CalendarUpdate, CalendarsSync, CreateCalendar, GetCalendar, GetCalendarEventsBatch,
     GetCalendarsSyncStatus, ListCalendars, NewCalendar, UpdateCalendar,
 };
+use talkover_core::error::ErrorCode;
 use talkover_core::time::{CalendarTime, DateTime};
 use talkover_core::Operation;
 
@@ -605,8 +606,7 @@ impl State {
         if !self.calendars.calendars[c].providers.iter().any(|p| p.is_active) {
             return Err(coded(
                 req,
-                422,
-                "MEETING_PROVIDER_REQUIRED",
+                ErrorCode::MeetingProviderRequired,
                 "Calendar has no connected provider that supports meeting links",
             ));
         }

@@ -16,6 +16,7 @@ use talkover_core::callbacks::{
     ListCallbackSourceAgents, ProposedCallbackConfig, SetAgentAsCallback, SourceAgent, StatsPeriod,
     UpdateCallbackSources,
 };
+use talkover_core::error::ErrorCode;
 use talkover_core::time::{Date, DateTime};
 
 use super::flows::validation_answer;
@@ -155,8 +156,7 @@ impl State {
         if agent.direction != Some(Direction::Inbound) {
             return Err(coded(
                 req,
-                422,
-                "INVALID_AGENT_DIRECTION",
+                ErrorCode::InvalidAgentDirection,
                 "Agent must have direction=inbound to serve as a callback",
             ));
         }

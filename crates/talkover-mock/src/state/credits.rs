@@ -12,6 +12,7 @@ use talkover_core::auto_topup::{
 };
 use talkover_core::credits::{CreditCharge, CreditPurchase, CreditsBalance, GetCreditsBalance, PurchaseCredits};
 use talkover_core::decimal::Decimal;
+use talkover_core::error::ErrorCode;
 
 use super::{coded, now, timestamp, Answer, Request, State};
 use crate::fixtures::Catalog;
@@ -282,7 +283,7 @@ impl State {
 
     pub(super) fn test_auto_topup(&mut self, req: &Request<'_>) -> Answer {
         if !self.credits.configured() {
-            return Err(coded(req, 422, "AUTO_TOPUP_NOT_CONFIGURED", "Auto topup is not configured"));
+            return Err(coded(req, ErrorCode::AutoTopupNotConfigured, "Auto topup is not configured"));
         }
         let id = self.new_id();
         let charge = self.credits.recharge(id, AutoTopupTrigger::Test);

@@ -44,6 +44,7 @@ use talkover_core::campaign_sftp as sftp_ops;
 use talkover_core::campaigns::{
     Campaign, CreateCampaign, DeleteCampaign, GetCampaign, ListCampaigns, UpdateCampaign, UpdateCampaignStatus,
 };
+use talkover_core::error::ErrorCode;
 use talkover_core::flows as flow;
 use talkover_core::phone_numbers as numbers;
 use talkover_core::registry::OperationInfo;
@@ -841,9 +842,14 @@ fn documented(req: &Request<'_>, status: u16, hint: Option<&str>, message: &str)
     }
 }
 
-/// The operation's documented error for `status` with `code` (the fixture named after the code), or
-/// `{success: false, message, code}`.
-fn coded(req: &Request<'_>, status: u16, code: &str, message: &str) -> Reply {
+/// The operation's documented error with `code`, at the status the reference gives the code (the core's
+/// table of codes): the fixture named after the code, or `{success: false, message, code}`.
+fn coded(req: &Request<'_>, code: ErrorCode, message: &str) -> Reply {
+    let status = code
+        .documented_status()
+        .and_then(|text| text.split(|c: char| !c.is_ascii_digit()).next()?.parse().ok())
+        .unwrap_or(400);
+    let code = code.as_str();
     let hint = code.to_lowercase().replace('_', "-");
     match req.catalog.documented_error(req.operation.id, status, Some(&hint)) {
         Some(body) if body.get("code").and_then(Value::as_str) == Some(code) => Reply::new(status, body),

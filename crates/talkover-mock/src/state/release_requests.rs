@@ -8,6 +8,7 @@
 //! pending (the API's staff decide, not the emulator) until it is cancelled; a request no longer pending
 //! cannot be cancelled (409 `RELEASE_ALREADY_RESOLVED`).
 
+use talkover_core::error::ErrorCode;
 use talkover_core::phone_numbers::{
     ListReleaseRequests, PhoneReleaseRequest, ReleaseRequest, ReleaseRequestStatus, RequestPhoneRelease,
 };
@@ -70,8 +71,7 @@ impl State {
         if pending {
             return Err(coded(
                 req,
-                409,
-                "RELEASE_ALREADY_PENDING",
+                ErrorCode::ReleaseAlreadyPending,
                 "A release request for this phone number is already pending",
             ));
         }
@@ -79,8 +79,7 @@ impl State {
         if in_use {
             return Err(coded(
                 req,
-                422,
-                "PHONE_NUMBER_IN_USE",
+                ErrorCode::PhoneNumberInUse,
                 "Phone number is currently assigned to active agents and cannot be released",
             ));
         }
@@ -99,8 +98,7 @@ impl State {
         if request.status != ReleaseRequestStatus::Pending {
             return Err(coded(
                 req,
-                409,
-                "RELEASE_ALREADY_RESOLVED",
+                ErrorCode::ReleaseAlreadyResolved,
                 "Release request already resolved and cannot be cancelled",
             ));
         }

@@ -14,6 +14,7 @@ use talkover_core::campaign_sftp::{
     SftpConfigChanges, SftpExportFiles, SftpJob, SftpJobStatus, SftpJobType, SftpLog, SftpTestResult,
     TriggerCampaignSftpExport, UpdateCampaignSftp,
 };
+use talkover_core::error::ErrorCode;
 use talkover_core::time::{DateTime, Timestamp};
 use talkover_core::{Envelope, Operation};
 
@@ -159,7 +160,11 @@ impl State {
         let mut config = self.sftp.entries[e].config.clone();
         let enables = apply_changes(&mut config, &update.body)?;
         if enables && config.last_test_success != Some(true) {
-            return Err(coded(req, 422, "SFTP_TEST_REQUIRED", "Run a successful test connection before enabling SFTP"));
+            return Err(coded(
+                req,
+                ErrorCode::SftpTestRequired,
+                "Run a successful test connection before enabling SFTP",
+            ));
         }
         self.sftp.entries[e].config = config.clone();
         Ok(Reply::data(200, None, config))
@@ -190,12 +195,12 @@ impl State {
         // The pages' words for each kind: its 409 while one runs, and its answer once queued.
         let (busy_code, busy, queued) = match job_type {
             SftpJobType::Export => {
-                ("SFTP_EXPORT_IN_PROGRESS", "An SFTP export is already in progress", "SFTP export queued")
+                (ErrorCode::SftpExportInProgress, "An SFTP export is already in progress", "SFTP export queued")
             }
-            _ => ("SFTP_IMPORT_IN_PROGRESS", "An SFTP import is already in progress", "SFTP import queued"),
+            _ => (ErrorCode::SftpImportInProgress, "An SFTP import is already in progress", "SFTP import queued"),
         };
         if self.sftp.entries[e].running.iter().any(|job| job.job_type == job_type) {
-            return Err(coded(req, 409, busy_code, busy));
+            return Err(coded(req, busy_code, busy));
         }
         let id = self.new_id();
         let now = now();

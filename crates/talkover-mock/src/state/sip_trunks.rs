@@ -11,6 +11,7 @@
 //! be removed (409 `DID_IN_USE`). The numbers themselves are kept with the environment's phone numbers
 //! ([`super::phone_numbers`]): a trunk's DIDs are those attached to it.
 
+use talkover_core::error::ErrorCode;
 use talkover_core::sip_trunks::{
     CreateSipTrunk, CreateSipTrunkDid, GetSipTrunk, ListSipTrunks, NewSipTrunk, NewSipTrunkDid, SipTransport, SipTrunk,
     SipTrunkDid, SipTrunkHealth, SipTrunkHealthStatus, SipTrunkId, SipTrunkUpdate, SipTrunkVerification,
@@ -151,8 +152,7 @@ impl State {
         if self.phone_numbers.has_dids(&id) {
             return Err(coded(
                 req,
-                409,
-                "TRUNK_HAS_DIDS",
+                ErrorCode::TrunkHasDids,
                 "Trunk still has DIDs attached. Delete DIDs before deleting the trunk.",
             ));
         }
@@ -208,7 +208,11 @@ impl State {
         let index = self.trunk_index(req)?;
         let create = req.valid::<CreateSipTrunkDid>()?;
         if self.phone_numbers.has_number(&create.body.number) {
-            return Err(coded(req, 409, "DID_ALREADY_EXISTS", "This number is already registered in your environment"));
+            return Err(coded(
+                req,
+                ErrorCode::DidAlreadyExists,
+                "This number is already registered in your environment",
+            ));
         }
         let trunk_id = self.sip.trunks[index].id.clone();
         let did = new_did(self.new_id(), &trunk_id, create.body);
@@ -226,7 +230,7 @@ impl State {
         let in_use =
             self.agents.iter().any(|a| a.agent.phone_numbers.iter().flatten().any(|n| n.id.as_str() == did_id));
         if in_use {
-            return Err(coded(req, 409, "DID_IN_USE", "DID is still assigned to active agents"));
+            return Err(coded(req, ErrorCode::DidInUse, "DID is still assigned to active agents"));
         }
         // Removed from the trunk, the number leaves the environment's phone numbers too.
         self.phone_numbers.remove_did(&trunk_id, did_id);

@@ -266,6 +266,11 @@ fn an_agent_webhook_refuses_include_call_events() {
     let (status, answer) = common::raw::send(&server, "POST", &path, &text);
     let field = "payload_templates.event_phone_call_ended";
     assert_eq!((status, common::raw::error_fields(&answer)), (422, vec![field.to_owned()]), "{answer}");
+    // A template is keyed by an event the reference lists: another name is refused as a value of its own.
+    let text = body(r#", "payload_templates": {"not_an_event": {"call": "{{call_id}}"}}"#);
+    let (status, answer) = common::raw::send(&server, "POST", &path, &text);
+    let field = "payload_templates.not_an_event";
+    assert_eq!((status, common::raw::error_fields(&answer)), (422, vec![field.to_owned()]), "{answer}");
     assert!(client.agents().webhooks(&agent.id).list().unwrap().webhooks.len() == 1, "nothing created");
 }
 

@@ -885,15 +885,35 @@ fn a_web_page_of_another_site_is_refused() {
         assert_eq!(status, 403, "{headers:?}: {body}");
         assert!(body["message"].as_str().is_some_and(|m| m.contains(why)), "{headers:?}: {body}");
     }
+    assert_eq!(advance("Host: localhost..\r\n").0, 403, "one dot ends a name, not two");
+    assert_eq!(advance("Host: [::1].\r\n").0, 400, "no host after an address in brackets");
+    // An HTTP/1.0 request may go without a Host, not without its Origin checked; a target in absolute form
+    // names the host that counts (RFC 9112, section 3.2.2).
+    let head = "POST /_emulator/clock/advance?seconds=3600 HTTP/1.0\r\nOrigin: http://attacker.example\r\n\
+                Content-Length: 0\r\n\r\n";
+    assert_eq!(raw_exchange(addr, head, b"").0, 403);
+    let head = format!(
+        "POST http://rebound.example:{}/_emulator/clock/advance?seconds=3600 HTTP/1.1\r\nHost: {addr}\r\n\
+         Content-Length: 0\r\nConnection: close\r\n\r\n",
+        addr.port()
+    );
+    assert_eq!(raw_exchange(addr, &head, b"").0, 403);
     assert!(now() < before + 3_600_000, "the clock did not move");
     for headers in [
         format!("Host: {addr}\r\n"),
         format!("Host: localhost:{}\r\nOrigin: http://localhost:3000\r\n", addr.port()),
         format!("Host: {addr}\r\nOrigin: http://127.0.0.1:5173\r\n"),
+        format!("Host: 0.0.0.0:{}\r\n", addr.port()),
+        format!("Host: localhost.:{}\r\n", addr.port()),
     ] {
         assert_eq!(advance(&headers).0, 200, "{headers:?}");
     }
-    assert!(now() >= before + 3 * 3_600_000, "each accepted request moved the clock");
+    let head = format!(
+        "POST http://{addr}/_emulator/clock/advance?seconds=3600 HTTP/1.1\r\nHost: {addr}\r\n\
+         Content-Length: 0\r\nConnection: close\r\n\r\n"
+    );
+    assert_eq!(raw_exchange(addr, &head, b"").0, 200, "a target in absolute form naming this machine");
+    assert!(now() >= before + 6 * 3_600_000, "each accepted request moved the clock");
 }
 
 /// A client that sends the whole of its body before it reads the answer (no `Expect: 100-continue`: Python's
