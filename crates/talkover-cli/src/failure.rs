@@ -358,17 +358,18 @@ pub fn shown_body(body: &[u8]) -> String {
     json_safe(&crate::output::without_token(&String::from_utf8_lossy(body)))
 }
 
-/// `text` with every control character but a tab or a line break written as JSON escapes it (`\u001b`):
-/// JSON stays JSON, and cannot drive a terminal (serde_json leaves DEL and the C1 controls, such as the
-/// one-character CSI `\u009b`, as they are).
+/// `text` with every control character but a tab or a line break, and every character that reorders the
+/// text around it ([`reorders`]), written as JSON escapes it (`\u001b`, `\u202e`): JSON stays the same
+/// JSON, and cannot drive a terminal nor disguise what it says (serde_json leaves DEL, the C1 controls,
+/// such as the one-character CSI `\u009b`, and the bidirectional overrides as they are).
 pub fn json_safe(text: &str) -> String {
-    if !text.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
+    let escaped = |c: char| (c.is_control() && !matches!(c, '\n' | '\r' | '\t')) || reorders(c);
+    if !text.chars().any(escaped) {
         return text.to_owned();
     }
     text.chars()
         .map(|c| match c {
-            '\n' | '\r' | '\t' => c.to_string(),
-            c if c.is_control() => format!("\\u{:04x}", u32::from(c)),
+            c if escaped(c) => format!("\\u{:04x}", u32::from(c)),
             c => c.to_string(),
         })
         .collect()

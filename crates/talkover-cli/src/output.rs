@@ -137,7 +137,8 @@ pub fn print(value: &Value, format: Format) -> Result<(), Failure> {
 /// [`print()`] for an answer of `operation` (when known), which tells `-o id` which of its resources count.
 pub fn print_answer(value: &Value, format: Format, operation: Option<&str>) -> Result<(), Failure> {
     let text = match format {
-        Format::Json => serde_json::to_string_pretty(value).unwrap_or_default() + "\n",
+        // Control and reordering characters of an answer's texts escaped, as on every other line written.
+        Format::Json => crate::failure::json_safe(&serde_json::to_string_pretty(value).unwrap_or_default()) + "\n",
         Format::Table => human(value),
         Format::Id => id_lines(value, operation)?,
         Format::Csv => answer_csv(value, operation)?,
@@ -327,6 +328,28 @@ fn main_of(value: &Value) -> &Value {
     }
 }
 
+/// The line under a page of a list: where it stands among the pages, and how to read others when
+/// there are others to read.
+fn page_line(block: &Value) -> String {
+    let number = |k: &str| block.get(k).and_then(Value::as_u64);
+    let shown = |n: Option<u64>| n.map_or_else(|| "?".to_owned(), |n| n.to_string());
+    let (page, last, total) = (number("current_page"), number("last_page"), number("total"));
+    match (page, last, total) {
+        // The table says `(no items)`: there is no other page to read.
+        (_, _, Some(0)) => String::new(),
+        (Some(page), Some(last), _) if page > last => {
+            format!("page {page} is past the last, {last} ({} in all; --page {last} reads the last)\n", shown(total))
+        }
+        (Some(1), Some(1), _) => format!("page 1 of 1 ({} in all)\n", shown(total)),
+        _ => format!(
+            "page {} of {} ({} in all; --page N for another, --all for every one)\n",
+            shown(page),
+            shown(last),
+            shown(total)
+        ),
+    }
+}
+
 /// An answer for a person.
 pub fn human(value: &Value) -> String {
     let main = main_of(value);
@@ -341,13 +364,7 @@ pub fn human(value: &Value) -> String {
             let held = held.map(|held| held.into_iter().cloned().collect::<Vec<_>>());
             let mut text = table(held.as_deref().unwrap_or(items));
             if let Some(p) = value.get("pagination").or_else(|| value.get("meta")).filter(|p| p.is_object()) {
-                let n = |k: &str| p.get(k).and_then(Value::as_u64).map(|v| v.to_string()).unwrap_or("?".into());
-                text.push_str(&format!(
-                    "page {} of {} ({} in all; --page N for another, --all for every one)\n",
-                    n("current_page"),
-                    n("last_page"),
-                    n("total")
-                ));
+                text.push_str(&page_line(p));
             }
             text
         }
@@ -538,7 +555,7 @@ pub fn write_failure(e: std::io::Error) -> Failure {
 
 /// Writes one JSON value on one line (NDJSON).
 pub fn print_line(out: &mut impl Write, value: &Value) -> std::io::Result<()> {
-    let line = serde_json::to_string(value).unwrap_or_default();
+    let line = crate::failure::json_safe(&serde_json::to_string(value).unwrap_or_default());
     out.write_all(without_token(&line).as_bytes())?;
     out.write_all(b"\n")
 }
@@ -548,6 +565,22 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+
+    /// The line under a page says where it stands, and how to read others only when there are others.
+    #[test]
+    fn a_page_says_where_it_stands_among_the_pages() {
+        let line = |page: u64, last: u64, total: u64| {
+            page_line(&json!({"current_page": page, "last_page": last, "per_page": 20, "total": total}))
+        };
+        assert_eq!(line(2, 5, 90), "page 2 of 5 (90 in all; --page N for another, --all for every one)\n");
+        assert_eq!(line(1, 1, 3), "page 1 of 1 (3 in all)\n");
+        assert_eq!(line(9, 1, 3), "page 9 is past the last, 1 (3 in all; --page 1 reads the last)\n");
+        assert_eq!(line(1, 1, 0), "", "an empty list's table says so alone");
+        assert_eq!(
+            page_line(&json!({"current_page": 2})),
+            "page 2 of ? (? in all; --page N for another, --all for every one)\n"
+        );
+    }
 
     #[test]
     fn a_list_is_a_table_with_the_identifying_columns_first() {

@@ -134,7 +134,10 @@ fn question(op: &OperationInfo, params: &Params) -> Option<String> {
         return None;
     }
     let text = |value: &Value| value.as_str().map_or_else(|| value.to_string(), str::to_owned);
-    let mut about: Vec<String> = params.path.iter().map(|(name, value)| format!("{name} {}", text(value))).collect();
+    // The path parameters in the path's order (`calendar_id`, `event_id`, `attendee_id`).
+    let in_path = op.path.split('{').skip(1).filter_map(|part| part.split_once('}').map(|(name, _)| name));
+    let mut about: Vec<String> =
+        in_path.filter_map(|name| Some(format!("{name} {}", text(params.path.get(name)?)))).collect();
     for name in ["to", "amount", "payment_method_id"] {
         if let Some(value) = body.and_then(|b| b.get(name)) {
             about.push(format!("{name} {}", text(value)));
@@ -153,7 +156,8 @@ fn confirmed(question: &str, input: &mut impl std::io::BufRead, out: &mut impl s
     let _ = out.flush();
     let mut answer = String::new();
     match input.read_line(&mut answer) {
-        Ok(n) if n > 0 => matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes"),
+        // An answer ended by Enter; one cut short by the end of the input (Ctrl-D) is a no.
+        Ok(_) if answer.ends_with('\n') => matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes"),
         _ => {
             let _ = writeln!(out);
             false
@@ -791,7 +795,7 @@ fn fetch_pages(
         page = start.max(1);
     }
     walked.per_page = query.get("per_page").and_then(|p| p.as_u64().or_else(|| p.as_str()?.parse().ok()));
-    let mut progress = PageProgress { shown: crate::stderr_is_terminal().then_some(false) };
+    let mut progress = PageProgress::on_terminal();
     let mut held_bytes = 0usize;
     // Each page must be the one asked for, as the SDK's own pagination checks it: a server that ignores
     // `page` ends the list with an error, not with the same items written twice.
@@ -874,16 +878,21 @@ fn fetch_pages(
 /// written with its line break, and removed by going back up over it: the line is thus always ended, so
 /// that a command stopped by Ctrl-C leaves the shell's prompt on a line of its own, and it is gone before
 /// anything else is written to the terminal.
-struct PageProgress {
+pub(crate) struct PageProgress {
     /// Whether the line is on the terminal now; `None` when standard error is not a terminal.
     shown: Option<bool>,
 }
 
 impl PageProgress {
+    /// A progress line shown only when standard error is a terminal.
+    pub(crate) fn on_terminal() -> Self {
+        Self { shown: crate::stderr_is_terminal().then_some(false) }
+    }
+
     /// Up one line, to its start, and erase it.
     const REMOVE_LINE: &'static str = "\x1b[1A\r\x1b[2K";
 
-    fn show(&mut self, text: &str) {
+    pub(crate) fn show(&mut self, text: &str) {
         self.clear();
         if let Some(shown) = self.shown.as_mut() {
             let mut err = std::io::stderr().lock();
@@ -892,7 +901,7 @@ impl PageProgress {
         }
     }
 
-    fn clear(&mut self) {
+    pub(crate) fn clear(&mut self) {
         if let Some(shown @ true) = self.shown.as_mut() {
             let mut err = std::io::stderr().lock();
             let _ = err.write_all(Self::REMOVE_LINE.as_bytes()).and_then(|()| err.flush());
@@ -925,6 +934,9 @@ mod tests {
         assert!(asked.ends_with(": send it? [y/N] "), "{asked}");
         let delete = question(op("delete-agent"), &params(json!({"path": {"agent_id": "a-1"}}))).expect("a delete");
         assert!(delete.contains("(agent_id a-1)"), "{delete}");
+        let path = json!({"path": {"attendee_id": "att-1", "calendar_id": "cal-1", "event_id": "ev-1"}});
+        let remove = question(op("remove-event-attendee"), &params(path)).expect("a delete");
+        assert!(remove.contains("(calendar_id cal-1, event_id ev-1, attendee_id att-1)"), "{remove}");
         let call = json!({"path": {"agent_id": "a-1"}, "body": {"to": "+15550101234"}});
         assert!(question(op("make-call"), &params(call)).is_some_and(|q| q.contains("to +15550101234")));
         let test_call = json!({"path": {"agent_id": "a-1"}, "body": {"to": "+15550101234", "is_testing": true}});
@@ -941,6 +953,7 @@ mod tests {
             ("n\n", false),
             ("yep\n", false),
             ("", false),
+            ("y", false),
         ] {
             let mut shown = Vec::new();
             assert_eq!(confirmed("Delete? [y/N] ", &mut answer.as_bytes(), &mut shown), sent, "{answer:?}");

@@ -110,6 +110,8 @@ pub fn run(context: &Context, args: &ArgMatches) -> Result<u8, Failure> {
     // wait or sleeps `interval`, at least 0.1 s; a failed look sleeps the interval too, and the first one
     // past --max-wait ends the wait. Each page is one call of the command line's (its attempts are what a
     // failure reports), so the library's `wait_for_end` is not used.
+    // On a terminal, a line that says how the wait stands, replaced at each look and gone at the end.
+    let mut progress = crate::run::PageProgress::on_terminal();
     loop {
         let (request, bound) = wait.look();
         let bound = match bound {
@@ -120,11 +122,26 @@ pub fn run(context: &Context, args: &ArgMatches) -> Result<u8, Failure> {
         {
             Ok(page) => match wait.on_page(page) {
                 WaitMove::Read => continue,
-                WaitMove::Sleep(pause) => pause,
-                WaitMove::Done(outcome) => return finish(context, outcome, &call_id, to.as_deref(), max_wait),
+                WaitMove::Sleep(pause) => {
+                    let status =
+                        wait.watch().last_status().map_or_else(|| "not listed yet".to_owned(), |s| s.to_string());
+                    // Short enough for a terminal of 80 columns: a line that wraps is not erased whole.
+                    progress.show(&format!(
+                        "waiting: {status}, {:.0} s in, {:.0} s left",
+                        wait.waited().as_secs_f64(),
+                        wait.left().as_secs_f64()
+                    ));
+                    pause
+                }
+                WaitMove::Done(outcome) => {
+                    progress.clear();
+                    return finish(context, outcome, &call_id, to.as_deref(), max_wait);
+                }
             },
             Err(failure) => match failure.sdk_error().and_then(|e| wait.after_failure(e)) {
                 Some(pause) => {
+                    // Off the terminal first: the next line would otherwise take the warning's place.
+                    progress.clear();
                     let message = format!(
                         "a look at the agent's calls failed, looking again in {:.1} s ({:.1} s of --max-wait \
                          left): {}",
@@ -136,7 +153,10 @@ pub fn run(context: &Context, args: &ArgMatches) -> Result<u8, Failure> {
                     crate::notices::warning(&message, fields);
                     pause
                 }
-                None => return Err(failure),
+                None => {
+                    progress.clear();
+                    return Err(failure);
+                }
             },
         };
         std::thread::sleep(pause);

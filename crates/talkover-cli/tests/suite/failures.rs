@@ -438,9 +438,6 @@ fn all_stops_with_an_error_when_the_server_ignores_page() {
 #[cfg(target_os = "linux")]
 #[test]
 fn ctrl_c_during_all_leaves_the_progress_line_ended() {
-    use std::io::Read as _;
-    use std::os::fd::{AsRawFd as _, FromRawFd as _};
-
     // Page 1 of 3 from the reference's example; page 2 never comes.
     let example: Value =
         serde_json::from_slice(&std::fs::read(fixtures_dir().join("list-agents/ok-search-paginated.json")).unwrap())
@@ -451,20 +448,7 @@ fn ctrl_c_during_all_leaves_the_progress_line_ended() {
     let server = Scripted::start(vec![Reply::json(200, page), Reply::Hang(Duration::from_secs(300))]);
 
     // A terminal for standard error.
-    // SAFETY: posix_openpt, grantpt, unlockpt and ptsname_r are called as their manual pages say, on a
-    // descriptor this test owns, with a buffer of the size given.
-    let (master, slave) = unsafe {
-        let fd = libc::posix_openpt(libc::O_RDWR | libc::O_NOCTTY);
-        assert!(fd >= 0, "posix_openpt");
-        assert_eq!(libc::grantpt(fd), 0, "grantpt");
-        assert_eq!(libc::unlockpt(fd), 0, "unlockpt");
-        let mut name = [0 as libc::c_char; 128];
-        assert_eq!(libc::ptsname_r(fd, name.as_mut_ptr(), name.len()), 0, "ptsname_r");
-        let size = libc::winsize { ws_row: 24, ws_col: 100, ws_xpixel: 0, ws_ypixel: 0 };
-        libc::ioctl(fd, libc::TIOCSWINSZ, &size);
-        let path = std::ffi::CStr::from_ptr(name.as_ptr()).to_str().unwrap().to_owned();
-        (std::fs::File::from_raw_fd(fd), std::fs::OpenOptions::new().read(true).write(true).open(path).unwrap())
-    };
+    let (master, slave) = terminal();
     let mut list = talkover(&server.base_url(), TOKEN);
     list.args(["agents", "list", "--all", "-o", "table"]).env("TERM", "xterm").stderr(slave);
     // A test run started in the background (`nohup`, a CI runner's job) ignores SIGINT, and a child inherits
@@ -490,7 +474,37 @@ fn ctrl_c_during_all_leaves_the_progress_line_ended() {
     assert_eq!(output.status.code(), None, "ended by the signal");
     drop(list);
 
-    // Everything the command wrote to the terminal: the other end reads it until it is empty.
+    let written = written_to(master);
+    let line = written.rfind("page 2, ").unwrap_or_else(|| panic!("no progress line: {written:?}"));
+    let end = line + written[line..].find("items so far").expect("the line's end") + "items so far".len();
+    let after = &written[end..];
+    assert!(after.starts_with("\r\n") || after.starts_with('\n'), "the line is not ended: {written:?}");
+}
+
+/// A pseudo-terminal of 24 rows and 100 columns: the end a test reads and writes, and the end a command
+/// is given as its terminal.
+fn terminal() -> (std::fs::File, std::fs::File) {
+    use std::os::fd::FromRawFd as _;
+    // SAFETY: posix_openpt, grantpt, unlockpt and ptsname_r are called as their manual pages say, on a
+    // descriptor this test owns, with a buffer of the size given.
+    unsafe {
+        let fd = libc::posix_openpt(libc::O_RDWR | libc::O_NOCTTY);
+        assert!(fd >= 0, "posix_openpt");
+        assert_eq!(libc::grantpt(fd), 0, "grantpt");
+        assert_eq!(libc::unlockpt(fd), 0, "unlockpt");
+        let mut name = [0 as libc::c_char; 128];
+        assert_eq!(libc::ptsname_r(fd, name.as_mut_ptr(), name.len()), 0, "ptsname_r");
+        let size = libc::winsize { ws_row: 24, ws_col: 100, ws_xpixel: 0, ws_ypixel: 0 };
+        libc::ioctl(fd, libc::TIOCSWINSZ, &size);
+        let path = std::ffi::CStr::from_ptr(name.as_ptr()).to_str().unwrap().to_owned();
+        (std::fs::File::from_raw_fd(fd), std::fs::OpenOptions::new().read(true).write(true).open(path).unwrap())
+    }
+}
+
+/// Everything a command wrote to the terminal whose other end is `master`, read until it is empty.
+fn written_to(master: std::fs::File) -> String {
+    use std::io::Read as _;
+    use std::os::fd::AsRawFd as _;
     // SAFETY: fcntl on the descriptor the File owns.
     unsafe { libc::fcntl(master.as_raw_fd(), libc::F_SETFL, libc::O_NONBLOCK) };
     let (mut master, mut written) = (master, Vec::new());
@@ -501,11 +515,39 @@ fn ctrl_c_during_all_leaves_the_progress_line_ended() {
             Ok(n) => written.extend_from_slice(&buffer[..n]),
         }
     }
-    let written = String::from_utf8_lossy(&written);
-    let line = written.rfind("page 2, ").unwrap_or_else(|| panic!("no progress line: {written:?}"));
-    let end = line + written[line..].find("items so far").expect("the line's end") + "items so far".len();
-    let after = &written[end..];
-    assert!(after.starts_with("\r\n") || after.starts_with('\n'), "the line is not ended: {written:?}");
+    String::from_utf8_lossy(&written).into_owned()
+}
+
+/// On a terminal, a delete is asked about first: a no sends nothing and exits 3, a yes sends it, and
+/// `--yes` sends it unasked.
+#[test]
+fn a_delete_on_a_terminal_is_asked_about_first() {
+    use std::io::Write as _;
+    let acknowledged = r#"{"success": true, "message": "Agent deleted successfully"}"#;
+    let server =
+        Scripted::start(vec![Reply::json(200, acknowledged.to_owned()), Reply::json(200, acknowledged.to_owned())]);
+    let delete = |answer: &str, flags: &[&str]| {
+        let (mut master, slave) = terminal();
+        // The answer waits in the terminal's input until the command reads it.
+        master.write_all(answer.as_bytes()).unwrap();
+        let mut command = talkover(&server.base_url(), TOKEN);
+        command.args(["agents", "delete", "agent-1"]).args(flags).env("TERM", "xterm");
+        command.stdin(slave.try_clone().unwrap()).stderr(slave);
+        let output = run(command);
+        (output.status.code(), written_to(master))
+    };
+    let (code, shown) = delete("n\n", &[]);
+    assert_eq!(code, Some(3), "{shown}");
+    assert!(shown.contains("(agent_id agent-1): send it? [y/N]"), "{shown}");
+    assert!(shown.contains("not confirmed, so nothing was sent"), "{shown}");
+    assert!(server.requests().is_empty(), "a no sends nothing");
+    let (code, shown) = delete("y\n", &[]);
+    assert_eq!(code, Some(0), "{shown}");
+    assert_eq!(server.requests(), ["DELETE /api/v1/agents/agent-1 HTTP/1.1"], "a yes sends it");
+    let (code, shown) = delete("", &["--yes"]);
+    assert_eq!(code, Some(0), "{shown}");
+    assert!(!shown.contains("send it?"), "--yes asks nothing: {shown}");
+    assert_eq!(server.requests().len(), 1, "--yes sends it");
 }
 
 /// `--all` without `--per-page` asks for pages of 100, the most the API serves, not its default of 20.
