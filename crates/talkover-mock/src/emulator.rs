@@ -1037,8 +1037,9 @@ pub(crate) fn host_problem(head: &http::request::Parts) -> Option<(u16, &'static
     if named.is_some_and(|authority| !is_loopback_host(authority.host())) {
         return Some((
             403,
-            "The request names another host than this emulator, which answers on loopback only: localhost, \
-             127.0.0.1 or [::1] (a name a web page points at 127.0.0.1 is refused).",
+            "The request names another host than this machine, where the emulator answers: localhost (or a name \
+             under it), an address of 127.0.0.0/8 or 0.0.0.0 (a name a web page points at 127.0.0.1 is refused; a \
+             proxy or tunnel in front of the emulator passes Host: localhost).",
         ));
     }
     foreign_origin(head)
@@ -1056,7 +1057,8 @@ fn is_authority(text: &str) -> bool {
 /// clients connect to as this machine's.
 fn is_loopback_host(host: &str) -> bool {
     let host = host.to_ascii_lowercase();
-    // A name may end in the one dot of its fully qualified form (`localhost.`); an address may not.
+    // A name may end in the one dot of its fully qualified form (`localhost.`), not in two; an address in
+    // brackets in none.
     let host = host.strip_suffix('.').filter(|name| !name.ends_with('.') && !name.starts_with('[')).unwrap_or(&host);
     let local_v4 = |ip: std::net::Ipv4Addr| ip.is_loopback() || ip.is_unspecified();
     host == "localhost"
@@ -1072,16 +1074,18 @@ fn is_loopback_host(host: &str) -> bool {
 /// The refusal of a request a web page of another origin made (its `Origin` header, which browsers send
 /// and HTTP clients do not): a page cannot move the emulator's clock with a form posted to 127.0.0.1.
 fn foreign_origin(head: &http::request::Parts) -> Option<(u16, &'static str)> {
-    let origin = head.headers.get(http::header::ORIGIN)?;
-    let local = origin
-        .to_str()
-        .ok()
-        .and_then(|text| text.parse::<http::Uri>().ok())
-        .is_some_and(|uri| uri.host().is_some_and(is_loopback_host));
-    (!local).then_some((
+    let local = |origin: &http::HeaderValue| {
+        origin
+            .to_str()
+            .ok()
+            .and_then(|text| text.parse::<http::Uri>().ok())
+            .is_some_and(|uri| uri.host().is_some_and(is_loopback_host))
+    };
+    // Every `Origin` (a browser sends one), so that a second cannot hide the first.
+    (!head.headers.get_all(http::header::ORIGIN).iter().all(local)).then_some((
         403,
-        "The request comes from a web page of another origin (its Origin header): the emulator answers \
-         programs on this machine and pages served from it only.",
+        "The request comes from a web page not served from this machine (its Origin header): the emulator \
+         answers programs on this machine, and pages served from it, only.",
     ))
 }
 

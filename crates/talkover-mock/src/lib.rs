@@ -61,8 +61,8 @@
 //! ```
 //!
 //! It binds 127.0.0.1 only, on the port you choose or a free one, and answers only a request whose
-//! `Host` (or target, in absolute form) names this machine and that no web page of another origin sent
-//! (its `Origin`), so that a page a browser visits cannot drive it.
+//! `Host` (or target, in absolute form) names this machine and that no web page served from elsewhere
+//! sent (its `Origin`), so that a page a browser visits cannot drive it.
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {

@@ -877,8 +877,12 @@ fn a_web_page_of_another_site_is_refused() {
     for (headers, why) in [
         ("Host: rebound.example\r\n".to_owned(), "names another host"),
         (format!("Host: rebound.example:{}\r\n", addr.port()), "names another host"),
-        (format!("Host: {addr}\r\nOrigin: http://attacker.example\r\n"), "another origin"),
-        (format!("Host: {addr}\r\nOrigin: null\r\n"), "another origin"),
+        (format!("Host: {addr}\r\nOrigin: http://attacker.example\r\n"), "not served from this machine"),
+        (format!("Host: {addr}\r\nOrigin: null\r\n"), "not served from this machine"),
+        (
+            format!("Host: {addr}\r\nOrigin: http://localhost:3000\r\nOrigin: http://attacker.example\r\n"),
+            "not served from this machine",
+        ),
     ] {
         let (status, _, body) = advance(&headers);
         let body: Value = serde_json::from_slice(&body).unwrap();
