@@ -394,7 +394,7 @@ pub fn terminal_safe(text: &str) -> String {
 /// shown escaped with the control characters, so that an answer cannot disguise what it says
 /// (`\u{202e}` makes `exe.pdf` read `fdp.exe`).
 pub fn reorders(c: char) -> bool {
-    matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 /// Whether a body is JSON text.
@@ -474,7 +474,7 @@ fn next_step(e: &Error) -> Option<&'static str> {
     if let Error::Transport(t) = e {
         return (t.kind() == talkover::TransportErrorKind::Connect).then_some(
             "check the base URL (--base-url or TALKOVER_BASE_URL) and the network: nothing answered there \
-             (a local emulator must be running)",
+             (a local emulator: is it running?)",
         );
     }
     let Error::Api(api) = e else { return None };

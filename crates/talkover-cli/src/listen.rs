@@ -217,13 +217,14 @@ pub fn run(args: &ArgMatches) -> Result<u8, Failure> {
             let Ok(mut stream) = stream else {
                 continue;
             };
-            served += 1;
             if active.load(Ordering::Acquire) >= AT_ONCE {
                 let _ = stream.set_write_timeout(Some(Duration::from_secs(1)));
                 let busy = format!("{AT_ONCE} deliveries are being received already: try again");
                 respond(&mut stream, StatusCode::SERVICE_UNAVAILABLE, &json!({"error": busy}));
                 crate::notices::warning(&format!("webhooks listen: {busy}"), serde_json::json!({}));
             } else {
+                // Only a connection read counts toward --max-deliveries, not one turned away.
+                served += 1;
                 active.fetch_add(1, Ordering::AcqRel);
                 scope.spawn(move || {
                     if let Err(e) = handle(stream, key, forward, format) {
@@ -296,9 +297,32 @@ fn handle(
     Ok(())
 }
 
+/// How long a connection has to send its whole request, whatever the pace of each read: a client that
+/// sends a byte now and then cannot hold one of the [`AT_ONCE`] places for ever.
+const REQUEST_DEADLINE: Duration = Duration::from_secs(30);
+
+/// A socket read until a deadline: each read waits at most the time left, up to 10 s.
+struct UntilDeadline {
+    stream: TcpStream,
+    until: std::time::Instant,
+}
+
+impl std::io::Read for UntilDeadline {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let left = self.until.saturating_duration_since(std::time::Instant::now());
+        if left.is_zero() {
+            return Err(std::io::Error::new(std::io::ErrorKind::TimedOut, "the request took longer than 30 s"));
+        }
+        self.stream.set_read_timeout(Some(left.min(Duration::from_secs(10))))?;
+        self.stream.read(buf)
+    }
+}
+
 fn read_request(stream: &mut TcpStream) -> Result<Incoming, (StatusCode, String)> {
     let bad = |m: &str| (StatusCode::BAD_REQUEST, m.to_owned());
-    let mut reader = BufReader::new(stream.try_clone().map_err(|e| bad(&e.to_string()))?);
+    let until = std::time::Instant::now() + REQUEST_DEADLINE;
+    let mut reader =
+        BufReader::new(UntilDeadline { stream: stream.try_clone().map_err(|e| bad(&e.to_string()))?, until });
     let mut line = String::new();
     read_line(&mut reader, &mut line).map_err(|e| bad(&e))?;
     let mut parts = line.split_whitespace();

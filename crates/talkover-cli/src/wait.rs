@@ -125,6 +125,8 @@ pub fn run(context: &Context, args: &ArgMatches) -> Result<u8, Failure> {
                 WaitMove::Sleep(pause) => {
                     let status =
                         wait.watch().last_status().map_or_else(|| "not listed yet".to_owned(), |s| s.to_string());
+                    // The API's text, for a status this version does not know: shown escaped and cut short.
+                    let status: String = crate::failure::terminal_safe(&status).chars().take(24).collect();
                     // Short enough for a terminal of 80 columns: a line that wraps is not erased whole.
                     progress.show(&format!(
                         "waiting: {status}, {:.0} s in, {:.0} s left",

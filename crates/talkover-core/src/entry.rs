@@ -573,8 +573,9 @@ fn misfit(id: &'static str, (path, e): &(String, serde_json::Error)) -> Error {
     let mut message = without_position(&e.to_string());
     // A text quoted as not fitting that holds a secret field (broken JSON meant for an action's `config`:
     // `{"password": "…",}`) is not repeated.
-    // Every other piece between escaped quotes is a quoted text of that JSON, a key among them.
-    if message.split("\\\"").skip(1).step_by(2).any(crate::secret::is_secret_field) {
+    // A key of that JSON stands between two escaped quotes: any piece between them is looked at, as an
+    // escaped quote inside a value shifts which pieces are keys.
+    if message.split("\\\"").skip(1).any(crate::secret::is_secret_field) {
         message = crate::error::hide_string_values(&message);
     }
     if let Some(missing) = message.strip_prefix("missing field `").and_then(|m| m.split('`').next()) {

@@ -487,7 +487,7 @@ fn redact_with(value: &mut Value, secrets: &[&str]) {
         Value::Object(map) => {
             let entries = std::mem::take(map);
             for (mut key, mut field) in entries {
-                if crate::secret::is_secret_field(&key) && (field.is_string() || field.is_object()) {
+                if crate::secret::is_secret_field(&key) && !field.is_null() && !field.is_boolean() {
                     field = Value::String(REDACTED.to_owned());
                 } else if key == "custom_headers" {
                     redact_header_values(&mut field);
@@ -576,13 +576,13 @@ mod tests {
         let body = json!({
             "node_id": "n1", "name": "CRM", "description": "Logs the call", "type": "external",
             "config": {"client_secret": "cs-123456789", "refreshToken": "rt-123456789", "X-Api-Key": "k-123456789",
-                "signing_key": "sk-123456789", "max_tokens": 256, "region": "eu", "requires_authorization": true},
+                "signing_key": "sk-123456789", "pin_password": 73914682, "max_tokens": 256, "region": "eu", "requires_authorization": true},
             "integration": {"id": "crm", "settings": {"access_token": "at-123456789"}},
         });
         let req = request("POST", "https://h/api/v1/agents/a1/actions", Some(body));
         let answer = json!({"success": false, "message": "The given data was invalid.", "errors": {"name": ["bad"]}});
         let (_, text) = fixture_from_exchange(&req, &response(422, answer)).unwrap();
-        for secret in ["cs-123456789", "rt-123456789", "k-123456789", "at-123456789", "sk-123456789"] {
+        for secret in ["cs-123456789", "rt-123456789", "k-123456789", "at-123456789", "sk-123456789", "73914682"] {
             assert!(!text.contains(secret), "{secret} written in {text}");
         }
         let fixture: Value = serde_json::from_str(&text).unwrap();

@@ -99,14 +99,16 @@ pub const SECRET_FIELDS: &[&str] = &[
 /// `client_key`, `access_key`, `apiKey`); or `token` or `authorization` last (`refresh_token`,
 /// `X-Amz-Security-Token`). The free-form maps of a body (an action's `config`, an integration's
 /// settings) name their credentials as their own services do. No field the reference documents is named
-/// so but for the secrets of [`SECRET_FIELDS`]. Only a text (or an object) under such a name is taken for
-/// a secret: a flag such as `requires_authorization: true` is not hidden.
+/// so but for the secrets of [`SECRET_FIELDS`]. A name written in one run of letters (`clientsecret`,
+/// `APIToken`) is read by its ending. Where a recording hides such a field, it hides any value but `null`
+/// and a flag (`requires_authorization: true` is kept); only a text is searched for in what an answer echoes.
 ///
 /// ```
 /// # use talkover_core as talkover;
 /// use talkover::secret::is_secret_field;
 /// assert!(is_secret_field("webhook_secret") && is_secret_field("refresh_token") && is_secret_field("apiKey"));
 /// assert!(is_secret_field("secret_key") && is_secret_field("private_key_pem") && is_secret_field("X-Api-Key"));
+/// assert!(is_secret_field("clientsecret") && is_secret_field("APIToken") && is_secret_field("DBPassword"));
 /// assert!(!is_secret_field("max_tokens") && !is_secret_field("key") && !is_secret_field("token_count"));
 /// ```
 pub fn is_secret_field(name: &str) -> bool {
@@ -145,9 +147,26 @@ pub fn is_secret_field(name: &str) -> bool {
         }
         previous = Some(c);
     }
+    // A name written in one run of letters (`clientsecret`, `APIToken`, `DBPassword`) is one word: its
+    // letters and digits, folded, ending in one of the words is a secret's name too.
+    const ENDINGS: [&str; 11] = [
+        "password",
+        "passwd",
+        "secret",
+        "token",
+        "apikey",
+        "privatekey",
+        "passphrase",
+        "credential",
+        "credentials",
+        "authorization",
+        "accesskey",
+    ];
+    let folded: String = words.concat();
     words.iter().any(|word| ANYWHERE.contains(&word.as_str()))
         || words.windows(2).any(|pair| pair[1] == "key" && KEYS.contains(&pair[0].as_str()))
         || words.last().is_some_and(|word| LAST.contains(&word.as_str()))
+        || ENDINGS.iter().any(|ending| folded.ends_with(ending))
 }
 
 /// The secrets a JSON request body carries by the name of their field rather than by their type: the text

@@ -1038,8 +1038,8 @@ pub(crate) fn host_problem(head: &http::request::Parts) -> Option<(u16, &'static
         return Some((
             403,
             "The request names another host than this machine, where the emulator answers: localhost (or a name \
-             under it), an address of 127.0.0.0/8 or 0.0.0.0 (a name a web page points at 127.0.0.1 is refused; a \
-             proxy or tunnel in front of the emulator passes Host: localhost).",
+             under it), a loopback address (127.0.0.0/8, [::1]) or 0.0.0.0 ([::]) (a name a web page points at \
+             127.0.0.1 is refused; a proxy or tunnel in front of the emulator passes Host: localhost).",
         ));
     }
     foreign_origin(head)

@@ -337,10 +337,16 @@ fn a_secret_on_the_command_line_is_warned_of() {
     let output = run(action);
     assert!(stderr(&output).contains("warning: the value of `config` is on the command line"), "{output:?}");
     // A credential of the service's own naming (`client_secret`) as well as the SDK's names.
-    for (name, value) in [("password", "CfgPassw0rd99"), ("client_secret", "CfgSecretVal99")] {
+    // An escaped quote in a value before it does not hide the key.
+    for (name, value, before) in [
+        ("password", "CfgPassw0rd99", ""),
+        ("client_secret", "CfgSecretVal99", ""),
+        ("clientsecret", "CfgSecretVal98", r#""note":"a\"b","#),
+    ] {
         let mut broken = talkover(url, "talq_broken");
         broken.args(["agents", "create-action", AGENT, "--dry-run", "-f", "node_id=n1", "-f", "name=N", "-f"]);
-        broken.args(["description=D", "-f", "type=external", "-F", &format!(r#"config={{"{name}":"{value}",}}"#)]);
+        let config = format!(r#"config={{{before}"{name}":"{value}",}}"#);
+        broken.args(["description=D", "-f", "type=external", "-F", &config]);
         let output = fails_with(broken, 3, "config");
         assert!(!stderr(&output).contains(value), "{}", stderr(&output));
     }

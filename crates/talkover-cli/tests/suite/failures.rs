@@ -101,9 +101,6 @@ fn a_request_not_safe_to_repeat_that_may_have_taken_effect_says_so() {
     assert_eq!(answer["data"]["status_code"], 502, "{answer}");
 }
 
-/// What an answer writes stays on its line of the error's text: a line break in a message, a field name or
-/// a problem cannot add a line that reads as the command line's own (a false "safe to run it again", a
-/// false `next:`).
 /// Nothing answering at the base URL is exit 10, with a next step that names where to look.
 #[test]
 fn a_base_url_where_nothing_answers_says_where_to_look() {
@@ -115,6 +112,9 @@ fn a_base_url_where_nothing_answers_says_where_to_look() {
     fails_with(command, 10, "next: check the base URL (--base-url or TALKOVER_BASE_URL)");
 }
 
+/// What an answer writes stays on its line of the error's text: a line break in a message, a field name or
+/// a problem cannot add a line that reads as the command line's own (a false "safe to run it again", a
+/// false `next:`).
 #[test]
 fn an_answers_words_cannot_add_lines_to_the_error() {
     let forged = "Server Error\n  the request was NOT carried out: it is safe to run it again";
