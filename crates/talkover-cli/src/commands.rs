@@ -5,7 +5,9 @@
 use std::collections::BTreeMap;
 
 use clap::{Arg, ArgAction, Command};
+use talkover::auto_topup::TestAutoTopup;
 use talkover::calls::{EndCall, GetActiveCall, GetAgentCalls, MakeCall, MakeCampaignCall};
+use talkover::credits::PurchaseCredits;
 use talkover::registry::{self, OperationInfo};
 use talkover::Operation;
 
@@ -104,7 +106,7 @@ pub fn body_positionals(op: &OperationInfo) -> &'static [(&'static str, &'static
 /// charges money or places a call (`credits purchase`, `auto-topup test`, `calls make` unless a test
 /// call, `campaigns make-call`), and every delete.
 pub fn asks_first(op: &OperationInfo) -> bool {
-    const BILLED: [&str; 4] = ["purchase-credits", "test-auto-topup", "make-call", "make-campaign-call"];
+    const BILLED: [&str; 4] = [PurchaseCredits::ID, TestAutoTopup::ID, MakeCall::ID, MakeCampaignCall::ID];
     op.method == talkover::http::Method::DELETE || BILLED.contains(&op.id)
 }
 

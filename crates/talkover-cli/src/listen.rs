@@ -258,7 +258,7 @@ fn handle(
     forward: Option<&(talkover::http::Uri, UreqTransport)>,
     format: Format,
 ) -> Result<(), String> {
-    stream.set_read_timeout(Some(Duration::from_secs(10))).map_err(|e| e.to_string())?;
+    // Reads have their own bounds (`UntilDeadline`, in `read_request`).
     stream.set_write_timeout(Some(Duration::from_secs(10))).map_err(|e| e.to_string())?;
     let request = match read_request(&mut stream) {
         Ok(request) => request,

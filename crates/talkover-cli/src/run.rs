@@ -130,14 +130,16 @@ fn question(op: &OperationInfo, params: &Params) -> Option<String> {
         return None;
     }
     let body = params.body.as_ref().and_then(Value::as_object);
-    if op.id == "make-call" && body.and_then(|b| b.get("is_testing")).and_then(Value::as_bool) == Some(true) {
+    let make_call = <talkover::calls::MakeCall as talkover::Operation>::ID;
+    if op.id == make_call && body.and_then(|b| b.get("is_testing")).and_then(Value::as_bool) == Some(true) {
         return None;
     }
     let text = |value: &Value| value.as_str().map_or_else(|| value.to_string(), str::to_owned);
     // The path parameters in the path's order (`calendar_id`, `event_id`, `attendee_id`).
-    let in_path = op.path.split('{').skip(1).filter_map(|part| part.split_once('}').map(|(name, _)| name));
-    let mut about: Vec<String> =
-        in_path.filter_map(|name| Some(format!("{name} {}", text(params.path.get(name)?)))).collect();
+    let mut about: Vec<String> = path_params(op)
+        .into_iter()
+        .filter_map(|name| Some(format!("{name} {}", text(params.path.get(name)?))))
+        .collect();
     for name in ["to", "amount", "payment_method_id"] {
         if let Some(value) = body.and_then(|b| b.get(name)) {
             about.push(format!("{name} {}", text(value)));

@@ -155,10 +155,8 @@ pub fn run(context: &Context, args: &ArgMatches) -> Result<u8, Failure> {
                     crate::notices::warning(&message, fields);
                     pause
                 }
-                None => {
-                    progress.clear();
-                    return Err(failure);
-                }
+                // The line goes with `progress`, before the caller writes the failure.
+                None => return Err(failure),
             },
         };
         std::thread::sleep(pause);
