@@ -432,8 +432,8 @@ impl Emulator {
         response
     }
 
-    /// The 400 of a request whose `Host` is not as HTTP requires, or the 403 of one whose `Host` names
-    /// another host than the loopback the emulator answers on or that a web page of another origin sent,
+    /// The 400 of a request whose `Host` is not as HTTP requires, or the 403 of one that names another host
+    /// than this machine or that a web page not served from this machine sent,
     /// saying why ([`host_problem`]): numbered,
     /// in the API's `{success, message}` shape, the last on its connection (its body is not read), and not
     /// counted against the rate limit (it is refused before the API, as a front server refuses it), though
@@ -1003,9 +1003,9 @@ fn is_uuid(segment: &str) -> bool {
 /// What is wrong with a request's `Host`, where it is not as RFC 9112 (section 3.2) has a server require
 /// it, answering 400: an HTTP/1.1 request carries one, no request carries more than one, and its value is
 /// a host with an optional port (`127.0.0.1:8080`; not empty, as an `http` URI's host may not be, RFC
-/// 9110, section 4.2.1). HTTP/1.0 may go without. As the emulator listens on loopback only, the host must
-/// name loopback too (`localhost`, `127.0.0.1`, `[::1]`), and a request a web page of another origin sent
-/// is refused: a page that points a name of its own at 127.0.0.1 (DNS rebinding), or posts a form there,
+/// 9110, section 4.2.1). HTTP/1.0 may go without. As the emulator listens on loopback only, the host the
+/// request names must be this machine ([`is_loopback_host`]), and a request a web page not served from
+/// this machine sent is refused: a page that points a name of its own at 127.0.0.1 (DNS rebinding), or posts a form there,
 /// cannot reach the emulator's state, its clock, or through its webhooks the services beside it. `None`
 /// for a request as required.
 pub(crate) fn host_problem(head: &http::request::Parts) -> Option<(u16, &'static str)> {
@@ -1071,8 +1071,8 @@ fn is_loopback_host(host: &str) -> bool {
             .is_some_and(|ip| ip.is_loopback() || ip.is_unspecified() || ip.to_ipv4_mapped().is_some_and(local_v4))
 }
 
-/// The refusal of a request a web page of another origin made (its `Origin` header, which browsers send
-/// and HTTP clients do not): a page cannot move the emulator's clock with a form posted to 127.0.0.1.
+/// The refusal of a request a web page not served from this machine made (its `Origin` header, which
+/// browsers send and HTTP clients do not): a page cannot move the emulator's clock with a form posted to 127.0.0.1.
 fn foreign_origin(head: &http::request::Parts) -> Option<(u16, &'static str)> {
     let local = |origin: &http::HeaderValue| {
         origin
