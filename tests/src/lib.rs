@@ -23,7 +23,13 @@ pub fn run_and_report(dir: &Path, mode: Mode) -> bool {
     let outcomes = match run_dir(dir, mode) {
         Ok(outcomes) => outcomes,
         Err(problem) => {
-            println!("FAIL {}: {problem}", dir.display());
+            // A problem of the folder itself names it already (`DIR: Not a directory`).
+            let shown = dir.display().to_string();
+            if problem.starts_with(&shown) {
+                println!("FAIL {problem}");
+            } else {
+                println!("FAIL {shown}: {problem}");
+            }
             println!("conformance: 0 passed, 1 failed");
             return false;
         }

@@ -45,6 +45,10 @@ fn main() -> ExitCode {
         Some("msrv") => publish::msrv(),
         Some("package") => publish::package(),
         Some("errors") => errors_doc::generate(),
+        Some("help" | "--help" | "-h") => {
+            println!("{USAGE}");
+            Ok(())
+        }
         Some("operations") => {
             for op in talkover::registry::operations() {
                 println!("{} {} {}", op.id, op.method, op.path);
@@ -77,6 +81,10 @@ fn conformance(args: &[String]) -> Result<(), String> {
         match arg.as_str() {
             "--wire" => mode = Mode::Wire,
             "--fixtures" => dir = PathBuf::from(rest.next().ok_or("--fixtures needs a folder")?),
+            "--help" | "-h" => {
+                println!("{USAGE}");
+                return Ok(());
+            }
             other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
         }
     }
