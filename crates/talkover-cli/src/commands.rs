@@ -307,6 +307,19 @@ pub fn command() -> Command {
                 .help("Retries after a failed attempt, where retrying is safe (default 2, at most 10; 0 turns them off)"),
         )
         .arg(
+            // Every command takes it, so that a wrapper can always pass it; only those that charge, place a
+            // call or delete ask anything.
+            Arg::new("yes")
+                .long("yes")
+                .short('y')
+                .action(ArgAction::SetTrue)
+                .global(true)
+                .help(
+                    "Send without asking first (on a terminal, a command that charges, places a call or deletes \
+                     asks first; elsewhere nothing asks)",
+                ),
+        )
+        .arg(
             Arg::new("verbose")
                 .long("verbose")
                 .short('v')
@@ -527,12 +540,6 @@ fn operation_command(cmd: &OperationCommand) -> Command {
                     )
                     .help_heading(BODY_HEADING),
             );
-    }
-    if asks_first(op) {
-        command = command.arg(Arg::new("yes").long("yes").short('y').action(ArgAction::SetTrue).help(
-            "Send it without asking first (on a terminal, this command asks before it charges, places a call or \
-             deletes; elsewhere it never asks)",
-        ));
     }
     command = command.arg(
         Arg::new("dry-run")

@@ -1,5 +1,6 @@
 //! Why a command failed, how it is shown, and its exit code (documented in `talkover --help`).
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::time::Duration;
 
@@ -470,32 +471,61 @@ fn filled(step: &str, path: &[(String, String)]) -> String {
 }
 
 /// What to do about an answer of the API, where its status or code says: the command that does it.
-fn next_step(e: &Error) -> Option<&'static str> {
+fn next_step(e: &Error) -> Option<Cow<'static, str>> {
     if let Error::Transport(t) = e {
-        return (t.kind() == talkover::TransportErrorKind::Connect).then_some(
+        return (t.kind() == talkover::TransportErrorKind::Connect).then_some(Cow::Borrowed(
             "check the base URL (--base-url or TALKOVER_BASE_URL) and the network: nothing answered there \
              (a local emulator: is it running?)",
-        );
+        ));
     }
     let Error::Api(api) = e else { return None };
     if from_another_server(e) {
         return None;
     }
     if api.status.as_u16() == 401 {
-        return Some(
+        return Some(Cow::Borrowed(
             "check the token: TALKOVER_TOKEN, or the file given with --token-file (one of this base URL's API: \
              --base-url or TALKOVER_BASE_URL)",
-        );
+        ));
     }
     if no_such_route(e) {
-        return Some("no such route: check --base-url (or TALKOVER_BASE_URL); the API's ends in /api/v1");
+        return Some(Cow::Borrowed(
+            "no such route: check --base-url (or TALKOVER_BASE_URL); the API's ends in /api/v1",
+        ));
+    }
+    if let Some(step) = what_publishing_lacks(api) {
+        return Some(Cow::Owned(step));
     }
     // Refusals the pages give without a code, by what was refused.
     if let Some((_, _, step)) = REFUSALS.iter().find(|(id, status, _)| *id == api.operation && *status == api.status) {
-        return Some(step);
+        return Some(Cow::Borrowed(step));
     }
     let code = api.code.as_deref()?;
-    STEPS_BY_CODE.iter().find(|(known, _)| *known == code).map(|(_, step)| *step)
+    STEPS_BY_CODE.iter().find(|(known, _)| *known == code).map(|(_, step)| Cow::Borrowed(*step))
+}
+
+/// What publishing an agent needs, by the field a 422 of publish-agent names, and the command that sets it.
+const PUBLISH_NEEDS: &[(&str, &str)] = &[
+    ("description", "a description with talkover agents update-knowledge AGENT_ID"),
+    (
+        "voice_id",
+        "a voice with talkover agents update-voice AGENT_ID, whose voice_id talkover voice-templates list gives",
+    ),
+    ("direction", "a direction with talkover agents update-calling AGENT_ID"),
+];
+
+/// A publish-agent 422 that names only fields of [`PUBLISH_NEEDS`]: the commands that give the agent
+/// those, and no others. Another answer (no fields, or one this list does not know) has the general step.
+fn what_publishing_lacks(api: &talkover::ApiError) -> Option<String> {
+    if api.operation != PublishAgent::ID || api.status.as_u16() != 422 || api.field_errors.is_empty() {
+        return None;
+    }
+    let needs = api
+        .field_errors
+        .keys()
+        .map(|field| PUBLISH_NEEDS.iter().find(|(known, _)| known == field).map(|(_, step)| *step))
+        .collect::<Option<Vec<_>>>()?;
+    Some(format!("give the agent what it lacks first: {}", needs.join("; ")))
 }
 
 /// What to do about a refusal a page gives without a code: by operation and status.
@@ -516,7 +546,8 @@ const REFUSALS: &[(&str, u16, &str)] = &[
         PublishAgent::ID,
         422,
         "give the agent what it lacks first: a description with talkover agents update-knowledge AGENT_ID, a voice \
-         with talkover agents update-voice AGENT_ID, whose voice_id talkover voice-templates list gives",
+         with talkover agents update-voice AGENT_ID, whose voice_id talkover voice-templates list gives, calling \
+         settings with talkover agents update-calling AGENT_ID",
     ),
     (
         MakeCampaignCall::ID,
@@ -749,7 +780,7 @@ fn error_json(e: &Error, exit_code: u8, path: &[(String, String)], timeout: Opti
         out.insert("not_retried".into(), json!(words));
     }
     if let Some(step) = next_step(e) {
-        out.insert("next_step".into(), json!(filled(step, path)));
+        out.insert("next_step".into(), json!(filled(&step, path)));
     }
     out.insert("request_id".into(), json!(e.request_id()));
     out.insert("retry_after".into(), json!(e.retry_after().map(|d| d.as_secs())));
@@ -861,7 +892,7 @@ fn describe_with(e: &Error, timeout: Option<Bound>, attempts: &[Outcome], path: 
                 let _ = writeln!(out, "  {}: the documented values are {values}", bounded(field, SHOWN_NAME));
             }
             if let Some(step) = next_step(e) {
-                let _ = writeln!(out, "  next: {}", filled(step, path));
+                let _ = writeln!(out, "  next: {}", filled(&step, path));
             }
             if from_another_server(e) {
                 let _ = writeln!(
@@ -890,7 +921,7 @@ fn describe_with(e: &Error, timeout: Option<Bound>, attempts: &[Outcome], path: 
             let text = timed_out(other, timeout).unwrap_or_else(|| without_attempts(other));
             let _ = writeln!(out, ": {}", bounded(&text, usize::MAX));
             if let Some(step) = next_step(other) {
-                let _ = writeln!(out, "  next: {}", filled(step, path));
+                let _ = writeln!(out, "  next: {}", filled(&step, path));
             }
         }
     }
@@ -1062,8 +1093,24 @@ mod tests {
         assert_eq!(next("get-agent", 404, r#"{"success": false, "message": "Agent not found"}"#), None);
         let active = r#"{"success": false, "message": "Cannot delete active campaign"}"#;
         assert!(next("delete-campaign", 403, active).is_some_and(|step| step.contains("status=paused")));
+        // A publish refused for what the agent lacks names the commands that give it that, and no others.
+        let lacks_voice = r#"{"message": "Invalid", "errors": {"voice_id": ["The agent needs a voice"]}}"#;
+        let step = next("publish-agent", 422, lacks_voice).unwrap();
+        assert!(step.contains("update-voice AGENT_ID") && !step.contains("update-knowledge"), "{step}");
+        let lacks_both = r#"{"errors": {"voice_id": ["…"], "description": ["…"]}}"#;
+        let step = next("publish-agent", 422, lacks_both).unwrap();
+        assert!(step.contains("update-voice") && step.contains("update-knowledge"), "{step}");
+        assert!(!step.contains("update-calling"), "{step}");
+        // Fields it does not know, or none: every command that may be wanted.
+        for body in [r#"{"errors": {"knowledge_base": ["…"]}}"#, r#"{"message": "Agent is not ready"}"#] {
+            let step = next("publish-agent", 422, body).unwrap();
+            assert!(step.contains("update-voice") && step.contains("update-calling"), "{step}");
+        }
         let inactive = r#"{"error": {"code": "AGENT_INACTIVE", "message": "Agent is not published"}}"#;
-        assert_eq!(next("make-call", 400, inactive), Some("publish the agent first: talkover agents publish AGENT_ID"));
+        assert_eq!(
+            next("make-call", 400, inactive).as_deref(),
+            Some("publish the agent first: talkover agents publish AGENT_ID")
+        );
     }
 
     #[test]

@@ -6,6 +6,7 @@
 use std::io::{BufRead as _, BufReader, Read as _, Write as _};
 use std::net::{Ipv4Addr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 use std::time::Duration;
 
 use clap::{Arg, ArgMatches, Command};
@@ -207,13 +208,17 @@ pub fn run(args: &ArgMatches) -> Result<u8, Failure> {
     }
     let limit = args.get_one::<u64>("max-deliveries").copied();
     let mut served = 0u64;
+    let output = Output { failed: Mutex::new(None), addr };
     // Each connection on a thread of its own, so that a slow client (one that sends a byte at a time, as
     // far as the read timeout lets it) holds up no delivery; at most AT_ONCE of them, another one then
     // answered 503 at once, which the platform retries. The scope ends once every one is answered.
     let active = AtomicUsize::new(0);
-    let (key, forward, active) = (&key, forward.as_ref(), &active);
+    let (key, forward, active, output_ref) = (&key, forward.as_ref(), &active, &output);
     std::thread::scope(|scope| {
         for stream in listener.incoming() {
+            if output_ref.has_failed() {
+                break;
+            }
             let Ok(mut stream) = stream else {
                 continue;
             };
@@ -227,7 +232,7 @@ pub fn run(args: &ArgMatches) -> Result<u8, Failure> {
                 served += 1;
                 active.fetch_add(1, Ordering::AcqRel);
                 scope.spawn(move || {
-                    if let Err(e) = handle(stream, key, forward, format) {
+                    if let Err(e) = handle(stream, key, forward, format, output_ref) {
                         crate::notices::warning(&format!("webhooks listen: {e}"), serde_json::json!({}));
                     }
                     active.fetch_sub(1, Ordering::AcqRel);
@@ -238,7 +243,32 @@ pub fn run(args: &ArgMatches) -> Result<u8, Failure> {
             }
         }
     });
-    Ok(0)
+    match output.failed.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner) {
+        // A closed pipe (`| head -1`) ends quietly, as every command's output does; another failure is the
+        // command's, exit 1.
+        Some(e) => Err(crate::output::write_failure(e)),
+        None => Ok(0),
+    }
+}
+
+/// Standard output's state across the connections: once a delivery cannot be written to it, the listener
+/// stops, since every later one would be answered without being shown.
+struct Output {
+    failed: Mutex<Option<std::io::Error>>,
+    /// The listener's own address, connected to once to wake its wait for the next connection.
+    addr: std::net::SocketAddr,
+}
+
+impl Output {
+    fn has_failed(&self) -> bool {
+        self.failed.lock().unwrap_or_else(std::sync::PoisonError::into_inner).is_some()
+    }
+
+    /// Keeps the first failure and wakes the listener, which then stops.
+    fn fail(&self, e: std::io::Error) {
+        self.failed.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get_or_insert(e);
+        let _ = TcpStream::connect_timeout(&self.addr, Duration::from_secs(1));
+    }
 }
 
 /// How many connections are read and answered at once.
@@ -257,6 +287,7 @@ fn handle(
     key: &WebhookKey,
     forward: Option<&(talkover::http::Uri, UreqTransport)>,
     format: Format,
+    output: &Output,
 ) -> Result<(), String> {
     // Reads have their own bounds (`UntilDeadline`, in `read_request`).
     stream.set_write_timeout(Some(Duration::from_secs(10))).map_err(|e| e.to_string())?;
@@ -275,8 +306,11 @@ fn handle(
         .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&request.body).into_owned()));
     match key.verify_delivery(&request.headers, &request.body) {
         Err(problem) => {
-            show(format, false, Some(&problem.to_string()), &request, &body_json, None);
+            let shown = show(format, false, Some(&problem.to_string()), &request, &body_json, None);
             respond(&mut stream, StatusCode::UNAUTHORIZED, &json!({"error": "the signature does not verify"}));
+            if let Err(e) = shown {
+                output.fail(e);
+            }
         }
         Ok(()) => {
             let forwarded = forward.map(|(uri, transport)| send_on(uri, transport, &request));
@@ -290,8 +324,25 @@ fn handle(
                     json!({"received": true, "forwarded": false, "error": format!("not forwarded: {problem}")}),
                 ),
             };
-            show(format, true, None, &request, &body_json, forwarded.as_ref());
-            respond(&mut stream, status, &answer);
+            let shown = show(format, true, None, &request, &body_json, forwarded.as_ref());
+            match shown {
+                Ok(()) => respond(&mut stream, status, &answer),
+                Err(e) => {
+                    // Shown nowhere and sent nowhere: not answered as received, so that the platform sends
+                    // it again (a forwarded one has reached the app, and keeps the app's answer).
+                    if forwarded.is_none() {
+                        let problem = format!("the delivery could not be written to standard output: {e}");
+                        respond(
+                            &mut stream,
+                            StatusCode::SERVICE_UNAVAILABLE,
+                            &json!({"received": false, "error": problem}),
+                        );
+                    } else {
+                        respond(&mut stream, status, &answer);
+                    }
+                    output.fail(e);
+                }
+            }
         }
     }
     Ok(())
@@ -408,7 +459,7 @@ fn show(
     request: &Incoming,
     body: &Value,
     forwarded: Option<&Result<StatusCode, String>>,
-) {
+) -> std::io::Result<()> {
     let target = request.target.as_str();
     let event = body.get("event").and_then(Value::as_str);
     let ids: serde_json::Map<String, Value> = body
@@ -443,26 +494,26 @@ fn show(
                 "raw_body": std::str::from_utf8(&request.body).ok(),
                 "signature": signature,
             });
-            let _ = writeln!(out, "{}", json_safe(&line.to_string()));
+            writeln!(out, "{}", json_safe(&line.to_string()))?;
         }
         Format::Table => {
             // Whatever reaches the port is shown, signed or not: nothing of it may drive the terminal.
             let title = if verified { "delivery" } else { "REFUSED delivery" };
-            let _ = writeln!(out, "── {title} {} {}", printable(event.unwrap_or("(no event)")), printable(target));
+            writeln!(out, "── {title} {} {}", printable(event.unwrap_or("(no event)")), printable(target))?;
             if let Some(problem) = problem {
-                let _ = writeln!(out, "   signature: {}", printable(problem));
+                writeln!(out, "   signature: {}", printable(problem))?;
             }
             for (k, v) in &ids {
-                let _ = writeln!(out, "   {}: {}", printable(k), printable(v.as_str().unwrap_or_default()));
+                writeln!(out, "   {}: {}", printable(k), printable(v.as_str().unwrap_or_default()))?;
             }
             if let Some(forward) = forward {
-                let _ = writeln!(out, "   forwarded: {}", json_safe(&forward.to_string()));
+                writeln!(out, "   forwarded: {}", json_safe(&forward.to_string()))?;
             }
             let pretty = serde_json::to_string_pretty(body).unwrap_or_default();
             for line in json_safe(&pretty).lines() {
-                let _ = writeln!(out, "   {line}");
+                writeln!(out, "   {line}")?;
             }
         }
     }
-    let _ = out.flush();
+    out.flush()
 }

@@ -102,7 +102,36 @@ pub fn run_operation(context: &Context, op: &'static OperationInfo, args: &ArgMa
             json!({ "shown_once": "token" }),
         );
     }
+    if let Some(asked) = one_answer_may_be_cut(op, &params, &answer.value) {
+        let message = format!(
+            "{} answered {asked} items, as many as one answer holds (per_page {asked}); it has no pages, so more \
+             may exist: --per-page takes up to 100",
+            op.id
+        );
+        crate::notices::warning(&message, json!({ "per_page": asked, "may_hold_more": true }));
+    }
     output::print_answer(&answer.value, context.format, Some(op.id)).map_err(|f| f.after_carried_out(op))
+}
+
+/// For a list that takes `per_page` but no `page` (list-calendars), answered without a page block: the page
+/// size asked for (or the page's default) when the answer holds that many items, and so may have left some
+/// out that no other request can reach but a larger `per_page`.
+fn one_answer_may_be_cut(op: &OperationInfo, params: &Params, answer: &Value) -> Option<u64> {
+    let takes = |name: &str| op.query_names().contains(&name);
+    if !takes("per_page") || takes("page") || answer.get("meta").or(answer.get("pagination")).is_some() {
+        return None;
+    }
+    let given = params.query.as_ref().and_then(|query| query.get("per_page"));
+    let given = given.and_then(|v| v.as_u64().or_else(|| v.as_str()?.parse().ok()));
+    let asked = match given {
+        Some(asked) => asked,
+        None if op.id == <talkover::calendars::ListCalendars as talkover::Operation>::ID => {
+            u64::from(talkover::calendars::ListCalendars::DEFAULT_PER_PAGE)
+        }
+        None => return None,
+    };
+    let items = answer.get("data").and_then(Value::as_array)?.len() as u64;
+    (items >= asked).then_some(asked)
 }
 
 /// Asks before an operation that charges money, places a call or deletes ([`commands::asks_first`]), when
@@ -670,7 +699,16 @@ fn read_stdin(what: &str) -> Result<String, Failure> {
     std::io::stdin()
         .read_to_string(&mut text)
         .map_err(|e| Failure::local(format!("cannot read {what} from stdin: {e}")))?;
-    Ok(text)
+    Ok(without_bom(text))
+}
+
+/// Text without the byte-order mark some editors write first: it marks the encoding, and is no part of the
+/// JSON or of the text a field is given.
+fn without_bom(text: String) -> String {
+    match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_owned(),
+        None => text,
+    }
 }
 
 /// The text of a file named on the command line with `@` (`given`: the argument as written): one that is
@@ -679,7 +717,7 @@ fn read_argument_file(path: &str, given: &str) -> Result<String, Failure> {
     if path.is_empty() {
         return Err(Failure::usage(format!("{given}: no file named after the @ (write @- for standard input)")));
     }
-    std::fs::read_to_string(path).map_err(|e| {
+    std::fs::read_to_string(path).map(without_bom).map_err(|e| {
         let why = match e.kind() {
             std::io::ErrorKind::InvalidData => "it is not UTF-8 text".to_owned(),
             _ => e.to_string(),

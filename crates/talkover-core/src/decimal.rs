@@ -67,6 +67,23 @@ impl Decimal {
         Some(Self { text, quoted: false })
     }
 
+    /// The same amount, written as a JSON string (`"0.10"`), as some of the API's answers write one
+    /// (list-voice-templates' `cost`): for servers and test doubles that answer as the page does. A
+    /// decimal read from a string is written back as one already.
+    ///
+    /// ```
+    /// # use talkover_core as talkover;
+    /// use talkover::Decimal;
+    ///
+    /// let cost = Decimal::new("0.10").unwrap().quoted();
+    /// assert_eq!(serde_json::to_string(&cost).unwrap(), r#""0.10""#);
+    /// assert_eq!(cost, Decimal::new("0.1").unwrap()); // the same amount
+    /// ```
+    pub fn quoted(mut self) -> Self {
+        self.quoted = true;
+        self
+    }
+
     /// The digits as written.
     pub fn as_str(&self) -> &str {
         &self.text

@@ -14,8 +14,9 @@ pub use crate::page::ListEnvelope;
 
 optional_fields! {
     /// `{"success": true, "message": "…", "data": …}`: the API's usual envelope. `success` and `message` are
-    /// absent from some operations' answers (`{"data": …}`), and both forms decode.
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    /// absent from some operations' answers (`{"data": …}`), and both forms decode. Written in the pages'
+    /// order: `success`, `message`, then `data`.
+    #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
     pub struct Envelope<T> {
         /// The payload.
         pub data: T,
@@ -25,6 +26,26 @@ optional_fields! {
         success: bool,
         /// A human-readable note on what was done.
         message: String,
+    }
+}
+
+/// `success` and `message` first, as the pages write an answer, and as [`Page`](crate::Page) and
+/// [`Ack`] are written.
+impl<T: Serialize> Serialize for Envelope<T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        let fields = 1 + usize::from(self.success.is_some()) + usize::from(self.message.is_some());
+        let mut envelope = serializer.serialize_struct("Envelope", fields)?;
+        match &self.success {
+            Some(success) => envelope.serialize_field("success", success)?,
+            None => envelope.skip_field("success")?,
+        }
+        match &self.message {
+            Some(message) => envelope.serialize_field("message", message)?,
+            None => envelope.skip_field("message")?,
+        }
+        envelope.serialize_field("data", &self.data)?;
+        envelope.end()
     }
 }
 
@@ -243,7 +264,7 @@ impl ResponseBody for Ack {
 /// let wrapped: MaybeEnveloped<ServiceHealth> =
 ///     serde_json::from_str(r#"{"success": true, "data": {"status": "ok"}}"#).unwrap();
 /// assert_eq!(bare.value().status, wrapped.value().status);
-/// assert_eq!(serde_json::to_string(&wrapped).unwrap(), r#"{"data":{"status":"ok"},"success":true}"#);
+/// assert_eq!(serde_json::to_string(&wrapped).unwrap(), r#"{"success":true,"data":{"status":"ok"}}"#);
 /// ```
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(untagged)]
@@ -379,5 +400,40 @@ pub fn failed_check_data<T: DeserializeOwned>(result: Result<T, crate::Error>) -
     match data.and_then(|api| api.body_field::<T>("data")) {
         Some(data) => Ok(data),
         None => Err(error),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::page::Page;
+
+    /// What a server built on these types writes reads as the pages show it: `success` and `message`
+    /// before `data`; and the pieces a server compares and builds have the traits it needs.
+    #[test]
+    fn a_server_writes_answers_as_the_pages_do() {
+        let mut created = Envelope::new(serde_json::json!({"id": "a1"}));
+        created.message = Some("Agent created successfully".into());
+        assert_eq!(
+            serde_json::to_string(&created).unwrap(),
+            r#"{"success":true,"message":"Agent created successfully","data":{"id":"a1"}}"#
+        );
+        assert_eq!(serde_json::to_string(&Envelope::with_fields(1)).unwrap(), r#"{"data":1}"#);
+        let read: Envelope<serde_json::Value> =
+            serde_json::from_str(&serde_json::to_string(&created).unwrap()).unwrap();
+        assert_eq!(read, created);
+        // Eq where the items are, and an empty page of any type.
+        fn eq<T: Eq>(_: &T) {}
+        eq(&Envelope::new(1u8));
+        eq(&Page::<String>::default());
+        assert!(Page::<String>::default().items.is_empty() && Page::<String>::default().pagination.is_none());
+        // A field error as the API's list form of `errors` writes one.
+        let error = FieldError::new("to", "must be an E.164 number");
+        let json = serde_json::to_value(&error).unwrap();
+        assert_eq!(json, serde_json::json!({"field": "to", "message": "must be an E.164 number"}));
+        assert_eq!(serde_json::from_value::<FieldError>(json).unwrap(), error);
+        // Any text is a timestamp, as `From<&str>` has it.
+        let at: crate::time::Timestamp = "2024-01-15T10:30:00Z".parse().unwrap();
+        assert!(at.date_time().is_some());
     }
 }

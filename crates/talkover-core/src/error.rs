@@ -620,7 +620,8 @@ impl std::error::Error for ConfigError {}
 
 /// One problem with one field of a request, in the same shape whoever found it: the API (a 422's
 /// `errors`, a 400's `error.details.field`) or the SDK's own checks before sending ([`InvalidRequest`]).
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+/// As JSON, `{"field": "…", "message": "…"}` (the shape of the API's list form of `errors`).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct FieldError {
     /// The field, by its documented name (`to`, `phone_number_ids.0`, …). A refusal of parameters given
@@ -781,6 +782,9 @@ impl fmt::Display for TransportError {
             write!(f, "; it came after the answer's head, {status}")?;
             if status.is_success() {
                 f.write_str(" (the request was processed)")?;
+                if self.safe_to_repeat == Some(false) {
+                    f.write_str(TAKEN_NOT_REPEATED)?;
+                }
             }
             if not_repeated && !status.is_success() {
                 f.write_str(NOT_REPEATED)?;
@@ -1039,8 +1043,10 @@ impl From<Vec<u8>> for RawBody {
     }
 }
 
-/// The API's answer to a request it refused.
-#[derive(Debug, Clone)]
+/// The API's answer to a request it refused. Its `Debug`, like its `Display`, shows at most 500 characters
+/// of each text the server chose and 20 field errors (an answer of a million field errors would otherwise
+/// print megabytes where `main` returns the error); the fields themselves hold everything.
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct ApiError {
     /// The operation id.
@@ -1390,6 +1396,78 @@ impl fmt::Display for Shown<'_> {
     }
 }
 
+/// A text the server chose, as `Debug` shows it: quoted and escaped as `str`'s `Debug` does, at most `max`
+/// characters, the rest counted.
+struct Cut<'a>(&'a str, usize);
+
+impl fmt::Debug for Cut<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Self(text, max) = *self;
+        match text.char_indices().nth(max) {
+            None => write!(f, "{text:?}"),
+            Some((end, _)) => write!(f, "{:?}… ({} more characters)", &text[..end], text[end..].chars().count()),
+        }
+    }
+}
+
+/// Texts as `Debug` shows them: the first [`SHOWN_FIELDS`], each cut ([`Cut`]), the rest counted.
+struct CutList<'a, I>(I, usize)
+where
+    I: Iterator<Item = &'a String> + Clone;
+
+impl<'a, I: Iterator<Item = &'a String> + Clone> fmt::Debug for CutList<'a, I> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut list = f.debug_list();
+        list.entries(self.0.clone().take(SHOWN_FIELDS).map(|text| Cut(text, SHOWN_MESSAGE_CHARS)));
+        match self.1.saturating_sub(SHOWN_FIELDS) {
+            0 => list.finish(),
+            more => list.entry(&format_args!("… {more} more")).finish(),
+        }
+    }
+}
+
+/// Field errors as `Debug` shows them: the first [`SHOWN_FIELDS`] fields and of each its first messages,
+/// every text cut ([`Cut`]), the rest counted.
+struct CutFields<'a>(&'a BTreeMap<String, Vec<String>>);
+
+impl fmt::Debug for CutFields<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut map = f.debug_map();
+        for (field, messages) in self.0.iter().take(SHOWN_FIELDS) {
+            map.entry(&Cut(field, SHOWN_NAME_CHARS), &CutList(messages.iter(), messages.len()));
+        }
+        match self.0.len().saturating_sub(SHOWN_FIELDS) {
+            0 => map.finish(),
+            more => map.entry(&format_args!("…"), &format_args!("{more} more fields")).finish(),
+        }
+    }
+}
+
+impl fmt::Debug for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fn cut(text: &Option<String>, max: usize) -> Option<Cut<'_>> {
+            text.as_deref().map(|text| Cut(text, max))
+        }
+        f.debug_struct("ApiError")
+            .field("operation", &self.operation)
+            .field("status", &self.status)
+            .field("kind", &self.kind)
+            .field("code", &cut(&self.code, SHOWN_NAME_CHARS))
+            .field("message", &cut(&self.message, SHOWN_MESSAGE_CHARS))
+            .field("field_errors", &CutFields(&self.field_errors))
+            .field("errors", &CutList(self.errors.iter(), self.errors.len()))
+            .field("request_id", &cut(&self.request_id, SHOWN_NAME_CHARS))
+            .field("retry_after", &self.retry_after)
+            .field("headers", &self.headers)
+            .field("body", &self.body)
+            .field("summary", &cut(&self.summary, SHOWN_MESSAGE_CHARS))
+            .field("attempts", &self.attempts)
+            .field("safe_to_repeat", &self.safe_to_repeat)
+            .field("stopped", &self.stopped)
+            .finish_non_exhaustive()
+    }
+}
+
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: the API answered {} ({})", self.operation, self.status, self.kind)?;
@@ -1443,6 +1521,10 @@ impl std::error::Error for ApiError {}
 /// What the message of a failed operation not safe to repeat adds when it may have been carried out
 /// ([`Error::may_have_taken_effect`]): it was not sent again, and should be checked before it is.
 const NOT_REPEATED: &str = "; it may have been carried out, so it was not sent again: check before repeating it";
+
+/// What the message of an operation not safe to repeat adds when the API took it (a 2xx) but its answer
+/// could not be read whole: it was carried out, and should be looked up rather than sent again.
+const TAKEN_NOT_REPEATED: &str = "; the API took it, so it was not sent again: look up what it did before repeating it";
 
 /// Why a failed attempt is not retried ([`RetryPolicy::decide`](crate::retry::RetryPolicy::decide)), and
 /// why a client's error came after the attempts it did ([`Error::stop_reason`]). `Display` says it in a few
@@ -1500,8 +1582,9 @@ fn after_attempts(attempts: u32, stopped: Option<StopReason>) -> String {
     }
 }
 
-/// A 2xx answer that is not the documented response.
-#[derive(Debug, Clone)]
+/// A 2xx answer that is not the documented response. Its `Debug` shows at most 500 characters of each text
+/// (the fields hold everything).
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct DecodeError {
     /// The operation id.
@@ -1524,6 +1607,21 @@ pub struct DecodeError {
     safe_to_repeat: Option<bool>,
 }
 
+impl fmt::Debug for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DecodeError")
+            .field("operation", &self.operation)
+            .field("status", &self.status)
+            .field("path", &Cut(&self.path, SHOWN_MESSAGE_CHARS))
+            .field("message", &Cut(&self.message, SHOWN_MESSAGE_CHARS))
+            .field("request_id", &self.request_id.as_deref().map(|id| Cut(id, SHOWN_NAME_CHARS)))
+            .field("body", &self.body)
+            .field("attempts", &self.attempts)
+            .field("safe_to_repeat", &self.safe_to_repeat)
+            .finish_non_exhaustive()
+    }
+}
+
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: could not decode the {} answer", self.operation, self.status)?;
@@ -1531,7 +1629,13 @@ impl fmt::Display for DecodeError {
             write!(f, " at `{}`", Shown(&self.path, SHOWN_MESSAGE_CHARS))?;
         }
         // The decoder's message can name what the server sent (a key of the body).
-        write!(f, ": {}{}", Shown(&self.message, SHOWN_MESSAGE_CHARS), after_attempts(self.attempts, None))
+        write!(f, ": {}", Shown(&self.message, SHOWN_MESSAGE_CHARS))?;
+        // A call placed whose answer cannot be read is still placed: a log line saying only "could not
+        // decode" would read as a failure worth sending again.
+        if self.safe_to_repeat == Some(false) && self.status.is_success() {
+            f.write_str(TAKEN_NOT_REPEATED)?;
+        }
+        f.write_str(&after_attempts(self.attempts, None))
     }
 }
 
@@ -1865,10 +1969,20 @@ mod tests {
             answered(422, r#"{"message": "Invalid"}"#),
             answered(429, r#"{"message": "Slow down"}"#),
             answered(200, r#"{"success": false, "message": "Webhook test failed"}"#),
-            cut_after_head(200),
         ] {
             assert!(!unsafe_op(error).contains("not sent again"));
         }
+        // Taken by the API (a 2xx) but not read whole: carried out, so looked up rather than sent again.
+        let taken = "; the API took it, so it was not sent again: look up what it did before repeating it";
+        let undecodable = || {
+            let message = "invalid type: null, expected struct PlacedCall".to_owned();
+            Error::Decode(Box::new(DecodeError::of_answer("make-call", "data", message, b"{}".to_vec())))
+        };
+        for error in [cut_after_head(200), undecodable()] {
+            let shown = unsafe_op(error);
+            assert!(shown.contains(taken) && !shown.contains(clause), "{shown}");
+        }
+        assert!(!undecodable().with_safe_to_repeat(true).to_string().contains("not sent again"));
         let read = answered(500, r#"{"message": "Oops"}"#).with_safe_to_repeat(true);
         assert!(!read.to_string().contains("not sent again"), "{read}");
         assert!(!answered(500, r#"{"message": "Oops"}"#).to_string().contains("not sent again"));
@@ -2077,6 +2191,25 @@ mod tests {
 
     fn api(status: u16, body: &str) -> ApiError {
         ApiError::from_parts("x", StatusCode::from_u16(status).unwrap(), HeaderMap::new(), body.as_bytes().to_vec())
+    }
+
+    /// However much an answer holds, its error's `Debug` (what `main` returning the error prints) stays
+    /// short, and says what it left out; the fields keep it all.
+    #[test]
+    fn debug_shows_a_bounded_part_of_what_the_server_chose() {
+        let fields: Vec<String> = (0..5_000).map(|i| format!(r#""f{i}": ["bad"]"#)).collect();
+        let long = "m".repeat(100_000);
+        let body = format!(r#"{{"message": "{long}", "errors": {{{}}}}}"#, fields.join(", "));
+        let error = api(422, &body);
+        assert_eq!(error.field_errors.len(), 5_000);
+        let debug = format!("{:?}", Error::Api(Box::new(error)));
+        assert!(debug.len() < 4_000, "{} bytes", debug.len());
+        assert!(debug.contains("… (99500 more characters)") && debug.contains("4980 more fields"), "{debug}");
+        assert!(debug.contains(r#""f0": ["bad"]"#), "{debug}");
+        let short = format!("{:?}", api(404, r#"{"message": "Agent \"x\" not found"}"#));
+        assert!(short.contains(r#"message: Some("Agent \"x\" not found")"#), "{short}");
+        let decode = DecodeError::of_answer("get-agent", "data", "d".repeat(10_000), Vec::new());
+        assert!(format!("{decode:?}").contains("… (9500 more characters)"));
     }
 
     #[test]

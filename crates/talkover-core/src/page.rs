@@ -185,13 +185,20 @@ impl<'de> Deserialize<'de> for Key {
 /// assert_eq!(json["pagination"]["total"], 1);
 /// assert_eq!(serde_json::from_value::<Page<Agent>>(json).unwrap(), page);
 /// ```
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Page<T> {
     /// The items on this page.
     pub items: Vec<T>,
     /// Where this page sits, when the operation paginates.
     pub pagination: Option<Pagination>,
+}
+
+/// An empty page that says nothing of where it sits, whatever `T` is.
+impl<T> Default for Page<T> {
+    fn default() -> Self {
+        Self { items: Vec::new(), pagination: None }
+    }
 }
 
 impl<T> Page<T> {
@@ -204,7 +211,8 @@ impl<T> Page<T> {
     /// The number of the page after this one, if there is one.
     ///
     /// An empty page ends the list whatever the counts say, so a server that miscounts cannot make a
-    /// paginator loop forever (nor can one that ignores the page asked for: see [`Paginator`]).
+    /// paginator loop forever (nor can one that ignores the page asked for: see [`Paginator`]); where its
+    /// counts say items were due on it or after it, the walk ends with an error ([`PageWalk`]).
     pub fn next_page(&self) -> Option<u64> {
         let p = self.pagination.as_ref()?;
         if self.items.is_empty() || p.current_page == 0 {
@@ -248,7 +256,7 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Page<T> {
 optional_fields! {
     /// `{"success": true, "data": […], "meta" | "pagination": {…}}`: the answer of list operations, with the
     /// page information under either name the API uses.
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
     pub struct ListEnvelope<T> {
         /// The items of this page.
         pub data: Vec<T>,
@@ -538,7 +546,9 @@ pub trait PagedOperation: Operation<Response = ListEnvelope<Self::Item>> + Clone
 /// line's, over JSON): which page to ask for next, and whether the answer is the page asked for.
 ///
 /// Each page asked for after the first must come after the page asked for before it: an answer that names
-/// a next page no later than the one just asked for ends the list. An answer whose block says it is
+/// a next page no later than the one just asked for ends the list. An empty page ends it too; one whose
+/// own block counts items on it or after it (page 2 of 3, empty) is refused as below, since the items it
+/// should have held would otherwise be lost without a word. An answer whose block says it is
 /// another page than the one asked for by number (a server that ignores `page` and answers page 1 again)
 /// is refused with a [`Decode`](crate::ErrorKind::Decode) error that says the list is incomplete, its
 /// items not given: they would be items given already, and a paginator that took them would ask for the
@@ -624,6 +634,22 @@ impl PageWalk {
                 return Err(self.refuse(operation, &page, message));
             }
         }
+        if let Some(p) = page.pagination.as_ref().filter(|p| page.items.is_empty() && p.current_page >= 1) {
+            // An empty page ends the list (see `Page::next_page`); where its own block counts items on it or
+            // after it, the items it should have held are lost, which is said rather than passed over.
+            let before = (p.current_page - 1).saturating_mul(p.per_page);
+            if p.last_page.is_some_and(|last| p.current_page < last) || (p.per_page > 0 && p.total > before) {
+                let counted = match p.last_page {
+                    Some(last) if p.total == 0 => format!("{last} pages"),
+                    _ => format!("{} items, {} a page", p.total, p.per_page),
+                };
+                let message = format!(
+                    "page {} came back empty, though its block counts {counted}: the list stops here, incomplete",
+                    p.current_page
+                );
+                return Err(self.refuse(operation, &page, message));
+            }
+        }
         let next = match page.pagination {
             Some(_) => page.next_page(),
             None => self.after_unblocked(operation, &page)?,
@@ -668,7 +694,8 @@ impl PageWalk {
 /// A client drives it: it yields [`Paginator::next_item`] while there is one, otherwise sends
 /// [`Paginator::next_operation`] (if any; `None` means the list is done) and hands the result to
 /// [`Paginator::on_page`]. The list starts at the page the first operation names, and ends after a page
-/// with no successor (an empty page always ends it, see [`Page::next_page`]) or after an error.
+/// with no successor (an empty page always ends it, see [`Page::next_page`]; with an error when its block
+/// counts items on it or after it, see [`PageWalk`]) or after an error.
 ///
 /// ```
 /// # use talkover_core as talkover;
@@ -949,18 +976,6 @@ mod tests {
         assert!(pages.is_done());
     }
 
-    #[test]
-    fn paginator_stops_on_an_empty_page_whatever_the_counts_say() {
-        let mut pages = Paginator::new(Numbers { page: None });
-        pages.on_page(Ok(numbers(&[1, 2], 1, 9))).unwrap();
-        assert_eq!(drain(&mut pages), [1, 2]);
-        assert_eq!(pages.next_operation(), Some(Numbers { page: Some(2) }));
-        pages.on_page(Ok(numbers(&[], 2, 9))).unwrap();
-        assert_eq!(pages.next_item(), None);
-        assert_eq!(pages.next_operation(), None);
-        assert!(pages.is_done());
-    }
-
     /// A server whose pages carry no block the SDK can read (none, or `page` for `current_page`): a full
     /// page leads on to the next, a short one ends the list, and the same page twice is refused.
     #[test]
@@ -1001,6 +1016,31 @@ mod tests {
         // An empty page ends it whatever the size.
         let mut sized = PageWalk::starting_at(Some(4)).with_page_size(2);
         assert_eq!(sized.take("list-numbers", Page::<u32>::new(vec![], None)).unwrap().1, None);
+    }
+
+    /// An empty page whose block counts items on it or after it ends the walk with an error, not silently:
+    /// the items it should have held are not given, and nothing says so otherwise.
+    #[test]
+    fn an_empty_page_the_counts_contradict_says_the_list_is_incomplete() {
+        let mut pages = Paginator::new(Numbers { page: None });
+        pages.on_page(Ok(numbers(&[1, 2], 1, 3))).unwrap();
+        assert_eq!(drain(&mut pages), [1, 2]);
+        let error = pages.on_page(Ok(numbers(&[], 2, 3))).unwrap_err();
+        assert_eq!(error.kind(), crate::ErrorKind::Decode);
+        assert!(error.to_string().contains("page 2 came back empty, though its block counts 3 pages"), "{error}");
+        assert!(pages.is_done());
+        // By its counts: 6 items, 2 a page, and page 2 empty.
+        let counted = Page::<u32>::new(vec![], Some(Pagination::new(2, 2, 6)));
+        let error = PageWalk::starting_at(Some(2)).take("list-numbers", counted).unwrap_err();
+        assert!(error.to_string().contains("though its block counts 6 items, 2 a page"), "{error}");
+        // Empty and counted so: an empty list, or a page past the end, ends the walk without an error.
+        for fine in [
+            Page::<u32>::new(vec![], Some(Pagination::new(1, 15, 0))),
+            numbers(&[], 1, 1),
+            Page::<u32>::new(vec![], Some(Pagination::new(4, 2, 6))),
+        ] {
+            assert_eq!(PageWalk::new().take("list-numbers", fine).unwrap().1, None);
+        }
     }
 
     /// list-actions answers its whole list, with no block, to a request that asks for no page: that list

@@ -898,6 +898,15 @@ impl fmt::Display for Timestamp {
     }
 }
 
+/// The same as [`From<&str>`](#impl-From%3C%26str%3E-for-Timestamp): any text is a timestamp, a date-time
+/// when it reads as one, so `"…".parse::<Timestamp>()` never fails.
+impl std::str::FromStr for Timestamp {
+    type Err = std::convert::Infallible;
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(text))
+    }
+}
+
 impl From<String> for Timestamp {
     fn from(text: String) -> Self {
         Self::new(text)

@@ -398,7 +398,16 @@ fn map_error(error: reqwest::Error, bound: Bound) -> TransportError {
     let message = match kind {
         // reqwest says `error sending request for url (…): operation timed out`, which reads as if nothing
         // was sent: the request may well have been, and the time for the whole exchange ran out.
-        TransportErrorKind::Timeout => format!("{} ({})", exchange_timed_out(bound.whole()), describe(&error)),
+        // Once the head is in, reqwest says `error decoding response body: operation timed out`: nothing was
+        // decoded, the rest of the body did not come in time.
+        TransportErrorKind::Timeout => {
+            let text = describe(&error);
+            let text = match text.strip_prefix("error decoding response body") {
+                Some(rest) => format!("while the answer's body was read{rest}"),
+                None => text,
+            };
+            format!("{} ({text})", exchange_timed_out(bound.whole()))
+        }
         // The connect timeout, which the whole exchange's bound holds under: nothing was sent.
         TransportErrorKind::Connect if error.is_timeout() => {
             let says = talkover_core::transport::connect_timed_out("connect", bound.connect(), bound.whole());

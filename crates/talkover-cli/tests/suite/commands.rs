@@ -1529,3 +1529,64 @@ fn a_next_hint_names_the_resource_of_the_command() {
     let step = format!("unpublish the agent first: talkover agents unpublish {AGENT}");
     assert_eq!(error["error"]["next_step"], serde_json::json!(step), "{error}");
 }
+
+/// A wrapper that always passes `--yes` works with every command, before or after the command's name:
+/// only the commands that ask have anything to answer.
+#[test]
+fn yes_is_taken_by_every_command() {
+    let server = Server::start_blocking().unwrap();
+    let url = server.base_url();
+    for args in [
+        &["--yes", "agents", "list"][..],
+        &["agents", "get", common::AGENT, "-y"][..],
+        &["agents", "delete", common::AGENT, "--yes", "--dry-run"][..],
+    ] {
+        let mut command = talkover(&url, talkover_mock::DEFAULT_TOKEN);
+        command.args(args);
+        let output = common::run(command);
+        assert!(output.status.success(), "{args:?}: {}", common::stderr(&output));
+    }
+}
+
+/// A file an editor wrote with a byte-order mark first is read as the JSON or text after it.
+#[test]
+fn a_byte_order_mark_before_a_body_or_a_field_is_not_part_of_it() {
+    let dir = common::scratch("bom");
+    let body = dir.join("body.json");
+    std::fs::write(&body, "\u{feff}{\"name\": \"Sales Demo Calendar\", \"owner_id\": \"user-uuid-1\"}").unwrap();
+    let greeting = dir.join("greeting.txt");
+    std::fs::write(&greeting, "\u{feff}Hello there\n").unwrap();
+    let mut create = talkover("http://127.0.0.1:9/api/v1", "talq_some_token");
+    create.args(["calendars", "create", "--dry-run", "--data"]).arg(format!("@{}", body.display()));
+    let dry = json(create);
+    assert_eq!(dry["body"]["name"], "Sales Demo Calendar", "{dry}");
+    let mut update = talkover("http://127.0.0.1:9/api/v1", "talq_some_token");
+    update.args(["calendars", "create", "--dry-run", "-f", "owner_id=user-uuid-1", "-F"]);
+    update.arg(format!("name=@{}", greeting.display()));
+    let dry = json(update);
+    assert_eq!(dry["body"]["name"], "Hello there", "{dry}");
+}
+
+/// list-calendars has no pages: an answer as long as the page size asked for may have left calendars out,
+/// and the command says so (on standard error, the list itself as it came).
+#[test]
+fn a_list_without_pages_that_may_have_left_items_out_says_so() {
+    let server = Server::start_blocking().unwrap();
+    let url = server.base_url();
+    let list = |per_page: &str| {
+        let mut command = talkover(&url, talkover_mock::DEFAULT_TOKEN);
+        command.args(["calendars", "list", "--per-page", per_page]);
+        let output = common::run(command);
+        assert!(output.status.success(), "{}", common::stderr(&output));
+        let answer: Value = serde_json::from_slice(&output.stdout).unwrap();
+        (answer["data"].as_array().unwrap().len(), common::stderr(&output))
+    };
+    let (all, quiet) = list("100");
+    assert!(all >= 1 && !quiet.contains("may exist"), "{quiet}");
+    let (cut, warned) = list("1");
+    assert_eq!(cut, 1);
+    assert!(
+        warned.contains("list-calendars answered 1 items") && warned.contains("--per-page takes up to 100"),
+        "{warned}"
+    );
+}

@@ -252,3 +252,57 @@ fn a_secret_given_with_the_flag_is_warned_of() {
     let output = command.args(["--signature", "00"]).arg(&file).output().unwrap();
     assert!(!String::from_utf8_lossy(&output.stderr).contains("warning"), "{output:?}");
 }
+
+/// `webhooks listen` without forwarding, its standard output `stdout`: the child and its port.
+fn listen_into(stdout: Stdio) -> (Child, u16) {
+    let mut child = Command::new(common::BIN)
+        .env_clear()
+        .env("TALKOVER_WEBHOOK_SECRET", SECRET)
+        .args(["webhooks", "listen", "--port", "0", "--max-deliveries", "5"])
+        .stdout(stdout)
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut errors = BufReader::new(child.stderr.take().unwrap()).lines();
+    let banner = errors.next().unwrap().unwrap();
+    let port = banner.trim_start_matches("listening on http://127.0.0.1:").trim_end_matches('/').parse().unwrap();
+    std::thread::spawn(move || errors.map_while(Result::ok).for_each(drop));
+    (child, port)
+}
+
+/// Waits up to 30 s for `child` to end by itself; kills it and fails otherwise.
+fn ends_by_itself(child: &mut Child) -> std::process::ExitStatus {
+    for _ in 0..300 {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let _ = child.kill();
+    panic!("the listener went on after its output failed");
+}
+
+/// A delivery the listener cannot write out is not answered as received (the platform would count it
+/// delivered and never send it again): it gets a 503, and the listener stops, with exit 1 for a full disk.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_delivery_that_cannot_be_written_out_is_not_acknowledged_and_the_listener_stops() {
+    let full = std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
+    let (mut child, port) = listen_into(Stdio::from(full));
+    let body = r#"{"event":"call.completed","call_id":"call-lost"}"#;
+    let (status, answer) = deliver_answer(port, &[("x-talkover-signature", sign(SECRET, body.as_bytes()))], body);
+    assert_eq!(status, 503, "{answer}");
+    assert!(answer.contains(r#""received":false"#), "{answer}");
+    assert_eq!(ends_by_itself(&mut child).code(), Some(1));
+}
+
+/// A reader that has gone (`| head -1`) ends the listener quietly, as it ends every command; the delivery
+/// it could not show is answered 503.
+#[test]
+fn a_reader_that_has_gone_ends_the_listener_quietly() {
+    let (mut child, port) = listen_into(Stdio::piped());
+    drop(child.stdout.take());
+    let body = r#"{"event":"call.completed","call_id":"call-unread"}"#;
+    assert_eq!(deliver(port, &[("x-talkover-signature", sign(SECRET, body.as_bytes()))], body), 503);
+    assert_eq!(ends_by_itself(&mut child).code(), Some(0));
+}

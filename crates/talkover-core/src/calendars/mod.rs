@@ -57,6 +57,11 @@ optional_fields! {
 // list-calendars
 
 impl ListCalendars {
+    /// How many calendars one answer holds when `per_page` is not given (the page's default). The list has
+    /// no pages: an answer holding this many (or the `per_page` asked for) may have left some out, which
+    /// only a larger `per_page`, up to 100, reaches.
+    pub const DEFAULT_PER_PAGE: u32 = 25;
+
     fn check(&self, problems: &mut Problems) {
         problems.check(validate::pagination(Self::ID, self.query.per_page, None));
     }

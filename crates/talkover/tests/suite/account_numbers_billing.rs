@@ -12,7 +12,7 @@ use talkover::sip_trunks::{
     NewSipTrunk, NewSipTrunkDid, NewSipTrunkRequired, SipTransport, SipTrunkHealthStatus, SipTrunkUpdate,
 };
 use talkover::voice_templates::{QualityTier, VoiceGender};
-use talkover::{ClientConfig, Decimal, HttpRequest, HttpResponse, TransportError};
+use talkover::{ClientConfig, Decimal, ErrorKind, HttpRequest, HttpResponse, TransportError};
 
 fn amount(text: &str) -> Decimal {
     Decimal::new(text).unwrap()
@@ -316,7 +316,12 @@ fn auto_topup_history_items_fetch_the_next_page() {
     let empty = r#"{"success":true,"data":[],"pagination":{"current_page":2,"per_page":10,"total":23,"last_page":3}}"#;
     let (seen, client) =
         client_answering(vec![fixture!("get-auto-topup-history/ok-history.json").response(), json(200, empty)]);
-    let events: Vec<_> = client.auto_topup().history().page(1).per_page(10).items().collect::<Result<_, _>>().unwrap();
+    let mut events: Vec<_> = client.auto_topup().history().page(1).per_page(10).items().collect();
+    // Page 2 came back empty though its block counts 23 items: the walk ends, saying so, not silently.
+    let error = events.pop().unwrap().unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Decode);
+    assert!(error.to_string().contains("page 2 came back empty"), "{error}");
+    let events: Vec<_> = events.into_iter().collect::<Result<_, _>>().unwrap();
     assert_eq!(events.len(), 2);
     assert_eq!(events[0].id.as_str(), "topup-uuid-1");
     let seen = seen.lock().unwrap();

@@ -477,11 +477,17 @@ async fn async_items_need_nothing_but_the_sdk() {
 #[test]
 fn pagination_stops_on_an_error_and_on_an_empty_page() {
     let (calls, transport) = counting(|_: HttpRequest| {
-        // A server that claims more pages but sends none.
+        // A server that claims more pages but sends none: one request, and an error that says so.
         Ok(json(200, r#"{"success":true,"data":[],"meta":{"current_page":1,"per_page":2,"total":99,"last_page":50}}"#))
     });
     let client = talkover::blocking::Client::with_transport(config(), transport);
-    assert_eq!(client.agents().list().items().count(), 0);
+    let results: Vec<_> = client.agents().list().items().collect();
+    assert_eq!(results.len(), 1);
+    let error = results.into_iter().next().unwrap().unwrap_err();
+    assert!(
+        error.to_string().contains("page 1 came back empty, though its block counts 99 items, 2 a page"),
+        "{error}"
+    );
     assert_eq!(calls.load(Ordering::SeqCst), 1);
 
     let client = talkover::blocking::Client::with_transport(config(), |_: HttpRequest| Ok(json(500, "{}")))
@@ -1044,6 +1050,31 @@ fn silent_server(connections: usize) -> (String, std::thread::JoinHandle<()>) {
         drop(held);
     });
     (base, server)
+}
+
+/// A timeout while the body of an answer arrives (its head in, the rest held back) reads as a timeout of
+/// the exchange, not as a body that could not be decoded.
+#[cfg(feature = "reqwest")]
+#[tokio::test]
+async fn a_body_that_stops_coming_times_out_in_words_of_a_timeout() {
+    use std::io::{Read as _, Write as _};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://127.0.0.1:{}/api/v1", listener.local_addr().unwrap().port());
+    let server = std::thread::spawn(move || {
+        let (mut stream, _) = listener.accept().unwrap();
+        stream.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        let _ = stream.read(&mut [0; 4096]);
+        let head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{\"success\":";
+        stream.write_all(head.as_bytes()).unwrap();
+        std::thread::sleep(Duration::from_secs(2));
+    });
+    let client = talkover::Client::builder().base_url(base).token(TOKEN).build().unwrap();
+    let client = client.with_retry_policy(talkover::RetryPolicy::none());
+    let error = client.with_timeout(Duration::from_millis(300)).agents().get("a1").await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Transport, "{error}");
+    let shown = error.to_string();
+    assert!(shown.contains("while the answer's body was read") && !shown.contains("decoding"), "{shown}");
+    server.join().unwrap();
 }
 
 /// `with_timeout` bounds the calls of the client it makes, on both built-in transports, and not those of
