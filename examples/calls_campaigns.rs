@@ -14,7 +14,8 @@ use talkover_examples::{connect, demo_action, demo_agent, demo_voice, test_phone
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (client, _emulator) = connect().await?;
-    // Calls need a published agent: one with a voice and an action.
+    // Calls need a published agent: one with a description (`demo_agent` gives it) and a voice; the action
+    // is what it can do during a call.
     let agent = client.agents().create(demo_agent()).await?;
     let voices = client.voice_templates().list().send().await?;
     let (voice, _) = demo_voice(&voices.items, &agent).ok_or("the API offers no voice template")?;

@@ -301,7 +301,10 @@ impl Failure {
     fn undecoded_success(&self) -> Option<&[u8]> {
         match self {
             Self::Api(failure) => match &failure.error {
-                Error::Decode(decode) if decode.status.is_success() => Some(decode.body.as_bytes()),
+                // A page a list walk refused read well: the list, not the answer, is what is wrong.
+                Error::Decode(decode) if decode.status.is_success() && !decode.is_incomplete_list() => {
+                    Some(decode.body.as_bytes())
+                }
                 Error::Api(api) if api.status.is_success() => Some(api.body.as_bytes()),
                 _ => None,
             },

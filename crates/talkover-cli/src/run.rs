@@ -102,21 +102,22 @@ pub fn run_operation(context: &Context, op: &'static OperationInfo, args: &ArgMa
             json!({ "shown_once": "token" }),
         );
     }
-    if let Some(asked) = one_answer_may_be_cut(op, &params, &answer.value) {
+    if let Some((asked, items)) = one_answer_may_be_cut(op, &params, &answer.value) {
+        let more = if asked < 100 { "--per-page takes up to 100" } else { "no request reaches the others" };
         let message = format!(
-            "{} answered {asked} items, as many as one answer holds (per_page {asked}); it has no pages, so more \
-             may exist: --per-page takes up to 100",
+            "{} answered {items} of per_page {asked}, as many as one answer holds; the list has no pages, so \
+             more may exist: {more}",
             op.id
         );
-        crate::notices::warning(&message, json!({ "per_page": asked, "may_hold_more": true }));
+        crate::notices::warning(&message, json!({ "per_page": asked, "items": items, "may_hold_more": true }));
     }
     output::print_answer(&answer.value, context.format, Some(op.id)).map_err(|f| f.after_carried_out(op))
 }
 
 /// For a list that takes `per_page` but no `page` (list-calendars), answered without a page block: the page
-/// size asked for (or the page's default) when the answer holds that many items, and so may have left some
-/// out that no other request can reach but a larger `per_page`.
-fn one_answer_may_be_cut(op: &OperationInfo, params: &Params, answer: &Value) -> Option<u64> {
+/// size asked for (or the page's default) and the number of items, when the answer holds that many or more,
+/// and so may have left some out that no other request can reach but a larger `per_page`.
+fn one_answer_may_be_cut(op: &OperationInfo, params: &Params, answer: &Value) -> Option<(u64, u64)> {
     let takes = |name: &str| op.query_names().contains(&name);
     if !takes("per_page") || takes("page") || answer.get("meta").or(answer.get("pagination")).is_some() {
         return None;
@@ -131,7 +132,7 @@ fn one_answer_may_be_cut(op: &OperationInfo, params: &Params, answer: &Value) ->
         None => return None,
     };
     let items = answer.get("data").and_then(Value::as_array)?.len() as u64;
-    (items >= asked).then_some(asked)
+    (items >= asked).then_some((asked, items))
 }
 
 /// Asks before an operation that charges money, places a call or deletes ([`commands::asks_first`]), when

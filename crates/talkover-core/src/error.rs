@@ -1044,8 +1044,9 @@ impl From<Vec<u8>> for RawBody {
 }
 
 /// The API's answer to a request it refused. Its `Debug`, like its `Display`, shows at most 500 characters
-/// of each text the server chose and 20 field errors (an answer of a million field errors would otherwise
-/// print megabytes where `main` returns the error); the fields themselves hold everything.
+/// of each text the server chose, 20 fields of `field_errors` with 3 messages each, and 20 of `errors` (an
+/// answer of a million field errors would otherwise print megabytes where `main` returns the error); the
+/// fields themselves hold everything.
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ApiError {
@@ -1370,6 +1371,8 @@ const SHOWN_MESSAGE_CHARS: usize = 500;
 const MAX_PATH_BYTES: usize = 1024;
 const SHOWN_NAME_CHARS: usize = 100;
 const SHOWN_FIELDS: usize = 20;
+/// How many messages of one field `Debug` shows.
+const SHOWN_MESSAGES: usize = 3;
 
 /// A text the server chose, as `Display` shows it: control characters and the characters that reorder
 /// text on a terminal (bidirectional overrides and isolates) escaped, so that an answer cannot move the
@@ -1418,23 +1421,26 @@ where
 impl<'a, I: Iterator<Item = &'a String> + Clone> fmt::Debug for CutList<'a, I> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut list = f.debug_list();
-        list.entries(self.0.clone().take(SHOWN_FIELDS).map(|text| Cut(text, SHOWN_MESSAGE_CHARS)));
-        match self.1.saturating_sub(SHOWN_FIELDS) {
+        let shown = self.0.clone().take(SHOWN_FIELDS);
+        let count = shown.clone().count();
+        list.entries(shown.map(|text| Cut(text, SHOWN_MESSAGE_CHARS)));
+        match self.1.saturating_sub(count) {
             0 => list.finish(),
             more => list.entry(&format_args!("… {more} more")).finish(),
         }
     }
 }
 
-/// Field errors as `Debug` shows them: the first [`SHOWN_FIELDS`] fields and of each its first messages,
-/// every text cut ([`Cut`]), the rest counted.
+/// Field errors as `Debug` shows them: the first [`SHOWN_FIELDS`] fields and of each its first
+/// [`SHOWN_MESSAGES`] messages, every text cut ([`Cut`]), the rest counted.
 struct CutFields<'a>(&'a BTreeMap<String, Vec<String>>);
 
 impl fmt::Debug for CutFields<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut map = f.debug_map();
         for (field, messages) in self.0.iter().take(SHOWN_FIELDS) {
-            map.entry(&Cut(field, SHOWN_NAME_CHARS), &CutList(messages.iter(), messages.len()));
+            let shown = messages.iter().take(SHOWN_MESSAGES);
+            map.entry(&Cut(field, SHOWN_NAME_CHARS), &CutList(shown, messages.len()));
         }
         match self.0.len().saturating_sub(SHOWN_FIELDS) {
             0 => map.finish(),
@@ -1605,6 +1611,8 @@ pub struct DecodeError {
     attempts: u32,
     /// Whether the operation may be sent again as it is, once the client has said it.
     safe_to_repeat: Option<bool>,
+    /// Whether a list walk refused this page ([`DecodeError::is_incomplete_list`]).
+    incomplete_list: bool,
 }
 
 impl fmt::Debug for DecodeError {
@@ -1618,6 +1626,7 @@ impl fmt::Debug for DecodeError {
             .field("body", &self.body)
             .field("attempts", &self.attempts)
             .field("safe_to_repeat", &self.safe_to_repeat)
+            .field("incomplete_list", &self.incomplete_list)
             .finish_non_exhaustive()
     }
 }
@@ -1662,7 +1671,17 @@ impl DecodeError {
             path.push('…');
         }
         let body = RawBody(body);
-        let mut error = Self { operation, status, path, message, request_id, body, attempts: 1, safe_to_repeat: None };
+        let mut error = Self {
+            operation,
+            status,
+            path,
+            message,
+            request_id,
+            body,
+            attempts: 1,
+            safe_to_repeat: None,
+            incomplete_list: false,
+        };
         error.redact(&[]);
         error
     }
@@ -1670,7 +1689,16 @@ impl DecodeError {
     /// A `200 OK` answer, read whole, that is not what was asked for (a page other than the one asked
     /// for): `body` is the answer as decoded, written again.
     pub(crate) fn of_answer(operation: &'static str, path: &str, message: String, body: Vec<u8>) -> Self {
-        Self::new(operation, StatusCode::OK, &HeaderMap::new(), path.to_owned(), message, body)
+        let mut error = Self::new(operation, StatusCode::OK, &HeaderMap::new(), path.to_owned(), message, body);
+        error.incomplete_list = true;
+        error
+    }
+
+    /// Whether a list walk ([`PageWalk`](crate::page::PageWalk), and so `.items()`) refused this answer as
+    /// a page of the list (another page than the one asked for, or an empty page its counts contradict):
+    /// the answer itself read well, the list is what is incomplete. Its `body` is the page as read.
+    pub fn is_incomplete_list(&self) -> bool {
+        self.incomplete_list
     }
 
     /// How many times the request was sent; this is the last answer (see [`Error::attempts`]).
@@ -1976,7 +2004,15 @@ mod tests {
         let taken = "; the API took it, so it was not sent again: look up what it did before repeating it";
         let undecodable = || {
             let message = "invalid type: null, expected struct PlacedCall".to_owned();
-            Error::Decode(Box::new(DecodeError::of_answer("make-call", "data", message, b"{}".to_vec())))
+            let ok = StatusCode::OK;
+            Error::Decode(Box::new(DecodeError::new(
+                "make-call",
+                ok,
+                &HeaderMap::new(),
+                "data".into(),
+                message,
+                b"{}".to_vec(),
+            )))
         };
         for error in [cut_after_head(200), undecodable()] {
             let shown = unsafe_op(error);
@@ -2206,6 +2242,11 @@ mod tests {
         assert!(debug.len() < 4_000, "{} bytes", debug.len());
         assert!(debug.contains("… (99500 more characters)") && debug.contains("4980 more fields"), "{debug}");
         assert!(debug.contains(r#""f0": ["bad"]"#), "{debug}");
+        // Many messages to a field: three shown, the rest counted.
+        let messages: Vec<String> = (0..25).map(|i| format!(r#""{i}{}""#, "m".repeat(600))).collect();
+        let fields: Vec<String> = (0..25).map(|i| format!(r#""f{i}": [{}]"#, messages.join(", "))).collect();
+        let many = format!("{:?}", api(422, &format!(r#"{{"errors": {{{}}}}}"#, fields.join(", "))));
+        assert!(many.len() < 40_000 && many.contains("… 22 more"), "{} bytes", many.len());
         let short = format!("{:?}", api(404, r#"{"message": "Agent \"x\" not found"}"#));
         assert!(short.contains(r#"message: Some("Agent \"x\" not found")"#), "{short}");
         let decode = DecodeError::of_answer("get-agent", "data", "d".repeat(10_000), Vec::new());

@@ -638,11 +638,14 @@ impl PageWalk {
             // An empty page ends the list (see `Page::next_page`); where its own block counts items on it or
             // after it, the items it should have held are lost, which is said rather than passed over.
             let before = (p.current_page - 1).saturating_mul(p.per_page);
-            if p.last_page.is_some_and(|last| p.current_page < last) || (p.per_page > 0 && p.total > before) {
-                let counted = match p.last_page {
-                    Some(last) if p.total == 0 => format!("{last} pages"),
-                    _ => format!("{} items, {} a page", p.total, p.per_page),
-                };
+            // The count that says items were due, in its own figures.
+            let counted = match p.last_page.filter(|last| p.current_page < *last) {
+                Some(last) => Some(format!("{last} pages")),
+                None => {
+                    (p.per_page > 0 && p.total > before).then(|| format!("{} items, {} a page", p.total, p.per_page))
+                }
+            };
+            if let Some(counted) = counted {
                 let message = format!(
                     "page {} came back empty, though its block counts {counted}: the list stops here, incomplete",
                     p.current_page

@@ -431,6 +431,32 @@ fn all_stops_with_an_error_when_the_server_ignores_page() {
     assert_ne!(output.status.code(), Some(0), "{}", stderr(&output));
     assert!(stderr(&output).contains("page 1 came back where page 2 was asked for"), "{}", stderr(&output));
     assert_eq!(stdout(&output).matches("agent-1").count(), 1, "{}", stdout(&output));
+    // The page read well: nothing says it was not JSON.
+    assert!(!stderr(&output).contains("not JSON"), "{}", stderr(&output));
+}
+
+/// An empty page whose block says more pages follow ends `--all` with an error saying the list is
+/// incomplete: the items of the pages before it are written, the ones it should have held are not lost
+/// without a word.
+#[test]
+fn all_stops_with_an_error_on_an_empty_page_the_counts_contradict() {
+    let server = Scripted::start(vec![
+        Reply::json(
+            200,
+            r#"{"success": true, "data": [{"id": "agent-1", "name": "Agent 1"}], "pagination": {"current_page": 1, "last_page": 3, "per_page": 1, "total": 3}}"#,
+        ),
+        Reply::json(
+            200,
+            r#"{"success": true, "data": [], "pagination": {"current_page": 2, "last_page": 3, "per_page": 1, "total": 3}}"#,
+        ),
+    ]);
+    let mut all = talkover(&server.base_url(), TOKEN);
+    all.args(["agents", "list", "--all", "--per-page", "1", "-o", "id"]);
+    let output = run(all);
+    assert_ne!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(stderr(&output).contains("page 2 came back empty, though its block counts 3 pages"), "{}", stderr(&output));
+    assert!(!stderr(&output).contains("not JSON"), "{}", stderr(&output));
+    assert_eq!(stdout(&output), "agent-1\n");
 }
 
 /// Stopped by Ctrl-C on a terminal while a page of `--all` is awaited, the command leaves its progress
