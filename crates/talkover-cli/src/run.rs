@@ -105,8 +105,7 @@ pub fn run_operation(context: &Context, op: &'static OperationInfo, args: &ArgMa
     if let Some((asked, items)) = one_answer_may_be_cut(op, &params, &answer.value) {
         let more = if asked < 100 { "--per-page takes up to 100" } else { "no request reaches the others" };
         let message = format!(
-            "{} answered {items} of per_page {asked}, as many as one answer holds; the list has no pages, so \
-             more may exist: {more}",
+            "{} answered {items} items with per_page {asked}; the list has no pages, so more may exist: {more}",
             op.id
         );
         crate::notices::warning(&message, json!({ "per_page": asked, "items": items, "may_hold_more": true }));
@@ -760,7 +759,10 @@ fn fetch_all(context: &Context, op: &'static OperationInfo, params: Params) -> R
         );
         crate::notices::warning(&message, json!({ "repeated": walked.repeated }));
     }
-    if let Err(Failure::Api(_)) = &fetched {
+    // A page the walk refused (page 1 again for page 2, an empty page its counts contradict) would come
+    // the same way again: going on from it is no advice.
+    let refused_page = matches!(&fetched, Err(Failure::Api(f)) if matches!(&f.error, talkover::Error::Decode(d) if d.is_incomplete_list()));
+    if matches!(&fetched, Err(Failure::Api(_))) && !refused_page {
         // The page size goes with the page: page 5 of 2 items is not page 5 of 100.
         let per_page = walked.per_page.map(|n| format!(" --per-page {n}")).unwrap_or_default();
         let written = match walked.written {

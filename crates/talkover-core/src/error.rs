@@ -1413,7 +1413,8 @@ impl fmt::Debug for Cut<'_> {
     }
 }
 
-/// Texts as `Debug` shows them: the first [`SHOWN_FIELDS`], each cut ([`Cut`]), the rest counted.
+/// Texts as `Debug` shows them: those the iterator gives (limited by the caller to [`SHOWN_FIELDS`] or
+/// [`SHOWN_MESSAGES`], and to [`SHOWN_FIELDS`] here), each cut ([`Cut`]), the rest of the `.1` counted.
 struct CutList<'a, I>(I, usize)
 where
     I: Iterator<Item = &'a String> + Clone;
@@ -1633,6 +1634,11 @@ impl fmt::Debug for DecodeError {
 
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.incomplete_list {
+            // The answer read well: what it says of the list is what stops the walk.
+            let message = Shown(&self.message, SHOWN_MESSAGE_CHARS);
+            return write!(f, "{}: {message}{}", self.operation, after_attempts(self.attempts, None));
+        }
         write!(f, "{}: could not decode the {} answer", self.operation, self.status)?;
         if !self.path.is_empty() && self.path != "." {
             write!(f, " at `{}`", Shown(&self.path, SHOWN_MESSAGE_CHARS))?;
@@ -1688,15 +1694,17 @@ impl DecodeError {
 
     /// A `200 OK` answer, read whole, that is not what was asked for (a page other than the one asked
     /// for): `body` is the answer as decoded, written again.
-    pub(crate) fn of_answer(operation: &'static str, path: &str, message: String, body: Vec<u8>) -> Self {
+    pub(crate) fn of_refused_page(operation: &'static str, path: &str, message: String, body: Vec<u8>) -> Self {
         let mut error = Self::new(operation, StatusCode::OK, &HeaderMap::new(), path.to_owned(), message, body);
         error.incomplete_list = true;
         error
     }
 
     /// Whether a list walk ([`PageWalk`](crate::page::PageWalk), and so `.items()`) refused this answer as
-    /// a page of the list (another page than the one asked for, or an empty page its counts contradict):
-    /// the answer itself read well, the list is what is incomplete. Its `body` is the page as read.
+    /// a page of the list (another page than the one asked for, a page without a block that repeats the one
+    /// before it, or an empty page its counts contradict): the answer itself read well, the list is what is
+    /// incomplete, and asking for the same page again would not mend it. Its `body` is the page as read.
+    /// `Display` then says the list stopped, not that the answer could not be decoded.
     pub fn is_incomplete_list(&self) -> bool {
         self.incomplete_list
     }
@@ -2249,7 +2257,9 @@ mod tests {
         assert!(many.len() < 40_000 && many.contains("… 22 more"), "{} bytes", many.len());
         let short = format!("{:?}", api(404, r#"{"message": "Agent \"x\" not found"}"#));
         assert!(short.contains(r#"message: Some("Agent \"x\" not found")"#), "{short}");
-        let decode = DecodeError::of_answer("get-agent", "data", "d".repeat(10_000), Vec::new());
+        let ok = StatusCode::OK;
+        let decode =
+            DecodeError::new("get-agent", ok, &HeaderMap::new(), "data".into(), "d".repeat(10_000), Vec::new());
         assert!(format!("{decode:?}").contains("… (9500 more characters)"));
     }
 

@@ -638,7 +638,8 @@ impl PageWalk {
             // An empty page ends the list (see `Page::next_page`); where its own block counts items on it or
             // after it, the items it should have held are lost, which is said rather than passed over.
             let before = (p.current_page - 1).saturating_mul(p.per_page);
-            // The count that says items were due, in its own figures.
+            // Named by the count that fired, so that the message's figures are the ones that contradict the
+            // empty page (a block's `total` can be 0 where it gives `last_page`).
             let counted = match p.last_page.filter(|last| p.current_page < *last) {
                 Some(last) => Some(format!("{last} pages")),
                 None => {
@@ -688,7 +689,7 @@ impl PageWalk {
         self.asked = Some(u64::MAX);
         let body = serde_json::to_vec(page).unwrap_or_default();
         let field = if page.pagination.is_some() { "current_page" } else { "data" };
-        Error::Decode(Box::new(crate::error::DecodeError::of_answer(operation, field, message, body)))
+        Error::Decode(Box::new(crate::error::DecodeError::of_refused_page(operation, field, message, body)))
     }
 }
 
@@ -1036,6 +1037,20 @@ mod tests {
         let counted = Page::<u32>::new(vec![], Some(Pagination::new(2, 2, 6)));
         let error = PageWalk::starting_at(Some(2)).take("list-numbers", counted).unwrap_err();
         assert!(error.to_string().contains("though its block counts 6 items, 2 a page"), "{error}");
+        // Only `last_page` says more follow (page 3 of 5; 4 items, 2 a page, would end at 2): named by it.
+        let mut by_last = Pagination::new(3, 2, 4);
+        by_last.last_page = Some(5);
+        let error = PageWalk::starting_at(Some(3)).take("list-numbers", Page::<u32>::new(vec![], Some(by_last)));
+        let error = error.unwrap_err();
+        assert!(error.to_string().contains("though its block counts 5 pages"), "{error}");
+        // The walk's refusal says so, and is told from an answer that could not be read.
+        let Error::Decode(refused) = &error else { panic!("{error}") };
+        assert!(refused.is_incomplete_list() && !error.to_string().contains("could not decode"), "{error}");
+        let unreadable = crate::decode_response::<crate::agents::GetAgent>(
+            http::Response::builder().status(200).body(b"{}".to_vec()).unwrap(),
+        );
+        let Err(Error::Decode(unreadable)) = unreadable else { panic!("{unreadable:?}") };
+        assert!(!unreadable.is_incomplete_list());
         // Empty and counted so: an empty list, or a page past the end, ends the walk without an error.
         for fine in [
             Page::<u32>::new(vec![], Some(Pagination::new(1, 15, 0))),

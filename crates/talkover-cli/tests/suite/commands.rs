@@ -1586,7 +1586,8 @@ fn a_list_without_pages_that_may_have_left_items_out_says_so() {
     let (cut, warned) = list("1");
     assert_eq!(cut, 1);
     assert!(
-        warned.contains("list-calendars answered 1 of per_page 1") && warned.contains("--per-page takes up to 100"),
+        warned.contains("list-calendars answered 1 items with per_page 1")
+            && warned.contains("--per-page takes up to 100"),
         "{warned}"
     );
 }

@@ -431,8 +431,11 @@ fn all_stops_with_an_error_when_the_server_ignores_page() {
     assert_ne!(output.status.code(), Some(0), "{}", stderr(&output));
     assert!(stderr(&output).contains("page 1 came back where page 2 was asked for"), "{}", stderr(&output));
     assert_eq!(stdout(&output).matches("agent-1").count(), 1, "{}", stdout(&output));
-    // The page read well: nothing says it was not JSON.
+    // The page read well: nothing says it was not JSON (under `-o json`, no `body_bytes` of it either).
     assert!(!stderr(&output).contains("not JSON"), "{}", stderr(&output));
+    assert!(!stderr(&output).contains("body_bytes"), "{}", stderr(&output));
+    // Nor to go on from the page the server will not give.
+    assert!(!stderr(&output).contains("goes on from there"), "{}", stderr(&output));
 }
 
 /// An empty page whose block says more pages follow ends `--all` with an error saying the list is
