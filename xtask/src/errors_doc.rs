@@ -103,7 +103,7 @@ fn render_sections() -> String {
     let mut ids: Vec<&str> = talkover::registry::operations().map(|op| op.id).collect();
     ids.sort_unstable();
     // Every section that lists failures opens with the same heading (`head`), and ends with one of two
-    // tails: nothing, or the note on codes.
+    // tails: the failures of any call, with or without the note on codes before them.
     let mut head: Option<Vec<String>> = None;
     let mut tails: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     let mut arms = String::new();
@@ -116,7 +116,8 @@ fn render_sections() -> String {
         let (its_head, rows, tail) =
             framed(&lines).unwrap_or_else(|| panic!("{id}: its section lists no table of failures"));
         assert!(*head.get_or_insert_with(|| its_head.clone()) == its_head, "{id}: its section's heading differs");
-        let name = if tail.is_empty() { "@failures" } else { "@failures_with_codes" };
+        let with_codes = tail.iter().any(|line| line.starts_with("An answer may carry no code"));
+        let name = if with_codes { "@failures_with_codes" } else { "@failures" };
         assert!(*tails.entry(name).or_insert_with(|| tail.clone()) == tail, "{id}: its section's {name} tail differs");
         arms.push_str(&format!(
             "    ({id:?}) => {{ $crate::errors_section!({name}\n{}    ) }};\n",

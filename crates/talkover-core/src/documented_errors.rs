@@ -69,6 +69,7 @@ pub fn errors_section(operation_id: &str) -> Vec<String> {
     if documented.is_empty() {
         lines.push("Its reference page documents no error answer; like any call, it can still fail with a".to_owned());
         lines.push("transport error or an `Api` error of any status.".to_owned());
+        lines.extend(ANY_CALL.iter().map(|line| (*line).to_owned()));
         return lines;
     }
     lines.push(
@@ -89,8 +90,17 @@ pub fn errors_section(operation_id: &str) -> Vec<String> {
             .push("An answer may carry no code (some of the reference's own examples carry none): match on".to_owned());
         lines.push("`err.kind()` first, and on the code to tell cases of one status apart.".to_owned());
     }
+    lines.extend(ANY_CALL.iter().map(|line| (*line).to_owned()));
     lines
 }
+
+/// What every handler's section ends with: the failures of any call, beside those its page documents.
+const ANY_CALL: [&str; 4] = [
+    "",
+    "Before sending, `Error::InvalidRequest` (an empty id, a value outside a documented bound); after it,",
+    "`Error::Transport` (no complete answer) or `Error::Decode` (a 2xx that is not the documented answer),",
+    "as for any call.",
+];
 
 /// What a page says in words of its own about one of its failures (by operation id, status and code),
 /// where the status's usual meaning would mislead: the page says it in a note, which the table does not

@@ -18,17 +18,17 @@ pub enum ErrorKind {
     InvalidRequest,
     /// The request could not be exchanged with the server (connect, TLS, timeout, I/O, size limit).
     Transport,
-    /// 400.
+    /// HTTP 400 Bad Request.
     BadRequest,
-    /// 401.
+    /// HTTP 401 Unauthorized.
     Unauthorized,
     /// 402: the account cannot pay for what was asked (insufficient credits, a declined payment).
     PaymentRequired,
-    /// 403.
+    /// HTTP 403 Forbidden.
     Forbidden,
-    /// 404.
+    /// HTTP 404 Not Found.
     NotFound,
-    /// 409.
+    /// HTTP 409 Conflict.
     Conflict,
     /// 422, with field errors.
     Validation,
@@ -512,9 +512,9 @@ impl Error {
     /// retried ([`attempts`](Self::attempts) above 1), and an earlier attempt may have acted (a DELETE whose
     /// first answer was lost, then a 404): repeating it is harmless, by definition.
     ///
-    /// - `true` for a [`Transport`](Self::Transport) error unless it
-    ///   [certainly never left](TransportError::certainly_not_sent) (a timeout, a reset, a TLS failure on
-    ///   the open connection, a body cut off); when the answer's head had arrived before the failure
+    /// - `true` for a [`Transport`](Self::Transport) error (a timeout, a reset, a TLS failure on the open
+    ///   connection, a body cut off) unless it [certainly never left](TransportError::certainly_not_sent)
+    ///   (a refused connection, a failed name lookup); when the answer's head had arrived before the failure
     ///   ([`TransportError::status`]), its status decides, as below.
     /// - `true` for an answer of 5xx or 408 (the server failed or gave up while working on it), for a
     ///   [`Decode`](Self::Decode) error (the server answered 2xx: it processed the request, only its answer

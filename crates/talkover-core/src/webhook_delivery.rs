@@ -218,7 +218,10 @@ pub struct DeliveryDecodeError {
     pub message: String,
 }
 
+// The badge on the re-export too: a crate documented with this one as a dependency (the facade, on docs.rs)
+// does not see the ones inside the private module.
 #[cfg(feature = "webhook-signatures")]
+#[cfg_attr(docsrs, doc(cfg(feature = "webhook-signatures")))]
 pub use signatures::{sign, verify_delivery, verify_signature, SignatureError, SigningSecret, WebhookKey};
 
 #[cfg(feature = "webhook-signatures")]

@@ -22,7 +22,10 @@ use talkover_core::registry::{OperationInfo, Params};
 /// user agent, transport) are the methods of [`crate::builder::ClientBuilder`].
 pub type ClientBuilder = crate::builder::ClientBuilder<Arc<dyn BlockingTransport>>;
 
-/// The blocking Talkover client. Cheap to clone: clones share the connection pool.
+/// The blocking Talkover client. Cheap to clone: clones share the connection pool. Its built-in transport
+/// needs the `ureq` feature (off by default); without it, give one with `builder().transport(..)`. It blocks
+/// the thread it runs on, its waits between retries included: from async code, call it inside
+/// `tokio::task::spawn_blocking`, never on a runtime's own threads.
 ///
 /// ```no_run
 /// # fn run() -> Result<(), talkover::Error> {

@@ -16,7 +16,13 @@ use talkover_core::execute::Execute;
 /// A boxed future, as handler methods of the async client return.
 pub type BoxFuture<T> = Pin<Box<dyn Future<Output = Result<T, Error>> + Send + 'static>>;
 
-/// The async Talkover client. Cheap to clone: clones share the connection pool.
+/// The async Talkover client. Cheap to clone: clones share the connection pool. Build one client per Tokio
+/// runtime: reqwest keeps an idle connection on the runtime that opened it.
+///
+/// # Panics
+///
+/// Its calls need a Tokio runtime with its timer (`#[tokio::main]`, or a builder with `enable_all()`): on
+/// one without it, reqwest's timeout and the waits between retries panic.
 ///
 /// ```no_run
 /// # async fn run() -> Result<(), talkover::Error> {

@@ -332,11 +332,25 @@ macro_rules! client_api {
             }
 
             /// A client for this token on the production API, with the default transport.
+            ///
+            /// # Errors
+            ///
+            /// [`Error::Config`](::talkover_core::Error::Config) naming the setting at fault: `token` (empty,
+            /// or written with its `Bearer ` prefix), or `transport` when this crate was built without the
+            /// feature of this client's built-in transport (`reqwest` for the async client, on by default;
+            /// `ureq` for the blocking one, off by default): turn it on, or give one with
+            /// `builder().transport(..)`.
             pub fn new(token: impl Into<::talkover_core::SecretString>) -> Result<Self, ::talkover_core::Error> {
                 Self::builder().token(token).build()
             }
 
             /// A client configured from `TALKOVER_TOKEN` and, when set, `TALKOVER_BASE_URL`.
+            ///
+            /// # Errors
+            ///
+            /// [`Error::Config`](::talkover_core::Error::Config) naming the setting at fault: `token`
+            /// (unset or empty), `base_url` (set but empty, or one it cannot use), or `transport`, as for
+            /// `new`.
             pub fn from_env() -> Result<Self, ::talkover_core::Error> {
                 Self::builder().from_env()?.build()
             }

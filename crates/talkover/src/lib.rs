@@ -7,8 +7,10 @@
 //! data and can be used alone (servers, your own HTTP stack).
 //!
 //! ```toml
-//! talkover = "0.1"                                     # async, reqwest + rustls
-//! talkover = { version = "0.1", default-features = false, features = ["ureq", "webhook-signatures"] }
+//! # async, on reqwest + rustls (the default)
+//! talkover = "0.1"
+//! # or, blocking, on ureq + rustls, with no async runtime, instead of the line above
+//! # talkover = { version = "0.1", default-features = false, features = ["ureq", "webhook-signatures"] }
 //! ```
 //!
 //! # A first call

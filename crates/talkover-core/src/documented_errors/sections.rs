@@ -16,6 +16,10 @@ macro_rules! errors_section {
         "\n",
         "Its reference page documents no error answer; like any call, it can still fail with a\n",
         "transport error or an `Api` error of any status.\n",
+        "\n",
+        "Before sending, `Error::InvalidRequest` (an empty id, a value outside a documented bound); after it,\n",
+        "`Error::Transport` (no complete answer) or `Error::Decode` (a 2xx that is not the documented answer),\n",
+        "as for any call.\n",
     ) };
     (@head) => { concat!(
         "# Errors\n",
@@ -29,6 +33,10 @@ macro_rules! errors_section {
     (@failures $($row:literal)*) => { concat!(
         $crate::errors_section!(@head),
         $($row,)*
+        "\n",
+        "Before sending, `Error::InvalidRequest` (an empty id, a value outside a documented bound); after it,\n",
+        "`Error::Transport` (no complete answer) or `Error::Decode` (a 2xx that is not the documented answer),\n",
+        "as for any call.\n",
     ) };
     (@failures_with_codes $($row:literal)*) => { concat!(
         $crate::errors_section!(@head),
@@ -36,6 +44,10 @@ macro_rules! errors_section {
         "\n",
         "An answer may carry no code (some of the reference's own examples carry none): match on\n",
         "`err.kind()` first, and on the code to tell cases of one status apart.\n",
+        "\n",
+        "Before sending, `Error::InvalidRequest` (an empty id, a value outside a documented bound); after it,\n",
+        "`Error::Transport` (no complete answer) or `Error::Decode` (a 2xx that is not the documented answer),\n",
+        "as for any call.\n",
     ) };
     ("add-calendar-member") => { $crate::errors_section!(@none) };
     ("add-event-attendee") => { $crate::errors_section!(@none) };
