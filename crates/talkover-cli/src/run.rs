@@ -113,6 +113,11 @@ pub fn run_operation(context: &Context, op: &'static OperationInfo, args: &ArgMa
     output::print_answer(&answer.value, context.format, Some(op.id)).map_err(|f| f.after_carried_out(op))
 }
 
+/// A whole number of the query parameters, given as a number or as text (`--query per_page=50`).
+fn query_number(query: &Value, name: &str) -> Option<u64> {
+    query.get(name).and_then(|v| v.as_u64().or_else(|| v.as_str()?.parse().ok()))
+}
+
 /// For a list that takes `per_page` but no `page` (list-calendars), answered without a page block: the page
 /// size asked for (or the page's default) and the number of items, when the answer holds that many or more,
 /// and so may have left some out that no other request can reach but a larger `per_page`.
@@ -121,9 +126,7 @@ fn one_answer_may_be_cut(op: &OperationInfo, params: &Params, answer: &Value) ->
     if !takes("per_page") || takes("page") || answer.get("meta").or(answer.get("pagination")).is_some() {
         return None;
     }
-    let given = params.query.as_ref().and_then(|query| query.get("per_page"));
-    let given = given.and_then(|v| v.as_u64().or_else(|| v.as_str()?.parse().ok()));
-    let asked = match given {
+    let asked = match params.query.as_ref().and_then(|query| query_number(query, "per_page")) {
         Some(asked) => asked,
         None if op.id == <talkover::calendars::ListCalendars as talkover::Operation>::ID => {
             u64::from(talkover::calendars::ListCalendars::DEFAULT_PER_PAGE)
@@ -834,10 +837,10 @@ fn fetch_pages(
             query.insert("per_page".into(), Value::from(ALL_PER_PAGE));
         }
     }
-    if let Some(start) = query.get("page").and_then(|p| p.as_u64().or_else(|| p.as_str()?.parse().ok())) {
+    if let Some(start) = query_number(query, "page") {
         page = start.max(1);
     }
-    walked.per_page = query.get("per_page").and_then(|p| p.as_u64().or_else(|| p.as_str()?.parse().ok()));
+    walked.per_page = query_number(query, "per_page");
     let mut progress = PageProgress::on_terminal();
     let mut held_bytes = 0usize;
     // Each page must be the one asked for, as the SDK's own pagination checks it: a server that ignores
