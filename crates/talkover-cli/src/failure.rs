@@ -507,27 +507,30 @@ fn next_step(e: &Error) -> Option<Cow<'static, str>> {
     STEPS_BY_CODE.iter().find(|(known, _)| *known == code).map(|(_, step)| Cow::Borrowed(*step))
 }
 
-/// What publishing an agent needs, by the field a 422 of publish-agent names, and the command that sets it.
+/// What publishing an agent needs (the page: knowledge, a voice, calling settings), by the field a 422 of
+/// publish-agent names, and the command that gives it.
 const PUBLISH_NEEDS: &[(&str, &str)] = &[
     ("description", "a description with talkover agents update-knowledge AGENT_ID"),
     (
         "voice_id",
         "a voice with talkover agents update-voice AGENT_ID, whose voice_id talkover voice-templates list gives",
     ),
-    ("direction", "a direction with talkover agents update-calling AGENT_ID"),
+    ("direction", "calling settings (a direction) with talkover agents update-calling AGENT_ID"),
 ];
 
-/// A publish-agent 422 that names only fields of [`PUBLISH_NEEDS`]: the commands that give the agent
-/// those, and no others. Another answer (no fields, or one this list does not know) has the general step.
+/// A publish-agent 422: the commands that give the agent the fields the answer names, when it names only
+/// fields of [`PUBLISH_NEEDS`], and no others; every command of the list for another answer (no fields, or
+/// one the list does not know).
 fn what_publishing_lacks(api: &talkover::ApiError) -> Option<String> {
-    if api.operation != PublishAgent::ID || api.status.as_u16() != 422 || api.field_errors.is_empty() {
+    if api.operation != PublishAgent::ID || api.status.as_u16() != 422 {
         return None;
     }
-    let needs = api
-        .field_errors
-        .keys()
-        .map(|field| PUBLISH_NEEDS.iter().find(|(known, _)| known == field).map(|(_, step)| *step))
-        .collect::<Option<Vec<_>>>()?;
+    let step_of = |field: &String| PUBLISH_NEEDS.iter().find(|(known, _)| known == field).map(|(_, step)| *step);
+    let named = match api.field_errors.is_empty() {
+        true => None,
+        false => api.field_errors.keys().map(step_of).collect::<Option<Vec<_>>>(),
+    };
+    let needs = named.unwrap_or_else(|| PUBLISH_NEEDS.iter().map(|(_, step)| *step).collect());
     Some(format!("give the agent what it lacks first: {}", needs.join("; ")))
 }
 
@@ -544,13 +547,6 @@ const REFUSALS: &[(&str, u16, &str)] = &[
         409,
         "its calls in progress must end first: talkover campaigns get CAMPAIGN_ID lists them; wait, or end each: \
          talkover calls active AGENT_ID NUMBER gives a call's id, then talkover calls end AGENT_ID -f call_sid=ID",
-    ),
-    (
-        PublishAgent::ID,
-        422,
-        "give the agent what it lacks first: a description with talkover agents update-knowledge AGENT_ID, a voice \
-         with talkover agents update-voice AGENT_ID, whose voice_id talkover voice-templates list gives, calling \
-         settings with talkover agents update-calling AGENT_ID",
     ),
     (
         MakeCampaignCall::ID,
@@ -1040,6 +1036,7 @@ mod tests {
         let steps = REFUSALS
             .iter()
             .map(|(_, _, step)| *step)
+            .chain(PUBLISH_NEEDS.iter().map(|(_, step)| *step))
             .chain(STEPS_BY_CODE.iter().map(|(_, step)| *step))
             .chain(CHECKS.iter().map(|(_, check)| *check));
         let commands = crate::commands::operation_commands();

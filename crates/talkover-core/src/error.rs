@@ -1381,9 +1381,8 @@ struct Shown<'a>(&'a str, usize);
 
 impl fmt::Display for Shown<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let Self(text, max) = *self;
-        let mut chars = text.chars();
-        for c in chars.by_ref().take(max) {
+        let (head, rest) = first_chars(self.0, self.1);
+        for c in head.chars() {
             if c.is_control()
                 || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
             {
@@ -1392,10 +1391,23 @@ impl fmt::Display for Shown<'_> {
                 fmt::Write::write_char(f, c)?;
             }
         }
-        match chars.count() {
-            0 => Ok(()),
-            rest => write!(f, "… ({rest} more characters)"),
-        }
+        more_characters(f, rest)
+    }
+}
+
+/// The first `max` characters of `text`, and how many characters follow them.
+fn first_chars(text: &str, max: usize) -> (&str, usize) {
+    match text.char_indices().nth(max) {
+        None => (text, 0),
+        Some((end, _)) => (&text[..end], text[end..].chars().count()),
+    }
+}
+
+/// What stands for the characters of a text [`Shown`] or [`Cut`] leaves out: their count, or nothing.
+fn more_characters(f: &mut fmt::Formatter<'_>, rest: usize) -> fmt::Result {
+    match rest {
+        0 => Ok(()),
+        rest => write!(f, "… ({rest} more characters)"),
     }
 }
 
@@ -1405,11 +1417,9 @@ struct Cut<'a>(&'a str, usize);
 
 impl fmt::Debug for Cut<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let Self(text, max) = *self;
-        match text.char_indices().nth(max) {
-            None => write!(f, "{text:?}"),
-            Some((end, _)) => write!(f, "{:?}… ({} more characters)", &text[..end], text[end..].chars().count()),
-        }
+        let (head, rest) = first_chars(self.0, self.1);
+        write!(f, "{head:?}")?;
+        more_characters(f, rest)
     }
 }
 
