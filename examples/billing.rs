@@ -32,8 +32,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         // Recharge 100 whenever the balance falls below 20, on the first saved card.
         let update = AutoTopupSettingsUpdate::new()
             .is_enabled(true)
-            .threshold_amount(Decimal::new("20").ok_or("not a decimal")?)
-            .recharge_amount(Decimal::new("100").ok_or("not a decimal")?)
+            .threshold_amount("20".parse::<Decimal>()?)
+            .recharge_amount("100".parse::<Decimal>()?)
             .payment_method_id(card.id.clone());
         let updated = client.auto_topup().update(update).await?;
         println!("auto top-up now enabled: {}", updated.is_enabled);

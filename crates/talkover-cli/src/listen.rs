@@ -304,9 +304,16 @@ fn handle(
     }
     let body_json: Value = serde_json::from_slice(&request.body)
         .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&request.body).into_owned()));
+    // The signature shown: the header's that verified, else the first header's named as one.
+    let signatures = || {
+        let named = request.headers.iter().filter(|(name, _)| name.as_str().contains("signature"));
+        named.filter_map(|(_, value)| value.to_str().ok())
+    };
+    let signature = signatures().find(|value| key.verify_signature(&request.body, value).is_ok());
+    let signature = signature.or_else(|| signatures().next());
     match key.verify_delivery(&request.headers, &request.body) {
         Err(problem) => {
-            let shown = show(format, false, Some(&problem.to_string()), &request, &body_json, None);
+            let shown = show(format, false, Some(&problem.to_string()), &request, &body_json, signature, None);
             respond(&mut stream, StatusCode::UNAUTHORIZED, &json!({"error": "the signature does not verify"}));
             if let Err(e) = shown {
                 output.fail(e);
@@ -324,7 +331,7 @@ fn handle(
                     json!({"received": true, "forwarded": false, "error": format!("not forwarded: {problem}")}),
                 ),
             };
-            let shown = show(format, true, None, &request, &body_json, forwarded.as_ref());
+            let shown = show(format, true, None, &request, &body_json, signature, forwarded.as_ref());
             match shown {
                 Ok(()) => respond(&mut stream, status, &answer),
                 Err(e) => {
@@ -458,6 +465,7 @@ fn show(
     problem: Option<&str>,
     request: &Incoming,
     body: &Value,
+    signature: Option<&str>,
     forwarded: Option<&Result<StatusCode, String>>,
 ) -> std::io::Result<()> {
     let target = request.target.as_str();
@@ -478,11 +486,6 @@ fn show(
         Format::Json | Format::Id | Format::Csv => {
             // The body as received (key order, every digit) and its signature, so that a delivery kept from
             // this line can be checked again: `jq -j .raw_body` (no line break added), `.signature`.
-            let signature = request
-                .headers
-                .iter()
-                .find(|(name, _)| name.as_str().contains("signature"))
-                .and_then(|(_, value)| value.to_str().ok());
             let line = json!({
                 "verified": verified,
                 "problem": problem,

@@ -71,8 +71,9 @@ string_enum! {
 }
 
 optional_fields! {
-    /// An action of an agent.
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    /// An action of an agent. Its `Debug` hides the values of `config` fields named as credentials are
+    /// (`password`, `api_key`, …): a configuration holds its service's credentials.
+    #[derive(Clone, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct Action {
         /// The action's id.
@@ -197,6 +198,18 @@ pub struct IntegrationRef {
     pub settings: Map<String, Value>,
 }
 
+impl std::fmt::Debug for Action {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::secret::debug_hiding_secrets("Action", self, f)
+    }
+}
+
+impl std::fmt::Debug for NewAction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::secret::debug_hiding_secrets("NewAction", self, f)
+    }
+}
+
 /// The settings' names, not their values: an integration's settings may hold its credentials
 /// (`api_key`).
 impl std::fmt::Debug for IntegrationRef {
@@ -257,7 +270,9 @@ optional_fields! {
     /// # use talkover_core::actions::NewAction;
     /// let action = NewAction::new("node-1", "Transfer", "Hands the call to a person", "trasnfer");
     /// ```
-    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    ///
+    /// Its `Debug` hides the values of `config` fields named as credentials are (`password`, `api_key`, …).
+    #[derive(Clone, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct NewAction {
         /// The flow node the action belongs to.

@@ -451,7 +451,8 @@ optional_fields! {
         /// The voice template to use (an id from list-voice-templates; not an agent's `voice.id`, which
         /// names the agent's own voice: its template is `voice.template.id`).
         pub voice_id: VoiceTemplateId,
-        /// Speaking speed multiplier.
+        /// Speaking speed multiplier, 0.1 to 3.0, as create-agent gives it (this page's prose says above 1
+        /// and below 2, against its own examples; the wider range is the one checked before sending).
         pub conversation_speed: f64,
         /// Who speaks first.
         pub who_speaks_first: WhoSpeaksFirst,
@@ -466,8 +467,11 @@ optional_fields! {
         /// The voice's language.
         language: impl Into<Language>,
         /// Similarity to the original voice, 0.5 to 1.0 (returned as the voice's `similarity_boost`).
+        /// Required for a high-fidelity voice template (`quality_tier` pro or ultra); the page says the
+        /// template's tier decides whether it is accepted.
         similarity: f64,
-        /// Stability, 0.5 to 1.0.
+        /// Stability, 0.5 to 1.0: higher is more even, lower more expressive. Required, and accepted, as
+        /// [`similarity`](Self::similarity) is.
         stability: f64,
     }
 }

@@ -35,7 +35,7 @@ use crate::time::Date;
 use crate::validate::Problems;
 use crate::Timestamp;
 
-pub use crate::ids::CallId;
+pub use crate::ids::{CallId, CallSid};
 pub use watch::{CallWait, CallWaitOutcome, CallWatch, WaitLimits, WaitMove, WatchStep};
 
 mod watch;
@@ -183,8 +183,9 @@ optional_fields! {
     pub struct Call {
         /// The call's id.
         pub id: CallId,
-        /// The telephony provider's id for the call. Not what [`EndCall`] takes: that is [`id`](Self::id).
-        pub sid: String,
+        /// The telephony provider's id for the call. Not what [`EndCall`] takes: that is [`id`](Self::id)
+        /// (a [`CallSid`] does not convert into a [`CallId`]).
+        pub sid: CallSid,
         /// The number called, E.164.
         pub to: String,
         /// The number called, formatted for display.
@@ -221,7 +222,7 @@ pub struct CallRequired {
     /// The call's id.
     pub id: CallId,
     /// The telephony provider's id of the call.
-    pub sid: String,
+    pub sid: CallSid,
     /// The calling number.
     pub from: String,
     /// The called number.
@@ -282,11 +283,11 @@ impl Call {
 /// Declares a call body with the fields [`NewCall`] and [`NewCampaignCall`] share, each written once, before
 /// the body's own optional fields, with their setters and `new`.
 macro_rules! call_body {
-    ($(#[$meta:meta])* pub struct $name:ident; $($groups:tt)*) => {
+    ($(#[$meta:meta])* pub struct $name:ident; to: $to:literal, $($groups:tt)*) => {
         optional_fields! {
             $(#[$meta])*
             pub struct $name {
-                /// The number to call, E.164 (`+1234567890`).
+                #[doc = concat!("The number to call, ", $to, ".")]
                 pub to: String,
             }
             settable {
@@ -302,7 +303,7 @@ macro_rules! call_body {
         }
 
         impl $name {
-            /// A call to `to` (E.164); set the rest with the chaining methods.
+            #[doc = concat!("A call to `to` (", $to, "); set the rest with the chaining methods.")]
             pub fn new(to: impl Into<String>) -> Self {
                 Self::with_fields(to.into())
             }
@@ -327,6 +328,8 @@ call_body! {
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct NewCall;
+    to: "in international form, as the page asks: E.164 (`+1234567890`), or with spaces, dashes, dots or \
+        brackets between the digits (`+1 (555) 010-1234`), which is sent as written",
     settable {
         /// Seconds to wait before dialling, 0 to 3600 (the API's default is 0).
         delay_seconds(seconds): u32,
@@ -335,7 +338,7 @@ call_body! {
     // own telephony carries, which the agent joins over a WebSocket ([`NewCall::external`]).
     settable {
         /// Your telephony provider's id of the call (external calls).
-        sid: impl Into<String>,
+        sid: impl Into<CallSid>,
         /// The calling number, international format (external calls).
         from(number): impl Into<String>,
         /// Which way the call goes (external calls; usually `outbound`).
@@ -349,7 +352,7 @@ impl NewCall {
     /// whose `use_transport` is `false`. openapi.json documents this form of make-call; the page does not.
     /// The messages on that WebSocket are [`TransportEvent`]s.
     pub fn external(
-        sid: impl Into<String>,
+        sid: impl Into<CallSid>,
         from: impl Into<String>,
         to: impl Into<String>,
         direction: Direction,
@@ -367,7 +370,7 @@ impl MakeCall {
         // An external call gives its sid, its calling number and its direction together (openapi.json).
         if b.sid.is_some() || b.from.is_some() || b.direction.is_some() {
             problems.require("sid", &b.sid).require("from", &b.from).require("direction", &b.direction);
-            if b.sid.as_deref().is_some_and(|sid| sid.trim().is_empty()) {
+            if b.sid.as_ref().is_some_and(|sid| sid.as_str().trim().is_empty()) {
                 problems.add("sid", "must not be blank");
             }
             problems.international("from", b.from.as_deref());
@@ -397,7 +400,7 @@ optional_fields! {
         /// The agent handling it.
         agent_id: AgentId,
         /// The telephony provider's id for the call (openapi.json's answer has it; the page's does not).
-        sid: String,
+        sid: CallSid,
         /// The calling number (openapi.json's answer has it; the page's does not).
         from: String,
         /// Length in seconds so far (openapi.json's call schema).
@@ -507,6 +510,7 @@ call_body! {
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct NewCampaignCall;
+    to: "in E.164 form (`+1234567890`), as the page asks",
     settable {
         /// Queue the call even if this number already has an active or queued call in the campaign (the
         /// API's default is `false`, which answers 409 with the existing call: see [`existing_call`]).

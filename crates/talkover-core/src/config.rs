@@ -262,6 +262,14 @@ impl ClientConfig {
         self.redact_with(error, &[])
     }
 
+    /// Marks the headers of a successful answer that echo this configuration's token, or hold credentials,
+    /// sensitive, so that `Debug` of them (of a [`WithResponse`](crate::operation::WithResponse)) shows
+    /// `Sensitive`, as an error's headers do.
+    pub fn hide_in_headers(&self, headers: &mut http::HeaderMap) {
+        let token = self.authorization.to_str().ok().and_then(|value| value.strip_prefix("Bearer "));
+        crate::error::mark_secret_headers(headers, token.as_slice());
+    }
+
     /// [`ClientConfig::redact`], hiding `others` too (the secrets a request carries: a webhook secret, a
     /// password), in one pass.
     pub fn redact_with(&self, error: Error, others: &[&str]) -> Error {

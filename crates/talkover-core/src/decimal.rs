@@ -37,7 +37,10 @@ pub struct Decimal {
 
 impl Decimal {
     /// Parses a decimal such as `100`, `100.00` or `-0.5`. Leading zeros of the whole part are dropped
-    /// (`007.50` is `7.50`), since a JSON number cannot be written with them.
+    /// (`007.50` is `7.50`), since a JSON number cannot be written with them. `None` for any other text;
+    /// `text.parse::<Decimal>()` gives an error that says which text instead (an
+    /// [`InvalidRequest`](crate::ErrorKind::InvalidRequest) naming it), for `?` in a function that returns
+    /// `talkover::Error`.
     ///
     /// ```
     /// # use talkover_core as talkover;

@@ -18,8 +18,10 @@ use crate::page::PageBlock;
 use crate::transport::{HttpRequest, HttpResponse};
 
 /// An operation's parameters as JSON, in the fixture format's `params` shape: path parameters by their
-/// template names, query parameters by their documented names, and the body.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+/// template names, query parameters by their documented names, and the body. Its `Debug` hides the values
+/// of body fields named as credentials are (`password`, `webhook_secret`, an action's `config.api_key`) and
+/// of custom headers.
+#[derive(Clone, Default, PartialEq, Deserialize)]
 pub struct Params {
     /// Path parameters by placeholder name.
     #[serde(default)]
@@ -30,6 +32,16 @@ pub struct Params {
     /// The JSON body.
     #[serde(default)]
     pub body: Option<Value>,
+}
+
+impl std::fmt::Debug for Params {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut body = self.body.clone();
+        if let Some(body) = body.as_mut() {
+            crate::secret::hide_secret_fields(body, &[]);
+        }
+        f.debug_struct("Params").field("path", &self.path).field("query", &self.query).field("body", &body).finish()
+    }
 }
 
 /// One operation in the registry.

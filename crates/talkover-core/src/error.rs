@@ -1194,22 +1194,7 @@ impl ApiError {
                 })
                 .collect();
         }
-        // Cookies and credentials an answer carries (a session a proxy or the framework sets, a header
-        // named as credentials are, such as `x-amz-security-token`) are secrets whatever they look like.
-        const CREDENTIALS: [http::HeaderName; 4] = [
-            http::header::SET_COOKIE,
-            http::header::COOKIE,
-            http::header::AUTHORIZATION,
-            http::header::PROXY_AUTHORIZATION,
-        ];
-        for (name, value) in self.headers.iter_mut() {
-            if CREDENTIALS.contains(name)
-                || crate::secret::is_secret_field(name.as_str())
-                || is_redacted(&String::from_utf8_lossy(value.as_bytes()), secrets)
-            {
-                value.set_sensitive(true);
-            }
-        }
+        mark_secret_headers(&mut self.headers, secrets);
     }
 
     /// Reads a JSON object body, `map`, parsed from `body`.
@@ -1902,6 +1887,27 @@ fn messages_of(value: Value) -> Vec<String> {
 }
 
 /// Whether redacting `text` would change it.
+/// Marks the header values of an answer that hold a secret sensitive, so that `Debug` shows `Sensitive`:
+/// cookies and credentials, whatever they look like (a session a proxy or the framework sets, a header
+/// named as credentials are, such as `x-amz-security-token`), and values holding one of `secrets` or
+/// credential-like text (`Bearer …`).
+pub(crate) fn mark_secret_headers(headers: &mut HeaderMap, secrets: &[&str]) {
+    const CREDENTIALS: [http::HeaderName; 4] = [
+        http::header::SET_COOKIE,
+        http::header::COOKIE,
+        http::header::AUTHORIZATION,
+        http::header::PROXY_AUTHORIZATION,
+    ];
+    for (name, value) in headers.iter_mut() {
+        if CREDENTIALS.contains(name)
+            || crate::secret::is_secret_field(name.as_str())
+            || is_redacted(&String::from_utf8_lossy(value.as_bytes()), secrets)
+        {
+            value.set_sensitive(true);
+        }
+    }
+}
+
 fn is_redacted(text: &str, secrets: &[&str]) -> bool {
     if secrets.is_empty() {
         // Credential-like text alone, told without a copy.

@@ -66,7 +66,7 @@ error_codes! {
     InsufficientCredits = "INSUFFICIENT_CREDITS", "402", "the balance cannot pay for what was asked; buy credits or turn on auto top-up";
     InvalidAgentDirection = "INVALID_AGENT_DIRECTION", "422", "the operation needs an agent of the other direction (inbound or outbound)";
     InvalidApiKey = "INVALID_API_KEY", "401", "the API key sent is not one the API knows";
-    InvalidPhoneNumber = "INVALID_PHONE_NUMBER", "400 (or 422)", "a phone number is not in E.164 form (`+` and the country code)";
+    InvalidPhoneNumber = "INVALID_PHONE_NUMBER", "400 (or 422)", "a phone number is not in the form the operation asks: `+`, the country code and the number (`+1234567890`)";
     InvalidToken = "INVALID_TOKEN", "401", "the bearer token is missing, malformed or revoked";
     InvalidTransition = "INVALID_TRANSITION", "400", "the campaign cannot move from its present status to the one asked for";
     LogNotRetriable = "LOG_NOT_RETRIABLE", "422", "this webhook delivery cannot be sent again (it succeeded, or is not eligible)";

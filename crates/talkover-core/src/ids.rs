@@ -176,6 +176,19 @@ id_type! {
 }
 
 id_type! {
+    /// The telephony provider's id of a call: a history call's [`sid`](crate::calls::Call::sid), an external
+    /// call's [`NewCall::sid`](crate::calls::NewCall::sid). Not a [`CallId`], and it does not convert into
+    /// one: end-call's `call_sid` and the call lookups take the call's `id`, as their pages say.
+    ///
+    /// ```compile_fail,E0277
+    /// # use talkover_core::ids::{CallId, CallSid};
+    /// fn end_call(call: impl Into<CallId>) {}
+    /// end_call(CallSid::from("CA0123456789abcdef"));
+    /// ```
+    CallSid
+}
+
+id_type! {
     /// The id of a campaign's SFTP configuration.
     SftpConfigId
 }

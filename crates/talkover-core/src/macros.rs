@@ -220,6 +220,9 @@ macro_rules! string_enum {
             }
         }
 
+        /// Never fails: a text the reference does not document is kept as `Unknown`, as the API's later
+        /// values are. To refuse a misspelt value read from a setting or a flag, use
+        #[doc = concat!("[`", stringify!($name), "::documented`], which gives `None` for it.")]
         impl ::std::str::FromStr for $name {
             type Err = ::std::convert::Infallible;
             fn from_str(value: &str) -> Result<Self, Self::Err> {
@@ -703,6 +706,7 @@ macro_rules! operations {
             #[derive(Clone, Debug, PartialEq)]
             #[cfg_attr(feature = "registry", derive(::serde::Serialize, ::serde::Deserialize))]
             #[non_exhaustive]
+            #[must_use = "an operation is sent when a client executes it"]
             pub struct $ty {
                 $($(
                     #[doc = concat!("The `{", stringify!($param), "}` of the path.")]

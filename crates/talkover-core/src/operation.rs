@@ -211,10 +211,13 @@ impl<T> WithResponse<T> {
     }
 }
 
-/// Decodes an answer into the operation's output, keeping its status and headers.
+/// Decodes an answer into the operation's output, keeping its status and headers (those holding
+/// credentials marked sensitive, as an error's are, so that `Debug` does not show them; a client also marks
+/// those that echo its token).
 pub fn decode_with_response<O: Operation>(response: HttpResponse) -> Result<WithResponse<Output<O>>, Error> {
     let status = response.status();
-    let headers = response.headers().clone();
+    let mut headers = response.headers().clone();
+    crate::error::mark_secret_headers(&mut headers, &[]);
     let value = decode_response::<O>(response)?;
     Ok(WithResponse { status, headers, value })
 }

@@ -273,7 +273,7 @@ impl JsonBody {
     fn read(bytes: &[u8], secrets: &[&str]) -> Result<Self, serde_json::Error> {
         let original: Value = serde_json::from_slice(bytes)?;
         let mut value = original.clone();
-        redact_with(&mut value, secrets);
+        crate::secret::hide_secret_fields(&mut value, secrets);
         let verbatim = (value == original).then(|| String::from_utf8_lossy(bytes).trim().to_owned());
         Ok(Self { value, verbatim })
     }
@@ -478,50 +478,7 @@ fn expectation(op: &OperationInfo, original: &HttpResponse, bytes: Vec<u8>, body
 
 /// Replaces secret fields and every occurrence of the token in a JSON value.
 pub fn redact(value: &mut Value, token: Option<&str>) {
-    redact_with(value, token.as_slice());
-}
-
-/// Replaces secret fields, and every occurrence of `secrets` in the strings and keys, in a JSON value.
-fn redact_with(value: &mut Value, secrets: &[&str]) {
-    match value {
-        Value::Object(map) => {
-            let entries = std::mem::take(map);
-            for (mut key, mut field) in entries {
-                if crate::secret::is_secret_field(&key) && !field.is_null() && !field.is_boolean() {
-                    field = Value::String(REDACTED.to_owned());
-                } else if key == "custom_headers" {
-                    redact_header_values(&mut field);
-                } else {
-                    redact_with(&mut field, secrets);
-                }
-                crate::secret::hide_in(&mut key, secrets);
-                map.insert(key, field);
-            }
-        }
-        Value::Array(items) => items.iter_mut().for_each(|item| redact_with(item, secrets)),
-        Value::String(text) => crate::secret::hide_in(text, secrets),
-        _ => {}
-    }
-}
-
-/// `custom_headers` as `[{"key", "value"}]` (the API's form) or as an object of names to values.
-fn redact_header_values(headers: &mut Value) {
-    match headers {
-        Value::Array(items) => {
-            for item in items {
-                match item.get_mut("value") {
-                    Some(value) if !value.is_null() => *value = Value::String(REDACTED.to_owned()),
-                    _ => {}
-                }
-            }
-        }
-        Value::Object(map) => {
-            for value in map.values_mut().filter(|v| !v.is_null()) {
-                *value = Value::String(REDACTED.to_owned());
-            }
-        }
-        _ => {}
-    }
+    crate::secret::hide_secret_fields(value, token.as_slice());
 }
 
 fn redact_text(text: &str, secrets: &[&str]) -> String {

@@ -9,6 +9,7 @@
 //! answers writes its secret; `Debug` never does.
 
 use serde::Serializer;
+use serde_json::Value;
 use std::fmt;
 use zeroize::Zeroize;
 
@@ -94,10 +95,11 @@ pub const SECRET_FIELDS: &[&str] = &[
 
 /// Whether a JSON field of this name holds a secret wherever it stands: one of [`SECRET_FIELDS`], or a
 /// name whose words (split at separators and case changes, `clientSecret` as `client secret`) say so:
-/// one of `password`, `passwd`, `secret`, `passphrase`, `credential(s)` anywhere (`password_confirmation`,
-/// `secretKey`); a key of a kind credentials are (`api_key`, `private_key_pem`, `signing_key`,
-/// `client_key`, `access_key`, `apiKey`); or `token` or `authorization` last (`refresh_token`,
-/// `X-Amz-Security-Token`). The free-form maps of a body (an action's `config`, an integration's
+/// one of `password`, `passwd`, `pwd`, `passcode`, `secret`, `passphrase`, `credential(s)`, `bearer`,
+/// `cookie`, `jwt`, `otp` anywhere (`password_confirmation`, `secretKey`, `db_pwd`); a key of a kind
+/// credentials are (`api_key`, `private_key_pem`, `signing_key`, `client_key`, `access_key`, `apiKey`); or
+/// `token`, `authorization`, `auth` or `pin` last (`refresh_token`, `X-Amz-Security-Token`, `basic_auth`,
+/// `voicemail_pin`). The free-form maps of a body (an action's `config`, an integration's
 /// settings) name their credentials as their own services do. No field the reference documents is named
 /// so but for the secrets of [`SECRET_FIELDS`]. A name written in one run of letters (`clientsecret`,
 /// `APIToken`) is read by its ending. Where a recording hides such a field, it hides any value but `null`
@@ -109,12 +111,20 @@ pub const SECRET_FIELDS: &[&str] = &[
 /// assert!(is_secret_field("webhook_secret") && is_secret_field("refresh_token") && is_secret_field("apiKey"));
 /// assert!(is_secret_field("secret_key") && is_secret_field("private_key_pem") && is_secret_field("X-Api-Key"));
 /// assert!(is_secret_field("clientsecret") && is_secret_field("APIToken") && is_secret_field("DBPassword"));
+/// assert!(is_secret_field("auth") && is_secret_field("bearer") && is_secret_field("db_pwd") && is_secret_field("pin"));
 /// assert!(!is_secret_field("max_tokens") && !is_secret_field("key") && !is_secret_field("token_count"));
+/// assert!(!is_secret_field("auth_type") && !is_secret_field("authorization_url") && !is_secret_field("pinned"));
 /// ```
 pub fn is_secret_field(name: &str) -> bool {
-    const ANYWHERE: [&str; 9] = [
+    const ANYWHERE: [&str; 15] = [
         "password",
         "passwd",
+        "pwd",
+        "passcode",
+        "bearer",
+        "cookie",
+        "jwt",
+        "otp",
         "secret",
         "passphrase",
         "credential",
@@ -124,7 +134,7 @@ pub fn is_secret_field(name: &str) -> bool {
         "accesskey",
     ];
     const KEYS: [&str; 7] = ["api", "private", "secret", "signing", "client", "access", "encryption"];
-    const LAST: [&str; 2] = ["token", "authorization"];
+    const LAST: [&str; 4] = ["token", "authorization", "auth", "pin"];
     if SECRET_FIELDS.contains(&name) {
         return true;
     }
@@ -609,6 +619,71 @@ pub(crate) fn hide_in(text: &mut String, secrets: &[&str]) {
                 *text = hidden;
             }
         }
+    }
+}
+
+/// `Debug` of a type holding free-form JSON whose keys name credentials as their own services do (an
+/// action's `config`, a registry request's body): the fields of its JSON form, as the API names them, with
+/// the values [`hide_secret_fields`] hides shown as `[redacted]`.
+pub(crate) fn debug_hiding_secrets<T: serde::Serialize>(
+    name: &str,
+    value: &T,
+    f: &mut fmt::Formatter<'_>,
+) -> fmt::Result {
+    let mut json = match serde_json::to_value(value) {
+        Ok(json @ Value::Object(_)) => json,
+        _ => return f.debug_struct(name).finish_non_exhaustive(),
+    };
+    hide_secret_fields(&mut json, &[]);
+    let mut shown = f.debug_struct(name);
+    for (key, field) in json.as_object().into_iter().flatten() {
+        shown.field(key, field);
+    }
+    shown.finish()
+}
+
+/// Replaces the values of [secret-named fields](is_secret_field) and of `custom_headers` at any depth of a
+/// JSON value with [`REDACTED`] (`null` and flags kept), and every occurrence of `secrets` in its strings
+/// and keys: what a recording keeps of a body, and what `Debug` shows of free-form JSON.
+pub(crate) fn hide_secret_fields(value: &mut Value, secrets: &[&str]) {
+    match value {
+        Value::Object(map) => {
+            let entries = std::mem::take(map);
+            for (mut key, mut field) in entries {
+                if is_secret_field(&key) && !field.is_null() && !field.is_boolean() {
+                    field = Value::String(REDACTED.to_owned());
+                } else if key == "custom_headers" {
+                    redact_header_values(&mut field);
+                } else {
+                    hide_secret_fields(&mut field, secrets);
+                }
+                hide_in(&mut key, secrets);
+                map.insert(key, field);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|item| hide_secret_fields(item, secrets)),
+        Value::String(text) => hide_in(text, secrets),
+        _ => {}
+    }
+}
+
+/// `custom_headers` as `[{"key", "value"}]` (the API's form) or as an object of names to values.
+fn redact_header_values(headers: &mut Value) {
+    match headers {
+        Value::Array(items) => {
+            for item in items {
+                match item.get_mut("value") {
+                    Some(value) if !value.is_null() => *value = Value::String(REDACTED.to_owned()),
+                    _ => {}
+                }
+            }
+        }
+        Value::Object(map) => {
+            for value in map.values_mut().filter(|v| !v.is_null()) {
+                *value = Value::String(REDACTED.to_owned());
+            }
+        }
+        _ => {}
     }
 }
 

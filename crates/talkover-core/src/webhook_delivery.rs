@@ -396,8 +396,8 @@ mod signatures {
     ///
     /// `signature` is the value of the delivery's signature header, which **you** pick out of the request:
     /// the reference says every delivery of a webhook with a secret carries one, but does not name it.
-    /// Hex (either case) and base64 (standard or URL-safe, padded or not) are accepted, with or without a
-    /// `sha256=` prefix; surrounding whitespace is ignored. `body` must be the exact bytes received. The
+    /// Hex (either case) and base64 (standard or URL-safe, padded or not, its last digit as an encoder
+    /// writes it) are accepted, with or without a `sha256=` prefix; surrounding whitespace is ignored. `body` must be the exact bytes received. The
     /// comparison takes the same time wherever the values differ.
     ///
     /// ```
@@ -536,7 +536,7 @@ mod signatures {
             bits += 6;
             if bits >= 8 {
                 bits -= 8;
-                // 43 digits carry 258 bits: 32 whole bytes and 2 leftover bits, which are dropped.
+                // 43 digits carry 258 bits: 32 whole bytes and 2 leftover bits, zero below.
                 if n < SIGNATURE_LEN {
                     out[n] = (acc >> bits) as u8;
                     n += 1;
@@ -544,7 +544,9 @@ mod signatures {
                 acc &= (1 << bits) - 1;
             }
         }
-        (n == SIGNATURE_LEN).then_some(out)
+        // Leftover bits that are not zero would let four texts stand for one signature: only the
+        // canonical one is taken.
+        (n == SIGNATURE_LEN && acc == 0).then_some(out)
     }
 
     fn base64_digit(c: u8) -> Option<u8> {
@@ -624,6 +626,24 @@ mod signatures {
                 ];
                 for signature in &spellings {
                     assert_eq!(verify_signature(key, data, signature), Ok(()), "{signature}");
+                }
+            }
+        }
+
+        /// The last base64 digit of a 32-byte value carries 2 bits beyond it: the three spellings with
+        /// those set are not the signature, though they decode to its bytes.
+        #[test]
+        fn base64_with_leftover_bits_set_is_refused() {
+            const DIGITS: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+            for &(key, data, _, base64) in VECTORS {
+                let unpadded = base64.trim_end_matches('=');
+                let last = DIGITS.iter().position(|&d| d == *unpadded.as_bytes().last().unwrap()).unwrap();
+                assert_eq!(last & 3, 0, "a canonical last digit has its 2 leftover bits zero");
+                for extra in 1..4 {
+                    let mut other = unpadded.as_bytes().to_vec();
+                    *other.last_mut().unwrap() = DIGITS[last | extra];
+                    let other = String::from_utf8(other).unwrap();
+                    assert_eq!(verify_signature(key, data, &other), Err(SignatureError::Malformed), "{other}");
                 }
             }
         }

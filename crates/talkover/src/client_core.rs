@@ -146,7 +146,9 @@ impl<T: ?Sized, W: Wait> ClientCore<T, W> {
 
     /// [`ClientCore::output`], keeping the answer's status and headers beside the value.
     pub(crate) fn output_with_response<O: Operation>(&self, answer: Answer) -> Result<WithResponse<Output<O>>, Error> {
-        answer.read(decode_with_response::<O>).map_err(|e| self.config.redact(e))
+        let mut output = answer.read(decode_with_response::<O>).map_err(|e| self.config.redact(e))?;
+        self.config.hide_in_headers(&mut output.headers);
+        Ok(output)
     }
 
     /// The answer of a registry operation, with the answer's status and headers: its JSON body as the
@@ -161,7 +163,9 @@ impl<T: ?Sized, W: Wait> ClientCore<T, W> {
             let (status, headers) = (response.status(), response.headers().clone());
             operation.decode_received(response).map(|value| WithResponse::new(status, headers, value))
         });
-        decoded.map_err(|e| self.config.redact(e))
+        let mut output = decoded.map_err(|e| self.config.redact(e))?;
+        self.config.hide_in_headers(&mut output.headers);
+        Ok(output)
     }
 }
 

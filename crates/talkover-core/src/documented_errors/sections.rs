@@ -256,7 +256,7 @@ macro_rules! errors_section {
     ("list-webhook-logs") => { $crate::errors_section!(@none) };
     ("make-call") => { $crate::errors_section!(@failures_with_codes
         "| 400 | `AGENT_INACTIVE` | the agent is not published, so it cannot place a call; publish it first |\n"
-        "| 400 | `INVALID_PHONE_NUMBER` | a phone number is not in E.164 form (`+` and the country code) |\n"
+        "| 400 | `INVALID_PHONE_NUMBER` | a phone number is not in the form the operation asks: `+`, the country code and the number (`+1234567890`) |\n"
         "| 400 | `MISSING_PHONE_NUMBER` | the request names no phone number to call |\n"
         "| 401 | `INVALID_TOKEN` | the bearer token is missing, malformed or revoked |\n"
         "| 402 | `INSUFFICIENT_CREDITS` | the balance cannot pay for what was asked; buy credits or turn on auto top-up |\n"

@@ -5,7 +5,7 @@
 use serde_json::{json, Map, Value};
 use talkover_core::agents::Direction;
 use talkover_core::calls::{
-    ActiveCall, AgentSummary, Call, CallFilters, CallRequired, CallStatus, EndCall, EndedCall, EndedReason,
+    ActiveCall, AgentSummary, Call, CallFilters, CallRequired, CallSid, CallStatus, EndCall, EndedCall, EndedReason,
     GetAgentCalls, ListCalls, MakeCall, PlacedCall,
 };
 use talkover_core::envelope::ErrorObjectBody;
@@ -160,7 +160,7 @@ pub(super) struct Placing {
     pub(super) id: Option<String>,
     /// An external call's own sid, calling number and direction (make-call's external form), which the
     /// call keeps instead of the emulator's.
-    pub(super) external: Option<(String, String, Direction)>,
+    pub(super) external: Option<(CallSid, String, Direction)>,
 }
 
 impl Placing {
@@ -266,7 +266,7 @@ impl State {
         // its body gave.
         let (sid, from, direction) = match external {
             Some(given) => given,
-            None => (format!("CA{}", id.replace('-', "")), from, Direction::Outbound),
+            None => (format!("CA{}", id.replace('-', "")).into(), from, Direction::Outbound),
         };
         let outcome = Outcome::of(&to);
         let (id, status, created_at) = (id.into(), CallStatus::Initiated, now.into());
@@ -312,7 +312,9 @@ impl State {
             })
             .filter(|c| {
                 search.as_ref().is_none_or(|s| {
-                    c.to.contains(s.as_str()) || c.from.contains(s.as_str()) || c.sid.to_lowercase().contains(s)
+                    c.to.contains(s.as_str())
+                        || c.from.contains(s.as_str())
+                        || c.sid.as_str().to_lowercase().contains(s)
                 })
             })
             .cloned()

@@ -247,6 +247,22 @@ fn clients_configs_and_builders_never_show_the_token() {
     check_debug("blocking client on ureq", &talkover::blocking::Client::new(TOKEN).unwrap());
 }
 
+/// A successful answer kept with its headers (`send_with_response`): a header echoing the token, or holding
+/// a credential, is not shown by `Debug`, as on an error.
+#[tokio::test]
+async fn headers_of_a_successful_answer_kept_whole_hide_secrets() {
+    let body = r#"{"success": true, "data": {"id": "550e8400-e29b-41d4-a716-446655440000", "name": "A"}}"#;
+    let echo = format!("Bearer {TOKEN}");
+    let headers = [("x-echo", echo.as_str()), ("x-raw-echo", TOKEN), ("set-cookie", "session=abc123456789")];
+    let kept = async_client(answer(200, &headers, body)).execute_with_response(GetAgent::new("a")).await.unwrap();
+    check_debug("async answer with its headers", &kept);
+    assert!(!format!("{kept:?}").contains("abc123456789"), "{kept:?}");
+    assert_eq!(kept.headers["x-raw-echo"], TOKEN, "the headers themselves are kept");
+    let kept = blocking_client(answer(200, &headers, body)).execute_with_response(GetAgent::new("a")).unwrap();
+    check_debug("blocking answer with its headers", &kept);
+    assert!(!format!("{kept:?}").contains("abc123456789"), "{kept:?}");
+}
+
 #[test]
 fn built_requests_mark_the_token_sensitive() {
     let request = talkover::build_request(&UnpublishAgent::new("a"), &config()).unwrap();
@@ -293,6 +309,31 @@ fn types_that_hold_secrets_never_show_them() {
         .custom_header("Authorization", format!("Bearer {HEADER_VALUE}"));
     check_debug("new action", &action);
     check_debug("custom header", &CustomHeader::new("X-Api-Key", HEADER_VALUE));
+    // An action's configuration holds its service's credentials, named as that service names them.
+    let configured = NewAction::new("node-1", "Book", "Books a slot", ActionType::Webhook).config([
+        ("password", serde_json::json!(CONFIG_PASSWORD)),
+        ("auth", serde_json::json!({ "api_key": INTEGRATION_KEY })),
+        ("calendar_id", serde_json::json!("calendar-uuid-1")),
+    ]);
+    check_debug("new action's config", &configured);
+    check_debug("create-action", &talkover::actions::CreateAction::new("a", configured.clone()));
+    let shown = format!("{configured:?}");
+    assert!(shown.contains("calendar-uuid-1") && shown.contains("password"), "{shown}");
+    let read: talkover::actions::Action = serde_json::from_value(serde_json::json!({
+        "id": "action-uuid-1", "name": "Book", "type": "webhook",
+        "config": { "password": CONFIG_PASSWORD, "api_key": INTEGRATION_KEY }
+    }))
+    .unwrap();
+    check_debug("action read back", &read);
+    #[cfg(feature = "registry")]
+    {
+        let params: talkover::registry::Params = serde_json::from_value(serde_json::json!({
+            "path": { "agent_id": "a" },
+            "body": { "config": { "password": CONFIG_PASSWORD }, "custom_headers": [{ "key": "X-Api-Key", "value": HEADER_VALUE }] }
+        }))
+        .unwrap();
+        check_debug("registry params", &params);
+    }
 
     let created: CreatedApiToken = serde_json::from_value(serde_json::json!({
         "id": "token-uuid-1", "name": "CI", "abilities": ["*"], "token": CREATED_TOKEN
