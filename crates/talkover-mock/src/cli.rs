@@ -11,11 +11,13 @@ Serves the Talkover API on http://127.0.0.1:PORT/api/v1 until stopped (Ctrl-C).
 
 options:
   --port N               port on 127.0.0.1 (default 8080; 0 picks a free one)
-  --token TOKEN          the bearer token requests must carry (default talq_mock_token)
+  --token TOKEN          the bearer token requests must carry (default talq_mock_token; the banner
+                         shows the default only, never a token given here)
   --fixtures DIR         answer unmodelled operations from the fixtures below DIR instead of the built-in ones
   --no-example-agent     start with no agent (by default the reference's example agent exists)
   --latency-ms N         carry each request out, then wait N milliseconds before answering
   --error-rate R         answer this share of requests (0 to 1) with 500, without carrying them out
+                         (health is never failed)
   --lost-answer-rate R   carry out this share of requests (0 to 1), then answer 500 all the same (an
                          answer lost on its way back: a call placed though the caller saw a failure)
   --rate-limit N         refuse requests past N a minute with 429 and Retry-After (default: no limit;
@@ -92,13 +94,20 @@ pub fn run(args: Vec<String>) -> Result<(), String> {
         // Whoever reads the banner may stop reading: the server goes on either way.
         let mut out = std::io::stdout().lock();
         let _ = writeln!(out, "talkover-mock listening on {}", server.base_url());
-        let _ = writeln!(out, "  token: {token}  (send Authorization: Bearer {token})");
+        // The default token is no secret; one given with --token may be a real one (`talkover mock --token
+        // "$TALKOVER_TOKEN"`), which is not written where logs keep it.
+        let (shown, said) = if token == DEFAULT_TOKEN {
+            (token.clone(), format!("token: {token}  (send Authorization: Bearer {token})"))
+        } else {
+            ("<the --token value>".to_owned(), "token: the one given with --token (not shown)".to_owned())
+        };
+        let _ = writeln!(out, "  {said}");
         let fixtures = server.emulator().fixture_count();
         let _ = writeln!(out, "  {fixtures} recorded exchanges for the operations it does not model");
         if faults != Faults::new() {
             let _ = writeln!(out, "  faults: {faults:?}");
         }
-        let _ = writeln!(out, "  try: curl -H 'Authorization: Bearer {token}' {}/agents", server.base_url());
+        let _ = writeln!(out, "  try: curl -H 'Authorization: Bearer {shown}' {}/agents", server.base_url());
         let _ = writeln!(
             out,
             "  clock: curl -X POST -d '{{\"seconds\": 60}}' http://{}/_emulator/clock/advance",

@@ -11,13 +11,18 @@
 //!
 //! Deliveries go to loopback and private addresses only (not link-local ones), unless the emulator is
 //! told otherwise (`--public-webhooks`): a test that registers a documented example URL sends nothing out.
+//! They never go to the emulator's own listening address (a loopback or unspecified address, or a name
+//! such as `localhost` that is one, with its port): a delivery there would call the emulator's API, whose
+//! test-webhook or make-call would bring about another delivery, and so on without end.
 //!
 //! The same thread ticks the emulator's clock every [`TICK`], so that calls progress and their events
 //! are delivered with no request to drive them. Each webhook has its own queue: it receives its events
 //! in the order they happened.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::{Mutex, Weak};
+use std::net::{IpAddr, SocketAddr};
+use std::sync::atomic::{AtomicU16, Ordering};
+use std::sync::{Arc, Mutex, Weak};
 use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
@@ -35,6 +40,10 @@ pub const SIGNATURE_HEADER: &str = "X-Talkover-Signature";
 
 /// The header that names a delivery's event.
 pub(crate) const EVENT_HEADER: &str = "X-Talkover-Event";
+
+/// What a delivery's `User-Agent` starts with (the emulator's version follows), which no custom header
+/// replaces: an emulator refuses an incoming request that carries it ([`crate::emulator::delivery_problem`]).
+pub(crate) const USER_AGENT_PREFIX: &str = "talkover-mock/";
 
 /// How often the delivery thread moves calls on.
 pub(crate) const TICK: Duration = Duration::from_millis(100);
@@ -182,13 +191,13 @@ pub(crate) struct Deliveries {
 
 impl Deliveries {
     /// Starts the delivery thread, which logs on `state` and ticks its clock while it exists.
-    /// Deliveries go to public addresses only if `public` says so.
-    pub(crate) fn start(state: Weak<Mutex<State>>, public: bool) -> std::io::Result<Self> {
+    /// Deliveries go where `reach` allows.
+    pub(crate) fn start(state: Weak<Mutex<State>>, reach: Reach) -> std::io::Result<Self> {
         let (jobs, mut incoming) = mpsc::unbounded_channel::<Job>();
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
         std::thread::Builder::new().name("talkover-mock-deliveries".into()).spawn(move || {
             runtime.block_on(async move {
-                let mut queues = Queues { state: state.clone(), by_webhook: HashMap::new(), public };
+                let mut queues = Queues { state: state.clone(), by_webhook: HashMap::new(), reach };
                 let mut ticks = tokio::time::interval(TICK);
                 loop {
                     tokio::select! {
@@ -225,19 +234,28 @@ impl Deliveries {
     }
 }
 
+/// Where deliveries may go.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Reach {
+    /// Whether deliveries may go to public addresses.
+    pub(crate) public: bool,
+    /// The port the emulator's server listens on (0 while it listens nowhere): no delivery goes to this
+    /// machine at that port.
+    pub(crate) own_port: Arc<AtomicU16>,
+}
+
 /// One queue of deliveries per webhook, so that a webhook receives its events in the order they
 /// happened (a call's start before its end); a test delivery, which its caller waits for, goes at once.
 struct Queues {
     state: Weak<Mutex<State>>,
     by_webhook: HashMap<String, mpsc::UnboundedSender<Job>>,
-    /// Whether deliveries may go to public addresses.
-    public: bool,
+    reach: Reach,
 }
 
 impl Queues {
     fn dispatch(&mut self, job: Job) {
         if job.waiter.is_some() {
-            tokio::spawn(deliver(job, self.state.clone(), self.public));
+            tokio::spawn(deliver(job, self.state.clone(), self.reach.clone()));
             return;
         }
         let job = match self.by_webhook.get(&job.webhook_id) {
@@ -248,10 +266,10 @@ impl Queues {
             None => job,
         };
         let (queue, mut jobs) = mpsc::unbounded_channel::<Job>();
-        let (state, public) = (self.state.clone(), self.public);
+        let (state, reach) = (self.state.clone(), self.reach.clone());
         tokio::spawn(async move {
             while let Some(job) = jobs.recv().await {
-                deliver(job, state.clone(), public).await;
+                deliver(job, state.clone(), reach.clone()).await;
             }
         });
         let webhook_id = job.webhook_id.clone();
@@ -261,7 +279,7 @@ impl Queues {
 }
 
 /// Delivers one job: attempts until one succeeds or the retries run out, logging each.
-async fn deliver(mut job: Job, state: Weak<Mutex<State>>, public: bool) {
+async fn deliver(mut job: Job, state: Weak<Mutex<State>>, reach: Reach) {
     let body = Bytes::from(serde_json::to_vec(&job.payload).unwrap_or_default());
     // Not sent, and not tried again: sent again, it would be as large.
     let retries = if job.unsendable.is_some() { 0 } else { job.max_retries.min(MAX_RETRIES) };
@@ -286,7 +304,7 @@ async fn deliver(mut job: Job, state: Weak<Mutex<State>>, public: bool) {
         let sending = async {
             match &job.unsendable {
                 Some(reason) => Err(reason.clone()),
-                None => send(&job, body.clone(), public).await,
+                None => send(&job, body.clone(), &reach).await,
             }
         };
         let mut attempt = match tokio::time::timeout(timeout, sending).await {
@@ -318,8 +336,8 @@ async fn deliver(mut job: Job, state: Weak<Mutex<State>>, public: bool) {
 /// container network, a VM's host) reaches a receiver. Link-local addresses (169.254.0.0/16, fe80::/10)
 /// need it too: cloud metadata services answer there, and a delivery's answer is kept in its log for
 /// any client of the emulator to read; so do the two metadata addresses inside the allowed ranges.
-fn is_public(ip: std::net::IpAddr) -> bool {
-    use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+fn is_public(ip: IpAddr) -> bool {
+    use std::net::{Ipv4Addr, Ipv6Addr};
     // Metadata services that answer inside the ranges a test environment uses: Alibaba Cloud's in the
     // shared address space, AWS's IPv6 one among the unique local addresses.
     const METADATA_V4: [Ipv4Addr; 1] = [Ipv4Addr::new(100, 100, 100, 200)];
@@ -341,13 +359,25 @@ fn is_public(ip: std::net::IpAddr) -> bool {
     }
 }
 
+/// Whether `ip` reaches this machine as the emulator's loopback listener does: a loopback address, or the
+/// unspecified one (`0.0.0.0`, `::`), which a client connects to as this machine's; IPv4 ones written as
+/// IPv6 too.
+fn is_this_machine(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => v4.is_loopback() || v4.is_unspecified(),
+        IpAddr::V6(v6) => {
+            v6.is_loopback() || v6.is_unspecified() || v6.to_ipv4_mapped().is_some_and(|v4| is_this_machine(v4.into()))
+        }
+    }
+}
+
 /// The pause after a delivery's attempt `n` (from 0) failed, before the next.
 pub(crate) fn pause_after(n: u32) -> Duration {
     Duration::from_millis(200) * (n + 1)
 }
 
-/// One HTTP request to the webhook's URL; to a public address only if `public` says so.
-async fn send(job: &Job, body: Bytes, public: bool) -> Result<Attempt, String> {
+/// One HTTP request to the webhook's URL, where `reach` allows.
+async fn send(job: &Job, body: Bytes, reach: &Reach) -> Result<Attempt, String> {
     let uri: http::Uri = job.url.parse().map_err(|e| format!("not a URL: {e}"))?;
     if !uri.scheme_str().is_some_and(|scheme| scheme.eq_ignore_ascii_case("http")) {
         return Err("the emulator delivers to http:// URLs only".into());
@@ -359,9 +389,26 @@ async fn send(job: &Job, body: Bytes, public: bool) -> Result<Attempt, String> {
         Some(port) => format!("{}:{port}", uri.host().unwrap_or_default()),
         None => uri.host().unwrap_or_default().to_owned(),
     };
-    let found =
-        tokio::net::lookup_host((host.as_str(), port)).await.map_err(|e| format!("cannot resolve {authority}: {e}"))?;
-    let addresses: Vec<std::net::SocketAddr> = found.filter(|a| public || !is_public(a.ip())).collect();
+    // Not to the emulator itself, by the URL's host (`localhost`, `127.0.0.1`, `[::1]`, `0.0.0.0`) or by
+    // what its name resolves to.
+    let own_port = reach.own_port.load(Ordering::Relaxed);
+    let itself = || {
+        format!(
+            "{authority} is the emulator's own address: the emulator does not deliver to itself (a delivery to \
+             its own API would bring about another, without end)"
+        )
+    };
+    if own_port != 0 && port == own_port && uri.host().is_some_and(crate::emulator::is_loopback_host) {
+        return Err(itself());
+    }
+    let found: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), port))
+        .await
+        .map_err(|e| format!("cannot resolve {authority}: {e}"))?
+        .collect();
+    if own_port != 0 && found.iter().any(|a| a.port() == own_port && is_this_machine(a.ip())) {
+        return Err(itself());
+    }
+    let addresses: Vec<SocketAddr> = found.into_iter().filter(|a| reach.public || !is_public(a.ip())).collect();
     if addresses.is_empty() {
         return Err(format!(
             "{authority} is no loopback or private address: the emulator delivers to those only, \
@@ -382,7 +429,7 @@ async fn send(job: &Job, body: Bytes, public: bool) -> Result<Attempt, String> {
         .uri(path)
         .header(http::header::HOST, authority)
         .header(http::header::CONTENT_TYPE, "application/json")
-        .header(http::header::USER_AGENT, concat!("talkover-mock/", env!("CARGO_PKG_VERSION")))
+        .header(http::header::USER_AGENT, format!("{USER_AGENT_PREFIX}{}", env!("CARGO_PKG_VERSION")))
         .header(EVENT_HEADER, job.event.as_str());
     let own = |name: &str| OWN_HEADERS.iter().any(|own| own.eq_ignore_ascii_case(name.trim()));
     for (name, value) in job.headers.iter().filter(|(name, _)| !own(name)) {
@@ -431,7 +478,7 @@ async fn first_bytes(mut body: hyper::body::Incoming, limit: usize) -> Option<Ve
 
 #[cfg(test)]
 mod tests {
-    use super::is_public;
+    use super::{is_public, is_this_machine};
 
     #[test]
     fn deliveries_go_to_test_networks_but_not_to_link_local_addresses() {
@@ -450,6 +497,16 @@ mod tests {
             "2606:2800::1",
         ] {
             assert!(is_public(outside.parse().unwrap()), "{outside}");
+        }
+    }
+
+    #[test]
+    fn this_machine_is_its_loopback_and_unspecified_addresses() {
+        for local in ["127.0.0.1", "127.1.2.3", "0.0.0.0", "::1", "::", "::ffff:127.0.0.1", "::ffff:0.0.0.0"] {
+            assert!(is_this_machine(local.parse().unwrap()), "{local}");
+        }
+        for other in ["10.0.0.1", "192.168.1.5", "fd00::1", "::ffff:10.0.0.1", "93.184.216.34"] {
+            assert!(!is_this_machine(other.parse().unwrap()), "{other}");
         }
     }
 }

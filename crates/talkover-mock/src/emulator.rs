@@ -1,13 +1,14 @@
 //! The emulator without its HTTP server: a request in, the API's answer out.
 
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU16, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use http::{HeaderValue, StatusCode};
 use serde_json::{json, Map, Value};
 use talkover_core::account::{CreateUserApiToken, DeleteUserApiToken, GetCurrentUser, HealthCheck, ListUserApiTokens};
+use talkover_core::calls::MakeCall;
 use talkover_core::credits::{GetCreditsBalance, PurchaseCredits};
 use talkover_core::fixture::{self, Route};
 use talkover_core::rate_limit::RateLimit;
@@ -15,7 +16,7 @@ use talkover_core::registry::OperationInfo;
 use talkover_core::webhooks::TestWebhook;
 use talkover_core::{BlockingTransport, HttpRequest, HttpResponse, Operation as _, Transport, TransportError};
 
-use crate::deliver::{Deliveries, Job, Waiter};
+use crate::deliver::{Deliveries, Job, Reach, Waiter};
 use crate::fixtures::{query_pairs, Catalog};
 use crate::reply::Reply;
 use crate::state::{self, State};
@@ -42,8 +43,9 @@ pub(crate) const MAX_BODY: usize = 4 * 1024 * 1024;
 pub(crate) const BODY_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Faults to inject, so that code using the SDK can be tested against a misbehaving API. The latency
-/// applies to every answer; the `429`s and `500`s to requests that passed the token check, with the
-/// operation's documented body when the reference shows one.
+/// applies to every answer; the `429`s and `500`s to requests that passed the token check, health's
+/// excepted (its page says it is safe to poll), with the operation's documented body when the reference
+/// shows one.
 ///
 /// ```
 /// use std::time::Duration;
@@ -59,7 +61,7 @@ pub struct Faults {
     /// a dropped future) has still done what it asked, as it may have with the API.
     pub latency: Duration,
     /// The share of requests answered `500` instead of being carried out, from 0 (none, the default) to 1
-    /// (all): nothing changes.
+    /// (all): nothing changes. Health is never failed (its page says it is safe to poll).
     pub error_rate: f64,
     /// The share of requests carried out and then answered `500`, as when an answer is lost on its way
     /// back: a call placed, an agent created, and the caller told it failed. Where code must find out
@@ -99,7 +101,7 @@ impl Faults {
         self
     }
 
-    /// Answers this share of requests (0 to 1) with `500`, without carrying them out.
+    /// Answers this share of requests (0 to 1) with `500`, without carrying them out (health excepted).
     pub fn error_rate(mut self, rate: f64) -> Self {
         self.error_rate = share(rate);
         self
@@ -275,6 +277,8 @@ pub struct Emulator {
     rate_limit: Option<u32>,
     rate: Mutex<RateWindow>,
     deliveries: Deliveries,
+    /// The port its server listens on, 0 while none does: its deliveries never go there.
+    own_port: Arc<AtomicU16>,
 }
 
 impl std::fmt::Debug for Emulator {
@@ -306,8 +310,10 @@ impl Emulator {
         let mut state = State::new(&catalog, settings.seed_agent);
         state.clock().set_scale(settings.clock_scale);
         let state = Arc::new(Mutex::new(state));
-        let deliveries = Deliveries::start(Arc::downgrade(&state), settings.public_webhooks)
-            .map_err(|e| format!("cannot start deliveries: {e}"))?;
+        let own_port = Arc::new(AtomicU16::new(0));
+        let reach = Reach { public: settings.public_webhooks, own_port: own_port.clone() };
+        let deliveries =
+            Deliveries::start(Arc::downgrade(&state), reach).map_err(|e| format!("cannot start deliveries: {e}"))?;
         Ok(Self {
             token: settings.token,
             catalog,
@@ -317,7 +323,14 @@ impl Emulator {
             rate_limit: settings.rate_limit.filter(|n| *n > 0),
             rate: Mutex::new(RateWindow::new()),
             deliveries,
+            own_port,
         })
+    }
+
+    /// Tells the emulator the port its server listens on (on loopback), so that no webhook delivery goes
+    /// there: one to its own API would bring about another, without end.
+    pub(crate) fn serving_on(&self, port: u16) {
+        self.own_port.store(port, Ordering::Relaxed);
     }
 
     /// The token requests must carry (`Authorization: Bearer <token>`).
@@ -434,7 +447,7 @@ impl Emulator {
 
     /// The 400 of a request whose `Host` is not as HTTP requires, or the 403 of one that names another host
     /// than this machine or that a web page not served from this machine sent,
-    /// saying why ([`host_problem`]): numbered,
+    /// saying why ([`host_problem`]), or that an emulator's webhook delivery made ([`delivery_problem`]): numbered,
     /// in the API's `{success, message}` shape, the last on its connection (its body is not read), and not
     /// counted against the rate limit (it is refused before the API, as a front server refuses it), though
     /// it reports the window as every answer does.
@@ -446,8 +459,8 @@ impl Emulator {
     }
 
     /// The 413 of a request whose body is larger than [`MAX_BODY`], which the server does not keep: numbered
-    /// like any answer, JSON in the API's `{success, message}` shape, and the last on its connection (the
-    /// rest of a body may still be on its way).
+    /// like any answer, JSON in the API's `{success, message}` shape (make-call's in its own), and the last
+    /// on its connection (the rest of a body may still be on its way).
     pub(crate) fn too_large(&self, head: &http::request::Parts) -> HttpResponse {
         let message = format!("The request body is too large (more than {MAX_BODY} bytes).");
         let mut response = self.refuse_body(head, Reply::fail(413, &message));
@@ -455,11 +468,16 @@ impl Emulator {
         response
     }
 
-    /// Answers a request refused for its body, which was not read, counted against the rate limit.
+    /// Answers a request refused for its body, which was not read, counted against the rate limit, in
+    /// the shape of the operation's errors ([`in_pages_error_shape`]).
     fn refuse_body(&self, head: &http::request::Parts, reply: Reply) -> HttpResponse {
         let number = self.requests.fetch_add(1, Ordering::Relaxed) + 1;
         let request = http::Request::from_parts(head.clone(), Vec::new());
         let rate = self.count(&request);
+        let reply = match operation_of(&request) {
+            Some(op) => in_pages_error_shape(op.id, reply),
+            None => reply,
+        };
         self.finish(number, reply, rate)
     }
 
@@ -645,6 +663,17 @@ impl Emulator {
                 return Ok(Reply::fail(404, &format!("The route {path} could not be found.")));
             }
         };
+        self.answer_operation(request, op, &params, rate).map(|reply| in_pages_error_shape(op.id, reply))
+    }
+
+    /// Answers a request routed to `op`: its token, its rate, the faults, then the operation.
+    fn answer_operation(
+        &self,
+        request: &HttpRequest,
+        op: &'static OperationInfo,
+        params: &Map<String, Value>,
+        rate: Option<&RateCount>,
+    ) -> Result<Reply, Box<Job>> {
         if op.id != HealthCheck::ID && !self.authorized(op.id, request) {
             // The page's own 401, else the ones the authentication page documents for every operation: no
             // header at all, or a token that is not accepted.
@@ -667,7 +696,7 @@ impl Emulator {
             return Ok(fault);
         }
         let lost = self.loses_answer(op.id);
-        match self.carry_out(request, op, &params) {
+        match self.carry_out(request, op, params) {
             // Carried out, and its answer lost on the way back: what `Error::may_have_taken_effect` is about.
             Ok(reply) if lost && (200..300).contains(&reply.status) => Ok(self.server_error(op.id)),
             Ok(reply) if reply.status == 422 => Ok(self.in_documented_422_shape(op.id, reply)),
@@ -785,12 +814,7 @@ impl Emulator {
     /// a preflight (OPTIONS, answered before the API as a CORS layer answers it) and a request whose token
     /// is refused (401: a stranger's requests use none of the caller's quota) do not.
     fn counted(&self, request: &HttpRequest) -> bool {
-        // HEAD runs on GET's route, and the router reads a path without its trailing slashes.
-        let method = if request.method() == http::Method::HEAD { "GET" } else { request.method().as_str() };
-        match fixture::route(method, router_path(request.uri().path())) {
-            Route::Found { operation, .. } => operation.id != HealthCheck::ID && self.authorized(operation.id, request),
-            _ => false,
-        }
+        operation_of(request).is_some_and(|op| op.id != HealthCheck::ID && self.authorized(op.id, request))
     }
 
     /// Whether the request carries the environment token, or, for an operation of the account API, a
@@ -840,7 +864,8 @@ impl Emulator {
             reply.headers.push(("x-ratelimit-reset".to_owned(), reset.to_string()));
             return Some(reply);
         }
-        if faults.faults.error_rate > 0.0 && faults.draw() < faults.faults.error_rate {
+        // Health is never failed either: its page says it is safe to poll, whatever the faults.
+        if operation != HealthCheck::ID && faults.faults.error_rate > 0.0 && faults.draw() < faults.faults.error_rate {
             drop(faults);
             return Some(self.server_error(operation));
         }
@@ -893,6 +918,62 @@ impl Transport for Emulator {
         }
         Ok(answer)
     }
+}
+
+/// The operation a request reaches, if any: HEAD runs on GET's route, and the router reads a path without
+/// its trailing slashes.
+fn operation_of(request: &HttpRequest) -> Option<&'static OperationInfo> {
+    let method = if request.method() == http::Method::HEAD { "GET" } else { request.method().as_str() };
+    match fixture::route(method, router_path(request.uri().path())) {
+        Route::Found { operation, .. } => Some(operation),
+        _ => None,
+    }
+}
+
+/// An error of make-call in its page's shape, `{"error": {"code", "message", "details"?}}`, which every
+/// error the page documents has (its 400, 401, 402, 404 and 429): what the emulator answers in the API's
+/// other shape (`{"success": false, "message", "errors"?}`) is written in it, its status kept (a 415, a 413,
+/// a 408, a fault's 500) but for a failed validation, which the page answers 400, as it answers its `to`'s
+/// (a 422 elsewhere; the page documents none). Its code is the page's where one fits, else the reference's
+/// (`VALIDATION_ERROR`, `SERVER_ERROR`), else the emulator's own, named after its status. The other
+/// operations' answers are left as they are.
+fn in_pages_error_shape(operation: &str, reply: Reply) -> Reply {
+    if operation != MakeCall::ID || reply.status < 400 {
+        return reply;
+    }
+    let body = match &reply.raw {
+        Some(raw) => serde_json::from_slice::<Value>(raw).unwrap_or_default(),
+        None => reply.body.clone(),
+    };
+    if body.get("error").is_some_and(Value::is_object) {
+        return reply;
+    }
+    let message = body.get("message").and_then(Value::as_str).unwrap_or("The request was refused.");
+    let (status, code) = match reply.status {
+        422 => (400, "VALIDATION_ERROR"),
+        400 => (400, "INVALID_REQUEST_BODY"),
+        408 => (408, "REQUEST_TIMEOUT"),
+        413 => (413, "PAYLOAD_TOO_LARGE"),
+        415 => (415, "UNSUPPORTED_MEDIA_TYPE"),
+        500 => (500, "SERVER_ERROR"),
+        other => (other, body.get("code").and_then(Value::as_str).unwrap_or("REQUEST_REFUSED")),
+    };
+    let mut refused = talkover_core::ErrorObjectBody::new(code, message);
+    if let Some(errors) = body.get("errors").and_then(Value::as_object).filter(|e| !e.is_empty()) {
+        // The first field at fault, as the page's 400 names it, and every problem, as the 422 listed them;
+        // the message is the problem's own when there is one.
+        let first = errors.iter().next().map(|(field, messages)| (field.clone(), messages.clone()));
+        if let Some((field, messages)) = first {
+            let only = errors.len() == 1 && messages.as_array().is_some_and(|m| m.len() == 1);
+            if let Some(own) = messages.get(0).and_then(Value::as_str).filter(|_| only) {
+                refused.error.message = own.to_owned();
+            }
+            refused = refused.detail("field", Value::String(field));
+        }
+        refused = refused.detail("errors", Value::Object(errors.clone()));
+    }
+    // The headers it had go with it.
+    Reply { headers: reply.headers, ..Reply::error_object(status, refused) }
 }
 
 /// The methods of the operations at `path`, and HEAD wherever GET is, as an `Allow` header lists them.
@@ -1055,7 +1136,7 @@ fn is_authority(text: &str) -> bool {
 /// Whether `host` (a `Host` header's host, IPv6 in brackets) names this machine: `localhost` or a name
 /// under it, an address of 127.0.0.0/8, `::1`, or the unspecified address (`0.0.0.0`, `[::]`), which
 /// clients connect to as this machine's.
-fn is_loopback_host(host: &str) -> bool {
+pub(crate) fn is_loopback_host(host: &str) -> bool {
     let host = host.to_ascii_lowercase();
     // A name may end in the one dot of its fully qualified form (`localhost.`), not in two; an address in
     // brackets in none.
@@ -1089,6 +1170,24 @@ fn foreign_origin(head: &http::request::Parts) -> Option<(u16, &'static str)> {
     ))
 }
 
+/// The refusal of a request a Talkover emulator's webhook delivery made (its `User-Agent`,
+/// `talkover-mock/…`, which a webhook's custom headers cannot replace), this one's or another's: a webhook
+/// pointed at one emulator's API from another (test-webhook, make-call) would have each deliver to the
+/// other without end. What a receiver of the caller's own sends on carries its own `User-Agent`.
+pub(crate) fn delivery_problem(head: &http::request::Parts) -> Option<(u16, &'static str)> {
+    let prefix = crate::deliver::USER_AGENT_PREFIX.as_bytes();
+    let delivered = head
+        .headers
+        .get_all(http::header::USER_AGENT)
+        .iter()
+        .any(|agent| agent.as_bytes().get(..prefix.len()).is_some_and(|start| start.eq_ignore_ascii_case(prefix)));
+    delivered.then_some((
+        403,
+        "The request is a webhook delivery of a Talkover emulator (its User-Agent): the emulator does not take \
+         one as a request of its own, so that two emulators cannot deliver to each other without end.",
+    ))
+}
+
 /// `request` as a GET, for a HEAD request's answer.
 fn as_get(request: &HttpRequest) -> HttpRequest {
     let mut get = http::Request::new(request.body().clone());
@@ -1111,6 +1210,22 @@ fn is_json(content_type: Option<&HeaderValue>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A body that stalls is refused before the API (no test waits the 30 s a server does): make-call's
+    /// 408 is in its page's shape, with a code, and another operation's in the API's other shape.
+    #[test]
+    fn a_stalled_body_of_make_call_is_refused_in_its_pages_shape() {
+        let emulator = Emulator::new();
+        let head = |path: &str| http::Request::post(path).body(()).unwrap().into_parts().0;
+        let call = head("/api/v1/agents/550e8400-e29b-41d4-a716-446655440000/call");
+        let answer = emulator.body_timed_out(&call);
+        let body: Value = serde_json::from_slice(answer.body()).unwrap();
+        assert_eq!((answer.status().as_u16(), &body["error"]["code"]), (408, &json!("REQUEST_TIMEOUT")), "{body}");
+        assert!(body["error"]["message"].as_str().is_some_and(|m| m.contains("stopped coming")), "{body}");
+        let agents = emulator.body_timed_out(&head("/api/v1/agents"));
+        let body: Value = serde_json::from_slice(agents.body()).unwrap();
+        assert_eq!((agents.status().as_u16(), &body["success"]), (408, &json!(false)), "{body}");
+    }
 
     /// A client that waits what `Retry-After` says arrives once the window is over, wherever in a second
     /// the window began and the 429 was answered; and the wait is never a second more than needed.

@@ -21,14 +21,15 @@
 //!   the example recorded for the same path if there is one, otherwise the operation's documented answer
 //!   with your ids in place of the example's.
 //! - **Faults on demand**: latency, a share of `500`s, a burst of `429`s with `Retry-After`
-//!   ([`Faults`]), to test retry handling.
+//!   ([`Faults`]), to test retry handling; health, safe to poll, is never failed.
 //! - **Webhook deliveries**, in the background: test-webhook sends the documented test payload and
 //!   answers with how the target took it; call and campaign events go to every enabled webhook subscribed
 //!   to them, with the webhook's method, custom headers and payload templates (`{{call.id}}`, …),
 //!   in order for each webhook, signed in [`SIGNATURE_HEADER`]
 //!   (`X-Talkover-Signature`: the lowercase hex HMAC-SHA256 of the exact body under the webhook's secret;
 //!   check it with `talkover_core::webhook_delivery::verify_delivery`). Every attempt is logged on the
-//!   webhook; `timeout` and `max_retries` hold; retry-webhook-log sends again. Targets are `http://` URLs.
+//!   webhook; `timeout` and `max_retries` hold; retry-webhook-log sends again. Targets are `http://` URLs,
+//!   never the emulator's own address (a delivery to its API would bring about another, without end).
 //! - **Calls that progress** on the emulator's clock: `initiated`, `ringing` after 1 s, `answered` after
 //!   2 s, `completed` after 4 s (2 s of talk), counted from when the call is placed: make-call's
 //!   `delay_seconds` later, the call staying `initiated` (as make-call documents a call "created and being
@@ -174,7 +175,8 @@ impl ServerBuilder {
         self
     }
 
-    /// Answers this share of requests (0 to 1) with `500`, without carrying them out.
+    /// Answers this share of requests (0 to 1) with `500`, without carrying them out (health excepted: it
+    /// is safe to poll, as its page says).
     pub fn error_rate(mut self, rate: f64) -> Self {
         self.settings.faults = self.settings.faults.error_rate(rate);
         self
@@ -239,6 +241,7 @@ impl ServerBuilder {
         let emulator = Arc::new(self.emulator()?);
         let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, port)).await?;
         let addr = listener.local_addr()?;
+        emulator.serving_on(addr.port());
         let (stop, stopped) = oneshot::channel();
         tokio::spawn(serve(listener, emulator.clone(), head_timeout, stopped));
         Ok(Server { addr, emulator, stop: Some(stop), thread: None })
@@ -252,6 +255,7 @@ impl ServerBuilder {
         let listener = std::net::TcpListener::bind((Ipv4Addr::LOCALHOST, port))?;
         listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
+        emulator.serving_on(addr.port());
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
         let (stop, stopped) = oneshot::channel();
         let served = emulator.clone();
@@ -388,7 +392,7 @@ async fn serve(
 
 async fn answer(State(emulator): State<Arc<Emulator>>, request: axum::extract::Request) -> axum::response::Response {
     let (parts, mut body) = request.into_parts();
-    if let Some(problem) = emulator::host_problem(&parts) {
+    if let Some(problem) = emulator::host_problem(&parts).or_else(|| emulator::delivery_problem(&parts)) {
         return emulator.host_refused(problem).map(axum::body::Body::from);
     }
     // A body declared larger than is read is refused without waiting for all of it.

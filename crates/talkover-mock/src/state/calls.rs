@@ -346,12 +346,15 @@ impl State {
         self.agent_index(req)?;
         let end = req.valid::<EndCall>()?;
         let agent_id = end.agent_id.as_str();
-        let sid = end.body.call_sid.as_str();
+        // `call_sid` takes "the `id` returned by Make a Call" (the page): the call's id only, never its sid
+        // (the telephony provider's, which the call lists show beside it), so that a program sending the sid
+        // gets the page's 404 here, as it may from the API.
+        let id = end.body.call_sid.as_str();
         let entry = self
             .calls
             .iter_mut()
             .filter(|c| c.call.agent.as_ref().is_some_and(|a| a.id.as_str() == agent_id))
-            .find(|c| c.call.id.as_str() == sid || c.call.sid == sid)
+            .find(|c| c.call.id.as_str() == id)
             .ok_or_else(|| documented(req, 404, None, "Call not found for this agent"))?;
         if !entry.call.status.is_active() {
             return Err(Reply::fail_code(409, "Call is not active", "CALL_NOT_ACTIVE"));

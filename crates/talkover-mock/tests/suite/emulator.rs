@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use common::{agent, api, assert_api, campaign, fields, voice};
 use http::StatusCode;
 use talkover::agents::{GetAgentPricing, PublishAgent};
-use talkover::calls::{existing_call, CallStatus, ListCalls, MakeCampaignCall, NewCampaignCall};
+use talkover::calls::{existing_call, CallStatus, ListCalls, MakeCall, MakeCampaignCall, NewCall, NewCampaignCall};
 use talkover::campaigns::{
     CallTimeRange, CampaignChanges, CampaignStatus, CreateCampaign, DeleteCampaign, GetCampaign, ListCampaigns,
     UpdateCampaign, UpdateCampaignStatus,
@@ -21,6 +21,9 @@ use talkover::webhooks::{
 };
 use talkover::{ClientConfig, ErrorKind};
 use talkover_mock::{Faults, Server};
+
+/// The reference's example agent, published, which the emulator holds from the start.
+const EXAMPLE_AGENT: &str = "550e8400-e29b-41d4-a716-446655440000";
 
 #[test]
 fn campaigns_follow_their_status_rules() {
@@ -135,6 +138,74 @@ fn make_call_refusals_carry_their_details() {
     let (status, body) = common::raw::send(&server, "POST", &path, r#"{"to": "+15550001234"}"#);
     assert_eq!((status, &body["error"]["code"]), (400, &serde_json::json!("AGENT_INACTIVE")), "{body}");
     assert_eq!(body["error"]["details"], serde_json::json!({ "agent_id": draft.id.as_str() }));
+}
+
+/// Every error of make-call comes in its page's shape, `{"error": {"code", "message", "details"?}}`, not
+/// only those the page shows: a body that is not JSON, one not sent as JSON, one too large, a value out of
+/// range (a 400 naming the field, as the page refuses `to`) and an injected 500, each with a code. Another
+/// operation's refusals keep the API's other shape.
+#[test]
+fn every_make_call_error_comes_in_its_pages_shape() {
+    let server = Server::start_blocking().unwrap();
+    let path = &format!("/agents/{EXAMPLE_AGENT}/call");
+    let json = Some("application/json");
+    let oversized = vec![b' '; 4 * 1024 * 1024 + 1];
+    let cases = [
+        ("not JSON", json, br#"{"to": "+15550001234""#.to_vec(), 400, "INVALID_REQUEST_BODY"),
+        ("sent as text", Some("text/plain"), br#"{"to": "+15550001234"}"#.to_vec(), 415, "UNSUPPORTED_MEDIA_TYPE"),
+        ("too large", json, oversized, 413, "PAYLOAD_TOO_LARGE"),
+        (
+            "a delay out of range",
+            json,
+            br#"{"to": "+15550001234", "delay_seconds": 99999}"#.to_vec(),
+            400,
+            "VALIDATION_ERROR",
+        ),
+        (
+            "an undocumented direction",
+            json,
+            br#"{"to": "+15550001234", "sid": "EX1", "from": "+15550100000", "direction": "sideways"}"#.to_vec(),
+            400,
+            "VALIDATION_ERROR",
+        ),
+    ];
+    let in_shape = |what: &str, body: &serde_json::Value| {
+        let keys: Vec<&String> = body.as_object().map(|o| o.keys().collect()).unwrap_or_default();
+        assert_eq!(keys, ["error"], "{what}: {body}");
+        assert!(body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()), "{what}: {body}");
+    };
+    for (what, content_type, body, status, code) in cases {
+        let (got, answer) = common::raw::send_typed(&server, "POST", path, content_type, body);
+        assert_eq!((got, &answer["error"]["code"]), (status, &serde_json::json!(code)), "{what}: {answer}");
+        in_shape(what, &answer);
+    }
+    let (_, range) = common::raw::send(&server, "POST", path, r#"{"to": "+15550001234", "delay_seconds": 99999}"#);
+    assert_eq!(range["error"]["details"]["field"], "delay_seconds", "{range}");
+    assert_eq!(range["error"]["message"], "The delay seconds must be between 0 and 3600.", "{range}");
+    // No call was made by any of them.
+    let client = common::blocking_client(&server);
+    assert!(client.execute(ListCalls::new()).unwrap().items.is_empty());
+
+    // An injected 500, and one whose answer was lost: the SDK reads the code.
+    for faults in [Faults::new().error_rate(1.0), Faults::new().lost_answer_rate(1.0)] {
+        server.set_faults(faults.clone());
+        let (status, answer) = common::raw::send(&server, "POST", path, r#"{"to": "+15550001234"}"#);
+        assert_eq!(
+            (status, &answer["error"]["code"]),
+            (500, &serde_json::json!("SERVER_ERROR")),
+            "{faults:?}: {answer}"
+        );
+        in_shape("a 500", &answer);
+        let failed = client.execute(MakeCall::new(EXAMPLE_AGENT, NewCall::new("+15550001234"))).unwrap_err();
+        assert_eq!((api(&failed).kind, api(&failed).code.as_deref()), (ErrorKind::Server, Some("SERVER_ERROR")));
+    }
+    server.set_faults(Faults::new());
+    // Another operation's refusal of a body that is not JSON keeps the API's `{success, message}`.
+    let (status, answer) = common::raw::send(&server, "POST", "/agents", "{");
+    assert_eq!(
+        (status, &answer["success"], &answer["message"]),
+        (400, &serde_json::json!(false), &serde_json::json!("The request body is not valid JSON."))
+    );
 }
 
 #[test]
@@ -675,6 +746,51 @@ fn the_binary_serves_from_any_directory() {
     if let Err(panic) = result {
         std::panic::resume_unwind(panic);
     }
+}
+
+/// The binary's banner shows the token it takes when it is the default one, and never a token given with
+/// `--token` (which may be a real one: `talkover mock --token "$TALKOVER_TOKEN"`), saying that one is taken.
+#[test]
+fn the_binary_shows_the_default_token_but_never_one_given() {
+    let banner = |args: &[&str]| -> String {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_talkover-mock"))
+            .args(["--port", "0"])
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("the binary runs");
+        let stdout = child.stdout.take().expect("piped");
+        let (lines, read) = std::sync::mpsc::channel();
+        // The banner ends with the clock's line; the binary then serves until stopped.
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().take(20) {
+                let Ok(line) = line else { break };
+                let last = line.trim_start().starts_with("clock:");
+                if lines.send(line).is_err() || last {
+                    break;
+                }
+            }
+        });
+        let until = Instant::now() + Duration::from_secs(30);
+        let mut banner = Vec::new();
+        while let Ok(line) = read.recv_timeout(until.saturating_duration_since(Instant::now())) {
+            banner.push(line);
+        }
+        child.kill().expect("the binary stops");
+        child.wait().expect("the binary is reaped");
+        banner.join("\n")
+    };
+    let default = banner(&[]);
+    assert!(default.contains("token: talq_mock_token"), "{default}");
+    assert!(default.contains("Authorization: Bearer talq_mock_token"), "{default}");
+
+    let secret = "talq_live_0123456789abcdef";
+    let given = banner(&["--token", secret]);
+    assert!(given.contains("clock:"), "the whole banner: {given}");
+    assert!(!given.contains(secret) && !given.contains("0123456789abcdef"), "{given}");
+    assert!(given.contains("token: the one given with --token"), "{given}");
 }
 
 #[test]

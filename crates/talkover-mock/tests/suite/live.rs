@@ -692,6 +692,27 @@ async fn end_call_ends_an_active_call() {
     assert_eq!(calls.items.iter().map(|c| (&c.status, c.duration)).collect::<Vec<_>>(), [(&CallStatus::Completed, 28)]);
 }
 
+/// end-call takes the call's `id` ("the `id` returned by Make a Call", its page), not the sid the call
+/// lists show beside it: a program that sends the sid gets the page's 404, and the call goes on.
+#[test]
+fn end_call_takes_the_calls_id_not_its_sid() {
+    let (server, client) = stopped_clock();
+    let agent = published_agent(&client, "Strict");
+    let placed = client.execute(MakeCall::new(&agent, NewCall::new("+15550005555"))).unwrap();
+    server.advance_clock(Duration::from_secs(30));
+    let listed = client.execute(ListCalls::new().agent_id(&agent)).unwrap().items;
+    assert_eq!(listed.len(), 1, "{listed:?}");
+    assert_ne!(listed[0].sid, placed.id.as_str(), "the call's sid is not its id");
+
+    let by_sid = client.execute(EndCall::new(&agent, listed[0].sid.as_str())).unwrap_err();
+    assert_api(&by_sid, 404, ErrorKind::NotFound, "Call not found for this agent");
+    let calls = client.execute(ListCalls::new().agent_id(&agent)).unwrap().items;
+    assert_eq!(calls[0].status, CallStatus::Answered, "the call goes on");
+
+    let ended = client.execute(EndCall::new(&agent, placed.id.clone())).unwrap();
+    assert_eq!((ended.id, ended.status), (placed.id, CallStatus::Completed));
+}
+
 #[test]
 fn rate_limit_headers_on_every_answer_and_429_past_the_limit() {
     let server = Server::builder().rate_limit(3).start_blocking().unwrap();
@@ -841,6 +862,21 @@ fn health_is_exempt_from_the_rate_limit() {
     let bursting = Server::builder().rate_limit_burst(1, 1).start_blocking().unwrap();
     assert_eq!(plain(&bursting, "GET", "/api/v1/health", None).status, 200);
     assert_eq!(plain(&bursting, "GET", "/api/v1/agents", None).status, 429);
+}
+
+/// Health is never failed by an injected error rate either (nor by a lost answer or a burst): its page says
+/// it is safe to poll, and a readiness probe that polls it sees the emulator up while the API fails.
+#[test]
+fn health_is_never_failed_by_injected_faults() {
+    let server = Server::builder().error_rate(1.0).lost_answer_rate(1.0).start_blocking().unwrap();
+    let client = common::blocking_client(&server);
+    for _ in 0..5 {
+        let health = client.health();
+        assert!(health.is_ok(), "{health:?}");
+    }
+    // The faults are in force for the rest of the API.
+    let failed = client.agents().list().send().unwrap_err();
+    assert_eq!(api(&failed).kind, ErrorKind::Server);
 }
 
 /// A body is read as JSON only when it says it is (`Content-Type: application/json`, as the reference
@@ -1214,6 +1250,90 @@ fn a_failed_agent_webhook_delivery_keeps_the_status_its_target_answered() {
     assert!(message.contains("203.0.113.7 is no loopback or private address"), "{message}");
     let logs = poll_logs(&client, &agent, &webhook.id, |l| l.len() == 3);
     assert_eq!((logs[0].status.clone(), logs[0].http_status), (DeliveryStatus::Failed, None));
+}
+
+/// A webhook pointed at the emulator's own API is not delivered to: its test-webhook or make-call would be
+/// called, and that bring about another delivery, without end. Whatever names the emulator's address (a
+/// loopback address, `localhost`, the unspecified address, with its port), the attempt is logged failed,
+/// saying why, and nothing is done through it.
+#[test]
+fn a_webhook_pointed_at_the_emulator_itself_is_not_delivered_to() {
+    let (server, client) = stopped_clock();
+    let agent = published_agent(&client, "Looping");
+    let port = server.addr().port();
+    let hook = NewAgentWebhook::new("Loop", refused_url(), [AgentWebhookEvent::PhoneCallStarted])
+        .custom_header("Authorization", format!("Bearer {}", server.token()))
+        .payload_template(AgentWebhookEvent::PhoneCallStarted, json!({ "to": "+15550001234" }))
+        .timeout(5)
+        .max_retries(0);
+    let webhook = client.execute(CreateWebhook::new(&agent, hook)).unwrap();
+    let point_at = |url: String| {
+        let changes = talkover::webhooks::WebhookChanges::new().webhook_url(url);
+        client.execute(talkover::webhooks::UpdateWebhook::new(&agent, &webhook.id, changes)).unwrap();
+    };
+    let itself = "the emulator does not deliver to itself";
+
+    let test = format!("/api/v1/agents/{agent}/webhooks/{}/test", webhook.id);
+    let hosts = ["127.0.0.1", "localhost", "LocalHost.", "0.0.0.0", "[::1]"];
+    for host in hosts {
+        point_at(format!("http://{host}:{port}{test}"));
+        let refused = client.execute(TestWebhook::new(&agent, &webhook.id)).unwrap_err();
+        let message = api(&refused).message.clone().unwrap_or_default();
+        assert!(message.starts_with("Webhook test failed: ") && message.contains(itself), "{host}: {message}");
+    }
+    let logs = poll_logs(&client, &agent, &webhook.id, |l| l.len() == hosts.len());
+    for log in &logs {
+        assert_eq!((log.status.clone(), log.http_status), (DeliveryStatus::Failed, None), "{log:?}");
+        assert!(log.error.as_deref().is_some_and(|e| e.contains(itself)), "{log:?}");
+    }
+
+    // A call's start sent to make-call (its template a body make-call takes): one call is made, the one
+    // asked for, and its delivery is refused.
+    point_at(format!("http://localhost:{port}/api/v1/agents/{agent}/call"));
+    client.execute(MakeCall::new(&agent, NewCall::new("+15550001234"))).unwrap();
+    let logs = poll_logs(&client, &agent, &webhook.id, |l| {
+        l.len() == hosts.len() + 1 && l[0].status != DeliveryStatus::Pending
+    });
+    assert!(logs[0].error.as_deref().is_some_and(|e| e.contains(itself)), "{:?}", logs[0]);
+    assert_eq!(client.execute(ListCalls::new().agent_id(&agent)).unwrap().items.len(), 1);
+    // A receiver elsewhere on this machine is still delivered to.
+    let receiver = Receiver::start();
+    point_at(receiver.url());
+    client.execute(TestWebhook::new(&agent, &webhook.id)).unwrap();
+    assert_eq!(receiver.wait_for(1).len(), 1);
+}
+
+/// Two emulators whose webhooks point at each other's test-webhook do not deliver to each other without
+/// end: an emulator refuses, with a 403, a request an emulator's delivery makes (its `User-Agent`), so the
+/// first delivery fails and the other emulator sends nothing.
+#[test]
+fn an_emulator_refuses_a_request_another_emulators_delivery_makes() {
+    let ((a, a_client), (b, b_client)) = (stopped_clock(), stopped_clock());
+    let (a_agent, b_agent) = (published_agent(&a_client, "A"), published_agent(&b_client, "B"));
+    let hook = |server: &Server| {
+        NewAgentWebhook::new("Other", refused_url(), [AgentWebhookEvent::PhoneCallStarted])
+            .custom_header("Authorization", format!("Bearer {}", server.token()))
+            .timeout(5)
+            .max_retries(0)
+    };
+    // Each webhook carries the other emulator's token, as a test-webhook request to it needs.
+    let a_hook = a_client.execute(CreateWebhook::new(&a_agent, hook(&b))).unwrap();
+    let b_hook = b_client.execute(CreateWebhook::new(&b_agent, hook(&a))).unwrap();
+    let test_of = |server: &Server, agent: &AgentId, id: &talkover::webhooks::WebhookId| {
+        format!("{}/agents/{agent}/webhooks/{id}/test", server.base_url())
+    };
+    let changes = |url: String| talkover::webhooks::WebhookChanges::new().webhook_url(url);
+    let to_b = changes(test_of(&b, &b_agent, &b_hook.id));
+    a_client.execute(talkover::webhooks::UpdateWebhook::new(&a_agent, &a_hook.id, to_b)).unwrap();
+    let to_a = changes(test_of(&a, &a_agent, &a_hook.id));
+    b_client.execute(talkover::webhooks::UpdateWebhook::new(&b_agent, &b_hook.id, to_a)).unwrap();
+
+    let refused = a_client.execute(TestWebhook::new(&a_agent, &a_hook.id)).unwrap_err();
+    assert_eq!(api(&refused).message.as_deref(), Some("Webhook test failed: HTTP 403 Forbidden"));
+    let logs = poll_logs(&a_client, &a_agent, &a_hook.id, |l| l.len() == 1);
+    let body: Value = serde_json::from_str(logs[0].response_body.as_deref().unwrap_or_default()).unwrap_or_default();
+    assert!(body["message"].as_str().is_some_and(|m| m.contains("webhook delivery")), "{body}");
+    assert!(b_client.execute(ListWebhookLogs::new(&b_agent, &b_hook.id)).unwrap().items.is_empty(), "B sent nothing");
 }
 
 #[test]

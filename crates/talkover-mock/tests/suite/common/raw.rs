@@ -10,15 +10,38 @@ pub fn send(server: &Server, method: &str, path: &str, body: &str) -> (u16, Valu
 
 /// [`send`] with another bearer token.
 pub fn send_as(server: &Server, token: &str, method: &str, path: &str, body: &str) -> (u16, Value) {
+    exchange(server, token, method, path, Some("application/json"), body.as_bytes().to_vec())
+}
+
+/// [`send`] of any bytes, sent with `content_type` (or none).
+pub fn send_typed(
+    server: &Server,
+    method: &str,
+    path: &str,
+    content_type: Option<&str>,
+    body: Vec<u8>,
+) -> (u16, Value) {
+    exchange(server, server.token(), method, path, content_type, body)
+}
+
+fn exchange(
+    server: &Server,
+    token: &str,
+    method: &str,
+    path: &str,
+    content_type: Option<&str>,
+    body: Vec<u8>,
+) -> (u16, Value) {
     let transport = talkover_ureq::UreqTransport::new();
-    let request = http::Request::builder()
+    let mut request = http::Request::builder()
         .method(method)
         .uri(format!("{}{path}", server.base_url()))
-        .header("authorization", format!("Bearer {token}"))
-        .header("content-type", "application/json")
-        .body(body.as_bytes().to_vec())
-        .expect("a request");
-    let response = talkover::BlockingTransport::send(&transport, request).expect("an answer");
+        .header("authorization", format!("Bearer {token}"));
+    if let Some(content_type) = content_type {
+        request = request.header("content-type", content_type);
+    }
+    let response =
+        talkover::BlockingTransport::send(&transport, request.body(body).expect("a request")).expect("an answer");
     let status = response.status().as_u16();
     (status, serde_json::from_slice(response.body()).unwrap_or(Value::Null))
 }
