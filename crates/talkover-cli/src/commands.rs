@@ -17,7 +17,7 @@ pub const REFERENCE: &str = "https://docs.talkover.ai/api-reference/endpoints/";
 /// Body fields that some operations also take as positional arguments after their path parameters, so
 /// that the common calls read naturally (`talkover calls make <agent_id> <number>`).
 const BODY_POSITIONALS: &[(&str, &[(&str, &str)])] = &[
-    (MakeCall::ID, &[("to", "the number to call, E.164 (+15550101234)")]),
+    (MakeCall::ID, &[("to", "the number to call, in international form (+15550101234)")]),
     (MakeCampaignCall::ID, &[("to", "the number to call, E.164 (+15550101234)")]),
 ];
 

@@ -200,13 +200,13 @@ pub struct IntegrationRef {
 
 impl std::fmt::Debug for Action {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        crate::secret::debug_hiding_secrets("Action", self, f)
+        crate::secret::debug_hiding_secrets("Action", self, &[], f)
     }
 }
 
 impl std::fmt::Debug for NewAction {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        crate::secret::debug_hiding_secrets("NewAction", self, f)
+        crate::secret::debug_hiding_secrets("NewAction", self, &["integration"], f)
     }
 }
 

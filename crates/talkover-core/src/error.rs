@@ -285,9 +285,13 @@ impl Error {
     /// the window resets (`X-RateLimit-Reset`, measured from the answer's `Date` when it has one:
     /// [`RateLimit::until_reset`](crate::rate_limit::RateLimit::until_reset)), which is what the client's
     /// own retries of a 429 wait for too. `None` when the answer says nothing of it, or names a moment
-    /// already past: a 429 of that kind is retried after the policy's backoff.
+    /// already past: a 429 of that kind is retried after the policy's backoff. For a transport failure
+    /// after the answer's head (a 429 whose body was cut off), what the head's headers ask for.
     pub fn retry_after(&self) -> Option<Duration> {
-        self.as_api().and_then(ApiError::retry_after_hint)
+        match self {
+            Self::Transport(e) => e.retry_after(),
+            _ => self.as_api().and_then(ApiError::retry_after_hint),
+        }
     }
 
     /// The rate-limit state an error answer reported in its headers (a 429's, or any other's), if any.
@@ -471,7 +475,7 @@ impl Error {
             }
             Self::Transport(e) => {
                 redact_all_in(&mut e.message, secrets);
-                if let Some((_, Some(id))) = e.head.as_deref_mut() {
+                if let Some(AnswerHead { request_id: Some(id), .. }) = e.head.as_deref_mut() {
                     redact_all_in(id, secrets);
                 }
             }
@@ -766,7 +770,7 @@ pub struct TransportError {
     stopped: Option<StopReason>,
     underlying: Option<Box<dyn std::error::Error + Send + Sync>>,
     /// The status and request id of the answer, when its head arrived before the failure (a body cut off).
-    head: Option<Box<(StatusCode, Option<String>)>>,
+    head: Option<Box<AnswerHead>>,
 }
 
 impl fmt::Display for TransportError {
@@ -778,7 +782,7 @@ impl fmt::Display for TransportError {
         // An operation not safe to repeat (placing a call) that may have been carried out says so, since a
         // log line is often all its reader has to decide whether to send it again.
         let not_repeated = self.safe_to_repeat == Some(false) && self.may_have_taken_effect();
-        if let Some((status, _)) = self.head.as_deref() {
+        if let Some(AnswerHead { status, .. }) = self.head.as_deref() {
             write!(f, "; it came after the answer's head, {status}")?;
             if status.is_success() {
                 f.write_str(" (the request was processed)")?;
@@ -800,6 +804,15 @@ impl fmt::Display for TransportError {
         }
         f.write_str(&after_attempts(self.attempts, self.stopped))
     }
+}
+
+/// What a transport failure keeps of an answer whose head arrived before it.
+#[derive(Debug)]
+struct AnswerHead {
+    status: StatusCode,
+    request_id: Option<String>,
+    /// The wait the head asked for (`Retry-After`).
+    wait: Option<Duration>,
 }
 
 /// Says whether the request certainly never left ([`TransportError::certainly_not_sent`]) rather than the
@@ -848,7 +861,9 @@ impl TransportError {
             crate::secret::redact_all_in(&mut id, &[]);
             id
         });
-        self.head = Some(Box::new((status, request_id)));
+        // The wait its head asks for (a 429's `Retry-After`), which holds though the body was lost.
+        let wait = crate::rate_limit::wait_asked(status, headers, &[], SystemTime::now());
+        self.head = Some(Box::new(AnswerHead { status, request_id, wait }));
         self.maybe_sent = true;
         self
     }
@@ -857,12 +872,18 @@ impl TransportError {
     ///
     /// [`with_answer_head`]: Self::with_answer_head
     pub fn status(&self) -> Option<StatusCode> {
-        self.head.as_deref().map(|(status, _)| *status)
+        self.head.as_deref().map(|head| head.status)
+    }
+
+    /// The wait the answer's head asked for (`Retry-After`, or a spent rate-limit window's reset on a 429),
+    /// when its head arrived before this failure and asked for one.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.head.as_deref().and_then(|head| head.wait)
     }
 
     /// The request id of the answer, when its head arrived before this failure and carried one.
     pub fn request_id(&self) -> Option<&str> {
-        self.head.as_deref().and_then(|(_, id)| id.as_deref())
+        self.head.as_deref().and_then(|head| head.request_id.as_deref())
     }
 
     /// Says that the request may have reached the server, whatever the kind: for a TLS failure that may
@@ -1886,7 +1907,6 @@ fn messages_of(value: Value) -> Vec<String> {
     }
 }
 
-/// Whether redacting `text` would change it.
 /// Marks the header values of an answer that hold a secret sensitive, so that `Debug` shows `Sensitive`:
 /// cookies and credentials, whatever they look like (a session a proxy or the framework sets, a header
 /// named as credentials are, such as `x-amz-security-token`), and values holding one of `secrets` or
@@ -1908,6 +1928,7 @@ pub(crate) fn mark_secret_headers(headers: &mut HeaderMap, secrets: &[&str]) {
     }
 }
 
+/// Whether redacting `text` would change it.
 fn is_redacted(text: &str, secrets: &[&str]) -> bool {
     if secrets.is_empty() {
         // Credential-like text alone, told without a copy.
@@ -2713,5 +2734,12 @@ mod tests {
         assert_eq!(retry_after(&headers, now), Some(Duration::from_secs(30)));
         headers.insert("retry-after", "soon".parse().unwrap());
         assert_eq!(retry_after(&headers, now), None);
+        // A date is measured from the answer's own `Date`, whatever this machine's clock says.
+        for server_clock in [now + Duration::from_secs(3600), now - Duration::from_secs(3600)] {
+            headers.insert("date", httpdate::fmt_http_date(server_clock).parse().unwrap());
+            let two_later = httpdate::fmt_http_date(server_clock + Duration::from_secs(2));
+            headers.insert("retry-after", two_later.parse().unwrap());
+            assert_eq!(retry_after(&headers, now), Some(Duration::from_secs(2)));
+        }
     }
 }

@@ -218,9 +218,15 @@ impl<T> Page<T> {
         if self.items.is_empty() || p.current_page == 0 {
             return None;
         }
+        // A block whose `per_page` is 0 says nothing of the page's size: the page's own count stands for it,
+        // so that `total` still ends the list.
+        let per_page = match p.per_page {
+            0 => self.items.len() as u64,
+            size => size,
+        };
         let more = match p.last_page {
             Some(last) => p.current_page < last,
-            None => p.current_page.saturating_mul(p.per_page) < p.total,
+            None => p.current_page.saturating_mul(per_page) < p.total,
         };
         if more {
             p.current_page.checked_add(1)
@@ -581,8 +587,10 @@ pub struct PageWalk {
     /// The page size asked for, when known: a page without a readable block that holds as many items has a
     /// successor.
     page_size: Option<u64>,
-    /// A fingerprint of the items of the last page read without a block, which the next may not repeat.
-    unblocked: Option<u64>,
+    /// A fingerprint of the items of the last page read, and how many pages in a row before it held the
+    /// same items.
+    last_items: Option<u64>,
+    repeated: u8,
 }
 
 impl PageWalk {
@@ -654,9 +662,30 @@ impl PageWalk {
                 return Err(self.refuse(operation, &page, message));
             }
         }
+        // A page that holds the very items of the one before it is the same page again, whatever its block
+        // says: followed, it could lead on without end. Once is taken where the block moves on (a list that
+        // grew by a page while it was walked); a third page of the same items, or a second without a block
+        // (whose number says nothing), ends the walk.
+        let fingerprint = (!page.items.is_empty()).then(|| fingerprint(&page.items));
+        let repeats = fingerprint.is_some() && std::mem::replace(&mut self.last_items, fingerprint) == fingerprint;
+        self.repeated = if repeats { self.repeated.saturating_add(1) } else { 0 };
+        if self.repeated >= 2 || (repeats && page.pagination.is_none()) {
+            let asked = self.asked.unwrap_or(1);
+            let message = match page.pagination {
+                Some(_) => format!(
+                    "page {asked} came back with the items of the two pages before it: the server does not honour \
+                     `page`, so the list stops here, incomplete"
+                ),
+                None => format!(
+                    "page {asked} came back with the items of the page before it and no page block: the server does \
+                     not honour `page`, so the list stops here, incomplete"
+                ),
+            };
+            return Err(self.refuse(operation, &page, message));
+        }
         let next = match page.pagination {
             Some(_) => page.next_page(),
-            None => self.after_unblocked(operation, &page)?,
+            None => self.after_unblocked(&page),
         };
         let next = next.filter(|next| self.asked.is_none_or(|asked| *next > asked));
         self.asked = next.or(Some(u64::MAX));
@@ -664,24 +693,13 @@ impl PageWalk {
     }
 
     /// The page after one whose block could not be read: the next number when the page is full, none when
-    /// it is short (or the page size is unknown); an error when it repeats the page before it.
-    fn after_unblocked<T: Serialize>(&mut self, operation: &'static str, page: &Page<T>) -> Result<Option<u64>, Error> {
+    /// it is short (or the page size is unknown).
+    fn after_unblocked<T>(&self, page: &Page<T>) -> Option<u64> {
         let full = self.page_size.is_some_and(|size| page.items.len() as u64 >= size);
         if !full || self.asked == Some(u64::MAX) {
-            return Ok(None);
+            return None;
         }
-        let mut hasher = std::collections::hash_map::DefaultHasher::new();
-        std::hash::Hash::hash(&serde_json::to_vec(&page.items).unwrap_or_default(), &mut hasher);
-        let fingerprint = std::hash::Hasher::finish(&hasher);
-        if self.unblocked.replace(fingerprint) == Some(fingerprint) {
-            let asked = self.asked.unwrap_or(1);
-            let message = format!(
-                "page {asked} came back with the items of the page before it and no page block: the server does \
-                 not honour `page`, so the list stops here, incomplete"
-            );
-            return Err(self.refuse(operation, page, message));
-        }
-        Ok(self.asked.unwrap_or(1).checked_add(1))
+        self.asked.unwrap_or(1).checked_add(1)
     }
 
     /// Ends the walk with a `Decode` error saying why the list is incomplete (its body: the page as read).
@@ -691,6 +709,13 @@ impl PageWalk {
         let field = if page.pagination.is_some() { "current_page" } else { "data" };
         Error::Decode(Box::new(crate::error::DecodeError::of_refused_page(operation, field, message, body)))
     }
+}
+
+/// A fingerprint of a page's items, as their JSON.
+fn fingerprint<T: Serialize>(items: &[T]) -> u64 {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    std::hash::Hash::hash(&serde_json::to_vec(items).unwrap_or_default(), &mut hasher);
+    std::hash::Hasher::finish(&hasher)
 }
 
 /// Auto-pagination with no I/O: which page to ask for next, and the items of the pages received so far.
@@ -815,6 +840,9 @@ mod tests {
 
     #[test]
     fn next_page_follows_last_page_or_total_and_stops_on_empty_pages() {
+        // A `per_page` of 0 says nothing of the page's size: the page's own count stands for it.
+        assert_eq!(page(2, 2, 0, 6, None).next_page(), Some(3));
+        assert_eq!(page(2, 3, 0, 6, None).next_page(), None);
         assert_eq!(page(10, 1, 10, 25, Some(3)).next_page(), Some(2));
         assert_eq!(page(5, 3, 10, 25, Some(3)).next_page(), None);
         assert_eq!(page(10, 2, 10, 25, None).next_page(), Some(3));
@@ -1109,6 +1137,16 @@ mod tests {
         assert_eq!(drain(&mut moving), [1, 2]);
         moving.on_page(Ok(numbers(&[1, 2], 2, 3))).unwrap();
         assert_eq!(drain(&mut moving), [1, 2]);
+        // But a third page of the same items is a server that ignores `page` and numbers its answers as
+        // asked: followed, it would go on to its `last_page`, which may be a billion.
+        let mut same = Paginator::new(Numbers { page: None });
+        for current in 1..=2 {
+            same.on_page(Ok(numbers(&[1, 2], current, 1_000_000_000))).unwrap();
+            assert_eq!(drain(&mut same), [1, 2]);
+        }
+        let error = same.on_page(Ok(numbers(&[1, 2], 3, 1_000_000_000))).unwrap_err();
+        assert!(error.to_string().contains("page 3 came back with the items of the two pages before it"), "{error}");
+        assert!(matches!(&error, Error::Decode(d) if d.is_incomplete_list()) && same.next_operation().is_none());
         // Counts at the edge of u64 end the list instead of overflowing.
         assert_eq!(page(3, u64::MAX, 0, 1, None).next_page(), None);
         assert_eq!(page(3, u64::MAX, 1, 1, Some(u64::MAX)).next_page(), None);

@@ -114,23 +114,30 @@ fn reset_wait(status: http::StatusCode, headers: &HeaderMap, now: SystemTime) ->
     if limit.remaining.is_some_and(|left| left > 0) {
         return None;
     }
-    let date = headers.get(http::header::DATE).and_then(|d| httpdate::parse_http_date(d.to_str().ok()?).ok());
-    limit.until_reset(date.unwrap_or(now)).filter(|wait| !wait.is_zero())
+    limit.until_reset(answer_date(headers).unwrap_or(now)).filter(|wait| !wait.is_zero())
+}
+
+/// When the server wrote the answer, by its `Date` header: what a time it gives is measured from, so that
+/// a client's clock set otherwise than the server's does not lengthen or shorten a wait.
+fn answer_date(headers: &HeaderMap) -> Option<SystemTime> {
+    headers.get(http::header::DATE).and_then(|d| httpdate::parse_http_date(d.to_str().ok()?).ok())
 }
 
 const LIMIT: &str = "x-ratelimit-limit";
 const REMAINING: &str = "x-ratelimit-remaining";
 const RESET: &str = "x-ratelimit-reset";
 
-/// The delay a `Retry-After` header asks for, in seconds or as an HTTP date (relative to `now`). A number
-/// of seconds too large to hold is the longest wait there is, not no wait.
+/// The delay a `Retry-After` header asks for, in seconds or as an HTTP date (measured from the answer's
+/// `Date` when it has one, as the reset is, from `now` else: a server clock an hour ahead does not turn a
+/// wait of 2 s into one of an hour). A number of seconds too large to hold is the longest wait there is,
+/// not no wait.
 pub fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
     let value = headers.get(http::header::RETRY_AFTER)?.to_str().ok()?.trim();
     if let Some(secs) = seconds(value) {
         return Some(Duration::from_secs(secs));
     }
     let at = httpdate::parse_http_date(value).ok()?;
-    Some(at.duration_since(now).unwrap_or(Duration::ZERO))
+    Some(at.duration_since(answer_date(headers).unwrap_or(now)).unwrap_or(Duration::ZERO))
 }
 
 /// The delay an answer's body asks for, where the API puts one: a `retry_after` number of seconds (or

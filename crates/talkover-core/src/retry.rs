@@ -204,6 +204,8 @@ impl RetryPolicy {
             Attempt::Answered { status, body, .. } if status.is_client_error() && is_business_answer(body) => false,
             Attempt::Answered { status, .. } if safe_to_repeat => self.retry_statuses.contains(&status.as_u16()),
             Attempt::Answered { status, .. } => *status == StatusCode::TOO_MANY_REQUESTS,
+            // A 429 whose body was lost is still a refusal: nothing was done, whatever the operation.
+            Attempt::Failed(error) if error.status() == Some(StatusCode::TOO_MANY_REQUESTS) => true,
             Attempt::Failed(error) if safe_to_repeat => error.may_succeed_again(),
             Attempt::Failed(error) => error.certainly_not_sent() && error.may_succeed_again(),
         };
@@ -215,7 +217,7 @@ impl RetryPolicy {
         }
         let asked = match outcome {
             Attempt::Answered { status, headers, body } => wait_asked(*status, headers, body, SystemTime::now()),
-            Attempt::Failed(_) => None,
+            Attempt::Failed(error) => error.retry_after(),
         };
         // A wait of nothing (`Retry-After: 0`, a date already past) is no wait asked: the backoff stands
         // in, so a server that keeps saying so is not asked again at once.
@@ -452,6 +454,17 @@ mod tests {
         ] {
             assert_eq!(policy.decide(0, &outcome, false, 0.0), Decision::Stop(StopReason::NotRetryable), "{outcome:?}");
         }
+        // A 429 whose body was cut off is still a refusal, waited out as its head asks.
+        let mut asked = HeaderMap::new();
+        asked.insert("retry-after", "2".parse().unwrap());
+        let cut = TransportError::new(TransportErrorKind::Io, "body cut off")
+            .with_answer_head(StatusCode::TOO_MANY_REQUESTS, &asked);
+        assert_eq!(cut.retry_after(), Some(Duration::from_secs(2)));
+        assert_eq!(policy.decide(0, &Attempt::Failed(&cut), false, 0.0), Decision::Retry(Duration::from_secs(2)));
+        assert_eq!(crate::Error::from(cut).retry_after(), Some(Duration::from_secs(2)));
+        let cut_500 = TransportError::new(TransportErrorKind::Io, "body cut off")
+            .with_answer_head(StatusCode::INTERNAL_SERVER_ERROR, &asked);
+        assert_eq!(policy.decide(0, &Attempt::Failed(&cut_500), false, 0.0), Decision::Stop(StopReason::NotRetryable));
     }
 
     #[test]

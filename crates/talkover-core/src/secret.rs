@@ -95,11 +95,11 @@ pub const SECRET_FIELDS: &[&str] = &[
 
 /// Whether a JSON field of this name holds a secret wherever it stands: one of [`SECRET_FIELDS`], or a
 /// name whose words (split at separators and case changes, `clientSecret` as `client secret`) say so:
-/// one of `password`, `passwd`, `pwd`, `passcode`, `secret`, `passphrase`, `credential(s)`, `bearer`,
-/// `cookie`, `jwt`, `otp` anywhere (`password_confirmation`, `secretKey`, `db_pwd`); a key of a kind
-/// credentials are (`api_key`, `private_key_pem`, `signing_key`, `client_key`, `access_key`, `apiKey`); or
-/// `token`, `authorization`, `auth` or `pin` last (`refresh_token`, `X-Amz-Security-Token`, `basic_auth`,
-/// `voicemail_pin`). The free-form maps of a body (an action's `config`, an integration's
+/// one of `password(s)`, `passwd`, `pwd`, `passcode`, `secret(s)`, `passphrase`, `credential(s)`, `bearer`,
+/// `jwt` anywhere (`password_confirmation`, `secretKey`, `db_pwd`); a key or keys of a kind credentials are
+/// (`api_key`, `private_key_pem`, `signing_key`, `client_key`, `access_key`, `apiKey`, `api_keys`); or
+/// `token`, `authorization`, `auth`, `pin`, `cookie` or `otp` last (`refresh_token`,
+/// `X-Amz-Security-Token`, `basic_auth`, `voicemail_pin`, `session_cookie`; not `cookie_consent`). The free-form maps of a body (an action's `config`, an integration's
 /// settings) name their credentials as their own services do. No field the reference documents is named
 /// so but for the secrets of [`SECRET_FIELDS`]. A name written in one run of letters (`clientsecret`,
 /// `APIToken`) is read by its ending. Where a recording hides such a field, it hides any value but `null`
@@ -114,18 +114,19 @@ pub const SECRET_FIELDS: &[&str] = &[
 /// assert!(is_secret_field("auth") && is_secret_field("bearer") && is_secret_field("db_pwd") && is_secret_field("pin"));
 /// assert!(!is_secret_field("max_tokens") && !is_secret_field("key") && !is_secret_field("token_count"));
 /// assert!(!is_secret_field("auth_type") && !is_secret_field("authorization_url") && !is_secret_field("pinned"));
+/// assert!(is_secret_field("api_keys") && is_secret_field("passwords") && !is_secret_field("cookie_consent"));
 /// ```
 pub fn is_secret_field(name: &str) -> bool {
     const ANYWHERE: [&str; 15] = [
         "password",
+        "passwords",
         "passwd",
         "pwd",
         "passcode",
         "bearer",
-        "cookie",
         "jwt",
-        "otp",
         "secret",
+        "secrets",
         "passphrase",
         "credential",
         "credentials",
@@ -134,7 +135,7 @@ pub fn is_secret_field(name: &str) -> bool {
         "accesskey",
     ];
     const KEYS: [&str; 7] = ["api", "private", "secret", "signing", "client", "access", "encryption"];
-    const LAST: [&str; 4] = ["token", "authorization", "auth", "pin"];
+    const LAST: [&str; 6] = ["token", "authorization", "auth", "pin", "cookie", "otp"];
     if SECRET_FIELDS.contains(&name) {
         return true;
     }
@@ -174,7 +175,7 @@ pub fn is_secret_field(name: &str) -> bool {
     ];
     let folded: String = words.concat();
     words.iter().any(|word| ANYWHERE.contains(&word.as_str()))
-        || words.windows(2).any(|pair| pair[1] == "key" && KEYS.contains(&pair[0].as_str()))
+        || words.windows(2).any(|pair| matches!(pair[1].as_str(), "key" | "keys") && KEYS.contains(&pair[0].as_str()))
         || words.last().is_some_and(|word| LAST.contains(&word.as_str()))
         || ENDINGS.iter().any(|ending| folded.ends_with(ending))
 }
@@ -201,7 +202,7 @@ pub fn secrets_in_json(body: &[u8]) -> Vec<SecretString> {
                 for (key, field) in map {
                     if is_secret_field(key) && field.is_string() {
                         found.extend(field.as_str().map(SecretString::new));
-                    } else if key == "custom_headers" {
+                    } else if matches!(key.as_str(), "custom_headers" | "headers") {
                         let values: Vec<&Value> = match field {
                             Value::Array(items) => items.iter().filter_map(|item| item.get("value")).collect(),
                             Value::Object(headers) => headers.values().collect(),
@@ -623,11 +624,14 @@ pub(crate) fn hide_in(text: &mut String, secrets: &[&str]) {
 }
 
 /// `Debug` of a type holding free-form JSON whose keys name credentials as their own services do (an
-/// action's `config`, a registry request's body): the fields of its JSON form, as the API names them, with
-/// the values [`hide_secret_fields`] hides shown as `[redacted]`.
+/// action's `config`): the fields of its JSON form, as the API names them, with the values
+/// [`hide_secret_fields`] hides shown as `[redacted]`, and every value but `id` of the objects under the
+/// fields `settings` names (an integration's settings, which [`crate::actions::IntegrationRef`]'s `Debug`
+/// hides whatever their names).
 pub(crate) fn debug_hiding_secrets<T: serde::Serialize>(
     name: &str,
     value: &T,
+    settings: &[&str],
     f: &mut fmt::Formatter<'_>,
 ) -> fmt::Result {
     let mut json = match serde_json::to_value(value) {
@@ -635,6 +639,11 @@ pub(crate) fn debug_hiding_secrets<T: serde::Serialize>(
         _ => return f.debug_struct(name).finish_non_exhaustive(),
     };
     hide_secret_fields(&mut json, &[]);
+    for field in settings {
+        if let Some(Value::Object(held)) = json.get_mut(*field) {
+            held.iter_mut().filter(|(key, _)| *key != "id").for_each(|(_, v)| *v = Value::from(REDACTED));
+        }
+    }
     let mut shown = f.debug_struct(name);
     for (key, field) in json.as_object().into_iter().flatten() {
         shown.field(key, field);
@@ -652,7 +661,7 @@ pub(crate) fn hide_secret_fields(value: &mut Value, secrets: &[&str]) {
             for (mut key, mut field) in entries {
                 if is_secret_field(&key) && !field.is_null() && !field.is_boolean() {
                     field = Value::String(REDACTED.to_owned());
-                } else if key == "custom_headers" {
+                } else if matches!(key.as_str(), "custom_headers" | "headers") {
                     redact_header_values(&mut field);
                 } else {
                     hide_secret_fields(&mut field, secrets);

@@ -79,6 +79,11 @@ impl Problems {
         self.when_set(value.into(), |operation, value| url(operation, field, value))
     }
 
+    /// Checks that `value` is an email address ([`is_email`]) when it is set (an event's attendees).
+    pub fn email<'a>(&mut self, field: &str, value: impl Into<Option<&'a str>>) -> &mut Self {
+        self.when_set(value.into(), |operation, value| email(operation, field, value))
+    }
+
     /// Checks that `value` lies in `min..=max` ([`range`]) when it is set: `value` is a `T`, or an
     /// `Option<T>` for an optional field.
     pub fn range<T: Bound>(&mut self, field: &str, value: impl Into<Option<T>>, min: T, max: T) -> &mut Self {
@@ -190,6 +195,36 @@ pub fn url(operation: &'static str, field: &str, value: &str) -> Result<(), Erro
         Ok(())
     } else {
         Err(Error::invalid_request(operation, Some(field), "must be a valid URL"))
+    }
+}
+
+/// Whether `text` is an email address as far as its form tells: text, `@`, and a domain that neither
+/// starts nor ends with a dot, with no white space anywhere. It asks no more (a quoted local part may
+/// hold an `@`; the domain is not resolved), so that no address the API takes is refused before it is
+/// sent; the emulator refuses the same.
+///
+/// ```
+/// use talkover_core::validate::is_email;
+/// assert!(is_email("jane@acme.com") && is_email("a.b+tag@sub.example.co.uk") && is_email("\"a@b\"@example.com"));
+/// for bad in ["", "jane", "jane@", "@acme.com", "jane@.com", "jane@acme.", "jane doe@acme.com", "jane@acme.com\n"] {
+///     assert!(!is_email(bad), "{bad:?}");
+/// }
+/// ```
+pub fn is_email(text: &str) -> bool {
+    let parts = text.rsplit_once('@');
+    let formed = parts.is_some_and(|(local, domain)| {
+        !local.is_empty() && !domain.is_empty() && !domain.starts_with('.') && !domain.ends_with('.')
+    });
+    formed && !text.contains(char::is_whitespace)
+}
+
+/// Refuses a `value` that is not an email address ([`is_email`]): add-event-attendee's 422 says "must be a
+/// valid email address".
+pub fn email(operation: &'static str, field: &str, value: &str) -> Result<(), Error> {
+    if is_email(value) {
+        Ok(())
+    } else {
+        Err(Error::invalid_request(operation, Some(field), "must be a valid email address"))
     }
 }
 

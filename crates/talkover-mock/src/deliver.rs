@@ -11,8 +11,8 @@
 //!
 //! Deliveries go to loopback and private addresses only (not link-local ones), unless the emulator is
 //! told otherwise (`--public-webhooks`): a test that registers a documented example URL sends nothing out.
-//! They never go to the emulator's own listening address (a loopback or unspecified address, or a name
-//! such as `localhost` that is one, with its port): a delivery there would call the emulator's API, whose
+//! They never go to the emulator's own listening address (its port on `127.0.0.1` or `0.0.0.0`, or on a
+//! name such as `localhost` that resolves to one): a delivery there would call the emulator's API, whose
 //! test-webhook or make-call would bring about another delivery, and so on without end.
 //!
 //! The same thread ticks the emulator's clock every [`TICK`], so that calls progress and their events
@@ -359,16 +359,24 @@ fn is_public(ip: IpAddr) -> bool {
     }
 }
 
-/// Whether `ip` reaches this machine as the emulator's loopback listener does: a loopback address, or the
-/// unspecified one (`0.0.0.0`, `::`), which a client connects to as this machine's; IPv4 ones written as
-/// IPv6 too.
-fn is_this_machine(ip: IpAddr) -> bool {
+/// Whether a connection to `ip` reaches the emulator's listener, which is on 127.0.0.1 alone: that address,
+/// or the unspecified `0.0.0.0`, which a client connects to as this machine's; written as IPv6 too
+/// (`::ffff:127.0.0.1`). Another loopback address (`127.0.0.2`, `::1`) is another listener's, maybe a
+/// user's receiver on the same port number.
+fn is_the_emulators(ip: IpAddr) -> bool {
+    let listened = |v4: std::net::Ipv4Addr| v4 == std::net::Ipv4Addr::LOCALHOST || v4.is_unspecified();
     match ip {
-        IpAddr::V4(v4) => v4.is_loopback() || v4.is_unspecified(),
-        IpAddr::V6(v6) => {
-            v6.is_loopback() || v6.is_unspecified() || v6.to_ipv4_mapped().is_some_and(|v4| is_this_machine(v4.into()))
-        }
+        IpAddr::V4(v4) => listened(v4),
+        IpAddr::V6(v6) => v6.to_ipv4_mapped().is_some_and(listened),
     }
+}
+
+/// Whether a URL's host names the emulator's listener before it is resolved: `localhost` (or a name below
+/// it, or its fully qualified `localhost.`, which every resolver may not know), or an address
+/// [`is_the_emulators`].
+fn names_the_emulator(host: &str) -> bool {
+    let host = host.strip_suffix('.').unwrap_or(host).to_ascii_lowercase();
+    host == "localhost" || host.ends_with(".localhost") || host.parse::<IpAddr>().is_ok_and(is_the_emulators)
 }
 
 /// The pause after a delivery's attempt `n` (from 0) failed, before the next.
@@ -389,8 +397,8 @@ async fn send(job: &Job, body: Bytes, reach: &Reach) -> Result<Attempt, String> 
         Some(port) => format!("{}:{port}", uri.host().unwrap_or_default()),
         None => uri.host().unwrap_or_default().to_owned(),
     };
-    // Not to the emulator itself, by the URL's host (`localhost`, `127.0.0.1`, `[::1]`, `0.0.0.0`) or by
-    // what its name resolves to.
+    // Not to the emulator itself: its port on an address that reaches its listener (`127.0.0.1`, `0.0.0.0`,
+    // `localhost`, which resolves to one).
     let own_port = reach.own_port.load(Ordering::Relaxed);
     let itself = || {
         format!(
@@ -398,14 +406,14 @@ async fn send(job: &Job, body: Bytes, reach: &Reach) -> Result<Attempt, String> 
              its own API would bring about another, without end)"
         )
     };
-    if own_port != 0 && port == own_port && uri.host().is_some_and(crate::emulator::is_loopback_host) {
+    if own_port != 0 && port == own_port && uri.host().is_some_and(names_the_emulator) {
         return Err(itself());
     }
     let found: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), port))
         .await
         .map_err(|e| format!("cannot resolve {authority}: {e}"))?
         .collect();
-    if own_port != 0 && found.iter().any(|a| a.port() == own_port && is_this_machine(a.ip())) {
+    if own_port != 0 && found.iter().any(|a| a.port() == own_port && is_the_emulators(a.ip())) {
         return Err(itself());
     }
     let addresses: Vec<SocketAddr> = found.into_iter().filter(|a| reach.public || !is_public(a.ip())).collect();
@@ -478,7 +486,7 @@ async fn first_bytes(mut body: hyper::body::Incoming, limit: usize) -> Option<Ve
 
 #[cfg(test)]
 mod tests {
-    use super::{is_public, is_this_machine};
+    use super::{is_public, is_the_emulators, names_the_emulator};
 
     #[test]
     fn deliveries_go_to_test_networks_but_not_to_link_local_addresses() {
@@ -501,12 +509,23 @@ mod tests {
     }
 
     #[test]
-    fn this_machine_is_its_loopback_and_unspecified_addresses() {
-        for local in ["127.0.0.1", "127.1.2.3", "0.0.0.0", "::1", "::", "::ffff:127.0.0.1", "::ffff:0.0.0.0"] {
-            assert!(is_this_machine(local.parse().unwrap()), "{local}");
+    fn the_emulators_listener_is_reached_at_127_0_0_1_and_the_unspecified_address() {
+        for local in ["127.0.0.1", "0.0.0.0", "::ffff:127.0.0.1", "::ffff:0.0.0.0"] {
+            assert!(is_the_emulators(local.parse().unwrap()), "{local}");
         }
-        for other in ["10.0.0.1", "192.168.1.5", "fd00::1", "::ffff:10.0.0.1", "93.184.216.34"] {
-            assert!(!is_this_machine(other.parse().unwrap()), "{other}");
+        // Other loopback addresses are other listeners' (a receiver on `::1` at the same port number).
+        for other in ["127.0.0.2", "::1", "::", "10.0.0.1", "fd00::1", "::ffff:10.0.0.1", "93.184.216.34"] {
+            assert!(!is_the_emulators(other.parse().unwrap()), "{other}");
+        }
+    }
+
+    #[test]
+    fn a_host_names_the_emulator_by_localhost_or_its_address() {
+        for host in ["localhost", "LocalHost.", "app.localhost", "127.0.0.1", "0.0.0.0"] {
+            assert!(names_the_emulator(host), "{host}");
+        }
+        for host in ["[::1]", "127.0.0.2", "example.com", "localhost.example.com", "notlocalhost"] {
+            assert!(!names_the_emulator(host), "{host}");
         }
     }
 }

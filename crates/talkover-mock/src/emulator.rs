@@ -932,13 +932,15 @@ fn operation_of(request: &HttpRequest) -> Option<&'static OperationInfo> {
 
 /// An error of make-call in its page's shape, `{"error": {"code", "message", "details"?}}`, which every
 /// error the page documents has (its 400, 401, 402, 404 and 429): what the emulator answers in the API's
-/// other shape (`{"success": false, "message", "errors"?}`) is written in it, its status kept (a 415, a 413,
-/// a 408, a fault's 500) but for a failed validation, which the page answers 400, as it answers its `to`'s
-/// (a 422 elsewhere; the page documents none). Its code is the page's where one fits, else the reference's
-/// (`VALIDATION_ERROR`, `SERVER_ERROR`), else the emulator's own, named after its status. The other
-/// operations' answers are left as they are.
+/// other shape (`{"success": false, "message"}`) is written in it, its status kept (a 415, a 413, a 408, a
+/// fault's 500); a failed check keeps its 422 and its fields, as the API's checks answer elsewhere (the page
+/// documents no 422). Its code is the page's where one fits, else the reference's (`SERVER_ERROR`), else
+/// the emulator's own, named after its status. The other operations' answers are left as they are.
 fn in_pages_error_shape(operation: &str, reply: Reply) -> Reply {
-    if operation != MakeCall::ID || reply.status < 400 {
+    // A failed check keeps its 422 with the fields at fault (`{"message", "errors"}`), as the API's other
+    // checks answer: the page documents no 422 nor the shape of one, and the SDK and its users read a
+    // field's problems there.
+    if operation != MakeCall::ID || reply.status < 400 || reply.status == 422 {
         return reply;
     }
     let body = match &reply.raw {
@@ -950,7 +952,6 @@ fn in_pages_error_shape(operation: &str, reply: Reply) -> Reply {
     }
     let message = body.get("message").and_then(Value::as_str).unwrap_or("The request was refused.");
     let (status, code) = match reply.status {
-        422 => (400, "VALIDATION_ERROR"),
         400 => (400, "INVALID_REQUEST_BODY"),
         408 => (408, "REQUEST_TIMEOUT"),
         413 => (413, "PAYLOAD_TOO_LARGE"),

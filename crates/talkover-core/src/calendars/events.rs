@@ -258,6 +258,14 @@ impl NewCalendarEvent {
 impl CreateCalendarEvent {
     fn check(&self, problems: &mut Problems) {
         check_order(problems, "start_at", &self.body.start_at, "end_at", &self.body.end_at);
+        check_attendees(problems, self.body.attendees.as_deref());
+    }
+}
+
+/// Each attendee's email address ([`Problems::email`]), named by its place (`attendees.0.email`).
+fn check_attendees(problems: &mut Problems, attendees: Option<&[NewEventAttendee]>) {
+    for (i, attendee) in attendees.unwrap_or_default().iter().enumerate() {
+        problems.email(&format!("attendees.{i}.email"), attendee.email.as_str());
     }
 }
 
@@ -283,6 +291,13 @@ impl UpdateCalendarEvent {
         if let (Some(start), Some(end)) = (&self.body.start_at, &self.body.end_at) {
             check_order(problems, "start_at", start, "end_at", end);
         }
+        check_attendees(problems, self.body.attendees.as_deref());
+    }
+}
+
+impl AddEventAttendee {
+    fn check(&self, problems: &mut Problems) {
+        problems.email("email", self.body.email.as_str());
     }
 }
 
@@ -408,6 +423,7 @@ macro_rules! calendar_events_operations {
             body: NewEventAttendee,
             response: Envelope<EventAttendee>,
             safe_to_repeat: false,
+            validate: AddEventAttendee::check,
             handler: EventAttendees[calendar_id, event_id]::add(attendee),
         }
 
@@ -512,5 +528,21 @@ mod tests {
             serde_json::from_slice::<serde_json::Value>(request.body()).unwrap(),
             serde_json::json!({"name": "Jane Doe", "email": "jane@acme.com"})
         );
+    }
+
+    /// An attendee's address is checked before sending, named by its place in an event's list.
+    #[test]
+    fn an_attendee_without_an_email_address_is_refused_before_sending() {
+        let op = AddEventAttendee::new("cal", "ev", NewEventAttendee::new("Jane Doe", "jane at acme.com"));
+        let err = build_request(&op, &config()).unwrap_err();
+        assert_eq!(field_of(err).as_deref(), Some("email"));
+        let body = NewCalendarEvent::new("Demo", at("2024-01-20T15:00:00Z"), at("2024-01-20T15:30:00Z"))
+            .attendee("Jane", "jane@acme.com")
+            .attendee("Bob", "bob@");
+        let err = build_request(&CreateCalendarEvent::new("c", body), &config()).unwrap_err();
+        assert_eq!(field_of(err).as_deref(), Some("attendees.1.email"));
+        let update = CalendarEventUpdate::new().attendees([NewEventAttendee::new("Bob", "")]);
+        let err = build_request(&UpdateCalendarEvent::new("c", "e", update), &config()).unwrap_err();
+        assert_eq!(field_of(err).as_deref(), Some("attendees.0.email"));
     }
 }

@@ -365,11 +365,6 @@ fn check_metadata(req: &Request<'_>, invalid: &mut Invalid) {
     }
 }
 
-/// Whether a text is an email address, as add-event-attendee's 422 asks ("must be a valid email address").
-fn is_email(text: &str) -> bool {
-    text.contains('@')
-}
-
 /// Refuses an attendee with no name or no valid email address, its fields named below `prefix`
 /// (`attendees.0.`, or nothing for add-event-attendee's own body); a field refused already is not
 /// refused again.
@@ -383,7 +378,7 @@ fn check_attendee(invalid: &mut Invalid, prefix: &str, attendee: &NewEventAttend
     }
     if attendee.email.trim().is_empty() {
         invalid.required(&email);
-    } else if !is_email(&attendee.email) {
+    } else if !talkover_core::validate::is_email(&attendee.email) {
         invalid.add(&email, format!("The {} must be a valid email address.", words(&email)));
     }
 }

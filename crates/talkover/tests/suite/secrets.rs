@@ -36,6 +36,8 @@ const CONFIG_PASSWORD: &str = "config-leaktest-pass-44";
 /// A personal access token, and one with characters a URL escapes, as a client's token.
 const PERSONAL_TOKEN: &str = "42|leaktestPersonalAbCdEf99";
 const ESCAPED_TOKEN: &str = "leaktest+escaped/token=99";
+/// A token that looks like no credential (no `talq_`, no `<id>|`): only its client knows it is one.
+const PLAIN_TOKEN: &str = "plainleaktestvalue8812";
 
 /// Each secret, and the distinctive part of each (so that a partial echo is caught too).
 const SECRETS: &[&str] = &[
@@ -55,6 +57,7 @@ const SECRETS: &[&str] = &[
     CONFIG_PASSWORD,
     "leaktestPersonalAbCdEf99",
     ESCAPED_TOKEN,
+    PLAIN_TOKEN,
     "leaktest%2Bescaped%2Ftoken%3D99",
     "leaktest%2bescaped%2ftoken%3d99",
 ];
@@ -253,12 +256,14 @@ fn clients_configs_and_builders_never_show_the_token() {
 async fn headers_of_a_successful_answer_kept_whole_hide_secrets() {
     let body = r#"{"success": true, "data": {"id": "550e8400-e29b-41d4-a716-446655440000", "name": "A"}}"#;
     let echo = format!("Bearer {TOKEN}");
-    let headers = [("x-echo", echo.as_str()), ("x-raw-echo", TOKEN), ("set-cookie", "session=abc123456789")];
-    let kept = async_client(answer(200, &headers, body)).execute_with_response(GetAgent::new("a")).await.unwrap();
+    let headers = [("x-echo", echo.as_str()), ("x-raw-echo", PLAIN_TOKEN), ("set-cookie", "session=abc123456789")];
+    let client = async_client_with(PLAIN_TOKEN, answer(200, &headers, body));
+    let kept = client.execute_with_response(GetAgent::new("a")).await.unwrap();
     check_debug("async answer with its headers", &kept);
     assert!(!format!("{kept:?}").contains("abc123456789"), "{kept:?}");
-    assert_eq!(kept.headers["x-raw-echo"], TOKEN, "the headers themselves are kept");
-    let kept = blocking_client(answer(200, &headers, body)).execute_with_response(GetAgent::new("a")).unwrap();
+    assert_eq!(kept.headers["x-raw-echo"], PLAIN_TOKEN, "the headers themselves are kept");
+    let client = blocking_client_with(PLAIN_TOKEN, answer(200, &headers, body));
+    let kept = client.execute_with_response(GetAgent::new("a")).unwrap();
     check_debug("blocking answer with its headers", &kept);
     assert!(!format!("{kept:?}").contains("abc123456789"), "{kept:?}");
 }
@@ -310,11 +315,13 @@ fn types_that_hold_secrets_never_show_them() {
     check_debug("new action", &action);
     check_debug("custom header", &CustomHeader::new("X-Api-Key", HEADER_VALUE));
     // An action's configuration holds its service's credentials, named as that service names them.
-    let configured = NewAction::new("node-1", "Book", "Books a slot", ActionType::Webhook).config([
-        ("password", serde_json::json!(CONFIG_PASSWORD)),
-        ("auth", serde_json::json!({ "api_key": INTEGRATION_KEY })),
-        ("calendar_id", serde_json::json!("calendar-uuid-1")),
-    ]);
+    let integration = talkover::actions::IntegrationRef::new("crm").setting("key", serde_json::json!(INTEGRATION_KEY));
+    let configured =
+        NewAction::new("node-1", "Book", "Books a slot", ActionType::Webhook).integration(integration).config([
+            ("password", serde_json::json!(CONFIG_PASSWORD)),
+            ("auth", serde_json::json!({ "api_key": INTEGRATION_KEY })),
+            ("calendar_id", serde_json::json!("calendar-uuid-1")),
+        ]);
     check_debug("new action's config", &configured);
     check_debug("create-action", &talkover::actions::CreateAction::new("a", configured.clone()));
     let shown = format!("{configured:?}");

@@ -13,18 +13,8 @@ pub fn send_as(server: &Server, token: &str, method: &str, path: &str, body: &st
     exchange(server, token, method, path, Some("application/json"), body.as_bytes().to_vec())
 }
 
-/// [`send`] of any bytes, sent with `content_type` (or none).
-pub fn send_typed(
-    server: &Server,
-    method: &str,
-    path: &str,
-    content_type: Option<&str>,
-    body: Vec<u8>,
-) -> (u16, Value) {
-    exchange(server, server.token(), method, path, content_type, body)
-}
-
-fn exchange(
+/// [`send_as`] of any bytes, sent with `content_type` (or none).
+pub fn exchange(
     server: &Server,
     token: &str,
     method: &str,
