@@ -861,8 +861,11 @@ impl TransportError {
             crate::secret::redact_all_in(&mut id, &[]);
             id
         });
-        // The wait its head asks for (a 429's `Retry-After`), which holds though the body was lost.
-        let wait = crate::rate_limit::wait_asked(status, headers, &[], SystemTime::now());
+        // The wait a refusal's head asks for (a 429's or a 503's `Retry-After`), which holds though the body
+        // was lost; a success's says nothing of a retry.
+        let wait =
+            (!status.is_success()).then(|| crate::rate_limit::wait_asked(status, headers, &[], SystemTime::now()));
+        let wait = wait.flatten();
         self.head = Some(Box::new(AnswerHead { status, request_id, wait }));
         self.maybe_sent = true;
         self
@@ -1630,6 +1633,8 @@ pub struct DecodeError {
     safe_to_repeat: Option<bool>,
     /// Whether a list walk refused this page ([`DecodeError::is_incomplete_list`]).
     incomplete_list: bool,
+    /// Whether the answer is no JSON at all (a web page, other text): maybe not the API's answer.
+    not_json: bool,
 }
 
 impl fmt::Debug for DecodeError {
@@ -1662,9 +1667,10 @@ impl fmt::Display for DecodeError {
         // The decoder's message can name what the server sent (a key of the body).
         write!(f, ": {}", Shown(&self.message, SHOWN_MESSAGE_CHARS))?;
         // A call placed whose answer cannot be read is still placed: a log line saying only "could not
-        // decode" would read as a failure worth sending again.
+        // decode" would read as a failure worth sending again. An answer that is no JSON at all (a proxy's
+        // or a login page) says nothing of whether the API took it: it may have.
         if self.safe_to_repeat == Some(false) && self.status.is_success() {
-            f.write_str(TAKEN_NOT_REPEATED)?;
+            f.write_str(if self.not_json { NOT_REPEATED } else { TAKEN_NOT_REPEATED })?;
         }
         f.write_str(&after_attempts(self.attempts, None))
     }
@@ -1703,9 +1709,16 @@ impl DecodeError {
             attempts: 1,
             safe_to_repeat: None,
             incomplete_list: false,
+            not_json: false,
         };
         error.redact(&[]);
         error
+    }
+
+    /// The error of an answer that is no JSON at all (a web page, other text), which may not be the API's.
+    pub(crate) fn of_no_json(mut self) -> Self {
+        self.not_json = true;
+        self
     }
 
     /// A `200 OK` answer, read whole, that is not what was asked for (a page other than the one asked
@@ -2063,6 +2076,15 @@ mod tests {
             let shown = unsafe_op(error);
             assert!(shown.contains(taken) && !shown.contains(clause), "{shown}");
         }
+        // A 2xx that is a web page may be a proxy's, not the API's: it may have been carried out, no more.
+        let mut page = http::Response::new(b"<html><body>Please sign in</body></html>".to_vec());
+        page.headers_mut().insert("content-type", "text/html".parse().unwrap());
+        let page = crate::decode_response::<crate::calls::MakeCall>(page).unwrap_err();
+        let shown = unsafe_op(page);
+        assert!(
+            shown.contains("another server answered") && shown.contains(clause) && !shown.contains(taken),
+            "{shown}"
+        );
         assert!(!undecodable().with_safe_to_repeat(true).to_string().contains("not sent again"));
         let read = answered(500, r#"{"message": "Oops"}"#).with_safe_to_repeat(true);
         assert!(!read.to_string().contains("not sent again"), "{read}");

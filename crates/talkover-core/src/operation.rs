@@ -303,10 +303,14 @@ fn decode_body_erased(
                     }
                     None => match not_json(&parts.headers, bytes) {
                         // A web page or other text where JSON was due: not the API's answer at all.
-                        Some(what) => format!(
-                            "the answer is {what}, not JSON: another server answered (a proxy, a login or \
-                             maintenance page), or the base URL is not the API's ({e})"
-                        ),
+                        Some(what) => {
+                            let message = format!(
+                                "the answer is {what}, not JSON: another server answered (a proxy, a login or \
+                                 maintenance page), or the base URL is not the API's ({e})"
+                            );
+                            let error = DecodeError::new(id, parts.status, &parts.headers, path, message, body);
+                            return Err(Error::Decode(Box::new(error.of_no_json())));
+                        }
                         None => e.to_string(),
                     },
                 };

@@ -558,8 +558,10 @@ pub trait PagedOperation: Operation<Response = ListEnvelope<Self::Item>> + Clone
 /// another page than the one asked for by number (a server that ignores `page` and answers page 1 again)
 /// is refused with a [`Decode`](crate::ErrorKind::Decode) error that says the list is incomplete, its
 /// items not given: they would be items given already, and a paginator that took them would ask for the
-/// same page again. A list that changes while it is walked (records added at its top) can still give an
-/// item twice, or skip one: a server's pages are read as they come.
+/// same page again. A third page in a row with the same items under the same counts (a server that ignores
+/// `page` but numbers its answers as asked, which would lead on to its `last_page`) is refused the same
+/// way. A list that changes while it is walked (records added at its top) can still give an item twice, or
+/// skip one: a server's pages are read as they come.
 ///
 /// A page whose block the SDK cannot read (none, or one without its number and counts) says nothing of
 /// what follows it. Given the page size asked for ([`PageWalk::with_page_size`]), a full page is taken to
@@ -662,11 +664,13 @@ impl PageWalk {
                 return Err(self.refuse(operation, &page, message));
             }
         }
-        // A page that holds the very items of the one before it is the same page again, whatever its block
-        // says: followed, it could lead on without end. Once is taken where the block moves on (a list that
-        // grew by a page while it was walked); a third page of the same items, or a second without a block
-        // (whose number says nothing), ends the walk.
-        let fingerprint = (!page.items.is_empty()).then(|| fingerprint(&page.items));
+        // A page that holds the very items of the one before it, under the same counts, is the same page
+        // again, whatever number its block gives: followed, it could lead on without end. Once is taken (a
+        // list that grew by a page while it was walked, its new `total` not yet seen); a third such page,
+        // or a second without a block (whose number says nothing), ends the walk. A list whose counts
+        // change as it is walked is growing, and followed.
+        let counts = page.pagination.as_ref().map(|p| (p.total, p.last_page));
+        let fingerprint = (!page.items.is_empty()).then(|| fingerprint(&page.items, counts));
         let repeats = fingerprint.is_some() && std::mem::replace(&mut self.last_items, fingerprint) == fingerprint;
         self.repeated = if repeats { self.repeated.saturating_add(1) } else { 0 };
         if self.repeated >= 2 || (repeats && page.pagination.is_none()) {
@@ -711,10 +715,11 @@ impl PageWalk {
     }
 }
 
-/// A fingerprint of a page's items, as their JSON.
-fn fingerprint<T: Serialize>(items: &[T]) -> u64 {
+/// A fingerprint of a page's items, as their JSON, and of its block's counts.
+fn fingerprint<T: Serialize>(items: &[T], counts: Option<(u64, Option<u64>)>) -> u64 {
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     std::hash::Hash::hash(&serde_json::to_vec(items).unwrap_or_default(), &mut hasher);
+    std::hash::Hash::hash(&counts, &mut hasher);
     std::hash::Hasher::finish(&hasher)
 }
 
@@ -1147,6 +1152,15 @@ mod tests {
         let error = same.on_page(Ok(numbers(&[1, 2], 3, 1_000_000_000))).unwrap_err();
         assert!(error.to_string().contains("page 3 came back with the items of the two pages before it"), "{error}");
         assert!(matches!(&error, Error::Decode(d) if d.is_incomplete_list()) && same.next_operation().is_none());
+        // A list growing by a page at its head as it is walked (newest first, its `total` rising) gives the
+        // same items again and again, under new counts: it is followed.
+        let mut growing = Paginator::new(Numbers { page: None });
+        for current in 1..=4 {
+            let mut answer = numbers(&[1, 2], current, 10);
+            answer.pagination.as_mut().unwrap().total = 20 + 2 * current;
+            growing.on_page(Ok(answer)).unwrap();
+            assert_eq!(drain(&mut growing), [1, 2]);
+        }
         // Counts at the edge of u64 end the list instead of overflowing.
         assert_eq!(page(3, u64::MAX, 0, 1, None).next_page(), None);
         assert_eq!(page(3, u64::MAX, 1, 1, Some(u64::MAX)).next_page(), None);

@@ -205,7 +205,9 @@ impl RetryPolicy {
             Attempt::Answered { status, .. } if safe_to_repeat => self.retry_statuses.contains(&status.as_u16()),
             Attempt::Answered { status, .. } => *status == StatusCode::TOO_MANY_REQUESTS,
             // A 429 whose body was lost is still a refusal: nothing was done, whatever the operation.
-            Attempt::Failed(error) if error.status() == Some(StatusCode::TOO_MANY_REQUESTS) => true,
+            Attempt::Failed(error) if error.status() == Some(StatusCode::TOO_MANY_REQUESTS) => {
+                error.may_succeed_again()
+            }
             Attempt::Failed(error) if safe_to_repeat => error.may_succeed_again(),
             Attempt::Failed(error) => error.certainly_not_sent() && error.may_succeed_again(),
         };

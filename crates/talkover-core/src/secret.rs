@@ -202,7 +202,7 @@ pub fn secrets_in_json(body: &[u8]) -> Vec<SecretString> {
                 for (key, field) in map {
                     if is_secret_field(key) && field.is_string() {
                         found.extend(field.as_str().map(SecretString::new));
-                    } else if matches!(key.as_str(), "custom_headers" | "headers") {
+                    } else if key == "custom_headers" {
                         let values: Vec<&Value> = match field {
                             Value::Array(items) => items.iter().filter_map(|item| item.get("value")).collect(),
                             Value::Object(headers) => headers.values().collect(),
@@ -661,7 +661,7 @@ pub(crate) fn hide_secret_fields(value: &mut Value, secrets: &[&str]) {
             for (mut key, mut field) in entries {
                 if is_secret_field(&key) && !field.is_null() && !field.is_boolean() {
                     field = Value::String(REDACTED.to_owned());
-                } else if matches!(key.as_str(), "custom_headers" | "headers") {
+                } else if key == "custom_headers" {
                     redact_header_values(&mut field);
                 } else {
                     hide_secret_fields(&mut field, secrets);

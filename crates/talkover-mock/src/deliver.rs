@@ -371,14 +371,6 @@ fn is_the_emulators(ip: IpAddr) -> bool {
     }
 }
 
-/// Whether a URL's host names the emulator's listener before it is resolved: `localhost` (or a name below
-/// it, or its fully qualified `localhost.`, which every resolver may not know), or an address
-/// [`is_the_emulators`].
-fn names_the_emulator(host: &str) -> bool {
-    let host = host.strip_suffix('.').unwrap_or(host).to_ascii_lowercase();
-    host == "localhost" || host.ends_with(".localhost") || host.parse::<IpAddr>().is_ok_and(is_the_emulators)
-}
-
 /// The pause after a delivery's attempt `n` (from 0) failed, before the next.
 pub(crate) fn pause_after(n: u32) -> Duration {
     Duration::from_millis(200) * (n + 1)
@@ -397,8 +389,9 @@ async fn send(job: &Job, body: Bytes, reach: &Reach) -> Result<Attempt, String> 
         Some(port) => format!("{}:{port}", uri.host().unwrap_or_default()),
         None => uri.host().unwrap_or_default().to_owned(),
     };
-    // Not to the emulator itself: its port on an address that reaches its listener (`127.0.0.1`, `0.0.0.0`,
-    // `localhost`, which resolves to one).
+    // Not to the emulator itself: its port on an address that reaches its listener (`127.0.0.1`, `0.0.0.0`)
+    // is left out of those a name resolves to, and a name that leads there alone is refused. `localhost`
+    // may lead to `::1` too, where a receiver of the user's may listen on the same port number.
     let own_port = reach.own_port.load(Ordering::Relaxed);
     let itself = || {
         format!(
@@ -406,14 +399,13 @@ async fn send(job: &Job, body: Bytes, reach: &Reach) -> Result<Attempt, String> 
              its own API would bring about another, without end)"
         )
     };
-    if own_port != 0 && port == own_port && uri.host().is_some_and(names_the_emulator) {
-        return Err(itself());
-    }
-    let found: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), port))
+    let mut found: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), port))
         .await
         .map_err(|e| format!("cannot resolve {authority}: {e}"))?
         .collect();
-    if own_port != 0 && found.iter().any(|a| a.port() == own_port && is_the_emulators(a.ip())) {
+    let resolved = found.len();
+    found.retain(|a| own_port == 0 || a.port() != own_port || !is_the_emulators(a.ip()));
+    if resolved > 0 && found.is_empty() {
         return Err(itself());
     }
     let addresses: Vec<SocketAddr> = found.into_iter().filter(|a| reach.public || !is_public(a.ip())).collect();
@@ -486,7 +478,7 @@ async fn first_bytes(mut body: hyper::body::Incoming, limit: usize) -> Option<Ve
 
 #[cfg(test)]
 mod tests {
-    use super::{is_public, is_the_emulators, names_the_emulator};
+    use super::{is_public, is_the_emulators};
 
     #[test]
     fn deliveries_go_to_test_networks_but_not_to_link_local_addresses() {
@@ -516,16 +508,6 @@ mod tests {
         // Other loopback addresses are other listeners' (a receiver on `::1` at the same port number).
         for other in ["127.0.0.2", "::1", "::", "10.0.0.1", "fd00::1", "::ffff:10.0.0.1", "93.184.216.34"] {
             assert!(!is_the_emulators(other.parse().unwrap()), "{other}");
-        }
-    }
-
-    #[test]
-    fn a_host_names_the_emulator_by_localhost_or_its_address() {
-        for host in ["localhost", "LocalHost.", "app.localhost", "127.0.0.1", "0.0.0.0"] {
-            assert!(names_the_emulator(host), "{host}");
-        }
-        for host in ["[::1]", "127.0.0.2", "example.com", "localhost.example.com", "notlocalhost"] {
-            assert!(!names_the_emulator(host), "{host}");
         }
     }
 }
