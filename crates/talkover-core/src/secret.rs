@@ -99,11 +99,12 @@ pub const SECRET_FIELDS: &[&str] = &[
 /// `jwt` anywhere (`password_confirmation`, `secretKey`, `db_pwd`); a key or keys of a kind credentials are
 /// (`api_key`, `private_key_pem`, `signing_key`, `client_key`, `access_key`, `apiKey`, `api_keys`); or
 /// `token`, `authorization`, `auth`, `pin`, `cookie` or `otp` last (`refresh_token`,
-/// `X-Amz-Security-Token`, `basic_auth`, `voicemail_pin`, `session_cookie`; not `cookie_consent`). The free-form maps of a body (an action's `config`, an integration's
-/// settings) name their credentials as their own services do. No field the reference documents is named
-/// so but for the secrets of [`SECRET_FIELDS`]. A name written in one run of letters (`clientsecret`,
-/// `APIToken`) is read by its ending. Where a recording hides such a field, it hides any value but `null`
-/// and a flag (`requires_authorization: true` is kept); only a text is searched for in what an answer echoes.
+/// `X-Amz-Security-Token`, `basic_auth`, `voicemail_pin`, `session_cookie`; not `cookie_consent`). The
+/// free-form maps of a body (an action's `config`, an integration's settings) name their credentials as
+/// their own services do. No field the reference documents is named so but for the secrets of
+/// [`SECRET_FIELDS`]. A name written in one run of letters (`clientsecret`, `APIToken`) is read by its
+/// ending. Where a recording hides such a field, it hides any value but `null` and a flag
+/// (`requires_authorization: true` is kept); only a text is searched for in what an answer echoes.
 ///
 /// ```
 /// # use talkover_core as talkover;
