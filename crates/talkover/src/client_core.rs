@@ -9,8 +9,8 @@ use talkover_core::http::Method;
 #[cfg(feature = "registry")]
 use talkover_core::registry::{OperationInfo, Params};
 use talkover_core::{
-    build_request, decode_response, decode_with_response, ClientConfig, Error, HttpRequest, HttpResponse, Operation,
-    Output, RetryPolicy, SecretString, TransportError, WithResponse,
+    build_request, decode_response, ClientConfig, Error, HttpRequest, HttpResponse, Operation, Output, RetryPolicy,
+    SecretString, TransportError, WithResponse,
 };
 
 use talkover_core::retry::{StopReason, Withdrawal};
@@ -146,7 +146,13 @@ impl<T: ?Sized, W: Wait> ClientCore<T, W> {
 
     /// [`ClientCore::output`], keeping the answer's status and headers beside the value.
     pub(crate) fn output_with_response<O: Operation>(&self, answer: Answer) -> Result<WithResponse<Output<O>>, Error> {
-        let mut output = answer.read(decode_with_response::<O>).map_err(|e| self.config.redact(e))?;
+        // The answer's head kept as it came, then marked once, with the token (`decode_with_response` would
+        // mark it a first time by name alone).
+        let decoded = answer.read(|response| {
+            let (status, headers) = (response.status(), response.headers().clone());
+            decode_response::<O>(response).map(|value| WithResponse::new(status, headers, value))
+        });
+        let mut output = decoded.map_err(|e| self.config.redact(e))?;
         self.config.hide_in_headers(&mut output.headers);
         Ok(output)
     }
