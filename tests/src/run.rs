@@ -123,7 +123,15 @@ fn check_params(fixture: &Fixture, op: &OperationInfo, request: &HttpRequest, pr
 
 fn check_refusal(fixture: &Fixture, op: &OperationInfo, error: &Error, problems: &mut Vec<String>) {
     match &fixture.expect {
-        Expect::Error(e) if fixture.expect.refused() => check_error(e, error, problems),
+        Expect::Error(e) if fixture.expect.refused() => {
+            check_error(e, error, problems);
+            // A refusal may come from another field than the fixture means: a misspelt name, dropped
+            // unread, leaves a required field unset. Names the operation does not have fail the fixture,
+            // as they do where a request is built.
+            for unknown in op.unknown_names(&fixture.params) {
+                problems.push(format!("params.{unknown}: the operation's types have no such parameter or field"));
+            }
+        }
         _ => {
             let mut problem = format!("the SDK refused to build the request: {error}");
             // A path parameter under another name than the template's (a page's `agent` for `{agent_id}`)

@@ -176,6 +176,18 @@ fn a_refusal_names_its_fields() {
         "expect": { "error": { "kind": "invalid_request", "fields": ["delay_seconds"] } }
     });
     assert_eq!(problems(fixture.clone(), "make-call", Mode::InMemory), Vec::<String>::new());
+    // A misspelt name is dropped unread: make-call refuses for want of `to`, a refusal the fixture expects
+    // (without `fields`), for the wrong reason. Names the operation does not have fail it, in both modes.
+    let mut misspelt = fixture.clone();
+    misspelt["params"]["body"] = json!({ "too": "+15551234567" });
+    misspelt["params"]["query"] = json!({ "per_pag": 5 });
+    misspelt["expect"] = json!({ "error": { "kind": "invalid_request" } });
+    for mode in [Mode::InMemory, Mode::Wire] {
+        let found = problems(misspelt.clone(), "make-call", mode);
+        for name in ["params.body.too", "params.query.per_pag"] {
+            assert!(found.iter().any(|p| p.starts_with(name) && p.contains("no such")), "{mode:?}: {found:?}");
+        }
+    }
     let mut wrong = fixture;
     wrong["expect"]["error"]["fields"] = json!(["to"]);
     let found = problems(wrong.clone(), "make-call", Mode::InMemory);

@@ -266,15 +266,26 @@ impl ClientConfig {
     /// sensitive, so that `Debug` of them (of a [`WithResponse`](crate::operation::WithResponse)) shows
     /// `Sensitive`, as an error's headers do.
     pub fn hide_in_headers(&self, headers: &mut http::HeaderMap) {
-        let token = self.authorization.to_str().ok().and_then(|value| value.strip_prefix("Bearer "));
-        crate::error::mark_secret_headers(headers, token.as_slice());
+        crate::error::mark_secret_headers(headers, self.token_text().as_slice());
+    }
+
+    /// `text` from an answer (a header's value, such as its request id) without this configuration's token
+    /// or credential-like text (`Bearer …`, `talq_…`), which a server echoing the request may have put
+    /// there: as the clients' tracing events record it.
+    pub fn hide_in_text(&self, text: &str) -> String {
+        let shown = crate::secret::redacted(text, self.token_text().as_slice());
+        crate::secret::redact_credentials(&shown).into_owned()
+    }
+
+    /// The token, as it stands in the `Authorization` header's value.
+    fn token_text(&self) -> Option<&str> {
+        self.authorization.to_str().ok().and_then(|value| value.strip_prefix("Bearer "))
     }
 
     /// [`ClientConfig::redact`], hiding `others` too (the secrets a request carries: a webhook secret, a
     /// password), in one pass.
     pub fn redact_with(&self, error: Error, others: &[&str]) -> Error {
-        let token = self.authorization.to_str().ok().and_then(|value| value.strip_prefix("Bearer "));
-        let mut secrets: Vec<&str> = token.into_iter().collect();
+        let mut secrets: Vec<&str> = self.token_text().into_iter().collect();
         secrets.extend_from_slice(others);
         if secrets.is_empty() {
             error

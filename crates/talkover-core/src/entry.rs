@@ -227,16 +227,7 @@ impl OperationInfo {
     /// as unset, not as lost; for a name the body does not have, as lost). Each is named by where it stands in `params`: `path.id`, `query.per_pag`, `body.custom_headers.0.vaule`.
     /// Building drops them without a word, so a misspelt name would otherwise look like an unset one.
     pub fn left_out(&self, params: &Params, request: &HttpRequest) -> Vec<String> {
-        let placeholders: Vec<&str> = encode::path_placeholders(self.path).collect();
-        let mut lost: Vec<String> = params
-            .path
-            .keys()
-            .filter(|name| !placeholders.contains(&name.as_str()))
-            .map(|name| format!("path.{name}"))
-            .collect();
-        let known = self.query_names();
-        let query = params.query.as_ref().and_then(Value::as_object).into_iter().flatten();
-        lost.extend(query.filter(|(name, _)| !known.contains(&name.as_str())).map(|(name, _)| format!("query.{name}")));
+        let mut lost = self.unknown_path_and_query(params);
         // An empty object for an operation that sends no body says no more than `null` does.
         let empty = |body: &&Value| {
             body.is_null() || (request.body().is_empty() && body.as_object().is_some_and(Map::is_empty))
@@ -254,6 +245,34 @@ impl OperationInfo {
             }
         }
         lost
+    }
+
+    /// The names of `params` the operation does not have, found without building a request (for parameters
+    /// it refuses to build one from): path parameters the path has no place for, query parameters it does
+    /// not know, top-level body fields its body's type does not have; named as [`OperationInfo::left_out`]
+    /// names them. A misspelt name inside a field's value is found only by `left_out`.
+    pub fn unknown_names(&self, params: &Params) -> Vec<String> {
+        let mut unknown = self.unknown_path_and_query(params);
+        let body = params.body.as_ref().and_then(Value::as_object).into_iter().flatten();
+        let at = body.map(|(name, _)| format!("body.{name}"));
+        unknown.extend(at.filter(|at| self.body_has_top_level(at) == Some(false)));
+        unknown
+    }
+
+    /// The path and query names of `params` the operation does not have.
+    fn unknown_path_and_query(&self, params: &Params) -> Vec<String> {
+        let placeholders: Vec<&str> = encode::path_placeholders(self.path).collect();
+        let mut unknown: Vec<String> = params
+            .path
+            .keys()
+            .filter(|name| !placeholders.contains(&name.as_str()))
+            .map(|name| format!("path.{name}"))
+            .collect();
+        let known = self.query_names();
+        let query = params.query.as_ref().and_then(Value::as_object).into_iter().flatten();
+        unknown
+            .extend(query.filter(|(name, _)| !known.contains(&name.as_str())).map(|(name, _)| format!("query.{name}")));
+        unknown
     }
 
     /// The top-level body fields `params` gives as `null` that `request` (built from them) does not carry,

@@ -232,8 +232,8 @@ impl RetryPolicy {
         Decision::Retry(delay)
     }
 
-    /// Draws the cost of retrying after `outcome` from the budget (5 tokens, 10 after a timeout; nothing
-    /// without a budget), or `None` when the budget cannot pay it ([`StopReason::BudgetExhausted`]). The
+    /// Draws the cost of retrying after `outcome` from the budget (5 tokens, 10 after a timeout, nothing
+    /// after a 429 that says how long to wait; nothing without a budget), or `None` when the budget cannot pay it ([`StopReason::BudgetExhausted`]). The
     /// cost goes back to the budget if the [`Withdrawal`] is dropped before [`Withdrawal::spent`]: a retry
     /// never sent (its call dropped while it waited) costs nothing.
     pub fn withdraw(&self, outcome: &Attempt<'_>) -> Option<Withdrawal> {
@@ -300,8 +300,21 @@ pub enum Attempt<'a> {
 }
 
 impl Attempt<'_> {
+    /// What retrying after this attempt draws from the budget: nothing for a 429 that says how long to
+    /// wait (its `Retry-After` or rate-limit reset): the server paces that retry itself, so a burst of rate
+    /// limiting leaves the budget, and the retries after failures it guards, as they were.
     fn cost(&self) -> u32 {
+        let waits_as_asked = match self {
+            Attempt::Answered { status, headers, body } => {
+                *status == StatusCode::TOO_MANY_REQUESTS
+                    && wait_asked(*status, headers, body, SystemTime::now()).is_some_and(|wait| !wait.is_zero())
+            }
+            Attempt::Failed(e) => {
+                e.status() == Some(StatusCode::TOO_MANY_REQUESTS) && e.retry_after().is_some_and(|wait| !wait.is_zero())
+            }
+        };
         match self {
+            _ if waits_as_asked => 0,
             Attempt::Failed(e) if e.kind() == TransportErrorKind::Timeout => TIMEOUT_RETRY_COST,
             _ => RETRY_COST,
         }
@@ -356,7 +369,9 @@ const TIMEOUT_RETRY_COST: u32 = 10;
 
 /// A token bucket shared by every call of a client (and its clones): each retry withdraws tokens (5, or 10
 /// after a timeout), each success deposits one, and retries stop while the bucket is empty. With the
-/// default 500 tokens a client makes at most 100 retries in a row against a failing API.
+/// default 500 tokens a client makes at most 100 retries in a row against a failing API. A retry after a
+/// 429 that says how long to wait costs nothing: the server paces it, and a burst of rate limiting would
+/// otherwise leave no retries for the failures the budget is for.
 #[derive(Clone, Debug)]
 pub struct RetryBudget {
     tokens: Arc<AtomicU32>,
@@ -632,6 +647,35 @@ mod tests {
         assert_eq!(budget.available(), 5, "a refused withdrawal takes nothing");
         // Without a budget, a retry costs nothing and is always paid.
         no_jitter().withdraw(&failed).unwrap().spent();
+    }
+
+    #[test]
+    fn a_429_that_says_how_long_to_wait_costs_the_budget_nothing() {
+        let budget = RetryBudget::new(5);
+        let policy = no_jitter().budget(Some(budget.clone()));
+        let mut asked = HeaderMap::new();
+        asked.insert("retry-after", "1".parse().unwrap());
+        for _ in 0..20 {
+            assert!(matches!(policy.decide(0, &answered(429, &asked), false, 0.0), Decision::Retry(_)));
+        }
+        assert_eq!(budget.available(), 5, "retries the server paced left the budget whole");
+        // Its head alone (the body cut off) keeps the wait, and costs nothing either.
+        let cut = TransportError::new(TransportErrorKind::Io, "cut off")
+            .with_answer_head(StatusCode::TOO_MANY_REQUESTS, &asked);
+        assert_eq!(cut.retry_after(), Some(Duration::from_secs(1)));
+        policy.withdraw(&Attempt::Failed(&cut)).unwrap().spent();
+        assert_eq!(budget.available(), 5);
+        // A 429 that names no wait (or a wait of nothing) is retried on the backoff, and pays for it.
+        let none = HeaderMap::new();
+        assert!(matches!(policy.decide(0, &answered(429, &none), false, 0.0), Decision::Retry(_)));
+        assert_eq!(budget.available(), 0);
+        let mut zero = HeaderMap::new();
+        zero.insert("retry-after", "0".parse().unwrap());
+        assert_eq!(policy.decide(0, &answered(429, &zero), false, 0.0), Decision::Stop(StopReason::BudgetExhausted));
+        // A 503's `Retry-After` is the server's too, but a failure: it pays.
+        budget.deposit(5);
+        policy.withdraw(&answered(503, &asked)).unwrap().spent();
+        assert_eq!(budget.available(), 0);
     }
 
     #[test]

@@ -68,6 +68,12 @@ impl From<&str> for SecretString {
     }
 }
 
+impl From<&String> for SecretString {
+    fn from(value: &String) -> Self {
+        Self(value.clone())
+    }
+}
+
 /// Serializes a secret's value: for the fields of request bodies that must send it, as
 /// `#[serde(serialize_with = "talkover::secret::expose")]` on a [`SecretString`] or an
 /// `Option<SecretString>` field.

@@ -3,13 +3,14 @@
 use std::time::{Duration, Instant};
 
 use talkover_core::retry::{jitter_sample, Attempt, Decision, RetryPolicy, StopReason, Withdrawal};
-use talkover_core::{HttpResponse, TransportError};
+use talkover_core::{ClientConfig, HttpResponse, TransportError};
 
 use crate::client_core::Call;
 
 /// Decides what follows an attempt of `call` (begun at `started`, in a call begun at `began`), and records
-/// it as a tracing event (operation, method, path template, attempt, status or failure kind, latency,
-/// retry delay). No token, header value or body is recorded.
+/// it as a tracing event at DEBUG (operation, method, path template, attempt, status or failure kind, the
+/// answer's request id without the client's token, latency, retry delay), and at WARN what stops a retry the policy asked for (the
+/// budget spent, no way to wait). No token, other header value or body is recorded.
 ///
 /// A retry is the wait before it and its cost, drawn from the budget only once the retry is certain: within
 /// the policy's time, and a wait this client can make (`can_wait`). The cost goes back if the retry is
@@ -17,7 +18,7 @@ use crate::client_core::Call;
 /// it was not retried (`None` for a success).
 pub(crate) fn after_attempt<C: Call + ?Sized>(
     call: &C,
-    policy: &RetryPolicy,
+    (policy, config): (&RetryPolicy, &ClientConfig),
     retries_done: u32,
     (began, started): (Instant, Instant),
     result: &Result<HttpResponse, TransportError>,
@@ -49,7 +50,15 @@ pub(crate) fn after_attempt<C: Call + ?Sized>(
         }
         Decision::Retry(delay) => match policy.withdraw(&attempt) {
             Some(withdrawal) => retry = Ok((delay, withdrawal)),
-            None => decision = Decision::Stop(StopReason::BudgetExhausted),
+            None => {
+                // Said at WARN: until calls succeed again, no call of this client (or its clones) is retried.
+                tracing::warn!(
+                    operation = call.id(),
+                    "not retried: the client's retry budget is spent (shared by its clones, refilled by one token \
+                     a successful call); failures are returned at once until calls succeed again"
+                );
+                decision = Decision::Stop(StopReason::BudgetExhausted);
+            }
         },
         _ => {}
     }
@@ -68,6 +77,7 @@ pub(crate) fn after_attempt<C: Call + ?Sized>(
             path = call.path(),
             attempt = retries_done + 1,
             status = response.status().as_u16(),
+            request_id = talkover_core::error::request_id(response.headers()).map(|id| config.hide_in_text(&id)),
             latency_ms,
             retry_in_ms,
             decision = ?decision,
@@ -79,6 +89,7 @@ pub(crate) fn after_attempt<C: Call + ?Sized>(
             path = call.path(),
             attempt = retries_done + 1,
             failure = ?error.kind(),
+            request_id = error.request_id().map(|id| config.hide_in_text(id)),
             latency_ms,
             retry_in_ms,
             decision = ?decision,

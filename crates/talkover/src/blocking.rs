@@ -27,6 +27,11 @@ pub type ClientBuilder = crate::builder::ClientBuilder<Arc<dyn BlockingTransport
 /// the thread it runs on, its waits between retries included: from async code, call it inside
 /// `tokio::task::spawn_blocking`, never on a runtime's own threads.
 ///
+/// Logging: ureq's `ureq_proto` crate writes every byte it sends and reads at the `log` crate's TRACE
+/// level, the `Authorization` header and an answer's secrets included. Keep that target at DEBUG or
+/// quieter wherever TRACE is on for everything (`RUST_LOG=trace,ureq_proto=debug`); the SDK's own events
+/// record no token, header value or body.
+///
 /// ```no_run
 /// # fn run() -> Result<(), talkover::Error> {
 /// let client = talkover::blocking::Client::from_env()?;

@@ -149,6 +149,7 @@ impl Client {
                     Ok(request) => request,
                     Err(error) => break attempts.refused(error),
                 };
+                let in_flight = InFlight::of::<O>();
                 #[cfg(any(feature = "reqwest", feature = "reqwest-native-tls"))]
                 let result = match &self.inner.wait().builtin {
                     Some(builtin) => builtin.send_request(request).await,
@@ -156,6 +157,7 @@ impl Client {
                 };
                 #[cfg(not(any(feature = "reqwest", feature = "reqwest-native-tls")))]
                 let result = self.inner.transport().send(request).await;
+                in_flight.landed();
                 match attempts.after(result) {
                     Next::Retry(delay, withdrawal) => {
                         if let Some(sleep) = &self.inner.wait().sleep {
@@ -169,6 +171,36 @@ impl Client {
             finish(&self.inner, answer).map_err(|error| self.inner.without_secrets_of(&operation, error))
         }
         .instrument(span::<O>())
+    }
+}
+
+/// A request in flight of an operation not safe to repeat. A call dropped with it (its future dropped: a
+/// `tokio::time::timeout` or `select!` around it, a cancelled handler) may have been carried out, and no
+/// error can say so to anyone: dropped before it [`landed`](Self::landed), it says so at WARN, in the
+/// call's span. A client's own timeout (`with_timeout`) returns an error that says it instead.
+struct InFlight(Option<&'static str>);
+
+impl InFlight {
+    /// For a request of `O`: armed only when `O` is not safe to repeat.
+    fn of<O: Operation>() -> Self {
+        Self((!O::SAFE_TO_REPEAT).then_some(O::ID))
+    }
+
+    /// The transport answered (or failed): the call's result says what became of the request.
+    fn landed(mut self) {
+        self.0 = None;
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        if let Some(operation) = self.0 {
+            tracing::warn!(
+                operation,
+                "the call was dropped while its request was in flight: the API may have carried it out; check \
+                 before repeating it (a client's own timeout, `with_timeout`, returns an error that says so)"
+            );
+        }
     }
 }
 

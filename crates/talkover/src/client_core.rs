@@ -300,7 +300,8 @@ impl<O: Call + ?Sized, T: ?Sized, W: Wait> Attempts<'_, O, T, W> {
     pub(crate) fn after(&mut self, result: Result<HttpResponse, TransportError>) -> Next {
         let times = (self.began, self.started);
         let can_wait = |delay| self.core.wait.can_wait(delay);
-        match after_attempt(self.operation, &self.core.retry, self.retries, times, &result, can_wait) {
+        let (policy, config) = (&self.core.retry, &self.core.config);
+        match after_attempt(self.operation, (policy, config), self.retries, times, &result, can_wait) {
             Ok((delay, withdrawal)) => {
                 self.retries += 1;
                 Next::Retry(delay, withdrawal)

@@ -86,6 +86,11 @@ impl<'c, C: Execute> Agents<'c, C> {
     /// second, on the API's clock) is not before the moment the attempt was sent, less a margin for your
     /// clock's drift, as this attempt's.
     ///
+    /// Bound the call with the client's timeouts rather than by dropping its future
+    /// (`tokio::time::timeout`, `select!`, a cancelled handler): a future dropped with its request in
+    /// flight returns no error to ask, and the call may have been placed (the async client says so in a
+    /// WARN event, with the operation's id).
+    ///
     /// For an agent whose `use_transport` is `false`, a call your own telephony carries is made with
     /// [`NewCall::external`](crate::calls::NewCall::external); the answer's
     /// [`external_url`](crate::calls::PlacedCall::external_url) is where the agent joins it.

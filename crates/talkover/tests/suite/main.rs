@@ -13,3 +13,4 @@ mod clients;
 mod flows_callbacks_calendars;
 mod own_executor;
 mod secrets;
+mod tracing_events;

@@ -8,8 +8,8 @@
 //! - Redirects are never followed: a loopback server answering 3xx to another loopback listener gets the
 //!   error as a 3xx, and the other listener never sees a request (so the token never reaches it).
 
-use std::fmt::{Debug, Display, Write as _};
-use std::sync::{Arc, Mutex};
+use std::fmt::{Debug, Display};
+use std::sync::Arc;
 
 use talkover::account::{CreatedApiToken, NewApiToken};
 use talkover::actions::{ActionType, CustomHeader, NewAction};
@@ -21,6 +21,8 @@ use talkover::webhooks::{
     CreateWebhook, NewAgentWebhook, NewCampaignWebhook, UpdateCampaignWebhook, UpdateWebhook,
 };
 use talkover::{ClientConfig, Error, ErrorKind, HttpRequest, HttpResponse, TransportError, TransportErrorKind};
+
+use crate::common;
 
 const TOKEN: &str = "talq_leaktest_9f8e7d6c5b4a3210";
 const CREATED_TOKEN: &str = "7|leaktestCreatedToken4242";
@@ -571,70 +573,18 @@ fn percent_encoded_tokens_echoed_by_the_blocking_client_are_hidden() {
 // ---------------------------------------------------------------------------------------------------
 // Tracing.
 
-/// A tracing subscriber that writes every span's and event's fields into one string.
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<String>>);
-
-struct Fields<'a>(&'a mut String);
-
-impl tracing::field::Visit for Fields<'_> {
-    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn Debug) {
-        let _ = write!(self.0, "{}={value:?} ", field.name());
-    }
-}
-
-impl tracing::Subscriber for Capture {
-    fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
-        true
-    }
-
-    fn new_span(&self, span: &tracing::span::Attributes<'_>) -> tracing::span::Id {
-        let mut out = self.0.lock().unwrap();
-        let _ = write!(out, "\nspan {} ", span.metadata().name());
-        span.record(&mut Fields(&mut out));
-        tracing::span::Id::from_u64(1)
-    }
-
-    fn record(&self, _: &tracing::span::Id, values: &tracing::span::Record<'_>) {
-        values.record(&mut Fields(&mut self.0.lock().unwrap()));
-    }
-
-    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
-
-    fn event(&self, event: &tracing::Event<'_>) {
-        let mut out = self.0.lock().unwrap();
-        let _ = write!(out, "\nevent {} ", event.metadata().target());
-        event.record(&mut Fields(&mut out));
-    }
-
-    fn enter(&self, _: &tracing::span::Id) {}
-
-    fn exit(&self, _: &tracing::span::Id) {}
-}
-
 #[test]
 fn tracing_of_failing_calls_shows_no_secret() {
-    let capture = Capture::default();
-    tracing::subscriber::with_default(capture.clone(), || {
-        let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
-        let run = || {
-            for (_, response) in echoing_answers().into_iter().chain(undecodable_agent_answers()) {
-                let _ = runtime.block_on(async_client(response.clone()).execute(GetAgent::new("a")));
-                let _ = blocking_client(response).execute(GetAgent::new("a"));
-            }
-            for (_, response) in undecodable_token_answers() {
-                let _ = blocking_client(response).api_tokens().create(NewApiToken::new("CI"));
-            }
-        };
-        // Other tests of this binary hit the same call sites on other threads, with no subscriber: one that
-        // registered a call site while this subscriber was being installed leaves it cached as "not
-        // interested". A first round registers every call site; the interest is then computed anew.
-        run();
-        tracing::callsite::rebuild_interest_cache();
-        capture.0.lock().unwrap().clear();
-        run();
+    let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    let shown = common::Capture::traced(|| {
+        for (_, response) in echoing_answers().into_iter().chain(undecodable_agent_answers()) {
+            let _ = runtime.block_on(async_client(response.clone()).execute(GetAgent::new("a")));
+            let _ = blocking_client(response).execute(GetAgent::new("a"));
+        }
+        for (_, response) in undecodable_token_answers() {
+            let _ = blocking_client(response).api_tokens().create(NewApiToken::new("CI"));
+        }
     });
-    let shown = capture.0.lock().unwrap().clone();
     assert!(shown.contains("get-agent"), "nothing was traced: {shown}");
     assert_clean("tracing output", &shown);
 }
@@ -887,7 +837,7 @@ mod wire {
     /// capture, and checks that the 401 it fails with and the tracing output hold no secret.
     fn check_echoed_token_hidden(transport: &str, call: impl FnOnce(u16) -> Error) {
         let (port, server) = serve(1, echoing);
-        let capture = Capture::default();
+        let capture = common::Capture::default();
         let error = tracing::subscriber::with_default(capture.clone(), || call(port));
         assert_eq!(error.kind(), ErrorKind::Unauthorized);
         check_error(&format!("echoed token over {transport}"), &error);

@@ -167,3 +167,65 @@ pub fn pairs(expected: &[(&str, &str)]) -> Vec<(String, String)> {
     pairs.sort();
     pairs
 }
+
+/// A tracing subscriber that writes every span's and event's fields into one string: a line
+/// `span NAME fields…` for each span, `event LEVEL TARGET fields…` for each event.
+#[derive(Clone, Default)]
+pub struct Capture(pub Arc<Mutex<String>>);
+
+struct Fields<'a>(&'a mut String);
+
+impl tracing::field::Visit for Fields<'_> {
+    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+        use std::fmt::Write as _;
+        let _ = write!(self.0, "{}={value:?} ", field.name());
+    }
+}
+
+impl tracing::Subscriber for Capture {
+    fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
+        true
+    }
+
+    fn new_span(&self, span: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+        let mut out = self.0.lock().unwrap();
+        out.push_str(&format!("\nspan {} ", span.metadata().name()));
+        span.record(&mut Fields(&mut out));
+        tracing::span::Id::from_u64(1)
+    }
+
+    fn record(&self, _: &tracing::span::Id, values: &tracing::span::Record<'_>) {
+        values.record(&mut Fields(&mut self.0.lock().unwrap()));
+    }
+
+    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
+
+    fn event(&self, event: &tracing::Event<'_>) {
+        let mut out = self.0.lock().unwrap();
+        let metadata = event.metadata();
+        out.push_str(&format!("\nevent {} {} ", metadata.level(), metadata.target()));
+        event.record(&mut Fields(&mut out));
+    }
+
+    fn enter(&self, _: &tracing::span::Id) {}
+
+    fn exit(&self, _: &tracing::span::Id) {}
+}
+
+impl Capture {
+    /// What `run` traces under this subscriber on this thread. `run` is called twice: other tests of the
+    /// binary hit the same call sites on other threads with no subscriber, and one that registered a call
+    /// site while this subscriber was being installed leaves it cached as "not interested"; the first
+    /// round registers every call site, the interest is computed anew, and the second round is kept.
+    pub fn traced(run: impl Fn()) -> String {
+        let capture = Capture::default();
+        tracing::subscriber::with_default(capture.clone(), || {
+            run();
+            tracing::callsite::rebuild_interest_cache();
+            capture.0.lock().unwrap().clear();
+            run();
+        });
+        let shown = capture.0.lock().unwrap().clone();
+        shown
+    }
+}

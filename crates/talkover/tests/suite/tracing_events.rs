@@ -1,0 +1,85 @@
+//! What a service hears of the SDK through `tracing`: each attempt at DEBUG, with the answer's request id,
+//! and at WARN what it should act on: a retry refused because the retry budget is spent, and an async call
+//! of an operation not safe to repeat dropped with its request in flight (it may have been placed).
+
+use std::future::Future;
+use std::task::Poll;
+use std::time::Duration;
+
+use talkover::agents::GetAgent;
+use talkover::calls::{MakeCall, NewCall};
+use talkover::retry::{RetryBudget, StopReason};
+use talkover::{HttpRequest, HttpResponse, RetryPolicy, TransportError};
+
+use crate::common;
+
+/// The WARN events of what was traced.
+fn warnings(shown: &str) -> Vec<&str> {
+    shown.lines().filter(|line| line.starts_with("event WARN")).collect()
+}
+
+/// An async client whose transport never answers: each request stays in flight until its call is dropped.
+fn never_answering() -> talkover::Client {
+    talkover::Client::builder()
+        .token(common::TOKEN)
+        .transport(|_: HttpRequest| std::future::pending::<Result<HttpResponse, TransportError>>())
+        .build()
+        .unwrap()
+}
+
+/// Polls `call` once (its request is then in flight on a transport that never answers) and drops it.
+async fn dropped_in_flight<T>(call: impl Future<Output = T>) {
+    let mut call = std::pin::pin!(call);
+    std::future::poll_fn(|cx| {
+        assert!(call.as_mut().poll(cx).is_pending(), "the transport never answers");
+        Poll::Ready(())
+    })
+    .await;
+}
+
+#[test]
+fn an_async_call_not_safe_to_repeat_dropped_in_flight_is_a_warning() {
+    let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    let client = never_answering();
+    let shown = common::Capture::traced(|| {
+        runtime.block_on(async {
+            dropped_in_flight(client.execute(MakeCall::new("agent-1", NewCall::new("+15551234567")))).await;
+            // Safe to repeat: a dropped read leaves nothing behind, and says nothing.
+            dropped_in_flight(client.execute(GetAgent::new("agent-1"))).await;
+        });
+    });
+    let warned = warnings(&shown);
+    assert_eq!(warned.len(), 1, "{shown}");
+    assert!(warned[0].contains("operation=\"make-call\""), "{shown}");
+    assert!(warned[0].contains("may have carried it out"), "{shown}");
+}
+
+#[test]
+fn a_retry_refused_for_a_spent_budget_is_a_warning_and_each_attempt_names_its_request_id() {
+    let unavailable = || {
+        let mut answer = common::json(503, r#"{"success":false,"message":"Service unavailable"}"#);
+        answer.headers_mut().insert("x-request-id", "req-503-7".parse().unwrap());
+        answer
+    };
+    let shown = common::Capture::traced(|| {
+        // A budget of one retry: the first retry is made, the second refused.
+        let policy = RetryPolicy::default().backoff(Duration::ZERO, Duration::ZERO).budget(Some(RetryBudget::new(5)));
+        let client = talkover::blocking::Client::builder()
+            .token(common::TOKEN)
+            .retry_policy(policy)
+            .transport(move |_: HttpRequest| Ok(unavailable()))
+            .build()
+            .unwrap();
+        let error = client.execute(GetAgent::new("agent-1")).unwrap_err();
+        assert_eq!((error.attempts(), error.stop_reason()), (2, Some(StopReason::BudgetExhausted)));
+    });
+    let warned = warnings(&shown);
+    assert_eq!(warned.len(), 1, "{shown}");
+    assert!(warned[0].contains("operation=\"get-agent\"") && warned[0].contains("retry budget is spent"), "{shown}");
+    let attempts: Vec<&str> = shown.lines().filter(|line| line.contains("talkover attempt")).collect();
+    assert_eq!(attempts.len(), 2, "{shown}");
+    assert!(
+        attempts.iter().all(|line| line.starts_with("event DEBUG") && line.contains("request_id=\"req-503-7\"")),
+        "{shown}"
+    );
+}
