@@ -217,7 +217,8 @@ impl ClientConfig {
         self
     }
 
-    /// Sets the `User-Agent` header.
+    /// Sets the `User-Agent` header whole, in place of [`DEFAULT_USER_AGENT`] (the clients' builders put an
+    /// application's name before it instead).
     pub fn with_user_agent(mut self, user_agent: &str) -> Result<Self, Error> {
         self.user_agent =
             HeaderValue::from_str(user_agent).map_err(|_| Error::config("user_agent", "not a valid header value"))?;

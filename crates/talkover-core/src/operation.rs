@@ -209,6 +209,17 @@ impl<T> WithResponse<T> {
     pub fn rate_limit(&self) -> Option<crate::rate_limit::RateLimit> {
         crate::rate_limit::RateLimit::from_headers(&self.headers)
     }
+
+    /// How long until the rate-limit window the answer reported resets ([`RateLimit::until_reset`]),
+    /// measured from the answer's `Date` when it has one, as the retry policy measures it: a clock of this
+    /// machine set otherwise than the server's neither lengthens nor shortens it. `None` without an
+    /// `X-RateLimit-Reset`.
+    ///
+    /// [`RateLimit::until_reset`]: crate::rate_limit::RateLimit::until_reset
+    pub fn until_rate_limit_reset(&self) -> Option<std::time::Duration> {
+        let now = crate::rate_limit::answer_date(&self.headers).unwrap_or_else(std::time::SystemTime::now);
+        self.rate_limit()?.until_reset(now)
+    }
 }
 
 /// Decodes an answer into the operation's output, keeping its status and headers (those holding

@@ -119,7 +119,7 @@ fn reset_wait(status: http::StatusCode, headers: &HeaderMap, now: SystemTime) ->
 
 /// When the server wrote the answer, by its `Date` header: what a time it gives is measured from, so that
 /// a client's clock set otherwise than the server's does not lengthen or shorten a wait.
-fn answer_date(headers: &HeaderMap) -> Option<SystemTime> {
+pub(crate) fn answer_date(headers: &HeaderMap) -> Option<SystemTime> {
     headers.get(http::header::DATE).and_then(|d| httpdate::parse_http_date(d.to_str().ok()?).ok())
 }
 

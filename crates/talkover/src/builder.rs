@@ -108,7 +108,11 @@ impl<T: Side> ClientBuilder<T> {
         self
     }
 
-    /// The `User-Agent` header (default `talkover-rust/<version>`).
+    /// Your application's name (and version), sent in the `User-Agent` header before the SDK's own:
+    /// `.user_agent("billing-svc/2.3")` sends `billing-svc/2.3 talkover-rust/<version>` (the default is the
+    /// SDK's alone). [`ClientConfig::with_user_agent`](talkover_core::ClientConfig::with_user_agent)
+    /// replaces the header whole. A value that is not a valid header value (a line break) is refused
+    /// when the client is built.
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.user_agent = Some(user_agent.into());
         self
@@ -261,8 +265,8 @@ impl<T: Side> ClientBuilder<T> {
             let base = if self.insecure { BaseUrl::parse_insecure(url)? } else { BaseUrl::parse(url)? };
             config = config.with_base_url(base);
         }
-        if let Some(agent) = &self.user_agent {
-            config = config.with_user_agent(agent)?;
+        if let Some(app) = self.user_agent.as_deref().map(str::trim).filter(|app| !app.is_empty()) {
+            config = config.with_user_agent(&format!("{app} {}", talkover_core::config::DEFAULT_USER_AGENT))?;
         }
         Ok(config)
     }

@@ -100,6 +100,22 @@ fn blocking_delete_action_escapes_each_id_as_one_segment() {
 }
 
 #[test]
+fn the_user_agent_names_the_application_before_the_sdk() {
+    let (seen, transport) = recording(|_| json(200, UNPUBLISHED));
+    let client = talkover::blocking::Client::builder()
+        .token(TOKEN)
+        .user_agent("billing-svc/2.3")
+        .transport(transport)
+        .build()
+        .unwrap();
+    client.agents().unpublish("a").unwrap();
+    let expected = format!("billing-svc/2.3 {}", talkover::DEFAULT_USER_AGENT);
+    assert_eq!(header(&seen.lock().unwrap()[0], "user-agent"), Some(expected.as_str()));
+    let line_break = talkover::blocking::Client::builder().token(TOKEN).user_agent("svc\r\nX-Evil: 1").build();
+    assert!(line_break.unwrap_err().to_string().contains("user_agent"));
+}
+
+#[test]
 fn a_dot_dot_id_cannot_climb_the_path() {
     let (seen, transport) = recording(|_| json(200, UNPUBLISHED));
     let client = talkover::blocking::Client::with_transport(config(), transport);
@@ -111,7 +127,15 @@ fn a_dot_dot_id_cannot_climb_the_path() {
 fn listed_with_headers() -> HttpResponse {
     let mut answer =
         json(200, r#"{"success":true,"data":[],"meta":{"current_page":2,"per_page":5,"total":7,"last_page":2}}"#);
-    for (name, value) in [("x-request-id", "req-7"), ("x-ratelimit-limit", "100"), ("x-ratelimit-remaining", "41")] {
+    // The window resets 30 s after the answer's `Date` (in 2023: this machine's clock is years past it).
+    let headers = [
+        ("x-request-id", "req-7"),
+        ("x-ratelimit-limit", "100"),
+        ("x-ratelimit-remaining", "41"),
+        ("x-ratelimit-reset", "1700000030"),
+        ("date", "Tue, 14 Nov 2023 22:13:20 GMT"),
+    ];
+    for (name, value) in headers {
         answer.headers_mut().insert(name, value.parse().unwrap());
     }
     answer
@@ -123,6 +147,7 @@ async fn a_request_sent_with_its_response_keeps_status_and_headers_on_both_clien
     let answer = asynchronous.agents().list().page(2).per_page(5).send_with_response().await.unwrap();
     let limit = answer.rate_limit().unwrap();
     assert_eq!((answer.status.as_u16(), answer.request_id().as_deref()), (200, Some("req-7")));
+    assert_eq!(answer.until_rate_limit_reset(), Some(Duration::from_secs(30)), "from the answer's Date");
     assert_eq!(
         (limit.limit, limit.remaining, answer.value.pagination.map(|p| p.current_page)),
         (Some(100), Some(41), Some(2))
