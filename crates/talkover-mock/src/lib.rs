@@ -107,7 +107,7 @@ use std::time::Duration;
 
 use axum::extract::State;
 use axum::Router;
-use tokio::sync::oneshot;
+use tokio::sync::watch;
 
 pub use deliver::SIGNATURE_HEADER;
 pub use emulator::{Emulator, Faults, CONTROL_PREFIX, DEFAULT_RATE_LIMIT, DEFAULT_TOKEN};
@@ -242,7 +242,7 @@ impl ServerBuilder {
         let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, port)).await?;
         let addr = listener.local_addr()?;
         emulator.serving_on(addr.port());
-        let (stop, stopped) = oneshot::channel();
+        let (stop, stopped) = watch::channel(false);
         tokio::spawn(serve(listener, emulator.clone(), head_timeout, stopped));
         Ok(Server { addr, emulator, stop: Some(stop), thread: None })
     }
@@ -257,7 +257,7 @@ impl ServerBuilder {
         let addr = listener.local_addr()?;
         emulator.serving_on(addr.port());
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-        let (stop, stopped) = oneshot::channel();
+        let (stop, stopped) = watch::channel(false);
         let served = emulator.clone();
         let thread = std::thread::Builder::new().name("talkover-mock".into()).spawn(move || {
             runtime.block_on(async move {
@@ -271,12 +271,14 @@ impl ServerBuilder {
     }
 }
 
-/// A running emulator on 127.0.0.1. Dropping it stops it.
+/// A running emulator on 127.0.0.1. Dropping it stops it: it takes no more connections, and closes the
+/// ones open, a client's idle pooled connections among them, without answering what comes on them.
 #[derive(Debug)]
 pub struct Server {
     addr: SocketAddr,
     emulator: Arc<Emulator>,
-    stop: Option<oneshot::Sender<()>>,
+    /// Set to `true` to stop the server: its accept loop and every connection end at once.
+    stop: Option<watch::Sender<bool>>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
 
@@ -336,14 +338,15 @@ impl Server {
         self.emulator.clock_now()
     }
 
-    /// Stops the server (dropping it does the same).
+    /// Stops the server, closing its open connections (dropping it does the same).
     pub fn shutdown(self) {}
 }
 
 impl Drop for Server {
     fn drop(&mut self) {
         if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
+            // Seen at once by every task serving: none answers another request from here on.
+            stop.send_replace(true);
         }
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
@@ -351,13 +354,14 @@ impl Drop for Server {
     }
 }
 
-/// Serves HTTP/1.1 on `listener` until `stopped`, each connection on a task of its own, closed when a
-/// request's head does not arrive within `head_timeout`.
+/// Serves HTTP/1.1 on `listener` until `stopped` turns `true` (or its sender is gone), each connection on a
+/// task of its own, closed when a request's head does not arrive within `head_timeout`, and closed too
+/// when the server stops, so that an open connection does not keep the emulator answering.
 async fn serve(
     listener: tokio::net::TcpListener,
     emulator: Arc<Emulator>,
     head_timeout: Duration,
-    stopped: oneshot::Receiver<()>,
+    stopped: watch::Receiver<bool>,
 ) {
     let app = Router::new().fallback(answer).with_state(emulator);
     let mut http = hyper::server::conn::http1::Builder::new();
@@ -378,15 +382,24 @@ async fn serve(
             };
             let service = hyper_util::service::TowerToHyperService::new(app.clone());
             let connection = http.serve_connection(hyper_util::rt::TokioIo::new(stream), service);
+            let mut stopped = stopped.clone();
             tokio::spawn(async move {
-                // A connection's end, however it comes (closed, reset, timed out), is the client's affair.
-                let _ = connection.await;
+                // The stop is looked at first each time the connection is woken, so that once the server
+                // is stopped nothing more is read or answered on it: it is dropped, which closes it.
+                tokio::select! {
+                    biased;
+                    _ = stopped.wait_for(|stop| *stop) => {}
+                    // A connection's end, however it comes (closed, reset, timed out), is the client's affair.
+                    _ = connection => {}
+                }
             });
         }
     };
+    let mut stopping = stopped.clone();
     tokio::select! {
+        biased;
+        _ = stopping.wait_for(|stop| *stop) => {}
         () = accepting => {}
-        _ = stopped => {}
     }
 }
 

@@ -790,6 +790,34 @@ fn the_emulator_is_also_an_in_process_transport() {
     assert_eq!(published.current_status, talkover::agents::AgentStatus::Published);
 }
 
+/// Dropping a server stops it whole: a client whose pooled connection to it is still open gets a transport
+/// error, as a new connection does, not an answer from an emulator the test has let go.
+#[tokio::test(flavor = "current_thread")]
+async fn a_dropped_server_answers_nothing_on_the_connections_left_open() {
+    let (server, client) = common::start_async().await;
+    client.agents().list().send().await.expect("answered while it runs");
+    drop(server);
+    let pooled = client.agents().list().send().await.expect_err("no answer once the server is dropped");
+    assert_eq!(pooled.kind(), ErrorKind::Transport, "{pooled}");
+}
+
+/// The same through `shutdown`, and for a server on a thread of its own with the blocking client.
+#[test]
+fn a_shut_down_server_answers_nothing_on_the_connections_left_open() {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let (server, client) = runtime.block_on(common::start_async());
+    runtime.block_on(client.agents().list().send()).expect("answered while it runs");
+    server.shutdown();
+    let pooled = runtime.block_on(client.agents().list().send()).expect_err("no answer once it is shut down");
+    assert_eq!(pooled.kind(), ErrorKind::Transport, "{pooled}");
+
+    let (server, client) = common::start_blocking();
+    client.agents().list().send().expect("answered while it runs");
+    drop(server);
+    let pooled = client.agents().list().send().expect_err("no answer once the server is dropped");
+    assert_eq!(pooled.kind(), ErrorKind::Transport, "{pooled}");
+}
+
 /// HTTP's rules, for any client: HEAD answers as GET does, without the body (its length still said),
 /// the token's scheme is read without regard to case, and a 401 names the scheme.
 #[test]
