@@ -186,7 +186,7 @@ impl State {
     /// `queued_at`, the entry its first attempt fills in: the logs show a delivery from when it is queued,
     /// not only once its target has answered. Answers the entry's id and the time.
     pub(super) fn log_pending(&mut self, job: &mut Job, queued_at: String) -> (String, String) {
-        let id = self.new_id();
+        let id = self.new_background_id();
         job.log_id = Some(id.clone());
         self.live.logs.entry(job.webhook_id.clone()).or_default().push(LogEntry {
             id: id.clone(),
@@ -220,12 +220,16 @@ impl State {
         // clock too.
         let at = self.live.clock.now_ms();
         let before = self.live.outbox.len();
+        // What the clock brings about comes when a tick does, on a request or in the background: it takes
+        // the ids of the emulator's own sequence, leaving the requests' sequence to the requests.
+        let was_in_background = std::mem::replace(&mut self.ids.in_background, true);
         crate::clock::answering_at(at, || {
             self.progress_calls();
             self.dial_campaigns();
             self.settle_sftp_jobs(at.div_euclid(1000));
         });
         self.recharge_as_scheduled(self.live.last_tick_ms, at);
+        self.ids.in_background = was_in_background;
         self.live.last_tick_ms = self.live.clock.now_ms();
         // A jump of the clock brings about the events of several calls and campaign steps at once: each
         // webhook receives them in the order they happened (a stable sort keeps the order of one moment's).
@@ -264,7 +268,7 @@ impl State {
         let now = self.live.clock.timestamp();
         let id = match &job.log_id {
             Some(id) => id.clone(),
-            None => self.new_id(),
+            None => self.new_background_id(),
         };
         let status = match (attempt.succeeded(), last) {
             (true, _) => "success",

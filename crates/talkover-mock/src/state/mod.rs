@@ -250,9 +250,23 @@ struct CallEntry {
     campaign_call_id: Option<String>,
 }
 
+/// The ids the emulator hands out, from two sequences: one for what requests make, and one for what it
+/// makes on its own (what the clock brings about, such as a campaign's calls and scheduled recharges, and
+/// the entries of webhook deliveries' logs), so that the ids requests get depend on the requests alone,
+/// not on when a tick came or how often a delivery was tried.
+#[derive(Default)]
+struct Ids {
+    /// The last id of the requests' sequence.
+    requests: u64,
+    /// The last id of the emulator's own sequence.
+    background: u64,
+    /// Whether what is made now is the emulator's own doing: the clock's changes are being applied.
+    in_background: bool,
+}
+
 /// Everything the emulator remembers.
 pub(crate) struct State {
-    next_id: u64,
+    ids: Ids,
     agents: Vec<AgentEntry>,
     calls: Vec<CallEntry>,
     campaigns: Vec<Campaign>,
@@ -741,7 +755,7 @@ impl State {
             })
             .unwrap_or_else(|| AgentWebhookList::new(Vec::new()));
         let mut state = Self {
-            next_id: 0,
+            ids: Ids::default(),
             agents: Vec::new(),
             calls: Vec::new(),
             campaigns: Vec::new(),
@@ -784,9 +798,22 @@ impl State {
         state
     }
 
+    /// A new id: of the requests' sequence, or of the emulator's own while the clock's changes are
+    /// applied ([`State::new_background_id`]).
     fn new_id(&mut self) -> String {
-        self.next_id += 1;
-        format!("00000000-7a1c-4000-8000-{:012x}", self.next_id)
+        if self.ids.in_background {
+            return self.new_background_id();
+        }
+        self.ids.requests += 1;
+        format!("00000000-7a1c-4000-8000-{:012x}", self.ids.requests)
+    }
+
+    /// A new id of the emulator's own sequence, for what it makes whatever a request asked: a webhook
+    /// delivery's log entry, what the clock brings about. Its ids differ from the requests' in their
+    /// fourth group (`9000` for `8000`).
+    fn new_background_id(&mut self) -> String {
+        self.ids.background += 1;
+        format!("00000000-7a1c-4000-9000-{:012x}", self.ids.background)
     }
 
     /// Whether `id` (of an agent, a campaign or an agent webhook) is known not to exist: it was deleted, or

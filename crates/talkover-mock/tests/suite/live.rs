@@ -1049,6 +1049,46 @@ fn a_delivery_still_retrying_is_not_retried_by_hand() {
     assert_eq!((api(&early).status.as_u16(), api(&early).code.as_deref()), (422, Some("LOG_NOT_RETRIABLE")));
 }
 
+/// The ids requests get depend on the requests alone: the same requests make the same ids whether a
+/// delivery failed and was retried in the background between them (each attempt logged) or went through
+/// at once, and whether the clock moved on meanwhile, dialling a campaign's call.
+#[test]
+fn retried_deliveries_and_the_clock_take_none_of_the_ids_requests_get() {
+    let run = |target_status: u16, clock_moves: bool| {
+        let (server, client) = stopped_clock();
+        let receiver = Receiver::start();
+        receiver.answer_with(target_status);
+        let (agent, webhook) = agent_with_webhook(&client, "Counted", &receiver, 2);
+        let call = client.execute(MakeCall::new(&agent, NewCall::new("+15550001234"))).unwrap();
+        let settled = |logs: &[talkover::webhooks::AgentWebhookLog]| {
+            logs.first().is_some_and(|l| matches!(l.status, DeliveryStatus::Success | DeliveryStatus::Failed))
+        };
+        let attempts = poll_logs(&client, &agent, &webhook.id, settled).len();
+        let campaign = always_on(&agent, "Counted").initial_call_delay(60).max_retries(0);
+        let campaign = activated(&client, campaign);
+        let queued = client.execute(MakeCampaignCall::new(&campaign, NewCampaignCall::new("+15550005678"))).unwrap();
+        if clock_moves {
+            server.advance_clock(Duration::from_secs(120));
+        }
+        let second = published_agent(&client, "Counted after");
+        let later = client.execute(MakeCall::new(&second, NewCall::new("+15550009876"))).unwrap();
+        let ids = [
+            agent.to_string(),
+            webhook.id.to_string(),
+            call.id.to_string(),
+            campaign.to_string(),
+            queued.campaign_call.id.to_string(),
+            second.to_string(),
+            later.id.to_string(),
+        ];
+        (attempts, ids)
+    };
+    let (delivered_at_once, ids) = run(200, false);
+    let (tried_three_times, ids_after_retries) = run(500, true);
+    assert_eq!((delivered_at_once, tried_three_times), (1, 3), "the second run's delivery was retried");
+    assert_eq!(ids, ids_after_retries);
+}
+
 /// A long answer is kept in the log as far as the log keeps one (64 KiB), not dropped.
 #[test]
 fn a_long_answer_is_logged_cut_to_its_first_64_kib() {
