@@ -18,6 +18,7 @@ use talkover_core::{BlockingTransport, HttpRequest, HttpResponse, Operation as _
 
 use crate::deliver::{Deliveries, Job, Reach, Waiter};
 use crate::fixtures::{query_pairs, Catalog};
+use crate::journal::{Journal, ReceivedRequest};
 use crate::reply::Reply;
 use crate::state::{self, State};
 
@@ -279,6 +280,8 @@ pub struct Emulator {
     deliveries: Deliveries,
     /// The port its server listens on, 0 while none does: its deliveries never go there.
     own_port: Arc<AtomicU16>,
+    /// The latest API requests it answered.
+    journal: Journal,
 }
 
 impl std::fmt::Debug for Emulator {
@@ -324,6 +327,7 @@ impl Emulator {
             rate: Mutex::new(RateWindow::new()),
             deliveries,
             own_port,
+            journal: Journal::default(),
         })
     }
 
@@ -343,9 +347,26 @@ impl Emulator {
         self.catalog.len()
     }
 
-    /// How many requests it has answered.
+    /// How many requests it has numbered, each answer's `X-Request-Id` (`mock-7`) carrying its request's
+    /// number: every request it answered, those to the control endpoints (`/_emulator/…`) and those refused
+    /// before the API (for their `Host` or `Origin`, or a body too large, stalled or broken) included; not
+    /// what the HTTP layer refused before the emulator saw it (a malformed request line, say).
+    /// [`Emulator::received`] lists the API requests alone.
     pub fn request_count(&self) -> u64 {
         self.requests.load(Ordering::Relaxed)
+    }
+
+    /// The latest API requests it answered (at most [`JOURNAL_LENGTH`](crate::JOURNAL_LENGTH)), oldest
+    /// first: what the code under test sent, and the status each was answered with. Requests to the
+    /// control endpoints (`/_emulator/…`) are not kept, nor any credential ([`ReceivedRequest`]).
+    /// `GET /_emulator/requests` answers the same over HTTP.
+    pub fn received(&self) -> Vec<ReceivedRequest> {
+        self.journal.entries()
+    }
+
+    /// Empties the list of requests [`Emulator::received`] gives, as `DELETE /_emulator/requests` does.
+    pub fn clear_received(&self) {
+        self.journal.take();
     }
 
     /// Replaces the faults to inject, from the next request on (a rate-limit burst starts again).
@@ -404,7 +425,7 @@ impl Emulator {
                 state::test_answer(rx.recv_timeout(wait).ok())
             }
         };
-        without_body_for_head(request, self.finish(number, reply, rate))
+        self.answered(request, number, reply, rate)
     }
 
     /// [`Emulator::handle`] for async callers: a test-webhook request waits for its delivery without
@@ -419,7 +440,25 @@ impl Emulator {
                 state::test_answer(tokio::time::timeout(wait, rx).await.ok().and_then(Result::ok))
             }
         };
-        without_body_for_head(request, self.finish(number, reply, rate))
+        self.answered(request, number, reply, rate)
+    }
+
+    /// The answer to request `number` (without a body for HEAD), the request journaled with its status.
+    fn answered(&self, request: &HttpRequest, number: u64, reply: Reply, rate: Option<RateCount>) -> HttpResponse {
+        let response = without_body_for_head(request, self.finish(number, reply, rate));
+        self.journal(number, request.method(), request.uri(), request.body(), response.status());
+        response
+    }
+
+    /// Keeps an API request in the journal ([`Emulator::received`]) with the status it was answered with;
+    /// a request to a control endpoint is not kept.
+    fn journal(&self, number: u64, method: &http::Method, uri: &http::Uri, body: &[u8], status: StatusCode) {
+        if uri.path().starts_with(CONTROL_PREFIX) {
+            return;
+        }
+        let operation = operation_at(method, uri.path()).map(|op| op.id);
+        let entry = ReceivedRequest::new(number, method, uri, body, operation, status.as_u16(), &self.token);
+        self.journal.keep(entry);
     }
 
     /// The answer to a request whose body stopped coming before its end (nothing for [`BODY_TIMEOUT`]). It counts
@@ -451,10 +490,11 @@ impl Emulator {
     /// in the API's `{success, message}` shape, the last on its connection (its body is not read), and not
     /// counted against the rate limit (it is refused before the API, as a front server refuses it), though
     /// it reports the window as every answer does.
-    pub(crate) fn host_refused(&self, (status, message): (u16, &str)) -> HttpResponse {
+    pub(crate) fn host_refused(&self, head: &http::request::Parts, (status, message): (u16, &str)) -> HttpResponse {
         let number = self.requests.fetch_add(1, Ordering::Relaxed) + 1;
         let mut response = self.finish(number, Reply::fail(status, message), Some(self.tally(true)));
         response.headers_mut().insert(http::header::CONNECTION, http::HeaderValue::from_static("close"));
+        self.journal(number, &head.method, &head.uri, &[], response.status());
         response
     }
 
@@ -478,7 +518,9 @@ impl Emulator {
             Some(op) => in_pages_error_shape(op.id, reply),
             None => reply,
         };
-        self.finish(number, reply, rate)
+        let response = self.finish(number, reply, rate);
+        self.journal(number, &head.method, &head.uri, &[], response.status());
+        response
     }
 
     /// Numbers and counts a request, and takes its step: what both ways of handling it share.
@@ -592,11 +634,16 @@ impl Emulator {
     }
 
     /// The emulator's control endpoints: `GET /_emulator/clock`, `POST /_emulator/clock/advance`
-    /// (`{"seconds": N}`), `POST /_emulator/clock/scale` (`{"scale": S}`). Each answers the clock: `now`
-    /// to the second, `now_ms` (milliseconds since the epoch) and `scale`.
+    /// (`{"seconds": N}`), `POST /_emulator/clock/scale` (`{"scale": S}`), each answering the clock (`now`
+    /// to the second, `now_ms`, milliseconds since the epoch, and `scale`); and `GET /_emulator/requests`
+    /// and `DELETE /_emulator/requests`, which answer the journal of API requests ([`Emulator::received`]),
+    /// the second emptying it.
     fn control(&self, request: &HttpRequest) -> Reply {
         let path = request.uri().path().trim_end_matches('/');
         let method = request.method();
+        if path == "/_emulator/requests" {
+            return self.journal_control(method);
+        }
         let body: Value = serde_json::from_slice(request.body()).unwrap_or(Value::Null);
         let query = query_pairs(request.uri().query());
         let number = |name: &str| {
@@ -620,11 +667,8 @@ impl Emulator {
                 None => return Reply::fail(422, "Send the clock's new pace: {\"scale\": S}, S from 0 to 1000000."),
             },
             (_, "/_emulator/clock" | "/_emulator/clock/advance" | "/_emulator/clock/scale") => {
-                // A control that exists, asked with another method: RFC 9110's 405, naming the one it takes.
                 let allowed = if path == "/_emulator/clock" { "GET" } else { "POST" };
-                let mut reply = Reply::fail(405, &format!("The emulator's {path} takes {allowed}, not {method}."));
-                reply.headers.push((http::header::ALLOW.to_string(), allowed.to_owned()));
-                return reply;
+                return wrong_control_method(path, allowed, method);
             }
             _ => return Reply::fail(404, &format!("No emulator control at {method} {path}.")),
         }
@@ -634,6 +678,17 @@ impl Emulator {
         };
         // `now` as the API writes times, to the second; `now_ms` to the millisecond, as events' `timestamp`.
         Reply::new(200, json!({ "success": true, "data": { "now": now, "now_ms": now_ms, "scale": scale } }))
+    }
+
+    /// `/_emulator/requests`: `GET` answers the journal of API requests, oldest first, and `DELETE` answers
+    /// it and empties it (so that a test can take the requests of one step at a time).
+    fn journal_control(&self, method: &http::Method) -> Reply {
+        let entries = match method.as_str() {
+            "GET" => self.journal.entries(),
+            "DELETE" => self.journal.take(),
+            _ => return wrong_control_method("/_emulator/requests", "GET, DELETE", method),
+        };
+        Reply::new(200, json!({ "success": true, "data": entries }))
     }
 
     fn answer(&self, request: &HttpRequest, rate: Option<&RateCount>) -> Result<Reply, Box<Job>> {
@@ -923,8 +978,13 @@ impl Transport for Emulator {
 /// The operation a request reaches, if any: HEAD runs on GET's route, and the router reads a path without
 /// its trailing slashes.
 fn operation_of(request: &HttpRequest) -> Option<&'static OperationInfo> {
-    let method = if request.method() == http::Method::HEAD { "GET" } else { request.method().as_str() };
-    match fixture::route(method, router_path(request.uri().path())) {
+    operation_at(request.method(), request.uri().path())
+}
+
+/// The operation `method` reaches at `path`, as [`operation_of`] finds it.
+fn operation_at(method: &http::Method, path: &str) -> Option<&'static OperationInfo> {
+    let method = if method == http::Method::HEAD { "GET" } else { method.as_str() };
+    match fixture::route(method, router_path(path)) {
         Route::Found { operation, .. } => Some(operation),
         _ => None,
     }
@@ -975,6 +1035,15 @@ fn in_pages_error_shape(operation: &str, reply: Reply) -> Reply {
     }
     // The headers it had go with it.
     Reply { headers: reply.headers, ..Reply::error_object(status, refused) }
+}
+
+/// A control endpoint that exists, asked with another method than the ones it takes (`allowed`, as an
+/// `Allow` header lists them): RFC 9110's 405, naming them.
+fn wrong_control_method(path: &str, allowed: &str, method: &http::Method) -> Reply {
+    let takes = allowed.replace(", ", " or ");
+    let mut reply = Reply::fail(405, &format!("The emulator's {path} takes {takes}, not {method}."));
+    reply.headers.push((http::header::ALLOW.to_string(), allowed.to_owned()));
+    reply
 }
 
 /// The methods of the operations at `path`, and HEAD wherever GET is, as an `Allow` header lists them.

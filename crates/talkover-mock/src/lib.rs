@@ -43,6 +43,9 @@
 //!   ([`ServerBuilder::clock_scale`]; 0 freezes it) and jumps with [`Server::advance_clock`], or over
 //!   HTTP outside the API (no token): `GET /_emulator/clock`, `POST /_emulator/clock/advance`
 //!   (`{"seconds": N}`), `POST /_emulator/clock/scale` (`{"scale": S}`).
+//! - **What it received**: the latest [`JOURNAL_LENGTH`] API requests it answered, with their status and
+//!   JSON body and without their credentials ([`Server::received`], [`ReceivedRequest`]), or over HTTP
+//!   `GET /_emulator/requests` (`DELETE` empties the list).
 //! - **Rate limits**: every API answer carries `X-RateLimit-Limit`, `-Remaining` and `-Reset` (the Unix
 //!   time the one-minute window ends); with [`ServerBuilder::rate_limit`] requests past the limit answer
 //!   `429` with `Retry-After`. Health is exempt, as documented: never refused, never counted, its headers
@@ -95,6 +98,7 @@ mod clock;
 mod deliver;
 mod emulator;
 mod fixtures;
+mod journal;
 mod reply;
 mod sample;
 mod state;
@@ -111,6 +115,7 @@ use tokio::sync::watch;
 
 pub use deliver::SIGNATURE_HEADER;
 pub use emulator::{Emulator, Faults, CONTROL_PREFIX, DEFAULT_RATE_LIMIT, DEFAULT_TOKEN};
+pub use journal::{ReceivedRequest, JOURNAL_LENGTH, LONGEST_JOURNALED_BODY};
 pub use sample::sample_agent;
 
 use emulator::{Settings, BODY_TIMEOUT, MAX_BODY};
@@ -338,6 +343,16 @@ impl Server {
         self.emulator.clock_now()
     }
 
+    /// The latest API requests the emulator answered, oldest first (see [`Emulator::received`]).
+    pub fn received(&self) -> Vec<ReceivedRequest> {
+        self.emulator.received()
+    }
+
+    /// Empties the list of requests [`Server::received`] gives.
+    pub fn clear_received(&self) {
+        self.emulator.clear_received();
+    }
+
     /// Stops the server, closing its open connections (dropping it does the same).
     pub fn shutdown(self) {}
 }
@@ -406,7 +421,7 @@ async fn serve(
 async fn answer(State(emulator): State<Arc<Emulator>>, request: axum::extract::Request) -> axum::response::Response {
     let (parts, mut body) = request.into_parts();
     if let Some(problem) = emulator::host_problem(&parts).or_else(|| emulator::delivery_problem(&parts)) {
-        return emulator.host_refused(problem).map(axum::body::Body::from);
+        return emulator.host_refused(&parts, problem).map(axum::body::Body::from);
     }
     // A body declared larger than is read is refused without waiting for all of it.
     let declared = parts.headers.get(http::header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());

@@ -818,6 +818,88 @@ fn a_shut_down_server_answers_nothing_on_the_connections_left_open() {
     assert_eq!(pooled.kind(), ErrorKind::Transport, "{pooled}");
 }
 
+/// The emulator keeps the API requests it answered, for a test to see what the code under test sent:
+/// method, path, query, operation, status and JSON body, in process and over HTTP alike, with no
+/// credential kept (not the token, nor a secret field's value) and no control request among them.
+#[test]
+fn the_requests_answered_are_journaled_without_their_credentials() {
+    let token = "talq_journal_token_12345";
+    let server = Server::builder().token(token).clock_scale(0.0).start_blocking().unwrap();
+    let client =
+        talkover::blocking::Client::builder().base_url(server.base_url()).token(token).max_retries(0).build().unwrap();
+    let created = client.agents().create(agent("Journaled")).unwrap();
+    let hook = NewAgentWebhook::new("Hook", "http://127.0.0.1:9/hook", [AgentWebhookEvent::PhoneCallStarted])
+        .webhook_secret("whsec_never_journaled");
+    client.execute(CreateWebhook::new(&created.id, hook)).unwrap();
+    client.agents().list().search("journaled").send().unwrap();
+    server.advance_clock(Duration::from_secs(1));
+    let (status, _) = common::raw::send_as(&server, "talq_wrong_token_6789", "GET", "/calendars", "");
+    assert_eq!(status, 401);
+    let (status, _) = common::raw::send(&server, "GET", "/agents?api_key=k-123456789&per_page=5", "");
+    assert_eq!(status, 200);
+
+    let received = server.received();
+    let seen: Vec<_> =
+        received.iter().map(|r| (r.method.as_str(), r.operation.as_deref(), r.status, r.query.as_deref())).collect();
+    assert_eq!(
+        seen,
+        [
+            ("POST", Some("create-agent"), 201, None),
+            ("POST", Some("create-webhook"), 200, None),
+            ("GET", Some("list-agents"), 200, Some("search=journaled")),
+            ("GET", Some("list-calendars"), 401, None),
+            ("GET", Some("list-agents"), 200, Some("api_key=[redacted]&per_page=5")),
+        ]
+    );
+    assert_eq!(received[1].path, format!("/api/v1/agents/{}/webhooks", created.id));
+    let body = received[1].body.as_ref().expect("the webhook's body");
+    assert_eq!(
+        (&body["name"], &body["webhook_secret"]),
+        (&serde_json::json!("Hook"), &serde_json::json!("[redacted]")),
+        "{body}"
+    );
+    assert_eq!(received[0].body.as_ref().map(|b| &b["name"]), Some(&serde_json::json!("Journaled")));
+    let journaled = serde_json::to_string(&received).unwrap();
+    for secret in [token, "talq_wrong_token_6789", "whsec_never_journaled", "k-123456789"] {
+        assert!(!journaled.contains(secret), "{secret} in {journaled}");
+    }
+
+    // Over HTTP, in the same shape, and emptied by DELETE; control requests are never journaled.
+    let transport = talkover_ureq::UreqTransport::new();
+    let control = |method: &str| {
+        let uri = format!("http://{}/_emulator/requests", server.addr());
+        let request = http::Request::builder().method(method).uri(uri).body(Vec::new()).unwrap();
+        let answer = talkover::BlockingTransport::send(&transport, request).unwrap();
+        let body: serde_json::Value = serde_json::from_slice(answer.body()).unwrap();
+        (answer.status().as_u16(), body)
+    };
+    let expected = serde_json::json!({ "success": true, "data": serde_json::to_value(&received).unwrap() });
+    assert_eq!(control("GET"), (200, expected.clone()));
+    assert_eq!(control("DELETE"), (200, expected));
+    assert!(server.received().is_empty(), "{:?}", server.received());
+    assert_eq!(control("GET"), (200, serde_json::json!({ "success": true, "data": [] })));
+    let (status, _) = control("POST");
+    assert_eq!(status, 405);
+}
+
+/// The journal keeps the latest requests, the oldest leaving as new ones come, and `clear_received`
+/// empties it.
+#[test]
+fn the_journal_keeps_the_latest_requests() {
+    let emulator = Server::builder().emulator().unwrap();
+    let health = || http::Request::get("http://127.0.0.1/api/v1/health").body(Vec::new()).unwrap();
+    let extra = 5;
+    for _ in 0..talkover_mock::JOURNAL_LENGTH + extra {
+        assert_eq!(emulator.handle(&health()).status(), StatusCode::OK);
+    }
+    let received = emulator.received();
+    assert_eq!(received.len(), talkover_mock::JOURNAL_LENGTH);
+    assert_eq!(received.first().map(|r| r.number), Some(extra as u64 + 1), "the oldest left first");
+    assert_eq!(received.last().map(|r| r.number), Some(emulator.request_count()));
+    emulator.clear_received();
+    assert!(emulator.received().is_empty());
+}
+
 /// HTTP's rules, for any client: HEAD answers as GET does, without the body (its length still said),
 /// the token's scheme is read without regard to case, and a 401 names the scheme.
 #[test]

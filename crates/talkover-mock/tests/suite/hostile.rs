@@ -643,7 +643,14 @@ fn the_control_endpoints_survive_hostile_requests() {
     let queries =
         ["", "seconds=NaN", "seconds=inf", "seconds=-0", "scale=NaN", "scale=inf", "scale=1e308", "seconds=%FF"];
     let mut problems = Vec::new();
-    for path in ["/_emulator/clock/advance", "/_emulator/clock/scale", "/_emulator/clock", "/_emulator/nothing"] {
+    let paths = [
+        "/_emulator/clock/advance",
+        "/_emulator/clock/scale",
+        "/_emulator/clock",
+        "/_emulator/requests",
+        "/_emulator/nothing",
+    ];
+    for path in paths {
         for method in ["GET", "POST", "DELETE"] {
             for body in bodies {
                 for query in queries {

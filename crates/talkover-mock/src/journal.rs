@@ -1,0 +1,123 @@
+//! The journal of the API requests the emulator answered, so that a test can see what the code it tests
+//! sent: [`crate::Emulator::received`] in process, `GET /_emulator/requests` over HTTP.
+
+use std::collections::VecDeque;
+use std::sync::Mutex;
+
+use serde::Serialize;
+use serde_json::Value;
+use talkover_core::encode;
+use talkover_core::record::{self, REDACTED};
+use talkover_core::secret::{is_secret_field, redact_credentials, redacted};
+
+use crate::emulator::lock;
+
+/// How many requests the journal keeps: the latest, the oldest leaving as a new one comes.
+pub const JOURNAL_LENGTH: usize = 1000;
+
+/// The longest body the journal keeps, in bytes (64 KiB): a longer one is listed with its length alone.
+pub const LONGEST_JOURNALED_BODY: usize = 64 * 1024;
+
+/// An API request the emulator answered, as [`crate::Emulator::received`] lists it and
+/// `GET /_emulator/requests` writes it (`{"number", "method", "path", "query", "operation", "status",
+/// "body", "body_length"}`). No credential is kept: no header at all (the `Authorization` header among
+/// them), and in the path, the query and the body the emulator's token, anything shaped as a Talkover
+/// token, and the value of every field or query parameter named as a credential (`webhook_secret`,
+/// `api_key`, …, as `talkover_core::secret::is_secret_field` names them) are `[redacted]`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ReceivedRequest {
+    /// Its number, which its answer's `X-Request-Id` carries (`mock-7` is 7).
+    pub number: u64,
+    /// Its method (`POST`).
+    pub method: String,
+    /// Its path as sent, without the query (`/api/v1/agents/550e8400-e29b-41d4-a716-446655440000/call`).
+    pub path: String,
+    /// Its query as sent, without the `?` (`status=draft&page=2`); `None` when it had none.
+    pub query: Option<String>,
+    /// The id of the operation its method and path reach (`make-call`), whatever its answer; `None` for a
+    /// path or method no operation has.
+    pub operation: Option<String>,
+    /// The status it was answered with (`201`; `401` for a token refused, `429`, an injected `500`, …).
+    pub status: u16,
+    /// Its body, when it was JSON of at most [`LONGEST_JOURNALED_BODY`] bytes; `None` otherwise (no body, a
+    /// body that is no JSON, a longer one, or one not read).
+    pub body: Option<Value>,
+    /// How many bytes of body were read: 0 for none, and for a body not read (one declared too large, or a
+    /// request refused before the API for its `Host` or `Origin`).
+    pub body_length: usize,
+}
+
+impl ReceivedRequest {
+    /// The entry of request `number` (`method`, `uri`, `body` as read) reaching `operation`, answered with
+    /// `status`, with its credentials and `token` hidden.
+    pub(crate) fn new(
+        number: u64,
+        method: &http::Method,
+        uri: &http::Uri,
+        body: &[u8],
+        operation: Option<&str>,
+        status: u16,
+        token: &str,
+    ) -> Self {
+        let hidden = |text: &str| redact_credentials(&redacted(text, &[token])).into_owned();
+        let kept = (body.len() <= LONGEST_JOURNALED_BODY)
+            .then(|| serde_json::from_slice::<Value>(body).ok())
+            .flatten()
+            .map(|mut json| {
+                record::redact(&mut json, Some(token));
+                json
+            });
+        Self {
+            number,
+            method: method.as_str().to_owned(),
+            path: hidden(uri.path()),
+            query: uri.query().map(|query| hidden(&without_secret_values(query))),
+            operation: operation.map(str::to_owned),
+            status,
+            body: kept,
+            body_length: body.len(),
+        }
+    }
+}
+
+/// `query` with the value of each parameter named as a credential replaced by `[redacted]`.
+fn without_secret_values(query: &str) -> String {
+    let pair = |pair: &str| {
+        let name = pair.split_once('=').map_or(pair, |(name, _)| name);
+        let secret = encode::parse_query(name).first().is_some_and(|(decoded, _)| is_secret_field(decoded));
+        if secret {
+            format!("{name}={REDACTED}")
+        } else {
+            pair.to_owned()
+        }
+    };
+    query.split('&').map(pair).collect::<Vec<_>>().join("&")
+}
+
+/// The latest [`JOURNAL_LENGTH`] requests, oldest first.
+#[derive(Default)]
+pub(crate) struct Journal {
+    entries: Mutex<VecDeque<ReceivedRequest>>,
+}
+
+impl Journal {
+    /// Adds a request, the oldest leaving when the journal is full.
+    pub(crate) fn keep(&self, entry: ReceivedRequest) {
+        let mut entries = lock(&self.entries);
+        if entries.len() >= JOURNAL_LENGTH {
+            entries.pop_front();
+        }
+        entries.push_back(entry);
+    }
+
+    /// The requests kept, oldest first.
+    pub(crate) fn entries(&self) -> Vec<ReceivedRequest> {
+        lock(&self.entries).iter().cloned().collect()
+    }
+
+    /// Empties the journal, answering what it held, oldest first.
+    pub(crate) fn take(&self) -> Vec<ReceivedRequest> {
+        lock(&self.entries).drain(..).collect()
+    }
+}
