@@ -257,15 +257,16 @@ impl State {
 
     pub(super) fn make_campaign_call(&mut self, req: &Request<'_>) -> Answer {
         let index = self.campaign_index(req)?;
-        let to = req.body.and_then(|b| b.get("to")).and_then(Value::as_str).unwrap_or_default();
-        if !is_phone_number(to) {
-            let mut invalid = Invalid::default();
-            if to.is_empty() {
-                invalid.required("to");
-            }
+        let to = req.body.and_then(|b| b.get("to"));
+        // A number left out, `null` or blank is missing, and said so alone, as every required field is; one
+        // given is refused when it is no phone number.
+        let mut invalid = Invalid::default();
+        if to.is_none_or(|to| to.is_null() || to.as_str().is_some_and(|text| text.trim().is_empty())) {
+            invalid.required("to");
+        } else if !to.and_then(Value::as_str).is_some_and(is_phone_number) {
             invalid.add("to", "The to must be a valid phone number.");
-            invalid.check()?;
         }
+        invalid.check()?;
         let body = req.valid::<MakeCampaignCall>()?.body;
         if self.campaigns[index].status != CampaignStatus::Active {
             return Err(Reply::fail_code(400, "Campaign is not active", "CAMPAIGN_NOT_ACTIVE"));

@@ -140,6 +140,28 @@ fn make_call_refusals_carry_their_details() {
     assert_eq!(body["error"]["details"], serde_json::json!({ "agent_id": draft.id.as_str() }));
 }
 
+/// make-campaign-call refuses a number left out, `null` or blank with the one message every missing
+/// required field gets, and a number given that is none with its page's other message: never both.
+#[test]
+fn make_campaign_call_says_a_missing_number_is_required_and_no_more() {
+    let server = Server::start_blocking().unwrap();
+    let client = common::blocking_client(&server);
+    let id = client.execute(CreateCampaign::new(campaign(EXAMPLE_AGENT))).unwrap().id;
+    let path = format!("/campaigns/{id}/call");
+    let (required, invalid) = ("The to field is required.", "The to must be a valid phone number.");
+    let cases = [
+        ("{}", required),
+        (r#"{"to": null}"#, required),
+        (r#"{"to": "  "}"#, required),
+        (r#"{"to": "12"}"#, invalid),
+        (r#"{"to": 15550001234}"#, invalid),
+    ];
+    for (body, message) in cases {
+        let (status, answer) = common::raw::send(&server, "POST", &path, body);
+        assert_eq!((status, &answer["errors"]["to"]), (422, &serde_json::json!([message])), "{body}: {answer}");
+    }
+}
+
 /// make-call's errors come in its page's shape, `{"error": {"code", "message", "details"?}}`, not only
 /// those the page shows: a body that is not JSON, one not sent as JSON, one too large and an injected 500,
 /// each with a code. A value out of range keeps the 422 with its fields, as every check of the API answers
