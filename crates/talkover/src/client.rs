@@ -1,6 +1,7 @@
 //! The async client.
 
 use std::future::Future;
+use std::marker::PhantomData;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{ready, Context, Poll};
@@ -149,7 +150,7 @@ impl Client {
                     Ok(request) => request,
                     Err(error) => break attempts.refused(error),
                 };
-                let in_flight = InFlight::of::<O>();
+                let in_flight = InFlight::<O>::armed();
                 #[cfg(any(feature = "reqwest", feature = "reqwest-native-tls"))]
                 let result = match &self.inner.wait().builtin {
                     Some(builtin) => builtin.send_request(request).await,
@@ -178,25 +179,30 @@ impl Client {
 /// `tokio::time::timeout` or `select!` around it, a cancelled handler) may have been carried out, and no
 /// error can say so to anyone: dropped before it [`landed`](Self::landed), it says so at WARN, in the
 /// call's span. A client's own timeout (`with_timeout`) returns an error that says it instead.
-struct InFlight(Option<&'static str>);
+///
+/// One byte in the call's future (its operation is known from its type), which padding usually holds.
+struct InFlight<O: Operation> {
+    armed: bool,
+    operation: PhantomData<fn() -> O>,
+}
 
-impl InFlight {
-    /// For a request of `O`: armed only when `O` is not safe to repeat.
-    fn of<O: Operation>() -> Self {
-        Self((!O::SAFE_TO_REPEAT).then_some(O::ID))
+impl<O: Operation> InFlight<O> {
+    /// For a request of `O`, as it is sent.
+    fn armed() -> Self {
+        Self { armed: true, operation: PhantomData }
     }
 
     /// The transport answered (or failed): the call's result says what became of the request.
     fn landed(mut self) {
-        self.0 = None;
+        self.armed = false;
     }
 }
 
-impl Drop for InFlight {
+impl<O: Operation> Drop for InFlight<O> {
     fn drop(&mut self) {
-        if let Some(operation) = self.0 {
+        if self.armed && !O::SAFE_TO_REPEAT {
             tracing::warn!(
-                operation,
+                operation = O::ID,
                 "the call was dropped while its request was in flight: the API may have carried it out; check \
                  before repeating it (a client's own timeout, `with_timeout`, returns an error that says so)"
             );
