@@ -113,6 +113,12 @@ pub fn run(args: Vec<String>) -> Result<(), String> {
             "  clock: curl -X POST -d '{{\"seconds\": 60}}' http://{}/_emulator/clock/advance",
             server.addr()
         );
+        let _ = writeln!(
+            out,
+            "  faults: curl -X PUT -d '{{\"error_rate\": 1, \"operations\": [\"make-call\"]}}' http://{}/_emulator/faults",
+            server.addr()
+        );
+        let _ = writeln!(out, "  received: curl http://{}/_emulator/requests", server.addr());
         let _ = out.flush();
         drop(out);
         std::future::pending::<()>().await;

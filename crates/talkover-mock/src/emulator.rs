@@ -17,6 +17,7 @@ use talkover_core::webhooks::TestWebhook;
 use talkover_core::{BlockingTransport, HttpRequest, HttpResponse, Operation as _, Transport, TransportError};
 
 use crate::deliver::{Deliveries, Job, Reach, Waiter};
+use crate::fault_control::FaultsJson;
 use crate::fixtures::{query_pairs, Catalog};
 use crate::journal::{Journal, ReceivedRequest};
 use crate::reply::Reply;
@@ -44,9 +45,11 @@ pub(crate) const MAX_BODY: usize = 4 * 1024 * 1024;
 pub(crate) const BODY_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Faults to inject, so that code using the SDK can be tested against a misbehaving API. The latency
-/// applies to every answer; the `429`s and `500`s to requests that passed the token check, health's
-/// excepted (its page says it is safe to poll), with the operation's documented body when the reference
-/// shows one.
+/// applies to every answer (the controls' at `/_emulator/` excepted); the `429`s and `500`s to requests
+/// that passed the token check, health's excepted (its page says it is safe to poll), with the
+/// operation's documented body when the reference shows one. With [`Faults::only_for`], all of them
+/// apply to the operations named alone, so that a test can fail one step and let the others through.
+/// Over HTTP, `GET`, `PUT` and `DELETE /_emulator/faults` read, replace and remove them.
 ///
 /// ```
 /// use std::time::Duration;
@@ -75,6 +78,9 @@ pub struct Faults {
     pub retry_after_secs: u64,
     /// The seed of the error-rate draw, so that a run can be repeated.
     pub seed: u64,
+    /// The operations the faults are for, by id (`make-call`); empty (the default) for every operation.
+    /// A request to another operation is answered as without faults, and takes nothing of a burst.
+    pub operations: Vec<String>,
 }
 
 impl Default for Faults {
@@ -86,6 +92,7 @@ impl Default for Faults {
             rate_limit_burst: 0,
             retry_after_secs: 1,
             seed: 0x5eed,
+            operations: Vec::new(),
         }
     }
 }
@@ -126,6 +133,22 @@ impl Faults {
     pub fn seed(mut self, seed: u64) -> Self {
         self.seed = seed;
         self
+    }
+
+    /// The faults for these operations alone (by id, `"make-call"`): requests to the others are answered
+    /// as without faults. An empty list is every operation, as without this.
+    pub fn only_for<I>(mut self, operations: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<String>,
+    {
+        self.operations = operations.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Whether the faults are for requests to `operation`.
+    fn are_for(&self, operation: &str) -> bool {
+        self.operations.is_empty() || self.operations.iter().any(|named| named == operation)
     }
 }
 
@@ -379,9 +402,18 @@ impl Emulator {
         lock(&self.faults).faults.clone()
     }
 
-    /// The latency to add before the next answer.
-    pub(crate) fn latency(&self) -> Duration {
-        lock(&self.faults).faults.latency
+    /// The latency to add before the answer to `request`: none for a control request, nor for one to an
+    /// operation the faults are not for.
+    pub(crate) fn latency_for(&self, request: &HttpRequest) -> Duration {
+        let faults = &lock(&self.faults).faults;
+        if faults.latency.is_zero() || request.uri().path().starts_with(CONTROL_PREFIX) {
+            return Duration::ZERO;
+        }
+        match operation_of(request) {
+            Some(op) if !faults.are_for(op.id) => Duration::ZERO,
+            None if !faults.operations.is_empty() => Duration::ZERO,
+            _ => faults.latency,
+        }
     }
 
     /// The emulator's clock now, as the API writes instants (RFC 3339, UTC).
@@ -644,6 +676,9 @@ impl Emulator {
         if path == "/_emulator/requests" {
             return self.journal_control(method);
         }
+        if path == "/_emulator/faults" {
+            return self.faults_control(method, request.body());
+        }
         let body: Value = serde_json::from_slice(request.body()).unwrap_or(Value::Null);
         let query = query_pairs(request.uri().query());
         let number = |name: &str| {
@@ -689,6 +724,30 @@ impl Emulator {
             _ => return wrong_control_method("/_emulator/requests", "GET, DELETE", method),
         };
         Reply::new(200, json!({ "success": true, "data": entries }))
+    }
+
+    /// `/_emulator/faults`: `GET` answers the faults in force, `PUT` replaces them with the body's (each
+    /// field optional, as [`Faults::default`] has it; an empty body is no faults), `DELETE` removes them.
+    /// Each answers the faults then in force, and how many `429`s of a burst are left.
+    fn faults_control(&self, method: &http::Method, body: &[u8]) -> Reply {
+        match method.as_str() {
+            "GET" => {}
+            "PUT" => match FaultsJson::read(body) {
+                Ok(faults) => self.set_faults(faults),
+                Err(problem) => return Reply::fail(422, &problem),
+            },
+            "DELETE" => self.set_faults(Faults::new()),
+            _ => return wrong_control_method("/_emulator/faults", "GET, PUT, DELETE", method),
+        }
+        let (faults, burst_left) = {
+            let state = lock(&self.faults);
+            (FaultsJson::of(&state.faults), state.burst_left)
+        };
+        let mut data = serde_json::to_value(faults).unwrap_or_default();
+        if let Some(data) = data.as_object_mut() {
+            data.insert("rate_limit_burst_left".to_owned(), burst_left.into());
+        }
+        Reply::new(200, json!({ "success": true, "data": data }))
     }
 
     fn answer(&self, request: &HttpRequest, rate: Option<&RateCount>) -> Result<Reply, Box<Job>> {
@@ -908,6 +967,9 @@ impl Emulator {
 
     fn fault(&self, operation: &str) -> Option<Reply> {
         let mut faults = lock(&self.faults);
+        if !faults.faults.are_for(operation) {
+            return None;
+        }
         // A burst of 429s stands for the rate limit, which health is exempt from.
         if faults.burst_left > 0 && operation != HealthCheck::ID {
             faults.burst_left -= 1;
@@ -932,7 +994,7 @@ impl Emulator {
     fn loses_answer(&self, operation: &str) -> bool {
         let mut faults = lock(&self.faults);
         let rate = faults.faults.lost_answer_rate;
-        operation != HealthCheck::ID && rate > 0.0 && faults.draw() < rate
+        operation != HealthCheck::ID && faults.faults.are_for(operation) && rate > 0.0 && faults.draw() < rate
     }
 
     /// A `500` with the operation's documented body, if its page shows one.
@@ -955,7 +1017,7 @@ impl BlockingTransport for Emulator {
     fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
         // Carried out, then answered late (see `Faults::latency`).
         let answer = self.handle(&request);
-        let latency = self.latency();
+        let latency = self.latency_for(&request);
         if !latency.is_zero() {
             std::thread::sleep(latency);
         }
@@ -967,7 +1029,7 @@ impl BlockingTransport for Emulator {
 impl Transport for Emulator {
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
         let answer = self.handle_async(&request).await;
-        let latency = self.latency();
+        let latency = self.latency_for(&request);
         if !latency.is_zero() {
             tokio::time::sleep(latency).await;
         }

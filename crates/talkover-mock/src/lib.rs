@@ -21,7 +21,9 @@
 //!   the example recorded for the same path if there is one, otherwise the operation's documented answer
 //!   with your ids in place of the example's.
 //! - **Faults on demand**: latency, a share of `500`s, a burst of `429`s with `Retry-After`
-//!   ([`Faults`]), to test retry handling; health, safe to poll, is never failed.
+//!   ([`Faults`]), to test retry handling, for every operation or some alone ([`Faults::only_for`]), set
+//!   in process or over HTTP (`GET`, `PUT`, `DELETE /_emulator/faults`); health, safe to poll, is never
+//!   failed.
 //! - **Webhook deliveries**, in the background: test-webhook sends the documented test payload and
 //!   answers with how the target took it; call and campaign events go to every enabled webhook subscribed
 //!   to them, with the webhook's method, custom headers and payload templates (`{{call.id}}`, …),
@@ -97,6 +99,7 @@ pub mod cli;
 mod clock;
 mod deliver;
 mod emulator;
+mod fault_control;
 mod fixtures;
 mod journal;
 mod reply;
@@ -433,8 +436,9 @@ async fn answer(State(emulator): State<Arc<Emulator>>, request: axum::extract::R
         Ok(bytes) => {
             // Carried out first, then answered late: a client that gives up while it waits has still
             // placed its call, as with the API.
-            let answer = emulator.handle_async(&http::Request::from_parts(parts, bytes)).await;
-            let latency = emulator.latency();
+            let request = http::Request::from_parts(parts, bytes);
+            let answer = emulator.handle_async(&request).await;
+            let latency = emulator.latency_for(&request);
             if !latency.is_zero() {
                 tokio::time::sleep(latency).await;
             }

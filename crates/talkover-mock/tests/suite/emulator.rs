@@ -681,6 +681,66 @@ fn faults_are_injected_on_demand() {
     assert_eq!(server.emulator().faults().rate_limit_burst, 1);
 }
 
+/// Faults aimed at one operation leave the others alone (a test fails one step and lets its setup
+/// through), and a test over HTTP reads, replaces and removes them at `/_emulator/faults`.
+#[test]
+fn faults_can_be_aimed_at_one_operation_and_set_over_http() {
+    let server = Server::builder().start_blocking().unwrap();
+    let client = common::blocking_client(&server);
+    server.set_faults(Faults::new().error_rate(1.0).only_for(["make-call"]));
+    assert!(client.agents().list().send().is_ok(), "list-agents has no faults");
+    let failed = client.agents().call(EXAMPLE_AGENT, NewCall::new("+15551234567")).unwrap_err();
+    assert_eq!(api(&failed).status, StatusCode::INTERNAL_SERVER_ERROR);
+
+    let transport = talkover_ureq::UreqTransport::new();
+    let control = |method: &str, body: &str| {
+        let uri = format!("http://{}/_emulator/faults", server.addr());
+        let request = http::Request::builder().method(method).uri(uri).body(body.as_bytes().to_vec()).unwrap();
+        let answer = talkover::BlockingTransport::send(&transport, request).unwrap();
+        let body: serde_json::Value = serde_json::from_slice(answer.body()).unwrap();
+        (answer.status().as_u16(), body)
+    };
+    let (status, body) = control("GET", "");
+    assert_eq!(
+        (status, &body["data"]["error_rate"], &body["data"]["operations"]),
+        (200, &1.0.into(), &["make-call"].into())
+    );
+
+    // A burst of two 429s for list-agents alone: other operations take nothing of it.
+    let (status, body) =
+        control("PUT", r#"{"rate_limit_burst": 2, "retry_after_secs": 3, "operations": ["list-agents"]}"#);
+    assert_eq!((status, &body["data"]["rate_limit_burst_left"]), (200, &2.into()), "{body}");
+    assert_eq!(body["data"]["error_rate"], 0.0, "a PUT replaces the faults whole: {body}");
+    assert!(client.agents().get(EXAMPLE_AGENT).is_ok());
+    assert_eq!(control("GET", "").1["data"]["rate_limit_burst_left"], 2);
+    let limited = client.agents().list().send().unwrap_err();
+    assert_eq!((api(&limited).kind, api(&limited).retry_after), (ErrorKind::RateLimited, Some(Duration::from_secs(3))));
+    assert_eq!(control("GET", "").1["data"]["rate_limit_burst_left"], 1);
+
+    // What is refused changes nothing, and says why.
+    for (refused, said) in [
+        (r#"{"error_rate": 2}"#, "error_rate"),
+        (r#"{"operations": ["make-a-call"]}"#, "make-a-call"),
+        (r#"{"error_rat": 0.5}"#, "error_rat"),
+        (r#"{"latency_ms": 600000}"#, "latency_ms"),
+        ("[]", "JSON"),
+    ] {
+        let (status, body) = control("PUT", refused);
+        assert_eq!(status, 422, "{refused}: {body}");
+        assert!(body["message"].as_str().is_some_and(|m| m.contains(said)), "{refused}: {body}");
+    }
+    assert_eq!(control("GET", "").1["data"]["rate_limit_burst_left"], 1);
+
+    let (status, body) = control("DELETE", "");
+    assert_eq!(
+        (status, &body["data"]["operations"], &body["data"]["rate_limit_burst"]),
+        (200, &serde_json::json!([]), &0.into())
+    );
+    assert!(client.agents().list().send().is_ok(), "no faults left");
+    assert_eq!(server.emulator().faults(), Faults::new());
+    assert_eq!(control("POST", "").0, 405);
+}
+
 /// A seed gives the same draws each run, and another seed other draws: seeds that differ in their last
 /// bit only (42 and 43) are two runs, not one.
 #[test]

@@ -638,6 +638,10 @@ fn the_control_endpoints_survive_hostile_requests() {
         "{\"scale\": -1}",
         "{\"scale\": 1e308}",
         "{\"scale\": 5e-324}",
+        "{\"error_rate\": 1e308}",
+        "{\"latency_ms\": 18446744073709551616}",
+        "{\"operations\": [null]}",
+        "{\"seed\": -1}",
         "\u{ff}not JSON",
     ];
     let queries =
@@ -648,10 +652,11 @@ fn the_control_endpoints_survive_hostile_requests() {
         "/_emulator/clock/scale",
         "/_emulator/clock",
         "/_emulator/requests",
+        "/_emulator/faults",
         "/_emulator/nothing",
     ];
     for path in paths {
-        for method in ["GET", "POST", "DELETE"] {
+        for method in ["GET", "POST", "PUT", "DELETE"] {
             for body in bodies {
                 for query in queries {
                     let uri = if query.is_empty() { format!("{HOST}{path}") } else { format!("{HOST}{path}?{query}") };
