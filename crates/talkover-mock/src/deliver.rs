@@ -69,6 +69,8 @@ const OWN_HEADERS: [&str; 7] =
 
 /// One event to deliver to one webhook.
 pub(crate) struct Job {
+    /// The state that queued it ([`State::born`](crate::state::State::born)).
+    pub(crate) born: u64,
     pub(crate) webhook_id: String,
     pub(crate) event: String,
     pub(crate) url: String,
@@ -290,6 +292,11 @@ async fn deliver(mut job: Job, state: Weak<Mutex<State>>, reach: Reach) {
         let started_at = match state.upgrade() {
             Some(shared) => {
                 let mut locked = lock(&shared);
+                // Queued before the emulator was reset: the webhook it was for is gone with its state,
+                // whatever webhook has its id now.
+                if job.waiter.is_none() && locked.born() != job.born {
+                    return;
+                }
                 if job.waiter.is_none() && !locked.delivers_to(&job.webhook_id) {
                     locked.withdraw(&job);
                     return;
@@ -317,7 +324,10 @@ async fn deliver(mut job: Job, state: Weak<Mutex<State>>, reach: Reach) {
         attempt.started_at = started_at;
         let last = attempt.succeeded() || n == retries;
         if let Some(shared) = state.upgrade() {
-            lock(&shared).record_attempt(&job, job.first_attempt + n, &attempt, last);
+            let mut locked = lock(&shared);
+            if locked.born() == job.born {
+                locked.record_attempt(&job, job.first_attempt + n, &attempt, last);
+            }
         }
         job.log_id = None;
         if last {

@@ -305,6 +305,15 @@ pub struct Emulator {
     own_port: Arc<AtomicU16>,
     /// The latest API requests it answered.
     journal: Journal,
+    /// What it was made with that [`Emulator::reset`] starts from again.
+    made_with: MadeWith,
+}
+
+/// The settings an emulator starts from, and starts from again when reset.
+struct MadeWith {
+    seed_agent: bool,
+    clock_scale: f64,
+    faults: Faults,
 }
 
 impl std::fmt::Debug for Emulator {
@@ -344,14 +353,34 @@ impl Emulator {
             token: settings.token,
             catalog,
             state,
-            faults: Mutex::new(FaultState::new(settings.faults)),
+            faults: Mutex::new(FaultState::new(settings.faults.clone())),
             requests: AtomicU64::new(0),
             rate_limit: settings.rate_limit.filter(|n| *n > 0),
             rate: Mutex::new(RateWindow::new()),
             deliveries,
             own_port,
             journal: Journal::default(),
+            made_with: MadeWith {
+                seed_agent: settings.seed_agent,
+                clock_scale: settings.clock_scale,
+                faults: settings.faults,
+            },
         })
+    }
+
+    /// Starts the emulator over, as it was made: what the API holds (the reference's example agent and
+    /// recorded data again, nothing created since), its clock (this moment, at the pace it was made with),
+    /// its faults (those it was made with), its rate-limit window and the journal of what it received.
+    /// Its ids start again too, so that the same requests get the same ids as on a new emulator, and
+    /// deliveries not yet made are dropped. Its token and port stay, so a test suite that shares one
+    /// emulator starts each test from the same state. `POST /_emulator/reset` does the same over HTTP.
+    pub fn reset(&self) {
+        let mut state = State::new(&self.catalog, self.made_with.seed_agent);
+        state.clock().set_scale(self.made_with.clock_scale);
+        *lock(&self.state) = state;
+        self.set_faults(self.made_with.faults.clone());
+        *lock(&self.rate) = RateWindow::new();
+        self.journal.take();
     }
 
     /// Tells the emulator the port its server listens on (on loopback), so that no webhook delivery goes
@@ -678,6 +707,13 @@ impl Emulator {
         }
         if path == "/_emulator/faults" {
             return self.faults_control(method, request.body());
+        }
+        if path == "/_emulator/reset" {
+            if method != http::Method::POST {
+                return wrong_control_method(path, "POST", method);
+            }
+            self.reset();
+            return Reply::new(200, json!({ "success": true, "message": "The emulator starts over." }));
         }
         let body: Value = serde_json::from_slice(request.body()).unwrap_or(Value::Null);
         let query = query_pairs(request.uri().query());

@@ -48,6 +48,8 @@
 //! - **What it received**: the latest [`JOURNAL_LENGTH`] API requests it answered, with their status and
 //!   JSON body and without their credentials ([`Server::received`], [`ReceivedRequest`]), or over HTTP
 //!   `GET /_emulator/requests` (`DELETE` empties the list).
+//! - **Starting over**: [`Server::reset`], or `POST /_emulator/reset`, puts it back as it was started, so
+//!   that tests sharing one emulator each start from the same state.
 //! - **Rate limits**: every API answer carries `X-RateLimit-Limit`, `-Remaining` and `-Reset` (the Unix
 //!   time the one-minute window ends); with [`ServerBuilder::rate_limit`] requests past the limit answer
 //!   `429` with `Retry-After`. Health is exempt, as documented: never refused, never counted, its headers
@@ -354,6 +356,12 @@ impl Server {
     /// Empties the list of requests [`Server::received`] gives.
     pub fn clear_received(&self) {
         self.emulator.clear_received();
+    }
+
+    /// Starts the emulator over, as it was started (see [`Emulator::reset`]): its state, clock, faults,
+    /// rate-limit window, journal and ids; its address and token stay.
+    pub fn reset(&self) {
+        self.emulator.reset();
     }
 
     /// Stops the server, closing its open connections (dropping it does the same).

@@ -23,6 +23,8 @@ use crate::deliver::{Attempt, Job, LogEntry, Resend};
 
 /// The part of the state that time and deliveries change.
 pub(crate) struct Live {
+    /// Which of the states made in this process this is ([`State::born`](super::State::born)).
+    pub(super) born: u64,
     pub(crate) clock: Clock,
     /// Delivery settings the answers do not show, by webhook id (agent and campaign webhooks alike).
     pub(super) hooks: HashMap<String, HookSettings>,
@@ -48,7 +50,9 @@ impl Default for Live {
     fn default() -> Self {
         let clock = Clock::new(1.0);
         let last_tick_ms = clock.now_ms();
+        static MADE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
         Self {
+            born: MADE.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             clock,
             hooks: HashMap::new(),
             logs: HashMap::new(),
@@ -145,6 +149,7 @@ impl Live {
             None => (payload, None),
         };
         Job {
+            born: self.born,
             webhook_id: target.webhook_id.to_owned(),
             event,
             url: target.url.to_owned(),

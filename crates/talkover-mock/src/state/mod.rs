@@ -798,6 +798,12 @@ impl State {
         state
     }
 
+    /// Which state this is of those made in this process: a delivery queued by a state since replaced
+    /// (the emulator reset) is not made, and logs nothing in its successor.
+    pub(crate) fn born(&self) -> u64 {
+        self.live.born
+    }
+
     /// A new id: of the requests' sequence, or of the emulator's own while the clock's changes are
     /// applied ([`State::new_background_id`]).
     fn new_id(&mut self) -> String {

@@ -741,6 +741,44 @@ fn faults_can_be_aimed_at_one_operation_and_set_over_http() {
     assert_eq!(control("POST", "").0, 405);
 }
 
+/// A reset starts the emulator over, as it was started: what was created is gone, the example agent is
+/// back, the faults and the journal are those it started with, and the same requests get the same ids,
+/// so that tests sharing one emulator (over HTTP, from any language) start from the same state.
+#[test]
+fn a_reset_starts_the_emulator_over() {
+    let server = Server::builder().rate_limit_burst(1, 0).start_blocking().unwrap();
+    let client = talkover::blocking::Client::builder()
+        .base_url(server.base_url())
+        .token(server.token())
+        .max_retries(1)
+        .build()
+        .unwrap();
+    let first = client.agents().create(common::agent("Before the reset")).unwrap();
+    client.agents().unpublish(EXAMPLE_AGENT).unwrap();
+    client.agents().delete(EXAMPLE_AGENT).unwrap();
+    server.set_faults(Faults::new().error_rate(1.0).only_for(["get-agent"]));
+
+    let transport = talkover_ureq::UreqTransport::new();
+    let control = |method: &str| {
+        let uri = format!("http://{}/_emulator/reset", server.addr());
+        let request = http::Request::builder().method(method).uri(uri).body(Vec::new()).unwrap();
+        talkover::BlockingTransport::send(&transport, request).unwrap().status().as_u16()
+    };
+    assert_eq!(control("GET"), 405);
+    assert_eq!(control("POST"), 200);
+
+    // The faults it started with are back (a burst of one 429, which the client rides out), not those set.
+    assert_eq!(server.emulator().faults(), Faults::new().rate_limit_burst(1, 0));
+    let gone = client.agents().get(&first.id).unwrap_err();
+    assert_eq!(api(&gone).kind, ErrorKind::NotFound, "{gone}");
+    assert!(client.agents().get(EXAMPLE_AGENT).is_ok(), "the example agent is back");
+    let journaled: Vec<_> = server.received().into_iter().map(|r| (r.operation, r.status)).collect();
+    let get = Some("get-agent".to_owned());
+    assert_eq!(journaled, [(get.clone(), 429), (get.clone(), 404), (get, 200)], "only what came after the reset");
+    let again = client.agents().create(common::agent("After the reset")).unwrap();
+    assert_eq!(again.id, first.id, "the same requests get the same ids");
+}
+
 /// A seed gives the same draws each run, and another seed other draws: seeds that differ in their last
 /// bit only (42 and 43) are two runs, not one.
 #[test]

@@ -652,6 +652,7 @@ fn the_control_endpoints_survive_hostile_requests() {
         "/_emulator/clock/scale",
         "/_emulator/clock",
         "/_emulator/requests",
+        "/_emulator/reset",
         "/_emulator/faults",
         "/_emulator/nothing",
     ];
