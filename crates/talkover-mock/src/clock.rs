@@ -25,10 +25,15 @@ impl Clock {
         Self { anchor: Instant::now(), at_anchor_ms: wall, scale: sanitize(scale) }
     }
 
-    /// The emulator's time, in milliseconds since the epoch.
+    /// The emulator's time, in milliseconds since the epoch (at most [`LATEST_MS`]).
     pub(crate) fn now_ms(&self) -> i64 {
         let elapsed = self.anchor.elapsed().as_secs_f64() * 1000.0 * self.scale;
-        self.at_anchor_ms.saturating_add(elapsed as i64)
+        self.at_anchor_ms.saturating_add(elapsed as i64).min(LATEST_MS)
+    }
+
+    /// How far the clock can still be moved, in milliseconds: to [`LATEST_MS`].
+    pub(crate) fn room_ms(&self) -> i64 {
+        LATEST_MS - self.now_ms()
     }
 
     /// The emulator's time as the API writes it (RFC 3339 in UTC, whole seconds).
@@ -36,10 +41,10 @@ impl Clock {
         timestamp(self.now_ms())
     }
 
-    /// Moves the clock forward by `by`, at once.
+    /// Moves the clock forward by `by`, at once, to [`LATEST_MS`] at the most.
     pub(crate) fn advance(&mut self, by: Duration) {
         let ms = i64::try_from(by.as_millis()).unwrap_or(i64::MAX);
-        self.at_anchor_ms = self.at_anchor_ms.saturating_add(ms);
+        self.at_anchor_ms = self.at_anchor_ms.saturating_add(ms).min(LATEST_MS);
     }
 
     /// How many emulator seconds pass per wall-clock second.
@@ -99,6 +104,10 @@ fn sanitize(scale: f64) -> f64 {
         1.0
     }
 }
+
+/// The latest time the clock reaches, in milliseconds since the epoch: 9999-12-31T23:59:59Z, the last second
+/// the API's four-digit years write (past it, a time would have no text).
+pub(crate) const LATEST_MS: i64 = 253_402_300_799_000;
 
 /// The core's timestamp from the emulator's text.
 #[allow(clippy::useless_conversion)] // The core may give timestamps a type of their own.

@@ -74,6 +74,9 @@ pub struct Faults {
     pub lost_answer_rate: f64,
     /// How many requests, from when the faults take effect, are answered `429`.
     pub rate_limit_burst: u32,
+    /// How many requests, from when the faults take effect (after a burst of `429`s), are answered `500`
+    /// instead of being carried out: the next make-call fails once, and the one after it goes through.
+    pub error_burst: u32,
     /// The `Retry-After` of those `429`s, in seconds.
     pub retry_after_secs: u64,
     /// The seed of the error-rate draw, so that a run can be repeated.
@@ -90,6 +93,7 @@ impl Default for Faults {
             error_rate: 0.0,
             lost_answer_rate: 0.0,
             rate_limit_burst: 0,
+            error_burst: 0,
             retry_after_secs: 1,
             seed: 0x5eed,
             operations: Vec::new(),
@@ -129,6 +133,13 @@ impl Faults {
         self
     }
 
+    /// Answers the next `requests` requests (after a burst of `429`s) with `500`, without carrying them
+    /// out (health excepted).
+    pub fn error_burst(mut self, requests: u32) -> Self {
+        self.error_burst = requests;
+        self
+    }
+
     /// The seed of the error-rate draw.
     pub fn seed(mut self, seed: u64) -> Self {
         self.seed = seed;
@@ -164,12 +175,14 @@ fn share(rate: f64) -> f64 {
 struct FaultState {
     faults: Faults,
     burst_left: u32,
+    errors_left: u32,
     rng: u64,
 }
 
 impl FaultState {
     fn new(faults: Faults) -> Self {
-        Self { burst_left: faults.rate_limit_burst, rng: first_state(faults.seed), faults }
+        let (burst_left, errors_left) = (faults.rate_limit_burst, faults.error_burst);
+        Self { burst_left, errors_left, rng: first_state(faults.seed), faults }
     }
 
     /// xorshift64*: good enough to spread injected errors, with no dependency.
@@ -452,6 +465,9 @@ impl Emulator {
 
     /// Moves the emulator's clock forward by `by` at once: the calls and campaigns move on as if that
     /// time had passed, and the webhook events of each step are sent (in the background).
+    ///
+    /// The clock stops at 9999-12-31T23:59:59Z, the last second the API's times can say; over HTTP, an
+    /// advance past it is refused.
     pub fn advance_clock(&self, by: Duration) {
         let mut state = lock(&self.state);
         state.clock().advance(by);
@@ -726,6 +742,10 @@ impl Emulator {
         match (method.as_str(), path) {
             ("GET", "/_emulator/clock") => {}
             ("POST", "/_emulator/clock/advance") => match number("seconds") {
+                Some(seconds) if seconds * 1000.0 > lock(&self.state).clock().room_ms() as f64 => return Reply::fail(
+                    422,
+                    "The clock cannot pass 9999-12-31T23:59:59Z, the last second the API writes: advance it by less.",
+                ),
                 Some(seconds) if seconds <= 10.0 * 365.0 * 86_400.0 => {
                     self.advance_clock(Duration::from_secs_f64(seconds))
                 }
@@ -759,7 +779,8 @@ impl Emulator {
             "DELETE" => self.journal.take(),
             _ => return wrong_control_method("/_emulator/requests", "GET, DELETE", method),
         };
-        Reply::new(200, json!({ "success": true, "data": entries }))
+        // Written from the bodies' text as kept: no body is read into a JSON tree again.
+        Reply::list(entries)
     }
 
     /// `/_emulator/faults`: `GET` answers the faults in force, `PUT` replaces them with the body's (each
@@ -775,13 +796,14 @@ impl Emulator {
             "DELETE" => self.set_faults(Faults::new()),
             _ => return wrong_control_method("/_emulator/faults", "GET, PUT, DELETE", method),
         }
-        let (faults, burst_left) = {
+        let (faults, burst_left, errors_left) = {
             let state = lock(&self.faults);
-            (FaultsJson::of(&state.faults), state.burst_left)
+            (FaultsJson::of(&state.faults), state.burst_left, state.errors_left)
         };
         let mut data = serde_json::to_value(faults).unwrap_or_default();
         if let Some(data) = data.as_object_mut() {
             data.insert("rate_limit_burst_left".to_owned(), burst_left.into());
+            data.insert("error_burst_left".to_owned(), errors_left.into());
         }
         Reply::new(200, json!({ "success": true, "data": data }))
     }
@@ -1013,11 +1035,16 @@ impl Emulator {
             let wait = faults.faults.retry_after_secs;
             let mut reply = self.too_many_requests(operation, wait);
             // The burst stands for a window that ends when `Retry-After` says, not for the emulator's own.
-            let reset = (unix_now_ms() / 1000).saturating_add(wait.max(1));
+            let reset = (unix_now_ms() / 1000).saturating_add(wait);
             reply.headers.push(("x-ratelimit-reset".to_owned(), reset.to_string()));
             return Some(reply);
         }
         // Health is never failed either: its page says it is safe to poll, whatever the faults.
+        if operation != HealthCheck::ID && faults.errors_left > 0 {
+            faults.errors_left -= 1;
+            drop(faults);
+            return Some(self.server_error(operation));
+        }
         if operation != HealthCheck::ID && faults.faults.error_rate > 0.0 && faults.draw() < faults.faults.error_rate {
             drop(faults);
             return Some(self.server_error(operation));

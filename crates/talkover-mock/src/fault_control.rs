@@ -4,6 +4,8 @@
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
+use talkover_core::account::HealthCheck;
+use talkover_core::Operation as _;
 
 use crate::emulator::Faults;
 
@@ -23,6 +25,7 @@ pub(crate) struct FaultsJson {
     error_rate: f64,
     lost_answer_rate: f64,
     rate_limit_burst: u32,
+    error_burst: u32,
     retry_after_secs: u64,
     seed: u64,
     operations: Vec<String>,
@@ -42,6 +45,7 @@ impl FaultsJson {
             error_rate: faults.error_rate,
             lost_answer_rate: faults.lost_answer_rate,
             rate_limit_burst: faults.rate_limit_burst,
+            error_burst: faults.error_burst,
             retry_after_secs: faults.retry_after_secs,
             seed: faults.seed,
             operations: faults.operations.clone(),
@@ -77,11 +81,21 @@ impl FaultsJson {
                 "No operation has the id {unknown:?}: name operations as the reference does (make-call)."
             ));
         }
+        let fails = given.error_rate > 0.0
+            || given.lost_answer_rate > 0.0
+            || given.rate_limit_burst > 0
+            || given.error_burst > 0;
+        if fails && given.operations.iter().any(|id| id == HealthCheck::ID) {
+            return Err(
+                "Health is never failed (its page says it is safe to poll): leave it out of the operations.".into()
+            );
+        }
         Ok(Faults::new()
             .latency(Duration::from_millis(given.latency_ms))
             .error_rate(given.error_rate)
             .lost_answer_rate(given.lost_answer_rate)
             .rate_limit_burst(given.rate_limit_burst, given.retry_after_secs)
+            .error_burst(given.error_burst)
             .seed(given.seed)
             .only_for(given.operations))
     }

@@ -5,6 +5,7 @@ use std::collections::VecDeque;
 use std::sync::Mutex;
 
 use serde::Serialize;
+use serde_json::value::RawValue;
 use serde_json::Value;
 use talkover_core::encode;
 use talkover_core::record::{self, REDACTED};
@@ -24,7 +25,7 @@ pub const LONGEST_JOURNALED_BODY: usize = 64 * 1024;
 /// them), and in the path, the query and the body the emulator's token, anything shaped as a Talkover
 /// token, and the value of every field or query parameter named as a credential (`webhook_secret`,
 /// `api_key`, …, as `talkover_core::secret::is_secret_field` names them) are `[redacted]`.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, Serialize)]
 #[non_exhaustive]
 pub struct ReceivedRequest {
     /// Its number, which its answer's `X-Request-Id` carries (`mock-7` is 7).
@@ -40,9 +41,12 @@ pub struct ReceivedRequest {
     pub operation: Option<String>,
     /// The status it was answered with (`201`; `401` for a token refused, `429`, an injected `500`, …).
     pub status: u16,
-    /// Its body, when it was JSON of at most [`LONGEST_JOURNALED_BODY`] bytes; `None` otherwise (no body, a
-    /// body that is no JSON, a longer one, or one not read).
-    pub body: Option<Value>,
+    /// Its body as JSON text, when it was JSON of at most [`LONGEST_JOURNALED_BODY`] bytes (credentials
+    /// hidden, written compactly); `None` otherwise (no body, a body that is no JSON, a longer one, or one
+    /// not read). Kept as text, which takes about as much memory as the body did: [`ReceivedRequest::body`]
+    /// reads it.
+    #[serde(rename = "body")]
+    pub body_json: Option<Box<RawValue>>,
     /// How many bytes of body were read: 0 for none, and for a body not read (one declared too large, or a
     /// request refused before the API for its `Host` or `Origin`).
     pub body_length: usize,
@@ -64,9 +68,9 @@ impl ReceivedRequest {
         let kept = (body.len() <= LONGEST_JOURNALED_BODY)
             .then(|| serde_json::from_slice::<Value>(body).ok())
             .flatten()
-            .map(|mut json| {
+            .and_then(|mut json| {
                 record::redact(&mut json, Some(token));
-                json
+                serde_json::value::to_raw_value(&json).ok()
             });
         Self {
             number,
@@ -75,9 +79,14 @@ impl ReceivedRequest {
             query: uri.query().map(|query| hidden(&without_secret_values(query))),
             operation: operation.map(str::to_owned),
             status,
-            body: kept,
+            body_json: kept,
             body_length: body.len(),
         }
+    }
+
+    /// Its body, read as JSON ([`ReceivedRequest::body_json`]); `None` without one.
+    pub fn body(&self) -> Option<Value> {
+        self.body_json.as_deref().and_then(|raw| serde_json::from_str(raw.get()).ok())
     }
 }
 
@@ -111,13 +120,40 @@ impl Journal {
         entries.push_back(entry);
     }
 
-    /// The requests kept, oldest first.
+    /// The requests kept, in the order they came (by number; a slow answer is kept when it is given).
     pub(crate) fn entries(&self) -> Vec<ReceivedRequest> {
-        lock(&self.entries).iter().cloned().collect()
+        in_order(lock(&self.entries).iter().cloned().collect())
     }
 
-    /// Empties the journal, answering what it held, oldest first.
+    /// Empties the journal, answering what it held, in the order the requests came.
     pub(crate) fn take(&self) -> Vec<ReceivedRequest> {
-        lock(&self.entries).drain(..).collect()
+        let taken = lock(&self.entries).drain(..).collect();
+        in_order(taken)
+    }
+}
+
+/// `entries` by number: the order the requests came in.
+fn in_order(mut entries: Vec<ReceivedRequest>) -> Vec<ReceivedRequest> {
+    entries.sort_by_key(|entry| entry.number);
+    entries
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A request answered late (a test-webhook waiting for its delivery) is listed where it came, not
+    /// where it was answered.
+    #[test]
+    fn requests_are_listed_in_the_order_they_came() {
+        let journal = Journal::default();
+        let uri: http::Uri = "/api/v1/agents".parse().unwrap();
+        for number in [2, 3, 1] {
+            journal.keep(ReceivedRequest::new(number, &http::Method::GET, &uri, b"", None, 200, "talq_t0ken_test"));
+        }
+        let numbers = |entries: Vec<ReceivedRequest>| entries.iter().map(|e| e.number).collect::<Vec<_>>();
+        assert_eq!(numbers(journal.entries()), [1, 2, 3]);
+        assert_eq!(numbers(journal.take()), [1, 2, 3]);
+        assert!(journal.entries().is_empty());
     }
 }

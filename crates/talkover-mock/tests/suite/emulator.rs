@@ -731,6 +731,17 @@ fn faults_can_be_aimed_at_one_operation_and_set_over_http() {
     }
     assert_eq!(control("GET", "").1["data"]["rate_limit_burst_left"], 1);
 
+    // One 500 for the next make-call alone: the one after it goes through.
+    let (status, body) = control("PUT", r#"{"error_burst": 1, "operations": ["make-call"]}"#);
+    assert_eq!((status, &body["data"]["error_burst_left"]), (200, &1.into()), "{body}");
+    assert!(client.agents().list().send().is_ok());
+    let failed = client.agents().call(EXAMPLE_AGENT, NewCall::new("+15551234567")).unwrap_err();
+    assert_eq!(api(&failed).status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(client.agents().call(EXAMPLE_AGENT, NewCall::new("+15551234567")).is_ok());
+    // Health is never failed: faults aimed at it alone are refused rather than doing nothing.
+    let (status, body) = control("PUT", r#"{"error_rate": 1, "operations": ["health"]}"#);
+    assert_eq!(status, 422, "{body}");
+
     let (status, body) = control("DELETE", "");
     assert_eq!(
         (status, &body["data"]["operations"], &body["data"]["rate_limit_burst"]),
@@ -739,6 +750,23 @@ fn faults_can_be_aimed_at_one_operation_and_set_over_http() {
     assert!(client.agents().list().send().is_ok(), "no faults left");
     assert_eq!(server.emulator().faults(), Faults::new());
     assert_eq!(control("POST", "").0, 405);
+}
+
+/// The clock stops at the last second the API's times can say: moved past it in process, it stays there
+/// (its times still written), and over HTTP a move past it is refused.
+#[test]
+fn the_clock_stops_at_the_last_second_the_api_writes() {
+    let server = Server::builder().clock_scale(0.0).start_blocking().unwrap();
+    server.advance_clock(Duration::from_secs(u64::MAX / 4));
+    assert_eq!(server.clock_now(), "9999-12-31T23:59:59Z");
+    let transport = talkover_ureq::UreqTransport::new();
+    let uri = format!("http://{}/_emulator/clock/advance", server.addr());
+    let request = http::Request::post(uri).body(br#"{"seconds": 1}"#.to_vec()).unwrap();
+    let answer = talkover::BlockingTransport::send(&transport, request).unwrap();
+    assert_eq!(answer.status().as_u16(), 422);
+    let client = common::blocking_client(&server);
+    let placed = client.agents().call(EXAMPLE_AGENT, NewCall::new("+15551234567")).unwrap();
+    assert_eq!(placed.created_at.to_string(), "9999-12-31T23:59:59Z");
 }
 
 /// A reset starts the emulator over, as it was started: what was created is gone, the example agent is
@@ -972,13 +1000,13 @@ fn the_requests_answered_are_journaled_without_their_credentials() {
         ]
     );
     assert_eq!(received[1].path, format!("/api/v1/agents/{}/webhooks", created.id));
-    let body = received[1].body.as_ref().expect("the webhook's body");
+    let body = received[1].body().expect("the webhook's body");
     assert_eq!(
         (&body["name"], &body["webhook_secret"]),
         (&serde_json::json!("Hook"), &serde_json::json!("[redacted]")),
         "{body}"
     );
-    assert_eq!(received[0].body.as_ref().map(|b| &b["name"]), Some(&serde_json::json!("Journaled")));
+    assert_eq!(received[0].body().map(|b| b["name"].clone()), Some(serde_json::json!("Journaled")));
     let journaled = serde_json::to_string(&received).unwrap();
     for secret in [token, "talq_wrong_token_6789", "whsec_never_journaled", "k-123456789"] {
         assert!(!journaled.contains(secret), "{secret} in {journaled}");
