@@ -12,7 +12,7 @@
 //! state, so it is not among the default retried statuses either.
 
 use http::{HeaderMap, StatusCode};
-use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
@@ -168,6 +168,11 @@ impl RetryPolicy {
     pub fn budget(mut self, budget: Option<RetryBudget>) -> Self {
         self.budget = budget;
         self
+    }
+
+    /// The retry budget this policy draws on (shared by a client and its clones), if it has one.
+    pub fn shared_budget(&self) -> Option<&RetryBudget> {
+        self.budget.as_ref()
     }
 
     /// This policy, drawing on `other`'s budget when both have one (so clients derived from one client
@@ -376,12 +381,21 @@ const TIMEOUT_RETRY_COST: u32 = 10;
 pub struct RetryBudget {
     tokens: Arc<AtomicU32>,
     capacity: u32,
+    /// Whether a retry was refused since the bucket was last at least half full.
+    refused: Arc<AtomicBool>,
 }
 
 impl RetryBudget {
     /// A budget of `capacity` tokens, full.
     pub fn new(capacity: u32) -> Self {
-        Self { tokens: Arc::new(AtomicU32::new(capacity)), capacity }
+        Self { tokens: Arc::new(AtomicU32::new(capacity)), capacity, refused: Arc::new(AtomicBool::new(false)) }
+    }
+
+    /// Records that a retry was refused for want of tokens: `true` for the first refusal since the bucket
+    /// was last at least half full, so that a client says once that its budget ran dry, not at every call
+    /// of the outage that emptied it.
+    pub fn first_refusal(&self) -> bool {
+        !self.refused.swap(true, Ordering::Relaxed)
     }
 
     /// The tokens left.
@@ -400,7 +414,11 @@ impl RetryBudget {
         if self.tokens.load(Ordering::Relaxed) >= capacity {
             return;
         }
-        let _ = self.tokens.fetch_update(Ordering::AcqRel, Ordering::Acquire, |t| Some((t + amount).min(capacity)));
+        let before =
+            self.tokens.fetch_update(Ordering::AcqRel, Ordering::Acquire, |t| Some((t + amount).min(capacity)));
+        if before.is_ok_and(|t| t.saturating_add(amount) >= capacity / 2) {
+            self.refused.store(false, Ordering::Relaxed);
+        }
     }
 }
 
@@ -622,10 +640,12 @@ mod tests {
         assert!(matches!(policy.decide(0, &answered(503, &h), true, 0.0), Decision::Retry(_)));
         assert!(matches!(policy.decide(0, &answered(503, &h), true, 0.0), Decision::Retry(_)));
         assert_eq!(policy.decide(0, &answered(503, &h), true, 0.0), Decision::Stop(StopReason::BudgetExhausted));
+        assert!(budget.first_refusal() && !budget.first_refusal(), "said once a dry spell");
         for _ in 0..5 {
             policy.record_success();
         }
         assert_eq!(budget.available(), 5);
+        assert!(budget.first_refusal(), "half full again: a new dry spell is said again");
         assert!(matches!(policy.decide(0, &answered(503, &h), true, 0.0), Decision::Retry(_)));
     }
 

@@ -148,12 +148,20 @@ impl Faults {
 
     /// The faults for these operations alone (by id, `"make-call"`): requests to the others are answered
     /// as without faults. An empty list is every operation, as without this.
+    ///
+    /// # Panics
+    ///
+    /// On an id no operation has (`"make_call"`): faults aimed at nothing would let a test of failure
+    /// handling pass for the wrong reason (over HTTP, the same is a 422).
     pub fn only_for<I>(mut self, operations: I) -> Self
     where
         I: IntoIterator,
         I::Item: Into<String>,
     {
         self.operations = operations.into_iter().map(Into::into).collect();
+        if let Some(unknown) = self.operations.iter().find(|id| talkover_core::registry::operation(id).is_none()) {
+            panic!("Faults::only_for: no operation has the id {unknown:?} (name operations as the reference does: make-call)");
+        }
         self
     }
 
@@ -1405,6 +1413,29 @@ fn is_json(content_type: Option<&HeaderValue>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The injected latency is for the API's answers, and of those for the operations the faults are for:
+    /// never for the controls at `/_emulator/`.
+    #[test]
+    fn the_latency_spares_the_controls_and_the_operations_left_out() {
+        let emulator = Emulator::new();
+        let get = |path: &str| http::Request::get(format!("http://127.0.0.1{path}")).body(Vec::new()).unwrap();
+        let slow = Duration::from_millis(300);
+        emulator.set_faults(Faults::new().latency(slow));
+        assert_eq!(emulator.latency_for(&get("/api/v1/agents")), slow);
+        assert_eq!(emulator.latency_for(&get("/_emulator/faults")), Duration::ZERO);
+        assert_eq!(emulator.latency_for(&get("/_emulator/clock")), Duration::ZERO);
+        emulator.set_faults(Faults::new().latency(slow).only_for(["get-agent"]));
+        assert_eq!(emulator.latency_for(&get("/api/v1/agents")), Duration::ZERO);
+        assert_eq!(emulator.latency_for(&get("/api/v1/agents/550e8400-e29b-41d4-a716-446655440000")), slow);
+        assert_eq!(emulator.latency_for(&get("/no/such/path")), Duration::ZERO);
+    }
+
+    #[test]
+    #[should_panic(expected = "make_call")]
+    fn faults_for_an_operation_no_one_has_are_refused() {
+        let _ = Faults::new().error_rate(1.0).only_for(["make_call"]);
+    }
 
     /// A body that stalls is refused before the API (no test waits the 30 s a server does): make-call's
     /// 408 is in its page's shape, with a code, and another operation's in the API's other shape.

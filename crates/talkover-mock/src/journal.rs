@@ -4,7 +4,7 @@
 use std::collections::VecDeque;
 use std::sync::Mutex;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use serde_json::Value;
 use talkover_core::encode;
@@ -25,7 +25,7 @@ pub const LONGEST_JOURNALED_BODY: usize = 64 * 1024;
 /// them), and in the path, the query and the body the emulator's token, anything shaped as a Talkover
 /// token, and the value of every field or query parameter named as a credential (`webhook_secret`,
 /// `api_key`, …, as `talkover_core::secret::is_secret_field` names them) are `[redacted]`.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ReceivedRequest {
     /// Its number, which its answer's `X-Request-Id` carries (`mock-7` is 7).
@@ -70,6 +70,7 @@ impl ReceivedRequest {
             .flatten()
             .and_then(|mut json| {
                 record::redact(&mut json, Some(token));
+                hide_credentials_in_strings(&mut json);
                 serde_json::value::to_raw_value(&json).ok()
             });
         Self {
@@ -87,6 +88,21 @@ impl ReceivedRequest {
     /// Its body, read as JSON ([`ReceivedRequest::body_json`]); `None` without one.
     pub fn body(&self) -> Option<Value> {
         self.body_json.as_deref().and_then(|raw| serde_json::from_str(raw.get()).ok())
+    }
+}
+
+/// Every string of `json` without credential-like text (`Bearer …`, a Talkover token), as the path and the
+/// query are: a credential under a name no rule knows (`"note": "Bearer …"`).
+fn hide_credentials_in_strings(json: &mut Value) {
+    match json {
+        Value::String(text) => {
+            if let std::borrow::Cow::Owned(hidden) = redact_credentials(text) {
+                *text = hidden;
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(hide_credentials_in_strings),
+        Value::Object(fields) => fields.values_mut().for_each(hide_credentials_in_strings),
+        _ => {}
     }
 }
 
@@ -155,5 +171,18 @@ mod tests {
         assert_eq!(numbers(journal.entries()), [1, 2, 3]);
         assert_eq!(numbers(journal.take()), [1, 2, 3]);
         assert!(journal.entries().is_empty());
+    }
+
+    /// A credential under a name no rule knows is hidden in the body as in the path and the query.
+    #[test]
+    fn a_token_in_free_text_is_hidden() {
+        let uri: http::Uri = "/api/v1/agents?note=talq_live_abcdef123456".parse().unwrap();
+        let body = br#"{"name":"Ann","note":"use talq_live_abcdef123456, or 42|AbCdEfGh1234"}"#;
+        let entry = ReceivedRequest::new(1, &http::Method::POST, &uri, body, None, 201, "talq_t0ken_test");
+        let json = serde_json::to_string(&entry).unwrap();
+        assert!(!json.contains("abcdef123456") && !json.contains("AbCdEfGh1234"), "{json}");
+        assert_eq!(entry.body().map(|b| b["name"].clone()), Some(Value::from("Ann")));
+        let read: ReceivedRequest = serde_json::from_str(&json).unwrap();
+        assert_eq!(read.body(), entry.body(), "read back from the HTTP control's JSON");
     }
 }

@@ -2,7 +2,7 @@
 
 use std::time::{Duration, Instant};
 
-use talkover_core::retry::{jitter_sample, Attempt, Decision, RetryPolicy, StopReason, Withdrawal};
+use talkover_core::retry::{jitter_sample, Attempt, Decision, RetryBudget, RetryPolicy, StopReason, Withdrawal};
 use talkover_core::{ClientConfig, HttpResponse, TransportError};
 
 use crate::client_core::Call;
@@ -51,12 +51,16 @@ pub(crate) fn after_attempt<C: Call + ?Sized>(
         Decision::Retry(delay) => match policy.withdraw(&attempt) {
             Some(withdrawal) => retry = Ok((delay, withdrawal)),
             None => {
-                // Said at WARN: until calls succeed again, no call of this client (or its clones) is retried.
-                tracing::warn!(
-                    operation = call.id(),
-                    "not retried: the client's retry budget is spent (shared by its clones, refilled by one token \
-                     a successful call); failures are returned at once until calls succeed again"
-                );
+                // Said at WARN, once a dry spell: until calls succeed again, no call of this client (or its
+                // clones) is retried, and an outage would otherwise write one warning a call.
+                if policy.shared_budget().is_some_and(RetryBudget::first_refusal) {
+                    tracing::warn!(
+                        operation = call.id(),
+                        "not retried: the client's retry budget is spent (shared by its clones, refilled by one \
+                         token a successful call); failures are returned at once until calls succeed again, and \
+                         this is said once until the budget is half full again"
+                    );
+                }
                 decision = Decision::Stop(StopReason::BudgetExhausted);
             }
         },

@@ -226,15 +226,17 @@ impl State {
         let at = self.live.clock.now_ms();
         let before = self.live.outbox.len();
         // What the clock brings about comes when a tick does, on a request or in the background: it takes
-        // the ids of the emulator's own sequence, leaving the requests' sequence to the requests.
-        let was_in_background = std::mem::replace(&mut self.ids.in_background, true);
+        // the ids of the emulator's own sequence, leaving the requests' sequence to the requests. Set and
+        // cleared rather than restored (no tick runs inside another): a tick that panicked leaves the flag
+        // set only until the next one, which every request makes before its own work.
+        self.ids.in_background = true;
         crate::clock::answering_at(at, || {
             self.progress_calls();
             self.dial_campaigns();
             self.settle_sftp_jobs(at.div_euclid(1000));
         });
         self.recharge_as_scheduled(self.live.last_tick_ms, at);
-        self.ids.in_background = was_in_background;
+        self.ids.in_background = false;
         self.live.last_tick_ms = self.live.clock.now_ms();
         // A jump of the clock brings about the events of several calls and campaign steps at once: each
         // webhook receives them in the order they happened (a stable sort keeps the order of one moment's).

@@ -692,14 +692,7 @@ fn faults_can_be_aimed_at_one_operation_and_set_over_http() {
     let failed = client.agents().call(EXAMPLE_AGENT, NewCall::new("+15551234567")).unwrap_err();
     assert_eq!(api(&failed).status, StatusCode::INTERNAL_SERVER_ERROR);
 
-    let transport = talkover_ureq::UreqTransport::new();
-    let control = |method: &str, body: &str| {
-        let uri = format!("http://{}/_emulator/faults", server.addr());
-        let request = http::Request::builder().method(method).uri(uri).body(body.as_bytes().to_vec()).unwrap();
-        let answer = talkover::BlockingTransport::send(&transport, request).unwrap();
-        let body: serde_json::Value = serde_json::from_slice(answer.body()).unwrap();
-        (answer.status().as_u16(), body)
-    };
+    let control = |method: &str, body: &str| common::raw::control(&server, method, "/_emulator/faults", body);
     let (status, body) = control("GET", "");
     assert_eq!(
         (status, &body["data"]["error_rate"], &body["data"]["operations"]),
@@ -759,11 +752,8 @@ fn the_clock_stops_at_the_last_second_the_api_writes() {
     let server = Server::builder().clock_scale(0.0).start_blocking().unwrap();
     server.advance_clock(Duration::from_secs(u64::MAX / 4));
     assert_eq!(server.clock_now(), "9999-12-31T23:59:59Z");
-    let transport = talkover_ureq::UreqTransport::new();
-    let uri = format!("http://{}/_emulator/clock/advance", server.addr());
-    let request = http::Request::post(uri).body(br#"{"seconds": 1}"#.to_vec()).unwrap();
-    let answer = talkover::BlockingTransport::send(&transport, request).unwrap();
-    assert_eq!(answer.status().as_u16(), 422);
+    let (status, _) = common::raw::control(&server, "POST", "/_emulator/clock/advance", r#"{"seconds": 1}"#);
+    assert_eq!(status, 422);
     let client = common::blocking_client(&server);
     let placed = client.agents().call(EXAMPLE_AGENT, NewCall::new("+15551234567")).unwrap();
     assert_eq!(placed.created_at.to_string(), "9999-12-31T23:59:59Z");
@@ -786,12 +776,7 @@ fn a_reset_starts_the_emulator_over() {
     client.agents().delete(EXAMPLE_AGENT).unwrap();
     server.set_faults(Faults::new().error_rate(1.0).only_for(["get-agent"]));
 
-    let transport = talkover_ureq::UreqTransport::new();
-    let control = |method: &str| {
-        let uri = format!("http://{}/_emulator/reset", server.addr());
-        let request = http::Request::builder().method(method).uri(uri).body(Vec::new()).unwrap();
-        talkover::BlockingTransport::send(&transport, request).unwrap().status().as_u16()
-    };
+    let control = |method: &str| common::raw::control(&server, method, "/_emulator/reset", "").0;
     assert_eq!(control("GET"), 405);
     assert_eq!(control("POST"), 200);
 
@@ -1013,14 +998,7 @@ fn the_requests_answered_are_journaled_without_their_credentials() {
     }
 
     // Over HTTP, in the same shape, and emptied by DELETE; control requests are never journaled.
-    let transport = talkover_ureq::UreqTransport::new();
-    let control = |method: &str| {
-        let uri = format!("http://{}/_emulator/requests", server.addr());
-        let request = http::Request::builder().method(method).uri(uri).body(Vec::new()).unwrap();
-        let answer = talkover::BlockingTransport::send(&transport, request).unwrap();
-        let body: serde_json::Value = serde_json::from_slice(answer.body()).unwrap();
-        (answer.status().as_u16(), body)
-    };
+    let control = |method: &str| common::raw::control(&server, method, "/_emulator/requests", "");
     let expected = serde_json::json!({ "success": true, "data": serde_json::to_value(&received).unwrap() });
     assert_eq!(control("GET"), (200, expected.clone()));
     assert_eq!(control("DELETE"), (200, expected));

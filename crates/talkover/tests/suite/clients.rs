@@ -102,8 +102,9 @@ fn blocking_delete_action_escapes_each_id_as_one_segment() {
 #[test]
 fn the_user_agent_names_the_application_before_the_sdk() {
     let (seen, transport) = recording(|_| json(200, UNPUBLISHED));
+    let token = TOKEN.to_string();
     let client = talkover::blocking::Client::builder()
-        .token(TOKEN)
+        .token(&token)
         .user_agent("billing-svc/2.3")
         .transport(transport)
         .build()

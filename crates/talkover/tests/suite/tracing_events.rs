@@ -55,6 +55,29 @@ fn an_async_call_not_safe_to_repeat_dropped_in_flight_is_a_warning() {
 }
 
 #[test]
+fn a_call_not_safe_to_repeat_that_is_answered_is_no_warning() {
+    let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    let placed = r#"{"success":true,"data":{"id":"call-1","to":"+15551234567","status":"queued","created_at":"2024-01-15T10:30:00Z"}}"#;
+    for answer in
+        [common::json(201, placed), common::json(500, r#"{"success":false,"message":"Internal server error."}"#)]
+    {
+        let client = talkover::Client::builder()
+            .token(common::TOKEN)
+            .transport(move |_: HttpRequest| {
+                let answer = answer.clone();
+                async move { Ok(answer) }
+            })
+            .build()
+            .unwrap();
+        let shown = common::Capture::traced(|| {
+            let _ = runtime.block_on(client.execute(MakeCall::new("agent-1", NewCall::new("+15551234567"))));
+        });
+        assert!(shown.contains("talkover attempt"), "{shown}");
+        assert_eq!(warnings(&shown), Vec::<&str>::new(), "{shown}");
+    }
+}
+
+#[test]
 fn a_retry_refused_for_a_spent_budget_is_a_warning_and_each_attempt_names_its_request_id() {
     let unavailable = || {
         let mut answer = common::json(503, r#"{"success":false,"message":"Service unavailable"}"#);
@@ -72,12 +95,15 @@ fn a_retry_refused_for_a_spent_budget_is_a_warning_and_each_attempt_names_its_re
             .unwrap();
         let error = client.execute(GetAgent::new("agent-1")).unwrap_err();
         assert_eq!((error.attempts(), error.stop_reason()), (2, Some(StopReason::BudgetExhausted)));
+        // Said once a dry spell: the next call refused a retry is no second warning.
+        let again = client.execute(GetAgent::new("agent-1")).unwrap_err();
+        assert_eq!((again.attempts(), again.stop_reason()), (1, Some(StopReason::BudgetExhausted)));
     });
     let warned = warnings(&shown);
     assert_eq!(warned.len(), 1, "{shown}");
     assert!(warned[0].contains("operation=\"get-agent\"") && warned[0].contains("retry budget is spent"), "{shown}");
     let attempts: Vec<&str> = shown.lines().filter(|line| line.contains("talkover attempt")).collect();
-    assert_eq!(attempts.len(), 2, "{shown}");
+    assert_eq!(attempts.len(), 3, "{shown}");
     assert!(
         attempts.iter().all(|line| line.starts_with("event DEBUG") && line.contains("request_id=\"req-503-7\"")),
         "{shown}"

@@ -22,7 +22,6 @@ pub fn exchange(
     content_type: Option<&str>,
     body: Vec<u8>,
 ) -> (u16, Value) {
-    let transport = talkover_ureq::UreqTransport::new();
     let mut request = http::Request::builder()
         .method(method)
         .uri(format!("{}{path}", server.base_url()))
@@ -30,8 +29,20 @@ pub fn exchange(
     if let Some(content_type) = content_type {
         request = request.header("content-type", content_type);
     }
-    let response =
-        talkover::BlockingTransport::send(&transport, request.body(body).expect("a request")).expect("an answer");
+    answered(request.body(body).expect("a request"))
+}
+
+/// Sends `body` with `method` to one of the emulator's controls (`/_emulator/faults`, outside the API: no
+/// token); the status and the JSON answer.
+pub fn control(server: &Server, method: &str, path: &str, body: &str) -> (u16, Value) {
+    let uri = format!("http://{}{path}", server.addr());
+    answered(http::Request::builder().method(method).uri(uri).body(body.as_bytes().to_vec()).expect("a request"))
+}
+
+/// The status and the JSON answer (`null` for none) of `request`, sent over plain HTTP.
+fn answered(request: http::Request<Vec<u8>>) -> (u16, Value) {
+    let transport = talkover_ureq::UreqTransport::new();
+    let response = talkover::BlockingTransport::send(&transport, request).expect("an answer");
     let status = response.status().as_u16();
     (status, serde_json::from_slice(response.body()).unwrap_or(Value::Null))
 }
