@@ -238,9 +238,10 @@ impl RetryPolicy {
     }
 
     /// Draws the cost of retrying after `outcome` from the budget (5 tokens, 10 after a timeout, nothing
-    /// after a 429 that says how long to wait; nothing without a budget), or `None` when the budget cannot pay it ([`StopReason::BudgetExhausted`]). The
-    /// cost goes back to the budget if the [`Withdrawal`] is dropped before [`Withdrawal::spent`]: a retry
-    /// never sent (its call dropped while it waited) costs nothing.
+    /// after a 429 that says how long to wait; nothing without a budget), or `None` when the budget cannot
+    /// pay it ([`StopReason::BudgetExhausted`]). The cost goes back to the budget if the [`Withdrawal`] is
+    /// dropped before [`Withdrawal::spent`]: a retry never sent (its call dropped while it waited) costs
+    /// nothing.
     pub fn withdraw(&self, outcome: &Attempt<'_>) -> Option<Withdrawal> {
         let cost = outcome.cost();
         match &self.budget {

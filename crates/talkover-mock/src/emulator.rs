@@ -719,7 +719,7 @@ impl Emulator {
     }
 
     /// The emulator's control endpoints: `GET /_emulator/clock`, `POST /_emulator/clock/advance`
-    /// (`{"seconds": N}`), `POST /_emulator/clock/scale` (`{"scale": S}`), each answering the clock (`now`
+    /// (`{"seconds": N}`, or `{"until": "<RFC 3339 time>"}`), `POST /_emulator/clock/scale` (`{"scale": S}`), each answering the clock (`now`
     /// to the second, `now_ms`, milliseconds since the epoch, and `scale`); and `GET /_emulator/requests`
     /// and `DELETE /_emulator/requests`, which answer the journal of API requests ([`Emulator::received`]),
     /// the second emptying it.
@@ -749,7 +749,8 @@ impl Emulator {
         };
         match (method.as_str(), path) {
             ("GET", "/_emulator/clock") => {}
-            ("POST", "/_emulator/clock/advance") => match number("seconds") {
+            ("POST", "/_emulator/clock/advance") => match self.seconds_until(&body).unwrap_or_else(|| number("seconds"))
+            {
                 Some(seconds) if seconds * 1000.0 > lock(&self.state).clock().room_ms() as f64 => return Reply::fail(
                     422,
                     "The clock cannot pass 9999-12-31T23:59:59Z, the last second the API writes: advance it by less.",
@@ -758,7 +759,11 @@ impl Emulator {
                     self.advance_clock(Duration::from_secs_f64(seconds))
                 }
                 _ => {
-                    return Reply::fail(422, "Send the seconds to advance by: {\"seconds\": N}, N from 0 to ten years.")
+                    return Reply::fail(
+                        422,
+                        "Send the seconds to advance by, {\"seconds\": N}, N from 0 to ten years, or the moment to \
+                         advance to, {\"until\": \"2027-01-04T09:00:00Z\"}, from now to ten years on.",
+                    )
                 }
             },
             ("POST", "/_emulator/clock/scale") => match number("scale").filter(|s| crate::clock::is_scale(*s)) {
@@ -789,6 +794,19 @@ impl Emulator {
         };
         // Written from the bodies' text as kept: no body is read into a JSON tree again.
         Reply::list(entries)
+    }
+
+    /// For `POST /_emulator/clock/advance` with `{"until": "…"}` (an RFC 3339 time): the seconds from the
+    /// clock's now to it, `Some(None)` for a time that is no RFC 3339 time or is already past (refused
+    /// as a bad number of seconds is), and `None` without `until` (the seconds are then read).
+    fn seconds_until(&self, body: &Value) -> Option<Option<f64>> {
+        let until = body.get("until")?;
+        let at = until.as_str().and_then(|text| talkover_core::time::DateTime::new(text).ok());
+        let now_ms = lock(&self.state).clock().now_ms();
+        Some(at.map(|at| at.unix_timestamp().saturating_mul(1000).saturating_sub(now_ms)).and_then(|ms| {
+            // A moment within the second the clock is in counts as now.
+            (ms > -1000).then(|| ms.max(0) as f64 / 1000.0)
+        }))
     }
 
     /// `/_emulator/faults`: `GET` answers the faults in force, `PUT` replaces them with the body's (each

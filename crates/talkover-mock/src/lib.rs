@@ -44,7 +44,8 @@
 //! - **A clock tests drive**: it runs at the wall clock's pace unless scaled
 //!   ([`ServerBuilder::clock_scale`]; 0 freezes it) and jumps with [`Server::advance_clock`], or over
 //!   HTTP outside the API (no token): `GET /_emulator/clock`, `POST /_emulator/clock/advance`
-//!   (`{"seconds": N}`), `POST /_emulator/clock/scale` (`{"scale": S}`).
+//!   (`{"seconds": N}`, or `{"until": "2027-01-04T09:00:00Z"}`), `POST /_emulator/clock/scale`
+//!   (`{"scale": S}`).
 //! - **What it received**: the latest [`JOURNAL_LENGTH`] API requests it answered, with their status and
 //!   JSON body and without their credentials ([`Server::received`], [`ReceivedRequest`]), or over HTTP
 //!   `GET /_emulator/requests` (`DELETE` empties the list).

@@ -9,8 +9,9 @@ use crate::client_core::Call;
 
 /// Decides what follows an attempt of `call` (begun at `started`, in a call begun at `began`), and records
 /// it as a tracing event at DEBUG (operation, method, path template, attempt, status or failure kind, the
-/// answer's request id without the client's token, latency, retry delay), and at WARN what stops a retry the policy asked for (the
-/// budget spent, no way to wait). No token, other header value or body is recorded.
+/// answer's request id without the client's token, latency, retry delay), and at WARN what stops a retry
+/// the policy asked for (the budget spent, said once a dry spell; no way to wait). No token, other header
+/// value or body is recorded.
 ///
 /// A retry is the wait before it and its cost, drawn from the budget only once the retry is certain: within
 /// the policy's time, and a wait this client can make (`can_wait`). The cost goes back if the retry is

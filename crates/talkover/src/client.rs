@@ -175,10 +175,11 @@ impl Client {
     }
 }
 
-/// A request in flight of an operation not safe to repeat. A call dropped with it (its future dropped: a
+/// A request in flight. Of an operation not safe to repeat, a call dropped with it (its future dropped: a
 /// `tokio::time::timeout` or `select!` around it, a cancelled handler) may have been carried out, and no
 /// error can say so to anyone: dropped before it [`landed`](Self::landed), it says so at WARN, in the
-/// call's span. A client's own timeout (`with_timeout`) returns an error that says it instead.
+/// call's span. A client's own timeout (`with_timeout`) returns an error that says it instead. Dropped
+/// while the call waits to retry, it has landed: the attempt before was one that may be made again.
 ///
 /// One byte in the call's future (its operation is known from its type), which padding usually holds.
 struct InFlight<O: Operation> {

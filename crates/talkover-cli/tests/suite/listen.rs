@@ -6,7 +6,7 @@ use std::io::{BufRead, BufReader, Lines, Read, Write};
 use std::net::{Ipv4Addr, TcpListener, TcpStream};
 use std::process::{Child, ChildStdout, Command, Stdio};
 use std::sync::mpsc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde_json::Value;
 use talkover::webhook_delivery::sign;
@@ -225,7 +225,21 @@ fn a_missing_secret_names_the_variable_too() {
 /// again, and the answer's body says it was received but not forwarded.
 #[test]
 fn a_delivery_that_cannot_be_forwarded_is_answered_502_saying_so() {
-    let closed = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap().local_addr().unwrap();
+    // An endpoint that closes each connection at once, unanswered. Held for the test, not closed: a port
+    // let go could be taken meanwhile by another test's listener, which would hold the forward up to its
+    // 30 s timeout.
+    let refusing = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
+    let closed = refusing.local_addr().unwrap();
+    refusing.set_nonblocking(true).unwrap();
+    std::thread::spawn(move || {
+        let until = Instant::now() + Duration::from_secs(30);
+        while Instant::now() < until {
+            match refusing.accept() {
+                Ok((stream, _)) => drop(stream),
+                Err(_) => std::thread::sleep(Duration::from_millis(10)),
+            }
+        }
+    });
     let (mut child, _lines, port) = listen_forwarding(&format!("http://{closed}/mine"), "1");
     let body = r#"{"event":"call.completed","agent_id":"agent-1","webhook_id":"hook-1"}"#;
     let (status, answer) = deliver_answer(port, &[("x-talkover-signature", sign(SECRET, body.as_bytes()))], body);

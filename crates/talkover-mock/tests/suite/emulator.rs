@@ -745,6 +745,25 @@ fn faults_can_be_aimed_at_one_operation_and_set_over_http() {
     assert_eq!(control("POST", "").0, 405);
 }
 
+/// A test moves the clock to a moment it names (a campaign's calling window), not only by a number of
+/// seconds it works out from the clock's now; a moment past, or no time at all, is refused.
+#[test]
+fn the_clock_advances_to_a_moment_named() {
+    use talkover::time::DateTime;
+    let server = Server::builder().clock_scale(0.0).start_blocking().unwrap();
+    let now = DateTime::new(&server.clock_now()).unwrap().unix_timestamp();
+    let monday = DateTime::from_unix_timestamp(now + 3 * 86_400).unwrap();
+    let until = |at: &str| serde_json::json!({ "until": at }).to_string();
+    let (status, body) = common::raw::control(&server, "POST", "/_emulator/clock/advance", &until(monday.as_str()));
+    assert_eq!((status, &body["data"]["now"]), (200, &serde_json::json!(monday.as_str())), "{body}");
+    assert_eq!(server.clock_now(), monday.as_str());
+    for refused in [until("2020-01-01T00:00:00Z"), until("next monday"), r#"{"until": 42}"#.to_owned()] {
+        let (status, body) = common::raw::control(&server, "POST", "/_emulator/clock/advance", &refused);
+        assert_eq!(status, 422, "{refused}: {body}");
+    }
+    assert_eq!(server.clock_now(), monday.as_str(), "a refused move leaves the clock where it was");
+}
+
 /// The clock stops at the last second the API's times can say: moved past it in process, it stays there
 /// (its times still written), and over HTTP a move past it is refused.
 #[test]

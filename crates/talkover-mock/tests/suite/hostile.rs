@@ -642,6 +642,9 @@ fn the_control_endpoints_survive_hostile_requests() {
         "{\"latency_ms\": 18446744073709551616}",
         "{\"operations\": [null]}",
         "{\"seed\": -1}",
+        "{\"until\": null}",
+        "{\"until\": \"+275760-09-13T00:00:00Z\"}",
+        "{\"until\": \"9999-12-31T23:59:59+23:59\"}",
         "\u{ff}not JSON",
     ];
     let queries =
