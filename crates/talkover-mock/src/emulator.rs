@@ -719,10 +719,11 @@ impl Emulator {
     }
 
     /// The emulator's control endpoints: `GET /_emulator/clock`, `POST /_emulator/clock/advance`
-    /// (`{"seconds": N}`, or `{"until": "<RFC 3339 time>"}`), `POST /_emulator/clock/scale` (`{"scale": S}`), each answering the clock (`now`
-    /// to the second, `now_ms`, milliseconds since the epoch, and `scale`); and `GET /_emulator/requests`
-    /// and `DELETE /_emulator/requests`, which answer the journal of API requests ([`Emulator::received`]),
-    /// the second emptying it.
+    /// (`{"seconds": N}`, or `{"until": "<RFC 3339 time>"}`), `POST /_emulator/clock/scale`
+    /// (`{"scale": S}`), each answering the clock (`now` to the second, `now_ms`, milliseconds since the
+    /// epoch, and `scale`); `GET` and `DELETE /_emulator/requests`, which answer the journal of API requests
+    /// ([`Emulator::received`]), the second emptying it; `GET`, `PUT` and `DELETE /_emulator/faults`; and
+    /// `POST /_emulator/reset` ([`Emulator::reset`]).
     fn control(&self, request: &HttpRequest) -> Reply {
         let path = request.uri().path().trim_end_matches('/');
         let method = request.method();
@@ -811,7 +812,8 @@ impl Emulator {
 
     /// `/_emulator/faults`: `GET` answers the faults in force, `PUT` replaces them with the body's (each
     /// field optional, as [`Faults::default`] has it; an empty body is no faults), `DELETE` removes them.
-    /// Each answers the faults then in force, and how many `429`s of a burst are left.
+    /// Each answers the faults then in force, and what is left of their bursts (`rate_limit_burst_left`,
+    /// `error_burst_left`).
     fn faults_control(&self, method: &http::Method, body: &[u8]) -> Reply {
         match method.as_str() {
             "GET" => {}
