@@ -159,10 +159,15 @@ impl Faults {
         I::Item: Into<String>,
     {
         self.operations = operations.into_iter().map(Into::into).collect();
-        if let Some(unknown) = self.operations.iter().find(|id| talkover_core::registry::operation(id).is_none()) {
+        if let Some(unknown) = self.unknown_operation() {
             panic!("Faults::only_for: no operation has the id {unknown:?} (name operations as the reference does: make-call)");
         }
         self
+    }
+
+    /// The first of [`Faults::operations`] that no operation has as its id, if any.
+    pub(crate) fn unknown_operation(&self) -> Option<&str> {
+        self.operations.iter().map(String::as_str).find(|id| talkover_core::registry::operation(id).is_none())
     }
 
     /// Whether the faults are for requests to `operation`.

@@ -76,27 +76,29 @@ impl FaultsJson {
             let got = given.retry_after_secs;
             return Err(format!("The retry_after_secs must be at most {LONGEST_RETRY_AFTER_SECS}, got {got}."));
         }
-        if let Some(unknown) = given.operations.iter().find(|id| talkover_core::registry::operation(id).is_none()) {
-            return Err(format!(
-                "No operation has the id {unknown:?}: name operations as the reference does (make-call)."
-            ));
-        }
         let fails = given.error_rate > 0.0
             || given.lost_answer_rate > 0.0
             || given.rate_limit_burst > 0
             || given.error_burst > 0;
-        if fails && given.operations.iter().any(|id| id == HealthCheck::ID) {
-            return Err(
-                "Health is never failed (its page says it is safe to poll): leave it out of the operations.".into()
-            );
-        }
-        Ok(Faults::new()
+        let mut faults = Faults::new()
             .latency(Duration::from_millis(given.latency_ms))
             .error_rate(given.error_rate)
             .lost_answer_rate(given.lost_answer_rate)
             .rate_limit_burst(given.rate_limit_burst, given.retry_after_secs)
             .error_burst(given.error_burst)
-            .seed(given.seed)
-            .only_for(given.operations))
+            .seed(given.seed);
+        // Set as given, not through `only_for`, which panics on an unknown id: here it is a refusal.
+        faults.operations = given.operations;
+        if let Some(unknown) = faults.unknown_operation() {
+            return Err(format!(
+                "No operation has the id {unknown:?}: name operations as the reference does (make-call)."
+            ));
+        }
+        if fails && faults.operations.iter().any(|id| id == HealthCheck::ID) {
+            return Err(
+                "Health is never failed (its page says it is safe to poll): leave it out of the operations.".into()
+            );
+        }
+        Ok(faults)
     }
 }

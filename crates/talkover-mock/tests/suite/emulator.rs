@@ -671,12 +671,7 @@ fn faults_are_injected_on_demand() {
 
     // A client that retries rides out a burst that asks for no wait.
     server.set_faults(Faults::new().rate_limit_burst(1, 0));
-    let patient = talkover::blocking::Client::builder()
-        .base_url(server.base_url())
-        .token(server.token())
-        .max_retries(2)
-        .build()
-        .unwrap();
+    let patient = common::retrying_client(&server, 2);
     assert!(patient.agents().list().send().is_ok());
     assert_eq!(server.emulator().faults().rate_limit_burst, 1);
 }
@@ -784,12 +779,7 @@ fn the_clock_stops_at_the_last_second_the_api_writes() {
 #[test]
 fn a_reset_starts_the_emulator_over() {
     let server = Server::builder().rate_limit_burst(1, 0).start_blocking().unwrap();
-    let client = talkover::blocking::Client::builder()
-        .base_url(server.base_url())
-        .token(server.token())
-        .max_retries(1)
-        .build()
-        .unwrap();
+    let client = common::retrying_client(&server, 1);
     let first = client.agents().create(common::agent("Before the reset")).unwrap();
     client.agents().unpublish(EXAMPLE_AGENT).unwrap();
     client.agents().delete(EXAMPLE_AGENT).unwrap();

@@ -13,10 +13,15 @@ use talkover::{ApiError, Error, ErrorKind};
 
 /// A blocking client of `server` that never retries: a test sees each answer as the emulator gave it.
 pub fn blocking_client(server: &talkover_mock::Server) -> talkover::blocking::Client {
+    retrying_client(server, 0)
+}
+
+/// A blocking client of `server` that retries up to `retries` times, as the SDK's policy allows.
+pub fn retrying_client(server: &talkover_mock::Server, retries: u32) -> talkover::blocking::Client {
     talkover::blocking::Client::builder()
         .base_url(server.base_url())
         .token(server.token())
-        .max_retries(0)
+        .max_retries(retries)
         .build()
         .expect("a client")
 }
