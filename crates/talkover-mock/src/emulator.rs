@@ -342,6 +342,16 @@ struct MadeWith {
     faults: Faults,
 }
 
+impl MadeWith {
+    /// What the API holds when the emulator starts (or starts over): the recorded data of `catalog`, the
+    /// example agent if it is seeded, the clock at this moment at its pace.
+    fn state(&self, catalog: &Catalog) -> State {
+        let mut state = State::new(catalog, self.seed_agent);
+        state.clock().set_scale(self.clock_scale);
+        state
+    }
+}
+
 impl std::fmt::Debug for Emulator {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Emulator")
@@ -368,9 +378,9 @@ impl Emulator {
             Some(dir) => Catalog::from_dir(dir)?,
             None => Catalog::embedded(),
         };
-        let mut state = State::new(&catalog, settings.seed_agent);
-        state.clock().set_scale(settings.clock_scale);
-        let state = Arc::new(Mutex::new(state));
+        let made_with =
+            MadeWith { seed_agent: settings.seed_agent, clock_scale: settings.clock_scale, faults: settings.faults };
+        let state = Arc::new(Mutex::new(made_with.state(&catalog)));
         let own_port = Arc::new(AtomicU16::new(0));
         let reach = Reach { public: settings.public_webhooks, own_port: own_port.clone() };
         let deliveries =
@@ -379,18 +389,14 @@ impl Emulator {
             token: settings.token,
             catalog,
             state,
-            faults: Mutex::new(FaultState::new(settings.faults.clone())),
+            faults: Mutex::new(FaultState::new(made_with.faults.clone())),
             requests: AtomicU64::new(0),
             rate_limit: settings.rate_limit.filter(|n| *n > 0),
             rate: Mutex::new(RateWindow::new()),
             deliveries,
             own_port,
             journal: Journal::default(),
-            made_with: MadeWith {
-                seed_agent: settings.seed_agent,
-                clock_scale: settings.clock_scale,
-                faults: settings.faults,
-            },
+            made_with,
         })
     }
 
@@ -401,9 +407,7 @@ impl Emulator {
     /// deliveries not yet made are dropped. Its token and port stay, so a test suite that shares one
     /// emulator starts each test from the same state. `POST /_emulator/reset` does the same over HTTP.
     pub fn reset(&self) {
-        let mut state = State::new(&self.catalog, self.made_with.seed_agent);
-        state.clock().set_scale(self.made_with.clock_scale);
-        *lock(&self.state) = state;
+        *lock(&self.state) = self.made_with.state(&self.catalog);
         self.set_faults(self.made_with.faults.clone());
         *lock(&self.rate) = RateWindow::new();
         self.journal.take();
