@@ -25,9 +25,14 @@ fn what_to_do(error: &Error) -> String {
         Error::Api(api) => match api.kind {
             ErrorKind::Unauthorized => "the token is wrong or revoked: fix TALKOVER_TOKEN, do not retry".to_owned(),
             ErrorKind::Forbidden => "the token may not do this: do not retry".to_owned(),
-            ErrorKind::NotFound => "the id is wrong or was deleted: drop it".to_owned(),
+            // Not every 404 is the API's "no such resource": a base URL that is not the API's answers 404 to
+            // everything, and dropping the id then would lose it.
+            ErrorKind::NotFound if error.is_resource_not_found() => {
+                "the id is wrong or was deleted: drop it".to_owned()
+            }
+            ErrorKind::NotFound => "this 404 is not the API's: check the base URL".to_owned(),
             ErrorKind::PaymentRequired => "the account is out of credits: buy some, or turn on auto top-up".to_owned(),
-            ErrorKind::Conflict => match error.error_code() {
+            ErrorKind::Conflict => match error.documented_code() {
                 Some(ErrorCode::AgentIsPublished) => "unpublish the agent, then delete it".to_owned(),
                 _ => "the resource's state forbids it now: read its state, then decide".to_owned(),
             },

@@ -495,18 +495,20 @@ fn every_fault_through_ureq() {
     every_fault_through(Via::Ureq, "ureq");
 }
 
-fn refused_address() -> String {
+/// A base URL on loopback that refuses every connection while the streams are held: the near end of a
+/// connection, whose port no listener can take (a port let go could be taken meanwhile by another test's).
+fn refused_address() -> (String, [TcpStream; 2]) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    drop(listener);
-    format!("http://{addr}/api/v1")
+    let near = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+    (format!("http://{}/api/v1", near.local_addr().unwrap()), [near, listener.accept().unwrap().0])
 }
 
 #[test]
 fn connection_refused_is_a_connect_error_and_is_retried_even_for_make_call() {
     for via in [Via::Reqwest, Via::Ureq] {
         for call in [Call::GetAgent, Call::MakeCall] {
-            let error = run(via, &refused_address(), call, policy()).unwrap_err();
+            let (refused, _held) = refused_address();
+            let error = run(via, &refused, call, policy()).unwrap_err();
             match &error {
                 Error::Transport(e) => {
                     assert_eq!(e.kind(), TransportErrorKind::Connect, "{via:?} {call:?}: {e}");

@@ -10,7 +10,7 @@ use talkover::auto_topup::TestAutoTopup;
 use talkover::calls::{EndCall, MakeCall, MakeCampaignCall};
 use talkover::campaigns::DeleteCampaign;
 use talkover::credits::PurchaseCredits;
-use talkover::http::Method;
+use talkover::http::{Method, StatusCode};
 use talkover::phone_numbers::RequestPhoneRelease;
 use talkover::registry::OperationInfo;
 use talkover::{Error, ErrorKind, Operation};
@@ -254,7 +254,7 @@ impl Failure {
                     let outcomes: Vec<String> = failure.attempts.iter().map(Outcome::short).collect();
                     error.insert("attempt_outcomes".into(), json!(outcomes));
                 }
-                // A 404 after an attempt that may have done it (a delete answered 500, then 404): the
+                // An answer after an attempt that may have done it (a delete answered 500, then 404): the
                 // text's note, for a script to tell "never there" from "gone by my own request".
                 if let Some(note) = failure.earlier_attempt_may_have_done_it() {
                     error.insert("earlier_attempt_may_have_done_it".into(), json!(true));
@@ -435,22 +435,22 @@ impl ApiFailure {
         out
     }
 
-    /// A not-found answer, after retries of an operation that changes something, where an earlier
-    /// attempt may have been processed (it answered 5xx, or its answer was lost): that attempt may have
-    /// done what was asked (deleted what is now not found).
+    /// An answer, after retries of an operation that changes something, where an earlier attempt may have
+    /// been processed (it answered 5xx, or its answer was lost:
+    /// `Error::earlier_attempt_may_have_taken_effect`): that attempt may have done what was asked (deleted
+    /// what is now not found, made the move of status now refused as a move to itself).
     fn earlier_attempt_may_have_done_it(&self) -> Option<String> {
-        if self.error.kind() != ErrorKind::NotFound || self.attempts.len() < 2 {
+        if !self.error.earlier_attempt_may_have_taken_effect() || self.attempts.len() < 2 {
             return None;
         }
         let op = operation_of(&self.error)?;
-        if op.method == Method::GET || op.method == Method::HEAD {
-            return None;
-        }
         let earlier = self.attempts[..self.attempts.len() - 1].iter().find(|o| o.may_have_taken_effect())?;
-        let done = if op.method == Method::DELETE {
-            "may have deleted it, so the 404 may mean it is already gone"
-        } else {
-            "may have carried the request out, so the 404 may follow from it"
+        let done = match self.error.status() {
+            Some(StatusCode::NOT_FOUND) if op.method == Method::DELETE => {
+                "may have deleted it, so the 404 may mean it is already gone".to_owned()
+            }
+            Some(status) => format!("may have carried the request out, so the {} may follow from it", status.as_u16()),
+            None => "may have carried the request out, so this failure may follow from it".to_owned(),
         };
         Some(format!("an earlier attempt {} and {done}", earlier.describe()))
     }

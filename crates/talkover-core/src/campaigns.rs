@@ -658,7 +658,11 @@ macro_rules! campaigns_operations {
         /// activate, pause, complete or cancel it.
         ///
         /// Allowed moves: draft → active or cancelled; active → paused, completed or cancelled; paused → active,
-        /// completed or cancelled. `completed` and `cancelled` are final; the API answers 400 to anything else.
+        /// completed or cancelled. `completed` and `cancelled` are final; the API answers 400 to anything else,
+        /// a move to the status the campaign has included. So a retry after an attempt whose answer was lost
+        /// (a 5xx, a timeout) and that made the move is refused 400: the client retries it, as the campaign
+        /// ends in the status asked either way, and the error says so
+        /// ([`Error::earlier_attempt_may_have_taken_effect`](crate::Error::earlier_attempt_may_have_taken_effect)).
         UpdateCampaignStatus {
             id: "update-campaign-status",
             method: PATCH,

@@ -10,7 +10,7 @@
 //! assert_eq!(conflicts, [Some("AGENT_HAS_ACTIVE_CALLS"), Some("AGENT_IS_PUBLISHED")]);
 //! ```
 
-use crate::error::ErrorCode;
+use crate::error_code::ErrorCode;
 
 mod sections;
 mod table;

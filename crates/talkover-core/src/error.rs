@@ -256,10 +256,42 @@ impl Error {
         self.code().map(ErrorCode::from_text)
     }
 
+    /// The error's code as the reference documents it: the body's code ([`Error::error_code`]), or, for an
+    /// answer of the API's whose body carries none, the one code the operation's page documents for its
+    /// status ([`documented_errors::of`](crate::documented_errors::of)). Several pages list codes in a table
+    /// while their example bodies carry none (make-campaign-call's 400 `CAMPAIGN_NOT_ACTIVE` and 409
+    /// `DUPLICATE_CALL`, update-campaign-status's 400 `INVALID_TRANSITION`): match on this, and the same
+    /// branch runs whether or not the answer spells its code. `None` where the page gives the status no
+    /// code or several (delete-agent's two 409s: tell them by [`Error::message`]), and for a 404 of a
+    /// base URL that is not the API's or of another server.
+    ///
+    /// ```
+    /// # use talkover_core as talkover;
+    /// use talkover::{error::ErrorCode, http::{HeaderMap, StatusCode}, ApiError, Error};
+    ///
+    /// let answer = |op, status, body: &str| Error::Api(Box::new(ApiError::from_parts(op, status, HeaderMap::new(), body.into())));
+    /// let not_active = answer("make-campaign-call", StatusCode::BAD_REQUEST, r#"{"success": false, "message": "Campaign is not active"}"#);
+    /// assert_eq!((not_active.error_code(), not_active.documented_code()), (None, Some(ErrorCode::CampaignNotActive)));
+    /// let published = answer("delete-agent", StatusCode::CONFLICT, r#"{"success": false, "message": "Unpublish it first"}"#);
+    /// assert_eq!(published.documented_code(), None); // AGENT_IS_PUBLISHED or AGENT_HAS_ACTIVE_CALLS
+    /// ```
+    pub fn documented_code(&self) -> Option<ErrorCode> {
+        if let Some(code) = self.error_code() {
+            return Some(code);
+        }
+        let api = self.as_api().filter(|api| !api.is_unknown_route() && !api.is_from_another_server())?;
+        let mut documented =
+            crate::documented_errors::of(api.operation).iter().filter(|e| e.status == api.status.as_u16());
+        let code = documented.next()?.code?;
+        documented.all(|e| e.code == Some(code)).then(|| ErrorCode::from_text(code))
+    }
+
     /// Every problem with a field of the request, in one shape whoever found it: the fields of a 422's
     /// `errors` (one entry per message), the field a 400 names in `error.details.field` (with the answer's
-    /// message), or the fields the SDK's own checks refused before sending. Empty when the error is not
-    /// about a field.
+    /// message), or the fields the SDK's own checks refused before sending; and for a
+    /// [`Config`](Self::Config) error, the client's setting at fault (`token`, `base_url`), which is the
+    /// program's own to fix, not its caller's: tell them apart by [`Error::kind`]. Empty when the error is
+    /// not about a field.
     ///
     /// ```
     /// # use talkover_core as talkover;
@@ -355,9 +387,9 @@ impl Error {
     pub fn attempts_note(&self) -> String {
         match self {
             Self::InvalidRequest(_) | Self::Config(_) => String::new(),
-            Self::Transport(e) => after_attempts(e.attempts, e.stopped),
-            Self::Api(e) => after_attempts(e.attempts, e.stopped),
-            Self::Decode(e) => after_attempts(e.attempts, None),
+            Self::Transport(e) => after_attempts(e.attempts, e.earlier_acted, e.stopped),
+            Self::Api(e) => after_attempts(e.attempts, e.earlier_acted, e.stopped),
+            Self::Decode(e) => after_attempts(e.attempts, e.earlier_acted, None),
         }
     }
 
@@ -372,6 +404,47 @@ impl Error {
             Self::Decode(e) => e.attempts = attempts,
         }
         self
+    }
+
+    /// Records that an earlier attempt of the request may have been carried out
+    /// ([`Error::earlier_attempt_may_have_taken_effect`]), for a client built on this crate: the SDK's
+    /// clients set it when they retried after such an attempt. An error of a request never sent, or of the
+    /// client's settings, keeps none.
+    pub fn with_earlier_attempt_may_have_taken_effect(mut self) -> Self {
+        match &mut self {
+            Self::InvalidRequest(_) | Self::Config(_) => {}
+            Self::Transport(e) => e.earlier_acted = true,
+            Self::Api(e) => e.earlier_acted = true,
+            Self::Decode(e) => e.earlier_acted = true,
+        }
+        self
+    }
+
+    /// Whether an attempt before the one this error comes from may have been carried out: the client sent
+    /// the request again after an answer of 5xx or 408, or after a timeout or a lost connection, of an
+    /// operation safe to repeat that changes something. Its answer is then about a state the earlier
+    /// attempt may have made: a DELETE's 404 (deleted by the first), update-campaign-status's 400 (no
+    /// move from a status to itself), end-call's 409 (the call ended by the first). Check the resource
+    /// before taking the error at its word. `Display` says it too (`(after 2 attempts; an earlier one may
+    /// have been carried out)`). Always `false` for a read, and when the request was sent once;
+    /// [`Error::may_have_taken_effect`] speaks of the last attempt alone.
+    ///
+    /// ```
+    /// # use talkover_core as talkover;
+    /// use talkover::{http::{HeaderMap, StatusCode}, ApiError, Error};
+    ///
+    /// let api = ApiError::from_parts("delete-agent", StatusCode::NOT_FOUND, HeaderMap::new(), b"{}".to_vec());
+    /// let err = Error::Api(Box::new(api)).with_attempts(2).with_earlier_attempt_may_have_taken_effect();
+    /// assert!(err.earlier_attempt_may_have_taken_effect() && !err.may_have_taken_effect());
+    /// assert!(err.to_string().ends_with("(after 2 attempts; an earlier one may have been carried out)"));
+    /// ```
+    pub fn earlier_attempt_may_have_taken_effect(&self) -> bool {
+        match self {
+            Self::InvalidRequest(_) | Self::Config(_) => false,
+            Self::Transport(e) => e.earlier_acted,
+            Self::Api(e) => e.earlier_acted,
+            Self::Decode(e) => e.earlier_acted,
+        }
     }
 
     /// Records whether the failed operation may be sent again as it is ([`Error::safe_to_repeat`]), for a
@@ -514,7 +587,8 @@ impl Error {
     /// had no effect. Such an operation is sent once, or again only after an attempt that certainly never
     /// left, so for it that attempt is the only one that counts. An operation safe to repeat may have been
     /// retried ([`attempts`](Self::attempts) above 1), and an earlier attempt may have acted (a DELETE whose
-    /// first answer was lost, then a 404): repeating it is harmless, by definition.
+    /// first answer was lost, then a 404): repeating it is harmless, by definition, and
+    /// [`earlier_attempt_may_have_taken_effect`](Self::earlier_attempt_may_have_taken_effect) says so.
     ///
     /// - `true` for a [`Transport`](Self::Transport) error (a timeout, a reset, a TLS failure on the open
     ///   connection, a body cut off) unless it [certainly never left](TransportError::certainly_not_sent)
@@ -764,6 +838,8 @@ pub struct TransportError {
     operation: Option<&'static str>,
     /// How many times the request was tried (the last try's failure is this one).
     attempts: u32,
+    /// Whether an earlier try may have been carried out ([`Error::earlier_attempt_may_have_taken_effect`]).
+    earlier_acted: bool,
     /// Whether the operation may be sent again as it is, once the client has said it.
     safe_to_repeat: Option<bool>,
     /// Why the client made no further attempt, once it has said it.
@@ -802,7 +878,7 @@ impl fmt::Display for TransportError {
             // left; a timeout's message and a too large answer say what happened already.
             f.write_str("; the request may have been sent")?;
         }
-        f.write_str(&after_attempts(self.attempts, self.stopped))
+        f.write_str(&after_attempts(self.attempts, self.earlier_acted, self.stopped))
     }
 }
 
@@ -824,6 +900,7 @@ impl fmt::Debug for TransportError {
             .field("message", &self.message)
             .field("operation", &self.operation)
             .field("attempts", &self.attempts)
+            .field("earlier_attempt_may_have_taken_effect", &self.earlier_acted)
             .field("stopped", &self.stopped)
             .field("certainly_not_sent", &self.certainly_not_sent())
             .field("answer_head", &self.head)
@@ -846,6 +923,7 @@ impl TransportError {
             message: message.into(),
             operation: None,
             attempts: 1,
+            earlier_acted: false,
             safe_to_repeat: None,
             stopped: None,
             underlying: None,
@@ -1110,6 +1188,8 @@ pub struct ApiError {
     body_is_text: bool,
     /// How many times the request was sent; this is the last answer (see [`Error::attempts`]).
     attempts: u32,
+    /// Whether an earlier attempt may have been carried out ([`Error::earlier_attempt_may_have_taken_effect`]).
+    earlier_acted: bool,
     /// Whether the operation may be sent again as it is, once the client has said it.
     safe_to_repeat: Option<bool>,
     /// Why the client made no further attempt, once it has said it.
@@ -1184,6 +1264,7 @@ impl ApiError {
             summary: None,
             body_is_text: false,
             attempts: 1,
+            earlier_acted: false,
             safe_to_repeat: None,
             stopped: None,
         }
@@ -1488,6 +1569,7 @@ impl fmt::Debug for ApiError {
             .field("body", &self.body)
             .field("summary", &cut(&self.summary, SHOWN_MESSAGE_CHARS))
             .field("attempts", &self.attempts)
+            .field("earlier_attempt_may_have_taken_effect", &self.earlier_acted)
             .field("safe_to_repeat", &self.safe_to_repeat)
             .field("stopped", &self.stopped)
             .finish_non_exhaustive()
@@ -1538,7 +1620,7 @@ impl fmt::Display for ApiError {
         {
             f.write_str(NOT_REPEATED)?;
         }
-        f.write_str(&after_attempts(self.attempts, self.stopped))
+        f.write_str(&after_attempts(self.attempts, self.earlier_acted, self.stopped))
     }
 }
 
@@ -1598,11 +1680,12 @@ impl StopReason {
 
 /// What `Display` adds for a request sent more than once, and for one not retried for a reason of the
 /// client's ([`StopReason`]).
-fn after_attempts(attempts: u32, stopped: Option<StopReason>) -> String {
+fn after_attempts(attempts: u32, earlier_acted: bool, stopped: Option<StopReason>) -> String {
     let stopped = stopped.filter(|reason| reason.held_back_a_retry());
+    let earlier = if earlier_acted { "; an earlier one may have been carried out" } else { "" };
     match (attempts > 1, stopped) {
-        (true, Some(reason)) => format!(" (after {attempts} attempts; no more: {reason})"),
-        (true, None) => format!(" (after {attempts} attempts)"),
+        (true, Some(reason)) => format!(" (after {attempts} attempts{earlier}; no more: {reason})"),
+        (true, None) => format!(" (after {attempts} attempts{earlier})"),
         (false, Some(reason)) => format!(" (not retried: {reason})"),
         (false, None) => String::new(),
     }
@@ -1629,6 +1712,8 @@ pub struct DecodeError {
     pub body: RawBody,
     /// How many times the request was sent; this is the last answer (see [`Error::attempts`]).
     attempts: u32,
+    /// Whether an earlier attempt may have been carried out ([`Error::earlier_attempt_may_have_taken_effect`]).
+    earlier_acted: bool,
     /// Whether the operation may be sent again as it is, once the client has said it.
     safe_to_repeat: Option<bool>,
     /// Whether a list walk refused this page ([`DecodeError::is_incomplete_list`]).
@@ -1647,6 +1732,7 @@ impl fmt::Debug for DecodeError {
             .field("request_id", &self.request_id.as_deref().map(|id| Cut(id, SHOWN_NAME_CHARS)))
             .field("body", &self.body)
             .field("attempts", &self.attempts)
+            .field("earlier_attempt_may_have_taken_effect", &self.earlier_acted)
             .field("safe_to_repeat", &self.safe_to_repeat)
             .field("incomplete_list", &self.incomplete_list)
             .finish_non_exhaustive()
@@ -1658,7 +1744,12 @@ impl fmt::Display for DecodeError {
         if self.incomplete_list {
             // The answer read well: what it says of the list is what stops the walk.
             let message = Shown(&self.message, SHOWN_MESSAGE_CHARS);
-            return write!(f, "{}: {message}{}", self.operation, after_attempts(self.attempts, None));
+            return write!(
+                f,
+                "{}: {message}{}",
+                self.operation,
+                after_attempts(self.attempts, self.earlier_acted, None)
+            );
         }
         write!(f, "{}: could not decode the {} answer", self.operation, self.status)?;
         if !self.path.is_empty() && self.path != "." {
@@ -1672,7 +1763,7 @@ impl fmt::Display for DecodeError {
         if self.safe_to_repeat == Some(false) && self.status.is_success() {
             f.write_str(if self.not_json { NOT_REPEATED } else { TAKEN_NOT_REPEATED })?;
         }
-        f.write_str(&after_attempts(self.attempts, None))
+        f.write_str(&after_attempts(self.attempts, self.earlier_acted, None))
     }
 }
 
@@ -1707,6 +1798,7 @@ impl DecodeError {
             request_id,
             body,
             attempts: 1,
+            earlier_acted: false,
             safe_to_repeat: None,
             incomplete_list: false,
             not_json: false,

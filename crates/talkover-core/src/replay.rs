@@ -10,8 +10,11 @@ use crate::transport::{BlockingTransport, HttpRequest, HttpResponse, Transport};
 
 /// Answers each request with the recorded response whose request matches it: same method and path, and
 /// among those the one whose query and body match best ([`fixture::best_match`]; the latest recording
-/// among equals). A request nothing matches gets a `404` whose message names the closest recording, so a
-/// test says what it missed.
+/// among equals). A request nothing matches fails as a [`TransportError`] of kind
+/// [`Connect`](TransportErrorKind::Connect) (it reached no server, so it certainly did nothing) whose
+/// message names the closest recording, so a test says what it missed: not an answer of the API's, which
+/// code under test could take for one (a 404 read as "already gone"). Like any failure to connect, it is
+/// retried by the client's policy (give the client `RetryPolicy::none()` to fail at once).
 ///
 /// Build it from fixture texts you read yourself ([`Replay::from_fixtures`]), or from a folder with
 /// [`fixture::read_dir`].
@@ -40,32 +43,30 @@ impl Replay {
     }
 
     /// The answer to a request.
+    ///
+    /// # Errors
+    ///
+    /// A [`TransportError`] of kind [`Connect`](TransportErrorKind::Connect) when nothing recorded matches,
+    /// naming the closest recording.
     pub fn answer(&self, request: &HttpRequest) -> Result<HttpResponse, TransportError> {
         let method = request.method().as_str();
         let path = request.uri().path();
         let query = encode::parse_query(request.uri().query().unwrap_or(""));
         let body: Option<Value> = serde_json::from_slice(request.body()).ok();
         let fitting = self.recorded.iter().rev().filter(|f| f.fits(method, path));
-        let response = match fixture::best_match(fitting, &query, body.as_ref()).and_then(|f| f.response.as_ref()) {
-            Some(response) => response.to_http(),
-            None => {
-                let closest = self
-                    .recorded
-                    .iter()
-                    .filter_map(|f| Some((f, f.request.as_ref()?)))
-                    .max_by_key(|(_, r)| common_prefix(&r.path, path) + usize::from(r.method == method))
-                    .map(|(f, r)| format!("; the closest recording is {} ({} {})", f.name, r.method, r.path))
-                    .unwrap_or_default();
-                let message = format!("no recorded exchange for {method} {path}{closest}");
-                let body = serde_json::json!({ "success": false, "message": message });
-                http::Response::builder()
-                    .status(404)
-                    .header("content-type", "application/json")
-                    .body(body.to_string().into_bytes())
-                    .map_err(|e| e.to_string())
-            }
+        let Some(response) = fixture::best_match(fitting, &query, body.as_ref()).and_then(|f| f.response.as_ref())
+        else {
+            let closest = self
+                .recorded
+                .iter()
+                .filter_map(|f| Some((f, f.request.as_ref()?)))
+                .max_by_key(|(_, r)| common_prefix(&r.path, path) + usize::from(r.method == method))
+                .map(|(f, r)| format!("; the closest recording is {} ({} {})", f.name, r.method, r.path))
+                .unwrap_or_default();
+            let message = format!("no recorded exchange for {method} {path}{closest}");
+            return Err(TransportError::new(TransportErrorKind::Connect, message));
         };
-        response.map_err(|e| TransportError::new(TransportErrorKind::Other, e))
+        response.to_http().map_err(|e| TransportError::new(TransportErrorKind::Other, e))
     }
 }
 
@@ -108,9 +109,14 @@ mod tests {
         let hit = replay.answer(&request("DELETE", "http://127.0.0.1/api/v1/agents/a/actions/b")).unwrap();
         assert_eq!(hit.status(), 200);
         assert_eq!(hit.body(), br#"{"success": true, "message": "deleted"}"#);
-        let miss = replay.answer(&request("DELETE", "http://127.0.0.1/api/v1/agents/a/actions/c")).unwrap();
-        assert_eq!(miss.status(), 404);
-        assert!(String::from_utf8_lossy(miss.body()).contains("delete-action/ok.json"));
+        // A miss is no answer of the API's: code under test must not read it as a 404 ("already gone").
+        let miss = replay.answer(&request("DELETE", "http://127.0.0.1/api/v1/agents/a/actions/c")).unwrap_err();
+        assert_eq!(miss.kind(), TransportErrorKind::Connect);
+        assert!(miss.certainly_not_sent() && miss.status().is_none(), "{miss}");
+        assert!(
+            miss.to_string().contains("no recorded exchange for DELETE")
+                && miss.to_string().contains("delete-action/ok.json")
+        );
         assert!(Replay::from_fixtures([("bad.json", "{")]).is_err());
     }
 }

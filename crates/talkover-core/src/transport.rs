@@ -317,14 +317,17 @@ where
     }
 }
 
+/// A transport shared: a test keeps an `Arc` of its fake to look at what was sent, and hands the client a
+/// clone (`Client::with_transport(config, fake.clone())`).
 #[async_trait::async_trait]
-impl Transport for Arc<dyn Transport> {
+impl<T: Transport + ?Sized> Transport for Arc<T> {
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
         (**self).send(request).await
     }
 }
 
-impl BlockingTransport for Arc<dyn BlockingTransport> {
+/// A blocking transport shared, as for [`Transport`].
+impl<T: BlockingTransport + ?Sized> BlockingTransport for Arc<T> {
     fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
         (**self).send(request)
     }

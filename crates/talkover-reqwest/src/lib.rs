@@ -510,11 +510,12 @@ mod tests {
     #[tokio::test]
     async fn the_default_transport_builds_and_reports_a_refused_connection() {
         // Building configures TLS (rustls and the webpki roots, under `rustls`), and an HTTPS request to a
-        // closed loopback port fails as a connection error.
+        // loopback port where nothing listens fails as a connection error. The port is the near end of a
+        // connection held for the test, which no other test's listener can take meanwhile.
         let transport = ReqwestTransport::new().expect("the default transport builds");
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        let port = listener.local_addr().unwrap().port();
-        drop(listener);
+        let near = std::net::TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+        let port = near.local_addr().unwrap().port();
         let request = http::Request::get(format!("https://127.0.0.1:{port}/api/v1/health")).body(Vec::new()).unwrap();
         // The future borrows nothing of the transport: it can be spawned, and outlive it.
         let sending = tokio::spawn(transport.send_request(request));

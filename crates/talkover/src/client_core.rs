@@ -13,6 +13,7 @@ use talkover_core::{
     SecretString, TransportError, WithResponse,
 };
 
+use talkover_core::error::status_may_have_taken_effect;
 use talkover_core::retry::{StopReason, Withdrawal};
 
 use crate::attempts::after_attempt;
@@ -119,7 +120,7 @@ impl<T: ?Sized, W: Wait> ClientCore<T, W> {
     /// The attempts of one call of `operation` (a typed operation, or a [`Registered`] one).
     pub(crate) fn attempts<'c, C: Call + ?Sized>(&'c self, operation: &'c C) -> Attempts<'c, C, T, W> {
         let now = Instant::now();
-        Attempts { core: self, operation, retries: 0, began: now, started: now }
+        Attempts { core: self, operation, retries: 0, earlier_acted: false, began: now, started: now }
     }
 
     /// `error` without the secrets `operation`'s request carries (a webhook secret, a SIP password), which
@@ -246,6 +247,9 @@ pub(crate) struct Attempts<'c, O: ?Sized, T: ?Sized, W> {
     core: &'c ClientCore<T, W>,
     operation: &'c O,
     retries: u32,
+    /// Whether an attempt retried may have been carried out (see
+    /// [`Error::earlier_attempt_may_have_taken_effect`]).
+    earlier_acted: bool,
     /// When the call's first attempt began.
     began: Instant,
     /// When the attempt under way began.
@@ -270,6 +274,8 @@ pub(crate) struct Answer {
     safe: bool,
     /// Why no further attempt was made, which its error records.
     stopped: Option<StopReason>,
+    /// Whether an earlier attempt may have been carried out, which its error records.
+    earlier_acted: bool,
 }
 
 impl Answer {
@@ -277,9 +283,10 @@ impl Answer {
     /// how many attempts were sent.
     #[inline(always)] // one move of the answer fewer (see `ClientCore::output`)
     fn read<T>(self, decode: impl FnOnce(HttpResponse) -> Result<T, Error>) -> Result<T, Error> {
-        let (sent, safe, stopped) = (self.sent, self.safe, self.stopped);
+        let (sent, safe, stopped, earlier_acted) = (self.sent, self.safe, self.stopped, self.earlier_acted);
         self.result.and_then(decode).map_err(|e| {
             let e = e.with_attempts(sent).with_safe_to_repeat(safe);
+            let e = if earlier_acted { e.with_earlier_attempt_may_have_taken_effect() } else { e };
             match stopped {
                 Some(reason) => e.with_stop_reason(reason),
                 None => e,
@@ -303,6 +310,15 @@ impl<O: Call + ?Sized, T: ?Sized, W: Wait> Attempts<'_, O, T, W> {
         let (policy, config) = (&self.core.retry, &self.core.config);
         match after_attempt(self.operation, (policy, config), self.retries, times, &result, can_wait) {
             Ok((delay, withdrawal)) => {
+                // A retry of a request that changes something, after an attempt that may have been
+                // carried out: what the next attempts answer may follow from it.
+                let method = self.operation.method();
+                if method != Method::GET && method != Method::HEAD {
+                    self.earlier_acted |= match &result {
+                        Ok(response) => status_may_have_taken_effect(response.status()),
+                        Err(e) => e.status().map_or(!e.certainly_not_sent(), status_may_have_taken_effect),
+                    };
+                }
                 self.retries += 1;
                 Next::Retry(delay, withdrawal)
             }
@@ -310,14 +326,16 @@ impl<O: Call + ?Sized, T: ?Sized, W: Wait> Attempts<'_, O, T, W> {
                 let id = self.operation.id();
                 let result = result.map_err(|e| Error::from(e.with_operation(id)));
                 let safe = self.operation.safe_to_repeat();
-                Next::Done(Answer { result, sent: self.retries + 1, safe, stopped })
+                let earlier_acted = self.earlier_acted;
+                Next::Done(Answer { result, sent: self.retries + 1, safe, stopped, earlier_acted })
             }
         }
     }
 
     /// The answer of a call whose next request could not be built: the attempts sent before it.
     pub(crate) fn refused(&self, error: Error) -> Answer {
-        Answer { result: Err(error), sent: self.retries, safe: self.operation.safe_to_repeat(), stopped: None }
+        let safe = self.operation.safe_to_repeat();
+        Answer { result: Err(error), sent: self.retries, safe, stopped: None, earlier_acted: self.earlier_acted }
     }
 }
 

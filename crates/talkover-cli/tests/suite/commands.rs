@@ -704,9 +704,8 @@ fn calls_wait_ends_at_max_wait_when_a_look_gets_no_answer() {
 /// than after --max-wait of looks that cannot succeed.
 #[test]
 fn calls_wait_ends_at_once_when_its_first_look_cannot_connect() {
-    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}/api/v1", closed.local_addr().unwrap());
-    drop(closed);
+    let (closed, _held) = common::refusing_address();
+    let url = format!("http://{closed}/api/v1");
     let mut wait = talkover(&url, "talq_token");
     wait.args(["--max-retries", "0", "calls", "wait", AGENT, "call-1", "--interval", "0.5", "--max-wait", "600"]);
     let started = std::time::Instant::now();

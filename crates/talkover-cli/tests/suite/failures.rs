@@ -73,7 +73,7 @@ fn a_request_not_safe_to_repeat_that_may_have_taken_effect_says_so() {
     fails_with(call, 11, "the request was carried out");
 
     // Not when the request certainly never left (nothing listens), nor for a request safe to repeat.
-    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let (closed, _held) = common::refusing_address();
     let mut call = talkover(&format!("http://{closed}/api/v1"), TOKEN);
     call.args(["calls", "make", AGENT, "+15550101234", "--max-retries", "0", "-o", "json"]);
     let error = json_error(&run(call));
@@ -104,10 +104,8 @@ fn a_request_not_safe_to_repeat_that_may_have_taken_effect_says_so() {
 /// Nothing answering at the base URL is exit 10, with a next step that names where to look.
 #[test]
 fn a_base_url_where_nothing_answers_says_where_to_look() {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    drop(listener);
-    let mut command = talkover(&format!("http://127.0.0.1:{port}/api/v1"), TOKEN);
+    let (closed, _held) = common::refusing_address();
+    let mut command = talkover(&format!("http://{closed}/api/v1"), TOKEN);
     command.args(["agents", "list", "--max-retries", "0"]);
     fails_with(command, 10, "next: check the base URL (--base-url or TALKOVER_BASE_URL)");
 }
@@ -235,6 +233,15 @@ fn a_retried_request_names_its_attempts() {
     assert_eq!(error["attempt_outcomes"], serde_json::json!(["502", "404"]), "{error}");
     assert_eq!(error["earlier_attempt_may_have_done_it"], true, "{error}");
     assert!(error["note"].as_str().is_some_and(|n| n.contains("may have deleted it")), "{error}");
+
+    // Not only a 404: a move of status to the one the first attempt made is refused 400.
+    let same = Reply::json(400, r#"{"success": false, "message": "Cannot transition from active to active status"}"#);
+    let server = Scripted::start(vec![server_error(502), same]);
+    let mut activate = talkover(&server.base_url(), TOKEN);
+    activate.args(["campaigns", "update-status", "camp-1", "-F", "status=active", "--max-retries", "1", "-o", "json"]);
+    let error = json_error(&run(activate));
+    assert_eq!(error["earlier_attempt_may_have_done_it"], true, "{error}");
+    assert!(error["note"].as_str().is_some_and(|n| n.contains("so the 400 may follow from it")), "{error}");
 
     // A 404 at the first attempt is only that.
     let server = Scripted::start(vec![not_found]);

@@ -1205,12 +1205,10 @@ fn poll<T: std::fmt::Debug>(fetch: impl Fn() -> Vec<T>, done: impl Fn(&[T]) -> b
     }
 }
 
-/// A URL on 127.0.0.1 where nothing listens: the port of a listener just closed.
-fn refused_url() -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("a free port");
-    let port = listener.local_addr().expect("its address").port();
-    drop(listener);
-    format!("http://127.0.0.1:{port}/hook")
+/// A URL on 127.0.0.1 that refuses every connection while the streams are held.
+fn refused_url() -> (String, [TcpStream; 2]) {
+    let (refusing, held) = common::refusing_address();
+    (format!("http://{refusing}/hook"), held)
 }
 
 #[test]
@@ -1243,7 +1241,8 @@ fn a_campaign_webhook_test_is_logged_from_dispatch_to_its_outcome() {
     assert_eq!((logs[0].error.as_deref(), logs[0].delivered_at.as_ref()), (Some("Internal Server Error"), None));
 
     // A target nobody answers for: failed, with no HTTP status at all, and the reason.
-    let changes = CampaignWebhookChanges::new().webhook_url(refused_url());
+    let (refused, _held) = refused_url();
+    let changes = CampaignWebhookChanges::new().webhook_url(refused);
     client.execute(UpdateCampaignWebhook::new(&id, &webhook.id, changes)).unwrap();
     assert_eq!(test().message.as_deref(), Some("Test payload dispatched"));
     let logs =
@@ -1274,7 +1273,8 @@ fn a_failed_agent_webhook_delivery_keeps_the_status_its_target_answered() {
     assert_eq!(logs[0].delivered_at, None);
 
     // Refused: no HTTP answer, so no status, and the test says why.
-    let changes = talkover::webhooks::WebhookChanges::new().webhook_url(refused_url());
+    let (refused, _held) = refused_url();
+    let changes = talkover::webhooks::WebhookChanges::new().webhook_url(refused);
     client.execute(talkover::webhooks::UpdateWebhook::new(&agent, &webhook.id, changes)).unwrap();
     let refused = client.execute(TestWebhook::new(&agent, &webhook.id)).unwrap_err();
     assert!(api(&refused).message.as_deref().is_some_and(|m| m.starts_with("Webhook test failed: cannot connect")));
@@ -1301,7 +1301,8 @@ fn a_webhook_pointed_at_the_emulator_itself_is_not_delivered_to() {
     let (server, client) = stopped_clock();
     let agent = published_agent(&client, "Looping");
     let port = server.addr().port();
-    let hook = NewAgentWebhook::new("Loop", refused_url(), [AgentWebhookEvent::PhoneCallStarted])
+    let (refused, _held) = refused_url();
+    let hook = NewAgentWebhook::new("Loop", refused, [AgentWebhookEvent::PhoneCallStarted])
         .custom_header("Authorization", format!("Bearer {}", server.token()))
         .payload_template(AgentWebhookEvent::PhoneCallStarted, json!({ "to": "+15550001234" }))
         .timeout(5)
@@ -1359,8 +1360,9 @@ fn a_webhook_pointed_at_the_emulator_itself_is_not_delivered_to() {
 fn an_emulator_refuses_a_request_another_emulators_delivery_makes() {
     let ((a, a_client), (b, b_client)) = (stopped_clock(), stopped_clock());
     let (a_agent, b_agent) = (published_agent(&a_client, "A"), published_agent(&b_client, "B"));
+    let (refused, _held) = refused_url();
     let hook = |server: &Server| {
-        NewAgentWebhook::new("Other", refused_url(), [AgentWebhookEvent::PhoneCallStarted])
+        NewAgentWebhook::new("Other", refused.clone(), [AgentWebhookEvent::PhoneCallStarted])
             .custom_header("Authorization", format!("Bearer {}", server.token()))
             .timeout(5)
             .max_retries(0)

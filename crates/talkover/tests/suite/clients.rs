@@ -686,6 +686,18 @@ fn an_error_says_how_many_attempts_were_sent() {
     let error = client.agents().delete("550e8400-e29b-41d4-a716-446655440000").unwrap_err();
     assert_eq!((error.kind(), error.attempts()), (ErrorKind::NotFound, 2));
     assert_eq!(error.as_api().map(talkover::ApiError::attempts), Some(2));
+    // The first attempt, whose answer was lost, may have deleted it: the 404 may follow from that.
+    assert!(error.earlier_attempt_may_have_taken_effect() && !error.may_have_taken_effect(), "{error}");
+    assert!(error.to_string().ends_with("(after 2 attempts; an earlier one may have been carried out)"), "{error}");
+
+    // A read has nothing to carry out: its retries say only how many they were.
+    calls.store(0, Ordering::SeqCst);
+    let count = calls.clone();
+    let client = talkover::blocking::Client::with_transport(config(), move |_| lost_then_not_found(&count))
+        .with_retry_policy(quick.clone());
+    let error = client.agents().get("550e8400-e29b-41d4-a716-446655440000").unwrap_err();
+    assert_eq!(error.attempts(), 2);
+    assert!(!error.earlier_attempt_may_have_taken_effect(), "{error}");
     assert!(error.to_string().ends_with("(after 2 attempts)"), "{error}");
 
     // Answered at once: one attempt, and Display says nothing of it.
@@ -1148,4 +1160,82 @@ fn a_handler_s_errors_section_is_the_one_the_core_writes() {
     assert_eq!(talkover_core::errors_section!("create-agent"), written("create-agent"));
     assert_eq!(talkover_core::errors_section!("delete-agent"), written("delete-agent"));
     assert!(talkover_core::errors_section!("delete-agent").contains("| 409 | `AGENT_IS_PUBLISHED` |"));
+}
+
+/// update-campaign-status is safe to repeat (the campaign ends in the status asked either way), but the API
+/// refuses a move from a status to itself: a retry after a 502 whose request was carried out answers 400.
+/// The error says an earlier attempt may have done it, on both clients; after an attempt that certainly
+/// never left, or a 429, it does not.
+#[test]
+fn a_refusal_after_an_attempt_that_may_have_been_carried_out_says_so() {
+    use talkover::campaigns::CampaignStatus;
+    let quick = talkover::RetryPolicy::default().backoff(Duration::from_millis(1), Duration::from_millis(2));
+    let same_status = r#"{"success": false, "message": "Cannot transition from active to active status"}"#;
+    let first_answers = [
+        (Ok(json(502, r#"{"message": "Bad Gateway"}"#)), true),
+        (Err(TransportError::new(talkover::TransportErrorKind::Timeout, "no answer in time")), true),
+        (Err(TransportError::new(talkover::TransportErrorKind::Connect, "connection refused")), false),
+        (Ok(json(429, r#"{"message": "Too Many Attempts."}"#)), false),
+    ];
+    for (first, earlier) in first_answers {
+        let first = Mutex::new(Some(first));
+        let transport =
+            move |_: HttpRequest| first.lock().unwrap().take().unwrap_or_else(|| Ok(json(400, same_status)));
+        let client = talkover::blocking::Client::with_transport(config(), transport).with_retry_policy(quick.clone());
+        let error = client.campaigns().update_status("camp-1", CampaignStatus::Active).unwrap_err();
+        assert_eq!((error.kind(), error.attempts()), (ErrorKind::BadRequest, 2), "{error}");
+        assert_eq!(error.earlier_attempt_may_have_taken_effect(), earlier, "{error}");
+        assert_eq!(error.to_string().contains("an earlier one may have been carried out"), earlier, "{error}");
+    }
+}
+
+/// The async client says it as the blocking one does.
+#[cfg(feature = "reqwest")]
+#[tokio::test]
+async fn an_async_refusal_after_an_attempt_that_may_have_been_carried_out_says_so() {
+    use talkover::campaigns::CampaignStatus;
+    let quick = talkover::RetryPolicy::default().backoff(Duration::from_millis(1), Duration::from_millis(2));
+    let same_status = r#"{"success": false, "message": "Cannot transition from active to active status"}"#;
+    let calls = Arc::new(AtomicUsize::new(0));
+    let transport = move |_: HttpRequest| {
+        let answer = match calls.fetch_add(1, Ordering::SeqCst) {
+            0 => Ok(json(503, r#"{"message": "Service Unavailable"}"#)),
+            _ => Ok(json(400, same_status)),
+        };
+        std::future::ready(answer)
+    };
+    let client = talkover::Client::with_transport(config(), transport).with_retry_policy(quick);
+    let error = client.campaigns().update_status("camp-1", CampaignStatus::Active).await.unwrap_err();
+    assert_eq!(error.attempts(), 2);
+    assert!(error.earlier_attempt_may_have_taken_effect(), "{error}");
+}
+
+/// A fake transport kept in an `Arc` by the test is handed to a client as a clone, and tells afterwards
+/// what was sent, on both clients.
+#[test]
+fn a_shared_fake_transport_tells_what_was_sent() {
+    #[derive(Default)]
+    struct Fake(Mutex<Vec<HttpRequest>>);
+    impl talkover::BlockingTransport for Fake {
+        fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+            self.0.lock().unwrap().push(request);
+            Ok(json(200, r#"{"success": true, "data": {"id": "agent-1", "name": "Front desk"}}"#))
+        }
+    }
+    #[talkover::async_trait]
+    impl talkover::Transport for Fake {
+        async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+            talkover::BlockingTransport::send(self, request)
+        }
+    }
+    let fake = Arc::new(Fake::default());
+    let blocking = talkover::blocking::Client::with_transport(config(), fake.clone());
+    assert_eq!(blocking.agents().get("agent-1").unwrap().name, "Front desk");
+    let client = talkover::Client::with_transport(config(), fake.clone());
+    let mut call = client.agents().get("agent-2");
+    let mut context = std::task::Context::from_waker(std::task::Waker::noop());
+    assert!(std::future::Future::poll(call.as_mut(), &mut context).is_ready(), "the fake answers at once");
+    let sent = fake.0.lock().unwrap();
+    let paths: Vec<&str> = sent.iter().map(|r| r.uri().path()).collect();
+    assert_eq!(paths, ["/api/v1/agents/agent-1", "/api/v1/agents/agent-2"]);
 }

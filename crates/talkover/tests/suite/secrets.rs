@@ -864,9 +864,8 @@ mod wire {
     #[cfg(any(feature = "reqwest", feature = "reqwest-native-tls"))]
     #[tokio::test]
     async fn reqwest_transport_errors_hide_the_token() {
-        // A port with nothing listening: bound, then closed.
-        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let client = async_client_of(port);
+        let (refusing, _held) = common::refusing_address();
+        let client = async_client_of(refusing.port());
         let error = client.execute(GetAgent::new("a")).await.unwrap_err();
         assert_eq!(error.kind(), ErrorKind::Transport);
         check_error("reqwest connect error", &error);
@@ -875,8 +874,8 @@ mod wire {
     #[cfg(any(feature = "ureq", feature = "ureq-native-tls"))]
     #[test]
     fn ureq_transport_errors_hide_the_token() {
-        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let client = blocking_client_of(port);
+        let (refusing, _held) = common::refusing_address();
+        let client = blocking_client_of(refusing.port());
         let error = client.execute(GetAgent::new("a")).unwrap_err();
         assert_eq!(error.kind(), ErrorKind::Transport);
         check_error("ureq connect error", &error);

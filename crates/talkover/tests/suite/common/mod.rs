@@ -229,3 +229,12 @@ impl Capture {
         shown
     }
 }
+
+/// A loopback address that refuses every connection while the streams are held: the near end of a
+/// connection, whose port no listener can take (a port let go could be taken meanwhile by another test's
+/// listener, which would answer or hold the request).
+pub fn refusing_address() -> (std::net::SocketAddr, [std::net::TcpStream; 2]) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let near = std::net::TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+    (near.local_addr().unwrap(), [near, listener.accept().unwrap().0])
+}
