@@ -35,7 +35,7 @@ use crate::time::Date;
 use crate::validate::Problems;
 use crate::Timestamp;
 
-pub use crate::ids::{CallId, CallSid};
+pub use crate::ids::{CallId, CallSid, CampaignCallId};
 pub use watch::{CallWait, CallWaitOutcome, CallWatch, WaitLimits, WaitMove, WatchStep};
 
 mod watch;
@@ -550,8 +550,10 @@ optional_fields! {
     #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
     #[non_exhaustive]
     pub struct CampaignCall {
-        /// The call's id.
-        pub id: CallId,
+        /// The campaign call's id: not the id of the call placed for it (a [`CallId`], which end-call and
+        /// the call lookups take, and the campaign's webhook events give as `call_id` beside this one as
+        /// `campaign_call_id`).
+        pub id: CampaignCallId,
         /// The number called.
         pub to: String,
         /// Where the call is (`queued` or `scheduled` when just queued).

@@ -129,6 +129,32 @@ pub enum Error {
     Config(Box<ConfigError>),
 }
 
+/// An answer of the API's as an error, for a fake that returns one. Give it the body the API would send:
+/// what the error says of itself is read from it, as for a real answer (an empty body reads as another
+/// server's, whose 404 is no [`Error::is_resource_not_found`]).
+///
+/// ```
+/// # use talkover_core as talkover;
+/// use talkover::{http::{HeaderMap, StatusCode}, ApiError, Error, ErrorKind};
+///
+/// let body = br#"{"success": false, "message": "Agent not found"}"#.to_vec();
+/// let gone: Error = ApiError::from_parts("get-agent", StatusCode::NOT_FOUND, HeaderMap::new(), body).into();
+/// assert!(gone.is_resource_not_found() && gone.kind() == ErrorKind::NotFound);
+/// assert_eq!(gone.message(), Some("Agent not found"));
+/// ```
+impl From<ApiError> for Error {
+    fn from(api: ApiError) -> Self {
+        Self::Api(Box::new(api))
+    }
+}
+
+/// An answer that could not be read, as an error.
+impl From<DecodeError> for Error {
+    fn from(decode: DecodeError) -> Self {
+        Self::Decode(Box::new(decode))
+    }
+}
+
 impl Error {
     /// An error for a request refused before sending: `field` names the parameter at fault.
     ///
@@ -803,6 +829,11 @@ pub enum TransportErrorKind {
     /// another path than the one asked for (a URL parser folds a `.` or `..` segment away, even escaped).
     /// The request was certainly not sent, and sending it again cannot succeed.
     InvalidUrl,
+    /// The transport runs on an async runtime the request was not awaited in (the reqwest transport polled
+    /// outside Tokio: on another executor, or `futures::executor::block_on`). The request was certainly
+    /// not sent, and sending it again from there cannot succeed: await it in a Tokio runtime, or use the
+    /// blocking client.
+    NoRuntime,
     /// Anything else the HTTP client reported.
     Other,
 }
@@ -817,6 +848,7 @@ impl fmt::Display for TransportErrorKind {
             Self::Io => "io",
             Self::BodyTooLarge => "body too large",
             Self::InvalidUrl => "invalid url",
+            Self::NoRuntime => "no runtime",
             Self::Other => "other",
         })
     }
@@ -1025,7 +1057,10 @@ impl TransportError {
         !self.maybe_sent
             && matches!(
                 self.kind,
-                TransportErrorKind::Connect | TransportErrorKind::Tls | TransportErrorKind::InvalidUrl
+                TransportErrorKind::Connect
+                    | TransportErrorKind::Tls
+                    | TransportErrorKind::InvalidUrl
+                    | TransportErrorKind::NoRuntime
             )
     }
 
@@ -1037,7 +1072,11 @@ impl TransportError {
         let lasting = self.status().is_some_and(|status| {
             status.is_client_error() && status != StatusCode::REQUEST_TIMEOUT && status != StatusCode::TOO_MANY_REQUESTS
         });
-        !lasting && !matches!(self.kind, TransportErrorKind::BodyTooLarge | TransportErrorKind::InvalidUrl)
+        !lasting
+            && !matches!(
+                self.kind,
+                TransportErrorKind::BodyTooLarge | TransportErrorKind::InvalidUrl | TransportErrorKind::NoRuntime
+            )
     }
 }
 
@@ -2196,6 +2235,7 @@ mod tests {
             TransportErrorKind::Connect,
             TransportErrorKind::Tls,
             TransportErrorKind::InvalidUrl,
+            TransportErrorKind::NoRuntime,
             TransportErrorKind::Timeout,
             TransportErrorKind::BodyTooLarge,
         ] {
@@ -2297,7 +2337,8 @@ mod tests {
     fn never_sent_errors_had_no_effect() {
         assert!(!Error::invalid_request("make-call", Some("to"), "not E.164").may_have_taken_effect());
         assert!(!Error::config("token", "no token was given").may_have_taken_effect());
-        for kind in [TransportErrorKind::Connect, TransportErrorKind::Tls, TransportErrorKind::InvalidUrl] {
+        use TransportErrorKind::{Connect, InvalidUrl, NoRuntime, Tls};
+        for kind in [Connect, Tls, InvalidUrl, NoRuntime] {
             assert!(!transport(kind).may_have_taken_effect(), "{kind}");
         }
     }

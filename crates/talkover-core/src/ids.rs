@@ -1,4 +1,14 @@
 //! Every typed identifier of the API, in one place: each resource module re-exports its own.
+//!
+//! An id converts from text (`"agent-1".into()`, a `String`, a `&String`) and into none of the other
+//! ids, nor into text where a parameter takes text (a phone number, a name): its text is `as_str()` or
+//! `into_string()`.
+//!
+//! ```compile_fail,E0277
+//! # use talkover_core::{agents::AgentId, calls::NewCall};
+//! let agent = AgentId::from("agent-1");
+//! let call = NewCall::new(&agent); // an agent's id where the number to call goes
+//! ```
 
 use std::cmp::Ordering;
 use std::fmt;
@@ -173,6 +183,20 @@ id_type! {
 id_type! {
     /// The id of a call (also the `call_sid` that [`EndCall`](crate::calls::EndCall) takes).
     CallId
+}
+
+id_type! {
+    /// The id of a call of a campaign ([`CampaignCall::id`](crate::calls::CampaignCall::id)): what
+    /// make-campaign-call queued, which the campaign places as a call of its own, with a [`CallId`], once
+    /// its time comes. Not a [`CallId`], and it does not convert into one: end-call and the call lookups
+    /// take the placed call's id.
+    ///
+    /// ```compile_fail,E0277
+    /// # use talkover_core::ids::{CallId, CampaignCallId};
+    /// fn end_call(call: impl Into<CallId>) {}
+    /// end_call(CampaignCallId::from("campaign-call-1"));
+    /// ```
+    CampaignCallId
 }
 
 id_type! {

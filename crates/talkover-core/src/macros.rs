@@ -100,18 +100,6 @@ macro_rules! id_type {
             }
         }
 
-        impl ::std::convert::From<$name> for String {
-            fn from(id: $name) -> String {
-                id.into_string()
-            }
-        }
-
-        impl ::std::convert::From<&$name> for String {
-            fn from(id: &$name) -> String {
-                id.as_str().to_owned()
-            }
-        }
-
         impl $crate::execute::IntoParam<$name> for &str {
             fn into_param(self) -> $name {
                 $name::from(self)

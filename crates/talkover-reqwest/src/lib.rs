@@ -167,7 +167,7 @@ impl ReqwestTransport {
                     // reqwest's timers need Tokio's: polled on another executor, it would panic. Nothing is
                     // sent, and the error says why.
                     if tokio::runtime::Handle::try_current().is_err() {
-                        return Err(TransportError::new(TransportErrorKind::Connect, NO_RUNTIME));
+                        return Err(TransportError::new(TransportErrorKind::NoRuntime, NO_RUNTIME));
                     }
                     let (client, request) = *waiting;
                     client.execute(request)
@@ -504,6 +504,7 @@ mod tests {
             panic!("the request did not fail at once");
         };
         assert!(error.certainly_not_sent(), "{error}");
+        assert_eq!(error.kind(), TransportErrorKind::NoRuntime, "{error}");
         assert!(error.to_string().contains("outside a Tokio runtime"), "{error}");
     }
 

@@ -127,7 +127,7 @@ impl State {
         // `post_call` for an action other than `external` is refused by the core's check.
         invalid.check()?;
 
-        let action = self.upsert_by_node(index, Some(body.node_id.into()), body.current_status, |id| {
+        let action = self.upsert_by_node(index, Some(body.node_id.into_string()), body.current_status, |id| {
             let mut action = Action::new(id, body.name.clone(), body.action_type);
             action.label = Some(body.name);
             action.description = Some(body.description);
@@ -154,7 +154,7 @@ impl State {
         let index = self.agent_index(req)?;
         let body = req.valid::<CreateTraining>()?.body;
 
-        let training = self.upsert_by_node(index, body.node_id.map(String::from), body.current_status, |id| {
+        let training = self.upsert_by_node(index, body.node_id.map(|id| id.into_string()), body.current_status, |id| {
             Training::new(id, body.subject, body.instructions)
         });
         self.changed(req, index);

@@ -1069,6 +1069,8 @@ fn an_async_call_polled_outside_a_tokio_runtime_fails_without_a_panic() {
     assert_eq!(error.kind(), ErrorKind::Transport, "{error}");
     assert!(error.to_string().contains("outside a Tokio runtime"), "{error}");
     assert!(!error.may_have_taken_effect(), "{error}");
+    // Nothing to try again from here: a retry loop of the caller's own stops.
+    assert!(!error.is_retryable() && !error.should_retry(), "{error}");
     listener.set_nonblocking(true).unwrap();
     assert!(listener.accept().is_err(), "nothing was sent");
 }
