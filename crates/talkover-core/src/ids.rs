@@ -274,8 +274,23 @@ id_type! {
 }
 
 id_type! {
-    /// The id of a webhook (of an agent or of a campaign).
+    /// The id of an agent's webhook ([`AgentWebhook::id`](crate::webhooks::AgentWebhook::id)), what the
+    /// agent webhook operations take. A campaign's webhook has a [`CampaignWebhookId`], and neither converts
+    /// into the other: the two kinds live under different paths, and one's id names nothing under the
+    /// other's.
     WebhookId
+}
+
+id_type! {
+    /// The id of a campaign's webhook ([`CampaignWebhook::id`](crate::webhooks::CampaignWebhook::id)), what
+    /// the campaign webhook operations take; not an agent webhook's [`WebhookId`].
+    ///
+    /// ```compile_fail,E0277
+    /// # use talkover_core::ids::{CampaignWebhookId, WebhookId};
+    /// fn get_agent_webhook(webhook: impl Into<WebhookId>) {}
+    /// get_agent_webhook(CampaignWebhookId::from("cw-1"));
+    /// ```
+    CampaignWebhookId
 }
 
 id_type! {

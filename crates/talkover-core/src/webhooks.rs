@@ -28,7 +28,7 @@ use crate::secret::SecretString;
 use crate::validate::Problems;
 use crate::Timestamp;
 
-pub use crate::ids::{WebhookId, WebhookLogId};
+pub use crate::ids::{CampaignWebhookId, WebhookId, WebhookLogId};
 
 string_enum! {
     /// An event an agent webhook can subscribe to: something that happened during one call.
@@ -153,14 +153,19 @@ pub trait WebhookEvent:
     /// What a body's `include_call_events` holds for this kind of webhook: `bool` for a campaign's, and
     /// for an agent's [`NoCallEvents`], which has no value (agent webhooks have no such setting).
     type IncludeCallEvents: Clone + fmt::Debug + PartialEq + Serialize + DeserializeOwned + Send + Sync + 'static;
+
+    /// The id of this kind of webhook: [`WebhookId`] for an agent's, [`CampaignWebhookId`] for a campaign's.
+    type WebhookId: Clone + fmt::Debug + fmt::Display + Eq + Hash + Serialize + DeserializeOwned + Send + Sync + 'static;
 }
 
 impl WebhookEvent for AgentWebhookEvent {
     type IncludeCallEvents = NoCallEvents;
+    type WebhookId = WebhookId;
 }
 
 impl WebhookEvent for CampaignWebhookEvent {
     type IncludeCallEvents = bool;
+    type WebhookId = CampaignWebhookId;
 }
 
 /// The `include_call_events` of an agent webhook's body, a setting agent webhooks do not have: this type
@@ -519,7 +524,7 @@ optional_fields! {
     pub fn new;
     optional {
         /// The webhook.
-        webhook_id: WebhookId,
+        webhook_id: E::WebhookId,
         /// The target's HTTP status, when it answered.
         http_status: u16,
         /// The payload sent.
@@ -739,7 +744,7 @@ optional_fields! {
     #[non_exhaustive]
     pub struct CampaignWebhook {
         /// The webhook's id.
-        pub id: WebhookId,
+        pub id: CampaignWebhookId,
     }
     pub fn new;
     optional {
@@ -948,7 +953,7 @@ macro_rules! webhooks_operations {
             id: "get-campaign-webhook",
             method: GET,
             path: "/api/v1/campaigns/{campaign_id}/webhooks/{webhook_id}",
-            params: { campaign_id: CampaignId, webhook_id: WebhookId },
+            params: { campaign_id: CampaignId, webhook_id: CampaignWebhookId },
             response: Envelope<CampaignWebhook>,
             safe_to_repeat: true,
             handler: CampaignWebhooks[campaign_id]::get,
@@ -960,7 +965,7 @@ macro_rules! webhooks_operations {
             id: "update-campaign-webhook",
             method: PUT,
             path: "/api/v1/campaigns/{campaign_id}/webhooks/{webhook_id}",
-            params: { campaign_id: CampaignId, webhook_id: WebhookId },
+            params: { campaign_id: CampaignId, webhook_id: CampaignWebhookId },
             body: CampaignWebhookChanges,
             response: Envelope<CampaignWebhook>,
             safe_to_repeat: true,
@@ -974,7 +979,7 @@ macro_rules! webhooks_operations {
             id: "delete-campaign-webhook",
             method: DELETE,
             path: "/api/v1/campaigns/{campaign_id}/webhooks/{webhook_id}",
-            params: { campaign_id: CampaignId, webhook_id: WebhookId },
+            params: { campaign_id: CampaignId, webhook_id: CampaignWebhookId },
             response: Ack,
             safe_to_repeat: true,
             handler: CampaignWebhooks[campaign_id]::delete,
@@ -986,7 +991,7 @@ macro_rules! webhooks_operations {
             id: "toggle-campaign-webhook",
             method: PATCH,
             path: "/api/v1/campaigns/{campaign_id}/webhooks/{webhook_id}/toggle",
-            params: { campaign_id: CampaignId, webhook_id: WebhookId },
+            params: { campaign_id: CampaignId, webhook_id: CampaignWebhookId },
             response: Envelope<CampaignWebhook>,
             safe_to_repeat: false,
             handler: CampaignWebhooks[campaign_id]::toggle,
@@ -998,7 +1003,7 @@ macro_rules! webhooks_operations {
             id: "test-campaign-webhook",
             method: POST,
             path: "/api/v1/campaigns/{campaign_id}/webhooks/{webhook_id}/test",
-            params: { campaign_id: CampaignId, webhook_id: WebhookId },
+            params: { campaign_id: CampaignId, webhook_id: CampaignWebhookId },
             response: Ack,
             safe_to_repeat: false,
             handler: CampaignWebhooks[campaign_id]::test,
@@ -1010,7 +1015,7 @@ macro_rules! webhooks_operations {
             id: "list-campaign-webhook-logs",
             method: GET,
             path: "/api/v1/campaigns/{campaign_id}/webhooks/{webhook_id}/logs",
-            params: { campaign_id: CampaignId, webhook_id: WebhookId },
+            params: { campaign_id: CampaignId, webhook_id: CampaignWebhookId },
             query: CampaignWebhookLogsQuery {},
             response: ListEnvelope<CampaignWebhookLog>,
             items: CampaignWebhookLog,
@@ -1026,7 +1031,7 @@ macro_rules! webhooks_operations {
             id: "retry-campaign-webhook-log",
             method: POST,
             path: "/api/v1/campaigns/{campaign_id}/webhooks/{webhook_id}/logs/{log_id}/retry",
-            params: { campaign_id: CampaignId, webhook_id: WebhookId, log_id: WebhookLogId },
+            params: { campaign_id: CampaignId, webhook_id: CampaignWebhookId, log_id: WebhookLogId },
             response: Envelope<WebhookRetry>,
             safe_to_repeat: false,
             handler: CampaignWebhooks[campaign_id]::retry_log,

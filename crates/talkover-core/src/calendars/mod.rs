@@ -15,7 +15,7 @@ pub mod members;
 pub mod providers;
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use self::events::CalendarEvent;
 use crate::envelope::{Ack, Envelope, ListEnvelope};
@@ -85,8 +85,19 @@ optional_fields! {
     settable {
         /// Its IANA time zone (the API's default is the environment's).
         timezone: impl Into<String>,
-        /// Free-form data to attach.
-        metadata: impl Into<Value>,
+    }
+    optional {
+        /// Free-form data to attach, a JSON object (set with `metadata`).
+        metadata: Map<String, Value>,
+    }
+}
+
+impl NewCalendar {
+    /// Free-form data to attach, as its keys and values (`[("team", json!("sales"))]`, or a whole
+    /// `serde_json::Map`): an object, as the page types it.
+    pub fn metadata<K: Into<String>>(mut self, metadata: impl IntoIterator<Item = (K, Value)>) -> Self {
+        self.metadata = Some(metadata.into_iter().map(|(key, value)| (key.into(), value)).collect());
+        self
     }
 }
 
@@ -109,8 +120,19 @@ optional_fields! {
         name: impl Into<String>,
         /// A new IANA time zone.
         timezone: impl Into<String>,
-        /// New free-form data.
-        metadata: impl Into<Value>,
+    }
+    optional {
+        /// New free-form data, a JSON object (set with `metadata`).
+        metadata: Map<String, Value>,
+    }
+}
+
+impl CalendarUpdate {
+    /// New free-form data, as its keys and values (or a whole `serde_json::Map`): an object, as the page
+    /// types it.
+    pub fn metadata<K: Into<String>>(mut self, metadata: impl IntoIterator<Item = (K, Value)>) -> Self {
+        self.metadata = Some(metadata.into_iter().map(|(key, value)| (key.into(), value)).collect());
+        self
     }
 }
 

@@ -1186,7 +1186,7 @@ fn poll_logs(
 fn poll_campaign_logs(
     client: &talkover::blocking::Client,
     campaign: &talkover::campaigns::CampaignId,
-    webhook: &talkover::webhooks::WebhookId,
+    webhook: &talkover::webhooks::CampaignWebhookId,
     done: impl Fn(&[talkover::webhooks::CampaignWebhookLog]) -> bool,
 ) -> Vec<talkover::webhooks::CampaignWebhookLog> {
     poll(|| client.execute(ListCampaignWebhookLogs::new(campaign, webhook)).unwrap().items, done)
