@@ -75,7 +75,7 @@ pub fn errors_section(operation_id: &str) -> Vec<String> {
     lines.push(
         "The failures its reference page documents, as `Error::Api` (read them with `err.status()` and".to_owned(),
     );
-    lines.push("`err.error_code()`):".to_owned());
+    lines.push("`err.documented_code()`):".to_owned());
     lines.push(String::new());
     lines.push("| status | code | when |".to_owned());
     lines.push("|---|---|---|".to_owned());
@@ -86,9 +86,11 @@ pub fn errors_section(operation_id: &str) -> Vec<String> {
     }
     if documented.iter().any(|error| error.code.is_some()) {
         lines.push(String::new());
+        lines.push("An answer may carry no code (some of the reference's own examples carry none):".to_owned());
+        lines.push("`documented_code()` then gives the one code this table has for its status, and none".to_owned());
         lines
-            .push("An answer may carry no code (some of the reference's own examples carry none): match on".to_owned());
-        lines.push("`err.kind()` first, and on the code to tell cases of one status apart.".to_owned());
+            .push("where it has several; match on `err.kind()` first, and on the code to tell cases of one".to_owned());
+        lines.push("status apart.".to_owned());
     }
     lines.extend(ANY_CALL.iter().map(|line| (*line).to_owned()));
     lines
@@ -105,15 +107,34 @@ const ANY_CALL: [&str; 4] = [
 /// What a page says in words of its own about one of its failures (by operation id, status and code),
 /// where the status's usual meaning would mislead: the page says it in a note, which the table does not
 /// keep. Written by hand from the page; `cargo xtask errors` writes it into the handler's section.
-const NOTES: &[(&str, u16, Option<&str>, &str)] = &[(
-    // publish-agent.mdx, Notes: "If `is_ready_to_publish` is `false`, the publish call will fail with a
-    // `422` validation error explaining what's missing."
-    "publish-agent",
-    422,
-    None,
-    "the agent is not ready to publish (its `is_ready_to_publish` is false): it must be configured first \
-     (knowledge, voice, calling settings); the answer says what is missing",
-)];
+const NOTES: &[(&str, u16, Option<&str>, &str)] = &[
+    (
+        // publish-agent.mdx, Notes: "If `is_ready_to_publish` is `false`, the publish call will fail with a
+        // `422` validation error explaining what's missing."
+        "publish-agent",
+        422,
+        None,
+        "the agent is not ready to publish (its `is_ready_to_publish` is false): it must be configured first \
+         (knowledge, voice, calling settings); the answer says what is missing",
+    ),
+    (
+        // The SDK refuses a `to` that is not in international form before sending: the API's refusal
+        // comes only for a number that passes that check.
+        "make-call",
+        400,
+        Some("INVALID_PHONE_NUMBER"),
+        "the API refused the number to call; one not in international form (`+`, country code, number) is \
+         refused before sending, as `Error::InvalidRequest` on `to`: read both in `Error::field_errors()`",
+    ),
+    (
+        // `NewCall::new` takes the number, and an empty one is refused before sending.
+        "make-call",
+        400,
+        Some("MISSING_PHONE_NUMBER"),
+        "the request names no number to call; the SDK refuses an empty `to` before sending \
+         (`Error::InvalidRequest` on `to`), so this comes only from a request built otherwise",
+    ),
+];
 
 /// The note of [`NOTES`] on `error` of `operation_id`, if any.
 fn note_of(operation_id: &str, error: &DocumentedError) -> Option<&'static str> {
@@ -207,6 +228,10 @@ mod tests {
         let row = publish.iter().find(|line| line.starts_with("| 422 |")).expect("a 422 row");
         assert!(row.contains("not ready to publish") && row.contains("what is missing"), "{row}");
         assert!(!row.contains("field"), "{row}");
+        // make-call's two codes for its `to` say that the SDK refuses such a number before sending.
+        let make_call = errors_section("make-call");
+        let row = make_call.iter().find(|line| line.contains("`INVALID_PHONE_NUMBER`")).expect("its row");
+        assert!(row.contains("refused before sending") && row.contains("field_errors"), "{row}");
         // Every note names a failure the table holds, or it would never be shown.
         for (id, status, code, _) in NOTES {
             assert!(of(id).iter().any(|e| e.status == *status && e.code == *code), "{id} {status}");

@@ -1418,7 +1418,7 @@ impl ApiError {
             })
             .collect();
         if problems.is_empty() {
-            if let Some(mut field) = self.error_detail("field").and_then(|v| v.as_str().map(str::to_owned)) {
+            if let Some(mut field) = self.detail("field").and_then(|v| v.as_str().map(str::to_owned)) {
                 crate::secret::redact_in(&mut field, None);
                 let message = self.message.clone().or_else(|| self.code.clone()).unwrap_or_default();
                 problems.push(FieldError::new(field, message));
@@ -1442,8 +1442,19 @@ impl ApiError {
         })
     }
 
-    /// A value of the body's `details` (under `error`, or at the top).
-    fn error_detail(&self, name: &str) -> Option<Value> {
+    /// A value of the body's `details`, under `error` or at the top (make-call's `details.field`,
+    /// test-auto-topup's 402 `details.decline_reason`), as the API wrote it.
+    ///
+    /// ```
+    /// # use talkover_core as talkover;
+    /// use talkover::{http::{HeaderMap, StatusCode}, ApiError};
+    ///
+    /// let body = br#"{"success": false, "message": "Payment method declined", "code": "PAYMENT_FAILED",
+    ///     "details": {"decline_reason": "insufficient_funds"}}"#;
+    /// let api = ApiError::from_parts("test-auto-topup", StatusCode::PAYMENT_REQUIRED, HeaderMap::new(), body.to_vec());
+    /// assert_eq!(api.detail("decline_reason").as_ref().and_then(|v| v.as_str()), Some("insufficient_funds"));
+    /// ```
+    pub fn detail(&self, name: &str) -> Option<Value> {
         let body = self.body_json()?;
         let details = body.get("error").and_then(|e| e.get("details")).or_else(|| body.get("details"))?;
         details.get(name).cloned()

@@ -65,6 +65,30 @@ pub trait Operation: Send + Sync + Sized {
     fn validate(&self) -> Result<(), Error> {
         Ok(())
     }
+
+    /// The error a client returns when the API answers this operation `status` with `body`, sent once:
+    /// for a fake that returns errors as the client does. The body is read as a real answer's is (give the
+    /// API's JSON: an empty body reads as another server's page), and the error knows its operation and
+    /// whether that is safe to repeat, as [`Error::should_retry`] weighs it.
+    ///
+    /// ```
+    /// # use talkover_core as talkover;
+    /// use talkover::{agents::GetAgent, calls::MakeCall, http::StatusCode, Operation};
+    ///
+    /// let gone = GetAgent::error_answer(StatusCode::NOT_FOUND, r#"{"success": false, "message": "Agent not found"}"#);
+    /// assert!(gone.is_resource_not_found() && gone.to_string().starts_with("get-agent: "));
+    /// let failed = r#"{"success": false, "message": "Server Error"}"#;
+    /// assert!(GetAgent::error_answer(StatusCode::INTERNAL_SERVER_ERROR, failed).should_retry());
+    /// // A call placed, maybe: not to be sent again blindly.
+    /// assert!(!MakeCall::error_answer(StatusCode::INTERNAL_SERVER_ERROR, failed).should_retry());
+    /// ```
+    fn error_answer(status: http::StatusCode, body: impl Into<Vec<u8>>) -> Error
+    where
+        Self: Sized,
+    {
+        let api = ApiError::from_parts(Self::ID, status, http::HeaderMap::new(), body.into());
+        Error::Api(Box::new(api)).with_attempts(1).with_safe_to_repeat(Self::SAFE_TO_REPEAT)
+    }
 }
 
 /// What the caller gets back from operation `O`.

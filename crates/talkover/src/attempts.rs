@@ -7,7 +7,7 @@ use talkover_core::{ClientConfig, HttpResponse, TransportError};
 
 use crate::client_core::Call;
 
-/// Decides what follows an attempt of `call` (begun at `started`, in a call begun at `began`), and records
+/// Decides what follows an attempt of `call` (begun at `started`, in a call `elapsed` long so far), and records
 /// it as a tracing event at DEBUG (operation, method, path template, attempt, status or failure kind, the
 /// answer's request id without the client's token, latency, retry delay), and at WARN what stops a retry
 /// the policy asked for (the budget spent, said once a dry spell; no way to wait). No token, other header
@@ -21,7 +21,7 @@ pub(crate) fn after_attempt<C: Call + ?Sized>(
     call: &C,
     (policy, config): (&RetryPolicy, &ClientConfig),
     retries_done: u32,
-    (began, started): (Instant, Instant),
+    (elapsed, started): (Duration, Instant),
     result: &Result<HttpResponse, TransportError>,
     can_wait: impl FnOnce(Duration) -> bool,
 ) -> Result<(Duration, Withdrawal), Option<StopReason>> {
@@ -35,7 +35,7 @@ pub(crate) fn after_attempt<C: Call + ?Sized>(
     let answered_ok = matches!(result, Ok(response) if response.status().is_success());
     let random = if answered_ok { 0.0 } else { jitter_sample() };
     let planned = policy.plan(retries_done, &attempt, call.safe_to_repeat(), random);
-    let mut decision = policy.within_time(planned, began.elapsed());
+    let mut decision = policy.within_time(planned, elapsed);
     let mut retry = Err(None);
     match decision {
         Decision::Done => policy.record_success(),

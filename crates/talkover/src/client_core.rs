@@ -120,7 +120,8 @@ impl<T: ?Sized, W: Wait> ClientCore<T, W> {
     /// The attempts of one call of `operation` (a typed operation, or a [`Registered`] one).
     pub(crate) fn attempts<'c, C: Call + ?Sized>(&'c self, operation: &'c C) -> Attempts<'c, C, T, W> {
         let now = Instant::now();
-        Attempts { core: self, operation, retries: 0, earlier_acted: false, began: now, started: now }
+        let slept = Duration::ZERO;
+        Attempts { core: self, operation, retries: 0, earlier_acted: false, began: now, slept, started: now }
     }
 
     /// `error` without the secrets `operation`'s request carries (a webhook secret, a SIP password), which
@@ -252,6 +253,9 @@ pub(crate) struct Attempts<'c, O: ?Sized, T: ?Sized, W> {
     earlier_acted: bool,
     /// When the call's first attempt began.
     began: Instant,
+    /// The waits before the retries so far. The call has taken at least this long, on the clock its
+    /// sleep runs on: on a Tokio clock paused in a test, longer than the machine's clock says.
+    slept: Duration,
     /// When the attempt under way began.
     started: Instant,
 }
@@ -305,11 +309,14 @@ impl<O: Call + ?Sized, T: ?Sized, W: Wait> Attempts<'_, O, T, W> {
 
     /// Decides what follows the attempt that ended with `result`, and traces it.
     pub(crate) fn after(&mut self, result: Result<HttpResponse, TransportError>) -> Next {
-        let times = (self.began, self.started);
+        // `max_elapsed` is held on the longer of the two clocks, so a test on a paused Tokio clock sees
+        // the retries a service would.
+        let times = (self.began.elapsed().max(self.slept), self.started);
         let can_wait = |delay| self.core.wait.can_wait(delay);
         let (policy, config) = (&self.core.retry, &self.core.config);
         match after_attempt(self.operation, (policy, config), self.retries, times, &result, can_wait) {
             Ok((delay, withdrawal)) => {
+                self.slept += delay;
                 // A retry of a request that changes something, after an attempt that may have been
                 // carried out: what the next attempts answer may follow from it.
                 let method = self.operation.method();

@@ -25,7 +25,7 @@ macro_rules! errors_section {
         "# Errors\n",
         "\n",
         "The failures its reference page documents, as `Error::Api` (read them with `err.status()` and\n",
-        "`err.error_code()`):\n",
+        "`err.documented_code()`):\n",
         "\n",
         "| status | code | when |\n",
         "|---|---|---|\n",
@@ -42,8 +42,10 @@ macro_rules! errors_section {
         $crate::errors_section!(@head),
         $($row,)*
         "\n",
-        "An answer may carry no code (some of the reference's own examples carry none): match on\n",
-        "`err.kind()` first, and on the code to tell cases of one status apart.\n",
+        "An answer may carry no code (some of the reference's own examples carry none):\n",
+        "`documented_code()` then gives the one code this table has for its status, and none\n",
+        "where it has several; match on `err.kind()` first, and on the code to tell cases of one\n",
+        "status apart.\n",
         "\n",
         "Before sending, `Error::InvalidRequest` (an empty id, a value outside a documented bound); after it,\n",
         "`Error::Transport` (no complete answer) or `Error::Decode` (a 2xx that is not the documented answer),\n",
@@ -256,8 +258,8 @@ macro_rules! errors_section {
     ("list-webhook-logs") => { $crate::errors_section!(@none) };
     ("make-call") => { $crate::errors_section!(@failures_with_codes
         "| 400 | `AGENT_INACTIVE` | the agent is not published, so it cannot place a call; publish it first |\n"
-        "| 400 | `INVALID_PHONE_NUMBER` | a phone number is not in the form the operation asks: `+`, the country code and the number (`+1234567890`) |\n"
-        "| 400 | `MISSING_PHONE_NUMBER` | the request names no phone number to call |\n"
+        "| 400 | `INVALID_PHONE_NUMBER` | the API refused the number to call; one not in international form (`+`, country code, number) is refused before sending, as `Error::InvalidRequest` on `to`: read both in `Error::field_errors()` |\n"
+        "| 400 | `MISSING_PHONE_NUMBER` | the request names no number to call; the SDK refuses an empty `to` before sending (`Error::InvalidRequest` on `to`), so this comes only from a request built otherwise |\n"
         "| 401 | `INVALID_TOKEN` | the bearer token is missing, malformed or revoked |\n"
         "| 402 | `INSUFFICIENT_CREDITS` | the balance cannot pay for what was asked; buy credits or turn on auto top-up |\n"
         "| 404 | `AGENT_NOT_FOUND` | no agent with this id in the account |\n"

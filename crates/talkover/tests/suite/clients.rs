@@ -1241,3 +1241,38 @@ fn a_shared_fake_transport_tells_what_was_sent() {
     let paths: Vec<&str> = sent.iter().map(|r| r.uri().path()).collect();
     assert_eq!(paths, ["/api/v1/agents/agent-1", "/api/v1/agents/agent-2"]);
 }
+
+/// `max_elapsed` holds on the clock the client's waits run on: with a sleep that returns at once (a Tokio
+/// clock paused in a test), the waits still count, and the retries stop where a service's would.
+#[cfg(feature = "reqwest")]
+#[tokio::test]
+async fn max_elapsed_counts_the_waits_on_the_sleeps_own_clock() {
+    let slept = Arc::new(Mutex::new(Vec::new()));
+    let record = slept.clone();
+    let calls = Arc::new(AtomicUsize::new(0));
+    let count = calls.clone();
+    let policy = talkover::RetryPolicy::default()
+        .max_retries(10)
+        .backoff(Duration::from_millis(1500), Duration::from_millis(1500))
+        .jitter(0.0)
+        .max_elapsed(Duration::from_secs(5));
+    let client = talkover::Client::builder()
+        .token(TOKEN)
+        .base_url("http://127.0.0.1:9/api/v1")
+        .transport(move |_: HttpRequest| {
+            count.fetch_add(1, Ordering::SeqCst);
+            std::future::ready(Ok(json(500, r#"{"message": "Server Error"}"#)))
+        })
+        .sleep(move |delay| {
+            record.lock().unwrap().push(delay);
+            Box::pin(std::future::ready(()))
+        })
+        .retry_policy(policy)
+        .build()
+        .unwrap();
+    let error = client.agents().get("agent-1").await.unwrap_err();
+    // Waits of 1.5 s: three fit in 5 s (4.5 s), a fourth would end past it.
+    assert_eq!(*slept.lock().unwrap(), [Duration::from_millis(1500); 3]);
+    assert_eq!((calls.load(Ordering::SeqCst), error.attempts()), (4, 4), "{error}");
+    assert_eq!(error.stop_reason(), Some(talkover::retry::StopReason::OutOfTime), "{error}");
+}
