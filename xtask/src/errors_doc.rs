@@ -9,8 +9,9 @@ use talkover::documented_errors;
 
 use crate::{reference_pages, root};
 
-/// One documented failure as read from a page: status, code, the page's title for it.
-type Row = (u16, Option<String>, Option<String>);
+/// One documented failure as read from a page: status, code, the page's title for it, and whether an
+/// example body of the page carries the code.
+type Row = (u16, Option<String>, Option<String>, bool);
 
 /// The generated table of the core.
 fn table_path() -> PathBuf {
@@ -242,8 +243,10 @@ fn declared_handlers() -> Result<(Vec<String>, Vec<TableHandler>), String> {
 fn table_matches_core(table: &BTreeMap<String, Vec<Row>>) -> bool {
     let core: BTreeMap<String, Vec<Row>> = documented_errors::all()
         .map(|(id, errors)| {
-            let rows =
-                errors.iter().map(|e| (e.status, e.code.map(str::to_owned), e.title.map(str::to_owned))).collect();
+            let row = |e: &documented_errors::DocumentedError| {
+                (e.status, e.code.map(str::to_owned), e.title.map(str::to_owned), e.code_in_example)
+            };
+            let rows = errors.iter().map(row).collect();
             (id.to_owned(), rows)
         })
         .collect();
@@ -280,31 +283,34 @@ fn read_page(page: &str) -> Vec<Row> {
     for (at, line) in lines.iter().enumerate() {
         let trimmed = line.trim();
         if let Some((code, status)) = code_table_row(trimmed) {
-            rows.push((status, Some(code), None));
+            rows.push((status, Some(code), None, false));
             continue;
         }
         if let Some(status) = note_failure(trimmed) {
-            rows.push((status, None, None));
+            rows.push((status, None, None, false));
             continue;
         }
         let Some(title) = block_title(trimmed) else { continue };
         let Some(status) = error_status(title) else { continue };
         let code =
             lines[at + 1..].iter().map(|l| l.trim()).take_while(|l| block_title(l).is_none()).find_map(example_code);
-        rows.push((status, code, title_words(title, status)));
+        let in_example = code.is_some();
+        rows.push((status, code, title_words(title, status), in_example));
     }
     // A heading without a code adds nothing where the page lists codes for its status.
     let coded: Vec<u16> = rows.iter().filter(|r| r.1.is_some()).map(|r| r.0).collect();
     rows.retain(|r| r.1.is_some() || !coded.contains(&r.0));
-    // One row per status and code, keeping a title where any occurrence has one.
-    let mut merged: BTreeMap<(u16, Option<String>), Option<String>> = BTreeMap::new();
-    for (status, code, title) in rows {
+    // One row per status and code, keeping a title where any occurrence has one, and whether any example
+    // carries the code.
+    let mut merged: BTreeMap<(u16, Option<String>), (Option<String>, bool)> = BTreeMap::new();
+    for (status, code, title, in_example) in rows {
         let slot = merged.entry((status, code)).or_default();
-        if slot.is_none() {
-            *slot = title;
+        if slot.0.is_none() {
+            slot.0 = title;
         }
+        slot.1 |= in_example;
     }
-    merged.into_iter().map(|((status, code), title)| (status, code, title)).collect()
+    merged.into_iter().map(|((status, code), (title, in_example))| (status, code, title, in_example)).collect()
 }
 
 /// The status of a note saying this operation fails with it (publish-agent: "the publish call will fail
@@ -386,8 +392,9 @@ fn render_table(table: &BTreeMap<String, Vec<Row>>) -> String {
     );
     for (id, rows) in table {
         out.push_str(&format!("    ({id:?}, &[\n"));
-        for (status, code, title) in rows {
-            out.push_str(&format!("        E::new({status}, {}, {}),\n", quote(code), quote(title)));
+        for (status, code, title, in_example) in rows {
+            let shown = if *in_example { ".with_code_in_example()" } else { "" };
+            out.push_str(&format!("        E::new({status}, {}, {}){shown},\n", quote(code), quote(title)));
         }
         out.push_str("    ]),\n");
     }
@@ -491,9 +498,9 @@ mod tests {
         assert_eq!(
             read_page(page),
             [
-                (404, Some("AGENT_NOT_FOUND".to_owned()), None),
-                (409, Some("CALL_NOT_ACTIVE".to_owned()), Some("Call Already Ended".to_owned())),
-                (422, None, Some("Validation Error".to_owned())),
+                (404, Some("AGENT_NOT_FOUND".to_owned()), None, false),
+                (409, Some("CALL_NOT_ACTIVE".to_owned()), Some("Call Already Ended".to_owned()), true),
+                (422, None, Some("Validation Error".to_owned()), false),
             ]
         );
     }

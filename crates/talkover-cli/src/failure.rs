@@ -445,12 +445,15 @@ impl ApiFailure {
         }
         let op = operation_of(&self.error)?;
         let earlier = self.attempts[..self.attempts.len() - 1].iter().find(|o| o.may_have_taken_effect())?;
-        let done = match self.error.status() {
-            Some(StatusCode::NOT_FOUND) if op.method == Method::DELETE => {
-                "may have deleted it, so the 404 may mean it is already gone".to_owned()
-            }
-            Some(status) => format!("may have carried the request out, so the {} may follow from it", status.as_u16()),
-            None => "may have carried the request out, so this failure may follow from it".to_owned(),
+        // Only a refusal can follow from what an earlier attempt did; a last 5xx or lost answer is said by
+        // the outcome's own note.
+        let refused = self.error.status().filter(|s| {
+            s.is_client_error() && *s != StatusCode::REQUEST_TIMEOUT && *s != StatusCode::TOO_MANY_REQUESTS
+        })?;
+        let done = if refused == StatusCode::NOT_FOUND && op.method == Method::DELETE {
+            "may have deleted it, so the 404 may mean it is already gone".to_owned()
+        } else {
+            format!("may have carried the request out, so the {} may follow from it", refused.as_u16())
         };
         Some(format!("an earlier attempt {} and {done}", earlier.describe()))
     }

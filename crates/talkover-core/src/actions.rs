@@ -341,8 +341,8 @@ impl NewAction {
 
     /// Type-specific configuration, as its keys and values: `[("phone_number", json!("+1234567890"))]`,
     /// or a whole `serde_json::Map`.
-    pub fn config<K: Into<String>>(mut self, config: impl IntoIterator<Item = (K, Value)>) -> Self {
-        self.config = Some(config.into_iter().map(|(key, value)| (key.into(), value)).collect());
+    pub fn config<K: Into<String>, V: Into<Value>>(mut self, config: impl IntoIterator<Item = (K, V)>) -> Self {
+        self.config = Some(config.into_iter().map(|(key, value)| (key.into(), value.into())).collect());
         self
     }
 

@@ -25,12 +25,22 @@ pub struct DocumentedError {
     pub code: Option<&'static str>,
     /// The page's short title for the case (`Not Found`, `Call Already Ended`), when it gives one.
     pub title: Option<&'static str>,
+    /// Whether an example body of the page carries the code. Where none does (the code is only in the
+    /// page's table), an answer may leave it out; where one does, an answer of this status without it is
+    /// another case (a validation failure beside a business refusal).
+    pub code_in_example: bool,
 }
 
 impl DocumentedError {
     /// A documented failure.
     pub const fn new(status: u16, code: Option<&'static str>, title: Option<&'static str>) -> Self {
-        Self { status, code, title }
+        Self { status, code, title, code_in_example: false }
+    }
+
+    /// The same, its code carried by an example body of the page.
+    pub const fn with_code_in_example(mut self) -> Self {
+        self.code_in_example = true;
+        self
     }
 
     /// The code as an [`ErrorCode`].

@@ -288,8 +288,11 @@ impl Error {
     /// while their example bodies carry none (make-campaign-call's 400 `CAMPAIGN_NOT_ACTIVE` and 409
     /// `DUPLICATE_CALL`, update-campaign-status's 400 `INVALID_TRANSITION`): match on this, and the same
     /// branch runs whether or not the answer spells its code. `None` where the page gives the status no
-    /// code or several (delete-agent's two 409s: tell them by [`Error::message`]), and for a 404 of a
-    /// base URL that is not the API's or of another server.
+    /// code or several (delete-agent's two 409s: tell them by [`Error::message`]); where an example body
+    /// of the page carries the code (an answer without it is then another case: update-campaign-sftp's
+    /// 422 `SFTP_TEST_REQUIRED` beside a plain validation failure); for an answer listing field errors,
+    /// unless the code is `VALIDATION_ERROR`; and for a 404 of a base URL that is not the API's or of
+    /// another server.
     ///
     /// ```
     /// # use talkover_core as talkover;
@@ -308,8 +311,10 @@ impl Error {
         let api = self.as_api().filter(|api| !api.is_unknown_route() && !api.is_from_another_server())?;
         let mut documented =
             crate::documented_errors::of(api.operation).iter().filter(|e| e.status == api.status.as_u16());
-        let code = documented.next()?.code?;
-        documented.all(|e| e.code == Some(code)).then(|| ErrorCode::from_text(code))
+        let only = documented.next().filter(|_| documented.next().is_none())?;
+        let code = only.code.filter(|_| !only.code_in_example)?;
+        let validation = ErrorCode::from_text(code) == ErrorCode::ValidationError;
+        (validation || api.field_errors.is_empty()).then(|| ErrorCode::from_text(code))
     }
 
     /// Every problem with a field of the request, in one shape whoever found it: the fields of a 422's
@@ -450,9 +455,9 @@ impl Error {
     /// the request again after an answer of 5xx or 408, or after a timeout or a lost connection, of an
     /// operation safe to repeat that changes something. Its answer is then about a state the earlier
     /// attempt may have made: a DELETE's 404 (deleted by the first), update-campaign-status's 400 (no
-    /// move from a status to itself), end-call's 409 (the call ended by the first). Check the resource
-    /// before taking the error at its word. `Display` says it too (`(after 2 attempts; an earlier one may
-    /// have been carried out)`). Always `false` for a read, and when the request was sent once;
+    /// move from a status to itself). Check the resource before taking the error at its word. `Display` says it too (`(after 2 attempts; an earlier one may
+    /// have been carried out)`). Always `false` for a read (and for the POSTs that are dry runs,
+    /// validate-agent-flow and check-callback-constraints), and when the request was sent once;
     /// [`Error::may_have_taken_effect`] speaks of the last attempt alone.
     ///
     /// ```
@@ -465,12 +470,14 @@ impl Error {
     /// assert!(err.to_string().ends_with("(after 2 attempts; an earlier one may have been carried out)"));
     /// ```
     pub fn earlier_attempt_may_have_taken_effect(&self) -> bool {
-        match self {
-            Self::InvalidRequest(_) | Self::Config(_) => false,
-            Self::Transport(e) => e.earlier_acted,
-            Self::Api(e) => e.earlier_acted,
-            Self::Decode(e) => e.earlier_acted,
-        }
+        // Recorded on an error of one attempt, it speaks of none before it: false, as `Display` says nothing.
+        self.attempts() > 1
+            && match self {
+                Self::InvalidRequest(_) | Self::Config(_) => false,
+                Self::Transport(e) => e.earlier_acted,
+                Self::Api(e) => e.earlier_acted,
+                Self::Decode(e) => e.earlier_acted,
+            }
     }
 
     /// Records whether the failed operation may be sent again as it is ([`Error::safe_to_repeat`]), for a
@@ -834,6 +841,9 @@ pub enum TransportErrorKind {
     /// not sent, and sending it again from there cannot succeed: await it in a Tokio runtime, or use the
     /// blocking client.
     NoRuntime,
+    /// A transport that answers from recordings ([`Replay`](crate::replay::Replay)) has none for the
+    /// request. Nothing was sent, and sending it again cannot get an answer.
+    NotRecorded,
     /// Anything else the HTTP client reported.
     Other,
 }
@@ -849,6 +859,7 @@ impl fmt::Display for TransportErrorKind {
             Self::BodyTooLarge => "body too large",
             Self::InvalidUrl => "invalid url",
             Self::NoRuntime => "no runtime",
+            Self::NotRecorded => "not recorded",
             Self::Other => "other",
         })
     }
@@ -1061,6 +1072,7 @@ impl TransportError {
                     | TransportErrorKind::Tls
                     | TransportErrorKind::InvalidUrl
                     | TransportErrorKind::NoRuntime
+                    | TransportErrorKind::NotRecorded
             )
     }
 
@@ -1075,7 +1087,10 @@ impl TransportError {
         !lasting
             && !matches!(
                 self.kind,
-                TransportErrorKind::BodyTooLarge | TransportErrorKind::InvalidUrl | TransportErrorKind::NoRuntime
+                TransportErrorKind::BodyTooLarge
+                    | TransportErrorKind::InvalidUrl
+                    | TransportErrorKind::NoRuntime
+                    | TransportErrorKind::NotRecorded
             )
     }
 }
@@ -2108,6 +2123,45 @@ pub fn request_id(headers: &HeaderMap) -> Option<String> {
 mod tests {
     use super::*;
 
+    /// `documented_code()` gives a page's code to an answer without one only where the page's table is
+    /// the only place the code is written, and the status has that code alone.
+    #[test]
+    fn a_codeless_answer_takes_the_one_code_its_page_lists_only_in_its_table() {
+        let codeless = |op: &'static str, status: u16, body: &str| {
+            let status = StatusCode::from_u16(status).unwrap();
+            Error::Api(Box::new(ApiError::from_parts(op, status, HeaderMap::new(), body.as_bytes().to_vec())))
+        };
+        let plain = r#"{"success": false, "message": "No"}"#;
+        let (mut given, mut withheld) = (0, 0);
+        for (op, errors) in crate::documented_errors::all() {
+            for e in errors {
+                let alone = errors.iter().filter(|other| other.status == e.status).count() == 1;
+                let code = codeless(op, e.status, plain).documented_code();
+                if alone && e.code.is_some() && !e.code_in_example {
+                    assert_eq!(code, e.error_code(), "{op} {}", e.status);
+                    given += 1;
+                } else {
+                    assert_eq!(code, None, "{op} {} {:?}", e.status, e.code);
+                    withheld += 1;
+                }
+            }
+        }
+        assert!(given > 20 && withheld > 20, "{given} given, {withheld} withheld");
+        // Shown in an example: a codeless 422 of update-campaign-sftp is a validation failure, not it.
+        assert_eq!(codeless("update-campaign-sftp", 422, plain).documented_code(), None);
+        // A business code listed only in the table is not given to an answer listing field errors.
+        let fields = r#"{"success": false, "message": "Invalid", "errors": {"to": ["The to field is required."]}}"#;
+        assert_eq!(codeless("make-campaign-call", 400, plain).documented_code(), Some(ErrorCode::CampaignNotActive));
+        assert_eq!(codeless("make-campaign-call", 400, fields).documented_code(), None);
+        assert_eq!(codeless("make-campaign-call", 422, fields).documented_code(), Some(ErrorCode::ValidationError));
+        // The body's own code comes first.
+        let coded = r#"{"success": false, "message": "No", "code": "SOMETHING_NEWER"}"#;
+        assert_eq!(
+            codeless("make-campaign-call", 400, coded).documented_code(),
+            Some(ErrorCode::Unknown("SOMETHING_NEWER".into()))
+        );
+    }
+
     /// The secrets a request carried are hidden in the body an error keeps, once each, and a JSON body
     /// stays JSON; a body that is not text is searched as bytes.
     #[test]
@@ -2247,6 +2301,7 @@ mod tests {
             TransportErrorKind::Tls,
             TransportErrorKind::InvalidUrl,
             TransportErrorKind::NoRuntime,
+            TransportErrorKind::NotRecorded,
             TransportErrorKind::Timeout,
             TransportErrorKind::BodyTooLarge,
         ] {
@@ -2348,8 +2403,8 @@ mod tests {
     fn never_sent_errors_had_no_effect() {
         assert!(!Error::invalid_request("make-call", Some("to"), "not E.164").may_have_taken_effect());
         assert!(!Error::config("token", "no token was given").may_have_taken_effect());
-        use TransportErrorKind::{Connect, InvalidUrl, NoRuntime, Tls};
-        for kind in [Connect, Tls, InvalidUrl, NoRuntime] {
+        use TransportErrorKind::{Connect, InvalidUrl, NoRuntime, NotRecorded, Tls};
+        for kind in [Connect, Tls, InvalidUrl, NoRuntime, NotRecorded] {
             assert!(!transport(kind).may_have_taken_effect(), "{kind}");
         }
     }

@@ -11,10 +11,9 @@ use crate::transport::{BlockingTransport, HttpRequest, HttpResponse, Transport};
 /// Answers each request with the recorded response whose request matches it: same method and path, and
 /// among those the one whose query and body match best ([`fixture::best_match`]; the latest recording
 /// among equals). A request nothing matches fails as a [`TransportError`] of kind
-/// [`Connect`](TransportErrorKind::Connect) (it reached no server, so it certainly did nothing) whose
-/// message names the closest recording, so a test says what it missed: not an answer of the API's, which
-/// code under test could take for one (a 404 read as "already gone"). Like any failure to connect, it is
-/// retried by the client's policy (give the client `RetryPolicy::none()` to fail at once).
+/// [`NotRecorded`](TransportErrorKind::NotRecorded) (nothing was sent, and trying again cannot help, so
+/// no client retries it) whose message names the closest recording, so a test says what it missed: not
+/// an answer of the API's, which code under test could take for one (a 404 read as "already gone").
 ///
 /// Build it from fixture texts you read yourself ([`Replay::from_fixtures`]), or from a folder with
 /// [`fixture::read_dir`].
@@ -46,7 +45,7 @@ impl Replay {
     ///
     /// # Errors
     ///
-    /// A [`TransportError`] of kind [`Connect`](TransportErrorKind::Connect) when nothing recorded matches,
+    /// A [`TransportError`] of kind [`NotRecorded`](TransportErrorKind::NotRecorded) when nothing recorded matches,
     /// naming the closest recording.
     pub fn answer(&self, request: &HttpRequest) -> Result<HttpResponse, TransportError> {
         let method = request.method().as_str();
@@ -64,7 +63,7 @@ impl Replay {
                 .map(|(f, r)| format!("; the closest recording is {} ({} {})", f.name, r.method, r.path))
                 .unwrap_or_default();
             let message = format!("no recorded exchange for {method} {path}{closest}");
-            return Err(TransportError::new(TransportErrorKind::Connect, message));
+            return Err(TransportError::new(TransportErrorKind::NotRecorded, message));
         };
         response.to_http().map_err(|e| TransportError::new(TransportErrorKind::Other, e))
     }
@@ -111,7 +110,7 @@ mod tests {
         assert_eq!(hit.body(), br#"{"success": true, "message": "deleted"}"#);
         // A miss is no answer of the API's: code under test must not read it as a 404 ("already gone").
         let miss = replay.answer(&request("DELETE", "http://127.0.0.1/api/v1/agents/a/actions/c")).unwrap_err();
-        assert_eq!(miss.kind(), TransportErrorKind::Connect);
+        assert_eq!(miss.kind(), TransportErrorKind::NotRecorded);
         assert!(miss.certainly_not_sent() && miss.status().is_none(), "{miss}");
         assert!(
             miss.to_string().contains("no recorded exchange for DELETE")

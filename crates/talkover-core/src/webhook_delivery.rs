@@ -67,7 +67,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::ids::{AgentId, WebhookId};
+use crate::ids::AgentId;
 use crate::macros::optional_fields;
 use crate::webhooks::{AgentWebhookEvent, WebhookEvent};
 use crate::Timestamp;
@@ -111,8 +111,10 @@ optional_fields! {
         agent_id: AgentId,
         /// The agent's name.
         agent_name: String,
-        /// The webhook that delivered.
-        webhook_id: WebhookId,
+        /// The webhook that delivered: an agent's [`WebhookId`](crate::webhooks::WebhookId), or a
+        /// campaign's [`CampaignWebhookId`](crate::webhooks::CampaignWebhookId) in a campaign webhook's
+        /// delivery.
+        webhook_id: E::WebhookId,
         /// The webhook's name.
         webhook_name: String,
         /// When the event happened (RFC 3339, as the API wrote it).
@@ -737,6 +739,17 @@ mod signatures {
 mod tests {
     use super::*;
     use crate::webhooks::CampaignWebhookEvent;
+
+    /// A campaign webhook's delivery names its webhook by a campaign webhook's id, which the campaign
+    /// webhook operations take (an agent webhook's would not compile there).
+    #[test]
+    fn a_campaign_webhooks_delivery_names_it_by_its_own_kind_of_id() {
+        use crate::webhooks::CampaignWebhookId;
+        let body = br#"{"event":"campaign.started","webhook_id":"cw-1"}"#;
+        let delivery = WebhookDelivery::<CampaignWebhookEvent>::from_slice(body).unwrap();
+        let id: Option<CampaignWebhookId> = delivery.webhook_id;
+        assert_eq!(id.as_ref().map(CampaignWebhookId::as_str), Some("cw-1"));
+    }
 
     #[test]
     fn a_built_delivery_reads_back_as_sent() {

@@ -155,7 +155,20 @@ pub trait WebhookEvent:
     type IncludeCallEvents: Clone + fmt::Debug + PartialEq + Serialize + DeserializeOwned + Send + Sync + 'static;
 
     /// The id of this kind of webhook: [`WebhookId`] for an agent's, [`CampaignWebhookId`] for a campaign's.
-    type WebhookId: Clone + fmt::Debug + fmt::Display + Eq + Hash + Serialize + DeserializeOwned + Send + Sync + 'static;
+    type WebhookId: Clone
+        + fmt::Debug
+        + fmt::Display
+        + Eq
+        + Ord
+        + Hash
+        + AsRef<str>
+        + for<'a> From<&'a str>
+        + From<String>
+        + Serialize
+        + DeserializeOwned
+        + Send
+        + Sync
+        + 'static;
 }
 
 impl WebhookEvent for AgentWebhookEvent {

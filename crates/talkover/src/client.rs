@@ -22,8 +22,9 @@ pub type BoxFuture<T> = Pin<Box<dyn Future<Output = Result<T, Error>> + Send + '
 ///
 /// # Panics
 ///
-/// Its calls need a Tokio runtime with its timer (`#[tokio::main]`, or a builder with `enable_all()`): on
-/// one without it, reqwest's timeout and the waits between retries panic.
+/// Its calls need a Tokio runtime with both its drivers (`#[tokio::main]`, or a builder with
+/// `enable_all()`): on one with its I/O or its timer alone, reqwest panics. Awaited outside Tokio, a call
+/// on the built-in transport fails at once, unsent, as a transport error of kind `NoRuntime`.
 ///
 /// ```no_run
 /// # async fn run() -> Result<(), talkover::Error> {

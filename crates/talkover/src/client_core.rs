@@ -13,7 +13,9 @@ use talkover_core::{
     SecretString, TransportError, WithResponse,
 };
 
+use talkover_core::callbacks::CheckCallbackConstraints;
 use talkover_core::error::status_may_have_taken_effect;
+use talkover_core::flows::ValidateAgentFlow;
 use talkover_core::retry::{StopReason, Withdrawal};
 
 use crate::attempts::after_attempt;
@@ -230,6 +232,14 @@ impl Call for Registered<'_> {
     }
 }
 
+/// Whether a call may change something on the server: not a read, nor one of the POSTs that are dry runs
+/// (a flow checked, a callback setup checked, without saving either).
+fn changes_something<C: Call + ?Sized>(call: &C) -> bool {
+    const DRY_RUNS: [&str; 2] = [ValidateAgentFlow::ID, CheckCallbackConstraints::ID];
+    let method = call.method();
+    method != Method::GET && method != Method::HEAD && !DRY_RUNS.contains(&call.id())
+}
+
 /// The span a call of `O` runs in.
 pub(crate) fn span<O: Operation>() -> tracing::Span {
     tracing::debug_span!("talkover", operation = O::ID)
@@ -319,8 +329,7 @@ impl<O: Call + ?Sized, T: ?Sized, W: Wait> Attempts<'_, O, T, W> {
                 self.slept += delay;
                 // A retry of a request that changes something, after an attempt that may have been
                 // carried out: what the next attempts answer may follow from it.
-                let method = self.operation.method();
-                if method != Method::GET && method != Method::HEAD {
+                if changes_something(self.operation) {
                     self.earlier_acted |= match &result {
                         Ok(response) => status_may_have_taken_effect(response.status()),
                         Err(e) => e.status().map_or(!e.certainly_not_sent(), status_may_have_taken_effect),

@@ -243,6 +243,13 @@ fn a_retried_request_names_its_attempts() {
     assert_eq!(error["earlier_attempt_may_have_done_it"], true, "{error}");
     assert!(error["note"].as_str().is_some_and(|n| n.contains("so the 400 may follow from it")), "{error}");
 
+    // A last answer that is no refusal follows from nothing: the outcome's own note says what it may mean.
+    let server = Scripted::start(vec![server_error(502), server_error(502)]);
+    let mut delete = talkover(&server.base_url(), TOKEN);
+    delete.args(["agents", "delete", AGENT, "--max-retries", "1", "-o", "json"]);
+    let error = json_error(&run(delete));
+    assert_eq!((error["attempts"].as_u64(), error.get("earlier_attempt_may_have_done_it")), (Some(2), None), "{error}");
+
     // A 404 at the first attempt is only that.
     let server = Scripted::start(vec![not_found]);
     let mut delete = talkover(&server.base_url(), TOKEN);

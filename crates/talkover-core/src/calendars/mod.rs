@@ -93,10 +93,10 @@ optional_fields! {
 }
 
 impl NewCalendar {
-    /// Free-form data to attach, as its keys and values (`[("team", json!("sales"))]`, or a whole
-    /// `serde_json::Map`): an object, as the page types it.
-    pub fn metadata<K: Into<String>>(mut self, metadata: impl IntoIterator<Item = (K, Value)>) -> Self {
-        self.metadata = Some(metadata.into_iter().map(|(key, value)| (key.into(), value)).collect());
+    /// Free-form data to attach, as its keys and values (`[("team", "sales")]`, values of any JSON, or a
+    /// whole `serde_json::Map`): an object, as the page types it.
+    pub fn metadata<K: Into<String>, V: Into<Value>>(mut self, metadata: impl IntoIterator<Item = (K, V)>) -> Self {
+        self.metadata = Some(metadata.into_iter().map(|(key, value)| (key.into(), value.into())).collect());
         self
     }
 }
@@ -130,8 +130,8 @@ optional_fields! {
 impl CalendarUpdate {
     /// New free-form data, as its keys and values (or a whole `serde_json::Map`): an object, as the page
     /// types it.
-    pub fn metadata<K: Into<String>>(mut self, metadata: impl IntoIterator<Item = (K, Value)>) -> Self {
-        self.metadata = Some(metadata.into_iter().map(|(key, value)| (key.into(), value)).collect());
+    pub fn metadata<K: Into<String>, V: Into<Value>>(mut self, metadata: impl IntoIterator<Item = (K, V)>) -> Self {
+        self.metadata = Some(metadata.into_iter().map(|(key, value)| (key.into(), value.into())).collect());
         self
     }
 }
@@ -347,6 +347,21 @@ mod tests {
     use crate::operation::testing::config;
     use crate::time::DateTime;
     use crate::ErrorKind;
+
+    /// A calendar's metadata goes out as the object its keys and values make, on create and on update.
+    #[test]
+    fn metadata_is_sent_as_an_object() {
+        let new = NewCalendar::new("Sales", "user-1").metadata([("team", "sales")]).metadata([("floor", 3)]);
+        let sent: Value =
+            serde_json::from_slice(build_request(&CreateCalendar::new(new), &config()).unwrap().body()).unwrap();
+        assert_eq!(sent["metadata"], serde_json::json!({ "floor": 3 }), "the last call sets it whole");
+        let update =
+            CalendarUpdate::new().metadata(serde_json::json!({ "team": "support" }).as_object().unwrap().clone());
+        let sent: Value =
+            serde_json::from_slice(build_request(&UpdateCalendar::new("cal-1", update), &config()).unwrap().body())
+                .unwrap();
+        assert_eq!(sent["metadata"], serde_json::json!({ "team": "support" }));
+    }
 
     #[test]
     fn batch_events_repeat_calendar_ids_and_escape_offsets() {

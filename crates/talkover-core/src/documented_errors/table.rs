@@ -8,7 +8,7 @@ use super::DocumentedError as E;
 pub(super) const TABLE: &[(&str, &[E])] = &[
     ("cancel-release-request", &[
         E::new(404, None, Some("Not Found")),
-        E::new(409, Some("RELEASE_ALREADY_RESOLVED"), Some("Already Resolved")),
+        E::new(409, Some("RELEASE_ALREADY_RESOLVED"), Some("Already Resolved")).with_code_in_example(),
     ]),
     ("create-action", &[
         E::new(401, Some("INVALID_TOKEN"), None),
@@ -24,14 +24,14 @@ pub(super) const TABLE: &[(&str, &[E])] = &[
     ]),
     ("create-campaign", &[
         E::new(401, None, Some("Unauthorized")),
-        E::new(403, Some("CAMPAIGN_LIMIT_REACHED"), Some("Plan Limit Reached")),
+        E::new(403, Some("CAMPAIGN_LIMIT_REACHED"), Some("Plan Limit Reached")).with_code_in_example(),
         E::new(422, None, Some("Validation Error")),
     ]),
     ("create-event-meeting", &[
-        E::new(422, Some("MEETING_PROVIDER_REQUIRED"), Some("No Provider Connection")),
+        E::new(422, Some("MEETING_PROVIDER_REQUIRED"), Some("No Provider Connection")).with_code_in_example(),
     ]),
     ("create-sip-trunk-did", &[
-        E::new(409, Some("DID_ALREADY_EXISTS"), Some("Number Already Exists")),
+        E::new(409, Some("DID_ALREADY_EXISTS"), Some("Number Already Exists")).with_code_in_example(),
     ]),
     ("create-training", &[
         E::new(401, Some("INVALID_TOKEN"), None),
@@ -67,10 +67,10 @@ pub(super) const TABLE: &[(&str, &[E])] = &[
         E::new(500, Some("SERVER_ERROR"), None),
     ]),
     ("delete-sip-trunk", &[
-        E::new(409, Some("TRUNK_HAS_DIDS"), Some("Trunk Has DIDs")),
+        E::new(409, Some("TRUNK_HAS_DIDS"), Some("Trunk Has DIDs")).with_code_in_example(),
     ]),
     ("delete-sip-trunk-did", &[
-        E::new(409, Some("DID_IN_USE"), Some("DID In Use")),
+        E::new(409, Some("DID_IN_USE"), Some("DID In Use")).with_code_in_example(),
     ]),
     ("delete-training", &[
         E::new(401, Some("INVALID_TOKEN"), None),
@@ -85,7 +85,7 @@ pub(super) const TABLE: &[(&str, &[E])] = &[
     ]),
     ("end-call", &[
         E::new(404, None, Some("Call Not Found")),
-        E::new(409, Some("CALL_NOT_ACTIVE"), Some("Call Already Ended")),
+        E::new(409, Some("CALL_NOT_ACTIVE"), Some("Call Already Ended")).with_code_in_example(),
     ]),
     ("generate-voice-demo", &[
         E::new(401, Some("INVALID_TOKEN"), None),
@@ -158,12 +158,12 @@ pub(super) const TABLE: &[(&str, &[E])] = &[
     ]),
     ("make-call", &[
         E::new(400, Some("AGENT_INACTIVE"), None),
-        E::new(400, Some("INVALID_PHONE_NUMBER"), Some("Bad Request")),
+        E::new(400, Some("INVALID_PHONE_NUMBER"), Some("Bad Request")).with_code_in_example(),
         E::new(400, Some("MISSING_PHONE_NUMBER"), None),
-        E::new(401, Some("INVALID_TOKEN"), Some("Unauthorized")),
-        E::new(402, Some("INSUFFICIENT_CREDITS"), Some("Payment Required")),
-        E::new(404, Some("AGENT_NOT_FOUND"), Some("Not Found")),
-        E::new(429, Some("RATE_LIMIT_EXCEEDED"), Some("Too Many Requests")),
+        E::new(401, Some("INVALID_TOKEN"), Some("Unauthorized")).with_code_in_example(),
+        E::new(402, Some("INSUFFICIENT_CREDITS"), Some("Payment Required")).with_code_in_example(),
+        E::new(404, Some("AGENT_NOT_FOUND"), Some("Not Found")).with_code_in_example(),
+        E::new(429, Some("RATE_LIMIT_EXCEEDED"), Some("Too Many Requests")).with_code_in_example(),
     ]),
     ("make-campaign-call", &[
         E::new(400, Some("CAMPAIGN_NOT_ACTIVE"), None),
@@ -179,21 +179,21 @@ pub(super) const TABLE: &[(&str, &[E])] = &[
         E::new(422, None, None),
     ]),
     ("purchase-credits", &[
-        E::new(402, Some("PAYMENT_FAILED"), Some("Payment Failed")),
+        E::new(402, Some("PAYMENT_FAILED"), Some("Payment Failed")).with_code_in_example(),
     ]),
     ("request-phone-release", &[
-        E::new(409, Some("RELEASE_ALREADY_PENDING"), Some("Already Pending")),
-        E::new(422, Some("PHONE_NUMBER_IN_USE"), Some("Number In Use")),
+        E::new(409, Some("RELEASE_ALREADY_PENDING"), Some("Already Pending")).with_code_in_example(),
+        E::new(422, Some("PHONE_NUMBER_IN_USE"), Some("Number In Use")).with_code_in_example(),
     ]),
     ("retry-webhook-log", &[
-        E::new(422, Some("LOG_NOT_RETRIABLE"), Some("Cannot Retry")),
+        E::new(422, Some("LOG_NOT_RETRIABLE"), Some("Cannot Retry")).with_code_in_example(),
     ]),
     ("set-agent-as-callback", &[
-        E::new(422, Some("INVALID_AGENT_DIRECTION"), Some("Wrong Direction")),
+        E::new(422, Some("INVALID_AGENT_DIRECTION"), Some("Wrong Direction")).with_code_in_example(),
     ]),
     ("test-auto-topup", &[
-        E::new(402, Some("PAYMENT_FAILED"), Some("Payment Failed")),
-        E::new(422, Some("AUTO_TOPUP_NOT_CONFIGURED"), Some("Not Configured")),
+        E::new(402, Some("PAYMENT_FAILED"), Some("Payment Failed")).with_code_in_example(),
+        E::new(422, Some("AUTO_TOPUP_NOT_CONFIGURED"), Some("Not Configured")).with_code_in_example(),
     ]),
     ("test-webhook", &[
         E::new(401, None, Some("Unauthorized")),
@@ -204,13 +204,13 @@ pub(super) const TABLE: &[(&str, &[E])] = &[
         E::new(404, None, Some("Not Found")),
     ]),
     ("trigger-campaign-sftp-export", &[
-        E::new(409, Some("SFTP_EXPORT_IN_PROGRESS"), Some("Already Running")),
+        E::new(409, Some("SFTP_EXPORT_IN_PROGRESS"), Some("Already Running")).with_code_in_example(),
     ]),
     ("trigger-campaign-sftp-import", &[
-        E::new(409, Some("SFTP_IMPORT_IN_PROGRESS"), Some("Already Running")),
+        E::new(409, Some("SFTP_IMPORT_IN_PROGRESS"), Some("Already Running")).with_code_in_example(),
     ]),
     ("update-advanced-settings", &[
-        E::new(422, Some("OPTIMIZED_COSTS_NOT_ELIGIBLE"), Some("Not Eligible")),
+        E::new(422, Some("OPTIMIZED_COSTS_NOT_ELIGIBLE"), Some("Not Eligible")).with_code_in_example(),
     ]),
     ("update-agent-flow", &[
         E::new(422, None, Some("Invalid Flow")),
@@ -230,11 +230,11 @@ pub(super) const TABLE: &[(&str, &[E])] = &[
     ]),
     ("update-campaign", &[
         E::new(404, None, Some("Not Found")),
-        E::new(409, Some("CAMPAIGN_HAS_ACTIVE_CALLS"), Some("Active Calls")),
+        E::new(409, Some("CAMPAIGN_HAS_ACTIVE_CALLS"), Some("Active Calls")).with_code_in_example(),
         E::new(422, None, Some("Validation Error")),
     ]),
     ("update-campaign-sftp", &[
-        E::new(422, Some("SFTP_TEST_REQUIRED"), Some("Cannot Enable")),
+        E::new(422, Some("SFTP_TEST_REQUIRED"), Some("Cannot Enable")).with_code_in_example(),
     ]),
     ("update-campaign-status", &[
         E::new(400, Some("INVALID_TRANSITION"), None),

@@ -1189,6 +1189,18 @@ fn a_refusal_after_an_attempt_that_may_have_been_carried_out_says_so() {
         assert_eq!(error.earlier_attempt_may_have_taken_effect(), earlier, "{error}");
         assert_eq!(error.to_string().contains("an earlier one may have been carried out"), earlier, "{error}");
     }
+
+    // A dry run saves nothing, so its earlier attempts did nothing either.
+    let answers = Mutex::new(vec![json(422, r#"{"message": "Invalid"}"#), json(502, r#"{"message": "Bad Gateway"}"#)]);
+    let transport = move |_: HttpRequest| Ok(answers.lock().unwrap().pop().expect("two answers"));
+    let client = talkover::blocking::Client::with_transport(config(), transport).with_retry_policy(quick);
+    let check = talkover::callbacks::CheckCallbackConstraints::new(
+        "agent-1",
+        talkover::callbacks::ProposedCallbackConfig::default(),
+    );
+    let error = client.execute(check).unwrap_err();
+    assert_eq!((error.kind(), error.attempts()), (ErrorKind::Validation, 2), "{error}");
+    assert!(!error.earlier_attempt_may_have_taken_effect(), "{error}");
 }
 
 /// The async client says it as the blocking one does.
@@ -1275,4 +1287,24 @@ async fn max_elapsed_counts_the_waits_on_the_sleeps_own_clock() {
     assert_eq!(*slept.lock().unwrap(), [Duration::from_millis(1500); 3]);
     assert_eq!((calls.load(Ordering::SeqCst), error.attempts()), (4, 4), "{error}");
     assert_eq!(error.stop_reason(), Some(talkover::retry::StopReason::OutOfTime), "{error}");
+}
+
+/// A request a `Replay` has no recording for fails at once, through a client, as no answer of the API's:
+/// not a 404 that code under test would take for "already gone", and not retried.
+#[cfg(feature = "registry")]
+#[test]
+fn a_request_a_replay_has_no_recording_for_fails_at_once_as_no_answer() {
+    let fixture = r#"{
+        "operation": "delete-action",
+        "params": {"path": {"agent_id": "a", "action_id": "b"}},
+        "request": {"method": "DELETE", "path": "/api/v1/agents/a/actions/b", "query": [], "headers": {}, "body": null},
+        "response": {"status": 200, "headers": {"content-type": "application/json"}, "body": {"success": true, "message": "deleted"}},
+        "expect": {"ok": "strict"}
+    }"#;
+    let replay = talkover::replay::Replay::from_fixtures([("delete-action/ok.json", fixture)]).unwrap();
+    let client = talkover::blocking::Client::with_transport(config(), replay);
+    let error = client.agents().get("a").unwrap_err();
+    assert_eq!((error.kind(), error.attempts()), (ErrorKind::Transport, 1), "{error}");
+    assert!(!error.is_resource_not_found() && !error.is_retryable() && !error.may_have_taken_effect(), "{error}");
+    assert!(error.to_string().contains("no recorded exchange for GET /api/v1/agents/a"), "{error}");
 }
