@@ -1294,14 +1294,9 @@ async fn max_elapsed_counts_the_waits_on_the_sleeps_own_clock() {
 #[cfg(feature = "registry")]
 #[test]
 fn a_request_a_replay_has_no_recording_for_fails_at_once_as_no_answer() {
-    let fixture = r#"{
-        "operation": "delete-action",
-        "params": {"path": {"agent_id": "a", "action_id": "b"}},
-        "request": {"method": "DELETE", "path": "/api/v1/agents/a/actions/b", "query": [], "headers": {}, "body": null},
-        "response": {"status": 200, "headers": {"content-type": "application/json"}, "body": {"success": true, "message": "deleted"}},
-        "expect": {"ok": "strict"}
-    }"#;
-    let replay = talkover::replay::Replay::from_fixtures([("delete-action/ok.json", fixture)]).unwrap();
+    let recorded =
+        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/delete-action/ok-delete.json"));
+    let replay = talkover::replay::Replay::from_fixtures([("delete-action/ok-delete.json", recorded)]).unwrap();
     let client = talkover::blocking::Client::with_transport(config(), replay);
     let error = client.agents().get("a").unwrap_err();
     assert_eq!((error.kind(), error.attempts()), (ErrorKind::Transport, 1), "{error}");
