@@ -122,8 +122,7 @@ impl<T: ?Sized, W: Wait> ClientCore<T, W> {
     /// The attempts of one call of `operation` (a typed operation, or a [`Registered`] one).
     pub(crate) fn attempts<'c, C: Call + ?Sized>(&'c self, operation: &'c C) -> Attempts<'c, C, T, W> {
         let now = Instant::now();
-        let slept = Duration::ZERO;
-        Attempts { core: self, operation, retries: 0, earlier_acted: false, began: now, slept, started: now }
+        Attempts { core: self, operation, retries: 0, earlier_acted: false, began: now, started: now }
     }
 
     /// `error` without the secrets `operation`'s request carries (a webhook secret, a SIP password), which
@@ -261,12 +260,10 @@ pub(crate) struct Attempts<'c, O: ?Sized, T: ?Sized, W> {
     /// Whether an attempt retried may have been carried out (see
     /// [`Error::earlier_attempt_may_have_taken_effect`]).
     earlier_acted: bool,
-    /// When the call's first attempt began.
+    /// When the call's first attempt began; moved back by what a wait fell short of on this machine's
+    /// clock (see [`Attempts::request`]).
     began: Instant,
-    /// The waits before the retries so far. The call has taken at least this long, on the clock its
-    /// sleep runs on: on a Tokio clock paused in a test, longer than the machine's clock says.
-    slept: Duration,
-    /// When the attempt under way began.
+    /// When the attempt under way began; while the client waits to retry, when the wait ends.
     started: Instant,
 }
 
@@ -313,20 +310,25 @@ impl<O: Call + ?Sized, T: ?Sized, W: Wait> Attempts<'_, O, T, W> {
     /// The request of the next attempt.
     pub(crate) fn request(&mut self) -> Result<HttpRequest, Error> {
         let request = self.operation.build(&self.core.config)?;
-        self.started = Instant::now();
+        let now = Instant::now();
+        // A wait that ended before its time on this machine's clock ran on a clock of its own (Tokio's,
+        // paused in a test): the call's time so far counts it whole, so `max_elapsed` holds there as in a
+        // service (and the future holds no field more for it).
+        if let Some(short) = self.started.checked_duration_since(now) {
+            self.began = self.began.checked_sub(short).unwrap_or(self.began);
+        }
+        self.started = now;
         Ok(request)
     }
 
     /// Decides what follows the attempt that ended with `result`, and traces it.
     pub(crate) fn after(&mut self, result: Result<HttpResponse, TransportError>) -> Next {
-        // `max_elapsed` is held on the longer of the two clocks, so a test on a paused Tokio clock sees
-        // the retries a service would.
-        let times = (self.began.elapsed().max(self.slept), self.started);
+        let times = (self.began.elapsed(), self.started);
         let can_wait = |delay| self.core.wait.can_wait(delay);
         let (policy, config) = (&self.core.retry, &self.core.config);
         match after_attempt(self.operation, (policy, config), self.retries, times, &result, can_wait) {
             Ok((delay, withdrawal)) => {
-                self.slept += delay;
+                self.started = Instant::now() + delay;
                 // A retry of a request that changes something, after an attempt that may have been
                 // carried out: what the next attempts answer may follow from it.
                 if changes_something(self.operation) {
