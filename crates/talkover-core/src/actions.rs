@@ -325,10 +325,9 @@ optional_fields! {
     settable {
         /// When the agent runs it, in words (`customer asks for human`).
         trigger(condition): impl Into<String>,
-    }
-    optional {
-        /// Type-specific configuration, a JSON object (set with `config`).
-        config: Map<String, Value>,
+        /// Type-specific configuration, as its keys and values: `[("phone_number", "+1234567890")]`, values
+        /// of any JSON, or a whole `serde_json::Map`.
+        config: impl IntoIterator<Item = (impl Into<String>, impl Into<Value>)>,
     }
 }
 
@@ -336,13 +335,6 @@ impl NewAction {
     /// The integration it uses: its identifier (`"calendar"`), or an [`IntegrationRef`] with settings.
     pub fn integration(mut self, integration: impl Into<IntegrationRef>) -> Self {
         self.integration = Some(integration.into());
-        self
-    }
-
-    /// Type-specific configuration, as its keys and values: `[("phone_number", json!("+1234567890"))]`,
-    /// or a whole `serde_json::Map`.
-    pub fn config<K: Into<String>, V: Into<Value>>(mut self, config: impl IntoIterator<Item = (K, V)>) -> Self {
-        self.config = Some(config.into_iter().map(|(key, value)| (key.into(), value.into())).collect());
         self
     }
 

@@ -312,9 +312,8 @@ impl Error {
         let mut documented =
             crate::documented_errors::of(api.operation).iter().filter(|e| e.status == api.status.as_u16());
         let only = documented.next().filter(|_| documented.next().is_none())?;
-        let code = only.code.filter(|_| !only.code_in_example)?;
-        let validation = ErrorCode::from_text(code) == ErrorCode::ValidationError;
-        (validation || api.field_errors.is_empty()).then(|| ErrorCode::from_text(code))
+        let code = ErrorCode::from_text(only.code.filter(|_| !only.code_in_example)?);
+        (code == ErrorCode::ValidationError || api.field_errors.is_empty()).then_some(code)
     }
 
     /// Every problem with a field of the request, in one shape whoever found it: the fields of a 422's

@@ -262,7 +262,8 @@ macro_rules! string_enum {
 ///
 /// An entry is `name: T`, or `name: impl Into<T>` for a setter that takes anything convertible, or
 /// `name: impl IntoIterator<Item = T>` (or `Item = impl Into<T>`) for a `Vec<T>` field whose setter
-/// collects any iterator, or
+/// collects any iterator, or `name: impl IntoIterator<Item = (impl Into<String>, impl Into<Value>)>` for
+/// a JSON object (a `serde_json::Map`) whose setter takes its keys and values, or a whole map, or
 /// `name(param): ..` to name the setter's parameter; it may carry one `#[serde(..)]` of its own (a
 /// rename, a `serialize_with`). An entry of an `optional` list marked `#[null_when_unset]` (after its doc)
 /// is written as `null` when unset, where the API writes the key with `null` (`"end_date": null`); in a
@@ -509,6 +510,15 @@ macro_rules! optional_fields {
     // The entry's type, read by its form: what its setter takes, and the field's type.
     (
         @typed $head:tt $acc:tt $kind:ident $entry:tt
+        { impl IntoIterator<Item = (impl Into<String>, impl Into<Value>)> $($rest:tt)* } $($groups:tt)*
+    ) => {
+        $crate::macros::optional_fields!(
+            @push $head $acc $kind $entry [object]
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>; { $($rest)* } $($groups)*
+        );
+    };
+    (
+        @typed $head:tt $acc:tt $kind:ident $entry:tt
         { impl IntoIterator<Item = impl Into<$ty:ty>> $($rest:tt)* } $($groups:tt)*
     ) => {
         $crate::macros::optional_fields!(
@@ -572,6 +582,18 @@ macro_rules! optional_fields {
         $(#[$doc])*
         pub fn $field<I: ::std::convert::Into<$item>>(mut self, $param: impl ::std::iter::IntoIterator<Item = I>) -> Self {
             self.$field = ::std::option::Option::Some($param.into_iter().map(::std::convert::Into::into).collect());
+            self
+        }
+    };
+    (@setter [settable object] [$(#[$doc:meta])*] $field:ident [$param:ident $($_field:ident)?] $ty:ty) => {
+        $(#[$doc])*
+        pub fn $field<K, V>(mut self, $param: impl ::std::iter::IntoIterator<Item = (K, V)>) -> Self
+        where
+            K: ::std::convert::Into<::std::string::String>,
+            V: ::std::convert::Into<::serde_json::Value>,
+        {
+            let entries = $param.into_iter().map(|(key, value)| (key.into(), value.into()));
+            self.$field = ::std::option::Option::Some(entries.collect());
             self
         }
     };

@@ -87,7 +87,7 @@ pub trait Operation: Send + Sync + Sized {
         Self: Sized,
     {
         let api = ApiError::from_parts(Self::ID, status, http::HeaderMap::new(), body.into());
-        Error::Api(Box::new(api)).with_attempts(1).with_safe_to_repeat(Self::SAFE_TO_REPEAT)
+        Error::from(api).with_attempts(1).with_safe_to_repeat(Self::SAFE_TO_REPEAT)
     }
 }
 

@@ -15,7 +15,7 @@ pub mod members;
 pub mod providers;
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use self::events::CalendarEvent;
 use crate::envelope::{Ack, Envelope, ListEnvelope};
@@ -85,19 +85,9 @@ optional_fields! {
     settable {
         /// Its IANA time zone (the API's default is the environment's).
         timezone: impl Into<String>,
-    }
-    optional {
-        /// Free-form data to attach, a JSON object (set with `metadata`).
-        metadata: Map<String, Value>,
-    }
-}
-
-impl NewCalendar {
-    /// Free-form data to attach, as its keys and values (`[("team", "sales")]`, values of any JSON, or a
-    /// whole `serde_json::Map`): an object, as the page types it.
-    pub fn metadata<K: Into<String>, V: Into<Value>>(mut self, metadata: impl IntoIterator<Item = (K, V)>) -> Self {
-        self.metadata = Some(metadata.into_iter().map(|(key, value)| (key.into(), value.into())).collect());
-        self
+        /// Free-form data to attach, as its keys and values (`[("team", "sales")]`, values of any JSON, or a
+        /// whole `serde_json::Map`): an object, as the page types it.
+        metadata: impl IntoIterator<Item = (impl Into<String>, impl Into<Value>)>,
     }
 }
 
@@ -120,19 +110,9 @@ optional_fields! {
         name: impl Into<String>,
         /// A new IANA time zone.
         timezone: impl Into<String>,
-    }
-    optional {
-        /// New free-form data, a JSON object (set with `metadata`).
-        metadata: Map<String, Value>,
-    }
-}
-
-impl CalendarUpdate {
-    /// New free-form data, as its keys and values (or a whole `serde_json::Map`): an object, as the page
-    /// types it.
-    pub fn metadata<K: Into<String>, V: Into<Value>>(mut self, metadata: impl IntoIterator<Item = (K, V)>) -> Self {
-        self.metadata = Some(metadata.into_iter().map(|(key, value)| (key.into(), value.into())).collect());
-        self
+        /// New free-form data, as its keys and values (or a whole `serde_json::Map`): an object, as the
+        /// page types it.
+        metadata: impl IntoIterator<Item = (impl Into<String>, impl Into<Value>)>,
     }
 }
 
