@@ -10,6 +10,7 @@ use talkover::auto_topup::TestAutoTopup;
 use talkover::calls::{EndCall, MakeCall, MakeCampaignCall};
 use talkover::campaigns::DeleteCampaign;
 use talkover::credits::PurchaseCredits;
+use talkover::error::status_may_have_taken_effect;
 use talkover::http::{Method, StatusCode};
 use talkover::phone_numbers::RequestPhoneRelease;
 use talkover::registry::OperationInfo;
@@ -447,9 +448,8 @@ impl ApiFailure {
         let earlier = self.attempts[..self.attempts.len() - 1].iter().find(|o| o.may_have_taken_effect())?;
         // Only a refusal can follow from what an earlier attempt did; a last 5xx or lost answer is said by
         // the outcome's own note.
-        let refused = self.error.status().filter(|s| {
-            s.is_client_error() && *s != StatusCode::REQUEST_TIMEOUT && *s != StatusCode::TOO_MANY_REQUESTS
-        })?;
+        let refused =
+            self.error.status().filter(|s| !status_may_have_taken_effect(*s) && *s != StatusCode::TOO_MANY_REQUESTS)?;
         let done = if refused == StatusCode::NOT_FOUND && op.method == Method::DELETE {
             "may have deleted it, so the 404 may mean it is already gone".to_owned()
         } else {

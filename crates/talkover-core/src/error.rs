@@ -847,6 +847,15 @@ pub enum TransportErrorKind {
     Other,
 }
 
+impl TransportErrorKind {
+    /// The kinds of a request that could not leave from here, and never will as it is: its URL, a runtime
+    /// it was not awaited in, a recording that does not hold it. Certainly not sent, and not worth trying
+    /// again.
+    fn cannot_be_sent(self) -> bool {
+        matches!(self, Self::InvalidUrl | Self::NoRuntime | Self::NotRecorded)
+    }
+}
+
 impl fmt::Display for TransportErrorKind {
     /// The kind in lowercase words, as `ErrorKind` shows its own: `connect`, `body too large`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -1065,14 +1074,8 @@ impl TransportError {
     /// the connection could not be opened, its TLS handshake failed, or its URL cannot be sent.
     pub fn certainly_not_sent(&self) -> bool {
         !self.maybe_sent
-            && matches!(
-                self.kind,
-                TransportErrorKind::Connect
-                    | TransportErrorKind::Tls
-                    | TransportErrorKind::InvalidUrl
-                    | TransportErrorKind::NoRuntime
-                    | TransportErrorKind::NotRecorded
-            )
+            && (matches!(self.kind, TransportErrorKind::Connect | TransportErrorKind::Tls)
+                || self.kind.cannot_be_sent())
     }
 
     /// Whether the same request may get through when tried again: not when the answer was too large, nor
@@ -1083,14 +1086,7 @@ impl TransportError {
         let lasting = self.status().is_some_and(|status| {
             status.is_client_error() && status != StatusCode::REQUEST_TIMEOUT && status != StatusCode::TOO_MANY_REQUESTS
         });
-        !lasting
-            && !matches!(
-                self.kind,
-                TransportErrorKind::BodyTooLarge
-                    | TransportErrorKind::InvalidUrl
-                    | TransportErrorKind::NoRuntime
-                    | TransportErrorKind::NotRecorded
-            )
+        !lasting && self.kind != TransportErrorKind::BodyTooLarge && !self.kind.cannot_be_sent()
     }
 }
 
