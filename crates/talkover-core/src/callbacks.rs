@@ -339,6 +339,7 @@ macro_rules! callbacks_operations {
             body: ProposedCallbackConfig,
             response: ConstraintCheckAnswer,
             safe_to_repeat: true,
+            dry_run: true,
         }
 
         /// [Make an agent a callback agent](https://docs.talkover.ai/api-reference/endpoints/set-agent-as-callback)

@@ -56,6 +56,8 @@ pub struct OperationInfo {
     pub path: &'static str,
     /// See [`Operation::SAFE_TO_REPEAT`].
     pub safe_to_repeat: bool,
+    /// See [`Operation::DRY_RUN`]. Declared `dry_run: true`.
+    pub dry_run: bool,
     /// See [`Operation::SUCCESS_STATUS`].
     pub success_status: u16,
     /// Whether the operation takes the agent it acts on back to draft, as its reference page says (a
@@ -84,6 +86,7 @@ impl std::fmt::Debug for OperationInfo {
             .field("method", &self.method)
             .field("path", &self.path)
             .field("safe_to_repeat", &self.safe_to_repeat)
+            .field("dry_run", &self.dry_run)
             .field("success_status", &self.success_status)
             .field("unpublishes_agent", &self.unpublishes_agent)
             .field("page_block", &self.page_block)
@@ -117,6 +120,7 @@ impl OperationInfo {
             method: O::METHOD,
             path: O::PATH,
             safe_to_repeat: O::SAFE_TO_REPEAT,
+            dry_run: O::DRY_RUN,
             success_status: O::SUCCESS_STATUS,
             unpublishes_agent: false,
             page_block: None,

@@ -391,11 +391,27 @@ impl Error {
     /// assert_eq!(Error::invalid_request("get-agent", None, "no id").with_attempts(3).attempts(), 0);
     /// ```
     pub fn attempts(&self) -> u32 {
+        self.tries().map_or(0, |tries| tries.count)
+    }
+
+    /// What the client recorded of the attempts behind an error of a request it sent; `None` for one never
+    /// sent, or of the client's settings.
+    fn tries(&self) -> Option<&Tries> {
         match self {
-            Self::InvalidRequest(_) | Self::Config(_) => 0,
-            Self::Transport(e) => e.attempts,
-            Self::Api(e) => e.attempts,
-            Self::Decode(e) => e.attempts,
+            Self::InvalidRequest(_) | Self::Config(_) => None,
+            Self::Transport(e) => Some(&e.tries),
+            Self::Api(e) => Some(&e.tries),
+            Self::Decode(e) => Some(&e.tries),
+        }
+    }
+
+    /// The attempts' record, to set ([`Error::tries`]).
+    fn tries_mut(&mut self) -> Option<&mut Tries> {
+        match self {
+            Self::InvalidRequest(_) | Self::Config(_) => None,
+            Self::Transport(e) => Some(&mut e.tries),
+            Self::Api(e) => Some(&mut e.tries),
+            Self::Decode(e) => Some(&mut e.tries),
         }
     }
 
@@ -415,23 +431,14 @@ impl Error {
     /// assert_eq!(Error::invalid_request("get-agent", None, "no id").attempts_note(), "");
     /// ```
     pub fn attempts_note(&self) -> String {
-        match self {
-            Self::InvalidRequest(_) | Self::Config(_) => String::new(),
-            Self::Transport(e) => after_attempts(e.attempts, e.earlier_acted, e.stopped),
-            Self::Api(e) => after_attempts(e.attempts, e.earlier_acted, e.stopped),
-            Self::Decode(e) => after_attempts(e.attempts, e.earlier_acted, None),
-        }
+        self.tries().map(Tries::note).unwrap_or_default()
     }
 
     /// Records how many times the request was sent (at least 1), for a client built on this crate: the
     /// SDK's clients set it after their retries. A request that was never sent keeps 0.
     pub fn with_attempts(mut self, attempts: u32) -> Self {
-        let attempts = attempts.max(1);
-        match &mut self {
-            Self::InvalidRequest(_) | Self::Config(_) => {}
-            Self::Transport(e) => e.attempts = attempts,
-            Self::Api(e) => e.attempts = attempts,
-            Self::Decode(e) => e.attempts = attempts,
+        if let Some(tries) = self.tries_mut() {
+            tries.count = attempts.max(1);
         }
         self
     }
@@ -441,11 +448,8 @@ impl Error {
     /// clients set it when they retried after such an attempt. An error of a request never sent, or of the
     /// client's settings, keeps none.
     pub fn with_earlier_attempt_may_have_taken_effect(mut self) -> Self {
-        match &mut self {
-            Self::InvalidRequest(_) | Self::Config(_) => {}
-            Self::Transport(e) => e.earlier_acted = true,
-            Self::Api(e) => e.earlier_acted = true,
-            Self::Decode(e) => e.earlier_acted = true,
+        if let Some(tries) = self.tries_mut() {
+            tries.earlier_acted = true;
         }
         self
     }
@@ -455,8 +459,8 @@ impl Error {
     /// operation safe to repeat that changes something. Its answer is then about a state the earlier
     /// attempt may have made: a DELETE's 404 (deleted by the first), update-campaign-status's 400 (no
     /// move from a status to itself). Check the resource before taking the error at its word. `Display` says it too (`(after 2 attempts; an earlier one may
-    /// have been carried out)`). Always `false` for a read (and for the POSTs that are dry runs,
-    /// validate-agent-flow and check-callback-constraints), and when the request was sent once;
+    /// have been carried out)`). Always `false` for a read (and for a POST that is a dry run,
+    /// [`Operation::DRY_RUN`](crate::Operation::DRY_RUN)), and when the request was sent once;
     /// [`Error::may_have_taken_effect`] speaks of the last attempt alone.
     ///
     /// ```
@@ -469,14 +473,7 @@ impl Error {
     /// assert!(err.to_string().ends_with("(after 2 attempts; an earlier one may have been carried out)"));
     /// ```
     pub fn earlier_attempt_may_have_taken_effect(&self) -> bool {
-        // Recorded on an error of one attempt, it speaks of none before it: false, as `Display` says nothing.
-        self.attempts() > 1
-            && match self {
-                Self::InvalidRequest(_) | Self::Config(_) => false,
-                Self::Transport(e) => e.earlier_acted,
-                Self::Api(e) => e.earlier_acted,
-                Self::Decode(e) => e.earlier_acted,
-            }
+        self.tries().is_some_and(Tries::earlier_may_have_acted)
     }
 
     /// Records whether the failed operation may be sent again as it is ([`Error::safe_to_repeat`]), for a
@@ -484,11 +481,8 @@ impl Error {
     /// [`SAFE_TO_REPEAT`](crate::Operation::SAFE_TO_REPEAT). An error of a request never sent, or of the
     /// client's settings, keeps none.
     pub fn with_safe_to_repeat(mut self, safe: bool) -> Self {
-        match &mut self {
-            Self::InvalidRequest(_) | Self::Config(_) => {}
-            Self::Transport(e) => e.safe_to_repeat = Some(safe),
-            Self::Api(e) => e.safe_to_repeat = Some(safe),
-            Self::Decode(e) => e.safe_to_repeat = Some(safe),
+        if let Some(tries) = self.tries_mut() {
+            tries.safe_to_repeat = Some(safe);
         }
         self
     }
@@ -513,12 +507,7 @@ impl Error {
     /// assert!(!retry_now(&timeout().with_safe_to_repeat(false))); // a call that may have been placed
     /// ```
     pub fn safe_to_repeat(&self) -> Option<bool> {
-        match self {
-            Self::InvalidRequest(_) | Self::Config(_) => None,
-            Self::Transport(e) => e.safe_to_repeat,
-            Self::Api(e) => e.safe_to_repeat,
-            Self::Decode(e) => e.safe_to_repeat,
-        }
+        self.tries()?.safe_to_repeat
     }
 
     /// Why the client made no further attempt after the one this error is of, as the SDK's clients record
@@ -539,21 +528,18 @@ impl Error {
     /// assert!(refused.to_string().ends_with("(after 2 attempts; no more: the client's retry budget is spent (many retries of late))"));
     /// ```
     pub fn stop_reason(&self) -> Option<StopReason> {
-        match self {
-            Self::Transport(e) => e.stopped,
-            Self::Api(e) => e.stopped,
-            Self::InvalidRequest(_) | Self::Config(_) | Self::Decode(_) => None,
-        }
+        self.tries()?.stopped
     }
 
     /// Records why no further attempt was made ([`Error::stop_reason`]), for a client built on this crate:
     /// the SDK's clients set it from their retry policy's decision. Errors of a request never sent, of the
     /// client's settings and of an answer read keep none.
     pub fn with_stop_reason(mut self, reason: StopReason) -> Self {
-        match &mut self {
-            Self::Transport(e) => e.stopped = Some(reason),
-            Self::Api(e) => e.stopped = Some(reason),
-            Self::InvalidRequest(_) | Self::Config(_) | Self::Decode(_) => {}
+        // An answer read, well or not, ended the call: no attempt was held back after it.
+        if !matches!(self, Self::Decode(_)) {
+            if let Some(tries) = self.tries_mut() {
+                tries.stopped = Some(reason);
+            }
         }
         self
     }
@@ -887,14 +873,8 @@ pub struct TransportError {
     message: String,
     /// The operation whose request failed, once the client has said it.
     operation: Option<&'static str>,
-    /// How many times the request was tried (the last try's failure is this one).
-    attempts: u32,
-    /// Whether an earlier try may have been carried out ([`Error::earlier_attempt_may_have_taken_effect`]).
-    earlier_acted: bool,
-    /// Whether the operation may be sent again as it is, once the client has said it.
-    safe_to_repeat: Option<bool>,
-    /// Why the client made no further attempt, once it has said it.
-    stopped: Option<StopReason>,
+    /// What the client recorded of the attempts (the last one's failure is this one).
+    tries: Tries,
     underlying: Option<Box<dyn std::error::Error + Send + Sync>>,
     /// The status and request id of the answer, when its head arrived before the failure (a body cut off).
     head: Option<Box<AnswerHead>>,
@@ -908,12 +888,12 @@ impl fmt::Display for TransportError {
         write!(f, "transport error ({}): {}", self.kind, self.message)?;
         // An operation not safe to repeat (placing a call) that may have been carried out says so, since a
         // log line is often all its reader has to decide whether to send it again.
-        let not_repeated = self.safe_to_repeat == Some(false) && self.may_have_taken_effect();
+        let not_repeated = self.tries.safe_to_repeat == Some(false) && self.may_have_taken_effect();
         if let Some(AnswerHead { status, .. }) = self.head.as_deref() {
             write!(f, "; it came after the answer's head, {status}")?;
             if status.is_success() {
                 f.write_str(" (the request was processed)")?;
-                if self.safe_to_repeat == Some(false) {
+                if self.tries.safe_to_repeat == Some(false) {
                     f.write_str(TAKEN_NOT_REPEATED)?;
                 }
             }
@@ -929,7 +909,7 @@ impl fmt::Display for TransportError {
             // left; a timeout's message and a too large answer say what happened already.
             f.write_str("; the request may have been sent")?;
         }
-        f.write_str(&after_attempts(self.attempts, self.earlier_acted, self.stopped))
+        f.write_str(&self.tries.note())
     }
 }
 
@@ -950,9 +930,7 @@ impl fmt::Debug for TransportError {
             .field("kind", &self.kind)
             .field("message", &self.message)
             .field("operation", &self.operation)
-            .field("attempts", &self.attempts)
-            .field("earlier_attempt_may_have_taken_effect", &self.earlier_acted)
-            .field("stopped", &self.stopped)
+            .field("tries", &self.tries)
             .field("certainly_not_sent", &self.certainly_not_sent())
             .field("answer_head", &self.head)
             .field("underlying", &self.underlying)
@@ -973,10 +951,7 @@ impl TransportError {
             maybe_sent: false,
             message: message.into(),
             operation: None,
-            attempts: 1,
-            earlier_acted: false,
-            safe_to_repeat: None,
-            stopped: None,
+            tries: Tries::ONE,
             underlying: None,
             head: None,
         }
@@ -1058,7 +1033,7 @@ impl TransportError {
 
     /// How many times the request was tried; this failure is the last try's (see [`Error::attempts`]).
     pub fn attempts(&self) -> u32 {
-        self.attempts
+        self.tries.count
     }
 
     /// What [`Error::may_have_taken_effect`] says of this failure: by the answer's status once its head
@@ -1235,14 +1210,8 @@ pub struct ApiError {
     summary: Option<String>,
     /// Whether the body is not a JSON object, so that `summary` is its excerpt, made again on each redaction.
     body_is_text: bool,
-    /// How many times the request was sent; this is the last answer (see [`Error::attempts`]).
-    attempts: u32,
-    /// Whether an earlier attempt may have been carried out ([`Error::earlier_attempt_may_have_taken_effect`]).
-    earlier_acted: bool,
-    /// Whether the operation may be sent again as it is, once the client has said it.
-    safe_to_repeat: Option<bool>,
-    /// Why the client made no further attempt, once it has said it.
-    stopped: Option<StopReason>,
+    /// What the client recorded of the attempts (this is the last one's answer).
+    tries: Tries,
 }
 
 impl ApiError {
@@ -1261,7 +1230,7 @@ impl ApiError {
 
     /// How many times the request was sent; this is the last answer (see [`Error::attempts`]).
     pub fn attempts(&self) -> u32 {
-        self.attempts
+        self.tries.count
     }
 
     /// The messages of an `errors` map by field; a field whose value is a map of its own (`{"payload":
@@ -1312,10 +1281,7 @@ impl ApiError {
             body: RawBody(Vec::new()),
             summary: None,
             body_is_text: false,
-            attempts: 1,
-            earlier_acted: false,
-            safe_to_repeat: None,
-            stopped: None,
+            tries: Tries::ONE,
         }
     }
 
@@ -1628,10 +1594,7 @@ impl fmt::Debug for ApiError {
             .field("headers", &self.headers)
             .field("body", &self.body)
             .field("summary", &cut(&self.summary, SHOWN_MESSAGE_CHARS))
-            .field("attempts", &self.attempts)
-            .field("earlier_attempt_may_have_taken_effect", &self.earlier_acted)
-            .field("safe_to_repeat", &self.safe_to_repeat)
-            .field("stopped", &self.stopped)
+            .field("tries", &self.tries)
             .finish_non_exhaustive()
     }
 }
@@ -1676,11 +1639,13 @@ impl fmt::Display for ApiError {
             write!(f, " (request id {})", Shown(id, SHOWN_NAME_CHARS))?;
         }
         // A 2xx that says `"success": false` is the API's account of how it went; a 5xx or 408 is not.
-        if self.safe_to_repeat == Some(false) && !self.status.is_success() && status_may_have_taken_effect(self.status)
+        if self.tries.safe_to_repeat == Some(false)
+            && !self.status.is_success()
+            && status_may_have_taken_effect(self.status)
         {
             f.write_str(NOT_REPEATED)?;
         }
-        f.write_str(&after_attempts(self.attempts, self.earlier_acted, self.stopped))
+        f.write_str(&self.tries.note())
     }
 }
 
@@ -1738,16 +1703,55 @@ impl StopReason {
     }
 }
 
-/// What `Display` adds for a request sent more than once, and for one not retried for a reason of the
-/// client's ([`StopReason`]).
-fn after_attempts(attempts: u32, earlier_acted: bool, stopped: Option<StopReason>) -> String {
-    let stopped = stopped.filter(|reason| reason.held_back_a_retry());
-    let earlier = if earlier_acted { "; an earlier one may have been carried out" } else { "" };
-    match (attempts > 1, stopped) {
-        (true, Some(reason)) => format!(" (after {attempts} attempts{earlier}; no more: {reason})"),
-        (true, None) => format!(" (after {attempts} attempts{earlier})"),
-        (false, Some(reason)) => format!(" (not retried: {reason})"),
-        (false, None) => String::new(),
+/// What the client records of the attempts behind an error of a request it sent, which the three kinds of
+/// such an error ([`TransportError`], [`ApiError`], [`DecodeError`]) keep alike and [`Error`]'s getters and
+/// `with_` setters read and write.
+#[derive(Clone, Copy)]
+struct Tries {
+    /// How many times the request was sent (at least 1): the error is the last attempt's.
+    count: u32,
+    /// Whether an earlier attempt may have been carried out ([`Error::earlier_attempt_may_have_taken_effect`]).
+    earlier_acted: bool,
+    /// Whether the operation may be sent again as it is, once the client has said it.
+    safe_to_repeat: Option<bool>,
+    /// Why the client made no further attempt, once it has said it (never after an answer read).
+    stopped: Option<StopReason>,
+}
+
+/// Each fact under the name of the [`Error`] getter that gives it.
+impl fmt::Debug for Tries {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Tries")
+            .field("attempts", &self.count)
+            .field("earlier_attempt_may_have_taken_effect", &self.earlier_may_have_acted())
+            .field("safe_to_repeat", &self.safe_to_repeat)
+            .field("stop_reason", &self.stopped)
+            .finish()
+    }
+}
+
+impl Tries {
+    /// One attempt, of which the client has said nothing more yet.
+    const ONE: Self = Self { count: 1, earlier_acted: false, safe_to_repeat: None, stopped: None };
+
+    /// Whether an attempt before the last may have been carried out: recorded on an error of one
+    /// attempt, it speaks of none before it, as `Display` says nothing.
+    fn earlier_may_have_acted(&self) -> bool {
+        self.count > 1 && self.earlier_acted
+    }
+
+    /// What `Display` adds for a request sent more than once, and for one not retried for a reason of
+    /// the client's ([`StopReason`]).
+    fn note(&self) -> String {
+        let Self { count: attempts, earlier_acted, stopped, .. } = *self;
+        let stopped = stopped.filter(|reason| reason.held_back_a_retry());
+        let earlier = if earlier_acted { "; an earlier one may have been carried out" } else { "" };
+        match (attempts > 1, stopped) {
+            (true, Some(reason)) => format!(" (after {attempts} attempts{earlier}; no more: {reason})"),
+            (true, None) => format!(" (after {attempts} attempts{earlier})"),
+            (false, Some(reason)) => format!(" (not retried: {reason})"),
+            (false, None) => String::new(),
+        }
     }
 }
 
@@ -1770,12 +1774,8 @@ pub struct DecodeError {
     /// The response body as received, but for the secrets the request carried (the token, a webhook's
     /// secret): where the answer echoes one, it reads `[redacted]` (see [`Error::redact_secrets`]).
     pub body: RawBody,
-    /// How many times the request was sent; this is the last answer (see [`Error::attempts`]).
-    attempts: u32,
-    /// Whether an earlier attempt may have been carried out ([`Error::earlier_attempt_may_have_taken_effect`]).
-    earlier_acted: bool,
-    /// Whether the operation may be sent again as it is, once the client has said it.
-    safe_to_repeat: Option<bool>,
+    /// What the client recorded of the attempts (this is the last one's answer).
+    tries: Tries,
     /// Whether a list walk refused this page ([`DecodeError::is_incomplete_list`]).
     incomplete_list: bool,
     /// Whether the answer is no JSON at all (a web page, other text): maybe not the API's answer.
@@ -1791,9 +1791,7 @@ impl fmt::Debug for DecodeError {
             .field("message", &Cut(&self.message, SHOWN_MESSAGE_CHARS))
             .field("request_id", &self.request_id.as_deref().map(|id| Cut(id, SHOWN_NAME_CHARS)))
             .field("body", &self.body)
-            .field("attempts", &self.attempts)
-            .field("earlier_attempt_may_have_taken_effect", &self.earlier_acted)
-            .field("safe_to_repeat", &self.safe_to_repeat)
+            .field("tries", &self.tries)
             .field("incomplete_list", &self.incomplete_list)
             .finish_non_exhaustive()
     }
@@ -1804,12 +1802,7 @@ impl fmt::Display for DecodeError {
         if self.incomplete_list {
             // The answer read well: what it says of the list is what stops the walk.
             let message = Shown(&self.message, SHOWN_MESSAGE_CHARS);
-            return write!(
-                f,
-                "{}: {message}{}",
-                self.operation,
-                after_attempts(self.attempts, self.earlier_acted, None)
-            );
+            return write!(f, "{}: {message}{}", self.operation, self.tries.note());
         }
         write!(f, "{}: could not decode the {} answer", self.operation, self.status)?;
         if !self.path.is_empty() && self.path != "." {
@@ -1820,10 +1813,10 @@ impl fmt::Display for DecodeError {
         // A call placed whose answer cannot be read is still placed: a log line saying only "could not
         // decode" would read as a failure worth sending again. An answer that is no JSON at all (a proxy's
         // or a login page) says nothing of whether the API took it: it may have.
-        if self.safe_to_repeat == Some(false) && self.status.is_success() {
+        if self.tries.safe_to_repeat == Some(false) && self.status.is_success() {
             f.write_str(if self.not_json { NOT_REPEATED } else { TAKEN_NOT_REPEATED })?;
         }
-        f.write_str(&after_attempts(self.attempts, self.earlier_acted, None))
+        f.write_str(&self.tries.note())
     }
 }
 
@@ -1857,9 +1850,7 @@ impl DecodeError {
             message,
             request_id,
             body,
-            attempts: 1,
-            earlier_acted: false,
-            safe_to_repeat: None,
+            tries: Tries::ONE,
             incomplete_list: false,
             not_json: false,
         };
@@ -1892,7 +1883,7 @@ impl DecodeError {
 
     /// How many times the request was sent; this is the last answer (see [`Error::attempts`]).
     pub fn attempts(&self) -> u32 {
-        self.attempts
+        self.tries.count
     }
 
     fn redact(&mut self, secrets: &[&str]) {

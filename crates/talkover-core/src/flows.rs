@@ -685,6 +685,7 @@ macro_rules! flows_operations {
             body: FlowToValidate,
             response: ValidationAnswer,
             safe_to_repeat: true,
+            dry_run: true,
             validate: ValidateAgentFlow::check,
             constructor: manual,
         }

@@ -647,7 +647,10 @@ pub(crate) use string_enum;
 /// - for `items: Item, default_per_page: N, page_block: Shape,` (a list), [`crate::PagedOperation`] with
 ///   the [`crate::PageBlock`] its answer is written in, the pagination bounds check and, in a `query: Name { .. }` struct, the `per_page` and `page` parameters with their setters
 ///   (a `query_struct` declares them itself);
-/// - with `unpublishes_agent: true,` (after `safe_to_repeat:`, where the page says the agent goes back to
+/// - with `dry_run: true,` (after `safe_to_repeat: true,`, for a POST whose page says it saves nothing:
+///   it checks what it is sent), [`crate::Operation::DRY_RUN`]: the clients never take its failure for one
+///   that may have changed something;
+/// - with `unpublishes_agent: true,` (after `safe_to_repeat:` and `dry_run:`, where the page says the agent goes back to
 ///   draft), a sentence saying so in the struct's and the handler method's docs, and the registry entry's
 ///   [`unpublishes_agent`](crate::registry::OperationInfo::unpublishes_agent);
 /// - the module's `OPERATIONS`, its entries in the registry;
@@ -691,6 +694,7 @@ macro_rules! operations {
                 $(success_status: $status:literal,)?
                 $(items: $item:ty, default_per_page: $dpp:expr, page_block: $block:ident,)?
                 safe_to_repeat: $safe:tt,
+                $(dry_run: $dry:tt,)?
                 $(unpublishes_agent: $unpub:tt,)?
                 $(validate: $validate:path,)?
                 $(constructor: $ctor:ident,)?
@@ -755,6 +759,13 @@ macro_rules! operations {
                 concat!("the doc of ", stringify!($ty), " does not link its own reference page first (…/endpoints/", $id, ")"),
             );
 
+            $(
+                const _: () = assert!(
+                    !$dry || $safe,
+                    concat!(stringify!($ty), " is declared a dry run, which is safe to repeat, but not `safe_to_repeat: true`"),
+                );
+            )?
+
             $crate::operations!(
                 @new [$($ctor)?] $ty [$($($param: $pty),+)?] [$($qty)? $($qshared)?] [$($body)?]
                 [$($($($hargs)*)?)?]
@@ -768,6 +779,7 @@ macro_rules! operations {
                 const METHOD: ::http::Method = ::http::Method::$method;
                 const PATH: &'static str = $path;
                 const SAFE_TO_REPEAT: bool = $safe;
+                $(const DRY_RUN: bool = $dry;)?
                 $(const SUCCESS_STATUS: u16 = $status;)?
 
                 #[allow(unused_variables)]

@@ -41,6 +41,12 @@ pub trait Operation: Send + Sync + Sized {
     /// testing, triggering and retrying are not safe to repeat, and no layer of this SDK re-sends them once
     /// they may have reached the server.
     const SAFE_TO_REPEAT: bool;
+    /// Whether the request, though of a method that writes (a POST), changes nothing: its page says it only
+    /// checks what it is sent and saves nothing (validate-agent-flow, check-callback-constraints). Such a
+    /// request is safe to repeat, and no attempt of it is taken for one that may have changed something
+    /// ([`Error::earlier_attempt_may_have_taken_effect`](crate::Error::earlier_attempt_may_have_taken_effect)
+    /// stays `false`). A read (GET) needs no saying so.
+    const DRY_RUN: bool = false;
     /// The status of the success answer the operation's page documents: `201` where it shows `201
     /// Created` (create-agent, create-campaign, make-campaign-call, request-phone-release), else `200`.
     /// For servers and test doubles that answer as the API does; the clients take any 2xx.

@@ -13,9 +13,7 @@ use talkover_core::{
     SecretString, TransportError, WithResponse,
 };
 
-use talkover_core::callbacks::CheckCallbackConstraints;
 use talkover_core::error::status_may_have_taken_effect;
-use talkover_core::flows::ValidateAgentFlow;
 use talkover_core::retry::{StopReason, Withdrawal};
 
 use crate::attempts::after_attempt;
@@ -184,6 +182,7 @@ pub(crate) trait Call {
     fn method(&self) -> Method;
     fn path(&self) -> &'static str;
     fn safe_to_repeat(&self) -> bool;
+    fn dry_run(&self) -> bool;
     fn build(&self, config: &ClientConfig) -> Result<HttpRequest, Error>;
 }
 
@@ -199,6 +198,9 @@ impl<O: Operation> Call for O {
     }
     fn safe_to_repeat(&self) -> bool {
         O::SAFE_TO_REPEAT
+    }
+    fn dry_run(&self) -> bool {
+        O::DRY_RUN
     }
     fn build(&self, config: &ClientConfig) -> Result<HttpRequest, Error> {
         build_request(self, config)
@@ -226,17 +228,19 @@ impl Call for Registered<'_> {
     fn safe_to_repeat(&self) -> bool {
         self.operation.safe_to_repeat
     }
+    fn dry_run(&self) -> bool {
+        self.operation.dry_run
+    }
     fn build(&self, config: &ClientConfig) -> Result<HttpRequest, Error> {
         self.operation.build_request(self.params, config)
     }
 }
 
-/// Whether a call may change something on the server: not a read, nor one of the POSTs that are dry runs
-/// (a flow checked, a callback setup checked, without saving either).
+/// Whether a call may change something on the server: not a read, nor a POST that is a dry run
+/// ([`Operation::DRY_RUN`]: a flow checked, a callback setup checked, without saving either).
 fn changes_something<C: Call + ?Sized>(call: &C) -> bool {
-    const DRY_RUNS: [&str; 2] = [ValidateAgentFlow::ID, CheckCallbackConstraints::ID];
     let method = call.method();
-    method != Method::GET && method != Method::HEAD && !DRY_RUNS.contains(&call.id())
+    method != Method::GET && method != Method::HEAD && !call.dry_run()
 }
 
 /// The span a call of `O` runs in.
