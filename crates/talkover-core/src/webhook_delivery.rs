@@ -60,14 +60,19 @@
 //! ```
 //!
 //! The reference documents no timestamp inside the signed content, so a valid signature does not prove a
-//! delivery is fresh: to refuse replays, check [`WebhookDelivery::timestamp`] or remember what you
-//! processed. Read bodies with a size limit before calling anything here.
+//! delivery is fresh. Nor is an old `timestamp` a replay: a failed delivery is sent again with its body
+//! unchanged, by the webhook's own retries and by retry-webhook-log, which may run days later (logs are
+//! kept 30 days), so a window of freshness would refuse those. Make handling a delivery safe to repeat
+//! instead: no body carries a delivery id, but the same delivery comes back byte for byte, so remember
+//! the bodies (or their hashes) you handled, or key what you do on the event, its call
+//! ([`WebhookDelivery::call_id`]) and its `timestamp`. Read bodies with a size limit before calling
+//! anything here.
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::ids::AgentId;
+use crate::ids::{AgentId, CallId};
 use crate::macros::optional_fields;
 use crate::webhooks::{AgentWebhookEvent, WebhookEvent};
 use crate::Timestamp;
@@ -80,7 +85,10 @@ optional_fields! {
     ///
     /// The named fields are those of the envelope the reference shows (event, agent, webhook, timestamp, test
     /// flag); each is optional, since a payload template can reshape a delivery. Every other field of the body
-    /// lands in [`payload`](Self::payload), so fields the API adds later are kept, not refused.
+    /// lands in [`payload`](Self::payload), so fields the API adds later are kept, not refused. A template
+    /// that writes one of the envelope's keys with another type (an object under `agent_id`, a number
+    /// under `timestamp`) makes [`from_slice`](Self::from_slice) refuse the body, naming the key: keep
+    /// those keys' types in a template, or read such a body as a type of your own.
     ///
     /// Agent webhooks deliver [`AgentWebhookEvent`]s (the default type parameter); campaign webhooks deliver
     /// [`CampaignWebhookEvent`](crate::webhooks::CampaignWebhookEvent)s: decode those as
@@ -169,6 +177,31 @@ impl<E: WebhookEvent> WebhookDelivery<E> {
         self.test || self.event_name().as_deref() == Some(TEST_EVENT)
     }
 
+    /// The call the event is about: the payload's `call_id`, when it is text (a call's events, and a
+    /// campaign call's once it is dialled); `None` for an event of no call (a campaign's step, a test).
+    /// The key of what you do for a call's event, with the event: deliveries carry no id of their own.
+    ///
+    /// ```
+    /// # use talkover_core as talkover;
+    /// use talkover::webhook_delivery::WebhookDelivery;
+    ///
+    /// let body = br#"{"event":"event_phone_call_ended","call_id":"call-1","context":{"order":"A-7"}}"#;
+    /// let delivery: WebhookDelivery = WebhookDelivery::from_slice(body)?;
+    /// assert_eq!(delivery.call_id().unwrap().as_str(), "call-1");
+    /// assert_eq!(delivery.context().unwrap()["order"], "A-7");
+    /// # Ok::<(), talkover::webhook_delivery::DeliveryDecodeError>(())
+    /// ```
+    pub fn call_id(&self) -> Option<CallId> {
+        self.payload.get("call_id")?.as_str().map(CallId::from)
+    }
+
+    /// The `context` the call was placed with ([`NewCall::context`](crate::calls::NewCall::context), or a
+    /// campaign call's), which the API sends back in every event of that call; `None` when the delivery
+    /// carries none, or one that is not an object.
+    pub fn context(&self) -> Option<&Map<String, Value>> {
+        self.payload.get("context")?.as_object()
+    }
+
     /// The event's name as the API spelled it.
     pub fn event_name(&self) -> Option<String> {
         match serde_json::to_value(self.event.as_ref()?) {
@@ -178,8 +211,10 @@ impl<E: WebhookEvent> WebhookDelivery<E> {
     }
 
     /// The event's own data (the fields beside the envelope's) decoded as your type. The reference shows
-    /// no event's fields, so the SDK keeps them as a [`payload`](Self::payload) map; a struct of the fields
-    /// you rely on, with `Option` for those an event may lack, reads them with types. The payload is JSON
+    /// few of them (a log's `request_payload` gives `call_id` and `duration`; make-call's `context` comes
+    /// back in every event of its call), so the SDK keeps them as a [`payload`](Self::payload) map, with
+    /// [`call_id`](Self::call_id) and [`context`](Self::context) for the two every call's event carries; a
+    /// struct of the fields you rely on, with `Option` for those an event may lack, reads them with types. The payload is JSON
     /// values, so a number read here has been an `f64` (a [`Decimal`](crate::Decimal) of `1.50` reads
     /// `1.5`); to keep its digits, read your type from the body's bytes with `serde_json::from_slice`.
     ///

@@ -391,7 +391,11 @@ impl State {
                 if !waiting {
                     continue;
                 }
-                let scheduled_ms = call.scheduled_at.as_ref().map_or(0, |at| ms_of(at.as_str()));
+                // `scheduled_at` is written to the second; the moment it stands for is no earlier than the
+                // one the call became due at (queued, or its retry's cooldown over), kept to the millisecond,
+                // so that no call is dialled before it was queued.
+                let due_ms = self.live.campaign_call_extras.get(call.id.as_str()).map_or(0, |extras| extras.due_ms);
+                let scheduled_ms = call.scheduled_at.as_ref().map_or(0, |at| ms_of(at.as_str())).max(due_ms);
                 let placed_ms = if scheduled_ms > now_ms {
                     None
                 } else if scheduled_ms <= last_tick_ms {

@@ -505,7 +505,7 @@ fn a_calls_context_comes_back_in_every_event_of_the_call() {
     assert_signed(&received);
     let of_call = |id: &talkover::calls::CallId| -> Vec<WebhookDelivery> {
         let deliveries = received.iter().map(|r| WebhookDelivery::from_slice(&r.body).unwrap());
-        deliveries.filter(|d| d.payload["call_id"] == json!(id)).collect()
+        deliveries.filter(|d| d.call_id().as_ref() == Some(id)).collect()
     };
     let answered = of_call(&placed.id);
     let names: Vec<_> = answered.iter().map(|d| d.event_name().unwrap_or_default()).collect();
@@ -520,14 +520,15 @@ fn a_calls_context_comes_back_in_every_event_of_the_call() {
         ]
     );
     for delivery in &answered {
-        assert_eq!(delivery.payload["context"], json!({ "user_id": "user_123", "attempt": 2 }), "{delivery:?}");
+        let context = delivery.context().map(|c| Value::Object(c.clone()));
+        assert_eq!(context, Some(json!({ "user_id": "user_123", "attempt": 2 })), "{delivery:?}");
     }
     let ended = of_call(&ended_by_us.id);
     assert_eq!(ended.len(), 5);
-    assert!(ended.iter().all(|d| d.payload["context"] == json!({ "ticket": { "id": 7 } })), "{ended:?}");
+    assert!(ended.iter().all(|d| d.context().and_then(|c| c.get("ticket")) == Some(&json!({ "id": 7 }))), "{ended:?}");
     let without = of_call(&plain.id);
     assert_eq!(without.len(), 2);
-    assert!(without.iter().all(|d| !d.payload.contains_key("context")), "{without:?}");
+    assert!(without.iter().all(|d| d.context().is_none()), "{without:?}");
 }
 
 #[test]
@@ -2568,6 +2569,38 @@ fn after_a_jump_of_the_clock_each_call_event_carries_the_time_of_its_step() {
     assert_eq!(created + at("event_phone_call_ended"), ended, "the end is told when list-calls says it ended");
     let talk = at("event_phone_call_ended") - at("event_phone_call_connected");
     assert_eq!(talk, call.duration as i64, "connected to ended is the call's duration");
+}
+
+/// On a running clock, a campaign call is never told started before it was queued: its `scheduled_at` is
+/// written to the second, the queue's time to the millisecond, and the start is not earlier than either.
+#[test]
+fn a_campaign_call_is_told_started_no_earlier_than_queued() {
+    // A fast clock, so that the milliseconds between a request's tick and its own reading of the clock count.
+    let server = Server::builder().clock_scale(50.0).start_blocking().unwrap();
+    let client = common::blocking_client(&server);
+    let receiver = Receiver::start();
+    let agent = published_agent(&client, "Queue order");
+    let events = [CampaignWebhookEvent::CampaignCallQueued, CampaignWebhookEvent::CampaignCallStarted];
+    let id = active_with_webhook(
+        &client,
+        always_on(&agent, "Order"),
+        NewCampaignWebhook::new("Order", receiver.url(), events),
+    );
+    let numbers: Vec<String> = (0..12).map(|i| format!("+1555000{:04}", 1000 + i)).collect();
+    for number in &numbers {
+        client.execute(MakeCampaignCall::new(&id, NewCampaignCall::new(number.as_str()))).unwrap();
+    }
+    let received = receiver.wait_for(2 * numbers.len());
+    let at = |number: &str, event: &str| {
+        let found = received.iter().find(|r| r.json()["to"] == json!(number) && r.event() == event);
+        let body = found.unwrap_or_else(|| panic!("{event} for {number}")).json();
+        talkover::Timestamp::from(body["timestamp"].as_str().expect("a timestamp"))
+    };
+    for number in &numbers {
+        let (queued, started) = (at(number, "campaign_call.queued"), at(number, "campaign_call.started"));
+        let instant = |t: &talkover::Timestamp| talkover::time::DateTime::new(t.as_str()).unwrap();
+        assert!(instant(&queued) <= instant(&started), "{number}: queued {queued:?}, started {started:?}");
+    }
 }
 
 #[test]
