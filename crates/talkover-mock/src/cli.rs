@@ -119,6 +119,11 @@ pub fn run(args: Vec<String>) -> Result<(), String> {
             server.addr()
         );
         let _ = writeln!(out, "  received: curl http://{}/_emulator/requests", server.addr());
+        let _ = writeln!(
+            out,
+            "  events: curl -d '{{\"event\": \"event_recording\", \"agent_id\": \"<id>\", \"data\": {{}}}}' http://{}/_emulator/events",
+            server.addr()
+        );
         let _ = writeln!(out, "  start over: curl -X POST http://{}/_emulator/reset", server.addr());
         let _ = out.flush();
         drop(out);

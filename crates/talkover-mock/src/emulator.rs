@@ -13,7 +13,7 @@ use talkover_core::credits::{GetCreditsBalance, PurchaseCredits};
 use talkover_core::fixture::{self, Route};
 use talkover_core::rate_limit::RateLimit;
 use talkover_core::registry::OperationInfo;
-use talkover_core::webhooks::TestWebhook;
+use talkover_core::webhooks::{AgentWebhookEvent, CampaignWebhookEvent, TestWebhook};
 use talkover_core::{BlockingTransport, HttpRequest, HttpResponse, Operation as _, Transport, TransportError};
 
 use crate::deliver::{Deliveries, Job, Reach, Waiter};
@@ -492,6 +492,42 @@ impl Emulator {
         self.deliveries.send(state.take_outbox());
     }
 
+    /// Sends `event` now to the agent's webhooks that subscribe to it, as the API would (signed, logged,
+    /// tried again on failure; to a campaign's webhooks that take call events too, when `data`'s `call_id`
+    /// is a call the campaign placed): for a test of an event the emulator does not bring about itself
+    /// (a recording, an action, a connection's). `data` is the event's own fields, beside the envelope
+    /// (`call_id`, `recording_url`, …; a key naming one of the envelope's fields is left out). How many
+    /// deliveries were queued; `None` when there is no such agent. `POST /_emulator/events` does the
+    /// same over HTTP.
+    pub fn emit_agent_event(
+        &self,
+        agent_id: &str,
+        event: AgentWebhookEvent,
+        data: Map<String, Value>,
+    ) -> Option<usize> {
+        self.emitting(|state| state.emit_agent_now(agent_id, event, &data))
+    }
+
+    /// Sends `event` now to the campaign's webhooks that subscribe to it, as
+    /// [`Emulator::emit_agent_event`] does for an agent's (`event_call_report`, say). How many deliveries
+    /// were queued; `None` when there is no such campaign.
+    pub fn emit_campaign_event(
+        &self,
+        campaign_id: &str,
+        event: CampaignWebhookEvent,
+        data: Map<String, Value>,
+    ) -> Option<usize> {
+        self.emitting(|state| state.emit_campaign_now(campaign_id, event, &data))
+    }
+
+    /// Runs `emit` on the state and sends what it queued.
+    fn emitting(&self, emit: impl FnOnce(&mut State) -> Option<usize>) -> Option<usize> {
+        let mut state = lock(&self.state);
+        let queued = emit(&mut state)?;
+        self.deliveries.send(state.take_outbox());
+        Some(queued)
+    }
+
     /// Sets how many seconds of the emulator's clock pass per wall-clock second, from now on: 1 (the
     /// default) runs at the wall clock's pace, 0 freezes it (only [`Emulator::advance_clock`] moves
     /// it), 60 makes a second a minute.
@@ -731,7 +767,8 @@ impl Emulator {
     /// (`{"seconds": N}`, or `{"until": "<RFC 3339 time>"}`), `POST /_emulator/clock/scale`
     /// (`{"scale": S}`), each answering the clock (`now` to the second, `now_ms`, milliseconds since the
     /// epoch, and `scale`); `GET` and `DELETE /_emulator/requests`, which answer the journal of API requests
-    /// ([`Emulator::received`]), the second emptying it; `GET`, `PUT` and `DELETE /_emulator/faults`; and
+    /// ([`Emulator::received`]), the second emptying it; `GET`, `PUT` and `DELETE /_emulator/faults`;
+    /// `POST /_emulator/events` ([`Emulator::emit_agent_event`], [`Emulator::emit_campaign_event`]); and
     /// `POST /_emulator/reset` ([`Emulator::reset`]).
     fn control(&self, request: &HttpRequest) -> Reply {
         let path = request.uri().path().trim_end_matches('/');
@@ -741,6 +778,12 @@ impl Emulator {
         }
         if path == "/_emulator/faults" {
             return self.faults_control(method, request.body());
+        }
+        if path == "/_emulator/events" {
+            if method != http::Method::POST {
+                return wrong_control_method(path, "POST", method);
+            }
+            return self.emit_control(request.body());
         }
         if path == "/_emulator/reset" {
             if method != http::Method::POST {
@@ -792,6 +835,44 @@ impl Emulator {
         };
         // `now` as the API writes times, to the second; `now_ms` to the millisecond, as events' `timestamp`.
         Reply::new(200, json!({ "success": true, "data": { "now": now, "now_ms": now_ms, "scale": scale } }))
+    }
+
+    /// `POST /_emulator/events`: `{"event": "event_recording", "agent_id": "…", "data": {…}}` sends an
+    /// agent webhook event, `{"event": "event_call_report", "campaign_id": "…", "data": {…}}` a campaign
+    /// webhook event (`data` optional). Answers the event and how many deliveries were queued
+    /// (`{"event": …, "deliveries": N}`); 404 when the agent or campaign is not there, 422 for an event name
+    /// its kind of webhook does not document, or a body not so shaped.
+    fn emit_control(&self, body: &[u8]) -> Reply {
+        const SHAPE: &str = "Send {\"event\": \"<event name>\", \"agent_id\": \"<id>\", \"data\": {…}} for an agent \
+            webhook event, or {\"event\": …, \"campaign_id\": \"<id>\", \"data\": {…}} for a campaign webhook \
+            event; data, the event's own fields, is optional.";
+        let Ok(Value::Object(body)) = serde_json::from_slice::<Value>(body) else { return Reply::fail(422, SHAPE) };
+        let text = |name: &str| body.get(name).and_then(Value::as_str);
+        let data = match body.get("data") {
+            None | Some(Value::Null) => Map::new(),
+            Some(Value::Object(data)) => data.clone(),
+            Some(_) => return Reply::fail(422, SHAPE),
+        };
+        let (Some(name), agent, campaign) = (text("event"), text("agent_id"), text("campaign_id")) else {
+            return Reply::fail(422, SHAPE);
+        };
+        let queued = match (agent, campaign) {
+            (Some(agent), None) => match AgentWebhookEvent::documented(name) {
+                Some(event) => self.emit_agent_event(agent, event, data).ok_or(("agent", agent)),
+                None => return unknown_event(name, AgentWebhookEvent::VALUES),
+            },
+            (None, Some(campaign)) => match CampaignWebhookEvent::documented(name) {
+                Some(event) => self.emit_campaign_event(campaign, event, data).ok_or(("campaign", campaign)),
+                None => return unknown_event(name, CampaignWebhookEvent::VALUES),
+            },
+            _ => return Reply::fail(422, SHAPE),
+        };
+        match queued {
+            Ok(deliveries) => {
+                Reply::new(200, json!({ "success": true, "data": { "event": name, "deliveries": deliveries } }))
+            }
+            Err((kind, id)) => Reply::fail(404, &format!("No {kind} {id} in the emulator.")),
+        }
     }
 
     /// `/_emulator/requests`: `GET` answers the journal of API requests, oldest first, and `DELETE` answers
@@ -1201,6 +1282,13 @@ fn in_pages_error_shape(operation: &str, reply: Reply) -> Reply {
 
 /// A control endpoint that exists, asked with another method than the ones it takes (`allowed`, as an
 /// `Allow` header lists them): RFC 9110's 405, naming them.
+/// The 422 of `POST /_emulator/events` for an event its kind of webhook does not document, listing those
+/// it does.
+fn unknown_event(name: &str, documented: &[&str]) -> Reply {
+    let shown: String = name.chars().take(80).collect();
+    Reply::fail(422, &format!("No such event for this kind of webhook: {shown:?}. It takes {}.", documented.join(", ")))
+}
+
 fn wrong_control_method(path: &str, allowed: &str, method: &http::Method) -> Reply {
     let takes = allowed.replace(", ", " or ");
     let mut reply = Reply::fail(405, &format!("The emulator's {path} takes {takes}, not {method}."));

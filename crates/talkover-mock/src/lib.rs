@@ -334,6 +334,26 @@ impl Server {
         self.emulator.set_faults(faults);
     }
 
+    /// Sends an agent webhook event now (see [`Emulator::emit_agent_event`]).
+    pub fn emit_agent_event(
+        &self,
+        agent_id: &str,
+        event: talkover_core::webhooks::AgentWebhookEvent,
+        data: serde_json::Map<String, serde_json::Value>,
+    ) -> Option<usize> {
+        self.emulator.emit_agent_event(agent_id, event, data)
+    }
+
+    /// Sends a campaign webhook event now (see [`Emulator::emit_campaign_event`]).
+    pub fn emit_campaign_event(
+        &self,
+        campaign_id: &str,
+        event: talkover_core::webhooks::CampaignWebhookEvent,
+        data: serde_json::Map<String, serde_json::Value>,
+    ) -> Option<usize> {
+        self.emulator.emit_campaign_event(campaign_id, event, data)
+    }
+
     /// Moves the emulator's clock forward by `by` at once (see [`Emulator::advance_clock`]).
     pub fn advance_clock(&self, by: Duration) {
         self.emulator.advance_clock(by);

@@ -674,8 +674,13 @@ impl State {
 
     /// The campaign whose call `call_id` dials, if a campaign placed it.
     pub(super) fn campaign_of_call(&self, call_id: &str) -> Option<String> {
-        let dial = self.live.dials.iter().find(|d| d.call_id == call_id)?;
-        let placed = |c: &Campaign| c.calls.iter().flatten().any(|call| call.id.as_str() == dial.campaign_call_id);
+        // Linked while it is dialled, and on the call itself after it ended (an event asked for then, a
+        // recording's, still goes to the campaign's webhooks that take call events).
+        let campaign_call_id = match self.live.dials.iter().find(|d| d.call_id == call_id) {
+            Some(dial) => dial.campaign_call_id.as_str(),
+            None => self.calls.iter().find(|c| c.call.id.as_str() == call_id)?.campaign_call_id.as_deref()?,
+        };
+        let placed = |c: &Campaign| c.calls.iter().flatten().any(|call| call.id.as_str() == campaign_call_id);
         self.campaigns.iter().find(|c| placed(c)).map(|c| c.id.as_str().to_owned())
     }
 }

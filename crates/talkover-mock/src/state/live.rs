@@ -318,6 +318,41 @@ impl State {
         }
     }
 
+    /// Queues `event`, happening now, for the agent's webhooks as [`State::emit_agent`] does (and, for a
+    /// call a campaign placed, the campaign's that take call events): an event asked for by a test, one the
+    /// emulator does not bring about itself. How many deliveries were queued; `None` when the agent is not
+    /// there.
+    pub(crate) fn emit_agent_now(
+        &mut self,
+        agent_id: &str,
+        event: AgentWebhookEvent,
+        data: &Map<String, Value>,
+    ) -> Option<usize> {
+        self.agents.iter().find(|a| a.agent.id.as_str() == agent_id)?;
+        Some(self.queued_now(|state, now_ms| state.emit_agent(agent_id, event, data, now_ms)))
+    }
+
+    /// Queues `event`, happening now, for the campaign's webhooks that subscribe to it, as
+    /// [`State::emit_campaign`] does: an event asked for by a test. How many deliveries were queued; `None`
+    /// when the campaign is not there.
+    pub(crate) fn emit_campaign_now(
+        &mut self,
+        campaign_id: &str,
+        event: CampaignWebhookEvent,
+        data: &Map<String, Value>,
+    ) -> Option<usize> {
+        self.campaigns.iter().find(|c| c.id.as_str() == campaign_id)?;
+        Some(self.queued_now(|state, now_ms| state.emit_campaign(campaign_id, event, data, now_ms)))
+    }
+
+    /// How many deliveries `emit` queues, given the clock's now.
+    fn queued_now(&mut self, emit: impl FnOnce(&mut Self, i64)) -> usize {
+        let before = self.live.outbox.len();
+        let now_ms = self.live.clock.now_ms();
+        emit(self, now_ms);
+        self.live.outbox.len() - before
+    }
+
     /// Queues `event` for every enabled webhook of the agent that subscribes to it, with `data` beside the
     /// delivery's envelope. `at_ms` is when the step it tells of happened on the emulator's clock (its
     /// `timestamp`), which is earlier than now when the clock jumped past it.

@@ -14,7 +14,7 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use common::{agent, api, assert_api, voice};
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 use talkover::agents::AgentId;
 use talkover::calls::{
     CallStatus, EndCall, GetActiveCall, ListCalls, MakeCall, MakeCampaignCall, NewCall, NewCampaignCall,
@@ -2569,6 +2569,79 @@ fn after_a_jump_of_the_clock_each_call_event_carries_the_time_of_its_step() {
     assert_eq!(created + at("event_phone_call_ended"), ended, "the end is told when list-calls says it ended");
     let talk = at("event_phone_call_ended") - at("event_phone_call_connected");
     assert_eq!(talk, call.duration as i64, "connected to ended is the call's duration");
+}
+
+/// An event the emulator never brings about itself is sent when a test asks, over HTTP or from Rust: to the
+/// webhooks that subscribe to it, signed and logged as any delivery, with the data the test gave; to a
+/// campaign's webhooks that take call events when its `call_id` is one of the campaign's calls.
+#[test]
+fn an_event_asked_for_is_delivered_as_any_other() {
+    let (server, client) = stopped_clock();
+    let (agent, receiver) = watched_agent(&client, "Recorded", [AgentWebhookEvent::Recording]);
+    let placed = client.agents().call(&agent, NewCall::new("+15550001234")).unwrap();
+    let data = json!({ "call_id": placed.id, "recording_url": "https://example.com/r.mp3" });
+    let asked = plain(
+        &server,
+        "POST",
+        "/_emulator/events",
+        Some(json!({ "event": "event_recording", "agent_id": agent, "data": data })),
+    );
+    assert_eq!((asked.status, &asked.body["data"]), (200, &json!({ "event": "event_recording", "deliveries": 1 })));
+    let received = receiver.wait_for(1);
+    assert_signed(&received);
+    let delivery: WebhookDelivery = WebhookDelivery::from_slice(&received[0].body).unwrap();
+    assert_eq!(delivery.event, Some(AgentWebhookEvent::Recording));
+    assert_eq!((delivery.agent_id.as_ref(), delivery.call_id().as_ref()), (Some(&agent), Some(&placed.id)));
+    assert_eq!(delivery.payload["recording_url"], "https://example.com/r.mp3");
+    let hook = client.execute(ListAgentWebhooks::new(&agent)).unwrap().webhooks[0].id.clone();
+    let logs = client.execute(ListWebhookLogs::new(&agent, &hook)).unwrap().items;
+    let recorded = |log: &&talkover::webhooks::AgentWebhookLog| log.event == AgentWebhookEvent::Recording;
+    assert!(logs.iter().filter(recorded).all(|log| log.status == DeliveryStatus::Success), "{logs:?}");
+    assert_eq!(logs.iter().filter(recorded).count(), 1, "{logs:?}");
+
+    // An event no webhook subscribes to goes nowhere; what is not there, or not documented, is refused.
+    assert_eq!(server.emit_agent_event(agent.as_str(), AgentWebhookEvent::ActionFailed, Map::new()), Some(0));
+    assert_eq!(server.emit_agent_event("no-such-agent", AgentWebhookEvent::Recording, Map::new()), None);
+    let refused = [
+        (json!({ "event": "event_recording", "agent_id": "no-such-agent" }), 404),
+        (json!({ "event": "campaign.started", "agent_id": agent }), 422),
+        (json!({ "event": "event_recording", "agent_id": agent, "campaign_id": "c" }), 422),
+        (json!({ "event": "event_recording", "agent_id": agent, "data": [1] }), 422),
+        (json!({ "agent_id": agent }), 422),
+    ];
+    for (body, status) in refused {
+        let answer = plain(&server, "POST", "/_emulator/events", Some(body.clone()));
+        assert_eq!(answer.status, status, "{body}: {:?}", answer.body);
+    }
+    assert_eq!(plain(&server, "GET", "/_emulator/events", None).status, 405);
+
+    // A campaign's report, to its webhook; a call event of a campaign's call, to its webhook that takes them.
+    let campaign_receiver = Receiver::start();
+    let events = [CampaignWebhookEvent::CallReport];
+    let hook = NewCampaignWebhook::new("Reports", campaign_receiver.url(), events).include_call_events(true);
+    let campaign = active_with_webhook(&client, always_on(&agent, "Reported"), hook);
+    client.execute(MakeCampaignCall::new(&campaign, NewCampaignCall::new("+15550004321"))).unwrap();
+    server.advance_clock(Duration::from_secs(10));
+    let calls = client.execute(ListCalls::new().agent_id(&agent)).unwrap().items;
+    let dialled: Vec<_> = calls.into_iter().filter(|c| c.to == "+15550004321").collect();
+    let report = json!({ "call_id": dialled[0].id, "summary": "Booked" });
+    let asked = plain(
+        &server,
+        "POST",
+        "/_emulator/events",
+        Some(json!({ "event": "event_call_report", "campaign_id": campaign, "data": report })),
+    );
+    assert_eq!(asked.body["data"]["deliveries"], 1, "{:?}", asked.body);
+    let call_event = Map::from_iter([("call_id".to_owned(), json!(dialled[0].id))]);
+    assert_eq!(server.emit_agent_event(agent.as_str(), AgentWebhookEvent::Recording, call_event), Some(2));
+    // The call's own five events (it was answered and ended), then the two asked for.
+    let received = campaign_receiver.wait_for(5 + 2);
+    let names: Vec<String> =
+        received.iter().filter(|r| r.json()["call_id"] == json!(dialled[0].id)).map(Received::event).collect();
+    assert!(
+        names.contains(&"event_call_report".to_owned()) && names.contains(&"event_recording".to_owned()),
+        "{names:?}"
+    );
 }
 
 /// On a running clock, a campaign call is never told started before it was queued: its `scheduled_at` is
