@@ -17,6 +17,7 @@ optional_fields! {
     /// absent from some operations' answers (`{"data": …}`), and both forms decode. Written in the pages'
     /// order: `success`, `message`, then `data`.
     #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+    #[non_exhaustive]
     pub struct Envelope<T> {
         /// The payload.
         pub data: T,

@@ -3,7 +3,9 @@
 //!
 //! Nothing here does I/O. Implement [`Execute`] yourself to run the `talkover` handlers on an executor of
 //! your own (a test double, another HTTP stack): each handler's `new` takes any executor
-//! (`talkover::resources::Agents::new(&double).get(id)`), as the clients' `client.agents()` does.
+//! (`talkover::resources::Agents::new(&double).get(id)`), as the clients' `client.agents()` does. A
+//! method a later release adds to [`Execute`] comes with a default body, so that an executor of your own
+//! keeps building.
 
 use crate::error::Error;
 use crate::operation::{Operation, Output, WithResponse};

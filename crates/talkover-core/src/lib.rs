@@ -87,6 +87,11 @@ pub mod webhooks;
 /// The `http` crate (1.x), whose request, response and header types the SDK speaks.
 pub use http;
 
+/// The `serde_json` crate (1.x), whose `Value` and `Map` stand where the API takes or gives any JSON (an
+/// action's settings, a call's `context`, an answer's fields the types do not name): build and read them
+/// through this, with no version of your own to keep in step.
+pub use serde_json;
+
 /// The attribute an implementation of [`Transport`] takes: `#[talkover_core::async_trait]` here,
 /// `#[talkover::async_trait]` from the `talkover` crate. It is the `async-trait` crate's, re-exported so
 /// that implementing the trait needs no dependency of your own; see [`Transport`] for an example.

@@ -263,6 +263,7 @@ optional_fields! {
     /// `{"success": true, "data": […], "meta" | "pagination": {…}}`: the answer of list operations, with the
     /// page information under either name the API uses.
     #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    #[non_exhaustive]
     pub struct ListEnvelope<T> {
         /// The items of this page.
         pub data: Vec<T>,

@@ -46,14 +46,14 @@ impl Reply {
 
     /// `{"success": true, "message"?, "data"}`.
     pub(crate) fn data<T: Serialize>(status: u16, message: Option<&str>, data: T) -> Self {
-        let envelope = Envelope { success: Some(true), message: message.map(str::to_owned), data };
+        let mut envelope = Envelope::new(data);
+        envelope.message = message.map(str::to_owned);
         Self::typed(status, &envelope)
     }
 
     /// `{"success": true, "data": [...]}`: a list the API answers whole.
     pub(crate) fn list<T: Serialize>(data: Vec<T>) -> Self {
-        let list = ListEnvelope { success: Some(true), message: None, data, meta: None, pagination: None };
-        Self::typed(200, &list)
+        Self::typed(200, &ListEnvelope::new(data))
     }
 
     /// The page a list request asks for of `items`, in the page block its operation declares

@@ -72,13 +72,9 @@ fn token_parts(body: NewApiToken) -> (String, Vec<String>) {
 
 impl State {
     pub(super) fn list_api_tokens(&mut self, _req: &Request<'_>) -> Answer {
-        let list = ListEnvelope {
-            success: None,
-            message: None,
-            data: self.tokens.tokens.clone(),
-            meta: None,
-            pagination: None,
-        };
+        // `{"data": […]}`, as the page shows it: no success flag.
+        let mut list = ListEnvelope::new(self.tokens.tokens.clone());
+        list.success = None;
         Ok(Reply::typed(200, &list))
     }
 
@@ -95,7 +91,9 @@ impl State {
         created.created_at = Some(now);
         self.tokens.digests.push((stored.id.as_str().to_owned(), plain_digest));
         self.tokens.tokens.push(stored);
-        Ok(Reply::typed(200, &Envelope { success: None, message: None, data: created }))
+        let mut envelope = Envelope::new(created);
+        envelope.success = None;
+        Ok(Reply::typed(200, &envelope))
     }
 
     pub(super) fn delete_api_token(&mut self, req: &Request<'_>) -> Answer {

@@ -186,7 +186,9 @@ impl State {
         }
         let (success, message) =
             if ok { (true, "SFTP connection successful") } else { (false, "SFTP connection failed") };
-        let envelope = Envelope { success: Some(success), message: Some(message.to_owned()), data: result };
+        let mut envelope = Envelope::new(result);
+        envelope.success = Some(success);
+        envelope.message = Some(message.to_owned());
         Ok(Reply::typed(200, &envelope))
     }
 
