@@ -43,7 +43,17 @@ pub struct Client {
     inner: Arc<ClientCore<dyn BlockingTransport, ThreadSleep>>,
 }
 
-client_api!(Client, "blocking::Client", ClientBuilder, BlockingTransport, "blocking ");
+client_api!(
+    Client,
+    "blocking::Client",
+    ClientBuilder,
+    BlockingTransport,
+    "blocking ",
+    any(feature = "ureq", feature = "ureq-native-tls"),
+    "ureq",
+    "the blocking client has no built-in transport without the `ureq` feature: this fails when run; turn the \
+     feature on, or give a transport with `builder().transport(..)`"
+);
 
 /// The blocking client waits between attempts by sleeping the thread.
 #[derive(Clone)]

@@ -38,7 +38,17 @@ pub struct Client {
     inner: Arc<ClientCore<dyn Transport, AsyncWait>>,
 }
 
-client_api!(Client, "Client", ClientBuilder<Arc<dyn Transport>>, Transport, "");
+client_api!(
+    Client,
+    "Client",
+    ClientBuilder<Arc<dyn Transport>>,
+    Transport,
+    "",
+    any(feature = "reqwest", feature = "reqwest-native-tls"),
+    "reqwest",
+    "the async client has no built-in transport without the `reqwest` feature: this fails when run; turn the \
+     feature on, or give a transport with `builder().transport(..)`"
+);
 
 /// How the async client waits between attempts.
 pub type Sleep = Arc<dyn Fn(Duration) -> Pin<Box<dyn Future<Output = ()> + Send>> + Send + Sync>;

@@ -363,9 +363,14 @@ impl<O: Call + ?Sized, T: ?Sized, W: Wait> Attempts<'_, O, T, W> {
 
 /// The public methods both clients share, each a thin wrapper of [`ClientCore`]: `$client` is the client
 /// type (with an `inner: Arc<ClientCore<dyn $transport, _>>` field), `$name` its name in `Debug`,
-/// `$builder` its builder type and `$kind` the word that names its kind of transport in the docs.
+/// `$builder` its builder type, `$kind` the word that names its kind of transport in the docs, and
+/// `$builtin` the features under which it has a built-in transport, which its `new` and `from_env` need
+/// (`$missing` says so where it has none).
 macro_rules! client_api {
-    ($client:ident, $name:literal, $builder:ty, $transport:path, $kind:literal) => {
+    (
+        $client:ident, $name:literal, $builder:ty, $transport:path, $kind:literal, $builtin:meta, $feature:literal,
+        $missing:literal
+    ) => {
         impl ::std::fmt::Debug for $client {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.debug_struct($name)
@@ -382,26 +387,32 @@ macro_rules! client_api {
                 <$builder>::default()
             }
 
-            /// A client for this token on the production API, with the default transport.
+            /// A client for this token on the production API, with the built-in transport.
+            #[doc = concat!("Only with the `", $feature, "` feature, which brings that transport: without it, this")]
+            /// and [`from_env`](Self::from_env) are deprecated, a warning at compile time of what fails when
+            /// run; give a transport of your own with `builder().transport(..)` or
+            /// [`with_transport`](Self::with_transport).
             ///
             /// # Errors
             ///
             /// [`Error::Config`](::talkover_core::Error::Config) naming the setting at fault: `token` (empty,
-            /// or written with its `Bearer ` prefix), or `transport` when this crate was built without the
-            /// feature of this client's built-in transport (`reqwest` for the async client, on by default;
-            /// `ureq` for the blocking one, off by default): turn it on, or give one with
-            /// `builder().transport(..)`.
+            /// or written with its `Bearer ` prefix), or `transport` without the feature.
+            #[cfg_attr(not($builtin), deprecated(note = $missing))]
+            #[cfg_attr(docsrs, doc(cfg($builtin)))]
             pub fn new(token: impl Into<::talkover_core::SecretString>) -> Result<Self, ::talkover_core::Error> {
                 Self::builder().token(token).build()
             }
 
-            /// A client configured from `TALKOVER_TOKEN` and, when set, `TALKOVER_BASE_URL`.
+            /// A client configured from `TALKOVER_TOKEN` and, when set, `TALKOVER_BASE_URL`, with the built-in
+            #[doc = concat!("transport: only with the `", $feature, "` feature, as [`new`](Self::new).")]
             ///
             /// # Errors
             ///
             /// [`Error::Config`](::talkover_core::Error::Config) naming the setting at fault: `token`
-            /// (unset or empty), `base_url` (set but empty, or one it cannot use), or `transport`, as for
-            /// `new`.
+            /// (unset or empty), `base_url` (set but empty, or one it cannot use), or `transport` without the
+            /// feature.
+            #[cfg_attr(not($builtin), deprecated(note = $missing))]
+            #[cfg_attr(docsrs, doc(cfg($builtin)))]
             pub fn from_env() -> Result<Self, ::talkover_core::Error> {
                 Self::builder().from_env()?.build()
             }

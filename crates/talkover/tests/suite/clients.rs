@@ -611,10 +611,12 @@ fn the_blocking_client_has_a_built_in_transport_with_ureq() {
     assert!(talkover::blocking::Client::new(TOKEN).is_ok());
 }
 
+/// Without ureq, `blocking::Client::new` and `from_env` do not compile; the builder, which also takes a
+/// transport of one's own, says what is missing.
 #[cfg(not(feature = "ureq"))]
 #[test]
 fn without_ureq_the_blocking_client_asks_for_a_transport() {
-    let err = talkover::blocking::Client::new(TOKEN).unwrap_err();
+    let err = talkover::blocking::Client::builder().token(TOKEN).build().unwrap_err();
     assert!(err.to_string().contains("transport"), "{err}");
 }
 
@@ -624,10 +626,11 @@ fn the_async_client_has_a_built_in_transport_with_reqwest() {
     assert!(talkover::Client::new(TOKEN).is_ok());
 }
 
+/// Without reqwest, `Client::new` and `from_env` do not compile; the builder says what is missing.
 #[cfg(not(feature = "reqwest"))]
 #[test]
 fn without_reqwest_the_async_client_asks_for_a_transport() {
-    let err = talkover::Client::new(TOKEN).unwrap_err();
+    let err = talkover::Client::builder().token(TOKEN).build().unwrap_err();
     assert!(err.to_string().contains("transport"), "{err}");
 }
 
