@@ -60,13 +60,13 @@
 //! ```
 //!
 //! The reference documents no timestamp inside the signed content, so a valid signature does not prove a
-//! delivery is fresh. Nor is an old `timestamp` a replay: a failed delivery is sent again with its body
-//! unchanged, by the webhook's own retries and by retry-webhook-log, which may run days later (logs are
-//! kept 30 days), so a window of freshness would refuse those. Make handling a delivery safe to repeat
-//! instead: no body carries a delivery id, but the same delivery comes back byte for byte, so remember
-//! the bodies (or their hashes) you handled, or key what you do on the event, its call
-//! ([`WebhookDelivery::call_id`]) and its `timestamp`. Read bodies with a size limit before calling
-//! anything here.
+//! delivery is fresh. Nor is an old `timestamp` a replay: a failed delivery is sent again, with its
+//! event's `timestamp`, by the webhook's own retries and by retry-webhook-log, which may run days later
+//! (logs are kept 30 days), so a window of freshness would refuse those. Make handling a delivery safe to
+//! repeat instead: no body carries a delivery id, and a retry is built with the webhook's settings as
+//! they are then (a payload template changed since gives another body), so key what you do on the
+//! event, its call ([`WebhookDelivery::call_id`]) and its `timestamp`, not on the body's bytes. Read
+//! bodies with a size limit before calling anything here.
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};

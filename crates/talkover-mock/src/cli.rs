@@ -30,7 +30,11 @@ options:
                          draws as the last one did)
   --public-webhooks      deliver webhooks to public and link-local addresses too (by default to
                          loopback and private addresses only, so that an example URL receives nothing)
-  -h, --help             this text";
+  -h, --help             this text
+
+Controls, over HTTP without a token: GET /_emulator/clock, POST /_emulator/clock/advance and
+/_emulator/clock/scale; GET, DELETE /_emulator/requests; GET, PUT, DELETE /_emulator/faults;
+POST /_emulator/events (a webhook event on request); POST /_emulator/reset.";
 
 /// Runs the emulator as the command line asks, until the process is stopped. `args` are the options,
 /// without the program's name (`--port 8080`, `--help`, …). The error is a message for the user, with the

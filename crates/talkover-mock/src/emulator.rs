@@ -839,7 +839,8 @@ impl Emulator {
 
     /// `POST /_emulator/events`: `{"event": "event_recording", "agent_id": "…", "data": {…}}` sends an
     /// agent webhook event, `{"event": "event_call_report", "campaign_id": "…", "data": {…}}` a campaign
-    /// webhook event (`data` optional). Answers the event and how many deliveries were queued
+    /// webhook event (`data` optional; the id as the emulator gave it, in its case). Answers the event and how
+    /// many deliveries were queued
     /// (`{"event": …, "deliveries": N}`); 404 when the agent or campaign is not there, 422 for an event name
     /// its kind of webhook does not document, or a body not so shaped.
     fn emit_control(&self, body: &[u8]) -> Reply {
@@ -871,7 +872,7 @@ impl Emulator {
             Ok(deliveries) => {
                 Reply::new(200, json!({ "success": true, "data": { "event": name, "deliveries": deliveries } }))
             }
-            Err((kind, id)) => Reply::fail(404, &format!("No {kind} {id} in the emulator.")),
+            Err((kind, id)) => Reply::fail(404, &format!("No {kind} {:?} in the emulator.", cut(id))),
         }
     }
 
@@ -1280,15 +1281,22 @@ fn in_pages_error_shape(operation: &str, reply: Reply) -> Reply {
     Reply { headers: reply.headers, ..Reply::error_object(status, refused) }
 }
 
-/// A control endpoint that exists, asked with another method than the ones it takes (`allowed`, as an
-/// `Allow` header lists them): RFC 9110's 405, naming them.
 /// The 422 of `POST /_emulator/events` for an event its kind of webhook does not document, listing those
 /// it does.
 fn unknown_event(name: &str, documented: &[&str]) -> Reply {
-    let shown: String = name.chars().take(80).collect();
-    Reply::fail(422, &format!("No such event for this kind of webhook: {shown:?}. It takes {}.", documented.join(", ")))
+    Reply::fail(
+        422,
+        &format!("No such event for this kind of webhook: {:?}. It takes {}.", cut(name), documented.join(", ")),
+    )
 }
 
+/// At most 80 characters of a text a control request sent, to show in its answer.
+fn cut(text: &str) -> String {
+    text.chars().take(80).collect()
+}
+
+/// A control endpoint that exists, asked with another method than the ones it takes (`allowed`, as an
+/// `Allow` header lists them): RFC 9110's 405, naming them.
 fn wrong_control_method(path: &str, allowed: &str, method: &http::Method) -> Reply {
     let takes = allowed.replace(", ", " or ");
     let mut reply = Reply::fail(405, &format!("The emulator's {path} takes {takes}, not {method}."));

@@ -49,6 +49,10 @@
 //! - **What it received**: the latest [`JOURNAL_LENGTH`] API requests it answered, with their status and
 //!   JSON body and without their credentials ([`Server::received`], [`ReceivedRequest`]), or over HTTP
 //!   `GET /_emulator/requests` (`DELETE` empties the list).
+//! - **Events on request**: the documented webhook events it never brings about itself (a recording, a
+//!   report, an action's), delivered as any other when a test asks ([`Server::emit_agent_event`],
+//!   [`Server::emit_campaign_event`]), or over HTTP `POST /_emulator/events` (`{"event": …, "agent_id"` or
+//!   `"campaign_id": …, "data": {…}}`).
 //! - **Starting over**: [`Server::reset`], or `POST /_emulator/reset`, puts it back as it was started, so
 //!   that tests sharing one emulator each start from the same state.
 //! - **Rate limits**: every API answer carries `X-RateLimit-Limit`, `-Remaining` and `-Reset` (the Unix

@@ -87,9 +87,18 @@ impl UreqTransport {
             .timeout_global(config.timeout.map(|t| t.min(LONGEST)))
             .max_idle_connections_per_host(config.max_idle_connections_per_host)
             .max_idle_connections(config.max_idle_connections_per_host.max(100))
-            .max_response_header_size(talkover_core::transport::MAX_ANSWER_HEAD_BYTES)
-            .build()
-            .new_agent();
+            .max_response_header_size(talkover_core::transport::MAX_ANSWER_HEAD_BYTES);
+        // ureq takes rustls unless told otherwise, whatever its features: with `native-tls` on, the
+        // platform's TLS library and its roots (the feature wins when both are on, as on reqwest), where
+        // an `https` request would otherwise fail, or panic without rustls compiled in.
+        #[cfg(feature = "native-tls")]
+        let agent = agent.tls_config(
+            ureq::tls::TlsConfig::builder()
+                .provider(ureq::tls::TlsProvider::NativeTls)
+                .root_certs(ureq::tls::RootCerts::PlatformVerifier)
+                .build(),
+        );
+        let agent = agent.build().new_agent();
         Self {
             agent,
             max_response_bytes: config.max_response_bytes,
@@ -285,4 +294,35 @@ fn handshake_only(error: &rustls::Error) -> bool {
             | E::HandshakeNotComplete
             | E::InconsistentKeys(_)
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::{Read, Write};
+    use std::net::TcpListener;
+
+    use super::*;
+
+    /// An `https` request to a server that answers in plain text fails in the TLS handshake, as a TLS
+    /// error, on the TLS library the features chose (the platform's with `native-tls`, which ureq takes
+    /// only when told): never a panic, nor a request sent in the clear.
+    #[test]
+    fn https_runs_on_the_tls_library_the_features_chose() {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let address = listener.local_addr().unwrap();
+        let server = std::thread::spawn(move || {
+            let (mut stream, _) = listener.accept().unwrap();
+            stream.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+            let mut hello = [0u8; 512];
+            let read = stream.read(&mut hello).unwrap_or(0);
+            let _ = stream.write_all(b"HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\n\r\n");
+            // A TLS handshake starts with a handshake record (22), a plain request with a letter.
+            read > 0 && hello[0] == 22
+        });
+        let config = UreqConfig { timeout: Some(Duration::from_secs(10)), ..UreqConfig::default() };
+        let request = http::Request::get(format!("https://{address}/api/v1/agents")).body(Vec::new()).unwrap();
+        let error = UreqTransport::with_config(&config).send(request).unwrap_err();
+        assert_eq!(error.kind(), TransportErrorKind::Tls, "{error}");
+        assert!(server.join().unwrap(), "the server got no TLS handshake");
+    }
 }

@@ -50,7 +50,7 @@ client_api!(
     BlockingTransport,
     "blocking ",
     any(feature = "ureq", feature = "ureq-native-tls"),
-    "ureq",
+    "`ureq` (or `ureq-native-tls`)",
     "the blocking client has no built-in transport without the `ureq` feature: this fails when run; turn the \
      feature on, or give a transport with `builder().transport(..)`"
 );

@@ -45,7 +45,7 @@ client_api!(
     Transport,
     "",
     any(feature = "reqwest", feature = "reqwest-native-tls"),
-    "reqwest",
+    "`reqwest` (or `reqwest-native-tls`)",
     "the async client has no built-in transport without the `reqwest` feature: this fails when run; turn the \
      feature on, or give a transport with `builder().transport(..)`"
 );

@@ -388,7 +388,7 @@ macro_rules! client_api {
             }
 
             /// A client for this token on the production API, with the built-in transport.
-            #[doc = concat!("Only with the `", $feature, "` feature, which brings that transport: without it, this")]
+            #[doc = concat!("Only with the ", $feature, " feature, which brings that transport: without it, this")]
             /// and [`from_env`](Self::from_env) are deprecated, a warning at compile time of what fails when
             /// run; give a transport of your own with `builder().transport(..)` or
             /// [`with_transport`](Self::with_transport).
@@ -404,7 +404,7 @@ macro_rules! client_api {
             }
 
             /// A client configured from `TALKOVER_TOKEN` and, when set, `TALKOVER_BASE_URL`, with the built-in
-            #[doc = concat!("transport: only with the `", $feature, "` feature, as [`new`](Self::new).")]
+            #[doc = concat!("transport: only with the ", $feature, " feature, as [`new`](Self::new).")]
             ///
             /// # Errors
             ///

@@ -103,6 +103,22 @@ pub use futures_core::Stream;
 /// The builder's defaults, which the built-in transports share.
 pub use talkover_core::transport::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT};
 
+/// Each client's `new` is deprecated exactly where it has no built-in transport: with the warning denied,
+/// a call compiles with the transport's feature and fails to compile without it.
+#[cfg_attr(any(feature = "ureq", feature = "ureq-native-tls"), doc = "```")]
+#[cfg_attr(not(any(feature = "ureq", feature = "ureq-native-tls")), doc = "```compile_fail")]
+#[doc = "#![deny(deprecated)]"]
+#[doc = "let _ = talkover::blocking::Client::new(\"talq_example\");"]
+#[doc = "```"]
+#[doc = ""]
+#[cfg_attr(any(feature = "reqwest", feature = "reqwest-native-tls"), doc = "```")]
+#[cfg_attr(not(any(feature = "reqwest", feature = "reqwest-native-tls")), doc = "```compile_fail")]
+#[doc = "#![deny(deprecated)]"]
+#[doc = "let _ = talkover::Client::new(\"talq_example\");"]
+#[doc = "```"]
+#[cfg(doctest)]
+struct DeprecatedWithoutTransport;
+
 /// The README's examples, compiled as doctests so they cannot rot.
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]

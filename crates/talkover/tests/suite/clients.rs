@@ -611,9 +611,9 @@ fn the_blocking_client_has_a_built_in_transport_with_ureq() {
     assert!(talkover::blocking::Client::new(TOKEN).is_ok());
 }
 
-/// Without ureq, `blocking::Client::new` and `from_env` do not compile; the builder, which also takes a
-/// transport of one's own, says what is missing.
-#[cfg(not(feature = "ureq"))]
+/// Without ureq, `blocking::Client::new` and `from_env` are deprecated (a warning of what fails when run);
+/// the builder, which also takes a transport of one's own, says what is missing.
+#[cfg(not(any(feature = "ureq", feature = "ureq-native-tls")))]
 #[test]
 fn without_ureq_the_blocking_client_asks_for_a_transport() {
     let err = talkover::blocking::Client::builder().token(TOKEN).build().unwrap_err();
@@ -626,8 +626,8 @@ fn the_async_client_has_a_built_in_transport_with_reqwest() {
     assert!(talkover::Client::new(TOKEN).is_ok());
 }
 
-/// Without reqwest, `Client::new` and `from_env` do not compile; the builder says what is missing.
-#[cfg(not(feature = "reqwest"))]
+/// Without reqwest, `Client::new` and `from_env` are deprecated; the builder says what is missing.
+#[cfg(not(any(feature = "reqwest", feature = "reqwest-native-tls")))]
 #[test]
 fn without_reqwest_the_async_client_asks_for_a_transport() {
     let err = talkover::Client::builder().token(TOKEN).build().unwrap_err();
@@ -1204,6 +1204,41 @@ fn a_refusal_after_an_attempt_that_may_have_been_carried_out_says_so() {
     let error = client.execute(check).unwrap_err();
     assert_eq!((error.kind(), error.attempts()), (ErrorKind::Validation, 2), "{error}");
     assert!(!error.earlier_attempt_may_have_taken_effect(), "{error}");
+}
+
+/// A call by operation id reads the same declaration: a dry run's earlier attempt did nothing, a move of
+/// status's may have.
+#[cfg(feature = "registry")]
+#[test]
+fn a_registry_call_reads_whether_its_operation_is_a_dry_run() {
+    use talkover::registry::{self, Params};
+    let quick = talkover::RetryPolicy::default().backoff(Duration::from_millis(1), Duration::from_millis(2));
+    let cases = [
+        (
+            "check-callback-constraints",
+            serde_json::json!({ "agent_id": "agent-1" }),
+            serde_json::json!({ "source_agent_ids": ["a"] }),
+            false,
+        ),
+        (
+            "update-campaign-status",
+            serde_json::json!({ "campaign_id": "camp-1" }),
+            serde_json::json!({ "status": "active" }),
+            true,
+        ),
+    ];
+    for (id, path, body, earlier) in cases {
+        let answers =
+            Mutex::new(vec![json(400, r#"{"message": "Refused"}"#), json(502, r#"{"message": "Bad Gateway"}"#)]);
+        let transport = move |_: HttpRequest| Ok(answers.lock().unwrap().pop().expect("two answers"));
+        let client = talkover::blocking::Client::with_transport(config(), transport).with_retry_policy(quick.clone());
+        let op = registry::operation(id).expect("a known operation");
+        assert_eq!(op.dry_run, !earlier, "{id}");
+        let params = Params { path: path.as_object().unwrap().clone(), body: Some(body), ..Params::default() };
+        let error = client.execute_registered(op, &params).unwrap_err();
+        assert_eq!(error.attempts(), 2, "{id}: {error}");
+        assert_eq!(error.earlier_attempt_may_have_taken_effect(), earlier, "{id}: {error}");
+    }
 }
 
 /// The async client says it as the blocking one does.
