@@ -32,20 +32,18 @@
 //! # use talkover_core as talkover;
 //! # #[cfg(feature = "webhook-signatures")] {
 //! use talkover::http::{HeaderMap, StatusCode};
-//! use talkover::webhook_delivery::{WebhookDelivery, WebhookKey};
+//! use talkover::webhook_delivery::{ReceiveError, WebhookKey};
 //! use talkover::webhooks::AgentWebhookEvent;
 //!
 //! /// What to answer a delivery: 401 unless it is signed with `key`, 400 unless it is a delivery.
 //! fn receive(key: &WebhookKey, headers: &HeaderMap, body: &[u8]) -> StatusCode {
-//!     if key.verify_delivery(headers, body).is_err() {
-//!         return StatusCode::UNAUTHORIZED;
-//!     }
-//!     // An agent webhook's delivery; a campaign webhook's is `WebhookDelivery<CampaignWebhookEvent>`.
-//!     match WebhookDelivery::<AgentWebhookEvent>::from_slice(body) {
+//!     // An agent webhook's delivery; a campaign webhook's is `key.open::<CampaignWebhookEvent>(..)`.
+//!     match key.open::<AgentWebhookEvent>(headers, body) {
 //!         Ok(delivery) => {
 //!             println!("{:?} for agent {:?}", delivery.event, delivery.agent_id);
 //!             StatusCode::OK
 //!         }
+//!         Err(ReceiveError::Signature(_)) => StatusCode::UNAUTHORIZED,
 //!         Err(_) => StatusCode::BAD_REQUEST,
 //!     }
 //! }
@@ -259,7 +257,9 @@ pub struct DeliveryDecodeError {
 // does not see the ones inside the private module.
 #[cfg(feature = "webhook-signatures")]
 #[cfg_attr(docsrs, doc(cfg(feature = "webhook-signatures")))]
-pub use signatures::{sign, verify_delivery, verify_signature, SignatureError, SigningSecret, WebhookKey};
+pub use signatures::{
+    sign, verify_delivery, verify_signature, ReceiveError, SignatureError, SigningSecret, WebhookKey,
+};
 
 #[cfg(feature = "webhook-signatures")]
 mod signatures {
@@ -290,6 +290,19 @@ mod signatures {
         /// [`verify_delivery`] found no header whose name contains `signature`.
         #[error("the delivery carries no signature header")]
         MissingSignature,
+    }
+
+    /// Why [`WebhookKey::open`] refused a delivery: its signature (answer 401), or its body (answer 400).
+    #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+    #[non_exhaustive]
+    #[cfg_attr(docsrs, doc(cfg(feature = "webhook-signatures")))]
+    pub enum ReceiveError {
+        /// The signature was refused: not signed with the webhook's secret, changed on the way, or none.
+        #[error("the delivery's signature was refused: {0}")]
+        Signature(#[from] SignatureError),
+        /// The body, signed with the webhook's secret, is no delivery of the kind asked for.
+        #[error(transparent)]
+        Decode(#[from] super::DeliveryDecodeError),
     }
 
     /// A webhook secret [`verify_signature`] and [`sign`] accept: a [`SecretString`], a `str` or `String`,
@@ -410,6 +423,40 @@ mod signatures {
         /// Why the delivery was refused, as [`verify_delivery`] says.
         pub fn verify_delivery(&self, headers: &http::HeaderMap, body: &[u8]) -> Result<(), SignatureError> {
             verify_delivery(headers, body, self)
+        }
+
+        /// A delivery received, checked and read in one call: [`verify_delivery`](Self::verify_delivery),
+        /// then [`WebhookDelivery::from_slice`](super::WebhookDelivery::from_slice) on the same bytes. The error says which step refused it, so
+        /// that a receiver answers 401 to a signature refused and 400 to a signed body that is no delivery.
+        ///
+        /// ```
+        /// # use talkover_core as talkover;
+        /// use talkover::http::HeaderMap;
+        /// use talkover::webhook_delivery::{ReceiveError, SignatureError, WebhookDelivery, WebhookKey};
+        /// use talkover::webhooks::CampaignWebhookEvent;
+        ///
+        /// let key = WebhookKey::new("whsec_1")?;
+        /// let body = br#"{"event":"campaign.started","campaign_id":"campaign-1"}"#;
+        /// let mut headers = HeaderMap::new();
+        /// headers.insert("x-talkover-signature", key.sign(body).parse().unwrap());
+        /// let delivery: WebhookDelivery<CampaignWebhookEvent> = key.open(&headers, body).unwrap();
+        /// assert_eq!(delivery.event, Some(CampaignWebhookEvent::CampaignStarted));
+        /// let refused = key.open::<CampaignWebhookEvent>(&headers, b"{}").unwrap_err();
+        /// assert_eq!(refused, ReceiveError::Signature(SignatureError::Mismatch));
+        /// # Ok::<(), SignatureError>(())
+        /// ```
+        ///
+        /// # Errors
+        ///
+        /// [`ReceiveError::Signature`] as [`verify_delivery`](Self::verify_delivery) refuses it, or
+        /// [`ReceiveError::Decode`] for a body, signed with this key, that is no delivery of this kind.
+        pub fn open<E: crate::webhooks::WebhookEvent>(
+            &self,
+            headers: &http::HeaderMap,
+            body: &[u8],
+        ) -> Result<super::WebhookDelivery<E>, ReceiveError> {
+            self.verify_delivery(headers, body)?;
+            Ok(super::WebhookDelivery::from_slice(body)?)
         }
 
         /// [`verify_signature`] with this key: checks `signature`, a signature header's value you picked
@@ -600,6 +647,28 @@ mod signatures {
     #[cfg(test)]
     mod tests {
         use super::*;
+
+        /// `open` tells a signature refused from a signed body that is no delivery, and reads a good one.
+        #[test]
+        fn open_says_which_step_refused_a_delivery() {
+            use crate::webhooks::{AgentWebhookEvent, CampaignWebhookEvent};
+            let key = WebhookKey::new("whsec_open").unwrap();
+            let signed = |body: &[u8]| {
+                let mut headers = http::HeaderMap::new();
+                headers.insert("x-talkover-signature", key.sign(body).parse().unwrap());
+                headers
+            };
+            let body = br#"{"event":"event_phone_call_ended","call_id":"call-1"}"#;
+            let delivery = key.open::<AgentWebhookEvent>(&signed(body), body).unwrap();
+            assert_eq!(delivery.call_id().unwrap().as_str(), "call-1");
+            let unsigned = key.open::<AgentWebhookEvent>(&http::HeaderMap::new(), body).unwrap_err();
+            assert_eq!(unsigned, ReceiveError::Signature(SignatureError::MissingSignature));
+            assert!(unsigned.to_string().contains("no signature header"), "{unsigned}");
+            let list = b"[1]";
+            let not_a_delivery = key.open::<CampaignWebhookEvent>(&signed(list), list).unwrap_err();
+            assert!(matches!(not_a_delivery, ReceiveError::Decode(_)), "{not_a_delivery:?}");
+            assert!(not_a_delivery.to_string().starts_with("not a webhook delivery"), "{not_a_delivery}");
+        }
 
         /// RFC 4231 test cases 1, 2 and 6 (hex as published), with their base64 forms (standard alphabet)
         /// computed by an independent implementation (Python's `hmac` and `base64`).
