@@ -458,10 +458,10 @@ impl Error {
     /// the request again after an answer of 5xx or 408, or after a timeout or a lost connection, of an
     /// operation safe to repeat that changes something. Its answer is then about a state the earlier
     /// attempt may have made: a DELETE's 404 (deleted by the first), update-campaign-status's 400 (no
-    /// move from a status to itself). Check the resource before taking the error at its word. `Display` says it too (`(after 2 attempts; an earlier one may
-    /// have been carried out)`). Always `false` for a read (and for a POST that is a dry run,
-    /// [`Operation::DRY_RUN`](crate::Operation::DRY_RUN)), and when the request was sent once;
-    /// [`Error::may_have_taken_effect`] speaks of the last attempt alone.
+    /// move from a status to itself). Check the resource before taking the error at its word. `Display`
+    /// says it too (`(after 2 attempts; an earlier one may have been carried out)`). Always `false` for a
+    /// read (and for a POST that is a dry run, [`Operation::DRY_RUN`](crate::Operation::DRY_RUN)), and
+    /// when the request was sent once; [`Error::may_have_taken_effect`] speaks of the last attempt alone.
     ///
     /// ```
     /// # use talkover_core as talkover;

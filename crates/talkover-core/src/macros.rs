@@ -650,9 +650,9 @@ pub(crate) use string_enum;
 /// - with `dry_run: true,` (after `safe_to_repeat: true,`, for a POST whose page says it saves nothing:
 ///   it checks what it is sent), [`crate::Operation::DRY_RUN`]: the clients never take its failure for one
 ///   that may have changed something;
-/// - with `unpublishes_agent: true,` (after `safe_to_repeat:` and `dry_run:`, where the page says the agent goes back to
-///   draft), a sentence saying so in the struct's and the handler method's docs, and the registry entry's
-///   [`unpublishes_agent`](crate::registry::OperationInfo::unpublishes_agent);
+/// - with `unpublishes_agent: true,` (after `safe_to_repeat:` and `dry_run:`, where the page says the
+///   agent goes back to draft), a sentence saying so in the struct's and the handler method's docs, and
+///   the registry entry's [`unpublishes_agent`](crate::registry::OperationInfo::unpublishes_agent);
 /// - the module's `OPERATIONS`, its entries in the registry;
 /// - with `handler: Handler[scope..]::method(body_name),` (or `method(name: Type, ..)`) last, the
 ///   `talkover` crate's handler method.

@@ -212,9 +212,10 @@ impl<E: WebhookEvent> WebhookDelivery<E> {
     /// few of them (a log's `request_payload` gives `call_id` and `duration`; make-call's `context` comes
     /// back in every event of its call), so the SDK keeps them as a [`payload`](Self::payload) map, with
     /// [`call_id`](Self::call_id) and [`context`](Self::context) for the two every call's event carries; a
-    /// struct of the fields you rely on, with `Option` for those an event may lack, reads them with types. The payload is JSON
-    /// values, so a number read here has been an `f64` (a [`Decimal`](crate::Decimal) of `1.50` reads
-    /// `1.5`); to keep its digits, read your type from the body's bytes with `serde_json::from_slice`.
+    /// struct of the fields you rely on, with `Option` for those an event may lack, reads them with types.
+    /// The payload is JSON values, so a number read here has been an `f64` (a [`Decimal`](crate::Decimal)
+    /// of `1.50` reads `1.5`); to keep its digits, read your type from the body's bytes with
+    /// `serde_json::from_slice`.
     ///
     /// ```
     /// # use talkover_core as talkover;
@@ -426,8 +427,9 @@ mod signatures {
         }
 
         /// A delivery received, checked and read in one call: [`verify_delivery`](Self::verify_delivery),
-        /// then [`WebhookDelivery::from_slice`](super::WebhookDelivery::from_slice) on the same bytes. The error says which step refused it, so
-        /// that a receiver answers 401 to a signature refused and 400 to a signed body that is no delivery.
+        /// then [`WebhookDelivery::from_slice`](super::WebhookDelivery::from_slice) on the same bytes. The
+        /// error says which step refused it, so that a receiver answers 401 to a signature refused and 400
+        /// to a signed body that is no delivery.
         ///
         /// ```
         /// # use talkover_core as talkover;

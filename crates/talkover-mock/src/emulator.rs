@@ -839,10 +839,9 @@ impl Emulator {
 
     /// `POST /_emulator/events`: `{"event": "event_recording", "agent_id": "…", "data": {…}}` sends an
     /// agent webhook event, `{"event": "event_call_report", "campaign_id": "…", "data": {…}}` a campaign
-    /// webhook event (`data` optional; the id as the emulator gave it, in its case). Answers the event and how
-    /// many deliveries were queued
-    /// (`{"event": …, "deliveries": N}`); 404 when the agent or campaign is not there, 422 for an event name
-    /// its kind of webhook does not document, or a body not so shaped.
+    /// webhook event (`data` optional; the id as the emulator gave it, in its case). Answers the event and
+    /// how many deliveries were queued (`{"event": …, "deliveries": N}`); 404 when the agent or campaign is
+    /// not there, 422 for an event name its kind of webhook does not document, or a body not so shaped.
     fn emit_control(&self, body: &[u8]) -> Reply {
         const SHAPE: &str = "Send {\"event\": \"<event name>\", \"agent_id\": \"<id>\", \"data\": {…}} for an agent \
             webhook event, or {\"event\": …, \"campaign_id\": \"<id>\", \"data\": {…}} for a campaign webhook \
