@@ -1665,8 +1665,14 @@ const TAKEN_NOT_REPEATED: &str = "; the API took it, so it was not sent again: l
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum StopReason {
-    /// This outcome is not retried for this operation.
+    /// This outcome is not one that trying again can mend (a refusal of the request, a 4xx but 408 and 429,
+    /// a status outside the policy's [`retry_statuses`](crate::retry::RetryPolicy::retry_statuses)), for
+    /// any operation.
     NotRetryable,
+    /// This outcome is retried for an operation safe to repeat (a 5xx, a timeout, a lost connection), but
+    /// this one is not, and the attempt may have been carried out
+    /// ([`Error::may_have_taken_effect`]): it was not sent again, and should be checked before it is.
+    NotSafeToRepeat,
     /// The policy's retries are used up.
     OutOfAttempts,
     /// The server asked for a longer wait than the policy accepts
@@ -1685,6 +1691,7 @@ impl fmt::Display for StopReason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
             Self::NotRetryable => "not a failure that trying again can mend",
+            Self::NotSafeToRepeat => "not safe to repeat after an attempt that may have been carried out",
             Self::OutOfAttempts => "the retry policy's attempts are used up",
             Self::RetryAfterTooLong => "the server asked for a longer wait than the retry policy's max_retry_after",
             Self::BudgetExhausted => "the client's retry budget is spent (many retries of late)",

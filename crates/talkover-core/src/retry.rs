@@ -204,20 +204,30 @@ impl RetryPolicy {
     /// What [`decide`](Self::decide) decides, without drawing on the budget: a retry is only planned, and
     /// costs nothing until [`withdraw`](Self::withdraw) takes its cost.
     pub fn plan(&self, retries_done: u32, outcome: &Attempt<'_>, safe_to_repeat: bool, random: f64) -> Decision {
-        let retryable = match outcome {
+        // Whether the outcome calls for another attempt of an operation safe to repeat, and whether this
+        // one may be sent again after it.
+        let (retryable, repeatable) = match outcome {
             Attempt::Answered { status, .. } if status.is_success() => return Decision::Done,
-            Attempt::Answered { status, body, .. } if status.is_client_error() && is_business_answer(body) => false,
-            Attempt::Answered { status, .. } if safe_to_repeat => self.retry_statuses.contains(&status.as_u16()),
-            Attempt::Answered { status, .. } => *status == StatusCode::TOO_MANY_REQUESTS,
-            // A 429 whose body was lost is still a refusal: nothing was done, whatever the operation.
-            Attempt::Failed(error) if error.status() == Some(StatusCode::TOO_MANY_REQUESTS) => {
-                error.may_succeed_again()
+            Attempt::Answered { status, body, .. } if status.is_client_error() && is_business_answer(body) => {
+                (false, true)
             }
-            Attempt::Failed(error) if safe_to_repeat => error.may_succeed_again(),
-            Attempt::Failed(error) => error.certainly_not_sent() && error.may_succeed_again(),
+            // A 429 is a refusal: nothing was done, whatever the operation, which waits it out even where
+            // `retry_statuses` leaves it out (the list is for operations safe to repeat).
+            Attempt::Answered { status, .. } => {
+                let refused = *status == StatusCode::TOO_MANY_REQUESTS;
+                (self.retry_statuses.contains(&status.as_u16()) || (refused && !safe_to_repeat), refused)
+            }
+            // So is a 429 whose body was lost.
+            Attempt::Failed(error) if error.status() == Some(StatusCode::TOO_MANY_REQUESTS) => {
+                (error.may_succeed_again(), true)
+            }
+            Attempt::Failed(error) => (error.may_succeed_again(), error.certainly_not_sent()),
         };
         if !retryable {
             return Decision::Stop(StopReason::NotRetryable);
+        }
+        if !safe_to_repeat && !repeatable {
+            return Decision::Stop(StopReason::NotSafeToRepeat);
         }
         if retries_done >= self.max_retries {
             return Decision::Stop(StopReason::OutOfAttempts);
@@ -481,15 +491,15 @@ mod tests {
         assert!(matches!(policy.decide(0, &Attempt::Failed(&refused), false, 0.0), Decision::Retry(_)));
         assert!(matches!(policy.decide(0, &Attempt::Failed(&tls), false, 0.0), Decision::Retry(_)));
         assert!(matches!(policy.decide(0, &answered(429, &h), false, 0.0), Decision::Retry(_)));
-        for outcome in [
-            Attempt::Failed(&timeout),
-            Attempt::Failed(&reset),
-            answered(500, &h),
-            answered(503, &h),
-            answered(409, &h),
-        ] {
-            assert_eq!(policy.decide(0, &outcome, false, 0.0), Decision::Stop(StopReason::NotRetryable), "{outcome:?}");
+        for outcome in [Attempt::Failed(&timeout), Attempt::Failed(&reset), answered(500, &h), answered(503, &h)] {
+            assert_eq!(
+                policy.decide(0, &outcome, false, 0.0),
+                Decision::Stop(StopReason::NotSafeToRepeat),
+                "{outcome:?}"
+            );
         }
+        // What no operation retries stays not retryable.
+        assert_eq!(policy.decide(0, &answered(409, &h), false, 0.0), Decision::Stop(StopReason::NotRetryable));
         // A 429 whose body was cut off is still a refusal, waited out as its head asks.
         let mut asked = HeaderMap::new();
         asked.insert("retry-after", "2".parse().unwrap());
@@ -500,7 +510,10 @@ mod tests {
         assert_eq!(crate::Error::from(cut).retry_after(), Some(Duration::from_secs(2)));
         let cut_500 = TransportError::new(TransportErrorKind::Io, "body cut off")
             .with_answer_head(StatusCode::INTERNAL_SERVER_ERROR, &asked);
-        assert_eq!(policy.decide(0, &Attempt::Failed(&cut_500), false, 0.0), Decision::Stop(StopReason::NotRetryable));
+        assert_eq!(
+            policy.decide(0, &Attempt::Failed(&cut_500), false, 0.0),
+            Decision::Stop(StopReason::NotSafeToRepeat)
+        );
     }
 
     #[test]

@@ -258,7 +258,9 @@ fn map_error(error: ureq::Error, message: Option<String>) -> TransportError {
         #[cfg(feature = "native-tls")]
         ureq::Error::NativeTls(_) => TransportErrorKind::Tls,
         ureq::Error::BodyExceedsLimit(_) => TransportErrorKind::BodyTooLarge,
-        ureq::Error::BadUri(_) => TransportErrorKind::InvalidUrl,
+        ureq::Error::BadUri(_) | ureq::Error::InvalidProxyUrl => TransportErrorKind::InvalidUrl,
+        // The proxy refused the tunnel, or it could not be opened: nothing reached the API.
+        ureq::Error::ConnectProxyFailed(_) => TransportErrorKind::Connect,
         _ => TransportErrorKind::Other,
     };
     // In the async transport's words, so that both clients say the same of the same answer.
@@ -324,5 +326,42 @@ mod tests {
         let error = UreqTransport::with_config(&config).send(request).unwrap_err();
         assert_eq!(error.kind(), TransportErrorKind::Tls, "{error}");
         assert!(server.join().unwrap(), "the server got no TLS handshake");
+    }
+
+    /// A proxy that refuses to open the tunnel to the API (`CONNECT` answered 403) leaves the request
+    /// unsent: a connection failure, as the async transport says it, not one that may have been carried
+    /// out.
+    #[test]
+    fn a_proxy_refusing_the_tunnel_is_a_connection_failure() {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let address = listener.local_addr().unwrap();
+        let proxy = std::thread::spawn(move || {
+            let (mut stream, _) = listener.accept().unwrap();
+            stream.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+            // The whole head, then the refusal; the connection is left for the client to close, so that it
+            // reads the answer rather than a reset.
+            let mut head = Vec::new();
+            let mut chunk = [0u8; 1024];
+            while !head.ends_with(b"\r\n\r\n") && head.len() < 64 * 1024 {
+                match stream.read(&mut chunk) {
+                    Ok(0) | Err(_) => break,
+                    Ok(read) => head.extend_from_slice(&chunk[..read]),
+                }
+            }
+            let _ = stream.write_all(b"HTTP/1.1 403 Forbidden\r\ncontent-length: 0\r\n\r\n");
+            let _ = stream.read(&mut chunk);
+            String::from_utf8_lossy(&head).into_owned()
+        });
+        let proxy_url = ureq::Proxy::new(&format!("http://{address}")).unwrap();
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .proxy(Some(proxy_url))
+            .timeout_global(Some(Duration::from_secs(10)))
+            .build()
+            .into();
+        let request = http::Request::post("https://127.0.0.1:9/api/v1/calls").body(b"{}".to_vec()).unwrap();
+        let error = UreqTransport::from_agent(agent, 1 << 20).send(request).unwrap_err();
+        assert_eq!(error.kind(), TransportErrorKind::Connect, "{error}");
+        assert!(error.certainly_not_sent(), "{error}");
+        assert!(proxy.join().unwrap().starts_with("CONNECT 127.0.0.1:9 "), "the proxy was asked for a tunnel");
     }
 }

@@ -142,7 +142,7 @@ impl Client {
 impl Side for Arc<dyn BlockingTransport> {
     type Settings = ();
 
-    #[cfg(any(feature = "ureq", feature = "ureq-native-tls"))]
+    #[cfg(ureq_transport)]
     fn default_transport(builder: &ClientBuilder) -> Result<Self, Error> {
         let mut settings = talkover_ureq::UreqConfig::default();
         settings.connect_timeout = Some(builder.builtin_connect_timeout());
@@ -151,7 +151,7 @@ impl Side for Arc<dyn BlockingTransport> {
         Ok(Arc::new(talkover_ureq::UreqTransport::with_config(&settings)))
     }
 
-    #[cfg(not(any(feature = "ureq", feature = "ureq-native-tls")))]
+    #[cfg(not(ureq_transport))]
     fn default_transport(_: &ClientBuilder) -> Result<Self, Error> {
         Err(crate::builder::config_error(
             "transport",

@@ -59,10 +59,10 @@ pub type Sleep = Arc<dyn Fn(Duration) -> Pin<Box<dyn Future<Output = ()> + Send>
 pub(crate) struct AsyncWait {
     sleep: Option<Sleep>,
     /// Called directly rather than through `dyn Transport`, whose `send` boxes each request's future.
-    #[cfg(any(feature = "reqwest", feature = "reqwest-native-tls"))]
+    #[cfg(reqwest_transport)]
     builtin: Option<talkover_reqwest::ReqwestTransport>,
     /// Whether `sleep` is the default one, Tokio's.
-    #[cfg(any(feature = "reqwest", feature = "reqwest-native-tls"))]
+    #[cfg(reqwest_transport)]
     tokio_sleep: bool,
 }
 
@@ -70,9 +70,9 @@ impl AsyncWait {
     fn new(sleep: Option<Sleep>) -> Self {
         Self {
             sleep,
-            #[cfg(any(feature = "reqwest", feature = "reqwest-native-tls"))]
+            #[cfg(reqwest_transport)]
             builtin: None,
-            #[cfg(any(feature = "reqwest", feature = "reqwest-native-tls"))]
+            #[cfg(reqwest_transport)]
             tokio_sleep: false,
         }
     }
@@ -82,7 +82,7 @@ impl Wait for AsyncWait {
     fn default_wait() -> Self {
         #[allow(unused_mut)]
         let mut wait = Self::new(default_sleep());
-        #[cfg(any(feature = "reqwest", feature = "reqwest-native-tls"))]
+        #[cfg(reqwest_transport)]
         {
             wait.tokio_sleep = true;
         }
@@ -95,7 +95,7 @@ impl Wait for AsyncWait {
         }
         // The default sleep is Tokio's, which panics outside a Tokio runtime (a call polled on another
         // executor): there, the attempt's result stands.
-        #[cfg(any(feature = "reqwest", feature = "reqwest-native-tls"))]
+        #[cfg(reqwest_transport)]
         if self.tokio_sleep && tokio::runtime::Handle::try_current().is_err() {
             return false;
         }
@@ -103,12 +103,12 @@ impl Wait for AsyncWait {
     }
 }
 
-#[cfg(any(feature = "reqwest", feature = "reqwest-native-tls"))]
+#[cfg(reqwest_transport)]
 fn default_sleep() -> Option<Sleep> {
     Some(Arc::new(|delay| Box::pin(tokio::time::sleep(delay))))
 }
 
-#[cfg(not(any(feature = "reqwest", feature = "reqwest-native-tls")))]
+#[cfg(not(reqwest_transport))]
 fn default_sleep() -> Option<Sleep> {
     None
 }
@@ -162,12 +162,12 @@ impl Client {
                     Err(error) => break attempts.refused(error),
                 };
                 let in_flight = InFlight::<O>::armed();
-                #[cfg(any(feature = "reqwest", feature = "reqwest-native-tls"))]
+                #[cfg(reqwest_transport)]
                 let result = match &self.inner.wait().builtin {
                     Some(builtin) => builtin.send_request(request).await,
                     None => self.inner.transport().send(request).await,
                 };
-                #[cfg(not(any(feature = "reqwest", feature = "reqwest-native-tls")))]
+                #[cfg(not(reqwest_transport))]
                 let result = self.inner.transport().send(request).await;
                 in_flight.landed();
                 match attempts.after(result) {
@@ -226,12 +226,12 @@ impl<O: Operation> Drop for InFlight<O> {
 impl Side for Arc<dyn Transport> {
     type Settings = Option<Sleep>;
 
-    #[cfg(any(feature = "reqwest", feature = "reqwest-native-tls"))]
+    #[cfg(reqwest_transport)]
     fn default_transport(builder: &ClientBuilder<Self>) -> Result<Self, Error> {
         Ok(Arc::new(builtin_transport(builder)?))
     }
 
-    #[cfg(not(any(feature = "reqwest", feature = "reqwest-native-tls")))]
+    #[cfg(not(reqwest_transport))]
     fn default_transport(_: &ClientBuilder<Self>) -> Result<Self, Error> {
         Err(crate::builder::config_error(
             "transport",
@@ -274,7 +274,7 @@ impl ClientBuilder<Arc<dyn Transport>> {
         // With no transport given, the built-in one, made below: the core is told its bound afterwards, as
         // it is handed the transport made.
         let builtin_timeout = builder.transport.is_none().then(|| builder.builtin_timeout());
-        #[cfg(any(feature = "reqwest", feature = "reqwest-native-tls"))]
+        #[cfg(reqwest_transport)]
         let (builtin, builder) = match builder.transport {
             Some(_) => (None, builder),
             None => {
@@ -288,7 +288,7 @@ impl ClientBuilder<Arc<dyn Transport>> {
                 Some(sleep) => AsyncWait::new(Some(sleep)),
                 None => AsyncWait::default_wait(),
             };
-            #[cfg(any(feature = "reqwest", feature = "reqwest-native-tls"))]
+            #[cfg(reqwest_transport)]
             {
                 side.builtin = builtin;
             }
@@ -302,7 +302,7 @@ impl ClientBuilder<Arc<dyn Transport>> {
     }
 }
 
-#[cfg(any(feature = "reqwest", feature = "reqwest-native-tls"))]
+#[cfg(reqwest_transport)]
 fn builtin_transport(builder: &ClientBuilder<Arc<dyn Transport>>) -> Result<talkover_reqwest::ReqwestTransport, Error> {
     let mut settings = talkover_reqwest::ReqwestConfig::default();
     settings.connect_timeout = Some(builder.builtin_connect_timeout());

@@ -105,14 +105,14 @@ pub use talkover_core::transport::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE
 
 /// Each client's `new` is deprecated exactly where it has no built-in transport: with the warning denied,
 /// a call compiles with the transport's feature and fails to compile without it.
-#[cfg_attr(any(feature = "ureq", feature = "ureq-native-tls"), doc = "```")]
-#[cfg_attr(not(any(feature = "ureq", feature = "ureq-native-tls")), doc = "```compile_fail")]
+#[cfg_attr(ureq_transport, doc = "```")]
+#[cfg_attr(not(ureq_transport), doc = "```compile_fail")]
 #[doc = "#![deny(deprecated)]"]
 #[doc = "let _ = talkover::blocking::Client::new(\"talq_example\");"]
 #[doc = "```"]
 #[doc = ""]
-#[cfg_attr(any(feature = "reqwest", feature = "reqwest-native-tls"), doc = "```")]
-#[cfg_attr(not(any(feature = "reqwest", feature = "reqwest-native-tls")), doc = "```compile_fail")]
+#[cfg_attr(reqwest_transport, doc = "```")]
+#[cfg_attr(not(reqwest_transport), doc = "```compile_fail")]
 #[doc = "#![deny(deprecated)]"]
 #[doc = "let _ = talkover::Client::new(\"talq_example\");"]
 #[doc = "```"]

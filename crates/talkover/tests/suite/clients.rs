@@ -359,6 +359,12 @@ async fn an_error_says_whether_its_operation_is_safe_to_repeat() {
     let call = client.execute(MakeCall::new("a1", NewCall::new("+15550101234"))).unwrap_err();
     assert_eq!((read.safe_to_repeat(), call.safe_to_repeat()), (Some(true), Some(false)));
     assert!(call.may_have_taken_effect());
+    // Why neither was sent again: the read had no retries left, the call was not safe to send again.
+    use talkover::retry::StopReason;
+    assert_eq!(
+        (read.stop_reason(), call.stop_reason()),
+        (Some(StopReason::OutOfAttempts), Some(StopReason::NotSafeToRepeat))
+    );
 
     let client = talkover::Client::builder()
         .token(TOKEN)
@@ -372,6 +378,7 @@ async fn an_error_says_whether_its_operation_is_safe_to_repeat() {
     assert_eq!(client.agents().get("a1").await.unwrap_err().safe_to_repeat(), Some(true));
     let call = client.execute(MakeCall::new("a1", NewCall::new("+15550101234"))).await.unwrap_err();
     assert_eq!(call.safe_to_repeat(), Some(false));
+    assert_eq!(call.stop_reason(), Some(StopReason::NotSafeToRepeat));
     // A request refused before sending was not sent: there is nothing to repeat.
     let refused = client.execute(MakeCall::new("a1", NewCall::new("12345"))).await.unwrap_err();
     assert_eq!((refused.kind(), refused.safe_to_repeat()), (ErrorKind::InvalidRequest, None));
@@ -557,7 +564,7 @@ fn clients_and_builders_never_print_the_token() {
 }
 
 /// What bounds an exchange is readable on the client, whichever setting gave it.
-#[cfg(all(feature = "ureq", feature = "reqwest"))]
+#[cfg(all(ureq_transport, reqwest_transport))]
 #[test]
 fn a_client_says_the_timeout_its_exchanges_have() {
     use std::time::Duration;
@@ -605,7 +612,7 @@ fn builders_check_their_settings() {
     assert_eq!(setting(asynchronous().max_response_bytes(0).build().unwrap_err()), "max_response_bytes");
 }
 
-#[cfg(feature = "ureq")]
+#[cfg(ureq_transport)]
 #[test]
 fn the_blocking_client_has_a_built_in_transport_with_ureq() {
     assert!(talkover::blocking::Client::new(TOKEN).is_ok());
@@ -613,21 +620,21 @@ fn the_blocking_client_has_a_built_in_transport_with_ureq() {
 
 /// Without ureq, `blocking::Client::new` and `from_env` are deprecated (a warning of what fails when run);
 /// the builder, which also takes a transport of one's own, says what is missing.
-#[cfg(not(any(feature = "ureq", feature = "ureq-native-tls")))]
+#[cfg(not(ureq_transport))]
 #[test]
 fn without_ureq_the_blocking_client_asks_for_a_transport() {
     let err = talkover::blocking::Client::builder().token(TOKEN).build().unwrap_err();
     assert!(err.to_string().contains("transport"), "{err}");
 }
 
-#[cfg(feature = "reqwest")]
+#[cfg(reqwest_transport)]
 #[test]
 fn the_async_client_has_a_built_in_transport_with_reqwest() {
     assert!(talkover::Client::new(TOKEN).is_ok());
 }
 
 /// Without reqwest, `Client::new` and `from_env` are deprecated; the builder says what is missing.
-#[cfg(not(any(feature = "reqwest", feature = "reqwest-native-tls")))]
+#[cfg(not(reqwest_transport))]
 #[test]
 fn without_reqwest_the_async_client_asks_for_a_transport() {
     let err = talkover::Client::builder().token(TOKEN).build().unwrap_err();
@@ -751,7 +758,7 @@ fn max_elapsed_bounds_the_waits_between_attempts() {
 
 /// The async client waits between attempts on tokio, which comes with its reqwest feature.
 #[tokio::test]
-#[cfg(any(feature = "reqwest", feature = "reqwest-native-tls"))]
+#[cfg(reqwest_transport)]
 async fn the_async_client_says_how_many_attempts_were_sent() {
     let quick = talkover::RetryPolicy::default().backoff(Duration::from_millis(1), Duration::from_millis(2));
     let calls = Arc::new(AtomicUsize::new(0));
@@ -877,7 +884,7 @@ fn transport_settings_beside_a_transport_of_ones_own_are_refused_on_both_builder
     assert!(asynchronous().max_retries(0).max_elapsed(second).build().is_ok());
 }
 
-#[cfg(feature = "reqwest")]
+#[cfg(reqwest_transport)]
 #[test]
 fn a_timeout_beside_a_reqwest_client_of_ones_own_is_refused_and_set_on_the_client_instead() {
     use talkover::reqwest_transport::{reqwest, ReqwestTransport};
@@ -893,7 +900,7 @@ fn a_timeout_beside_a_reqwest_client_of_ones_own_is_refused_and_set_on_the_clien
     assert!(builder().timeout(Duration::from_millis(500)).max_response_bytes(1024).build().is_ok());
 }
 
-#[cfg(feature = "ureq")]
+#[cfg(ureq_transport)]
 #[test]
 fn a_timeout_beside_a_ureq_agent_of_ones_own_is_refused() {
     use talkover::ureq_transport::{ureq, UreqTransport};
@@ -913,7 +920,7 @@ fn a_timeout_beside_a_ureq_agent_of_ones_own_is_refused() {
 /// A ureq agent built with ureq's defaults (statuses as errors, ten redirects followed) still gives the SDK
 /// each answer as it came: a 404 is the API's 404, not a retried transport failure, and a redirect is not
 /// followed (the token would go with it).
-#[cfg(feature = "ureq")]
+#[cfg(ureq_transport)]
 #[test]
 fn a_ureq_agent_with_its_defaults_gives_statuses_as_answers_and_follows_no_redirect() {
     use std::io::{BufRead as _, BufReader, Write as _};
@@ -1058,7 +1065,7 @@ fn idle_time_seconds_is_checked_against_the_bound_the_api_enforces() {
 
 /// Polled on an executor that is not Tokio's, a call of the async client on its built-in transport fails
 /// without sending, and says why, where reqwest's timers and Tokio's sleep would panic.
-#[cfg(feature = "reqwest")]
+#[cfg(reqwest_transport)]
 #[test]
 fn an_async_call_polled_outside_a_tokio_runtime_fails_without_a_panic() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -1080,7 +1087,7 @@ fn an_async_call_polled_outside_a_tokio_runtime_fails_without_a_panic() {
 
 /// A listener on loopback that takes `connections` connections and answers none of them, holding each
 /// for a few seconds: its base URL and the thread to join.
-#[cfg(all(feature = "reqwest", feature = "ureq"))]
+#[cfg(all(reqwest_transport, ureq_transport))]
 fn silent_server(connections: usize) -> (String, std::thread::JoinHandle<()>) {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let base = format!("http://127.0.0.1:{}/api/v1", listener.local_addr().unwrap().port());
@@ -1094,7 +1101,7 @@ fn silent_server(connections: usize) -> (String, std::thread::JoinHandle<()>) {
 
 /// A timeout while the body of an answer arrives (its head in, the rest held back) reads as a timeout of
 /// the exchange, not as a body that could not be decoded.
-#[cfg(feature = "reqwest")]
+#[cfg(reqwest_transport)]
 #[tokio::test]
 async fn a_body_that_stops_coming_times_out_in_words_of_a_timeout() {
     use std::io::{Read as _, Write as _};
@@ -1119,7 +1126,7 @@ async fn a_body_that_stops_coming_times_out_in_words_of_a_timeout() {
 
 /// `with_timeout` bounds the calls of the client it makes, on both built-in transports, and not those of
 /// the client it was made from; the bound travels in the request, for a transport of one's own too.
-#[cfg(all(feature = "reqwest", feature = "ureq"))]
+#[cfg(all(reqwest_transport, ureq_transport))]
 #[tokio::test]
 async fn with_timeout_bounds_the_calls_of_the_client_it_makes() {
     use talkover::transport::RequestTimeout;
@@ -1242,7 +1249,7 @@ fn a_registry_call_reads_whether_its_operation_is_a_dry_run() {
 }
 
 /// The async client says it as the blocking one does.
-#[cfg(feature = "reqwest")]
+#[cfg(reqwest_transport)]
 #[tokio::test]
 async fn an_async_refusal_after_an_attempt_that_may_have_been_carried_out_says_so() {
     use talkover::campaigns::CampaignStatus;
@@ -1294,7 +1301,7 @@ fn a_shared_fake_transport_tells_what_was_sent() {
 
 /// `max_elapsed` holds on the clock the client's waits run on: with a sleep that returns at once (a Tokio
 /// clock paused in a test), the waits still count, and the retries stop where a service's would.
-#[cfg(feature = "reqwest")]
+#[cfg(reqwest_transport)]
 #[tokio::test]
 async fn max_elapsed_counts_the_waits_on_the_sleeps_own_clock() {
     let slept = Arc::new(Mutex::new(Vec::new()));

@@ -246,9 +246,9 @@ fn clients_configs_and_builders_never_show_the_token() {
     check_debug("token", &talkover::SecretString::new(TOKEN));
     check_both("token", &talkover::SecretString::new(TOKEN));
 
-    #[cfg(any(feature = "reqwest", feature = "reqwest-native-tls"))]
+    #[cfg(reqwest_transport)]
     check_debug("async client on reqwest", &talkover::Client::new(TOKEN).unwrap());
-    #[cfg(any(feature = "ureq", feature = "ureq-native-tls"))]
+    #[cfg(ureq_transport)]
     check_debug("blocking client on ureq", &talkover::blocking::Client::new(TOKEN).unwrap());
 }
 
@@ -592,7 +592,7 @@ fn tracing_of_failing_calls_shows_no_secret() {
 // ---------------------------------------------------------------------------------------------------
 // Through the built-in transports, on loopback servers bounded in connections and time, on 127.0.0.1 only.
 
-#[cfg(any(feature = "reqwest", feature = "reqwest-native-tls", feature = "ureq", feature = "ureq-native-tls"))]
+#[cfg(any(reqwest_transport, ureq_transport))]
 mod wire {
     use std::io::{ErrorKind as IoErrorKind, Read, Write};
     use std::net::{TcpListener, TcpStream};
@@ -692,13 +692,13 @@ mod wire {
     }
 
     /// An async client of the loopback server on `port`, which never retries.
-    #[cfg(any(feature = "reqwest", feature = "reqwest-native-tls"))]
+    #[cfg(reqwest_transport)]
     fn async_client_of(port: u16) -> talkover::Client {
         loopback_client!(talkover::Client, port)
     }
 
     /// A blocking client of the loopback server on `port`, which never retries.
-    #[cfg(any(feature = "ureq", feature = "ureq-native-tls"))]
+    #[cfg(ureq_transport)]
     fn blocking_client_of(port: u16) -> talkover::blocking::Client {
         loopback_client!(talkover::blocking::Client, port)
     }
@@ -756,7 +756,7 @@ mod wire {
         }
     }
 
-    #[cfg(any(feature = "reqwest", feature = "reqwest-native-tls"))]
+    #[cfg(reqwest_transport)]
     #[tokio::test]
     async fn reqwest_never_follows_a_redirect() {
         let elsewhere = Elsewhere::bind();
@@ -770,7 +770,7 @@ mod wire {
         assert_token_went_only_to_the_origin(&server.join().unwrap());
     }
 
-    #[cfg(any(feature = "ureq", feature = "ureq-native-tls"))]
+    #[cfg(ureq_transport)]
     #[test]
     fn ureq_never_follows_a_redirect() {
         let elsewhere = Elsewhere::bind();
@@ -805,7 +805,7 @@ mod wire {
         talkover::calls::MakeCall::new("a", talkover::calls::NewCall::new("+15551234567"))
     }
 
-    #[cfg(any(feature = "reqwest", feature = "reqwest-native-tls"))]
+    #[cfg(reqwest_transport)]
     #[tokio::test]
     async fn reqwest_keeps_the_status_and_request_id_of_a_success_cut_off() {
         let (port, server) = serve(1, cut_off_success);
@@ -814,7 +814,7 @@ mod wire {
         assert_eq!(server.join().unwrap().len(), 1);
     }
 
-    #[cfg(any(feature = "ureq", feature = "ureq-native-tls"))]
+    #[cfg(ureq_transport)]
     #[test]
     fn ureq_keeps_the_status_and_request_id_of_a_success_cut_off() {
         let (port, server) = serve(1, cut_off_success);
@@ -845,7 +845,7 @@ mod wire {
         assert_eq!(server.join().unwrap().len(), 1);
     }
 
-    #[cfg(any(feature = "reqwest", feature = "reqwest-native-tls"))]
+    #[cfg(reqwest_transport)]
     #[test]
     fn reqwest_errors_and_tracing_hide_a_token_the_server_echoes() {
         check_echoed_token_hidden("reqwest", |port| {
@@ -855,13 +855,13 @@ mod wire {
         });
     }
 
-    #[cfg(any(feature = "ureq", feature = "ureq-native-tls"))]
+    #[cfg(ureq_transport)]
     #[test]
     fn ureq_errors_and_tracing_hide_a_token_the_server_echoes() {
         check_echoed_token_hidden("ureq", |port| blocking_client_of(port).execute(GetAgent::new("a")).unwrap_err());
     }
 
-    #[cfg(any(feature = "reqwest", feature = "reqwest-native-tls"))]
+    #[cfg(reqwest_transport)]
     #[tokio::test]
     async fn reqwest_transport_errors_hide_the_token() {
         let (refusing, _held) = common::refusing_address();
@@ -871,7 +871,7 @@ mod wire {
         check_error("reqwest connect error", &error);
     }
 
-    #[cfg(any(feature = "ureq", feature = "ureq-native-tls"))]
+    #[cfg(ureq_transport)]
     #[test]
     fn ureq_transport_errors_hide_the_token() {
         let (refusing, _held) = common::refusing_address();
