@@ -94,7 +94,7 @@ pub fn operation_commands() -> Vec<OperationCommand> {
 
 /// The path parameters of an operation, in the order of its path.
 pub fn path_params(op: &OperationInfo) -> Vec<&'static str> {
-    op.path.split('/').filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}'))).collect()
+    talkover::encode::path_placeholders(op.path).collect()
 }
 
 /// The body fields an operation also takes as positional arguments.

@@ -128,21 +128,18 @@ const NOTES: &[(&str, u16, Option<&str>, &str)] = &[
          (knowledge, voice, calling settings); the answer says what is missing",
     ),
     (
-        // The SDK refuses a `to` that is not in international form before sending: the API's refusal
-        // comes only for a number that passes that check.
+        // The form of the number is the API's to judge: the SDK sends it as given.
         "make-call",
         400,
         Some("INVALID_PHONE_NUMBER"),
-        "the API refused the number to call; one not in international form (`+`, country code, number) is \
-         refused before sending, as `Error::InvalidRequest` on `to`: read both in `Error::field_errors()`",
+        "the number to call is not in international form (`+`, country code, number); the field is in \
+         `Error::field_errors()`, and `validate::is_international` tells it before sending",
     ),
     (
-        // `NewCall::new` takes the number, and an empty one is refused before sending.
         "make-call",
         400,
         Some("MISSING_PHONE_NUMBER"),
-        "the request names no number to call; the SDK refuses an empty `to` before sending \
-         (`Error::InvalidRequest` on `to`), so this comes only from a request built otherwise",
+        "the number to call is empty; the field is in `Error::field_errors()`",
     ),
 ];
 
@@ -238,10 +235,10 @@ mod tests {
         let row = publish.iter().find(|line| line.starts_with("| 422 |")).expect("a 422 row");
         assert!(row.contains("not ready to publish") && row.contains("what is missing"), "{row}");
         assert!(!row.contains("field"), "{row}");
-        // make-call's two codes for its `to` say that the SDK refuses such a number before sending.
+        // make-call's code for its `to` says where the field is, and how to tell a number's form beforehand.
         let make_call = errors_section("make-call");
         let row = make_call.iter().find(|line| line.contains("`INVALID_PHONE_NUMBER`")).expect("its row");
-        assert!(row.contains("refused before sending") && row.contains("field_errors"), "{row}");
+        assert!(row.contains("is_international") && row.contains("field_errors"), "{row}");
         // Every note names a failure the table holds, or it would never be shown.
         for (id, status, code, _) in NOTES {
             assert!(of(id).iter().any(|e| e.status == *status && e.code == *code), "{id} {status}");

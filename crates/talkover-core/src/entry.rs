@@ -404,7 +404,8 @@ impl Incoming {
         self.id
     }
 
-    /// Runs the operation's checks: [`Operation::validate`], the bounds the reference documents.
+    /// Runs the checks a server answering as the API does runs ([`Operation::validate_received`]): the
+    /// bounds the reference documents, and the forms of values and order of two values the API refuses.
     pub fn validate(&self) -> Result<(), Error> {
         (self.validate)(self.operation.as_ref())
     }
@@ -440,7 +441,7 @@ fn undocumented_erased<O: Operation + serde::Serialize + 'static>(operation: &(d
 
 fn validate_erased<O: Operation + 'static>(operation: &(dyn Any + Send + Sync)) -> Result<(), Error> {
     match operation.downcast_ref::<O>() {
-        Some(operation) => operation.validate(),
+        Some(operation) => operation.validate_received(),
         None => Err(Error::invalid_request(O::ID, None, "not a request of this operation")),
     }
 }

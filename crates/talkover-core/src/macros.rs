@@ -797,9 +797,18 @@ macro_rules! operations {
                 )?
 
                 fn validate(&self) -> Result<(), $crate::error::Error> {
-                    // Every check runs, so that the error lists every problem of the request.
-                    #[allow(unused_mut)]
-                    let mut problems = $crate::validate::Problems::new($id);
+                    self.run_checks($crate::validate::Problems::new($id))
+                }
+
+                fn validate_received(&self) -> Result<(), $crate::error::Error> {
+                    self.run_checks($crate::validate::Problems::received($id))
+                }
+            }
+
+            impl $ty {
+                /// Runs every check of the request into `problems`, so that the error lists every problem.
+                #[allow(unused_mut)]
+                fn run_checks(&self, mut problems: $crate::validate::Problems) -> Result<(), $crate::error::Error> {
                     $(
                         let _: ::std::marker::PhantomData<$item>;
                         problems.check($crate::validate::pagination($id, self.query.per_page, self.query.page));

@@ -48,7 +48,7 @@ pub trait Operation: Send + Sync + Sized {
     /// stays `false`). A read (GET) needs no saying so.
     const DRY_RUN: bool = false;
     /// The status of the success answer the operation's page documents: `201` where it shows `201
-    /// Created` (create-agent, create-campaign, make-campaign-call, request-phone-release), else `200`.
+    /// Created`, else `200` (`cargo xtask lint` checks it against the pages; the emulator answers with it).
     /// For servers and test doubles that answer as the API does; the clients take any 2xx.
     const SUCCESS_STATUS: u16 = 200;
 
@@ -67,9 +67,19 @@ pub trait Operation: Send + Sync + Sized {
         None
     }
 
-    /// Checks the bounds the reference documents, before anything is sent.
+    /// Checks the bounds the reference documents, before anything is sent: an empty path parameter, a
+    /// value outside a documented bound, a field required only with some other value. The forms of values
+    /// and the order of two values are left to the API (see [`validate`](crate::validate)).
     fn validate(&self) -> Result<(), Error> {
         Ok(())
+    }
+
+    /// The checks a server answering as the API does runs on a request it received: those of
+    /// [`validate`](Self::validate), and the forms of values and the order of two values the API refuses
+    /// itself (a phone number not in international form, a window that ends before it starts), each
+    /// named by its field. [`Incoming::validate`](crate::registry::Incoming::validate) runs them.
+    fn validate_received(&self) -> Result<(), Error> {
+        self.validate()
     }
 
     /// The error a client returns when the API answers this operation `status` with `body`, sent once:
@@ -453,6 +463,16 @@ pub(crate) mod testing {
     /// The field named when building `op` is refused.
     pub(crate) fn invalid_field<O: Operation>(op: &O) -> String {
         field_of(build_request(op, &config()).unwrap_err()).unwrap_or_default()
+    }
+
+    /// The field a server answering as the API does names when it refuses `op` for the form of a value or
+    /// the order of two ([`Operation::validate_received`]); panics if a client refuses to send `op`, since
+    /// such a check is the API's to make.
+    pub(crate) fn refused_on_receipt<O: Operation>(op: &O) -> String {
+        if let Err(refused) = build_request(op, &config()) {
+            panic!("a client sends what only the API judges, but refused it: {refused}");
+        }
+        field_of(op.validate_received().unwrap_err()).unwrap_or_default()
     }
 }
 

@@ -6,7 +6,8 @@
 //! A server (a fake of the API in a service's tests, a proxy, an emulator) reads requests through the
 //! same types the clients send them with: [`route`](crate::fixture::route) finds the operation of a
 //! method and path, [`OperationInfo::decode_request`] reads the path parameters, query and body into it,
-//! [`Incoming::validate`] runs the checks the SDK runs before sending, and the answer is built from the
+//! [`Incoming::validate`] runs the checks the API makes (the bounds the SDK checks before sending, and the
+//! forms of values and order of two values it leaves to the API), and the answer is built from the
 //! response types, which the SDK's clients read back:
 //!
 //! ```

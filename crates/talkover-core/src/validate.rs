@@ -1,4 +1,13 @@
-//! Checks of the bounds the reference documents, run before a request is sent.
+//! Checks of the bounds the reference documents, run before a request is sent, and of the forms of values
+//! the API refuses itself, run where a request is received.
+//!
+//! A client refuses before sending what the API's answer would only repeat: an empty path parameter, a
+//! value outside a documented bound (a length, a range, a count), a field required only with some other
+//! value. The form of a value (a URL, a phone number, an email address) and the order of two values (an
+//! end after its start) are the API's to judge: it answers 400 or 422 naming the field, which
+//! [`Error::field_errors`] reads, so a client sends what the API may take and hears its own words. A
+//! server answering as the API does ([`Problems::received`], [`Operation::validate_received`](crate::Operation::validate_received))
+//! checks both.
 //!
 //! Each check returns the problem it finds as an [`Error::InvalidRequest`]; an operation's check function
 //! runs all of its checks through a [`Problems`] collector, so that the error lists every problem of the
@@ -31,13 +40,29 @@ use crate::error::{Error, FieldError};
 #[must_use = "call `finish` to turn the problems into the request's result"]
 pub struct Problems {
     operation: &'static str,
+    /// Whether the forms of values and the order of two values are checked ([`Problems::received`]).
+    forms: bool,
     found: Vec<FieldError>,
 }
 
 impl Problems {
-    /// No problems yet, for `operation`.
+    /// No problems yet, for `operation`, as a client checks a request before sending it: the forms of
+    /// values ([`url`](Self::url), [`email`](Self::email), [`e164`](Self::e164),
+    /// [`international`](Self::international)) and the order of two values are left to the API.
     pub fn new(operation: &'static str) -> Self {
-        Self { operation, found: Vec::new() }
+        Self { operation, forms: false, found: Vec::new() }
+    }
+
+    /// No problems yet, for `operation`, as a server answering as the API does checks a request it received:
+    /// the forms of values and the order of two values too.
+    pub fn received(operation: &'static str) -> Self {
+        Self { operation, forms: true, found: Vec::new() }
+    }
+
+    /// Whether the forms of values and the order of two values are checked: where a request is received
+    /// ([`Problems::received`]), not before a client sends one.
+    pub fn checks_forms(&self) -> bool {
+        self.forms
     }
 
     /// Keeps the problems of one check, if it failed.
@@ -74,14 +99,18 @@ impl Problems {
     }
 
     /// Checks that `value` is an absolute URL ([`url`]) when it is set, where the reference says "must be
-    /// a valid URL" (a webhook's `webhook_url`, an action's `url` and `authorization_url`).
+    /// a valid URL" (a webhook's `webhook_url`, an action's `url` and `authorization_url`); a form, checked
+    /// only where the request is received ([`Problems::checks_forms`]).
     pub fn url<'a>(&mut self, field: &str, value: impl Into<Option<&'a str>>) -> &mut Self {
-        self.when_set(value.into(), |operation, value| url(operation, field, value))
+        let value = value.into().filter(|_| self.forms);
+        self.when_set(value, |operation, value| url(operation, field, value))
     }
 
-    /// Checks that `value` is an email address ([`is_email`]) when it is set (an event's attendees).
+    /// Checks that `value` is an email address ([`is_email`]) when it is set (an event's attendees); a form,
+    /// checked only where the request is received.
     pub fn email<'a>(&mut self, field: &str, value: impl Into<Option<&'a str>>) -> &mut Self {
-        self.when_set(value.into(), |operation, value| email(operation, field, value))
+        let value = value.into().filter(|_| self.forms);
+        self.when_set(value, |operation, value| email(operation, field, value))
     }
 
     /// Checks that `value` lies in `min..=max` ([`range`]) when it is set: `value` is a `T`, or an
@@ -106,15 +135,17 @@ impl Problems {
         self.when_set(value.into(), |operation, value| positive(operation, field, value))
     }
 
-    /// Checks that `value` is a phone number in E.164 form ([`e164`]) when it is set.
+    /// Checks that `value` is a phone number in E.164 form ([`e164`]) when it is set; a form, checked only
+    /// where the request is received.
     pub fn e164<'a>(&mut self, field: &str, value: impl Into<Option<&'a str>>) -> &mut Self {
-        self.when_set(value.into(), |operation, value| e164(operation, field, value))
+        let value = value.into().filter(|_| self.forms);
+        self.when_set(value, |operation, value| e164(operation, field, value))
     }
 
     /// Records a problem unless `value`, when set, is a phone number in international form
-    /// ([`is_international`]).
+    /// ([`is_international`]); a form, checked only where the request is received.
     pub fn international<'a>(&mut self, field: &str, value: impl Into<Option<&'a str>>) -> &mut Self {
-        match value.into() {
+        match value.into().filter(|_| self.forms) {
             Some(value) if !is_international(value) => {
                 let problem = if value.is_empty() {
                     "is required: a phone number in international form such as +15551234567".to_owned()
@@ -391,7 +422,7 @@ mod tests {
 
     #[test]
     fn the_collector_checks_a_value_or_a_set_option_and_names_its_operation() {
-        let mut problems = Problems::new("update-sip-trunk");
+        let mut problems = Problems::received("update-sip-trunk");
         assert_eq!(problems.operation(), "update-sip-trunk");
         // Unset optional values are not checked; set ones are, like plain values.
         problems.length("name", None, 1, 255).range("port", None::<u16>, 1, 65535);
@@ -406,6 +437,26 @@ mod tests {
         let Error::InvalidRequest(invalid) = &error else { panic!("{error}") };
         let fields: Vec<&str> = invalid.problems().iter().map(|p| p.field.as_str()).collect();
         assert_eq!(fields, ["name", "port", "timeout", "number", "amount", "total", "password"]);
+    }
+
+    /// Before sending, a client checks bounds and leaves the forms of values to the API; a server answering
+    /// as the API does checks both.
+    #[test]
+    fn forms_are_checked_where_a_request_is_received() {
+        let forms = |problems: &mut Problems| {
+            problems.e164("to", "555 1234").international("from", "555").email("email", "jane").url("url", "x");
+            problems.length("name", "", 1, 255);
+        };
+        let mut sending = Problems::new("make-call");
+        forms(&mut sending);
+        assert!(!sending.checks_forms());
+        let error = sending.finish().unwrap_err();
+        assert_eq!(error.field_errors().iter().map(|p| p.field.as_str()).collect::<Vec<_>>(), ["name"]);
+        let mut received = Problems::received("make-call");
+        forms(&mut received);
+        let error = received.finish().unwrap_err();
+        let fields: Vec<String> = error.field_errors().into_iter().map(|p| p.field).collect();
+        assert_eq!(fields, ["to", "from", "email", "url", "name"]);
     }
 
     /// A number written for people is refused where E.164 is asked, saying how it is written there.

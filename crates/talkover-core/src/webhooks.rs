@@ -1097,10 +1097,10 @@ mod tests {
         let mut long_url = agent_body();
         long_url.webhook_url = format!("https://example.com/{}", "p".repeat(481));
         assert_eq!(refused(&create(long_url)), "webhook_url");
-        // "must be valid URL" (create-webhook's page).
+        // "must be valid URL" (create-webhook's page): a form, the API's to judge, refused on receipt.
         let mut no_url = agent_body();
         no_url.webhook_url = "example.com/hook".into();
-        assert_eq!(refused(&create(no_url)), "webhook_url");
+        assert_eq!(crate::operation::testing::refused_on_receipt(&create(no_url)), "webhook_url");
         assert_eq!(refused(&create(agent_body().webhook_secret("s".repeat(256)))), "webhook_secret");
         let no_events = NewWebhook::new("Hook", "https://example.com/hook", Vec::<AgentWebhookEvent>::new());
         assert_eq!(refused(&create(no_events)), "events");

@@ -516,10 +516,10 @@ fn errors_show_kind_status_message_fields_and_request_id_with_their_exit_code() 
     invalid.args(["campaigns", "make-call", &campaign, "12"]);
     let output = run(invalid);
     let shown = stderr(&output);
-    // Not E.164: refused before sending, naming the field.
-    assert_eq!(output.status.code(), Some(3), "{shown}");
-    assert!(shown.starts_with("error: invalid_request"), "{shown}");
-    assert!(shown.contains("to: must be a phone number in E.164 form"), "the field problem is shown: {shown}");
+    // Not E.164: a number's form is the API's to judge, and its 422 names the field.
+    assert_eq!(output.status.code(), Some(7), "{shown}");
+    assert!(shown.starts_with("error: validation (422)"), "{shown}");
+    assert!(shown.contains("to: The to must be a valid phone number."), "the field problem is shown: {shown}");
 
     let mut incomplete = talkover(&url, &token);
     incomplete.args(["agents", "create", "--data", r#"{"name":"x"}"#]);
@@ -1125,11 +1125,21 @@ fn the_token_comes_from_the_environment_or_a_file_and_is_never_shown() {
     assert_eq!(output.status.code(), Some(3));
     assert!(stderr(&output).contains("TALKOVER_TOKEN"), "{}", stderr(&output));
 
+    // The token given as the number to call is sent (a number's form is the API's to judge), and the
+    // API's refusal, whose body quotes the number it was given, is shown without it, as text or as JSON.
+    for output_format in ["table", "json"] {
+        let mut as_number = talkover(&url, server.token());
+        as_number.args(["calls", "make", AGENT, server.token(), "-o", output_format]);
+        let output = run(as_number);
+        let shown = format!("{}{}", stderr(&output), stdout(&output));
+        assert_eq!(output.status.code(), Some(7), "{shown}");
+        assert!(shown.contains("INVALID_PHONE_NUMBER") && !shown.contains(server.token()), "{shown}");
+    }
+
     // The token given in the wrong place is a value the arguments refuse: the error does not quote it,
     // as text or as JSON, whether it is the environment's or another credential.
     let secret = "talq_given_in_the_wrong_place_1234";
     for args in [
-        vec!["calls", "make", AGENT, secret],
         vec!["calls", "list", "--date-from", secret, "-o", "json"],
         vec!["agents", "list", "--per-page", "talq_another_credential_5678"],
     ] {

@@ -258,8 +258,8 @@ macro_rules! errors_section {
     ("list-webhook-logs") => { $crate::errors_section!(@none) };
     ("make-call") => { $crate::errors_section!(@failures_with_codes
         "| 400 | `AGENT_INACTIVE` | the agent is not published, so it cannot place a call; publish it first |\n"
-        "| 400 | `INVALID_PHONE_NUMBER` | the API refused the number to call; one not in international form (`+`, country code, number) is refused before sending, as `Error::InvalidRequest` on `to`: read both in `Error::field_errors()` |\n"
-        "| 400 | `MISSING_PHONE_NUMBER` | the request names no number to call; the SDK refuses an empty `to` before sending (`Error::InvalidRequest` on `to`), so this comes only from a request built otherwise |\n"
+        "| 400 | `INVALID_PHONE_NUMBER` | the number to call is not in international form (`+`, country code, number); the field is in `Error::field_errors()`, and `validate::is_international` tells it before sending |\n"
+        "| 400 | `MISSING_PHONE_NUMBER` | the number to call is empty; the field is in `Error::field_errors()` |\n"
         "| 401 | `INVALID_TOKEN` | the bearer token is missing, malformed or revoked |\n"
         "| 402 | `INSUFFICIENT_CREDITS` | the balance cannot pay for what was asked; buy credits or turn on auto top-up |\n"
         "| 404 | `AGENT_NOT_FOUND` | no agent with this id in the account |\n"

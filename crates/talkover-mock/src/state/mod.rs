@@ -302,7 +302,16 @@ pub(crate) struct Request<'a> {
 }
 
 impl Request<'_> {
+    /// The path parameter `name`, which must be a placeholder of the operation's path: a handler that
+    /// names another (a parameter renamed in its declaration) fails in debug builds, the emulator's tests
+    /// among them, rather than answering as if the id were unknown.
     fn param(&self, name: &str) -> &str {
+        debug_assert!(
+            talkover_core::encode::path_placeholders(self.operation.path).any(|placeholder| placeholder == name),
+            "the emulator's handler of {} reads a path parameter `{name}` that its path {} does not have",
+            self.operation.id,
+            self.operation.path,
+        );
         self.path.get(name).and_then(Value::as_str).unwrap_or_default()
     }
 
@@ -857,7 +866,17 @@ impl State {
     pub(crate) fn handle(&mut self, req: &Request<'_>) -> Option<Reply> {
         let (_, handler) = HANDLERS.iter().find(|(id, _)| *id == req.operation.id)?;
         let at = self.live.clock.now_ms();
-        Some(crate::clock::answering_at(at, || handler(self, req).unwrap_or_else(|refused| refused)))
+        let reply = crate::clock::answering_at(at, || handler(self, req).unwrap_or_else(|refused| refused));
+        // A success is answered with the status the operation declares (its page's): a handler that wrote
+        // another fails in debug builds, the emulator's tests among them.
+        debug_assert!(
+            !(200..300).contains(&reply.status) || reply.status == req.operation.success_status,
+            "the emulator's handler of {} answered {}, where the operation declares {}",
+            req.operation.id,
+            reply.status,
+            req.operation.success_status,
+        );
+        Some(reply)
     }
 }
 

@@ -725,9 +725,12 @@ fn event_times_without_an_offset_are_on_the_calendar_s_clock() {
     assert_eq!(moved.end_at.as_ref().map(DateTime::as_str), Some("2030-07-01T13:30:00Z"));
     assert_eq!(events.get(&event.id).unwrap().start_at.as_str(), "2030-07-01T13:00:00Z");
 
-    // Both on the calendar's clock, the end first: refused before sending.
+    // Both on the calendar's clock, the end first: sent (the order is the API's to judge), and refused
+    // with the field named.
     let backwards = NewCalendarEvent::new("Backwards", local("2030-01-15T10:00:00"), local("2030-01-15T09:00:00"));
-    assert_eq!(events.create(backwards).unwrap_err().kind(), ErrorKind::InvalidRequest);
+    let refused = events.create(backwards).unwrap_err();
+    assert_eq!(refused.kind(), ErrorKind::Validation, "{refused}");
+    assert_eq!(api(&refused).field_errors.keys().collect::<Vec<_>>(), ["end_at"], "{refused}");
     // One of each: the emulator compares them on the calendar's clock (10:00 in New York is 15:00 UTC).
     let mixed = NewCalendarEvent::new("Mixed", local("2030-01-15T10:00:00"), at("2030-01-15T14:30:00Z"));
     let refused = events.create(mixed).unwrap_err();

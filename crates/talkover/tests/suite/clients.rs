@@ -380,7 +380,8 @@ async fn an_error_says_whether_its_operation_is_safe_to_repeat() {
     assert_eq!(call.safe_to_repeat(), Some(false));
     assert_eq!(call.stop_reason(), Some(StopReason::NotSafeToRepeat));
     // A request refused before sending was not sent: there is nothing to repeat.
-    let refused = client.execute(MakeCall::new("a1", NewCall::new("12345"))).await.unwrap_err();
+    let refused =
+        client.execute(MakeCall::new("a1", NewCall::new("+15550101234").delay_seconds(3601))).await.unwrap_err();
     assert_eq!((refused.kind(), refused.safe_to_repeat()), (ErrorKind::InvalidRequest, None));
 }
 
