@@ -72,14 +72,16 @@ impl Wait for ThreadSleep {
 impl Client {
     /// Runs any operation, retrying as the client's policy allows.
     pub fn execute<O: Operation>(&self, operation: O) -> Result<Output<O>, Error> {
-        self.inner.output::<O>(self.send(&operation)).map_err(|e| self.inner.without_secrets_of(&operation, e))
+        let _span = span::<O>().entered();
+        self.inner.output::<O>(self.send_call(&operation)).map_err(|e| self.inner.without_secrets_of(&operation, e))
     }
 
     /// Runs any operation and keeps the answer's status and headers (rate limits, request id) beside the
     /// value.
     pub fn execute_with_response<O: Operation>(&self, operation: O) -> Result<WithResponse<Output<O>>, Error> {
+        let _span = span::<O>().entered();
         self.inner
-            .output_with_response::<O>(self.send(&operation))
+            .output_with_response::<O>(self.send_call(&operation))
             .map_err(|e| self.inner.without_secrets_of(&operation, e))
     }
 
@@ -113,11 +115,6 @@ impl Client {
         let call = Registered { operation, params };
         let answer = self.send_call(&call);
         self.inner.registered_output(operation, answer).map_err(|e| self.inner.without_secrets_of(&call, e))
-    }
-
-    fn send<O: Operation>(&self, operation: &O) -> Answer {
-        let _span = span::<O>().entered();
-        self.send_call(operation)
     }
 
     fn send_call<C: crate::client_core::Call + ?Sized>(&self, operation: &C) -> Answer {

@@ -300,6 +300,15 @@ impl Answer {
     fn read<T>(self, decode: impl FnOnce(HttpResponse) -> Result<T, Error>) -> Result<T, Error> {
         let (sent, safe, stopped, earlier_acted) = (self.sent, self.safe, self.stopped, self.earlier_acted);
         self.result.and_then(decode).map_err(|e| {
+            // The call's outcome, in its span, beside its attempts' events: a failure after a 2xx (an answer
+            // that could not be read, `"success": false`) shows here alone. No message: it may quote a value.
+            tracing::debug!(
+                kind = ?e.kind(),
+                status = e.status().map(|status| status.as_u16()),
+                attempts = sent,
+                stop_reason = ?stopped,
+                "talkover call failed"
+            );
             let e = e.with_attempts(sent).with_safe_to_repeat(safe);
             let e = if earlier_acted { e.with_earlier_attempt_may_have_taken_effect() } else { e };
             match stopped {

@@ -109,3 +109,48 @@ fn a_retry_refused_for_a_spent_budget_is_a_warning_and_each_attempt_names_its_re
         "{shown}"
     );
 }
+
+/// A call that fails ends with one DEBUG event saying how, in the call's span, on both clients: a 200 whose
+/// body is not the operation's answer shows there alone (its attempt was answered, and is `Done`).
+#[test]
+fn a_failed_call_ends_with_its_outcome_in_its_span() {
+    let garbled = || common::json(200, r#"{"success":true,"data":{"name":"no id"}}"#);
+    let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    let shown = common::Capture::traced(|| {
+        let blocking = talkover::blocking::Client::builder()
+            .token(common::TOKEN)
+            .transport(move |_: HttpRequest| Ok(garbled()))
+            .build()
+            .unwrap();
+        assert_eq!(blocking.execute(GetAgent::new("agent-1")).unwrap_err().kind(), talkover::ErrorKind::Decode);
+        let asynchronous = talkover::Client::builder()
+            .token(common::TOKEN)
+            .transport(move |_: HttpRequest| async move { Ok(garbled()) })
+            .build()
+            .unwrap();
+        let error = runtime.block_on(asynchronous.execute(GetAgent::new("agent-1"))).unwrap_err();
+        assert_eq!(error.kind(), talkover::ErrorKind::Decode);
+    });
+    let failed: Vec<&str> = shown.lines().filter(|line| line.contains("talkover call failed")).collect();
+    assert_eq!(failed.len(), 2, "one a client: {shown}");
+    for line in &failed {
+        assert!(
+            line.starts_with("event DEBUG") && line.contains("kind=Decode") && line.contains("status=200"),
+            "{shown}"
+        );
+        assert!(line.contains("attempts=1") && !line.contains("no id"), "{shown}");
+    }
+    // Each inside its call's span: entered before it, left after it.
+    let lines: Vec<&str> = shown.lines().collect();
+    for (at, _) in lines.iter().enumerate().filter(|(_, line)| line.contains("talkover call failed")) {
+        let depth: i32 = lines[..at]
+            .iter()
+            .map(|line| match *line {
+                "enter" => 1,
+                "exit" => -1,
+                _ => 0,
+            })
+            .sum();
+        assert!(depth > 0, "outside the call's span: {shown}");
+    }
+}

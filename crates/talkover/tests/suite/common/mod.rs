@@ -169,7 +169,8 @@ pub fn pairs(expected: &[(&str, &str)]) -> Vec<(String, String)> {
 }
 
 /// A tracing subscriber that writes every span's and event's fields into one string: a line
-/// `span NAME fields…` for each span, `event LEVEL TARGET fields…` for each event.
+/// `span NAME fields…` for each span, `event LEVEL TARGET fields…` for each event, and `enter` and `exit`
+/// where a span is entered and left.
 #[derive(Clone, Default)]
 pub struct Capture(pub Arc<Mutex<String>>);
 
@@ -207,9 +208,13 @@ impl tracing::Subscriber for Capture {
         event.record(&mut Fields(&mut out));
     }
 
-    fn enter(&self, _: &tracing::span::Id) {}
+    fn enter(&self, _: &tracing::span::Id) {
+        self.0.lock().unwrap().push_str("\nenter");
+    }
 
-    fn exit(&self, _: &tracing::span::Id) {}
+    fn exit(&self, _: &tracing::span::Id) {
+        self.0.lock().unwrap().push_str("\nexit");
+    }
 }
 
 impl Capture {
