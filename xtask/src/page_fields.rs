@@ -308,7 +308,8 @@ fn bounds_not_kept(op: &OperationInfo, page: &str, base: &Params) -> (usize, Vec
     };
     try_values(op, page, base, tries, |value, &taken, at, outcome| {
         let shown = value.as_str().map_or_else(|| value.to_string(), |text| format!("{} characters", text.len()));
-        match (outcome.and_then(|incoming| incoming.validate()), taken) {
+        // The bounds a client checks before sending (a server checks them too, with the forms of values).
+        match (outcome.and_then(|incoming| incoming.validate_before_sending()), taken) {
             (Ok(()), true) | (Err(_), false) => None,
             (Ok(()), false) => Some(format!("{}: `{at}` = {shown}, past its page's bound, is not refused", op.id)),
             (Err(error), true) => {

@@ -323,8 +323,9 @@ impl OperationInfo {
     /// gives them), `query` the decoded query string pairs (a name ending in `[]` makes a list; numbers and
     /// booleans are read from their text where the type asks for them), `body` the JSON body.
     ///
-    /// It does not run the operation's checks: [`Incoming::validate`] does, the same ones the SDK runs
-    /// before sending. An error names the field at fault (`body.name`, `query.page`); a field the types
+    /// It does not run the operation's checks: [`Incoming::validate`] does, those of a server answering as
+    /// the API does (the bounds the SDK checks before sending, and the forms of values it leaves to the
+    /// API), and [`Incoming::validate_before_sending`] those a client runs. An error names the field at fault (`body.name`, `query.page`); a field the types
     /// require and the request lacks (or gives as `null`) is reported with the message `is required`, as
     /// the checks do, and every such field of the body at once, as the API's 422 lists them, followed by the
     /// first value of another type the types met (they stop there: a second one is not looked for).
@@ -386,6 +387,7 @@ pub struct Incoming {
     id: &'static str,
     operation: Box<dyn Any + Send + Sync>,
     validate: fn(&(dyn Any + Send + Sync)) -> Result<(), Error>,
+    before_sending: fn(&(dyn Any + Send + Sync)) -> Result<(), Error>,
     undocumented: fn(&(dyn Any + Send + Sync)) -> Vec<String>,
 }
 
@@ -395,6 +397,7 @@ impl Incoming {
             id: O::ID,
             operation: Box::new(operation),
             validate: validate_erased::<O>,
+            before_sending: before_sending_erased::<O>,
             undocumented: undocumented_erased::<O>,
         }
     }
@@ -408,6 +411,12 @@ impl Incoming {
     /// bounds the reference documents, and the forms of values and order of two values the API refuses.
     pub fn validate(&self) -> Result<(), Error> {
         (self.validate)(self.operation.as_ref())
+    }
+
+    /// Runs the checks a client runs before sending the request ([`Operation::validate`]): the bounds the
+    /// reference documents, not the forms of values, which it leaves to the API.
+    pub fn validate_before_sending(&self) -> Result<(), Error> {
+        (self.before_sending)(self.operation.as_ref())
     }
 
     /// Where the request holds an enum value the reference does not list (`query.status`, `body.events.1`),
@@ -424,8 +433,14 @@ impl Incoming {
 
     /// The typed operation, if it is an `O`; otherwise the request back.
     pub fn into_operation<O: Operation + 'static>(self) -> Result<O, Self> {
-        let Self { id, operation, validate, undocumented } = self;
-        operation.downcast().map(|o| *o).map_err(|operation| Self { id, operation, validate, undocumented })
+        let Self { id, operation, validate, before_sending, undocumented } = self;
+        operation.downcast().map(|o| *o).map_err(|operation| Self {
+            id,
+            operation,
+            validate,
+            before_sending,
+            undocumented,
+        })
     }
 }
 
@@ -442,6 +457,13 @@ fn undocumented_erased<O: Operation + serde::Serialize + 'static>(operation: &(d
 fn validate_erased<O: Operation + 'static>(operation: &(dyn Any + Send + Sync)) -> Result<(), Error> {
     match operation.downcast_ref::<O>() {
         Some(operation) => operation.validate_received(),
+        None => Err(Error::invalid_request(O::ID, None, "not a request of this operation")),
+    }
+}
+
+fn before_sending_erased<O: Operation + 'static>(operation: &(dyn Any + Send + Sync)) -> Result<(), Error> {
+    match operation.downcast_ref::<O>() {
+        Some(operation) => operation.validate(),
         None => Err(Error::invalid_request(O::ID, None, "not a request of this operation")),
     }
 }

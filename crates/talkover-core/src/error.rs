@@ -644,7 +644,7 @@ impl Error {
     /// assert!(!answer(StatusCode::TOO_MANY_REQUESTS).may_have_taken_effect());
     /// let refused = Error::from(TransportError::new(TransportErrorKind::Connect, "connection refused"));
     /// assert!(!refused.may_have_taken_effect());
-    /// assert!(!Error::invalid_request("make-call", Some("to"), "not E.164").may_have_taken_effect());
+    /// assert!(!Error::invalid_request("make-call", Some("delay_seconds"), "at most 3600").may_have_taken_effect());
     /// ```
     pub fn may_have_taken_effect(&self) -> bool {
         match self {
@@ -672,7 +672,7 @@ impl Error {
     /// assert!(!timeout().with_safe_to_repeat(false).should_retry()); // a purchase that may have been made
     /// let refused = Error::from(TransportError::new(TransportErrorKind::Connect, "connection refused"));
     /// assert!(refused.with_safe_to_repeat(false).should_retry()); // never reached the server
-    /// assert!(!Error::invalid_request("make-call", Some("to"), "not E.164").should_retry());
+    /// assert!(!Error::invalid_request("make-call", Some("delay_seconds"), "at most 3600").should_retry());
     /// ```
     pub fn should_retry(&self) -> bool {
         self.is_retryable() && (self.safe_to_repeat() == Some(true) || !self.may_have_taken_effect())
@@ -1665,9 +1665,11 @@ const TAKEN_NOT_REPEATED: &str = "; the API took it, so it was not sent again: l
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum StopReason {
-    /// This outcome is not one that trying again can mend (a refusal of the request, a 4xx but 408 and 429,
-    /// a status outside the policy's [`retry_statuses`](crate::retry::RetryPolicy::retry_statuses)), for
-    /// any operation.
+    /// This outcome is not retried: not one that trying again can mend (a documented refusal of the
+    /// request, a status the policy's [`retry_statuses`](crate::retry::RetryPolicy::retry_statuses) leaves
+    /// out, an answer too large), or, for an operation not safe to repeat, one whose status shows nothing
+    /// was done but that the policy retries only for operations safe to repeat. A 429 is retried for
+    /// every operation.
     NotRetryable,
     /// This outcome is retried for an operation safe to repeat (a 5xx, a timeout, a lost connection), but
     /// this one is not, and the attempt may have been carried out
@@ -2394,7 +2396,7 @@ mod tests {
 
     #[test]
     fn never_sent_errors_had_no_effect() {
-        assert!(!Error::invalid_request("make-call", Some("to"), "not E.164").may_have_taken_effect());
+        assert!(!Error::invalid_request("make-call", Some("delay_seconds"), "at most 3600").may_have_taken_effect());
         assert!(!Error::config("token", "no token was given").may_have_taken_effect());
         use TransportErrorKind::{Connect, InvalidUrl, NoRuntime, NotRecorded, Tls};
         for kind in [Connect, Tls, InvalidUrl, NoRuntime, NotRecorded] {

@@ -227,7 +227,13 @@ impl RetryPolicy {
             return Decision::Stop(StopReason::NotRetryable);
         }
         if !safe_to_repeat && !repeatable {
-            return Decision::Stop(StopReason::NotSafeToRepeat);
+            // Said as the error will say it: an answer whose status shows nothing was done (a 409 the
+            // policy lists) is not retried either, but not for fear of doing it twice.
+            let done = match outcome {
+                Attempt::Answered { status, .. } => crate::error::status_may_have_taken_effect(*status),
+                Attempt::Failed(_) => true,
+            };
+            return Decision::Stop(if done { StopReason::NotSafeToRepeat } else { StopReason::NotRetryable });
         }
         if retries_done >= self.max_retries {
             return Decision::Stop(StopReason::OutOfAttempts);
@@ -498,8 +504,13 @@ mod tests {
                 "{outcome:?}"
             );
         }
-        // What no operation retries stays not retryable.
+        // What no operation retries stays not retryable; so does a status listed for operations safe to
+        // repeat that shows nothing was done (the error says it may not have taken effect).
         assert_eq!(policy.decide(0, &answered(409, &h), false, 0.0), Decision::Stop(StopReason::NotRetryable));
+        let mut listed = no_jitter();
+        listed.retry_statuses.push(409);
+        assert!(matches!(listed.decide(0, &answered(409, &h), true, 0.0), Decision::Retry(_)));
+        assert_eq!(listed.decide(0, &answered(409, &h), false, 0.0), Decision::Stop(StopReason::NotRetryable));
         // A 429 whose body was cut off is still a refusal, waited out as its head asks.
         let mut asked = HeaderMap::new();
         asked.insert("retry-after", "2".parse().unwrap());

@@ -203,7 +203,8 @@ pub fn length(operation: &'static str, field: &str, value: &str, min: usize, max
 
 /// Fails when `value` is no absolute URL: a scheme (`https`, `http`, or any other), `://`, and a host,
 /// with no white space. It asks no more than that (no scheme is preferred, the host is not resolved), so
-/// that no URL the API takes is refused before it is sent.
+/// that no URL the API takes is refused where a request is received ([`Problems::received`]; a client
+/// leaves a URL's form to the API).
 ///
 /// ```
 /// # use talkover_core as talkover;

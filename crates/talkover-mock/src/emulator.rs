@@ -362,7 +362,8 @@ impl std::fmt::Debug for Emulator {
 }
 
 pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    // A handler that panicked leaves the state as it was before the request.
+    // A handler that panicked (an emulator bug, or one of its checks in debug builds) may have left a change
+    // made: the state is kept as it is, and the emulator goes on answering.
     mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 

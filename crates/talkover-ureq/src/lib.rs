@@ -301,20 +301,32 @@ fn handshake_only(error: &rustls::Error) -> bool {
 #[cfg(test)]
 mod tests {
     use std::io::{Read, Write};
-    use std::net::TcpListener;
+    use std::net::{SocketAddr, TcpListener, TcpStream};
+    use std::thread::JoinHandle;
 
     use super::*;
+
+    /// A server on loopback for one connection: `answer` gets it (reads bounded by 5 s) and gives what the
+    /// test checks.
+    fn one_connection<T: Send + 'static>(
+        answer: impl FnOnce(&mut TcpStream) -> T + Send + 'static,
+    ) -> (SocketAddr, JoinHandle<T>) {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let address = listener.local_addr().unwrap();
+        let server = std::thread::spawn(move || {
+            let (mut stream, _) = listener.accept().unwrap();
+            stream.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+            answer(&mut stream)
+        });
+        (address, server)
+    }
 
     /// An `https` request to a server that answers in plain text fails in the TLS handshake, as a TLS
     /// error, on the TLS library the features chose (the platform's with `native-tls`, which ureq takes
     /// only when told): never a panic, nor a request sent in the clear.
     #[test]
     fn https_runs_on_the_tls_library_the_features_chose() {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let address = listener.local_addr().unwrap();
-        let server = std::thread::spawn(move || {
-            let (mut stream, _) = listener.accept().unwrap();
-            stream.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        let (address, server) = one_connection(|stream| {
             let mut hello = [0u8; 512];
             let read = stream.read(&mut hello).unwrap_or(0);
             let _ = stream.write_all(b"HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\n\r\n");
@@ -333,11 +345,7 @@ mod tests {
     /// out.
     #[test]
     fn a_proxy_refusing_the_tunnel_is_a_connection_failure() {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let address = listener.local_addr().unwrap();
-        let proxy = std::thread::spawn(move || {
-            let (mut stream, _) = listener.accept().unwrap();
-            stream.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        let (address, proxy) = one_connection(|stream| {
             // The whole head, then the refusal; the connection is left for the client to close, so that it
             // reads the answer rather than a reset.
             let mut head = Vec::new();

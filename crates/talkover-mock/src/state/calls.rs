@@ -388,6 +388,8 @@ impl State {
 
     pub(super) fn active_call(&mut self, req: &Request<'_>) -> Answer {
         self.agent_index(req)?;
+        // A number not in E.164 form is refused, naming `phone`, as the other checks of a request are.
+        let _ = req.valid::<talkover_core::calls::GetActiveCall>()?;
         let (agent_id, phone) = (req.param("agent_id"), req.param("phone"));
         let now_ms = self.live.clock.now_ms();
         let active = self

@@ -2079,6 +2079,11 @@ fn an_active_calls_talk_time_counts_from_when_it_was_answered() {
     let ended = client.execute(ListCalls::new().agent_id(&agent)).unwrap().items.remove(0);
     assert_eq!(ended.status, CallStatus::Completed);
     assert!(ended.duration >= seen, "lasted {} s, {seen} s seen while active", ended.duration);
+
+    // A number not in E.164 form, which a client sends as given, is refused naming `phone`.
+    let refused = client.execute(GetActiveCall::new(&agent, "15550001234")).unwrap_err();
+    assert_eq!(refused.kind(), ErrorKind::Validation, "{refused}");
+    assert_eq!(api(&refused).field_errors.keys().collect::<Vec<_>>(), ["phone"], "{refused}");
 }
 
 #[test]

@@ -16,8 +16,8 @@
 //! on the blocking one.
 //!
 //! Each method's `# Errors` section lists the failures its reference page documents; any call may also
-//! fail with a transport error, and the SDK refuses invalid input before sending
-//! ([`Error::InvalidRequest`](crate::Error::InvalidRequest)).
+//! fail with a transport error, and the SDK refuses a value outside a documented bound before sending
+//! ([`Error::InvalidRequest`](crate::Error::InvalidRequest)); the form of a value is the API's to judge.
 
 mod account;
 mod agents;
