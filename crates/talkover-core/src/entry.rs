@@ -325,10 +325,11 @@ impl OperationInfo {
     ///
     /// It does not run the operation's checks: [`Incoming::validate`] does, those of a server answering as
     /// the API does (the bounds the SDK checks before sending, and the forms of values it leaves to the
-    /// API), and [`Incoming::validate_before_sending`] those a client runs. An error names the field at fault (`body.name`, `query.page`); a field the types
-    /// require and the request lacks (or gives as `null`) is reported with the message `is required`, as
-    /// the checks do, and every such field of the body at once, as the API's 422 lists them, followed by the
-    /// first value of another type the types met (they stop there: a second one is not looked for).
+    /// API), and [`Incoming::validate_before_sending`] those a client runs. An error names the field at
+    /// fault (`body.name`, `query.page`); a field the types require and the request lacks (or gives as
+    /// `null`) is reported with the message `is required`, as the checks do, and every such field of the
+    /// body at once, as the API's 422 lists them, followed by the first value of another type the types
+    /// met (they stop there: a second one is not looked for).
     pub fn decode_request(
         &self,
         path: &Map<String, Value>,

@@ -6,8 +6,8 @@
 //! value. The form of a value (a URL, a phone number, an email address) and the order of two values (an
 //! end after its start) are the API's to judge: it answers 400 or 422 naming the field, which
 //! [`Error::field_errors`] reads, so a client sends what the API may take and hears its own words. A
-//! server answering as the API does ([`Problems::received`], [`Operation::validate_received`](crate::Operation::validate_received))
-//! checks both.
+//! server answering as the API does checks both ([`Problems::received`],
+//! [`Operation::validate_received`](crate::Operation::validate_received)).
 //!
 //! Each check returns the problem it finds as an [`Error::InvalidRequest`]; an operation's check function
 //! runs all of its checks through a [`Problems`] collector, so that the error lists every problem of the
