@@ -354,9 +354,9 @@ impl Schedule<'_> {
         problems.length("name", self.name, 1, 255);
         // `YYYY-MM-DD` texts order like the dates they name. The order of two values is checked where the
         // request is received; a client leaves it to the API.
-        if let (true, Some(start), Some(end)) = (problems.checks_forms(), self.start_date, self.end_date) {
+        if let (Some(start), Some(end)) = (self.start_date, self.end_date) {
             if end.as_str() <= start.as_str() {
-                problems.add("end_date", format!("must be after start_date ({start})"));
+                problems.add_form("end_date", format!("must be after start_date ({start})"));
             }
         }
         // Each day is in range by its type; only an empty list is left to refuse.
@@ -375,10 +375,9 @@ fn check_call_time_ranges(problems: &mut Problems, ranges: &[CallTimeRange]) {
         problems.add("call_time_ranges", "needs at least one window");
     }
     // Each window's order, where the request is received (a client leaves it to the API).
-    let forms = problems.checks_forms();
-    for (i, range) in ranges.iter().enumerate().filter(|_| forms) {
+    for (i, range) in ranges.iter().enumerate() {
         if range.end <= range.start {
-            problems.add(
+            problems.add_form(
                 format!("call_time_ranges.{i}.end"),
                 format!("must be after the window's start ({})", range.start),
             );

@@ -397,8 +397,8 @@ impl Incoming {
         Self {
             id: O::ID,
             operation: Box::new(operation),
-            validate: validate_erased::<O>,
-            before_sending: before_sending_erased::<O>,
+            validate: |operation| checks_erased::<O>(operation, O::validate_received),
+            before_sending: |operation| checks_erased::<O>(operation, O::validate),
             undocumented: undocumented_erased::<O>,
         }
     }
@@ -455,16 +455,13 @@ fn undocumented_erased<O: Operation + serde::Serialize + 'static>(operation: &(d
     operation.downcast_ref::<O>().map(crate::undocumented::paths).unwrap_or_default()
 }
 
-fn validate_erased<O: Operation + 'static>(operation: &(dyn Any + Send + Sync)) -> Result<(), Error> {
+/// Runs `checks` (a server's or a client's) on the typed operation held as `operation`.
+fn checks_erased<O: Operation + 'static>(
+    operation: &(dyn Any + Send + Sync),
+    checks: fn(&O) -> Result<(), Error>,
+) -> Result<(), Error> {
     match operation.downcast_ref::<O>() {
-        Some(operation) => operation.validate_received(),
-        None => Err(Error::invalid_request(O::ID, None, "not a request of this operation")),
-    }
-}
-
-fn before_sending_erased<O: Operation + 'static>(operation: &(dyn Any + Send + Sync)) -> Result<(), Error> {
-    match operation.downcast_ref::<O>() {
-        Some(operation) => operation.validate(),
+        Some(operation) => checks(operation),
         None => Err(Error::invalid_request(O::ID, None, "not a request of this operation")),
     }
 }

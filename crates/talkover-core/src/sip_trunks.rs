@@ -304,9 +304,8 @@ impl CreateSipTrunkDid {
         let b = &self.body;
         // A form (ISO 3166-1 alpha-2, the page says; it gives no bound): checked where the request is
         // received, left to the API by a client.
-        let letters = b.country_code.len() == 2 && b.country_code.bytes().all(|c| c.is_ascii_alphabetic());
-        if problems.checks_forms() && !letters {
-            problems.add("country_code", "must be a two-letter ISO 3166-1 code");
+        if !(b.country_code.len() == 2 && b.country_code.bytes().all(|c| c.is_ascii_alphabetic())) {
+            problems.add_form("country_code", "must be a two-letter ISO 3166-1 code");
         }
         problems.e164("number", b.number.as_str());
     }

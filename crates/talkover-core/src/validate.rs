@@ -92,6 +92,17 @@ impl Problems {
         }
     }
 
+    /// [`when_set`](Self::when_set) for a check of a value's form, which runs where the request is received
+    /// only ([`Problems::received`]).
+    fn when_form_set<V>(
+        &mut self,
+        value: Option<V>,
+        check: impl FnOnce(&'static str, V) -> Result<(), Error>,
+    ) -> &mut Self {
+        let value = value.filter(|_| self.forms);
+        self.when_set(value, check)
+    }
+
     /// Checks the length of `value` in characters ([`length`]) when it is set: `value` is a `&str`, or an
     /// `Option<&str>` for an optional field.
     pub fn length<'a>(&mut self, field: &str, value: impl Into<Option<&'a str>>, min: usize, max: usize) -> &mut Self {
@@ -102,15 +113,13 @@ impl Problems {
     /// a valid URL" (a webhook's `webhook_url`, an action's `url` and `authorization_url`); a form, checked
     /// only where the request is received ([`Problems::checks_forms`]).
     pub fn url<'a>(&mut self, field: &str, value: impl Into<Option<&'a str>>) -> &mut Self {
-        let value = value.into().filter(|_| self.forms);
-        self.when_set(value, |operation, value| url(operation, field, value))
+        self.when_form_set(value.into(), |operation, value| url(operation, field, value))
     }
 
     /// Checks that `value` is an email address ([`is_email`]) when it is set (an event's attendees); a form,
     /// checked only where the request is received.
     pub fn email<'a>(&mut self, field: &str, value: impl Into<Option<&'a str>>) -> &mut Self {
-        let value = value.into().filter(|_| self.forms);
-        self.when_set(value, |operation, value| email(operation, field, value))
+        self.when_form_set(value.into(), |operation, value| email(operation, field, value))
     }
 
     /// Checks that `value` lies in `min..=max` ([`range`]) when it is set: `value` is a `T`, or an
@@ -138,22 +147,20 @@ impl Problems {
     /// Checks that `value` is a phone number in E.164 form ([`e164`]) when it is set; a form, checked only
     /// where the request is received.
     pub fn e164<'a>(&mut self, field: &str, value: impl Into<Option<&'a str>>) -> &mut Self {
-        let value = value.into().filter(|_| self.forms);
-        self.when_set(value, |operation, value| e164(operation, field, value))
+        self.when_form_set(value.into(), |operation, value| e164(operation, field, value))
     }
 
     /// Records a problem unless `value`, when set, is a phone number in international form
     /// ([`is_international`]); a form, checked only where the request is received.
     pub fn international<'a>(&mut self, field: &str, value: impl Into<Option<&'a str>>) -> &mut Self {
-        match value.into().filter(|_| self.forms) {
-            Some(value) if !is_international(value) => {
+        match value.into() {
+            Some(value) if self.forms && !is_international(value) => {
                 let problem = if value.is_empty() {
                     "is required: a phone number in international form such as +15551234567".to_owned()
                 } else {
                     format!("must be a phone number in international form such as +15551234567 (a +, then 7 to 15 digits, spaces, dashes, dots or brackets between them), got {value:?}")
                 };
-                self.add(field, problem);
-                self
+                self.add(field, problem)
             }
             _ => self,
         }
@@ -167,6 +174,16 @@ impl Problems {
     /// Records a problem with `field`.
     pub fn add(&mut self, field: impl Into<String>, message: impl Into<String>) -> &mut Self {
         self.found.push(FieldError::new(field, message));
+        self
+    }
+
+    /// Records a problem of a value's form or of the order of two values, a rule of the operation's own:
+    /// where the request is received ([`Problems::received`]), not before a client sends it, which leaves
+    /// such a rule to the API.
+    pub fn add_form(&mut self, field: impl Into<String>, message: impl Into<String>) -> &mut Self {
+        if self.forms {
+            self.add(field, message);
+        }
         self
     }
 
@@ -446,7 +463,7 @@ mod tests {
     fn forms_are_checked_where_a_request_is_received() {
         let forms = |problems: &mut Problems| {
             problems.e164("to", "555 1234").international("from", "555").email("email", "jane").url("url", "x");
-            problems.length("name", "", 1, 255);
+            problems.add_form("end", "must be after `start`").length("name", "", 1, 255);
         };
         let mut sending = Problems::new("make-call");
         forms(&mut sending);
@@ -457,7 +474,7 @@ mod tests {
         forms(&mut received);
         let error = received.finish().unwrap_err();
         let fields: Vec<String> = error.field_errors().into_iter().map(|p| p.field).collect();
-        assert_eq!(fields, ["to", "from", "email", "url", "name"]);
+        assert_eq!(fields, ["to", "from", "email", "url", "end", "name"]);
     }
 
     /// A number written for people is refused where E.164 is asked, saying how it is written there.

@@ -194,9 +194,9 @@ impl NewEventAttendee {
 }
 
 /// Records a problem with `end_field` unless `end` comes after `start` (both named by their documented field
-/// names), where the request is received ([`Problems::checks_forms`]: a client leaves the order to the
-/// API). Two instants, or two times on the calendar's clock, are compared; one of each is left to the
-/// server, which knows the calendar's time zone.
+/// names), where the request is received ([`Problems::add_form`]: a client leaves the order to the API).
+/// Two instants, or two times on the calendar's clock, are compared; one of each is left to the server,
+/// which knows the calendar's time zone.
 pub(crate) fn check_order(
     problems: &mut Problems,
     start_field: &str,
@@ -204,16 +204,13 @@ pub(crate) fn check_order(
     end_field: &str,
     end: &CalendarTime,
 ) {
-    if !problems.checks_forms() {
-        return;
-    }
     let after = match (start.date_time(), end.date_time()) {
         (Some(start), Some(end)) => end.cmp_instant(&start).is_gt(),
         (None, None) => end.cmp_on_clock(start).is_gt(),
         _ => return,
     };
     if !after {
-        problems.add(end_field, format!("must be after `{start_field}` ({end} is not after {start})"));
+        problems.add_form(end_field, format!("must be after `{start_field}` ({end} is not after {start})"));
     }
 }
 
