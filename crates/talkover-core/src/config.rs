@@ -211,6 +211,13 @@ impl ClientConfig {
         })
     }
 
+    /// Sets the token, checked as [`ClientConfig::new`] checks it: for another account's requests on the
+    /// same base URL and settings.
+    pub fn with_token(mut self, token: impl Into<SecretString>) -> Result<Self, Error> {
+        self.authorization = authorization(&token.into())?;
+        Ok(self)
+    }
+
     /// Sets the base URL.
     pub fn with_base_url(mut self, base_url: BaseUrl) -> Self {
         self.base_url = base_url;

@@ -109,7 +109,7 @@ impl Default for RetryPolicy {
             jitter: 0.25,
             max_retry_after: Duration::from_secs(60),
             retry_statuses: [408, 429].into_iter().chain(500..=599).collect(),
-            budget: Some(RetryBudget::default()),
+            budget: Some(RetryBudget { per_client: true, ..RetryBudget::default() }),
             max_elapsed: None,
         }
     }
@@ -164,7 +164,11 @@ impl RetryPolicy {
         self
     }
 
-    /// Sets (or removes) the shared retry budget.
+    /// Sets (or removes) the retry budget. A budget given here is shared by every client built with this
+    /// policy (or a clone of it), and by the clients derived from them: to pool the retries of several
+    /// clients, or to read [`RetryBudget::available`] from outside. The default policy's budget is each
+    /// client's own instead ([`for_new_client`](Self::for_new_client)); to give many clients a budget
+    /// each of another size, give each builder `policy.clone().with_own_budget()`.
     pub fn budget(mut self, budget: Option<RetryBudget>) -> Self {
         self.budget = budget;
         self
@@ -173,6 +177,39 @@ impl RetryPolicy {
     /// The retry budget this policy draws on (shared by a client and its clones), if it has one.
     pub fn shared_budget(&self) -> Option<&RetryBudget> {
         self.budget.as_ref()
+    }
+
+    /// This policy with a budget of its own: a full one of the same capacity, shared with no other
+    /// policy, where it has one.
+    ///
+    /// ```
+    /// # use talkover_core as talkover;
+    /// use talkover::RetryPolicy;
+    ///
+    /// let template = RetryPolicy::default();
+    /// let shared = template.clone(); // a clone draws on the same budget
+    /// let own = template.clone().with_own_budget();
+    /// let (template, shared, own) = (template.shared_budget().unwrap(), shared.shared_budget().unwrap(), own.shared_budget().unwrap());
+    /// assert!(template.is_shared_with(shared) && !template.is_shared_with(own));
+    /// assert_eq!(own.capacity(), template.capacity());
+    /// ```
+    pub fn with_own_budget(mut self) -> Self {
+        self.budget = self
+            .budget
+            .map(|budget| RetryBudget { per_client: budget.per_client, ..RetryBudget::new(budget.capacity) });
+        self
+    }
+
+    /// This policy as a newly built client takes it: the default policy's budget, which is each client's
+    /// own, becomes a new one ([`with_own_budget`](Self::with_own_budget)), so that one policy value given
+    /// to many builders (a client an account, each with its token) does not let one account's failures
+    /// spend the retries of the others; a budget given with [`budget`](Self::budget) is kept, shared as
+    /// given. The clients' builders, and their `with_token` and `with_config`, take their policy so.
+    pub fn for_new_client(self) -> Self {
+        match &self.budget {
+            Some(budget) if budget.per_client => self.with_own_budget(),
+            _ => self,
+        }
     }
 
     /// This policy, drawing on `other`'s budget when both have one (so clients derived from one client
@@ -238,14 +275,7 @@ impl RetryPolicy {
         if retries_done >= self.max_retries {
             return Decision::Stop(StopReason::OutOfAttempts);
         }
-        let asked = match outcome {
-            Attempt::Answered { status, headers, body } => wait_asked(*status, headers, body, SystemTime::now()),
-            Attempt::Failed(error) => error.retry_after(),
-        };
-        // A wait of nothing (`Retry-After: 0`, a date already past) is no wait asked: the backoff stands
-        // in, so a server that keeps saying so is not asked again at once.
-        let asked = asked.filter(|wait| !wait.is_zero());
-        let delay = match asked {
+        let delay = match outcome.wait_asked() {
             Some(wait) if wait > self.max_retry_after => return Decision::Stop(StopReason::RetryAfterTooLong),
             Some(wait) => wait.saturating_add(self.spread(wait, random)),
             None => self.backoff_for(retries_done, random),
@@ -322,19 +352,48 @@ pub enum Attempt<'a> {
 }
 
 impl Attempt<'_> {
+    /// The wait the attempt's answer asks for before another attempt, which [`RetryPolicy::plan`] keeps to
+    /// (with its spread): its `Retry-After`, else a `retry_after` in its body, else, on a 429 whose window
+    /// is spent, the time until the window resets. `None` after a success, where the answer asks none, and
+    /// for a wait of nothing (`Retry-After: 0`, a date already past), for which the backoff stands in, so a
+    /// server that keeps saying so is not asked again at once.
+    ///
+    /// ```
+    /// # use talkover_core as talkover;
+    /// use std::time::Duration;
+    /// use talkover::http::{HeaderMap, StatusCode};
+    /// use talkover::retry::Attempt;
+    ///
+    /// let mut headers = HeaderMap::new();
+    /// headers.insert("retry-after", "30".parse().unwrap());
+    /// let limited = Attempt::Answered { status: StatusCode::TOO_MANY_REQUESTS, headers: &headers, body: b"{}" };
+    /// assert_eq!(limited.wait_asked(), Some(Duration::from_secs(30)));
+    /// headers.insert("retry-after", "0".parse().unwrap());
+    /// let at_once = Attempt::Answered { status: StatusCode::TOO_MANY_REQUESTS, headers: &headers, body: b"{}" };
+    /// assert_eq!(at_once.wait_asked(), None);
+    /// ```
+    pub fn wait_asked(&self) -> Option<Duration> {
+        let asked = match self {
+            Attempt::Answered { status, .. } if status.is_success() => None,
+            Attempt::Answered { status, headers, body } => wait_asked(*status, headers, body, SystemTime::now()),
+            Attempt::Failed(error) => error.retry_after(),
+        };
+        asked.filter(|wait| !wait.is_zero())
+    }
+
+    /// The attempt's status, when its answer's head arrived.
+    fn status(&self) -> Option<StatusCode> {
+        match self {
+            Attempt::Answered { status, .. } => Some(*status),
+            Attempt::Failed(error) => error.status(),
+        }
+    }
+
     /// What retrying after this attempt draws from the budget: nothing for a 429 that says how long to
     /// wait (its `Retry-After` or rate-limit reset): the server paces that retry itself, so a burst of rate
     /// limiting leaves the budget, and the retries after failures it guards, as they were.
     fn cost(&self) -> u32 {
-        let waits_as_asked = match self {
-            Attempt::Answered { status, headers, body } => {
-                *status == StatusCode::TOO_MANY_REQUESTS
-                    && wait_asked(*status, headers, body, SystemTime::now()).is_some_and(|wait| !wait.is_zero())
-            }
-            Attempt::Failed(e) => {
-                e.status() == Some(StatusCode::TOO_MANY_REQUESTS) && e.retry_after().is_some_and(|wait| !wait.is_zero())
-            }
-        };
+        let waits_as_asked = self.status() == Some(StatusCode::TOO_MANY_REQUESTS) && self.wait_asked().is_some();
         match self {
             _ if waits_as_asked => 0,
             Attempt::Failed(e) if e.kind() == TransportErrorKind::Timeout => TIMEOUT_RETRY_COST,
@@ -394,18 +453,36 @@ const TIMEOUT_RETRY_COST: u32 = 10;
 /// default 500 tokens a client makes at most 100 retries in a row against a failing API. A retry after a
 /// 429 that says how long to wait costs nothing: the server paces it, and a burst of rate limiting would
 /// otherwise leave no retries for the failures the budget is for.
-#[derive(Clone, Debug)]
+///
+/// A clone draws on the same tokens: a budget given to a policy ([`RetryPolicy::budget`]) is shared by
+/// every client built with it. The default policy's budget is each built client's own
+/// ([`RetryPolicy::for_new_client`]), so that clients built apart (one an account's token) do not spend
+/// each other's retries.
+#[derive(Clone)]
 pub struct RetryBudget {
     tokens: Arc<AtomicU32>,
     capacity: u32,
     /// Whether a retry was refused since the bucket was last at least half full.
     refused: Arc<AtomicBool>,
+    /// Whether this is the default policy's budget, which a client built takes a new one of.
+    per_client: bool,
+}
+
+impl std::fmt::Debug for RetryBudget {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RetryBudget").field("available", &self.available()).field("capacity", &self.capacity).finish()
+    }
 }
 
 impl RetryBudget {
     /// A budget of `capacity` tokens, full.
     pub fn new(capacity: u32) -> Self {
-        Self { tokens: Arc::new(AtomicU32::new(capacity)), capacity, refused: Arc::new(AtomicBool::new(false)) }
+        Self {
+            tokens: Arc::new(AtomicU32::new(capacity)),
+            capacity,
+            refused: Arc::new(AtomicBool::new(false)),
+            per_client: false,
+        }
     }
 
     /// Records that a retry was refused for want of tokens: `true` for the first refusal since the bucket
@@ -418,6 +495,16 @@ impl RetryBudget {
     /// The tokens left.
     pub fn available(&self) -> u32 {
         self.tokens.load(Ordering::Relaxed)
+    }
+
+    /// The tokens the budget holds when full.
+    pub fn capacity(&self) -> u32 {
+        self.capacity
+    }
+
+    /// Whether `other` draws on the same tokens as this budget (one is a clone of the other).
+    pub fn is_shared_with(&self, other: &RetryBudget) -> bool {
+        Arc::ptr_eq(&self.tokens, &other.tokens)
     }
 
     fn try_withdraw(&self, cost: u32) -> bool {
@@ -463,6 +550,23 @@ mod tests {
 
     fn answered(status: u16, headers: &HeaderMap) -> Attempt<'_> {
         Attempt::Answered { status: StatusCode::from_u16(status).unwrap(), headers, body: b"" }
+    }
+
+    #[test]
+    fn a_new_client_takes_a_budget_of_its_own_unless_one_was_given() {
+        let template = RetryPolicy::default();
+        let budget = |policy: &RetryPolicy| policy.shared_budget().unwrap().clone();
+        let (one, two) = (template.clone().for_new_client(), template.clone().for_new_client());
+        assert!(!budget(&one).is_shared_with(&budget(&two)) && !budget(&one).is_shared_with(&budget(&template)));
+        assert_eq!((budget(&one).capacity(), budget(&one).available()), (500, 500));
+        // Still the default kind: a client derived from one for another account takes its own again.
+        assert!(!budget(&one).is_shared_with(&budget(&one.clone().for_new_client())));
+
+        let given = RetryPolicy::default().budget(Some(RetryBudget::new(20)));
+        assert!(budget(&given).is_shared_with(&budget(&given.clone().for_new_client())));
+        let own = given.clone().with_own_budget();
+        assert!(!budget(&own).is_shared_with(&budget(&given)) && budget(&own).capacity() == 20);
+        assert!(RetryPolicy::default().budget(None).for_new_client().shared_budget().is_none());
     }
 
     fn no_jitter() -> RetryPolicy {

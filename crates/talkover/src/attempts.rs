@@ -9,7 +9,8 @@ use crate::client_core::Call;
 
 /// Decides what follows an attempt of `call` (begun at `started`, in a call `elapsed` long so far), and records
 /// it as a tracing event at DEBUG (operation, method, path template, attempt, status or failure kind, the
-/// answer's request id without the client's token, latency, retry delay), and at WARN what stops a retry
+/// answer's request id without the client's token, latency, retry delay, and the wait the answer asked for:
+/// none where the delay is the backoff's), and at WARN what stops a retry
 /// the policy asked for (the budget spent, said once a dry spell; no way to wait). No token, other header
 /// value or body is recorded.
 ///
@@ -85,6 +86,7 @@ pub(crate) fn after_attempt<C: Call + ?Sized>(
             request_id = talkover_core::error::request_id(response.headers()).map(|id| config.hide_in_text(&id)),
             latency_ms,
             retry_in_ms,
+            wait_asked_ms = attempt.wait_asked().map(|wait| wait.as_millis() as u64),
             decision = ?decision,
             "talkover attempt"
         ),
@@ -97,6 +99,7 @@ pub(crate) fn after_attempt<C: Call + ?Sized>(
             request_id = error.request_id().map(|id| config.hide_in_text(id)),
             latency_ms,
             retry_in_ms,
+            wait_asked_ms = attempt.wait_asked().map(|wait| wait.as_millis() as u64),
             decision = ?decision,
             "talkover attempt"
         ),

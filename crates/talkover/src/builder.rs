@@ -175,7 +175,9 @@ impl<T: Side> ClientBuilder<T> {
 
     /// The whole retry policy (backoff, jitter, `Retry-After` cap, budget), replacing what
     /// [`max_retries`](Self::max_retries) and [`max_elapsed`](Self::max_elapsed) set before it: call them
-    /// after this one to change the policy given.
+    /// after this one to change the policy given. Each client built takes a budget of its own of the
+    /// policy's budget's capacity ([`RetryPolicy::with_own_budget`]), shared by its clones and the clients
+    /// derived from it, not by other clients built with the same policy.
     pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
         self.retry = policy;
         self

@@ -15,6 +15,7 @@ use talkover_core::{
 
 use talkover_core::error::status_may_have_taken_effect;
 use talkover_core::retry::{StopReason, Withdrawal};
+use tracing::field::Empty;
 
 use crate::attempts::after_attempt;
 use crate::builder::{ClientBuilder, Side};
@@ -73,7 +74,9 @@ impl<T: ?Sized, W: Wait> ClientCore<T, W> {
             Some(transport) => (transport, None),
             None => (Side::default_transport(&builder)?, Some(builder.builtin_timeout())),
         };
-        Ok(Self { config, transport, transport_timeout, retry: builder.retry, wait: wait(builder.side) })
+        // The default budget is the client's own: a policy given to many builders is not one for them all.
+        let retry = builder.retry.for_new_client();
+        Ok(Self { config, transport, transport_timeout, retry, wait: wait(builder.side) })
     }
 
     /// This core, its transport the built-in one made with `timeout`.
@@ -86,6 +89,15 @@ impl<T: ?Sized, W: Wait> ClientCore<T, W> {
     pub(crate) fn with_retry_policy(&self, policy: RetryPolicy) -> Self {
         let mut core = self.clone();
         core.retry = policy.sharing_budget_of(&self.retry);
+        core
+    }
+
+    /// This core with another configuration (another account's token, another base URL) on the same
+    /// transport, with a retry budget of its own unless its budget was given to be shared.
+    pub(crate) fn with_config(&self, config: ClientConfig) -> Self {
+        let mut core = self.clone();
+        core.config = config;
+        core.retry = core.retry.clone().for_new_client();
         core
     }
 
@@ -243,15 +255,42 @@ fn changes_something<C: Call + ?Sized>(call: &C) -> bool {
     method != Method::GET && method != Method::HEAD && !call.dry_run()
 }
 
-/// The span a call of `O` runs in.
+/// The span a call of `O` runs in: `operation`, and once the call's attempts end, `attempts` (how many
+/// were sent), and the last answer's `status` and `request_id` where it had them ([`record_outcome`]).
 pub(crate) fn span<O: Operation>() -> tracing::Span {
-    tracing::debug_span!("talkover", operation = O::ID)
+    tracing::debug_span!(SPAN, operation = O::ID, attempts = Empty, status = Empty, request_id = Empty)
 }
 
-/// The span a call of a registry operation runs in.
+/// The span a call of a registry operation runs in, with the fields of [`span`]'s.
 #[cfg(feature = "registry")]
 pub(crate) fn span_of(operation: &OperationInfo) -> tracing::Span {
-    tracing::debug_span!("talkover", operation = operation.id)
+    tracing::debug_span!(SPAN, operation = operation.id, attempts = Empty, status = Empty, request_id = Empty)
+}
+
+/// The name of a call's span.
+const SPAN: &str = "talkover";
+
+/// Records the end of a call's attempts on its span: how many were sent, and the last one's status and
+/// request id (without the client's token) where its answer gave them. Only on the call's own span: where
+/// that is not recorded (its level filtered out), the current span is the caller's, whose fields of the
+/// same names are not this call's to set.
+fn record_outcome(result: Option<&Result<HttpResponse, TransportError>>, sent: u32, config: &ClientConfig) {
+    let span = tracing::Span::current();
+    if !span.metadata().is_some_and(|meta| meta.name() == SPAN && meta.target() == module_path!()) {
+        return;
+    }
+    span.record("attempts", sent);
+    let (status, request_id) = match result {
+        Some(Ok(response)) => (Some(response.status()), talkover_core::error::request_id(response.headers())),
+        Some(Err(error)) => (error.status(), error.request_id().map(str::to_owned)),
+        None => (None, None),
+    };
+    if let Some(status) = status {
+        span.record("status", status.as_u16());
+    }
+    if let Some(id) = request_id {
+        span.record("request_id", config.hide_in_text(&id).as_str());
+    }
 }
 
 /// The retry loop of one call, without its I/O: the client builds each attempt's request with
@@ -354,6 +393,7 @@ impl<O: Call + ?Sized, T: ?Sized, W: Wait> Attempts<'_, O, T, W> {
                 Next::Retry(delay, withdrawal)
             }
             Err(stopped) => {
+                record_outcome(Some(&result), self.retries + 1, config);
                 let id = self.operation.id();
                 let result = result.map_err(|e| Error::from(e.with_operation(id)));
                 let safe = self.operation.safe_to_repeat();
@@ -365,6 +405,7 @@ impl<O: Call + ?Sized, T: ?Sized, W: Wait> Attempts<'_, O, T, W> {
 
     /// The answer of a call whose next request could not be built: the attempts sent before it.
     pub(crate) fn refused(&self, error: Error) -> Answer {
+        record_outcome(None, self.retries, &self.core.config);
         let safe = self.operation.safe_to_repeat();
         Answer { result: Err(error), sent: self.retries, safe, stopped: None, earlier_acted: self.earlier_acted }
     }
@@ -453,6 +494,32 @@ macro_rules! client_api {
             /// of its own: the transport's applies.
             pub fn with_timeout(&self, timeout: ::std::time::Duration) -> Self {
                 Self { inner: ::std::sync::Arc::new(self.inner.with_timeout(timeout)) }
+            }
+
+            /// A client of another account, on this one's transport (its connections, and with a transport of
+            /// your own, the same one) with its base URL, application name, timeouts and retry policy, and a
+            /// retry budget of its own: for a service that holds many accounts' tokens, one client an
+            /// account, without a connection pool and TLS set-up each. What one account's calls meet (a 429,
+            /// an outage that spends its retry budget) does not hold up another's.
+            ///
+            /// # Errors
+            ///
+            /// [`Error::Config`](::talkover_core::Error::Config) naming `token`, refused as
+            /// [`new`](Self::new) refuses it; the message never holds the token.
+            pub fn with_token(
+                &self,
+                token: impl Into<::talkover_core::SecretString>,
+            ) -> Result<Self, ::talkover_core::Error> {
+                Ok(self.with_config(self.inner.config().clone().with_token(token)?))
+            }
+
+            /// A client that builds its requests with `config` (its token, base URL, `User-Agent` and
+            /// timeout) on this one's transport, with this one's retry policy and a retry budget of its
+            /// own: as [`with_token`](Self::with_token), for an account on another base URL. Start from
+            /// this client's [`config`](Self::config) to keep its other settings:
+            /// `client.with_config(client.config().clone().with_token(token)?.with_base_url(sandbox))`.
+            pub fn with_config(&self, config: ::talkover_core::ClientConfig) -> Self {
+                Self { inner: ::std::sync::Arc::new(self.inner.with_config(config)) }
             }
 
             /// The retry policy.

@@ -652,3 +652,28 @@ fn the_voice_pages_examples_set_a_voice_on_a_fresh_emulator() {
     assert_eq!((status, ids), (200, vec!["basic-voice-uuid", "voice-template-uuid"]), "{listed}");
     assert_eq!(listed["data"].as_array().map(Vec::len), Some(1), "one group, Bianca's two tiers: {listed}");
 }
+
+/// One client an account, derived from one built client: over each built-in transport, each request
+/// carries its own client's token, so the account the emulator knows is served and another is refused.
+#[tokio::test(flavor = "current_thread")]
+async fn a_client_of_another_account_signs_in_with_its_own_token_on_both_transports() {
+    let server = talkover_mock::Server::start().await.expect("the emulator starts");
+    let known = async_client(&server, server.token());
+    let stranger = known.with_token("talq_another_account").unwrap();
+    assert_eq!(stranger.agents().list().send().await.unwrap_err().kind(), ErrorKind::Unauthorized);
+    let again = stranger.with_token(server.token()).unwrap();
+    assert!(again.agents().list().send().await.is_ok());
+    assert!(known.agents().list().send().await.is_ok());
+
+    let base_url = server.base_url().to_owned();
+    let token = server.token().to_owned();
+    tokio::task::spawn_blocking(move || {
+        let blocking =
+            talkover::blocking::Client::builder().base_url(base_url).token(token).max_retries(0).build().unwrap();
+        let stranger = blocking.with_token("talq_another_account").unwrap();
+        assert_eq!(stranger.agents().list().send().unwrap_err().kind(), ErrorKind::Unauthorized);
+        assert!(blocking.agents().list().send().is_ok());
+    })
+    .await
+    .unwrap();
+}

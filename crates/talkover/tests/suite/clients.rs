@@ -731,6 +731,130 @@ fn an_error_says_how_many_attempts_were_sent() {
     assert_eq!((error.kind(), error.attempts()), (ErrorKind::InvalidRequest, 0));
 }
 
+/// One policy given to the builders of many clients (a client an account): with the default budget, each
+/// client built draws on a budget of its own, so one account's outage leaves the others their retries; a
+/// client's clones and the clients derived from it share its budget. A budget given to the policy is shared
+/// by every client given it, as given.
+#[test]
+fn clients_built_with_one_policy_have_a_retry_budget_each_unless_one_is_given() {
+    use talkover::retry::{RetryBudget, StopReason};
+    let policy = talkover::RetryPolicy::default().backoff(Duration::ZERO, Duration::ZERO);
+    let unavailable = || json(503, r#"{"success":false,"message":"Service unavailable"}"#);
+    let build = |policy: &talkover::RetryPolicy, transport: Box<dyn Fn() -> HttpResponse + Send + Sync>| {
+        talkover::blocking::Client::builder()
+            .token(TOKEN)
+            .retry_policy(policy.clone())
+            .transport(move |_: HttpRequest| Ok(transport()))
+            .build()
+            .unwrap()
+    };
+    // An outage: calls are retried until the budget (500 tokens, 5 a retry) is spent.
+    let failing = build(&policy, Box::new(unavailable));
+    let spent = (0..100).position(|_| {
+        let error = failing.agents().delete("agent-1").unwrap_err();
+        error.stop_reason() == Some(StopReason::BudgetExhausted)
+    });
+    assert_eq!(spent, Some(50), "two retries a call, a hundred in all");
+    let again = failing.clone().agents().delete("agent-1").unwrap_err();
+    assert_eq!((again.attempts(), again.stop_reason()), (1, Some(StopReason::BudgetExhausted)), "a clone shares it");
+    let derived = failing.with_timeout(Duration::from_secs(5)).agents().delete("agent-1").unwrap_err();
+    assert_eq!(
+        (derived.attempts(), derived.stop_reason()),
+        (1, Some(StopReason::BudgetExhausted)),
+        "so does a derived client"
+    );
+
+    // Another client of the same policy: its transient failure is retried.
+    let calls = AtomicUsize::new(0);
+    let other = build(
+        &policy,
+        Box::new(move || match calls.fetch_add(1, Ordering::SeqCst) {
+            0 => unavailable(),
+            _ => fixture!("delete-agent/ok-delete.json").response(),
+        }),
+    );
+    other.agents().delete("agent-1").unwrap();
+
+    // A budget given (one retry) is the one budget of every client given it.
+    let budget = RetryBudget::new(5);
+    let pooled = policy.clone().budget(Some(budget.clone()));
+    let (first, second) = (build(&pooled, Box::new(unavailable)), build(&pooled, Box::new(unavailable)));
+    assert_eq!(first.agents().delete("agent-1").unwrap_err().attempts(), 2);
+    let refused = second.agents().delete("agent-1").unwrap_err();
+    assert_eq!((refused.attempts(), refused.stop_reason()), (1, Some(StopReason::BudgetExhausted)));
+    assert_eq!(budget.available(), 0);
+}
+
+/// A service holding many accounts derives a client an account from one client: each request carries its
+/// account's token (and base URL), all through the one transport, each client with a budget of its own.
+#[test]
+fn a_client_of_another_account_shares_the_transport_and_not_the_budget() {
+    use talkover::retry::RetryBudget;
+    let (seen, transport) = recording(|request| match request.uri().host() {
+        Some("sandbox.example.com") => fixture!("delete-agent/ok-delete.json").response(),
+        _ => json(503, r#"{"success":false,"message":"Service unavailable"}"#),
+    });
+    let client = talkover::blocking::Client::builder()
+        .token(TOKEN)
+        .user_agent("agency/2.0")
+        .retry_policy(talkover::RetryPolicy::default().backoff(Duration::ZERO, Duration::ZERO))
+        .transport(transport)
+        .build()
+        .unwrap();
+    let second = client.with_token("talq_second_account_token").unwrap();
+    let sandbox = talkover::BaseUrl::parse("https://sandbox.example.com").unwrap();
+    let third = client
+        .with_config(client.config().clone().with_token("talq_third_account_token").unwrap().with_base_url(sandbox));
+    assert_eq!(client.agents().delete("agent-1").unwrap_err().attempts(), 3);
+    assert_eq!(second.agents().delete("agent-1").unwrap_err().attempts(), 3);
+    third.agents().delete("agent-1").unwrap();
+
+    // A budget each; one given to be shared stays shared.
+    let budget = |client: &talkover::blocking::Client| client.retry_policy().shared_budget().unwrap().clone();
+    assert!(!budget(&client).is_shared_with(&budget(&second)) && !budget(&second).is_shared_with(&budget(&third)));
+    assert!(budget(&client).is_shared_with(&budget(&client.with_timeout(Duration::from_secs(1)))));
+    let given = talkover::blocking::Client::builder()
+        .token(TOKEN)
+        .retry_policy(talkover::RetryPolicy::default().budget(Some(RetryBudget::new(50))))
+        .transport(|_: HttpRequest| Ok(json(200, "{}")))
+        .build()
+        .unwrap();
+    assert!(budget(&given).is_shared_with(&budget(&given.with_token("talq_fourth_account_token").unwrap())));
+
+    let seen = seen.lock().unwrap();
+    let sent: Vec<(Option<&str>, Option<&str>, Option<&str>)> = seen
+        .iter()
+        .map(|request| (request.uri().host(), header(request, "authorization"), header(request, "user-agent")))
+        .collect();
+    let agent = Some(format!("agency/2.0 {}", talkover::config::DEFAULT_USER_AGENT));
+    let (first, second) = (Some("Bearer talq_test_token_0123456789"), Some("Bearer talq_second_account_token"));
+    let api = Some("app.talkover.ai");
+    assert_eq!(
+        sent,
+        [
+            (api, first, agent.as_deref()),
+            (api, first, agent.as_deref()),
+            (api, first, agent.as_deref()),
+            (api, second, agent.as_deref()),
+            (api, second, agent.as_deref()),
+            (api, second, agent.as_deref()),
+            (Some("sandbox.example.com"), Some("Bearer talq_third_account_token"), agent.as_deref()),
+        ]
+    );
+}
+
+/// A token another account's client is given is checked as a new client's is, and never shown.
+#[test]
+fn a_client_of_another_account_refuses_a_malformed_token() {
+    let client = talkover::blocking::Client::with_transport(config(), |_| Ok(json(200, "{}")));
+    for token in ["", "Bearer talq_pasted_with_its_prefix", "talq_with a space"] {
+        let error = client.with_token(token).unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::Config, "{token:?}");
+        assert!(token.is_empty() || !format!("{error} {error:?}").contains(token), "{error}");
+        assert!(error.to_string().contains("token"), "{error}");
+    }
+}
+
 #[test]
 fn max_elapsed_bounds_the_waits_between_attempts() {
     let calls = Arc::new(AtomicUsize::new(0));

@@ -1,12 +1,12 @@
-//! What a service hears of the SDK through `tracing`: each attempt at DEBUG, with the answer's request id,
-//! and at WARN what it should act on: a retry refused because the retry budget is spent, and an async call
+//! What a service hears of the SDK through `tracing`: each attempt at DEBUG, with the answer's request id
+//! and the wait it asked for, the call's outcome on its span, and at WARN what it should act on: a retry refused because the retry budget is spent, and an async call
 //! of an operation not safe to repeat dropped with its request in flight (it may have been placed).
 
 use std::future::Future;
 use std::task::Poll;
 use std::time::Duration;
 
-use talkover::agents::GetAgent;
+use talkover::agents::{DeleteAgent, GetAgent};
 use talkover::calls::{MakeCall, NewCall};
 use talkover::retry::{RetryBudget, StopReason};
 use talkover::{HttpRequest, HttpResponse, RetryPolicy, TransportError};
@@ -102,7 +102,7 @@ fn a_retry_refused_for_a_spent_budget_is_a_warning_and_each_attempt_names_its_re
     let warned = warnings(&shown);
     assert_eq!(warned.len(), 1, "{shown}");
     assert!(warned[0].contains("operation=\"get-agent\"") && warned[0].contains("retry budget is spent"), "{shown}");
-    let attempts: Vec<&str> = shown.lines().filter(|line| line.contains("talkover attempt")).collect();
+    let attempts: Vec<&str> = shown.lines().filter(|line| line.contains("message=talkover attempt")).collect();
     assert_eq!(attempts.len(), 3, "{shown}");
     assert!(
         attempts.iter().all(|line| line.starts_with("event DEBUG") && line.contains("request_id=\"req-503-7\"")),
@@ -153,4 +153,89 @@ fn a_failed_call_ends_with_its_outcome_in_its_span() {
             .sum();
         assert!(depth > 0, "outside the call's span: {shown}");
     }
+}
+
+/// An answer with the request id `id`.
+fn with_request_id(mut answer: HttpResponse, id: &str) -> HttpResponse {
+    answer.headers_mut().insert("x-request-id", id.parse().unwrap());
+    answer
+}
+
+/// The lines that record fields on a call's span after it began, in order.
+fn recorded(shown: &str) -> Vec<&str> {
+    shown.lines().filter(|line| line.starts_with("record talkover ")).map(str::trim_end).collect()
+}
+
+/// A call's span ends with how many attempts it sent and its last answer's status and request id, on
+/// both clients; an attempt whose answer asked for a wait says how long (a rate limit's `Retry-After`),
+/// one retried after the policy's backoff says none.
+#[test]
+fn a_calls_span_records_its_attempts_and_last_answer_and_each_attempt_the_wait_asked() {
+    let deleted = || with_request_id(fixture!("delete-agent/ok-delete.json").response(), "req-2");
+    let limited = || {
+        let mut answer = common::json(429, r#"{"success":false,"message":"Too Many Attempts."}"#);
+        answer.headers_mut().insert("retry-after", "30".parse().unwrap());
+        with_request_id(answer, "req-1")
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    let shown = common::Capture::traced(|| {
+        // Async, rate limited once: the wait is asked for, and not slept here.
+        let answers = std::sync::Mutex::new(vec![deleted(), limited()]);
+        let asynchronous = talkover::Client::builder()
+            .token(common::TOKEN)
+            .transport(move |_: HttpRequest| {
+                let answer = answers.lock().unwrap().pop().expect("two answers");
+                async move { Ok(answer) }
+            })
+            .sleep(|_| Box::pin(async {}))
+            .build()
+            .unwrap();
+        runtime.block_on(asynchronous.execute(DeleteAgent::new("agent-1"))).unwrap();
+        // Blocking, a 503 retried after the backoff.
+        let unavailable = with_request_id(common::json(503, r#"{"success":false,"message":"Unavailable"}"#), "req-1");
+        let answers = std::sync::Mutex::new(vec![deleted(), unavailable]);
+        let blocking = talkover::blocking::Client::builder()
+            .token(common::TOKEN)
+            .retry_policy(RetryPolicy::default().backoff(Duration::ZERO, Duration::ZERO))
+            .transport(move |_: HttpRequest| Ok(answers.lock().unwrap().pop().expect("two answers")))
+            .build()
+            .unwrap();
+        blocking.execute(DeleteAgent::new("agent-1")).unwrap();
+    });
+    let outcome = ["record talkover attempts=2", "record talkover status=200", "record talkover request_id=\"req-2\""];
+    assert_eq!(recorded(&shown), [outcome, outcome].concat(), "{shown}");
+    let attempts: Vec<&str> = shown.lines().filter(|line| line.contains("message=talkover attempt")).collect();
+    assert_eq!(attempts.len(), 4, "{shown}");
+    assert!(attempts[0].contains("status=429") && attempts[0].contains("wait_asked_ms=30000"), "{shown}");
+    assert!(attempts[2].contains("status=503") && !attempts[2].contains("wait_asked_ms"), "{shown}");
+    assert!(!attempts[1].contains("wait_asked_ms") && !attempts[3].contains("wait_asked_ms"), "{shown}");
+}
+
+/// A request refused before it is sent records that none was: `attempts=0`, no status.
+#[test]
+fn a_request_refused_before_sending_records_no_attempt_on_its_span() {
+    let shown = common::Capture::traced(|| {
+        let client = talkover::blocking::Client::builder()
+            .token(common::TOKEN)
+            .transport(|_: HttpRequest| -> Result<HttpResponse, TransportError> { panic!("nothing is sent") })
+            .build()
+            .unwrap();
+        let error = client.execute(DeleteAgent::new("")).unwrap_err();
+        assert_eq!(error.kind(), talkover::ErrorKind::InvalidRequest);
+    });
+    assert_eq!(recorded(&shown), ["record talkover attempts=0"], "{shown}");
+}
+
+/// With the SDK's DEBUG spans filtered out, the span a call runs in is the caller's own: its fields of the
+/// same names (a handler's `status`) are not the call's to set.
+#[test]
+fn a_callers_span_keeps_its_fields_when_the_calls_span_is_filtered_out() {
+    let shown = common::Capture::traced_up_to(Some(tracing::Level::INFO), || {
+        let (_, client) = common::client_answering(vec![fixture!("delete-agent/ok-delete.json").response()]);
+        let handler = tracing::info_span!("handler", attempts = tracing::field::Empty, status = tracing::field::Empty);
+        let _entered = handler.enter();
+        client.execute(DeleteAgent::new("agent-1")).unwrap();
+    });
+    assert!(shown.contains("span handler") && !shown.contains("span talkover"), "{shown}");
+    assert!(!shown.contains("record"), "{shown}");
 }

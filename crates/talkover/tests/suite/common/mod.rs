@@ -169,10 +169,24 @@ pub fn pairs(expected: &[(&str, &str)]) -> Vec<(String, String)> {
 }
 
 /// A tracing subscriber that writes every span's and event's fields into one string: a line
-/// `span NAME fields…` for each span, `event LEVEL TARGET fields…` for each event, and `enter` and `exit`
-/// where a span is entered and left.
+/// `span NAME fields…` for each span, `event LEVEL TARGET fields…` for each event, `record NAME fields…`
+/// where a span's fields are recorded after it began, and `enter` and `exit` where a span is entered and
+/// left. It knows the span a thread is in, as a service's subscriber does (`Span::current()`).
 #[derive(Clone, Default)]
-pub struct Capture(pub Arc<Mutex<String>>);
+pub struct Capture(pub Arc<Mutex<String>>, Arc<Mutex<Spans>>, Option<tracing::Level>);
+
+/// The spans a [`Capture`] has seen, by id, and those entered, innermost last.
+#[derive(Default)]
+struct Spans {
+    known: Vec<&'static tracing::Metadata<'static>>,
+    entered: Vec<tracing::span::Id>,
+}
+
+impl Spans {
+    fn metadata(&self, id: &tracing::span::Id) -> &'static tracing::Metadata<'static> {
+        self.known[id.into_u64() as usize - 1]
+    }
+}
 
 struct Fields<'a>(&'a mut String);
 
@@ -184,19 +198,31 @@ impl tracing::field::Visit for Fields<'_> {
 }
 
 impl tracing::Subscriber for Capture {
-    fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
-        true
+    fn enabled(&self, metadata: &tracing::Metadata<'_>) -> bool {
+        self.2.is_none_or(|level| *metadata.level() <= level)
     }
 
     fn new_span(&self, span: &tracing::span::Attributes<'_>) -> tracing::span::Id {
         let mut out = self.0.lock().unwrap();
         out.push_str(&format!("\nspan {} ", span.metadata().name()));
         span.record(&mut Fields(&mut out));
-        tracing::span::Id::from_u64(1)
+        let mut spans = self.1.lock().unwrap();
+        spans.known.push(span.metadata());
+        tracing::span::Id::from_u64(spans.known.len() as u64)
     }
 
-    fn record(&self, _: &tracing::span::Id, values: &tracing::span::Record<'_>) {
-        values.record(&mut Fields(&mut self.0.lock().unwrap()));
+    fn record(&self, id: &tracing::span::Id, values: &tracing::span::Record<'_>) {
+        let mut out = self.0.lock().unwrap();
+        out.push_str(&format!("\nrecord {} ", self.1.lock().unwrap().metadata(id).name()));
+        values.record(&mut Fields(&mut out));
+    }
+
+    fn current_span(&self) -> tracing_core::span::Current {
+        let spans = self.1.lock().unwrap();
+        match spans.entered.last() {
+            Some(id) => tracing_core::span::Current::new(id.clone(), spans.metadata(id)),
+            None => tracing_core::span::Current::none(),
+        }
     }
 
     fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
@@ -208,11 +234,16 @@ impl tracing::Subscriber for Capture {
         event.record(&mut Fields(&mut out));
     }
 
-    fn enter(&self, _: &tracing::span::Id) {
+    fn enter(&self, id: &tracing::span::Id) {
+        self.1.lock().unwrap().entered.push(id.clone());
         self.0.lock().unwrap().push_str("\nenter");
     }
 
-    fn exit(&self, _: &tracing::span::Id) {
+    fn exit(&self, id: &tracing::span::Id) {
+        let mut spans = self.1.lock().unwrap();
+        if let Some(at) = spans.entered.iter().rposition(|entered| entered == id) {
+            spans.entered.remove(at);
+        }
         self.0.lock().unwrap().push_str("\nexit");
     }
 }
@@ -223,7 +254,12 @@ impl Capture {
     /// site while this subscriber was being installed leaves it cached as "not interested"; the first
     /// round registers every call site, the interest is computed anew, and the second round is kept.
     pub fn traced(run: impl Fn()) -> String {
-        let capture = Capture::default();
+        Self::traced_up_to(None, run)
+    }
+
+    /// [`Capture::traced`], keeping only what is at `level` or more severe (`None`: everything).
+    pub fn traced_up_to(level: Option<tracing::Level>, run: impl Fn()) -> String {
+        let capture = Capture(Arc::default(), Arc::default(), level);
         tracing::subscriber::with_default(capture.clone(), || {
             run();
             tracing::callsite::rebuild_interest_cache();
