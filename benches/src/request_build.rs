@@ -7,7 +7,7 @@ use std::hint::black_box;
 use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
 use http::{HeaderValue, Method};
 use serde::Serialize;
-use talkover::agents::{CreateAgent, CreateAgentBody, GetAgent, ListAgents};
+use talkover::agents::{CreateAgent, GetAgent, ListAgents, NewAgent};
 use talkover::campaigns::{CreateCampaign, NewCampaign};
 use talkover::{build_request, ClientConfig, HttpRequest, Operation};
 
@@ -107,7 +107,7 @@ pub fn request_build(settings: &Settings) -> Result<Vec<BuildResult>, String> {
     let headers = Headers::new(TOKEN);
     let mut out = Vec::new();
 
-    let (body, documented): (CreateAgentBody, _) = fixture_body(CREATE_AGENT_FIXTURE)?;
+    let (body, documented): (NewAgent, _) = fixture_body(CREATE_AGENT_FIXTURE)?;
     let create_agent = CreateAgent::new(body);
     let hand = || hand_request(Method::POST, format!("{base}/agents"), Some(&create_agent.body), &headers);
     out.push(compare(settings, "create-agent", &create_agent, &config, &hand, Some(&documented))?);

@@ -5,7 +5,7 @@
 //! over real loopback HTTP: no token, no network, no credits spent.
 
 use talkover::actions::{ActionInput, ActionType, ActiveStatus, NewAction};
-use talkover::agents::{Agent, AgentVoiceSettings, CreateAgentBody, Direction, WhoSpeaksFirst};
+use talkover::agents::{Agent, AgentVoiceSettings, Direction, NewAgent, WhoSpeaksFirst};
 use talkover::voice_templates::{QualityTier, VoiceTemplate, VoiceTemplateGroup};
 
 /// The environment variable naming the phone to ring with the test call when running against the API.
@@ -36,7 +36,7 @@ pub fn base_url(config: &talkover::ClientConfig) -> String {
 
 /// The agent the quickstart creates: an outbound agent with every field the reference requires (ordinary
 /// values from [`talkover_mock::sample_agent`]), a description and an opening line.
-pub fn demo_agent() -> CreateAgentBody {
+pub fn demo_agent() -> NewAgent {
     talkover_mock::sample_agent("QuickstartBot", "Quickstart Agent", Direction::Outbound)
         .description("Calls customers back to confirm their appointments")
         .initial_message("Hello, I am calling about your appointment.")

@@ -780,7 +780,7 @@ impl Importer {
             match error.kind() {
                 // Proven not processed: wait as asked, then try again.
                 ErrorKind::RateLimited => {
-                    let asked = error.as_api().and_then(|a| a.retry_after).unwrap_or(Duration::from_secs(1));
+                    let asked = error.retry_after().unwrap_or(Duration::from_secs(1));
                     self.pacer.pause(asked);
                     self.write(&format!("unsent {}", row.line))?;
                 }
@@ -843,7 +843,7 @@ fn read_campaign(reader: &Client, campaign_id: &str, pacer: &Pacer) -> Result<Ca
         match reader.execute(GetCampaign::new(campaign_id.to_owned())) {
             Ok(campaign) => return Ok(campaign),
             Err(e) if e.kind() == ErrorKind::RateLimited => {
-                pacer.pause(e.as_api().and_then(|a| a.retry_after).unwrap_or(Duration::from_secs(1)));
+                pacer.pause(e.retry_after().unwrap_or(Duration::from_secs(1)));
                 last = Some(e);
             }
             Err(e) => return Err(e),

@@ -95,7 +95,8 @@ optional_fields! {
         /// What it may do.
         #[serde(default)]
         pub abilities: Vec<String>,
-        /// The token itself, to send as `Authorization: Bearer …`. Returned only this once.
+        /// The token itself, to send as `Authorization: Bearer …`. Returned only this once: keep
+        /// `token.expose_secret()` (`Debug` shows `[redacted]`).
         #[serde(serialize_with = "crate::secret::expose")]
         pub token: SecretString,
     }

@@ -211,16 +211,16 @@ optional_fields! {
 // create-agent
 
 optional_fields! {
-    /// The body of [`CreateAgent`]: build it with [`CreateAgentBody::new`] from the
-    /// [required fields](CreateAgentRequired), then set the optional ones with the chaining methods.
+    /// The body of [`CreateAgent`]: build it with [`NewAgent::new`] from the
+    /// [required fields](NewAgentRequired), then set the optional ones with the chaining methods.
     ///
     /// ```
     /// # use talkover_core as talkover;
     /// use talkover::agents::{
-    ///     CreateAgentBody, CreateAgentRequired, Direction, InterruptSensitivity, Language, WhoSpeaksFirst,
+    ///     NewAgent, NewAgentRequired, Direction, InterruptSensitivity, Language, WhoSpeaksFirst,
     /// };
     ///
-    /// let body = CreateAgentBody::new(CreateAgentRequired {
+    /// let body = NewAgent::new(NewAgentRequired {
     ///     label: "Appointment reminders".into(),
     ///     name: "reminders".into(),
     ///     language: Language::EnUs,
@@ -245,7 +245,7 @@ optional_fields! {
     /// requires.
     #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
     #[non_exhaustive]
-    pub struct CreateAgentBody {
+    pub struct NewAgent {
         /// Display label, up to 255 characters.
         pub label: String,
         /// Internal name, up to 255 characters.
@@ -279,7 +279,7 @@ optional_fields! {
         pub enable_recording: bool,
     }
     required {
-        /// The fields create-agent requires, by name, for [`CreateAgentBody::new`].
+        /// The fields create-agent requires, by name, for [`NewAgent::new`].
         ///
         /// Written as a struct literal, so that leaving one out is a compile error that names it (and a field the
         /// API comes to require is one too: this struct is deliberately not `#[non_exhaustive]`).
@@ -287,11 +287,11 @@ optional_fields! {
         /// ```compile_fail,E0063
         /// # use talkover_core as talkover;
         /// use talkover::agents::{
-        ///     CreateAgentBody, CreateAgentRequired, Direction, InterruptSensitivity, Language, WhoSpeaksFirst,
+        ///     NewAgent, NewAgentRequired, Direction, InterruptSensitivity, Language, WhoSpeaksFirst,
         /// };
         ///
         /// // `llm_temperature` is missing: this does not compile.
-        /// let body = CreateAgentBody::new(CreateAgentRequired {
+        /// let body = NewAgent::new(NewAgentRequired {
         ///     label: "Reminders".into(),
         ///     name: "reminders".into(),
         ///     language: Language::EnUs,
@@ -308,7 +308,7 @@ optional_fields! {
         /// });
         /// ```
         #[derive(Clone, Debug, PartialEq)]
-        pub struct CreateAgentRequired;
+        pub struct NewAgentRequired;
     }
     settable {
         /// What the agent does.
@@ -333,6 +333,14 @@ optional_fields! {
         phone_number_ids(ids): impl IntoIterator<Item = impl Into<PhoneNumberId>>,
     }
 }
+
+/// The body of [`CreateAgent`], by its former name.
+#[deprecated(since = "0.1.0", note = "renamed `NewAgent`, as the other bodies that create something are named")]
+pub type CreateAgentBody = NewAgent;
+
+/// The fields [`NewAgent::new`] requires, by their former name.
+#[deprecated(since = "0.1.0", note = "renamed `NewAgentRequired`, after `NewAgent`")]
+pub type CreateAgentRequired = NewAgentRequired;
 
 impl CreateAgent {
     fn check(&self, problems: &mut Problems) {
@@ -779,7 +787,7 @@ macro_rules! agents_operations {
             id: "create-agent",
             method: POST,
             path: "/api/v1/agents",
-            body: CreateAgentBody,
+            body: NewAgent,
             response: Envelope<Agent>,
             success_status: 201,
             safe_to_repeat: false,

@@ -408,7 +408,8 @@ optional_fields! {
         /// When it ended (openapi.json's call schema).
         ended_at: Timestamp,
         /// Where the agent joins an external call (openapi.json's external-call answer). It carries a token
-        /// in its query, so it is a secret: `Debug` and `Display` hide it.
+        /// in its query, so it is a secret: `Debug` hides it; `websocket_url.expose_secret()` is the URL to
+        /// connect to.
         #[serde(serialize_with = "crate::secret::expose")]
         websocket_url: SecretString,
         /// The external call's transport, as openapi.json's example answer gives it.

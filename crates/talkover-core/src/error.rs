@@ -1187,18 +1187,19 @@ pub struct ApiError {
     /// The human-readable message, from whichever error shape carried it.
     pub message: Option<String>,
     /// Validation messages by field (`{"errors": {"field": ["..."]}}`, or `{"errors": [{"field", "message"}]}`),
-    /// as the body's `errors` gives them. [`Error::field_errors`] (and [`ApiError::all_field_errors`]) add
-    /// the field a 400 names in `error.details.field` (make-call's `INVALID_PHONE_NUMBER`): read those to
-    /// find every field at fault.
+    /// as the body's `errors` gives them; without `errors`, the field a 400 names in `error.details.field`
+    /// (make-call's `INVALID_PHONE_NUMBER` names `to`), with the answer's message. [`Error::field_errors`]
+    /// gives the same as a list.
     pub field_errors: BTreeMap<String, Vec<String>>,
     /// Messages not tied to a field (`{"errors": ["..."]}`).
     pub errors: Vec<String>,
     /// The request id the server gave, if any.
     pub request_id: Option<String>,
-    /// How long the server asked to wait before trying again, by its `Retry-After` header.
-    /// [`Error::retry_after`] and [`ApiError::retry_after_hint`] also read the wait a body gives instead
-    /// (make-call's 429 `error.details.retry_after`), as the retry policy does: read those to know how long
-    /// to wait.
+    /// How long the server asked to wait before trying again: its `Retry-After` header, else the wait its
+    /// body gives (make-call's 429 `error.details.retry_after`), read when the answer came.
+    /// [`Error::retry_after`] and [`ApiError::retry_after_hint`] also give, for a 429 that says neither, the
+    /// time until its rate-limit window resets, as the retry policy waits: read those to know how long to
+    /// wait.
     pub retry_after: Option<Duration>,
     /// The response headers.
     pub headers: HeaderMap,
@@ -1220,7 +1221,10 @@ impl ApiError {
     pub fn from_parts(operation: &'static str, status: StatusCode, headers: HeaderMap, body: Vec<u8>) -> Self {
         let mut error = Self::unread(operation, status, headers);
         match answer_json(&body) {
-            Some(Value::Object(map)) => error.read_body(map, &body),
+            Some(Value::Object(map)) => {
+                error.read_body(map, &body);
+                error.retry_after = error.retry_after.or_else(|| crate::rate_limit::retry_after_in_body(&body));
+            }
             _ => error.body_is_text = true,
         }
         error.body = RawBody(body);
@@ -1369,6 +1373,18 @@ impl ApiError {
             }
             _ => {}
         }
+        // A 400 that names the field at fault in its details (make-call's `INVALID_PHONE_NUMBER` names `to`)
+        // and lists no `errors`: that field's error, so that `field_errors` holds every field the answer
+        // names, as `Error::field_errors` does.
+        if self.field_errors.is_empty() {
+            let details = map.get("error").and_then(|e| e.get("details")).or_else(|| map.get("details"));
+            if let Some(field) = details.and_then(|d| d.get("field")).and_then(Value::as_str) {
+                let mut field = field.to_owned();
+                crate::secret::redact_in(&mut field, None);
+                let message = self.message.clone().or_else(|| self.code.clone()).unwrap_or_default();
+                self.field_errors.insert(field, vec![message]);
+            }
+        }
         // No message, or an empty one: `Display` says the first field error instead.
         if self.message.is_none() {
             let first = self.field_errors.iter().find_map(|(field, messages)| Some((field, messages.first()?)));
@@ -1382,25 +1398,16 @@ impl ApiError {
         self.message.as_deref().or(self.summary.as_deref())
     }
 
-    /// [`Error::field_errors`] of this answer: the 422 `errors` by field, else the field a 400 names in
-    /// `error.details.field`.
+    /// [`Error::field_errors`] of this answer: [`field_errors`](Self::field_errors) (the 422 `errors` by
+    /// field, else the field a 400 names in `error.details.field`), one a message.
     pub fn all_field_errors(&self) -> Vec<FieldError> {
-        let mut problems: Vec<FieldError> = self
-            .field_errors
+        self.field_errors
             .iter()
             .flat_map(|(field, messages)| {
                 let messages = if messages.is_empty() { vec![String::new()] } else { messages.clone() };
                 messages.into_iter().map(move |message| FieldError::new(field.clone(), message))
             })
-            .collect();
-        if problems.is_empty() {
-            if let Some(mut field) = self.detail("field").and_then(|v| v.as_str().map(str::to_owned)) {
-                crate::secret::redact_in(&mut field, None);
-                let message = self.message.clone().or_else(|| self.code.clone()).unwrap_or_default();
-                problems.push(FieldError::new(field, message));
-            }
-        }
-        problems
+            .collect()
     }
 
     /// The wait the server asked for: `Retry-After`, else a `retry_after` number of seconds in the body
@@ -2680,6 +2687,9 @@ mod tests {
             [("to", "Phone number must be in international format (e.g., +1234567890)")]
         );
         assert_eq!(e.error_code(), Some(ErrorCode::InvalidPhoneNumber));
+        // The public field says the same as the method.
+        let fields = &e.as_api().unwrap().field_errors;
+        assert_eq!(fields.keys().collect::<Vec<_>>(), ["to"]);
         // A 400 without details names no field.
         assert!(err(400, r#"{"error": {"code": "AGENT_INACTIVE", "message": "Not published"}}"#)
             .field_errors()
@@ -2734,6 +2744,7 @@ mod tests {
             r#"{"error": {"code": "RATE_LIMIT_EXCEEDED", "message": "Rate limit exceeded. Please wait before making more requests.", "details": {"retry_after": 60}}}"#,
         );
         assert_eq!((e.kind(), e.retry_after()), (ErrorKind::RateLimited, Some(Duration::from_secs(60))));
+        assert_eq!(e.as_api().unwrap().retry_after, Some(Duration::from_secs(60)), "the field says it too");
         assert_eq!(err(404, r#"{"success": false}"#).retry_after(), None);
         assert_eq!(Error::invalid_request("x", None, "no").retry_after(), None);
         // create-agent's documented 429 names no wait: the rate-limit window's reset is the one there is,

@@ -4,9 +4,10 @@
 //! `#[serde(serialize_with = "talkover::secret::expose")]`, so no secret reaches serialized output by
 //! accident (a log line of a whole struct). The fields that say so are those of request bodies that send
 //! a secret, and of the few answers that carry one for their receiver to use, so that a server built on
-//! the types answers with it: a new API token (`NewApiToken::token`) and an external call's WebSocket URL
-//! (`PlacedCall::websocket_url`, `ExternalTransport::websocket_call_url`). Serializing one of those
-//! answers writes its secret; `Debug` never does.
+//! the types answers with it: a new API token ([`CreatedApiToken::token`](crate::account::CreatedApiToken::token))
+//! and an external call's WebSocket URL ([`PlacedCall`](crate::calls::PlacedCall)'s `websocket_url`,
+//! [`ExternalTransport::websocket_call_url`](crate::calls::ExternalTransport::websocket_call_url)).
+//! Serializing one of those answers writes its secret; `Debug` never does.
 
 use serde::Serializer;
 use serde_json::Value;
@@ -15,9 +16,18 @@ use zeroize::Zeroize;
 
 /// A secret string (an API token, a webhook secret, a password).
 ///
-/// `Debug` and `Display` print `[redacted]`; the memory is zeroized on drop. The value is read only through
+/// `Debug` prints `[redacted]`; the memory is zeroized on drop. The value is read only through
 /// [`SecretString::expose_secret`], or serialized by a field that names [`expose`] as its serializer.
 /// Deserializing accepts only a JSON string, and its error for any other value does not repeat the value.
+///
+/// It has no `Display`, so that `to_string()` or `format!("{}", ..)` of one is a compile error rather than
+/// the text `[redacted]` where the value was meant (a new API token saved, a URL to connect to):
+///
+/// ```compile_fail
+/// # use talkover_core as talkover;
+/// let token = talkover::SecretString::new("talq_live_abcdef");
+/// let saved = token.to_string(); // no `Display`: say `expose_secret()` where the value must leave
+/// ```
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct SecretString(String);
 
@@ -45,12 +55,6 @@ impl Drop for SecretString {
 }
 
 impl fmt::Debug for SecretString {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("[redacted]")
-    }
-}
-
-impl fmt::Display for SecretString {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("[redacted]")
     }
@@ -766,7 +770,6 @@ mod tests {
     fn never_prints_the_value() {
         let secret = SecretString::new("talq_live_abcdef");
         assert_eq!(format!("{secret:?}"), "[redacted]");
-        assert_eq!(secret.to_string(), "[redacted]");
         assert_eq!(secret.expose_secret(), "talq_live_abcdef");
     }
 

@@ -254,8 +254,8 @@ pub struct DeliveryDecodeError {
     pub message: String,
 }
 
-// The badge on the re-export too: a crate documented with this one as a dependency (the facade, on docs.rs)
-// does not see the ones inside the private module.
+// The badge on the re-export too, for this crate's pages. The facade's pages, which inline these items from
+// another crate, show no badge (rustdoc keeps none across crates): each item's doc says the feature.
 #[cfg(feature = "webhook-signatures")]
 #[cfg_attr(docsrs, doc(cfg(feature = "webhook-signatures")))]
 pub use signatures::{
@@ -274,6 +274,8 @@ mod signatures {
     const SIGNATURE_LEN: usize = 32;
 
     /// Why a delivery's signature was refused.
+    ///
+    /// With the `webhook-signatures` feature, on by default.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, thiserror::Error)]
     #[non_exhaustive]
     #[cfg_attr(docsrs, doc(cfg(feature = "webhook-signatures")))]
@@ -294,6 +296,8 @@ mod signatures {
     }
 
     /// Why [`WebhookKey::open`] refused a delivery: its signature (answer 401), or its body (answer 400).
+    ///
+    /// With the `webhook-signatures` feature, on by default.
     #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
     #[non_exhaustive]
     #[cfg_attr(docsrs, doc(cfg(feature = "webhook-signatures")))]
@@ -308,6 +312,8 @@ mod signatures {
 
     /// A webhook secret [`verify_signature`] and [`sign`] accept: a [`SecretString`], a `str` or `String`,
     /// raw bytes, or a [`WebhookKey`].
+    ///
+    /// With the `webhook-signatures` feature, on by default.
     #[cfg_attr(docsrs, doc(cfg(feature = "webhook-signatures")))]
     pub trait SigningSecret: private::Key {}
 
@@ -375,6 +381,8 @@ mod signatures {
     /// secret, so the body, the signature and the secret cannot be passed in each other's places (the free
     /// functions take them as `&str` and `&[u8]` alike). `Debug` shows no secret, and its bytes are
     /// zeroized on drop.
+    ///
+    /// With the `webhook-signatures` feature, on by default.
     ///
     /// ```
     /// # use talkover_core as talkover;
@@ -480,6 +488,8 @@ mod signatures {
 
     /// Checks that `signature` is the HMAC-SHA256 of `body` keyed with the webhook's `secret`.
     ///
+    /// With the `webhook-signatures` feature, on by default.
+    ///
     /// `signature` is the value of the delivery's signature header, which **you** pick out of the request:
     /// the reference says every delivery of a webhook with a secret carries one, but does not name it.
     /// Hex (either case) and base64 (standard or URL-safe, padded or not, its last digit as an encoder
@@ -510,6 +520,8 @@ mod signatures {
     /// case: `X-Talkover-Signature`, `X-Webhook-Signature`, `Signature`, …) and checks it with
     /// [`verify_signature`]. Use this when you do not want to depend on the header's exact name, which the
     /// reference does not give.
+    ///
+    /// With the `webhook-signatures` feature, on by default.
     ///
     /// When several such headers (or several values of one, apart or joined by commas) are present, the
     /// delivery is accepted if any of them verifies. Otherwise the error says why: [`SignatureError::MissingSignature`] when there is none,
@@ -566,6 +578,8 @@ mod signatures {
 
     /// The signature of `body` under `secret`, in lowercase hex: what a delivery of `body` carries. For
     /// testing a receiver.
+    ///
+    /// With the `webhook-signatures` feature, on by default.
     ///
     /// # Panics
     ///

@@ -1,7 +1,7 @@
 //! Request bodies with every required field filled in, for tests and demos that need a resource to exist
 //! and do not care about its settings.
 
-use talkover_core::agents::{CreateAgentBody, CreateAgentRequired, Direction, InterruptSensitivity, WhoSpeaksFirst};
+use talkover_core::agents::{Direction, InterruptSensitivity, NewAgent, NewAgentRequired, WhoSpeaksFirst};
 use talkover_core::language::Language;
 
 /// A create-agent body with every field the reference requires: the given name, label and direction, and
@@ -17,8 +17,8 @@ use talkover_core::language::Language;
 ///     .description("Answers questions about orders");
 /// assert_eq!(body.language.as_str(), "en-US");
 /// ```
-pub fn sample_agent(name: &str, label: &str, direction: Direction) -> CreateAgentBody {
-    CreateAgentBody::new(CreateAgentRequired {
+pub fn sample_agent(name: &str, label: &str, direction: Direction) -> NewAgent {
+    NewAgent::new(NewAgentRequired {
         label: label.into(),
         name: name.into(),
         language: Language::EnUs,

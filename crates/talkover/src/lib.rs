@@ -98,7 +98,9 @@ pub use talkover_ureq as ureq_transport;
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 pub use client::{BoxFuture, Client, ItemStream, Sleep};
 /// The `Stream` trait [`ItemStream`] implements (from `futures-core`), for use with any stream
-/// combinator library; [`ItemStream::next`] and [`ItemStream::try_collect`] need none.
+/// combinator library; [`ItemStream::next`] and [`ItemStream::try_collect`] need none. A link to
+/// `futures-core`'s documentation, not a copy of it.
+#[doc(no_inline)]
 pub use futures_core::Stream;
 /// The builder's defaults, which the built-in transports share.
 pub use talkover_core::transport::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT};

@@ -498,7 +498,7 @@ fn open_ended_bounds_say_at_least() {
 
 /// A create request without the fields named in `without`, which the SDK's types would not let a caller
 /// leave out, to see the API's 422.
-fn raw_create(body: talkover::agents::CreateAgentBody, without: &[&str]) -> Unchecked {
+fn raw_create(body: talkover::agents::NewAgent, without: &[&str]) -> Unchecked {
     let mut body = serde_json::to_value(body).unwrap();
     for field in without {
         body.as_object_mut().unwrap().remove(*field).unwrap_or_else(|| panic!("the body has no `{field}`"));

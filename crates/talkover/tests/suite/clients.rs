@@ -10,9 +10,7 @@ use std::time::Duration;
 
 use common::{config, json, pairs, sent_query, Seen, TOKEN};
 use futures_core::Stream;
-use talkover::agents::{
-    AgentStatus, CreateAgentBody, CreateAgentRequired, Direction, InterruptSensitivity, WhoSpeaksFirst,
-};
+use talkover::agents::{AgentStatus, Direction, InterruptSensitivity, NewAgent, NewAgentRequired, WhoSpeaksFirst};
 use talkover::{Error, ErrorKind, HttpRequest, HttpResponse, TransportError};
 
 /// A blocking transport that records requests and answers with `answer`.
@@ -196,8 +194,8 @@ fn list_filters_are_typed_and_form_encoded() {
 }
 
 /// An agent with every field create-agent requires and none of the optional ones.
-fn support_agent() -> CreateAgentBody {
-    CreateAgentBody::new(CreateAgentRequired {
+fn support_agent() -> NewAgent {
+    NewAgent::new(NewAgentRequired {
         label: "Support".into(),
         name: "SupportBot".into(),
         language: talkover::language::Language::EnUs,

@@ -243,8 +243,8 @@ fn clients_configs_and_builders_never_show_the_token() {
             Err::<HttpResponse, _>(TransportError::new(TransportErrorKind::Other, "x"))
         }),
     );
+    // `Debug` alone: a secret has no `Display` (`to_string()` of one does not compile).
     check_debug("token", &talkover::SecretString::new(TOKEN));
-    check_both("token", &talkover::SecretString::new(TOKEN));
 
     #[cfg(reqwest_transport)]
     check_debug("async client on reqwest", &talkover::Client::new(TOKEN).unwrap());

@@ -5,7 +5,7 @@
 pub mod raw;
 
 use talkover::actions::{ActionInput, ActionType, NewAction};
-use talkover::agents::{AgentId, AgentVoiceSettings, CreateAgentBody, Direction, WhoSpeaksFirst};
+use talkover::agents::{AgentId, AgentVoiceSettings, Direction, NewAgent, WhoSpeaksFirst};
 use talkover::calls::NewCall;
 use talkover::campaigns::{CallTimeRange, CampaignType, NewCampaign, NewCampaignRequired};
 use talkover::time::{Date, Weekday};
@@ -51,12 +51,12 @@ pub async fn start_async() -> (talkover_mock::Server, talkover::Client) {
 }
 
 /// The agent a user creates (every field the reference requires).
-pub fn agent(name: &str) -> CreateAgentBody {
+pub fn agent(name: &str) -> NewAgent {
     agent_in(name, Direction::Outbound)
 }
 
 /// An agent that takes (`Inbound`) or places (`Outbound`) calls.
-pub fn agent_in(name: &str, direction: Direction) -> CreateAgentBody {
+pub fn agent_in(name: &str, direction: Direction) -> NewAgent {
     talkover_mock::sample_agent(name, &format!("{name} label"), direction)
         .description("Calls customers back about their orders")
         .initial_message("Hello, this is a test call.")
