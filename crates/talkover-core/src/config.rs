@@ -192,6 +192,8 @@ pub struct ClientConfig {
     authorization: HeaderValue,
     user_agent: HeaderValue,
     timeout: Option<Duration>,
+    /// Headers of the caller's own, sent with every request ([`ClientConfig::with_header`]).
+    headers: http::HeaderMap,
 }
 
 impl ClientConfig {
@@ -208,6 +210,7 @@ impl ClientConfig {
             authorization: authorization(&token.into())?,
             user_agent: HeaderValue::from_static(DEFAULT_USER_AGENT),
             timeout: None,
+            headers: http::HeaderMap::new(),
         })
     }
 
@@ -230,6 +233,43 @@ impl ClientConfig {
         self.user_agent =
             HeaderValue::from_str(user_agent).map_err(|_| Error::config("user_agent", "not a valid header value"))?;
         Ok(self)
+    }
+
+    /// Adds a header of your own to every request built with this configuration, after any of the same
+    /// name added before: a gateway's key, a correlation id, a tracing context (`traceparent`). The
+    /// headers the SDK writes itself (`Authorization`, `User-Agent`, `Accept`, `Content-Type`) and those
+    /// of the connection (`Host`, `Content-Length`, `Transfer-Encoding`, `Connection`) are refused, as
+    /// are a name or value no header can carry, with [`Error::Config`] naming `header` (the message never
+    /// holds the value). The value is kept out of `Debug` and, where an answer echoes it, out of errors,
+    /// as the token is.
+    ///
+    /// ```
+    /// # use talkover_core as talkover;
+    /// use talkover::ClientConfig;
+    ///
+    /// let config = ClientConfig::new("talq_example_token")?.with_header("x-correlation-id", "req-7f3a")?;
+    /// assert_eq!(config.headers()["x-correlation-id"], "req-7f3a");
+    /// assert!(config.clone().with_header("authorization", "Basic abc").is_err());
+    /// assert!(!format!("{config:?}").contains("req-7f3a"));
+    /// # Ok::<(), talkover::Error>(())
+    /// ```
+    pub fn with_header(mut self, name: &str, value: &str) -> Result<Self, Error> {
+        let refused = |message: String| Error::config("header", message);
+        let name = http::HeaderName::from_bytes(name.trim().as_bytes())
+            .map_err(|_| refused(format!("`{}` is not a header name", name.escape_debug())))?;
+        if RESERVED_HEADERS.contains(&name.as_str()) {
+            return Err(refused(format!("`{name}` is a header the SDK or the connection writes; it cannot be set")));
+        }
+        let mut value = HeaderValue::from_str(value)
+            .map_err(|_| refused(format!("the value of `{name}` is not a header value")))?;
+        value.set_sensitive(true);
+        self.headers.append(name, value);
+        Ok(self)
+    }
+
+    /// The headers of your own every request carries ([`ClientConfig::with_header`]), in order.
+    pub fn headers(&self) -> &http::HeaderMap {
+        &self.headers
     }
 
     /// Bounds each request's whole exchange by `timeout` in place of the transport's own bound: the
@@ -274,14 +314,18 @@ impl ClientConfig {
     /// sensitive, so that `Debug` of them (of a [`WithResponse`](crate::operation::WithResponse)) shows
     /// `Sensitive`, as an error's headers do.
     pub fn hide_in_headers(&self, headers: &mut http::HeaderMap) {
-        crate::error::mark_secret_headers(headers, self.token_text().as_slice());
+        // No list made where the token is all there is (every call of `execute_with_response` comes here).
+        match self.headers.is_empty() {
+            true => crate::error::mark_secret_headers(headers, self.token_text().as_slice()),
+            false => crate::error::mark_secret_headers(headers, &self.secret_texts()),
+        }
     }
 
     /// `text` from an answer (a header's value, such as its request id) without this configuration's token
     /// or credential-like text (`Bearer …`, `talq_…`), which a server echoing the request may have put
     /// there: as the clients' tracing events record it.
     pub fn hide_in_text(&self, text: &str) -> String {
-        let shown = crate::secret::redacted(text, self.token_text().as_slice());
+        let shown = crate::secret::redacted(text, &self.secret_texts());
         crate::secret::redact_credentials(&shown).into_owned()
     }
 
@@ -290,10 +334,17 @@ impl ClientConfig {
         self.authorization.to_str().ok().and_then(|value| value.strip_prefix("Bearer "))
     }
 
+    /// What every request carries that an answer must not show: the token, and the values of the caller's
+    /// own headers (a gateway's key).
+    fn secret_texts(&self) -> Vec<&str> {
+        let own = self.headers.values().filter_map(|value| value.to_str().ok());
+        self.token_text().into_iter().chain(own).collect()
+    }
+
     /// [`ClientConfig::redact`], hiding `others` too (the secrets a request carries: a webhook secret, a
     /// password), in one pass.
     pub fn redact_with(&self, error: Error, others: &[&str]) -> Error {
-        let mut secrets: Vec<&str> = self.token_text().into_iter().collect();
+        let mut secrets = self.secret_texts();
         secrets.extend_from_slice(others);
         if secrets.is_empty() {
             error
@@ -310,9 +361,22 @@ impl std::fmt::Debug for ClientConfig {
             .field("token", &"[redacted]")
             .field("user_agent", &self.user_agent)
             .field("timeout_override", &self.timeout)
+            .field("headers", &self.headers.keys().map(http::HeaderName::as_str).collect::<Vec<_>>())
             .finish()
     }
 }
+
+/// The headers [`ClientConfig::with_header`] refuses: those the SDK writes and those of the connection.
+const RESERVED_HEADERS: &[&str] = &[
+    "authorization",
+    "user-agent",
+    "accept",
+    "content-type",
+    "host",
+    "content-length",
+    "transfer-encoding",
+    "connection",
+];
 
 fn authorization(token: &SecretString) -> Result<HeaderValue, Error> {
     let invalid = |message: &str| Error::config("token", message);

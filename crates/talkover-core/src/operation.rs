@@ -202,12 +202,16 @@ fn build_request_erased<'o>(
     *request.method_mut() = method.clone();
     *request.uri_mut() = uri;
     let headers = request.headers_mut();
-    headers.reserve(4);
+    let own = config.headers();
+    headers.reserve(4 + own.len());
     headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
     headers.insert(AUTHORIZATION, config.authorization().clone());
     headers.insert(USER_AGENT, config.user_agent().clone());
     if has_body {
         headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    }
+    for (name, value) in own {
+        headers.append(name.clone(), value.clone());
     }
     if let Some(timeout) = config.timeout() {
         request.extensions_mut().insert(crate::transport::RequestTimeout(timeout));

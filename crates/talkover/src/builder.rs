@@ -38,6 +38,8 @@ pub struct ClientBuilder<T: Side> {
     pub(crate) base_url: Option<String>,
     pub(crate) insecure: bool,
     pub(crate) user_agent: Option<String>,
+    /// Headers of the caller's own, by name and value, checked when the client is built.
+    pub(crate) headers: Vec<(String, String)>,
     /// The built-in transport's settings, `None` when not set (the defaults then apply): set beside a
     /// transport of the caller's own, they would not apply, so `build` refuses them.
     pub(crate) connect_timeout: Option<Duration>,
@@ -55,6 +57,7 @@ impl<T: Side> Default for ClientBuilder<T> {
             base_url: None,
             insecure: false,
             user_agent: None,
+            headers: Vec::new(),
             connect_timeout: None,
             timeout: None,
             max_response_bytes: None,
@@ -71,6 +74,7 @@ impl<T: Side> std::fmt::Debug for ClientBuilder<T> {
             .field("token", &self.token.as_ref().map(|_| "[redacted]"))
             .field("base_url", &self.base_url)
             .field("user_agent", &self.user_agent)
+            .field("headers", &self.headers.iter().map(|(name, _)| name.as_str()).collect::<Vec<_>>())
             .field("connect_timeout", &self.builtin_connect_timeout())
             .field("timeout", &self.builtin_timeout())
             .field("max_response_bytes", &self.builtin_max_response_bytes())
@@ -115,6 +119,15 @@ impl<T: Side> ClientBuilder<T> {
     /// when the client is built.
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.user_agent = Some(user_agent.into());
+        self
+    }
+
+    /// A header of your own sent with every request (a gateway's key, a correlation id), after any of the
+    /// same name given before; see [`ClientConfig::with_header`](talkover_core::ClientConfig::with_header)
+    /// for what is refused (the headers the SDK writes itself, those of the connection), when the client
+    /// is built. The value is kept out of `Debug` and errors.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
         self
     }
 
@@ -269,6 +282,9 @@ impl<T: Side> ClientBuilder<T> {
         }
         if let Some(app) = self.user_agent.as_deref().map(str::trim).filter(|app| !app.is_empty()) {
             config = config.with_user_agent(&format!("{app} {}", talkover_core::config::DEFAULT_USER_AGENT))?;
+        }
+        for (name, value) in &self.headers {
+            config = config.with_header(name, value)?;
         }
         Ok(config)
     }

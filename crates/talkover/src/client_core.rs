@@ -101,6 +101,13 @@ impl<T: ?Sized, W: Wait> ClientCore<T, W> {
         core
     }
 
+    /// This core, its requests carrying a header of the caller's own.
+    pub(crate) fn with_header(&self, name: &str, value: &str) -> Result<Self, Error> {
+        let mut core = self.clone();
+        core.config = core.config.with_header(name, value)?;
+        Ok(core)
+    }
+
     /// This core, its requests carrying `timeout` for the transport.
     pub(crate) fn with_timeout(&self, timeout: Duration) -> Self {
         let mut core = self.clone();
@@ -520,6 +527,18 @@ macro_rules! client_api {
             /// `client.with_config(client.config().clone().with_token(token)?.with_base_url(sandbox))`.
             pub fn with_config(&self, config: ::talkover_core::ClientConfig) -> Self {
                 Self { inner: ::std::sync::Arc::new(self.inner.with_config(config)) }
+            }
+
+            /// A client that sends a header of your own with every request beside this one's (a
+            /// correlation id for one piece of work, a tracing context), sharing this one's connections,
+            /// retry policy and budget. What is refused, and how the value is kept out of `Debug` and errors:
+            /// [`ClientConfig::with_header`](::talkover_core::ClientConfig::with_header).
+            ///
+            /// # Errors
+            ///
+            /// [`Error::Config`](::talkover_core::Error::Config) naming `header`.
+            pub fn with_header(&self, name: &str, value: &str) -> Result<Self, ::talkover_core::Error> {
+                Ok(Self { inner: ::std::sync::Arc::new(self.inner.with_header(name, value)?) })
             }
 
             /// The retry policy.

@@ -609,6 +609,19 @@ fn builders_check_their_settings() {
     let asynchronous = || talkover::Client::builder().token(TOKEN);
     assert_eq!(setting(asynchronous().timeout(zero).build().unwrap_err()), "timeout");
     assert_eq!(setting(asynchronous().max_response_bytes(0).build().unwrap_err()), "max_response_bytes");
+    // A header of one's own that the SDK or the connection writes, or that no header can be, is refused
+    // naming `header`, its value never in the message.
+    for (name, value) in
+        [("Authorization", "Basic c2VjcmV0X3ZhbHVl"), ("user-agent", "me"), ("content-length", "0"), ("host", "x")]
+            .into_iter()
+            .chain([("bad name", "value"), ("x-ok", "line\nbreak_secret_value"), ("", "v")])
+    {
+        let err = blocking().header(name, value).build().unwrap_err();
+        assert!(!err.to_string().contains(value) || value.len() < 3, "{err}");
+        assert_eq!(setting(err), "header", "{name:?}");
+        let derived = talkover::Client::with_transport(config(), |_| async { Ok(json(200, "{}")) });
+        assert_eq!(setting(derived.with_header(name, value).unwrap_err()), "header", "{name:?}");
+    }
 }
 
 #[cfg(ureq_transport)]

@@ -861,6 +861,66 @@ mod wire {
         check_echoed_token_hidden("ureq", |port| blocking_client_of(port).execute(GetAgent::new("a")).unwrap_err());
     }
 
+    /// A gateway's key given as a header of one's own (`header`), the server answering 403 with the key
+    /// in its message and its request id.
+    const GATEWAY_KEY: &str = "gw_key_0123456789abcdef";
+
+    fn echoing_own_headers(request: &Seen) -> String {
+        let key = request.header("x-gateway-key").unwrap_or_default();
+        let body = format!(r#"{{"message":"Unknown gateway key {key}","code":"GATEWAY {key}"}}"#);
+        format!(
+            "HTTP/1.1 403 Forbidden\r\nX-Request-Id: req-{key}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        )
+    }
+
+    /// Headers of one's own reach the server over each built-in transport, the builder's and a derived
+    /// client's, after the SDK's; a value the answer echoes shows in no error, and in no `Debug`.
+    fn check_own_headers_sent_and_hidden(transport: &str, call: impl FnOnce(u16) -> (Error, String)) {
+        let (port, server) = serve(1, echoing_own_headers);
+        let (error, client) = call(port);
+        assert_eq!(error.kind(), ErrorKind::Forbidden, "{transport}: {error}");
+        let shown = format!("{error} {error:?} {:?} {:?} {client}", error.message(), error.request_id());
+        assert!(!shown.contains(GATEWAY_KEY), "{transport} shows the key: {shown}");
+        let seen = server.join().unwrap();
+        assert_eq!(seen[0].header("x-gateway-key"), Some(GATEWAY_KEY), "{transport}");
+        assert_eq!(seen[0].header("x-correlation-id"), Some("job-42"), "{transport}");
+        assert_eq!(seen[0].header("authorization"), Some(&*format!("Bearer {TOKEN}")), "{transport}");
+    }
+
+    macro_rules! with_own_headers {
+        ($client:ty, $port:expr) => {
+            <$client>::builder()
+                .token(TOKEN)
+                .base_url(format!("http://127.0.0.1:{}/api/v1", $port))
+                .header("X-Gateway-Key", GATEWAY_KEY)
+                .max_retries(0)
+                .build()
+                .unwrap()
+                .with_header("x-correlation-id", "job-42")
+                .unwrap()
+        };
+    }
+
+    #[cfg(reqwest_transport)]
+    #[test]
+    fn reqwest_sends_headers_of_ones_own_and_hides_them_where_echoed() {
+        check_own_headers_sent_and_hidden("reqwest", |port| {
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            let client = with_own_headers!(talkover::Client, port);
+            (runtime.block_on(client.execute(GetAgent::new("a"))).unwrap_err(), format!("{client:?}"))
+        });
+    }
+
+    #[cfg(ureq_transport)]
+    #[test]
+    fn ureq_sends_headers_of_ones_own_and_hides_them_where_echoed() {
+        check_own_headers_sent_and_hidden("ureq", |port| {
+            let client = with_own_headers!(talkover::blocking::Client, port);
+            (client.execute(GetAgent::new("a")).unwrap_err(), format!("{client:?}"))
+        });
+    }
+
     #[cfg(reqwest_transport)]
     #[tokio::test]
     async fn reqwest_transport_errors_hide_the_token() {
