@@ -833,8 +833,13 @@ fn describe_with(e: &Error, timeout: Option<Bound>, attempts: &[Outcome], path: 
         Error::Api(api) => {
             let _ = write!(out, ": {}", bounded(api.summary().unwrap_or("(no message)"), SHOWN_MESSAGE));
             out.push('\n');
+            // A problem that is the message again (a 400 that names its field) is said once, above.
             let by_field = api.field_errors.iter().flat_map(|(field, problems)| {
-                problems.iter().map(move |problem| format!("{}: {problem}", bounded(field, SHOWN_NAME)))
+                let said = api.summary();
+                problems
+                    .iter()
+                    .filter(move |problem| Some(problem.as_str()) != said)
+                    .map(move |problem| format!("{}: {problem}", bounded(field, SHOWN_NAME)))
             });
             let lines: Vec<String> = by_field.chain(api.errors.iter().cloned()).collect();
             for line in lines.iter().take(SHOWN_PROBLEMS) {

@@ -313,7 +313,9 @@ impl Error {
             crate::documented_errors::of(api.operation).iter().filter(|e| e.status == api.status.as_u16());
         let only = documented.next().filter(|_| documented.next().is_none())?;
         let code = ErrorCode::from_text(only.code.filter(|_| !only.code_in_example)?);
-        (code == ErrorCode::ValidationError || api.field_errors.is_empty()).then_some(code)
+        // Field errors of the answer's own (a 422's `errors`) say it is a validation error, not the code.
+        let own_field_errors = !api.field_errors.is_empty() && !api.field_from_details;
+        (code == ErrorCode::ValidationError || !own_field_errors).then_some(code)
     }
 
     /// Every problem with a field of the request, in one shape whoever found it: the fields of a 422's
@@ -1211,6 +1213,8 @@ pub struct ApiError {
     summary: Option<String>,
     /// Whether the body is not a JSON object, so that `summary` is its excerpt, made again on each redaction.
     body_is_text: bool,
+    /// Whether `field_errors` holds only the field a 400 names in its details (no `errors` of its own).
+    field_from_details: bool,
     /// What the client recorded of the attempts (this is the last one's answer).
     tries: Tries,
 }
@@ -1285,6 +1289,7 @@ impl ApiError {
             body: RawBody(Vec::new()),
             summary: None,
             body_is_text: false,
+            field_from_details: false,
             tries: Tries::ONE,
         }
     }
@@ -1376,13 +1381,14 @@ impl ApiError {
         // A 400 that names the field at fault in its details (make-call's `INVALID_PHONE_NUMBER` names `to`)
         // and lists no `errors`: that field's error, so that `field_errors` holds every field the answer
         // names, as `Error::field_errors` does.
-        if self.field_errors.is_empty() {
+        if self.field_errors.is_empty() && self.status == StatusCode::BAD_REQUEST {
             let details = map.get("error").and_then(|e| e.get("details")).or_else(|| map.get("details"));
             if let Some(field) = details.and_then(|d| d.get("field")).and_then(Value::as_str) {
                 let mut field = field.to_owned();
                 crate::secret::redact_in(&mut field, None);
                 let message = self.message.clone().or_else(|| self.code.clone()).unwrap_or_default();
                 self.field_errors.insert(field, vec![message]);
+                self.field_from_details = true;
             }
         }
         // No message, or an empty one: `Display` says the first field error instead.
@@ -1615,7 +1621,9 @@ impl fmt::Display for ApiError {
         // A 422's own message is general ("The given data was invalid."): the first field's problem says
         // what is wrong, so that a logged error carries it. (Without a message, the summary is that problem.)
         if self.message.is_some() {
-            if let Some((field, problem)) = self.field_errors.iter().find_map(|(f, p)| Some((f, p.first()?))) {
+            // Not the message again (a 400 that names its field gives that field the answer's message).
+            let first = self.field_errors.iter().find_map(|(f, p)| Some((f, p.first()?)));
+            if let Some((field, problem)) = first.filter(|(_, problem)| self.message.as_ref() != Some(*problem)) {
                 write!(f, "; `{}`: {}", Shown(field, SHOWN_NAME_CHARS), Shown(problem, SHOWN_MESSAGE_CHARS))?;
             } else if let Some(problem) = self.errors.first() {
                 // Problems tied to no field (a flow's "Node 'greet' references unknown next node"): the
@@ -2687,9 +2695,19 @@ mod tests {
             [("to", "Phone number must be in international format (e.g., +1234567890)")]
         );
         assert_eq!(e.error_code(), Some(ErrorCode::InvalidPhoneNumber));
-        // The public field says the same as the method.
+        // The public field says the same as the method, and `Display` says the message once.
         let fields = &e.as_api().unwrap().field_errors;
         assert_eq!(fields.keys().collect::<Vec<_>>(), ["to"]);
+        assert_eq!(
+            e.to_string(),
+            "x: the API answered 400 Bad Request (bad_request): Phone number must be in international \
+             format (e.g., +1234567890) [INVALID_PHONE_NUMBER] (fields: to)"
+        );
+        // Only a 400 names its field so: another status's details are not read as a field error.
+        for status in [422, 200] {
+            let other = err(status, r#"{"success": false, "message": "No", "error": {"details": {"field": "to"}}}"#);
+            assert!(other.as_api().unwrap().field_errors.is_empty(), "{status}");
+        }
         // A 400 without details names no field.
         assert!(err(400, r#"{"error": {"code": "AGENT_INACTIVE", "message": "Not published"}}"#)
             .field_errors()

@@ -42,7 +42,9 @@ pub struct RetryPolicy {
     /// Statuses retried for requests that are safe to repeat. Default 408, 429 and every 5xx. A 4xx
     /// answer carrying a documented business code is not retried even when its status is listed.
     pub retry_statuses: Vec<u16>,
-    /// The budget shared by every call of a client, so a failing API is not hammered.
+    /// The budget shared by every call of a client, so a failing API is not hammered. Set it with
+    /// [`budget`](Self::budget), which makes it one to share: a budget put here from another policy keeps
+    /// that policy's kind (the default policy's is each built client's own).
     pub budget: Option<RetryBudget>,
     /// The longest a call may spend across its attempts and the waits between them: a retry whose wait
     /// would end later is not made, and the last answer stands. The attempt under way is bounded by the
@@ -164,13 +166,14 @@ impl RetryPolicy {
         self
     }
 
-    /// Sets (or removes) the retry budget. A budget given here is shared by every client built with this
-    /// policy (or a clone of it), and by the clients derived from them: to pool the retries of several
-    /// clients, or to read [`RetryBudget::available`] from outside. The default policy's budget is each
-    /// client's own instead ([`for_new_client`](Self::for_new_client)); to give many clients a budget
-    /// each of another size, give each builder `policy.clone().with_own_budget()`.
+    /// Sets (or removes) the retry budget. A budget given here (even one taken from another policy or
+    /// client, `shared_budget().cloned()`) is shared by every client built with this policy or a clone of
+    /// it, and by the clients derived from them, another account's included: to pool the retries of
+    /// several clients, or to read [`RetryBudget::available`] from outside. The default policy's budget
+    /// is each client's own instead ([`for_new_client`](Self::for_new_client)); to give many clients a
+    /// budget each of another size, give each builder `policy.clone().with_own_budget()`.
     pub fn budget(mut self, budget: Option<RetryBudget>) -> Self {
-        self.budget = budget;
+        self.budget = budget.map(|budget| RetryBudget { per_client: false, ..budget });
         self
     }
 
@@ -567,6 +570,10 @@ mod tests {
         let own = given.clone().with_own_budget();
         assert!(!budget(&own).is_shared_with(&budget(&given)) && budget(&own).capacity() == 20);
         assert!(RetryPolicy::default().budget(None).for_new_client().shared_budget().is_none());
+        // A default policy's budget given with `budget` is one given: shared.
+        let taken = RetryPolicy::default().shared_budget().cloned();
+        let pooled = RetryPolicy::default().budget(taken.clone());
+        assert!(budget(&pooled.clone().for_new_client()).is_shared_with(taken.as_ref().unwrap()));
     }
 
     fn no_jitter() -> RetryPolicy {

@@ -23,7 +23,7 @@ use zeroize::Zeroize;
 /// It has no `Display`, so that `to_string()` or `format!("{}", ..)` of one is a compile error rather than
 /// the text `[redacted]` where the value was meant (a new API token saved, a URL to connect to):
 ///
-/// ```compile_fail
+/// ```compile_fail,E0599
 /// # use talkover_core as talkover;
 /// let token = talkover::SecretString::new("talq_live_abcdef");
 /// let saved = token.to_string(); // no `Display`: say `expose_secret()` where the value must leave

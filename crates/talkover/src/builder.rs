@@ -188,9 +188,10 @@ impl<T: Side> ClientBuilder<T> {
 
     /// The whole retry policy (backoff, jitter, `Retry-After` cap, budget), replacing what
     /// [`max_retries`](Self::max_retries) and [`max_elapsed`](Self::max_elapsed) set before it: call them
-    /// after this one to change the policy given. Each client built takes a budget of its own of the
-    /// policy's budget's capacity ([`RetryPolicy::with_own_budget`]), shared by its clones and the clients
-    /// derived from it, not by other clients built with the same policy.
+    /// after this one to change the policy given. With the default budget, each client built takes one of
+    /// its own ([`RetryPolicy::for_new_client`]), shared by its clones and the clients derived from it for
+    /// the same account, not by other clients built with the same policy; a budget given with
+    /// [`RetryPolicy::budget`] is shared by every client given it.
     pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
         self.retry = policy;
         self

@@ -88,7 +88,12 @@ impl<T: ?Sized, W: Wait> ClientCore<T, W> {
     /// This core, retrying by `policy` while drawing on this one's retry budget.
     pub(crate) fn with_retry_policy(&self, policy: RetryPolicy) -> Self {
         let mut core = self.clone();
-        core.retry = policy.sharing_budget_of(&self.retry);
+        // A client without a budget has none to share: a default budget the policy brings is the derived
+        // client's own, as a built client's is.
+        core.retry = match self.retry.shared_budget() {
+            Some(_) => policy.sharing_budget_of(&self.retry),
+            None => policy.for_new_client(),
+        };
         core
     }
 
@@ -280,7 +285,10 @@ const SPAN: &str = "talkover";
 /// Records the end of a call's attempts on its span: how many were sent, and the last one's status and
 /// request id (without the client's token) where its answer gave them. Only on the call's own span: where
 /// that is not recorded (its level filtered out), the current span is the caller's, whose fields of the
-/// same names are not this call's to set.
+/// same names are not this call's to set. Found as the subscriber's current span, which tracing-subscriber's
+/// registry (and so OpenTelemetry's layer on it) tracks; a subscriber that tracks none gets the attempts'
+/// events without these fields. Holding the span in the call's future instead would make every call's
+/// future larger, recorded or not.
 fn record_outcome(result: Option<&Result<HttpResponse, TransportError>>, sent: u32, config: &ClientConfig) {
     let span = tracing::Span::current();
     if !span.metadata().is_some_and(|meta| meta.name() == SPAN && meta.target() == module_path!()) {
@@ -504,10 +512,12 @@ macro_rules! client_api {
             }
 
             /// A client of another account, on this one's transport (its connections, and with a transport of
-            /// your own, the same one) with its base URL, application name, timeouts and retry policy, and a
-            /// retry budget of its own: for a service that holds many accounts' tokens, one client an
-            /// account, without a connection pool and TLS set-up each. What one account's calls meet (a 429,
-            /// an outage that spends its retry budget) does not hold up another's.
+            /// your own, the same one) with its base URL, application name, headers, timeouts and retry policy,
+            /// and a retry budget of its own (unless this one's was given to be shared, with
+            /// [`RetryPolicy::budget`](::talkover_core::RetryPolicy::budget)): for a service that holds many
+            /// accounts' tokens, one client an account, without a connection pool and TLS set-up each. What
+            /// one account's calls meet (a 429, an outage that spends its retry budget) does not hold up
+            /// another's.
             ///
             /// # Errors
             ///
@@ -520,9 +530,9 @@ macro_rules! client_api {
                 Ok(self.with_config(self.inner.config().clone().with_token(token)?))
             }
 
-            /// A client that builds its requests with `config` (its token, base URL, `User-Agent` and
-            /// timeout) on this one's transport, with this one's retry policy and a retry budget of its
-            /// own: as [`with_token`](Self::with_token), for an account on another base URL. Start from
+            /// A client that builds its requests with `config` (its token, base URL, `User-Agent`, headers
+            /// and timeout) on this one's transport, with this one's retry policy and a retry budget of its
+            /// own, as [`with_token`](Self::with_token) has: for an account on another base URL. Start from
             /// this client's [`config`](Self::config) to keep its other settings:
             /// `client.with_config(client.config().clone().with_token(token)?.with_base_url(sandbox))`.
             pub fn with_config(&self, config: ::talkover_core::ClientConfig) -> Self {

@@ -832,6 +832,18 @@ fn a_client_of_another_account_shares_the_transport_and_not_the_budget() {
         .unwrap();
     assert!(budget(&given).is_shared_with(&budget(&given.with_token("talq_fourth_account_token").unwrap())));
 
+    // A client without a budget, given a policy with the default one: its own, not the policy value's.
+    let unbudgeted = talkover::blocking::Client::builder()
+        .token(TOKEN)
+        .retry_policy(talkover::RetryPolicy::default().budget(None))
+        .transport(|_: HttpRequest| Ok(json(200, "{}")))
+        .build()
+        .unwrap();
+    let template = talkover::RetryPolicy::default();
+    let (one, two) = (unbudgeted.with_retry_policy(template.clone()), unbudgeted.with_retry_policy(template.clone()));
+    assert!(!budget(&one).is_shared_with(&budget(&two)));
+    assert!(!budget(&one).is_shared_with(template.shared_budget().unwrap()));
+
     let seen = seen.lock().unwrap();
     let sent: Vec<(Option<&str>, Option<&str>, Option<&str>)> = seen
         .iter()
