@@ -192,8 +192,9 @@ pub struct ClientConfig {
     authorization: HeaderValue,
     user_agent: HeaderValue,
     timeout: Option<Duration>,
-    /// Headers of the caller's own, sent with every request ([`ClientConfig::with_header`]).
-    headers: http::HeaderMap,
+    /// Headers of the caller's own, sent with every request ([`ClientConfig::with_header`]). Boxed, and
+    /// `None` without any: a client's every request reads its configuration, which stays small so.
+    headers: Option<Box<http::HeaderMap>>,
 }
 
 impl ClientConfig {
@@ -210,7 +211,7 @@ impl ClientConfig {
             authorization: authorization(&token.into())?,
             user_agent: HeaderValue::from_static(DEFAULT_USER_AGENT),
             timeout: None,
-            headers: http::HeaderMap::new(),
+            headers: None,
         })
     }
 
@@ -263,13 +264,19 @@ impl ClientConfig {
         let mut value = HeaderValue::from_str(value)
             .map_err(|_| refused(format!("the value of `{name}` is not a header value")))?;
         value.set_sensitive(true);
-        self.headers.append(name, value);
+        self.headers.get_or_insert_with(Default::default).append(name, value);
         Ok(self)
     }
 
     /// The headers of your own every request carries ([`ClientConfig::with_header`]), in order.
     pub fn headers(&self) -> &http::HeaderMap {
-        &self.headers
+        static NONE: std::sync::LazyLock<http::HeaderMap> = std::sync::LazyLock::new(http::HeaderMap::new);
+        self.headers.as_deref().unwrap_or(&NONE)
+    }
+
+    /// The headers of your own, `None` where there are none.
+    pub(crate) fn own_headers(&self) -> Option<&http::HeaderMap> {
+        self.headers.as_deref()
     }
 
     /// Bounds each request's whole exchange by `timeout` in place of the transport's own bound: the
@@ -315,9 +322,9 @@ impl ClientConfig {
     /// `Sensitive`, as an error's headers do.
     pub fn hide_in_headers(&self, headers: &mut http::HeaderMap) {
         // No list made where the token is all there is (every call of `execute_with_response` comes here).
-        match self.headers.is_empty() {
-            true => crate::error::mark_secret_headers(headers, self.token_text().as_slice()),
-            false => crate::error::mark_secret_headers(headers, &self.secret_texts()),
+        match self.headers {
+            None => crate::error::mark_secret_headers(headers, self.token_text().as_slice()),
+            Some(_) => crate::error::mark_secret_headers(headers, &self.secret_texts()),
         }
     }
 
@@ -337,7 +344,7 @@ impl ClientConfig {
     /// What every request carries that an answer must not show: the token, and the values of the caller's
     /// own headers (a gateway's key).
     fn secret_texts(&self) -> Vec<&str> {
-        let own = self.headers.values().filter_map(|value| value.to_str().ok());
+        let own = self.headers().values().filter_map(|value| value.to_str().ok());
         self.token_text().into_iter().chain(own).collect()
     }
 
@@ -361,7 +368,7 @@ impl std::fmt::Debug for ClientConfig {
             .field("token", &"[redacted]")
             .field("user_agent", &self.user_agent)
             .field("timeout_override", &self.timeout)
-            .field("headers", &self.headers.keys().map(http::HeaderName::as_str).collect::<Vec<_>>())
+            .field("headers", &self.headers().keys().map(http::HeaderName::as_str).collect::<Vec<_>>())
             .finish()
     }
 }

@@ -202,15 +202,15 @@ fn build_request_erased<'o>(
     *request.method_mut() = method.clone();
     *request.uri_mut() = uri;
     let headers = request.headers_mut();
-    let own = config.headers();
-    headers.reserve(4 + own.len());
+    let own = config.own_headers();
+    headers.reserve(4 + own.map_or(0, http::HeaderMap::len));
     headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
     headers.insert(AUTHORIZATION, config.authorization().clone());
     headers.insert(USER_AGENT, config.user_agent().clone());
     if has_body {
         headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
     }
-    for (name, value) in own {
+    for (name, value) in own.into_iter().flatten() {
         headers.append(name.clone(), value.clone());
     }
     if let Some(timeout) = config.timeout() {
