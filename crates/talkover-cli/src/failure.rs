@@ -833,13 +833,10 @@ fn describe_with(e: &Error, timeout: Option<Bound>, attempts: &[Outcome], path: 
         Error::Api(api) => {
             let _ = write!(out, ": {}", bounded(api.summary().unwrap_or("(no message)"), SHOWN_MESSAGE));
             out.push('\n');
-            // A problem that is the message again (a 400 that names its field) is said once, above.
+            // Each field's problem, the message's again included (a 400 that names its field, a 422 of one
+            // error): the line names the field.
             let by_field = api.field_errors.iter().flat_map(|(field, problems)| {
-                let said = api.summary();
-                problems
-                    .iter()
-                    .filter(move |problem| Some(problem.as_str()) != said)
-                    .map(move |problem| format!("{}: {problem}", bounded(field, SHOWN_NAME)))
+                problems.iter().map(move |problem| format!("{}: {problem}", bounded(field, SHOWN_NAME)))
             });
             let lines: Vec<String> = by_field.chain(api.errors.iter().cloned()).collect();
             for line in lines.iter().take(SHOWN_PROBLEMS) {

@@ -857,15 +857,8 @@ fn api_message(error: &Error) -> String {
         return one_line(&error.to_string());
     };
     let mut message = api.message.clone().unwrap_or_else(|| "rejected".into());
-    // A problem that is the message again (a 400 that names its field) is said once.
-    let said = api.message.as_deref();
-    let fields: Vec<String> = api
-        .field_errors
-        .iter()
-        .flat_map(|(f, problems)| {
-            problems.iter().filter(move |p| Some(p.as_str()) != said).map(move |p| format!("{f}: {p}"))
-        })
-        .collect();
+    let fields: Vec<String> =
+        api.field_errors.iter().flat_map(|(f, problems)| problems.iter().map(move |p| format!("{f}: {p}"))).collect();
     if !fields.is_empty() {
         message = format!("{message} ({})", fields.join("; "));
     }

@@ -237,18 +237,23 @@ impl ClientConfig {
     }
 
     /// Adds a header of your own to every request built with this configuration, after any of the same
-    /// name added before: a gateway's key, a correlation id, a tracing context (`traceparent`). The
-    /// headers the SDK writes itself (`Authorization`, `User-Agent`, `Accept`, `Content-Type`) and those
-    /// of the connection (`Host`, `Content-Length`, `Transfer-Encoding`, `Connection`) are refused, as
-    /// are a name or value no header can carry, with [`Error::Config`] naming `header` (the message never
-    /// holds the value). The value is kept out of `Debug` and, where an answer echoes it, out of errors,
-    /// as the token is.
+    /// name added before: a gateway's key, a correlation id, a tracing context (`traceparent`). Refused,
+    /// with [`Error::Config`] naming `header` (the message holds neither the name nor the value): the
+    /// headers the SDK writes itself (`Authorization`, `User-Agent`, `Accept`, `Content-Type`), those of
+    /// the connection or a proxy (`Host`, `Content-Length`, `Transfer-Encoding`, `Connection`,
+    /// `Keep-Alive`, `TE`, `Upgrade`, `Expect`, `Proxy-Authorization`, `Proxy-Connection`), those that
+    /// would change what the answer or the request is (`Accept-Encoding`, `Content-Encoding`, `Range`,
+    /// the `X-HTTP-Method-Override` family), a name no header can have, and a value that is not visible
+    /// ASCII (spaces and tabs inside it aside; around it they are trimmed). Every value is taken for a
+    /// secret: kept out of `Debug` and recordings, and, where an answer echoes one of 8 characters or more
+    /// (shorter ones are not searched for, as with every secret), out of errors and tracing, as the
+    /// token is; so a correlation id the server echoes as its request id reads `[redacted]` there.
     ///
     /// ```
     /// # use talkover_core as talkover;
     /// use talkover::ClientConfig;
     ///
-    /// let config = ClientConfig::new("talq_example_token")?.with_header("x-correlation-id", "req-7f3a")?;
+    /// let config = ClientConfig::new("talq_example_token")?.with_header("x-correlation-id", " req-7f3a ")?;
     /// assert_eq!(config.headers()["x-correlation-id"], "req-7f3a");
     /// assert!(config.clone().with_header("authorization", "Basic abc").is_err());
     /// assert!(!format!("{config:?}").contains("req-7f3a"));
@@ -256,13 +261,19 @@ impl ClientConfig {
     /// ```
     pub fn with_header(mut self, name: &str, value: &str) -> Result<Self, Error> {
         let refused = |message: String| Error::config("header", message);
+        // The name is not quoted where it is refused: a whole header line given as the name would be.
         let name = http::HeaderName::from_bytes(name.trim().as_bytes())
-            .map_err(|_| refused(format!("`{}` is not a header name", name.escape_debug())))?;
+            .map_err(|_| refused("not a header name (letters, digits and `-` only)".to_owned()))?;
         if RESERVED_HEADERS.contains(&name.as_str()) {
-            return Err(refused(format!("`{name}` is a header the SDK or the connection writes; it cannot be set")));
+            let message = format!("`{name}` is written by the SDK or the connection, or changes what the request is");
+            return Err(refused(message));
         }
+        let value = value.trim_matches([' ', '\t']);
+        let visible = value.bytes().all(|b| b == b' ' || b == b'\t' || b.is_ascii_graphic());
         let mut value = HeaderValue::from_str(value)
-            .map_err(|_| refused(format!("the value of `{name}` is not a header value")))?;
+            .ok()
+            .filter(|_| visible)
+            .ok_or_else(|| refused(format!("the value of `{name}` is not visible ASCII text")))?;
         value.set_sensitive(true);
         self.headers.get_or_insert_with(Default::default).append(name, value);
         Ok(self)
@@ -373,7 +384,8 @@ impl std::fmt::Debug for ClientConfig {
     }
 }
 
-/// The headers [`ClientConfig::with_header`] refuses: those the SDK writes and those of the connection.
+/// The headers [`ClientConfig::with_header`] refuses: those the SDK writes, those of the connection or a
+/// proxy, and those that would change what the request or its answer is.
 const RESERVED_HEADERS: &[&str] = &[
     "authorization",
     "user-agent",
@@ -383,6 +395,18 @@ const RESERVED_HEADERS: &[&str] = &[
     "content-length",
     "transfer-encoding",
     "connection",
+    "keep-alive",
+    "te",
+    "upgrade",
+    "expect",
+    "proxy-authorization",
+    "proxy-connection",
+    "accept-encoding",
+    "content-encoding",
+    "range",
+    "x-http-method-override",
+    "x-http-method",
+    "x-method-override",
 ];
 
 fn authorization(token: &SecretString) -> Result<HeaderValue, Error> {

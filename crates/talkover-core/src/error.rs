@@ -2703,6 +2703,15 @@ mod tests {
             "x: the API answered 400 Bad Request (bad_request): Phone number must be in international \
              format (e.g., +1234567890) [INVALID_PHONE_NUMBER] (fields: to)"
         );
+        // A table code is still found for such a 400 without a code of its own (make-campaign-call's one 400).
+        let not_active = ApiError::from_parts(
+            "make-campaign-call",
+            StatusCode::BAD_REQUEST,
+            HeaderMap::new(),
+            br#"{"success": false, "message": "Campaign is not active", "error": {"details": {"field": "campaign_id"}}}"#.to_vec(),
+        );
+        assert_eq!(not_active.field_errors.keys().collect::<Vec<_>>(), ["campaign_id"]);
+        assert_eq!(Error::Api(Box::new(not_active)).documented_code(), Some(ErrorCode::CampaignNotActive));
         // Only a 400 names its field so: another status's details are not read as a field error.
         for status in [422, 200] {
             let other = err(status, r#"{"success": false, "message": "No", "error": {"details": {"field": "to"}}}"#);

@@ -244,7 +244,14 @@ struct Snapshot {
     headers: Vec<(String, String)>,
     body: Vec<u8>,
     token: Option<String>,
+    /// The values of the request's other headers (a client's headers of its own: a gateway's key), which
+    /// are never written either.
+    others: Vec<String>,
 }
+
+/// The request headers the SDK writes itself: the others are the caller's own.
+const SDK_REQUEST_HEADERS: &[&str] =
+    &["accept", "authorization", "content-type", "user-agent", "host", "content-length"];
 
 impl Snapshot {
     fn of(request: &HttpRequest) -> Self {
@@ -259,6 +266,13 @@ impl Snapshot {
             headers: KEPT_REQUEST_HEADERS.iter().filter_map(|n| header(n).map(|v| ((*n).to_owned(), v))).collect(),
             body: request.body().clone(),
             token,
+            others: request
+                .headers()
+                .iter()
+                .filter(|(name, _)| !SDK_REQUEST_HEADERS.contains(&name.as_str()))
+                .map(|(_, value)| String::from_utf8_lossy(value.as_bytes()).trim().to_owned())
+                .filter(|value| !value.is_empty())
+                .collect(),
         }
     }
 }
@@ -301,6 +315,7 @@ fn fixture_of(request: &Snapshot, response: &HttpResponse) -> Result<(&'static s
     let carried = crate::secret::secrets_in_json(&request.body);
     let mut secrets: Vec<&str> = carried.iter().map(crate::secret::SecretString::expose_secret).collect();
     secrets.extend(request.token.as_deref());
+    secrets.extend(request.others.iter().map(String::as_str));
 
     let pairs = encode::parse_query(&request.query);
     let body = if request.body.iter().all(u8::is_ascii_whitespace) {
@@ -561,6 +576,20 @@ mod tests {
         let fixture: Value = serde_json::from_str(&text).unwrap();
         assert_eq!(fixture["params"]["query"], json!({"search": "12345", "per_page": 5, "status": "draft"}));
         assert_eq!(fixture["request"]["query"], json!([["search", "12345"], ["per_page", "5"], ["status", "draft"]]));
+    }
+
+    /// A header of the client's own (a gateway's key) is a secret too: an answer that echoes it is
+    /// recorded without it.
+    #[test]
+    fn a_header_of_the_clients_own_is_never_written() {
+        let mut req = request("GET", "https://h/api/v1/agents/a1", None);
+        req.headers_mut().insert("x-gateway-key", "gw_key_0123456789abcdef".parse().unwrap());
+        let mut answer =
+            response(403, json!({"success": false, "message": "Unknown gateway key gw_key_0123456789abcdef"}));
+        answer.headers_mut().insert("x-request-id", "req-gw_key_0123456789abcdef".parse().unwrap());
+        let (_, text) = fixture_from_exchange(&req, &answer).unwrap();
+        assert!(!text.contains("gw_key_0123456789abcdef"), "{text}");
+        assert!(text.contains("Unknown gateway key"), "{text}");
     }
 
     #[test]

@@ -498,7 +498,9 @@ macro_rules! client_api {
             /// for one call (`client.with_retry_policy(RetryPolicy::none()).agents().get(..)`) or keep it.
             /// `policy` replaces the whole policy, the builder's `max_elapsed` included: to change one
             /// setting and keep the others, start from this client's
-            /// (`client.with_retry_policy(client.retry_policy().clone().max_retries(5))`).
+            /// (`client.with_retry_policy(client.retry_policy().clone().max_retries(5))`). A budget in
+            /// `policy` gives way to this client's; where this client has none, it is the policy's (its
+            /// default budget made the derived client's own, one given with `RetryPolicy::budget` shared).
             pub fn with_retry_policy(&self, policy: ::talkover_core::RetryPolicy) -> Self {
                 Self { inner: ::std::sync::Arc::new(self.inner.with_retry_policy(policy)) }
             }
