@@ -385,8 +385,9 @@ impl std::fmt::Debug for ClientConfig {
 }
 
 /// The headers [`ClientConfig::with_header`] refuses: those the SDK writes, those of the connection or a
-/// proxy, and those that would change what the request or its answer is.
-const RESERVED_HEADERS: &[&str] = &[
+/// proxy, and those that would change what the request or its answer is. The recorder takes every other
+/// header of a request for one of the caller's own.
+pub(crate) const RESERVED_HEADERS: &[&str] = &[
     "authorization",
     "user-agent",
     "accept",

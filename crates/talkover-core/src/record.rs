@@ -249,10 +249,6 @@ struct Snapshot {
     others: Vec<String>,
 }
 
-/// The request headers the SDK writes itself: the others are the caller's own.
-const SDK_REQUEST_HEADERS: &[&str] =
-    &["accept", "authorization", "content-type", "user-agent", "host", "content-length"];
-
 impl Snapshot {
     fn of(request: &HttpRequest) -> Self {
         let header = |name: &str| request.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
@@ -269,7 +265,8 @@ impl Snapshot {
             others: request
                 .headers()
                 .iter()
-                .filter(|(name, _)| !SDK_REQUEST_HEADERS.contains(&name.as_str()))
+                // Those a caller cannot set are the SDK's (or the connection's): the rest are the caller's.
+                .filter(|(name, _)| !crate::config::RESERVED_HEADERS.contains(&name.as_str()))
                 .map(|(_, value)| String::from_utf8_lossy(value.as_bytes()).trim().to_owned())
                 .filter(|value| !value.is_empty())
                 .collect(),
