@@ -1382,7 +1382,7 @@ impl ApiError {
         // and lists no `errors`: that field's error, so that `field_errors` holds every field the answer
         // names, as `Error::field_errors` does.
         if self.field_errors.is_empty() && self.status == StatusCode::BAD_REQUEST {
-            let details = map.get("error").and_then(|e| e.get("details")).or_else(|| map.get("details"));
+            let details = crate::json_body::error_details(&map);
             if let Some(field) = details.and_then(|d| d.get("field")).and_then(Value::as_str) {
                 let mut field = field.to_owned();
                 crate::secret::redact_in(&mut field, None);
@@ -1445,8 +1445,7 @@ impl ApiError {
     /// ```
     pub fn detail(&self, name: &str) -> Option<Value> {
         let body = self.body_json()?;
-        let details = body.get("error").and_then(|e| e.get("details")).or_else(|| body.get("details"))?;
-        details.get(name).cloned()
+        crate::json_body::error_details(body.as_object()?)?.get(name).cloned()
     }
 
     /// The rate-limit state the answer reported, if any.

@@ -20,3 +20,10 @@ pub(crate) fn answer_json(body: &[u8]) -> Option<Value> {
         Err(_) => None,
     }
 }
+
+/// The `details` of an error body: under `error` (`{"error": {"details": {..}}}`, make-call's 400 and 429),
+/// else at the top (`{"details": {..}}`, test-auto-topup's 402). The error model and the rate-limit reading
+/// of a body both find it here.
+pub(crate) fn error_details(body: &serde_json::Map<String, Value>) -> Option<&Value> {
+    body.get("error").and_then(|e| e.get("details")).or_else(|| body.get("details"))
+}

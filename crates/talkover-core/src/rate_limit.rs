@@ -148,7 +148,8 @@ pub(crate) fn retry_after_in_body(body: &[u8]) -> Option<Duration> {
         return None;
     }
     let body = crate::json_body::answer_json(body)?;
-    let details = body.get("error").and_then(|e| e.get("details")).or_else(|| body.get("details"));
+    let body = body.as_object()?;
+    let details = crate::json_body::error_details(body);
     let wait = details.and_then(|d| d.get("retry_after")).or_else(|| body.get("retry_after"))?;
     let secs = match wait {
         // A fraction of a second is waited in full; a number beyond u64 is the longest wait.
