@@ -26,6 +26,9 @@ const MSRV_MATRIX: &[(&str, &[&str])] = &[
     ("talkover", &["--features", "ureq"]),
     ("talkover", &["--no-default-features", "--features", "ureq"]),
     ("talkover", &["--all-features"]),
+    ("talkover-mock", &[]),
+    ("talkover-cli", &[]),
+    ("talkover-cli", &["--no-default-features"]),
 ];
 
 /// How long `rustup toolchain install` may take before the check gives up.

@@ -24,6 +24,8 @@ options:
                          the X-RateLimit-* headers then report 100 a minute)
   --clock-scale S        emulator seconds per wall-clock second (default 1: a call completes in 4 s;
                          0 freezes the clock, which then moves only by POST /_emulator/clock/advance)
+  --clock-start T        the moment the clock starts at, and starts again at on a reset (RFC 3339,
+                         2030-01-07T09:00:00Z; default: the time the emulator starts)
   --rate-limit-burst N   answer the first N requests with 429
   --retry-after S        the Retry-After of those 429s, in seconds (default 1)
   --seed N               seed of the error-rate and lost-answer draws (default 24301: a run without it
@@ -84,6 +86,11 @@ pub fn run(args: Vec<String>) -> Result<(), String> {
                     return Err(NEEDS.into());
                 }
                 builder = builder.clock_scale(scale);
+            }
+            "--clock-start" => {
+                const NEEDS: &str = "--clock-start needs an RFC 3339 time, 2030-01-07T09:00:00Z";
+                let at = talkover_core::time::DateTime::new(value(&arg)?.trim()).map_err(|_| NEEDS)?;
+                builder = builder.clock_start(at);
             }
             other => return Err(format!("unknown option {other}\n\n{USAGE}")),
         }

@@ -41,9 +41,16 @@ impl Clock {
         timestamp(self.now_ms())
     }
 
-    /// Moves the clock forward by `by`, at once, to [`LATEST_MS`] at the most.
+    /// Sets the clock to `ms` (since the epoch) from now on, at its pace.
+    pub(crate) fn set_now_ms(&mut self, ms: i64) {
+        self.anchor = Instant::now();
+        self.at_anchor_ms = ms.min(LATEST_MS);
+    }
+
+    /// Moves the clock forward by `by`, at once, to [`LATEST_MS`] at the most: to the nearest millisecond,
+    /// so that seconds given as a fraction (`{"until": …}` over HTTP reads as one) land where they say.
     pub(crate) fn advance(&mut self, by: Duration) {
-        let ms = i64::try_from(by.as_millis()).unwrap_or(i64::MAX);
+        let ms = i64::try_from(by.as_nanos().saturating_add(500_000) / 1_000_000).unwrap_or(i64::MAX);
         self.at_anchor_ms = self.at_anchor_ms.saturating_add(ms).min(LATEST_MS);
     }
 

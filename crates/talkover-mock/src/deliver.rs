@@ -248,9 +248,12 @@ pub(crate) struct Reach {
 
 /// One queue of deliveries per webhook, so that a webhook receives its events in the order they
 /// happened (a call's start before its end); a test delivery, which its caller waits for, goes at once.
+/// A queue is the webhook's in one state ([`State::born`](crate::state::State::born)): after a reset, a
+/// webhook that has an old one's id (ids start again) has a queue of its own, so that its deliveries never
+/// wait behind an attempt of the state before still in flight (to a receiver that never answers).
 struct Queues {
     state: Weak<Mutex<State>>,
-    by_webhook: HashMap<String, mpsc::UnboundedSender<Job>>,
+    by_webhook: HashMap<(u64, String), mpsc::UnboundedSender<Job>>,
     reach: Reach,
 }
 
@@ -260,7 +263,10 @@ impl Queues {
             tokio::spawn(deliver(job, self.state.clone(), self.reach.clone()));
             return;
         }
-        let job = match self.by_webhook.get(&job.webhook_id) {
+        // The queues of states before this job's are let go: each ends once its attempt in flight has.
+        self.by_webhook.retain(|(born, _), _| *born >= job.born);
+        let key = (job.born, job.webhook_id.clone());
+        let job = match self.by_webhook.get(&key) {
             Some(queue) => match queue.send(job) {
                 Ok(()) => return,
                 Err(mpsc::error::SendError(job)) => job,
@@ -274,9 +280,8 @@ impl Queues {
                 deliver(job, state.clone(), reach.clone()).await;
             }
         });
-        let webhook_id = job.webhook_id.clone();
         let _ = queue.send(job);
-        self.by_webhook.insert(webhook_id, queue);
+        self.by_webhook.insert(key, queue);
     }
 }
 

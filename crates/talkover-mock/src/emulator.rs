@@ -228,6 +228,9 @@ pub(crate) struct Settings {
     pub(crate) faults: Faults,
     pub(crate) rate_limit: Option<u32>,
     pub(crate) clock_scale: f64,
+    /// Where the clock starts (and starts again on a reset), in milliseconds since the epoch; `None` for
+    /// the wall clock's time then.
+    pub(crate) clock_start_ms: Option<i64>,
     pub(crate) public_webhooks: bool,
 }
 
@@ -240,6 +243,7 @@ impl Default for Settings {
             faults: Faults::default(),
             rate_limit: None,
             clock_scale: 1.0,
+            clock_start_ms: None,
             public_webhooks: false,
         }
     }
@@ -339,14 +343,23 @@ pub struct Emulator {
 struct MadeWith {
     seed_agent: bool,
     clock_scale: f64,
+    clock_start_ms: Option<i64>,
     faults: Faults,
 }
 
 impl MadeWith {
     /// What the API holds when the emulator starts (or starts over): the recorded data of `catalog`, the
-    /// example agent if it is seeded, the clock at this moment at its pace.
+    /// example agent if it is seeded, the clock at its start (this moment, or the one it was made with) at
+    /// its pace. What the state is made with is stamped at the clock's start, as a request's records are
+    /// at the time it is answered.
     fn state(&self, catalog: &Catalog) -> State {
-        let mut state = State::new(catalog, self.seed_agent);
+        let mut state = match self.clock_start_ms {
+            Some(ms) => crate::clock::answering_at(ms, || State::new(catalog, self.seed_agent)),
+            None => State::new(catalog, self.seed_agent),
+        };
+        if let Some(ms) = self.clock_start_ms {
+            state.clock().set_now_ms(ms);
+        }
         state.clock().set_scale(self.clock_scale);
         state
     }
@@ -379,8 +392,12 @@ impl Emulator {
             Some(dir) => Catalog::from_dir(dir)?,
             None => Catalog::embedded(),
         };
-        let made_with =
-            MadeWith { seed_agent: settings.seed_agent, clock_scale: settings.clock_scale, faults: settings.faults };
+        let made_with = MadeWith {
+            seed_agent: settings.seed_agent,
+            clock_scale: settings.clock_scale,
+            clock_start_ms: settings.clock_start_ms,
+            faults: settings.faults,
+        };
         let state = Arc::new(Mutex::new(made_with.state(&catalog)));
         let own_port = Arc::new(AtomicU16::new(0));
         let reach = Reach { public: settings.public_webhooks, own_port: own_port.clone() };
@@ -402,8 +419,9 @@ impl Emulator {
     }
 
     /// Starts the emulator over, as it was made: what the API holds (the reference's example agent and
-    /// recorded data again, nothing created since), its clock (this moment, at the pace it was made with),
-    /// its faults (those it was made with), its rate-limit window and the journal of what it received.
+    /// recorded data again, nothing created since), its clock (this moment, or the start it was made with,
+    /// at the pace it was made with), its faults (those it was made with), its rate-limit window and the
+    /// journal of what it received.
     /// Its ids start again too, so that the same requests get the same ids as on a new emulator, and
     /// deliveries not yet made are dropped. Its token and port stay, so a test suite that shares one
     /// emulator starts each test from the same state. `POST /_emulator/reset` does the same over HTTP.

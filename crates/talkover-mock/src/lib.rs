@@ -225,6 +225,27 @@ impl ServerBuilder {
         self
     }
 
+    /// Where the emulator's clock starts, and starts again on a [`reset`](Server::reset) (default: the
+    /// wall clock's time then), so that what a test creates is stamped with times it can write down: with
+    /// [`clock_scale(0.0)`](Self::clock_scale) and [`Server::advance_clock`], every time the emulator
+    /// writes (an agent's `created_at`, a call's steps, a delivery's) is the start plus the advances. The
+    /// records it starts with are stamped at it too.
+    ///
+    /// ```
+    /// use talkover_core::time::DateTime;
+    ///
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let start = DateTime::new("2030-01-07T09:00:00Z")?;
+    /// let server = talkover_mock::Server::builder().clock_start(start).clock_scale(0.0).start_blocking()?;
+    /// server.advance_clock(std::time::Duration::from_secs(90));
+    /// assert_eq!(server.clock_now(), "2030-01-07T09:01:30Z");
+    /// # Ok(()) }
+    /// ```
+    pub fn clock_start(mut self, at: talkover_core::time::DateTime) -> Self {
+        self.settings.clock_start_ms = Some(at.unix_timestamp().saturating_mul(1000));
+        self
+    }
+
     /// Whether webhook deliveries may go to public internet addresses (default no: loopback and private
     /// addresses only, as a test environment's receivers have, link-local ones and cloud metadata
     /// services not included, so that a test registering a documented example URL sends nothing out). A delivery refused so is logged as a failed attempt, naming why.

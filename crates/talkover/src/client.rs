@@ -190,7 +190,9 @@ impl Client {
 /// `tokio::time::timeout` or `select!` around it, a cancelled handler) may have been carried out, and no
 /// error can say so to anyone: dropped before it [`landed`](Self::landed), it says so at WARN, in the
 /// call's span. A client's own timeout (`with_timeout`) returns an error that says it instead. Dropped
-/// while the call waits to retry, it has landed: the attempt before was one that may be made again.
+/// while the call waits to retry, it has landed: the attempt before was one that may be made again. The
+/// transport does not say when its request leaves, so a call dropped while its connection was still being
+/// opened is reported too: "may have", never "was".
 ///
 /// One byte in the call's future (its operation is known from its type), which padding usually holds.
 struct InFlight<O: Operation> {
@@ -393,6 +395,10 @@ where
     O::Item: Send + 'static,
 {
     /// The next item: `None` once the list is done, and after an error (which ends the list).
+    ///
+    /// Cancel-safe: its future dropped (a `select!` branch not taken, a `timeout` around it), the page it
+    /// was reading stays in flight in the stream, and the next `next()` goes on with it; no item is lost,
+    /// repeated, or read twice from the API.
     pub async fn next(&mut self) -> Option<Result<O::Item, Error>> {
         std::future::poll_fn(|cx| futures_core::Stream::poll_next(Pin::new(&mut *self), cx)).await
     }

@@ -905,6 +905,39 @@ fn a_body_not_sent_as_json_is_refused_and_changes_nothing() {
     assert_ne!(publish.status, 415, "{}", publish.body);
 }
 
+/// `{"until": …}` moves the clock to that moment to the millisecond, from a clock standing at any
+/// millisecond; a clock told where to start (`clock_start`) starts there, and there again on a reset, with
+/// the records the emulator starts with and those made after stamped from it.
+#[test]
+fn the_clock_lands_on_the_moment_asked_and_starts_where_it_is_told() {
+    let server = Server::builder().clock_scale(0.0).start_blocking().unwrap();
+    let until = "2030-01-07T09:00:00Z";
+    for _ in 0..10 {
+        assert_eq!(plain(&server, "POST", "/_emulator/reset", None).status, 200);
+        let moved = plain(&server, "POST", "/_emulator/clock/advance", Some(json!({ "until": until }))).body;
+        let now = (moved["data"]["now"].as_str(), moved["data"]["now_ms"].as_i64());
+        assert_eq!(now, (Some(until), Some(1_894_006_800_000)), "{moved}");
+    }
+
+    let start = talkover::time::DateTime::new(until).unwrap();
+    let server = Server::builder().clock_start(start).clock_scale(0.0).start_blocking().unwrap();
+    let client = common::blocking_client(&server);
+    let numbers = plain(&server, "GET", "/api/v1/phone-numbers?per_page=100", None).body;
+    let stamps: BTreeSet<&str> = numbers["data"]
+        .as_array()
+        .expect("numbers")
+        .iter()
+        .filter(|n| n["id"] == "phone-uuid-3" || n["id"] == "phone-uuid-4")
+        .map(|n| n["created_at"].as_str().expect("created_at"))
+        .collect();
+    assert_eq!(stamps, BTreeSet::from([until]), "{numbers}");
+    server.advance_clock(Duration::from_secs(90));
+    let created = client.agents().create(agent("Stamped")).unwrap();
+    assert_eq!(created.created_at.as_ref().map(|t| t.as_str()), Some("2030-01-07T09:01:30Z"));
+    server.reset();
+    assert_eq!(server.clock_now(), until);
+}
+
 #[test]
 fn a_script_drives_calls_and_the_clock_over_plain_http() {
     let server = Server::start_blocking().unwrap();
@@ -1013,18 +1046,29 @@ fn webhook_logs_record_attempts_and_a_retry_resends() {
     assert_eq!(api(&twice).code.as_deref(), Some("LOG_NOT_RETRIABLE"));
 }
 
+/// A call placed by a [`published_agent`] named `name` whose webhook (never retried, timing out after
+/// `timeout` seconds) takes calls starting to a target that takes the connection and never answers: the
+/// attempt lasts the webhook's timeout. The target listens as long as it is held.
+fn call_to_a_silent_webhook(
+    client: &talkover::blocking::Client,
+    name: &str,
+    timeout: u32,
+) -> (TcpListener, AgentId, talkover::webhooks::AgentWebhook) {
+    let silent = TcpListener::bind("127.0.0.1:0").expect("a port on 127.0.0.1");
+    let url = format!("http://{}/hooks", silent.local_addr().unwrap());
+    let agent = published_agent(client, name);
+    let hook = NewAgentWebhook::new("Slow", url, [AgentWebhookEvent::PhoneCallStarted]).max_retries(0).timeout(timeout);
+    let webhook = client.execute(CreateWebhook::new(&agent, hook)).unwrap();
+    client.execute(MakeCall::new(&agent, NewCall::new("+15550001234"))).unwrap();
+    (silent, agent, webhook)
+}
+
 /// A delivery is in its webhook's logs from when its event happens: `pending` (list-webhook-logs: "queued
 /// for delivery") until its target answers, and its attempt then fills in that same entry.
 #[test]
 fn a_delivery_is_logged_pending_from_its_event_until_its_attempt_ends() {
     let (_server, client) = stopped_clock();
-    // A target that takes the connection and never answers: the attempt lasts the webhook's timeout.
-    let silent = TcpListener::bind("127.0.0.1:0").expect("a port on 127.0.0.1");
-    let url = format!("http://{}/hooks", silent.local_addr().unwrap());
-    let agent = published_agent(&client, "Waiting");
-    let hook = NewAgentWebhook::new("Slow", url, [AgentWebhookEvent::PhoneCallStarted]).max_retries(0).timeout(5);
-    let webhook = client.execute(CreateWebhook::new(&agent, hook)).unwrap();
-    client.execute(MakeCall::new(&agent, NewCall::new("+15550001234"))).unwrap();
+    let (silent, agent, webhook) = call_to_a_silent_webhook(&client, "Waiting", 5);
 
     let queued = client.execute(ListWebhookLogs::new(&agent, &webhook.id)).unwrap().items;
     let seen: Vec<_> = queued.iter().map(|l| (l.event.clone(), l.attempt, l.status.clone(), l.http_status)).collect();
@@ -1035,6 +1079,33 @@ fn a_delivery_is_logged_pending_from_its_event_until_its_attempt_ends() {
     let seen: Vec<_> = ended.iter().map(|l| (l.id.clone(), l.status.clone(), l.error.clone())).collect();
     assert_eq!(seen, [(queued[0].id.clone(), DeliveryStatus::Failed, Some("Connection timeout".to_owned()))]);
     drop(silent);
+}
+
+/// After a reset, a webhook's deliveries go at once, though the webhook of the state before that had its id
+/// (ids start again) still has an attempt in flight to a target that never answers: a test suite sharing
+/// one emulator is not held up by the test before it.
+#[test]
+fn a_reset_leaves_no_delivery_waiting_behind_an_attempt_of_the_state_before() {
+    let (server, client) = stopped_clock();
+    let (silent, _, before) = call_to_a_silent_webhook(&client, "Before", 60);
+    // The attempt is in flight once its connection is taken.
+    silent.set_nonblocking(true).unwrap();
+    let until = Instant::now() + DEADLINE;
+    let _held = loop {
+        match silent.accept() {
+            Ok((stream, _)) => break stream,
+            Err(_) if Instant::now() < until => std::thread::sleep(Duration::from_millis(10)),
+            Err(error) => panic!("no delivery attempt: {error}"),
+        }
+    };
+
+    server.reset();
+    let receiver = Receiver::start();
+    let (agent, after) = agent_with_webhook(&client, "After", &receiver, 0);
+    assert_eq!(after.id, before.id, "ids start again after a reset");
+    client.execute(MakeCall::new(&agent, NewCall::new("+15550001234"))).unwrap();
+    let delivered = receiver.wait_for(1);
+    assert_eq!(delivered[0].event(), "event_phone_call_started");
 }
 
 /// A delivery whose own retries are not over ("retrying: will retry according to max_retries") is not
@@ -1866,6 +1937,23 @@ async fn wait_for_end_on_the_async_client_looks_again_after_a_failure_that_may_p
     let error = common::async_client(&failing).calls().wait_for_end(CallWatch::new("a-1", "c-1"), limits).await;
     assert_eq!(error.unwrap_err().status().map(|s| s.as_u16()), Some(500));
     assert!(started.elapsed() >= Duration::from_millis(500), "gave up before max_wait: {:?}", started.elapsed());
+}
+
+/// `max_wait` counts from the wait's first poll, not from when its future was made: a wait made and
+/// awaited later (queued, or spawned on a busy runtime) still looks again for all of it.
+#[tokio::test(flavor = "current_thread")]
+async fn wait_for_end_on_the_async_client_counts_max_wait_from_its_first_poll() {
+    use talkover::calls::{CallWatch, WaitLimits};
+    let failing = Server::builder().error_rate(1.0).start().await.unwrap();
+    let limits = WaitLimits::default().interval(Duration::from_millis(100)).max_wait(Duration::from_millis(500));
+    let waiting = common::async_client(&failing).calls().wait_for_end(CallWatch::new("a-1", "c-1"), limits);
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    assert!(failing.received().is_empty(), "nothing is sent before the wait is polled");
+    let started = Instant::now();
+    let error = waiting.await.unwrap_err();
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(500));
+    assert!(started.elapsed() >= Duration::from_millis(500), "gave up before max_wait: {:?}", started.elapsed());
+    assert!(failing.received().len() >= 2, "looked once: {:?}", failing.received().len());
 }
 
 #[tokio::test(flavor = "current_thread")]

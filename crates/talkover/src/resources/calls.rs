@@ -236,17 +236,20 @@ impl<'c> Calls<'c, crate::Client> {
     /// runtime) fails with [`Error::Config`] on `sleep` before its second look.
     ///
     /// The future owns what it needs (a handle on the client), as a call's does: it can be spawned
-    /// (`tokio::spawn(client.calls().wait_for_end(watch, limits))`).
+    /// (`tokio::spawn(client.calls().wait_for_end(watch, limits))`). Like a call's, it does nothing until
+    /// it is first polled, and `max_wait` counts from then: a wait created early and awaited later (queued,
+    /// or spawned on a busy runtime) still looks for all of it.
     pub fn wait_for_end(
         &self,
         watch: CallWatch,
         limits: WaitLimits,
     ) -> impl std::future::Future<Output = Result<CallWaitOutcome, Error>> + Send + 'static {
-        let mut wait = CallWait::new(watch, limits, self.client.timeout());
         let once = self.client.with_retry_policy(RetryPolicy::none());
+        let timeout = self.client.timeout();
         // Bounded by `limits.max_wait`, as the blocking client's; the sleeps count towards it even when
         // the client's sleep runs on another clock (`CallWait::slept`).
         async move {
+            let mut wait = CallWait::new(watch, limits, timeout);
             loop {
                 let (request, bound) = wait.look();
                 let pause = match once.with_timeout(bound).execute(request).await {
