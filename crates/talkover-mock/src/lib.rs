@@ -119,8 +119,8 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::State;
-use axum::Router;
+use http_body_util::Full;
+use hyper::body::{Bytes, Incoming};
 use tokio::sync::watch;
 
 pub use deliver::SIGNATURE_HEADER;
@@ -435,7 +435,6 @@ async fn serve(
     head_timeout: Duration,
     stopped: watch::Receiver<bool>,
 ) {
-    let app = Router::new().fallback(answer).with_state(emulator);
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(hyper_util::rt::TokioTimer::new()).header_read_timeout(head_timeout);
     let accepting = async {
@@ -452,7 +451,8 @@ async fn serve(
                     continue;
                 }
             };
-            let service = hyper_util::service::TowerToHyperService::new(app.clone());
+            let emulator = Arc::clone(&emulator);
+            let service = hyper::service::service_fn(move |request| answer(Arc::clone(&emulator), request));
             let connection = http.serve_connection(hyper_util::rt::TokioIo::new(stream), service);
             let mut stopped = stopped.clone();
             tokio::spawn(async move {
@@ -475,10 +475,15 @@ async fn serve(
     }
 }
 
-async fn answer(State(emulator): State<Arc<Emulator>>, request: axum::extract::Request) -> axum::response::Response {
+/// Answers one request on a connection: never an error (hyper would close the connection on one), every
+/// failure is an answer.
+async fn answer(
+    emulator: Arc<Emulator>,
+    request: http::Request<Incoming>,
+) -> Result<http::Response<Full<Bytes>>, std::convert::Infallible> {
     let (parts, mut body) = request.into_parts();
     if let Some(problem) = emulator::host_problem(&parts).or_else(|| emulator::delivery_problem(&parts)) {
-        return emulator.host_refused(&parts, problem).map(axum::body::Body::from);
+        return Ok(emulator.host_refused(&parts, problem).map(|bytes| Full::new(Bytes::from(bytes))));
     }
     // A body declared larger than is read is refused without waiting for all of it.
     let declared = parts.headers.get(http::header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
@@ -515,7 +520,7 @@ async fn answer(State(emulator): State<Arc<Emulator>>, request: axum::extract::R
             emulator.too_large(&parts)
         }
     };
-    response.map(axum::body::Body::from)
+    Ok(response.map(|bytes| Full::new(Bytes::from(bytes))))
 }
 
 /// Why a request's body was not read.
@@ -542,7 +547,7 @@ const DRAIN_LIMIT: usize = 64 * 1024 * 1024;
 const DRAIN_IDLE: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// Reads and drops what comes of a body, within [`DRAIN_LIMIT`], [`DRAIN_IDLE`] and [`BODY_TIMEOUT`].
-async fn drain(body: &mut axum::body::Body) {
+async fn drain(body: &mut Incoming) {
     use http_body_util::BodyExt as _;
     let until = tokio::time::Instant::now() + BODY_TIMEOUT;
     let mut dropped = 0usize;
@@ -561,7 +566,7 @@ async fn drain(body: &mut axum::body::Body) {
 
 /// Reads a request's body: at most [`MAX_BODY`] bytes, waiting at most [`BODY_TIMEOUT`] for each piece
 /// (a slow upload that keeps coming is read) and [`BODY_READ_LIMIT`] in all.
-async fn read_body(body: &mut axum::body::Body) -> Result<Vec<u8>, BodyError> {
+async fn read_body(body: &mut Incoming) -> Result<Vec<u8>, BodyError> {
     use http_body_util::BodyExt as _;
     let until = tokio::time::Instant::now() + BODY_READ_LIMIT;
     let mut bytes = Vec::new();
