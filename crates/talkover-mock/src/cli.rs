@@ -36,7 +36,8 @@ options:
 
 Controls, over HTTP without a token: GET /_emulator/clock, POST /_emulator/clock/advance and
 /_emulator/clock/scale; GET, DELETE /_emulator/requests; GET, PUT, DELETE /_emulator/faults;
-POST /_emulator/events (a webhook event on request); POST /_emulator/reset.";
+POST /_emulator/events (a webhook event on request); GET /_emulator/deliveries (how many are still
+pending); POST /_emulator/reset.";
 
 /// Runs the emulator as the command line asks, until the process is stopped. `args` are the options,
 /// without the program's name (`--port 8080`, `--help`, …). The error is a message for the user, with the

@@ -21,7 +21,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::net::{IpAddr, SocketAddr};
-use std::sync::atomic::{AtomicU16, Ordering};
+use std::sync::atomic::{AtomicU16, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, Weak};
 use std::time::{Duration, Instant};
 
@@ -189,6 +189,8 @@ pub(crate) struct Resend {
 #[derive(Debug)]
 pub(crate) struct Deliveries {
     jobs: mpsc::UnboundedSender<Job>,
+    /// How many deliveries handed over are not over yet (their last attempt made, or dropped).
+    outstanding: Arc<AtomicUsize>,
 }
 
 impl Deliveries {
@@ -196,10 +198,13 @@ impl Deliveries {
     /// Deliveries go where `reach` allows.
     pub(crate) fn start(state: Weak<Mutex<State>>, reach: Reach) -> std::io::Result<Self> {
         let (jobs, mut incoming) = mpsc::unbounded_channel::<Job>();
+        let outstanding = Arc::new(AtomicUsize::new(0));
+        let counted = Arc::clone(&outstanding);
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
         std::thread::Builder::new().name("talkover-mock-deliveries".into()).spawn(move || {
             runtime.block_on(async move {
-                let mut queues = Queues { state: state.clone(), by_webhook: HashMap::new(), reach };
+                let mut queues =
+                    Queues { state: state.clone(), by_webhook: HashMap::new(), reach, outstanding: counted };
                 let mut ticks = tokio::time::interval(TICK);
                 loop {
                     tokio::select! {
@@ -212,6 +217,9 @@ impl Deliveries {
                             let mut locked = lock(&shared);
                             locked.tick();
                             let jobs = locked.take_outbox();
+                            // Counted under the state's lock, so that a wait for the deliveries sees them
+                            // either in the state or here.
+                            queues.outstanding.fetch_add(jobs.len(), Ordering::SeqCst);
                             // Whatever was sent before this tick took the state is older: it goes first.
                             while let Ok(job) = incoming.try_recv() {
                                 queues.dispatch(job);
@@ -223,16 +231,25 @@ impl Deliveries {
                 }
             });
         })?;
-        Ok(Self { jobs })
+        Ok(Self { jobs, outstanding })
     }
 
     /// Hands jobs to the delivery thread. Call it with the state locked, so that the thread sees events
     /// in the order the state emitted them.
     pub(crate) fn send(&self, jobs: impl IntoIterator<Item = Job>) {
         for job in jobs {
+            self.outstanding.fetch_add(1, Ordering::SeqCst);
             // The thread only stops once this handle is dropped.
-            let _ = self.jobs.send(job);
+            if self.jobs.send(job).is_err() {
+                self.outstanding.fetch_sub(1, Ordering::SeqCst);
+            }
         }
+    }
+
+    /// How many deliveries handed over are not over yet: queued, being attempted, or waiting to be tried
+    /// again. Read with the state locked, with the state's own outbox, for every delivery due.
+    pub(crate) fn outstanding(&self) -> usize {
+        self.outstanding.load(Ordering::SeqCst)
     }
 }
 
@@ -255,12 +272,18 @@ struct Queues {
     state: Weak<Mutex<State>>,
     by_webhook: HashMap<(u64, String), mpsc::UnboundedSender<Job>>,
     reach: Reach,
+    /// [`Deliveries::outstanding`]: each job is counted off once its delivery is over.
+    outstanding: Arc<AtomicUsize>,
 }
 
 impl Queues {
     fn dispatch(&mut self, job: Job) {
         if job.waiter.is_some() {
-            tokio::spawn(deliver(job, self.state.clone(), self.reach.clone()));
+            let (state, reach, outstanding) = (self.state.clone(), self.reach.clone(), Arc::clone(&self.outstanding));
+            tokio::spawn(async move {
+                deliver(job, state, reach).await;
+                outstanding.fetch_sub(1, Ordering::SeqCst);
+            });
             return;
         }
         // The queues of states before this job's are let go: each ends once its attempt in flight has.
@@ -274,10 +297,11 @@ impl Queues {
             None => job,
         };
         let (queue, mut jobs) = mpsc::unbounded_channel::<Job>();
-        let (state, reach) = (self.state.clone(), self.reach.clone());
+        let (state, reach, outstanding) = (self.state.clone(), self.reach.clone(), Arc::clone(&self.outstanding));
         tokio::spawn(async move {
             while let Some(job) = jobs.recv().await {
                 deliver(job, state.clone(), reach.clone()).await;
+                outstanding.fetch_sub(1, Ordering::SeqCst);
             }
         });
         let _ = queue.send(job);

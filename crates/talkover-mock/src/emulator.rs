@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU16, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use http::{HeaderValue, StatusCode};
 use serde_json::{json, Map, Value};
@@ -511,6 +511,33 @@ impl Emulator {
         self.deliveries.send(state.take_outbox());
     }
 
+    /// How many webhook deliveries are not over yet: due, queued, being attempted, or waiting to be tried
+    /// again (a test delivery included). What the clock has brought about so far counts; a call's steps
+    /// still to come on a running clock do not.
+    pub fn pending_deliveries(&self) -> usize {
+        let state = lock(&self.state);
+        state.outbox_len() + self.deliveries.outstanding()
+    }
+
+    /// Waits, at most `timeout`, until no webhook delivery is pending ([`Emulator::pending_deliveries`]):
+    /// whether none is. For a test that checks what was delivered, or that nothing was, without sleeping
+    /// for a guess; a delivery still retrying holds it until its last attempt. It blocks the thread: from
+    /// async code with the server on the same current-thread runtime, poll `pending_deliveries` between
+    /// sleeps of the runtime instead.
+    pub fn wait_for_deliveries(&self, timeout: Duration) -> bool {
+        let until = Instant::now() + timeout;
+        // Bounded by `timeout`: each turn sleeps 5 ms.
+        loop {
+            if self.pending_deliveries() == 0 {
+                return true;
+            }
+            if Instant::now() >= until {
+                return false;
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+
     /// Sends `event` now to the agent's webhooks that subscribe to it, as the API would (signed, logged,
     /// tried again on failure; to a campaign's webhooks that take call events too, when `data`'s `call_id`
     /// is a call the campaign placed): for a test of an event the emulator does not bring about itself
@@ -787,7 +814,8 @@ impl Emulator {
     /// (`{"scale": S}`), each answering the clock (`now` to the second, `now_ms`, milliseconds since the
     /// epoch, and `scale`); `GET` and `DELETE /_emulator/requests`, which answer the journal of API requests
     /// ([`Emulator::received`]), the second emptying it; `GET`, `PUT` and `DELETE /_emulator/faults`;
-    /// `POST /_emulator/events` ([`Emulator::emit_agent_event`], [`Emulator::emit_campaign_event`]); and
+    /// `POST /_emulator/events` ([`Emulator::emit_agent_event`], [`Emulator::emit_campaign_event`]);
+    /// `GET /_emulator/deliveries` (`{"pending": N}`, [`Emulator::pending_deliveries`]); and
     /// `POST /_emulator/reset` ([`Emulator::reset`]).
     fn control(&self, request: &HttpRequest) -> Reply {
         let path = request.uri().path().trim_end_matches('/');
@@ -803,6 +831,12 @@ impl Emulator {
                 return wrong_control_method(path, "POST", method);
             }
             return self.emit_control(request.body());
+        }
+        if path == "/_emulator/deliveries" {
+            if method != http::Method::GET {
+                return wrong_control_method(path, "GET", method);
+            }
+            return Reply::new(200, json!({ "success": true, "data": { "pending": self.pending_deliveries() } }));
         }
         if path == "/_emulator/reset" {
             if method != http::Method::POST {

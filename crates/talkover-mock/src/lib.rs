@@ -384,6 +384,17 @@ impl Server {
         self.emulator.advance_clock(by);
     }
 
+    /// How many webhook deliveries are not over yet (see [`Emulator::pending_deliveries`]).
+    pub fn pending_deliveries(&self) -> usize {
+        self.emulator.pending_deliveries()
+    }
+
+    /// Waits, at most `timeout`, until no webhook delivery is pending: whether none is (see
+    /// [`Emulator::wait_for_deliveries`]).
+    pub fn wait_for_deliveries(&self, timeout: Duration) -> bool {
+        self.emulator.wait_for_deliveries(timeout)
+    }
+
     /// Sets the pace of the emulator's clock from now on (see [`Emulator::set_clock_scale`]).
     pub fn set_clock_scale(&self, scale: f64) {
         self.emulator.set_clock_scale(scale);

@@ -1108,6 +1108,30 @@ fn a_reset_leaves_no_delivery_waiting_behind_an_attempt_of_the_state_before() {
     assert_eq!(delivered[0].event(), "event_phone_call_started");
 }
 
+/// `wait_for_deliveries` returns once every delivery due is over, its retries included, so that a test
+/// reads the logs (or finds nothing delivered) without sleeping for a guess; and says so when one is not.
+#[test]
+fn wait_for_deliveries_returns_once_every_delivery_due_is_over() {
+    let (server, client, _receiver, agent, webhook) = failing_deliveries("Counted", 1);
+    assert!(server.pending_deliveries() >= 1, "the call's start is due at once");
+    assert!(server.wait_for_deliveries(DEADLINE), "{} still pending", server.pending_deliveries());
+    assert_eq!(server.pending_deliveries(), 0);
+    let logs = client.execute(ListWebhookLogs::new(&agent, &webhook.id)).unwrap().items;
+    let mut seen: Vec<_> = logs.iter().map(|l| (l.attempt, l.status.clone())).collect();
+    seen.sort_by_key(|(attempt, _)| *attempt);
+    assert_eq!(seen, [(1, DeliveryStatus::Retrying), (2, DeliveryStatus::Failed)]);
+
+    let settled = plain(&server, "GET", "/_emulator/deliveries", None);
+    assert_eq!((settled.status, settled.body["data"]["pending"].clone()), (200, json!(0)), "{}", settled.body);
+
+    // An attempt that lasts its webhook's timeout holds the wait until then.
+    let (_silent, _, _) = call_to_a_silent_webhook(&client, "Held", 60);
+    assert!(!server.wait_for_deliveries(Duration::from_millis(300)));
+    assert!(server.pending_deliveries() >= 1);
+    let pending = plain(&server, "GET", "/_emulator/deliveries", None).body;
+    assert!(pending["data"]["pending"].as_u64() >= Some(1), "{pending}");
+}
+
 /// A delivery whose own retries are not over ("retrying: will retry according to max_retries") is not
 /// retried by hand: the target would get it once more than it asked.
 #[test]
