@@ -114,15 +114,17 @@ impl Faults {
     }
 
     /// Answers this share of requests (0 to 1) with `500`, without carrying them out (health excepted).
+    /// Another share is refused where the faults are given ([`Faults::problem`]).
     pub fn error_rate(mut self, rate: f64) -> Self {
-        self.error_rate = share(rate);
+        self.error_rate = rate;
         self
     }
 
     /// Carries out this share of requests (0 to 1), then answers them `500` (the answer lost on its way
-    /// back) in place of a success.
+    /// back) in place of a success. Another share is refused where the faults are given
+    /// ([`Faults::problem`]).
     pub fn lost_answer_rate(mut self, rate: f64) -> Self {
-        self.lost_answer_rate = share(rate);
+        self.lost_answer_rate = rate;
         self
     }
 
@@ -165,6 +167,33 @@ impl Faults {
         self
     }
 
+    /// What makes these faults ones the emulator refuses, in words: a share outside 0 to 1, an operation
+    /// id no operation has (`make_call`), or health among the operations of faults that fail requests
+    /// (health is never failed: they would fail nothing). Faults aimed at nothing would let a test of
+    /// failure handling pass for the wrong reason, so [`Emulator::set_faults`] panics with this, a
+    /// [`ServerBuilder`](crate::ServerBuilder) given them fails to start, and `PUT /_emulator/faults`
+    /// answers it with a 422.
+    pub fn problem(&self) -> Option<String> {
+        for (name, rate) in [("error_rate", self.error_rate), ("lost_answer_rate", self.lost_answer_rate)] {
+            if !(0.0..=1.0).contains(&rate) {
+                return Some(format!("The {name} must be a share from 0 to 1, got {rate}."));
+            }
+        }
+        if let Some(unknown) = self.unknown_operation() {
+            return Some(format!(
+                "No operation has the id {unknown:?}: name operations as the reference does (make-call)."
+            ));
+        }
+        let fails =
+            self.error_rate > 0.0 || self.lost_answer_rate > 0.0 || self.rate_limit_burst > 0 || self.error_burst > 0;
+        if fails && self.operations.iter().any(|id| id == HealthCheck::ID) {
+            return Some(
+                "Health is never failed (its page says it is safe to poll): leave it out of the operations.".into(),
+            );
+        }
+        None
+    }
+
     /// The first of [`Faults::operations`] that no operation has as its id, if any.
     pub(crate) fn unknown_operation(&self) -> Option<&str> {
         self.operations.iter().map(String::as_str).find(|id| talkover_core::registry::operation(id).is_none())
@@ -173,15 +202,6 @@ impl Faults {
     /// Whether the faults are for requests to `operation`.
     fn are_for(&self, operation: &str) -> bool {
         self.operations.is_empty() || self.operations.iter().any(|named| named == operation)
-    }
-}
-
-/// `rate` as a share from 0 to 1 (0 for one that is not a number).
-fn share(rate: f64) -> f64 {
-    if rate.is_finite() {
-        rate.clamp(0.0, 1.0)
-    } else {
-        0.0
     }
 }
 
@@ -388,6 +408,16 @@ impl Emulator {
     }
 
     pub(crate) fn with_settings(settings: Settings) -> Result<Self, String> {
+        if let Some(problem) = settings.faults.problem() {
+            return Err(problem);
+        }
+        if settings.clock_scale.is_nan() || settings.clock_scale < 0.0 {
+            return Err(format!(
+                "The clock scale must be from 0 to {}, got {}.",
+                crate::clock::MAX_SCALE,
+                settings.clock_scale
+            ));
+        }
         let catalog = match &settings.fixtures_dir {
             Some(dir) => Catalog::from_dir(dir)?,
             None => Catalog::embedded(),
@@ -471,7 +501,15 @@ impl Emulator {
     }
 
     /// Replaces the faults to inject, from the next request on (a rate-limit burst starts again).
+    ///
+    /// # Panics
+    ///
+    /// On faults the emulator refuses ([`Faults::problem`]: a share outside 0 to 1, an unknown operation
+    /// id), as [`Faults::only_for`] does on an unknown id.
     pub fn set_faults(&self, faults: Faults) {
+        if let Some(problem) = faults.problem() {
+            panic!("Emulator::set_faults: {problem}");
+        }
         *lock(&self.faults) = FaultState::new(faults);
     }
 
@@ -577,7 +615,12 @@ impl Emulator {
     /// Sets how many seconds of the emulator's clock pass per wall-clock second, from now on: 1 (the
     /// default) runs at the wall clock's pace, 0 freezes it (only [`Emulator::advance_clock`] moves
     /// it), 60 makes a second a minute.
+    ///
+    /// # Panics
+    ///
+    /// On a negative scale or NaN (a pace above a million runs at a million).
     pub fn set_clock_scale(&self, scale: f64) {
+        assert!(scale >= 0.0, "Emulator::set_clock_scale: a scale from 0 to a million, not {scale}");
         lock(&self.state).clock().set_scale(scale);
     }
 

@@ -4,8 +4,6 @@
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
-use talkover_core::account::HealthCheck;
-use talkover_core::Operation as _;
 
 use crate::emulator::Faults;
 
@@ -64,11 +62,6 @@ impl FaultsJson {
             }
             serde_json::from_value(json).map_err(|e| format!("Send the faults as a JSON object: {e}."))?
         };
-        for (name, rate) in [("error_rate", given.error_rate), ("lost_answer_rate", given.lost_answer_rate)] {
-            if !(0.0..=1.0).contains(&rate) {
-                return Err(format!("The {name} must be a share from 0 to 1, got {rate}."));
-            }
-        }
         if given.latency_ms > LONGEST_LATENCY_MS {
             return Err(format!("The latency_ms must be at most {LONGEST_LATENCY_MS}, got {}.", given.latency_ms));
         }
@@ -76,10 +69,6 @@ impl FaultsJson {
             let got = given.retry_after_secs;
             return Err(format!("The retry_after_secs must be at most {LONGEST_RETRY_AFTER_SECS}, got {got}."));
         }
-        let fails = given.error_rate > 0.0
-            || given.lost_answer_rate > 0.0
-            || given.rate_limit_burst > 0
-            || given.error_burst > 0;
         let mut faults = Faults::new()
             .latency(Duration::from_millis(given.latency_ms))
             .error_rate(given.error_rate)
@@ -89,16 +78,9 @@ impl FaultsJson {
             .seed(given.seed);
         // Set as given, not through `only_for`, which panics on an unknown id: here it is a refusal.
         faults.operations = given.operations;
-        if let Some(unknown) = faults.unknown_operation() {
-            return Err(format!(
-                "No operation has the id {unknown:?}: name operations as the reference does (make-call)."
-            ));
+        match faults.problem() {
+            Some(problem) => Err(problem),
+            None => Ok(faults),
         }
-        if fails && faults.operations.iter().any(|id| id == HealthCheck::ID) {
-            return Err(
-                "Health is never failed (its page says it is safe to poll): leave it out of the operations.".into()
-            );
-        }
-        Ok(faults)
     }
 }

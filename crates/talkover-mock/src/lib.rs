@@ -178,7 +178,7 @@ impl ServerBuilder {
         self
     }
 
-    /// The faults to inject.
+    /// The faults to inject. Faults the emulator refuses ([`Faults::problem`]) fail the start.
     pub fn faults(mut self, faults: Faults) -> Self {
         self.settings.faults = faults;
         self
@@ -219,7 +219,7 @@ impl ServerBuilder {
 
     /// How many seconds of the emulator's clock pass per wall-clock second (default 1: a call completes
     /// within 5 seconds), from 0 to a million (a larger pace runs at a million). 0 freezes the clock, so
-    /// that only [`Server::advance_clock`] moves calls on.
+    /// that only [`Server::advance_clock`] moves calls on. A negative scale or NaN fails the start.
     pub fn clock_scale(mut self, scale: f64) -> Self {
         self.settings.clock_scale = scale;
         self

@@ -1133,3 +1133,30 @@ fn unknown_routes_and_methods_are_refused() {
         .unwrap();
     assert_eq!(talkover::BlockingTransport::send(&transport, bad_json).unwrap().status(), 400);
 }
+
+/// Faults that would fail nothing, or not as asked, are refused wherever they are given: a share outside 0
+/// to 1, an operation id set through the public field with a typo, health among failing faults, a
+/// negative clock scale. A builder fails to start, naming what is wrong; `set_faults` panics, as
+/// `only_for` does on a typo; `PUT /_emulator/faults` answers 422 with the same words.
+#[test]
+fn faults_and_settings_that_would_mislead_a_test_are_refused() {
+    let error = |builder: talkover_mock::ServerBuilder| builder.start_blocking().unwrap_err().to_string();
+    assert!(error(Server::builder().error_rate(1.5)).contains("error_rate must be a share from 0 to 1"));
+    assert!(error(Server::builder().lost_answer_rate(f64::NAN)).contains("lost_answer_rate"));
+    assert!(error(Server::builder().clock_scale(-5.0)).contains("clock scale"));
+    let mut typo = Faults::new().error_rate(1.0);
+    typo.operations.push("make_call".to_owned());
+    assert!(error(Server::builder().faults(typo.clone())).contains("\"make_call\""));
+    let health = Faults::new().error_burst(3).only_for(["health"]);
+    assert!(error(Server::builder().faults(health)).contains("Health is never failed"));
+
+    let server = Server::start_blocking().unwrap();
+    let refused = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| server.set_faults(typo.clone())));
+    let message = refused.expect_err("set_faults panics").downcast::<String>().expect("a message");
+    assert!(message.contains("\"make_call\""), "{message}");
+    assert!(std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| server.set_clock_scale(f64::NAN))).is_err());
+    let over_http = common::raw::control(&server, "PUT", "/_emulator/faults", r#"{"error_rate": 1.5}"#);
+    assert_eq!(over_http.0, 422, "{over_http:?}");
+    // Nothing refused took effect.
+    assert_eq!(server.emulator().faults(), Faults::new());
+}
