@@ -94,6 +94,11 @@ pub(crate) fn request_ms() -> i64 {
     })
 }
 
+/// `at` in milliseconds since the epoch, to the second (as the API writes times).
+pub(crate) fn ms_of(at: &DateTime) -> i64 {
+    at.unix_timestamp().saturating_mul(1000)
+}
+
 /// The fastest the clock runs: a million emulator seconds a second.
 pub(crate) const MAX_SCALE: f64 = 1_000_000.0;
 

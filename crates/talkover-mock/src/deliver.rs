@@ -21,7 +21,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::net::{IpAddr, SocketAddr};
-use std::sync::atomic::{AtomicU16, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU16, Ordering};
 use std::sync::{Arc, Mutex, Weak};
 use std::time::{Duration, Instant};
 
@@ -189,8 +189,50 @@ pub(crate) struct Resend {
 #[derive(Debug)]
 pub(crate) struct Deliveries {
     jobs: mpsc::UnboundedSender<Job>,
-    /// How many deliveries handed over are not over yet (their last attempt made, or dropped).
-    outstanding: Arc<AtomicUsize>,
+    /// How many deliveries handed over are not over yet, by the state that made them.
+    outstanding: Outstanding,
+}
+
+/// How many deliveries handed over are not over yet (their last attempt made, or dropped), by the state
+/// that made them ([`State::born`](crate::state::State::born)): after a reset, an attempt of the state
+/// before still in flight is not the new state's.
+#[derive(Clone, Debug, Default)]
+struct Outstanding(Arc<Mutex<HashMap<u64, usize>>>);
+
+impl Outstanding {
+    fn add(&self, born: u64, count: usize) {
+        if count > 0 {
+            *lock(&self.0).entry(born).or_default() += count;
+        }
+    }
+
+    fn of(&self, born: u64) -> usize {
+        lock(&self.0).get(&born).copied().unwrap_or_default()
+    }
+
+    /// The count of one job of `born`, taken off when the guard is dropped: when its delivery is over,
+    /// however it ends.
+    fn guard(&self, born: u64) -> Counted {
+        Counted { outstanding: self.clone(), born }
+    }
+}
+
+/// One delivery counted in [`Outstanding`], until it is dropped.
+struct Counted {
+    outstanding: Outstanding,
+    born: u64,
+}
+
+impl Drop for Counted {
+    fn drop(&mut self) {
+        let mut counts = lock(&self.outstanding.0);
+        if let Some(count) = counts.get_mut(&self.born) {
+            *count = count.saturating_sub(1);
+            if *count == 0 {
+                counts.remove(&self.born);
+            }
+        }
+    }
 }
 
 impl Deliveries {
@@ -198,8 +240,8 @@ impl Deliveries {
     /// Deliveries go where `reach` allows.
     pub(crate) fn start(state: Weak<Mutex<State>>, reach: Reach) -> std::io::Result<Self> {
         let (jobs, mut incoming) = mpsc::unbounded_channel::<Job>();
-        let outstanding = Arc::new(AtomicUsize::new(0));
-        let counted = Arc::clone(&outstanding);
+        let outstanding = Outstanding::default();
+        let counted = outstanding.clone();
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
         std::thread::Builder::new().name("talkover-mock-deliveries".into()).spawn(move || {
             runtime.block_on(async move {
@@ -219,7 +261,7 @@ impl Deliveries {
                             let jobs = locked.take_outbox();
                             // Counted under the state's lock, so that a wait for the deliveries sees them
                             // either in the state or here.
-                            queues.outstanding.fetch_add(jobs.len(), Ordering::SeqCst);
+                            queues.outstanding.add(locked.born(), jobs.len());
                             // Whatever was sent before this tick took the state is older: it goes first.
                             while let Ok(job) = incoming.try_recv() {
                                 queues.dispatch(job);
@@ -238,18 +280,19 @@ impl Deliveries {
     /// in the order the state emitted them.
     pub(crate) fn send(&self, jobs: impl IntoIterator<Item = Job>) {
         for job in jobs {
-            self.outstanding.fetch_add(1, Ordering::SeqCst);
+            let born = job.born;
+            self.outstanding.add(born, 1);
             // The thread only stops once this handle is dropped.
-            if self.jobs.send(job).is_err() {
-                self.outstanding.fetch_sub(1, Ordering::SeqCst);
+            if let Err(mpsc::error::SendError(job)) = self.jobs.send(job) {
+                drop(self.outstanding.guard(job.born));
             }
         }
     }
 
-    /// How many deliveries handed over are not over yet: queued, being attempted, or waiting to be tried
-    /// again. Read with the state locked, with the state's own outbox, for every delivery due.
-    pub(crate) fn outstanding(&self) -> usize {
-        self.outstanding.load(Ordering::SeqCst)
+    /// How many deliveries the state `born` made are not over yet: queued, being attempted, or waiting
+    /// to be tried again. Read with the state locked, with the state's own outbox, for every delivery due.
+    pub(crate) fn outstanding(&self, born: u64) -> usize {
+        self.outstanding.of(born)
     }
 }
 
@@ -270,38 +313,34 @@ pub(crate) struct Reach {
 /// wait behind an attempt of the state before still in flight (to a receiver that never answers).
 struct Queues {
     state: Weak<Mutex<State>>,
-    by_webhook: HashMap<(u64, String), mpsc::UnboundedSender<Job>>,
+    by_webhook: HashMap<(u64, String), mpsc::UnboundedSender<(Job, Counted)>>,
     reach: Reach,
     /// [`Deliveries::outstanding`]: each job is counted off once its delivery is over.
-    outstanding: Arc<AtomicUsize>,
+    outstanding: Outstanding,
 }
 
 impl Queues {
     fn dispatch(&mut self, job: Job) {
+        let counted = self.outstanding.guard(job.born);
         if job.waiter.is_some() {
-            let (state, reach, outstanding) = (self.state.clone(), self.reach.clone(), Arc::clone(&self.outstanding));
-            tokio::spawn(async move {
-                deliver(job, state, reach).await;
-                outstanding.fetch_sub(1, Ordering::SeqCst);
-            });
+            tokio::spawn(deliver(job, counted, self.state.clone(), self.reach.clone()));
             return;
         }
         // The queues of states before this job's are let go: each ends once its attempt in flight has.
         self.by_webhook.retain(|(born, _), _| *born >= job.born);
         let key = (job.born, job.webhook_id.clone());
         let job = match self.by_webhook.get(&key) {
-            Some(queue) => match queue.send(job) {
+            Some(queue) => match queue.send((job, counted)) {
                 Ok(()) => return,
                 Err(mpsc::error::SendError(job)) => job,
             },
-            None => job,
+            None => (job, counted),
         };
-        let (queue, mut jobs) = mpsc::unbounded_channel::<Job>();
-        let (state, reach, outstanding) = (self.state.clone(), self.reach.clone(), Arc::clone(&self.outstanding));
+        let (queue, mut jobs) = mpsc::unbounded_channel::<(Job, Counted)>();
+        let (state, reach) = (self.state.clone(), self.reach.clone());
         tokio::spawn(async move {
-            while let Some(job) = jobs.recv().await {
-                deliver(job, state.clone(), reach.clone()).await;
-                outstanding.fetch_sub(1, Ordering::SeqCst);
+            while let Some((job, counted)) = jobs.recv().await {
+                deliver(job, counted, state.clone(), reach.clone()).await;
             }
         });
         let _ = queue.send(job);
@@ -310,7 +349,9 @@ impl Queues {
 }
 
 /// Delivers one job: attempts until one succeeds or the retries run out, logging each.
-async fn deliver(mut job: Job, state: Weak<Mutex<State>>, reach: Reach) {
+/// `counted` is its count among the deliveries not over, dropped as it ends (before a test delivery's
+/// caller hears of it, so that its caller then finds it over).
+async fn deliver(mut job: Job, counted: Counted, state: Weak<Mutex<State>>, reach: Reach) {
     let body = Bytes::from(serde_json::to_vec(&job.payload).unwrap_or_default());
     // Not sent, and not tried again: sent again, it would be as large.
     let retries = if job.unsendable.is_some() { 0 } else { job.max_retries.min(MAX_RETRIES) };
@@ -360,6 +401,7 @@ async fn deliver(mut job: Job, state: Weak<Mutex<State>>, reach: Reach) {
         }
         job.log_id = None;
         if last {
+            drop(counted);
             // A test's caller hears of the delivery's outcome: its last attempt.
             if let Some(waiter) = job.waiter.take() {
                 waiter.tell(attempt);

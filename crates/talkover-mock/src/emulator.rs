@@ -543,8 +543,13 @@ impl Emulator {
     /// The clock stops at 9999-12-31T23:59:59Z, the last second the API's times can say; over HTTP, an
     /// advance past it is refused.
     pub fn advance_clock(&self, by: Duration) {
+        self.move_clock(|clock| clock.advance(by));
+    }
+
+    /// Moves the clock as `step` does, then brings about what the time passed brings.
+    fn move_clock(&self, step: impl FnOnce(&mut crate::clock::Clock)) {
         let mut state = lock(&self.state);
-        state.clock().advance(by);
+        step(state.clock());
         state.tick();
         self.deliveries.send(state.take_outbox());
     }
@@ -554,7 +559,7 @@ impl Emulator {
     /// still to come on a running clock do not.
     pub fn pending_deliveries(&self) -> usize {
         let state = lock(&self.state);
-        state.outbox_len() + self.deliveries.outstanding()
+        state.outbox_len() + self.deliveries.outstanding(state.born())
     }
 
     /// Waits, at most `timeout`, until no webhook delivery is pending ([`Emulator::pending_deliveries`]):
@@ -563,7 +568,8 @@ impl Emulator {
     /// async code with the server on the same current-thread runtime, poll `pending_deliveries` between
     /// sleeps of the runtime instead.
     pub fn wait_for_deliveries(&self, timeout: Duration) -> bool {
-        let until = Instant::now() + timeout;
+        // `Duration::MAX` ("as long as it takes") waits ten years.
+        let until = Instant::now() + timeout.min(Duration::from_secs(10 * 365 * 86_400));
         // Bounded by `timeout`: each turn sleeps 5 ms.
         loop {
             if self.pending_deliveries() == 0 {
@@ -904,9 +910,11 @@ impl Emulator {
                     422,
                     "The clock cannot pass 9999-12-31T23:59:59Z, the last second the API writes: advance it by less.",
                 ),
-                Some(seconds) if seconds <= 10.0 * 365.0 * 86_400.0 => {
-                    self.advance_clock(Duration::from_secs_f64(seconds))
-                }
+                Some(seconds) if seconds <= 10.0 * 365.0 * 86_400.0 => match until_ms(&body) {
+                    // To the moment itself, read and moved under one lock: a running clock moves on between two.
+                    Some(target) => self.move_clock(|clock| clock.set_now_ms(target.max(clock.now_ms()))),
+                    None => self.advance_clock(Duration::from_secs_f64(seconds)),
+                },
                 _ => {
                     return Reply::fail(
                         422,
@@ -987,10 +995,9 @@ impl Emulator {
     /// clock's now to it, `Some(None)` for a time that is no RFC 3339 time or is already past (refused
     /// as a bad number of seconds is), and `None` without `until` (the seconds are then read).
     fn seconds_until(&self, body: &Value) -> Option<Option<f64>> {
-        let until = body.get("until")?;
-        let at = until.as_str().and_then(|text| talkover_core::time::DateTime::new(text).ok());
+        body.get("until")?;
         let now_ms = lock(&self.state).clock().now_ms();
-        Some(at.map(|at| at.unix_timestamp().saturating_mul(1000).saturating_sub(now_ms)).and_then(|ms| {
+        Some(until_ms(body).map(|at| at.saturating_sub(now_ms)).and_then(|ms| {
             // A moment within the second the clock is in counts as now.
             (ms > -1000).then(|| ms.max(0) as f64 / 1000.0)
         }))
@@ -1392,6 +1399,13 @@ fn cut(text: &str) -> String {
 
 /// A control endpoint that exists, asked with another method than the ones it takes (`allowed`, as an
 /// `Allow` header lists them): RFC 9110's 405, naming them.
+/// The moment a clock advance's `{"until": "…"}` names, in milliseconds since the epoch (to the second);
+/// `None` without one, or for one that is no RFC 3339 time.
+fn until_ms(body: &Value) -> Option<i64> {
+    let text = body.get("until")?.as_str()?;
+    talkover_core::time::DateTime::new(text).ok().map(|at| crate::clock::ms_of(&at))
+}
+
 fn wrong_control_method(path: &str, allowed: &str, method: &http::Method) -> Reply {
     let takes = allowed.replace(", ", " or ");
     let mut reply = Reply::fail(405, &format!("The emulator's {path} takes {takes}, not {method}."));

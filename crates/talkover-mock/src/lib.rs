@@ -225,8 +225,8 @@ impl ServerBuilder {
         self
     }
 
-    /// Where the emulator's clock starts, and starts again on a [`reset`](Server::reset) (default: the
-    /// wall clock's time then), so that what a test creates is stamped with times it can write down: with
+    /// Where the emulator's clock starts (to the second), and starts again on a [`reset`](Server::reset)
+    /// (default: the wall clock's time then), so that what a test creates is stamped with times it can write down: with
     /// [`clock_scale(0.0)`](Self::clock_scale) and [`Server::advance_clock`], every time the emulator
     /// writes (an agent's `created_at`, a call's steps, a delivery's) is the start plus the advances. The
     /// records it starts with are stamped at it too.
@@ -242,7 +242,7 @@ impl ServerBuilder {
     /// # Ok(()) }
     /// ```
     pub fn clock_start(mut self, at: talkover_core::time::DateTime) -> Self {
-        self.settings.clock_start_ms = Some(at.unix_timestamp().saturating_mul(1000));
+        self.settings.clock_start_ms = Some(clock::ms_of(&at));
         self
     }
 
@@ -493,8 +493,9 @@ async fn answer(
     request: http::Request<Incoming>,
 ) -> Result<http::Response<Full<Bytes>>, std::convert::Infallible> {
     let (parts, mut body) = request.into_parts();
+    let body_of = |answer: http::Response<Vec<u8>>| Ok(answer.map(|bytes| Full::new(Bytes::from(bytes))));
     if let Some(problem) = emulator::host_problem(&parts).or_else(|| emulator::delivery_problem(&parts)) {
-        return Ok(emulator.host_refused(&parts, problem).map(|bytes| Full::new(Bytes::from(bytes))));
+        return body_of(emulator.host_refused(&parts, problem));
     }
     // A body declared larger than is read is refused without waiting for all of it.
     let declared = parts.headers.get(http::header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
@@ -531,7 +532,7 @@ async fn answer(
             emulator.too_large(&parts)
         }
     };
-    Ok(response.map(|bytes| Full::new(Bytes::from(bytes))))
+    body_of(response)
 }
 
 /// Why a request's body was not read.

@@ -171,13 +171,13 @@ impl Live {
 }
 
 impl State {
-    /// The deliveries to start, taken out of the state, each with its `pending` entry in its webhook's logs
-    /// (a test delivery, whose caller waits for it, is logged by its attempt alone).
     /// How many deliveries are due and not yet handed to the delivery thread.
     pub(crate) fn outbox_len(&self) -> usize {
         self.live.outbox.len()
     }
 
+    /// The deliveries to start, taken out of the state, each with its `pending` entry in its webhook's logs
+    /// (a test delivery, whose caller waits for it, is logged by its attempt alone).
     pub(crate) fn take_outbox(&mut self) -> Vec<Job> {
         let mut jobs = std::mem::take(&mut self.live.outbox);
         for job in jobs.iter_mut().filter(|job| job.log_id.is_none() && job.waiter.is_none()) {

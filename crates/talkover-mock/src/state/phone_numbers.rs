@@ -148,7 +148,9 @@ fn did_of(entry: &NumberEntry) -> SipTrunkDid {
 /// renewed monthly at no cost.
 fn number_of_did(did: &SipTrunkDid) -> Result<PhoneNumber, Reply> {
     let now = now();
-    let renewal = DateTime::from_unix_timestamp(unix_now() + RENEWAL_DAYS * 86_400);
+    // Never past the last second the API writes, where a clock started near it would put it.
+    let renewal = (unix_now() + RENEWAL_DAYS * 86_400).min(crate::clock::LATEST_MS / 1000);
+    let renewal = DateTime::from_unix_timestamp(renewal);
     let renewal_date = renewal.map_err(|e| Reply::bug::<PhoneNumber>(&e.to_string()))?.date();
     Ok(PhoneNumber::new(PhoneNumberRequired {
         id: did.id.clone(),

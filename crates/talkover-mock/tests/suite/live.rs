@@ -357,7 +357,7 @@ fn statuses(client: &talkover::blocking::Client, agent: &AgentId) -> Vec<(String
 
 #[tokio::test(flavor = "current_thread")]
 async fn test_webhook_delivers_a_signed_test_payload() {
-    let (_server, client) = common::start_async().await;
+    let (server, client) = common::start_async().await;
     let receiver = Receiver::start();
     let agent = client.agents().create(agent("Receiving")).await.unwrap();
     let hook = NewAgentWebhook::new("Receiver", receiver.url(), [AgentWebhookEvent::PhoneCallEnded])
@@ -372,6 +372,7 @@ async fn test_webhook_delivers_a_signed_test_payload() {
 
     let result = client.execute(TestWebhook::new(&agent.id, &webhook.id)).await.unwrap();
     assert_eq!(result.status_code, 200);
+    assert_eq!(server.pending_deliveries(), 0, "the test delivery is over once its answer came");
     let received = receiver.wait_for(1);
     assert_eq!(received.len(), 1);
     assert_signed(&received);
@@ -936,6 +937,12 @@ fn the_clock_lands_on_the_moment_asked_and_starts_where_it_is_told() {
     assert_eq!(created.created_at.as_ref().map(|t| t.as_str()), Some("2030-01-07T09:01:30Z"));
     server.reset();
     assert_eq!(server.clock_now(), until);
+
+    // Started at the last second the API writes, the trunk's numbers are still there, renewed at it.
+    let last = talkover::time::DateTime::new("9999-12-31T23:59:59Z").unwrap();
+    let server = Server::builder().clock_start(last).clock_scale(0.0).start_blocking().unwrap();
+    let numbers = plain(&server, "GET", "/api/v1/phone-numbers?per_page=100", None).body;
+    assert_eq!(numbers["data"].as_array().map(Vec::len), Some(4), "{numbers}");
 }
 
 #[test]
@@ -1100,12 +1107,14 @@ fn a_reset_leaves_no_delivery_waiting_behind_an_attempt_of_the_state_before() {
     };
 
     server.reset();
+    assert_eq!(server.pending_deliveries(), 0, "the attempt in flight is the state before's");
     let receiver = Receiver::start();
     let (agent, after) = agent_with_webhook(&client, "After", &receiver, 0);
     assert_eq!(after.id, before.id, "ids start again after a reset");
     client.execute(MakeCall::new(&agent, NewCall::new("+15550001234"))).unwrap();
     let delivered = receiver.wait_for(1);
     assert_eq!(delivered[0].event(), "event_phone_call_started");
+    assert!(server.wait_for_deliveries(DEADLINE), "waits for none of the state before's");
 }
 
 /// `wait_for_deliveries` returns once every delivery due is over, its retries included, so that a test
@@ -1116,6 +1125,7 @@ fn wait_for_deliveries_returns_once_every_delivery_due_is_over() {
     assert!(server.pending_deliveries() >= 1, "the call's start is due at once");
     assert!(server.wait_for_deliveries(DEADLINE), "{} still pending", server.pending_deliveries());
     assert_eq!(server.pending_deliveries(), 0);
+    assert!(server.wait_for_deliveries(Duration::MAX), "as long as it takes, which is no time now");
     let logs = client.execute(ListWebhookLogs::new(&agent, &webhook.id)).unwrap().items;
     let mut seen: Vec<_> = logs.iter().map(|l| (l.attempt, l.status.clone())).collect();
     seen.sort_by_key(|(attempt, _)| *attempt);
