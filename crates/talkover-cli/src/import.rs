@@ -101,7 +101,7 @@ pub fn command() -> Command {
                 .value_name("N")
                 .value_parser(clap::value_parser!(u32).range(1..=100))
                 .default_value("8")
-                .help("Attempts per row in one run before it counts as failed"),
+                .help("Attempts per row in one run before it counts as failed (a 429 waited out is one)"),
         )
         .arg(Arg::new("testing").long("testing").action(ArgAction::SetTrue).help("Queue test calls (is_testing)"))
         .arg(Arg::new("call-again").long("call-again").action(ArgAction::SetTrue).help(

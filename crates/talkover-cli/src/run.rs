@@ -752,15 +752,26 @@ fn fetch_all(context: &Context, op: &'static OperationInfo, params: Params) -> R
         None => {}
     }
     if walked.repeated > 0 {
-        // Items move between pages when the list changes while it is read (a call placed meanwhile
-        // pushes the rest one place on): one read again is written once. Items that moved the other way
-        // (one deleted meanwhile) can be missed, and nothing shows that.
+        // Items move between pages when the list changes while it is read (on a list shown newest first,
+        // one added meanwhile pushes the rest one place on): one read again is written once. Items that
+        // moved the other way (one deleted meanwhile) are missed: the list's count says so, below.
         let message = format!(
             "{} came again on a later page (the list changed while it was read) and {} written once",
             items(walked.repeated),
             if walked.repeated == 1 { "was" } else { "were" }
         );
         crate::notices::warning(&message, json!({ "repeated": walked.repeated }));
+    }
+    let shrank = walked.shrank_by();
+    if shrank > 0 {
+        // Pages are offsets: an item deleted before the page being read moves the rest up one place,
+        // and the one that moves onto the page already read is never seen.
+        let message = format!(
+            "the list held {shrank} fewer item{} while it was read (deleted meanwhile), so as many others may have \
+             been skipped: read it again for a full list",
+            if shrank == 1 { "" } else { "s" }
+        );
+        crate::notices::warning(&message, json!({ "shrank_by": shrank }));
     }
     // A page the walk refused (page 1 again for page 2, an empty page its counts contradict) would come
     // the same way again: going on from it is no advice.
@@ -795,9 +806,24 @@ struct Walked {
     repeated: usize,
     /// The ids of the items so far.
     seen: std::collections::HashSet<String>,
+    /// The list's count of items on the first page that gave one, and the fewest given since.
+    totals: Option<(u64, u64)>,
 }
 
 impl Walked {
+    /// Takes a page's count of the items in the whole list (`None`, or 0 where its block gives none).
+    fn counted(&mut self, total: Option<u64>) {
+        let Some(total) = total.filter(|t| *t > 0) else { return };
+        let (first, fewest) = self.totals.unwrap_or((total, total));
+        self.totals = Some((first, fewest.min(total)));
+    }
+
+    /// How many fewer items the list held at some page than at the first: as many as may have been
+    /// skipped, the items after one deleted moving up a page under the walk.
+    fn shrank_by(&self) -> u64 {
+        self.totals.map_or(0, |(first, fewest)| first.saturating_sub(fewest))
+    }
+
     /// Whether `item` is new to the walk: one with no `id` always is.
     fn first_time(&mut self, item: &Value) -> bool {
         let new = match item.get("id") {
@@ -881,6 +907,7 @@ fn fetch_pages(
             }
             Failure::from(error)
         })?;
+        walked.counted(list.pagination.as_ref().map(|p| p.total));
         let mut items = list.items;
         items.retain(|item| walked.first_time(item));
         if table.is_some() {

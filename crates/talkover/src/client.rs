@@ -189,7 +189,7 @@ impl Client {
 /// A request in flight. Of an operation not safe to repeat, a call dropped with it (its future dropped: a
 /// `tokio::time::timeout` or `select!` around it, a cancelled handler) may have been carried out, and no
 /// error can say so to anyone: dropped before it [`landed`](Self::landed), it says so at WARN, in the
-/// call's span. A client's own timeout (`with_timeout`) returns an error that says it instead. Dropped
+/// call's span (one safe to repeat, at DEBUG, so that the span does not end without a word). A client's own timeout (`with_timeout`) returns an error that says it instead. Dropped
 /// while the call waits to retry, it has landed: the attempt before was one that may be made again. The
 /// transport does not say when its request leaves, so a call dropped while its connection was still being
 /// opened is reported too: "may have", never "was".
@@ -214,7 +214,13 @@ impl<O: Operation> InFlight<O> {
 
 impl<O: Operation> Drop for InFlight<O> {
     fn drop(&mut self) {
-        if self.armed && !O::SAFE_TO_REPEAT {
+        if !self.armed {
+            return;
+        }
+        if O::SAFE_TO_REPEAT {
+            // Nothing to act on, but the call's span would otherwise end with no word of how.
+            tracing::debug!(operation = O::ID, "talkover call dropped while its request was in flight");
+        } else {
             tracing::warn!(
                 operation = O::ID,
                 "the call was dropped while its request was in flight: the API may have carried it out; check \

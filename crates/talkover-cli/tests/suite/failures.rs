@@ -625,6 +625,18 @@ fn all_writes_an_item_read_again_once_and_says_where_it_stopped() {
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert_eq!(stdout(&output), "a\nb\nc\nd\ne\n");
     assert!(stderr(&output).contains("warning: 1 item came again on a later page"), "{}", stderr(&output));
+    assert!(!stderr(&output).contains("fewer item"), "a list that grew skipped nothing: {}", stderr(&output));
+
+    // Two agents deleted between the first and second page move `c` and `d` onto the first, already read:
+    // they are never seen, and standard error says as many may be missing.
+    let last = r#"{"success": true, "data": [{"id": "e", "name": "E"}, {"id": "f", "name": "F"}], "meta": {"current_page": 2, "last_page": 2, "per_page": 2, "total": 4}}"#;
+    let server = Scripted::start(vec![page(1, &["a", "b"], 6), Reply::json(200, last.to_owned())]);
+    let mut all = talkover(&server.base_url(), TOKEN);
+    all.args(["agents", "list", "--all", "--per-page", "2", "-o", "id"]);
+    let output = run(all);
+    assert_eq!((output.status.code(), stdout(&output)), (Some(0), "a\nb\ne\nf\n".to_owned()), "{}", stderr(&output));
+    let warned = "warning: the list held 2 fewer items while it was read (deleted meanwhile), so as many others may";
+    assert!(stderr(&output).contains(warned), "{}", stderr(&output));
 
     // The second page fails: the first page's items are out, and the warning names the page to go on from.
     let server = Scripted::start(vec![page(1, &["a", "b"], 6), server_error(500)]);

@@ -674,11 +674,16 @@ impl State {
 
     /// The campaign whose call `call_id` dials, if a campaign placed it.
     pub(super) fn campaign_of_call(&self, call_id: &str) -> Option<String> {
+        // Every event of every call asks: without campaigns, no call is one's, and a call with an event is
+        // most often a recent one, so the calls are searched from the last placed.
+        if self.campaigns.is_empty() {
+            return None;
+        }
         // Linked while it is dialled, and on the call itself after it ended (an event asked for then, a
         // recording's, still goes to the campaign's webhooks that take call events).
         let campaign_call_id = match self.live.dials.iter().find(|d| d.call_id == call_id) {
             Some(dial) => dial.campaign_call_id.as_str(),
-            None => self.calls.iter().find(|c| c.call.id.as_str() == call_id)?.campaign_call_id.as_deref()?,
+            None => self.calls.iter().rev().find(|c| c.call.id.as_str() == call_id)?.campaign_call_id.as_deref()?,
         };
         let placed = |c: &Campaign| c.calls.iter().flatten().any(|call| call.id.as_str() == campaign_call_id);
         self.campaigns.iter().find(|c| placed(c)).map(|c| c.id.as_str().to_owned())

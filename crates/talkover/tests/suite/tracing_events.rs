@@ -44,7 +44,7 @@ fn an_async_call_not_safe_to_repeat_dropped_in_flight_is_a_warning() {
     let shown = common::Capture::traced(|| {
         runtime.block_on(async {
             dropped_in_flight(client.execute(MakeCall::new("agent-1", NewCall::new("+15551234567")))).await;
-            // Safe to repeat: a dropped read leaves nothing behind, and says nothing.
+            // Safe to repeat: a dropped read leaves nothing behind, and says so at DEBUG alone.
             dropped_in_flight(client.execute(GetAgent::new("agent-1"))).await;
         });
     });
@@ -52,6 +52,8 @@ fn an_async_call_not_safe_to_repeat_dropped_in_flight_is_a_warning() {
     assert_eq!(warned.len(), 1, "{shown}");
     assert!(warned[0].contains("operation=\"make-call\""), "{shown}");
     assert!(warned[0].contains("may have carried it out"), "{shown}");
+    let dropped_read = shown.lines().filter(|line| line.starts_with("event DEBUG") && line.contains("call dropped"));
+    assert_eq!(dropped_read.filter(|line| line.contains("operation=\"get-agent\"")).count(), 1, "{shown}");
 }
 
 #[test]
