@@ -806,22 +806,25 @@ struct Walked {
     repeated: usize,
     /// The ids of the items so far.
     seen: std::collections::HashSet<String>,
-    /// The list's count of items on the first page that gave one, and the fewest given since.
-    totals: Option<(u64, u64)>,
+    /// The list's count of items on the last page that gave one.
+    last_total: Option<u64>,
+    /// How many items the list's count lost from one page to the next, added up.
+    shrank: u64,
 }
 
 impl Walked {
     /// Takes a page's count of the items in the whole list (`None`, or 0 where its block gives none).
     fn counted(&mut self, total: Option<u64>) {
         let Some(total) = total.filter(|t| *t > 0) else { return };
-        let (first, fewest) = self.totals.unwrap_or((total, total));
-        self.totals = Some((first, fewest.min(total)));
+        // Each fall from one page to the next counts, a rise between them (items added) or not.
+        self.shrank += self.last_total.map_or(0, |last| last.saturating_sub(total));
+        self.last_total = Some(total);
     }
 
-    /// How many fewer items the list held at some page than at the first: as many as may have been
-    /// skipped, the items after one deleted moving up a page under the walk.
+    /// How many items the list's count lost from page to page while it was read: as many as may have
+    /// been skipped, the items after one deleted moving up a page under the walk.
     fn shrank_by(&self) -> u64 {
-        self.totals.map_or(0, |(first, fewest)| first.saturating_sub(fewest))
+        self.shrank
     }
 
     /// Whether `item` is new to the walk: one with no `id` always is.

@@ -48,7 +48,7 @@ impl Clock {
     }
 
     /// Moves the clock forward by `by`, at once, to [`LATEST_MS`] at the most: to the nearest millisecond,
-    /// so that seconds given as a fraction (`{"until": …}` over HTTP reads as one) land where they say.
+    /// so that seconds given as a fraction (`{"seconds": 0.001}`) land where they say.
     pub(crate) fn advance(&mut self, by: Duration) {
         let ms = i64::try_from(by.as_nanos().saturating_add(500_000) / 1_000_000).unwrap_or(i64::MAX);
         self.at_anchor_ms = self.at_anchor_ms.saturating_add(ms).min(LATEST_MS);

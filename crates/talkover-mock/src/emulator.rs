@@ -505,7 +505,7 @@ impl Emulator {
     /// # Panics
     ///
     /// On faults the emulator refuses ([`Faults::problem`]: a share outside 0 to 1, an unknown operation
-    /// id), as [`Faults::only_for`] does on an unknown id.
+    /// id, health among faults that fail requests), as [`Faults::only_for`] does on an unknown id.
     pub fn set_faults(&self, faults: Faults) {
         if let Some(problem) = faults.problem() {
             panic!("Emulator::set_faults: {problem}");
@@ -1397,8 +1397,6 @@ fn cut(text: &str) -> String {
     text.chars().take(80).collect()
 }
 
-/// A control endpoint that exists, asked with another method than the ones it takes (`allowed`, as an
-/// `Allow` header lists them): RFC 9110's 405, naming them.
 /// The moment a clock advance's `{"until": "…"}` names, in milliseconds since the epoch (to the second);
 /// `None` without one, or for one that is no RFC 3339 time.
 fn until_ms(body: &Value) -> Option<i64> {
@@ -1406,6 +1404,8 @@ fn until_ms(body: &Value) -> Option<i64> {
     talkover_core::time::DateTime::new(text).ok().map(|at| crate::clock::ms_of(&at))
 }
 
+/// A control endpoint that exists, asked with another method than the ones it takes (`allowed`, as an
+/// `Allow` header lists them): RFC 9110's 405, naming them.
 fn wrong_control_method(path: &str, allowed: &str, method: &http::Method) -> Reply {
     let takes = allowed.replace(", ", " or ");
     let mut reply = Reply::fail(405, &format!("The emulator's {path} takes {takes}, not {method}."));

@@ -354,7 +354,11 @@ impl Server {
         &self.emulator
     }
 
-    /// Replaces the faults to inject, from the next request on.
+    /// Replaces the faults to inject, from the next request on (see [`Emulator::set_faults`]).
+    ///
+    /// # Panics
+    ///
+    /// On faults the emulator refuses ([`Faults::problem`]).
     pub fn set_faults(&self, faults: Faults) {
         self.emulator.set_faults(faults);
     }
@@ -396,6 +400,10 @@ impl Server {
     }
 
     /// Sets the pace of the emulator's clock from now on (see [`Emulator::set_clock_scale`]).
+    ///
+    /// # Panics
+    ///
+    /// On a negative scale or NaN.
     pub fn set_clock_scale(&self, scale: f64) {
         self.emulator.set_clock_scale(scale);
     }

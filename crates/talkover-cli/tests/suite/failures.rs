@@ -627,16 +627,41 @@ fn all_writes_an_item_read_again_once_and_says_where_it_stopped() {
     assert!(stderr(&output).contains("warning: 1 item came again on a later page"), "{}", stderr(&output));
     assert!(!stderr(&output).contains("fewer item"), "a list that grew skipped nothing: {}", stderr(&output));
 
+    // A page whose block gives its own last page.
+    let paged = |n: u32, ids: &[&str], last: u32, total: u32| {
+        let items: Vec<String> = ids.iter().map(|id| format!(r#"{{"id": "{id}", "name": "Agent {id}"}}"#)).collect();
+        let meta = format!(r#"{{"current_page": {n}, "last_page": {last}, "per_page": 2, "total": {total}}}"#);
+        Reply::json(200, format!(r#"{{"success": true, "data": [{}], "meta": {meta}}}"#, items.join(", ")))
+    };
     // Two agents deleted between the first and second page move `c` and `d` onto the first, already read:
     // they are never seen, and standard error says as many may be missing.
-    let last = r#"{"success": true, "data": [{"id": "e", "name": "E"}, {"id": "f", "name": "F"}], "meta": {"current_page": 2, "last_page": 2, "per_page": 2, "total": 4}}"#;
-    let server = Scripted::start(vec![page(1, &["a", "b"], 6), Reply::json(200, last.to_owned())]);
+    let server = Scripted::start(vec![page(1, &["a", "b"], 6), paged(2, &["e", "f"], 2, 4)]);
     let mut all = talkover(&server.base_url(), TOKEN);
     all.args(["agents", "list", "--all", "--per-page", "2", "-o", "id"]);
     let output = run(all);
     assert_eq!((output.status.code(), stdout(&output)), (Some(0), "a\nb\ne\nf\n".to_owned()), "{}", stderr(&output));
     let warned = "warning: the list held 2 fewer items while it was read (deleted meanwhile), so as many others may";
     assert!(stderr(&output).contains(warned), "{}", stderr(&output));
+
+    // A fall after a rise counts too: 6, then 8 (two added), then 7 (one deleted, `e` moving onto a page
+    // already read).
+    let script = vec![
+        paged(1, &["a", "b"], 3, 6),
+        paged(2, &["c", "d"], 4, 8),
+        paged(3, &["f", "g"], 4, 7),
+        paged(4, &["h"], 4, 7),
+    ];
+    let server = Scripted::start(script);
+    let mut all = talkover(&server.base_url(), TOKEN);
+    all.args(["agents", "list", "--all", "--per-page", "2", "-o", "id"]);
+    let output = run(all);
+    assert_eq!(
+        (output.status.code(), stdout(&output)),
+        (Some(0), "a\nb\nc\nd\nf\ng\nh\n".to_owned()),
+        "{}",
+        stderr(&output)
+    );
+    assert!(stderr(&output).contains("the list held 1 fewer item while"), "{}", stderr(&output));
 
     // The second page fails: the first page's items are out, and the warning names the page to go on from.
     let server = Scripted::start(vec![page(1, &["a", "b"], 6), server_error(500)]);
