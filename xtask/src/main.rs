@@ -234,9 +234,11 @@ fn lint() -> Result<(), String> {
     // read from the manifests, so that a feature added later is checked too.
     check_tree("talkover-core", &["--all-features"], FORBIDDEN_IN_CORE)?;
     check_tree("talkover-ureq", &["--all-features"], FORBIDDEN_IN_UREQ)?;
-    let blocking = features_but("talkover", |name| name.starts_with("reqwest"))?;
+    let metadata = cargo_output(&["metadata", "--format-version", "1", "--no-deps", "--locked"])?;
+    let metadata: serde_json::Value = serde_json::from_str(&metadata).map_err(|e| format!("cargo metadata: {e}"))?;
+    let blocking = features_but(&metadata, "talkover", |name| name.starts_with("reqwest"))?;
     check_tree("talkover", &["--no-default-features", "--features", &blocking], FORBIDDEN_IN_UREQ)?;
-    let command_line = features_but("talkover-cli", |name| name == "mock")?;
+    let command_line = features_but(&metadata, "talkover-cli", |name| name == "mock")?;
     check_tree("talkover-cli", &["--no-default-features", "--features", &command_line], FORBIDDEN_IN_UREQ)?;
     check_tree("talkover", &["--all-features"], CLI_ONLY)?;
     let ok_params = check_fixtures()?;
@@ -252,10 +254,12 @@ fn lint() -> Result<(), String> {
 }
 
 /// The features of the workspace's `package` (its manifest's, `default` left out) but those `left_out`
-/// names, comma-separated for `--features`.
-fn features_but(package: &str, left_out: impl Fn(&str) -> bool) -> Result<String, String> {
-    let metadata = cargo_output(&["metadata", "--format-version", "1", "--no-deps", "--locked"])?;
-    let metadata: serde_json::Value = serde_json::from_str(&metadata).map_err(|e| format!("cargo metadata: {e}"))?;
+/// names, comma-separated for `--features`, from `cargo metadata --no-deps`.
+fn features_but(
+    metadata: &serde_json::Value,
+    package: &str,
+    left_out: impl Fn(&str) -> bool,
+) -> Result<String, String> {
     let packages = metadata["packages"].as_array().ok_or("cargo metadata lists no packages")?;
     let found = packages.iter().find(|p| p["name"] == package).ok_or(format!("no package {package}"))?;
     let features = found["features"].as_object().ok_or(format!("{package} has no features map"))?;

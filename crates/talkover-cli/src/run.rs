@@ -762,7 +762,7 @@ fn fetch_all(context: &Context, op: &'static OperationInfo, params: Params) -> R
         );
         crate::notices::warning(&message, json!({ "repeated": walked.repeated }));
     }
-    let shrank = walked.shrank_by();
+    let shrank = walked.shrank;
     if shrank > 0 {
         // Pages are offsets: an item deleted before the page being read moves the rest up one place,
         // and the one that moves onto the page already read is never seen.
@@ -808,7 +808,8 @@ struct Walked {
     seen: std::collections::HashSet<String>,
     /// The list's count of items on the last page that gave one.
     last_total: Option<u64>,
-    /// How many items the list's count lost from one page to the next, added up.
+    /// How many items the list's count lost from one page to the next, added up: as many as may have been
+    /// skipped, the items after one deleted moving up a page under the walk.
     shrank: u64,
 }
 
@@ -819,12 +820,6 @@ impl Walked {
         // Each fall from one page to the next counts, a rise between them (items added) or not.
         self.shrank += self.last_total.map_or(0, |last| last.saturating_sub(total));
         self.last_total = Some(total);
-    }
-
-    /// How many items the list's count lost from page to page while it was read: as many as may have
-    /// been skipped, the items after one deleted moving up a page under the walk.
-    fn shrank_by(&self) -> u64 {
-        self.shrank
     }
 
     /// Whether `item` is new to the walk: one with no `id` always is.

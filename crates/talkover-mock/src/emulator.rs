@@ -374,12 +374,13 @@ impl MadeWith {
     /// at the time it is answered.
     fn state(&self, catalog: &Catalog) -> State {
         let mut state = match self.clock_start_ms {
-            Some(ms) => crate::clock::answering_at(ms, || State::new(catalog, self.seed_agent)),
+            Some(ms) => {
+                let mut state = crate::clock::answering_at(ms, || State::new(catalog, self.seed_agent));
+                state.clock().set_now_ms(ms);
+                state
+            }
             None => State::new(catalog, self.seed_agent),
         };
-        if let Some(ms) = self.clock_start_ms {
-            state.clock().set_now_ms(ms);
-        }
         state.clock().set_scale(self.clock_scale);
         state
     }
@@ -568,8 +569,7 @@ impl Emulator {
     /// async code with the server on the same current-thread runtime, poll `pending_deliveries` between
     /// sleeps of the runtime instead.
     pub fn wait_for_deliveries(&self, timeout: Duration) -> bool {
-        // `Duration::MAX` ("as long as it takes") waits ten years.
-        let until = Instant::now() + timeout.min(Duration::from_secs(10 * 365 * 86_400));
+        let until = Instant::now() + timeout.min(crate::LONGEST_WAIT);
         // Bounded by `timeout`: each turn sleeps 5 ms.
         loop {
             if self.pending_deliveries() == 0 {

@@ -146,9 +146,9 @@ pub struct ServerBuilder {
 /// connection a client may be sending on at that moment.
 pub const HEAD_TIMEOUT: Duration = Duration::from_secs(120);
 
-/// The longest head timeout taken: a timer adds it to the present moment, which a `Duration::MAX` would
-/// overflow.
-const LONGEST_HEAD_TIMEOUT: Duration = Duration::from_secs(10 * 365 * 24 * 3600);
+/// The longest wait taken where one is added to the present moment (a head timeout, a wait for
+/// deliveries): ten years, where a `Duration::MAX` ("never", "as long as it takes") would overflow.
+pub(crate) const LONGEST_WAIT: Duration = Duration::from_secs(10 * 365 * 24 * 3600);
 
 impl ServerBuilder {
     /// The port to bind on 127.0.0.1 (default 0: a free port the system picks).
@@ -226,10 +226,10 @@ impl ServerBuilder {
     }
 
     /// Where the emulator's clock starts (to the second), and starts again on a [`reset`](Server::reset)
-    /// (default: the wall clock's time then), so that what a test creates is stamped with times it can write down: with
-    /// [`clock_scale(0.0)`](Self::clock_scale) and [`Server::advance_clock`], every time the emulator
-    /// writes (an agent's `created_at`, a call's steps, a delivery's) is the start plus the advances. The
-    /// records it starts with are stamped at it too.
+    /// (default: the wall clock's time then), so that what a test creates is stamped with times it can
+    /// write down: with [`clock_scale(0.0)`](Self::clock_scale) and [`Server::advance_clock`], every time
+    /// the emulator writes (an agent's `created_at`, a call's steps, a delivery's) is the start plus the
+    /// advances. The records it starts with are stamped at it too.
     ///
     /// ```
     /// use talkover_core::time::DateTime;
@@ -260,7 +260,7 @@ impl ServerBuilder {
     /// stalled clients do not hold connections, and the process's file descriptors, for ever. Zero is
     /// taken as a millisecond, and anything past ten years (`Duration::MAX` for "never") as ten years.
     pub fn head_timeout(mut self, timeout: Duration) -> Self {
-        self.head_timeout = Some(timeout.clamp(Duration::from_millis(1), LONGEST_HEAD_TIMEOUT));
+        self.head_timeout = Some(timeout.clamp(Duration::from_millis(1), LONGEST_WAIT));
         self
     }
 
