@@ -16,8 +16,10 @@ use crate::harness::{self, Contender, Sample};
 use crate::server::DOCUMENTED_AGENT_ID;
 use crate::{Settings, TOKEN};
 
-const CREATE_AGENT_FIXTURE: &str = include_str!("../../tests/fixtures/create-agent/ok-inbound-support.json");
-const CREATE_CAMPAIGN_FIXTURE: &str = include_str!("../../tests/fixtures/create-campaign/ok-basic-sales.json");
+const CREATE_AGENT_FIXTURE: &str =
+    include_str!("../../crates/talkover-mock/fixtures/create-agent/ok-inbound-support.json");
+const CREATE_CAMPAIGN_FIXTURE: &str =
+    include_str!("../../crates/talkover-mock/fixtures/create-campaign/ok-basic-sales.json");
 
 /// The samples of one request-build comparison.
 pub struct BuildResult {

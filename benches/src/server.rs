@@ -14,9 +14,9 @@ use talkover::fixture::{Fixture, RecordedBody};
 use talkover_conformance::server::AcceptLoop;
 
 /// The documented answer of get-agent (`tests/fixtures/get-agent/ok-get-by-id.json`).
-const GET_AGENT_FIXTURE: &str = include_str!("../../tests/fixtures/get-agent/ok-get-by-id.json");
+const GET_AGENT_FIXTURE: &str = include_str!("../../crates/talkover-mock/fixtures/get-agent/ok-get-by-id.json");
 /// The documented answer of list-agents (`tests/fixtures/list-agents/ok-list-all.json`).
-const LIST_AGENTS_FIXTURE: &str = include_str!("../../tests/fixtures/list-agents/ok-list-all.json");
+const LIST_AGENTS_FIXTURE: &str = include_str!("../../crates/talkover-mock/fixtures/list-agents/ok-list-all.json");
 /// The id of the documented agent, replaced by distinct ids in generated pages.
 pub const DOCUMENTED_AGENT_ID: &str = "550e8400-e29b-41d4-a716-446655440000";
 

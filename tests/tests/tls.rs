@@ -5,6 +5,8 @@
 //! - A corrupt record after the server read the request: a TLS error, the request may have been
 //!   received, so make-call is sent once and not again.
 //! - A server that speaks no TLS: a TLS error; reqwest knows it came while connecting, ureq cannot tell.
+//! - A server that asks for a client certificate and gets none: its alert refuses the handshake, after
+//!   the client may have written its request (TLS 1.3), which the server never reads: nothing sent.
 //!
 //! The servers listen on 127.0.0.1 only, accept a bounded number of connections within a bounded time,
 //! and stop by themselves.
@@ -19,6 +21,7 @@ use std::time::{Duration, Instant};
 use rustls::pki_types::pem::PemObject as _;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use talkover::calls::{MakeCall, NewCall};
+use talkover::campaigns::GetCampaign;
 use talkover::{Error, RetryPolicy, TransportError, TransportErrorKind};
 
 /// A self-signed certificate for 127.0.0.1, valid until 2126, and its key: made for these tests only.
@@ -63,6 +66,8 @@ enum Serve {
     Answer,
     /// Plain HTTP where the TLS handshake was due.
     PlainHttp,
+    /// TLS asking for a client certificate, which the clients here do not have: the handshake fails.
+    RequireClientCertificate,
 }
 
 struct Server {
@@ -78,7 +83,7 @@ impl Server {
         listener.set_nonblocking(true).unwrap();
         let addr = listener.local_addr().unwrap();
         let requests = Arc::new(AtomicUsize::new(0));
-        let config = server_config();
+        let config = server_config(matches!(serve, Serve::RequireClientCertificate));
         let counted = Arc::clone(&requests);
         let thread = std::thread::spawn(move || {
             let until = Instant::now() + LIFETIME;
@@ -113,17 +118,23 @@ impl Drop for Server {
     }
 }
 
-fn server_config() -> Arc<rustls::ServerConfig> {
+fn server_config(client_certificates: bool) -> Arc<rustls::ServerConfig> {
     let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
     let cert = CertificateDer::from_pem_slice(CERT.as_bytes()).unwrap();
     let key = PrivateKeyDer::from_pem_slice(KEY.as_bytes()).unwrap();
-    let config = rustls::ServerConfig::builder_with_provider(provider)
+    let config = rustls::ServerConfig::builder_with_provider(Arc::clone(&provider))
         .with_safe_default_protocol_versions()
-        .unwrap()
-        .with_no_client_auth()
-        .with_single_cert(vec![cert], key)
         .unwrap();
-    Arc::new(config)
+    let config = if client_certificates {
+        let mut roots = rustls::RootCertStore::empty();
+        roots.add(cert.clone()).unwrap();
+        let verifier =
+            rustls::server::WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider).build().unwrap();
+        config.with_client_cert_verifier(verifier)
+    } else {
+        config.with_no_client_auth()
+    };
+    Arc::new(config.with_single_cert(vec![cert], key).unwrap())
 }
 
 fn serve_one(stream: TcpStream, serve: Serve, config: &Arc<rustls::ServerConfig>, requests: &AtomicUsize) {
@@ -158,7 +169,7 @@ fn serve_one(stream: TcpStream, serve: Serve, config: &Arc<rustls::ServerConfig>
             tls.conn.send_close_notify();
             let _ = tls.flush();
         }
-        Serve::PlainHttp => unreachable!(),
+        Serve::PlainHttp | Serve::RequireClientCertificate => unreachable!("the handshake fails"),
     }
 }
 
@@ -189,6 +200,16 @@ fn policy() -> RetryPolicy {
 /// Places a call through `via` against `base_url`, the transport trusting the test certificate or not.
 fn make_call(via: Via, base_url: &str, trusting: bool) -> Result<String, Error> {
     let call = MakeCall::new("a1", NewCall::new("+15551234567"));
+    exchange(via, base_url, trusting, call).map(|c| c.id.into_string())
+}
+
+/// Sends `operation` through `via` against `base_url`, the transport trusting the test certificate or not.
+fn exchange<O: talkover::Operation>(
+    via: Via,
+    base_url: &str,
+    trusting: bool,
+    operation: O,
+) -> Result<talkover::Output<O>, Error> {
     let der = CertificateDer::from_pem_slice(CERT.as_bytes()).unwrap();
     match via {
         Via::Reqwest => {
@@ -206,7 +227,7 @@ fn make_call(via: Via, base_url: &str, trusting: bool) -> Result<String, Error> 
             };
             let client = builder.build()?;
             let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-            runtime.block_on(client.execute(call)).map(|c| c.id.into_string())
+            runtime.block_on(client.execute(operation))
         }
         Via::Ureq => {
             let builder = talkover::blocking::Client::builder().token(TOKEN).base_url(base_url).retry_policy(policy());
@@ -224,7 +245,7 @@ fn make_call(via: Via, base_url: &str, trusting: bool) -> Result<String, Error> 
             } else {
                 builder.timeout(Duration::from_secs(5))
             };
-            builder.build()?.execute(call).map(|c| c.id.into_string())
+            builder.build()?.execute(operation)
         }
     }
 }
@@ -270,6 +291,45 @@ fn a_refused_certificate_is_a_tls_error_with_nothing_sent() {
         assert!(error.certainly_not_sent(), "{via:?}: {error}");
         assert_eq!(requests, 0, "{via:?}");
     }
+}
+
+/// A certificate the client does not trust is refused again on every try: not retried.
+#[test]
+fn a_refused_certificate_is_not_tried_again() {
+    for via in [Via::Reqwest, Via::Ureq] {
+        let server = Server::start(Serve::Answer);
+        let error = exchange(via, &server.base_url(), false, GetCampaign::new("1")).unwrap_err();
+        assert_eq!(error.attempts(), 1, "{via:?}: {error}");
+        assert!(!error.is_retryable(), "{via:?}: {error}");
+    }
+}
+
+/// A server asking for a client certificate the client does not have: its alert refuses the handshake.
+/// Under TLS 1.3 it comes after the client has done its part and may have written its request, which the
+/// server never reads: a make-call is reported not sent (not "may have been placed"), and neither it nor
+/// a read is tried again, as it would be refused again. (ureq writes a make-call's head and body apart:
+/// the server's close may break the second write before the alert is read, so it is tried with a read.)
+#[test]
+fn a_client_certificate_refused_in_the_handshake_is_nothing_sent_and_not_tried_again() {
+    let server = Server::start(Serve::RequireClientCertificate);
+    let error = match make_call(Via::Reqwest, &server.base_url(), true) {
+        Err(Error::Transport(e)) => e,
+        other => panic!("expected a transport error, got {other:?}"),
+    };
+    assert_eq!(error.kind(), TransportErrorKind::Tls, "{error}");
+    assert!(error.certainly_not_sent(), "{error}");
+    assert_eq!(error.attempts(), 1, "{error}");
+    for via in [Via::Reqwest, Via::Ureq] {
+        let error = match exchange(via, &server.base_url(), true, GetCampaign::new("1")) {
+            Err(Error::Transport(e)) => e,
+            other => panic!("{via:?}: expected a transport error, got {other:?}"),
+        };
+        assert_eq!(error.kind(), TransportErrorKind::Tls, "{via:?}: {error}");
+        assert!(error.to_string().contains("CertificateRequired"), "{via:?}: {error}");
+        assert!(error.certainly_not_sent(), "{via:?}: {error}");
+        assert_eq!(error.attempts(), 1, "{via:?}: {error}");
+    }
+    assert_eq!(server.requests(), 0);
 }
 
 /// An `https` URL to a server that speaks no TLS: a TLS error on both transports. reqwest knows the

@@ -128,6 +128,7 @@ const RESERVED: &[&str] = &[
     "output",
     "base-url",
     "token-file",
+    "header",
     "verbose",
     "help",
     "version",
@@ -272,6 +273,19 @@ pub fn command() -> Command {
                 .value_name("PATH")
                 .global(true)
                 .help("Read the token from this file instead of TALKOVER_TOKEN (- reads the first line of stdin that is not blank)"),
+        )
+        .arg(
+            Arg::new("header")
+                .long("header")
+                .short('H')
+                .value_name("NAME:VALUE")
+                .action(ArgAction::Append)
+                .global(true)
+                .help(
+                    "Send this header with every request (a gateway's key, a correlation id); repeatable. \
+                     NAME:@PATH reads the value from the file's first line, out of the process list; values are \
+                     never printed",
+                ),
         )
         .arg(
             Arg::new("output")

@@ -57,7 +57,9 @@ pub fn command() -> Command {
             "Queues one campaign call (make-campaign-call) per row of a CSV file, several at a time.\n\n\
              The phone column is the one named phone, phone_number, number or to (or --phone-column, which a file \
              with more than one of them needs); numbers must be E.164 (+15550101234; spaces, dashes, dots and \
-             parentheses are ignored). Rows with a bad number are reported with their line number and never sent. \
+             parentheses are ignored; a national trunk prefix, +49 (0)151, is refused). The file is UTF-8 text; \
+             its cells are separated by commas, or as --delimiter says, or as a first line sep=; says (as Excel \
+             writes it), or by semicolons or tabs when the header holds one of them and no comma. Rows with a bad number are reported with their line number and never sent. \
              A column named payload.NAME goes into the call's payload, context.NAME into its context, and any other \
              column into the payload under its own name; empty cells are left out.\n\n\
              A journal (default: next to the CSV file, named after it and the campaign) records every attempt \
@@ -95,6 +97,13 @@ pub fn command() -> Command {
                 .help("Calls sent at a time"),
         )
         .arg(Arg::new("phone-column").long("phone-column").value_name("NAME").help("The column holding the numbers"))
+        .arg(
+            Arg::new("delimiter")
+                .long("delimiter")
+                .value_name("CHAR")
+                .value_parser([",", ";", "tab", "|"])
+                .help("What separates the cells (default: a comma, or what the file's first lines show)"),
+        )
         .arg(
             Arg::new("max-attempts")
                 .long("max-attempts")
@@ -163,7 +172,7 @@ pub fn run(context: &Context, args: &ArgMatches) -> Result<u8, Failure> {
         Failure::local(format!("cannot read {from}: {e}"))
     })?;
     let (mut rows, mut invalid) =
-        read_rows(&bytes, args.get_one::<String>("phone-column").map(String::as_str), testing)?;
+        read_rows(&bytes, args.get_one::<String>("phone-column").map(String::as_str), delimiter(args), testing)?;
     let header = format!("{JOURNAL_MAGIC} {} {:016x}", escape(&campaign_id), fnv1a(&bytes));
 
     // The answers of make-campaign-call are handled here, attempt by attempt: the client never retries it.
@@ -460,14 +469,66 @@ fn default_journal(csv: &Path, campaign_id: &str) -> PathBuf {
     csv.with_file_name(format!("{name}.{safe}.journal"))
 }
 
+/// The separator `--delimiter` names, if given.
+fn delimiter(args: &ArgMatches) -> Option<u8> {
+    args.get_one::<String>("delimiter").map(|d| if d == "tab" { b'\t' } else { d.as_bytes()[0] })
+}
+
+/// Refuses a file that is not UTF-8 text, before anything is sent: read as it is, every row with a letter
+/// beyond ASCII would fail alone, after the others were queued.
+fn check_utf8(bytes: &[u8]) -> Result<(), Failure> {
+    if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
+        return Err(Failure::usage(
+            "the CSV file is UTF-16 text (as a spreadsheet's \"Unicode text\" is saved): save it as CSV in UTF-8; \
+             nothing was sent"
+                .into(),
+        ));
+    }
+    let Err(error) = std::str::from_utf8(bytes) else { return Ok(()) };
+    let line = bytes[..error.valid_up_to()].iter().filter(|b| **b == b'\n').count() + 1;
+    Err(Failure::usage(format!(
+        "the CSV file is not UTF-8 text: line {line} holds a byte that is not (a file saved as Windows-1252 or \
+         Latin-1?): save it as CSV in UTF-8; nothing was sent"
+    )))
+}
+
+/// Where the CSV records begin (after a byte-order mark and a `sep=` line) and what separates their cells:
+/// `given` (`--delimiter`), else the `sep=` line's, else `;` or a tab where the header holds one of them
+/// and no comma (a spreadsheet saved where lists are written with `;`), else a comma.
+fn layout(bytes: &[u8], given: Option<u8>) -> (usize, u8) {
+    let start = if bytes.starts_with(b"\xef\xbb\xbf") { 3 } else { 0 };
+    let first_line = |from: usize| {
+        let rest = &bytes[from..];
+        let end = rest.iter().position(|b| *b == b'\n').map_or(rest.len(), |at| at + 1);
+        (&rest[..end], from + end)
+    };
+    let (line, after) = first_line(start);
+    let sep = line.trim_ascii();
+    if let [b's' | b'S', b'e' | b'E', b'p' | b'P', b'=', separator] = sep {
+        return (after, given.unwrap_or(*separator));
+    }
+    let separator = given.unwrap_or_else(|| {
+        let has = |b: u8| line.contains(&b);
+        match (has(b','), has(b';'), has(b'\t')) {
+            (false, true, _) => b';',
+            (false, false, true) => b'\t',
+            _ => b',',
+        }
+    });
+    (start, separator)
+}
+
 /// The rows of the CSV file: the valid ones, and the line and problem of each invalid one.
 #[allow(clippy::type_complexity)]
 fn read_rows(
     bytes: &[u8],
     phone_column: Option<&str>,
+    delimiter: Option<u8>,
     testing: bool,
 ) -> Result<(Vec<Row>, Vec<(u64, String)>), Failure> {
-    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(bytes);
+    check_utf8(bytes)?;
+    let (start, separator) = layout(bytes, delimiter);
+    let mut reader = csv::ReaderBuilder::new().flexible(true).delimiter(separator).from_reader(&bytes[start..]);
     let headers = reader.headers().map_err(|e| Failure::usage(format!("cannot read the CSV header: {e}")))?.clone();
     let names = ["phone", "phone_number", "phone number", "number", "to"];
     let matching: Vec<usize> = headers
@@ -484,10 +545,15 @@ fn read_rows(
         ([one], _) => *one,
         ([], Some(wanted)) => return Err(Failure::usage(format!("the CSV file has no column {wanted:?}"))),
         ([], None) => {
-            return Err(Failure::usage(
-                "the CSV file has no phone column (phone, phone_number, number or to); name it with --phone-column"
-                    .into(),
-            ))
+            // One column whose name holds another separator: the file is separated by something else.
+            let other = headers.iter().find(|h| h.contains([';', '\t', ',', '|']));
+            let hint = match (headers.len(), other) {
+                (1, Some(_)) => " (its header is one cell: are its cells separated by something else? see --delimiter)",
+                _ => "",
+            };
+            return Err(Failure::usage(format!(
+                "the CSV file has no phone column (phone, phone_number, number or to); name it with --phone-column{hint}"
+            )));
         }
         (_, Some(wanted)) => {
             return Err(Failure::usage(format!("the CSV file has {} columns named {wanted:?}", matching.len())))
@@ -504,16 +570,17 @@ fn read_rows(
     let mut invalid = Vec::new();
     let mut seen_lines = HashSet::new();
     let mut lines = LineCounter { bytes, offset: 0, line: 1 };
+    let start = start as u64;
     for record in reader.records() {
         let record = match record {
             Ok(record) => record,
             Err(e) => {
-                let line = e.position().map_or(0, |p| lines.at(p.byte()));
+                let line = e.position().map_or(0, |p| lines.at(start + p.byte()));
                 invalid.push((line, format!("cannot read the row: {e}")));
                 continue;
             }
         };
-        let line = record.position().map_or(0, |p| lines.at(p.byte()));
+        let line = record.position().map_or(0, |p| lines.at(start + p.byte()));
         if !seen_lines.insert(line) {
             continue;
         }
@@ -538,8 +605,9 @@ fn read_rows(
         // left open (`"O'Brien`) takes every row after it, up to the next quote or the end of the file, into
         // one value, and those rows would be neither called nor reported, their text sent in this row's
         // payload. A line within a value whose cell in the phone column is a phone number is such a row.
-        let is_row =
-            |line: &str| line.split(',').nth(phone).is_some_and(|cell| e164(cell.trim_matches([' ', '"'])).is_ok());
+        let is_row = |line: &str| {
+            line.split(char::from(separator)).nth(phone).is_some_and(|cell| e164(cell.trim_matches([' ', '"'])).is_ok())
+        };
         let rows_taken = |cell: &str| cell.split(['\n', '\r']).skip(1).filter(|line| is_row(line)).count();
         if let Some(taken) = record.iter().map(rows_taken).find(|taken| *taken > 0) {
             invalid.push((
@@ -624,6 +692,11 @@ fn e164(raw: &str) -> Result<String, String> {
         } else {
             format!("{shown:?} is not an E.164 number: it must start with + and the country code")
         });
+    }
+    if talkover::validate::has_trunk_prefix(raw) {
+        return Err(format!(
+            "{shown:?} holds `(0)`, a national trunk prefix: leave it out (+49 (0)151 … is +49 151 …)"
+        ));
     }
     if !talkover::validate::is_e164(&compact) {
         return Err(format!("{shown:?} is not an E.164 number (+ then 7 to 15 digits)"));
@@ -1088,13 +1161,14 @@ mod tests {
         assert!(e164("+12").is_err());
         assert!(e164("+1555abc1234").is_err());
         assert!(e164("+1234567890123456").is_err());
+        assert!(e164("+49 (0)151 12345674").unwrap_err().contains("trunk prefix"));
         assert_eq!(e164("  ").unwrap_err(), "no phone number");
     }
 
     #[test]
     fn rows_split_into_payload_and_context_and_bad_numbers_keep_their_line() {
         let csv = "name,phone,context.crm_id,payload.plan\nAda,+15550100001,c1,gold\nBob,not a number,c2,\n\nCy,+15550100003,,\n\"Dee\nDa\",+15550100004,,\nEd,+1555,,\n";
-        let (rows, invalid) = read_rows(csv.as_bytes(), None, false).unwrap();
+        let (rows, invalid) = read_rows(csv.as_bytes(), None, None, false).unwrap();
         assert_eq!(rows.len(), 3);
         assert_eq!((rows[0].line, rows[0].to.as_str()), (2, "+15550100001"));
         let body = serde_json::to_value(&rows[0].body).unwrap();
@@ -1113,7 +1187,7 @@ mod tests {
     #[test]
     fn a_row_with_more_cells_than_the_header_is_invalid_and_one_with_fewer_is_not() {
         let csv = "phone,name,plan\n+15550100001,Doe, John,gold\n+15550100002,Ada\n+15550100003,\"Roe, Jane\",silver\n";
-        let (rows, invalid) = read_rows(csv.as_bytes(), None, false).unwrap();
+        let (rows, invalid) = read_rows(csv.as_bytes(), None, None, false).unwrap();
         assert_eq!(rows.iter().map(|r| r.line).collect::<Vec<_>>(), [3, 4]);
         assert_eq!(
             serde_json::to_value(&rows[1].body).unwrap()["payload"],
@@ -1125,8 +1199,44 @@ mod tests {
     }
 
     #[test]
+    fn cells_separated_by_semicolons_or_tabs_are_read_as_the_file_shows() {
+        let numbers = |bytes: &[u8], delimiter: Option<u8>| {
+            let (rows, invalid) = read_rows(bytes, None, delimiter, false).unwrap();
+            assert!(invalid.is_empty(), "{invalid:?}");
+            let payload = serde_json::to_value(&rows[0].body).unwrap()["payload"].clone();
+            (rows.iter().map(|r| (r.line, r.to.clone())).collect::<Vec<_>>(), payload)
+        };
+        let expected = vec![(2, "+4915112345679".to_owned()), (3, "+4915112345670".to_owned())];
+        let semicolons = "phone;name\r\n+4915112345679;Müller, Hans\r\n+49 151 12345670;Ada\r\n";
+        let (rows, payload) = numbers(semicolons.as_bytes(), None);
+        assert_eq!(rows, expected);
+        assert_eq!(payload, json!({"name": "Müller, Hans"}));
+        // Excel's first line naming the separator, after a byte-order mark: the lines still count it.
+        let excel = "\u{feff}sep=;\r\nphone;name\r\n+4915112345679;A\r\n+4915112345670;B\r\n";
+        let shifted: Vec<_> = expected.iter().map(|(line, to)| (line + 1, to.clone())).collect();
+        assert_eq!(numbers(excel.as_bytes(), None).0, shifted);
+        assert_eq!(numbers(b"phone\tname\n+4915112345679\tA\n+4915112345670\tB\n", None).0, expected);
+        assert_eq!(numbers(b"phone|name\n+4915112345679|A\n+4915112345670|B\n", Some(b'|')).0, expected);
+        // A file separated otherwise than it is read says so.
+        let Err(Failure::Usage(message)) = read_rows(semicolons.as_bytes(), None, Some(b','), false) else {
+            panic!("read with commas")
+        };
+        assert!(message.contains("--delimiter"), "{message}");
+    }
+
+    #[test]
+    fn a_file_that_is_not_utf8_is_refused_whole_before_anything_is_sent() {
+        let latin1 = b"phone,name\n+4915112345670,Ok\n+4915112345671,M\xfcller\n";
+        let Err(Failure::Usage(message)) = read_rows(latin1, None, None, false) else { panic!("Latin-1 read") };
+        assert!(message.contains("not UTF-8") && message.contains("line 3"), "{message}");
+        let utf16 = b"\xff\xfep\x00h\x00";
+        let Err(Failure::Usage(message)) = read_rows(utf16, None, None, false) else { panic!("UTF-16 read") };
+        assert!(message.contains("UTF-16"), "{message}");
+    }
+
+    #[test]
     fn a_file_with_two_phone_columns_is_refused_unless_one_is_named() {
-        let message = |csv: &str, column: Option<&str>| match read_rows(csv.as_bytes(), column, false) {
+        let message = |csv: &str, column: Option<&str>| match read_rows(csv.as_bytes(), column, None, false) {
             Err(Failure::Usage(message)) => message,
             other => panic!("{:?}", other.map(|(rows, _)| rows.len())),
         };
@@ -1135,7 +1245,7 @@ mod tests {
             message(csv, None),
             "the CSV file has more than one phone column (phone, to); name the one to call with --phone-column"
         );
-        let (rows, _) = read_rows(csv.as_bytes(), Some("to"), false).unwrap();
+        let (rows, _) = read_rows(csv.as_bytes(), Some("to"), None, false).unwrap();
         assert_eq!(rows[0].to, "+15550100002");
         assert_eq!(
             message("phone,phone\n+15550100001,+15550100002\n", Some("phone")),

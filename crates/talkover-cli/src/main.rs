@@ -276,12 +276,38 @@ pub fn retry_policy(timeout: Option<std::time::Duration>) -> talkover::RetryPoli
     }
 }
 
-/// The client settings of the command line: token, base URL, timeout and retries.
+/// The `--header NAME:VALUE` (or `NAME:@PATH`) options, each value kept out of what is printed.
+fn headers(args: &ArgMatches) -> Result<Vec<(String, talkover::SecretString)>, Failure> {
+    let given = args.get_many::<String>("header").into_iter().flatten();
+    let headers = given
+        .map(|header| {
+            let Some((name, value)) = header.split_once(':') else {
+                return Err(Failure::usage("--header takes NAME:VALUE (or NAME:@PATH)".into()));
+            };
+            let value = match value.trim().strip_prefix('@') {
+                Some(path) => {
+                    let text = std::fs::read_to_string(path)
+                        .map_err(|e| Failure::local(format!("cannot read the header file {path}: {e}")))?;
+                    text.trim_start_matches('\u{feff}').lines().next().unwrap_or("").trim().to_owned()
+                }
+                None => value.to_owned(),
+            };
+            Ok((name.trim().to_owned(), talkover::SecretString::new(value)))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let values: Vec<_> = headers.iter().map(|(_, value)| value.clone()).collect();
+    output::never_print_sent(&values);
+    Ok(headers)
+}
+
+/// The client settings of the command line: token, base URL, timeout, retries and headers.
 struct Settings {
     token: talkover::SecretString,
     base_url: Option<String>,
     timeout: Option<std::time::Duration>,
     max_retries: Option<u32>,
+    /// `--header`s, by name and value.
+    headers: Vec<(String, talkover::SecretString)>,
 }
 
 impl Settings {
@@ -294,6 +320,9 @@ impl Settings {
         let mut builder = Client::builder().token(self.token.clone()).user_agent(user_agent).transport(transport);
         if let Some(url) = &self.base_url {
             builder = builder.base_url(url);
+        }
+        for (name, value) in &self.headers {
+            builder = builder.header(name.as_str(), value.expose_secret());
         }
         if let Some(timeout) = self.timeout {
             // Each exchange has it on the transport above, and so does each wait before a retry: a `Retry-After`
@@ -341,6 +370,7 @@ impl Context {
             base_url,
             timeout: args.get_one::<std::time::Duration>("timeout").copied(),
             max_retries: args.get_one::<u32>("max-retries").copied(),
+            headers: headers(args)?,
         };
         let client = settings.builder().build().map_err(|e| match e.to_string() {
             // The SDK's words name a builder method a command line has no way to reach.
@@ -405,7 +435,8 @@ fn read_token(args: &ArgMatches) -> Result<talkover::SecretString, Failure> {
             std::fs::read_to_string(path)
                 .map_err(|e| Failure::local(format!("cannot read the token file {path}: {e}")))?
         };
-        let token = text.trim();
+        // A byte-order mark, as some editors write a UTF-8 file, is no part of the token.
+        let token = text.trim_start_matches('\u{feff}').trim();
         if token.is_empty() {
             let empty = if path == "-" {
                 "no token on standard input".to_owned()

@@ -845,9 +845,11 @@ call_filters! {
         status: CallFilterStatus,
         /// Only calls in this direction.
         direction: Direction,
-        /// Only calls from this date on.
+        /// Only calls from this date on. The reference does not say in which time zone a date is a day;
+        /// the emulator takes the calendar day of `created_at` in UTC. Away from UTC, ask for a day more at
+        /// each end and keep the calls whose `created_at` falls in your own days.
         date_from: Date,
-        /// Only calls up to this date.
+        /// Only calls up to this date (a day as `date_from` says).
         date_to: Date,
         /// Search in phone numbers and call SIDs (a number keeps its `+`).
         search: String,

@@ -596,9 +596,11 @@ macro_rules! campaigns_operations {
                 campaign_type: CampaignType,
                 /// Only campaigns of this agent.
                 agent_id: AgentId,
-                /// Only campaigns from this date on.
+                /// Only campaigns from this date on. The reference does not say in which time zone a date
+                /// is a day; the emulator takes the calendar day of `created_at` in UTC. Away from UTC, ask
+                /// for a day more at each end and keep those whose `created_at` falls in your own days.
                 date_from: Date,
-                /// Only campaigns up to this date.
+                /// Only campaigns up to this date (a day as `date_from` says).
                 date_to: Date,
                 /// Search in names and descriptions.
                 search: String,

@@ -91,6 +91,17 @@ impl BaseUrl {
             _ => return Err(invalid("the scheme must be https or http")),
         }
         let path = uri.path().trim_end_matches('/');
+        // A URL parser folds such a segment away (reqwest's does, then refuses the request), another sends
+        // it as written: the two clients would ask for different paths.
+        let dots = path.split('/').find(|segment| {
+            let segment = segment.to_ascii_lowercase().replace("%2e", ".");
+            segment == "." || segment == ".."
+        });
+        if let Some(dots) = dots {
+            return Err(invalid(&format!(
+                "the path has a `{dots}` segment, which HTTP clients resolve differently: write the path without it"
+            )));
+        }
         if let Some(problem) = misplaced_version(path) {
             return Err(invalid(&problem));
         }
@@ -170,7 +181,8 @@ fn misplaced_version(path: &str) -> Option<String> {
     if segments.windows(2).any(|pair| pair == ["api", "v1"]) {
         return Some(
             "the path goes on past the API's root `/api/v1`: give the URL up to `/api/v1`, or the host alone; \
-             operation paths are added to it"
+             operation paths are added to it (a gateway whose own path holds `/api/v1` is written with the API's \
+             root after it: `…/api/v1/talkover/api/v1`)"
                 .to_owned(),
         );
     }
@@ -229,10 +241,14 @@ impl ClientConfig {
     }
 
     /// Sets the `User-Agent` header whole, in place of [`DEFAULT_USER_AGENT`] (the clients' builders put an
-    /// application's name before it instead).
+    /// application's name before it instead). Refused, with [`Error::Config`] naming `user_agent`: a value
+    /// that is not visible ASCII (spaces inside it aside), which HTTP keeps only for old servers and some
+    /// proxies and firewalls refuse (`Müller-App/1.0`: write `Mueller-App/1.0`).
     pub fn with_user_agent(mut self, user_agent: &str) -> Result<Self, Error> {
-        self.user_agent =
-            HeaderValue::from_str(user_agent).map_err(|_| Error::config("user_agent", "not a valid header value"))?;
+        let visible = user_agent.bytes().all(|b| b == b' ' || b.is_ascii_graphic());
+        self.user_agent = HeaderValue::from_str(user_agent).ok().filter(|_| visible).ok_or_else(|| {
+            Error::config("user_agent", "not visible ASCII text (letters, digits, punctuation and spaces)")
+        })?;
         Ok(self)
     }
 
@@ -488,6 +504,32 @@ mod tests {
         ] {
             assert_eq!(BaseUrl::parse(url).unwrap().prefix(), prefix, "{url}");
         }
+    }
+
+    #[test]
+    fn a_path_with_a_dot_segment_is_refused() {
+        for url in [
+            "https://gateway.example/gw/../",
+            "https://gateway.example/gw/./api/v1",
+            "https://gateway.example/gw/%2E%2e/api/v1",
+            "http://127.0.0.1:8080/..",
+        ] {
+            let Err(Error::Config(err)) = BaseUrl::parse(url) else { panic!("accepted: {url}") };
+            assert!(err.message().contains("segment"), "{url}: {err}");
+        }
+        let kept = BaseUrl::parse("https://gateway.example/v1.2/.well/...").unwrap();
+        assert_eq!(kept.prefix(), "/v1.2/.well/...");
+    }
+
+    #[test]
+    fn a_user_agent_beyond_visible_ascii_is_refused() {
+        let config = ClientConfig::new("talq_example_token").unwrap();
+        for refused in ["Müller-App/1.0", "東京アプリ/1.0", "app\t1.0", "app\r\nX-Evil: 1"] {
+            let Err(Error::Config(err)) = config.clone().with_user_agent(refused) else { panic!("{refused:?}") };
+            assert_eq!(err.setting(), "user_agent", "{refused:?}");
+        }
+        let named = config.with_user_agent("Mueller-App/1.0 (billing; +https://example.com)").unwrap();
+        assert_eq!(named.user_agent(), "Mueller-App/1.0 (billing; +https://example.com)");
     }
 
     #[test]

@@ -872,6 +872,8 @@ pub struct TransportError {
     kind: TransportErrorKind,
     /// Set when the transport cannot tell that nothing was sent, although the kind alone would say so.
     maybe_sent: bool,
+    /// Set when the transport knows the same request fails again however often it is tried.
+    lasting: bool,
     message: String,
     /// The operation whose request failed, once the client has said it.
     operation: Option<&'static str>,
@@ -951,6 +953,7 @@ impl TransportError {
         Self {
             kind,
             maybe_sent: false,
+            lasting: false,
             message: message.into(),
             operation: None,
             tries: Tries::ONE,
@@ -1000,6 +1003,16 @@ impl TransportError {
     /// A request that is not safe to repeat is then not sent again.
     pub fn maybe_sent(mut self) -> Self {
         self.maybe_sent = true;
+        self
+    }
+
+    /// Says that the same request fails again however often it is tried, as the transport knows from its
+    /// HTTP client: a certificate refused in the TLS handshake (the server's, or the client's by the
+    /// server), a proxy asking for credentials it was not given. It is then not retried, and
+    /// [`Error::is_retryable`] says no: a job that waits and tries later waits in vain until the
+    /// configuration changes.
+    pub fn lasting(mut self) -> Self {
+        self.lasting = true;
         self
     }
 
@@ -1056,14 +1069,15 @@ impl TransportError {
     }
 
     /// Whether the same request may get through when tried again: not when the answer was too large, nor
-    /// when its URL cannot be sent, nor when the answer's head had arrived with a client error that
-    /// would come again (a 404; a 408 or 429 may pass). Whether trying again is *safe* is another
-    /// question (a success cut off was processed): see [`TransportError::certainly_not_sent`].
+    /// when its URL cannot be sent, nor when the transport knows the failure lasts
+    /// ([`lasting`](Self::lasting)), nor when the answer's head had arrived with a client error that would
+    /// come again (a 404; a 408 or 429 may pass). Whether trying again is *safe* is another question (a
+    /// success cut off was processed): see [`TransportError::certainly_not_sent`].
     pub(crate) fn may_succeed_again(&self) -> bool {
-        let lasting = self.status().is_some_and(|status| {
+        let refused = self.status().is_some_and(|status| {
             status.is_client_error() && status != StatusCode::REQUEST_TIMEOUT && status != StatusCode::TOO_MANY_REQUESTS
         });
-        !lasting && self.kind != TransportErrorKind::BodyTooLarge && !self.kind.cannot_be_sent()
+        !refused && !self.lasting && self.kind != TransportErrorKind::BodyTooLarge && !self.kind.cannot_be_sent()
     }
 }
 

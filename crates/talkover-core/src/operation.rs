@@ -366,12 +366,28 @@ fn decode_body_erased(
                             let error = DecodeError::new(id, parts.status, &parts.headers, path, message, body);
                             return Err(Error::Decode(Box::new(error.of_no_json())));
                         }
-                        None => e.to_string(),
+                        None => match not_unicode(&e.to_string()) {
+                            Some(what) => format!("the answer holds {what} ({e})"),
+                            None => e.to_string(),
+                        },
                     },
                 };
                 refused(path, message, parts, body)
             }
         },
+    }
+}
+
+/// What serde_json's words for text that is no Unicode mean in an answer: a byte that is not UTF-8 (a
+/// server writing Latin-1), or a `\u` escape of half a UTF-16 pair (text cut in the middle of an emoji
+/// by a server counting UTF-16 units).
+fn not_unicode(message: &str) -> Option<&'static str> {
+    if message.starts_with("invalid unicode code point") {
+        Some("text that is not UTF-8 (a byte of another encoding, such as Latin-1)")
+    } else if message.contains("surrogate") || message.starts_with("unexpected end of hex escape") {
+        Some("a `\\u` escape that is cut short or is half of a UTF-16 pair, which is no character")
+    } else {
+        None
     }
 }
 
@@ -505,6 +521,27 @@ mod tests {
         decompressed.headers_mut().insert(http::header::CONTENT_ENCODING, "gzip".parse().unwrap());
         let error = decode_response::<crate::agents::GetAgent>(decompressed).unwrap_err().to_string();
         assert!(!error.contains("compressed"), "{error}");
+    }
+
+    /// Text that is no Unicode in an answer says what it is, rather than serde_json's words alone.
+    #[test]
+    fn an_answer_with_text_that_is_no_unicode_says_so() {
+        let answer = |body: &[u8]| {
+            let response = http::Response::new(body.to_vec());
+            decode_response::<crate::agents::GetAgent>(response).unwrap_err().to_string()
+        };
+        let latin1 = answer(b"{\"success\":true,\"data\":{\"id\":\"a1\",\"name\":\"M\xfcller\"}}");
+        assert!(latin1.contains("not UTF-8") && latin1.contains("data.name"), "{latin1}");
+        for half in [
+            &br#"{"success":true,"data":{"id":"a1","name":"bad \ud800 x"}}"#[..],
+            br#"{"success":true,"data":{"name":"\ud800\u0041"}}"#,
+        ] {
+            let error = answer(half);
+            assert!(error.contains("half of a UTF-16 pair"), "{error}");
+        }
+        // A pair whole is the character it encodes: nothing to say.
+        let whole = answer(br#"{"success":true,"data":{"name":"\ud83d\ude00"}}"#);
+        assert!(!whole.contains("UTF"), "{whole}");
     }
 
     /// A 2xx that is no JSON at all (a proxy's login page, a maintenance page) says so, without quoting it.

@@ -115,6 +115,28 @@ pub fn connect_bound(connect: Option<Duration>, whole: Option<Duration>) -> Opti
     }
 }
 
+/// Whether a TLS alert from the server, by its description's number (RFC 8446, section 6), refuses the
+/// handshake: a certificate missing, refused or expired (the server's own judged by the client comes as a
+/// certificate error, not an alert; the client's is judged by a TLS 1.3 server after the client has done
+/// its part and may already have written its request, which the server then never reads), no terms in
+/// common, access denied. A request cut short by one was not processed, and is refused again until a
+/// certificate or the configuration changes: a transport marks its failure neither sent nor worth
+/// trying again ([`TransportError::lasting`]).
+///
+/// ```
+/// # use talkover_core as talkover;
+/// use talkover::transport::alert_refuses_handshake;
+///
+/// assert!(alert_refuses_handshake(116)); // certificate_required
+/// assert!(!alert_refuses_handshake(20)); // bad_record_mac: a record broken on the way, at any time
+/// ```
+pub fn alert_refuses_handshake(description: u8) -> bool {
+    // handshake_failure, bad_certificate, unsupported_certificate, certificate_revoked,
+    // certificate_expired, certificate_unknown, unknown_ca, access_denied, protocol_version,
+    // insufficient_security, certificate_required.
+    matches!(description, 40 | 42..=46 | 48 | 49 | 70 | 71 | 116)
+}
+
 /// What a transport says when no connection was opened within `bound`, the connect timeout it gave its
 /// HTTP client ([`connect_bound`] of the one configured and `whole`): `could not connect within 10 s (the
 /// connect timeout)`, saying when the whole exchange's bound made it shorter. `what` is what failed

@@ -157,6 +157,8 @@ impl Problems {
             Some(value) if self.forms && !is_international(value) => {
                 let problem = if value.is_empty() {
                     "is required: a phone number in international form such as +15551234567".to_owned()
+                } else if has_trunk_prefix(value) {
+                    format!("{TRUNK_PREFIX}, got {value:?}")
                 } else {
                     format!("must be a phone number in international form such as +15551234567 (a +, then 7 to 15 digits, spaces, dashes, dots or brackets between them), got {value:?}")
                 };
@@ -362,14 +364,29 @@ pub fn is_international(text: &str) -> bool {
 }
 
 /// The E.164 form of a number in international form ([`is_international`]): its separators taken out
-/// (`+1 (555) 123-4567` is `+15551234567`); `None` when it is not in that form.
+/// (`+1 (555) 123-4567` is `+15551234567`); `None` when it is not in that form, or holds a national trunk
+/// prefix ([`has_trunk_prefix`]: `+49 (0)151 …` without its brackets would be another number).
 pub fn e164_of_international(text: &str) -> Option<String> {
+    if has_trunk_prefix(text) {
+        return None;
+    }
     let rest = text.strip_prefix('+')?;
     let separators = |c: char| matches!(c, ' ' | '-' | '.' | '(' | ')');
     let digits_and_separators = rest.chars().all(|c| c.is_ascii_digit() || separators(c));
     let compact = text.replace(separators, "");
     (rest.starts_with(|c: char| c.is_ascii_digit()) && digits_and_separators && is_e164(&compact)).then_some(compact)
 }
+
+/// Whether a number written for people holds a national trunk prefix in brackets, `(0)` (`+49 (0)151
+/// 12345678`, `+44 (0)20 7946 0958`): dialled only from inside the country, it is no part of the number
+/// in international form, and kept it makes another one. A bracketed area code that starts with 0
+/// (`+39 (06) …`, where the 0 is dialled from abroad too) is not one.
+pub fn has_trunk_prefix(text: &str) -> bool {
+    text.split('(').skip(1).any(|group| group.split_once(')').is_some_and(|(inside, _)| inside.trim() == "0"))
+}
+
+/// What to say of a number written with a trunk prefix ([`has_trunk_prefix`]).
+pub(crate) const TRUNK_PREFIX: &str = "holds `(0)`, a national trunk prefix: leave it out (+49 (0)151 … is +49 151 …)";
 
 /// Fails unless `value` is a phone number in E.164 form (see [`is_e164`]).
 pub fn e164(operation: &'static str, field: &str, value: &str) -> Result<(), Error> {
@@ -378,6 +395,8 @@ pub fn e164(operation: &'static str, field: &str, value: &str) -> Result<(), Err
     }
     let problem = if value.is_empty() {
         "is required: a phone number in E.164 form such as +15551234567".to_owned()
+    } else if has_trunk_prefix(value) {
+        format!("{TRUNK_PREFIX}, got {value:?}")
     } else if let Some(compact) = e164_of_international(value) {
         // Written for people (`+1 (555) 010-1234`): this page takes it without the separators.
         format!("must be a phone number in E.164 form, without spaces, dashes or brackets: {compact}, not {value:?}")
@@ -514,6 +533,20 @@ mod tests {
         for not in ["1 555 123 4567", "+ 1555123456", "+1 555 CALL NOW", "+1"] {
             assert_eq!(e164_of_international(not), None, "{not}");
         }
+    }
+
+    #[test]
+    fn a_trunk_prefix_in_brackets_is_refused_not_folded_into_the_number() {
+        for with in ["+49 (0)151 12345674", "+44 (0)20 7946 0958", "+41 ( 0 ) 44 668 18 00", "+49(0)15112345674"] {
+            assert!(has_trunk_prefix(with), "{with}");
+            assert_eq!(e164_of_international(with), None, "{with}");
+            let error = e164("x", "to", with).unwrap_err().to_string();
+            assert!(error.contains("trunk prefix"), "{error}");
+        }
+        // An area code in brackets is kept, its 0 too where the country dials it from abroad (Italy).
+        assert_eq!(e164_of_international("+39 (06) 6988 1234").as_deref(), Some("+390669881234"));
+        assert_eq!(e164_of_international("+1 (555) 010-0002").as_deref(), Some("+15550100002"));
+        assert!(!has_trunk_prefix("+44 (0"));
     }
 
     #[test]

@@ -125,7 +125,7 @@ struct Fixture {
 fn fixtures() -> &'static [Fixture] {
     static FIXTURES: OnceLock<Vec<Fixture>> = OnceLock::new();
     FIXTURES.get_or_init(|| {
-        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures");
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../talkover-mock/fixtures");
         let mut files: Vec<PathBuf> = std::fs::read_dir(&root)
             .unwrap_or_else(|e| panic!("{}: {e}", root.display()))
             .flat_map(|dir| std::fs::read_dir(dir.unwrap().path()).unwrap())

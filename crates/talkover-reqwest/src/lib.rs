@@ -128,6 +128,36 @@ impl ReqwestTransport {
     /// let transport = ReqwestTransport::from_client(client, DEFAULT_MAX_RESPONSE_BYTES);
     /// # drop(transport);
     /// ```
+    ///
+    /// Behind a company's own certificate authority, with a client certificate (mTLS) and a smaller pool
+    /// (with the `rustls` feature; such a client checks certificates with the platform's verifier):
+    ///
+    /// ```no_run
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use std::time::Duration;
+    /// use talkover_reqwest::{reqwest, ReqwestTransport, DEFAULT_MAX_RESPONSE_BYTES};
+    ///
+    /// let company_root = std::fs::read("/etc/company/root-ca.pem")?;
+    /// let certificate_and_key = std::fs::read("/etc/company/service.pem")?;
+    /// let client = reqwest::Client::builder()
+    ///     .tls_certs_merge([reqwest::Certificate::from_pem(&company_root)?])
+    ///     .identity(reqwest::Identity::from_pem(&certificate_and_key)?)
+    ///     .redirect(reqwest::redirect::Policy::none())
+    ///     .connect_timeout(Duration::from_secs(10))
+    ///     .timeout(Duration::from_secs(60))
+    ///     .pool_max_idle_per_host(8)
+    ///     .build()?;
+    /// let transport = ReqwestTransport::from_client(client, DEFAULT_MAX_RESPONSE_BYTES);
+    /// # drop(transport);
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// A client left on reqwest's default redirect policy follows redirects: it drops `Authorization` on
+    /// the way to another host but sends headers of your own there (a gateway's key), and sends a POST
+    /// again on a 307 or 308 (for make-call, a second call). One built without timeouts waits for ever on a
+    /// server that never answers. The SDK writes `User-Agent` itself: name your application with the SDK
+    /// builder's `user_agent`.
     pub fn from_client(client: reqwest::Client, max_response_bytes: u64) -> Self {
         Self { client, max_response_bytes, timeout: None, connect_timeout: None, origin: OnceLock::new() }
     }
@@ -272,13 +302,20 @@ impl ReqwestTransport {
 }
 
 /// Whether the TLS library failed the exchange (in the handshake, or later on an open connection).
-fn is_tls(error: &reqwest::Error) -> bool {
+/// Whether `error` is a TLS failure (`None` when it is not): whether it is an alert refusing the handshake
+/// ([`alert_refuses_handshake`](talkover_core::transport::alert_refuses_handshake): the client's
+/// certificate missing or refused, which a TLS 1.3 server says after the client may have written its
+/// request, unread).
+fn tls_failure(error: &reqwest::Error) -> Option<bool> {
     #[cfg(feature = "rustls")]
-    return talkover_core::transport::caused_by::<rustls::Error>(error);
+    return talkover_core::transport::find_cause::<rustls::Error>(error).map(|tls| {
+        matches!(tls, rustls::Error::AlertReceived(alert)
+            if talkover_core::transport::alert_refuses_handshake(u8::from(*alert)))
+    });
     #[cfg(not(feature = "rustls"))]
     return {
         let _ = error;
-        false
+        None
     };
 }
 
@@ -378,11 +415,12 @@ fn map_error(error: reqwest::Error, bound: Bound) -> TransportError {
     if talkover_core::transport::find_cause::<hyper::Error>(&error).is_some_and(head_too_large) {
         return talkover_core::transport::head_too_large(error);
     }
-    if is_tls(&error) {
+    if let Some(refused_by_alert) = tls_failure(&error) {
         let failure = TransportError::new(TransportErrorKind::Tls, describe(&error));
-        // In the handshake (while connecting: a certificate refused, a server that speaks no TLS) nothing
-        // was sent; later, on the open connection (a corrupt record, an alert), the request may have been.
-        let failure = if error.is_connect() { failure } else { failure.maybe_sent() };
+        // In the handshake (while connecting: a certificate refused, a server that speaks no TLS; or an
+        // alert refusing it) nothing the server read was sent, and the same request is refused again; later,
+        // on the open connection (a corrupt record, another alert), the request may have been.
+        let failure = if error.is_connect() || refused_by_alert { failure.lasting() } else { failure.maybe_sent() };
         return failure.with_source(error);
     }
     let kind = if error.is_connect() {
@@ -429,7 +467,12 @@ fn map_error(error: reqwest::Error, bound: Bound) -> TransportError {
         }
         _ => describe(&error),
     };
-    TransportError::new(kind, message).with_source(error)
+    // A proxy asking for credentials asks again on every try (and a proxy that checks them against a
+    // directory may lock the account after a few failed ones); hyper says so in words only.
+    let proxy_refused = kind == TransportErrorKind::Connect && message.contains("proxy authorization required");
+    let failure = TransportError::new(kind, message);
+    let failure = if proxy_refused { failure.lasting() } else { failure };
+    failure.with_source(error)
 }
 
 #[cfg(test)]
@@ -506,6 +549,42 @@ mod tests {
         assert!(error.certainly_not_sent(), "{error}");
         assert_eq!(error.kind(), TransportErrorKind::NoRuntime, "{error}");
         assert!(error.to_string().contains("outside a Tokio runtime"), "{error}");
+    }
+
+    /// A proxy that refuses the tunnel leaves the request unsent; one asking for credentials (407) asks
+    /// again on every try, so it is not tried again.
+    #[tokio::test]
+    async fn a_proxy_refusing_the_tunnel_is_a_connection_failure() {
+        use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+        for (answer, lasting) in [("403 Forbidden", false), ("407 Proxy Authentication Required", true)] {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            let address = listener.local_addr().unwrap();
+            let proxy = tokio::spawn(async move {
+                let (mut stream, _) = listener.accept().await.unwrap();
+                let mut head = Vec::new();
+                let mut chunk = [0u8; 1024];
+                while !head.ends_with(b"\r\n\r\n") && head.len() < 64 * 1024 {
+                    match tokio::time::timeout(Duration::from_secs(5), stream.read(&mut chunk)).await {
+                        Ok(Ok(read)) if read > 0 => head.extend_from_slice(&chunk[..read]),
+                        _ => break,
+                    }
+                }
+                let _ = stream.write_all(format!("HTTP/1.1 {answer}\r\ncontent-length: 0\r\n\r\n").as_bytes()).await;
+                let _ = tokio::time::timeout(Duration::from_secs(5), stream.read(&mut chunk)).await;
+                String::from_utf8_lossy(&head).into_owned()
+            });
+            let client = reqwest::Client::builder()
+                .proxy(reqwest::Proxy::https(format!("http://{address}")).unwrap())
+                .timeout(Duration::from_secs(10))
+                .build()
+                .unwrap();
+            let request = http::Request::post("https://127.0.0.1:9/api/v1/calls").body(b"{}".to_vec()).unwrap();
+            let error = ReqwestTransport::from_client(client, 1 << 20).send_request(request).await.unwrap_err();
+            assert_eq!(error.kind(), TransportErrorKind::Connect, "{answer}: {error}");
+            assert!(error.certainly_not_sent(), "{answer}: {error}");
+            assert_eq!(talkover_core::Error::from(error).is_retryable(), !lasting, "{answer}");
+            assert!(proxy.await.unwrap().starts_with("CONNECT 127.0.0.1:9 "), "the proxy was asked for a tunnel");
+        }
     }
 
     #[tokio::test]

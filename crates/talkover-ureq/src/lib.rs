@@ -134,6 +134,36 @@ impl UreqTransport {
     /// let transport = UreqTransport::from_agent(agent, DEFAULT_MAX_RESPONSE_BYTES);
     /// # drop(transport);
     /// ```
+    ///
+    /// Behind a company's own certificate authority, with a client certificate (mTLS) and a smaller pool:
+    ///
+    /// ```no_run
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use std::time::Duration;
+    /// use talkover_ureq::ureq::tls::{Certificate, ClientCert, PrivateKey, RootCerts, TlsConfig};
+    /// use talkover_ureq::{ureq, UreqTransport, DEFAULT_MAX_RESPONSE_BYTES};
+    ///
+    /// let company_root = Certificate::from_pem(&std::fs::read("/etc/company/root-ca.pem")?)?;
+    /// let pem = std::fs::read("/etc/company/service.pem")?;
+    /// let (certificate, key) = (Certificate::from_pem(&pem)?, PrivateKey::from_pem(&pem)?);
+    /// let tls = TlsConfig::builder()
+    ///     .root_certs(RootCerts::new_with_certs(&[company_root]))
+    ///     .client_cert(Some(ClientCert::new_with_certs(&[certificate], key)))
+    ///     .build();
+    /// let agent = ureq::Agent::config_builder()
+    ///     .tls_config(tls)
+    ///     .http_status_as_error(false)
+    ///     .max_redirects(0)
+    ///     .timeout_connect(Some(Duration::from_secs(10)))
+    ///     .timeout_global(Some(Duration::from_secs(60)))
+    ///     .max_idle_connections_per_host(8)
+    ///     .build()
+    ///     .new_agent();
+    /// let transport = UreqTransport::from_agent(agent, DEFAULT_MAX_RESPONSE_BYTES);
+    /// # drop(transport);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn from_agent(agent: ureq::Agent, max_response_bytes: u64) -> Self {
         let config = agent.config();
         let overrides = config.http_status_as_error() || config.max_redirects() > 0;
@@ -236,7 +266,12 @@ fn map_error(error: ureq::Error, message: Option<String>) -> TransportError {
         };
         if let Some(tls) = tls {
             let failure = TransportError::new(TransportErrorKind::Tls, describe(&error));
-            let failure = if handshake_only(tls) { failure } else { failure.maybe_sent() };
+            let failure = match handshake_only(tls) {
+                // A certificate refused, nothing in common: refused again on every try.
+                true if !matches!(tls, rustls::Error::HandshakeNotComplete) => failure.lasting(),
+                true => failure,
+                false => failure.maybe_sent(),
+            };
             return failure.with_source(error);
         }
     }
@@ -250,6 +285,7 @@ fn map_error(error: ureq::Error, message: Option<String>) -> TransportError {
         ureq::Error::Io(e) if matches!(e.kind(), Io::ConnectionRefused | Io::AddrNotAvailable) => {
             TransportErrorKind::Connect
         }
+        ureq::Error::Io(e) if lookup_failed(e) => TransportErrorKind::Connect,
         ureq::Error::Timeout(ureq::Timeout::Connect | ureq::Timeout::Resolve) => TransportErrorKind::Connect,
         ureq::Error::Timeout(_) => TransportErrorKind::Timeout,
         ureq::Error::Io(e) if matches!(e.kind(), Io::TimedOut | Io::WouldBlock) => TransportErrorKind::Timeout,
@@ -270,6 +306,12 @@ fn map_error(error: ureq::Error, message: Option<String>) -> TransportError {
     }
     .or(message);
     let failure = TransportError::new(kind, message.unwrap_or_else(|| describe(&error)));
+    // A proxy asking for credentials asks again on every try (and a proxy that checks them against a
+    // directory may lock the account after a few failed ones).
+    let failure = match &error {
+        ureq::Error::ConnectProxyFailed(reason) if reason.contains(" 407") => failure.lasting(),
+        _ => failure,
+    };
     match error {
         // ureq's wrapper gives no `source`: the I/O error itself is what a caller looks for.
         ureq::Error::Io(io) => failure.with_source(io),
@@ -277,13 +319,31 @@ fn map_error(error: ureq::Error, message: Option<String>) -> TransportError {
     }
 }
 
-/// Whether a TLS failure can only have come from the handshake, before any of the request was written: the
-/// server's certificate refused, nothing offered in common. Any other (a corrupt record, an alert, a
-/// malformed message, also what a server that speaks no TLS provokes) may come after the request was sent
-/// on the open connection: a request that is not safe to repeat is then not sent again.
+/// Whether an I/O error is the system's failure to look the host's name up, which ureq's resolver hands
+/// over as it is (its `HostNotFound` is only for a name found without an address): nothing was sent. The
+/// standard library words it `failed to lookup address information: …` on Unix, and gives the resolver's
+/// own error codes on Windows.
+fn lookup_failed(error: &std::io::Error) -> bool {
+    // WSAHOST_NOT_FOUND, WSATRY_AGAIN, WSANO_RECOVERY, WSANO_DATA.
+    if cfg!(windows) && matches!(error.raw_os_error(), Some(11001..=11004)) {
+        return true;
+    }
+    error.to_string().starts_with("failed to lookup address information")
+}
+
+/// Whether a TLS failure can only have come from the handshake, before the server read any of the request:
+/// the server's certificate refused, nothing offered in common, an alert refusing the handshake (the
+/// client's certificate missing or refused, which a TLS 1.3 server says after the client may have
+/// written its request, unread: [`alert_refuses_handshake`](talkover_core::transport::alert_refuses_handshake)).
+/// Any other (a corrupt record, another alert, a malformed message, also what a server that speaks no TLS
+/// provokes) may come after the request was sent on the open connection: a request that is not safe to
+/// repeat is then not sent again.
 #[cfg(feature = "rustls")]
 fn handshake_only(error: &rustls::Error) -> bool {
     use rustls::Error as E;
+    if let E::AlertReceived(alert) = error {
+        return talkover_core::transport::alert_refuses_handshake(u8::from(*alert));
+    }
     matches!(
         error,
         E::InvalidCertificate(_)
@@ -340,12 +400,22 @@ mod tests {
         assert!(server.join().unwrap(), "the server got no TLS handshake");
     }
 
-    /// A proxy that refuses to open the tunnel to the API (`CONNECT` answered 403) leaves the request
-    /// unsent: a connection failure, as the async transport says it, not one that may have been carried
-    /// out.
+    /// A proxy that refuses to open the tunnel to the API (`CONNECT` answered 403, or 407 for credentials)
+    /// leaves the request unsent: a connection failure, as the async transport says it, not one that may
+    /// have been carried out. A proxy asking for credentials asks again on every try: not tried again.
     #[test]
     fn a_proxy_refusing_the_tunnel_is_a_connection_failure() {
-        let (address, proxy) = one_connection(|stream| {
+        for (answer, lasting) in [("403 Forbidden", false), ("407 Proxy Authentication Required", true)] {
+            let error = refused_tunnel(answer);
+            assert_eq!(error.kind(), TransportErrorKind::Connect, "{error}");
+            assert!(error.certainly_not_sent(), "{error}");
+            assert_eq!(talkover_core::Error::from(error).is_retryable(), !lasting, "{answer}");
+        }
+    }
+
+    /// The failure of a request through a proxy that answers its `CONNECT` with `status`.
+    fn refused_tunnel(status: &'static str) -> TransportError {
+        let (address, proxy) = one_connection(move |stream| {
             // The whole head, then the refusal; the connection is left for the client to close, so that it
             // reads the answer rather than a reset.
             let mut head = Vec::new();
@@ -356,7 +426,7 @@ mod tests {
                     Ok(read) => head.extend_from_slice(&chunk[..read]),
                 }
             }
-            let _ = stream.write_all(b"HTTP/1.1 403 Forbidden\r\ncontent-length: 0\r\n\r\n");
+            let _ = stream.write_all(format!("HTTP/1.1 {status}\r\ncontent-length: 0\r\n\r\n").as_bytes());
             let _ = stream.read(&mut chunk);
             String::from_utf8_lossy(&head).into_owned()
         });
@@ -368,8 +438,19 @@ mod tests {
             .into();
         let request = http::Request::post("https://127.0.0.1:9/api/v1/calls").body(b"{}".to_vec()).unwrap();
         let error = UreqTransport::from_agent(agent, 1 << 20).send(request).unwrap_err();
+        assert!(proxy.join().unwrap().starts_with("CONNECT 127.0.0.1:9 "), "the proxy was asked for a tunnel");
+        error
+    }
+
+    /// The system's failure to look a host's name up (as the standard library words it on Unix), which
+    /// ureq hands over as an I/O error: nothing was sent, so a make-call may be sent again.
+    #[test]
+    fn a_failed_name_lookup_is_a_connection_failure() {
+        let lookup = std::io::Error::other("failed to lookup address information: Name or service not known");
+        let error = map_error(ureq::Error::Io(lookup), None);
         assert_eq!(error.kind(), TransportErrorKind::Connect, "{error}");
         assert!(error.certainly_not_sent(), "{error}");
-        assert!(proxy.join().unwrap().starts_with("CONNECT 127.0.0.1:9 "), "the proxy was asked for a tunnel");
+        let broken = map_error(ureq::Error::Io(std::io::Error::from(std::io::ErrorKind::BrokenPipe)), None);
+        assert!(!broken.certainly_not_sent(), "{broken}");
     }
 }

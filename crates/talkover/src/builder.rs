@@ -115,8 +115,8 @@ impl<T: Side> ClientBuilder<T> {
     /// Your application's name (and version), sent in the `User-Agent` header before the SDK's own:
     /// `.user_agent("billing-svc/2.3")` sends `billing-svc/2.3 talkover-rust/<version>` (the default is the
     /// SDK's alone). [`ClientConfig::with_user_agent`](talkover_core::ClientConfig::with_user_agent)
-    /// replaces the header whole. A value that is not a valid header value (a line break) is refused
-    /// when the client is built.
+    /// replaces the header whole. A value that is not visible ASCII (a line break, a letter beyond ASCII) is
+    /// refused when the client is built.
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.user_agent = Some(user_agent.into());
         self

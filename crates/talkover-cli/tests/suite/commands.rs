@@ -1075,6 +1075,11 @@ fn the_token_comes_from_the_environment_or_a_file_and_is_never_shown() {
     let mut from_file = talkover(&url, "");
     from_file.env_remove("TALKOVER_TOKEN").arg("--token-file").arg(&file).args(["agents", "list"]);
     assert_eq!(json(from_file)["data"][0]["id"], AGENT);
+    // As a Windows editor saves it: a byte-order mark before it, a CRLF after it.
+    std::fs::write(&file, format!("\u{feff}{}\r\n", server.token())).unwrap();
+    let mut from_file = talkover(&url, "");
+    from_file.env_remove("TALKOVER_TOKEN").arg("--token-file").arg(&file).args(["agents", "list"]);
+    assert_eq!(json(from_file)["data"][0]["id"], AGENT);
 
     // `--token-file -`: the token on the first line of standard input not blank, the body on the rest.
     let training_from_stdin = || {
@@ -1599,4 +1604,36 @@ fn a_list_without_pages_that_may_have_left_items_out_says_so() {
             && warned.contains("--per-page takes up to 100"),
         "{warned}"
     );
+}
+
+/// `--header` sends a gateway's header with every request, its value given inline or read from a file
+/// (out of the process list), and never printed, even where the answer echoes it; a header the SDK
+/// writes itself is refused.
+#[test]
+fn headers_of_ones_own_reach_the_server_and_are_never_printed() {
+    let key = "gw-key-that-must-stay-secret";
+    let dir = scratch("header-file");
+    let file = dir.join("gateway-key");
+    std::fs::write(&file, format!("\u{feff}{key}\r\n")).unwrap();
+    let body = format!(r#"{{"status":"ok","echo":"{key}"}}"#);
+    let server = common::scripted::Scripted::start(vec![common::scripted::Reply::json(200, body)]);
+    let mut health = talkover(&server.base_url(), "talq_header_test");
+    health.args(["health", "get", "-o", "json", "-H", "x-correlation-id: run-42", "--header"]);
+    health.arg(format!("x-gateway-key:@{}", file.display()));
+    let output = run(health);
+    let (head, _) = server.next_message(std::time::Duration::from_secs(10)).expect("the request");
+    let head = head.to_ascii_lowercase();
+    assert!(head.contains(&format!("x-gateway-key: {key}")), "{head}");
+    assert!(head.contains("x-correlation-id: run-42"), "{head}");
+    let printed = format!("{}{}", String::from_utf8_lossy(&output.stdout), stderr(&output));
+    assert!(output.status.success(), "{printed}");
+    assert!(!printed.contains(key), "{printed}");
+
+    let mut reserved = talkover(&server.base_url(), "talq_header_test");
+    reserved.args(["health", "get", "-H", "authorization: Basic abc"]);
+    let output = run(reserved);
+    assert!(stderr(&output).contains("`authorization` is written by the SDK"), "{}", stderr(&output));
+    let mut malformed = talkover(&server.base_url(), "talq_header_test");
+    malformed.args(["health", "get", "-H", "x-gateway-key"]);
+    fails_with(malformed, 2, "--header takes NAME:VALUE");
 }

@@ -1492,7 +1492,7 @@ async fn max_elapsed_counts_the_waits_on_the_sleeps_own_clock() {
 #[test]
 fn a_request_a_replay_has_no_recording_for_fails_at_once_as_no_answer() {
     let recorded =
-        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/delete-action/ok-delete.json"));
+        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../talkover-mock/fixtures/delete-action/ok-delete.json"));
     let replay = talkover::replay::Replay::from_fixtures([("delete-action/ok-delete.json", recorded)]).unwrap();
     let client = talkover::blocking::Client::with_transport(config(), replay);
     let error = client.agents().get("a").unwrap_err();

@@ -14,7 +14,7 @@ use talkover::{Ack, ClientConfig, Error, HttpRequest, HttpResponse, TransportErr
 /// The fixture `tests/fixtures/<operation>/<case>.json`, compiled in (a [`Fixture`]).
 macro_rules! fixture {
     ($path:literal) => {
-        common::Fixture::new(include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/", $path)))
+        common::Fixture::new(include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../talkover-mock/fixtures/", $path)))
     };
 }
 
