@@ -59,7 +59,7 @@ pub fn command() -> Command {
              with more than one of them needs); numbers must be E.164 (+15550101234; spaces, dashes, dots and \
              parentheses are ignored; a national trunk prefix, +49 (0)151, is refused). The file is UTF-8 text; \
              its cells are separated by commas, or as --delimiter says, or as a first line sep=; says (as Excel \
-             writes it), or by semicolons or tabs when the header holds one of them and no comma. Rows with a bad number are reported with their line number and never sent. \
+             writes it), or by whichever of a comma, a tab and ; the header holds most of. Rows with a bad number are reported with their line number and never sent. \
              A column named payload.NAME goes into the call's payload, context.NAME into its context, and any other \
              column into the payload under its own name; empty cells are left out.\n\n\
              A journal (default: next to the CSV file, named after it and the campaign) records every attempt \
@@ -493,29 +493,40 @@ fn check_utf8(bytes: &[u8]) -> Result<(), Failure> {
 }
 
 /// Where the CSV records begin (after a byte-order mark and a `sep=` line) and what separates their cells:
-/// `given` (`--delimiter`), else the `sep=` line's, else `;` or a tab where the header holds one of them
-/// and no comma (a spreadsheet saved where lists are written with `;`), else a comma.
+/// `given` (`--delimiter`), else the `sep=` line's, else whichever of a comma, a tab and `;` the header
+/// (the first line not blank) holds most of outside double quotes, a comma where none is there more (a
+/// spreadsheet saved where lists are written with `;` separates so).
 fn layout(bytes: &[u8], given: Option<u8>) -> (usize, u8) {
     let start = if bytes.starts_with(b"\xef\xbb\xbf") { 3 } else { 0 };
-    let first_line = |from: usize| {
-        let rest = &bytes[from..];
-        let end = rest.iter().position(|b| *b == b'\n').map_or(rest.len(), |at| at + 1);
-        (&rest[..end], from + end)
-    };
-    let (line, after) = first_line(start);
-    let sep = line.trim_ascii();
-    if let [b's' | b'S', b'e' | b'E', b'p' | b'P', b'=', separator] = sep {
-        return (after, given.unwrap_or(*separator));
-    }
-    let separator = given.unwrap_or_else(|| {
-        let has = |b: u8| line.contains(&b);
-        match (has(b','), has(b';'), has(b'\t')) {
-            (false, true, _) => b';',
-            (false, false, true) => b'\t',
-            _ => b',',
+    let lines = bytes[start..].split_inclusive(|b| *b == b'\n');
+    let mut offset = start;
+    for line in lines {
+        let end = offset + line.len();
+        let text = line.strip_suffix(b"\n").unwrap_or(line);
+        let text = text.strip_suffix(b"\r").unwrap_or(text);
+        if text.iter().all(u8::is_ascii_whitespace) {
+            offset = end;
+            continue;
         }
-    });
-    (start, separator)
+        if let [b's' | b'S', b'e' | b'E', b'p' | b'P', b'=', separator] = text {
+            return (end, given.unwrap_or(*separator));
+        }
+        let separator = given.unwrap_or_else(|| {
+            let mut counts = [(b',', 0), (b'\t', 0), (b';', 0)];
+            let mut quoted = false;
+            for byte in text {
+                if *byte == b'"' {
+                    quoted = !quoted;
+                } else if let Some(count) = counts.iter_mut().find(|(b, _)| b == byte).filter(|_| !quoted) {
+                    count.1 += 1;
+                }
+            }
+            // The first of the most: a comma before a tab before `;`.
+            counts.iter().fold((b',', 0), |best, &(b, n)| if n > best.1 { (b, n) } else { best }).0
+        });
+        return (start, separator);
+    }
+    (start, given.unwrap_or(b','))
 }
 
 /// The rows of the CSV file: the valid ones, and the line and problem of each invalid one.
@@ -694,9 +705,7 @@ fn e164(raw: &str) -> Result<String, String> {
         });
     }
     if talkover::validate::has_trunk_prefix(raw) {
-        return Err(format!(
-            "{shown:?} holds `(0)`, a national trunk prefix: leave it out (+49 (0)151 … is +49 151 …)"
-        ));
+        return Err(format!("{shown:?} {}", talkover::validate::TRUNK_PREFIX));
     }
     if !talkover::validate::is_e164(&compact) {
         return Err(format!("{shown:?} is not an E.164 number (+ then 7 to 15 digits)"));
@@ -1215,6 +1224,13 @@ mod tests {
         let excel = "\u{feff}sep=;\r\nphone;name\r\n+4915112345679;A\r\n+4915112345670;B\r\n";
         let shifted: Vec<_> = expected.iter().map(|(line, to)| (line + 1, to.clone())).collect();
         assert_eq!(numbers(excel.as_bytes(), None).0, shifted);
+        assert_eq!(numbers(b"sep=\t\r\nphone\tname\r\n+4915112345679\tA\r\n+4915112345670\tB\r\n", None).0, shifted);
+        // Blank lines before the header, a comma inside a quoted name, more tabs than `;`.
+        let blank = "\n\r\nphone;name\n+4915112345679;A\n+4915112345670;B\n";
+        let later: Vec<_> = expected.iter().map(|(line, to)| (line + 2, to.clone())).collect();
+        assert_eq!(numbers(blank.as_bytes(), None).0, later);
+        assert_eq!(numbers("\"name, full\";phone\nA;+4915112345679\nB;+4915112345670\n".as_bytes(), None).0, expected);
+        assert_eq!(numbers(b"phone\tnotes;x\tplan\n+4915112345679\ta;b\tp\n+4915112345670\tc\tq\n", None).0, expected);
         assert_eq!(numbers(b"phone\tname\n+4915112345679\tA\n+4915112345670\tB\n", None).0, expected);
         assert_eq!(numbers(b"phone|name\n+4915112345679|A\n+4915112345670|B\n", Some(b'|')).0, expected);
         // A file separated otherwise than it is read says so.

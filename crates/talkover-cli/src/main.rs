@@ -276,7 +276,8 @@ pub fn retry_policy(timeout: Option<std::time::Duration>) -> talkover::RetryPoli
     }
 }
 
-/// The `--header NAME:VALUE` (or `NAME:@PATH`) options, each value kept out of what is printed.
+/// The `--header NAME:VALUE` (or `NAME:@PATH`) options; a secret's value (read from a file, or of a header
+/// named as a credential) is kept out of what is printed.
 fn headers(args: &ArgMatches) -> Result<Vec<(String, talkover::SecretString)>, Failure> {
     let given = args.get_many::<String>("header").into_iter().flatten();
     let headers = given
@@ -284,20 +285,43 @@ fn headers(args: &ArgMatches) -> Result<Vec<(String, talkover::SecretString)>, F
             let Some((name, value)) = header.split_once(':') else {
                 return Err(Failure::usage("--header takes NAME:VALUE (or NAME:@PATH)".into()));
             };
-            let value = match value.trim().strip_prefix('@') {
+            let name = name.trim();
+            let from_file = value.trim().strip_prefix('@');
+            let value = match from_file {
                 Some(path) => {
                     let text = std::fs::read_to_string(path)
                         .map_err(|e| Failure::local(format!("cannot read the header file {path}: {e}")))?;
-                    text.trim_start_matches('\u{feff}').lines().next().unwrap_or("").trim().to_owned()
+                    let text = text.trim_start_matches('\u{feff}');
+                    text.lines().map(str::trim).find(|line| !line.is_empty()).unwrap_or("").to_owned()
                 }
-                None => value.to_owned(),
+                None => value.trim().to_owned(),
             };
-            Ok((name.trim().to_owned(), talkover::SecretString::new(value)))
+            if value.is_empty() {
+                return Err(Failure::usage(format!("--header {name}: the value is empty")));
+            }
+            // A value read from a file, or of a header named as a credential (`x-api-key`, `x-auth-token`),
+            // is a secret: never printed, and warned of when given on the command line.
+            let secret = from_file.is_some() || is_secret_header(name);
+            if secret && from_file.is_none() {
+                crate::notices::secret_on_command_line(
+                    &format!("the value of the header `{name}` is"),
+                    &format!("give it as `-H {name}:@FILE`"),
+                    name,
+                );
+            }
+            Ok((name.to_owned(), talkover::SecretString::new(value), secret))
         })
         .collect::<Result<Vec<_>, _>>()?;
-    let values: Vec<_> = headers.iter().map(|(_, value)| value.clone()).collect();
-    output::never_print_sent(&values);
-    Ok(headers)
+    let secrets: Vec<_> = headers.iter().filter(|(.., secret)| *secret).map(|(_, value, _)| value.clone()).collect();
+    output::never_print_sent(&secrets);
+    Ok(headers.into_iter().map(|(name, value, _)| (name, value)).collect())
+}
+
+/// Whether a header's name says it holds a credential: as a body field's would (`talkover::secret`), or
+/// ending in `key` (`x-gateway-key`, `x-api-key`) or `signature`.
+fn is_secret_header(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    talkover::secret::is_secret_field(&name) || name.ends_with("key") || name.ends_with("signature")
 }
 
 /// The client settings of the command line: token, base URL, timeout, retries and headers.

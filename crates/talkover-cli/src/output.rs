@@ -96,6 +96,13 @@ pub fn never_print_sent(secrets: &[talkover::SecretString]) {
     kept.extend(secrets.iter().cloned());
 }
 
+/// Whether `text` is one of the secrets kept out of standard output ([`never_print_sent`]), whatever its
+/// length (a short one is not searched for in longer text).
+pub fn is_sent_secret(text: &str) -> bool {
+    let kept = SENT_SECRETS.lock().unwrap_or_else(|e| e.into_inner());
+    kept.iter().any(|secret| secret.expose_secret() == text)
+}
+
 /// [`hide_token`] for what goes to standard output, the request's secrets hidden too
 /// ([`never_print_sent`]): when it hides anything, the command ends with [`TOKEN_HIDDEN`] (or
 /// [`SENT_SECRET_HIDDEN`]) on standard error ([`token_was_hidden`], [`sent_secret_was_hidden`]), so that

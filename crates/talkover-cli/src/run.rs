@@ -315,7 +315,12 @@ fn dry_run(request: &talkover::HttpRequest, secrets: &[talkover::SecretString]) 
         .headers()
         .iter()
         .filter(|(name, _)| *name != talkover::http::header::AUTHORIZATION)
-        .map(|(name, value)| (name.to_string(), Value::String(String::from_utf8_lossy(value.as_bytes()).into_owned())))
+        .map(|(name, value)| {
+            let text = String::from_utf8_lossy(value.as_bytes()).into_owned();
+            // A secret header of `--header`, however short.
+            let text = if crate::output::is_sent_secret(&text) { "[redacted]".to_owned() } else { text };
+            (name.to_string(), Value::String(text))
+        })
         .collect();
     let mut body = serde_json::from_slice(request.body()).unwrap_or(Value::Null);
     let secrets: Vec<&str> = secrets.iter().map(talkover::SecretString::expose_secret).collect();

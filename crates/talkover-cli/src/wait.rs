@@ -84,6 +84,9 @@ pub fn run(context: &Context, args: &ArgMatches) -> Result<u8, Failure> {
     let (agent, call_id, to) = (text("agent_id").unwrap_or_default(), text("call_id").unwrap_or_default(), text("to"));
     // The number as the API keeps it (E.164), however it was written to make the call (`+1 555 013 0001`).
     let to = match to {
+        Some(to) if talkover::validate::has_trunk_prefix(&to) => {
+            return Err(Failure::usage(format!("--to {to:?} {}", talkover::validate::TRUNK_PREFIX)))
+        }
         Some(to) => Some(talkover::validate::e164_of_international(&to).ok_or_else(|| {
             Failure::usage(format!("--to takes a phone number in international format (+15550100001), not {to}"))
         })?),

@@ -1002,6 +1002,14 @@ mod tests {
         assert_eq!(invalid_field(&EndCall::new("agent", "")), "call_sid");
     }
 
+    /// A national trunk prefix is refused before sending: the API could read its 0 as the number's, and
+    /// ring another number. A number written with separators only is the API's to judge.
+    #[test]
+    fn a_trunk_prefix_is_refused_before_sending() {
+        assert_eq!(invalid_field(&MakeCall::new("agent", NewCall::new("+49 (0)151 12345674"))), "to");
+        assert!(build_request(&MakeCall::new("agent", NewCall::new("+49 151 12345674")), &config()).is_ok());
+    }
+
     #[test]
     fn unset_options_are_not_sent() {
         let request = build_request(&MakeCall::new("a", NewCall::new("+1234567890")), &config()).unwrap();

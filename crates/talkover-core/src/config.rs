@@ -181,8 +181,7 @@ fn misplaced_version(path: &str) -> Option<String> {
     if segments.windows(2).any(|pair| pair == ["api", "v1"]) {
         return Some(
             "the path goes on past the API's root `/api/v1`: give the URL up to `/api/v1`, or the host alone; \
-             operation paths are added to it (a gateway whose own path holds `/api/v1` is written with the API's \
-             root after it: `…/api/v1/talkover/api/v1`)"
+             operation paths are added to it"
                 .to_owned(),
         );
     }

@@ -384,7 +384,7 @@ fn decode_body_erased(
 fn not_unicode(message: &str) -> Option<&'static str> {
     if message.starts_with("invalid unicode code point") {
         Some("text that is not UTF-8 (a byte of another encoding, such as Latin-1)")
-    } else if message.contains("surrogate") || message.starts_with("unexpected end of hex escape") {
+    } else if message.starts_with("lone leading surrogate") || message.starts_with("unexpected end of hex escape") {
         Some("a `\\u` escape that is cut short or is half of a UTF-16 pair, which is no character")
     } else {
         None

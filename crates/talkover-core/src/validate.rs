@@ -151,14 +151,16 @@ impl Problems {
     }
 
     /// Records a problem unless `value`, when set, is a phone number in international form
-    /// ([`is_international`]); a form, checked only where the request is received.
+    /// ([`is_international`]); a form, checked only where the request is received, but for a national
+    /// trunk prefix ([`has_trunk_prefix`]), refused before sending too.
     pub fn international<'a>(&mut self, field: &str, value: impl Into<Option<&'a str>>) -> &mut Self {
         match value.into() {
+            // A trunk prefix is refused before sending too: the API could take it for the number's digits and
+            // ring another number.
+            Some(value) if has_trunk_prefix(value) => self.add(field, format!("{TRUNK_PREFIX}, got {value:?}")),
             Some(value) if self.forms && !is_international(value) => {
                 let problem = if value.is_empty() {
                     "is required: a phone number in international form such as +15551234567".to_owned()
-                } else if has_trunk_prefix(value) {
-                    format!("{TRUNK_PREFIX}, got {value:?}")
                 } else {
                     format!("must be a phone number in international form such as +15551234567 (a +, then 7 to 15 digits, spaces, dashes, dots or brackets between them), got {value:?}")
                 };
@@ -386,7 +388,9 @@ pub fn has_trunk_prefix(text: &str) -> bool {
 }
 
 /// What to say of a number written with a trunk prefix ([`has_trunk_prefix`]).
-pub(crate) const TRUNK_PREFIX: &str = "holds `(0)`, a national trunk prefix: leave it out (+49 (0)151 … is +49 151 …)";
+pub const TRUNK_PREFIX: &str = "holds `(0)`, a national trunk prefix, which is no part of the number as dialled \
+    from abroad: leave it out (+49 (0)151 … is +49 151 …), or keep the 0 without the brackets where the \
+    country dials it from abroad too (Italy: +39 (0)6 … is +39 06 …)";
 
 /// Fails unless `value` is a phone number in E.164 form (see [`is_e164`]).
 pub fn e164(operation: &'static str, field: &str, value: &str) -> Result<(), Error> {

@@ -36,8 +36,8 @@ options:
 
 Controls, over HTTP without a token: GET /_emulator/clock, POST /_emulator/clock/advance and
 /_emulator/clock/scale; GET, DELETE /_emulator/requests; GET, PUT, DELETE /_emulator/faults;
-POST /_emulator/events (a webhook event on request); GET /_emulator/deliveries (how many are still
-pending); POST /_emulator/reset.";
+POST /_emulator/events (a webhook event on request); POST /_emulator/calls/inbound (an agent rung,
+{\"agent_id\", \"from\"}); GET /_emulator/deliveries (how many are still pending); POST /_emulator/reset.";
 
 /// Runs the emulator as the command line asks, until the process is stopped. `args` are the options,
 /// without the program's name (`--port 8080`, `--help`, …). The error is a message for the user, with the
@@ -134,6 +134,11 @@ pub fn run(args: Vec<String>) -> Result<(), String> {
         let _ = writeln!(
             out,
             "  events: curl -d '{{\"event\": \"event_recording\", \"agent_id\": \"<id>\", \"data\": {{}}}}' http://{}/_emulator/events",
+            server.addr()
+        );
+        let _ = writeln!(
+            out,
+            "  inbound call: curl -d '{{\"agent_id\": \"<id>\", \"from\": \"+15551234567\"}}' http://{}/_emulator/calls/inbound",
             server.addr()
         );
         let _ = writeln!(out, "  start over: curl -X POST http://{}/_emulator/reset", server.addr());

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use http::{HeaderValue, StatusCode};
 use serde_json::{json, Map, Value};
 use talkover_core::account::{CreateUserApiToken, DeleteUserApiToken, GetCurrentUser, HealthCheck, ListUserApiTokens};
-use talkover_core::calls::MakeCall;
+use talkover_core::calls::{Call, MakeCall};
 use talkover_core::credits::{GetCreditsBalance, PurchaseCredits};
 use talkover_core::fixture::{self, Route};
 use talkover_core::rate_limit::RateLimit;
@@ -610,6 +610,18 @@ impl Emulator {
         self.emitting(|state| state.emit_campaign_now(campaign_id, event, &data))
     }
 
+    /// Rings a published agent with an inbound call from `from` (a number in international form), as a
+    /// caller would: its own number (its first, else the emulator's) rings, the agent answers, and the call
+    /// goes on as an answered call does on the emulator's clock, listed with `direction` `inbound` and its
+    /// events sent to the agent's webhooks, so that a test of an inbound agent (and of the call lists'
+    /// `direction` filter) has calls to see. `POST /_emulator/calls/inbound` does the same over HTTP.
+    pub fn inbound_call(&self, agent_id: &str, from: &str) -> Result<Call, crate::InboundRefused> {
+        let mut state = lock(&self.state);
+        let call = state.ring_inbound(agent_id, from)?;
+        self.deliveries.send(state.take_outbox());
+        Ok(call)
+    }
+
     /// Runs `emit` on the state and sends what it queued.
     fn emitting(&self, emit: impl FnOnce(&mut State) -> Option<usize>) -> Option<usize> {
         let mut state = lock(&self.state);
@@ -864,7 +876,8 @@ impl Emulator {
     /// epoch, and `scale`); `GET` and `DELETE /_emulator/requests`, which answer the journal of API requests
     /// ([`Emulator::received`]), the second emptying it; `GET`, `PUT` and `DELETE /_emulator/faults`;
     /// `POST /_emulator/events` ([`Emulator::emit_agent_event`], [`Emulator::emit_campaign_event`]);
-    /// `GET /_emulator/deliveries` (`{"pending": N}`, [`Emulator::pending_deliveries`]); and
+    /// `GET /_emulator/deliveries` (`{"pending": N}`, [`Emulator::pending_deliveries`]);
+    /// `POST /_emulator/calls/inbound` (`{"agent_id", "from"}`, [`Emulator::inbound_call`]); and
     /// `POST /_emulator/reset` ([`Emulator::reset`]).
     fn control(&self, request: &HttpRequest) -> Reply {
         let path = request.uri().path().trim_end_matches('/');
@@ -880,6 +893,12 @@ impl Emulator {
                 return wrong_control_method(path, "POST", method);
             }
             return self.emit_control(request.body());
+        }
+        if path == "/_emulator/calls/inbound" {
+            if method != http::Method::POST {
+                return wrong_control_method(path, "POST", method);
+            }
+            return self.inbound_control(request.body());
         }
         if path == "/_emulator/deliveries" {
             if method != http::Method::GET {
@@ -976,6 +995,25 @@ impl Emulator {
                 Reply::new(200, json!({ "success": true, "data": { "event": name, "deliveries": deliveries } }))
             }
             Err((kind, id)) => Reply::fail(404, &format!("No {kind} {:?} in the emulator.", cut(id))),
+        }
+    }
+
+    /// `POST /_emulator/calls/inbound`: `{"agent_id": "…", "from": "+15551234567"}` rings the agent with an
+    /// inbound call ([`Emulator::inbound_call`]) and answers it (`{"success": true, "data": <call>}`); 404
+    /// when the agent is not there, 422 when it is not published, the number is not in international
+    /// form, or the body is not so shaped.
+    fn inbound_control(&self, body: &[u8]) -> Reply {
+        const SHAPE: &str = "Send {\"agent_id\": \"<id>\", \"from\": \"+15551234567\"}: the published agent to ring, \
+            and the number calling it.";
+        let Ok(Value::Object(body)) = serde_json::from_slice::<Value>(body) else { return Reply::fail(422, SHAPE) };
+        let text = |name: &str| body.get(name).and_then(Value::as_str);
+        let (Some(agent), Some(from)) = (text("agent_id"), text("from")) else { return Reply::fail(422, SHAPE) };
+        match self.inbound_call(agent, from) {
+            Ok(call) => Reply::new(200, json!({ "success": true, "data": call })),
+            Err(crate::InboundRefused::NoAgent) => {
+                Reply::fail(404, &format!("No agent {:?} in the emulator.", cut(agent)))
+            }
+            Err(refused) => Reply::fail(422, &format!("Not rung: {refused}.")),
         }
     }
 
@@ -1146,8 +1184,15 @@ impl Emulator {
             }
         };
         let mut query = query_pairs(request.uri().query());
-        // A parameter given empty (`?status=`) is one not given, as a Laravel-style API reads its input
-        // (an empty text is null): no filter, the default page size.
+        // Read as a Laravel-style API reads its input: a value's spaces around it trimmed (`?page=%202`), and
+        // a parameter given empty or blank (`?status=`) is one not given (an empty text is null): no filter,
+        // the default page size.
+        for (_, value) in &mut query {
+            let trimmed = value.trim();
+            if trimmed.len() != value.len() {
+                *value = trimmed.to_owned();
+            }
+        }
         query.retain(|(_, value)| !value.is_empty());
         below_one_is_first_page(&mut query);
         let req =

@@ -53,6 +53,8 @@
 //!   report, an action's), delivered as any other when a test asks ([`Server::emit_agent_event`],
 //!   [`Server::emit_campaign_event`]), or over HTTP `POST /_emulator/events` (`{"event": …, "agent_id"` or
 //!   `"campaign_id": …, "data": {…}}`).
+//! - **Inbound calls**: a published agent rung by a caller, the call answered and going on as any
+//!   ([`Server::inbound_call`]), or over HTTP `POST /_emulator/calls/inbound` (`{"agent_id", "from"}`).
 //! - **Starting over**: [`Server::reset`], or `POST /_emulator/reset`, puts it back as it was started, so
 //!   that tests sharing one emulator each start from the same state.
 //! - **Rate limits**: every API answer carries `X-RateLimit-Limit`, `-Remaining` and `-Reset` (the Unix
@@ -127,6 +129,7 @@ pub use deliver::SIGNATURE_HEADER;
 pub use emulator::{Emulator, Faults, CONTROL_PREFIX, DEFAULT_RATE_LIMIT, DEFAULT_TOKEN};
 pub use journal::{ReceivedRequest, JOURNAL_LENGTH, LONGEST_JOURNALED_BODY};
 pub use sample::sample_agent;
+pub use state::InboundRefused;
 
 use emulator::{Settings, BODY_TIMEOUT, MAX_BODY};
 
@@ -371,6 +374,11 @@ impl Server {
         data: serde_json::Map<String, serde_json::Value>,
     ) -> Option<usize> {
         self.emulator.emit_agent_event(agent_id, event, data)
+    }
+
+    /// Rings a published agent with an inbound call from `from` (see [`Emulator::inbound_call`]).
+    pub fn inbound_call(&self, agent_id: &str, from: &str) -> Result<talkover_core::calls::Call, InboundRefused> {
+        self.emulator.inbound_call(agent_id, from)
     }
 
     /// Sends a campaign webhook event now (see [`Emulator::emit_campaign_event`]).

@@ -301,16 +301,20 @@ impl ReqwestTransport {
     }
 }
 
-/// Whether the TLS library failed the exchange (in the handshake, or later on an open connection).
-/// Whether `error` is a TLS failure (`None` when it is not): whether it is an alert refusing the handshake
-/// ([`alert_refuses_handshake`](talkover_core::transport::alert_refuses_handshake): the client's
-/// certificate missing or refused, which a TLS 1.3 server says after the client may have written its
-/// request, unread).
+/// Whether `error` is a TLS failure (`None` when it is not): whether it is a refusal that comes again on
+/// every try, a certificate refused (the server's by the client; the client's by the server, in an alert
+/// that a TLS 1.3 server sends after the client may have written its request, unread:
+/// [`alert_refuses_handshake`](talkover_core::transport::alert_refuses_handshake)) or nothing offered in
+/// common. Others (an alert of another kind, a record broken) may pass another time.
 fn tls_failure(error: &reqwest::Error) -> Option<bool> {
     #[cfg(feature = "rustls")]
     return talkover_core::transport::find_cause::<rustls::Error>(error).map(|tls| {
-        matches!(tls, rustls::Error::AlertReceived(alert)
-            if talkover_core::transport::alert_refuses_handshake(u8::from(*alert)))
+        use rustls::Error as E;
+        match tls {
+            E::AlertReceived(alert) => talkover_core::transport::alert_refuses_handshake(u8::from(*alert)),
+            E::InvalidCertificate(_) | E::NoCertificatesPresented | E::PeerIncompatible(_) => true,
+            _ => matches!(tls, E::UnsupportedNameType | E::InconsistentKeys(_) | E::InvalidCertRevocationList(_)),
+        }
     });
     #[cfg(not(feature = "rustls"))]
     return {
@@ -415,12 +419,17 @@ fn map_error(error: reqwest::Error, bound: Bound) -> TransportError {
     if talkover_core::transport::find_cause::<hyper::Error>(&error).is_some_and(head_too_large) {
         return talkover_core::transport::head_too_large(error);
     }
-    if let Some(refused_by_alert) = tls_failure(&error) {
+    if let Some(refused) = tls_failure(&error) {
         let failure = TransportError::new(TransportErrorKind::Tls, describe(&error));
-        // In the handshake (while connecting: a certificate refused, a server that speaks no TLS; or an
-        // alert refusing it) nothing the server read was sent, and the same request is refused again; later,
-        // on the open connection (a corrupt record, another alert), the request may have been.
-        let failure = if error.is_connect() || refused_by_alert { failure.lasting() } else { failure.maybe_sent() };
+        // Refused (a certificate, nothing in common: in the handshake, or an alert ending it) nothing the
+        // server read was sent, and the same request is refused again; another failure while connecting (a
+        // server that speaks no TLS) sent nothing either; later, on the open connection (a corrupt record,
+        // another alert), the request may have been.
+        let failure = match (refused, error.is_connect()) {
+            (true, _) => failure.lasting(),
+            (false, true) => failure,
+            (false, false) => failure.maybe_sent(),
+        };
         return failure.with_source(error);
     }
     let kind = if error.is_connect() {

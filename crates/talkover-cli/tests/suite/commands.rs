@@ -1636,4 +1636,21 @@ fn headers_of_ones_own_reach_the_server_and_are_never_printed() {
     let mut malformed = talkover(&server.base_url(), "talq_header_test");
     malformed.args(["health", "get", "-H", "x-gateway-key"]);
     fails_with(malformed, 2, "--header takes NAME:VALUE");
+    let mut empty = talkover(&server.base_url(), "talq_header_test");
+    empty.args(["health", "get", "-H", "x-gateway-key: "]);
+    fails_with(empty, 2, "the value is empty");
+    // A credential's header given inline is warned of, and a dry run hides it however short; a header that
+    // names no credential is shown, and left alone in answers.
+    let mut inline = talkover("http://127.0.0.1:9/api/v1", "talq_header_test");
+    inline.args(["agents", "list", "--dry-run", "-H", "x-api-key: abc", "-H", "x-stage: published"]);
+    let output = run(inline);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let shown: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(shown["headers"]["x-api-key"], "[redacted]", "{shown}");
+    assert_eq!(shown["headers"]["x-stage"], "published", "{shown}");
+    assert!(
+        stderr(&output).contains("the value of the header `x-api-key` is on the command line"),
+        "{}",
+        stderr(&output)
+    );
 }

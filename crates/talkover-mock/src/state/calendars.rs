@@ -329,6 +329,13 @@ fn in_range(event: &CalendarEvent, (from, to): &(Option<DateTime>, Option<DateTi
         && to.as_ref().is_none_or(|t| event.end_at.cmp_instant(t).is_le())
 }
 
+/// Events in the order of their start, as an agenda reads them (the pages do not say; the order they were
+/// made in is no order a reader expects), those starting at once in the order they were made.
+fn by_start(mut events: Vec<CalendarEvent>) -> Vec<CalendarEvent> {
+    events.sort_by(|a, b| a.start_at.cmp_instant(&b.start_at));
+    events
+}
+
 /// The instants a query's `from` and `to` name for a calendar (see [`instant_of`]).
 fn window(
     calendar: &Calendar,
@@ -442,7 +449,12 @@ impl State {
     pub(super) fn list_calendars(&mut self, req: &Request<'_>) -> Answer {
         let list = req.valid::<ListCalendars>()?;
         let per_page = list.query.per_page.unwrap_or(25).clamp(1, 100) as usize;
-        let items: Vec<Calendar> = self.calendars.calendars.iter().take(per_page).map(|c| c.calendar.clone()).collect();
+        // The page documents `per_page` alone and answers no page block, but every list takes `page`
+        // (list-calls' and list-campaigns' pages): a later page is read, not the first again.
+        let page = req.query.iter().rev().find(|(name, _)| name == "page").and_then(|(_, v)| v.parse::<usize>().ok());
+        let skip = page.unwrap_or(1).max(1).saturating_sub(1).saturating_mul(per_page);
+        let calendars = self.calendars.calendars.iter().skip(skip).take(per_page);
+        let items: Vec<Calendar> = calendars.map(|c| c.calendar.clone()).collect();
         Ok(Reply::list(items))
     }
 
@@ -495,7 +507,7 @@ impl State {
             })
             .cloned()
             .collect();
-        Ok(Reply::list(events))
+        Ok(Reply::list(by_start(events)))
     }
 
     // members
@@ -553,7 +565,7 @@ impl State {
             .filter(|e| q.status.as_ref().is_none_or(|s| &e.status == s))
             .cloned()
             .collect();
-        Ok(Reply::list(events))
+        Ok(Reply::list(by_start(events)))
     }
 
     pub(super) fn create_calendar_event(&mut self, req: &Request<'_>) -> Answer {

@@ -179,7 +179,53 @@ impl Placing {
     }
 }
 
+/// The number the emulator's calls come from, and inbound ones ring, for an agent without one of its own.
+const EMULATOR_NUMBER: &str = "+15550100000";
+
+/// Why the emulator refused to ring an agent with an inbound call ([`crate::Emulator::inbound_call`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum InboundRefused {
+    /// No agent of that id.
+    NoAgent,
+    /// The agent is a draft: only a published agent takes calls.
+    NotPublished,
+    /// The calling number is not in international form (`+`, country code, number).
+    NotInternational,
+}
+
+impl std::fmt::Display for InboundRefused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::NoAgent => "no such agent in the emulator",
+            Self::NotPublished => "the agent is not published: only a published agent takes calls",
+            Self::NotInternational => "the calling number is not in international form, such as +15551234567",
+        })
+    }
+}
+
+impl std::error::Error for InboundRefused {}
+
 impl State {
+    /// An inbound call to the agent from `from`, as a test asks for one: the agent's own number (its first,
+    /// else the emulator's) rings, the agent answers, and the call goes on as an answered call does, its
+    /// events sent to the agent's webhooks and listed with `direction` `inbound`.
+    pub(crate) fn ring_inbound(&mut self, agent_id: &str, from: &str) -> Result<Call, InboundRefused> {
+        let index = self.agents.iter().position(|a| a.agent.id.as_str() == agent_id).ok_or(InboundRefused::NoAgent)?;
+        if !self.agents[index].is_published() {
+            return Err(InboundRefused::NotPublished);
+        }
+        let from = talkover_core::validate::e164_of_international(from).ok_or(InboundRefused::NotInternational)?;
+        let own = self.agents[index].agent.phone_numbers.iter().flatten().next();
+        let to = own.map_or_else(|| EMULATOR_NUMBER.to_owned(), |n| n.number.clone());
+        let id = self.new_id();
+        let sid = format!("CA{}", id.replace('-', ""));
+        let mut placing = Placing::at(to, self.live.clock.now_ms());
+        placing.id = Some(id);
+        placing.external = Some((sid.into(), from, Direction::Inbound));
+        Ok(self.place_call(index, placing))
+    }
+
     pub(super) fn make_call(&mut self, req: &Request<'_>) -> Answer {
         /// make-call's words for a number that is not in international form.
         const NOT_INTERNATIONAL: &str = "Phone number must be in international format (e.g., +1234567890)";
@@ -254,7 +300,7 @@ impl State {
         let Placing { to, is_testing, context, created_ms, placed_ms, campaign_call_id, id, external } = placing;
         let agent = &self.agents[index].agent;
         let own = agent.phone_numbers.iter().flatten().next();
-        let from = own.map(|n| n.number.clone()).unwrap_or_else(|| "+15550100000".to_owned());
+        let from = own.map_or_else(|| EMULATOR_NUMBER.to_owned(), |n| n.number.clone());
         // The agent's number written as the environment's list of numbers writes it.
         let own_formatted = own.and_then(|n| Some((n.number.clone(), n.formatted_number.clone()?)));
         let mut summary = AgentSummary::new(agent.id.clone(), agent.name.clone());

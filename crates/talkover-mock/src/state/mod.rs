@@ -27,6 +27,7 @@ mod voice_templates;
 mod webhooks;
 mod zones;
 
+pub use calls::InboundRefused;
 pub(crate) use webhooks::{test_answer, test_wait};
 
 use serde_json::{Map, Value};

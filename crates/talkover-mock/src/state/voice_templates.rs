@@ -17,11 +17,11 @@ use crate::reply::Reply;
 /// examples set, which that list lacks (`voice-template-uuid`, the example agent's, and
 /// `basic-voice-uuid`, both in `en-US`, where the list's voices are all `pt-BR`): each example's voice,
 /// in its language, of a tier that takes what it sends (similarity and stability: `pro`; neither:
-/// `basic`), priced as the list prices that tier, in a group of its name after the listed ones.
+/// `basic`), priced as the list prices that tier, in the group of its name (the list groups voices by their
+/// display name, so one named as a listed group joins it), else in a new group after the listed ones.
 pub(crate) fn seed(catalog: &Catalog) -> Vec<VoiceTemplateGroup> {
     let mut groups = catalog.documented_items::<ListVoiceTemplates, _>();
     let listed: Vec<VoiceTemplate> = groups.iter().flat_map(|g| g.voices.iter().cloned()).collect();
-    let recorded = groups.len();
     for example in catalog.of(UpdateAgentVoice::ID).iter().filter(|f| f.successful()) {
         let Some(body) = example.params.body.as_ref() else { continue };
         let Some(id) = body.get("voice_id").and_then(Value::as_str) else { continue };
@@ -41,8 +41,8 @@ pub(crate) fn seed(catalog: &Catalog) -> Vec<VoiceTemplateGroup> {
         if let Some(language) = body.get("language").and_then(Value::as_str) {
             voice.language = Language::from_text(language);
         }
-        // One group a name for the added voices, as the list groups a voice's tiers.
-        match groups[recorded..].iter_mut().find(|g| g.display_name == voice.name) {
+        // One group a name, as the list groups a voice's tiers.
+        match groups.iter_mut().find(|g| g.display_name == voice.name) {
             Some(group) => group.voices.push(voice),
             None => groups.push(VoiceTemplateGroup::new(voice.name.clone(), vec![voice])),
         }

@@ -406,6 +406,42 @@ fn calendars_come_25_a_page_by_default() {
     assert_eq!((status, body["data"].as_array().map(Vec::len)), (200, Some(25)), "{body}");
     let (_, body) = send(&server, "GET", "/calendars?per_page=3", "");
     assert_eq!(body["data"].as_array().map(Vec::len), Some(3));
+    // A later page is read, not the first again (31 calendars: the recorded one and 30).
+    let (_, second) = send(&server, "GET", "/calendars?page=2", "");
+    let names: Vec<&str> = second["data"].as_array().unwrap().iter().filter_map(|c| c["name"].as_str()).collect();
+    assert_eq!(names, ["Rota 24", "Rota 25", "Rota 26", "Rota 27", "Rota 28", "Rota 29"], "{second}");
+    // A value's spaces around it are trimmed, as the API reads its input.
+    let (status, padded) = send(&server, "GET", "/calendars?per_page=%202%20&page=%203", "");
+    let names: Vec<&str> = padded["data"].as_array().unwrap().iter().filter_map(|c| c["name"].as_str()).collect();
+    assert_eq!((status, names), (200, vec!["Rota 3", "Rota 4"]), "{padded}");
+}
+
+/// A calendar's events are listed by their start, whatever order they were made in.
+#[test]
+fn events_are_listed_by_their_start() {
+    let server = Server::start_blocking().unwrap();
+    let calendar = raw_calendar(&server, "user-uuid-7");
+    for (title, start, end) in [
+        ("Wed", "2030-01-16T10:00:00Z", "2030-01-16T11:00:00Z"),
+        ("Mon", "2030-01-14T08:00:00+01:00", "2030-01-14T09:00:00+01:00"),
+        ("Tue", "2030-01-15T15:00:00Z", "2030-01-15T16:00:00Z"),
+    ] {
+        let body = json!({ "title": title, "start_at": start, "end_at": end }).to_string();
+        let (status, created) = send(&server, "POST", &format!("/calendars/{calendar}/events"), &body);
+        assert_eq!(status, 200, "{created}");
+    }
+    let titles = |path: String| {
+        let (status, listed) = send(&server, "GET", &path, "");
+        assert_eq!(status, 200, "{listed}");
+        listed["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|e| e["title"].as_str().map(str::to_owned))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(titles(format!("/calendars/{calendar}/events")), ["Mon", "Tue", "Wed"]);
+    assert_eq!(titles(format!("/calendars/events?calendar_ids[]={calendar}")), ["Mon", "Tue", "Wed"]);
 }
 
 #[test]

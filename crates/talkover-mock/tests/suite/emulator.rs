@@ -535,6 +535,14 @@ fn voice_templates_filter_and_refuse_as_documented() {
     };
     let all = voices("");
     assert!(all.len() >= 3, "{all:?}");
+    // The list groups voices by display name (its page): one group a name, whatever their languages.
+    let (_, listed) = common::raw::send(&server, "GET", "/voice-templates", "");
+    let mut names: Vec<&str> =
+        listed["data"].as_array().into_iter().flatten().filter_map(|g| g["display_name"].as_str()).collect();
+    let count = names.len();
+    names.sort_unstable();
+    names.dedup();
+    assert_eq!(names.len(), count, "{listed}");
     let pro = voices("?quality_tier=pro");
     assert!(!pro.is_empty() && pro.len() < all.len() && pro.iter().all(|v| v["quality_tier"] == "pro"), "{pro:?}");
     let language = all[0]["language"].as_str().unwrap().to_owned();
@@ -1159,4 +1167,53 @@ fn faults_and_settings_that_would_mislead_a_test_are_refused() {
     assert_eq!(over_http.0, 422, "{over_http:?}");
     // Nothing refused took effect.
     assert_eq!(server.emulator().faults(), Faults::new());
+}
+
+/// A test rings a published agent with an inbound call (`POST /_emulator/calls/inbound`, or
+/// `Server::inbound_call`): listed with `direction` `inbound`, from the caller to the agent's number, it
+/// is answered and completes on the emulator's clock; a draft agent, an unknown one and a number not in
+/// international form are refused.
+#[test]
+fn an_inbound_call_rings_a_published_agent_and_goes_on_as_an_answered_call() {
+    let server = Server::builder().clock_scale(0.0).start_blocking().unwrap();
+    let agent = "550e8400-e29b-41d4-a716-446655440000";
+    let ring = format!(r#"{{"agent_id": "{agent}", "from": "+44 20 7946 0958"}}"#);
+    let (status, rung) = common::raw::control(&server, "POST", "/_emulator/calls/inbound", &ring);
+    assert_eq!(status, 200, "{rung}");
+    assert_eq!(
+        (rung["data"]["direction"].as_str(), rung["data"]["from"].as_str()),
+        (Some("inbound"), Some("+442079460958"))
+    );
+    let id = rung["data"]["id"].as_str().unwrap().to_owned();
+    let inbound = |path: &str| {
+        let (status, listed) = common::raw::send(&server, "GET", path, "");
+        assert_eq!(status, 200, "{listed}");
+        listed["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| (c["id"].as_str().unwrap().to_owned(), c["status"].clone()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(inbound("/calls?direction=inbound").len(), 1);
+    assert_eq!(inbound(&format!("/agents/{agent}/calls?direction=inbound"))[0].0, id);
+    assert!(inbound("/calls?direction=outbound").iter().all(|(other, _)| *other != id));
+    server.advance_clock(Duration::from_secs(600));
+    assert_eq!(inbound("/calls?direction=inbound")[0].1, "completed");
+    // Over the SDK's own call: the same, by `Server::inbound_call`.
+    let call = server.inbound_call(agent, "+15550107777").unwrap();
+    assert_eq!(call.direction, talkover::agents::Direction::Inbound);
+
+    let client = common::blocking_client(&server);
+    let draft = client.agents().create(common::agent("Draft")).unwrap().id.into_string();
+    for (body, expected) in [
+        (format!(r#"{{"agent_id": "{draft}", "from": "+15550107777"}}"#), 422),
+        (r#"{"agent_id": "no-such-agent", "from": "+15550107777"}"#.to_owned(), 404),
+        (format!(r#"{{"agent_id": "{agent}", "from": "+49 (0)151 12345674"}}"#), 422),
+        (format!(r#"{{"agent_id": "{agent}"}}"#), 422),
+    ] {
+        let (status, refused) = common::raw::control(&server, "POST", "/_emulator/calls/inbound", &body);
+        assert_eq!(status, expected, "{body}: {refused}");
+    }
+    assert_eq!(server.inbound_call(&draft, "+15550107777").unwrap_err(), talkover_mock::InboundRefused::NotPublished);
 }
