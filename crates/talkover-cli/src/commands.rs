@@ -283,8 +283,9 @@ pub fn command() -> Command {
                 .global(true)
                 .help(
                     "Send this header with every request (a gateway's key, a correlation id); repeatable. \
-                     NAME:@PATH reads the value from the file's first line, out of the process list; such a \
-                     value, or one of a header named as a credential (…-key, …-token, …-secret), is never printed",
+                     NAME:@PATH reads the value from the file's first line not blank, out of the process list; \
+                     such a value, or one of a header named as a credential (…-key, …-token, …-secret), is \
+                     hidden in what is printed (echoed in an answer, from 8 characters)",
                 ),
         )
         .arg(

@@ -508,7 +508,10 @@ fn layout(bytes: &[u8], given: Option<u8>) -> (usize, u8) {
             offset = end;
             continue;
         }
-        if let [b's' | b'S', b'e' | b'E', b'p' | b'P', b'=', separator] = text {
+        // Spaces around it aside (not a tab, which may be the separator it names).
+        let start_at = text.iter().position(|b| *b != b' ').unwrap_or(0);
+        let end_at = text.iter().rposition(|b| *b != b' ').map_or(0, |at| at + 1);
+        if let [b's' | b'S', b'e' | b'E', b'p' | b'P', b'=', separator] = &text[start_at..end_at.max(start_at)] {
             return (end, given.unwrap_or(*separator));
         }
         let separator = given.unwrap_or_else(|| {
@@ -524,7 +527,8 @@ fn layout(bytes: &[u8], given: Option<u8>) -> (usize, u8) {
             // The first of the most: a comma before a tab before `;`.
             counts.iter().fold((b',', 0), |best, &(b, n)| if n > best.1 { (b, n) } else { best }).0
         });
-        return (start, separator);
+        // The records begin at the header: a line of spaces before it would be taken for one.
+        return (offset, separator);
     }
     (start, given.unwrap_or(b','))
 }
@@ -1225,8 +1229,11 @@ mod tests {
         let shifted: Vec<_> = expected.iter().map(|(line, to)| (line + 1, to.clone())).collect();
         assert_eq!(numbers(excel.as_bytes(), None).0, shifted);
         assert_eq!(numbers(b"sep=\t\r\nphone\tname\r\n+4915112345679\tA\r\n+4915112345670\tB\r\n", None).0, shifted);
-        // Blank lines before the header, a comma inside a quoted name, more tabs than `;`.
-        let blank = "\n\r\nphone;name\n+4915112345679;A\n+4915112345670;B\n";
+        // Spaces around a `sep=` line.
+        let spaced = " sep=; \r\nphone;name\r\n+4915112345679;A\r\n+4915112345670;B\r\n";
+        assert_eq!(numbers(spaced.as_bytes(), None).0, shifted);
+        // Blank lines (and one of spaces) before the header, a comma inside a quoted name, more tabs than `;`.
+        let blank = "\n \t\r\nphone;name\n+4915112345679;A\n+4915112345670;B\n";
         let later: Vec<_> = expected.iter().map(|(line, to)| (line + 2, to.clone())).collect();
         assert_eq!(numbers(blank.as_bytes(), None).0, later);
         assert_eq!(numbers("\"name, full\";phone\nA;+4915112345679\nB;+4915112345670\n".as_bytes(), None).0, expected);

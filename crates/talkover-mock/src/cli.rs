@@ -39,6 +39,17 @@ Controls, over HTTP without a token: GET /_emulator/clock, POST /_emulator/clock
 POST /_emulator/events (a webhook event on request); POST /_emulator/calls/inbound (an agent rung,
 {\"agent_id\", \"from\"}); GET /_emulator/deliveries (how many are still pending); POST /_emulator/reset.";
 
+/// The controls the start-up lines show, each a curl command: what it does, curl's options, its path under
+/// `/_emulator/`.
+const CONTROL_EXAMPLES: [(&str, &str, &str); 6] = [
+    ("clock", r#"-X POST -d '{"seconds": 60}'"#, "clock/advance"),
+    ("faults", r#"-X PUT -d '{"error_rate": 1, "operations": ["make-call"]}'"#, "faults"),
+    ("received", "", "requests"),
+    ("events", r#"-d '{"event": "event_recording", "agent_id": "<id>", "data": {}}'"#, "events"),
+    ("inbound call", r#"-d '{"agent_id": "<id>", "from": "+15551234567"}'"#, "calls/inbound"),
+    ("start over", "-X POST", "reset"),
+];
+
 /// Runs the emulator as the command line asks, until the process is stopped. `args` are the options,
 /// without the program's name (`--port 8080`, `--help`, …). The error is a message for the user, with the
 /// usage when an option is wrong.
@@ -120,28 +131,10 @@ pub fn run(args: Vec<String>) -> Result<(), String> {
             let _ = writeln!(out, "  faults: {faults:?}");
         }
         let _ = writeln!(out, "  try: curl -H 'Authorization: Bearer {shown}' {}/agents", server.base_url());
-        let _ = writeln!(
-            out,
-            "  clock: curl -X POST -d '{{\"seconds\": 60}}' http://{}/_emulator/clock/advance",
-            server.addr()
-        );
-        let _ = writeln!(
-            out,
-            "  faults: curl -X PUT -d '{{\"error_rate\": 1, \"operations\": [\"make-call\"]}}' http://{}/_emulator/faults",
-            server.addr()
-        );
-        let _ = writeln!(out, "  received: curl http://{}/_emulator/requests", server.addr());
-        let _ = writeln!(
-            out,
-            "  events: curl -d '{{\"event\": \"event_recording\", \"agent_id\": \"<id>\", \"data\": {{}}}}' http://{}/_emulator/events",
-            server.addr()
-        );
-        let _ = writeln!(
-            out,
-            "  inbound call: curl -d '{{\"agent_id\": \"<id>\", \"from\": \"+15551234567\"}}' http://{}/_emulator/calls/inbound",
-            server.addr()
-        );
-        let _ = writeln!(out, "  start over: curl -X POST http://{}/_emulator/reset", server.addr());
+        for (label, options, control) in CONTROL_EXAMPLES {
+            let options = if options.is_empty() { String::new() } else { format!("{options} ") };
+            let _ = writeln!(out, "  {label}: curl {options}http://{}/_emulator/{control}", server.addr());
+        }
         let _ = out.flush();
         drop(out);
         std::future::pending::<()>().await;

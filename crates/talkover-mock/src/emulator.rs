@@ -617,6 +617,8 @@ impl Emulator {
     /// `direction` filter) has calls to see. `POST /_emulator/calls/inbound` does the same over HTTP.
     pub fn inbound_call(&self, agent_id: &str, from: &str) -> Result<Call, crate::InboundRefused> {
         let mut state = lock(&self.state);
+        // What the clock has brought about so far comes first, as before any request.
+        state.tick();
         let call = state.ring_inbound(agent_id, from)?;
         self.deliveries.send(state.take_outbox());
         Ok(call)
@@ -1008,7 +1010,8 @@ impl Emulator {
         let Ok(Value::Object(body)) = serde_json::from_slice::<Value>(body) else { return Reply::fail(422, SHAPE) };
         let text = |name: &str| body.get(name).and_then(Value::as_str);
         let (Some(agent), Some(from)) = (text("agent_id"), text("from")) else { return Reply::fail(422, SHAPE) };
-        match self.inbound_call(agent, from) {
+        // An id in any case, as the API's paths take one.
+        match self.inbound_call(&lower_uuid(agent), from) {
             Ok(call) => Reply::new(200, json!({ "success": true, "data": call })),
             Err(crate::InboundRefused::NoAgent) => {
                 Reply::fail(404, &format!("No agent {:?} in the emulator.", cut(agent)))

@@ -312,8 +312,11 @@ fn tls_failure(error: &reqwest::Error) -> Option<bool> {
         use rustls::Error as E;
         match tls {
             E::AlertReceived(alert) => talkover_core::transport::alert_refuses_handshake(u8::from(*alert)),
+            // The blocking transport's list of failures that can only come from the handshake, less the state
+            // error it may give for a connection cut short.
             E::InvalidCertificate(_) | E::NoCertificatesPresented | E::PeerIncompatible(_) => true,
-            _ => matches!(tls, E::UnsupportedNameType | E::InconsistentKeys(_) | E::InvalidCertRevocationList(_)),
+            E::UnsupportedNameType | E::InconsistentKeys(_) | E::InvalidCertRevocationList(_) => true,
+            _ => matches!(tls, E::NoApplicationProtocol | E::InvalidEncryptedClientHello(_)),
         }
     });
     #[cfg(not(feature = "rustls"))]

@@ -451,8 +451,16 @@ impl State {
         let per_page = list.query.per_page.unwrap_or(25).clamp(1, 100) as usize;
         // The page documents `per_page` alone and answers no page block, but every list takes `page`
         // (list-calls' and list-campaigns' pages): a later page is read, not the first again.
-        let page = req.query.iter().rev().find(|(name, _)| name == "page").and_then(|(_, v)| v.parse::<usize>().ok());
-        let skip = page.unwrap_or(1).max(1).saturating_sub(1).saturating_mul(per_page);
+        // (The emulator's reading: the reference documents no `page` for this list, nor its pages.) A page
+        // that is no whole number is refused as the other lists refuse one; one past any count is empty.
+        let page = match req.query.iter().rev().find(|(name, _)| name == "page") {
+            None => 1,
+            Some((_, text)) if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) => {
+                text.parse::<usize>().unwrap_or(usize::MAX)
+            }
+            Some(_) => return Err(Reply::invalid("page", "The page must be an integer.")),
+        };
+        let skip = page.max(1).saturating_sub(1).saturating_mul(per_page);
         let calendars = self.calendars.calendars.iter().skip(skip).take(per_page);
         let items: Vec<Calendar> = calendars.map(|c| c.calendar.clone()).collect();
         Ok(Reply::list(items))

@@ -161,6 +161,9 @@ pub(super) struct Placing {
     /// An external call's own sid, calling number and direction (make-call's external form), which the
     /// call keeps instead of the emulator's.
     pub(super) external: Option<(CallSid, String, Direction)>,
+    /// The number calling the agent, for an inbound call (a test's): the call is then to the agent's
+    /// number, `to` unread.
+    pub(super) caller: Option<String>,
 }
 
 impl Placing {
@@ -175,7 +178,16 @@ impl Placing {
             campaign_call_id: None,
             id: None,
             external: None,
+            caller: None,
         }
+    }
+}
+
+/// The number at the other end of an agent's call: the one it called, or the one that called it.
+fn other_party(call: &Call) -> &str {
+    match call.direction {
+        Direction::Inbound => &call.from,
+        _ => &call.to,
     }
 }
 
@@ -216,13 +228,8 @@ impl State {
             return Err(InboundRefused::NotPublished);
         }
         let from = talkover_core::validate::e164_of_international(from).ok_or(InboundRefused::NotInternational)?;
-        let own = self.agents[index].agent.phone_numbers.iter().flatten().next();
-        let to = own.map_or_else(|| EMULATOR_NUMBER.to_owned(), |n| n.number.clone());
-        let id = self.new_id();
-        let sid = format!("CA{}", id.replace('-', ""));
-        let mut placing = Placing::at(to, self.live.clock.now_ms());
-        placing.id = Some(id);
-        placing.external = Some((sid.into(), from, Direction::Inbound));
+        let mut placing = Placing::at(String::new(), self.live.clock.now_ms());
+        placing.caller = Some(from);
         Ok(self.place_call(index, placing))
     }
 
@@ -282,6 +289,7 @@ impl State {
             campaign_call_id: None,
             id: None,
             external,
+            caller: None,
         };
         let call = self.place_call(index, placing);
         let (sid, from) = (call.sid.clone(), call.from.clone());
@@ -297,10 +305,11 @@ impl State {
     /// Makes a call from an agent: it starts `initiated` and progresses from when it is placed. Emits its
     /// start if it is placed already (otherwise [`State::progress_calls`] does, when it is).
     pub(super) fn place_call(&mut self, index: usize, placing: Placing) -> Call {
-        let Placing { to, is_testing, context, created_ms, placed_ms, campaign_call_id, id, external } = placing;
+        let Placing { to, is_testing, context, created_ms, placed_ms, campaign_call_id, id, external, caller } =
+            placing;
         let agent = &self.agents[index].agent;
         let own = agent.phone_numbers.iter().flatten().next();
-        let from = own.map_or_else(|| EMULATOR_NUMBER.to_owned(), |n| n.number.clone());
+        let agent_number = own.map_or_else(|| EMULATOR_NUMBER.to_owned(), |n| n.number.clone());
         // The agent's number written as the environment's list of numbers writes it.
         let own_formatted = own.and_then(|n| Some((n.number.clone(), n.formatted_number.clone()?)));
         let mut summary = AgentSummary::new(agent.id.clone(), agent.name.clone());
@@ -309,19 +318,22 @@ impl State {
         let now = crate::clock::timestamp(created_ms);
         let id = id.unwrap_or_else(|| self.new_id());
         // Its own as its id is: the id's hex digits, after the provider's `CA`; an external call's are those
-        // its body gave.
-        let (sid, from, direction) = match external {
-            Some(given) => given,
-            None => (format!("CA{}", id.replace('-', "")).into(), from, Direction::Outbound),
+        // its body gave. An inbound call is from its caller to the agent's number.
+        let own_sid = || format!("CA{}", id.replace('-', "")).into();
+        let (sid, from, to, direction) = match (external, caller) {
+            (Some((sid, from, direction)), _) => (sid, from, to, direction),
+            (None, Some(caller)) => (own_sid(), caller, agent_number, Direction::Inbound),
+            (None, None) => (own_sid(), agent_number, to, Direction::Outbound),
         };
         let outcome = Outcome::of(&to);
         let (id, status, created_at) = (id.into(), CallStatus::Initiated, now.into());
         let mut call = Call::new(CallRequired { id, sid, from, to, direction, status, created_at });
-        call.to_formatted = formatted(&call.to);
-        call.from_formatted = match own_formatted {
-            Some((number, written)) if number == call.from => written,
-            _ => formatted(&call.from),
+        // The agent's number written as the environment's list writes it, on either side of the call.
+        let written = |number: &String| match &own_formatted {
+            Some((own, written)) if own == number => written.clone(),
+            _ => formatted(number),
         };
+        (call.to_formatted, call.from_formatted) = (written(&call.to), written(&call.from));
         call.is_testing = is_testing;
         call.agent = Some(summary);
         let mut progress = Progress::new(outcome, placed_ms);
@@ -442,9 +454,12 @@ impl State {
             .calls
             .iter()
             .filter(|c| c.call.agent.as_ref().is_some_and(|a| a.id.as_str() == agent_id))
-            .filter(|c| c.call.to == phone && c.call.status.is_active())
+            // The other party's number: the one called, or for an inbound call its caller (the page: "look up
+            // the call ID associated with an inbound caller").
+            .filter(|c| other_party(&c.call) == phone && c.call.status.is_active())
             .map(|c| {
-                let mut active = ActiveCall::new(c.call.id.clone(), c.call.to.clone(), c.call.status.clone());
+                let number = other_party(&c.call).to_owned();
+                let mut active = ActiveCall::new(c.call.id.clone(), number, c.call.status.clone());
                 active.agent_id = Some(agent_id.into());
                 // The talk so far: from when the call was answered, so that the ended call's `duration`
                 // is never less than what was seen here. A call still ringing has not started talking.

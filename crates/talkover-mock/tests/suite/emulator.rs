@@ -1196,6 +1196,13 @@ fn an_inbound_call_rings_a_published_agent_and_goes_on_as_an_answered_call() {
             .collect::<Vec<_>>()
     };
     assert_eq!(inbound("/calls?direction=inbound").len(), 1);
+    // The agent's number as the environment's list writes it, as on the calls it places.
+    assert_eq!(rung["data"]["to_formatted"], "(123) 456-7890", "{rung}");
+    // get-active-call finds it by its caller's number (the page: "an inbound caller"), once it is answered.
+    server.advance_clock(Duration::from_secs(2));
+    let (status, active) =
+        common::raw::send(&server, "GET", &format!("/agents/{agent}/active-call/%2B442079460958"), "");
+    assert_eq!((status, active["data"][0]["id"].as_str()), (200, Some(id.as_str())), "{active}");
     assert_eq!(inbound(&format!("/agents/{agent}/calls?direction=inbound"))[0].0, id);
     assert!(inbound("/calls?direction=outbound").iter().all(|(other, _)| *other != id));
     server.advance_clock(Duration::from_secs(600));
