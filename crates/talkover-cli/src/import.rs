@@ -500,6 +500,8 @@ fn layout(bytes: &[u8], given: Option<u8>) -> (usize, u8) {
     let start = if bytes.starts_with(b"\xef\xbb\xbf") { 3 } else { 0 };
     let lines = bytes[start..].split_inclusive(|b| *b == b'\n');
     let mut offset = start;
+    // What a `sep=` line before the header names (only as the file's first line not blank).
+    let mut named: Option<u8> = None;
     for line in lines {
         let end = offset + line.len();
         let text = line.strip_suffix(b"\n").unwrap_or(line);
@@ -508,11 +510,20 @@ fn layout(bytes: &[u8], given: Option<u8>) -> (usize, u8) {
             offset = end;
             continue;
         }
-        // Spaces around it aside (not a tab, which may be the separator it names).
-        let start_at = text.iter().position(|b| *b != b' ').unwrap_or(0);
-        let end_at = text.iter().rposition(|b| *b != b' ').map_or(0, |at| at + 1);
-        if let [b's' | b'S', b'e' | b'E', b'p' | b'P', b'=', separator] = &text[start_at..end_at.max(start_at)] {
-            return (end, given.unwrap_or(*separator));
+        // Spaces before it aside, and after it where they are not the separator it names (`sep= `).
+        let text_start = text.iter().position(|b| *b != b' ').unwrap_or(0);
+        let bare = &text[text_start..];
+        let bare = match bare.iter().rposition(|b| *b != b' ') {
+            Some(last) if last >= 4 => &bare[..=last],
+            _ => bare,
+        };
+        if let (None, [b's' | b'S', b'e' | b'E', b'p' | b'P', b'=', separator]) = (named, bare) {
+            named = Some(*separator);
+            offset = end;
+            continue;
+        }
+        if let Some(separator) = given.or(named) {
+            return (offset, separator);
         }
         let separator = given.unwrap_or_else(|| {
             let mut counts = [(b',', 0), (b'\t', 0), (b';', 0)];
@@ -1229,9 +1240,13 @@ mod tests {
         let shifted: Vec<_> = expected.iter().map(|(line, to)| (line + 1, to.clone())).collect();
         assert_eq!(numbers(excel.as_bytes(), None).0, shifted);
         assert_eq!(numbers(b"sep=\t\r\nphone\tname\r\n+4915112345679\tA\r\n+4915112345670\tB\r\n", None).0, shifted);
-        // Spaces around a `sep=` line.
+        // Spaces around a `sep=` line, and a line of spaces after it; a `sep=` naming a space.
         let spaced = " sep=; \r\nphone;name\r\n+4915112345679;A\r\n+4915112345670;B\r\n";
         assert_eq!(numbers(spaced.as_bytes(), None).0, shifted);
+        let then_blank = "sep=;\n   \nphone;name\n+4915112345679;A\n+4915112345670;B\n";
+        let two_down: Vec<_> = expected.iter().map(|(line, to)| (line + 2, to.clone())).collect();
+        assert_eq!(numbers(then_blank.as_bytes(), None).0, two_down);
+        assert_eq!(numbers(b"sep= \nphone name\n+4915112345679 A\n+4915112345670 B\n", None).0, shifted);
         // Blank lines (and one of spaces) before the header, a comma inside a quoted name, more tabs than `;`.
         let blank = "\n \t\r\nphone;name\n+4915112345679;A\n+4915112345670;B\n";
         let later: Vec<_> = expected.iter().map(|(line, to)| (line + 2, to.clone())).collect();

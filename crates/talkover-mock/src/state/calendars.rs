@@ -452,13 +452,14 @@ impl State {
         // The page documents `per_page` alone and answers no page block, but every list takes `page`
         // (list-calls' and list-campaigns' pages): a later page is read, not the first again.
         // (The emulator's reading: the reference documents no `page` for this list, nor its pages.) A page
-        // that is no whole number is refused as the other lists refuse one; one past any count is empty.
+        // is read as the other lists read one (a whole number of theirs, `+` or not), else refused as
+        // they refuse it; one past the last is empty.
         let page = match req.query.iter().rev().find(|(name, _)| name == "page") {
             None => 1,
-            Some((_, text)) if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) => {
-                text.parse::<usize>().unwrap_or(usize::MAX)
-            }
-            Some(_) => return Err(Reply::invalid("page", "The page must be an integer.")),
+            Some((_, text)) => match text.parse::<u32>() {
+                Ok(page) => page as usize,
+                Err(_) => return Err(Reply::invalid("page", "The page must be an integer.")),
+            },
         };
         let skip = page.max(1).saturating_sub(1).saturating_mul(per_page);
         let calendars = self.calendars.calendars.iter().skip(skip).take(per_page);

@@ -415,11 +415,14 @@ fn calendars_come_25_a_page_by_default() {
     let names: Vec<&str> = padded["data"].as_array().unwrap().iter().filter_map(|c| c["name"].as_str()).collect();
     assert_eq!((status, names), (200, vec!["Rota 3", "Rota 4"]), "{padded}");
     // A page that is no whole number is refused as other lists refuse one; one past every count is empty.
-    for page in ["abc", "1.5", "2e0"] {
+    for page in ["abc", "1.5", "2e0", "99999999999999999999"] {
         assert_eq!(send(&server, "GET", &format!("/calendars?page={page}"), "").0, 422, "{page}");
+        assert_eq!(send(&server, "GET", &format!("/calls?page={page}"), "").0, 422, "{page}");
     }
-    let (status, past) = send(&server, "GET", "/calendars?page=99999999999999999999", "");
+    let (status, past) = send(&server, "GET", "/calendars?page=4000000000", "");
     assert_eq!((status, past["data"].as_array().map(Vec::len)), (200, Some(0)), "{past}");
+    let (status, plus) = send(&server, "GET", "/calendars?page=%2B2", "");
+    assert_eq!((status, plus["data"].as_array().map(Vec::len)), (200, Some(6)), "{plus}");
 }
 
 /// A calendar's events are listed by their start, whatever order they were made in.
