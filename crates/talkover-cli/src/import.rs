@@ -522,23 +522,21 @@ fn layout(bytes: &[u8], given: Option<u8>) -> (usize, u8) {
             offset = end;
             continue;
         }
+        // The records begin at the header: a line of spaces before it would be taken for one.
         if let Some(separator) = given.or(named) {
             return (offset, separator);
         }
-        let separator = given.unwrap_or_else(|| {
-            let mut counts = [(b',', 0), (b'\t', 0), (b';', 0)];
-            let mut quoted = false;
-            for byte in text {
-                if *byte == b'"' {
-                    quoted = !quoted;
-                } else if let Some(count) = counts.iter_mut().find(|(b, _)| b == byte).filter(|_| !quoted) {
-                    count.1 += 1;
-                }
+        let mut counts = [(b',', 0), (b'\t', 0), (b';', 0)];
+        let mut quoted = false;
+        for byte in text {
+            if *byte == b'"' {
+                quoted = !quoted;
+            } else if let Some(count) = counts.iter_mut().find(|(b, _)| b == byte).filter(|_| !quoted) {
+                count.1 += 1;
             }
-            // The first of the most: a comma before a tab before `;`.
-            counts.iter().fold((b',', 0), |best, &(b, n)| if n > best.1 { (b, n) } else { best }).0
-        });
-        // The records begin at the header: a line of spaces before it would be taken for one.
+        }
+        // The first of the most: a comma before a tab before `;`.
+        let separator = counts.iter().fold((b',', 0), |best, &(b, n)| if n > best.1 { (b, n) } else { best }).0;
         return (offset, separator);
     }
     (start, given.unwrap_or(b','))

@@ -93,11 +93,7 @@ impl BaseUrl {
         let path = uri.path().trim_end_matches('/');
         // A URL parser folds such a segment away (reqwest's does, then refuses the request), another sends
         // it as written: the two clients would ask for different paths.
-        let dots = path.split('/').find(|segment| {
-            let segment = segment.to_ascii_lowercase().replace("%2e", ".");
-            segment == "." || segment == ".."
-        });
-        if let Some(dots) = dots {
+        if let Some(dots) = crate::transport::dot_segment(path) {
             return Err(invalid(&format!(
                 "the path has a `{dots}` segment, which HTTP clients resolve differently: write the path without it"
             )));

@@ -115,6 +115,26 @@ pub fn connect_bound(connect: Option<Duration>, whole: Option<Duration>) -> Opti
     }
 }
 
+/// The first segment of `path` that a WHATWG URL parser (the `url` crate's, which reqwest uses) reads as
+/// `.` or `..`: the dots as they are or escaped, in any case. A base URL holding one is refused; a
+/// transport on such a parser refuses a request path holding one rather than send it elsewhere.
+///
+/// ```
+/// # use talkover_core as talkover;
+/// use talkover::transport::dot_segment;
+///
+/// assert_eq!(dot_segment("/gw/%2E%2e/api/v1"), Some("%2E%2e"));
+/// assert_eq!(dot_segment("/v1.2/.well/..."), None);
+/// ```
+pub fn dot_segment(path: &str) -> Option<&str> {
+    // Most paths (ids, names) have neither a dot nor an escape: one pass over the bytes answers for them.
+    if !path.bytes().any(|b| b == b'.' || b == b'%') {
+        return None;
+    }
+    const DOTS: [&str; 6] = [".", "%2e", "..", ".%2e", "%2e.", "%2e%2e"];
+    path.split('/').find(|segment| DOTS.iter().any(|dots| segment.eq_ignore_ascii_case(dots)))
+}
+
 /// Whether a TLS alert from the server, by its description's number (RFC 8446, section 6), refuses the
 /// handshake: a certificate missing, refused or expired (the server's own judged by the client comes as a
 /// certificate error, not an alert; the client's is judged by a TLS 1.3 server after the client has done

@@ -549,10 +549,10 @@ impl Emulator {
 
     /// Moves the clock as `step` does, then brings about what the time passed brings.
     fn move_clock(&self, step: impl FnOnce(&mut crate::clock::Clock)) {
-        let mut state = lock(&self.state);
-        step(state.clock());
-        state.tick();
-        self.deliveries.send(state.take_outbox());
+        self.sending(|state| {
+            step(state.clock());
+            state.tick();
+        });
     }
 
     /// How many webhook deliveries are not over yet: due, queued, being attempted, or waiting to be tried
@@ -595,7 +595,7 @@ impl Emulator {
         event: AgentWebhookEvent,
         data: Map<String, Value>,
     ) -> Option<usize> {
-        self.emitting(|state| state.emit_agent_now(agent_id, event, &data))
+        self.sending(|state| state.emit_agent_now(agent_id, event, &data))
     }
 
     /// Sends `event` now to the campaign's webhooks that subscribe to it, as
@@ -607,7 +607,7 @@ impl Emulator {
         event: CampaignWebhookEvent,
         data: Map<String, Value>,
     ) -> Option<usize> {
-        self.emitting(|state| state.emit_campaign_now(campaign_id, event, &data))
+        self.sending(|state| state.emit_campaign_now(campaign_id, event, &data))
     }
 
     /// Rings a published agent with an inbound call from `from` (a number in international form), as a
@@ -616,20 +616,19 @@ impl Emulator {
     /// events sent to the agent's webhooks, so that a test of an inbound agent (and of the call lists'
     /// `direction` filter) has calls to see. `POST /_emulator/calls/inbound` does the same over HTTP.
     pub fn inbound_call(&self, agent_id: &str, from: &str) -> Result<Call, crate::InboundRefused> {
-        let mut state = lock(&self.state);
-        // What the clock has brought about so far comes first, as before any request.
-        state.tick();
-        let call = state.ring_inbound(agent_id, from)?;
-        self.deliveries.send(state.take_outbox());
-        Ok(call)
+        self.sending(|state| {
+            // What the clock has brought about so far comes first, as before any request.
+            state.tick();
+            state.ring_inbound(agent_id, from)
+        })
     }
 
-    /// Runs `emit` on the state and sends what it queued.
-    fn emitting(&self, emit: impl FnOnce(&mut State) -> Option<usize>) -> Option<usize> {
+    /// Runs `act` on the locked state and sends the deliveries it queued, whatever `act` answers.
+    fn sending<T>(&self, act: impl FnOnce(&mut State) -> T) -> T {
         let mut state = lock(&self.state);
-        let queued = emit(&mut state)?;
+        let answer = act(&mut state);
         self.deliveries.send(state.take_outbox());
-        Some(queued)
+        answer
     }
 
     /// Sets how many seconds of the emulator's clock pass per wall-clock second, from now on: 1 (the

@@ -271,7 +271,7 @@ impl ReqwestTransport {
         let scheme = uri.scheme_str().unwrap_or("https");
         let authority = uri.authority().map_or("", |a| a.as_str());
         let (path, query) = uri.path_and_query().map_or(("/", None), |p| (p.path(), p.query()));
-        if let Some(segment) = dot_segment(path) {
+        if let Some(segment) = talkover_core::transport::dot_segment(path) {
             return Err(TransportError::new(
                 TransportErrorKind::InvalidUrl,
                 format!(
@@ -329,17 +329,6 @@ fn tls_failure(error: &reqwest::Error) -> Option<bool> {
 fn parse_url(text: &str) -> Result<reqwest::Url, TransportError> {
     reqwest::Url::parse(text)
         .map_err(|e| TransportError::new(TransportErrorKind::InvalidUrl, describe(&e)).with_source(e))
-}
-
-/// The first segment of `path` that a WHATWG URL parser (the `url` crate's, which reqwest uses) reads as
-/// `.` or `..`: the dots as they are or escaped, in any case.
-fn dot_segment(path: &str) -> Option<&str> {
-    // Most paths (ids, names) have neither a dot nor an escape: one pass over the bytes answers for them.
-    if !path.bytes().any(|b| b == b'.' || b == b'%') {
-        return None;
-    }
-    const DOTS: [&str; 6] = [".", "%2e", "..", ".%2e", "%2e.", "%2e%2e"];
-    path.split('/').find(|segment| DOTS.iter().any(|dots| segment.eq_ignore_ascii_case(dots)))
 }
 
 /// The most reserved for an answer before its bytes arrive, whatever its `Content-Length` says.

@@ -449,11 +449,10 @@ impl State {
     pub(super) fn list_calendars(&mut self, req: &Request<'_>) -> Answer {
         let list = req.valid::<ListCalendars>()?;
         let per_page = list.query.per_page.unwrap_or(25).clamp(1, 100) as usize;
-        // The page documents `per_page` alone and answers no page block, but every list takes `page`
-        // (list-calls' and list-campaigns' pages): a later page is read, not the first again.
-        // (The emulator's reading: the reference documents no `page` for this list, nor its pages.) A page
-        // is read as the other lists read one (a whole number of theirs, `+` or not), else refused as
-        // they refuse it; one past the last is empty.
+        // The emulator's reading: the page documents `per_page` alone and answers no page block, but every
+        // list takes `page` (list-calls' and list-campaigns' pages), so a later page is read, not the first
+        // again. It is read as the other lists read one (a whole number of theirs, `+` or not), else refused
+        // as they refuse it; one past the last is empty.
         let page = match req.query.iter().rev().find(|(name, _)| name == "page") {
             None => 1,
             Some((_, text)) => match text.parse::<u32>() {

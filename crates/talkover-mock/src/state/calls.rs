@@ -223,7 +223,7 @@ impl State {
     /// else the emulator's) rings, the agent answers, and the call goes on as an answered call does, its
     /// events sent to the agent's webhooks and listed with `direction` `inbound`.
     pub(crate) fn ring_inbound(&mut self, agent_id: &str, from: &str) -> Result<Call, InboundRefused> {
-        let index = self.agents.iter().position(|a| a.agent.id.as_str() == agent_id).ok_or(InboundRefused::NoAgent)?;
+        let index = super::position_by_id(&self.agents, agent_id).ok_or(InboundRefused::NoAgent)?;
         if !self.agents[index].is_published() {
             return Err(InboundRefused::NotPublished);
         }

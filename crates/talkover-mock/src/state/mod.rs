@@ -680,7 +680,8 @@ fn remove_by_id<T: HasId>(items: &mut Vec<T>, id: &str, not_found: impl FnOnce()
 /// Trimmed, as the API trims its input: the pages' own example `?search=+1234567890` sends the `+` unescaped,
 /// which a query string reads as a space, and the number is still found.
 fn search_term(search: Option<&str>) -> Option<String> {
-    search.map(|s| s.trim().to_lowercase()).filter(|s| !s.is_empty())
+    // The query's values come trimmed, a blank one left out (`Emulator::carry_out`).
+    search.map(str::to_lowercase)
 }
 
 fn now() -> Timestamp {
