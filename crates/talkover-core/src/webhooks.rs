@@ -16,7 +16,7 @@
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::fmt;
 use std::hash::Hash;
 
@@ -148,7 +148,7 @@ mod sealed {
 /// The event names of one kind of webhook: [`AgentWebhookEvent`] or [`CampaignWebhookEvent`]. The shared
 /// webhook types are generic over it.
 pub trait WebhookEvent:
-    sealed::Sealed + Clone + fmt::Debug + Eq + Hash + Serialize + DeserializeOwned + Send + Sync + 'static
+    sealed::Sealed + Clone + fmt::Debug + Eq + Ord + Hash + Serialize + DeserializeOwned + Send + Sync + 'static
 {
     /// What a body's `include_call_events` holds for this kind of webhook: `bool` for a campaign's, and
     /// for an agent's [`NoCallEvents`], which has no value (agent webhooks have no such setting).
@@ -344,7 +344,7 @@ macro_rules! webhook_body {
                 custom_headers: Vec<CustomHeader>,
                 /// Payload templates replacing the default payload of some events, by event (free-form
                 /// objects with `{{…}}` placeholders).
-                payload_templates: HashMap<E, Value>,
+                payload_templates: BTreeMap<E, Value>,
                 /// Campaign webhooks only: also deliver the call-level events of the campaign's calls
                 /// (`bool`, set with `include_call_events`). An agent webhook's body has no value for it
                 /// ([`NoCallEvents`]).
@@ -408,7 +408,7 @@ macro_rules! collection_setters {
 
         /// Sets the payload template of one event.
         pub fn payload_template(mut self, event: $event, template: impl Into<Value>) -> Self {
-            self.payload_templates.get_or_insert_with(HashMap::new).insert(event, template.into());
+            self.payload_templates.get_or_insert_with(BTreeMap::new).insert(event, template.into());
             self
         }
     };
@@ -467,7 +467,7 @@ fn check_settings(
 
 /// A payload template stands for the delivery's body: an object (create-webhook: "values are template
 /// objects"), whose texts may hold `{{call.id}}` placeholders. Each other value is named by its event.
-fn check_templates<E: Serialize>(problems: &mut Problems, templates: Option<&HashMap<E, Value>>) {
+fn check_templates<E: Serialize>(problems: &mut Problems, templates: Option<&BTreeMap<E, Value>>) {
     let mut refused: Vec<String> = templates
         .into_iter()
         .flatten()

@@ -55,13 +55,14 @@ client_api!(
      feature on, or give a transport with `builder().transport(..)`"
 );
 
-/// The blocking client waits between attempts by sleeping the thread.
+/// The blocking client waits between attempts by sleeping the thread, or with the builder's
+/// [`sleep`](ClientBuilder::sleep).
 #[derive(Clone)]
-pub(crate) struct ThreadSleep;
+pub(crate) struct ThreadSleep(Option<Arc<dyn Fn(Duration) + Send + Sync>>);
 
 impl Wait for ThreadSleep {
     fn default_wait() -> Self {
-        Self
+        Self(None)
     }
 
     fn can_wait(&self, _: Duration) -> bool {
@@ -126,7 +127,10 @@ impl Client {
             };
             match attempts.after(self.inner.transport().send(request)) {
                 Next::Retry(delay, withdrawal) => {
-                    std::thread::sleep(delay);
+                    match &self.inner.wait().0 {
+                        Some(sleep) => sleep(delay),
+                        None => std::thread::sleep(delay),
+                    }
                     withdrawal.spent();
                 }
                 Next::Done(answer) => return answer,
@@ -135,9 +139,10 @@ impl Client {
     }
 }
 
-/// The blocking builder takes no setting of its own; its built-in transport is ureq.
+/// The blocking builder's own setting is its [`sleep`](ClientBuilder::sleep); its built-in transport is
+/// ureq.
 impl Side for Arc<dyn BlockingTransport> {
-    type Settings = ();
+    type Settings = Option<Arc<dyn Fn(Duration) + Send + Sync>>;
 
     #[cfg(ureq_transport)]
     fn default_transport(builder: &ClientBuilder) -> Result<Self, Error> {
@@ -158,6 +163,28 @@ impl Side for Arc<dyn BlockingTransport> {
 }
 
 impl ClientBuilder {
+    /// How to wait between attempts instead of sleeping the thread: called with each wait the client
+    /// decides on (a `Retry-After`, a backoff) before the next attempt, which follows when it returns. For
+    /// tests that check a retry's wait without waiting it, or a worker that waits its own way (watching a
+    /// shutdown signal, say). The client's bounds on its retries (`max_elapsed`, `max_retry_after`) are
+    /// reckoned as before, from the waits it asks for.
+    ///
+    /// ```
+    /// use std::sync::{Arc, Mutex};
+    /// let waits = Arc::new(Mutex::new(Vec::new()));
+    /// let seen = waits.clone();
+    /// let client = talkover::blocking::Client::builder()
+    ///     .token("talq_test")
+    ///     .sleep(move |delay| seen.lock().unwrap().push(delay))
+    ///     # .transport(|_: talkover::HttpRequest| -> Result<talkover::HttpResponse, talkover::TransportError> { unreachable!() })
+    ///     .build()?;
+    /// # Ok::<(), talkover::Error>(())
+    /// ```
+    pub fn sleep(mut self, sleep: impl Fn(Duration) + Send + Sync + 'static) -> Self {
+        self.side = Some(Arc::new(sleep));
+        self
+    }
+
     /// Sends requests through this transport instead of the built-in one. The transport keeps its own
     /// timeouts and answer limit: [`timeout`](Self::timeout), [`connect_timeout`](Self::connect_timeout)
     /// and [`max_response_bytes`](Self::max_response_bytes) are for the built-in transport, and
@@ -177,7 +204,7 @@ impl ClientBuilder {
     /// transport at all (`transport`: neither one given nor the `ureq` feature's built-in one).
     pub fn build(self) -> Result<Client, Error> {
         self.check_transport_settings()?;
-        Ok(Client { inner: Arc::new(ClientCore::build(self, |()| ThreadSleep)?) })
+        Ok(Client { inner: Arc::new(ClientCore::build(self, ThreadSleep)?) })
     }
 }
 

@@ -249,8 +249,29 @@ impl Side for Arc<dyn Transport> {
 }
 
 impl ClientBuilder<Arc<dyn Transport>> {
-    /// How to wait between attempts, for a client without the `reqwest` feature (which waits on tokio).
-    /// Without one, such a client retries only when no wait is needed.
+    /// How to wait between attempts: the future is awaited with each wait the client decides on (a
+    /// `Retry-After`, a backoff) before the next attempt. With the `reqwest` feature the client waits on
+    /// Tokio's timer unless this is set; without it, a client given no sleep retries only when no wait is
+    /// needed. For a runtime of another kind, and for tests that check a retry's wait without waiting it
+    /// (a future that records the delay and is ready at once; the client's `max_elapsed` counts the waits
+    /// it asked for, not the time they took).
+    ///
+    /// ```
+    /// use std::sync::{Arc, Mutex};
+    /// let waits = Arc::new(Mutex::new(Vec::new()));
+    /// let seen = waits.clone();
+    /// let client = talkover::Client::builder()
+    ///     .token("talq_test")
+    ///     .sleep(move |delay| {
+    ///         seen.lock().unwrap().push(delay);
+    ///         Box::pin(std::future::ready(()))
+    ///     })
+    ///     # .transport(|_: talkover::HttpRequest| async {
+    ///     #     Err::<talkover::HttpResponse, _>(talkover::TransportError::new(talkover::TransportErrorKind::Other, ""))
+    ///     # })
+    ///     .build()?;
+    /// # Ok::<(), talkover::Error>(())
+    /// ```
     pub fn sleep(
         mut self,
         sleep: impl Fn(Duration) -> Pin<Box<dyn Future<Output = ()> + Send>> + Send + Sync + 'static,

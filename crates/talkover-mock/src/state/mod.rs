@@ -217,7 +217,8 @@ impl AgentEntry {
     fn new(agent: Agent) -> Self {
         Self {
             agent,
-            advanced: AdvancedSettings::default(),
+            // Off until turned on: the page's answer always names the one setting there is.
+            advanced: AdvancedSettings::default().enable_initial_message_cache(false),
             action_nodes: Vec::new(),
             training_nodes: Vec::new(),
             webhooks: Vec::new(),

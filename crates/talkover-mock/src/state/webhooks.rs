@@ -155,7 +155,7 @@ fn settings_of<E: WebhookEvent>(body: &NewWebhook<E>) -> HookSettings {
 }
 
 /// Payload templates by event name.
-fn templates<E: WebhookEvent>(by_event: Option<&HashMap<E, Value>>) -> HashMap<String, Value> {
+fn templates<E: WebhookEvent>(by_event: Option<&std::collections::BTreeMap<E, Value>>) -> HashMap<String, Value> {
     by_event.into_iter().flatten().map(|(event, template)| (event_name(event), template.clone())).collect()
 }
 

@@ -1824,6 +1824,10 @@ fn optimized_costs_follow_the_agents_calls_of_the_last_seven_days() {
     assert_eq!(counted, (2, 700, eligibility.threshold_days));
     assert_eq!(talkover::agents::eligibility_shortfall(&client.agents().get("no-such-agent").unwrap_err()), None);
     assert_eq!(client.agents().pricing_summary(&agent).unwrap().optimized_costs_enabled, Some(false));
+    // An update that sets nothing answers the one setting there is, as the page's answer shows it.
+    let unchanged =
+        client.agents().update_advanced_settings(&agent, talkover::agents::AdvancedSettings::new()).unwrap();
+    assert_eq!(unchanged.advanced_settings.enable_initial_message_cache, Some(false));
 
     // A week later the calls are out of the window.
     server.advance_clock(Duration::from_secs(8 * 86_400));

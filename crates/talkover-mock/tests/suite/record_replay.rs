@@ -40,7 +40,7 @@ where
     kept
 }
 
-/// The lifecycle as one session of distinct requests (a replay is stateless: one answer per request).
+/// The lifecycle as one session of distinct requests.
 fn session(client: &talkover::blocking::Client) -> Vec<Value> {
     let mut out = Vec::new();
     let agent = run(client, &mut out, talkover::agents::CreateAgent::new(common::agent("Recorded"))).unwrap();

@@ -1486,6 +1486,85 @@ async fn max_elapsed_counts_the_waits_on_the_sleeps_own_clock() {
     assert_eq!(error.stop_reason(), Some(talkover::retry::StopReason::OutOfTime), "{error}");
 }
 
+/// The make-call page's 429 and its success, recorded for the same request: a replay of them.
+#[cfg(feature = "registry")]
+fn make_call_recordings() -> Arc<talkover::replay::Replay> {
+    let fixture = |name: &str| {
+        let path = format!("{}/../talkover-mock/fixtures/make-call/{name}", env!("CARGO_MANIFEST_DIR"));
+        (format!("make-call/{name}"), std::fs::read_to_string(path).unwrap())
+    };
+    let recorded = [fixture("error-429-rate-limit-exceeded.json"), fixture("ok-initiated.json")];
+    Arc::new(talkover::replay::Replay::from_fixtures(recorded).unwrap())
+}
+
+/// The make-call of those recordings, to `to`.
+#[cfg(feature = "registry")]
+fn recorded_make_call(to: &str) -> talkover::calls::MakeCall {
+    let body = talkover::calls::NewCall::new(to)
+        .payload_value("customer_name", "John Doe")
+        .payload_value("account_id", "ACC123")
+        .context_value("user_id", "user_123")
+        .context_value("source", "web_app")
+        .delay_seconds(0)
+        .is_testing(false);
+    talkover::calls::MakeCall::new("agent_123456", body)
+}
+
+/// The recorded 429 and success replay as the API answered: the call is refused, waited for as the
+/// answer asks (on the client's `sleep`, so no test waits a minute), then placed; a call of another number
+/// is no recording's, and the message says where it differs.
+#[cfg(feature = "registry")]
+#[test]
+fn a_replay_answers_a_retried_call_in_turn_and_refuses_another_body() {
+    let replay = make_call_recordings();
+    let waits = Arc::new(Mutex::new(Vec::new()));
+    let seen = waits.clone();
+    let client = talkover::blocking::Client::builder()
+        .token(TOKEN)
+        .transport(replay.clone())
+        // No random share added to the wait the answer asks for, so that the test knows it.
+        .retry_policy(talkover::RetryPolicy::default().jitter(0.0))
+        .sleep(move |delay| seen.lock().unwrap().push(delay))
+        .build()
+        .unwrap();
+    let placed = client.execute(recorded_make_call("+1234567890")).unwrap();
+    assert_eq!(placed.id.as_str(), "call_789012");
+    assert_eq!(*waits.lock().unwrap(), [Duration::from_secs(60)]);
+    assert!(replay.unplayed().is_empty(), "{:?}", replay.unplayed());
+
+    let error = client.execute(recorded_make_call("+1234567899")).unwrap_err();
+    assert_eq!((error.kind(), error.attempts()), (ErrorKind::Transport, 1), "{error}");
+    let said = error.to_string();
+    assert!(
+        said.contains("the closest recording, make-call/") && said.contains(r#"$.to: expected "+1234567890""#),
+        "{said}"
+    );
+}
+
+/// The same on the async client, its `sleep` recording the wait.
+#[cfg(feature = "registry")]
+#[tokio::test]
+async fn a_replay_answers_an_async_retried_call_in_turn() {
+    let replay = make_call_recordings();
+    let waits = Arc::new(Mutex::new(Vec::new()));
+    let seen = waits.clone();
+    let client = talkover::Client::builder()
+        .token(TOKEN)
+        .transport(replay.clone())
+        // No random share added to the wait the answer asks for, so that the test knows it.
+        .retry_policy(talkover::RetryPolicy::default().jitter(0.0))
+        .sleep(move |delay| {
+            seen.lock().unwrap().push(delay);
+            Box::pin(std::future::ready(()))
+        })
+        .build()
+        .unwrap();
+    let placed = client.execute(recorded_make_call("+1234567890")).await.unwrap();
+    assert_eq!(placed.id.as_str(), "call_789012");
+    assert_eq!(*waits.lock().unwrap(), [Duration::from_secs(60)]);
+    assert!(replay.unplayed().is_empty(), "{:?}", replay.unplayed());
+}
+
 /// A request a `Replay` has no recording for fails at once, through a client, as no answer of the API's:
 /// not a 404 that code under test would take for "already gone", and not retried.
 #[cfg(feature = "registry")]
