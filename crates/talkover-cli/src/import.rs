@@ -20,7 +20,7 @@ use std::io::{BufRead as _, BufReader, Read as _, Seek as _, Write as _};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime};
 
 use clap::{Arg, ArgAction, ArgMatches, Command};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -29,7 +29,6 @@ use talkover::blocking::Client;
 use talkover::calls::{existing_call, MakeCampaignCall, NewCampaignCall};
 use talkover::campaigns::{Campaign, GetCampaign};
 use talkover::error::TransportErrorKind;
-use talkover::rate_limit::{retry_after, RateLimit};
 use talkover::{Error, ErrorKind, RetryPolicy};
 
 use crate::failure::{describe_error, Failure};
@@ -37,10 +36,6 @@ use crate::output::Format;
 use crate::Context;
 
 const JOURNAL_MAGIC: &str = "talkover-import 1";
-/// The longest a rate limit makes the import wait at once.
-const MAX_PAUSE: Duration = Duration::from_secs(600);
-/// The most time between two sends that the rate-limit headers can ask for.
-const MAX_SPACING: Duration = Duration::from_secs(10);
 /// How many 429s in a row a read of the campaign waits out.
 const RATE_LIMITED_READS: u32 = 100;
 /// The waits before each read of the campaign's calls that looks for a row's call after an answer that
@@ -854,7 +849,7 @@ impl Importer {
             let operation = MakeCampaignCall::new(self.campaign_id.clone(), row.body.clone());
             let error = match self.sender.execute_with_response(operation) {
                 Ok(answer) => {
-                    self.pacer.observe(&answer.headers);
+                    self.pacer.observe(answer.status, &answer.headers, &[]);
                     let id = answer.value.campaign_call.id.as_str().to_owned();
                     lock(&self.claimed).insert(id.clone());
                     self.write(&format!("queued {} {}", row.line, escape(&id)))?;
@@ -863,7 +858,7 @@ impl Importer {
                 Err(error) => error,
             };
             if let Some(api) = error.as_api() {
-                self.pacer.observe(&api.headers);
+                self.pacer.observe(api.status, &api.headers, api.body.as_bytes());
             }
             if let Some(existing) = existing_call(&error) {
                 let id = existing.id.as_str().to_owned();
@@ -969,29 +964,14 @@ fn backoff(attempt: u32) {
     std::thread::sleep(Duration::from_millis(millis));
 }
 
-/// Spaces the sends as the rate-limit headers ask, and holds them all during a pause.
+/// The import's pacing of its sends: the core's, waited out on this thread.
 #[derive(Default)]
-struct Pacer {
-    state: Mutex<PacerState>,
-}
-
-#[derive(Default)]
-struct PacerState {
-    next_send: Option<Instant>,
-    spacing: Duration,
-}
+struct Pacer(talkover::rate_limit::Pacer);
 
 impl Pacer {
     /// Waits for this send's turn.
     fn wait(&self) {
-        let now = Instant::now();
-        let at = {
-            let mut state = lock(&self.state);
-            let at = state.next_send.map_or(now, |n| n.max(now));
-            state.next_send = Some(at + state.spacing);
-            at
-        };
-        let wait = at.saturating_duration_since(now).min(MAX_PAUSE);
+        let wait = self.0.turn(Instant::now());
         if !wait.is_zero() {
             std::thread::sleep(wait);
         }
@@ -999,42 +979,12 @@ impl Pacer {
 
     /// Holds every send for `delay`.
     fn pause(&self, delay: Duration) {
-        let until = Instant::now() + delay.min(MAX_PAUSE);
-        let mut state = lock(&self.state);
-        if state.next_send.is_none_or(|n| n < until) {
-            state.next_send = Some(until);
-        }
+        self.0.hold(delay, Instant::now());
     }
 
-    /// Reads an answer's rate-limit headers: none left means a pause until the window resets; few left
-    /// means sends spread over what remains of the window.
-    fn observe(&self, headers: &talkover::http::HeaderMap) {
-        let Some(limit) = RateLimit::from_headers(headers) else {
-            return;
-        };
-        let reset_in = limit.reset.map(reset_delay).unwrap_or(Duration::from_secs(1));
-        match limit.remaining {
-            Some(0) => self.pause(reset_in),
-            Some(left) => {
-                lock(&self.state).spacing = (reset_in / u32::try_from(left).unwrap_or(u32::MAX)).min(MAX_SPACING)
-            }
-            None => {}
-        }
-        if let Some(asked) = retry_after(headers, SystemTime::now()) {
-            if limit.remaining == Some(0) {
-                self.pause(asked);
-            }
-        }
-    }
-}
-
-/// The time until a window resets: `reset` is a Unix time when it looks like one, else seconds.
-fn reset_delay(reset: u64) -> Duration {
-    if reset > 1_000_000_000 {
-        let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default().as_secs();
-        Duration::from_secs(reset.saturating_sub(now))
-    } else {
-        Duration::from_secs(reset)
+    /// Reads an answer's rate-limit headers (and a 429's wait).
+    fn observe(&self, status: talkover::http::StatusCode, headers: &talkover::http::HeaderMap, body: &[u8]) {
+        self.0.observe(status, headers, body, Instant::now(), SystemTime::now());
     }
 }
 
@@ -1287,27 +1237,6 @@ mod tests {
             message("phone,phone\n+15550100001,+15550100002\n", Some("phone")),
             "the CSV file has 2 columns named \"phone\""
         );
-    }
-
-    #[test]
-    fn rate_limit_headers_pace_the_sends() {
-        let headers = |remaining: &str, reset: &str| {
-            let mut h = talkover::http::HeaderMap::new();
-            h.insert("x-ratelimit-limit", "60".parse().unwrap());
-            h.insert("x-ratelimit-remaining", remaining.parse().unwrap());
-            h.insert("x-ratelimit-reset", reset.parse().unwrap());
-            h
-        };
-        let pacer = Pacer::default();
-        pacer.observe(&talkover::http::HeaderMap::new());
-        assert!(lock(&pacer.state).next_send.is_none(), "no headers, no pacing");
-        pacer.observe(&headers("10", "20"));
-        assert_eq!(lock(&pacer.state).spacing, Duration::from_secs(2), "20 s left for 10 requests");
-        let before = Instant::now();
-        pacer.observe(&headers("0", "30"));
-        let resume = lock(&pacer.state).next_send.expect("a pause");
-        assert!(resume >= before + Duration::from_secs(29), "none left: wait for the reset");
-        assert_eq!(reset_delay(0), Duration::ZERO);
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! What an answer says about pacing: the `X-RateLimit-*` headers and `Retry-After`. Errors and the retry
 //! policy both read them.
 
-use std::time::{Duration, SystemTime};
+use std::sync::{Mutex, PoisonError};
+use std::time::{Duration, Instant, SystemTime};
 
 use http::HeaderMap;
 
@@ -80,6 +81,112 @@ impl RateLimit {
                 headers.insert(name, http::HeaderValue::from(value));
             }
         }
+    }
+}
+
+/// Paces the requests that spend one rate limit (the tasks and threads of a service sharing an account's
+/// token) by what their answers say, so that they do not all meet the limit and wait it out together:
+///
+/// - a window spent (`X-RateLimit-Remaining: 0`) holds every request until it resets, as does a `429` for
+///   the wait it asks for (its `Retry-After`, the `retry_after` of its body, or its window's reset; a
+///   second when it names none);
+/// - a window running low spreads the requests left over what remains of it: with 10 left and 20 s to its
+///   reset, one every 2 s (at most [`Pacer::MAX_SPACING`] apart);
+/// - an answer without rate-limit headers changes nothing.
+///
+/// It does no waiting itself, as the core does no I/O: [`turn`](Pacer::turn) takes a request's turn and
+/// says how long it waits before it is sent, [`observe`](Pacer::observe) reads each answer. The clients
+/// do both with one given to their builders' `pacer`; anything else can drive it too (the command line's
+/// `campaigns import` does). One pacer is shared, behind an `Arc`, by everything spending the same limit.
+/// Resets are read as [`RateLimit::until_reset`] reads them, from the answer's `Date`.
+///
+/// ```
+/// # use talkover_core as talkover;
+/// use std::time::{Duration, Instant, SystemTime};
+/// use talkover::http::{HeaderMap, StatusCode};
+/// use talkover::rate_limit::{Pacer, RateLimit};
+///
+/// let pacer = Pacer::new();
+/// let (now, wall) = (Instant::now(), SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000));
+/// let mut headers = HeaderMap::new();
+/// RateLimit::new(60, 10, 1_700_000_020).write_to(&mut headers);
+/// pacer.observe(StatusCode::OK, &headers, b"", now, wall);
+/// // 10 requests left for 20 s: the first goes now, the next 2 s later, and so on.
+/// assert_eq!(pacer.turn(now), Duration::ZERO);
+/// assert_eq!(pacer.turn(now), Duration::from_secs(2));
+///
+/// // A 429 asking for 30 s holds every request until then.
+/// let mut limited = HeaderMap::new();
+/// limited.insert("retry-after", "30".parse().unwrap());
+/// pacer.observe(StatusCode::TOO_MANY_REQUESTS, &limited, b"", now, wall);
+/// assert_eq!(pacer.turn(now), Duration::from_secs(30));
+/// ```
+#[derive(Debug, Default)]
+pub struct Pacer {
+    state: Mutex<PacerState>,
+}
+
+#[derive(Debug, Default)]
+struct PacerState {
+    /// When the next request may be sent; `None` before any answer asked for pacing.
+    next_send: Option<Instant>,
+    /// The time between two requests the last answer's window asks for.
+    spacing: Duration,
+}
+
+impl Pacer {
+    /// The longest a pacer holds a request at once, whatever an answer asks.
+    pub const MAX_HOLD: Duration = Duration::from_secs(600);
+    /// The most time between two requests that a window running low makes.
+    pub const MAX_SPACING: Duration = Duration::from_secs(10);
+
+    /// A pacer that has read no answer: every request goes at once.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Takes a request's turn at `now`: how long it waits before it is sent (zero: now). The turn after it
+    /// comes the window's spacing later.
+    pub fn turn(&self, now: Instant) -> Duration {
+        let mut state = self.state();
+        let next = state.next_send.unwrap_or(now);
+        let at = next.max(now);
+        state.next_send = Some(at + state.spacing);
+        at.saturating_duration_since(now).min(Self::MAX_HOLD)
+    }
+
+    /// Holds every request for `delay` from `now` (up to [`MAX_HOLD`](Self::MAX_HOLD)), unless they are held
+    /// longer already.
+    pub fn hold(&self, delay: Duration, now: Instant) {
+        let until = now + delay.min(Self::MAX_HOLD);
+        let mut state = self.state();
+        if state.next_send.is_none_or(|next| next < until) {
+            state.next_send = Some(until);
+        }
+    }
+
+    /// Reads an answer received at `now` (`wall` on the system's clock, for an answer without `Date`): its
+    /// rate-limit headers, and for a `429` the wait it asks for.
+    pub fn observe(&self, status: http::StatusCode, headers: &HeaderMap, body: &[u8], now: Instant, wall: SystemTime) {
+        if let Some(limit) = RateLimit::from_headers(headers) {
+            let reset_in = limit.until_reset(answer_date(headers).unwrap_or(wall)).unwrap_or(Duration::from_secs(1));
+            match limit.remaining {
+                Some(0) => self.hold(reset_in, now),
+                Some(left) => {
+                    let spacing = reset_in / u32::try_from(left).unwrap_or(u32::MAX);
+                    self.state().spacing = spacing.min(Self::MAX_SPACING);
+                }
+                None => {}
+            }
+        }
+        if status == http::StatusCode::TOO_MANY_REQUESTS {
+            self.hold(wait_asked(status, headers, body, wall).unwrap_or(Duration::from_secs(1)), now);
+        }
+    }
+
+    fn state(&self) -> std::sync::MutexGuard<'_, PacerState> {
+        // Nothing panics while holding it; a poisoned lock still holds a whole state.
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 
@@ -174,4 +281,67 @@ fn seconds(text: &str) -> Option<u64> {
     let secs: u64 = whole.parse().unwrap_or(u64::MAX);
     let rounds_up = fraction.bytes().any(|b| b != b'0');
     Some(if rounds_up { secs.saturating_add(1) } else { secs })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use http::StatusCode;
+
+    const WALL: u64 = 1_700_000_000;
+
+    fn wall() -> SystemTime {
+        SystemTime::UNIX_EPOCH + Duration::from_secs(WALL)
+    }
+
+    fn window(remaining: u64, reset: u64) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        RateLimit::new(60, remaining, reset).write_to(&mut headers);
+        headers
+    }
+
+    #[test]
+    fn a_pacer_spreads_what_is_left_of_a_window_and_holds_when_it_is_spent() {
+        let (pacer, now) = (Pacer::new(), Instant::now());
+        pacer.observe(StatusCode::OK, &HeaderMap::new(), b"", now, wall());
+        assert_eq!([pacer.turn(now), pacer.turn(now)], [Duration::ZERO; 2], "no headers, no pacing");
+
+        let pacer = Pacer::new();
+        pacer.observe(StatusCode::OK, &window(10, WALL + 20), b"", now, wall());
+        let turns = [pacer.turn(now), pacer.turn(now), pacer.turn(now)];
+        assert_eq!(turns, [0, 2, 4].map(Duration::from_secs), "20 s left for 10 requests");
+
+        // A reset in milliseconds since the epoch, as some servers write it, is 30 s away, not 10¹² s.
+        let pacer = Pacer::new();
+        pacer.observe(StatusCode::OK, &window(0, WALL * 1000 + 30_000), b"", now, wall());
+        assert_eq!(pacer.turn(now), Duration::from_secs(30));
+
+        // Measured from the answer's `Date`: a client clock 100 s ahead of the server's waits the 30 s all
+        // the same.
+        let pacer = Pacer::new();
+        let mut headers = window(0, WALL + 30);
+        headers.insert(http::header::DATE, httpdate::fmt_http_date(wall()).parse().unwrap());
+        pacer.observe(StatusCode::OK, &headers, b"", now, wall() + Duration::from_secs(100));
+        assert_eq!(pacer.turn(now), Duration::from_secs(30));
+    }
+
+    #[test]
+    fn a_429_holds_every_request_for_the_wait_it_asks_for_and_never_shortens_a_hold() {
+        let (pacer, now) = (Pacer::new(), Instant::now());
+        // make-call's 429 asks in its body, with no header.
+        let body = br#"{"error": {"code": "RATE_LIMIT_EXCEEDED", "details": {"retry_after": 60}}}"#;
+        pacer.observe(StatusCode::TOO_MANY_REQUESTS, &HeaderMap::new(), body, now, wall());
+        assert_eq!(pacer.turn(now + Duration::from_secs(10)), Duration::from_secs(50));
+
+        let mut soon = HeaderMap::new();
+        soon.insert(http::header::RETRY_AFTER, "5".parse().unwrap());
+        pacer.observe(StatusCode::TOO_MANY_REQUESTS, &soon, b"", now, wall());
+        assert_eq!(pacer.turn(now), Duration::from_secs(60), "a shorter wait leaves the longer hold");
+
+        let pacer = Pacer::new();
+        pacer.observe(StatusCode::TOO_MANY_REQUESTS, &HeaderMap::new(), b"", now, wall());
+        assert_eq!(pacer.turn(now), Duration::from_secs(1), "a 429 naming no wait holds a second");
+        pacer.hold(Duration::MAX, now);
+        assert_eq!(pacer.turn(now), Pacer::MAX_HOLD);
+    }
 }

@@ -118,19 +118,27 @@ impl Client {
         self.inner.registered_output(operation, answer).map_err(|e| self.inner.without_secrets_of(&call, e))
     }
 
+    /// Waits `delay` before an attempt: on the builder's `sleep`, else by sleeping the thread.
+    fn pause(&self, delay: Duration) {
+        match &self.inner.wait().0 {
+            Some(sleep) => sleep(delay),
+            None => std::thread::sleep(delay),
+        }
+    }
+
     fn send_call<C: crate::client_core::Call + ?Sized>(&self, operation: &C) -> Answer {
         let mut attempts = self.inner.attempts(operation);
         loop {
+            if let Some(wait) = attempts.turn() {
+                self.pause(wait);
+            }
             let request = match attempts.request() {
                 Ok(request) => request,
                 Err(error) => return attempts.refused(error),
             };
             match attempts.after(self.inner.transport().send(request)) {
                 Next::Retry(delay, withdrawal) => {
-                    match &self.inner.wait().0 {
-                        Some(sleep) => sleep(delay),
-                        None => std::thread::sleep(delay),
-                    }
+                    self.pause(delay);
                     withdrawal.spent();
                 }
                 Next::Done(answer) => return answer,

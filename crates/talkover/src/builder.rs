@@ -2,8 +2,10 @@
 //! (async) and [`crate::blocking::ClientBuilder`] are this module's [`ClientBuilder`], whose methods are
 //! the settings of both.
 
+use std::sync::Arc;
 use std::time::Duration;
 
+use talkover_core::rate_limit::Pacer;
 use talkover_core::transport::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT};
 use talkover_core::{BaseUrl, ClientConfig, Error, RetryPolicy, SecretString};
 
@@ -47,6 +49,7 @@ pub struct ClientBuilder<T: Side> {
     pub(crate) max_response_bytes: Option<u64>,
     pub(crate) transport: Option<T>,
     pub(crate) retry: RetryPolicy,
+    pub(crate) pacer: Option<Arc<Pacer>>,
     pub(crate) side: T::Settings,
 }
 
@@ -63,6 +66,7 @@ impl<T: Side> Default for ClientBuilder<T> {
             max_response_bytes: None,
             transport: None,
             retry: RetryPolicy::default(),
+            pacer: None,
             side: T::Settings::default(),
         }
     }
@@ -80,6 +84,7 @@ impl<T: Side> std::fmt::Debug for ClientBuilder<T> {
             .field("max_response_bytes", &self.builtin_max_response_bytes())
             .field("custom_transport", &self.transport.is_some())
             .field("retry", &self.retry)
+            .field("pacer", &self.pacer.is_some())
             .finish()
     }
 }
@@ -194,6 +199,30 @@ impl<T: Side> ClientBuilder<T> {
     /// [`RetryPolicy::budget`] is shared by every client given it.
     pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
         self.retry = policy;
+        self
+    }
+
+    /// Paces this client's requests by what the answers' rate-limit headers say ([`Pacer`]), so that the
+    /// tasks or threads sharing the client (and whatever else is given the same pacer: other clients of
+    /// the same account, a worker pool) wait their turn rather than all meet the limit and wait it out
+    /// together: after a `429`, or an answer saying the window is spent, every request waits for the
+    /// window's reset before it is sent; while few requests are left, they go one at a time, spread over
+    /// what remains of the window. Off by default: requests then go when they are made, and each one
+    /// that meets the limit waits as its own `429` asks.
+    ///
+    /// A request waits its turn within the call's [`max_elapsed`](Self::max_elapsed), after which it is
+    /// sent. A client derived for another account (`with_token`, `with_config`) paces on a pacer of its
+    /// own. The waits are the client's own (Tokio's timer, the thread's sleep, or the builder's `sleep`).
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use talkover::rate_limit::Pacer;
+    /// let pacer = Arc::new(Pacer::new());
+    /// let client = talkover::blocking::Client::builder().token("talq_example").pacer(pacer.clone());
+    /// let also = talkover::Client::builder().token("talq_example").pacer(pacer);
+    /// ```
+    pub fn pacer(mut self, pacer: Arc<Pacer>) -> Self {
+        self.pacer = Some(pacer);
         self
     }
 

@@ -23,8 +23,11 @@ pub type BoxFuture<T> = Pin<Box<dyn Future<Output = Result<T, Error>> + Send + '
 /// # Panics
 ///
 /// Its calls need a Tokio runtime with both its drivers (`#[tokio::main]`, or a builder with
-/// `enable_all()`): on one with its I/O or its timer alone, reqwest panics. Awaited outside Tokio, a call
-/// on the built-in transport fails at once, unsent, as a transport error of kind `NoRuntime`.
+/// `enable_all()`): on one with its I/O or its timer alone, reqwest panics, and so does Tokio's timer,
+/// which the client waits on between attempts unless the builder is given a `sleep` (on any transport,
+/// a fake of a test's included: a retry, or a pacer's turn, on a runtime without its timer panics).
+/// Awaited outside Tokio, a call on the built-in transport fails at once, unsent, as a transport error of
+/// kind `NoRuntime`.
 ///
 /// ```no_run
 /// # async fn run() -> Result<(), talkover::Error> {
@@ -157,6 +160,9 @@ impl Client {
         async move {
             let mut attempts = self.inner.attempts(&operation);
             let answer = loop {
+                if let (Some(wait), Some(sleep)) = (attempts.turn(), &self.inner.wait().sleep) {
+                    sleep(wait).await;
+                }
                 let request = match attempts.request() {
                     Ok(request) => request,
                     Err(error) => break attempts.refused(error),

@@ -3,7 +3,7 @@
 //! what differs: awaiting or blocking on the transport, and how to wait between attempts.
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use talkover_core::http::Method;
 #[cfg(feature = "registry")]
@@ -14,6 +14,7 @@ use talkover_core::{
 };
 
 use talkover_core::error::status_may_have_taken_effect;
+use talkover_core::rate_limit::Pacer;
 use talkover_core::retry::{StopReason, Withdrawal};
 use tracing::field::Empty;
 
@@ -39,6 +40,8 @@ pub(crate) struct ClientCore<T: ?Sized, W> {
     transport_timeout: Option<Duration>,
     retry: RetryPolicy,
     wait: W,
+    /// The pacer the builder was given, shared with whatever else spends the same rate limit.
+    pacer: Option<Arc<Pacer>>,
 }
 
 // Not derived: that would ask for `T: Clone`, and `T` is a trait object.
@@ -50,6 +53,7 @@ impl<T: ?Sized, W: Clone> Clone for ClientCore<T, W> {
             transport_timeout: self.transport_timeout,
             retry: self.retry.clone(),
             wait: self.wait.clone(),
+            pacer: self.pacer.clone(),
         }
     }
 }
@@ -57,7 +61,8 @@ impl<T: ?Sized, W: Clone> Clone for ClientCore<T, W> {
 impl<T: ?Sized, W: Wait> ClientCore<T, W> {
     /// A core on this transport, with the default retry policy and way of waiting.
     pub(crate) fn new(config: ClientConfig, transport: Arc<T>) -> Self {
-        Self { config, transport, transport_timeout: None, retry: RetryPolicy::default(), wait: W::default_wait() }
+        let (retry, wait) = (RetryPolicy::default(), W::default_wait());
+        Self { config, transport, transport_timeout: None, retry, wait, pacer: None }
     }
 
     /// A core as `builder` describes it, on the built-in transport unless the builder names one, waiting as
@@ -76,7 +81,8 @@ impl<T: ?Sized, W: Wait> ClientCore<T, W> {
         };
         // The default budget is the client's own: a policy given to many builders is not one for them all.
         let retry = builder.retry.for_new_client();
-        Ok(Self { config, transport, transport_timeout, retry, wait: wait(builder.side) })
+        let pacer = builder.pacer;
+        Ok(Self { config, transport, transport_timeout, retry, wait: wait(builder.side), pacer })
     }
 
     /// This core, its transport the built-in one made with `timeout`.
@@ -98,11 +104,13 @@ impl<T: ?Sized, W: Wait> ClientCore<T, W> {
     }
 
     /// This core with another configuration (another account's token, another base URL) on the same
-    /// transport, with a retry budget of its own unless its budget was given to be shared.
+    /// transport, with a retry budget of its own unless its budget was given to be shared, and a pacer of
+    /// its own where this one has one (another account's limit is another limit).
     pub(crate) fn with_config(&self, config: ClientConfig) -> Self {
         let mut core = self.clone();
         core.config = config;
         core.retry = core.retry.clone().for_new_client();
+        core.pacer = core.pacer.as_ref().map(|_| Arc::new(Pacer::new()));
         core
     }
 
@@ -379,6 +387,22 @@ impl Answer {
 }
 
 impl<O: Call + ?Sized, T: ?Sized, W: Wait> Attempts<'_, O, T, W> {
+    /// The wait for the next attempt's turn on the client's pacer, if it has one and asks for any: at most
+    /// what the call's `max_elapsed` leaves, after which the attempt goes (and meets the limit itself).
+    pub(crate) fn turn(&mut self) -> Option<Duration> {
+        let pacer = self.core.pacer.as_deref()?;
+        let now = Instant::now();
+        let wait = pacer.turn(now);
+        let left = self.core.retry.max_elapsed.map(|max| max.saturating_sub(self.began.elapsed()));
+        let wait = left.map_or(wait, |left| wait.min(left));
+        if wait.is_zero() {
+            return None;
+        }
+        // As after a retry's wait: one that ends early, on a clock of its own, counts whole.
+        self.started = now + wait;
+        Some(wait)
+    }
+
     /// The request of the next attempt.
     pub(crate) fn request(&mut self) -> Result<HttpRequest, Error> {
         let request = self.operation.build(&self.core.config)?;
@@ -395,6 +419,9 @@ impl<O: Call + ?Sized, T: ?Sized, W: Wait> Attempts<'_, O, T, W> {
 
     /// Decides what follows the attempt that ended with `result`, and traces it.
     pub(crate) fn after(&mut self, result: Result<HttpResponse, TransportError>) -> Next {
+        if let (Some(pacer), Ok(response)) = (&self.core.pacer, &result) {
+            pacer.observe(response.status(), response.headers(), response.body(), Instant::now(), SystemTime::now());
+        }
         let times = (self.began.elapsed(), self.started);
         let can_wait = |delay| self.core.wait.can_wait(delay);
         let (policy, config) = (&self.core.retry, &self.core.config);

@@ -1486,6 +1486,95 @@ async fn max_elapsed_counts_the_waits_on_the_sleeps_own_clock() {
     assert_eq!(error.stop_reason(), Some(talkover::retry::StopReason::OutOfTime), "{error}");
 }
 
+/// get-agent's answer, with an account's rate-limit window: `remaining` left, resetting `reset_in` from now.
+fn agent_answer(remaining: u64, reset_in: u64) -> HttpResponse {
+    let mut answer = json(200, r#"{"success": true, "data": {"id": "a", "name": "Support"}}"#);
+    let reset = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() + reset_in;
+    talkover::rate_limit::RateLimit::new(60, remaining, reset).write_to(answer.headers_mut());
+    answer
+}
+
+/// A 429 asking for `seconds`.
+fn limited(seconds: u32) -> HttpResponse {
+    let mut answer = json(429, r#"{"success": false, "message": "Too Many Attempts."}"#);
+    answer.headers_mut().insert("retry-after", seconds.into());
+    answer
+}
+
+/// Two clients of one account given one pacer: the 429 one of them meets holds the other's next request
+/// until the wait it asked for ends, rather than sending it into the same limit; a window running low
+/// spreads the requests left over it. Each wait is seen on the builders' `sleep`, none waited.
+#[test]
+fn clients_sharing_a_pacer_wait_their_turn_after_a_429_and_spread_a_window_running_low() {
+    let pacer = Arc::new(talkover::rate_limit::Pacer::new());
+    let sent = Arc::new(AtomicUsize::new(0));
+    let client = |answer: fn(usize) -> HttpResponse, waits: &Arc<Mutex<Vec<Duration>>>| {
+        let (sent, seen) = (sent.clone(), waits.clone());
+        talkover::blocking::Client::builder()
+            .token(TOKEN)
+            .max_retries(0)
+            .pacer(pacer.clone())
+            .sleep(move |delay| seen.lock().unwrap().push(delay))
+            .transport(move |_: HttpRequest| Ok(answer(sent.fetch_add(1, Ordering::SeqCst))))
+            .build()
+            .unwrap()
+    };
+    let (first_waits, other_waits) = (Arc::new(Mutex::new(Vec::new())), Arc::new(Mutex::new(Vec::new())));
+    let first = client(|_| limited(30), &first_waits);
+    let other = client(|_| agent_answer(59, 60), &other_waits);
+
+    let error = first.agents().get("a").unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::RateLimited, "{error}");
+    assert!(first_waits.lock().unwrap().is_empty(), "nothing held the first request");
+    other.agents().get("a").unwrap();
+    let held = other_waits.lock().unwrap()[0];
+    assert!(held > Duration::from_secs(25) && held <= Duration::from_secs(30), "{held:?}");
+    assert_eq!(sent.load(Ordering::SeqCst), 2, "each request sent once");
+
+    // 4 requests left for 8 s: one every 2 s.
+    let pacer = Arc::new(talkover::rate_limit::Pacer::new());
+    let waits = Arc::new(Mutex::new(Vec::new()));
+    let seen = waits.clone();
+    let low = talkover::blocking::Client::builder()
+        .token(TOKEN)
+        .pacer(pacer)
+        .sleep(move |delay| seen.lock().unwrap().push(delay))
+        .transport(|_: HttpRequest| Ok(agent_answer(4, 8)))
+        .build()
+        .unwrap();
+    for _ in 0..4 {
+        low.agents().get("a").unwrap();
+    }
+    let waits = waits.lock().unwrap().clone();
+    assert_eq!(waits.len(), 2, "{waits:?}");
+    let spaced = |wait: Duration, of: u64| wait > Duration::from_secs(of - 1) && wait <= Duration::from_secs(of);
+    assert!(spaced(waits[0], 2) && spaced(waits[1], 4), "{waits:?}");
+}
+
+/// The async client waits its turn on the pacer too, and the wait counts toward `max_elapsed`, which
+/// bounds it: past it, the request goes.
+#[tokio::test]
+async fn an_async_client_waits_its_turn_within_max_elapsed() {
+    let pacer = Arc::new(talkover::rate_limit::Pacer::new());
+    pacer.hold(Duration::from_secs(120), std::time::Instant::now());
+    let waits = Arc::new(Mutex::new(Vec::new()));
+    let seen = waits.clone();
+    let client = talkover::Client::builder()
+        .token(TOKEN)
+        .pacer(pacer)
+        .max_elapsed(Duration::from_secs(45))
+        .sleep(move |delay| {
+            seen.lock().unwrap().push(delay);
+            Box::pin(std::future::ready(()))
+        })
+        .transport(|_: HttpRequest| async { Ok::<_, TransportError>(agent_answer(59, 60)) })
+        .build()
+        .unwrap();
+    client.agents().get("a").await.unwrap();
+    let waits = waits.lock().unwrap().clone();
+    assert!(waits.len() == 1 && waits[0] > Duration::from_secs(40) && waits[0] <= Duration::from_secs(45), "{waits:?}");
+}
+
 /// The make-call page's 429 and its success, recorded for the same request: a replay of them.
 #[cfg(feature = "registry")]
 fn make_call_recordings() -> Arc<talkover::replay::Replay> {
