@@ -460,7 +460,7 @@ fn padded(text: &str, width: usize) -> String {
 }
 
 /// `text` cut to at most `max` columns of a terminal, ending in `…` when cut.
-fn cut(text: String, max: usize) -> String {
+pub(crate) fn cut(text: String, max: usize) -> String {
     if text.width() <= max {
         return text;
     }
@@ -495,9 +495,24 @@ const MAX_COLUMNS: usize = 6;
 /// The most fields of an object inside one resource shown a line each; a larger one is shown by its size.
 const MAX_OBJECT_LINES: usize = 12;
 const MAX_CELL: usize = 40;
+/// Fields that say why something failed: shown last in a table, where they have the rest of the line.
+const LAST: &[&str] = &["error", "error_message", "failure_reason"];
+/// The widest the last column's cells are, before the terminal's width cuts them.
+const MAX_LAST_CELL: usize = 120;
+/// The narrowest a column is cut to fit the terminal; a narrower one is left out instead.
+const MIN_CELL: usize = 12;
 
-/// A list as a table: the usual identifying columns first, then the first item's other plain fields.
+/// A list as a table: the usual identifying columns first, then the items' other plain fields (in the
+/// order they first come), a failure's reason last; fitted to the terminal's width.
 pub fn table(items: &[Value]) -> String {
+    let width = console::Term::stdout().size_checked().map(|(_, columns)| usize::from(columns));
+    table_within(items, width.filter(|w| *w >= 2 * MIN_CELL))
+}
+
+/// A table, its lines at most `width` columns where one is given: columns are left out from the end (a
+/// failure's reason kept), and named under it, until the others fit, the last one cut to what is left
+/// when that is enough.
+fn table_within(items: &[Value], width: Option<usize>) -> String {
     if items.is_empty() {
         return "(no items)\n".into();
     }
@@ -506,34 +521,65 @@ pub fn table(items: &[Value]) -> String {
         return items.iter().map(|i| format!("{}\n", scalar(i))).collect();
     }
     let plain = |v: &Value| !v.is_object() && !v.is_array();
-    let mut columns: Vec<&str> =
-        PREFERRED.iter().copied().filter(|c| objects.iter().any(|o| o.get(*c).is_some_and(plain))).collect();
-    for (key, value) in objects[0] {
-        if columns.len() >= MAX_COLUMNS {
-            break;
-        }
-        if plain(value) && !columns.contains(&key.as_str()) {
-            columns.push(key);
+    let present = |c: &str| objects.iter().any(|o| o.get(c).is_some_and(plain));
+    let last = LAST.iter().copied().find(|c| present(c));
+    let room = MAX_COLUMNS - usize::from(last.is_some());
+    let mut columns: Vec<&str> = PREFERRED.iter().copied().filter(|c| present(c)).take(room).collect();
+    for object in &objects {
+        for (key, value) in *object {
+            if columns.len() < room && plain(value) && !columns.contains(&key.as_str()) && Some(key.as_str()) != last {
+                columns.push(key);
+            }
         }
     }
-    columns.truncate(MAX_COLUMNS);
+    columns.extend(last);
     // Each cell is as it will be shown (the token hidden, controls escaped, cut) before the columns are
     // measured, in the columns a terminal gives it.
-    let cell = |o: &Map<String, Value>, c: &str| cut(o.get(c).map(scalar).unwrap_or_default(), MAX_CELL);
-    let header: Vec<String> = columns.iter().map(|c| printable(&c.to_uppercase())).collect();
-    let rows: Vec<Vec<String>> = objects.iter().map(|o| columns.iter().map(|c| cell(o, c)).collect()).collect();
-    let widths: Vec<usize> = header
+    let cell = |o: &Map<String, Value>, c: &str, max| cut(o.get(c).map(scalar).unwrap_or_default(), max);
+    let most = |i: usize| if i + 1 == columns.len() { MAX_LAST_CELL } else { MAX_CELL };
+    let mut header: Vec<String> = columns.iter().map(|c| printable(&c.to_uppercase())).collect();
+    let mut rows: Vec<Vec<String>> =
+        objects.iter().map(|o| columns.iter().enumerate().map(|(i, c)| cell(o, c, most(i))).collect()).collect();
+    let mut widths: Vec<usize> = header
         .iter()
         .enumerate()
         .map(|(i, h)| rows.iter().map(|r| r[i].width()).max().unwrap_or(0).max(h.width()))
         .collect();
-    let line = |cells: Vec<String>| {
+    let mut left_out = Vec::new();
+    if let Some(width) = width {
+        let total = |widths: &[usize]| widths.iter().sum::<usize>() + 2 * widths.len().saturating_sub(1);
+        while total(&widths) > width {
+            let others = total(&widths[..widths.len() - 1]) + 2 * usize::from(widths.len() > 1);
+            if others + MIN_CELL <= width || widths.len() == 1 {
+                let fit = width.saturating_sub(others).max(1);
+                let i = widths.len() - 1;
+                for cells in rows.iter_mut().map(|r| &mut r[i]).chain([&mut header[i]]) {
+                    *cells = cut(std::mem::take(cells), fit);
+                }
+                widths[i] = fit;
+                break;
+            }
+            // The column before a failure's reason goes first, the reason kept while two others stand.
+            let gone = widths.len() - 1 - usize::from(last.is_some() && widths.len() > 3);
+            widths.remove(gone);
+            header.remove(gone);
+            rows.iter_mut().for_each(|r| drop(r.remove(gone)));
+            left_out.push(columns.remove(gone));
+        }
+    }
+    let line = |cells: &[String]| {
         let cells: Vec<String> = cells.iter().zip(&widths).map(|(c, w)| padded(c, *w)).collect();
         cells.join("  ").trim_end().to_owned() + "\n"
     };
-    let mut text = line(header);
-    for row in rows {
+    let mut text = line(&header);
+    for row in &rows {
         text.push_str(&line(row));
+    }
+    if !left_out.is_empty() {
+        left_out.reverse();
+        let names: Vec<String> = left_out.iter().map(|c| printable(c)).collect();
+        let note = format!("(not shown at this width: {}; -o json shows every field)", names.join(", "));
+        text.push_str(&(cut(note, width.unwrap_or(usize::MAX)) + "\n"));
     }
     text
 }
@@ -599,6 +645,43 @@ mod tests {
         assert_eq!(lines[0].split_whitespace().collect::<Vec<_>>(), ["ID", "NAME", "STATUS"]);
         assert_eq!(lines[2].split_whitespace().collect::<Vec<_>>(), ["a2", "Sales", "published"]);
         assert!(lines[3].starts_with("page 1 of 3 (5 in all"), "{text}");
+    }
+
+    /// A webhook's logs, the newest a success: the failed ones' reason is still a column, the last.
+    fn logs() -> Vec<Value> {
+        let id = |n: u32| format!("9d2f6c1e-5b7a-4c3e-8f00-00000000000{n}");
+        vec![
+            json!({"id": id(5), "status": "success", "event": "event_phone_call_ended", "attempt": 5,
+                   "delivered_at": "2026-12-07T14:17:06Z", "duration_ms": 6, "created_at": "2026-12-07T14:17:06Z"}),
+            json!({"id": id(4), "status": "failed", "event": "event_phone_call_ended", "attempt": 4,
+                   "error": "cannot connect to 127.0.0.1:18799: Connection refused", "duration_ms": 0,
+                   "created_at": "2026-12-07T14:16:06Z"}),
+        ]
+    }
+
+    #[test]
+    fn a_failures_reason_is_a_column_of_a_table_whichever_row_has_it() {
+        let text = table_within(&logs(), None);
+        let header: Vec<&str> = text.lines().next().unwrap().split_whitespace().collect();
+        assert_eq!(header.first(), Some(&"ID"));
+        assert_eq!(header.last(), Some(&"ERROR"), "{text}");
+        assert!(text.contains("cannot connect to 127.0.0.1:18799: Connection refused"), "{text}");
+    }
+
+    #[test]
+    fn a_table_fits_the_terminals_width_and_names_what_it_left_out() {
+        let text = table_within(&logs(), Some(80));
+        assert!(text.lines().all(|line| line.width() <= 80), "{text}");
+        let header: Vec<&str> = text.lines().next().unwrap().split_whitespace().collect();
+        assert_eq!((header[0], header[header.len() - 1]), ("ID", "ERROR"), "{text}");
+        assert!(text.contains("cannot connect to"), "{text}");
+        let note = text.lines().last().unwrap();
+        assert!(note.starts_with("(not shown at this width: ") && note.contains("created_at"), "{text}");
+        // Narrower still: the id and the reason, cut, rather than lines that wrap.
+        let narrow = table_within(&logs(), Some(40));
+        assert!(narrow.lines().all(|line| line.width() <= 40), "{narrow}");
+        // Room enough: as without a width.
+        assert_eq!(table_within(&logs(), Some(400)), table_within(&logs(), None));
     }
 
     #[test]

@@ -562,14 +562,9 @@ fn field_value(op: &OperationInfo, name: &str, text: &str) -> Result<Value, Fail
     };
     Ok(match file_reading(op, name) {
         FileReading::Text => Value::String(without_line_break(&content).to_owned()),
-        FileReading::Json(reads) => {
-            let value = serde_json::from_str::<Value>(&content).map_err(|e| {
-                Failure::usage(format!(
-                    "-F {name}=@{path}: the field {name} reads {reads}, and {from} is not JSON: {e}"
-                ))
-            })?;
-            exact_number(content.trim(), value)
-        }
+        FileReading::Json(reads) => serde_json::from_str::<Value>(&content).map_err(|e| {
+            Failure::usage(format!("-F {name}=@{path}: the field {name} reads {reads}, and {from} is not JSON: {e}"))
+        })?,
         FileReading::Typed => typed_value(without_line_break(&content)),
     })
 }
@@ -611,21 +606,10 @@ fn without_line_break(text: &str) -> &str {
 }
 
 /// The value of a `-F/--field` given inline: JSON text (`true`, `null`, `3`, `[1, 2]`, `{"a": 1}`, `"3"`)
-/// is that value; anything else, and a whole number too large to send exactly, is a string.
+/// is that value, a number as its digits are written (serde_json's `arbitrary_precision`: `100.10` is sent
+/// as `100.10`, a whole number beyond 64 bits unrounded); anything else is a string.
 fn typed_value(text: &str) -> Value {
-    match serde_json::from_str::<Value>(text) {
-        Ok(value) => exact_number(text, value),
-        Err(_) => Value::String(text.to_owned()),
-    }
-}
-
-/// `value` read from JSON `text`, but a whole number beyond 64 bits, which would go out rounded
-/// (`1e+20`), as its digits.
-fn exact_number(text: &str, value: Value) -> Value {
-    match value {
-        Value::Number(n) if n.is_f64() && !text.contains(['.', 'e', 'E']) => Value::String(text.to_owned()),
-        value => value,
-    }
+    serde_json::from_str::<Value>(text).unwrap_or_else(|_| Value::String(text.to_owned()))
 }
 
 /// Sets the field at `name` in `body`: dots go into objects (made where missing), and a last part ending
@@ -971,6 +955,10 @@ impl PageProgress {
     pub(crate) fn show(&mut self, text: &str) {
         self.clear();
         if let Some(shown) = self.shown.as_mut() {
+            // Within the terminal's width: a line that wraps would leave its first part behind when it is
+            // removed, one line up.
+            let width = console::Term::stderr().size_checked().map_or(usize::MAX, |(_, columns)| usize::from(columns));
+            let text = crate::output::cut(text.to_owned(), width.saturating_sub(1).max(1));
             let mut err = std::io::stderr().lock();
             let _ = writeln!(err, "{text}").and_then(|()| err.flush());
             *shown = true;
@@ -1097,7 +1085,10 @@ mod tests {
         assert_eq!(typed_value("+15550101234"), json!("+15550101234"));
         assert_eq!(typed_value("Support bot"), json!("Support bot"));
         assert_eq!(typed_value("[WIP] demo"), json!("[WIP] demo"), "not JSON: text, as gh has it");
-        assert_eq!(typed_value("99999999999999999999"), json!("99999999999999999999"), "not rounded");
+        // Numbers go out as written: not rounded, trailing zeros kept.
+        for digits in ["99999999999999999999", "100.10", "12345678901234567.89", "0.10000000000000001"] {
+            assert_eq!(typed_value(digits).to_string(), digits);
+        }
         assert_eq!(typed_value("18446744073709551615"), json!(u64::MAX));
         assert_eq!(typed_value("-9223372036854775808"), json!(i64::MIN));
     }

@@ -38,7 +38,8 @@ pub fn command() -> Command {
              The API has no get-call: each look reads the agent's calls (get-agent-calls, narrowed to the number \
              called with --to; up to ten pages of a hundred, of a longer list its first five and last five, \
              as the API says nothing of its order), every --interval seconds, until the call is there \
-             with a final status, and prints it (as --output says) whatever the status.\n\n\
+             with a final status, and prints it (as --output says) whatever the status: the call itself, as \
+             the list gives it (`jq .status`), not wrapped in the API's `{\"data\": …}`.\n\n\
              A look has the time left of the wait (at least a second, at most --timeout) and is made once: \
              one that fails for a reason that may pass (a 5xx, 429, a timeout, a lost connection) is made \
              again after the interval (or the Retry-After of a 429, when longer), with a warning on standard \

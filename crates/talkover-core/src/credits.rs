@@ -6,6 +6,12 @@
 //! Every money or credit amount here (the balance, the purchase amount, what was charged, the new balance)
 //! is a [`Decimal`], never `f64`, so that `100.10` stays `100.10`.
 //!
+//! These two operations are the **Account API**'s: their pages ask for a user's session token, not the
+//! environment's `talq_` token the other operations take (auto top-up, in `auto_topup`, takes the
+//! environment's). A service holding both runs them on a client of the user's token,
+//! `client.with_token(user_token)` (a derived client on the same connections). The emulator takes either
+//! token here, so a test on it does not show the mix-up.
+//!
 //! Reference: <https://docs.talkover.ai/api-reference/endpoints/get-credits-balance> and the pages beside it.
 
 use serde::{Deserialize, Serialize};

@@ -17,6 +17,9 @@ use std::fmt;
 /// serde buffers the value), a number has been an `f64`: the amount keeps the digits serde_json writes for
 /// it (`250.0` for `250.00`), and a numeric string its own.
 ///
+/// It writes itself as a JSON number through serde_json; for CSV, TOML or a database row, write and read
+/// it as its text with [`as_text`] (`#[serde(with = "talkover::decimal::as_text")]`).
+///
 /// Two decimals are equal, and order, by the amount they write: `50`, `50.00` and `"50.00"` (a string in the
 /// JSON) are one amount, though each is written back as it came.
 ///
@@ -374,9 +377,99 @@ fn from_json_text<E: serde::de::Error>(text: &str) -> Result<Decimal, E> {
     Ok(Decimal { text: text.to_owned(), quoted })
 }
 
+/// A [`Decimal`] written as its text (`"10.00"`) and read from text, for formats other than JSON: a
+/// `Decimal` writes itself as serde_json's raw number, which a CSV writer, TOML or a database row cannot
+/// take, and their numbers would be read through `f64`. On a field of your own type,
+/// `#[serde(with = "talkover::decimal::as_text")]` (`as_text::option` for an `Option<Decimal>`).
+///
+/// ```
+/// # use talkover_core as talkover;
+/// use talkover::Decimal;
+///
+/// #[derive(serde::Serialize, serde::Deserialize)]
+/// struct Entry {
+///     #[serde(with = "talkover::decimal::as_text")]
+///     amount: Decimal,
+///     #[serde(with = "talkover::decimal::as_text::option")]
+///     fee: Option<Decimal>,
+/// }
+///
+/// let entry = Entry { amount: Decimal::new("12345678901234567.89").unwrap(), fee: None };
+/// let text = serde_json::to_string(&entry).unwrap();
+/// assert_eq!(text, r#"{"amount":"12345678901234567.89","fee":null}"#);
+/// let back: Entry = serde_json::from_str(&text).unwrap();
+/// assert_eq!(back.amount.as_str(), "12345678901234567.89");
+/// assert!(serde_json::from_str::<Entry>(r#"{"amount": "12,50", "fee": null}"#).is_err());
+/// ```
+pub mod as_text {
+    use super::Decimal;
+
+    /// Writes the amount's text.
+    pub fn serialize<S: serde::Serializer>(value: &Decimal, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(value.as_str())
+    }
+
+    /// Reads an amount from its text (`10.00`, `-0.5`), refusing any other text.
+    pub fn deserialize<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Decimal, D::Error> {
+        let text = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?;
+        Decimal::new(text.trim()).ok_or_else(|| {
+            serde::de::Error::invalid_value(serde::de::Unexpected::Str(&text), &"a decimal amount such as 12.50")
+        })
+    }
+
+    /// The same for an `Option<Decimal>`: `None` is written as a unit (`null`, an empty CSV field) and
+    /// read from one.
+    pub mod option {
+        use super::Decimal;
+
+        /// Writes the amount's text, or nothing.
+        pub fn serialize<S: serde::Serializer>(value: &Option<Decimal>, serializer: S) -> Result<S::Ok, S::Error> {
+            match value {
+                Some(value) => serializer.serialize_some(value.as_str()),
+                None => serializer.serialize_none(),
+            }
+        }
+
+        /// Reads an amount from its text, or nothing.
+        pub fn deserialize<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<Decimal>, D::Error> {
+            #[derive(serde::Deserialize)]
+            struct Text(#[serde(with = "super")] Decimal);
+            let text = <Option<Text> as serde::Deserialize>::deserialize(deserializer)?;
+            Ok(text.map(|Text(value)| value))
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_amount_as_text_goes_through_csv_digit_for_digit() {
+        #[derive(serde::Serialize, serde::Deserialize)]
+        struct Entry {
+            id: u32,
+            #[serde(with = "as_text")]
+            amount: Decimal,
+            #[serde(with = "as_text::option")]
+            fee: Option<Decimal>,
+        }
+        let entries = [("12345678901234567.89", Some("0.10")), ("250.00", None)].map(|(amount, fee)| Entry {
+            id: 1,
+            amount: Decimal::new(amount).unwrap(),
+            fee: fee.and_then(Decimal::new),
+        });
+        let mut writer = csv::Writer::from_writer(Vec::new());
+        for entry in &entries {
+            writer.serialize(entry).unwrap();
+        }
+        let text = String::from_utf8(writer.into_inner().unwrap()).unwrap();
+        assert_eq!(text, "id,amount,fee\n1,12345678901234567.89,0.10\n1,250.00,\n");
+        let read: Vec<Entry> = csv::Reader::from_reader(text.as_bytes()).deserialize().map(Result::unwrap).collect();
+        let digits: Vec<(&str, Option<&str>)> =
+            read.iter().map(|e| (e.amount.as_str(), e.fee.as_ref().map(Decimal::as_str))).collect();
+        assert_eq!(digits, [("12345678901234567.89", Some("0.10")), ("250.00", None)]);
+    }
 
     #[test]
     fn a_text_that_is_no_decimal_is_named_in_the_error() {

@@ -392,6 +392,7 @@ impl<O: Call + ?Sized, T: ?Sized, W: Wait> Attempts<'_, O, T, W> {
     pub(crate) fn turn(&mut self) -> Option<Duration> {
         let pacer = self.core.pacer.as_deref()?;
         let now = Instant::now();
+        self.count_short_wait(now);
         let wait = pacer.turn(now);
         let left = self.core.retry.max_elapsed.map(|max| max.saturating_sub(self.began.elapsed()));
         let wait = left.map_or(wait, |left| wait.min(left));
@@ -407,14 +408,19 @@ impl<O: Call + ?Sized, T: ?Sized, W: Wait> Attempts<'_, O, T, W> {
     pub(crate) fn request(&mut self) -> Result<HttpRequest, Error> {
         let request = self.operation.build(&self.core.config)?;
         let now = Instant::now();
-        // A wait that ended before its time on this machine's clock ran on a clock of its own (Tokio's,
-        // paused in a test): the call's time so far counts it whole, so `max_elapsed` holds there as in a
-        // service (and the future holds no field more for it).
+        self.count_short_wait(now);
+        Ok(request)
+    }
+
+    /// At `now`, after a wait that was to end at `started`: a wait that ended before its time on this
+    /// machine's clock ran on a clock of its own (Tokio's, paused in a test, or a test's `sleep`): the
+    /// call's time so far counts it whole, so `max_elapsed` holds there as in a service (and the future
+    /// holds no field more for it).
+    fn count_short_wait(&mut self, now: Instant) {
         if let Some(short) = self.started.checked_duration_since(now) {
             self.began = self.began.checked_sub(short).unwrap_or(self.began);
         }
         self.started = now;
-        Ok(request)
     }
 
     /// Decides what follows the attempt that ended with `result`, and traces it.
@@ -548,7 +554,8 @@ macro_rules! client_api {
             /// A client of another account, on this one's transport (its connections, and with a transport of
             /// your own, the same one) with its base URL, application name, headers, timeouts and retry policy,
             /// and a retry budget of its own (unless this one's was given to be shared, with
-            /// [`RetryPolicy::budget`](::talkover_core::RetryPolicy::budget)): for a service that holds many
+            /// [`RetryPolicy::budget`](::talkover_core::RetryPolicy::budget)), and a pacer of its own where
+            /// this one was given one (another account's rate limit is another limit): for a service that holds many
             /// accounts' tokens, one client an account, without a connection pool and TLS set-up each. What
             /// one account's calls meet (a 429, an outage that spends its retry budget) does not hold up
             /// another's.

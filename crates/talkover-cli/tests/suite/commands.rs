@@ -445,6 +445,33 @@ fn a_dry_run_shows_the_request_and_sends_nothing() {
     }
 }
 
+/// Amounts keep their digits both ways: the balance as the API writes it (`250.00`, not `250.0`), and a
+/// body's number as it was given (`100.10`, and seventeen significant digits unrounded).
+#[test]
+fn amounts_are_printed_and_sent_with_the_digits_they_have() {
+    let server = Server::start_blocking().unwrap();
+    let (url, token) = (server.base_url(), server.token().to_owned());
+    let mut balance = talkover(&url, &token);
+    balance.args(["credits", "get-balance", "-o", "json"]);
+    let printed = stdout(&run(balance)).replace(' ', "");
+    assert!(printed.contains(r#""balance":250.00"#), "{printed}");
+
+    for amount in ["100.10", "12345678901234567.89"] {
+        let mut purchase = talkover(&url, &token);
+        purchase.args([
+            "credits",
+            "purchase",
+            "-F",
+            &format!("amount={amount}"),
+            "-F",
+            "payment_method_id=1",
+            "--dry-run",
+        ]);
+        let shown = stdout(&run(purchase)).replace(' ', "");
+        assert!(shown.contains(&format!(r#""amount":{amount}"#)), "{shown}");
+    }
+}
+
 /// A `null` is sent where an update can remove the field; elsewhere it reads as unset, and standard
 /// error says it was not sent.
 #[test]
