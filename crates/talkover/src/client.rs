@@ -160,13 +160,16 @@ impl Client {
         async move {
             let mut attempts = self.inner.attempts(&operation);
             let answer = loop {
-                if let (Some(wait), Some(sleep)) = (attempts.turn(), &self.inner.wait().sleep) {
-                    sleep(wait).await;
-                }
                 let request = match attempts.request() {
                     Ok(request) => request,
                     Err(error) => break attempts.refused(error),
                 };
+                if let Some(wait) = attempts.turn() {
+                    if let Some(sleep) = &self.inner.wait().sleep {
+                        sleep(wait).await;
+                    }
+                    attempts.waited();
+                }
                 let in_flight = InFlight::<O>::armed();
                 #[cfg(reqwest_transport)]
                 let result = match &self.inner.wait().builtin {

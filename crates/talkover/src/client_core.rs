@@ -387,16 +387,21 @@ impl Answer {
 }
 
 impl<O: Call + ?Sized, T: ?Sized, W: Wait> Attempts<'_, O, T, W> {
-    /// The wait for the next attempt's turn on the client's pacer, if it has one and asks for any: at most
-    /// what the call's `max_elapsed` leaves, after which the attempt goes (and meets the limit itself).
+    /// The wait for this attempt's turn on the client's pacer, if it has one, asks for any, and the client
+    /// can wait here (async: a sleep it can use): at most what the call's `max_elapsed` leaves, after which
+    /// the attempt goes (and meets the limit itself). Asked once the request is built, so that a request
+    /// the SDK refuses fails at once. After waiting it, [`waited`](Self::waited).
     pub(crate) fn turn(&mut self) -> Option<Duration> {
         let pacer = self.core.pacer.as_deref()?;
         let now = Instant::now();
+        // The call's own clock: a retry's wait that ended before its time (a test's sleep, Tokio's paused
+        // clock) runs to its end there, so the hold the same answer set is not waited a second time.
+        let from = self.started.max(now);
         self.count_short_wait(now);
-        let wait = pacer.turn(now);
+        let wait = pacer.turn(from);
         let left = self.core.retry.max_elapsed.map(|max| max.saturating_sub(self.began.elapsed()));
         let wait = left.map_or(wait, |left| wait.min(left));
-        if wait.is_zero() {
+        if wait.is_zero() || !self.core.wait.can_wait(wait) {
             return None;
         }
         // As after a retry's wait: one that ends early, on a clock of its own, counts whole.
@@ -404,11 +409,18 @@ impl<O: Call + ?Sized, T: ?Sized, W: Wait> Attempts<'_, O, T, W> {
         Some(wait)
     }
 
+    /// After waiting the [`turn`](Self::turn)'s wait.
+    pub(crate) fn waited(&mut self) {
+        self.count_short_wait(Instant::now());
+    }
+
     /// The request of the next attempt.
     pub(crate) fn request(&mut self) -> Result<HttpRequest, Error> {
         let request = self.operation.build(&self.core.config)?;
-        let now = Instant::now();
-        self.count_short_wait(now);
+        // With a pacer, its turn counts the wait before it (see `turn`).
+        if self.core.pacer.is_none() {
+            self.count_short_wait(Instant::now());
+        }
         Ok(request)
     }
 

@@ -510,7 +510,7 @@ impl State {
                     entry.progress.ended_ms = Some(reached_ms);
                     // Test calls are not billed.
                     if !entry.call.is_testing {
-                        billed.push(entry.call.duration);
+                        billed.push((reached_ms, entry.call.duration));
                     }
                 }
                 entry.call.status = status.clone();
@@ -525,8 +525,12 @@ impl State {
         for (agent_id, event, data, at_ms) in events {
             self.emit_agent(&agent_id, event, &data, at_ms);
         }
-        for duration in billed {
-            self.charge_call(duration);
+        // Each call is charged when it ended (a threshold recharge it brings is dated then), after the
+        // scheduled recharges that came before it, so that the balances the history gives follow its dates.
+        billed.sort_by_key(|(ended_ms, _)| *ended_ms);
+        for (ended_ms, duration) in billed {
+            self.recharge_scheduled_until(ended_ms);
+            crate::clock::answering_at(ended_ms, || self.charge_call(duration));
         }
     }
 }

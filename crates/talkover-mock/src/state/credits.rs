@@ -187,9 +187,18 @@ impl State {
         }
     }
 
+    /// Records the scheduled recharges due by `to_ms` that are not yet recorded.
+    pub(crate) fn recharge_scheduled_until(&mut self, to_ms: i64) {
+        let from_ms = self.live.scheduled_through_ms;
+        if to_ms > from_ms {
+            self.recharge_as_scheduled(from_ms, to_ms);
+            self.live.scheduled_through_ms = to_ms;
+        }
+    }
+
     /// Records the scheduled recharges whose day came after `from_ms` and by `to_ms` (each at midnight UTC
     /// of its day; at most 120 months of them for one jump of the clock), each within the day's limit.
-    pub(crate) fn recharge_as_scheduled(&mut self, from_ms: i64, to_ms: i64) {
+    fn recharge_as_scheduled(&mut self, from_ms: i64, to_ms: i64) {
         let Some((amount, day)) = self.credits.scheduled() else { return };
         let month_of = |ms: i64| {
             let text = crate::clock::timestamp(ms);

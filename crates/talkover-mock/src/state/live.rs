@@ -38,6 +38,9 @@ pub(crate) struct Live {
     pub(super) outbox: Vec<Job>,
     /// The clock's time at the last tick.
     pub(super) last_tick_ms: i64,
+    /// The time up to which scheduled recharges have been recorded: a tick's calls are charged at the
+    /// times they ended, each after the scheduled recharges that came before it.
+    pub(super) scheduled_through_ms: i64,
     /// What make-campaign-call was given beside the number, by campaign call id: the `context` that every
     /// webhook event of the call carries, and whether it is a test call.
     pub(super) campaign_call_extras: HashMap<String, super::campaigns::Extras>,
@@ -60,6 +63,7 @@ impl Default for Live {
             dials: Vec::new(),
             outbox: Vec::new(),
             last_tick_ms,
+            scheduled_through_ms: last_tick_ms,
             shared_do_not_call: std::collections::HashSet::new(),
             campaign_call_extras: HashMap::new(),
         }
@@ -240,7 +244,7 @@ impl State {
             self.dial_campaigns();
             self.settle_sftp_jobs(at.div_euclid(1000));
         });
-        self.recharge_as_scheduled(self.live.last_tick_ms, at);
+        self.recharge_scheduled_until(at);
         self.ids.in_background = false;
         self.live.last_tick_ms = self.live.clock.now_ms();
         // A jump of the clock brings about the events of several calls and campaign steps at once: each

@@ -184,3 +184,34 @@ fn scheduled_recharges_come_on_their_day() {
     server.advance_clock(std::time::Duration::from_secs(62 * 86_400));
     assert_eq!(scheduled().len(), came.len(), "auto top-up is off");
 }
+
+/// A call's charge, and the threshold recharge it brings, are dated when the call ended, not when the
+/// clock's jump got there, and come among the scheduled recharges in the order of their dates: each entry's
+/// balance before is the one before it's balance after.
+#[test]
+fn a_calls_recharge_is_dated_when_the_call_ended_among_the_scheduled_ones() {
+    let start = talkover::time::DateTime::new("2030-01-27T09:00:00Z").unwrap();
+    let server = Server::builder().clock_scale(0.0).clock_start(start).start_blocking().unwrap();
+    let client = common::blocking_client(&server);
+    let settings = AutoTopupSettingsUpdate::new()
+        .threshold_amount(dec("250"))
+        .scheduled_payment_enabled(true)
+        .scheduled_amount(dec("200"))
+        .day_of_month(1);
+    client.auto_topup().update(settings).unwrap();
+    let agent = client.agents().create(common::agent("Billed")).unwrap().id;
+    client.agents().update_voice(&agent, common::voice()).unwrap();
+    client.agents().publish(&agent).unwrap();
+    client.execute(talkover::calls::MakeCall::new(&agent, talkover::calls::NewCall::new("+15550100876"))).unwrap();
+    server.advance_clock(std::time::Duration::from_secs(10 * 86_400));
+
+    let history = client.auto_topup().history().per_page(100).send().unwrap().items;
+    let mut since: Vec<_> =
+        history.into_iter().filter(|e| e.created_at.as_ref().is_some_and(|t| t.as_str() >= "2030-01-27")).collect();
+    since.sort_by(|a, b| a.created_at.as_ref().map(|t| t.as_str()).cmp(&b.created_at.as_ref().map(|t| t.as_str())));
+    let triggers: Vec<_> = since.iter().map(|e| e.trigger.clone()).collect();
+    assert_eq!(triggers, [AutoTopupTrigger::Threshold, AutoTopupTrigger::Scheduled], "{since:?}");
+    let at = since[0].created_at.as_ref().unwrap().as_str();
+    assert!(at.starts_with("2030-01-27T09:0"), "the recharge came when the call ended: {at}");
+    assert_eq!(since[0].balance_after, since[1].balance_before, "{since:?}");
+}

@@ -1501,6 +1501,23 @@ fn limited(seconds: u32) -> HttpResponse {
     answer
 }
 
+/// A blocking client on `pacer` and `transport`, whose waits are seen (and not waited) on the returned list.
+fn paced(
+    pacer: Arc<talkover::rate_limit::Pacer>,
+    transport: impl talkover::BlockingTransport + 'static,
+) -> (talkover::blocking::Client, Arc<Mutex<Vec<Duration>>>) {
+    let waits = Arc::new(Mutex::new(Vec::new()));
+    let seen = waits.clone();
+    let client = talkover::blocking::Client::builder()
+        .token(TOKEN)
+        .pacer(pacer)
+        .sleep(move |delay| seen.lock().unwrap().push(delay))
+        .transport(transport)
+        .build()
+        .unwrap();
+    (client, waits)
+}
+
 /// Two clients of one account given one pacer: the 429 one of them meets holds the other's next request
 /// until the wait it asked for ends, rather than sending it into the same limit; a window running low
 /// spreads the requests left over it. Each wait is seen on the builders' `sleep`, none waited.
@@ -1533,22 +1550,15 @@ fn clients_sharing_a_pacer_wait_their_turn_after_a_429_and_spread_a_window_runni
 
     // 4 requests left for 8 s: one every 2 s.
     let pacer = Arc::new(talkover::rate_limit::Pacer::new());
-    let waits = Arc::new(Mutex::new(Vec::new()));
-    let seen = waits.clone();
-    let low = talkover::blocking::Client::builder()
-        .token(TOKEN)
-        .pacer(pacer)
-        .sleep(move |delay| seen.lock().unwrap().push(delay))
-        .transport(|_: HttpRequest| Ok(agent_answer(4, 8)))
-        .build()
-        .unwrap();
+    let (low, waits) = paced(pacer, |_: HttpRequest| Ok(agent_answer(4, 8)));
     for _ in 0..4 {
         low.agents().get("a").unwrap();
     }
     let waits = waits.lock().unwrap().clone();
     assert_eq!(waits.len(), 2, "{waits:?}");
-    let spaced = |wait: Duration, of: u64| wait > Duration::from_secs(of - 1) && wait <= Duration::from_secs(of);
-    assert!(spaced(waits[0], 2) && spaced(waits[1], 4), "{waits:?}");
+    // Each a spacing after the turn before it (this test's sleep waits nothing, so the clock has not moved).
+    let spaced = |wait: &Duration| *wait > Duration::from_secs(1) && *wait <= Duration::from_secs(2);
+    assert!(waits.iter().all(spaced), "{waits:?}");
 }
 
 /// The async client waits its turn on the pacer too, and the wait counts toward `max_elapsed`, which
@@ -1573,6 +1583,63 @@ async fn an_async_client_waits_its_turn_within_max_elapsed() {
     client.agents().get("a").await.unwrap();
     let waits = waits.lock().unwrap().clone();
     assert!(waits.len() == 1 && waits[0] > Duration::from_secs(40) && waits[0] <= Duration::from_secs(45), "{waits:?}");
+}
+
+/// A request the SDK refuses before sending fails at once, without waiting its turn on a pacer that holds
+/// every request.
+#[test]
+fn a_request_refused_before_sending_does_not_wait_its_turn() {
+    let pacer = Arc::new(talkover::rate_limit::Pacer::new());
+    pacer.hold(Duration::from_secs(300), std::time::Instant::now());
+    let (client, waits) =
+        paced(pacer, |_: HttpRequest| -> Result<HttpResponse, TransportError> { panic!("nothing is sent") });
+    let call = talkover::calls::NewCall::new("+15551234567").delay_seconds(99_999);
+    let error = client.execute(talkover::calls::MakeCall::new("a", call)).unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::InvalidRequest, "{error}");
+    assert!(waits.lock().unwrap().is_empty(), "{:?}", waits.lock().unwrap());
+}
+
+/// A retry's wait ended early (a test's sleep) and the pacer's hold from the same 429 are one wait: the
+/// call is not held again for it, nor charged it twice against `max_elapsed`.
+#[test]
+fn a_retrys_wait_and_the_pacers_hold_of_the_same_429_are_waited_once() {
+    let sent = Arc::new(AtomicUsize::new(0));
+    let waits = Arc::new(Mutex::new(Vec::new()));
+    let (count, seen) = (sent.clone(), waits.clone());
+    let client = talkover::blocking::Client::builder()
+        .token(TOKEN)
+        .pacer(Arc::new(talkover::rate_limit::Pacer::new()))
+        .retry_policy(talkover::RetryPolicy::default().jitter(0.0))
+        .max_elapsed(Duration::from_secs(70))
+        .sleep(move |delay| seen.lock().unwrap().push(delay))
+        .transport(move |_: HttpRequest| {
+            Ok(if count.fetch_add(1, Ordering::SeqCst) < 2 { limited(30) } else { agent_answer(59, 60) })
+        })
+        .build()
+        .unwrap();
+    client.agents().get("a").unwrap();
+    assert_eq!(*waits.lock().unwrap(), [Duration::from_secs(30); 2]);
+    assert_eq!(sent.load(Ordering::SeqCst), 3);
+}
+
+/// Polled outside Tokio, an async client whose pacer holds its requests sends at once rather than panic
+/// in Tokio's sleep, and its 429 ends the call as one it cannot wait for.
+#[test]
+fn an_async_client_outside_tokio_does_not_wait_its_turn() {
+    let pacer = Arc::new(talkover::rate_limit::Pacer::new());
+    pacer.hold(Duration::from_secs(2), std::time::Instant::now());
+    let client = talkover::Client::builder()
+        .token(TOKEN)
+        .pacer(pacer)
+        .transport(|_: HttpRequest| async { Ok::<_, TransportError>(limited(1)) })
+        .build()
+        .unwrap();
+    let mut call = std::pin::pin!(client.agents().get("a"));
+    let mut context = std::task::Context::from_waker(std::task::Waker::noop());
+    let std::task::Poll::Ready(Err(error)) = std::future::Future::poll(call.as_mut(), &mut context) else {
+        panic!("the call did not end at once");
+    };
+    assert_eq!((error.kind(), error.attempts()), (ErrorKind::RateLimited, 1), "{error}");
 }
 
 /// The make-call page's 429 and its success, recorded for the same request: a replay of them.
