@@ -346,7 +346,14 @@ pub fn command() -> Command {
                 ),
         )
         .next_help_heading(None)
-        .subcommand(Command::new("operations").about("List every operation and the command that runs it"))
+        .subcommand(
+            Command::new("operations").about("List every operation and the command that runs it").arg(
+                Arg::new("words")
+                    .num_args(0..)
+                    .value_name("WORD")
+                    .help("Only the operations whose id, command, path or summary holds every word (webhook log)"),
+            ),
+        )
         .subcommand(
             Command::new("completion")
                 .about("Print the shell completion script for bash, zsh, fish, elvish or powershell")

@@ -167,7 +167,8 @@ fn dispatch(matches: &ArgMatches) -> Result<u8, Failure> {
     let (name, sub) = matches.subcommand().expect("a subcommand is required");
     match name {
         "operations" => {
-            run::list_operations(Format::of(sub))?;
+            let words: Vec<String> = sub.get_many::<String>("words").into_iter().flatten().cloned().collect();
+            run::list_operations(Format::of(sub), &words)?;
             Ok(0)
         }
         "completion" => {

@@ -22,9 +22,17 @@ const ALL_PER_PAGE: u64 = 100;
 /// JSON text (their size in memory is a few times that); NDJSON, written as the pages come, holds none.
 const MAX_HELD_BYTES: usize = 32 << 20;
 
-/// `talkover operations`: every operation, its method and path, and the command that runs it.
-pub fn list_operations(format: Format) -> Result<(), Failure> {
-    let commands = commands::operation_commands();
+/// `talkover operations [WORD…]`: every operation (or those whose id, command, path or summary holds
+/// every word, in any case), its method and path, and the command that runs it.
+pub fn list_operations(format: Format, words: &[String]) -> Result<(), Failure> {
+    let words: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
+    let mut commands = commands::operation_commands();
+    commands.retain(|c| {
+        let text =
+            format!("{} {} {} {} {}", c.operation.id, c.resource, c.action, c.operation.path, c.operation.summary())
+                .to_lowercase();
+        words.iter().all(|word| text.contains(word.as_str()))
+    });
     let rows: Vec<Value> = commands
         .iter()
         .map(|c| {
@@ -48,6 +56,9 @@ pub fn list_operations(format: Format) -> Result<(), Failure> {
         Format::Table => {
             let width = commands.iter().map(|c| c.resource.len() + c.action.len() + 10).max().unwrap_or(0);
             // A header as every table has, in the same case.
+            if commands.is_empty() {
+                return output::write_all(format!("(no operation holds {})\n", words.join(" ")).as_bytes());
+            }
             let mut text = format!("{:width$}  {:6} {}\n", "COMMAND", "METHOD", "PATH");
             for c in &commands {
                 let command = format!("talkover {} {}", c.resource, c.action);

@@ -503,6 +503,28 @@ fn a_null_is_sent_where_the_update_removes_the_field_and_said_not_sent_elsewhere
     assert!(!String::from_utf8_lossy(&output.stderr).contains("warning"), "{output:?}");
 }
 
+/// `operations` with words lists the operations that hold them all, in their id, command, path or summary.
+#[test]
+fn operations_are_found_by_their_words() {
+    let mut found = talkover("http://127.0.0.1:9/api/v1", "");
+    found.args(["operations", "Webhook", "LOG", "-o", "id"]);
+    let ids = stdout(&run(found));
+    let ids: Vec<&str> = ids.lines().collect();
+    assert_eq!(
+        ids,
+        [
+            "list-webhook-logs",
+            "retry-webhook-log",
+            "delete-campaign-webhook",
+            "list-campaign-webhook-logs",
+            "retry-campaign-webhook-log"
+        ]
+    );
+    let mut none = talkover("http://127.0.0.1:9/api/v1", "");
+    none.args(["operations", "no-such-word", "-o", "id"]);
+    assert_eq!(stdout(&run(none)), "");
+}
+
 #[test]
 fn completion_scripts_name_every_command() {
     for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {

@@ -26,13 +26,7 @@ fn date(text: &str) -> Date {
 
 #[test]
 fn agents_call_places_a_call() {
-    let call = NewCall::new("+1234567890")
-        .payload_value("customer_name", "John Doe")
-        .payload_value("account_id", "ACC123")
-        .context_value("user_id", "user_123")
-        .context_value("source", "web_app")
-        .delay_seconds(0)
-        .is_testing(false);
+    let call = common::example_call("+1234567890");
 
     let (placed, request) =
         exchange(fixture!("make-call/ok-initiated.json"), |c| c.agents().call("agent_123456", call));

@@ -1656,14 +1656,7 @@ fn make_call_recordings() -> Arc<talkover::replay::Replay> {
 /// The make-call of those recordings, to `to`.
 #[cfg(feature = "registry")]
 fn recorded_make_call(to: &str) -> talkover::calls::MakeCall {
-    let body = talkover::calls::NewCall::new(to)
-        .payload_value("customer_name", "John Doe")
-        .payload_value("account_id", "ACC123")
-        .context_value("user_id", "user_123")
-        .context_value("source", "web_app")
-        .delay_seconds(0)
-        .is_testing(false);
-    talkover::calls::MakeCall::new("agent_123456", body)
+    talkover::calls::MakeCall::new("agent_123456", common::example_call(to))
 }
 
 /// The recorded 429 and success replay as the API answered: the call is refused, waited for as the

@@ -24,6 +24,17 @@ pub const TOKEN: &str = "talq_test_token_0123456789";
 /// The requests a recording transport was sent, in order.
 pub type Seen = Arc<Mutex<Vec<HttpRequest>>>;
 
+/// The body of make-call's first example on its page (and its recorded fixtures), to `to`.
+pub fn example_call(to: &str) -> talkover::calls::NewCall {
+    talkover::calls::NewCall::new(to)
+        .payload_value("customer_name", "John Doe")
+        .payload_value("account_id", "ACC123")
+        .context_value("user_id", "user_123")
+        .context_value("source", "web_app")
+        .delay_seconds(0)
+        .is_testing(false)
+}
+
 /// A configuration with [`TOKEN`].
 pub fn config() -> ClientConfig {
     ClientConfig::new(TOKEN).unwrap()
