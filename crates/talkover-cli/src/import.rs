@@ -869,9 +869,8 @@ impl Importer {
             let problem = one_line(&describe_error(&error));
             match error.kind() {
                 // Proven not processed: wait as asked, then try again.
+                // The pacer read the wait it asks for with its answer, above: the sends wait it out.
                 ErrorKind::RateLimited => {
-                    let asked = error.retry_after().unwrap_or(Duration::from_secs(1));
-                    self.pacer.pause(asked);
                     self.write(&format!("unsent {}", row.line))?;
                 }
                 // This row's content: the API's message, with the line.
@@ -933,7 +932,9 @@ fn read_campaign(reader: &Client, campaign_id: &str, pacer: &Pacer) -> Result<Ca
         match reader.execute(GetCampaign::new(campaign_id.to_owned())) {
             Ok(campaign) => return Ok(campaign),
             Err(e) if e.kind() == ErrorKind::RateLimited => {
-                pacer.pause(e.retry_after().unwrap_or(Duration::from_secs(1)));
+                if let Some(api) = e.as_api() {
+                    pacer.observe(api.status, &api.headers, api.body.as_bytes());
+                }
                 last = Some(e);
             }
             Err(e) => return Err(e),
@@ -975,11 +976,6 @@ impl Pacer {
         if !wait.is_zero() {
             std::thread::sleep(wait);
         }
-    }
-
-    /// Holds every send for `delay`.
-    fn pause(&self, delay: Duration) {
-        self.0.hold(delay, Instant::now());
     }
 
     /// Reads an answer's rate-limit headers (and a 429's wait).
