@@ -291,11 +291,18 @@ fn read_page(page: &str) -> Vec<Row> {
             continue;
         }
         let Some(title) = block_title(trimmed) else { continue };
-        let Some(status) = error_status(title) else { continue };
-        let code =
-            lines[at + 1..].iter().map(|l| l.trim()).take_while(|l| block_title(l).is_none()).find_map(example_code);
+        let below = || lines[at + 1..].iter().map(|l| l.trim()).take_while(|l| block_title(l).is_none());
+        let (status, words) = match error_status(title) {
+            Some(status) => (status, title_words(title, status)),
+            // get-active-call: `### No Active Call` over "Returns `404 Not Found`."
+            None => match below().find(|l| !l.is_empty()).and_then(returned_failure) {
+                Some(status) => (status, Some(title.to_owned())),
+                None => continue,
+            },
+        };
+        let code = below().find_map(example_code);
         let in_example = code.is_some();
-        rows.push((status, code, title_words(title, status), in_example));
+        rows.push((status, code, words, in_example));
     }
     // A heading without a code adds nothing where the page lists codes for its status.
     let coded: Vec<u16> = rows.iter().filter(|r| r.1.is_some()).map(|r| r.0).collect();
@@ -322,6 +329,12 @@ fn note_failure(line: &str) -> Option<u16> {
     }
     let (_, after) = note.split_once("fail with a `").or_else(|| note.split_once("fails with `"))?;
     let status: u16 = after.split('`').next()?.parse().ok()?;
+    (400..600).contains(&status).then_some(status)
+}
+
+/// The status of a heading's first line of prose saying the answer is a failure: "Returns `404 Not Found`.".
+fn returned_failure(line: &str) -> Option<u16> {
+    let status: u16 = line.strip_prefix("Returns `")?.get(..3)?.parse().ok()?;
     (400..600).contains(&status).then_some(status)
 }
 
@@ -494,12 +507,13 @@ mod tests {
 
     #[test]
     fn a_page_gives_its_headings_codes_and_table() {
-        let page = "## Error responses\n\n### 404 Not Found\n\n```json\n{\n  \"success\": false,\n  \"message\": \"Agent not found\"\n}\n```\n\n### 409 Conflict\n\n```json\n{\"message\": \"busy\"}\n```\n\n### 409 — Call Already Ended\n\n```json\n{\n  \"code\": \"CALL_NOT_ACTIVE\",\n}\n```\n\n<ResponseExample title=\"422 Validation Error\">\n\n## Error codes\n\n| Code | Description | HTTP Status |\n|------|-------------|-------------|\n| `AGENT_NOT_FOUND` | gone | 404 |\n";
+        let page = "## Error responses\n\n### 404 Not Found\n\n```json\n{\n  \"success\": false,\n  \"message\": \"Agent not found\"\n}\n```\n\n### 409 Conflict\n\n```json\n{\"message\": \"busy\"}\n```\n\n### 409 — Call Already Ended\n\n```json\n{\n  \"code\": \"CALL_NOT_ACTIVE\",\n}\n```\n\n<ResponseExample title=\"422 Validation Error\">\n\n### Nothing Here\n\nReturns `410 Gone`.\n\n### Found\n\nReturns the call.\n\n## Error codes\n\n| Code | Description | HTTP Status |\n|------|-------------|-------------|\n| `AGENT_NOT_FOUND` | gone | 404 |\n";
         assert_eq!(
             read_page(page),
             [
                 (404, Some("AGENT_NOT_FOUND".to_owned()), None, false),
                 (409, Some("CALL_NOT_ACTIVE".to_owned()), Some("Call Already Ended".to_owned()), true),
+                (410, None, Some("Nothing Here".to_owned()), false),
                 (422, None, Some("Validation Error".to_owned()), false),
             ]
         );

@@ -132,8 +132,10 @@ impl Visit for Attempt {
 /// A transport failure's kind, as the event records it (`Connect`, `Timeout`, …), in the words the
 /// command line says an attempt's failure with ([`failure_words`]).
 fn describe_failure(recorded: &str) -> String {
-    use TransportErrorKind::{BodyTooLarge, Connect, InvalidUrl, Io, NoRuntime, NotRecorded, Other, Timeout, Tls};
-    let kinds = [Connect, Tls, Timeout, Io, BodyTooLarge, InvalidUrl, NoRuntime, NotRecorded, Other];
+    use TransportErrorKind::{
+        BodyTooLarge, Connect, Declined, InvalidUrl, Io, NoRuntime, NotRecorded, Other, Timeout, Tls,
+    };
+    let kinds = [Connect, Tls, Timeout, Io, BodyTooLarge, InvalidUrl, NoRuntime, NotRecorded, Declined, Other];
     match kinds.into_iter().find(|kind| format!("{kind:?}") == recorded) {
         Some(kind) => failure_words(kind),
         None => format!("failed ({})", recorded.to_lowercase()),

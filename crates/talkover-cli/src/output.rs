@@ -482,9 +482,11 @@ pub(crate) fn cut(text: String, max: usize) -> String {
 const PREFERRED: &[&str] = &[
     "id",
     "name",
+    "title",
     "label",
     "status",
     "current_status",
+    "is_active",
     "direction",
     "to",
     "number",

@@ -613,7 +613,7 @@ optional_fields! {
         pub currency: String,
         /// Voice, transcription and language-model prices.
         pub components: PricingComponents,
-        /// The estimated total per minute.
+        /// The estimated total per minute, in `currency`.
         pub estimated_cost_per_minute: Decimal,
     }
     pub fn new;
@@ -698,7 +698,7 @@ optional_fields! {
         pub agent_id: AgentId,
         /// Currency code.
         pub currency: String,
-        /// The estimated total per minute.
+        /// The estimated total per minute, in `currency`.
         pub estimated_cost_per_minute: Decimal,
     }
     pub fn new;

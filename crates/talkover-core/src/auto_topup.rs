@@ -29,14 +29,14 @@ macro_rules! auto_topup_settings {
         optional_fields! {
             $($item)*
             $kind {
-                /// The balance below which a recharge fires (1 to 1000).
+                /// The balance below which a recharge fires, in the account's currency (1 to 1000).
                 threshold_amount(amount): impl Into<Decimal>,
-                /// What each threshold recharge charges (1 to 1000).
+                /// What each threshold recharge charges, in the account's currency (1 to 1000).
                 recharge_amount(amount): impl Into<Decimal>,
                 /// Whether the monthly scheduled recharge is on.
                 scheduled_payment_enabled(enabled): bool,
-                /// What the scheduled recharge charges (1 to 1000; required when turning the scheduled
-                /// recharge on).
+                /// What the scheduled recharge charges, in the account's currency (1 to 1000; required when
+                /// turning the scheduled recharge on).
                 #[null_when_unset]
                 scheduled_amount(amount): impl Into<Decimal>,
                 /// The day of the month of the scheduled recharge (1 to 28).

@@ -419,7 +419,7 @@ optional_fields! {
         call_type: String,
         /// The organization (openapi.json's example answer).
         org_id: String,
-        /// What it has cost so far (openapi.json's example answer).
+        /// What it has cost so far, in the account's currency (openapi.json's example answer).
         cost: Decimal,
         /// When it last changed (openapi.json's example answer).
         updated_at: Timestamp,

@@ -378,8 +378,9 @@ impl Error {
         }
     }
 
-    /// How many times the request was sent before this error: 0 when it never left the program, more than
-    /// 1 when the client retried. A retried call's error is the last attempt's: a `NotFound` from a
+    /// How many times the request was tried before this error (each try may or may not have reached the
+    /// server: a refused connection is tried, and never sent): 0 when the SDK refused it before trying,
+    /// more than 1 when the client retried. A retried call's error is the last attempt's: a `NotFound` from a
     /// retried DELETE may mean an earlier attempt, whose answer was lost, deleted it.
     ///
     /// ```
@@ -831,6 +832,13 @@ pub enum TransportErrorKind {
     /// A transport that answers from recordings ([`Replay`](crate::replay::Replay)) has none for the
     /// request. Nothing was sent, and sending it again cannot get an answer.
     NotRecorded,
+    /// A transport of your own declined to send the request, by a rule of its own: an open circuit
+    /// breaker, a local rate limit or bulkhead, a fault a test injects
+    /// ([`TransportError::new`]`(TransportErrorKind::Declined, "circuit open")`). Certainly not sent. The
+    /// client does not try it again (the same rule would decline it at once) and draws nothing from its
+    /// retry budget; [`Error::is_retryable`] says yes, as the request may go through later, and the error's
+    /// [`stop_reason`](Error::stop_reason) is [`StopReason::Declined`].
+    Declined,
     /// Anything else the HTTP client reported.
     Other,
 }
@@ -856,6 +864,7 @@ impl fmt::Display for TransportErrorKind {
             Self::InvalidUrl => "invalid url",
             Self::NoRuntime => "no runtime",
             Self::NotRecorded => "not recorded",
+            Self::Declined => "declined",
             Self::Other => "other",
         })
     }
@@ -1061,11 +1070,14 @@ impl TransportError {
     }
 
     /// Whether the request certainly never reached the server, so that sending it again cannot repeat it:
-    /// the connection could not be opened, its TLS handshake failed, or its URL cannot be sent.
+    /// the connection could not be opened, its TLS handshake failed, its URL cannot be sent, or the
+    /// transport declined it.
     pub fn certainly_not_sent(&self) -> bool {
         !self.maybe_sent
-            && (matches!(self.kind, TransportErrorKind::Connect | TransportErrorKind::Tls)
-                || self.kind.cannot_be_sent())
+            && (matches!(
+                self.kind,
+                TransportErrorKind::Connect | TransportErrorKind::Tls | TransportErrorKind::Declined
+            ) || self.kind.cannot_be_sent())
     }
 
     /// Whether the same request may get through when tried again: not when the answer was too large, nor
@@ -1405,10 +1417,15 @@ impl ApiError {
                 self.field_from_details = true;
             }
         }
-        // No message, or an empty one: `Display` says the first field error instead.
+        // No message, or an empty one: `Display` says the first field error instead, else the reason a
+        // failed check's `data` gives (verify-sip-trunk: `{"success": false, "data": {"error": "…"}}`).
         if self.message.is_none() {
             let first = self.field_errors.iter().find_map(|(field, messages)| Some((field, messages.first()?)));
             self.summary = first.map(|(field, message)| FieldError::new(field.as_str(), message.as_str()).to_string());
+            if self.summary.is_none() {
+                let reason = map.get("data").and_then(|data| data.get("error")).and_then(Value::as_str);
+                self.summary = reason.map(str::trim).filter(|r| !r.is_empty()).map(str::to_owned);
+            }
         }
     }
 
@@ -1715,6 +1732,9 @@ pub enum StopReason {
     /// The client has no way to wait here (an async client with no sleep it can use: no `reqwest` feature
     /// and no `sleep` given, or Tokio's sleep outside a Tokio runtime).
     CannotWait,
+    /// The transport declined to send the request ([`TransportErrorKind::Declined`]: a circuit breaker of
+    /// your own is open): nothing was sent, and when to try again is the caller's to say.
+    Declined,
 }
 
 impl fmt::Display for StopReason {
@@ -1727,6 +1747,7 @@ impl fmt::Display for StopReason {
             Self::BudgetExhausted => "the client's retry budget is spent (many retries of late)",
             Self::OutOfTime => "the wait before it would end past the retry policy's max_elapsed",
             Self::CannotWait => "the client has no way to wait here",
+            Self::Declined => "the transport declined to send it",
         })
     }
 }
@@ -2136,10 +2157,12 @@ fn is_redacted(text: &str, secrets: &[&str]) -> bool {
 /// HTTP allows in a header's value, read as UTF-8 where they are, else as U+FFFD, so that the id is kept
 /// to quote to support).
 pub fn request_id(headers: &HeaderMap) -> Option<String> {
-    ["x-request-id", "request-id"]
-        .iter()
-        .find_map(|name| headers.get(*name))
-        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+    request_id_header(headers).map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+}
+
+/// The header value [`request_id`] reads.
+pub(crate) fn request_id_header(headers: &HeaderMap) -> Option<&http::HeaderValue> {
+    ["x-request-id", "request-id"].iter().find_map(|name| headers.get(*name))
 }
 
 #[cfg(test)]
@@ -2325,6 +2348,7 @@ mod tests {
             TransportErrorKind::InvalidUrl,
             TransportErrorKind::NoRuntime,
             TransportErrorKind::NotRecorded,
+            TransportErrorKind::Declined,
             TransportErrorKind::Timeout,
             TransportErrorKind::BodyTooLarge,
         ] {
@@ -2426,10 +2450,12 @@ mod tests {
     fn never_sent_errors_had_no_effect() {
         assert!(!Error::invalid_request("make-call", Some("delay_seconds"), "at most 3600").may_have_taken_effect());
         assert!(!Error::config("token", "no token was given").may_have_taken_effect());
-        use TransportErrorKind::{Connect, InvalidUrl, NoRuntime, NotRecorded, Tls};
-        for kind in [Connect, Tls, InvalidUrl, NoRuntime, NotRecorded] {
+        use TransportErrorKind::{Connect, Declined, InvalidUrl, NoRuntime, NotRecorded, Tls};
+        for kind in [Connect, Tls, InvalidUrl, NoRuntime, NotRecorded, Declined] {
             assert!(!transport(kind).may_have_taken_effect(), "{kind}");
         }
+        // Declined by a rule of the program's (a circuit breaker): it may go through later.
+        assert!(transport(Declined).is_retryable());
     }
 
     #[test]
@@ -2693,6 +2719,14 @@ mod tests {
         // The documented list of texts (validate-agent-flow) is read as before: no message made up.
         let e = err(422, r#"{"success": false, "errors": ["Duplicate node id: 'node-greet'"]}"#);
         assert_eq!((e.message(), e.as_api().unwrap().errors.len()), (None, 1));
+        // A failed check with no message says the reason its data gives (verify-sip-trunk's page), where the
+        // status alone said nothing of why.
+        let e = err(
+            200,
+            r#"{"success": false, "data": {"is_verified": false, "health_status": "unhealthy", "error": "Authentication failed (401)"}}"#,
+        );
+        assert_eq!(e.message(), None);
+        assert!(e.to_string().ends_with("): Authentication failed (401)"), "{e}");
     }
 
     #[test]

@@ -70,12 +70,12 @@ error_codes! {
     InvalidToken = "INVALID_TOKEN", "401", "the bearer token is missing, malformed or revoked";
     InvalidTransition = "INVALID_TRANSITION", "400", "the campaign cannot move from its present status to the one asked for";
     LogNotRetriable = "LOG_NOT_RETRIABLE", "422", "this webhook delivery cannot be sent again (it succeeded, or is not eligible)";
-    MeetingProviderRequired = "MEETING_PROVIDER_REQUIRED", "422", "a meeting link needs a connected meeting provider (Google, Microsoft, Zoom) first";
+    MeetingProviderRequired = "MEETING_PROVIDER_REQUIRED", "422", "a meeting link needs a connected meeting provider first";
     MissingPhoneNumber = "MISSING_PHONE_NUMBER", "400", "the request names no phone number to call";
     MissingToken = "MISSING_TOKEN", "401", "the request carried no bearer token";
     OptimizedCostsNotEligible = "OPTIMIZED_COSTS_NOT_ELIGIBLE", "422", "the agent does not qualify for optimized costs";
     PaymentFailed = "PAYMENT_FAILED", "402", "the payment method on file was declined or the charge failed";
-    PhoneNumberInUse = "PHONE_NUMBER_IN_USE", "422", "the number is still used (by an agent or a campaign), so it cannot be released";
+    PhoneNumberInUse = "PHONE_NUMBER_IN_USE", "422", "the number is assigned to active agents, so it cannot be released";
     RateLimitExceeded = "RATE_LIMIT_EXCEEDED", "429", "too many requests in the rate-limit window: retried after the wait it asks for within the retry policy; when it comes back, wait `Error::retry_after`";
     ReleaseAlreadyPending = "RELEASE_ALREADY_PENDING", "409", "a release request for this number is waiting already";
     ReleaseAlreadyResolved = "RELEASE_ALREADY_RESOLVED", "409", "the release request was approved or rejected already, so it cannot be cancelled";

@@ -775,9 +775,13 @@ macro_rules! operations {
                 type Query = $crate::operations!(@or_unit $($qty)? $($qext)? $($qshared)?);
                 type Body = $crate::operations!(@or_unit $($body)?);
                 type Response = $rwrap$(<$rinner>)?;
+                #[doc = concat!("`", $id, "`: its reference page's file name.")]
                 const ID: &'static str = $id;
+                #[doc = concat!("`", stringify!($method), "`.")]
                 const METHOD: ::http::Method = ::http::Method::$method;
+                #[doc = concat!("`", $path, "`, from the host root, as its reference page gives it.")]
                 const PATH: &'static str = $path;
+                #[doc = concat!("`", stringify!($safe), "`: see [`Operation::SAFE_TO_REPEAT`](", "crate::Operation::SAFE_TO_REPEAT).")]
                 const SAFE_TO_REPEAT: bool = $safe;
                 $(const DRY_RUN: bool = $dry;)?
                 $(const SUCCESS_STATUS: u16 = $status;)?

@@ -244,9 +244,14 @@ impl<T> WithResponse<T> {
         Self { status, headers, value }
     }
 
-    /// The request id the server gave, if any.
+    /// The request id the server gave, if any; `[redacted]` where its header is marked sensitive, as one
+    /// that echoes the client's token or a header of its own is (an error says the same there).
     pub fn request_id(&self) -> Option<String> {
-        crate::error::request_id(&self.headers)
+        let value = crate::error::request_id_header(&self.headers)?;
+        Some(match value.is_sensitive() {
+            true => crate::secret::REDACTED.to_owned(),
+            false => String::from_utf8_lossy(value.as_bytes()).into_owned(),
+        })
     }
 
     /// The rate-limit state the answer reported, if any.

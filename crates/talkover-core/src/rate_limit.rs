@@ -141,9 +141,9 @@ struct PacerState {
 }
 
 impl Pacer {
-    /// The longest a pacer holds a request at once, whatever an answer asks.
+    /// The longest a pacer holds a request at once, whatever an answer asks: 600 s (ten minutes).
     pub const MAX_HOLD: Duration = Duration::from_secs(600);
-    /// The most time between two requests that a window's spacing makes.
+    /// The most time between two requests that a window's spacing makes: 10 s.
     pub const MAX_SPACING: Duration = Duration::from_secs(10);
 
     /// A pacer that has read no answer: every request goes at once.

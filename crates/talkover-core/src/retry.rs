@@ -257,6 +257,10 @@ impl RetryPolicy {
                 let refused = *status == StatusCode::TOO_MANY_REQUESTS;
                 (self.retry_statuses.contains(&status.as_u16()) || (refused && !safe_to_repeat), refused)
             }
+            // The transport's own rule declined it: trying again now meets the same rule.
+            Attempt::Failed(error) if error.kind() == TransportErrorKind::Declined => {
+                return Decision::Stop(StopReason::Declined);
+            }
             // So is a 429 whose body was lost.
             Attempt::Failed(error) if error.status() == Some(StatusCode::TOO_MANY_REQUESTS) => {
                 (error.may_succeed_again(), true)

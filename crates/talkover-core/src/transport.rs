@@ -277,12 +277,53 @@ pub type HttpResponse = http::Response<Vec<u8>>;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct RequestTimeout(pub Duration);
 
+/// Which call and which attempt of it a request is: in the extensions of every [`HttpRequest`] the SDK's
+/// clients send, for a transport that wraps another to count by operation (its path holds ids), to tell a
+/// retry from a new call (a circuit breaker that counts one call's three attempts against a 503 as three
+/// failures opens too soon), or to leave an operation not safe to repeat alone.
+///
+/// ```
+/// # use talkover_core as talkover;
+/// use talkover::transport::{CallContext, HttpRequest};
+///
+/// fn label(request: &HttpRequest) -> String {
+///     match request.extensions().get::<CallContext>() {
+///         Some(call) => format!("{} #{}", call.operation, call.attempt),
+///         None => "a request built outside a client".to_owned(),
+///     }
+/// }
+/// let mut request = HttpRequest::new(Vec::new());
+/// request.extensions_mut().insert(CallContext::new("get-agent", 2, true));
+/// assert_eq!(label(&request), "get-agent #2");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct CallContext {
+    /// The operation's id (`make-call`), as its reference page names it.
+    pub operation: &'static str,
+    /// Which attempt of the call this is: 1, then 2 for its first retry.
+    pub attempt: u32,
+    /// Whether the operation may be sent again without doing it twice
+    /// ([`Operation::SAFE_TO_REPEAT`](crate::Operation::SAFE_TO_REPEAT)).
+    pub safe_to_repeat: bool,
+}
+
+impl CallContext {
+    /// The context of attempt `attempt` (from 1) of a call of `operation`.
+    pub fn new(operation: &'static str, attempt: u32, safe_to_repeat: bool) -> Self {
+        Self { operation, attempt, safe_to_repeat }
+    }
+}
+
 /// An asynchronous HTTP transport.
 ///
 /// A transport moves bytes and loses nothing: every method, every header and every status comes back as a
 /// response (a 404 is `Ok`); only failures to exchange the request are errors. A request may carry a
 /// [`RequestTimeout`] in its extensions (a client made with `with_timeout`): the bound of its whole
-/// exchange, in place of the transport's own, which a transport should honour.
+/// exchange, in place of the transport's own, which a transport should honour. A client's requests carry
+/// their [`CallContext`] too (operation, attempt). A transport that wraps another may decline a request
+/// by a rule of its own (a circuit breaker) with an error of kind
+/// [`Declined`](crate::TransportErrorKind::Declined): nothing sent, not retried, no retry budget spent.
 ///
 /// Any `Fn(HttpRequest) -> impl Future<Output = Result<HttpResponse, TransportError>>` is a transport, so a
 /// test can stand in for the network with a closure.

@@ -235,7 +235,7 @@ impl ServerBuilder {
     /// advances. The records it starts with are stamped at it too.
     ///
     /// ```
-    /// use talkover_core::time::DateTime;
+    /// use talkover::time::DateTime;
     ///
     /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
     /// let start = DateTime::new("2030-01-07T09:00:00Z")?;
@@ -624,9 +624,9 @@ async fn read_body(body: &mut Incoming) -> Result<Vec<u8>, BodyError> {
 /// A path that would leave `dir` (absolute, or with `..`) is refused.
 ///
 /// ```no_run
-/// use talkover_core::record::Recorder;
+/// use talkover::record::Recorder;
 ///
-/// # fn run(transport: impl talkover_core::BlockingTransport + 'static) -> std::io::Result<()> {
+/// # fn run(transport: impl talkover::BlockingTransport + 'static) -> std::io::Result<()> {
 /// let recorder = Recorder::new(transport);
 /// let recording = recorder.recording();
 /// // ... run a session on a client built with `.transport(recorder)` ...

@@ -11,7 +11,7 @@ use talkover_core::language::Language;
 /// body's setters.
 ///
 /// ```
-/// use talkover_core::agents::Direction;
+/// use talkover::agents::Direction;
 ///
 /// let body = talkover_mock::sample_agent("SupportBot", "Support", Direction::Inbound)
 ///     .description("Answers questions about orders");

@@ -24,17 +24,23 @@ use talkover_core::transport::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
 /// crate, `talkover::reqwest_transport::reqwest`.
 pub use reqwest;
 
-/// Timeouts and limits of a [`ReqwestTransport`].
+/// Timeouts, limits and proxies of a [`ReqwestTransport`]. `None` for a timeout means no bound of the
+/// transport's own (a request's [`RequestTimeout`] still bounds it).
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct ReqwestConfig {
     /// Time to open a connection; held under nine tenths of `timeout`, so that a connection not opened
-    /// within the whole exchange's time fails as not sent.
+    /// within the whole exchange's time fails as not sent. Default 10 s.
     pub connect_timeout: Option<Duration>,
-    /// Time for a whole exchange, from sending to the last byte of the answer.
+    /// Time for a whole exchange, from sending to the last byte of the answer. Default 60 s.
     pub timeout: Option<Duration>,
-    /// The largest answer accepted.
+    /// The largest answer accepted, in bytes. Default 32 MiB.
     pub max_response_bytes: u64,
+    /// Whether requests go through the proxy the environment names (`HTTPS_PROXY`, `HTTP_PROXY`,
+    /// `ALL_PROXY`, less the hosts of `NO_PROXY`), as reqwest does by default. Default `true`; the
+    /// `talkover` crate's builder sets it to `false` for a base URL on this machine's loopback (the
+    /// emulator), which a proxy elsewhere cannot reach.
+    pub proxy_from_env: bool,
 }
 
 impl Default for ReqwestConfig {
@@ -43,6 +49,7 @@ impl Default for ReqwestConfig {
             connect_timeout: Some(DEFAULT_CONNECT_TIMEOUT),
             timeout: Some(DEFAULT_TIMEOUT),
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            proxy_from_env: true,
         }
     }
 }
@@ -86,6 +93,9 @@ impl ReqwestTransport {
     /// A transport with the given timeouts and limits.
     pub fn with_config(config: &ReqwestConfig) -> Result<Self, TransportError> {
         let mut builder = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none());
+        if !config.proxy_from_env {
+            builder = builder.no_proxy();
+        }
         #[cfg(all(feature = "rustls", not(feature = "native-tls")))]
         {
             builder = builder.tls_backend_preconfigured(rustls_config()?);

@@ -27,20 +27,26 @@ pub use ureq;
 /// one near `Duration::MAX`: a century stands for any longer one.
 const LONGEST: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
 
-/// Timeouts and limits of a [`UreqTransport`].
+/// Timeouts, limits and proxies of a [`UreqTransport`]. `None` for a timeout means no bound of the
+/// transport's own (a request's [`RequestTimeout`] still bounds it).
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct UreqConfig {
     /// Time to open a connection; held under nine tenths of `timeout` (and of a request's own bound), so
-    /// that a connection not opened within the whole exchange's time fails as not sent.
+    /// that a connection not opened within the whole exchange's time fails as not sent. Default 10 s.
     pub connect_timeout: Option<Duration>,
-    /// Time for a whole exchange, from sending to the last byte of the answer.
+    /// Time for a whole exchange, from sending to the last byte of the answer. Default 60 s.
     pub timeout: Option<Duration>,
-    /// The largest answer accepted.
+    /// The largest answer accepted, in bytes. Default 32 MiB.
     pub max_response_bytes: u64,
-    /// Idle connections kept per host for reuse (ureq's own default of 3 makes a service calling from
-    /// many threads open a new connection for most requests).
+    /// Idle connections kept per host for reuse. Default 32 (ureq's own default of 3 makes a service
+    /// calling from many threads open a new connection for most requests).
     pub max_idle_connections_per_host: usize,
+    /// Whether requests go through the proxy the environment names (`ALL_PROXY`, `HTTPS_PROXY`,
+    /// `HTTP_PROXY`, less the hosts of `NO_PROXY`), as ureq does by default. Default `true`; the
+    /// `talkover` crate's builder sets it to `false` for a base URL on this machine's loopback (the
+    /// emulator), which a proxy elsewhere cannot reach.
+    pub proxy_from_env: bool,
 }
 
 impl Default for UreqConfig {
@@ -50,6 +56,7 @@ impl Default for UreqConfig {
             timeout: Some(DEFAULT_TIMEOUT),
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             max_idle_connections_per_host: 32,
+            proxy_from_env: true,
         }
     }
 }
@@ -98,6 +105,8 @@ impl UreqTransport {
                 .root_certs(ureq::tls::RootCerts::PlatformVerifier)
                 .build(),
         );
+        // ureq's default reads the environment's proxy; `None` sends every request straight.
+        let agent = if config.proxy_from_env { agent } else { agent.proxy(None) };
         let agent = agent.build().new_agent();
         Self {
             agent,

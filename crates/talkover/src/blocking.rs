@@ -159,6 +159,7 @@ impl Side for Arc<dyn BlockingTransport> {
         settings.connect_timeout = Some(builder.builtin_connect_timeout());
         settings.timeout = Some(builder.builtin_timeout());
         settings.max_response_bytes = builder.builtin_max_response_bytes();
+        settings.proxy_from_env = builder.builtin_proxy_from_env();
         Ok(Arc::new(talkover_ureq::UreqTransport::with_config(&settings)))
     }
 

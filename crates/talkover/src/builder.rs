@@ -106,6 +106,12 @@ impl<T: Side> ClientBuilder<T> {
     /// does not end so) is kept as a mount prefix ([`BaseUrl`]). A path ending in another version
     /// (`/api/v2`) or going past the root (`/api/v1/agents`) is refused when the client is built
     /// (`Error::Config` naming `base_url`).
+    ///
+    /// The built-in transport goes through the proxy the environment names (`HTTPS_PROXY`, `HTTP_PROXY`,
+    /// `ALL_PROXY`, less `NO_PROXY`), but not for a base URL on this machine's loopback (`127.0.0.0/8`,
+    /// `[::1]`, `localhost`: the emulator), which a proxy elsewhere cannot reach. Another proxy, a
+    /// company's certificate authority or a pool of your own: `.transport(..)` with a client
+    /// of your own (`ReqwestTransport::from_client`, `UreqTransport::from_agent`).
     pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
         self.base_url = Some(base_url.into());
         self
@@ -269,6 +275,15 @@ impl<T: Side> ClientBuilder<T> {
         self.max_response_bytes.unwrap_or(DEFAULT_MAX_RESPONSE_BYTES)
     }
 
+    /// Whether the built-in transport goes through the environment's proxy: not for a base URL on this
+    /// machine's loopback (`127.0.0.0/8`, `[::1]`, `localhost`), as Go's `net/http` never proxies one: a
+    /// proxy elsewhere would reach its own loopback, not this one, and a plain-http request would carry
+    /// the token to it in the clear.
+    #[cfg_attr(not(any(reqwest_transport, ureq_transport)), allow(dead_code))]
+    pub(crate) fn builtin_proxy_from_env(&self) -> bool {
+        !self.base_url.as_deref().is_some_and(is_loopback_url)
+    }
+
     /// Refuses the built-in transport's settings beside a transport of the caller's own, which would not
     /// apply them: a timeout that silently does nothing is worse than an error saying where it belongs.
     /// Called by `build` before the built-in transport is made.
@@ -320,6 +335,17 @@ impl<T: Side> ClientBuilder<T> {
         }
         Ok(config)
     }
+}
+
+/// Whether `url`'s host is this machine's loopback: `localhost` (or a name under it), `127.0.0.0/8` or `::1`.
+#[cfg_attr(not(any(reqwest_transport, ureq_transport)), allow(dead_code))]
+fn is_loopback_url(url: &str) -> bool {
+    let Ok(uri) = url.trim().parse::<talkover_core::http::Uri>() else { return false };
+    let Some(host) = uri.host() else { return false };
+    let host = host.trim_start_matches('[').trim_end_matches(']').trim_end_matches('.').to_ascii_lowercase();
+    host == "localhost"
+        || host.ends_with(".localhost")
+        || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 pub(crate) fn config_error(field: &'static str, message: &str) -> Error {

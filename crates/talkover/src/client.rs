@@ -346,6 +346,7 @@ fn builtin_transport(builder: &ClientBuilder<Arc<dyn Transport>>) -> Result<talk
     settings.connect_timeout = Some(builder.builtin_connect_timeout());
     settings.timeout = Some(builder.builtin_timeout());
     settings.max_response_bytes = builder.builtin_max_response_bytes();
+    settings.proxy_from_env = builder.builtin_proxy_from_env();
     Ok(talkover_reqwest::ReqwestTransport::with_config(&settings)?)
 }
 

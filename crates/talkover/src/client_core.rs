@@ -16,6 +16,7 @@ use talkover_core::{
 use talkover_core::error::status_may_have_taken_effect;
 use talkover_core::rate_limit::Pacer;
 use talkover_core::retry::{StopReason, Withdrawal};
+use talkover_core::transport::CallContext;
 use tracing::field::Empty;
 
 use crate::attempts::after_attempt;
@@ -278,13 +279,29 @@ fn changes_something<C: Call + ?Sized>(call: &C) -> bool {
 /// The span a call of `O` runs in: `operation`, and once the call's attempts end, `attempts` (how many
 /// were sent), and the last answer's `status` and `request_id` where it had them ([`record_outcome`]).
 pub(crate) fn span<O: Operation>() -> tracing::Span {
-    tracing::debug_span!(SPAN, operation = O::ID, attempts = Empty, status = Empty, request_id = Empty)
+    tracing::debug_span!(
+        SPAN,
+        operation = O::ID,
+        attempts = Empty,
+        status = Empty,
+        request_id = Empty,
+        "otel.name" = O::ID,
+        "otel.kind" = "client"
+    )
 }
 
 /// The span a call of a registry operation runs in, with the fields of [`span`]'s.
 #[cfg(feature = "registry")]
 pub(crate) fn span_of(operation: &OperationInfo) -> tracing::Span {
-    tracing::debug_span!(SPAN, operation = operation.id, attempts = Empty, status = Empty, request_id = Empty)
+    tracing::debug_span!(
+        SPAN,
+        operation = operation.id,
+        attempts = Empty,
+        status = Empty,
+        request_id = Empty,
+        "otel.name" = operation.id,
+        "otel.kind" = "client"
+    )
 }
 
 /// The name of a call's span.
@@ -416,7 +433,9 @@ impl<O: Call + ?Sized, T: ?Sized, W: Wait> Attempts<'_, O, T, W> {
 
     /// The request of the next attempt.
     pub(crate) fn request(&mut self) -> Result<HttpRequest, Error> {
-        let request = self.operation.build(&self.core.config)?;
+        let mut request = self.operation.build(&self.core.config)?;
+        let (id, safe) = (self.operation.id(), self.operation.safe_to_repeat());
+        request.extensions_mut().insert(CallContext::new(id, self.retries + 1, safe));
         // With a pacer, its turn counts the wait before it (see `turn`).
         if self.core.pacer.is_none() {
             self.count_short_wait(Instant::now());

@@ -116,6 +116,30 @@ optional_fields! {
     }
 }
 
+optional_fields! {
+    /// What the API gives back after [`UpdateCalendar`]: the calendar's id and the fields that changed (the
+    /// page's example holds its name and `updated_at` alone).
+    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct UpdatedCalendar {
+        /// The calendar's id.
+        pub id: CalendarId,
+    }
+    pub fn new;
+    optional {
+        /// Its name.
+        name: String,
+        /// Its IANA time zone.
+        timezone: String,
+        /// The user who owns it.
+        owner_id: UserId,
+        /// Free-form data the caller attached.
+        metadata: Value,
+        /// When it changed.
+        updated_at: Timestamp,
+    }
+}
+
 impl UpdateCalendar {
     fn check(&self, problems: &mut Problems) {
         // The limit is documented on create; a name the API would refuse there is refused here too.
@@ -268,7 +292,7 @@ macro_rules! calendars_operations {
             path: "/api/v1/calendars/{calendar_id}",
             params: { calendar_id: CalendarId },
             body: CalendarUpdate,
-            response: Envelope<Calendar>,
+            response: Envelope<UpdatedCalendar>,
             safe_to_repeat: true,
             validate: UpdateCalendar::check,
             handler: Calendars::update(update),

@@ -83,7 +83,7 @@ impl CallWatch {
     pub const LOOKS_BEFORE_NOT_FOUND: u64 = 3;
 
     /// How long a wait ([`next_move`](Self::next_move)) gives a call never seen to be listed before it is
-    /// taken for a wrong id, however short its interval: looks that come fast do not decide it sooner.
+    /// taken for a wrong id: 10 s, however short its interval: looks that come fast do not decide it sooner.
     /// (With the default 5 s interval, the third look comes at this time.)
     pub const NOT_FOUND_AFTER: Duration = Duration::from_secs(10);
 
@@ -245,8 +245,8 @@ impl Default for WaitLimits {
 }
 
 impl WaitLimits {
-    /// The shortest time between looks: a shorter interval is raised to it, so that a wait does not spend
-    /// the account's rate limit.
+    /// The shortest time between looks, 100 ms: a shorter interval is raised to it, so that a wait does not
+    /// spend the account's rate limit.
     pub const MIN_INTERVAL: Duration = Duration::from_millis(100);
 
     /// Sets [`interval`](Self::interval).

@@ -82,7 +82,7 @@ macro_rules! errors_section {
     ("create-campaign-sftp") => { $crate::errors_section!(@none) };
     ("create-campaign-webhook") => { $crate::errors_section!(@none) };
     ("create-event-meeting") => { $crate::errors_section!(@failures_with_codes
-        "| 422 | `MEETING_PROVIDER_REQUIRED` | a meeting link needs a connected meeting provider (Google, Microsoft, Zoom) first |\n"
+        "| 422 | `MEETING_PROVIDER_REQUIRED` | a meeting link needs a connected meeting provider first |\n"
     ) };
     ("create-provider-connection") => { $crate::errors_section!(@none) };
     ("create-sip-trunk") => { $crate::errors_section!(@none) };
@@ -156,7 +156,9 @@ macro_rules! errors_section {
         "| 404 | `VOICE_TEMPLATE_NOT_FOUND` | no voice template with this id |\n"
         "| 500 | `DEMO_GENERATION_FAILED` | the server could not produce the voice sample; trying again later may work |\n"
     ) };
-    ("get-active-call") => { $crate::errors_section!(@none) };
+    ("get-active-call") => { $crate::errors_section!(@failures
+        "| 404 | — | No active call |\n"
+    ) };
     ("get-agent") => { $crate::errors_section!(@failures_with_codes
         "| 401 | `INVALID_TOKEN` | the bearer token is missing, malformed or revoked |\n"
         "| 403 | `UNAUTHORIZED` | the caller may not act on this resource |\n"
@@ -287,7 +289,7 @@ macro_rules! errors_section {
     ("remove-event-attendee") => { $crate::errors_section!(@none) };
     ("request-phone-release") => { $crate::errors_section!(@failures_with_codes
         "| 409 | `RELEASE_ALREADY_PENDING` | a release request for this number is waiting already |\n"
-        "| 422 | `PHONE_NUMBER_IN_USE` | the number is still used (by an agent or a campaign), so it cannot be released |\n"
+        "| 422 | `PHONE_NUMBER_IN_USE` | the number is assigned to active agents, so it cannot be released |\n"
     ) };
     ("retry-campaign-webhook-log") => { $crate::errors_section!(@none) };
     ("retry-webhook-log") => { $crate::errors_section!(@failures_with_codes

@@ -92,6 +92,9 @@ pub(super) const TABLE: &[(&str, &[E])] = &[
         E::new(404, Some("VOICE_TEMPLATE_NOT_FOUND"), None),
         E::new(500, Some("DEMO_GENERATION_FAILED"), None),
     ]),
+    ("get-active-call", &[
+        E::new(404, None, Some("No Active Call")),
+    ]),
     ("get-agent", &[
         E::new(401, Some("INVALID_TOKEN"), None),
         E::new(403, Some("UNAUTHORIZED"), None),

@@ -82,9 +82,18 @@ impl CalendarEntry {
     /// Gives member `m` `role`, refused when it would take the calendar's last owner away, with the 422
     /// the emulator answers for removing the owner (remove-calendar-member's note says the owner cannot be
     /// removed before ownership is transferred, without an answer of its own; no page speaks of demotion).
+    /// Making a member the owner transfers ownership (the note's "transfer ownership first via Update
+    /// Calendar Member"): a calendar has one owner, and the one before is an editor from then on.
     fn set_role(&mut self, m: usize, role: CalendarRole) -> Result<(), Reply> {
         if role != CalendarRole::Owner && self.is_last_owner(m) {
             return Err(Reply::fail(422, "The calendar owner cannot be given another role. Transfer ownership first."));
+        }
+        if role == CalendarRole::Owner {
+            for (i, member) in self.members.iter_mut().enumerate() {
+                if i != m && member.role == CalendarRole::Owner {
+                    member.role = CalendarRole::Editor;
+                }
+            }
         }
         if let Some(member) = self.members.get_mut(m) {
             member.role = role;
@@ -534,8 +543,13 @@ impl State {
             entry.set_role(m, add.body.role)?;
             return Ok(Reply::data(200, None, &entry.members[m]));
         }
+        let role = add.body.role.clone();
         let member = new_member(self.new_id(), add.body);
-        self.add_child(c, member)
+        let entry = &mut self.calendars.calendars[c];
+        entry.members.push(member);
+        let m = entry.members.len() - 1;
+        entry.set_role(m, role)?;
+        Ok(Reply::data(200, None, &entry.members[m]))
     }
 
     pub(super) fn update_calendar_member(&mut self, req: &Request<'_>) -> Answer {
@@ -787,8 +801,15 @@ impl State {
 
     pub(super) fn trigger_provider_sync(&mut self, req: &Request<'_>) -> Answer {
         let (c, p) = self.child_index::<ProviderConnection>(req)?;
+        let connection = &mut self.calendars.calendars[c].providers[p];
+        // A connection whose OAuth flow was never completed is not active, and has nothing to sync from
+        // (create-provider-connection: it "becomes active and the first sync runs" after the flow): the
+        // sync is not queued, and the connection keeps its `last_sync_at`.
+        if !connection.is_active {
+            return Ok(Reply::data(200, None, QueuedSync::new(false)));
+        }
         let now = now();
-        self.calendars.calendars[c].providers[p].last_sync_at = Some(timestamp(now.clone()));
+        connection.last_sync_at = Some(timestamp(now.clone()));
         let mut queued = QueuedSync::new(true);
         queued.queued_at = Some(timestamp(now));
         Ok(Reply::data(200, None, queued))

@@ -36,7 +36,7 @@ fn a_calendar_and_its_members_events_and_rules_are_kept() {
     assert_eq!(calendars.list().send().unwrap().items.len(), seeded.len() + 1);
     assert_eq!(calendars.get(&calendar.id).unwrap(), calendar);
     let renamed = calendars.update(&calendar.id, CalendarUpdate::new().name("Support rota (EU)")).unwrap();
-    assert_eq!(renamed.name, "Support rota (EU)");
+    assert_eq!(renamed.name.as_deref(), Some("Support rota (EU)"));
     assert_eq!(calendars.get(&calendar.id).unwrap().name, "Support rota (EU)");
 
     // The owner is a member from the start.
@@ -116,7 +116,7 @@ fn a_calendar_and_its_members_events_and_rules_are_kept() {
     assert!(!connection.is_active);
     assert!(connection.authorization_url.as_deref().is_some_and(|u| u.starts_with("https://")));
     assert_eq!(providers.list().unwrap().items.len(), 1);
-    assert!(providers.sync(&connection.id).unwrap().queued);
+    assert!(!providers.sync(&connection.id).unwrap().queued, "not active before its OAuth flow is done");
     providers.disconnect(&connection.id).unwrap();
     assert!(providers.list().unwrap().items.is_empty());
 
@@ -570,19 +570,38 @@ fn a_calendar_keeps_an_owner_until_ownership_is_handed_over() {
     let (_, listed) = send(&server, "GET", &members, "");
     assert_eq!(listed["data"][0]["role"], "owner", "{listed}");
 
-    // Ownership handed to Bob: Alice can then go, and the calendar is Bob's.
+    // Ownership handed to Bob: the calendar is Bob's at once, Alice an editor (a calendar has one
+    // owner), who can then go.
     let (_, bob) = send(&server, "POST", &members, r#"{"user_id":"user-uuid-2","role":"editor"}"#);
     let bob = format!("{members}/{}", bob["data"]["id"].as_str().unwrap());
-    let (status, body) = send(&server, "PUT", &bob, r#"{"role":"owner"}"#);
-    assert_eq!((status, body["data"]["role"].as_str()), (200, Some("owner")), "{body}");
     let (_, before) = send(&server, "GET", &format!("/calendars/{calendar}"), "");
     server.advance_clock(std::time::Duration::from_secs(60));
-    let (status, body) = send(&server, "DELETE", &alice, "");
-    assert_eq!(status, 200, "{body}");
+    let (status, body) = send(&server, "PUT", &bob, r#"{"role":"owner"}"#);
+    assert_eq!((status, body["data"]["role"].as_str()), (200, Some("owner")), "{body}");
+    let (_, listed) = send(&server, "GET", &members, "");
+    let roles: Vec<(&str, &str)> = listed["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| (m["user_id"].as_str().unwrap(), m["role"].as_str().unwrap()))
+        .collect();
+    assert_eq!(roles, [("user-uuid-1", "editor"), ("user-uuid-2", "owner")], "{listed}");
     let (_, got) = send(&server, "GET", &format!("/calendars/{calendar}"), "");
     assert_eq!(got["data"]["owner_id"], "user-uuid-2", "{got}");
     // A new owner is a change of the calendar's.
     assert_ne!(got["data"]["updated_at"], before["data"]["updated_at"], "{got}");
+    let (status, body) = send(&server, "DELETE", &alice, "");
+    assert_eq!(status, 200, "{body}");
+    // Adding a member as owner hands it over too.
+    let (_, carol) = send(&server, "POST", &members, r#"{"user_id":"user-uuid-3","role":"owner"}"#);
+    assert_eq!(carol["data"]["role"], "owner", "{carol}");
+    let (_, listed) = send(&server, "GET", &members, "");
+    assert_eq!(listed["data"][0]["role"], "editor", "{listed}");
+    let (_, got) = send(&server, "GET", &format!("/calendars/{calendar}"), "");
+    assert_eq!(got["data"]["owner_id"], "user-uuid-3", "{got}");
+    // Bob is an editor now; Carol hands it back to him.
+    let (status, _) = send(&server, "PUT", &bob, r#"{"role":"owner"}"#);
+    assert_eq!(status, 200);
     // Bob is now the one owner the calendar keeps.
     let (status, body) = send(&server, "PUT", &bob, r#"{"role":"viewer"}"#);
     assert_eq!((status, body["message"].as_str()), (422, Some(demoted)), "{body}");
@@ -791,4 +810,26 @@ fn event_times_without_an_offset_are_on_the_calendar_s_clock() {
     let (status, answer) =
         send(&server, "POST", &path, r#"{"title":"x","start_at":"16/01/2030","end_at":"2030-01-17"}"#);
     assert_eq!((status, error_fields(&answer)), (422, vec!["start_at".to_owned()]), "{answer}");
+}
+
+/// A provider connection syncs once its OAuth flow is done (create-provider-connection): one just made is
+/// not active, and a sync of it is not queued, where one of the documented active connections is.
+#[test]
+fn only_an_active_provider_connection_syncs() {
+    let server = Server::start_blocking().unwrap();
+    let providers = "/calendars/calendar-uuid-1/providers";
+    let body = r#"{"provider":"google","redirect_uri":"https://example.com/oauth/calendar/callback"}"#;
+    let (status, created) = send(&server, "POST", providers, body);
+    assert_eq!((status, created["data"]["is_active"].as_bool()), (200, Some(false)), "{created}");
+    let new = created["data"]["id"].as_str().unwrap().to_owned();
+    let (status, sync) = send(&server, "POST", &format!("{providers}/{new}/sync"), "");
+    assert_eq!((status, sync["data"]["queued"].as_bool()), (200, Some(false)), "{sync}");
+    let (status, sync) = send(&server, "POST", &format!("{providers}/conn-uuid-1/sync"), "");
+    assert_eq!((status, sync["data"]["queued"].as_bool()), (200, Some(true)), "{sync}");
+    let (_, listed) = send(&server, "GET", providers, "");
+    let synced = |id: &str| {
+        let connection = listed["data"].as_array().unwrap().iter().find(|c| c["id"] == id).unwrap();
+        !connection["last_sync_at"].is_null()
+    };
+    assert!(synced("conn-uuid-1") && !synced(&new), "{listed}");
 }

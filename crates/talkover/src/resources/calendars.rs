@@ -21,7 +21,7 @@ use talkover_core::calendars::providers::{
 use talkover_core::calendars::{
     Calendar, CalendarId, CalendarSyncStatus, CalendarUpdate, CalendarsSync, CreateCalendar, DeleteCalendar,
     GetCalendar, GetCalendarEventsBatch, GetCalendarsSyncStatus, ListCalendars, NewCalendar, TriggerCalendarsSync,
-    UpdateCalendar,
+    UpdateCalendar, UpdatedCalendar,
 };
 use talkover_core::time::CalendarTime;
 

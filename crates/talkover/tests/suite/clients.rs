@@ -1728,3 +1728,159 @@ fn a_request_a_replay_has_no_recording_for_fails_at_once_as_no_answer() {
     assert!(!error.is_resource_not_found() && !error.is_retryable() && !error.may_have_taken_effect(), "{error}");
     assert!(error.to_string().contains("no recorded exchange for GET /api/v1/agents/a"), "{error}");
 }
+
+/// A transport that wraps another sees which call and which attempt each request is (to count by
+/// operation, or let a circuit breaker tell a retry from a new call), and may decline a request by a rule
+/// of its own: nothing sent, not retried, no retry budget spent, and the caller may try again later.
+#[tokio::test]
+async fn a_wrapping_transport_sees_the_call_and_may_decline_it_on_both_clients() {
+    use talkover::retry::{RetryBudget, StopReason};
+    use talkover::transport::CallContext;
+    use talkover::TransportErrorKind;
+    let budget = RetryBudget::new(100);
+    let policy = talkover::RetryPolicy::default().backoff(Duration::ZERO, Duration::ZERO).budget(Some(budget.clone()));
+    let seen = Arc::new(Mutex::new(Vec::<CallContext>::new()));
+    // A get-agent answered 503 twice, then its agent; any make-call declined, as a breaker would.
+    let answer = {
+        let seen = seen.clone();
+        move |request: HttpRequest| {
+            let call = *request.extensions().get::<CallContext>().expect("every request carries its call");
+            seen.lock().unwrap().push(call);
+            match (call.operation, call.attempt) {
+                ("make-call", _) => Err(TransportError::new(TransportErrorKind::Declined, "circuit open")),
+                ("get-agent", 1 | 2) => Ok(json(503, r#"{"success":false,"message":"Service unavailable"}"#)),
+                _ => Ok(fixture!("get-agent/ok-get-by-id.json").response()),
+            }
+        }
+    };
+    let make_call = || talkover::calls::MakeCall::new("a1", talkover::calls::NewCall::new("+15550101234"));
+    let check = |declined: Error, seen: &Mutex<Vec<CallContext>>| {
+        let calls: Vec<_> =
+            seen.lock().unwrap().drain(..).map(|c| (c.operation, c.attempt, c.safe_to_repeat)).collect();
+        assert_eq!(
+            calls,
+            [("get-agent", 1, true), ("get-agent", 2, true), ("get-agent", 3, true), ("make-call", 1, false)]
+        );
+        assert_eq!((declined.kind(), declined.attempts()), (ErrorKind::Transport, 1));
+        assert_eq!(declined.stop_reason(), Some(StopReason::Declined));
+        assert!(declined.is_retryable() && !declined.may_have_taken_effect(), "{declined}");
+        assert!(!declined.to_string().contains("may have"), "{declined}");
+    };
+
+    let blocking = talkover::blocking::Client::builder()
+        .token(TOKEN)
+        .retry_policy(policy.clone())
+        .transport(answer.clone())
+        .build()
+        .unwrap();
+    blocking.agents().get("550e8400-e29b-41d4-a716-446655440000").unwrap();
+    let before = budget.available();
+    for _ in 0..50 {
+        let declined = blocking.execute(make_call()).unwrap_err();
+        assert_eq!(declined.stop_reason(), Some(StopReason::Declined));
+    }
+    assert_eq!(budget.available(), before, "declined requests spend no retry budget");
+    seen.lock().unwrap().truncate(3);
+    check(blocking.execute(make_call()).unwrap_err(), &seen);
+
+    let client = talkover::Client::builder()
+        .token(TOKEN)
+        .retry_policy(policy)
+        .transport(move |request| std::future::ready(answer(request)))
+        .build()
+        .unwrap();
+    client.agents().get("550e8400-e29b-41d4-a716-446655440000").await.unwrap();
+    check(client.execute(make_call()).await.unwrap_err(), &seen);
+}
+
+/// A loopback listener answering each connection with `answer` (one request each, closed after), until
+/// `connections` came or ten seconds passed: its address, and the thread giving each request's first line.
+#[cfg(all(reqwest_transport, ureq_transport))]
+fn answering_server(connections: usize, answer: &'static str) -> (String, std::thread::JoinHandle<Vec<String>>) {
+    use std::io::{BufRead as _, Write as _};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = listener.local_addr().unwrap().to_string();
+    listener.set_nonblocking(true).unwrap();
+    let server = std::thread::spawn(move || {
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        let mut lines = Vec::new();
+        while lines.len() < connections && std::time::Instant::now() < deadline {
+            let Ok((stream, _)) = listener.accept() else {
+                std::thread::sleep(Duration::from_millis(10));
+                continue;
+            };
+            stream.set_nonblocking(false).unwrap();
+            stream.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+            let mut reader = std::io::BufReader::new(stream);
+            let mut head = String::new();
+            while reader.read_line(&mut head).is_ok_and(|n| n > 2) {}
+            lines.push(head.lines().next().unwrap_or_default().to_owned());
+            let body = answer.as_bytes();
+            let reply = format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                body.len()
+            );
+            let mut stream = reader.into_inner();
+            let _ = stream.write_all(reply.as_bytes()).and_then(|()| stream.write_all(body));
+        }
+        lines
+    });
+    (address, server)
+}
+
+/// With a proxy in the environment (`HTTP_PROXY`, `ALL_PROXY`, as on many build machines), the built-in
+/// transports of both clients send a loopback base URL's requests straight to it (the emulator: a proxy
+/// elsewhere cannot reach this machine's loopback), and another host's through the proxy. The calls run in
+/// a process of this test binary's own ([`builtin_transports_under_a_proxy_in_the_environment`]), as the
+/// environment is the whole process's.
+#[cfg(all(reqwest_transport, ureq_transport))]
+#[test]
+fn builtin_transports_send_a_loopback_base_urls_requests_past_the_environments_proxy() {
+    const AGENT: &str = r#"{"success":true,"data":{"id":"a1","name":"SupportBot"}}"#;
+    let (api, api_seen) = answering_server(2, AGENT);
+    let (proxy, proxy_seen) = answering_server(2, AGENT);
+    let proxy_url = format!("http://{proxy}");
+    let mut child = std::process::Command::new(std::env::current_exe().unwrap());
+    child.args([
+        "--exact",
+        "clients::builtin_transports_under_a_proxy_in_the_environment",
+        "--ignored",
+        "--test-threads=1",
+    ]);
+    for name in ["HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"] {
+        child.env(name, &proxy_url);
+    }
+    let child = child.env_remove("NO_PROXY").env_remove("no_proxy").env("TALKOVER_TEST_API", &api).output().unwrap();
+    let shown = format!("{}{}", String::from_utf8_lossy(&child.stdout), String::from_utf8_lossy(&child.stderr));
+    assert!(child.status.success() && shown.contains("1 passed"), "{shown}");
+    assert_eq!(api_seen.join().unwrap(), ["GET /api/v1/agents/a1 HTTP/1.1"; 2], "straight to the loopback API");
+    let through = proxy_seen.join().unwrap();
+    let expected = ["GET http://api.talkover.test/api/v1/agents/a1 HTTP/1.1", "CONNECT api.talkover.test:80 HTTP/1.1"];
+    assert_eq!(through, expected, "another host through the proxy (reqwest's request, ureq's tunnel)");
+}
+
+/// The calls of the test above, in the process it starts with a proxy in the environment.
+#[cfg(all(reqwest_transport, ureq_transport))]
+#[tokio::test]
+#[ignore = "run by builtin_transports_send_a_loopback_base_urls_requests_past_the_environments_proxy"]
+async fn builtin_transports_under_a_proxy_in_the_environment() {
+    // A client of either kind on `base`, plain http allowed, tried once.
+    macro_rules! client_on {
+        ($client:ty, $base:expr) => {{
+            let builder = <$client>::builder().base_url($base).token(TOKEN).danger_accept_insecure_http();
+            builder.retry_policy(talkover::RetryPolicy::none()).build().unwrap()
+        }};
+    }
+    let api = std::env::var("TALKOVER_TEST_API").expect("started by the test above");
+    for base in [format!("http://{api}"), "http://api.talkover.test".to_owned()] {
+        let loopback = base.contains("127.0.0.1");
+        let agent = client_on!(talkover::Client, &base).agents().get("a1").await;
+        let blocking = client_on!(talkover::blocking::Client, &base);
+        let again = tokio::task::spawn_blocking(move || blocking.agents().get("a1")).await.unwrap();
+        // Through the proxy, which answers a tunnel's CONNECT (ureq's way) with no tunnel: only where the
+        // request went is asked.
+        if loopback {
+            assert_eq!((agent.unwrap().name, again.unwrap().name), ("SupportBot".into(), "SupportBot".into()));
+        }
+    }
+}

@@ -210,7 +210,14 @@ fn calendars_update() {
     let (calendar, _) = exchange(fixture!("update-calendar/ok-rename.json"), |c| {
         c.calendars().update("calendar-uuid-1", CalendarUpdate::new().name("Updated Calendar Name"))
     });
-    assert_eq!(calendar.name, "Updated Calendar Name");
+    assert_eq!(calendar.name.as_deref(), Some("Updated Calendar Name"));
+    // The answer holds the fields that changed: a new time zone alone is read too.
+    let client = talkover::blocking::Client::with_transport(common::config(), |_: talkover::HttpRequest| {
+        let body = r#"{"success":true,"data":{"id":"calendar-uuid-1","timezone":"Europe/Paris","updated_at":"2024-01-15T18:30:00Z"}}"#;
+        Ok(common::json(200, body))
+    });
+    let changed = client.calendars().update("calendar-uuid-1", CalendarUpdate::new().timezone("Europe/Paris")).unwrap();
+    assert_eq!((changed.name, changed.timezone.as_deref()), (None, Some("Europe/Paris")));
 }
 
 #[test]

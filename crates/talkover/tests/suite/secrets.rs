@@ -258,16 +258,26 @@ fn clients_configs_and_builders_never_show_the_token() {
 async fn headers_of_a_successful_answer_kept_whole_hide_secrets() {
     let body = r#"{"success": true, "data": {"id": "550e8400-e29b-41d4-a716-446655440000", "name": "A"}}"#;
     let echo = format!("Bearer {TOKEN}");
-    let headers = [("x-echo", echo.as_str()), ("x-raw-echo", PLAIN_TOKEN), ("set-cookie", "session=abc123456789")];
+    let headers = [
+        ("x-echo", echo.as_str()),
+        ("x-raw-echo", PLAIN_TOKEN),
+        ("set-cookie", "session=abc123456789"),
+        ("x-request-id", PLAIN_TOKEN),
+    ];
     let client = async_client_with(PLAIN_TOKEN, answer(200, &headers, body));
     let kept = client.execute_with_response(GetAgent::new("a")).await.unwrap();
     check_debug("async answer with its headers", &kept);
     assert!(!format!("{kept:?}").contains("abc123456789"), "{kept:?}");
     assert_eq!(kept.headers["x-raw-echo"], PLAIN_TOKEN, "the headers themselves are kept");
+    // A request id echoing the token is not given out, as an error's is not.
+    assert_eq!(kept.request_id().as_deref(), Some("[redacted]"));
     let client = blocking_client_with(PLAIN_TOKEN, answer(200, &headers, body));
     let kept = client.execute_with_response(GetAgent::new("a")).unwrap();
     check_debug("blocking answer with its headers", &kept);
     assert!(!format!("{kept:?}").contains("abc123456789"), "{kept:?}");
+    assert_eq!(kept.request_id().as_deref(), Some("[redacted]"));
+    let plain = blocking_client_with(PLAIN_TOKEN, answer(200, &[("x-request-id", "req-42")], body));
+    assert_eq!(plain.execute_with_response(GetAgent::new("a")).unwrap().request_id().as_deref(), Some("req-42"));
 }
 
 #[test]

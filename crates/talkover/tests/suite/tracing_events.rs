@@ -206,6 +206,12 @@ fn a_calls_span_records_its_attempts_and_last_answer_and_each_attempt_the_wait_a
     });
     let outcome = ["record talkover attempts=2", "record talkover status=200", "record talkover request_id=\"req-2\""];
     assert_eq!(recorded(&shown), [outcome, outcome].concat(), "{shown}");
+    // Each span names its operation as OpenTelemetry's exporters name a span (`otel.name`), a client's.
+    let spans: Vec<&str> = shown.lines().filter(|line| line.starts_with("span talkover ")).collect();
+    assert_eq!(spans.len(), 2, "{shown}");
+    for span in spans {
+        assert!(span.contains("otel.name=\"delete-agent\"") && span.contains("otel.kind=\"client\""), "{span}");
+    }
     let attempts: Vec<&str> = shown.lines().filter(|line| line.contains("message=talkover attempt")).collect();
     assert_eq!(attempts.len(), 4, "{shown}");
     assert!(attempts[0].contains("status=429") && attempts[0].contains("wait_asked_ms=30000"), "{shown}");
