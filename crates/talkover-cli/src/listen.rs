@@ -189,6 +189,8 @@ pub fn run(args: &ArgMatches) -> Result<u8, Failure> {
             }
             let mut config = UreqConfig::default();
             config.timeout = Some(Duration::from_secs(30));
+            // A receiver on this machine is reached straight, as the clients reach the emulator.
+            config.proxy_from_env = !uri.host().is_some_and(talkover::config::is_loopback_host);
             Some((uri, UreqTransport::with_config(&config)))
         }
         None => None,

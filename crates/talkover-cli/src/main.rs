@@ -341,6 +341,8 @@ impl Settings {
         // The built-in transport with the same settings, noting how each attempt ends (see `attempts`).
         let mut transport = talkover_ureq::UreqConfig::default();
         transport.timeout = Some(self.timeout.unwrap_or(DEFAULT_TIMEOUT));
+        // As the built-in transport the builder makes: the emulator on loopback is reached straight.
+        transport.proxy_from_env = !self.base_url.as_deref().is_some_and(talkover::config::is_loopback_url);
         let transport = attempts::Recording(talkover_ureq::UreqTransport::with_config(&transport));
         let mut builder = Client::builder().token(self.token.clone()).user_agent(user_agent).transport(transport);
         if let Some(url) = &self.base_url {

@@ -487,6 +487,8 @@ const PREFERRED: &[&str] = &[
     "status",
     "current_status",
     "is_active",
+    "type",
+    "event",
     "direction",
     "to",
     "number",
@@ -681,7 +683,7 @@ mod tests {
     fn a_failures_reason_is_a_column_of_a_table_whichever_row_has_it() {
         let text = table_within(&logs(), None);
         let header: Vec<&str> = text.lines().next().unwrap().split_whitespace().collect();
-        assert_eq!(header.first(), Some(&"ID"));
+        assert_eq!(header[..3], ["ID", "STATUS", "EVENT"], "what each row is comes early: {text}");
         assert_eq!(header.last(), Some(&"ERROR"), "{text}");
         assert!(text.contains("cannot connect to 127.0.0.1:18799: Connection refused"), "{text}");
     }

@@ -510,7 +510,9 @@ optional_fields! {
     /// Calling settings with a direction.
     pub fn new;
     settable {
-        /// Phone numbers to attach.
+        /// The phone numbers the agent uses. The page does not say whether the list replaces those the
+        /// agent has or adds to them, nor what leaving it out does: the emulator replaces them with the
+        /// list (an empty one takes them all away) and keeps them when it is left out.
         phone_number_ids(ids): impl IntoIterator<Item = impl Into<PhoneNumberId>>,
     }
 }

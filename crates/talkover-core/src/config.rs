@@ -185,11 +185,38 @@ fn misplaced_version(path: &str) -> Option<String> {
 }
 
 fn is_loopback(host: &str) -> bool {
-    let host = host.trim_start_matches('[').trim_end_matches(']');
-    if host.eq_ignore_ascii_case("localhost") {
+    is_loopback_host(host)
+}
+
+/// Whether `host`, as a URL writes it, is this machine's loopback: `localhost` or a name under it
+/// (RFC 6761), an address of `127.0.0.0/8`, `::1`, or a `127.0.0.0/8` address mapped into IPv6
+/// (`::ffff:127.0.0.1`); in brackets or not, a final dot allowed, any case. The built-in transports send
+/// such a base URL's requests past the environment's proxy, which could not reach this machine's
+/// loopback.
+///
+/// ```
+/// use talkover_core::config::is_loopback_host;
+///
+/// assert!(is_loopback_host("127.0.0.1") && is_loopback_host("[::1]") && is_loopback_host("LocalHost."));
+/// assert!(is_loopback_host("app.localhost") && is_loopback_host("[::ffff:127.0.0.1]"));
+/// assert!(!is_loopback_host("app.talkover.ai") && !is_loopback_host("10.0.0.1"));
+/// ```
+pub fn is_loopback_host(host: &str) -> bool {
+    let host = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')).unwrap_or(host);
+    let name = host.strip_suffix('.').unwrap_or(host).to_ascii_lowercase();
+    if name == "localhost" || name.ends_with(".localhost") {
         return true;
     }
-    host.parse::<std::net::IpAddr>().map(|ip| ip.is_loopback()).unwrap_or(false)
+    match host.parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V6(v6)) => v6.is_loopback() || v6.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback()),
+        Ok(ip) => ip.is_loopback(),
+        Err(_) => false,
+    }
+}
+
+/// Whether `url`'s host is this machine's loopback ([`is_loopback_host`]); `false` for text that is no URL.
+pub fn is_loopback_url(url: &str) -> bool {
+    url.trim().parse::<http::Uri>().ok().is_some_and(|uri| uri.host().is_some_and(is_loopback_host))
 }
 
 /// The settings every request is built with.

@@ -837,7 +837,8 @@ pub enum TransportErrorKind {
     /// ([`TransportError::new`]`(TransportErrorKind::Declined, "circuit open")`). Certainly not sent. The
     /// client does not try it again (the same rule would decline it at once) and draws nothing from its
     /// retry budget; [`Error::is_retryable`] says yes, as the request may go through later, and the error's
-    /// [`stop_reason`](Error::stop_reason) is [`StopReason::Declined`].
+    /// [`stop_reason`](Error::stop_reason) is [`StopReason::Declined`]. A client with a pacer has waited the
+    /// request's turn before its transport declined it, and that turn is spent.
     Declined,
     /// Anything else the HTTP client reported.
     Other,

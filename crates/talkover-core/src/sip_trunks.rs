@@ -67,7 +67,7 @@ macro_rules! sip_trunk_settings {
 
 sip_trunk_settings! {
     optional;
-    /// A SIP trunk. The list and the update answer carry only part of it, hence the optional fields; the
+    /// A SIP trunk. The list answer carries only part of it, hence the optional fields; the
     /// password is never returned.
     #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
     #[non_exhaustive]
@@ -205,6 +205,36 @@ sip_trunk_settings! {
         password: impl Into<SecretString>,
         /// Whether the trunk is in use.
         is_active(active): bool,
+    }
+}
+
+sip_trunk_settings! {
+    optional;
+    /// What the API gives back after [`UpdateSipTrunk`]: the trunk's id and part of it, every other field
+    /// optional (the page's example answers the name, whether it is active and verified, and `updated_at`,
+    /// not the whole trunk that get-sip-trunk gives; an answer holding the fields that changed is read too).
+    #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    #[non_exhaustive]
+    pub struct UpdatedSipTrunk {
+        /// The trunk's id.
+        pub id: SipTrunkId,
+    }
+    pub fn new;
+    optional {
+        /// Its name.
+        name: String,
+        /// Whether the trunk is in use.
+        is_active: bool,
+        /// Whether a verification succeeded (changing its credentials, domain or transport undoes it).
+        is_verified: bool,
+        /// The carrier or SIP provider.
+        provider_name: String,
+        /// SIP domain or proxy host.
+        domain: String,
+        /// SIP username.
+        username: String,
+        /// When it last changed.
+        updated_at: Timestamp,
     }
 }
 
@@ -366,7 +396,7 @@ macro_rules! sip_trunks_operations {
             path: "/api/v1/sip-trunks/{trunk_id}",
             params: { trunk_id: SipTrunkId },
             body: SipTrunkUpdate,
-            response: Envelope<SipTrunk>,
+            response: Envelope<UpdatedSipTrunk>,
             safe_to_repeat: true,
             validate: UpdateSipTrunk::check,
             handler: SipTrunks::update(update),

@@ -278,9 +278,11 @@ pub type HttpResponse = http::Response<Vec<u8>>;
 pub struct RequestTimeout(pub Duration);
 
 /// Which call and which attempt of it a request is: in the extensions of every [`HttpRequest`] the SDK's
-/// clients send, for a transport that wraps another to count by operation (its path holds ids), to tell a
-/// retry from a new call (a circuit breaker that counts one call's three attempts against a 503 as three
-/// failures opens too soon), or to leave an operation not safe to repeat alone.
+/// clients send through a transport given to them (`.transport(..)`, which may wrap the built-in ones; the
+/// built-in transports a client makes itself do not read it, and their requests go without it), for a
+/// transport that wraps another to count by operation (its path holds ids), to tell a retry from a new
+/// call (a circuit breaker that counts one call's three attempts against a 503 as three failures opens too
+/// soon), or to leave an operation not safe to repeat alone.
 ///
 /// ```
 /// # use talkover_core as talkover;
@@ -323,7 +325,8 @@ impl CallContext {
 /// exchange, in place of the transport's own, which a transport should honour. A client's requests carry
 /// their [`CallContext`] too (operation, attempt). A transport that wraps another may decline a request
 /// by a rule of its own (a circuit breaker) with an error of kind
-/// [`Declined`](crate::TransportErrorKind::Declined): nothing sent, not retried, no retry budget spent.
+/// [`Declined`](crate::TransportErrorKind::Declined): nothing sent, not retried, no retry budget spent
+/// (with a pacer, the request has waited its turn before the transport saw it).
 ///
 /// Any `Fn(HttpRequest) -> impl Future<Output = Result<HttpResponse, TransportError>>` is a transport, so a
 /// test can stand in for the network with a closure.

@@ -276,12 +276,12 @@ impl<T: Side> ClientBuilder<T> {
     }
 
     /// Whether the built-in transport goes through the environment's proxy: not for a base URL on this
-    /// machine's loopback (`127.0.0.0/8`, `[::1]`, `localhost`), as Go's `net/http` never proxies one: a
-    /// proxy elsewhere would reach its own loopback, not this one, and a plain-http request would carry
-    /// the token to it in the clear.
+    /// machine's loopback ([`is_loopback_url`](talkover_core::config::is_loopback_url)), as Go's `net/http`
+    /// never proxies `localhost` or a loopback address: a proxy elsewhere would reach its own loopback, not
+    /// this one, and a plain-http request would carry the token to it in the clear.
     #[cfg_attr(not(any(reqwest_transport, ureq_transport)), allow(dead_code))]
     pub(crate) fn builtin_proxy_from_env(&self) -> bool {
-        !self.base_url.as_deref().is_some_and(is_loopback_url)
+        !self.base_url.as_deref().is_some_and(talkover_core::config::is_loopback_url)
     }
 
     /// Refuses the built-in transport's settings beside a transport of the caller's own, which would not
@@ -335,17 +335,6 @@ impl<T: Side> ClientBuilder<T> {
         }
         Ok(config)
     }
-}
-
-/// Whether `url`'s host is this machine's loopback: `localhost` (or a name under it), `127.0.0.0/8` or `::1`.
-#[cfg_attr(not(any(reqwest_transport, ureq_transport)), allow(dead_code))]
-fn is_loopback_url(url: &str) -> bool {
-    let Ok(uri) = url.trim().parse::<talkover_core::http::Uri>() else { return false };
-    let Some(host) = uri.host() else { return false };
-    let host = host.trim_start_matches('[').trim_end_matches(']').trim_end_matches('.').to_ascii_lowercase();
-    host == "localhost"
-        || host.ends_with(".localhost")
-        || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 pub(crate) fn config_error(field: &'static str, message: &str) -> Error {

@@ -434,8 +434,12 @@ impl<O: Call + ?Sized, T: ?Sized, W: Wait> Attempts<'_, O, T, W> {
     /// The request of the next attempt.
     pub(crate) fn request(&mut self) -> Result<HttpRequest, Error> {
         let mut request = self.operation.build(&self.core.config)?;
-        let (id, safe) = (self.operation.id(), self.operation.safe_to_repeat());
-        request.extensions_mut().insert(CallContext::new(id, self.retries + 1, safe));
+        // For a transport given to the client, which may wrap another; the built-in ones do not read it,
+        // and a request of theirs is spared the extension's allocations.
+        if self.core.transport_timeout.is_none() {
+            let (id, safe) = (self.operation.id(), self.operation.safe_to_repeat());
+            request.extensions_mut().insert(CallContext::new(id, self.retries + 1, safe));
+        }
         // With a pacer, its turn counts the wait before it (see `turn`).
         if self.core.pacer.is_none() {
             self.count_short_wait(Instant::now());
@@ -607,6 +611,9 @@ macro_rules! client_api {
             /// own, as [`with_token`](Self::with_token) has: for an account on another base URL. Start from
             /// this client's [`config`](Self::config) to keep its other settings:
             /// `client.with_config(client.config().clone().with_token(token)?.with_base_url(sandbox))`.
+            /// The transport is this one's, with its proxying: a built-in transport made for a loopback
+            /// base URL sends past the environment's proxy, one made for another host through it,
+            /// whatever base URL the derived client has.
             pub fn with_config(&self, config: ::talkover_core::ClientConfig) -> Self {
                 Self { inner: ::std::sync::Arc::new(self.inner.with_config(config)) }
             }

@@ -1703,3 +1703,24 @@ fn headers_of_ones_own_reach_the_server_and_are_never_printed() {
         stderr(&output)
     );
 }
+
+/// With a proxy in the environment (as on many build machines) that nothing answers at, the command line
+/// reaches the emulator on loopback straight, as the clients do; another host's requests go to the proxy,
+/// and fail there.
+#[test]
+fn a_loopback_base_url_is_reached_past_the_environments_proxy() {
+    let server = Server::start_blocking().unwrap();
+    let proxied = |url: &str| {
+        let mut command = talkover(url, server.token());
+        for name in ["HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"] {
+            command.env(name, common::DEAD_PROXY);
+        }
+        command.args(["agents", "list", "--max-retries", "0"]);
+        command
+    };
+    assert_eq!(json(proxied(&server.base_url()))["data"][0]["id"], AGENT);
+    let elsewhere = common::run(proxied("https://api.talkover.test/api/v1"));
+    // Refused at the proxy's address (the host itself is never looked up: `.test` names none).
+    assert!(!elsewhere.status.success());
+    assert!(common::stderr(&elsewhere).contains("Connection refused"), "{}", common::stderr(&elsewhere));
+}

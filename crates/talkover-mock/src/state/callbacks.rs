@@ -179,6 +179,10 @@ impl State {
                 self.callbacks.roles.len() - 1
             }
         };
+        // An agent named twice is one source (checked above where the request names it).
+        let mut sources = sources;
+        let mut seen = std::collections::HashSet::new();
+        sources.retain(|source| seen.insert(source.clone()));
         self.callbacks.roles[position].sources = sources;
         let agent = self.callback_agent(&self.callbacks.roles[position])?;
         Ok(Reply::data(200, None, agent))

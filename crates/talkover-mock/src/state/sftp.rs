@@ -1,7 +1,7 @@
 //! Campaigns' SFTP settings, connection tests, import and export jobs, and their logs.
 //!
 //! Creating settings for a campaign that has them replaces them. Credentials are taken and never
-//! returned. A connection test succeeds unless the host ends in
+//! returned. A connection test succeeds unless the host is no host name (a URL, a path) or ends in
 //! `.invalid` (the name reserved for names that never resolve); SFTP can be enabled only after a
 //! successful test (422 `SFTP_TEST_REQUIRED`), and changing where or how to connect calls for a new test.
 //! An import or export runs for [`JOB_SECONDS`] on the emulator's clock: its log says `running` until then,
@@ -110,7 +110,20 @@ fn export_files(body: SftpExportFiles) -> u64 {
 
 /// Whether the configured host can be reached.
 fn reachable(config: &SftpConfig) -> bool {
-    !super::never_resolves(config.host.as_deref().unwrap_or_default())
+    connection_failure(config).is_none()
+}
+
+/// Why the configured host cannot be reached, if it cannot: it is no host name (the page's "SFTP server
+/// hostname", not a URL or a path), or it never resolves.
+fn connection_failure(config: &SftpConfig) -> Option<String> {
+    let host = config.host.as_deref().unwrap_or_default();
+    if !super::is_host_name(host) {
+        Some(format!("Invalid SFTP host: {host:?} is not a host name"))
+    } else if super::never_resolves(host) {
+        Some("Could not resolve host".to_owned())
+    } else {
+        None
+    }
 }
 
 impl State {
@@ -174,16 +187,16 @@ impl State {
         let e = self.sftp_entry(req)?;
         let now = now();
         let config = &mut self.sftp.entries[e].config;
-        let ok = reachable(config);
+        let failure = connection_failure(config);
+        let ok = failure.is_none();
         config.last_test_at = Some(timestamp(now.clone()));
         config.last_test_success = Some(ok);
         let mut result = SftpTestResult::new(now);
         if ok {
             result.import_path_accessible = Some(true);
             result.export_path_accessible = Some(true);
-        } else {
-            result.error = Some("Could not resolve host".to_owned());
         }
+        result.error = failure;
         let (success, message) =
             if ok { (true, "SFTP connection successful") } else { (false, "SFTP connection failed") };
         let mut envelope = Envelope::new(result);

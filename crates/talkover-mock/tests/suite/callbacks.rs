@@ -46,8 +46,11 @@ fn an_inbound_agent_takes_and_loses_the_callback_role() {
     assert_eq!(details.agent.name.as_deref(), Some("Returns desk"));
     assert_eq!(details.source_agents.len(), 1);
 
-    let replaced = callbacks.update_sources(&inbound.id, ["agent-uuid-2"]).unwrap();
-    assert_eq!(replaced.callback_config.unwrap().source_agent_ids[0].as_str(), "agent-uuid-2");
+    // An agent named twice is one source.
+    let replaced = callbacks.update_sources(&inbound.id, ["agent-uuid-2", "agent-uuid-2"]).unwrap();
+    let ids: Vec<String> = replaced.callback_config.unwrap().source_agent_ids.iter().map(|s| s.to_string()).collect();
+    assert_eq!(ids, ["agent-uuid-2"]);
+    assert_eq!(callbacks.get(&inbound.id).unwrap().source_agents.len(), 1);
     assert_eq!(callbacks.get(&inbound.id).unwrap().source_agents[0].name.as_deref(), Some("Sales Outbound"));
 
     // An outbound agent cannot take the role.

@@ -57,6 +57,11 @@ fn sftp_settings_are_tested_enabled_and_logged() {
     assert_eq!((logs[0].status.clone(), logs[0].files_processed), (SftpJobStatus::Failed, Some(0)));
     assert_eq!(logs[0].error.as_deref(), Some("Could not resolve host"));
 
+    // A URL where a host name belongs fails its test too, saying why.
+    sftp.update(SftpConfigChanges::new().host("sftp://files.example.com/in")).unwrap();
+    let failed = sftp.test_connection().unwrap();
+    assert!(failed.error.as_deref().is_some_and(|e| e.contains("is not a host name")), "{failed:?}");
+
     // A host that answers: the test passes and SFTP can be enabled.
     sftp.update(SftpConfigChanges::new().host("sftp.partner.example")).unwrap();
     let tested = sftp.test_connection().unwrap();

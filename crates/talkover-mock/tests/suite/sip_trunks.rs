@@ -50,14 +50,14 @@ fn a_trunk_lives_from_create_to_delete_on_the_blocking_client() {
     assert_eq!(status, 200, "{body}");
     assert!(body["data"]["response_time_ms"].is_u64(), "{body}");
     let updated = trunks.update(&created.id, SipTrunkUpdate::new().name("Backup (renamed)").is_active(true)).unwrap();
-    assert_eq!(updated.name, "Backup (renamed)");
+    assert_eq!(updated.name.as_deref(), Some("Backup (renamed)"));
     let got = trunks.get(&created.id).unwrap();
     assert_eq!(got.name, "Backup (renamed)");
     assert!(got.is_active && got.is_verified);
     assert_eq!(got.health_status, Some(SipTrunkHealthStatus::Healthy));
     // New credentials need a new verification.
     let moved = trunks.update(&created.id, SipTrunkUpdate::new().domain("sip.other.example")).unwrap();
-    assert!(!moved.is_verified);
+    assert_eq!(moved.is_verified, Some(false));
 
     let dids = trunks.dids(&created.id);
     assert!(dids.list().unwrap().items.is_empty());
@@ -206,14 +206,14 @@ fn a_trunk_is_active_only_once_verified() {
 
     trunks.verify(&created.id).unwrap();
     let active = trunks.update(&created.id, SipTrunkUpdate::new().is_active(true)).unwrap();
-    assert!(active.is_active && active.is_verified);
+    assert_eq!((active.is_active, active.is_verified), (Some(true), Some(true)));
     // New credentials with activation in one update: the trunk would be unverified, so refused.
     let both = trunks.update(&created.id, SipTrunkUpdate::new().domain("sip.new.example").is_active(true));
     assert_eq!(api(&both.unwrap_err()).field_errors.keys().collect::<Vec<_>>(), ["is_active"]);
     assert_eq!(trunks.get(&created.id).unwrap().domain.as_deref(), Some("sip.carrier-y.example"));
     // New credentials alone take the verification and the activation away.
     let moved = trunks.update(&created.id, SipTrunkUpdate::new().domain("sip.new.example")).unwrap();
-    assert!(!moved.is_verified && !moved.is_active, "{moved:?}");
+    assert_eq!((moved.is_verified, moved.is_active), (Some(false), Some(false)), "{moved:?}");
     // A failed verification too.
     trunks.verify(&created.id).unwrap();
     trunks.update(&created.id, SipTrunkUpdate::new().is_active(true)).unwrap();

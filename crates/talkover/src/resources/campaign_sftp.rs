@@ -20,7 +20,11 @@ handler! {
     ///     .import_path("/inbox")
     ///     .export_path("/outbox");
     /// sftp.create(config).await?;
-    /// sftp.test_connection().await?;
+    /// // A test that ran and failed is an answer, not an error: its reason is in `error`.
+    /// if let Some(reason) = sftp.test_connection().await?.error {
+    ///     eprintln!("the SFTP server cannot be reached: {reason}");
+    ///     return Ok(());
+    /// }
     /// sftp.update(SftpConfigChanges::new().import_schedule(ImportSchedule::Hourly).is_enabled(true)).await?;
     /// let job = sftp.trigger_import().await?;
     /// println!("import {} queued", job.job_id);

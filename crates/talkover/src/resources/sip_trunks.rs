@@ -4,7 +4,7 @@ use talkover_core::phone_numbers::PhoneNumberId;
 use talkover_core::sip_trunks::{
     CreateSipTrunk, CreateSipTrunkDid, DeleteSipTrunk, DeleteSipTrunkDid, GetSipTrunk, GetSipTrunkHealth,
     ListSipTrunkDids, ListSipTrunks, NewSipTrunk, NewSipTrunkDid, SipTrunk, SipTrunkDid, SipTrunkHealth, SipTrunkId,
-    SipTrunkUpdate, SipTrunkVerification, UpdateSipTrunk, VerifySipTrunk,
+    SipTrunkUpdate, SipTrunkVerification, UpdateSipTrunk, UpdatedSipTrunk, VerifySipTrunk,
 };
 
 use crate::resources::{entry_point, handler, root_handler};

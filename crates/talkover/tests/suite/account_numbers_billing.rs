@@ -170,8 +170,17 @@ fn sip_trunks_update() {
         serde_json::from_slice::<Value>(request.body()).unwrap(),
         serde_json::json!({ "name": "Primary Carrier — US (renamed)", "is_active": false })
     );
-    assert_eq!(trunk.name, "Primary Carrier — US (renamed)");
-    assert!(!trunk.is_active);
+    assert_eq!((trunk.name.as_deref(), trunk.is_active), (Some("Primary Carrier — US (renamed)"), Some(false)));
+    // An answer holding the fields that changed (and the verification a new domain undoes) is read too.
+    let client = talkover::blocking::Client::with_transport(common::config(), |_: talkover::HttpRequest| {
+        let body = r#"{"success":true,"data":{"id":"trunk-uuid-1","domain":"sip.carrier-y.com","is_verified":false,"updated_at":"2024-01-15T15:00:00Z"}}"#;
+        Ok(common::json(200, body))
+    });
+    let moved = client.sip_trunks().update("trunk-uuid-1", SipTrunkUpdate::new().domain("sip.carrier-y.com")).unwrap();
+    assert_eq!(
+        (moved.name, moved.is_verified, moved.domain.as_deref()),
+        (None, Some(false), Some("sip.carrier-y.com"))
+    );
 }
 
 #[test]

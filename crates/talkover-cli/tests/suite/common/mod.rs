@@ -14,6 +14,10 @@ use talkover::registry::Params;
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_talkover");
 
+/// A proxy for the environment (`HTTP_PROXY`) at an address nothing listens at (the discard port, which
+/// no listener of a test takes): a request sent through it fails to connect.
+pub const DEAD_PROXY: &str = "http://127.0.0.1:9";
+
 /// The example agent the emulator starts with.
 pub const AGENT: &str = "550e8400-e29b-41d4-a716-446655440000";
 
