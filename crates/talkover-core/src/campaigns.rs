@@ -101,8 +101,9 @@ string_enum! {
 pub struct CallTimeRange {
     /// Opening time.
     pub start: TimeOfDay,
-    /// Closing time, after `start` (a request with a window that closes at or before it opens is refused
-    /// before it is sent).
+    /// Closing time, after `start` (the page: "Each window's `end` must be after its `start`"; the API
+    /// refuses a window that closes at or before it opens, with a 422 naming it, and so does the
+    /// emulator: the order of two values is left to the API).
     pub end: TimeOfDay,
 }
 

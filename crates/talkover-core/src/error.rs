@@ -1427,6 +1427,10 @@ impl ApiError {
                 let reason = map.get("data").and_then(|data| data.get("error")).and_then(Value::as_str);
                 self.summary = reason.map(str::trim).filter(|r| !r.is_empty()).map(str::to_owned);
             }
+            // Else the first of a list of texts (validate-agent-flow's `errors` of a flow found invalid).
+            if self.summary.is_none() {
+                self.summary = self.errors.iter().map(|e| e.trim()).find(|e| !e.is_empty()).map(str::to_owned);
+            }
         }
     }
 
@@ -2717,9 +2721,11 @@ mod tests {
         assert_eq!(err(400, r#"{"message": 42}"#).message(), Some("42"));
         assert_eq!(err(400, r#"{"error": {"message": {"to": "bad"}}}"#).message(), Some(r#"{"to":"bad"}"#));
         assert_eq!(err(400, r#"{"message": null}"#).message(), None);
-        // The documented list of texts (validate-agent-flow) is read as before: no message made up.
+        // The documented list of texts (validate-agent-flow) is read as before: no message made up, but
+        // `Display` says the first of them, where it said nothing of why.
         let e = err(422, r#"{"success": false, "errors": ["Duplicate node id: 'node-greet'"]}"#);
         assert_eq!((e.message(), e.as_api().unwrap().errors.len()), (None, 1));
+        assert!(e.to_string().ends_with("): Duplicate node id: 'node-greet'"), "{e}");
         // A failed check with no message says the reason its data gives (verify-sip-trunk's page), where the
         // status alone said nothing of why.
         let e = err(

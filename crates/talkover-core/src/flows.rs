@@ -238,15 +238,33 @@ impl FlowConfig {
 }
 
 optional_fields! {
-    /// A flow's name and version.
+    /// A flow's name and version. Other fields of it (a designer's canvas, an author) are kept in `extra`
+    /// and sent back unchanged, as a flow's are.
     #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
     #[non_exhaustive]
-    pub struct FlowMeta {}
+    pub struct FlowMeta {
+        /// Other fields, kept as given.
+        #[serde(flatten)]
+        pub extra: Map<String, Value>,
+    }
     settable {
         /// The flow's name.
         name: impl Into<String>,
         /// The flow's version, as the caller numbers it (`1.2.0`).
         version: impl Into<String>,
+    }
+}
+
+impl FlowMeta {
+    /// A meta with no field set.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets a field this SDK does not model (a designer's own, kept with the flow).
+    pub fn field(mut self, name: impl Into<String>, value: impl Into<Value>) -> Self {
+        self.extra.insert(name.into(), value.into());
+        self
     }
 }
 
@@ -787,6 +805,7 @@ mod tests {
                     {"id": "c", "type": "end"}
                 ],
                 "global_functions": [{"name": "transfer_call", "parameters": {"to": "+1555"}}],
+                "meta": {"name": "Support", "version": "2.0.0", "author": "ada", "canvas": {"zoom": 1.2}},
                 "version_note": null
             }
         });

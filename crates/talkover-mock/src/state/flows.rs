@@ -79,6 +79,13 @@ fn node_problems(node: &FlowNode, actions: Option<&[String]>, problems: &mut Vec
         FlowNodeType::Decision if node.branches.as_deref().is_none_or(<[_]>::is_empty) => {
             problems.push(format!("Node '{id}' of type '{kind}' requires at least one branch"));
         }
+        // validate-agent-flow checks "valid `next`/`branches` targets": a branch leading nowhere is none.
+        FlowNodeType::Decision => {
+            let branches = node.branches.iter().flatten();
+            for (i, _) in branches.enumerate().filter(|(_, branch)| branch.next.is_none()) {
+                problems.push(format!("Node '{id}' branch {i} has no next node"));
+            }
+        }
         FlowNodeType::Action => {
             let named = node.extra.get(ACTION_FIELD).filter(|v| !v.is_null());
             let action = named.map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned));

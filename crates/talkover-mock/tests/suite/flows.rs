@@ -145,6 +145,11 @@ fn each_node_needs_the_fields_of_its_type() {
         problems_of(&server, id, "pick", unknown),
         serde_json::json!(["Node 'pick' references unknown next node 'gone'"])
     );
+    let nowhere = serde_json::json!([
+        { "id": "pick", "type": "decision", "branches": [{ "match": "yes" }, { "match": "no", "next": "end" }] },
+        end
+    ]);
+    assert_eq!(problems_of(&server, id, "pick", nowhere), serde_json::json!(["Node 'pick' branch 0 has no next node"]));
     assert!(client.agents().flow(id).versions().unwrap().versions.is_empty(), "nothing refused was saved");
 }
 
