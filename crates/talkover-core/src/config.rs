@@ -188,23 +188,23 @@ fn is_loopback(host: &str) -> bool {
     is_loopback_host(host)
 }
 
-/// Whether `host`, as a URL writes it, is this machine's loopback: `localhost` or a name under it
-/// (RFC 6761), an address of `127.0.0.0/8`, `::1`, or a `127.0.0.0/8` address mapped into IPv6
-/// (`::ffff:127.0.0.1`); in brackets or not, a final dot allowed, any case. The built-in transports send
-/// such a base URL's requests past the environment's proxy, which could not reach this machine's
+/// Whether `host`, as a URL writes it, is this machine's loopback: `localhost` (any case), an address of
+/// `127.0.0.0/8`, `::1`, or a `127.0.0.0/8` address mapped into IPv6 (`::ffff:127.0.0.1`), in brackets or
+/// not. Only names the machine answers itself: not `localhost.` or a name under `localhost`, which a
+/// resolver may ask the network's DNS for. Plain `http` is accepted for these hosts, and the built-in
+/// transports send their requests past the environment's proxy, which could not reach this machine's
 /// loopback.
 ///
 /// ```
 /// use talkover_core::config::is_loopback_host;
 ///
-/// assert!(is_loopback_host("127.0.0.1") && is_loopback_host("[::1]") && is_loopback_host("LocalHost."));
-/// assert!(is_loopback_host("app.localhost") && is_loopback_host("[::ffff:127.0.0.1]"));
-/// assert!(!is_loopback_host("app.talkover.ai") && !is_loopback_host("10.0.0.1"));
+/// assert!(is_loopback_host("127.0.0.1") && is_loopback_host("[::1]") && is_loopback_host("LocalHost"));
+/// assert!(is_loopback_host("[::ffff:127.0.0.1]") && is_loopback_host("127.1.2.3"));
+/// assert!(!is_loopback_host("app.localhost") && !is_loopback_host("localhost.") && !is_loopback_host("10.0.0.1"));
 /// ```
 pub fn is_loopback_host(host: &str) -> bool {
     let host = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')).unwrap_or(host);
-    let name = host.strip_suffix('.').unwrap_or(host).to_ascii_lowercase();
-    if name == "localhost" || name.ends_with(".localhost") {
+    if host.eq_ignore_ascii_case("localhost") {
         return true;
     }
     match host.parse::<std::net::IpAddr>() {
@@ -214,9 +214,12 @@ pub fn is_loopback_host(host: &str) -> bool {
     }
 }
 
-/// Whether `url`'s host is this machine's loopback ([`is_loopback_host`]); `false` for text that is no URL.
+/// Whether `url` is an `http` or `https` URL whose host is this machine's loopback
+/// ([`is_loopback_host`]); `false` for any other text.
 pub fn is_loopback_url(url: &str) -> bool {
-    url.trim().parse::<http::Uri>().ok().is_some_and(|uri| uri.host().is_some_and(is_loopback_host))
+    let Ok(uri) = url.trim().parse::<http::Uri>() else { return false };
+    let web = uri.scheme_str().is_some_and(|s| s.eq_ignore_ascii_case("http") || s.eq_ignore_ascii_case("https"));
+    web && uri.host().is_some_and(is_loopback_host)
 }
 
 /// The settings every request is built with.
@@ -561,6 +564,15 @@ mod tests {
         assert!(BaseUrl::parse_insecure("http://api.example.com/api/v1").is_ok());
         assert!(BaseUrl::parse("ftp://x/api/v1").is_err());
         assert!(BaseUrl::parse("not a url").is_err());
+        // Loopback addresses, mapped into IPv6 too; not names a resolver may ask the network for.
+        for url in
+            ["http://127.0.0.1:8080", "http://[::1]:8080", "http://LOCALHOST:8080", "http://[::ffff:127.0.0.1]:1"]
+        {
+            assert!(BaseUrl::parse(url).is_ok(), "{url}");
+        }
+        for url in ["http://app.localhost:8080", "http://localhost.:8080", "http://[::ffff:10.0.0.1]:1"] {
+            assert!(BaseUrl::parse(url).is_err(), "{url}");
+        }
     }
 
     #[test]

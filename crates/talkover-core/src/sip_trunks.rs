@@ -233,6 +233,12 @@ sip_trunk_settings! {
         domain: String,
         /// SIP username.
         username: String,
+        /// The outcome of the last health check.
+        health_status: SipTrunkHealthStatus,
+        /// When the last health check ran.
+        last_health_check_at: Timestamp,
+        /// When it was created.
+        created_at: Timestamp,
         /// When it last changed.
         updated_at: Timestamp,
     }

@@ -322,8 +322,8 @@ impl CallContext {
 /// A transport moves bytes and loses nothing: every method, every header and every status comes back as a
 /// response (a 404 is `Ok`); only failures to exchange the request are errors. A request may carry a
 /// [`RequestTimeout`] in its extensions (a client made with `with_timeout`): the bound of its whole
-/// exchange, in place of the transport's own, which a transport should honour. A client's requests carry
-/// their [`CallContext`] too (operation, attempt). A transport that wraps another may decline a request
+/// exchange, in place of the transport's own, which a transport should honour. A client's requests to a
+/// transport given to it carry their [`CallContext`] too (operation, attempt). A transport that wraps another may decline a request
 /// by a rule of its own (a circuit breaker) with an error of kind
 /// [`Declined`](crate::TransportErrorKind::Declined): nothing sent, not retried, no retry budget spent
 /// (with a pacer, the request has waited its turn before the transport saw it).

@@ -1710,10 +1710,12 @@ fn headers_of_ones_own_reach_the_server_and_are_never_printed() {
 #[test]
 fn a_loopback_base_url_is_reached_past_the_environments_proxy() {
     let server = Server::start_blocking().unwrap();
+    // A proxy address that refuses every connection while the test holds it (no listener can take it).
+    let (dead, _held) = common::refusing_address();
     let proxied = |url: &str| {
         let mut command = talkover(url, server.token());
         for name in ["HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"] {
-            command.env(name, common::DEAD_PROXY);
+            command.env(name, format!("http://{dead}"));
         }
         command.args(["agents", "list", "--max-retries", "0"]);
         command

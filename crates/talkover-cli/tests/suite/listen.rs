@@ -77,7 +77,8 @@ fn listen_forwarding(forward_to: &str, deliveries: &str) -> (Child, Lines<BufRea
     listen
         .env_clear()
         .env("TALKOVER_WEBHOOK_SECRET", SECRET)
-        // A proxy in the environment that nothing answers at: a receiver on loopback is reached past it.
+        // A proxy in the environment that nothing answers at (were one to hold the connection, the
+        // forward would time out): a receiver on loopback is reached past it.
         .env("HTTP_PROXY", common::DEAD_PROXY)
         .env("ALL_PROXY", common::DEAD_PROXY)
         .args(["webhooks", "listen", "--port", "0", "--max-deliveries", deliveries])
