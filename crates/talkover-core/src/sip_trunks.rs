@@ -42,8 +42,31 @@ string_enum! {
 }
 
 /// Declares a struct with the trunk settings the bodies and [`SipTrunk`] share, each written once, after the
-/// struct's own fields; `settable` gives the bodies their setters.
+/// struct's own fields; `settable` gives the bodies their setters. `answer` adds, optional, the fields the
+/// API's answers give beside them ([`SipTrunk`], [`UpdatedSipTrunk`]).
 macro_rules! sip_trunk_settings {
+    (answer; $($item:tt)*) => {
+        sip_trunk_settings! {
+            optional;
+            $($item)*
+            optional {
+                /// The carrier or SIP provider.
+                provider_name: String,
+                /// SIP domain or proxy host.
+                domain: String,
+                /// SIP username.
+                username: String,
+                /// The outcome of the last health check.
+                health_status: SipTrunkHealthStatus,
+                /// When the last health check ran.
+                last_health_check_at: Timestamp,
+                /// When it was created.
+                created_at: Timestamp,
+                /// When it last changed.
+                updated_at: Timestamp,
+            }
+        }
+    };
     ($kind:ident; $($item:tt)*) => {
         optional_fields! {
             $($item)*
@@ -66,7 +89,7 @@ macro_rules! sip_trunk_settings {
 }
 
 sip_trunk_settings! {
-    optional;
+    answer;
     /// A SIP trunk. The list answer carries only part of it, hence the optional fields; the
     /// password is never returned.
     #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -82,22 +105,6 @@ sip_trunk_settings! {
         pub is_verified: bool,
     }
     pub fn new;
-    optional {
-        /// The carrier or SIP provider.
-        provider_name: String,
-        /// SIP domain or proxy host.
-        domain: String,
-        /// SIP username.
-        username: String,
-        /// The outcome of the last health check.
-        health_status: SipTrunkHealthStatus,
-        /// When the last health check ran.
-        last_health_check_at: Timestamp,
-        /// When it was created.
-        created_at: Timestamp,
-        /// When it last changed.
-        updated_at: Timestamp,
-    }
 }
 
 optional_fields! {
@@ -209,7 +216,7 @@ sip_trunk_settings! {
 }
 
 sip_trunk_settings! {
-    optional;
+    answer;
     /// What the API gives back after [`UpdateSipTrunk`]: the trunk's id and part of it, every other field
     /// optional (the page's example answers the name, whether it is active and verified, and `updated_at`,
     /// not the whole trunk that get-sip-trunk gives; an answer holding the fields that changed is read too).
@@ -227,20 +234,6 @@ sip_trunk_settings! {
         is_active: bool,
         /// Whether a verification succeeded (changing its credentials, domain or transport undoes it).
         is_verified: bool,
-        /// The carrier or SIP provider.
-        provider_name: String,
-        /// SIP domain or proxy host.
-        domain: String,
-        /// SIP username.
-        username: String,
-        /// The outcome of the last health check.
-        health_status: SipTrunkHealthStatus,
-        /// When the last health check ran.
-        last_health_check_at: Timestamp,
-        /// When it was created.
-        created_at: Timestamp,
-        /// When it last changed.
-        updated_at: Timestamp,
     }
 }
 
