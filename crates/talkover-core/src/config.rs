@@ -81,7 +81,7 @@ impl BaseUrl {
         }
         match scheme.as_str() {
             "https" => {}
-            "http" if allow_insecure || is_loopback(authority.host()) => {}
+            "http" if allow_insecure || is_loopback_host(authority.host()) => {}
             "http" => {
                 return Err(invalid(
                     "plain http is accepted only for loopback hosts; use https, or on a trusted network \
@@ -182,10 +182,6 @@ fn misplaced_version(path: &str) -> Option<String> {
         );
     }
     None
-}
-
-fn is_loopback(host: &str) -> bool {
-    is_loopback_host(host)
 }
 
 /// Whether `host`, as a URL writes it, is this machine's loopback: `localhost` (any case), an address of

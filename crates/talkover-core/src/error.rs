@@ -1419,18 +1419,15 @@ impl ApiError {
             }
         }
         // No message, or an empty one: `Display` says the first field error instead, else the reason a
-        // failed check's `data` gives (verify-sip-trunk: `{"success": false, "data": {"error": "…"}}`).
+        // failed check's `data` gives (verify-sip-trunk: `{"success": false, "data": {"error": "…"}}`), else
+        // the first of a list of texts (validate-agent-flow's `errors` of a flow found invalid).
         if self.message.is_none() {
             let first = self.field_errors.iter().find_map(|(field, messages)| Some((field, messages.first()?)));
-            self.summary = first.map(|(field, message)| FieldError::new(field.as_str(), message.as_str()).to_string());
-            if self.summary.is_none() {
-                let reason = map.get("data").and_then(|data| data.get("error")).and_then(Value::as_str);
-                self.summary = reason.map(str::trim).filter(|r| !r.is_empty()).map(str::to_owned);
-            }
-            // Else the first of a list of texts (validate-agent-flow's `errors` of a flow found invalid).
-            if self.summary.is_none() {
-                self.summary = self.errors.iter().map(|e| e.trim()).find(|e| !e.is_empty()).map(str::to_owned);
-            }
+            let reason = map.get("data").and_then(|data| data.get("error")).and_then(Value::as_str);
+            let text = self.errors.iter().map(String::as_str);
+            self.summary = first
+                .map(|(field, message)| FieldError::new(field.as_str(), message.as_str()).to_string())
+                .or_else(|| reason.into_iter().chain(text).map(str::trim).find(|t| !t.is_empty()).map(str::to_owned));
         }
     }
 

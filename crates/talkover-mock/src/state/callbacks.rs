@@ -144,7 +144,7 @@ impl State {
     }
 
     /// Sets the callback role with these sources (set-agent-as-callback and update-callback-sources).
-    fn set_callback_role(&mut self, req: &Request<'_>, sources: Vec<String>, mut invalid: Invalid) -> Answer {
+    fn set_callback_role(&mut self, req: &Request<'_>, mut sources: Vec<String>, mut invalid: Invalid) -> Answer {
         let id = req.param("agent_id");
         let Some(agent) = self.callback_candidate(id) else { return Err(agent_not_found(req)) };
         for (i, source) in sources.iter().enumerate() {
@@ -180,7 +180,6 @@ impl State {
             }
         };
         // An agent named twice is one source (checked above where the request names it).
-        let mut sources = sources;
         let mut seen = std::collections::HashSet::new();
         sources.retain(|source| seen.insert(source.clone()));
         self.callbacks.roles[position].sources = sources;
