@@ -469,8 +469,15 @@ fn operation_command(cmd: &OperationCommand) -> Command {
     } else {
         "Query parameters have their own flags (repeat one for a list), or are given with --query name=value.\n"
     };
+    // The Account API's pages ask for another token than the rest: said where it applies.
+    let token_hint = if crate::failure::ACCOUNT_API.contains(&op.id) {
+        "Token: a user's session token (the Account API), not the environment's talq_ token the other \
+         operations take.\n"
+    } else {
+        ""
+    };
     let long_about = format!(
-        "{summary}\n\n{} {}\n\nOperation: {}{}\nReference: {REFERENCE}{}\n\n{query_hint}{usage_hint}",
+        "{summary}\n\n{} {}\n\nOperation: {}{}\nReference: {REFERENCE}{}\n\n{token_hint}{query_hint}{usage_hint}",
         op.method,
         op.path,
         op.id,

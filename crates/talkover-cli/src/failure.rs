@@ -5,11 +5,12 @@ use std::fmt::Write as _;
 use std::time::Duration;
 
 use serde_json::{json, Map, Value};
+use talkover::account::{CreateUserApiToken, DeleteUserApiToken, GetCurrentUser, ListUserApiTokens};
 use talkover::agents::PublishAgent;
 use talkover::auto_topup::TestAutoTopup;
 use talkover::calls::{EndCall, MakeCall, MakeCampaignCall};
 use talkover::campaigns::DeleteCampaign;
-use talkover::credits::PurchaseCredits;
+use talkover::credits::{GetCreditsBalance, PurchaseCredits};
 use talkover::error::status_may_have_taken_effect;
 use talkover::http::{Method, StatusCode};
 use talkover::phone_numbers::RequestPhoneRelease;
@@ -488,6 +489,13 @@ fn next_step(e: &Error) -> Option<Cow<'static, str>> {
     if from_another_server(e) {
         return None;
     }
+    if api.status.as_u16() == 401 && ACCOUNT_API.contains(&api.operation) {
+        return Some(Cow::Borrowed(
+            "check the token: this operation is the Account API's, which wants a user's session token, not \
+             the environment's talq_ token the other operations take (TALKOVER_TOKEN, or --token-file, for \
+             this command)",
+        ));
+    }
     if api.status.as_u16() == 401 {
         return Some(Cow::Borrowed(
             "check the token: TALKOVER_TOKEN, or the file given with --token-file (one of this base URL's API: \
@@ -689,6 +697,21 @@ const EFFECTS: &[(&str, &str)] = &[
     (PurchaseCredits::ID, "credits may have been bought and the payment method charged"),
     (TestAutoTopup::ID, "the payment method may have been charged"),
     (RequestPhoneRelease::ID, "the number's release may have been requested"),
+    (
+        CreateUserApiToken::ID,
+        "an API token may have been created (`talkover user list-api-tokens` lists it; \
+         `talkover user delete-api-token ID` revokes one not wanted)",
+    ),
+];
+
+/// The Account API's operations, whose pages ask for a user's session token, not the environment's.
+pub(crate) const ACCOUNT_API: [&str; 6] = [
+    ListUserApiTokens::ID,
+    CreateUserApiToken::ID,
+    DeleteUserApiToken::ID,
+    GetCurrentUser::ID,
+    GetCreditsBalance::ID,
+    PurchaseCredits::ID,
 ];
 
 /// Where a JSON success answer the types cannot read went.

@@ -9,6 +9,13 @@
 //! user and the health check are bare objects. A newly created token is a [`SecretString`]: shown once,
 //! never printed. No amounts of money appear here.
 //!
+//! The token operations and get-current-user are the **Account API**'s: their pages ask for a user's
+//! session token, not the environment's `talq_` token the other operations take (health takes none). A
+//! service holding both runs them on a client of the user's token, `client.with_token(user_token)` (a
+//! derived client on the same connections). The emulator takes either token here unless it is given a
+//! user token of its own (`Server::builder().user_token(..)`, `talkover-mock --user-token`), so that a
+//! test shows the mix-up.
+//!
 //! Reference: <https://docs.talkover.ai/api-reference/endpoints/list-user-api-tokens> and the pages beside
 //! it.
 
@@ -160,7 +167,7 @@ macro_rules! account_operations {
     ($mode:ident $($handler:tt)*) => {
         $crate::operations! { $mode [$($handler)*]
         /// [List the current user's personal access tokens](https://docs.talkover.ai/api-reference/endpoints/list-user-api-tokens)
-        /// (metadata only).
+        /// (metadata only). Takes a user's session token, not the environment's (see [the module](self)).
         ListUserApiTokens {
             id: "list-user-api-tokens",
             method: GET,
@@ -171,7 +178,8 @@ macro_rules! account_operations {
         }
 
         /// [Create a personal access token](https://docs.talkover.ai/api-reference/endpoints/create-user-api-token)
-        /// for the current user. Its value is in the answer only this once: store it then.
+        /// for the current user. Its value is in the answer only this once: store it then. Takes a user's
+        /// session token, not the environment's (see [the module](self)).
         CreateUserApiToken {
             id: "create-user-api-token",
             method: POST,
@@ -184,7 +192,7 @@ macro_rules! account_operations {
         }
 
         /// [Revoke a personal access token](https://docs.talkover.ai/api-reference/endpoints/delete-user-api-token),
-        /// at once and for good.
+        /// at once and for good. Takes a user's session token, not the environment's (see [the module](self)).
         DeleteUserApiToken {
             id: "delete-user-api-token",
             method: DELETE,
@@ -196,7 +204,7 @@ macro_rules! account_operations {
         }
 
         /// [Get the current user](https://docs.talkover.ai/api-reference/endpoints/get-current-user), the one the
-        /// session token belongs to.
+        /// session token belongs to. Takes that session token, not the environment's (see [the module](self)).
         ///
         /// This operation lives at `/api/user`, outside `/api/v1`; the base URL's mount prefix still applies
         /// (see [`BaseUrl`](crate::BaseUrl)). The answer is the bare user object.
@@ -209,7 +217,9 @@ macro_rules! account_operations {
         }
 
         /// [Check that the API is up](https://docs.talkover.ai/api-reference/endpoints/health): a liveness probe
-        /// that needs no token (the SDK sends its token anyway) and is not rate limited.
+        /// that needs no token (the SDK sends its token anyway) and is not rate limited. Its answer says
+        /// nothing of the token: a wrong one passes here too. To check a token, list agents (environment
+        /// token) or get the current user (a user's session token).
         HealthCheck {
             id: "health",
             method: GET,

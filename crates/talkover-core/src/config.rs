@@ -234,10 +234,12 @@ impl ClientConfig {
     /// A configuration for the given token, on the production API.
     ///
     /// The token is given alone (`talq_…`), as the dashboard shows it: the SDK sends it as
-    /// `Authorization: Bearer <token>`. An empty token, one with anything but ASCII letters, digits and
-    /// punctuation (a space, a typographic dash or quote from copying, a control character), and one that
-    /// starts with `Bearer ` (copied from a curl line) are refused with [`Error::Config`] naming `token`;
-    /// the message never holds the token.
+    /// `Authorization: Bearer <token>`. Spaces and line ends around it are dropped (a token read from a
+    /// file keeps its line end). An empty token, one with anything but ASCII letters, digits and
+    /// punctuation (a space, a typographic dash or quote from copying, a control character), one that
+    /// starts with `Bearer ` (copied from a curl line) and one wrapped in quotes (`"talq_…"`, as some
+    /// `.env` loaders and `--env-file` keep them) are refused with [`Error::Config`] naming `token`; the
+    /// message never holds the token.
     pub fn new(token: impl Into<SecretString>) -> Result<Self, Error> {
         Ok(Self {
             base_url: BaseUrl::default(),
@@ -459,6 +461,14 @@ fn authorization(token: &SecretString) -> Result<HeaderValue, Error> {
     if first_word.is_some_and(|word| word.eq_ignore_ascii_case("bearer")) {
         return Err(invalid("the token starts with `Bearer `: pass the token without `Bearer ` (the SDK adds it)"));
     }
+    // `TALKOVER_TOKEN="talq_…"` read by a loader that keeps the quotes (docker's `--env-file` does): sent
+    // so, the token would be answered with a bare 401.
+    let quoted = |q: char| token.len() >= 2 && token.starts_with(q) && token.ends_with(q);
+    if quoted('"') || quoted('\'') {
+        return Err(invalid(
+            "the token is wrapped in quotes: pass it without them (an env file's quotes are kept by some loaders)",
+        ));
+    }
     if first_word.is_some_and(|word| word.eq_ignore_ascii_case("authorization:")) {
         return Err(invalid(
             "the token starts with `Authorization:`: pass the token alone, without `Authorization: Bearer ` \
@@ -606,6 +616,12 @@ mod tests {
             panic!("a whole header line was accepted")
         };
         assert!(!format!("{err} {err:?}").contains("pasted_value"), "{err:?}");
+        // Quotes an env file's loader kept: refused, unechoed.
+        for quoted in ["\"talq_quoted_value\"", "'talq_quoted_value'", " \"talq_quoted_value\"\n"] {
+            let Err(Error::Config(err)) = ClientConfig::new(quoted) else { panic!("accepted: {quoted:?}") };
+            assert!(err.message().contains("wrapped in quotes"), "{err}");
+            assert!(!format!("{err} {err:?}").contains("quoted_value"), "{err:?}");
+        }
         // A token that only begins with the letters is a token.
         assert!(ClientConfig::new("Bearertalq_value").is_ok());
         assert!(ClientConfig::new("talq_value").is_ok());

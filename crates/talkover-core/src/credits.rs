@@ -10,7 +10,8 @@
 //! environment's `talq_` token the other operations take (auto top-up, in `auto_topup`, takes the
 //! environment's). A service holding both runs them on a client of the user's token,
 //! `client.with_token(user_token)` (a derived client on the same connections). The emulator takes either
-//! token here, so a test on it does not show the mix-up.
+//! token here unless it is given a user token of its own (`Server::builder().user_token(..)`,
+//! `talkover-mock --user-token`), so that a test shows the mix-up.
 //!
 //! Reference: <https://docs.talkover.ai/api-reference/endpoints/get-credits-balance> and the pages beside it.
 

@@ -16,6 +16,7 @@ fn is_unreserved(byte: u8) -> bool {
 /// escaped too (`%2E`), so that an HTTP client sending the path as written cannot take it for a
 /// dot-segment. A client whose URL type follows the WHATWG URL standard still folds `%2E` away; the reqwest
 /// transport refuses such a path rather than send the request elsewhere.
+#[doc(hidden)]
 pub fn push_path_segment(out: &mut String, value: &str) {
     if value == "." || value == ".." {
         for _ in 0..value.len() {
@@ -49,6 +50,7 @@ fn push_escaped(out: &mut String, value: &str) {
 
 /// Expands a path template such as `/api/v1/agents/{agent_id}` into `out`, asking `param` for each
 /// placeholder's value. A missing or empty value is an invalid request: it would address another resource.
+#[doc(hidden)]
 pub fn expand_path<'a>(
     out: &mut String,
     operation: &'static str,
@@ -264,6 +266,7 @@ fn scalar_text(operation: &'static str, name: &str, value: Value) -> Result<Opti
 }
 
 /// Appends `?name=value&...` form-encoded (a `+` in a value is sent as `%2B`, a space as `%20`).
+#[doc(hidden)]
 pub fn push_query(out: &mut String, pairs: &[(String, String)]) {
     for (i, (name, value)) in pairs.iter().enumerate() {
         out.push(if i == 0 { '?' } else { '&' });
@@ -274,6 +277,7 @@ pub fn push_query(out: &mut String, pairs: &[(String, String)]) {
 }
 
 /// Decodes an `application/x-www-form-urlencoded` string into pairs (a `+` is a space).
+#[doc(hidden)]
 pub fn parse_query(query: &str) -> Vec<(String, String)> {
     query
         .split('&')
@@ -286,6 +290,7 @@ pub fn parse_query(query: &str) -> Vec<(String, String)> {
 }
 
 /// Decodes one form-encoded component; invalid escapes are kept as written, invalid UTF-8 is replaced.
+#[doc(hidden)]
 pub fn form_decode(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
@@ -308,6 +313,7 @@ pub fn form_decode(text: &str) -> String {
 }
 
 /// Decodes percent-escapes in a path (a `+` stays a `+`).
+#[doc(hidden)]
 pub fn percent_decode(text: &str) -> Vec<u8> {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());

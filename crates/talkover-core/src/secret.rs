@@ -90,7 +90,7 @@ where
 }
 
 /// The body fields whose text values are secrets wherever they stand, beside every value of a
-/// `custom_headers`: what [`secrets_in_json`] finds and the recorder never writes.
+/// `custom_headers`: what `secrets_in_json` finds and the recorder never writes.
 pub const SECRET_FIELDS: &[&str] = &[
     "password",
     "secret",
@@ -194,7 +194,7 @@ pub fn is_secret_field(name: &str) -> bool {
 /// The secrets a JSON request body carries by the name of their field rather than by their type: the text
 /// values of its fields that [name a secret](is_secret_field) and of its `custom_headers`, at any depth.
 /// The free-form maps of a body (an action's `config`, an integration's settings) hold their credentials
-/// so (`"api_key": "…"`), where [`exposed_during`] does not see them; an error, a dry run or a recording hides these as it hides those.
+/// so (`"api_key": "…"`), where `exposed_during` does not see them; an error, a dry run or a recording hides these as it hides those.
 /// A body that is no JSON has none.
 ///
 /// ```
@@ -205,6 +205,7 @@ pub fn is_secret_field(name: &str) -> bool {
 /// shown.sort_unstable();
 /// assert_eq!(shown, ["crm-key-123", "pw-456789"]);
 /// ```
+#[doc(hidden)]
 pub fn secrets_in_json(body: &[u8]) -> Vec<SecretString> {
     fn walk(value: &serde_json::Value, found: &mut Vec<SecretString>) {
         use serde_json::Value;
@@ -237,8 +238,9 @@ pub fn secrets_in_json(body: &[u8]) -> Vec<SecretString> {
 }
 
 /// Builds a request (`build`) and gives back, beside it, every secret it carries: those serialized through
-/// [`expose`] ([`exposed_during`]) and those its JSON body holds by field name ([`secrets_in_json`]), for
+/// [`expose`] (`exposed_during`) and those its JSON body holds by field name (`secrets_in_json`), for
 /// an error about it, or a dry run showing it, to keep them out.
+#[doc(hidden)]
 pub fn carried_by<E>(
     build: impl FnOnce() -> Result<crate::transport::HttpRequest, E>,
 ) -> (Result<crate::transport::HttpRequest, E>, Vec<SecretString>) {
@@ -281,7 +283,7 @@ impl ExposeSecret for Option<SecretString> {
 }
 
 std::thread_local! {
-    /// The secrets [`expose`] serialized on this thread while [`exposed_during`] runs (`None` otherwise).
+    /// The secrets [`expose`] serialized on this thread while `exposed_during` runs (`None` otherwise).
     static EXPOSED: std::cell::RefCell<Option<Vec<SecretString>>> = const { std::cell::RefCell::new(None) };
 }
 
@@ -317,6 +319,7 @@ fn note_exposed(secret: &SecretString) {
 ///
 /// Calls may nest: what an inner call finds is the outer call's too. If `f` panics, the thread stops
 /// collecting as it did before the call.
+#[doc(hidden)]
 pub fn exposed_during<R>(f: impl FnOnce() -> R) -> (R, Vec<SecretString>) {
     /// Puts the outer collection back however `f` ends, with what this call found added to it.
     struct Restore(Option<Option<Vec<SecretString>>>);

@@ -25,6 +25,7 @@ pub const MAX_ANSWER_HEADERS: usize = 100;
 /// The failure of an answer whose head is larger than a transport reads ([`MAX_ANSWER_HEAD_BYTES`],
 /// [`MAX_ANSWER_HEADERS`]): of kind `BodyTooLarge`, as the same answer would come again (not retried),
 /// and it may have been carried out (its head had begun to arrive).
+#[doc(hidden)]
 pub fn head_too_large(source: impl std::error::Error + Send + Sync + 'static) -> TransportError {
     let message = format!(
         "the answer's head (status line and headers) is larger than this client reads: more than \
@@ -34,8 +35,8 @@ pub fn head_too_large(source: impl std::error::Error + Send + Sync + 'static) ->
 }
 
 /// The failure of an answer whose head has more than [`MAX_ANSWER_HEADERS`] header lines or (status line
-/// aside) [`MAX_ANSWER_HEAD_BYTES`] bytes ([`head_too_large`]), or whose `Content-Length` declares more
-/// than `limit` bytes ([`declared_too_large`]): for a transport to call when the head has arrived, as both
+/// aside) [`MAX_ANSWER_HEAD_BYTES`] bytes (`head_too_large`), or whose `Content-Length` declares more
+/// than `limit` bytes (`declared_too_large`): for a transport to call when the head has arrived, as both
 /// built-in transports do. `None` for an answer within every bound.
 pub fn answer_head_refused(status: http::StatusCode, headers: &http::HeaderMap, limit: u64) -> Option<TransportError> {
     // Each line as it came: name, `: `, value, CRLF; and the blank line that ends the head.
@@ -51,6 +52,7 @@ pub fn answer_head_refused(status: http::StatusCode, headers: &http::HeaderMap, 
 /// The failure of an answer whose `Content-Length` declares more than `limit` bytes, with its status and
 /// request id: for a transport to refuse it before reading its body (whose bytes may never come), as both
 /// built-in transports do. `None` for an answer within the limit or declaring no length.
+#[doc(hidden)]
 pub fn declared_too_large(status: http::StatusCode, headers: &http::HeaderMap, limit: u64) -> Option<TransportError> {
     let declared = headers.get(http::header::CONTENT_LENGTH)?.to_str().ok()?.parse::<u64>().ok()?;
     (declared > limit).then(|| {
@@ -62,6 +64,7 @@ pub fn declared_too_large(status: http::StatusCode, headers: &http::HeaderMap, l
 /// What a transport says when the time for a whole exchange ran out: `no complete answer within 60 s (the
 /// timeout of the whole exchange)`, naming `bound` when it knows it, in the same words on both built-in
 /// transports. The request may have been carried out: the error's kind, `Timeout`, says so.
+#[doc(hidden)]
 pub fn exchange_timed_out(bound: Option<Duration>) -> String {
     match bound {
         Some(bound) => {
@@ -73,6 +76,7 @@ pub fn exchange_timed_out(bound: Option<Duration>) -> String {
 
 /// What a transport says of an answer whose body grew past `limit` bytes as it was read, in the same words
 /// on both built-in transports.
+#[doc(hidden)]
 pub fn body_over_limit(limit: u64) -> String {
     format!("the answer is larger than the limit of {limit} bytes")
 }
@@ -80,6 +84,7 @@ pub fn body_over_limit(limit: u64) -> String {
 /// What a transport says of an answer whose body stopped before its end (the connection closed or broke
 /// while it came), `detail` being the HTTP client's account, in the same words on both built-in
 /// transports: not a `Decode` failure, as some clients' words read, since the bytes never arrived.
+#[doc(hidden)]
 pub fn body_cut_off(detail: &str) -> String {
     match detail {
         "" => "the answer's body could not be read to its end".to_owned(),
@@ -107,6 +112,7 @@ pub fn body_cut_off(detail: &str) -> String {
 /// assert_eq!(connect_bound(None, secs(1)), Some(Duration::from_millis(900)));
 /// assert_eq!(connect_bound(secs(3), None), secs(3));
 /// ```
+#[doc(hidden)]
 pub fn connect_bound(connect: Option<Duration>, whole: Option<Duration>) -> Option<Duration> {
     let under_whole = whole.map(|whole| whole - whole / 10);
     match (connect, under_whole) {
@@ -126,6 +132,7 @@ pub fn connect_bound(connect: Option<Duration>, whole: Option<Duration>) -> Opti
 /// assert_eq!(dot_segment("/gw/%2E%2e/api/v1"), Some("%2E%2e"));
 /// assert_eq!(dot_segment("/v1.2/.well/..."), None);
 /// ```
+#[doc(hidden)]
 pub fn dot_segment(path: &str) -> Option<&str> {
     // Most paths (ids, names) have neither a dot nor an escape: one pass over the bytes answers for them.
     if !path.bytes().any(|b| b == b'.' || b == b'%') {
@@ -150,6 +157,7 @@ pub fn dot_segment(path: &str) -> Option<&str> {
 /// assert!(alert_refuses_handshake(116)); // certificate_required
 /// assert!(!alert_refuses_handshake(20)); // bad_record_mac: a record broken on the way, at any time
 /// ```
+#[doc(hidden)]
 pub fn alert_refuses_handshake(description: u8) -> bool {
     // handshake_failure, bad_certificate, unsupported_certificate, certificate_revoked,
     // certificate_expired, certificate_unknown, unknown_ca, access_denied, protocol_version,
@@ -158,9 +166,10 @@ pub fn alert_refuses_handshake(description: u8) -> bool {
 }
 
 /// What a transport says when no connection was opened within `bound`, the connect timeout it gave its
-/// HTTP client ([`connect_bound`] of the one configured and `whole`): `could not connect within 10 s (the
+/// HTTP client (`connect_bound` of the one configured and `whole`): `could not connect within 10 s (the
 /// connect timeout)`, saying when the whole exchange's bound made it shorter. `what` is what failed
 /// (`connect`, `resolve the host`). Nothing was sent.
+#[doc(hidden)]
 pub fn connect_timed_out(what: &str, bound: Option<Duration>, whole: Option<Duration>) -> String {
     let Some(bound) = bound else { return format!("could not {what} in time (the connect timeout)") };
     let held = whole.filter(|&whole| connect_bound(None, Some(whole)) == Some(bound));
@@ -184,6 +193,7 @@ pub fn connect_timed_out(what: &str, bound: Option<Duration>, whole: Option<Dura
 /// let texts = [60_000, 2_500, 500].map(|ms| duration_text(Duration::from_millis(ms)));
 /// assert_eq!(texts, ["60 s", "2.5 s", "500 ms"]);
 /// ```
+#[doc(hidden)]
 pub fn duration_text(duration: Duration) -> String {
     match duration.as_millis() {
         ms if ms < 1000 => format!("{ms} ms"),

@@ -13,6 +13,9 @@ options:
   --port N               port on 127.0.0.1 (default 8080; 0 picks a free one)
   --token TOKEN          the bearer token requests must carry (default talq_mock_token; the banner
                          shows the default only, never a token given here)
+  --user-token TOKEN     a user's session token, which the Account API (API tokens, current user,
+                         credits) then wants instead of --token, as the API does (by default it takes
+                         either); never shown
   --fixtures DIR         answer unmodelled operations from the fixtures below DIR instead of the built-in ones
   --no-example-agent     start with no agent (by default the reference's example agent exists)
   --latency-ms N         carry each request out, then wait N milliseconds before answering
@@ -57,6 +60,7 @@ pub fn run(args: Vec<String>) -> Result<(), String> {
     let mut builder = Server::builder().port(8080);
     let mut faults = Faults::new();
     let mut token = DEFAULT_TOKEN.to_owned();
+    let mut user_token = None;
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
         let mut value = |name: &str| args.next().ok_or_else(|| format!("{name} needs a value\n\n{USAGE}"));
@@ -70,7 +74,8 @@ pub fn run(args: Vec<String>) -> Result<(), String> {
                 };
             }
             "--port" => builder = builder.port(number(&arg, &value(&arg)?)?),
-            "--token" => token = value(&arg)?,
+            "--token" => token = value(&arg)?.trim().to_owned(),
+            "--user-token" => user_token = Some(value(&arg)?.trim().to_owned()),
             "--fixtures" => builder = builder.fixtures_dir(value(&arg)?),
             "--no-example-agent" => builder = builder.example_agent(false),
             "--latency-ms" => faults = faults.latency(Duration::from_millis(number(&arg, &value(&arg)?)?)),
@@ -107,10 +112,15 @@ pub fn run(args: Vec<String>) -> Result<(), String> {
             other => return Err(format!("unknown option {other}\n\n{USAGE}")),
         }
     }
-    if token.trim().is_empty() {
+    if token.is_empty() {
         return Err("--token cannot be empty".into());
     }
-    let builder = builder.token(token.clone()).faults(faults.clone());
+    let mut builder = builder.token(token.clone()).faults(faults.clone());
+    match user_token {
+        Some(user) if user.is_empty() => return Err("--user-token cannot be empty".into()),
+        Some(user) => builder = builder.user_token(user),
+        None => {}
+    }
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| e.to_string())?;
     runtime.block_on(async move {
         let server = builder.start().await.map_err(|e| format!("cannot start: {e}"))?;
@@ -125,6 +135,9 @@ pub fn run(args: Vec<String>) -> Result<(), String> {
             ("<the --token value>".to_owned(), "token: the one given with --token (not shown)".to_owned())
         };
         let _ = writeln!(out, "  {said}");
+        if server.user_token().is_some() {
+            let _ = writeln!(out, "  user token: the one given with --user-token (not shown), for the Account API");
+        }
         let fixtures = server.emulator().fixture_count();
         let _ = writeln!(out, "  {fixtures} recorded exchanges for the operations it does not model");
         if faults != Faults::new() {

@@ -243,6 +243,8 @@ fn first_state(seed: u64) -> u64 {
 #[derive(Clone, Debug)]
 pub(crate) struct Settings {
     pub(crate) token: String,
+    /// The user's session token the Account API wants instead of `token`, when given.
+    pub(crate) user_token: Option<String>,
     pub(crate) fixtures_dir: Option<PathBuf>,
     pub(crate) seed_agent: bool,
     pub(crate) faults: Faults,
@@ -258,6 +260,7 @@ impl Default for Settings {
     fn default() -> Self {
         Self {
             token: DEFAULT_TOKEN.to_owned(),
+            user_token: None,
             fixtures_dir: None,
             seed_agent: true,
             faults: Faults::default(),
@@ -344,6 +347,7 @@ enum Step {
 /// [`BlockingTransport`] itself, for tests that want the emulator's behaviour without a socket.
 pub struct Emulator {
     token: String,
+    user_token: Option<String>,
     catalog: Catalog,
     state: Arc<Mutex<State>>,
     faults: Mutex<FaultState>,
@@ -436,6 +440,7 @@ impl Emulator {
             Deliveries::start(Arc::downgrade(&state), reach).map_err(|e| format!("cannot start deliveries: {e}"))?;
         Ok(Self {
             token: settings.token,
+            user_token: settings.user_token,
             catalog,
             state,
             faults: Mutex::new(FaultState::new(made_with.faults.clone())),
@@ -472,6 +477,12 @@ impl Emulator {
     /// The token requests must carry (`Authorization: Bearer <token>`).
     pub fn token(&self) -> &str {
         &self.token
+    }
+
+    /// The user's session token the Account API's operations want instead of [`token`](Self::token), when
+    /// one was given (`ServerBuilder::user_token`, `--user-token`).
+    pub fn user_token(&self) -> Option<&str> {
+        self.user_token.as_deref()
     }
 
     /// How many recorded exchanges the emulator can replay.
@@ -1257,8 +1268,9 @@ impl Emulator {
         operation_of(request).is_some_and(|op| op.id != HealthCheck::ID && self.authorized(op.id, request))
     }
 
-    /// Whether the request carries the environment token, or, for an operation of the account API, a
-    /// personal access token created through the API and not revoked.
+    /// Whether the request carries the environment token, or, for an operation of the account API, the
+    /// user's session token (the environment token when none was given) or a personal access token
+    /// created through the API and not revoked.
     fn authorized(&self, operation: &str, request: &HttpRequest) -> bool {
         let Some(value) = request.headers().get(http::header::AUTHORIZATION).and_then(|v| v.to_str().ok()) else {
             return false;
@@ -1271,7 +1283,10 @@ impl Emulator {
         else {
             return false;
         };
-        token == self.token || (ACCOUNT_API.contains(&operation) && lock(&self.state).use_api_token(token))
+        if !ACCOUNT_API.contains(&operation) {
+            return token == self.token;
+        }
+        token == self.user_token.as_deref().unwrap_or(&self.token) || lock(&self.state).use_api_token(token)
     }
 
     /// The `429` of a request over the limit, real or injected: the operation's documented body, whose

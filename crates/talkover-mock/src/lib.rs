@@ -13,7 +13,9 @@
 //! - **Stateful too**, from the recorded data on: SIP trunks and their numbers, the environment's phone
 //!   numbers (listed with their filters, the trunks' numbers among them), credits and auto top-up
 //!   (purchases and test recharges move the balance), API tokens (the plain token in the create answer
-//!   only; it signs in to the account API's operations until revoked), calendars with their members, events, attendees, availability rules (free slots are computed
+//!   only; it signs in to the account API's operations until revoked; abilities are kept, not enforced;
+//!   the environment token is taken there too unless a user's session token is given,
+//!   [`ServerBuilder::user_token`]), calendars with their members, events, attendees, availability rules (free slots are computed
 //!   from them and the events) and provider connections,
 //!   agents' conversation flows and versions, callback roles, campaigns' SFTP settings and logs, and
 //!   phone-number release requests; each with the reference's documented refusals and codes.
@@ -160,9 +162,21 @@ impl ServerBuilder {
         self
     }
 
-    /// The token requests must carry (default [`DEFAULT_TOKEN`]).
+    /// The token requests must carry (default [`DEFAULT_TOKEN`]). Spaces and line ends around it are
+    /// dropped, as the clients drop them from theirs (a token read from a file with a CRLF line end).
     pub fn token(mut self, token: impl Into<String>) -> Self {
-        self.settings.token = token.into();
+        self.settings.token = token.into().trim().to_owned();
+        self
+    }
+
+    /// A user's session token, which the Account API's operations (the user's API tokens, the current
+    /// user, the credit balance and purchases) then want, as their pages say, instead of the environment
+    /// token [`token`](Self::token) gives: with it, a test that runs those operations on the environment's
+    /// token gets their 401, as it would from the API. Without it (the default), either token is taken
+    /// there. Tokens created through the API are taken there either way, until revoked. Trimmed as the
+    /// environment token is.
+    pub fn user_token(mut self, token: impl Into<String>) -> Self {
+        self.settings.user_token = Some(token.into().trim().to_owned());
         self
     }
 
@@ -350,6 +364,12 @@ impl Server {
     /// The token requests must carry.
     pub fn token(&self) -> &str {
         self.emulator.token()
+    }
+
+    /// The user's session token the Account API's operations want, when one was given
+    /// ([`ServerBuilder::user_token`]).
+    pub fn user_token(&self) -> Option<&str> {
+        self.emulator.user_token()
     }
 
     /// The emulator behind the server (to change its faults, or count its requests).

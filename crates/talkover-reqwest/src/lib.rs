@@ -314,7 +314,7 @@ impl ReqwestTransport {
 /// Whether `error` is a TLS failure (`None` when it is not): whether it is a refusal that comes again on
 /// every try, a certificate refused (the server's by the client; the client's by the server, in an alert
 /// that a TLS 1.3 server sends after the client may have written its request, unread:
-/// [`alert_refuses_handshake`](talkover_core::transport::alert_refuses_handshake)) or nothing offered in
+/// `alert_refuses_handshake`) or nothing offered in
 /// common. Others (an alert of another kind, a record broken) may pass another time.
 fn tls_failure(error: &reqwest::Error) -> Option<bool> {
     #[cfg(feature = "rustls")]

@@ -124,7 +124,7 @@ impl UreqTransport {
     /// The agent's own settings are the only ones that apply, but for the bound a request carries from a
     /// client made with `with_timeout` ([`RequestTimeout`]), which replaces the agent's whole-exchange
     /// bound for that request and holds its connect and lookup timeouts under nine tenths of it
-    /// ([`connect_bound`]): set its timeouts on it (the `talkover`
+    /// (`connect_bound`): set its timeouts on it (the `talkover`
     /// client builder refuses its `timeout`, `connect_timeout` and `max_response_bytes` beside a transport
     /// of your own), and give the largest answer accepted here. Build it with the re-exported
     /// [`ureq`] (`talkover::ureq_transport::ureq` from the `talkover` crate), so that its
@@ -343,7 +343,7 @@ fn lookup_failed(error: &std::io::Error) -> bool {
 /// Whether a TLS failure can only have come from the handshake, before the server read any of the request:
 /// the server's certificate refused, nothing offered in common, an alert refusing the handshake (the
 /// client's certificate missing or refused, which a TLS 1.3 server says after the client may have
-/// written its request, unread: [`alert_refuses_handshake`](talkover_core::transport::alert_refuses_handshake)).
+/// written its request, unread: `alert_refuses_handshake`).
 /// Any other (a corrupt record, another alert, a malformed message, also what a server that speaks no TLS
 /// provokes) may come after the request was sent on the open connection: a request that is not safe to
 /// repeat is then not sent again.

@@ -139,13 +139,19 @@ fn a_refusal_of_the_token_and_one_of_the_request_exit_differently() {
     // 401: the token is wrong, a cron job's credentials to fix; 403: this request is not allowed now.
     let unauthorized = Reply::json(401, r#"{"message": "Missing Bearer Token"}"#);
     let forbidden = Reply::json(403, r#"{"success": false, "message": "Cannot delete active campaign"}"#);
-    let server = Scripted::start(vec![unauthorized, forbidden]);
+    let user_refused = Reply::json(401, r#"{"message": "Unauthenticated."}"#);
+    let server = Scripted::start(vec![unauthorized, forbidden, user_refused]);
     let mut list = talkover(&server.base_url(), TOKEN);
     list.args(["agents", "list"]);
-    fails_with(list, 4, "unauthorized (401)");
+    let output = fails_with(list, 4, "unauthorized (401)");
+    assert!(!stderr(&output).contains("session token"), "{}", stderr(&output));
     let mut delete = talkover(&server.base_url(), TOKEN);
     delete.args(["campaigns", "delete", "campaign-uuid-1"]);
     fails_with(delete, 19, "Cannot delete active campaign");
+    // The Account API wants a user's session token: its 401 says so, the mix-up a script most likely made.
+    let mut tokens = talkover(&server.base_url(), TOKEN);
+    tokens.args(["user", "list-api-tokens"]);
+    fails_with(tokens, 4, "wants a user's session token, not the environment's");
 }
 
 /// A request that found no answer within `--timeout` says so in seconds (not the HTTP client's words),

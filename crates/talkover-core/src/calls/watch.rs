@@ -116,9 +116,29 @@ impl CallWatch {
         }
     }
 
-    /// Reads only the agent's calls to `number`, as the API keeps it (E.164: `placed.to`).
+    /// Reads only the agent's calls to `number`, as the API keeps it (E.164: `placed.to`). A number
+    /// written as make-call takes it, `+` and digits with spaces, dashes, dots or parentheses between
+    /// (`+1 (555) 123-4567`), is read as the API keeps it (`+15551234567`); any other text is searched
+    /// for as given.
+    ///
+    /// ```
+    /// # use talkover_core as talkover;
+    /// use talkover::calls::CallWatch;
+    ///
+    /// let watch = CallWatch::new("agent-uuid", "call-uuid-1").to("+1 (555) 123-4567");
+    /// assert_eq!(watch.request().query.search.as_deref(), Some("+15551234567"));
+    /// ```
     pub fn to(mut self, number: impl Into<String>) -> Self {
-        self.to = Some(number.into());
+        let number = number.into();
+        let written = number.strip_prefix('+').is_some_and(|rest| {
+            rest.chars().all(|c| c.is_ascii_digit() || matches!(c, ' ' | '-' | '.' | '(' | ')'))
+                && rest.chars().any(|c| c.is_ascii_digit())
+        });
+        self.to = Some(if written {
+            std::iter::once('+').chain(number.chars().filter(char::is_ascii_digit)).collect()
+        } else {
+            number
+        });
         self
     }
 

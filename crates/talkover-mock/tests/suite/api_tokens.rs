@@ -85,3 +85,41 @@ fn a_created_token_signs_in_to_the_account_api_until_it_is_revoked() {
     let (status, _) = common::raw::send_as(&server, "1|not-a-token", "GET", "/user/api-tokens", "");
     assert_eq!(status, 401);
 }
+
+#[test]
+fn given_a_user_token_the_account_api_refuses_the_environment_token() {
+    let server = Server::builder().user_token("user-session-token\r\n").start_blocking().unwrap();
+    assert_eq!(server.user_token(), Some("user-session-token"));
+    let environment = common::blocking_client(&server);
+    // The mix-up the pages warn of: the environment's token on the Account API, refused as the API would.
+    for refused in [environment.api_tokens().list().unwrap_err(), environment.credits().balance().unwrap_err()] {
+        assert_eq!(refused.kind(), ErrorKind::Unauthorized, "{refused}");
+    }
+    assert_eq!(environment.current_user().unwrap_err().kind(), ErrorKind::Unauthorized);
+    // The environment's operations still take it.
+    environment.agents().list().send().unwrap();
+
+    let user = environment.with_token("user-session-token").unwrap();
+    let created = user.api_tokens().create(NewApiToken::new("Rotation")).unwrap();
+    user.current_user().unwrap();
+    user.credits().balance().unwrap();
+    let refused = user.agents().list().send().unwrap_err();
+    assert_eq!(refused.kind(), ErrorKind::Unauthorized, "the user's token is not the environment's: {refused}");
+    // A token created through the API signs in to the Account API as before.
+    let personal = environment.with_token(created.token.expose_secret()).unwrap();
+    assert!(personal.api_tokens().list().unwrap().items.iter().any(|t| t.id == created.id));
+}
+
+#[test]
+fn the_emulator_token_is_read_without_the_line_end_of_its_file() {
+    // A token read from a file written on Windows keeps its CRLF; the clients drop it, so must the emulator.
+    let server = Server::builder().token("ci_secret_tok\r\n").start_blocking().unwrap();
+    assert_eq!(server.token(), "ci_secret_tok");
+    let client = talkover::blocking::Client::builder()
+        .base_url(server.base_url())
+        .token("ci_secret_tok\r\n")
+        .max_retries(0)
+        .build()
+        .unwrap();
+    client.agents().list().send().unwrap();
+}

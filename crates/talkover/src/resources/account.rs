@@ -14,13 +14,16 @@ entry_point! {
 }
 
 root_handler! {
-    /// The current user's personal access tokens: `client.api_tokens()`.
+    /// The current user's personal access tokens: `client.api_tokens()`. These operations take a user's
+    /// session token, not the environment's `talq_` token the others take: run them on a client of that
+    /// token, as below.
     ///
     /// ```no_run
     /// use talkover::account::NewApiToken;
     ///
-    /// # async fn run() -> Result<(), talkover::Error> {
-    /// let client = talkover::Client::from_env()?;
+    /// # async fn run(user_token: String) -> Result<(), talkover::Error> {
+    /// // The environment's client, and one for the user's session token on the same connections.
+    /// let client = talkover::Client::from_env()?.with_token(user_token)?;
     /// let created = client.api_tokens().create(NewApiToken::new("CI Pipeline").abilities(["*"])).await?;
     /// let secret = created.token.expose_secret(); // shown this once: store it now
     /// # let _ = secret;
@@ -68,6 +71,7 @@ macro_rules! direct_call {
 direct_call! {
     /// [Get the current user](https://docs.talkover.ai/api-reference/endpoints/get-current-user), the one the
     /// token belongs to. Sent to `/api/user`, outside `/api/v1`, whatever the base URL's version prefix.
+    /// Takes a user's session token, not the environment's: call it on `client.with_token(user_token)?`.
     ///
     #[doc = talkover_core::errors_section!("get-current-user")]
     current_user -> User = GetCurrentUser::new()
@@ -75,7 +79,8 @@ direct_call! {
 
 direct_call! {
     /// [Check that the API is up](https://docs.talkover.ai/api-reference/endpoints/health): a liveness probe,
-    /// not rate limited.
+    /// not rate limited. It needs no token, so it says nothing of the client's: a wrong token passes here
+    /// too (check one with `client.agents().list()`, or `current_user()` for a user's token).
     ///
     #[doc = talkover_core::errors_section!("health")]
     health -> ServiceHealth = HealthCheck::new()
