@@ -3,17 +3,18 @@
 //!
 //! `cargo run --example billing` runs on the local emulator: no token, no network (it starts from the
 //! reference's recorded balance, settings and cards, and keeps what the example changes). With
-//! `TALKOVER_TOKEN` set it only reads: it changes no setting and charges nothing.
+//! `TALKOVER_TOKEN` set it only reads: it changes no setting and charges nothing. The balance is the
+//! Account API's, which takes a user's session token: set `TALKOVER_USER_TOKEN` too.
 
 use talkover::auto_topup::AutoTopupSettingsUpdate;
 use talkover::Decimal;
-use talkover_examples::connect;
+use talkover_examples::{account_client, connect};
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (client, emulator) = connect().await?;
 
-    let balance = client.credits().balance().await?;
+    let balance = account_client(&client, emulator.as_ref())?.credits().balance().await?;
     println!("balance: {} {}", balance.balance, balance.currency);
 
     let settings = client.auto_topup().settings().await?;

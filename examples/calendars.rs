@@ -2,18 +2,19 @@
 //!
 //! `cargo run --example calendars` runs on the local emulator: no token, no network (it keeps the calendar,
 //! its rules and events, and computes the free slots from the rules and the events booked). With `TALKOVER_TOKEN` set it
-//! creates the calendar in your account and deletes it at the end.
+//! creates the calendar in your account and deletes it at the end; the calendar's owner is the current
+//! user, which the Account API gives for a user's session token: set `TALKOVER_USER_TOKEN` too.
 
 use talkover::calendars::availability::{RecurringAvailability, TimeOfDay, Weekday};
 use talkover::calendars::events::{NewCalendarEvent, NewEventAttendee};
 use talkover::calendars::NewCalendar;
 use talkover::time::DateTime;
-use talkover_examples::connect;
+use talkover_examples::{account_client, connect};
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let (client, _emulator) = connect().await?;
-    let user = client.current_user().await?;
+    let (client, emulator) = connect().await?;
+    let user = account_client(&client, emulator.as_ref())?.current_user().await?;
     let calendar = client
         .calendars()
         .create(NewCalendar::new("Demo bookings", user.id.to_string()).timezone("America/New_York"))

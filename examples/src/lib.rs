@@ -11,6 +11,14 @@ use talkover::voice_templates::{QualityTier, VoiceTemplate, VoiceTemplateGroup};
 /// The environment variable naming the phone to ring with the test call when running against the API.
 pub const TEST_PHONE_ENV: &str = "TALKOVER_TEST_PHONE";
 
+/// The environment variable holding a user's session token, which the Account API's operations (the
+/// current user, the credit balance) take instead of `TALKOVER_TOKEN`, as their pages say.
+pub const USER_TOKEN_ENV: &str = "TALKOVER_USER_TOKEN";
+
+/// The user's session token of the emulator the examples start, which its Account API then wants, as
+/// the API does.
+const EMULATED_USER_TOKEN: &str = "mock_user_session_token";
+
 /// The number the test call goes to on the emulator (a number reserved for fiction).
 pub const EMULATED_TEST_PHONE: &str = "+15555550100";
 
@@ -130,8 +138,23 @@ pub async fn connect() -> Result<(talkover::Client, Option<talkover_mock::Server
         println!("TALKOVER_TOKEN is set: talking to {}\n", base_url(client.config()));
         return Ok((client, None));
     }
-    let server = talkover_mock::Server::start().await?;
+    let server = talkover_mock::Server::builder().user_token(EMULATED_USER_TOKEN).start().await?;
     let client = talkover::Client::builder().base_url(server.base_url()).token(server.token()).build()?;
     println!("TALKOVER_TOKEN is not set: talking to the local emulator at {}\n", base_url(client.config()));
     Ok((client, Some(server)))
+}
+
+/// The client for the Account API's operations (the current user, the credit balance), whose pages ask
+/// for a user's session token, not the environment's: `client` with the token of `TALKOVER_USER_TOKEN`
+/// on the API, or the emulator's user token. On the same connections as `client`.
+pub fn account_client(
+    client: &talkover::Client,
+    emulator: Option<&talkover_mock::Server>,
+) -> Result<talkover::Client, Box<dyn std::error::Error>> {
+    let token = match emulator.and_then(talkover_mock::Server::user_token) {
+        Some(token) => token.to_owned(),
+        None => std::env::var(USER_TOKEN_ENV)
+            .map_err(|_| format!("{USER_TOKEN_ENV} is not set: the Account API wants a user's session token"))?,
+    };
+    Ok(client.with_token(token)?)
 }

@@ -5,12 +5,12 @@ use std::fmt::Write as _;
 use std::time::Duration;
 
 use serde_json::{json, Map, Value};
-use talkover::account::{CreateUserApiToken, DeleteUserApiToken, GetCurrentUser, ListUserApiTokens};
+use talkover::account::CreateUserApiToken;
 use talkover::agents::PublishAgent;
 use talkover::auto_topup::TestAutoTopup;
 use talkover::calls::{EndCall, MakeCall, MakeCampaignCall};
 use talkover::campaigns::DeleteCampaign;
-use talkover::credits::{GetCreditsBalance, PurchaseCredits};
+use talkover::credits::PurchaseCredits;
 use talkover::error::status_may_have_taken_effect;
 use talkover::http::{Method, StatusCode};
 use talkover::phone_numbers::RequestPhoneRelease;
@@ -699,20 +699,13 @@ const EFFECTS: &[(&str, &str)] = &[
     (RequestPhoneRelease::ID, "the number's release may have been requested"),
     (
         CreateUserApiToken::ID,
-        "an API token may have been created (`talkover user list-api-tokens` lists it; \
-         `talkover user delete-api-token ID` revokes one not wanted)",
+        "an API token may have been created: `talkover user list-api-tokens` lists it, \
+         `talkover user delete-api-token ID` revokes one not wanted",
     ),
 ];
 
 /// The Account API's operations, whose pages ask for a user's session token, not the environment's.
-pub(crate) const ACCOUNT_API: [&str; 6] = [
-    ListUserApiTokens::ID,
-    CreateUserApiToken::ID,
-    DeleteUserApiToken::ID,
-    GetCurrentUser::ID,
-    GetCreditsBalance::ID,
-    PurchaseCredits::ID,
-];
+pub(crate) const ACCOUNT_API: [&str; 6] = talkover::account::ACCOUNT_API_OPERATIONS;
 
 /// Where a JSON success answer the types cannot read went.
 const ON_STANDARD_OUTPUT: &str = "  the answer, as received, is on standard output (its ids, with --output id)\n";

@@ -23,6 +23,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::envelope::{Ack, Envelope, ListEnvelope, MaybeEnveloped};
 use crate::macros::optional_fields;
+use crate::operation::Operation as _;
 use crate::secret::SecretString;
 use crate::validate::Problems;
 use crate::Timestamp;
@@ -231,6 +232,18 @@ macro_rules! account_operations {
     };
 }
 account_operations!(declare);
+
+/// The ids of the Account API's operations, whose pages ask for a user's session token, not the
+/// environment's: the user's API tokens, the current user, and the credit balance and purchases (in
+/// [`credits`](crate::credits)). For tools that pick a token, or explain a 401, by operation.
+pub const ACCOUNT_API_OPERATIONS: [&str; 6] = [
+    ListUserApiTokens::ID,
+    CreateUserApiToken::ID,
+    DeleteUserApiToken::ID,
+    GetCurrentUser::ID,
+    crate::credits::GetCreditsBalance::ID,
+    crate::credits::PurchaseCredits::ID,
+];
 
 #[cfg(test)]
 mod tests {

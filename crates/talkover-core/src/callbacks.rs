@@ -26,6 +26,9 @@ string_enum! {
     ///
     /// Spelled as the callback pages spell them (`no_answer`), which differs from the call history's
     /// [`CallStatus`](crate::calls::CallStatus) (`no-answer`).
+    ///
+    /// check-callback-constraints checks them, but no page stores them: set-agent-as-callback and
+    /// update-callback-sources take the source agents alone, and a callback agent's details show none.
     pub enum CallbackTriggerStatus {
         /// Nobody picked up.
         NoAnswer = "no_answer",

@@ -464,6 +464,9 @@ fn authorization(token: &SecretString) -> Result<HeaderValue, Error> {
     // `TALKOVER_TOKEN="talq_…"` read by a loader that keeps the quotes (docker's `--env-file` does): sent
     // so, the token would be answered with a bare 401.
     let quoted = |q: char| token.len() >= 2 && token.starts_with(q) && token.ends_with(q);
+    if token.len() == 2 && (quoted('"') || quoted('\'')) {
+        return Err(invalid("the token is empty (two quotes and nothing between them)"));
+    }
     if quoted('"') || quoted('\'') {
         return Err(invalid(
             "the token is wrapped in quotes: pass it without them (an env file's quotes are kept by some loaders)",
@@ -622,6 +625,8 @@ mod tests {
             assert!(err.message().contains("wrapped in quotes"), "{err}");
             assert!(!format!("{err} {err:?}").contains("quoted_value"), "{err:?}");
         }
+        let Err(Error::Config(err)) = ClientConfig::new("\"\"") else { panic!("two quotes accepted") };
+        assert!(err.message().contains("the token is empty"), "{err}");
         // A token that only begins with the letters is a token.
         assert!(ClientConfig::new("Bearertalq_value").is_ok());
         assert!(ClientConfig::new("talq_value").is_ok());

@@ -103,7 +103,7 @@ macro_rules! credits_operations {
     ($mode:ident $($handler:tt)*) => {
         $crate::operations! { $mode [$($handler)*]
         /// [Get the credit balance](https://docs.talkover.ai/api-reference/endpoints/get-credits-balance) of the
-        /// account.
+        /// account. Takes a user's session token, not the environment's (see [the module](self)).
         GetCreditsBalance {
             id: "get-credits-balance",
             method: GET,
@@ -115,7 +115,8 @@ macro_rules! credits_operations {
 
         /// [Buy credits](https://docs.talkover.ai/api-reference/endpoints/purchase-credits): charges a payment
         /// method and adds the amount to the balance. A declined payment is a 402
-        /// (`ErrorKind::PaymentRequired`, code `PAYMENT_FAILED`).
+        /// (`ErrorKind::PaymentRequired`, code `PAYMENT_FAILED`). Takes a user's session token, not the
+        /// environment's (see [the module](self)).
         PurchaseCredits {
             id: "purchase-credits",
             method: POST,

@@ -277,7 +277,6 @@ pub fn push_query(out: &mut String, pairs: &[(String, String)]) {
 }
 
 /// Decodes an `application/x-www-form-urlencoded` string into pairs (a `+` is a space).
-#[doc(hidden)]
 pub fn parse_query(query: &str) -> Vec<(String, String)> {
     query
         .split('&')

@@ -390,7 +390,6 @@ impl<'de, A: serde::de::MapAccess<'de>> serde::de::MapAccess<'de> for Resumed<A>
 /// let outcome: SipTrunkVerification = failed_check_data(Err(Error::Api(Box::new(answer)))).unwrap();
 /// assert_eq!((outcome.is_verified, outcome.error.as_deref()), (false, Some("Authentication failed (401)")));
 /// ```
-#[doc(hidden)]
 pub fn failed_check_data<T: DeserializeOwned>(result: Result<T, crate::Error>) -> Result<T, crate::Error> {
     let error = match result {
         Err(error) => error,

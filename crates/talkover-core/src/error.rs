@@ -685,7 +685,6 @@ impl Error {
 /// Whether an answer of `status` leaves open that the request was acted on: every status but a 4xx
 /// refusal (408 is the server giving up, not a refusal). The rule of [`Error::may_have_taken_effect`] for
 /// an answer, for tools that judge each attempt of a call on their own.
-#[doc(hidden)]
 pub fn status_may_have_taken_effect(status: StatusCode) -> bool {
     !status.is_client_error() || status == StatusCode::REQUEST_TIMEOUT
 }

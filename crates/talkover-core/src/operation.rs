@@ -21,6 +21,10 @@ pub(crate) const FITS_NOTHING: &str = "$talkover::fits_nothing";
 /// A value of an operation type is one call: its path parameters, its query (`query` field) and its body
 /// (`body` field). The same value runs on the async and the blocking client, or on any transport through
 /// [`build_request`] and [`decode_response`].
+///
+/// Implement it for an endpoint this version does not have yet, and run it with the clients' `execute`:
+/// it goes with the client's token, base URL, retries and error handling as the SDK's own operations do
+/// (the README's "Use" has an example). An item a later release adds here comes with a default.
 pub trait Operation: Send + Sync + Sized {
     /// The query string's parameters (`()` when there are none).
     type Query: Serialize;

@@ -118,6 +118,7 @@ pub fn run(args: Vec<String>) -> Result<(), String> {
     let mut builder = builder.token(token.clone()).faults(faults.clone());
     match user_token {
         Some(user) if user.is_empty() => return Err("--user-token cannot be empty".into()),
+        Some(user) if user == token => return Err("--user-token cannot be the --token (the environment's)".into()),
         Some(user) => builder = builder.user_token(user),
         None => {}
     }

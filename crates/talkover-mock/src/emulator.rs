@@ -7,9 +7,8 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use http::{HeaderValue, StatusCode};
 use serde_json::{json, Map, Value};
-use talkover_core::account::{CreateUserApiToken, DeleteUserApiToken, GetCurrentUser, HealthCheck, ListUserApiTokens};
+use talkover_core::account::HealthCheck;
 use talkover_core::calls::{Call, MakeCall};
-use talkover_core::credits::{GetCreditsBalance, PurchaseCredits};
 use talkover_core::fixture::{self, Route};
 use talkover_core::rate_limit::RateLimit;
 use talkover_core::registry::OperationInfo;
@@ -26,14 +25,7 @@ use crate::state::{self, State};
 /// The operations of the account API, which their pages say a user's token authenticates (a personal
 /// access token is used "as `Authorization: Bearer <token>` in subsequent requests"); the others want
 /// the environment token.
-const ACCOUNT_API: [&str; 6] = [
-    GetCurrentUser::ID,
-    ListUserApiTokens::ID,
-    CreateUserApiToken::ID,
-    DeleteUserApiToken::ID,
-    GetCreditsBalance::ID,
-    PurchaseCredits::ID,
-];
+const ACCOUNT_API: [&str; 6] = talkover_core::account::ACCOUNT_API_OPERATIONS;
 
 /// The token the emulator accepts unless told otherwise.
 pub const DEFAULT_TOKEN: &str = "talq_mock_token";
@@ -416,6 +408,18 @@ impl Emulator {
         if let Some(problem) = settings.faults.problem() {
             return Err(problem);
         }
+        // An empty token matches no request (a client refuses to send one), so the API would be closed; a
+        // user token equal to the environment's would let that one through, the mix-up it is there to show.
+        if settings.token.is_empty() {
+            return Err("The token is empty.".to_owned());
+        }
+        match settings.user_token.as_deref() {
+            Some("") => return Err("The user token is empty.".to_owned()),
+            Some(user) if user == settings.token => {
+                return Err("The user token is the environment token: give another one, or none.".to_owned())
+            }
+            _ => {}
+        }
         if settings.clock_scale.is_nan() || settings.clock_scale < 0.0 {
             return Err(format!(
                 "The clock scale must be from 0 to {}, got {}.",
@@ -474,7 +478,8 @@ impl Emulator {
         self.own_port.store(port, Ordering::Relaxed);
     }
 
-    /// The token requests must carry (`Authorization: Bearer <token>`).
+    /// The token requests must carry (`Authorization: Bearer <token>`): the environment token, which the
+    /// Account API's operations take too unless a [`user_token`](Self::user_token) was given.
     pub fn token(&self) -> &str {
         &self.token
     }
@@ -706,7 +711,8 @@ impl Emulator {
             return;
         }
         let operation = operation_at(method, uri.path()).map(|op| op.id);
-        let entry = ReceivedRequest::new(number, method, uri, body, operation, status.as_u16(), &self.token);
+        let tokens: Vec<&str> = std::iter::once(self.token.as_str()).chain(self.user_token.as_deref()).collect();
+        let entry = ReceivedRequest::new(number, method, uri, body, operation, status.as_u16(), &tokens);
         self.journal.keep(entry);
     }
 

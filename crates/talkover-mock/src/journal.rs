@@ -54,7 +54,7 @@ pub struct ReceivedRequest {
 
 impl ReceivedRequest {
     /// The entry of request `number` (`method`, `uri`, `body` as read) reaching `operation`, answered with
-    /// `status`, with its credentials and `token` hidden.
+    /// `status`, with its credentials and `tokens` (the emulator's own) hidden.
     pub(crate) fn new(
         number: u64,
         method: &http::Method,
@@ -62,14 +62,16 @@ impl ReceivedRequest {
         body: &[u8],
         operation: Option<&str>,
         status: u16,
-        token: &str,
+        tokens: &[&str],
     ) -> Self {
-        let hidden = |text: &str| redact_credentials(&redacted(text, &[token])).into_owned();
+        let hidden = |text: &str| redact_credentials(&redacted(text, tokens)).into_owned();
         let kept = (body.len() <= LONGEST_JOURNALED_BODY)
             .then(|| serde_json::from_slice::<Value>(body).ok())
             .flatten()
             .and_then(|mut json| {
-                record::redact(&mut json, Some(token));
+                for token in tokens {
+                    record::redact(&mut json, Some(token));
+                }
                 hide_credentials_in_strings(&mut json);
                 serde_json::value::to_raw_value(&json).ok()
             });
@@ -165,7 +167,7 @@ mod tests {
         let journal = Journal::default();
         let uri: http::Uri = "/api/v1/agents".parse().unwrap();
         for number in [2, 3, 1] {
-            journal.keep(ReceivedRequest::new(number, &http::Method::GET, &uri, b"", None, 200, "talq_t0ken_test"));
+            journal.keep(ReceivedRequest::new(number, &http::Method::GET, &uri, b"", None, 200, &["talq_t0ken_test"]));
         }
         let numbers = |entries: Vec<ReceivedRequest>| entries.iter().map(|e| e.number).collect::<Vec<_>>();
         assert_eq!(numbers(journal.entries()), [1, 2, 3]);
@@ -178,7 +180,7 @@ mod tests {
     fn a_token_in_free_text_is_hidden() {
         let uri: http::Uri = "/api/v1/agents?note=talq_live_abcdef123456".parse().unwrap();
         let body = br#"{"name":"Ann","note":"use talq_live_abcdef123456, or 42|AbCdEfGh1234"}"#;
-        let entry = ReceivedRequest::new(1, &http::Method::POST, &uri, body, None, 201, "talq_t0ken_test");
+        let entry = ReceivedRequest::new(1, &http::Method::POST, &uri, body, None, 201, &["talq_t0ken_test"]);
         let json = serde_json::to_string(&entry).unwrap();
         assert!(!json.contains("abcdef123456") && !json.contains("AbCdEfGh1234"), "{json}");
         assert_eq!(entry.body().map(|b| b["name"].clone()), Some(Value::from("Ann")));

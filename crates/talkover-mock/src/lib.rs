@@ -361,7 +361,8 @@ impl Server {
         self.addr
     }
 
-    /// The token requests must carry.
+    /// The token requests must carry: the environment token, which the Account API's operations take too
+    /// unless a [`user_token`](Self::user_token) was given.
     pub fn token(&self) -> &str {
         self.emulator.token()
     }

@@ -226,6 +226,20 @@ impl Invalid {
         self.fields.retain(|refused, _| refused != field && !refused.starts_with(&format!("{field}.")));
     }
 
+    /// Removes only the refusals of values the reference does not list ([`selected`](Self::selected)) at
+    /// `field` and below it, for a handler that answers those values itself: a value of the wrong type
+    /// stays refused (its stand-in is the example's value, which the handler must not take for the
+    /// caller's).
+    pub(crate) fn forgive_unlisted(&mut self, field: &str) {
+        let below = format!("{field}.");
+        for (refused, messages) in &mut self.fields {
+            if refused == field || refused.starts_with(&below) {
+                messages.retain(|message| !message.starts_with("The selected "));
+            }
+        }
+        self.fields.retain(|_, messages| !messages.is_empty());
+    }
+
     /// Adds every field a core check refused, in the API's words.
     pub(crate) fn core(&mut self, result: Result<(), Error>) {
         match result {

@@ -90,10 +90,11 @@ impl<T: Side> std::fmt::Debug for ClientBuilder<T> {
 }
 
 impl<T: Side> ClientBuilder<T> {
-    /// The API token (`talq_…`), alone: the SDK sends it as `Authorization: Bearer <token>`. One that
-    /// starts with `Bearer ` (copied from a curl line) is refused when the client is built
-    /// (`Error::Config` naming `token`, without the token in its message), as are an empty one and one with
-    /// characters a header cannot carry.
+    /// The API token (`talq_…`), alone: the SDK sends it as `Authorization: Bearer <token>`, without the
+    /// spaces and line end around it. One that starts with `Bearer ` (copied from a curl line) is refused
+    /// when the client is built (`Error::Config` naming `token`, without the token in its message), as are
+    /// an empty one, one wrapped in quotes (an env file's, kept by its loader) and one with characters a
+    /// header cannot carry.
     pub fn token(mut self, token: impl Into<SecretString>) -> Self {
         self.token = Some(token.into());
         self

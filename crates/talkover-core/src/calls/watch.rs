@@ -117,9 +117,9 @@ impl CallWatch {
     }
 
     /// Reads only the agent's calls to `number`, as the API keeps it (E.164: `placed.to`). A number
-    /// written as make-call takes it, `+` and digits with spaces, dashes, dots or parentheses between
-    /// (`+1 (555) 123-4567`), is read as the API keeps it (`+15551234567`); any other text is searched
-    /// for as given.
+    /// written as make-call takes it in international form (`+1 (555) 123-4567`) is read as the API keeps
+    /// it (`+15551234567`), as [`e164_of_international`](crate::validate::e164_of_international) reads it;
+    /// any other text (one with a trunk prefix, `+49 (0)151 …`, among them) is searched for as given.
     ///
     /// ```
     /// # use talkover_core as talkover;
@@ -130,15 +130,7 @@ impl CallWatch {
     /// ```
     pub fn to(mut self, number: impl Into<String>) -> Self {
         let number = number.into();
-        let written = number.strip_prefix('+').is_some_and(|rest| {
-            rest.chars().all(|c| c.is_ascii_digit() || matches!(c, ' ' | '-' | '.' | '(' | ')'))
-                && rest.chars().any(|c| c.is_ascii_digit())
-        });
-        self.to = Some(if written {
-            std::iter::once('+').chain(number.chars().filter(char::is_ascii_digit)).collect()
-        } else {
-            number
-        });
+        self.to = Some(crate::validate::e164_of_international(&number).unwrap_or(number));
         self
     }
 

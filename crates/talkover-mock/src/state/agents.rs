@@ -186,6 +186,9 @@ impl State {
         let now = now();
         let agent = &mut self.agents[index].agent;
         agent.direction = Some(body.direction.clone());
+        let id = agent.id.as_str().to_owned();
+        self.callbacks.direction_changed(&id, &body.direction);
+        let agent = &mut self.agents[index].agent;
         if let Some(numbers) = numbers {
             agent.phone_numbers = Some(numbers);
         }

@@ -5,7 +5,9 @@
 //! sources must be published outbound agents, as list-callback-source-agents offers them and
 //! check-callback-constraints holds them (a 422 naming each source refused, `source_agent_ids.N`, as the
 //! pages document no answer of their own for it). Setting or updating the sources sets the role and the
-//! whole list; removing the role from an agent without it answers the documented 404. The callback
+//! whole list; removing the role from an agent without it answers the documented 404. An agent turned
+//! outbound loses its role, one turned inbound its place among sources, and a role left with no source
+//! (its last one deleted or turned inbound) goes, as the pages leave no role so. The callback
 //! statistics count the recorded ones, in the period they were recorded for, as the emulator routes no
 //! callbacks: a range that holds that period gives them, any other range none.
 
@@ -41,10 +43,33 @@ pub(crate) struct Callbacks {
 }
 
 impl Callbacks {
-    /// Forgets a deleted agent: its own role, and its place among the sources of the others.
+    /// Forgets a deleted agent: its own role, and its place among the sources of the others. A role left
+    /// without a source goes too: the pages never leave one so (an empty list "fails validation; use
+    /// Remove Callback Role").
     pub(crate) fn forget(&mut self, agent_id: &str) {
         self.roles.retain(|role| role.agent_id != agent_id);
-        self.roles.iter_mut().for_each(|role| role.sources.retain(|s| s != agent_id));
+        self.drop_source(agent_id);
+    }
+
+    /// Follows an agent's new direction: only an inbound agent serves as a callback agent and only an
+    /// outbound one is a source (list-callback-agents, list-callback-source-agents), so an agent turned
+    /// outbound loses its role and one turned inbound its place among sources, as if set anew.
+    pub(crate) fn direction_changed(&mut self, agent_id: &str, direction: &Direction) {
+        if *direction != Direction::Inbound {
+            self.roles.retain(|role| role.agent_id != agent_id);
+        }
+        if *direction != Direction::Outbound {
+            self.drop_source(agent_id);
+        }
+    }
+
+    /// Takes `agent_id` from every role's sources, and the role from an agent it leaves without one.
+    fn drop_source(&mut self, agent_id: &str) {
+        self.roles.retain_mut(|role| {
+            let had = role.sources.len();
+            role.sources.retain(|s| s != agent_id);
+            role.sources.len() == had || !role.sources.is_empty()
+        });
     }
 
     /// The recorded callback agent with its sources and statistics.
@@ -226,7 +251,7 @@ impl State {
         let id = req.param("agent_id");
         let Some(agent) = self.callback_candidate(id) else { return Err(agent_not_found(req)) };
         let (check, mut invalid) = req.decode::<CheckCallbackConstraints>()?;
-        invalid.forgive("callback_trigger_statuses");
+        invalid.forgive_unlisted("callback_trigger_statuses");
         invalid.check()?;
         // A trigger status the reference does not know is one of the configuration's errors: the page
         // answers every error of the proposal in its list of strings ("Invalid"), and documents no 422.

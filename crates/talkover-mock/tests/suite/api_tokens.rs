@@ -108,6 +108,27 @@ fn given_a_user_token_the_account_api_refuses_the_environment_token() {
     // A token created through the API signs in to the Account API as before.
     let personal = environment.with_token(created.token.expose_secret()).unwrap();
     assert!(personal.api_tokens().list().unwrap().items.iter().any(|t| t.id == created.id));
+    // Writes too want the user's token.
+    let refused = environment.api_tokens().delete(&created.id).unwrap_err();
+    assert_eq!(refused.kind(), ErrorKind::Unauthorized, "{refused}");
+    let purchase = talkover::credits::CreditPurchase::new("10.00".parse::<talkover::Decimal>().unwrap());
+    assert_eq!(environment.credits().purchase(purchase).unwrap_err().kind(), ErrorKind::Unauthorized);
+
+    // The user's token is a secret of the emulator's as the environment's is: the journal hides both.
+    user.agents().list().search("user-session-token").send().unwrap_err();
+    let kept = server.emulator().received();
+    let last = kept.last().expect("the request is kept");
+    assert_eq!(last.query.as_deref(), Some("search=[redacted]"), "{last:?}");
+}
+
+#[test]
+fn a_user_token_that_would_hide_the_mix_up_is_refused() {
+    let empty = Server::builder().user_token(" \r\n").start_blocking().map(|_| ()).unwrap_err();
+    assert!(empty.to_string().contains("user token is empty"), "{empty}");
+    let same = Server::builder().token("env_tok").user_token("env_tok").start_blocking().map(|_| ()).unwrap_err();
+    assert!(same.to_string().contains("is the environment token"), "{same}");
+    let no_token = Server::builder().token("\r\n").start_blocking().map(|_| ()).unwrap_err();
+    assert!(no_token.to_string().contains("token is empty"), "{no_token}");
 }
 
 #[test]

@@ -6,7 +6,7 @@ use crate::common;
 use common::raw::{error_fields, send};
 use common::{agent, agent_in, api, voice};
 use serde_json::json;
-use talkover::agents::{Agent, AgentStatus, Direction, PublishAgent};
+use talkover::agents::{Agent, AgentCallingSettings, AgentStatus, Direction, PublishAgent, UnpublishAgent};
 use talkover::callbacks::{CallbackTriggerStatus, ProposedCallbackConfig};
 use talkover_mock::Server;
 
@@ -88,12 +88,18 @@ fn invalid_sources_answer_422() {
     assert_eq!((status, error_fields(&body)), (422, vec!["source_agent_ids.0".to_owned()]), "{body}");
 }
 
-#[test]
-fn an_unknown_trigger_status_is_one_of_the_configurations_errors() {
+/// An emulator with an inbound agent, and the path of check-callback-constraints for it.
+fn desk_to_check() -> (Server, String) {
     let server = Server::start_blocking().unwrap();
     let client = common::blocking_client(&server);
     let inbound = client.agents().create(agent_in("Returns desk", Direction::Inbound)).unwrap();
     let path = format!("/callback-agents/{}/check-constraints", inbound.id.as_str());
+    (server, path)
+}
+
+#[test]
+fn an_unknown_trigger_status_is_one_of_the_configurations_errors() {
+    let (server, path) = desk_to_check();
     let proposal = r#"{"is_callback_agent": true, "callback_source_agents": ["agent-uuid-2"],
         "callback_trigger_statuses": ["no_answer", "sometimes"]}"#;
     // The page's "Invalid" answer: success false and the errors as a list of sentences.
@@ -170,4 +176,47 @@ fn callback_stats_count_the_range_asked_for() {
     let refused = send(&server, "GET", "/callback-agents/stats?end_date=2024-02-30", "");
     assert_eq!(refused.0, 422);
     assert_eq!(error_fields(&refused.1), ["end_date"]);
+}
+
+#[test]
+fn trigger_statuses_of_the_wrong_type_are_refused_not_read_as_valid() {
+    let (server, path) = desk_to_check();
+    // The page gives an array of strings: a text, or a list of numbers, is the API's 422 on that field,
+    // never "Configuration is valid" as if the example's statuses had been sent.
+    for statuses in [json!("busy"), json!([1]), json!({"a": 1})] {
+        let proposal = json!({"is_callback_agent": true, "callback_source_agents": ["agent-uuid-2"],
+            "callback_trigger_statuses": statuses});
+        let (status, body) = send(&server, "POST", &path, &proposal.to_string());
+        assert_eq!(status, 422, "{statuses}: {body}");
+        let fields = error_fields(&body);
+        assert!(fields.iter().all(|f| f.starts_with("callback_trigger_statuses")) && !fields.is_empty(), "{body}");
+    }
+}
+
+#[test]
+fn a_role_follows_its_agents_direction_and_goes_with_its_last_source() {
+    let (_server, client) = common::start_blocking();
+    let callbacks = client.callback_agents();
+    let has_role = |id: &talkover::agents::AgentId| callbacks.list().unwrap().items.iter().any(|a| a.id == *id);
+    let (inbound, caller) = desk_and_caller(&client);
+    client.agents().update_voice(&caller.id, voice()).unwrap();
+    client.execute(PublishAgent::new(&caller.id)).unwrap();
+
+    // Only an inbound agent serves as a callback agent: turned outbound, it has the role no more.
+    callbacks.set(&inbound.id, [caller.id.clone()]).unwrap();
+    client.agents().update_calling(&inbound.id, AgentCallingSettings::new(Direction::Outbound)).unwrap();
+    assert!(!has_role(&inbound.id), "an outbound agent listed as a callback agent");
+    client.agents().update_calling(&inbound.id, AgentCallingSettings::new(Direction::Inbound)).unwrap();
+    assert!(!has_role(&inbound.id), "turned back, it has no role until one is set");
+
+    // A role whose only source is deleted goes: no role is left with an empty list of sources.
+    callbacks.set(&inbound.id, [caller.id.clone()]).unwrap();
+    client.execute(UnpublishAgent::new(&caller.id)).unwrap();
+    client.agents().delete(&caller.id).unwrap();
+    assert!(!has_role(&inbound.id), "a callback agent left without sources");
+    // A role with sources left keeps them.
+    callbacks.set(&inbound.id, ["agent-uuid-2", "agent-uuid-3"]).unwrap();
+    let another = client.agents().create(agent("Another caller")).unwrap();
+    client.agents().delete(&another.id).unwrap();
+    assert!(has_role(&inbound.id));
 }

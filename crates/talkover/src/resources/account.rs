@@ -22,7 +22,7 @@ root_handler! {
     /// use talkover::account::NewApiToken;
     ///
     /// # async fn run(user_token: String) -> Result<(), talkover::Error> {
-    /// // The environment's client, and one for the user's session token on the same connections.
+    /// // A client of the user's session token (derived here from the environment's, on its connections).
     /// let client = talkover::Client::from_env()?.with_token(user_token)?;
     /// let created = client.api_tokens().create(NewApiToken::new("CI Pipeline").abilities(["*"])).await?;
     /// let secret = created.token.expose_secret(); // shown this once: store it now

@@ -36,6 +36,7 @@ root_handler! {
     ///     .callback_trigger_statuses([CallbackTriggerStatus::NoAnswer]);
     /// let check: ConstraintCheck = callbacks.check_constraints(inbound, proposal).await?;
     /// if check.is_valid() {
+    ///     // The sources alone: the API checks trigger statuses but stores none.
     ///     callbacks.set(inbound, ["agent-uuid-2"]).await?;
     /// }
     /// for agent in callbacks.list().await?.items {

@@ -38,8 +38,9 @@ handler! {
 impl<'c, C: Execute> CampaignSftp<'c, C> {
     /// [Test the SFTP connection](https://docs.talkover.ai/api-reference/endpoints/test-campaign-sftp-connection).
     /// A test that ran and failed is its outcome, not an error: the reason is in `error` (the page's
-    /// "Failure" answer, `"success": false` with its `data`). Never retried once it may have reached the
-    /// server.
+    /// "Failure" answer, `"success": false` with its `data`; see
+    /// [`failed_check_data`](crate::envelope::failed_check_data)). Never retried once it may have reached
+    /// the server.
     ///
     #[doc = talkover_core::errors_section!("test-campaign-sftp-connection")]
     pub fn test_connection(&self) -> C::Call<SftpTestResult> {

@@ -10,11 +10,12 @@ entry_point! {
 }
 
 root_handler! {
-    /// Credits: `client.credits()`.
+    /// Credits: `client.credits()`. These operations are the Account API's, which takes a user's session
+    /// token, not the environment's `talq_` token the others take: run them on a client of that token.
     ///
     /// ```no_run
-    /// # async fn run() -> Result<(), talkover::Error> {
-    /// let client = talkover::Client::from_env()?;
+    /// # async fn run(user_token: String) -> Result<(), talkover::Error> {
+    /// let client = talkover::Client::from_env()?.with_token(user_token)?;
     /// let balance = client.credits().balance().await?;
     /// println!("{} {}", balance.balance, balance.currency);
     /// # Ok(()) }

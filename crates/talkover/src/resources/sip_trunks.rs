@@ -45,7 +45,7 @@ impl<'c, C: Execute> SipTrunks<'c, C> {
     /// [Verify a SIP trunk](https://docs.talkover.ai/api-reference/endpoints/verify-sip-trunk): a connectivity
     /// check whose outcome is stored on the trunk. A check that ran and failed is its outcome, not an error:
     /// `is_verified` false, with the reason in `error` (the page's "Verification Failed" answer, `"success":
-    /// false` with its `data`).
+    /// false` with its `data`; see [`failed_check_data`](crate::envelope::failed_check_data)).
     ///
     #[doc = talkover_core::errors_section!("verify-sip-trunk")]
     pub fn verify(&self, trunk_id: impl Into<SipTrunkId>) -> C::Call<SipTrunkVerification> {
