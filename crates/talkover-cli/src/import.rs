@@ -991,7 +991,12 @@ impl Pacer {
 /// systems).
 fn hold_journal(path: &Path) -> Result<File, Failure> {
     let failed = |e: std::io::Error| Failure::local(format!("cannot lock the journal {}: {e}", path.display()));
-    let file = OpenOptions::new().read(true).write(true).create(true).truncate(false).open(path).map_err(failed)?;
+    let mut options = OpenOptions::new();
+    options.read(true).write(true).create(true).truncate(false);
+    // It holds the numbers of the people called: readable by its owner alone, as an SSH key's file is.
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let file = options.open(path).map_err(failed)?;
     // Named in full: the standard library's own `File::try_lock` (Rust 1.89) would otherwise be taken.
     match fs4::FileExt::try_lock(&file) {
         Ok(()) => Ok(file),

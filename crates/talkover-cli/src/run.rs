@@ -338,12 +338,31 @@ fn dry_run(request: &talkover::HttpRequest, secrets: &[talkover::SecretString]) 
     if !secrets.is_empty() {
         hide_secrets(&mut body, &secrets);
     }
+    hide_secret_numbers(&mut body);
     serde_json::json!({
         "method": request.method().as_str(),
         "url": request.uri().to_string(),
         "headers": headers,
         "body": body,
     })
+}
+
+/// Replaces a number under a field that names a secret (a payload's `pin`, a `password` given as
+/// digits) by `[redacted]`, as a recording hides it: the secrets a request carries are its texts.
+fn hide_secret_numbers(value: &mut Value) {
+    match value {
+        Value::Array(items) => items.iter_mut().for_each(hide_secret_numbers),
+        Value::Object(fields) => {
+            for (name, field) in fields.iter_mut() {
+                if field.is_number() && talkover::secret::is_secret_field(name) {
+                    *field = Value::String("[redacted]".to_owned());
+                } else {
+                    hide_secret_numbers(field);
+                }
+            }
+        }
+        _ => {}
+    }
 }
 
 /// Replaces, in every text of `value`, the `secrets` by `[redacted]`: a text that is one of them whatever

@@ -70,6 +70,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use crate::error::hide_string_values;
 use crate::ids::{AgentId, CallId};
 use crate::macros::optional_fields;
 use crate::webhooks::{AgentWebhookEvent, WebhookEvent};
@@ -164,8 +165,10 @@ impl<E: WebhookEvent> WebhookDelivery<E> {
     /// Decodes a delivery's body. Call it on the bytes whose signature you verified.
     pub fn from_slice(body: &[u8]) -> Result<Self, DeliveryDecodeError> {
         let mut de = serde_json::Deserializer::from_slice(body);
-        let delivery = serde_path_to_error::deserialize(&mut de)
-            .map_err(|e| DeliveryDecodeError { path: e.path().to_string(), message: e.into_inner().to_string() })?;
+        let delivery = serde_path_to_error::deserialize(&mut de).map_err(|e| DeliveryDecodeError {
+            path: e.path().to_string(),
+            message: hide_string_values(&e.into_inner().to_string()),
+        })?;
         de.end().map_err(|e| DeliveryDecodeError { path: String::new(), message: e.to_string() })?;
         Ok(delivery)
     }
@@ -235,11 +238,14 @@ impl<E: WebhookEvent> WebhookDelivery<E> {
     /// ```
     ///
     /// # Errors
-    /// [`DeliveryDecodeError`] naming the field that is missing or of another type.
+    /// [`DeliveryDecodeError`] naming the field that is missing or of another type; its message quotes no
+    /// text of the delivery (a transcript, a name), as an answer's decoding error quotes none.
     pub fn payload_as<T: DeserializeOwned>(&self) -> Result<T, DeliveryDecodeError> {
         let fields = Value::Object(self.payload.clone());
-        serde_path_to_error::deserialize(&fields)
-            .map_err(|e| DeliveryDecodeError { path: e.path().to_string(), message: e.into_inner().to_string() })
+        serde_path_to_error::deserialize(&fields).map_err(|e| DeliveryDecodeError {
+            path: e.path().to_string(),
+            message: hide_string_values(&e.into_inner().to_string()),
+        })
     }
 }
 
@@ -250,7 +256,8 @@ impl<E: WebhookEvent> WebhookDelivery<E> {
 pub struct DeliveryDecodeError {
     /// Where in the body decoding failed, empty or `.` at the top.
     pub path: String,
-    /// What the decoder said.
+    /// What the decoder said, without the texts of the delivery it quotes (`invalid type: string (value
+    /// not shown), expected u32`): a delivery carries call data, and this error is logged.
     pub message: String,
 }
 
@@ -869,6 +876,25 @@ mod tests {
         let delivery = WebhookDelivery::<CampaignWebhookEvent>::from_slice(body).unwrap();
         let id: Option<CampaignWebhookId> = delivery.webhook_id;
         assert_eq!(id.as_ref().map(CampaignWebhookId::as_str), Some("cw-1"));
+    }
+
+    #[test]
+    fn a_delivery_that_does_not_fit_is_refused_without_quoting_its_texts() {
+        // A receiver logs this error: the call's data (a name, a number, a transcript) stays out of it.
+        let body = br#"{"event":"event_phone_call_ended","call_id":"call-1","duration":"Jane Roe, +15557770001"}"#;
+        let delivery = WebhookDelivery::<AgentWebhookEvent>::from_slice(body).unwrap();
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Ended {
+            duration: u32,
+        }
+        let err = delivery.payload_as::<Ended>().unwrap_err();
+        assert_eq!(err.path, "duration");
+        assert!(!format!("{err} {err:?}").contains("Jane"), "{err}");
+        let whole = br#"{"event":"event_phone_call_ended","test":"Jane Roe"}"#;
+        let err = WebhookDelivery::<AgentWebhookEvent>::from_slice(whole).unwrap_err();
+        assert_eq!(err.path, "test");
+        assert!(!format!("{err} {err:?}").contains("Jane"), "{err}");
     }
 
     #[test]

@@ -309,6 +309,13 @@ fn a_secret_on_the_command_line_is_warned_of() {
     assert!(warned.contains("warning: the value of `password` is on the command line"), "{warned}");
     assert!(warned.contains("-F password=@-"), "{warned}");
     assert!(!warned.contains("pw-12345"), "{warned}");
+    // A secret given as digits (a payload's PIN) is no text of the request: the dry run hides it all the same.
+    let mut pin = talkover(url, "talq_pin");
+    pin.args(["calls", "make", AGENT, "+15550101234", "-F", "payload.pin=98765432", "--dry-run", "-o", "json"]);
+    let output = run(pin);
+    assert!(output.status.success(), "{output:?}");
+    let shown = String::from_utf8_lossy(&output.stdout);
+    assert!(!shown.contains("98765432") && shown.contains("[redacted]"), "{shown}");
     let mut from_file = create_trunk(url, "talq_from_file");
     from_file.arg("--dry-run");
     let output = run(from_file);

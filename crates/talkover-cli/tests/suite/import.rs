@@ -191,6 +191,16 @@ fn a_number_repeated_in_the_file_is_named_with_the_line_it_repeats() {
     assert_eq!((summary["queued"].as_u64(), summary["already_queued"].as_u64()), (Some(2), Some(1)), "{summary}");
     assert_eq!(summary["repeated"], serde_json::json!([{"line": 4, "same_number_as_line": 2}]), "{summary}");
     assert_eq!(campaign.calls_by_number().values().copied().collect::<Vec<_>>(), [1, 1]);
+    // The journal holds the numbers called: its owner's alone, whatever the umask.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let dir = csv.parent().unwrap();
+        let journal =
+            std::fs::read_dir(dir).unwrap().flatten().find(|e| e.path().extension() == Some("journal".as_ref()));
+        let mode = journal.expect("a journal beside the file").metadata().unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "{mode:o}");
+    }
 
     // Run again (everything settled), as a table: the repeat is named there too.
     let mut again = campaign.import(&csv);
