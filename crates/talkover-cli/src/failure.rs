@@ -705,7 +705,7 @@ const EFFECTS: &[(&str, &str)] = &[
 ];
 
 /// The Account API's operations, whose pages ask for a user's session token, not the environment's.
-pub(crate) const ACCOUNT_API: [&str; 6] = talkover::account::ACCOUNT_API_OPERATIONS;
+pub(crate) const ACCOUNT_API: &[&str] = talkover::account::ACCOUNT_API_OPERATIONS;
 
 /// Where a JSON success answer the types cannot read went.
 const ON_STANDARD_OUTPUT: &str = "  the answer, as received, is on standard output (its ids, with --output id)\n";

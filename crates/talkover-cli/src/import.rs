@@ -997,6 +997,16 @@ fn hold_journal(path: &Path) -> Result<File, Failure> {
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
     let file = options.open(path).map_err(failed)?;
+    // A journal an earlier version made, or one given with `--journal` that existed, keeps its mode on
+    // open: narrowed here, as the numbers it holds are the owner's to read.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = file.metadata().map_err(failed)?.permissions().mode();
+        if mode & 0o077 != 0 {
+            file.set_permissions(std::fs::Permissions::from_mode(mode & 0o700)).map_err(failed)?;
+        }
+    }
     // Named in full: the standard library's own `File::try_lock` (Rust 1.89) would otherwise be taken.
     match fs4::FileExt::try_lock(&file) {
         Ok(()) => Ok(file),

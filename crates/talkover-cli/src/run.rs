@@ -338,7 +338,7 @@ fn dry_run(request: &talkover::HttpRequest, secrets: &[talkover::SecretString]) 
     if !secrets.is_empty() {
         hide_secrets(&mut body, &secrets);
     }
-    hide_secret_numbers(&mut body);
+    hide_secret_values(&mut body);
     serde_json::json!({
         "method": request.method().as_str(),
         "url": request.uri().to_string(),
@@ -347,17 +347,18 @@ fn dry_run(request: &talkover::HttpRequest, secrets: &[talkover::SecretString]) 
     })
 }
 
-/// Replaces a number under a field that names a secret (a payload's `pin`, a `password` given as
-/// digits) by `[redacted]`, as a recording hides it: the secrets a request carries are its texts.
-fn hide_secret_numbers(value: &mut Value) {
+/// Replaces any value but `null` and a flag under a field that names a secret (a payload's `pin` as
+/// digits, `credentials` as an object) by `[redacted]`, as a recording hides it: the secrets a request
+/// carries are found among its texts only.
+fn hide_secret_values(value: &mut Value) {
     match value {
-        Value::Array(items) => items.iter_mut().for_each(hide_secret_numbers),
+        Value::Array(items) => items.iter_mut().for_each(hide_secret_values),
         Value::Object(fields) => {
             for (name, field) in fields.iter_mut() {
-                if field.is_number() && talkover::secret::is_secret_field(name) {
+                if !(field.is_null() || field.is_boolean()) && talkover::secret::is_secret_field(name) {
                     *field = Value::String("[redacted]".to_owned());
                 } else {
-                    hide_secret_numbers(field);
+                    hide_secret_values(field);
                 }
             }
         }

@@ -236,7 +236,7 @@ account_operations!(declare);
 /// The ids of the Account API's operations, whose pages ask for a user's session token, not the
 /// environment's: the user's API tokens, the current user, and the credit balance and purchases (in
 /// [`credits`](crate::credits)). For tools that pick a token, or explain a 401, by operation.
-pub const ACCOUNT_API_OPERATIONS: [&str; 6] = [
+pub const ACCOUNT_API_OPERATIONS: &[&str] = &[
     ListUserApiTokens::ID,
     CreateUserApiToken::ID,
     DeleteUserApiToken::ID,

@@ -602,6 +602,8 @@ mod tests {
     #[test]
     fn the_token_never_prints_and_cannot_inject_headers() {
         let config = ClientConfig::new("talq_secret_value").unwrap();
+        // Marked sensitive: `Debug` of a built request, in a log of one's own, shows `Sensitive`.
+        assert!(config.authorization.is_sensitive());
         assert!(!format!("{config:?}").contains("talq_secret_value"));
         assert!(ClientConfig::new("talq\r\nX-Evil: 1").is_err());
         assert!(ClientConfig::new("  ").is_err());

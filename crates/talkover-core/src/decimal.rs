@@ -445,6 +445,18 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_point_or_sign_without_digits_is_no_amount() {
+        // A typo in an amount is refused before sending, not written as the text `"1."` where a number goes.
+        for text in ["1.", ".5", "-", "", "-.5", "1.2.3", "+1", " 1"] {
+            assert_eq!(Decimal::new(text), None, "{text:?}");
+            assert!(text.parse::<Decimal>().is_err(), "{text:?}");
+        }
+        for text in ["0", "-0.5", "1.50", "12345678901234567.89"] {
+            assert_eq!(Decimal::new(text).map(|d| d.as_str().to_owned()).as_deref(), Some(text));
+        }
+    }
+
+    #[test]
     fn an_amount_as_text_goes_through_csv_digit_for_digit() {
         #[derive(serde::Serialize, serde::Deserialize)]
         struct Entry {

@@ -24,7 +24,8 @@ pub(crate) const FITS_NOTHING: &str = "$talkover::fits_nothing";
 ///
 /// Implement it for an endpoint this version does not have yet, and run it with the clients' `execute`:
 /// it goes with the client's token, base URL, retries and error handling as the SDK's own operations do
-/// (the README's "Use" has an example). An item a later release adds here comes with a default.
+/// (the README's "Use" has an example). A method or constant a later release adds here comes with a
+/// default.
 pub trait Operation: Send + Sync + Sized {
     /// The query string's parameters (`()` when there are none).
     type Query: Serialize;

@@ -315,6 +315,14 @@ mod tests {
     }
 
     #[test]
+    fn a_429_while_requests_remain_does_not_wait_for_the_window() {
+        // Another limit than the window's: its end is not the reset, so the retry policy's own backoff goes.
+        let too_many = StatusCode::TOO_MANY_REQUESTS;
+        assert_eq!(wait_asked(too_many, &window(1, WALL + 30), b"", wall()), None);
+        assert_eq!(wait_asked(too_many, &window(0, WALL + 30), b"", wall()), Some(Duration::from_secs(30)));
+    }
+
+    #[test]
     fn a_pacer_spreads_what_is_left_of_a_window_and_holds_when_it_is_spent() {
         let (pacer, now) = (Pacer::new(), Instant::now());
         pacer.observe(StatusCode::OK, &HeaderMap::new(), b"", now, wall());

@@ -239,7 +239,8 @@ impl<E: WebhookEvent> WebhookDelivery<E> {
     ///
     /// # Errors
     /// [`DeliveryDecodeError`] naming the field that is missing or of another type; its message quotes no
-    /// text of the delivery (a transcript, a name), as an answer's decoding error quotes none.
+    /// string value of the delivery (a transcript, a name), as an answer's decoding error quotes none (a
+    /// number of the wrong type is quoted, and the path names a map's key).
     pub fn payload_as<T: DeserializeOwned>(&self) -> Result<T, DeliveryDecodeError> {
         let fields = Value::Object(self.payload.clone());
         serde_path_to_error::deserialize(&fields).map_err(|e| DeliveryDecodeError {
@@ -256,8 +257,8 @@ impl<E: WebhookEvent> WebhookDelivery<E> {
 pub struct DeliveryDecodeError {
     /// Where in the body decoding failed, empty or `.` at the top.
     pub path: String,
-    /// What the decoder said, without the texts of the delivery it quotes (`invalid type: string (value
-    /// not shown), expected u32`): a delivery carries call data, and this error is logged.
+    /// What the decoder said, without the string values of the delivery it quotes (`invalid type: string
+    /// (value not shown), expected u32`): a delivery carries call data, and this error is logged.
     pub message: String,
 }
 
@@ -890,10 +891,6 @@ mod tests {
         }
         let err = delivery.payload_as::<Ended>().unwrap_err();
         assert_eq!(err.path, "duration");
-        assert!(!format!("{err} {err:?}").contains("Jane"), "{err}");
-        let whole = br#"{"event":"event_phone_call_ended","test":"Jane Roe"}"#;
-        let err = WebhookDelivery::<AgentWebhookEvent>::from_slice(whole).unwrap_err();
-        assert_eq!(err.path, "test");
         assert!(!format!("{err} {err:?}").contains("Jane"), "{err}");
     }
 

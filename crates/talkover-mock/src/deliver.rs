@@ -21,7 +21,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::net::{IpAddr, SocketAddr};
-use std::sync::atomic::{AtomicU16, Ordering};
+use std::sync::atomic::{AtomicU16, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, Weak};
 use std::time::{Duration, Instant};
 
@@ -50,6 +50,12 @@ pub(crate) const TICK: Duration = Duration::from_millis(100);
 
 /// The most attempts after the first, whatever a webhook says (the API allows 0 to 10).
 pub(crate) const MAX_RETRIES: u32 = 10;
+
+/// The most deliveries one webhook's queue holds, beside the one being attempted: past it (a receiver
+/// that is gone or hangs, while events keep coming), a new delivery is not queued but logged `failed` at
+/// once, so that a long-lived emulator's memory stays bounded. A receiver that answers drains its queue
+/// long before.
+pub(crate) const MAX_QUEUED_DELIVERIES: usize = 1_000;
 
 /// The longest a target may take, whatever a webhook says (the API allows 5 to 120 seconds).
 pub(crate) const MAX_TIMEOUT: Duration = Duration::from_secs(120);
@@ -306,6 +312,9 @@ pub(crate) struct Reach {
     pub(crate) own_port: Arc<AtomicU16>,
 }
 
+/// Where a webhook's deliveries wait, each with its count among those not over.
+type Queue = mpsc::UnboundedSender<(Job, Counted)>;
+
 /// One queue of deliveries per webhook, so that a webhook receives its events in the order they
 /// happened (a call's start before its end); a test delivery, which its caller waits for, goes at once.
 /// A queue is the webhook's in one state ([`State::born`](crate::state::State::born)): after a reset, a
@@ -313,7 +322,8 @@ pub(crate) struct Reach {
 /// wait behind an attempt of the state before still in flight (to a receiver that never answers).
 struct Queues {
     state: Weak<Mutex<State>>,
-    by_webhook: HashMap<(u64, String), mpsc::UnboundedSender<(Job, Counted)>>,
+    /// Each webhook's queue, with how many deliveries wait in it.
+    by_webhook: HashMap<(u64, String), (Queue, Arc<AtomicUsize>)>,
     reach: Reach,
     /// [`Deliveries::outstanding`]: each job is counted off once its delivery is over.
     outstanding: Outstanding,
@@ -330,21 +340,41 @@ impl Queues {
         self.by_webhook.retain(|(born, _), _| *born >= job.born);
         let key = (job.born, job.webhook_id.clone());
         let job = match self.by_webhook.get(&key) {
-            Some(queue) => match queue.send((job, counted)) {
-                Ok(()) => return,
-                Err(mpsc::error::SendError(job)) => job,
-            },
+            Some((_, waiting)) if waiting.load(Ordering::Relaxed) >= MAX_QUEUED_DELIVERIES => {
+                // Logged once the state is free (this may run with it locked): a task of this thread's,
+                // which runs after this turn of its loop.
+                let state = self.state.clone();
+                tokio::spawn(async move {
+                    if let Some(shared) = state.upgrade() {
+                        lock(&shared).withdraw(&job, "not sent: the receiver keeps too many deliveries waiting");
+                    }
+                    drop(counted);
+                });
+                return;
+            }
+            Some((queue, waiting)) => {
+                waiting.fetch_add(1, Ordering::Relaxed);
+                match queue.send((job, counted)) {
+                    Ok(()) => return,
+                    Err(mpsc::error::SendError(job)) => {
+                        waiting.fetch_sub(1, Ordering::Relaxed);
+                        job
+                    }
+                }
+            }
             None => (job, counted),
         };
         let (queue, mut jobs) = mpsc::unbounded_channel::<(Job, Counted)>();
-        let (state, reach) = (self.state.clone(), self.reach.clone());
+        let waiting = Arc::new(AtomicUsize::new(1));
+        let (state, reach, left) = (self.state.clone(), self.reach.clone(), waiting.clone());
         tokio::spawn(async move {
             while let Some((job, counted)) = jobs.recv().await {
                 deliver(job, counted, state.clone(), reach.clone()).await;
+                left.fetch_sub(1, Ordering::Relaxed);
             }
         });
         let _ = queue.send(job);
-        self.by_webhook.insert(key, queue);
+        self.by_webhook.insert(key, (queue, waiting));
     }
 }
 
@@ -368,7 +398,7 @@ async fn deliver(mut job: Job, counted: Counted, state: Weak<Mutex<State>>, reac
                     return;
                 }
                 if job.waiter.is_none() && !locked.delivers_to(&job.webhook_id) {
-                    locked.withdraw(&job);
+                    locked.withdraw(&job, "not sent: the webhook is disabled");
                     return;
                 }
                 Some(locked.clock().timestamp())

@@ -25,7 +25,7 @@ use crate::state::{self, State};
 /// The operations of the account API, which their pages say a user's token authenticates (a personal
 /// access token is used "as `Authorization: Bearer <token>` in subsequent requests"); the others want
 /// the environment token.
-const ACCOUNT_API: [&str; 6] = talkover_core::account::ACCOUNT_API_OPERATIONS;
+const ACCOUNT_API: &[&str] = talkover_core::account::ACCOUNT_API_OPERATIONS;
 
 /// The token the emulator accepts unless told otherwise.
 pub const DEFAULT_TOKEN: &str = "talq_mock_token";
@@ -412,6 +412,12 @@ impl Emulator {
         // user token equal to the environment's would let that one through, the mix-up it is there to show.
         if settings.token.is_empty() {
             return Err("The token is empty.".to_owned());
+        }
+        // A token no client sends (quoted, `Bearer …`, a character a header cannot carry) would close it too.
+        for token in std::iter::once(&settings.token).chain(settings.user_token.iter().filter(|t| !t.is_empty())) {
+            if let Err(e) = talkover_core::ClientConfig::new(token.as_str()) {
+                return Err(format!("A token the clients cannot send: {e}"));
+            }
         }
         match settings.user_token.as_deref() {
             Some("") => return Err("The user token is empty.".to_owned()),

@@ -312,10 +312,12 @@ fn a_secret_on_the_command_line_is_warned_of() {
     // A secret given as digits (a payload's PIN) is no text of the request: the dry run hides it all the same.
     let mut pin = talkover(url, "talq_pin");
     pin.args(["calls", "make", AGENT, "+15550101234", "-F", "payload.pin=98765432", "--dry-run", "-o", "json"]);
+    pin.args(["-F", r#"payload.credentials={"user":"alice","pass":"opensesame1"}"#, "-F", "payload.otp=[9,8,7,6]"]);
     let output = run(pin);
     assert!(output.status.success(), "{output:?}");
     let shown = String::from_utf8_lossy(&output.stdout);
     assert!(!shown.contains("98765432") && shown.contains("[redacted]"), "{shown}");
+    assert!(!shown.contains("opensesame1") && !shown.contains("alice") && !shown.contains("\"otp\": ["), "{shown}");
     let mut from_file = create_trunk(url, "talq_from_file");
     from_file.arg("--dry-run");
     let output = run(from_file);

@@ -324,7 +324,12 @@ impl State {
                 "AGENT_HAS_ACTIVE_CALLS",
             ));
         }
-        self.agents.remove(index);
+        let removed = self.agents.remove(index);
+        // Its webhooks go with it, and with them their settings and logs.
+        for hook in &removed.webhooks {
+            self.live.hooks.remove(hook.id.as_str());
+            self.live.logs.remove(hook.id.as_str());
+        }
         self.callbacks.forget(id.as_str());
         self.gone.insert(id.as_str().to_owned());
         // Its call history goes with it (delete-agent: permanently removed).

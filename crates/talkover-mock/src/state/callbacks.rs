@@ -5,9 +5,10 @@
 //! sources must be published outbound agents, as list-callback-source-agents offers them and
 //! check-callback-constraints holds them (a 422 naming each source refused, `source_agent_ids.N`, as the
 //! pages document no answer of their own for it). Setting or updating the sources sets the role and the
-//! whole list; removing the role from an agent without it answers the documented 404. An agent turned
-//! outbound loses its role, one turned inbound its place among sources, and a role left with no source
-//! (its last one deleted or turned inbound) goes, as the pages leave no role so. The callback
+//! whole list; removing the role from an agent without it answers the documented 404. The pages say
+//! nothing of a direction change; the emulator keeps what they allow: an agent turned outbound loses its
+//! role, one turned inbound its place among sources, and a role left with no source (its last one
+//! deleted or turned inbound) goes. The callback
 //! statistics count the recorded ones, in the period they were recorded for, as the emulator routes no
 //! callbacks: a range that holds that period gives them, any other range none.
 

@@ -21,6 +21,18 @@ use super::State;
 use crate::clock::Clock;
 use crate::deliver::{Attempt, Job, LogEntry, Resend};
 
+/// The most log entries the emulator keeps of one webhook: past it the oldest go, so that a long-lived
+/// emulator's memory stays bounded (an entry holds its payload and up to 64 KiB of answer).
+pub(crate) const MAX_LOGS_PER_WEBHOOK: usize = 1_000;
+
+/// Adds `entry` to `logs`, the oldest going past [`MAX_LOGS_PER_WEBHOOK`].
+fn keep_log(logs: &mut Vec<LogEntry>, entry: LogEntry) {
+    if logs.len() >= MAX_LOGS_PER_WEBHOOK {
+        logs.drain(..=logs.len() - MAX_LOGS_PER_WEBHOOK);
+    }
+    logs.push(entry);
+}
+
 /// The part of the state that time and deliveries change.
 pub(crate) struct Live {
     /// Which of the states made in this process this is ([`State::born`](super::State::born)).
@@ -28,7 +40,7 @@ pub(crate) struct Live {
     pub(crate) clock: Clock,
     /// Delivery settings the answers do not show, by webhook id (agent and campaign webhooks alike).
     pub(super) hooks: HashMap<String, HookSettings>,
-    /// Every delivery attempt, by webhook id, oldest first.
+    /// Every delivery attempt, by webhook id, oldest first: the newest [`MAX_LOGS_PER_WEBHOOK`].
     pub(super) logs: HashMap<String, Vec<LogEntry>>,
     /// Campaign webhooks, in creation order.
     pub(super) campaign_hooks: Vec<CampaignWebhook>,
@@ -202,23 +214,27 @@ impl State {
     pub(super) fn log_pending(&mut self, job: &mut Job, queued_at: String) -> (String, String) {
         let id = self.new_background_id();
         job.log_id = Some(id.clone());
-        self.live.logs.entry(job.webhook_id.clone()).or_default().push(LogEntry {
-            id: id.clone(),
-            webhook_id: job.webhook_id.clone(),
-            event: job.event.clone(),
-            attempt: job.first_attempt,
-            status: "pending",
-            http_status: None,
-            request_payload: job.payload.clone(),
-            response_body: None,
-            response_headers: None,
-            error: None,
-            duration_ms: None,
-            delivered_at: None,
-            created_at: queued_at.clone(),
-            resend: None,
-            delivery: job.delivery,
-        });
+        let logs = self.live.logs.entry(job.webhook_id.clone()).or_default();
+        keep_log(
+            logs,
+            LogEntry {
+                id: id.clone(),
+                webhook_id: job.webhook_id.clone(),
+                event: job.event.clone(),
+                attempt: job.first_attempt,
+                status: "pending",
+                http_status: None,
+                request_payload: job.payload.clone(),
+                response_body: None,
+                response_headers: None,
+                error: None,
+                duration_ms: None,
+                delivered_at: None,
+                created_at: queued_at.clone(),
+                resend: None,
+                delivery: job.delivery,
+            },
+        );
         (id, queued_at)
     }
 
@@ -264,18 +280,20 @@ impl State {
     }
 
     /// Closes the log of a delivery that will not be attempted again, because its webhook was disabled (a
-    /// deleted webhook's logs are gone with it): its queued entry, or its last attempt, which said
-    /// `retrying`, ends `failed`.
-    pub(crate) fn withdraw(&mut self, job: &Job) {
+    /// deleted webhook's logs are gone with it) or its receiver keeps too many waiting: its queued entry,
+    /// or its last attempt, which said `retrying`, ends `failed`, with `why` (and `again` after
+    /// `not sent` for a delivery attempted before).
+    pub(crate) fn withdraw(&mut self, job: &Job, why: &str) {
         let Some(logs) = self.live.logs.get_mut(&job.webhook_id) else { return };
         let entry = match &job.log_id {
             Some(id) => logs.iter_mut().find(|l| &l.id == id),
             None => logs.iter_mut().rev().find(|l| l.delivery == job.delivery),
         };
         if let Some(entry) = entry.filter(|l| matches!(l.status, "pending" | "retrying")) {
-            let again = if entry.status == "pending" { "" } else { " again" };
+            let why =
+                if entry.status == "pending" { why.to_owned() } else { why.replacen("not sent", "not sent again", 1) };
             entry.status = "failed";
-            entry.error = Some(format!("not sent{again}: the webhook is disabled"));
+            entry.error = Some(why);
         }
     }
 
@@ -323,7 +341,7 @@ impl State {
                 let created_at = std::mem::take(&mut queued.created_at);
                 *queued = LogEntry { created_at, ..entry };
             }
-            None => logs.push(entry),
+            None => keep_log(logs, entry),
         }
     }
 

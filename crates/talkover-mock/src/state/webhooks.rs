@@ -48,6 +48,7 @@ impl State {
         let (a, w) = self.webhook(req)?;
         let removed = self.agents[a].webhooks.remove(w);
         self.live.hooks.remove(removed.id.as_str());
+        self.live.logs.remove(removed.id.as_str());
         self.gone.insert(removed.id.as_str().to_owned());
         Ok(Reply::ack("Webhook deleted successfully"))
     }
@@ -350,6 +351,7 @@ impl State {
         let index = self.campaign_hook(req)?;
         let removed = self.live.campaign_hooks.remove(index);
         self.live.hooks.remove(removed.id.as_str());
+        self.live.logs.remove(removed.id.as_str());
         Ok(Reply::ack("Campaign webhook deleted"))
     }
 

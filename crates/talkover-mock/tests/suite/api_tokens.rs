@@ -129,6 +129,9 @@ fn a_user_token_that_would_hide_the_mix_up_is_refused() {
     assert!(same.to_string().contains("is the environment token"), "{same}");
     let no_token = Server::builder().token("\r\n").start_blocking().map(|_| ()).unwrap_err();
     assert!(no_token.to_string().contains("token is empty"), "{no_token}");
+    // A token no client would send (quoted, as an env file's loader keeps it) would close the API as well.
+    let quoted = Server::builder().token("\"talq_quoted\"").start_blocking().map(|_| ()).unwrap_err();
+    assert!(quoted.to_string().contains("cannot send") && !quoted.to_string().contains("talq_quoted"), "{quoted}");
 }
 
 #[test]

@@ -214,9 +214,19 @@ fn a_role_follows_its_agents_direction_and_goes_with_its_last_source() {
     client.execute(UnpublishAgent::new(&caller.id)).unwrap();
     client.agents().delete(&caller.id).unwrap();
     assert!(!has_role(&inbound.id), "a callback agent left without sources");
-    // A role with sources left keeps them.
-    callbacks.set(&inbound.id, ["agent-uuid-2", "agent-uuid-3"]).unwrap();
-    let another = client.agents().create(agent("Another caller")).unwrap();
-    client.agents().delete(&another.id).unwrap();
-    assert!(has_role(&inbound.id));
+    // A role with sources left keeps them; a source turned inbound is one no more.
+    let publish = |name: &str| {
+        let caller = client.agents().create(agent(name)).unwrap();
+        client.agents().update_voice(&caller.id, voice()).unwrap();
+        client.execute(PublishAgent::new(&caller.id)).unwrap();
+        caller.id
+    };
+    let (first, second) = (publish("First caller"), publish("Second caller"));
+    callbacks.set(&inbound.id, [first.clone(), second.clone()]).unwrap();
+    client.execute(UnpublishAgent::new(&first)).unwrap();
+    client.agents().delete(&first).unwrap();
+    let sources: Vec<_> = callbacks.get(&inbound.id).unwrap().source_agents.into_iter().map(|s| s.id).collect();
+    assert_eq!(sources, std::slice::from_ref(&second));
+    client.agents().update_calling(&second, AgentCallingSettings::new(Direction::Inbound)).unwrap();
+    assert!(!has_role(&inbound.id), "its last source turned inbound");
 }

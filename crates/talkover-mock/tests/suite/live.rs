@@ -88,6 +88,14 @@ impl Receiver {
                 match listener.accept() {
                     Ok((stream, _)) => {
                         let (status, padding) = (answer.load(Ordering::Relaxed), pad.load(Ordering::Relaxed));
+                        if status == 0 {
+                            // Told to hang: the connection is held, unanswered, until the receiver stops.
+                            while !stopped.load(Ordering::Relaxed) && Instant::now() < until {
+                                std::thread::sleep(Duration::from_millis(5));
+                            }
+                            drop(stream);
+                            continue;
+                        }
                         if let Some(request) = read_request(stream, status, padding) {
                             kept.lock().unwrap().push(request);
                         }
@@ -103,6 +111,7 @@ impl Receiver {
         format!("http://{}/hooks", self.addr)
     }
 
+    /// Answers every later request with `status`; 0 holds each connection unanswered instead.
     fn answer_with(&self, status: u16) {
         self.status.store(status, Ordering::Relaxed);
     }
@@ -2966,4 +2975,35 @@ fn a_campaign_webhooks_template_names_the_agent_and_its_test_is_a_templated_test
     );
     assert!(test["to"].is_string() && test["call"].is_string(), "{test}");
     assert_eq!(test.as_object().map(|o| o.len()), Some(6), "the template's fields and `test`: {test}");
+}
+
+/// A receiver that never answers, while events keep coming: its queue holds 1 000 deliveries and no more,
+/// the later ones logged `failed` at once, and its logs keep the latest 1 000 entries, so that a
+/// long-lived emulator's memory stays bounded.
+#[test]
+fn a_receiver_that_never_answers_holds_a_bounded_queue_and_log() {
+    let (server, client) = stopped_clock();
+    let hanging = Receiver::start();
+    hanging.answer_with(0);
+    let agent = published_agent(&client, "Busy agent");
+    let hook = NewAgentWebhook::new("Hanging", hanging.url(), [AgentWebhookEvent::PhoneCallStarted])
+        .timeout(120)
+        .max_retries(0);
+    let webhook = client.execute(CreateWebhook::new(&agent, hook)).unwrap();
+    for _ in 0..1_005 {
+        assert_eq!(server.emit_agent_event(agent.as_str(), AgentWebhookEvent::PhoneCallStarted, Map::new()), Some(1));
+    }
+    let until = Instant::now() + DEADLINE;
+    let logs = loop {
+        let page = client.execute(ListWebhookLogs::new(&agent, &webhook.id).per_page(100)).unwrap();
+        let refused = page.items.iter().filter(|l| l.error.as_deref().is_some_and(|e| e.contains("too many"))).count();
+        if refused == 5 {
+            break page;
+        }
+        assert!(Instant::now() < until, "{refused} deliveries refused so far");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(logs.pagination.map(|p| p.total), Some(1_000), "the latest 1 000 entries are kept");
+    assert!(server.pending_deliveries() <= 1_000, "{}", server.pending_deliveries());
+    drop(hanging);
 }
