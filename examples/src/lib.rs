@@ -67,9 +67,9 @@ pub fn demo_action() -> NewAction {
 }
 
 /// The voice the quickstart gives its agent: a basic-tier voice (high-fidelity tiers need more settings),
-/// one that speaks the agent's language where the API offers one (the reference's examples, which the
-/// emulator serves, have only pt-BR voices), set in the voice's own language. Returns the settings and the
-/// voice's name.
+/// one that speaks the agent's language where the API offers one (else the first basic voice, set in the
+/// voice's own language, as the reference's examples offer mostly pt-BR voices). Returns the settings and
+/// the voice's name.
 pub fn demo_voice(groups: &[VoiceTemplateGroup], agent: &Agent) -> Option<(AgentVoiceSettings, String)> {
     let voices = || groups.iter().flat_map(|group| &group.voices);
     let basic = |v: &&VoiceTemplate| v.quality_tier == QualityTier::Basic;

@@ -997,14 +997,14 @@ fn hold_journal(path: &Path) -> Result<File, Failure> {
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
     let file = options.open(path).map_err(failed)?;
-    // A journal an earlier version made, or one given with `--journal` that existed, keeps its mode on
-    // open: narrowed here, as the numbers it holds are the owner's to read.
+    // A journal an earlier version made keeps its mode on open: narrowed here, as the numbers it holds are
+    // the owner's to read. Only a regular file, and only where this user may (a journal a team shares
+    // through its group, owned by another, is left as it is and still used).
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt as _;
-        let mode = file.metadata().map_err(failed)?.permissions().mode();
-        if mode & 0o077 != 0 {
-            file.set_permissions(std::fs::Permissions::from_mode(mode & 0o700)).map_err(failed)?;
+        if let Some(meta) = file.metadata().ok().filter(|m| m.is_file() && m.permissions().mode() & 0o077 != 0) {
+            let _ = file.set_permissions(std::fs::Permissions::from_mode(meta.permissions().mode() & 0o700));
         }
     }
     // Named in full: the standard library's own `File::try_lock` (Rust 1.89) would otherwise be taken.

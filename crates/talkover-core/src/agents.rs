@@ -472,11 +472,14 @@ optional_fields! {
         ambient_background(background): impl Into<String>,
         /// Background volume, 0 to 2 (the API's default is 1).
         ambient_volume(volume): f64,
-        /// The voice's language.
+        /// The agent's spoken language, sent only to change it: the page says the voice template must
+        /// support it. Left out, the agent keeps its language, and nothing here checks that the new
+        /// voice speaks it (compare the template's `language` with the agent's before choosing).
         language: impl Into<Language>,
         /// Similarity to the original voice, 0.5 to 1.0 (returned as the voice's `similarity_boost`).
-        /// Required for a high-fidelity voice template (`quality_tier` pro or ultra); the page says the
-        /// template's tier decides whether it is accepted.
+        /// Required "only for high-fidelity voice templates", the page says, the template's tier deciding
+        /// whether it is accepted; which tiers those are it does not say (the emulator takes pro and
+        /// ultra).
         similarity: f64,
         /// Stability, 0.5 to 1.0: higher is more even, lower more expressive. Required, and accepted, as
         /// [`similarity`](Self::similarity) is.

@@ -51,7 +51,7 @@ pub(crate) const TICK: Duration = Duration::from_millis(100);
 /// The most attempts after the first, whatever a webhook says (the API allows 0 to 10).
 pub(crate) const MAX_RETRIES: u32 = 10;
 
-/// The most deliveries one webhook's queue holds, beside the one being attempted: past it (a receiver
+/// The most deliveries one webhook's queue holds, the one being attempted among them: past it (a receiver
 /// that is gone or hangs, while events keep coming), a new delivery is not queued but logged `failed` at
 /// once, so that a long-lived emulator's memory stays bounded. A receiver that answers drains its queue
 /// long before.
@@ -336,11 +336,14 @@ impl Queues {
             tokio::spawn(deliver(job, counted, self.state.clone(), self.reach.clone()));
             return;
         }
-        // The queues of states before this job's are let go: each ends once its attempt in flight has.
-        self.by_webhook.retain(|(born, _), _| *born >= job.born);
+        // The queues of states before this job's are let go: each ends once its attempt in flight has. So are
+        // drained ones (a deleted webhook's among them): a webhook's next delivery starts a new one.
+        self.by_webhook.retain(|(born, _), (_, waiting)| *born >= job.born && waiting.load(Ordering::Relaxed) > 0);
         let key = (job.born, job.webhook_id.clone());
         let job = match self.by_webhook.get(&key) {
-            Some((_, waiting)) if waiting.load(Ordering::Relaxed) >= MAX_QUEUED_DELIVERIES => {
+            Some((queue, waiting))
+                if waiting.load(Ordering::Relaxed) >= MAX_QUEUED_DELIVERIES && !queue.is_closed() =>
+            {
                 // Logged once the state is free (this may run with it locked): a task of this thread's,
                 // which runs after this turn of its loop.
                 let state = self.state.clone();

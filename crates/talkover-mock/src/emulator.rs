@@ -414,9 +414,10 @@ impl Emulator {
             return Err("The token is empty.".to_owned());
         }
         // A token no client sends (quoted, `Bearer …`, a character a header cannot carry) would close it too.
-        for token in std::iter::once(&settings.token).chain(settings.user_token.iter().filter(|t| !t.is_empty())) {
+        let tokens = [("token", Some(&settings.token)), ("user token", settings.user_token.as_ref())];
+        for (which, token) in tokens.into_iter().filter_map(|(which, t)| Some((which, t.filter(|t| !t.is_empty())?))) {
             if let Err(e) = talkover_core::ClientConfig::new(token.as_str()) {
-                return Err(format!("A token the clients cannot send: {e}"));
+                return Err(format!("The {which} is one the clients cannot send: {e}"));
             }
         }
         match settings.user_token.as_deref() {

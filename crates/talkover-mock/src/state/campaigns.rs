@@ -253,6 +253,15 @@ impl State {
         }
         let dialled: HashSet<&str> = campaign.calls.iter().flatten().map(|c| c.id.as_str()).collect();
         self.calls.retain(|entry| entry.campaign_call_id.as_deref().is_none_or(|id| !dialled.contains(id)));
+        // Its webhooks, "all associated data", with their settings and logs: nothing more is delivered.
+        let (gone, kept): (Vec<_>, Vec<_>) = std::mem::take(&mut self.live.campaign_hooks)
+            .into_iter()
+            .partition(|w| w.campaign_id.as_ref().is_some_and(|c| *c == campaign.id));
+        self.live.campaign_hooks = kept;
+        for hook in gone {
+            self.live.hooks.remove(hook.id.as_str());
+            self.live.logs.remove(hook.id.as_str());
+        }
     }
 
     pub(super) fn make_campaign_call(&mut self, req: &Request<'_>) -> Answer {

@@ -25,10 +25,13 @@ use crate::deliver::{Attempt, Job, LogEntry, Resend};
 /// emulator's memory stays bounded (an entry holds its payload and up to 64 KiB of answer).
 pub(crate) const MAX_LOGS_PER_WEBHOOK: usize = 1_000;
 
-/// Adds `entry` to `logs`, the oldest going past [`MAX_LOGS_PER_WEBHOOK`].
+/// Adds `entry` to `logs`, the oldest finished entry going past [`MAX_LOGS_PER_WEBHOOK`]: a delivery still
+/// waiting or to be tried again keeps its entry (the queue's bound holds those), so that it is `pending`
+/// until its target answers, as the logs say.
 fn keep_log(logs: &mut Vec<LogEntry>, entry: LogEntry) {
-    if logs.len() >= MAX_LOGS_PER_WEBHOOK {
-        logs.drain(..=logs.len() - MAX_LOGS_PER_WEBHOOK);
+    while logs.len() >= MAX_LOGS_PER_WEBHOOK {
+        let finished = logs.iter().position(|l| !matches!(l.status, "pending" | "retrying"));
+        logs.remove(finished.unwrap_or(0));
     }
     logs.push(entry);
 }
