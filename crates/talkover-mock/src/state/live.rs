@@ -21,8 +21,9 @@ use super::State;
 use crate::clock::Clock;
 use crate::deliver::{Attempt, Job, LogEntry, Resend};
 
-/// The most log entries the emulator keeps of one webhook: past it the oldest go, so that a long-lived
-/// emulator's memory stays bounded (an entry holds its payload and up to 64 KiB of answer).
+/// The most log entries the emulator keeps of one webhook: past it the oldest finished ones go
+/// ([`keep_log`]), so that a long-lived emulator's memory stays bounded (an entry holds its payload and up
+/// to 64 KiB of answer).
 pub(crate) const MAX_LOGS_PER_WEBHOOK: usize = 1_000;
 
 /// Adds `entry` to `logs`, the oldest finished entry going past [`MAX_LOGS_PER_WEBHOOK`]: a delivery still
@@ -43,7 +44,7 @@ pub(crate) struct Live {
     pub(crate) clock: Clock,
     /// Delivery settings the answers do not show, by webhook id (agent and campaign webhooks alike).
     pub(super) hooks: HashMap<String, HookSettings>,
-    /// Every delivery attempt, by webhook id, oldest first: the newest [`MAX_LOGS_PER_WEBHOOK`].
+    /// Every delivery attempt, by webhook id, oldest first: at most [`MAX_LOGS_PER_WEBHOOK`] a webhook.
     pub(super) logs: HashMap<String, Vec<LogEntry>>,
     /// Campaign webhooks, in creation order.
     pub(super) campaign_hooks: Vec<CampaignWebhook>,
