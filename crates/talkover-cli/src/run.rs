@@ -338,32 +338,15 @@ fn dry_run(request: &talkover::HttpRequest, secrets: &[talkover::SecretString]) 
     if !secrets.is_empty() {
         hide_secrets(&mut body, &secrets);
     }
-    hide_secret_values(&mut body);
+    // Any value but `null` and a flag under a secret's name (a payload's `pin` as digits), as a recording
+    // hides it: the secrets a request carries are found among its texts only.
+    talkover::secret::hide_secret_fields(&mut body, &[]);
     serde_json::json!({
         "method": request.method().as_str(),
         "url": request.uri().to_string(),
         "headers": headers,
         "body": body,
     })
-}
-
-/// Replaces any value but `null` and a flag under a field that names a secret (a payload's `pin` as
-/// digits, `credentials` as an object) by `[redacted]`, as a recording hides it: the secrets a request
-/// carries are found among its texts only.
-fn hide_secret_values(value: &mut Value) {
-    match value {
-        Value::Array(items) => items.iter_mut().for_each(hide_secret_values),
-        Value::Object(fields) => {
-            for (name, field) in fields.iter_mut() {
-                if !(field.is_null() || field.is_boolean()) && talkover::secret::is_secret_field(name) {
-                    *field = Value::String("[redacted]".to_owned());
-                } else {
-                    hide_secret_values(field);
-                }
-            }
-        }
-        _ => {}
-    }
 }
 
 /// Replaces, in every text of `value`, the `secrets` by `[redacted]`: a text that is one of them whatever

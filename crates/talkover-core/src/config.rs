@@ -464,13 +464,12 @@ fn authorization(token: &SecretString) -> Result<HeaderValue, Error> {
     // `TALKOVER_TOKEN="talq_…"` read by a loader that keeps the quotes (docker's `--env-file` does): sent
     // so, the token would be answered with a bare 401.
     let quoted = |q: char| token.len() >= 2 && token.starts_with(q) && token.ends_with(q);
-    if token.len() == 2 && (quoted('"') || quoted('\'')) {
-        return Err(invalid("the token is empty (two quotes and nothing between them)"));
-    }
     if quoted('"') || quoted('\'') {
-        return Err(invalid(
-            "the token is wrapped in quotes: pass it without them (an env file's quotes are kept by some loaders)",
-        ));
+        return Err(invalid(if token.len() == 2 {
+            "the token is empty (two quotes and nothing between them)"
+        } else {
+            "the token is wrapped in quotes: pass it without them (an env file's quotes are kept by some loaders)"
+        }));
     }
     if first_word.is_some_and(|word| word.eq_ignore_ascii_case("authorization:")) {
         return Err(invalid(

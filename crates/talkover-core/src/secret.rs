@@ -667,8 +667,10 @@ pub(crate) fn debug_hiding_secrets<T: serde::Serialize>(
 
 /// Replaces the values of [secret-named fields](is_secret_field) and of `custom_headers` at any depth of a
 /// JSON value with [`REDACTED`] (`null` and flags kept), and every occurrence of `secrets` in its strings
-/// and keys: what a recording keeps of a body, and what `Debug` shows of free-form JSON.
-pub(crate) fn hide_secret_fields(value: &mut Value, secrets: &[&str]) {
+/// and keys: what a recording keeps of a body, what `Debug` shows of free-form JSON, and what the command
+/// line's dry run shows.
+#[doc(hidden)]
+pub fn hide_secret_fields(value: &mut Value, secrets: &[&str]) {
     match value {
         Value::Object(map) => {
             let entries = std::mem::take(map);

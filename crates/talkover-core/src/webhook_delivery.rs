@@ -165,10 +165,7 @@ impl<E: WebhookEvent> WebhookDelivery<E> {
     /// Decodes a delivery's body. Call it on the bytes whose signature you verified.
     pub fn from_slice(body: &[u8]) -> Result<Self, DeliveryDecodeError> {
         let mut de = serde_json::Deserializer::from_slice(body);
-        let delivery = serde_path_to_error::deserialize(&mut de).map_err(|e| DeliveryDecodeError {
-            path: e.path().to_string(),
-            message: hide_string_values(&e.into_inner().to_string()),
-        })?;
+        let delivery = serde_path_to_error::deserialize(&mut de).map_err(DeliveryDecodeError::of)?;
         de.end().map_err(|e| DeliveryDecodeError { path: String::new(), message: e.to_string() })?;
         Ok(delivery)
     }
@@ -243,10 +240,7 @@ impl<E: WebhookEvent> WebhookDelivery<E> {
     /// number of the wrong type is quoted, and the path names a map's key).
     pub fn payload_as<T: DeserializeOwned>(&self) -> Result<T, DeliveryDecodeError> {
         let fields = Value::Object(self.payload.clone());
-        serde_path_to_error::deserialize(&fields).map_err(|e| DeliveryDecodeError {
-            path: e.path().to_string(),
-            message: hide_string_values(&e.into_inner().to_string()),
-        })
+        serde_path_to_error::deserialize(&fields).map_err(DeliveryDecodeError::of)
     }
 }
 
@@ -260,6 +254,13 @@ pub struct DeliveryDecodeError {
     /// What the decoder said, without the string values of the delivery it quotes (`invalid type: string
     /// (value not shown), expected u32`): a delivery carries call data, and this error is logged.
     pub message: String,
+}
+
+impl DeliveryDecodeError {
+    /// The error of a decoder that failed at a path, its message without the string values it quotes.
+    fn of(error: serde_path_to_error::Error<serde_json::Error>) -> Self {
+        Self { path: error.path().to_string(), message: hide_string_values(&error.into_inner().to_string()) }
+    }
 }
 
 // The badge on the re-export too, for this crate's pages. The facade's pages, which inline these items from

@@ -414,8 +414,9 @@ impl Emulator {
             return Err("The token is empty.".to_owned());
         }
         // A token no client sends (quoted, `Bearer …`, a character a header cannot carry) would close it too.
-        let tokens = [("token", Some(&settings.token)), ("user token", settings.user_token.as_ref())];
-        for (which, token) in tokens.into_iter().filter_map(|(which, t)| Some((which, t.filter(|t| !t.is_empty())?))) {
+        for (which, token) in [("token", Some(&settings.token)), ("user token", settings.user_token.as_ref())] {
+            // An empty user token is said so below.
+            let Some(token) = token.filter(|t| !t.is_empty()) else { continue };
             if let Err(e) = talkover_core::ClientConfig::new(token.as_str()) {
                 return Err(format!("The {which} is one the clients cannot send: {e}"));
             }

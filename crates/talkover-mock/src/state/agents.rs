@@ -327,8 +327,7 @@ impl State {
         let removed = self.agents.remove(index);
         // Its webhooks go with it, and with them their settings and logs.
         for hook in &removed.webhooks {
-            self.live.hooks.remove(hook.id.as_str());
-            self.live.logs.remove(hook.id.as_str());
+            self.forget_hook(hook.id.as_str());
         }
         self.callbacks.forget(id.as_str());
         self.gone.insert(id.as_str().to_owned());

@@ -259,8 +259,7 @@ impl State {
             .partition(|w| w.campaign_id.as_ref().is_some_and(|c| *c == campaign.id));
         self.live.campaign_hooks = kept;
         for hook in gone {
-            self.live.hooks.remove(hook.id.as_str());
-            self.live.logs.remove(hook.id.as_str());
+            self.forget_hook(hook.id.as_str());
         }
     }
 

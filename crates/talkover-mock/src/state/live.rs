@@ -273,6 +273,12 @@ impl State {
         self.live.outbox[before..].sort_by(|a, b| a.happened.cmp(&b.happened));
     }
 
+    /// Forgets a deleted webhook's delivery settings and logs.
+    pub(super) fn forget_hook(&mut self, webhook_id: &str) {
+        self.live.hooks.remove(webhook_id);
+        self.live.logs.remove(webhook_id);
+    }
+
     /// Whether the webhook still receives deliveries: it exists and is enabled (toggle-webhook-status: a
     /// disabled webhook receives no events; delete-webhook: a deleted one receives none).
     pub(crate) fn delivers_to(&self, webhook_id: &str) -> bool {

@@ -47,8 +47,7 @@ impl State {
     pub(super) fn delete_webhook(&mut self, req: &Request<'_>) -> Answer {
         let (a, w) = self.webhook(req)?;
         let removed = self.agents[a].webhooks.remove(w);
-        self.live.hooks.remove(removed.id.as_str());
-        self.live.logs.remove(removed.id.as_str());
+        self.forget_hook(removed.id.as_str());
         self.gone.insert(removed.id.as_str().to_owned());
         Ok(Reply::ack("Webhook deleted successfully"))
     }
@@ -350,8 +349,7 @@ impl State {
     pub(super) fn delete_campaign_webhook(&mut self, req: &Request<'_>) -> Answer {
         let index = self.campaign_hook(req)?;
         let removed = self.live.campaign_hooks.remove(index);
-        self.live.hooks.remove(removed.id.as_str());
-        self.live.logs.remove(removed.id.as_str());
+        self.forget_hook(removed.id.as_str());
         Ok(Reply::ack("Campaign webhook deleted"))
     }
 
