@@ -8,6 +8,7 @@ use clap::{Arg, ArgAction, Command};
 use talkover::auto_topup::TestAutoTopup;
 use talkover::calls::{EndCall, GetActiveCall, GetAgentCalls, MakeCall, MakeCampaignCall};
 use talkover::credits::PurchaseCredits;
+use talkover::phone_numbers::RequestPhoneRelease;
 use talkover::registry::{self, OperationInfo};
 use talkover::Operation;
 
@@ -104,10 +105,12 @@ pub fn body_positionals(op: &OperationInfo) -> &'static [(&'static str, &'static
 
 /// Whether a terminal user is asked before the operation is sent (`--yes` skips the question): what
 /// charges money or places a call (`credits purchase`, `auto-topup test`, `calls make` unless a test
-/// call, `campaigns make-call`), and every delete.
+/// call, `campaigns make-call`), a number's release (once approved, request-phone-release says, the
+/// number "cannot be recovered"), and every delete.
 pub fn asks_first(op: &OperationInfo) -> bool {
-    const BILLED: [&str; 4] = [PurchaseCredits::ID, TestAutoTopup::ID, MakeCall::ID, MakeCampaignCall::ID];
-    op.method == talkover::http::Method::DELETE || BILLED.contains(&op.id)
+    const ASKED: [&str; 5] =
+        [PurchaseCredits::ID, TestAutoTopup::ID, MakeCall::ID, MakeCampaignCall::ID, RequestPhoneRelease::ID];
+    op.method == talkover::http::Method::DELETE || ASKED.contains(&op.id)
 }
 
 /// Whether an operation answers a list of pages (it has a `page` parameter).
@@ -330,8 +333,8 @@ pub fn command() -> Command {
                 .action(ArgAction::SetTrue)
                 .global(true)
                 .help(
-                    "Send without asking first (on a terminal, a command that charges, places a call or deletes \
-                     asks first; elsewhere nothing asks)",
+                    "Send without asking first (on a terminal, a command that charges, places a call, releases a \
+                     number or deletes asks first; elsewhere nothing asks)",
                 ),
         )
         .arg(

@@ -480,7 +480,7 @@ fn check_utf8(bytes: &[u8]) -> Result<(), Failure> {
         ));
     }
     let Err(error) = std::str::from_utf8(bytes) else { return Ok(()) };
-    let line = bytes[..error.valid_up_to()].iter().filter(|b| **b == b'\n').count() + 1;
+    let line = (0..error.valid_up_to()).filter(|&i| ends_line(bytes, i)).count() + 1;
     Err(Failure::usage(format!(
         "the CSV file is not UTF-8 text: line {line} holds a byte that is not (a file saved as Windows-1252 or \
          Latin-1?): save it as CSV in UTF-8; nothing was sent"
@@ -493,11 +493,10 @@ fn check_utf8(bytes: &[u8]) -> Result<(), Failure> {
 /// spreadsheet saved where lists are written with `;` separates so).
 fn layout(bytes: &[u8], given: Option<u8>) -> (usize, u8) {
     let start = if bytes.starts_with(b"\xef\xbb\xbf") { 3 } else { 0 };
-    let lines = bytes[start..].split_inclusive(|b| *b == b'\n');
     let mut offset = start;
     // What a `sep=` line before the header names (only as the file's first line not blank).
     let mut named: Option<u8> = None;
-    for line in lines {
+    for line in lines_of(&bytes[start..]) {
         let end = offset + line.len();
         let text = line.strip_suffix(b"\n").unwrap_or(line);
         let text = text.strip_suffix(b"\r").unwrap_or(text);
@@ -694,16 +693,41 @@ impl LineCounter<'_> {
             self.offset = 0;
             self.line = 1;
         }
-        self.line += self.bytes[self.offset..byte].iter().filter(|b| **b == b'\n').count() as u64;
+        self.line += (self.offset..byte).filter(|&i| ends_line(self.bytes, i)).count() as u64;
         self.offset = byte;
         self.line
     }
 }
 
-/// A number in E.164 (`+` and 7 to 15 digits), ignoring spaces, dashes, dots and
-/// parentheses.
+/// Whether the byte at `i` ends a line: a line feed, or a carriage return not followed by one (a file
+/// saved with a Mac's old line ends, as the CSV reader reads it too).
+fn ends_line(bytes: &[u8], i: usize) -> bool {
+    match bytes[i] {
+        b'\n' => true,
+        b'\r' => bytes.get(i + 1) != Some(&b'\n'),
+        _ => false,
+    }
+}
+
+/// The lines of `bytes`, each with its line end, as [`ends_line`] ends them.
+fn lines_of(bytes: &[u8]) -> impl Iterator<Item = &[u8]> {
+    let mut rest = bytes;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let end = (0..rest.len()).find(|&i| ends_line(rest, i)).map_or(rest.len(), |i| i + 1);
+        let (line, after) = rest.split_at(end);
+        rest = after;
+        Some(line)
+    })
+}
+
+/// A number in E.164 (`+` and 7 to 15 digits), ignoring spaces (no-break ones too, as a number copied
+/// from a web page has them), dashes, dots and parentheses.
 fn e164(raw: &str) -> Result<String, String> {
-    let compact: String = raw.chars().filter(|c| !matches!(c, ' ' | '-' | '.' | '(' | ')' | '\t')).collect();
+    let separator = |c: &char| matches!(c, ' ' | '-' | '.' | '(' | ')' | '\t' | '\u{a0}' | '\u{202f}');
+    let compact: String = raw.chars().filter(|c| !separator(c)).collect();
     let shown = raw.trim();
     if !compact.starts_with('+') {
         return Err(if shown.is_empty() {
@@ -1139,6 +1163,8 @@ mod tests {
     #[test]
     fn numbers_must_be_e164() {
         assert_eq!(e164("+1 (555) 010-1234").unwrap(), "+15550101234");
+        // Copied from a web page: no-break spaces between the groups.
+        assert_eq!(e164("+1\u{a0}555\u{a0}010\u{202f}1234").unwrap(), "+15550101234");
         assert!(e164("5550101234").unwrap_err().contains("must start with +"));
         assert!(e164("+555010").is_err(), "six digits");
         assert!(e164("+12").is_err());
@@ -1165,6 +1191,18 @@ mod tests {
         assert_eq!(invalid[1].0, 8);
         assert_eq!(invalid[0].0, 3);
         assert!(invalid[0].1.contains("not a number"), "{invalid:?}");
+    }
+
+    #[test]
+    fn rows_ended_by_a_carriage_return_alone_are_each_read_and_checked() {
+        let (rows, invalid) =
+            read_rows(b"phone,name\r+15550107101,Ada\rbad,Bob\r+15550107103,Cy\r", None, None, false).unwrap();
+        assert_eq!(
+            rows.iter().map(|r| (r.line, r.to.as_str())).collect::<Vec<_>>(),
+            [(2, "+15550107101"), (4, "+15550107103")]
+        );
+        assert_eq!(invalid.len(), 1, "{invalid:?}");
+        assert_eq!(invalid[0].0, 3);
     }
 
     #[test]
@@ -1214,6 +1252,12 @@ mod tests {
         assert_eq!(numbers(b"phone\tnotes;x\tplan\n+4915112345679\ta;b\tp\n+4915112345670\tc\tq\n", None).0, expected);
         assert_eq!(numbers(b"phone\tname\n+4915112345679\tA\n+4915112345670\tB\n", None).0, expected);
         assert_eq!(numbers(b"phone|name\n+4915112345679|A\n+4915112345670|B\n", Some(b'|')).0, expected);
+        // Lines ended by a carriage return alone (a Mac's old "CSV (Macintosh)"): every row is read, on its line.
+        assert_eq!(numbers(b"phone,name\r+4915112345679,A\r+4915112345670,B\r", None).0, expected);
+        assert_eq!(
+            numbers(b"sep=;\rphone;name\r+4915112345679;A\r\r+4915112345670;B", None).0[1],
+            (5, expected[1].1.clone())
+        );
         // A file separated otherwise than it is read says so.
         let Err(Failure::Usage(message)) = read_rows(semicolons.as_bytes(), None, Some(b','), false) else {
             panic!("read with commas")

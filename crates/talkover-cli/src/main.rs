@@ -484,6 +484,10 @@ fn read_token(args: &ArgMatches) -> Result<talkover::SecretString, Failure> {
     }
     match std::env::var(talkover::TOKEN_ENV) {
         Ok(token) if !token.trim().is_empty() => Ok(talkover::SecretString::new(token.trim())),
+        Err(std::env::VarError::NotUnicode(_)) => Err(Failure::refused(format!(
+            "{} is set but is not UTF-8 text, so it holds no token (the value is not shown)",
+            talkover::TOKEN_ENV
+        ))),
         _ => Err(Failure::refused("no token: set TALKOVER_TOKEN or pass --token-file PATH".into())),
     }
 }
@@ -499,7 +503,17 @@ pub fn stderr_is_terminal() -> bool {
 fn base_url(args: &ArgMatches) -> Result<Option<String>, Failure> {
     let given = match args.get_one::<String>("base-url") {
         Some(url) => Some(url.clone()),
-        None => std::env::var_os(talkover::BASE_URL_ENV).map(|url| url.to_string_lossy().into_owned()),
+        None => match std::env::var(talkover::BASE_URL_ENV) {
+            Ok(url) => Some(url),
+            Err(std::env::VarError::NotPresent) => None,
+            Err(std::env::VarError::NotUnicode(url)) => {
+                return Err(Failure::refused(format!(
+                    "{} is not UTF-8 text: {}",
+                    talkover::BASE_URL_ENV,
+                    url.to_string_lossy()
+                )))
+            }
+        },
     };
     match given {
         Some(url) if url.trim().is_empty() => Err(Failure::refused(format!(

@@ -302,19 +302,27 @@ pub fn resources<'v>(value: &'v Value, operation: Option<&str>) -> Option<Vec<&'
             if id_of(main).is_some() {
                 return Some(vec![main]);
             }
-            // Each resource or list of resources the answer holds, by its key (`None`: one has no id).
+            let named = |key: &str| {
+                operation.is_some_and(|op| op.ends_with(&format!("-{}", key.replace('_', "-"))) || op == key)
+            };
+            // Each resource or list of resources the answer holds, by its key (`None`: one has no id). An
+            // empty list beside lists of plain values is one of them (trigger-calendars-sync's `syncing` and
+            // `up_to_date`, lists of ids), unless the operation names it (list-campaign-webhooks' `webhooks`
+            // beside `available_events`).
+            let plain_lists = fields.values().any(|v| v.as_array().is_some_and(|a| !a.iter().all(Value::is_object)));
             type Found<'a> = (&'a String, Option<Vec<&'a Value>>);
             let inner: Vec<Found> = fields
                 .iter()
                 .filter_map(|(key, v)| match v {
-                    Value::Array(items) if items.iter().all(Value::is_object) => Some((key, all(items))),
+                    Value::Array(items)
+                        if items.iter().all(Value::is_object) && !(items.is_empty() && plain_lists && !named(key)) =>
+                    {
+                        Some((key, all(items)))
+                    }
                     Value::Object(_) => id_of(v).map(|_| (key, Some(vec![v]))),
                     _ => None,
                 })
                 .collect();
-            let named = |key: &str| {
-                operation.is_some_and(|op| op.ends_with(&format!("-{}", key.replace('_', "-"))) || op == key)
-            };
             let only = |keep: &dyn Fn(&Found) -> bool| match inner.iter().filter(|c| keep(c)).collect::<Vec<_>>()[..] {
                 [(_, one)] => Some(one.clone()),
                 _ => None,
@@ -669,6 +677,18 @@ mod tests {
                    "error": "cannot connect to 127.0.0.1:18799: Connection refused", "duration_ms": 0,
                    "created_at": "2026-12-07T14:16:06Z"}),
         ]
+    }
+
+    #[test]
+    fn lists_of_ids_hold_no_resources_even_when_one_is_empty() {
+        // trigger-calendars-sync: which calendars sync, which were up to date, both lists of ids.
+        for (syncing, up_to_date) in [(json!(["calendar-uuid-1"]), json!([])), (json!([]), json!(["c2"]))] {
+            let answer = json!({"success": true, "data": {"syncing": syncing, "up_to_date": up_to_date}});
+            assert_eq!(resources(&answer, Some("trigger-calendars-sync")), None, "{answer}");
+        }
+        // An empty list of resources the operation names is still one (list-campaign-webhooks with none).
+        let answer = json!({"success": true, "data": {"webhooks": [], "available_events": ["call.ended"]}});
+        assert_eq!(resources(&answer, Some("list-campaign-webhooks")), Some(vec![]));
     }
 
     #[test]

@@ -148,7 +148,8 @@ fn one_answer_may_be_cut(op: &OperationInfo, params: &Params, answer: &Value) ->
     (items >= asked).then_some((asked, items))
 }
 
-/// Asks before an operation that charges money, places a call or deletes ([`commands::asks_first`]), when
+/// Asks before an operation that charges money, places a call, releases a number or deletes
+/// ([`commands::asks_first`]), when
 /// both standard input and standard error are a terminal and `--yes` was not given; a script is never
 /// asked. Anything but `y` or `yes` sends nothing (exit 3).
 fn confirm(op: &OperationInfo, params: &Params, args: &ArgMatches) -> Result<(), Failure> {
@@ -958,13 +959,11 @@ pub(crate) struct PageProgress {
 }
 
 impl PageProgress {
-    /// A progress line shown only when standard error is a terminal.
+    /// A progress line shown only when standard error is a terminal that can move its cursor (not one
+    /// `TERM=dumb` names, nor one with no `TERM` on Unix); on a Windows console, `console` moves it.
     pub(crate) fn on_terminal() -> Self {
-        Self { shown: crate::stderr_is_terminal().then_some(false) }
+        Self { shown: (crate::stderr_is_terminal() && !console::is_dumb()).then_some(false) }
     }
-
-    /// Up one line, to its start, and erase it.
-    const REMOVE_LINE: &'static str = "\x1b[1A\r\x1b[2K";
 
     pub(crate) fn show(&mut self, text: &str) {
         self.clear();
@@ -981,8 +980,8 @@ impl PageProgress {
 
     pub(crate) fn clear(&mut self) {
         if let Some(shown @ true) = self.shown.as_mut() {
-            let mut err = std::io::stderr().lock();
-            let _ = err.write_all(Self::REMOVE_LINE.as_bytes()).and_then(|()| err.flush());
+            // Up one line, to its start, and erase it.
+            let _ = console::Term::stderr().clear_last_lines(1);
             *shown = false;
         }
     }
@@ -1015,6 +1014,9 @@ mod tests {
         let path = json!({"path": {"attendee_id": "att-1", "calendar_id": "cal-1", "event_id": "ev-1"}});
         let remove = question(op("remove-event-attendee"), &params(path)).expect("a delete");
         assert!(remove.contains("(calendar_id cal-1, event_id ev-1, attendee_id att-1)"), "{remove}");
+        let release = json!({"path": {"phone_number_id": "pn-1"}, "body": {"reason": "Closing the branch"}});
+        let release = question(op("request-phone-release"), &params(release)).expect("a release");
+        assert!(release.contains("(phone_number_id pn-1)"), "{release}");
         let call = json!({"path": {"agent_id": "a-1"}, "body": {"to": "+15550101234"}});
         assert!(question(op("make-call"), &params(call)).is_some_and(|q| q.contains("to +15550101234")));
         let test_call = json!({"path": {"agent_id": "a-1"}, "body": {"to": "+15550101234", "is_testing": true}});

@@ -430,7 +430,9 @@ macro_rules! actions_operations {
         }
 
         /// [Create or update an action](https://docs.talkover.ai/api-reference/endpoints/create-action) of an agent
-        /// (the API upserts by `node_id`). The agent is set back to draft: publish it again to take calls.
+        /// (the page says it creates or updates, not how an existing action is found; the emulator updates
+        /// the agent's action with the same `node_id`). The agent is set back to draft: publish it again to
+        /// take calls.
         CreateAction {
             id: "create-action",
             method: POST,

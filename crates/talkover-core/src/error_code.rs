@@ -78,7 +78,7 @@ error_codes! {
     PhoneNumberInUse = "PHONE_NUMBER_IN_USE", "422", "the number is assigned to active agents, so it cannot be released";
     RateLimitExceeded = "RATE_LIMIT_EXCEEDED", "429", "too many requests in the rate-limit window: retried after the wait it asks for within the retry policy; when it comes back, wait `Error::retry_after`";
     ReleaseAlreadyPending = "RELEASE_ALREADY_PENDING", "409", "a release request for this number is waiting already";
-    ReleaseAlreadyResolved = "RELEASE_ALREADY_RESOLVED", "409", "the release request was approved or rejected already, so it cannot be cancelled";
+    ReleaseAlreadyResolved = "RELEASE_ALREADY_RESOLVED", "409", "the release request was approved, rejected or cancelled already, so it cannot be cancelled";
     ServerError = "SERVER_ERROR", "500", "the server failed; trying again later may work";
     SftpExportInProgress = "SFTP_EXPORT_IN_PROGRESS", "409", "an export of this campaign is running; wait for it to finish";
     SftpImportInProgress = "SFTP_IMPORT_IN_PROGRESS", "409", "an import into this campaign is running; wait for it to finish";

@@ -568,7 +568,9 @@ pub trait PagedOperation: Operation<Response = ListEnvelope<Self::Item>> + Clone
 /// what follows it. Given the page size asked for ([`PageWalk::with_page_size`]), a full page is taken to
 /// have a successor, which is asked for, and a shorter one ends the list, so no item is lost to a block
 /// that did not come; a page answered twice in a row (a server that ignores `page` and writes no block) is
-/// refused as above. Without the page size, such a page ends the list.
+/// refused as above, unless the first held more items than were asked for: a server that honours neither
+/// `page` nor `per_page` gives the whole list each time (list-trainings "retrieves all"), so the list
+/// ends there, whole, its items given once. Without the page size, such a page ends the list.
 ///
 /// ```
 /// # use talkover_core as talkover;
@@ -594,6 +596,8 @@ pub struct PageWalk {
     /// same items.
     last_items: Option<u64>,
     repeated: u8,
+    /// Whether the last page read had no readable block and more items than the page size.
+    oversized: bool,
 }
 
 impl PageWalk {
@@ -633,7 +637,7 @@ impl PageWalk {
     pub fn take<T: Serialize>(
         &mut self,
         operation: &'static str,
-        page: Page<T>,
+        mut page: Page<T>,
     ) -> Result<(Page<T>, Option<u64>), Error> {
         let answered = page.pagination.as_ref().map(|p| p.current_page);
         if let (Some(asked), Some(answered)) = (self.asked, answered) {
@@ -674,6 +678,14 @@ impl PageWalk {
         let fingerprint = (!page.items.is_empty()).then(|| fingerprint(&page.items, counts));
         let repeats = fingerprint.is_some() && std::mem::replace(&mut self.last_items, fingerprint) == fingerprint;
         self.repeated = if repeats { self.repeated.saturating_add(1) } else { 0 };
+        let oversized = page.pagination.is_none() && self.page_size.is_some_and(|size| page.items.len() as u64 > size);
+        if repeats && page.pagination.is_none() && std::mem::replace(&mut self.oversized, oversized) {
+            // The whole list again, as the page before gave it, more than was asked for: it is complete.
+            self.asked = Some(u64::MAX);
+            page.items.clear();
+            return Ok((page, None));
+        }
+        self.oversized = oversized;
         if self.repeated >= 2 || (repeats && page.pagination.is_none()) {
             let asked = self.asked.unwrap_or(1);
             let message = match page.pagination {
@@ -716,12 +728,24 @@ impl PageWalk {
     }
 }
 
-/// A fingerprint of a page's items, as their JSON, and of its block's counts.
+/// A fingerprint of a page's items, as their JSON, and of its block's counts. The JSON is written into the
+/// hasher as it is made, never held: a page of a hundred items would otherwise be written out whole again.
 fn fingerprint<T: Serialize>(items: &[T], counts: Option<(u64, Option<u64>)>) -> u64 {
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    std::hash::Hash::hash(&serde_json::to_vec(items).unwrap_or_default(), &mut hasher);
-    std::hash::Hash::hash(&counts, &mut hasher);
-    std::hash::Hasher::finish(&hasher)
+    struct Hashing(std::collections::hash_map::DefaultHasher);
+    impl std::io::Write for Hashing {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            std::hash::Hasher::write(&mut self.0, bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut hashing = Hashing(std::collections::hash_map::DefaultHasher::new());
+    // Items that cannot be written (a map with keys that are not text) fingerprint as what was written.
+    let _ = serde_json::to_writer(&mut hashing, items);
+    std::hash::Hash::hash(&counts, &mut hashing.0);
+    std::hash::Hasher::finish(&hashing.0)
 }
 
 /// Auto-pagination with no I/O: which page to ask for next, and the items of the pages received so far.
@@ -1047,6 +1071,21 @@ mod tests {
         assert!(error.to_string().contains("page 2 came back with the items of the page before it"), "{error}");
         assert_eq!((drain(&mut stuck), stuck.is_done()), (vec![], true));
         assert_eq!(stuck.failed_operation(), Some(&Numbers { page: Some(2) }));
+
+        // More items than asked for, and the same again: a server that honours neither `page` nor `per_page`
+        // gives the whole list each time. It is whole, its items given once, and no error.
+        let mut whole = Paginator::new(Numbers { page: None });
+        whole.on_page(bare(&[1, 2, 3])).unwrap();
+        assert_eq!(drain(&mut whole), [1, 2, 3]);
+        assert_eq!(whole.next_operation(), Some(Numbers { page: Some(2) }), "a full page may have a successor");
+        whole.on_page(bare(&[1, 2, 3])).unwrap();
+        assert_eq!((drain(&mut whole), whole.is_done()), (vec![], true));
+        // Had the second page other items, it would be followed as any.
+        let mut paging = Paginator::new(Numbers { page: None });
+        paging.on_page(bare(&[1, 2, 3])).unwrap();
+        drain(&mut paging);
+        paging.on_page(bare(&[4])).unwrap();
+        assert_eq!((drain(&mut paging), paging.is_done()), (vec![4], true));
 
         // Without a page size (a walk of its own that gives none), a bare page ends the list.
         let mut walk = PageWalk::new();

@@ -8,13 +8,14 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::actions::ActiveStatus;
 use crate::envelope::{Ack, Envelope, ListEnvelope};
 use crate::ids::AgentId;
 use crate::macros::optional_fields;
 use crate::validate::Problems;
 use crate::Timestamp;
 
+/// Whether a training is in use (`active` or `inactive`), the same status an action has.
+pub use crate::actions::ActiveStatus;
 pub use crate::ids::TrainingId;
 
 optional_fields! {

@@ -426,6 +426,19 @@ pub(crate) fn is_required(error: &Error) -> bool {
     matches!(error, Error::InvalidRequest(e) if e.message() == "is required" || e.message().contains("invalid type: null"))
 }
 
+/// An item as a list shows it, otherwise than it is kept (fields left out by the function), copied only
+/// when its page is written: a list pages the items it holds, not copies of them all.
+#[derive(Clone)]
+pub(crate) struct ListedAs<'a, T>(pub &'a T, pub fn(&mut T));
+
+impl<T: Clone + Serialize> Serialize for ListedAs<'_, T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut item = self.0.clone();
+        (self.1)(&mut item);
+        item.serialize(serializer)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1187,6 +1187,15 @@ fn the_token_comes_from_the_environment_or_a_file_and_is_never_shown() {
     let output = run(none);
     assert_eq!(output.status.code(), Some(3));
     assert!(stderr(&output).contains("TALKOVER_TOKEN"), "{}", stderr(&output));
+    // Set, but not UTF-8 (Unix allows any bytes): said so, not taken for unset; its bytes are not shown.
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt as _;
+        let mut garbled = talkover(&url, "");
+        garbled.env("TALKOVER_TOKEN", std::ffi::OsStr::from_bytes(b"talq_tok\xffen")).args(["agents", "list"]);
+        let output = fails_with(garbled, 3, "TALKOVER_TOKEN is set but is not UTF-8");
+        assert!(!stderr(&output).contains("talq_tok"), "{}", stderr(&output));
+    }
 
     // The token given as the number to call is sent (a number's form is the API's to judge), and the
     // API's refusal, whose body quotes the number it was given, is shown without it, as text or as JSON.
@@ -1242,6 +1251,18 @@ fn an_empty_base_url_is_refused_not_taken_for_the_api() {
         let mut variable = talkover(empty, "talq_token");
         variable.args(["agents", "delete", AGENT, "--dry-run"]);
         fails_with(variable, 3, "TALKOVER_BASE_URL");
+    }
+    // Set, but not UTF-8: said so, rather than a URL of replacement characters refused as a path.
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt as _;
+        let mut garbled = talkover("", "talq_token");
+        garbled.env("TALKOVER_BASE_URL", std::ffi::OsStr::from_bytes(b"http://127.0.0.1:9/api/v\xff")).args([
+            "agents",
+            "list",
+            "--dry-run",
+        ]);
+        fails_with(garbled, 3, "TALKOVER_BASE_URL is not UTF-8 text");
     }
     // Not set at all: the API's own URL.
     let mut unset = talkover("", "talq_token");

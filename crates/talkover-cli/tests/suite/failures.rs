@@ -530,8 +530,36 @@ fn ctrl_c_during_all_leaves_the_progress_line_ended() {
     assert!(after.starts_with("\r\n") || after.starts_with('\n'), "the line is not ended: {written:?}");
 }
 
+/// On a terminal that cannot move its cursor (`TERM=dumb`), `--all` draws no progress line: no escape
+/// sequence reaches it, only what the command has to say.
+#[cfg(target_os = "linux")]
+#[test]
+fn all_draws_no_progress_line_on_a_dumb_terminal() {
+    let page = |n: u32, data: &str| {
+        format!(
+            r#"{{"success": true, "data": {data}, "pagination": {{"current_page": {n}, "last_page": 2, "per_page": 1, "total": 2}}}}"#
+        )
+    };
+    for (term, drawn) in [("dumb", false), ("xterm", true)] {
+        let server = Scripted::start(vec![
+            Reply::json(200, page(1, r#"[{"id": "agent-1", "name": "Agent 1"}]"#)),
+            Reply::json(200, page(2, r#"[{"id": "agent-2", "name": "Agent 2"}]"#)),
+        ]);
+        let (master, slave) = terminal();
+        let mut all = talkover(&server.base_url(), TOKEN);
+        all.args(["agents", "list", "--all", "--per-page", "1", "-o", "id"]).env("TERM", term).stderr(slave);
+        let output = run(all);
+        assert_eq!(output.status.code(), Some(0), "TERM={term}");
+        assert_eq!(stdout(&output), "agent-1\nagent-2\n", "TERM={term}");
+        let written = written_to(master);
+        assert_eq!(written.contains("page 2, "), drawn, "TERM={term}: {written:?}");
+        assert_eq!(written.contains('\x1b'), drawn, "TERM={term}: {written:?}");
+    }
+}
+
 /// A pseudo-terminal of 24 rows and 100 columns: the end a test reads and writes, and the end a command
 /// is given as its terminal.
+#[cfg(target_os = "linux")] // a pseudo-terminal as Linux opens one
 fn terminal() -> (std::fs::File, std::fs::File) {
     use std::os::fd::FromRawFd as _;
     // SAFETY: posix_openpt, grantpt, unlockpt and ptsname_r are called as their manual pages say, on a
@@ -551,6 +579,7 @@ fn terminal() -> (std::fs::File, std::fs::File) {
 }
 
 /// Everything a command wrote to the terminal whose other end is `master`, read until it is empty.
+#[cfg(target_os = "linux")] // a pseudo-terminal as Linux opens one
 fn written_to(master: std::fs::File) -> String {
     use std::io::Read as _;
     use std::os::fd::AsRawFd as _;
@@ -569,6 +598,7 @@ fn written_to(master: std::fs::File) -> String {
 
 /// On a terminal, a delete is asked about first: a no sends nothing and exits 3, a yes sends it, and
 /// `--yes` sends it unasked.
+#[cfg(target_os = "linux")] // a pseudo-terminal as Linux opens one
 #[test]
 fn a_delete_on_a_terminal_is_asked_about_first() {
     use std::io::Write as _;

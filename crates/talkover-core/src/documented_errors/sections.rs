@@ -55,7 +55,7 @@ macro_rules! errors_section {
     ("add-event-attendee") => { $crate::errors_section!(@none) };
     ("cancel-release-request") => { $crate::errors_section!(@failures_with_codes
         "| 404 | — | the resource (or one the request names) does not exist |\n"
-        "| 409 | `RELEASE_ALREADY_RESOLVED` | the release request was approved or rejected already, so it cannot be cancelled |\n"
+        "| 409 | `RELEASE_ALREADY_RESOLVED` | the release request was approved, rejected or cancelled already, so it cannot be cancelled |\n"
     ) };
     ("check-callback-constraints") => { $crate::errors_section!(@none) };
     ("check-optimized-costs-eligibility") => { $crate::errors_section!(@none) };

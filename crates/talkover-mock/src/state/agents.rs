@@ -22,7 +22,7 @@ impl State {
         let list = req.valid::<ListAgents>()?;
         let query = &list.query;
         let search = search_term(query.search.as_deref());
-        let matching: Vec<Agent> = self
+        let matching: Vec<&Agent> = self
             .agents
             .iter()
             .map(|e| &e.agent)
@@ -33,7 +33,6 @@ impl State {
                     a.name.to_lowercase().contains(s) || a.label.as_deref().unwrap_or("").to_lowercase().contains(s)
                 })
             })
-            .cloned()
             .collect();
         Ok(Reply::paged(&list, &matching))
     }

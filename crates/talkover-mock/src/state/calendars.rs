@@ -45,13 +45,15 @@ use talkover_core::calendars::{
     GetCalendarsSyncStatus, ListCalendars, NewCalendar, UpdateCalendar,
 };
 use talkover_core::error::ErrorCode;
-use talkover_core::time::{CalendarTime, DateTime};
+use talkover_core::ids::ProviderConnectionId;
+use talkover_core::time::{CalendarTime, DateTime, Timestamp};
 use talkover_core::Operation;
 
 use super::slots::{Schedule, TooMuch, MAX_RANGE_DAYS, MAX_SLOTS};
 use super::zones::{day_number, Zone};
 use super::{
-    coded, documented, has_id, is_url, now, position_by_id, remove_by_id, timestamp, Answer, HasId, Request, State,
+    coded, documented, has_id, is_url, now, position_by_id, remove_by_id, timestamp, unix_now, Answer, HasId, Request,
+    State,
 };
 use crate::fixtures::Catalog;
 use crate::reply::{from_json, merge, to_json, words, Invalid, Reply};
@@ -167,6 +169,20 @@ pub(crate) struct Calendars {
     /// The recorded sync status (get-calendars-sync-status), for the events each recorded connection
     /// brought in.
     recorded_syncs: Vec<CalendarSyncStatus>,
+    /// The connections the emulator started with, the only ones the recorded status speaks of.
+    recorded_connections: Vec<ProviderConnectionId>,
+    /// The syncs running now, each for [`SYNC_SECONDS`] on the emulator's clock.
+    syncs: Vec<RunningSync>,
+}
+
+/// How long a sync runs on the emulator's clock: trigger-calendars-sync "runs asynchronously — poll Get
+/// Sync Status for progress", so a poll sees `is_syncing` before it sees the sync's `last_sync_at`.
+pub(crate) const SYNC_SECONDS: i64 = 2;
+
+/// A provider connection's sync, running until `ends_at` (seconds since the epoch, the emulator's clock).
+struct RunningSync {
+    connection: ProviderConnectionId,
+    ends_at: i64,
 }
 
 /// Adds `item` unless one with the same id is there.
@@ -201,6 +217,7 @@ impl Calendars {
         for provider in catalog.documented_items::<ListProviderConnections, _>() {
             add_new(&mut entry.providers, provider);
         }
+        seeded.recorded_connections = entry.providers.iter().map(|p| p.id.clone()).collect();
         seeded
     }
 }
@@ -330,6 +347,13 @@ fn new_provider(id: String, body: NewProviderConnection) -> ProviderConnection {
     let mut connection = ProviderConnection::new(id, body.provider, false);
     connection.authorization_url = Some(url);
     connection
+}
+
+/// Starts a sync of `connection` for [`SYNC_SECONDS`], unless one runs.
+fn start_sync(syncs: &mut Vec<RunningSync>, connection: &ProviderConnectionId) {
+    if !syncs.iter().any(|sync| &sync.connection == connection) {
+        syncs.push(RunningSync { connection: connection.clone(), ends_at: unix_now().saturating_add(SYNC_SECONDS) });
+    }
 }
 
 /// Whether an event lies in `[from, to]`.
@@ -740,17 +764,22 @@ impl State {
         self.remove_child::<ProviderConnection>(req, "Provider connection removed")
     }
 
-    /// get-calendars-sync-status: one entry for each provider connection of each calendar.
+    /// get-calendars-sync-status: one entry for each provider connection of each calendar; the events the
+    /// recorded status counts go to the recorded connection only (a new one has synced none).
     pub(super) fn calendars_sync_status(&mut self, _req: &Request<'_>) -> Answer {
-        let recorded = &self.calendars.recorded_syncs;
+        let Calendars { recorded_syncs: recorded, recorded_connections, syncs, .. } = &self.calendars;
         let mut statuses = Vec::new();
         for entry in &self.calendars.calendars {
             for connection in &entry.providers {
                 let id = &entry.calendar.id;
                 let same =
                     |s: &&CalendarSyncStatus| &s.calendar_id == id && s.provider == Some(connection.provider.clone());
-                let events = recorded.iter().find(same).and_then(|s| s.events_synced).unwrap_or(0);
-                let mut status = CalendarSyncStatus::new(id.clone(), false);
+                let events = match recorded_connections.contains(&connection.id) {
+                    true => recorded.iter().find(same).and_then(|s| s.events_synced).unwrap_or(0),
+                    false => 0,
+                };
+                let syncing = syncs.iter().any(|sync| sync.connection == connection.id);
+                let mut status = CalendarSyncStatus::new(id.clone(), syncing);
                 status.provider = Some(connection.provider.clone());
                 status.last_sync_at.clone_from(&connection.last_sync_at);
                 status.events_synced = Some(events);
@@ -760,19 +789,36 @@ impl State {
         Ok(Reply::list(statuses))
     }
 
-    /// trigger-calendars-sync: every calendar with an active connection syncs, at once.
+    /// trigger-calendars-sync: every calendar with an active connection syncs (a connection already
+    /// syncing goes on with the sync it runs), for [`SYNC_SECONDS`].
     pub(super) fn trigger_calendars_sync(&mut self, _req: &Request<'_>) -> Answer {
-        let now = timestamp(now());
         let mut sync = CalendarsSync::default();
-        for entry in &mut self.calendars.calendars {
-            let mut active = entry.providers.iter_mut().filter(|p| p.is_active).peekable();
+        let Calendars { calendars, syncs, .. } = &mut self.calendars;
+        for entry in calendars.iter() {
+            let mut active = entry.providers.iter().filter(|p| p.is_active).peekable();
             if active.peek().is_none() {
                 continue;
             }
-            active.for_each(|connection| connection.last_sync_at = Some(now.clone()));
+            active.for_each(|connection| start_sync(syncs, &connection.id));
             sync.syncing.push(entry.calendar.id.clone());
         }
         Ok(Reply::data(200, None, sync))
+    }
+
+    /// Ends the syncs whose time has come by `now` (seconds since the epoch on the emulator's clock): their
+    /// connections' `last_sync_at` is the moment each ended. A sync of a connection removed meanwhile ends
+    /// with nothing to record.
+    pub(crate) fn settle_calendar_syncs(&mut self, now: i64) {
+        let Calendars { calendars, syncs, .. } = &mut self.calendars;
+        let (ended, running): (Vec<_>, Vec<_>) = syncs.drain(..).partition(|sync| sync.ends_at <= now);
+        *syncs = running;
+        for sync in ended {
+            let connection =
+                calendars.iter_mut().flat_map(|e| e.providers.iter_mut()).find(|p| p.id == sync.connection);
+            if let (Some(connection), Ok(at)) = (connection, DateTime::from_unix_timestamp(sync.ends_at)) {
+                connection.last_sync_at = Some(Timestamp::from(at));
+            }
+        }
     }
 
     /// Free slots, computed from the calendar's rules and events (see [`super::slots`]). A range longer
@@ -808,8 +854,8 @@ impl State {
         if !connection.is_active {
             return Ok(Reply::data(200, None, QueuedSync::new(false)));
         }
+        start_sync(&mut self.calendars.syncs, &connection.id.clone());
         let now = now();
-        connection.last_sync_at = Some(timestamp(now.clone()));
         let mut queued = QueuedSync::new(true);
         queued.queued_at = Some(timestamp(now));
         Ok(Reply::data(200, None, queued))

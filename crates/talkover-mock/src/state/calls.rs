@@ -13,7 +13,7 @@ use talkover_core::error::ErrorCode;
 use talkover_core::webhooks::AgentWebhookEvent;
 
 use super::{documented, formatted, search_term, Answer, CallEntry, Request, State};
-use crate::reply::Reply;
+use crate::reply::{ListedAs, Reply};
 
 /// How a call placed to a number ends, chosen by the number's last four digits.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -353,7 +353,7 @@ impl State {
         call
     }
 
-    fn filtered_calls(&self, filters: &CallFilters, agent_id: Option<&str>) -> Vec<Call> {
+    fn filtered_calls(&self, filters: &CallFilters, agent_id: Option<&str>) -> Vec<&Call> {
         let search = search_term(filters.search.as_deref());
         // In the order they were made, as list-calls' example shows them (its first call is the earlier).
         self.calls
@@ -375,7 +375,6 @@ impl State {
                         || c.sid.as_str().to_lowercase().contains(s)
                 })
             })
-            .cloned()
             .collect()
     }
 
@@ -392,11 +391,12 @@ impl State {
     pub(super) fn agent_calls(&mut self, req: &Request<'_>) -> Answer {
         self.agent_index(req)?;
         let list = req.valid::<GetAgentCalls>()?;
-        let mut calls = self.filtered_calls(&list.query, Some(list.agent_id.as_str()));
         // The agent is known here, so its calls come without it.
-        for call in &mut calls {
-            call.agent = None;
-        }
+        let calls: Vec<_> = self
+            .filtered_calls(&list.query, Some(list.agent_id.as_str()))
+            .into_iter()
+            .map(|call| ListedAs(call, |call| call.agent = None))
+            .collect();
         Ok(Reply::paged(&list, &calls))
     }
 
@@ -535,7 +535,6 @@ impl State {
     }
 }
 
-/// Whether a call is still going on.
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -23,7 +23,7 @@ use super::calls::{Outcome, Placing};
 use super::zones::Zone;
 use super::{is_phone_number, search_term, Answer, Request, State};
 
-use crate::reply::{merge, to_json, Invalid, Reply};
+use crate::reply::{merge, to_json, Invalid, ListedAs, Reply};
 
 impl State {
     pub(super) fn list_campaigns(&mut self, req: &Request<'_>) -> Answer {
@@ -32,7 +32,8 @@ impl State {
         let search = search_term(query.search.as_deref());
         let day = |c: &Campaign| c.created_at.as_ref().and_then(|t| t.as_str().get(..10)).unwrap_or("").to_owned();
         // In the order they were created, as list-campaigns' example shows them.
-        let matching: Vec<Campaign> = self
+        // Each with its agent and statistics, not its calls and files.
+        let matching: Vec<ListedAs<Campaign>> = self
             .campaigns
             .iter()
             .filter(|c| query.status.as_ref().is_none_or(|s| &c.status == s))
@@ -46,13 +47,7 @@ impl State {
                         || c.description.as_deref().unwrap_or("").to_lowercase().contains(s)
                 })
             })
-            .map(|c| {
-                // The list shows each campaign with its agent and statistics, not its calls and files.
-                let mut c = c.clone();
-                c.calls = None;
-                c.files = None;
-                c
-            })
+            .map(|campaign| ListedAs(campaign, |c| (c.calls, c.files) = (None, None)))
             .collect();
         Ok(Reply::paged(&list, &matching))
     }

@@ -263,6 +263,7 @@ impl State {
             self.progress_calls();
             self.dial_campaigns();
             self.settle_sftp_jobs(at.div_euclid(1000));
+            self.settle_calendar_syncs(at.div_euclid(1000));
         });
         self.recharge_scheduled_until(at);
         self.ids.in_background = false;

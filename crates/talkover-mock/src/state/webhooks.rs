@@ -228,7 +228,7 @@ impl State {
 
     /// The page `list` asks for of a webhook's logs, newest first.
     fn logs_page<O: PagedOperation>(&self, webhook_id: &str, list: &O) -> Reply {
-        let logs: Vec<_> = self.live.logs.get(webhook_id).into_iter().flatten().rev().cloned().collect();
+        let logs: Vec<_> = self.live.logs.get(webhook_id).into_iter().flatten().rev().collect();
         Reply::paged(list, &logs)
     }
 

@@ -12,7 +12,7 @@ use talkover::calendars::availability::{
 use talkover::calendars::events::{CalendarEventUpdate, EventStatus, NewCalendarEvent, NewEventAttendee};
 use talkover::calendars::members::{CalendarRole, NewCalendarMember};
 use talkover::calendars::providers::NewProviderConnection;
-use talkover::calendars::{CalendarUpdate, NewCalendar};
+use talkover::calendars::{CalendarSyncStatus, CalendarUpdate, NewCalendar};
 use talkover::time::{CalendarTime, Date, DateTime};
 use talkover::ErrorKind;
 use talkover_mock::Server;
@@ -128,10 +128,12 @@ fn a_calendar_and_its_members_events_and_rules_are_kept() {
 }
 
 /// The environment-wide sync operations read the calendars' connections: the recorded one as recorded, a
-/// new one until it is removed; a sync covers the calendars with an active connection.
+/// new one until it is removed; a sync covers the calendars with an active connection, and runs for a
+/// while on the emulator's clock (`is_syncing`), as "runs asynchronously — poll for progress" says.
 #[test]
 fn the_sync_status_and_a_sync_follow_the_provider_connections() {
-    let (_server, client) = common::start_blocking();
+    let (server, client) = common::start_blocking();
+    server.set_clock_scale(0.0);
     let calendars = client.calendars();
     let recorded = calendars.sync_status().unwrap().items;
     let [status] = recorded.as_slice() else { panic!("{recorded:?}") };
@@ -151,13 +153,33 @@ fn the_sync_status_and_a_sync_follow_the_provider_connections() {
         (Some("calendar_provider_b"), None, Some(0))
     );
 
-    // Only the recorded connection is active: its calendar syncs, now, and the pending one waits.
+    // Only the recorded connection is active: its calendar syncs, and the pending one waits. A poll sees
+    // it syncing, its last sync still the recorded one; once the sync has run, its end.
     let sync = calendars.sync().unwrap();
     assert_eq!(sync.syncing.iter().map(|id| id.as_str()).collect::<Vec<_>>(), ["calendar-uuid-1"]);
     assert!(sync.up_to_date.is_empty(), "{sync:?}");
+    let recorded_status = |statuses: Vec<CalendarSyncStatus>| {
+        statuses.into_iter().find(|s| s.calendar_id.as_str() == "calendar-uuid-1").unwrap()
+    };
+    let syncing = recorded_status(calendars.sync_status().unwrap().items);
+    assert!(syncing.is_syncing, "{syncing:?}");
+    assert_eq!(syncing.last_sync_at.as_ref().map(|t| t.as_str()), Some("2024-01-15T17:30:00Z"));
+    let started = server.clock_now();
+    server.advance_clock(std::time::Duration::from_secs(2));
+    let synced = recorded_status(calendars.sync_status().unwrap().items);
+    assert!(!synced.is_syncing, "{synced:?}");
+    let ended = synced.last_sync_at.as_ref().map(|t| t.as_str().to_owned()).unwrap();
+    assert!(ended > started && ended <= server.clock_now(), "{ended} after {started}");
+    assert!(!recorded_status(calendars.sync_status().unwrap().items).is_syncing, "a poll does not start one");
+
+    // A new connection of the recorded provider has synced no events: the recorded 142 are the recorded
+    // connection's.
+    let again = NewProviderConnection::new("calendar_provider_a", "https://example.com/oauth/callback");
+    let second = calendars.providers("calendar-uuid-1").connect(again).unwrap();
     let statuses = calendars.sync_status().unwrap().items;
-    let synced = statuses.iter().find(|s| s.calendar_id.as_str() == "calendar-uuid-1").unwrap();
-    assert_ne!(synced.last_sync_at.as_ref().map(|t| t.as_str()), Some("2024-01-15T17:30:00Z"));
+    let new = statuses.iter().find(|s| s.calendar_id.as_str() == "calendar-uuid-1" && s.last_sync_at.is_none());
+    assert_eq!(new.and_then(|s| s.events_synced), Some(0), "{statuses:?}");
+    calendars.providers("calendar-uuid-1").disconnect(&second.id).unwrap();
 
     providers.disconnect(&connection.id).unwrap();
     calendars.providers("calendar-uuid-1").disconnect("conn-uuid-1").unwrap();
