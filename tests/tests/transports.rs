@@ -130,6 +130,26 @@ fn bounded(port: u16, timeout: Duration) -> HttpRequest {
     request
 }
 
+/// A request without a body: a POST, PUT or PATCH says `content-length: 0` (a front end may answer 411
+/// Length Required without it, RFC 9110, 8.6), a GET or a DELETE sends no body framing; on both
+/// transports alike.
+#[test]
+fn a_write_without_a_body_says_its_length_is_zero() {
+    for kind in BOTH {
+        for (method, says_length) in [("POST", true), ("PUT", true), ("PATCH", true), ("GET", false), ("DELETE", false)]
+        {
+            let (port, server) = answer_once(OK);
+            let uri = format!("http://127.0.0.1:{port}/api/v1/agents/a1/publish");
+            let request = http::Request::builder().method(method).uri(uri).body(Vec::new()).unwrap();
+            let answer = kind.send(Settings::default(), request);
+            assert!(answer.is_ok(), "{kind:?} {method}: {answer:?}");
+            let head = server.join().unwrap().to_ascii_lowercase();
+            assert_eq!(head.contains("\r\ncontent-length: 0\r\n"), says_length, "{kind:?} {method}: {head}");
+            assert!(!head.contains("transfer-encoding"), "{kind:?} {method}: {head}");
+        }
+    }
+}
+
 /// An answer declaring more than the limit is refused as too large without being read, and keeps its
 /// status; one declaring 64 GiB under a limit raised past it is not reserved up front: it fails as a
 /// broken answer when its few bytes end.

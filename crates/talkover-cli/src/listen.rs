@@ -399,8 +399,8 @@ fn read_request(stream: &mut TcpStream) -> Result<Incoming, (StatusCode, String)
             break;
         }
         let (name, value) = text.split_once(':').ok_or_else(|| bad("a header line without a colon"))?;
-        let name =
-            HeaderName::from_bytes(name.trim().as_bytes()).map_err(|_| bad("a header name that is not valid"))?;
+        // No space before the colon, nor a line folded onto the one before (RFC 9112, 5.1 and 5.2).
+        let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| bad("a header name that is not valid"))?;
         let value = HeaderValue::from_str(value.trim()).map_err(|_| bad("a header value that is not valid"))?;
         headers.append(name, value);
         if headers.len() > MAX_HEADERS {
@@ -409,6 +409,10 @@ fn read_request(stream: &mut TcpStream) -> Result<Incoming, (StatusCode, String)
     }
     if headers.contains_key(header::TRANSFER_ENCODING) {
         return Err((StatusCode::LENGTH_REQUIRED, "send the body with a Content-Length".into()));
+    }
+    let mut lengths = headers.get_all(header::CONTENT_LENGTH).iter();
+    if lengths.next().is_some_and(|first| lengths.any(|other| other != first)) {
+        return Err(bad("two Content-Length headers that differ"));
     }
     let length = match headers.get(header::CONTENT_LENGTH) {
         Some(v) => {

@@ -107,16 +107,14 @@ impl Decimal {
         if fraction.len() > scale as usize || whole.contains(['e', 'E']) || fraction.contains(['e', 'E']) {
             return None;
         }
-        let mut value: i128 = whole.parse().ok()?;
-        for _ in 0..scale {
-            value = value.checked_mul(10)?;
-        }
+        // Zero at any scale is zero; any other value times 10 to more than 38 does not fit.
+        let shifted = |value: i128, places: usize| match value {
+            0 => Some(0),
+            _ => value.checked_mul(10i128.checked_pow(u32::try_from(places).ok()?)?),
+        };
+        let mut value = shifted(whole.parse().ok()?, scale as usize)?;
         if !fraction.is_empty() {
-            let pad = scale as usize - fraction.len();
-            let mut frac: i128 = fraction.parse().ok()?;
-            for _ in 0..pad {
-                frac = frac.checked_mul(10)?;
-            }
+            let frac = shifted(fraction.parse().ok()?, scale as usize - fraction.len())?;
             value = value.checked_add(frac)?;
         }
         Some(if negative { -value } else { value })
@@ -139,7 +137,8 @@ impl Decimal {
     pub fn from_minor_units(units: i128, scale: u32) -> Self {
         let digits = units.unsigned_abs().to_string();
         let scale = scale as usize;
-        let padded = format!("{digits:0>width$}", width = scale + 1);
+        // Zeros before the digits up to `scale + 1` of them (a format width would stop at 65 535).
+        let padded = "0".repeat((scale + 1).saturating_sub(digits.len())) + &digits;
         let (whole, fraction) = padded.split_at(padded.len() - scale);
         let sign = if units < 0 { "-" } else { "" };
         let text = if scale == 0 { format!("{sign}{whole}") } else { format!("{sign}{whole}.{fraction}") };
@@ -507,6 +506,21 @@ mod tests {
         assert_eq!(Decimal::new("-1.5").unwrap().to_minor_units(2), Some(-150));
         assert_eq!(Decimal::new("1.005").unwrap().to_minor_units(2), None);
         assert!(Decimal::new("1e5").is_none());
+    }
+
+    /// A scale past what `i128` holds gives `None` at once (zero stays zero), and a large one is written
+    /// out, not refused by a format's width.
+    #[test]
+    fn scales_past_what_fits_are_answered_not_looped_or_panicked_over() {
+        let zero = Decimal::new("0.00").unwrap();
+        assert_eq!(zero.to_minor_units(u32::MAX), Some(0));
+        assert_eq!(Decimal::new("1").unwrap().to_minor_units(38), Some(10i128.pow(38)));
+        assert_eq!(Decimal::new("1").unwrap().to_minor_units(39), None);
+        assert_eq!(Decimal::new("0.5").unwrap().to_minor_units(u32::MAX), None);
+        assert_eq!(Decimal::new("12.5").unwrap().to_minor_units(3), Some(12_500));
+        let wide = Decimal::from_minor_units(1, 70_000);
+        assert_eq!(wide.as_str().len(), "0.".len() + 70_000);
+        assert!(wide.as_str().starts_with("0.000") && wide.as_str().ends_with("01"));
     }
 
     #[test]

@@ -363,13 +363,15 @@ impl OperationInfo {
     /// Matches a request path (percent-encoded, from the host root) against this operation's template,
     /// giving the decoded path parameters.
     pub fn match_path(&self, path: &str) -> Option<Map<String, Value>> {
-        // The shape first, with nothing decoded or allocated: of the 127 templates, one or two fit a path.
+        // The shape first, with nothing decoded or allocated but a literal segment sent percent-encoded
+        // (`%65vents` is `events`, RFC 3986, 6.2.2.2): of the 127 templates, one or two fit a path.
         let is_param = |t: &str| t.starts_with('{') && t.ends_with('}');
+        let literal = |t: &str, a: &str| t == a || (a.contains('%') && encode::percent_decode(a) == t.as_bytes());
         let (mut template, mut actual) = (self.path.split('/'), path.split('/'));
         loop {
             match (template.next(), actual.next()) {
                 (None, None) => break,
-                (Some(t), Some(a)) if (is_param(t) && !a.is_empty()) || t == a => {}
+                (Some(t), Some(a)) if (is_param(t) && !a.is_empty()) || literal(t, a) => {}
                 _ => return None,
             }
         }
@@ -386,7 +388,7 @@ impl OperationInfo {
                     let value = String::from_utf8(encode::percent_decode(a)).ok()?;
                     params.insert(t[1..t.len() - 1].to_owned(), Value::String(value));
                 }
-                (Some(t), Some(a)) if t == a => {}
+                (Some(t), Some(a)) if literal(t, a) => {}
                 _ => return None,
             }
         }

@@ -683,7 +683,7 @@ macro_rules! flows_operations {
             params: { agent_id: AgentId },
             body: AgentFlowUpdate,
             response: Envelope<AgentFlow>,
-            safe_to_repeat: true,
+            safe_to_repeat: false,                    // every save adds a version to the flow's history
             validate: UpdateAgentFlow::check,
             handler: Flow[agent_id]::update(flow),
         }

@@ -1204,6 +1204,17 @@ impl Emulator {
             // input by type would not see a body sent as a form or as text. The reference documents no
             // answer for it: the emulator refuses it with a 415 that says so rather than guess.
             return Ok(Reply::fail(415, "The request body must be JSON, sent with `Content-Type: application/json`."));
+        } else if request
+            .headers()
+            .get(http::header::CONTENT_ENCODING)
+            .is_some_and(|coding| !coding.as_bytes().eq_ignore_ascii_case(b"identity"))
+        {
+            // A compressed body read as sent would be refused as JSON that is not, or, sent uncompressed
+            // under the header, taken where a server that decodes it would refuse it (RFC 9110, 15.5.16).
+            return Ok(Reply::fail(
+                415,
+                "The request body is sent with a Content-Encoding, which the emulator does not read: send it as it is.",
+            ));
         } else {
             match serde_json::from_slice::<Value>(request.body()) {
                 Ok(body) => Some(body),
@@ -1627,6 +1638,11 @@ pub(crate) fn host_problem(head: &http::request::Parts) -> Option<(u16, &'static
     };
     // A request whose target is in absolute form names its host there, which a server follows over the
     // `Host` header (RFC 9112, section 3.2.2).
+    // One token: of two `Authorization` headers (a field that is no list, RFC 9110, 5.3), which one a
+    // server reads is its own choice, so the emulator reads neither.
+    if head.headers.get_all(http::header::AUTHORIZATION).iter().nth(1).is_some() {
+        return Some((400, "The request has more than one Authorization header."));
+    }
     let named = head.uri.authority().or(host.as_ref());
     if named.is_some_and(|authority| !is_loopback_host(authority.host())) {
         return Some((

@@ -484,7 +484,10 @@ async fn serve(
     stopped: watch::Receiver<bool>,
 ) {
     let mut http = hyper::server::conn::http1::Builder::new();
-    http.timer(hyper_util::rt::TokioTimer::new()).header_read_timeout(head_timeout);
+    // A client that closes its side once it has sent its request (`shutdown(SHUT_WR)`, `nc -N`) still
+    // reads the answer: without `half_close`, hyper takes the end of its input for the end of the
+    // connection, and the answer to a request carried out is dropped.
+    http.timer(hyper_util::rt::TokioTimer::new()).header_read_timeout(head_timeout).half_close(true);
     let accepting = async {
         loop {
             let stream = match listener.accept().await {

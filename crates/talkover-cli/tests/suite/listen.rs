@@ -125,6 +125,23 @@ fn a_signed_delivery_is_shown_and_forwarded_and_a_forged_one_refused() {
     assert!(child.wait().unwrap().success(), "stops after --max-deliveries");
 }
 
+/// A request framed otherwise than HTTP/1.1 allows is refused with a 400, not read one way of two: two
+/// `Content-Length`s that differ, a space before a header's colon (RFC 9112, 6.3 and 5.1).
+#[test]
+fn a_request_framed_two_ways_is_refused() {
+    let (mut child, _lines, port) = listen_forwarding("http://127.0.0.1:9/none", "3");
+    let body = r#"{"event":"call.completed"}"#;
+    let signature = sign(SECRET, body.as_bytes());
+    let short = ("content-length", "5".to_owned());
+    assert_eq!(deliver(port, &[short, ("x-talkover-signature", signature.clone())], body), 400);
+    assert_eq!(deliver(port, &[("x-talkover-signature ", signature.clone())], body), 400);
+    let same = ("content-length", body.len().to_string());
+    let (status, answer) = deliver_answer(port, &[same, ("x-talkover-signature", signature)], body);
+    assert_ne!(status, 400, "the same length twice is one length: {answer}");
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
 /// A client that sends its request slowly holds up no other: a delivery that comes after it is answered
 /// while it is still sending, and it is answered in its turn once it has sent the rest.
 #[test]

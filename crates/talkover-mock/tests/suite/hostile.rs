@@ -805,6 +805,76 @@ fn the_server_refuses_an_oversized_body_in_json() {
     assert_eq!(status, 400, "{}", String::from_utf8_lossy(&answer));
 }
 
+/// A client that closes its side of the connection once it has sent its request (`shutdown(SHUT_WR)`,
+/// `nc -N`) is still answered: the request is carried out, and its answer reaches it.
+#[test]
+fn a_client_that_closes_its_side_after_sending_is_answered() {
+    use std::io::{Read, Write};
+    let server =
+        talkover_mock::Server::builder().token(TOKEN).latency(Duration::from_millis(100)).start_blocking().unwrap();
+    let addr = server.addr();
+    let agent = talkover_mock::sample_agent("HalfCloseBot", "Half close", talkover::agents::Direction::Inbound);
+    let body = serde_json::to_vec(&agent).unwrap();
+    let head = format!(
+        "POST /api/v1/agents HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {TOKEN}\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    );
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    stream.write_all(head.as_bytes()).unwrap();
+    stream.write_all(&body).unwrap();
+    stream.shutdown(std::net::Shutdown::Write).unwrap();
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer);
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 201"), "{answer:?}");
+    assert!(answer.contains("HalfCloseBot"), "{answer:?}");
+}
+
+/// Two `Authorization` headers are a 400 whichever comes first (a server's choice of one is its own), and
+/// a body sent with a `Content-Encoding` a 415 (read as sent, it would be taken where a server that
+/// decodes it refuses it): nothing is carried out. A path's fixed words sent percent-encoded are the
+/// words (`sync%2Dstatus`, RFC 3986, 6.2.2.2).
+#[test]
+fn two_tokens_or_an_encoded_body_are_refused_and_encoded_words_are_read() {
+    let server = talkover_mock::Server::builder().token(TOKEN).start_blocking().unwrap();
+    let addr = server.addr();
+    let agent = talkover_mock::sample_agent("CodedBot", "Coded", talkover::agents::Direction::Inbound);
+    let body = serde_json::to_vec(&agent).unwrap();
+    let post = |extra: &str| {
+        let head = format!(
+            "POST /api/v1/agents HTTP/1.1\r\nHost: {addr}\r\n{extra}Content-Type: application/json\r\n\
+             Content-Length: {}\r\nConnection: close\r\n\r\n",
+            body.len()
+        );
+        raw_exchange(addr, &head, &body)
+    };
+    let good = format!("Authorization: Bearer {TOKEN}\r\n");
+    for (extra, status, why) in [
+        (format!("{good}Authorization: Bearer other\r\n"), 400, "more than one Authorization"),
+        (format!("Authorization: Bearer other\r\n{good}"), 400, "more than one Authorization"),
+        (format!("{good}Content-Encoding: br\r\n"), 415, "Content-Encoding"),
+        (format!("{good}Content-Encoding: gzip\r\n"), 415, "Content-Encoding"),
+    ] {
+        let (got, _, answer) = post(&extra);
+        let answer: Value = serde_json::from_slice(&answer).unwrap();
+        assert_eq!(got, status, "{extra:?}: {answer}");
+        assert!(answer["message"].as_str().is_some_and(|m| m.contains(why)), "{extra:?}: {answer}");
+    }
+    let list = |path: &str| {
+        let head = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\n{good}Connection: close\r\n\r\n");
+        let (status, _, answer) = raw_exchange(addr, &head, b"");
+        (status, serde_json::from_slice::<Value>(&answer).unwrap())
+    };
+    let (_, agents) = list("/api/v1/agents?per_page=100");
+    assert!(!agents.to_string().contains("CodedBot"), "nothing was created: {agents}");
+    // As sent plainly, with an identity coding: created.
+    assert_eq!(post(&format!("{good}Content-Encoding: identity\r\n")).0, 201);
+    assert_eq!(list("/api/v1/calendars/sync%2Dstatus"), list("/api/v1/calendars/sync-status"));
+    assert_eq!(list("/api/v1/calendars/sync%2dstatus").0, 200);
+}
+
 /// An HTTP/1.1 request without one valid `Host` is a 400 (RFC 9112, section 3.2): JSON in the API's shape,
 /// saying which, numbered, the window reported but not counted, nothing carried out. HTTP/1.0 may go
 /// without, and a host with a port, an IP address or an IPv6 literal is one.
