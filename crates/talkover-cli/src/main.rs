@@ -506,11 +506,11 @@ fn base_url(args: &ArgMatches) -> Result<Option<String>, Failure> {
         None => match std::env::var(talkover::BASE_URL_ENV) {
             Ok(url) => Some(url),
             Err(std::env::VarError::NotPresent) => None,
-            Err(std::env::VarError::NotUnicode(url)) => {
+            // Not shown: a URL may carry a password, which the SDK refuses to print.
+            Err(std::env::VarError::NotUnicode(_)) => {
                 return Err(Failure::refused(format!(
-                    "{} is not UTF-8 text: {}",
-                    talkover::BASE_URL_ENV,
-                    url.to_string_lossy()
+                    "{} is set but is not UTF-8 text (the value is not shown)",
+                    talkover::BASE_URL_ENV
                 )))
             }
         },

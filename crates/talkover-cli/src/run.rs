@@ -877,12 +877,15 @@ fn fetch_pages(
     if let Some(per_page) = walked.per_page {
         walk = walk.with_page_size(per_page);
     }
+    if op.page_block == Some(talkover::page::PageBlock::WholeUnlessPaged) {
+        walk = walk.comes_whole();
+    }
     for _ in 0..MAX_PAGES {
         if let Some(query) = params.query.as_mut().and_then(Value::as_object_mut) {
             query.insert("page".into(), Value::from(page));
         }
         walked.page = page;
-        progress.show(&format!("page {page}, {} items so far", walked.written));
+        progress.show(&format!("page {page}, {} so far", items(walked.written)));
         let answer = context.call(|client| client.execute_registered(op, &params));
         progress.clear();
         let answer = answer?;
@@ -952,21 +955,29 @@ fn fetch_pages(
 /// The progress line of `--all` on a terminal (standard error), shown while a page is awaited. It is
 /// written with its line break, and removed by going back up over it: the line is thus always ended, so
 /// that a command stopped by Ctrl-C leaves the shell's prompt on a line of its own, and it is gone before
-/// anything else is written to the terminal.
+/// anything else is written to the terminal. On a terminal that cannot move its cursor (`TERM=dumb`, or
+/// no `TERM` on Unix), each line stays, one under the other.
 pub(crate) struct PageProgress {
     /// Whether the line is on the terminal now; `None` when standard error is not a terminal.
     shown: Option<bool>,
+    /// Whether a line is removed before the next (the terminal moves its cursor; on a Windows console,
+    /// `console` moves it).
+    erase: bool,
 }
 
 impl PageProgress {
-    /// A progress line shown only when standard error is a terminal that can move its cursor (not one
-    /// `TERM=dumb` names, nor one with no `TERM` on Unix); on a Windows console, `console` moves it.
+    /// A progress line shown only when standard error is a terminal.
     pub(crate) fn on_terminal() -> Self {
-        Self { shown: (crate::stderr_is_terminal() && !console::is_dumb()).then_some(false) }
+        Self { shown: crate::stderr_is_terminal().then_some(false), erase: !console::is_dumb() }
     }
 
     pub(crate) fn show(&mut self, text: &str) {
         self.clear();
+        if !self.erase && self.shown.is_some() {
+            let mut err = std::io::stderr().lock();
+            let _ = writeln!(err, "{text}").and_then(|()| err.flush());
+            return;
+        }
         if let Some(shown) = self.shown.as_mut() {
             // Within the terminal's width: a line that wraps would leave its first part behind when it is
             // removed, one line up.
@@ -979,7 +990,7 @@ impl PageProgress {
     }
 
     pub(crate) fn clear(&mut self) {
-        if let Some(shown @ true) = self.shown.as_mut() {
+        if let Some(shown @ true) = self.shown.as_mut().filter(|_| self.erase) {
             // Up one line, to its start, and erase it.
             let _ = console::Term::stderr().clear_last_lines(1);
             *shown = false;

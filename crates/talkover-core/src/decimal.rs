@@ -122,7 +122,8 @@ impl Decimal {
 
     /// The amount of `units` minor units at `scale` decimal places, written with exactly `scale` of them
     /// (cents for 2): `1234` → `12.34`, `5` → `0.05`, `-250` → `-2.50`; the inverse of
-    /// [`Decimal::to_minor_units`], for amounts kept as integers.
+    /// [`Decimal::to_minor_units`], for amounts kept as integers. The text holds `scale` decimal places
+    /// whatever the amount, so a scale is what a currency or a price list uses (no more than 18 or so).
     ///
     /// ```
     /// # use talkover_core as talkover;

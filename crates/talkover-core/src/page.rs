@@ -568,9 +568,11 @@ pub trait PagedOperation: Operation<Response = ListEnvelope<Self::Item>> + Clone
 /// what follows it. Given the page size asked for ([`PageWalk::with_page_size`]), a full page is taken to
 /// have a successor, which is asked for, and a shorter one ends the list, so no item is lost to a block
 /// that did not come; a page answered twice in a row (a server that ignores `page` and writes no block) is
-/// refused as above, unless the first held more items than were asked for: a server that honours neither
-/// `page` nor `per_page` gives the whole list each time (list-trainings "retrieves all"), so the list
-/// ends there, whole, its items given once. Without the page size, such a page ends the list.
+/// refused as above; for a list whose page documents no paging ([`PageWalk::comes_whole`]), unless the
+/// first held more items than were asked for: a server that honours neither `page` nor `per_page` gives
+/// such a list whole each time (list-trainings "retrieves all"), so it ends there, whole, its items given
+/// once. (For another list, the same answer may be a server's own first page, so the error stands.)
+/// Without the page size, such a page ends the list.
 ///
 /// ```
 /// # use talkover_core as talkover;
@@ -598,6 +600,8 @@ pub struct PageWalk {
     repeated: u8,
     /// Whether the last page read had no readable block and more items than the page size.
     oversized: bool,
+    /// Whether the list's page documents no paging ([`PageWalk::comes_whole`]).
+    comes_whole: bool,
 }
 
 impl PageWalk {
@@ -627,6 +631,26 @@ impl PageWalk {
     /// ```
     pub fn with_page_size(mut self, per_page: u64) -> Self {
         self.page_size = Some(per_page).filter(|size| *size >= 1);
+        self
+    }
+
+    /// The walk of a list whose page documents no paging, so that the list comes whole
+    /// ([`PageBlock::WholeUnlessPaged`]: list-actions, list-trainings, list-phone-numbers): a page
+    /// without a readable block that holds more items than the page size, given again for the next page,
+    /// is the whole list given again, and ends it without an error.
+    ///
+    /// ```
+    /// # use talkover_core as talkover;
+    /// use talkover::page::PageWalk;
+    /// use talkover::Page;
+    ///
+    /// let mut walk = PageWalk::new().with_page_size(2).comes_whole();
+    /// assert_eq!(walk.take("list-trainings", Page::new(vec![1, 2, 3], None)).unwrap().1, Some(2));
+    /// let (again, next) = walk.take("list-trainings", Page::new(vec![1, 2, 3], None)).unwrap();
+    /// assert_eq!((again.items, next), (vec![], None));
+    /// ```
+    pub fn comes_whole(mut self) -> Self {
+        self.comes_whole = true;
         self
     }
 
@@ -679,7 +703,8 @@ impl PageWalk {
         let repeats = fingerprint.is_some() && std::mem::replace(&mut self.last_items, fingerprint) == fingerprint;
         self.repeated = if repeats { self.repeated.saturating_add(1) } else { 0 };
         let oversized = page.pagination.is_none() && self.page_size.is_some_and(|size| page.items.len() as u64 > size);
-        if repeats && page.pagination.is_none() && std::mem::replace(&mut self.oversized, oversized) {
+        if repeats && page.pagination.is_none() && std::mem::replace(&mut self.oversized, oversized) && self.comes_whole
+        {
             // The whole list again, as the page before gave it, more than was asked for: it is complete.
             self.asked = Some(u64::MAX);
             page.items.clear();
@@ -798,6 +823,9 @@ impl<O: PagedOperation> Paginator<O> {
         // A list that comes whole when no page is asked for has no successor to a page without a block.
         if page.is_some() || O::PAGE_BLOCK != PageBlock::WholeUnlessPaged {
             walk = walk.with_page_size(u64::from(per_page.unwrap_or(O::DEFAULT_PER_PAGE)));
+        }
+        if O::PAGE_BLOCK == PageBlock::WholeUnlessPaged {
+            walk = walk.comes_whole();
         }
         Self { next: Some(operation), failed: None, walk, buffer: Vec::new().into_iter() }
     }
@@ -1072,14 +1100,19 @@ mod tests {
         assert_eq!((drain(&mut stuck), stuck.is_done()), (vec![], true));
         assert_eq!(stuck.failed_operation(), Some(&Numbers { page: Some(2) }));
 
-        // More items than asked for, and the same again: a server that honours neither `page` nor `per_page`
-        // gives the whole list each time. It is whole, its items given once, and no error.
-        let mut whole = Paginator::new(Numbers { page: None });
-        whole.on_page(bare(&[1, 2, 3])).unwrap();
-        assert_eq!(drain(&mut whole), [1, 2, 3]);
-        assert_eq!(whole.next_operation(), Some(Numbers { page: Some(2) }), "a full page may have a successor");
-        whole.on_page(bare(&[1, 2, 3])).unwrap();
-        assert_eq!((drain(&mut whole), whole.is_done()), (vec![], true));
+        // More items than asked for, and the same again: for a list whose page documents no paging, a server
+        // that honours neither `page` nor `per_page` giving it whole each time. It is whole, its items given
+        // once, and no error. For another list, it may be a server's own first page: the error stands.
+        let mut whole = PageWalk::starting_at(Some(1)).with_page_size(2).comes_whole();
+        assert_eq!(whole.take("list-numbers", Page::new(vec![1, 2, 3], None)).unwrap().1, Some(2));
+        let (again, next) = whole.take("list-numbers", Page::new(vec![1, 2, 3], None)).unwrap();
+        assert_eq!((again.items, next), (vec![], None));
+        let mut paged = Paginator::new(Numbers { page: None });
+        paged.on_page(bare(&[1, 2, 3])).unwrap();
+        assert_eq!(drain(&mut paged), [1, 2, 3]);
+        assert_eq!(paged.next_operation(), Some(Numbers { page: Some(2) }), "a full page may have a successor");
+        let error = paged.on_page(bare(&[1, 2, 3])).unwrap_err();
+        assert!(error.to_string().contains("with the items of the page before it"), "{error}");
         // Had the second page other items, it would be followed as any.
         let mut paging = Paginator::new(Numbers { page: None });
         paging.on_page(bare(&[1, 2, 3])).unwrap();

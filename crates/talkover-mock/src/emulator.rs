@@ -1206,8 +1206,10 @@ impl Emulator {
             return Ok(Reply::fail(415, "The request body must be JSON, sent with `Content-Type: application/json`."));
         } else if request
             .headers()
-            .get(http::header::CONTENT_ENCODING)
-            .is_some_and(|coding| !coding.as_bytes().eq_ignore_ascii_case(b"identity"))
+            .get_all(http::header::CONTENT_ENCODING)
+            .iter()
+            .flat_map(|codings| codings.as_bytes().split(|b| *b == b','))
+            .any(|coding| !coding.trim_ascii().eq_ignore_ascii_case(b"identity"))
         {
             // A compressed body read as sent would be refused as JSON that is not, or, sent uncompressed
             // under the header, taken where a server that decodes it would refuse it (RFC 9110, 15.5.16).
@@ -1608,7 +1610,7 @@ fn is_uuid(segment: &str) -> bool {
 /// What is wrong with a request's `Host`, where it is not as RFC 9112 (section 3.2) has a server require
 /// it, answering 400: an HTTP/1.1 request carries one, no request carries more than one, and its value is
 /// a host with an optional port (`127.0.0.1:8080`; not empty, as an `http` URI's host may not be, RFC
-/// 9110, section 4.2.1). HTTP/1.0 may go without. As the emulator listens on loopback only, the host the
+/// 9110, section 4.2.1). HTTP/1.0 may go without. A request with two `Authorization` headers is a 400 too. As the emulator listens on loopback only, the host the
 /// request names must be this machine ([`is_loopback_host`]), and a request a web page not served from
 /// this machine sent is refused: a page that points a name of its own at 127.0.0.1 (DNS rebinding), or posts a form there,
 /// cannot reach the emulator's state, its clock, or through its webhooks the services beside it. `None`
@@ -1636,13 +1638,13 @@ pub(crate) fn host_problem(head: &http::request::Parts) -> Option<(u16, &'static
         }
         _ => return Some((400, "The request has more than one Host header.")),
     };
-    // A request whose target is in absolute form names its host there, which a server follows over the
-    // `Host` header (RFC 9112, section 3.2.2).
     // One token: of two `Authorization` headers (a field that is no list, RFC 9110, 5.3), which one a
     // server reads is its own choice, so the emulator reads neither.
     if head.headers.get_all(http::header::AUTHORIZATION).iter().nth(1).is_some() {
         return Some((400, "The request has more than one Authorization header."));
     }
+    // A request whose target is in absolute form names its host there, which a server follows over the
+    // `Host` header (RFC 9112, section 3.2.2).
     let named = head.uri.authority().or(host.as_ref());
     if named.is_some_and(|authority| !is_loopback_host(authority.host())) {
         return Some((

@@ -1257,12 +1257,10 @@ fn an_empty_base_url_is_refused_not_taken_for_the_api() {
     {
         use std::os::unix::ffi::OsStrExt as _;
         let mut garbled = talkover("", "talq_token");
-        garbled.env("TALKOVER_BASE_URL", std::ffi::OsStr::from_bytes(b"http://127.0.0.1:9/api/v\xff")).args([
-            "agents",
-            "list",
-            "--dry-run",
-        ]);
-        fails_with(garbled, 3, "TALKOVER_BASE_URL is not UTF-8 text");
+        let url = std::ffi::OsStr::from_bytes(b"http://user:hunter2@127.0.0.1:9/api/v\xff");
+        garbled.env("TALKOVER_BASE_URL", url).args(["agents", "list", "--dry-run"]);
+        let output = fails_with(garbled, 3, "TALKOVER_BASE_URL is set but is not UTF-8 text");
+        assert!(!stderr(&output).contains("hunter2"), "{}", stderr(&output));
     }
     // Not set at all: the API's own URL.
     let mut unset = talkover("", "talq_token");

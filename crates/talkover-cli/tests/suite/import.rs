@@ -402,6 +402,35 @@ fn a_journal_of_another_import_or_in_use_is_refused() {
     assert_eq!(campaign.calls_by_number().values().copied().collect::<Vec<_>>(), [1, 1, 1]);
 }
 
+/// A journal written by a version that read a file whose lines end in a carriage return alone as one
+/// line (its rows all "line 1") names a line that is no row now: which rows it sent cannot be told, so
+/// the import is refused before anything is sent, rather than call the first number again; a new journal
+/// calls none of the numbers the campaign has calls for.
+#[test]
+fn a_journal_that_numbered_the_lines_otherwise_is_refused() {
+    let campaign = Campaign::start();
+    let dir = scratch("import-bare-cr");
+    let csv = dir.join("mac.csv");
+    std::fs::write(&csv, "phone,payload.first_name\r+15550100001,Ada\r+15550100002,Bob\r+15550100003,Cy\r").unwrap();
+    let journal = dir.join("mac.journal");
+    // As the earlier version left it: the first row sent and queued under line 1, the others never read.
+    let output = run(campaign.import_journalled(&csv, &journal));
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(campaign.calls_by_number().values().copied().collect::<Vec<_>>(), [1, 1, 1], "every row is read");
+    let text = std::fs::read_to_string(&journal).unwrap();
+    let old: Vec<String> = text
+        .lines()
+        .filter(|l| !["send 3", "queued 3 ", "send 4", "queued 4 "].iter().any(|p| l.starts_with(p)))
+        .map(|l| l.replacen("send 2", "send 1", 1).replacen("queued 2 ", "queued 1 ", 1))
+        .collect();
+    std::fs::write(&journal, old.join("\n") + "\n").unwrap();
+    fails_with(campaign.import_journalled(&csv, &journal), 2, "line 1, which is no row of the CSV file");
+    assert_eq!(campaign.calls_by_number().values().copied().collect::<Vec<_>>(), [1, 1, 1], "nothing sent again");
+    let output = run(campaign.import_journalled(&csv, &dir.join("new.journal")));
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(campaign.calls_by_number().values().copied().collect::<Vec<_>>(), [1, 1, 1], "nothing sent again");
+}
+
 /// A CSV piped in (`-`) needs a journal named, then imports like a file, and a second run with the same
 /// rows and journal sends nothing.
 #[test]

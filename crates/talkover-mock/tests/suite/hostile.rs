@@ -856,6 +856,8 @@ fn two_tokens_or_an_encoded_body_are_refused_and_encoded_words_are_read() {
         (format!("Authorization: Bearer other\r\n{good}"), 400, "more than one Authorization"),
         (format!("{good}Content-Encoding: br\r\n"), 415, "Content-Encoding"),
         (format!("{good}Content-Encoding: gzip\r\n"), 415, "Content-Encoding"),
+        (format!("{good}Content-Encoding: identity\r\nContent-Encoding: gzip\r\n"), 415, "Content-Encoding"),
+        (format!("{good}Content-Encoding: identity, br\r\n"), 415, "Content-Encoding"),
     ] {
         let (got, _, answer) = post(&extra);
         let answer: Value = serde_json::from_slice(&answer).unwrap();

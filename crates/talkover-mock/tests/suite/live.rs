@@ -2990,18 +2990,20 @@ fn a_receiver_that_never_answers_holds_a_bounded_queue_and_log() {
         .timeout(120)
         .max_retries(0);
     let webhook = client.execute(CreateWebhook::new(&agent, hook)).unwrap();
-    // Ten past the bound: at least five refused whatever becomes of the attempt in flight.
+    // Ten past the bound: the last event's delivery is refused, whatever becomes of the attempt in flight.
+    // (How many refusals stay in the log depends on timing: one logged before a later event came is then
+    // the oldest finished entry, which goes first to keep the log at 1 000.)
     for _ in 0..1_010 {
         assert_eq!(server.emit_agent_event(agent.as_str(), AgentWebhookEvent::PhoneCallStarted, Map::new()), Some(1));
     }
     let until = Instant::now() + DEADLINE;
     let logs = loop {
         let page = client.execute(ListWebhookLogs::new(&agent, &webhook.id).per_page(100)).unwrap();
-        let refused = page.items.iter().filter(|l| l.error.as_deref().is_some_and(|e| e.contains("too many"))).count();
-        if refused >= 5 {
+        let newest = page.items.first().and_then(|l| l.error.clone());
+        if newest.as_deref().is_some_and(|e| e.contains("too many")) {
             break page;
         }
-        assert!(Instant::now() < until, "{refused} deliveries refused so far");
+        assert!(Instant::now() < until, "the newest delivery is not refused: {newest:?}");
         std::thread::sleep(Duration::from_millis(20));
     };
     assert_eq!(logs.pagination.map(|p| p.total), Some(1_000), "the latest 1 000 entries are kept");
