@@ -771,15 +771,17 @@ impl Importer {
                 continue;
             };
             let Some(state) = states.get_mut(&line) else {
-                // Every entry names a row of the file it belongs to. One that names no row was written by
-                // a version that numbered the lines otherwise (one that read a file whose lines end in a
-                // carriage return alone as one line): which rows it sent cannot be told, so none is sent.
+                // Every entry names a row of the file it belongs to. One that names no row was written with
+                // another phone column or separator, or by a version that numbered the lines otherwise (one
+                // that read a file whose lines end in a carriage return alone as one line): which rows it
+                // sent cannot be told, so none is sent.
                 if matches!(kind, Some("send" | "queued" | "existing" | "failed" | "unsent" | "invalid")) {
                     return Err(Failure::usage(format!(
-                        "the journal records line {line}, which is no row of the CSV file as this version \
-                         reads it (an earlier version read a file whose lines end in a carriage return alone \
-                         as one line); nothing was sent: pass --journal to use a new one, and the numbers the \
-                         campaign already has calls for are not called again (unless --call-again)"
+                        "the journal records line {line}, which is no row of the CSV file as read now (read \
+                         with another --phone-column or --delimiter than before, or by an earlier version that \
+                         read a file whose lines end in a carriage return alone as one line); nothing was sent: \
+                         pass --journal to use a new one, and the numbers the campaign already has calls for are \
+                         not called again (unless --call-again)"
                     )));
                 }
                 continue;

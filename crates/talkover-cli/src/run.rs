@@ -858,9 +858,14 @@ fn fetch_pages(
 ) -> Result<(), Failure> {
     let mut page = 1u64;
     let query = params.query.get_or_insert_with(|| Value::Object(Map::new()));
+    // A list whose page documents no paging (list-actions, list-trainings, list-phone-numbers) comes whole
+    // when no page is asked for: asked for neither a page nor a size, it is read in one request that names
+    // neither, as the SDK's `items()` reads it.
+    let whole = op.page_block == Some(talkover::page::PageBlock::WholeUnlessPaged)
+        && query.as_object().is_none_or(|q| !q.contains_key("page") && !q.contains_key("per_page"));
     // Every item is wanted: pages as large as the API serves (100), not its default, so that a long list
     // takes a fifth of the requests against the rate limit.
-    if let Some(query) = query.as_object_mut().filter(|q| !q.contains_key("per_page")) {
+    if let Some(query) = query.as_object_mut().filter(|q| !q.contains_key("per_page") && !whole) {
         if op.query_fields().iter().any(|f| f.name == "per_page") {
             query.insert("per_page".into(), Value::from(ALL_PER_PAGE));
         }
@@ -873,15 +878,15 @@ fn fetch_pages(
     let mut held_bytes = 0usize;
     // Each page must be the one asked for, as the SDK's own pagination checks it: a server that ignores
     // `page` ends the list with an error, not with the same items written twice.
-    let mut walk = talkover::page::PageWalk::starting_at(Some(page));
+    let mut walk = talkover::page::PageWalk::starting_at(Some(page).filter(|_| !whole));
     if let Some(per_page) = walked.per_page {
         walk = walk.with_page_size(per_page);
     }
     if op.page_block == Some(talkover::page::PageBlock::WholeUnlessPaged) {
         walk = walk.comes_whole();
     }
-    for _ in 0..MAX_PAGES {
-        if let Some(query) = params.query.as_mut().and_then(Value::as_object_mut) {
+    for pass in 0..MAX_PAGES {
+        if let Some(query) = params.query.as_mut().and_then(Value::as_object_mut).filter(|_| !whole || pass > 0) {
             query.insert("page".into(), Value::from(page));
         }
         walked.page = page;
@@ -956,24 +961,33 @@ fn fetch_pages(
 /// written with its line break, and removed by going back up over it: the line is thus always ended, so
 /// that a command stopped by Ctrl-C leaves the shell's prompt on a line of its own, and it is gone before
 /// anything else is written to the terminal. On a terminal that cannot move its cursor (`TERM=dumb`, or
-/// no `TERM` on Unix), each line stays, one under the other.
+/// no `TERM` on Unix), the lines stay, one under the other, one every [`PageProgress::DUMB_EVERY`] at most.
 pub(crate) struct PageProgress {
     /// Whether the line is on the terminal now; `None` when standard error is not a terminal.
     shown: Option<bool>,
     /// Whether a line is removed before the next (the terminal moves its cursor; on a Windows console,
     /// `console` moves it).
     erase: bool,
+    /// When the last line that stays was written.
+    last_kept: Option<std::time::Instant>,
 }
 
 impl PageProgress {
+    /// The least time between two lines that stay, on a terminal that cannot move its cursor.
+    const DUMB_EVERY: std::time::Duration = std::time::Duration::from_secs(10);
+
     /// A progress line shown only when standard error is a terminal.
     pub(crate) fn on_terminal() -> Self {
-        Self { shown: crate::stderr_is_terminal().then_some(false), erase: !console::is_dumb() }
+        Self { shown: crate::stderr_is_terminal().then_some(false), erase: !console::is_dumb(), last_kept: None }
     }
 
     pub(crate) fn show(&mut self, text: &str) {
         self.clear();
         if !self.erase && self.shown.is_some() {
+            if self.last_kept.is_some_and(|last| last.elapsed() < Self::DUMB_EVERY) {
+                return;
+            }
+            self.last_kept = Some(std::time::Instant::now());
             let mut err = std::io::stderr().lock();
             let _ = writeln!(err, "{text}").and_then(|()| err.flush());
             return;

@@ -114,7 +114,8 @@ pub fn run(context: &Context, args: &ArgMatches) -> Result<u8, Failure> {
     // wait or sleeps `interval`, at least 0.1 s; a failed look sleeps the interval too, and the first one
     // past --max-wait ends the wait. Each page is one call of the command line's (its attempts are what a
     // failure reports), so the library's `wait_for_end` is not used.
-    // On a terminal, a line that says how the wait stands, replaced at each look and gone at the end.
+    // On a terminal, a line that says how the wait stands, replaced at each look and gone at the end (on
+    // one that cannot move its cursor, a line every ten seconds at most, which stays).
     let mut progress = crate::run::PageProgress::on_terminal();
     loop {
         let (request, bound) = wait.look();

@@ -1209,7 +1209,9 @@ impl Emulator {
             .get_all(http::header::CONTENT_ENCODING)
             .iter()
             .flat_map(|codings| codings.as_bytes().split(|b| *b == b','))
-            .any(|coding| !coding.trim_ascii().eq_ignore_ascii_case(b"identity"))
+            .map(<[u8]>::trim_ascii)
+            // Empty elements of the list are no coding (RFC 9110, 5.6.1).
+            .any(|coding| !coding.is_empty() && !coding.eq_ignore_ascii_case(b"identity"))
         {
             // A compressed body read as sent would be refused as JSON that is not, or, sent uncompressed
             // under the header, taken where a server that decodes it would refuse it (RFC 9110, 15.5.16).

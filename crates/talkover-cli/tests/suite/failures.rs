@@ -458,6 +458,35 @@ fn all_stops_with_an_error_when_the_server_ignores_page() {
     assert!(!stderr(&output).contains("goes on from there"), "{}", stderr(&output));
 }
 
+/// `--all` of a list whose page documents no paging (list-phone-numbers) reads it in one request that asks
+/// for no page and no size, and takes it whole, however many items it holds (100, the size `--all` asks
+/// of other lists, among them).
+#[test]
+fn all_reads_a_list_that_comes_whole_in_one_request() {
+    // The page's example number, a hundred times over under other ids.
+    let example: Value =
+        serde_json::from_slice(&std::fs::read(fixtures_dir().join("list-phone-numbers/ok-all-numbers.json")).unwrap())
+            .unwrap();
+    let mut answer = example["response"]["body"].clone();
+    let number = answer["data"][0].clone();
+    answer["data"] = (0..100)
+        .map(|i| {
+            let mut number = number.clone();
+            number["id"] = Value::from(format!("pn-{i}"));
+            number
+        })
+        .collect();
+    let server = Scripted::start(vec![Reply::json(200, answer.to_string())]);
+    let mut all = talkover(&server.base_url(), TOKEN);
+    all.args(["phone-numbers", "list", "--all", "-o", "id"]);
+    let output = run(all);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(stdout(&output).lines().count(), 100, "{}", stdout(&output));
+    let request = server.next_request(Duration::from_secs(20)).expect("the one request");
+    assert!(!request.contains("page"), "neither a page nor a size asked for: {request}");
+    assert!(server.next_request(Duration::from_millis(300)).is_none(), "one request");
+}
+
 /// An empty page whose block says more pages follow ends `--all` with an error saying the list is
 /// incomplete: the items of the pages before it are written, the ones it should have held are not lost
 /// without a word.
@@ -531,7 +560,7 @@ fn ctrl_c_during_all_leaves_the_progress_line_ended() {
 }
 
 /// On a terminal that cannot move its cursor (`TERM=dumb`), `--all`'s progress lines stay one under the
-/// other: no escape sequence reaches it.
+/// other, one every ten seconds at most: no escape sequence reaches it.
 #[cfg(target_os = "linux")]
 #[test]
 fn all_on_a_dumb_terminal_writes_its_progress_without_escapes() {
@@ -552,7 +581,9 @@ fn all_on_a_dumb_terminal_writes_its_progress_without_escapes() {
         assert_eq!(output.status.code(), Some(0), "TERM={term}");
         assert_eq!(stdout(&output), "agent-1\nagent-2\n", "TERM={term}");
         let written = written_to(master);
-        assert!(written.contains("page 2, 1 item so far"), "TERM={term}: {written:?}");
+        // On a dumb terminal, a line every ten seconds at most: the second page's came too soon.
+        assert!(written.contains("page 1, 0 items so far"), "TERM={term}: {written:?}");
+        assert_eq!(written.contains("page 2, 1 item so far"), drawn, "TERM={term}: {written:?}");
         assert_eq!(written.contains('\x1b'), drawn, "TERM={term}: {written:?}");
     }
 }

@@ -699,7 +699,7 @@ fn faults_can_be_aimed_at_one_operation_and_set_over_http() {
     let (status, body) = control("GET", "");
     assert_eq!(
         (status, &body["data"]["error_rate"], &body["data"]["operations"]),
-        (200, &1.0.into(), &["make-call"].into())
+        (200, &1.0.into(), &serde_json::json!(["make-call"]))
     );
 
     // A burst of two 429s for list-agents alone: other operations take nothing of it.

@@ -871,8 +871,9 @@ fn two_tokens_or_an_encoded_body_are_refused_and_encoded_words_are_read() {
     };
     let (_, agents) = list("/api/v1/agents?per_page=100");
     assert!(!agents.to_string().contains("CodedBot"), "nothing was created: {agents}");
-    // As sent plainly, with an identity coding: created.
+    // As sent plainly, with an identity coding, or an empty list of them: created.
     assert_eq!(post(&format!("{good}Content-Encoding: identity\r\n")).0, 201);
+    assert_eq!(post(&format!("{good}Content-Encoding: identity, \r\n")).0, 201);
     assert_eq!(list("/api/v1/calendars/sync%2Dstatus"), list("/api/v1/calendars/sync-status"));
     assert_eq!(list("/api/v1/calendars/sync%2dstatus").0, 200);
 }
