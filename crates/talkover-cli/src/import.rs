@@ -764,6 +764,7 @@ impl Importer {
     /// Each row's state by the journal.
     fn journal_states(&self, rows: &[Row]) -> Result<BTreeMap<u64, State>, Failure> {
         let mut states: BTreeMap<u64, State> = rows.iter().map(|r| (r.line, State::Pending(None))).collect();
+        let numbers: BTreeMap<u64, &str> = rows.iter().map(|r| (r.line, r.to.as_str())).collect();
         for entry in &lock(&self.journal).entries {
             let mut parts = entry.splitn(3, ' ');
             let (kind, line, rest) = (parts.next(), parts.next(), parts.next().unwrap_or(""));
@@ -786,6 +787,19 @@ impl Importer {
                 }
                 continue;
             };
+            // A row sent to another number than the file's row holds now was read with another phone
+            // column: what the journal says of it is not this row's (journals of earlier versions name no
+            // number).
+            let sent = unescape(rest);
+            if kind == Some("send") && !sent.is_empty() && numbers.get(&line).is_some_and(|now| *now != sent) {
+                return Err(Failure::usage(format!(
+                    "the journal records line {line} sent to {sent}, where the CSV file's line {line} holds {} \
+                     now (read with another --phone-column or --delimiter than before?); nothing was sent: read it \
+                     as before, or pass --journal to use a new one, and the numbers the campaign already has \
+                     calls for are not called again (unless --call-again)",
+                    numbers[&line]
+                )));
+            }
             *state = match kind {
                 Some("send") => State::InFlight,
                 Some("unsent") => State::Pending(None),
@@ -882,7 +896,8 @@ impl Importer {
                 return Ok(State::Pending(last_problem));
             }
             self.pacer.wait();
-            self.write(&format!("send {}", row.line))?;
+            // With the number sent: a later run reading the file otherwise (another --phone-column) is told.
+            self.write(&format!("send {} {}", row.line, escape(&row.to)))?;
             let operation = MakeCampaignCall::new(self.campaign_id.clone(), row.body.clone());
             let error = match self.sender.execute_with_response(operation) {
                 Ok(answer) => {

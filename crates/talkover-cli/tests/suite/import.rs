@@ -359,7 +359,7 @@ fn a_row_in_flight_when_killed_is_settled_by_the_next_run() {
     child.wait().unwrap();
     let journal = dir.join(format!("few.csv.{}.journal", campaign.id));
     let text = std::fs::read_to_string(&journal).unwrap();
-    assert!(text.ends_with("send 2\n"), "in flight at the kill: {text}");
+    assert!(text.ends_with("send 2 +15550100001\n"), "in flight at the kill, with its number: {text}");
 
     proxy.set_mode(Mode::Pass);
     let sent_before = proxy.campaign_calls.load(std::sync::atomic::Ordering::SeqCst);
@@ -429,6 +429,33 @@ fn a_journal_that_numbered_the_lines_otherwise_is_refused() {
     let output = run(campaign.import_journalled(&csv, &dir.join("new.journal")));
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert_eq!(campaign.calls_by_number().values().copied().collect::<Vec<_>>(), [1, 1, 1], "nothing sent again");
+}
+
+/// A run that reads the file with another phone column than the run before would take what the journal
+/// says of each line for the row it reads now: a row sent to another number is refused before anything
+/// is sent, where the rows the earlier run queued for other numbers would have counted as this run's.
+#[test]
+fn a_journal_of_rows_read_with_another_phone_column_is_refused() {
+    let campaign = Campaign::start();
+    let dir = scratch("import-columns");
+    let csv = dir.join("two-numbers.csv");
+    let text = "phone,mobile\n+15550300001,+15550300101\n+15550300002,+15550300102\n";
+    std::fs::write(&csv, text).unwrap();
+    let journal = dir.join("columns.journal");
+    let mut mobile = campaign.import_journalled(&csv, &journal);
+    mobile.args(["--phone-column", "mobile"]);
+    let output = run(mobile);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let mut phone = campaign.import_journalled(&csv, &journal);
+    phone.args(["--phone-column", "phone"]);
+    fails_with(phone, 2, "line 2 sent to +15550300101, where the CSV file's line 2 holds +15550300001");
+    let called: Vec<String> = campaign.calls_by_number().into_keys().collect();
+    assert_eq!(called, ["+15550300101", "+15550300102"], "nothing sent, nothing taken for sent");
+    // Read as before, it resumes: nothing to send.
+    let mut again = campaign.import_journalled(&csv, &journal);
+    again.args(["--phone-column", "mobile"]);
+    assert_eq!(run(again).status.code(), Some(0));
+    assert_eq!(campaign.calls_by_number().len(), 2);
 }
 
 /// A CSV piped in (`-`) needs a journal named, then imports like a file, and a second run with the same
