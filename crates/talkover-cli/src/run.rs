@@ -861,8 +861,8 @@ fn fetch_pages(
     // A list whose page documents no paging (list-actions, list-trainings, list-phone-numbers) comes whole
     // when no page is asked for: asked for neither a page nor a size, it is read in one request that names
     // neither, as the SDK's `items()` reads it.
-    let whole = op.page_block == Some(talkover::page::PageBlock::WholeUnlessPaged)
-        && query.as_object().is_none_or(|q| !q.contains_key("page") && !q.contains_key("per_page"));
+    let comes_whole = op.page_block == Some(talkover::page::PageBlock::WholeUnlessPaged);
+    let whole = comes_whole && query.as_object().is_none_or(|q| !q.contains_key("page") && !q.contains_key("per_page"));
     // Every item is wanted: pages as large as the API serves (100), not its default, so that a long list
     // takes a fifth of the requests against the rate limit.
     if let Some(query) = query.as_object_mut().filter(|q| !q.contains_key("per_page") && !whole) {
@@ -882,7 +882,7 @@ fn fetch_pages(
     if let Some(per_page) = walked.per_page {
         walk = walk.with_page_size(per_page);
     }
-    if op.page_block == Some(talkover::page::PageBlock::WholeUnlessPaged) {
+    if comes_whole {
         walk = walk.comes_whole();
     }
     for pass in 0..MAX_PAGES {

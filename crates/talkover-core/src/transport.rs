@@ -61,6 +61,14 @@ pub fn declared_too_large(status: http::StatusCode, headers: &http::HeaderMap, l
     })
 }
 
+/// Whether a request of `method` without a body still says `content-length: 0`: a POST, PUT or PATCH
+/// does (RFC 9110, 8.6: a front end may answer 411 Length Required without it, and an empty chunked body
+/// is refused by some proxies); other methods send no body framing at all. Both transports follow it.
+#[doc(hidden)]
+pub fn says_empty_length(method: &http::Method) -> bool {
+    matches!(*method, http::Method::POST | http::Method::PUT | http::Method::PATCH)
+}
+
 /// What a transport says when the time for a whole exchange ran out: `no complete answer within 60 s (the
 /// timeout of the whole exchange)`, naming `bound` when it knows it, in the same words on both built-in
 /// transports. The request may have been carried out: the error's kind, `Timeout`, says so.

@@ -262,14 +262,11 @@ impl ReqwestTransport {
         let mut request = reqwest::Request::new(parts.method, url);
         *request.headers_mut() = parts.headers;
         *request.version_mut() = parts.version;
-        // A body-less POST, PUT or PATCH still says `content-length: 0`, as the blocking transport's does
-        // (RFC 9110, 8.6: a front end may answer 411 Length Required without it); other methods send no
-        // body framing at all (hyper writes no length for an empty body, so the header is set here).
-        let wants_length =
-            matches!(*request.method(), reqwest::Method::POST | reqwest::Method::PUT | reqwest::Method::PATCH);
+        // A body-less POST, PUT or PATCH still says `content-length: 0` (`says_empty_length`); hyper writes
+        // no length for an empty body, so the header is set here.
         if !body.is_empty() {
             *request.body_mut() = Some(body.into());
-        } else if wants_length {
+        } else if talkover_core::transport::says_empty_length(request.method()) {
             let zero = reqwest::header::HeaderValue::from_static("0");
             request.headers_mut().insert(reqwest::header::CONTENT_LENGTH, zero);
         }

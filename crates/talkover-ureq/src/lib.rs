@@ -207,10 +207,8 @@ impl BlockingTransport for UreqTransport {
             }
         };
         let (parts, body) = request.into_parts();
-        // A body-less POST, PUT or PATCH still says `content-length: 0` (an empty chunked body would be
-        // refused by some proxies); other methods send no body framing at all.
-        let wants_length = matches!(parts.method, http::Method::POST | http::Method::PUT | http::Method::PATCH);
-        let result = if body.is_empty() && !wants_length {
+        // A body-less POST, PUT or PATCH still says `content-length: 0` (`says_empty_length`).
+        let result = if body.is_empty() && !talkover_core::transport::says_empty_length(&parts.method) {
             self.agent.run(http::Request::from_parts(parts, ()))
         } else {
             self.agent.run(http::Request::from_parts(parts, body))

@@ -847,14 +847,14 @@ impl State {
 
     pub(super) fn trigger_provider_sync(&mut self, req: &Request<'_>) -> Answer {
         let (c, p) = self.child_index::<ProviderConnection>(req)?;
-        let connection = &mut self.calendars.calendars[c].providers[p];
+        let connection = &self.calendars.calendars[c].providers[p];
         // A connection whose OAuth flow was never completed is not active, and has nothing to sync from
         // (create-provider-connection: it "becomes active and the first sync runs" after the flow): the
         // sync is not queued, and the connection keeps its `last_sync_at`.
         if !connection.is_active {
             return Ok(Reply::data(200, None, QueuedSync::new(false)));
         }
-        start_sync(&mut self.calendars.syncs, &connection.id.clone());
+        start_sync(&mut self.calendars.syncs, &connection.id);
         let now = now();
         let mut queued = QueuedSync::new(true);
         queued.queued_at = Some(timestamp(now));
